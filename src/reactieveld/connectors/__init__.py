@@ -1,0 +1,1 @@
+"""Connectors: pure translators between a platform's API and :mod:`reactieveld.model`."""

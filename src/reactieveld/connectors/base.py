@@ -1,0 +1,75 @@
+"""The connector protocol every platform implements.
+
+A connector knows one platform's API and nothing else: no database, no UI. The sync
+engine calls :meth:`Connector.fetch` with the cursor it stored last time and stores each
+page together with that page's ``next_cursor`` in one transaction; the outbox worker
+calls :meth:`Connector.apply` for the actions in :attr:`Connector.capabilities`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from reactieveld.model import Action, Capability, Page, RemoteStatus
+
+
+class ConnectorError(Exception):
+    """A platform could not be read or written; the message says which source and why.
+
+    ``retryable`` tells the sync engine and the outbox whether trying again later can help
+    (network trouble, 5xx, 429) or not (bad credentials, a refused action).
+    """
+
+    def __init__(self, source: str, message: str, *, retryable: bool = True) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+        self.retryable = retryable
+
+
+class ActionConflict(ConnectorError):
+    """The remote item changed since the moderator saw it; the action was not forced."""
+
+    def __init__(self, source: str, message: str, *, remote_status: RemoteStatus | None = None):
+        super().__init__(source, message, retryable=False)
+        self.remote_status = remote_status
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What the platform did with an action.
+
+    ``external_id`` is the id of a newly created item (a reply), ``remote_status`` the
+    status the item has now, as the platform reported it.
+    """
+
+    remote_status: RemoteStatus | None = None
+    external_id: str | None = None
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """What the sync engine and the outbox need of a platform."""
+
+    name: str
+    #: The actions this platform accepts, with the reason for those it does not.
+    capabilities: frozenset[Capability]
+    unsupported_reasons: Mapping[Capability, str]
+
+    def fetch(self, cursor: str | None) -> AsyncIterator[Page]:
+        """Yield pages of responses and threads after ``cursor``.
+
+        Each page carries the cursor to store with it, so that a crash between pages
+        repeats at most one page. The last page of a round has ``done=True``.
+        """
+        ...
+
+    async def apply(self, action: Action) -> ApplyResult:
+        """Perform one write-back action; raise ConnectorError or ActionConflict."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release network resources."""
+        ...

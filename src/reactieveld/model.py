@@ -1,0 +1,221 @@
+"""The domain model: plain frozen dataclasses and enums. No I/O, no Textual.
+
+Connectors translate a platform's JSON into these; the store keeps them; the TUI and the
+exports read them back. Times are always timezone-aware UTC ``datetime`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class RemoteStatus(StrEnum):
+    """The status a response has on its platform."""
+
+    APPROVED = "approved"
+    HOLD = "hold"
+    SPAM = "spam"
+    TRASH = "trash"
+    HIDDEN = "hidden"
+    DELETED = "deleted"
+
+
+class TriageState(StrEnum):
+    """Whether the moderator has dealt with a response in reactieveld."""
+
+    NEW = "new"
+    HANDLED = "handled"
+
+
+class TagKind(StrEnum):
+    """A tag codes a response by planning question or by the speaker's role."""
+
+    QUESTION = "question"
+    ROLE = "role"
+
+
+class Capability(StrEnum):
+    """What a platform lets us do to a response (write-back)."""
+
+    APPROVE = "approve"
+    HOLD = "hold"
+    SPAM = "spam"
+    TRASH = "trash"
+    REPLY = "reply"
+    HIDE = "hide"
+
+
+class ActionKind(StrEnum):
+    """What the moderator did; every kind is one journal entry."""
+
+    MODERATE = "moderate"  # change remote status (approve/hold/spam/trash/hide)
+    HANDLE = "handle"  # mark handled without a status change
+    TAG = "tag"  # add a question tag
+    UNTAG = "untag"  # remove a question tag
+    ROLE = "role"  # set (or clear) the role tag
+    NOTE = "note"  # add an internal note
+    REPLY = "reply"  # answer on the platform
+    UNDO = "undo"  # undo of an earlier journal entry
+
+
+class OutboxState(StrEnum):
+    """Where a write-back stands."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"  # gave up (e.g. 401/403, or the platform refused); needs a person
+    CONFLICT = "conflict"  # the remote item changed meanwhile; not forced
+    CANCELLED = "cancelled"  # undone before it was sent
+
+
+# Which remote status a capability sets, and back.
+STATUS_FOR_CAPABILITY: Mapping[Capability, RemoteStatus] = {
+    Capability.APPROVE: RemoteStatus.APPROVED,
+    Capability.HOLD: RemoteStatus.HOLD,
+    Capability.SPAM: RemoteStatus.SPAM,
+    Capability.TRASH: RemoteStatus.TRASH,
+    Capability.HIDE: RemoteStatus.HIDDEN,
+}
+CAPABILITY_FOR_STATUS: Mapping[RemoteStatus, Capability] = {
+    v: k for k, v in STATUS_FOR_CAPABILITY.items()
+}
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (one place, so tests and the store agree on the clock)."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A configured channel (a blog, a portal, the demo)."""
+
+    name: str
+    type: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Thread:
+    """What responses hang off: a blog post, a topic, a proposal, an idea."""
+
+    source: str
+    external_id: str
+    title: str
+    url: str | None = None
+    created_at: datetime | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Response:
+    """One comment, post or reply, as fetched from a platform or read from the store.
+
+    ``author_email`` only travels from a connector to the store, which turns it into
+    ``author_key`` (a keyed hash) and never stores the address itself. ``id``,
+    ``triage`` and ``fetched_at`` are filled by the store.
+    """
+
+    source: str
+    external_id: str
+    thread_external_id: str | None
+    author_name: str
+    body_text: str
+    created_at: datetime
+    remote_status: RemoteStatus = RemoteStatus.APPROVED
+    parent_external_id: str | None = None
+    body_raw: str = ""
+    body_format: str = "text"  # text | html | markdown | json (several locales)
+    updated_at: datetime | None = None
+    url: str | None = None
+    author_email: str | None = None
+    author_key: str | None = None
+    author_url: str | None = None
+    role_hint: str | None = None  # a connector's guess of the role (e.g. site staff)
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # Filled by the store:
+    id: int | None = None
+    triage: TriageState = TriageState.NEW
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a connector's fetch: what it found and where to go on from."""
+
+    responses: Sequence[Response] = ()
+    threads: Sequence[Thread] = ()
+    next_cursor: str | None = None
+    # External ids seen to be gone (deleted or hidden) on the platform, with the status.
+    gone: Mapping[str, RemoteStatus] = field(default_factory=dict, hash=False, compare=False)
+    done: bool = True  # False while more pages follow in this round
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A code on a response; ``codebook_version`` is the codebook it was made with."""
+
+    kind: TagKind
+    code: str
+    codebook_version: str = ""
+    created_at: datetime | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """An internal note by a moderator (never sent to the platform)."""
+
+    id: int
+    response_id: int
+    text: str
+    actor: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One line of the append-only actions journal."""
+
+    id: int
+    at: datetime
+    actor: str
+    kind: ActionKind
+    response_id: int | None
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    undoes: int | None = None
+    undone_by: int | None = None
+    batch: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A write-back for a platform: what to do to which remote response."""
+
+    capability: Capability
+    source: str
+    external_id: str  # the response acted on (for a reply: the parent)
+    thread_external_id: str | None = None
+    text: str | None = None  # reply text
+    expected_status: RemoteStatus | None = None  # what the moderator saw
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A queued write-back and where it stands."""
+
+    id: int
+    action: Action
+    response_id: int | None
+    journal_id: int | None
+    state: OutboxState
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
