@@ -1,0 +1,424 @@
+"""The one HTTP client factory every connector uses.
+
+Why one place: timeouts, the user agent, retries with backoff, ``Retry-After`` and the
+per-source concurrency cap must behave the same for WordPress, Discourse, Decidim and
+Go Vocal, and every error must say which source and which URL (without credentials).
+
+Use::
+
+    client = make_client("blog", base_url="https://example.org", auth=("user", secret))
+    resp = await request_json(client, "GET", "/wp-json/wp/v2/comments", params={...})
+    resp.data      # the parsed JSON
+    resp.headers   # e.g. resp.headers["X-WP-TotalPages"]
+    await client.aclose()
+
+What :func:`request_json` does:
+
+* retries connection errors, timeouts, 5xx and malformed JSON with exponential backoff and
+  jitter (``RetryPolicy``); for a request that is not idempotent (``POST`` unless the
+  caller says ``idempotent=True``) only failures where the server cannot have acted are
+  retried: connect errors, 429 and 503;
+* on 429 and 503 waits what the server asks: ``Retry-After`` in seconds or as an HTTP
+  date, or Discourse's JSON ``{"extras": {"wait_seconds": N}}``; a wait longer than
+  ``RetryPolicy.max_retry_after`` is not slept through but raised, with
+  :attr:`HttpError.retry_after` set so the sync engine can schedule the next try;
+* never retries 401/403 (bad credentials; shown plainly) nor other 4xx;
+* raises :class:`HttpError` (a :class:`~reactieveld.connectors.base.ConnectorError`)
+  whose message names the method, the URL with credentials removed, the HTTP status,
+  the platform's error code and a short, control-character-free excerpt of its message.
+
+Tests inject ``sleep`` (so backoff does not really sleep) and ``transport``
+(``httpx.MockTransport``) through :func:`make_client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from reactieveld import __version__
+from reactieveld.connectors.base import ConnectorError
+
+USER_AGENT = f"reactieveld/{__version__}"
+
+#: connect quickly or give up; a big page of comments may take a while to render.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=60.0)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+# Query parameters whose values are secrets in some platform's API.
+_SECRET_PARAM = re.compile(
+    r"(key|token|secret|password|passwd|pass|auth|signature|sig|session|code)$", re.I
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry.
+
+    ``max_attempts`` counts the first try. The delay before attempt *n+1* is
+    ``min(max_delay, base_delay * 2**(n-1))``, jittered to between half and all of it.
+    A server-requested wait (``Retry-After``) up to ``max_retry_after`` seconds is
+    honoured as is; a longer one ends the request with :class:`HttpError`.
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_retry_after: float = 120.0
+
+    def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
+        """The jittered delay after failed attempt number ``attempt`` (1-based)."""
+        d = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        r = (rng or random).random()
+        return d / 2 + d / 2 * r
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+class SourceClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` that knows its source, retry policy and concurrency cap.
+
+    Create it with :func:`make_client`; connectors keep one per source and close it in
+    their ``aclose``.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        retry: RetryPolicy,
+        max_concurrency: int,
+        sleep: Sleep,
+        rng: random.Random | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.retry = retry
+        self.sleep = sleep
+        self.rng = rng
+        self.limit = asyncio.Semaphore(max_concurrency)
+        #: Requests sent (attempts included); benchmarks and idle-poll tests read it.
+        self.requests_sent = 0
+
+
+def make_client(
+    source_name: str,
+    base_url: str | None = None,
+    *,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: httpx.Timeout | float | None = None,
+    max_concurrency: int = 4,
+    retry: RetryPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    sleep: Sleep | None = None,
+    rng: random.Random | None = None,
+    follow_redirects: bool = True,
+) -> SourceClient:
+    """Build the HTTP client for one source.
+
+    ``auth`` is e.g. ``("user", app_password)`` for HTTP Basic. ``headers`` are added to
+    the ``User-Agent: reactieveld/<version>`` and ``Accept: application/json`` defaults
+    (Discourse puts its ``Api-Key`` here). ``max_concurrency`` caps simultaneous requests
+    to this source. ``transport``, ``sleep`` and ``rng`` are for tests.
+    """
+    hdrs = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if headers:
+        hdrs.update(headers)
+    kwargs: dict[str, Any] = {
+        "headers": hdrs,
+        "timeout": timeout if timeout is not None else DEFAULT_TIMEOUT,
+        "follow_redirects": follow_redirects,
+    }
+    if base_url:
+        kwargs["base_url"] = base_url
+    if auth is not None:
+        kwargs["auth"] = auth
+    if transport is not None:
+        kwargs["transport"] = transport
+    return SourceClient(
+        source_name,
+        retry=retry or RetryPolicy(),
+        max_concurrency=max(1, max_concurrency),
+        sleep=sleep or asyncio.sleep,
+        rng=rng,
+        **kwargs,
+    )
+
+
+class HttpError(ConnectorError):
+    """An HTTP request failed. A ConnectorError with the details a caller may act on.
+
+    ``status`` is the HTTP status (None for network errors), ``code`` the platform's
+    error code when its JSON body had one (WordPress ``code``, Discourse
+    ``error_type``), ``data`` the parsed error body, ``retry_after`` the wait the server
+    asked for (seconds), ``url`` the URL with credentials removed.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        *,
+        retryable: bool,
+        method: str = "",
+        url: str = "",
+        status: int | None = None,
+        code: str | None = None,
+        data: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(source, message, retryable=retryable)
+        self.method = method
+        self.url = url
+        self.status = status
+        self.code = code
+        self.data = data
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class JsonResponse:
+    """A successful JSON answer."""
+
+    status: int
+    headers: httpx.Headers
+    data: Any
+    url: str
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL without user:password and with secret-looking query values replaced."""
+    parts = urlsplit(str(url))
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="/,:[]"
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def clean_text(text: str, limit: int = 200) -> str:
+    """Server text made fit for an error line: no controls, no tags, one line, short."""
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
+    text = _CONTROL.sub("", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _wait_from(response: httpx.Response, data: Any) -> float | None:
+    wait = parse_retry_after(response.headers.get("Retry-After"))
+    if wait is None and isinstance(data, Mapping):
+        extras = data.get("extras")
+        if isinstance(extras, Mapping):
+            ws = extras.get("wait_seconds")
+            if isinstance(ws, int | float) and not isinstance(ws, bool):
+                wait = max(0.0, float(ws))
+    return wait
+
+
+def _error_details(data: Any) -> tuple[str | None, str]:
+    """(code, message) from the JSON error shapes of WordPress, Discourse and others."""
+    if not isinstance(data, Mapping):
+        return None, ""
+    code = data.get("code") or data.get("error_type")
+    msg = data.get("message")
+    if msg is None and isinstance(data.get("errors"), list) and data["errors"]:
+        first = data["errors"][0]
+        msg = first.get("message") if isinstance(first, Mapping) else first
+    if msg is None:
+        msg = data.get("error") or data.get("error_description") or ""
+    return (str(code) if code is not None else None), clean_text(str(msg))
+
+
+def _try_json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _is_json(response: httpx.Response) -> bool:
+    ctype = response.headers.get("Content-Type", "").lower()
+    return "json" in ctype or not ctype
+
+
+async def request_json(
+    client: SourceClient,
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+    data: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    idempotent: bool | None = None,
+    ok: Collection[int] = (200, 201),
+    fatal_codes: Collection[str] = (),
+) -> JsonResponse:
+    """Send one request through ``client`` and return its parsed JSON.
+
+    ``idempotent`` defaults to True for GET/HEAD/PUT/DELETE/OPTIONS and False otherwise.
+    ``ok`` lists the statuses that count as success (e.g. add 204). ``fatal_codes`` are
+    platform error codes that end the request at once even on a 5xx (WordPress's
+    ``rest_comment_failed_edit`` says "already that status": retrying cannot help).
+
+    Raises :class:`HttpError` (a ConnectorError) with ``retryable`` telling whether a
+    later try could help; 401/403 are ``retryable=False`` and say to check credentials.
+    """
+    method = method.upper()
+    if idempotent is None:
+        idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+    source = client.source
+    policy = client.retry
+    attempt = 0
+    while True:
+        attempt += 1
+        last = attempt >= policy.max_attempts
+        full_url = redact_url(client.build_request(method, url, params=params).url)
+        where = f"{method} {full_url}"
+        try:
+            async with client.limit:
+                client.requests_sent += 1
+                response = await client.request(
+                    method, url, params=params, json=json_body, data=data, headers=headers
+                )
+        except httpx.HTTPError as exc:
+            # Connect errors mean the server never saw the request; safe to repeat.
+            safe = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+            kind = _network_kind(exc)
+            if (safe or idempotent) and not last:
+                await client.sleep(policy.backoff(attempt, client.rng))
+                continue
+            raise HttpError(
+                source,
+                f"{where}: {kind} (after {attempt} attempt{'s' if attempt > 1 else ''})",
+                retryable=True,
+                method=method,
+                url=full_url,
+            ) from exc
+
+        status = response.status_code
+        if status in ok:
+            if not _is_json(response):
+                err = HttpError(
+                    source,
+                    f"{where}: expected JSON but got "
+                    f"{clean_text(response.headers.get('Content-Type', ''), 60)} "
+                    f"(HTTP {status}; is this the right URL?)",
+                    retryable=True,
+                    method=method,
+                    url=full_url,
+                    status=status,
+                )
+            else:
+                try:
+                    payload = json.loads(response.content) if response.content else None
+                    return JsonResponse(status, response.headers, payload, full_url)
+                except (ValueError, UnicodeDecodeError) as exc:
+                    err = HttpError(
+                        source,
+                        f"{where}: malformed JSON in HTTP {status} response "
+                        f"({clean_text(str(exc), 80)}; {len(response.content)} bytes)",
+                        retryable=True,
+                        method=method,
+                        url=full_url,
+                        status=status,
+                    )
+            if idempotent and not last:
+                await client.sleep(policy.backoff(attempt, client.rng))
+                continue
+            raise err
+
+        body = _try_json(response)
+        code, msg = _error_details(body)
+        if body is None and response.content:
+            msg = clean_text(response.text, 120)
+        detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {msg}" if msg else "")
+        wait = _wait_from(response, body) if status in (429, 503) else None
+
+        if status in (401, 403):
+            hint = (
+                "check the username and password/API key"
+                if status == 401
+                else "the account may lack the rights for this"
+            )
+            raise HttpError(
+                source,
+                f"{where}: {detail} ({hint})",
+                retryable=False,
+                method=method,
+                url=full_url,
+                status=status,
+                code=code,
+                data=body,
+            )
+
+        retry_status = status in (429, 503) or (status >= 500 and idempotent)
+        if code is not None and code in fatal_codes:
+            retry_status = False
+        if retry_status and not last:
+            delay = wait if wait is not None else policy.backoff(attempt, client.rng)
+            if delay <= policy.max_retry_after:
+                await client.sleep(delay)
+                continue
+        transient = status in (408, 425, 429) or status >= 500
+        raise HttpError(
+            source,
+            f"{where}: {detail}" + (f" (retry after {wait:.0f} s)" if wait else ""),
+            retryable=transient and (code is None or code not in fatal_codes),
+            method=method,
+            url=full_url,
+            status=status,
+            code=code,
+            data=body,
+            retry_after=wait,
+        )
+
+
+def _network_kind(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connection timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({clean_text(str(exc), 80) or 'refused'})"
+    if isinstance(exc, httpx.ReadTimeout):
+        return "no answer in time (read timeout)"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the server closed the connection mid-answer"
+    return f"{type(exc).__name__}: {clean_text(str(exc), 80)}"
