@@ -1,0 +1,670 @@
+"""The configuration: one TOML file, validated strictly.
+
+Found via ``--config``, ``REACTIEVELD_CONFIG`` or the XDG config dir. Every mistake (an
+unknown key, a wrong type, a missing URL, a secret written in the file) is a
+:class:`ConfigError` that names the file, the line, the key and what was expected.
+Secrets are only ever *named* (``password_env = "WP_APP_PASSWORD"``) and read from the
+environment when a connector needs them, so we never write one anywhere.
+
+tomllib does not report where a value came from, so :func:`_line_index` scans the TOML
+text for table headers and keys. It is a best effort that is right for ordinary files
+(headers, ``key = value`` lines, arrays of tables); for anything it cannot place (inline
+tables) the error points at the nearest enclosing table or key it did find.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
+from reactieveld.model import TagKind
+
+APP_NAME = "reactieveld"
+ENV_CONFIG = "REACTIEVELD_CONFIG"
+
+SOURCE_TYPES = ("wordpress", "wordpress-feed", "discourse", "decidim", "govocal", "demo")
+SINK_TYPES = ("jsonl", "webhook")
+LANGUAGES = ("nl", "en")
+DEFAULT_POLL_SECONDS = 60.0
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who edits the file."""
+
+    def __init__(self, message: str, *, file: Path | str | None = None, line: int | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.message}"
+
+
+# --- the dataclasses ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the memory lives; ``None`` means the default (:func:`default_db_path`)."""
+
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class UIConfig:
+    """``[ui]``: the language (default from the locale) and an optional Textual theme."""
+
+    language: Literal["nl", "en"] = "en"
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One ``[[sources]]`` entry. ``options`` holds every key but name, type and poll."""
+
+    name: str
+    type: str
+    poll_seconds: float
+    options: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+    def option(self, key: str, default: Any = None) -> Any:
+        """The option ``key``, or ``default`` when the config does not set it."""
+        return self.options.get(key, default)
+
+    def secret(self, key: str) -> str:
+        """The secret ``key`` (e.g. ``"password"``), read from the environment variable
+        named by ``<key>_env``. Raises ConfigError when it is not configured or unset."""
+        var = self.options.get(f"{key}_env")
+        if not var:
+            raise ConfigError(f'source "{self.name}": no {key}_env is configured')
+        value = os.environ.get(var, "")
+        if not value:
+            raise ConfigError(
+                f'source "{self.name}": environment variable {var} ({key}_env) is not set or empty'
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class SinkConfig:
+    """One ``[[sinks]]`` entry (jsonl or webhook)."""
+
+    type: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``Config()`` is what a missing file means."""
+
+    path: Path | None = None
+    store: StoreConfig = field(default_factory=StoreConfig)
+    ui: UIConfig = field(default_factory=UIConfig)
+    codebook: Codebook = DEFAULT_CODEBOOK
+    keys: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[SourceConfig, ...] = ()
+    sinks: tuple[SinkConfig, ...] = ()
+
+
+# --- finding files -----------------------------------------------------------------------
+
+
+def find_config_path(
+    cli_path: str | Path | None, environ: Mapping[str, str] = os.environ
+) -> Path | None:
+    """``--config``, else ``REACTIEVELD_CONFIG``, else the XDG config file if it exists.
+
+    A file named explicitly (by flag or environment) that does not exist is an error.
+    """
+    named = cli_path or environ.get(ENV_CONFIG) or None
+    if named:
+        path = Path(named).expanduser()
+        origin = "--config" if cli_path else ENV_CONFIG
+        if not path.is_file():
+            problem = "is a directory" if path.is_dir() else "does not exist"
+            raise ConfigError(f"config file {problem} (named by {origin})", file=path)
+        return path
+    default = platformdirs.user_config_path(APP_NAME) / "config.toml"
+    return default if default.is_file() else None
+
+
+def default_db_path() -> Path:
+    """The memory store used when neither ``--db`` nor ``[store] path`` says otherwise."""
+    return platformdirs.user_data_path(APP_NAME) / "memory.db"
+
+
+def demo_db_path() -> Path:
+    """The store ``reactieveld --demo`` fills, kept apart from the real memory."""
+    return platformdirs.user_data_path(APP_NAME) / "demo.db"
+
+
+def locale_language(environ: Mapping[str, str] = os.environ) -> Literal["nl", "en"]:
+    """``nl`` when the locale (LC_ALL, LC_MESSAGES, LANG, in POSIX order) is Dutch."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var)
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+# --- locating lines ----------------------------------------------------------------------
+
+_KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_DOTTED = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_AOT_RE = re.compile(rf"^\s*\[\[\s*({_DOTTED})\s*\]\]")
+_TABLE_RE = re.compile(rf"^\s*\[\s*({_DOTTED})\s*\]")
+_KEY_RE = re.compile(rf"^\s*({_DOTTED})\s*=")
+
+Where = tuple[str | int, ...]
+
+
+def _split_dotted(text: str) -> tuple[str, ...]:
+    parts = re.findall(_KEY_PART, text)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def _line_index(text: str) -> dict[Where, int]:
+    """Map paths like ``("sources", 1, "url")`` to the 1-based line that defines them."""
+    lines: dict[Where, int] = {}
+    counts: dict[Where, int] = {}  # array-of-tables path -> index of its latest entry
+    table: Where = ()
+    in_string: str | None = None  # the delimiter of an open multi-line string
+
+    def resolve(parts: tuple[str, ...]) -> Where:
+        path: Where = ()
+        for part in parts:
+            path += (part,)
+            if path in counts:  # a name that is an array of tables means its latest entry
+                path += (counts[path],)
+        return path
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            if line.count(in_string) % 2:
+                in_string = None
+            continue
+        if m := _AOT_RE.match(line):
+            parts = _split_dotted(m.group(1))
+            array = resolve(parts[:-1]) + (parts[-1],)
+            counts[array] = counts.get(array, -1) + 1
+            table = array + (counts[array],)
+            lines.setdefault(array, number)
+            lines.setdefault(table, number)
+        elif m := _TABLE_RE.match(line):
+            table = resolve(_split_dotted(m.group(1)))
+            lines.setdefault(table, number)
+        elif m := _KEY_RE.match(line):
+            parts = _split_dotted(m.group(1))
+            for end in range(1, len(parts) + 1):
+                lines.setdefault(table + parts[:end], number)
+            rest = line[m.end() :]
+            for delim in ('"""', "'''"):
+                if rest.count(delim) % 2:
+                    in_string = delim
+                    break
+    return lines
+
+
+# --- validation helpers ------------------------------------------------------------------
+
+_SECRET_WORDS = ("password", "passwd", "secret", "token", "api_key", "apikey", "private_key")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9_.+-]+$")
+
+
+def _toml_type(value: Any) -> str:
+    for kind, name in (
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a float"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "a table"),
+    ):
+        if isinstance(value, kind):
+            return name
+    return "a date/time"
+
+
+# A checker returns the cleaned value, or raises ValueError(expected[, got]). Without
+# "got" the message names the value's type: a string is never shown, as it could be a
+# secret written in the wrong place.
+Check = Callable[[Any], Any]
+
+
+def _is(kind: type, expected: str) -> Check:
+    def check(value: Any) -> Any:
+        # bool is an int to Python, never to a person writing TOML
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise ValueError(expected)
+        return value
+
+    return check
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a non-empty string")
+    if not value.strip():
+        raise ValueError("a non-empty string", "an empty string")
+    return value
+
+
+def _env_name(value: Any) -> str:
+    # Also catches a secret pasted here by mistake (WordPress app passwords have spaces).
+    if not isinstance(value, str) or not _ENV_NAME_RE.match(value):
+        raise ValueError('the name of an environment variable, like "WP_APP_PASSWORD"')
+    return value
+
+
+def _http_url(value: Any) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError('an http(s) URL, like "https://example.org"')
+    return value
+
+
+def _site_url(value: Any) -> str:
+    return _http_url(value).rstrip("/")  # connectors append API paths to it
+
+
+def _positive_number(value: Any) -> float:
+    expected = "a number of seconds greater than 0"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(expected)
+    if not value > 0:
+        raise ValueError(expected, str(value))
+    return float(value)
+
+
+def _count(value: Any) -> int:
+    expected = "an integer of 0 or more"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(expected)
+    if value < 0:
+        raise ValueError(expected, str(value))
+    return value
+
+
+_integer = _is(int, "an integer")
+_boolean = _is(bool, "true or false")
+
+
+def _choice(options: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str:
+        if value not in options:
+            expected = "one of: " + ", ".join(f'"{o}"' for o in options)
+            # Safe to show: a choice (type, language, mode) is never a secret.
+            shown = f'"{value}"' if isinstance(value, str) and value.isprintable() else None
+            raise ValueError(expected, *([shown] if shown and len(value) <= 40 else []))
+        return value
+
+    return check
+
+
+class _Reader:
+    """Validates the parsed document and turns problems into located ConfigErrors."""
+
+    def __init__(self, file: Path, text: str):
+        self.file = file
+        self.lines = _line_index(text)
+
+    def line(self, where: Where) -> int | None:
+        while where:  # fall back to the nearest enclosing thing we could place
+            if where in self.lines:
+                return self.lines[where]
+            where = where[:-1]
+        return None
+
+    def error(self, where: Where, context: str, message: str) -> ConfigError:
+        prefix = f"{context}: " if context else ""
+        return ConfigError(prefix + message, file=self.file, line=self.line(where))
+
+    def table(
+        self,
+        data: Any,
+        where: Where,
+        context: str,
+        spec: Mapping[str, tuple[Check, bool]],
+        *,
+        partial: bool = False,
+    ) -> dict[str, Any]:
+        """Check ``data`` against ``spec`` (key -> (checker, required)); return clean values.
+
+        ``partial`` checks only the keys of ``spec`` (to read ``type`` before the rest).
+        """
+        if not isinstance(data, dict):
+            raise self.error(
+                where, "", f"{context or 'the file'} must be a table, not {_toml_type(data)}"
+            )
+        for key in data:
+            if key not in spec and not partial:
+                raise self.error(where + (key,), context, self._unknown(key, spec))
+        clean: dict[str, Any] = {}
+        for key, (check, required) in spec.items():
+            if key not in data:
+                if required:
+                    expected = self._expected(check)
+                    raise self.error(where, context, f'key "{key}" is missing; expected {expected}')
+                continue
+            try:
+                clean[key] = check(data[key])
+            except ValueError as exc:
+                expected, got = (*exc.args, _toml_type(data[key]))[:2]
+                raise self.error(
+                    where + (key,), context, f'key "{key}": expected {expected}, got {got}'
+                ) from None
+        return clean
+
+    @staticmethod
+    def _expected(check: Check) -> str:
+        # Every checker rejects a bare object, and says what it wanted while doing so.
+        try:
+            check(object())
+        except ValueError as exc:
+            return str(exc.args[0])
+        return "a value"  # pragma: no cover - every checker rejects an arbitrary object
+
+    @staticmethod
+    def _unknown(key: str, spec: Mapping[str, Any]) -> str:
+        env_keys = [k for k in spec if k.endswith("_env")]
+        secret_like = any(w in key.lower() for w in _SECRET_WORDS) and not key.endswith("_env")
+        if f"{key}_env" in spec or secret_like:
+            hint = f'{key}_env = "NAME"' if f"{key}_env" in spec else "a *_env key"
+            also = f" (allowed here: {', '.join(env_keys)})" if env_keys else ""
+            return (
+                f'key "{key}" looks like a secret, which is never written in the config; '
+                f"put it in an environment variable and name that variable with {hint}{also}"
+            )
+        return f'key "{key}" is not known; expected one of: {", ".join(spec)}'
+
+
+# --- the sections ------------------------------------------------------------------------
+
+_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks")
+
+_SOURCE_HEAD: dict[str, tuple[Check, bool]] = {
+    "name": (_text, True),
+    "type": (_choice(SOURCE_TYPES), True),
+}
+_SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
+    "wordpress": {
+        "url": (_site_url, True),
+        "username": (_text, False),
+        "password_env": (_env_name, False),
+    },
+    "wordpress-feed": {"url": (_site_url, True)},
+    "discourse": {
+        "url": (_site_url, True),
+        "api_username": (_text, False),
+        "api_key_env": (_env_name, False),
+    },
+    "decidim": {
+        "url": (_site_url, True),
+        "api_key_env": (_env_name, False),
+        "api_secret_env": (_env_name, False),
+    },
+    "govocal": {
+        "url": (_site_url, True),
+        "client_id_env": (_env_name, False),
+        "client_secret_env": (_env_name, False),
+        "locale": (_text, False),
+    },
+    "demo": {"count": (_count, False), "seed": (_integer, False)},
+}
+# Keys that only make sense together (a user name without a password is a mistake).
+_TOGETHER = {
+    "wordpress": ("username", "password_env"),
+    "decidim": ("api_key_env", "api_secret_env"),
+    "govocal": ("client_id_env", "client_secret_env"),
+}
+_SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {"demo": {"count": 500, "seed": 1}}
+
+_SINK_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
+    "jsonl": {"path": (_text, True)},
+    "webhook": {"url": (_http_url, True), "secret_env": (_env_name, False)},
+}
+
+
+def _array_of_tables(reader: _Reader, data: dict[str, Any], name: str) -> list[Any]:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        raise reader.error(
+            (name,),
+            "",
+            f'"{name}" must be an array of tables ([[{name}]]), not {_toml_type(value)}',
+        )
+    return value
+
+
+def _sources(reader: _Reader, data: dict[str, Any]) -> tuple[SourceConfig, ...]:
+    sources: list[SourceConfig] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(_array_of_tables(reader, data, "sources")):
+        where: Where = ("sources", i)
+        context = f"[[sources]] #{i + 1}"
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            context += f' "{entry["name"]}"'
+        # First name and type: they decide which other keys are allowed.
+        head = reader.table(entry, where, context, _SOURCE_HEAD, partial=True)
+        name, kind = head["name"], head["type"]
+        if name in seen:
+            raise reader.error(
+                where + ("name",), context, f'source name "{name}" is already used by #{seen[name]}'
+            )
+        seen[name] = i + 1
+        spec = {
+            **_SOURCE_HEAD,
+            **_SOURCE_KEYS[kind],
+            "poll_seconds": (_positive_number, False),
+            "enabled": (_boolean, False),
+        }
+        clean = reader.table(entry, where, context, spec)
+        pair = _TOGETHER.get(kind, ())
+        if pair and (pair[0] in clean) != (pair[1] in clean):
+            given, missing = pair if pair[0] in clean else pair[::-1]
+            raise reader.error(
+                where + (given,), context, f'key "{given}" needs "{missing}" as well'
+            )
+        if not clean.pop("enabled", True):
+            continue  # a disabled source is validated but neither synced nor listed
+        default_poll = 0.0 if kind == "demo" else DEFAULT_POLL_SECONDS
+        poll = clean.pop("poll_seconds", default_poll)
+        options = {**_SOURCE_DEFAULTS.get(kind, {}), **clean}
+        del options["name"], options["type"]
+        sources.append(
+            SourceConfig(name, kind, poll, MappingProxyType(options), reader.line(where))
+        )
+    return tuple(sources)
+
+
+def _sinks(reader: _Reader, data: dict[str, Any], base: Path) -> tuple[SinkConfig, ...]:
+    sinks: list[SinkConfig] = []
+    for i, entry in enumerate(_array_of_tables(reader, data, "sinks")):
+        where: Where = ("sinks", i)
+        context = f"[[sinks]] #{i + 1}"
+        head_spec = {"type": (_choice(SINK_TYPES), True)}
+        kind = reader.table(entry, where, context, head_spec, partial=True)["type"]
+        options = reader.table(entry, where, context, {**head_spec, **_SINK_KEYS[kind]})
+        del options["type"]
+        if "path" in options:
+            options["path"] = _relative_to(options["path"], base)
+        sinks.append(SinkConfig(kind, MappingProxyType(options), reader.line(where)))
+    return tuple(sinks)
+
+
+def _relative_to(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _keys(reader: _Reader, data: dict[str, Any]) -> Mapping[str, str]:
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        raise reader.error(("keys",), "", f"[keys] must be a table, not {_toml_type(keys)}")
+    for action, binding in keys.items():
+        if not _NAME_RE.match(action):
+            raise reader.error(("keys", action), "[keys]", f'"{action}" is not an action name')
+        if not isinstance(binding, str) or not binding.strip():
+            raise reader.error(
+                ("keys", action),
+                "[keys]",
+                f'key "{action}": expected a non-empty string of key names (like "A" or '
+                f'"ctrl+a,A"), got {_toml_type(binding)}',
+            )
+    return MappingProxyType(dict(keys))
+
+
+def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
+    if "codebook" not in data:
+        return DEFAULT_CODEBOOK
+    book = reader.table(
+        data["codebook"],
+        ("codebook",),
+        "[codebook]",
+        {
+            "mode": (_choice(("extend", "replace")), False),
+            "version": (_text, False),
+            "questions": (_is(list, "an array of tables ([[codebook.questions]])"), False),
+            "roles": (_is(list, "an array of tables ([[codebook.roles]])"), False),
+        },
+    )
+    replace = book.get("mode", "extend") == "replace"
+    questions = _codes(reader, book, TagKind.QUESTION, replace)
+    roles = _codes(reader, book, TagKind.ROLE, replace)
+    if not replace and questions == DEFAULT_CODEBOOK.questions and roles == DEFAULT_CODEBOOK.roles:
+        if book.get("version", DEFAULT_CODEBOOK.version) == DEFAULT_CODEBOOK.version:
+            return DEFAULT_CODEBOOK
+    if book.get("version") == DEFAULT_CODEBOOK.version:
+        raise reader.error(
+            ("codebook", "version"),
+            "[codebook]",
+            f'version "{DEFAULT_CODEBOOK.version}" belongs to the default codebook; '
+            "give this codebook a version of its own (or leave it out)",
+        )
+    return make_codebook(questions, roles, version=book.get("version"))
+
+
+def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) -> tuple[Code, ...]:
+    array = "questions" if kind is TagKind.QUESTION else "roles"
+    defaults = DEFAULT_CODEBOOK.questions if kind is TagKind.QUESTION else DEFAULT_CODEBOOK.roles
+    codes: dict[str, Code] = {} if replace else {c.code: c for c in defaults}
+    written: dict[str, tuple[Where, str, bool]] = {}  # code -> where, context, key given
+    for i, entry in enumerate(book.get(array, [])):
+        where: Where = ("codebook", array, i)
+        context = f"[[codebook.{array}]] #{i + 1}"
+        code = entry.get("code") if isinstance(entry, dict) else None
+        new = not (isinstance(code, str) and code in codes)
+        # A new code needs a key and a Dutch label; overriding one may change any part.
+        spec: dict[str, tuple[Check, bool]] = {
+            "code": (_text, True),
+            "key": (_text, new),
+            "nl": (_text, new),
+            "en": (_text, False),
+        }
+        if kind is TagKind.ROLE:
+            spec["organisation"] = (_boolean, False)
+        clean = reader.table(entry, where, context, spec)
+        code = clean["code"]
+        if code in written:
+            raise reader.error(where + ("code",), context, f'code "{code}" is already defined')
+        written[code] = (where, context, "key" in clean)
+        old = codes.get(code)
+        labels = dict(old.labels) if old else {}
+        labels |= {lang: clean[lang] for lang in LANGUAGES if lang in clean}
+        codes[code] = Code(
+            kind,
+            code,
+            clean.get("key", old.key if old else ""),
+            labels,
+            clean.get("organisation", old.organisation if old else False),
+        )
+    # Keys are checked after all entries, so that two entries may swap their keys.
+    by_key: dict[str, list[str]] = {}
+    for c in codes.values():
+        by_key.setdefault(c.key, []).append(c.code)
+    for key, users in by_key.items():
+        if len(users) > 1:
+            blamed = max((u for u in users if u in written), key=list(written).index)
+            where, context, key_given = written[blamed]
+            other = next(u for u in users if u != blamed)
+            raise reader.error(
+                where + ("key",) if key_given else where,
+                context,
+                f'key "{key}" is already used by {kind.value} "{other}"',
+            )
+    return tuple(codes.values())
+
+
+def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:
+    store = reader.table(data.get("store", {}), ("store",), "[store]", {"path": (_text, False)})
+    return StoreConfig(_relative_to(store["path"], base) if "path" in store else None)
+
+
+def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UIConfig:
+    ui = reader.table(
+        data.get("ui", {}),
+        ("ui",),
+        "[ui]",
+        {"language": (_choice(LANGUAGES), False), "theme": (_text, False)},
+    )
+    return UIConfig(language=ui.get("language", locale_language(environ)), theme=ui.get("theme"))
+
+
+def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> Config:
+    """Read and validate the config file; ``None`` gives the defaults (no sources).
+
+    Raises ConfigError, naming the file and line, for anything that is not right.
+    """
+    if path is None:
+        return Config(ui=UIConfig(language=locale_language(environ)))
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError("config file does not exist", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason})", file=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror}", file=path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = None
+        if m := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
+            line = int(m.group(1))
+            message = f"{message[: m.start()]} (column {m.group(2)})"
+        elif m := re.search(r"\s*\(at end of document\)$", message):
+            line = text.count("\n") + 1
+            message = f"{message[: m.start()]} (at the end of the file)"
+        raise ConfigError(f"TOML syntax error: {message}", file=path, line=line) from None
+
+    reader = _Reader(path, text)
+    reader.table(data, (), "", {key: (lambda v: v, False) for key in _TOP})
+    base = path.parent.absolute()
+    return Config(
+        path=path,
+        store=_store(reader, data, base),
+        ui=_ui(reader, data, environ),
+        codebook=_codebook(reader, data),
+        keys=_keys(reader, data),
+        sources=_sources(reader, data),
+        sinks=_sinks(reader, data, base),
+    )
