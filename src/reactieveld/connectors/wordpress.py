@@ -1,0 +1,591 @@
+"""WordPress REST API connector (read every status, write moderation back).
+
+Configured as ``[[sources]] type = "wordpress"`` with ``url``, and for moderation
+``username`` + ``password_env`` (an Application Password, sent as HTTP Basic).
+
+How it reads (tried against WordPress 6.1):
+
+* The API root is discovered once: the ``Link: <...>; rel="https://api.w.org/"`` header
+  of the site, else ``/wp-json/``, else ``/?rest_route=/`` (sites without pretty links).
+* ``GET wp/v2/comments`` takes ONE ``status`` and, without it, returns only approved
+  comments. ``status=any`` (one value, handled by ``WP_Comment_Query``) returns every
+  status in one listing, so that is the default; ``statuses="each"`` reads ``approve``,
+  ``hold``, ``spam`` and ``trash`` one at a time instead, for a site where ``any`` is
+  filtered away. Without credentials only approved comments can be read.
+* Comments have no "modified since" filter. The cursor (JSON) holds a high-water id:
+
+  - ``phase "full"``: the first sync lists comments ``orderby=id&order=asc`` 100 at a
+    time by ``offset``; each page carries the cursor of the next, so a crash repeats at
+    most one page;
+  - ``phase "inc"``: a poll probes ``order=desc&per_page=1&_fields=id`` per status (one
+    tiny request on an idle site); only when the top id is above the high-water id are
+    the new comments read, newest first until the high-water id, then handed out oldest
+    first in pages whose cursors advance the high-water id.
+  - Status changes and deletions made on the site itself are found by a re-scan every
+    ``rescan_seconds`` (and once after start): a listing of ``_fields=id,status`` only,
+    compared with what the connector knows (the sync engine primes that from the store
+    with :meth:`prime_known`); changed or unknown ids are read in full with
+    ``include=``, known ids that are gone are reported in ``Page.gone`` as deleted.
+
+* Threads are posts (``wp/v2/posts?include=...``; pages as a fallback), read once each.
+* Comment HTML (``content.rendered``) is turned into plain text here, once; the raw
+  comment (``content.raw``) is kept as ``body_raw``.
+* A comment by a registered user (``author != 0``) gets ``role_hint="organisatie"``.
+
+Write-back: ``POST wp/v2/comments/<id>`` with ``status`` approved/hold/spam/trash; a
+reply is ``POST wp/v2/comments`` with ``post``, ``parent`` and ``content``. WordPress may
+answer 500 ``rest_comment_failed_edit`` when the comment already has the status asked:
+the comment is read back and an equal status counts as success.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError
+from reactieveld.connectors.htmltext import html_to_text
+from reactieveld.connectors.http import (
+    HttpError,
+    Sleep,
+    SourceClient,
+    make_client,
+    request_json,
+)
+from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
+
+PER_PAGE = 100  # WordPress's maximum
+EACH_STATUS = ("approve", "hold", "spam", "trash")
+COMMENT_FIELDS = (
+    "id,post,parent,author,author_name,author_email,author_url,date_gmt,content,link,status,type"
+)
+WP_STATUS: Mapping[str, RemoteStatus] = {
+    "approved": RemoteStatus.APPROVED,
+    "approve": RemoteStatus.APPROVED,
+    "1": RemoteStatus.APPROVED,
+    "hold": RemoteStatus.HOLD,
+    "unapproved": RemoteStatus.HOLD,
+    "0": RemoteStatus.HOLD,
+    "spam": RemoteStatus.SPAM,
+    "trash": RemoteStatus.TRASH,
+    "post-trashed": RemoteStatus.TRASH,
+}
+# What we send for a capability (WordPress's own words).
+SEND_STATUS: Mapping[Capability, str] = {
+    Capability.APPROVE: "approved",
+    Capability.HOLD: "hold",
+    Capability.SPAM: "spam",
+    Capability.TRASH: "trash",
+}
+WRITE_CAPS = frozenset(
+    {Capability.APPROVE, Capability.HOLD, Capability.SPAM, Capability.TRASH, Capability.REPLY}
+)
+
+
+def parse_gmt(value: str | None) -> datetime | None:
+    """WordPress ``date_gmt`` ("2024-06-01T12:00:00", no offset) as aware UTC."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def wp_status(value: Any) -> RemoteStatus:
+    """Map a WordPress comment status string to :class:`RemoteStatus`."""
+    return WP_STATUS.get(str(value), RemoteStatus.HOLD)
+
+
+def comment_to_response(source: str, c: Mapping[str, Any]) -> Response:
+    """Translate one REST comment (``context=edit`` or ``view``) into a Response."""
+    content = c.get("content") or {}
+    rendered = content.get("rendered") or ""
+    raw = content.get("raw")
+    parent = c.get("parent") or 0
+    post = c.get("post") or 0
+    author = c.get("author") or 0
+    created = parse_gmt(c.get("date_gmt")) or datetime.fromtimestamp(0, UTC)
+    return Response(
+        source=source,
+        external_id=str(c["id"]),
+        thread_external_id=str(post) if post else None,
+        parent_external_id=str(parent) if parent else None,
+        author_name=str(c.get("author_name") or ""),
+        body_text=html_to_text(rendered),
+        body_raw=raw if raw is not None else rendered,
+        body_format="html",
+        created_at=created,
+        remote_status=wp_status(c.get("status", "approved")),
+        url=c.get("link") or None,
+        author_email=c.get("author_email") or None,
+        author_url=c.get("author_url") or None,
+        role_hint="organisatie" if author else None,
+        meta={"post": post, "author": author, "type": c.get("type", "comment")},
+    )
+
+
+def post_to_thread(source: str, p: Mapping[str, Any]) -> Thread:
+    """Translate one REST post (or page) into a Thread; the title made plain text."""
+    title = p.get("title") or {}
+    text = html_to_text(title.get("rendered") or title.get("raw") or "") if title else ""
+    return Thread(
+        source=source,
+        external_id=str(p["id"]),
+        title=text or f"#{p['id']}",
+        url=p.get("link") or None,
+        created_at=parse_gmt(p.get("date_gmt")),
+        meta={"comment_status": p.get("comment_status")},
+    )
+
+
+class WordPressConnector:
+    """Read and moderate the comments of one WordPress site over its REST API."""
+
+    type = "wordpress"
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        statuses: str = "any",
+        rescan_seconds: float = 300.0,
+        client: SourceClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name = name
+        self.url = url.rstrip("/") + "/"
+        self.authenticated = bool(username and password)
+        auth = (username, password) if username and password else None
+        self.client = client or make_client(name, auth=auth, transport=transport, sleep=sleep)
+        if not self.authenticated:
+            self.status_values: tuple[str, ...] = ("approve",)
+        elif statuses == "each":
+            self.status_values = EACH_STATUS
+        else:
+            self.status_values = ("any",)
+        self.rescan_seconds = rescan_seconds
+        self._clock = clock
+        self._last_rescan: float | None = None
+        self._root: str | None = None
+        self._threads_seen: set[str] = set()
+        #: external id -> status, as last seen (or as primed from the store).
+        self.known: dict[str, RemoteStatus] = {}
+        if self.authenticated:
+            self.capabilities = WRITE_CAPS
+            self.unsupported_reasons: Mapping[Capability, str] = {
+                Capability.HIDE: "WordPress has no hidden status; hold the comment instead",
+            }
+        else:
+            self.capabilities = frozenset()
+            why = "no username/password_env configured: this WordPress source is read-only"
+            self.unsupported_reasons = {cap: why for cap in Capability}
+
+    @classmethod
+    def from_config(cls, cfg: Any, **kwargs: Any) -> WordPressConnector:
+        """Build from a ``SourceConfig`` (``url``, ``username``, ``password_env``)."""
+        username = cfg.option("username")
+        password = cfg.secret("password") if cfg.option("password_env") else None
+        return cls(
+            cfg.name,
+            cfg.option("url"),
+            username=username,
+            password=password,
+            statuses=cfg.option("statuses", "any"),
+            rescan_seconds=float(cfg.option("rescan_seconds", 300.0)),
+            **kwargs,
+        )
+
+    # -- plumbing ---------------------------------------------------------------------
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self.client.aclose()
+
+    def prime_known(self, known: Mapping[str, RemoteStatus]) -> None:
+        """Tell the connector which comments the store already holds (id -> status), so
+        that the re-scan can see deletions that happened while reactieveld was not
+        running and does not re-read what is already stored."""
+        self.known.update(known)
+
+    async def api_root(self) -> str:
+        """Discover (once) the REST API root: Link header, ``/wp-json/``, ``?rest_route=``."""
+        if self._root:
+            return self._root
+        root = None
+        try:
+            async with self.client.limit:
+                r = await self.client.head(self.url)
+            for link in r.headers.get_list("link"):
+                for part in link.split(","):
+                    if 'rel="https://api.w.org/"' in part and "<" in part:
+                        root = urljoin(self.url, part[part.index("<") + 1 : part.index(">")])
+        except httpx.HTTPError:
+            root = None  # fall through to the probes, which report the error properly
+        if root is None:
+            for candidate in (urljoin(self.url, "wp-json/"), self.url + "?rest_route=/"):
+                try:
+                    probe = await request_json(self.client, "GET", candidate)
+                except HttpError as exc:
+                    if exc.status is None or exc.status in (401, 403):
+                        raise
+                    continue
+                if isinstance(probe.data, Mapping) and "wp/v2" in (
+                    probe.data.get("namespaces") or ()
+                ):
+                    root = candidate
+                    break
+        if root is None:
+            raise ConnectorError(
+                self.name,
+                f"no WordPress REST API found at {self.url} (tried the Link header, "
+                "/wp-json/ and ?rest_route=/)",
+                retryable=False,
+            )
+        self._root = root
+        return root
+
+    async def _endpoint(self, path: str) -> tuple[str, dict[str, Any]]:
+        root = await self.api_root()
+        if "rest_route=" in root:
+            parts = urlsplit(root)
+            base = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+            return base, {"rest_route": "/" + path}
+        return root.rstrip("/") + "/" + path, {}
+
+    async def _get(self, path: str, params: Mapping[str, Any]) -> Any:
+        url, extra = await self._endpoint(path)
+        return await request_json(self.client, "GET", url, params={**extra, **params})
+
+    def _list_params(self, status: str, **more: Any) -> dict[str, Any]:
+        p: dict[str, Any] = {"status": status, "per_page": PER_PAGE}
+        p["context"] = "edit" if self.authenticated else "view"
+        if not self.authenticated:
+            p.pop("status")  # approved only; asking for a status needs credentials
+        p.update(more)
+        return p
+
+    async def _comments(self, status: str, **params: Any) -> tuple[list[dict[str, Any]], int]:
+        """One listing request: (comments, total count)."""
+        p = self._list_params(status, **params)
+        try:
+            r = await self._get("wp/v2/comments", p)
+        except HttpError as exc:
+            if exc.code == "rest_comment_invalid_page_number":
+                return [], 0  # asked past the end (comments vanished meanwhile)
+            raise
+        if not isinstance(r.data, list):
+            raise ConnectorError(
+                self.name, f"GET {r.url}: expected a list of comments, got {type(r.data).__name__}"
+            )
+        total = _int(r.headers.get("X-WP-Total"))
+        return r.data, total
+
+    async def _threads_for(self, comments: Iterable[Mapping[str, Any]]) -> list[Thread]:
+        """Threads (posts) not yet handed out by this connector."""
+        want = sorted(
+            {str(c.get("post")) for c in comments if c.get("post")} - self._threads_seen,
+            key=int,
+        )
+        threads: list[Thread] = []
+        for endpoint in ("wp/v2/posts", "wp/v2/pages"):
+            if not want:
+                break
+            found: set[str] = set()
+            for i in range(0, len(want), PER_PAGE):
+                chunk = want[i : i + PER_PAGE]
+                params: dict[str, Any] = {
+                    "include": ",".join(chunk),
+                    "per_page": PER_PAGE,
+                    "_fields": "id,title,link,date_gmt,comment_status",
+                }
+                if self.authenticated:
+                    params.update(context="edit", status="any")
+                try:
+                    r = await self._get(endpoint, params)
+                except HttpError as exc:
+                    if exc.retryable or exc.status in (401, 403):
+                        raise
+                    continue  # e.g. a site that disabled the pages endpoint
+                for p in r.data if isinstance(r.data, list) else ():
+                    t = post_to_thread(self.name, p)
+                    threads.append(t)
+                    found.add(t.external_id)
+            want = [w for w in want if w not in found]
+        for w in want:  # a deleted or private post: still a thread, without a title
+            threads.append(Thread(source=self.name, external_id=w, title=f"#{w}"))
+        self._threads_seen.update(t.external_id for t in threads)
+        return threads
+
+    async def _page(
+        self,
+        comments: Sequence[Mapping[str, Any]],
+        cursor: dict[str, Any],
+        *,
+        done: bool,
+        gone: Mapping[str, RemoteStatus] | None = None,
+    ) -> Page:
+        responses = [comment_to_response(self.name, c) for c in comments]
+        threads = await self._threads_for(comments) if comments else []
+        for r in responses:
+            self.known[r.external_id] = r.remote_status
+        for ext in gone or {}:
+            self.known.pop(ext, None)
+        return Page(
+            responses=responses,
+            threads=threads,
+            next_cursor=json.dumps(cursor, separators=(",", ":")),
+            gone=dict(gone or {}),
+            done=done,
+        )
+
+    # -- reading ----------------------------------------------------------------------
+    def fetch(self, cursor: str | None) -> AsyncIterator[Page]:
+        """Yield pages after ``cursor`` (see the module docstring for the phases)."""
+        return self._fetch(cursor)
+
+    async def _fetch(self, cursor: str | None) -> AsyncIterator[Page]:
+        state = _parse_cursor(cursor)
+        if state["phase"] == "full":
+            resumed = state["st"] > 0 or state["offset"] > 0
+            async for page in self._full(state):
+                yield page
+            # A full listing from the start is as good as a re-scan; a resumed one is not.
+            self._last_rescan = None if resumed else self._clock()
+            return
+        async for page in self._incremental(state):
+            yield page
+
+    async def _full(self, state: dict[str, Any]) -> AsyncIterator[Page]:
+        hw = state["hw"]
+        st, offset = state["st"], state["offset"]
+        while st < len(self.status_values):
+            status = self.status_values[st]
+            comments, total = await self._comments(
+                status, orderby="id", order="asc", offset=offset, _fields=COMMENT_FIELDS
+            )
+            offset += len(comments)
+            hw = max([hw, *(int(c["id"]) for c in comments)])
+            status_done = not comments or len(comments) < PER_PAGE or 0 < total <= offset
+            if status_done:
+                st, offset = st + 1, 0
+            last = st >= len(self.status_values)
+            nxt = (
+                {"v": 1, "phase": "inc", "hw": hw}
+                if last
+                else {"v": 1, "phase": "full", "st": st, "offset": offset, "hw": hw}
+            )
+            yield await self._page(comments, nxt, done=last)
+
+    async def _incremental(self, state: dict[str, Any]) -> AsyncIterator[Page]:
+        hw: int = state["hw"]
+        fresh: dict[int, dict[str, Any]] = {}
+        for status in self.status_values:
+            top, _ = await self._comments(
+                status, orderby="id", order="desc", per_page=1, _fields="id"
+            )
+            if not top or int(top[0]["id"]) <= hw:
+                continue
+            offset = 0
+            while True:
+                batch, _ = await self._comments(
+                    status, orderby="id", order="desc", offset=offset, _fields=COMMENT_FIELDS
+                )
+                newer = [c for c in batch if int(c["id"]) > hw]
+                fresh.update((int(c["id"]), c) for c in newer)
+                offset += len(batch)
+                if len(newer) < len(batch) or len(batch) < PER_PAGE:
+                    break
+        rescan = self._rescan_due()
+        ordered = [fresh[i] for i in sorted(fresh)]
+        for i in range(0, len(ordered), PER_PAGE):
+            chunk = ordered[i : i + PER_PAGE]
+            hw = max(hw, int(chunk[-1]["id"]))
+            last = i + PER_PAGE >= len(ordered) and not rescan
+            yield await self._page(chunk, {"v": 1, "phase": "inc", "hw": hw}, done=last)
+        if rescan:
+            async for page in self._rescan(hw):
+                yield page
+        elif not ordered:
+            yield await self._page([], {"v": 1, "phase": "inc", "hw": hw}, done=True)
+
+    def _rescan_due(self) -> bool:
+        return self._last_rescan is None or self._clock() - self._last_rescan >= self.rescan_seconds
+
+    async def _rescan(self, hw: int) -> AsyncIterator[Page]:
+        """Compare the site's (id, status) list with what we know; read what differs."""
+        site: dict[str, tuple[str, RemoteStatus]] = {}
+        for status in self.status_values:
+            offset = 0
+            while True:
+                batch, total = await self._comments(
+                    status, orderby="id", order="asc", offset=offset, _fields="id,status"
+                )
+                for c in batch:
+                    site[str(c["id"])] = (status, wp_status(c.get("status", "approved")))
+                offset += len(batch)
+                if len(batch) < PER_PAGE or 0 < total <= offset:
+                    break
+        differ: dict[str, list[str]] = {}
+        for ext, (listing, st) in site.items():
+            if self.known.get(ext) != st:
+                differ.setdefault(listing, []).append(ext)
+        gone = {
+            ext: RemoteStatus.DELETED
+            for ext, st in self.known.items()
+            if ext not in site and st != RemoteStatus.DELETED
+        }
+        if site:
+            hw = max(hw, max(int(e) for e in site))
+        cursor = {"v": 1, "phase": "inc", "hw": hw}
+        chunks = [
+            (listing, ids[i : i + PER_PAGE])
+            for listing, ids in differ.items()
+            for i in range(0, len(ids), PER_PAGE)
+        ]
+        for listing, chunk in chunks:
+            comments, _ = await self._comments(
+                listing, include=",".join(chunk), _fields=COMMENT_FIELDS
+            )
+            yield await self._page(comments, cursor, done=False)
+        self._last_rescan = self._clock()
+        yield await self._page([], cursor, done=True, gone=gone)
+
+    # -- writing ----------------------------------------------------------------------
+    async def apply(self, action: Action) -> ApplyResult:
+        """Apply one moderation action or reply; see the module docstring."""
+        if action.capability not in self.capabilities:
+            reason = self.unsupported_reasons.get(action.capability, "not supported")
+            raise ConnectorError(self.name, f"{action.capability.value}: {reason}", retryable=False)
+        if action.capability is Capability.REPLY:
+            return await self._reply(action)
+        return await self._set_status(action)
+
+    async def _read_status(self, ext: str) -> RemoteStatus:
+        url, extra = await self._endpoint(f"wp/v2/comments/{int(ext)}")
+        try:
+            r = await request_json(
+                self.client, "GET", url, params={**extra, "context": "edit", "_fields": "id,status"}
+            )
+        except HttpError as exc:
+            if exc.status == 404:
+                return RemoteStatus.DELETED
+            raise
+        return wp_status(r.data.get("status") if isinstance(r.data, Mapping) else None)
+
+    async def _set_status(self, action: Action) -> ApplyResult:
+        want = SEND_STATUS[action.capability]
+        target = WP_STATUS[want]
+        if action.expected_status is not None:
+            # Not forced: if the site changed the comment since the moderator saw it, stop.
+            now = await self._read_status(action.external_id)
+            if now == target:
+                return ApplyResult(remote_status=now)
+            if now != action.expected_status:
+                raise ActionConflict(
+                    self.name,
+                    f"comment {action.external_id} is {now.value} on the site, not "
+                    f"{action.expected_status.value} as when it was moderated",
+                    remote_status=now,
+                )
+        url, extra = await self._endpoint(f"wp/v2/comments/{int(action.external_id)}")
+        try:
+            r = await request_json(
+                self.client,
+                "POST",
+                url,
+                params={**extra, "context": "edit", "_fields": "id,status"},
+                json_body={"status": want},
+                idempotent=True,  # setting a status twice is harmless
+                fatal_codes={"rest_comment_failed_edit"},
+            )
+        except HttpError as exc:
+            if exc.code == "rest_comment_failed_edit":
+                # WordPress says this when the status was already the one asked.
+                now = await self._read_status(action.external_id)
+                if now == target:
+                    return ApplyResult(remote_status=now)
+                raise ConnectorError(
+                    self.name,
+                    f"comment {action.external_id}: WordPress refused to set {want} "
+                    f"(it is {now.value})",
+                    retryable=False,
+                ) from exc
+            if exc.status == 404:
+                raise ActionConflict(
+                    self.name,
+                    f"comment {action.external_id} no longer exists on the site",
+                    remote_status=RemoteStatus.DELETED,
+                ) from exc
+            raise
+        status = r.data.get("status") if isinstance(r.data, Mapping) else None
+        got = wp_status(status) if status else target
+        self.known[action.external_id] = got
+        return ApplyResult(remote_status=got)
+
+    async def _reply(self, action: Action) -> ApplyResult:
+        post = action.thread_external_id or action.meta.get("post")
+        if not post:
+            raise ConnectorError(
+                self.name, f"reply to {action.external_id}: no post id known", retryable=False
+            )
+        url, extra = await self._endpoint("wp/v2/comments")
+        body = {
+            "post": int(post),
+            "parent": int(action.external_id) if action.external_id else 0,
+            "content": action.text or "",
+        }
+        try:
+            r = await request_json(
+                self.client,
+                "POST",
+                url,
+                params={**extra, "context": "edit", "_fields": "id,status"},
+                json_body=body,
+            )
+        except HttpError as exc:
+            if exc.code == "rest_comment_closed":
+                raise ConnectorError(
+                    self.name,
+                    f"cannot reply: comments are closed on post {post}",
+                    retryable=False,
+                ) from exc
+            if exc.code == "comment_duplicate":
+                # The same reply is already there (an earlier try got through).
+                return ApplyResult()
+            raise
+        data = r.data if isinstance(r.data, Mapping) else {}
+        new_id = str(data["id"]) if "id" in data else None
+        status = wp_status(data.get("status")) if data.get("status") else None
+        return ApplyResult(remote_status=status, external_id=new_id)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _parse_cursor(cursor: str | None) -> dict[str, Any]:
+    base = {"v": 1, "phase": "full", "st": 0, "offset": 0, "hw": 0}
+    if not cursor:
+        return base
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        return base  # an unknown cursor: read everything again (idempotent)
+    if not isinstance(data, dict) or data.get("v") != 1:
+        return base
+    return {**base, **{k: data[k] for k in base if k in data}}
