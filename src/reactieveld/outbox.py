@@ -1,0 +1,144 @@
+"""The write-back worker: applies the store's outbox rows to the platforms.
+
+A moderation decision is written by the store as journal + local state + outbox row in
+one transaction; this worker takes due rows (``store.outbox_due``), performs each with
+the source's connector and records the outcome:
+
+* applied -> ``store.outbox_done`` (with the status/id the platform reported);
+* trying again can help (network, 5xx, 429) -> ``store.outbox_retry`` with exponential
+  backoff (the row survives a restart and is picked up again when due);
+* the remote comment changed meanwhile (:class:`ActionConflict`) ->
+  ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
+* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``.
+
+Applying a row twice (a crash after the platform acted but before ``outbox_done``) is
+harmless: a status already set reads back as success, and a repeated reply is recognised
+by WordPress as a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
+from reactieveld.model import OutboxItem, utcnow
+from reactieveld.store.base import Store
+
+
+@dataclass
+class OutboxRun:
+    """Counts of one pass over the due outbox rows."""
+
+    attempted: int = 0
+    done: int = 0
+    retry: int = 0
+    failed: int = 0
+    conflicts: int = 0
+
+
+class OutboxWorker:
+    """Applies due outbox rows through ``connectors`` (source name -> connector).
+
+    ``poll_seconds`` is how often it looks for due rows when nobody calls :meth:`wake`
+    (the UI wakes it after each moderator action). ``on_event`` receives a short text
+    per outcome, e.g. for a notification.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        connectors: Mapping[str, Connector],
+        *,
+        poll_seconds: float = 5.0,
+        base_delay: float = 10.0,
+        max_delay: float = 3600.0,
+        on_event: Callable[[str], Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.connectors = dict(connectors)
+        self.poll_seconds = poll_seconds
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.on_event = on_event
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look at the outbox now (a decision was just queued)."""
+        self._wake.set()
+
+    def retry_delay(self, attempts: int) -> float:
+        """Seconds before the next try after ``attempts`` failed ones (jittered)."""
+        d = min(self.max_delay, self.base_delay * 2 ** min(attempts, 16))
+        return d * (0.75 + random.random() / 2)
+
+    async def apply_one(self, item: OutboxItem) -> str:
+        """Apply one outbox row; returns ``done``, ``retry``, ``failed`` or ``conflict``."""
+        conn = self.connectors.get(item.action.source)
+        if conn is None:
+            await self.store.outbox_fail(
+                item.id, error=f"source {item.action.source} is not configured (any more)"
+            )
+            return "failed"
+        try:
+            result = await conn.apply(item.action)
+        except ActionConflict as exc:
+            await self.store.outbox_fail(item.id, error=str(exc), conflict=True)
+            return "conflict"
+        except ConnectorError as exc:
+            if exc.retryable:
+                wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
+                await self.store.outbox_retry(
+                    item.id, error=str(exc), next_attempt_at=utcnow() + timedelta(seconds=wait)
+                )
+                return "retry"
+            await self.store.outbox_fail(item.id, error=str(exc))
+            return "failed"
+        await self.store.outbox_done(
+            item.id, remote_status=result.remote_status, external_id=result.external_id
+        )
+        return "done"
+
+    async def run_once(self) -> OutboxRun:
+        """Apply every row that is due now (in batches) and return the counts."""
+        run = OutboxRun()
+        seen: set[int] = set()
+        while True:
+            items = [i for i in await self.store.outbox_due(limit=20) if i.id not in seen]
+            if not items:
+                return run
+            for item in items:
+                seen.add(item.id)
+                outcome = await self.apply_one(item)
+                run.attempted += 1
+                if outcome == "done":
+                    run.done += 1
+                elif outcome == "retry":
+                    run.retry += 1
+                elif outcome == "conflict":
+                    run.conflicts += 1
+                else:
+                    run.failed += 1
+                if self.on_event is not None and outcome != "done":
+                    with contextlib.suppress(Exception):
+                        self.on_event(f"{item.action.source}: write-back {outcome}")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Apply due rows until ``stop`` is set; wakes on :meth:`wake` or every
+        ``poll_seconds``."""
+        while not stop.is_set():
+            self._wake.clear()  # before the pass: a wake during it triggers another pass
+            await self.run_once()
+            waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+            try:
+                await asyncio.wait(
+                    waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                for w in waiters:
+                    w.cancel()

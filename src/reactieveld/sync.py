@@ -1,0 +1,438 @@
+"""The live sync engine: one task per source, each page stored with its cursor.
+
+A round of one source reads the stored cursor, iterates the connector's
+:meth:`~reactieveld.connectors.base.Connector.fetch` and stores every page with
+``store.upsert_page`` (which writes the page's ``next_cursor`` in the same transaction),
+so a crash repeats at most one page and never duplicates or skips. The next page is
+fetched while the previous one is being stored (a one-page queue between a producer and
+the writer): a full sync then takes about as long as the slower of the two.
+
+Per-source bookkeeping (last success, last error, next try) goes to
+``store.record_sync``. Listeners get :class:`SyncEvent` objects ("12 new in blog"): a
+listener is a callable (plain or async) or an ``asyncio.Queue``.
+
+Connector registry: :data:`CONNECTOR_TYPES` maps a config ``type`` to a factory
+``(source_config, **kwargs) -> Connector``. A new platform registers itself with::
+
+    from reactieveld.sync import register_connector
+    register_connector("discourse", lambda cfg, **kw: DiscourseConnector.from_config(cfg, **kw))
+
+or by adding a line to :func:`_builtin_factories` (imports are lazy, so one broken
+connector module does not stop the others). ``kwargs`` carries test hooks such as
+``transport`` and ``sleep``; factories may ignore what they do not use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import random
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from reactieveld.connectors.base import Connector, ConnectorError
+from reactieveld.model import Page, RemoteStatus, Source, utcnow
+from reactieveld.store.base import QueueFilter, Store
+
+ConnectorFactory = Callable[..., Connector]
+Listener = Callable[["SyncEvent"], Any] | asyncio.Queue
+
+
+# -- the connector registry -------------------------------------------------------------
+def _wordpress(cfg: Any, **kw: Any) -> Connector:
+    from reactieveld.connectors.wordpress import WordPressConnector
+
+    return WordPressConnector.from_config(cfg, **kw)
+
+
+def _wpfeed(cfg: Any, **kw: Any) -> Connector:
+    from reactieveld.connectors.wpfeed import WordPressFeedConnector
+
+    return WordPressFeedConnector.from_config(cfg, **kw)
+
+
+def _demo(cfg: Any, **kw: Any) -> Connector:
+    from reactieveld.connectors.demo import DemoConnector
+
+    from_config = getattr(DemoConnector, "from_config", None)
+    if from_config is not None:
+        return from_config(cfg)
+    return DemoConnector(cfg.name, **dict(cfg.options))
+
+
+def _builtin_factories() -> dict[str, ConnectorFactory]:
+    return {"wordpress": _wordpress, "wordpress-feed": _wpfeed, "demo": _demo}
+
+
+#: config ``type`` -> factory(source_config, **kwargs) -> Connector.
+CONNECTOR_TYPES: dict[str, ConnectorFactory] = _builtin_factories()
+
+
+def register_connector(type_name: str, factory: ConnectorFactory) -> None:
+    """Make ``type = "<type_name>"`` in ``[[sources]]`` build connectors with ``factory``."""
+    CONNECTOR_TYPES[type_name] = factory
+
+
+def build_connector(source_config: Any, **kwargs: Any) -> Connector:
+    """The connector for one ``SourceConfig``; raises ConnectorError for an unknown type."""
+    factory = CONNECTOR_TYPES.get(source_config.type)
+    if factory is None:
+        known = ", ".join(sorted(CONNECTOR_TYPES))
+        raise ConnectorError(
+            source_config.name,
+            f'unknown source type "{source_config.type}" (known: {known})',
+            retryable=False,
+        )
+    return factory(source_config, **kwargs)
+
+
+# -- events and results -----------------------------------------------------------------
+@dataclass(frozen=True)
+class SyncEvent:
+    """Something a listener may show. ``kind``: ``new`` (responses arrived), ``round``
+    (a round ended; ``new``/``updated`` are its totals), ``error``, ``outbox``."""
+
+    source: str
+    kind: str
+    new: int = 0
+    updated: int = 0
+    new_ids: tuple[int, ...] = ()
+    error: str | None = None
+    text: str = ""
+
+    def __str__(self) -> str:
+        if self.text:
+            return self.text
+        if self.kind == "error":
+            return f"{self.source}: {self.error}"
+        if self.kind == "new":
+            return f"{self.new} new in {self.source}"
+        return f"{self.source}: {self.new} new, {self.updated} updated"
+
+
+@dataclass
+class RoundResult:
+    """What one sync round of one source did."""
+
+    source: str
+    new: int = 0
+    updated: int = 0
+    pages: int = 0
+    error: str | None = None
+    retryable: bool = True
+    retry_after: float | None = None
+    seconds: float = 0.0
+    new_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class _Source:
+    name: str
+    type: str
+    poll_seconds: float
+    connector: Connector
+    url: str | None = None
+    failures: int = 0
+    primed: bool = False
+    registered: bool = False
+
+
+class SyncEngine:
+    """Polls every source at its ``poll_seconds`` and stores what it finds.
+
+    ``sources`` are ``(source_config, connector)`` pairs (see :meth:`from_config`).
+    ``sleep`` and ``clock`` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        sources: Sequence[tuple[Any, Connector]],
+        *,
+        listeners: Sequence[Listener] = (),
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        prefetch: bool = True,
+    ) -> None:
+        self.store = store
+        self.sources: dict[str, _Source] = {}
+        for cfg, conn in sources:
+            opts = getattr(cfg, "options", {}) or {}
+            self.sources[cfg.name] = _Source(
+                cfg.name, cfg.type, float(cfg.poll_seconds or 0), conn, url=opts.get("url")
+            )
+        self.listeners: list[Listener] = list(listeners)
+        self._sleep = sleep or asyncio.sleep
+        self.prefetch = prefetch
+
+    @classmethod
+    def from_config(cls, config: Any, store: Store, **kwargs: Any) -> SyncEngine:
+        """An engine for every source of a ``Config``; connector errors (an unset secret,
+        an unknown type) propagate so the CLI can show them."""
+        pairs = [(cfg, build_connector(cfg)) for cfg in config.sources]
+        return cls(store, pairs, **kwargs)
+
+    @property
+    def connectors(self) -> dict[str, Connector]:
+        """Connectors by source name (the outbox worker shares them)."""
+        return {name: s.connector for name, s in self.sources.items()}
+
+    def subscribe(self, listener: Listener) -> None:
+        """Add a listener (callable or asyncio.Queue) for :class:`SyncEvent`."""
+        self.listeners.append(listener)
+
+    async def emit(self, event: SyncEvent) -> None:
+        """Deliver an event to every listener; a failing listener does not stop sync."""
+        for listener in list(self.listeners):
+            try:
+                if isinstance(listener, asyncio.Queue):
+                    listener.put_nowait(event)
+                else:
+                    result = listener(event)
+                    if inspect.isawaitable(result):
+                        await result
+            except Exception:  # noqa: BLE001 - a UI bug must not stop the sync
+                pass
+
+    async def aclose(self) -> None:
+        """Close every connector."""
+        for s in self.sources.values():
+            with contextlib.suppress(Exception):
+                await s.connector.aclose()
+
+    # -- one round ----------------------------------------------------------------------
+    async def _prepare(self, s: _Source) -> None:
+        if not s.registered:
+            await self.store.ensure_source(Source(s.name, s.type, s.url))
+            s.registered = True
+        prime = getattr(s.connector, "prime_known", None)
+        if prime is not None and not s.primed:
+            prime(await known_statuses(self.store, s.name))
+            s.primed = True
+
+    async def sync_source(self, name: str) -> RoundResult:
+        """Run one round for source ``name``: fetch from its cursor, store page by page,
+        record the outcome. Never raises ConnectorError; the result carries the error."""
+        s = self.sources[name]
+        res = RoundResult(name)
+        t0 = time.perf_counter()
+        try:
+            await self._prepare(s)
+            state = await self.store.source_state(name)
+            cursor = state.cursor if state else None
+            async for page in self._pages(s.connector, cursor):
+                up = await self.store.upsert_page(name, page)
+                res.pages += 1
+                res.new += up.new
+                res.updated += up.updated
+                res.new_ids.extend(up.new_ids)
+                if up.new:
+                    await self.emit(SyncEvent(name, "new", new=up.new, new_ids=tuple(up.new_ids)))
+        except ConnectorError as exc:
+            res.error = exc.message if exc.source == name else str(exc)
+            res.retryable = exc.retryable
+            res.retry_after = getattr(exc, "retry_after", None)
+        res.seconds = time.perf_counter() - t0
+        if res.ok:
+            s.failures = 0
+            nxt = utcnow() + timedelta(seconds=s.poll_seconds) if s.poll_seconds else None
+            await self.store.record_sync(name, next_try=nxt)
+        else:
+            s.failures += 1
+            delay = self.error_delay(s, res)
+            await self.store.record_sync(
+                name, error=res.error, next_try=utcnow() + timedelta(seconds=delay)
+            )
+            await self.emit(SyncEvent(name, "error", error=res.error))
+        await self.emit(SyncEvent(name, "round", new=res.new, updated=res.updated))
+        return res
+
+    def error_delay(self, s: _Source, res: RoundResult) -> float:
+        """How long to wait after a failed round: the server's wish, else exponential
+        backoff from the poll interval (capped at 15 minutes; an hour when retrying
+        cannot help without a person, e.g. wrong credentials)."""
+        base = max(s.poll_seconds, 5.0)
+        if res.retry_after:
+            return max(res.retry_after, base)
+        if not res.retryable:
+            return 3600.0
+        delay = min(900.0, base * 2 ** min(s.failures - 1, 10))
+        return delay * (0.75 + random.random() / 2)
+
+    async def _pages(self, connector: Connector, cursor: str | None):  # type: ignore[no-untyped-def]
+        """The connector's pages, fetched one ahead of the writer when ``prefetch``."""
+        if not self.prefetch:
+            async for page in connector.fetch(cursor):
+                yield page
+            return
+        queue: asyncio.Queue[Page | BaseException | None] = asyncio.Queue(maxsize=1)
+
+        async def produce() -> None:
+            try:
+                async for page in connector.fetch(cursor):
+                    await queue.put(page)
+                await queue.put(None)
+            except Exception as exc:  # handed to the writer, which re-raises it
+                await queue.put(exc)
+
+        task = asyncio.create_task(produce())
+        try:
+            while True:
+                item = await queue.get()
+                if item is None:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def sync_all(self) -> list[RoundResult]:
+        """One round of every source, concurrently; results in configuration order."""
+        return list(await asyncio.gather(*(self.sync_source(n) for n in self.sources)))
+
+    # -- running ------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll every source until ``stop`` is set (one task per source)."""
+        tasks = [asyncio.create_task(self._loop(s, stop)) for s in self.sources.values()]
+        try:
+            await stop.wait()
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _loop(self, s: _Source, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            res = await self.sync_source(s.name)
+            if s.poll_seconds <= 0 and res.ok:
+                return  # e.g. the demo source: one round is all it has
+            delay = s.poll_seconds if res.ok else self.error_delay(s, res)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+
+
+async def known_statuses(store: Store, source: str) -> dict[str, RemoteStatus]:
+    """What the store holds for ``source``: external id -> remote status.
+
+    Uses ``store.external_statuses(source)`` when the store has it (one query), else
+    walks the queue keyset by keyset."""
+    fast = getattr(store, "external_statuses", None)
+    if fast is not None:
+        return dict(await fast(source))
+    out: dict[str, RemoteStatus] = {}
+    flt = QueueFilter(sources=(source,))
+    after = None
+    while True:
+        rows = await store.queue(flt, after=after, limit=1000)
+        for row in rows:
+            out[row.response.external_id] = row.response.remote_status
+        if len(rows) < 1000:
+            return out
+        after = rows[-1].keyset
+
+
+# -- the command line -------------------------------------------------------------------
+async def run_sync(
+    config: Any,
+    store: Store,
+    *,
+    once: bool,
+    printer: Callable[[str], None],
+    stop: asyncio.Event | None = None,
+    engine_kwargs: Mapping[str, Any] | None = None,
+) -> int:
+    """``reactieveld sync``: every source (and the outbox) once, or until ``stop``.
+
+    Prints one line per source per round (new, updated, error). Returns the exit code:
+    0 when every source synced (with ``once``), 1 when one failed.
+    """
+    from reactieveld.outbox import OutboxWorker
+
+    engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
+    worker = OutboxWorker(store, engine.connectors)
+
+    def on_event(ev: SyncEvent) -> None:
+        if ev.kind == "round" and not once:
+            printer(f"{_stamp()} {ev.source}: {ev.new} new, {ev.updated} updated")
+        elif ev.kind == "error":
+            printer(f"{_stamp()} {ev.source}: error: {ev.error}")
+
+    engine.subscribe(on_event)
+    try:
+        if once:
+            results = await engine.sync_all()
+            for r in results:
+                line = f"{r.source}: {r.new} new, {r.updated} updated"
+                if r.error:
+                    line += " (error, see above)"
+                printer(line)
+            ob = await worker.run_once()
+            if ob.attempted:
+                printer(
+                    f"outbox: {ob.done} applied, {ob.retry} to retry, {ob.failed} failed, "
+                    f"{ob.conflicts} conflicts"
+                )
+            return 0 if all(r.ok for r in results) else 1
+        stop = stop or asyncio.Event()
+        await asyncio.gather(engine.run(stop), worker.run(stop))
+        return 0
+    finally:
+        await engine.aclose()
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%H:%M:%S")
+
+
+def run_sync_command(
+    config: Any, db_path: str | Path, once: bool, *, out: TextIO | None = None
+) -> int:
+    """Entry point for ``reactieveld sync [--once]``: opens the store at ``db_path``, syncs,
+    and stops cleanly on Ctrl-C or SIGTERM (exit 0). Returns the exit code."""
+    from reactieveld.config import ConfigError
+    from reactieveld.store.sqlite import SqliteStore
+
+    stream = out or sys.stdout
+
+    def printer(line: str) -> None:
+        print(line, file=stream, flush=True)
+
+    async def main() -> int:
+        try:
+            store = await SqliteStore.open(db_path)
+        except Exception as exc:  # noqa: BLE001 - shown as one line, not a traceback
+            printer(f"reactieveld sync: cannot open the store {db_path}: {exc}")
+            return 2
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            if not once:
+                printer(f"syncing {len(config.sources)} source(s); Ctrl-C stops")
+            return await run_sync(config, store, once=once, printer=printer, stop=stop)
+        except (ConnectorError, ConfigError) as exc:
+            printer(f"reactieveld sync: {exc}")
+            return 2
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,237 @@
+"""Sync and write-back against a REAL WordPress 6.1 (tools/wp-real).
+
+Skipped with a hint when the server is not configured (see tests/wpreal.py). These
+tests change the site (statuses, replies); every assertion compares with what WordPress
+holds at that moment, never with the seed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from wpreal import wp_from_env
+
+from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.model import RemoteStatus
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.base import QueueFilter
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine, known_statuses
+
+pytestmark = pytest.mark.wordpress
+
+
+@pytest.fixture
+def wp():
+    return wp_from_env()
+
+
+@pytest.fixture
+async def store(tmp_path):
+    s = await SqliteStore.open(tmp_path / "memory.db")
+    yield s
+    await s.close()
+
+
+def engine_for(wp, store, **conn_kw):
+    cfg = wp.source_config()
+    conn = WordPressConnector(cfg.name, wp.url, username=wp.user, password=wp.password, **conn_kw)
+    return SyncEngine(store, [(cfg, conn)]), conn
+
+
+async def stored(store, source="blog") -> dict[str, str]:
+    return {k: v.value for k, v in (await known_statuses(store, source)).items()}
+
+
+@pytest.mark.parametrize("statuses", ["any", "each"])
+async def test_full_sync_equals_wordpress_and_second_sync_adds_nothing(wp, store, statuses):
+    engine, conn = engine_for(wp, store, statuses=statuses)
+    try:
+        first = await engine.sync_source("blog")
+        assert first.ok, first.error
+        truth = wp.truth()
+        got = await stored(store)
+        assert got == truth  # every id, every status: approved, hold, spam, trash
+        assert first.new == len(truth)
+        assert await store.count(QueueFilter(sources=("blog",))) == len(truth)
+
+        before = conn.client.requests_sent
+        second = await engine.sync_source("blog")
+        assert second.ok and second.new == 0 and second.updated == 0
+        # An idle poll of an unchanged site: one small request per status listing.
+        assert conn.client.requests_sent - before == len(conn.status_values)
+        assert await stored(store) == truth
+    finally:
+        await engine.aclose()
+
+
+async def test_status_change_and_deletion_on_the_site_are_seen(wp, store):
+    engine, conn = engine_for(wp, store)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        with wp.client() as c:
+            # A fresh comment, so the test does not depend on what others changed.
+            post = next(
+                p["id"]
+                for p in c.get("posts", params={"_fields": "id,comment_status"}).json()
+                if p["comment_status"] == "open"
+            )
+            made = c.post(
+                "comments",
+                json={
+                    "post": post,
+                    "content": f"Wijzig mij {time.time_ns()}",
+                    "status": "hold",
+                    "author_name": "Test",
+                    "author_email": "t@example.org",
+                },
+            )
+            assert made.status_code == 201, made.text
+            cid = str(made.json()["id"])
+        res = await engine.sync_source("blog")
+        assert res.new == 1
+        row = await store.get_by_external("blog", cid)
+        assert row is not None and row.response.remote_status is RemoteStatus.HOLD
+
+        with wp.client() as c:
+            assert c.post(f"comments/{cid}", json={"status": "spam"}).status_code == 200
+        conn._last_rescan = None  # the periodic re-scan is due
+        res = await engine.sync_source("blog")
+        assert res.ok and res.updated >= 1
+        row = await store.get_by_external("blog", cid)
+        assert row.response.remote_status is RemoteStatus.SPAM
+
+        with wp.client() as c:
+            assert c.delete(f"comments/{cid}", params={"force": "true"}).status_code == 200
+        conn._last_rescan = None
+        assert (await engine.sync_source("blog")).ok
+        row = await store.get_by_external("blog", cid)
+        assert row.response.remote_status is RemoteStatus.DELETED
+        assert await stored(store) == {**wp.truth(), cid: "deleted"}
+    finally:
+        await engine.aclose()
+
+
+async def test_moderation_and_reply_are_written_back(wp, store):
+    engine, conn = engine_for(wp, store)
+    worker = OutboxWorker(store, engine.connectors)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        rows = await store.queue(QueueFilter(sources=("blog",), statuses=(RemoteStatus.HOLD,)))
+        assert len(rows) >= 4
+        targets = {
+            RemoteStatus.APPROVED: rows[0],
+            RemoteStatus.SPAM: rows[1],
+            RemoteStatus.TRASH: rows[2],
+        }
+        for status, row in targets.items():
+            await store.moderate([row.response.id], status, actor="test")
+        approved = targets[RemoteStatus.APPROVED].response
+        run = await worker.run_once()
+        assert (run.done, run.failed, run.conflicts) == (3, 0, 0)
+        truth = wp.truth()
+        for status, row in targets.items():
+            assert truth[row.response.external_id] == status.value
+
+        # hold: back from approved to hold
+        await store.moderate([approved.id], RemoteStatus.HOLD, actor="test")
+        assert (await worker.run_once()).done == 1
+        assert wp.truth()[approved.external_id] == "hold"
+
+        # reply, on a post with comments open
+        open_row = next(
+            r
+            for r in rows[3:]
+            if wp.closed_post is None or r.response.thread_external_id != str(wp.closed_post)
+        )
+        text = f"Dank voor uw reactie ({time.time_ns()})."
+        await store.reply(open_row.response.id, text, actor="test")
+        assert (await worker.run_once()).done == 1
+        with wp.client() as c:
+            replies = c.get(
+                "comments",
+                params={
+                    "parent": open_row.response.external_id,
+                    "context": "edit",
+                    "status": "any",
+                    "per_page": 100,
+                },
+            ).json()
+        assert any(r["content"]["raw"] == text for r in replies)
+        done = await store.outbox_items(states=["done"])
+        assert len(done) == 5
+    finally:
+        await engine.aclose()
+
+
+async def test_conflict_when_the_site_changed_meanwhile(wp, store):
+    engine, conn = engine_for(wp, store)
+    worker = OutboxWorker(store, engine.connectors)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        row = (await store.queue(QueueFilter(sources=("blog",), statuses=(RemoteStatus.HOLD,))))[0]
+        ext = row.response.external_id
+        await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="test")
+        with wp.client() as c:  # someone on the site trashes it first
+            assert c.post(f"comments/{ext}", json={"status": "trash"}).status_code == 200
+        run = await worker.run_once()
+        assert run.conflicts == 1
+        assert wp.truth()[ext] == "trash"  # not forced
+        [item] = await store.outbox_items(states=["conflict"])
+        assert "trash" in item.last_error
+    finally:
+        await engine.aclose()
+
+
+async def test_reply_on_closed_post_is_a_clear_error(wp, store):
+    if wp.closed_post is None:
+        pytest.skip("WP_CLOSED_POST_ID not set")
+    engine, conn = engine_for(wp, store)
+    worker = OutboxWorker(store, engine.connectors)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        rows = await store.queue(QueueFilter(thread=("blog", str(wp.closed_post))))
+        assert rows
+        await store.reply(rows[0].response.id, "Dank!", actor="test")
+        run = await worker.run_once()
+        assert run.failed == 1
+        [item] = await store.outbox_items(states=["failed"])
+        assert "comments are closed" in item.last_error
+        assert item.attempts == 1  # a 403 is not retried
+    finally:
+        await engine.aclose()
+
+
+async def test_hostile_bodies_arrive_intact(wp, store):
+    engine, conn = engine_for(wp, store)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        with wp.client() as c:
+            raw = {}
+            for status in ("approve", "hold", "spam", "trash"):
+                page = 1
+                while True:
+                    r = c.get(
+                        "comments",
+                        params={"status": status, "context": "edit", "per_page": 100, "page": page},
+                    )
+                    for x in r.json():
+                        if x["author_email"].startswith("gluiper"):
+                            raw[str(x["id"])] = x
+                    if page >= int(r.headers["X-WP-TotalPages"] or 0):
+                        break
+                    page += 1
+        assert len(raw) >= 10
+        for ext, x in raw.items():
+            row = await store.get_by_external("blog", ext)
+            assert row is not None, ext
+            assert row.response.body_raw == x["content"]["raw"]
+            assert row.response.author_name == x["author_name"]
+        texts = [(await store.get_by_external("blog", e)).response.body_text for e in raw]
+        assert any("[bold red]x[/]" in t for t in texts)
+        assert any("[@click=app.quit]klik[/]" in t for t in texts)
+        assert not any("\x1b" in t for t in texts)  # controls removed from the plain text
+        assert not any("<script>" in t for t in texts)  # HTML turned into text
+    finally:
+        await engine.aclose()

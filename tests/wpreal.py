@@ -1,0 +1,86 @@
+"""Helpers for the tests that run against the real WordPress of tools/wp-real.
+
+The server is started outside the tests (it takes ~25 s cold and needs root for apt):
+
+    set -a; eval "$(tools/wp-real/start.sh)"; set +a
+
+Tests that need it use the ``wp`` fixture of their module, which skips with that hint
+when WP_URL / WP_USER / WP_APP_PASSWORD are not set.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+import pytest
+
+from reactieveld.config import SourceConfig
+
+HINT = (
+    'needs the real WordPress: run `set -a; eval "$(tools/wp-real/start.sh)"; set +a` '
+    "(as root the first time; ~25 s) and run pytest again in that shell"
+)
+STATUSES = {"approve": "approved", "hold": "hold", "spam": "spam", "trash": "trash"}
+
+
+@dataclass(frozen=True)
+class WP:
+    url: str
+    user: str
+    password: str
+    closed_post: int | None
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url.rstrip("/") + "/wp-json/wp/v2/",
+            auth=(self.user, self.password),
+            timeout=30,
+        )
+
+    def truth(self) -> dict[str, str]:
+        """Every comment on the site: id -> status, read per status with bare httpx."""
+        out: dict[str, str] = {}
+        with self.client() as c:
+            for param, name in STATUSES.items():
+                page = 1
+                while True:
+                    r = c.get(
+                        "comments",
+                        params={
+                            "status": param,
+                            "per_page": 100,
+                            "page": page,
+                            "context": "edit",
+                            "_fields": "id",
+                        },
+                    )
+                    r.raise_for_status()
+                    for x in r.json():
+                        out[str(x["id"])] = name
+                    if page >= int(r.headers["X-WP-TotalPages"] or 0):
+                        break
+                    page += 1
+        return out
+
+    def source_config(self, name: str = "blog", **extra: Any) -> SourceConfig:
+        os.environ.setdefault("WP_APP_PASSWORD", self.password)
+        opts = {"url": self.url, "username": self.user, "password_env": "WP_APP_PASSWORD"}
+        opts.update(extra)
+        return SourceConfig(name, "wordpress", 30.0, MappingProxyType(opts))
+
+
+def wp_from_env() -> WP:
+    url, user, pw = (os.environ.get(k) for k in ("WP_URL", "WP_USER", "WP_APP_PASSWORD"))
+    if not (url and user and pw):
+        pytest.skip(HINT)
+    assert url.startswith(("http://127.0.0.1", "http://localhost")), "loopback only"
+    try:
+        httpx.get(url.rstrip("/") + "/wp-json/", timeout=5)
+    except httpx.HTTPError:
+        pytest.skip(f"WordPress at {url} does not answer; " + HINT)
+    closed = os.environ.get("WP_CLOSED_POST_ID")
+    return WP(url, user, pw, int(closed) if closed else None)
