@@ -1,0 +1,563 @@
+"""Discourse: forum posts and the review queue, with moderation written back.
+
+API (as documented at docs.discourse.org and served by ``PostsController`` /
+``ReviewablesController``):
+
+* ``Api-Key`` and ``Api-Username`` headers; the key comes from the environment.
+* ``GET /posts.json`` gives the latest posts (newest first, about 50);
+  ``?before=<id>`` the ones below that id. We page down to the stored high-water id.
+* ``GET /review.json?status=pending`` lists the review queue, ten at a time
+  (``offset``; ``meta.load_more_reviewables`` when more follow). Queued posts (not yet
+  published) become responses on hold; flagged posts carry the reviewable id and version
+  in ``Response.meta`` so the moderator's decision can be written back.
+* ``PUT /review/<id>/perform/<action>?version=<v>`` performs a review action; 409 means
+  someone else changed the item meanwhile: an :class:`ActionConflict`, never retried.
+* ``POST /posts.json`` with ``topic_id``, ``raw``, ``reply_to_post_number`` replies.
+* 429 comes with ``Retry-After`` and ``extras.wait_seconds``; :mod:`.http` honours both.
+
+Hiding and deletion done on the forum itself are found by a periodic rescan of the
+newest posts (``rescan_seconds``, ``rescan_posts``): a post id missing inside the walked
+id range is reported gone. The gone map may name ids that were never stored (private
+messages, small-action posts); the store ignores those.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError
+from reactieveld.connectors.htmltext import html_to_text, plain_text
+from reactieveld.connectors.http import (
+    HttpError,
+    RetryPolicy,
+    Sleep,
+    SourceClient,
+    make_client,
+    request_json,
+)
+from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
+
+TYPE = "discourse"
+QUEUED_PREFIX = "queued-"
+
+# Reviewable.statuses in Discourse: pending 0, approved 1, rejected 2, ignored 3, deleted 4.
+_REVIEW_STATUS = {1: "approved", 2: "rejected", 3: "ignored", 4: "deleted"}
+
+# What each reactieveld key does to a review item, by reviewable type.
+_QUEUED_ACTIONS = {Capability.APPROVE: "approve_post", Capability.TRASH: "reject_post"}
+_FLAGGED_ACTIONS = {
+    Capability.APPROVE: "disagree",
+    Capability.HIDE: "agree_and_hide",
+    Capability.TRASH: "delete_and_agree",
+}
+# Regular posts (1), moderator actions (2) and whispers (4) are text someone wrote;
+# small actions (3: "closed this topic") are not.
+_TEXT_POST_TYPES = {1, 2, 4}
+
+CAPABILITIES = frozenset({Capability.APPROVE, Capability.HIDE, Capability.TRASH, Capability.REPLY})
+UNSUPPORTED_REASONS: Mapping[Capability, str] = {
+    Capability.HOLD: "Discourse has no 'on hold' for a published post; "
+    "new posts needing approval arrive already held in its review queue",
+    Capability.SPAM: "Discourse handles spam through flags and its review queue; "
+    "use trash (reject/delete) or flag the post as spam in Discourse",
+}
+
+
+def _dt(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class DiscourseConnector:
+    """Reads posts and the review queue of one Discourse forum; moderates and replies."""
+
+    type = TYPE
+    capabilities = CAPABILITIES
+    unsupported_reasons = UNSUPPORTED_REASONS
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        api_username: str,
+        api_key: str,
+        *,
+        client: SourceClient | None = None,
+        rescan_seconds: float = 3600.0,
+        rescan_posts: int = 500,
+        max_review_pages: int = 50,
+        clock: Callable[[], float] = time.time,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        """A connector for the forum at ``url``, acting as ``api_username``.
+
+        ``client`` replaces the default :func:`make_client` one (tests pass their own
+        ``sleep`` via ``sleep`` instead). ``rescan_seconds``/``rescan_posts`` set how often
+        and how deep the newest posts are re-read to find hidden and deleted ones.
+        """
+        self.name = name
+        self.base_url = url.rstrip("/")
+        self.rescan_seconds = rescan_seconds
+        self.rescan_posts = rescan_posts
+        self.max_review_pages = max_review_pages
+        self.clock = clock
+        self.client = client or make_client(
+            name,
+            self.base_url,
+            headers={"Api-Key": api_key, "Api-Username": api_username},
+            retry=retry,
+            sleep=sleep,
+        )
+        # (topic_id, post_number) -> post id, to link replies to their parent post.
+        self._post_ids: dict[tuple[int, int], int] = {}
+
+    @classmethod
+    def from_config(cls, source: Any, client: SourceClient | None = None) -> DiscourseConnector:
+        """Build from a ``SourceConfig`` (keys url, api_username, api_key_env)."""
+        username = source.option("api_username") or "system"
+        return cls(
+            source.name,
+            source.option("url"),
+            username,
+            source.secret("api_key"),
+            client=client,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self.client.aclose()
+
+    # --- reading ----------------------------------------------------------------------
+    async def fetch(self, cursor: str | None) -> AsyncIterator[Page]:
+        """One sync round: the review queue, then new posts down to the high-water id,
+        then (when due) a rescan of the newest posts for hidden and deleted ones.
+
+        The cursor is JSON: ``hw`` (highest post id fully stored), ``walk`` (a paging
+        walk in progress: its ``top`` id and the ``before`` id to continue from),
+        ``pending`` (review ids pending last round) and ``rescan_at``.
+        """
+        state: dict[str, Any] = json.loads(cursor) if cursor else {}
+        hw = int(state.get("hw", 0))
+
+        # 1. The review queue: small, read whole every round.
+        queue_page, flagged_meta, pending_ids = await self._review_round(state)
+        state["pending"] = pending_ids
+        yield Page(
+            responses=queue_page[0],
+            threads=queue_page[1],
+            next_cursor=json.dumps(state),
+            gone=queue_page[2],
+            done=False,
+        )
+
+        # 2. New posts since the high-water id.
+        walk = state.get("walk") or {}
+        before: int | None = walk.get("before")
+        top: int | None = walk.get("top")
+        while True:
+            posts = await self._posts(before)
+            if top is None:
+                top = max((p["id"] for p in posts), default=hw)
+            fresh = [p for p in posts if p["id"] > hw]
+            lowest = min((p["id"] for p in posts), default=None)
+            finished = lowest is None or lowest <= hw + 1 or len(fresh) < len(posts)
+            if finished:
+                state.pop("walk", None)
+                state["hw"] = max(hw, top)
+                if "rescan_at" not in state:
+                    state["rescan_at"] = self.clock()  # a full read just happened
+            else:
+                state["walk"] = {"top": top, "before": lowest}
+            responses, threads = self._posts_to_model(fresh, flagged_meta)
+            yield Page(responses, threads, json.dumps(state), done=False)
+            if finished:
+                break
+            before = lowest
+
+        # 3. The rescan, when due.
+        gone: dict[str, RemoteStatus] = {}
+        responses = []
+        threads = []
+        if self.clock() - float(state.get("rescan_at", 0)) >= self.rescan_seconds:
+            responses, threads, gone = await self._rescan(flagged_meta)
+            state["rescan_at"] = self.clock()
+        yield Page(responses, threads, json.dumps(state), gone=gone, done=True)
+
+    async def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        resp = await request_json(self.client, "GET", path, params=params)
+        return resp.data
+
+    async def _posts(self, before: int | None) -> list[dict[str, Any]]:
+        data = await self._get("/posts.json", {"before": before} if before else None)
+        posts = data.get("latest_posts") if isinstance(data, Mapping) else None
+        if not isinstance(posts, list):
+            raise ConnectorError(self.name, "GET /posts.json: no latest_posts in the answer")
+        return [p for p in posts if isinstance(p, dict) and _int(p.get("id")) is not None]
+
+    async def _review_round(
+        self, state: Mapping[str, Any]
+    ) -> tuple[
+        tuple[list[Response], list[Thread], dict[str, RemoteStatus]],
+        dict[int, dict[str, Any]],
+        list[int],
+    ]:
+        """The pending review queue, plus items that left it since the last round."""
+        gone: dict[str, RemoteStatus] = {}
+        responses: list[Response] = []
+        threads: dict[str, Thread] = {}
+        flagged: dict[int, dict[str, Any]] = {}
+        pending: list[int] = []
+        offset = 0
+        for _ in range(self.max_review_pages):
+            data = await self._get("/review.json", {"status": "pending", "offset": offset})
+            if not isinstance(data, Mapping):
+                raise ConnectorError(self.name, "GET /review.json: unexpected answer")
+            items = [r for r in data.get("reviewables") or [] if isinstance(r, dict)]
+            users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
+            topics = {t.get("id"): t for t in data.get("topics") or [] if isinstance(t, dict)}
+            for rv in items:
+                pending.append(int(rv["id"]))
+                self._reviewable_to_model(rv, users, topics, responses, threads, flagged)
+            meta = data.get("meta") or {}
+            if not items or not meta.get("load_more_reviewables"):
+                break
+            offset += len(items)
+
+        # Queued posts that left the queue were approved or rejected on the forum.
+        for rid in state.get("pending") or []:
+            if rid in pending:
+                continue
+            try:
+                data = await self._get(f"/review/{rid}.json")
+            except HttpError as exc:
+                if exc.status == 404:
+                    # Deleted from the queue altogether: only the status changes.
+                    gone[f"{QUEUED_PREFIX}{rid}"] = RemoteStatus.DELETED
+                    continue
+                raise
+            shown = data.get("reviewable") if isinstance(data, Mapping) else None
+            if isinstance(shown, dict) and shown.get("type") == "ReviewableQueuedPost":
+                users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
+                self._reviewable_to_model(shown, users, {}, responses, threads, flagged)
+        return (responses, list(threads.values()), gone), flagged, pending
+
+    def _reviewable_to_model(
+        self,
+        rv: Mapping[str, Any],
+        users: Mapping[Any, Mapping[str, Any]],
+        topics: Mapping[Any, Mapping[str, Any]],
+        responses: list[Response],
+        threads: dict[str, Thread],
+        flagged: dict[int, dict[str, Any]],
+    ) -> None:
+        rid = int(rv["id"])
+        rtype = str(rv.get("type") or "")
+        meta: dict[str, Any] = {
+            "reviewable_id": rid,
+            "reviewable_version": _int(rv.get("version")) or 0,
+            "reviewable_type": rtype,
+        }
+        topic_id = _int(rv.get("topic_id"))
+        topic = topics.get(topic_id) if topic_id is not None else None
+        if topic_id is not None:
+            title = (topic or {}).get("title") or f"Topic {topic_id}"
+            slug = (topic or {}).get("slug") or "-"
+            threads[str(topic_id)] = Thread(
+                self.name, str(topic_id), plain_text(str(title)), self._topic_url(slug, topic_id)
+            )
+        if rtype == "ReviewableQueuedPost":
+            payload = rv.get("payload") or {}
+            author = users.get(rv.get("created_by_id")) or {}
+            thread_id = str(topic_id) if topic_id is not None else f"{QUEUED_PREFIX}{rid}"
+            if topic_id is None:
+                # A new topic waiting for approval: its title is in the payload.
+                threads[thread_id] = Thread(
+                    self.name, thread_id, plain_text(str(payload.get("title") or "")), None
+                )
+            status_code = _int(rv.get("status")) or 0
+            status = {
+                0: RemoteStatus.HOLD,
+                1: RemoteStatus.APPROVED,
+                2: RemoteStatus.TRASH,
+                4: RemoteStatus.DELETED,
+            }.get(status_code, RemoteStatus.HOLD)
+            queued_raw = str(payload.get("raw") or "")
+            reply_to = _int(rv.get("reply_to_post_number"))
+            if reply_to:
+                meta["reply_to_post_number"] = reply_to
+            meta["review_status"] = _REVIEW_STATUS.get(status_code, "pending")
+            responses.append(
+                Response(
+                    source=self.name,
+                    external_id=f"{QUEUED_PREFIX}{rid}",
+                    thread_external_id=thread_id,
+                    parent_external_id=self._parent(topic_id, reply_to),
+                    author_name=plain_text(str(author.get("name") or author.get("username") or "")),
+                    author_url=self._user_url(author.get("username")),
+                    body_text=plain_text(queued_raw),
+                    body_raw=queued_raw,
+                    body_format="markdown",
+                    created_at=_dt(rv.get("created_at")) or datetime.now(UTC),
+                    remote_status=status,
+                    url=f"{self.base_url}/review/{rid}",
+                    meta=meta,
+                )
+            )
+        elif rtype == "ReviewableFlaggedPost" and _int(rv.get("post_id")) is not None:
+            post_id = int(rv["post_id"])
+            meta["flagged"] = True
+            meta["post_version"] = _int(rv.get("post_version"))
+            flagged[post_id] = meta
+            author = users.get(rv.get("target_created_by_id")) or {}
+            cooked = str(rv.get("cooked") or "")
+            raw = rv.get("raw")
+            responses.append(
+                Response(
+                    source=self.name,
+                    external_id=str(post_id),
+                    thread_external_id=str(topic_id) if topic_id is not None else None,
+                    author_name=plain_text(str(author.get("name") or author.get("username") or "")),
+                    author_url=self._user_url(author.get("username")),
+                    body_text=html_to_text(cooked) if cooked else plain_text(str(raw or "")),
+                    body_raw=str(raw) if raw is not None else cooked,
+                    body_format="markdown" if raw is not None else "html",
+                    created_at=_dt(rv.get("created_at")) or datetime.now(UTC),
+                    updated_at=_dt(rv.get("post_updated_at")),
+                    url=rv.get("target_url") or None,
+                    meta=meta,
+                )
+            )
+
+    def _posts_to_model(
+        self, posts: list[dict[str, Any]], flagged: Mapping[int, Mapping[str, Any]]
+    ) -> tuple[list[Response], list[Thread]]:
+        # Learn post numbers first so a reply in the same page finds its parent.
+        for p in posts:
+            tid, num = _int(p.get("topic_id")), _int(p.get("post_number"))
+            if tid is not None and num is not None:
+                self._post_ids[(tid, num)] = int(p["id"])
+        responses: list[Response] = []
+        threads: dict[str, Thread] = {}
+        for p in posts:
+            if _int(p.get("post_type")) not in _TEXT_POST_TYPES:
+                continue
+            r = self._post_to_response(p, flagged.get(int(p["id"])))
+            responses.append(r)
+            tid = _int(p.get("topic_id"))
+            if tid is not None and str(tid) not in threads:
+                threads[str(tid)] = Thread(
+                    self.name,
+                    str(tid),
+                    plain_text(str(p.get("topic_title") or f"Topic {tid}")),
+                    self._topic_url(p.get("topic_slug") or "-", tid),
+                )
+        return responses, list(threads.values())
+
+    def _post_to_response(
+        self, p: Mapping[str, Any], review_meta: Mapping[str, Any] | None
+    ) -> Response:
+        tid = _int(p.get("topic_id"))
+        num = _int(p.get("post_number"))
+        reply_to = _int(p.get("reply_to_post_number"))
+        if p.get("deleted_at") or p.get("user_deleted"):
+            status = RemoteStatus.DELETED
+        elif p.get("hidden"):
+            status = RemoteStatus.HIDDEN
+        else:
+            status = RemoteStatus.APPROVED
+        cooked = str(p.get("cooked") or "")
+        raw = p.get("raw")
+        staff = bool(p.get("staff") or p.get("admin") or p.get("moderator"))
+        meta: dict[str, Any] = {"topic_id": tid, "post_number": num, "version": p.get("version")}
+        if reply_to:
+            meta["reply_to_post_number"] = reply_to
+        if review_meta:
+            meta.update(review_meta)
+        slug = p.get("topic_slug") or "-"
+        return Response(
+            source=self.name,
+            external_id=str(p["id"]),
+            thread_external_id=str(tid) if tid is not None else None,
+            parent_external_id=self._parent(tid, reply_to),
+            author_name=plain_text(str(p.get("name") or p.get("username") or "")),
+            author_url=self._user_url(p.get("username")),
+            body_text=html_to_text(cooked) if cooked else plain_text(str(raw or "")),
+            body_raw=str(raw) if raw is not None else cooked,
+            body_format="markdown" if raw is not None else "html",
+            created_at=_dt(p.get("created_at")) or datetime.now(UTC),
+            updated_at=_dt(p.get("updated_at")),
+            remote_status=status,
+            url=f"{self._topic_url(slug, tid)}/{num}" if tid is not None and num else None,
+            role_hint="organisatie" if staff else None,
+            meta=meta,
+        )
+
+    async def _rescan(
+        self, flagged: Mapping[int, Mapping[str, Any]]
+    ) -> tuple[list[Response], list[Thread], dict[str, RemoteStatus]]:
+        """Re-read the newest ``rescan_posts`` posts; ids missing in that range are gone."""
+        seen: list[dict[str, Any]] = []
+        before: int | None = None
+        while len(seen) < self.rescan_posts:
+            posts = await self._posts(before)
+            if not posts:
+                break
+            seen.extend(posts)
+            before = min(p["id"] for p in posts)
+        if not seen:
+            return [], [], {}
+        ids = {int(p["id"]) for p in seen}
+        gone = {str(i): RemoteStatus.DELETED for i in range(min(ids), max(ids) + 1) if i not in ids}
+        responses, threads = self._posts_to_model(seen, flagged)
+        return responses, threads, gone
+
+    def _parent(self, topic_id: int | None, reply_to: int | None) -> str | None:
+        if topic_id is None or not reply_to:
+            return None
+        pid = self._post_ids.get((topic_id, reply_to))
+        return str(pid) if pid is not None else None
+
+    def _topic_url(self, slug: Any, topic_id: int | None) -> str | None:
+        return f"{self.base_url}/t/{slug}/{topic_id}" if topic_id is not None else None
+
+    def _user_url(self, username: Any) -> str | None:
+        return f"{self.base_url}/u/{username}" if username else None
+
+    # --- writing ----------------------------------------------------------------------
+    async def apply(self, action: Action) -> ApplyResult:
+        """Perform a review action or post a reply.
+
+        Review actions need the reviewable id and the version the moderator saw
+        (``Action.meta`` = the response's meta); without a version the current one is
+        read, which gives up the conflict check. A 409 raises :class:`ActionConflict`.
+        """
+        if action.capability is Capability.REPLY:
+            return await self._reply(action)
+        if action.capability not in CAPABILITIES:
+            raise ConnectorError(
+                self.name,
+                f"{action.capability.value}: {UNSUPPORTED_REASONS.get(action.capability, '')}",
+                retryable=False,
+            )
+        meta = dict(action.meta or {})
+        ext = action.external_id
+        if ext.startswith(QUEUED_PREFIX):
+            rid = _int(ext[len(QUEUED_PREFIX) :])
+            review_action = _QUEUED_ACTIONS.get(action.capability)
+            if rid is None or review_action is None:
+                raise ConnectorError(
+                    self.name,
+                    "a queued post is not published yet: approve it or reject it (trash)",
+                    retryable=False,
+                )
+            return await self._perform(rid, review_action, meta.get("reviewable_version"))
+        rid = _int(meta.get("reviewable_id"))
+        if rid is not None and meta.get("reviewable_type") == "ReviewableFlaggedPost":
+            return await self._perform(
+                rid, _FLAGGED_ACTIONS[action.capability], meta.get("reviewable_version")
+            )
+        return await self._moderate_post(action)
+
+    async def _perform(self, rid: int, review_action: str, version: Any) -> ApplyResult:
+        if _int(version) is None:
+            data = await self._get(f"/review/{rid}.json")
+            version = ((data or {}).get("reviewable") or {}).get("version")
+        try:
+            resp = await request_json(
+                self.client,
+                "PUT",
+                f"/review/{rid}/perform/{review_action}",
+                params={"version": int(version or 0)},
+            )
+        except HttpError as exc:
+            if exc.status == 409:
+                raise ActionConflict(
+                    self.name,
+                    f"review item {rid} was changed on the forum since you saw it "
+                    "(by another moderator?); reload and decide again",
+                ) from exc
+            if exc.status == 404:
+                raise ConnectorError(
+                    self.name,
+                    f"review item {rid} is no longer in the review queue",
+                    retryable=False,
+                ) from exc
+            raise
+        result = (resp.data or {}).get("reviewable_perform_result") or resp.data or {}
+        status = {
+            "approve_post": RemoteStatus.APPROVED,
+            "reject_post": RemoteStatus.TRASH,
+            "disagree": RemoteStatus.APPROVED,
+            "agree_and_hide": RemoteStatus.HIDDEN,
+            "delete_and_agree": RemoteStatus.TRASH,
+        }[review_action]
+        created = result.get("created_post_id")
+        return ApplyResult(remote_status=status, external_id=str(created) if created else None)
+
+    async def _moderate_post(self, action: Action) -> ApplyResult:
+        """A published post that is not in the review queue."""
+        pid = action.external_id
+        if action.capability is Capability.TRASH:
+            await request_json(self.client, "DELETE", f"/posts/{pid}.json", ok=(200, 204))
+            return ApplyResult(remote_status=RemoteStatus.TRASH)
+        if action.capability is Capability.APPROVE:
+            if action.expected_status in (RemoteStatus.TRASH, RemoteStatus.DELETED):
+                await request_json(self.client, "PUT", f"/posts/{pid}/recover.json")
+            elif action.expected_status is RemoteStatus.HIDDEN:
+                await request_json(self.client, "PUT", f"/posts/{pid}/unhide.json", ok=(200, 204))
+            # Otherwise it is published already: nothing to send.
+            return ApplyResult(remote_status=RemoteStatus.APPROVED)
+        raise ConnectorError(
+            self.name,
+            "Discourse hides a post through flags: only flagged posts can be hidden from "
+            "here; flag this one on the forum",
+            retryable=False,
+        )
+
+    async def _reply(self, action: Action) -> ApplyResult:
+        meta = dict(action.meta or {})
+        ext = action.external_id
+        if ext.startswith(QUEUED_PREFIX):
+            raise ConnectorError(
+                self.name,
+                "cannot reply to a post that is still in the review queue",
+                retryable=False,
+            )
+        topic_id = _int(meta.get("topic_id")) or _int(action.thread_external_id)
+        post_number = _int(meta.get("post_number"))
+        if topic_id is None or post_number is None:
+            post = await self._get(f"/posts/{ext}.json")
+            topic_id = _int((post or {}).get("topic_id"))
+            post_number = _int((post or {}).get("post_number"))
+        if topic_id is None:
+            raise ConnectorError(self.name, f"post {ext}: topic unknown", retryable=False)
+        body: dict[str, Any] = {"topic_id": topic_id, "raw": action.text or ""}
+        if post_number and post_number > 1:
+            body["reply_to_post_number"] = post_number
+        resp = await request_json(self.client, "POST", "/posts.json", json_body=body)
+        data = resp.data or {}
+        if data.get("action") == "enqueued":
+            # The forum queued our reply for approval (e.g. a new API user's trust level).
+            return ApplyResult(remote_status=RemoteStatus.HOLD)
+        new_id = data.get("id")
+        return ApplyResult(
+            remote_status=RemoteStatus.APPROVED,
+            external_id=str(new_id) if new_id is not None else None,
+        )

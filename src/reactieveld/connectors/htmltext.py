@@ -1,0 +1,96 @@
+"""HTML to plain text, once, at the connector boundary.
+
+Platforms hand us comment bodies as HTML (Discourse ``cooked``, Decidim
+``formattedBody``, Go Vocal bodies, WordPress ``content.rendered``). The rest of
+reactieveld only ever sees the plain text made here, so no widget is tempted to render
+markup from a stranger; the original is kept as ``Response.body_raw`` for export.
+
+Standard library only (``html.parser``): it never raises on broken markup, which is
+what user content is.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+# Tags after which the text continues on a new line.
+_BLOCK = frozenset(
+    "address article aside blockquote details dd div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table "
+    "tbody thead tfoot tr ul".split()
+)
+# Tags whose content is never text for a reader.
+_SKIP = frozenset({"script", "style", "template", "head", "noscript", "svg"})
+# C0/C1 controls except tab and newline; they could steer a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+            return
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag == "img":
+            # Emoji and inline images: their alt text is what a reader would see.
+            alt = dict(attrs).get("alt")
+            if alt:
+                self.parts.append(alt)
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP:
+            self.skip -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if tag in _BLOCK and tag != "li":  # the next item starts its own line
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if not self.pre:
+            data = re.sub(r"\s+", " ", data)
+        self.parts.append(data)
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of an HTML fragment: paragraphs and line breaks kept, tags dropped,
+    entities decoded, control characters removed, runs of blank lines collapsed."""
+    if not html:
+        return ""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    text = _CONTROL.sub("", "".join(parser.parts))
+    lines = [line.strip() for line in text.replace("\r", "").split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def plain_text(text: str | None) -> str:
+    """Text that is already plain (markdown, a platform's ``body``), made safe the same
+    way: control characters removed, line ends normalised, outer space trimmed."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
