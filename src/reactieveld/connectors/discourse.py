@@ -29,6 +29,8 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+
 from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
@@ -105,6 +107,7 @@ class DiscourseConnector:
         clock: Callable[[], float] = time.time,
         retry: RetryPolicy | None = None,
         sleep: Sleep | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         """A connector for the forum at ``url``, acting as ``api_username``.
 
@@ -124,13 +127,18 @@ class DiscourseConnector:
             headers={"Api-Key": api_key, "Api-Username": api_username},
             retry=retry,
             sleep=sleep,
+            transport=transport,
         )
         # (topic_id, post_number) -> post id, to link replies to their parent post.
         self._post_ids: dict[tuple[int, int], int] = {}
 
     @classmethod
-    def from_config(cls, source: Any, client: SourceClient | None = None) -> DiscourseConnector:
-        """Build from a ``SourceConfig`` (keys url, api_username, api_key_env)."""
+    def from_config(
+        cls, source: Any, client: SourceClient | None = None, **kwargs: Any
+    ) -> DiscourseConnector:
+        """Build from a ``SourceConfig`` (keys url, api_username, api_key_env).
+
+        ``kwargs`` are the constructor's test hooks (``transport``, ``sleep``, ...)."""
         username = source.option("api_username") or "system"
         return cls(
             source.name,
@@ -138,6 +146,7 @@ class DiscourseConnector:
             username,
             source.secret("api_key"),
             client=client,
+            **kwargs,
         )
 
     async def aclose(self) -> None:
