@@ -84,3 +84,19 @@ def wp_from_env() -> WP:
         pytest.skip(f"WordPress at {url} does not answer; " + HINT)
     closed = os.environ.get("WP_CLOSED_POST_ID")
     return WP(url, user, pw, int(closed) if closed else None)
+
+
+def load_fakewp():
+    """The WordPress-shaped local server of tools/wp-real/fakewp.py, as a module."""
+    import importlib.util
+    import pathlib
+    import sys
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "tools" / "wp-real" / "fakewp.py"
+    if "fakewp" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("fakewp", path)
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["fakewp"] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules["fakewp"]
