@@ -1,0 +1,187 @@
+"""Sync under faults a real server cannot produce on demand (httpx.MockTransport).
+
+The WordPress behind the transport is the WordPress-shaped fake of tools/wp-real; a
+fault is switched on for some requests of the first round. Whatever the fault: the
+error is visible per source, what was stored stays, and the next round ends with the
+store equal to the site, nothing stored twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from types import MappingProxyType
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from wpreal import load_fakewp
+
+from reactieveld.config import SourceConfig
+from reactieveld.connectors.http import RetryPolicy, make_client
+from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine, SyncEvent, known_statuses
+
+N = 650  # seven listing pages
+
+
+async def nosleep(_):
+    return None
+
+
+class Site:
+    def __init__(self):
+        self.fake = load_fakewp().FakeWordPress(N, user="admin", password="pw")
+        self.fault = None  # callable(request, listing_no) -> Response | raises | None
+        self.listings = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        u = urlsplit(str(request.url))
+        q = {k: v[-1] for k, v in parse_qs(u.query).items()}
+        if u.path.endswith("/comments") and request.method == "GET":
+            self.listings += 1
+            if self.fault:
+                r = self.fault(request, self.listings)
+                if r is not None:
+                    return r
+        if request.method == "HEAD":
+            return httpx.Response(
+                200, headers={"Link": '<http://127.0.0.1:9/wp-json/>; rel="https://api.w.org/"'}
+            )
+        body = json.loads(request.content) if request.content else None
+        status, data, headers = self.fake.handle(
+            request.method, u.path, q, body, request.headers.get("Authorization")
+        )
+        return httpx.Response(status, json=data, headers=headers)
+
+
+@pytest.fixture
+async def setup(tmp_path):
+    site = Site()
+    store = await SqliteStore.open(tmp_path / "m.db")
+    cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": "http://127.0.0.1:9"}))
+    client = make_client(
+        "blog",
+        auth=("admin", "pw"),
+        transport=httpx.MockTransport(site),
+        sleep=nosleep,
+        retry=RetryPolicy(max_attempts=3),
+    )
+    conn = WordPressConnector(
+        "blog", "http://127.0.0.1:9", username="admin", password="pw", client=client
+    )
+    events: asyncio.Queue[SyncEvent] = asyncio.Queue()
+    engine = SyncEngine(store, [(cfg, conn)], listeners=[events])
+    yield site, store, engine, events, tmp_path / "m.db"
+    await engine.aclose()
+    await store.close()
+
+
+def counts(db):
+    con = sqlite3.connect(db)
+    try:
+        return (
+            con.execute("SELECT count(*) FROM responses").fetchone()[0],
+            con.execute("SELECT count(*) FROM responses_fts").fetchone()[0],
+        )
+    finally:
+        con.close()
+
+
+def truncated(request, n):
+    body = json.dumps([{"id": 1, "post": 1}] * 50)
+    return httpx.Response(
+        200, content=body[: len(body) // 2].encode(), headers={"Content-Type": "application/json"}
+    )
+
+
+def refused(request, n):
+    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+
+def timeout(request, n):
+    raise httpx.ReadTimeout("timed out", request=request)
+
+
+FAULTS = {
+    "timeout": (timeout, "read timeout"),
+    "refused": (refused, "cannot connect"),
+    "500": (lambda r, n: httpx.Response(500, text="Internal Server Error"), "HTTP 500"),
+    "429": (lambda r, n: httpx.Response(429, headers={"Retry-After": "900"}), "HTTP 429"),
+    "malformed": (
+        lambda r, n: httpx.Response(
+            200, content=b"{not json", headers={"Content-Type": "application/json"}
+        ),
+        "malformed JSON",
+    ),
+    "truncated": (truncated, "malformed JSON"),
+    "html": (
+        lambda r, n: httpx.Response(
+            200,
+            content=b"<html><h1>Error establishing a database connection</h1></html>",
+            headers={"Content-Type": "text/html; charset=UTF-8"},
+        ),
+        "expected JSON but got text/html",
+    ),
+    "credentials": (
+        lambda r, n: httpx.Response(
+            401, json={"code": "invalid_username", "message": "Unknown username."}
+        ),
+        "HTTP 401",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FAULTS))
+async def test_fault_mid_sync_then_recovery(setup, name):
+    site, store, engine, events, db = setup
+    fault, expect = FAULTS[name]
+    site.fault = lambda request, n: fault(request, n) if n >= 4 else None
+
+    first = await engine.sync_source("blog")
+    assert not first.ok and expect in first.error
+    state = await store.source_state("blog")
+    assert expect in state.last_error and state.next_try is not None
+    kinds = []
+    while not events.empty():
+        kinds.append(events.get_nowait())
+    assert any(e.kind == "error" and expect in str(e) for e in kinds)
+    assert first.new == 300  # the three pages before the fault are kept
+    assert counts(db) == (300, 300)
+    if name == "credentials":
+        assert "username and password" in state.last_error
+
+    site.fault = None
+    second = await engine.sync_source("blog")
+    assert second.ok, second.error
+    assert second.new == N - 300
+    assert (await store.source_state("blog")).last_error is None
+    got = {k: v.value for k, v in (await known_statuses(store, "blog")).items()}
+    assert got == site.fake.by_status()
+    assert counts(db) == (N, N)
+
+
+async def test_same_page_twice_changes_nothing(setup):
+    site, store, engine, events, db = setup
+    assert (await engine.sync_source("blog")).ok
+    # Forget the cursor (as after a crash before it was written): everything repeats.
+    await store.set_cursor("blog", None)
+    again = await engine.sync_source("blog")
+    assert again.ok and again.new == 0 and again.updated == 0
+    assert counts(db) == (N, N)
+
+
+async def test_run_loop_stops_cleanly(setup):
+    site, store, engine, events, db = setup
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run(stop))
+    while True:
+        ev = await asyncio.wait_for(events.get(), 30)
+        if ev.kind == "round":
+            break
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert counts(db) == (N, N)
+    assert (await store.source_state("blog")).last_success is not None

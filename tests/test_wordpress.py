@@ -1,0 +1,237 @@
+"""The WordPress connector offline: recorded real payloads and MockTransport faults."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from reactieveld.connectors.base import ActionConflict, ConnectorError
+from reactieveld.connectors.wordpress import WordPressConnector, comment_to_response
+from reactieveld.model import Action, Capability, RemoteStatus
+
+FIX = pathlib.Path(__file__).parent / "fixtures" / "wordpress"
+
+
+def fixture(name):
+    return json.loads((FIX / f"{name}.json").read_text())
+
+
+def answer(name, status=None):
+    f = fixture(name)
+    return httpx.Response(status or f["status"], json=f["body"], headers=f["headers"])
+
+
+async def nosleep(_):
+    return None
+
+
+def connector(handler, **kw):
+    return WordPressConnector(
+        "blog",
+        "http://127.0.0.1:9",
+        username="admin",
+        password="pw",
+        transport=httpx.MockTransport(handler),
+        sleep=nosleep,
+        **kw,
+    )
+
+
+def test_recorded_comment_translation():
+    body = fixture("comments_any_p1")["body"]
+    rs = [comment_to_response("blog", c) for c in body]
+    assert {r.remote_status for r in rs} == {
+        RemoteStatus.APPROVED,
+        RemoteStatus.HOLD,
+        RemoteStatus.SPAM,
+        RemoteStatus.TRASH,
+    }
+    r = rs[0]
+    c = body[0]
+    assert r.external_id == str(c["id"]) and r.thread_external_id == str(c["post"])
+    assert r.body_raw == c["content"]["raw"] and r.body_format == "html"
+    assert "<p>" not in r.body_text and r.created_at.tzinfo is not None
+    assert r.author_email == c["author_email"]
+    replies = [r for r, c in zip(rs, body) if c["parent"]]
+    assert replies and all(r.parent_external_id for r in replies)
+    staff = [r for r, c in zip(rs, body) if c["author"]]
+    assert all(r.role_hint == "organisatie" for r in staff)
+    assert all(r.role_hint is None for r, c in zip(rs, body) if not c["author"])
+
+
+def test_recorded_hostile_bodies():
+    body = fixture("comments_hostile")["body"]
+    by_id = {c["id"]: comment_to_response("blog", c) for c in body}
+    for c in body:
+        assert by_id[c["id"]].body_raw == c["content"]["raw"]
+        assert "\x1b" not in by_id[c["id"]].body_text
+    assert any("[bold red]x[/]" in r.body_text for r in by_id.values())
+
+
+def make_site():
+    """A handler serving the recorded payloads the way WordPress pages them."""
+    comments = fixture("comments_any_p1")["body"]
+    posts = fixture("posts_include")["body"]
+    seen = []
+
+    def handler(request):
+        u = urlsplit(str(request.url))
+        q = {k: v[-1] for k, v in parse_qs(u.query).items()}
+        seen.append((request.method, u.path, q))
+        if request.method == "HEAD":
+            return httpx.Response(200, headers=fixture("root_head")["headers"])
+        if u.path.endswith("/posts"):
+            want = set(q["include"].split(","))
+            return httpx.Response(200, json=[p for p in posts if str(p["id"]) in want])
+        if u.path.endswith("/comments"):
+            sel = sorted(comments, key=lambda c: c["id"], reverse=q.get("order") == "desc")
+            off, n = int(q.get("offset", 0)), int(q["per_page"])
+            chunk = sel[off : off + n]
+            if q.get("_fields") == "id":
+                chunk = [{"id": c["id"]} for c in chunk]
+            return httpx.Response(200, json=chunk, headers={"X-WP-Total": str(len(sel))})
+        return httpx.Response(404, json={"code": "rest_no_route", "message": "x"})
+
+    return handler, seen, comments
+
+
+async def test_full_then_idle_poll_from_recorded_payloads():
+    handler, seen, comments = make_site()
+    c = connector(handler)
+    pages = [p async for p in c.fetch(None)]
+    assert pages[-1].done and not any(p.done for p in pages[:-1])
+    got = [r.external_id for p in pages for r in p.responses]
+    assert got == [str(x["id"]) for x in comments]
+    titles = {t.external_id: t.title for p in pages for t in p.threads}
+    assert set(titles) == {str(x["post"]) for x in comments}
+    cursor = pages[-1].next_cursor
+    assert json.loads(cursor)["hw"] == max(x["id"] for x in comments)
+
+    seen.clear()
+    idle = [p async for p in c.fetch(cursor)]
+    assert len(idle) == 1 and not idle[0].responses and idle[0].next_cursor == cursor
+    assert len(seen) == 1 and seen[0][2]["per_page"] == "1"  # one tiny request
+    await c.aclose()
+
+
+async def test_discovery_falls_back_to_rest_route():
+    calls = []
+
+    def handler(request):
+        u = urlsplit(str(request.url))
+        q = parse_qs(u.query)
+        calls.append(str(request.url))
+        if request.method == "HEAD":
+            return httpx.Response(200)  # no Link header
+        if u.path == "/wp-json/":
+            return httpx.Response(
+                404, text="<html>Not found</html>", headers={"Content-Type": "text/html"}
+            )
+        if q.get("rest_route") == ["/"]:
+            return httpx.Response(200, json={"namespaces": ["wp/v2"]})
+        if q.get("rest_route") == ["/wp/v2/comments"]:
+            return httpx.Response(200, json=[], headers={"X-WP-Total": "0"})
+        return httpx.Response(404)
+
+    c = connector(handler)
+    pages = [p async for p in c.fetch(None)]
+    assert pages[-1].done
+    assert any(
+        "rest_route=%2Fwp%2Fv2%2Fcomments" in u or "rest_route=/wp/v2/comments" in u for u in calls
+    )
+    await c.aclose()
+
+
+async def test_wrong_credentials_are_plain_and_not_retried():
+    n = []
+
+    def handler(request):
+        n.append(1)
+        if request.method == "HEAD":
+            return httpx.Response(200, headers=fixture("root_head")["headers"])
+        return answer("error_401")
+
+    c = connector(handler)
+    with pytest.raises(ConnectorError) as ei:
+        [p async for p in c.fetch(None)]
+    assert not ei.value.retryable and "HTTP 401" in str(ei.value)
+    assert "username and password" in str(ei.value) and "pw" not in str(ei.value)
+    assert len(n) == 2  # HEAD + one listing, no retries
+    await c.aclose()
+
+
+def status_site(current, *, failed_edit=False):
+    """A comment whose status is `current[0]`; POSTs recorded."""
+    posts = []
+
+    def handler(request):
+        if request.method == "HEAD":
+            return httpx.Response(200, headers=fixture("root_head")["headers"])
+        if request.method == "POST":
+            want = json.loads(request.content)["status"]
+            posts.append(want)
+            if failed_edit and want == current[0]:
+                return httpx.Response(
+                    500,
+                    json={
+                        "code": "rest_comment_failed_edit",
+                        "message": "Updating comment status failed.",
+                        "data": {"status": 500},
+                    },
+                )
+            current[0] = want
+        return httpx.Response(200, json={"id": 5, "status": current[0]})
+
+    return handler, posts
+
+
+async def test_failed_edit_read_back_equal_is_success():
+    cur = ["approved"]
+    handler, posts = status_site(cur, failed_edit=True)
+    c = connector(handler)
+    res = await c.apply(Action(Capability.APPROVE, "blog", "5"))
+    assert res.remote_status is RemoteStatus.APPROVED and posts == ["approved"]
+    await c.aclose()
+
+
+async def test_conflict_not_forced():
+    cur = ["trash"]
+    handler, posts = status_site(cur)
+    c = connector(handler)
+    with pytest.raises(ActionConflict) as ei:
+        await c.apply(Action(Capability.APPROVE, "blog", "5", expected_status=RemoteStatus.HOLD))
+    assert ei.value.remote_status is RemoteStatus.TRASH and posts == [] and cur == ["trash"]
+    res = await c.apply(Action(Capability.SPAM, "blog", "5", expected_status=RemoteStatus.TRASH))
+    assert res.remote_status is RemoteStatus.SPAM and posts == ["spam"]
+    await c.aclose()
+
+
+async def test_reply_closed_and_duplicate():
+    def handler(request):
+        if request.method == "HEAD":
+            return httpx.Response(200, headers=fixture("root_head")["headers"])
+        body = json.loads(request.content)
+        if body["post"] == 10:
+            return answer("reply_closed_403")
+        return httpx.Response(409, json={"code": "comment_duplicate", "message": "Duplicate"})
+
+    c = connector(handler)
+    with pytest.raises(ConnectorError) as ei:
+        await c.apply(Action(Capability.REPLY, "blog", "3", thread_external_id="10", text="x"))
+    assert "comments are closed on post 10" in str(ei.value) and not ei.value.retryable
+    res = await c.apply(Action(Capability.REPLY, "blog", "3", thread_external_id="4", text="x"))
+    assert res.external_id is None  # already there: an earlier try got through
+    await c.aclose()
+
+
+async def test_read_only_without_credentials():
+    c = WordPressConnector("blog", "http://127.0.0.1:9")
+    assert c.capabilities == frozenset()
+    with pytest.raises(ConnectorError) as ei:
+        await c.apply(Action(Capability.APPROVE, "blog", "1"))
+    assert "read-only" in str(ei.value)
+    await c.aclose()
