@@ -56,11 +56,11 @@ def test_recorded_comment_translation():
     assert r.body_raw == c["content"]["raw"] and r.body_format == "html"
     assert "<p>" not in r.body_text and r.created_at.tzinfo is not None
     assert r.author_email == c["author_email"]
-    replies = [r for r, c in zip(rs, body) if c["parent"]]
+    replies = [r for r, c in zip(rs, body, strict=True) if c["parent"]]
     assert replies and all(r.parent_external_id for r in replies)
-    staff = [r for r, c in zip(rs, body) if c["author"]]
+    staff = [r for r, c in zip(rs, body, strict=True) if c["author"]]
     assert all(r.role_hint == "organisatie" for r in staff)
-    assert all(r.role_hint is None for r, c in zip(rs, body) if not c["author"])
+    assert all(r.role_hint is None for r, c in zip(rs, body, strict=True) if not c["author"])
 
 
 def test_recorded_hostile_bodies():
