@@ -289,6 +289,7 @@ async def request_json(
     idempotent: bool | None = None,
     ok: Collection[int] = (200, 201),
     fatal_codes: Collection[str] = (),
+    expect_json: bool = True,
 ) -> JsonResponse:
     """Send one request through ``client`` and return its parsed JSON.
 
@@ -299,6 +300,8 @@ async def request_json(
 
     Raises :class:`HttpError` (a ConnectorError) with ``retryable`` telling whether a
     later try could help; 401/403 are ``retryable=False`` and say to check credentials.
+    With ``expect_json=False`` the body is not parsed: ``data`` is the raw bytes (see
+    :func:`request_text`).
     """
     method = method.upper()
     if idempotent is None:
@@ -333,6 +336,8 @@ async def request_json(
             ) from exc
 
         status = response.status_code
+        if status in ok and not expect_json:
+            return JsonResponse(status, response.headers, response.content, full_url)
         if status in ok:
             if not _is_json(response):
                 err = HttpError(
@@ -422,3 +427,19 @@ def _network_kind(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return "the server closed the connection mid-answer"
     return f"{type(exc).__name__}: {clean_text(str(exc), 80)}"
+
+
+async def request_text(
+    client: SourceClient,
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """Like :func:`request_json` (same retries and errors) for a non-JSON body such as
+    an RSS feed; returns the raw body."""
+    r = await request_json(
+        client, method, url, params=params, headers=headers, ok=(200,), expect_json=False
+    )
+    return bytes(r.data)
