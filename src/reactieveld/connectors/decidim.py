@@ -1,0 +1,473 @@
+"""Decidim: comments on proposals, debates, meetings and blog posts via GraphQL.
+
+API (decidim/decidim ``decidim-api/docs/usage.md``, ``decidim-comments/lib/decidim/api``):
+
+* everything is ``POST /api`` with a GraphQL query; errors come back as HTTP 200 with
+  an ``errors`` list;
+* participatory spaces (``participatoryProcesses``, ``assemblies``) list their
+  ``components``; a component's collection (``proposals``, ``debates``, ``meetings``,
+  blog ``posts``) pages Relay-style (``first``, ``after``, ``pageInfo``);
+* a commentable has ``totalCommentsCount`` and ``comments``, which is not paginated and
+  gives the top-level comments with their replies nested in ``comments``; hidden and
+  deleted comments are left out (``CommentType.authorized?``);
+* optional sign-in: ``POST /api/sign_in`` with an API user's key and secret returns a
+  JWT in the ``Authorization`` header;
+* write-back: a reply is the ``addComment`` mutation on the comment (a comment is
+  itself a commentable). Decidim's API has no moderation, so approve, hide, spam and
+  trash are not offered and the UI says why.
+
+Incremental sync: every round lists the commentables with their ``totalCommentsCount``
+and re-reads only those whose count changed; the ids seen per commentable are kept in
+the cursor, so a re-read that no longer returns an id reports it gone (hidden by
+Decidim's moderators or deleted). A periodic full rescan (``rescan_seconds``) re-reads
+every commentable, to catch a hide and a new comment that left the count unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zlib
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from reactieveld.connectors.base import ApplyResult, ConnectorError
+from reactieveld.connectors.htmltext import html_to_text, plain_text
+from reactieveld.connectors.http import (
+    HttpError,
+    RetryPolicy,
+    Sleep,
+    SourceClient,
+    clean_text,
+    make_client,
+    request_json,
+)
+from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
+
+TYPE = "decidim"
+COMMENT_TYPE = "Decidim::Comments::Comment"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A component type with commentable items."""
+
+    component: str  # the component's GraphQL __typename
+    many: str  # its connection field
+    one: str  # its single-item field
+    model: str  # the commentable's Ruby class (addComment's ``type``)
+    path: str  # URL segment on the website
+    prefix: str  # thread external id prefix
+
+
+KINDS = {
+    k.component: k
+    for k in (
+        _Kind(
+            "Proposals",
+            "proposals",
+            "proposal",
+            "Decidim::Proposals::Proposal",
+            "proposals",
+            "proposal",
+        ),
+        _Kind("Debates", "debates", "debate", "Decidim::Debates::Debate", "debates", "debate"),
+        _Kind(
+            "Meetings", "meetings", "meeting", "Decidim::Meetings::Meeting", "meetings", "meeting"
+        ),
+        _Kind("Blogs", "posts", "post", "Decidim::Blogs::Post", "posts", "post"),
+    )
+}
+SPACES = {"participatoryProcesses": "processes", "assemblies": "assemblies"}
+
+_NO_MODERATION = "Decidim's API has no moderation; hide or approve in Decidim's admin (Moderations)"
+CAPABILITIES = frozenset({Capability.REPLY})
+UNSUPPORTED_REASONS: Mapping[Capability, str] = {
+    c: _NO_MODERATION for c in Capability if c is not Capability.REPLY
+}
+_NO_USER = "replying needs a Decidim API user: set api_key_env and api_secret_env for this source"
+
+SPACES_QUERY = """
+query ReactieveldSpaces($locale: String!) {
+  %s
+}
+"""
+_SPACE_BLOCK = """%s {
+    id
+    slug
+    title { translation(locale: $locale) }
+    components { id __typename }
+  }"""
+
+COMMENT_FIELDS = (
+    "id body formattedBody createdAt alignment author { id name nickname deleted badge __typename }"
+)
+
+
+def _nested(depth: int) -> str:
+    """A ``comments`` selection ``depth`` levels deep (Decidim nests replies)."""
+    inner = ""
+    for _ in range(depth):
+        inner = f"comments {{ {COMMENT_FIELDS} {inner}}}"
+    return inner
+
+
+def commentables_query(kind: _Kind) -> str:
+    """One page of a component's commentables with their comment counts."""
+    return f"""
+query ReactieveldCommentables($id: ID!, $first: Int!, $after: String, $locale: String!) {{
+  component(id: $id) {{
+    id
+    __typename
+    ... on {kind.component} {{
+      {kind.many}(first: $first, after: $after) {{
+        pageInfo {{ hasNextPage endCursor }}
+        edges {{ node {{ id title {{ translation(locale: $locale) }} totalCommentsCount }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
+
+def comments_query(kind: _Kind, depth: int) -> str:
+    """Every visible comment of one commentable, replies nested."""
+    return f"""
+query ReactieveldComments($id: ID!, $item: ID!) {{
+  component(id: $id) {{
+    id
+    ... on {kind.component} {{
+      {kind.one}(id: $item) {{ id totalCommentsCount {_nested(depth)} }}
+    }}
+  }}
+}}
+"""
+
+
+ADD_COMMENT = """
+mutation ReactieveldAddComment($id: String!, $type: String!, $locale: String!, $body: String!) {
+  commentable(id: $id, type: $type, locale: $locale, toggleTranslations: false) {
+    addComment(body: $body) { id createdAt }
+  }
+}
+"""
+
+
+def _dt(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def _translation(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return str(value.get("translation") or "")
+    return str(value or "")
+
+
+class DecidimConnector:
+    """Reads the comments of one Decidim organisation; replies when an API user is set."""
+
+    type = TYPE
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        locale: str = "nl",
+        spaces: tuple[str, ...] = ("participatoryProcesses", "assemblies"),
+        page_size: int = 50,
+        depth: int = 4,
+        rescan_seconds: float = 6 * 3600.0,
+        client: SourceClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """A connector for the Decidim at ``url``; ``api_key``/``api_secret`` (an API
+        user) enable replies. ``depth`` is how deep nested replies are asked for;
+        ``rescan_seconds`` how often every commentable is re-read."""
+        self.name = name
+        self.base_url = url.rstrip("/")
+        self.locale = locale
+        self.spaces = spaces
+        self.page_size = page_size
+        self.depth = depth
+        self.rescan_seconds = rescan_seconds
+        self.clock = clock
+        self._key = api_key
+        self._secret = api_secret
+        self._jwt: str | None = None
+        self.client = client or make_client(
+            name, self.base_url, retry=retry, sleep=sleep, transport=transport
+        )
+        if api_key and api_secret:
+            self.capabilities: frozenset[Capability] = CAPABILITIES
+            self.unsupported_reasons: Mapping[Capability, str] = UNSUPPORTED_REASONS
+        else:
+            self.capabilities = frozenset()
+            self.unsupported_reasons = {**UNSUPPORTED_REASONS, Capability.REPLY: _NO_USER}
+
+    @classmethod
+    def from_config(
+        cls, source: Any, client: SourceClient | None = None, **kwargs: Any
+    ) -> DecidimConnector:
+        """Build from a ``SourceConfig`` (url; optional api_key_env, api_secret_env)."""
+        key = source.secret("api_key") if source.option("api_key_env") else None
+        secret = source.secret("api_secret") if source.option("api_secret_env") else None
+        return cls(
+            source.name,
+            source.option("url"),
+            api_key=key,
+            api_secret=secret,
+            client=client,
+            **kwargs,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self.client.aclose()
+
+    # --- GraphQL ----------------------------------------------------------------------
+    async def _sign_in(self) -> None:
+        try:
+            resp = await request_json(
+                self.client,
+                "POST",
+                "/api/sign_in",
+                json_body={"api_user": {"key": self._key, "secret": self._secret}},
+                ok=(200, 201, 204),
+            )
+        except HttpError as exc:
+            if exc.status in (401, 403, 422):
+                raise ConnectorError(
+                    self.name,
+                    f"POST /api/sign_in: HTTP {exc.status}: the API key or secret was not "
+                    "accepted (check api_key_env/api_secret_env)",
+                    retryable=False,
+                ) from exc
+            raise
+        token = resp.headers.get("Authorization")
+        if not token:
+            raise ConnectorError(
+                self.name,
+                "POST /api/sign_in: no token in the Authorization header",
+                retryable=False,
+            )
+        self._jwt = token
+
+    async def graphql(
+        self, query: str, variables: Mapping[str, Any], *, mutation: bool = False
+    ) -> dict[str, Any]:
+        """Run one GraphQL operation and return its ``data``; GraphQL errors raise
+        ConnectorError (not retryable: the query or the permissions are wrong)."""
+        if self._key and self._secret and self._jwt is None:
+            await self._sign_in()
+        op = query.split("(", 1)[0].split()[-1]
+        body = {"operationName": op, "query": query, "variables": dict(variables)}
+        for attempt in (1, 2):
+            headers = {"Authorization": self._jwt} if self._jwt else None
+            try:
+                resp = await request_json(
+                    self.client,
+                    "POST",
+                    "/api",
+                    json_body=body,
+                    headers=headers,
+                    idempotent=not mutation,
+                )
+                break
+            except HttpError as exc:
+                if exc.status == 401 and self._jwt and attempt == 1:
+                    await self._sign_in()  # the JWT expired: sign in again, once
+                    continue
+                raise
+        data = resp.data if isinstance(resp.data, Mapping) else {}
+        errors = data.get("errors")
+        if errors:
+            first = errors[0] if isinstance(errors, list) and errors else errors
+            msg = first.get("message") if isinstance(first, Mapping) else first
+            raise ConnectorError(
+                self.name, f"GraphQL {op}: {clean_text(str(msg))}", retryable=False
+            )
+        result = data.get("data")
+        if not isinstance(result, dict):
+            raise ConnectorError(self.name, f"GraphQL {op}: no data in the answer")
+        return result
+
+    # --- reading ----------------------------------------------------------------------
+    async def fetch(self, cursor: str | None) -> AsyncIterator[Page]:
+        """One round: list commentables and their counts, re-read those that changed
+        (all of them when the rescan is due), one page per re-read commentable.
+
+        The cursor is JSON: ``seen`` maps a thread id to ``[count, {comment id: body
+        digest}]`` (only new and edited comments are yielded again),
+        ``rescan_at`` is when every commentable was last re-read."""
+        state: dict[str, Any] = json.loads(cursor) if cursor else {}
+        state.setdefault("seen", {})
+        full = self.clock() - float(state.get("rescan_at", 0)) >= self.rescan_seconds
+
+        space_fields = "\n  ".join(_SPACE_BLOCK % s for s in self.spaces)
+        spaces = await self.graphql(SPACES_QUERY % space_fields, {"locale": self.locale})
+        for space_field in self.spaces:
+            for space in spaces.get(space_field) or []:
+                for comp in space.get("components") or []:
+                    kind = KINDS.get(str(comp.get("__typename")))
+                    if kind is None:
+                        continue
+                    async for page in self._component(space_field, space, comp, kind, state, full):
+                        yield page
+        if full:
+            state["rescan_at"] = self.clock()
+        yield Page((), (), json.dumps(state), done=True)
+
+    async def _component(
+        self,
+        space_field: str,
+        space: Mapping[str, Any],
+        comp: Mapping[str, Any],
+        kind: _Kind,
+        state: dict[str, Any],
+        full: bool,
+    ) -> AsyncIterator[Page]:
+        seen: dict[str, list[Any]] = state["seen"]
+        after: str | None = None
+        while True:
+            data = await self.graphql(
+                commentables_query(kind),
+                {
+                    "id": str(comp["id"]),
+                    "first": self.page_size,
+                    "after": after,
+                    "locale": self.locale,
+                },
+            )
+            conn = ((data.get("component") or {}).get(kind.many)) or {}
+            for edge in conn.get("edges") or []:
+                node = (edge or {}).get("node") or {}
+                if not node.get("id"):
+                    continue
+                key = f"{kind.prefix}-{node['id']}"
+                count = int(node.get("totalCommentsCount") or 0)
+                before = seen.get(key)
+                if before is not None and before[0] == count and not full:
+                    continue
+                if before is None and count == 0:
+                    continue
+                thread = Thread(
+                    self.name,
+                    key,
+                    plain_text(_translation(node.get("title"))),
+                    f"{self.base_url}/{SPACES.get(space_field, 'processes')}/{space.get('slug')}"
+                    f"/f/{comp['id']}/{kind.path}/{node['id']}",
+                    meta={
+                        "component_id": str(comp["id"]),
+                        "type": kind.model,
+                        "space": _translation(space.get("title")),
+                    },
+                )
+                yield await self._reread(kind, str(comp["id"]), str(node["id"]), thread, state)
+            info = conn.get("pageInfo") or {}
+            if not info.get("hasNextPage") or not info.get("endCursor"):
+                return
+            after = str(info["endCursor"])
+
+    async def _reread(
+        self,
+        kind: _Kind,
+        component_id: str,
+        item_id: str,
+        thread: Thread,
+        state: dict[str, Any],
+    ) -> Page:
+        seen: dict[str, list[Any]] = state["seen"]
+        data = await self.graphql(
+            comments_query(kind, self.depth), {"id": component_id, "item": item_id}
+        )
+        item = ((data.get("component") or {}).get(kind.one)) or {}
+        responses: list[Response] = []
+
+        def walk(comments: Any, parent: str | None) -> None:
+            for c in comments or []:
+                if not isinstance(c, Mapping) or not c.get("id"):
+                    continue
+                responses.append(self._comment(c, thread, parent))
+                walk(c.get("comments"), str(c["id"]))
+
+        walk(item.get("comments"), None)
+        # Decidim comments carry no updated_at: a digest of the body tells an edit.
+        digests = {r.external_id: format(zlib.crc32(r.body_raw.encode()), "x") for r in responses}
+        before = seen.get(thread.external_id)
+        known: dict[str, str] = dict(before[1]) if before and isinstance(before[1], dict) else {}
+        # Gone from the API: hidden by a moderator or deleted (the API shows neither).
+        gone = {cid: RemoteStatus.HIDDEN for cid in set(known) - set(digests)}
+        changed = [r for r in responses if known.get(r.external_id) != digests[r.external_id]]
+        seen[thread.external_id] = [int(item.get("totalCommentsCount") or len(digests)), digests]
+        responses = changed
+        return Page(responses, (thread,), json.dumps(state), gone=gone, done=False)
+
+    def _comment(self, c: Mapping[str, Any], thread: Thread, parent: str | None) -> Response:
+        author = c.get("author") or {}
+        official = author.get("__typename") == "UserGroup" or bool(author.get("badge"))
+        html = c.get("formattedBody")
+        text = html_to_text(str(html)) if html else plain_text(str(c.get("body") or ""))
+        nickname = author.get("nickname")
+        return Response(
+            source=self.name,
+            external_id=str(c["id"]),
+            thread_external_id=thread.external_id,
+            parent_external_id=parent,
+            author_name=plain_text(str(author.get("name") or "")),
+            author_url=f"{self.base_url}/profiles/{str(nickname).lstrip('@')}"
+            if nickname
+            else None,
+            body_text=text,
+            body_raw=str(html if html is not None else c.get("body") or ""),
+            body_format="html" if html is not None else "text",
+            created_at=_dt(c.get("createdAt")) or datetime.now(UTC),
+            url=f"{thread.url}?commentId={c['id']}#comment_{c['id']}" if thread.url else None,
+            role_hint="organisatie" if official else None,
+            meta={
+                "alignment": c.get("alignment"),
+                "author_type": author.get("__typename"),
+                "commentable_type": thread.meta.get("type"),
+            },
+        )
+
+    # --- writing ----------------------------------------------------------------------
+    async def apply(self, action: Action) -> ApplyResult:
+        """Reply with ``addComment`` on the comment replied to; nothing else exists."""
+        if action.capability not in self.capabilities:
+            reason = self.unsupported_reasons.get(action.capability, _NO_MODERATION)
+            raise ConnectorError(self.name, f"{action.capability.value}: {reason}", retryable=False)
+        data = await self.graphql(
+            ADD_COMMENT,
+            {
+                "id": action.external_id,
+                "type": COMMENT_TYPE,
+                "locale": self.locale,
+                "body": action.text or "",
+            },
+            mutation=True,
+        )
+        added = ((data.get("commentable") or {}).get("addComment")) or None
+        if not added or not added.get("id"):
+            raise ConnectorError(
+                self.name,
+                "Decidim did not accept the reply (comments may be closed on this item, "
+                "or the API user may not comment here)",
+                retryable=False,
+            )
+        return ApplyResult(remote_status=RemoteStatus.APPROVED, external_id=str(added["id"]))

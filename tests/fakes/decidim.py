@@ -1,0 +1,292 @@
+"""A fake Decidim GraphQL API on 127.0.0.1.
+
+It does not parse GraphQL: it answers reactieveld's named operations
+(``operationName``) with the shapes Decidim gives for them, written after
+decidim/decidim (see ``tests/fixtures/decidim/README.md``): ``CommentType``
+(``id body formattedBody createdAt alignment author``, replies nested in ``comments``,
+hidden and deleted comments left out), ``CommentableInterface``
+(``totalCommentsCount``, ``comments`` not paginated), ``AuthorInterface`` (``name
+nickname deleted badge``), Relay connections (``pageInfo { hasNextPage endCursor }``,
+``edges { node }``), ``CommentableMutationType.addComment``, errors as HTTP 200 with an
+``errors`` list, ``POST /api/sign_in`` returning the JWT in ``Authorization``.
+
+To stay honest like a GraphQL server, answers only carry the fields the query names
+and only as many nested ``comments`` levels as the query asks for.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import secrets
+from typing import Any
+
+from .base import FakeServer, Reply, Request
+
+KIND_FIELDS = {
+    "Proposals": ("proposals", "proposal", "Decidim::Proposals::Proposal"),
+    "Debates": ("debates", "debate", "Decidim::Debates::Debate"),
+    "Meetings": ("meetings", "meeting", "Decidim::Meetings::Meeting"),
+    "Blogs": ("posts", "post", "Decidim::Blogs::Post"),
+}
+
+
+def _cursor(i: int) -> str:
+    return base64.b64encode(str(i).encode()).decode().rstrip("=")
+
+
+def _index(cursor: str) -> int:
+    return int(base64.b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+
+
+def _only_asked(value: Any, query: str) -> Any:
+    """Drop keys the query does not name (GraphQL returns exactly what was asked)."""
+    if isinstance(value, list):
+        return [_only_asked(v, query) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: _only_asked(v, query)
+            for k, v in value.items()
+            if re.search(rf"(?<![\w$]){re.escape(k)}\b", query)
+        }
+    return value
+
+
+class FakeDecidim(FakeServer):
+    """Spaces, components, commentables and comments in memory."""
+
+    def __init__(self, api_key: str = "api-key", api_secret: str = "api-secret") -> None:
+        super().__init__()
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.tokens: set[str] = set()
+        self.spaces: list[dict[str, Any]] = []
+        self.components: dict[str, dict[str, Any]] = {}
+        self.items: dict[tuple[str, str], dict[str, Any]] = {}
+        self.comments: dict[str, dict[str, Any]] = {}
+        self.authors: dict[str, dict[str, Any]] = {
+            "1": {
+                "id": "1",
+                "name": "Karin Smit",
+                "nickname": "@karin",
+                "deleted": False,
+                "badge": "",
+                "__typename": "User",
+            },
+            "2": {
+                "id": "2",
+                "name": "Dorpsraad Eemnes",
+                "nickname": "@dorpsraad",
+                "deleted": False,
+                "badge": "verified-badge",
+                "__typename": "UserGroup",
+            },
+            "3": {
+                "id": "3",
+                "name": "Gemeente Eemnes (API)",
+                "nickname": "@gemeente",
+                "deleted": False,
+                "badge": "verified-badge",
+                "__typename": "User",
+            },
+        }
+        self._next = 100
+
+    # --- building state -----------------------------------------------------------------
+    def add_space(self, title: str, slug: str, field: str = "participatoryProcesses") -> str:
+        sid = str(len(self.spaces) + 1)
+        self.spaces.append(
+            {"field": field, "id": sid, "slug": slug, "title": title, "components": []}
+        )
+        return sid
+
+    def add_component(self, space_id: str, typename: str) -> str:
+        cid = str(len(self.components) + 10)
+        self.components[cid] = {"type": typename, "items": []}
+        next(s for s in self.spaces if s["id"] == space_id)["components"].append(cid)
+        return cid
+
+    def add_item(self, component_id: str, title: str, *, accepts_comments: bool = True) -> str:
+        iid = str(sum(len(c["items"]) for c in self.components.values()) + 1)
+        self.components[component_id]["items"].append(iid)
+        self.items[(component_id, iid)] = {"title": title, "accepts": accepts_comments}
+        return iid
+
+    def add_comment(
+        self,
+        component_id: str,
+        item_id: str,
+        body: str,
+        *,
+        author: str = "1",
+        parent: str | None = None,
+    ) -> str:
+        with self.lock:
+            self._next += 1
+            cid = str(self._next)
+            self.comments[cid] = {
+                "id": cid,
+                "item": (component_id, item_id),
+                "parent": parent,
+                "body": body,
+                "author": author,
+                "created_at": f"2024-04-0{1 + self._next % 9}T10:{self._next % 60:02d}:00+02:00",
+                "hidden": False,
+                "deleted": False,
+                "alignment": 0,
+            }
+            return cid
+
+    def hide(self, comment_id: str) -> None:
+        """A Decidim moderator hid it (after reports)."""
+        self.comments[comment_id]["hidden"] = True
+
+    # --- serving ------------------------------------------------------------------------
+    def handle(self, req: Request) -> Reply:
+        if req.method == "POST" and req.path == "/api/sign_in":
+            user = (req.json() or {}).get("api_user") or {}
+            if user.get("key") != self.api_key or user.get("secret") != self.api_secret:
+                return Reply(401, {"error": "Invalid key or secret."})
+            token = secrets.token_urlsafe(16)
+            self.tokens.add(token)
+            return Reply(
+                200,
+                {"id": 7, "type": "Decidim::Api::ApiUser"},
+                {"Authorization": f"Bearer {token}"},
+            )
+        if req.method == "POST" and req.path in ("/api", "/api/"):
+            auth = req.headers.get("authorization")
+            if auth is not None and auth.removeprefix("Bearer ") not in self.tokens:
+                return Reply(401, {"error": "Signature has expired"})
+            body = req.json() or {}
+            query = str(body.get("query") or "")
+            variables = body.get("variables") or {}
+            op = body.get("operationName")
+            handler = {
+                "ReactieveldSpaces": self._spaces,
+                "ReactieveldCommentables": self._commentables,
+                "ReactieveldComments": self._comments,
+                "ReactieveldAddComment": self._add_comment,
+            }.get(op)
+            if handler is None:
+                return Reply(200, {"errors": [{"message": f"unknown operation {op!r}"}]})
+            result = handler(query, variables, signed_in=auth is not None)
+            if "errors" in result:
+                return Reply(200, result)
+            return Reply(200, {"data": _only_asked(result, query)})
+        return Reply(404, "<html><body>Not found</body></html>")
+
+    def _spaces(self, query: str, v: dict[str, Any], **_: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field in ("participatoryProcesses", "assemblies"):
+            if field not in query:
+                continue
+            out[field] = [
+                {
+                    "id": s["id"],
+                    "slug": s["slug"],
+                    "title": {"translation": s["title"]},
+                    "components": [
+                        {"id": c, "__typename": self.components[c]["type"]} for c in s["components"]
+                    ],
+                }
+                for s in self.spaces
+                if s["field"] == field
+            ]
+        return out
+
+    def _visible(self, key: tuple[str, str]) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in self.comments.values()
+            if c["item"] == key and not c["hidden"] and not c["deleted"]
+        ]
+
+    def _commentables(self, query: str, v: dict[str, Any], **_: Any) -> dict[str, Any]:
+        comp = self.components.get(str(v["id"]))
+        if comp is None:
+            return {"component": None}
+        many = KIND_FIELDS[comp["type"]][0]
+        start = _index(v["after"]) + 1 if v.get("after") else 0
+        ids = comp["items"][start : start + int(v["first"])]
+        edges = [
+            {
+                "node": {
+                    "id": iid,
+                    "title": {"translation": self.items[(str(v["id"]), iid)]["title"]},
+                    "totalCommentsCount": len(self._visible((str(v["id"]), iid))),
+                }
+            }
+            for iid in ids
+        ]
+        end = start + len(ids) - 1
+        return {
+            "component": {
+                "id": str(v["id"]),
+                "__typename": comp["type"],
+                many: {
+                    "pageInfo": {
+                        "hasNextPage": end + 1 < len(comp["items"]),
+                        "endCursor": _cursor(end) if ids else None,
+                    },
+                    "edges": edges,
+                },
+            }
+        }
+
+    def _comments(self, query: str, v: dict[str, Any], **_: Any) -> dict[str, Any]:
+        comp = self.components.get(str(v["id"]))
+        if comp is None:
+            return {"component": None}
+        one = KIND_FIELDS[comp["type"]][1]
+        key = (str(v["id"]), str(v["item"]))
+        if key not in self.items:
+            return {"component": {"id": str(v["id"]), one: None}}
+        depth = query.count("comments {")
+        visible = self._visible(key)
+
+        def tree(parent: str | None, level: int) -> list[dict[str, Any]]:
+            out = []
+            for c in sorted(visible, key=lambda c: int(c["id"])):
+                if c["parent"] != parent:
+                    continue
+                node = {
+                    "id": c["id"],
+                    "body": c["body"],
+                    # Decidim escapes the user's text when it renders the body.
+                    "formattedBody": f"<p>{html.escape(c['body'])}</p>",
+                    "createdAt": c["created_at"],
+                    "alignment": c["alignment"],
+                    "author": self.authors[c["author"]],
+                }
+                if level < depth:
+                    node["comments"] = tree(c["id"], level + 1)
+                out.append(node)
+            return out
+
+        return {
+            "component": {
+                "id": str(v["id"]),
+                one: {
+                    "id": key[1],
+                    "totalCommentsCount": len(visible),
+                    "comments": tree(None, 1),
+                },
+            }
+        }
+
+    def _add_comment(self, query: str, v: dict[str, Any], *, signed_in: bool) -> dict[str, Any]:
+        if not signed_in:
+            return {"errors": [{"message": "You are not authorized to perform this action"}]}
+        if v.get("type") != "Decidim::Comments::Comment" or v.get("id") not in self.comments:
+            return {"errors": [{"message": "Commentable not found"}]}
+        parent = self.comments[v["id"]]
+        if not self.items[parent["item"]]["accepts"]:
+            return {"commentable": {"addComment": None}}  # the form was invalid
+        cid = self.add_comment(*parent["item"], v["body"], author="3", parent=v["id"])
+        return {
+            "commentable": {
+                "addComment": {"id": cid, "createdAt": self.comments[cid]["created_at"]}
+            }
+        }
