@@ -67,8 +67,33 @@ def _demo(cfg: Any, **kw: Any) -> Connector:
     return DemoConnector(cfg.name, **dict(cfg.options))
 
 
+def _discourse(cfg: Any, **kw: Any) -> Connector:
+    from reactieveld.connectors.discourse import DiscourseConnector
+
+    return DiscourseConnector.from_config(cfg, **kw)
+
+
+def _decidim(cfg: Any, **kw: Any) -> Connector:
+    from reactieveld.connectors.decidim import DecidimConnector
+
+    return DecidimConnector.from_config(cfg, **kw)
+
+
+def _govocal(cfg: Any, **kw: Any) -> Connector:
+    from reactieveld.connectors.govocal import GoVocalConnector
+
+    return GoVocalConnector.from_config(cfg, **kw)
+
+
 def _builtin_factories() -> dict[str, ConnectorFactory]:
-    return {"wordpress": _wordpress, "wordpress-feed": _wpfeed, "demo": _demo}
+    return {
+        "wordpress": _wordpress,
+        "wordpress-feed": _wpfeed,
+        "demo": _demo,
+        "discourse": _discourse,
+        "decidim": _decidim,
+        "govocal": _govocal,
+    }
 
 
 #: config ``type`` -> factory(source_config, **kwargs) -> Connector.
