@@ -40,6 +40,8 @@ the comment is read back and an equal status counts as success.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -370,23 +372,44 @@ class WordPressConnector:
     async def _full(self, state: dict[str, Any]) -> AsyncIterator[Page]:
         hw = state["hw"]
         st, offset = state["st"], state["offset"]
-        while st < len(self.status_values):
-            status = self.status_values[st]
-            comments, total = await self._comments(
-                status, orderby="id", order="asc", offset=offset, _fields=COMMENT_FIELDS
+
+        def listing(st: int, offset: int) -> asyncio.Task[tuple[list[dict[str, Any]], int]]:
+            return asyncio.create_task(
+                self._comments(
+                    self.status_values[st],
+                    orderby="id",
+                    order="asc",
+                    offset=offset,
+                    _fields=COMMENT_FIELDS,
+                )
             )
-            offset += len(comments)
-            hw = max([hw, *(int(c["id"]) for c in comments)])
-            status_done = not comments or len(comments) < PER_PAGE or 0 < total <= offset
-            if status_done:
-                st, offset = st + 1, 0
-            last = st >= len(self.status_values)
-            nxt = (
-                {"v": 1, "phase": "inc", "hw": hw}
-                if last
-                else {"v": 1, "phase": "full", "st": st, "offset": offset, "hw": hw}
-            )
-            yield await self._page(comments, nxt, done=last)
+
+        # The next page is requested before this one is translated and stored: the
+        # server works while we do (the cursor stays exact, it does not depend on this).
+        pending = listing(st, offset) if st < len(self.status_values) else None
+        try:
+            while pending is not None:
+                comments, total = await pending
+                pending = None
+                offset += len(comments)
+                hw = max([hw, *(int(c["id"]) for c in comments)])
+                status_done = not comments or len(comments) < PER_PAGE or 0 < total <= offset
+                if status_done:
+                    st, offset = st + 1, 0
+                last = st >= len(self.status_values)
+                if not last:
+                    pending = listing(st, offset)
+                nxt = (
+                    {"v": 1, "phase": "inc", "hw": hw}
+                    if last
+                    else {"v": 1, "phase": "full", "st": st, "offset": offset, "hw": hw}
+                )
+                yield await self._page(comments, nxt, done=last)
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                with contextlib.suppress(BaseException):
+                    await pending
 
     async def _incremental(self, state: dict[str, Any]) -> AsyncIterator[Page]:
         hw: int = state["hw"]

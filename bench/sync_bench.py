@@ -1,0 +1,191 @@
+"""Sync benchmark: full sync through reactieveld against its limits, measured in one run.
+
+    python bench/sync_bench.py                   # local WordPress-shaped server, 100,000
+    python bench/sync_bench.py --comments 20000  # smaller
+    python bench/sync_bench.py --real            # also the real WordPress (5,000 comments,
+                                                 # a second wp-real instance on port 8090)
+
+Local server (tools/wp-real/fakewp.py, a subprocess on 127.0.0.1):
+  fetch-only  the same pages fetched with bare httpx and parsed (json)
+  store-only  the same rows ingested with SqliteStore.upsert_page (disk + FTS)
+  full sync   SyncEngine.sync_source into a fresh store (prefetch on; and off, to show
+              what fetching the next page while storing the last one buys)
+Real WordPress: full sync vs fetch-only (the server is the limit there).
+Target: full <= 1.25 x max(fetch-only, store-only). Also: requests of an idle poll.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+from types import MappingProxyType
+
+import httpx
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from reactieveld.config import SourceConfig  # noqa: E402
+from reactieveld.connectors.wordpress import (  # noqa: E402
+    COMMENT_FIELDS,
+    PER_PAGE,
+    WordPressConnector,
+    comment_to_response,
+)
+from reactieveld.model import Page, Source  # noqa: E402
+from reactieveld.store.sqlite import SqliteStore  # noqa: E402
+from reactieveld.sync import SyncEngine  # noqa: E402
+
+
+async def fetch_only(url: str, auth: tuple[str, str]) -> tuple[float, list[list[dict]]]:
+    """Bare httpx: the connector's listing requests, json-parsed, nothing else."""
+    pages: list[list[dict]] = []
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(base_url=url, auth=auth, timeout=60) as c:
+        offset = 0
+        while True:
+            r = await c.get(
+                "/wp-json/wp/v2/comments",
+                params={
+                    "status": "any",
+                    "per_page": PER_PAGE,
+                    "context": "edit",
+                    "orderby": "id",
+                    "order": "asc",
+                    "offset": offset,
+                    "_fields": COMMENT_FIELDS,
+                },
+            )
+            r.raise_for_status()
+            batch = r.json()
+            pages.append(batch)
+            offset += len(batch)
+            if len(batch) < PER_PAGE:
+                break
+    return time.perf_counter() - t0, pages
+
+
+async def store_only(pages: list[list[dict]], db: pathlib.Path) -> float:
+    """SqliteStore ingest of the same rows (translated beforehand, not timed)."""
+    translated = [[comment_to_response("blog", c) for c in p] for p in pages]
+    store = await SqliteStore.open(db)
+    await store.ensure_source(Source("blog", "wordpress"))
+    t0 = time.perf_counter()
+    for i, rs in enumerate(translated):
+        await store.upsert_page("blog", Page(responses=rs, next_cursor=str(i)))
+    dt = time.perf_counter() - t0
+    await store.close()
+    return dt
+
+
+async def full_sync(url: str, auth: tuple[str, str], db: pathlib.Path, *, prefetch: bool):
+    store = await SqliteStore.open(db)
+    cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": url}))
+    conn = WordPressConnector("blog", url, username=auth[0], password=auth[1])
+    engine = SyncEngine(store, [(cfg, conn)], prefetch=prefetch)
+    t0 = time.perf_counter()
+    res = await engine.sync_source("blog")
+    dt = time.perf_counter() - t0
+    assert res.ok, res.error
+    before = conn.client.requests_sent
+    idle = await engine.sync_source("blog")
+    idle_requests = conn.client.requests_sent - before
+    assert idle.ok and idle.new == 0
+    await engine.aclose()
+    await store.close()
+    return dt, res.new, idle_requests
+
+
+async def measure(
+    label: str, url: str, auth: tuple[str, str], tmp: pathlib.Path, with_store: bool
+) -> None:
+    fetch_t, pages = await fetch_only(url, auth)
+    n = sum(len(p) for p in pages)
+    store_t = await store_only(pages, tmp / f"{label}-store.db") if with_store else 0.0
+    full_t, new, idle = await full_sync(url, auth, tmp / f"{label}-full.db", prefetch=True)
+    seq_t, _, _ = await full_sync(url, auth, tmp / f"{label}-seq.db", prefetch=False)
+    limit = max(fetch_t, store_t)
+    print(f"\n== {label}: {n} comments, {len(pages)} pages")
+    print(
+        f"fetch-only (bare httpx + json)     {fetch_t:7.2f} s  {fetch_t / len(pages) * 1e3:6.1f} ms/page"
+    )
+    if with_store:
+        print(
+            f"store-only (upsert_page + FTS)     {store_t:7.2f} s  {store_t / len(pages) * 1e3:6.1f} ms/page"
+        )
+    print(f"full sync (prefetch)               {full_t:7.2f} s  stored {new}")
+    print(f"full sync (no prefetch)            {seq_t:7.2f} s")
+    ratio = full_t / limit
+    verdict = "OK" if ratio <= 1.25 else "OVER TARGET"
+    print(f"full / slower-of-limits            {ratio:7.2f} x  (target <= 1.25: {verdict})")
+    print(f"idle poll                          {idle} request(s)")
+
+
+def start_fake(comments: int) -> tuple[subprocess.Popen, str]:
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "wp-real" / "fakewp.py"),
+            "--comments",
+            str(comments),
+            "--port",
+            "0",
+            "--user",
+            "admin",
+            "--password",
+            "bench",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert p.stdout is not None
+    line = p.stdout.readline().strip()
+    assert line.startswith("WP_URL="), line
+    return p, line.split("=", 1)[1]
+
+
+def start_real(comments: int, port: int) -> dict[str, str]:
+    out = subprocess.run(
+        [str(ROOT / "tools" / "wp-real" / "start.sh"), "--port", str(port), str(comments)],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--comments", type=int, default=100_000)
+    ap.add_argument("--real", action="store_true", help="also the real WordPress (5,000)")
+    ap.add_argument("--real-comments", type=int, default=5000)
+    ap.add_argument("--real-port", type=int, default=8090)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = pathlib.Path(d)
+        proc, url = start_fake(a.comments)
+        try:
+            await measure("local WordPress-shaped server", url, ("admin", "bench"), tmp, True)
+        finally:
+            proc.terminate()
+            proc.wait()
+        if a.real:
+            env = start_real(a.real_comments, a.real_port)
+            await measure(
+                "real WordPress 6.1 (php -S, 4 workers)",
+                env["WP_URL"],
+                (env["WP_USER"], env["WP_APP_PASSWORD"]),
+                tmp,
+                True,
+            )
+    print(f"\n(python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
