@@ -111,14 +111,11 @@ async def measure(
     full_t, new, idle = await full_sync(url, auth, tmp / f"{label}-full.db", prefetch=True)
     seq_t, _, _ = await full_sync(url, auth, tmp / f"{label}-seq.db", prefetch=False)
     limit = max(fetch_t, store_t)
+    per = 1e3 / len(pages)
     print(f"\n== {label}: {n} comments, {len(pages)} pages")
-    print(
-        f"fetch-only (bare httpx + json)     {fetch_t:7.2f} s  {fetch_t / len(pages) * 1e3:6.1f} ms/page"
-    )
+    print(f"fetch-only (bare httpx + json)     {fetch_t:7.2f} s  {fetch_t * per:6.1f} ms/page")
     if with_store:
-        print(
-            f"store-only (upsert_page + FTS)     {store_t:7.2f} s  {store_t / len(pages) * 1e3:6.1f} ms/page"
-        )
+        print(f"store-only (upsert_page + FTS)     {store_t:7.2f} s  {store_t * per:6.1f} ms/page")
     print(f"full sync (prefetch)               {full_t:7.2f} s  stored {new}")
     print(f"full sync (no prefetch)            {seq_t:7.2f} s")
     ratio = full_t / limit
