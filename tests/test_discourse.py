@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
 from fakes.discourse import FakeDiscourse
@@ -164,6 +164,10 @@ async def test_review_queue_items_and_write_back(forum, conn):
     assert queued.meta["reviewable_id"] == rq and queued.meta["reviewable_version"] == 0
     flagged = got[str(post["id"])]
     assert flagged.meta["flagged"] is True and flagged.meta["reviewable_id"] == rf
+    # The flagged post looks the same as when it came from /posts.json.
+    assert flagged.body_text == "Dit is een scheldpartij"
+    assert flagged.created_at == datetime.fromisoformat(post["created_at"])
+    assert flagged.meta["post_number"] == 1
 
     # Hide the flagged post: agree_and_hide with the version the moderator saw.
     result = await conn.apply(

@@ -249,6 +249,19 @@ class DiscourseConnector:
                 break
             offset += len(items)
 
+        # Flagged posts: the post as /posts.json would give it, plus the review meta.
+        for post_id, review_meta in flagged.items():
+            try:
+                post = await self._get(f"/posts/{post_id}.json")
+            except HttpError as exc:
+                if exc.status == 404:
+                    gone[str(post_id)] = RemoteStatus.DELETED
+                    continue
+                raise
+            if isinstance(post, dict) and _int(post.get("id")) is not None:
+                self._posts_to_model([post], {})  # learn its post number
+                responses.append(self._post_to_response(post, review_meta))
+
         # Queued posts that left the queue were approved or rejected on the forum.
         for rid in state.get("pending") or []:
             if rid in pending:
@@ -334,25 +347,8 @@ class DiscourseConnector:
             meta["flagged"] = True
             meta["post_version"] = _int(rv.get("post_version"))
             flagged[post_id] = meta
-            author = users.get(rv.get("target_created_by_id")) or {}
-            cooked = str(rv.get("cooked") or "")
-            raw = rv.get("raw")
-            responses.append(
-                Response(
-                    source=self.name,
-                    external_id=str(post_id),
-                    thread_external_id=str(topic_id) if topic_id is not None else None,
-                    author_name=plain_text(str(author.get("name") or author.get("username") or "")),
-                    author_url=self._user_url(author.get("username")),
-                    body_text=html_to_text(cooked) if cooked else plain_text(str(raw or "")),
-                    body_raw=str(raw) if raw is not None else cooked,
-                    body_format="markdown" if raw is not None else "html",
-                    created_at=_dt(rv.get("created_at")) or datetime.now(UTC),
-                    updated_at=_dt(rv.get("post_updated_at")),
-                    url=rv.get("target_url") or None,
-                    meta=meta,
-                )
-            )
+            # The post itself is read from /posts/<id>.json (see _review_round), so it
+            # looks the same whichever way it reaches the store.
 
     def _posts_to_model(
         self, posts: list[dict[str, Any]], flagged: Mapping[int, Mapping[str, Any]]
