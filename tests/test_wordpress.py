@@ -89,10 +89,13 @@ def make_site():
             return httpx.Response(200, json=[p for p in posts if str(p["id"]) in want])
         if u.path.endswith("/comments"):
             sel = sorted(comments, key=lambda c: c["id"], reverse=q.get("order") == "desc")
+            if "include" in q:
+                sel = [c for c in sel if str(c["id"]) in q["include"].split(",")]
             off, n = int(q.get("offset", 0)), int(q["per_page"])
             chunk = sel[off : off + n]
-            if q.get("_fields") == "id":
-                chunk = [{"id": c["id"]} for c in chunk]
+            if q.get("_fields") in ("id", "id,status"):
+                keep = q["_fields"].split(",")
+                chunk = [{k: c[k] for k in keep} for c in chunk]
             return httpx.Response(200, json=chunk, headers={"X-WP-Total": str(len(sel))})
         return httpx.Response(404, json={"code": "rest_no_route", "message": "x"})
 
@@ -235,3 +238,36 @@ async def test_read_only_without_credentials():
         await c.apply(Action(Capability.APPROVE, "blog", "1"))
     assert "read-only" in str(ei.value)
     await c.aclose()
+
+
+async def test_rescan_time_travels_in_the_cursor_and_finds_deletions():
+    handler, seen, comments = make_site()
+    c = connector(handler)
+    pages = [p async for p in c.fetch(None)]
+    cursor = pages[-1].next_cursor
+    await c.aclose()
+
+    # A new process (cron `sync --once`) soon after: no re-scan, one tiny request.
+    seen.clear()
+    c2 = connector(handler)
+    [idle] = [p async for p in c2.fetch(cursor)]
+    assert len(seen) == 2 and seen[0][0] == "HEAD"  # discovery + the probe
+    await c2.aclose()
+
+    # Later than rescan_seconds: the re-scan runs, with the store's ids loaded lazily.
+    loads = []
+
+    async def loader():
+        loads.append(1)
+        known = {str(x["id"]): RemoteStatus.HOLD for x in comments}  # store is out of date
+        known["999999"] = RemoteStatus.APPROVED  # deleted on the site meanwhile
+        return known
+
+    c3 = connector(handler, clock=lambda: __import__("time").time() + 3600)
+    c3.known_loader = loader
+    later = [p async for p in c3.fetch(cursor)]
+    assert loads == [1]
+    assert later[-1].done and later[-1].gone == {"999999": RemoteStatus.DELETED}
+    changed = {r.external_id for p in later for r in p.responses}
+    assert changed == {str(x["id"]) for x in comments if x["status"] != "hold"}
+    await c3.aclose()

@@ -96,7 +96,7 @@ async def test_status_change_and_deletion_on_the_site_are_seen(wp, store):
 
         with wp.client() as c:
             assert c.post(f"comments/{cid}", json={"status": "spam"}).status_code == 200
-        conn._last_rescan = None  # the periodic re-scan is due
+        conn.force_rescan()  # as if the periodic re-scan were due
         res = await engine.sync_source("blog")
         assert res.ok and res.updated >= 1
         row = await store.get_by_external("blog", cid)
@@ -104,7 +104,7 @@ async def test_status_change_and_deletion_on_the_site_are_seen(wp, store):
 
         with wp.client() as c:
             assert c.delete(f"comments/{cid}", params={"force": "true"}).status_code == 200
-        conn._last_rescan = None
+        conn.force_rescan()
         assert (await engine.sync_source("blog")).ok
         row = await store.get_by_external("blog", cid)
         assert row.response.remote_status is RemoteStatus.DELETED

@@ -240,10 +240,17 @@ class SyncEngine:
         if not s.registered:
             await self.store.ensure_source(Source(s.name, s.type, s.url))
             s.registered = True
+        if s.primed:
+            return
+        s.primed = True
+        if hasattr(s.connector, "known_loader"):
+            # Lazily: only a re-scan needs the store's ids, and reading them costs.
+            store, name = self.store, s.name
+            s.connector.known_loader = lambda: known_statuses(store, name)  # type: ignore[attr-defined]
+            return
         prime = getattr(s.connector, "prime_known", None)
-        if prime is not None and not s.primed:
+        if prime is not None:
             prime(await known_statuses(self.store, s.name))
-            s.primed = True
 
     async def sync_source(self, name: str) -> RoundResult:
         """Run one round for source ``name``: fetch from its cursor, store page by page,

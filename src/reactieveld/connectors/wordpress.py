@@ -22,10 +22,11 @@ How it reads (tried against WordPress 6.1):
     the new comments read, newest first until the high-water id, then handed out oldest
     first in pages whose cursors advance the high-water id.
   - Status changes and deletions made on the site itself are found by a re-scan every
-    ``rescan_seconds`` (and once after start): a listing of ``_fields=id,status`` only,
-    compared with what the connector knows (the sync engine primes that from the store
-    with :meth:`prime_known`); changed or unknown ids are read in full with
-    ``include=``, known ids that are gone are reported in ``Page.gone`` as deleted.
+    ``rescan_seconds`` (its time is kept in the cursor): a listing of
+    ``_fields=id,status`` only, compared with what the connector knows (the sync engine
+    primes that from the store through :attr:`known_loader` or :meth:`prime_known`);
+    changed or unknown ids are read in full with ``include=``, known ids that are gone
+    are reported in ``Page.gone`` as deleted.
 
 * Threads are posts (``wp/v2/posts?include=...``; pages as a fallback), read once each.
 * Comment HTML (``content.rendered``) is turned into plain text here, once; the raw
@@ -44,7 +45,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -165,7 +166,7 @@ class WordPressConnector:
         client: SourceClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.name = name
         self.url = url.rstrip("/") + "/"
@@ -180,7 +181,11 @@ class WordPressConnector:
             self.status_values = ("any",)
         self.rescan_seconds = rescan_seconds
         self._clock = clock
-        self._last_rescan: float | None = None
+        self._force_rescan = False
+        #: Set by the sync engine: loads id -> status of what the store holds, once,
+        #: when the first re-scan needs it.
+        self.known_loader: Callable[[], Awaitable[Mapping[str, RemoteStatus]]] | None = None
+        self._primed = False
         self._root: str | None = None
         self._threads_seen: set[str] = set()
         #: external id -> status, as last seen (or as primed from the store).
@@ -361,15 +366,13 @@ class WordPressConnector:
         state = _parse_cursor(cursor)
         if state["phase"] == "full":
             resumed = state["st"] > 0 or state["offset"] > 0
-            async for page in self._full(state):
+            async for page in self._full(state, resumed=resumed):
                 yield page
-            # A full listing from the start is as good as a re-scan; a resumed one is not.
-            self._last_rescan = None if resumed else self._clock()
             return
         async for page in self._incremental(state):
             yield page
 
-    async def _full(self, state: dict[str, Any]) -> AsyncIterator[Page]:
+    async def _full(self, state: dict[str, Any], *, resumed: bool) -> AsyncIterator[Page]:
         hw = state["hw"]
         st, offset = state["st"], state["offset"]
 
@@ -399,8 +402,10 @@ class WordPressConnector:
                 last = st >= len(self.status_values)
                 if not last:
                     pending = listing(st, offset)
+                # A full listing from the start is as good as a re-scan; a resumed one
+                # is not (comments may have moved while we were away).
                 nxt = (
-                    {"v": 1, "phase": "inc", "hw": hw}
+                    {"v": 1, "phase": "inc", "hw": hw, "rs": None if resumed else self._clock()}
                     if last
                     else {"v": 1, "phase": "full", "st": st, "offset": offset, "hw": hw}
                 )
@@ -430,24 +435,37 @@ class WordPressConnector:
                 offset += len(batch)
                 if len(newer) < len(batch) or len(batch) < PER_PAGE:
                     break
-        rescan = self._rescan_due()
+        rescan = self._rescan_due(state)
+        rs = state.get("rs")
         ordered = [fresh[i] for i in sorted(fresh)]
         for i in range(0, len(ordered), PER_PAGE):
             chunk = ordered[i : i + PER_PAGE]
             hw = max(hw, int(chunk[-1]["id"]))
             last = i + PER_PAGE >= len(ordered) and not rescan
-            yield await self._page(chunk, {"v": 1, "phase": "inc", "hw": hw}, done=last)
+            cur = {"v": 1, "phase": "inc", "hw": hw, "rs": rs}
+            yield await self._page(chunk, cur, done=last)
         if rescan:
-            async for page in self._rescan(hw):
+            async for page in self._rescan(hw, rs):
                 yield page
         elif not ordered:
-            yield await self._page([], {"v": 1, "phase": "inc", "hw": hw}, done=True)
+            yield await self._page([], {"v": 1, "phase": "inc", "hw": hw, "rs": rs}, done=True)
 
-    def _rescan_due(self) -> bool:
-        return self._last_rescan is None or self._clock() - self._last_rescan >= self.rescan_seconds
+    def force_rescan(self) -> None:
+        """Make the next incremental round re-scan the site (status changes, deletions)."""
+        self._force_rescan = True
 
-    async def _rescan(self, hw: int) -> AsyncIterator[Page]:
+    def _rescan_due(self, state: Mapping[str, Any]) -> bool:
+        # The time of the last re-scan travels in the cursor, so a `sync --once` run
+        # from cron does not re-scan the whole site every time.
+        rs = state.get("rs")
+        return self._force_rescan or not rs or self._clock() - float(rs) >= self.rescan_seconds
+
+    async def _rescan(self, hw: int, rs: float | None) -> AsyncIterator[Page]:
         """Compare the site's (id, status) list with what we know; read what differs."""
+        if self.known_loader is not None and not self._primed:
+            self.known = {**(await self.known_loader()), **self.known}
+            self._primed = True
+        started = self._clock()
         site: dict[str, tuple[str, RemoteStatus]] = {}
         for status in self.status_values:
             offset = 0
@@ -471,7 +489,7 @@ class WordPressConnector:
         }
         if site:
             hw = max(hw, max(int(e) for e in site))
-        cursor = {"v": 1, "phase": "inc", "hw": hw}
+        cursor = {"v": 1, "phase": "inc", "hw": hw, "rs": rs}
         chunks = [
             (listing, ids[i : i + PER_PAGE])
             for listing, ids in differ.items()
@@ -482,8 +500,8 @@ class WordPressConnector:
                 listing, include=",".join(chunk), _fields=COMMENT_FIELDS
             )
             yield await self._page(comments, cursor, done=False)
-        self._last_rescan = self._clock()
-        yield await self._page([], cursor, done=True, gone=gone)
+        self._force_rescan = False
+        yield await self._page([], {**cursor, "rs": started}, done=True, gone=gone)
 
     # -- writing ----------------------------------------------------------------------
     async def apply(self, action: Action) -> ApplyResult:
@@ -602,7 +620,7 @@ def _int(value: Any) -> int:
 
 
 def _parse_cursor(cursor: str | None) -> dict[str, Any]:
-    base = {"v": 1, "phase": "full", "st": 0, "offset": 0, "hw": 0}
+    base = {"v": 1, "phase": "full", "st": 0, "offset": 0, "hw": 0, "rs": None}
     if not cursor:
         return base
     try:
