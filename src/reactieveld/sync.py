@@ -397,8 +397,12 @@ async def run_sync(
     engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
     worker = OutboxWorker(store, engine.connectors)
 
+    reported: set[str] = set()
+
     def on_event(ev: SyncEvent) -> None:
-        if ev.kind == "round" and not once:
+        # Running on: the first round of each source, then only rounds that changed something.
+        if ev.kind == "round" and not once and (ev.new or ev.updated or ev.source not in reported):
+            reported.add(ev.source)
             printer(f"{_stamp()} {ev.source}: {ev.new} new, {ev.updated} updated")
         elif ev.kind == "error":
             printer(f"{_stamp()} {ev.source}: error: {ev.error}")
