@@ -1,0 +1,95 @@
+"""The outbox worker offline: retry with backoff, give up on refusals, unknown sources."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import MappingProxyType
+
+import httpx
+import pytest
+from test_sync_faults import Site, nosleep
+
+from reactieveld.config import SourceConfig
+from reactieveld.connectors.http import RetryPolicy, make_client
+from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.model import Action, Capability, RemoteStatus, utcnow
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine
+
+
+@pytest.fixture
+async def env(tmp_path):
+    site = Site()
+    site.fake.comments = {i: c for i, c in site.fake.comments.items() if i <= 50}
+    site.fake.ids = sorted(site.fake.comments)
+    store = await SqliteStore.open(tmp_path / "m.db")
+    client = make_client(
+        "blog",
+        auth=("admin", "pw"),
+        transport=httpx.MockTransport(site),
+        sleep=nosleep,
+        retry=RetryPolicy(max_attempts=2),
+    )
+    conn = WordPressConnector(
+        "blog", "http://127.0.0.1:9", username="admin", password="pw", client=client
+    )
+    cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": "http://127.0.0.1:9"}))
+    engine = SyncEngine(store, [(cfg, conn)])
+    assert (await engine.sync_source("blog")).ok
+    yield site, store, engine, tmp_path / "m.db"
+    await engine.aclose()
+    await store.close()
+
+
+async def test_retry_later_then_applied_after_restart(env):
+    site, store, engine, db = env
+    target = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold")
+    row = await store.get_by_external("blog", str(target))
+    await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
+
+    original = site.fake.handle
+
+    def failing(method, path, q, body, auth):
+        if method == "POST":
+            return 503, {"code": "maintenance", "message": "Briefly unavailable"}, {}
+        return original(method, path, q, body, auth)
+
+    site.fake.handle = failing
+    worker = OutboxWorker(store, engine.connectors, base_delay=60)
+    run = await worker.run_once()
+    assert (run.retry, run.done) == (1, 0)
+    [item] = await store.outbox_items()
+    assert item.state.value == "pending" and "HTTP 503" in item.last_error
+    assert item.next_attempt_at > utcnow() + timedelta(seconds=30)  # backoff, not a spin
+    assert await store.outbox_due() == []  # not due yet
+
+    # "Restart": a new store and worker on the same file; the row is still there.
+    site.fake.handle = original
+    await store.close()
+    store2 = await SqliteStore.open(db)
+    try:
+        [item] = await store2.outbox_due(now=utcnow() + timedelta(hours=2))
+        worker2 = OutboxWorker(store2, engine.connectors)
+        assert await worker2.apply_one(item) == "done"
+        assert site.fake.comments[target]["status"] == "approved"
+        [item] = await store2.outbox_items()
+        assert item.state.value == "done"
+    finally:
+        await store2.close()
+
+
+async def test_unknown_source_and_unsupported_capability_fail(env):
+    site, store, engine, db = env
+    row = await store.get_by_external("blog", "1")
+    await store.enqueue(Action(Capability.HIDE, "blog", "1"), response_id=row.response.id)
+    worker = OutboxWorker(store, {})
+    run = await worker.run_once()
+    assert run.failed == 1
+    worker = OutboxWorker(store, engine.connectors)
+    await store.enqueue(Action(Capability.HIDE, "blog", "1"), response_id=row.response.id)
+    run = await worker.run_once()
+    assert run.failed == 1
+    failed = await store.outbox_items(states=["failed"])
+    assert any("not configured" in i.last_error for i in failed)
+    assert any("no hidden status" in i.last_error for i in failed)
