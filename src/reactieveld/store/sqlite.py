@@ -1,0 +1,1589 @@
+"""SqliteStore: the memory in one SQLite file, through aiosqlite.
+
+Design notes (why, not what):
+- WAL + ``synchronous=NORMAL``: a commit per page is cheap and readers (the TUI) never
+  block the writer (the sync engine), also across processes.
+- Every write is one transaction run as a single function on aiosqlite's thread
+  (:meth:`SqliteStore._write`), so a page, a moderation decision or an undo is all or
+  nothing and costs one thread hop instead of one per statement.
+- The FTS5 index is contentless and written here, in the same transaction as the rows.
+  Contentless means an update must first delete the old terms with the old values, which
+  we have in the row itself.
+- New response ids are assigned here (``max(id)+1``) under ``BEGIN IMMEDIATE``, so rows and
+  index entries go in with two ``executemany`` calls per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import sqlite3
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from reactieveld.model import (
+    CAPABILITY_FOR_STATUS,
+    Action,
+    ActionKind,
+    Capability,
+    JournalEntry,
+    Note,
+    OutboxItem,
+    OutboxState,
+    Page,
+    RemoteStatus,
+    Response,
+    Source,
+    Tag,
+    TagKind,
+    Thread,
+    TriageState,
+    utcnow,
+)
+from reactieveld.store.base import (
+    ActionOutcome,
+    Counts,
+    Direction,
+    Keyset,
+    QueueFilter,
+    QueueRow,
+    SearchHit,
+    SourceState,
+    StoreError,
+    UpsertResult,
+)
+
+T = TypeVar("T")
+
+#: Above this many documents for the rarest query term, search answers newest first
+#: instead of ranking every hit (ranking costs ~1.2 us per hit).
+RANK_LIMIT = 20_000
+
+_MODERATION_CAPS = ("approve", "hold", "spam", "trash", "hide")
+
+
+def _ts(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value else None
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, as the FTS tokenizer does (for vocab look-ups)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_WORD = re.compile(r"\w+\*?", re.UNICODE)
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a user's search, as the index sees them (``word*`` keeps its star)."""
+    return [fold(t) for t in _WORD.findall(query)]
+
+
+def fts_query(query: str) -> str | None:
+    """A safe FTS5 MATCH expression: every word quoted, all required; ``word*`` is a prefix.
+
+    User input never reaches FTS5's query syntax as syntax, so ``NEAR(`` or ``"`` in a
+    search box cannot raise.
+    """
+    parts = []
+    for term in query_terms(query):
+        if term.endswith("*"):
+            base = term.rstrip("*")
+            if base:
+                parts.append(f'"{base}"*')
+        else:
+            parts.append(f'"{term}"')
+    return " ".join(parts) or None
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package: (number, name, sql)."""
+    found = []
+    for entry in resources.files("reactieveld.store.migrations").iterdir():
+        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(n for n, _, _ in migrations())
+
+_RESPONSE_COLS = (
+    "r.id, s.name, r.external_id, r.thread_external_id, r.parent_external_id, "
+    "r.author_name, r.author_key, r.author_url, r.body_text, r.body_raw, r.body_format, "
+    "r.url, r.created_at, r.updated_at, r.fetched_at, r.remote_status, r.triage, "
+    "r.role_hint, r.meta, th.title"
+)
+_RESPONSE_FROM = (
+    "responses r JOIN sources s ON s.id = r.source_id "
+    "LEFT JOIN threads th ON th.source_id = r.source_id "
+    "AND th.external_id = r.thread_external_id"
+)
+
+
+def _response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
+    (
+        rid,
+        source,
+        ext,
+        thread_ext,
+        parent_ext,
+        author,
+        author_key,
+        author_url,
+        body_text,
+        body_raw,
+        body_format,
+        url,
+        created,
+        updated,
+        fetched,
+        status,
+        triage,
+        role_hint,
+        meta,
+        title,
+    ) = row
+    response = Response(
+        id=rid,
+        source=source,
+        external_id=ext,
+        thread_external_id=thread_ext,
+        parent_external_id=parent_ext,
+        author_name=author,
+        author_key=author_key,
+        author_url=author_url,
+        body_text=body_text,
+        body_raw=body_raw,
+        body_format=body_format,
+        url=url,
+        created_at=datetime.fromtimestamp(created, UTC),
+        updated_at=_dt(updated),
+        fetched_at=_dt(fetched),
+        remote_status=RemoteStatus(status),
+        triage=TriageState(triage),
+        role_hint=role_hint,
+        meta=json.loads(meta) if meta else {},
+    )
+    return response, title
+
+
+class _Where:
+    """Builds the WHERE clause of a queue query from a QueueFilter."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+def _in(values: Sequence[Any]) -> str:
+    return "(" + ",".join("?" * len(values)) + ")"
+
+
+def _filter_where(flt: QueueFilter) -> _Where:
+    w = _Where()
+    if flt.triage is not None:
+        w.add("r.triage = ?", flt.triage.value)
+    if flt.statuses:
+        w.add(f"r.remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
+    if flt.sources:
+        w.add(
+            f"r.source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
+            *flt.sources,
+        )
+    if flt.questions:
+        w.add(
+            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
+            f" AND t.code IN {_in(flt.questions)})",
+            *flt.questions,
+        )
+    if flt.roles:
+        w.add(
+            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
+            f" AND t.code IN {_in(flt.roles)})",
+            *flt.roles,
+        )
+    if flt.untagged:
+        w.add(
+            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
+        )
+    if flt.since is not None:
+        w.add("r.created_at >= ?", _ts(flt.since))
+    if flt.until is not None:
+        w.add("r.created_at < ?", _ts(flt.until))
+    if flt.thread is not None:
+        w.add(
+            "r.source_id = (SELECT id FROM sources WHERE name = ?) AND r.thread_external_id = ?",
+            *flt.thread,
+        )
+    if flt.author_key is not None:
+        w.add("r.author_key = ?", flt.author_key)
+    if flt.text:
+        q = fts_query(flt.text)
+        if q is None:
+            w.add("0")
+        else:
+            w.add("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
+    return w
+
+
+def _content_hash(r: Response, author_key: str | None) -> int:
+    h = hashlib.blake2b(digest_size=8)
+    for part in (
+        r.thread_external_id,
+        r.parent_external_id,
+        r.author_name,
+        author_key,
+        r.author_url,
+        r.body_text,
+        r.body_raw,
+        r.body_format,
+        r.url,
+        str(_ts(r.updated_at)),
+        r.remote_status.value,
+        _json(r.meta),
+    ):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return int.from_bytes(h.digest(), "big", signed=True)
+
+
+class SqliteStore:
+    """The memory store on one SQLite file. Open with ``await SqliteStore.open(path)``."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path, codebook_version: str) -> None:
+        self._conn = conn
+        self.path = path
+        self.codebook_version = codebook_version
+        self._author_secret = b""
+        self._source_ids: dict[str, int] = {}
+
+    # -- opening ----------------------------------------------------------------------
+    @classmethod
+    async def open(cls, path: str | Path, *, codebook_version: str = "default-1") -> SqliteStore:
+        """Open (creating if needed) the store at ``path`` and migrate it to this version."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30.0)
+        store = cls(conn, path, codebook_version)
+        try:
+            await store._run(store._setup)
+        except BaseException:
+            await conn.close()
+            raise
+        return store
+
+    def _setup(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA temp_store=MEMORY")
+        db.execute("PRAGMA cache_size=-65536")
+        migrate(db)
+        row = db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchone()
+        if row is None:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchone()
+            if row is None:
+                row = (secrets.token_hex(32),)
+                db.execute("INSERT INTO meta VALUES ('author_secret', ?)", row)
+            db.execute("COMMIT")
+        self._author_secret = bytes.fromhex(row[0])
+
+    async def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        await self._conn.close()
+
+    async def __aenter__(self) -> SqliteStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        # One hop to aiosqlite's thread for a whole function: many statements, one await.
+        conn = self._conn
+        return await conn._execute(lambda: fn(conn._conn))  # type: ignore[attr-defined]
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
+
+        def tx(db: sqlite3.Connection) -> T:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            return result
+
+        return await self._run(tx)
+
+    def author_key(self, email: str | None) -> str | None:
+        """The keyed hash that stands in for an e-mail address (never stored itself)."""
+        if not email or not email.strip():
+            return None
+        digest = hmac.new(self._author_secret, email.strip().casefold().encode(), "sha256")
+        return digest.hexdigest()[:32]
+
+    # -- sources ----------------------------------------------------------------------
+    def _source_id(self, db: sqlite3.Connection, name: str) -> int:
+        sid = self._source_ids.get(name)
+        if sid is None:
+            row = db.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise StoreError(f"unknown source {name!r}")
+            sid = self._source_ids[name] = row[0]
+        return sid
+
+    async def ensure_source(self, source: Source) -> None:
+        """Register a source (or update its type and url)."""
+
+        def fn(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO sources (name, type, url) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET type = excluded.type, url = excluded.url",
+                (source.name, source.type, source.url),
+            )
+
+        await self._write(fn)
+
+    def _source_state(self, row: Sequence[Any]) -> SourceState:
+        return SourceState(
+            name=row[0],
+            type=row[1],
+            cursor=row[2],
+            last_success=_dt(row[3]),
+            last_error=row[4],
+            last_error_at=_dt(row[5]),
+            next_try=_dt(row[6]),
+        )
+
+    _STATE_COLS = "name, type, cursor, last_success, last_error, last_error_at, next_try"
+
+    async def source_state(self, name: str) -> SourceState | None:
+        """The stored cursor and sync bookkeeping of one source."""
+        rows = await self._run(
+            lambda db: db.execute(
+                f"SELECT {self._STATE_COLS} FROM sources WHERE name = ?", (name,)
+            ).fetchall()
+        )
+        return self._source_state(rows[0]) if rows else None
+
+    async def source_states(self) -> list[SourceState]:
+        """All sources with their sync bookkeeping, by name."""
+        rows = await self._run(
+            lambda db: db.execute(
+                f"SELECT {self._STATE_COLS} FROM sources ORDER BY name"
+            ).fetchall()
+        )
+        return [self._source_state(r) for r in rows]
+
+    async def record_sync(
+        self, name: str, *, error: str | None = None, next_try: datetime | None = None
+    ) -> None:
+        """Record the end of a sync round: success (error None) or the error to show."""
+        now = _ts(utcnow())
+
+        def fn(db: sqlite3.Connection) -> None:
+            if error is None:
+                db.execute(
+                    "UPDATE sources SET last_success = ?, last_error = NULL, "
+                    "last_error_at = NULL, next_try = ? WHERE name = ?",
+                    (now, _ts(next_try), name),
+                )
+            else:
+                db.execute(
+                    "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
+                    "WHERE name = ?",
+                    (error, now, _ts(next_try), name),
+                )
+
+        await self._write(fn)
+
+    async def set_cursor(self, name: str, cursor: str | None) -> None:
+        """Set (or clear, for a full re-read) a source's cursor."""
+        await self._write(
+            lambda db: db.execute("UPDATE sources SET cursor = ? WHERE name = ?", (cursor, name))
+        )
+
+    # -- ingest -----------------------------------------------------------------------
+    async def upsert_page(self, source: str, page: Page) -> UpsertResult:
+        """Store one page and its cursor in one transaction; idempotent.
+
+        New responses are inserted and indexed; a response whose content or remote status
+        changed is updated in place (its tags, notes and triage state stay); the same page
+        twice changes nothing. A pending moderation decision in the outbox keeps the
+        local status until it is written back.
+        """
+        now = _ts(utcnow())
+        prepared = []
+        for r in page.responses:
+            key = r.author_key or self.author_key(r.author_email)
+            prepared.append((r, key, _content_hash(r, key)))
+        return await self._write(lambda db: self._upsert(db, source, page, prepared, now))
+
+    def _upsert(
+        self,
+        db: sqlite3.Connection,
+        source: str,
+        page: Page,
+        prepared: list[tuple[Response, str | None, int]],
+        now: int | None,
+    ) -> UpsertResult:
+        sid = self._source_id(db, source)
+        retitled = self._upsert_threads(db, sid, page.threads) if page.threads else {}
+
+        # The last one wins when a page repeats an id.
+        by_ext = {r.external_id: (r, key, h) for r, key, h in prepared}
+        exts = list(by_ext)
+        existing: dict[str, tuple[int, int, str, str, str | None]] = {}
+        for i in range(0, len(exts), 500):
+            chunk = exts[i : i + 500]
+            for row in db.execute(
+                "SELECT r.external_id, r.id, r.content_hash, r.body_text, r.author_name, "
+                "r.thread_external_id FROM responses r "
+                f"WHERE r.source_id = ? AND r.external_id IN {_in(chunk)}",
+                (sid, *chunk),
+            ):
+                existing[row[0]] = row[1:]
+
+        thread_exts = {r.thread_external_id for r, _, _ in by_ext.values()}
+        thread_exts |= {e[4] for e in existing.values()}
+        thread_exts.discard(None)
+        titles = self._titles(db, sid, thread_exts)
+
+        new_rows, new_fts, changed = [], [], []
+        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM responses").fetchone()[0]
+        new_ids = []
+        for ext, (r, key, h) in by_ext.items():
+            old = existing.get(ext)
+            title = titles.get(r.thread_external_id or "", "")
+            if old is None:
+                rid = next_id
+                next_id += 1
+                new_ids.append(rid)
+                new_rows.append(
+                    (
+                        rid,
+                        sid,
+                        ext,
+                        r.thread_external_id,
+                        r.parent_external_id,
+                        r.author_name,
+                        key,
+                        r.author_url,
+                        r.body_text,
+                        r.body_raw,
+                        r.body_format,
+                        r.url,
+                        _ts(r.created_at),
+                        _ts(r.updated_at),
+                        now,
+                        r.remote_status.value,
+                        r.triage.value,
+                        r.role_hint,
+                        _json(r.meta),
+                        h,
+                    )
+                )
+                new_fts.append((rid, r.body_text, r.author_name, title))
+            elif old[1] != h:
+                changed.append((old, r, key, h, title))
+
+        if new_rows:
+            db.executemany(
+                "INSERT INTO responses (id, source_id, external_id, thread_external_id, "
+                "parent_external_id, author_name, author_key, author_url, body_text, body_raw, "
+                "body_format, url, created_at, updated_at, fetched_at, remote_status, triage, "
+                "role_hint, meta, content_hash) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                new_rows,
+            )
+            db.executemany(
+                "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
+                new_fts,
+            )
+            hinted = [(row[0], row[17], self.codebook_version, now) for row in new_rows if row[17]]
+            if hinted:
+                db.executemany(
+                    "INSERT OR IGNORE INTO tags VALUES (?, 'role', ?, ?, ?, 'connector')", hinted
+                )
+
+        updated = 0
+        if changed:
+            pending = self._pending_moderation(db, [old[0] for old, *_ in changed])
+            for old, r, key, h, title in changed:
+                rid, _, old_body, old_author, old_thread = old
+                old_title = titles.get(old_thread or "", "")
+                if rid in retitled:
+                    old_title = retitled[rid]
+                db.execute(
+                    "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
+                    "VALUES ('delete', ?, ?, ?, ?)",
+                    (rid, old_body, old_author, old_title),
+                )
+                db.execute(
+                    "UPDATE responses SET thread_external_id = ?, parent_external_id = ?, "
+                    "author_name = ?, author_key = ?, author_url = ?, body_text = ?, "
+                    "body_raw = ?, body_format = ?, url = ?, updated_at = ?, fetched_at = ?, "
+                    "remote_status = CASE WHEN ? THEN remote_status ELSE ? END, "
+                    "meta = ?, content_hash = ? WHERE id = ?",
+                    (
+                        r.thread_external_id,
+                        r.parent_external_id,
+                        r.author_name,
+                        key,
+                        r.author_url,
+                        r.body_text,
+                        r.body_raw,
+                        r.body_format,
+                        r.url,
+                        _ts(r.updated_at),
+                        now,
+                        rid in pending,
+                        r.remote_status.value,
+                        _json(r.meta),
+                        h,
+                        rid,
+                    ),
+                )
+                db.execute(
+                    "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
+                    (rid, r.body_text, r.author_name, title),
+                )
+                updated += 1
+                retitled.pop(rid, None)
+
+        # Rows of a thread whose title changed but which were not in this page.
+        for rid, old_title in retitled.items():
+            row = db.execute(
+                "SELECT body_text, author_name, thread_external_id FROM responses WHERE id = ?",
+                (rid,),
+            ).fetchone()
+            new_title = self._titles(db, sid, {row[2]}).get(row[2], "")
+            db.execute(
+                "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
+                "VALUES ('delete', ?, ?, ?, ?)",
+                (rid, row[0], row[1], old_title),
+            )
+            db.execute(
+                "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
+                (rid, row[0], row[1], new_title),
+            )
+
+        if page.gone:
+            for ext, status in page.gone.items():
+                cur = db.execute(
+                    "UPDATE responses SET remote_status = ?, fetched_at = ? "
+                    "WHERE source_id = ? AND external_id = ? AND remote_status != ?",
+                    (status.value, now, sid, ext, status.value),
+                )
+                updated += cur.rowcount
+
+        if page.next_cursor is not None:
+            db.execute("UPDATE sources SET cursor = ? WHERE id = ?", (page.next_cursor, sid))
+        return UpsertResult(
+            new=len(new_rows),
+            updated=updated,
+            unchanged=len(by_ext) - len(new_rows) - len(changed),
+            new_ids=tuple(new_ids),
+        )
+
+    def _titles(self, db: sqlite3.Connection, sid: int, exts: Iterable[Any]) -> dict[str, str]:
+        exts = [e for e in exts if e is not None]
+        if not exts:
+            return {}
+        return dict(
+            db.execute(
+                "SELECT external_id, title FROM threads "
+                f"WHERE source_id = ? AND external_id IN {_in(exts)}",
+                (sid, *exts),
+            ).fetchall()
+        )
+
+    def _upsert_threads(
+        self, db: sqlite3.Connection, sid: int, threads: Sequence[Thread]
+    ) -> dict[int, str]:
+        """Upsert threads; returns {response id: old title} for responses to re-index."""
+        old_titles = self._titles(db, sid, [t.external_id for t in threads])
+        db.executemany(
+            "INSERT INTO threads (source_id, external_id, title, url, created_at, meta) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT(source_id, external_id) DO UPDATE SET "
+            "title = excluded.title, url = excluded.url, "
+            "created_at = coalesce(excluded.created_at, created_at), meta = excluded.meta",
+            [
+                (sid, t.external_id, t.title, t.url, _ts(t.created_at), _json(t.meta))
+                for t in threads
+            ],
+        )
+        retitled: dict[int, str] = {}
+        for t in threads:
+            old = old_titles.get(t.external_id)
+            if old is not None and old != t.title:
+                for (rid,) in db.execute(
+                    "SELECT id FROM responses WHERE source_id = ? AND thread_external_id = ?",
+                    (sid, t.external_id),
+                ):
+                    retitled[rid] = old
+        return retitled
+
+    def _pending_moderation(self, db: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
+        if not ids:
+            return set()
+        return {
+            row[0]
+            for row in db.execute(
+                f"SELECT response_id FROM outbox WHERE response_id IN {_in(ids)} "
+                f"AND state = 'pending' AND capability IN {_in(_MODERATION_CAPS)}",
+                (*ids, *_MODERATION_CAPS),
+            )
+        }
+
+    # -- reading ----------------------------------------------------------------------
+    def _rows(self, db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[QueueRow]:
+        raw = db.execute(sql, params).fetchall()
+        return self._decorate(db, raw)
+
+    def _decorate(self, db: sqlite3.Connection, raw: Sequence[Sequence[Any]]) -> list[QueueRow]:
+        if not raw:
+            return []
+        ids = [r[0] for r in raw]
+        questions: dict[int, list[str]] = {}
+        roles: dict[int, str] = {}
+        for rid, kind, code in db.execute(
+            f"SELECT response_id, kind, code FROM tags WHERE response_id IN {_in(ids)}", ids
+        ):
+            if kind == "question":
+                questions.setdefault(rid, []).append(code)
+            else:
+                roles[rid] = code
+        outbox = dict(
+            db.execute(
+                "SELECT response_id, state FROM outbox WHERE id IN (SELECT max(id) FROM outbox "
+                f"WHERE response_id IN {_in(ids)} GROUP BY response_id)",
+                ids,
+            ).fetchall()
+        )
+        out = []
+        for row in raw:
+            response, title = _response_from_row(row)
+            rid = row[0]
+            out.append(
+                QueueRow(
+                    response=response,
+                    thread_title=title,
+                    questions=tuple(sorted(questions.get(rid, ()), key=_code_order)),
+                    role=roles.get(rid),
+                    outbox_state=outbox.get(rid),
+                )
+            )
+        return out
+
+    async def queue(
+        self,
+        flt: QueueFilter,
+        *,
+        after: Keyset | None = None,
+        limit: int = 50,
+        direction: Direction = "older",
+    ) -> list[QueueRow]:
+        """A window of the queue, newest first, continuing after ``after`` (keyset).
+
+        ``direction="older"`` returns the rows below ``after`` (newest first);
+        ``direction="newer"`` returns the rows above it, still newest first.
+        """
+        w = _filter_where(flt)
+        if after is not None:
+            op = "<" if direction == "older" else ">"
+            w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
+        order = "DESC" if direction == "older" else "ASC"
+        sql = (
+            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} "
+            f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        )
+
+        def fn(db: sqlite3.Connection) -> list[QueueRow]:
+            rows = self._rows(db, sql, [*w.params, limit])
+            return rows if direction == "older" else rows[::-1]
+
+        return await self._run(fn)
+
+    async def count(self, flt: QueueFilter) -> int:
+        """How many responses a filter matches."""
+        w = _filter_where(flt)
+        sql = f"SELECT count(*) FROM responses r{w.sql()}"
+        return await self._run(lambda db: db.execute(sql, w.params).fetchone()[0])
+
+    async def position(self, flt: QueueFilter, key: Keyset) -> int:
+        """How many rows of a queue lie above ``key`` (its index, newest first)."""
+        w = _filter_where(flt)
+        w.add("(r.created_at, r.id) > (?, ?)", _ts(key.created_at), key.id)
+        sql = f"SELECT count(*) FROM responses r{w.sql()}"
+        return await self._run(lambda db: db.execute(sql, w.params).fetchone()[0])
+
+    async def counts(self) -> Counts:
+        """Counts per triage state, status, source, question and role (for tabs, dashboard)."""
+
+        def fn(db: sqlite3.Connection) -> Counts:
+            by_triage = dict(db.execute("SELECT triage, count(*) FROM responses GROUP BY 1"))
+            by_status = dict(db.execute("SELECT remote_status, count(*) FROM responses GROUP BY 1"))
+            by_source = dict(
+                db.execute(
+                    "SELECT s.name, count(r.id) FROM sources s "
+                    "LEFT JOIN responses r ON r.source_id = s.id GROUP BY s.id"
+                )
+            )
+            by_question = dict(
+                db.execute("SELECT code, count(*) FROM tags WHERE kind = 'question' GROUP BY 1")
+            )
+            by_role = dict(
+                db.execute("SELECT code, count(*) FROM tags WHERE kind = 'role' GROUP BY 1")
+            )
+            total = sum(by_triage.values())
+            tagged = db.execute(
+                "SELECT count(DISTINCT response_id) FROM tags WHERE kind = 'question'"
+            ).fetchone()[0]
+            outbox = dict(
+                db.execute(
+                    "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
+                    "'failed') GROUP BY 1"
+                )
+            )
+            return Counts(
+                total=total,
+                by_triage=by_triage,
+                by_status=by_status,
+                by_source=by_source,
+                by_question=by_question,
+                by_role=by_role,
+                untagged=total - tagged,
+                outbox_pending=outbox.get("pending", 0),
+                outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
+            )
+
+        return await self._run(fn)
+
+    async def get(self, response_id: int) -> QueueRow | None:
+        """One response with its thread title and tags."""
+        sql = f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id = ?"
+        rows = await self._run(lambda db: self._rows(db, sql, (response_id,)))
+        return rows[0] if rows else None
+
+    async def get_many(self, ids: Sequence[int]) -> list[QueueRow]:
+        """Several responses by id, in the order asked."""
+        if not ids:
+            return []
+        sql = f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN {_in(ids)}"
+        rows = await self._run(lambda db: self._rows(db, sql, list(ids)))
+        by_id = {r.response.id: r for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def get_by_external(self, source: str, external_id: str) -> QueueRow | None:
+        """One response by its platform id."""
+        sql = (
+            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE s.name = ? AND r.external_id = ?"
+        )
+        rows = await self._run(lambda db: self._rows(db, sql, (source, external_id)))
+        return rows[0] if rows else None
+
+    async def thread(self, source: str, thread_external_id: str) -> Thread | None:
+        """A thread (post, topic, proposal) by its platform id."""
+        row = await self._run(
+            lambda db: db.execute(
+                "SELECT t.external_id, t.title, t.url, t.created_at, t.meta FROM threads t "
+                "JOIN sources s ON s.id = t.source_id WHERE s.name = ? AND t.external_id = ?",
+                (source, thread_external_id),
+            ).fetchone()
+        )
+        if row is None:
+            return None
+        return Thread(
+            source=source,
+            external_id=row[0],
+            title=row[1],
+            url=row[2],
+            created_at=_dt(row[3]),
+            meta=json.loads(row[4]) if row[4] else {},
+        )
+
+    async def thread_rows(self, source: str, thread_external_id: str) -> list[QueueRow]:
+        """All responses of a thread, oldest first (build the tree from parent ids)."""
+        sql = (
+            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} "
+            "WHERE s.name = ? AND r.thread_external_id = ? ORDER BY r.created_at, r.id"
+        )
+        return await self._run(lambda db: self._rows(db, sql, (source, thread_external_id)))
+
+    async def tags(self, response_id: int) -> list[Tag]:
+        """The tags of a response, questions first."""
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT kind, code, codebook_version, created_at, actor FROM tags "
+                "WHERE response_id = ? ORDER BY kind DESC, code",
+                (response_id,),
+            ).fetchall()
+        )
+        return [Tag(TagKind(k), c, v, _dt(at), a) for k, c, v, at, a in rows]
+
+    async def notes(self, response_id: int) -> list[Note]:
+        """The notes on a response, oldest first."""
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT id, response_id, text, actor, created_at FROM notes "
+                "WHERE response_id = ? AND deleted_at IS NULL ORDER BY id",
+                (response_id,),
+            ).fetchall()
+        )
+        return [Note(i, r, t, a, datetime.fromtimestamp(at, UTC)) for i, r, t, a, at in rows]
+
+    async def journal(
+        self, response_id: int | None = None, *, limit: int = 100
+    ) -> list[JournalEntry]:
+        """Journal entries, newest first; of one response or of all."""
+        where = "WHERE a.response_id = ?" if response_id is not None else ""
+        params: list[Any] = [response_id] if response_id is not None else []
+        sql = (
+            "SELECT a.id, a.at, a.actor, a.kind, a.response_id, a.before, a.after, a.undoes, "
+            "(SELECT max(u.id) FROM actions u WHERE u.undoes = a.id), a.batch "
+            f"FROM actions a {where} ORDER BY a.id DESC LIMIT ?"
+        )
+        rows = await self._run(lambda db: db.execute(sql, [*params, limit]).fetchall())
+        return [
+            JournalEntry(
+                id=r[0],
+                at=datetime.fromtimestamp(r[1], UTC),
+                actor=r[2],
+                kind=ActionKind(r[3]),
+                response_id=r[4],
+                before=json.loads(r[5]),
+                after=json.loads(r[6]),
+                undoes=r[7],
+                undone_by=r[8],
+                batch=r[9],
+            )
+            for r in rows
+        ]
+
+    async def search(
+        self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
+    ) -> list[SearchHit]:
+        """Full-text search over body, author and thread title.
+
+        Ranked by bm25 when the rarest word is in at most ``RANK_LIMIT`` responses; for
+        a query of common words only, ranking every hit would cost ~1.2 us per hit, so the
+        newest hits are returned instead (rank None). Either way a query stays fast.
+        """
+        match = fts_query(query)
+        if match is None:
+            return []
+        flt = flt or QueueFilter()
+        w = _filter_where(replace(flt, text=None))
+
+        def fn(db: sqlite3.Connection) -> list[SearchHit]:
+            estimate = self._estimate(db, query)
+            ranked = estimate is not None and estimate <= RANK_LIMIT
+            extra = (" AND " + " AND ".join(w.clauses)) if w.clauses else ""
+            order = "f.rank" if ranked else "f.rowid DESC"
+            sql = (
+                f"SELECT {_RESPONSE_COLS}, f.rank FROM responses_fts f "
+                "JOIN responses r ON r.id = f.rowid JOIN sources s ON s.id = r.source_id "
+                "LEFT JOIN threads th ON th.source_id = r.source_id "
+                "AND th.external_id = r.thread_external_id "
+                f"WHERE responses_fts MATCH ?{extra} ORDER BY {order} LIMIT ?"
+            )
+            raw = db.execute(sql, [match, *w.params, limit]).fetchall()
+            rows = self._decorate(db, [r[:-1] for r in raw])
+            return [
+                SearchHit(row=row, rank=raw_row[-1] if ranked else None)
+                for row, raw_row in zip(rows, raw, strict=True)
+            ]
+
+        return await self._run(fn)
+
+    def _estimate(self, db: sqlite3.Connection, query: str) -> int | None:
+        """Documents holding the rarest plain word of the query (None: no plain word)."""
+        counts = []
+        for term in query_terms(query):
+            if term.endswith("*"):
+                continue
+            row = db.execute("SELECT doc FROM responses_vocab WHERE term = ?", (term,)).fetchone()
+            counts.append(row[0] if row else 0)
+        return min(counts) if counts else None
+
+    async def author_count(self, row: QueueRow) -> int:
+        """How many other responses the same author wrote (by author key, else by name)."""
+        r = row.response
+        if r.author_key:
+            sql = "SELECT count(*) FROM responses WHERE author_key = ? AND id != ?"
+            params: tuple[Any, ...] = (r.author_key, r.id)
+        else:
+            sql = (
+                "SELECT count(*) FROM responses WHERE source_id = "
+                "(SELECT id FROM sources WHERE name = ?) AND author_name = ? AND id != ?"
+            )
+            params = (r.source, r.author_name, r.id)
+        return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
+
+    async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
+        """Other responses by the same author (author key, else name within the source)."""
+        r = row.response
+        if r.author_key:
+            cond, params = "r.author_key = ?", [r.author_key]
+        else:
+            cond, params = "s.name = ? AND r.author_name = ?", [r.source, r.author_name]
+        sql = (
+            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE {cond} AND r.id != ? "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
+        )
+        return await self._run(lambda db: self._rows(db, sql, [*params, r.id, limit]))
+
+    # -- moderator actions ------------------------------------------------------------
+    def _journal(
+        self,
+        db: sqlite3.Connection,
+        *,
+        actor: str,
+        kind: ActionKind,
+        response_id: int | None,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        batch: str | None,
+        undoes: int | None = None,
+        now: int,
+    ) -> int:
+        cur = db.execute(
+            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (
+                now,
+                actor,
+                kind.value,
+                response_id,
+                json.dumps(before, ensure_ascii=False),
+                json.dumps(after, ensure_ascii=False),
+                undoes,
+                batch,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def _enqueue(
+        self,
+        db: sqlite3.Connection,
+        action: Action,
+        *,
+        response_id: int | None,
+        journal_id: int | None,
+        now: int,
+    ) -> int:
+        cur = db.execute(
+            "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
+            "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                self._source_id(db, action.source),
+                response_id,
+                journal_id,
+                action.capability.value,
+                action.external_id,
+                action.thread_external_id,
+                action.text,
+                action.expected_status.value if action.expected_status else None,
+                _json(action.meta),
+                now,
+                now,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
+        """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
+        now = _ts(utcnow()) or 0
+        return await self._write(
+            lambda db: self._enqueue(db, action, response_id=response_id, journal_id=None, now=now)
+        )
+
+    def _targets(self, db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        if not ids:
+            return []
+        rows = db.execute(
+            "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
+            "r.triage, r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
+            f"WHERE r.id IN {_in(ids)}",
+            list(ids),
+        ).fetchall()
+        order = {rid: i for i, rid in enumerate(ids)}
+        return sorted(rows, key=lambda r: order[r[0]])
+
+    async def moderate(
+        self,
+        ids: Sequence[int],
+        status: RemoteStatus,
+        *,
+        actor: str,
+        write_back: bool = True,
+    ) -> ActionOutcome:
+        """Set the remote status of responses (and mark them handled), in one transaction.
+
+        Each response gets a journal entry and, when ``write_back``, an outbox row that
+        carries the status the moderator saw, so a later remote change is a conflict
+        rather than being overwritten.
+        """
+        capability = CAPABILITY_FOR_STATUS.get(status)
+        if capability is None:
+            raise StoreError(f"{status.value} is not a status a moderator can set")
+        now = _ts(utcnow()) or 0
+        batch = uuid.uuid4().hex
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            journal_ids, outbox_ids = [], []
+            for rid, source, ext, thread_ext, old_status, old_triage, meta in self._targets(
+                db, ids
+            ):
+                if old_status == status.value and old_triage == TriageState.HANDLED.value:
+                    continue
+                db.execute(
+                    "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
+                    (status.value, rid),
+                )
+                jid = self._journal(
+                    db,
+                    actor=actor,
+                    kind=ActionKind.MODERATE,
+                    response_id=rid,
+                    before={"status": old_status, "triage": old_triage},
+                    after={"status": status.value, "triage": "handled"},
+                    batch=batch,
+                    now=now,
+                )
+                journal_ids.append(jid)
+                if write_back and old_status != status.value:
+                    outbox_ids.append(
+                        self._enqueue(
+                            db,
+                            Action(
+                                capability=capability,
+                                source=source,
+                                external_id=ext,
+                                thread_external_id=thread_ext,
+                                expected_status=RemoteStatus(old_status),
+                                meta=json.loads(meta) if meta else {},
+                            ),
+                            response_id=rid,
+                            journal_id=jid,
+                            now=now,
+                        )
+                    )
+            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+        return await self._write(fn)
+
+    async def mark_handled(self, ids: Sequence[int], *, actor: str) -> ActionOutcome:
+        """Mark responses handled without changing their status on the platform."""
+        now = _ts(utcnow()) or 0
+        batch = uuid.uuid4().hex
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            journal_ids = []
+            for rid, *_, old_triage, _meta in self._targets(db, ids):
+                if old_triage == TriageState.HANDLED.value:
+                    continue
+                db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
+                journal_ids.append(
+                    self._journal(
+                        db,
+                        actor=actor,
+                        kind=ActionKind.HANDLE,
+                        response_id=rid,
+                        before={"triage": old_triage},
+                        after={"triage": "handled"},
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._write(fn)
+
+    async def toggle_question(self, ids: Sequence[int], code: str, *, actor: str) -> ActionOutcome:
+        """Toggle a planning-question tag. On several responses: if any lacks it, all get
+        it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
+        now = _ts(utcnow()) or 0
+        batch = uuid.uuid4().hex
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            targets = [t[0] for t in self._targets(db, ids)]
+            if not targets:
+                return ActionOutcome()
+            have = {
+                r[0]
+                for r in db.execute(
+                    "SELECT response_id FROM tags WHERE kind = 'question' AND code = ? "
+                    f"AND response_id IN {_in(targets)}",
+                    (code, *targets),
+                )
+            }
+            add = len(have) < len(targets)
+            journal_ids = []
+            for rid in targets:
+                if add and rid not in have:
+                    db.execute(
+                        "INSERT INTO tags VALUES (?, 'question', ?, ?, ?, ?)",
+                        (rid, code, self.codebook_version, now, actor),
+                    )
+                    kind, before, after = ActionKind.TAG, {}, {"question": code}
+                elif not add:
+                    db.execute(
+                        "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
+                        (rid, code),
+                    )
+                    kind, before, after = ActionKind.UNTAG, {"question": code}, {}
+                else:
+                    continue
+                journal_ids.append(
+                    self._journal(
+                        db,
+                        actor=actor,
+                        kind=kind,
+                        response_id=rid,
+                        before=before,
+                        after=after,
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._write(fn)
+
+    def _set_role(
+        self, db: sqlite3.Connection, rid: int, code: str | None, actor: str, now: int
+    ) -> str | None:
+        row = db.execute(
+            "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
+        ).fetchone()
+        db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
+        if code:
+            db.execute(
+                "INSERT INTO tags VALUES (?, 'role', ?, ?, ?, ?)",
+                (rid, code, self.codebook_version, now, actor),
+            )
+        return row[0] if row else None
+
+    async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
+        """Set the speaker's role (one per response; None clears it)."""
+        now = _ts(utcnow()) or 0
+        batch = uuid.uuid4().hex
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            journal_ids = []
+            for rid, *_rest in self._targets(db, ids):
+                old = self._set_role(db, rid, code, actor, now)
+                if old == code:
+                    continue
+                journal_ids.append(
+                    self._journal(
+                        db,
+                        actor=actor,
+                        kind=ActionKind.ROLE,
+                        response_id=rid,
+                        before={"role": old},
+                        after={"role": code},
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._write(fn)
+
+    async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
+        """Add an internal note to a response."""
+        now = _ts(utcnow()) or 0
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            cur = db.execute(
+                "INSERT INTO notes (response_id, text, actor, created_at) VALUES (?,?,?,?)",
+                (response_id, text, actor, now),
+            )
+            jid = self._journal(
+                db,
+                actor=actor,
+                kind=ActionKind.NOTE,
+                response_id=response_id,
+                before={},
+                after={"note_id": cur.lastrowid, "text": text},
+                batch=uuid.uuid4().hex,
+                now=now,
+            )
+            return ActionOutcome((jid,), (), 1)
+
+        return await self._write(fn)
+
+    async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
+        """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
+        now = _ts(utcnow()) or 0
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            targets = self._targets(db, [response_id])
+            if not targets:
+                raise StoreError(f"no response with id {response_id}")
+            rid, source, ext, thread_ext, status, triage, meta = targets[0]
+            jid = self._journal(
+                db,
+                actor=actor,
+                kind=ActionKind.REPLY,
+                response_id=rid,
+                before={"triage": triage},
+                after={"text": text, "triage": "handled"},
+                batch=uuid.uuid4().hex,
+                now=now,
+            )
+            db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
+            oid = self._enqueue(
+                db,
+                Action(
+                    capability=Capability.REPLY,
+                    source=source,
+                    external_id=ext,
+                    thread_external_id=thread_ext,
+                    text=text,
+                    meta=json.loads(meta) if meta else {},
+                ),
+                response_id=rid,
+                journal_id=jid,
+                now=now,
+            )
+            return ActionOutcome((jid,), (oid,), 1)
+
+        return await self._write(fn)
+
+    async def undo_last(self, *, actor: str) -> ActionOutcome:
+        """Undo the last batch of actions that is not undone yet, in one transaction.
+
+        Local state goes back to the journal's "before". A write-back still pending is
+        cancelled; one already applied on the platform gets the reverse action queued
+        (with the status we set as the one we expect to find there).
+        """
+        now = _ts(utcnow()) or 0
+
+        def fn(db: sqlite3.Connection) -> ActionOutcome:
+            last = db.execute(
+                "SELECT batch FROM actions a WHERE kind != 'undo' AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if last is None:
+                return ActionOutcome()
+            entries = db.execute(
+                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
+                "WHERE a.batch = ? AND a.kind != 'undo' AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
+                (last[0],),
+            ).fetchall()
+            batch = uuid.uuid4().hex
+            journal_ids, outbox_ids = [], []
+            for jid, kind, rid, before_s, after_s in entries:
+                before, after = json.loads(before_s), json.loads(after_s)
+                outbox_ids += self._undo_one(db, ActionKind(kind), rid, before, after, jid, now)
+                journal_ids.append(
+                    self._journal(
+                        db,
+                        actor=actor,
+                        kind=ActionKind.UNDO,
+                        response_id=rid,
+                        before=after,
+                        after=before,
+                        batch=batch,
+                        undoes=jid,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+        return await self._write(fn)
+
+    def _undo_one(
+        self,
+        db: sqlite3.Connection,
+        kind: ActionKind,
+        rid: int,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        jid: int,
+        now: int,
+    ) -> list[int]:
+        if "triage" in before:
+            db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
+        if kind is ActionKind.TAG:
+            db.execute(
+                "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
+                (rid, after["question"]),
+            )
+        elif kind is ActionKind.UNTAG:
+            db.execute(
+                "INSERT OR IGNORE INTO tags VALUES (?, 'question', ?, ?, ?, ?)",
+                (rid, before["question"], self.codebook_version, now, "undo"),
+            )
+        elif kind is ActionKind.ROLE:
+            self._set_role(db, rid, before.get("role"), "undo", now)
+        elif kind is ActionKind.NOTE:
+            db.execute("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"]))
+        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+            return []
+        if kind is ActionKind.MODERATE:
+            db.execute(
+                "UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid)
+            )
+        sent = db.execute(
+            "SELECT id, state, source_id, capability, external_id, thread_external_id, "
+            "result_external_id FROM outbox WHERE journal_id = ?",
+            (jid,),
+        ).fetchone()
+        if sent is None:
+            return []
+        oid, state, sid, cap, ext, thread_ext, result_ext = sent
+        if state in (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict"):
+            db.execute(
+                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
+            )
+            return []
+        if state != OutboxState.DONE.value:
+            return []
+        source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
+        if kind is ActionKind.MODERATE:
+            reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
+            if reverse is None:
+                return []
+            action = Action(
+                capability=reverse,
+                source=source,
+                external_id=ext,
+                thread_external_id=thread_ext,
+                expected_status=RemoteStatus(after["status"]),
+                meta={"undo_of": oid},
+            )
+        else:
+            if not result_ext:
+                return []
+            # A sent reply cannot be unsent: trash it on the platform.
+            action = Action(
+                capability=Capability.TRASH,
+                source=source,
+                external_id=result_ext,
+                thread_external_id=thread_ext,
+                meta={"undo_of": oid},
+            )
+        return [self._enqueue(db, action, response_id=rid, journal_id=None, now=now)]
+
+    # -- outbox -----------------------------------------------------------------------
+    _OUTBOX_COLS = (
+        "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
+        "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
+        "o.created_at, o.next_attempt_at, o.last_error"
+    )
+
+    @staticmethod
+    def _outbox_item(row: Sequence[Any]) -> OutboxItem:
+        return OutboxItem(
+            id=row[0],
+            action=Action(
+                capability=Capability(row[4]),
+                source=row[1],
+                external_id=row[5],
+                thread_external_id=row[6],
+                text=row[7],
+                expected_status=RemoteStatus(row[8]) if row[8] else None,
+                meta=json.loads(row[9]) if row[9] else {},
+            ),
+            response_id=row[2],
+            journal_id=row[3],
+            state=OutboxState(row[10]),
+            attempts=row[11],
+            created_at=datetime.fromtimestamp(row[12], UTC),
+            next_attempt_at=_dt(row[13]),
+            last_error=row[14],
+        )
+
+    async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
+        """Pending write-backs whose next attempt is due, oldest first."""
+        t = _ts(now or utcnow())
+        rows = await self._run(
+            lambda db: db.execute(
+                f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+                "WHERE o.state = 'pending' AND coalesce(o.next_attempt_at, 0) <= ? "
+                "ORDER BY o.id LIMIT ?",
+                (t, limit),
+            ).fetchall()
+        )
+        return [self._outbox_item(r) for r in rows]
+
+    async def outbox_items(
+        self, *, states: Sequence[str] = (), limit: int = 100
+    ) -> list[OutboxItem]:
+        """Outbox rows, newest first, optionally of some states."""
+        where = f"WHERE o.state IN {_in(states)}" if states else ""
+        rows = await self._run(
+            lambda db: db.execute(
+                f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+                f"{where} ORDER BY o.id DESC LIMIT ?",
+                (*states, limit),
+            ).fetchall()
+        )
+        return [self._outbox_item(r) for r in rows]
+
+    async def outbox_done(
+        self,
+        item_id: int,
+        *,
+        remote_status: RemoteStatus | None = None,
+        external_id: str | None = None,
+    ) -> None:
+        """Record that a write-back was applied (with what the platform reported)."""
+        now = _ts(utcnow())
+
+        def fn(db: sqlite3.Connection) -> None:
+            row = db.execute(
+                "SELECT response_id, state FROM outbox WHERE id = ?", (item_id,)
+            ).fetchone()
+            if row is None or row[1] != "pending":
+                return
+            db.execute(
+                "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
+                "last_error = NULL, result_external_id = ? WHERE id = ?",
+                (now, external_id, item_id),
+            )
+            if remote_status is not None and row[0] is not None:
+                # Only when no later decision on the same response is still pending.
+                db.execute(
+                    "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
+                    "AND o.state = 'pending')",
+                    (remote_status.value, row[0], row[0], item_id),
+                )
+
+        await self._write(fn)
+
+    async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
+        """Record a failed attempt that will be tried again at ``next_attempt_at``."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (error, _ts(next_attempt_at), item_id),
+            )
+        )
+
+    async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None:
+        """Give up on a write-back: a person must look (``conflict``: the remote changed)."""
+        state = "conflict" if conflict else "failed"
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (state, error, item_id),
+            )
+        )
+
+    async def outbox_requeue(self, item_id: int) -> None:
+        """Try a failed or conflicting write-back again (the moderator decided to)."""
+        now = _ts(utcnow())
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
+                "WHERE id = ? AND state IN ('failed', 'conflict')",
+                (now, item_id),
+            )
+        )
+
+    # -- meta -------------------------------------------------------------------------
+    async def meta(self) -> Mapping[str, Any]:
+        """Schema version, file path and the codebook version tags are written with."""
+        version = await self._run(lambda db: db.execute("PRAGMA user_version").fetchone()[0])
+        return {
+            "schema_version": version,
+            "path": str(self.path),
+            "codebook_version": self.codebook_version,
+        }
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**9, code)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply every shipped migration newer than the file's ``user_version``, each in its own
+    transaction. Returns the version reached. A file from a newer program is refused."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"this memory store has schema version {current}, newer than this program "
+            f"knows ({SCHEMA_VERSION}); upgrade reactieveld"
+        )
+    for number, name, sql in migrations():
+        if number <= current:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                db.execute("ROLLBACK")
+                continue
+            for statement in _split_sql(sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+        except BaseException as exc:
+            db.execute("ROLLBACK")
+            raise StoreError(f"migration {name} failed: {exc}") from exc
+        db.execute("COMMIT")
+        current = number
+    return current
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows triggers)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buf and line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
