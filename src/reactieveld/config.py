@@ -408,6 +408,8 @@ _SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
         "url": (_site_url, True),
         "username": (_text, False),
         "password_env": (_env_name, False),
+        "statuses": (_choice(("any", "each")), False),
+        "rescan_seconds": (_positive_number, False),
     },
     "wordpress-feed": {"url": (_site_url, True)},
     "discourse": {
@@ -426,7 +428,7 @@ _SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
         "client_secret_env": (_env_name, False),
         "locale": (_text, False),
     },
-    "demo": {"count": (_count, False), "seed": (_integer, False)},
+    "demo": {"count": (_count, False), "seed": (_integer, False), "trickle": (_count, False)},
 }
 # Keys that only make sense together (a user name without a password is a mistake).
 _TOGETHER = {
