@@ -249,7 +249,8 @@ def test_unknown_source_key_names_file_line_entry_and_allowed_keys(tmp_path: Pat
     )
     assert config_error(path) == (
         f'{path}:12: [[sources]] #2 "blog": key "pol_seconds" is not known; expected one of: '
-        "name, type, url, username, password_env, poll_seconds, enabled"
+        "name, type, url, username, password_env, statuses, rescan_seconds, poll_seconds, "
+        "enabled"
     )
 
 
