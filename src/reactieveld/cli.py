@@ -1,0 +1,263 @@
+"""The ``reactieveld`` command: the app, and headless subcommands for scripts and cron.
+
+``--config`` and ``--db`` are accepted before or after any subcommand;
+``REACTIEVELD_CONFIG`` and ``REACTIEVELD_DB`` set them from the environment. Bad
+arguments or configuration print one clear message and exit with code 2.
+
+A subcommand is a function ``(args, ctx) -> int`` registered in :func:`build_parser`;
+``ctx`` (a :class:`Context`) loads the configuration and finds the store lazily, so
+``--version`` and ``--help`` never touch either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reactieveld import __version__
+from reactieveld.config import (
+    Config,
+    ConfigError,
+    SourceConfig,
+    default_db_path,
+    demo_db_path,
+    find_config_path,
+    load_config,
+)
+
+ENV_DB = "REACTIEVELD_DB"
+EXIT_USAGE = 2
+
+Command = Callable[[argparse.Namespace, "Context"], int]
+
+
+class UsageError(Exception):
+    """A bad argument or configuration: shown as one line, exit code 2."""
+
+
+@dataclass
+class Context:
+    """What every subcommand needs: the configuration and the store's path."""
+
+    config_arg: str | None
+    db_arg: str | None
+    lang: str | None
+    demo: bool = False
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        """The loaded configuration (defaults when there is no file); --lang applied."""
+        if self._config is None:
+            config = load_config(find_config_path(self.config_arg))
+            if self.lang:
+                config = replace(config, ui=replace(config.ui, language=self.lang))
+            if self.demo:
+                config = replace(config, sources=(demo_source(),))
+            self._config = config
+        return self._config
+
+    @property
+    def db_path(self) -> Path:
+        """--db, then REACTIEVELD_DB, then ``[store] path``, then the XDG data dir.
+
+        The demo has a store of its own, so trying it never mixes demo data into the
+        organisation's memory."""
+        if self.db_arg:
+            return Path(self.db_arg).expanduser()
+        if self.demo:
+            return demo_db_path()
+        env = os.environ.get(ENV_DB)
+        if env:
+            return Path(env).expanduser()
+        return self.config.store.path or default_db_path()
+
+
+def demo_source(count: int = 500, seed: int = 1) -> SourceConfig:
+    """The built-in demo source of ``reactieveld --demo``."""
+    return SourceConfig(
+        name="demo", type="demo", poll_seconds=0.0, options={"count": count, "seed": seed}
+    )
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Subparsers use SUPPRESS so a value given before the subcommand is not reset by it.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="configuration file (default: $REACTIEVELD_CONFIG, else "
+        "the XDG config dir's reactieveld/config.toml)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="memory store (SQLite file; default: $REACTIEVELD_DB, else [store] path, "
+        "else the XDG data dir's reactieveld/memory.db)",
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = _Parser(
+        prog="reactieveld",
+        description="Moderate, tag and remember an organisation's live comment threads. "
+        "Without a subcommand: open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
+    _common(parser, top=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on built-in demo data (a store of its own, or --db)",
+    )
+    parser.add_argument(
+        "--lang", choices=("nl", "en"), help="interface language (default: [ui] language)"
+    )
+    parser.set_defaults(command=cmd_app)
+    sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("sync", help="fetch every configured source (and apply the outbox)")
+    _common(p, top=False)
+    p.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
+    p.set_defaults(command=cmd_sync)
+
+    p = sub.add_parser("sources", help="list the configured sources and their sync state")
+    _common(p, top=False)
+    p.set_defaults(command=cmd_sources)
+
+    for register in SUBCOMMANDS:
+        register(sub, _common)
+    return parser
+
+
+#: Further subcommands: each a function ``(subparsers, add_common) -> None`` that adds its
+#: parser with ``set_defaults(command=...)``. Modules append here (see ``_extend``).
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction, Callable[..., None]], None]] = []
+
+
+def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
+    """Open the app (on the demo with --demo)."""
+    from reactieveld.tui.app import run_app
+
+    config = ctx.config
+    db_path = ctx.db_path
+    if ctx.demo:
+        seed_demo(config, db_path)
+    return run_app(config, db_path, demo=ctx.demo, language=config.ui.language)
+
+
+def seed_demo(config: Config, db_path: Path) -> None:
+    """Fill the demo store on first use (a no-op once the demo source is synced)."""
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.sync import SyncEngine
+
+    async def main() -> None:
+        store = await SqliteStore.open(db_path, codebook_version=config.codebook.version)
+        try:
+            engine = SyncEngine.from_config(config, store)
+            try:
+                await engine.sync_all()
+            finally:
+                await engine.aclose()
+        finally:
+            await store.close()
+
+    asyncio.run(main())
+
+
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
+    """``reactieveld sync [--once]``."""
+    from reactieveld.sync import run_sync_command
+
+    config = ctx.config
+    if not config.sources:
+        where = config.path or "no configuration file"
+        raise UsageError(f"no [[sources]] configured ({where}); see the README")
+    return run_sync_command(config, ctx.db_path, args.once)
+
+
+def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
+    """``reactieveld sources``: each configured source with its last sync."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    config = ctx.config
+
+    async def main() -> dict[str, object]:
+        store = await SqliteStore.open(ctx.db_path, codebook_version=config.codebook.version)
+        try:
+            return {s.name: s for s in await store.source_states()}
+        finally:
+            await store.close()
+
+    states = asyncio.run(main())
+    if not config.sources:
+        print("no sources configured")
+    for source in config.sources:
+        state = states.get(source.name)
+        url = source.options.get("url", "")
+        line = f"{source.name}\t{source.type}\t{url}"
+        if state is not None:
+            last = getattr(state, "last_success", None)
+            err = getattr(state, "last_error", None)
+            line += f"\tlast sync: {last:%Y-%m-%d %H:%M} UTC" if last else "\tnever synced"
+            if err:
+                line += f"\terror: {err}"
+        else:
+            line += "\tnever synced"
+        print(line)
+    return 0
+
+
+def _extend() -> None:
+    # Subcommands that live with their feature; a missing module must not break the CLI.
+    import importlib
+
+    for module in ("reactieveld.export.cli",):
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        register = getattr(mod, "register", None)
+        if register is not None and register not in SUBCOMMANDS:
+            SUBCOMMANDS.append(register)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point."""
+    _extend()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    config_arg = args.config or None
+    ctx = Context(
+        config_arg=config_arg,
+        db_arg=args.db or None,
+        lang=getattr(args, "lang", None),
+        demo=getattr(args, "demo", False),
+    )
+    command: Command = args.command
+    try:
+        return command(args, ctx)
+    except (ConfigError, UsageError) as exc:
+        print(f"reactieveld: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
