@@ -1,0 +1,148 @@
+"""The command line: arguments anywhere, environment variables, exit codes, clear errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reactieveld import __version__
+from reactieveld.cli import Context, main
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Never read the developer's own config or store.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    monkeypatch.delenv("REACTIEVELD_DB", raising=False)
+
+
+def _config(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+DEMO = '[[sources]]\nname = "demo"\ntype = "demo"\ncount = 150\n'
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"reactieveld {__version__}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--config", "{cfg}", "--db", "{db}", "sync", "--once"],
+        ["sync", "--once", "--config", "{cfg}", "--db", "{db}"],
+        ["--config", "{cfg}", "sync", "--db", "{db}", "--once"],
+    ],
+)
+def test_sync_once_with_options_before_or_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    cfg = _config(tmp_path, DEMO)
+    db = tmp_path / "memory.db"
+    args = [a.format(cfg=cfg, db=db) for a in argv]
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "demo: 150 new, 0 updated"
+    assert db.exists()
+    assert main(args) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "demo: 0 new, 0 updated"
+
+
+def test_environment_sets_config_and_db(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = _config(tmp_path, DEMO)
+    db = tmp_path / "from-env.db"
+    monkeypatch.setenv("REACTIEVELD_CONFIG", str(cfg))
+    monkeypatch.setenv("REACTIEVELD_DB", str(db))
+    assert main(["sync", "--once"]) == 0
+    assert "150 new" in capsys.readouterr().out
+    assert db.exists()
+
+
+def test_db_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = _config(tmp_path, '[store]\npath = "in-config.db"\n')
+    ctx = Context(config_arg=str(cfg), db_arg=None, lang=None)
+    assert ctx.db_path == tmp_path / "in-config.db"
+    monkeypatch.setenv("REACTIEVELD_DB", str(tmp_path / "env.db"))
+    ctx = Context(config_arg=str(cfg), db_arg=None, lang=None)
+    assert ctx.db_path == tmp_path / "env.db"
+    ctx = Context(config_arg=str(cfg), db_arg=str(tmp_path / "arg.db"), lang=None)
+    assert ctx.db_path == tmp_path / "arg.db"
+    # The demo keeps a store of its own, whatever the environment says.
+    ctx = Context(config_arg=str(cfg), db_arg=None, lang=None, demo=True)
+    assert ctx.db_path == tmp_path / "xdg-data" / "reactieveld" / "demo.db"
+    assert [s.type for s in ctx.config.sources] == ["demo"]
+
+
+def test_lang_overrides_config(tmp_path: Path) -> None:
+    cfg = _config(tmp_path, '[ui]\nlanguage = "nl"\n')
+    assert Context(config_arg=str(cfg), db_arg=None, lang="en").config.ui.language == "en"
+    assert Context(config_arg=str(cfg), db_arg=None, lang=None).config.ui.language == "nl"
+
+
+def test_bad_config_is_one_clear_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = _config(tmp_path, DEMO.replace("count", "cont"))
+    assert main(["sync", "--once", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"reactieveld: {cfg}:4: ")
+    assert 'key "cont" is not known' in err
+    assert "Traceback" not in err
+
+
+def test_missing_config_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(tmp_path / "nope.toml"), "sync", "--once"]) == 2
+    assert "nope.toml" in capsys.readouterr().err
+
+
+def test_sync_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = _config(tmp_path, '[ui]\nlanguage = "en"\n')
+    assert main(["--config", str(cfg), "sync", "--once"]) == 2
+    assert "no [[sources]] configured" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--bogus"], ["sync", "--bogus"], ["--lang", "de"], ["frob"]])
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_sources_lists_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = _config(tmp_path, DEMO)
+    db = tmp_path / "m.db"
+    assert main(["sources", "--config", str(cfg), "--db", str(db)]) == 0
+    assert "never synced" in capsys.readouterr().out
+    main(["sync", "--once", "--config", str(cfg), "--db", str(db)])
+    capsys.readouterr()
+    assert main(["sources", "--config", str(cfg), "--db", str(db)]) == 0
+    assert "last sync:" in capsys.readouterr().out
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    """The installed entry point works as a user types it (a real process)."""
+    cfg = _config(tmp_path, DEMO)
+    env = {**os.environ, "REACTIEVELD_CONFIG": str(cfg), "REACTIEVELD_DB": str(tmp_path / "x.db")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "reactieveld.cli", "sync", "--once"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("demo: 150 new, 0 updated")
