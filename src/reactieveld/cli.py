@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from reactieveld import __version__
 from reactieveld.config import (
@@ -55,8 +56,9 @@ class Context:
         """The loaded configuration (defaults when there is no file); --lang applied."""
         if self._config is None:
             config = load_config(find_config_path(self.config_arg))
-            if self.lang:
-                config = replace(config, ui=replace(config.ui, language=self.lang))
+            if self.lang in ("nl", "en"):
+                language: Literal["nl", "en"] = "nl" if self.lang == "nl" else "en"
+                config = replace(config, ui=replace(config.ui, language=language))
             if self.demo:
                 config = replace(config, sources=(demo_source(),))
             self._config = config
