@@ -259,8 +259,7 @@ def _filter_where(flt: QueueFilter) -> _Where:
 
 
 def _content_hash(r: Response, author_key: str | None) -> int:
-    h = hashlib.blake2b(digest_size=8)
-    for part in (
+    return _hash_fields(
         r.thread_external_id,
         r.parent_external_id,
         r.author_name,
@@ -273,10 +272,33 @@ def _content_hash(r: Response, author_key: str | None) -> int:
         str(_ts(r.updated_at)),
         r.remote_status.value,
         _json(r.meta),
-    ):
+    )
+
+
+def _hash_fields(*parts: str | None) -> int:
+    h = hashlib.blake2b(digest_size=8)
+    for part in parts:
         h.update((part or "").encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
     return int.from_bytes(h.digest(), "big", signed=True)
+
+
+def _platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
+    """The content hash of a stored row as the platform now has it (``status``).
+
+    ``content_hash`` stands for "what the platform last told us"; when we learn the
+    platform's status another way (a write-back applied, a response reported gone), the
+    hash must follow, or a later page saying the old status would look unchanged.
+    """
+    row = db.execute(
+        "SELECT thread_external_id, parent_external_id, author_name, author_key, author_url, "
+        "body_text, body_raw, body_format, url, updated_at, meta FROM responses WHERE id = ?",
+        (rid,),
+    ).fetchone()
+    if row is None:
+        return None
+    *head, updated, meta = row
+    return _hash_fields(*head, str(updated), status, meta)
 
 
 class SqliteStore:
@@ -300,6 +322,10 @@ class SqliteStore:
         store = cls(conn, path, codebook_version)
         try:
             await store._run(store._setup)
+        except sqlite3.Error as exc:
+            await conn.close()
+            # "file is not a database", a read-only directory, a locked file: say which file.
+            raise StoreError(f"cannot open the memory store {path}: {exc}") from exc
         except BaseException:
             await conn.close()
             raise
@@ -552,11 +578,14 @@ class SqliteStore:
                 old_title = titles.get(old_thread or "", "")
                 if rid in retitled:
                     old_title = retitled[rid]
-                db.execute(
-                    "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
-                    "VALUES ('delete', ?, ?, ?, ?)",
-                    (rid, old_body, old_author, old_title),
-                )
+                # A status-only change (the common one in a re-scan) leaves the index be.
+                reindex = (old_body, old_author, old_title) != (r.body_text, r.author_name, title)
+                if reindex:
+                    db.execute(
+                        "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
+                        "VALUES ('delete', ?, ?, ?, ?)",
+                        (rid, old_body, old_author, old_title),
+                    )
                 db.execute(
                     "UPDATE responses SET thread_external_id = ?, parent_external_id = ?, "
                     "author_name = ?, author_key = ?, author_url = ?, body_text = ?, "
@@ -582,10 +611,11 @@ class SqliteStore:
                         rid,
                     ),
                 )
-                db.execute(
-                    "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
-                    (rid, r.body_text, r.author_name, title),
-                )
+                if reindex:
+                    db.execute(
+                        "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
+                        (rid, r.body_text, r.author_name, title),
+                    )
                 updated += 1
                 retitled.pop(rid, None)
 
@@ -608,12 +638,20 @@ class SqliteStore:
 
         if page.gone:
             for ext, status in page.gone.items():
-                cur = db.execute(
-                    "UPDATE responses SET remote_status = ?, fetched_at = ? "
-                    "WHERE source_id = ? AND external_id = ? AND remote_status != ?",
-                    (status.value, now, sid, ext, status.value),
+                row = db.execute(
+                    "SELECT id FROM responses WHERE source_id = ? AND external_id = ? "
+                    "AND remote_status != ?",
+                    (sid, ext, status.value),
+                ).fetchone()
+                if row is None:
+                    continue
+                # The hash follows, so the response coming back (restored) is an update.
+                db.execute(
+                    "UPDATE responses SET remote_status = ?, fetched_at = ?, content_hash = ? "
+                    "WHERE id = ?",
+                    (status.value, now, _platform_hash(db, row[0], status.value), row[0]),
                 )
-                updated += cur.rowcount
+                updated += 1
 
         if page.next_cursor is not None:
             db.execute("UPDATE sources SET cursor = ? WHERE id = ?", (page.next_cursor, sid))
@@ -653,8 +691,10 @@ class SqliteStore:
         )
         retitled: dict[int, str] = {}
         for t in threads:
-            old = old_titles.get(t.external_id)
-            if old is not None and old != t.title:
+            # A thread seen for the first time after its responses: they were indexed
+            # with an empty title, and the index must hear the real one.
+            old = old_titles.get(t.external_id, "")
+            if old != t.title:
                 for (rid,) in db.execute(
                     "SELECT id FROM responses WHERE source_id = ? AND thread_external_id = ?",
                     (sid, t.external_id),
@@ -820,6 +860,21 @@ class SqliteStore:
         )
         rows = await self._run(lambda db: self._rows(db, sql, (source, external_id)))
         return rows[0] if rows else None
+
+    async def external_statuses(self, source: str) -> dict[str, RemoteStatus]:
+        """Every response of ``source`` as {external id: remote status}, in one query.
+
+        A connector's re-scan compares these with what the platform reports now, to send
+        only what changed (``sync.known_statuses`` uses it when a store has it).
+        """
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT r.external_id, r.remote_status FROM responses r "
+                "WHERE r.source_id = (SELECT id FROM sources WHERE name = ?)",
+                (source,),
+            ).fetchall()
+        )
+        return {ext: RemoteStatus(status) for ext, status in rows}
 
     async def thread(self, source: str, thread_external_id: str) -> Thread | None:
         """A thread (post, topic, proposal) by its platform id."""
@@ -1213,9 +1268,12 @@ class SqliteStore:
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             journal_ids = []
             for rid, *_rest in self._targets(db, ids):
+                row = db.execute(
+                    "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
+                ).fetchone()
+                if (row[0] if row else None) == (code or None):
+                    continue  # unchanged: keep who tagged it and when
                 old = self._set_role(db, rid, code, actor, now)
-                if old == code:
-                    continue
                 journal_ids.append(
                     self._journal(
                         db,
@@ -1369,14 +1427,10 @@ class SqliteStore:
             db.execute(
                 "UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid)
             )
-        sent = db.execute(
-            "SELECT id, state, source_id, capability, external_id, thread_external_id, "
-            "result_external_id FROM outbox WHERE journal_id = ?",
-            (jid,),
-        ).fetchone()
+        sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
         if sent is None:
             return []
-        oid, state, sid, cap, ext, thread_ext, result_ext = sent
+        oid, state = sent
         if state in (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict"):
             db.execute(
                 "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
@@ -1384,7 +1438,27 @@ class SqliteStore:
             return []
         if state != OutboxState.DONE.value:
             return []
+        return self._enqueue_reverse(db, oid, kind, before, after, now)
+
+    def _enqueue_reverse(
+        self,
+        db: sqlite3.Connection,
+        oid: int,
+        kind: ActionKind,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        now: int,
+    ) -> list[int]:
+        """Queue the action that takes back write-back ``oid``, already applied remotely."""
+        sid, rid, ext, thread_ext, result_ext = db.execute(
+            "SELECT source_id, response_id, external_id, thread_external_id, "
+            "result_external_id FROM outbox WHERE id = ?",
+            (oid,),
+        ).fetchone()
         source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
+        # The platform may need what it needed for the original (e.g. Discourse's ids).
+        row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
+        meta = {**(json.loads(row[0]) if row and row[0] else {}), "undo_of": oid}
         if kind is ActionKind.MODERATE:
             reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
             if reverse is None:
@@ -1395,9 +1469,9 @@ class SqliteStore:
                 external_id=ext,
                 thread_external_id=thread_ext,
                 expected_status=RemoteStatus(after["status"]),
-                meta={"undo_of": oid},
+                meta=meta,
             )
-        else:
+        elif kind is ActionKind.REPLY:
             if not result_ext:
                 return []
             # A sent reply cannot be unsent: trash it on the platform.
@@ -1406,8 +1480,10 @@ class SqliteStore:
                 source=source,
                 external_id=result_ext,
                 thread_external_id=thread_ext,
-                meta={"undo_of": oid},
+                meta=meta,
             )
+        else:
+            return []
         return [self._enqueue(db, action, response_id=rid, journal_id=None, now=now)]
 
     # -- outbox -----------------------------------------------------------------------
@@ -1478,22 +1554,41 @@ class SqliteStore:
 
         def fn(db: sqlite3.Connection) -> None:
             row = db.execute(
-                "SELECT response_id, state FROM outbox WHERE id = ?", (item_id,)
+                "SELECT response_id, state, last_error, journal_id FROM outbox WHERE id = ?",
+                (item_id,),
             ).fetchone()
-            if row is None or row[1] != "pending":
+            if row is None:
+                return
+            rid, state, last_error, jid = row
+            # Undone while the worker was sending it: the platform did apply it, so it is
+            # done, and the moderator's undo now needs the reverse action.
+            undone_in_flight = state == "cancelled" and last_error == "undone"
+            if state != "pending" and not undone_in_flight:
                 return
             db.execute(
                 "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
                 "last_error = NULL, result_external_id = ? WHERE id = ?",
                 (now, external_id, item_id),
             )
-            if remote_status is not None and row[0] is not None:
-                # Only when no later decision on the same response is still pending.
+            if remote_status is not None and rid is not None:
                 db.execute(
-                    "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
-                    "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
-                    "AND o.state = 'pending')",
-                    (remote_status.value, row[0], row[0], item_id),
+                    "UPDATE responses SET content_hash = ? WHERE id = ?",
+                    (_platform_hash(db, rid, remote_status.value), rid),
+                )
+                # Only when no later decision on the same response is still pending.
+                if not undone_in_flight:
+                    db.execute(
+                        "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
+                        "AND o.state = 'pending')",
+                        (remote_status.value, rid, rid, item_id),
+                    )
+            if undone_in_flight and jid is not None:
+                kind, before, after = db.execute(
+                    "SELECT kind, before, after FROM actions WHERE id = ?", (jid,)
+                ).fetchone()
+                self._enqueue_reverse(
+                    db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
                 )
 
         await self._write(fn)

@@ -1,0 +1,216 @@
+"""Schema migrations of the memory store: from empty, from every earlier version, refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from reactieveld.model import Page, Response, Source, Thread
+from reactieveld.store import sqlite as store_sqlite
+from reactieveld.store.base import QueueFilter, StoreError
+from reactieveld.store.sqlite import SCHEMA_VERSION, SqliteStore, _split_sql, migrations
+
+# A shipped migration is never edited (a store migrated with the old text would differ
+# from one migrated with the new). Add the checksum of every new file here.
+SHIPPED = {
+    1: "0001_initial.sql",
+    2: "0002_sync_state.sql",
+}
+
+
+def _build(path, upto: int) -> sqlite3.Connection:
+    """A database as an older program left it: only migrations 1..upto applied."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, _name, sql in migrations():
+        if number > upto:
+            break
+        db.execute("BEGIN")
+        for statement in _split_sql(sql):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
+        db.execute("COMMIT")
+    return db
+
+
+def _fill_v1(db: sqlite3.Connection) -> None:
+    """Rows in every table, using only the columns migration 0001 knows."""
+    t = int(datetime(2023, 5, 1, tzinfo=UTC).timestamp())
+    db.execute("BEGIN")
+    db.execute("INSERT INTO sources (id, name, type, cursor) VALUES (1, 'blog', 'wordpress', 'c7')")
+    db.execute(
+        "INSERT INTO threads (source_id, external_id, title) VALUES (1, 'p1', 'Nieuw stadspark')"
+    )
+    db.execute(
+        "INSERT INTO responses (id, source_id, external_id, thread_external_id, author_name, "
+        "body_text, body_raw, created_at, fetched_at, remote_status, triage, content_hash) "
+        "VALUES (1, 1, '101', 'p1', 'Anna', 'Graag meer bomen in het park', "
+        "'<p>Graag meer bomen in het park</p>', ?, ?, 'approved', 'handled', 42)",
+        (t, t),
+    )
+    db.execute(
+        "INSERT INTO responses_fts (rowid, body, author, title) VALUES "
+        "(1, 'Graag meer bomen in het park', 'Anna', 'Nieuw stadspark')"
+    )
+    db.execute("INSERT INTO tags VALUES (1, 'question', '3', 'default-1', ?, 'mod')", (t,))
+    db.execute(
+        "INSERT INTO notes (response_id, text, actor, created_at) VALUES (1, 'zie ook', 'mod', ?)",
+        (t,),
+    )
+    db.execute(
+        "INSERT INTO actions (at, actor, kind, response_id, before, after, batch) "
+        "VALUES (?, 'mod', 'tag', 1, '{}', '{\"question\": \"3\"}', 'b1')",
+        (t,),
+    )
+    db.execute(
+        "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
+        "created_at, next_attempt_at) VALUES (1, 1, 1, 'approve', '101', ?, ?)",
+        (t, t),
+    )
+    db.execute("INSERT INTO meta VALUES ('author_secret', ?)", ("ab" * 32,))
+    db.execute("COMMIT")
+
+
+def test_shipped_migrations_are_numbered_and_unchanged():
+    found = migrations()
+    assert [n for n, _, _ in found] == list(range(1, len(found) + 1))
+    assert SCHEMA_VERSION == len(found)
+    digests = {n: (name, hashlib.sha256(sql.encode()).hexdigest()) for n, name, sql in found}
+    for number, name in SHIPPED.items():
+        assert digests[number][0] == name
+    assert CHECKSUMS == {n: digests[n][1] for n in CHECKSUMS}, "a shipped migration was edited"
+
+
+CHECKSUMS = {
+    1: "c3b0d868c28344f17dfff887ede5e778a4cf47b07d87cdf2ed9323db130f2138",
+    2: "5c0cd0af43de28d14437162766531ea5101834725efd00903b8ee5152256705c",
+}
+
+
+async def test_from_empty(tmp_path):
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    try:
+        assert (await store.meta())["schema_version"] == SCHEMA_VERSION
+        await store.ensure_source(Source("blog", "wordpress"))
+        assert (await store.source_state("blog")).name == "blog"
+    finally:
+        await store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    assert {"sources", "threads", "responses", "tags", "notes", "actions", "outbox"} <= names
+    assert {"responses_fts", "responses_vocab"} <= names
+    db.close()
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+async def test_from_every_earlier_version(tmp_path, version):
+    path = tmp_path / "old.db"
+    db = _build(path, version)
+    _fill_v1(db)
+    db.close()
+
+    store = await SqliteStore.open(path)
+    try:
+        assert (await store.meta())["schema_version"] == SCHEMA_VERSION
+        row = await store.get(1)
+        assert row.response.body_text == "Graag meer bomen in het park"
+        assert row.response.triage.value == "handled"
+        assert row.thread_title == "Nieuw stadspark"
+        assert row.questions == ("3",)
+        assert [n.text for n in await store.notes(1)] == ["zie ook"]
+        [entry] = await store.journal(1)
+        assert entry.after == {"question": "3"}
+        [item] = await store.outbox_items()
+        assert item.action.external_id == "101" and item.state.value == "pending"
+        assert (await store.source_state("blog")).cursor == "c7"
+        # The search index came through and keeps working with new rows.
+        assert [h.row.response.id for h in await store.search("bomen")] == [1]
+        assert [h.row.response.id for h in await store.search("stadspark")] == [1]
+        page = Page(
+            responses=[
+                Response(
+                    "blog",
+                    "102",
+                    "p1",
+                    "Bert",
+                    "Ook bomen graag",
+                    datetime(2023, 5, 2, tzinfo=UTC),
+                )
+            ],
+            threads=[Thread("blog", "p1", "Nieuw stadspark")],
+        )
+        assert (await store.upsert_page("blog", page)).new == 1
+        assert await store.count(QueueFilter(text="bomen")) == 2
+        # The secret made by the old program is kept: author keys stay comparable.
+        assert store.author_key("a@example.org") == SqliteStore.author_key(
+            _with_secret("ab" * 32), "a@example.org"
+        )
+    finally:
+        await store.close()
+    # Columns of the later migrations exist and have their defaults.
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT last_new, last_updated FROM sources").fetchone() == (0, 0)
+    db.close()
+
+
+def _with_secret(hex_secret: str) -> SqliteStore:
+    s = SqliteStore.__new__(SqliteStore)
+    s._author_secret = bytes.fromhex(hex_secret)
+    return s
+
+
+async def test_newer_file_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "new.db"
+    db = _build(path, SCHEMA_VERSION)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this program"):
+        await SqliteStore.open(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    db.close()
+
+
+async def test_not_a_database_is_a_store_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
+    with pytest.raises(StoreError, match="not a reactieveld memory store|not a database"):
+        await SqliteStore.open(path)
+
+
+async def test_failed_migration_rolls_back_whole(tmp_path, monkeypatch):
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    await store.close()
+    shipped = migrations()
+    broken = (
+        SCHEMA_VERSION + 1,
+        f"{SCHEMA_VERSION + 1:04d}_broken.sql",
+        "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n",
+    )
+    monkeypatch.setattr(store_sqlite, "migrations", lambda: [*shipped, broken])
+    monkeypatch.setattr(store_sqlite, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="broken"):
+        await SqliteStore.open(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchone() is None
+    db.close()
+
+
+async def test_two_programs_migrating_at_once(tmp_path):
+    path = tmp_path / "m.db"
+    a, b = await asyncio.gather(SqliteStore.open(path), SqliteStore.open(path))
+    try:
+        assert (await a.meta())["schema_version"] == SCHEMA_VERSION
+        assert (await b.meta())["schema_version"] == SCHEMA_VERSION
+        # One secret for both: the same e-mail gets the same key in either.
+        assert a.author_key("x@example.org") == b.author_key("x@example.org")
+    finally:
+        await a.close()
+        await b.close()

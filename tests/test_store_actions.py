@@ -1,0 +1,345 @@
+"""Moderator actions on the memory store: one transaction each, the journal, undo, outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from test_store import open_store, page, resp, sql
+
+from reactieveld.model import (
+    Action,
+    ActionKind,
+    Capability,
+    OutboxState,
+    RemoteStatus,
+    TriageState,
+    utcnow,
+)
+from reactieveld.store.base import QueueFilter, StoreError
+
+A, HOLD, SPAM = RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM
+
+
+@pytest.fixture
+async def env(tmp_path):
+    """A store with three responses a, b, c (b on hold); yields (store, ids, path)."""
+    path = tmp_path / "m.db"
+    store = await open_store(path)
+    await store.upsert_page(
+        "blog",
+        page(
+            resp("a", "eerste", minutes=1),
+            resp("b", "tweede", minutes=2, status=HOLD),
+            resp("c", "derde", minutes=3),
+        ),
+    )
+    ids = {e: (await store.get_by_external("blog", e)).response.id for e in "abc"}
+    yield store, ids, path
+    await store.close()
+
+
+async def state(store, rid: int) -> tuple:
+    """Everything an action may change about a response, to compare before and after."""
+    row = await store.get(rid)
+    notes = tuple(n.text for n in await store.notes(rid))
+    return (row.response.remote_status, row.response.triage, row.questions, row.role, notes)
+
+
+async def table_counts(store) -> tuple[int, int]:
+    [(journal,)] = await sql(store, "SELECT count(*) FROM actions")
+    [(outbox,)] = await sql(store, "SELECT count(*) FROM outbox")
+    return journal, outbox
+
+
+# -- each action: state + journal + outbox ----------------------------------------------
+async def test_moderate_writes_state_journal_and_outbox(env):
+    store, ids, _ = env
+    out = await store.moderate([ids["a"], ids["b"]], SPAM, actor="mod")
+    assert (out.changed, len(out.journal_ids), len(out.outbox_ids)) == (2, 2, 2)
+    for e in "ab":
+        row = await store.get(ids[e])
+        assert row.response.remote_status is SPAM
+        assert row.response.triage is TriageState.HANDLED
+        assert row.outbox_state == "pending"
+    journal = await store.journal()
+    assert {j.kind for j in journal} == {ActionKind.MODERATE}
+    assert len({j.batch for j in journal}) == 1
+    by_rid = {j.response_id: j for j in journal}
+    assert by_rid[ids["b"]].before == {"status": "hold", "triage": "new"}
+    assert by_rid[ids["b"]].after == {"status": "spam", "triage": "handled"}
+    assert all(j.actor == "mod" for j in journal)
+    items = {i.response_id: i for i in await store.outbox_items()}
+    assert items[ids["a"]].action.capability is Capability.SPAM
+    assert items[ids["a"]].action.expected_status is A
+    assert items[ids["b"]].action.expected_status is HOLD
+    assert items[ids["b"]].journal_id == by_rid[ids["b"]].id
+    # The same decision again changes nothing and queues nothing.
+    again = await store.moderate([ids["a"]], SPAM, actor="mod")
+    assert again.changed == 0 and await table_counts(store) == (2, 2)
+
+
+async def test_moderate_without_write_back_and_refused_statuses(env):
+    store, ids, _ = env
+    out = await store.moderate([ids["a"]], HOLD, actor="mod", write_back=False)
+    assert (out.changed, out.outbox_ids) == (1, ())
+    assert (await store.get(ids["a"])).response.remote_status is HOLD
+    with pytest.raises(StoreError):
+        await store.moderate([ids["c"]], RemoteStatus.DELETED, actor="mod")
+    # Approving what is approved still marks it handled (journal, no outbox).
+    out = await store.moderate([ids["c"]], A, actor="mod")
+    assert (out.changed, out.outbox_ids) == (1, ())
+    assert (await store.get(ids["c"])).response.triage is TriageState.HANDLED
+
+
+async def test_mark_handled(env):
+    store, ids, _ = env
+    out = await store.mark_handled([ids["a"], ids["b"]], actor="mod")
+    assert (out.changed, out.outbox_ids) == (2, ())
+    assert (await store.get(ids["a"])).response.triage is TriageState.HANDLED
+    assert (await store.get(ids["b"])).response.remote_status is HOLD
+    assert (await store.mark_handled([ids["a"]], actor="mod")).changed == 0
+    assert await table_counts(store) == (2, 0)
+
+
+async def test_toggle_question_and_the_several_items_rule(env):
+    store, ids, _ = env
+    a, b, c = ids["a"], ids["b"], ids["c"]
+    assert (await store.toggle_question([a], "3", actor="mod")).changed == 1
+    assert (await store.get(a)).questions == ("3",)
+    [tag] = [t for t in await store.tags(a) if t.kind.value == "question"]
+    assert (tag.actor, tag.codebook_version) == ("mod", store.codebook_version)
+
+    # a has it, b and c lack it: all get it; only b and c are journaled.
+    out = await store.toggle_question([a, b, c], "3", actor="mod")
+    assert out.changed == 2
+    assert [(await store.get(i)).questions for i in (a, b, c)] == [("3",)] * 3
+    # All have it: removed from all.
+    out = await store.toggle_question([a, b, c], "3", actor="mod")
+    assert out.changed == 3
+    assert [(await store.get(i)).questions for i in (a, b, c)] == [()] * 3
+    kinds = [j.kind for j in await store.journal()]
+    assert kinds.count(ActionKind.UNTAG) == 3 and kinds.count(ActionKind.TAG) == 3
+    # Codes sort as numbers.
+    for code in ("8", "10", "2"):
+        await store.toggle_question([a], code, actor="mod")
+    assert (await store.get(a)).questions == ("2", "8", "10")
+
+
+async def test_set_role(env):
+    store, ids, _ = env
+    a = ids["a"]
+    await store.set_role([a], "raad", actor="m1")
+    assert (await store.get(a)).role == "raad"
+    assert (await store.set_role([a], "raad", actor="m2")).changed == 0
+    [tag] = await store.tags(a)
+    assert tag.actor == "m1"  # a no-op keeps who tagged it
+    await store.set_role([a], "college", actor="m2")
+    assert [t.code for t in await store.tags(a)] == ["college"]
+    await store.set_role([a], None, actor="m2")
+    assert (await store.get(a)).role is None
+    assert [j.after for j in await store.journal(a)] == [
+        {"role": None},
+        {"role": "college"},
+        {"role": "raad"},
+    ]
+
+
+async def test_note_and_reply(env):
+    store, ids, _ = env
+    out = await store.add_note(ids["a"], "even bellen", actor="mod")
+    assert out.outbox_ids == ()
+    [note] = await store.notes(ids["a"])
+    assert (note.text, note.actor) == ("even bellen", "mod")
+    out = await store.reply(ids["b"], "Dank voor uw reactie", actor="mod")
+    [item] = await store.outbox_items()
+    assert item.id == out.outbox_ids[0]
+    assert item.action.capability is Capability.REPLY
+    assert (item.action.external_id, item.action.text) == ("b", "Dank voor uw reactie")
+    assert item.action.thread_external_id == "p1"
+    assert (await store.get(ids["b"])).response.triage is TriageState.HANDLED
+    with pytest.raises(StoreError):
+        await store.reply(99999, "x", actor="mod")
+
+
+ACTIONS = {
+    "moderate": lambda s, ids: s.moderate(ids, SPAM, actor="m"),
+    "handle": lambda s, ids: s.mark_handled(ids, actor="m"),
+    "tag": lambda s, ids: s.toggle_question(ids, "4", actor="m"),
+    "role": lambda s, ids: s.set_role(ids, "burger", actor="m"),
+    "note": lambda s, ids: s.add_note(ids[-1], "notitie", actor="m"),
+    "reply": lambda s, ids: s.reply(ids[-1], "antwoord", actor="m"),
+}
+
+
+@pytest.mark.parametrize("kind", ACTIONS)
+async def test_each_action_is_one_transaction(env, kind):
+    store, ids, _ = env
+    # The journal refuses the entry for c: whatever was written for a must go too.
+    await sql(
+        store,
+        "CREATE TRIGGER fail_c BEFORE INSERT ON actions WHEN NEW.response_id = ? "
+        "BEGIN SELECT RAISE(ABORT, 'disk full, say'); END".replace("?", str(ids["c"])),
+    )
+    before = [await state(store, ids[e]) for e in "ac"]
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        await ACTIONS[kind](store, [ids["a"], ids["c"]])
+    assert [await state(store, ids[e]) for e in "ac"] == before
+    assert await table_counts(store) == (0, 0)
+    assert (await sql(store, "SELECT count(*) FROM notes"))[0][0] == 0
+
+
+# -- undo -------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ACTIONS)
+async def test_undo_each_kind(env, kind):
+    store, ids, _ = env
+    await store.toggle_question([ids["b"]], "4", actor="m")  # so "tag" on b is an untag
+    await store.set_role([ids["b"]], "raad", actor="m")
+    targets = [ids["a"], ids["b"]]
+    before = [await state(store, i) for i in targets]
+    done = await ACTIONS[kind](store, targets)
+    assert done.changed >= 1
+    assert [await state(store, i) for i in targets] != before
+
+    undo = await store.undo_last(actor="m2")
+    assert undo.changed == done.changed
+    assert [await state(store, i) for i in targets] == before
+    entries = {j.id: j for j in await store.journal()}
+    for jid, original in zip(undo.journal_ids, sorted(done.journal_ids, reverse=True), strict=True):
+        assert entries[jid].kind is ActionKind.UNDO and entries[jid].undoes == original
+        assert entries[original].undone_by == jid
+    # A write-back not sent yet is cancelled, not sent.
+    assert await store.outbox_due() == []
+    assert {i.state for i in await store.outbox_items()} <= {OutboxState.CANCELLED}
+
+
+async def test_undo_takes_back_a_whole_batch_then_the_one_before(env):
+    store, ids, _ = env
+    await store.toggle_question([ids["a"]], "1", actor="m")
+    await store.moderate(list(ids.values()), SPAM, actor="m")
+    undo = await store.undo_last(actor="m")
+    assert undo.changed == 3
+    assert [(await store.get(i)).response.remote_status for i in ids.values()] == [A, HOLD, A]
+    assert (await store.get(ids["a"])).questions == ("1",)
+    assert (await store.undo_last(actor="m")).changed == 1
+    assert (await store.get(ids["a"])).questions == ()
+    assert (await store.undo_last(actor="m")).changed == 0  # nothing left; undo is not undone
+    assert (await store.counts()).by_triage == {"new": 3}
+
+
+async def test_undo_of_a_decision_already_written_back_queues_the_reverse(env):
+    store, ids, _ = env
+    [oid] = (await store.moderate([ids["b"]], A, actor="m")).outbox_ids
+    [item] = await store.outbox_due()
+    await store.outbox_done(item.id, remote_status=A)
+    undo = await store.undo_last(actor="m")
+    [reverse_id] = undo.outbox_ids
+    [reverse] = await store.outbox_due()
+    assert reverse.id == reverse_id
+    assert reverse.action.capability is Capability.HOLD
+    assert reverse.action.expected_status is A  # what we left it at on the platform
+    assert reverse.action.meta["undo_of"] == oid
+    row = await store.get(ids["b"])
+    assert (row.response.remote_status, row.response.triage) == (HOLD, TriageState.NEW)
+    # A page still saying approved (the reverse is not out yet) does not undo the undo.
+    await store.upsert_page("blog", page(resp("b", "tweede", minutes=2, status=A)))
+    assert (await store.get(ids["b"])).response.remote_status is HOLD
+
+
+async def test_undo_of_a_sent_reply_trashes_it(env):
+    store, ids, _ = env
+    await store.reply(ids["a"], "Dank!", actor="m")
+    [item] = await store.outbox_due()
+    await store.outbox_done(item.id, remote_status=None, external_id="reply-77")
+    [oid] = (await store.undo_last(actor="m")).outbox_ids
+    [reverse] = await store.outbox_due()
+    assert reverse.id == oid
+    assert (reverse.action.capability, reverse.action.external_id) == (Capability.TRASH, "reply-77")
+
+
+async def test_undo_while_the_worker_was_sending(env):
+    store, ids, _ = env
+    await store.moderate([ids["a"]], SPAM, actor="m")
+    [item] = await store.outbox_due()  # the worker took it and is talking to the platform
+    await store.undo_last(actor="m")  # meanwhile the moderator pressed z
+    await store.outbox_done(item.id, remote_status=SPAM)  # the platform did apply it
+    assert (await store.get(ids["a"])).response.remote_status is A
+    [reverse] = await store.outbox_due()
+    assert (reverse.action.capability, reverse.action.expected_status) == (Capability.APPROVE, SPAM)
+
+
+async def test_journal_is_append_only(env):
+    store, ids, path = env
+    await store.mark_handled([ids["a"]], actor="m")
+    db = sqlite3.connect(path)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("UPDATE actions SET actor = 'someone else'")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("DELETE FROM actions")
+    finally:
+        db.close()
+    [entry] = await store.journal()
+    assert entry.actor == "m"
+
+
+# -- outbox -----------------------------------------------------------------------------
+async def test_outbox_retry_fail_requeue_done(env):
+    store, ids, _ = env
+    out = await store.moderate([ids["a"], ids["b"], ids["c"]], SPAM, actor="m")
+    oa, ob, oc = out.outbox_ids
+    assert [i.id for i in await store.outbox_due()] == [oa, ob, oc]
+    assert [i.id for i in await store.outbox_due(limit=2)] == [oa, ob]
+
+    later = utcnow() + timedelta(minutes=10)
+    await store.outbox_retry(oa, error="HTTP 503", next_attempt_at=later)
+    assert [i.id for i in await store.outbox_due()] == [ob, oc]
+    [due] = [i for i in await store.outbox_due(now=later) if i.id == oa]
+    assert (due.attempts, due.last_error) == (1, "HTTP 503")
+
+    await store.outbox_fail(ob, error="409 changed", conflict=True)
+    await store.outbox_fail(oc, error="403 forbidden")
+    states = {i.id: i.state for i in await store.outbox_items()}
+    assert states == {oa: OutboxState.PENDING, ob: OutboxState.CONFLICT, oc: OutboxState.FAILED}
+    assert [i.id for i in await store.outbox_items(states=["conflict", "failed"])] == [oc, ob]
+    assert (await store.counts()).outbox_conflicts == 2
+    # Done/retry/fail on a row that is not pending change nothing.
+    await store.outbox_done(ob, remote_status=A)
+    await store.outbox_retry(oc, error="x", next_attempt_at=later)
+    assert {i.id: i.state for i in await store.outbox_items()} == states
+    assert (await store.get(ids["b"])).response.remote_status is SPAM
+
+    await store.outbox_requeue(ob)
+    [requeued] = [i for i in await store.outbox_due() if i.id == ob]
+    assert requeued.action.expected_status is None  # the moderator chose to force it
+    await store.outbox_done(ob, remote_status=SPAM)
+    assert {i.id: i.state for i in await store.outbox_items()}[ob] is OutboxState.DONE
+    assert (await store.counts()).outbox_pending == 1
+
+
+async def test_outbox_done_does_not_overwrite_a_later_decision(env):
+    store, ids, _ = env
+    [first] = (await store.moderate([ids["a"]], SPAM, actor="m")).outbox_ids
+    await store.moderate([ids["a"]], A, actor="m")  # changed their mind; queued behind
+    await store.outbox_done(first, remote_status=SPAM)
+    assert (await store.get(ids["a"])).response.remote_status is A
+
+
+async def test_enqueue_and_due_order(env):
+    store, ids, _ = env
+    oid = await store.enqueue(
+        Action(Capability.APPROVE, "blog", "c", meta={"k": 1}), response_id=ids["c"]
+    )
+    [item] = await store.outbox_due()
+    assert (item.id, item.journal_id, item.action.meta) == (oid, None, {"k": 1})
+    with pytest.raises(StoreError):
+        await store.enqueue(Action(Capability.APPROVE, "elders", "c"))
+
+
+async def test_external_statuses_follow_actions(env):
+    store, ids, _ = env
+    await store.moderate([ids["c"]], SPAM, actor="m")
+    got = await store.external_statuses("blog")
+    assert got == {"a": A, "b": HOLD, "c": SPAM}
+    assert await store.count(QueueFilter(statuses=(SPAM,))) == 1
