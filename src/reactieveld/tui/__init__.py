@@ -1,0 +1,1 @@
+"""The Textual app: the queue, the response view and the keyboard triage."""

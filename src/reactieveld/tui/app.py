@@ -1,0 +1,300 @@
+"""The Textual app: wiring, app-wide keys, the live workers, and :func:`run_app`.
+
+Screens live in ``tui/screens``, widgets in ``tui/widgets``. The app owns the store
+connections (one for the keys, one for background reads such as counts and details, one
+for the sync engine and the outbox), the per-source sync state for the header line, and
+the workers: the sync engine, the outbox, the counts.
+
+Other screens reach the app through a small surface: ``app.store``, ``app.reader``,
+``app.codebook``, ``app.i18n``, ``app.tz``, ``app.actor``, :meth:`ReactieveldApp.show_response`
+(jump the queue to a response) and :meth:`ReactieveldApp.open_search`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+import os
+from collections.abc import Mapping
+from datetime import tzinfo
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.model import Capability
+from reactieveld.tui.commands import TriageCommands
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged
+from reactieveld.tui.safe import one_line
+from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.status_line import SourceStatus
+
+
+def styles_dir() -> Path:
+    """The stylesheets: inside the installed package (a wheel carries them as
+    ``reactieveld/styles``), else the source tree's top-level ``styles/`` (editable)."""
+    packaged = Path(str(resources.files("reactieveld"))) / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "styles"
+
+
+def _css_paths() -> list[str | Path]:
+    folder = styles_dir()
+    return sorted(folder.glob("*.tcss")) if folder.is_dir() else []
+
+
+class ReactieveldApp(App[int]):
+    """Reactieveld: moderate, tag and remember responses from the keyboard."""
+
+    CSS_PATH = _css_paths()  # type: ignore[assignment]
+    TITLE = "reactieveld"
+    COMMANDS = App.COMMANDS | {TriageCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+    #: App-wide actions for the palette and the help screen (binding id -> action).
+    APP_ACTIONS: Mapping[str, str] = {"quit": "quit"}
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        reader: Any | None = None,
+        language: str = "nl",
+        codebook: Codebook = DEFAULT_CODEBOOK,
+        keymap: Mapping[str, str] | None = None,
+        connectors: Mapping[str, Any] | None = None,
+        engine: Any | None = None,
+        outbox: Any | None = None,
+        source_errors: Mapping[str, str] | None = None,
+        tz: tzinfo | None = None,
+        actor: str | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.reader = reader or store
+        self.i18n = I18n(language)
+        self.codebook = codebook
+        self.keymap = dict(keymap or {})
+        self.engine = engine
+        self.connectors: dict[str, Any] = dict(
+            connectors if connectors is not None else (engine.connectors if engine else {})
+        )
+        self.outbox = outbox
+        self.tz = tz
+        self.actor = actor or _default_actor()
+        self._theme_name = theme
+        self._sources: dict[str, SourceStatus] = {
+            name: SourceStatus(name, "syncing") for name in self.connectors
+        }
+        for name, error in (source_errors or {}).items():
+            self._sources[name] = SourceStatus(name, "error", error=error)
+        self._stop = asyncio.Event()
+        self._outbox_wake = asyncio.Event()
+        # The app's own keys, described in the chosen language.
+        self._bindings.key_to_bindings["q"] = [
+            Binding("q", "quit", self.i18n.t("key.quit"), id="quit")
+        ]
+
+    # -- start and stop -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self._theme_name and self._theme_name in self.available_themes:
+            self.theme = self._theme_name
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.push_screen(TriageScreen())
+        if self.engine is not None:
+            self.engine.subscribe(self._on_sync_event)
+            self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
+        if self.outbox is not None:
+            self.run_worker(self._run_outbox(), group="outbox", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        self._stop.set()
+
+    def app_keys(self) -> list[tuple[str, str, str]]:
+        """(binding id, keys, label) of the app-wide keys, for help and palette."""
+        return [
+            ("quit", "q", self.i18n.t("key.quit")),
+            ("app.palette", "ctrl+p", self.i18n.t("key.palette")),
+        ]
+
+    # -- what sources can do ------------------------------------------------------------
+    def source_names(self) -> list[str]:
+        """The sources the app knows (configured or seen in the sync state)."""
+        return sorted(set(self.connectors) | set(self._sources))
+
+    def unsupported(self, source: str, capability: Capability) -> str | None:
+        """Why ``source``'s platform cannot do ``capability`` (None when it can, or when
+        the source is not configured here and the outbox will say so itself)."""
+        conn = self.connectors.get(source)
+        if conn is None or capability in conn.capabilities:
+            return None
+        reasons = getattr(conn, "unsupported_reasons", {}) or {}
+        return one_line(reasons.get(capability) or "not supported", limit=200)
+
+    def source_status(self) -> list[SourceStatus]:
+        """The header line's sources, by name."""
+        return [self._sources[name] for name in sorted(self._sources)]
+
+    # -- live work ----------------------------------------------------------------------
+    def request_counts(self) -> None:
+        """Recount the tabs in the background (never on the key path)."""
+        self.run_worker(self._counts(), group="counts", exclusive=True, exit_on_error=False)
+
+    async def _counts(self) -> None:
+        counts = await self.reader.counts()
+        self.post_message(CountsUpdated(counts))
+
+    def after_action(self) -> None:
+        """A moderator action was stored: send it on and recount."""
+        self.wake_outbox()
+        self.request_counts()
+
+    def wake_outbox(self) -> None:
+        """Apply the outbox now."""
+        self._outbox_wake.set()
+
+    async def _run_outbox(self) -> None:
+        poll = float(getattr(self.outbox, "poll_seconds", 5.0))
+        while not self._stop.is_set():
+            self._outbox_wake.clear()
+            run = await self.outbox.run_once()  # type: ignore[union-attr]
+            if run.attempted:
+                self.post_message(StoreChanged())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
+
+    async def _on_sync_event(self, event: Any) -> None:
+        if event.kind == "new":
+            self.post_message(StoreChanged(tuple(event.new_ids)))
+        elif event.kind in ("round", "error"):
+            state = await self.reader.source_state(event.source)
+            if event.kind == "error":
+                self._sources[event.source] = SourceStatus(
+                    event.source,
+                    "error",
+                    error=event.error,
+                    next_try=state.next_try if state else None,
+                )
+            elif self._sources.get(event.source, SourceStatus(event.source)).state != "error" or (
+                state is not None and state.last_error is None
+            ):
+                self._sources[event.source] = SourceStatus(event.source, "ok")
+            self.post_message(SourcesUpdated())
+            if event.kind == "round" and (event.new or event.updated):
+                self.post_message(StoreChanged())
+
+    def _triage(self) -> TriageScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, TriageScreen):
+                return screen
+        return None
+
+    @on(StoreChanged)
+    async def _store_changed(self, event: StoreChanged) -> None:
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            await screen.store_changed(event.new_ids)
+
+    @on(CountsUpdated)
+    def _counts_updated(self, event: CountsUpdated) -> None:
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            screen.show_counts(event.counts)
+
+    @on(SourcesUpdated)
+    def _sources_updated(self) -> None:
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            screen.show_sources()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        # One place for worker errors: shown, never a crash of the whole app.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(
+                one_line(f"{event.worker.group}: {event.worker.error}", limit=300),
+                severity="error",
+                markup=False,
+            )
+
+    # -- hooks for other screens --------------------------------------------------------
+    async def show_response(self, response_id: int) -> bool:
+        """Close screens above the queue and put its cursor on ``response_id``."""
+        screen = self._triage()
+        if screen is None:
+            return False
+        while self.screen is not screen:
+            self.pop_screen()
+        return await screen.show_response(response_id)
+
+    def open_search(self) -> None:
+        """``/``: the search screen, when its module is there (tui/screens/search.py)."""
+        try:
+            from reactieveld.tui.screens import search
+        except ImportError:
+            self.notify(self.i18n.t("search.missing"), markup=False)
+            return
+        self.push_screen(search.SearchScreen())
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name: still a moderator
+        return os.environ.get("USER", "moderator")
+
+
+def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
+    """Open the app on the store at ``db_path`` with the sources of ``config`` syncing
+    live (the demo source too). Returns the exit code."""
+    from reactieveld.connectors.base import ConnectorError
+    from reactieveld.outbox import OutboxWorker
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.sync import SyncEngine, build_connector
+
+    async def main() -> int:
+        version = config.codebook.version
+        store = await SqliteStore.open(db_path, codebook_version=version)
+        # Separate connections: counts and sync never queue behind a key (or it behind them).
+        reader = await SqliteStore.open(db_path, codebook_version=version)
+        sync_store = await SqliteStore.open(db_path, codebook_version=version)
+        pairs, errors = [], {}
+        for cfg in config.sources:
+            try:
+                pairs.append((cfg, build_connector(cfg)))
+            except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
+                message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+                errors[cfg.name] = message
+        engine = SyncEngine(sync_store, pairs) if pairs else None
+        outbox = OutboxWorker(sync_store, engine.connectors) if engine else None
+        app = ReactieveldApp(
+            store,
+            reader=reader,
+            language=language,
+            codebook=config.codebook,
+            keymap=dict(config.keys),
+            engine=engine,
+            outbox=outbox,
+            source_errors=errors,
+            theme=config.ui.theme,
+        )
+        try:
+            await app.run_async()
+        finally:
+            if engine is not None:
+                await engine.aclose()
+            for s in (sync_store, reader, store):
+                await s.close()
+        return app.return_code or 0
+
+    return asyncio.run(main())

@@ -1,0 +1,51 @@
+"""Messages between the app's parts (dataclass messages, as in toolong)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from reactieveld.store.base import Counts, QueueRow
+
+
+@dataclass
+class CursorMoved(Message):
+    """The queue's cursor is on another response (or on none)."""
+
+    row: QueueRow | None
+
+
+@dataclass
+class QueueChanged(Message):
+    """The queue's rows changed (count, window); the header and tabs may need a redraw."""
+
+    total: int
+
+
+@dataclass
+class StoreChanged(Message):
+    """Something in the store changed (an action, a sync round): refresh what shows it.
+
+    Bursts of these (a sync of many pages) collapse into one.
+    """
+
+    new_ids: tuple[int, ...] = field(default=())
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StoreChanged) and not self.new_ids and not message.new_ids
+
+
+@dataclass
+class CountsUpdated(Message):
+    """Fresh counts for the tabs and the header line."""
+
+    counts: Counts
+
+
+@dataclass
+class SourcesUpdated(Message):
+    """Per-source sync state changed (the header line shows it)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SourcesUpdated)

@@ -1,0 +1,78 @@
+"""One place that makes untrusted text safe to draw.
+
+Comment bodies, author names, thread titles, URLs and server error texts come from the
+internet. Markup is never parsed from them (callers wrap them in ``Content``/``Text`` or
+``markup=False``); this module removes what would still garble a terminal: ANSI and OSC
+escape sequences, C0/C1 control characters, bidi overrides that reorder the rest of the
+line, and towers of combining marks. Very long words are cut so that a 20,000-character
+word costs nothing to lay out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
+# other two-character ESC sequences, and their 8-bit C1 forms.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# Bidi embeddings, overrides and isolates (and the invisible marks): they reorder the
+# display of everything that follows, e.g. to disguise a link.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+# C0 (except tab and newline), DEL and C1 controls; also line/paragraph separators.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_MAX_COMBINING = 2
+#: Longest run of non-space characters shown; longer words are cut with an ellipsis.
+MAX_WORD = 200
+_LONG_WORD = re.compile(r"\S{" + str(MAX_WORD + 1) + ",}")
+_SPACES = re.compile(r"\s+")
+
+
+def _limit_combining(text: str) -> str:
+    if not any(unicodedata.combining(c) for c in text):
+        return text
+    out: list[str] = []
+    run = 0
+    for c in text:
+        if unicodedata.combining(c):
+            run += 1
+            if run > _MAX_COMBINING:
+                continue
+        else:
+            run = 0
+        out.append(c)
+    return "".join(out)
+
+
+def clean(text: str | None, *, limit: int = 20_000) -> str:
+    """Untrusted multi-line text made safe to show literally (newlines and tabs kept).
+
+    Escape sequences are removed, other controls shown as ``\N{REPLACEMENT CHARACTER}``,
+    bidi controls dropped, words longer than :data:`MAX_WORD` cut, and the whole cut at
+    ``limit`` characters.
+    """
+    if not text:
+        return ""
+    cut = len(text) > limit
+    text = text[:limit]
+    text = _ESCAPES.sub("", text)
+    text = _BIDI.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    text = _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text)
+    text = _limit_combining(text)
+    text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD] + "\N{HORIZONTAL ELLIPSIS}", text)
+    return text + ("\N{HORIZONTAL ELLIPSIS}" if cut else "")
+
+
+def one_line(text: str | None, *, limit: int = 400) -> str:
+    """Untrusted text as one safe line (for the queue): whitespace collapsed, cut at
+    ``limit`` characters (enough for any terminal width)."""
+    if not text:
+        return ""
+    # Cut before cleaning: a row is redrawn often, a body can be huge.
+    return _SPACES.sub(" ", clean(text[: limit * 2], limit=limit * 2)).strip()[:limit]

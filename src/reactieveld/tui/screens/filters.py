@@ -1,0 +1,144 @@
+"""The filter dialog (``f``): source, status, question, role, untagged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Select, Static
+
+from reactieveld.codebook import Codebook
+from reactieveld.model import RemoteStatus
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """What the moderator chose; ``None`` means any."""
+
+    source: str | None = None
+    status: RemoteStatus | None = None
+    question: str | None = None
+    role: str | None = None
+    untagged: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any((self.source, self.status, self.question, self.role, self.untagged))
+
+    def describe(self, i18n: I18n) -> str:
+        """A short text for the header line."""
+        parts = []
+        if self.source:
+            parts.append(self.source)
+        if self.status:
+            parts.append(i18n.status(self.status))
+        if self.question:
+            parts.append(f"{i18n.t('filter.question').lower()} {self.question}")
+        if self.role:
+            parts.append(self.role)
+        if self.untagged:
+            parts.append(i18n.t("filter.untagged").lower())
+        return ", ".join(parts)
+
+
+class FilterScreen(ModalScreen[FilterChoice | None]):
+    """Dismisses with the new choice, or ``None`` when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="filter.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="filter.apply", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        i18n: I18n,
+        codebook: Codebook,
+        sources: Sequence[str],
+        current: FilterChoice,
+    ) -> None:
+        super().__init__()
+        self.i18n = i18n
+        self.codebook = codebook
+        self.sources = list(sources)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        t = self.i18n.t
+        lang = self.i18n.language
+        blank = Text(t("filter.any"))
+
+        def select(id: str, options: list[tuple[str, object]], value: object) -> Select:
+            return Select(
+                [(Text(label), v) for label, v in options],
+                prompt=blank.plain,
+                value=value if value is not None else Select.BLANK,
+                id=id,
+            )
+
+        with Vertical(id="filters", classes="dialog"):
+            yield Static(Content(t("filter.title")), classes="dialog-title")
+            yield Label(Content(t("filter.source")))
+            yield select(
+                "filter-source",
+                [(one_line(s, limit=40), s) for s in self.sources],
+                self.current.source,
+            )
+            yield Label(Content(t("filter.status")))
+            yield select(
+                "filter-status",
+                [(self.i18n.status(s), s) for s in RemoteStatus],
+                self.current.status,
+            )
+            yield Label(Content(t("filter.question")))
+            yield select(
+                "filter-question",
+                [
+                    (one_line(f"{q.code} {q.label(lang)}", limit=60), q.code)
+                    for q in self.codebook.questions
+                ],
+                self.current.question,
+            )
+            yield Label(Content(t("filter.role")))
+            yield select(
+                "filter-role",
+                [(one_line(r.label(lang), limit=40), r.code) for r in self.codebook.roles],
+                self.current.role,
+            )
+            yield Checkbox(t("filter.untagged"), self.current.untagged, id="filter-untagged")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("filter.apply"), id="filter-apply", variant="primary")
+                yield Button(t("filter.clear"), id="filter-clear")
+
+    def _value(self, id: str) -> object | None:
+        value = self.query_one(f"#{id}", Select).value
+        return None if value is Select.BLANK else value
+
+    def action_apply(self) -> None:
+        status = self._value("filter-status")
+        self.dismiss(
+            FilterChoice(
+                source=self._value("filter-source"),  # type: ignore[arg-type]
+                status=RemoteStatus(status) if status else None,
+                question=self._value("filter-question"),  # type: ignore[arg-type]
+                role=self._value("filter-role"),  # type: ignore[arg-type]
+                untagged=self.query_one("#filter-untagged", Checkbox).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "filter-apply":
+            self.action_apply()
+        else:
+            self.dismiss(FilterChoice())

@@ -1,0 +1,100 @@
+"""The whole thread of a response as a tree (``enter``); ``escape`` returns."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from reactieveld.codebook import Codebook
+from reactieveld.model import TagKind
+from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+from reactieveld.tui.widgets.queue_list import format_time
+
+#: A thread is shown with at most this many (newest) responses.
+MAX_THREAD_ROWS = 2000
+
+
+class ThreadScreen(Screen[None]):
+    """A tree of the thread's responses by parent; the current one is selected."""
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="thread.back"),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        row: QueueRow,
+        *,
+        i18n: I18n,
+        codebook: Codebook,
+        tz: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.row = row
+        self.i18n = i18n
+        self.codebook = codebook
+        self.tz = tz
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
+        yield Static(Content(self.i18n.t("thread.title", title=title)), id="thread-title")
+        yield Tree(Text(title), id="thread-tree")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        tree = self.query_one(Tree)
+        r = self.row.response
+        rows: list[QueueRow]
+        if r.thread_external_id:
+            rows = await self.store.queue(
+                QueueFilter(thread=(r.source, r.thread_external_id)), limit=MAX_THREAD_ROWS
+            )
+            rows.reverse()
+        else:
+            rows = [self.row]
+        nodes: dict[str, TreeNode[int]] = {}
+        selected: TreeNode[int] | None = None
+        for row in rows:
+            x = row.response
+            parent = nodes.get(x.parent_external_id or "", tree.root)
+            node = parent.add(self.label(row), data=x.id, expand=True)
+            nodes[x.external_id] = node
+            if x.id == r.id:
+                selected = node
+        tree.root.expand()
+        tree.focus()
+        if selected is not None:
+            tree.move_cursor(selected)
+        self.loaded = True
+
+    def label(self, row: QueueRow) -> Text:
+        """A node's label: author, role, time, first line (all literal)."""
+        x = row.response
+        text = Text()
+        text.append(one_line(x.author_name, limit=40) or "?", "bold")
+        if row.role:
+            role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
+            text.append(f" [{one_line(role, limit=30)}]", "cyan")
+        text.append(f" {format_time(x.created_at, self.tz)} ", "dim")
+        if row.questions:
+            text.append("(" + ",".join(row.questions) + ") ", "magenta")
+        text.append(one_line(x.body_text, limit=160))
+        if x.id == self.row.response.id:
+            text.stylize("underline")
+        return text
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,532 @@
+"""The triage screen: queue tabs, the virtual queue, the response, the keys.
+
+Every key is a :class:`~textual.binding.Binding` with an id (remappable in ``[keys]``);
+:meth:`TriageScreen.check_action` greys out those that cannot act on the current item's
+platform, and the footer tooltip and the help screen give the connector's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from reactieveld.model import Capability, RemoteStatus, TriageState
+from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.tui.messages import CursorMoved, QueueChanged
+from reactieveld.tui.screens.filters import FilterChoice, FilterScreen
+from reactieveld.tui.widgets.queue_list import QueueList
+from reactieveld.tui.widgets.response_view import ResponseView
+from reactieveld.tui.widgets.role_picker import RolePicker
+from reactieveld.tui.widgets.status_line import QUEUES, QueueTabs, StatusLine
+from reactieveld.tui.widgets.tag_bar import TagBar
+
+if TYPE_CHECKING:
+    from textual.screen import ActiveBinding
+
+    from reactieveld.tui.app import ReactieveldApp
+
+#: Moderation actions and the capability each needs on the platform.
+STATUS_KEYS: tuple[tuple[str, str, RemoteStatus], ...] = (
+    ("approve", "a", RemoteStatus.APPROVED),
+    ("hold", "u", RemoteStatus.HOLD),
+    ("spam", "s", RemoteStatus.SPAM),
+    ("trash", "d", RemoteStatus.TRASH),
+)
+_CAPABILITY = {
+    RemoteStatus.APPROVED.value: Capability.APPROVE,
+    RemoteStatus.HOLD.value: Capability.HOLD,
+    RemoteStatus.SPAM.value: Capability.SPAM,
+    RemoteStatus.TRASH.value: Capability.TRASH,
+}
+#: Actions that need a response under the cursor (or marked ones).
+_ROW_ACTIONS = {
+    "moderate",
+    "handled",
+    "question",
+    "role",
+    "reply",
+    "note",
+    "mark",
+    "thread",
+}
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One key of the triage screen: binding id, default keys, action, i18n key, footer."""
+
+    id: str
+    keys: str
+    action: str
+    label: str
+    show: bool = True
+    label_values: tuple[tuple[str, str], ...] = ()
+
+
+def key_specs(codebook: Any) -> list[KeySpec]:
+    """Every key of the triage screen, in help order (questions from the codebook)."""
+    specs = [
+        KeySpec("down", "j,down", "cursor_down", "key.down", show=False),
+        KeySpec("up", "k,up", "cursor_up", "key.up", show=False),
+        KeySpec("first", "g,home", "first", "key.first", show=False),
+        KeySpec("last", "G,end", "last", "key.last", show=False),
+        KeySpec("page_down", "pagedown", "page_down", "key.page_down", show=False),
+        KeySpec("page_up", "pageup", "page_up", "key.page_up", show=False),
+    ]
+    specs += [
+        KeySpec(name, key, f"moderate('{status.value}')", f"key.{name}")
+        for name, key, status in STATUS_KEYS
+    ]
+    specs.append(KeySpec("handled", "x", "handled", "key.handled"))
+    specs += [
+        KeySpec(
+            f"question_{q.code}",
+            q.key,
+            f"question('{q.code}')",
+            "key.question",
+            show=False,
+            label_values=(("code", q.code),),
+        )
+        for q in codebook.questions
+    ]
+    specs += [
+        KeySpec("role", "w", "role", "key.role"),
+        KeySpec("reply", "r", "reply", "key.reply"),
+        KeySpec("note", "n", "note", "key.note"),
+        KeySpec("mark", "space", "mark", "key.mark"),
+        KeySpec("undo", "z", "undo", "key.undo"),
+        KeySpec("search", "slash", "search", "key.search"),
+        KeySpec("filters", "f", "filters", "key.filters"),
+        KeySpec("next_queue", "tab", "next_queue", "key.next_queue", show=False),
+        KeySpec("thread", "enter", "thread", "key.thread", show=False),
+        KeySpec("help", "question_mark", "help", "key.help"),
+    ]
+    return specs
+
+
+def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
+    """The store filter of a queue tab combined with the filter dialog's choice."""
+    triage = TriageState.NEW if queue == "new" else None
+    statuses: tuple[RemoteStatus, ...] = ()
+    if queue in ("hold", "approved", "spam", "trash"):
+        statuses = (RemoteStatus(queue),)
+    elif choice.status is not None:
+        statuses = (choice.status,)
+    return QueueFilter(
+        triage=triage,
+        statuses=statuses,
+        sources=(choice.source,) if choice.source else (),
+        questions=(choice.question,) if choice.question else (),
+        roles=(choice.role,) if choice.role else (),
+        untagged=choice.untagged,
+    )
+
+
+class TriageScreen(Screen[None]):
+    """The moderator's main screen."""
+
+    AUTO_FOCUS = "QueueList"
+
+    def __init__(self) -> None:
+        super().__init__()
+        app: ReactieveldApp = self.app  # type: ignore[assignment]
+        self.rapp = app
+        self.i18n = app.i18n
+        self.specs = key_specs(app.codebook)
+        self._bindings = BindingsMap(
+            [
+                Binding(
+                    s.keys,
+                    s.action,
+                    self.i18n.t(s.label, **dict(s.label_values)),
+                    show=s.show,
+                    id=s.id,
+                )
+                for s in self.specs
+            ]
+        )
+        self.queue_name = "new"
+        self.choice = FilterChoice()
+
+    # -- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        app = self.rapp
+        yield StatusLine(i18n=self.i18n, tz=app.tz, id="status-line")
+        yield QueueTabs(i18n=self.i18n, id="queue-tabs")
+        with Vertical(id="queue-pane"):
+            yield Static("", id="queue-header", markup=False)
+            yield QueueList(
+                app.store,
+                i18n=self.i18n,
+                codebook=app.codebook,
+                tz=app.tz,
+                flt=queue_filter(self.queue_name, self.choice),
+                id="queue",
+            )
+        yield TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
+        yield ResponseView(
+            app.reader, i18n=self.i18n, codebook=app.codebook, tz=app.tz, id="response"
+        )
+        yield Footer()
+
+    @property
+    def queue(self) -> QueueList:
+        return self.query_one(QueueList)
+
+    async def on_mount(self) -> None:
+        self.query_one(StatusLine).sources = self.rapp.source_status()
+        self.query_one(StatusLine).redraw()
+        self.query_one(QueueTabs).redraw()
+        await self.queue.load()
+        self.rapp.request_counts()
+
+    def on_resize(self) -> None:
+        self._draw_header()
+
+    def _draw_header(self) -> None:
+        from textual.content import Content
+
+        width = self.query_one("#queue-header", Static).size.width or self.size.width
+        self.query_one("#queue-header", Static).update(Content(self.queue.header_text(width)))
+
+    # -- reacting -----------------------------------------------------------------------
+    @on(CursorMoved)
+    def _cursor_moved(self, event: CursorMoved) -> None:
+        row = event.row
+        self.query_one(ResponseView).show(row, readonly_reason=self.readonly_reason(row))
+        self.query_one(TagBar).show(row)
+        self.refresh_bindings()
+
+    @on(QueueChanged)
+    def _queue_changed(self, event: QueueChanged) -> None:
+        status = self.query_one(StatusLine)
+        status.marked = len(self.queue.marked)
+        status.redraw()
+        self._draw_header()
+
+    def show_counts(self, counts: Any) -> None:
+        """New counts from the app's counts worker."""
+        tabs = self.query_one(QueueTabs)
+        by_status = counts.by_status
+        tabs.counts = {
+            "new": counts.by_triage.get("new", 0),
+            "hold": by_status.get("hold", 0),
+            "approved": by_status.get("approved", 0),
+            "spam": by_status.get("spam", 0),
+            "trash": by_status.get("trash", 0),
+            "all": counts.total,
+        }
+        tabs.redraw()
+        status = self.query_one(StatusLine)
+        status.outbox_pending = counts.outbox_pending
+        status.outbox_conflicts = counts.outbox_conflicts
+        status.redraw()
+
+    def show_sources(self) -> None:
+        """Per-source sync state changed."""
+        status = self.query_one(StatusLine)
+        status.sources = self.rapp.source_status()
+        status.redraw()
+
+    async def store_changed(self, new_ids: Sequence[int] = ()) -> None:
+        """Rows arrived or changed elsewhere: reload, keeping the cursor on its response."""
+        await self.queue.refresh_window(reanchor=True)
+        self.rapp.request_counts()
+
+    # -- what the current item allows --------------------------------------------------
+    def _capability_problem(self, rows: Sequence[QueueRow], cap: Capability) -> str | None:
+        for row in rows:
+            reason = self.rapp.unsupported(row.response.source, cap)
+            if reason:
+                return f"{row.response.source}: {reason}"
+        return None
+
+    def readonly_reason(self, row: QueueRow | None) -> str | None:
+        """Why moderation keys are greyed out on this row (None when they are not)."""
+        if row is None:
+            return None
+        reason = self.rapp.unsupported(row.response.source, Capability.APPROVE)
+        if reason is None:
+            return None
+        return self.i18n.t("view.readonly", source=row.response.source, reason=reason)
+
+    def action_reason(self, action: str, parameters: Sequence[object] = ()) -> str | None:
+        """Why ``action`` cannot act now, or None when it can."""
+        rows = self.queue.target_rows() if self.is_mounted else []
+        if action in _ROW_ACTIONS and not rows:
+            return self.i18n.t("view.empty")
+        if action == "moderate" and parameters:
+            return self._capability_problem(rows, _CAPABILITY[str(parameters[0])])
+        if action == "reply":
+            if len(self.queue.marked) > 1:
+                return self.i18n.t("key.reply") + ": 1"
+            return self._capability_problem(rows[:1], Capability.REPLY)
+        if action == "undo":
+            return None
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _ROW_ACTIONS or action == "moderate":
+            try:
+                return None if self.action_reason(action, parameters) else True
+            except Exception:  # noqa: BLE001 - before mount: everything shows, greyed later
+                return True
+        return True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # The footer's tooltip of a greyed-out key says why (the connector's reason).
+        bindings = super().active_bindings
+        for key, active in list(bindings.items()):
+            if active.node is self and not active.enabled:
+                action, params = _parse(active.binding.action)
+                reason = self.action_reason(action, params)
+                if reason:
+                    bindings[key] = active._replace(tooltip=reason)
+        return bindings
+
+    # -- moving -------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.queue.move(1)
+
+    def action_cursor_up(self) -> None:
+        self.queue.move(-1)
+
+    def action_first(self) -> None:
+        self.queue.first()
+
+    def action_last(self) -> None:
+        self.queue.last()
+
+    def action_page_down(self) -> None:
+        self.queue.page(1)
+
+    def action_page_up(self) -> None:
+        self.queue.page(-1)
+
+    # -- acting -------------------------------------------------------------------------
+    async def _after(self, *, batch: bool, advance: bool, acted: int | None) -> None:
+        """Reload after an action; step to the next response when the acted one stays."""
+        queue = self.queue
+        if batch:
+            queue.clear_marks()
+            await queue.refresh_window(reanchor=True)
+        else:
+            await queue.refresh_window()
+            current = queue.current
+            if advance and current is not None and current.response.id == acted:
+                queue.move(1)
+        self.rapp.after_action()
+
+    def _targets(self) -> tuple[list[int], bool, int | None]:
+        ids = self.queue.target_ids()
+        current = self.queue.current
+        return ids, bool(self.queue.marked), current.response.id if current else None
+
+    async def action_moderate(self, status: str) -> None:
+        ids, batch, acted = self._targets()
+        if not ids or self.action_reason("moderate", (status,)):
+            return
+        await self.rapp.store.moderate(ids, RemoteStatus(status), actor=self.rapp.actor)
+        await self._after(batch=batch, advance=True, acted=acted)
+
+    async def action_handled(self) -> None:
+        ids, batch, acted = self._targets()
+        if not ids:
+            return
+        await self.rapp.store.mark_handled(ids, actor=self.rapp.actor)
+        await self._after(batch=batch, advance=True, acted=acted)
+
+    async def action_question(self, code: str) -> None:
+        ids, batch, acted = self._targets()
+        if not ids:
+            return
+        await self.rapp.store.toggle_question(ids, code, actor=self.rapp.actor)
+        await self._after(batch=batch, advance=False, acted=acted)
+
+    def action_role(self) -> None:
+        ids, batch, acted = self._targets()
+        if not ids:
+            return
+        current = self.queue.current
+
+        async def chosen(code: str | None) -> None:
+            if code is None:
+                return
+            await self.rapp.store.set_role(ids, code or None, actor=self.rapp.actor)
+            await self._after(batch=batch, advance=False, acted=acted)
+
+        self.app.push_screen(
+            RolePicker(
+                i18n=self.i18n,
+                codebook=self.rapp.codebook,
+                current=current.role if current and not batch else None,
+            ),
+            chosen,
+        )
+
+    def action_reply(self) -> None:
+        from reactieveld.tui.safe import one_line
+        from reactieveld.tui.screens.editor import EditorScreen
+
+        row = self.queue.current
+        if row is None or row.response.id is None or self.action_reason("reply"):
+            return
+        rid = row.response.id
+
+        async def send(text: str | None) -> None:
+            if not text:
+                return
+            await self.rapp.store.reply(rid, text, actor=self.rapp.actor)
+            self.app.notify(self.i18n.t("reply.queued"), markup=False)
+            await self._after(batch=False, advance=True, acted=rid)
+
+        author = one_line(row.response.author_name, limit=40)
+        self.app.push_screen(
+            EditorScreen(self.i18n.t("reply.title", author=author), self.i18n.t("reply.hint")),
+            send,
+        )
+
+    def action_note(self) -> None:
+        from reactieveld.tui.safe import one_line
+        from reactieveld.tui.screens.editor import EditorScreen
+
+        row = self.queue.current
+        if row is None or row.response.id is None:
+            return
+        rid = row.response.id
+
+        async def save(text: str | None) -> None:
+            if not text:
+                return
+            await self.rapp.store.add_note(rid, text, actor=self.rapp.actor)
+            self.app.notify(self.i18n.t("note.saved"), markup=False)
+            await self._after(batch=False, advance=False, acted=rid)
+
+        author = one_line(row.response.author_name, limit=40)
+        self.app.push_screen(
+            EditorScreen(self.i18n.t("note.title", author=author), self.i18n.t("note.hint")),
+            save,
+        )
+
+    def action_mark(self) -> None:
+        self.queue.toggle_mark()
+
+    async def action_undo(self) -> None:
+        outcome = await self.rapp.store.undo_last(actor=self.rapp.actor)
+        if not outcome.changed:
+            self.app.notify(self.i18n.t("undo.nothing"), markup=False)
+            return
+        entries = await self.rapp.store.journal(limit=1)
+        await self.queue.refresh_window(reanchor=True)
+        if entries and entries[0].response_id is not None:
+            await self.queue.jump_to_response(entries[0].response_id)
+            self.queue.scroll_cursor_visible()
+        self.app.notify(self.i18n.t("undo.done"), markup=False)
+        self.rapp.after_action()
+
+    def action_search(self) -> None:
+        self.rapp.open_search()
+
+    def action_filters(self) -> None:
+        sources = sorted(self.rapp.source_names())
+
+        async def chosen(choice: FilterChoice | None) -> None:
+            if choice is None:
+                return
+            self.choice = choice
+            status = self.query_one(StatusLine)
+            status.filter_text = choice.describe(self.i18n) if choice.active else ""
+            await self.queue.load(queue_filter(self.queue_name, self.choice))
+
+        self.app.push_screen(
+            FilterScreen(
+                i18n=self.i18n, codebook=self.rapp.codebook, sources=sources, current=self.choice
+            ),
+            chosen,
+        )
+
+    async def action_next_queue(self) -> None:
+        index = (QUEUES.index(self.queue_name) + 1) % len(QUEUES)
+        await self.show_queue(QUEUES[index])
+
+    async def show_queue(self, name: str) -> None:
+        """Switch to queue tab ``name`` (new, hold, approved, spam, trash, all)."""
+        self.queue_name = name
+        tabs = self.query_one(QueueTabs)
+        tabs.active = name
+        tabs.redraw()
+        self.queue.scroll_to(y=0, animate=False, immediate=True)
+        await self.queue.load(queue_filter(name, self.choice))
+
+    async def show_response(self, response_id: int) -> bool:
+        """Put the cursor on a response (switching to "all" if the queue lacks it)."""
+        if await self.queue.jump_to_response(response_id):
+            self.queue.scroll_cursor_visible()
+            return True
+        await self.show_queue("all")
+        found = await self.queue.jump_to_response(response_id)
+        self.queue.scroll_cursor_visible()
+        return found
+
+    def action_thread(self) -> None:
+        from reactieveld.tui.screens.thread import ThreadScreen
+
+        row = self.queue.current
+        if row is None:
+            return
+        self.app.push_screen(
+            ThreadScreen(
+                self.rapp.reader,
+                row,
+                i18n=self.i18n,
+                codebook=self.rapp.codebook,
+                tz=self.rapp.tz,
+            )
+        )
+
+    def action_help(self) -> None:
+        from reactieveld.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str, str | None]]:
+        """(keys, description, reason it is greyed out) for every key, app keys included."""
+        keymap = self.app._keymap  # the remapped keys, as the user configured them
+        rows: list[tuple[str, str, str | None]] = []
+        for s in self.specs:
+            keys = keymap.get(s.id, s.keys)
+            action, params = _parse(s.action)
+            reason = self.action_reason(action, params) if action in _REASONED else None
+            rows.append(
+                (
+                    _display_keys(self.app, keys),
+                    self.i18n.t(s.label, **dict(s.label_values)),
+                    reason,
+                )
+            )
+        for binding_id, keys, label in self.rapp.app_keys():
+            rows.append((_display_keys(self.app, keymap.get(binding_id, keys)), label, None))
+        return rows
+
+
+_REASONED = {"moderate", "reply"}
+
+
+def _parse(action: str) -> tuple[str, tuple[object, ...]]:
+    from textual.actions import parse
+
+    _, name, params = parse(action)
+    return name, params
+
+
+def _display_keys(app: Any, keys: str) -> str:
+    return " ".join(app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))

@@ -1,0 +1,577 @@
+"""The moderation queue: a virtual list over the store, for a million rows.
+
+Like toolong's ``LogLines``: a ``ScrollView`` whose ``virtual_size`` is the queue's row
+count and whose ``render_line`` draws one row from a *window* of rows that is loaded by
+keyset queries around the cursor (never the whole table, never OFFSET). Rendered rows
+are kept in an LRU of strips. The window grows in the background as the cursor or the
+viewport nears its edge; a far jump (the scrollbar, ``G``) loads a new window.
+
+Indices shift when rows arrive or leave. The list therefore remembers rows by keyset and
+id, re-anchors the window with ``store.position`` after a change it did not make, and
+keeps the cursor on the same response (and the marks, which are response ids).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reactieveld.codebook import Codebook
+from reactieveld.model import OutboxState, TagKind, TriageState
+from reactieveld.store.base import Keyset, QueueFilter, QueueRow
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.messages import CursorMoved, QueueChanged
+from reactieveld.tui.safe import one_line
+
+#: Rows fetched per query, and how close to a window edge a fetch starts.
+CHUNK = 100
+MARGIN = 40
+#: The window is trimmed back to this many rows (from the side away from the cursor).
+MAX_WINDOW = 600
+
+#: (key, width) of the fixed columns; the text takes the rest.
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("mark", 2),
+    ("col.time", 12),
+    ("col.source", 11),
+    ("col.author", 17),
+    ("col.role", 13),
+    ("col.questions", 9),
+    ("col.status", 12),
+)
+_TEXT_MIN = 10
+
+
+def format_time(value: datetime, tz: tzinfo | None) -> str:
+    """A response's time as the queue shows it (day-month hour:minute, local time)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz).strftime("%d-%m %H:%M")
+
+
+def _cell(text: str, width: int) -> str:
+    # Fixed width in terminal cells (wide characters count twice), one space of air.
+    if width <= 1:
+        return set_cell_size(text, max(width, 0))
+    return set_cell_size(text, width - 1) + " "
+
+
+def visible_columns(width: int) -> list[tuple[str, int]]:
+    """The columns that fit ``width`` (role and questions go first on a narrow screen)."""
+    cols = list(COLUMNS)
+    for drop in ("col.questions", "col.role", "col.source"):
+        if sum(w for _, w in cols) + _TEXT_MIN <= width:
+            break
+        cols = [c for c in cols if c[0] != drop]
+    return cols
+
+
+class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
+    """The virtual queue. Keys live on the triage screen; this widget moves and loads."""
+
+    COMPONENT_CLASSES = {
+        "queue--cursor",
+        "queue--marked",
+        "queue--handled",
+        "queue--conflict",
+        "queue--pending",
+        "queue--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    QueueList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: scroll;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, repaint=False, init=False)
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        i18n: I18n,
+        codebook: Codebook,
+        tz: tzinfo | None = None,
+        flt: QueueFilter | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.i18n = i18n
+        self.codebook = codebook
+        self.tz = tz
+        self.flt = flt or QueueFilter(triage=TriageState.NEW)
+        self.total = 0
+        self.base = 0  # index of rows[0]
+        self.rows: list[QueueRow] = []
+        self.marked: set[int] = set()
+        self.loaded = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._at_top = True  # the window starts at index 0
+        self._at_end = True  # the window ends at the last row
+        self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
+        self._fetching: set[str] = set()
+        self._want_index: int | None = None
+        self._generation = 0
+        self.role_label: Callable[[str], str] = lambda code: self.codebook.label(
+            TagKind.ROLE, code, self.i18n.language
+        )
+
+    # -- reading the window -------------------------------------------------------------
+    def row_at(self, index: int) -> QueueRow | None:
+        """The row at queue index ``index`` if it is in the window."""
+        i = index - self.base
+        if 0 <= i < len(self.rows):
+            return self.rows[i]
+        return None
+
+    @property
+    def current(self) -> QueueRow | None:
+        """The response under the cursor."""
+        return self.row_at(self.cursor)
+
+    def index_of(self, response_id: int) -> int | None:
+        """The queue index of a response in the window."""
+        for i, row in enumerate(self.rows):
+            if row.response.id == response_id:
+                return self.base + i
+        return None
+
+    def target_ids(self) -> list[int]:
+        """What an action acts on: the marked responses, else the one under the cursor."""
+        if self.marked:
+            return sorted(self.marked)
+        row = self.current
+        return [row.response.id] if row and row.response.id is not None else []
+
+    def target_rows(self) -> list[QueueRow]:
+        """The rows an action acts on, as far as they are in the window."""
+        if self.marked:
+            return [r for r in self.rows if r.response.id in self.marked]
+        row = self.current
+        return [row] if row else []
+
+    # -- loading ------------------------------------------------------------------------
+    async def load(self, flt: QueueFilter | None = None) -> None:
+        """(Re)load the queue from its top, with a new filter if given."""
+        if flt is not None:
+            self.flt = flt
+            self.marked.clear()
+        async with self._lock:
+            self._generation += 1
+            rows = await self.store.queue(self.flt, limit=CHUNK * 2)
+            self.base = 0
+            self.rows = rows
+            self._at_top = True
+            self._at_end = len(rows) < CHUNK * 2
+            # Exact when the window holds everything; else the count follows (a worker).
+            self.total = len(rows) if self._at_end else max(self.total, len(rows))
+            self._set_cursor(0)
+        self._changed()
+        if not self._at_end:
+            self.run_worker(self._count(), group="queue-count", exclusive=True)
+        self.loaded.set()
+
+    async def _count(self) -> None:
+        generation = self._generation
+        total = await self.store.count(self.flt)
+        if generation == self._generation:
+            self.total = max(total, self.base + len(self.rows))
+            self._changed()
+
+    async def refresh_window(self, *, reanchor: bool = False) -> None:
+        """Reload the rows of the window after the store changed.
+
+        Without ``reanchor`` the rows above the window are assumed unchanged (an action
+        on rows inside it), so the base stays and no count is needed on the key path.
+        With it (new rows arrived, or marked rows elsewhere changed) the window's first
+        row is located again and the cursor stays on its response.
+        """
+        async with self._lock:
+            self._generation += 1
+            cursor_row = self.current
+            first = self.rows[0] if self.rows else None
+            want = max(len(self.rows), CHUNK)
+            if first is None:
+                rows = await self.store.queue(self.flt, limit=CHUNK * 2)
+                base = 0
+            else:
+                anchor = Keyset(first.keyset.created_at, first.keyset.id + 1)
+                rows = await self.store.queue(self.flt, after=anchor, limit=want)
+                base = self.base
+                if reanchor:
+                    base = await self.store.position(self.flt, first.keyset)
+            old_len = len(self.rows)
+            at_end = len(rows) < want
+            if reanchor or at_end or self.total < base + len(rows):
+                self.total = base + len(rows) if at_end else await self.store.count(self.flt)
+            else:
+                self.total = max(base + len(rows), self.total - (old_len - len(rows)))
+            self.base, self.rows, self._at_end = base, rows, at_end
+            self._at_top = base == 0
+            self._strips.clear()
+            if cursor_row is not None and reanchor:
+                index = self.index_of(cursor_row.response.id or -1)
+                if index is not None:
+                    shift = index - self.cursor
+                    if shift:
+                        self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
+                    self._set_cursor(index)
+            self._set_cursor(min(self.cursor, max(self.total - 1, 0)), force=True)
+        self._changed()
+        self._maybe_extend()
+
+    async def jump_to_response(self, response_id: int) -> bool:
+        """Put the cursor on a response (loading a window around it); False if it is not
+        in this queue."""
+        row = await self.store.get(response_id)
+        if row is None:
+            return False
+        rows = await self.store.queue(
+            self.flt, after=Keyset(row.keyset.created_at, row.keyset.id + 1), limit=1
+        )
+        if not rows or rows[0].response.id != response_id:
+            return False
+        await self._load_around(row.keyset)
+        index = self.index_of(response_id)
+        if index is None:
+            return False
+        self._set_cursor(index)
+        self._changed()
+        return True
+
+    async def _load_around(self, key: Keyset) -> None:
+        """A window of rows around ``key`` (inclusive), with its exact position."""
+        async with self._lock:
+            self._generation += 1
+            above = await self.store.queue(self.flt, after=key, limit=CHUNK, direction="newer")
+            below = await self.store.queue(
+                self.flt, after=Keyset(key.created_at, key.id + 1), limit=CHUNK * 2
+            )
+            position = await self.store.position(self.flt, key)
+            self.rows = above + below
+            self.base = position - len(above)
+            self._at_top = self.base == 0
+            self._at_end = len(below) < CHUNK * 2
+            self.total = (
+                self.base + len(self.rows) if self._at_end else await self.store.count(self.flt)
+            )
+            self._strips.clear()
+
+    async def _load_last(self) -> None:
+        async with self._lock:
+            self._generation += 1
+            rows = await self.store.queue(self.flt, limit=CHUNK * 2, direction="newer")
+            if len(rows) == CHUNK * 2:
+                self.total = await self.store.count(self.flt)
+            else:
+                self.total = len(rows)
+            self.rows = rows
+            self.base = self.total - len(rows)
+            self._at_top = self.base == 0
+            self._at_end = True
+            self._strips.clear()
+
+    async def _load_index(self, index: int) -> None:
+        """A window around a far index: bisect on time with ``store.position``."""
+        first = await self.store.queue(self.flt, limit=1)
+        last = await self.store.queue(self.flt, limit=1, direction="newer")
+        if not first or not last:
+            return
+        hi = first[0].response.created_at.timestamp()
+        lo = last[0].response.created_at.timestamp()
+        big = 2**62
+        # position(t) = rows newer than t: decreasing in t. Find t with position ~ index.
+        while hi - lo > 1:
+            mid = (lo + hi) / 2
+            pos = await self.store.position(self.flt, Keyset(datetime.fromtimestamp(mid, UTC), big))
+            if pos > index:
+                lo = mid
+            else:
+                hi = mid
+        rows = await self.store.queue(
+            self.flt, after=Keyset(datetime.fromtimestamp(hi, UTC), big), limit=1
+        )
+        if rows:
+            await self._load_around(rows[0].keyset)
+
+    async def _extend(self, direction: str) -> None:
+        if direction in self._fetching:
+            return
+        self._fetching.add(direction)
+        try:
+            async with self._lock:
+                generation = self._generation
+                if not self.rows:
+                    return
+                if direction == "older":
+                    if self._at_end:
+                        return
+                    rows = await self.store.queue(self.flt, after=self.rows[-1].keyset, limit=CHUNK)
+                    if generation != self._generation:
+                        return
+                    self.rows.extend(rows)
+                    self._at_end = len(rows) < CHUNK
+                    if self._at_end:
+                        self.total = self.base + len(self.rows)
+                    if len(self.rows) > MAX_WINDOW and self.cursor - self.base > MAX_WINDOW // 2:
+                        drop = len(self.rows) - MAX_WINDOW
+                        del self.rows[:drop]
+                        self.base += drop
+                        self._at_top = False
+                else:
+                    if self._at_top:
+                        return
+                    rows = await self.store.queue(
+                        self.flt, after=self.rows[0].keyset, limit=CHUNK, direction="newer"
+                    )
+                    if generation != self._generation:
+                        return
+                    self.rows[:0] = rows
+                    self.base -= len(rows)
+                    if len(rows) < CHUNK or self.base <= 0:
+                        # The top is reached: recompute from what we have.
+                        self.base = 0
+                        self._at_top = True
+                    if len(self.rows) > MAX_WINDOW:
+                        del self.rows[MAX_WINDOW:]
+                        self._at_end = False
+                self._strips.clear()
+        finally:
+            self._fetching.discard(direction)
+        self._changed(cursor=False)
+        self._maybe_extend()
+
+    def _maybe_extend(self) -> None:
+        """Start a background fetch when the cursor or the viewport nears a window edge."""
+        if not self.rows:
+            return
+        top = min(self.cursor, int(self.scroll_y))
+        bottom = max(self.cursor, int(self.scroll_y) + self.size.height)
+        if not self._at_end and bottom + MARGIN >= self.base + len(self.rows):
+            self.run_worker(self._extend("older"), group="queue-fetch")
+        if not self._at_top and top - MARGIN <= self.base:
+            self.run_worker(self._extend("newer"), group="queue-fetch")
+        start, end = self.base, self.base + len(self.rows)
+        if int(self.scroll_y) + self.size.height < start - MARGIN or int(self.scroll_y) > end:
+            self._want_index = int(self.scroll_y)
+            self.run_worker(self._far(), group="queue-far", exclusive=True)
+
+    async def _far(self) -> None:
+        index = self._want_index
+        if index is None:
+            return
+        await self._load_index(index)
+        self._changed(cursor=False)
+
+    # -- moving -------------------------------------------------------------------------
+    def _set_cursor(self, index: int, *, force: bool = False) -> None:
+        index = max(0, min(index, self.total - 1)) if self.total else 0
+        old = self.cursor
+        if index != old or force:
+            self.set_reactive(QueueList.cursor, index)
+            self.refresh_line(old)
+            self.refresh_line(index)
+            self._post_cursor()
+
+    def _post_cursor(self) -> None:
+        self.post_message(CursorMoved(self.current))
+
+    def move_to(self, index: int) -> None:
+        """Move the cursor (scrolling it into view) without waiting for the store."""
+        if not self.total:
+            return
+        index = max(0, min(index, self.total - 1))
+        self._set_cursor(index)
+        self.scroll_cursor_visible()
+        if self.row_at(index) is None:
+            self._want_index = index
+            self.run_worker(self._far_cursor(index), group="queue-far", exclusive=True)
+        else:
+            self._maybe_extend()
+
+    async def _far_cursor(self, index: int) -> None:
+        if index >= self.total - 1:
+            await self._load_last()
+        else:
+            await self._load_index(index)
+        self._set_cursor(min(index, self.total - 1), force=True)
+        self._changed()
+
+    def move(self, delta: int) -> None:
+        """Move the cursor by ``delta`` rows."""
+        self.move_to(self.cursor + delta)
+
+    def first(self) -> None:
+        """To the newest row."""
+        if self._at_top and self.base == 0 and self.rows:
+            self.move_to(0)
+        else:
+            self.run_worker(self._reload_top(), group="queue-far", exclusive=True)
+
+    async def _reload_top(self) -> None:
+        await self.load()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
+    def last(self) -> None:
+        """To the oldest row."""
+        if self.total and self._at_end:
+            self.move_to(self.total - 1)
+        else:
+            self.run_worker(self._goto_last(), group="queue-far", exclusive=True)
+
+    async def _goto_last(self) -> None:
+        await self._load_last()
+        self._set_cursor(self.total - 1, force=True)
+        self._changed()
+        self.scroll_cursor_visible()
+
+    def page(self, direction: int) -> None:
+        """A screenful down (1) or up (-1)."""
+        self.move(direction * max(self.size.height - 1, 1))
+
+    def scroll_cursor_visible(self) -> None:
+        height = self.size.height or 1
+        y = int(self.scroll_y)
+        if self.cursor < y:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= y + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the response under the cursor, then go to the next."""
+        row = self.current
+        if row is None or row.response.id is None:
+            return
+        self.marked.symmetric_difference_update({row.response.id})
+        self.refresh_line(self.cursor)
+        self.post_message(QueueChanged(self.total))
+        self.move(1)
+
+    def clear_marks(self) -> None:
+        """Forget all marks (after an action on them)."""
+        if self.marked:
+            self.marked.clear()
+            self._strips.clear()
+            self.refresh()
+
+    # -- drawing ------------------------------------------------------------------------
+    def _changed(self, *, cursor: bool = True) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
+        self._strips.clear()
+        self.refresh()
+        if cursor:
+            self._post_cursor()
+        self.post_message(QueueChanged(self.total))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.total)
+        self._strips.clear()
+        self._maybe_extend()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._maybe_extend()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_y) + y
+        width = self.size.width
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        row = self.row_at(index)
+        marked = row is not None and row.response.id in self.marked
+        is_cursor = index == self.cursor
+        # The cache is cleared whenever the window's rows change.
+        key = (index, row.response.id if row else None, marked, is_cursor, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(row, width, marked, is_cursor)
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, row: QueueRow | None, width: int, marked: bool, cursor: bool) -> Strip:
+        base = self.rich_style
+        if row is None:
+            style = base + self._style("queue--placeholder")
+            return Strip([Segment(set_cell_size(" …", width), style)], width)
+        r = row.response
+        if cursor:
+            base = base + self._style("queue--cursor")
+        elif marked:
+            base = base + self._style("queue--marked")
+        dim = base + self._style("queue--handled") if r.triage is TriageState.HANDLED else base
+        segments: list[Segment] = []
+        used = 0
+        for key, w in visible_columns(width):
+            style = dim
+            if key == "mark":
+                text = "✱" if marked else ("•" if r.triage is TriageState.NEW else " ")
+            elif key == "col.time":
+                text = format_time(r.created_at, self.tz)
+            elif key == "col.source":
+                text = one_line(r.source, limit=40)
+            elif key == "col.author":
+                text = one_line(r.author_name, limit=60)
+            elif key == "col.role":
+                text = one_line(self.role_label(row.role), limit=40) if row.role else ""
+            elif key == "col.questions":
+                text = ",".join(row.questions)
+            else:  # status, with the write-back state beside it
+                text = self.i18n.status(r.remote_status)
+                state = row.outbox_state
+                if state in (OutboxState.CONFLICT.value, OutboxState.FAILED.value):
+                    text = "! " + text
+                    style = dim + self._style("queue--conflict")
+                elif state == OutboxState.PENDING.value:
+                    text = "↻ " + text
+                    style = dim + self._style("queue--pending")
+            cell = _cell(text, w)
+            segments.append(Segment(cell, style))
+            used += w
+        rest = width - used
+        if rest > 0:
+            text = one_line(r.body_text, limit=max(rest * 2, 40))
+            if not text:
+                text = "∅"
+            segments.append(Segment(set_cell_size(text, rest), dim))
+        return Strip(segments, width)
+
+    def header_text(self, width: int) -> str:
+        """The column titles for ``width`` cells (drawn above the list)."""
+        parts = []
+        used = 0
+        for key, w in visible_columns(width):
+            parts.append(_cell("" if key == "mark" else self.i18n.t(key), w))
+            used += w
+        if width - used > 0:
+            parts.append(set_cell_size(self.i18n.t("col.text"), width - used))
+        text = "".join(parts)
+        return text if cell_len(text) <= width else set_cell_size(text, width)

@@ -1,0 +1,223 @@
+"""The response under the cursor, in full: text, author, thread, parent, replies, tags,
+notes, journal.
+
+It draws at once from the queue row it is given and then fills in what needs the store
+(author history, parent, replies, notes, journal) in an exclusive worker, so moving the
+cursor never waits for those queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from reactieveld.codebook import Codebook
+from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
+from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import clean, one_line
+from reactieveld.tui.widgets.queue_list import format_time
+
+Part = str | tuple[str, str]
+
+
+@dataclass
+class Details:
+    """What the store adds to a queue row for the response view."""
+
+    author_count: int | None = None
+    parent: QueueRow | None = None
+    replies: list[QueueRow] = field(default_factory=list)
+    thread_url: str | None = None
+    notes: list[Note] = field(default_factory=list)
+    journal: list[JournalEntry] = field(default_factory=list)
+
+
+async def load_details(store: Any, row: QueueRow) -> Details:
+    """The store's extras for one response (bounded queries only)."""
+    r = row.response
+    d = Details()
+    d.author_count = await store.author_count(row)
+    if r.parent_external_id:
+        d.parent = await store.get_by_external(r.source, r.parent_external_id)
+    if r.thread_external_id:
+        thread = await store.thread(r.source, r.thread_external_id)
+        d.thread_url = thread.url if thread else None
+        # Replies come after their parent: the next rows of the thread hold them.
+        later = await store.queue(
+            QueueFilter(thread=(r.source, r.thread_external_id)),
+            after=row.keyset,
+            limit=300,
+            direction="newer",
+        )
+        d.replies = [x for x in reversed(later) if x.response.parent_external_id == r.external_id]
+    assert r.id is not None
+    d.notes = await store.notes(r.id)
+    d.journal = await store.journal(r.id, limit=20)
+    return d
+
+
+class ResponseView(VerticalScroll, can_focus=False):
+    """The full response; ``show(row)`` draws it, details follow."""
+
+    DEFAULT_CSS = """
+    ResponseView { height: 1fr; padding: 0 1; }
+    ResponseView > Static { width: 1fr; }
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        i18n: I18n,
+        codebook: Codebook,
+        tz: tzinfo | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.i18n = i18n
+        self.codebook = codebook
+        self.tz = tz
+        self.row: QueueRow | None = None
+        self.details = Details()
+        self.readonly_reason: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.i18n.t("view.empty")), id="response-body", markup=False)
+
+    def show(self, row: QueueRow | None, *, readonly_reason: str | None = None) -> None:
+        """Show ``row`` now; load its details in the background."""
+        same = row is not None and self.row is not None and row.response.id == self.row.response.id
+        self.row = row
+        self.readonly_reason = readonly_reason
+        if not same:
+            self.details = Details()
+            self.scroll_home(animate=False, immediate=True)
+        self._draw()
+        if row is not None:
+            self.run_worker(self._load(row), group="response-details", exclusive=True)
+
+    async def _load(self, row: QueueRow) -> None:
+        details = await load_details(self.store, row)
+        if self.row is not None and self.row.response.id == row.response.id:
+            self.details = details
+            self._draw()
+
+    def _draw(self) -> None:
+        self.query_one("#response-body", Static).update(self.render_content())
+
+    def render_content(self) -> Content:
+        """The whole view as one literal Content (untrusted parts cleaned, never parsed)."""
+        t = self.i18n.t
+        row = self.row
+        if row is None:
+            return Content(t("view.empty"))
+        r = row.response
+        d = self.details
+        lang = self.i18n.language
+        parts: list[Part] = []
+        add = parts.append
+        add((clean(r.author_name, limit=200) or "?", "bold"))
+        if r.role_hint and not row.role:
+            add(f" ({one_line(r.role_hint, limit=40)})")
+        add(f"  {format_time(r.created_at, self.tz)}  {one_line(r.source, limit=40)}  ")
+        add((self.i18n.status(r.remote_status), "italic"))
+        add(f" · {t('triage.' + r.triage.value)}")
+        if d.author_count:
+            add(("\n" + t("view.earlier", n=d.author_count), "dim"))
+        add("\n")
+        if row.thread_title or r.thread_external_id:
+            add((t("view.thread") + ": ", "dim"))
+            add(clean(row.thread_title, limit=300) or r.thread_external_id or "")
+            add("\n")
+        link = r.url or d.thread_url
+        if link:
+            add((t("view.link") + ": ", "dim"))
+            add((one_line(link, limit=300), "underline"))
+            add("\n")
+        if d.parent is not None:
+            p = d.parent.response
+            add((t("view.parent") + ": ", "dim"))
+            add((one_line(p.author_name, limit=60), "bold"))
+            add(" — " + one_line(p.body_text, limit=120) + "\n")
+        add("\n")
+        body = clean(r.body_text)
+        add(body if body.strip() else (t("view.empty_body"), "dim italic"))
+        add("\n\n")
+        questions = [f"{c} {self.codebook.label(TagKind.QUESTION, c, lang)}" for c in row.questions]
+        add((t("view.questions") + ": ", "dim"))
+        add("; ".join(one_line(q, limit=120) for q in questions) or t("view.none"))
+        add("\n")
+        add((t("view.role") + ": ", "dim"))
+        role = self.codebook.label(TagKind.ROLE, row.role, lang) if row.role else t("view.none")
+        add(one_line(role, limit=60) + "\n")
+        if row.outbox_state:
+            style = (
+                "bold red"
+                if row.outbox_state in (OutboxState.CONFLICT.value, OutboxState.FAILED.value)
+                else "yellow"
+            )
+            add((t("view.outbox") + ": ", "dim"))
+            add((t("outbox." + row.outbox_state), style))
+            add("\n")
+        if self.readonly_reason:
+            add((self.readonly_reason + "\n", "dim italic"))
+        if d.replies:
+            add("\n")
+            add((t("view.replies", n=len(d.replies)) + "\n", "bold"))
+            for reply in d.replies[:20]:
+                add("  ")
+                add((one_line(reply.response.author_name, limit=40), "bold"))
+                add(" — " + one_line(reply.response.body_text, limit=100) + "\n")
+        if d.notes:
+            add("\n")
+            add((t("view.notes") + "\n", "bold"))
+            for note in d.notes:
+                add((f"  {format_time(note.created_at, self.tz)} {one_line(note.actor)}: ", "dim"))
+                add(clean(note.text, limit=2000) + "\n")
+        if d.journal:
+            add("\n")
+            add((t("view.journal") + "\n", "bold"))
+            for entry in d.journal:
+                add((f"  {format_time(entry.at, self.tz)} {one_line(entry.actor)}: ", "dim"))
+                add(self.journal_text(entry) + "\n")
+        return Content.assemble(*parts)
+
+    def journal_text(self, entry: JournalEntry) -> str:
+        """One journal entry in words."""
+        t = self.i18n.t
+        kind = entry.kind.value
+        before, after = entry.before, entry.after
+        if kind == "moderate":
+            return t(
+                "journal.moderate",
+                before=self.i18n.status(before.get("status", "approved")),
+                after=self.i18n.status(after.get("status", "approved")),
+            )
+        if kind == "tag":
+            return t("journal.tag", code=one_line(str(after.get("question", ""))))
+        if kind == "untag":
+            return t("journal.untag", code=one_line(str(before.get("question", ""))))
+        if kind == "role":
+            code = after.get("role")
+            label = (
+                self.codebook.label(TagKind.ROLE, code, self.i18n.language)
+                if code
+                else t("view.none")
+            )
+            return t("journal.role", after=one_line(label))
+        if kind == "undo":
+            return t("journal.undo")
+        return t("journal." + kind)
+
+
+def triage_label(i18n: I18n, triage: TriageState) -> str:
+    """A triage state in words."""
+    return i18n.t("triage." + triage.value)

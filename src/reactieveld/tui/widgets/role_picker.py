@@ -1,0 +1,60 @@
+"""The role picker: one key per role of the codebook (``Code.key``); dismisses with the
+chosen role code, ``""`` to clear, or ``None`` when cancelled."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reactieveld.codebook import Codebook
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+
+
+class RolePicker(ModalScreen[str | None]):
+    """Press a role's key; ``backspace`` clears the role; ``escape`` cancels."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Cancel", id="role.cancel"),
+        Binding("backspace,delete", "clear", "Clear", id="role.clear"),
+    ]
+
+    def __init__(self, *, i18n: I18n, codebook: Codebook, current: str | None = None) -> None:
+        super().__init__()
+        self.i18n = i18n
+        self.codebook = codebook
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        lang = self.i18n.language
+        with Vertical(id="role-picker", classes="dialog"):
+            yield Static(Content(self.i18n.t("role.title")), classes="dialog-title")
+            for role in self.codebook.roles:
+                mark = "●" if role.code == self.current else " "
+                line = Content.assemble(
+                    (f" {role.key} ", "reverse bold"),
+                    f" {mark} {one_line(role.label(lang), limit=40)}",
+                )
+                yield Static(line, classes="role-choice")
+            yield Static(
+                Content.assemble(("  ⌫ ", "reverse bold"), "  " + self.i18n.t("role.clear")),
+                classes="role-choice",
+            )
+
+    def on_key(self, event: events.Key) -> None:
+        for role in self.codebook.roles:
+            if event.character and event.character == role.key:
+                event.stop()
+                self.dismiss(role.code)
+                return
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    def action_clear(self) -> None:
+        self.dismiss("")

@@ -1,0 +1,110 @@
+"""The header line: per-source sync state, pending write-backs, marks, filter; and the
+queue tabs with their live counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from textual.content import Content
+from textual.widgets import Static
+
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """What the header shows for one source."""
+
+    name: str
+    state: str = "ok"  # ok | syncing | error
+    error: str | None = None
+    next_try: datetime | None = None
+
+
+class StatusLine(Static):
+    """``demo ok · blog error (retry at 13:05) │ outbox: 2 │ marked: 3``."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; }
+    """
+
+    def __init__(self, *, i18n: I18n, tz: tzinfo | None = None, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.i18n = i18n
+        self.tz = tz
+        self.sources: Sequence[SourceStatus] = ()
+        self.outbox_pending = 0
+        self.outbox_conflicts = 0
+        self.marked = 0
+        self.filter_text = ""
+
+    def redraw(self) -> None:
+        """Draw the current values."""
+        self.update(self.render_content())
+
+    def render_content(self) -> Content:
+        t = self.i18n.t
+        parts: list[str | tuple[str, str]] = []
+        if not self.sources:
+            parts.append((t("hdr.no_sources"), "dim"))
+        for i, s in enumerate(self.sources):
+            if i:
+                parts.append(" · ")
+            parts.append((one_line(s.name, limit=30), "bold"))
+            parts.append(" ")
+            if s.state == "error":
+                parts.append((t("hdr.error"), "bold red"))
+                if s.next_try is not None:
+                    when = s.next_try.astimezone(self.tz).strftime("%H:%M")
+                    parts.append(" (" + t("hdr.retry", time=when) + ")")
+            elif s.state == "syncing":
+                parts.append((t("hdr.syncing"), "yellow"))
+            else:
+                parts.append((t("hdr.ok"), "green"))
+        if self.outbox_pending:
+            parts.append(" │ " + t("hdr.outbox", n=self.outbox_pending))
+        if self.outbox_conflicts:
+            parts.append(" │ ")
+            parts.append((t("hdr.conflicts", n=self.outbox_conflicts), "bold red"))
+        if self.marked:
+            parts.append(" │ ")
+            parts.append((t("hdr.marked", n=self.marked), "bold"))
+        if self.filter_text:
+            parts.append(" │ " + t("hdr.filter", text=one_line(self.filter_text, limit=60)))
+        return Content.assemble(*parts)
+
+
+#: The queue tabs: (i18n key, filter name) in tab order.
+QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
+
+
+class QueueTabs(Static):
+    """``Nieuw 12 │ In afwachting 3 │ …`` with the current queue highlighted."""
+
+    DEFAULT_CSS = """
+    QueueTabs { height: 1; }
+    """
+
+    def __init__(self, *, i18n: I18n, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.i18n = i18n
+        self.active = "new"
+        self.counts: Mapping[str, int] = {}
+
+    def redraw(self) -> None:
+        """Draw the tabs with the current counts."""
+        self.update(self.render_content())
+
+    def render_content(self) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        for i, name in enumerate(QUEUES):
+            if i:
+                parts.append(("│", "dim"))
+            count = self.counts.get(name)
+            label = f" {self.i18n.t('queue.' + name)}"
+            label += f" {count:,} ".replace(",", ".") if count is not None else " "
+            parts.append((label, "reverse bold" if name == self.active else ""))
+        return Content.assemble(*parts)

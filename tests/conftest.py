@@ -1,0 +1,109 @@
+"""Shared fixtures. TUI: ``tui_env`` (hides the developer's own config and data dirs),
+``tui_store`` (a small SQLite memory with WordPress-shaped responses) and ``make_app``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
+
+#: The newest test response; all times are fixed so snapshots never change.
+T0 = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
+
+BODIES = (
+    "Goed plan, maar denk aan de fietsers op de Eemnesserweg.",
+    "Waarom is er geen avond georganiseerd in Blaricum?",
+    "Ik mis de jongeren in dit verhaal.\nZij gebruiken het zwembad het meest.",
+    "Het college moet eerst de kosten laten zien.",
+    "Mooi dat de gemeente dit vraagt. Meer groen graag!",
+    "De parkeerdruk in het centrum is nu al te hoog.",
+)
+AUTHORS = ("Anne de Vries", "Bram Jansen", "Carla Bakker", "Daan Visser", "Eva Smit")
+
+
+@pytest.fixture
+def tui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hide the developer's own config and data: an empty config file, temp XDG dirs."""
+    config = tmp_path / "empty-config.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("REACTIEVELD_CONFIG", str(config))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("REACTIEVELD_DB", raising=False)
+
+
+def sample_responses(
+    source: str = "blog", count: int = 30, *, start: int = 0, t0: datetime = T0
+) -> tuple[list[Response], list[Thread]]:
+    """Deterministic WordPress-shaped responses: 3 threads, every 4th a reply."""
+    threads = [
+        Thread(
+            source, f"post-{t}", f"Plan {t + 1}: Centrum Laren", url=f"https://example.org/p/{t}"
+        )
+        for t in range(3)
+    ]
+    responses = []
+    for i in range(start, start + count):
+        thread = f"post-{i % 3}"
+        parent = f"c{i - 3}" if i % 4 == 3 and i >= 3 else None
+        responses.append(
+            Response(
+                source=source,
+                external_id=f"c{i}",
+                thread_external_id=thread,
+                parent_external_id=parent,
+                author_name=AUTHORS[i % len(AUTHORS)],
+                author_email=f"{AUTHORS[i % len(AUTHORS)].split()[0].lower()}@example.org",
+                body_text=BODIES[i % len(BODIES)],
+                created_at=t0 - timedelta(minutes=10 * (count + start - i)),
+                remote_status=RemoteStatus.HOLD if i % 5 == 0 else RemoteStatus.APPROVED,
+                url=f"https://example.org/p/{i % 3}#comment-{i}",
+            )
+        )
+    return responses, threads
+
+
+async def fill_store(
+    store: Any,
+    source: str,
+    responses: Sequence[Response],
+    threads: Sequence[Thread] = (),
+    *,
+    type: str = "wordpress",
+) -> None:
+    """Register ``source`` and store the responses page by page."""
+    await store.ensure_source(Source(source, type))
+    for i in range(0, max(len(responses), 1), 100):
+        await store.upsert_page(
+            source, Page(responses=list(responses[i : i + 100]), threads=list(threads))
+        )
+
+
+@pytest.fixture
+async def tui_store(tmp_path: Path, tui_env: None):
+    """A SQLite memory with 30 responses of source "blog"."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def make_app() -> Callable[..., Any]:
+    """``make_app(store, language="nl", **kw)``: the app on a store, UTC, actor "tester"."""
+    from reactieveld.tui.app import ReactieveldApp
+
+    def make(store: Any, language: str = "nl", **kw: Any) -> ReactieveldApp:
+        kw.setdefault("tz", UTC)
+        kw.setdefault("actor", "tester")
+        return ReactieveldApp(store, language=language, **kw)
+
+    return make
