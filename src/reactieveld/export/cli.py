@@ -1,0 +1,283 @@
+"""The ``search``, ``export`` and ``stats`` subcommands (registered by ``reactieveld.cli``).
+
+Each parses its arguments here and delegates to a ``run_*_command(config, db_path, args)``
+function, which tests call directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.model import RemoteStatus
+
+EXIT_USAGE = 2
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--question",
+        action="append",
+        default=[],
+        metavar="N",
+        help="only responses tagged with this planning question (repeatable)",
+    )
+    p.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only responses of this role (repeatable)",
+    )
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only responses from this source (repeatable)",
+    )
+    p.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="STATUS",
+        choices=[s.value for s in RemoteStatus],
+        help="only responses with this status (repeatable)",
+    )
+    p.add_argument("--since", metavar="DATE", help="arrived on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
+
+
+def register(sub: argparse._SubParsersAction, add_common: Callable[..., None]) -> None:
+    """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser."""
+    p = sub.add_parser("search", help="full-text search of the memory")
+    add_common(p, top=False)
+    p.add_argument("query", nargs="+", help='words (all must occur; "word*" is a prefix), and '
+                   "optional filters like bron:blog vraag:1 rol:burger")  # fmt: skip
+    _filters(p)
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (20)")
+    p.set_defaults(command=cmd_search)
+
+    p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL")
+    add_common(p, top=False)
+    p.add_argument("--format", required=True, choices=("md", "csv", "jsonl"))
+    p.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
+    _filters(p)
+    p.add_argument("--include-personal-data", action="store_true",
+                   help="keep names, e-mail addresses, phone numbers and postcodes")  # fmt: skip
+    p.set_defaults(command=cmd_export)
+
+    p = sub.add_parser("stats", help="the dialogue figures of the dashboard")
+    add_common(p, top=False)
+    p.add_argument("--source", action="append", default=[], metavar="NAME")
+    p.add_argument("--since", metavar="DATE")
+    p.add_argument("--until", metavar="DATE")
+    p.add_argument("--days", type=int, default=30, help="days in the per-day series (30)")
+    p.set_defaults(command=cmd_stats)
+
+
+def _language(config: Any) -> str:
+    return getattr(getattr(config, "ui", None), "language", "nl") or "nl"
+
+
+def _usage(message: str) -> int:
+    print(f"reactieveld: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def export_options(config: Any, args: argparse.Namespace) -> Any:
+    """ExportOptions from parsed arguments; ValueError on a bad date or code."""
+    from reactieveld.export.formats import ExportOptions, describe_filters
+    from reactieveld.stats import parse_date
+
+    codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
+    language = _language(config)
+    for q in args.question:
+        if codebook.question(q) is None:
+            codes = ", ".join(c.code for c in codebook.questions)
+            raise ValueError(f"--question {q}: not a planning question (codebook: {codes})")
+    for r in args.role:
+        if codebook.role(r) is None:
+            codes = ", ".join(c.code for c in codebook.roles)
+            raise ValueError(f"--role {r}: not a role (codebook: {codes})")
+    since = parse_date(args.since) if args.since else None
+    until = parse_date(args.until, end=True) if args.until else None
+    kw: dict[str, Any] = {}
+    if getattr(args, "status", None):
+        kw["statuses"] = tuple(RemoteStatus(s) for s in args.status)
+    return ExportOptions(
+        format=args.format,
+        questions=tuple(dict.fromkeys(args.question)),
+        roles=tuple(dict.fromkeys(args.role)),
+        sources=tuple(dict.fromkeys(args.source)),
+        since=since,
+        until=until,
+        include_personal_data=bool(args.include_personal_data),
+        language=language,
+        codebook=codebook,
+        described=describe_filters(
+            questions=args.question,
+            roles=args.role,
+            sources=args.source,
+            since=args.since,
+            until=args.until,
+        ),
+        **kw,
+    )
+
+
+async def _export(db_path: Any, opts: Any, out: TextIO) -> int:
+    from reactieveld.export.formats import write_report
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(db_path, codebook_version=opts.codebook.version)
+    try:
+        return await write_report(store, opts, out)
+    finally:
+        await store.close()
+
+
+def run_export_command(
+    config: Any, db_path: Any, args: argparse.Namespace, *, out: TextIO | None = None
+) -> int:
+    """``reactieveld export``: write the report to ``--output`` (atomically: a temporary
+    file renamed into place, so a failed export never leaves half a report) or stdout."""
+    try:
+        opts = export_options(config, args)
+    except ValueError as exc:
+        return _usage(str(exc))
+    if not Path(db_path).exists():
+        return _usage(f"no memory store at {db_path}")
+    if not args.output:
+        n = asyncio.run(_export(db_path, opts, out or sys.stdout))
+        return 0 if n >= 0 else 1
+    target = Path(args.output).expanduser()
+    if target.parent and not target.parent.is_dir():
+        return _usage(f"--output {args.output}: directory does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=target.parent or ".")
+    try:
+        newline = "" if opts.format == "csv" else None
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            n = asyncio.run(_export(db_path, opts, fh))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"{n} responses written to {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
+    return run_export_command(ctx.config, ctx.db_path, args)
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def run_search_command(
+    config: Any, db_path: Any, args: argparse.Namespace, *, out: TextIO | None = None
+) -> int:
+    """``reactieveld search "QUERY"``: ranked hits, one block per hit; matching words in
+    bold on a terminal. Untrusted text is stripped of control characters first."""
+    from reactieveld.export.search import date_of, parse_query, snippet
+    from reactieveld.store.base import QueueFilter
+    from reactieveld.store.sqlite import SqliteStore
+
+    out = out or sys.stdout
+    ns = argparse.Namespace(
+        format="jsonl",
+        include_personal_data=True,
+        question=getattr(args, "question", None) or [],
+        role=getattr(args, "role", None) or [],
+        source=getattr(args, "source", None) or [],
+        status=getattr(args, "status", None) or [],
+        since=getattr(args, "since", None),
+        until=getattr(args, "until", None),
+    )
+    try:
+        opts = export_options(config, ns)
+    except ValueError as exc:
+        return _usage(str(exc))
+    base = QueueFilter(
+        statuses=tuple(RemoteStatus(s) for s in ns.status),
+        sources=opts.sources,
+        questions=opts.questions,
+        roles=opts.roles,
+        since=opts.since,
+        until=opts.until,
+    )
+    query = args.query if isinstance(args.query, str) else " ".join(args.query)
+    parsed = parse_query(query, base)
+    if parsed.problems:
+        return _usage("cannot read " + ", ".join(parsed.problems))
+    if not parsed.words:
+        return _usage("search: give at least one word")
+    if not Path(db_path).exists():
+        return _usage(f"no memory store at {db_path}")
+    bold = out.isatty() if hasattr(out, "isatty") else False
+    codebook = opts.codebook
+
+    async def main() -> list[Any]:
+        store = await SqliteStore.open(db_path, codebook_version=codebook.version)
+        try:
+            return await store.search(parsed.words, parsed.filter, limit=args.limit)
+        finally:
+            await store.close()
+
+    hits = asyncio.run(main())
+    for hit in hits:
+        r = hit.row.response
+        tags = " ".join(f"#{q}" for q in hit.row.questions)
+        if hit.row.role:
+            tags += f" @{hit.row.role}"
+        head = (
+            f"[{r.id}] {date_of(r.created_at)}  {r.source}  {_clean(r.author_name)}"
+            f"  {r.remote_status.value}  {tags}".rstrip()
+        )
+        out.write(head + "\n")
+        if hit.row.thread_title:
+            out.write(f"    {_clean(hit.row.thread_title)}\n")
+        text, spans = snippet(_clean(r.body_text), parsed.words, width=200)
+        if bold:
+            for start, end in reversed(spans):
+                text = text[:start] + "\x1b[1m" + text[start:end] + "\x1b[22m" + text[end:]
+        out.write(f"    {text}\n")
+        if r.url:
+            out.write(f"    {_clean(r.url)}\n")
+        out.write("\n")
+    print(f"{len(hits)} hit(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
+    return run_search_command(ctx.config, ctx.db_path, args)
+
+
+# -- stats -----------------------------------------------------------------------------------
+
+
+def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
+    from reactieveld.stats import run_stats_command
+
+    args.lang = _language(ctx.config)
+    if not Path(ctx.db_path).exists():
+        return _usage(f"no memory store at {ctx.db_path}")
+    return run_stats_command(ctx.config, ctx.db_path, args)

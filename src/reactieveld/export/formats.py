@@ -1,0 +1,259 @@
+"""The report formats: Markdown per planning question, CSV and JSON Lines.
+
+Each writer streams: rows come a keyset page at a time and go straight to ``out``, so a
+report of a million responses needs the memory of one page.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.export.records import (
+    CSV_COLUMNS,
+    iter_records,
+    record_csv_row,
+    record_dict,
+)
+from reactieveld.export.redact import Redactor
+from reactieveld.model import RemoteStatus, TagKind, utcnow
+from reactieveld.store.base import QueueFilter
+
+FORMATS = ("md", "csv", "jsonl")
+
+#: What a report holds unless --status says otherwise: spam, trash and deleted responses
+#: are not input for policy.
+REPORT_STATUSES = (RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.HIDDEN)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export, and how."""
+
+    format: str = "md"
+    questions: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    statuses: tuple[RemoteStatus, ...] = REPORT_STATUSES
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    include_personal_data: bool = False
+    language: str = "nl"
+    codebook: Codebook = DEFAULT_CODEBOOK
+    #: For the header: the filters as the user gave them (e.g. ``--until 2026-03-31``).
+    described: tuple[str, ...] = field(default=())
+
+    @property
+    def filter(self) -> QueueFilter:
+        """The store filter these options mean."""
+        return QueueFilter(
+            statuses=self.statuses,
+            sources=self.sources,
+            questions=self.questions,
+            roles=self.roles,
+            since=self.since,
+            until=self.until,
+        )
+
+    @property
+    def redactor(self) -> Redactor:
+        return Redactor(include_personal_data=self.include_personal_data, language=self.language)
+
+
+async def write_jsonl(store: Any, opts: ExportOptions, out: TextIO) -> int:
+    """One JSON object per line per response; returns the number written."""
+    n = 0
+    red = opts.redactor
+    async for rec in iter_records(
+        store, opts.filter, codebook=opts.codebook, language=opts.language
+    ):
+        out.write(json.dumps(record_dict(rec, red), ensure_ascii=False, sort_keys=True) + "\n")
+        n += 1
+    return n
+
+
+async def write_csv(store: Any, opts: ExportOptions, out: TextIO) -> int:
+    """A header row and one row per response; returns the number of responses."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    n = 0
+    red = opts.redactor
+    async for rec in iter_records(
+        store, opts.filter, codebook=opts.codebook, language=opts.language
+    ):
+        writer.writerow(record_csv_row(rec, red))
+        n += 1
+    return n
+
+
+# -- Markdown --------------------------------------------------------------------------------
+
+_MD_TEXT = {
+    "nl": {
+        "title": "Reacties per planningsvraag",
+        "made": "Gemaakt op",
+        "codebook": "Codeboek",
+        "filters": "Filters",
+        "none": "geen",
+        "status": "status",
+        "personal": "Persoonsgegevens",
+        "redacted": "verwijderd (e-mail, telefoon, postcode; namen als initialen)",
+        "included": "opgenomen (--include-personal-data)",
+        "responses": "reacties",
+        "response": "reactie",
+        "no_responses": "Geen reacties bij deze vraag.",
+        "no_role": "geen rol",
+        "per_role": "Per rol",
+        "question": "Vraag",
+        "untagged": "reacties zonder planningsvraag vallen buiten dit rapport.",
+        "versions": "Tags gemaakt met codeboekversie(s)",
+    },
+    "en": {
+        "title": "Responses per planning question",
+        "made": "Made on",
+        "codebook": "Codebook",
+        "filters": "Filters",
+        "none": "none",
+        "status": "status",
+        "personal": "Personal data",
+        "redacted": "removed (e-mail, phone, postcode; names as initials)",
+        "included": "included (--include-personal-data)",
+        "responses": "responses",
+        "response": "response",
+        "no_responses": "No responses for this question.",
+        "no_role": "no role",
+        "per_role": "Per role",
+        "question": "Question",
+        "untagged": "responses without a planning question are not in this report.",
+        "versions": "Tags made with codebook version(s)",
+    },
+}
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def md_text(value: str) -> str:
+    """Untrusted text made inert in Markdown: control characters and bidi overrides gone,
+    and every character that starts a link, image, HTML tag or emphasis escaped."""
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    # A line that would start a heading, list or rule inside the quote.
+    return re.sub(r"(?m)^(\s*)([#+\-=]|\d+\.)", r"\1\\\2", value)
+
+
+def md_url(url: str | None) -> str | None:
+    """An http(s) url safe inside ``(...)`` of a Markdown link, or None."""
+    if not url or not re.match(r"https?://", url, re.IGNORECASE):
+        return None
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~.-_")
+
+
+def _quote_block(text: str) -> str:
+    lines = md_text(text).strip().split("\n") or [""]
+    return "\n".join(("> " + line).rstrip() for line in lines)
+
+
+async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
+    """The report for the council: a header (filters, codebook version, redaction), then
+    one section per planning question with counts per role and the responses as quotes
+    with source, date and a link back. Returns the number of quotes written."""
+    t = _MD_TEXT.get(opts.language, _MD_TEXT["en"])
+    cb = opts.codebook
+    red = opts.redactor
+    base = opts.filter
+    out.write(f"# {t['title']}\n\n")
+    out.write(f"- {t['made']}: {utcnow().astimezone():%Y-%m-%d %H:%M}\n")
+    out.write(f"- {t['codebook']}: {md_text(cb.version)}\n")
+    filters = ", ".join(f"`{_CONTROL.sub('', f).replace('`', '')}`" for f in opts.described)
+    out.write(f"- {t['filters']}: {filters or t['none']}\n")
+    statuses = ", ".join(s.value for s in opts.statuses) if opts.statuses else t["none"]
+    out.write(f"- {t['status']}: {statuses}\n")
+    out.write(f"- {t['personal']}: {t['included' if opts.include_personal_data else 'redacted']}\n")
+    untagged = await store.count(replace(base, questions=(), untagged=True))
+    if untagged and not opts.questions:
+        out.write(f"- {untagged} {t['untagged']}\n")
+    out.write("\n")
+
+    codes = list(opts.questions) or [q.code for q in cb.codes(TagKind.QUESTION)]
+    role_codes: list[str] = [r.code for r in cb.codes(TagKind.ROLE)]
+    if opts.roles:
+        role_codes = [r for r in role_codes if r in opts.roles] + [
+            r for r in opts.roles if r not in role_codes
+        ]
+    quotes = 0
+    versions: set[str] = set()
+    for code in codes:
+        flt = replace(base, questions=(code,))
+        total = await store.count(flt)
+        label = cb.label(TagKind.QUESTION, code, opts.language)
+        out.write(f"## {md_text(code)}. {md_text(label)}\n\n")
+        if not total:
+            out.write(f"_{t['no_responses']}_\n\n")
+            continue
+        per_role = []
+        counted = 0
+        for role in role_codes:
+            n = await store.count(replace(flt, roles=(role,)))
+            counted += n
+            if n:
+                per_role.append((cb.label(TagKind.ROLE, role, opts.language), n))
+        if total - counted and not opts.roles:
+            per_role.append((t["no_role"], total - counted))
+        word = t["response"] if total == 1 else t["responses"]
+        out.write(f"**{total} {word}**\n\n")
+        out.write(f"| {t['per_role']} | n |\n|---|---:|\n")
+        for name, n in per_role:
+            out.write(f"| {md_text(name)} | {n} |\n")
+        out.write("\n")
+        async for rec in iter_records(store, flt, codebook=cb, language=opts.language):
+            r = rec.row.response
+            versions.update(q.codebook_version for q in rec.extra.questions if q.code == code)
+            out.write(_quote_block(red.text(r.body_text)) + "\n>\n")
+            who = md_text(red.name(r.author_name)) or "?"
+            if rec.extra.role is not None:
+                who += f" ({md_text(rec.extra.role.label)})"
+            where = md_text(rec.row.thread_title or r.source)
+            link = md_url(r.url) or md_url(rec.extra.thread_url)
+            place = f"[{where}]({link})" if link else where
+            out.write(
+                f"> — {who}, {md_text(r.source)}, {r.created_at.astimezone():%Y-%m-%d}, {place}\n\n"
+            )
+            quotes += 1
+    if versions:
+        out.write(f"---\n\n{t['versions']}: {md_text(', '.join(sorted(versions)))}\n")
+    return quotes
+
+
+WRITERS = {"md": write_markdown, "csv": write_csv, "jsonl": write_jsonl}
+
+
+async def write_report(store: Any, opts: ExportOptions, out: TextIO) -> int:
+    """Write the report in ``opts.format``; returns the number of responses (quotes)."""
+    return await WRITERS[opts.format](store, opts, out)
+
+
+def describe_filters(
+    *,
+    questions: Sequence[str] = (),
+    roles: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[str, ...]:
+    """The filters as the header shows them (``--question 1``, ...)."""
+    parts = [f"--question {q}" for q in questions]
+    parts += [f"--role {r}" for r in roles]
+    parts += [f"--source {s}" for s in sources]
+    if since:
+        parts.append(f"--since {since}")
+    if until:
+        parts.append(f"--until {until}")
+    return tuple(parts)

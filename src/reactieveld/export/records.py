@@ -1,0 +1,287 @@
+"""Responses out of the memory, one keyset page at a time, with tags, notes and provenance.
+
+Reports and sinks never load the whole memory: :func:`iter_rows` walks a queue filter
+oldest first in pages of ``page_size`` (keyset on ``(created_at, id)``), and
+:func:`records` adds what a page's rows lack (every tag with its codebook version and
+who made it, the notes, the thread's url, the source type) in one query per page.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.export._sql import placeholders, run_sql
+from reactieveld.export.redact import Redactor
+from reactieveld.model import TagKind
+from reactieveld.store.base import Keyset, QueueFilter, QueueRow
+
+PAGE_SIZE = 500
+
+
+async def iter_rows(
+    store: Any, flt: QueueFilter, *, page_size: int = PAGE_SIZE
+) -> AsyncIterator[list[QueueRow]]:
+    """Pages of the rows a filter matches, oldest first (each page oldest first)."""
+    after: Keyset | None = None
+    while True:
+        if after is None:
+            # The oldest page: "newer than the beginning of time".
+            after = Keyset(datetime(1970, 1, 1, tzinfo=UTC), 0)
+        rows = await store.queue(flt, after=after, limit=page_size, direction="newer")
+        if not rows:
+            return
+        rows = rows[::-1]  # the store answers newest first
+        yield rows
+        if len(rows) < page_size:
+            return
+        after = rows[-1].keyset
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """A tag as exported: code, label, codebook version, when and by whom."""
+
+    code: str
+    label: str
+    codebook_version: str
+    tagged_at: datetime | None
+    actor: str
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    text: str
+    actor: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What a queue row lacks for an export."""
+
+    questions: tuple[TagInfo, ...] = ()
+    role: TagInfo | None = None
+    notes: tuple[NoteInfo, ...] = ()
+    thread_url: str | None = None
+    source_type: str | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One response for an export or a sink."""
+
+    row: QueueRow
+    extra: Extra = field(default_factory=Extra)
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _code_order(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**9, code)
+
+
+async def extras(
+    store: Any, rows: Sequence[QueueRow], codebook: Codebook, language: str
+) -> dict[int, Extra]:
+    """Tags, notes, thread url and source type of the rows, in one hop."""
+    ids = [r.response.id for r in rows if r.response.id is not None]
+    if not ids:
+        return {}
+
+    def fn(db: sqlite3.Connection) -> dict[int, Extra]:
+        tags: dict[int, list[tuple[Any, ...]]] = {}
+        for rid, kind, code, version, at, actor in db.execute(
+            "SELECT response_id, kind, code, codebook_version, created_at, actor FROM tags "
+            f"WHERE response_id IN {placeholders(ids)}",
+            ids,
+        ):
+            tags.setdefault(rid, []).append((kind, code, version, at, actor))
+        notes: dict[int, list[NoteInfo]] = {}
+        for rid, text, actor, at in db.execute(
+            "SELECT response_id, text, actor, created_at FROM notes "
+            f"WHERE deleted_at IS NULL AND response_id IN {placeholders(ids)} ORDER BY id",
+            ids,
+        ):
+            notes.setdefault(rid, []).append(NoteInfo(text, actor, _dt(at) or datetime.now(UTC)))
+        where = {}
+        for rid, turl, stype, surl in db.execute(
+            "SELECT r.id, th.url, s.type, s.url FROM responses r "
+            "JOIN sources s ON s.id = r.source_id LEFT JOIN threads th "
+            "ON th.source_id = r.source_id AND th.external_id = r.thread_external_id "
+            f"WHERE r.id IN {placeholders(ids)}",
+            ids,
+        ):
+            where[rid] = (turl, stype, surl)
+        out = {}
+        for rid in ids:
+            questions, role = [], None
+            for kind, code, version, at, actor in tags.get(rid, ()):
+                info = TagInfo(
+                    code, codebook.label(TagKind(kind), code, language), version, _dt(at), actor
+                )
+                if kind == TagKind.QUESTION.value:
+                    questions.append(info)
+                else:
+                    role = info
+            questions.sort(key=lambda t: _code_order(t.code))
+            turl, stype, surl = where.get(rid, (None, None, None))
+            out[rid] = Extra(tuple(questions), role, tuple(notes.get(rid, ())), turl, stype, surl)
+        return out
+
+    return await run_sql(store, fn)
+
+
+async def iter_records(
+    store: Any,
+    flt: QueueFilter,
+    *,
+    codebook: Codebook = DEFAULT_CODEBOOK,
+    language: str = "nl",
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[Record]:
+    """Records of the rows a filter matches, oldest first, a page at a time."""
+    async for rows in iter_rows(store, flt, page_size=page_size):
+        more = await extras(store, rows, codebook, language)
+        for row in rows:
+            yield Record(row, more.get(row.response.id or 0, Extra()))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
+    """The JSON form of a record (JSON Lines, webhook and JSONL sinks)."""
+    r, x = record.row.response, record.extra
+
+    def tag(t: TagInfo) -> dict[str, Any]:
+        return {
+            "code": t.code,
+            "label": t.label,
+            "codebook_version": t.codebook_version,
+            "tagged_at": _iso(t.tagged_at),
+            "actor": t.actor,
+        }
+
+    return {
+        "id": r.id,
+        "source": r.source,
+        "external_id": r.external_id,
+        "url": r.url,
+        "thread": {
+            "external_id": r.thread_external_id,
+            "title": record.row.thread_title,
+            "url": x.thread_url,
+        },
+        "parent_external_id": r.parent_external_id,
+        "created_at": _iso(r.created_at),
+        "updated_at": _iso(r.updated_at),
+        "remote_status": r.remote_status.value,
+        "triage": r.triage.value,
+        "author": {
+            "name": redactor.name(r.author_name),
+            "key": redactor.personal(r.author_key),
+            "url": redactor.personal(r.author_url),
+        },
+        "body": redactor.text(r.body_text),
+        "body_raw": redactor.text(r.body_raw),
+        "body_format": r.body_format,
+        "questions": [tag(t) for t in x.questions],
+        "role": tag(x.role) if x.role else None,
+        "role_hint": r.role_hint,
+        "notes": [
+            {"text": redactor.text(n.text), "actor": n.actor, "created_at": _iso(n.created_at)}
+            for n in x.notes
+        ],
+        "provenance": {
+            "source": r.source,
+            "source_type": x.source_type,
+            "source_url": x.source_url,
+            "external_id": r.external_id,
+            "url": r.url,
+            "fetched_at": _iso(r.fetched_at),
+        },
+        "redacted": not redactor.include_personal_data,
+    }
+
+
+CSV_COLUMNS = (
+    "id",
+    "source",
+    "source_type",
+    "external_id",
+    "url",
+    "thread_external_id",
+    "thread_title",
+    "thread_url",
+    "parent_external_id",
+    "created_at",
+    "updated_at",
+    "fetched_at",
+    "remote_status",
+    "triage",
+    "author",
+    "author_key",
+    "author_url",
+    "role",
+    "role_label",
+    "role_hint",
+    "questions",
+    "question_labels",
+    "codebook_versions",
+    "body",
+    "notes",
+)
+
+# A cell starting with one of these is a formula in Excel and LibreOffice; comments are
+# untrusted text, so such cells get a leading apostrophe (OWASP's advice for CSV export).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def record_csv_row(record: Record, redactor: Redactor) -> list[str]:
+    """A record as one CSV row, columns as in :data:`CSV_COLUMNS`."""
+    d = record_dict(record, redactor)
+    x = record.extra
+    versions = sorted({t.codebook_version for t in (*x.questions, *([x.role] if x.role else []))})
+    notes = " | ".join(n["text"] for n in d["notes"])
+    values: list[Any] = [
+        d["id"],
+        d["source"],
+        x.source_type,
+        d["external_id"],
+        d["url"],
+        d["thread"]["external_id"],
+        d["thread"]["title"],
+        d["thread"]["url"],
+        d["parent_external_id"],
+        d["created_at"],
+        d["updated_at"],
+        d["provenance"]["fetched_at"],
+        d["remote_status"],
+        d["triage"],
+        csv_safe(d["author"]["name"]),
+        d["author"]["key"],
+        d["author"]["url"],
+        x.role.code if x.role else None,
+        x.role.label if x.role else None,
+        d["role_hint"],
+        ";".join(t.code for t in x.questions),
+        csv_safe(";".join(t.label for t in x.questions)),
+        ";".join(versions),
+        csv_safe(d["body"]),
+        csv_safe(notes),
+    ]
+    return ["" if v is None else str(v) for v in values]

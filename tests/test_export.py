@@ -1,0 +1,355 @@
+"""Reports: JSON Lines, CSV and Markdown, field by field, on the fixed memory."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import time
+
+import pytest
+
+from reactieveld.export.cli import export_options, run_export_command
+from reactieveld.export.formats import ExportOptions, write_csv, write_jsonl, write_markdown
+from reactieveld.export.records import CSV_COLUMNS, iter_rows
+from reactieveld.model import Page, RemoteStatus, Response
+from reactieveld.store.base import QueueFilter
+from tests.reportdata import T0, D, H, build
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+async def memory(tmp_path, monkeypatch):
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    yield store, ids
+    await store.close()
+
+
+def args(**kw):
+    base = dict(
+        format="jsonl",
+        output=None,
+        question=[],
+        role=[],
+        source=[],
+        status=[],
+        since=None,
+        until=None,
+        include_personal_data=False,
+    )
+    base.update(kw)
+    return argparse.Namespace(**base)
+
+
+CONFIG = argparse.Namespace()  # defaults: the default codebook, Dutch
+
+
+async def jsonl(store, **kw):
+    out = io.StringIO()
+    await write_jsonl(store, export_options(CONFIG, args(**kw)), out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+async def test_jsonl_field_by_field(memory):
+    store, ids = memory
+    recs = await jsonl(store)
+    # Spam (r4) and trash (r8) are not in a report; oldest first.
+    assert [r["external_id"] for r in recs] == ["r1", "r2", "r3", "r5", "r6", "r7", "r9"]
+    r1 = recs[0]
+    assert r1 == {
+        "id": ids["r1"],
+        "source": "blog",
+        "external_id": "r1",
+        "url": "https://blog.example/t1#r1",
+        "thread": {
+            "external_id": "t1",
+            "title": "Nieuw centrumplan Laren",
+            "url": "https://blog.example/t1",
+        },
+        "parent_external_id": None,
+        "created_at": "2026-03-02T12:00:00Z",
+        "updated_at": None,
+        "remote_status": "approved",
+        "triage": "new",
+        "author": {"name": "A.d.V.", "key": None, "url": None},
+        "body": "Het parkeren bij de Brink is een probleem. Mail mij op [e-mail] of bel "
+        "[telefoonnummer].",
+        "body_raw": "<p>Het parkeren bij de Brink is een probleem. Mail mij op [e-mail] of "
+        "bel [telefoonnummer].</p>",
+        "body_format": "html",
+        "questions": [
+            {
+                "code": "1",
+                "label": "Welke doelen dient de dialoog?",
+                "codebook_version": "default-1",
+                "tagged_at": "2026-03-02T13:00:00Z",
+                "actor": "moderator",
+            },
+            {
+                "code": "2",
+                "label": "Voor welke inhoudelijke onderwerpen zetten we de dialoog wel of niet in?",
+                "codebook_version": "default-1",
+                "tagged_at": "2026-03-02T13:01:00Z",
+                "actor": "moderator",
+            },
+        ],
+        "role": None,
+        "role_hint": None,
+        "notes": [],
+        "provenance": {
+            "source": "blog",
+            "source_type": "demo",
+            "source_url": None,
+            "external_id": "r1",
+            "url": "https://blog.example/t1#r1",
+            "fetched_at": "2026-03-02T11:00:00Z",
+        },
+        "redacted": True,
+    }
+    r3 = recs[2]
+    assert r3["body"] == "Meer groen in het centrumplan graag. Mijn adres: [adres] in Laren."
+    assert r3["role"] == {
+        "code": "burger",
+        "label": "Burger",
+        "codebook_version": "default-1",
+        "tagged_at": "2026-03-02T18:00:00Z",
+        "actor": "moderator",
+    }
+    assert r3["notes"] == [
+        {"text": "Bellen op [telefoonnummer]", "actor": "moderator",
+         "created_at": "2026-03-02T18:00:00Z"}
+    ]  # fmt: skip
+    r2 = recs[1]
+    assert r2["role"]["code"] == "organisatie" and r2["role"]["actor"] == "connector"
+    assert r2["parent_external_id"] == "r1" and r2["triage"] == "handled"
+    assert recs[4]["author"]["name"] == "D.B."
+    assert recs[3]["body"].endswith("bel [telefoonnummer].")  # +31 6 1234 5678
+    assert recs[5]["body"].endswith("nummer is [telefoonnummer].")  # 020-1234567
+    assert recs[6]["body"] == "Een losse vraag zonder draad over afval, via [telefoonnummer]."
+    assert recs[6]["thread"] == {"external_id": None, "title": None, "url": None}
+
+
+async def test_include_personal_data_turns_redaction_off(memory):
+    store, _ = memory
+    recs = {r["external_id"]: r for r in await jsonl(store, include_personal_data=True)}
+    r1, r3 = recs["r1"], recs["r3"]
+    assert r1["author"]["name"] == "Anne de Vries"
+    assert len(r1["author"]["key"]) == 32  # the keyed hash, never the address
+    assert "anne@example.nl" in r1["body"] and "06-12345678" in r1["body"]
+    assert "1251 AB 12" in r3["body"]
+    assert r3["notes"][0]["text"] == "Bellen op 06 98765432"
+    assert r1["redacted"] is False
+    dumped = json.dumps(list(recs.values()))
+    assert "anne@example.nl" in dumped  # in the body only: the author's address is not kept
+    assert "carla@example.nl" not in dumped
+
+
+@pytest.mark.parametrize(
+    "kw, expected",
+    [
+        ({"question": ["2"]}, ["r1", "r5"]),
+        ({"question": ["1"], "role": ["burger"]}, ["r3"]),
+        ({"role": ["burger", "ambtenaar"]}, ["r3", "r6", "r7"]),
+        ({"source": ["forum"], "since": "2026-03-03", "until": "2026-03-03"}, ["r5", "r6"]),
+        ({"until": "2026-03-02"}, ["r1", "r2", "r3"]),
+        ({"status": ["spam", "trash"]}, ["r4", "r8"]),
+        ({"status": ["hold"]}, ["r7"]),
+    ],
+)
+async def test_filters(memory, kw, expected):
+    store, _ = memory
+    assert [r["external_id"] for r in await jsonl(store, **kw)] == expected
+
+
+async def test_csv_field_by_field(memory):
+    store, ids = memory
+    # A formula in a comment must not run in a spreadsheet.
+    await store.upsert_page(
+        "blog",
+        Page(
+            responses=[
+                Response("blog", "r10", "t1", "=cmd|' /C calc'!A0", '=HYPERLINK("http://x")',
+                         T0 + 4 * D)
+            ]
+        ),
+    )  # fmt: skip
+    out = io.StringIO()
+    await write_csv(store, export_options(CONFIG, args(format="csv")), out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    by = {row[3]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]}
+    assert list(by) == ["r1", "r2", "r3", "r5", "r6", "r7", "r9", "r10"]
+    r3 = by["r3"]
+    assert r3 == {
+        "id": str(ids["r3"]),
+        "source": "blog",
+        "source_type": "demo",
+        "external_id": "r3",
+        "url": "https://blog.example/t1#r3",
+        "thread_external_id": "t1",
+        "thread_title": "Nieuw centrumplan Laren",
+        "thread_url": "https://blog.example/t1",
+        "parent_external_id": "",
+        "created_at": "2026-03-02T15:00:00Z",
+        "updated_at": "",
+        "fetched_at": "2026-03-02T11:00:00Z",
+        "remote_status": "approved",
+        "triage": "new",
+        "author": "B.J.",
+        "author_key": "",
+        "author_url": "",
+        "role": "burger",
+        "role_label": "Burger",
+        "role_hint": "",
+        "questions": "1",
+        "question_labels": "Welke doelen dient de dialoog?",
+        "codebook_versions": "default-1",
+        "body": "Meer groen in het centrumplan graag. Mijn adres: [adres] in Laren.",
+        "notes": "Bellen op [telefoonnummer]",
+    }
+    assert by["r1"]["questions"] == "1;2"
+    assert by["r10"]["body"] == '\'=HYPERLINK("http://x")'
+    assert by["r10"]["author"] == "C.C.C.A."  # initials of "=cmd|' /C calc'!A0"
+
+
+async def test_markdown_report(memory):
+    store, _ = memory
+    # A hostile comment tagged with question 3: nothing in it may become Markdown.
+    await store.upsert_page(
+        "forum",
+        Page(
+            responses=[
+                Response("forum", "r11", "f1", "Mallory", "# Kop\n[klik](javascript:alert(1)) "
+                         "<script>x</script> **vet** \x1b[31mrood", T0 + 2 * D + 2 * H)
+            ]
+        ),
+    )  # fmt: skip
+    row = await store.get_by_external("forum", "r11")
+    await store.toggle_question([row.response.id], "3", actor="m")
+    out = io.StringIO()
+    n = await write_markdown(store, export_options(CONFIG, args(format="md")), out)
+    md = out.getvalue()
+    assert n == 3 + 2 + 1  # q1: r1 r3 r6; q2: r1 r5; q3: r11
+    assert md.startswith("# Reacties per planningsvraag\n")
+    assert "- Codeboek: default-1\n" in md
+    assert "- Filters: geen\n" in md
+    assert "- status: approved, hold, hidden\n" in md
+    assert "- Persoonsgegevens: verwijderd" in md
+    assert "- 3 reacties zonder planningsvraag vallen buiten dit rapport." in md
+    q1 = md[md.index("## 1. Welke doelen") : md.index("## 2.")]
+    assert "**3 reacties**" in q1
+    assert "| Burger | 1 |\n| Ambtenaar | 1 |\n| geen rol | 1 |\n" in q1
+    quotes = [line for line in q1.splitlines() if line.startswith("> — ")]
+    assert quotes == [
+        "> — A.d.V., blog, 2026-03-02, [Nieuw centrumplan Laren](https://blog.example/t1#r1)",
+        "> — B.J. (Burger), blog, 2026-03-02, [Nieuw centrumplan Laren](https://blog.example/t1#r3)",  # noqa: E501
+        "> — D.B. (Ambtenaar), forum, 2026-03-03, [Zwembad De Biezem](https://forum.example/f1#r6)",  # noqa: E501
+    ]
+    assert "> Het parkeren bij de Brink is een probleem. Mail mij op \\[e-mail\\]" in q1
+    q3 = md[md.index("## 3.") : md.index("## 4.")]
+    assert "> \\# Kop\n> \\[klik\\](javascript:alert(1)) \\<script\\>x\\</script\\> \\*\\*vet" in q3
+    assert "\x1b" not in md
+    assert "## 4. In welke bedrijfsprocessen" in md
+    assert "_Geen reacties bij deze vraag._" in md[md.index("## 4.") : md.index("## 5.")]
+    assert md.rstrip().endswith("Tags gemaakt met codeboekversie(s): default-1")
+
+
+async def test_markdown_english_and_one_question(memory):
+    store, _ = memory
+    config = argparse.Namespace(ui=argparse.Namespace(language="en"))
+    out = io.StringIO()
+    opts = export_options(config, args(format="md", question=["2"], include_personal_data=True))
+    await write_markdown(store, opts, out)
+    md = out.getvalue()
+    assert "## 2. On which topics do we (not) use dialogue?" in md
+    assert "## 1." not in md and "without a planning question" not in md
+    assert "- Filters: `--question 2`\n" in md
+    assert "> — Anne de Vries, blog" in md and "> — Carla van den Berg, forum" in md
+    assert "| no role | 2 |" in md
+
+
+async def test_streaming_pages(memory):
+    store, _ = memory
+    limits = []
+    real = store.queue
+
+    async def spy(flt, **kw):
+        limits.append(kw["limit"])
+        return await real(flt, **kw)
+
+    store.queue = spy
+    seen = []
+    async for rows in iter_rows(store, QueueFilter(), page_size=2):
+        assert len(rows) <= 2
+        seen += [r.response.external_id for r in rows]
+    assert seen == ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r9", "r8"]
+    assert set(limits) == {2} and len(limits) == 5
+
+
+def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
+    async def make():
+        store, _ = await build(tmp_path / "m.db", monkeypatch)
+        await store.close()
+
+    asyncio.run(make())
+    target = tmp_path / "rapport.md"
+    code = run_export_command(CONFIG, tmp_path / "m.db", args(format="md", output=str(target)))
+    assert code == 0
+    assert target.read_text(encoding="utf-8").startswith("# Reacties per planningsvraag")
+    assert "5 responses written" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []
+    target = tmp_path / "r.csv"
+    assert (
+        run_export_command(CONFIG, tmp_path / "m.db", args(format="csv", output=str(target))) == 0
+    )
+    assert target.read_bytes().count(b"\r\n") == 8  # header + 7 rows, CRLF as RFC 4180
+    assert run_export_command(CONFIG, tmp_path / "m.db", args(question=["9"])) == 2
+    assert run_export_command(CONFIG, tmp_path / "m.db", args(role=["koning"])) == 2
+    assert run_export_command(CONFIG, tmp_path / "m.db", args(since="gisteren")) == 2
+    assert run_export_command(CONFIG, tmp_path / "nope.db", args()) == 2
+    err = capsys.readouterr().err
+    assert "--question 9: not a planning question" in err and "not a date" in err
+
+
+def test_options_defaults():
+    opts = ExportOptions()
+    assert opts.filter.statuses == (RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.HIDDEN)
+
+
+def test_the_reactieveld_command(tmp_path, monkeypatch, capsys):
+    """The subcommands are reachable through the real entry point (and bad input exits 2)."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+
+    async def make():
+        store, _ = await build(tmp_path / "m.db", monkeypatch)
+        await store.close()
+
+    asyncio.run(make())
+    db = str(tmp_path / "m.db")
+    out = tmp_path / "x.jsonl"
+    assert (
+        main(["export", "--format", "jsonl", "--role", "burger", "-o", str(out), "--db", db]) == 0
+    )
+    assert [json.loads(x)["external_id"] for x in out.read_text().splitlines()] == ["r3", "r7"]
+    capsys.readouterr()
+    assert main(["--db", db, "--lang", "en", "stats", "--days", "3"]) == 0
+    assert "Citizen responses answered by the organisation: 2 / 5 (40%)" in capsys.readouterr().out
+    assert main(["--db", db, "search", "parkeren", "bron:blog"]) == 0
+    text = capsys.readouterr().out
+    assert text.count("parkeren") == 2 and "forum" not in text
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", db, "export", "--format", "pdf"])
+    assert exc.value.code == 2

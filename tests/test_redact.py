@@ -1,0 +1,84 @@
+"""Redaction of personal data in reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from reactieveld.export.redact import Redactor, initials, redact_text
+
+P = "[telefoonnummer]"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mail anne@example.nl graag", "mail [e-mail] graag"),
+        ("j.de-vries+raad@gemeente.blaricum.nl.", "[e-mail]."),
+        ("bel 06-12345678.", f"bel {P}."),
+        ("bel 06 12345678 of 0612345678", f"bel {P} of {P}"),
+        ("06 1234 5678", P),
+        ("+31 6 1234 5678", P),
+        ("+31612345678!", f"{P}!"),
+        ("+31 (0)6 12345678", P),
+        ("0031 6 12345678", P),
+        ("0031 20 1234567", P),
+        ("vast: 020-1234567", f"vast: {P}"),
+        ("035 538 12 34", P),
+        ("0294-123456", P),
+        ("(020) 123 45 67", P),
+        ("+32 2 123 45 67 (België)", f"{P} (België)"),
+        ("1234 AB 56", "[adres]"),
+        ("adres: 1251AB 12-2, Laren", "adres: [adres], Laren"),
+        ("1251 AB 12a", "[adres]"),
+        ("postcode 1251 AB", "postcode [adres]"),
+    ],
+)
+def test_redacted(text, expected):
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2024 en 2025 kwamen 12345 mensen.",
+        "Besluit van 01-02-2024 om 10:30 uur.",
+        "Nummer 06123456789 is te lang, 061234567 te kort.",
+        "Zaaknummer Z/21/123456.",
+        "Het kost 1234 EUR, ongeveer.",
+        "Een 1234 SS-kaart.",  # SS is never issued
+    ],
+)
+def test_left_alone(text):
+    assert redact_text(text) == text
+
+
+def test_english_tokens():
+    assert redact_text("a@b.nl 06-12345678 1234 AB 5", "en") == (
+        "[e-mail] [phone number] [address]"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Anne de Vries", "A.d.V."),
+        ("Carla van den Berg", "C.v.d.B."),
+        ("Zoë Çelik", "Z.Ç."),
+        ("Spammer", "S."),
+        ("anne@example.nl", ""),
+        ("", ""),
+        ("J.P. Balkenende", "J.B."),
+    ],
+)
+def test_initials(name, expected):
+    assert initials(name) == expected
+
+
+def test_include_personal_data_turns_it_off():
+    on = Redactor()
+    off = Redactor(include_personal_data=True)
+    body = "Mail anne@example.nl, bel 06-12345678, 1251 AB 12."
+    assert on.text(body) == "Mail [e-mail], bel [telefoonnummer], [adres]."
+    assert off.text(body) == body
+    assert on.name("Anne de Vries") == "A.d.V." and off.name("Anne de Vries") == "Anne de Vries"
+    assert on.personal("key") is None and off.personal("key") == "key"
