@@ -18,6 +18,7 @@ import getpass
 import os
 from collections.abc import Mapping
 from datetime import tzinfo
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,7 @@ class ReactieveldApp(App[int]):
             self.engine.subscribe(self._on_sync_event)
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
         if self.outbox is not None:
-            self.run_worker(self._run_outbox(), group="outbox", exit_on_error=False)
+            self.run_worker(partial(self._run_outbox), group="outbox", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         self._stop.set()
@@ -148,7 +149,7 @@ class ReactieveldApp(App[int]):
     # -- live work ----------------------------------------------------------------------
     def request_counts(self) -> None:
         """Recount the tabs in the background (never on the key path)."""
-        self.run_worker(self._counts(), group="counts", exclusive=True, exit_on_error=False)
+        self.run_worker(partial(self._counts), group="counts", exclusive=True, exit_on_error=False)
 
     async def _counts(self) -> None:
         counts = await self.reader.counts()

@@ -80,7 +80,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             return Select(
                 [(Text(label), v) for label, v in options],
                 prompt=blank.plain,
-                value=value if value is not None else Select.BLANK,
+                value=value if value is not None else Select.NULL,
                 id=id,
             )
 
@@ -120,7 +120,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
 
     def _value(self, id: str) -> object | None:
         value = self.query_one(f"#{id}", Select).value
-        return None if value is Select.BLANK else value
+        return None if value is Select.NULL else value
 
     def action_apply(self) -> None:
         status = self._value("filter-status")

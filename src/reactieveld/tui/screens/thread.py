@@ -77,7 +77,8 @@ class ThreadScreen(Screen[None]):
         tree.root.expand()
         tree.focus()
         if selected is not None:
-            tree.move_cursor(selected)
+            # Lines are laid out on the next refresh; the cursor goes there after it.
+            self.call_after_refresh(tree.move_cursor, selected)
         self.loaded = True
 
     def label(self, row: QueueRow) -> Text:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -102,7 +103,7 @@ class ResponseView(VerticalScroll, can_focus=False):
             self.scroll_home(animate=False, immediate=True)
         self._draw()
         if row is not None:
-            self.run_worker(self._load(row), group="response-details", exclusive=True)
+            self.run_worker(partial(self._load, row), group="response-details", exclusive=True)
 
     async def _load(self, row: QueueRow) -> None:
         details = await load_details(self.store, row)

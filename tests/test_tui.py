@@ -1,0 +1,488 @@
+"""Functional tests of the triage app: every key, checked in the store (state, tags,
+journal, outbox), not only on screen. No sleeps: the tests wait on the queue's load
+event, on workers and on ``pilot.pause()``."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from conftest import T0, fill_store, sample_responses
+from textual.worker import WorkerState
+
+from reactieveld.model import ActionKind, OutboxState, RemoteStatus, TagKind, TriageState
+from reactieveld.store.base import QueueFilter
+from reactieveld.tui.screens.editor import EditorScreen
+from reactieveld.tui.screens.filters import FilterScreen
+from reactieveld.tui.screens.help import HelpScreen
+from reactieveld.tui.screens.thread import ThreadScreen
+from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.role_picker import RolePicker
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+SIZE = (120, 40)
+
+
+async def ready(app, pilot) -> TriageScreen:
+    """The triage screen once its queue and the first counts are in."""
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, TriageScreen)
+    await screen.queue.loaded.wait()
+    await settle(app, pilot)
+    return screen
+
+
+def ids(screen: TriageScreen) -> list[str]:
+    return [r.response.external_id for r in screen.queue.rows]
+
+
+def current_ext(screen: TriageScreen) -> str:
+    row = screen.queue.current
+    assert row is not None
+    return row.response.external_id
+
+
+async def settle(app, pilot) -> None:
+    """Wait until no worker is pending or running (cancelled ones included)."""
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    raise AssertionError("workers did not settle")
+
+
+async def test_opens_on_new_queue_newest_first(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert ids(screen)[:3] == ["c29", "c28", "c27"]
+        assert screen.queue.total == 30
+        assert current_ext(screen) == "c29"
+        tabs = screen.query_one("#queue-tabs")
+        assert "Nieuw 30" in str(tabs.render_content())
+
+
+async def test_movement_keys(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("j", "j", "down")
+        assert current_ext(screen) == "c26"
+        await pilot.press("k", "up")
+        assert current_ext(screen) == "c28"
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert current_ext(screen) == "c0"
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert current_ext(screen) == "c29"
+        await pilot.press("pagedown")
+        assert screen.queue.cursor > 1
+        await pilot.press("end", "home")
+        await settle(app, pilot)
+        assert screen.queue.cursor == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [
+        ("a", RemoteStatus.APPROVED),
+        ("u", RemoteStatus.HOLD),
+        ("s", RemoteStatus.SPAM),
+        ("d", RemoteStatus.TRASH),
+    ],
+)
+async def test_moderation_keys_store_journal_outbox_and_advance(tui_store, make_app, key, status):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        # c25 is on hold (approve it); c28 is approved (hold, spam or trash it).
+        await pilot.press(*["j"] * (4 if status is RemoteStatus.APPROVED else 1))
+        target = screen.queue.current
+        assert target is not None and target.response.id is not None
+        rid = target.response.id
+        before = target.response.remote_status
+        after_id = screen.queue.row_at(screen.queue.cursor + 1).response.id
+        await pilot.press(key)
+        await settle(app, pilot)
+        row = await tui_store.get(rid)
+        assert row.response.remote_status is status
+        assert row.response.triage is TriageState.HANDLED
+        journal = await tui_store.journal(rid)
+        assert journal[0].kind is ActionKind.MODERATE
+        assert journal[0].before["status"] == before.value
+        assert journal[0].after == {"status": status.value, "triage": "handled"}
+        outbox = [o for o in await tui_store.outbox_items() if o.response_id == rid]
+        assert len(outbox) == 1 and outbox[0].state is OutboxState.PENDING
+        assert outbox[0].action.expected_status is before
+        # Handled: it left the Nieuw queue and the cursor is on the next response.
+        assert screen.queue.current.response.id == after_id
+        assert screen.queue.total == 29
+
+
+async def test_x_marks_handled_without_status_change(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("x")
+        await settle(app, pilot)
+        row = await tui_store.get(rid)
+        assert row.response.triage is TriageState.HANDLED
+        assert row.response.remote_status is RemoteStatus.APPROVED
+        assert (await tui_store.journal(rid))[0].kind is ActionKind.HANDLE
+        assert await tui_store.outbox_items() == []
+        assert current_ext(screen) == "c28"
+
+
+@pytest.mark.parametrize("code", [str(n) for n in range(1, 9)])
+async def test_question_keys_toggle_tags(tui_store, make_app, code):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press(code)
+        await settle(app, pilot)
+        tags = await tui_store.tags(rid)
+        assert [(t.kind, t.code, t.actor) for t in tags] == [(TagKind.QUESTION, code, "tester")]
+        assert screen.queue.current.questions == (code,)  # the cursor stays
+        await pilot.press(code)
+        await settle(app, pilot)
+        assert await tui_store.tags(rid) == []
+        kinds = [e.kind for e in await tui_store.journal(rid)]
+        assert kinds == [ActionKind.UNTAG, ActionKind.TAG]
+
+
+async def test_role_picker_sets_and_clears_the_role(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("w")
+        assert isinstance(app.screen, RolePicker)
+        await pilot.press("r")  # Raadslid
+        await settle(app, pilot)
+        assert isinstance(app.screen, TriageScreen)
+        row = await tui_store.get(rid)
+        assert row.role == "raad"
+        assert screen.queue.current.role == "raad"
+        await pilot.press("w", "backspace")
+        await settle(app, pilot)
+        assert (await tui_store.get(rid)).role is None
+        await pilot.press("w", "escape")
+        await settle(app, pilot)
+        assert (await tui_store.get(rid)).role is None
+        assert [e.kind for e in await tui_store.journal(rid)] == [ActionKind.ROLE] * 2
+
+
+async def test_reply_editor_sends_through_the_outbox(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        row = screen.queue.current
+        await pilot.press("r")
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press(*"Dank u wel")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TriageScreen)
+        outbox = await tui_store.outbox_items()
+        assert len(outbox) == 1
+        assert outbox[0].action.capability.value == "reply"
+        assert outbox[0].action.text == "Dank u wel"
+        assert outbox[0].action.external_id == row.response.external_id
+        assert (await tui_store.journal(row.response.id))[0].kind is ActionKind.REPLY
+
+
+async def test_reply_escape_sends_nothing(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("r", *"weg", "escape")
+        await settle(app, pilot)
+        assert await tui_store.outbox_items() == []
+
+
+async def test_note_is_stored(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("n", *"bel terug", "ctrl+s")
+        await settle(app, pilot)
+        notes = await tui_store.notes(rid)
+        assert [(n.text, n.actor) for n in notes] == [("bel terug", "tester")]
+        assert await tui_store.outbox_items() == []  # notes never leave the house
+        view = screen.query_one("#response")
+        assert "bel terug" in view.render_content().plain
+
+
+async def test_marks_then_actions_act_on_all_marked(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("space", "j", "space")  # c29 and c27 (space moves on)
+        marked = set(screen.queue.marked)
+        assert len(marked) == 2
+        await pilot.press("3")
+        await settle(app, pilot)
+        for rid in marked:
+            assert [t.code for t in await tui_store.tags(rid)] == ["3"]
+        assert screen.queue.marked == set()  # an action uses the marks up
+        await pilot.press("space", "space")
+        marked = set(screen.queue.marked)
+        await pilot.press("s")
+        await settle(app, pilot)
+        for rid in marked:
+            row = await tui_store.get(rid)
+            assert row.response.remote_status is RemoteStatus.SPAM
+        journal = await tui_store.journal(limit=2)
+        assert len({e.batch for e in journal}) == 1  # one decision, undone as one
+        assert screen.queue.total == 28
+
+
+async def test_undo_restores_state_and_cancels_the_write_back(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert screen.queue.total == 29
+        await pilot.press("z")
+        await settle(app, pilot)
+        row = await tui_store.get(rid)
+        assert row.response.remote_status is RemoteStatus.APPROVED
+        assert row.response.triage is TriageState.NEW
+        assert [o.state for o in await tui_store.outbox_items()] == [OutboxState.CANCELLED]
+        assert screen.queue.total == 30
+        assert screen.queue.current.response.id == rid  # back on the undone response
+
+
+async def test_tab_cycles_the_queues(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        expected = {
+            "hold": QueueFilter(statuses=(RemoteStatus.HOLD,)),
+            "approved": QueueFilter(statuses=(RemoteStatus.APPROVED,)),
+            "spam": QueueFilter(statuses=(RemoteStatus.SPAM,)),
+            "trash": QueueFilter(statuses=(RemoteStatus.TRASH,)),
+            "all": QueueFilter(),
+            "new": QueueFilter(triage=TriageState.NEW),
+        }
+        for name, flt in expected.items():
+            await pilot.press("tab")
+            await settle(app, pilot)
+            assert screen.queue_name == name
+            assert screen.queue.total == await tui_store.count(flt)
+
+
+async def test_filters_dialog(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        first = screen.queue.current.response.id
+        await tui_store.toggle_question([first], "5", actor="x")
+        await pilot.press("f")
+        assert isinstance(app.screen, FilterScreen)
+        app.screen.query_one("#filter-question").value = "5"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen.queue.total == 1
+        assert screen.queue.current.response.id == first
+        await pilot.press("f")
+        app.screen.query_one("#filter-untagged").value = True
+        app.screen.query_one("#filter-question").clear()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen.queue.total == 29
+
+
+async def test_enter_shows_the_thread_tree_and_escape_returns(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        row = screen.queue.current
+        await pilot.press("enter")
+        await pilot.pause()
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen)
+        await settle(app, pilot)
+        tree = thread.query_one("#thread-tree")
+        thread_rows = await tui_store.thread_rows("blog", row.response.thread_external_id)
+        nodes = []
+        stack = list(tree.root.children)
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            stack.extend(node.children)
+        assert len(nodes) == len(thread_rows)
+        assert tree.cursor_node.data == row.response.id
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_help_lists_every_binding(tui_store, make_app):
+    app = make_app(tui_store, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        labels = [label for _, label, _ in app.screen.rows]
+        for spec in screen.specs:
+            assert screen.i18n.t(spec.label, **dict(spec.label_values)) in labels
+        assert "Quit" in labels and "Commands" in labels
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_palette_offers_every_action(tui_store, make_app):
+    from reactieveld.tui.commands import TriageCommands
+
+    app = make_app(tui_store, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        provider = TriageCommands(screen)
+        labels = [label for label, _, _ in provider._commands()]
+        for word in ("Approve", "Hold", "Spam", "Trash", "Handled", "Role", "Reply", "Undo"):
+            assert word in labels
+        assert any(label.startswith("Question 8") for label in labels)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Approve")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        row = await tui_store.get_by_external("blog", "c29")
+        assert row.response.triage is TriageState.HANDLED
+
+
+async def test_q_quits(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+
+
+async def test_remapped_keys_from_config(tui_store, make_app):
+    app = make_app(tui_store, keymap={"approve": "y", "down": "ctrl+n"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("ctrl+n")
+        assert current_ext(screen) == "c28"
+        rid = screen.queue.current.response.id
+        await pilot.press("a")  # no longer approve
+        await settle(app, pilot)
+        assert (await tui_store.get(rid)).response.triage is TriageState.NEW
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert (await tui_store.get(rid)).response.triage is TriageState.HANDLED
+        await pilot.press("question_mark")
+        keys = {label: k for k, label, _ in app.screen.rows}
+        assert keys["Goedkeuren"] == "y"
+
+
+async def test_search_key_has_a_hook(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        try:
+            import reactieveld.tui.screens.search  # noqa: F401
+        except ImportError:
+            assert app.screen is screen  # a notification, nothing else
+        else:
+            assert app.screen is not screen
+
+
+async def test_new_responses_during_triage_keep_cursor_and_marks(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("j", "j", "space")  # c27 marked, cursor on c26
+        cursor_id = screen.queue.current.response.id
+        marked = set(screen.queue.marked)
+        screen_y = screen.queue.cursor - int(screen.queue.scroll_y)
+        newer, threads = sample_responses(count=5, start=100, t0=T0 + timedelta(hours=5))
+        await fill_store(tui_store, "blog", newer, threads)
+        from reactieveld.tui.messages import StoreChanged
+
+        app.post_message(StoreChanged())
+        await settle(app, pilot)
+        assert screen.queue.total == 35
+        assert screen.queue.current.response.id == cursor_id
+        assert screen.queue.marked == marked
+        assert screen.queue.cursor == 3 + 5
+        # It did not jump on screen either: the view scrolled with it.
+        assert screen.queue.cursor - int(screen.queue.scroll_y) == screen_y
+        await pilot.press("k")
+        assert current_ext(screen) == "c27"
+
+
+async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
+    app = make_app(tui_store, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # all
+        await settle(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("s")
+        await settle(app, pilot)
+        item = (await tui_store.outbox_items())[0]
+        await tui_store.outbox_fail(item.id, error="changed remotely", conflict=True)
+        from reactieveld.tui.messages import StoreChanged
+
+        app.post_message(StoreChanged())
+        await settle(app, pilot)
+        index = screen.queue.index_of(rid)
+        row = screen.queue.row_at(index)
+        assert row.outbox_state == "conflict"
+        strip = screen.queue._render_row(row, 120, False, False)
+        assert "! spam" in strip.text
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert "conflict" in screen.query_one("#response").render_content().plain
+
+
+async def test_large_store_opens_and_pages(tmp_path, make_app):
+    """2,500 rows: the window grows as the cursor moves; G and g jump."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "big.db")
+    try:
+        responses, threads = sample_responses(count=2500)
+        await fill_store(store, "blog", responses, threads)
+        app = make_app(store)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            assert screen.queue.total == 2500
+            assert len(screen.queue.rows) < 2500
+            for _ in range(12):
+                await pilot.press("pagedown")
+                await settle(app, pilot)
+            assert screen.queue.current is not None
+            index = screen.queue.cursor
+            assert current_ext(screen) == f"c{2499 - index}"
+            await pilot.press("G")
+            await settle(app, pilot)
+            assert current_ext(screen) == "c0"
+            assert screen.queue.cursor == 2499
+            await pilot.press("k")
+            assert current_ext(screen) == "c1"
+            await pilot.press("g")
+            await settle(app, pilot)
+            assert current_ext(screen) == "c2499"
+            # A far jump (as the scrollbar does) loads a window around the index.
+            screen.queue.move_to(1234)
+            await settle(app, pilot)
+            assert current_ext(screen) == f"c{2499 - 1234}"
+    finally:
+        await store.close()
