@@ -107,3 +107,43 @@ def make_app() -> Callable[..., Any]:
         return ReactieveldApp(store, language=language, **kw)
 
     return make
+
+
+#: Texts that must show literally and harm nothing (issue 4, safety).
+HOSTILE_BODIES = (
+    "[@click=app.quit]Klik hier[/] om te winnen",
+    "[/] [/bold] [b]vet[/b] [$accent]kleur[/] [ bold]",
+    "[link=https://evil.example]veilige link[/link]",
+    "\x1b[31mROOD\x1b[0m en \x1b]8;;https://evil.example\x07osc-link\x1b]8;;\x07 en \x1b[2J",
+    "C0:\x00\x07\x08\x0b\x0c\x7f C1:\x85\x9b31m einde",
+    "RTL \u202eevil.exe\u202c en \u2066isolaat\u2069",
+    "W" * 20_000,
+    "   \n\t   \n  ",
+    "Z\u0301\u0301\u0301\u0301\u0301\u0301a\u0308\u0308\u0308\u0308lgo tekst",
+)
+HOSTILE_AUTHORS = (
+    "[bold red]Admin[/]",
+    "\x1b[5mKnipper\x1b[0m",
+    "Naam\u202emoc.live",
+    "[@click=app.bell]bel[/]",
+)
+
+
+def hostile_responses(source: str = "blog") -> tuple[list[Response], list[Thread]]:
+    """One response per hostile body, in a thread with a hostile title."""
+    threads = [
+        Thread(source, "evil", "[reverse]Titel[/] \x1b[7mX\x1b[0m", url="https://e.example/[x]")
+    ]
+    responses = [
+        Response(
+            source=source,
+            external_id=f"h{i}",
+            thread_external_id="evil",
+            author_name=HOSTILE_AUTHORS[i % len(HOSTILE_AUTHORS)],
+            body_text=body,
+            created_at=T0 - timedelta(minutes=i),
+            url=f"https://e.example/\x1b]8;;x\x07{i}",
+        )
+        for i, body in enumerate(HOSTILE_BODIES)
+    ]
+    return responses, threads

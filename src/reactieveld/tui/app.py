@@ -65,8 +65,9 @@ class ReactieveldApp(App[int]):
 
     def __init__(
         self,
-        store: Any,
+        store: Any | None,
         *,
+        db_path: Path | None = None,
         reader: Any | None = None,
         language: str = "nl",
         codebook: Codebook = DEFAULT_CODEBOOK,
@@ -80,8 +81,11 @@ class ReactieveldApp(App[int]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
+        # Without a store the app opens (and closes) the one at ``db_path`` itself.
         self.store = store
         self.reader = reader or store
+        self.db_path = db_path
+        self._owns_store = store is None
         self.i18n = I18n(language)
         self.codebook = codebook
         self.keymap = dict(keymap or {})
@@ -106,6 +110,17 @@ class ReactieveldApp(App[int]):
         ]
 
     # -- start and stop -----------------------------------------------------------------
+    async def on_load(self) -> None:
+        if self.store is None:
+            from reactieveld.store.sqlite import SqliteStore
+
+            if self.db_path is None:
+                raise ValueError("ReactieveldApp needs a store or a db_path")
+            self.store = await SqliteStore.open(
+                self.db_path, codebook_version=self.codebook.version
+            )
+            self.reader = self.reader or self.store
+
     def on_mount(self) -> None:
         if self._theme_name and self._theme_name in self.available_themes:
             self.theme = self._theme_name
@@ -120,6 +135,8 @@ class ReactieveldApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._stop.set()
+        if self._owns_store and self.store is not None:
+            await self.store.close()
 
     def app_keys(self) -> list[tuple[str, str, str]]:
         """(binding id, keys, label) of the app-wide keys, for help and palette."""

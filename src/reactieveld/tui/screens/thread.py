@@ -74,6 +74,9 @@ class ThreadScreen(Screen[None]):
             nodes[x.external_id] = node
             if x.id == r.id:
                 selected = node
+        for node in nodes.values():
+            if not node.children:
+                node.allow_expand = False
         tree.root.expand()
         tree.focus()
         if selected is not None:

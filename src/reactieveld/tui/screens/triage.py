@@ -175,7 +175,7 @@ class TriageScreen(Screen[None]):
         yield ResponseView(
             app.reader, i18n=self.i18n, codebook=app.codebook, tz=app.tz, id="response"
         )
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def queue(self) -> QueueList:
@@ -506,13 +506,13 @@ class TriageScreen(Screen[None]):
             keys = keymap.get(s.id, s.keys)
             action, params = _parse(s.action)
             reason = self.action_reason(action, params) if action in _REASONED else None
-            rows.append(
-                (
-                    _display_keys(self.app, keys),
-                    self.i18n.t(s.label, **dict(s.label_values)),
-                    reason,
+            label = self.i18n.t(s.label, **dict(s.label_values))
+            question = self.rapp.codebook.question(str(params[0])) if action == "question" else None
+            if question is not None:
+                label = self.i18n.t(
+                    "palette.question", code=question.code, label=question.label(self.i18n.language)
                 )
-            )
+            rows.append((_display_keys(self.app, keys), label, reason))
         for binding_id, keys, label in self.rapp.app_keys():
             rows.append((_display_keys(self.app, keymap.get(binding_id, keys)), label, None))
         return rows

@@ -1,0 +1,122 @@
+"""Snapshots (pytest-textual-snapshot) of the queue, the response view, the thread tree,
+the help screen, in Dutch and English, and a queue full of hostile text.
+
+Deterministic: fixed response times shown in UTC, no actions with wall-clock times, the
+developer's own config hidden (``tui_env``). Update with ``--snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from conftest import T0, fill_store, hostile_responses, sample_responses
+from textual.worker import WorkerState
+
+from reactieveld.tui.app import ReactieveldApp
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+SIZE = (130, 36)
+
+
+def build_store(path: Path, *, hostile: bool = False) -> Path:
+    from reactieveld.store.sqlite import SqliteStore
+
+    async def build() -> None:
+        store = await SqliteStore.open(path)
+        # Journal times show in the response view: the store's clock is fixed here.
+        sqlite_module.utcnow = lambda: T0
+        try:
+            responses, threads = hostile_responses() if hostile else sample_responses()
+            await fill_store(store, "blog", responses, threads)
+            if not hostile:
+                await store.toggle_question([28], "2", actor="t")
+                await store.set_role([28], "raad", actor="t")
+        finally:
+            await store.close()
+
+    import reactieveld.store.sqlite as sqlite_module
+
+    real = sqlite_module.utcnow
+    try:
+        asyncio.run(build())
+    finally:
+        sqlite_module.utcnow = real
+    return path
+
+
+def app_on(path: Path, language: str) -> ReactieveldApp:
+    return ReactieveldApp(None, db_path=path, language=language, tz=UTC, actor="tester")
+
+
+async def settle(pilot) -> None:
+    app = pilot.app
+    await pilot.pause()
+    screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
+    await screen.queue.loaded.wait()
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            break
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_queue_and_response_view(snap_compare, tmp_path, language):
+    path = build_store(tmp_path / "m.db")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "j")  # a response with tags, a role and a parent
+        await settle(pilot)
+
+    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SIZE)
+
+
+def test_thread_tree(snap_compare, tmp_path):
+    path = build_store(tmp_path / "m.db")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        for _ in range(3):
+            await pilot.pause()
+
+    assert snap_compare(app_on(path, "nl"), run_before=run_before, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_help_screen(snap_compare, tmp_path, language):
+    path = build_store(tmp_path / "m.db")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=(130, 50))
+
+
+def test_hostile_queue(snap_compare, tmp_path):
+    """Markup, escapes, controls, bidi, a 20,000-character word: all shown literally."""
+    path = build_store(tmp_path / "m.db", hostile=True)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(app_on(path, "nl"), run_before=run_before, terminal_size=SIZE)
+
+
+def test_hostile_response_view_and_thread(snap_compare, tmp_path):
+    path = build_store(tmp_path / "m.db", hostile=True)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # the ANSI/OSC one
+        await settle(pilot)
+
+    assert snap_compare(app_on(path, "en"), run_before=run_before, terminal_size=SIZE)

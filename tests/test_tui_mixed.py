@@ -1,0 +1,119 @@
+"""One queue, two kinds of platform: WordPress-shaped responses that can be moderated and
+Go Vocal responses (read-only API) synced from the fake Go Vocal through the sync engine.
+The moderation keys grey out on the read-only item, with the connector's reason."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from conftest import fill_store, sample_responses
+from fakes.govocal import FakeGoVocal
+from textual.worker import WorkerState
+
+from reactieveld.config import load_config
+from reactieveld.model import Capability, RemoteStatus, TriageState
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine
+from reactieveld.tui.screens.help import HelpScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+@pytest.fixture
+def govocal():
+    fake = FakeGoVocal()
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+
+
+async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
+    tmp_path: Path, govocal, monkeypatch, make_app
+):
+    project = govocal.add_project({"nl-NL": "Centrum"})
+    idea = govocal.add_idea(project, {"nl-NL": "Bankjes op de Brink"})
+    user = govocal.add_user("Anna", "de Vries", "anna@example.org")
+    # Newer than every blog response, so it is the first row of the queue.
+    govocal.add_comment(idea, user, {"nl-NL": "Graag meer bankjes!"}, "2025-03-15T10:00:00.000Z")
+    monkeypatch.setenv("RV_GOVOCAL_ID", govocal.client_id)
+    monkeypatch.setenv("RV_GOVOCAL_SECRET", govocal.client_secret)
+    cfg = tmp_path / "reactieveld.toml"
+    cfg.write_text(
+        f"""
+[[sources]]
+name = "participatie"
+type = "govocal"
+url = "{govocal.url}"
+client_id_env = "RV_GOVOCAL_ID"
+client_secret_env = "RV_GOVOCAL_SECRET"
+locale = "nl-NL"
+""",
+        encoding="utf-8",
+    )
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    engine = SyncEngine.from_config(load_config(cfg), store)
+    try:
+        responses, threads = sample_responses()
+        await fill_store(store, "blog", responses, threads)
+        results = await engine.sync_all()
+        assert all(r.ok for r in results), [r.error for r in results]
+
+        app = make_app(store, language="en", connectors=engine.connectors)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            await screen.queue.loaded.wait()
+            await settle(app, pilot)
+            assert screen.queue.total == 31
+            first = screen.queue.current
+            assert first.response.source == "participatie"
+
+            reason = engine.connectors["participatie"].unsupported_reasons[Capability.APPROVE]
+            for status in ("approved", "hold", "spam", "trash"):
+                assert screen.check_action("moderate", (status,)) is None
+            assert screen.check_action("reply", ()) is None
+            assert screen.check_action("handled", ()) is True
+            assert screen.check_action("question", ("1",)) is True
+            # The footer's tooltip for the greyed key gives the platform's reason.
+            active = screen.active_bindings["a"]
+            assert not active.enabled and reason in active.tooltip
+            assert reason in screen.query_one("#response").render_content().plain
+
+            await pilot.press("a", "s", "d", "u")  # nothing happens to a read-only item
+            await settle(app, pilot)
+            row = await store.get(first.response.id)
+            assert row.response.triage is TriageState.NEW
+            assert await store.outbox_items() == []
+
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            reasons = {label: why for _, label, why in app.screen.rows}
+            assert reason in reasons["Approve"]
+            assert reasons["Handled"] is None
+            await pilot.press("escape")
+
+            # Tags and "handled" still work on it; then the blog item can be moderated.
+            await pilot.press("4", "x")
+            await settle(app, pilot)
+            row = await store.get(first.response.id)
+            assert row.questions == ("4",) and row.response.triage is TriageState.HANDLED
+            blog = screen.queue.current
+            assert blog.response.source == "blog"
+            assert screen.check_action("moderate", ("spam",)) is True
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert (await store.get(blog.response.id)).response.remote_status is RemoteStatus.SPAM
+    finally:
+        await engine.aclose()
+        await store.close()
