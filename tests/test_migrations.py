@@ -19,6 +19,7 @@ from reactieveld.store.sqlite import SCHEMA_VERSION, SqliteStore, _split_sql, mi
 SHIPPED = {
     1: "0001_initial.sql",
     2: "0002_sync_state.sql",
+    3: "0003_sinks.sql",
 }
 
 
@@ -87,6 +88,7 @@ def test_shipped_migrations_are_numbered_and_unchanged():
 CHECKSUMS = {
     1: "c3b0d868c28344f17dfff887ede5e778a4cf47b07d87cdf2ed9323db130f2138",
     2: "5c0cd0af43de28d14437162766531ea5101834725efd00903b8ee5152256705c",
+    3: "41e37570d05d2c347ca4cbf87c194c84f1dbcdadc9fd8ada1ef58f2457cab7ae",
 }
 
 

@@ -21,6 +21,7 @@ import json
 import re
 import secrets
 import sqlite3
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -332,7 +333,7 @@ class SqliteStore:
         return store
 
     def _setup(self, db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=30000")
@@ -1640,16 +1641,38 @@ def _code_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (10**9, code)
 
 
+def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
+    """Switch the file to WAL. Two programs opening a new file at once can get "database is
+    locked" here without the busy handler being asked (SQLite avoids a lock deadlock while
+    the file is still in rollback mode), so retry for a while ourselves."""
+    deadline = time.monotonic() + patience
+    delay = 0.002
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+            continue
+        if mode.lower() != "wal" and str(db.execute("PRAGMA database_list").fetchone()[2]):
+            raise StoreError(f"the memory store could not switch to WAL (journal mode {mode})")
+        return
+
+
 def migrate(db: sqlite3.Connection) -> int:
     """Apply every shipped migration newer than the file's ``user_version``, each in its own
     transaction. Returns the version reached. A file from a newer program is refused."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
+    shipped = migrations()  # read once: the check and the steps must agree
+    latest = max(n for n, _, _ in shipped)
+    if current > latest:
         raise StoreError(
             f"this memory store has schema version {current}, newer than this program "
-            f"knows ({SCHEMA_VERSION}); upgrade reactieveld"
+            f"knows ({latest}); upgrade reactieveld"
         )
-    for number, name, sql in migrations():
+    for number, name, sql in shipped:
         if number <= current:
             continue
         db.execute("BEGIN IMMEDIATE")
