@@ -7,8 +7,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from reactieveld.tui.queues import QUEUES
 from reactieveld.tui.screens.triage import TriageScreen, _parse
-from reactieveld.tui.widgets.status_line import QUEUES
 
 
 class TriageCommands(Provider):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,37 +15,8 @@ from textual.widgets import Button, Checkbox, Label, Select, Static
 from reactieveld.codebook import Codebook
 from reactieveld.model import RemoteStatus
 from reactieveld.tui.i18n import I18n
+from reactieveld.tui.queues import FilterChoice
 from reactieveld.tui.safe import one_line
-
-
-@dataclass(frozen=True)
-class FilterChoice:
-    """What the moderator chose; ``None`` means any."""
-
-    source: str | None = None
-    status: RemoteStatus | None = None
-    question: str | None = None
-    role: str | None = None
-    untagged: bool = False
-
-    @property
-    def active(self) -> bool:
-        return any((self.source, self.status, self.question, self.role, self.untagged))
-
-    def describe(self, i18n: I18n) -> str:
-        """A short text for the header line."""
-        parts = []
-        if self.source:
-            parts.append(self.source)
-        if self.status:
-            parts.append(i18n.status(self.status))
-        if self.question:
-            parts.append(f"{i18n.t('filter.question').lower()} {self.question}")
-        if self.role:
-            parts.append(self.role)
-        if self.untagged:
-            parts.append(i18n.t("filter.untagged").lower())
-        return ", ".join(parts)
 
 
 class FilterScreen(ModalScreen[FilterChoice | None]):

@@ -18,14 +18,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from reactieveld.model import Capability, RemoteStatus, TriageState
-from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.model import Capability, RemoteStatus
+from reactieveld.store.base import QueueRow
 from reactieveld.tui.messages import CursorMoved, QueueChanged
-from reactieveld.tui.screens.filters import FilterChoice, FilterScreen
+from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.role_picker import RolePicker
-from reactieveld.tui.widgets.status_line import QUEUES, QueueTabs, StatusLine
+from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
 from reactieveld.tui.widgets.tag_bar import TagBar
 
 if TYPE_CHECKING:
@@ -70,6 +70,12 @@ class KeySpec:
     show: bool = True
     label_values: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def action_needs_row(self) -> bool:
+        """Whether the key's state depends on the current response."""
+        name = self.action.split("(")[0]
+        return name in _ROW_ACTIONS
+
 
 def key_specs(codebook: Any) -> list[KeySpec]:
     """Every key of the triage screen, in help order (questions from the codebook)."""
@@ -112,24 +118,6 @@ def key_specs(codebook: Any) -> list[KeySpec]:
     return specs
 
 
-def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
-    """The store filter of a queue tab combined with the filter dialog's choice."""
-    triage = TriageState.NEW if queue == "new" else None
-    statuses: tuple[RemoteStatus, ...] = ()
-    if queue in ("hold", "approved", "spam", "trash"):
-        statuses = (RemoteStatus(queue),)
-    elif choice.status is not None:
-        statuses = (choice.status,)
-    return QueueFilter(
-        triage=triage,
-        statuses=statuses,
-        sources=(choice.source,) if choice.source else (),
-        questions=(choice.question,) if choice.question else (),
-        roles=(choice.role,) if choice.role else (),
-        untagged=choice.untagged,
-    )
-
-
 class TriageScreen(Screen[None]):
     """The moderator's main screen."""
 
@@ -155,6 +143,7 @@ class TriageScreen(Screen[None]):
         )
         self.queue_name = "new"
         self.choice = FilterChoice()
+        self._allowed: tuple[bool | None, ...] = ()
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -203,7 +192,13 @@ class TriageScreen(Screen[None]):
         row = event.row
         self.query_one(ResponseView).show(row, readonly_reason=self.readonly_reason(row))
         self.query_one(TagBar).show(row)
-        self.refresh_bindings()
+        # The footer recomposes on refresh_bindings: only when what is allowed changed.
+        allowed = tuple(
+            self.check_action(*_parse(s.action)) for s in self.specs if s.action_needs_row
+        )
+        if allowed != self._allowed:
+            self._allowed = allowed
+            self.refresh_bindings()
 
     @on(QueueChanged)
     def _queue_changed(self, event: QueueChanged) -> None:
@@ -437,6 +432,8 @@ class TriageScreen(Screen[None]):
         self.rapp.open_search()
 
     def action_filters(self) -> None:
+        from reactieveld.tui.screens.filters import FilterScreen
+
         sources = sorted(self.rapp.source_names())
 
         async def chosen(choice: FilterChoice | None) -> None:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reactieveld.tui.i18n import I18n
+from reactieveld.tui.queues import QUEUES
 from reactieveld.tui.safe import one_line
 
 
@@ -75,10 +76,6 @@ class StatusLine(Static):
         if self.filter_text:
             parts.append(" │ " + t("hdr.filter", text=one_line(self.filter_text, limit=60)))
         return Content.assemble(*parts)
-
-
-#: The queue tabs: (i18n key, filter name) in tab order.
-QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
 
 
 class QueueTabs(Static):

@@ -1,0 +1,61 @@
+"""The queues (tabs) and the filter choice, as store filters. Kept free of widgets so
+the first frame does not wait for the filter dialog's imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reactieveld.model import RemoteStatus, TriageState
+from reactieveld.store.base import QueueFilter
+from reactieveld.tui.i18n import I18n
+
+#: The queue tabs in order: new (untriaged), hold, approved, spam, trash, all.
+QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """What the moderator chose; ``None`` means any."""
+
+    source: str | None = None
+    status: RemoteStatus | None = None
+    question: str | None = None
+    role: str | None = None
+    untagged: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any((self.source, self.status, self.question, self.role, self.untagged))
+
+    def describe(self, i18n: I18n) -> str:
+        """A short text for the header line."""
+        parts = []
+        if self.source:
+            parts.append(self.source)
+        if self.status:
+            parts.append(i18n.status(self.status))
+        if self.question:
+            parts.append(f"{i18n.t('filter.question').lower()} {self.question}")
+        if self.role:
+            parts.append(self.role)
+        if self.untagged:
+            parts.append(i18n.t("filter.untagged").lower())
+        return ", ".join(parts)
+
+
+def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
+    """The store filter of a queue tab combined with the filter dialog's choice."""
+    triage = TriageState.NEW if queue == "new" else None
+    statuses: tuple[RemoteStatus, ...] = ()
+    if queue in ("hold", "approved", "spam", "trash"):
+        statuses = (RemoteStatus(queue),)
+    elif choice.status is not None:
+        statuses = (choice.status,)
+    return QueueFilter(
+        triage=triage,
+        statuses=statuses,
+        sources=(choice.source,) if choice.source else (),
+        questions=(choice.question,) if choice.question else (),
+        roles=(choice.role,) if choice.role else (),
+        untagged=choice.untagged,
+    )
