@@ -488,3 +488,18 @@ async def test_large_store_opens_and_pages(tmp_path, make_app):
             assert current_ext(screen) == f"c{2499 - 1234}"
     finally:
         await store.close()
+
+
+async def test_settings_switch_the_language(tui_store, make_app):
+    app = make_app(tui_store, language="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2", "e")
+        screen = await ready(app, pilot)
+        assert app.i18n.language == "en"
+        assert "New 30" in screen.query_one("#queue-tabs").render_content().plain
+        await pilot.press("a")  # the keys still act on the store
+        await settle(app, pilot)
+        assert (
+            await tui_store.get_by_external("blog", "c29")
+        ).response.triage is TriageState.HANDLED

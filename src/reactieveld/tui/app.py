@@ -61,7 +61,7 @@ class ReactieveldApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
     #: App-wide actions for the palette and the help screen (binding id -> action).
-    APP_ACTIONS: Mapping[str, str] = {"quit": "quit"}
+    APP_ACTIONS: Mapping[str, str] = {"quit": "quit", "settings": "settings"}
 
     def __init__(
         self,
@@ -104,9 +104,14 @@ class ReactieveldApp(App[int]):
             self._sources[name] = SourceStatus(name, "error", error=error)
         self._stop = asyncio.Event()
         self._outbox_wake = asyncio.Event()
+        self._app_bindings()
+
+    def _app_bindings(self) -> None:
         # The app's own keys, described in the chosen language.
-        self._bindings.key_to_bindings["q"] = [
-            Binding("q", "quit", self.i18n.t("key.quit"), id="quit")
+        t = self.i18n.t
+        self._bindings.key_to_bindings["q"] = [Binding("q", "quit", t("key.quit"), id="quit")]
+        self._bindings.key_to_bindings["f2"] = [
+            Binding("f2", "settings", t("key.settings"), show=False, id="settings")
         ]
 
     # -- start and stop -----------------------------------------------------------------
@@ -143,7 +148,24 @@ class ReactieveldApp(App[int]):
         return [
             ("quit", "q", self.i18n.t("key.quit")),
             ("app.palette", "ctrl+p", self.i18n.t("key.palette")),
+            ("settings", "f2", self.i18n.t("key.settings")),
         ]
+
+    def action_settings(self) -> None:
+        """The settings dialog; a new language rebuilds the triage screen in it."""
+        from reactieveld.tui.screens.settings import SettingsScreen
+
+        def chosen(language: str | None) -> None:
+            if language and language != self.i18n.language:
+                self.set_language(language)
+
+        self.push_screen(SettingsScreen(self.i18n), chosen)
+
+    def set_language(self, language: str) -> None:
+        """Switch the interface language of the running app."""
+        self.i18n = I18n(language)
+        self._app_bindings()
+        self.switch_screen(TriageScreen())
 
     # -- what sources can do ------------------------------------------------------------
     def source_names(self) -> list[str]:
