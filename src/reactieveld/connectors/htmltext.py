@@ -12,6 +12,7 @@ what user content is.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 # Tags after which the text continues on a new line.
@@ -73,15 +74,44 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
+_TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+_SIMPLE_TAG = re.compile(r"<\s*/?\s*(?:p|br)\s*/?\s*>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def _simple_parts(html: str) -> list[str] | None:
+    """The text parts of HTML that holds only ``<p>`` and ``<br>`` tags (most comments),
+    as the parser would give them; None when anything else is in it.
+
+    A fast path: the parser costs ~30 us per comment, which a full sync of a large site
+    pays on every page while the server waits."""
+    parts: list[str] = []
+    for i, piece in enumerate(_TAG_SPLIT.split(html)):
+        if i % 2:
+            if not _SIMPLE_TAG.fullmatch(piece):
+                return None
+            parts.append("\n")
+        elif piece:
+            if "<" in piece:
+                return None
+            parts.append(
+                _SPACE.sub(" ", unescape(piece)) if "&" in piece else _SPACE.sub(" ", piece)
+            )
+    return parts
+
+
 def html_to_text(html: str | None) -> str:
     """Plain text of an HTML fragment: paragraphs and line breaks kept, tags dropped,
     entities decoded, control characters removed, runs of blank lines collapsed."""
     if not html:
         return ""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    text = _CONTROL.sub("", "".join(parser.parts))
+    parts = _simple_parts(html)
+    if parts is None:
+        parser = _Text()
+        parser.feed(html)
+        parser.close()
+        parts = parser.parts
+    text = _CONTROL.sub("", "".join(parts))
     lines = [line.strip() for line in text.replace("\r", "").split("\n")]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
