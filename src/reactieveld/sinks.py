@@ -1,0 +1,465 @@
+"""Memory sinks: every tagged response, with its tags and provenance, also goes to another
+memory — a JSON Lines file (appended and fsync'd) or an HTTP webhook (POST, HMAC-signed).
+
+How it works (and why):
+
+* **The journal drives it.** Every tag, untag, role, note and undo is a journal entry
+  (``actions``). A :class:`SinkWorker` keeps, per sink, the id of the last entry it has
+  looked at (``sink_positions``). Each pass reads newer entries, rebuilds the current
+  record of every response they touch, and compares it with what the sink last got
+  (``sink_state``, a digest): a response with planning-question tags that the sink never
+  got is ``tagged``; a changed one (a re-tag, a role, a note) is ``updated``; one that no
+  longer has any question tag (an untag, an undo) is ``retracted``. Unchanged responses
+  send nothing.
+* **Durable, in order.** The deliveries are written to ``sink_outbox`` in the same
+  transaction that advances the position, so a crash never loses or doubles an
+  enqueue. Delivery then goes oldest first per sink; a failed attempt that may succeed
+  later (connection refused, timeout, 408, 429, 5xx) waits with exponential backoff and
+  holds back the later ones (a retraction must not overtake its tagging); a refusal
+  (other 4xx) is marked failed and the queue moves on. Delivery is at-least-once: each
+  envelope carries ``delivery_id``, so a receiver can drop a repeat after a crash.
+* **Why not the write-back outbox.** The brief suggested ``store.enqueue(Action(...))``
+  with a new capability. That table's rows belong to a platform source (``source_id NOT
+  NULL``) and its worker applies every due row through that source's connector, failing
+  rows whose source has none; ``Capability`` is a closed enum that ``OutboxItem`` reads
+  back. A sink would need a fake source (shown in the tabs, the header and the
+  dashboard) and a capability the platform worker would try — and fail — to apply. So
+  sinks keep the same design (a durable queue with attempts, backoff and states) in a
+  table of their own (migration 0003) with a worker that is not a connector.
+* **Personal data.** A sink is the organisation's own memory, not a report: records go
+  unredacted (the author's e-mail address is never stored, only its keyed hash).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import random
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.export._sql import placeholders, run_sql, write_sql
+from reactieveld.export.records import Record, extras, record_dict
+from reactieveld.export.redact import Redactor
+from reactieveld.model import utcnow
+
+#: Journal kinds that change what a sink holds (moderation and replies do not).
+SINK_KINDS = ("tag", "untag", "role", "note", "undo")
+SIGNATURE_HEADER = "X-Reactieveld-Signature"
+EVENT_HEADER = "X-Reactieveld-Event"
+DELIVERY_HEADER = "X-Reactieveld-Delivery"
+BATCH = 200
+
+
+class SinkError(Exception):
+    """A delivery failed; ``retryable`` says whether trying again can help."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class JsonlSink:
+    """Appends one JSON envelope per line to a file and fsyncs it."""
+
+    kind = "jsonl"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.key = f"jsonl:{self.path}"
+
+    async def deliver(self, body: bytes, envelope: Mapping[str, Any]) -> None:
+        """Append ``body`` as one line; returns once it is on disk."""
+
+        def write() -> None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, body + b"\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+        try:
+            await asyncio.to_thread(write)
+        except OSError as exc:
+            raise SinkError(f"{self.path}: {exc.strerror or exc}") from exc
+
+    async def aclose(self) -> None:
+        return None
+
+
+class WebhookSink:
+    """POSTs each envelope as JSON, signed with HMAC-SHA256 when a secret is configured:
+    ``X-Reactieveld-Signature: sha256=<hex of HMAC(secret, body)>``."""
+
+    kind = "webhook"
+
+    def __init__(
+        self,
+        url: str,
+        secret: str | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.url = url
+        self.key = f"webhook:{url}"
+        self._secret = secret.encode() if secret else None
+        self._own = client is None
+        self._client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+
+    def signature(self, body: bytes) -> str | None:
+        """The signature header value for ``body`` (None without a secret)."""
+        if self._secret is None:
+            return None
+        return "sha256=" + hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+
+    async def deliver(self, body: bytes, envelope: Mapping[str, Any]) -> None:
+        """POST the body; raises :class:`SinkError` (retryable or not) on failure."""
+        from reactieveld import __version__
+
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": f"reactieveld/{__version__}",
+            EVENT_HEADER: str(envelope["event"]),
+            DELIVERY_HEADER: str(envelope["delivery_id"]),
+        }
+        sig = self.signature(body)
+        if sig:
+            headers[SIGNATURE_HEADER] = sig
+        try:
+            resp = await self._client.post(self.url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise SinkError(f"{type(exc).__name__}: {exc}"[:200]) from exc
+        if 200 <= resp.status_code < 300:
+            return
+        retryable = resp.status_code in (408, 425, 429) or resp.status_code >= 500
+        raise SinkError(f"HTTP {resp.status_code}", retryable=retryable)
+
+    async def aclose(self) -> None:
+        if self._own:
+            await self._client.aclose()
+
+
+Sink = JsonlSink | WebhookSink
+
+
+def build_sinks(config: Any, *, client: httpx.AsyncClient | None = None) -> list[Sink]:
+    """The configured ``[[sinks]]``. A webhook's secret comes from the environment variable
+    named by ``secret_env``; named but unset is a ConfigError (never a silent unsigned POST)."""
+    from reactieveld.config import ConfigError
+
+    sinks: list[Sink] = []
+    for sc in getattr(config, "sinks", ()) or ():
+        if sc.type == "jsonl":
+            sinks.append(JsonlSink(sc.options["path"]))
+        elif sc.type == "webhook":
+            var = sc.options.get("secret_env")
+            secret = None
+            if var:
+                secret = os.environ.get(var) or None
+                if secret is None:
+                    raise ConfigError(
+                        f"webhook sink {sc.options['url']}: environment variable {var} "
+                        "(secret_env) is not set or empty",
+                        line=sc.line,
+                    )
+            sinks.append(WebhookSink(sc.options["url"], secret, client=client))
+    return sinks
+
+
+@dataclass
+class SinkRun:
+    """Counts of one pass."""
+
+    enqueued: int = 0
+    delivered: int = 0
+    retry: int = 0
+    failed: int = 0
+
+
+def _ts(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _digest(payload: Mapping[str, Any]) -> str:
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+class SinkWorker:
+    """Turns journal entries into deliveries for every sink and delivers them."""
+
+    def __init__(
+        self,
+        store: Any,
+        sinks: Sequence[Sink],
+        *,
+        codebook: Codebook = DEFAULT_CODEBOOK,
+        language: str = "nl",
+        poll_seconds: float = 5.0,
+        base_delay: float = 5.0,
+        max_delay: float = 3600.0,
+        clock: Callable[[], datetime] = utcnow,
+        on_event: Callable[[str], Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.sinks = list(sinks)
+        self.codebook = codebook
+        self.language = language
+        self.poll_seconds = poll_seconds
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.clock = clock
+        self.on_event = on_event
+        self._wake = asyncio.Event()
+        self._redactor = Redactor(include_personal_data=True, language=language)
+
+    def wake(self) -> None:
+        """Look at the journal now (the moderator just tagged something)."""
+        self._wake.set()
+
+    def retry_delay(self, attempts: int) -> float:
+        """Seconds before the next try after ``attempts`` failed ones (jittered)."""
+        d = min(self.max_delay, self.base_delay * 2 ** min(attempts, 16))
+        return d * (0.75 + random.random() / 2)
+
+    # -- journal -> sink_outbox ---------------------------------------------------------
+    async def collect(self, sink: Sink) -> int:
+        """Enqueue deliveries for journal entries the sink has not seen; returns how many."""
+        total = 0
+        while True:
+            n, more = await self._collect_batch(sink)
+            total += n
+            if not more:
+                return total
+
+    async def _collect_batch(self, sink: Sink) -> tuple[int, bool]:
+        key = sink.key
+
+        def read(db: sqlite3.Connection) -> tuple[int, list[tuple[int, str, int]]]:
+            row = db.execute(
+                "SELECT journal_id FROM sink_positions WHERE sink = ?", (key,)
+            ).fetchone()
+            pos = row[0] if row else 0
+            entries = db.execute(
+                "SELECT id, kind, response_id FROM actions WHERE id > ? ORDER BY id LIMIT ?",
+                (pos, BATCH),
+            ).fetchall()
+            return pos, entries
+
+        pos, entries = await run_sql(self.store, read)
+        if not entries:
+            return 0, False
+        last_id = entries[-1][0]
+        # The last relevant entry per response (its kind says what caused the delivery).
+        cause: dict[int, tuple[int, str]] = {}
+        for jid, kind, rid in entries:
+            if rid is not None and kind in SINK_KINDS:
+                cause.pop(rid, None)
+                cause[rid] = (jid, kind)
+        rows = await self.store.get_many(list(cause)) if cause else []
+        more_info = await extras(self.store, rows, self.codebook, self.language)
+        current: dict[int, dict[str, Any] | None] = {rid: None for rid in cause}
+        for row in rows:
+            rid = row.response.id or 0
+            record = Record(row, more_info.get(rid) or _empty_extra())
+            current[rid] = record_dict(record, self._redactor) if row.questions else None
+
+        now = self.clock()
+
+        def write(db: sqlite3.Connection) -> int:
+            row = db.execute(
+                "SELECT journal_id FROM sink_positions WHERE sink = ?", (key,)
+            ).fetchone()
+            if (row[0] if row else 0) != pos:
+                return -1  # another worker on this sink got here first
+            ids = list(cause)
+            state = dict(
+                db.execute(
+                    "SELECT response_id, digest FROM sink_state "
+                    f"WHERE sink = ? AND response_id IN {placeholders(ids)}",
+                    (key, *ids),
+                ).fetchall()
+            ) if ids else {}  # fmt: skip
+            n = 0
+            for rid, (jid, kind) in cause.items():
+                payload = current[rid]
+                before = state.get(rid)
+                if payload is not None:
+                    digest = _digest(payload)
+                    if before == digest:
+                        continue
+                    event = "tagged" if not before else "updated"
+                    response: dict[str, Any] = payload
+                elif before:  # delivered before, no question tag any more
+                    digest, event = "", "retracted"
+                    response = {"id": rid}
+                    found = next((r for r in rows if r.response.id == rid), None)
+                    if found is not None:
+                        response.update(
+                            source=found.response.source,
+                            external_id=found.response.external_id,
+                            url=found.response.url,
+                        )
+                else:
+                    continue
+                envelope = {"event": event, "cause": kind, "journal_id": jid,
+                            "at": _iso(now), "response": response}  # fmt: skip
+                db.execute(
+                    "INSERT INTO sink_outbox (sink, response_id, journal_id, event, payload, "
+                    "created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)",
+                    (key, rid, jid, event, json.dumps(envelope, ensure_ascii=False),
+                     _ts(now), _ts(now)),
+                )  # fmt: skip
+                db.execute(
+                    "INSERT INTO sink_state (sink, response_id, digest) VALUES (?,?,?) "
+                    "ON CONFLICT(sink, response_id) DO UPDATE SET digest = excluded.digest",
+                    (key, rid, digest),
+                )
+                n += 1
+            db.execute(
+                "INSERT INTO sink_positions (sink, journal_id) VALUES (?, ?) "
+                "ON CONFLICT(sink) DO UPDATE SET journal_id = excluded.journal_id",
+                (key, last_id),
+            )
+            return n
+
+        n = await write_sql(self.store, write)
+        if n < 0:
+            return 0, False
+        return n, len(entries) == BATCH
+
+    # -- sink_outbox -> sink ------------------------------------------------------------
+    async def deliver_due(self, sink: Sink) -> SinkRun:
+        """Deliver the sink's due rows in order; stops at the first one that must wait."""
+        run = SinkRun()
+        key = sink.key
+        while True:
+            now = self.clock()
+            due = await run_sql(
+                self.store,
+                lambda db: db.execute(
+                    "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
+                    "WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT 50",
+                    (key,),
+                ).fetchall(),
+            )
+            if not due:
+                return run
+            for oid, payload, attempts, next_at in due:
+                if next_at > _ts(now):
+                    return run  # the head waits; later ones wait behind it (order)
+                envelope = json.loads(payload)
+                envelope["delivery_id"] = f"{key}#{oid}"
+                body = json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode()
+                try:
+                    await sink.deliver(body, envelope)
+                except SinkError as exc:
+                    if exc.retryable:
+                        wait = self.retry_delay(attempts)
+                        await self._mark(oid, "retry", str(exc), now + timedelta(seconds=wait))
+                        run.retry += 1
+                        self._say(f"{key}: delivery waits ({exc})")
+                        return run
+                    await self._mark(oid, "failed", str(exc), None)
+                    run.failed += 1
+                    self._say(f"{key}: delivery refused ({exc})")
+                    continue
+                await self._mark(oid, "done", None, None)
+                run.delivered += 1
+
+    async def _mark(self, oid: int, outcome: str, error: str | None, at: datetime | None) -> None:
+        now = _ts(self.clock())
+
+        def fn(db: sqlite3.Connection) -> None:
+            if outcome == "done":
+                db.execute(
+                    "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
+                    "done_at = ?, last_error = NULL WHERE id = ?",
+                    (now, oid),
+                )
+            elif outcome == "failed":
+                db.execute(
+                    "UPDATE sink_outbox SET state = 'failed', attempts = attempts + 1, "
+                    "last_error = ? WHERE id = ?",
+                    (error, oid),
+                )
+            else:
+                db.execute(
+                    "UPDATE sink_outbox SET attempts = attempts + 1, last_error = ?, "
+                    "next_attempt_at = ? WHERE id = ?",
+                    (error, _ts(at) if at else now, oid),
+                )
+
+        await write_sql(self.store, fn)
+
+    def _say(self, text: str) -> None:
+        if self.on_event is not None:
+            with contextlib.suppress(Exception):
+                self.on_event(text)
+
+    async def run_once(self) -> SinkRun:
+        """One pass for every sink: collect new journal entries, deliver what is due."""
+        total = SinkRun()
+        for sink in self.sinks:
+            total.enqueued += await self.collect(sink)
+            run = await self.deliver_due(sink)
+            total.delivered += run.delivered
+            total.retry += run.retry
+            total.failed += run.failed
+        return total
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Passes until ``stop`` is set; wakes on :meth:`wake` or every ``poll_seconds``."""
+        while not stop.is_set():
+            self._wake.clear()
+            await self.run_once()
+            waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+            try:
+                await asyncio.wait(
+                    waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                for w in waiters:
+                    w.cancel()
+
+    async def aclose(self) -> None:
+        """Close the sinks' HTTP clients."""
+        for sink in self.sinks:
+            await sink.aclose()
+
+    async def pending(self, sink: Sink) -> list[dict[str, Any]]:
+        """The sink's queue as dicts (for a status line and the tests)."""
+        rows = await run_sql(
+            self.store,
+            lambda db: db.execute(
+                "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
+                "WHERE sink = ? ORDER BY id",
+                (sink.key,),
+            ).fetchall(),
+        )
+        keys = ("id", "event", "state", "attempts", "last_error", "response_id")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _empty_extra() -> Any:
+    from reactieveld.export.records import Extra
+
+    return Extra()
