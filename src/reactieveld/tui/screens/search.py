@@ -1,0 +1,286 @@
+"""The search screen (``/`` from anywhere): full-text search of the memory.
+
+One input takes words and filters (``parkeren bron:blog vraag:1 rol:burger status:hold
+sinds:2026-03-01 tot:2026-03-31``, see :mod:`reactieveld.export.search`); hits are
+ranked, with the matching words highlighted. ``enter`` on a hit jumps to it in the queue
+(the app's ``show_response``), ``h`` lists the author's other responses with their tags,
+``escape`` goes back (from the history to the hits, from the hits to where you were).
+
+Every piece of untrusted text (body, author, title) is cleaned by ``tui.safe`` and drawn
+as ``rich.text.Text``: it never reaches a markup parser; highlights are spans, not markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import tzinfo
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.export.search import filter_summary, parse_query, snippet
+from reactieveld.model import TagKind
+from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+
+LIMIT = 100
+
+#: This screen's own strings (nl, en); the rest comes from the app's I18n.
+TEXT = {
+    "title": ("Zoeken in het geheugen", "Search the memory"),
+    "placeholder": (
+        "woorden, woord* · bron: vraag: rol: status: sinds: tot:",
+        "words, word* · source: question: role: status: since: until:",
+    ),
+    "hint": (
+        "Typ om te zoeken · enter: naar de lijst · enter op een treffer: openen · "
+        "h: eerdere reacties van de auteur",
+        "Type to search · enter: to the list · enter on a hit: open · "
+        "h: earlier responses by the author",
+    ),
+    "hits": ("{n} treffers", "{n} hits"),
+    "hits_max": ("{n}+ treffers (beste eerst)", "{n}+ hits (best first)"),
+    "newest": ("nieuwste eerst (veelvoorkomend woord)", "newest first (a common word)"),
+    "none": ("Geen treffers", "No hits"),
+    "problem": ("Niet begrepen: {what}", "Not understood: {what}"),
+    "history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
+    "not_found": ("Deze reactie staat niet (meer) in de wachtrij", "Not in the queue (any more)"),
+    "key.open": ("Openen", "Open"),
+    "key.history": ("Auteur", "Author"),
+    "key.back": ("Terug", "Back"),
+    "key.input": ("Zoekvak", "Search box"),
+}
+
+
+class SearchScreen(Screen[None]):
+    """Search with inline filters; open a hit in the queue; an author's history."""
+
+    DEFAULT_CSS = """
+    SearchScreen { layout: vertical; }
+    SearchScreen #search-title { height: 1; background: $panel; text-style: bold; }
+    SearchScreen #search-input { margin: 0 0; }
+    SearchScreen #search-status { height: 1; color: $text-muted; }
+    SearchScreen #search-results { height: 1fr; }
+    SearchScreen #search-results > .option-list--option-highlighted { background: $accent 40%; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("h", "history", "Author", id="search.history"),
+        Binding("slash", "focus_input", "Search box", show=False, id="search.input"),
+        Binding("down", "to_results", show=False),
+    ]
+
+    def __init__(
+        self,
+        store: Any | None = None,
+        *,
+        codebook: Codebook | None = None,
+        i18n: I18n | None = None,
+        language: str | None = None,
+        tz: tzinfo | None = None,
+        base: QueueFilter | None = None,
+        query: str = "",
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._codebook = codebook
+        self._i18n = i18n or (I18n(language) if language else None)
+        self._tz = tz
+        self.base = base or QueueFilter()
+        self.initial_query = query
+        self.query_text = ""
+        self.rows: list[QueueRow] = []
+        self.hits: list[QueueRow] = []
+        self.history_of: QueueRow | None = None
+        self.searches = 0  # completed searches (tests wait on this)
+
+    # The app is the fallback for everything not given (the app calls ``SearchScreen()``).
+    @property
+    def store(self) -> Any:
+        return self._store or getattr(self.app, "reader", None) or self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def codebook(self) -> Codebook:
+        return self._codebook or getattr(self.app, "codebook", DEFAULT_CODEBOOK)
+
+    @property
+    def i18n(self) -> I18n:
+        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self._tz if self._tz is not None else getattr(self.app, "tz", None)
+
+    def s(self, key: str, **values: Any) -> str:
+        """This screen's string ``key`` in the interface language."""
+        nl, en = TEXT[key]
+        text = nl if self.i18n.language == "nl" else en
+        return text.format(**values) if values else text
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.s("title")), id="search-title")
+        yield Input(value=self.initial_query, placeholder=self.s("placeholder"), id="search-input")
+        yield Static(Content(self.s("hint")), id="search-status")
+        yield OptionList(id="search-results", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._describe_keys()
+        self.query_one(Input).focus()
+        if self.initial_query:
+            self.run_search(self.initial_query)
+
+    def _describe_keys(self) -> None:
+        # Footer labels in the interface language.
+        for key, bindings in self._bindings.key_to_bindings.items():
+            for i, b in enumerate(bindings):
+                label = {"search.back": "key.back", "search.history": "key.history"}.get(b.id or "")
+                if label:
+                    bindings[i] = replace(b, description=self.s(label))
+            self._bindings.key_to_bindings[key] = bindings
+
+    # -- searching ----------------------------------------------------------------------
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        self.action_to_results()
+
+    def run_search(self, text: str) -> None:
+        """Search for ``text`` in the background; a newer search cancels this one."""
+        self.query_text = text
+        self._search(text)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def _search(self, text: str) -> None:
+        parsed = parse_query(text, self.base)
+        status: list[str] = []
+        if parsed.problems:
+            status.append(self.s("problem", what=", ".join(parsed.problems)))
+        rows: list[QueueRow] = []
+        ranked = True
+        if parsed.words:
+            hits = await self.store.search(parsed.words, parsed.filter, limit=LIMIT)
+            rows = [h.row for h in hits]
+            ranked = all(h.rank is not None for h in hits)
+            if not rows:
+                status.append(self.s("none"))
+            elif len(rows) >= LIMIT:
+                status.append(self.s("hits_max", n=len(rows)))
+            else:
+                status.append(self.s("hits", n=len(rows)))
+            if rows and not ranked:
+                status.append(self.s("newest"))
+        else:
+            status.append(self.s("hint"))
+        filters = filter_summary(parsed.filter)
+        if filters:
+            status.append(" ".join(filters))
+        self.history_of = None
+        self.hits = rows
+        self._show(rows, parsed.words, " · ".join(status))
+        self.searches += 1
+
+    def _show(self, rows: list[QueueRow], words: str, status: str) -> None:
+        self.rows = rows
+        self.query_one("#search-status", Static).update(Content(one_line(status, limit=300)))
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options(
+            [Option(self.prompt(row, words), id=str(row.response.id)) for row in rows]
+        )
+        if rows:
+            results.highlighted = 0
+
+    def prompt(self, row: QueueRow, words: str) -> Text:
+        """A hit as three literal lines: who/when/where/tags, the thread, a snippet with
+        the matching words highlighted (spans, never markup)."""
+        from reactieveld.tui.widgets.queue_list import format_time
+
+        r = row.response
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(format_time(r.created_at, self.tz), "dim")
+        head.append(f"  {one_line(r.source, limit=30)}  ", "cyan")
+        head.append(one_line(r.author_name, limit=60) or "?", "bold")
+        if row.role:
+            role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
+            head.append(f"  ({one_line(role, limit=40)})", "cyan")
+        if row.questions:
+            head.append("  " + " ".join(f"#{q}" for q in row.questions), "magenta")
+        head.append(f"  {self.i18n.status(r.remote_status)}", "dim")
+        title = Text(
+            "   " + (one_line(row.thread_title, limit=200) or self.i18n.t("thread.untitled")),
+            style="italic",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        body, spans = snippet(one_line(r.body_text, limit=2000), words, width=220)
+        text = Text("   " + body, no_wrap=True, overflow="ellipsis")
+        for start, end in spans:
+            text.stylize("bold reverse", start + 3, end + 3)
+        return Text("\n").join([head, title, text])
+
+    # -- keys ---------------------------------------------------------------------------
+    def current(self) -> QueueRow | None:
+        """The highlighted hit."""
+        results = self.query_one("#search-results", OptionList)
+        i = results.highlighted
+        return self.rows[i] if i is not None and 0 <= i < len(self.rows) else None
+
+    def action_to_results(self) -> None:
+        if self.rows:
+            self.query_one("#search-results", OptionList).focus()
+
+    def action_focus_input(self) -> None:
+        self.query_one(Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "history":
+            # "h" in the search box is a letter, not a command.
+            return not isinstance(self.focused, Input) and self.current() is not None
+        if action == "to_results":
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_back(self) -> None:
+        if self.history_of is not None:
+            self.history_of = None
+            self._show(self.hits, parse_query(self.query_text, self.base).words, "")
+            self.run_search(self.query_text)
+            return
+        self.app.pop_screen()
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def action_history(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        rows = await self.store.author_history(row)
+        self.history_of = row
+        author = one_line(row.response.author_name, limit=60) or "?"
+        self._show(rows, "", self.s("history", author=author, n=len(rows)))
+        self.query_one("#search-results", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#search-results")
+    async def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        response_id = int(event.option.id)
+        show = getattr(self.app, "show_response", None)
+        if show is None:
+            self.dismiss()
+            return
+        if not await show(response_id):
+            self.notify(self.s("not_found"), markup=False)
