@@ -1,0 +1,272 @@
+"""The dialogue dashboard: is the organisation in dialogue, or only collecting input?
+
+The same figures as ``reactieveld stats`` (:mod:`reactieveld.stats`, one SQL query each):
+responses per day per source (sparklines), the coverage matrix of planning question ×
+role with the gaps marked, the untagged backlog, the median time to moderation, and the
+share of citizen responses that got an answer from the organisation with the median time
+to that answer. ``r`` recomputes, ``e`` writes a Markdown report, ``escape`` goes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.model import TagKind
+from reactieveld.stats import (
+    DialogueStats,
+    compute_stats,
+    format_duration,
+    format_share,
+    role_label,
+    text,
+)
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+
+TEXT = {
+    "missing_q": ("Vragen zonder reacties", "Questions without responses"),
+    "missing_r": ("Rollen die niet meepraten", "Roles not taking part"),
+    "figures": ("Kerncijfers", "Key figures"),
+    "loading": ("Bezig met rekenen…", "Computing…"),
+    "key.refresh": ("Vernieuwen", "Refresh"),
+    "key.export": ("Rapport", "Report"),
+    "key.back": ("Terug", "Back"),
+    "exported": ("Rapport geschreven: {path}", "Report written: {path}"),
+    "export_failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
+}
+
+
+class DashboardScreen(Screen[None]):
+    """Step 6 of the dialogic organisation: the value of the dialogue, measured."""
+
+    DEFAULT_CSS = """
+    DashboardScreen { layout: vertical; }
+    DashboardScreen #dash-title { height: 1; background: $panel; text-style: bold; }
+    DashboardScreen #dash-body { height: 1fr; padding: 0 1; }
+    DashboardScreen .dash-head { margin-top: 1; text-style: bold; color: $accent; }
+    DashboardScreen .dash-series { height: 1; }
+    DashboardScreen .dash-source { width: 16; }
+    DashboardScreen .dash-series Sparkline { width: 1fr; height: 1; }
+    DashboardScreen .dash-total { width: 8; text-align: right; }
+    DashboardScreen #dash-coverage { height: auto; max-height: 14; }
+    DashboardScreen #dash-gaps { color: $warning; }
+    DashboardScreen #dash-figures { height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="dashboard.back"),
+        Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
+        Binding("e", "export", "Report", id="dashboard.export"),
+    ]
+
+    def __init__(
+        self,
+        store: Any | None = None,
+        *,
+        codebook: Codebook | None = None,
+        i18n: I18n | None = None,
+        language: str | None = None,
+        tz: tzinfo | None = None,
+        days: int = 30,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._codebook = codebook
+        self._i18n = i18n or (I18n(language) if language else None)
+        self._tz = tz
+        self.days = days
+        self.since = since
+        self.until = until
+        self.stats: DialogueStats | None = None
+        self.loaded = asyncio.Event()
+
+    @property
+    def store(self) -> Any:
+        return self._store or getattr(self.app, "reader", None) or self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def codebook(self) -> Codebook:
+        return self._codebook or getattr(self.app, "codebook", DEFAULT_CODEBOOK)
+
+    @property
+    def i18n(self) -> I18n:
+        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+
+    @property
+    def language(self) -> str:
+        return self.i18n.language
+
+    def s(self, key: str, **values: Any) -> str:
+        nl, en = TEXT[key]
+        value = nl if self.language == "nl" else en
+        return value.format(**values) if values else value
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(text("title", self.language)), id="dash-title")
+        with VerticalScroll(id="dash-body"):
+            yield Static(Content(self.s("loading")), id="dash-period")
+            yield Label(text("per_day", self.language), classes="dash-head")
+            yield VerticalScroll(id="dash-series")
+            yield Label(text("coverage", self.language), classes="dash-head")
+            yield DataTable(id="dash-coverage", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="dash-gaps")
+            yield Label(self.s("figures"), classes="dash-head")
+            yield Static("", id="dash-figures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for key, bindings in self._bindings.key_to_bindings.items():
+            labels = {
+                "dashboard.back": "key.back",
+                "dashboard.refresh": "key.refresh",
+                "dashboard.export": "key.export",
+            }
+            from dataclasses import replace
+
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=self.s(labels[b.id])) if b.id in labels else b
+                for b in bindings
+            ]
+        self.action_refresh()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @work(exclusive=True, group="dashboard", exit_on_error=False)
+    async def action_refresh(self) -> None:
+        self.loaded.clear()
+        stats = await compute_stats(
+            self.store, self.codebook, since=self.since, until=self.until, days=self.days
+        )
+        self.stats = stats
+        await self.show(stats)
+        self.loaded.set()
+
+    async def show(self, st: DialogueStats) -> None:
+        """Draw the figures (untrusted text: source names, through ``one_line``)."""
+        lang = self.language
+        period = ""
+        if st.days:
+            period = f"{text('range', lang)}: {st.days[0]:%Y-%m-%d} – {st.days[-1]:%Y-%m-%d} · "
+        period += f"{text('total', lang)}: {st.total}"
+        self.query_one("#dash-period", Static).update(Content(period))
+
+        series = self.query_one("#dash-series", VerticalScroll)
+        await series.remove_children()
+        rows = []
+        for name, values in st.per_day.items():
+            rows.append(
+                Horizontal(
+                    Label(Text(one_line(name, limit=15)), classes="dash-source"),
+                    Sparkline(list(values) or [0], summary_function=max),
+                    Label(Text(str(sum(values))), classes="dash-total"),
+                    classes="dash-series",
+                )
+            )
+        await series.mount_all(rows)
+        series.styles.height = max(1, len(rows))
+
+        table = self.query_one("#dash-coverage", DataTable)
+        table.clear(columns=True)
+        roles = list(st.roles)
+        # Role codes as headers: short, and what --role takes on the command line.
+        table.add_column(Text(text("question", lang)), key="q")
+        table.add_column(Text(text("sum", lang), justify="right"), key="sum")
+        for r in roles:
+            head = r if r is not None else text("no_role", lang)
+            table.add_column(Text(one_line(head, limit=14), justify="right"), key=str(r))
+        for q in st.questions:
+            total = st.question_total(q)
+            label = f"{q} {self.codebook.label(TagKind.QUESTION, q, lang)}"
+            cells: list[Text] = [
+                Text(one_line(label, limit=26), style="" if total else "bold red"),
+                Text(str(total), justify="right", style="bold" if total else "bold red"),
+            ]
+            for r in roles:
+                n = st.coverage.get((q, r), 0)
+                cells.append(
+                    Text(str(n), justify="right") if n else Text("·", style="dim", justify="right")
+                )
+            table.add_row(*cells, key=q)
+
+        missing_q = [q for q in st.questions if not st.question_total(q)]
+        missing_r = [
+            role_label(self.codebook, r, lang)
+            for r in roles
+            if r is not None and not st.role_total(r)
+        ]
+        gaps = []
+        if missing_q:
+            gaps.append(f"{self.s('missing_q')}: {', '.join(missing_q)}")
+        if missing_r:
+            gaps.append(f"{self.s('missing_r')}: {', '.join(missing_r)}")
+        self.query_one("#dash-gaps", Static).update(Content("\n".join(gaps)))
+
+        share = format_share(st.answered, st.citizen)
+        lines = [
+            f"{text('backlog', lang)}: {st.untagged} "
+            f"({text('of_which_new', lang)}: {st.untagged_new})",
+            f"{text('moderation', lang)}: {format_duration(st.median_to_moderation, lang)} "
+            f"({text('over', lang)} {st.moderated} {text('responses', lang)})",
+            f"{text('answered', lang)}: {share}",
+            f"{text('answer_time', lang)}: {format_duration(st.median_to_answer, lang)}",
+        ]
+        self.query_one("#dash-figures", Static).update(Content("\n".join(lines)))
+
+    def action_export(self) -> None:
+        export_report(self.app, self.store, self.codebook, self.language, self.s)
+
+
+def report_path(now: datetime | None = None, folder: Path | None = None) -> Path:
+    """Where the app writes a report: ``reactieveld-rapport-YYYYMMDD-HHMM.md`` in the
+    current directory (where the moderator started the app)."""
+    now = now or datetime.now().astimezone()
+    return (folder or Path.cwd()) / f"reactieveld-rapport-{now:%Y%m%d-%H%M}.md"
+
+
+def export_report(app: Any, store: Any, codebook: Codebook, language: str, say: Any = None) -> None:
+    """Write the Markdown report (all planning questions, redacted) in a worker and notify
+    where it went. Used by the dashboard's ``e`` and the palette's "export report"."""
+    from reactieveld.export.formats import ExportOptions, write_report
+
+    def message(key: str, **values: Any) -> str:
+        if say is not None:
+            return str(say(key, **values))
+        nl, en = TEXT[key]
+        return (nl if language == "nl" else en).format(**values)
+
+    async def run() -> None:
+        path = report_path()
+        tmp = path.with_name("." + path.name + ".tmp")
+        try:
+            opts = ExportOptions(format="md", language=language, codebook=codebook)
+            with tmp.open("w", encoding="utf-8") as fh:
+                await write_report(store, opts, fh)
+            tmp.replace(path)
+        except Exception as exc:  # noqa: BLE001 - shown to the moderator
+            tmp.unlink(missing_ok=True)
+            app.notify(message("export_failed", error=str(exc)), severity="error", markup=False)
+            return
+        app.notify(message("exported", path=str(path)), markup=False)
+
+    app.run_worker(run(), group="export", exclusive=True, exit_on_error=False)
+
+
+def open_dashboard(app: Any) -> None:
+    """Push the dashboard on ``app`` (its store, codebook and language)."""
+    app.push_screen(DashboardScreen())
