@@ -222,3 +222,22 @@ def test_build_sinks_reads_the_secret_from_the_environment(tmp_path, monkeypatch
         jsonl.key == f"jsonl:{tmp_path / 'x.jsonl'}" and hook.key == "webhook:http://127.0.0.1:9/h"
     )
     assert hook.signature(b"{}") == "sha256=" + hmac.new(b"abc", b"{}", hashlib.sha256).hexdigest()
+
+
+async def test_run_sinks_once_from_config(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from reactieveld.sinks import run_sinks
+
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    try:
+        lines: list[str] = []
+        path = tmp_path / "sink.jsonl"
+        cfg = SimpleNamespace(sinks=(SinkConfig("jsonl", {"path": path}),))
+        run = await run_sinks(cfg, store, once=True, printer=lines.append)
+        assert run is not None and run.delivered == 5
+        assert lines == ["sinks: 5 delivered, 0 waiting to retry, 0 refused"]
+        assert len(path.read_text().splitlines()) == 5
+        assert await run_sinks(SimpleNamespace(sinks=()), store, once=True) is None
+    finally:
+        await store.close()

@@ -463,3 +463,35 @@ def _empty_extra() -> Any:
     from reactieveld.export.records import Extra
 
     return Extra()
+
+
+async def run_sinks(
+    config: Any,
+    store: Any,
+    *,
+    once: bool,
+    stop: asyncio.Event | None = None,
+    printer: Callable[[str], None] | None = None,
+) -> SinkRun | None:
+    """The configured sinks for ``reactieveld sync`` and the app: one pass (``once``) or
+    passes until ``stop``. Nothing to do (None) without ``[[sinks]]``. A webhook whose
+    ``secret_env`` is unset raises ConfigError before anything is sent."""
+    sinks = build_sinks(config)
+    if not sinks:
+        return None
+    codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
+    language = getattr(getattr(config, "ui", None), "language", "nl")
+    worker = SinkWorker(store, sinks, codebook=codebook, language=language, on_event=printer)
+    try:
+        if once:
+            run = await worker.run_once()
+            if printer is not None and (run.enqueued or run.delivered or run.retry or run.failed):
+                printer(
+                    f"sinks: {run.delivered} delivered, {run.retry} waiting to retry, "
+                    f"{run.failed} refused"
+                )
+            return run
+        await worker.run(stop or asyncio.Event())
+        return None
+    finally:
+        await worker.aclose()

@@ -393,6 +393,7 @@ async def run_sync(
     0 when every source synced (with ``once``), 1 when one failed.
     """
     from reactieveld.outbox import OutboxWorker
+    from reactieveld.sinks import run_sinks
 
     engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
     worker = OutboxWorker(store, engine.connectors)
@@ -422,9 +423,15 @@ async def run_sync(
                     f"outbox: {ob.done} applied, {ob.retry} to retry, {ob.failed} failed, "
                     f"{ob.conflicts} conflicts"
                 )
+            # The memory sinks ([[sinks]]): tagged responses to a file or a webhook.
+            await run_sinks(config, store, once=True, printer=printer)
             return 0 if all(r.ok for r in results) else 1
         stop = stop or asyncio.Event()
-        await asyncio.gather(engine.run(stop), worker.run(stop))
+        await asyncio.gather(
+            engine.run(stop),
+            worker.run(stop),
+            run_sinks(config, store, once=False, stop=stop, printer=printer),
+        )
         return 0
     finally:
         await engine.aclose()
