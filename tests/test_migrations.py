@@ -20,6 +20,7 @@ SHIPPED = {
     1: "0001_initial.sql",
     2: "0002_sync_state.sql",
     3: "0003_sinks.sql",
+    4: "0004_tag_queue_order.sql",
 }
 
 
@@ -89,6 +90,7 @@ CHECKSUMS = {
     1: "c3b0d868c28344f17dfff887ede5e778a4cf47b07d87cdf2ed9323db130f2138",
     2: "5c0cd0af43de28d14437162766531ea5101834725efd00903b8ee5152256705c",
     3: "41e37570d05d2c347ca4cbf87c194c84f1dbcdadc9fd8ada1ef58f2457cab7ae",
+    4: "9d5c56c5196f1aeff108f85b3a2570e52401f58452bfb00d16012a3052c4c32e",
 }
 
 
@@ -124,6 +126,7 @@ async def test_from_every_earlier_version(tmp_path, version):
         assert row.response.triage.value == "handled"
         assert row.thread_title == "Nieuw stadspark"
         assert row.questions == ("3",)
+        assert [r.response.id for r in await store.queue(QueueFilter(questions=("3",)))] == [1]
         assert [n.text for n in await store.notes(1)] == ["zie ook"]
         [entry] = await store.journal(1)
         assert entry.after == {"question": "3"}

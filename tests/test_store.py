@@ -99,7 +99,11 @@ async def test_wal_foreign_keys_and_busy_timeout(store, tmp_path):
     assert (await sql(store, "PRAGMA foreign_keys"))[0][0] == 1
     assert (await sql(store, "PRAGMA busy_timeout"))[0][0] >= 5000
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-        await sql(store, "INSERT INTO tags VALUES (999, 'question', '1', 'v', 0, 'x')")
+        await sql(
+            store,
+            "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor) "
+            "VALUES (999, 'question', '1', 'v', 0, 'x')",
+        )
     # WAL is a property of the file: another program opening it sees it too.
     db = sqlite3.connect(tmp_path / "m.db")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -449,6 +453,36 @@ async def filled(store):
 async def test_every_queue_filter(store, filled, flt, want):
     assert exts(await store.queue(flt)) == want
     assert await store.count(flt) == len(want)
+
+
+async def test_one_question_queue_pages_in_order_with_tags_from_anywhere(store):
+    await store.upsert_page("blog", page(*[resp(str(n), minutes=n // 2) for n in range(40)]))
+    ids = {n: await rid(store, str(n)) for n in range(40)}
+    await store.toggle_question([ids[n] for n in range(0, 40, 3)], "5", actor="m")
+    # Another tool writing a tag without the queue-order column: it still takes part.
+    await sql(
+        store,
+        "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor) "
+        "VALUES (?, 'question', '5', 'v', 0, 'script')",
+        (ids[1],),
+    )
+    await store.mark_handled([ids[39]], actor="m")
+    want = [str(n) for n in sorted({*range(0, 40, 3), 1}, reverse=True) if n != 39]
+    flt = QueueFilter(questions=("5",), triage=TriageState.NEW)
+    seen, after = [], None
+    while rows := await store.queue(flt, after=after, limit=4):
+        seen += exts(rows)
+        after = rows[-1].keyset
+    assert seen == want
+    assert await store.count(flt) == len(want)
+    assert await store.position(flt, (await store.get(ids[9])).keyset) == want.index("9")
+    newer = await store.queue(flt, after=(await store.get(ids[9])).keyset, direction="newer")
+    assert exts(newer) == want[: want.index("9")]
+    # Undo of an untag puts it back in the same place.
+    await store.toggle_question([ids[0]], "5", actor="m")
+    assert exts(await store.queue(flt))[-1] == "1"
+    await store.undo_last(actor="m")
+    assert exts(await store.queue(flt))[-1] == "0"
 
 
 async def test_author_filter(store, filled):

@@ -67,9 +67,11 @@ from reactieveld.store.base import (
 
 T = TypeVar("T")
 
-#: Above this many documents for the rarest query term, search answers newest first
-#: instead of ranking every hit (ranking costs ~1.2 us per hit).
-RANK_LIMIT = 20_000
+#: Above this many hits, search answers newest first instead of ranking every hit.
+#: Ranking costs about 1.4 us per hit (bm25 reads every hit's positions): 8,000 hits keep
+#: the worst ranked query near 13 ms at 1M responses (bench/store_bench.py), where
+#: newest-first answers any word in well under a millisecond.
+RANK_LIMIT = 8_000
 
 _MODERATION_CAPS = ("approve", "hold", "spam", "trash", "hide")
 
@@ -111,7 +113,9 @@ def fts_query(query: str) -> str | None:
     search box cannot raise.
     """
     parts = []
-    for term in query_terms(query):
+    # Not folded here: inside quotes FTS5 runs its own tokenizer over the word, which is
+    # exactly how the text was indexed (case, diacritics, ligatures and all).
+    for term in _WORD.findall(query):
         if term.endswith("*"):
             base = term.rstrip("*")
             if base:
@@ -139,11 +143,12 @@ _RESPONSE_COLS = (
     "r.url, r.created_at, r.updated_at, r.fetched_at, r.remote_status, r.triage, "
     "r.role_hint, r.meta, th.title"
 )
-_RESPONSE_FROM = (
-    "responses r JOIN sources s ON s.id = r.source_id "
+_RESPONSE_JOINS = (
+    "JOIN sources s ON s.id = r.source_id "
     "LEFT JOIN threads th ON th.source_id = r.source_id "
     "AND th.external_id = r.thread_external_id"
 )
+_RESPONSE_FROM = "responses r " + _RESPONSE_JOINS
 
 
 def _response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
@@ -257,6 +262,88 @@ def _filter_where(flt: QueueFilter) -> _Where:
         else:
             w.add("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
     return w
+
+
+_TAG_DRIVEN = "tags q CROSS JOIN responses r ON r.id = q.response_id"
+
+
+def _tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilter]:
+    """Which tag filter drives a queue query: (kind, codes, the rest of the filter).
+
+    A filter on questions (else roles) walks the tag index in queue order (``tags_queue``:
+    kind, code, the response's created_at, id) and looks each response up: 50 rows cost
+    about 50 look-ups whether the tag is on 2 % or 0.005 % of the responses. Scanning the
+    queue and probing tags instead costs 1/density probes per row shown.
+    """
+    if flt.questions:
+        return TagKind.QUESTION.value, flt.questions, replace(flt, questions=())
+    if flt.roles:
+        return TagKind.ROLE.value, flt.roles, replace(flt, roles=())
+    return None, (), flt
+
+
+def _counting(flt: QueueFilter, above: Keyset | None = None) -> tuple[str, list[Any]]:
+    """``SELECT count(*)`` of a filter (rows above ``above``, when given)."""
+    kind, codes, rest = _tag_driver(flt)
+    w = _filter_where(rest)
+    if kind is None:
+        if above is not None:
+            w.add("(r.created_at, r.id) > (?, ?)", _ts(above.created_at), above.id)
+        return f"SELECT count(*) FROM responses r{w.sql()}", w.params
+    w.clauses.insert(0, f"q.kind = ? AND q.code IN {_in(codes)}")
+    w.params[0:0] = [kind, *codes]
+    if above is not None:
+        w.add("(q.response_created, q.response_id) > (?, ?)", _ts(above.created_at), above.id)
+    # DISTINCT: a response with two of the codes is one row of the queue.
+    return f"SELECT count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}", w.params
+
+
+def queue_sql(
+    flt: QueueFilter,
+    *,
+    after: Keyset | None = None,
+    limit: int = 50,
+    direction: Direction = "older",
+) -> tuple[str, list[Any]]:
+    """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`."""
+    op, order = ("<", "DESC") if direction == "older" else (">", "ASC")
+    kind, codes, rest = _tag_driver(flt)
+    if kind is None:
+        w = _filter_where(rest)
+        if after is not None:
+            w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
+        sql = (
+            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} "
+            f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        )
+        return sql, [*w.params, limit]
+
+    def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
+        w = _filter_where(rest)
+        w.clauses.insert(0, "q.kind = ? AND q.code = ?")
+        w.params[0:0] = [kind, code]
+        if after is not None:
+            w.add(
+                f"(q.response_created, q.response_id) {op} (?, ?)", _ts(after.created_at), after.id
+            )
+        order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
+        return f"{_TAG_DRIVEN} {joins}{w.sql()} {order_by}", [*w.params, limit]
+
+    if len(codes) == 1:
+        # CROSS JOIN: SQLite keeps the tag index as the outer loop.
+        body, params = arm(codes[0], _RESPONSE_JOINS)
+        return f"SELECT {_RESPONSE_COLS} FROM {body}", params
+    # Several codes: the first ``limit`` of each code, merged; at most codes x limit rows.
+    arms, params = [], []
+    for code in codes:
+        body, p = arm(code)
+        arms.append(f"SELECT * FROM (SELECT q.response_id FROM {body})")
+        params += p
+    sql = (
+        f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN "
+        f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+    )
+    return sql, [*params, limit]
 
 
 def _content_hash(r: Response, author_key: str | None) -> int:
@@ -565,10 +652,17 @@ class SqliteStore:
                 "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
                 new_fts,
             )
-            hinted = [(row[0], row[17], self.codebook_version, now) for row in new_rows if row[17]]
+            hinted = [
+                (row[0], row[17], self.codebook_version, now, row[12])
+                for row in new_rows
+                if row[17]
+            ]
             if hinted:
                 db.executemany(
-                    "INSERT OR IGNORE INTO tags VALUES (?, 'role', ?, ?, ?, 'connector')", hinted
+                    "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
+                    "created_at, actor, response_created) "
+                    "VALUES (?, 'role', ?, ?, ?, 'connector', ?)",
+                    hinted,
                 )
 
         updated = 0
@@ -768,34 +862,23 @@ class SqliteStore:
         ``direction="older"`` returns the rows below ``after`` (newest first);
         ``direction="newer"`` returns the rows above it, still newest first.
         """
-        w = _filter_where(flt)
-        if after is not None:
-            op = "<" if direction == "older" else ">"
-            w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
-        order = "DESC" if direction == "older" else "ASC"
-        sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} "
-            f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
-        )
+        sql, params = queue_sql(flt, after=after, limit=limit, direction=direction)
 
         def fn(db: sqlite3.Connection) -> list[QueueRow]:
-            rows = self._rows(db, sql, [*w.params, limit])
+            rows = self._rows(db, sql, params)
             return rows if direction == "older" else rows[::-1]
 
         return await self._run(fn)
 
     async def count(self, flt: QueueFilter) -> int:
         """How many responses a filter matches."""
-        w = _filter_where(flt)
-        sql = f"SELECT count(*) FROM responses r{w.sql()}"
-        return await self._run(lambda db: db.execute(sql, w.params).fetchone()[0])
+        sql, params = _counting(flt)
+        return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
-        w = _filter_where(flt)
-        w.add("(r.created_at, r.id) > (?, ?)", _ts(key.created_at), key.id)
-        sql = f"SELECT count(*) FROM responses r{w.sql()}"
-        return await self._run(lambda db: db.execute(sql, w.params).fetchone()[0])
+        sql, params = _counting(flt, above=key)
+        return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def counts(self) -> Counts:
         """Counts per triage state, status, source, question and role (for tabs, dashboard)."""
@@ -960,9 +1043,9 @@ class SqliteStore:
     ) -> list[SearchHit]:
         """Full-text search over body, author and thread title.
 
-        Ranked by bm25 when the rarest word is in at most ``RANK_LIMIT`` responses; for
-        a query of common words only, ranking every hit would cost ~1.2 us per hit, so the
-        newest hits are returned instead (rank None). Either way a query stays fast.
+        Ranked by bm25 when the query has at most ``RANK_LIMIT`` hits; above that,
+        ranking every hit would cost ~1.4 us per hit, so the newest hits are returned
+        instead (rank None). Either way a query stays fast.
         """
         match = fts_query(query)
         if match is None:
@@ -971,13 +1054,19 @@ class SqliteStore:
         w = _filter_where(replace(flt, text=None))
 
         def fn(db: sqlite3.Connection) -> list[SearchHit]:
-            estimate = self._estimate(db, query)
-            ranked = estimate is not None and estimate <= RANK_LIMIT
+            # Counting hits up to the limit costs ~0.05 us each; asking fts5vocab for a
+            # word's document count reads its whole doclist (80 ms for "de" at 1M rows).
+            hits = db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM responses_fts "
+                "WHERE responses_fts MATCH ? LIMIT ?)",
+                (match, RANK_LIMIT + 1),
+            ).fetchone()[0]
+            ranked = hits <= RANK_LIMIT
             extra = (" AND " + " AND ".join(w.clauses)) if w.clauses else ""
             order = "f.rank" if ranked else "f.rowid DESC"
             sql = (
                 f"SELECT {_RESPONSE_COLS}, f.rank FROM responses_fts f "
-                "JOIN responses r ON r.id = f.rowid JOIN sources s ON s.id = r.source_id "
+                "CROSS JOIN responses r ON r.id = f.rowid JOIN sources s ON s.id = r.source_id "
                 "LEFT JOIN threads th ON th.source_id = r.source_id "
                 "AND th.external_id = r.thread_external_id "
                 f"WHERE responses_fts MATCH ?{extra} ORDER BY {order} LIMIT ?"
@@ -990,16 +1079,6 @@ class SqliteStore:
             ]
 
         return await self._run(fn)
-
-    def _estimate(self, db: sqlite3.Connection, query: str) -> int | None:
-        """Documents holding the rarest plain word of the query (None: no plain word)."""
-        counts = []
-        for term in query_terms(query):
-            if term.endswith("*"):
-                continue
-            row = db.execute("SELECT doc FROM responses_vocab WHERE term = ?", (term,)).fetchone()
-            counts.append(row[0] if row else 0)
-        return min(counts) if counts else None
 
     async def author_count(self, row: QueueRow) -> int:
         """How many other responses the same author wrote (by author key, else by name)."""
@@ -1218,10 +1297,7 @@ class SqliteStore:
             journal_ids = []
             for rid in targets:
                 if add and rid not in have:
-                    db.execute(
-                        "INSERT INTO tags VALUES (?, 'question', ?, ?, ?, ?)",
-                        (rid, code, self.codebook_version, now, actor),
-                    )
+                    self._add_tag(db, rid, TagKind.QUESTION, code, actor, now)
                     kind, before, after = ActionKind.TAG, {}, {"question": code}
                 elif not add:
                     db.execute(
@@ -1247,6 +1323,17 @@ class SqliteStore:
 
         return await self._write(fn)
 
+    def _add_tag(
+        self, db: sqlite3.Connection, rid: int, kind: TagKind, code: str, actor: str, now: int
+    ) -> None:
+        # response_created: the tag index pages in queue order (migration 0004).
+        db.execute(
+            "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, created_at, "
+            "actor, response_created) SELECT id, ?, ?, ?, ?, ?, created_at FROM responses "
+            "WHERE id = ?",
+            (kind.value, code, self.codebook_version, now, actor, rid),
+        )
+
     def _set_role(
         self, db: sqlite3.Connection, rid: int, code: str | None, actor: str, now: int
     ) -> str | None:
@@ -1255,10 +1342,7 @@ class SqliteStore:
         ).fetchone()
         db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
         if code:
-            db.execute(
-                "INSERT INTO tags VALUES (?, 'role', ?, ?, ?, ?)",
-                (rid, code, self.codebook_version, now, actor),
-            )
+            self._add_tag(db, rid, TagKind.ROLE, code, actor, now)
         return row[0] if row else None
 
     async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
@@ -1414,10 +1498,7 @@ class SqliteStore:
                 (rid, after["question"]),
             )
         elif kind is ActionKind.UNTAG:
-            db.execute(
-                "INSERT OR IGNORE INTO tags VALUES (?, 'question', ?, ?, ?, ?)",
-                (rid, before["question"], self.codebook_version, now, "undo"),
-            )
+            self._add_tag(db, rid, TagKind.QUESTION, before["question"], "undo", now)
         elif kind is ActionKind.ROLE:
             self._set_role(db, rid, before.get("role"), "undo", now)
         elif kind is ActionKind.NOTE:

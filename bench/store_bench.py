@@ -1,0 +1,416 @@
+"""Memory-store benchmark: SqliteStore against its limits, measured in one run.
+
+    python bench/store_bench.py                 # 1,000,000 responses (a few minutes)
+    python bench/store_bench.py --quick         # 50,000, a smoke run
+    python bench/store_bench.py --rows 200000 --db /tmp/s.db   # keep the store file
+    python bench/store_bench.py --db /tmp/s.db --reuse         # queries only, same file
+
+Rows: the demo source (``DemoConnector``: Dutch participation comments, threads,
+organisation replies, hostile texts), one page in ten stored as a second source. The
+demo's vocabulary is a few hundred words, so every body also gets a tail of 0-12 words
+drawn Zipf-wise from 50,000 pseudo-Dutch words: that gives words at every frequency,
+from ten rows to half of them, which the search targets are about.
+
+(a) ingest: ``SqliteStore.upsert_page`` in pages of 100 vs. the limit: stdlib
+    ``sqlite3.executemany`` of the same rows (precomputed) into the same schema, FTS and
+    role tags included, in one transaction.
+(b) "next 50 untriaged, newest first" keyset pages, without and with filters, through
+    ``SqliteStore.queue`` vs. the bare SELECT of the same query.
+(c) ``SqliteStore.search`` top 50 for words from ten rows to every row vs. the bare FTS5
+    query (``MATCH ... ORDER BY rank LIMIT 50``).
+(d) file size per 100,000 responses (and the limit's file).
+
+Targets (issue 2): ingest >= 0.5x the limit; queue p50 <= 2 ms, p99 <= 10 ms; search
+p50 <= 20 ms, p99 <= 50 ms for any single word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import itertools
+import pathlib
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from reactieveld.connectors.demo import DemoConnector  # noqa: E402
+from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
+from reactieveld.store import sqlite as store_sqlite  # noqa: E402
+from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
+from reactieveld.store.sqlite import (  # noqa: E402
+    SqliteStore,
+    _content_hash,
+    _json,
+    _ts,
+    migrate,
+)
+
+PAGE = 100
+SECOND_SOURCE_EVERY = 10  # one page in ten goes to the second source
+
+# -- rows -------------------------------------------------------------------------------
+ONSETS = "b d g h k l m n p r s t v w z st sch kr gr br pl sl sp tr vr zw bl dr fl".split()
+VOWELS = "a e i o u aa ee oo ie oe ui ij ei eu ou".split()
+CODAS = ["", "n", "r", "l", "k", "t", "s", "m", "ng", "rd", "nd", "st", "cht"]
+SUFFIXES = ["", "en", "ing", "heid", "lijk", "te", "er", "baar"]
+
+
+def pseudo_dutch(n: int, seed: int) -> list[str]:
+    """``n`` distinct pronounceable Dutch-looking words."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    words: list[str] = []
+    while len(words) < n:
+        syl = [rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS)
+               for _ in range(rng.choice((2, 2, 3)))]  # fmt: skip
+        w = "".join(syl) + rng.choice(SUFFIXES)
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    return words
+
+
+class Corpus:
+    """Demo rows with a Zipf tail; knows how many rows hold each tail word."""
+
+    def __init__(self, rows: int, seed: int, vocab: int = 50_000) -> None:
+        self.rows = rows
+        self.demo = DemoConnector("demo", count=rows, seed=seed)
+        self.words = pseudo_dutch(vocab, seed)
+        self.cum = list(itertools.accumulate(1.0 / r for r in range(1, vocab + 1)))
+        self.doc_counts: Counter[str] = Counter()
+        self.rng = random.Random(seed + 1)
+
+    def source_of_page(self, page_no: int) -> str:
+        return "forum" if page_no % SECOND_SOURCE_EVERY == SECOND_SOURCE_EVERY - 1 else "demo"
+
+    def pages(self) -> list[Page]:
+        """Every page of 100, each naming the threads it is the first to mention."""
+        pages = []
+        seen: set[tuple[str, str]] = set()
+        total = self.cum[-1]
+        for page_no, lo in enumerate(range(0, self.rows, PAGE)):
+            source = self.source_of_page(page_no)
+            rows: list[Response] = []
+            threads: list[Thread] = []
+            for i in range(lo, min(lo + PAGE, self.rows)):
+                r = self.demo.response(i)
+                k = self.rng.randint(0, 12)
+                tail = [
+                    self.words[bisect.bisect_left(self.cum, self.rng.random() * total)]
+                    for _ in range(k)
+                ]
+                self.doc_counts.update(set(tail))
+                body = r.body_text + (" " + " ".join(tail) + "." if tail else "")
+                r = replace(r, source=source, body_text=body, body_raw=body)
+                rows.append(r)
+                assert r.thread_external_id is not None
+                if (source, r.thread_external_id) not in seen:
+                    seen.add((source, r.thread_external_id))
+                    t = self.demo.thread(int(r.thread_external_id[1:]))
+                    threads.append(replace(t, source=source))
+            pages.append(Page(responses=rows, threads=threads, next_cursor=str(lo + PAGE)))
+        return pages
+
+
+# -- helpers ----------------------------------------------------------------------------
+def pct(samples: Sequence[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))]
+
+
+def fmt_ms(samples: Sequence[float]) -> str:
+    return f"p50 {pct(samples, 50):7.3f} ms  p99 {pct(samples, 99):7.3f} ms"
+
+
+async def timed(fn: Callable[[], Awaitable[object]]) -> float:
+    t0 = time.perf_counter()
+    await fn()
+    return (time.perf_counter() - t0) * 1000
+
+
+def sizes(path: pathlib.Path) -> int:
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+# -- (a) ingest -------------------------------------------------------------------------
+SECRET = bytes(32)
+
+
+def limit_tuples(pages: list[Page]) -> tuple[list, list, list, list]:
+    """The rows exactly as the store writes them, precomputed (the limit does no work)."""
+    keyer = SqliteStore.__new__(SqliteStore)
+    keyer._author_secret = SECRET
+    sid = {"demo": 1, "forum": 2}
+    responses, fts, tags, threads = [], [], [], []
+    titles: dict[tuple[str, str], str] = {}
+    rid = 0
+    for p in pages:
+        for t in p.threads:
+            titles[(t.source, t.external_id)] = t.title
+            threads.append((sid[t.source], t.external_id, t.title, t.url, _ts(t.created_at), None))
+        for r in p.responses:
+            rid += 1
+            key = keyer.author_key(r.author_email)
+            responses.append(
+                (rid, sid[r.source], r.external_id, r.thread_external_id,
+                 r.parent_external_id, r.author_name, key, r.author_url, r.body_text,
+                 r.body_raw, r.body_format, r.url, _ts(r.created_at), _ts(r.updated_at),
+                 0, r.remote_status.value, r.triage.value, r.role_hint, _json(r.meta),
+                 _content_hash(r, key))
+            )  # fmt: skip
+            title = titles.get((r.source, r.thread_external_id or ""), "")
+            fts.append((rid, r.body_text, r.author_name, title))
+            if r.role_hint:
+                tags.append((rid, r.role_hint, "default-1", 0, _ts(r.created_at)))
+    return responses, fts, tags, threads
+
+
+def ingest_limit(path: pathlib.Path, pages: list[Page]) -> float:
+    """Seconds for executemany of every row in one transaction (same schema, pragmas)."""
+    responses, fts, tags, threads = limit_tuples(pages)
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                   "temp_store=MEMORY", "cache_size=-65536"):  # fmt: skip
+        db.execute(f"PRAGMA {pragma}")
+    migrate(db)
+    db.execute(
+        "INSERT INTO sources (id, name, type) VALUES (1, 'demo', 'demo'), (2, 'forum', 'demo')"
+    )
+    t0 = time.perf_counter()
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO threads (source_id, external_id, title, url, created_at, meta) "
+        "VALUES (?,?,?,?,?,?)",
+        threads,
+    )
+    db.executemany(
+        "INSERT INTO responses (id, source_id, external_id, thread_external_id, "
+        "parent_external_id, author_name, author_key, author_url, body_text, body_raw, "
+        "body_format, url, created_at, updated_at, fetched_at, remote_status, triage, "
+        "role_hint, meta, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        responses,
+    )
+    db.executemany("INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)", fts)
+    db.executemany(
+        "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor, "
+        "response_created) VALUES (?, 'role', ?, ?, ?, 'connector', ?)",
+        tags,
+    )
+    db.execute("COMMIT")
+    elapsed = time.perf_counter() - t0
+    db.close()
+    return elapsed
+
+
+async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
+    """Seconds spent inside ``upsert_page`` for every page."""
+    store = await SqliteStore.open(path)
+    await store.ensure_source(Source("demo", "demo"))
+    await store.ensure_source(Source("forum", "demo"))
+    spent = 0.0
+    for p in pages:
+        t0 = time.perf_counter()
+        await store.upsert_page(p.responses[0].source, p)
+        spent += time.perf_counter() - t0
+    await store.close()
+    return spent
+
+
+# -- (b) queues -------------------------------------------------------------------------
+def prepare_queues(path: pathlib.Path) -> None:
+    """Make the queues interesting: 30 % handled, question tags of three densities."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    db.execute("UPDATE responses SET triage = 'handled' WHERE id % 10 < 3")
+    # Spread over handled and new rows alike (id * 7919 scatters the residues).
+    for code, every in (("3", 50), ("5", 1000), ("7", 20_000)):  # 2 %, 0.1 %, 0.005 %
+        db.execute(
+            "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
+            "created_at, actor, response_created) SELECT id, 'question', ?, 'default-1', 0, "
+            "'bench', created_at FROM responses WHERE (id * 7919) % ? = 1",
+            (code, every),
+        )
+    db.execute("COMMIT")
+    db.close()
+
+
+QUEUES: list[tuple[str, QueueFilter]] = [
+    ("untriaged", QueueFilter(triage=TriageState.NEW)),
+    ("untriaged, source forum (10 %)", QueueFilter(triage=TriageState.NEW, sources=("forum",))),
+    ("untriaged, question 3 (2 %)", QueueFilter(triage=TriageState.NEW, questions=("3",))),
+    ("untriaged, question 5 (0.1 %)", QueueFilter(triage=TriageState.NEW, questions=("5",))),
+    ("untriaged, question 7 (0.005 %)", QueueFilter(triage=TriageState.NEW, questions=("7",))),
+    ("untriaged, question 3 or 5", QueueFilter(triage=TriageState.NEW, questions=("3", "5"))),
+    ("all, question 3", QueueFilter(questions=("3",))),
+    ("untriaged, untagged", QueueFilter(triage=TriageState.NEW, untagged=True)),
+    ("all, role raad", QueueFilter(roles=("raad",))),
+]
+
+
+async def bench_queues(store: SqliteStore, raw: sqlite3.Connection, walk: int) -> list[str]:
+    lines = []
+    for name, flt in QUEUES:
+        # A walk down from the top, then jumps to random places (a scrollbar drag).
+        keys: list[Keyset | None] = [None]
+        rows = await store.queue(flt, limit=50)
+        for _ in range(walk - 1):
+            if len(rows) < 50:
+                break
+            keys.append(rows[-1].keyset)
+            rows = await store.queue(flt, after=rows[-1].keyset, limit=50)
+        ids = [r[0] for r in raw.execute("SELECT id FROM responses ORDER BY random() LIMIT ?",
+                                         (walk,))]  # fmt: skip
+        for i in ids:
+            (c,) = raw.execute("SELECT created_at FROM responses WHERE id = ?", (i,)).fetchone()
+            keys.append(Keyset(store_sqlite._dt(c), i))  # type: ignore[arg-type]
+        api = []
+        for k in keys:
+            api.append(await timed(lambda k=k, flt=flt: store.queue(flt, after=k, limit=50)))
+        bare = []
+        for k in keys:
+            # The store's own SELECT, without turning rows into objects: the floor.
+            sql, params = store_sqlite.queue_sql(flt, after=k, limit=50)
+            t0 = time.perf_counter()
+            raw.execute(sql, params).fetchall()
+            bare.append((time.perf_counter() - t0) * 1000)
+        ratio = pct(api, 50) / max(pct(bare, 50), 1e-6)
+        lines.append(
+            f"  {name:34s} {fmt_ms(api)}   bare SQL p50 {pct(bare, 50):7.3f} ms  "
+            f"(x{ratio:4.1f})  [{len(keys)} pages]"
+        )
+    return lines
+
+
+# -- (c) search -------------------------------------------------------------------------
+def pick_words(corpus: Corpus, raw: sqlite3.Connection, rows: int) -> list[tuple[str, list]]:
+    """Groups of words by how many rows hold them: ten rows ... every row."""
+    targets = [10, 100, 1_000, 5_000, 10_000, 20_000, 50_000, 200_000]
+    targets = [t * rows // 1_000_000 or 1 for t in targets]
+    # The most a ranked query has to rank, and just past it (answered newest first).
+    limit = store_sqlite.RANK_LIMIT
+    targets = sorted({*targets, limit * 9 // 10, limit * 11 // 10})
+    by_count = sorted((c, w) for w, c in corpus.doc_counts.items())
+    groups = []
+    for target in targets:
+        i = bisect.bisect_left(by_count, (target, ""))
+        near = [(c, w) for c, w in by_count[max(0, i - 5) : i + 5] if c > 0]
+        groups.append((f"tail words in ~{target:,} rows", [w for _, w in near]))
+    groups.append(("demo words: gemeente, de, en, het, zwembad, verkeer",
+                   ["gemeente", "de", "en", "het", "zwembad", "verkeer"]))  # fmt: skip
+    out = []
+    for label, words in groups:
+        counted = []
+        for w in words:
+            row = raw.execute("SELECT doc FROM responses_vocab WHERE term = ?", (w,)).fetchone()
+            counted.append((w, row[0] if row else 0))
+        out.append((label, counted))
+    return out
+
+
+async def bench_search(
+    store: SqliteStore, raw: sqlite3.Connection, groups: list[tuple[str, list]], reps: int
+) -> list[str]:
+    lines = []
+    for label, words in groups:
+        api, bare, ranked = [], [], 0
+        for w, _ in words:
+            await store.search(w)  # warm
+            for _ in range(reps):
+                api.append(await timed(lambda w=w: store.search(w, limit=50)))
+            hits = await store.search(w, limit=1)
+            ranked += bool(hits and hits[0].rank is not None)
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                raw.execute(
+                    "SELECT rowid FROM responses_fts WHERE responses_fts MATCH ? "
+                    "ORDER BY rank LIMIT 50",
+                    (f'"{w}"',),
+                ).fetchall()
+                bare.append((time.perf_counter() - t0) * 1000)
+        docs = [c for _, c in words]
+        lines.append(
+            f"  {label:52s} rows {min(docs):>7,}-{max(docs):<7,} {fmt_ms(api)}  "
+            f"ranked {ranked}/{len(words)}  bare ranked FTS p50 {pct(bare, 50):8.3f} ms"
+        )
+    return lines
+
+
+# -- main -------------------------------------------------------------------------------
+async def main(args: argparse.Namespace) -> None:
+    rows = args.rows
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="store-bench-"))
+    store_path = pathlib.Path(args.db) if args.db else workdir / "store.db"
+    print(f"store bench: {rows:,} responses, sqlite {sqlite3.sqlite_version}, "
+          f"RANK_LIMIT {store_sqlite.RANK_LIMIT:,}")  # fmt: skip
+
+    t0 = time.perf_counter()
+    corpus = Corpus(rows, args.seed)
+    pages = corpus.pages()
+    print(f"generated in {time.perf_counter() - t0:.1f} s")
+
+    if not args.reuse:
+        for p in (store_path, store_path.with_name(store_path.name + "-wal")):
+            p.unlink(missing_ok=True)
+        limit_path = workdir / "limit.db"
+        limit_s = ingest_limit(limit_path, pages)
+        limit_size = sizes(limit_path)
+        limit_path.unlink()
+        store_s = await ingest_store(store_path, pages)
+        size = sizes(store_path)
+        print("(a) ingest")
+        print(f"  limit: executemany, one transaction   {rows / limit_s:10,.0f} rows/s")
+        print(f"  SqliteStore.upsert_page, pages of 100 {rows / store_s:10,.0f} rows/s"
+              f"   = {limit_s / store_s:.2f}x the limit (target >= 0.5x)")  # fmt: skip
+        print("(d) file size")
+        print(
+            f"  store {size / 2**20:8.1f} MiB = {size / rows * 1e5 / 2**20:6.1f} MiB per 100k "
+            f"responses (limit's file: {limit_size / rows * 1e5 / 2**20:.1f} MiB per 100k)"
+        )
+        prepare_queues(store_path)
+    del pages
+
+    store = await SqliteStore.open(store_path)
+    raw = sqlite3.connect(store_path)
+    try:
+        print("(b) queue: next 50 newest first (target p50 <= 2 ms, p99 <= 10 ms)")
+        for line in await bench_queues(store, raw, args.walk):
+            print(line)
+        print("(c) search: top 50 (target p50 <= 20 ms, p99 <= 50 ms)")
+        groups = pick_words(corpus, raw, rows)
+        for line in await bench_search(store, raw, groups, args.reps):
+            print(line)
+    finally:
+        raw.close()
+        await store.close()
+    if not args.db:
+        for p in workdir.iterdir():
+            p.unlink()
+        workdir.rmdir()
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--quick", action="store_true", help="50,000 rows, fewer samples")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--db", help="keep the store at this path (default: a temp dir)")
+    ap.add_argument("--reuse", action="store_true", help="measure queries on --db only")
+    ap.add_argument("--walk", type=int, default=200, help="queue pages per filter")
+    ap.add_argument("--reps", type=int, default=10, help="repetitions per search word")
+    a = ap.parse_args()
+    if a.quick:
+        a.rows, a.walk, a.reps = 50_000, 50, 5
+    if a.reuse and not a.db:
+        ap.error("--reuse needs --db")
+    asyncio.run(main(a))
