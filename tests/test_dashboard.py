@@ -107,3 +107,38 @@ def test_snapshot_dashboard(snap_compare, tmp_path, monkeypatch):
         await wait_loaded(pilot)
 
     assert snap_compare(Host(tmp_path / "m.db"), run_before=run_before, terminal_size=SIZE)
+
+
+async def test_app_key_palette_and_export(tmp_path, monkeypatch):
+    from datetime import UTC
+
+    from reactieveld.tui.app import ReactieveldApp
+    from reactieveld.tui.screens.dashboard import DialogueCommands
+
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    monkeypatch.chdir(tmp_path)
+    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language="nl", tz=UTC, actor="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.queue.loaded.wait()
+        provider = DialogueCommands(app.screen)
+        hits = [h async for h in provider.discover()]
+        assert [str(h.display) for h in hits] == [
+            "Dashboard: waarde van de dialoog",
+            "Rapport exporteren (Markdown, per planningsvraag)",
+            "Zoeken in het geheugen",
+        ]
+        await pilot.press("E")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        [report] = tmp_path.glob("reactieveld-rapport-*.md")
+        assert "## 1. Welke doelen dient de dialoog?" in report.read_text()
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await app.screen.loaded.wait()
+        assert app.screen.stats is not None and app.screen.stats.citizen == 5
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DashboardScreen)

@@ -123,3 +123,38 @@ def test_snapshot_search_screen(snap_compare, tmp_path, monkeypatch):
 
     app = Host(tmp_path / "m.db", query="centrumplan")
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+async def test_slash_in_the_app_opens_search_and_enter_jumps_to_the_hit(tmp_path, monkeypatch):
+    from reactieveld.tui.app import ReactieveldApp
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language="nl", tz=UTC, actor="t")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await triage.queue.loaded.wait()
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"zwembad", "enter")
+        await settle(pilot)
+        # r5 r6 r7 r8 (title "Zwembad De Biezem"); r5 says it too, so it ranks first.
+        assert app.screen.rows[0].response.id == ids["r5"]
+        expected = app.screen.rows[1].response.id
+        await pilot.press("down", "enter")  # the second hit
+        await settle(pilot)
+        assert app.screen is triage and triage.queue.current.response.id == expected
+        # Search from another screen than the queue: the dashboard.
+        await pilot.press("D")
+        await pilot.pause()
+        from reactieveld.tui.screens.dashboard import DashboardScreen
+
+        assert isinstance(app.screen, DashboardScreen)
+        await app.screen.loaded.wait()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)

@@ -495,3 +495,15 @@ async def run_sinks(
         return None
     finally:
         await worker.aclose()
+
+
+async def run_sinks_beside_app(
+    config: Any, store: Any, stop: asyncio.Event, notify: Callable[[str], Any]
+) -> None:
+    """The sinks while the app runs: problems (an unset ``secret_env``, a delivery that
+    waits or is refused) go to ``notify`` instead of ending the app."""
+    try:
+        await run_sinks(config, store, once=False, stop=stop, printer=notify)
+    except Exception as exc:  # noqa: BLE001 - shown to the moderator, the app goes on
+        with contextlib.suppress(Exception):
+            notify(f"sinks: {exc}")

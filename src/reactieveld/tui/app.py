@@ -34,6 +34,7 @@ from reactieveld.tui.commands import TriageCommands
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.screens.dashboard import APP_ENTRIES, DialogueCommands, app_label
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
 
@@ -57,7 +58,7 @@ class ReactieveldApp(App[int]):
 
     CSS_PATH = _css_paths()  # type: ignore[assignment]
     TITLE = "reactieveld"
-    COMMANDS = App.COMMANDS | {TriageCommands}
+    COMMANDS = App.COMMANDS | {TriageCommands, DialogueCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
     #: App-wide actions for the palette and the help screen (binding id -> action).
@@ -113,6 +114,12 @@ class ReactieveldApp(App[int]):
         self._bindings.key_to_bindings["f2"] = [
             Binding("f2", "settings", t("key.settings"), show=False, id="settings")
         ]
+        # Dashboard (D), export report (E), search from any screen (/): tui/screens/dashboard.
+        for action, key, label in APP_ENTRIES:
+            name = "slash" if key == "/" else key
+            self._bindings.key_to_bindings[name] = [
+                Binding(name, action, app_label(label, self.i18n.language), show=False, id=action)
+            ]
 
     # -- start and stop -----------------------------------------------------------------
     async def on_load(self) -> None:
@@ -286,6 +293,22 @@ class ReactieveldApp(App[int]):
             return
         self.push_screen(search.SearchScreen())
 
+    def action_search(self) -> None:
+        self.open_search()
+
+    def action_dashboard(self) -> None:
+        """The dialogue dashboard (tui/screens/dashboard.py)."""
+        from reactieveld.tui.screens.dashboard import DashboardScreen
+
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
+    def action_export_report(self) -> None:
+        """Write the Markdown report per planning question to the current directory."""
+        from reactieveld.tui.screens.dashboard import export_report
+
+        export_report(self, self.reader, self.codebook, self.i18n.language)
+
 
 def _default_actor() -> str:
     try:
@@ -328,9 +351,17 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
             source_errors=errors,
             theme=config.ui.theme,
         )
+        # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks).
+        from reactieveld.sinks import run_sinks_beside_app
+
+        sinks_stop = asyncio.Event()
+        notify = partial(app.notify, markup=False)
+        sinks = asyncio.create_task(run_sinks_beside_app(config, sync_store, sinks_stop, notify))
         try:
             await app.run_async()
         finally:
+            sinks_stop.set()
+            await sinks
             if engine is not None:
                 await engine.aclose()
             for s in (sync_store, reader, store):

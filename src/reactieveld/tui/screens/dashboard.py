@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -270,3 +272,46 @@ def export_report(app: Any, store: Any, codebook: Codebook, language: str, say: 
 def open_dashboard(app: Any) -> None:
     """Push the dashboard on ``app`` (its store, codebook and language)."""
     app.push_screen(DashboardScreen())
+
+
+#: Palette and key labels of the app-wide entries this module adds.
+APP_TEXT = {
+    "dashboard": ("Dashboard: waarde van de dialoog", "Dashboard: value of the dialogue"),
+    "export": ("Rapport exporteren (Markdown, per planningsvraag)",
+               "Export report (Markdown, per planning question)"),
+    "search": ("Zoeken in het geheugen", "Search the memory"),
+}  # fmt: skip
+
+#: (action on the app, key, APP_TEXT key) — bound on the app in ``ReactieveldApp``.
+APP_ENTRIES = (("dashboard", "D", "dashboard"), ("export_report", "E", "export"),
+               ("search", "/", "search"))  # fmt: skip
+
+
+def app_label(key: str, language: str) -> str:
+    """The label of an app-wide entry (dashboard, export, search) in ``language``."""
+    nl, en = APP_TEXT[key]
+    return nl if language == "nl" else en
+
+
+class DialogueCommands(Provider):
+    """Palette entries: the dashboard, exporting a report, search."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        app = self.app
+        i18n = getattr(app, "i18n", None)
+        language = i18n.language if i18n is not None else "nl"
+        return [
+            (app_label(label, language), key, partial(app.run_action, action))
+            for action, key, label in APP_ENTRIES
+        ]
+
+    async def discover(self) -> Hits:
+        for label, key, callback in self._commands():
+            yield DiscoveryHit(Content(label), callback, help=key)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, key, callback in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=key)
