@@ -21,6 +21,7 @@ SHIPPED = {
     2: "0002_sync_state.sql",
     3: "0003_sinks.sql",
     4: "0004_tag_queue_order.sql",
+    5: "0005_author_index.sql",
 }
 
 
@@ -57,7 +58,27 @@ def _fill_v1(db: sqlite3.Connection) -> None:
         "INSERT INTO responses_fts (rowid, body, author, title) VALUES "
         "(1, 'Graag meer bomen in het park', 'Anna', 'Nieuw stadspark')"
     )
-    db.execute("INSERT INTO tags VALUES (1, 'question', '3', 'default-1', ?, 'mod')", (t,))
+    # A second response by the same author (key), as the program of that version wrote it.
+    db.execute(
+        "INSERT INTO responses (id, source_id, external_id, thread_external_id, author_name, "
+        "author_key, body_text, created_at, fetched_at, remote_status, content_hash) "
+        "VALUES (2, 1, '100', 'p1', 'Anna', 'k1', 'Eerder', ?, ?, 'approved', 7)",
+        (t - 60, t),
+    )
+    db.execute("UPDATE responses SET author_key = 'k1' WHERE id = 1")
+    db.execute(
+        "INSERT INTO responses_fts (rowid, body, author, title) VALUES "
+        "(2, 'Eerder', 'Anna', 'Nieuw stadspark')"
+    )
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'responses_by_author'").fetchone():
+        db.execute(
+            "INSERT INTO responses_by_author (rowid, author_key) VALUES (1, 'k1'), (2, 'k1')"
+        )
+    db.execute(
+        "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor) "
+        "VALUES (1, 'question', '3', 'default-1', ?, 'mod')",
+        (t,),
+    )
     db.execute(
         "INSERT INTO notes (response_id, text, actor, created_at) VALUES (1, 'zie ook', 'mod', ?)",
         (t,),
@@ -91,6 +112,7 @@ CHECKSUMS = {
     2: "5c0cd0af43de28d14437162766531ea5101834725efd00903b8ee5152256705c",
     3: "41e37570d05d2c347ca4cbf87c194c84f1dbcdadc9fd8ada1ef58f2457cab7ae",
     4: "9d5c56c5196f1aeff108f85b3a2570e52401f58452bfb00d16012a3052c4c32e",
+    5: "df7ba8d387167bcb91f2b0f1d9e10565ae684210e31dac140138cbfbee06a23a",
 }
 
 
@@ -135,7 +157,10 @@ async def test_from_every_earlier_version(tmp_path, version):
         assert (await store.source_state("blog")).cursor == "c7"
         # The search index came through and keeps working with new rows.
         assert [h.row.response.id for h in await store.search("bomen")] == [1]
-        assert [h.row.response.id for h in await store.search("stadspark")] == [1]
+        assert await store.author_count(row) == 1
+        assert [r.response.id for r in await store.author_history(row)] == [2]
+        assert await store.count(QueueFilter(author_key="k1")) == 2
+        assert sorted(h.row.response.id for h in await store.search("stadspark")) == [1, 2]
         page = Page(
             responses=[
                 Response(
@@ -151,6 +176,7 @@ async def test_from_every_earlier_version(tmp_path, version):
         )
         assert (await store.upsert_page("blog", page)).new == 1
         assert await store.count(QueueFilter(text="bomen")) == 2
+        assert await store.count(QueueFilter()) == 3
         # The secret made by the old program is kept: author keys stay comparable.
         assert store.author_key("a@example.org") == SqliteStore.author_key(
             _with_secret("ab" * 32), "a@example.org"

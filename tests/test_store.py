@@ -318,6 +318,19 @@ async def test_author_key_is_a_keyed_hash_and_the_email_is_never_stored(tmp_path
         await other.close()
 
 
+async def test_a_changed_author_moves_in_the_author_index(store):
+    await store.upsert_page(
+        "blog",
+        page(resp("1", "een", email="a@x.nl"), resp("2", "twee", email="a@x.nl", minutes=1)),
+    )
+    await store.upsert_page("blog", page(resp("2", "twee", email="b@x.nl", minutes=1)))
+    one, two = await store.get_by_external("blog", "1"), await store.get_by_external("blog", "2")
+    assert one.response.author_key != two.response.author_key
+    assert await store.author_count(one) == 0 and await store.author_history(one) == []
+    assert exts(await store.queue(QueueFilter(author_key=two.response.author_key))) == ["2"]
+    assert await store.count(QueueFilter(author_key='"x" OR *')) == 0  # never syntax
+
+
 # -- queues -----------------------------------------------------------------------------
 async def test_keyset_paging_while_another_connection_inserts(store, tmp_path):
     # 300 rows, several per second so (created_at, id) ties are crossed by pages.
