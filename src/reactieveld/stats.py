@@ -393,7 +393,9 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
     from reactieveld.store.sqlite import SqliteStore
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
-    language = getattr(args, "lang", None) or getattr(getattr(config, "ui", None), "language", "nl")
+    language = str(
+        getattr(args, "lang", None) or getattr(getattr(config, "ui", None), "language", "nl")
+    )
     try:
         since = parse_date(args.since) if getattr(args, "since", None) else None
         until = parse_date(args.until, end=True) if getattr(args, "until", None) else None

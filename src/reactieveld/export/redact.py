@@ -22,7 +22,7 @@ _TOKENS = {
     "en": {"email": "[e-mail]", "phone": "[phone number]", "address": "[address]"},
 }
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 _SEP = r"[ \u00a0.\-/]?"
 # +31 / 0031, an optional (0), then nine digits with single separators between them.
@@ -46,6 +46,9 @@ _PARTICLES = frozenset(
 )
 
 
+_DIGIT = re.compile(r"\d").search
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -61,10 +64,16 @@ def redact_text(text: str, language: str = "nl") -> str:
     if not text:
         return text
     tokens = _TOKENS.get(language, _TOKENS["en"])
-    text = EMAIL.sub(tokens["email"], text)
-    text = PHONE_NL_INTL.sub(tokens["phone"], text)
-    text = PHONE_INTL.sub(tokens["phone"], text)
-    text = PHONE_NL.sub(lambda m: tokens["phone"] if _phone_nl(m) else m.group(0), text)
+    # Cheap guards first: most comments hold no "@" and many no digit at all.
+    if "@" in text:
+        text = EMAIL.sub(tokens["email"], text)
+    if not _DIGIT(text):
+        return text
+    if "+" in text or "00" in text:
+        text = PHONE_NL_INTL.sub(tokens["phone"], text)
+        text = PHONE_INTL.sub(tokens["phone"], text)
+    if "0" in text:
+        text = PHONE_NL.sub(lambda m: tokens["phone"] if _phone_nl(m) else m.group(0), text)
     text = POSTCODE.sub(tokens["address"], text)
     return text
 

@@ -103,7 +103,8 @@ class DashboardScreen(Screen[None]):
 
     @property
     def codebook(self) -> Codebook:
-        return self._codebook or getattr(self.app, "codebook", DEFAULT_CODEBOOK)
+        found = self._codebook or getattr(self.app, "codebook", None)
+        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
 
     @property
     def i18n(self) -> I18n:

@@ -111,7 +111,8 @@ class SearchScreen(Screen[None]):
 
     @property
     def codebook(self) -> Codebook:
-        return self._codebook or getattr(self.app, "codebook", DEFAULT_CODEBOOK)
+        found = self._codebook or getattr(self.app, "codebook", None)
+        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
 
     @property
     def i18n(self) -> I18n:
