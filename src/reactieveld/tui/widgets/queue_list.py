@@ -205,6 +205,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         With it (new rows arrived, or marked rows elsewhere changed) the window's first
         row is located again and the cursor stays on its response.
         """
+        if not reanchor and self.current is not None:
+            await self._refresh_from_cursor()
+            return
         async with self._lock:
             self._generation += 1
             cursor_row = self.current
@@ -235,6 +238,25 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     if shift:
                         self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
                     self._set_cursor(index)
+            self._set_cursor(min(self.cursor, max(self.total - 1, 0)), force=True)
+        self._changed()
+        self._maybe_extend()
+
+    async def _refresh_from_cursor(self) -> None:
+        """After an action on the cursor's row: rows above it are unchanged, so only one
+        chunk from the cursor down is read again (the key path stays one small query)."""
+        async with self._lock:
+            self._generation += 1
+            row = self.current
+            assert row is not None
+            keep = self.rows[: self.cursor - self.base]
+            anchor = Keyset(row.keyset.created_at, row.keyset.id + 1)
+            rows = await self.store.queue(self.flt, after=anchor, limit=CHUNK)
+            left = 0 if rows and rows[0].response.id == row.response.id else 1
+            self.rows = keep + rows
+            self._at_end = len(rows) < CHUNK
+            self.total = self.base + len(self.rows) if self._at_end else max(self.total - left, 0)
+            self._strips.clear()
             self._set_cursor(min(self.cursor, max(self.total - 1, 0)), force=True)
         self._changed()
         self._maybe_extend()
