@@ -49,7 +49,7 @@ from typing import Any
 import httpx
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders, run_sql, write_sql
+from reactieveld.export._sql import placeholders
 from reactieveld.export.records import Record, extras, record_dict
 from reactieveld.export.redact import Redactor
 from reactieveld.model import utcnow
@@ -264,7 +264,7 @@ class SinkWorker:
             ).fetchall()
             return pos, entries
 
-        pos, entries = await run_sql(self.store, read)
+        pos, entries = await self.store.read(read)
         if not entries:
             return 0, False
         last_id = entries[-1][0]
@@ -341,7 +341,7 @@ class SinkWorker:
             )
             return n
 
-        n = await write_sql(self.store, write)
+        n = await self.store.transaction(write)
         if n < 0:
             return 0, False
         return n, len(entries) == BATCH
@@ -353,8 +353,7 @@ class SinkWorker:
         key = sink.key
         while True:
             now = self.clock()
-            due = await run_sql(
-                self.store,
+            due = await self.store.read(
                 lambda db: db.execute(
                     "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
                     "WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT 50",
@@ -408,7 +407,7 @@ class SinkWorker:
                     (error, _ts(at) if at else now, oid),
                 )
 
-        await write_sql(self.store, fn)
+        await self.store.transaction(fn)
 
     def _say(self, text: str) -> None:
         if self.on_event is not None:
@@ -447,8 +446,7 @@ class SinkWorker:
 
     async def pending(self, sink: Sink) -> list[dict[str, Any]]:
         """The sink's queue as dicts (for a status line and the tests)."""
-        rows = await run_sql(
-            self.store,
+        rows = await self.store.read(
             lambda db: db.execute(
                 "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
                 "WHERE sink = ? ORDER BY id",
@@ -472,16 +470,20 @@ async def run_sinks(
     once: bool,
     stop: asyncio.Event | None = None,
     printer: Callable[[str], None] | None = None,
+    started: Callable[[SinkWorker], Any] | None = None,
 ) -> SinkRun | None:
     """The configured sinks for ``reactieveld sync`` and the app: one pass (``once``) or
     passes until ``stop``. Nothing to do (None) without ``[[sinks]]``. A webhook whose
-    ``secret_env`` is unset raises ConfigError before anything is sent."""
+    ``secret_env`` is unset raises ConfigError before anything is sent. ``started`` gets
+    the worker before its first pass (the app keeps it to :meth:`SinkWorker.wake` it)."""
     sinks = build_sinks(config)
     if not sinks:
         return None
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
     language = getattr(getattr(config, "ui", None), "language", "nl")
     worker = SinkWorker(store, sinks, codebook=codebook, language=language, on_event=printer)
+    if started is not None:
+        started(worker)
     try:
         if once:
             run = await worker.run_once()
@@ -498,12 +500,18 @@ async def run_sinks(
 
 
 async def run_sinks_beside_app(
-    config: Any, store: Any, stop: asyncio.Event, notify: Callable[[str], Any]
+    config: Any,
+    store: Any,
+    stop: asyncio.Event,
+    notify: Callable[[str], Any],
+    started: Callable[[SinkWorker], Any] | None = None,
 ) -> None:
     """The sinks while the app runs: problems (an unset ``secret_env``, a delivery that
-    waits or is refused) go to ``notify`` instead of ending the app."""
+    waits or is refused) go to ``notify`` instead of ending the app. ``started`` gets the
+    worker, so the app can wake it after each moderator action instead of waiting for
+    the next poll."""
     try:
-        await run_sinks(config, store, once=False, stop=stop, printer=notify)
+        await run_sinks(config, store, once=False, stop=stop, printer=notify, started=started)
     except Exception as exc:  # noqa: BLE001 - shown to the moderator, the app goes on
         with contextlib.suppress(Exception):
             notify(f"sinks: {exc}")

@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders, run_sql
+from reactieveld.export._sql import placeholders
 from reactieveld.model import TagKind
 
 NOT_COUNTED = ("spam", "trash", "deleted")
@@ -231,7 +231,7 @@ async def compute_stats(
             median_to_answer=median_answer,
         )
 
-    return await run_sql(store, fn)
+    return await store.read(fn)
 
 
 # -- text rendering (``reactieveld stats``) --------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders, run_sql
+from reactieveld.export._sql import placeholders
 from reactieveld.export.redact import Redactor
 from reactieveld.model import TagKind
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
@@ -136,7 +136,7 @@ async def extras(
             out[rid] = Extra(tuple(questions), role, tuple(notes.get(rid, ())), turl, stype, surl)
         return out
 
-    return await run_sql(store, fn)
+    return await store.read(fn)
 
 
 async def iter_records(

@@ -490,6 +490,29 @@ class SqliteStore:
 
         return await self._run(tx)
 
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(db)`` on the store's connection and thread, for reads the methods above
+        do not cover (reports, dialogue figures, the sinks' position): many statements, one
+        thread hop, the same view of the data as the store's own queries. ``PRAGMA
+        query_only`` holds during the call, so a write in ``fn`` raises instead of slipping
+        past the journal."""
+
+        def guarded(db: sqlite3.Connection) -> T:
+            db.execute("PRAGMA query_only = ON")
+            try:
+                return fn(db)
+            finally:
+                db.execute("PRAGMA query_only = OFF")
+
+        return await self._run(guarded)
+
+    async def transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(db)`` in one ``BEGIN IMMEDIATE`` transaction, rolled back on any error:
+        for tables of other parts that the store itself does not manage (the memory sinks'
+        positions and delivery queue, migration 0003). Moderator actions never go here:
+        they have their own methods, which write the journal."""
+        return await self._write(fn)
+
     def author_key(self, email: str | None) -> str | None:
         """The keyed hash that stands in for an e-mail address (never stored itself)."""
         if not email or not email.strip():
