@@ -124,10 +124,25 @@ async def measure(
     print(f"idle poll                          {idle} request(s)")
 
 
-def start_fake(comments: int) -> tuple[subprocess.Popen, str]:
+# fakewp.py answers with two writes (headers, then body). Without TCP_NODELAY the
+# body's last segment waits for the client's delayed ACK: ~15 ms idle per request on
+# loopback, which is Nagle, not a server limit (web servers in front of WordPress set
+# TCP_NODELAY). The benchmark turns Nagle off; --server-nagle shows the old setup.
+_SERVE = (
+    "import runpy, socketserver, sys\n"
+    "socketserver.StreamRequestHandler.disable_nagle_algorithm = sys.argv.pop(1) == 'nodelay'\n"
+    "sys.argv[0] = sys.argv[1]; del sys.argv[1]\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+
+
+def start_fake(comments: int, *, nagle: bool = False) -> tuple[subprocess.Popen, str]:
     p = subprocess.Popen(
         [
             sys.executable,
+            "-c",
+            _SERVE,
+            "nagle" if nagle else "nodelay",
             str(ROOT / "tools" / "wp-real" / "fakewp.py"),
             "--comments",
             str(comments),
@@ -163,12 +178,18 @@ async def main() -> None:
     ap.add_argument("--real", action="store_true", help="also the real WordPress (5,000)")
     ap.add_argument("--real-comments", type=int, default=5000)
     ap.add_argument("--real-port", type=int, default=8090)
+    ap.add_argument(
+        "--server-nagle",
+        action="store_true",
+        help="local server with Nagle on (as before: ~15 ms of delayed-ACK wait per page)",
+    )
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = pathlib.Path(d)
-        proc, url = start_fake(a.comments)
+        proc, url = start_fake(a.comments, nagle=a.server_nagle)
         try:
-            await measure("local WordPress-shaped server", url, ("admin", "bench"), tmp, True)
+            label = "local WordPress-shaped server" + (" (Nagle on)" if a.server_nagle else "")
+            await measure(label, url, ("admin", "bench"), tmp, True)
         finally:
             proc.terminate()
             proc.wait()
