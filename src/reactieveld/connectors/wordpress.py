@@ -45,6 +45,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -163,6 +164,7 @@ class WordPressConnector:
         password: str | None = None,
         statuses: str = "any",
         rescan_seconds: float = 300.0,
+        inflight: int = 2,
         client: SourceClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep | None = None,
@@ -180,6 +182,9 @@ class WordPressConnector:
         else:
             self.status_values = ("any",)
         self.rescan_seconds = rescan_seconds
+        #: Listing requests kept in flight during a full sync (1: strictly one after
+        #: the other, as for a server with a single worker).
+        self.inflight = max(1, int(inflight))
         self._clock = clock
         self._force_rescan = False
         #: Set by the sync engine: loads id -> status of what the store holds, once,
@@ -212,6 +217,7 @@ class WordPressConnector:
             password=password,
             statuses=cfg.option("statuses", "any"),
             rescan_seconds=float(cfg.option("rescan_seconds", 300.0)),
+            inflight=int(cfg.option("inflight", 2)),
             **kwargs,
         )
 
@@ -387,21 +393,43 @@ class WordPressConnector:
                 )
             )
 
-        # The next page is requested before this one is translated and stored: the
-        # server works while we do (the cursor stays exact, it does not depend on this).
-        pending = listing(st, offset) if st < len(self.status_values) else None
+        # Listings ahead of the one being translated and stored: the server works while
+        # we do, and a server with several workers (php-fpm, php -S with
+        # PHP_CLI_SERVER_WORKERS) renders ``inflight`` pages at once. Requests ahead go
+        # to the offsets a full page leads to; a short page (comments vanished meanwhile)
+        # drops them and goes on from where it really ended. The cursor of each page is
+        # exact either way: it is computed from the pages actually received.
+        ahead: deque[tuple[int, int, asyncio.Task[tuple[list[dict[str, Any]], int]]]] = deque()
+        total: int | None = None
+
+        def fill(st: int, offset: int) -> None:
+            nxt = ahead[-1][1] + PER_PAGE if ahead else offset
+            while len(ahead) < self.inflight and (not ahead or total is not None):
+                if total is not None and nxt >= total:
+                    return
+                ahead.append((st, nxt, listing(st, nxt)))
+                nxt += PER_PAGE
+
         try:
-            while pending is not None:
-                comments, total = await pending
-                pending = None
+            if st < len(self.status_values):
+                fill(st, offset)
+            while ahead:
+                _, asked, task = ahead.popleft()
+                comments, got_total = await task
+                if asked != offset:  # cannot happen: requests ahead are dropped on a short page
+                    raise ConnectorError(self.name, "listing pages out of order", retryable=True)
+                total = got_total or None
                 offset += len(comments)
                 hw = max([hw, *(int(c["id"]) for c in comments)])
-                status_done = not comments or len(comments) < PER_PAGE or 0 < total <= offset
+                status_done = not comments or len(comments) < PER_PAGE or 0 < got_total <= offset
+                if status_done or (ahead and ahead[0][1] != offset):
+                    await _cancel_all(ahead)
+                    total = None
                 if status_done:
                     st, offset = st + 1, 0
                 last = st >= len(self.status_values)
                 if not last:
-                    pending = listing(st, offset)
+                    fill(st, offset)
                 # A full listing from the start is as good as a re-scan; a resumed one
                 # is not (comments may have moved while we were away).
                 nxt = (
@@ -411,10 +439,7 @@ class WordPressConnector:
                 )
                 yield await self._page(comments, nxt, done=last)
         finally:
-            if pending is not None and not pending.done():
-                pending.cancel()
-                with contextlib.suppress(BaseException):
-                    await pending
+            await _cancel_all(ahead)
 
     async def _incremental(self, state: dict[str, Any]) -> AsyncIterator[Page]:
         hw: int = state["hw"]
@@ -610,6 +635,16 @@ class WordPressConnector:
         new_id = str(data["id"]) if "id" in data else None
         status = wp_status(data.get("status")) if data.get("status") else None
         return ApplyResult(remote_status=status, external_id=new_id)
+
+
+async def _cancel_all(tasks: deque[tuple[int, int, asyncio.Task[Any]]]) -> None:
+    """Cancel listings requested ahead that are no longer wanted, and wait for them."""
+    while tasks:
+        _, _, task = tasks.popleft()
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
 
 
 def _int(value: Any) -> int:
