@@ -109,31 +109,32 @@ def test_snapshot_dashboard(snap_compare, tmp_path, monkeypatch):
     assert snap_compare(Host(tmp_path / "m.db"), run_before=run_before, terminal_size=SIZE)
 
 
-async def test_app_key_palette_and_export(tmp_path, monkeypatch):
+async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
     from datetime import UTC
 
     from reactieveld.tui.app import ReactieveldApp
-    from reactieveld.tui.screens.dashboard import DialogueCommands
+    from reactieveld.tui.commands import TriageCommands
+    from reactieveld.tui.screens.export import ExportScreen
 
     store, _ = await build(tmp_path / "m.db", monkeypatch)
     await store.close()
-    monkeypatch.chdir(tmp_path)
     app = ReactieveldApp(None, db_path=tmp_path / "m.db", language="nl", tz=UTC, actor="t")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.screen.queue.loaded.wait()
-        provider = DialogueCommands(app.screen)
-        hits = [h async for h in provider.discover()]
-        assert [str(h.display) for h in hits] == [
-            "Dashboard: waarde van de dialoog",
-            "Rapport exporteren (Markdown, per planningsvraag)",
-            "Zoeken in het geheugen",
-        ]
-        await pilot.press("E")
-        await pilot.app.workers.wait_for_complete()
+        commands = {
+            label: (keys, run) for label, keys, run in TriageCommands(app.screen)._commands()
+        }
+        labels = [label for label, _, _ in TriageCommands(app.screen)._commands()]
+        assert len(labels) == len(set(labels))  # search, dashboard, export: once each
+        assert commands["Dashboard: waarde van de dialoog"][0] == "D"
+        assert commands["Rapport exporteren (md, csv, jsonl)"][0] == "E"
+        assert commands["Zoeken"][0] == "/"
+        await commands["Rapport exporteren (md, csv, jsonl)"][1]()
         await pilot.pause()
-        [report] = tmp_path.glob("reactieveld-rapport-*.md")
-        assert "## 1. Welke doelen dient de dialoog?" in report.read_text()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("D")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList
 from textual.worker import WorkerState
 
 from reactieveld.store.sqlite import SqliteStore
-from reactieveld.tui.screens.search import SearchScreen
+from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
 from tests.reportdata import build
 
 SIZE = (120, 30)
@@ -104,10 +104,12 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         assert isinstance(app.focused, OptionList)
         await pilot.press("h")
         await settle(pilot)
-        assert screen.history_of is not None and screen.rows == []
+        history = app.screen
+        assert isinstance(history, AuthorHistoryScreen)
+        assert history.row.response.id == ids["r1"] and history.rows == []
         await pilot.press("escape")
         await settle(pilot)
-        assert screen.history_of is None and [r.response.id for r in screen.rows] == [ids["r1"]]
+        assert app.screen is screen and [r.response.id for r in screen.rows] == [ids["r1"]]
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, SearchScreen)

@@ -23,7 +23,7 @@ from reactieveld.export.records import (
     record_dict,
 )
 from reactieveld.export.redact import Redactor
-from reactieveld.model import RemoteStatus, TagKind, utcnow
+from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
 from reactieveld.store.base import QueueFilter
 
 FORMATS = ("md", "csv", "jsonl")
@@ -44,6 +44,9 @@ class ExportOptions:
     statuses: tuple[RemoteStatus, ...] = REPORT_STATUSES
     since: datetime | None = None
     until: datetime | None = None  # exclusive
+    #: A queue of the app as the report's scope: only untriaged (New), only untagged.
+    triage: TriageState | None = None
+    untagged: bool = False
     include_personal_data: bool = False
     language: str = "nl"
     codebook: Codebook = DEFAULT_CODEBOOK
@@ -60,6 +63,8 @@ class ExportOptions:
             roles=self.roles,
             since=self.since,
             until=self.until,
+            triage=self.triage,
+            untagged=self.untagged,
         )
 
     @property

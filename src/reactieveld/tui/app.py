@@ -34,7 +34,6 @@ from reactieveld.tui.commands import TriageCommands
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged
 from reactieveld.tui.safe import one_line
-from reactieveld.tui.screens.dashboard import APP_ENTRIES, DialogueCommands, app_label
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
 
@@ -58,11 +57,16 @@ class ReactieveldApp(App[int]):
 
     CSS_PATH = _css_paths()  # type: ignore[assignment]
     TITLE = "reactieveld"
-    COMMANDS = App.COMMANDS | {TriageCommands, DialogueCommands}
+    COMMANDS = App.COMMANDS | {TriageCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
     #: App-wide actions for the palette and the help screen (binding id -> action).
-    APP_ACTIONS: Mapping[str, str] = {"quit": "quit", "settings": "settings"}
+    APP_ACTIONS: Mapping[str, str] = {
+        "quit": "quit",
+        "settings": "settings",
+        "dashboard": "dashboard",
+        "export_report": "export_report",
+    }
 
     def __init__(
         self,
@@ -105,6 +109,7 @@ class ReactieveldApp(App[int]):
             self._sources[name] = SourceStatus(name, "error", error=error)
         self._stop = asyncio.Event()
         self._outbox_wake = asyncio.Event()
+        self.sinks: Any | None = None  # the memory sinks' worker, when run_app runs one
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -114,11 +119,14 @@ class ReactieveldApp(App[int]):
         self._bindings.key_to_bindings["f2"] = [
             Binding("f2", "settings", t("key.settings"), show=False, id="settings")
         ]
-        # Dashboard (D), export report (E), search from any screen (/): tui/screens/dashboard.
-        for action, key, label in APP_ENTRIES:
-            name = "slash" if key == "/" else key
-            self._bindings.key_to_bindings[name] = [
-                Binding(name, action, app_label(label, self.i18n.language), show=False, id=action)
+        # Dashboard (D), export dialog (E), search from any screen (/).
+        for key, action, label in (
+            ("D", "dashboard", "key.dashboard"),
+            ("E", "export_report", "key.export"),
+            ("slash", "search", "key.search"),
+        ):
+            self._bindings.key_to_bindings[key] = [
+                Binding(key, action, t(label), show=False, id=action)
             ]
 
     # -- start and stop -----------------------------------------------------------------
@@ -156,6 +164,8 @@ class ReactieveldApp(App[int]):
             ("quit", "q", self.i18n.t("key.quit")),
             ("app.palette", "ctrl+p", self.i18n.t("key.palette")),
             ("settings", "f2", self.i18n.t("key.settings")),
+            ("dashboard", "D", self.i18n.t("key.dashboard")),
+            ("export_report", "E", self.i18n.t("key.export")),
         ]
 
     def action_settings(self) -> None:
@@ -202,13 +212,23 @@ class ReactieveldApp(App[int]):
         self.post_message(CountsUpdated(counts))
 
     def after_action(self) -> None:
-        """A moderator action was stored: send it on and recount."""
+        """A moderator action was stored: send it on (outbox, memory sinks) and recount."""
         self.wake_outbox()
+        self.wake_sinks()
         self.request_counts()
 
     def wake_outbox(self) -> None:
         """Apply the outbox now."""
         self._outbox_wake.set()
+
+    def attach_sinks(self, worker: Any) -> None:
+        """The memory sinks' worker running beside the app (``run_app``), to wake."""
+        self.sinks = worker
+
+    def wake_sinks(self) -> None:
+        """Deliver to the memory sinks now instead of at their next poll."""
+        if self.sinks is not None:
+            self.sinks.wake()
 
     async def _run_outbox(self) -> None:
         poll = float(getattr(self.outbox, "poll_seconds", 5.0))
@@ -304,10 +324,27 @@ class ReactieveldApp(App[int]):
             self.push_screen(DashboardScreen())
 
     def action_export_report(self) -> None:
-        """Write the Markdown report per planning question to the current directory."""
-        from reactieveld.tui.screens.dashboard import export_report
+        """``E``: the export dialog (format, the current queue or everything, personal
+        data, file); the report is written in a worker (tui/screens/export.py)."""
+        from reactieveld.tui.queues import queue_filter
+        from reactieveld.tui.screens.export import ExportRequest, ExportScreen, write_export
 
-        export_report(self, self.reader, self.codebook, self.i18n.language)
+        if isinstance(self.screen, ExportScreen):
+            return
+        triage = self._triage()
+        flt, text = None, ""
+        if triage is not None:
+            flt = queue_filter(triage.queue_name, triage.choice)
+            text = self.i18n.t("export.queue_text", queue=self.i18n.t("queue." + triage.queue_name))
+            if triage.choice.active:
+                text += " · " + triage.choice.describe(self.i18n)
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                write_export(self, self.reader, request.options, request.path, i18n=self.i18n)
+
+        screen = ExportScreen(i18n=self.i18n, codebook=self.codebook, queue=flt, queue_text=text)
+        self.push_screen(screen, chosen)
 
 
 def _default_actor() -> str:
@@ -356,7 +393,9 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
 
         sinks_stop = asyncio.Event()
         notify = partial(app.notify, markup=False)
-        sinks = asyncio.create_task(run_sinks_beside_app(config, sync_store, sinks_stop, notify))
+        sinks = asyncio.create_task(
+            run_sinks_beside_app(config, sync_store, sinks_stop, notify, app.attach_sinks)
+        )
         try:
             await app.run_async()
         finally:

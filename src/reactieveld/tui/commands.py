@@ -1,4 +1,5 @@
-"""The command palette (``ctrl+p``): every action of the triage screen, by name."""
+"""The command palette (``ctrl+p``): every action of the triage screen and every app-wide
+key (quit, settings, dashboard, export), by name, with its key as the help text."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from reactieveld.tui.queues import QUEUES
-from reactieveld.tui.screens.triage import TriageScreen, _parse
+from reactieveld.tui.screens.triage import TriageScreen, _display_keys, _parse
 
 
 class TriageCommands(Provider):
@@ -30,7 +31,7 @@ class TriageCommands(Provider):
                 q = app.codebook.question(str(params[0]))  # type: ignore[attr-defined]
                 if q is not None:
                     label = i18n.t("palette.question", code=q.code, label=q.label(i18n.language))
-            keys = s.keys.split(",")[0]
+            keys = _display_keys(app, app._keymap.get(s.id, s.keys).split(",")[0])
             out.append((label, keys, partial(screen.run_action, s.action)))
         for name in QUEUES:
             label = i18n.t("palette.queue", label=i18n.t("queue." + name))
@@ -38,6 +39,7 @@ class TriageCommands(Provider):
         for binding_id, keys, label in app.app_keys():  # type: ignore[attr-defined]
             if binding_id != "app.palette":
                 action = app.APP_ACTIONS[binding_id]  # type: ignore[attr-defined]
+                keys = _display_keys(app, app._keymap.get(binding_id, keys))
                 out.append((label, keys, partial(app.run_action, action)))
         return out
 

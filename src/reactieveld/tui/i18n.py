@@ -62,7 +62,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.save": ("Opslaan", "Save"),
     "key.cancel": ("Annuleren", "Cancel"),
     "key.settings": ("Instellingen", "Settings"),
-    "key.dashboard": ("Dashboard", "Dashboard"),
+    "key.dashboard": ("Dashboard: waarde van de dialoog", "Dashboard: value of the dialogue"),
+    "key.export": (
+        "Rapport exporteren (md, csv, jsonl)",
+        "Export a report (md, csv, jsonl)",
+    ),
+    "key.author_history": (
+        "Eerdere reacties van deze auteur",
+        "Earlier responses by this author",
+    ),
     "key.retry": ("Opnieuw versturen", "Send again"),
     # response view
     "view.empty": ("Geen reacties in deze wachtrij.", "No responses in this queue."),
@@ -129,6 +137,34 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.clear": ("Wissen", "Clear"),
     "thread.title": ("Draad: {title}", "Thread: {title}"),
     "thread.untitled": ("(zonder titel)", "(untitled)"),
+    "export.title": ("Rapport exporteren", "Export a report"),
+    "export.format": ("Formaat", "Format"),
+    "export.format.md": ("Markdown (per planningsvraag)", "Markdown (per planning question)"),
+    "export.format.csv": ("CSV", "CSV"),
+    "export.format.jsonl": ("JSON Lines", "JSON Lines"),
+    "export.queue": (
+        "Alleen de huidige wachtrij met haar filters",
+        "Only the current queue with its filters",
+    ),
+    "export.personal": (
+        "Persoonsgegevens opnemen (namen, e-mail, telefoon, postcode)",
+        "Include personal data (names, e-mail, phone, postcode)",
+    ),
+    "export.path": ("Bestand", "File"),
+    "export.go": ("Exporteren", "Export"),
+    "export.hint": (
+        "ctrl+s of enter exporteert · escape annuleert",
+        "ctrl+s or enter exports · escape cancels",
+    ),
+    "export.no_path": ("Geef een bestandsnaam", "Give a file name"),
+    "export.no_dir": ("Map bestaat niet: {path}", "No such directory: {path}"),
+    "export.is_dir": ("Dat is een map: {path}", "That is a directory: {path}"),
+    "export.done": (
+        "Rapport geschreven ({n} reacties): {path}",
+        "Report written ({n} responses): {path}",
+    ),
+    "export.failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
+    "export.queue_text": ("wachtrij {queue}", "queue {queue}"),
     "settings.title": ("Instellingen", "Settings"),
     "settings.language": ("Taal", "Language"),
     # notifications

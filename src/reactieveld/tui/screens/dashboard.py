@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, tzinfo
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -37,6 +34,7 @@ from reactieveld.stats import (
 )
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.screens.export import queue_options, report_path, write_export
 
 TEXT = {
     "missing_q": ("Vragen zonder reacties", "Questions without responses"),
@@ -46,8 +44,6 @@ TEXT = {
     "key.refresh": ("Vernieuwen", "Refresh"),
     "key.export": ("Rapport", "Report"),
     "key.back": ("Terug", "Back"),
-    "exported": ("Rapport geschreven: {path}", "Report written: {path}"),
-    "export_failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
 }
 
 
@@ -232,87 +228,14 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-figures", Static).update(Content("\n".join(lines)))
 
     def action_export(self) -> None:
-        export_report(self.app, self.store, self.codebook, self.language, self.s)
+        export_report(self.app, self.store, self.codebook, self.i18n)
 
 
-def report_path(now: datetime | None = None, folder: Path | None = None) -> Path:
-    """Where the app writes a report: ``reactieveld-rapport-YYYYMMDD-HHMM.md`` in the
-    current directory (where the moderator started the app)."""
-    now = now or datetime.now().astimezone()
-    return (folder or Path.cwd()) / f"reactieveld-rapport-{now:%Y%m%d-%H%M}.md"
-
-
-def export_report(app: Any, store: Any, codebook: Codebook, language: str, say: Any = None) -> None:
-    """Write the Markdown report (all planning questions, redacted) in a worker and notify
-    where it went. Used by the dashboard's ``e`` and the palette's "export report"."""
-    from reactieveld.export.formats import ExportOptions, write_report
-
-    def message(key: str, **values: Any) -> str:
-        if say is not None:
-            return str(say(key, **values))
-        nl, en = TEXT[key]
-        return (nl if language == "nl" else en).format(**values)
-
-    async def run() -> None:
-        path = report_path()
-        tmp = path.with_name("." + path.name + ".tmp")
-        try:
-            opts = ExportOptions(format="md", language=language, codebook=codebook)
-            with tmp.open("w", encoding="utf-8") as fh:
-                await write_report(store, opts, fh)
-            tmp.replace(path)
-        except Exception as exc:  # noqa: BLE001 - shown to the moderator
-            tmp.unlink(missing_ok=True)
-            app.notify(message("export_failed", error=str(exc)), severity="error", markup=False)
-            return
-        app.notify(message("exported", path=str(path)), markup=False)
-
-    app.run_worker(run(), group="export", exclusive=True, exit_on_error=False)
-
-
-def open_dashboard(app: Any) -> None:
-    """Push the dashboard on ``app`` (its store, codebook and language)."""
-    app.push_screen(DashboardScreen())
-
-
-#: Palette and key labels of the app-wide entries this module adds.
-APP_TEXT = {
-    "dashboard": ("Dashboard: waarde van de dialoog", "Dashboard: value of the dialogue"),
-    "export": ("Rapport exporteren (Markdown, per planningsvraag)",
-               "Export report (Markdown, per planning question)"),
-    "search": ("Zoeken in het geheugen", "Search the memory"),
-}  # fmt: skip
-
-#: (action on the app, key, APP_TEXT key) — bound on the app in ``ReactieveldApp``.
-APP_ENTRIES = (("dashboard", "D", "dashboard"), ("export_report", "E", "export"),
-               ("search", "/", "search"))  # fmt: skip
-
-
-def app_label(key: str, language: str) -> str:
-    """The label of an app-wide entry (dashboard, export, search) in ``language``."""
-    nl, en = APP_TEXT[key]
-    return nl if language == "nl" else en
-
-
-class DialogueCommands(Provider):
-    """Palette entries: the dashboard, exporting a report, search."""
-
-    def _commands(self) -> list[tuple[str, str, Any]]:
-        app = self.app
-        i18n = getattr(app, "i18n", None)
-        language = i18n.language if i18n is not None else "nl"
-        return [
-            (app_label(label, language), key, partial(app.run_action, action))
-            for action, key, label in APP_ENTRIES
-        ]
-
-    async def discover(self) -> Hits:
-        for label, key, callback in self._commands():
-            yield DiscoveryHit(Content(label), callback, help=key)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, key, callback in self._commands():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), callback, help=key)
+def export_report(app: Any, store: Any, codebook: Codebook, i18n: I18n) -> None:
+    """``e`` on the dashboard: the Markdown report of all planning questions (redacted)
+    in the current directory, written by the export dialog's worker
+    (:func:`reactieveld.tui.screens.export.write_export`), which notifies the path."""
+    opts = queue_options(
+        None, fmt="md", include_personal_data=False, codebook=codebook, language=i18n.language
+    )
+    write_export(app, store, opts, report_path(), i18n=i18n)

@@ -3,8 +3,9 @@
 One input takes words and filters (``parkeren bron:blog vraag:1 rol:burger status:hold
 sinds:2026-03-01 tot:2026-03-31``, see :mod:`reactieveld.export.search`); hits are
 ranked, with the matching words highlighted. ``enter`` on a hit jumps to it in the queue
-(the app's ``show_response``), ``h`` lists the author's other responses with their tags,
-``escape`` goes back (from the history to the hits, from the hits to where you were).
+(the app's ``show_response``), ``h`` lists the author's other responses with their tags
+(:class:`AuthorHistoryScreen`, also opened by ``h`` on the triage screen), ``escape`` goes
+back to where you were.
 
 Every piece of untrusted text (body, author, title) is cleaned by ``tui.safe`` and drawn
 as ``rich.text.Text``: it never reaches a markup parser; highlights are spans, not markup.
@@ -12,6 +13,7 @@ as ``rich.text.Text``: it never reaches a markup parser; highlights are spans, n
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
@@ -53,6 +55,11 @@ TEXT = {
     "none": ("Geen treffers", "No hits"),
     "problem": ("Niet begrepen: {what}", "Not understood: {what}"),
     "history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
+    "history_loading": ("Eerdere reacties van {author}…", "Earlier responses by {author}…"),
+    "history_hint": (
+        "enter: openen in de wachtrij · escape: terug",
+        "enter: open in the queue · escape: back",
+    ),
     "not_found": ("Deze reactie staat niet (meer) in de wachtrij", "Not in the queue (any more)"),
     "key.open": ("Openen", "Open"),
     "key.history": ("Auteur", "Author"),
@@ -61,7 +68,86 @@ TEXT = {
 }
 
 
-class SearchScreen(Screen[None]):
+class _FromApp:
+    """What a screen was not given comes from the app (``SearchScreen()`` from the app;
+    the tests give a store, a language and a time zone to a bare host app)."""
+
+    _store: Any
+    _codebook: Codebook | None
+    _i18n: I18n | None
+    _tz: tzinfo | None
+    app: Any
+
+    @property
+    def store(self) -> Any:
+        return self._store or getattr(self.app, "reader", None) or self.app.store
+
+    @property
+    def codebook(self) -> Codebook:
+        found = self._codebook or getattr(self.app, "codebook", None)
+        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
+
+    @property
+    def i18n(self) -> I18n:
+        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self._tz if self._tz is not None else getattr(self.app, "tz", None)
+
+    def s(self, key: str, **values: Any) -> str:
+        """This module's string ``key`` in the interface language."""
+        nl, en = TEXT[key]
+        text = nl if self.i18n.language == "nl" else en
+        return text.format(**values) if values else text
+
+    def prompt(self, row: QueueRow, words: str = "") -> Text:
+        """A response as three literal lines (see :func:`hit_prompt`)."""
+        return hit_prompt(row, words, codebook=self.codebook, i18n=self.i18n, tz=self.tz)
+
+    async def open_response(self, response_id: int) -> None:
+        """Jump the queue to the response (the app's ``show_response``); without a queue
+        (a bare host) just close this screen."""
+        show = getattr(self.app, "show_response", None)
+        if show is None:
+            self.dismiss()  # type: ignore[attr-defined]
+            return
+        if not await show(response_id):
+            self.app.notify(self.s("not_found"), markup=False)
+
+
+def hit_prompt(
+    row: QueueRow, words: str, *, codebook: Codebook, i18n: I18n, tz: tzinfo | None
+) -> Text:
+    """A response as three literal lines: who/when/where/tags, the thread, a snippet with
+    the matching ``words`` highlighted (spans, never markup)."""
+    from reactieveld.tui.widgets.queue_list import format_time
+
+    r = row.response
+    head = Text(no_wrap=True, overflow="ellipsis")
+    head.append(format_time(r.created_at, tz), "dim")
+    head.append(f"  {one_line(r.source, limit=30)}  ", "cyan")
+    head.append(one_line(r.author_name, limit=60) or "?", "bold")
+    if row.role:
+        role = codebook.label(TagKind.ROLE, row.role, i18n.language)
+        head.append(f"  ({one_line(role, limit=40)})", "cyan")
+    if row.questions:
+        head.append("  " + " ".join(f"#{q}" for q in row.questions), "magenta")
+    head.append(f"  {i18n.status(r.remote_status)}", "dim")
+    title = Text(
+        "   " + (one_line(row.thread_title, limit=200) or i18n.t("thread.untitled")),
+        style="italic",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
+    body, spans = snippet(one_line(r.body_text, limit=2000), words, width=220)
+    text = Text("   " + body, no_wrap=True, overflow="ellipsis")
+    for start, end in spans:
+        text.stylize("bold reverse", start + 3, end + 3)
+    return Text("\n").join([head, title, text])
+
+
+class SearchScreen(_FromApp, Screen[None]):
     """Search with inline filters; open a hit in the queue; an author's history."""
 
     DEFAULT_CSS = """
@@ -100,33 +186,7 @@ class SearchScreen(Screen[None]):
         self.initial_query = query
         self.query_text = ""
         self.rows: list[QueueRow] = []
-        self.hits: list[QueueRow] = []
-        self.history_of: QueueRow | None = None
         self.searches = 0  # completed searches (tests wait on this)
-
-    # The app is the fallback for everything not given (the app calls ``SearchScreen()``).
-    @property
-    def store(self) -> Any:
-        return self._store or getattr(self.app, "reader", None) or self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def codebook(self) -> Codebook:
-        found = self._codebook or getattr(self.app, "codebook", None)
-        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
-
-    @property
-    def i18n(self) -> I18n:
-        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
-
-    @property
-    def tz(self) -> tzinfo | None:
-        return self._tz if self._tz is not None else getattr(self.app, "tz", None)
-
-    def s(self, key: str, **values: Any) -> str:
-        """This screen's string ``key`` in the interface language."""
-        nl, en = TEXT[key]
-        text = nl if self.i18n.language == "nl" else en
-        return text.format(**values) if values else text
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.s("title")), id="search-title")
@@ -189,8 +249,6 @@ class SearchScreen(Screen[None]):
         filters = filter_summary(parsed.filter)
         if filters:
             status.append(" ".join(filters))
-        self.history_of = None
-        self.hits = rows
         self._show(rows, parsed.words, " · ".join(status))
         self.searches += 1
 
@@ -204,34 +262,6 @@ class SearchScreen(Screen[None]):
         )
         if rows:
             results.highlighted = 0
-
-    def prompt(self, row: QueueRow, words: str) -> Text:
-        """A hit as three literal lines: who/when/where/tags, the thread, a snippet with
-        the matching words highlighted (spans, never markup)."""
-        from reactieveld.tui.widgets.queue_list import format_time
-
-        r = row.response
-        head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(format_time(r.created_at, self.tz), "dim")
-        head.append(f"  {one_line(r.source, limit=30)}  ", "cyan")
-        head.append(one_line(r.author_name, limit=60) or "?", "bold")
-        if row.role:
-            role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
-            head.append(f"  ({one_line(role, limit=40)})", "cyan")
-        if row.questions:
-            head.append("  " + " ".join(f"#{q}" for q in row.questions), "magenta")
-        head.append(f"  {self.i18n.status(r.remote_status)}", "dim")
-        title = Text(
-            "   " + (one_line(row.thread_title, limit=200) or self.i18n.t("thread.untitled")),
-            style="italic",
-            no_wrap=True,
-            overflow="ellipsis",
-        )
-        body, spans = snippet(one_line(r.body_text, limit=2000), words, width=220)
-        text = Text("   " + body, no_wrap=True, overflow="ellipsis")
-        for start, end in spans:
-            text.stylize("bold reverse", start + 3, end + 3)
-        return Text("\n").join([head, title, text])
 
     # -- keys ---------------------------------------------------------------------------
     def current(self) -> QueueRow | None:
@@ -256,32 +286,94 @@ class SearchScreen(Screen[None]):
         return True
 
     def action_back(self) -> None:
-        if self.history_of is not None:
-            self.history_of = None
-            self._show(self.hits, parse_query(self.query_text, self.base).words, "")
-            self.run_search(self.query_text)
-            return
         self.app.pop_screen()
 
-    @work(exclusive=True, group="search", exit_on_error=False)
-    async def action_history(self) -> None:
+    def action_history(self) -> None:
         row = self.current()
-        if row is None:
-            return
-        rows = await self.store.author_history(row)
-        self.history_of = row
-        author = one_line(row.response.author_name, limit=60) or "?"
-        self._show(rows, "", self.s("history", author=author, n=len(rows)))
-        self.query_one("#search-results", OptionList).focus()
+        if row is not None:
+            self.app.push_screen(
+                AuthorHistoryScreen(
+                    row, store=self._store, codebook=self._codebook, i18n=self._i18n, tz=self._tz
+                )
+            )
 
     @on(OptionList.OptionSelected, "#search-results")
     async def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
-            return
-        response_id = int(event.option.id)
-        show = getattr(self.app, "show_response", None)
-        if show is None:
-            self.dismiss()
-            return
-        if not await show(response_id):
-            self.notify(self.s("not_found"), markup=False)
+        if event.option.id is not None:
+            await self.open_response(int(event.option.id))
+
+
+class AuthorHistoryScreen(_FromApp, Screen[None]):
+    """All other responses by the author of ``row`` (by author key, else by name within
+    the source; :meth:`~reactieveld.store.sqlite.SqliteStore.author_history`), newest
+    first, with their tags. ``enter`` jumps to one in the queue, ``escape`` goes back."""
+
+    DEFAULT_CSS = """
+    AuthorHistoryScreen { layout: vertical; }
+    AuthorHistoryScreen #history-title { height: 1; background: $panel; text-style: bold; }
+    AuthorHistoryScreen #history-status { height: 1; color: $text-muted; }
+    AuthorHistoryScreen #history-results { height: 1fr; }
+    AuthorHistoryScreen #history-results > .option-list--option-highlighted {
+        background: $accent 40%;
+    }
+    """
+
+    BINDINGS = [Binding("escape,q", "back", "Back", id="history.back")]
+
+    def __init__(
+        self,
+        row: QueueRow,
+        *,
+        store: Any | None = None,
+        codebook: Codebook | None = None,
+        i18n: I18n | None = None,
+        tz: tzinfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.row = row
+        self._store = store
+        self._codebook = codebook
+        self._i18n = i18n
+        self._tz = tz
+        self.rows: list[QueueRow] = []
+        self.loaded = asyncio.Event()
+
+    @property
+    def author(self) -> str:
+        return one_line(self.row.response.author_name, limit=60) or "?"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.s("history_loading", author=self.author)), id="history-title")
+        yield Static(Content(self.s("history_hint")), id="history-status")
+        yield OptionList(id="history-results", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=self.s("key.back")) if b.id == "history.back" else b
+                for b in bindings
+            ]
+        self.query_one(OptionList).focus()
+        self._load()
+
+    @work(exclusive=True, group="author-history", exit_on_error=False)
+    async def _load(self) -> None:
+        rows = await self.store.author_history(self.row)
+        self.rows = rows
+        title = self.s("history", author=self.author, n=len(rows))
+        self.query_one("#history-title", Static).update(Content(title))
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options([Option(self.prompt(r), id=str(r.response.id)) for r in rows])
+        if rows:
+            results.highlighted = 0
+        self.loaded.set()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(OptionList.OptionSelected, "#history-results")
+    async def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            await self.open_response(int(event.option.id))

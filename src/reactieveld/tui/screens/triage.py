@@ -56,6 +56,7 @@ _ROW_ACTIONS = {
     "note",
     "mark",
     "thread",
+    "author_history",
 }
 
 
@@ -113,6 +114,7 @@ def key_specs(codebook: Any) -> list[KeySpec]:
         KeySpec("filters", "f", "filters", "key.filters"),
         KeySpec("next_queue", "tab", "next_queue", "key.next_queue", show=False),
         KeySpec("thread", "enter", "thread", "key.thread", show=False),
+        KeySpec("author_history", "h", "author_history", "key.author_history", show=False),
         KeySpec("help", "question_mark", "help", "key.help"),
     ]
     return specs
@@ -486,6 +488,24 @@ class TriageScreen(Screen[None]):
                 row,
                 i18n=self.i18n,
                 codebook=self.rapp.codebook,
+                tz=self.rapp.tz,
+            )
+        )
+
+    def action_author_history(self) -> None:
+        """``h``: every other response by this author, with its tags (the search
+        screen's author history); ``enter`` there jumps to one, ``escape`` returns."""
+        from reactieveld.tui.screens.search import AuthorHistoryScreen
+
+        row = self.queue.current
+        if row is None:
+            return
+        self.app.push_screen(
+            AuthorHistoryScreen(
+                row,
+                store=self.rapp.reader,
+                codebook=self.rapp.codebook,
+                i18n=self.i18n,
                 tz=self.rapp.tz,
             )
         )

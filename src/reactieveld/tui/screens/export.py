@@ -1,0 +1,228 @@
+"""Reports from the app: the export dialog (``E``, the palette) and the worker that writes.
+
+The dialog asks what ``reactieveld export`` asks on the command line: the format (md, csv,
+jsonl), the current queue and its filters or everything, whether personal data stays in
+(off by default: redaction of e-mail, phone numbers, postcode + house number, names to
+initials), and the output file (a dated name in the directory the app was started in).
+:func:`write_export` writes it in a worker, to a temporary file that is renamed into place,
+so a failed or cancelled export never leaves half a report, and notifies the path.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.worker import Worker
+
+from reactieveld.codebook import Codebook
+from reactieveld.export.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
+from reactieveld.store.base import QueueFilter
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.safe import one_line
+
+
+def report_path(now: datetime | None = None, folder: Path | None = None, fmt: str = "md") -> Path:
+    """Where the app writes a report: ``reactieveld-rapport-YYYYMMDD-HHMM.<fmt>`` in the
+    current directory (where the moderator started the app)."""
+    now = now or datetime.now().astimezone()
+    return (folder or Path.cwd()) / f"reactieveld-rapport-{now:%Y%m%d-%H%M}.{fmt}"
+
+
+def queue_options(
+    flt: QueueFilter | None,
+    *,
+    fmt: str,
+    include_personal_data: bool,
+    codebook: Codebook,
+    language: str,
+    described: tuple[str, ...] = (),
+) -> ExportOptions:
+    """ExportOptions for the report of a queue filter (None: everything). A queue without
+    a status (New, All) keeps the report's default statuses: spam and trash are no input
+    for policy; the Spam or Trash tab exports exactly that."""
+    flt = flt or QueueFilter()
+    return ExportOptions(
+        format=fmt,
+        questions=flt.questions,
+        roles=flt.roles,
+        sources=flt.sources,
+        statuses=flt.statuses or REPORT_STATUSES,
+        since=flt.since,
+        until=flt.until,
+        triage=flt.triage,
+        untagged=flt.untagged,
+        include_personal_data=include_personal_data,
+        language=language,
+        codebook=codebook,
+        described=described
+        or describe_filters(questions=flt.questions, roles=flt.roles, sources=flt.sources),
+    )
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the dialog returns: the options and the file to write."""
+
+    options: ExportOptions
+    path: Path
+
+
+def write_export(
+    app: Any,
+    store: Any,
+    opts: ExportOptions,
+    path: Path,
+    *,
+    i18n: I18n,
+    done: Callable[[Path, int], Any] | None = None,
+) -> Worker[None]:
+    """Write the report in a worker (the store's reads interleave with the UI) and notify
+    the path (``markup=False``: a path is untrusted text). ``done(path, n)`` after success."""
+    from reactieveld.export.formats import write_report
+
+    async def run() -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=path.parent)
+        try:
+            newline = "" if opts.format == "csv" else None
+            with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+                n = await write_report(store, opts, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, Exception):
+                text = i18n.t("export.failed", error=one_line(str(exc), limit=200))
+                app.notify(text, severity="error", markup=False)
+                return
+            raise
+        app.notify(i18n.t("export.done", n=n, path=str(path)), markup=False)
+        if done is not None:
+            done(path, n)
+
+    return app.run_worker(run(), group="export", exclusive=True, exit_on_error=False)  # type: ignore[no-any-return]
+
+
+class ExportScreen(ModalScreen[ExportRequest | None]):
+    """The export dialog; dismisses with an :class:`ExportRequest`, or None."""
+
+    DEFAULT_CSS = """
+    ExportScreen { align: center middle; }
+    ExportScreen #export { width: 80%; max-width: 90; }
+    ExportScreen RadioSet { layout: horizontal; height: auto; }
+    ExportScreen #export-queue-text { color: $text-muted; margin-left: 4; }
+    ExportScreen #export-error { color: $error; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("ctrl+s", "export", "Export", id="export.go", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        i18n: I18n,
+        codebook: Codebook,
+        queue: QueueFilter | None = None,
+        queue_text: str = "",
+        folder: Path | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        super().__init__()
+        self.i18n = i18n
+        self.codebook = codebook
+        self.queue = queue
+        self.queue_text = queue_text
+        self.folder = folder
+        self.now = now or datetime.now().astimezone()
+        self.format = "md"
+        self._default_path = str(report_path(self.now, folder, self.format))
+
+    def compose(self) -> ComposeResult:
+        t = self.i18n.t
+        with Vertical(id="export", classes="dialog"):
+            yield Static(Content(t("export.title")), classes="dialog-title")
+            yield Label(Content(t("export.format")))
+            with RadioSet(id="export-format"):
+                for fmt in FORMATS:
+                    yield RadioButton(t(f"export.format.{fmt}"), value=fmt == "md", id=f"fmt-{fmt}")
+            yield Checkbox(t("export.queue"), False, id="export-queue")
+            yield Static(Content(one_line(self.queue_text, limit=200)), id="export-queue-text")
+            yield Checkbox(t("export.personal"), False, id="export-personal")
+            yield Label(Content(t("export.path")))
+            yield Input(self._default_path, id="export-path")
+            yield Static("", id="export-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("export.go"), id="export-go", variant="primary")
+                yield Button(t("key.cancel"), id="export-cancel")
+            yield Static(Content(t("export.hint")), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        button_id = event.pressed.id or "fmt-md"
+        self.format = button_id.removeprefix("fmt-")
+        # The default name follows the format; a name the moderator typed stays.
+        box = self.query_one("#export-path", Input)
+        if box.value == self._default_path:
+            self._default_path = str(report_path(self.now, self.folder, self.format))
+            box.value = self._default_path
+
+    def request(self) -> ExportRequest | str:
+        """The request the dialog describes now, or what is wrong with it."""
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            return self.i18n.t("export.no_path")
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = (self.folder or Path.cwd()) / path
+        if not path.parent.is_dir():
+            return self.i18n.t("export.no_dir", path=str(path.parent))
+        if path.is_dir():
+            return self.i18n.t("export.is_dir", path=str(path))
+        use_queue = self.query_one("#export-queue", Checkbox).value
+        described: tuple[str, ...] = ()
+        if use_queue and self.queue_text:
+            described = (one_line(self.queue_text, limit=200),)
+        opts = queue_options(
+            self.queue if use_queue else None,
+            fmt=self.format,
+            include_personal_data=self.query_one("#export-personal", Checkbox).value,
+            codebook=self.codebook,
+            language=self.i18n.language,
+            described=described,
+        )
+        return ExportRequest(opts, path)
+
+    def action_export(self) -> None:
+        found = self.request()
+        if isinstance(found, str):
+            self.query_one("#export-error", Static).update(Content(found))
+            return
+        self.dismiss(found)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_export()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-go":
+            self.action_export()
+        else:
+            self.dismiss(None)

@@ -1,0 +1,119 @@
+"""``h`` on the triage screen: every other response by the author, with tags; ``enter``
+jumps to one in the queue, ``escape`` returns. And help and palette list every key."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import OptionList
+from textual.worker import WorkerState
+
+from reactieveld.tui.commands import TriageCommands
+from reactieveld.tui.screens.help import HelpScreen
+from reactieveld.tui.screens.search import AuthorHistoryScreen
+from reactieveld.tui.screens.triage import TriageScreen
+
+SIZE = (120, 36)
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    raise AssertionError("workers did not settle")
+
+
+async def ready(app, pilot) -> TriageScreen:
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, TriageScreen)
+    await screen.queue.loaded.wait()
+    await settle(app, pilot)
+    return screen
+
+
+async def test_h_lists_the_authors_responses_with_tags_and_enter_jumps(tui_store, make_app):
+    # c29, c24, c19, ... are by the same author (same e-mail address: the same author key).
+    c24 = await tui_store.get_by_external("blog", "c24")
+    await tui_store.toggle_question([c24.response.id], "2", actor="tester")
+    await tui_store.set_role([c24.response.id], "raad", actor="tester")
+    app = make_app(tui_store, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert screen.queue.current.response.external_id == "c29"
+        await pilot.press("h")
+        await settle(app, pilot)
+        history = app.screen
+        assert isinstance(history, AuthorHistoryScreen)
+        await history.loaded.wait()
+        assert [r.response.external_id for r in history.rows] == ["c24", "c19", "c14", "c9", "c4"]
+        title = str(history.query_one("#history-title").render())
+        assert title == "Earlier responses by Eva Smit: 5"
+        first = history.query_one(OptionList).get_option_at_index(0).prompt.plain
+        assert "#2" in first and "(Council member)" in first  # its tags
+        # escape returns to the queue, cursor unmoved.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.queue.current.response.external_id == "c29"
+        # enter on the second one: the queue's cursor goes there.
+        await pilot.press("h")
+        await settle(app, pilot)
+        await app.screen.loaded.wait()
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.queue.current.response.external_id == "c19"
+
+
+async def test_h_finds_authors_without_an_address_by_name_within_the_source(
+    tmp_path, tui_env, make_app
+):
+    from dataclasses import replace
+
+    from conftest import fill_store, sample_responses
+
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "noaddr.db")
+    try:
+        responses, threads = sample_responses(count=10)
+        await fill_store(store, "blog", [replace(r, author_email=None) for r in responses], threads)
+        app = make_app(store, language="nl")
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+            await pilot.press("h")
+            await settle(app, pilot)
+            history = app.screen
+            assert isinstance(history, AuthorHistoryScreen)
+            await history.loaded.wait()
+            assert [r.response.external_id for r in history.rows] == ["c4"]
+            assert "Eerdere reacties van Eva Smit: 1" == str(
+                history.query_one("#history-title").render()
+            )
+    finally:
+        await store.close()
+
+
+async def test_help_and_palette_list_every_key_including_the_app_keys(tui_store, make_app):
+    app = make_app(tui_store, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        palette = {label: keys for label, keys, _ in TriageCommands(screen)._commands()}
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_keys = {label: keys for keys, label, _ in app.screen.rows}
+        expected = {
+            "Earlier responses by this author": "h",
+            "Dashboard: value of the dialogue": "D",
+            "Export a report (md, csv, jsonl)": "E",
+            "Search": "/",
+            "Settings": "f2",
+            "Quit": "q",
+        }
+        for label, keys in expected.items():
+            assert help_keys[label] == keys, label
+            assert palette[label] == keys, label
+        assert help_keys["Commands"] == "^p"

@@ -1,0 +1,163 @@
+"""Export from the app: ``E`` opens the dialog, the report is written in a worker, the
+path is notified (never as markup); the file is checked row by row."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import time
+from datetime import UTC
+
+import pytest
+from textual.widgets import Checkbox, Input
+from textual.worker import WorkerState
+
+from reactieveld.export.records import CSV_COLUMNS
+from reactieveld.tui.app import ReactieveldApp
+from reactieveld.tui.screens.export import ExportScreen
+from reactieveld.tui.screens.triage import TriageScreen
+from tests.reportdata import build
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch, tmp_path):
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def settle(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause()
+        busy = [
+            w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if not busy:
+            return
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    raise AssertionError("workers did not settle")
+
+
+def capture_notes(app: ReactieveldApp) -> list[tuple[str, dict]]:
+    notes: list[tuple[str, dict]] = []
+    real = app.notify
+
+    def notify(message: str, **kw):  # type: ignore[no-untyped-def]
+        notes.append((message, kw))
+        return real(message, **kw)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return notes
+
+
+async def open_app(tmp_path, monkeypatch, language="nl") -> tuple[ReactieveldApp, dict]:
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    monkeypatch.chdir(tmp_path)
+    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language=language, tz=UTC, actor="t")
+    return app, ids
+
+
+async def test_E_exports_everything_as_csv_redacted_to_the_current_directory(tmp_path, monkeypatch):
+    app, ids = await open_app(tmp_path, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        await app.screen.queue.loaded.wait()
+        notes = capture_notes(app)
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        path_box = dialog.query_one("#export-path", Input)
+        assert path_box.value.startswith(str(tmp_path / "reactieveld-rapport-"))
+        assert path_box.value.endswith(".md")
+        # Defaults: everything, personal data left out.
+        assert dialog.query_one("#export-queue", Checkbox).value is False
+        assert dialog.query_one("#export-personal", Checkbox).value is False
+        await pilot.click("#fmt-csv")
+        await pilot.pause()
+        assert path_box.value.endswith(".csv")  # the default name follows the format
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TriageScreen)
+        [report] = tmp_path.glob("reactieveld-rapport-*.csv")
+        assert str(report) == path_box.value
+        with report.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        assert tuple(rows[0]) == CSV_COLUMNS
+        by = {
+            row[CSV_COLUMNS.index("external_id")]: dict(zip(CSV_COLUMNS, row, strict=True))
+            for row in rows[1:]
+        }
+        # Spam (r4) and trash (r8) are no input for policy; every other response is there.
+        assert sorted(by) == ["r1", "r2", "r3", "r5", "r6", "r7", "r9"]
+        assert by["r1"]["author"] == "A.d.V."
+        text = report.read_text(encoding="utf-8")
+        for personal in ("anne@example.nl", "06-12345678", "1251 AB 12", "Anne de Vries"):
+            assert personal not in text
+        [(message, kw)] = [n for n in notes if str(report) in n[0]]
+        assert kw.get("markup") is False and "(7 reacties)" in message
+
+
+async def test_E_exports_the_current_queue_as_jsonl_with_personal_data(tmp_path, monkeypatch):
+    app, ids = await open_app(tmp_path, monkeypatch, language="en")
+    (tmp_path / "out").mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await triage.queue.loaded.wait()
+        await triage.show_queue("hold")  # the On hold tab: r7 only
+        await settle(pilot)
+        notes = capture_notes(app)
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        await pilot.click("#fmt-jsonl")
+        await pilot.click("#export-queue")
+        await pilot.click("#export-personal")
+        await pilot.click("#export-path")
+        # Typed letters are the file name, not the app's keys (D dashboard, E export).
+        await pilot.press("ctrl+shift+a", "backspace", *"out/Dossier-E.jsonl")
+        assert app.screen is dialog
+        assert dialog.query_one("#export-path", Input).value == "out/Dossier-E.jsonl"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is triage
+        target = tmp_path / "out" / "Dossier-E.jsonl"
+        lines = target.read_text(encoding="utf-8").splitlines()
+        [record] = [json.loads(line) for line in lines]
+        assert record["external_id"] == "r7" and record["id"] == ids["r7"]
+        assert record["author"]["name"] == "Eva Visser"
+        assert "020-1234567" in record["body"]
+        assert record["redacted"] is False
+        assert any(str(target) in message and kw.get("markup") is False for message, kw in notes)
+        assert not list((tmp_path / "out").glob(".reactieveld-*"))  # no temporary file left
+
+
+async def test_export_dialog_refuses_a_missing_directory_and_escape_cancels(tmp_path, monkeypatch):
+    app, _ = await open_app(tmp_path, monkeypatch, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.queue.loaded.wait()
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        dialog.query_one("#export-path", Input).value = "nowhere/report.md"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "No such directory" in str(dialog.query_one("#export-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+    assert not list(tmp_path.glob("reactieveld-rapport-*"))
