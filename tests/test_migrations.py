@@ -22,6 +22,7 @@ SHIPPED = {
     3: "0003_sinks.sql",
     4: "0004_tag_queue_order.sql",
     5: "0005_author_index.sql",
+    6: "0006_counts.sql",
 }
 
 
@@ -113,6 +114,7 @@ CHECKSUMS = {
     3: "41e37570d05d2c347ca4cbf87c194c84f1dbcdadc9fd8ada1ef58f2457cab7ae",
     4: "9d5c56c5196f1aeff108f85b3a2570e52401f58452bfb00d16012a3052c4c32e",
     5: "df7ba8d387167bcb91f2b0f1d9e10565ae684210e31dac140138cbfbee06a23a",
+    6: "2f7dc39b924d1e93ad7b162fcacf52ab1bdbb98b8cc449edd053724286a06929",
 }
 
 

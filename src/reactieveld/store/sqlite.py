@@ -73,6 +73,11 @@ T = TypeVar("T")
 #: newest-first answers any word in well under a millisecond.
 RANK_LIMIT = 8_000
 
+#: SQLite's page cache per connection (KiB) unless ``SqliteStore.open`` is told otherwise.
+DEFAULT_CACHE_KIB = 65_536
+#: Enough for an interactive connection (windows of rows, look-ups by id).
+READER_CACHE_KIB = 8_192
+
 _MODERATION_CAPS = ("approve", "hold", "spam", "trash", "hide")
 
 
@@ -315,6 +320,24 @@ def _counting(flt: QueueFilter, above: Keyset | None = None) -> tuple[str, list[
     return f"SELECT count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}", w.params
 
 
+def _kept_count(flt: QueueFilter) -> tuple[str, list[Any]] | None:
+    """``count(*)`` of a filter from ``response_counts``, when only its triage, statuses
+    and sources are set (None otherwise: the rows must be counted)."""
+    if replace(flt, triage=None, statuses=(), sources=()) != QueueFilter():
+        return None
+    w = _Where()
+    if flt.triage is not None:
+        w.add("triage = ?", flt.triage.value)
+    if flt.statuses:
+        w.add(f"remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
+    if flt.sources:
+        w.add(
+            f"source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
+            *flt.sources,
+        )
+    return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
+
+
 def queue_sql(
     flt: QueueFilter,
     *,
@@ -415,16 +438,30 @@ class SqliteStore:
         self.codebook_version = codebook_version
         self._author_secret = b""
         self._source_ids: dict[str, int] = {}
+        self._cache_kib = DEFAULT_CACHE_KIB
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
-    async def open(cls, path: str | Path, *, codebook_version: str = "default-1") -> SqliteStore:
-        """Open (creating if needed) the store at ``path`` and migrate it to this version."""
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        codebook_version: str = "default-1",
+        cache_kib: int = DEFAULT_CACHE_KIB,
+    ) -> SqliteStore:
+        """Open (creating if needed) the store at ``path`` and migrate it to this version.
+
+        ``cache_kib`` caps SQLite's page cache of this connection: a bulk writer (sync)
+        gains from the default 64 MiB, an interactive connection that reads windows of
+        rows needs little (its pages stay in the OS cache anyway) and keeps the
+        program's memory small.
+        """
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30.0)
         store = cls(conn, path, codebook_version)
+        store._cache_kib = cache_kib
         try:
             await store._run(store._setup)
         except sqlite3.Error as exc:
@@ -442,7 +479,7 @@ class SqliteStore:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA temp_store=MEMORY")
-        db.execute("PRAGMA cache_size=-65536")
+        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
         # A checkpoint every ~40 MB of WAL instead of 4 MB: a page rewritten by many
         # commits (an index leaf, FTS structure) goes to the file once per checkpoint, and
         # each checkpoint's fsync is paid ten times less often. The WAL file is cut back
@@ -934,8 +971,12 @@ class SqliteStore:
         return await self._run(fn)
 
     async def count(self, flt: QueueFilter) -> int:
-        """How many responses a filter matches."""
-        sql, params = _counting(flt)
+        """How many responses a filter matches.
+
+        A filter on triage, status and source only (every queue tab) is answered from
+        the kept counts (migration 0006) instead of counting its rows.
+        """
+        sql, params = _kept_count(flt) or _counting(flt)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
@@ -944,27 +985,32 @@ class SqliteStore:
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def counts(self) -> Counts:
-        """Counts per triage state, status, source, question and role (for tabs, dashboard)."""
+        """Counts per triage state, status, source, question and role (for tabs, dashboard).
+
+        Read from the counts the triggers of migration 0006 keep (a few small rows), not
+        counted over the responses: the same answer at any size.
+        """
 
         def fn(db: sqlite3.Connection) -> Counts:
-            by_triage = dict(db.execute("SELECT triage, count(*) FROM responses GROUP BY 1"))
-            by_status = dict(db.execute("SELECT remote_status, count(*) FROM responses GROUP BY 1"))
-            by_source = dict(
-                db.execute(
-                    "SELECT s.name, count(r.id) FROM sources s "
-                    "LEFT JOIN responses r ON r.source_id = s.id GROUP BY s.id"
-                )
-            )
-            by_question = dict(
-                db.execute("SELECT code, count(*) FROM tags WHERE kind = 'question' GROUP BY 1")
-            )
-            by_role = dict(
-                db.execute("SELECT code, count(*) FROM tags WHERE kind = 'role' GROUP BY 1")
-            )
+            by_triage: dict[str, int] = {}
+            by_status: dict[str, int] = {}
+            by_sid: dict[int, int] = {}
+            for triage, status, sid, n in db.execute(
+                "SELECT triage, remote_status, source_id, n FROM response_counts WHERE n != 0"
+            ):
+                by_triage[triage] = by_triage.get(triage, 0) + n
+                by_status[status] = by_status.get(status, 0) + n
+                by_sid[sid] = by_sid.get(sid, 0) + n
+            by_source = {
+                name: by_sid.get(sid, 0)
+                for sid, name in db.execute("SELECT id, name FROM sources ORDER BY id")
+            }
+            by_question: dict[str, int] = {}
+            by_role: dict[str, int] = {}
+            for kind, code, n in db.execute("SELECT kind, code, n FROM tag_counts WHERE n != 0"):
+                (by_question if kind == "question" else by_role)[code] = n
             total = sum(by_triage.values())
-            tagged = db.execute(
-                "SELECT count(DISTINCT response_id) FROM tags WHERE kind = 'question'"
-            ).fetchone()[0]
+            tagged = db.execute("SELECT n FROM question_tagged").fetchone()[0]
             outbox = dict(
                 db.execute(
                     "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
