@@ -53,6 +53,189 @@ def _only_asked(value: Any, query: str) -> Any:
     return value
 
 
+# The part of Decidim's GraphQL schema reactieveld may touch, written after the type
+# files listed in tests/fixtures/decidim/README.md: type -> field -> (return type,
+# arguments). Queries are checked against it the way graphql-ruby validates them, so a
+# field or argument that Decidim does not have fails here as it would there.
+_CONN_ARGS = frozenset({"first", "after", "last", "before"})
+_TRANSLATED = {
+    "translation": ("String", frozenset({"locale"})),
+    "translations": ("LocalizedString", frozenset({"locales"})),
+    "locales": ("String", frozenset()),
+}
+_COMMENTABLE = {
+    "id": ("ID", frozenset()),
+    "type": ("String", frozenset()),
+    "acceptsNewComments": ("Boolean", frozenset()),
+    "commentsHaveAlignment": ("Boolean", frozenset()),
+    "commentsHaveVotes": ("Boolean", frozenset()),
+    "comments": ("Comment", frozenset({"orderBy", "singleCommentId"})),
+    "totalCommentsCount": ("Int", frozenset()),
+    "hasComments": ("Boolean", frozenset()),
+    "userAllowedToComment": ("Boolean", frozenset()),
+}
+_COMPONENT = {
+    "id": ("ID", frozenset()),
+    "name": ("TranslatedField", frozenset()),
+    "participatorySpace": ("ParticipatorySpace", frozenset()),
+    "publishedAt": ("DateTime", frozenset()),
+    "url": ("String", frozenset()),
+    "visible": ("Boolean", frozenset()),
+    "weight": ("Int", frozenset()),
+    "createdAt": ("DateTime", frozenset()),
+    "updatedAt": ("DateTime", frozenset()),
+}
+_SPACE = {
+    "id": ("ID", frozenset()),
+    "slug": ("String", frozenset()),
+    "title": ("TranslatedField", frozenset()),
+    "type": ("String", frozenset()),
+    "components": ("Component", frozenset({"filter", "order"})),
+}
+
+
+def _item(extra: dict[str, tuple[str, frozenset[str]]]) -> dict[str, tuple[str, frozenset[str]]]:
+    return {**_COMMENTABLE, "title": ("TranslatedField", frozenset()), **extra}
+
+
+SCHEMA: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
+    "Query": {
+        "participatoryProcesses": ("ParticipatoryProcess", frozenset({"filter", "order"})),
+        "assemblies": ("Assembly", frozenset({"filter", "order"})),
+        "component": ("Component", frozenset({"id"})),
+    },
+    "Mutation": {
+        "commentable": (
+            "CommentableMutation",
+            frozenset({"id", "type", "locale", "toggleTranslations"}),
+        ),
+    },
+    "ParticipatoryProcess": _SPACE,
+    "Assembly": _SPACE,
+    "TranslatedField": _TRANSLATED,
+    "Component": _COMPONENT,
+    "Proposals": {
+        **_COMPONENT,
+        "proposals": ("ProposalConnection", _CONN_ARGS | {"order", "filter"}),
+        "proposal": ("Proposal", frozenset({"id"})),
+    },
+    "Debates": {
+        **_COMPONENT,
+        "debates": ("DebateConnection", _CONN_ARGS),
+        "debate": ("Debate", frozenset({"id"})),
+    },
+    "Meetings": {
+        **_COMPONENT,
+        "meetings": ("MeetingConnection", _CONN_ARGS | {"filter"}),
+        "meeting": ("Meeting", frozenset({"id"})),
+    },
+    "Blogs": {
+        **_COMPONENT,
+        "posts": ("PostConnection", _CONN_ARGS | {"order", "filter"}),
+        "post": ("Post", frozenset({"id"})),
+    },
+    "PageInfo": {
+        k: ("String", frozenset())
+        for k in ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")
+    },
+    "Proposal": _item({"body": ("TranslatedField", frozenset())}),
+    "Debate": _item({"description": ("TranslatedField", frozenset())}),
+    "Meeting": _item({"description": ("TranslatedField", frozenset())}),
+    "Post": _item({"body": ("TranslatedField", frozenset())}),
+    "Comment": {
+        **_COMMENTABLE,
+        "author": ("Author", frozenset()),
+        **{
+            k: ("String", frozenset())
+            for k in (
+                "sgid body formattedBody createdAt formattedCreatedAt alignment upVotes "
+                "upVoted downVotes downVoted alreadyReported"
+            ).split()
+        },
+    },
+    "Author": {
+        **{
+            k: ("String", frozenset())
+            for k in "id deleted name nickname avatarUrl badge profilePath".split()
+        },
+        "organizationName": ("TranslatedField", frozenset()),
+    },
+    "CommentableMutation": {
+        "id": ("ID", frozenset()),
+        "addComment": ("Comment", frozenset({"body", "alignment", "userGroupId"})),
+    },
+}
+for _kind in ("Proposal", "Debate", "Meeting", "Post"):
+    SCHEMA[f"{_kind}Connection"] = {
+        "pageInfo": ("PageInfo", frozenset()),
+        "edges": (f"{_kind}Edge", frozenset()),
+        "nodes": (_kind, frozenset()),
+    }
+    SCHEMA[f"{_kind}Edge"] = {"node": (_kind, frozenset()), "cursor": ("String", frozenset())}
+_TOKEN = re.compile(r'\.\.\.|[{}():!$\[\],=@]|"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*|-?[0-9.]+')
+
+
+def schema_errors(query: str) -> list[str]:
+    """Fields and arguments of ``query`` that Decidim's schema does not have, in
+    graphql-ruby's words. Variables, aliases and inline fragments are understood."""
+    tokens = _TOKEN.findall(query)
+    errors: list[str] = []
+    if not tokens:
+        return ["No query string was present"]
+    root = "Mutation" if tokens[0] == "mutation" else "Query"
+    i = tokens.index("{")
+
+    def skip_parens(i: int) -> int:
+        depth = 0
+        while True:
+            if tokens[i] == "(":
+                depth += 1
+            elif tokens[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+
+    def selection(i: int, typ: str) -> int:
+        assert tokens[i] == "{"
+        i += 1
+        fields = SCHEMA.get(typ, {})
+        while tokens[i] != "}":
+            if tokens[i] == "...":
+                on = tokens[i + 2]
+                if on not in SCHEMA:
+                    errors.append(f"No such type {on}, so it can't be a fragment condition")
+                i = selection(i + 3, on)
+                continue
+            name = tokens[i]
+            i += 1
+            if tokens[i] == ":":  # an alias
+                name = tokens[i + 1]
+                i += 2
+            spec = fields.get(name)
+            if spec is None and name != "__typename":
+                errors.append(f"Field '{name}' doesn't exist on type '{typ}'")
+            if tokens[i] == "(":
+                end = skip_parens(i)
+                depth = 0
+                for j in range(i + 1, end - 1):
+                    t = tokens[j]
+                    depth += t in "([{"
+                    depth -= t in ")]}"
+                    # At the top level of the parentheses, ``name:`` is an argument
+                    # (``$name:`` only occurs in the operation's header).
+                    if depth == 0 and tokens[j + 1] == ":" and tokens[j - 1] != "$":
+                        if spec is not None and t not in spec[1]:
+                            errors.append(f"Field '{name}' doesn't accept argument '{t}'")
+                i = end
+            if tokens[i] == "{":
+                i = selection(i, spec[0] if spec else "?")
+        return i + 1
+
+    selection(i, root)
+    return errors
+
+
 class FakeDecidim(FakeServer):
     """Spaces, components, commentables and comments in memory."""
 
@@ -147,12 +330,19 @@ class FakeDecidim(FakeServer):
         if req.method == "POST" and req.path == "/api/sign_in":
             user = (req.json() or {}).get("api_user") or {}
             if user.get("key") != self.api_key or user.get("secret") != self.api_secret:
-                return Reply(401, {"error": "Invalid key or secret."})
+                # SessionsController#failure: the anonymous user's attributes, 401.
+                return Reply(
+                    401,
+                    {"id": None, "name": None, "nickname": None, "jwt_token": None, "avatar": None},
+                )
             token = secrets.token_urlsafe(16)
             self.tokens.add(token)
+            # Decidim::Api::SessionsController#respond_with: the user's id, name and
+            # nickname, the token also in the body ("jwt_token") for clients that lose
+            # headers; the Authorization header from Devise-JWT's dispatcher.
             return Reply(
                 200,
-                {"id": 7, "type": "Decidim::Api::ApiUser"},
+                {"id": 7, "name": "API user", "nickname": None, "jwt_token": token, "avatar": None},
                 {"Authorization": f"Bearer {token}"},
             )
         if req.method == "POST" and req.path in ("/api", "/api/"):
@@ -163,6 +353,9 @@ class FakeDecidim(FakeServer):
             query = str(body.get("query") or "")
             variables = body.get("variables") or {}
             op = body.get("operationName")
+            problems = schema_errors(query)
+            if problems:  # graphql-ruby: HTTP 200, no data, the validation errors
+                return Reply(200, {"errors": [{"message": m} for m in problems]})
             handler = {
                 "ReactieveldSpaces": self._spaces,
                 "ReactieveldCommentables": self._commentables,

@@ -343,6 +343,19 @@ class FakeDiscourse(FakeServer):
             },
         )
 
+    @staticmethod
+    def _flag_actions(post: dict[str, Any]) -> set[str]:
+        """The action ids ReviewableFlaggedPost#build_actions offers for this post
+        (moderator with delete rights; suspend/silence left out): "disagree" only while
+        the post is visible, "disagree_and_restore" once it is hidden."""
+        hidden = bool(post["hidden"])
+        actions = {"agree_and_keep_hidden" if hidden else "agree_and_keep"}
+        if not hidden and not post["user_deleted"]:
+            actions.add("agree_and_hide")
+        actions |= {"delete_and_agree", "delete_and_ignore", "ignore_and_do_nothing"}
+        actions.add("disagree_and_restore" if hidden else "disagree")
+        return actions
+
     def _perform(self, req: Request, rid: int, action: str) -> Reply:
         rv = self.reviewables.get(rid)
         if rv is None:
@@ -365,21 +378,22 @@ class FakeDiscourse(FakeServer):
                 rv["status"] = 1
             else:
                 rv["status"] = 2
-        elif rv["type"] == "ReviewableFlaggedPost" and action in (
-            "agree_and_keep",
-            "agree_and_hide",
-            "delete_and_agree",
-            "disagree",
-            "ignore",
+        elif rv["type"] == "ReviewableFlaggedPost" and action in self._flag_actions(
+            self.posts[rv["target_id"]]
         ):
             post = self.posts[rv["target_id"]]
             if action == "agree_and_hide":
                 post["hidden"] = True
-            elif action == "delete_and_agree":
+            elif action in ("delete_and_agree", "delete_and_ignore"):
                 post["deleted_at"] = _ts(self._clock)
-            elif action == "disagree":
+            elif action in ("disagree", "disagree_and_restore"):
                 post["hidden"] = False
-            rv["status"] = {"disagree": 2, "ignore": 3}.get(action, 1)
+            rv["status"] = {
+                "disagree": 2,
+                "disagree_and_restore": 2,
+                "ignore_and_do_nothing": 3,
+                "delete_and_ignore": 3,
+            }.get(action, 1)
         else:
             return Reply(
                 403,

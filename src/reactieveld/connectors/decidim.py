@@ -260,6 +260,11 @@ class DecidimConnector:
                 ) from exc
             raise
         token = resp.headers.get("Authorization")
+        body_token = resp.data.get("jwt_token") if isinstance(resp.data, Mapping) else None
+        if not token and isinstance(body_token, str) and body_token:
+            # SessionsController also puts the token in the body, for clients (and
+            # proxies) that drop the header.
+            token = f"Bearer {body_token}"
         if not token:
             raise ConnectorError(
                 self.name,

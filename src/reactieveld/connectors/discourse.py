@@ -475,9 +475,12 @@ class DiscourseConnector:
             return await self._perform(rid, review_action, meta.get("reviewable_version"))
         rid = _int(meta.get("reviewable_id"))
         if rid is not None and meta.get("reviewable_type") == "ReviewableFlaggedPost":
-            return await self._perform(
-                rid, _FLAGGED_ACTIONS[action.capability], meta.get("reviewable_version")
-            )
+            review_action = _FLAGGED_ACTIONS[action.capability]
+            if review_action == "disagree" and action.expected_status is RemoteStatus.HIDDEN:
+                # ReviewableFlaggedPost#build_actions offers "disagree" only for a visible
+                # post; a hidden one (e.g. hidden by the flags) gets "disagree_and_restore".
+                review_action = "disagree_and_restore"
+            return await self._perform(rid, review_action, meta.get("reviewable_version"))
         return await self._moderate_post(action)
 
     async def _perform(self, rid: int, review_action: str, version: Any) -> ApplyResult:
@@ -510,6 +513,7 @@ class DiscourseConnector:
             "approve_post": RemoteStatus.APPROVED,
             "reject_post": RemoteStatus.TRASH,
             "disagree": RemoteStatus.APPROVED,
+            "disagree_and_restore": RemoteStatus.APPROVED,
             "agree_and_hide": RemoteStatus.HIDDEN,
             "delete_and_agree": RemoteStatus.TRASH,
         }[review_action]
