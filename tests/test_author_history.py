@@ -68,6 +68,38 @@ async def test_h_lists_the_authors_responses_with_tags_and_enter_jumps(tui_store
         assert screen.queue.current.response.external_id == "c19"
 
 
+async def test_h_in_the_thread_tree_takes_the_author_under_the_tree_cursor(tui_store, make_app):
+    from textual.widgets import Tree
+
+    from reactieveld.tui.screens.thread import ThreadScreen
+
+    app = make_app(tui_store, language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen)
+        tree = thread.query_one(Tree)
+        await pilot.pause()
+        selected = tree.cursor_node.data
+        assert selected == screen.queue.current.response.id
+        await pilot.press("up")  # another response of the thread
+        await pilot.pause()
+        other = await tui_store.get(tree.cursor_node.data)
+        assert other is not None and other.response.author_name != "Eva Smit"
+        await pilot.press("h")
+        await settle(app, pilot)
+        history = app.screen
+        assert isinstance(history, AuthorHistoryScreen)
+        await history.loaded.wait()
+        assert history.row.response.id == other.response.id
+        assert all(r.response.author_name == other.response.author_name for r in history.rows)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is thread
+
+
 async def test_h_finds_authors_without_an_address_by_name_within_the_source(
     tmp_path, tui_env, make_app
 ):

@@ -1,4 +1,5 @@
-"""The whole thread of a response as a tree (``enter``); ``escape`` returns."""
+"""The whole thread of a response as a tree (``enter``); ``escape`` returns, ``h`` lists
+the other responses of the author under the tree's cursor."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class ThreadScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="thread.back"),
+        Binding("h", "author_history", "Author", show=False, id="thread.author_history"),
     ]
 
     def __init__(
@@ -102,3 +104,20 @@ class ThreadScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    async def action_author_history(self) -> None:
+        """The author history (as ``h`` on the triage screen) of the response under the
+        tree's cursor."""
+        from reactieveld.tui.screens.search import AuthorHistoryScreen
+
+        node = self.query_one(Tree).cursor_node
+        rid = node.data if node is not None else None
+        if rid is None:
+            return
+        row = self.row if rid == self.row.response.id else await self.store.get(rid)
+        if row is not None:
+            self.app.push_screen(
+                AuthorHistoryScreen(
+                    row, store=self.store, codebook=self.codebook, i18n=self.i18n, tz=self.tz
+                )
+            )
