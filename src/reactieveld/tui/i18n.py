@@ -153,8 +153,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.path": ("Bestand", "File"),
     "export.go": ("Exporteren", "Export"),
     "export.hint": (
-        "ctrl+s of enter exporteert · escape annuleert",
-        "ctrl+s or enter exports · escape cancels",
+        "ctrl+s (of enter in het bestandsvak) exporteert · escape annuleert",
+        "ctrl+s (or enter in the file box) exports · escape cancels",
     ),
     "export.no_path": ("Geef een bestandsnaam", "Give a file name"),
     "export.no_dir": ("Map bestaat niet: {path}", "No such directory: {path}"),

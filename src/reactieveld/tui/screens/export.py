@@ -121,7 +121,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
     ExportScreen #export { width: 80%; max-width: 90; }
-    ExportScreen RadioSet { layout: horizontal; height: auto; }
+    ExportScreen RadioSet { height: auto; width: 100%; }
     ExportScreen #export-queue-text { color: $text-muted; margin-left: 4; }
     ExportScreen #export-error { color: $error; }
     """
