@@ -23,12 +23,14 @@ SHIPPED = {
     4: "0004_tag_queue_order.sql",
     5: "0005_author_index.sql",
     6: "0006_counts.sql",
+    7: "0007_author_names.sql",
 }
 
 
 def _build(path, upto: int) -> sqlite3.Connection:
     """A database as an older program left it: only migrations 1..upto applied."""
     db = sqlite3.connect(path, isolation_level=None)
+    store_sqlite.register_functions(db)  # what migrate() gives the migrations
     for number, _name, sql in migrations():
         if number > upto:
             break
@@ -115,6 +117,7 @@ CHECKSUMS = {
     4: "9d5c56c5196f1aeff108f85b3a2570e52401f58452bfb00d16012a3052c4c32e",
     5: "df7ba8d387167bcb91f2b0f1d9e10565ae684210e31dac140138cbfbee06a23a",
     6: "2f7dc39b924d1e93ad7b162fcacf52ab1bdbb98b8cc449edd053724286a06929",
+    7: "e2813deaf7338d7b0e5bd42462dd28a37f241d852d9735a536b6f29dc17347e4",
 }
 
 

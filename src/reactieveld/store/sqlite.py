@@ -235,6 +235,26 @@ def _author_match(key: str) -> str:
     return f'"{_author_token(key)}"'
 
 
+def _name_token(source_id: int, name: str | None) -> str:
+    """The token of an author name within a source (migration 0007): responses without
+    an author key (organisation accounts, anonymous posters) are found by it."""
+    text = f"{source_id}\x1f{name or ''}".encode("utf-8", "surrogatepass")
+    return "n" + hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _author_tokens(key: str | None, source_id: int, name: str | None) -> str:
+    """What ``responses_by_author`` holds for a response: its author key's token (if it
+    has one) and its name token."""
+    name_token = _name_token(source_id, name)
+    return f"{_author_token(key)} {name_token}" if key else name_token
+
+
+def register_functions(db: sqlite3.Connection) -> None:
+    """The SQL functions migrations use (0007 fills the author index with
+    ``reactieveld_author_tokens``)."""
+    db.create_function("reactieveld_author_tokens", 3, _author_tokens, deterministic=True)
+
+
 def _in(values: Sequence[Any]) -> str:
     return "(" + ",".join("?" * len(values)) + ")"
 
@@ -735,11 +755,10 @@ class SqliteStore:
                 "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
                 new_fts,
             )
-            keyed = [(row[0], _author_token(row[6])) for row in new_rows if row[6]]
-            if keyed:
-                db.executemany(
-                    "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)", keyed
-                )
+            db.executemany(
+                "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)",
+                [(row[0], _author_tokens(row[6], sid, row[5])) for row in new_rows],
+            )
             hinted = [
                 (row[0], row[17], self.codebook_version, now, row[12])
                 for row in new_rows
@@ -758,18 +777,18 @@ class SqliteStore:
             pending = self._pending_moderation(db, [old[0] for old, *_ in changed])
             for old, r, key, h, title in changed:
                 rid, _, old_body, old_author, old_thread, old_key = old
-                if old_key != key:
-                    if old_key:
-                        db.execute(
-                            "INSERT INTO responses_by_author (responses_by_author, rowid, "
-                            "author_key) VALUES ('delete', ?, ?)",
-                            (rid, _author_token(old_key)),
-                        )
-                    if key:
-                        db.execute(
-                            "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)",
-                            (rid, _author_token(key)),
-                        )
+                old_tokens = _author_tokens(old_key, sid, old_author)
+                new_tokens = _author_tokens(key, sid, r.author_name)
+                if old_tokens != new_tokens:
+                    db.execute(
+                        "INSERT INTO responses_by_author (responses_by_author, rowid, "
+                        "author_key) VALUES ('delete', ?, ?)",
+                        (rid, old_tokens),
+                    )
+                    db.execute(
+                        "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)",
+                        (rid, new_tokens),
+                    )
                 old_title = titles.get(old_thread or "", "")
                 if rid in retitled:
                     old_title = retitled[rid]
@@ -1189,38 +1208,37 @@ class SqliteStore:
 
         return await self._run(fn)
 
+    def _author_query(self, db: sqlite3.Connection, r: Response) -> str:
+        """The author index query for a response's author: its key, else its name within
+        its source (both are tokens of ``responses_by_author``, migration 0007)."""
+        if r.author_key:
+            return _author_match(r.author_key)
+        return f'"{_name_token(self._source_id(db, r.source), r.author_name)}"'
+
     async def author_count(self, row: QueueRow) -> int:
         """How many other responses the same author wrote (by author key, else by name)."""
         r = row.response
-        if r.author_key:
+
+        def fn(db: sqlite3.Connection) -> int:
             sql = f"SELECT count(*) FROM ({_BY_AUTHOR}) WHERE rowid != ?"
-            params: tuple[Any, ...] = (_author_match(r.author_key), r.id)
-        else:
-            sql = (
-                "SELECT count(*) FROM responses WHERE source_id = "
-                "(SELECT id FROM sources WHERE name = ?) AND author_name = ? AND id != ?"
-            )
-            params = (r.source, r.author_name, r.id)
-        return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
+            return db.execute(sql, (self._author_query(db, r), r.id)).fetchone()[0]
+
+        return await self._run(fn)
 
     async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
         """Other responses by the same author (author key, else name within the source)."""
         r = row.response
-        if r.author_key:
-            # From the author index outwards (CROSS JOIN keeps that order): an author's
-            # rows are few, sorting them is cheaper than scanning the queue for them.
-            frm = (
-                f"responses_by_author a CROSS JOIN responses r ON r.id = a.rowid {_RESPONSE_JOINS}"
-            )
-            cond, params = "responses_by_author MATCH ?", [_author_match(r.author_key)]
-        else:
-            frm = _RESPONSE_FROM
-            cond, params = "s.name = ? AND r.author_name = ?", [r.source, r.author_name]
+        # From the author index outwards (CROSS JOIN keeps that order): an author's rows
+        # are few next to the queue, sorting them is cheaper than scanning it for them.
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {frm} WHERE {cond} AND r.id != ? "
+            f"SELECT {_RESPONSE_COLS} FROM responses_by_author a "
+            f"CROSS JOIN responses r ON r.id = a.rowid {_RESPONSE_JOINS} "
+            "WHERE responses_by_author MATCH ? AND r.id != ? "
             "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
         )
-        return await self._run(lambda db: self._rows(db, sql, [*params, r.id, limit]))
+        return await self._run(
+            lambda db: self._rows(db, sql, [self._author_query(db, r), r.id, limit])
+        )
 
     # -- moderator actions ------------------------------------------------------------
     def _journal(
@@ -1861,6 +1879,7 @@ def migrate(db: sqlite3.Connection) -> int:
     """Apply every shipped migration newer than the file's ``user_version``, each in its own
     transaction. Returns the version reached. A file from a newer program is refused."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
+    register_functions(db)
     shipped = migrations()  # read once: the check and the steps must agree
     latest = max(n for n, _, _ in shipped)
     if current > latest:
