@@ -126,7 +126,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._lock = asyncio.Lock()
         self._at_top = True  # the window starts at index 0
         self._at_end = True  # the window ends at the last row
-        self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
+        # Rendered rows by (response id, marked, cursor, width), each with the row object
+        # it was drawn from: a row re-read from the store is a new object and is drawn
+        # again, one that only moved (rows above it left) is not.
+        self._strips: LRUCache[tuple[Any, ...], tuple[QueueRow | None, Strip]] = LRUCache(1024)
         self._styles: dict[str, Style] = {}
         self._fetching: set[str] = set()
         self._want_index: int | None = None
@@ -230,7 +233,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 self.total = max(base + len(rows), self.total - (old_len - len(rows)))
             self.base, self.rows, self._at_end = base, rows, at_end
             self._at_top = base == 0
-            self._strips.clear()
             if cursor_row is not None and reanchor:
                 index = self.index_of(cursor_row.response.id or -1)
                 if index is not None:
@@ -243,21 +245,39 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._maybe_extend()
 
     async def _refresh_from_cursor(self) -> None:
-        """After an action on the cursor's row: rows above it are unchanged, so only one
-        chunk from the cursor down is read again (the key path stays one small query)."""
+        """After an action on the cursor's row: only that row changed, so read it and the
+        row after it again (two rows, one small query on the key path) and splice them
+        in. If the row after it is not the one the window has (something else changed
+        too), read one chunk from the cursor down instead."""
         async with self._lock:
             self._generation += 1
             row = self.current
             assert row is not None
-            keep = self.rows[: self.cursor - self.base]
+            at = self.cursor - self.base
             anchor = Keyset(row.keyset.created_at, row.keyset.id + 1)
-            rows = await self.store.queue(self.flt, after=anchor, limit=CHUNK)
-            left = 0 if rows and rows[0].response.id == row.response.id else 1
-            self.rows = keep + rows
-            self._at_end = len(rows) < CHUNK
-            self.total = self.base + len(self.rows) if self._at_end else max(self.total - left, 0)
-            self._strips.clear()
-            self._set_cursor(min(self.cursor, max(self.total - 1, 0)), force=True)
+            rows = await self.store.queue(self.flt, after=anchor, limit=2)
+            stays = bool(rows) and rows[0].response.id == row.response.id
+            fresh = rows[:1] if stays else []
+            after = rows[1:] if stays else rows[:1]
+            below = self.rows[at + 1 :]
+            if [r.response.id for r in after] == [r.response.id for r in below[:1]] and (
+                below or self._at_end
+            ):
+                self.rows[at:] = fresh + below
+                if self._at_end:
+                    self.total = self.base + len(self.rows)
+                elif not stays:
+                    self.total = max(self.total - 1, 0)
+            else:
+                rows = await self.store.queue(self.flt, after=anchor, limit=CHUNK)
+                stays = bool(rows) and rows[0].response.id == row.response.id
+                self.rows[at:] = rows
+                self._at_end = len(rows) < CHUNK
+                if self._at_end:
+                    self.total = self.base + len(self.rows)
+                elif not stays:
+                    self.total = max(self.total - 1, 0)
+            self._set_cursor(min(self.cursor, max(self.total - 1, 0)), post=False)
         self._changed()
         self._maybe_extend()
 
@@ -296,7 +316,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.total = (
                 self.base + len(self.rows) if self._at_end else await self.store.count(self.flt)
             )
-            self._strips.clear()
 
     async def _load_last(self) -> None:
         async with self._lock:
@@ -310,7 +329,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.base = self.total - len(rows)
             self._at_top = self.base == 0
             self._at_end = True
-            self._strips.clear()
 
     async def _load_index(self, index: int) -> None:
         """A window around a far index: bisect on time with ``store.position``."""
@@ -376,7 +394,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     if len(self.rows) > MAX_WINDOW:
                         del self.rows[MAX_WINDOW:]
                         self._at_end = False
-                self._strips.clear()
         finally:
             self._fetching.discard(direction)
         self._changed(cursor=False)
@@ -405,14 +422,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._changed(cursor=False)
 
     # -- moving -------------------------------------------------------------------------
-    def _set_cursor(self, index: int, *, force: bool = False) -> None:
+    def _set_cursor(self, index: int, *, force: bool = False, post: bool = True) -> None:
         index = max(0, min(index, self.total - 1)) if self.total else 0
         old = self.cursor
         if index != old or force:
             self.set_reactive(QueueList.cursor, index)
             self.refresh_line(old)
             self.refresh_line(index)
-            self._post_cursor()
+            if post:
+                self._post_cursor()
 
     def _post_cursor(self) -> None:
         self.post_message(CursorMoved(self.current))
@@ -498,7 +516,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     # -- drawing ------------------------------------------------------------------------
     def _changed(self, *, cursor: bool = True) -> None:
         self.virtual_size = Size(self.size.width, self.total)
-        self._strips.clear()
         self.refresh()
         if cursor:
             self._post_cursor()
@@ -532,12 +549,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row_at(index)
         marked = row is not None and row.response.id in self.marked
         is_cursor = index == self.cursor
-        # The cache is cleared whenever the window's rows change.
-        key = (index, row.response.id if row else None, marked, is_cursor, width)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._render_row(row, width, marked, is_cursor)
-            self._strips[key] = strip
+        key = (row.response.id if row else None, marked, is_cursor, width)
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        strip = self._render_row(row, width, marked, is_cursor)
+        self._strips[key] = (row, strip)
         return strip
 
     def _render_row(self, row: QueueRow | None, width: int, marked: bool, cursor: bool) -> Strip:
