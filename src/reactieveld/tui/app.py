@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import getpass
 import os
 from collections.abc import Mapping
 from datetime import tzinfo
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.model import Capability
 from reactieveld.tui.commands import TriageCommands
@@ -41,7 +42,9 @@ from reactieveld.tui.widgets.status_line import SourceStatus
 def styles_dir() -> Path:
     """The stylesheets: inside the installed package (a wheel carries them as
     ``reactieveld/styles``), else the source tree's top-level ``styles/`` (editable)."""
-    packaged = Path(str(resources.files("reactieveld"))) / "styles"
+    # The package's folder (not importlib.resources: ~8 ms of imports before the first
+    # frame, for a package that is always installed as files).
+    packaged = Path(reactieveld.__file__).resolve().parent / "styles"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "styles"
@@ -132,12 +135,13 @@ class ReactieveldApp(App[int]):
     # -- start and stop -----------------------------------------------------------------
     async def on_load(self) -> None:
         if self.store is None:
-            from reactieveld.store.sqlite import SqliteStore
+            from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
 
             if self.db_path is None:
                 raise ValueError("ReactieveldApp needs a store or a db_path")
+            # An interactive connection: windows of rows and look-ups, a small cache.
             self.store = await SqliteStore.open(
-                self.db_path, codebook_version=self.codebook.version
+                self.db_path, codebook_version=self.codebook.version, cache_kib=READER_CACHE_KIB
             )
             self.reader = self.reader or self.store
 
@@ -147,6 +151,7 @@ class ReactieveldApp(App[int]):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(TriageScreen())
+        self.call_after_refresh(_freeze_startup_objects)
         if self.engine is not None:
             self.engine.subscribe(self._on_sync_event)
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
@@ -347,6 +352,14 @@ class ReactieveldApp(App[int]):
         self.push_screen(screen, chosen)
 
 
+def _freeze_startup_objects() -> None:
+    """After the first frame: the ~70,000 objects made so far (modules, styles, widgets)
+    live as long as the app. Frozen, the collector no longer walks them, and a full
+    collection during triage costs well under a millisecond instead of 20-30 ms (a
+    dropped frame now and then, the p99 of a key)."""
+    gc.freeze()
+
+
 def _default_actor() -> str:
     try:
         return getpass.getuser()
@@ -359,14 +372,17 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
     live (the demo source too). Returns the exit code."""
     from reactieveld.connectors.base import ConnectorError
     from reactieveld.outbox import OutboxWorker
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
     from reactieveld.sync import SyncEngine, build_connector
 
     async def main() -> int:
         version = config.codebook.version
-        store = await SqliteStore.open(db_path, codebook_version=version)
+        # The keys' and the background reads' connections read windows and look-ups: a
+        # small page cache each; the sync engine's bulk writes keep the default.
+        small = READER_CACHE_KIB
+        store = await SqliteStore.open(db_path, codebook_version=version, cache_kib=small)
         # Separate connections: counts and sync never queue behind a key (or it behind them).
-        reader = await SqliteStore.open(db_path, codebook_version=version)
+        reader = await SqliteStore.open(db_path, codebook_version=version, cache_kib=small)
         sync_store = await SqliteStore.open(db_path, codebook_version=version)
         pairs, errors = [], {}
         for cfg in config.sources:
