@@ -24,6 +24,9 @@ async def check_window(screen: TriageScreen, step: str) -> None:
     # The rows are the store's current ones (status, tags), not stale copies.
     assert queue.rows == expected[queue.base :], step
     assert queue.total == await store.count(queue.flt), step
+    # The scrollbar knows the new extent (set without a layout of the screen).
+    assert queue.virtual_size.height == queue.total, step
+    assert queue.vertical_scrollbar.window_virtual_size == queue.total, step
     # Every visible line is what a fresh render of its row gives (the strip cache is
     # keyed by response and row object, never stale after a splice).
     width = queue.size.width

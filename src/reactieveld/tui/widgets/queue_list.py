@@ -515,11 +515,28 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- drawing ------------------------------------------------------------------------
     def _changed(self, *, cursor: bool = True) -> None:
-        self.virtual_size = Size(self.size.width, self.total)
+        self._set_virtual_height(self.total)
         self.refresh()
         if cursor:
             self._post_cursor()
         self.post_message(QueueChanged(self.total))
+
+    def _set_virtual_height(self, rows: int) -> None:
+        """Set the scrollable height (the row count) without a layout of the screen.
+
+        Assigning ``virtual_size`` lays out every widget on the screen (about 4 ms with
+        the footer and the response view), yet only the scrollbar depends on it here:
+        the vertical one always shows (``overflow-y: scroll``), there is no horizontal
+        one. So after an action the count changes as ScrollView itself applies a size:
+        the scrollbar gets the new extent, nothing moves."""
+        size = Size(self.size.width, rows)
+        if size == self.virtual_size:
+            return
+        if not self.size or self.virtual_size.width != size.width:
+            self.virtual_size = size
+            return
+        self.set_reactive(QueueList.virtual_size, size)
+        self._scroll_update(size)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self.total)
