@@ -160,6 +160,7 @@ class ReactieveldApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._stop.set()
+        gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
         if self._owns_store and self.store is not None:
             await self.store.close()
 
