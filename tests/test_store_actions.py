@@ -258,6 +258,44 @@ async def test_undo_of_a_sent_reply_trashes_it(env):
     assert (reverse.action.capability, reverse.action.external_id) == (Capability.TRASH, "reply-77")
 
 
+async def test_a_sent_reply_joins_its_thread_and_leaves_the_parent_alone(env):
+    store, ids, _ = env
+    await store.reply(ids["b"], "Dank voor uw reactie.", actor="moderator")
+    [item] = await store.outbox_due()
+    # The platform reports the status of the new reply, not of the comment it answers.
+    await store.outbox_done(item.id, remote_status=A, external_id="reply-9")
+    parent = await store.get(ids["b"])
+    assert parent.response.remote_status is HOLD
+    mine = await store.get_by_external("blog", "reply-9")
+    assert mine is not None
+    r = mine.response
+    assert (r.parent_external_id, r.thread_external_id) == ("b", "p1")
+    assert (r.body_text, r.author_name, r.triage) == (
+        "Dank voor uw reactie.",
+        "moderator",
+        TriageState.HANDLED,
+    )
+    assert mine.role == "organisatie"  # the organisation answered: dialogue, not consultation
+    assert [row.response.external_id for row in await store.thread_rows("blog", "p1")][-1] == (
+        "reply-9"
+    )
+    assert [h.row.response.external_id for h in await store.search("uw reactie")] == ["reply-9"]
+    # The next sync brings the platform's copy: the same row, updated, not a second one.
+    result = await store.upsert_page(
+        "blog", page(resp("reply-9", "Dank voor uw reactie.", parent="b", author="Gemeente"))
+    )
+    assert (result.new, result.updated) == (0, 1)
+    [(n,)] = await sql(store, "SELECT count(*) FROM responses WHERE external_id = 'reply-9'")
+    assert n == 1
+    # Undo trashes the reply itself; the parent keeps its status.
+    [oid] = (await store.undo_last(actor="moderator")).outbox_ids
+    [reverse] = await store.outbox_due()
+    assert reverse.id == oid and reverse.response_id == r.id
+    await store.outbox_done(reverse.id, remote_status=RemoteStatus.TRASH)
+    assert (await store.get(r.id)).response.remote_status is RemoteStatus.TRASH
+    assert (await store.get(ids["b"])).response.remote_status is HOLD
+
+
 async def test_undo_while_the_worker_was_sending(env):
     store, ids, _ = env
     await store.moderate([ids["a"]], SPAM, actor="m")

@@ -1693,14 +1693,20 @@ class SqliteStore:
         elif kind is ActionKind.REPLY:
             if not result_ext:
                 return []
-            # A sent reply cannot be unsent: trash it on the platform.
+            # A sent reply cannot be unsent: trash it on the platform. The action is about
+            # the reply itself (our local copy of it), never the response it answered.
             action = Action(
                 capability=Capability.TRASH,
                 source=source,
                 external_id=result_ext,
                 thread_external_id=thread_ext,
-                meta=meta,
+                meta={"undo_of": oid},
             )
+            mine = db.execute(
+                "SELECT id FROM responses WHERE source_id = ? AND external_id = ?",
+                (sid, result_ext),
+            ).fetchone()
+            rid = mine[0] if mine else None
         else:
             return []
         return [self._enqueue(db, action, response_id=rid, journal_id=None, now=now)]
@@ -1789,7 +1795,9 @@ class SqliteStore:
                 "last_error = NULL, result_external_id = ? WHERE id = ?",
                 (now, external_id, item_id),
             )
-            if remote_status is not None and rid is not None:
+            if self._store_sent_reply(db, item_id, external_id, remote_status, now):
+                pass  # the status the platform reported is the reply's, not its parent's
+            elif remote_status is not None and rid is not None:
                 db.execute(
                     "UPDATE responses SET content_hash = ? WHERE id = ?",
                     (_platform_hash(db, rid, remote_status.value), rid),
@@ -1811,6 +1819,54 @@ class SqliteStore:
                 )
 
         await self._write(fn)
+
+    def _store_sent_reply(
+        self,
+        db: sqlite3.Connection,
+        item_id: int,
+        external_id: str | None,
+        remote_status: RemoteStatus | None,
+        now: int | None,
+    ) -> bool:
+        """For a reply the platform accepted: keep our own answer as a response in its
+        thread at once (the organisation's voice, handled), so the thread, the dashboard's
+        "answered" figure and search see it before the next sync brings the platform's
+        copy, which then updates this row (same source and external id). True when the
+        outbox row was a reply."""
+        row = db.execute(
+            "SELECT o.capability, s.name, o.external_id, o.thread_external_id, o.text, a.actor "
+            "FROM outbox o JOIN sources s ON s.id = o.source_id "
+            "LEFT JOIN actions a ON a.id = o.journal_id WHERE o.id = ?",
+            (item_id,),
+        ).fetchone()
+        if row is None or row[0] != Capability.REPLY.value:
+            return False
+        _, source, parent_ext, thread_ext, text, actor = row
+        if not external_id:
+            return True
+        reply = Response(
+            source=source,
+            external_id=external_id,
+            thread_external_id=thread_ext,
+            parent_external_id=parent_ext,
+            author_name=actor or "",
+            body_text=text or "",
+            body_raw=text or "",
+            created_at=utcnow(),
+            remote_status=remote_status or RemoteStatus.APPROVED,
+            role_hint="organisatie",
+            triage=TriageState.HANDLED,
+        )
+        exists = db.execute(
+            "SELECT 1 FROM responses r JOIN sources s ON s.id = r.source_id "
+            "WHERE s.name = ? AND r.external_id = ?",
+            (source, external_id),
+        ).fetchone()
+        if exists is None:
+            self._upsert(
+                db, source, Page([reply]), [(reply, None, _content_hash(reply, None))], now
+            )
+        return True
 
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at``."""
