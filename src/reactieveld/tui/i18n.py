@@ -75,9 +75,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     # response view
     "view.empty": ("Geen reacties in deze wachtrij.", "No responses in this queue."),
     "view.by": ("door", "by"),
+    "view.earlier.one": (
+        "1 andere reactie van deze auteur (h)",
+        "1 other response by this author (h)",
+    ),
     "view.earlier": (
-        "{n} eerdere reacties van deze auteur",
-        "{n} earlier responses by this author",
+        "{n} andere reacties van deze auteur (h)",
+        "{n} other responses by this author (h)",
     ),
     "view.thread": ("Draad", "Thread"),
     "view.link": ("Link", "Link"),

@@ -132,7 +132,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         add((self.i18n.status(r.remote_status), "italic"))
         add(f" · {t('triage.' + r.triage.value)}")
         if d.author_count:
-            add(("\n" + t("view.earlier", n=d.author_count), "dim"))
+            key = "view.earlier.one" if d.author_count == 1 else "view.earlier"
+            add(("\n" + t(key, n=d.author_count), "dim"))
         add("\n")
         if row.thread_title or r.thread_external_id:
             add((t("view.thread") + ": ", "dim"))
