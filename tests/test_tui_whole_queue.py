@@ -1,0 +1,67 @@
+"""Issue 4's "done when": a moderator works a whole demo queue to zero with the keyboard
+alone, in Dutch or English, with a planning question and a role on every response."""
+
+from __future__ import annotations
+
+import pytest
+from test_tui import ready, settle
+
+from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.connectors.demo import DemoConnector
+from reactieveld.model import RemoteStatus, Source, TriageState
+from reactieveld.store.base import QueueFilter
+from reactieveld.store.sqlite import SqliteStore
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+# Per position in the queue: the question key, the role key, the decision key.
+PLAN = [("1", "b", "a"), ("3", "r", "u"), ("5", "a", "x"), ("8", "c", "s"), ("2", "g", "d")]
+DECISION = {
+    "a": RemoteStatus.APPROVED,
+    "u": RemoteStatus.HOLD,
+    "s": RemoteStatus.SPAM,
+    "d": RemoteStatus.TRASH,
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_work_the_demo_queue_to_zero_with_keys_only(tmp_path, make_app, language):
+    store = await SqliteStore.open(tmp_path / "demo.db")
+    try:
+        await store.ensure_source(Source("demo", "demo"))
+        async for page in DemoConnector(count=25, seed=3).fetch(None):
+            await store.upsert_page("demo", page)
+        app = make_app(store, language=language)
+        roles = {r.key: r.code for r in DEFAULT_CODEBOOK.roles}
+        expected: dict[int, tuple[str, str, str]] = {}
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await ready(app, pilot)
+            step = 0
+            while screen.queue.total:
+                row = screen.queue.current
+                assert row is not None and row.response.id is not None
+                question, role, decision = PLAN[step % len(PLAN)]
+                expected[row.response.id] = (question, roles[role], decision)
+                await pilot.press(question, "w")
+                await settle(app, pilot)
+                await pilot.press(role)
+                await settle(app, pilot)
+                await pilot.press(decision)
+                await settle(app, pilot)
+                step += 1
+                assert step <= 25, "the queue does not shrink"
+            tabs = str(screen.query_one("#queue-tabs").render_content())
+            assert ("Nieuw 0" if language == "nl" else "New 0") in tabs
+        assert await store.count(QueueFilter(triage=TriageState.NEW)) == 0
+        assert len(expected) == 25
+        for rid, (question, role, decision) in expected.items():
+            row = await store.get(rid)
+            assert row.response.triage is TriageState.HANDLED
+            assert question in row.questions
+            assert row.role == role
+            if decision in DECISION:
+                assert row.response.remote_status is DECISION[decision]
+        counts = await store.counts()
+        assert counts.untagged == 0
+    finally:
+        await store.close()
