@@ -193,10 +193,13 @@ async def test_review_queue_items_and_write_back(forum, conn):
     assert result.external_id is not None and int(result.external_id) in forum.posts
     assert sum(1 for r in forum.requests if r.method == "PUT") == puts + 1  # 409 not retried
 
-    # Next round: the queued item left the queue as approved; the new post arrives.
+    # Next round: the queued item left the queue as approved and lives on as the new post
+    # (renamed, so the store keeps one row with its tags); the new post arrives.
     pages, _ = await round_(conn, cursor)
     got = responses(pages)
-    assert got[f"queued-{rq}"].remote_status is RemoteStatus.APPROVED
+    assert f"queued-{rq}" not in got
+    renamed = {k: v for p in pages for k, v in p.renamed.items()}
+    assert renamed == {f"queued-{rq}": result.external_id}
     assert result.external_id in got
 
 

@@ -322,6 +322,18 @@ async def test_wordpress_and_three_portals_in_one_queue(
         # Nothing stays due: the next run attempts nothing.
         out = run_sync(cfg, db, env)
         assert "outbox:" not in out, out
+        # The published post is the same response as the queued one (tags and journal
+        # stay with it), not a second copy of the same words in the queue.
+        store = await SqliteStore.open(db)
+        try:
+            assert await store.get_by_external("forum", f"queued-{ids['queued']}") is None
+            row = await store.get_by_external("forum", str(published[0]["id"]))
+            assert row is not None and row.response.id == queued_row.response.id
+            assert row.response.remote_status is RemoteStatus.APPROVED
+            hits = await store.search("eerste bericht markt zaterdag")
+            assert len(hits) == 1
+        finally:
+            await store.close()
     finally:
         if kind == "real":
             # Leave the shared WordPress as it was seeded.

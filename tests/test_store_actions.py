@@ -296,6 +296,36 @@ async def test_a_sent_reply_joins_its_thread_and_leaves_the_parent_alone(env):
     assert (await store.get(ids["b"])).response.remote_status is HOLD
 
 
+async def test_an_item_the_platform_gives_a_new_id_stays_one_row(env):
+    """Discourse publishes an approved queued post as a new post with its own id."""
+    store, ids, _ = env
+    await store.upsert_page("blog", page(resp("queued-5", "Wachtend bericht", status=HOLD)))
+    rid = (await store.get_by_external("blog", "queued-5")).response.id
+    await store.toggle_question([rid], "4", actor="m")
+    await store.moderate([rid], A, actor="m")
+    [item] = await store.outbox_due()
+    await store.outbox_done(item.id, remote_status=A, external_id="812")
+    assert (await store.get(rid)).response.external_id == "812"
+    result = await store.upsert_page("blog", page(resp("812", "Wachtend bericht")))
+    assert (result.new, result.unchanged + result.updated) == (0, 1)
+    row = await store.get(rid)
+    assert (row.response.external_id, row.questions) == ("812", ("4",))
+    assert await store.get_by_external("blog", "queued-5") is None
+
+
+async def test_a_page_can_rename_an_item(env):
+    """Approved on the forum itself: the connector learns the new id from the queue."""
+    store, ids, _ = env
+    await store.toggle_question([ids["b"]], "2", actor="m")
+    renamed = page(resp("900", "tweede", minutes=2))
+    renamed = type(renamed)(responses=renamed.responses, renamed={"b": "900"})
+    result = await store.upsert_page("blog", renamed)
+    assert result.new == 0
+    row = await store.get(ids["b"])
+    assert (row.response.external_id, row.questions) == ("900", ("2",))
+    assert await store.get_by_external("blog", "b") is None
+
+
 async def test_undo_while_the_worker_was_sending(env):
     store, ids, _ = env
     await store.moderate([ids["a"]], SPAM, actor="m")

@@ -152,6 +152,9 @@ class Page:
     next_cursor: str | None = None
     # External ids seen to be gone (deleted or hidden) on the platform, with the status.
     gone: Mapping[str, RemoteStatus] = field(default_factory=dict, hash=False, compare=False)
+    # External ids the platform replaced (old -> new), e.g. a queued post published as a
+    # post: the store moves the row, with its tags and journal, to the new id.
+    renamed: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     done: bool = True  # False while more pages follow in this round
 
 

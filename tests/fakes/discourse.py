@@ -296,6 +296,8 @@ class FakeDiscourse(FakeServer):
             out["topic_url"] = f"{self.url}/t/{topic['slug']}/{topic['id']}"
         if rv["type"] == "ReviewableQueuedPost":
             out["payload"] = rv["payload"]
+            if rv.get("target_id"):  # approved: the created post ("<target type>_id")
+                out["post_id"] = rv["target_id"]
             if rv["payload"].get("reply_to_post_number"):
                 out["reply_to_post_number"] = rv["payload"]["reply_to_post_number"]
         else:
@@ -376,6 +378,7 @@ class FakeDiscourse(FakeServer):
                 )
                 created = {"created_post_id": post["id"], "created_post_topic_id": post["topic_id"]}
                 rv["status"] = 1
+                rv["target_id"] = post["id"]  # ReviewableQueuedPost#perform_approve_post
             else:
                 rv["status"] = 2
         elif rv["type"] == "ReviewableFlaggedPost" and action in self._flag_actions(

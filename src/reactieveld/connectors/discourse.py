@@ -173,6 +173,7 @@ class DiscourseConnector:
             threads=queue_page[1],
             next_cursor=json.dumps(state),
             gone=queue_page[2],
+            renamed=queue_page[3],
             done=False,
         )
 
@@ -223,12 +224,13 @@ class DiscourseConnector:
     async def _review_round(
         self, state: Mapping[str, Any]
     ) -> tuple[
-        tuple[list[Response], list[Thread], dict[str, RemoteStatus]],
+        tuple[list[Response], list[Thread], dict[str, RemoteStatus], dict[str, str]],
         dict[int, dict[str, Any]],
         list[int],
     ]:
         """The pending review queue, plus items that left it since the last round."""
         gone: dict[str, RemoteStatus] = {}
+        renamed: dict[str, str] = {}
         responses: list[Response] = []
         threads: dict[str, Thread] = {}
         flagged: dict[int, dict[str, Any]] = {}
@@ -276,9 +278,19 @@ class DiscourseConnector:
                 raise
             shown = data.get("reviewable") if isinstance(data, Mapping) else None
             if isinstance(shown, dict) and shown.get("type") == "ReviewableQueuedPost":
-                users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
-                self._reviewable_to_model(shown, users, {}, responses, threads, flagged)
-        return (responses, list(threads.values()), gone), flagged, pending
+                ext = f"{QUEUED_PREFIX}{rid}"
+                status_code = _int(shown.get("status")) or 0
+                # ReviewableSerializer names the target "<target type>_id": post_id.
+                created = _int(shown.get("post_id"))
+                if status_code == 1 and created is not None:
+                    # Approved: it lives on as that post, which the post listing brings;
+                    # the store moves the queued row (and its tags) to the post's id.
+                    renamed[ext] = str(created)
+                elif status_code == 1:
+                    gone[ext] = RemoteStatus.APPROVED
+                elif status_code:
+                    gone[ext] = RemoteStatus.DELETED if status_code == 4 else RemoteStatus.TRASH
+        return (responses, list(threads.values()), gone, renamed), flagged, pending
 
     def _reviewable_to_model(
         self,

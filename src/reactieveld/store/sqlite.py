@@ -687,6 +687,8 @@ class SqliteStore:
         now: int | None,
     ) -> UpsertResult:
         sid = self._source_id(db, source)
+        for old_ext, new_ext in page.renamed.items():
+            self._rekey(db, sid, old_ext, new_ext)
         retitled = self._upsert_threads(db, sid, page.threads) if page.threads else {}
 
         # The last one wins when a page repeats an id.
@@ -1779,12 +1781,14 @@ class SqliteStore:
 
         def fn(db: sqlite3.Connection) -> None:
             row = db.execute(
-                "SELECT response_id, state, last_error, journal_id FROM outbox WHERE id = ?",
+                "SELECT response_id, state, last_error, journal_id, capability FROM outbox "
+                "WHERE id = ?",
                 (item_id,),
             ).fetchone()
             if row is None:
                 return
-            rid, state, last_error, jid = row
+            rid, state, last_error, jid, capability = row
+            is_reply = capability == Capability.REPLY.value
             # Undone while the worker was sending it: the platform did apply it, so it is
             # done, and the moderator's undo now needs the reverse action.
             undone_in_flight = state == "cancelled" and last_error == "undone"
@@ -1797,7 +1801,12 @@ class SqliteStore:
             )
             if self._store_sent_reply(db, item_id, external_id, remote_status, now):
                 pass  # the status the platform reported is the reply's, not its parent's
-            elif remote_status is not None and rid is not None:
+            elif external_id and rid is not None:
+                sid, old_ext = db.execute(
+                    "SELECT source_id, external_id FROM responses WHERE id = ?", (rid,)
+                ).fetchone()
+                self._rekey(db, sid, old_ext, external_id)
+            if remote_status is not None and rid is not None and not is_reply:
                 db.execute(
                     "UPDATE responses SET content_hash = ? WHERE id = ?",
                     (_platform_hash(db, rid, remote_status.value), rid),
@@ -1819,6 +1828,19 @@ class SqliteStore:
                 )
 
         await self._write(fn)
+
+    def _rekey(self, db: sqlite3.Connection, sid: int, old_ext: str, new_ext: str) -> None:
+        """The platform gave an item a new id (Discourse publishes an approved queued post
+        as a new post): move the row, so the next sync updates it, with its tags, notes
+        and journal, instead of adding the same words a second time."""
+        if old_ext == new_ext:
+            return
+        db.execute(
+            "UPDATE responses SET external_id = ? WHERE source_id = ? AND external_id = ? "
+            "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = ? "
+            "AND o.external_id = ?)",
+            (new_ext, sid, old_ext, sid, new_ext),
+        )
 
     def _store_sent_reply(
         self,
