@@ -503,3 +503,50 @@ async def test_settings_switch_the_language(tui_store, make_app):
         assert (
             await tui_store.get_by_external("blog", "c29")
         ).response.triage is TriageState.HANDLED
+
+
+@pytest.mark.parametrize("key", ["n", "r"])
+async def test_keys_typed_right_behind_the_dialog_key_are_not_lost(tui_store, make_app, key):
+    # A fast typist (or a paste) sends "nBel" in one burst: the letters arrive before the
+    # editor has mounted and focused its text area, and must land in it, not vanish.
+    from textual import events
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for ch in key + "Bel":
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.query_one("#editor-text").text == "Bel"
+
+
+async def test_search_text_typed_right_behind_slash_is_not_lost(tui_store, make_app):
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        for ch in "/woning":
+            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is not screen
+        assert app.screen.query_one(Input).value == "woning"
+
+
+async def test_role_key_typed_right_behind_w_sets_the_role(tui_store, make_app):
+    from textual import events
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        for ch in "wo":
+            app.post_message(events.Key(ch, ch))
+        await settle(app, pilot)
+        assert app.screen is screen
+        row = await tui_store.get(rid)
+        assert row.role == "ondernemer"

@@ -310,17 +310,19 @@ class ReactieveldApp(App[int]):
             self.pop_screen()
         return await screen.show_response(response_id)
 
-    def open_search(self) -> None:
+    async def open_search(self) -> None:
         """``/``: the search screen, when its module is there (tui/screens/search.py)."""
         try:
             from reactieveld.tui.screens import search
         except ImportError:
             self.notify(self.i18n.t("search.missing"), markup=False)
             return
-        self.push_screen(search.SearchScreen())
+        # Awaited: the words typed right behind "/" wait until the search box has focus
+        # (the screen focuses it as it mounts) instead of reaching a screen without focus.
+        await self.push_screen(search.SearchScreen())
 
-    def action_search(self) -> None:
-        self.open_search()
+    async def action_search(self) -> None:
+        await self.open_search()
 
     def action_dashboard(self) -> None:
         """The dialogue dashboard (tui/screens/dashboard.py)."""

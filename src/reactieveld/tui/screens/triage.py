@@ -46,6 +46,11 @@ _CAPABILITY = {
     RemoteStatus.SPAM.value: Capability.SPAM,
     RemoteStatus.TRASH.value: Capability.TRASH,
 }
+#: Keys that open a dialog one types into. As priority bindings the app runs them before
+#: it passes on the next key, and the action awaits the dialog's mount (which focuses its
+#: field): letters typed right behind the key (a fast typist, a paste) land in the dialog
+#: instead of reaching the queue after it has gone ("q" would even quit the app).
+_OPENS_DIALOG = {"role", "reply", "note", "search"}
 #: Actions that need a response under the cursor (or marked ones).
 _ROW_ACTIONS = {
     "moderate",
@@ -139,6 +144,7 @@ class TriageScreen(Screen[None]):
                     self.i18n.t(s.label, **dict(s.label_values)),
                     show=s.show,
                     id=s.id,
+                    priority=s.id in _OPENS_DIALOG,
                 )
                 for s in self.specs
             ]
@@ -349,7 +355,7 @@ class TriageScreen(Screen[None]):
         await self.rapp.store.toggle_question(ids, code, actor=self.rapp.actor)
         await self._after(batch=batch, advance=False, acted=acted)
 
-    def action_role(self) -> None:
+    async def action_role(self) -> None:
         ids, batch, acted = self._targets()
         if not ids:
             return
@@ -361,7 +367,7 @@ class TriageScreen(Screen[None]):
             await self.rapp.store.set_role(ids, code or None, actor=self.rapp.actor)
             await self._after(batch=batch, advance=False, acted=acted)
 
-        self.app.push_screen(
+        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
             RolePicker(
                 i18n=self.i18n,
                 codebook=self.rapp.codebook,
@@ -370,7 +376,7 @@ class TriageScreen(Screen[None]):
             chosen,
         )
 
-    def action_reply(self) -> None:
+    async def action_reply(self) -> None:
         from reactieveld.tui.safe import one_line
         from reactieveld.tui.screens.editor import EditorScreen
 
@@ -387,12 +393,12 @@ class TriageScreen(Screen[None]):
             await self._after(batch=False, advance=True, acted=rid)
 
         author = one_line(row.response.author_name, limit=40)
-        self.app.push_screen(
+        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
             EditorScreen(self.i18n.t("reply.title", author=author), self.i18n.t("reply.hint")),
             send,
         )
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
         from reactieveld.tui.safe import one_line
         from reactieveld.tui.screens.editor import EditorScreen
 
@@ -409,7 +415,7 @@ class TriageScreen(Screen[None]):
             await self._after(batch=False, advance=False, acted=rid)
 
         author = one_line(row.response.author_name, limit=40)
-        self.app.push_screen(
+        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
             EditorScreen(self.i18n.t("note.title", author=author), self.i18n.t("note.hint")),
             save,
         )
@@ -430,8 +436,8 @@ class TriageScreen(Screen[None]):
         self.app.notify(self.i18n.t("undo.done"), markup=False)
         self.rapp.after_action()
 
-    def action_search(self) -> None:
-        self.rapp.open_search()
+    async def action_search(self) -> None:
+        await self.rapp.open_search()
 
     def action_filters(self) -> None:
         from reactieveld.tui.screens.filters import FilterScreen
