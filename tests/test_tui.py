@@ -550,3 +550,29 @@ async def test_role_key_typed_right_behind_w_sets_the_role(tui_store, make_app):
         assert app.screen is screen
         row = await tui_store.get(rid)
         assert row.role == "ondernemer"
+
+
+@pytest.mark.parametrize(("key", "last"), [("f", "#filter-clear"), ("E", "#export-cancel")])
+async def test_dialogs_scroll_to_their_buttons_in_a_small_terminal(tui_store, make_app, key, last):
+    # In 80x24 the filter and export dialogs are taller than the screen: tabbing to the
+    # last button must bring it into view (a dialog that clips cannot show it at all).
+    from textual.errors import NoWidget
+
+    app = make_app(tui_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press(key)
+        dialog = app.screen
+        button = dialog.query_one(last)
+        for _ in range(12):
+            if dialog.focused is button:
+                break
+            await pilot.press("tab")
+        assert dialog.focused is button
+        await pilot.pause()
+        try:
+            region = dialog.find_widget(button).region
+        except NoWidget:
+            region = None
+        assert region is not None and region.height > 0
+        assert dialog.region.contains_region(region)
