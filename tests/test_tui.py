@@ -576,3 +576,14 @@ async def test_dialogs_scroll_to_their_buttons_in_a_small_terminal(tui_store, ma
             region = None
         assert region is not None and region.height > 0
         assert dialog.region.contains_region(region)
+
+
+async def test_thread_screen_footer_speaks_dutch(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ThreadScreen)
+        labels = {b.binding.id: b.binding.description for b in app.screen.active_bindings.values()}
+        assert labels["thread.back"] == "Terug"

@@ -3,6 +3,7 @@ the other responses of the author under the tree's cursor."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 
@@ -49,6 +50,13 @@ class ThreadScreen(Screen[None]):
         self.codebook = codebook
         self.tz = tz
         self.loaded = False
+        # The footer's labels in the interface language (BINDINGS can only say English).
+        labels = {"thread.back": "key.back", "thread.author_history": "key.author_history"}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=i18n.t(labels[b.id])) if b.id in labels else b
+                for b in bindings
+            ]
 
     def compose(self) -> ComposeResult:
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
