@@ -587,3 +587,34 @@ async def test_thread_screen_footer_speaks_dutch(tui_store, make_app):
         assert isinstance(app.screen, ThreadScreen)
         labels = {b.binding.id: b.binding.description for b in app.screen.active_bindings.values()}
         assert labels["thread.back"] == "Terug"
+
+
+async def test_many_new_responses_above_a_short_queue_keep_the_cursor_in_view(tmp_path, make_app):
+    # A queue that fits on the screen (nothing to scroll), the cursor on its last row;
+    # then a sync brings 40 newer responses. The cursor stays on its response, and the
+    # view follows it: before, the scroll was clamped to the old (short) height and the
+    # cursor ended up below the screen.
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.tui.messages import StoreChanged
+
+    store = await SqliteStore.open(tmp_path / "short.db")
+    try:
+        responses, threads = sample_responses(count=3)
+        await fill_store(store, "blog", responses, threads)
+        app = make_app(store)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            await pilot.press("G")
+            await settle(app, pilot)
+            cursor_id = screen.queue.current.response.id
+            newer, threads = sample_responses(count=40, start=100, t0=T0 + timedelta(hours=9))
+            await fill_store(store, "blog", newer, threads)
+            app.post_message(StoreChanged())
+            await settle(app, pilot)
+            queue = screen.queue
+            assert queue.current.response.id == cursor_id
+            assert queue.cursor == 42
+            top = int(queue.scroll_y)
+            assert top <= queue.cursor < top + queue.scrollable_content_region.height
+    finally:
+        await store.close()

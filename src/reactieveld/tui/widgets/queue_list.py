@@ -238,6 +238,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 if index is not None:
                     shift = index - self.cursor
                     if shift:
+                        # The new height first: scrolling is clamped to the old one, and
+                        # a short queue (nothing to scroll yet) would leave the cursor
+                        # below the screen.
+                        self._set_virtual_height(self.total)
                         self.scroll_to(y=self.scroll_y + shift, animate=False, immediate=True)
                     self._set_cursor(index)
             self._set_cursor(min(self.cursor, max(self.total - 1, 0)), force=True)
