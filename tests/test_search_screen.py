@@ -160,3 +160,16 @@ async def test_slash_in_the_app_opens_search_and_enter_jumps_to_the_hit(tmp_path
         await pilot.press("slash")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
+
+
+@pytest.mark.parametrize(("language", "one"), [("nl", "1 treffer ·"), ("en", "1 hit ·")])
+async def test_one_hit_is_singular(tmp_path, monkeypatch, language, one):
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = Host(tmp_path / "m.db", language=language, query="parkeren bron:forum")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert [r.response.external_id for r in screen.rows] == ["r6"]
+        status = str(screen.query_one("#search-status").render())
+        assert status.startswith(one), status

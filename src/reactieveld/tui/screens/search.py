@@ -49,6 +49,7 @@ TEXT = {
         "Type to search · enter: to the list · enter on a hit: open · "
         "h: earlier responses by the author",
     ),
+    "hit": ("1 treffer", "1 hit"),
     "hits": ("{n} treffers", "{n} hits"),
     "hits_max": ("{n}+ treffers (beste eerst)", "{n}+ hits (best first)"),
     "newest": ("nieuwste eerst (veelvoorkomend woord)", "newest first (a common word)"),
@@ -241,7 +242,7 @@ class SearchScreen(_FromApp, Screen[None]):
             elif len(rows) >= LIMIT:
                 status.append(self.s("hits_max", n=len(rows)))
             else:
-                status.append(self.s("hits", n=len(rows)))
+                status.append(self.s("hit") if len(rows) == 1 else self.s("hits", n=len(rows)))
             if rows and not ranked:
                 status.append(self.s("newest"))
         else:
