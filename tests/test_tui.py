@@ -618,3 +618,29 @@ async def test_many_new_responses_above_a_short_queue_keep_the_cursor_in_view(tm
             assert top <= queue.cursor < top + queue.scrollable_content_region.height
     finally:
         await store.close()
+
+
+async def test_switching_the_language_keeps_the_queue_filter_and_cursor(tui_store, make_app):
+    # The moderator is in "On hold", filtered, on some response; a language switch
+    # rebuilds the screen in the other language at the same place (not back on "New").
+    from reactieveld.tui.queues import FilterChoice
+
+    app = make_app(tui_store, language="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await screen.show_queue("all")
+        from reactieveld.tui.queues import queue_filter
+
+        screen.choice = FilterChoice(source="blog")
+        await screen.queue.load(queue_filter("all", screen.choice))
+        await pilot.press("j", "j", "j")
+        await settle(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("f2", "e")
+        screen = await ready(app, pilot)
+        assert app.i18n.language == "en"
+        assert screen.queue_name == "all"
+        assert screen.choice == FilterChoice(source="blog")
+        assert screen.query_one("#queue-tabs").active == "all"
+        assert "blog" in screen.query_one("#status-line").render_content().plain
+        assert screen.queue.current.response.id == rid

@@ -186,9 +186,21 @@ class ReactieveldApp(App[int]):
 
     def set_language(self, language: str) -> None:
         """Switch the interface language of the running app."""
+        old = self._triage()
         self.i18n = I18n(language)
         self._app_bindings()
-        self.switch_screen(TriageScreen())
+        if old is None:
+            self.switch_screen(TriageScreen())
+            return
+        # The same queue, filter and response, in the other language.
+        current = old.queue.current if old.is_mounted else None
+        self.switch_screen(
+            TriageScreen(
+                queue_name=old.queue_name,
+                choice=old.choice,
+                response_id=current.response.id if current is not None else None,
+            )
+        )
 
     # -- what sources can do ------------------------------------------------------------
     def source_names(self) -> list[str]:

@@ -130,7 +130,15 @@ class TriageScreen(Screen[None]):
 
     AUTO_FOCUS = "QueueList"
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        queue_name: str = "new",
+        choice: FilterChoice | None = None,
+        response_id: int | None = None,
+    ) -> None:
+        """``queue_name``, ``choice`` and ``response_id``: where to open (the place of
+        the screen this one replaces, e.g. after a language switch)."""
         super().__init__()
         app: ReactieveldApp = self.app  # type: ignore[assignment]
         self.rapp = app
@@ -149,8 +157,9 @@ class TriageScreen(Screen[None]):
                 for s in self.specs
             ]
         )
-        self.queue_name = "new"
-        self.choice = FilterChoice()
+        self.queue_name = queue_name
+        self.choice = choice or FilterChoice()
+        self._start_at = response_id
         self._allowed: tuple[bool | None, ...] = ()
 
     # -- layout -------------------------------------------------------------------------
@@ -179,10 +188,17 @@ class TriageScreen(Screen[None]):
         return self.query_one(QueueList)
 
     async def on_mount(self) -> None:
-        self.query_one(StatusLine).sources = self.rapp.source_status()
-        self.query_one(StatusLine).redraw()
-        self.query_one(QueueTabs).redraw()
+        status = self.query_one(StatusLine)
+        status.sources = self.rapp.source_status()
+        if self.choice.active:
+            status.filter_text = self.choice.describe(self.i18n)
+        status.redraw()
+        tabs = self.query_one(QueueTabs)
+        tabs.active = self.queue_name
+        tabs.redraw()
         await self.queue.load()
+        if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
+            self.queue.scroll_cursor_visible()
         self.rapp.request_counts()
 
     def on_resize(self) -> None:
