@@ -644,3 +644,24 @@ async def test_switching_the_language_keeps_the_queue_filter_and_cursor(tui_stor
         assert screen.query_one("#queue-tabs").active == "all"
         assert "blog" in screen.query_one("#status-line").render_content().plain
         assert screen.queue.current.response.id == rid
+
+
+async def test_a_source_error_says_why_once(tui_store, make_app):
+    # The header only says "fout": the reason is told in a notification, once per new
+    # error (not at every retry), for a source that could not be set up as well.
+    from reactieveld.sync import SyncEvent
+
+    app = make_app(tui_store, source_errors={"forum": "no api key: set DISCOURSE_KEY"})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications]
+
+        assert told() == ["forum: no api key: set DISCOURSE_KEY"]
+        error = "HTTP 401 rest_forbidden_context: check the username and password [/]"
+        await app._on_sync_event(SyncEvent("blog", "error", error=error))
+        await app._on_sync_event(SyncEvent("blog", "error", error=error))  # a retry
+        await settle(app, pilot)
+        assert told()[1:] == [f"blog: {error}"]
+        assert "blog fout" in app.screen.query_one("#status-line").render_content().plain

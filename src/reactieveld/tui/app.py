@@ -151,12 +151,25 @@ class ReactieveldApp(App[int]):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(TriageScreen())
+        for status in self._sources.values():
+            if status.state == "error":  # a source that could not even be set up
+                self._tell_source_error(status.name, status.error)
         self.call_after_refresh(_freeze_startup_objects)
         if self.engine is not None:
             self.engine.subscribe(self._on_sync_event)
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
         if self.outbox is not None:
             self.run_worker(partial(self._run_outbox), group="outbox", exit_on_error=False)
+
+    def _tell_source_error(self, source: str, error: str | None) -> None:
+        # The header says only "fout"/"error": the reason (a wrong password, a server
+        # that is down) is said once, when it starts or changes, not at every retry.
+        self.notify(
+            one_line(f"{source}: {error or '?'}", limit=300),
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
 
     async def on_unmount(self) -> None:
         self._stop.set()
@@ -264,6 +277,9 @@ class ReactieveldApp(App[int]):
         elif event.kind in ("round", "error"):
             state = await self.reader.source_state(event.source)
             if event.kind == "error":
+                before = self._sources.get(event.source)
+                if before is None or before.state != "error" or before.error != event.error:
+                    self._tell_source_error(event.source, event.error)
                 self._sources[event.source] = SourceStatus(
                     event.source,
                     "error",
