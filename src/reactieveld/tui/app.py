@@ -165,7 +165,8 @@ class ReactieveldApp(App[int]):
         # The header says only "fout"/"error": the reason (a wrong password, a server
         # that is down) is said once, when it starts or changes, not at every retry.
         self.notify(
-            one_line(f"{source}: {error or '?'}", limit=300),
+            # Long enough for a URL and the connector's hint after it (which user, which key).
+            one_line(f"{source}: {error or '?'}", limit=600),
             severity="error",
             timeout=15,
             markup=False,
