@@ -232,9 +232,7 @@ async def test_marks_then_actions_act_on_all_marked(tui_store, make_app):
         await settle(app, pilot)
         for rid in marked:
             assert [t.code for t in await tui_store.tags(rid)] == ["3"]
-        assert screen.queue.marked == set()  # an action uses the marks up
-        await pilot.press("space", "space")
-        marked = set(screen.queue.marked)
+        assert screen.queue.marked == marked  # coding keeps the marks: now decide
         await pilot.press("s")
         await settle(app, pilot)
         for rid in marked:
@@ -243,6 +241,7 @@ async def test_marks_then_actions_act_on_all_marked(tui_store, make_app):
         journal = await tui_store.journal(limit=2)
         assert len({e.batch for e in journal}) == 1  # one decision, undone as one
         assert screen.queue.total == 28
+        assert screen.queue.marked == set()  # a decision uses the marks up
 
 
 async def test_undo_restores_state_and_cancels_the_write_back(tui_store, make_app):

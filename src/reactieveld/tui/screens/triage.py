@@ -333,10 +333,14 @@ class TriageScreen(Screen[None]):
 
     # -- acting -------------------------------------------------------------------------
     async def _after(self, *, batch: bool, advance: bool, acted: int | None) -> None:
-        """Reload after an action; step to the next response when the acted one stays."""
+        """Reload after an action; step to the next response when the acted one stays.
+
+        Marks stay after coding (a tag or a role), so marked responses can be coded on
+        several counts and then decided on together; a decision uses them up."""
         queue = self.queue
         if batch:
-            queue.clear_marks()
+            if advance:
+                queue.clear_marks()
             await queue.refresh_window(reanchor=True)
         else:
             await queue.refresh_window()
