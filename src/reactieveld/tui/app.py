@@ -33,7 +33,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.model import Capability
 from reactieveld.tui.commands import TriageCommands
 from reactieveld.tui.i18n import I18n
-from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged
+from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
@@ -90,8 +90,9 @@ class ReactieveldApp(App[int]):
     ) -> None:
         super().__init__()
         # Without a store the app opens (and closes) the one at ``db_path`` itself.
-        self.store = store
-        self.reader = reader or store
+        # Any: a SqliteStore, set here or opened on mount before any screen uses it.
+        self.store: Any = store
+        self.reader: Any = reader or store
         self.db_path = db_path
         self._owns_store = store is None
         self.i18n = I18n(language)
@@ -159,7 +160,7 @@ class ReactieveldApp(App[int]):
             self.engine.subscribe(self._on_sync_event)
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
         if self.outbox is not None:
-            self.run_worker(partial(self._run_outbox), group="outbox", exit_on_error=False)
+            self.run_worker(deferred(self._run_outbox), group="outbox", exit_on_error=False)
 
     def _tell_source_error(self, source: str, error: str | None) -> None:
         # The header says only "fout"/"error": the reason (a wrong password, a server
@@ -237,7 +238,7 @@ class ReactieveldApp(App[int]):
     # -- live work ----------------------------------------------------------------------
     def request_counts(self) -> None:
         """Recount the tabs in the background (never on the key path)."""
-        self.run_worker(partial(self._counts), group="counts", exclusive=True, exit_on_error=False)
+        self.run_worker(deferred(self._counts), group="counts", exclusive=True, exit_on_error=False)
 
     async def _counts(self) -> None:
         counts = await self.reader.counts()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from textual.message import Message
 
@@ -49,3 +52,11 @@ class SourcesUpdated(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SourcesUpdated)
+
+
+def deferred(
+    fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any
+) -> Callable[[], Coroutine[Any, Any, Any]]:
+    """A worker's work as a callable: the coroutine is made only when the worker starts,
+    so an exclusive worker cancelled before it ran leaves no un-awaited coroutine."""
+    return partial(fn, *args)

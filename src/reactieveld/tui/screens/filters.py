@@ -97,7 +97,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         self.dismiss(
             FilterChoice(
                 source=self._value("filter-source"),  # type: ignore[arg-type]
-                status=RemoteStatus(status) if status else None,
+                status=RemoteStatus(str(status)) if status else None,
                 question=self._value("filter-question"),  # type: ignore[arg-type]
                 role=self._value("filter-role"),  # type: ignore[arg-type]
                 untagged=self.query_one("#filter-untagged", Checkbox).value,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
-from functools import partial
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -33,7 +32,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
-from reactieveld.tui.messages import CursorMoved, QueueChanged
+from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
 from reactieveld.tui.safe import one_line
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
@@ -190,7 +189,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self._set_cursor(0)
         self._changed()
         if not self._at_end:
-            self.run_worker(partial(self._count), group="queue-count", exclusive=True)
+            self.run_worker(deferred(self._count), group="queue-count", exclusive=True)
         self.loaded.set()
 
     async def _count(self) -> None:
@@ -410,13 +409,13 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         top = min(self.cursor, int(self.scroll_y))
         bottom = max(self.cursor, int(self.scroll_y) + self.size.height)
         if not self._at_end and bottom + MARGIN >= self.base + len(self.rows):
-            self.run_worker(partial(self._extend, "older"), group="queue-fetch")
+            self.run_worker(deferred(self._extend, "older"), group="queue-fetch")
         if not self._at_top and top - MARGIN <= self.base:
-            self.run_worker(partial(self._extend, "newer"), group="queue-fetch")
+            self.run_worker(deferred(self._extend, "newer"), group="queue-fetch")
         start, end = self.base, self.base + len(self.rows)
         if int(self.scroll_y) + self.size.height < start - MARGIN or int(self.scroll_y) > end:
             self._want_index = int(self.scroll_y)
-            self.run_worker(partial(self._far), group="queue-far", exclusive=True)
+            self.run_worker(deferred(self._far), group="queue-far", exclusive=True)
 
     async def _far(self) -> None:
         index = self._want_index
@@ -448,7 +447,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_cursor_visible()
         if self.row_at(index) is None:
             self._want_index = index
-            self.run_worker(partial(self._far_cursor, index), group="queue-far", exclusive=True)
+            self.run_worker(deferred(self._far_cursor, index), group="queue-far", exclusive=True)
         else:
             self._maybe_extend()
 
@@ -469,7 +468,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._at_top and self.base == 0 and self.rows:
             self.move_to(0)
         else:
-            self.run_worker(partial(self._reload_top), group="queue-far", exclusive=True)
+            self.run_worker(deferred(self._reload_top), group="queue-far", exclusive=True)
 
     async def _reload_top(self) -> None:
         await self.load()
@@ -480,7 +479,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         if self.total and self._at_end:
             self.move_to(self.total - 1)
         else:
-            self.run_worker(partial(self._goto_last), group="queue-far", exclusive=True)
+            self.run_worker(deferred(self._goto_last), group="queue-far", exclusive=True)
 
     async def _goto_last(self) -> None:
         await self._load_last()

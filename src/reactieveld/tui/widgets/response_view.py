@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -22,6 +21,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
+from reactieveld.tui.messages import deferred
 from reactieveld.tui.safe import clean, one_line
 from reactieveld.tui.widgets.queue_list import format_time
 
@@ -103,7 +103,7 @@ class ResponseView(VerticalScroll, can_focus=False):
             self.scroll_home(animate=False, immediate=True)
         self._draw()
         if row is not None:
-            self.run_worker(partial(self._load, row), group="response-details", exclusive=True)
+            self.run_worker(deferred(self._load, row), group="response-details", exclusive=True)
 
     async def _load(self, row: QueueRow) -> None:
         details = await load_details(self.store, row)
