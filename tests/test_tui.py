@@ -244,6 +244,24 @@ async def test_marks_then_actions_act_on_all_marked(tui_store, make_app):
         assert screen.queue.marked == set()  # a decision uses the marks up
 
 
+async def test_undo_says_what_it_took_back(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("space", "space", "4")  # two marked, question 4
+        await settle(app, pilot)
+        await pilot.press("z")
+        await settle(app, pilot)
+        assert [n.message for n in app._notifications][-1] == "Ongedaan gemaakt: Vraag 4 (2×)"
+        await pilot.press("s")  # the marks are still there: a decision on both
+        await settle(app, pilot)
+        assert screen.queue.total == 28
+        await pilot.press("z")
+        await settle(app, pilot)
+        assert [n.message for n in app._notifications][-1] == "Ongedaan gemaakt: spam (2×)"
+        assert screen.queue.total == 30
+
+
 async def test_undo_restores_state_and_cancels_the_write_back(tui_store, make_app):
     app = make_app(tui_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -175,6 +175,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "note.saved": ("Notitie opgeslagen", "Note saved"),
     "reply.queued": ("Antwoord staat klaar om te versturen", "Reply queued for sending"),
     "undo.done": ("Ongedaan gemaakt", "Undone"),
+    "undo.what": ("Ongedaan gemaakt: {what} ({n}×)", "Undone: {what} ({n}×)"),
     "undo.nothing": ("Niets om ongedaan te maken", "Nothing to undo"),
     "search.missing": ("Zoeken is nog niet beschikbaar", "Search is not available yet"),
     "dashboard.missing": (

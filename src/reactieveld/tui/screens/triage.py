@@ -7,7 +7,7 @@ platform, and the footer tooltip and the help screen give the connector's reason
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from reactieveld.model import Capability, RemoteStatus
+from reactieveld.model import Capability, RemoteStatus, TagKind
 from reactieveld.store.base import QueueRow
 from reactieveld.tui.messages import CursorMoved, QueueChanged
 from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
@@ -453,8 +453,35 @@ class TriageScreen(Screen[None]):
         if entries and entries[0].response_id is not None:
             await self.queue.jump_to_response(entries[0].response_id)
             self.queue.scroll_cursor_visible()
-        self.app.notify(self.i18n.t("undo.done"), markup=False)
+        what = self._undone_what(entries[0].before, entries[0].after) if entries else None
+        message = (
+            self.i18n.t("undo.what", what=what, n=outcome.changed)
+            if what
+            else self.i18n.t("undo.done")
+        )
+        self.app.notify(message, markup=False)
         self.rapp.after_action()
+
+    def _undone_what(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+        """What an undo took back, in words (its journal entry's before/after)."""
+        t = self.i18n.t
+        both = {**after, **before}
+        if "status" in before:
+            return self.i18n.status(str(before["status"]))
+        if "question" in both:
+            return t("key.question", code=both["question"])
+        if "role" in both:
+            code = before.get("role") or after.get("role")
+            return (
+                self.rapp.codebook.label(TagKind.ROLE, code, self.i18n.language) if code else None
+            )
+        if "note_id" in before:
+            return t("key.note")
+        if "text" in before:
+            return t("key.reply")
+        if before.get("triage") == "handled":
+            return t("key.handled")
+        return None
 
     async def action_search(self) -> None:
         await self.rapp.open_search()
