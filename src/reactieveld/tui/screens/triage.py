@@ -109,14 +109,16 @@ def key_specs(codebook: Any) -> list[KeySpec]:
         )
         for q in codebook.questions
     ]
+    # The footer keeps the keys of the moderator's every minute; the rest (n, space, f,
+    # movement, 1-8) are on the help screen and in the palette, so Dutch fits 120 columns.
     specs += [
         KeySpec("role", "w", "role", "key.role"),
         KeySpec("reply", "r", "reply", "key.reply"),
-        KeySpec("note", "n", "note", "key.note"),
-        KeySpec("mark", "space", "mark", "key.mark"),
+        KeySpec("note", "n", "note", "key.note", show=False),
+        KeySpec("mark", "space", "mark", "key.mark", show=False),
         KeySpec("undo", "z", "undo", "key.undo"),
         KeySpec("search", "slash", "search", "key.search"),
-        KeySpec("filters", "f", "filters", "key.filters"),
+        KeySpec("filters", "f", "filters", "key.filters", show=False),
         KeySpec("next_queue", "tab", "next_queue", "key.next_queue", show=False),
         KeySpec("thread", "enter", "thread", "key.thread", show=False),
         KeySpec("author_history", "h", "author_history", "key.author_history", show=False),
