@@ -146,3 +146,14 @@ def test_console_script_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("demo: 150 new, 0 updated")
+
+
+def test_unknown_key_action_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in [keys] must not be ignored silently: exit 2 before the app starts."""
+    cfg = _config(tmp_path, '[keys]\naprove = "A"\n')
+    assert main(["--config", str(cfg), "--db", str(tmp_path / "m.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"reactieveld: {cfg}: [keys]: 'aprove' is not an action")
+    assert "approve" in err and "question_1" in err

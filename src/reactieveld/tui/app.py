@@ -400,6 +400,21 @@ def _default_actor() -> str:
         return os.environ.get("USER", "moderator")
 
 
+def check_keys(config: Any) -> None:
+    """``[keys]`` may only name actions the app has: a typo must not be ignored silently."""
+    from reactieveld.config import ConfigError
+    from reactieveld.tui.screens.triage import key_specs
+
+    known = {spec.id for spec in key_specs(config.codebook)} | set(ReactieveldApp.APP_ACTIONS)
+    unknown = sorted(set(config.keys) - known)
+    if unknown:
+        raise ConfigError(
+            f"[keys]: {', '.join(repr(k) for k in unknown)} is not an action; expected one "
+            f"of: {', '.join(sorted(known))}",
+            file=config.path,
+        )
+
+
 def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
     """Open the app on the store at ``db_path`` with the sources of ``config`` syncing
     live (the demo source too). Returns the exit code."""
@@ -407,6 +422,8 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
     from reactieveld.outbox import OutboxWorker
     from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
     from reactieveld.sync import SyncEngine, build_connector
+
+    check_keys(config)
 
     async def main() -> int:
         version = config.codebook.version
