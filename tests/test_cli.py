@@ -157,3 +157,22 @@ def test_unknown_key_action_is_a_clear_error(
     err = capsys.readouterr().err
     assert err.startswith(f"reactieveld: {cfg}: [keys]: 'aprove' is not an action")
     assert "approve" in err and "question_1" in err
+
+
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    """`reactieveld search ... | head` must not end in a traceback."""
+    cfg = _config(tmp_path, DEMO.replace("150", "400"))
+    env = {**os.environ, "REACTIEVELD_CONFIG": str(cfg), "REACTIEVELD_DB": str(tmp_path / "p.db")}
+    run = [sys.executable, "-m", "reactieveld.cli"]
+    subprocess.run([*run, "sync", "--once"], env=env, capture_output=True, check=True, timeout=120)
+    proc = subprocess.Popen(
+        [*run, "search", "gemeente", "--limit", "400"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # the reader leaves early, as head does
+    _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err, err.decode()
