@@ -141,6 +141,18 @@ _MD_TEXT = {
     },
 }
 
+# The report speaks the codebook's language, statuses included.
+_STATUS_WORDS = {
+    "nl": {
+        "approved": "goedgekeurd",
+        "hold": "in afwachting",
+        "spam": "spam",
+        "trash": "prullenbak",
+        "hidden": "verborgen",
+        "deleted": "verwijderd",
+    }
+}
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -179,7 +191,12 @@ async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
     out.write(f"- {t['codebook']}: {md_text(cb.version)}\n")
     filters = ", ".join(f"`{_CONTROL.sub('', f).replace('`', '')}`" for f in opts.described)
     out.write(f"- {t['filters']}: {filters or t['none']}\n")
-    statuses = ", ".join(s.value for s in opts.statuses) if opts.statuses else t["none"]
+    words = _STATUS_WORDS.get(opts.language, {})
+    statuses = (
+        ", ".join(words.get(s.value, s.value) for s in opts.statuses)
+        if opts.statuses
+        else t["none"]
+    )
     out.write(f"- {t['status']}: {statuses}\n")
     out.write(f"- {t['personal']}: {t['included' if opts.include_personal_data else 'redacted']}\n")
     untagged = await store.count(replace(base, questions=(), untagged=True))
