@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from reactieveld.backoff import backoff_delay
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
 from reactieveld.model import OutboxItem, utcnow
 from reactieveld.store.base import Store
@@ -74,8 +74,7 @@ class OutboxWorker:
 
     def retry_delay(self, attempts: int) -> float:
         """Seconds before the next try after ``attempts`` failed ones (jittered)."""
-        d = min(self.max_delay, self.base_delay * 2 ** min(attempts, 16))
-        return d * (0.75 + random.random() / 2)
+        return backoff_delay(attempts, self.base_delay, self.max_delay)
 
     async def apply_one(self, item: OutboxItem) -> str:
         """Apply one outbox row; returns ``done``, ``retry``, ``failed`` or ``conflict``."""

@@ -38,7 +38,6 @@ import hashlib
 import hmac
 import json
 import os
-import random
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from typing import Any
 
 import httpx
 
+from reactieveld.backoff import backoff_delay
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
 from reactieveld.export.records import Record, extras, record_dict
@@ -237,8 +237,7 @@ class SinkWorker:
 
     def retry_delay(self, attempts: int) -> float:
         """Seconds before the next try after ``attempts`` failed ones (jittered)."""
-        d = min(self.max_delay, self.base_delay * 2 ** min(attempts, 16))
-        return d * (0.75 + random.random() / 2)
+        return backoff_delay(attempts, self.base_delay, self.max_delay)
 
     # -- journal -> sink_outbox ---------------------------------------------------------
     async def collect(self, sink: Sink) -> int:

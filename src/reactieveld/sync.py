@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import random
 import signal
 import sys
 import time
@@ -37,6 +36,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from reactieveld.backoff import backoff_delay
 from reactieveld.connectors.base import Connector, ConnectorError
 from reactieveld.model import Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store
@@ -298,8 +298,7 @@ class SyncEngine:
             return max(res.retry_after, base)
         if not res.retryable:
             return 3600.0
-        delay = min(900.0, base * 2 ** min(s.failures - 1, 10))
-        return delay * (0.75 + random.random() / 2)
+        return backoff_delay(s.failures - 1, base, 900.0)
 
     async def _pages(self, connector: Connector, cursor: str | None):  # type: ignore[no-untyped-def]
         """The connector's pages, fetched one ahead of the writer when ``prefetch``."""

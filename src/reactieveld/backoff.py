@@ -1,0 +1,18 @@
+"""One rule for waiting after a failure: exponential, capped, jittered.
+
+Used by the sync engine (a failed round), the outbox (a write-back) and the memory sinks
+(a delivery); the jitter keeps many retries from arriving at a platform at once.
+"""
+
+from __future__ import annotations
+
+import random
+
+
+def backoff_delay(
+    attempts: int, base: float, cap: float, rng: random.Random | None = None
+) -> float:
+    """Seconds to wait after ``attempts`` earlier failures: ``base * 2**attempts``, at most
+    ``cap``, jittered to between 75% and 125% of that."""
+    delay = min(cap, base * 2 ** min(max(attempts, 0), 16))
+    return delay * (0.75 + (rng or random).random() / 2)
