@@ -411,6 +411,22 @@ def queue_sql(
     return sql, [*params, limit]
 
 
+def _content_values(r: Response, author_key: str | None) -> tuple[Any, ...]:
+    """The columns a platform's copy sets, in the order of ``responses`` (thread ..  url):
+    one list for the insert of a new response and the update of a changed one."""
+    return (
+        r.thread_external_id,
+        r.parent_external_id,
+        r.author_name,
+        author_key,
+        r.author_url,
+        r.body_text,
+        r.body_raw,
+        r.body_format,
+        r.url,
+    )
+
+
 def _content_hash(r: Response, author_key: str | None) -> int:
     return _hash_fields(
         r.thread_external_id,
@@ -731,15 +747,7 @@ class SqliteStore:
                         rid,
                         sid,
                         ext,
-                        r.thread_external_id,
-                        r.parent_external_id,
-                        r.author_name,
-                        key,
-                        r.author_url,
-                        r.body_text,
-                        r.body_raw,
-                        r.body_format,
-                        r.url,
+                        *_content_values(r, key),
                         _ts(r.created_at),
                         _ts(r.updated_at),
                         now,
@@ -819,15 +827,7 @@ class SqliteStore:
                     "remote_status = CASE WHEN ? THEN remote_status ELSE ? END, "
                     "meta = ?, content_hash = ? WHERE id = ?",
                     (
-                        r.thread_external_id,
-                        r.parent_external_id,
-                        r.author_name,
-                        key,
-                        r.author_url,
-                        r.body_text,
-                        r.body_raw,
-                        r.body_format,
-                        r.url,
+                        *_content_values(r, key),
                         _ts(r.updated_at),
                         now,
                         rid in pending,
