@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
-from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.codebook import Codebook
 from reactieveld.model import TagKind
 from reactieveld.stats import (
     DialogueStats,
@@ -34,6 +34,7 @@ from reactieveld.stats import (
 )
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 
 TEXT = {
@@ -47,7 +48,7 @@ TEXT = {
 }
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(FromApp, Screen[None]):
     """Step 6 of the dialogic organisation: the value of the dialogue, measured."""
 
     DEFAULT_CSS = """
@@ -92,23 +93,6 @@ class DashboardScreen(Screen[None]):
         self.until = until
         self.stats: DialogueStats | None = None
         self.loaded = asyncio.Event()
-
-    @property
-    def store(self) -> Any:
-        return self._store or getattr(self.app, "reader", None) or self.app.store  # type: ignore[attr-defined]
-
-    @property
-    def codebook(self) -> Codebook:
-        found = self._codebook or getattr(self.app, "codebook", None)
-        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
-
-    @property
-    def i18n(self) -> I18n:
-        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
-
-    @property
-    def language(self) -> str:
-        return self.i18n.language
 
     def s(self, key: str, **values: Any) -> str:
         nl, en = TEXT[key]

@@ -27,12 +27,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.codebook import Codebook
 from reactieveld.export.search import filter_summary, parse_query, snippet
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.screens.base import FromApp
 
 LIMIT = 100
 
@@ -69,32 +70,8 @@ TEXT = {
 }
 
 
-class _FromApp:
-    """What a screen was not given comes from the app (``SearchScreen()`` from the app;
-    the tests give a store, a language and a time zone to a bare host app)."""
-
-    _store: Any
-    _codebook: Codebook | None
-    _i18n: I18n | None
-    _tz: tzinfo | None
-    app: Any
-
-    @property
-    def store(self) -> Any:
-        return self._store or getattr(self.app, "reader", None) or self.app.store
-
-    @property
-    def codebook(self) -> Codebook:
-        found = self._codebook or getattr(self.app, "codebook", None)
-        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
-
-    @property
-    def i18n(self) -> I18n:
-        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
-
-    @property
-    def tz(self) -> tzinfo | None:
-        return self._tz if self._tz is not None else getattr(self.app, "tz", None)
+class _FromApp(FromApp):
+    """FromApp with this module's strings."""
 
     def s(self, key: str, **values: Any) -> str:
         """This module's string ``key`` in the interface language."""

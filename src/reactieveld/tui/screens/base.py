@@ -1,0 +1,41 @@
+"""What the app's own screens share."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.tui.i18n import I18n
+
+
+class FromApp:
+    """What a screen was not given comes from the app (``SearchScreen()`` from the app;
+    the tests give a store, a language and a time zone to a bare host app)."""
+
+    _store: Any
+    _codebook: Codebook | None
+    _i18n: I18n | None
+    _tz: tzinfo | None
+    app: Any
+
+    @property
+    def store(self) -> Any:
+        return self._store or getattr(self.app, "reader", None) or self.app.store
+
+    @property
+    def codebook(self) -> Codebook:
+        found = self._codebook or getattr(self.app, "codebook", None)
+        return found if isinstance(found, Codebook) else DEFAULT_CODEBOOK
+
+    @property
+    def i18n(self) -> I18n:
+        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return self._tz if self._tz is not None else getattr(self.app, "tz", None)
+
+    @property
+    def language(self) -> str:
+        return self.i18n.language
