@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
 
 from reactieveld.model import Action, Capability, Page, RemoteStatus
+
+
+def utc_time(value: Any) -> datetime | None:
+    """A platform's ISO 8601 time as an aware UTC datetime (one without an offset, like
+    WordPress's ``date_gmt``, is taken as UTC); None when absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 class ConnectorError(Exception):

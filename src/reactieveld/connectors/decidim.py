@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ApplyResult, ConnectorError
+from reactieveld.connectors.base import ApplyResult, ConnectorError, utc_time
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -155,16 +155,6 @@ mutation ReactieveldAddComment($id: String!, $type: String!, $locale: String!, $
   }
 }
 """
-
-
-def _dt(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def _translation(value: Any) -> str:
@@ -441,7 +431,7 @@ class DecidimConnector:
             body_text=text,
             body_raw=str(html if html is not None else c.get("body") or ""),
             body_format="html" if html is not None else "text",
-            created_at=_dt(c.get("createdAt")) or datetime.now(UTC),
+            created_at=utc_time(c.get("createdAt")) or datetime.now(UTC),
             url=f"{thread.url}?commentId={c['id']}#comment_{c['id']}" if thread.url else None,
             role_hint="organisatie" if official else None,
             meta={

@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError
+from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError, utc_time
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -67,16 +67,6 @@ UNSUPPORTED_REASONS: Mapping[Capability, str] = {
     Capability.SPAM: "Discourse handles spam through flags and its review queue; "
     "use trash (reject/delete) or flag the post as spam in Discourse",
 }
-
-
-def _dt(value: Any) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def _int(value: Any) -> int | None:
@@ -348,7 +338,7 @@ class DiscourseConnector:
                     body_text=plain_text(queued_raw),
                     body_raw=queued_raw,
                     body_format="markdown",
-                    created_at=_dt(rv.get("created_at")) or datetime.now(UTC),
+                    created_at=utc_time(rv.get("created_at")) or datetime.now(UTC),
                     remote_status=status,
                     url=f"{self.base_url}/review/{rid}",
                     meta=meta,
@@ -418,8 +408,8 @@ class DiscourseConnector:
             body_text=html_to_text(cooked) if cooked else plain_text(str(raw or "")),
             body_raw=str(raw) if raw is not None else cooked,
             body_format="markdown" if raw is not None else "html",
-            created_at=_dt(p.get("created_at")) or datetime.now(UTC),
-            updated_at=_dt(p.get("updated_at")),
+            created_at=utc_time(p.get("created_at")) or datetime.now(UTC),
+            updated_at=utc_time(p.get("updated_at")),
             remote_status=status,
             url=f"{self._topic_url(slug, tid)}/{num}" if tid is not None and num else None,
             role_hint="organisatie" if staff else None,

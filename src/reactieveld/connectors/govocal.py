@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ApplyResult, ConnectorError
+from reactieveld.connectors.base import ApplyResult, ConnectorError, utc_time
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -52,16 +52,6 @@ UNSUPPORTED_REASONS: Mapping[Capability, str] = {c: _READ_ONLY for c in Capabili
 _STAFF_ROLES = {"admin", "project_moderator", "project_folder_moderator"}
 # Comments hang off ideas (and, on older platforms, initiatives).
 _POST_ENDPOINTS = {"idea": "ideas", "initiative": "initiatives"}
-
-
-def _dt(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        d = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def pick_locale(value: Any, locale: str) -> str:
@@ -298,8 +288,8 @@ class GoVocalConnector:
             body_text=html_to_text(text_html),
             body_raw=raw,
             body_format=fmt,
-            created_at=_dt(c.get("created_at")) or datetime.now(UTC),
-            updated_at=_dt(c.get("body_updated_at")) or _dt(c.get("updated_at")),
+            created_at=utc_time(c.get("created_at")) or datetime.now(UTC),
+            updated_at=utc_time(c.get("body_updated_at")) or utc_time(c.get("updated_at")),
             remote_status=status,
             url=thread.url if thread else None,
             role_hint="organisatie" if roles & _STAFF_ROLES else None,
@@ -335,7 +325,7 @@ class GoVocalConnector:
             thread_id,
             plain_text(title) or f"{post_type} {post_id}",
             item.get("href") or None,
-            created_at=_dt(item.get("published_at") or item.get("created_at")),
+            created_at=utc_time(item.get("published_at") or item.get("created_at")),
             meta=meta,
         )
 

@@ -53,7 +53,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError
+from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError, utc_time
 from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -92,17 +92,6 @@ WRITE_CAPS = frozenset(
 )
 
 
-def parse_gmt(value: str | None) -> datetime | None:
-    """WordPress ``date_gmt`` ("2024-06-01T12:00:00", no offset) as aware UTC."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-
-
 def wp_status(value: Any) -> RemoteStatus:
     """Map a WordPress comment status string to :class:`RemoteStatus`."""
     return WP_STATUS.get(str(value), RemoteStatus.HOLD)
@@ -116,7 +105,7 @@ def comment_to_response(source: str, c: Mapping[str, Any]) -> Response:
     parent = c.get("parent") or 0
     post = c.get("post") or 0
     author = c.get("author") or 0
-    created = parse_gmt(c.get("date_gmt")) or datetime.fromtimestamp(0, UTC)
+    created = utc_time(c.get("date_gmt")) or datetime.fromtimestamp(0, UTC)
     return Response(
         source=source,
         external_id=str(c["id"]),
@@ -145,7 +134,7 @@ def post_to_thread(source: str, p: Mapping[str, Any]) -> Thread:
         external_id=str(p["id"]),
         title=text or f"#{p['id']}",
         url=p.get("link") or None,
-        created_at=parse_gmt(p.get("date_gmt")),
+        created_at=utc_time(p.get("date_gmt")),
         meta={"comment_status": p.get("comment_status")},
     )
 
