@@ -7,30 +7,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from fakes.base import Clock, Sleeps
 from fakes.discourse import FakeDiscourse
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
 from reactieveld.connectors.discourse import DiscourseConnector
 from reactieveld.connectors.http import RetryPolicy
 from reactieveld.model import Action, Capability, Page, RemoteStatus
-
-
-class Sleeps:
-    """Records backoff waits instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

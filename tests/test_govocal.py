@@ -7,28 +7,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from fakes.base import Clock, Sleeps
 from fakes.govocal import FakeGoVocal
 
 from reactieveld.connectors.base import ConnectorError
 from reactieveld.connectors.govocal import GoVocalConnector
 from reactieveld.connectors.http import RetryPolicy
 from reactieveld.model import Action, Capability, Page, RemoteStatus
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2024, 3, 10, 12, 0, tzinfo=UTC).timestamp()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -46,7 +31,7 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2024, 3, 10, 12, 0, tzinfo=UTC).timestamp())
 
 
 def connector(portal, sleeps, clock, secret=None) -> GoVocalConnector:

@@ -12,6 +12,7 @@ import time
 
 import httpx
 import pytest
+from fakes.base import Sleeps
 
 from reactieveld import __version__
 from reactieveld.connectors.base import ConnectorError
@@ -23,14 +24,6 @@ from reactieveld.connectors.http import (
     redact_url,
     request_json,
 )
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 def client_for(handler, sleeps=None, **kw):

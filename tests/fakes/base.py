@@ -170,3 +170,24 @@ class FakeServer:
     def handle(self, req: Request) -> Reply:
         """Answer one request; subclasses route on ``req.method`` and ``req.path``."""
         raise NotImplementedError
+
+
+class Sleeps:
+    """Records the backoff waits a connector asks for instead of sleeping (tests never
+    sleep)."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+class Clock:
+    """A clock a test moves by hand (``clock.now += 3600``)."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
