@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes import portal_sources
 from fakes.decidim import FakeDecidim
 from fakes.discourse import FakeDiscourse
 from fakes.govocal import FakeGoVocal
@@ -116,6 +117,7 @@ def seed_portals(forum: FakeDiscourse, decidim: FakeDecidim, govocal: FakeGoVoca
 
 
 def write_config(path: Path, wp: WP, forum, decidim, govocal) -> Path:
+    portals, _ = portal_sources(forum, decidim, govocal)
     path.write_text(
         f"""
 [[sources]]
@@ -124,29 +126,8 @@ type = "wordpress"
 url = "{wp.url}"
 username = "{wp.user}"
 password_env = "RV_BLOG_PASSWORD"
-
-[[sources]]
-name = "forum"
-type = "discourse"
-url = "{forum.url}"
-api_username = "{forum.api_username}"
-api_key_env = "RV_FORUM_KEY"
-
-[[sources]]
-name = "portaal"
-type = "decidim"
-url = "{decidim.url}"
-api_key_env = "RV_DECIDIM_KEY"
-api_secret_env = "RV_DECIDIM_SECRET"
-
-[[sources]]
-name = "participatie"
-type = "govocal"
-url = "{govocal.url}"
-client_id_env = "RV_GOVOCAL_ID"
-client_secret_env = "RV_GOVOCAL_SECRET"
-locale = "nl-NL"
-""",
+"""
+        + portals,
         encoding="utf-8",
     )
     return path

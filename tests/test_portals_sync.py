@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes import portal_sources
 from fakes.decidim import FakeDecidim
 from fakes.discourse import FakeDiscourse
 from fakes.govocal import FakeGoVocal
@@ -41,38 +42,11 @@ async def test_three_portals_one_queue(tmp_path: Path, portals, monkeypatch):
     user = govocal.add_user("Anna", "de Vries", "anna@example.org")
     govocal.add_comment(idea, user, {"nl-NL": "Ja!"}, "2024-03-01T10:00:00.000Z")
 
-    monkeypatch.setenv("RV_FORUM_KEY", forum.api_key)
-    monkeypatch.setenv("RV_DECIDIM_KEY", decidim.api_key)
-    monkeypatch.setenv("RV_DECIDIM_SECRET", decidim.api_secret)
-    monkeypatch.setenv("RV_GOVOCAL_ID", govocal.client_id)
-    monkeypatch.setenv("RV_GOVOCAL_SECRET", govocal.client_secret)
+    portals_toml, env = portal_sources(forum, decidim, govocal)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(
-        f"""
-[[sources]]
-name = "forum"
-type = "discourse"
-url = "{forum.url}"
-api_username = "{forum.api_username}"
-api_key_env = "RV_FORUM_KEY"
-
-[[sources]]
-name = "portaal"
-type = "decidim"
-url = "{decidim.url}"
-api_key_env = "RV_DECIDIM_KEY"
-api_secret_env = "RV_DECIDIM_SECRET"
-
-[[sources]]
-name = "participatie"
-type = "govocal"
-url = "{govocal.url}"
-client_id_env = "RV_GOVOCAL_ID"
-client_secret_env = "RV_GOVOCAL_SECRET"
-locale = "nl-NL"
-""",
-        encoding="utf-8",
-    )
+    cfg.write_text(portals_toml, encoding="utf-8")
     config = load_config(cfg)
     store = await SqliteStore.open(tmp_path / "memory.db")
     engine = SyncEngine.from_config(config, store)
