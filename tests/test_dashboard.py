@@ -143,3 +143,128 @@ async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DashboardScreen)
+
+
+# -- the coverage table fits the screen --------------------------------------------------
+
+LAST = {"nl": "geen rol", "en": "no role"}
+TOTAL = {"nl": "totaal", "en": "total"}
+
+
+async def memory_async(tmp_path, monkeypatch) -> None:
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+
+
+def screen_lines(app) -> list[str]:
+    """What the terminal shows, line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def coverage_header(lines: list[str], language: str) -> str:
+    first = {"nl": "Vraag", "en": "Question"}[language]
+    return next(line for line in lines if line.lstrip().startswith(first + " "))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_coverage_fits_120_columns(tmp_path, monkeypatch, language):
+    await memory_async(tmp_path, monkeypatch)
+    app = Host(tmp_path / "m.db", language=language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_loaded(pilot)
+        table = screen.query_one(DataTable)
+        assert table.max_scroll_x == 0  # nothing to scroll to: every column is on screen
+        lines = screen_lines(app)
+        header = coverage_header(lines, language)
+        # Every role column whole, the last one too ("geen rol" was cut at 120 columns).
+        words = header.split()
+        assert header.rstrip().endswith(LAST[language]) and TOTAL[language] in words
+        for code in ("burger", "raad", "college", "ambtenaar", "medewerker", "organisatie"):
+            assert code in words
+        # The question labels are cut visibly (…) and given in full under the figures.
+        row = next(line for line in lines if line.lstrip().startswith("1 "))
+        assert "…" in row.split("  ")[1]
+        full = {"nl": "1 Welke doelen dient de dialoog?", "en": "1 Which goals does the dialogue"}
+        assert any(line.strip().startswith(full[language]) for line in lines)
+        legend = {"nl": "raad = Raadslid", "en": "raad = Council member"}[language]
+        assert any(legend in line for line in lines)
+
+
+async def test_coverage_scrolls_sideways_at_80_columns(tmp_path, monkeypatch):
+    await memory_async(tmp_path, monkeypatch)
+    app = Host(tmp_path / "m.db", language="nl")
+    app.animation_level = "none"  # each key's scroll lands at once
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        table = screen.query_one(DataTable)
+        assert app.focused is table and table.max_scroll_x > 0
+        assert "geen rol" not in coverage_header(screen_lines(app), "nl")
+        await pilot.press("right", "right")  # a cell per arrow; end: the last column
+        assert table.scroll_x == 2
+        await pilot.press("end")
+        assert table.scroll_x == table.max_scroll_x
+        header = coverage_header(screen_lines(app), "nl")
+        # The question column stays while the roles scroll under it.
+        assert header.strip().startswith("Vraag") and header.rstrip().endswith("geen rol")
+        # Page down scrolls the dashboard itself to the key figures below the fold.
+        assert not any("Mediane tijd tot dat antwoord" in line for line in screen_lines(app))
+        await pilot.press("pagedown")
+        assert any("Mediane tijd tot dat antwoord: 4 u 0 min" in x for x in screen_lines(app))
+
+
+async def test_coverage_follows_the_width(tmp_path, monkeypatch):
+    await memory_async(tmp_path, monkeypatch)
+    app = Host(tmp_path / "m.db", language="nl")
+    async with app.run_test(size=(180, 40)) as pilot:
+        screen = await wait_loaded(pilot)
+        questions = screen.query_one("#dash-questions", Static)
+        lines = screen_lines(app)
+        assert any(x.strip().startswith("1 Welke doelen dient de dialoog?  ") for x in lines)
+        assert not questions.display  # nothing cut: no list of the questions in full
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any(x.strip().startswith("1 Welke doelen dient de dialoog?  ") for x in lines)
+        assert any(x.strip().startswith("2 Voor welke inhoudelijke onderwerpen") for x in lines)
+        assert questions.display  # question 2 is cut at 160
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert questions.display
+        header = coverage_header(screen_lines(app), "nl")
+        assert len(header.rstrip()) <= 118 and header.rstrip().endswith("geen rol")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
+    from argparse import Namespace
+
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.stats import run_stats_command
+
+    memory(tmp_path, monkeypatch)
+    out = __import__("io").StringIO()
+    args = Namespace(since=None, until=None, source=None, days=3, lang=language)
+    config = Namespace(codebook=DEFAULT_CODEBOOK)
+    assert run_stats_command(config, tmp_path / "m.db", args, out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 120
+    header = next(
+        x for x in lines if x.startswith("  " + {"nl": "Vraag", "en": "Question"}[language])
+    )
+    assert header.split()[-3:] == [*LAST[language].split(), TOTAL[language]]
+    row = next(x for x in lines if x.startswith("  1 "))
+    assert row.split("…")[0].strip() and row.split()[-1] == "3"  # cut with "…", total 3
+    # Cut labels: the questions in full below the table, and what the role codes mean.
+    full = {
+        "nl": "1 Welke doelen dient de dialoog?",
+        "en": "1 Which goals does the dialogue serve?",
+    }
+    assert "    " + full[language] in lines
+    assert any(
+        x.strip().startswith(
+            {"nl": "Rollen: raad = Raadslid", "en": "Roles: burger = Citizen"}[language]
+        )
+        for x in lines
+    )

@@ -28,15 +28,20 @@ Definitions (the tests compute them by hand from these sentences):
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from rich.cells import cell_len
+
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
 from reactieveld.model import TagKind
+from reactieveld.tui.safe import one_line, shorten  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
@@ -254,6 +259,8 @@ _TEXT = {
         "answer_time": "Mediane tijd tot dat antwoord",
         "none": "—",
         "question": "Vraag",
+        "questions": "Vragen",
+        "roles": "Rollen",
     },
     "en": {
         "title": "Value of the dialogue",
@@ -272,6 +279,8 @@ _TEXT = {
         "answer_time": "Median time to that answer",
         "none": "—",
         "question": "Question",
+        "questions": "Questions",
+        "roles": "Roles",
     },
 }
 
@@ -323,8 +332,94 @@ def role_label(codebook: Codebook, role: str | None, language: str) -> str:
     return codebook.label(TagKind.ROLE, role, language)
 
 
-def render_text(stats: DialogueStats, codebook: Codebook, language: str = "nl") -> str:
-    """The figures as plain text, as ``reactieveld stats`` prints them."""
+def role_head(role: str | None, language: str) -> str:
+    """A coverage column's header: the role code (what ``--role`` takes, and short), or
+    "no role"."""
+    return text("no_role", language) if role is None else role
+
+
+def role_legend(codebook: Codebook, roles: Sequence[str | None], language: str) -> str:
+    """What the role codes of the coverage columns mean, where the label says more than
+    the code (``Rollen: raad = Raadslid · college = College (B&W)``); "" when none."""
+    pairs = []
+    for role in roles:
+        if role is None:
+            continue
+        label = codebook.label(TagKind.ROLE, role, language)
+        if label.casefold() != role.casefold():
+            pairs.append(f"{role} = {label}")
+    return f"{text('roles', language)}: {' · '.join(pairs)}" if pairs else ""
+
+
+def question_label(codebook: Codebook, code: str, language: str) -> str:
+    """A coverage row's label: the question's code and its text (``1 Welke doelen…?``)."""
+    return one_line(f"{code} {codebook.label(TagKind.QUESTION, code, language)}")
+
+
+#: The question column is never cut below this; a narrower screen scrolls the table.
+QUESTION_MIN = 12
+#: Between two columns of the coverage table (the dashboard's cell padding too).
+GAP = 2
+
+
+@dataclass(frozen=True)
+class CoverageTable:
+    """The coverage matrix laid out for a width: every role column whole, the question
+    labels cut (ending in "…") to what the role columns leave."""
+
+    roles: tuple[str | None, ...]
+    heads: tuple[str, ...]  # per role column
+    widths: tuple[int, ...]  # per role column, in cells
+    total_width: int
+    labels: tuple[str, ...]  # per question, cut to label_width
+    label_width: int
+    counts: tuple[tuple[int, ...], ...]  # per question, per role column
+    totals: tuple[int, ...]  # per question
+    cut: bool  # a question label was cut: show them in full elsewhere
+
+
+def coverage_table(
+    stats: DialogueStats,
+    codebook: Codebook,
+    language: str,
+    width: int,
+    *,
+    roles: Sequence[str | None] | None = None,
+) -> CoverageTable:
+    """The coverage matrix in ``width`` cells: question column, role columns, total,
+    ``GAP`` cells between columns and none outside. Below the room for
+    :data:`QUESTION_MIN` the result is wider than ``width`` (the caller scrolls)."""
+    cols = tuple(stats.roles if roles is None else roles)
+    heads = tuple(role_head(r, language) for r in cols)
+    counts = tuple(tuple(stats.coverage.get((q, r), 0) for r in cols) for q in stats.questions)
+    totals = tuple(stats.question_total(q) for q in stats.questions)
+    widths = tuple(
+        max([cell_len(h), *(len(str(row[i])) for row in counts)]) for i, h in enumerate(heads)
+    )
+    total_width = max([len(text("sum", language)), *(len(str(n)) for n in totals)])
+    full = [question_label(codebook, q, language) for q in stats.questions]
+    longest = max([cell_len(text("question", language)), *(cell_len(x) for x in full)])
+    room = width - sum(widths) - total_width - GAP * (len(cols) + 1)
+    label_width = max(min(longest, room), QUESTION_MIN)
+    labels = tuple(shorten(x, label_width) for x in full)
+    return CoverageTable(
+        roles=cols,
+        heads=heads,
+        widths=widths,
+        total_width=total_width,
+        labels=labels,
+        label_width=label_width,
+        counts=counts,
+        totals=totals,
+        cut=labels != tuple(full),
+    )
+
+
+def render_text(
+    stats: DialogueStats, codebook: Codebook, language: str = "nl", width: int = 120
+) -> str:
+    """The figures as plain text, as ``reactieveld stats`` prints them; the coverage
+    table fits ``width`` columns (question labels cut, and then listed in full below)."""
     t = lambda key: text(key, language)  # noqa: E731
     lines = [t("title"), "=" * len(t("title"))]
     if stats.days:
@@ -332,33 +427,38 @@ def render_text(stats: DialogueStats, codebook: Codebook, language: str = "nl") 
     lines.append(f"{t('total')}: {stats.total}")
     lines.append("")
     lines.append(t("per_day"))
-    width = max((len(name) for name in stats.per_day), default=0)
+    name_w = max((len(name) for name in stats.per_day), default=0)
     for name, values in stats.per_day.items():
-        lines.append(f"  {name.ljust(width)}  {sparkline(values)}  {sum(values)}")
+        lines.append(f"  {name.ljust(name_w)}  {sparkline(values)}  {sum(values)}")
     lines.append("")
     lines.append(t("coverage"))
     roles = [r for r in stats.roles if r is not None or stats.role_total(None)]
-    heads = [role_label(codebook, r, language) for r in roles]
-    cols = [max(len(h), 3) for h in heads]
-    label_w = 34
+    # Two spaces of indent, then the table in what is left of the width.
+    table = coverage_table(stats, codebook, language, width - 2, roles=roles)
+    cols = [*table.widths, table.total_width]
     lines.append(
         "  "
-        + t("question").ljust(label_w)
-        + "  ".join(h.rjust(w) for h, w in zip(heads, cols, strict=True))
-        + "  "
-        + t("sum")
+        + t("question").ljust(table.label_width)
+        + "".join("  " + h.rjust(w) for h, w in zip([*table.heads, t("sum")], cols, strict=True))
     )
-    for q in stats.questions:
-        cells = [str(stats.coverage.get((q, r), 0) or "·") for r in roles]
+    for label, counts, total in zip(table.labels, table.counts, table.totals, strict=True):
+        cells = [str(n or "·") for n in counts] + [str(total)]
         lines.append(
             "  "
-            + _clip(f"{q} {codebook.label(TagKind.QUESTION, q, language)}", label_w - 2).ljust(
-                label_w
-            )
-            + "  ".join(c.rjust(w) for c, w in zip(cells, cols, strict=True))
-            + "  "
-            + str(stats.question_total(q))
+            + label.ljust(table.label_width)
+            + "".join("  " + c.rjust(w) for c, w in zip(cells, cols, strict=True))
         )
+    legend = role_legend(codebook, roles, language)
+    if legend:
+        # Wrapped between "code = label" pairs, never inside one (hence the no-break spaces).
+        pairs = legend.replace(" ", "\N{NO-BREAK SPACE}").replace(
+            "\N{NO-BREAK SPACE}·\N{NO-BREAK SPACE}", " · "
+        )
+        wrapped = textwrap.wrap(pairs, width, initial_indent="  ", subsequent_indent="    ")
+        lines.extend(line.replace("\N{NO-BREAK SPACE}", " ") for line in wrapped)
+    if table.cut:
+        lines.append(f"  {t('questions')}:")
+        lines.extend(f"    {question_label(codebook, q, language)}" for q in stats.questions)
     lines.append("")
     lines.append(f"{t('backlog')}: {stats.untagged} ({t('of_which_new')}: {stats.untagged_new})")
     lines.append(
@@ -368,10 +468,6 @@ def render_text(stats: DialogueStats, codebook: Codebook, language: str = "nl") 
     lines.append(f"{t('answered')}: {format_share(stats.answered, stats.citizen)}")
     lines.append(f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}")
     return "\n".join(lines) + "\n"
-
-
-def _clip(value: str, width: int) -> str:
-    return value if len(value) <= width else value[: width - 1] + "…"
 
 
 def parse_date(value: str, *, end: bool = False) -> datetime:
@@ -414,7 +510,9 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         )
     finally:
         await store.close()
-    out.write(render_text(stats, codebook, language))
+    # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.
+    width = shutil.get_terminal_size((120, 24)).columns if out.isatty() else 120
+    out.write(render_text(stats, codebook, language, width))
     return 0
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rich.cells import cell_len
+
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
 # other two-character ESC sequences, and their 8-bit C1 forms.
 _ESCAPES = re.compile(
@@ -76,3 +78,37 @@ def one_line(text: str | None, *, limit: int = 400) -> str:
         return ""
     # Cut before cleaning: a row is redrawn often, a body can be huge.
     return _SPACES.sub(" ", clean(text[: limit * 2], limit=limit * 2)).strip()[:limit]
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` (already safe, one line) in at most ``width`` terminal cells.
+
+    Longer text ends in "…" so that a reader sees it goes on; it is cut after the last
+    whole word that fits, or mid-word when that would leave less than half the room (one
+    very long word, a URL).
+    """
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "\N{HORIZONTAL ELLIPSIS}"[: max(width, 0)]
+    room = width - 1
+    used = 0
+    end = len(text)  # the first character left out
+    for index, char in enumerate(text):
+        used += cell_len(char)
+        if used > room:
+            end = index
+            break
+    head = text[:end]
+    if not text[end].isspace():
+        space = head.rfind(" ")
+        if space >= room // 2:
+            head = head[:space]
+    # "dialoog,…" reads as if the comma were part of the text: end on the word itself.
+    return head.rstrip(" ,;:-–—") + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def preview(text: str | None, limit: int) -> str:
+    """Untrusted text as one safe line of at most ``limit`` cells, ending in "…" when
+    cut (a parent, a reply, a name: the reader must see that there is more)."""
+    return shorten(one_line(text, limit=limit + 1), limit)

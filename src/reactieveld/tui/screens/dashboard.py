@@ -23,17 +23,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
 from reactieveld.codebook import Codebook
-from reactieveld.model import TagKind
 from reactieveld.stats import (
     DialogueStats,
     compute_stats,
+    coverage_table,
     format_duration,
     format_share,
+    question_label,
     role_label,
+    role_legend,
     text,
 )
 from reactieveld.tui.i18n import I18n
-from reactieveld.tui.safe import one_line
+from reactieveld.tui.safe import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 
@@ -54,16 +56,24 @@ class DashboardScreen(FromApp, Screen[None]):
     DEFAULT_CSS = """
     DashboardScreen { layout: vertical; }
     DashboardScreen #dash-title { height: 1; background: $panel; text-style: bold; }
-    DashboardScreen #dash-body { height: 1fr; padding: 0 1; }
+    DashboardScreen #dash-body {
+        height: 1fr; padding: 0 1; scrollbar-gutter: stable; scrollbar-size-vertical: 1;
+    }
     DashboardScreen .dash-head { margin-top: 1; text-style: bold; color: $accent; }
     DashboardScreen .dash-series { height: 1; }
     DashboardScreen .dash-source { width: 16; }
     DashboardScreen .dash-series Sparkline { width: 1fr; height: 1; }
     DashboardScreen .dash-total { width: 8; text-align: right; }
-    DashboardScreen #dash-coverage { height: auto; max-height: 14; }
+    DashboardScreen #dash-coverage { height: auto; }
+    DashboardScreen #dash-legend { color: $text-muted; }
+    DashboardScreen #dash-questions { margin-top: 1; color: $text-muted; }
     DashboardScreen #dash-gaps { color: $warning; }
     DashboardScreen #dash-figures { height: auto; }
     """
+
+    # The table: left/right scroll it on a narrow screen; up/down (it does not scroll
+    # vertically) go on to the dashboard's body.
+    AUTO_FOCUS = "#dash-coverage"
 
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="dashboard.back"),
@@ -93,6 +103,7 @@ class DashboardScreen(FromApp, Screen[None]):
         self.until = until
         self.stats: DialogueStats | None = None
         self.loaded = asyncio.Event()
+        self._fitted = 0  # the body width the coverage table was laid out for
 
     def s(self, key: str, **values: Any) -> str:
         nl, en = TEXT[key]
@@ -106,10 +117,14 @@ class DashboardScreen(FromApp, Screen[None]):
             yield Label(text("per_day", self.language), classes="dash-head")
             yield VerticalScroll(id="dash-series")
             yield Label(text("coverage", self.language), classes="dash-head")
-            yield DataTable(id="dash-coverage", cursor_type="none", zebra_stripes=True)
+            yield DataTable(
+                id="dash-coverage", cursor_type="none", zebra_stripes=True, fixed_columns=1
+            )
+            yield Static("", id="dash-legend")
             yield Static("", id="dash-gaps")
             yield Label(self.s("figures"), classes="dash-head")
             yield Static("", id="dash-figures")
+            yield Static("", id="dash-questions")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,7 +170,7 @@ class DashboardScreen(FromApp, Screen[None]):
         for name, values in st.per_day.items():
             rows.append(
                 Horizontal(
-                    Label(Text(one_line(name, limit=15)), classes="dash-source"),
+                    Label(Text(preview(name, 15)), classes="dash-source"),
                     Sparkline(list(values) or [0], summary_function=max),
                     Label(Text(str(sum(values))), classes="dash-total"),
                     classes="dash-series",
@@ -164,33 +179,12 @@ class DashboardScreen(FromApp, Screen[None]):
         await series.mount_all(rows)
         series.styles.height = max(1, len(rows))
 
-        table = self.query_one("#dash-coverage", DataTable)
-        table.clear(columns=True)
-        roles = list(st.roles)
-        # Role codes as headers: short, and what --role takes on the command line.
-        table.add_column(Text(text("question", lang)), key="q")
-        table.add_column(Text(text("sum", lang), justify="right"), key="sum")
-        for r in roles:
-            head = r if r is not None else text("no_role", lang)
-            table.add_column(Text(one_line(head, limit=14), justify="right"), key=str(r))
-        for q in st.questions:
-            total = st.question_total(q)
-            label = f"{q} {self.codebook.label(TagKind.QUESTION, q, lang)}"
-            cells: list[Text] = [
-                Text(one_line(label, limit=26), style="" if total else "bold red"),
-                Text(str(total), justify="right", style="bold" if total else "bold red"),
-            ]
-            for r in roles:
-                n = st.coverage.get((q, r), 0)
-                cells.append(
-                    Text(str(n), justify="right") if n else Text("·", style="dim", justify="right")
-                )
-            table.add_row(*cells, key=q)
+        self.fill_coverage()
 
         missing_q = [q for q in st.questions if not st.question_total(q)]
         missing_r = [
             role_label(self.codebook, r, lang)
-            for r in roles
+            for r in st.roles
             if r is not None and not st.role_total(r)
         ]
         gaps = []
@@ -210,6 +204,56 @@ class DashboardScreen(FromApp, Screen[None]):
             f"{text('answer_time', lang)}: {format_duration(st.median_to_answer, lang)}",
         ]
         self.query_one("#dash-figures", Static).update(Content("\n".join(lines)))
+
+    def fill_coverage(self) -> None:
+        """The question × role table in the body's width: every role column whole (the
+        last one, "geen rol", too), the question labels cut with "…" to what is left and
+        listed in full at the bottom. Narrower than the question column's minimum, the
+        table scrolls sideways (arrows, it has the focus) with the question column fixed."""
+        st = self.stats
+        if st is None:
+            return
+        lang = self.language
+        body = self.query_one("#dash-body", VerticalScroll)
+        if not body.size.width:  # figures faster than the first layout: fit once it is there
+            self.call_after_refresh(self.fill_coverage)
+            return
+        table = self.query_one("#dash-coverage", DataTable)
+        # The table's cell padding (one cell each side) is the layout's gap between columns.
+        layout = coverage_table(st, self.codebook, lang, body.scrollable_content_region.width - 2)
+        table.clear(columns=True)
+        table.add_column(Text(text("question", lang)), key="q")
+        table.add_column(Text(text("sum", lang), justify="right"), key="sum")
+        for r, head in zip(layout.roles, layout.heads, strict=True):
+            table.add_column(Text(head, justify="right"), key=str(r))
+        for q, label, counts, total in zip(
+            st.questions, layout.labels, layout.counts, layout.totals, strict=True
+        ):
+            cells: list[Text] = [
+                Text(label, style="" if total else "bold red"),
+                Text(str(total), justify="right", style="bold" if total else "bold red"),
+            ]
+            cells.extend(
+                Text(str(n), justify="right") if n else Text("·", style="dim", justify="right")
+                for n in counts
+            )
+            table.add_row(*cells, key=q)
+        legend = role_legend(self.codebook, layout.roles, lang)
+        self.query_one("#dash-legend", Static).update(Content(legend))
+        self.query_one("#dash-legend", Static).display = bool(legend)
+        questions = self.query_one("#dash-questions", Static)
+        questions.display = layout.cut
+        lines = [question_label(self.codebook, q, lang) for q in st.questions]
+        questions.update(Content("\n".join([text("questions", lang), *lines])))
+        self._fitted = body.size.width
+
+    def on_resize(self) -> None:
+        # The question column follows the width (after the layout has the new size).
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self.stats is not None and self.query_one("#dash-body").size.width != self._fitted:
+            self.fill_coverage()
 
     def action_export(self) -> None:
         export_report(self.app, self.store, self.codebook, self.i18n)
