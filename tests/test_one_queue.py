@@ -26,7 +26,7 @@ from fakes import portal_sources
 from fakes.decidim import FakeDecidim
 from fakes.discourse import FakeDiscourse
 from fakes.govocal import FakeGoVocal
-from wpreal import WP, load_fakewp
+from wpreal import WP, served_fakewp
 
 from reactieveld.config import load_config
 from reactieveld.model import Capability, OutboxState, RemoteStatus
@@ -56,14 +56,8 @@ def wordpress():
             pytest.fail(f"WP_URL={url} is set but WordPress does not answer there")
         yield WP(url, user, pw, None), "real"
         return
-    mod = load_fakewp()
-    fake = mod.FakeWordPress(250, user="admin", password=FAKE_WP_PASSWORD)
-    server, base = fake.serve()
-    try:
-        yield WP(base, "admin", FAKE_WP_PASSWORD, None), "fake"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_fakewp(250, password=FAKE_WP_PASSWORD) as fake:
+        yield WP(fake.base, "admin", FAKE_WP_PASSWORD, None), "fake"
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import sys
 import threading
 
 import pytest
-from wpreal import load_fakewp
+from procs import children, ended
+from wpreal import served_fakewp
 
 from reactieveld.model import RemoteStatus
 from reactieveld.store.sqlite import SqliteStore
@@ -30,14 +31,8 @@ CHILD = (
 
 @pytest.fixture
 def fake():
-    mod = load_fakewp()
-    wp = mod.FakeWordPress(10_000, user="admin", password="app-pass-1")
-    server, base = wp.serve()
-    wp.base = base
-    yield wp
-    wp.hook = wp.after_hook = None
-    server.shutdown()
-    server.server_close()
+    with served_fakewp(10_000) as wp:
+        yield wp
 
 
 def setup_files(tmp_path, base):
@@ -115,12 +110,16 @@ def test_sigkill_mid_full_sync_then_rerun_ends_equal(fake, tmp_path):
     child = start_child(cfg, db)
     try:
         assert reached.wait(120), "the sync never got to page 50"
+        # The listing is held by the sync's fetch process (reactieveld.fetchproc).
+        fetchers = children(child.pid)
+        assert len(fetchers) == 1
         child.send_signal(signal.SIGKILL)
         child.wait(30)
     finally:
         release.set()
         fake.hook = None
     assert child.returncode == -signal.SIGKILL
+    assert ended(fetchers[0])  # the fetch process does not outlive the sync it served
 
     partial, n, fts = db_rows(db)
     assert 0 < len(partial) < 10_000  # killed in the middle, with pages stored

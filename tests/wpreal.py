@@ -10,7 +10,9 @@ when WP_URL / WP_USER / WP_APP_PASSWORD are not set.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -107,3 +109,17 @@ def load_fakewp():
         sys.modules["fakewp"] = mod
         spec.loader.exec_module(mod)
     return sys.modules["fakewp"]
+
+
+@contextlib.contextmanager
+def served_fakewp(comments: int, *, password: str = "app-pass-1") -> Iterator[Any]:
+    """A FakeWordPress of ``comments`` comments (user ``admin``) served on 127.0.0.1 in a
+    thread; its URL is ``.base``. Hooks are cleared and the server is shut down after."""
+    wp = load_fakewp().FakeWordPress(comments, user="admin", password=password)
+    server, wp.base = wp.serve()
+    try:
+        yield wp
+    finally:
+        wp.hook = wp.after_hook = None
+        server.shutdown()
+        server.server_close()

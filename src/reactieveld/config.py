@@ -476,6 +476,8 @@ def _sources(reader: _Reader, data: dict[str, Any]) -> tuple[SourceConfig, ...]:
             **_SOURCE_KEYS[kind],
             "poll_seconds": (_positive_number, False),
             "enabled": (_boolean, False),
+            # Fetch in a child process (reactieveld.fetchproc); the demo always runs inline.
+            **({"fetch_process": (_boolean, False)} if kind != "demo" else {}),
         }
         clean = reader.table(entry, where, context, spec)
         pair = _TOGETHER.get(kind, ())

@@ -30,7 +30,7 @@ import inspect
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,6 +38,7 @@ from typing import Any, TextIO
 
 from reactieveld.backoff import backoff_delay
 from reactieveld.connectors.base import Connector, ConnectorError
+from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.model import Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store
 
@@ -188,6 +189,7 @@ class SyncEngine:
         listeners: Sequence[Listener] = (),
         sleep: Callable[[float], Awaitable[None]] | None = None,
         prefetch: bool = True,
+        fetch_process: bool = False,
     ) -> None:
         self.store = store
         self.sources: dict[str, _Source] = {}
@@ -199,13 +201,25 @@ class SyncEngine:
         self.listeners: list[Listener] = list(listeners)
         self._sleep = sleep or asyncio.sleep
         self.prefetch = prefetch
+        #: The child process that fetches for the network sources (``fetch_process``):
+        #: see :mod:`reactieveld.fetchproc`. Their connectors here only write back.
+        self.fetcher: FetchProcess | None = None
+        if fetch_process:
+            remote = [cfg for cfg, _ in sources if wants_process(cfg)]
+            if remote:
+                store_ = store
+                self.fetcher = FetchProcess(remote, lambda name: known_statuses(store_, name))
 
     @classmethod
-    def from_config(cls, config: Any, store: Store, **kwargs: Any) -> SyncEngine:
+    def from_config(
+        cls, config: Any, store: Store, *, fetch_process: bool = True, **kwargs: Any
+    ) -> SyncEngine:
         """An engine for every source of a ``Config``; connector errors (an unset secret,
-        an unknown type) propagate so the CLI can show them."""
+        an unknown type) propagate so the CLI can show them. The network sources fetch
+        in a child process unless ``fetch_process`` is false (or their entry says
+        ``fetch_process = false``)."""
         pairs = [(cfg, build_connector(cfg)) for cfg in config.sources]
-        return cls(store, pairs, **kwargs)
+        return cls(store, pairs, fetch_process=fetch_process, **kwargs)
 
     @property
     def connectors(self) -> dict[str, Connector]:
@@ -230,7 +244,10 @@ class SyncEngine:
                 pass
 
     async def aclose(self) -> None:
-        """Close every connector."""
+        """Close every connector (and stop the fetch process)."""
+        if self.fetcher is not None:
+            with contextlib.suppress(Exception):
+                await self.fetcher.aclose()
         for s in self.sources.values():
             with contextlib.suppress(Exception):
                 await s.connector.aclose()
@@ -243,6 +260,8 @@ class SyncEngine:
         if s.primed:
             return
         s.primed = True
+        if self.fetcher is not None and s.name in self.fetcher.names:
+            return  # the child's connector fetches; it asks for what the store holds
         if hasattr(s.connector, "known_loader"):
             # Lazily: only a re-scan needs the store's ids, and reading them costs.
             store, name = self.store, s.name
@@ -262,14 +281,21 @@ class SyncEngine:
             await self._prepare(s)
             state = await self.store.source_state(name)
             cursor = state.cursor if state else None
-            async for page in self._pages(s.connector, cursor):
-                up = await self.store.upsert_page(name, page)
-                res.pages += 1
-                res.new += up.new
-                res.updated += up.updated
-                res.new_ids.extend(up.new_ids)
-                if up.new:
-                    await self.emit(SyncEvent(name, "new", new=up.new, new_ids=tuple(up.new_ids)))
+            pages = (
+                self.fetcher.fetch(name, cursor)
+                if self.fetcher is not None and name in self.fetcher.names
+                else self._pages(s.connector, cursor)
+            )
+            async with contextlib.aclosing(pages):
+                async for page in pages:
+                    up = await self.store.upsert_page(name, page)
+                    res.pages += 1
+                    res.new += up.new
+                    res.updated += up.updated
+                    res.new_ids.extend(up.new_ids)
+                    if up.new:
+                        new_ids = tuple(up.new_ids)
+                        await self.emit(SyncEvent(name, "new", new=up.new, new_ids=new_ids))
         except ConnectorError as exc:
             res.error = exc.message if exc.source == name else str(exc)
             res.retryable = exc.retryable
@@ -300,7 +326,7 @@ class SyncEngine:
             return 3600.0
         return backoff_delay(s.failures - 1, base, 900.0)
 
-    async def _pages(self, connector: Connector, cursor: str | None):  # type: ignore[no-untyped-def]
+    async def _pages(self, connector: Connector, cursor: str | None) -> AsyncGenerator[Page, None]:
         """The connector's pages, fetched one ahead of the writer when ``prefetch``."""
         if not self.prefetch:
             async for page in connector.fetch(cursor):

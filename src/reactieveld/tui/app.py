@@ -441,7 +441,8 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
             except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
                 message = exc.message if isinstance(exc, ConnectorError) else str(exc)
                 errors[cfg.name] = message
-        engine = SyncEngine(sync_store, pairs) if pairs else None
+        # The network sources fetch in a child process: the keys keep this interpreter.
+        engine = SyncEngine(sync_store, pairs, fetch_process=True) if pairs else None
         outbox = OutboxWorker(sync_store, engine.connectors) if engine else None
         app = ReactieveldApp(
             store,
