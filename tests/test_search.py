@@ -1,15 +1,32 @@
-"""Search: ranking, inline filters, highlighting spans and snippets."""
+"""Search: ranking, inline filters, filters alone (newest first), filter values that name
+nothing, counting past the limit, highlighting spans and snippets; and ``reactieveld
+search`` through the real entry point."""
 
 from __future__ import annotations
 
+import random
 import time
+from datetime import timedelta
 
 import pytest
 
-from reactieveld.export.search import match_spans, parse_query, search, snippet
-from reactieveld.model import Page, RemoteStatus, Response
+from reactieveld.cli import main
+from reactieveld.codebook import DEFAULT_QUESTIONS, DEFAULT_ROLES, Code, make_codebook
+from reactieveld.export.search import (
+    Allowed,
+    allowed_in,
+    count_matches,
+    describe_problem,
+    match_spans,
+    newest,
+    parse_query,
+    search,
+    snippet,
+)
+from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
 from reactieveld.store.base import QueueFilter
-from tests.reportdata import T0, D, build
+from reactieveld.store.sqlite import SqliteStore
+from tests.reportdata import T0, D, H, build
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +45,10 @@ async def memory(tmp_path, monkeypatch):
     await store.close()
 
 
-async def ext_ids(store, query, base=None):
-    hits, parsed = await search(store, query, base)
-    assert not parsed.problems
-    return [h.row.response.external_id for h in hits]
+async def ext_ids(store, query, base=None, **kw):
+    result = await search(store, query, base, **kw)
+    assert not result.parsed.problems
+    return [h.row.response.external_id for h in result.hits]
 
 
 async def test_ranking(memory):
@@ -50,7 +67,7 @@ async def test_ranking(memory):
     # and both beat r9, where it is one word in a mid-length text.
     ranked = await ext_ids(store, "afval")
     assert ranked[0] == "many" and set(ranked) == {"many", "once", "r9"}
-    hits, _ = await search(store, "afval")
+    hits = (await search(store, "afval")).hits
     assert all(h.rank is not None for h in hits)
     assert [h.rank for h in hits] == sorted(h.rank for h in hits)  # best (lowest) first
 
@@ -87,11 +104,264 @@ async def test_base_filter_and_problems(memory):
     store, _ = memory
     assert set(await ext_ids(store, "centrumplan", QueueFilter(sources=("forum",)))) == {"r7"}
     parsed = parse_query("afval sinds:gisteren status:kapot https://x.example/a:b")
-    assert parsed.problems == ("sinds:gisteren", "status:kapot")
+    assert [str(p) for p in parsed.problems] == ["sinds:gisteren", "status:kapot"]
+    assert [p.kind for p in parsed.problems] == ["date", "status"]
     assert parsed.words == "afval https://x.example/a:b"
     assert parse_query("x status:prullenbak").filter.statuses == (RemoteStatus.TRASH,)
-    hits, parsed = await search(store, "bron:blog")
-    assert hits == [] and parsed.filter.sources == ("blog",)
+    # A filter that cannot be read is never silently dropped: no hits, the problem says why.
+    result = await search(store, "centrumplan sinds:gisteren")
+    assert result.hits == [] and [str(p) for p in result.parsed.problems] == ["sinds:gisteren"]
+    # Nothing at all: nothing listed.
+    result = await search(store, "   ")
+    assert result.hits == [] and not result.parsed.filtered
+
+
+# -- filters alone ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("bron:blog", ["r4", "r3", "r2", "r1"]),
+        ("vraag:1", ["r6", "r4", "r3", "r1"]),
+        ("rol:burger", ["r7", "r3"]),
+        ("rol:organisatie", ["r8", "r2"]),  # from the connector's role hint
+        ("vraag:1 rol:burger", ["r3"]),
+        ("status:hold status:spam", ["r7", "r4"]),
+        ("bron:forum sinds:2026-03-04", ["r8", "r9", "r7"]),
+        ("tot:2026-03-02", ["r3", "r2", "r1"]),
+        ("sinds:2026-03-03 tot:2026-03-03", ["r6", "r5", "r4"]),  # r4, r5: same time, by id
+        # r1 has both questions: one hit, not two.
+        ("vraag:1 vraag:2", ["r6", "r5", "r4", "r3", "r1"]),
+        ("bron:blog status:approved rol:organisatie", ["r2"]),
+        ("bron:forum vraag:2 status:spam", []),
+    ],
+)
+async def test_filters_alone_list_newest_first(memory, query, expected):
+    store, _ = memory
+    result = await search(store, query, allowed=await allowed_in(store))
+    assert not result.parsed.problems and result.by_date
+    assert [h.row.response.external_id for h in result.hits] == expected
+    assert all(h.rank is None for h in result.hits) and result.total is None
+
+
+async def test_filters_alone_past_the_limit_say_how_many(memory):
+    store, _ = memory
+    result = await search(store, "bron:forum", limit=2)
+    assert [h.row.response.external_id for h in result.hits] == ["r8", "r9"]
+    assert result.total == 5 and not result.capped
+    result = await search(store, "vraag:1 vraag:2", limit=3)
+    assert len(result.hits) == 3 and result.total == 5
+    # Words past the limit: counted with their filters, up to a cap.
+    result = await search(store, "centrumplan", limit=2)
+    assert len(result.hits) == 2 and result.total == 5 and not result.capped
+    assert await count_matches(store, "centrumplan", QueueFilter(sources=("forum",)), cap=99) == 1
+    rol = QueueFilter(roles=("burger",), since=T0 + H)
+    assert await count_matches(store, "centrumplan", rol, cap=99) == 2  # r3, r7
+    assert await count_matches(store, "centrumplan", QueueFilter(), cap=3) == 3
+
+
+async def varied(path, n=900, seed=5):
+    """A memory of ``n`` responses over three sources, every status, shared times (ties)
+    and overlapping question and role tags, to hold the indexed listing against the
+    store's own queue query."""
+    rnd = random.Random(seed)
+    store = await SqliteStore.open(path)
+    sources = ["alpha", "beta", "gamma"]
+    statuses = [RemoteStatus.APPROVED] * 6 + [RemoteStatus.HOLD] * 3 + list(RemoteStatus)
+    per_source: dict[str, list[Response]] = {s: [] for s in sources}
+    for i in range(n):
+        source = rnd.choice(sources[:2] * 5 + sources[2:])
+        at = T0 + timedelta(hours=rnd.randrange(0, 24 * 40, 3))  # many equal times
+        per_source[source].append(
+            Response(source, f"x{i}", "t", f"Auteur {i % 17}", f"tekst {i}", at,
+                     remote_status=rnd.choice(statuses))
+        )  # fmt: skip
+    for source, responses in per_source.items():
+        await store.ensure_source(Source(source, "demo"))
+        await store.upsert_page(source, Page(responses=responses))
+    ids = list(range(1, n + 1))
+    for code, share in (("1", 0.2), ("2", 0.1), ("3", 0.01)):
+        await store.toggle_question(rnd.sample(ids, int(n * share)), code, actor="t")
+    for code, share in (("burger", 0.5), ("raad", 0.05)):
+        await store.set_role(rnd.sample(ids, int(n * share)), code, actor="t")
+    await store.mark_handled(rnd.sample(ids, n // 3), actor="t")
+    return store
+
+
+ORACLE_FILTERS = [
+    QueueFilter(sources=("alpha",)),
+    QueueFilter(sources=("gamma", "beta")),
+    QueueFilter(statuses=(RemoteStatus.SPAM, RemoteStatus.HOLD)),
+    QueueFilter(statuses=(RemoteStatus.TRASH,), sources=("alpha",)),
+    QueueFilter(questions=("1",)),
+    QueueFilter(questions=("2", "3"), sources=("alpha", "gamma")),
+    QueueFilter(roles=("raad",), statuses=(RemoteStatus.APPROVED,)),
+    QueueFilter(questions=("1",), roles=("burger",), since=T0 + 5 * D, until=T0 + 30 * D),
+    QueueFilter(since=T0 + 10 * D),
+    QueueFilter(until=T0 + 3 * D, sources=("beta",)),
+    QueueFilter(triage=TriageState.NEW, sources=("gamma",)),
+    QueueFilter(sources=("nowhere",)),
+    QueueFilter(untagged=True, sources=("beta",)),  # not its own: the store's queue answers
+]
+
+
+@pytest.mark.parametrize("flt", ORACLE_FILTERS)
+async def test_filter_listing_equals_the_store_queue(tmp_path, flt):
+    """Every filter, page by page through the keyset, lists exactly what the store's own
+    queue query lists, in the same order."""
+    store = await varied(tmp_path / "v.db")
+    try:
+        expected = [r.response.id for r in await store.queue(flt, limit=5000)]
+        got: list[int] = []
+        after = None
+        while True:
+            page = await newest(store, flt, after=after, limit=37)
+            got += [r.response.id for r in page]
+            if len(page) < 37:
+                break
+            after = page[-1].keyset
+        assert got == expected
+        assert flt.sources == ("nowhere",) or len(expected) > 3
+    finally:
+        await store.close()
+
+
+# -- filter values that name nothing ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, kind, english, dutch",
+    [
+        (
+            "vraag:9",
+            "question",
+            "vraag:9: no such planning question in the codebook; questions: "
+            "1 Which goals does the dialogue serve?; 2 On which topics",
+            "vraag:9: die planningsvraag staat niet in het codeboek; vragen: "
+            "1 Welke doelen dient de dialoog?; 2 Voor welke",
+        ),
+        (
+            "rol:burgemeester",
+            "role",
+            "rol:burgemeester: no such role in the codebook; roles: burger (Citizen), "
+            "raad (Council member), college",
+            "rol:burgemeester: die rol staat niet in het codeboek; rollen: burger (Burger), "
+            "raad (Raadslid), college",
+        ),
+        (
+            "status:foo",
+            "status",
+            "status:foo: not a status; statuses: approved (goedgekeurd), hold (wacht), spam, "
+            "trash (prullenbak), hidden (verborgen), deleted (verwijderd)",
+            "status:foo: geen status; statussen: approved (goedgekeurd)",
+        ),
+        (
+            "bron:nosuchsource",
+            "source",
+            "bron:nosuchsource: no such source in the memory; sources: blog, forum",
+            "bron:nosuchsource: die bron staat niet in het geheugen; bronnen: blog, forum",
+        ),
+        (
+            "sinds:gisteren",
+            "date",
+            "sinds:gisteren: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
+            "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+        ),
+        ("tot:2026-13-01", "date", "tot:2026-13-01: not a date", "tot:2026-13-01: geen datum"),
+    ],
+)
+async def test_unknown_filter_values_are_named_with_what_is_allowed(
+    memory, query, kind, english, dutch
+):
+    store, _ = memory
+    allowed = await allowed_in(store)
+    for text in (query, f"centrumplan {query}"):  # alone and beside a word
+        result = await search(store, text, allowed=allowed)
+        assert result.hits == [] and len(result.parsed.problems) == 1
+        problem = result.parsed.problems[0]
+        assert problem.kind == kind
+        assert describe_problem(problem, allowed, "en").startswith(english)
+        assert describe_problem(problem, allowed, "nl").startswith(dutch)
+
+
+async def test_known_values_in_other_spellings(memory):
+    store, _ = memory
+    allowed = await allowed_in(store)
+    flt = parse_query("vraag:#1 rol:Raadslid role:citizen bron:FORUM", allowed=allowed).filter
+    assert flt.questions == ("1",) and flt.roles == ("raad", "burger")
+    assert flt.sources == ("forum",)
+    # The codebook decides: a ninth question in the config is a question.
+    nine = Code(TagKind.QUESTION, "9", "9", {"nl": "Negen?", "en": "Nine?"})
+    book = make_codebook((*DEFAULT_QUESTIONS, nine), DEFAULT_ROLES)
+    ninth = Allowed(book, allowed.sources)
+    result = await search(store, "vraag:9", allowed=ninth)
+    assert not result.parsed.problems and result.hits == []
+    result = await search(store, "vraag:10", allowed=ninth)
+    assert describe_problem(result.parsed.problems[0], ninth, "en").endswith("9 Nine?")
+    empty = Allowed(sources=())
+    problem = parse_query("bron:blog", allowed=empty).problems[0]
+    assert describe_problem(problem, empty, "nl").endswith("bronnen: (nog geen)")
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    import asyncio
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    monkeypatch.delenv("REACTIEVELD_DB", raising=False)
+
+    async def make():
+        store, ids = await build(tmp_path / "m.db", monkeypatch)
+        await store.close()
+        return ids
+
+    ids = asyncio.run(make())
+    return str(tmp_path / "m.db"), ids
+
+
+def test_cli_filters_alone(db, capsys):
+    path, ids = db
+    assert main(["--db", path, "search", "vraag:1", "rol:burger"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"[{ids['r3']}] ") and out.count("\n[") == 0
+    assert err == "1 hit, newest first (no search words: sorted by date)\n"
+    assert main(["--db", path, "search", "--source", "forum", "--limit", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert [line.split("]")[0] for line in out.splitlines() if line.startswith("[")] == [
+        f"[{ids['r8']}",
+        f"[{ids['r9']}",
+    ]
+    assert err == (
+        "2 of 5 hits shown, newest first (no search words: sorted by date); "
+        "refine the search or raise --limit (2)\n"
+    )
+    assert main(["--db", path, "search", "centrumplan", "--limit", "9"]) == 0
+    assert capsys.readouterr().err == "5 hits, best first\n"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["vraag:9"], "vraag:9: no such planning question in the codebook; questions: 1 Which"),
+        (["parkeren", "rol:burgemeester"], "rol:burgemeester: no such role in the codebook"),
+        (["status:foo"], "status:foo: not a status; statuses: approved (goedgekeurd)"),
+        (["bron:nosuchsource"], "bron:nosuchsource: no such source in the memory; sources: blog"),
+        (["sinds:gisteren"], "sinds:gisteren: not a date; write YYYY-MM-DD"),
+        (["x", "--source", "nope"], "--source nope: no such source in the memory; sources: blog"),
+        ([], "give a word or a filter"),
+    ],
+)
+def test_cli_unknown_filter_values_exit_2_with_one_line(db, capsys, argv, message):
+    path, _ = db
+    assert main(["--db", path, "search", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1
+    assert err.startswith(f"reactieveld: search: {message}"), err
 
 
 def test_match_spans_fold_case_accents_and_prefix():

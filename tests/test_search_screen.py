@@ -1,9 +1,11 @@
 """The search screen: typing searches, highlights are spans, a hit opens in the queue,
-an author's history; and its snapshot."""
+an author's history; filters alone list newest first, a filter value that names nothing
+is explained in the screen, more than 100 hits say how many; and its snapshot."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import UTC
 
@@ -12,9 +14,10 @@ from textual.app import App
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerState
 
+from reactieveld.model import Page, Response, Source
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
-from tests.reportdata import build
+from tests.reportdata import T0, build
 
 SIZE = (120, 30)
 
@@ -87,12 +90,19 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         marked = [prompt.plain[s.start : s.end] for s in prompt.spans if s.style == "bold reverse"]
         assert marked and all(m.lower() == "parkeren" for m in marked)
         assert "parkeren" in body_line.lower()
-        # Filters in the box; a bad one is reported, not raised.
-        screen.query_one(Input).value = "parkeren bron:forum sinds:gisteren"
+        # Filters in the box.
+        screen.query_one(Input).value = "parkeren bron:forum"
         await settle(pilot)
         assert [r.response.external_id for r in screen.rows] == ["r6"]
-        status = str(screen.query_one("#search-status").render())
-        assert "Niet begrepen: sinds:gisteren" in status and "bron:forum" in status
+        assert "bron:forum" in status_of(screen)
+        # A bad one is reported, not raised, and not silently left out.
+        screen.query_one(Input).value = "parkeren bron:forum sinds:gisteren"
+        await settle(pilot)
+        assert screen.rows == [] and results.option_count == 0
+        assert status_of(screen).startswith("Niet begrepen: sinds:gisteren")
+        assert problem_of(screen) == (
+            "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01"
+        )
         # Markup in a comment is shown literally.
         screen.query_one(Input).value = "horloges"
         await settle(pilot)
@@ -113,6 +123,136 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, SearchScreen)
+
+
+@contextlib.asynccontextmanager
+async def opened(tmp_path, monkeypatch, language="nl", query=""):
+    """The search screen on the fixed memory of ``tests.reportdata``, settled:
+    ``(app, pilot, screen)``."""
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = Host(tmp_path / "m.db", language=language, query=query)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        yield app, pilot, app.screen
+
+
+def status_of(screen) -> str:
+    return str(screen.query_one("#search-status").render())
+
+
+def problem_of(screen) -> str:
+    """The problem text as shown ("" when the problem line is hidden)."""
+    widget = screen.query_one("#search-problem")
+    return str(widget.render()) if widget.display else ""
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "order"),
+    [
+        ("nl", "1 treffer", "nieuwste eerst (zonder zoekwoord gesorteerd op datum)"),
+        ("en", "1 hit", "newest first (no search word: sorted by date)"),
+    ],
+)
+async def test_filters_alone_list_newest_first(tmp_path, monkeypatch, language, one, order):
+    async with opened(tmp_path, monkeypatch, language) as (app, pilot, screen):
+        await pilot.press(*"vraag:1")
+        await settle(pilot)
+        assert [r.response.external_id for r in screen.rows] == ["r6", "r4", "r3", "r1"]
+        four = "4 treffers" if language == "nl" else "4 hits"
+        assert status_of(screen) == f"{four} · {order} · vraag:1"
+        await pilot.press(*" rol:burger")
+        await settle(pilot)
+        assert [r.response.external_id for r in screen.rows] == ["r3"]
+        assert status_of(screen) == f"{one} · {order} · vraag:1 rol:burger"
+        assert problem_of(screen) == ""
+        await pilot.press("enter")  # to the list, as with words
+        assert isinstance(app.focused, OptionList)
+
+
+UNKNOWN = {
+    "nl": [
+        ("vraag:9", "vraag:9: die planningsvraag staat niet in het codeboek; vragen: 1 Welke"),
+        ("rol:burgemeester", "rol:burgemeester: die rol staat niet in het codeboek; rollen: "
+         "burger (Burger), raad (Raadslid)"),
+        ("status:foo", "status:foo: geen status; statussen: approved (goedgekeurd)"),
+        ("bron:nosuchsource", "bron:nosuchsource: die bron staat niet in het geheugen; "
+         "bronnen: blog, forum"),
+        ("sinds:gisteren", "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD"),
+        # The typed value is shown as typed, never read as markup.
+        ("bron:[link=x]y", "bron:[link=x]y: die bron staat niet in het geheugen"),
+    ],
+    "en": [
+        ("vraag:9", "vraag:9: no such planning question in the codebook; questions: 1 Which"),
+        ("rol:burgemeester", "rol:burgemeester: no such role in the codebook; roles: "
+         "burger (Citizen), raad (Council member)"),
+        ("status:foo", "status:foo: not a status; statuses: approved (goedgekeurd)"),
+        ("bron:nosuchsource", "bron:nosuchsource: no such source in the memory; "
+         "sources: blog, forum"),
+        ("sinds:gisteren", "sinds:gisteren: not a date; write YYYY-MM-DD"),
+        ("bron:[b]x[/b]", "bron:[b]x[/b]: no such source in the memory"),
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_unknown_filter_values_are_explained_in_the_screen(tmp_path, monkeypatch, language):
+    async with opened(tmp_path, monkeypatch, language) as (app, pilot, screen):
+        box = screen.query_one(Input)
+        for typed, expected in UNKNOWN[language]:
+            box.value = f"parkeren {typed}"
+            await settle(pilot)
+            assert app.screen is screen and screen.rows == [], typed
+            assert box.value == f"parkeren {typed}"  # the query is kept
+            assert problem_of(screen).startswith(expected), problem_of(screen)
+            assert status_of(screen).startswith(("Niet begrepen: ", "Not understood: "))
+            assert typed in status_of(screen)
+        # Typed key by key, then fixed: the hits come back and the problem line goes.
+        box.value = ""
+        await pilot.press(*"parkeren vraag:9")
+        await settle(pilot)
+        assert screen.rows == [] and problem_of(screen).startswith("vraag:9: ")
+        await pilot.press("backspace", "1")
+        await settle(pilot)
+        assert {r.response.external_id for r in screen.rows} == {"r1", "r6"}
+        assert problem_of(screen) == ""
+
+
+async def many(path, n: int) -> None:
+    """A memory of ``n`` responses in source ``veel``, all saying "stoep"."""
+    from datetime import timedelta
+
+    store = await SqliteStore.open(path)
+    await store.ensure_source(Source("veel", "demo"))
+    responses = [
+        Response("veel", f"v{i}", "t", f"A{i}", f"De stoep nummer {i}", T0 + timedelta(minutes=i))
+        for i in range(n)
+    ]
+    await store.upsert_page("veel", Page(responses=responses))
+    await store.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "status"),
+    [
+        ("nl", "stoep", "100 van 1.234 getoond; verfijn je zoekvraag"),
+        ("en", "stoep", "100 of 1,234 shown; refine your search"),
+        ("nl", "bron:veel", "100 van 1.234 getoond; verfijn je zoekvraag · nieuwste eerst"),
+        ("en", "bron:veel sinds:2026-03-02", "100 of 1,234 shown; refine your search · newest"),
+        ("en", "stoep 1233", "1 hit"),
+    ],
+)
+async def test_more_than_100_hits_say_how_many(tmp_path, language, query, status):
+    await many(tmp_path / "m.db", 1234)
+    app = Host(tmp_path / "m.db", language=language, query=query)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert status_of(screen).startswith(status), status_of(screen)
+        if "1,234" in status or "1.234" in status:
+            assert len(screen.rows) == 100
+        if query.startswith("bron:"):
+            assert screen.rows[0].response.external_id == "v1233"  # newest first
 
 
 def test_snapshot_search_screen(snap_compare, tmp_path, monkeypatch):
@@ -164,12 +304,8 @@ async def test_slash_in_the_app_opens_search_and_enter_jumps_to_the_hit(tmp_path
 
 @pytest.mark.parametrize(("language", "one"), [("nl", "1 treffer ·"), ("en", "1 hit ·")])
 async def test_one_hit_is_singular(tmp_path, monkeypatch, language, one):
-    store, ids = await build(tmp_path / "m.db", monkeypatch)
-    await store.close()
-    app = Host(tmp_path / "m.db", language=language, query="parkeren bron:forum")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = app.screen
+    query = "parkeren bron:forum"
+    async with opened(tmp_path, monkeypatch, language, query) as (app, pilot, screen):
         assert [r.response.external_id for r in screen.rows] == ["r6"]
         status = str(screen.query_one("#search-status").render())
         assert status.startswith(one), status

@@ -13,6 +13,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -61,8 +62,8 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[..., None]) -
     """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser."""
     p = sub.add_parser("search", help="full-text search of the memory")
     add_common(p, top=False)
-    p.add_argument("query", nargs="+", help='words (all must occur; "word*" is a prefix), and '
-                   "optional filters like bron:blog vraag:1 rol:burger")  # fmt: skip
+    p.add_argument("query", nargs="*", help='words (all must occur; "word*" is a prefix) and/or '
+                   "filters like bron:blog vraag:1 rol:burger (alone: newest first)")  # fmt: skip
     _filters(p)
     p.add_argument("--limit", type=int, default=20, help="at most this many hits (20)")
     p.set_defaults(command=cmd_search)
@@ -192,12 +193,44 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def _hits_line(result: Any, limit: int) -> str:
+    """The header of a search's output: how many, in which order, and whether more match."""
+    n = len(result.hits)
+    if result.total is not None and result.total > n:
+        more = "more than " if result.capped else ""
+        count = f"{n} of {more}{result.total:,} hits shown"
+    else:
+        count = "1 hit" if n == 1 else f"{n} hits"
+    if not n:
+        return count
+    if result.by_date:
+        order = "newest first (no search words: sorted by date)"
+    elif result.ranked:
+        order = "best first"
+    else:
+        order = "newest first (a common word)"
+    tail = f"; refine the search or raise --limit ({limit})" if count.endswith("shown") else ""
+    return f"{count}, {order}{tail}"
+
+
 def run_search_command(
     config: Any, db_path: Any, args: argparse.Namespace, *, out: TextIO | None = None
 ) -> int:
     """``reactieveld search "QUERY"``: ranked hits, one block per hit; matching words in
-    bold on a terminal. Untrusted text is stripped of control characters first."""
-    from reactieveld.export.search import date_of, parse_query, snippet
+    bold on a terminal. Filters without words list their responses newest first. A filter
+    that names nothing (``vraag:9``, ``bron:typo``) exits 2 with what is allowed. A header
+    line on stderr says how many hits, in which order, and whether more match. Untrusted
+    text is stripped of control characters first."""
+    from reactieveld.export.search import (
+        FilterProblem,
+        SearchResult,
+        allowed_in,
+        date_of,
+        describe_problem,
+        parse_query,
+        search,
+        snippet,
+    )
     from reactieveld.store.base import QueueFilter
     from reactieveld.store.sqlite import SqliteStore
 
@@ -225,25 +258,33 @@ def run_search_command(
         until=opts.until,
     )
     query = args.query if isinstance(args.query, str) else " ".join(args.query)
-    parsed = parse_query(query, base)
-    if parsed.problems:
-        return _usage("cannot read " + ", ".join(parsed.problems))
-    if not parsed.words:
-        return _usage("search: give at least one word")
     if not Path(db_path).exists():
         return _usage(f"no memory store at {db_path}")
     bold = out.isatty() if hasattr(out, "isatty") else False
     codebook = opts.codebook
 
-    async def main() -> list[Any]:
+    async def main() -> tuple[SearchResult, Any]:
         store = await SqliteStore.open(db_path, codebook_version=codebook.version)
         try:
-            return await store.search(parsed.words, parsed.filter, limit=args.limit)
+            allowed = await allowed_in(store, codebook)
+            unknown = [s for s in base.sources if s not in (allowed.sources or ())]
+            if unknown:
+                flag = FilterProblem("--source", unknown[0], "source", sep=" ")
+                parsed = replace(parse_query("", base), problems=(flag,))
+                return SearchResult(parsed, []), allowed
+            return await search(store, query, base, limit=args.limit, allowed=allowed), allowed
         finally:
             await store.close()
 
-    hits = asyncio.run(main())
-    for hit in hits:
+    result, allowed = asyncio.run(main())
+    if result.parsed.problems:
+        lines = [describe_problem(p, allowed, "en") for p in result.parsed.problems]
+        return _usage("search: " + " · ".join(lines))
+    if not result.parsed.words and not result.parsed.filtered:
+        return _usage("search: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)")
+    print(_hits_line(result, args.limit), file=sys.stderr)
+    words = result.parsed.words
+    for hit in result.hits:
         r = hit.row.response
         tags = " ".join(f"#{q}" for q in hit.row.questions)
         if hit.row.role:
@@ -255,7 +296,7 @@ def run_search_command(
         out.write(head + "\n")
         if hit.row.thread_title:
             out.write(f"    {_clean(hit.row.thread_title)}\n")
-        text, spans = snippet(_clean(r.body_text), parsed.words, width=200)
+        text, spans = snippet(_clean(r.body_text), words, width=200)
         if bold:
             for start, end in reversed(spans):
                 text = text[:start] + "\x1b[1m" + text[start:end] + "\x1b[22m" + text[end:]
@@ -263,7 +304,6 @@ def run_search_command(
         if r.url:
             out.write(f"    {_clean(r.url)}\n")
         out.write("\n")
-    print(f"{len(hits)} hit(s)", file=sys.stderr)
     return 0
 
 

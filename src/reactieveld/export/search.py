@@ -9,19 +9,27 @@ Keys (Dutch or English): ``bron``/``source``, ``vraag``/``question``/``q``, ``ro
 ``status``, ``sinds``/``since``/``van``/``from``, ``tot``/``until``/``to``. A key may
 repeat (any of the values). Words are ANDed; ``word*`` is a prefix. Text that is not a
 known key stays part of the words, so a URL like ``https://...`` is not a filter.
+
+Filters without words list the matching responses newest first (there is no rank without
+words). A value that names nothing (``vraag:9``, ``rol:burgemeester``, ``bron:typo``,
+``sinds:gisteren``) is a :class:`FilterProblem` with a message that says what is allowed;
+it is never silently an empty result.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.export._sql import placeholders
 from reactieveld.model import RemoteStatus
-from reactieveld.store.base import QueueFilter, SearchHit
-from reactieveld.store.sqlite import fold, query_terms
+from reactieveld.store.base import Keyset, QueueFilter, SearchHit
+from reactieveld.store.sqlite import fold, fts_query, query_terms
 
 _KEYS = {
     "bron": "sources",
@@ -50,9 +58,53 @@ _STATUS_WORDS = {
 }
 _TOKEN = re.compile(r"(?<!\S)([A-Za-z]+):(\S+)")
 
+#: What a problem's filter is about, by the target of its key.
+_KINDS = {
+    "sources": "source",
+    "questions": "question",
+    "roles": "role",
+    "statuses": "status",
+    "since": "date",
+    "until": "date",
+}
+
+#: A word search counts its hits only up to here: past it "more than 10,000" says all a
+#: moderator needs, and the count stays bounded (about 10 ms) however common the word.
+COUNT_CAP = 10_000
+
 
 class QueryError(ValueError):
     """A filter in the query cannot be understood (e.g. ``sinds:gisteren``)."""
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """A ``key:value`` that names nothing: no such planning question, role, status or
+    source, or a date that is not a date. ``key`` and ``value`` are as typed (``sep`` is
+    " " for a command-line flag: ``--source typo``)."""
+
+    key: str
+    value: str
+    kind: str  # "question", "role", "status", "source" or "date"
+    sep: str = ":"
+
+    def __str__(self) -> str:
+        return f"{self.key}{self.sep}{self.value}"
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What filter values name something: the codebook's questions and roles, and the
+    sources in the store (None: sources are not checked)."""
+
+    codebook: Codebook = DEFAULT_CODEBOOK
+    sources: tuple[str, ...] | None = None
+
+
+async def allowed_in(store: Any, codebook: Codebook | None = None) -> Allowed:
+    """The :class:`Allowed` values of ``store`` (its sources) and ``codebook``."""
+    names = tuple(sorted(s.name for s in await store.source_states()))
+    return Allowed(codebook or DEFAULT_CODEBOOK, names)
 
 
 @dataclass(frozen=True)
@@ -61,12 +113,37 @@ class ParsedQuery:
 
     words: str
     filter: QueueFilter = field(default_factory=QueueFilter)
-    problems: tuple[str, ...] = ()
+    problems: tuple[FilterProblem, ...] = ()
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the filter restricts anything (filters alone list responses)."""
+        return self.filter != QueueFilter()
 
 
-def parse_query(text: str, base: QueueFilter | None = None) -> ParsedQuery:
-    """Split ``text`` into words and filters (added to ``base``). Unknown values of known
-    keys are reported in ``problems`` and ignored, so typing never raises."""
+def _role_code(value: str, codebook: Codebook) -> str | None:
+    """A role by its code or a one-word label in any language (``rol:Raadslid``)."""
+    wanted = fold(value)
+    for role in codebook.roles:
+        if fold(role.code) == wanted or any(fold(x) == wanted for x in role.labels.values()):
+            return role.code
+    return None
+
+
+def _source_name(value: str, sources: Sequence[str]) -> str | None:
+    if value in sources:
+        return value
+    return next((s for s in sources if s.casefold() == value.casefold()), None)
+
+
+def parse_query(
+    text: str, base: QueueFilter | None = None, allowed: Allowed | None = None
+) -> ParsedQuery:
+    """Split ``text`` into words and filters (added to ``base``).
+
+    A status or date that cannot be read is a problem; with ``allowed`` also a question,
+    role or source that is not there (a role may be given by a one-word label, a source
+    in any case). Problems are returned, never raised, and their filters left out."""
     from reactieveld.stats import parse_date
 
     flt = base or QueueFilter()
@@ -77,7 +154,7 @@ def parse_query(text: str, base: QueueFilter | None = None) -> ParsedQuery:
         "statuses": list(flt.statuses),
     }
     since, until = flt.since, flt.until
-    problems: list[str] = []
+    problems: list[FilterProblem] = []
 
     def take(m: re.Match[str]) -> str:
         nonlocal since, until
@@ -85,24 +162,32 @@ def parse_query(text: str, base: QueueFilter | None = None) -> ParsedQuery:
         target = _KEYS.get(key)
         if target is None:
             return m.group(0)
+        found: Any = value
         if target == "statuses":
-            value = _STATUS_WORDS.get(value.lower(), value.lower())
             try:
-                lists["statuses"].append(RemoteStatus(value))
+                found = RemoteStatus(_STATUS_WORDS.get(value.lower(), value.lower()))
             except ValueError:
-                problems.append(f"{key}:{m.group(2)}")
+                found = None
         elif target in ("since", "until"):
             try:
-                moment = parse_date(value, end=target == "until")
+                found = parse_date(value, end=target == "until")
             except ValueError:
-                problems.append(f"{key}:{value}")
-            else:
-                if target == "since":
-                    since = moment
-                else:
-                    until = moment
+                found = None
+        elif allowed is not None and target == "questions":
+            code = value.lstrip("#")
+            found = code if allowed.codebook.question(code) else None
+        elif allowed is not None and target == "roles":
+            found = _role_code(value, allowed.codebook)
+        elif allowed is not None and allowed.sources is not None:
+            found = _source_name(value, allowed.sources)
+        if found is None:
+            problems.append(FilterProblem(m.group(1), value, _KINDS[target]))
+        elif target == "since":
+            since = found
+        elif target == "until":
+            until = found
         else:
-            lists[target].append(value)
+            lists[target].append(found)
         return " "
 
     words = " ".join(_TOKEN.sub(take, text).split())
@@ -118,13 +203,309 @@ def parse_query(text: str, base: QueueFilter | None = None) -> ParsedQuery:
     return ParsedQuery(words, flt, tuple(problems))
 
 
-async def search(store: Any, query: str, base: QueueFilter | None = None, *, limit: int = 50):
-    """Ranked hits for a query with inline filters; ``([], parsed)`` without words."""
-    parsed = parse_query(query, base)
-    if not parsed.words.strip():
-        return [], parsed
-    hits: list[SearchHit] = await store.search(parsed.words, parsed.filter, limit=limit)
-    return hits, parsed
+# -- what a problem says --------------------------------------------------------------------
+
+#: (Dutch, English) per kind of problem; ``{what}`` is the filter as typed.
+PROBLEM_TEXT = {
+    "question": (
+        "{what}: die planningsvraag staat niet in het codeboek; vragen: {allowed}",
+        "{what}: no such planning question in the codebook; questions: {allowed}",
+    ),
+    "role": (
+        "{what}: die rol staat niet in het codeboek; rollen: {allowed}",
+        "{what}: no such role in the codebook; roles: {allowed}",
+    ),
+    "status": (
+        "{what}: geen status; statussen: {allowed}",
+        "{what}: not a status; statuses: {allowed}",
+    ),
+    "source": (
+        "{what}: die bron staat niet in het geheugen; bronnen: {allowed}",
+        "{what}: no such source in the memory; sources: {allowed}",
+    ),
+    "date": (
+        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
+    ),
+    "no_sources": ("(nog geen)", "(none yet)"),
+}
+#: The Dutch word shown beside each status in a problem's list of statuses.
+_STATUS_NAMES = {"approved": "goedgekeurd", "hold": "wacht", "trash": "prullenbak",
+                 "hidden": "verborgen", "deleted": "verwijderd"}  # fmt: skip
+
+
+def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
+    book = allowed.codebook
+    if kind == "question":
+        return "; ".join(f"{c.code} {c.label(language)}" for c in book.questions)
+    if kind == "role":
+        return ", ".join(f"{c.code} ({c.label(language)})" for c in book.roles)
+    if kind == "status":
+        return ", ".join(
+            f"{s.value} ({_STATUS_NAMES[s.value]})" if s.value in _STATUS_NAMES else s.value
+            for s in RemoteStatus
+        )
+    if kind == "source":
+        return ", ".join(allowed.sources or ()) or _pick(PROBLEM_TEXT["no_sources"], language)
+    return ""
+
+
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[0] if language == "nl" else pair[1]
+
+
+def describe_problem(problem: FilterProblem, allowed: Allowed, language: str = "en") -> str:
+    """One line: the filter as typed, why it names nothing, and what is allowed."""
+    template = _pick(PROBLEM_TEXT[problem.kind], language)
+    return template.format(what=problem, allowed=_allowed_text(problem.kind, allowed, language))
+
+
+# -- searching ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Hits for a query. ``by_date``: filters without words, listed newest first.
+    ``total``: how many match in all, counted only when ``hits`` reached the limit (else
+    None: the hits are all of them); ``capped``: there are more than ``total``."""
+
+    parsed: ParsedQuery
+    hits: list[SearchHit]
+    by_date: bool = False
+    total: int | None = None
+    capped: bool = False
+
+    @property
+    def ranked(self) -> bool:
+        """Best first by bm25 (else newest first: no words, or a very common word)."""
+        return bool(self.hits) and all(h.rank is not None for h in self.hits)
+
+
+async def search(
+    store: Any,
+    query: str,
+    base: QueueFilter | None = None,
+    *,
+    limit: int = 50,
+    allowed: Allowed | None = None,
+    count: bool = True,
+) -> SearchResult:
+    """Hits for a query with inline filters: ranked hits for words; without words, the
+    responses the filters match, newest first; nothing (and the problems) when a filter
+    names nothing; nothing without words or filters. With ``count``, a result that fills
+    ``limit`` also says how many match in all (:func:`count_all`)."""
+    parsed = parse_query(query, base, allowed)
+    if parsed.problems:
+        return SearchResult(parsed, [])
+    if parsed.words.strip():
+        hits: list[SearchHit] = await store.search(parsed.words, parsed.filter, limit=limit)
+        result = SearchResult(parsed, hits)
+    elif parsed.filtered:
+        rows = await newest(store, parsed.filter, limit=limit)
+        result = SearchResult(parsed, [SearchHit(row, None) for row in rows], by_date=True)
+    else:
+        return SearchResult(parsed, [])
+    if count and len(result.hits) >= limit:
+        result = await count_all(store, result)
+    return result
+
+
+async def count_all(store: Any, result: SearchResult) -> SearchResult:
+    """``result`` with ``total`` (and ``capped``): words are counted up to
+    :data:`COUNT_CAP`; filters alone exactly (the store's count: kept counts or an index)."""
+    parsed = result.parsed
+    if result.by_date:
+        return replace(result, total=int(await store.count(parsed.filter)), capped=False)
+    total = await count_matches(store, parsed.words, parsed.filter, cap=COUNT_CAP)
+    return replace(result, total=total, capped=total >= COUNT_CAP)
+
+
+# -- filters without words: newest first, along an index ------------------------------------
+
+#: Filter fields the SQL below handles; any other (a thread, an author, untagged) goes
+#: to the store's own queue query.
+_OWN_FIELDS = ("triage", "statuses", "sources", "questions", "roles", "since", "until")
+
+
+def _store_only(flt: QueueFilter) -> bool:
+    """Whether ``flt`` sets a field only the store's own queries handle."""
+    empty = QueueFilter()
+    return any(
+        getattr(flt, name) != getattr(empty, name)
+        for name in QueueFilter.__dataclass_fields__
+        if name not in _OWN_FIELDS
+    )
+
+
+def _source_ids(db: sqlite3.Connection, names: Sequence[str]) -> list[int]:
+    sql = f"SELECT id FROM sources WHERE name IN {placeholders(names)}"
+    return [row[0] for row in db.execute(sql, list(names))]
+
+
+def _epoch(value: datetime) -> int:
+    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
+
+
+@dataclass
+class _Sql:
+    """Conditions and their parameters, in order."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def where(self, lead: str = " WHERE ") -> str:
+        return (lead + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+def _rest(flt: QueueFilter, source_ids: Sequence[int], driver: str | None) -> _Sql:
+    """The filter's conditions on ``r`` other than its driver's. Unary ``+`` keeps SQLite
+    from driving by them instead: the driver is chosen by counts (see :func:`_driver`)."""
+    w = _Sql()
+    if flt.triage is not None and driver != "triage":
+        w.add("+r.triage = ?", flt.triage.value)
+    if flt.statuses and driver != "statuses":
+        w.add(f"+r.remote_status IN {placeholders(flt.statuses)}", *[s.value for s in flt.statuses])
+    if flt.sources and driver != "sources":
+        w.add(f"+r.source_id IN {placeholders(source_ids)}", *source_ids)
+    for kind, codes in (("question", flt.questions), ("role", flt.roles)):
+        if codes and driver != f"{kind}s":
+            w.add(
+                "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = ? "
+                f"AND t.code IN {placeholders(codes)})",
+                kind,
+                *codes,
+            )
+    return w
+
+
+def _driver(
+    db: sqlite3.Connection, flt: QueueFilter, source_ids: Sequence[int]
+) -> tuple[str | None, list[Any]]:
+    """The filter field whose values match the fewest responses (from the kept counts of
+    migration 0006), and those values: walking its index newest first and checking the
+    rest row by row reads the fewest rows. None: only a date range (the time index)."""
+    sizes: dict[str, tuple[int, list[Any]]] = {}
+    for name, kind, codes in (
+        ("questions", "question", flt.questions),
+        ("roles", "role", flt.roles),
+    ):
+        if codes:
+            n = db.execute(
+                f"SELECT coalesce(sum(n), 0) FROM tag_counts WHERE kind = ? "
+                f"AND code IN {placeholders(codes)}",
+                [kind, *codes],
+            ).fetchone()[0]
+            sizes[name] = (n, list(codes))
+    columns = (
+        ("statuses", "remote_status", [s.value for s in flt.statuses]),
+        ("sources", "source_id", list(source_ids) if flt.sources else []),
+        ("triage", "triage", [flt.triage.value] if flt.triage is not None else []),
+    )
+    for name, column, values in columns:
+        if values:
+            n = db.execute(
+                f"SELECT coalesce(sum(n), 0) FROM response_counts "
+                f"WHERE {column} IN {placeholders(values)}",
+                values,
+            ).fetchone()[0]
+            sizes[name] = (n, values)
+    if not sizes:
+        return None, []
+    name = min(sizes, key=lambda k: sizes[k][0])
+    return name, sizes[name][1]
+
+
+def newest_sql(
+    db: sqlite3.Connection,
+    flt: QueueFilter,
+    *,
+    after: Keyset | None = None,
+    limit: int = 100,
+) -> tuple[str, list[Any]]:
+    """The SELECT of response ids behind :func:`newest`: one arm per value of the driving
+    field, each walking an index in (created_at, id) order and stopping at ``limit``;
+    the arms merged (at most values x limit rows sorted). Never a scan of all rows."""
+    source_ids = _source_ids(db, flt.sources)
+    if flt.sources and not source_ids:
+        return "SELECT NULL WHERE 0", []
+    driver, values = _driver(db, flt, source_ids)
+    rest = _rest(flt, source_ids, driver)
+    arms: list[str] = []
+    params: list[Any] = []
+    for value in values or [None]:
+        w = _Sql()
+        if driver in ("questions", "roles"):
+            at, rid = "q.response_created", "q.response_id"
+            body = "tags q CROSS JOIN responses r ON r.id = q.response_id"
+            w.add("q.kind = ? AND q.code = ?", driver[:-1], value)
+        else:
+            at, rid, body = "r.created_at", "r.id", "responses r"
+            column = {"statuses": "remote_status", "sources": "source_id", "triage": "triage"}
+            if driver is not None:
+                w.add(f"r.{column[driver]} = ?", value)
+        if flt.since is not None:
+            w.add(f"{at} >= ?", _epoch(flt.since))
+        if flt.until is not None:
+            w.add(f"{at} < ?", _epoch(flt.until))
+        if after is not None:
+            w.add(f"({at}, {rid}) < (?, ?)", _epoch(after.created_at), after.id)
+        w.clauses += rest.clauses
+        w.params += rest.params
+        arms.append(
+            f"SELECT {rid} AS id, {at} AS at FROM {body}{w.where()} "
+            f"ORDER BY {at} DESC, {rid} DESC LIMIT ?"
+        )
+        params += [*w.params, limit]
+    if len(arms) == 1:
+        return f"SELECT id FROM ({arms[0]})", params
+    # UNION, not UNION ALL: a response with two of the question codes is one hit.
+    merged = " UNION ".join(f"SELECT * FROM ({arm})" for arm in arms)
+    return f"SELECT id FROM ({merged}) ORDER BY at DESC, id DESC LIMIT ?", [*params, limit]
+
+
+async def newest(
+    store: Any, flt: QueueFilter, *, after: Keyset | None = None, limit: int = 100
+) -> list[Any]:
+    """The responses ``flt`` matches, newest first, continuing after ``after`` (keyset):
+    ids by :func:`newest_sql` through the store's read hook, then the rows by id."""
+    if _store_only(flt):
+        rows: list[Any] = await store.queue(flt, after=after, limit=limit)
+        return rows
+
+    def fn(db: sqlite3.Connection) -> list[int]:
+        sql, params = newest_sql(db, flt, after=after, limit=limit)
+        return [row[0] for row in db.execute(sql, params)]
+
+    ids = await store.read(fn)
+    return list(await store.get_many(ids))
+
+
+async def count_matches(store: Any, words: str, flt: QueueFilter, *, cap: int) -> int:
+    """How many responses match ``words`` and ``flt``, counted up to ``cap``."""
+    match = fts_query(words)
+    if match is None:
+        return 0
+    if _store_only(flt):
+        return min(cap, int(await store.count(replace(flt, text=words))))
+
+    def fn(db: sqlite3.Connection) -> int:
+        w = _rest(flt, _source_ids(db, flt.sources), None)
+        if flt.since is not None:
+            w.add("r.created_at >= ?", _epoch(flt.since))
+        if flt.until is not None:
+            w.add("r.created_at < ?", _epoch(flt.until))
+        join = " CROSS JOIN responses r ON r.id = f.rowid" if w.clauses else ""
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM responses_fts f{join} "
+            f"WHERE responses_fts MATCH ?{w.where(' AND ')} LIMIT ?)"
+        )
+        return int(db.execute(sql, [match, *w.params, cap]).fetchone()[0])
+
+    return int(await store.read(fn))
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -28,7 +28,15 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reactieveld.codebook import Codebook
-from reactieveld.export.search import filter_summary, parse_query, snippet
+from reactieveld.export.search import (
+    SearchResult,
+    allowed_in,
+    count_all,
+    describe_problem,
+    filter_summary,
+    search,
+    snippet,
+)
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
@@ -52,8 +60,20 @@ TEXT = {
     ),
     "hit": ("1 treffer", "1 hit"),
     "hits": ("{n} treffers", "{n} hits"),
-    "hits_max": ("{n}+ treffers (beste eerst)", "{n}+ hits (best first)"),
+    "hits_max": ("{n}+ treffers", "{n}+ hits"),
+    "shown": (
+        "{n} van {total} getoond; verfijn je zoekvraag",
+        "{n} of {total} shown; refine your search",
+    ),
+    "shown_capped": (
+        "{n} van meer dan {total} getoond; verfijn je zoekvraag",
+        "{n} of more than {total} shown; refine your search",
+    ),
     "newest": ("nieuwste eerst (veelvoorkomend woord)", "newest first (a common word)"),
+    "by_date": (
+        "nieuwste eerst (zonder zoekwoord gesorteerd op datum)",
+        "newest first (no search word: sorted by date)",
+    ),
     "none": ("Geen treffers", "No hits"),
     "problem": ("Niet begrepen: {what}", "Not understood: {what}"),
     "history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
@@ -133,6 +153,7 @@ class SearchScreen(_FromApp, Screen[None]):
     SearchScreen #search-title { height: 1; background: $panel; text-style: bold; }
     SearchScreen #search-input { margin: 0 0; }
     SearchScreen #search-status { height: 1; color: $text-muted; }
+    SearchScreen #search-problem { height: auto; color: $warning; padding: 0 1; display: none; }
     SearchScreen #search-results { height: 1fr; }
     SearchScreen #search-results > .option-list--option-highlighted { background: $accent 40%; }
     """
@@ -170,6 +191,7 @@ class SearchScreen(_FromApp, Screen[None]):
         yield Static(Content(self.s("title")), id="search-title")
         yield Input(value=self.initial_query, placeholder=self.s("placeholder"), id="search-input")
         yield Static(Content(self.s("hint")), id="search-status")
+        yield Static(id="search-problem")
         yield OptionList(id="search-results", markup=False)
         yield Footer()
 
@@ -204,35 +226,60 @@ class SearchScreen(_FromApp, Screen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def _search(self, text: str) -> None:
-        parsed = parse_query(text, self.base)
+        allowed = await allowed_in(self.store, self.codebook)
+        result = await search(
+            self.store, text, self.base, limit=LIMIT, allowed=allowed, count=False
+        )
+        problems = [describe_problem(p, allowed, self.language) for p in result.parsed.problems]
+        self._show(result, problems)
+        if len(result.hits) >= LIMIT:
+            # The hits are on screen first; counting all of them may take longer.
+            # Only the status line changes: the list and its highlight stay.
+            self._set_status(await count_all(self.store, result))
+        self.searches += 1
+
+    def _number(self, n: int) -> str:
+        return f"{n:,}".replace(",", "." if self.language == "nl" else ",")
+
+    def _status(self, result: SearchResult) -> str:
+        parsed = result.parsed
+        n = len(result.hits)
         status: list[str] = []
         if parsed.problems:
-            status.append(self.s("problem", what=", ".join(parsed.problems)))
-        rows: list[QueueRow] = []
-        ranked = True
-        if parsed.words:
-            hits = await self.store.search(parsed.words, parsed.filter, limit=LIMIT)
-            rows = [h.row for h in hits]
-            ranked = all(h.rank is not None for h in hits)
-            if not rows:
-                status.append(self.s("none"))
-            elif len(rows) >= LIMIT:
-                status.append(self.s("hits_max", n=len(rows)))
-            else:
-                status.append(self.s("hit") if len(rows) == 1 else self.s("hits", n=len(rows)))
-            if rows and not ranked:
-                status.append(self.s("newest"))
-        else:
+            status.append(self.s("problem", what=", ".join(map(str, parsed.problems))))
+        elif not parsed.words and not parsed.filtered:
             status.append(self.s("hint"))
+        elif not n:
+            status.append(self.s("none"))
+        elif result.total is not None and result.total > n:
+            key = "shown_capped" if result.capped else "shown"
+            status.append(self.s(key, n=n, total=self._number(result.total)))
+        elif n >= LIMIT:
+            status.append(self.s("hits_max", n=n))
+        else:
+            status.append(self.s("hit") if n == 1 else self.s("hits", n=n))
+        if result.by_date and n:
+            status.append(self.s("by_date"))
+        elif n and not result.ranked:
+            status.append(self.s("newest"))
         filters = filter_summary(parsed.filter)
         if filters:
             status.append(" ".join(filters))
-        self._show(rows, parsed.words, " · ".join(status))
-        self.searches += 1
+        return " · ".join(status)
 
-    def _show(self, rows: list[QueueRow], words: str, status: str) -> None:
+    def _set_status(self, result: SearchResult) -> None:
+        status = one_line(self._status(result), limit=300)
+        self.query_one("#search-status", Static).update(Content(status))
+
+    def _show(self, result: SearchResult, problems: list[str]) -> None:
+        rows = [hit.row for hit in result.hits]
+        words = result.parsed.words
         self.rows = rows
-        self.query_one("#search-status", Static).update(Content(one_line(status, limit=300)))
+        self._set_status(result)
+        # The problem names the typed value: plain Content, never markup.
+        problem = self.query_one("#search-problem", Static)
+        problem.update(Content("\n".join(one_line(p, limit=1000) for p in problems)))
+        problem.display = bool(problems)
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         results.add_options(
