@@ -6,7 +6,7 @@ and the store's (row preparation and SQLite). In one interpreter they share one 
 and add up; in two processes they overlap, and a full sync takes about as long as the
 store alone. The app's interpreter, which also answers the keys, does less as well.
 
-The child (``python -m reactieveld.fetchproc``) builds its own connectors from the same
+The child (``python -P -c ...``, running :func:`main`) builds its own connectors from the same
 ``[[sources]]`` entries through the connector registry; secrets come from the
 environment it inherits, never through the pipe. The parent keeps its own connector per
 source for write-back (``apply``). What a connector must know of the store (the ids and
@@ -53,6 +53,7 @@ PROCESS_TYPES = frozenset({"wordpress", "wordpress-feed", "discourse", "decidim"
 #: Pages of one fetch the child may send ahead of the parent.
 WINDOW = 2
 _HEADER = struct.Struct(">I")
+_CHILD = "import sys; sys.path.append(sys.argv[1]); from reactieveld.fetchproc import main; main()"
 
 KnownLoader = Callable[[str], Awaitable[Mapping[str, RemoteStatus]]]
 
@@ -143,19 +144,19 @@ class FetchProcess:
             if self._alive():
                 return
             await self._stop()
-            env = dict(os.environ)
             # The child imports this very package, also from a checkout that is not
-            # installed (the benchmarks run from src/).
+            # installed (the benchmarks run from src/): its folder goes last on the path,
+            # and -P keeps the working directory off it.
             here = str(Path(__file__).resolve().parents[1])
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH")]))
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                "-m",
-                "reactieveld.fetchproc",
+                "-P",
+                "-c",
+                _CHILD,
+                here,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
-                env=env,
             )
             self._proc = proc
             self.starts += 1
@@ -229,6 +230,8 @@ class FetchProcess:
         req = self._next
         queue: asyncio.Queue[tuple[Any, ...]] = asyncio.Queue()
         self._requests[req] = queue
+        if self._reader is None or self._reader.done():
+            queue.put_nowait(("died",))  # it died between the start and now
         finished = False
         try:
             self._send(("fetch", req, name, cursor))
@@ -387,7 +390,7 @@ async def _child_main() -> None:
 
 
 def main() -> None:
-    """Entry point of the child (``python -m reactieveld.fetchproc``)."""
+    """Entry point of the child (started by :class:`FetchProcess`; also ``python -m``)."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when the
     # child stops (by closing its stdin), so that a stop is never reported as a crash.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
