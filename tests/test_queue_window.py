@@ -29,7 +29,7 @@ async def check_window(screen: TriageScreen, step: str) -> None:
     assert queue.vertical_scrollbar.window_virtual_size == queue.total, step
     # Every visible line is what a fresh render of its row gives (the strip cache is
     # keyed by response and row object, never stale after a splice).
-    width = queue.size.width
+    width = queue.scrollable_content_region.width  # as render_line: not under the scrollbar
     for y in range(queue.size.height):
         index = int(queue.scroll_y) + y
         if index >= queue.total:

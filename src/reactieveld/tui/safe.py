@@ -80,27 +80,29 @@ def one_line(text: str | None, *, limit: int = 400) -> str:
     return _SPACES.sub(" ", clean(text[: limit * 2], limit=limit * 2)).strip()[:limit]
 
 
-def shorten(text: str, width: int) -> str:
+def shorten(text: str, width: int, *, words: bool = True) -> str:
     """``text`` (already safe, one line) in at most ``width`` terminal cells.
 
     Longer text ends in "…" so that a reader sees it goes on; it is cut after the last
     whole word that fits, or mid-word when that would leave less than half the room (one
-    very long word, a URL).
+    very long word, a URL) or when ``words`` is false (a name in a narrow column, where
+    "Gemeente Blaric…" says more than "Gemeente…").
     """
     if cell_len(text) <= width:
         return text
     if width <= 1:
         return "\N{HORIZONTAL ELLIPSIS}"[: max(width, 0)]
     room = width - 1
-    used = 0
-    end = len(text)  # the first character left out
-    for index, char in enumerate(text):
-        used += cell_len(char)
-        if used > room:
-            end = index
-            break
+    end = room  # the first character left out
+    if not text.isascii():  # the queue redraws rows: one cell per character is the fast way
+        used = 0
+        for index, char in enumerate(text):
+            used += cell_len(char)
+            if used > room:
+                end = index
+                break
     head = text[:end]
-    if not text[end].isspace():
+    if words and not text[end].isspace():
         space = head.rfind(" ")
         if space >= room // 2:
             head = head[:space]

@@ -33,7 +33,7 @@ from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
-from reactieveld.tui.safe import one_line
+from reactieveld.tui.safe import one_line, shorten
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
 CHUNK = 100
@@ -65,7 +65,8 @@ def _cell(text: str, width: int) -> str:
     # Fixed width in terminal cells (wide characters count twice), one space of air.
     if width <= 1:
         return set_cell_size(text, max(width, 0))
-    return set_cell_size(text, width - 1) + " "
+    # A cut name must not pass for another name: it ends in "…".
+    return set_cell_size(shorten(text, width - 1, words=False), width - 1) + " "
 
 
 def visible_columns(width: int) -> list[tuple[str, int]]:
@@ -563,7 +564,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
-        width = self.size.width
+        # Without the scrollbar: a row's last cell (its "…") would be drawn under it.
+        width = self.scrollable_content_region.width
         if index >= self.total:
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
@@ -621,7 +623,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             text = one_line(r.body_text, limit=max(rest * 2, 40))
             if not text:
                 text = "∅"
-            segments.append(Segment(set_cell_size(text, rest), dim))
+            segments.append(Segment(set_cell_size(shorten(text, rest), rest), dim))
         return Strip(segments, width)
 
     def header_text(self, width: int) -> str:

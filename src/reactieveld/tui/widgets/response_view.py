@@ -22,7 +22,7 @@ from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageSt
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import deferred
-from reactieveld.tui.safe import clean, one_line
+from reactieveld.tui.safe import clean, one_line, preview
 from reactieveld.tui.widgets.queue_list import format_time
 
 Part = str | tuple[str, str]
@@ -127,8 +127,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         add = parts.append
         add((clean(r.author_name, limit=200) or "?", "bold"))
         if r.role_hint and not row.role:
-            add(f" ({one_line(r.role_hint, limit=40)})")
-        add(f"  {format_time(r.created_at, self.tz)}  {one_line(r.source, limit=40)}  ")
+            add(f" ({preview(r.role_hint, 40)})")
+        add(f"  {format_time(r.created_at, self.tz)}  {preview(r.source, 40)}  ")
         add((self.i18n.status(r.remote_status), "italic"))
         add(f" · {t('triage.' + r.triage.value)}")
         if d.author_count:
@@ -142,24 +142,24 @@ class ResponseView(VerticalScroll, can_focus=False):
         link = r.url or d.thread_url
         if link:
             add((t("view.link") + ": ", "dim"))
-            add((one_line(link, limit=300), "underline"))
+            add((preview(link, 300), "underline"))
             add("\n")
         if d.parent is not None:
             p = d.parent.response
             add((t("view.parent") + ": ", "dim"))
-            add((one_line(p.author_name, limit=60), "bold"))
-            add(" — " + one_line(p.body_text, limit=120) + "\n")
+            add((preview(p.author_name, 60), "bold"))
+            add(" — " + preview(p.body_text, 120) + "\n")
         add("\n")
         body = clean(r.body_text)
         add(body if body.strip() else (t("view.empty_body"), "dim italic"))
         add("\n\n")
         questions = [f"{c} {self.codebook.label(TagKind.QUESTION, c, lang)}" for c in row.questions]
         add((t("view.questions") + ": ", "dim"))
-        add("; ".join(one_line(q, limit=120) for q in questions) or t("view.none"))
+        add("; ".join(preview(q, 120) for q in questions) or t("view.none"))
         add("\n")
         add((t("view.role") + ": ", "dim"))
         role = self.codebook.label(TagKind.ROLE, row.role, lang) if row.role else t("view.none")
-        add(one_line(role, limit=60) + "\n")
+        add(preview(role, 60) + "\n")
         if row.outbox_state:
             style = (
                 "bold red"
@@ -176,8 +176,8 @@ class ResponseView(VerticalScroll, can_focus=False):
             add((t("view.replies", n=len(d.replies)) + "\n", "bold"))
             for reply in d.replies[:20]:
                 add("  ")
-                add((one_line(reply.response.author_name, limit=40), "bold"))
-                add(" — " + one_line(reply.response.body_text, limit=100) + "\n")
+                add((preview(reply.response.author_name, 40), "bold"))
+                add(" — " + preview(reply.response.body_text, 100) + "\n")
         if d.notes:
             add("\n")
             add((t("view.notes") + "\n", "bold"))

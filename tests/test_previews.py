@@ -1,0 +1,142 @@
+"""Cut text says that it is cut: the response view's previews (the parent, the replies)
+and the queue's rows end in "…", on a word boundary where there is one, and untrusted
+text in them stays literal."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from conftest import T0, fill_store
+from textual.worker import WorkerState
+
+from reactieveld.model import RemoteStatus, Response, Thread
+from reactieveld.tui.safe import MAX_WORD, preview, shorten
+from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.queue_list import QueueList
+from reactieveld.tui.widgets.response_view import ResponseView
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+#: A parent far longer than its preview, with markup that must stay text.
+PARENT = (
+    "[@click=app.quit]Klik[/] Het parkeren bij de Brink is al jaren een probleem voor de "
+    "bewoners van de Eemnesserweg, vooral op zaterdag als de markt er staat en iedereen "
+    "tegelijk boodschappen komt doen in het centrum van het dorp."
+)
+REPLY = (
+    "Dank voor uw reactie. We nemen het parkeren mee in de volgende versie van het plan en "
+    "komen er op de informatieavond in het dorpshuis uitgebreid op terug met de cijfers."
+)
+
+
+def responses() -> tuple[list[Response], list[Thread]]:
+    thread = Thread("blog", "t1", "Centrumplan", url="https://example.org/t1")
+
+    def response(ext: str, minutes: int, author: str, body: str, parent: str | None = None):
+        return Response(
+            source="blog",
+            external_id=ext,
+            thread_external_id="t1",
+            parent_external_id=parent,
+            author_name=author,
+            body_text=body,
+            created_at=T0 - timedelta(minutes=minutes),
+            remote_status=RemoteStatus.APPROVED,
+            url=f"https://example.org/t1#{ext}",
+        )
+
+    return [
+        response("p", 30, "Anne de Vries", PARENT),
+        response("r", 20, "Gemeente Blaricum – afdeling verkeer en parkeren", REPLY, "p"),
+    ], [thread]
+
+
+@pytest.fixture
+async def store(tmp_path):
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    items, threads = responses()
+    await fill_store(store, "blog", items, threads)
+    yield store
+    await store.close()
+
+
+async def settle(app, pilot) -> TriageScreen:
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, TriageScreen)
+    await screen.queue.loaded.wait()
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return screen
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    raise AssertionError("workers did not settle")
+
+
+def line_after(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.lstrip().startswith(start))
+
+
+@pytest.mark.parametrize(("language", "label"), [("nl", "Antwoord op: "), ("en", "In reply to: ")])
+async def test_parent_preview_ends_in_ellipsis(store, make_app, language, label):
+    app = make_app(store, language=language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(app, pilot)
+        assert screen.queue.current is not None
+        assert screen.queue.current.response.external_id == "r"  # newest first
+        view = screen.query_one(ResponseView)
+        line = line_after(view.render_content().plain, label)
+        shown = line.split(" — ", 1)[1]
+        assert shown.endswith("…") and len(shown) <= 120
+        # Cut after a whole word, the markup shown as it was written.
+        kept = shown[:-1]
+        assert PARENT.startswith(kept) and PARENT[len(kept)] in " ,"
+        assert kept.startswith("[@click=app.quit]Klik[/] Het parkeren")
+        # What the terminal shows: the view wraps the line; its end keeps the "…".
+        rows = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+        assert any(row.endswith(kept.split(" ")[-1] + "…") for row in rows)
+        assert app.is_running  # the [@click=app.quit] in the text did nothing
+
+
+async def test_reply_preview_and_queue_row_end_in_ellipsis(store, make_app):
+    app = make_app(store, language="nl")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(app, pilot)
+        await pilot.press("j")  # the parent: its reply is listed under it
+        screen = await settle(app, pilot)
+        view = screen.query_one(ResponseView)
+        text = view.render_content().plain
+        reply = line_after(text, "Gemeente Blaricum")
+        author, shown = reply.strip().split(" — ", 1)
+        assert author == "Gemeente Blaricum – afdeling verkeer en…"  # a name cut says so too
+        assert shown.endswith("…") and REPLY.startswith(shown[:-1])
+        assert REPLY[len(shown) - 1] == " "
+        # The queue: the author column and the text column of each row end in "…".
+        queue = screen.query_one(QueueList)
+        rows = [queue.render_line(y).text for y in range(2)]
+        assert all(row.rstrip().endswith("…") for row in rows)
+        assert "Gemeente Blaric… " in rows[0]  # in a column: as much of the name as fits
+        # The last cell of a row is not under the scrollbar: the "…" is on screen.
+        screen_rows = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+        assert rows[0].rstrip() in screen_rows and rows[1].rstrip() in screen_rows
+        assert all(len(row) == queue.scrollable_content_region.width for row in rows)
+
+
+def test_shorten():
+    assert shorten("kort genoeg", 11) == "kort genoeg"
+    assert shorten("Welke doelen dient de dialoog?", 19) == "Welke doelen dient…"
+    # No word boundary in the second half of the room: cut in the word.
+    assert shorten("https://example.org/a/very/long/path", 20) == "https://example.org…"
+    # Punctuation before the cut goes: "dialoog…", not "dialoog,…".
+    assert shorten("de dialoog, en verder", 12) == "de dialoog…"
+    # Terminal cells, not characters: a wide character counts twice.
+    assert shorten("漢字漢字漢字", 7) == "漢字漢…"
+    assert shorten("abc", 1) == "…" and shorten("abc", 0) == ""
+    assert shorten("Gemeente Blaricum", 16, words=False) == "Gemeente Blaric…"
+    assert preview("[b]x[/b]\n\x1b[31mrood\x1b[0m " + "woord " * 50, 20) == "[b]x[/b] rood woord…"
+    assert preview(None, 10) == "" and preview("W" * (MAX_WORD * 2), 10) == "WWWWWWWWW…"
