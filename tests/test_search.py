@@ -364,6 +364,16 @@ def test_cli_unknown_filter_values_exit_2_with_one_line(db, capsys, argv, messag
     assert err.startswith(f"reactieveld: search: {message}"), err
 
 
+@pytest.mark.parametrize("limit", ["0", "-1", "x"])
+def test_cli_limit_must_be_a_positive_number(db, capsys, limit):
+    # SQLite reads LIMIT -1 as no limit at all.
+    path, _ = db
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", path, "search", "bron:blog", "--limit", limit])
+    assert exc.value.code == 2
+    assert f"argument --limit: {limit}: " in capsys.readouterr().err
+
+
 def test_match_spans_fold_case_accents_and_prefix():
     text = "Het Café en de cafés; PARKEREN bij parkeerplaats"
     assert [text[s:e] for s, e in match_spans(text, "cafe")] == ["Café"]

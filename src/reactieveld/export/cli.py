@@ -58,6 +58,17 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
 
 
+def _positive(text: str) -> int:
+    # SQLite reads LIMIT -1 as "no limit": a typo must not list the whole memory.
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: not a number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give a number of 1 or more")
+    return value
+
+
 def register(sub: argparse._SubParsersAction, add_common: Callable[..., None]) -> None:
     """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser."""
     p = sub.add_parser("search", help="full-text search of the memory")
@@ -65,7 +76,7 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[..., None]) -
     p.add_argument("query", nargs="*", help='words (all must occur; "word*" is a prefix) and/or '
                    "filters like bron:blog vraag:1 rol:burger (alone: newest first)")  # fmt: skip
     _filters(p)
-    p.add_argument("--limit", type=int, default=20, help="at most this many hits (20)")
+    p.add_argument("--limit", type=_positive, default=20, help="at most this many hits (20)")
     p.set_defaults(command=cmd_search)
 
     p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL")
