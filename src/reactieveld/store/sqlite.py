@@ -268,9 +268,19 @@ def _filter_where(flt: QueueFilter) -> _Where:
     w = _Where()
     if flt.triage is not None:
         w.add("r.triage = ?", flt.triage.value)
-    if flt.statuses:
+    # One value is an equality, so that an index on (column, created_at, id) yields the
+    # queue's order; with "IN" SQLite sorted every row of a source (2 s at 1M rows).
+    # Several values are fanned out into one ordered arm each by queue_sql.
+    if len(flt.statuses) == 1:
+        w.add("r.remote_status = ?", flt.statuses[0].value)
+    elif flt.statuses:
         w.add(f"r.remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
-    if flt.sources:
+    if len(flt.sources) == 1 and flt.triage is None and not flt.statuses:
+        # A scalar subquery is a constant to the planner: the source's index drives.
+        # With a tab (triage or status) set, that tab's index drives instead, as the
+        # tabs of a working queue are the smaller set (IN keeps the planner there).
+        w.add("r.source_id = (SELECT id FROM sources WHERE name = ?)", flt.sources[0])
+    elif flt.sources:
         w.add(
             f"r.source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
             *flt.sources,
@@ -363,6 +373,17 @@ def _kept_count(flt: QueueFilter) -> tuple[str, list[Any]] | None:
     return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
 
 
+def _fan_out(flt: QueueFilter) -> list[QueueFilter]:
+    """One filter per status when several are asked for, else one per source when
+    several are and no tab narrows them (each then walks an index in queue order);
+    empty when one query does."""
+    if len(flt.statuses) > 1:
+        return [replace(flt, statuses=(st,)) for st in dict.fromkeys(flt.statuses)]
+    if len(flt.sources) > 1 and flt.triage is None and not flt.statuses:
+        return [replace(flt, sources=(so,)) for so in dict.fromkeys(flt.sources)]
+    return []
+
+
 def queue_sql(
     flt: QueueFilter,
     *,
@@ -374,14 +395,33 @@ def queue_sql(
     op, order = ("<", "DESC") if direction == "older" else (">", "ASC")
     kind, codes, rest = _tag_driver(flt)
     if kind is None:
-        w = _filter_where(rest)
-        if after is not None:
-            w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
+
+        def where(f: QueueFilter) -> _Where:
+            w = _filter_where(f)
+            if after is not None:
+                w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
+            return w
+
+        order_by = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        fan = _fan_out(rest)
+        if not fan:
+            w = where(rest)
+            return f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} {order_by}", [
+                *w.params,
+                limit,
+            ]
+        # Several sources or statuses: the first ``limit`` of each (one ordered index
+        # walk apiece; a response has one source and one status, so no row twice), merged.
+        arms, params = [], []
+        for f in fan:
+            w = where(f)
+            arms.append(f"SELECT * FROM (SELECT r.id FROM responses r{w.sql()} {order_by})")
+            params += [*w.params, limit]
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} "
-            f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN "
+            f"({' UNION ALL '.join(arms)}) {order_by}"
         )
-        return sql, [*w.params, limit]
+        return sql, [*params, limit]
 
     def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
         w = _filter_where(rest)
