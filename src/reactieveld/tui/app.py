@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.model import Capability
-from reactieveld.tui.commands import TriageCommands
+from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
 from reactieveld.tui.safe import one_line
@@ -60,7 +60,9 @@ class ReactieveldApp(App[int]):
 
     CSS_PATH = _css_paths()  # type: ignore[assignment]
     TITLE = "reactieveld"
-    COMMANDS = App.COMMANDS | {TriageCommands}
+    # Not Textual's system commands: their Quit and Keys are ours already, in English.
+    # AppCommands keeps the ones we do not have (theme, screenshot), translated.
+    COMMANDS = {TriageCommands, AppCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
     #: App-wide actions for the palette and the help screen (binding id -> action).
@@ -178,6 +180,10 @@ class ReactieveldApp(App[int]):
         gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
         if self._owns_store and self.store is not None:
             await self.store.close()
+
+    def action_command_palette(self) -> None:
+        """``ctrl+p``: the palette, its prompt in the interface language."""
+        open_palette(self)
 
     def app_keys(self) -> list[tuple[str, str, str]]:
         """(binding id, keys, label) of the app-wide keys, for help and palette."""

@@ -1,18 +1,52 @@
 """The command palette (``ctrl+p``): every action of the triage screen and every app-wide
-key (quit, settings, dashboard, export), by name, with its key as the help text."""
+key (quit, settings, dashboard, export), by name, with its key as the help text; and of
+Textual's own commands the ones we do not offer ourselves, in the interface language.
+
+Textual's system commands and what became of them (``AppCommands`` replaces Textual's
+``SystemCommandsProvider``):
+
+* Quit: ours (``q``, "Stoppen"/"Quit"); Textual's was a second "Quit", in English.
+* Keys (Textual's key panel): our help screen (``?``) lists every key, in our language.
+* Maximize/Minimize: dropped; only the queue takes focus, and a maximized queue hides
+  the response view it is read with.
+* Theme: kept (we have no theme choice of our own besides ``[ui] theme``).
+* Screenshot: kept (an SVG of the screen for a question or a bug report), saved in the
+  current directory like the reports, and said so in the interface language.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import partial
+from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.theme import ThemeProvider
 
 from reactieveld.tui.queues import QUEUES
 from reactieveld.tui.screens.triage import TriageScreen, _display_keys, _parse
 
 
-class TriageCommands(Provider):
+class ListedCommands(Provider):
+    """A provider of a list of (label, help, callback): labels matched, help beside."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for label, help_text, callback in self._commands():
+            yield DiscoveryHit(Content(label), callback, help=help_text or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, callback in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=help_text or None)
+
+
+class TriageCommands(ListedCommands):
     """Every key of the triage screen, every queue tab and question, as commands."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
@@ -43,13 +77,75 @@ class TriageCommands(Provider):
                 out.append((label, keys, partial(app.run_action, action)))
         return out
 
-    async def discover(self) -> Hits:
-        for label, keys, callback in self._commands():
-            yield DiscoveryHit(Content(label), callback, help=keys or None)  # type: ignore[arg-type]
 
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, keys, callback in self._commands():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), callback, help=keys or None)  # type: ignore[arg-type]
+TEXT = {
+    "search": ("Zoek een opdracht…", "Search for commands…"),
+    "theme": ("Thema", "Theme"),
+    # Help texts are markup to the palette: no square brackets in them.
+    "theme.help": (
+        "Een ander kleurenschema voor deze sessie (blijvend: theme in de configuratie)",
+        "Another colour scheme for this session (to keep it: theme in the configuration)",
+    ),
+    "themes": ("Zoek een thema…", "Search for themes…"),
+    "screenshot": ("Schermafdruk", "Screenshot"),
+    "screenshot.help": (
+        "Het scherm als SVG-bestand in de huidige map",
+        "The screen as an SVG file in the current directory",
+    ),
+    "screenshot.saved": ("Schermafdruk opgeslagen: {path}", "Screenshot saved: {path}"),
+    "screenshot.failed": ("Schermafdruk niet opgeslagen: {error}", "Screenshot not saved: {error}"),
+}
+
+
+def palette_text(app: Any, key: str, **values: Any) -> str:
+    """A text of the palette in the app's current language (it follows ``f2``)."""
+    nl, en = TEXT[key]
+    value = nl if app.i18n.language == "nl" else en
+    return value.format(**values) if values else value
+
+
+def open_palette(app: Any) -> None:
+    """``ctrl+p``: the palette as Textual opens it, its prompt in the interface language."""
+    if app.use_command_palette and not CommandPalette.is_open(app):
+        app.push_screen(
+            CommandPalette(id="--command-palette", placeholder=palette_text(app, "search"))
+        )
+
+
+def open_themes(app: Any) -> None:
+    """Textual's theme picker, its prompt in the interface language."""
+    app.push_screen(
+        CommandPalette(providers=[ThemeProvider], placeholder=palette_text(app, "themes"))
+    )
+
+
+def save_screenshot(app: Any) -> None:
+    """An SVG of the screen in the current directory; the path (or why not) in a
+    notification without markup (a path may hold brackets)."""
+    try:
+        path = app.save_screenshot()
+    except OSError as exc:
+        message = palette_text(app, "screenshot.failed", error=exc)
+        app.notify(message, severity="error", markup=False)
+        return
+    app.notify(palette_text(app, "screenshot.saved", path=os.path.abspath(path)), markup=False)
+
+
+class AppCommands(ListedCommands):
+    """Textual's own commands that we keep (see the module's docstring), translated."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        app = self.app
+        return [
+            (
+                palette_text(app, "screenshot"),
+                palette_text(app, "screenshot.help"),
+                # After the palette has closed, or it would be in the picture.
+                partial(app.set_timer, 0.1, partial(save_screenshot, app)),
+            ),
+            (
+                palette_text(app, "theme"),
+                palette_text(app, "theme.help"),
+                partial(open_themes, app),
+            ),
+        ]
