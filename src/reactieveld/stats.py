@@ -338,17 +338,30 @@ def role_head(role: str | None, language: str) -> str:
     return text("no_role", language) if role is None else role
 
 
-def role_legend(codebook: Codebook, roles: Sequence[str | None], language: str) -> str:
+def role_legend(
+    codebook: Codebook,
+    roles: Sequence[str | None],
+    language: str,
+    width: int,
+    indent: str = "",
+) -> list[str]:
     """What the role codes of the coverage columns mean, where the label says more than
-    the code (``Rollen: raad = Raadslid · college = College (B&W)``); "" when none."""
+    the code (``Rollen: raad = Raadslid · college = College (B&W)``), in lines of at most
+    ``width`` that break between two "code = label" pairs, never inside one; [] when no
+    label says more."""
+    nbsp = "\N{NO-BREAK SPACE}"  # textwrap breaks only at the other spaces
     pairs = []
     for role in roles:
         if role is None:
             continue
         label = codebook.label(TagKind.ROLE, role, language)
         if label.casefold() != role.casefold():
-            pairs.append(f"{role} = {label}")
-    return f"{text('roles', language)}: {' · '.join(pairs)}" if pairs else ""
+            pairs.append(f"{role} = {label}".replace(" ", nbsp))
+    if not pairs:
+        return []
+    legend = f"{text('roles', language)}:{nbsp}{(nbsp + '· ').join(pairs)}"
+    lines = textwrap.wrap(legend, width, initial_indent=indent, subsequent_indent=indent + "  ")
+    return [line.replace(nbsp, " ") for line in lines]
 
 
 def question_label(codebook: Codebook, code: str, language: str) -> str:
@@ -448,14 +461,7 @@ def render_text(
             + label.ljust(table.label_width)
             + "".join("  " + c.rjust(w) for c, w in zip(cells, cols, strict=True))
         )
-    legend = role_legend(codebook, roles, language)
-    if legend:
-        # Wrapped between "code = label" pairs, never inside one (hence the no-break spaces).
-        pairs = legend.replace(" ", "\N{NO-BREAK SPACE}").replace(
-            "\N{NO-BREAK SPACE}·\N{NO-BREAK SPACE}", " · "
-        )
-        wrapped = textwrap.wrap(pairs, width, initial_indent="  ", subsequent_indent="    ")
-        lines.extend(line.replace("\N{NO-BREAK SPACE}", " ") for line in wrapped)
+    lines.extend(role_legend(codebook, roles, language, width, indent="  "))
     if table.cut:
         lines.append(f"  {t('questions')}:")
         lines.extend(f"    {question_label(codebook, q, language)}" for q in stats.questions)

@@ -220,7 +220,8 @@ class DashboardScreen(FromApp, Screen[None]):
             return
         table = self.query_one("#dash-coverage", DataTable)
         # The table's cell padding (one cell each side) is the layout's gap between columns.
-        layout = coverage_table(st, self.codebook, lang, body.scrollable_content_region.width - 2)
+        width = body.scrollable_content_region.width
+        layout = coverage_table(st, self.codebook, lang, width - 2)
         table.clear(columns=True)
         table.add_column(Text(text("question", lang)), key="q")
         table.add_column(Text(text("sum", lang), justify="right"), key="sum")
@@ -238,8 +239,8 @@ class DashboardScreen(FromApp, Screen[None]):
                 for n in counts
             )
             table.add_row(*cells, key=q)
-        legend = role_legend(self.codebook, layout.roles, lang)
-        self.query_one("#dash-legend", Static).update(Content(legend))
+        legend = role_legend(self.codebook, layout.roles, lang, width)
+        self.query_one("#dash-legend", Static).update(Content("\n".join(legend)))
         self.query_one("#dash-legend", Static).display = bool(legend)
         questions = self.query_one("#dash-questions", Static)
         questions.display = layout.cut
