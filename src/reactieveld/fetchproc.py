@@ -52,6 +52,8 @@ from reactieveld.model import Page, RemoteStatus
 PROCESS_TYPES = frozenset({"wordpress", "wordpress-feed", "discourse", "decidim", "govocal"})
 #: Pages of one fetch the child may send ahead of the parent.
 WINDOW = 2
+#: How much nicer than the parent the child runs (``os.nice``).
+NICENESS = int(os.environ.get("REACTIEVELD_FETCH_NICENESS", "5"))
 _HEADER = struct.Struct(">I")
 _CHILD = "import sys; sys.path.append(sys.argv[1]); from reactieveld.fetchproc import main; main()"
 
@@ -394,6 +396,10 @@ def main() -> None:
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when the
     # child stops (by closing its stdin), so that a stop is never reported as a crash.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if NICENESS and hasattr(os, "nice"):
+        # Background work: the writer (and in the app, the keys) come first. The child
+        # needs well under one CPU to stay ahead of the writer, so it still keeps up.
+        os.nice(NICENESS)
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
         asyncio.run(_child_main())
 
