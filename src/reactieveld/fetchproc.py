@@ -53,7 +53,7 @@ PROCESS_TYPES = frozenset({"wordpress", "wordpress-feed", "discourse", "decidim"
 #: Pages of one fetch the child may send ahead of the parent.
 WINDOW = 2
 #: How much nicer than the parent the child runs (``os.nice``).
-NICENESS = int(os.environ.get("REACTIEVELD_FETCH_NICENESS", "5"))
+NICENESS = int(_n) if (_n := os.environ.get("REACTIEVELD_FETCH_NICENESS", "5")).isdigit() else 5
 _HEADER = struct.Struct(">I")
 _CHILD = "import sys; sys.path.append(sys.argv[1]); from reactieveld.fetchproc import main; main()"
 
