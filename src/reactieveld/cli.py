@@ -142,6 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, top=False)
     p.set_defaults(command=cmd_sources)
 
+    p = sub.add_parser(
+        "author-secret",
+        help="print the key of the author keys this memory keeps, to move it to the environment",
+        description=(
+            "The author keys (which link a person's responses without keeping their e-mail "
+            "address) are HMACs with a secret key. A memory made without [store] "
+            "author_secret_env keeps that key in its own file. This prints it, so that it can "
+            "be put in an environment variable named by author_secret_env; the next start "
+            "with that variable set removes it from the file."
+        ),
+    )
+    _common(p, top=False)
+    p.set_defaults(command=cmd_author_secret)
+
     for register in SUBCOMMANDS:
         register(sub, _common)
     return parser
@@ -169,7 +183,11 @@ def seed_demo(config: Config, db_path: Path) -> None:
     from reactieveld.sync import SyncEngine
 
     async def main() -> None:
-        store = await SqliteStore.open(db_path, codebook_version=config.codebook.version)
+        store = await SqliteStore.open(
+            db_path,
+            codebook_version=config.codebook.version,
+            author_secret=config.store.author_secret(),
+        )
         try:
             engine = SyncEngine.from_config(config, store)
             try:
@@ -222,6 +240,40 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         else:
             line += "\tnever synced"
         print(line)
+    return 0
+
+
+def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
+    """``reactieveld author-secret``: the kept author secret on stdout, how to move it out
+    on stderr; exit 1 when the memory does not keep one (it is in the environment)."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    if not Path(ctx.db_path).exists():
+        print(f"reactieveld author-secret: no memory store at {ctx.db_path}", file=sys.stderr)
+        return 2
+
+    async def main() -> str | None:
+        store = await SqliteStore.open(ctx.db_path, codebook_version=ctx.config.codebook.version)
+        try:
+            return await store.kept_author_secret()
+        finally:
+            await store.close()
+
+    kept = asyncio.run(main())
+    if kept is None:
+        print(
+            f"{ctx.db_path} keeps no author secret: it comes from the environment "
+            "([store] author_secret_env)",
+            file=sys.stderr,
+        )
+        return 1
+    print(kept)
+    print(
+        "To move it out of the file: put it in an environment variable, name that variable in "
+        '[store] author_secret_env (e.g. "REACTIEVELD_AUTHOR_SECRET"), and start reactieveld '
+        "once; the memory then keeps only a check value.",
+        file=sys.stderr,
+    )
     return 0
 
 

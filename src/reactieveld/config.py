@@ -62,6 +62,22 @@ class StoreConfig:
     """Where the memory lives; ``None`` means the default (:func:`default_db_path`)."""
 
     path: Path | None = None
+    #: The environment variable holding the key of the author keys (``None``: the
+    #: store keeps a random key of its own in its file).
+    author_secret_env: str | None = None
+
+    def author_secret(self) -> str | None:
+        """The author secret from the environment, or None when none is configured.
+        Raises ConfigError when the variable is named but unset or empty."""
+        if not self.author_secret_env:
+            return None
+        value = os.environ.get(self.author_secret_env, "")
+        if not value:
+            raise ConfigError(
+                f"[store]: environment variable {self.author_secret_env} (author_secret_env) "
+                "is not set or empty"
+            )
+        return value
 
 
 @dataclass(frozen=True)
@@ -617,8 +633,16 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
 
 
 def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:
-    store = reader.table(data.get("store", {}), ("store",), "[store]", {"path": (_text, False)})
-    return StoreConfig(_relative_to(store["path"], base) if "path" in store else None)
+    store = reader.table(
+        data.get("store", {}),
+        ("store",),
+        "[store]",
+        {"path": (_text, False), "author_secret_env": (_env_name, False)},
+    )
+    return StoreConfig(
+        _relative_to(store["path"], base) if "path" in store else None,
+        store.get("author_secret_env"),
+    )
 
 
 def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UIConfig:

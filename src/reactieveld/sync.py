@@ -481,7 +481,12 @@ def run_sync_command(
 
     async def main() -> int:
         try:
-            store = await SqliteStore.open(db_path)
+            secret = config.store.author_secret() if hasattr(config, "store") else None
+        except ConfigError as exc:
+            printer(f"reactieveld sync: {exc}")
+            return 2
+        try:
+            store = await SqliteStore.open(db_path, author_secret=secret)
         except Exception as exc:  # noqa: BLE001 - shown as one line, not a traceback
             printer(f"reactieveld sync: cannot open the store {db_path}: {exc}")
             return 2

@@ -485,6 +485,22 @@ def _content_hash(r: Response, author_key: str | None) -> int:
 
 
 @functools.lru_cache(maxsize=65_536)
+def _secret_bytes(text: str) -> bytes:
+    """The HMAC key of an author secret: the store's own keys are 64 hex digits (32
+    random bytes); any other text is taken as UTF-8."""
+    if len(text) == 64:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    return text.encode()
+
+
+def _secret_check(key: bytes) -> str:
+    """What the store keeps to recognise its author secret (not the secret)."""
+    return hmac.new(key, b"reactieveld author secret check", "sha256").hexdigest()
+
+
 def _author_key(secret: bytes, email: str) -> str:
     # The same people write again and again: their keys are remembered (in memory only).
     return hmac.new(secret, email.strip().casefold().encode(), "sha256").hexdigest()[:32]
@@ -523,7 +539,8 @@ class SqliteStore:
         self._conn = conn
         self.path = path
         self.codebook_version = codebook_version
-        self._author_secret = b""
+        self._author_secret: bytes | None = b""
+        self._given_secret: str | None = None
         self._source_ids: dict[str, int] = {}
         self._cache_kib = DEFAULT_CACHE_KIB
 
@@ -535,6 +552,7 @@ class SqliteStore:
         *,
         codebook_version: str = "default-1",
         cache_kib: int = DEFAULT_CACHE_KIB,
+        author_secret: str | None = None,
     ) -> SqliteStore:
         """Open (creating if needed) the store at ``path`` and migrate it to this version.
 
@@ -542,6 +560,13 @@ class SqliteStore:
         gains from the default 64 MiB, an interactive connection that reads windows of
         rows needs little (its pages stay in the OS cache anyway) and keeps the
         program's memory small.
+
+        ``author_secret`` is the key of the author keys, from the environment
+        (``[store] author_secret_env``). Without it the store keeps a random key of its
+        own in ``meta``. With it, only a check value is kept, so that the file alone
+        cannot be used to test guessed addresses, and a different secret is refused
+        (it would split every author in two). A key the store kept is moved out when
+        the environment gives that same key (see ``reactieveld author-secret``).
         """
         path = Path(path)
         if str(path) != ":memory:":
@@ -549,6 +574,7 @@ class SqliteStore:
         conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30.0)
         store = cls(conn, path, codebook_version)
         store._cache_kib = cache_kib
+        store._given_secret = author_secret
         try:
             await store._run(store._setup)
         except sqlite3.Error as exc:
@@ -574,15 +600,62 @@ class SqliteStore:
         db.execute("PRAGMA wal_autocheckpoint=10000")
         db.execute("PRAGMA journal_size_limit=67108864")
         migrate(db)
-        row = db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchone()
-        if row is None:
-            db.execute("BEGIN IMMEDIATE")
-            row = db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchone()
-            if row is None:
-                row = (secrets.token_hex(32),)
-                db.execute("INSERT INTO meta VALUES ('author_secret', ?)", row)
+        self._author_secret = self._setup_author_secret(db, self._given_secret)
+
+    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
+        def meta(key: str) -> str | None:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return row[0] if row else None
+
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            kept, check = meta("author_secret"), meta("author_secret_check")
+            if given is None:
+                if kept is None and check is None:  # a new store keeps a key of its own
+                    kept = secrets.token_hex(32)
+                    db.execute("INSERT INTO meta VALUES ('author_secret', ?)", (kept,))
+                db.execute("COMMIT")
+                # None: the key is in the environment; reading works, new authors do not.
+                return _secret_bytes(kept) if kept is not None else None
+            key = _secret_bytes(given)
+            mine = _secret_check(key)
+            unused = (
+                db.execute(
+                    "SELECT 1 FROM responses WHERE author_key IS NOT NULL LIMIT 1"
+                ).fetchone()
+                is None
+            )
+            if kept is not None and _secret_bytes(kept) != key and not unused:
+                raise StoreError(
+                    f"{self.path}: the author secret from the environment is not the one "
+                    "this memory keeps; `reactieveld author-secret` shows the kept one"
+                )
+            if kept is None and check is not None and check != mine and not unused:
+                raise StoreError(
+                    f"{self.path}: the author secret from the environment is not the one "
+                    "this memory was made with (its author keys would no longer match)"
+                )
+            if kept is not None or check != mine:
+                # Moved out: overwrite the kept key's bytes, keep only the check value.
+                db.execute("PRAGMA secure_delete = ON")
+                db.execute("DELETE FROM meta WHERE key = 'author_secret'")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)", (mine,))
             db.execute("COMMIT")
-        self._author_secret = bytes.fromhex(row[0])
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("PRAGMA secure_delete = OFF")  # only for the key's row: deletes stay cheap
+        if kept is not None:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page with it in the WAL
+        return key
+
+    async def kept_author_secret(self) -> str | None:
+        """The author secret this store keeps in its own file (None when it is in the
+        environment), for ``reactieveld author-secret``."""
+        rows = await self._run(
+            lambda db: db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchall()
+        )
+        return rows[0][0] if rows else None
 
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -641,6 +714,11 @@ class SqliteStore:
         """The keyed hash that stands in for an e-mail address (never stored itself)."""
         if not email or not email.strip():
             return None
+        if self._author_secret is None:
+            raise StoreError(
+                f"{self.path}: this memory's author secret is kept in the environment; "
+                "set the variable named by [store] author_secret_env"
+            )
         return _author_key(self._author_secret, email)
 
     # -- sources ----------------------------------------------------------------------

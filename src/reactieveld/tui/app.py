@@ -430,16 +430,18 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
     from reactieveld.sync import SyncEngine, build_connector
 
     check_keys(config)
+    secret = config.store.author_secret()  # an unset variable is a config error (exit 2)
 
     async def main() -> int:
         version = config.codebook.version
         # The keys' and the background reads' connections read windows and look-ups: a
         # small page cache each; the sync engine's bulk writes keep the default.
         small = READER_CACHE_KIB
-        store = await SqliteStore.open(db_path, codebook_version=version, cache_kib=small)
+        opts = {"codebook_version": version, "author_secret": secret}
+        store = await SqliteStore.open(db_path, cache_kib=small, **opts)
         # Separate connections: counts and sync never queue behind a key (or it behind them).
-        reader = await SqliteStore.open(db_path, codebook_version=version, cache_kib=small)
-        sync_store = await SqliteStore.open(db_path, codebook_version=version)
+        reader = await SqliteStore.open(db_path, cache_kib=small, **opts)
+        sync_store = await SqliteStore.open(db_path, **opts)
         pairs, errors = [], {}
         for cfg in config.sources:
             try:
