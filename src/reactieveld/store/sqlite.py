@@ -484,7 +484,6 @@ def _content_hash(r: Response, author_key: str | None) -> int:
     )
 
 
-@functools.lru_cache(maxsize=65_536)
 def _secret_bytes(text: str) -> bytes:
     """The HMAC key of an author secret: the store's own keys are 64 hex digits (32
     random bytes); any other text is taken as UTF-8."""
@@ -501,6 +500,7 @@ def _secret_check(key: bytes) -> str:
     return hmac.new(key, b"reactieveld author secret check", "sha256").hexdigest()
 
 
+@functools.lru_cache(maxsize=65_536)
 def _author_key(secret: bytes, email: str) -> str:
     # The same people write again and again: their keys are remembered (in memory only).
     return hmac.new(secret, email.strip().casefold().encode(), "sha256").hexdigest()[:32]
