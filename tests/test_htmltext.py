@@ -15,6 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
 
 def _parser_only(html: str, monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as m:
+        m.setattr(htmltext, "_one_paragraph", lambda _html: None)
         m.setattr(htmltext, "_simple_parts", lambda _html: None)
         return html_to_text(html)
 
@@ -46,7 +47,25 @@ EDGE_CASES = [
     "<p>  veel\t\truimte  </p>",
     "<p>[bold]geen opmaak[/] [@click=app.quit]x[/]</p>",
     "<p>tekst<script>alert(1)</script></p>",
+    "<p>\xa0nbsp\u2028regel\u3000ideo\u200bzero\u2003em </p>\n",
+    "<p>\u202eomgekeerd\u202c</p>",
+    "<p></p>",
+    "<p> </p>\n",
 ]
+
+
+def test_one_paragraph_path_equals_the_parser_on_every_whitespace(monkeypatch) -> None:
+    """The one-paragraph path folds whitespace with str.split; the parser with \\s."""
+    import random
+    import sys
+
+    rnd = random.Random(7)
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    alphabet = [*spaces, *"abc é-.,'\"", "\u200b", "\u202e", "\ufeff"]
+    for _ in range(2000):
+        body = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        html = f"<p>{body}</p>" + rnd.choice(["", "\n", " \n\t"])
+        assert html_to_text(html) == _parser_only(html, monkeypatch), repr(html)
 
 
 def test_fast_path_equals_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:

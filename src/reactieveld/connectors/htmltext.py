@@ -82,6 +82,14 @@ _SIMPLE_TAG = re.compile(r"<\s*/?\s*(?:p|br)\s*/?\s*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
+def _one_paragraph(html: str) -> str | None:
+    """The text of ``<p>...</p>`` without tags, entities or controls inside (most
+    comments): the paragraph with its whitespace folded, as the steps of
+    :func:`html_to_text` would make it, for a fifth of their time. None otherwise."""
+    one = _ONE_P.fullmatch(html)
+    return " ".join(one[1].split()) if one is not None else None
+
+
 def _simple_parts(html: str) -> list[str] | None:
     """The text parts of HTML that holds only ``<p>`` and ``<br>`` tags (most comments),
     as the parser would give them; None when anything else is in it.
@@ -111,6 +119,9 @@ def html_to_text(html: str | None) -> str:
     entities decoded, control characters removed, runs of blank lines collapsed."""
     if not html:
         return ""
+    text = _one_paragraph(html)
+    if text is not None:
+        return text
     parts = _simple_parts(html)
     if parts is None:
         parser = _Text()
