@@ -12,7 +12,8 @@ environment it inherits, never through the pipe. The parent keeps its own connec
 source for write-back (``apply``). What a connector must know of the store (the ids and
 statuses it holds, for a re-scan) the child asks the parent for.
 
-Protocol: frames of a 4-byte big-endian length and a pickle, over the child's stdin
+Protocol: frames of two 4-byte big-endian lengths, a pickled envelope and an optional
+pickled payload (a page, unpickled only when the writer takes it), over the child's stdin
 (parent to child) and a duplicate of its stdout (child to parent; the child's fd 1 then
 points at stderr, so that a stray ``print`` cannot corrupt the stream)::
 
@@ -54,7 +55,7 @@ PROCESS_TYPES = frozenset({"wordpress", "wordpress-feed", "discourse", "decidim"
 WINDOW = 2
 #: How much nicer than the parent the child runs (``os.nice``).
 NICENESS = int(_n) if (_n := os.environ.get("REACTIEVELD_FETCH_NICENESS", "5")).isdigit() else 5
-_HEADER = struct.Struct(">I")
+_HEADER = struct.Struct(">II")
 # httpx imports its command-line client (rich, click) when they are installed, as they
 # are beside Textual: 50 ms and 5 MB the child never uses. A None in sys.modules makes
 # that import fail, and httpx falls back to a stub.
@@ -75,14 +76,20 @@ def wants_process(cfg: Any) -> bool:
     return bool(options.get("fetch_process", True))
 
 
-def _frame(message: Any) -> bytes:
+def _frame(message: Any, payload: Any = None) -> bytes:
+    # A page travels as a payload of its own, beside a small envelope: the parent's
+    # reader unpickles only the envelope, and the page is unpickled when the writer
+    # takes it, so that this does not compete with a page being stored.
     body = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(len(body)) + body
+    data = b"" if payload is None else pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(body), len(data)) + body + data
 
 
-async def _read(reader: asyncio.StreamReader) -> Any:
-    (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
-    return pickle.loads(await reader.readexactly(size))
+async def _read(reader: asyncio.StreamReader) -> tuple[Any, bytes]:
+    """One frame: its envelope (unpickled) and its payload (still pickled)."""
+    size, extra = _HEADER.unpack(await reader.readexactly(_HEADER.size))
+    message = pickle.loads(await reader.readexactly(size))
+    return message, (await reader.readexactly(extra) if extra else b"")
 
 
 def _spec(cfg: Any) -> tuple[str, str, float, dict[str, Any], int | None]:
@@ -183,7 +190,9 @@ class FetchProcess:
         assert proc.stdout is not None
         try:
             while True:
-                message = await _read(proc.stdout)
+                message, payload = await _read(proc.stdout)
+                if payload:
+                    message = (*message, payload)
                 if message[0] == "known?":
                     task = asyncio.create_task(self._answer_known(message[1]))
                     self._helpers.add(task)
@@ -248,7 +257,7 @@ class FetchProcess:
                 kind = message[0]
                 if kind == "page":
                     self._send(("ack", req))
-                    yield message[2]
+                    yield pickle.loads(message[2])
                 elif kind == "end":
                     finished = True
                     return
@@ -299,8 +308,8 @@ class _Child:
         self.credits: dict[int, asyncio.Semaphore] = {}
         self.known_waiters: dict[str, list[asyncio.Future[Mapping[str, RemoteStatus]]]] = {}
 
-    async def send(self, message: Any) -> None:
-        self.writer.write(_frame(message))
+    async def send(self, message: Any, payload: Any = None) -> None:
+        self.writer.write(_frame(message, payload))
         await self.writer.drain()
 
     async def ask_known(self, name: str) -> Mapping[str, RemoteStatus]:
@@ -334,7 +343,7 @@ class _Child:
             conn = await self.connector(name)
             async for page in conn.fetch(cursor):
                 await credits.acquire()
-                await self.send(("page", req, page))
+                await self.send(("page", req), page)
             await self.send(("end", req))
         except asyncio.CancelledError:
             raise
@@ -389,7 +398,7 @@ async def _child_main() -> None:
     try:
         while True:
             try:
-                message = await _read(reader)
+                message, _ = await _read(reader)
             except (asyncio.IncompleteReadError, ConnectionError):
                 return  # the parent closed the pipe or died
             child.handle(message)
