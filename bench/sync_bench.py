@@ -173,6 +173,10 @@ async def measure(
     ratio = med(ratios)
     verdict = "OK" if ratio <= 1.25 else "OVER TARGET"
     spread = f"rounds {min(ratios):.2f}-{max(ratios):.2f}"
+    print(
+        "per round (store-only / full, s):  "
+        + "  ".join(f"{st:.2f}/{fu:.2f}" for st, fu in zip(store_ts, full_ts, strict=True))
+    )
     print(f"full / slower-of-limits            {ratio:7.2f} x  ({spread}; target <= 1.25: ", end="")
     print(f"{verdict})")
     print(f"idle poll                          {idle} request(s)")
