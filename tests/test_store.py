@@ -693,6 +693,46 @@ async def test_common_words_are_answered_newest_first(store, monkeypatch):
     assert await hits(store, "vijver", flt=QueueFilter(triage=TriageState.HANDLED)) == []
 
 
+async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypatch):
+    """Common word (unranked) + a filter smaller than its hits: the filter's rows are
+    walked newest first and each is probed in the index; the answer is the same."""
+    monkeypatch.setattr(store_sqlite, "RANK_LIMIT", 3)
+    await store.upsert_page(
+        "blog", page(*[resp(f"b{n}", f"de gemeente {n}", minutes=n) for n in range(40)])
+    )
+    await store.upsert_page(
+        "forum",
+        page(
+            resp("f1", "gemeente oud", source="forum", minutes=-30),
+            resp("f2", "iets anders", source="forum", minutes=50),
+            resp("f3", "de Gemeente nieuw", source="forum", minutes=45),
+            resp("f4", "gemeente wacht", source="forum", minutes=46, status=RemoteStatus.HOLD),
+        ),
+    )
+    walked = []
+    original = SqliteStore._filter_is_smaller
+
+    def spy(db, flt, match):
+        walked.append(original(db, flt, match))
+        return walked[-1]
+
+    monkeypatch.setattr(SqliteStore, "_filter_is_smaller", staticmethod(spy))
+    found = await store.search("gemeente", QueueFilter(sources=("forum",)))
+    assert [h.row.response.external_id for h in found] == ["f4", "f3", "f1"]
+    assert all(h.rank is None for h in found) and walked == [True]
+    held = await hits(store, "gemeente", flt=QueueFilter(statuses=(RemoteStatus.HOLD,)))
+    assert held == ["f4"]
+    assert await hits(store, "gemeente", flt=QueueFilter(sources=("blog",)), limit=3) == [
+        "b39",
+        "b38",
+        "b37",
+    ]
+    # Approved: 43 responses, as many as the word's hits: the hits are walked (newest
+    # stored first, as for a common word without a filter).
+    approved = await hits(store, "gemeente", flt=QueueFilter(statuses=(A,)), limit=4)
+    assert approved == ["f3", "f1", "b39", "b38"] and walked[-1] is False
+
+
 async def test_search_with_filter(store, filled):
     assert sorted(await hits(store, "fietspad")) == ["b4", "f1"]
     assert await hits(store, "fietspad", flt=QueueFilter(sources=("forum",))) == ["f1"]

@@ -1320,6 +1320,22 @@ class SqliteStore:
                 (match, RANK_LIMIT + 1),
             ).fetchone()[0]
             ranked = hits <= RANK_LIMIT
+            if not ranked and self._filter_is_smaller(db, flt, match):
+                # A common word in a small part of the memory (one small source, a
+                # status): walking the word's hits to find that part's newest read 0.6 s
+                # at 125k rows; walking the part and probing the index per row, 3 ms.
+                probe = _filter_where(replace(flt, text=None))
+                probe.add(
+                    "EXISTS (SELECT 1 FROM responses_fts f WHERE f.rowid = r.id "
+                    "AND responses_fts MATCH ?)",
+                    match,
+                )
+                sql = (
+                    f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{probe.sql()} "
+                    "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
+                )
+                rows = self._rows(db, sql, [*probe.params, limit])
+                return [SearchHit(row=row, rank=None) for row in rows]
             extra = (" AND " + " AND ".join(w.clauses)) if w.clauses else ""
             order = "f.rank" if ranked else "f.rowid DESC"
             sql = (
@@ -1337,6 +1353,24 @@ class SqliteStore:
             ]
 
         return await self._run(fn)
+
+    @staticmethod
+    def _filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
+        """Whether a filter the kept counts can answer (source, status, triage) holds
+        fewer responses than the query has hits: then walking the filter's rows finds
+        the newest hits sooner than walking the hits."""
+        kept = _kept_count(replace(flt, text=None))
+        if kept is None or flt == QueueFilter():
+            return False
+        size = db.execute(*kept).fetchone()[0]
+        if size > 100_000:
+            return False  # a large part: the word's hits meet it soon enough
+        hits = db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? "
+            "LIMIT ?)",
+            (match, size + 1),
+        ).fetchone()[0]
+        return bool(hits > size)
 
     def _author_query(self, db: sqlite3.Connection, r: Response) -> str:
         """The author index query for a response's author: its key, else its name within
