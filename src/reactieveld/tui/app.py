@@ -2,8 +2,9 @@
 
 Screens live in ``tui/screens``, widgets in ``tui/widgets``. The app owns the store
 connections (one for the keys, one for background reads such as counts and details, one
-for the sync engine and the outbox), the per-source sync state for the header line, and
-the workers: the sync engine, the outbox, the counts.
+for the sync engine and the outbox, and from the first filter on one for the tabs'
+filtered counts), the per-source sync state for the header line, and the workers: the
+sync engine, the outbox, the counts.
 
 Other screens reach the app through a small surface: ``app.store``, ``app.reader``,
 ``app.codebook``, ``app.i18n``, ``app.tz``, ``app.actor``, :meth:`ReactieveldApp.show_response`
@@ -34,6 +35,7 @@ from reactieveld.model import Capability
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
+from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
@@ -116,6 +118,13 @@ class ReactieveldApp(App[int]):
         self._stop = asyncio.Event()
         self._outbox_wake = asyncio.Event()
         self.sinks: Any | None = None  # the memory sinks' worker, when run_app runs one
+        # Counts: the last store-wide counts (shown again at once when a filter is
+        # cleared), and the connection for filtered counts (opened on first use).
+        self.last_counts: Any | None = None
+        self.counter: Any | None = None
+        self._counts_wanted = False
+        self._counts_worker: Worker[None] | None = None
+        self._owns_counter = False
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -178,6 +187,8 @@ class ReactieveldApp(App[int]):
     async def on_unmount(self) -> None:
         self._stop.set()
         gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
+        if self._owns_counter and self.counter is not None:
+            await self.counter.close()
         if self._owns_store and self.store is not None:
             await self.store.close()
 
@@ -243,12 +254,59 @@ class ReactieveldApp(App[int]):
 
     # -- live work ----------------------------------------------------------------------
     def request_counts(self) -> None:
-        """Recount the tabs in the background (never on the key path)."""
-        self.run_worker(deferred(self._counts), group="counts", exclusive=True, exit_on_error=False)
+        """Recount the tabs in the background (never on the key path).
+
+        Coalesced: one counts worker at a time. A request while it runs (a burst of
+        arrivals, actions in a row) makes it count once more when done, for the filter
+        active by then; it is never cancelled, because a cancelled await does not stop
+        SQLite, and the next count would queue behind the abandoned one."""
+        self._counts_wanted = True
+        if self._counts_worker is None or self._counts_worker.is_finished:
+            self._counts_worker = self.run_worker(
+                deferred(self._counts), group="counts", exit_on_error=False
+            )
 
     async def _counts(self) -> None:
-        counts = await self.reader.counts()
-        self.post_message(CountsUpdated(counts))
+        while self._counts_wanted:
+            self._counts_wanted = False
+            # The store-wide counts are kept by triggers (a few small rows): always read,
+            # for the outbox figures and for the tabs when no filter is active.
+            self.last_counts = await self.reader.counts()
+            self.post_message(CountsUpdated(self.last_counts))
+            screen = self._triage()
+            if screen is not None and screen.choice.active:
+                await self._count_filtered(screen.choice)
+
+    async def _count_filtered(self, choice: FilterChoice) -> None:
+        """Count each tab's queue under ``choice``, the tab on screen first, and show each
+        count as it comes. These are counted over the rows (up to ~0.3 s per tab on a
+        million responses), so on a connection of their own: the reader (a response's
+        details, the thread) never waits behind them. Stops when the filter changes."""
+        counter = await self._counter()
+        screen = self._triage()
+        if screen is None:
+            return
+        on_screen = screen.queue_name
+        for name in sorted(QUEUES, key=lambda name: name != on_screen):
+            n = await counter.count(queue_filter(name, choice))
+            screen = self._triage()
+            if screen is None or not screen.is_mounted or screen.choice != choice:
+                return
+            screen.show_tab_count(choice, name, n)
+
+    async def _counter(self) -> Any:
+        """The connection for filtered counts: its own on the reader's file, else the reader."""
+        if self.counter is None:
+            path = getattr(self.reader, "path", None)
+            if path is None or str(path) == ":memory:":
+                return self.reader
+            from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
+
+            self.counter = await SqliteStore.open(
+                path, codebook_version=self.codebook.version, cache_kib=READER_CACHE_KIB
+            )
+            self._owns_counter = True
+        return self.counter
 
     def after_action(self) -> None:
         """A moderator action was stored: send it on (outbox, memory sinks) and recount."""

@@ -118,6 +118,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hdr.conflicts": ("conflicten: {n}", "conflicts: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
     "hdr.filter": ("filter: {text}", "filter: {text}"),
+    "tabs.filtered": ("gefilterd", "filtered"),
     "hdr.no_sources": ("geen bronnen", "no sources"),
     # screens
     "help.title": ("Toetsen", "Keys"),

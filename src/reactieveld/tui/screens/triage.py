@@ -197,6 +197,7 @@ class TriageScreen(Screen[None]):
         status.redraw()
         tabs = self.query_one(QueueTabs)
         tabs.active = self.queue_name
+        tabs.filtered = self.choice.active
         tabs.redraw()
         await self.queue.load()
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
@@ -205,6 +206,7 @@ class TriageScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._draw_header()
+        self.query_one(QueueTabs).redraw()  # the "gefilterd" note shows only where it fits
 
     def _draw_header(self) -> None:
         from textual.content import Content
@@ -234,22 +236,27 @@ class TriageScreen(Screen[None]):
         self._draw_header()
 
     def show_counts(self, counts: Any) -> None:
-        """New counts from the app's counts worker."""
-        tabs = self.query_one(QueueTabs)
-        by_status = counts.by_status
-        tabs.counts = {
-            "new": counts.by_triage.get("new", 0),
-            "hold": by_status.get("hold", 0),
-            "approved": by_status.get("approved", 0),
-            "spam": by_status.get("spam", 0),
-            "trash": by_status.get("trash", 0),
-            "all": counts.total,
-        }
-        tabs.redraw()
+        """New store-wide counts from the app's counts worker: the tabs show them when no
+        filter is active (else :meth:`show_tab_count` brings the filtered ones)."""
+        if not self.choice.active:
+            tabs = self.query_one(QueueTabs)
+            tabs.counts = _tab_counts(counts)
+            tabs.filtered = False
+            tabs.redraw()
         status = self.query_one(StatusLine)
         status.outbox_pending = counts.outbox_pending
         status.outbox_conflicts = counts.outbox_conflicts
         status.redraw()
+
+    def show_tab_count(self, choice: FilterChoice, name: str, n: int) -> None:
+        """Tab ``name`` holds ``n`` responses under the filter ``choice`` (ignored when
+        the moderator has chosen another filter since it was counted)."""
+        if choice != self.choice:
+            return
+        tabs = self.query_one(QueueTabs)
+        tabs.counts = {**tabs.counts, name: n}
+        tabs.filtered = True
+        tabs.redraw()
 
     def show_sources(self) -> None:
         """Per-source sync state changed."""
@@ -494,12 +501,8 @@ class TriageScreen(Screen[None]):
         sources = sorted(self.rapp.source_names())
 
         async def chosen(choice: FilterChoice | None) -> None:
-            if choice is None:
-                return
-            self.choice = choice
-            status = self.query_one(StatusLine)
-            status.filter_text = choice.describe(self.i18n) if choice.active else ""
-            await self.queue.load(queue_filter(self.queue_name, self.choice))
+            if choice is not None:
+                await self.set_choice(choice)
 
         self.app.push_screen(
             FilterScreen(
@@ -507,6 +510,23 @@ class TriageScreen(Screen[None]):
             ),
             chosen,
         )
+
+    async def set_choice(self, choice: FilterChoice) -> None:
+        """Filter the queue (and the tabs' counts) by ``choice``; an empty one clears."""
+        if choice != self.choice:
+            tabs = self.query_one(QueueTabs)
+            tabs.filtered = choice.active
+            # Another filter's counts are not this one's: "…" until counted; without a
+            # filter, the store-wide counts the app read last, at once.
+            last = self.rapp.last_counts
+            tabs.counts = _tab_counts(last) if not choice.active and last is not None else {}
+            tabs.redraw()
+        self.choice = choice
+        self.rapp.request_counts()  # on its own connection, beside the queue's load
+        status = self.query_one(StatusLine)
+        status.filter_text = choice.describe(self.i18n) if choice.active else ""
+        status.redraw()
+        await self.queue.load(queue_filter(self.queue_name, self.choice))
 
     async def action_next_queue(self) -> None:
         index = (QUEUES.index(self.queue_name) + 1) % len(QUEUES)
@@ -591,6 +611,19 @@ class TriageScreen(Screen[None]):
 
 
 _REASONED = {"moderate", "reply"}
+
+
+def _tab_counts(counts: Any) -> dict[str, int]:
+    """The tabs' numbers from the store-wide :class:`~reactieveld.store.base.Counts`."""
+    by_status = counts.by_status
+    return {
+        "new": counts.by_triage.get("new", 0),
+        "hold": by_status.get("hold", 0),
+        "approved": by_status.get("approved", 0),
+        "spam": by_status.get("spam", 0),
+        "trash": by_status.get("trash", 0),
+        "all": counts.total,
+    }
 
 
 def _parse(action: str) -> tuple[str, tuple[object, ...]]:

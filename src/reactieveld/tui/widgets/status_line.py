@@ -79,7 +79,11 @@ class StatusLine(Static):
 
 
 class QueueTabs(Static):
-    """``Nieuw 12 │ In afwachting 3 │ …`` with the current queue highlighted."""
+    """``Nieuw 12 │ In afwachting 3 │ …`` with the current queue highlighted.
+
+    ``filtered``: the counts are those of the filter dialog's choice (the header line
+    says which); a dim "gefilterd" after the tabs says so where it fits, and a tab not
+    counted yet under that filter shows "…" instead of a store-wide number."""
 
     DEFAULT_CSS = """
     QueueTabs { height: 1; }
@@ -90,18 +94,29 @@ class QueueTabs(Static):
         self.i18n = i18n
         self.active = "new"
         self.counts: Mapping[str, int] = {}
+        self.filtered = False
 
     def redraw(self) -> None:
         """Draw the tabs with the current counts."""
         self.update(self.render_content())
 
-    def render_content(self) -> Content:
+    def render_content(self, width: int | None = None) -> Content:
+        """The tabs in ``width`` cells (default: the widget's width, once laid out)."""
         parts: list[str | tuple[str, str]] = []
         for i, name in enumerate(QUEUES):
             if i:
                 parts.append(("│", "dim"))
             count = self.counts.get(name)
             label = f" {self.i18n.t('queue.' + name)}"
-            label += f" {count:,} ".replace(",", ".") if count is not None else " "
+            if count is not None:
+                label += f" {count:,} ".replace(",", ".")
+            else:
+                label += " … " if self.filtered else " "
             parts.append((label, "reverse bold" if name == self.active else ""))
-        return Content.assemble(*parts)
+        tabs = Content.assemble(*parts)
+        if not self.filtered:
+            return tabs
+        note = Content.styled("  " + self.i18n.t("tabs.filtered"), "dim")
+        width = width or self.size.width
+        # Seven-digit counts fill a Dutch line: then the header line's filter says it.
+        return tabs if width and tabs.cell_length + note.cell_length > width else tabs + note
