@@ -503,6 +503,32 @@ async def test_source_and_status_queues_walk_an_index_in_queue_order(store, fill
     assert any("USING INDEX responses_triage" in step for step in tab), tab
 
 
+async def test_a_small_old_source_in_a_large_tab_walks_the_source(store):
+    """An old blog beside a large new forum: "new in the blog" must not walk every new
+    forum response first. The kept counts decide which index drives."""
+    await store.upsert_page("blog", page(*[resp(f"b{i}", minutes=i) for i in range(3)]))
+    await store.upsert_page(
+        "forum", page(*[resp(f"f{i}", source="forum", minutes=100 + i) for i in range(30)])
+    )
+    # Most of the forum is worked: 8 new in all, 5 of them in the forum (of its 30).
+    done = [await rid(store, f"f{i}", "forum") for i in range(25)]
+    await store.mark_handled(done, actor="m")
+    blog_new = QueueFilter(sources=("blog",), triage=TriageState.NEW)
+    forum_new = QueueFilter(sources=("forum",), triage=TriageState.NEW)
+    decide = store_sqlite._source_is_smaller
+    assert await store.read(lambda db: decide(db, blog_new)) is True
+    assert await store.read(lambda db: decide(db, forum_new)) is False
+    q, params = store_sqlite.queue_sql(blog_new, source_drives=True)
+    steps = [r[-1] for r in await sql(store, "EXPLAIN QUERY PLAN " + q, params)]
+    assert any("USING INDEX responses_source" in step for step in steps), steps
+    assert exts(await store.queue(blog_new)) == ["b2", "b1", "b0"]
+    assert exts(await store.queue(blog_new, limit=2)) == ["b2", "b1"]
+    assert exts(await store.queue(forum_new)) == ["f29", "f28", "f27", "f26", "f25"]
+    held = QueueFilter(sources=("blog",), statuses=(RemoteStatus.HOLD,))
+    assert await store.read(lambda db: decide(db, held)) is False  # no held responses at all
+    assert await store.queue(held) == []
+
+
 async def test_fanned_out_queues_page_by_keyset_both_ways(store):
     statuses = [A, RemoteStatus.HOLD, RemoteStatus.SPAM, RemoteStatus.TRASH]
     rows = [

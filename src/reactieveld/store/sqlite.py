@@ -264,7 +264,7 @@ def _in(values: Sequence[Any]) -> str:
     return "(" + ",".join("?" * len(values)) + ")"
 
 
-def _filter_where(flt: QueueFilter) -> _Where:
+def _filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> _Where:
     w = _Where()
     if flt.triage is not None:
         w.add("r.triage = ?", flt.triage.value)
@@ -275,10 +275,13 @@ def _filter_where(flt: QueueFilter) -> _Where:
         w.add("r.remote_status = ?", flt.statuses[0].value)
     elif flt.statuses:
         w.add(f"r.remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
-    if len(flt.sources) == 1 and flt.triage is None and not flt.statuses:
+    if source_drives is None:
+        source_drives = flt.triage is None and not flt.statuses
+    if len(flt.sources) == 1 and source_drives:
         # A scalar subquery is a constant to the planner: the source's index drives.
-        # With a tab (triage or status) set, that tab's index drives instead, as the
-        # tabs of a working queue are the smaller set (IN keeps the planner there).
+        # With a tab (triage or status) set, the tab's index drives unless the source
+        # is the smaller set (SqliteStore.queue decides from the kept counts); IN keeps
+        # the planner on the tab's index.
         w.add("r.source_id = (SELECT id FROM sources WHERE name = ?)", flt.sources[0])
     elif flt.sources:
         w.add(
@@ -373,6 +376,26 @@ def _kept_count(flt: QueueFilter) -> tuple[str, list[Any]] | None:
     return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
 
 
+def _source_is_smaller(db: sqlite3.Connection, flt: QueueFilter) -> bool | None:
+    """For one source within one tab (triage, or one status): whether the source holds
+    fewer responses than the tab, from the kept counts (two reads of a few small rows).
+    Walking the smaller one's index finds the rows of both soonest: an old blog beside
+    a large new portal is not found by walking the whole portal's new responses."""
+    if len(flt.sources) != 1 or (flt.triage is None and len(flt.statuses) != 1):
+        return None
+    if flt.questions or flt.roles:
+        return None  # the tag index drives
+    tab = replace(flt, sources=())
+    source = QueueFilter(sources=flt.sources)
+    sizes = []
+    for part in (source, tab):
+        counted = _kept_count(replace(part, since=None, until=None, text=None, thread=None))
+        if counted is None:
+            return None
+        sizes.append(db.execute(*counted).fetchone()[0])
+    return bool(sizes[0] < sizes[1])
+
+
 def _fan_out(flt: QueueFilter) -> list[QueueFilter]:
     """One filter per status when several are asked for, else one per source when
     several are and no tab narrows them (each then walks an index in queue order);
@@ -390,14 +413,18 @@ def queue_sql(
     after: Keyset | None = None,
     limit: int = 50,
     direction: Direction = "older",
+    source_drives: bool | None = None,
 ) -> tuple[str, list[Any]]:
-    """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`."""
+    """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`.
+
+    ``source_drives``: with one source and a tab, walk the source's index (True) or the
+    tab's (False); None: the source's only without a tab."""
     op, order = ("<", "DESC") if direction == "older" else (">", "ASC")
     kind, codes, rest = _tag_driver(flt)
     if kind is None:
 
         def where(f: QueueFilter) -> _Where:
-            w = _filter_where(f)
+            w = _filter_where(f, source_drives=source_drives)
             if after is not None:
                 w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
             return w
@@ -1111,9 +1138,12 @@ class SqliteStore:
         ``direction="older"`` returns the rows below ``after`` (newest first);
         ``direction="newer"`` returns the rows above it, still newest first.
         """
-        sql, params = queue_sql(flt, after=after, limit=limit, direction=direction)
 
         def fn(db: sqlite3.Connection) -> list[QueueRow]:
+            drive = _source_is_smaller(db, flt)
+            sql, params = queue_sql(
+                flt, after=after, limit=limit, direction=direction, source_drives=drive
+            )
             rows = self._rows(db, sql, params)
             return rows if direction == "older" else rows[::-1]
 
