@@ -79,3 +79,51 @@ async def test_action_when_the_next_row_changed_elsewhere(tui_store, make_app):
         assert acted not in ids and below not in ids
         assert screen.queue.total == 28
         await check_window(screen, "after a")
+
+
+async def test_arrivals_do_not_hold_keys_behind_the_queue_count(tmp_path, make_app):
+    """After a sync round the queue's total is recounted by a worker: with a tag filter
+    on a large memory that count takes a third of a second, and a decision taken then
+    must not wait for it."""
+    import asyncio
+
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.tui.messages import StoreChanged
+
+    store = await SqliteStore.open(tmp_path / "m.db")
+    responses, threads = sample_responses(count=260)  # more than one window
+    await fill_store(store, "blog", responses, threads)
+    app = make_app(store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            await settle(app, pilot)
+            queue = screen.queue
+            real_count = store.count
+            held, started = asyncio.Event(), asyncio.Event()
+
+            async def slow_count(flt):
+                started.set()
+                await held.wait()
+                return await real_count(flt)
+
+            store.count = slow_count  # type: ignore[method-assign]
+            more, more_threads = sample_responses(count=5, start=260)
+            await fill_store(store, "blog", more, more_threads)
+            app.post_message(StoreChanged())
+            await asyncio.wait_for(started.wait(), 10)  # the recount runs, and hangs
+
+            acted = queue.current.response.id
+            try:
+                # A decision while the count hangs (bounded: waiting for it would hang).
+                await asyncio.wait_for(pilot.press("x"), 10)
+                await asyncio.wait_for(pilot.pause(), 10)
+                row = await store.get(acted)
+                assert row.response.triage.value == "handled"
+                assert queue.current.response.id != acted
+            finally:
+                held.set()
+            await settle(app, pilot)
+            assert queue.total == await real_count(queue.flt)
+    finally:
+        await store.close()

@@ -194,11 +194,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.loaded.set()
 
     async def _count(self) -> None:
-        generation = self._generation
-        total = await self.store.count(self.flt)
-        if generation == self._generation:
-            self.total = max(total, self.base + len(self.rows))
-            self._changed()
+        # The window changed while counting (a decision, more arrivals): count again,
+        # as the number may already be off by those rows.
+        while True:
+            generation = self._generation
+            total = await self.store.count(self.flt)
+            if generation == self._generation:
+                self.total = max(total, self.base + len(self.rows))
+                self._changed()
+                return
 
     async def refresh_window(self, *, reanchor: bool = False) -> None:
         """Reload the rows of the window after the store changed.
@@ -227,8 +231,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     base = await self.store.position(self.flt, first.keyset)
             old_len = len(self.rows)
             at_end = len(rows) < want
-            if reanchor or at_end or self.total < base + len(rows):
-                self.total = base + len(rows) if at_end else await self.store.count(self.flt)
+            recount = False
+            if at_end:
+                self.total = base + len(rows)
+            elif reanchor or self.total < base + len(rows):
+                # The exact count follows from a worker: with a tag filter on a large
+                # memory it takes a third of a second, which a key pressed now would
+                # otherwise wait for behind this lock.
+                self.total = max(self.total, base + len(rows))
+                recount = True
             else:
                 self.total = max(base + len(rows), self.total - (old_len - len(rows)))
             self.base, self.rows, self._at_end = base, rows, at_end
@@ -246,6 +257,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     self._set_cursor(index)
             self._set_cursor(min(self.cursor, max(self.total - 1, 0)), force=True)
         self._changed()
+        if recount:
+            self.run_worker(deferred(self._count), group="queue-count", exclusive=True)
         self._maybe_extend()
 
     async def _refresh_from_cursor(self) -> None:
