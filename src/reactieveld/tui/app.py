@@ -131,6 +131,17 @@ class ReactieveldApp(App[int]):
         # The app's own keys, described in the chosen language.
         t = self.i18n.t
         self._bindings.key_to_bindings["q"] = [Binding("q", "quit", t("key.quit"), id="quit")]
+        # Textual's own palette key, described in the chosen language in the footer.
+        self._bindings.key_to_bindings[self.COMMAND_PALETTE_BINDING] = [
+            Binding(
+                self.COMMAND_PALETTE_BINDING,
+                "command_palette",
+                t("key.palette.footer"),
+                show=False,
+                priority=True,
+                tooltip=t("key.palette.tip"),
+            )
+        ]
         self._bindings.key_to_bindings["f2"] = [
             Binding("f2", "settings", t("key.settings"), show=False, id="settings")
         ]

@@ -29,7 +29,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.source": ("Bron", "Source"),
     "col.author": ("Auteur", "Author"),
     "col.role": ("Rol", "Role"),
-    "col.questions": ("Vragen", "Questions"),
+    "col.questions": ("Vragen", "Question"),  # 8 cells: the column's width
     "col.status": ("Status", "Status"),
     "col.text": ("Tekst", "Text"),
     # bindings
@@ -58,6 +58,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.help": ("Help", "Help"),
     "key.palette": ("Opdrachten", "Commands"),
     "key.quit": ("Stoppen", "Quit"),
+    "key.palette.footer": ("palet", "palette"),
+    "key.palette.tip": ("Alle opdrachten, doorzoekbaar", "Every command, searchable"),
     "key.send": ("Versturen", "Send"),
     "key.save": ("Opslaan", "Save"),
     "key.cancel": ("Annuleren", "Cancel"),
