@@ -20,7 +20,7 @@ from reactieveld.model import RemoteStatus
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import StoreChanged
-from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
+from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter, states_filter, tab_counts
 from reactieveld.tui.screens.filters import FilterScreen
 from reactieveld.tui.widgets.status_line import QueueTabs
 
@@ -256,3 +256,23 @@ def test_the_filtered_tabs_fit_120_columns_in_dutch():
     assert "Nieuw 1.000.000 " in text and "gefilterd" not in text
     assert cell_len(text) <= 120
     assert tabs.render_content(140).plain.endswith("gefilterd")
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [
+        FilterChoice(question="5"),
+        FilterChoice(question="5", status=RemoteStatus.HOLD),
+        FilterChoice(untagged=True),
+        FilterChoice(source="blog", status=RemoteStatus.APPROVED),
+        FilterChoice(source="elders"),
+        FilterChoice(role="raad"),
+    ],
+)
+async def test_one_grouped_count_gives_every_tab(store, choice):
+    """store.count_by_state + tab_counts: what counting each tab's queue gives."""
+    rows = await store.queue(QueueFilter(), limit=30)
+    await store.set_role([rows[0].response.id, rows[3].response.id], "raad", actor="t")
+    await store.mark_handled([r.response.id for r in rows[:7]], actor="t")  # new != all
+    by_state = await store.count_by_state(states_filter(choice))
+    assert tab_counts(choice, by_state) == await store_counts(store, choice)

@@ -342,23 +342,29 @@ def _tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFil
     return None, (), flt
 
 
-def _counting(flt: QueueFilter, above: Keyset | None = None) -> tuple[str, list[Any]]:
-    """``SELECT count(*)`` of a filter (rows above ``above``, when given)."""
+def _counting(
+    flt: QueueFilter, above: Keyset | None = None, *, grouped: bool = False
+) -> tuple[str, list[Any]]:
+    """``SELECT count(*)`` of a filter (rows above ``above``, when given); ``grouped``:
+    ``triage, remote_status, count`` per state instead."""
     kind, codes, rest = _tag_driver(flt)
     w = _filter_where(rest)
+    head = "SELECT r.triage, r.remote_status, " if grouped else "SELECT "
+    tail = " GROUP BY 1, 2" if grouped else ""
     if kind is None:
         if above is not None:
             w.add("(r.created_at, r.id) > (?, ?)", _ts(above.created_at), above.id)
-        return f"SELECT count(*) FROM responses r{w.sql()}", w.params
+        return f"{head}count(*) FROM responses r{w.sql()}{tail}", w.params
     w.clauses.insert(0, f"q.kind = ? AND q.code IN {_in(codes)}")
     w.params[0:0] = [kind, *codes]
     if above is not None:
         w.add("(q.response_created, q.response_id) > (?, ?)", _ts(above.created_at), above.id)
     # DISTINCT: a response with two of the codes is one row of the queue.
-    return f"SELECT count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}", w.params
+    sql = f"{head}count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}{tail}"
+    return sql, w.params
 
 
-def _kept_count(flt: QueueFilter) -> tuple[str, list[Any]] | None:
+def _kept_count(flt: QueueFilter, *, grouped: bool = False) -> tuple[str, list[Any]] | None:
     """``count(*)`` of a filter from ``response_counts``, when only its triage, statuses
     and sources are set (None otherwise: the rows must be counted)."""
     if replace(flt, triage=None, statuses=(), sources=()) != QueueFilter():
@@ -372,6 +378,11 @@ def _kept_count(flt: QueueFilter) -> tuple[str, list[Any]] | None:
         w.add(
             f"source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
             *flt.sources,
+        )
+    if grouped:
+        return (
+            f"SELECT triage, remote_status, sum(n) FROM response_counts{w.sql()} GROUP BY 1, 2",
+            w.params,
         )
     return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
 
@@ -1157,6 +1168,14 @@ class SqliteStore:
         """
         sql, params = _kept_count(flt) or _counting(flt)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
+
+    async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
+        """How many responses a filter matches, per (triage, remote status): every queue
+        tab under the filter from one pass over its rows instead of one pass per tab."""
+        flt = replace(flt, triage=None, statuses=())  # the tabs are the grouping
+        sql, params = _kept_count(flt, grouped=True) or _counting(flt, grouped=True)
+        rows = await self._run(lambda db: db.execute(sql, params).fetchall())
+        return {(triage, status): n for triage, status, n in rows if n}
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""

@@ -3,7 +3,8 @@ the first frame does not wait for the filter dialog's imports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from reactieveld.model import RemoteStatus, TriageState
 from reactieveld.store.base import QueueFilter
@@ -59,3 +60,27 @@ def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
         roles=(choice.role,) if choice.role else (),
         untagged=choice.untagged,
     )
+
+
+def tab_counts(choice: FilterChoice, by_state: Mapping[tuple[str, str], int]) -> dict[str, int]:
+    """Every tab's count under ``choice``, from the counts per (triage, remote status)
+    of the choice's filter without its status (``store.count_by_state``): what
+    ``store.count(queue_filter(tab, choice))`` gives, tab by tab, from one query."""
+    wanted = choice.status.value if choice.status is not None else None
+
+    def total(triage: str | None = None, status: str | None = None) -> int:
+        return sum(
+            n
+            for (tr, st), n in by_state.items()
+            if (triage is None or tr == triage) and (status is None or st == status)
+        )
+
+    counts = {name: total(status=name) for name in ("hold", "approved", "spam", "trash")}
+    counts["new"] = total(TriageState.NEW.value, wanted)
+    counts["all"] = total(status=wanted)
+    return {name: counts[name] for name in QUEUES}
+
+
+def states_filter(choice: FilterChoice) -> QueueFilter:
+    """The filter :func:`tab_counts` wants counted per state: the choice, any status."""
+    return queue_filter("all", replace(choice, status=None))
