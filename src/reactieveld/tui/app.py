@@ -306,8 +306,10 @@ class ReactieveldApp(App[int]):
         if screen is None:
             return
         by_state = getattr(counter, "count_by_state", None)
-        if by_state is not None:
-            # One pass over the filter's rows, grouped by state, gives all six tabs.
+        if by_state is not None and (choice.question or choice.role):
+            # One pass over the tag's rows, grouped by state, gives all six tabs (300k
+            # responses, question on a third: 0.18 s against 0.71 s for six passes).
+            # Without a tag each tab's own index is quicker than one grouped scan.
             states = await by_state(states_filter(choice))
             screen = self._triage()
             if screen is None or not screen.is_mounted or screen.choice != choice:
