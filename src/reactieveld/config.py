@@ -141,6 +141,11 @@ class Config:
 # --- finding files -----------------------------------------------------------------------
 
 
+def default_config_path() -> Path:
+    """Where the configuration file is looked for when none is named."""
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
 def find_config_path(
     cli_path: str | Path | None, environ: Mapping[str, str] = os.environ
 ) -> Path | None:
@@ -156,7 +161,7 @@ def find_config_path(
             problem = "is a directory" if path.is_dir() else "does not exist"
             raise ConfigError(f"config file {problem} (named by {origin})", file=path)
         return path
-    default = platformdirs.user_config_path(APP_NAME) / "config.toml"
+    default = default_config_path()
     return default if default.is_file() else None
 
 

@@ -97,8 +97,11 @@ class ReactieveldApp(App[int]):
         tz: tzinfo | None = None,
         actor: str | None = None,
         theme: str | None = None,
+        config_hint: str | None = None,
     ) -> None:
         super().__init__()
+        #: Where sources would be configured, shown while there are none (first run).
+        self.config_hint = config_hint
         # Without a store the app opens (and closes) the one at ``db_path`` itself.
         # Any: a SqliteStore, set here or opened on mount before any screen uses it.
         self.store: Any = store
@@ -513,6 +516,7 @@ def check_keys(config: Any) -> None:
 def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
     """Open the app on the store at ``db_path`` with the sources of ``config`` syncing
     live (the demo source too). Returns the exit code."""
+    from reactieveld.config import default_config_path
     from reactieveld.connectors.base import ConnectorError
     from reactieveld.outbox import OutboxWorker
     from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
@@ -551,6 +555,7 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
             outbox=outbox,
             source_errors=errors,
             theme=config.ui.theme,
+            config_hint=None if config.sources else str(config.path or default_config_path()),
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks).
         from reactieveld.sinks import run_sinks_beside_app

@@ -76,6 +76,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.retry": ("Opnieuw versturen", "Send again"),
     # response view
     "view.empty": ("Geen reacties in deze wachtrij.", "No responses in this queue."),
+    "view.first_run": (
+        "Nog geen bronnen ingesteld.\n\n"
+        "Zet een [[sources]]-blok (WordPress, Discourse, Decidim, Go Vocal) in\n"
+        "  {config}\n"
+        "en start reactieveld opnieuw; de README laat per platform zien hoe.\n\n"
+        "Eerst rondkijken met voorbeeldgegevens: reactieveld --demo",
+        "No sources configured yet.\n\n"
+        "Add a [[sources]] block (WordPress, Discourse, Decidim, Go Vocal) to\n"
+        "  {config}\n"
+        "and start reactieveld again; the README shows how for each platform.\n\n"
+        "To look around on demo data first: reactieveld --demo",
+    ),
     "view.by": ("door", "by"),
     "view.earlier.one": (
         "1 andere reactie van deze auteur (h)",

@@ -119,6 +119,10 @@ class ResponseView(VerticalScroll, can_focus=False):
         t = self.i18n.t
         row = self.row
         if row is None:
+            hint = getattr(self.app, "config_hint", None)
+            if hint and not self.app.source_names():  # type: ignore[attr-defined]
+                # The first run: nothing configured, nothing stored. Say where to start.
+                return Content(t("view.first_run", config=hint))
             return Content(t("view.empty"))
         r = row.response
         d = self.details
