@@ -213,3 +213,26 @@ def test_fetch_process_is_a_boolean_and_not_for_the_demo(tmp_path):
     path.write_text('[[sources]]\nname = "d"\ntype = "demo"\nfetch_process = true\n')
     with pytest.raises(ConfigError, match='key "fetch_process" is not known'):
         load_config(path)
+
+
+async def test_a_child_that_cannot_start_says_why(fake, secret, tmp_path, monkeypatch):
+    from reactieveld import fetchproc
+
+    monkeypatch.setattr(
+        fetchproc,
+        "_CHILD",
+        "import sys; sys.stderr.write('x' * 200_000 + '\\nImportError: no httpx here\\n'); "
+        "sys.exit(3)",
+    )
+    store = await SqliteStore.open(tmp_path / "m.db")
+    engine = SyncEngine.from_config(config(fake.base), store)
+    try:
+        res = await engine.sync_source("blog")
+    finally:
+        await engine.aclose()
+        await store.close()
+    assert not res.ok and res.retryable
+    assert res.error.startswith("the fetch process stopped unexpectedly (exit code 3): ")
+    # Its last words, however long the lines before them (the pipe is drained in chunks).
+    assert res.error.endswith("ImportError: no httpx here")
+    assert len(res.error) < 2_000

@@ -208,13 +208,16 @@ class FetchProcess:
                 queue.put_nowait(("died",))
 
     async def _stderr_loop(self, proc: asyncio.subprocess.Process) -> None:
-        # The child's stderr is kept (its last lines say why it died), never printed:
-        # in the app it would write over the screen.
+        # The child's stderr is drained (a full pipe would stop it) and its last lines
+        # kept (they say why it died), never printed: in the app it would write over the
+        # screen. Read in chunks: a line longer than a stream's limit must not end this.
         assert proc.stderr is not None
-        while line := await proc.stderr.readline():
-            text = line.decode("utf-8", "replace").strip()
-            if text:
-                self._last_words.append(text)
+        tail = ""
+        while chunk := await proc.stderr.read(65536):
+            tail = (tail + chunk.decode("utf-8", "replace"))[-4000:]
+            lines = [line.strip()[:300] for line in tail.splitlines() if line.strip()]
+            self._last_words.clear()
+            self._last_words.extend(lines[-5:])
 
     async def _answer_known(self, name: str) -> None:
         try:
