@@ -228,11 +228,23 @@ async def test_a_child_that_cannot_start_says_why(fake, secret, tmp_path, monkey
     engine = SyncEngine.from_config(config(fake.base), store)
     try:
         res = await engine.sync_source("blog")
+        assert not res.ok and res.retryable
+        assert res.error.startswith("the fetch process stopped unexpectedly (exit code 3): ")
+        # Its last words, however long the lines before them (the pipe is drained in chunks).
+        assert res.error.endswith("ImportError: no httpx here")
+        assert len(res.error) < 2_000
+
+        # A second child that cannot start either: the engine stops trying, says so, and
+        # the next round fetches in this process. Nothing is lost.
+        again = await engine.sync_source("blog")
+        assert "fetching in this process from now on" in again.error
+        assert engine.fetcher.starts == 2
+        third = await engine.sync_source("blog")
+        assert third.ok and third.new == 1_200
+        assert engine.fetcher.starts == 2  # no third child
+        assert engine.sources["blog"].connector.client.requests_sent > 0
     finally:
         await engine.aclose()
         await store.close()
-    assert not res.ok and res.retryable
-    assert res.error.startswith("the fetch process stopped unexpectedly (exit code 3): ")
-    # Its last words, however long the lines before them (the pipe is drained in chunks).
-    assert res.error.endswith("ImportError: no httpx here")
-    assert len(res.error) < 2_000
+    got, n, _ = rows(tmp_path / "m.db")
+    assert got == fake.by_status() and n == 1_200

@@ -140,6 +140,16 @@ class FetchProcess:
         self._lock = asyncio.Lock()
         #: How many times a child was started (1 for a healthy engine).
         self.starts = 0
+        #: Children in a row that died before saying anything: after two, the child
+        #: cannot run here (a frozen executable, a sandbox) and the engine fetches in
+        #: its own process instead (:attr:`usable`).
+        self.failed_starts = 0
+        self._heard = False
+
+    @property
+    def usable(self) -> bool:
+        """False once two children in a row died before sending a single frame."""
+        return self.failed_starts < 2
 
     @property
     def pid(self) -> int | None:
@@ -175,6 +185,7 @@ class FetchProcess:
             )
             self._proc = proc
             self.starts += 1
+            self._heard = False
             self._last_words.clear()
             self._send(("init", self._specs))
             self._reader = asyncio.create_task(self._read_loop(proc))
@@ -191,6 +202,8 @@ class FetchProcess:
         try:
             while True:
                 message, payload = await _read(proc.stdout)
+                if not self._heard:
+                    self._heard, self.failed_starts = True, 0
                 if payload:
                     message = (*message, payload)
                 if message[0] == "known?":
@@ -241,7 +254,13 @@ class FetchProcess:
                 await asyncio.wait_for(asyncio.shield(self._stderr), 1.0)
         words = " | ".join(self._last_words)
         message = f"the fetch process stopped unexpectedly (exit code {code})"
-        return ConnectorError(name, message + (f": {words}" if words else ""), retryable=True)
+        message += f": {words}" if words else ""
+        if not self._heard:
+            self._heard = True  # one death counted once, however many fetches it ends
+            self.failed_starts += 1
+            if not self.usable:
+                message += " (it could not start twice: fetching in this process from now on)"
+        return ConnectorError(name, message, retryable=True)
 
     async def fetch(self, name: str, cursor: str | None) -> AsyncGenerator[Page, None]:
         """The pages of source ``name`` after ``cursor``, fetched in the child."""

@@ -171,6 +171,7 @@ class _Source:
     url: str | None = None
     failures: int = 0
     primed: bool = False
+    in_child: bool = False  # fetched by the engine's fetch process
     registered: bool = False
 
 
@@ -209,6 +210,8 @@ class SyncEngine:
             if remote:
                 store_ = store
                 self.fetcher = FetchProcess(remote, lambda name: known_statuses(store_, name))
+                for cfg in remote:
+                    self.sources[cfg.name].in_child = True
 
     @classmethod
     def from_config(
@@ -260,7 +263,7 @@ class SyncEngine:
         if s.primed:
             return
         s.primed = True
-        if self.fetcher is not None and s.name in self.fetcher.names:
+        if s.in_child:
             return  # the child's connector fetches; it asks for what the store holds
         if hasattr(s.connector, "known_loader"):
             # Lazily: only a re-scan needs the store's ids, and reading them costs.
@@ -278,12 +281,14 @@ class SyncEngine:
         res = RoundResult(name)
         t0 = time.perf_counter()
         try:
+            if s.in_child and self.fetcher is not None and not self.fetcher.usable:
+                s.in_child, s.primed = False, False  # this process's connector fetches now
             await self._prepare(s)
             state = await self.store.source_state(name)
             cursor = state.cursor if state else None
             pages = (
                 self.fetcher.fetch(name, cursor)
-                if self.fetcher is not None and name in self.fetcher.names
+                if s.in_child and self.fetcher is not None
                 else self._pages(s.connector, cursor)
             )
             async with contextlib.aclosing(pages):
