@@ -506,16 +506,10 @@ def _content_values(r: Response, author_key: str | None) -> tuple[Any, ...]:
 
 
 def _content_hash(r: Response, author_key: str | None) -> int:
+    # The columns a platform's copy sets, then what else tells a change (the same order
+    # as ever: a stored hash stays valid).
     return _hash_fields(
-        r.thread_external_id,
-        r.parent_external_id,
-        r.author_name,
-        author_key,
-        r.author_url,
-        r.body_text,
-        r.body_raw,
-        r.body_format,
-        r.url,
+        *_content_values(r, author_key),
         str(_ts(r.updated_at)),
         r.remote_status.value,
         _json(r.meta),
