@@ -1,4 +1,5 @@
-"""One rule for waiting after a failure: exponential, capped, jittered.
+"""One rule for waiting after a failure: exponential, capped, jittered; and one way to
+wait between passes of a worker.
 
 Used by the sync engine (a failed round), the outbox (a write-back) and the memory sinks
 (a delivery); the jitter keeps many retries from arriving at a platform at once.
@@ -6,6 +7,7 @@ Used by the sync engine (a failed round), the outbox (a write-back) and the memo
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 
@@ -16,3 +18,13 @@ def backoff_delay(
     ``cap``, jittered to between 75% and 125% of that."""
     delay = min(cap, base * 2 ** min(max(attempts, 0), 16))
     return delay * (0.75 + (rng or random).random() / 2)
+
+
+async def pause(seconds: float, *events: asyncio.Event) -> None:
+    """Wait ``seconds``, or less when one of ``events`` is set (a stop, a wake-up)."""
+    waiters = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from reactieveld.backoff import backoff_delay
+from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
 from reactieveld.model import OutboxItem, utcnow
 from reactieveld.store.base import Store
@@ -133,11 +133,4 @@ class OutboxWorker:
         while not stop.is_set():
             self._wake.clear()  # before the pass: a wake during it triggers another pass
             await self.run_once()
-            waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
-            try:
-                await asyncio.wait(
-                    waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-            finally:
-                for w in waiters:
-                    w.cancel()
+            await pause(self.poll_seconds, stop, self._wake)

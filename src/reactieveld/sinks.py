@@ -47,7 +47,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.backoff import backoff_delay
+from reactieveld.backoff import backoff_delay, pause
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
 from reactieveld.export.records import Record, extras, record_dict
@@ -429,14 +429,7 @@ class SinkWorker:
         while not stop.is_set():
             self._wake.clear()
             await self.run_once()
-            waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
-            try:
-                await asyncio.wait(
-                    waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-            finally:
-                for w in waiters:
-                    w.cancel()
+            await pause(self.poll_seconds, stop, self._wake)
 
     async def aclose(self) -> None:
         """Close the sinks' HTTP clients."""
