@@ -22,9 +22,13 @@ def backoff_delay(
 
 async def pause(seconds: float, *events: asyncio.Event) -> None:
     """Wait ``seconds``, or less when one of ``events`` is set (a stop, a wake-up)."""
+    if not events:
+        await asyncio.sleep(seconds)
+        return
     waiters = [asyncio.create_task(e.wait()) for e in events]
     try:
         await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
     finally:
         for w in waiters:
             w.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)
