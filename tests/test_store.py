@@ -736,13 +736,13 @@ async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypat
         ),
     )
     walked = []
-    original = SqliteStore._filter_is_smaller
+    original = store_sqlite._filter_is_smaller
 
     def spy(db, flt, match):
         walked.append(original(db, flt, match))
         return walked[-1]
 
-    monkeypatch.setattr(SqliteStore, "_filter_is_smaller", staticmethod(spy))
+    monkeypatch.setattr(store_sqlite, "_filter_is_smaller", spy)
     found = await store.search("gemeente", QueueFilter(sources=("forum",)))
     assert [h.row.response.external_id for h in found] == ["f4", "f3", "f1"]
     assert all(h.rank is None for h in found) and walked == [True]

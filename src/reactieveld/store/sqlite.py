@@ -396,15 +396,34 @@ def _source_is_smaller(db: sqlite3.Connection, flt: QueueFilter) -> bool | None:
         return None
     if flt.questions or flt.roles:
         return None  # the tag index drives
-    tab = replace(flt, sources=())
-    source = QueueFilter(sources=flt.sources)
-    sizes = []
-    for part in (source, tab):
-        counted = _kept_count(replace(part, since=None, until=None, text=None, thread=None))
-        if counted is None:
-            return None
-        sizes.append(db.execute(*counted).fetchone()[0])
-    return bool(sizes[0] < sizes[1])
+    source = _kept_size(db, QueueFilter(sources=flt.sources))
+    tab = _kept_size(db, replace(flt, sources=(), since=None, until=None, text=None))
+    if source is None or tab is None:
+        return None
+    return source < tab
+
+
+def _kept_size(db: sqlite3.Connection, flt: QueueFilter) -> int | None:
+    """How many responses ``flt`` matches, from the kept counts; None when they cannot
+    tell (the filter has more than triage, statuses and sources)."""
+    counted = _kept_count(flt)
+    return None if counted is None else int(db.execute(*counted).fetchone()[0])
+
+
+def _filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
+    """Whether a filter the kept counts can answer (source, status, triage) holds fewer
+    responses than the search ``match`` has hits: then walking the filter's rows finds
+    the newest hits sooner than walking the hits."""
+    if flt == QueueFilter():
+        return False
+    size = _kept_size(db, replace(flt, text=None))
+    if size is None or size > 100_000:
+        return False  # a large part: the word's hits meet it soon enough
+    hits = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? LIMIT ?)",
+        (match, size + 1),
+    ).fetchone()[0]
+    return bool(hits > size)
 
 
 def _fan_out(flt: QueueFilter) -> list[QueueFilter]:
@@ -1363,7 +1382,7 @@ class SqliteStore:
                 (match, RANK_LIMIT + 1),
             ).fetchone()[0]
             ranked = hits <= RANK_LIMIT
-            if not ranked and self._filter_is_smaller(db, flt, match):
+            if not ranked and _filter_is_smaller(db, flt, match):
                 # A common word in a small part of the memory (one small source, a
                 # status): walking the word's hits to find that part's newest read 0.6 s
                 # at 125k rows; walking the part and probing the index per row, 3 ms.
@@ -1396,24 +1415,6 @@ class SqliteStore:
             ]
 
         return await self._run(fn)
-
-    @staticmethod
-    def _filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
-        """Whether a filter the kept counts can answer (source, status, triage) holds
-        fewer responses than the query has hits: then walking the filter's rows finds
-        the newest hits sooner than walking the hits."""
-        kept = _kept_count(replace(flt, text=None))
-        if kept is None or flt == QueueFilter():
-            return False
-        size = db.execute(*kept).fetchone()[0]
-        if size > 100_000:
-            return False  # a large part: the word's hits meet it soon enough
-        hits = db.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? "
-            "LIMIT ?)",
-            (match, size + 1),
-        ).fetchone()[0]
-        return bool(hits > size)
 
     def _author_query(self, db: sqlite3.Connection, r: Response) -> str:
         """The author index query for a response's author: its key, else its name within
