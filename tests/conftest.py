@@ -147,3 +147,11 @@ def hostile_responses(source: str = "blog") -> tuple[list[Response], list[Thread
         for i, body in enumerate(HOSTILE_BODIES)
     ]
     return responses, threads
+
+
+@pytest.fixture
+def sleeps() -> Any:
+    """The connector tests' recorded sleeps (fakes.base.Sleeps): no real waiting."""
+    from fakes.base import Sleeps
+
+    return Sleeps()

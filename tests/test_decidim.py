@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from fakes.base import Clock, Sleeps
+from fakes.base import Clock
 from fakes.decidim import FakeDecidim
 
 from reactieveld.connectors.base import ConnectorError
@@ -22,11 +22,6 @@ def portal() -> Iterator[FakeDecidim]:
     fake.start()
     yield fake
     fake.stop()
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ def forum() -> Iterator[FakeDiscourse]:
 
 
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from fakes.base import Clock, Sleeps
+from fakes.base import Clock
 from fakes.govocal import FakeGoVocal
 
 from reactieveld.connectors.base import ConnectorError
@@ -22,11 +22,6 @@ def portal() -> Iterator[FakeGoVocal]:
     fake.start()
     yield fake
     fake.stop()
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
 
 
 @pytest.fixture
