@@ -155,7 +155,7 @@ def test_unknown_key_action_is_a_clear_error(
     cfg = _config(tmp_path, '[keys]\naprove = "A"\n')
     assert main(["--config", str(cfg), "--db", str(tmp_path / "m.db")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"reactieveld: {cfg}: [keys]: 'aprove' is not an action")
+    assert err.startswith(f"reactieveld: {cfg}:2: [keys]: 'aprove' is not an action")
     assert "approve" in err and "question_1" in err
 
 

@@ -36,7 +36,7 @@ theme = "textual-dark"
 
 [keys]
 approve = "A"
-"tag.1" = "ctrl+1,!"
+question_1 = "ctrl+1,!"
 
 [codebook]
 mode = "extend"
@@ -150,7 +150,7 @@ def test_full_config_gives_every_section(tmp_path: Path) -> None:
     assert config.path == path
     assert config.store.path == tmp_path / "data" / "memory.db"
     assert (config.ui.language, config.ui.theme) == ("nl", "textual-dark")
-    assert dict(config.keys) == {"approve": "A", "tag.1": "ctrl+1,!"}
+    assert dict(config.keys) == {"approve": "A", "question_1": "ctrl+1,!"}
 
     book = config.codebook
     assert book.version == "gemeente-2025"

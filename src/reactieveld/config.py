@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
+from reactieveld.keys import keymap_problem
 from reactieveld.model import TagKind
 
 APP_NAME = "reactieveld"
@@ -556,6 +557,20 @@ def _keys(reader: _Reader, data: dict[str, Any]) -> Mapping[str, str]:
     return MappingProxyType(dict(keys))
 
 
+def _check_keymap(
+    reader: _Reader, keys: Mapping[str, str], codebook: Codebook
+) -> Mapping[str, str]:
+    """``[keys]`` against the app's actions (reactieveld.keys): an unknown action, a key
+    two actions would share after all remaps, a key that cannot be remapped. Checked at
+    load, so every command (``sync``, ``sources``, the app) refuses the file alike."""
+    problem = keymap_problem(keys, codebook)
+    if problem is None:
+        return keys
+    # A conflict between two defaults comes from the codebook (a question's key).
+    where: Where = ("keys", problem.action) if problem.action in keys else ("codebook",)
+    raise reader.error(where, "[keys]", problem.message)
+
+
 def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
     if "codebook" not in data:
         return DEFAULT_CODEBOOK
@@ -696,8 +711,8 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         path=path,
         store=_store(reader, data, base),
         ui=_ui(reader, data, environ),
-        codebook=_codebook(reader, data),
-        keys=_keys(reader, data),
+        codebook=(codebook := _codebook(reader, data)),
+        keys=_check_keymap(reader, _keys(reader, data), codebook),
         sources=_sources(reader, data),
         sinks=_sinks(reader, data, base),
     )

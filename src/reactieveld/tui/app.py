@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.i18n import I18n
@@ -218,13 +219,11 @@ class ReactieveldApp(App[int]):
 
     def app_keys(self) -> list[tuple[str, str, str]]:
         """(binding id, keys, label) of the app-wide keys, for help and palette."""
-        return [
-            ("quit", "q", self.i18n.t("key.quit")),
-            ("app.palette", "ctrl+p", self.i18n.t("key.palette")),
-            ("settings", "f2", self.i18n.t("key.settings")),
-            ("dashboard", "D", self.i18n.t("key.dashboard")),
-            ("export_report", "E", self.i18n.t("key.export")),
-        ]
+        t = self.i18n.t
+        keys = [(binding_id, key, t(label)) for binding_id, key, label in APP_KEYS]
+        # The palette's key is Textual's, not remappable; listed after quit, as always.
+        keys.insert(1, ("app.palette", "ctrl+p", t("key.palette")))
+        return keys
 
     def action_settings(self) -> None:
         """The settings dialog; a new language rebuilds the triage screen in it."""
@@ -505,18 +504,15 @@ def _default_actor() -> str:
 
 
 def check_keys(config: Any) -> None:
-    """``[keys]`` may only name actions the app has: a typo must not be ignored silently."""
+    """``[keys]`` may only name actions the app has, and give no key twice: a typo or a
+    clash must not be ignored silently (:func:`reactieveld.keys.keymap_problem`, which
+    ``load_config`` runs already, with the line; this is for a config made otherwise)."""
     from reactieveld.config import ConfigError
-    from reactieveld.tui.screens.triage import key_specs
+    from reactieveld.keys import keymap_problem
 
-    known = {spec.id for spec in key_specs(config.codebook)} | set(ReactieveldApp.APP_ACTIONS)
-    unknown = sorted(set(config.keys) - known)
-    if unknown:
-        raise ConfigError(
-            f"[keys]: {', '.join(repr(k) for k in unknown)} is not an action; expected one "
-            f"of: {', '.join(sorted(known))}",
-            file=config.path,
-        )
+    problem = keymap_problem(config.keys, config.codebook)
+    if problem is not None:
+        raise ConfigError(f"[keys]: {problem.message}", file=config.path)
 
 
 def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:

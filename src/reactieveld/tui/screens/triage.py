@@ -8,7 +8,6 @@ platform, and the footer tooltip and the help screen give the connector's reason
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -18,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, RemoteStatus, TagKind
 from reactieveld.store.base import QueueRow
 from reactieveld.tui.messages import CursorMoved, QueueChanged
@@ -33,13 +33,6 @@ if TYPE_CHECKING:
 
     from reactieveld.tui.app import ReactieveldApp
 
-#: Moderation actions and the capability each needs on the platform.
-STATUS_KEYS: tuple[tuple[str, str, RemoteStatus], ...] = (
-    ("approve", "a", RemoteStatus.APPROVED),
-    ("hold", "u", RemoteStatus.HOLD),
-    ("spam", "s", RemoteStatus.SPAM),
-    ("trash", "d", RemoteStatus.TRASH),
-)
 _CAPABILITY = {
     RemoteStatus.APPROVED.value: Capability.APPROVE,
     RemoteStatus.HOLD.value: Capability.HOLD,
@@ -52,79 +45,7 @@ _CAPABILITY = {
 #: instead of reaching the queue after it has gone ("q" would even quit the app).
 _OPENS_DIALOG = {"role", "reply", "note", "search"}
 #: Actions that need a response under the cursor (or marked ones).
-_ROW_ACTIONS = {
-    "moderate",
-    "handled",
-    "question",
-    "role",
-    "reply",
-    "note",
-    "mark",
-    "thread",
-    "author_history",
-}
-
-
-@dataclass(frozen=True)
-class KeySpec:
-    """One key of the triage screen: binding id, default keys, action, i18n key, footer."""
-
-    id: str
-    keys: str
-    action: str
-    label: str
-    show: bool = True
-    label_values: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def action_needs_row(self) -> bool:
-        """Whether the key's state depends on the current response."""
-        name = self.action.split("(")[0]
-        return name in _ROW_ACTIONS
-
-
-def key_specs(codebook: Any) -> list[KeySpec]:
-    """Every key of the triage screen, in help order (questions from the codebook)."""
-    specs = [
-        KeySpec("down", "j,down", "cursor_down", "key.down", show=False),
-        KeySpec("up", "k,up", "cursor_up", "key.up", show=False),
-        KeySpec("first", "g,home", "first", "key.first", show=False),
-        KeySpec("last", "G,end", "last", "key.last", show=False),
-        KeySpec("page_down", "pagedown", "page_down", "key.page_down", show=False),
-        KeySpec("page_up", "pageup", "page_up", "key.page_up", show=False),
-    ]
-    specs += [
-        KeySpec(name, key, f"moderate('{status.value}')", f"key.{name}")
-        for name, key, status in STATUS_KEYS
-    ]
-    specs.append(KeySpec("handled", "x", "handled", "key.handled"))
-    specs += [
-        KeySpec(
-            f"question_{q.code}",
-            q.key,
-            f"question('{q.code}')",
-            "key.question",
-            show=False,
-            label_values=(("code", q.code),),
-        )
-        for q in codebook.questions
-    ]
-    # The footer keeps the keys of the moderator's every minute; the rest (n, space, f,
-    # movement, 1-8) are on the help screen and in the palette, so Dutch fits 120 columns.
-    specs += [
-        KeySpec("role", "w", "role", "key.role"),
-        KeySpec("reply", "r", "reply", "key.reply"),
-        KeySpec("note", "n", "note", "key.note", show=False),
-        KeySpec("mark", "space", "mark", "key.mark", show=False),
-        KeySpec("undo", "z", "undo", "key.undo"),
-        KeySpec("search", "slash", "search", "key.search"),
-        KeySpec("filters", "f", "filters", "key.filters", show=False),
-        KeySpec("next_queue", "tab", "next_queue", "key.next_queue", show=False),
-        KeySpec("thread", "enter", "thread", "key.thread", show=False),
-        KeySpec("author_history", "h", "author_history", "key.author_history", show=False),
-        KeySpec("help", "question_mark", "help", "key.help"),
-    ]
-    return specs
+_ROW_ACTIONS = ROW_ACTIONS
 
 
 class TriageScreen(Screen[None]):

@@ -1,0 +1,256 @@
+"""The app's keys, without Textual: every remappable action (the triage screen's keys, the
+codebook's question keys, the app-wide keys), the keys no ``[keys]`` entry can take, and the
+check of a ``[keys]`` table against them.
+
+It lives outside ``tui`` so that the configuration (``config.py``, loaded by every command,
+``sync`` and the fetch process included) finds a conflicting remap without importing
+Textual. The triage screen builds its bindings from :func:`key_specs`; the thread screen
+takes its movement keys from the same specs, so one remap moves both.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reactieveld.model import RemoteStatus
+
+#: Moderation actions: binding id, default key, the status it sets.
+STATUS_KEYS: tuple[tuple[str, str, RemoteStatus], ...] = (
+    ("approve", "a", RemoteStatus.APPROVED),
+    ("hold", "u", RemoteStatus.HOLD),
+    ("spam", "s", RemoteStatus.SPAM),
+    ("trash", "d", RemoteStatus.TRASH),
+)
+
+#: Actions that need a response under the cursor (or marked ones).
+ROW_ACTIONS = frozenset(
+    {
+        "moderate",
+        "handled",
+        "question",
+        "role",
+        "reply",
+        "note",
+        "mark",
+        "thread",
+        "author_history",
+    }
+)
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One key of the triage screen: binding id, default keys, action, i18n key, footer."""
+
+    id: str
+    keys: str
+    action: str
+    label: str
+    show: bool = True
+    label_values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def action_needs_row(self) -> bool:
+        """Whether the key's state depends on the current response."""
+        name = self.action.split("(")[0]
+        return name in ROW_ACTIONS
+
+
+def key_specs(codebook: Any) -> list[KeySpec]:
+    """Every key of the triage screen, in help order (questions from the codebook)."""
+    specs = [
+        KeySpec("down", "j,down", "cursor_down", "key.down", show=False),
+        KeySpec("up", "k,up", "cursor_up", "key.up", show=False),
+        KeySpec("first", "g,home", "first", "key.first", show=False),
+        KeySpec("last", "G,end", "last", "key.last", show=False),
+        KeySpec("page_down", "pagedown", "page_down", "key.page_down", show=False),
+        KeySpec("page_up", "pageup", "page_up", "key.page_up", show=False),
+    ]
+    specs += [
+        KeySpec(name, key, f"moderate('{status.value}')", f"key.{name}")
+        for name, key, status in STATUS_KEYS
+    ]
+    specs.append(KeySpec("handled", "x", "handled", "key.handled"))
+    specs += [
+        KeySpec(
+            f"question_{q.code}",
+            q.key,
+            f"question('{q.code}')",
+            "key.question",
+            show=False,
+            label_values=(("code", q.code),),
+        )
+        for q in codebook.questions
+    ]
+    # The footer keeps the keys of the moderator's every minute; the rest (n, space, f,
+    # movement, 1-8) are on the help screen and in the palette, so Dutch fits 120 columns.
+    specs += [
+        KeySpec("role", "w", "role", "key.role"),
+        KeySpec("reply", "r", "reply", "key.reply"),
+        KeySpec("note", "n", "note", "key.note", show=False),
+        KeySpec("mark", "space", "mark", "key.mark", show=False),
+        KeySpec("undo", "z", "undo", "key.undo"),
+        KeySpec("search", "slash", "search", "key.search"),
+        KeySpec("filters", "f", "filters", "key.filters", show=False),
+        KeySpec("next_queue", "tab", "next_queue", "key.next_queue", show=False),
+        KeySpec("thread", "enter", "thread", "key.thread", show=False),
+        KeySpec("author_history", "h", "author_history", "key.author_history", show=False),
+        KeySpec("help", "question_mark", "help", "key.help"),
+    ]
+    return specs
+
+
+#: The app-wide keys that ``[keys]`` may remap: (binding id, default key, i18n key). They
+#: work on every screen; ``search`` (``/``) is one of the triage specs as well.
+APP_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("quit", "q", "key.quit"),
+    ("settings", "f2", "key.settings"),
+    ("dashboard", "D", "key.dashboard"),
+    ("export_report", "E", "key.export"),
+)
+
+#: Keys that no ``[keys]`` entry can take, on every screen: what they do.
+FIXED_KEYS: Mapping[str, str] = {
+    "ctrl+p": "the command palette",
+    "escape": "back / cancel",
+    "ctrl+q": "quit (Textual)",
+    "ctrl+c": "copy (Textual)",
+}
+
+#: The thread screen: which remappable actions move its tree, and its own fixed keys.
+THREAD_ACTIONS: tuple[str, ...] = ("down", "up", "first", "last", "author_history")
+#: The remappable actions whose keys work on the thread screen: its movement, and the
+#: app-wide keys (but ``q``, which goes back there).
+THREAD_SCOPE: tuple[str, ...] = (
+    *THREAD_ACTIONS,
+    *(action for action, _, _ in APP_KEYS if action != "quit"),
+    "search",
+)
+THREAD_KEYS: Mapping[str, str] = {
+    "q": "back (thread screen)",
+    "enter": "open the response (thread screen)",
+    "space": "fold (thread screen)",
+    "left": "fold (thread screen)",
+    "right": "unfold (thread screen)",
+}
+
+#: Key names Textual spells in words (its ``KEY_NAME_REPLACEMENTS``): "/" is "slash".
+_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+
+
+def normalize_key(key: str) -> str:
+    """A key as Textual names it: ``"?"`` is ``"question_mark"``, ``"/"`` ``"slash"``
+    (as Textual's own keymap normalisation, which this module cannot import)."""
+    key = key.strip()
+    if len(key) == 1 and not key.isalnum():
+        try:
+            key = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:
+            key = {"\t": "tab"}.get(key, key)
+        key = _REPLACEMENTS.get(key, key)
+    return key
+
+
+def split_keys(keys: str) -> list[str]:
+    """``"j,down"`` as ``["j", "down"]``, normalised (a lone ``","`` is the comma key)."""
+    if keys.strip() == ",":
+        return ["comma"]
+    return [normalize_key(k) for k in keys.split(",") if k.strip()]
+
+
+def remappable(codebook: Any) -> dict[str, str]:
+    """Every action ``[keys]`` may remap, with its default keys."""
+    out = {s.id: s.keys for s in key_specs(codebook)}
+    out.update({action: key for action, key, _ in APP_KEYS})
+    return out
+
+
+@dataclass(frozen=True)
+class KeyProblem:
+    """What is wrong with a ``[keys]`` table: the entry to blame and why."""
+
+    action: str  # the [keys] entry (or the action) the message is about
+    message: str
+
+
+def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | None:
+    """The first problem of ``keymap`` (binding id -> keys), in file order; None if it
+    is fine. An action that is not there; a key that, after all remaps, two actions have
+    on the same screen (a remap onto another action's key is fine only when that action
+    is remapped too, as in a swap); a key that cannot be remapped (``FIXED_KEYS``, and on
+    the thread screen ``THREAD_KEYS``)."""
+    defaults = remappable(codebook)
+    unknown = [a for a in keymap if a not in defaults]
+    if unknown:
+        return KeyProblem(
+            unknown[0],
+            f"{', '.join(repr(k) for k in unknown)} is not an action; expected one of: "
+            f"{', '.join(sorted(defaults))}",
+        )
+    keys = {a: split_keys(keymap.get(a, k)) for a, k in defaults.items()}
+    order = list(keymap)  # file order: the later of two entries is the one to blame
+    for scope, fixed in (
+        (list(defaults), FIXED_KEYS),
+        (list(THREAD_SCOPE), {**FIXED_KEYS, **THREAD_KEYS}),
+    ):
+        problem = _scope_problem(scope, keys, fixed, order)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _scope_problem(
+    actions: Iterable[str],
+    keys: Mapping[str, list[str]],
+    fixed: Mapping[str, str],
+    order: list[str],
+) -> KeyProblem | None:
+    """The first key two of ``actions`` share, or an action has of ``fixed``."""
+    holders: dict[str, list[str]] = {}
+    for action in actions:
+        for key in keys[action]:
+            holders.setdefault(key, []).append(action)
+    # The remapped actions first, in file order; then the defaults.
+    rank = {a: i for i, a in enumerate(order)}
+    for action in sorted(_holders_actions(holders), key=lambda a: rank.get(a, len(rank))):
+        for key in keys[action]:
+            if key in fixed:
+                return KeyProblem(
+                    action,
+                    f'key "{key}" of "{action}" is {fixed[key]}, which cannot be remapped; '
+                    "choose another key",
+                )
+            others = [a for a in holders[key] if a != action]
+            if not others:
+                continue
+            other = others[0]
+            if other in rank:
+                blamed, kept = (action, other) if rank[action] > rank[other] else (other, action)
+                return KeyProblem(blamed, f'key "{key}" is given to both "{kept}" and "{blamed}"')
+            if action in rank:
+                return KeyProblem(
+                    action,
+                    f'key "{key}" of "{action}" is already the key of "{other}"; '
+                    f'remap "{other}" too, or choose another key',
+                )
+            return KeyProblem(action, f'key "{key}" is the key of both "{other}" and "{action}"')
+    return None
+
+
+def _holders_actions(holders: Mapping[str, list[str]]) -> list[str]:
+    """Each action that holds a key, once, in the order first seen."""
+    seen: dict[str, None] = {}
+    for actions in holders.values():
+        for action in actions:
+            seen.setdefault(action)
+    return list(seen)

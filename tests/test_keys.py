@@ -1,0 +1,170 @@
+"""``[keys]``: a remap onto a key another action still has is an error naming both, the
+key, the file and the line; a swap is fine; keys that cannot be remapped cannot be taken;
+every command finds it (issue 11, section 4). The pairs are generated from the app's own
+list of actions, so a new action is covered without a new test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from textual.keys import _character_to_key
+
+from reactieveld.cli import main
+from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.config import ConfigError, load_config
+from reactieveld.keys import (
+    FIXED_KEYS,
+    THREAD_KEYS,
+    THREAD_SCOPE,
+    keymap_problem,
+    normalize_key,
+    remappable,
+    split_keys,
+)
+
+DEFAULTS = remappable(DEFAULT_CODEBOOK)
+
+
+def _toml(keys: dict[str, str]) -> str:
+    lines = ["# the moderator's keys", "[keys]"]
+    lines += [f'{action} = "{key}"' for action, key in keys.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _error(tmp_path: Path, keys: dict[str, str]) -> ConfigError | None:
+    path = tmp_path / "config.toml"
+    path.write_text(_toml(keys), encoding="utf-8")
+    try:
+        load_config(path)
+    except ConfigError as exc:
+        return exc
+    return None
+
+
+def test_the_issue_example_names_both_actions_the_key_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\nlanguage = "nl"\n\n[keys]\napprove = "d"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f'{path}:5: [keys]: key "d" of "approve" is already the key of "trash"; '
+        'remap "trash" too, or choose another key'
+    )
+
+
+def test_the_defaults_share_no_key() -> None:
+    assert keymap_problem({}, DEFAULT_CODEBOOK) is None
+
+
+def test_every_remap_onto_another_actions_key_is_an_error(tmp_path: Path) -> None:
+    """For every ordered pair (a, b): a = b's first default key fails, naming a, b, the
+    key and the line of a's entry (line 3: after the comment and the header)."""
+    checked = 0
+    for a, b in itertools.permutations(DEFAULTS, 2):
+        key = split_keys(DEFAULTS[b])[0]
+        if key in split_keys(DEFAULTS[a]):
+            continue
+        exc = _error(tmp_path, {a: key})
+        assert exc is not None, (a, b, key)
+        assert exc.line == 3, (a, b)
+        message = str(exc)
+        assert f'"{a}"' in message and f'"{b}"' in message and f'"{key}"' in message, message
+        checked += 1
+    assert checked > 900  # ~32 actions: every pair was tried
+
+
+def _thread_clash(a: str, keys: str) -> bool:
+    return a in THREAD_SCOPE and any(k in THREAD_KEYS for k in split_keys(keys))
+
+
+def test_every_swap_is_accepted_unless_the_thread_screen_needs_the_key(tmp_path: Path) -> None:
+    for a, b in itertools.combinations(DEFAULTS, 2):
+        keys = {a: DEFAULTS[b], b: DEFAULTS[a]}
+        exc = _error(tmp_path, keys)
+        if _thread_clash(a, DEFAULTS[b]) or _thread_clash(b, DEFAULTS[a]):
+            # e.g. down = "enter": on the thread screen enter opens the response.
+            assert exc is not None and "thread screen" in str(exc), (a, b)
+        else:
+            assert exc is None, (a, b, str(exc))
+
+
+def test_a_key_given_to_two_actions_blames_the_second(tmp_path: Path) -> None:
+    exc = _error(tmp_path, {"approve": "y", "hold": "y"})
+    assert exc is not None and exc.line == 4
+    assert exc.message == '[keys]: key "y" is given to both "approve" and "hold"'
+
+
+@pytest.mark.parametrize("key", [*FIXED_KEYS])
+def test_a_key_that_cannot_be_remapped_cannot_be_taken(tmp_path: Path, key: str) -> None:
+    exc = _error(tmp_path, {"approve": f"y,{key}"})
+    assert exc is not None and exc.line == 3
+    assert f'key "{key}" of "approve"' in exc.message and "cannot be remapped" in exc.message
+
+
+def test_a_freed_key_may_be_taken(tmp_path: Path) -> None:
+    # trash moves away from d, so approve may have it (and q, once quit moved).
+    assert _error(tmp_path, {"trash": "D", "dashboard": "ctrl+d", "approve": "d"}) is None
+    assert _error(tmp_path, {"quit": "ctrl+x", "approve": "q"}) is None
+
+
+def test_spellings_of_one_key_are_one_key(tmp_path: Path) -> None:
+    exc = _error(tmp_path, {"approve": "?"})
+    assert exc is not None and '"help"' in exc.message and '"question_mark"' in exc.message
+
+
+@given(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs")))
+def test_normalize_key_names_a_character_as_textual_does(char: str) -> None:
+    if char == ",":
+        return  # the separator of a key list
+    assert normalize_key(char) == _character_to_key(char)
+
+
+def test_a_codebook_key_onto_an_action_points_at_the_codebook(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    text = '[codebook]\n[[codebook.questions]]\ncode = "9"\nkey = "a"\nnl = "Negen"\n'
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.line == 1
+    assert '"question_9"' in str(caught.value) and '"approve"' in str(caught.value)
+
+
+# -- every command refuses the file ---------------------------------------------------------
+
+BAD = '[keys]\napprove = "d"\n\n[[sources]]\nname = "demo"\ntype = "demo"\ncount = 5\n'
+
+
+@pytest.mark.parametrize("command", [["sources"], ["sync", "--once"], []])
+def test_every_command_finds_a_clash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(BAD, encoding="utf-8")
+    assert main(["--config", str(cfg), "--db", str(tmp_path / "m.db"), *command]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f'reactieveld: {cfg}:2: [keys]: key "d" of "approve"')
+    assert '"trash"' in err
+    assert not (tmp_path / "m.db").exists()  # refused before anything was opened
+
+
+def test_sync_once_in_a_process_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(BAD, encoding="utf-8")
+    env = {**os.environ, "REACTIEVELD_CONFIG": str(cfg), "REACTIEVELD_DB": str(tmp_path / "m.db")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "reactieveld.cli", "sync", "--once"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"reactieveld: {cfg}:2: [keys]:")
+    assert "Traceback" not in proc.stderr
