@@ -135,6 +135,9 @@ class ReactieveldApp(App[int]):
         self._counts_wanted = False
         self._counts_worker: Worker[None] | None = None
         self._owns_counter = False
+        #: Unsent replies and notes, by ("reply"|"note", response id), for the session
+        #: (tui/screens/editor.py says why not on disk).
+        self.drafts: dict[Any, str] = {}
         self._app_bindings()
 
     def _app_bindings(self) -> None:

@@ -142,9 +142,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.title": ("Rol kiezen", "Choose a role"),
     "role.clear": ("geen rol", "no role"),
     "reply.title": ("Antwoord aan {author}", "Reply to {author}"),
-    "reply.hint": ("ctrl+s verstuurt · escape annuleert", "ctrl+s sends · escape cancels"),
+    "reply.hint": (
+        "ctrl+s verstuurt · escape: concept bewaren of weggooien",
+        "ctrl+s sends · escape: keep or discard as a draft",
+    ),
     "note.title": ("Notitie bij reactie van {author}", "Note on the response by {author}"),
-    "note.hint": ("ctrl+s slaat op · escape annuleert", "ctrl+s saves · escape cancels"),
+    "note.hint": (
+        "ctrl+s slaat op · escape: concept bewaren of weggooien",
+        "ctrl+s saves · escape: keep or discard as a draft",
+    ),
     "filter.title": ("Filters", "Filters"),
     "filter.source": ("Bron", "Source"),
     "filter.status": ("Status", "Status"),
@@ -203,6 +209,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "palette.role": ("Rol: {label}", "Role: {label}"),
     "palette.queue": ("Wachtrij: {label}", "Queue: {label}"),
     "palette.language": ("Taal: {label}", "Language: {label}"),
+    # -- the moderator's work and place (issue 11, section 3) --------------------------
+    "draft.title": ("Nog niet verstuurd of opgeslagen", "Not sent or saved yet"),
+    "draft.keep": (
+        "Bewaren als concept (komt terug als je deze reactie weer opent)",
+        "Keep as a draft (it comes back when you open this response again)",
+    ),
+    "draft.discard": ("Weggooien", "Discard"),
+    "draft.edit": ("Verder schrijven", "Back to editing"),
+    "draft.kept": ("Concept bewaard", "Draft kept"),
+    "draft.discarded": ("Concept weggegooid", "Draft discarded"),
 }
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}

@@ -1,6 +1,15 @@
-"""A small text editor in a dialog, for replies and notes (``ctrl+s`` sends/saves)."""
+"""A small text editor in a dialog, for replies and notes (``ctrl+s`` sends/saves).
+
+With a draft store (the app's ``drafts``, one per response and kind) no typed text is
+thrown away unasked: ``escape`` with text asks whether to keep it as a draft (it comes
+back when the editor opens again on that response), discard it, or go on writing. The
+drafts live in the app's memory for the session: they are the moderator's words about a
+resident's response, and a file of them outside the store would be a second place for
+personal data that the store's privacy rules (export, redaction) do not cover."""
 
 from __future__ import annotations
+
+from collections.abc import Hashable, MutableMapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,20 +18,73 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from reactieveld.tui.i18n import I18n
+
+
+class DraftQuestion(ModalScreen[str]):
+    """Unsent text: ``enter`` keeps it as a draft, ``d`` discards it, ``escape`` returns
+    to the editor. Dismisses with "keep", "discard" or "edit"."""
+
+    DEFAULT_CSS = """
+    DraftQuestion { align: center middle; }
+    DraftQuestion #draft-question { width: 64; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "answer('keep')", "Keep", id="draft.keep"),
+        Binding("d", "answer('discard')", "Discard", id="draft.discard"),
+        Binding("escape", "answer('edit')", "Edit", id="draft.edit"),
+    ]
+
+    def __init__(self, i18n: I18n) -> None:
+        super().__init__()
+        self.i18n = i18n
+
+    def compose(self) -> ComposeResult:
+        t = self.i18n.t
+        rows: list[str | tuple[str, str]] = []
+        for key, label in (
+            ("enter", "draft.keep"),
+            ("d", "draft.discard"),
+            ("escape", "draft.edit"),
+        ):
+            rows += [(f" {key} ".ljust(9), "reverse bold"), f" {t(label)}\n"]
+        with Vertical(id="draft-question", classes="dialog"):
+            yield Static(Content(t("draft.title")), classes="dialog-title")
+            yield Static(Content.assemble(*rows))
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
+
 
 class EditorScreen(ModalScreen[str | None]):
-    """Dismisses with the text (stripped, never empty) on ``ctrl+s``, ``None`` on escape."""
+    """Dismisses with the text (stripped, never empty) on ``ctrl+s``, ``None`` on escape.
+
+    ``drafts`` and ``draft_key`` (with ``i18n`` for the question): the draft shown at
+    open, kept or dropped as the moderator says; sending drops it."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="editor.cancel"),
     ]
 
-    def __init__(self, title: str, hint: str, *, text: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        *,
+        text: str = "",
+        drafts: MutableMapping[Hashable, str] | None = None,
+        draft_key: Hashable = None,
+        i18n: I18n | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.hint = hint
-        self.initial = text
+        self.drafts = drafts
+        self.draft_key = draft_key
+        self.i18n = i18n or I18n("nl")
+        self.initial = drafts.get(draft_key, text) if drafts is not None else text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor", classes="dialog"):
@@ -31,11 +93,38 @@ class EditorScreen(ModalScreen[str | None]):
             yield Static(Content(self.hint), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        if self.initial:
+            area.move_cursor(area.document.end)  # a restored draft: go on where it ended
+
+    def _forget_draft(self) -> None:
+        if self.drafts is not None:
+            self.drafts.pop(self.draft_key, None)
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()
+        if text:
+            self._forget_draft()
         self.dismiss(text or None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        text = self.query_one(TextArea).text
+        if self.drafts is None or not text.strip():
+            self._forget_draft()  # emptied by hand: nothing to keep
+            self.dismiss(None)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "keep" and self.drafts is not None:
+                self.drafts[self.draft_key] = text
+                self.app.notify(self.i18n.t("draft.kept"), markup=False)
+            elif answer == "discard":
+                self._forget_draft()
+                self.app.notify(self.i18n.t("draft.discarded"), markup=False)
+            else:
+                self.query_one(TextArea).focus()
+                return
+            self.dismiss(None)
+
+        self.app.push_screen(DraftQuestion(self.i18n), answered)

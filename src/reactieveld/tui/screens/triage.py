@@ -344,7 +344,13 @@ class TriageScreen(Screen[None]):
 
         author = one_line(row.response.author_name, limit=40)
         await self.app.push_screen(  # awaited: see _OPENS_DIALOG
-            EditorScreen(self.i18n.t("reply.title", author=author), self.i18n.t("reply.hint")),
+            EditorScreen(
+                self.i18n.t("reply.title", author=author),
+                self.i18n.t("reply.hint"),
+                drafts=self.rapp.drafts,
+                draft_key=("reply", rid),
+                i18n=self.i18n,
+            ),
             send,
         )
 
@@ -366,7 +372,13 @@ class TriageScreen(Screen[None]):
 
         author = one_line(row.response.author_name, limit=40)
         await self.app.push_screen(  # awaited: see _OPENS_DIALOG
-            EditorScreen(self.i18n.t("note.title", author=author), self.i18n.t("note.hint")),
+            EditorScreen(
+                self.i18n.t("note.title", author=author),
+                self.i18n.t("note.hint"),
+                drafts=self.rapp.drafts,
+                draft_key=("note", rid),
+                i18n=self.i18n,
+            ),
             save,
         )
 

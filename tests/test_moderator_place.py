@@ -1,0 +1,70 @@
+"""Issue 11, section 3: the moderator's work and place are not lost: reply and note
+drafts, the queue after a filter, search's query, the thread tree's keys, feedback after
+a decision, the language chosen with f2. Checked in the store, not only on screen."""
+
+from __future__ import annotations
+
+import pytest
+from test_tui import SIZE, ready, settle
+from textual.widgets import TextArea
+
+from reactieveld.tui.screens.editor import DraftQuestion, EditorScreen
+from reactieveld.tui.screens.triage import TriageScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+async def _editor_text(app, pilot, key: str) -> str:
+    await pilot.press(key)
+    assert isinstance(app.screen, EditorScreen)
+    return app.screen.query_one(TextArea).text
+
+
+@pytest.mark.parametrize("key", ["r", "n"])
+async def test_escape_keeps_a_draft_that_reopening_restores(tui_store, make_app, key):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press(key, *"Beste Anne", "escape")
+        assert isinstance(app.screen, DraftQuestion)  # asked, not thrown away
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TriageScreen)
+        assert any("Concept bewaard" in str(n.message) for n in app._notifications)
+        # Another response has no draft; this one has it back.
+        await pilot.press("j")
+        assert await _editor_text(app, pilot, key) == ""
+        await pilot.press("escape", "k")
+        assert screen.queue.current.response.id == rid
+        assert await _editor_text(app, pilot, key) == "Beste Anne"
+        # Escape then "back to editing" returns to the text, still there.
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press(*", dank", "ctrl+s")
+        await settle(app, pilot)
+        if key == "r":
+            outbox = await tui_store.outbox_items()
+            assert [o.action.text for o in outbox] == ["Beste Anne, dank"]
+        else:
+            assert [n.text for n in await tui_store.notes(rid)] == ["Beste Anne, dank"]
+        assert app.drafts == {}  # sent: the draft is gone
+        assert await screen.show_response(rid)  # back on it (a reply moved on)
+        await settle(app, pilot)
+        assert await _editor_text(app, pilot, key) == ""
+
+
+async def test_discard_drops_the_draft(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("r", *"weg ermee", "escape", "enter")
+        assert app.drafts == {("reply", rid): "weg ermee"}
+        await pilot.press("r")
+        await pilot.press("escape", "d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TriageScreen)
+        assert app.drafts == {}
+        assert await _editor_text(app, pilot, "r") == ""
+        assert await tui_store.outbox_items() == []
