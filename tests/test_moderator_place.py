@@ -68,3 +68,74 @@ async def test_discard_drops_the_draft(tui_store, make_app):
         assert app.drafts == {}
         assert await _editor_text(app, pilot, "r") == ""
         assert await tui_store.outbox_items() == []
+
+
+# -- the queue after a filter ---------------------------------------------------------------
+
+
+async def _big_store(tmp_path, count=200):
+    from conftest import fill_store, sample_responses
+
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "big.db")
+    responses, threads = sample_responses(count=count)
+    await fill_store(store, "blog", responses, threads)
+    return store
+
+
+def _shown(screen):
+    """The response the view shows, and whether the cursor's row is on screen."""
+    from reactieveld.tui.widgets.response_view import ResponseView
+
+    queue = screen.queue
+    view = screen.query_one(ResponseView)
+    visible = queue.scroll_y <= queue.cursor < queue.scroll_y + queue.size.height
+    return (view.row.response.id if view.row else None), visible
+
+
+@pytest.mark.parametrize("keeps", [False, True])
+async def test_a_filter_after_scrolling_selects_a_row_of_the_new_list(tmp_path, make_app, keeps):
+    from reactieveld.model import RemoteStatus
+    from reactieveld.tui.queues import FilterChoice, queue_filter
+
+    store = await _big_store(tmp_path)
+    try:
+        app = make_app(store)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            await pilot.press(*["j"] * 30)
+            await settle(app, pilot)
+            before = screen.queue.current.response
+            assert before.remote_status is RemoteStatus.APPROVED
+            status = RemoteStatus.APPROVED if keeps else RemoteStatus.HOLD
+            choice = FilterChoice(status=status)
+            await screen.set_choice(choice)
+            await settle(app, pilot)
+            listed = [r.response.id for r in await store.queue(queue_filter("new", choice))]
+            current = screen.queue.current
+            assert current is not None and current.response.id in listed
+            if keeps:
+                assert current.response.id == before.id  # still in the list: stays on it
+            else:
+                assert current.response.id == listed[0]  # gone: the first row of the list
+            shown, visible = _shown(screen)
+            assert shown == current.response.id and visible
+            body = (await store.get(shown)).response.body_text
+            assert body.splitlines()[0] in screen.query_one("#response").render_content().plain
+    finally:
+        await store.close()
+
+
+async def test_a_filter_that_empties_the_list_says_so(tui_store, make_app):
+    from reactieveld.tui.queues import FilterChoice
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press(*["j"] * 10)
+        await screen.set_choice(FilterChoice(source="no-such-source"))
+        await settle(app, pilot)
+        assert screen.queue.current is None
+        assert _shown(screen) == (None, True) or _shown(screen)[0] is None
+        assert "Geen reacties" in screen.query_one("#response").render_content().plain

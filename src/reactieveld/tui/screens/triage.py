@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, RemoteStatus, TagKind
-from reactieveld.store.base import QueueRow
+from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.messages import CursorMoved, QueueChanged
 from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
 from reactieveld.tui.widgets.queue_list import QueueList
@@ -459,7 +459,19 @@ class TriageScreen(Screen[None]):
         status = self.query_one(StatusLine)
         status.filter_text = choice.describe(self.i18n) if choice.active else ""
         status.redraw()
-        await self.queue.load(queue_filter(self.queue_name, self.choice))
+        await self._reload_keeping_place(queue_filter(self.queue_name, self.choice))
+
+    async def _reload_keeping_place(self, flt: QueueFilter) -> None:
+        """Load the queue under a new filter: the cursor stays on its response if the
+        new list has it, else it is on the list's first row; either way it is on screen
+        and the response view shows it (the list starts at the top, not at the old
+        scroll position, where no row of a shorter list may be)."""
+        current = self.queue.current
+        await self.queue.load(flt)
+        self.queue.scroll_to(y=0, animate=False, immediate=True)
+        if current is not None and current.response.id is not None:
+            if await self.queue.jump_to_response(current.response.id):
+                self.queue.scroll_cursor_visible()
 
     async def action_next_queue(self) -> None:
         index = (QUEUES.index(self.queue_name) + 1) % len(QUEUES)
