@@ -139,3 +139,48 @@ async def test_a_filter_that_empties_the_list_says_so(tui_store, make_app):
         assert screen.queue.current is None
         assert _shown(screen) == (None, True) or _shown(screen)[0] is None
         assert "Geen reacties" in screen.query_one("#response").render_content().plain
+
+
+# -- search remembers ---------------------------------------------------------------------
+
+
+async def _searched(app, pilot, screen_type):
+    await settle(app, pilot)
+    assert isinstance(app.screen, screen_type)
+    return app.screen
+
+
+@pytest.mark.parametrize("leave", ["enter", "escape"])
+async def test_slash_again_shows_the_last_query_with_its_hits_and_cursor(
+    tui_store, make_app, leave
+):
+    from textual.widgets import Input, OptionList
+
+    from reactieveld.tui.screens.search import SearchScreen
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await ready(app, pilot)
+        await pilot.press("slash", *"fietsers")
+        search = await _searched(app, pilot, SearchScreen)
+        hits = [r.response.id for r in search.rows]
+        assert len(hits) == 5
+        await pilot.press("enter", "down", "down")  # to the list, the third hit
+        await pilot.press(leave)
+        await settle(app, pilot)
+        assert app.screen is triage
+        if leave == "enter":
+            assert triage.queue.current.response.id == hits[2]
+        await pilot.press("slash")
+        again = await _searched(app, pilot, SearchScreen)
+        assert again is not search
+        assert again.query_one(Input).value == "fietsers"
+        assert [r.response.id for r in again.rows] == hits
+        assert again.query_one(OptionList).highlighted == 2
+        # Typing replaces the remembered query (it is selected), and searches anew.
+        await pilot.press(*"zwembad")
+        await settle(app, pilot)
+        assert again.query_one(Input).value == "zwembad"
+        assert {r.response.body_text for r in again.rows} == {
+            "Ik mis de jongeren in dit verhaal.\nZij gebruiken het zwembad het meest."
+        }

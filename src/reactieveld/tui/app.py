@@ -138,6 +138,8 @@ class ReactieveldApp(App[int]):
         #: Unsent replies and notes, by ("reply"|"note", response id), for the session
         #: (tui/screens/editor.py says why not on disk).
         self.drafts: dict[Any, str] = {}
+        #: The last search (query, hit under the cursor): ``/`` opens it again.
+        self.last_search: tuple[str, int] | None = None
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -455,7 +457,8 @@ class ReactieveldApp(App[int]):
             return
         # Awaited: the words typed right behind "/" wait until the search box has focus
         # (the screen focuses it as it mounts) instead of reaching a screen without focus.
-        await self.push_screen(search.SearchScreen())
+        query, highlight = self.last_search or ("", None)
+        await self.push_screen(search.SearchScreen(query=query, highlight=highlight))
 
     async def action_search(self) -> None:
         await self.open_search()

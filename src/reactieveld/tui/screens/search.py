@@ -175,7 +175,10 @@ class SearchScreen(_FromApp, Screen[None]):
         tz: tzinfo | None = None,
         base: QueueFilter | None = None,
         query: str = "",
+        highlight: int | None = None,
     ) -> None:
+        """``query`` and ``highlight``: the search to show at once, and the hit to put the
+        cursor on when its hits are in (the last search, when ``/`` opens it again)."""
         super().__init__()
         self._store = store
         self._codebook = codebook
@@ -183,6 +186,7 @@ class SearchScreen(_FromApp, Screen[None]):
         self._tz = tz
         self.base = base or QueueFilter()
         self.initial_query = query
+        self._restore = highlight
         self.query_text = ""
         self.rows: list[QueueRow] = []
         self.searches = 0  # completed searches (tests wait on this)
@@ -286,7 +290,15 @@ class SearchScreen(_FromApp, Screen[None]):
             [Option(self.prompt(row, words), id=str(row.response.id)) for row in rows]
         )
         if rows:
-            results.highlighted = 0
+            restore, self._restore = self._restore, None
+            results.highlighted = min(restore or 0, len(rows) - 1)
+
+    def remember(self) -> None:
+        """Keep the query and the hit under the cursor on the app (``last_search``), so
+        ``/`` opens this search again after a jump to a hit or going back."""
+        if hasattr(self.app, "last_search"):
+            highlighted = self.query_one("#search-results", OptionList).highlighted
+            self.app.last_search = (self.query_text, highlighted or 0)
 
     # -- keys ---------------------------------------------------------------------------
     def current(self) -> QueueRow | None:
@@ -311,6 +323,7 @@ class SearchScreen(_FromApp, Screen[None]):
         return True
 
     def action_back(self) -> None:
+        self.remember()
         self.app.pop_screen()
 
     def action_history(self) -> None:
@@ -325,6 +338,7 @@ class SearchScreen(_FromApp, Screen[None]):
     @on(OptionList.OptionSelected, "#search-results")
     async def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
+            self.remember()
             await self.open_response(int(event.option.id))
 
 
