@@ -184,3 +184,70 @@ async def test_slash_again_shows_the_last_query_with_its_hits_and_cursor(
         assert {r.response.body_text for r in again.rows} == {
             "Ik mis de jongeren in dit verhaal.\nZij gebruiken het zwembad het meest."
         }
+
+
+# -- the thread tree moves as the queue --------------------------------------------------
+
+
+async def _thread(app, pilot):
+    from reactieveld.tui.screens.thread import ThreadScreen
+
+    await pilot.press("enter")
+    await settle(app, pilot)
+    thread = app.screen
+    assert isinstance(thread, ThreadScreen) and thread.loaded
+    return thread, thread.query_one("#thread-tree")
+
+
+async def test_the_thread_tree_moves_folds_and_opens_like_the_queue(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        triage = await ready(app, pilot)
+        start = triage.queue.current.response.id
+        thread, tree = await _thread(app, pilot)
+        assert tree.cursor_node.data == start
+        await pilot.press("g")
+        assert tree.cursor_line == 0
+        await pilot.press("j", "j")
+        assert tree.cursor_line == 2
+        await pilot.press("k")
+        assert tree.cursor_line == 1
+        await pilot.press("G")
+        assert tree.cursor_line == tree.last_line > 2
+        # Folding: space toggles, left folds, right unfolds; enter does not fold.
+        parent = next(n for n in tree.root.children if n.children)
+        tree.move_cursor(parent)
+        await pilot.pause()
+        await pilot.press("space")
+        assert not parent.is_expanded
+        await pilot.press("right")
+        assert parent.is_expanded
+        await pilot.press("left")
+        assert not parent.is_expanded
+        await pilot.press("space")
+        assert parent.is_expanded
+        # enter opens the response under the cursor in the queue.
+        await pilot.press("j")
+        wanted = tree.cursor_node.data
+        assert wanted == parent.children[0].data
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is triage
+        assert triage.queue.current.response.id == wanted
+        assert (await tui_store.get(wanted)).response.parent_external_id is not None
+
+
+async def test_the_thread_tree_follows_remapped_keys(tui_store, make_app):
+    app = make_app(tui_store, keymap={"down": "ctrl+n", "first": "ctrl+g"})
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        thread, tree = await _thread(app, pilot)
+        await pilot.press("ctrl+g")
+        assert tree.cursor_line == 0
+        await pilot.press("ctrl+n")
+        assert tree.cursor_line == 1
+        await pilot.press("j", "g")  # no longer bound
+        assert tree.cursor_line == 1
+        labels = {b.binding.id: b.binding.description for b in thread.active_bindings.values()}
+        assert labels["thread.open"] == "Openen in de wachtrij"
+        assert labels["thread.fold"] == "In-/uitklappen"

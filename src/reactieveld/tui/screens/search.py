@@ -104,14 +104,20 @@ class _FromApp(FromApp):
         return hit_prompt(row, words, codebook=self.codebook, i18n=self.i18n, tz=self.tz)
 
     async def open_response(self, response_id: int) -> None:
-        """Jump the queue to the response (the app's ``show_response``); without a queue
-        (a bare host) just close this screen."""
-        show = getattr(self.app, "show_response", None)
-        if show is None:
-            self.dismiss()  # type: ignore[attr-defined]
-            return
-        if not await show(response_id):
-            self.app.notify(self.s("not_found"), markup=False)
+        """Jump the queue to the response (see :func:`open_in_queue`)."""
+        await open_in_queue(self, response_id, self.i18n)
+
+
+async def open_in_queue(screen: Any, response_id: int, i18n: I18n) -> None:
+    """Jump the queue to the response (the app's ``show_response``, which closes the
+    screens above the queue); without a queue (a bare host) just close ``screen``."""
+    show = getattr(screen.app, "show_response", None)
+    if show is None:
+        screen.dismiss()
+        return
+    if not await show(response_id):
+        nl, en = TEXT["not_found"]
+        screen.app.notify(nl if i18n.language == "nl" else en, markup=False)
 
 
 def hit_prompt(

@@ -1,5 +1,11 @@
-"""The whole thread of a response as a tree (``enter``); ``escape`` returns, ``h`` lists
-the other responses of the author under the tree's cursor."""
+"""The whole thread of a response as a tree (``enter`` on the queue).
+
+The tree moves as the queue does, with the same remappable keys (``j``/``k``/``g``/``G``
+and the arrows, from :func:`reactieveld.keys.key_specs`); ``enter`` opens the response
+under the cursor in the queue (as search's ``enter`` does), ``space`` folds or unfolds a
+branch (``left`` folds, ``right`` unfolds), ``h`` lists the other responses of its author,
+``escape`` returns.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from reactieveld.codebook import Codebook
+from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
@@ -25,13 +32,26 @@ from reactieveld.tui.widgets.queue_list import format_time
 #: A thread is shown with at most this many (newest) responses.
 MAX_THREAD_ROWS = 2000
 
+#: The thread screen's action for each of the queue's keys it shares (reactieveld.keys).
+_TREE_ACTIONS = {
+    "down": "tree_down",
+    "up": "tree_up",
+    "first": "tree_first",
+    "last": "tree_last",
+    "author_history": "author_history",
+}
+
 
 class ThreadScreen(Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
 
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="thread.back"),
-        Binding("h", "author_history", "Author", show=False, id="thread.author_history"),
+        # Priority: the tree's own enter (select and fold) and space do not run.
+        Binding("enter", "open", "Open", id="thread.open", priority=True),
+        Binding("space", "fold", "Fold", id="thread.fold", priority=True),
+        Binding("left", "fold(False)", "Fold", show=False, id="thread.collapse"),
+        Binding("right", "fold(True)", "Unfold", show=False, id="thread.expand"),
     ]
 
     def __init__(
@@ -50,8 +70,28 @@ class ThreadScreen(Screen[None]):
         self.codebook = codebook
         self.tz = tz
         self.loaded = False
+        # The queue's movement keys, by the same ids: a [keys] remap moves both.
+        shared = [
+            Binding(
+                spec.keys,
+                _TREE_ACTIONS[spec.id],
+                i18n.t(spec.label),
+                show=False,
+                id=spec.id,
+            )
+            for spec in key_specs(codebook)
+            if spec.id in THREAD_ACTIONS
+        ]
+        for binding in Binding.make_bindings(shared):
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
         # The footer's labels in the interface language (BINDINGS can only say English).
-        labels = {"thread.back": "key.back", "thread.author_history": "key.author_history"}
+        labels = {
+            "thread.back": "key.back",
+            "thread.open": "thread.open",
+            "thread.fold": "thread.fold",
+            "thread.collapse": "thread.fold",
+            "thread.expand": "thread.fold",
+        }
         for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
                 replace(b, description=i18n.t(labels[b.id])) if b.id in labels else b
@@ -112,6 +152,39 @@ class ThreadScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    # -- moving, as in the queue -------------------------------------------------------
+    def action_tree_down(self) -> None:
+        self.query_one(Tree).action_cursor_down()
+
+    def action_tree_up(self) -> None:
+        self.query_one(Tree).action_cursor_up()
+
+    def action_tree_first(self) -> None:
+        self.query_one(Tree).action_scroll_home()
+
+    def action_tree_last(self) -> None:
+        self.query_one(Tree).action_scroll_end()
+
+    def action_fold(self, expand: bool | None = None) -> None:
+        """Fold (``False``), unfold (``True``) or toggle the branch under the cursor."""
+        node = self.query_one(Tree).cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if expand is None:
+            node.toggle()
+        elif expand:
+            node.expand()
+        else:
+            node.collapse()
+
+    async def action_open(self) -> None:
+        """The response under the cursor, in the queue (as search's ``enter``)."""
+        from reactieveld.tui.screens.search import open_in_queue
+
+        node = self.query_one(Tree).cursor_node
+        if node is not None and node.data is not None:
+            await open_in_queue(self, node.data, self.i18n)
 
     async def action_author_history(self) -> None:
         """The author history (as ``h`` on the triage screen) of the response under the
