@@ -251,3 +251,46 @@ async def test_the_thread_tree_follows_remapped_keys(tui_store, make_app):
         labels = {b.binding.id: b.binding.description for b in thread.active_bindings.values()}
         assert labels["thread.open"] == "Openen in de wachtrij"
         assert labels["thread.fold"] == "In-/uitklappen"
+
+
+# -- a decision says what it did ------------------------------------------------------------
+
+DECISIONS = {
+    # key: (Dutch, English, the state the store must show)
+    "a": ("Goedgekeurd", "Approved", "approved"),
+    "u": ("In afwachting", "On hold", "hold"),
+    "s": ("Spam", "Spam", "spam"),
+    "d": ("Prullenbak", "Trash", "trash"),
+    "x": ("Afgehandeld", "Handled", None),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("marked", [0, 3])
+@pytest.mark.parametrize("key", [*DECISIONS])
+async def test_a_decision_says_what_it_did(tui_store, make_app, key, marked, language):
+    from reactieveld.model import TriageState
+
+    app = make_app(tui_store, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        if marked:
+            await pilot.press(*["space"] * marked)
+            targets = sorted(screen.queue.marked)
+        else:
+            targets = [screen.queue.current.response.id]
+        app.clear_notifications()
+        await pilot.press(key)
+        await settle(app, pilot)
+        nl, en, status = DECISIONS[key]
+        # The count a second way: the targeted rows the store now shows as decided.
+        rows = [await tui_store.get(rid) for rid in targets]
+        done = [
+            r
+            for r in rows
+            if r.response.triage is TriageState.HANDLED
+            and (status is None or r.response.remote_status.value == status)
+        ]
+        assert len(done) == len(targets)
+        messages = [str(n.message) for n in app._notifications]
+        assert messages == [f"{nl if language == 'nl' else en}: {len(done)}"]

@@ -219,6 +219,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "draft.edit": ("Verder schrijven", "Back to editing"),
     "draft.kept": ("Concept bewaard", "Draft kept"),
     "draft.discarded": ("Concept weggegooid", "Draft discarded"),
+    "decided": ("{what}: {n}", "{what}: {n}"),
+    "decided.handled": ("Afgehandeld", "Handled"),
     "thread.open": ("Openen in de wachtrij", "Open in the queue"),
     "thread.fold": ("In-/uitklappen", "Fold/unfold"),
 }

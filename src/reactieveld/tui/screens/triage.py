@@ -288,15 +288,26 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids or self.action_reason("moderate", (status,)):
             return
-        await self.rapp.store.moderate(ids, RemoteStatus(status), actor=self.rapp.actor)
+        outcome = await self.rapp.store.moderate(ids, RemoteStatus(status), actor=self.rapp.actor)
         await self._after(batch=batch, advance=True, acted=acted)
+        self._tell_decided(self.i18n.t("queue." + RemoteStatus(status).value), outcome.changed)
 
     async def action_handled(self) -> None:
         ids, batch, acted = self._targets()
         if not ids:
             return
-        await self.rapp.store.mark_handled(ids, actor=self.rapp.actor)
+        outcome = await self.rapp.store.mark_handled(ids, actor=self.rapp.actor)
         await self._after(batch=batch, advance=True, acted=acted)
+        self._tell_decided(self.i18n.t("decided.handled"), outcome.changed)
+
+    def _tell_decided(self, what: str, n: int) -> None:
+        """What a decision did, briefly ("Goedgekeurd: 3"): the counts alone do not say
+        which key was pressed, or that a row that left the list was acted on."""
+        self._notice(self.i18n.t("decided", what=what, n=n))
+
+    def _notice(self, text: str) -> None:
+        """A short notice after an action (a decision, an undo): literal text."""
+        self.app.notify(text, markup=False)
 
     async def action_question(self, code: str) -> None:
         ids, batch, acted = self._targets()
@@ -388,7 +399,7 @@ class TriageScreen(Screen[None]):
     async def action_undo(self) -> None:
         outcome = await self.rapp.store.undo_last(actor=self.rapp.actor)
         if not outcome.changed:
-            self.app.notify(self.i18n.t("undo.nothing"), markup=False)
+            self._notice(self.i18n.t("undo.nothing"))
             return
         entries = await self.rapp.store.journal(limit=1)
         await self.queue.refresh_window(reanchor=True)
@@ -401,7 +412,7 @@ class TriageScreen(Screen[None]):
             if what
             else self.i18n.t("undo.done")
         )
-        self.app.notify(message, markup=False)
+        self._notice(message)
         self.rapp.after_action()
 
     def _undone_what(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
