@@ -34,6 +34,8 @@ def tui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REACTIEVELD_CONFIG", str(config))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))  # f2's language
+    monkeypatch.delenv("REACTIEVELD_STATE", raising=False)
     monkeypatch.delenv("REACTIEVELD_DB", raising=False)
 
 

@@ -294,3 +294,104 @@ async def test_a_decision_says_what_it_did(tui_store, make_app, key, marked, lan
         assert len(done) == len(targets)
         messages = [str(n.message) for n in app._notifications]
         assert messages == [f"{nl if language == 'nl' else en}: {len(done)}"]
+
+
+# -- f2's language is kept for the next start --------------------------------------------
+
+
+def test_the_state_file_is_written_whole_and_private(tmp_path):
+    import stat
+
+    from reactieveld.state import read_state, save_state, saved_language
+
+    path = tmp_path / "state" / "state.json"
+    assert read_state(path) == {} and saved_language(path) is None
+    save_state(path, language="en")
+    save_state(path, other=1)  # merged, not replaced
+    assert read_state(path) == {"language": "en", "other": 1}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["state.json"]  # no temp file left
+    for damaged in ("{", "[1]", '{"language": "fr"}', "\udcff"):
+        path.write_text(damaged, encoding="utf-8", errors="surrogateescape")
+        assert saved_language(path) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "fixed_by", "saved", "expected"),
+    [
+        ("nl", None, "en", "en"),  # the locale's nl: the saved choice goes first
+        ("nl", None, None, "nl"),
+        ("nl", "--lang", "en", "nl"),
+        ("nl", "[ui] language", "en", "nl"),
+    ],
+)
+def test_the_language_at_start(tmp_path, given, fixed_by, saved, expected):
+    from reactieveld.state import save_state, start_language
+
+    path = tmp_path / "state.json"
+    if saved:
+        save_state(path, language=saved)
+    assert start_language(given, fixed_by, path) == expected
+
+
+async def test_f2_is_kept_across_a_restart(tui_store, make_app, tmp_path):
+    from reactieveld.state import read_state, start_language
+    from reactieveld.tui.screens.settings import SettingsScreen
+
+    path = tmp_path / "xdg-state" / "reactieveld" / "state.json"
+    app = make_app(tui_store, language="nl", state_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        assert isinstance(app.screen, SettingsScreen)
+        note = app.screen.query(".dialog-hint").first().render()
+        assert "bewaard voor de volgende start" in str(note)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.i18n.language == "en"
+    assert read_state(path) == {"language": "en"}
+    # The next start: a new app, its language from the state file (the locale said nl).
+    again = make_app(tui_store, language=start_language("nl", None, path), state_path=path)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(again, pilot)
+        assert again.i18n.language == "en"
+        assert "No responses" not in screen.query_one("#response").render_content().plain
+        labels = {b.binding.id: b.binding.description for b in screen.active_bindings.values()}
+        assert labels["approve"] == "Approve"
+
+
+async def test_f2_says_when_the_config_decides(tui_store, make_app, tmp_path):
+    from reactieveld.tui.screens.settings import SettingsScreen
+
+    path = tmp_path / "state.json"
+    app = make_app(tui_store, language="nl", state_path=path, language_fixed_by="[ui] language")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f2")
+        assert isinstance(app.screen, SettingsScreen)
+        note = str(app.screen.query(".dialog-hint").first().render())
+        assert note == "Alleen voor deze sessie: bij het starten bepaalt [ui] language de taal."
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.i18n.language == "en"
+    assert not path.exists()  # for this session only
+
+
+@pytest.mark.parametrize(
+    ("argv", "config", "fixed_by"),
+    [
+        ([], "", None),
+        (["--lang", "en"], "", "--lang"),
+        ([], '[ui]\nlanguage = "nl"\n', "[ui] language"),
+    ],
+)
+def test_the_cli_says_what_decides_the_language(tmp_path, monkeypatch, argv, config, fixed_by):
+    import reactieveld.tui.app as tui_app
+    from reactieveld.cli import main
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(config, encoding="utf-8")
+    seen = {}
+    monkeypatch.setattr(tui_app, "run_app", lambda *a, **kw: seen.update(kw) or 0)
+    assert main(["--config", str(cfg), "--db", str(tmp_path / "m.db"), *argv]) == 0
+    assert seen["language_fixed_by"] == fixed_by

@@ -174,7 +174,11 @@ def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
     db_path = ctx.db_path
     if ctx.demo:
         seed_demo(config, db_path)
-    return run_app(config, db_path, demo=ctx.demo, language=config.ui.language)
+    # --lang or [ui] language decide; else a language saved with f2 goes before the locale.
+    fixed_by = "--lang" if ctx.lang else "[ui] language" if config.ui.language_set else None
+    return run_app(
+        config, db_path, demo=ctx.demo, language=config.ui.language, language_fixed_by=fixed_by
+    )
 
 
 def seed_demo(config: Config, db_path: Path) -> None:

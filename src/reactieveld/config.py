@@ -87,6 +87,9 @@ class UIConfig:
 
     language: Literal["nl", "en"] = "en"
     theme: str | None = None
+    #: Whether the file said ``language`` (else it came from the locale): a language
+    #: saved with f2 goes before the locale, not before the file (reactieveld.state).
+    language_set: bool = False
 
 
 @dataclass(frozen=True)
@@ -672,7 +675,11 @@ def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UI
         "[ui]",
         {"language": (_choice(LANGUAGES), False), "theme": (_text, False)},
     )
-    return UIConfig(language=ui.get("language", locale_language(environ)), theme=ui.get("theme"))
+    return UIConfig(
+        language=ui.get("language", locale_language(environ)),
+        theme=ui.get("theme"),
+        language_set="language" in ui,
+    )
 
 
 def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> Config:

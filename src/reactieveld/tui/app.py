@@ -99,8 +99,15 @@ class ReactieveldApp(App[int]):
         actor: str | None = None,
         theme: str | None = None,
         config_hint: str | None = None,
+        state_path: Path | None = None,
+        language_fixed_by: str | None = None,
     ) -> None:
+        """``state_path``: where a language chosen with f2 is kept for the next start
+        (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
+        when one of those decides the language at start (then f2 is for this session)."""
         super().__init__()
+        self.state_path = state_path
+        self.language_fixed_by = language_fixed_by
         #: Where sources would be configured, shown while there are none (first run).
         self.config_hint = config_hint
         # Without a store the app opens (and closes) the one at ``db_path`` itself.
@@ -237,8 +244,34 @@ class ReactieveldApp(App[int]):
         def chosen(language: str | None) -> None:
             if language and language != self.i18n.language:
                 self.set_language(language)
+            if language:
+                self._remember_language(language)
 
-        self.push_screen(SettingsScreen(self.i18n), chosen)
+        self.push_screen(SettingsScreen(self.i18n, note=self.language_note()), chosen)
+
+    def language_note(self) -> str:
+        """What becomes of a language chosen now: kept for the next start, or not."""
+        t = self.i18n.t
+        if self.language_fixed_by:
+            return t("settings.session", by=self.language_fixed_by)
+        return t("settings.kept") if self.state_path is not None else t("settings.only_now")
+
+    def _remember_language(self, language: str) -> None:
+        """Keep the f2 choice in the state file (reactieveld.state), unless --lang or
+        [ui] language decides at start; a file that cannot be written is said, once."""
+        if self.state_path is None or self.language_fixed_by:
+            return
+        from reactieveld.state import save_state
+
+        try:
+            save_state(self.state_path, language=language)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.notify(
+                self.i18n.t("settings.not_kept", path=self.state_path, reason=reason),
+                severity="warning",
+                markup=False,
+            )
 
     def set_language(self, language: str) -> None:
         """Switch the interface language of the running app."""
@@ -521,16 +554,28 @@ def check_keys(config: Any) -> None:
         raise ConfigError(f"[keys]: {problem.message}", file=config.path)
 
 
-def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
+def run_app(
+    config: Any,
+    db_path: Path,
+    *,
+    demo: bool,
+    language: str,
+    language_fixed_by: str | None = None,
+) -> int:
     """Open the app on the store at ``db_path`` with the sources of ``config`` syncing
-    live (the demo source too). Returns the exit code."""
+    live (the demo source too). Returns the exit code. ``language`` is the one of
+    ``--lang``/``[ui] language`` (``language_fixed_by`` says which) or the locale's; in
+    the last case a language saved with f2 (reactieveld.state) goes first."""
     from reactieveld.config import default_config_path
     from reactieveld.connectors.base import ConnectorError
     from reactieveld.outbox import OutboxWorker
+    from reactieveld.state import start_language, state_path
     from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
     from reactieveld.sync import SyncEngine, build_connector
 
     check_keys(config)
+    state = state_path()
+    language = start_language(language, language_fixed_by, state)
     secret = config.store.author_secret()  # an unset variable is a config error (exit 2)
 
     async def main() -> int:
@@ -564,6 +609,8 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
             source_errors=errors,
             theme=config.ui.theme,
             config_hint=None if config.sources else str(config.path or default_config_path()),
+            state_path=state,
+            language_fixed_by=language_fixed_by,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks).
         from reactieveld.sinks import run_sinks_beside_app

@@ -221,6 +221,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "draft.discarded": ("Concept weggegooid", "Draft discarded"),
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),
+    "settings.kept": (
+        "Wordt bewaard voor de volgende start (--lang en [ui] language in de "
+        "configuratie gaan voor).",
+        "Kept for the next start (--lang and [ui] language in the configuration come first).",
+    ),
+    "settings.session": (
+        "Alleen voor deze sessie: bij het starten bepaalt {by} de taal.",
+        "For this session only: at start {by} sets the language.",
+    ),
+    "settings.only_now": ("Alleen voor deze sessie.", "For this session only."),
+    "settings.not_kept": (
+        "Taal niet bewaard in {path}: {reason}",
+        "Language not kept in {path}: {reason}",
+    ),
     "thread.open": ("Openen in de wachtrij", "Open in the queue"),
     "thread.fold": ("In-/uitklappen", "Fold/unfold"),
 }

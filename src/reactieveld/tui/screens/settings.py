@@ -1,6 +1,8 @@
-"""Settings for this session: the interface language (``n`` Nederlands, ``e`` English).
+"""Settings: the interface language (``n`` Nederlands, ``e`` English).
 
-The configured language stays in ``[ui] language``; this switches the running app."""
+It switches the running app and is kept for the next start in the state file
+(:mod:`reactieveld.state`), unless ``--lang`` or ``[ui] language`` decides the language at
+start: then it is for this session, and the screen says which of the two it is."""
 
 from __future__ import annotations
 
@@ -22,9 +24,11 @@ class SettingsScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="settings.cancel")]
 
-    def __init__(self, i18n: I18n) -> None:
+    def __init__(self, i18n: I18n, *, note: str = "") -> None:
+        """``note``: whether the choice is kept for the next start (the app says)."""
         super().__init__()
         self.i18n = i18n
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings", classes="dialog"):
@@ -37,6 +41,8 @@ class SettingsScreen(ModalScreen[str | None]):
                         (f" {key} ", "reverse bold"), f" {mark} {LANGUAGE_NAMES[code]}"
                     )
                 )
+            if self.note:
+                yield Static(Content(self.note), classes="dialog-hint")
 
     def on_key(self, event: events.Key) -> None:
         if event.character in _KEYS:
