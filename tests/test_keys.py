@@ -168,3 +168,27 @@ def test_sync_once_in_a_process_exits_2_with_file_and_line(tmp_path: Path) -> No
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"reactieveld: {cfg}:2: [keys]:")
     assert "Traceback" not in proc.stderr
+
+
+# -- the help screen after a swap -----------------------------------------------------------
+
+SWAPS = [(), ("approve", "trash"), ("quit", "help"), ("search", "filters"), ("down", "question_1")]
+
+
+@pytest.mark.usefixtures("tui_env")
+@pytest.mark.parametrize("swap", SWAPS)
+async def test_the_help_screen_lists_each_key_once_after_a_swap(tui_store, make_app, swap):
+    keymap = {swap[0]: DEFAULTS[swap[1]], swap[1]: DEFAULTS[swap[0]]} if swap else {}
+    assert keymap_problem(keymap, DEFAULT_CODEBOOK) is None
+    app = make_app(tui_store, keymap=keymap)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.screen.queue.loaded.wait()
+        await pilot.press("question_mark" if "help" not in swap else "q")
+        await pilot.pause()
+        rows = app.screen.rows
+        keys = [k for shown, _, _ in rows for k in shown.split(" ")]
+        assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+        if swap == ("approve", "trash"):  # the example, as a swap
+            by_label = {label: shown for shown, label, _ in rows}
+            assert (by_label["Goedkeuren"], by_label["Prullenbak"]) == ("d", "a")
