@@ -303,11 +303,12 @@ class TriageScreen(Screen[None]):
     def _tell_decided(self, what: str, n: int) -> None:
         """What a decision did, briefly ("Goedgekeurd: 3"): the counts alone do not say
         which key was pressed, or that a row that left the list was acted on."""
-        self._notice(self.i18n.t("decided", what=what, n=n))
+        # Shown briefly: at a decision a second, toasts must not pile up over the view.
+        self._notice(self.i18n.t("decided", what=what, n=n), timeout=_DECIDED_SECONDS)
 
-    def _notice(self, text: str) -> None:
+    def _notice(self, text: str, *, timeout: float | None = None) -> None:
         """A short notice after an action (a decision, an undo): literal text."""
-        self.app.notify(text, markup=False)
+        self.app.notify(text, markup=False, timeout=timeout)
 
     async def action_question(self, code: str) -> None:
         ids, batch, acted = self._targets()
@@ -567,6 +568,8 @@ class TriageScreen(Screen[None]):
 
 
 _REASONED = {"moderate", "reply"}
+#: How long a decision's notice ("Goedgekeurd: 1") shows.
+_DECIDED_SECONDS = 2.0
 
 
 def _tab_counts(counts: Any) -> dict[str, int]:
