@@ -561,7 +561,7 @@ def _keys(reader: _Reader, data: dict[str, Any]) -> Mapping[str, str]:
 
 
 def _check_keymap(
-    reader: _Reader, keys: Mapping[str, str], codebook: Codebook
+    reader: _Reader, data: dict[str, Any], keys: Mapping[str, str], codebook: Codebook
 ) -> Mapping[str, str]:
     """``[keys]`` against the app's actions (reactieveld.keys): an unknown action, a key
     two actions would share after all remaps, a key that cannot be remapped. Checked at
@@ -569,9 +569,15 @@ def _check_keymap(
     problem = keymap_problem(keys, codebook)
     if problem is None:
         return keys
-    # A conflict between two defaults comes from the codebook (a question's key).
-    where: Where = ("keys", problem.action) if problem.action in keys else ("codebook",)
-    raise reader.error(where, "[keys]", problem.message)
+    if problem.action in keys:
+        raise reader.error(("keys", problem.action), "[keys]", problem.message)
+    # Neither action was remapped: a question's key from the codebook takes an action's.
+    questions = data.get("codebook", {}).get("questions", [])
+    where: Where = ("codebook",)
+    for i, entry in enumerate(questions if isinstance(questions, list) else []):
+        if isinstance(entry, dict) and f'"question_{entry.get("code")}"' in problem.message:
+            where = ("codebook", "questions", i, "key")
+    raise reader.error(where, "[codebook]", problem.message)
 
 
 def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
@@ -719,7 +725,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         store=_store(reader, data, base),
         ui=_ui(reader, data, environ),
         codebook=(codebook := _codebook(reader, data)),
-        keys=_check_keymap(reader, _keys(reader, data), codebook),
+        keys=_check_keymap(reader, data, _keys(reader, data), codebook),
         sources=_sources(reader, data),
         sinks=_sinks(reader, data, base),
     )
