@@ -46,6 +46,7 @@ from reactieveld.connectors.http import (
     make_client,
     request_json,
 )
+from reactieveld.connectors.plaintext import markdown_literal
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 TYPE = "decidim"
@@ -453,7 +454,8 @@ class DecidimConnector:
                 "id": action.external_id,
                 "type": COMMENT_TYPE,
                 "locale": self.locale,
-                "body": action.text or "",
+                # Plain text: Decidim renders comments as Markdown (plaintext.py).
+                "body": markdown_literal(action.text or "", hashtags=True),
             },
             mutation=True,
         )
