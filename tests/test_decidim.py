@@ -246,6 +246,7 @@ async def test_no_moderation_and_reply_needs_an_api_user(conn, seeded):
 
 
 async def test_graphql_errors_are_reported_with_the_operation(portal, conn):
+    await conn.space_fields()  # the schema is asked first, once per connector
     portal.fail_next(200, {"errors": [{"message": "Field 'foo' doesn't exist on type 'Query'"}]})
     with pytest.raises(ConnectorError) as err:
         await round_(conn, None)

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
+from reactieveld.connectors.decidim import SPACE_TYPES as DECIDIM_SPACE_TYPES
 from reactieveld.model import TagKind
 
 APP_NAME = "reactieveld"
@@ -306,6 +307,19 @@ def _site_url(value: Any) -> str:
     return _http_url(value).rstrip("/")  # connectors append API paths to it
 
 
+def _decidim_spaces(value: Any) -> tuple[str, ...]:
+    # Decidim's optional space modules: read only those named (default: all it has).
+    expected = f"a list of space types, some of: {', '.join(DECIDIM_SPACE_TYPES)}"
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(v not in DECIDIM_SPACE_TYPES for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValueError(expected)
+    return tuple(value)
+
+
 def is_loopback_host(host: str | None) -> bool:
     """True for 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine."""
     if not host:
@@ -479,6 +493,7 @@ _SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
         "url": (_site_url, True),
         "api_key_env": (_env_name, False),
         "api_secret_env": (_env_name, False),
+        "spaces": (_decidim_spaces, False),
     },
     "govocal": {
         "url": (_site_url, True),
