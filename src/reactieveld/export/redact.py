@@ -24,6 +24,13 @@ four-digit number followed by a two-letter word that is not on the stop list bel
 (``1990 xy``), ``word at word.tld`` in English prose, a Discourse mention with a dot
 (``hi @jan.devries``). Dates (``01-03-2026``, ``2026-03-01``), years, times, amounts
 (``€1.234,56``) and ids like ``Z/21/123456`` are left alone (tests/test_redact.py).
+
+False negatives we know of: a postcode in lower case whose letters are a common two-letter
+word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a phone number written
+exactly like a date followed by digits (``06-12-1999 12``); the trunk 0 written apart from
+the area code (``0 6 1234 5678``); urls (a thread url whose slug repeats a title) are not
+redacted. A datum split by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body
+then falls back to its redacted plain text.
 """
 
 from __future__ import annotations
