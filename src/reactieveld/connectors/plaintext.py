@@ -46,9 +46,20 @@ def _lines(text: str) -> str:
 
 
 def paragraphs(text: str) -> list[list[str]]:
-    """The text as paragraphs (blocks between blank lines) of lines, blank edges gone."""
-    blocks = re.split(r"\n[ \t]*\n", _lines(text).strip("\n"))
-    return [[line.rstrip() for line in b.strip("\n").split("\n")] for b in blocks if b.strip()]
+    """The text as paragraphs (blocks between blank lines) of lines, trailing blanks and
+    blank lines at the edges gone."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in _lines(text).split("\n"):
+        line = line.rstrip()
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
 
 
 def wordpress_html(text: str) -> str:
