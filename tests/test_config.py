@@ -90,7 +90,7 @@ api_secret_env = "DECIDIM_SECRET"
 [[sources]]
 name = "participatie"
 type = "govocal"
-url = "http://govocal.example.org"
+url = "https://govocal.example.org"
 client_id_env = "GOVOCAL_ID"
 client_secret_env = "GOVOCAL_SECRET"
 locale = "nl-NL"
@@ -250,7 +250,7 @@ def test_unknown_source_key_names_file_line_entry_and_allowed_keys(tmp_path: Pat
     assert config_error(path) == (
         f'{path}:12: [[sources]] #2 "blog": key "pol_seconds" is not known; expected one of: '
         "name, type, url, username, password_env, statuses, rescan_seconds, poll_seconds, "
-        "enabled, fetch_process"
+        "enabled, fetch_process, allow_http"
     )
 
 
@@ -479,7 +479,7 @@ def test_key_of_another_source_type_is_unknown(tmp_path: Path) -> None:
         username = "me"  # <-
         """,
         '[[sources]] #1 "feed": key "username" is not known; expected one of: '
-        "name, type, url, poll_seconds, enabled, fetch_process",
+        "name, type, url, poll_seconds, enabled, fetch_process, allow_http",
     )
 
 
@@ -557,7 +557,8 @@ def test_unknown_env_key_is_just_unknown(tmp_path: Path) -> None:
         token_env = "DISCOURSE_TOKEN"  # <-
         """,
         '[[sources]] #1 "forum": key "token_env" is not known; expected one of: '
-        "name, type, url, api_username, api_key_env, poll_seconds, enabled, fetch_process",
+        "name, type, url, api_username, api_key_env, poll_seconds, enabled, fetch_process, "
+        "allow_http",
     )
 
 

@@ -187,6 +187,17 @@ async def test_reply_with_add_comment(portal, signed_in, seeded):
     assert mutation.json()["variables"]["type"] == "Decidim::Comments::Comment"
 
 
+async def test_reply_is_sent_as_literal_markdown(portal, signed_in, seeded):
+    """Decidim renders a comment as Markdown: what the moderator typed is escaped so it
+    shows as typed; #word is escaped against the hashtag parser."""
+    result = await signed_in.apply(
+        Action(Capability.REPLY, "portaal", seeded["other"], text="<b>a < b</b> #plan **x**")
+    )
+    assert portal.comments[result.external_id]["body"] == (
+        "\\<b\\>a \\< b\\</b\\> \\#plan \\*\\*x\\*\\*"
+    )
+
+
 async def test_reply_refused_when_comments_are_closed(portal, signed_in):
     space = portal.add_space("Gesloten", "gesloten")
     comp = portal.add_component(space, "Proposals")
@@ -235,6 +246,7 @@ async def test_no_moderation_and_reply_needs_an_api_user(conn, seeded):
 
 
 async def test_graphql_errors_are_reported_with_the_operation(portal, conn):
+    await conn.space_fields()  # the schema is asked first, once per connector
     portal.fail_next(200, {"errors": [{"message": "Field 'foo' doesn't exist on type 'Query'"}]})
     with pytest.raises(ConnectorError) as err:
         await round_(conn, None)

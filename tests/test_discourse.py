@@ -201,6 +201,27 @@ async def test_reply_posts_to_the_topic_with_the_post_number(forum, conn):
     assert forum.posts[int(result.external_id)]["raw"] == "Goed punt, we kijken ernaar."
 
 
+async def test_reply_is_sent_as_literal_markdown(forum, conn):
+    """What the moderator types is plain text: Markdown, HTML and mentions are escaped."""
+    forum.load_fixture()
+    pages, _ = await round_(conn, None)
+    target = responses(pages)["22"]
+    text = "U schreef <script>alert(1)</script> **echt**\n\n@anne: a < b & c"
+    result = await conn.apply(
+        Action(
+            Capability.REPLY,
+            "forum",
+            target.external_id,
+            thread_external_id=target.thread_external_id,
+            text=text,
+            meta=target.meta,
+        )
+    )
+    assert forum.posts[int(result.external_id)]["raw"] == (
+        "U schreef \\<script\\>alert(1)\\</script\\> \\*\\*echt\\*\\*\n\n\\@anne: a \\< b \\& c"
+    )
+
+
 async def test_trash_and_restore_a_published_post(forum, conn):
     forum.load_fixture()
     result = await conn.apply(Action(Capability.TRASH, "forum", "22"))

@@ -31,6 +31,21 @@ P = "[telefoonnummer]"
         ("adres: 1251AB 12-2, Laren", "adres: [adres], Laren"),
         ("1251 AB 12a", "[adres]"),
         ("postcode 1251 AB", "postcode [adres]"),
+        # The forms of issue 10 item 8.
+        ("1251ab 12", "[adres]"),
+        ("1251 ab", "[adres]"),
+        ("bel06-12345678", f"bel{P}"),
+        ("tel:0612345678", f"tel:{P}"),
+        ("06 \u2013 12345678", P),
+        ("06\u221212345678", P),
+        ("06\uff0d12345678", P),
+        ("020 - 123 4567", P),
+        ("+49 30 12345678", P),
+        ("anne\uff20example.nl", "[e-mail]"),
+        ("anne [at] example [dot] nl", "[e-mail]"),
+        ("Anne (AT) Example (DOT) NL!", "[e-mail]!"),
+        ("anne at example dot nl", "[e-mail]"),
+        ("anne @ example.nl", "[e-mail]"),
     ],
 )
 def test_redacted(text, expected):
@@ -46,6 +61,9 @@ def test_redacted(text, expected):
         "Zaaknummer Z/21/123456.",
         "Het kost 1234 EUR, ongeveer.",
         "Een 1234 SS-kaart.",  # SS is never issued
+        "Van 01-03-2026 - 05-03-2026 om 10:30, voor €1.234,56.",
+        "In 2024 en 2025 reden we 1500 km.",
+        "Op 2026-03-01.",
     ],
 )
 def test_left_alone(text):

@@ -7,6 +7,8 @@ holds at that moment, never with the seed.
 
 from __future__ import annotations
 
+import html
+import re
 import time
 
 import pytest
@@ -158,7 +160,8 @@ async def test_moderation_and_reply_are_written_back(wp, store):
                     "per_page": 100,
                 },
             ).json()
-        assert any(r["content"]["raw"] == text for r in replies)
+        # The reply goes as plain text made HTML (connectors/plaintext.py).
+        assert any(r["content"]["raw"] == f"<p>{text}</p>" for r in replies)
         done = await store.outbox_items(states=["done"])
         assert len(done) == 5
     finally:
@@ -233,5 +236,55 @@ async def test_hostile_bodies_arrive_intact(wp, store):
         assert any("[@click=app.quit]klik[/]" in t for t in texts)
         assert not any("\x1b" in t for t in texts)  # controls removed from the plain text
         assert not any("<script>" in t for t in texts)  # HTML turned into text
+    finally:
+        await engine.aclose()
+
+
+async def test_reply_is_plain_text_on_the_site(wp, store):
+    """A moderator (here the administrator, who may post unfiltered HTML) quotes a hostile
+    comment and writes ``a < b & c`` in two paragraphs: WordPress shows the text, runs no
+    script, and keeps the two paragraphs."""
+    engine, _conn = engine_for(wp, store)
+    worker = OutboxWorker(store, engine.connectors)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        rows = await store.queue(QueueFilter(sources=("blog",)), limit=500)
+        row = next(
+            r
+            for r in rows
+            if r.response.remote_status == RemoteStatus.APPROVED
+            and (wp.closed_post is None or r.response.thread_external_id != str(wp.closed_post))
+        )
+        stamp = time.time_ns()
+        text = (
+            f"U schreef: <script>alert(1)</script> ({stamp})\n\n"
+            "Klopt: a < b & c, en &amp; blijft &amp;.\nTot ziens"
+        )
+        await store.reply(row.response.id, text, actor="test")
+        assert (await worker.run_once()).done == 1
+        with wp.client() as c:
+            replies = c.get(
+                "comments",
+                params={
+                    "parent": row.response.external_id,
+                    "context": "edit",
+                    "status": "any",
+                    "per_page": 100,
+                },
+            ).json()
+        mine = [r for r in replies if str(stamp) in r["content"]["raw"]]
+        assert len(mine) == 1
+        rendered, raw = mine[0]["content"]["rendered"], mine[0]["content"]["raw"]
+        for markup in (rendered, raw):
+            assert "<script" not in markup.lower()
+            assert markup.count("<p>") == 2
+        # What a reader sees: the literal text, entities and all, in two paragraphs.
+        shown = [
+            html.unescape(re.sub(r"<[^>]+>", "", p)).strip()
+            for p in re.findall(r"<p>(.*?)</p>", rendered, re.DOTALL)
+        ]
+        assert shown[0] == f"U schreef: <script>alert(1)</script> ({stamp})"
+        assert shown[1].split("\n") == ["Klopt: a < b & c, en &amp; blijft &amp;.", "Tot ziens"]
+        assert "<br />" in rendered
     finally:
         await engine.aclose()

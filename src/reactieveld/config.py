@@ -14,6 +14,7 @@ tables) the error points at the nearest enclosing table or key it did find.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -28,7 +29,7 @@ import platformdirs
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
 from reactieveld.keys import keymap_problem
-from reactieveld.model import TagKind
+from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
 
 APP_NAME = "reactieveld"
 ENV_CONFIG = "REACTIEVELD_CONFIG"
@@ -309,6 +310,55 @@ def _site_url(value: Any) -> str:
     return _http_url(value).rstrip("/")  # connectors append API paths to it
 
 
+def _decidim_spaces(value: Any) -> tuple[str, ...]:
+    # Decidim's optional space modules: read only those named (default: all it has).
+    expected = f"a list of space types, some of: {', '.join(DECIDIM_SPACE_TYPES)}"
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(v not in DECIDIM_SPACE_TYPES for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValueError(expected)
+    return tuple(value)
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine."""
+    if not host:
+        return False
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def _refuse_plain_http(reader: _Reader, where: Where, context: str, clean: dict[str, Any]) -> None:
+    """An ``http://`` url to another machine sends the source's credentials (a WordPress
+    application password, an API key) or a webhook's personal data in clear text; refused
+    unless the entry says ``allow_http = true``. Pops ``allow_http`` from ``clean``."""
+    allowed = clean.pop("allow_http", False)
+    url = clean.get("url")
+    if allowed or not isinstance(url, str):
+        return
+    parts = urlsplit(url)
+    if parts.scheme != "http" or is_loopback_host(parts.hostname):
+        return
+    # The host only: the userinfo of the url may hold a password.
+    raise reader.error(
+        where + ("url",),
+        context,
+        f'key "url": plain http:// to {parts.hostname}, which is not this machine: '
+        "credentials and personal data would cross the network unencrypted; "
+        "use https:// or set allow_http = true",
+    )
+
+
 def _positive_number(value: Any) -> float:
     expected = "a number of seconds greater than 0"
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -446,6 +496,7 @@ _SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
         "url": (_site_url, True),
         "api_key_env": (_env_name, False),
         "api_secret_env": (_env_name, False),
+        "spaces": (_decidim_spaces, False),
     },
     "govocal": {
         "url": (_site_url, True),
@@ -465,7 +516,11 @@ _SOURCE_DEFAULTS: dict[str, dict[str, Any]] = {"demo": {"count": 500, "seed": 1}
 
 _SINK_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
     "jsonl": {"path": (_text, True)},
-    "webhook": {"url": (_http_url, True), "secret_env": (_env_name, False)},
+    "webhook": {
+        "url": (_http_url, True),
+        "secret_env": (_env_name, False),
+        "allow_http": (_boolean, False),
+    },
 }
 
 
@@ -503,8 +558,10 @@ def _sources(reader: _Reader, data: dict[str, Any]) -> tuple[SourceConfig, ...]:
             "enabled": (_boolean, False),
             # Fetch in a child process (reactieveld.fetchproc); the demo always runs inline.
             **({"fetch_process": (_boolean, False)} if kind != "demo" else {}),
+            **({"allow_http": (_boolean, False)} if kind != "demo" else {}),
         }
         clean = reader.table(entry, where, context, spec)
+        _refuse_plain_http(reader, where, context, clean)
         pair = _TOGETHER.get(kind, ())
         if pair and (pair[0] in clean) != (pair[1] in clean):
             given, missing = pair if pair[0] in clean else pair[::-1]
@@ -531,6 +588,7 @@ def _sinks(reader: _Reader, data: dict[str, Any], base: Path) -> tuple[SinkConfi
         head_spec = {"type": (_choice(SINK_TYPES), True)}
         kind = reader.table(entry, where, context, head_spec, partial=True)["type"]
         options = reader.table(entry, where, context, {**head_spec, **_SINK_KEYS[kind]})
+        _refuse_plain_http(reader, where, context, options)
         del options["type"]
         if "path" in options:
             options["path"] = _relative_to(options["path"], base)

@@ -222,3 +222,15 @@ class OutboxItem:
     created_at: datetime
     next_attempt_at: datetime | None = None
     last_error: str | None = None
+
+
+#: Participatory space types as the config names them (``spaces = [...]``) -> the Query
+#: field that lists them. Only processes are in every Decidim; assemblies, conferences
+#: and initiatives are modules an installation may leave out, and then asking for one
+#: fails the whole query ("Field 'assemblies' doesn't exist on type 'Query'").
+DECIDIM_SPACE_TYPES: Mapping[str, str] = {
+    "processes": "participatoryProcesses",
+    "assemblies": "assemblies",
+    "conferences": "conferences",
+    "initiatives": "initiatives",
+}

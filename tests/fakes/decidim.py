@@ -102,8 +102,18 @@ SCHEMA: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
     "Query": {
         "participatoryProcesses": ("ParticipatoryProcess", frozenset({"filter", "order"})),
         "assemblies": ("Assembly", frozenset({"filter", "order"})),
+        "conferences": ("Conference", frozenset({"filter", "order"})),
+        "initiatives": ("Initiative", frozenset({"filter", "order"})),
         "component": ("Component", frozenset({"id"})),
+        # Introspection, as graphql-ruby answers it.
+        "__type": ("__Type", frozenset({"name"})),
     },
+    "__Type": {
+        "name": ("String", frozenset()),
+        "kind": ("String", frozenset()),
+        "fields": ("__Field", frozenset({"includeDeprecated"})),
+    },
+    "__Field": {"name": ("String", frozenset()), "type": ("__Type", frozenset())},
     "Mutation": {
         "commentable": (
             "CommentableMutation",
@@ -112,6 +122,8 @@ SCHEMA: dict[str, dict[str, tuple[str, frozenset[str]]]] = {
     },
     "ParticipatoryProcess": _SPACE,
     "Assembly": _SPACE,
+    "Conference": _SPACE,
+    "Initiative": _SPACE,
     "TranslatedField": _TRANSLATED,
     "Component": _COMPONENT,
     "Proposals": {
@@ -175,7 +187,13 @@ for _kind in ("Proposal", "Debate", "Meeting", "Post"):
 _TOKEN = re.compile(r'\.\.\.|[{}():!$\[\],=@]|"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*|-?[0-9.]+')
 
 
-def schema_errors(query: str) -> list[str]:
+#: The space types an installation may leave out (each is its own module/gem).
+OPTIONAL_SPACES = ("assemblies", "conferences", "initiatives")
+
+
+def schema_errors(
+    query: str, schema: dict[str, dict[str, tuple[str, frozenset[str]]]] = SCHEMA
+) -> list[str]:
     """Fields and arguments of ``query`` that Decidim's schema does not have, in
     graphql-ruby's words. Variables, aliases and inline fragments are understood."""
     tokens = _TOKEN.findall(query)
@@ -199,11 +217,11 @@ def schema_errors(query: str) -> list[str]:
     def selection(i: int, typ: str) -> int:
         assert tokens[i] == "{"
         i += 1
-        fields = SCHEMA.get(typ, {})
+        fields = schema.get(typ, {})
         while tokens[i] != "}":
             if tokens[i] == "...":
                 on = tokens[i + 2]
-                if on not in SCHEMA:
+                if on not in schema:
                     errors.append(f"No such type {on}, so it can't be a fragment condition")
                 i = selection(i + 3, on)
                 continue
@@ -239,8 +257,22 @@ def schema_errors(query: str) -> list[str]:
 class FakeDecidim(FakeServer):
     """Spaces, components, commentables and comments in memory."""
 
-    def __init__(self, api_key: str = "api-key", api_secret: str = "api-secret") -> None:
+    def __init__(
+        self,
+        api_key: str = "api-key",
+        api_secret: str = "api-secret",
+        *,
+        space_types: tuple[str, ...] = ("assemblies",),
+    ) -> None:
+        """``space_types``: the optional space modules installed (of
+        :data:`OPTIONAL_SPACES`); processes are always there. Without one, its Query field
+        does not exist, and a query that names it fails as on a real Decidim."""
         super().__init__()
+        absent = [f for f in OPTIONAL_SPACES if f not in space_types]
+        self.schema = {
+            **SCHEMA,
+            "Query": {k: v for k, v in SCHEMA["Query"].items() if k not in absent},
+        }
         self.api_key = api_key
         self.api_secret = api_secret
         self.tokens: set[str] = set()
@@ -353,10 +385,11 @@ class FakeDecidim(FakeServer):
             query = str(body.get("query") or "")
             variables = body.get("variables") or {}
             op = body.get("operationName")
-            problems = schema_errors(query)
+            problems = schema_errors(query, self.schema)
             if problems:  # graphql-ruby: HTTP 200, no data, the validation errors
                 return Reply(200, {"errors": [{"message": m} for m in problems]})
             handler = {
+                "ReactieveldSchema": self._introspect,
                 "ReactieveldSpaces": self._spaces,
                 "ReactieveldCommentables": self._commentables,
                 "ReactieveldComments": self._comments,
@@ -370,9 +403,16 @@ class FakeDecidim(FakeServer):
             return Reply(200, {"data": _only_asked(result, query)})
         return Reply(404, "<html><body>Not found</body></html>")
 
+    def _introspect(self, query: str, v: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Only __type(name: "Query") is asked by reactieveld.
+        if '"Query"' not in query:
+            return {"errors": [{"message": 'only __type(name: "Query") is faked'}]}
+        fields = [{"name": name} for name in self.schema["Query"]]
+        return {"__type": {"name": "Query", "kind": "OBJECT", "fields": fields}}
+
     def _spaces(self, query: str, v: dict[str, Any], **_: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for field in ("participatoryProcesses", "assemblies"):
+        for field in ("participatoryProcesses", *OPTIONAL_SPACES):
             if field not in query:
                 continue
             out[field] = [

@@ -4,7 +4,9 @@ API (decidim/decidim ``decidim-api/docs/usage.md``, ``decidim-comments/lib/decid
 
 * everything is ``POST /api`` with a GraphQL query; errors come back as HTTP 200 with
   an ``errors`` list;
-* participatory spaces (``participatoryProcesses``, ``assemblies``) list their
+* participatory spaces (``participatoryProcesses``, and where the installation has the
+  module ``assemblies``, ``conferences``, ``initiatives``: the schema is asked which
+  exist, ``__type(name: "Query") { fields { name } }``, once per connector) list their
   ``components``; a component's collection (``proposals``, ``debates``, ``meetings``,
   blog ``posts``) pages Relay-style (``first``, ``after``, ``pageInfo``);
 * a commentable has ``totalCommentsCount`` and ``comments``, which is not paginated and
@@ -26,6 +28,7 @@ every commentable, to catch a hide and a new comment that left the count unchang
 from __future__ import annotations
 
 import json
+import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -46,7 +49,16 @@ from reactieveld.connectors.http import (
     make_client,
     request_json,
 )
-from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
+from reactieveld.connectors.plaintext import markdown_literal
+from reactieveld.model import (
+    DECIDIM_SPACE_TYPES,
+    Action,
+    Capability,
+    Page,
+    RemoteStatus,
+    Response,
+    Thread,
+)
 
 TYPE = "decidim"
 COMMENT_TYPE = "Decidim::Comments::Comment"
@@ -82,7 +94,17 @@ KINDS = {
         _Kind("Blogs", "posts", "post", "Decidim::Blogs::Post", "posts", "post"),
     )
 }
-SPACES = {"participatoryProcesses": "processes", "assemblies": "assemblies"}
+# The participatory space types (config name -> Query field) live in model.py, so that
+# the config can check ``spaces = [...]`` without importing this connector.
+SPACE_TYPES = DECIDIM_SPACE_TYPES
+#: Query field -> the URL segment of its spaces on the website.
+SPACES = {field: name for name, field in SPACE_TYPES.items()}
+
+SCHEMA_QUERY = """
+query ReactieveldSchema {
+  __type(name: "Query") { fields { name } }
+}
+"""
 
 _NO_MODERATION = "Decidim's API has no moderation; hide or approve in Decidim's admin (Moderations)"
 CAPABILITIES = frozenset({Capability.REPLY})
@@ -176,7 +198,7 @@ class DecidimConnector:
         api_key: str | None = None,
         api_secret: str | None = None,
         locale: str = "nl",
-        spaces: tuple[str, ...] = ("participatoryProcesses", "assemblies"),
+        spaces: tuple[str, ...] | None = None,
         page_size: int = 50,
         depth: int = 4,
         rescan_seconds: float = 6 * 3600.0,
@@ -187,12 +209,23 @@ class DecidimConnector:
         clock: Callable[[], float] = time.time,
     ) -> None:
         """A connector for the Decidim at ``url``; ``api_key``/``api_secret`` (an API
-        user) enable replies. ``depth`` is how deep nested replies are asked for;
-        ``rescan_seconds`` how often every commentable is re-read."""
+        user) enable replies. ``spaces`` are the space types to read (``processes``,
+        ``assemblies``, ``conferences``, ``initiatives``; None: every one the
+        installation has, asked of its schema). ``depth`` is how deep nested replies are
+        asked for; ``rescan_seconds`` how often every commentable is re-read."""
         self.name = name
         self.base_url = url.rstrip("/")
         self.locale = locale
-        self.spaces = spaces
+        for space in spaces or ():
+            if space not in SPACE_TYPES and space not in SPACES:
+                raise ConnectorError(
+                    name,
+                    f'unknown space type "{space}"; expected one of: {", ".join(SPACE_TYPES)}',
+                    retryable=False,
+                )
+        # Config names, or Query fields as earlier versions took them.
+        self.spaces = None if spaces is None else tuple(SPACE_TYPES.get(s, s) for s in spaces)
+        self._space_fields: tuple[str, ...] | None = None
         self.page_size = page_size
         self.depth = depth
         self.rescan_seconds = rescan_seconds
@@ -217,6 +250,9 @@ class DecidimConnector:
         """Build from a ``SourceConfig`` (url; optional api_key_env, api_secret_env)."""
         key = source.secret("api_key") if source.option("api_key_env") else None
         secret = source.secret("api_secret") if source.option("api_secret_env") else None
+        spaces = source.option("spaces")
+        if spaces is not None:
+            kwargs.setdefault("spaces", tuple(spaces))
         return cls(
             source.name,
             source.option("url"),
@@ -270,7 +306,8 @@ class DecidimConnector:
         ConnectorError (not retryable: the query or the permissions are wrong)."""
         if self._key and self._secret and self._jwt is None:
             await self._sign_in()
-        op = query.split("(", 1)[0].split()[-1]
+        named = re.search(r"\b(?:query|mutation)\s+(\w+)", query)
+        op = named.group(1) if named else "query"
         body = {"operationName": op, "query": query, "variables": dict(variables)}
         for attempt in (1, 2):
             headers = {"Authorization": self._jwt} if self._jwt else None
@@ -314,9 +351,10 @@ class DecidimConnector:
         state.setdefault("seen", {})
         full = self.clock() - float(state.get("rescan_at", 0)) >= self.rescan_seconds
 
-        space_fields = "\n  ".join(_SPACE_BLOCK % s for s in self.spaces)
+        fields = await self.space_fields()
+        space_fields = "\n  ".join(_SPACE_BLOCK % s for s in fields)
         spaces = await self.graphql(SPACES_QUERY % space_fields, {"locale": self.locale})
-        for space_field in self.spaces:
+        for space_field in fields:
             for space in spaces.get(space_field) or []:
                 for comp in space.get("components") or []:
                     kind = KINDS.get(str(comp.get("__typename")))
@@ -327,6 +365,44 @@ class DecidimConnector:
         if full:
             state["rescan_at"] = self.clock()
         yield Page((), (), json.dumps(state), done=True)
+
+    async def space_fields(self) -> tuple[str, ...]:
+        """The Query fields of the space types to read: asked of the schema once per
+        connector (``__type(name: "Query")``), so that a Decidim without an optional
+        module is read without it; a configured type that is missing is an error that
+        names it."""
+        if self._space_fields is not None:
+            return self._space_fields
+        data = await self.graphql(SCHEMA_QUERY, {})
+        present = {
+            str(f.get("name"))
+            for f in ((data.get("__type") or {}).get("fields") or [])
+            if isinstance(f, Mapping)
+        }
+        if self.spaces is None:
+            fields = tuple(f for f in SPACE_TYPES.values() if f in present)
+        else:
+            missing = [SPACES[f] for f in self.spaces if f not in present]
+            if missing:
+                names = ", ".join(f'"{m}"' for m in missing)
+                word = "type" if len(missing) == 1 else "types"
+                raise ConnectorError(
+                    self.name,
+                    f"space {word} {names} is configured (spaces) but this Decidim does not "
+                    f"have it (its API has no {', '.join(SPACE_TYPES[m] for m in missing)}); "
+                    "remove it from spaces, or leave spaces out to read every type it has",
+                    retryable=False,
+                )
+            fields = self.spaces
+        if not fields:
+            raise ConnectorError(
+                self.name,
+                "this Decidim's API lists no participatory spaces (processes, assemblies, "
+                "conferences, initiatives); is the url that of a Decidim?",
+                retryable=False,
+            )
+        self._space_fields = fields
+        return fields
 
     async def _component(
         self,
@@ -453,7 +529,8 @@ class DecidimConnector:
                 "id": action.external_id,
                 "type": COMMENT_TYPE,
                 "locale": self.locale,
-                "body": action.text or "",
+                # Plain text: Decidim renders comments as Markdown (plaintext.py).
+                "body": markdown_literal(action.text or "", hashtags=True),
             },
             mutation=True,
         )

@@ -41,6 +41,7 @@ from reactieveld.connectors.http import (
     make_client,
     request_json,
 )
+from reactieveld.connectors.plaintext import markdown_literal
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 TYPE = "discourse"
@@ -559,7 +560,9 @@ class DiscourseConnector:
             post_number = _int((post or {}).get("post_number"))
         if topic_id is None:
             raise ConnectorError(self.name, f"post {ext}: topic unknown", retryable=False)
-        body: dict[str, Any] = {"topic_id": topic_id, "raw": action.text or ""}
+        # Plain text: Markdown escaped, so it renders as typed (plaintext.py).
+        raw = markdown_literal(action.text or "", mentions=True)
+        body: dict[str, Any] = {"topic_id": topic_id, "raw": raw}
         if post_number and post_number > 1:
             body["reply_to_post_number"] = post_number
         resp = await request_json(self.client, "POST", "/posts.json", json_body=body)

@@ -62,6 +62,7 @@ from reactieveld.connectors.http import (
     make_client,
     request_json,
 )
+from reactieveld.connectors.plaintext import wordpress_html
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 PER_PAGE = 100  # WordPress's maximum
@@ -599,7 +600,8 @@ class WordPressConnector:
         body = {
             "post": int(post),
             "parent": int(action.external_id) if action.external_id else 0,
-            "content": action.text or "",
+            # Plain text: escaped, so a quoted <script> is shown, not run (plaintext.py).
+            "content": wordpress_html(action.text or ""),
         }
         try:
             r = await request_json(

@@ -242,7 +242,7 @@ async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
             who = md_text(red.name(r.author_name)) or "?"
             if rec.extra.role is not None:
                 who += f" ({md_text(rec.extra.role.label)})"
-            where = md_text(rec.row.thread_title or r.source)
+            where = md_text(red.title(rec.row.thread_title) or r.source)
             link = md_url(r.url) or md_url(rec.extra.thread_url)
             place = f"[{where}]({link})" if link else where
             out.write(

@@ -8,6 +8,7 @@ who made it, the notes, the thread's url, the source type) in one query per page
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -178,7 +179,8 @@ def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
         "url": r.url,
         "thread": {
             "external_id": r.thread_external_id,
-            "title": record.row.thread_title,
+            # Titles are written by the public on Discourse and portals.
+            "title": redactor.title(record.row.thread_title),
             "url": x.thread_url,
         },
         "parent_external_id": r.parent_external_id,
@@ -192,7 +194,7 @@ def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
             "url": redactor.personal(r.author_url),
         },
         "body": redactor.text(r.body_text),
-        "body_raw": redactor.text(r.body_raw),
+        "body_raw": redactor.raw(r.body_raw, r.body_format),
         "body_format": r.body_format,
         "questions": [tag(t) for t in x.questions],
         "role": tag(x.role) if x.role else None,
@@ -241,14 +243,29 @@ CSV_COLUMNS = (
     "notes",
 )
 
-# A cell starting with one of these is a formula in Excel and LibreOffice; comments are
-# untrusted text, so such cells get a leading apostrophe (OWASP's advice for CSV export).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula in Excel and LibreOffice (also after
+# leading blanks, which both skip; the fullwidth forms are folded to ASCII by some
+# versions); comments, titles and names are untrusted text, so such cells get a leading
+# apostrophe (OWASP's advice for CSV export).
+_FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+# Blanks a spreadsheet skips before it looks for "=": whitespace and zero-width marks.
+_LEADING_BLANKS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+")
 
 
-def csv_safe(value: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+def csv_safe(value: Any) -> str:
+    """One CSV cell that a spreadsheet will not run as a formula. Every CSV writer puts
+    every cell through this. A number we made (a count, an id) stays a number; anything
+    else is text, and text that starts (after blanks) with a formula character gets a
+    leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    first = text[:1] or " "
+    if first not in _FORMULA_START:
+        first = _LEADING_BLANKS.sub("", text)[:1] or " "
+    return "'" + text if first in _FORMULA_START else text
 
 
 def record_csv_row(record: Record, redactor: Redactor) -> list[str]:
@@ -272,16 +289,16 @@ def record_csv_row(record: Record, redactor: Redactor) -> list[str]:
         d["provenance"]["fetched_at"],
         d["remote_status"],
         d["triage"],
-        csv_safe(d["author"]["name"]),
+        d["author"]["name"],
         d["author"]["key"],
         d["author"]["url"],
         x.role.code if x.role else None,
         x.role.label if x.role else None,
         d["role_hint"],
         ";".join(t.code for t in x.questions),
-        csv_safe(";".join(t.label for t in x.questions)),
+        ";".join(t.label for t in x.questions),
         ";".join(versions),
-        csv_safe(d["body"]),
-        csv_safe(notes),
+        d["body"],
+        notes,
     ]
-    return ["" if v is None else str(v) for v in values]
+    return [csv_safe(v) for v in values]

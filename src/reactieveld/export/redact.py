@@ -3,42 +3,115 @@
 Reports leave the moderator's desk (to the council, into a policy memo, onto a shared
 drive), so they are redacted by default; ``--include-personal-data`` turns it off.
 Redaction errs on the safe side: a number that looks like a Dutch phone number is
-replaced even if it was something else. Patterns:
+replaced even if it was something else. What is caught, in every written form:
 
-* e-mail addresses;
+* e-mail addresses, also with a fullwidth ``＠``, obfuscated as ``[at]``, ``(at)``,
+  `` at ``, ``[dot]``, ``(dot)``, `` dot `` (and Dutch ``apenstaartje``/``punt``), in any
+  case, with spaces around the at sign;
 * Dutch phone numbers, national (``06-12345678``, ``020-1234567``, ``0294 123456``,
   ``(020) 123 45 67``: ten digits starting with one 0) and international (``+31 6 1234
-  5678``, ``0031 20 1234567``, ``+31 (0)6 ...``), and any other ``+<country>`` number;
-* a Dutch postcode with its house number (``1234 AB 56``, ``1234AB 56-2``) or alone;
+  5678``, ``0031 20 1234567``, ``+31 (0)6 ...``), and any other ``+<country>`` or
+  ``00<country>`` number; groups joined by any dash (``- ‐ ‑ ‒ – — ― − －``) with or
+  without spaces around it, by spaces, dots or slashes; glued to a word
+  (``bel06-12345678``, ``tel:0612345678``);
+* a Dutch postcode with its house number (``1234 AB 56``, ``1234ab 56-2``) or alone, in
+  upper or lower case, with or without the space;
 * author names become initials (``Anne de Vries`` -> ``A.d.V.``).
+
+False positives we accept (the safe side): a run of ten digits starting with one 0
+(``0123456789``, a zero-padded number), any ``00``/``+`` followed by 7-15 digits, a
+four-digit number followed by a two-letter word that is not on the stop list below
+(``1990 xy``), ``word at word.tld`` in English prose, a Discourse mention with a dot
+(``hi @jan.devries``). Dates (``01-03-2026``, ``2026-03-01``), years, times, amounts
+(``€1.234,56``) and ids like ``Z/21/123456`` are left alone (tests/test_redact.py).
+
+False negatives we know of: a postcode in lower case whose letters are a common two-letter
+word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a phone number written
+exactly like a date followed by digits (``06-12-1999 12``); the trunk 0 written apart from
+the area code (``0 6 1234 5678``); urls (a thread url whose slug repeats a title) are not
+redacted. A datum split by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body
+then falls back to its redacted plain text.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote
 
 _TOKENS = {
     "nl": {"email": "[e-mail]", "phone": "[telefoonnummer]", "address": "[adres]"},
     "en": {"email": "[e-mail]", "phone": "[phone number]", "address": "[address]"},
 }
 
-EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# -- e-mail ------------------------------------------------------------------------------
+_OPEN, _CLOSE = r"[\(\[{<]", r"[\)\]}>]"
+_AT_WORDS = r"(?:at|apenstaartje|apestaartje|apenstaart|apestaart)"
+_AT = (
+    rf"(?:[ \t]*[@\uff20\ufe6b][ \t]*"
+    rf"|\s*{_OPEN}\s*{_AT_WORDS}\s*{_CLOSE}\s*"
+    rf"|[ \t]+{_AT_WORDS}[ \t]+)"
+)
+_DOT = rf"(?:[.\uff0e]|\s*{_OPEN}\s*(?:dot|punt)\s*{_CLOSE}\s*|[ \t]+(?:dot|punt)[ \t]+)"
+EMAIL = re.compile(
+    rf"(?<![\w.+'-])[\w.+'-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,24}}(?![\w-])",
+    re.UNICODE | re.IGNORECASE,
+)
 
-_SEP = r"[ \u00a0.\-/]?"
+_EMAIL_HINT = re.compile(rf"[@\uff20\ufe6b]|(?i:\b{_AT_WORDS}\b)").search
+
+# -- phone numbers -----------------------------------------------------------------------
+# Every dash Unicode has that people (or their word processors) put in a phone number.
+_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SP = "[ \\t\u00a0\u2007\u202f]"
+# Between two digits: a dash with any spaces around it, one or two spaces, a dot or a slash.
+_SEP = rf"(?:{_SP}*[{_DASH}]{_SP}*|{_SP}{{1,2}}|[./])?"
+_PLUS = "[+\uff0b]"
+# Not after a digit or a plus; after a letter is fine (``bel06-...``, ``tel:06...``).
+_START = r"(?<![\d+\uff0b])"
 # +31 / 0031, an optional (0), then nine digits with single separators between them.
-PHONE_NL_INTL = re.compile(rf"(?<![\w+])(?:\+|00)31{_SEP}(?:\(0\){_SEP})?(?:\d{_SEP}){{8}}\d(?!\d)")
-# Another country: +CC and 6 to 13 more digits.
+PHONE_NL_INTL = re.compile(
+    rf"{_START}(?:{_PLUS}|00){_SEP}31{_SEP}(?:{_SP}*\(0\){_SEP})?(?:\d{_SEP}){{8}}\d(?!\d)"
+)
+# Another country: +CC or 00CC and 6 to 13 more digits.
 PHONE_INTL = re.compile(
-    rf"(?<![\w+])\+[1-9]\d{{0,2}}{_SEP}(?:\(0\){_SEP})?(?:\d{_SEP}){{5,12}}\d(?!\d)"
+    rf"{_START}(?:{_PLUS}|00)[1-9]\d{{0,2}}{_SEP}(?:{_SP}*\(0\){_SEP})?(?:\d{_SEP}){{5,12}}\d(?!\d)"
 )
 # National: an area code (0 and 1-3 digits, maybe in parentheses), then the rest; the
 # digit count (ten) is checked in code, which a regular expression cannot do cheaply.
-PHONE_NL = re.compile(rf"(?<![\w+])(?:\(0\d{{1,3}}\)|0\d{{1,3}})(?:{_SEP}\d){{5,8}}(?!\d)")
+PHONE_NL = re.compile(rf"{_START}(?:\(0\d{{1,3}}\)|0\d{{1,3}})(?:{_SEP}\d){{5,8}}(?!\d)")
+# Dates (dd-mm-yyyy, d/m/yyyy, yyyy-mm-dd) are not phone numbers: phone numbers are only
+# looked for between them ("01-03-2026 - 05-03-2026" has ten digits starting with 0).
+# The cost: a phone number written exactly like a date and more digits ("06-12-1999 12").
+_DATE = re.compile(
+    r"(?<!\d)(?:[0-3]?\d[-./][01]?\d[-./](?:1[89]|2\d)\d\d|(?:1[89]|2\d)\d\d-[01]\d-[0-3]\d)(?!\d)"
+)
 
-# 1234 AB (not SA/SD/SS, which PostNL never issues), then maybe a house number + addition.
+# -- postcodes ---------------------------------------------------------------------------
+# Two-letter words that follow a number in ordinary text ("in 2024 en 2025", "1500 km"):
+# in lower or mixed case they are not a postcode's letters. Upper case always is (except
+# SA, SD and SS, which PostNL never issues).
+_STOP = (
+    "en in op om te of is al na er ze we je de ik nu zo ja uw 't "
+    "an at to on or as be by do go he if it me my no so up us am "
+    "km cm mm dm kg mg ml cl dl ha kw pk mb gb kb st ca nr vs ct"
+)
+#: The lower-case two-letter words that are never a postcode's letters (a documented
+#: false negative: ``1234 en`` in lower case stays).
+POSTCODE_WORDS = frozenset(w for w in _STOP.split() if len(w) == 2 and w.isalpha())
+_STOP_RE = "|".join(sorted(POSTCODE_WORDS))
+_HOUSE = (
+    rf"(?:,?{_SP}*\d{{1,5}}(?:(?:{_SP}*[{_DASH}]{_SP}*|{_SP})?"
+    r"(?:[A-Za-z](?![^\W\d_])|\d{1,4}(?!\d)))?)?"
+)
 POSTCODE = re.compile(
-    r"(?<![\w])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w])"
-    r"(?:,? ?\d{1,5}(?:(?: ?- ?| )?(?:[A-Za-z](?![\w])|\d{1,4}(?!\d)))?)?"
+    rf"(?<!\d)[1-9]\d{{3}}{_SP}?"
+    rf"(?:(?!SA|SD|SS)[A-Z]{{2}}|(?![A-Z]{{2}})(?!(?i:{_STOP_RE}|sa|sd|ss)(?![^\W\d_]))[A-Za-z]{{2}})"
+    rf"(?![^\W\d_]){_HOUSE}"
 )
 
 _PARTICLES = frozenset(
@@ -50,7 +123,8 @@ _DIGIT = re.compile(r"\d").search
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    # Any script's digits (fullwidth ones too), as ASCII.
+    return "".join(str(unicodedata.decimal(c)) for c in text if c.isdecimal())
 
 
 def _phone_nl(match: re.Match[str]) -> bool:
@@ -64,26 +138,115 @@ def redact_text(text: str, language: str = "nl") -> str:
     if not text:
         return text
     tokens = _TOKENS.get(language, _TOKENS["en"])
-    # Cheap guards first: most comments hold no "@" and many no digit at all.
-    if "@" in text:
+    # Cheap guards first: most comments hold no at sign (in any form), many no digit.
+    if _EMAIL_HINT(text):
         text = EMAIL.sub(tokens["email"], text)
     if not _DIGIT(text):
         return text
-    if "+" in text or "00" in text:
-        text = PHONE_NL_INTL.sub(tokens["phone"], text)
-        text = PHONE_INTL.sub(tokens["phone"], text)
-    if "0" in text:
-        text = PHONE_NL.sub(lambda m: tokens["phone"] if _phone_nl(m) else m.group(0), text)
+    text = _between_dates(text, lambda part: _phones(part, tokens["phone"]))
     text = POSTCODE.sub(tokens["address"], text)
     return text
+
+
+def _phones(text: str, token: str) -> str:
+    text = PHONE_NL_INTL.sub(token, text)
+    text = PHONE_INTL.sub(token, text)
+    return PHONE_NL.sub(lambda m: token if _phone_nl(m) else m.group(0), text)
+
+
+def _between_dates(text: str, fn: Callable[[str], str]) -> str:
+    out, pos = [], 0
+    for date in _DATE.finditer(text):
+        out += [fn(text[pos : date.start()]), date.group(0)]
+        pos = date.end()
+    return "".join([*out, fn(text[pos:])])
+
+
+# A tag as a browser reads one: "<" then a letter, "/", "!" or "?" ("a < b" is text).
+_TAG = re.compile(r"<!--.*?-->|<[/!?]?[A-Za-z][^<>]*>", re.DOTALL)
+_ATTRIBUTE = re.compile(r"""(=\s*)("[^"]*"|'[^']*'|[^\s"'>=`]+)""")
+
+
+def _html_text(piece: str, language: str) -> str:
+    plain = html.unescape(piece)
+    out = redact_text(plain, language)
+    return piece if out == plain else html.escape(out, quote=False)
+
+
+def _html_value(value: str, language: str) -> str:
+    quote = value[0] if value[:1] in "\"'" else ""
+    inner = value[1:-1] if quote else value
+    plain = html.unescape(inner)
+    plain = unquote(plain) if "%" in plain else plain  # mailto:anne%40example.nl
+    out = redact_text(plain, language)
+    return value if out == plain else '"' + html.escape(out, quote=True) + '"'
+
+
+def _html_plain(markup: str) -> str:
+    return html.unescape(_TAG.sub("", markup))
+
+
+def redact_html(markup: str, language: str = "nl") -> str:
+    """HTML (a body_raw) with the personal data in its text and in its attribute values
+    (``href="mailto:..."``, ``title``) redacted; entities (``&#64;``) are read first. Tags
+    stay. If a datum is split by a tag (``06-<b>12345678</b>``), the markup goes and the
+    redacted plain text (escaped) is returned instead: the safe side."""
+    if not markup:
+        return markup
+    out: list[str] = []
+    pos = 0
+    for tag in _TAG.finditer(markup):
+        out.append(_html_text(markup[pos : tag.start()], language))
+        out.append(_ATTRIBUTE.sub(lambda a: a[1] + _html_value(a[2], language), tag[0]))
+        pos = tag.end()
+    out.append(_html_text(markup[pos:], language))
+    result = "".join(out)
+    # Still a datum in the text a reader sees (split by a tag), or anywhere in the markup
+    # (a tag the attribute pass does not understand): the redacted plain text instead.
+    for check in (_html_plain(result), html.unescape(result)):
+        if redact_text(check, language) != check:
+            return html.escape(redact_text(_html_plain(markup), language), quote=False)
+    return result
+
+
+def _redact_json(value: Any, language: str) -> Any:
+    if isinstance(value, str):
+        return redact_html(value, language)
+    if isinstance(value, list):
+        return [_redact_json(v, language) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_json(v, language) for k, v in value.items()}
+    return value
+
+
+def redact_raw(raw: str, body_format: str, language: str = "nl") -> str:
+    """A body as the platform sent it (``body_raw``) redacted in its own format: HTML and
+    Markdown (which may hold HTML) through :func:`redact_html`, JSON (Go Vocal's locales)
+    value by value, plain text through :func:`redact_text`."""
+    if not raw:
+        return raw
+    if body_format == "json":
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return redact_html(raw, language)
+        out = _redact_json(data, language)
+        return raw if out == data else json.dumps(out, ensure_ascii=False)
+    if body_format in ("html", "markdown"):
+        return redact_html(raw, language)
+    return redact_text(raw, language)
+
+
+_ANY_TOKEN = re.compile(
+    "|".join(re.escape(t) for tokens in _TOKENS.values() for t in tokens.values())
+)
 
 
 def initials(name: str) -> str:
     """A name reduced to initials: ``Anne de Vries`` -> ``A.d.V.``; particles stay lower
     case. Contact data in a name goes first, so ``anne@example.nl`` gives no letters."""
-    name = EMAIL.sub(" ", name or "")
-    name = PHONE_NL_INTL.sub(" ", name)
-    name = PHONE_INTL.sub(" ", name)
+    # Every kind of contact data out first (tokens and all), then the words' letters.
+    name = _ANY_TOKEN.sub(" ", redact_text(name or ""))
     out = []
     for word in re.findall(r"[^\W\d_][\w'’.-]*", name, re.UNICODE):
         first = word[0]
@@ -103,6 +266,20 @@ class Redactor:
         if value is None:
             return ""
         return value if self.include_personal_data else redact_text(value, self.language)
+
+    def title(self, value: str | None) -> str | None:
+        """A thread title (written by the public on forums and portals), redacted as text;
+        None stays None."""
+        return None if value is None else self.text(value)
+
+    def raw(self, value: str | None, body_format: str) -> str:
+        """A body as the platform sent it (HTML, Markdown, JSON) with contact data removed
+        in the text, the attributes and the entities alike."""
+        if value is None:
+            return ""
+        if self.include_personal_data:
+            return value
+        return redact_raw(value, body_format, self.language)
 
     def name(self, value: str | None) -> str:
         """An author name, or its initials."""
