@@ -203,6 +203,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "palette.role": ("Rol: {label}", "Role: {label}"),
     "palette.queue": ("Wachtrij: {label}", "Queue: {label}"),
     "palette.language": ("Taal: {label}", "Language: {label}"),
+    # Readable without colour, usable at 80x24 (issue 11): markers, scroll keys, footer.
+    "export.personal_on": (
+        "Let op: met persoonsgegevens (namen, e-mail, telefoon, adressen).",
+        "Warning: with personal data (names, e-mail, phone, addresses).",
+    ),
+    "export.exists": (
+        "Let op: dit bestand bestaat al; nogmaals Overschrijven vervangt het.",
+        "Warning: this file exists already; Overwrite again replaces it.",
+    ),
+    "export.overwrite": ("Overschrijven", "Overwrite"),
+    "key.detail_down": ("Reactie verder lezen", "Scroll the response down"),
+    "key.detail_up": ("Reactie terug lezen", "Scroll the response up"),
+    "footer.disabled": ("✗", "✗"),
 }
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Label, Select, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.model import RemoteStatus
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.queues import FilterChoice
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.widgets.toggles import CharCheckbox
 
 
 class FilterScreen(ModalScreen[FilterChoice | None]):
@@ -52,6 +53,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 prompt=blank.plain,
                 value=value if value is not None else Select.NULL,
                 id=id,
+                compact=True,
             )
 
         with Vertical(id="filters", classes="dialog"):
@@ -83,10 +85,12 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 [(one_line(r.label(lang), limit=40), r.code) for r in self.codebook.roles],
                 self.current.role,
             )
-            yield Checkbox(t("filter.untagged"), self.current.untagged, id="filter-untagged")
+            yield CharCheckbox(
+                Content(t("filter.untagged")), self.current.untagged, id="filter-untagged"
+            )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("filter.apply"), id="filter-apply", variant="primary")
-                yield Button(t("filter.clear"), id="filter-clear")
+                yield Button(Content(t("filter.apply")), id="filter-apply", variant="primary")
+                yield Button(Content(t("filter.clear")), id="filter-clear")
 
     def _value(self, id: str) -> object | None:
         value = self.query_one(f"#{id}", Select).value
@@ -100,7 +104,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 status=RemoteStatus(str(status)) if status else None,
                 question=self._value("filter-question"),  # type: ignore[arg-type]
                 role=self._value("filter-role"),  # type: ignore[arg-type]
-                untagged=self.query_one("#filter-untagged", Checkbox).value,
+                untagged=self.query_one("#filter-untagged", CharCheckbox).value,
             )
         )
 

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reactieveld.model import Capability, RemoteStatus, TagKind
 from reactieveld.store.base import QueueRow
 from reactieveld.tui.messages import CursorMoved, QueueChanged
 from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
+from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.role_picker import RolePicker
@@ -92,6 +93,8 @@ def key_specs(codebook: Any) -> list[KeySpec]:
         KeySpec("last", "G,end", "last", "key.last", show=False),
         KeySpec("page_down", "pagedown", "page_down", "key.page_down", show=False),
         KeySpec("page_up", "pageup", "page_up", "key.page_up", show=False),
+        KeySpec("detail_down", "J", "detail(1)", "key.detail_down", show=False),
+        KeySpec("detail_up", "K", "detail(-1)", "key.detail_up", show=False),
     ]
     specs += [
         KeySpec(name, key, f"moderate('{status.value}')", f"key.{name}")
@@ -183,7 +186,7 @@ class TriageScreen(Screen[None]):
         yield ResponseView(
             app.reader, i18n=self.i18n, codebook=app.codebook, tz=app.tz, id="response"
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def queue(self) -> QueueList:
@@ -327,6 +330,10 @@ class TriageScreen(Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.queue.move(-1)
+
+    def action_detail(self, direction: int) -> None:
+        """``J``/``K``: the response view a page down or up (the queue keeps the keys)."""
+        self.query_one(ResponseView).page(direction)
 
     def action_first(self) -> None:
         self.queue.first()
