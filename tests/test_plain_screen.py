@@ -1,0 +1,343 @@
+"""Readable without colour, usable at 80x24 (issue 11).
+
+Every test here reads the screen as plain characters (the compositor's strips without
+their styles): what a monochrome terminal, ``NO_COLOR`` or a copy of the screen shows.
+The selected row, a marked row, a new row, a marked new row, the active tab, a tag and
+each switch's state must differ there, in Dutch and English, in the default theme and in
+Textual's ``ansi-dark``/``ansi-light``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import T0, fill_store, sample_responses
+from textual.widgets import Button, Input
+from textual.widgets._toast import Toast
+from textual.worker import WorkerState
+
+from reactieveld.model import Capability, Response
+from reactieveld.store.base import QueueFilter
+from reactieveld.tui.app import ReactieveldApp
+from reactieveld.tui.screens.export import ExportScreen, report_path
+from reactieveld.tui.screens.filters import FilterScreen
+from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.footer import footer_order
+from reactieveld.tui.widgets.queue_list import format_time
+from reactieveld.tui.widgets.response_view import ResponseView
+from reactieveld.tui.widgets.toggles import CharCheckbox
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+SMALL = (80, 24)
+WORDS = {
+    "nl": {"untagged": "Alleen zonder vraaglabel", "personal": "Persoonsgegevens opnemen"},
+    "en": {"untagged": "Only without a question tag", "personal": "Include personal data"},
+}
+
+
+def screen_text(app: ReactieveldApp) -> list[str]:
+    """The screen's lines as plain characters, styles dropped."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def settle(pilot: Any) -> None:
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            break
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    await pilot.pause()
+
+
+@pytest.fixture
+def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def app_with(store: Any, language: str, theme: str | None, **kw: Any) -> ReactieveldApp:
+    return ReactieveldApp(store, language=language, tz=UTC, actor="tester", theme=theme, **kw)
+
+
+def row_line(lines: list[str], created: Any) -> str:
+    """The screen line of the queue row with this time (times are unique here)."""
+    stamp = format_time(created, UTC)
+    [line] = [line for line in lines if line[4:].startswith(stamp)]
+    return line
+
+
+@pytest.mark.parametrize("theme", [None, "ansi-dark", "ansi-light"])
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_row_states_tabs_and_tags_differ_in_plain_text(tui_store, no_color, language, theme):
+    rows = await tui_store.queue(QueueFilter())
+    ids = [r.response.id for r in rows]
+    # Rows 2 and 3 handled (not new); row 0 gets question 2.
+    await tui_store.mark_handled([ids[2], ids[3]], actor="t")
+    await tui_store.toggle_question([ids[0]], "2", actor="t")
+    app = app_with(tui_store, language, theme)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        await screen.queue.loaded.wait()
+        await screen.show_queue("all")
+        await settle(pilot)
+        # Marks: row 3 (handled) and row 1 (new); then the cursor back to row 0.
+        await pilot.press("j", "j", "j", "space")
+        await pilot.press("k", "k", "k", "space", "g")
+        await settle(pilot)
+        assert screen.queue.cursor == 0 and screen.queue.marked == {ids[1], ids[3]}
+        lines = screen_text(app)
+        created = [r.response.created_at for r in rows]
+        prefixes = [row_line(lines, created[i])[:3] for i in range(5)]
+        assert prefixes == [
+            "▶ •",  # the cursor, on a new row
+            " ✱•",  # marked and new: both show
+            "   ",  # handled, not marked
+            " ✱ ",  # marked, handled
+            "  •",  # new
+        ]
+        # The active tab in brackets, the others not.
+        tabs = next(line for line in lines if "│" in line and "30" in line)
+        all_tab = "Alles" if language == "nl" else "All"
+        assert f"[{all_tab} 30]" in tabs and tabs.count("[") == 1
+        # The tag bar: question 2 has a check, question 1 none.
+        tag_line = next(line for line in lines if line.startswith("1 "))
+        assert "2✓" in tag_line and "1✓" not in tag_line
+        # The footer says how to get help, at 80 columns, in either language.
+        footer = lines[-1]
+        assert footer.startswith("? Help")
+        assert ("q Stoppen" if language == "nl" else "q Quit") in footer
+
+
+@pytest.mark.parametrize("theme", [None, "ansi-dark", "ansi-light"])
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_switches_differ_in_plain_text(tui_store, no_color, language, theme):
+    words = WORDS[language]
+    app = app_with(tui_store, language, theme)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settle(pilot)
+        # The filter dialog's checkbox, off then on.
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        box = app.screen.query_one("#filter-untagged", CharCheckbox)
+        assert f"[ ] {words['untagged']}" in "\n".join(screen_text(app))
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value is True
+        assert f"▸[x] {words['untagged']}" in "\n".join(screen_text(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        # The export dialog: the chosen format, the queue box and personal data.
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        text = "\n".join(screen_text(app))
+        assert "(•) Markdown" in text and "( ) CSV" in text and "( ) JSON Lines" in text
+        assert f"[ ] {words['personal']}" in text
+        warning = "Let op:" if language == "nl" else "Warning:"
+        assert warning not in text
+        await pilot.press("down", "enter")  # CSV
+        await pilot.pause()
+        text = "\n".join(screen_text(app))
+        assert "( ) Markdown" in text and "(•) CSV" in text
+        dialog.query_one("#export-personal", CharCheckbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        text = "\n".join(screen_text(app))
+        assert f"▸[x] {words['personal']}" in text
+        # Personal data on is said in words as well, on its own line.
+        assert any(line.strip("█ ").startswith(warning) for line in screen_text(app))
+
+
+async def test_greyed_keys_read_as_such_in_the_footer(tui_store, no_color):
+    class ReadOnly:
+        capabilities = frozenset({Capability.REPLY})
+        unsupported_reasons = {Capability.APPROVE: "read-only API"}
+
+    app = app_with(tui_store, "en", None, connectors={"blog": ReadOnly()})
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settle(pilot)
+        footer = screen_text(app)[-1]
+        assert footer.startswith("? Help q Quit")
+        assert "a ✗Approve" in footer and "x Handled" in footer and "✗Handled" not in footer
+
+
+def test_footer_order_puts_help_and_quit_first():
+    from textual.binding import Binding
+
+    bindings = [
+        (Binding("a", "moderate('approved')", "Approve"), True, ""),
+        (Binding("j", "cursor_down", "Down", show=False), True, ""),
+        (Binding("q", "quit", "Quit"), True, ""),
+        (Binding("question_mark", "help", "Help"), True, ""),
+        (Binding("x", "handled", "Handled"), False, ""),
+    ]
+    assert [b.key for b, _, _ in footer_order(bindings)] == ["question_mark", "q", "a", "x"]
+
+
+async def test_J_scrolls_the_response_to_its_last_line(tmp_path: Path, tui_env, no_color):
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "m.db")
+    try:
+        body = "\n".join(f"Regel {n} van een lange reactie." for n in range(1, 61))
+        responses, threads = sample_responses(count=3)
+        long = Response(
+            source="blog",
+            external_id="long",
+            thread_external_id="post-0",
+            author_name="Lange Lotte",
+            body_text=body,
+            created_at=T0 + timedelta(minutes=5),
+        )
+        await fill_store(store, "blog", [*responses, long], threads)
+        [row] = await store.queue(QueueFilter(), limit=1)
+        await store.add_note(row.response.id, "Laatste notitie onderaan", actor="t")
+        app = app_with(store, "nl", None)
+        async with app.run_test(size=SMALL) as pilot:
+            await app.screen.queue.loaded.wait()
+            await settle(pilot)
+            view = app.screen.query_one(ResponseView)
+            assert view.row is not None and view.row.response.external_id == "long"
+            assert view.max_scroll_y > 0
+            assert "Laatste notitie onderaan" not in "\n".join(screen_text(app))
+            for _ in range(30):
+                if view.scroll_y >= view.max_scroll_y:
+                    break
+                await pilot.press("J")
+                await pilot.pause()
+            assert view.scroll_y == view.max_scroll_y
+            assert "Laatste notitie onderaan" in "\n".join(screen_text(app))
+            assert app.screen.queue.cursor == 0  # the queue kept its place
+            for _ in range(30):
+                if view.scroll_y == 0:
+                    break
+                await pilot.press("K")
+                await pilot.pause()
+            assert view.scroll_y == 0
+            assert "Regel 1 van" in "\n".join(screen_text(app))
+    finally:
+        await store.close()
+
+
+def inside(outer: Any, inner: Any) -> bool:
+    return (
+        inner.x >= outer.x
+        and inner.y >= outer.y
+        and inner.right <= outer.right
+        and inner.bottom <= outer.bottom
+        and inner.area > 0
+    )
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_dialog_titles_and_buttons_are_on_an_80x24_screen(
+    tui_store, tmp_path, monkeypatch, language
+):
+    monkeypatch.chdir(tmp_path)
+    app = app_with(tui_store, language, None)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settle(pilot)
+        for key in ("f", "E"):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, FilterScreen | ExportScreen)
+            if isinstance(dialog, ExportScreen):
+                # The tallest state: personal data on (a warning line) and an
+                # overwrite question (another).
+                dialog.query_one("#export-personal", CharCheckbox).value = True
+                existing = tmp_path / "er-is-al.md"
+                existing.write_text("x", encoding="utf-8")
+                dialog.query_one("#export-path", Input).value = str(existing)
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+                assert dialog.query_one("#export-go", Button).label.plain in (
+                    "Overschrijven",
+                    "Overwrite",
+                )
+            screen_region = dialog.region
+            box = dialog.query_one(".dialog")
+            assert box.scroll_y == 0  # nothing of it scrolled away
+            title = dialog.query_one(".dialog-title")
+            for widget in [title, box, *dialog.query(Button)]:
+                assert inside(screen_region, widget.region), widget
+                assert inside(box.region, widget.region) or widget is box, widget
+            # A notice goes below the dialog, never over its text or border.
+            app.notify("Een melding die lang genoeg is om te laten zien waar hij staat. " * 2)
+            await pilot.pause()
+            await pilot.pause()
+            toasts = list(dialog.query(Toast))
+            assert toasts
+            for toast in toasts:
+                assert not toast.region.overlaps(box.region), (toast.region, box.region)
+                assert inside(screen_region, toast.region), toast.region
+            app.clear_notifications()
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+async def test_export_asks_before_overwriting_and_default_names_never_collide(
+    tui_store, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = app_with(tui_store, "en", None)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settle(pilot)
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        box = dialog.query_one("#export-path", Input)
+        existing = tmp_path / "rapport.md"
+        existing.write_text("the moderator's own notes", encoding="utf-8")
+        box.value = str(existing)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog  # asked, not written
+        assert existing.read_text(encoding="utf-8") == "the moderator's own notes"
+        assert "exists" in str(dialog.query_one("#export-error").render())
+        # Another name withdraws the question; the first name asks again.
+        box.value = str(tmp_path / "other.md")
+        await pilot.pause()
+        assert dialog.query_one("#export-go", Button).label.plain == "Export"
+        box.value = str(existing)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("ctrl+s")  # confirmed
+        await settle(pilot)
+        assert isinstance(app.screen, TriageScreen)
+        assert existing.read_text(encoding="utf-8").startswith("#")
+        assert not (tmp_path / "other.md").exists()
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "jsonl"])
+@pytest.mark.parametrize("taken", [0, 1, 2, 5])
+def test_report_path_takes_the_first_free_name(tmp_path, fmt, taken):
+    from datetime import datetime
+
+    now = datetime(2026, 12, 4, 15, 30, 59, tzinfo=UTC)
+    base = tmp_path / "reactieveld-rapport-20261204-1530"
+    names = [base.with_name(f"{base.name}.{fmt}")]
+    names += [base.with_name(f"{base.name}-{n}.{fmt}") for n in range(2, 10)]
+    for path in names[:taken]:
+        path.write_text("x", encoding="utf-8")
+    found = report_path(now, tmp_path, fmt)
+    assert found == names[taken] and not found.exists()
+    # Another format's name in the same minute is no collision.
+    other = "csv" if fmt == "md" else "md"
+    assert report_path(now, tmp_path, other).name == f"{base.name}.{other}"
