@@ -341,3 +341,64 @@ def test_report_path_takes_the_first_free_name(tmp_path, fmt, taken):
     # Another format's name in the same minute is no collision.
     other = "csv" if fmt == "md" else "md"
     assert report_path(now, tmp_path, other).name == f"{base.name}.{other}"
+
+
+# -- the width there is: generated widths and labels ----------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
+
+from reactieveld.tui.widgets.queue_list import COLUMNS, visible_columns  # noqa: E402
+from reactieveld.tui.widgets.tag_bar import fit_widths, layout_lines  # noqa: E402
+
+labels = st.lists(
+    st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs")), max_size=80)
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool),
+    min_size=1,
+    max_size=10,
+)
+
+
+@given(labels, st.integers(min_value=20, max_value=400), st.integers(min_value=1, max_value=3))
+def test_tag_bar_lines_fit_and_cut_only_when_they_must(items, width, max_lines):
+    lines = layout_lines(items, width, max_lines)
+    assert len(lines) <= max_lines
+    assert sum(len(line) for line in lines) == len(items)  # every item shows
+    for line in lines:
+        assert cell_len(" ".join(line)) <= width
+    shown = [x for line in lines for x in line]
+    if sum(cell_len(x) + 1 for x in items) <= width:  # all fit on one line: none is cut
+        assert shown == items
+    for original, drawn in zip(items, shown, strict=True):
+        assert drawn == original or drawn.endswith("…")
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=80), min_size=1, max_size=10), st.integers(1, 400)
+)
+def test_fit_widths_gives_short_items_their_room(needs, room):
+    room = max(room, len(needs))  # at least a cell each (the "…")
+    widths = fit_widths(needs, room)
+    if sum(needs) <= room:
+        assert widths == needs
+    else:
+        cut = [w for w, n in zip(widths, needs, strict=True) if w < n]
+        # Only items longer than the equal share are cut, all to that share; a whole
+        # item is never longer than it (else it should have been cut instead).
+        assert cut and len(set(cut)) == 1
+        assert all(w <= cut[0] for w, n in zip(widths, needs, strict=True) if w == n)
+        assert sum(widths) <= room
+
+
+@given(st.integers(min_value=56, max_value=400))
+def test_queue_columns_use_the_width_and_never_exceed_it(width):
+    cols = dict(visible_columns(width))
+    assert sum(cols.values()) + 10 <= width  # the text keeps at least ten cells
+    wider = dict(visible_columns(width + 1))
+    for key, w in cols.items():
+        assert wider.get(key, 0) >= w  # a wider screen never narrows a column
+    if width >= 200:
+        default = dict(COLUMNS)
+        assert cols["col.author"] > default["col.author"]
+        assert cols["col.role"] > default["col.role"]

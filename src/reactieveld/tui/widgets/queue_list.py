@@ -59,7 +59,7 @@ _TEXT_MIN = 10
 #: it may grow by). The text keeps _TEXT_ROOM cells; a role like "Mayor and aldermen"
 #: or a full name then shows whole instead of the narrow default's "…".
 _GROW: tuple[tuple[str, int], ...] = (("col.role", 8), ("col.author", 13), ("col.source", 9))
-_TEXT_ROOM = 60
+_TEXT_ROOM = 48
 
 CURSOR_MARK = "▶"
 MARKED_MARK = "✱"
