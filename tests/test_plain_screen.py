@@ -402,3 +402,18 @@ def test_queue_columns_use_the_width_and_never_exceed_it(width):
         default = dict(COLUMNS)
         assert cols["col.author"] > default["col.author"]
         assert cols["col.role"] > default["col.role"]
+
+
+async def test_the_focused_dialog_field_is_marked_in_characters(tui_store, no_color):
+    app = app_with(tui_store, "en", None)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        labels = [line.strip("█ ") for line in screen_text(app)]
+        assert "▸ Source" in labels and "Status" in labels
+        await pilot.press("tab")
+        await pilot.pause()
+        labels = [line.strip("█ ") for line in screen_text(app)]
+        assert "▸ Status" in labels and "Source" in labels

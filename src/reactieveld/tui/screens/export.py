@@ -18,12 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 from textual.worker import Worker
 
 from reactieveld.codebook import Codebook
@@ -31,7 +32,12 @@ from reactieveld.export.formats import FORMATS, REPORT_STATUSES, ExportOptions, 
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
-from reactieveld.tui.widgets.toggles import CharCheckbox, CharRadioButton
+from reactieveld.tui.widgets.toggles import (
+    CharCheckbox,
+    CharRadioButton,
+    FieldLabel,
+    mark_focused_field,
+)
 
 
 def report_path(now: datetime | None = None, folder: Path | None = None, fmt: str = "md") -> Path:
@@ -158,7 +164,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         t = self.i18n.t
         with Vertical(id="export", classes="dialog"):
             yield Static(Content(t("export.title")), classes="dialog-title")
-            yield Label(Content(t("export.format")))
+            yield FieldLabel(t("export.format"), field="export-format")
             with RadioSet(id="export-format", compact=True):
                 for fmt in FORMATS:
                     yield CharRadioButton(
@@ -170,7 +176,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             # Said in words too: an export with names and addresses must never look like
             # one without (the box's "[x]" alone is one character).
             yield Static("", id="export-personal-warning", markup=False, classes="-empty")
-            yield Label(Content(t("export.path")), id="export-path-label")
+            yield FieldLabel(t("export.path"), field="export-path", id="export-path-label")
             yield Input(self._default_path, id="export-path", compact=True)
             yield Static("", id="export-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
@@ -180,6 +186,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        mark_focused_field(self, event.widget)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or "fmt-md"

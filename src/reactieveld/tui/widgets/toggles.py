@@ -11,7 +11,8 @@ before it (the highlighted label alone is colour again).
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Checkbox, RadioButton
+from textual.widget import Widget
+from textual.widgets import Checkbox, RadioButton, Static
 
 CHECK_ON, CHECK_OFF = "[x]", "[ ]"
 RADIO_ON, RADIO_OFF = "(•)", "( )"
@@ -65,3 +66,24 @@ class CharRadioButton(_CharToggle, RadioButton):
         # In a RadioSet the set has the focus and highlights one button ("-selected").
         parent = self.parent
         return self.has_class("-selected") and bool(getattr(parent, "has_focus", False))
+
+
+class FieldLabel(Static):
+    """A dialog field's label that reads ``▸`` while its field (``field``, an id) has the
+    focus: which field the keys reach shows in characters too, not only as a colour."""
+
+    def __init__(self, text: str, *, field: str, id: str | None = None) -> None:
+        super().__init__(Content("  " + text), id=id, markup=False)
+        self.text = text
+        self.field = field
+
+    def mark(self, focused: Widget | None) -> None:
+        """Draw the ``▸`` when ``focused`` is this label's field."""
+        lead = FOCUS_MARK + " " if focused is not None and focused.id == self.field else "  "
+        self.update(Content(lead + self.text))
+
+
+def mark_focused_field(screen: Widget, focused: Widget | None) -> None:
+    """Point every :class:`FieldLabel` of ``screen`` at the focused field (or none)."""
+    for label in screen.query(FieldLabel):
+        label.mark(focused)
