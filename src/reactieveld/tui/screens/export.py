@@ -3,7 +3,8 @@
 The dialog asks what ``reactieveld export`` asks on the command line: the format (md, csv,
 jsonl), the current queue and its filters or everything, whether personal data stays in
 (off by default: redaction of e-mail, phone numbers, postcode + house number, names to
-initials), and the output file (a dated name in the directory the app was started in).
+initials), and the output file (a dated name in the directory the app was started in,
+never one that exists; a name that exists is overwritten only when the moderator says so).
 :func:`write_export` writes it in a worker, to a temporary file that is renamed into place,
 so a failed or cancelled export never leaves half a report, and notifies the path.
 """

@@ -78,7 +78,7 @@ class TagBar(Static):
     """Shows which question tags the response has (``✓`` and highlighted)."""
 
     DEFAULT_CSS = """
-    TagBar { height: auto; max-height: 3; background: $boost; }
+    TagBar { height: 1; background: $boost; }
     """
 
     def __init__(self, *, i18n: I18n, codebook: Codebook, id: str | None = None) -> None:
@@ -86,15 +86,27 @@ class TagBar(Static):
         self.i18n = i18n
         self.codebook = codebook
         self.row: QueueRow | None = None
+        self._lines = 1
 
     def show(self, row: QueueRow | None) -> None:
         """Draw the tags of ``row``."""
         self.row = row
-        self.update(self.render_content())
+        self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
         # The labels' room follows the width (and the lines the screen's height).
-        self.update(self.render_content())
+        self._draw()
+
+    def _draw(self) -> None:
+        content = self.render_content()
+        lines = content.plain.count("\n") + 1
+        if lines == self._lines:
+            # The same height: no layout of the screen on the cursor's key path.
+            self.update(content, layout=False)
+            return
+        self._lines = lines
+        self.styles.height = lines
+        self.update(content)
 
     def render_content(self, width: int | None = None, max_lines: int | None = None) -> Content:
         """Question keys with their labels; the role at the end (of the last line)."""
