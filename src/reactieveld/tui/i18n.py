@@ -215,7 +215,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.overwrite": ("Overschrijven", "Overwrite"),
     "key.detail_down": ("Reactie verder lezen", "Scroll the response down"),
     "key.detail_up": ("Reactie terug lezen", "Scroll the response up"),
-    "footer.disabled": ("✗", "✗"),
 }
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
