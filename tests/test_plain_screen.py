@@ -417,3 +417,18 @@ async def test_the_focused_dialog_field_is_marked_in_characters(tui_store, no_co
         await pilot.pause()
         labels = [line.strip("█ ") for line in screen_text(app)]
         assert "▸ Status" in labels and "Source" in labels
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_tag_bar_labels_whole_on_a_wide_tall_screen(language):
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.tui.i18n import I18n
+    from reactieveld.tui.widgets.tag_bar import TagBar
+
+    bar = TagBar(i18n=I18n(language), codebook=DEFAULT_CODEBOOK)
+    wide = bar.render_content(200, 3).plain
+    assert "…" not in wide and len(wide.splitlines()) <= 3
+    for q in DEFAULT_CODEBOOK.questions:
+        assert f"{q.key} {q.label(language)}" in wide
+    narrow = bar.render_content(80, 1).plain
+    assert "\n" not in narrow and "…" in narrow and cell_len(narrow) <= 80
