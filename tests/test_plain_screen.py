@@ -432,3 +432,21 @@ def test_tag_bar_labels_whole_on_a_wide_tall_screen(language):
         assert f"{q.key} {q.label(language)}" in wide
     narrow = bar.render_content(80, 1).plain
     assert "\n" not in narrow and "…" in narrow and cell_len(narrow) <= 80
+
+
+async def test_tag_bar_takes_more_lines_when_the_terminal_grows(tui_store):
+    from reactieveld.tui.widgets.tag_bar import TagBar
+
+    app = app_with(tui_store, "nl", None)
+    async with app.run_test(size=(200, 24)) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settle(pilot)
+        bar = app.screen.query_one(TagBar)
+        assert bar.size.height == 1
+        await pilot.resize_terminal(200, 45)
+        await settle(pilot)
+        assert bar.size.height == 3
+        lines = screen_text(app)
+        first = next(i for i, line in enumerate(lines) if line.startswith("1 "))
+        assert [line[:2] for line in lines[first : first + 3]] == ["1 ", "4 ", "7 "]
+        assert not any("…" in line for line in lines[first : first + 3])

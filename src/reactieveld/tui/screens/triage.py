@@ -210,6 +210,8 @@ class TriageScreen(Screen[None]):
     def on_resize(self) -> None:
         self._draw_header()
         self.query_one(QueueTabs).redraw()  # the "gefilterd" note shows only where it fits
+        bar = self.query_one(TagBar)
+        bar.show(bar.row)  # its lines follow the screen's height
 
     def _draw_header(self) -> None:
         from textual.content import Content
