@@ -120,3 +120,66 @@ def test_hostile_response_view_and_thread(snap_compare, tmp_path):
         await settle(pilot)
 
     assert snap_compare(app_on(path, "en"), run_before=run_before, terminal_size=SIZE)
+
+
+# -- readable without colour, at 80x24 (issue 11) ----------------------------------------
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_color_queue_at_80x24(snap_compare, tmp_path, no_color, language):
+    """The cursor (▶), a mark (✱) beside the new marker (•), the tab in brackets, a tag
+    with ✓, and ? Help first in the footer."""
+    path = build_store(tmp_path / "m.db")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "space", "j")  # row 1 marked, the cursor on row 2 (tagged)
+        await settle(pilot)
+
+    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_color_export_dialog_at_80x24(snap_compare, tmp_path, no_color, language):
+    """(•)/( ) formats, [ ]/[x] boxes, personal data on with its warning line."""
+    from datetime import datetime
+
+    from reactieveld.tui.screens.export import ExportScreen
+    from reactieveld.tui.widgets.toggles import CharCheckbox
+
+    path = build_store(tmp_path / "m.db")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        app = pilot.app
+        screen = ExportScreen(
+            i18n=app.i18n,
+            codebook=app.codebook,
+            queue_text=app.i18n.t("export.queue_text", queue=app.i18n.t("queue.new")),
+            folder=Path("/rapporten"),
+            now=datetime(2026, 12, 4, 15, 30, tzinfo=UTC),
+        )
+        await app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#export-personal", CharCheckbox).value = True
+        await pilot.pause()
+
+    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SMALL)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_color_filter_dialog_at_80x24(snap_compare, tmp_path, no_color, language):
+    path = build_store(tmp_path / "m.db")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SMALL)

@@ -68,6 +68,8 @@ def key_specs(codebook: Any) -> list[KeySpec]:
         KeySpec("last", "G,end", "last", "key.last", show=False),
         KeySpec("page_down", "pagedown", "page_down", "key.page_down", show=False),
         KeySpec("page_up", "pageup", "page_up", "key.page_up", show=False),
+        KeySpec("detail_down", "J", "detail(1)", "key.detail_down", show=False),
+        KeySpec("detail_up", "K", "detail(-1)", "key.detail_up", show=False),
     ]
     specs += [
         KeySpec(name, key, f"moderate('{status.value}')", f"key.{name}")

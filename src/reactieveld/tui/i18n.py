@@ -237,6 +237,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "thread.open": ("Openen in de wachtrij", "Open in the queue"),
     "thread.fold": ("In-/uitklappen", "Fold/unfold"),
+    # Readable without colour, usable at 80x24 (issue 11): markers, scroll keys, footer.
+    "export.personal_on": (
+        "Let op: met persoonsgegevens (namen, e-mail, telefoon, adressen).",
+        "Warning: with personal data (names, e-mail, phone, addresses).",
+    ),
+    "export.exists": (
+        "Let op: dit bestand bestaat al; nogmaals Overschrijven vervangt het.",
+        "Warning: this file exists already; Overwrite again replaces it.",
+    ),
+    "export.overwrite": ("Overschrijven", "Overwrite"),
+    "key.detail_down": ("Reactie verder lezen", "Scroll the response down"),
+    "key.detail_up": ("Reactie terug lezen", "Scroll the response up"),
 }
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}

@@ -3,7 +3,8 @@
 The dialog asks what ``reactieveld export`` asks on the command line: the format (md, csv,
 jsonl), the current queue and its filters or everything, whether personal data stays in
 (off by default: redaction of e-mail, phone numbers, postcode + house number, names to
-initials), and the output file (a dated name in the directory the app was started in).
+initials), and the output file (a dated name in the directory the app was started in,
+never one that exists; a name that exists is overwritten only when the moderator says so).
 :func:`write_export` writes it in a worker, to a temporary file that is renamed into place,
 so a failed or cancelled export never leaves half a report, and notifies the path.
 """
@@ -18,12 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 from textual.worker import Worker
 
 from reactieveld.codebook import Codebook
@@ -31,13 +33,28 @@ from reactieveld.export.formats import FORMATS, REPORT_STATUSES, ExportOptions, 
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.widgets.toggles import (
+    CharCheckbox,
+    CharRadioButton,
+    FieldLabel,
+    mark_focused_field,
+)
 
 
 def report_path(now: datetime | None = None, folder: Path | None = None, fmt: str = "md") -> Path:
     """Where the app writes a report: ``reactieveld-rapport-YYYYMMDD-HHMM.<fmt>`` in the
-    current directory (where the moderator started the app)."""
+    current directory (where the moderator started the app), or, when a file of that name
+    is there already (a second report in the same minute), the first free one of
+    ``reactieveld-rapport-YYYYMMDD-HHMM-2.<fmt>``, ``-3``, …: a default name never
+    overwrites a report."""
     now = now or datetime.now().astimezone()
-    return (folder or Path.cwd()) / f"reactieveld-rapport-{now:%Y%m%d-%H%M}.{fmt}"
+    base = (folder or Path.cwd()) / f"reactieveld-rapport-{now:%Y%m%d-%H%M}"
+    path = base.with_name(f"{base.name}.{fmt}")
+    n = 1
+    while path.exists():
+        n += 1
+        path = base.with_name(f"{base.name}-{n}.{fmt}")
+    return path
 
 
 def queue_options(
@@ -118,14 +135,6 @@ def write_export(
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """The export dialog; dismisses with an :class:`ExportRequest`, or None."""
 
-    DEFAULT_CSS = """
-    ExportScreen { align: center middle; }
-    ExportScreen #export { width: 80%; max-width: 90; }
-    ExportScreen RadioSet { height: auto; width: 100%; }
-    ExportScreen #export-queue-text { color: $text-muted; margin-left: 4; }
-    ExportScreen #export-error { color: $error; }
-    """
-
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "export", "Export", id="export.go", priority=True),
@@ -150,28 +159,37 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.now = now or datetime.now().astimezone()
         self.format = "md"
         self._default_path = str(report_path(self.now, folder, self.format))
+        self._overwrite: Path | None = None  # the existing file the moderator was asked about
 
     def compose(self) -> ComposeResult:
         t = self.i18n.t
         with Vertical(id="export", classes="dialog"):
             yield Static(Content(t("export.title")), classes="dialog-title")
-            yield Label(Content(t("export.format")))
-            with RadioSet(id="export-format"):
+            yield FieldLabel(t("export.format"), field="export-format")
+            with RadioSet(id="export-format", compact=True):
                 for fmt in FORMATS:
-                    yield RadioButton(t(f"export.format.{fmt}"), value=fmt == "md", id=f"fmt-{fmt}")
-            yield Checkbox(t("export.queue"), False, id="export-queue")
+                    yield CharRadioButton(
+                        Content(t(f"export.format.{fmt}")), value=fmt == "md", id=f"fmt-{fmt}"
+                    )
+            yield CharCheckbox(Content(t("export.queue")), False, id="export-queue")
             yield Static(Content(one_line(self.queue_text, limit=200)), id="export-queue-text")
-            yield Checkbox(t("export.personal"), False, id="export-personal")
-            yield Label(Content(t("export.path")))
-            yield Input(self._default_path, id="export-path")
-            yield Static("", id="export-error", markup=False)
+            yield CharCheckbox(Content(t("export.personal")), False, id="export-personal")
+            # Said in words too: an export with names and addresses must never look like
+            # one without (the box's "[x]" alone is one character).
+            yield Static("", id="export-personal-warning", markup=False, classes="-empty")
+            yield FieldLabel(t("export.path"), field="export-path", id="export-path-label")
+            yield Input(self._default_path, id="export-path", compact=True)
+            yield Static("", id="export-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("export.go"), id="export-go", variant="primary")
-                yield Button(t("key.cancel"), id="export-cancel")
+                yield Button(Content(t("export.go")), id="export-go", variant="primary")
+                yield Button(Content(t("key.cancel")), id="export-cancel")
             yield Static(Content(t("export.hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        mark_focused_field(self, event.widget)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or "fmt-md"
@@ -181,6 +199,26 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if box.value == self._default_path:
             self._default_path = str(report_path(self.now, self.folder, self.format))
             box.value = self._default_path
+
+    def on_checkbox_changed(self, event: CharCheckbox.Changed) -> None:
+        if event.checkbox.id == "export-personal":
+            text = self.i18n.t("export.personal_on") if event.value else ""
+            _say(self.query_one("#export-personal-warning", Static), text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Another name: an earlier "overwrite?" was about the old one.
+        self._set_overwrite(None)
+
+    def _set_overwrite(self, path: Path | None) -> None:
+        """Ask (``path``) or stop asking (None) whether to overwrite the existing file."""
+        if path == self._overwrite:
+            return
+        self._overwrite = path
+        t = self.i18n.t
+        button = self.query_one("#export-go", Button)
+        button.label = Content(t("export.overwrite" if path else "export.go"))
+        error = self.query_one("#export-error", Static)
+        _say(error, t("export.exists") if path else "")
 
     def request(self) -> ExportRequest | str:
         """The request the dialog describes now, or what is wrong with it."""
@@ -194,14 +232,14 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             return self.i18n.t("export.no_dir", path=str(path.parent))
         if path.is_dir():
             return self.i18n.t("export.is_dir", path=str(path))
-        use_queue = self.query_one("#export-queue", Checkbox).value
+        use_queue = self.query_one("#export-queue", CharCheckbox).value
         described: tuple[str, ...] = ()
         if use_queue and self.queue_text:
             described = (one_line(self.queue_text, limit=200),)
         opts = queue_options(
             self.queue if use_queue else None,
             fmt=self.format,
-            include_personal_data=self.query_one("#export-personal", Checkbox).value,
+            include_personal_data=self.query_one("#export-personal", CharCheckbox).value,
             codebook=self.codebook,
             language=self.i18n.language,
             described=described,
@@ -211,7 +249,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def action_export(self) -> None:
         found = self.request()
         if isinstance(found, str):
-            self.query_one("#export-error", Static).update(Content(found))
+            self._set_overwrite(None)
+            _say(self.query_one("#export-error", Static), found)
+            return
+        if found.path.exists() and found.path != self._overwrite:
+            # An existing file (a report of a moment ago, another document): ask first;
+            # the same key or button again overwrites it, another name asks nothing.
+            self._set_overwrite(found.path)
             return
         self.dismiss(found)
 
@@ -226,3 +270,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self.action_export()
         else:
             self.dismiss(None)
+
+
+def _say(line: Static, text: str) -> None:
+    """Show ``text`` on a message line of the dialog; an empty line takes no row (at
+    80x24 every row of the dialog counts)."""
+    line.update(Content(text))
+    line.set_class(not text, "-empty")

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Select, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.model import RemoteStatus
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.queues import FilterChoice
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.widgets.toggles import CharCheckbox, FieldLabel, mark_focused_field
 
 
 class FilterScreen(ModalScreen[FilterChoice | None]):
@@ -52,23 +54,24 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 prompt=blank.plain,
                 value=value if value is not None else Select.NULL,
                 id=id,
+                compact=True,
             )
 
         with Vertical(id="filters", classes="dialog"):
             yield Static(Content(t("filter.title")), classes="dialog-title")
-            yield Label(Content(t("filter.source")))
+            yield FieldLabel(t("filter.source"), field="filter-source")
             yield select(
                 "filter-source",
                 [(one_line(s, limit=40), s) for s in self.sources],
                 self.current.source,
             )
-            yield Label(Content(t("filter.status")))
+            yield FieldLabel(t("filter.status"), field="filter-status")
             yield select(
                 "filter-status",
                 [(self.i18n.status(s), s) for s in RemoteStatus],
                 self.current.status,
             )
-            yield Label(Content(t("filter.question")))
+            yield FieldLabel(t("filter.question"), field="filter-question")
             yield select(
                 "filter-question",
                 [
@@ -77,16 +80,21 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 ],
                 self.current.question,
             )
-            yield Label(Content(t("filter.role")))
+            yield FieldLabel(t("filter.role"), field="filter-role")
             yield select(
                 "filter-role",
                 [(one_line(r.label(lang), limit=40), r.code) for r in self.codebook.roles],
                 self.current.role,
             )
-            yield Checkbox(t("filter.untagged"), self.current.untagged, id="filter-untagged")
+            yield CharCheckbox(
+                Content(t("filter.untagged")), self.current.untagged, id="filter-untagged"
+            )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("filter.apply"), id="filter-apply", variant="primary")
-                yield Button(t("filter.clear"), id="filter-clear")
+                yield Button(Content(t("filter.apply")), id="filter-apply", variant="primary")
+                yield Button(Content(t("filter.clear")), id="filter-clear")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        mark_focused_field(self, event.widget)
 
     def _value(self, id: str) -> object | None:
         value = self.query_one(f"#{id}", Select).value
@@ -100,7 +108,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 status=RemoteStatus(str(status)) if status else None,
                 question=self._value("filter-question"),  # type: ignore[arg-type]
                 role=self._value("filter-role"),  # type: ignore[arg-type]
-                untagged=self.query_one("#filter-untagged", Checkbox).value,
+                untagged=self.query_one("#filter-untagged", CharCheckbox).value,
             )
         )
 

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, RemoteStatus, TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.messages import CursorMoved, QueueChanged
 from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
+from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.role_picker import RolePicker
@@ -104,7 +105,7 @@ class TriageScreen(Screen[None]):
         yield ResponseView(
             app.reader, i18n=self.i18n, codebook=app.codebook, tz=app.tz, id="response"
         )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def queue(self) -> QueueList:
@@ -128,6 +129,8 @@ class TriageScreen(Screen[None]):
     def on_resize(self) -> None:
         self._draw_header()
         self.query_one(QueueTabs).redraw()  # the "gefilterd" note shows only where it fits
+        bar = self.query_one(TagBar)
+        bar.show(bar.row)  # its lines follow the screen's height
 
     def _draw_header(self) -> None:
         from textual.content import Content
@@ -248,6 +251,10 @@ class TriageScreen(Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.queue.move(-1)
+
+    def action_detail(self, direction: int) -> None:
+        """``J``/``K``: the response view a page down or up (the queue keeps the keys)."""
+        self.query_one(ResponseView).page(direction)
 
     def action_first(self) -> None:
         self.queue.first()

@@ -41,9 +41,12 @@ MARGIN = 40
 #: The window is trimmed back to this many rows (from the side away from the cursor).
 MAX_WINDOW = 600
 
-#: (key, width) of the fixed columns; the text takes the rest.
+#: (key, width) of the fixed columns; the text takes the rest. "mark" holds three
+#: characters, so that a row's states read without colour (a monochrome terminal,
+#: NO_COLOR, colour blindness) and never take each other's place: the cursor (``▶``),
+#: a mark (``✱``) and a response not yet handled (``•``).
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("mark", 2),
+    ("mark", 4),
     ("col.time", 12),
     ("col.source", 11),
     ("col.author", 17),
@@ -52,6 +55,24 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("col.status", 12),
 )
 _TEXT_MIN = 10
+#: What a wide screen gives first, before the text gets the rest: (column, most cells
+#: it may grow by). The text keeps _TEXT_ROOM cells; a role like "Mayor and aldermen"
+#: or a full name then shows whole instead of the narrow default's "…".
+_GROW: tuple[tuple[str, int], ...] = (("col.role", 8), ("col.author", 13), ("col.source", 9))
+_TEXT_ROOM = 48
+
+CURSOR_MARK = "▶"
+MARKED_MARK = "✱"
+NEW_MARK = "•"
+
+
+def row_marks(*, cursor: bool, marked: bool, new: bool) -> str:
+    """The three state characters at the start of a queue row (space where a state is off)."""
+    return (
+        (CURSOR_MARK if cursor else " ")
+        + (MARKED_MARK if marked else " ")
+        + (NEW_MARK if new else " ")
+    )
 
 
 def format_time(value: datetime, tz: tzinfo | None) -> str:
@@ -76,6 +97,13 @@ def visible_columns(width: int) -> list[tuple[str, int]]:
         if sum(w for _, w in cols) + _TEXT_MIN <= width:
             break
         cols = [c for c in cols if c[0] != drop]
+    spare = width - sum(w for _, w in cols) - _TEXT_ROOM
+    for name, most in _GROW:
+        if spare <= 0:
+            break
+        grow = min(spare, most)
+        cols = [(k, w + grow if k == name else w) for k, w in cols]
+        spare -= grow
     return cols
 
 
@@ -608,7 +636,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         for key, w in visible_columns(width):
             style = dim
             if key == "mark":
-                text = "✱" if marked else ("•" if r.triage is TriageState.NEW else " ")
+                text = row_marks(cursor=cursor, marked=marked, new=r.triage is TriageState.NEW)
             elif key == "col.time":
                 text = format_time(r.created_at, self.tz)
             elif key == "col.source":

@@ -111,6 +111,13 @@ class ResponseView(VerticalScroll, can_focus=False):
             self.details = details
             self._draw()
 
+    def page(self, direction: int) -> None:
+        """Scroll a page down (1) or up (-1), one line kept for context: at 80x24 a long
+        response, its tags, notes and journal are below the view, and the view never has
+        the focus (the queue keeps the keys)."""
+        step = max(self.scrollable_content_region.height - 1, 1)
+        self.scroll_to(y=self.scroll_y + direction * step, animate=False, immediate=True)
+
     def _draw(self) -> None:
         self.query_one("#response-body", Static).update(self.render_content())
 

@@ -112,6 +112,10 @@ class QueueTabs(Static):
                 label += f" {count:,} ".replace(",", ".")
             else:
                 label += " … " if self.filtered else " "
+            if name == self.active:
+                # Brackets in the places of the spaces: the current tab reads without
+                # colour (reverse alone is lost in a plain copy of the screen).
+                label = "[" + label[1:-1] + "]"
             parts.append((label, "reverse bold" if name == self.active else ""))
         tabs = Content.assemble(*parts)
         if not self.filtered:

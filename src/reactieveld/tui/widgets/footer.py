@@ -1,0 +1,73 @@
+"""The triage screen's footer: the help key first, and greyed keys marked in characters.
+
+Textual's ``Footer`` lists the keys in binding order and cuts the line where the terminal
+ends: at 80 columns the Dutch footer ended at ``/ Se`` and ``? help`` never showed. This
+one puts the keys that say how to go on first (help, then quit), the rest after them in
+their own order, so the way to every other key is always on screen. A key that cannot act
+on the current response (its platform cannot) is dimmed by Textual, which is colour
+again: it also gets a ``✗`` before its description, so the plain text says it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: Actions shown first, in this order.
+FIRST = ("help", "quit")
+DISABLED_MARK = "✗"
+
+
+def footer_order(bindings: Iterable[tuple[Binding, bool, str]]) -> list[tuple[Binding, bool, str]]:
+    """Shown bindings with :data:`FIRST` first, one per action, the rest in their order."""
+    seen: dict[str, tuple[Binding, bool, str]] = {}
+    for item in bindings:
+        binding = item[0]
+        if binding.show and binding.action not in seen:
+            seen[binding.action] = item
+    first = [seen[action] for action in FIRST if action in seen]
+    return first + [item for action, item in seen.items() if action not in FIRST]
+
+
+class KeyFooter(Footer):
+    """A compact footer whose first key is help and whose greyed keys read ``✗``."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        items = footer_order((b, enabled, tip) for (_, b, enabled, tip) in active.values())
+        for binding, enabled, tooltip in items:
+            if binding.key == self.app.COMMAND_PALETTE_BINDING:
+                continue
+            description = binding.description
+            if not enabled:
+                description = f"{DISABLED_MARK}{description}"
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip or binding.tooltip,
+            ).data_bind(compact=Footer.compact)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            found = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _node, binding, enabled, _tooltip = found
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )

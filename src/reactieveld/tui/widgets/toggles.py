@@ -1,0 +1,89 @@
+"""Checkboxes and radio buttons whose state shows in characters, not only in colour.
+
+Textual draws ``▐X▌`` for a checkbox and ``▐●▌`` for a radio button, on and off alike: only
+the colour of the inner character changes, which a colour-blind moderator, a monochrome
+terminal or ``NO_COLOR`` cannot see (and an export with personal data must never look
+like one without). These draw ``[x]``/``[ ]`` and ``(•)``/``( )``, and drop the tall
+border so that a dialog fits an 80x24 terminal; the one the keys act on has a ``▸``
+before it (the highlighted label alone is colour again).
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, RadioButton, Static
+
+CHECK_ON, CHECK_OFF = "[x]", "[ ]"
+RADIO_ON, RADIO_OFF = "(•)", "( )"
+
+_CSS = """
+{name} {{
+    border: none;
+    padding: 0;
+    height: 1;
+    &:focus {{ border: none; }}
+    & > .toggle--button {{ background: transparent; }}
+    &.-on > .toggle--button {{ background: transparent; text-style: bold; }}
+}}
+"""
+
+
+FOCUS_MARK = "▸"
+
+
+class _CharToggle:
+    """The part both share: the button as plain characters for the current value."""
+
+    ON: str
+    OFF: str
+    value: bool
+
+    def _keys_here(self) -> bool:
+        return bool(self.has_focus)  # type: ignore[attr-defined]
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")  # type: ignore[attr-defined]
+        lead = FOCUS_MARK if self._keys_here() else " "
+        return Content.assemble(lead, (self.ON if self.value else self.OFF, style))
+
+
+class CharCheckbox(_CharToggle, Checkbox):
+    """A checkbox drawn ``[x]`` (on) or ``[ ]`` (off)."""
+
+    ON, OFF = CHECK_ON, CHECK_OFF
+    DEFAULT_CSS = _CSS.format(name="CharCheckbox")
+
+
+class CharRadioButton(_CharToggle, RadioButton):
+    """A radio button drawn ``(•)`` (chosen) or ``( )``."""
+
+    ON, OFF = RADIO_ON, RADIO_OFF
+    DEFAULT_CSS = _CSS.format(name="CharRadioButton")
+
+    def _keys_here(self) -> bool:
+        # In a RadioSet the set has the focus and highlights one button ("-selected").
+        parent = self.parent
+        return self.has_class("-selected") and bool(getattr(parent, "has_focus", False))
+
+
+class FieldLabel(Static):
+    """A dialog field's label that reads ``▸`` while its field (``field``, an id) has the
+    focus: which field the keys reach shows in characters too, not only as a colour."""
+
+    def __init__(self, text: str, *, field: str, id: str | None = None) -> None:
+        super().__init__(Content("  " + text), id=id, markup=False)
+        self.text = text
+        self.field = field
+
+    def mark(self, focused: Widget | None) -> None:
+        """Draw the ``▸`` when ``focused`` is this label's field."""
+        lead = FOCUS_MARK + " " if focused is not None and focused.id == self.field else "  "
+        self.update(Content(lead + self.text))
+
+
+def mark_focused_field(screen: Widget, focused: Widget | None) -> None:
+    """Point every :class:`FieldLabel` of ``screen`` at the focused field (or none)."""
+    for label in screen.query(FieldLabel):
+        label.mark(focused)
