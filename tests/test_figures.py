@@ -411,6 +411,94 @@ def test_stats_command_rejects_a_period_without_days(tmp_path, capsys, argv, mes
     assert len(err.strip().splitlines()) == 1
 
 
+def test_stats_command_rejects_an_unknown_source(tmp_path, capsys):
+    from reactieveld.cli import main
+
+    async def make() -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            await (await hand_made(tmp_path / "m.db", mp)).close()
+
+    asyncio.run(make())
+    db = ["--lang", "en", "--db", str(tmp_path / "m.db"), "stats", "--until", "2026-05-12"]
+    assert main([*db, "--source", "blgo"]) == 2
+    err = capsys.readouterr().err
+    assert "--source blgo: no such source in the memory (sources: blog, forum)" in err
+    assert main([*db, "--source", "blog", "--days", "3"]) == 0
+    assert "Responses: 6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_stats_text_at_80_columns_shows_every_column(tmp_path, language):
+    """A printed page cannot scroll: at 80 columns the role columns come in blocks, each
+    line within 80, every role and the total present, the counts unchanged."""
+
+    async def make():  # type: ignore[no-untyped-def]
+        with pytest.MonkeyPatch.context() as mp:
+            store = await hand_made(tmp_path / "m.db", mp)
+        try:
+            return await compute_stats(store, DEFAULT_CODEBOOK, period=PERIOD)
+        finally:
+            await store.close()
+
+    stats = asyncio.run(make())
+    lines = render_text(stats, DEFAULT_CODEBOOK, language, 80).splitlines()
+    assert max(len(x) for x in lines) <= 80
+    first = {"nl": "  Vraag ", "en": "  Question "}[language]
+    heads = [x.split()[1:] for x in lines if x.startswith(first)]
+    assert len(heads) >= 2  # in blocks
+    unknown, total = {"nl": ("onbekend", "totaal"), "en": ("unknown", "total")}[language]
+    roles = [c.code for c in DEFAULT_CODEBOOK.roles]
+    assert [h for block in heads for h in block] == [*roles, unknown, total]
+    alls = [x.split()[2:] for x in lines if x.startswith("  " + text_of("all", language))]
+    assert [c for block in alls for c in block] == [
+        "2",
+        "1",
+        "·",
+        "1",
+        "1",
+        "·",
+        "·",
+        "1",
+        "3",
+        "9",
+    ]
+
+
+def text_of(key: str, language: str) -> str:
+    from reactieveld.stats import text
+
+    return text(key, language)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    since=st.one_of(st.none(), st.dates(date(2025, 1, 1), date(2027, 12, 31))),
+    until=st.one_of(st.none(), st.dates(date(2025, 1, 1), date(2027, 12, 31))),
+    days=st.one_of(st.none(), st.integers(min_value=-3, max_value=400)),
+)
+def test_a_period_means_what_its_flags_say(since, until, days):
+    """Any --since/--until/--days: a refusal, or a period that starts on --since, ends
+    on --until and lasts --days, whichever were given; never an empty one."""
+    today = date(2026, 12, 4)
+    try:
+        p = period_of(since=since, until=until, days=days, today=today)
+    except PeriodError:
+        given = [x is not None for x in (since, until, days)]
+        assert (
+            (days is not None and days < 1)
+            or all(given)
+            or (since is not None and until is not None and since > until)
+            or (since is not None and until is None and days is None and since > today)
+        )
+        return
+    assert len(p) >= 1 and p.first <= p.last
+    assert since is None or p.first == since
+    assert p.last == (until or (today if since is None or days is None else p.last))
+    assert days is None or len(p) == days
+    assert days is not None or since is not None or len(p) == 30
+    assert p.end - p.start == timedelta(days=len(p))
+
+
 async def _empty(path: Path) -> None:
     store = await SqliteStore.open(path)
     await store.close()

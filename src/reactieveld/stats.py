@@ -517,6 +517,20 @@ def coverage_table(
     )
 
 
+def column_blocks(widths: Sequence[int], room: int) -> list[list[int]]:
+    """The columns of ``widths`` (each after a ``GAP``) in consecutive blocks of at most
+    ``room`` cells, by index; one block when all fit, a column wider than ``room`` alone."""
+    blocks: list[list[int]] = [[]]
+    used = 0
+    for i, w in enumerate(widths):
+        if blocks[-1] and used + GAP + w > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(i)
+        used += GAP + w
+    return blocks
+
+
 def period_line(stats: DialogueStats, language: str) -> str:
     """``Periode: 2026-11-05 – 2026-12-04 (30 dagen, UTC) · Reacties: 153``."""
     period = stats.period.label(language) if stats.period else text("none", language)
@@ -610,18 +624,23 @@ def render_text(
     # Two spaces of indent, then the table in what is left of the width.
     table = coverage_table(stats, codebook, language, width - 2)
     cols = [*table.widths, table.total_width]
-
-    def row(label: str, cells: Sequence[str]) -> str:
-        return (
-            "  "
-            + label.ljust(table.label_width)
-            + "".join("  " + c.rjust(w) for c, w in zip(cells, cols, strict=True))
-        )
-
-    lines.append(row(t("question"), [*table.heads, t("sum")]))
-    for label, counts, total in zip(table.labels, table.counts, table.totals, strict=True):
-        lines.append(row(label, [*(cell(n) for n in counts), str(total)]))
-    lines.append(row(table.all_label, [*(cell(n) for n in table.all_counts), str(table.all_total)]))
+    head = [*table.heads, t("sum")]
+    body = [
+        (label, [*(cell(n) for n in counts), str(total)])
+        for label, counts, total in zip(table.labels, table.counts, table.totals, strict=True)
+    ]
+    body.append((table.all_label, [*(cell(n) for n in table.all_counts), str(table.all_total)]))
+    # Too wide for the page (a narrow terminal): the role columns in blocks one under the
+    # other, each with the question column, as a printed page cannot scroll sideways.
+    for n, block in enumerate(column_blocks(cols, width - 2 - table.label_width)):
+        if n:
+            lines.append("")
+        for label, cells in [(t("question"), head), *body]:
+            lines.append(
+                "  "
+                + label.ljust(table.label_width)
+                + "".join("  " + cells[i].rjust(cols[i]) for i in block)
+            )
     lines.extend(role_legend(codebook, table.roles, language, width, indent="  "))
     if table.cut:
         lines.append(f"  {t('questions')}:")
@@ -670,11 +689,22 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         # To stderr with exit 2, as every bad argument (out may be a file).
         print(f"reactieveld stats: {exc}", file=sys.stderr)
         return 2
+    wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
     store = await SqliteStore.open(db_path, codebook_version=codebook.version)
     try:
-        stats = await compute_stats(
-            store, codebook, period=period, sources=tuple(getattr(args, "source", None) or ())
+        known = await store.read(
+            lambda db: [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
         )
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            # A typo must not print a page of zeros as if that source were silent.
+            print(
+                f"reactieveld stats: --source {unknown[0]}: "
+                + text("err.source", language).format(sources=", ".join(known) or "—"),
+                file=sys.stderr,
+            )
+            return 2
+        stats = await compute_stats(store, codebook, period=period, sources=wanted)
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.

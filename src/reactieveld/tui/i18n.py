@@ -319,6 +319,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "geef hoogstens twee van --since, --until en --days",
         "give at most two of --since, --until and --days",
     ),
+    "stats.err.source": (
+        "geen bron in het geheugen (bronnen: {sources})",
+        "no such source in the memory (sources: {sources})",
+    ),
     "stats.err.date": (
         "{flag} {value}: geen datum (verwacht JJJJ-MM-DD)",
         "{flag} {value}: not a date (expected YYYY-MM-DD)",
