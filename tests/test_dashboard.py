@@ -30,15 +30,18 @@ def utc(monkeypatch, tmp_path):
 
 
 class Host(App[None]):
-    def __init__(self, path, language="nl"):
+    def __init__(self, path, language="nl", period=DAYS3):
         super().__init__()
         self.path = path
         self.language = language
+        self.period = period
         self.store = None
 
     async def on_mount(self) -> None:
         self.store = await SqliteStore.open(self.path)
-        await self.push_screen(DashboardScreen(self.store, language=self.language, period=DAYS3))
+        await self.push_screen(
+            DashboardScreen(self.store, language=self.language, period=self.period)
+        )
 
     async def on_unmount(self) -> None:
         if self.store is not None:
@@ -314,3 +317,67 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
         )
         for x in lines
     )
+
+
+async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path):
+    """The dashboard on the demo, its numbers against the second computation (a Python
+    pass over the SQLite file), whatever the demo's numbers are."""
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.connectors.demo import DemoConnector
+    from reactieveld.model import Source
+    from reactieveld.stats import format_duration, format_share, period_of
+    from tests.figures_oracle import oracle, read_rows
+
+    path = tmp_path / "demo.db"
+    store = await SqliteStore.open(path)
+    await store.ensure_source(Source("demo", "demo"))
+    async for page in DemoConnector(count=400, seed=2).fetch(None):
+        await store.upsert_page("demo", page)
+    await store.close()
+    newest = max(r.at for r in read_rows(path))
+    from datetime import UTC, datetime
+
+    period = period_of(until=datetime.fromtimestamp(newest, UTC).date())
+    want = oracle(path, DEFAULT_CODEBOOK, period)
+
+    app = Host(path, language="en", period=period)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_loaded(pilot)
+        top = str(screen.query_one("#dash-period", Static).render())
+        assert f"{period.label('en')} · Responses: {want['total']}" in top
+        sparks = {
+            s.parent.children[0].render().plain: list(s.data) for s in screen.query(Sparkline)
+        }  # type: ignore[union-attr]
+        assert sparks == {k: list(v) for k, v in want["per_day"].items()}  # type: ignore[attr-defined]
+        table = screen.query_one(DataTable)
+        assert table.get_cell("all", "sum").plain == str(want["total"])
+        for role, n in want["by_role"].items():  # type: ignore[attr-defined]
+            assert table.get_cell("all", str(role)).plain == str(n)
+        figures = str(screen.query_one("#dash-figures", Static).render())
+        share = format_share(want["answered"], want["citizen"])  # type: ignore[arg-type]
+        assert f"Responses from outside the organisation answered: {share}" in figures
+        median = format_duration(want["median_to_answer"], "en")  # type: ignore[arg-type]
+        assert f"Median time to that answer: {median}" in figures
+        gaps = str(screen.query_one("#dash-gaps", Static).render())
+        from reactieveld.stats import role_label
+
+        for role in DEFAULT_CODEBOOK.roles:
+            named = role_label(DEFAULT_CODEBOOK, role.code, "en") in gaps.split(": ")[-1]
+            assert named == (role.code in want["missing_roles"])  # type: ignore[operator]
+
+
+async def test_a_failure_is_said_on_screen(tmp_path, monkeypatch):
+    import reactieveld.tui.screens.dashboard as dash
+
+    await memory_async(tmp_path, monkeypatch)
+
+    async def broken(*args, **kw):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(dash, "compute_stats", broken)
+    app = Host(tmp_path / "m.db", language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        top = str(screen.query_one("#dash-period", Static).render())
+        assert top.startswith("The figures could not be computed (RuntimeError: database is")
+        assert screen.stats is None

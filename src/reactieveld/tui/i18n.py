@@ -319,6 +319,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "geef hoogstens twee van --since, --until en --days",
         "give at most two of --since, --until and --days",
     ),
+    "stats.failed": (
+        "De cijfers konden niet worden berekend ({error}); r probeert opnieuw",
+        "The figures could not be computed ({error}); r tries again",
+    ),
     "stats.err.source": (
         "geen bron in het geheugen (bronnen: {sources})",
         "no such source in the memory (sources: {sources})",

@@ -169,7 +169,13 @@ class DashboardScreen(FromApp, Screen[None]):
     @work(exclusive=True, group="dashboard", exit_on_error=False)
     async def action_refresh(self) -> None:
         self.loaded.clear()
-        stats = await compute_stats(self.store, self.codebook, period=self.current_period())
+        try:
+            stats = await compute_stats(self.store, self.codebook, period=self.current_period())
+        except Exception as exc:  # a locked or damaged file: say so instead of "Computing…"
+            failed = text("failed", self.language).format(error=f"{type(exc).__name__}: {exc}")
+            self.query_one("#dash-period", Static).update(Content(failed))
+            self.loaded.set()
+            return
         self.stats = stats
         await self.show(stats)
         self.loaded.set()
