@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 import pytest
 from textual.app import App
 from textual.widgets import DataTable, Sparkline, Static
 
+from reactieveld.stats import Period
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen, report_path
-from tests.reportdata import build
+from tests.reportdata import T0, build
 
 SIZE = (130, 40)
+DAYS3 = Period(T0.date(), T0.date() + timedelta(days=2))  # the memory's three days
 
 
 @pytest.fixture(autouse=True)
@@ -27,15 +30,18 @@ def utc(monkeypatch, tmp_path):
 
 
 class Host(App[None]):
-    def __init__(self, path, language="nl"):
+    def __init__(self, path, language="nl", period=DAYS3):
         super().__init__()
         self.path = path
         self.language = language
+        self.period = period
         self.store = None
 
     async def on_mount(self) -> None:
         self.store = await SqliteStore.open(self.path)
-        await self.push_screen(DashboardScreen(self.store, language=self.language, days=3))
+        await self.push_screen(
+            DashboardScreen(self.store, language=self.language, period=self.period)
+        )
 
     async def on_unmount(self) -> None:
         if self.store is not None:
@@ -68,7 +74,10 @@ async def test_figures_on_screen(tmp_path, monkeypatch):
         sparks = list(screen.query(Sparkline))
         assert [list(s.data) for s in sparks] == [[3, 0, 0], [0, 2, 2]]
         table = screen.query_one(DataTable)
-        assert table.row_count == 8 and table.get_cell("1", "sum").plain == "3"
+        assert table.row_count == 9 and table.get_cell("1", "sum").plain == "3"
+        assert table.get_cell("all", "sum").plain == "7"  # every response once, per role
+        assert table.get_cell("all", "None").plain == "3"
+        assert table.get_cell("all", "organisatie").plain == "1"  # r2, by the platform
         assert table.get_cell("2", "None").plain == "2"
         assert table.get_cell("1", "burger").plain == "1"
         assert table.get_cell("3", "sum").style == "bold red"  # a gap in the dialogue
@@ -76,7 +85,7 @@ async def test_figures_on_screen(tmp_path, monkeypatch):
         assert "Questions without responses: 3, 4, 5, 6, 7, 8" in gaps
         assert "Council member" in gaps and "Burger" not in gaps
         figures = str(screen.query_one("#dash-figures", Static).render())
-        assert "Citizen responses answered by the organisation: 2 / 5 (40%)" in figures
+        assert "Responses from outside the organisation answered: 2 / 5 (40%)" in figures
         assert "Median time to that answer: 4 h 0 min" in figures
         assert "Median time to moderation: 2 h 0 min (over 7 responses)" in figures
         assert "Not coded yet (no planning question): 3 (of which untriaged: 2)" in figures
@@ -109,6 +118,38 @@ def test_snapshot_dashboard(snap_compare, tmp_path, monkeypatch):
     assert snap_compare(Host(tmp_path / "m.db"), run_before=run_before, terminal_size=SIZE)
 
 
+@pytest.mark.parametrize(("size", "language"), [((80, 24), "nl"), ((120, 40), "en")])
+def test_snapshot_dashboard_small(snap_compare, tmp_path, monkeypatch, size, language):
+    """80x24 and 120x40: the period and the role rule on top, the coverage table whole
+    at 120 and scrolling (said under it) at 80, gaps as characters, the keys in the footer."""
+    memory(tmp_path, monkeypatch)
+
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+
+    app = Host(tmp_path / "m.db", language=language)
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+async def test_i_shows_what_the_figures_count(tmp_path, monkeypatch):
+    await memory_async(tmp_path, monkeypatch)
+    app = Host(tmp_path / "m.db", language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        lines = screen_lines(app)
+        assert any(
+            "Period: 2026-03-02 – 2026-03-04 (3 days, UTC) · Responses: 7" in x for x in lines
+        )
+        assert any("Role = coded, else from the platform, else unknown" in x for x in lines)
+        assert any("scroll the table sideways" in x for x in lines)  # 80: it scrolls
+        assert not any("What the figures count" in x for x in lines)
+        await pilot.press("i")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any("What the figures count" in x for x in lines)
+        assert any(x.strip().startswith("- Period: calendar days in UTC") for x in lines)
+
+
 async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
     from datetime import UTC
 
@@ -139,7 +180,13 @@ async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
         await app.screen.loaded.wait()
-        assert app.screen.stats is not None and app.screen.stats.citizen == 5
+        # The app's dashboard: the last 30 days ending today (UTC), every figure in them.
+        from reactieveld.stats import today_utc
+
+        stats = app.screen.stats
+        assert stats is not None and stats.period is not None
+        assert stats.period.last == today_utc() and len(stats.period) == 30
+        assert stats.total == 0 and stats.citizen == 0  # the memory is from March
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DashboardScreen)
@@ -147,7 +194,7 @@ async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
 
 # -- the coverage table fits the screen --------------------------------------------------
 
-LAST = {"nl": "geen rol", "en": "no role"}
+LAST = {"nl": "onbekend", "en": "unknown"}
 TOTAL = {"nl": "totaal", "en": "total"}
 
 
@@ -176,7 +223,7 @@ async def test_coverage_fits_120_columns(tmp_path, monkeypatch, language):
         assert table.max_scroll_x == 0  # nothing to scroll to: every column is on screen
         lines = screen_lines(app)
         header = coverage_header(lines, language)
-        # Every role column whole, the last one too ("geen rol" was cut at 120 columns).
+        # Every role column whole, the last one too ("onbekend" was cut at 120 columns).
         words = header.split()
         assert header.rstrip().endswith(LAST[language]) and TOTAL[language] in words
         for code in ("burger", "raad", "college", "ambtenaar", "medewerker", "organisatie"):
@@ -200,14 +247,14 @@ async def test_coverage_scrolls_sideways_at_80_columns(tmp_path, monkeypatch):
         screen = await wait_loaded(pilot)
         table = screen.query_one(DataTable)
         assert app.focused is table and table.max_scroll_x > 0
-        assert "geen rol" not in coverage_header(screen_lines(app), "nl")
+        assert "onbekend" not in coverage_header(screen_lines(app), "nl")
         await pilot.press("right", "right")  # a cell per arrow; end: the last column
         assert table.scroll_x == 2
         await pilot.press("end")
         assert table.scroll_x == table.max_scroll_x
         header = coverage_header(screen_lines(app), "nl")
         # The question column stays while the roles scroll under it.
-        assert header.strip().startswith("Vraag") and header.rstrip().endswith("geen rol")
+        assert header.strip().startswith("Vraag") and header.rstrip().endswith("onbekend")
         # Page down scrolls the dashboard itself to the key figures below the fold.
         assert not any("Mediane tijd tot dat antwoord" in line for line in screen_lines(app))
         await pilot.press("pagedown")
@@ -235,7 +282,7 @@ async def test_coverage_follows_the_width(tmp_path, monkeypatch):
         await pilot.pause()
         assert questions.display
         header = coverage_header(screen_lines(app), "nl")
-        assert len(header.rstrip()) <= 118 and header.rstrip().endswith("geen rol")
+        assert len(header.rstrip()) <= 118 and header.rstrip().endswith("onbekend")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -247,7 +294,7 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
 
     memory(tmp_path, monkeypatch)
     out = __import__("io").StringIO()
-    args = Namespace(since=None, until=None, source=None, days=3, lang=language)
+    args = Namespace(since=None, until="2026-03-04", source=None, days=3, lang=language)
     config = Namespace(codebook=DEFAULT_CODEBOOK)
     assert run_stats_command(config, tmp_path / "m.db", args, out=out) == 0
     lines = out.getvalue().splitlines()
@@ -255,7 +302,7 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
     header = next(
         x for x in lines if x.startswith("  " + {"nl": "Vraag", "en": "Question"}[language])
     )
-    assert header.split()[-3:] == [*LAST[language].split(), TOTAL[language]]
+    assert header.split()[-2:] == [LAST[language], TOTAL[language]]
     row = next(x for x in lines if x.startswith("  1 "))
     assert row.split("…")[0].strip() and row.split()[-1] == "3"  # cut with "…", total 3
     # Cut labels: the questions in full below the table, and what the role codes mean.
@@ -270,3 +317,67 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
         )
         for x in lines
     )
+
+
+async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path):
+    """The dashboard on the demo, its numbers against the second computation (a Python
+    pass over the SQLite file), whatever the demo's numbers are."""
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.connectors.demo import DemoConnector
+    from reactieveld.model import Source
+    from reactieveld.stats import format_duration, format_share, period_of
+    from tests.figures_oracle import oracle, read_rows
+
+    path = tmp_path / "demo.db"
+    store = await SqliteStore.open(path)
+    await store.ensure_source(Source("demo", "demo"))
+    async for page in DemoConnector(count=400, seed=2).fetch(None):
+        await store.upsert_page("demo", page)
+    await store.close()
+    newest = max(r.at for r in read_rows(path))
+    from datetime import UTC, datetime
+
+    period = period_of(until=datetime.fromtimestamp(newest, UTC).date())
+    want = oracle(path, DEFAULT_CODEBOOK, period)
+
+    app = Host(path, language="en", period=period)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_loaded(pilot)
+        top = str(screen.query_one("#dash-period", Static).render())
+        assert f"{period.label('en')} · Responses: {want['total']}" in top
+        sparks = {
+            s.parent.children[0].render().plain: list(s.data) for s in screen.query(Sparkline)
+        }  # type: ignore[union-attr]
+        assert sparks == {k: list(v) for k, v in want["per_day"].items()}  # type: ignore[attr-defined]
+        table = screen.query_one(DataTable)
+        assert table.get_cell("all", "sum").plain == str(want["total"])
+        for role, n in want["by_role"].items():  # type: ignore[attr-defined]
+            assert table.get_cell("all", str(role)).plain == str(n)
+        figures = str(screen.query_one("#dash-figures", Static).render())
+        share = format_share(want["answered"], want["citizen"])  # type: ignore[arg-type]
+        assert f"Responses from outside the organisation answered: {share}" in figures
+        median = format_duration(want["median_to_answer"], "en")  # type: ignore[arg-type]
+        assert f"Median time to that answer: {median}" in figures
+        gaps = str(screen.query_one("#dash-gaps", Static).render())
+        from reactieveld.stats import role_label
+
+        for role in DEFAULT_CODEBOOK.roles:
+            named = role_label(DEFAULT_CODEBOOK, role.code, "en") in gaps.split(": ")[-1]
+            assert named == (role.code in want["missing_roles"])  # type: ignore[operator]
+
+
+async def test_a_failure_is_said_on_screen(tmp_path, monkeypatch):
+    import reactieveld.tui.screens.dashboard as dash
+
+    await memory_async(tmp_path, monkeypatch)
+
+    async def broken(*args, **kw):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(dash, "compute_stats", broken)
+    app = Host(tmp_path / "m.db", language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        top = str(screen.query_one("#dash-period", Static).render())
+        assert top.startswith("The figures could not be computed (RuntimeError: database is")
+        assert screen.stats is None

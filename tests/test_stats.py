@@ -12,13 +12,15 @@ import pytest
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.stats import (
+    Period,
     compute_stats,
     format_duration,
     render_text,
     run_stats_command,
     sparkline,
 )
-from tests.reportdata import T0, D, H, build
+from tests.figures_oracle import agree, oracle
+from tests.reportdata import T0, D, build
 
 
 @pytest.fixture(autouse=True)
@@ -30,16 +32,19 @@ def utc(monkeypatch):
     time.tzset()
 
 
+DAYS3 = Period(T0.date(), T0.date() + timedelta(days=2))
+
+
 async def test_figures_by_hand(tmp_path, monkeypatch):
     store, _ = await build(tmp_path / "m.db", monkeypatch)
     try:
-        s = await compute_stats(store, DEFAULT_CODEBOOK, days=3)
+        s = await compute_stats(store, DEFAULT_CODEBOOK, period=DAYS3)
     finally:
         await store.close()
     day0 = T0.date()
     # Counted: r1 r2 r3 r5 r6 r7 r9 (r4 spam and r8 trash are not dialogue).
     assert s.total == 7
-    # Axis ends on the newest counted day (r9, day 2), three days back.
+    # The period's three UTC days.
     assert s.days == (day0, day0 + timedelta(days=1), day0 + timedelta(days=2))
     assert s.per_day == {"blog": (3, 0, 0), "forum": (0, 2, 2)}
     # Coverage: r1 (1 and 2, no role), r3 (1, burger), r5 (2, no role), r6 (1, ambtenaar).
@@ -53,6 +58,9 @@ async def test_figures_by_hand(tmp_path, monkeypatch):
     assert s.roles[-1] is None and s.roles[0] == "burger"
     assert s.question_total("1") == 3 and s.question_total("2") == 2
     assert s.role_total(None) == 3
+    # Per role, each response once: coded, else the platform's (r2), else unknown.
+    assert s.by_role == {None: 3, "organisatie": 1, "burger": 2, "ambtenaar": 1}
+    assert s.missing_roles == ("raad", "college", "klant", "medewerker", "ondernemer")
     # Untagged: r2, r7, r9; r2 is handled.
     assert (s.untagged, s.untagged_new) == (3, 2)
     # First action per response: 1h 1h 2h 1h 4h 2h 10h -> median 2h over 7.
@@ -64,13 +72,17 @@ async def test_figures_by_hand(tmp_path, monkeypatch):
     assert (s.citizen, s.answered) == (5, 2)
     assert s.answer_share == pytest.approx(0.4)
     assert s.median_to_answer == 4 * 3600
+    agree(s, oracle(tmp_path / "m.db", DEFAULT_CODEBOOK, DAYS3))  # and a second way
 
 
 async def test_range_and_source(tmp_path, monkeypatch):
     store, _ = await build(tmp_path / "m.db", monkeypatch)
     try:
-        s = await compute_stats(store, since=T0 + D - H, sources=("forum",))
-        empty = await compute_stats(store, since=T0 + 10 * D)
+        s = await compute_stats(
+            store, period=Period((T0 + D).date(), (T0 + 2 * D).date()), sources=("forum",)
+        )
+        later = (T0 + 10 * D).date()
+        empty = await compute_stats(store, period=Period(later, later))
     finally:
         await store.close()
     assert s.total == 4  # r5 r6 r7 r9
@@ -92,15 +104,16 @@ def test_stats_command_prints_the_figures(tmp_path, monkeypatch):
     config = Namespace(codebook=DEFAULT_CODEBOOK)
     assert run_stats_command(config, tmp_path / "m.db", args, out=out) == 0
     text = out.getvalue()
-    assert "Period: 2026-03-02 – 2026-03-04" in text
-    assert "Responses (without spam and trash): 7" in text
+    assert "Period: 2026-03-02 – 2026-03-04 (3 days, UTC) · Responses: 7" in text
     assert "blog   █    3" in text
-    assert "Citizen responses answered by the organisation: 2 / 5 (40%)" in text
+    assert "Responses from outside the organisation answered: 2 / 5 (40%)" in text
     assert "Median time to that answer: 4 h 0 min" in text
     assert "Median time to moderation: 2 h 0 min (over 7 responses)" in text
     assert "Not coded yet (no planning question): 3 (of which untriaged: 2)" in text
     bad = Namespace(since="gisteren", until=None, source=None, days=None, lang="nl")
     assert run_stats_command(config, tmp_path / "m.db", bad, out=io.StringIO()) == 2
+    zero = Namespace(since=None, until=None, source=None, days=0, lang="nl")
+    assert run_stats_command(config, tmp_path / "m.db", zero, out=io.StringIO()) == 2
 
 
 def test_helpers():

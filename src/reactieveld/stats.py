@@ -2,28 +2,34 @@
 
 Step 6 of DOMAIN.md ("beoordeel de waarde van de dialoog") made measurable. Every figure
 is one SQL query on the memory store, so the dashboard stays fast on a million rows and
-``reactieveld stats`` prints exactly what the dashboard shows.
+``reactieveld stats`` prints exactly what the dashboard shows. Each figure's definition is
+also a line of UI text (``stats.*.def`` in :mod:`reactieveld.tui.i18n`), shown beside it.
 
-Definitions (the tests compute them by hand from these sentences):
+Definitions (the tests compute them a second way, in Python over the raw rows):
 
+* **period**: whole calendar days in UTC (the store keeps aware UTC times), first to last
+  day inclusive (:class:`Period`). Every figure counts responses that *arrived*
+  (``created_at``) in the period; nothing is "all time".
 * **counted** responses: every response except spam, trash and deleted ones — those are
   not part of the dialogue. Volumes, coverage, backlog and answers use counted responses.
-* **responses per day per source**: counted responses by local calendar day of arrival
-  (``created_at``). The axis ends on the day of the newest counted response (or the day
-  before ``until``) and runs ``days`` days back (or from ``since``).
-* **coverage**: counted responses per planning question × role tag (``None``: no role).
-  A response with two questions counts in both rows.
+* **role** of a response (:func:`role_sql`, the one rule): its coded role tag, else the
+  role its platform (or the demo) recorded (``role_hint``), else unknown (``None``).
+* **responses per day per source**: counted responses by UTC day of arrival; the days
+  add up to the total.
+* **coverage**: counted responses per planning question × role; a response with two
+  questions counts in both rows. ``by_role``: counted responses per role, each once.
+* **roles not taking part**: codebook roles without a counted response in the period.
 * **untagged backlog**: counted responses without any planning-question tag (and how many
   of those are still untriaged).
-* **time to moderation**: per response, the first journal entry on it minus its arrival
-  (never below zero); the median over responses that have a journal entry (any status).
-* **organisation response**: one whose role tag is an organisation role of the codebook
-  (``Codebook.organisation_roles``), or without a role tag, whose connector ``role_hint``
-  is one. Every other counted response is a **citizen response** (role burger, or no
-  organisation role).
-* **answered**: a citizen response is answered when a later counted organisation response
-  exists in the same thread (same source). The share answered and the median time to the
-  first such answer.
+* **time to moderation**: per response (any status), the first journal entry on it minus
+  its arrival (never below zero); the median over responses that have a journal entry.
+* **from outside the organisation** (:func:`outside_sql`): a counted response whose role
+  is not one of ``Codebook.organisation_roles`` (unknown included: platforms mark their
+  staff, everyone else is a visitor). The citizens of the answer figure.
+* **answered**: a later counted response with an organisation role exists in the same
+  thread (same source; a later one at the same second counts when stored after it), at
+  any time, also after the period. The share answered and the median time to the first
+  such answer.
 """
 
 from __future__ import annotations
@@ -41,29 +47,122 @@ from rich.cells import cell_len
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
 from reactieveld.model import TagKind
+from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line, shorten  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
 
 
+class PeriodError(ValueError):
+    """A period that names no days (``--days 0``, ``--since`` after ``--until``)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole UTC calendar days, ``first`` to ``last`` inclusive."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        """The first day's 00:00 UTC (included)."""
+        return datetime(self.first.year, self.first.month, self.first.day, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        """The day after the last one, 00:00 UTC (excluded)."""
+        return self.start + timedelta(days=len(self))
+
+    def __len__(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        """Every day of the period, oldest first."""
+        return tuple(self.first + timedelta(days=i) for i in range(len(self)))
+
+    def label(self, language: str = "nl") -> str:
+        """``2026-11-05 – 2026-12-04 (30 dagen, UTC)``."""
+        n = len(self)
+        span = text("day", language) if n == 1 else text("days", language).format(n=n)
+        return f"{self.first.isoformat()} – {self.last.isoformat()} ({span})"
+
+
+def today_utc() -> date:
+    """Today's date in UTC: the default period ends on it."""
+    return datetime.now(UTC).date()
+
+
+def _day(value: str | date | None, flag: str, language: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PeriodError(text("err.date", language).format(flag=flag, value=repr(value))) from None
+
+
+def period_of(
+    *,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    days: int | None = None,
+    today: date | None = None,
+    language: str = "en",
+) -> Period:
+    """The one period of every figure, from ``--since``/``--until`` (``YYYY-MM-DD``, UTC
+    days, both inclusive) and ``--days``: without ``--since``, ``days`` (30) days ending
+    on ``--until`` or today (UTC); with ``--since`` alone, ``days`` days from it, or up to
+    today. All three at once, ``days`` below 1, or ``--since`` after ``--until`` raise
+    :class:`PeriodError` (exit 2 on the command line), as does an unparsable date."""
+    if days is not None and days < 1:
+        raise PeriodError(text("err.days", language))
+    first = _day(since, "--since", language)
+    last = _day(until, "--until", language)
+    if first is not None and last is not None and days is not None:
+        raise PeriodError(text("err.three", language))
+    today = today or today_utc()
+    if first is None:
+        last = last or today
+        return Period(last - timedelta(days=(days or DEFAULT_DAYS) - 1), last)
+    if last is None:
+        if days is not None:
+            return Period(first, first + timedelta(days=days - 1))
+        if first > today:
+            raise PeriodError(
+                text("err.future", language).format(since=first.isoformat(), today=today)
+            )
+        return Period(first, today)
+    if first > last:
+        raise PeriodError(
+            text("err.order", language).format(since=first.isoformat(), until=last.isoformat())
+        )
+    return Period(first, last)
+
+
 @dataclass(frozen=True)
 class DialogueStats:
-    """The figures of the dialogue dashboard."""
+    """The figures of the dialogue dashboard, all for responses arrived in ``period``."""
 
+    period: Period | None = None
     days: tuple[date, ...] = ()
     #: source name -> counted responses per day, aligned with ``days``
     per_day: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     #: (question code, role code or None) -> counted responses
     coverage: Mapping[tuple[str, str | None], int] = field(default_factory=dict)
+    #: role code or None (unknown) -> counted responses, each once
+    by_role: Mapping[str | None, int] = field(default_factory=dict)
     questions: tuple[str, ...] = ()  # matrix rows: the codebook's questions, then others
     roles: tuple[str | None, ...] = ()  # matrix columns: the codebook's roles, others, None
+    organisation_roles: frozenset[str] = frozenset()
     total: int = 0  # counted responses
     untagged: int = 0
     untagged_new: int = 0
     moderated: int = 0  # responses with at least one journal entry
     median_to_moderation: float | None = None  # seconds
-    citizen: int = 0
+    citizen: int = 0  # counted responses from outside the organisation
     answered: int = 0
     median_to_answer: float | None = None  # seconds
 
@@ -80,17 +179,31 @@ class DialogueStats:
         """Question tags on responses of this role (the column sum of the matrix)."""
         return sum(n for (_, r), n in self.coverage.items() if r == role)
 
+    @property
+    def missing_questions(self) -> tuple[str, ...]:
+        """Questions without a response in the period."""
+        return tuple(q for q in self.questions if not self.question_total(q))
 
-def _ts(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return int(value.timestamp())
+    @property
+    def missing_roles(self) -> tuple[str, ...]:
+        """Roles (not "unknown") without a response in the period, by the role rule."""
+        return tuple(r for r in self.roles if r is not None and not self.by_role.get(r))
 
 
-def _local_day(ts: int) -> date:
-    return datetime.fromtimestamp(ts, UTC).astimezone().date()
+def role_sql(alias: str) -> str:
+    """The one role rule, in SQL, for the ``responses`` row ``alias``: the coded role tag
+    (the lowest code, should there ever be two), else the platform's ``role_hint``, else
+    NULL (unknown)."""
+    return (
+        f"coalesce((SELECT min(t.code) FROM tags t WHERE t.response_id = {alias}.id "
+        f"AND t.kind = 'role'), nullif({alias}.role_hint, ''))"
+    )
+
+
+def outside_sql(alias: str, org: Sequence[str]) -> str:
+    """True when the response ``alias`` is from outside the organisation: its role (by
+    :func:`role_sql`) is unknown or not one of ``org``. Takes ``org`` as parameters."""
+    return f"coalesce({role_sql(alias)}, '') NOT IN {placeholders(org)}"
 
 
 def _median_sql(cte: str, params: Sequence[Any], db: sqlite3.Connection) -> float | None:
@@ -107,25 +220,19 @@ async def compute_stats(
     store: Any,
     codebook: Codebook = DEFAULT_CODEBOOK,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    period: Period | None = None,
     sources: Sequence[str] = (),
-    days: int = DEFAULT_DAYS,
 ) -> DialogueStats:
-    """The dashboard's figures for responses that arrived in ``[since, until)``."""
+    """The dashboard's figures for responses that arrived in ``period`` (default: the
+    last :data:`DEFAULT_DAYS` days ending today, UTC)."""
+    period = period or period_of()
     org = sorted(codebook.organisation_roles) or ["\x00none"]
-    lo, hi = _ts(since), _ts(until)
+    lo, hi = int(period.start.timestamp()), int(period.end.timestamp())
 
     def fn(db: sqlite3.Connection) -> DialogueStats:
-        # The range and source restriction, shared by every query (alias r).
-        where = ["1"]
-        params: list[Any] = []
-        if lo is not None:
-            where.append("r.created_at >= ?")
-            params.append(lo)
-        if hi is not None:
-            where.append("r.created_at < ?")
-            params.append(hi)
+        # The period and source restriction, shared by every query (alias r).
+        where = ["r.created_at >= ?", "r.created_at < ?"]
+        params: list[Any] = [lo, hi]
         if sources:
             where.append(
                 f"r.source_id IN (SELECT id FROM sources WHERE name IN {placeholders(sources)})"
@@ -138,44 +245,39 @@ async def compute_stats(
 
         total = db.execute(f"SELECT count(*) FROM responses r WHERE {base}", cparams).fetchone()[0]
 
-        # -- responses per day per source --------------------------------------------------
-        newest = db.execute(f"SELECT max(r.created_at) FROM responses r WHERE {base}", cparams)
-        newest_ts = newest.fetchone()[0]
-        if hi is not None:
-            end = _local_day(hi - 1)
-        elif newest_ts is not None:
-            end = _local_day(newest_ts)
-        else:
-            end = datetime.now().astimezone().date()
-        start = _local_day(lo) if lo is not None else end - timedelta(days=max(days, 1) - 1)
-        axis = tuple(start + timedelta(days=i) for i in range((end - start).days + 1))
+        # -- responses per day per source (UTC days) ---------------------------------------
+        axis = period.days
         index = {d.isoformat(): i for i, d in enumerate(axis)}
         per_day: dict[str, list[int]] = {}
         for name in db.execute("SELECT name FROM sources ORDER BY name"):
             if not sources or name[0] in sources:
                 per_day[name[0]] = [0] * len(axis)
         for name, day, n in db.execute(
-            "SELECT s.name, date(r.created_at, 'unixepoch', 'localtime'), count(*) "
+            "SELECT s.name, date(r.created_at, 'unixepoch'), count(*) "
             f"FROM responses r JOIN sources s ON s.id = r.source_id WHERE {base} GROUP BY 1, 2",
             cparams,
         ):
-            i = index.get(day)
-            if i is not None:
-                per_day.setdefault(name, [0] * len(axis))[i] = n
+            per_day.setdefault(name, [0] * len(axis))[index[day]] = n
 
-        # -- coverage matrix -----------------------------------------------------------------
+        # -- coverage matrix and responses per role ------------------------------------------
         coverage: dict[tuple[str, str | None], int] = {}
         for q, role, n in db.execute(
-            "SELECT q.code, (SELECT t.code FROM tags t WHERE t.response_id = r.id "
-            "AND t.kind = 'role'), count(*) FROM tags q JOIN responses r ON r.id = q.response_id "
+            f"SELECT q.code, {role_sql('r')}, count(*) FROM tags q "
+            "JOIN responses r ON r.id = q.response_id "
             f"WHERE q.kind = 'question' AND {base} GROUP BY 1, 2",
             cparams,
         ):
             coverage[(q, role)] = n
+        by_role: dict[str | None, int] = {}
+        for role, n in db.execute(
+            f"SELECT {role_sql('r')}, count(*) FROM responses r WHERE {base} GROUP BY 1", cparams
+        ):
+            by_role[role] = n
         known_q = [c.code for c in codebook.codes(TagKind.QUESTION)]
         questions = tuple(known_q + sorted({q for q, _ in coverage} - set(known_q)))
         known_r = [c.code for c in codebook.codes(TagKind.ROLE)]
-        extra_r = sorted({r for _, r in coverage if r is not None} - set(known_r))
+        seen_r = {r for r in by_role if r is not None}
+        extra_r = sorted(seen_r - set(known_r))
         roles: tuple[str | None, ...] = (*known_r, *extra_r, None)
 
         # -- untagged backlog ----------------------------------------------------------------
@@ -196,21 +298,16 @@ async def compute_stats(
         median_mod = _median_sql(first_action, params, db)
 
         # -- answers from the organisation ---------------------------------------------------
-        def is_org(alias: str) -> str:
-            return (
-                f"coalesce((SELECT t.code FROM tags t WHERE t.response_id = {alias}.id "
-                f"AND t.kind = 'role'), {alias}.role_hint, '') IN {placeholders(org)}"
-            )
-
         first_answer = (
             "SELECT min(o.created_at) FROM responses o WHERE o.source_id = r.source_id "
             "AND o.thread_external_id = r.thread_external_id "
             "AND (o.created_at > r.created_at OR (o.created_at = r.created_at AND o.id > r.id)) "
-            f"AND o.remote_status NOT IN {placeholders(NOT_COUNTED)} AND {is_org('o')}"
+            f"AND o.remote_status NOT IN {placeholders(NOT_COUNTED)} "
+            f"AND NOT ({outside_sql('o', org)})"
         )
         citizen_rows = (
             f"SELECT r.created_at AS c, ({first_answer}) AS a FROM responses r "
-            f"WHERE {base} AND NOT ({is_org('r')})"
+            f"WHERE {base} AND {outside_sql('r', org)}"
         )
         cit_params = [*NOT_COUNTED, *org, *cparams, *org]
         citizen, answered = db.execute(
@@ -221,11 +318,14 @@ async def compute_stats(
         )
 
         return DialogueStats(
+            period=period,
             days=axis,
             per_day={k: tuple(v) for k, v in per_day.items()},
             coverage=coverage,
+            by_role=by_role,
             questions=questions,
             roles=roles,
+            organisation_roles=codebook.organisation_roles,
             total=total,
             untagged=untagged,
             untagged_new=untagged_new,
@@ -241,55 +341,13 @@ async def compute_stats(
 
 # -- text rendering (``reactieveld stats``) --------------------------------------------------
 
-_TEXT = {
-    "nl": {
-        "title": "Waarde van de dialoog",
-        "range": "Periode",
-        "total": "Reacties (zonder spam en prullenbak)",
-        "per_day": "Reacties per dag per bron",
-        "coverage": "Dekking: planningsvraag × rol",
-        "no_role": "geen rol",
-        "sum": "totaal",
-        "backlog": "Nog niet gecodeerd (geen planningsvraag)",
-        "of_which_new": "waarvan nog niet behandeld",
-        "moderation": "Mediane tijd tot moderatie",
-        "over": "over",
-        "responses": "reacties",
-        "answered": "Reacties van burgers met antwoord van de organisatie",
-        "answer_time": "Mediane tijd tot dat antwoord",
-        "none": "—",
-        "question": "Vraag",
-        "questions": "Vragen",
-        "roles": "Rollen",
-    },
-    "en": {
-        "title": "Value of the dialogue",
-        "range": "Period",
-        "total": "Responses (without spam and trash)",
-        "per_day": "Responses per day per source",
-        "coverage": "Coverage: planning question × role",
-        "no_role": "no role",
-        "sum": "total",
-        "backlog": "Not coded yet (no planning question)",
-        "of_which_new": "of which untriaged",
-        "moderation": "Median time to moderation",
-        "over": "over",
-        "responses": "responses",
-        "answered": "Citizen responses answered by the organisation",
-        "answer_time": "Median time to that answer",
-        "none": "—",
-        "question": "Question",
-        "questions": "Questions",
-        "roles": "Roles",
-    },
-}
-
 SPARK = " ▁▂▃▄▅▆▇█"
 
 
 def text(key: str, language: str = "nl") -> str:
-    """A label of the figures in ``language`` (nl or en)."""
-    return _TEXT.get(language, _TEXT["en"]).get(key, key)
+    """A label or definition of the figures in ``language`` (nl or en), from the one UI
+    text table (``stats.*`` in :mod:`reactieveld.tui.i18n`)."""
+    return I18n(language).t(f"stats.{key}")
 
 
 def sparkline(values: Sequence[int]) -> str:
@@ -298,6 +356,15 @@ def sparkline(values: Sequence[int]) -> str:
     if top <= 0:
         return " " * len(values)
     return "".join(SPARK[0 if v <= 0 else max(1, round(v / top * 8))] for v in values)
+
+
+def bins(values: Sequence[Any], room: int) -> tuple[list[Any], int]:
+    """``values`` in at most ``room`` groups of ``k`` consecutive ones, each summed (for
+    a sparkline of more days than characters); ``(groups, k)``."""
+    k = max(1, -(-len(values) // max(room, 1)))
+    if k == 1:
+        return list(values), 1
+    return [sum(values[i : i + k]) for i in range(0, len(values), k)], k
 
 
 def format_duration(seconds: float | None, language: str = "nl") -> str:
@@ -326,7 +393,7 @@ def format_share(part: int, whole: int) -> str:
 
 
 def role_label(codebook: Codebook, role: str | None, language: str) -> str:
-    """A role column's label (the codebook's, or "no role")."""
+    """A role column's label (the codebook's, or "unknown")."""
     if role is None:
         return text("no_role", language)
     return codebook.label(TagKind.ROLE, role, language)
@@ -334,7 +401,7 @@ def role_label(codebook: Codebook, role: str | None, language: str) -> str:
 
 def role_head(role: str | None, language: str) -> str:
     """A coverage column's header: the role code (what ``--role`` takes, and short), or
-    "no role"."""
+    "unknown"."""
     return text("no_role", language) if role is None else role
 
 
@@ -347,8 +414,8 @@ def role_legend(
 ) -> list[str]:
     """What the role codes of the coverage columns mean, where the label says more than
     the code (``Rollen: raad = Raadslid · college = College (B&W)``), in lines of at most
-    ``width`` that break between two "code = label" pairs, never inside one; [] when no
-    label says more."""
+    ``width`` that break between two "code = label" pairs, never inside one; the last
+    pair says what a "·" cell is."""
     nbsp = "\N{NO-BREAK SPACE}"  # textwrap breaks only at the other spaces
     pairs = []
     for role in roles:
@@ -357,8 +424,7 @@ def role_legend(
         label = codebook.label(TagKind.ROLE, role, language)
         if label.casefold() != role.casefold():
             pairs.append(f"{role} = {label}".replace(" ", nbsp))
-    if not pairs:
-        return []
+    pairs.append(text("zero", language).replace(" ", nbsp))
     legend = f"{text('roles', language)}:{nbsp}{(nbsp + '· ').join(pairs)}"
     lines = textwrap.wrap(legend, width, initial_indent=indent, subsequent_indent=indent + "  ")
     return [line.replace(nbsp, " ") for line in lines]
@@ -370,7 +436,7 @@ def question_label(codebook: Codebook, code: str, language: str) -> str:
 
 
 #: The question column is never cut below this; a narrower screen scrolls the table.
-QUESTION_MIN = 12
+QUESTION_MIN = 13  # "alle reacties" and "all responses" whole
 #: Between two columns of the coverage table (the dashboard's cell padding too).
 GAP = 2
 
@@ -378,7 +444,9 @@ GAP = 2
 @dataclass(frozen=True)
 class CoverageTable:
     """The coverage matrix laid out for a width: every role column whole, the question
-    labels cut (ending in "…") to what the role columns leave."""
+    labels cut (ending in "…") to what the role columns leave. Its last row ("all
+    responses") counts every response of the period once per role: it adds up to the
+    total, and its columns outside the organisation to the answer figure's whole."""
 
     roles: tuple[str | None, ...]
     heads: tuple[str, ...]  # per role column
@@ -389,6 +457,15 @@ class CoverageTable:
     counts: tuple[tuple[int, ...], ...]  # per question, per role column
     totals: tuple[int, ...]  # per question
     cut: bool  # a question label was cut: show them in full elsewhere
+    all_label: str = ""  # the last row's label, cut to label_width
+    all_counts: tuple[int, ...] = ()  # responses per role column, each once
+    all_total: int = 0
+    scrolls: bool = False  # wider than the width asked for: the caller scrolls
+
+
+def cell(n: int) -> str:
+    """A coverage cell: the count, or "·" for none (a gap readable without colour)."""
+    return str(n) if n else "·"
 
 
 def coverage_table(
@@ -401,17 +478,25 @@ def coverage_table(
 ) -> CoverageTable:
     """The coverage matrix in ``width`` cells: question column, role columns, total,
     ``GAP`` cells between columns and none outside. Below the room for
-    :data:`QUESTION_MIN` the result is wider than ``width`` (the caller scrolls)."""
+    :data:`QUESTION_MIN` the result is wider than ``width`` (``scrolls``: the caller
+    scrolls)."""
     cols = tuple(stats.roles if roles is None else roles)
     heads = tuple(role_head(r, language) for r in cols)
     counts = tuple(tuple(stats.coverage.get((q, r), 0) for r in cols) for q in stats.questions)
     totals = tuple(stats.question_total(q) for q in stats.questions)
+    all_counts = tuple(stats.by_role.get(r, 0) for r in cols)
     widths = tuple(
-        max([cell_len(h), *(len(str(row[i])) for row in counts)]) for i, h in enumerate(heads)
+        max([cell_len(h), len(str(all_counts[i])), *(len(str(row[i])) for row in counts)])
+        for i, h in enumerate(heads)
     )
-    total_width = max([len(text("sum", language)), *(len(str(n)) for n in totals)])
+    total_width = max(
+        [len(text("sum", language)), len(str(stats.total)), *(len(str(n)) for n in totals)]
+    )
     full = [question_label(codebook, q, language) for q in stats.questions]
-    longest = max([cell_len(text("question", language)), *(cell_len(x) for x in full)])
+    all_label = text("all", language)
+    longest = max(
+        [cell_len(text("question", language)), cell_len(all_label), *(cell_len(x) for x in full)]
+    )
     room = width - sum(widths) - total_width - GAP * (len(cols) + 1)
     label_width = max(min(longest, room), QUESTION_MIN)
     labels = tuple(shorten(x, label_width) for x in full)
@@ -425,54 +510,147 @@ def coverage_table(
         counts=counts,
         totals=totals,
         cut=labels != tuple(full),
+        all_label=shorten(all_label, label_width),
+        all_counts=all_counts,
+        all_total=stats.total,
+        scrolls=room < label_width,
     )
+
+
+def column_blocks(widths: Sequence[int], room: int) -> list[list[int]]:
+    """The columns of ``widths`` (each after a ``GAP``) in consecutive blocks of at most
+    ``room`` cells, by index; one block when all fit, a column wider than ``room`` alone."""
+    blocks: list[list[int]] = [[]]
+    used = 0
+    for i, w in enumerate(widths):
+        if blocks[-1] and used + GAP + w > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(i)
+        used += GAP + w
+    return blocks
+
+
+def period_line(stats: DialogueStats, language: str) -> str:
+    """``Periode: 2026-11-05 – 2026-12-04 (30 dagen, UTC) · Reacties: 153``."""
+    period = stats.period.label(language) if stats.period else text("none", language)
+    return f"{text('range', language)}: {period} · {text('total', language)}: {stats.total}"
+
+
+def gap_lines(stats: DialogueStats, codebook: Codebook, language: str) -> list[str]:
+    """The questions and the roles without a response in the period (by the role rule)."""
+    lines = []
+    if stats.missing_questions:
+        lines.append(f"{text('missing_q', language)}: {', '.join(stats.missing_questions)}")
+    if stats.missing_roles:
+        names = ", ".join(role_label(codebook, r, language) for r in stats.missing_roles)
+        lines.append(f"{text('missing_r', language)}: {names}")
+    return lines
+
+
+def figure_lines(stats: DialogueStats, language: str) -> list[str]:
+    """The key figures under the coverage table, one line each."""
+    t = lambda key: text(key, language)  # noqa: E731
+    return [
+        f"{t('backlog')}: {stats.untagged} ({t('of_which_new')}: {stats.untagged_new})",
+        f"{t('moderation')}: {format_duration(stats.median_to_moderation, language)} "
+        f"({t('over')} {stats.moderated} {t('responses')})",
+        f"{t('answered')}: {format_share(stats.answered, stats.citizen)}",
+        f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}",
+    ]
+
+
+#: The figures whose definitions are shown, in the order of the screen.
+DEFINED = (
+    ("range", "range"),
+    ("total", "total"),
+    ("per_day", "per_day"),
+    ("role", "role"),
+    ("coverage", "coverage"),
+    ("gaps", "gaps"),
+    ("backlog", "backlog"),
+    ("moderation", "moderation"),
+    ("answered", "answered"),
+    ("answer_time", "answer_time"),
+)
+
+
+def definitions(codebook: Codebook, language: str) -> list[tuple[str, str]]:
+    """(figure label, what it counts) for every figure, in the order of the screen."""
+    org = ", ".join(sorted(codebook.organisation_roles)) or text("none", language)
+    return [
+        (text(label, language), text(f"{key}.def", language).format(org=org))
+        for label, key in DEFINED
+    ]
+
+
+def definition_lines(codebook: Codebook, language: str, width: int, indent: str = "") -> list[str]:
+    """:func:`definitions` as text wrapped to ``width``: ``- label: definition``."""
+    lines = []
+    for label, meaning in definitions(codebook, language):
+        lines.extend(
+            textwrap.wrap(
+                f"- {label}: {meaning}",
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+            )
+        )
+    return lines
 
 
 def render_text(
     stats: DialogueStats, codebook: Codebook, language: str = "nl", width: int = 120
 ) -> str:
     """The figures as plain text, as ``reactieveld stats`` prints them; the coverage
-    table fits ``width`` columns (question labels cut, and then listed in full below)."""
+    table fits ``width`` columns (question labels cut, and then listed in full below),
+    and what each figure counts closes the page."""
     t = lambda key: text(key, language)  # noqa: E731
     lines = [t("title"), "=" * len(t("title"))]
-    if stats.days:
-        lines.append(f"{t('range')}: {stats.days[0].isoformat()} – {stats.days[-1].isoformat()}")
-    lines.append(f"{t('total')}: {stats.total}")
+    lines.append(period_line(stats, language))
+    lines.append(t("role.short"))
     lines.append("")
     lines.append(t("per_day"))
     name_w = max((len(name) for name in stats.per_day), default=0)
+    sum_w = max((len(str(sum(v))) for v in stats.per_day.values()), default=1)
+    room = max(width - name_w - sum_w - 6, 10)
     for name, values in stats.per_day.items():
-        lines.append(f"  {name.ljust(name_w)}  {sparkline(values)}  {sum(values)}")
+        binned, _ = bins(values, room)
+        lines.append(f"  {name.ljust(name_w)}  {sparkline(binned)}  {sum(values)}")
+    if len(stats.days) > room:
+        lines.append("  " + t("per_char").format(n=bins([0] * len(stats.days), room)[1]))
     lines.append("")
     lines.append(t("coverage"))
-    roles = [r for r in stats.roles if r is not None or stats.role_total(None)]
     # Two spaces of indent, then the table in what is left of the width.
-    table = coverage_table(stats, codebook, language, width - 2, roles=roles)
+    table = coverage_table(stats, codebook, language, width - 2)
     cols = [*table.widths, table.total_width]
-    lines.append(
-        "  "
-        + t("question").ljust(table.label_width)
-        + "".join("  " + h.rjust(w) for h, w in zip([*table.heads, t("sum")], cols, strict=True))
-    )
-    for label, counts, total in zip(table.labels, table.counts, table.totals, strict=True):
-        cells = [str(n or "·") for n in counts] + [str(total)]
-        lines.append(
-            "  "
-            + label.ljust(table.label_width)
-            + "".join("  " + c.rjust(w) for c, w in zip(cells, cols, strict=True))
-        )
-    lines.extend(role_legend(codebook, roles, language, width, indent="  "))
+    head = [*table.heads, t("sum")]
+    body = [
+        (label, [*(cell(n) for n in counts), str(total)])
+        for label, counts, total in zip(table.labels, table.counts, table.totals, strict=True)
+    ]
+    body.append((table.all_label, [*(cell(n) for n in table.all_counts), str(table.all_total)]))
+    # Too wide for the page (a narrow terminal): the role columns in blocks one under the
+    # other, each with the question column, as a printed page cannot scroll sideways.
+    for n, block in enumerate(column_blocks(cols, width - 2 - table.label_width)):
+        if n:
+            lines.append("")
+        for label, cells in [(t("question"), head), *body]:
+            lines.append(
+                "  "
+                + label.ljust(table.label_width)
+                + "".join("  " + cells[i].rjust(cols[i]) for i in block)
+            )
+    lines.extend(role_legend(codebook, table.roles, language, width, indent="  "))
     if table.cut:
         lines.append(f"  {t('questions')}:")
         lines.extend(f"    {question_label(codebook, q, language)}" for q in stats.questions)
+    lines.extend(gap_lines(stats, codebook, language))
     lines.append("")
-    lines.append(f"{t('backlog')}: {stats.untagged} ({t('of_which_new')}: {stats.untagged_new})")
-    lines.append(
-        f"{t('moderation')}: {format_duration(stats.median_to_moderation, language)} "
-        f"({t('over')} {stats.moderated} {t('responses')})"
-    )
-    lines.append(f"{t('answered')}: {format_share(stats.answered, stats.citizen)}")
-    lines.append(f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}")
+    lines.extend(figure_lines(stats, language))
+    lines.append("")
+    lines.append(f"{t('definitions')}:")
+    lines.extend(definition_lines(codebook, language, width))
     return "\n".join(lines) + "\n"
 
 
@@ -492,6 +670,8 @@ def parse_date(value: str, *, end: bool = False) -> datetime:
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
+    import sys
+
     from reactieveld.store.sqlite import SqliteStore
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
@@ -499,21 +679,32 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         getattr(args, "lang", None) or getattr(getattr(config, "ui", None), "language", "nl")
     )
     try:
-        since = parse_date(args.since) if getattr(args, "since", None) else None
-        until = parse_date(args.until, end=True) if getattr(args, "until", None) else None
-    except ValueError as exc:
-        print(f"reactieveld stats: {exc}", file=out)
+        period = period_of(
+            since=getattr(args, "since", None),
+            until=getattr(args, "until", None),
+            days=getattr(args, "days", None),
+            language=language,
+        )
+    except PeriodError as exc:
+        # To stderr with exit 2, as every bad argument (out may be a file).
+        print(f"reactieveld stats: {exc}", file=sys.stderr)
         return 2
+    wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
     store = await SqliteStore.open(db_path, codebook_version=codebook.version)
     try:
-        stats = await compute_stats(
-            store,
-            codebook,
-            since=since,
-            until=until,
-            sources=tuple(getattr(args, "source", None) or ()),
-            days=getattr(args, "days", None) or DEFAULT_DAYS,
+        known = await store.read(
+            lambda db: [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
         )
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            # A typo must not print a page of zeros as if that source were silent.
+            print(
+                f"reactieveld stats: --source {unknown[0]}: "
+                + text("err.source", language).format(sources=", ".join(known) or "—"),
+                file=sys.stderr,
+            )
+            return 2
+        stats = await compute_stats(store, codebook, period=period, sources=wanted)
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.
@@ -528,17 +719,3 @@ def run_stats_command(config: Any, db_path: Any, args: Any, *, out: Any = None) 
     import sys
 
     return asyncio.run(_stats_main(config, db_path, args, out or sys.stdout))
-
-
-def coverage_rows(
-    stats: DialogueStats, codebook: Codebook, language: str
-) -> list[tuple[str, list[int], int]]:
-    """The matrix for display: (question label, counts per role column, row total)."""
-    return [
-        (
-            f"{q} {codebook.label(TagKind.QUESTION, q, language)}",
-            [stats.coverage.get((q, r), 0) for r in stats.roles],
-            stats.question_total(q),
-        )
-        for q in stats.questions
-    ]

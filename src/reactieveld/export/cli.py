@@ -91,9 +91,11 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[..., None]) -
     p = sub.add_parser("stats", help="the dialogue figures of the dashboard")
     add_common(p, top=False)
     p.add_argument("--source", action="append", default=[], metavar="NAME")
-    p.add_argument("--since", metavar="DATE")
-    p.add_argument("--until", metavar="DATE")
-    p.add_argument("--days", type=int, default=30, help="days in the per-day series (30)")
+    p.add_argument("--since", metavar="DATE", help="first day of the period (YYYY-MM-DD, UTC)")
+    p.add_argument("--until", metavar="DATE", help="last day of the period (default: today)")
+    p.add_argument("--days", type=int, default=None,
+                   help="length of the period in days, 1 or more (30; at most two of "
+                   "--since, --until, --days)")  # fmt: skip
     p.set_defaults(command=cmd_stats)
 
 

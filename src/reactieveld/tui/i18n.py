@@ -249,6 +249,134 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.overwrite": ("Overschrijven", "Overwrite"),
     "key.detail_down": ("Reactie verder lezen", "Scroll the response down"),
     "key.detail_up": ("Reactie terug lezen", "Scroll the response up"),
+    # the dialogue figures (reactieveld.stats, the dashboard, ``reactieveld stats``):
+    # a label per figure, and beside it (".def") what it counts.
+    "stats.title": ("Waarde van de dialoog", "Value of the dialogue"),
+    "stats.range": ("Periode", "Period"),
+    "stats.range.def": (
+        "kalenderdagen in UTC (00:00 tot 24:00); elk cijfer telt alleen reacties die in de "
+        "periode binnenkwamen",
+        "calendar days in UTC (00:00 to 24:00); every figure counts only responses that "
+        "arrived in the period",
+    ),
+    "stats.days": ("{n} dagen, UTC", "{n} days, UTC"),
+    "stats.day": ("1 dag, UTC", "1 day, UTC"),
+    "stats.total": ("Reacties", "Responses"),
+    "stats.total.def": (
+        "binnengekomen in de periode, zonder spam, prullenbak en verwijderde reacties",
+        "arrived in the period, without spam, trash and deleted responses",
+    ),
+    "stats.per_day": ("Reacties per dag per bron", "Responses per day per source"),
+    "stats.per_day.def": (
+        "dezelfde reacties per UTC-dag en bron; de bronnen tellen op tot Reacties",
+        "the same responses per UTC day and source; the sources add up to Responses",
+    ),
+    "stats.coverage": ("Dekking: planningsvraag × rol", "Coverage: planning question × role"),
+    "stats.coverage.def": (
+        "reacties per planningsvraag en rol (een reactie met twee vragen telt in beide "
+        "rijen); de rij 'alle reacties' telt elke reactie één keer, ook zonder vraag",
+        "responses per planning question and role (one with two questions counts in both "
+        "rows); the row 'all responses' counts every response once, with or without a question",
+    ),
+    "stats.role.def": (
+        "de rol van een reactie: het gecodeerde rollabel, anders de rol die het platform "
+        "(of de demo) meegaf, anders onbekend",
+        "a response's role: its coded role tag, else the role the platform (or the demo) "
+        "recorded, else unknown",
+    ),
+    "stats.role.short": (
+        "Rol = gecodeerd, anders van het platform, anders onbekend",
+        "Role = coded, else from the platform, else unknown",
+    ),
+    "stats.role": ("Rol", "Role"),
+    "stats.gaps": ("Gaten", "Gaps"),
+    "stats.per_char": ("1 teken = {n} dagen", "1 character = {n} days"),
+    "stats.no_role": ("onbekend", "unknown"),
+    "stats.all": ("alle reacties", "all responses"),
+    "stats.sum": ("totaal", "total"),
+    "stats.zero": ("· = 0", "· = 0"),
+    "stats.missing_q": ("Vragen zonder reacties", "Questions without responses"),
+    "stats.missing_r": ("Rollen die niet meepraten", "Roles not taking part"),
+    "stats.gaps.def": (
+        "geen enkele reactie in de periode met die vraag, of met die rol (zie Rol)",
+        "not one response in the period with that question, or with that role (see Role)",
+    ),
+    "stats.backlog": (
+        "Nog niet gecodeerd (geen planningsvraag)",
+        "Not coded yet (no planning question)",
+    ),
+    "stats.backlog.def": (
+        "reacties in de periode zonder planningsvraag; 'nog niet behandeld': triage nieuw",
+        "responses in the period without a planning question; 'untriaged': triage new",
+    ),
+    "stats.of_which_new": ("waarvan nog niet behandeld", "of which untriaged"),
+    "stats.moderation": ("Mediane tijd tot moderatie", "Median time to moderation"),
+    "stats.moderation.def": (
+        "per reactie in de periode (elke status) de eerste regel in het logboek min de "
+        "aankomst; de mediaan over de reacties met zo'n regel",
+        "per response in the period (any status) its first journal entry minus its "
+        "arrival; the median over the responses with one",
+    ),
+    "stats.over": ("over", "over"),
+    "stats.responses": ("reacties", "responses"),
+    "stats.answered": (
+        "Reacties van buiten de organisatie met antwoord",
+        "Responses from outside the organisation answered",
+    ),
+    "stats.answered.def": (
+        "van buiten = de rol (zie Rol) is geen organisatierol ({org}) of is onbekend; "
+        "met antwoord = later in dezelfde draad een getelde reactie met een organisatierol "
+        "(ook na de periode)",
+        "from outside = the role (see Role) is not an organisation role ({org}) or is "
+        "unknown; answered = a later counted response with an organisation role in the "
+        "same thread (after the period too)",
+    ),
+    "stats.answer_time": ("Mediane tijd tot dat antwoord", "Median time to that answer"),
+    "stats.answer_time.def": (
+        "van aankomst tot het eerste zulke antwoord, de mediaan over de beantwoorde reacties",
+        "from arrival to the first such answer, the median over the answered responses",
+    ),
+    "stats.none": ("—", "—"),
+    "stats.question": ("Vraag", "Question"),
+    "stats.questions": ("Vragen", "Questions"),
+    "stats.roles": ("Rollen", "Roles"),
+    "stats.definitions": ("Wat de cijfers tellen", "What the figures count"),
+    "stats.figures": ("Kerncijfers", "Key figures"),
+    "stats.loading": ("Bezig met rekenen…", "Computing…"),
+    "stats.scroll": (
+        "← → schuift de tabel opzij (home/end: begin/eind)",
+        "← → scroll the table sideways (home/end: start/end)",
+    ),
+    "stats.more": ("i: wat de cijfers tellen", "i: what the figures count"),
+    "stats.key.refresh": ("Vernieuwen", "Refresh"),
+    "stats.key.export": ("Rapport", "Report"),
+    "stats.key.back": ("Terug", "Back"),
+    "stats.key.definitions": ("Definities", "Definitions"),
+    "stats.err.days": ("--days moet minstens 1 zijn", "--days must be at least 1"),
+    "stats.err.order": (
+        "--since {since} ligt na --until {until}",
+        "--since {since} is after --until {until}",
+    ),
+    "stats.err.future": (
+        "--since {since} ligt na vandaag ({today})",
+        "--since {since} is after today ({today})",
+    ),
+    "stats.err.three": (
+        "geef hoogstens twee van --since, --until en --days",
+        "give at most two of --since, --until and --days",
+    ),
+    "stats.failed": (
+        "De cijfers konden niet worden berekend ({error}); r probeert opnieuw",
+        "The figures could not be computed ({error}); r tries again",
+    ),
+    "stats.err.source": (
+        "geen bron in het geheugen (bronnen: {sources})",
+        "no such source in the memory (sources: {sources})",
+    ),
+    "stats.err.date": (
+        "{flag} {value}: geen datum (verwacht JJJJ-MM-DD)",
+        "{flag} {value}: not a date (expected YYYY-MM-DD)",
+    ),
 }
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}

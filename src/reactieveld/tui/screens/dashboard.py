@@ -1,16 +1,19 @@
 """The dialogue dashboard: is the organisation in dialogue, or only collecting input?
 
-The same figures as ``reactieveld stats`` (:mod:`reactieveld.stats`, one SQL query each):
-responses per day per source (sparklines), the coverage matrix of planning question ×
-role with the gaps marked, the untagged backlog, the median time to moderation, and the
-share of citizen responses that got an answer from the organisation with the median time
-to that answer. ``r`` recomputes, ``e`` writes a Markdown report, ``escape`` goes back.
+The same figures as ``reactieveld stats`` (:mod:`reactieveld.stats`, one SQL query each),
+all for one period of whole UTC days (the last 30 ending today unless given): responses
+per day per source (sparklines), the coverage matrix of planning question × role with the
+gaps marked and a last row of all responses per role, the untagged backlog, the median
+time to moderation, and the share of responses from outside the organisation that got an
+answer from it, with the median time to that answer. The period and the role rule stand
+on top; what each figure counts stands at the bottom (``i`` goes there). ``r``
+recomputes, ``e`` writes a Markdown report, ``escape`` goes back.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
@@ -25,12 +28,16 @@ from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 from reactieveld.codebook import Codebook
 from reactieveld.stats import (
     DialogueStats,
+    Period,
+    cell,
     compute_stats,
     coverage_table,
-    format_duration,
-    format_share,
+    definition_lines,
+    figure_lines,
+    gap_lines,
+    period_line,
+    period_of,
     question_label,
-    role_label,
     role_legend,
     text,
 )
@@ -38,16 +45,6 @@ from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
-
-TEXT = {
-    "missing_q": ("Vragen zonder reacties", "Questions without responses"),
-    "missing_r": ("Rollen die niet meepraten", "Roles not taking part"),
-    "figures": ("Kerncijfers", "Key figures"),
-    "loading": ("Bezig met rekenen…", "Computing…"),
-    "key.refresh": ("Vernieuwen", "Refresh"),
-    "key.export": ("Rapport", "Report"),
-    "key.back": ("Terug", "Back"),
-}
 
 
 class DashboardScreen(FromApp, Screen[None]):
@@ -59,16 +56,19 @@ class DashboardScreen(FromApp, Screen[None]):
     DashboardScreen #dash-body {
         height: 1fr; padding: 0 1; scrollbar-gutter: stable; scrollbar-size-vertical: 1;
     }
+    DashboardScreen #dash-rule { color: $text-muted; }
     DashboardScreen .dash-head { margin-top: 1; text-style: bold; color: $accent; }
     DashboardScreen .dash-series { height: 1; }
     DashboardScreen .dash-source { width: 16; }
     DashboardScreen .dash-series Sparkline { width: 1fr; height: 1; }
     DashboardScreen .dash-total { width: 8; text-align: right; }
     DashboardScreen #dash-coverage { height: auto; }
+    DashboardScreen #dash-scroll { color: $text-muted; }
     DashboardScreen #dash-legend { color: $text-muted; }
     DashboardScreen #dash-questions { margin-top: 1; color: $text-muted; }
     DashboardScreen #dash-gaps { color: $warning; }
     DashboardScreen #dash-figures { height: auto; }
+    DashboardScreen #dash-definitions { color: $text-muted; }
     """
 
     # The table: left/right scroll it on a narrow screen; up/down (it does not scroll
@@ -79,6 +79,7 @@ class DashboardScreen(FromApp, Screen[None]):
         Binding("escape,q", "back", "Back", id="dashboard.back"),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("e", "export", "Report", id="dashboard.export"),
+        Binding("i", "definitions", "Definitions", id="dashboard.definitions"),
     ]
 
     def __init__(
@@ -89,68 +90,92 @@ class DashboardScreen(FromApp, Screen[None]):
         i18n: I18n | None = None,
         language: str | None = None,
         tz: tzinfo | None = None,
-        days: int = 30,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        days: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        period: Period | None = None,
     ) -> None:
         super().__init__()
         self._store = store
         self._codebook = codebook
         self._i18n = i18n or (I18n(language) if language else None)
         self._tz = tz
+        # The period: given whole, or (re)computed from these on each refresh, so that a
+        # dashboard left open past midnight (UTC) moves on to the new day.
         self.days = days
-        self.since = since
-        self.until = until
+        self.since = since.date() if isinstance(since, datetime) else since
+        self.until = until.date() if isinstance(until, datetime) else until
+        self.period = period
         self.stats: DialogueStats | None = None
         self.loaded = asyncio.Event()
         self._fitted = 0  # the body width the coverage table was laid out for
 
-    def s(self, key: str, **values: Any) -> str:
-        nl, en = TEXT[key]
-        value = nl if self.language == "nl" else en
-        return value.format(**values) if values else value
-
     def compose(self) -> ComposeResult:
-        yield Static(Content(text("title", self.language)), id="dash-title")
+        lang = self.language
+        yield Static(Content(text("title", lang)), id="dash-title")
         with VerticalScroll(id="dash-body"):
-            yield Static(Content(self.s("loading")), id="dash-period")
-            yield Label(text("per_day", self.language), classes="dash-head")
+            yield Static(Content(text("loading", lang)), id="dash-period")
+            yield Static(
+                Content(f"{text('role.short', lang)} · {text('more', lang)}"), id="dash-rule"
+            )
+            yield Label(text("per_day", lang), classes="dash-head")
             yield VerticalScroll(id="dash-series")
-            yield Label(text("coverage", self.language), classes="dash-head")
+            yield Label(text("coverage", lang), classes="dash-head")
             yield DataTable(
                 id="dash-coverage", cursor_type="none", zebra_stripes=True, fixed_columns=1
             )
+            yield Static(Content(text("scroll", lang)), id="dash-scroll")
             yield Static("", id="dash-legend")
             yield Static("", id="dash-gaps")
-            yield Label(self.s("figures"), classes="dash-head")
+            yield Label(text("figures", lang), classes="dash-head")
             yield Static("", id="dash-figures")
             yield Static("", id="dash-questions")
+            yield Label(text("definitions", lang), classes="dash-head", id="dash-def-head")
+            yield Static("", id="dash-definitions")
         yield Footer()
 
     def on_mount(self) -> None:
-        for key, bindings in self._bindings.key_to_bindings.items():
-            labels = {
-                "dashboard.back": "key.back",
-                "dashboard.refresh": "key.refresh",
-                "dashboard.export": "key.export",
-            }
-            from dataclasses import replace
+        from dataclasses import replace
 
+        labels = {
+            "dashboard.back": "key.back",
+            "dashboard.refresh": "key.refresh",
+            "dashboard.export": "key.export",
+            "dashboard.definitions": "key.definitions",
+        }
+        for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
-                replace(b, description=self.s(labels[b.id])) if b.id in labels else b
+                replace(b, description=text(labels[b.id], self.language)) if b.id in labels else b
                 for b in bindings
             ]
+        self.query_one("#dash-scroll").display = False
         self.action_refresh()
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_definitions(self) -> None:
+        """``i``: scroll to what the figures count."""
+        self.query_one("#dash-body", VerticalScroll).scroll_to_widget(
+            self.query_one("#dash-def-head"), top=True, animate=False
+        )
+
+    def current_period(self) -> Period:
+        """The period to compute: the one given, or the one its parts give today."""
+        if self.period is not None:
+            return self.period
+        return period_of(since=self.since, until=self.until, days=self.days, language=self.language)
+
     @work(exclusive=True, group="dashboard", exit_on_error=False)
     async def action_refresh(self) -> None:
         self.loaded.clear()
-        stats = await compute_stats(
-            self.store, self.codebook, since=self.since, until=self.until, days=self.days
-        )
+        try:
+            stats = await compute_stats(self.store, self.codebook, period=self.current_period())
+        except Exception as exc:  # a locked or damaged file: say so instead of "Computing…"
+            failed = text("failed", self.language).format(error=f"{type(exc).__name__}: {exc}")
+            self.query_one("#dash-period", Static).update(Content(failed))
+            self.loaded.set()
+            return
         self.stats = stats
         await self.show(stats)
         self.loaded.set()
@@ -158,11 +183,7 @@ class DashboardScreen(FromApp, Screen[None]):
     async def show(self, st: DialogueStats) -> None:
         """Draw the figures (untrusted text: source names, through ``one_line``)."""
         lang = self.language
-        period = ""
-        if st.days:
-            period = f"{text('range', lang)}: {st.days[0]:%Y-%m-%d} – {st.days[-1]:%Y-%m-%d} · "
-        period += f"{text('total', lang)}: {st.total}"
-        self.query_one("#dash-period", Static).update(Content(period))
+        self.query_one("#dash-period", Static).update(Content(period_line(st, lang)))
 
         series = self.query_one("#dash-series", VerticalScroll)
         await series.remove_children()
@@ -180,36 +201,16 @@ class DashboardScreen(FromApp, Screen[None]):
         series.styles.height = max(1, len(rows))
 
         self.fill_coverage()
-
-        missing_q = [q for q in st.questions if not st.question_total(q)]
-        missing_r = [
-            role_label(self.codebook, r, lang)
-            for r in st.roles
-            if r is not None and not st.role_total(r)
-        ]
-        gaps = []
-        if missing_q:
-            gaps.append(f"{self.s('missing_q')}: {', '.join(missing_q)}")
-        if missing_r:
-            gaps.append(f"{self.s('missing_r')}: {', '.join(missing_r)}")
+        gaps = gap_lines(st, self.codebook, lang)
         self.query_one("#dash-gaps", Static).update(Content("\n".join(gaps)))
-
-        share = format_share(st.answered, st.citizen)
-        lines = [
-            f"{text('backlog', lang)}: {st.untagged} "
-            f"({text('of_which_new', lang)}: {st.untagged_new})",
-            f"{text('moderation', lang)}: {format_duration(st.median_to_moderation, lang)} "
-            f"({text('over', lang)} {st.moderated} {text('responses', lang)})",
-            f"{text('answered', lang)}: {share}",
-            f"{text('answer_time', lang)}: {format_duration(st.median_to_answer, lang)}",
-        ]
-        self.query_one("#dash-figures", Static).update(Content("\n".join(lines)))
+        self.query_one("#dash-figures", Static).update(Content("\n".join(figure_lines(st, lang))))
 
     def fill_coverage(self) -> None:
         """The question × role table in the body's width: every role column whole (the
-        last one, "geen rol", too), the question labels cut with "…" to what is left and
-        listed in full at the bottom. Narrower than the question column's minimum, the
-        table scrolls sideways (arrows, it has the focus) with the question column fixed."""
+        last one, "onbekend", too), the question labels cut with "…" to what is left and
+        listed in full at the bottom, and a last row of all responses per role. Narrower
+        than the question column's minimum, the table scrolls sideways (arrows, it has
+        the focus; a line under it says so) with the question column fixed."""
         st = self.stats
         if st is None:
             return
@@ -227,6 +228,10 @@ class DashboardScreen(FromApp, Screen[None]):
         table.add_column(Text(text("sum", lang), justify="right"), key="sum")
         for r, head in zip(layout.roles, layout.heads, strict=True):
             table.add_column(Text(head, justify="right"), key=str(r))
+
+        def dot(n: int) -> Text:
+            return Text(cell(n), justify="right", style="" if n else "dim")
+
         for q, label, counts, total in zip(
             st.questions, layout.labels, layout.counts, layout.totals, strict=True
         ):
@@ -234,18 +239,24 @@ class DashboardScreen(FromApp, Screen[None]):
                 Text(label, style="" if total else "bold red"),
                 Text(str(total), justify="right", style="bold" if total else "bold red"),
             ]
-            cells.extend(
-                Text(str(n), justify="right") if n else Text("·", style="dim", justify="right")
-                for n in counts
-            )
+            cells.extend(dot(n) for n in counts)
             table.add_row(*cells, key=q)
+        table.add_row(
+            Text(layout.all_label, style="italic"),
+            Text(str(layout.all_total), justify="right", style="bold"),
+            *(dot(n) for n in layout.all_counts),
+            key="all",
+        )
+        self.query_one("#dash-scroll").display = layout.scrolls
         legend = role_legend(self.codebook, layout.roles, lang, width)
         self.query_one("#dash-legend", Static).update(Content("\n".join(legend)))
-        self.query_one("#dash-legend", Static).display = bool(legend)
         questions = self.query_one("#dash-questions", Static)
         questions.display = layout.cut
         lines = [question_label(self.codebook, q, lang) for q in st.questions]
         questions.update(Content("\n".join([text("questions", lang), *lines])))
+        self.query_one("#dash-definitions", Static).update(
+            Content("\n".join(definition_lines(self.codebook, lang, width)))
+        )
         self._fitted = body.size.width
 
     def on_resize(self) -> None:

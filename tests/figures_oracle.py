@@ -1,0 +1,172 @@
+"""The dialogue figures computed a second way: a plain Python pass over every row, read
+raw from the SQLite file with the ``sqlite3`` module (no store, no SQL of stats.py).
+
+Written from the definitions (the module docstring of ``reactieveld.stats`` and the
+``stats.*.def`` lines), not from the queries: when the two ways differ, one of them does
+not say what it counts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from reactieveld.codebook import Codebook
+from reactieveld.stats import DialogueStats, Period
+
+NOT_DIALOGUE = {"spam", "trash", "deleted"}
+
+
+@dataclass
+class Row:
+    id: int
+    source: str
+    thread: str | None
+    at: int
+    status: str
+    triage: str
+    hint: str | None
+    questions: set[str]
+    role_tags: set[str]
+    actions: list[int]
+
+    @property
+    def role(self) -> str | None:
+        # The coded role, else what the platform recorded, else unknown.
+        if self.role_tags:
+            return min(self.role_tags)
+        return self.hint or None
+
+    @property
+    def counted(self) -> bool:
+        return self.status not in NOT_DIALOGUE
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Every response with its tags and journal times, straight from the file."""
+    db = sqlite3.connect(path)
+    try:
+        names = dict(db.execute("SELECT id, name FROM sources"))
+        rows = {
+            rid: Row(rid, names[sid], thread, at, status, triage, hint, set(), set(), [])
+            for rid, sid, thread, at, status, triage, hint in db.execute(
+                "SELECT id, source_id, thread_external_id, created_at, remote_status, triage, "
+                "role_hint FROM responses"
+            )
+        }
+        for rid, kind, code in db.execute("SELECT response_id, kind, code FROM tags"):
+            (rows[rid].questions if kind == "question" else rows[rid].role_tags).add(code)
+        for rid, at in db.execute("SELECT response_id, at FROM actions"):
+            if rid is not None:
+                rows[rid].actions.append(at)
+    finally:
+        db.close()
+    return list(rows.values())
+
+
+def utc_day(ts: int) -> date:
+    return datetime.fromtimestamp(ts, UTC).date()
+
+
+def oracle(
+    path: Path, codebook: Codebook, period: Period, sources: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """Every figure of the dashboard, by hand."""
+    rows = read_rows(path)
+    org = codebook.organisation_roles
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+
+    def in_scope(r: Row) -> bool:
+        return lo <= r.at < hi and (not sources or r.source in sources)
+
+    scoped = [r for r in rows if in_scope(r)]
+    counted = [r for r in scoped if r.counted]
+    all_sources = sorted({r.source for r in rows} | set(_source_names(path)))
+    per_day = {
+        s: tuple(
+            sum(1 for r in counted if r.source == s and utc_day(r.at) == d) for d in period.days
+        )
+        for s in all_sources
+        if not sources or s in sources
+    }
+    coverage: Counter[tuple[str, str | None]] = Counter()
+    for r in counted:
+        for q in r.questions:
+            coverage[(q, r.role)] += 1
+    by_role = Counter(r.role for r in counted)
+    untagged = [r for r in counted if not r.questions]
+    waits = [max(0, min(r.actions) - r.at) for r in scoped if r.actions]
+
+    outside = [r for r in counted if r.role not in org]
+    answer_waits = []
+    for r in outside:
+        answers = [
+            o.at
+            for o in rows
+            if o.source == r.source
+            and r.thread is not None
+            and o.thread == r.thread
+            and o.counted
+            and o.role in org
+            and (o.at > r.at or (o.at == r.at and o.id > r.id))
+        ]
+        if answers:
+            answer_waits.append(min(answers) - r.at)
+    roles = [c.code for c in codebook.roles]
+    return {
+        "total": len(counted),
+        "per_day": per_day,
+        "coverage": dict(coverage),
+        "by_role": dict(by_role),
+        "untagged": len(untagged),
+        "untagged_new": sum(1 for r in untagged if r.triage == "new"),
+        "moderated": len(waits),
+        "median_to_moderation": statistics.median(waits) if waits else None,
+        "citizen": len(outside),
+        "answered": len(answer_waits),
+        "median_to_answer": statistics.median(answer_waits) if answer_waits else None,
+        "missing_questions": tuple(
+            c.code for c in codebook.questions if not any(q == c.code for q, _ in coverage)
+        ),
+        "missing_roles": tuple(r for r in roles if not by_role.get(r)),
+    }
+
+
+def _source_names(path: Path) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        return [name for (name,) in db.execute("SELECT name FROM sources")]
+    finally:
+        db.close()
+
+
+def agree(stats: DialogueStats, expected: dict[str, object]) -> None:
+    """The store's figures equal the oracle's, and hang together on one screen."""
+    got = {
+        "total": stats.total,
+        "per_day": dict(stats.per_day),
+        "coverage": dict(stats.coverage),
+        "by_role": dict(stats.by_role),
+        "untagged": stats.untagged,
+        "untagged_new": stats.untagged_new,
+        "moderated": stats.moderated,
+        "median_to_moderation": stats.median_to_moderation,
+        "citizen": stats.citizen,
+        "answered": stats.answered,
+        "median_to_answer": stats.median_to_answer,
+        "missing_questions": stats.missing_questions,
+        "missing_roles": stats.missing_roles,
+    }
+    assert got == expected
+    # One screen, one count: the days add up to the total, the roles too, and the whole
+    # of the answer figure is the "all responses" cells outside the organisation.
+    assert sum(sum(v) for v in stats.per_day.values()) == stats.total
+    assert sum(stats.by_role.values()) == stats.total
+    outside = sum(n for r, n in stats.by_role.items() if r not in stats.organisation_roles)
+    assert outside == stats.citizen
+    assert stats.period is not None and stats.days == stats.period.days
+    assert not set(stats.missing_roles) & {r for r, n in stats.by_role.items() if n}

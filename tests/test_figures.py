@@ -1,0 +1,527 @@
+"""Every figure of the dashboard and ``reactieveld stats`` computed a second way.
+
+The second way is tests/figures_oracle.py: a plain Python pass over the raw rows of the
+SQLite file. It runs on a hand-made memory whose answers are also written out below, on
+generated memories (hypothesis: threads, ties, statuses, platform and coded roles, times
+on both sides of the period's edges), and on the demo.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import tempfile
+from argparse import Namespace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import reactieveld.store.sqlite as sqlite_mod
+from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.connectors.demo import DemoConnector
+from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
+from reactieveld.stats import (
+    Period,
+    PeriodError,
+    compute_stats,
+    period_of,
+    render_text,
+    run_stats_command,
+)
+from reactieveld.store.sqlite import SqliteStore
+from tests.figures_oracle import agree, oracle
+
+T = datetime(2026, 5, 10, tzinfo=UTC)
+H = timedelta(hours=1)
+D = timedelta(days=1)
+PERIOD = Period(date(2026, 5, 10), date(2026, 5, 12))
+
+
+class Clock:
+    def __init__(self, mp: pytest.MonkeyPatch, at: datetime) -> None:
+        self.at = at
+        mp.setattr(sqlite_mod, "utcnow", lambda: self.at)
+
+
+def response(ext, source, thread, at, *, status=RemoteStatus.APPROVED, hint=None):  # type: ignore[no-untyped-def]
+    return Response(
+        source=source,
+        external_id=ext,
+        thread_external_id=thread,
+        author_name=f"Auteur {ext}",
+        body_text=f"tekst {ext}",
+        body_raw=f"tekst {ext}",
+        body_format="text",
+        created_at=at,
+        remote_status=status,
+        role_hint=hint,
+    )
+
+
+async def fill(store: SqliteStore, responses: list[Response]) -> dict[str, int]:
+    """The responses into the store (threads made up from them); {external id: id}."""
+    by_source: dict[str, list[Response]] = {}
+    for r in responses:
+        by_source.setdefault(r.source, []).append(r)
+    for source, rs in by_source.items():
+        threads = sorted({r.thread_external_id for r in rs if r.thread_external_id})
+        await store.ensure_source(Source(source, "demo"))
+        await store.upsert_page(
+            source,
+            Page(responses=rs, threads=[Thread(source, t, f"Draad {t}", None) for t in threads]),
+        )
+    ids = {}
+    for r in responses:
+        row = await store.get_by_external(r.source, r.external_id)
+        assert row is not None and row.response.id is not None
+        ids[r.external_id] = row.response.id
+    return ids
+
+
+# -- a hand-made memory, its figures written out ---------------------------------------------
+#
+#  id   source thread at        status   platform role  coded role  questions
+#  h0   blog   a      T-1h      approved -              -           -      (the day before)
+#  h1   blog   a      T+1h      approved -              -           1
+#  h2   blog   a      T+3h      approved organisatie    -           -
+#  h3   blog   a      T+5h      hold     -              burger      1, 2
+#  h4   blog   a      T+1d+2h   approved -              -           -      (handled)
+#  h5   blog   a      T+1d+6h   approved raad           -           3
+#  h6   blog   b      T+2h      spam     -              -           4
+#  h7   blog   b      T+4h      approved -              klant       2
+#  h8   blog   b      T+8h      trash    organisatie    -           -
+#  h9   forum  c      T+1d      approved -              -           -
+#  h10  forum  c      T+1d+1h   approved raad           burger      -
+#  h11  forum  c      T+2d+3h   approved organisatie    ambtenaar   1
+#  h12  forum  c      T+3d+1h   approved -              -           -      (the day after)
+
+
+async def hand_made(path: Path, mp: pytest.MonkeyPatch) -> SqliteStore:
+    clock = Clock(mp, T - 2 * H)
+    store = await SqliteStore.open(path)
+    s = RemoteStatus
+    ids = await fill(
+        store,
+        [
+            response("h0", "blog", "a", T - H),
+            response("h1", "blog", "a", T + H),
+            response("h2", "blog", "a", T + 3 * H, hint="organisatie"),
+            response("h3", "blog", "a", T + 5 * H, status=s.HOLD),
+            response("h4", "blog", "a", T + D + 2 * H),
+            response("h5", "blog", "a", T + D + 6 * H, hint="raad"),
+            response("h6", "blog", "b", T + 2 * H, status=s.SPAM),
+            response("h7", "blog", "b", T + 4 * H),
+            response("h8", "blog", "b", T + 8 * H, status=s.TRASH, hint="organisatie"),
+            response("h9", "forum", "c", T + D),
+            response("h10", "forum", "c", T + D + H, hint="raad"),
+            response("h11", "forum", "c", T + 2 * D + 3 * H, hint="organisatie"),
+            response("h12", "forum", "c", T + 3 * D + H),
+        ],
+    )
+    a = "moderator"
+    plan = [
+        (T + 2 * H, store.toggle_question, "h1", "1"),
+        (T + 3 * H, store.toggle_question, "h6", "4"),
+        (T + 6 * H, store.toggle_question, "h3", "1"),
+        (T + 7 * H, store.toggle_question, "h3", "2"),
+        (T + 7 * H, store.set_role, "h3", "burger"),
+        (T + 12 * H, store.set_role, "h7", "klant"),
+        (T + 12 * H, store.toggle_question, "h7", "2"),
+        (T + D + 5 * H, store.mark_handled, "h4", None),
+        (T + D + 8 * H, store.toggle_question, "h5", "3"),
+        (T + D + 3 * H, store.set_role, "h10", "burger"),
+        (T + 2 * D + 4 * H, store.set_role, "h11", "ambtenaar"),
+        (T + 2 * D + 4 * H, store.toggle_question, "h11", "1"),
+    ]
+    for at, fn, ext, code in plan:
+        clock.at = at
+        if code is None:
+            await fn([ids[ext]], actor=a)
+        else:
+            await fn([ids[ext]], code, actor=a)
+    return store
+
+
+async def test_hand_made_figures(tmp_path):
+    with pytest.MonkeyPatch.context() as mp:
+        store = await hand_made(tmp_path / "m.db", mp)
+    try:
+        s = await compute_stats(store, DEFAULT_CODEBOOK, period=PERIOD)
+    finally:
+        await store.close()
+    # In the period and counted: h1 h2 h3 h4 h5 h7 h9 h10 h11 (h6 spam, h8 trash; h0 and
+    # h12 fall outside the three days).
+    assert s.total == 9
+    assert s.days == (date(2026, 5, 10), date(2026, 5, 11), date(2026, 5, 12))
+    assert s.per_day == {"blog": (4, 2, 0), "forum": (0, 2, 1)}
+    # Roles: coded, else the platform's, else unknown.
+    assert s.by_role == {
+        None: 3,  # h1 h4 h9
+        "organisatie": 1,  # h2 (platform)
+        "burger": 2,  # h3, h10 (coded over the platform's raad)
+        "raad": 1,  # h5 (platform)
+        "klant": 1,  # h7
+        "ambtenaar": 1,  # h11 (coded over the platform's organisatie)
+    }
+    assert s.coverage == {
+        ("1", None): 1,
+        ("1", "burger"): 1,
+        ("2", "burger"): 1,
+        ("3", "raad"): 1,
+        ("2", "klant"): 1,
+        ("1", "ambtenaar"): 1,
+    }
+    assert s.missing_questions == ("4", "5", "6", "7", "8")  # h6's 4 is spam
+    assert s.missing_roles == ("college", "medewerker", "ondernemer")
+    # Without a question: h2 h4 h9 h10; h4 is handled.
+    assert (s.untagged, s.untagged_new) == (4, 3)
+    # First journal entry minus arrival (any status, in the period): h1 1h, h3 1h, h4 3h,
+    # h5 2h, h6 1h, h7 8h, h10 2h, h11 1h -> median of 1 1 1 1 2 2 3 8 = 1.5h.
+    assert s.moderated == 8 and s.median_to_moderation == 1.5 * 3600
+    # From outside: h1 h3 h4 h7 h9 h10. Answered: h1 by h2 (2h), h3 by h5 (25h), h4 by h5
+    # (4h), h9 by h11 (27h), h10 by h11 (26h); h7's only answer (h8) is trash.
+    assert (s.citizen, s.answered) == (6, 5)
+    assert s.median_to_answer == 25 * 3600
+    agree(s, oracle(tmp_path / "m.db", DEFAULT_CODEBOOK, PERIOD))
+    # One source, one day.
+    with_one = await _reopen_stats(tmp_path / "m.db", Period(PERIOD.first, PERIOD.first), ("blog",))
+    assert with_one.total == 4 and with_one.per_day == {"blog": (4,)}
+    assert (with_one.citizen, with_one.answered) == (3, 2)  # h1 h3 answered, h7 not
+    agree(
+        with_one,
+        oracle(tmp_path / "m.db", DEFAULT_CODEBOOK, Period(PERIOD.first, PERIOD.first), ("blog",)),
+    )
+
+
+async def _reopen_stats(path: Path, period: Period, sources: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    store = await SqliteStore.open(path)
+    try:
+        return await compute_stats(store, DEFAULT_CODEBOOK, period=period, sources=sources)
+    finally:
+        await store.close()
+
+
+def test_hand_made_stats_text(tmp_path):
+    async def make() -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            store = await hand_made(tmp_path / "m.db", mp)
+        await store.close()
+
+    asyncio.run(make())
+    out = io.StringIO()
+    args = Namespace(since="2026-05-10", until="2026-05-12", source=None, days=None, lang="en")
+    assert (
+        run_stats_command(Namespace(codebook=DEFAULT_CODEBOOK), tmp_path / "m.db", args, out=out)
+        == 0
+    )
+    text = out.getvalue()
+    lines = text.splitlines()
+    assert "Period: 2026-05-10 – 2026-05-12 (3 days, UTC) · Responses: 9" in lines
+    assert "Role = coded, else from the platform, else unknown" in lines
+    assert "  blog   █▄   6" in lines and "  forum   █▄  3" in lines
+    all_row = next(x for x in lines if x.startswith("  all responses"))
+    assert all_row.split()[2:] == ["2", "1", "·", "1", "1", "·", "·", "1", "3", "9"]
+    assert "Roles not taking part: Mayor and aldermen, Employee, Entrepreneur" in lines
+    assert "Responses from outside the organisation answered: 5 / 6 (83%)" in lines
+    assert "Median time to that answer: 1 d 1 h" in lines
+    assert "Median time to moderation: 1 h 30 min (over 8 responses)" in lines
+    # Every figure says what it counts.
+    assert "What the figures count:" in lines
+    for label in ("Period", "Responses", "Role", "Median time to moderation"):
+        assert any(x.startswith(f"- {label}: ") for x in lines)
+    assert max(len(x) for x in lines) <= 120
+
+
+# -- generated memories ------------------------------------------------------------------------
+
+HINTS = st.sampled_from([None, None, "", "burger", "raad", "organisatie", "ambtenaar", "webmaster"])
+CODED = st.sampled_from([None, None, "burger", "klant", "college", "ambtenaar"])
+STATUSES = st.sampled_from(list(RemoteStatus))
+
+one = st.fixed_dictionaries(
+    {
+        "source": st.sampled_from(["blog", "forum"]),
+        "thread": st.sampled_from(["t1", "t2", None]),
+        # Whole hours from a day before the period to a day after: ties and both edges.
+        "hour": st.integers(min_value=-24, max_value=4 * 24),
+        "status": STATUSES,
+        "hint": HINTS,
+        "role": CODED,
+        "questions": st.sets(st.sampled_from(["1", "2", "8"]), max_size=2),
+        "first_action": st.one_of(st.none(), st.integers(min_value=-2, max_value=30)),
+        "handled": st.booleans(),
+    }
+)
+
+
+def build_generated(path: Path, spec: list[dict]) -> None:  # type: ignore[type-arg]
+    async def main() -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            clock = Clock(mp, T - 2 * D)
+            store = await SqliteStore.open(path)
+            try:
+                rs = [
+                    response(
+                        f"g{i}",
+                        x["source"],
+                        x["thread"],
+                        T + x["hour"] * H,
+                        status=x["status"],
+                        hint=x["hint"],
+                    )
+                    for i, x in enumerate(spec)
+                ]
+                ids = await fill(store, rs)
+                for i, x in enumerate(spec):
+                    rid = [ids[f"g{i}"]]
+                    if x["first_action"] is not None:
+                        clock.at = T + (x["hour"] + x["first_action"]) * H
+                        if x["role"]:
+                            await store.set_role(rid, x["role"], actor="m")
+                        for q in sorted(x["questions"]):
+                            await store.toggle_question(rid, q, actor="m")
+                        if x["handled"]:
+                            await store.mark_handled(rid, actor="m")
+            finally:
+                await store.close()
+
+    asyncio.run(main())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    spec=st.lists(one, max_size=14),
+    days=st.integers(min_value=1, max_value=3),
+    sources=st.sampled_from([(), ("blog",)]),
+)
+def test_generated_memories_agree(spec, days, sources):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.db"
+        build_generated(path, spec)
+        period = period_of(since=PERIOD.first, days=days)
+        stats = asyncio.run(_reopen_stats(path, period, sources))
+        agree(stats, oracle(path, DEFAULT_CODEBOOK, period, sources))
+
+
+# -- the demo ------------------------------------------------------------------------------------
+
+
+async def test_demo_agrees(tmp_path):
+    """On the demo (whatever its numbers are), with some coding on top: every figure,
+    for the default period (30 days ending on its newest day) and for all of it."""
+    path = tmp_path / "demo.db"
+    store = await SqliteStore.open(path)
+    try:
+        await store.ensure_source(Source("demo", "demo"))
+        async for page in DemoConnector(count=600, seed=3).fetch(None):
+            await store.upsert_page("demo", page)
+        rows = await _all_ids(path)
+        # Code some of it the way a moderator would: roles, questions, handled.
+        await store.set_role(rows[::7], "burger", actor="m")
+        await store.set_role(rows[3::11], "ambtenaar", actor="m")
+        await store.toggle_question(rows[::5], "1", actor="m")
+        await store.toggle_question(rows[2::9], "6", actor="m")
+        await store.mark_handled(rows[1::4], actor="m")
+        newest, oldest = await _span(path)
+        for period in (
+            period_of(until=newest),
+            Period(oldest, newest),
+            period_of(until=newest, days=1),
+        ):
+            stats = await compute_stats(store, DEFAULT_CODEBOOK, period=period)
+            agree(stats, oracle(path, DEFAULT_CODEBOOK, period))
+        assert stats.total > 0
+        whole = await compute_stats(store, DEFAULT_CODEBOOK, period=Period(oldest, newest))
+        assert whole.citizen > whole.by_role.get("burger", 0) > 0  # unknown is outside too
+        assert whole.answered > 0 and not {"raad", "college", "ambtenaar"} & set(
+            whole.missing_roles
+        )
+    finally:
+        await store.close()
+
+
+async def _all_ids(path: Path) -> list[int]:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return [i for (i,) in db.execute("SELECT id FROM responses ORDER BY id")]
+    finally:
+        db.close()
+
+
+async def _span(path: Path) -> tuple[date, date]:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        hi, lo = db.execute("SELECT max(created_at), min(created_at) FROM responses").fetchone()
+    finally:
+        db.close()
+    return (datetime.fromtimestamp(hi, UTC).date(), datetime.fromtimestamp(lo, UTC).date())
+
+
+# -- the period ----------------------------------------------------------------------------------
+
+
+def test_period_rules():
+    today = date(2026, 12, 4)
+    assert period_of(today=today) == Period(date(2026, 11, 5), today)
+    assert len(period_of(today=today)) == 30
+    assert period_of(days=1, today=today) == Period(today, today)
+    assert period_of(until="2026-03-04", days=3) == Period(date(2026, 3, 2), date(2026, 3, 4))
+    assert period_of(since="2026-03-02", days=3) == Period(date(2026, 3, 2), date(2026, 3, 4))
+    assert period_of(since="2026-12-01", today=today) == Period(date(2026, 12, 1), today)
+    p = Period(date(2026, 3, 2), date(2026, 3, 4))
+    assert p.start == datetime(2026, 3, 2, tzinfo=UTC) and p.end == datetime(2026, 3, 5, tzinfo=UTC)
+    assert p.label("nl") == "2026-03-02 – 2026-03-04 (3 dagen, UTC)"
+    for bad in (
+        {"days": 0},
+        {"days": -2},
+        {"since": "2026-03-05", "until": "2026-03-04"},
+        {"since": "2026-03-01", "until": "2026-03-04", "days": 4},
+        {"since": "gisteren"},
+        {"until": "2026-03-04T10:00"},
+        {"since": "2027-01-01"},  # after today, without an end
+    ):
+        with pytest.raises(PeriodError):
+            period_of(today=today, **bad)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--days", "0"], "--days must be at least 1"),
+        (["--days", "-1"], "--days must be at least 1"),
+        (["--since", "2026-03-05", "--until", "2026-03-04"], "is after --until"),
+        (["--since", "2026-03-01", "--until", "2026-03-04", "--days", "2"], "at most two"),
+        (["--since", "maandag"], "not a date"),
+    ],
+)
+def test_stats_command_rejects_a_period_without_days(tmp_path, capsys, argv, message):
+    from reactieveld.cli import main
+
+    asyncio.run(_empty(tmp_path / "m.db"))
+    code = main(["--lang", "en", "--db", str(tmp_path / "m.db"), "stats", *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_stats_command_rejects_an_unknown_source(tmp_path, capsys):
+    from reactieveld.cli import main
+
+    async def make() -> None:
+        with pytest.MonkeyPatch.context() as mp:
+            await (await hand_made(tmp_path / "m.db", mp)).close()
+
+    asyncio.run(make())
+    db = ["--lang", "en", "--db", str(tmp_path / "m.db"), "stats", "--until", "2026-05-12"]
+    assert main([*db, "--source", "blgo"]) == 2
+    err = capsys.readouterr().err
+    assert "--source blgo: no such source in the memory (sources: blog, forum)" in err
+    assert main([*db, "--source", "blog", "--days", "3"]) == 0
+    assert "Responses: 6" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_stats_text_at_80_columns_shows_every_column(tmp_path, language):
+    """A printed page cannot scroll: at 80 columns the role columns come in blocks, each
+    line within 80, every role and the total present, the counts unchanged."""
+
+    async def make():  # type: ignore[no-untyped-def]
+        with pytest.MonkeyPatch.context() as mp:
+            store = await hand_made(tmp_path / "m.db", mp)
+        try:
+            return await compute_stats(store, DEFAULT_CODEBOOK, period=PERIOD)
+        finally:
+            await store.close()
+
+    stats = asyncio.run(make())
+    lines = render_text(stats, DEFAULT_CODEBOOK, language, 80).splitlines()
+    assert max(len(x) for x in lines) <= 80
+    first = {"nl": "  Vraag ", "en": "  Question "}[language]
+    heads = [x.split()[1:] for x in lines if x.startswith(first)]
+    assert len(heads) >= 2  # in blocks
+    unknown, total = {"nl": ("onbekend", "totaal"), "en": ("unknown", "total")}[language]
+    roles = [c.code for c in DEFAULT_CODEBOOK.roles]
+    assert [h for block in heads for h in block] == [*roles, unknown, total]
+    alls = [x.split()[2:] for x in lines if x.startswith("  " + text_of("all", language))]
+    assert [c for block in alls for c in block] == [
+        "2",
+        "1",
+        "·",
+        "1",
+        "1",
+        "·",
+        "·",
+        "1",
+        "3",
+        "9",
+    ]
+
+
+def text_of(key: str, language: str) -> str:
+    from reactieveld.stats import text
+
+    return text(key, language)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    since=st.one_of(st.none(), st.dates(date(2025, 1, 1), date(2027, 12, 31))),
+    until=st.one_of(st.none(), st.dates(date(2025, 1, 1), date(2027, 12, 31))),
+    days=st.one_of(st.none(), st.integers(min_value=-3, max_value=400)),
+)
+def test_a_period_means_what_its_flags_say(since, until, days):
+    """Any --since/--until/--days: a refusal, or a period that starts on --since, ends
+    on --until and lasts --days, whichever were given; never an empty one."""
+    today = date(2026, 12, 4)
+    try:
+        p = period_of(since=since, until=until, days=days, today=today)
+    except PeriodError:
+        given = [x is not None for x in (since, until, days)]
+        assert (
+            (days is not None and days < 1)
+            or all(given)
+            or (since is not None and until is not None and since > until)
+            or (since is not None and until is None and days is None and since > today)
+        )
+        return
+    assert len(p) >= 1 and p.first <= p.last
+    assert since is None or p.first == since
+    assert p.last == (until or (today if since is None or days is None else p.last))
+    assert days is None or len(p) == days
+    assert days is not None or since is not None or len(p) == 30
+    assert p.end - p.start == timedelta(days=len(p))
+
+
+async def _empty(path: Path) -> None:
+    store = await SqliteStore.open(path)
+    await store.close()
+
+
+def test_empty_memory_says_so():
+    from reactieveld.stats import DialogueStats
+
+    out = render_text(DialogueStats(period=PERIOD, days=PERIOD.days), DEFAULT_CODEBOOK, "nl")
+    assert "Periode: 2026-05-10 – 2026-05-12 (3 dagen, UTC) · Reacties: 0" in out
+    assert "Mediane tijd tot moderatie: — (over 0 reacties)" in out
+
+
+def test_an_answer_in_the_same_second_counts_when_stored_after(tmp_path):
+    """Two responses in one second of one thread: the one stored later is the later one
+    (the platforms' own order), so an organisation reply stored after a citizen's
+    answers it in 0 s, and one stored before it does not."""
+    base = {"source": "blog", "thread": "t1", "hour": 1, "status": RemoteStatus.APPROVED}
+    base |= {"role": None, "questions": set(), "first_action": None, "handled": False}
+    for order, answered in ((["", "organisatie"], 1), (["organisatie", ""], 0)):
+        path = tmp_path / f"tie-{answered}.db"
+        build_generated(path, [base | {"hint": hint} for hint in order])
+        stats = asyncio.run(_reopen_stats(path, PERIOD))
+        assert (stats.citizen, stats.answered) == (1, answered)
+        assert stats.median_to_answer == (0 if answered else None)
+        agree(stats, oracle(path, DEFAULT_CODEBOOK, PERIOD))
