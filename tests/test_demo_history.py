@@ -319,3 +319,20 @@ def test_history_is_in_time_and_codes_what_was_written(seed: int, count: int) ->
         if w.role is not None:
             assert w.role == plan.role
     assert work == list(plan_history(DemoConnector(count=count, seed=seed)))
+
+
+def test_demo_takes_a_configured_demo_sources_options(
+    tui_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[[sources]]\nname = "blog"\ntype = "wordpress-feed"\nurl = "https://example.org"\n'
+        '[[sources]]\nname = "proef"\ntype = "demo"\ncount = 40\nhistory = false\n',
+        encoding="utf-8",
+    )
+    assert main(["--demo", "--config", str(cfg), "search", "vraag:1"]) == 0
+    db = tmp_path / "xdg-data" / "reactieveld" / "demo.db"
+    # Only the demo is synced (the blog is not contacted), without history.
+    assert _rows(db, "SELECT triage, count(*) FROM responses GROUP BY 1") == [("new", 40)]
+    assert _rows(db, "SELECT name FROM sources") == [("demo",)]
+    assert "0 hits" in capsys.readouterr().err

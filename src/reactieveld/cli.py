@@ -61,7 +61,7 @@ class Context:
                 language: Literal["nl", "en"] = "nl" if self.lang == "nl" else "en"
                 config = replace(config, ui=replace(config.ui, language=language))
             if self.demo:
-                config = replace(config, sources=(demo_source(),))
+                config = replace(config, sources=(_demo_for(config),))
             self._config = config
         return self._config
 
@@ -93,6 +93,16 @@ def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> S
         poll_seconds=0.0,
         options={"count": count, "seed": seed, "anchor": anchor},
     )
+
+
+def _demo_for(config: Config) -> SourceConfig:
+    """The source of ``--demo``: the built-in one, with the options of a configured demo
+    source if there is one (``count``, ``seed``, ``history = false`` for the bare queue)."""
+    builtin = demo_source()
+    for source in config.sources:
+        if source.type == "demo":
+            return replace(builtin, options={**builtin.options, **source.options})
+    return builtin
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:

@@ -16,14 +16,16 @@ notes. Nothing happens after the anchor (the demo's "now"). No Textual here.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from reactieveld.connectors.demo import QUESTION_CODES, DemoConnector
+from reactieveld.connectors.demo import QUESTION_CODES, DemoConnector, DemoRandom
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import PastWork
+
+#: Keeps the history's draws apart from those that wrote the response.
+HISTORY_STREAM = 0x4849535430
 
 MODERATORS = ("Sanne (communicatie)", "Jeroen (participatie)")
 
@@ -65,9 +67,9 @@ def _decision(x: float) -> RemoteStatus | None:
     return RemoteStatus.APPROVED
 
 
-def _delay(rng: random.Random) -> timedelta:
+def _delay(rng: DemoRandom) -> timedelta:
     # Log-normal: median about four hours, a long tail to days (a weekend, a holiday).
-    hours = min(rng.lognormvariate(math.log(4.0), 1.1), 24 * 12)
+    hours = min(math.exp(math.log(4.0) + 1.1 * rng.gauss()), 24 * 12)
     return timedelta(hours=hours)
 
 
@@ -76,7 +78,7 @@ def plan_history(connector: DemoConnector) -> Iterator[PastWork]:
     count = connector.count
     recent_from = int(count * (1 - RECENT_SHARE))
     for i in range(count):
-        rng = random.Random(f"history:{connector.seed}:{i}")
+        rng = DemoRandom(connector.seed, i, HISTORY_STREAM)
         if i < recent_from:
             p_handled = HANDLED_OLD
         else:
@@ -102,7 +104,12 @@ def plan_history(connector: DemoConnector) -> Iterator[PastWork]:
             if plan.questions and rng.random() < 0.9:
                 questions = plan.questions
                 if rng.random() < 0.06:  # a second reading saw one more question
-                    questions = tuple(sorted({*questions, rng.choice(QUESTION_CODES)}, key=int))
+                    questions = tuple(
+                        sorted(
+                            {*questions, QUESTION_CODES[rng.randrange(len(QUESTION_CODES))]},
+                            key=int,
+                        )
+                    )
             if not plan.organisation and rng.random() < 0.88:
                 role = plan.role
         note = NOTES[rng.randrange(len(NOTES))] if rng.random() < 0.08 else None
