@@ -57,8 +57,8 @@ TOPICS = (
 )
 
 FIRST_NAMES = (
-    "Anne", "Bram", "Carla", "Daan", "Eva", "Fleur", "Gijs", "Hanneke", "Ingrid", "Jeroen",
-    "Karin", "Lars", "Marieke", "Niels", "Olga", "Pieter", "Quirine", "Ruud", "Sanne", "Thijs",
+    "Anne", "Bram", "Carla", "Daan", "Eva", "Fleur", "Gijs", "Hanneke", "Ingrid", "Jasmijn",
+    "Karin", "Lars", "Marieke", "Niels", "Olga", "Pieter", "Quirine", "Ruud", "Sven", "Thijs",
     "Ursula", "Vincent", "Wendy", "Youssef", "Zoë", "Fatima", "Mehmet", "Renée", "Joost", "Linda",
 )  # fmt: skip
 LAST_NAMES = (
