@@ -336,3 +336,23 @@ def test_demo_takes_a_configured_demo_sources_options(
     assert _rows(db, "SELECT triage, count(*) FROM responses GROUP BY 1") == [("new", 40)]
     assert _rows(db, "SELECT name FROM sources") == [("demo",)]
     assert "0 hits" in capsys.readouterr().err
+
+
+def test_the_app_opens_on_the_lived_in_demo(
+    tui_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``reactieveld --demo`` (the README's command) seeds responses and history first."""
+    import reactieveld.tui.app as tui_app
+
+    opened: list[Path] = []
+
+    def fake_run_app(config: object, db_path: Path, *, demo: bool, language: str) -> int:
+        opened.append(db_path)
+        return 0
+
+    monkeypatch.setattr(tui_app, "run_app", fake_run_app)
+    assert main(["--demo"]) == 0
+    (db,) = opened
+    triage = dict(_rows(db, "SELECT triage, count(*) FROM responses GROUP BY 1"))
+    assert triage["new"] >= 60 and triage["handled"] >= 350
+    assert _rows(db, "SELECT count(DISTINCT code) FROM tags WHERE kind = 'question'") == [(8,)]

@@ -41,7 +41,7 @@ NOTES = (
     "Zelfde punt als eerder in deze draad.",
     "Voorbeeld voor de evaluatie van de participatieaanpak.",
     "Navragen bij team verkeer voor een inhoudelijk antwoord.",
-    "Let op: toon; wel goedgekeurd omdat de inhoud klopt.",
+    "Let op de toon in deze draad.",
     "Opgenomen in de lijst met vragen voor de informatieavond.",
 )
 
@@ -100,6 +100,7 @@ def plan_history(connector: DemoConnector) -> Iterator[PastWork]:
             status = _decision(rng.random())
         questions: tuple[str, ...] = ()
         role: str | None = None
+        note: str | None = None
         if (status or response.remote_status) not in (RemoteStatus.SPAM, RemoteStatus.TRASH):
             if plan.questions and rng.random() < 0.9:
                 questions = plan.questions
@@ -112,7 +113,8 @@ def plan_history(connector: DemoConnector) -> Iterator[PastWork]:
                     )
             if not plan.organisation and rng.random() < 0.88:
                 role = plan.role
-        note = NOTES[rng.randrange(len(NOTES))] if rng.random() < 0.08 else None
+            if rng.random() < 0.08:  # spam and trash get no note: nothing to follow up
+                note = NOTES[rng.randrange(len(NOTES))]
         yield PastWork(
             external_id=f"c{i}",
             at=at,
