@@ -28,6 +28,7 @@ from reactieveld.connectors.demo import (
     ANCHOR,
     CONTENT_TEXTS,
     HOSTILE,
+    OPENINGS,
     QUESTION_TEXTS,
     SUBJECTS,
     DemoConnector,
@@ -295,6 +296,20 @@ def test_a_reader_can_tell_which_question_a_text_speaks_to(seed: int, i: int) ->
         assert said == (code in plan.questions), (code, plan, body)
     if not plan.questions and not plan.organisation:
         assert any(c.lower() in body for c in CONTENT_TEXTS)
+    # The role follows from the author's signature and the opening.
+    name = response.author_name
+    signed = {
+        "raad": name.startswith("raadslid "),
+        "college": name.startswith("wethouder "),
+        "ambtenaar": name.endswith(", gemeente BEL"),
+        "ondernemer": name.endswith(")") and not name.startswith("raadslid "),
+        "burger": " " in name and not any(c in name for c in "(,") and "wethouder" not in name,
+    }
+    assert [r for r, ok in signed.items() if ok] == [plan.role], (name, plan)
+    openings = [o for o in OPENINGS[plan.role] if o]
+    others = [o for r, os in OPENINGS.items() if r != plan.role for o in os if o]
+    assert not any(o in response.body_text for o in others), response.body_text
+    assert any(o in response.body_text for o in openings) or "" in OPENINGS[plan.role]
 
 
 @settings(max_examples=25, deadline=None)
