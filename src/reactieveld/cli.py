@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -60,7 +61,7 @@ class Context:
                 language: Literal["nl", "en"] = "nl" if self.lang == "nl" else "en"
                 config = replace(config, ui=replace(config.ui, language=language))
             if self.demo:
-                config = replace(config, sources=(demo_source(),))
+                config = replace(config, sources=(_demo_for(config),))
             self._config = config
         return self._config
 
@@ -80,11 +81,28 @@ class Context:
         return self.config.store.path or default_db_path()
 
 
-def demo_source(count: int = 500, seed: int = 1) -> SourceConfig:
-    """The built-in demo source of ``reactieveld --demo``."""
+def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> SourceConfig:
+    """The built-in demo source of ``reactieveld --demo``: a year of dialogue that ends
+    at ``anchor`` (default: this minute, so a first run's "last 30 days" has data; once
+    the store is filled its times stay as they were)."""
+    if anchor is None:
+        anchor = datetime.now(UTC).replace(second=0, microsecond=0).isoformat()
     return SourceConfig(
-        name="demo", type="demo", poll_seconds=0.0, options={"count": count, "seed": seed}
+        name="demo",
+        type="demo",
+        poll_seconds=0.0,
+        options={"count": count, "seed": seed, "anchor": anchor},
     )
+
+
+def _demo_for(config: Config) -> SourceConfig:
+    """The source of ``--demo``: the built-in one, with the options of a configured demo
+    source if there is one (``count``, ``seed``, ``history = false`` for the bare queue)."""
+    builtin = demo_source()
+    for source in config.sources:
+        if source.type == "demo":
+            return replace(builtin, options={**builtin.options, **source.options})
+    return builtin
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -182,7 +200,9 @@ def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def seed_demo(config: Config, db_path: Path) -> None:
-    """Fill the demo store on first use (a no-op once the demo source is synced)."""
+    """Fill the demo store on first use (a no-op once the demo source is synced): the
+    responses, then the history of its older ones (``reactieveld.demo_history``)."""
+    from reactieveld.demo_history import write_history
     from reactieveld.store.sqlite import SqliteStore
     from reactieveld.sync import SyncEngine
 
@@ -198,6 +218,9 @@ def seed_demo(config: Config, db_path: Path) -> None:
                 await engine.sync_all()
             finally:
                 await engine.aclose()
+            for source in config.sources:
+                if source.type == "demo":
+                    await write_history(store, source)
         finally:
             await store.close()
 
@@ -309,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     command: Command = args.command
     try:
+        if ctx.demo and command is not cmd_app:
+            seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
         return command(args, ctx)
     except (ConfigError, UsageError) as exc:
         print(f"reactieveld: {exc}", file=sys.stderr)

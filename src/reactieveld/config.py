@@ -381,6 +381,20 @@ _integer = _is(int, "an integer")
 _boolean = _is(bool, "true or false")
 
 
+def _demo_anchor(value: Any) -> Any:
+    # The demo's newest response: a TOML date or date-time, or the same as text.
+    from reactieveld.connectors.demo import parse_anchor
+
+    expected = "a date like 2026-12-04 (or a date and time)"
+    if isinstance(value, bool):
+        raise ValueError(expected)
+    try:
+        parse_anchor(value)
+    except (ValueError, TypeError):
+        raise ValueError(expected, repr(value)) from None
+    return value
+
+
 def _choice(options: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
         if value not in options:
@@ -504,7 +518,13 @@ _SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
         "client_secret_env": (_env_name, False),
         "locale": (_text, False),
     },
-    "demo": {"count": (_count, False), "seed": (_integer, False), "trickle": (_count, False)},
+    "demo": {
+        "count": (_count, False),
+        "seed": (_integer, False),
+        "trickle": (_count, False),
+        "history": (_boolean, False),
+        "anchor": (_demo_anchor, False),
+    },
 }
 # Keys that only make sense together (a user name without a password is a mistake).
 _TOGETHER = {

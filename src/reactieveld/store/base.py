@@ -127,6 +127,21 @@ class SearchHit:
     rank: float | None  # None when the query was answered newest-first (a common word)
 
 
+@dataclass(frozen=True)
+class PastWork:
+    """Moderator work on one response that happened earlier, with its own time (for
+    :meth:`SqliteStore.record_history`): question tags and a role at ``at``, then the
+    decision (``status``; None: handled without a status change), then a note."""
+
+    external_id: str
+    at: datetime
+    actor: str
+    status: RemoteStatus | None = None
+    questions: tuple[str, ...] = ()
+    role: str | None = None
+    note: str | None = None
+
+
 Direction = Literal["older", "newer"]
 
 

@@ -57,6 +57,7 @@ from reactieveld.store.base import (
     Counts,
     Direction,
     Keyset,
+    PastWork,
     QueueFilter,
     QueueRow,
     SearchHit,
@@ -2125,6 +2126,117 @@ class SqliteStore:
         )
 
     # -- meta -------------------------------------------------------------------------
+    # -- history written with its own times (the demo's year of moderation) --------------
+    async def record_history(self, source: str, work: Iterable[PastWork], *, once: str) -> int:
+        """Write moderator work that happened earlier, at the times it happened, in one
+        transaction: question tags, a role, the decision and a note per response, each
+        journalled (in time order) under its actor. Nothing is queued for write-back: on
+        the platform it happened already. ``once`` names this history in ``meta``; a second
+        call with the same name writes nothing (0). Returns the responses it touched;
+        unknown external ids are skipped."""
+        key = f"history:{once}"
+
+        def fn(db: sqlite3.Connection) -> int:
+            if db.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
+                return 0
+            sid = self._source_id(db, source)
+            rows = {
+                ext: (rid, status, triage, created)
+                for rid, ext, status, triage, created in db.execute(
+                    "SELECT id, external_id, remote_status, triage, created_at FROM responses "
+                    "WHERE source_id = ?",
+                    (sid,),
+                )
+            }
+            roles = dict(
+                db.execute(
+                    "SELECT t.response_id, t.code FROM tags t JOIN responses r "
+                    "ON r.id = t.response_id WHERE r.source_id = ? AND t.kind = 'role'",
+                    (sid,),
+                ).fetchall()
+            )
+            note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
+            # (at, order within the response, actor, kind, response id, before, after, batch)
+            journal: list[tuple[Any, ...]] = []
+            tags, role_rows, notes, decisions = [], [], [], []
+            touched = 0
+            for w in work:
+                row = rows.get(w.external_id)
+                if row is None:
+                    continue
+                rid, status, triage, created = row
+                at = _ts(w.at) or 0
+                batch = f"history-{once}-{rid}"
+                touched += 1
+
+                def entry(step: int, kind: ActionKind, before: Any, after: Any) -> None:
+                    journal.append(
+                        (at + step, rid, kind.value, w.actor, before, after, batch)  # noqa: B023
+                    )
+
+                for code in w.questions:
+                    tags.append(
+                        (rid, "question", code, self.codebook_version, at, w.actor, created)
+                    )
+                    entry(0, ActionKind.TAG, {}, {"question": code})
+                if w.role and roles.get(rid) != w.role:
+                    role_rows.append(
+                        (rid, "role", w.role, self.codebook_version, at, w.actor, created)
+                    )
+                    entry(4, ActionKind.ROLE, {"role": roles.get(rid)}, {"role": w.role})
+                if w.status is None:
+                    if triage != TriageState.HANDLED.value:
+                        decisions.append((status, rid))
+                        entry(9, ActionKind.HANDLE, {"triage": triage}, {"triage": "handled"})
+                else:
+                    decisions.append((w.status.value, rid))
+                    entry(
+                        9,
+                        ActionKind.MODERATE,
+                        {"status": status, "triage": triage},
+                        {"status": w.status.value, "triage": "handled"},
+                    )
+                if w.note:
+                    note_id += 1
+                    notes.append((note_id, rid, w.note, w.actor, at + 15))
+                    entry(15, ActionKind.NOTE, {}, {"note_id": note_id, "text": w.note})
+            journal.sort(key=lambda j: (j[0], j[1], j[2]))
+            db.executemany(
+                "INSERT INTO actions (at, response_id, kind, actor, before, after, batch) "
+                "VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        *j[:4],
+                        json.dumps(j[4], ensure_ascii=False),
+                        json.dumps(j[5], ensure_ascii=False),
+                        j[6],
+                    )
+                    for j in journal
+                ],
+            )
+            insert_tag = (
+                "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
+                "created_at, actor, response_created) VALUES (?,?,?,?,?,?,?)"
+            )
+            db.executemany(insert_tag, tags)
+            db.executemany(
+                "DELETE FROM tags WHERE response_id = ? AND kind = 'role'",
+                [(r[0],) for r in role_rows],
+            )
+            db.executemany(insert_tag, role_rows)
+            db.executemany(
+                "INSERT INTO notes (id, response_id, text, actor, created_at) VALUES (?,?,?,?,?)",
+                notes,
+            )
+            db.executemany(
+                "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
+                decisions,
+            )
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(touched)))
+            return touched
+
+        return await self._write(fn)
+
     async def meta(self) -> Mapping[str, Any]:
         """Schema version, file path and the codebook version tags are written with."""
         version = await self._run(lambda db: db.execute("PRAGMA user_version").fetchone()[0])

@@ -1,0 +1,23 @@
+"""The lived-in demo on screen: the dashboard of the default demo, as a newcomer sees it
+one key (``D``) after ``reactieveld --demo`` opens."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reactieveld.cli import demo_source, seed_demo
+from reactieveld.config import load_config
+from reactieveld.connectors.demo import ANCHOR
+from tests.test_dashboard import SIZE, Host, utc, wait_loaded
+
+__all__ = ["utc"]  # the dashboard tests' fixture: local times in UTC, for the snapshot
+
+
+def test_snapshot_dashboard_of_the_default_demo(snap_compare, tmp_path) -> None:
+    config = replace(load_config(None), sources=(demo_source(anchor=ANCHOR.isoformat()),))
+    seed_demo(config, tmp_path / "demo.db")
+
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+
+    assert snap_compare(Host(tmp_path / "demo.db"), run_before=run_before, terminal_size=SIZE)
