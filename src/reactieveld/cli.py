@@ -237,6 +237,10 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
             line += f"\tlast sync: {last:%Y-%m-%d %H:%M} UTC" if last else "\tnever synced"
             if err:
                 line += f"\terror: {err}"
+            repaired = getattr(state, "repaired", 0)
+            if repaired:
+                # Texts a platform sent that UTF-8 cannot hold, stored with U+FFFD.
+                line += f"\t{repaired} texts repaired"
         else:
             line += "\tnever synced"
         print(line)

@@ -15,6 +15,7 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -94,7 +95,167 @@ def _dt(value: int | None) -> datetime | None:
 
 
 def _json(value: Mapping[str, Any] | None) -> str | None:
-    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value else None
+    if not value:
+        return None
+    return storable(json.dumps(dict(value), ensure_ascii=False, sort_keys=True))[0]
+
+
+# -- text SQLite can hold -------------------------------------------------------------
+# A platform's JSON may hold a lone UTF-16 surrogate ("\ud800"): Python decodes it into
+# the str, and SQLite's UTF-8 encoding of it raises UnicodeEncodeError, which stopped a
+# source for good. Every text the store writes goes through ``storable``: a valid pair
+# of surrogates becomes its one character, a lone one becomes U+FFFD. The raw body keeps
+# the original instead, with each lone surrogate written as the six characters
+# ``\udXXX`` (``raw_storable``), so nothing of what the platform sent is lost.
+
+
+def _joined(text: str) -> str:
+    # Pairs of surrogates (a str built from UTF-16 code units) as the one character.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def storable(text: str) -> tuple[str, bool]:
+    """``text`` as SQLite can store it (UTF-8), and whether it had to be repaired."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"), True
+    return text, False
+
+
+def raw_storable(text: str) -> tuple[str, bool]:
+    """The raw form of ``text`` as SQLite can store it: each lone surrogate as the escape
+    text ``\\udXXX`` (JSON's and Python's notation for it); whether it had to be."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _joined(text).encode("utf-8", "backslashreplace").decode("utf-8"), True
+    return text, False
+
+
+def _storable_value(value: Any) -> tuple[Any, int]:
+    """A str, or the strings in a mapping or list (keys too), made storable; the number
+    of texts repaired."""
+    if isinstance(value, str):
+        text, bad = storable(value)
+        return text, int(bad)
+    if isinstance(value, Mapping):
+        out, n = {}, 0
+        for k, v in value.items():
+            k2, nk = _storable_value(k)
+            v2, nv = _storable_value(v)
+            out[k2] = v2
+            n += nk + nv
+        return (out, n) if n else (value, 0)
+    if isinstance(value, (list, tuple)):
+        items = [_storable_value(v) for v in value]
+        n = sum(c for _, c in items)
+        return ([v for v, _ in items], n) if n else (value, 0)
+    return value, 0
+
+
+#: Fields kept in their raw form (lone surrogates escaped) rather than repaired.
+_RAW_FIELDS = frozenset({"body_raw"})
+
+D = TypeVar("D", Response, Thread)
+
+
+def _storable_record(record: D) -> tuple[D, int]:
+    """A Response or Thread with every text field storable (every str field and mapping,
+    found from the dataclass, so a field added later is covered too); the count repaired."""
+    changes: dict[str, Any] = {}
+    n = 0
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if f.name in _RAW_FIELDS and isinstance(value, str):
+            new, bad = raw_storable(value)
+            count = int(bad)
+        else:
+            new, count = _storable_value(value)
+        if count:
+            changes[f.name] = new
+            n += count
+    return (dataclasses.replace(record, **changes), n) if n else (record, 0)
+
+
+class Repairs:
+    """How many texts of a page were repaired: per response and per thread (by external
+    id, so that only what is stored anew counts, not a re-read of the same text), and in
+    the page's cursor and ids."""
+
+    def __init__(self) -> None:
+        self.responses: dict[str, int] = {}
+        self.threads: dict[str, int] = {}
+        self.cursor = 0
+        self.other = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.responses or self.threads or self.cursor or self.other)
+
+
+def storable_page(page: Page) -> tuple[Page, Repairs]:
+    """``page`` with every text storable (responses, threads, the cursor, the ids of gone
+    and renamed responses), and what was repaired."""
+    repairs = Repairs()
+    responses, threads = [], []
+    for r in page.responses:
+        r2, c = _storable_record(r)
+        responses.append(r2)
+        if c:
+            repairs.responses[r2.external_id] = c
+    for t in page.threads:
+        t2, c = _storable_record(t)
+        threads.append(t2)
+        if c:
+            repairs.threads[t2.external_id] = c
+    cursor, c_cursor = _storable_value(page.next_cursor)
+    gone, c_gone = _storable_value(page.gone)
+    renamed, c_renamed = _storable_value(page.renamed)
+    repairs.cursor, repairs.other = c_cursor, c_gone + c_renamed
+    if not repairs:
+        return page, repairs
+    return (
+        dataclasses.replace(
+            page,
+            responses=responses,
+            threads=threads,
+            next_cursor=cursor,
+            gone=gone,
+            renamed=renamed,
+        ),
+        repairs,
+    )
+
+
+def _repaired_anew(
+    db: sqlite3.Connection, sid: int, page: Page, repairs: Repairs, hashes: Mapping[str, int]
+) -> int:
+    """How many of a page's repaired texts are stored anew (before the page is written):
+    a response whose content hash is already stored, or a thread stored as it is, was
+    counted when it came first."""
+    n = repairs.other
+    if repairs.cursor:
+        row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
+        if row is None or row[0] != page.next_cursor:
+            n += repairs.cursor
+    for ext, count in repairs.responses.items():
+        row = db.execute(
+            "SELECT content_hash FROM responses WHERE source_id = ? AND external_id = ?",
+            (sid, ext),
+        ).fetchone()
+        if row is None or row[0] != hashes.get(ext):
+            n += count
+    for t in page.threads:
+        count = repairs.threads.get(t.external_id, 0)
+        if not count:
+            continue
+        row = db.execute(
+            "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
+            (sid, t.external_id),
+        ).fetchone()
+        if row is None or tuple(row) != (t.title, t.url, _json(t.meta)):
+            n += count
+    return n
 
 
 def fold(text: str) -> str:
@@ -803,9 +964,10 @@ class SqliteStore:
             last_error=row[4],
             last_error_at=_dt(row[5]),
             next_try=_dt(row[6]),
+            repaired=row[7],
         )
 
-    _STATE_COLS = "name, type, cursor, last_success, last_error, last_error_at, next_try"
+    _STATE_COLS = "name, type, cursor, last_success, last_error, last_error_at, next_try, repaired"
 
     async def source_state(self, name: str) -> SourceState | None:
         """The stored cursor and sync bookkeeping of one source."""
@@ -842,7 +1004,7 @@ class SqliteStore:
                 db.execute(
                     "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
                     "WHERE name = ?",
-                    (error, now, _ts(next_try), name),
+                    (storable(error)[0], now, _ts(next_try), name),
                 )
 
         await self._write(fn)
@@ -863,11 +1025,27 @@ class SqliteStore:
         local status until it is written back.
         """
         now = _ts(utcnow())
+        # Text UTF-8 cannot hold is stored repaired and counted, never raised on: one odd
+        # comment must not stop a source (see ``storable``).
+        page, repaired = storable_page(page)
         prepared = []
         for r in page.responses:
             key = r.author_key or self.author_key(r.author_email)
             prepared.append((r, key, _content_hash(r, key)))
-        return await self._write(lambda db: self._upsert(db, source, page, prepared, now))
+
+        def fn(db: sqlite3.Connection) -> UpsertResult:
+            anew = 0
+            if repaired:
+                hashes = {r.external_id: h for r, _, h in prepared}
+                anew = _repaired_anew(db, self._source_id(db, source), page, repaired, hashes)
+            result = self._upsert(db, source, page, prepared, now)
+            if anew:
+                db.execute(
+                    "UPDATE sources SET repaired = repaired + ? WHERE name = ?", (anew, source)
+                )
+            return result
+
+        return await self._write(fn)
 
     def _upsert(
         self,
@@ -1470,8 +1648,8 @@ class SqliteStore:
                 actor,
                 kind.value,
                 response_id,
-                json.dumps(before, ensure_ascii=False),
-                json.dumps(after, ensure_ascii=False),
+                storable(json.dumps(before, ensure_ascii=False))[0],
+                storable(json.dumps(after, ensure_ascii=False))[0],
                 undoes,
                 batch,
             ),
@@ -1498,7 +1676,7 @@ class SqliteStore:
                 action.capability.value,
                 action.external_id,
                 action.thread_external_id,
-                action.text,
+                None if action.text is None else storable(action.text)[0],
                 action.expected_status.value if action.expected_status else None,
                 _json(action.meta),
                 now,
@@ -1719,6 +1897,7 @@ class SqliteStore:
     async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Add an internal note to a response."""
         now = _ts(utcnow()) or 0
+        text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             cur = db.execute(
@@ -1742,6 +1921,7 @@ class SqliteStore:
     async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
         now = _ts(utcnow()) or 0
+        text = storable(text)[0]
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             targets = self._targets(db, [response_id])
