@@ -275,7 +275,8 @@ def test_sync_once_stores_a_comment_with_a_lone_surrogate(tmp_path, monkeypatch)
         assert "\\ud800" in raw  # the raw form keeps what was sent
         assert con.execute("SELECT count(*) FROM responses").fetchone()[0] == 5
         repaired, error = con.execute(
-            "SELECT repaired, last_error FROM sources WHERE name = 'blog'"
+            "SELECT r.n, s.last_error FROM sources s JOIN source_repairs r "
+            "ON r.source_id = s.id WHERE s.name = 'blog'"
         ).fetchone()
         assert repaired >= 2 and error is None
         assert f"\t{repaired} texts repaired" in listed.stdout

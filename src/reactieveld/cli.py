@@ -295,6 +295,10 @@ def _extend() -> None:
             SUBCOMMANDS.append(register)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     _extend()
@@ -308,10 +312,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo=getattr(args, "demo", False),
     )
     command: Command = args.command
+    from reactieveld.store.base import StoreError
+
     try:
         return command(args, ctx)
     except (ConfigError, UsageError) as exc:
         print(f"reactieveld: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        # An unusable memory store (damaged, not a database, newer, read-only, a full
+        # disk, ...), for every command: its one line says which file and what to do.
+        print(f"reactieveld: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -15,16 +15,19 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import sqlite3
 import time
 import unicodedata
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -744,12 +747,212 @@ def _platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
     return _hash_fields(*head, str(updated), status, meta)
 
 
+# -- the file, its modes, its key file, and what makes it unusable ----------------------
+#: File mode of the store, its -wal and -shm files and its key file: the store holds
+#: what people wrote and who wrote it; nobody else on the machine needs to read it.
+FILE_MODE = 0o600
+#: Mode of the store's folder when we make it.
+DIR_MODE = 0o700
+#: The author key file's name is the store's with this added (memory.db.author-key).
+KEY_FILE_SUFFIX = ".author-key"
+
+
+def key_file_path(path: Path) -> Path:
+    """Where the key of a store's author keys is kept: beside it, mode 0600."""
+    return path.with_name(path.name + KEY_FILE_SUFFIX)
+
+
+def _prepare_path(path: Path, read_only: bool) -> bool:
+    """Check the store's path before SQLite sees it; make its folder (0700) and an empty
+    file (0600) for a new store; tighten a looser mode. Returns whether to open it
+    read-only (asked for, or the file or its folder cannot be written)."""
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a memory store file: choose a file with --db "
+            f"(e.g. {path / 'memory.db'})"
+        )
+    folder = path.parent
+    if not path.exists():
+        if read_only:
+            raise StoreError(f"there is no memory store at {path}: check --db")
+        try:
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            # SQLite makes -wal and -shm with the database file's mode: 0600 here means
+            # 0600 there. O_EXCL: a file another program just made is left as it is.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the memory store {path}: {exc.strerror or exc}; choose "
+                "another --db, or free disk space"
+            ) from exc
+        return False
+    if _found_empty(path):
+        raise StoreError(
+            f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
+            "a backup; to start a new memory, remove the empty file"
+        )
+    writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+    if writable and not read_only:
+        _tighten_modes(path)
+    return read_only or not writable
+
+
+#: A zero-length file younger than this is a store another program is creating now.
+_NEW_FILE_SECONDS = 60.0
+
+
+def _found_empty(path: Path) -> bool:
+    """Whether ``path`` is an empty file that nobody is making a store of: a store cut
+    to nothing, or a file made by something else. SQLite would take it for a new, empty
+    memory, and the old one would look gone without a word."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
+
+
+def _tighten_modes(path: Path) -> None:
+    """A store made by an older version (0644) is made 0600, with its -wal and -shm,
+    when this user owns it: a file of someone else's is theirs to decide on."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = p.stat()
+            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+                p.chmod(FILE_MODE)
+        except OSError:
+            continue
+
+
+def _uri(path: Path, *, immutable: bool) -> str:
+    """The SQLite URI that opens ``path`` read-only."""
+    quoted = urllib.parse.quote(str(path.absolute()))
+    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def _read_key_file(path: Path) -> str | None:
+    try:
+        text = key_file_path(path).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(
+            f"cannot read the author key file {key_file_path(path)}: {exc}; restore it "
+            "from a backup"
+        ) from exc
+    return text or None
+
+
+def _write_key_file(path: Path, key: str) -> None:
+    """Write the key file atomically (a temporary file, synced, renamed; the folder
+    synced), mode 0600 from the start."""
+    target = key_file_path(path)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            os.write(fd, (key + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(
+            f"cannot write the author key file {target}: {exc.strerror or exc}; make its "
+            "folder writable or free disk space"
+        ) from exc
+
+
+def _remove_key_file(path: Path) -> None:
+    """Overwrite the key file's bytes, then remove it (its key is in the environment)."""
+    target = key_file_path(path)
+    with contextlib.suppress(OSError):
+        size = target.stat().st_size
+        fd = os.open(target, os.O_WRONLY)
+        try:
+            os.write(fd, b"0" * size)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        target.unlink()
+        _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _meta_value(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """A StoreError for an SQLite error that makes the store unusable (what is wrong,
+    which file, what to do); None for any other error (a query's own mistake)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == sqlite3.SQLITE_NOTADB:
+        what = (
+            f"{path} is not a reactieveld memory store (not an SQLite database, or "
+            "encrypted): choose another --db, or restore the file from a backup"
+        )
+    elif code == sqlite3.SQLITE_CORRUPT:
+        what = (
+            f"{path} is damaged ({exc}): restore it from a backup, or save what is left "
+            f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
+        )
+    elif code == sqlite3.SQLITE_FULL:
+        what = (
+            f"the disk holding {path} is full (or the file reached its size limit): free "
+            "disk space and try again; nothing of the last change was stored"
+        )
+    elif code == sqlite3.SQLITE_READONLY:
+        what = (
+            f"{path} cannot be written (a read-only file, folder or disk): make it "
+            "writable, or copy it elsewhere and use --db"
+        )
+    elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        what = (
+            f"cannot open {path} ({exc}): check that it and its folder exist and may be "
+            "read and written, or choose another --db"
+        )
+    elif code == sqlite3.SQLITE_IOERR:
+        what = (
+            f"cannot read or write {path} (disk I/O error: {exc}): check the disk, then "
+            "restore the file from a backup if it persists"
+        )
+    elif code == sqlite3.SQLITE_NOMEM:
+        what = f"out of memory while using {path}: close other programs and try again"
+    else:
+        return None
+    return StoreError(what)
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """Any SQLite error while opening: unusable (said as such), or a plain one."""
+    return unusable_error(path, exc) or StoreError(
+        f"cannot open the memory store {path}: {exc}; choose another --db"
+    )
+
+
 class SqliteStore:
     """The memory store on one SQLite file. Open with ``await SqliteStore.open(path)``."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path, codebook_version: str) -> None:
         self._conn = conn
         self.path = path
+        #: Opened read-only (asked for, or the file or its folder cannot be written).
+        self.read_only = False
         self.codebook_version = codebook_version
         self._author_secret: bytes | None = b""
         self._given_secret: str | None = None
@@ -765,6 +968,7 @@ class SqliteStore:
         codebook_version: str = "default-1",
         cache_kib: int = DEFAULT_CACHE_KIB,
         author_secret: str | None = None,
+        read_only: bool = False,
     ) -> SqliteStore:
         """Open (creating if needed) the store at ``path`` and migrate it to this version.
 
@@ -775,30 +979,58 @@ class SqliteStore:
 
         ``author_secret`` is the key of the author keys, from the environment
         (``[store] author_secret_env``). Without it the store keeps a random key of its
-        own in ``meta``. With it, only a check value is kept, so that the file alone
+        own in a key file beside the database (:func:`key_file_path`, mode 0600), never
+        in the database. With it, only a check value is kept, so that the file alone
         cannot be used to test guessed addresses, and a different secret is refused
-        (it would split every author in two). A key the store kept is moved out when
-        the environment gives that same key (see ``reactieveld author-secret``).
+        (it would split every author in two). A kept key is removed when the environment
+        gives that same key (see ``reactieveld author-secret``).
+
+        ``read_only``: open without writing anything (reading, search, export). A file
+        or folder this process cannot write opens read-only by itself; :attr:`read_only`
+        tells which it became. Every write then raises :class:`StoreError`.
+
+        Any condition that makes the file unusable (not a database, damaged, a newer
+        schema, a folder, a full disk, no permission) raises :class:`StoreError` with
+        one line: what is wrong, which file, what to do.
         """
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30.0)
-        store = cls(conn, path, codebook_version)
-        store._cache_kib = cache_kib
-        store._given_secret = author_secret
-        try:
-            await store._run(store._setup)
-        except sqlite3.Error as exc:
-            await conn.close()
-            # "file is not a database", a read-only directory, a locked file: say which file.
-            raise StoreError(f"cannot open the memory store {path}: {exc}") from exc
-        except BaseException:
-            await conn.close()
-            raise
-        return store
+        memory = str(path) == ":memory:"
+        if not memory:
+            read_only = _prepare_path(path, read_only)
+        attempts = [_uri(path, immutable=False)] if read_only and not memory else [str(path)]
+        if read_only and not memory:
+            # A WAL file in a folder we cannot write: SQLite cannot make the -shm file, but
+            # the file cannot change under us either (a read-only mount, a flagged file).
+            attempts.append(_uri(path, immutable=True))
+        for i, target in enumerate(attempts):
+            try:
+                conn = await aiosqlite.connect(
+                    target, isolation_level=None, timeout=30.0, uri=target.startswith("file:")
+                )
+            except sqlite3.Error as exc:
+                raise _open_error(path, exc) from exc
+            store = cls(conn, path, codebook_version)
+            store._cache_kib = cache_kib
+            store._given_secret = author_secret
+            store.read_only = read_only
+            try:
+                await store._run(store._setup)
+            except sqlite3.Error as exc:
+                await conn.close()
+                cantopen = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_CANTOPEN
+                if cantopen and i + 1 < len(attempts):
+                    continue
+                raise _open_error(path, exc) from exc
+            except BaseException:
+                await conn.close()
+                raise
+            return store
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _setup(self, db: sqlite3.Connection) -> None:
+        if self.read_only:
+            self._setup_read_only(db)
+            return
         _enable_wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
@@ -814,60 +1046,124 @@ class SqliteStore:
         migrate(db)
         self._author_secret = self._setup_author_secret(db, self._given_secret)
 
-    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
-        def meta(key: str) -> str | None:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            return row[0] if row else None
+    def _setup_read_only(self, db: sqlite3.Connection) -> None:
+        """Set up a read-only connection: nothing written, nothing migrated."""
+        db.execute("PRAGMA query_only = ON")
+        db.execute("PRAGMA temp_store=MEMORY")
+        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
+        current = db.execute("PRAGMA user_version").fetchone()[0]
+        if current != SCHEMA_VERSION:
+            check_version(db)  # a newer one is refused the same way as when writable
+            raise StoreError(
+                f"{self.path} is read-only and has an older schema (version {current}, this "
+                f"program needs {SCHEMA_VERSION}); open it once where it can be written to "
+                "upgrade it, or choose another --db"
+            )
+        register_functions(db)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # "not a database" here
+        given = self._given_secret
+        if given is not None:
+            self._author_secret = _secret_bytes(given)
+            return
+        kept = _read_key_file(self.path) or _meta_value(db, "author_secret")
+        self._author_secret = _secret_bytes(kept) if kept else None
 
-        db.execute("BEGIN IMMEDIATE")
+    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
+        """The key of the author keys (None: it is nowhere to be had; reading works, a new
+        author key is refused). It is kept in the key file beside the database or given
+        from the environment, never kept in the database: only a check value is, to
+        tell a wrong or missing key from the right one."""
+        if str(self.path) == ":memory:":
+            return _secret_bytes(given) if given is not None else secrets.token_bytes(32)
+        keyfile = key_file_path(self.path)
+        db.execute("BEGIN IMMEDIATE")  # also serialises making the key file across programs
+        remove_file = moved_out = False
+        key: bytes | None
         try:
-            kept, check = meta("author_secret"), meta("author_secret_check")
-            if given is None:
-                if kept is None and check is None:  # a new store keeps a key of its own
-                    kept = secrets.token_hex(32)
-                    db.execute("INSERT INTO meta VALUES ('author_secret', ?)", (kept,))
-                db.execute("COMMIT")
-                # None: the key is in the environment; reading works, new authors do not.
-                return _secret_bytes(kept) if kept is not None else None
-            key = _secret_bytes(given)
-            mine = _secret_check(key)
-            unused = (
+            kept = _meta_value(db, "author_secret")
+            check = _meta_value(db, "author_secret_check")
+            on_disk = _read_key_file(self.path)
+            used = (
                 db.execute(
                     "SELECT 1 FROM responses WHERE author_key IS NOT NULL LIMIT 1"
                 ).fetchone()
-                is None
+                is not None
             )
-            if kept is not None and _secret_bytes(kept) != key and not unused:
-                raise StoreError(
-                    f"{self.path}: the author secret from the environment is not the one "
-                    "this memory keeps; `reactieveld author-secret` shows the kept one"
-                )
-            if kept is None and check is not None and check != mine and not unused:
-                raise StoreError(
-                    f"{self.path}: the author secret from the environment is not the one "
-                    "this memory was made with (its author keys would no longer match)"
-                )
-            if kept is not None or check != mine:
-                # Moved out: overwrite the kept key's bytes, keep only the check value.
+            if given is None:
+                if kept is not None:
+                    # The migration of a store made before the key file: the same key goes
+                    # to the key file (written and synced first), then leaves the database,
+                    # so every author key stays valid.
+                    if on_disk is not None and on_disk != kept and used:
+                        raise StoreError(
+                            f"{keyfile} does not hold the author secret kept in {self.path}; "
+                            "move that key file away (the database's own is then used)"
+                        )
+                    if on_disk is None:
+                        _write_key_file(self.path, kept)
+                    key = _secret_bytes(kept)
+                    moved_out = True
+                elif on_disk is not None:
+                    key = _secret_bytes(on_disk)
+                    if check is not None and check != _secret_check(key) and used:
+                        raise StoreError(
+                            f"{keyfile} is not the author key of {self.path} (it does not "
+                            "match the check value): restore the right key file from a backup"
+                        )
+                elif check is None or not used:  # a new store makes a key of its own
+                    fresh = secrets.token_hex(32)
+                    _write_key_file(self.path, fresh)
+                    key = _secret_bytes(fresh)
+                else:
+                    # A made-up key would split every author in two: none, and say so on
+                    # the first new author key (see ``author_key``).
+                    key = None
+            else:
+                key = _secret_bytes(given)
+                if used and (
+                    (kept is not None and _secret_bytes(kept) != key)
+                    or (on_disk is not None and _secret_bytes(on_disk) != key)
+                ):
+                    raise StoreError(
+                        f"{self.path}: the author secret from the environment is not the one "
+                        "this memory keeps; `reactieveld author-secret` shows the kept one"
+                    )
+                mine = _secret_check(key)
+                if kept is None and on_disk is None and check not in (None, mine) and used:
+                    raise StoreError(
+                        f"{self.path}: the author secret from the environment is not the one "
+                        "this memory was made with (its author keys would no longer match)"
+                    )
+                moved_out = kept is not None
+                remove_file = on_disk is not None
+            if moved_out:
+                # Overwrite the kept key's bytes in the file, not only unlink the row.
                 db.execute("PRAGMA secure_delete = ON")
                 db.execute("DELETE FROM meta WHERE key = 'author_secret'")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)", (mine,))
+            if key is not None and check != _secret_check(key):
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)",
+                    (_secret_check(key),),
+                )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         db.execute("PRAGMA secure_delete = OFF")  # only for the key's row: deletes stay cheap
-        if kept is not None:
+        if moved_out:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page with it in the WAL
+        if remove_file:
+            _remove_key_file(self.path)  # the environment has it now
         return key
 
     async def kept_author_secret(self) -> str | None:
-        """The author secret this store keeps in its own file (None when it is in the
+        """The author secret this store keeps in its key file (None when it is in the
         environment), for ``reactieveld author-secret``."""
-        rows = await self._run(
-            lambda db: db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchall()
-        )
-        return rows[0][0] if rows else None
+        on_disk = _read_key_file(self.path) if str(self.path) != ":memory:" else None
+        if on_disk is not None:
+            return on_disk
+        return await self._run(lambda db: _meta_value(db, "author_secret"))
 
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -882,19 +1178,36 @@ class SqliteStore:
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         # One hop to aiosqlite's thread for a whole function: many statements, one await.
         conn = self._conn
-        return await conn._execute(lambda: fn(conn._conn))  # type: ignore[attr-defined]
+        try:
+            return await conn._execute(lambda: fn(conn._conn))  # type: ignore[attr-defined]
+        except sqlite3.Error as exc:
+            # A store that turns out unusable only now (damaged mid-file, a full disk on a
+            # write, made read-only): one StoreError saying what to do, not SQLite's text.
+            error = unusable_error(self.path, exc)
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            guarded = code == sqlite3.SQLITE_READONLY and getattr(exc, "reactieveld_guarded", 0)
+            if error is None or guarded:
+                raise  # the read guard's own refusal (``read``) is the caller's mistake
+            raise error from exc
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
 
         def tx(db: sqlite3.Connection) -> T:
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path} is open read-only: nothing can be changed (make the file "
+                    "and its folder writable, or copy it elsewhere and use --db)"
+                )
             db.execute("BEGIN IMMEDIATE")
             try:
                 result = fn(db)
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                # After some errors (a full disk) SQLite has rolled back already.
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
             return result
 
         return await self._run(tx)
@@ -910,8 +1223,12 @@ class SqliteStore:
             db.execute("PRAGMA query_only = ON")
             try:
                 return fn(db)
+            except sqlite3.Error as exc:
+                exc.reactieveld_guarded = True  # type: ignore[attr-defined]  # see _run
+                raise
             finally:
-                db.execute("PRAGMA query_only = OFF")
+                if not self.read_only:  # a read-only store stays query_only
+                    db.execute("PRAGMA query_only = OFF")
 
         return await self._run(guarded)
 
@@ -928,8 +1245,9 @@ class SqliteStore:
             return None
         if self._author_secret is None:
             raise StoreError(
-                f"{self.path}: this memory's author secret is kept in the environment; "
-                "set the variable named by [store] author_secret_env"
+                f"{self.path}: its author secret is neither in {key_file_path(self.path)} "
+                "nor in the environment: restore that key file from a backup, or set the "
+                "variable named by [store] author_secret_env"
             )
         return _author_key(self._author_secret, email)
 
@@ -967,7 +1285,10 @@ class SqliteStore:
             repaired=row[7],
         )
 
-    _STATE_COLS = "name, type, cursor, last_success, last_error, last_error_at, next_try, repaired"
+    _STATE_COLS = (
+        "name, type, cursor, last_success, last_error, last_error_at, next_try, "
+        "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0)"
+    )
 
     async def source_state(self, name: str) -> SourceState | None:
         """The stored cursor and sync bookkeeping of one source."""
@@ -1041,7 +1362,9 @@ class SqliteStore:
             result = self._upsert(db, source, page, prepared, now)
             if anew:
                 db.execute(
-                    "UPDATE sources SET repaired = repaired + ? WHERE name = ?", (anew, source)
+                    "INSERT INTO source_repairs (source_id, n) VALUES (?, ?) "
+                    "ON CONFLICT(source_id) DO UPDATE SET n = n + excluded.n",
+                    (self._source_id(db, source), anew),
                 )
             return result
 
@@ -2339,18 +2662,25 @@ def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
         return
 
 
+def check_version(db: sqlite3.Connection) -> int:
+    """The file's schema version; a newer one than this program knows is refused."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    latest = max(n for n, _, _ in migrations())
+    if current > latest:
+        path = db.execute("PRAGMA database_list").fetchone()[2] or "this memory store"
+        raise StoreError(
+            f"{path} has schema version {current}, newer than this program knows "
+            f"({latest}): upgrade reactieveld (or choose another --db)"
+        )
+    return current
+
+
 def migrate(db: sqlite3.Connection) -> int:
     """Apply every shipped migration newer than the file's ``user_version``, each in its own
     transaction. Returns the version reached. A file from a newer program is refused."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
+    current = check_version(db)
     register_functions(db)
     shipped = migrations()  # read once: the check and the steps must agree
-    latest = max(n for n, _, _ in shipped)
-    if current > latest:
-        raise StoreError(
-            f"this memory store has schema version {current}, newer than this program "
-            f"knows ({latest}); upgrade reactieveld"
-        )
     for number, name, sql in shipped:
         if number <= current:
             continue
@@ -2364,7 +2694,13 @@ def migrate(db: sqlite3.Connection) -> int:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException as exc:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
+                unusable = unusable_error(path, exc)
+                if unusable is not None:
+                    raise unusable from exc
             raise StoreError(f"migration {name} failed: {exc}") from exc
         db.execute("COMMIT")
         current = number
