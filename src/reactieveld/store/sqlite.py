@@ -901,6 +901,8 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
     """A StoreError for an SQLite error that makes the store unusable (what is wrong,
     which file, what to do); None for any other error (a query's own mistake)."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if "Could not decode to UTF-8" in str(exc):
+        code = sqlite3.SQLITE_CORRUPT  # text bytes SQLite kept but UTF-8 cannot be: damage
     if code == sqlite3.SQLITE_NOTADB:
         what = (
             f"{path} is not a reactieveld memory store (not an SQLite database, or "
@@ -1015,11 +1017,14 @@ class SqliteStore:
             store.read_only = read_only
             try:
                 await store._run(store._setup)
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, StoreError) as exc:
                 await conn.close()
-                cantopen = getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_CANTOPEN
-                if cantopen and i + 1 < len(attempts):
-                    continue
+                cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+                code = (getattr(cause, "sqlite_errorcode", 0) or 0) & 0xFF
+                if code == sqlite3.SQLITE_CANTOPEN and i + 1 < len(attempts):
+                    continue  # read-only WAL without its -shm: immutable next
+                if isinstance(exc, StoreError):
+                    raise
                 raise _open_error(path, exc) from exc
             except BaseException:
                 await conn.close()

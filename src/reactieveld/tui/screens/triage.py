@@ -64,6 +64,9 @@ _ROW_ACTIONS = {
     "author_history",
 }
 
+#: Actions that store something: none on a store opened read-only.
+_WRITES = {"moderate", "handled", "question", "role", "reply", "note", "undo"}
+
 
 @dataclass(frozen=True)
 class KeySpec:
@@ -288,6 +291,8 @@ class TriageScreen(Screen[None]):
 
     def action_reason(self, action: str, parameters: Sequence[object] = ()) -> str | None:
         """Why ``action`` cannot act now, or None when it can."""
+        if action in _WRITES and self.rapp.read_only:
+            return self.rapp.read_only_reason()
         rows = self.queue.target_rows() if self.is_mounted else []
         if action in _ROW_ACTIONS and not rows:
             return self.i18n.t("view.empty")
@@ -302,6 +307,8 @@ class TriageScreen(Screen[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _WRITES and self.rapp.read_only:
+            return None  # greyed out; the footer's tooltip and the response view say why
         if action in _ROW_ACTIONS or action == "moderate":
             try:
                 return None if self.action_reason(action, parameters) else True
