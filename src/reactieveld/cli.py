@@ -272,10 +272,13 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
         )
         return 1
     print(kept)
+    from reactieveld.store.sqlite import key_file_path
+
     print(
-        "To move it out of the file: put it in an environment variable, name that variable in "
+        f"It is kept in {key_file_path(Path(ctx.db_path))} (mode 0600). To move it out of that "
+        "file: put it in an environment variable, name that variable in "
         '[store] author_secret_env (e.g. "REACTIEVELD_AUTHOR_SECRET"), and start reactieveld '
-        "once; the memory then keeps only a check value.",
+        "once; the key file is then removed and the memory keeps only a check value.",
         file=sys.stderr,
     )
     return 0
