@@ -961,10 +961,7 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
             "encrypted): choose another --db, or restore the file from a backup"
         )
     elif code == sqlite3.SQLITE_CORRUPT:
-        what = (
-            f"{path} is damaged ({exc}): restore it from a backup, or save what is left "
-            f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
-        )
+        return damaged_error(path, str(exc))
     elif code == sqlite3.SQLITE_FULL:
         what = (
             f"the disk holding {path} is full (or the file reached its size limit): free "
@@ -990,6 +987,20 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
     else:
         return None
     return StoreError(what)
+
+
+#: The message of an enum made from a stored value that is none of its members.
+_STORED_ENUM = re.compile(
+    r"is not a valid (RemoteStatus|TriageState|TagKind|OutboxState|Capability|ActionKind)$"
+)
+
+
+def damaged_error(path: Path, what: str) -> StoreError:
+    """The StoreError of a damaged file: restore it, or recover what is left."""
+    return StoreError(
+        f"{path} is damaged ({what}): restore it from a backup, or save what is left "
+        f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
+    )
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -1246,6 +1257,13 @@ class SqliteStore:
             if error is None or guarded:
                 raise  # the read guard's own refusal (``read``) is the caller's mistake
             raise error from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            # Bytes the store never wrote: SQLite's own message about a damaged schema
+            # that is not UTF-8, or a stored state that is none of ours ("'n=w' is not a
+            # valid TriageState"). Other ValueErrors are a caller's own.
+            if isinstance(exc, UnicodeDecodeError) or _STORED_ENUM.search(str(exc)):
+                raise damaged_error(self.path, "a stored value was garbled") from exc
+            raise
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
