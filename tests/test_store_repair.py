@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wpreal import load_fakewp, served_fakewp
 
-from reactieveld.model import Page, Response, Source, Thread
+from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.store.sqlite import SqliteStore
 
 SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
@@ -282,3 +282,37 @@ def test_sync_once_stores_a_comment_with_a_lone_surrogate(tmp_path, monkeypatch)
         assert f"\t{repaired} texts repaired" in listed.stdout
     finally:
         con.close()
+
+
+@settings(max_examples=20, deadline=None)
+@given(old=ODD, new=ODD)
+def test_renamed_and_gone_ids_with_a_surrogate(old, new):
+    """A page's renamed and gone ids are texts too: repaired the same way, so they find
+    the row that was stored repaired."""
+
+    async def check(db: Path) -> None:
+        store = await SqliteStore.open(db)
+        try:
+            await store.ensure_source(Source("blog", "wordpress"))
+            r = Response(
+                source="blog",
+                external_id=old,
+                thread_external_id="p",
+                author_name="Anna",
+                body_text="hallo",
+                created_at=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+            await store.upsert_page("blog", Page(responses=[r]))
+            await store.upsert_page("blog", Page(renamed={old: new}))
+            if expected(new) != expected(old):
+                assert await store.get_by_external("blog", expected(old)) is None
+            row = await store.get_by_external("blog", expected(new))
+            assert row is not None
+            await store.upsert_page("blog", Page(gone={new: RemoteStatus.TRASH}))
+            row = await store.get_by_external("blog", expected(new))
+            assert row is not None and row.response.remote_status is RemoteStatus.TRASH
+        finally:
+            await store.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run(check(Path(tmp) / "m.db"))
