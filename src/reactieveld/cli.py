@@ -264,16 +264,17 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
             await store.close()
 
     kept = asyncio.run(main())
+    from reactieveld.store.sqlite import key_file_path
+
     if kept is None:
         print(
-            f"{ctx.db_path} keeps no author secret: it comes from the environment "
-            "([store] author_secret_env)",
+            f"{ctx.db_path} keeps no author secret ({key_file_path(Path(ctx.db_path))} does "
+            "not exist): it comes from the environment ([store] author_secret_env), or that "
+            "key file was lost and must be restored from a backup",
             file=sys.stderr,
         )
         return 1
     print(kept)
-    from reactieveld.store.sqlite import key_file_path
-
     print(
         f"It is kept in {key_file_path(Path(ctx.db_path))} (mode 0600). To move it out of that "
         "file: put it in an environment variable, name that variable in "

@@ -2788,12 +2788,16 @@ def migrate(db: sqlite3.Connection) -> int:
         except BaseException as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
-                unusable = unusable_error(path, exc)
+            path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            if isinstance(exc, sqlite3.Error) and code != sqlite3.SQLITE_ERROR:
+                unusable = unusable_error(path, exc)  # a full disk, a damaged file, ...
                 if unusable is not None:
                     raise unusable from exc
-            raise StoreError(f"migration {name} failed: {exc}") from exc
+            raise StoreError(
+                f"{path}: migration {name} failed ({exc}); nothing of it was applied: "
+                "report this, and keep using the previous version of reactieveld meanwhile"
+            ) from exc
         db.execute("COMMIT")
         current = number
     return current
