@@ -24,6 +24,7 @@ SHIPPED = {
     5: "0005_author_index.sql",
     6: "0006_counts.sql",
     7: "0007_author_names.sql",
+    8: "0008_repaired_texts.sql",
 }
 
 
@@ -118,6 +119,7 @@ CHECKSUMS = {
     5: "df7ba8d387167bcb91f2b0f1d9e10565ae684210e31dac140138cbfbee06a23a",
     6: "2f7dc39b924d1e93ad7b162fcacf52ab1bdbb98b8cc449edd053724286a06929",
     7: "e2813deaf7338d7b0e5bd42462dd28a37f241d852d9735a536b6f29dc17347e4",
+    8: "fb6577923469238ba67f7864a401eb6db0bef1bd1443f39cfba70f7fdd1d6881",
 }
 
 

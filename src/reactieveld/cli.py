@@ -264,6 +264,10 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
             line += f"\tlast sync: {last:%Y-%m-%d %H:%M} UTC" if last else "\tnever synced"
             if err:
                 line += f"\terror: {err}"
+            repaired = getattr(state, "repaired", 0)
+            if repaired:
+                # Texts a platform sent that UTF-8 cannot hold, stored with U+FFFD.
+                line += f"\t{repaired} texts repaired"
         else:
             line += "\tnever synced"
         print(line)
@@ -287,18 +291,22 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
             await store.close()
 
     kept = asyncio.run(main())
+    from reactieveld.store.sqlite import key_file_path
+
     if kept is None:
         print(
-            f"{ctx.db_path} keeps no author secret: it comes from the environment "
-            "([store] author_secret_env)",
+            f"{ctx.db_path} keeps no author secret ({key_file_path(Path(ctx.db_path))} does "
+            "not exist): it comes from the environment ([store] author_secret_env), or that "
+            "key file was lost and must be restored from a backup",
             file=sys.stderr,
         )
         return 1
     print(kept)
     print(
-        "To move it out of the file: put it in an environment variable, name that variable in "
+        f"It is kept in {key_file_path(Path(ctx.db_path))} (mode 0600). To move it out of that "
+        "file: put it in an environment variable, name that variable in "
         '[store] author_secret_env (e.g. "REACTIEVELD_AUTHOR_SECRET"), and start reactieveld '
-        "once; the memory then keeps only a check value.",
+        "once; the key file is then removed and the memory keeps only a check value.",
         file=sys.stderr,
     )
     return 0
@@ -318,6 +326,10 @@ def _extend() -> None:
             SUBCOMMANDS.append(register)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     _extend()
@@ -331,12 +343,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo=getattr(args, "demo", False),
     )
     command: Command = args.command
+    from reactieveld.store.base import StoreError
+
     try:
         if ctx.demo and command is not cmd_app:
             seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
         return command(args, ctx)
     except (ConfigError, UsageError) as exc:
         print(f"reactieveld: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        # An unusable memory store (damaged, not a database, newer, read-only, a full
+        # disk, ...), for every command: its one line says which file and what to do.
+        print(f"reactieveld: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -93,6 +93,9 @@ class SourceState:
     last_error: str | None = None
     last_error_at: datetime | None = None
     next_try: datetime | None = None
+    #: Texts stored repaired since the source was added: code points UTF-8 cannot hold
+    #: (a lone surrogate from a platform's JSON) replaced by U+FFFD.
+    repaired: int = 0
 
 
 @dataclass(frozen=True)

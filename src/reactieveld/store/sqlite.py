@@ -15,15 +15,20 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import hashlib
 import hmac
 import json
+import operator
+import os
 import re
 import secrets
 import sqlite3
 import time
 import unicodedata
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -95,7 +100,225 @@ def _dt(value: int | None) -> datetime | None:
 
 
 def _json(value: Mapping[str, Any] | None) -> str | None:
-    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value else None
+    if not value:
+        return None
+    return storable(json.dumps(dict(value), ensure_ascii=False, sort_keys=True))[0]
+
+
+# -- text SQLite can hold -------------------------------------------------------------
+# A platform's JSON may hold a lone UTF-16 surrogate ("\ud800"): Python decodes it into
+# the str, and SQLite's UTF-8 encoding of it raises UnicodeEncodeError, which stopped a
+# source for good. Every text the store writes goes through ``storable``: a valid pair
+# of surrogates becomes its one character, a lone one becomes U+FFFD. The raw body keeps
+# the original instead, with each lone surrogate written as the six characters
+# ``\udXXX`` (``raw_storable``), so nothing of what the platform sent is lost.
+
+
+def _joined(text: str) -> str:
+    # Pairs of surrogates (a str built from UTF-16 code units) as the one character.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def storable(text: str) -> tuple[str, bool]:
+    """``text`` as SQLite can store it (UTF-8), and whether it had to be repaired."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"), True
+    return text, False
+
+
+def raw_storable(text: str) -> tuple[str, bool]:
+    """The raw form of ``text`` as SQLite can store it: each lone surrogate as the escape
+    text ``\\udXXX`` (JSON's and Python's notation for it); whether it had to be."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _joined(text).encode("utf-8", "backslashreplace").decode("utf-8"), True
+    return text, False
+
+
+def _storable_value(value: Any) -> tuple[Any, int]:
+    """A str, or the strings in a mapping or list (keys too), made storable; the number
+    of texts repaired."""
+    if isinstance(value, str):
+        text, bad = storable(value)
+        return text, int(bad)
+    if isinstance(value, Mapping):
+        out, n = {}, 0
+        for k, v in value.items():
+            k2, nk = _storable_value(k)
+            v2, nv = _storable_value(v)
+            out[k2] = v2
+            n += nk + nv
+        return (out, n) if n else (value, 0)
+    if isinstance(value, (list, tuple)):
+        items = [_storable_value(v) for v in value]
+        n = sum(c for _, c in items)
+        return ([v for v, _ in items], n) if n else (value, 0)
+    return value, 0
+
+
+#: Fields kept in their raw form (lone surrogates escaped) rather than repaired.
+_RAW_FIELDS = frozenset({"body_raw"})
+
+D = TypeVar("D", Response, Thread)
+
+
+def _storable_record(record: D) -> tuple[D, int]:
+    """A Response or Thread with every text field storable (every str field and mapping,
+    found from the dataclass, so a field added later is covered too); the count repaired."""
+    changes: dict[str, Any] = {}
+    n = 0
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if f.name in _RAW_FIELDS and isinstance(value, str):
+            new, bad = raw_storable(value)
+            count = int(bad)
+        else:
+            new, count = _storable_value(value)
+        if count:
+            changes[f.name] = new
+            n += count
+    return (dataclasses.replace(record, **changes), n) if n else (record, 0)
+
+
+class Repairs:
+    """How many texts of a page were repaired: per response and per thread (by external
+    id, so that only what is stored anew counts, not a re-read of the same text), and in
+    the page's cursor and ids."""
+
+    def __init__(self) -> None:
+        self.responses: dict[str, int] = {}
+        self.threads: dict[str, int] = {}
+        self.cursor = 0
+        self.other = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.responses or self.threads or self.cursor or self.other)
+
+
+def _texts(value: Any, out: list[str]) -> None:
+    """Every str in ``value`` (a str, a mapping's keys and values, a list's items)."""
+    if isinstance(value, str):
+        out.append(value)
+    elif type(value) is dict or isinstance(value, Mapping):
+        for k, v in value.items():
+            _texts(k, out)
+            _texts(v, out)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _texts(v, out)
+
+
+#: Field annotations that hold no text.
+_NOT_TEXT = frozenset(
+    {"datetime", "datetime | None", "int", "int | None", "float", "bool"}
+    | {"RemoteStatus", "TriageState"}
+)
+
+
+_TEXT_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _text_fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of every field of ``cls`` that may hold text (every field but dates,
+    numbers and enums, found from the dataclass: a field added later is covered)."""
+    getter = _TEXT_FIELDS.get(cls)
+    if getter is None:
+        names = [f.name for f in dataclasses.fields(cls) if str(f.type) not in _NOT_TEXT]
+        one = operator.attrgetter(*names)
+        getter = one if len(names) > 1 else (lambda record: (one(record),))
+        _TEXT_FIELDS[cls] = getter
+    return getter
+
+
+def _page_is_storable(page: Page) -> bool:
+    """Whether every text of ``page`` is UTF-8 as it is (nearly always): one encode of
+    them all, instead of one per field (4 ms per 100 responses, measured, against 0.2)."""
+    out: list[str] = []
+    records: list[Response | Thread] = [*page.responses, *page.threads]
+    for record in records:
+        for value in _text_fields(type(record))(record):
+            if type(value) is str:
+                out.append(value)
+            elif value is not None:
+                _texts(value, out)
+    _texts(page.next_cursor, out)
+    _texts(page.gone, out)
+    _texts(page.renamed, out)
+    try:
+        "".join(out).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def storable_page(page: Page) -> tuple[Page, Repairs]:
+    """``page`` with every text storable (responses, threads, the cursor, the ids of gone
+    and renamed responses), and what was repaired."""
+    repairs = Repairs()
+    if _page_is_storable(page):
+        return page, repairs
+    responses, threads = [], []
+    for r in page.responses:
+        r2, c = _storable_record(r)
+        responses.append(r2)
+        if c:
+            repairs.responses[r2.external_id] = c
+    for t in page.threads:
+        t2, c = _storable_record(t)
+        threads.append(t2)
+        if c:
+            repairs.threads[t2.external_id] = c
+    cursor, c_cursor = _storable_value(page.next_cursor)
+    gone, c_gone = _storable_value(page.gone)
+    renamed, c_renamed = _storable_value(page.renamed)
+    repairs.cursor, repairs.other = c_cursor, c_gone + c_renamed
+    if not repairs:
+        return page, repairs
+    return (
+        dataclasses.replace(
+            page,
+            responses=responses,
+            threads=threads,
+            next_cursor=cursor,
+            gone=gone,
+            renamed=renamed,
+        ),
+        repairs,
+    )
+
+
+def _repaired_anew(
+    db: sqlite3.Connection, sid: int, page: Page, repairs: Repairs, hashes: Mapping[str, int]
+) -> int:
+    """How many of a page's repaired texts are stored anew (before the page is written):
+    a response whose content hash is already stored, or a thread stored as it is, was
+    counted when it came first."""
+    n = repairs.other
+    if repairs.cursor:
+        row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
+        if row is None or row[0] != page.next_cursor:
+            n += repairs.cursor
+    for ext, count in repairs.responses.items():
+        row = db.execute(
+            "SELECT content_hash FROM responses WHERE source_id = ? AND external_id = ?",
+            (sid, ext),
+        ).fetchone()
+        if row is None or row[0] != hashes.get(ext):
+            n += count
+    for t in page.threads:
+        count = repairs.threads.get(t.external_id, 0)
+        if not count:
+            continue
+        row = db.execute(
+            "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
+            (sid, t.external_id),
+        ).fetchone()
+        if row is None or tuple(row) != (t.title, t.url, _json(t.meta)):
+            n += count
+    return n
 
 
 def fold(text: str) -> str:
@@ -584,12 +807,235 @@ def _platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
     return _hash_fields(*head, str(updated), status, meta)
 
 
+# -- the file, its modes, its key file, and what makes it unusable ----------------------
+#: File mode of the store, its -wal and -shm files and its key file: the store holds
+#: what people wrote and who wrote it; nobody else on the machine needs to read it.
+FILE_MODE = 0o600
+#: Mode of the store's folder when we make it.
+DIR_MODE = 0o700
+#: The author key file's name is the store's with this added (memory.db.author-key).
+KEY_FILE_SUFFIX = ".author-key"
+
+
+def key_file_path(path: Path) -> Path:
+    """Where the key of a store's author keys is kept: beside it, mode 0600."""
+    return path.with_name(path.name + KEY_FILE_SUFFIX)
+
+
+def _prepare_path(path: Path, read_only: bool) -> bool:
+    """Check the store's path before SQLite sees it; make its folder (0700) and an empty
+    file (0600) for a new store; tighten a looser mode. Returns whether to open it
+    read-only (asked for, or the file or its folder cannot be written)."""
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a memory store file: choose a file with --db "
+            f"(e.g. {path / 'memory.db'})"
+        )
+    folder = path.parent
+    if not path.exists():
+        if read_only:
+            raise StoreError(f"there is no memory store at {path}: check --db")
+        try:
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            # SQLite makes -wal and -shm with the database file's mode: 0600 here means
+            # 0600 there. O_EXCL: a file another program just made is left as it is.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the memory store {path}: {exc.strerror or exc}; choose "
+                "another --db, or free disk space"
+            ) from exc
+        return False
+    if _found_empty(path):
+        raise StoreError(
+            f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
+            "a backup; to start a new memory, remove the empty file"
+        )
+    writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+    if writable and not read_only:
+        _tighten_modes(path)
+    return read_only or not writable
+
+
+#: A zero-length file younger than this is a store another program is creating now.
+_NEW_FILE_SECONDS = 60.0
+
+
+def _found_empty(path: Path) -> bool:
+    """Whether ``path`` is an empty file that nobody is making a store of: a store cut
+    to nothing, or a file made by something else. SQLite would take it for a new, empty
+    memory, and the old one would look gone without a word."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
+
+
+def _tighten_modes(path: Path) -> None:
+    """A store made by an older version (0644) is made 0600, with its -wal and -shm,
+    when this user owns it: a file of someone else's is theirs to decide on."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = p.stat()
+            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+                p.chmod(FILE_MODE)
+        except OSError:
+            continue
+
+
+def _uri(path: Path, *, immutable: bool) -> str:
+    """The SQLite URI that opens ``path`` read-only."""
+    quoted = urllib.parse.quote(str(path.absolute()))
+    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def _read_key_file(path: Path) -> str | None:
+    try:
+        text = key_file_path(path).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(
+            f"cannot read the author key file {key_file_path(path)}: {exc}; restore it "
+            "from a backup"
+        ) from exc
+    return text or None
+
+
+def _write_key_file(path: Path, key: str) -> None:
+    """Write the key file atomically (a temporary file, synced, renamed; the folder
+    synced), mode 0600 from the start."""
+    target = key_file_path(path)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            os.write(fd, (key + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(
+            f"cannot write the author key file {target}: {exc.strerror or exc}; make its "
+            "folder writable or free disk space"
+        ) from exc
+
+
+def _remove_key_file(path: Path) -> None:
+    """Overwrite the key file's bytes, then remove it (its key is in the environment)."""
+    target = key_file_path(path)
+    with contextlib.suppress(OSError):
+        size = target.stat().st_size
+        fd = os.open(target, os.O_WRONLY)
+        try:
+            os.write(fd, b"0" * size)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        target.unlink()
+        _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _meta_value(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """A StoreError for an SQLite error that makes the store unusable (what is wrong,
+    which file, what to do); None for any other error (a query's own mistake)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if "Could not decode to UTF-8" in str(exc):
+        code = sqlite3.SQLITE_CORRUPT  # text bytes SQLite kept but UTF-8 cannot be: damage
+    elif code == sqlite3.SQLITE_ERROR and _SCHEMA_GONE.search(str(exc)):
+        # Our own SQL meets a schema that is not what the migrations made: its text in
+        # the file was garbled (or another program changed it).
+        return damaged_error(path, f"its tables are not as reactieveld made them: {exc}")
+    if code == sqlite3.SQLITE_NOTADB:
+        what = (
+            f"{path} is not a reactieveld memory store (not an SQLite database, or "
+            "encrypted): choose another --db, or restore the file from a backup"
+        )
+    elif code == sqlite3.SQLITE_CORRUPT:
+        return damaged_error(path, str(exc))
+    elif code == sqlite3.SQLITE_FULL:
+        what = (
+            f"the disk holding {path} is full (or the file reached its size limit): free "
+            "disk space and try again; nothing of the last change was stored"
+        )
+    elif code == sqlite3.SQLITE_READONLY:
+        what = (
+            f"{path} cannot be written (a read-only file, folder or disk): make it "
+            "writable, or copy it elsewhere and use --db"
+        )
+    elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        what = (
+            f"cannot open {path} ({exc}): check that it and its folder exist and may be "
+            "read and written, or choose another --db"
+        )
+    elif code == sqlite3.SQLITE_IOERR:
+        what = (
+            f"cannot read or write {path} (disk I/O error: {exc}): check the disk, then "
+            "restore the file from a backup if it persists"
+        )
+    elif code == sqlite3.SQLITE_NOMEM:
+        what = f"out of memory while using {path}: close other programs and try again"
+    else:
+        return None
+    return StoreError(what)
+
+
+#: SQLite's words for a schema that lacks what the migrations made.
+_SCHEMA_GONE = re.compile(
+    r"^(no such (table|column|tokenizer|module|index|function)|malformed database schema"
+    r"|vtable constructor failed)"
+)
+
+#: The message of an enum made from a stored value that is none of its members.
+_STORED_ENUM = re.compile(
+    r"is not a valid (RemoteStatus|TriageState|TagKind|OutboxState|Capability|ActionKind)$"
+)
+
+
+def damaged_error(path: Path, what: str) -> StoreError:
+    """The StoreError of a damaged file: restore it, or recover what is left."""
+    return StoreError(
+        f"{path} is damaged ({what}): restore it from a backup, or save what is left "
+        f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
+    )
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """Any SQLite error while opening: unusable (said as such), or a plain one."""
+    return unusable_error(path, exc) or StoreError(
+        f"cannot open the memory store {path}: {exc}; choose another --db"
+    )
+
+
 class SqliteStore:
     """The memory store on one SQLite file. Open with ``await SqliteStore.open(path)``."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path, codebook_version: str) -> None:
         self._conn = conn
         self.path = path
+        #: Opened read-only (asked for, or the file or its folder cannot be written).
+        self.read_only = False
         self.codebook_version = codebook_version
         self._author_secret: bytes | None = b""
         self._given_secret: str | None = None
@@ -605,6 +1051,7 @@ class SqliteStore:
         codebook_version: str = "default-1",
         cache_kib: int = DEFAULT_CACHE_KIB,
         author_secret: str | None = None,
+        read_only: bool = False,
     ) -> SqliteStore:
         """Open (creating if needed) the store at ``path`` and migrate it to this version.
 
@@ -615,30 +1062,61 @@ class SqliteStore:
 
         ``author_secret`` is the key of the author keys, from the environment
         (``[store] author_secret_env``). Without it the store keeps a random key of its
-        own in ``meta``. With it, only a check value is kept, so that the file alone
+        own in a key file beside the database (:func:`key_file_path`, mode 0600), never
+        in the database. With it, only a check value is kept, so that the file alone
         cannot be used to test guessed addresses, and a different secret is refused
-        (it would split every author in two). A key the store kept is moved out when
-        the environment gives that same key (see ``reactieveld author-secret``).
+        (it would split every author in two). A kept key is removed when the environment
+        gives that same key (see ``reactieveld author-secret``).
+
+        ``read_only``: open without writing anything (reading, search, export). A file
+        or folder this process cannot write opens read-only by itself; :attr:`read_only`
+        tells which it became. Every write then raises :class:`StoreError`.
+
+        Any condition that makes the file unusable (not a database, damaged, a newer
+        schema, a folder, a full disk, no permission) raises :class:`StoreError` with
+        one line: what is wrong, which file, what to do.
         """
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30.0)
-        store = cls(conn, path, codebook_version)
-        store._cache_kib = cache_kib
-        store._given_secret = author_secret
-        try:
-            await store._run(store._setup)
-        except sqlite3.Error as exc:
-            await conn.close()
-            # "file is not a database", a read-only directory, a locked file: say which file.
-            raise StoreError(f"cannot open the memory store {path}: {exc}") from exc
-        except BaseException:
-            await conn.close()
-            raise
-        return store
+        memory = str(path) == ":memory:"
+        if not memory:
+            read_only = _prepare_path(path, read_only)
+        attempts = [_uri(path, immutable=False)] if read_only and not memory else [str(path)]
+        if read_only and not memory:
+            # A WAL file in a folder we cannot write: SQLite cannot make the -shm file, but
+            # the file cannot change under us either (a read-only mount, a flagged file).
+            attempts.append(_uri(path, immutable=True))
+        for i, target in enumerate(attempts):
+            try:
+                conn = await aiosqlite.connect(
+                    target, isolation_level=None, timeout=30.0, uri=target.startswith("file:")
+                )
+            except sqlite3.Error as exc:
+                raise _open_error(path, exc) from exc
+            store = cls(conn, path, codebook_version)
+            store._cache_kib = cache_kib
+            store._given_secret = author_secret
+            store.read_only = read_only
+            try:
+                await store._run(store._setup)
+            except (sqlite3.Error, StoreError) as exc:
+                await conn.close()
+                cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+                code = (getattr(cause, "sqlite_errorcode", 0) or 0) & 0xFF
+                if code == sqlite3.SQLITE_CANTOPEN and i + 1 < len(attempts):
+                    continue  # read-only WAL without its -shm: immutable next
+                if isinstance(exc, StoreError):
+                    raise
+                raise _open_error(path, exc) from exc
+            except BaseException:
+                await conn.close()
+                raise
+            return store
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _setup(self, db: sqlite3.Connection) -> None:
+        if self.read_only:
+            self._setup_read_only(db)
+            return
         _enable_wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
@@ -654,60 +1132,124 @@ class SqliteStore:
         migrate(db)
         self._author_secret = self._setup_author_secret(db, self._given_secret)
 
-    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
-        def meta(key: str) -> str | None:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            return row[0] if row else None
+    def _setup_read_only(self, db: sqlite3.Connection) -> None:
+        """Set up a read-only connection: nothing written, nothing migrated."""
+        db.execute("PRAGMA query_only = ON")
+        db.execute("PRAGMA temp_store=MEMORY")
+        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
+        current = db.execute("PRAGMA user_version").fetchone()[0]
+        if current != SCHEMA_VERSION:
+            check_version(db)  # a newer one is refused the same way as when writable
+            raise StoreError(
+                f"{self.path} is read-only and has an older schema (version {current}, this "
+                f"program needs {SCHEMA_VERSION}); open it once where it can be written to "
+                "upgrade it, or choose another --db"
+            )
+        register_functions(db)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # "not a database" here
+        given = self._given_secret
+        if given is not None:
+            self._author_secret = _secret_bytes(given)
+            return
+        kept = _read_key_file(self.path) or _meta_value(db, "author_secret")
+        self._author_secret = _secret_bytes(kept) if kept else None
 
-        db.execute("BEGIN IMMEDIATE")
+    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
+        """The key of the author keys (None: it is nowhere to be had; reading works, a new
+        author key is refused). It is kept in the key file beside the database or given
+        from the environment, never kept in the database: only a check value is, to
+        tell a wrong or missing key from the right one."""
+        if str(self.path) == ":memory:":
+            return _secret_bytes(given) if given is not None else secrets.token_bytes(32)
+        keyfile = key_file_path(self.path)
+        db.execute("BEGIN IMMEDIATE")  # also serialises making the key file across programs
+        remove_file = moved_out = False
+        key: bytes | None
         try:
-            kept, check = meta("author_secret"), meta("author_secret_check")
-            if given is None:
-                if kept is None and check is None:  # a new store keeps a key of its own
-                    kept = secrets.token_hex(32)
-                    db.execute("INSERT INTO meta VALUES ('author_secret', ?)", (kept,))
-                db.execute("COMMIT")
-                # None: the key is in the environment; reading works, new authors do not.
-                return _secret_bytes(kept) if kept is not None else None
-            key = _secret_bytes(given)
-            mine = _secret_check(key)
-            unused = (
+            kept = _meta_value(db, "author_secret")
+            check = _meta_value(db, "author_secret_check")
+            on_disk = _read_key_file(self.path)
+            used = (
                 db.execute(
                     "SELECT 1 FROM responses WHERE author_key IS NOT NULL LIMIT 1"
                 ).fetchone()
-                is None
+                is not None
             )
-            if kept is not None and _secret_bytes(kept) != key and not unused:
-                raise StoreError(
-                    f"{self.path}: the author secret from the environment is not the one "
-                    "this memory keeps; `reactieveld author-secret` shows the kept one"
-                )
-            if kept is None and check is not None and check != mine and not unused:
-                raise StoreError(
-                    f"{self.path}: the author secret from the environment is not the one "
-                    "this memory was made with (its author keys would no longer match)"
-                )
-            if kept is not None or check != mine:
-                # Moved out: overwrite the kept key's bytes, keep only the check value.
+            if given is None:
+                if kept is not None:
+                    # The migration of a store made before the key file: the same key goes
+                    # to the key file (written and synced first), then leaves the database,
+                    # so every author key stays valid.
+                    if on_disk is not None and on_disk != kept and used:
+                        raise StoreError(
+                            f"{keyfile} does not hold the author secret kept in {self.path}; "
+                            "move that key file away (the database's own is then used)"
+                        )
+                    if on_disk is None:
+                        _write_key_file(self.path, kept)
+                    key = _secret_bytes(kept)
+                    moved_out = True
+                elif on_disk is not None:
+                    key = _secret_bytes(on_disk)
+                    if check is not None and check != _secret_check(key) and used:
+                        raise StoreError(
+                            f"{keyfile} is not the author key of {self.path} (it does not "
+                            "match the check value): restore the right key file from a backup"
+                        )
+                elif check is None or not used:  # a new store makes a key of its own
+                    fresh = secrets.token_hex(32)
+                    _write_key_file(self.path, fresh)
+                    key = _secret_bytes(fresh)
+                else:
+                    # A made-up key would split every author in two: none, and say so on
+                    # the first new author key (see ``author_key``).
+                    key = None
+            else:
+                key = _secret_bytes(given)
+                if used and (
+                    (kept is not None and _secret_bytes(kept) != key)
+                    or (on_disk is not None and _secret_bytes(on_disk) != key)
+                ):
+                    raise StoreError(
+                        f"{self.path}: the author secret from the environment is not the one "
+                        "this memory keeps; `reactieveld author-secret` shows the kept one"
+                    )
+                mine = _secret_check(key)
+                if kept is None and on_disk is None and check not in (None, mine) and used:
+                    raise StoreError(
+                        f"{self.path}: the author secret from the environment is not the one "
+                        "this memory was made with (its author keys would no longer match)"
+                    )
+                moved_out = kept is not None
+                remove_file = on_disk is not None
+            if moved_out:
+                # Overwrite the kept key's bytes in the file, not only unlink the row.
                 db.execute("PRAGMA secure_delete = ON")
                 db.execute("DELETE FROM meta WHERE key = 'author_secret'")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)", (mine,))
+            if key is not None and check != _secret_check(key):
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)",
+                    (_secret_check(key),),
+                )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         db.execute("PRAGMA secure_delete = OFF")  # only for the key's row: deletes stay cheap
-        if kept is not None:
+        if moved_out:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page with it in the WAL
+        if remove_file:
+            _remove_key_file(self.path)  # the environment has it now
         return key
 
     async def kept_author_secret(self) -> str | None:
-        """The author secret this store keeps in its own file (None when it is in the
+        """The author secret this store keeps in its key file (None when it is in the
         environment), for ``reactieveld author-secret``."""
-        rows = await self._run(
-            lambda db: db.execute("SELECT value FROM meta WHERE key = 'author_secret'").fetchall()
-        )
-        return rows[0][0] if rows else None
+        on_disk = _read_key_file(self.path) if str(self.path) != ":memory:" else None
+        if on_disk is not None:
+            return on_disk
+        return await self._run(lambda db: _meta_value(db, "author_secret"))
 
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -722,19 +1264,43 @@ class SqliteStore:
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         # One hop to aiosqlite's thread for a whole function: many statements, one await.
         conn = self._conn
-        return await conn._execute(lambda: fn(conn._conn))  # type: ignore[attr-defined]
+        try:
+            return await conn._execute(lambda: fn(conn._conn))  # type: ignore[attr-defined]
+        except sqlite3.Error as exc:
+            # A store that turns out unusable only now (damaged mid-file, a full disk on a
+            # write, made read-only): one StoreError saying what to do, not SQLite's text.
+            error = unusable_error(self.path, exc)
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            guarded = code == sqlite3.SQLITE_READONLY and getattr(exc, "reactieveld_guarded", 0)
+            if error is None or guarded:
+                raise  # the read guard's own refusal (``read``) is the caller's mistake
+            raise error from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            # Bytes the store never wrote: SQLite's own message about a damaged schema
+            # that is not UTF-8, or a stored state that is none of ours ("'n=w' is not a
+            # valid TriageState"). Other ValueErrors are a caller's own.
+            if isinstance(exc, UnicodeDecodeError) or _STORED_ENUM.search(str(exc)):
+                raise damaged_error(self.path, "a stored value was garbled") from exc
+            raise
 
     async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
 
         def tx(db: sqlite3.Connection) -> T:
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path} is open read-only: nothing can be changed (make the file "
+                    "and its folder writable, or copy it elsewhere and use --db)"
+                )
             db.execute("BEGIN IMMEDIATE")
             try:
                 result = fn(db)
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                # After some errors (a full disk) SQLite has rolled back already.
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
             return result
 
         return await self._run(tx)
@@ -750,8 +1316,12 @@ class SqliteStore:
             db.execute("PRAGMA query_only = ON")
             try:
                 return fn(db)
+            except sqlite3.Error as exc:
+                exc.reactieveld_guarded = True  # type: ignore[attr-defined]  # see _run
+                raise
             finally:
-                db.execute("PRAGMA query_only = OFF")
+                if not self.read_only:  # a read-only store stays query_only
+                    db.execute("PRAGMA query_only = OFF")
 
         return await self._run(guarded)
 
@@ -768,8 +1338,9 @@ class SqliteStore:
             return None
         if self._author_secret is None:
             raise StoreError(
-                f"{self.path}: this memory's author secret is kept in the environment; "
-                "set the variable named by [store] author_secret_env"
+                f"{self.path}: its author secret is neither in {key_file_path(self.path)} "
+                "nor in the environment: restore that key file from a backup, or set the "
+                "variable named by [store] author_secret_env"
             )
         return _author_key(self._author_secret, email)
 
@@ -804,9 +1375,13 @@ class SqliteStore:
             last_error=row[4],
             last_error_at=_dt(row[5]),
             next_try=_dt(row[6]),
+            repaired=row[7],
         )
 
-    _STATE_COLS = "name, type, cursor, last_success, last_error, last_error_at, next_try"
+    _STATE_COLS = (
+        "name, type, cursor, last_success, last_error, last_error_at, next_try, "
+        "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0)"
+    )
 
     async def source_state(self, name: str) -> SourceState | None:
         """The stored cursor and sync bookkeeping of one source."""
@@ -843,7 +1418,7 @@ class SqliteStore:
                 db.execute(
                     "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
                     "WHERE name = ?",
-                    (error, now, _ts(next_try), name),
+                    (storable(error)[0], now, _ts(next_try), name),
                 )
 
         await self._write(fn)
@@ -864,11 +1439,29 @@ class SqliteStore:
         local status until it is written back.
         """
         now = _ts(utcnow())
+        # Text UTF-8 cannot hold is stored repaired and counted, never raised on: one odd
+        # comment must not stop a source (see ``storable``).
+        page, repaired = storable_page(page)
         prepared = []
         for r in page.responses:
             key = r.author_key or self.author_key(r.author_email)
             prepared.append((r, key, _content_hash(r, key)))
-        return await self._write(lambda db: self._upsert(db, source, page, prepared, now))
+
+        def fn(db: sqlite3.Connection) -> UpsertResult:
+            anew = 0
+            if repaired:
+                hashes = {r.external_id: h for r, _, h in prepared}
+                anew = _repaired_anew(db, self._source_id(db, source), page, repaired, hashes)
+            result = self._upsert(db, source, page, prepared, now)
+            if anew:
+                db.execute(
+                    "INSERT INTO source_repairs (source_id, n) VALUES (?, ?) "
+                    "ON CONFLICT(source_id) DO UPDATE SET n = n + excluded.n",
+                    (self._source_id(db, source), anew),
+                )
+            return result
+
+        return await self._write(fn)
 
     def _upsert(
         self,
@@ -1471,8 +2064,8 @@ class SqliteStore:
                 actor,
                 kind.value,
                 response_id,
-                json.dumps(before, ensure_ascii=False),
-                json.dumps(after, ensure_ascii=False),
+                storable(json.dumps(before, ensure_ascii=False))[0],
+                storable(json.dumps(after, ensure_ascii=False))[0],
                 undoes,
                 batch,
             ),
@@ -1499,7 +2092,7 @@ class SqliteStore:
                 action.capability.value,
                 action.external_id,
                 action.thread_external_id,
-                action.text,
+                None if action.text is None else storable(action.text)[0],
                 action.expected_status.value if action.expected_status else None,
                 _json(action.meta),
                 now,
@@ -1720,6 +2313,7 @@ class SqliteStore:
     async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Add an internal note to a response."""
         now = _ts(utcnow()) or 0
+        text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             cur = db.execute(
@@ -1743,6 +2337,7 @@ class SqliteStore:
     async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
         now = _ts(utcnow()) or 0
+        text = storable(text)[0]
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             targets = self._targets(db, [response_id])
@@ -2271,18 +2866,25 @@ def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
         return
 
 
+def check_version(db: sqlite3.Connection) -> int:
+    """The file's schema version; a newer one than this program knows is refused."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    latest = max(n for n, _, _ in migrations())
+    if current > latest:
+        path = db.execute("PRAGMA database_list").fetchone()[2] or "this memory store"
+        raise StoreError(
+            f"{path} has schema version {current}, newer than this program knows "
+            f"({latest}): upgrade reactieveld (or choose another --db)"
+        )
+    return current
+
+
 def migrate(db: sqlite3.Connection) -> int:
     """Apply every shipped migration newer than the file's ``user_version``, each in its own
     transaction. Returns the version reached. A file from a newer program is refused."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
+    current = check_version(db)
     register_functions(db)
     shipped = migrations()  # read once: the check and the steps must agree
-    latest = max(n for n, _, _ in shipped)
-    if current > latest:
-        raise StoreError(
-            f"this memory store has schema version {current}, newer than this program "
-            f"knows ({latest}); upgrade reactieveld"
-        )
     for number, name, sql in shipped:
         if number <= current:
             continue
@@ -2296,8 +2898,18 @@ def migrate(db: sqlite3.Connection) -> int:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
         except BaseException as exc:
-            db.execute("ROLLBACK")
-            raise StoreError(f"migration {name} failed: {exc}") from exc
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            if isinstance(exc, sqlite3.Error) and code != sqlite3.SQLITE_ERROR:
+                unusable = unusable_error(path, exc)  # a full disk, a damaged file, ...
+                if unusable is not None:
+                    raise unusable from exc
+            raise StoreError(
+                f"{path}: migration {name} failed ({exc}); nothing of it was applied: "
+                "report this, and keep using the previous version of reactieveld meanwhile"
+            ) from exc
         db.execute("COMMIT")
         current = number
     return current

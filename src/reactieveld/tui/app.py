@@ -296,9 +296,23 @@ class ReactieveldApp(App[int]):
         """The sources the app knows (configured or seen in the sync state)."""
         return sorted(set(self.connectors) | set(self._sources))
 
+    @property
+    def read_only(self) -> bool:
+        """The store was opened read-only (its file, folder or disk cannot be written):
+        browsing, search and export work; decisions, tags and notes cannot be stored."""
+        return bool(getattr(self.store, "read_only", False))
+
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be changed here (None when the store is writable)."""
+        if not self.read_only:
+            return None
+        return self.i18n.t("ro.reason", path=str(getattr(self.store, "path", "")))
+
     def unsupported(self, source: str, capability: Capability) -> str | None:
         """Why ``source``'s platform cannot do ``capability`` (None when it can, or when
         the source is not configured here and the outbox will say so itself)."""
+        if self.read_only:
+            return self.read_only_reason()
         conn = self.connectors.get(source)
         if conn is None or capability in conn.capabilities:
             return None
@@ -380,7 +394,10 @@ class ReactieveldApp(App[int]):
             from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
 
             self.counter = await SqliteStore.open(
-                path, codebook_version=self.codebook.version, cache_kib=READER_CACHE_KIB
+                path,
+                codebook_version=self.codebook.version,
+                cache_kib=READER_CACHE_KIB,
+                read_only=self.read_only,
             )
             self._owns_counter = True
         return self.counter
@@ -585,11 +602,14 @@ def run_app(
         small = READER_CACHE_KIB
         opts = {"codebook_version": version, "author_secret": secret}
         store = await SqliteStore.open(db_path, cache_kib=small, **opts)
+        # A store that cannot be written opens read-only: browse, search and export;
+        # no sync, outbox or sinks (they write), and every connection read-only alike.
+        read_only = store.read_only
         # Separate connections: counts and sync never queue behind a key (or it behind them).
-        reader = await SqliteStore.open(db_path, cache_kib=small, **opts)
-        sync_store = await SqliteStore.open(db_path, **opts)
+        reader = await SqliteStore.open(db_path, cache_kib=small, read_only=read_only, **opts)
+        sync_store = await SqliteStore.open(db_path, read_only=read_only, **opts)
         pairs, errors = [], {}
-        for cfg in config.sources:
+        for cfg in config.sources if not read_only else ():
             try:
                 pairs.append((cfg, build_connector(cfg)))
             except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
@@ -619,6 +639,8 @@ def run_app(
         notify = partial(app.notify, markup=False)
         sinks = asyncio.create_task(
             run_sinks_beside_app(config, sync_store, sinks_stop, notify, app.attach_sinks)
+            if not read_only
+            else asyncio.sleep(0)
         )
         try:
             await app.run_async()

@@ -133,6 +133,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
     "hdr.filter": ("filter: {text}", "filter: {text}"),
     "tabs.filtered": ("gefilterd", "filtered"),
+    # a store opened read-only (store helper, issue 10)
+    "ro.header": ("ALLEEN-LEZEN", "READ-ONLY"),
+    "ro.reason": (
+        "alleen-lezen: {path} kan niet worden beschreven (bekijken, zoeken en exporteren werken)",
+        "read-only: {path} cannot be written (browsing, search and export work)",
+    ),
     "hdr.no_sources": ("geen bronnen", "no sources"),
     # screens
     "help.title": ("Toetsen", "Keys"),

@@ -48,6 +48,9 @@ _OPENS_DIALOG = {"role", "reply", "note", "search"}
 #: Actions that need a response under the cursor (or marked ones).
 _ROW_ACTIONS = ROW_ACTIONS
 
+#: Actions that store something: none on a store opened read-only.
+_WRITES = {"moderate", "handled", "question", "role", "reply", "note", "undo"}
+
 
 class TriageScreen(Screen[None]):
     """The moderator's main screen."""
@@ -212,6 +215,8 @@ class TriageScreen(Screen[None]):
 
     def action_reason(self, action: str, parameters: Sequence[object] = ()) -> str | None:
         """Why ``action`` cannot act now, or None when it can."""
+        if action in _WRITES and self.rapp.read_only:
+            return self.rapp.read_only_reason()
         rows = self.queue.target_rows() if self.is_mounted else []
         if action in _ROW_ACTIONS and not rows:
             return self.i18n.t("view.empty")
@@ -226,6 +231,8 @@ class TriageScreen(Screen[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _WRITES and self.rapp.read_only:
+            return None  # greyed out; the footer's tooltip and the response view say why
         if action in _ROW_ACTIONS or action == "moderate":
             try:
                 return None if self.action_reason(action, parameters) else True

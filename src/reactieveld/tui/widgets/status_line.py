@@ -46,9 +46,17 @@ class StatusLine(Static):
         """Draw the current values."""
         self.update(self.render_content())
 
+    def _read_only(self) -> bool:
+        try:
+            return bool(getattr(self.app, "read_only", False))
+        except Exception:  # noqa: BLE001 - drawn outside an app (a unit test): not read-only
+            return False
+
     def render_content(self) -> Content:
         t = self.i18n.t
         parts: list[str | tuple[str, str]] = []
+        if self._read_only():  # said first: it explains the greyed-out keys
+            parts += [(t("ro.header"), "bold reverse"), " │ "]
         if not self.sources:
             parts.append((t("hdr.no_sources"), "dim"))
         for i, s in enumerate(self.sources):
