@@ -9,7 +9,10 @@ the source's connector and records the outcome:
   backoff (the row survives a restart and is picked up again when due);
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
   ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
-* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``.
+* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* anything else (an answer of the wrong shape, a bug, a full disk) -> retried as a
+  network error would be, with its one-line reason on the row
+  (:mod:`reactieveld.failures`); the worker never stops because of one row.
 
 Applying a row twice (a crash after the platform acted but before ``outbox_done``) is
 harmless: a status already set reads back as success, and a repeated reply is recognised
@@ -27,6 +30,7 @@ from typing import Any
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
+from reactieveld.failures import failure, log_unexpected
 from reactieveld.model import OutboxItem, utcnow
 from reactieveld.store.base import Store
 
@@ -59,9 +63,12 @@ class OutboxWorker:
         base_delay: float = 10.0,
         max_delay: float = 3600.0,
         on_event: Callable[[str], Any] | None = None,
+        secrets: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
     ) -> None:
         self.store = store
         self.connectors = dict(connectors)
+        #: source -> (secrets, user names) kept out of stored errors (SyncEngine.secrets).
+        self.secrets = dict(secrets or {})
         self.poll_seconds = poll_seconds
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -77,7 +84,24 @@ class OutboxWorker:
         return backoff_delay(attempts, self.base_delay, self.max_delay)
 
     async def apply_one(self, item: OutboxItem) -> str:
-        """Apply one outbox row; returns ``done``, ``retry``, ``failed`` or ``conflict``."""
+        """Apply one outbox row; returns ``done``, ``retry``, ``failed`` or ``conflict``.
+        Never raises (but for cancellation): see the module docstring."""
+        try:
+            return await self._apply_one(item)
+        except Exception as exc:  # noqa: BLE001 - one row must not stop the worker
+            log_unexpected(f"outbox row {item.id}", exc)
+            secrets, users = self.secrets.get(item.action.source, ((), ()))
+            f = failure(exc, source=item.action.source, secrets=secrets, users=users)
+            wait = f.retry_after or self.retry_delay(item.attempts)
+            try:
+                await self.store.outbox_retry(
+                    item.id, error=f.message, next_attempt_at=utcnow() + timedelta(seconds=wait)
+                )
+            except Exception as again:  # noqa: BLE001 - the store itself fails: next pass
+                log_unexpected(f"outbox row {item.id}: recording the error", again)
+            return "retry"
+
+    async def _apply_one(self, item: OutboxItem) -> str:
         conn = self.connectors.get(item.action.source)
         if conn is None:
             await self.store.outbox_fail(
@@ -87,16 +111,20 @@ class OutboxWorker:
         try:
             result = await conn.apply(item.action)
         except ActionConflict as exc:
-            await self.store.outbox_fail(item.id, error=str(exc), conflict=True)
+            secrets, users = self.secrets.get(item.action.source, ((), ()))
+            error = failure(exc, secrets=secrets, users=users).message
+            await self.store.outbox_fail(item.id, error=error, conflict=True)
             return "conflict"
         except ConnectorError as exc:
+            secrets, users = self.secrets.get(item.action.source, ((), ()))
+            error = failure(exc, secrets=secrets, users=users).message
             if exc.retryable:
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
                 await self.store.outbox_retry(
-                    item.id, error=str(exc), next_attempt_at=utcnow() + timedelta(seconds=wait)
+                    item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
                 )
                 return "retry"
-            await self.store.outbox_fail(item.id, error=str(exc))
+            await self.store.outbox_fail(item.id, error=error)
             return "failed"
         await self.store.outbox_done(
             item.id, remote_status=result.remote_status, external_id=result.external_id
@@ -132,5 +160,8 @@ class OutboxWorker:
         ``poll_seconds``."""
         while not stop.is_set():
             self._wake.clear()  # before the pass: a wake during it triggers another pass
-            await self.run_once()
+            try:
+                await self.run_once()
+            except Exception as exc:  # noqa: BLE001 - e.g. the store cannot be read now
+                log_unexpected("outbox", exc)
             await pause(self.poll_seconds, stop, self._wake)
