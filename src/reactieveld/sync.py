@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from reactieveld.backoff import backoff_delay
+from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import Connector, ConnectorError
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
@@ -177,6 +177,8 @@ class _Source:
     #: The source's credentials and user names, kept out of every error text.
     secrets: tuple[str, ...] = ()
     users: tuple[str, ...] = ()
+    #: Set to end the wait before the next round (:meth:`SyncEngine.wake`).
+    woken: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class SyncEngine:
@@ -244,6 +246,13 @@ class SyncEngine:
     def secrets(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         """(secrets, user names) by source name, for the outbox's stored errors."""
         return {name: (s.secrets, s.users) for name, s in self.sources.items()}
+
+    def wake(self, name: str | None = None) -> None:
+        """Start the next round of source ``name`` (or of every source) now instead of
+        after its wait (a "try again" from the user, or a test that cleared a fault)."""
+        for s in self.sources.values():
+            if name is None or s.name == name:
+                s.woken.set()
 
     def subscribe(self, listener: Listener) -> None:
         """Add a listener (callable or asyncio.Queue) for :class:`SyncEvent`."""
@@ -410,6 +419,7 @@ class SyncEngine:
 
     async def _loop(self, s: _Source, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            s.woken.clear()
             try:
                 res = await self.sync_source(s.name)
             except Exception as exc:  # noqa: BLE001 - the last guard: the loop goes on
@@ -419,8 +429,7 @@ class SyncEngine:
             if s.poll_seconds <= 0 and res.ok:
                 return  # e.g. the demo source: one round is all it has
             delay = s.poll_seconds if res.ok else self.error_delay(s, res)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
+            await pause(delay, stop, s.woken)
 
 
 async def known_statuses(store: Store, source: str) -> dict[str, RemoteStatus]:
