@@ -16,6 +16,7 @@ import base64
 import io
 import json
 import sqlite3
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 import httpx
@@ -23,6 +24,7 @@ import pytest
 from fakes.faultproxy import Fault, FaultProxy
 from wpreal import served_fakewp
 
+from reactieveld.cli import main
 from reactieveld.config import SourceConfig, load_config
 from reactieveld.connectors.http import RetryPolicy, make_client
 from reactieveld.connectors.wordpress import WordPressConnector
@@ -367,3 +369,38 @@ def test_wrong_shape_in_either_process_is_one_line(
     out = io.StringIO()
     assert run_sync_command(load_config(cfg), db, once=True, out=out, now=True) == 0
     assert f"blog: {N} new, 0 updated" in out.getvalue(), out.getvalue()
+
+
+def test_sync_once_respects_a_stored_retry_after(sites, proxy, tmp_path, monkeypatch, capsys):
+    """After a 429 with ``Retry-After: 3600`` the next ``sync --once`` (a cron job) sends
+    the server nothing for that source and says until when; ``--now`` knocks anyway."""
+    monkeypatch.setenv("TEST_FAULT_BLOG_PW", PASSWORD)
+    monkeypatch.setenv("TEST_FAULT_SITE_PW", "other-site-pw")
+    proxy.fault = Fault(429, b"", {"Retry-After": "3600"})
+    cfg = write_config(tmp_path, proxy.url, sites[1].base, fetch_process=False)
+    db = tmp_path / "m.db"
+    out = io.StringIO()
+    assert run_sync_command(load_config(cfg), db, once=True, out=out) == 1
+    assert "HTTP 429 (retry after 3600 s)" in out.getvalue()
+    con = sqlite3.connect(db)
+    [(next_try,)] = con.execute("SELECT next_try FROM sources WHERE name = 'blog'")
+    con.close()
+    when = datetime.fromtimestamp(next_try, UTC).strftime("%H:%M")
+
+    before = proxy.requests
+    out = io.StringIO()
+    assert run_sync_command(load_config(cfg), db, once=True, out=out) == 0
+    assert proxy.requests == before  # not one request to the server that asked to wait
+    assert (
+        f"blog: skipped, the server asked to wait until {when} UTC (Retry-After); "
+        "use --now to try anyway"
+    ) in out.getvalue(), out.getvalue()
+    assert "site: 0 new, 0 updated" in out.getvalue()  # the others still synced
+
+    # `reactieveld sources` shows the stored reason; `sync --once --now` knocks anyway.
+    capsys.readouterr()
+    assert main(["--config", str(cfg), "--db", str(db), "sources"]) == 0
+    listed = capsys.readouterr().out
+    assert "error: GET" in listed and "HTTP 429 (retry after 3600 s)" in listed
+    assert main(["--config", str(cfg), "--db", str(db), "sync", "--once", "--now"]) == 1
+    assert proxy.requests > before and "skipped" not in capsys.readouterr().out
