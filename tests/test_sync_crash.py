@@ -188,3 +188,27 @@ async def test_outbox_entry_pending_at_sigkill_is_applied_once(fake, tmp_path, m
     finally:
         await store.close()
     assert "outbox" not in run_child(cfg, db)  # nothing left to apply
+
+
+# -- random kill points (tests/crashcases.py; tools/crash_suite.py runs 20 of each) -------
+@pytest.mark.parametrize("seed", [3, 11])
+def test_sigkill_at_a_random_listing_loses_and_doubles_nothing(tmp_path, seed):
+    from crashcases import sync_case
+
+    out = sync_case(seed, tmp_path)
+    assert out.clean, out
+
+
+@pytest.mark.parametrize(
+    "seed, point",
+    [
+        (5, (6, True)),  # a reply the server created, its answer never read
+        (9, (1, True)),  # a decision the server applied, its answer never read
+        (4, None),  # wherever the seed says
+    ],
+)
+def test_sigkill_at_a_random_write_back_loses_and_repeats_nothing(tmp_path, seed, point):
+    from crashcases import writeback_case
+
+    out = writeback_case(seed, tmp_path, point=point)
+    assert out.clean, out
