@@ -136,7 +136,13 @@ class OutboxWorker:
         run = OutboxRun()
         seen: set[int] = set()
         while True:
-            items = [i for i in await self.store.outbox_due(limit=20) if i.id not in seen]
+            try:
+                due = await self.store.outbox_due(limit=20)
+            except Exception as exc:  # noqa: BLE001 - the store cannot be read now: next pass
+                log_unexpected("outbox", exc)
+                self._say(f"outbox: {failure(exc).message}")
+                return run
+            items = [i for i in due if i.id not in seen]
             if not items:
                 return run
             for item in items:
@@ -151,9 +157,13 @@ class OutboxWorker:
                     run.conflicts += 1
                 else:
                     run.failed += 1
-                if self.on_event is not None and outcome != "done":
-                    with contextlib.suppress(Exception):
-                        self.on_event(f"{item.action.source}: write-back {outcome}")
+                if outcome != "done":
+                    self._say(f"{item.action.source}: write-back {outcome}")
+
+    def _say(self, text: str) -> None:
+        if self.on_event is not None:
+            with contextlib.suppress(Exception):
+                self.on_event(text)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Apply due rows until ``stop`` is set; wakes on :meth:`wake` or every

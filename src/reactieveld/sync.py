@@ -470,6 +470,7 @@ async def run_sync(
     source whose stored next try (after a failed round: the server's ``Retry-After`` or
     the backoff) is still ahead is skipped with a line saying until when, unless ``now``.
     """
+    from reactieveld.config import ConfigError
     from reactieveld.outbox import OutboxWorker
     from reactieveld.sinks import run_sinks
 
@@ -505,7 +506,14 @@ async def run_sync(
                     f"{ob.conflicts} conflicts"
                 )
             # The memory sinks ([[sinks]]): tagged responses to a file or a webhook.
-            await run_sinks(config, store, once=True, printer=printer)
+            try:
+                await run_sinks(config, store, once=True, printer=printer)
+            except ConfigError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one line, the sources are synced
+                log_unexpected("sinks", exc)
+                printer(f"sinks: error: {failure(exc).message}")
+                return 1
             return 0 if all(r.ok for r in results) else 1
         stop = stop or asyncio.Event()
         await asyncio.gather(
@@ -587,6 +595,10 @@ def run_sync_command(
         except (ConnectorError, ConfigError) as exc:
             printer(f"reactieveld sync: {exc}")
             return 2
+        except Exception as exc:  # noqa: BLE001 - never a traceback on the user's screen
+            log_unexpected("sync", exc)
+            printer(f"reactieveld sync: error: {failure(exc).message}")
+            return 1
         finally:
             await store.close()
 
