@@ -9,9 +9,9 @@ is held, and lets the server go on.
 
 * ``sync`` case: killed at the k-th comment listing of a full sync (k random).
 * ``write-back`` case: the memory holds moderation decisions and replies in the outbox;
-  killed at a random one of their POSTs, either before the server acts on it or after
-  it acted and before the answer reaches reactieveld (the worst moment: the platform
-  did it, the outbox does not know).
+  killed at a random one of their POSTs, either before the server acts on it (the
+  request is then dropped) or after it acted and before the answer reaches reactieveld
+  (the worst moment: the platform did it, the outbox does not know).
 
 Counts (:class:`Outcome`), after the re-run and one more run:
 
@@ -98,13 +98,16 @@ def _run(cfg: Path, db: Path) -> str:
 
 def _kill_at(wp: Any, cfg: Path, db: Path, when: Any, *, after: bool) -> None:
     """Run sync until the server sees a request for which ``when`` is true; SIGKILL it
-    while that request is held (before or after the server acted), then release."""
+    while that request is held, then release. ``after``: the server acts on the request
+    (its answer is lost); else the request is dropped unhandled (the server never acted)."""
     reached, release = threading.Event(), threading.Event()
 
     def hook(method: str, path: str, q: dict[str, str]) -> None:
         if not reached.is_set() and when(method, path, q):
             reached.set()
             release.wait(60)
+            if not after:
+                raise ConnectionAbortedError("dropped: the client was killed before")
 
     if after:
         wp.after_hook = hook
@@ -153,7 +156,8 @@ def sync_case(seed: int, tmp: Path, *, comments: int = 2000) -> Outcome:
     rng = random.Random(seed)
     pages = (comments + 99) // 100
     k = rng.randint(1, pages)
-    out = Outcome("sync", seed, f"listing {k}/{pages}")
+    after = rng.random() < 0.5
+    out = Outcome("sync", seed, f"listing {k}/{pages} {'after' if after else 'before'}")
     with served_fakewp(comments, password=PASSWORD) as wp:
         cfg, db = _files(tmp, wp.base)
         seen = {"n": 0}
@@ -164,7 +168,7 @@ def sync_case(seed: int, tmp: Path, *, comments: int = 2000) -> Outcome:
                 return seen["n"] == k
             return False
 
-        _kill_at(wp, cfg, db, nth_listing, after=rng.random() < 0.5)
+        _kill_at(wp, cfg, db, nth_listing, after=after)
         _run(cfg, db)
         _compare(out, wp, db)
         again = _run(cfg, db)
