@@ -8,12 +8,14 @@ The platform is the WordPress-shaped local server of tools/wp-real on 127.0.0.1.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from wpreal import served_fakewp
 
 from reactieveld.config import load_config
-from reactieveld.model import TriageState
-from reactieveld.outbox import OutboxWorker
+from reactieveld.model import TriageState, utcnow
+from reactieveld.outbox import SENDING, OutboxWorker
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine, run_sync
 
@@ -58,12 +60,24 @@ def replies_at_server(wp, target):
     ]
 
 
+class Crash(BaseException):
+    """The process ends here (nothing after it runs)."""
+
+
 async def crash_after_post(config, store, item):
-    """What a crash between the POST and outbox_done leaves: applied, not recorded."""
+    """What a crash between the POST and outbox_done leaves: the worker marked the row
+    as being sent and posted; the outcome was never recorded."""
     engine = SyncEngine.from_config(config, store, fetch_process=False)
+
+    async def dies(*args, **kwargs):
+        raise Crash
+
+    store.outbox_done = dies
     try:
-        await engine.connectors["blog"].apply(item.action)
+        with pytest.raises(Crash):
+            await OutboxWorker(store, engine.connectors).apply_one(item)
     finally:
+        del store.outbox_done
         await engine.aclose()
 
 
@@ -73,23 +87,23 @@ async def test_resent_reply_is_handled_and_posted_once(wp, tmp_path, monkeypatch
     try:
         await crash_after_post(config, store, item)
         assert len(posts) == 1 and len(replies_at_server(wp, target)) == 1
-        [(pending,)] = [(i.state.value,) for i in await store.outbox_items()]
-        assert pending == "pending"  # the crash: never marked
+        [marked] = await store.outbox_items()
+        assert marked.state.value == "pending" and marked.last_error == SENDING
 
         if first == "outbox":
-            # The worker runs before the sync: it posts again, the platform refuses the
-            # duplicate (and tells no id); the next sync brings the one copy.
+            # The worker runs before the sync (as it may in the app): the reply may have
+            # arrived, so it waits for a sync round instead of posting it again.
             engine = SyncEngine.from_config(config, store, fetch_process=False)
             try:
-                await OutboxWorker(store, engine.connectors).run_once()
+                run = await OutboxWorker(store, engine.connectors).run_once()
             finally:
                 await engine.aclose()
+            assert run.attempted == 0 and len(posts) == 1
         lines: list[str] = []
         assert await run_sync(config, store, once=True, printer=lines.append) == 0
 
         [reply] = replies_at_server(wp, target)  # exactly one at the platform
-        if first == "sync":
-            assert len(posts) == 1  # the outbox did not post it again
+        assert len(posts) == 1  # the outbox did not post it again
         row = await store.get_by_external("blog", str(reply["id"]))
         assert row is not None
         assert row.response.triage is TriageState.HANDLED  # not in "New"
@@ -114,6 +128,25 @@ async def test_resent_reply_is_handled_and_posted_once(wp, tmp_path, monkeypatch
         assert await run_sync(config, store, once=True, printer=lines.append) == 0
         assert "outbox" not in " ".join(lines)
         assert len(replies_at_server(wp, target)) == 1
+    finally:
+        wp.hook = None
+        await store.close()
+
+
+async def test_a_reply_that_never_arrived_is_sent_after_the_sync(wp, tmp_path, monkeypatch):
+    """Marked as being sent, but the POST never reached the platform (the process died
+    first): the next sync finds no copy, and the outbox then sends it, once."""
+    config, store, item, target, posts = await setup(wp, tmp_path, monkeypatch)
+    try:
+        # The process that marked it died a while ago.
+        await store.outbox_sending(item.id, note=SENDING, at=utcnow() - timedelta(seconds=5))
+        lines: list[str] = []
+        assert await run_sync(config, store, once=True, printer=lines.append) == 0
+        assert "outbox: 1 applied" in " ".join(lines)
+        [reply] = replies_at_server(wp, target)
+        assert len(posts) == 1
+        row = await store.get_by_external("blog", str(reply["id"]))
+        assert row.response.triage is TriageState.HANDLED
     finally:
         wp.hook = None
         await store.close()

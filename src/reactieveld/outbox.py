@@ -15,8 +15,12 @@ the source's connector and records the outcome:
   (:mod:`reactieveld.failures`); the worker never stops because of one row.
 
 Applying a row twice (a crash after the platform acted but before ``outbox_done``) is
-harmless: a status already set reads back as success, and a repeated reply is recognised
-by WordPress as a duplicate.
+harmless for a decision: a status already set reads back as success. A reply is not
+sent twice: before its POST the row is marked as being sent (``store.outbox_sending``);
+a row found with that mark (the process stopped before the outcome was recorded) waits
+until a sync round of its source has ended since the mark. That round stores the
+platform's copy, if the POST arrived, as the organisation's handled reply and marks the
+row done (``SqliteStore._claim_sent_replies``); if it did not arrive, the row is sent.
 """
 
 from __future__ import annotations
@@ -31,8 +35,13 @@ from typing import Any
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
 from reactieveld.failures import failure, log_unexpected
-from reactieveld.model import OutboxItem, utcnow
+from reactieveld.model import Capability, OutboxItem, utcnow
 from reactieveld.store.base import Store
+
+#: The mark of a reply being sent (``last_error`` while the POST is under way).
+SENDING = (
+    "being sent; if reactieveld stopped meanwhile, the next sync shows whether the platform got it"
+)
 
 
 @dataclass
@@ -84,8 +93,9 @@ class OutboxWorker:
         return backoff_delay(attempts, self.base_delay, self.max_delay)
 
     async def apply_one(self, item: OutboxItem) -> str:
-        """Apply one outbox row; returns ``done``, ``retry``, ``failed`` or ``conflict``.
-        Never raises (but for cancellation): see the module docstring."""
+        """Apply one outbox row; returns ``done``, ``retry``, ``failed``, ``conflict``
+        or ``waiting`` (a reply marked as being sent when a process stopped, until a sync
+        round). Never raises (but for cancellation): see the module docstring."""
         try:
             return await self._apply_one(item)
         except Exception as exc:  # noqa: BLE001 - one row must not stop the worker
@@ -108,6 +118,14 @@ class OutboxWorker:
                 item.id, error=f"source {item.action.source} is not configured (any more)"
             )
             return "failed"
+        if item.action.capability is Capability.REPLY:
+            if item.last_error == SENDING and not await self._synced_since(item):
+                return "waiting"
+            mark = getattr(self.store, "outbox_sending", None)
+            if mark is not None:
+                # The store keeps whole seconds: a round ending in the second the POST
+                # began may have listed before it, so only a later second counts.
+                await mark(item.id, note=SENDING, at=utcnow() + timedelta(seconds=1))
         try:
             result = await conn.apply(item.action)
         except ActionConflict as exc:
@@ -131,6 +149,14 @@ class OutboxWorker:
         )
         return "done"
 
+    async def _synced_since(self, item: OutboxItem) -> bool:
+        """Whether a sync round of the row's source succeeded since it was marked as
+        being sent (so that round would have brought the reply if it arrived)."""
+        state = await self.store.source_state(item.action.source)
+        since = item.next_attempt_at
+        last = state.last_success if state is not None else None
+        return last is not None and since is not None and last >= since
+
     async def run_once(self) -> OutboxRun:
         """Apply every row that is due now (in batches) and return the counts."""
         run = OutboxRun()
@@ -148,6 +174,8 @@ class OutboxWorker:
             for item in items:
                 seen.add(item.id)
                 outcome = await self.apply_one(item)
+                if outcome == "waiting":
+                    continue  # a reply that may have arrived: after the next sync round
                 run.attempted += 1
                 if outcome == "done":
                     run.done += 1

@@ -2150,6 +2150,18 @@ class SqliteStore:
             )
         return True
 
+    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
+        """Mark a write-back as being sent since ``at`` (kept in ``last_error`` and
+        ``next_attempt_at``; not an attempt): if the process stops before the outcome is
+        recorded, the mark says the platform may have it (see reactieveld.outbox)."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE outbox SET last_error = ?, next_attempt_at = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (note, _ts(at), item_id),
+            )
+        )
+
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at``."""
         await self._write(
