@@ -145,7 +145,8 @@ class WebhookSink:
         try:
             resp = await self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            raise SinkError(f"{type(exc).__name__}: {exc}"[:200]) from exc
+            # Not shortened here: failure() shortens after removing credentials.
+            raise SinkError(f"{type(exc).__name__}: {exc}") from exc
         if 200 <= resp.status_code < 300:
             return
         retryable = resp.status_code in (408, 425, 429) or resp.status_code >= 500
