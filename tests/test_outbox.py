@@ -93,3 +93,73 @@ async def test_unknown_source_and_unsupported_capability_fail(env):
     failed = await store.outbox_items(states=["failed"])
     assert any("not configured" in i.last_error for i in failed)
     assert any("no hidden status" in i.last_error for i in failed)
+
+
+async def test_unexpected_exceptions_are_recorded_and_retried(env, monkeypatch):
+    """An apply that raises what no connector should (a wrong-shaped answer, a bug) and a
+    store that cannot record the outcome: the row keeps a one-line reason without the
+    credential, waits with backoff, and is applied on a later try."""
+    site, store, engine, db = env
+    target = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold")
+    row = await store.get_by_external("blog", str(target))
+    await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
+    conn = engine.connectors["blog"]
+    real_apply = conn.apply
+
+    async def broken(action):
+        raise KeyError("status (sent with Authorization: Basic YWRtaW46cHdwd3B3cHc=)")
+
+    monkeypatch.setattr(conn, "apply", broken)
+    worker = OutboxWorker(store, engine.connectors, secrets={"blog": (("pwpwpwpw",), ("admin",))})
+    run = await worker.run_once()
+    assert (run.retry, run.done) == (1, 0)
+    [item] = await store.outbox_items()
+    assert item.state.value == "pending" and item.attempts == 1
+    assert item.last_error.startswith("unexpected KeyError: ")
+    assert "YWRtaW46" not in item.last_error and "Basic ***" in item.last_error
+    assert item.next_attempt_at > utcnow()
+
+    # Applied, but the store fails to record it (the disk is full): retried, not lost.
+    monkeypatch.setattr(conn, "apply", real_apply)
+    real_done = store.outbox_done
+
+    async def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "outbox_done", full)
+    assert await worker.apply_one(item) == "retry"
+    [item] = await store.outbox_items()
+    assert item.last_error == "unexpected OSError: [Errno 28] No space left on device"
+
+    monkeypatch.setattr(store, "outbox_done", real_done)
+    [item] = await store.outbox_due(now=utcnow() + timedelta(hours=2))
+    assert await worker.apply_one(item) == "done"  # setting a status twice is harmless
+    assert site.fake.comments[target]["status"] == "approved"
+
+
+async def test_worker_loop_outlives_a_failing_pass(env, monkeypatch):
+    import asyncio
+
+    site, store, engine, db = env
+    worker = OutboxWorker(store, engine.connectors, poll_seconds=3600)
+    calls: list[int] = []
+    second = asyncio.Event()
+    real_due = store.outbox_due
+
+    async def due(**kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        second.set()
+        return await real_due(**kw)
+
+    monkeypatch.setattr(store, "outbox_due", due)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    while not calls:
+        await asyncio.sleep(0)  # yield to the worker's first pass (no wall-clock wait)
+    worker.wake()
+    await asyncio.wait_for(second.wait(), 10)
+    assert not task.done()
+    stop.set()
+    await asyncio.wait_for(task, 10)

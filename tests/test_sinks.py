@@ -241,3 +241,51 @@ async def test_run_sinks_once_from_config(tmp_path, monkeypatch):
         assert await run_sinks(SimpleNamespace(sinks=()), store, once=True) is None
     finally:
         await store.close()
+
+
+async def test_unexpected_delivery_failure_is_recorded_and_retried(tmp_path, monkeypatch):
+    """A sink that raises what it should not (a bug, an odd answer): the delivery waits
+    with a one-line reason and goes out on a later pass."""
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    clock = Clock()
+    jsonl = JsonlSink(tmp_path / "memory.jsonl")
+    worker = SinkWorker(store, [jsonl], clock=clock)
+    real = jsonl.deliver
+
+    async def broken(body, envelope):
+        raise ValueError(f"bad envelope for {SECRET}")
+
+    try:
+        monkeypatch.setattr(jsonl, "deliver", broken)
+        run = await worker.run_once()
+        assert run.retry == 1 and run.delivered == 0
+        head = (await worker.pending(jsonl))[0]
+        assert head["state"] == "pending" and head["attempts"] == 1
+        assert head["last_error"] == "unexpected ValueError: bad envelope for s3cret-for-tests"
+
+        monkeypatch.setattr(jsonl, "deliver", real)
+        clock.at += timedelta(hours=2)
+        run = await worker.run_once()
+        assert run.delivered == 5 and run.retry == 0
+    finally:
+        await worker.aclose()
+        await store.close()
+
+
+async def test_webhook_secret_never_in_a_stored_error(tmp_path, monkeypatch):
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    clock = Clock()
+    hook = WebhookSink(f"http://127.0.0.1:{free_port()}/hook", SECRET)
+
+    async def echo(body, envelope):
+        raise ValueError(f"server said: signature sha256 of {SECRET} rejected")
+
+    monkeypatch.setattr(hook, "deliver", echo)
+    worker = SinkWorker(store, [hook], clock=clock)
+    try:
+        await worker.run_once()
+        head = (await worker.pending(hook))[0]
+        assert SECRET not in head["last_error"] and "***" in head["last_error"]
+    finally:
+        await worker.aclose()
+        await store.close()

@@ -188,3 +188,28 @@ async def test_outbox_entry_pending_at_sigkill_is_applied_once(fake, tmp_path, m
     finally:
         await store.close()
     assert "outbox" not in run_child(cfg, db)  # nothing left to apply
+
+
+# -- random kill points (tests/crashcases.py; tools/crash_suite.py runs 20 of each) -------
+@pytest.mark.parametrize("seed", [3, 11])
+def test_sigkill_at_a_random_listing_loses_and_doubles_nothing(tmp_path, seed):
+    from crashcases import sync_case
+
+    out = sync_case(seed, tmp_path)
+    assert out.clean, out
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        11,  # POST 6 (a reply) after the server created it: its answer never read
+        1,  # POST 1 (a decision) after the server applied it: its answer never read
+        8,  # POST 5 (a reply) dropped before the server saw it
+    ],
+)
+def test_sigkill_at_a_random_write_back_loses_and_repeats_nothing(tmp_path, seed):
+    from crashcases import writeback_case
+
+    out = writeback_case(seed, tmp_path)
+    assert out.point == {11: "POST 6/6 after", 1: "POST 1/6 after", 8: "POST 5/6 before"}[seed]
+    assert out.clean, out

@@ -154,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="fetch every configured source (and apply the outbox)")
     _common(p, top=False)
     p.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
+    p.add_argument(
+        "--now",
+        action="store_true",
+        help="with --once: also the sources the server asked to wait (Retry-After)",
+    )
     p.set_defaults(command=cmd_sync)
 
     p = sub.add_parser("sources", help="list the configured sources and their sync state")
@@ -235,7 +240,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     if not config.sources:
         where = config.path or "no configuration file"
         raise UsageError(f"no [[sources]] configured ({where}); see the README")
-    return run_sync_command(config, ctx.db_path, args.once)
+    return run_sync_command(config, ctx.db_path, args.once, now=getattr(args, "now", False))
 
 
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:

@@ -105,9 +105,12 @@ def _error_payload(source: str, exc: BaseException) -> dict[str, Any]:
             "retryable": exc.retryable,
             "retry_after": getattr(exc, "retry_after", None),
         }
-    # Not a platform error but a bug or an unexpected answer: say what it was, and let
-    # the engine try again later instead of stopping the source for good.
-    return {"source": source, "message": f"{type(exc).__name__}: {exc}", "retryable": True}
+    # Not a platform error but a bug or an unexpected answer: say what it was (in the
+    # same words as in one process), and let the engine try again later instead of
+    # stopping the source for good.
+    from reactieveld.failures import failure
+
+    return {"source": source, "message": failure(exc, source=source).message, "retryable": True}
 
 
 def _error(payload: Mapping[str, Any]) -> ConnectorError:

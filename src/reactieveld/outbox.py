@@ -9,11 +9,18 @@ the source's connector and records the outcome:
   backoff (the row survives a restart and is picked up again when due);
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
   ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
-* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``.
+* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* anything else (an answer of the wrong shape, a bug, a full disk) -> retried as a
+  network error would be, with its one-line reason on the row
+  (:mod:`reactieveld.failures`); the worker never stops because of one row.
 
 Applying a row twice (a crash after the platform acted but before ``outbox_done``) is
-harmless: a status already set reads back as success, and a repeated reply is recognised
-by WordPress as a duplicate.
+harmless for a decision: a status already set reads back as success. A reply is not
+sent twice: before its POST the row is marked as being sent (``store.outbox_sending``);
+a row found with that mark (the process stopped before the outcome was recorded) waits
+until a sync round of its source has ended since the mark. That round stores the
+platform's copy, if the POST arrived, as the organisation's handled reply and marks the
+row done (``SqliteStore._claim_sent_replies``); if it did not arrive, the row is sent.
 """
 
 from __future__ import annotations
@@ -27,8 +34,14 @@ from typing import Any
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
-from reactieveld.model import OutboxItem, utcnow
+from reactieveld.failures import failure, log_unexpected
+from reactieveld.model import Capability, OutboxItem, utcnow
 from reactieveld.store.base import Store
+
+#: The mark of a reply being sent (``last_error`` while the POST is under way).
+SENDING = (
+    "being sent; if reactieveld stopped meanwhile, the next sync shows whether the platform got it"
+)
 
 
 @dataclass
@@ -59,9 +72,12 @@ class OutboxWorker:
         base_delay: float = 10.0,
         max_delay: float = 3600.0,
         on_event: Callable[[str], Any] | None = None,
+        secrets: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
     ) -> None:
         self.store = store
         self.connectors = dict(connectors)
+        #: source -> (secrets, user names) kept out of stored errors (SyncEngine.secrets).
+        self.secrets = dict(secrets or {})
         self.poll_seconds = poll_seconds
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -77,43 +93,89 @@ class OutboxWorker:
         return backoff_delay(attempts, self.base_delay, self.max_delay)
 
     async def apply_one(self, item: OutboxItem) -> str:
-        """Apply one outbox row; returns ``done``, ``retry``, ``failed`` or ``conflict``."""
+        """Apply one outbox row; returns ``done``, ``retry``, ``failed``, ``conflict``
+        or ``waiting`` (a reply marked as being sent when a process stopped, until a sync
+        round). Never raises (but for cancellation): see the module docstring."""
+        try:
+            return await self._apply_one(item)
+        except Exception as exc:  # noqa: BLE001 - one row must not stop the worker
+            log_unexpected(f"outbox row {item.id}", exc)
+            secrets, users = self.secrets.get(item.action.source, ((), ()))
+            f = failure(exc, source=item.action.source, secrets=secrets, users=users)
+            wait = f.retry_after or self.retry_delay(item.attempts)
+            try:
+                await self.store.outbox_retry(
+                    item.id, error=f.message, next_attempt_at=utcnow() + timedelta(seconds=wait)
+                )
+            except Exception as again:  # noqa: BLE001 - the store itself fails: next pass
+                log_unexpected(f"outbox row {item.id}: recording the error", again)
+            return "retry"
+
+    async def _apply_one(self, item: OutboxItem) -> str:
         conn = self.connectors.get(item.action.source)
         if conn is None:
             await self.store.outbox_fail(
                 item.id, error=f"source {item.action.source} is not configured (any more)"
             )
             return "failed"
+        if item.action.capability is Capability.REPLY:
+            if item.last_error == SENDING and not await self._synced_since(item):
+                return "waiting"
+            mark = getattr(self.store, "outbox_sending", None)
+            if mark is not None:
+                # The store keeps whole seconds: a round ending in the second the POST
+                # began may have listed before it, so only a later second counts.
+                await mark(item.id, note=SENDING, at=utcnow() + timedelta(seconds=1))
         try:
             result = await conn.apply(item.action)
         except ActionConflict as exc:
-            await self.store.outbox_fail(item.id, error=str(exc), conflict=True)
+            secrets, users = self.secrets.get(item.action.source, ((), ()))
+            error = failure(exc, secrets=secrets, users=users).message
+            await self.store.outbox_fail(item.id, error=error, conflict=True)
             return "conflict"
         except ConnectorError as exc:
+            secrets, users = self.secrets.get(item.action.source, ((), ()))
+            error = failure(exc, secrets=secrets, users=users).message
             if exc.retryable:
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
                 await self.store.outbox_retry(
-                    item.id, error=str(exc), next_attempt_at=utcnow() + timedelta(seconds=wait)
+                    item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
                 )
                 return "retry"
-            await self.store.outbox_fail(item.id, error=str(exc))
+            await self.store.outbox_fail(item.id, error=error)
             return "failed"
         await self.store.outbox_done(
             item.id, remote_status=result.remote_status, external_id=result.external_id
         )
         return "done"
 
+    async def _synced_since(self, item: OutboxItem) -> bool:
+        """Whether a sync round of the row's source succeeded since it was marked as
+        being sent (so that round would have brought the reply if it arrived)."""
+        state = await self.store.source_state(item.action.source)
+        since = item.next_attempt_at
+        last = state.last_success if state is not None else None
+        return last is not None and since is not None and last >= since
+
     async def run_once(self) -> OutboxRun:
         """Apply every row that is due now (in batches) and return the counts."""
         run = OutboxRun()
         seen: set[int] = set()
         while True:
-            items = [i for i in await self.store.outbox_due(limit=20) if i.id not in seen]
+            try:
+                due = await self.store.outbox_due(limit=20)
+            except Exception as exc:  # noqa: BLE001 - the store cannot be read now: next pass
+                log_unexpected("outbox", exc)
+                self._say(f"outbox: {failure(exc).message}")
+                return run
+            items = [i for i in due if i.id not in seen]
             if not items:
                 return run
             for item in items:
                 seen.add(item.id)
                 outcome = await self.apply_one(item)
+                if outcome == "waiting":
+                    continue  # a reply that may have arrived: after the next sync round
                 run.attempted += 1
                 if outcome == "done":
                     run.done += 1
@@ -123,14 +185,21 @@ class OutboxWorker:
                     run.conflicts += 1
                 else:
                     run.failed += 1
-                if self.on_event is not None and outcome != "done":
-                    with contextlib.suppress(Exception):
-                        self.on_event(f"{item.action.source}: write-back {outcome}")
+                if outcome != "done":
+                    self._say(f"{item.action.source}: write-back {outcome}")
+
+    def _say(self, text: str) -> None:
+        if self.on_event is not None:
+            with contextlib.suppress(Exception):
+                self.on_event(text)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Apply due rows until ``stop`` is set; wakes on :meth:`wake` or every
         ``poll_seconds``."""
         while not stop.is_set():
             self._wake.clear()  # before the pass: a wake during it triggers another pass
-            await self.run_once()
+            try:
+                await self.run_once()
+            except Exception as exc:  # noqa: BLE001 - e.g. the store cannot be read now
+                log_unexpected("outbox", exc)
             await pause(self.poll_seconds, stop, self._wake)

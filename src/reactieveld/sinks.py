@@ -52,6 +52,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
 from reactieveld.export.records import Record, extras, record_dict
 from reactieveld.export.redact import Redactor
+from reactieveld.failures import failure, log_unexpected
 from reactieveld.model import utcnow
 
 #: Journal kinds that change what a sink holds (moderation and replies do not).
@@ -64,6 +65,8 @@ BATCH = 200
 
 class SinkError(Exception):
     """A delivery failed; ``retryable`` says whether trying again can help."""
+
+    expected = True  # a delivery's own failure, not a surprise (reactieveld.failures)
 
     def __init__(self, message: str, *, retryable: bool = True) -> None:
         super().__init__(message)
@@ -142,7 +145,8 @@ class WebhookSink:
         try:
             resp = await self._client.post(self.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            raise SinkError(f"{type(exc).__name__}: {exc}"[:200]) from exc
+            # Not shortened here: failure() shortens after removing credentials.
+            raise SinkError(f"{type(exc).__name__}: {exc}") from exc
         if 200 <= resp.status_code < 300:
             return
         retryable = resp.status_code in (408, 425, 429) or resp.status_code >= 500
@@ -369,16 +373,19 @@ class SinkWorker:
                 body = json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode()
                 try:
                     await sink.deliver(body, envelope)
-                except SinkError as exc:
-                    if exc.retryable:
+                except Exception as exc:  # noqa: BLE001 - any failure waits or is refused
+                    log_unexpected(f"sink {key}", exc)
+                    secret = getattr(sink, "_secret", None)
+                    why = failure(exc, secrets=[secret.decode()] if secret else []).message
+                    if getattr(exc, "retryable", True):
                         wait = self.retry_delay(attempts)
-                        await self._mark(oid, "retry", str(exc), now + timedelta(seconds=wait))
+                        await self._mark(oid, "retry", why, now + timedelta(seconds=wait))
                         run.retry += 1
-                        self._say(f"{key}: delivery waits ({exc})")
+                        self._say(f"{key}: delivery waits ({why})")
                         return run
-                    await self._mark(oid, "failed", str(exc), None)
+                    await self._mark(oid, "failed", why, None)
                     run.failed += 1
-                    self._say(f"{key}: delivery refused ({exc})")
+                    self._say(f"{key}: delivery refused ({why})")
                     continue
                 await self._mark(oid, "done", None, None)
                 run.delivered += 1
@@ -428,7 +435,11 @@ class SinkWorker:
         """Passes until ``stop`` is set; wakes on :meth:`wake` or every ``poll_seconds``."""
         while not stop.is_set():
             self._wake.clear()
-            await self.run_once()
+            try:
+                await self.run_once()
+            except Exception as exc:  # noqa: BLE001 - e.g. a full disk: the next pass retries
+                log_unexpected("sinks", exc)
+                self._say(f"sinks: {failure(exc).message}")
             await pause(self.poll_seconds, stop, self._wake)
 
     async def aclose(self) -> None:

@@ -36,8 +36,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from reactieveld.backoff import backoff_delay
+from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import Connector, ConnectorError
+from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.model import Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store
@@ -173,6 +174,11 @@ class _Source:
     primed: bool = False
     in_child: bool = False  # fetched by the engine's fetch process
     registered: bool = False
+    #: The source's credentials and user names, kept out of every error text.
+    secrets: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+    #: Set to end the wait before the next round (:meth:`SyncEngine.wake`).
+    woken: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class SyncEngine:
@@ -196,8 +202,15 @@ class SyncEngine:
         self.sources: dict[str, _Source] = {}
         for cfg, conn in sources:
             opts = getattr(cfg, "options", {}) or {}
+            secrets, users = source_secrets(cfg)
             self.sources[cfg.name] = _Source(
-                cfg.name, cfg.type, float(cfg.poll_seconds or 0), conn, url=opts.get("url")
+                cfg.name,
+                cfg.type,
+                float(cfg.poll_seconds or 0),
+                conn,
+                url=opts.get("url"),
+                secrets=secrets,
+                users=users,
             )
         self.listeners: list[Listener] = list(listeners)
         self._sleep = sleep or asyncio.sleep
@@ -228,6 +241,18 @@ class SyncEngine:
     def connectors(self) -> dict[str, Connector]:
         """Connectors by source name (the outbox worker shares them)."""
         return {name: s.connector for name, s in self.sources.items()}
+
+    @property
+    def secrets(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(secrets, user names) by source name, for the outbox's stored errors."""
+        return {name: (s.secrets, s.users) for name, s in self.sources.items()}
+
+    def wake(self, name: str | None = None) -> None:
+        """Start the next round of source ``name`` (or of every source) now instead of
+        after its wait (a "try again" from the user, or a test that cleared a fault)."""
+        for s in self.sources.values():
+            if name is None or s.name == name:
+                s.woken.set()
 
     def subscribe(self, listener: Listener) -> None:
         """Add a listener (callable or asyncio.Queue) for :class:`SyncEvent`."""
@@ -276,7 +301,9 @@ class SyncEngine:
 
     async def sync_source(self, name: str) -> RoundResult:
         """Run one round for source ``name``: fetch from its cursor, store page by page,
-        record the outcome. Never raises ConnectorError; the result carries the error."""
+        record the outcome. Never raises (but for cancellation): any exception of the
+        round, a platform's error as well as a wrong-shaped answer, a full disk or a bug,
+        becomes the result's error, recorded for the source with its next try."""
         s = self.sources[name]
         res = RoundResult(name)
         t0 = time.perf_counter()
@@ -301,24 +328,35 @@ class SyncEngine:
                     if up.new:
                         new_ids = tuple(up.new_ids)
                         await self.emit(SyncEvent(name, "new", new=up.new, new_ids=new_ids))
-        except ConnectorError as exc:
-            res.error = exc.message if exc.source == name else str(exc)
-            res.retryable = exc.retryable
-            res.retry_after = getattr(exc, "retry_after", None)
+        except Exception as exc:  # noqa: BLE001 - one bad round must not end the source
+            self._failed(s, res, exc)
         res.seconds = time.perf_counter() - t0
-        if res.ok:
-            s.failures = 0
-            nxt = utcnow() + timedelta(seconds=s.poll_seconds) if s.poll_seconds else None
-            await self.store.record_sync(name, next_try=nxt)
-        else:
+        try:
+            if res.ok:
+                s.failures = 0
+                nxt = utcnow() + timedelta(seconds=s.poll_seconds) if s.poll_seconds else None
+                await self.store.record_sync(name, next_try=nxt)
+        except Exception as exc:  # noqa: BLE001 - e.g. the disk filled up just now
+            self._failed(s, res, exc)
+        if not res.ok:
             s.failures += 1
             delay = self.error_delay(s, res)
-            await self.store.record_sync(
-                name, error=res.error, next_try=utcnow() + timedelta(seconds=delay)
-            )
+            try:
+                await self.store.record_sync(
+                    name, error=res.error, next_try=utcnow() + timedelta(seconds=delay)
+                )
+            except Exception as exc:  # noqa: BLE001 - shown, not stored: the store fails
+                log_unexpected(f"{name}: recording the error", exc)
             await self.emit(SyncEvent(name, "error", error=res.error))
         await self.emit(SyncEvent(name, "round", new=res.new, updated=res.updated))
         return res
+
+    def _failed(self, s: _Source, res: RoundResult, exc: BaseException) -> None:
+        """Make ``exc`` the round's error: one credential-free line, with what the
+        backoff rule needs (see :mod:`reactieveld.failures`)."""
+        log_unexpected(f"source {s.name}", exc)
+        f = failure(exc, source=s.name, secrets=s.secrets, users=s.users)
+        res.error, res.retryable, res.retry_after = f.message, f.retryable, f.retry_after
 
     def error_delay(self, s: _Source, res: RoundResult) -> float:
         """How long to wait after a failed round: the server's wish, else exponential
@@ -362,9 +400,11 @@ class SyncEngine:
                 with contextlib.suppress(BaseException):
                     await task
 
-    async def sync_all(self) -> list[RoundResult]:
-        """One round of every source, concurrently; results in configuration order."""
-        return list(await asyncio.gather(*(self.sync_source(n) for n in self.sources)))
+    async def sync_all(self, names: Sequence[str] | None = None) -> list[RoundResult]:
+        """One round of every source (or of ``names``), concurrently; results in
+        configuration order."""
+        todo = [n for n in self.sources if names is None or n in names]
+        return list(await asyncio.gather(*(self.sync_source(n) for n in todo)))
 
     # -- running ------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -379,12 +419,17 @@ class SyncEngine:
 
     async def _loop(self, s: _Source, stop: asyncio.Event) -> None:
         while not stop.is_set():
-            res = await self.sync_source(s.name)
+            s.woken.clear()
+            try:
+                res = await self.sync_source(s.name)
+            except Exception as exc:  # noqa: BLE001 - the last guard: the loop goes on
+                res = RoundResult(s.name)
+                self._failed(s, res, exc)
+                s.failures += 1
             if s.poll_seconds <= 0 and res.ok:
                 return  # e.g. the demo source: one round is all it has
             delay = s.poll_seconds if res.ok else self.error_delay(s, res)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=delay)
+            await pause(delay, stop, s.woken)
 
 
 async def known_statuses(store: Store, source: str) -> dict[str, RemoteStatus]:
@@ -416,17 +461,21 @@ async def run_sync(
     printer: Callable[[str], None],
     stop: asyncio.Event | None = None,
     engine_kwargs: Mapping[str, Any] | None = None,
+    now: bool = False,
 ) -> int:
     """``reactieveld sync``: every source (and the outbox) once, or until ``stop``.
 
     Prints one line per source per round (new, updated, error). Returns the exit code:
-    0 when every source synced (with ``once``), 1 when one failed.
+    0 when every source synced (with ``once``), 1 when one failed. With ``once``, a
+    source whose stored next try (after a failed round: the server's ``Retry-After`` or
+    the backoff) is still ahead is skipped with a line saying until when, unless ``now``.
     """
+    from reactieveld.config import ConfigError
     from reactieveld.outbox import OutboxWorker
     from reactieveld.sinks import run_sinks
 
     engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
-    worker = OutboxWorker(store, engine.connectors)
+    worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets)
 
     reported: set[str] = set()
 
@@ -441,7 +490,10 @@ async def run_sync(
     engine.subscribe(on_event)
     try:
         if once:
-            results = await engine.sync_all()
+            waiting = {} if now else await waiting_sources(store, list(engine.sources))
+            for line in waiting.values():
+                printer(line)
+            results = await engine.sync_all([n for n in engine.sources if n not in waiting])
             for r in results:
                 line = f"{r.source}: {r.new} new, {r.updated} updated"
                 if r.error:
@@ -454,7 +506,14 @@ async def run_sync(
                     f"{ob.conflicts} conflicts"
                 )
             # The memory sinks ([[sinks]]): tagged responses to a file or a webhook.
-            await run_sinks(config, store, once=True, printer=printer)
+            try:
+                await run_sinks(config, store, once=True, printer=printer)
+            except ConfigError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one line, the sources are synced
+                log_unexpected("sinks", exc)
+                printer(f"sinks: error: {failure(exc).message}")
+                return 1
             return 0 if all(r.ok for r in results) else 1
         stop = stop or asyncio.Event()
         await asyncio.gather(
@@ -467,15 +526,44 @@ async def run_sync(
         await engine.aclose()
 
 
+async def waiting_sources(store: Store, names: Sequence[str]) -> dict[str, str]:
+    """Sources whose last round failed and whose next try is still ahead (a cron job's
+    ``sync --once`` must not knock again before the server said it may): name -> the
+    line that says so."""
+    out: dict[str, str] = {}
+    at = utcnow()
+    for name in names:
+        state = await store.source_state(name)
+        if state is None or not state.last_error or state.next_try is None:
+            continue
+        if state.next_try <= at:
+            continue
+        when = state.next_try.strftime("%H:%M UTC")
+        if state.next_try.date() != at.date():
+            when = state.next_try.strftime("%Y-%m-%d %H:%M UTC")
+        if "retry after" in state.last_error.lower():
+            why = f"the server asked to wait until {when} (Retry-After)"
+        else:
+            why = f"the last round failed, the next try is at {when} (backoff)"
+        out[name] = f"{name}: skipped, {why}; use --now to try anyway"
+    return out
+
+
 def _stamp() -> str:
     return datetime.now().strftime("%H:%M:%S")
 
 
 def run_sync_command(
-    config: Any, db_path: str | Path, once: bool, *, out: TextIO | None = None
+    config: Any,
+    db_path: str | Path,
+    once: bool,
+    *,
+    out: TextIO | None = None,
+    now: bool = False,
 ) -> int:
-    """Entry point for ``reactieveld sync [--once]``: opens the store at ``db_path``, syncs,
-    and stops cleanly on Ctrl-C or SIGTERM (exit 0). Returns the exit code."""
+    """Entry point for ``reactieveld sync [--once] [--now]``: opens the store at
+    ``db_path``, syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0). ``now``: also
+    the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
     from reactieveld.store.sqlite import SqliteStore
 
@@ -503,10 +591,14 @@ def run_sync_command(
         try:
             if not once:
                 printer(f"syncing {len(config.sources)} source(s); Ctrl-C stops")
-            return await run_sync(config, store, once=once, printer=printer, stop=stop)
+            return await run_sync(config, store, once=once, printer=printer, stop=stop, now=now)
         except (ConnectorError, ConfigError) as exc:
             printer(f"reactieveld sync: {exc}")
             return 2
+        except Exception as exc:  # noqa: BLE001 - never a traceback on the user's screen
+            log_unexpected("sync", exc)
+            printer(f"reactieveld sync: error: {failure(exc).message}")
+            return 1
         finally:
             await store.close()
 

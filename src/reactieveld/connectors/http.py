@@ -34,17 +34,20 @@ Tests inject ``sleep`` (so backoff does not really sleep) and ``transport``
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import email.utils
+import html
 import importlib.util
 import json
 import random
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -223,6 +226,104 @@ def redact_url(url: str | httpx.URL) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+# -- credentials out of every text ------------------------------------------------------
+_MASK = "***"
+# Credentials that need no knowing: an Authorization scheme's credential, header echoes
+# (Api-Key, Authorization, Cookie), secret-named query parameters and JSON fields, and
+# URL userinfo. Shown as "***" so the message still says *what* was there.
+_AUTH_SCHEME = re.compile(
+    r"(?i)\b(basic|bearer|digest|jwt)((?:\s|%20|\+|\\u0020)+)([A-Za-z0-9._~+/=%\\-]{6,})"
+)
+_HEADER_ECHO = re.compile(
+    r"(?i)\b((?:x-)?api[-_]?(?:key|username|user|secret|token)|authorization|"
+    r"proxy-authorization|cookie|set-cookie|x-auth-token|x-wp-nonce)"
+    r"((?:\\?[\"'])?\s*(?:[:=]|=>)\s*(?:\\?[\"'])?)((?:(?:basic|bearer|digest)\s+)?)"
+    r"([^\s\"'\\,;&<>]+)"
+)
+_QUERY_SECRET = re.compile(
+    r"(?i)((?:^|[?&;\s\"'(])(?:[a-z_]*(?:token|secret|password|passwd|api[_-]?key|apikey)"
+    r"|key|pass|auth|signature|sig|session|code)=)([^&\s\"'<>#)]+)"
+)
+_JSON_SECRET = re.compile(
+    r'(?i)((?:\\?")[a-z_-]*(?:password|passwd|secret|token|api[_-]?key|apikey|authorization)'
+    r'(?:\\?")\s*:\s*(?:\\?"))((?:[^"\\]|\\[^"])*)'
+)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
+
+
+def _forms(secret: str, users: Iterable[str]) -> set[str]:
+    """The ways ``secret`` may appear in a server's answer or an exception's text."""
+    out = {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        html.escape(secret),
+        html.escape(secret, quote=False),
+    }
+    pairs = [f"{u}:{secret}" for u in users] + [f":{secret}", secret]
+    for pair in pairs:
+        raw = pair.encode("utf-8", "surrogatepass")
+        for enc in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+            text = enc.decode()
+            out |= {text, text.rstrip("="), quote(text, safe=""), quote(text.rstrip("="), safe="")}
+    return {f for f in out if len(f) >= 3}
+
+
+def scrub(text: str, secrets: Iterable[str | None] = (), users: Iterable[str | None] = ()) -> str:
+    """``text`` without any credential: every known secret (plain, percent-encoded,
+    JSON- and HTML-escaped, base64 of ``user:secret``, ``:secret`` and ``secret``, with
+    and without padding) and every credential-shaped thing even when not known (an
+    ``Authorization``/``Api-Key`` echo, ``Basic``/``Bearer`` credentials, secret-named
+    query parameters and JSON fields, URL userinfo). The one function every error text
+    passes before it is shown or stored. Secrets shorter than 3 characters are only
+    caught by their shape (masking two letters everywhere would garble every message).
+    """
+    names = [u for u in users if u]
+    forms: set[str] = set()
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            forms |= _forms(secret, names)
+    if forms:
+        pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        text = re.sub(pattern, _MASK, text, flags=re.IGNORECASE)
+    text = _USERINFO.sub(lambda m: m.group(1) + _MASK + "@", text)
+    text = _HEADER_ECHO.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + _MASK, text)
+    text = _AUTH_SCHEME.sub(lambda m: m.group(1) + " " + _MASK, text)
+    text = _JSON_SECRET.sub(lambda m: m.group(1) + _MASK, text)
+    return _QUERY_SECRET.sub(lambda m: m.group(1) + _MASK, text)
+
+
+def request_secrets(request: httpx.Request, *bodies: Any) -> tuple[list[str], list[str]]:
+    """(secrets, user names) a request carries: its Authorization header (a Basic pair
+    decoded), secret-named headers, and secret-named fields of the bodies it sent."""
+    secrets: list[str] = []
+    users: list[str] = []
+    for name, value in request.headers.items():
+        low = name.lower()
+        if low in ("authorization", "proxy-authorization"):
+            scheme, _, cred = value.partition(" ")
+            secrets.append(cred or value)
+            if scheme.lower() == "basic":
+                with contextlib.suppress(ValueError, UnicodeDecodeError):
+                    user, _, password = base64.b64decode(cred).decode().partition(":")
+                    secrets.append(password)
+                    users.append(user)
+        elif re.search(r"key|token|secret|password|cookie", low):
+            secrets.append(value)
+        elif low == "api-username":
+            users.append(value)
+    for body in bodies:
+        if isinstance(body, Mapping):
+            for key, value in body.items():
+                if isinstance(value, str) and _SECRET_PARAM.search(str(key)):
+                    secrets.append(value)
+    if request.url.password:
+        secrets.append(request.url.password)
+    return secrets, users
+
+
 def clean_text(text: str, limit: int = 200) -> str:
     """Server text made fit for an error line: no controls, no tags, one line, short."""
     text = re.sub(r"<[^>]{0,200}>", " ", text)
@@ -260,8 +361,10 @@ def _wait_from(response: httpx.Response, data: Any) -> float | None:
     return wait
 
 
-def _error_details(data: Any) -> tuple[str | None, str]:
-    """(code, message) from the JSON error shapes of WordPress, Discourse and others."""
+def _error_details(data: Any, hide: Callable[[str], str] = lambda t: t) -> tuple[str | None, str]:
+    """(code, message) from the JSON error shapes of WordPress, Discourse and others;
+    ``hide`` removes credentials before the message is shortened (a cut secret would
+    no longer be recognised)."""
     if not isinstance(data, Mapping):
         return None, ""
     code = data.get("code") or data.get("error_type")
@@ -271,7 +374,15 @@ def _error_details(data: Any) -> tuple[str | None, str]:
         msg = first.get("message") if isinstance(first, Mapping) else first
     if msg is None:
         msg = data.get("error") or data.get("error_description") or ""
-    return (str(code) if code is not None else None), clean_text(str(msg))
+    return (str(code) if code is not None else None), clean_text(hide(str(msg)))
+
+
+def _text(response: httpx.Response) -> str:
+    """The body as text, whatever its bytes (invalid UTF-8 is replaced, not raised)."""
+    try:
+        return response.text
+    except (UnicodeDecodeError, LookupError):
+        return response.content.decode("utf-8", "replace")
 
 
 def _try_json(response: httpx.Response) -> Any:
@@ -328,6 +439,10 @@ async def request_json(
         )
         full_url = redact_url(request.url)
         where = f"{method} {full_url}"
+
+        def hide(text: str, request: httpx.Request = request) -> str:
+            return scrub(text, *request_secrets(request, json_body, data, params))
+
         try:
             async with client.limit:
                 client.requests_sent += 1
@@ -341,7 +456,7 @@ async def request_json(
                 continue
             raise HttpError(
                 source,
-                f"{where}: {kind} (after {attempt} attempt{'s' if attempt > 1 else ''})",
+                hide(f"{where}: {kind} (after {attempt} attempt{'s' if attempt > 1 else ''})"),
                 retryable=True,
                 method=method,
                 url=full_url,
@@ -354,9 +469,11 @@ async def request_json(
             if not _is_json(response):
                 err = HttpError(
                     source,
-                    f"{where}: expected JSON but got "
-                    f"{clean_text(response.headers.get('Content-Type', ''), 60)} "
-                    f"(HTTP {status}; is this the right URL?)",
+                    hide(
+                        f"{where}: expected JSON but got "
+                        f"{clean_text(response.headers.get('Content-Type', ''), 60)} "
+                        f"(HTTP {status}; is this the right URL?)"
+                    ),
                     retryable=True,
                     method=method,
                     url=full_url,
@@ -370,7 +487,7 @@ async def request_json(
                     err = HttpError(
                         source,
                         f"{where}: malformed JSON in HTTP {status} response "
-                        f"({clean_text(str(exc), 80)}; {len(response.content)} bytes)",
+                        f"({clean_text(hide(str(exc)), 80)}; {len(response.content)} bytes)",
                         retryable=True,
                         method=method,
                         url=full_url,
@@ -382,9 +499,9 @@ async def request_json(
             raise err
 
         body = _try_json(response)
-        code, msg = _error_details(body)
+        code, msg = _error_details(body, hide)
         if body is None and response.content:
-            msg = clean_text(response.text, 120)
+            msg = clean_text(hide(_text(response)), 120)
         detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {msg}" if msg else "")
         wait = _wait_from(response, body) if status in (429, 503) else None
 
@@ -396,7 +513,7 @@ async def request_json(
             )
             raise HttpError(
                 source,
-                f"{where}: {detail} ({hint})",
+                hide(f"{where}: {detail} ({hint})"),
                 retryable=False,
                 method=method,
                 url=full_url,
@@ -416,7 +533,7 @@ async def request_json(
         transient = status in (408, 425, 429) or status >= 500
         raise HttpError(
             source,
-            f"{where}: {detail}" + (f" (retry after {wait:.0f} s)" if wait else ""),
+            hide(f"{where}: {detail}") + (f" (retry after {wait:.0f} s)" if wait else ""),
             retryable=transient and (code is None or code not in fatal_codes),
             method=method,
             url=full_url,

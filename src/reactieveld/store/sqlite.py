@@ -1554,6 +1554,7 @@ class SqliteStore:
                     "VALUES (?, 'role', ?, ?, ?, 'connector', ?)",
                     hinted,
                 )
+            self._claim_sent_replies(db, sid, new_rows, now)
 
         updated = 0
         if changed:
@@ -1650,6 +1651,63 @@ class SqliteStore:
             unchanged=len(by_ext) - len(new_rows) - len(changed),
             new_ids=tuple(new_ids),
         )
+
+    def _claim_sent_replies(
+        self, db: sqlite3.Connection, sid: int, new_rows: Sequence[Sequence[Any]], now: int | None
+    ) -> None:
+        """New rows that are the organisation's own replies, sent by an outbox row whose
+        outcome was never recorded (a crash between the POST and ``outbox_done``; or a
+        repeat the platform refused as a duplicate, which tells no id): stored handled
+        (not "New"), with the organisation's role, and linked to that outbox row, which
+        is then done, so the worker does not post the same words a second time.
+
+        A match: same source, a reply row still pending (or done without a result id),
+        the same thread, the same parent where both are known, the same text after
+        whitespace and case are folded, and not an anonymous author (WordPress's
+        ``author == 0``) where the platform says so."""
+        rows = db.execute(
+            "SELECT id, external_id, thread_external_id, text, state FROM outbox "
+            "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
+            "OR (state = 'done' AND result_external_id IS NULL))",
+            (sid, Capability.REPLY.value),
+        ).fetchall()
+        if not rows:
+            return
+        sent: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
+        for oid, parent, thread, text, _state in rows:
+            sent.setdefault((thread, _folded(text)), []).append((oid, parent))
+        for row in new_rows:
+            rid, ext, thread, parent, body, raw, role, meta = (
+                row[0], row[2], row[3], row[4], row[8], row[9], row[17], row[18]
+            )  # fmt: skip
+            if row[16] == TriageState.HANDLED.value:
+                continue  # our own copy (_store_sent_reply), not the platform's
+            if meta and json.loads(meta).get("author") == 0:
+                continue  # an anonymous commenter, not the organisation's account
+            for text in {_folded(body), _folded(raw)}:
+                cands = sent.get((thread, text), [])
+                match = next((c for c in cands if not parent or not c[1] or c[1] == parent), None)
+                if match is None:
+                    continue
+                cands.remove(match)
+                db.execute(
+                    "UPDATE responses SET triage = ?, role_hint = coalesce(role_hint, ?) "
+                    "WHERE id = ?",
+                    (TriageState.HANDLED.value, "organisatie", rid),
+                )
+                if not role:
+                    db.execute(
+                        "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
+                        "created_at, actor, response_created) "
+                        "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
+                        (rid, self.codebook_version, now, row[12]),
+                    )
+                db.execute(
+                    "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
+                    "last_error = NULL, result_external_id = ? WHERE id = ?",
+                    (now, ext, match[0]),
+                )
+                break
 
     def _titles(self, db: sqlite3.Connection, sid: int, exts: Iterable[Any]) -> dict[str, str]:
         exts = [e for e in exts if e is not None]
@@ -2688,6 +2746,18 @@ class SqliteStore:
             )
         return True
 
+    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
+        """Mark a write-back as being sent since ``at`` (kept in ``last_error`` and
+        ``next_attempt_at``; not an attempt): if the process stops before the outcome is
+        recorded, the mark says the platform may have it (see reactieveld.outbox)."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE outbox SET last_error = ?, next_attempt_at = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (note, _ts(at), item_id),
+            )
+        )
+
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at``."""
         await self._write(
@@ -2840,6 +2910,12 @@ class SqliteStore:
             "path": str(self.path),
             "codebook_version": self.codebook_version,
         }
+
+
+def _folded(text: str | None) -> str:
+    """A reply's words for comparing our copy with the platform's: whitespace and case
+    folded (a platform re-wraps lines and may change nothing else we could rely on)."""
+    return " ".join((text or "").split()).casefold()
 
 
 def _code_order(code: str) -> tuple[int, str]:

@@ -1,0 +1,109 @@
+"""One way to turn any exception of a background round into what is shown and stored.
+
+The sync engine (a source's round, in process or via the fetch process), the outbox (a
+write-back) and the memory sinks (a delivery) all run until reactieveld stops; none of
+them may end because of one bad answer, a full disk or a bug. Each catches every
+exception of its round and hands it here:
+
+* :func:`failure` gives the one-line reason (the platform's message for a
+  :class:`~reactieveld.connectors.base.ConnectorError`, else the class name and its
+  message), with every credential removed (:func:`~reactieveld.connectors.http.scrub`),
+  and whether a later try can help and when the server asked for it;
+* :func:`log_unexpected` keeps the traceback of what was not a platform error for
+  whoever debugs: to the ``reactieveld`` logger (at DEBUG, so nothing reaches a screen
+  unless a handler was set up), and to stderr only when ``REACTIEVELD_DEBUG`` is set and
+  no handler exists. Never onto the user's screen otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reactieveld.connectors.base import ConnectorError
+from reactieveld.connectors.http import clean_text, scrub
+
+LOG = logging.getLogger("reactieveld")
+DEBUG_ENV = "REACTIEVELD_DEBUG"
+#: Longest reason kept (a line in ``reactieveld sources`` and the app's notice).
+LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong in one round, fit to show and store."""
+
+    message: str
+    retryable: bool = True
+    retry_after: float | None = None
+    expected: bool = True  # a platform/network error, not a surprise
+
+
+def failure(
+    exc: BaseException,
+    *,
+    source: str | None = None,
+    secrets: Iterable[str | None] = (),
+    users: Iterable[str | None] = (),
+) -> Failure:
+    """The one-line, credential-free reason for ``exc`` (see the module docstring)."""
+    expected = isinstance(exc, ConnectorError) or bool(getattr(exc, "expected", False))
+    if isinstance(exc, ConnectorError):
+        text = exc.message if exc.source == source else str(exc)
+    else:
+        detail = str(exc)
+        text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        if not expected:
+            text = f"unexpected {text}"
+    # Scrubbed before it is shortened: a cut secret is no longer recognised.
+    text = _middle(clean_text(scrub(_printable(text), secrets, users), 100_000), LIMIT)
+    retryable = bool(getattr(exc, "retryable", True))
+    wait = getattr(exc, "retry_after", None)
+    return Failure(text or type(exc).__name__, retryable, wait, expected)
+
+
+def _middle(text: str, limit: int) -> str:
+    # Shortened in the middle: the start says where, the end often says why (the last
+    # words of a process, the innermost cause).
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[-(limit - 1 - head) :]
+
+
+def _printable(text: str) -> str:
+    # Lone surrogates (from a platform's invalid text) cannot be written to a terminal
+    # or to SQLite as UTF-8; they become U+FFFD.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def log_unexpected(where: str, exc: BaseException) -> None:
+    """Keep the traceback of a non-platform error for debugging, off the user's screen."""
+    if isinstance(exc, ConnectorError):
+        return
+    LOG.debug("%s: unexpected error", where, exc_info=exc)
+    if os.environ.get(DEBUG_ENV) and not LOG.hasHandlers():
+        print(f"reactieveld: {where}: unexpected error (traceback follows)", file=sys.stderr)
+        traceback.print_exception(exc, file=sys.stderr)
+
+
+def source_secrets(cfg: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(secrets, user names) of a ``SourceConfig``: the values of the environment
+    variables its ``*_env`` keys name, and its user-ish keys (for base64 pairs)."""
+    options: Mapping[str, Any] = getattr(cfg, "options", None) or {}
+    secrets = tuple(
+        value
+        for key, var in options.items()
+        if key.endswith("_env") and isinstance(var, str) and (value := os.environ.get(var))
+    )
+    users = tuple(
+        str(options[key])
+        for key in ("username", "api_username", "client_id", "user")
+        if options.get(key)
+    )
+    return secrets, users
