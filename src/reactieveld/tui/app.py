@@ -617,7 +617,9 @@ def run_app(
                 errors[cfg.name] = message
         # The network sources fetch in a child process: the keys keep this interpreter.
         engine = SyncEngine(sync_store, pairs, fetch_process=True) if pairs else None
-        outbox = OutboxWorker(sync_store, engine.connectors) if engine else None
+        outbox = (
+            OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets) if engine else None
+        )
         app = ReactieveldApp(
             store,
             reader=reader,
