@@ -419,3 +419,23 @@ def test_the_app_opens_on_the_lived_in_demo(
     triage = dict(_rows(db, "SELECT triage, count(*) FROM responses GROUP BY 1"))
     assert triage["new"] >= 60 and triage["handled"] >= 350
     assert _rows(db, "SELECT count(DISTINCT code) FROM tags WHERE kind = 'question'") == [(8,)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(1, 5_000_000), seed=st.integers(0, 10**6))
+def test_the_years_shape_holds_for_any_count(count: int, seed: int) -> None:
+    """Later responses never come earlier, the newest is at the anchor, the oldest within
+    the year, and more than half arrive in the last 30 days, the backlog in the last
+    few: for a million as for five hundred (each time a few operations)."""
+    connector = DemoConnector(count=count, seed=seed)
+    picks = sorted({0, count - 1, count // 2, count // 3, (count * 9) // 10, count // 7})
+    times = [connector.time(i) for i in picks]
+    assert times == sorted(times)
+    assert connector.time(count - 1) == ANCHOR
+    assert ANCHOR - connector.time(0) <= timedelta(days=365)
+    if count >= 100:
+        month = ANCHOR - timedelta(days=30)
+        sample = range(0, count, count // 100)
+        share = sum(1 for i in sample if connector.time(i) >= month) / len(sample)
+        assert 0.55 <= share <= 0.65, share
+        assert ANCHOR - connector.time(int(count * 0.84)) <= timedelta(days=5)
