@@ -37,7 +37,7 @@ from reactieveld.demo_history import MODERATORS, plan_history
 from reactieveld.export.cli import run_export_command
 from reactieveld.export.search import search
 from reactieveld.model import RemoteStatus
-from reactieveld.stats import compute_stats
+from reactieveld.stats import compute_stats, period_of
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 
@@ -64,31 +64,79 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 
 
 # -- what the first run shows ---------------------------------------------------------------
+#: The dashboard's default period as the first run shows it: the last 30 days ending on
+#: the day the demo was seeded (its anchor), whatever the clock of the test machine says.
+FIRST_RUN = period_of(today=ANCHOR.date())
+LO, HI = int(FIRST_RUN.start.timestamp()), int(FIRST_RUN.end.timestamp())
+IN_PERIOD = f"r.created_at >= {LO} AND r.created_at < {HI}"
+
+
 async def test_dashboard_has_every_question_roles_and_both_medians(demo_db: Path) -> None:
     store = await SqliteStore.open(demo_db)
     try:
-        stats = await compute_stats(store, DEFAULT_CODEBOOK)
+        stats = await compute_stats(store, DEFAULT_CODEBOOK, period=FIRST_RUN)
     finally:
         await store.close()
+    assert len(FIRST_RUN) == 30 and FIRST_RUN.last == ANCHOR.date()
     for q in DEFAULT_CODEBOOK.questions:
         assert stats.question_total(q.code) >= 10, q.code
     present = [r for r in stats.roles if r is not None and stats.role_total(r) > 0]
     assert len(present) >= 4, present
     assert stats.median_to_moderation is not None
     assert stats.median_to_answer is not None
-    # Moderation a second way: per response, its first journal entry minus its arrival.
+    # A second way: counted responses in the period per coded question, and per role by
+    # the one rule (coded role, else the platform's), from the tables by hand.
+    per_question = dict(
+        _rows(
+            demo_db,
+            "SELECT t.code, count(DISTINCT r.id) FROM responses r JOIN tags t "
+            f"ON t.response_id = r.id AND t.kind = 'question' WHERE {IN_PERIOD} "
+            "AND r.remote_status NOT IN ('spam', 'trash', 'deleted') GROUP BY 1",
+        )
+    )
+    assert per_question == {
+        q.code: stats.question_total(q.code) for q in DEFAULT_CODEBOOK.questions
+    }
+    roles: dict[str | None, int] = {}
+    for coded, hint in _rows(
+        demo_db,
+        "SELECT (SELECT min(t.code) FROM tags t WHERE t.response_id = r.id AND t.kind = 'role' "
+        "AND t.actor != 'connector'), r.role_hint FROM responses r "
+        f"WHERE {IN_PERIOD} AND r.remote_status NOT IN ('spam', 'trash', 'deleted')",
+    ):
+        role = coded or hint
+        roles[role] = roles.get(role, 0) + 1
+    assert {r: n for r, n in stats.by_role.items() if n} == roles
+    # Moderation a second way: per response of the period, its first journal entry minus
+    # its arrival.
     delays = [
         max(0, first - created)
         for first, created in _rows(
             demo_db,
             "SELECT min(a.at), r.created_at FROM actions a JOIN responses r "
-            "ON r.id = a.response_id GROUP BY r.id",
+            f"ON r.id = a.response_id WHERE {IN_PERIOD} GROUP BY r.id",
         )
     ]
     assert stats.moderated == len(delays)
     assert stats.median_to_moderation == pytest.approx(statistics.median(delays))
     # Hours, not seconds or months: a team that reads its comment field daily.
     assert 3600 <= stats.median_to_moderation <= 2 * 86400
+
+
+def test_the_year_is_quiet_then_busy_around_the_round(demo_db: Path) -> None:
+    """Most of the dialogue is recent (a participation round), the months before quiet;
+    the untriaged ones are the last few days' (apart from a few that slipped through)."""
+    ((recent,),) = _rows(demo_db, f"SELECT count(*) FROM responses r WHERE {IN_PERIOD}")
+    assert 0.55 * 500 <= recent <= 0.65 * 500
+    ((oldest,),) = _rows(demo_db, "SELECT min(created_at) FROM responses")
+    assert int(ANCHOR.timestamp()) - oldest >= 360 * 86400  # still a year of memory
+    week = int(ANCHOR.timestamp()) - 7 * 86400
+    ((new_recent, new_all),) = _rows(
+        demo_db,
+        f"SELECT coalesce(sum(created_at >= {week}), 0), count(*) FROM responses "
+        "WHERE triage = 'new'",
+    )
+    assert new_recent >= 0.6 * new_all
 
 
 async def test_the_queue_still_has_work_and_the_history_is_honest(demo_db: Path) -> None:
@@ -361,7 +409,7 @@ def test_the_app_opens_on_the_lived_in_demo(
 
     opened: list[Path] = []
 
-    def fake_run_app(config: object, db_path: Path, *, demo: bool, language: str) -> int:
+    def fake_run_app(config: object, db_path: Path, *, demo: bool, **_: object) -> int:
         opened.append(db_path)
         return 0
 
@@ -371,3 +419,23 @@ def test_the_app_opens_on_the_lived_in_demo(
     triage = dict(_rows(db, "SELECT triage, count(*) FROM responses GROUP BY 1"))
     assert triage["new"] >= 60 and triage["handled"] >= 350
     assert _rows(db, "SELECT count(DISTINCT code) FROM tags WHERE kind = 'question'") == [(8,)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(1, 5_000_000), seed=st.integers(0, 10**6))
+def test_the_years_shape_holds_for_any_count(count: int, seed: int) -> None:
+    """Later responses never come earlier, the newest is at the anchor, the oldest within
+    the year, and more than half arrive in the last 30 days, the backlog in the last
+    few: for a million as for five hundred (each time a few operations)."""
+    connector = DemoConnector(count=count, seed=seed)
+    picks = sorted({0, count - 1, count // 2, count // 3, (count * 9) // 10, count // 7})
+    times = [connector.time(i) for i in picks]
+    assert times == sorted(times)
+    assert connector.time(count - 1) == ANCHOR
+    assert ANCHOR - connector.time(0) <= timedelta(days=365)
+    if count >= 100:
+        month = ANCHOR - timedelta(days=30)
+        sample = range(0, count, count // 100)
+        share = sum(1 for i in sample if connector.time(i) >= month) / len(sample)
+        assert 0.55 <= share <= 0.65, share
+        assert ANCHOR - connector.time(int(count * 0.84)) <= timedelta(days=5)

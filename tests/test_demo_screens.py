@@ -8,6 +8,7 @@ from dataclasses import replace
 from reactieveld.cli import demo_source, seed_demo
 from reactieveld.config import load_config
 from reactieveld.connectors.demo import ANCHOR
+from reactieveld.stats import period_of
 from tests.test_dashboard import SIZE, Host, utc, wait_loaded
 
 __all__ = ["utc"]  # the dashboard tests' fixture: local times in UTC, for the snapshot
@@ -20,4 +21,6 @@ def test_snapshot_dashboard_of_the_default_demo(snap_compare, tmp_path) -> None:
     async def run_before(pilot) -> None:
         await wait_loaded(pilot)
 
-    assert snap_compare(Host(tmp_path / "demo.db"), run_before=run_before, terminal_size=SIZE)
+    # The first run's period: the last 30 days ending on the day the demo was seeded.
+    host = Host(tmp_path / "demo.db", period=period_of(today=ANCHOR.date()))
+    assert snap_compare(host, run_before=run_before, terminal_size=SIZE)

@@ -17,7 +17,7 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
-from reactieveld.store.base import QueueFilter, StoreError
+from reactieveld.store.base import PastWork, QueueFilter, StoreError
 
 A, HOLD, SPAM = RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM
 
@@ -202,7 +202,7 @@ async def test_undo_each_kind(env, kind):
     assert done.changed >= 1
     assert [await state(store, i) for i in targets] != before
 
-    undo = await store.undo_last(actor="m2")
+    undo = await store.undo_last(actor="m")
     assert undo.changed == done.changed
     assert [await state(store, i) for i in targets] == before
     entries = {j.id: j for j in await store.journal()}
@@ -226,6 +226,35 @@ async def test_undo_takes_back_a_whole_batch_then_the_one_before(env):
     assert (await store.get(ids["a"])).questions == ()
     assert (await store.undo_last(actor="m")).changed == 0  # nothing left; undo is not undone
     assert (await store.counts()).by_triage == {"new": 3}
+
+
+async def test_undo_takes_back_only_the_actors_own_work_never_history(env):
+    """``z`` is the moderator's own undo: not a colleague's decision (even a later one),
+    not the written history (the demo's fictional moderators), not an undo."""
+    store, ids, _ = env
+    at = (await store.get(ids["a"])).response.created_at + timedelta(hours=1)
+    work = [PastWork("a", at, "Sanne", status=SPAM), PastWork("c", at, "m", questions=("2",))]
+    assert await store.record_history("blog", work, once="t") == 2
+    await store.moderate([ids["b"]], A, actor="m")
+    await store.moderate([ids["c"]], HOLD, actor="collega")  # later, by someone else
+    kept = {e: await state(store, ids[e]) for e in "ac"}
+    undo = await store.undo_last(actor="m")
+    assert undo.changed == 1
+    assert (await store.get(ids["b"])).response.remote_status is HOLD
+    assert {e: await state(store, ids[e]) for e in "ac"} == kept
+    [entry] = await store.journal(limit=1)
+    assert (entry.kind, entry.actor, entry.response_id) == (ActionKind.UNDO, "m", ids["b"])
+    # Nothing of m's own is left: history (also under the name "m") and the colleague's
+    # decision stay; nothing is journalled or queued.
+    journal = await store.journal()
+    outbox = await store.outbox_items()
+    assert (await store.undo_last(actor="m")).changed == 0
+    assert (await store.undo_last(actor="Sanne")).changed == 0
+    assert await store.journal() == journal and await store.outbox_items() == outbox
+    assert {e: await state(store, ids[e]) for e in "ac"} == kept
+    # The colleague can take back their own.
+    assert (await store.undo_last(actor="collega")).changed == 1
+    assert (await store.get(ids["c"])).response.remote_status is A
 
 
 async def test_undo_of_a_decision_already_written_back_queues_the_reverse(env):

@@ -7,7 +7,8 @@ a decision (approve, hold, spam, trash, or handled as it was) by one of two fict
 moderators a few hours to days after the response arrived, its planning questions and
 speaker role coded (as the text was written, with a little human noise), and now and then
 a note. The organisation's replies in the threads come from the connector itself. The
-newest responses stay untriaged, fewer the older they get, so the queue still has work.
+responses of the last few days (the backlog) stay untriaged, fewer the older they get,
+so the queue still has work.
 
 Deterministic: the same ``count``, ``seed`` and ``anchor`` give the same journal, tags and
 notes. Nothing happens after the anchor (the demo's "now"). No Textual here.
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from reactieveld.connectors.demo import QUESTION_CODES, DemoConnector, DemoRandom
+from reactieveld.connectors.demo import QUESTION_CODES, SHAPE, DemoConnector, DemoRandom
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import PastWork
 
@@ -29,10 +30,11 @@ HISTORY_STREAM = 0x4849535430
 
 MODERATORS = ("Sanne (communicatie)", "Jeroen (participatie)")
 
-#: Of the responses older than the newest fifth, the share the team handled.
+#: Of the responses older than the backlog, the share the team handled.
 HANDLED_OLD = 0.92
-#: The newest fifth: handled from about half (its oldest) down to none (the newest).
-RECENT_SHARE = 0.2
+#: The backlog: the responses of the last few days (SHAPE's first stretch, about a
+#: sixth), handled from about half (its oldest) down to none (the newest).
+RECENT_SHARE = SHAPE[1][0]
 
 NOTES = (
     "Doorgestuurd naar het projectteam.",

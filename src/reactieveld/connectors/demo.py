@@ -40,6 +40,17 @@ from reactieveld.model import (
 #: The newest generated response is this old moment; times go back from here.
 ANCHOR = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 SPAN = timedelta(days=365)  # a year of dialogue
+#: The shape of that year, as a comment field looks: quiet for months, busy since a
+#: participation round opened a few weeks ago, busiest in the last days (the backlog).
+#: (share of the responses, counted from the newest; how old the oldest of them is).
+#: Between two points the responses are spread evenly, so :meth:`DemoConnector.time`
+#: is a few float operations for any ``count``.
+SHAPE = (
+    (0.0, timedelta(0)),
+    (0.16, timedelta(days=4)),  # the last days: what the team has not read yet
+    (0.60, timedelta(days=30)),  # the round: most of the dialogue is recent
+    (1.0, SPAN),  # the quiet months before it
+)
 PAGE_SIZE = 100
 THREAD_SIZE = 40  # responses per thread
 
@@ -431,6 +442,16 @@ class DemoRandom:
         return math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * self.random())
 
 
+def age_of(share: float) -> timedelta:
+    """How long before the anchor the response ``share`` of the way from the newest
+    (0) to the oldest (1) arrived: linear between the points of SHAPE, so later
+    responses never come earlier."""
+    for (s0, a0), (s1, a1) in zip(SHAPE, SHAPE[1:], strict=False):
+        if share <= s1:
+            return a0 + (a1 - a0) * ((share - s0) / (s1 - s0))
+    return SPAN
+
+
 def _pick_role(x: float) -> str:
     for role, share in SPEAKER_ROLES:
         if x < share:
@@ -537,9 +558,9 @@ class DemoConnector:
         )
 
     def time(self, i: int) -> datetime:
-        """When response ``i`` (of the first ``count``) arrived: evenly over SPAN."""
-        step = SPAN / max(self.count, 1)
-        return self.anchor - step * (self.count - 1 - i)
+        """When response ``i`` (of the first ``count``) arrived: over SPAN, shaped by
+        SHAPE (newer responses closer together); the newest at the anchor."""
+        return self.anchor - age_of((self.count - 1 - i) / max(self.count, 1))
 
     def response(self, i: int) -> Response:
         """Response number ``i`` (0 is the oldest), the same for the same seed."""

@@ -862,6 +862,9 @@ def _prepare_path(path: Path, read_only: bool) -> bool:
 #: A zero-length file younger than this is a store another program is creating now.
 _NEW_FILE_SECONDS = 60.0
 
+#: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
+_HISTORY_BATCH = "history-"
+
 
 def _found_empty(path: Path) -> bool:
     """Whether ``path`` is an empty file that nobody is making a store of: a store cut
@@ -2432,7 +2435,13 @@ class SqliteStore:
         return await self._write(fn)
 
     async def undo_last(self, *, actor: str) -> ActionOutcome:
-        """Undo the last batch of actions that is not undone yet, in one transaction.
+        """Undo ``actor``'s own last batch of actions that is not undone yet, in one
+        transaction; nothing (an empty outcome) when there is none.
+
+        Only the moderator's own work: the newest batch journalled under ``actor`` that is
+        not an undo and not written history (:meth:`record_history`, e.g. the demo's
+        fictional moderators). Another moderator's decision is theirs to take back, and
+        ``z`` in a fresh demo must not reverse a year-old decision on the platform.
 
         Local state goes back to the journal's "before". A write-back still pending is
         cancelled; one already applied on the platform gets the reverse action queued
@@ -2442,8 +2451,10 @@ class SqliteStore:
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             last = db.execute(
-                "SELECT batch FROM actions a WHERE kind != 'undo' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1"
+                "SELECT batch FROM actions a WHERE actor = ? AND kind != 'undo' "
+                f"AND coalesce(batch, '') NOT LIKE '{_HISTORY_BATCH}%' AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
+                (actor,),
             ).fetchone()
             if last is None:
                 return ActionOutcome()
@@ -2831,7 +2842,7 @@ class SqliteStore:
                     continue
                 rid, status, triage, created = row
                 at = _ts(w.at) or 0
-                batch = f"history-{once}-{rid}"
+                batch = f"{_HISTORY_BATCH}{once}-{rid}"
                 touched += 1
 
                 def entry(step: int, kind: ActionKind, before: Any, after: Any) -> None:
