@@ -177,3 +177,42 @@ async def test_the_app_on_a_read_only_store(store_file: Path, make_app):
         )
     finally:
         con.close()
+
+
+async def test_a_store_that_fails_under_a_key_is_a_notice_not_a_crash(store_file: Path, make_app):
+    """The store stops taking writes while the app runs (SQLite's query_only, which answers
+    as a file made read-only under the app does): every write key gives a one-line notice
+    naming the file, the app goes on, nothing is half written, and the same key works
+    once the store takes writes again."""
+    from test_tui import SIZE, ready
+
+    store = await SqliteStore.open(store_file)
+    try:
+        app = make_app(store)
+        notices: list[str] = []
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+            await store._run(lambda db: db.execute("PRAGMA query_only=1"))
+            for key in ("x", "1", "2", "a", "s", "x", "3", "d"):
+                await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running and app.screen is screen
+            full = [n for n in notices if str(store_file) in n]
+            assert full, notices
+            assert all("\n" not in n and "Traceback" not in n for n in full)
+            assert not [n for n in notices if str(store_file) not in n], notices
+            await store._run(lambda db: db.execute("PRAGMA query_only=0"))
+            before = screen.queue.current.response.id
+            await pilot.press("x")
+            await pilot.pause()
+    finally:
+        await store.close()
+    con = sqlite3.connect(store_file)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The key after the store took writes again did its work.
+        triage = con.execute("SELECT triage FROM responses WHERE id = ?", (before,)).fetchone()
+        assert triage == ("handled",)
+    finally:
+        con.close()

@@ -33,6 +33,7 @@ import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
+from reactieveld.store.base import StoreError
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
@@ -477,6 +478,17 @@ class ReactieveldApp(App[int]):
         screen = self._triage()
         if screen is not None and screen.is_mounted:
             screen.show_sources()
+
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        # A store that fails under a key (a full disk, a file damaged or made read-only
+        # while the app runs) is a notice, never a crash: Textual ends the app on any
+        # exception a key's action raises. The store keeps its transactions whole, so
+        # nothing is half done; the moderator can free the disk and press the key again.
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except StoreError as exc:
+            self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
+            return True
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
