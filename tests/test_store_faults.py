@@ -31,6 +31,7 @@ COMMANDS = (
     ["search", "gemeente"],
     ["export", "--format", "csv"],
     ["stats"],
+    ["sync", "--once"],
 )
 OLD = 10**9  # an mtime far in the past: an empty file nobody is creating a store in
 

@@ -565,6 +565,7 @@ def run_sync_command(
     ``db_path``, syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0). ``now``: also
     the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
+    from reactieveld.store.base import StoreError
     from reactieveld.store.sqlite import SqliteStore
 
     stream = out or sys.stdout
@@ -578,11 +579,15 @@ def run_sync_command(
         except ConfigError as exc:
             printer(f"reactieveld sync: {exc}")
             return 2
-        try:
-            store = await SqliteStore.open(db_path, author_secret=secret)
-        except Exception as exc:  # noqa: BLE001 - shown as one line, not a traceback
-            printer(f"reactieveld sync: cannot open the store {db_path}: {exc}")
-            return 2
+        # An unusable store is a StoreError that names the file and what to do: the
+        # command line prints it as one line with exit code 2, as for every command.
+        store = await SqliteStore.open(db_path, author_secret=secret)
+        if store.read_only:
+            await store.close()
+            raise StoreError(
+                f"{db_path} is read-only, and sync must write to it: make it writable, "
+                "or copy it elsewhere and use --db"
+            )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
