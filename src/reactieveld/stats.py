@@ -655,18 +655,21 @@ def render_text(
 
 
 def parse_date(value: str, *, end: bool = False) -> datetime:
-    """``YYYY-MM-DD`` (local midnight) or an ISO date-time; ``end`` makes a date inclusive
-    (the next day's midnight), for ``--until``. Raises ValueError with a readable text."""
+    """A ``--since``/``--until`` (``sinds:``/``tot:``) value as a moment, the one date
+    rule of every command: ``YYYY-MM-DD`` is a whole UTC day, as in :class:`Period`
+    (the dashboard's and ``stats``' days), its start 00:00 UTC; ``end`` makes it
+    inclusive (the next day's 00:00 UTC, excluded), for ``--until``. An ISO date-time
+    without a zone is UTC too, so the local time zone never moves a bound. Raises
+    ValueError with a readable text."""
     value = value.strip()
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value)
-            moment = datetime(day.year, day.month, day.day).astimezone()
-            return moment + timedelta(days=1) if end else moment
+            day = Period(date.fromisoformat(value), date.fromisoformat(value))
+            return day.end if end else day.start
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:

@@ -22,7 +22,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
@@ -552,10 +552,11 @@ def filter_summary(flt: QueueFilter) -> list[str]:
     parts += [f"vraag:{q}" for q in flt.questions]
     parts += [f"rol:{r}" for r in flt.roles]
     parts += [f"status:{s.value}" for s in flt.statuses]
+    # The UTC days of the one date rule (stats.parse_date); until is exclusive inside.
     if flt.since:
-        parts.append(f"sinds:{flt.since:%Y-%m-%d}")
+        parts.append(f"sinds:{flt.since.astimezone(UTC):%Y-%m-%d}")
     if flt.until:
-        parts.append(f"tot:{flt.until:%Y-%m-%d}")
+        parts.append(f"tot:{(flt.until - timedelta(microseconds=1)).astimezone(UTC):%Y-%m-%d}")
     return parts
 
 

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Sparkline, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.stats import (
@@ -45,9 +45,11 @@ from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
+from reactieveld.tui.screens.help import ScreenHelp, add_help_key
+from reactieveld.tui.widgets.footer import KeyFooter
 
 
-class DashboardScreen(FromApp, Screen[None]):
+class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     """Step 6 of the dialogic organisation: the value of the dialogue, measured."""
 
     DEFAULT_CSS = """
@@ -132,7 +134,7 @@ class DashboardScreen(FromApp, Screen[None]):
             yield Static("", id="dash-questions")
             yield Label(text("definitions", lang), classes="dash-head", id="dash-def-head")
             yield Static("", id="dash-definitions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         from dataclasses import replace
@@ -148,6 +150,7 @@ class DashboardScreen(FromApp, Screen[None]):
                 replace(b, description=text(labels[b.id], self.language)) if b.id in labels else b
                 for b in bindings
             ]
+        add_help_key(self, "dashboard", self.i18n)
         self.query_one("#dash-scroll").display = False
         self.action_refresh()
 

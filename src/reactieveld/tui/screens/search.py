@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reactieveld.codebook import Codebook
@@ -42,6 +42,8 @@ from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.base import FromApp
+from reactieveld.tui.screens.help import ScreenHelp, add_help_key
+from reactieveld.tui.widgets.footer import KeyFooter
 
 LIMIT = 100
 
@@ -151,7 +153,7 @@ def hit_prompt(
     return Text("\n").join([head, title, text])
 
 
-class SearchScreen(_FromApp, Screen[None]):
+class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
     """Search with inline filters; open a hit in the queue; an author's history."""
 
     DEFAULT_CSS = """
@@ -203,10 +205,11 @@ class SearchScreen(_FromApp, Screen[None]):
         yield Static(Content(self.s("hint")), id="search-status")
         yield Static(id="search-problem")
         yield OptionList(id="search-results", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._describe_keys()
+        add_help_key(self, "search", self.i18n)
         self.query_one(Input).focus()
         if self.initial_query:
             self.run_search(self.initial_query)
@@ -348,7 +351,7 @@ class SearchScreen(_FromApp, Screen[None]):
             await self.open_response(int(event.option.id))
 
 
-class AuthorHistoryScreen(_FromApp, Screen[None]):
+class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
     """All other responses by the author of ``row`` (by author key, else by name within
     the source; :meth:`~reactieveld.store.sqlite.SqliteStore.author_history`), newest
     first, with their tags. ``enter`` jumps to one in the queue, ``escape`` goes back."""
@@ -391,7 +394,7 @@ class AuthorHistoryScreen(_FromApp, Screen[None]):
         yield Static(Content(self.s("history_loading", author=self.author)), id="history-title")
         yield Static(Content(self.s("history_hint")), id="history-status")
         yield OptionList(id="history-results", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for key, bindings in self._bindings.key_to_bindings.items():
@@ -399,6 +402,7 @@ class AuthorHistoryScreen(_FromApp, Screen[None]):
                 replace(b, description=self.s("key.back")) if b.id == "history.back" else b
                 for b in bindings
             ]
+        add_help_key(self, "history", self.i18n)
         self.query_one(OptionList).focus()
         self._load()
 

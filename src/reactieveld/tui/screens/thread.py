@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from reactieveld.codebook import Codebook
@@ -27,6 +27,8 @@ from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
+from reactieveld.tui.screens.help import ScreenHelp, add_help_key
+from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import format_time
 
 #: A thread is shown with at most this many (newest) responses.
@@ -42,7 +44,7 @@ _TREE_ACTIONS = {
 }
 
 
-class ThreadScreen(Screen[None]):
+class ThreadScreen(ScreenHelp, Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
 
     BINDINGS = [
@@ -102,9 +104,10 @@ class ThreadScreen(Screen[None]):
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
         yield Static(Content(self.i18n.t("thread.title", title=title)), id="thread-title")
         yield Tree(Text(title), id="thread-tree")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
+        add_help_key(self, "thread", self.i18n)
         tree = self.query_one(Tree)
         r = self.row.response
         rows: list[QueueRow]

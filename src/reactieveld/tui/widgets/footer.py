@@ -1,4 +1,4 @@
-"""The triage screen's footer: the help key first, and greyed keys marked in characters.
+"""Every full screen's footer: the help key first, and greyed keys marked in characters.
 
 Textual's ``Footer`` lists the keys in binding order and cuts the line where the terminal
 ends: at 80 columns the Dutch footer ended at ``/ Se`` and ``? help`` never showed. This

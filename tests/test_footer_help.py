@@ -1,0 +1,93 @@
+"""Help is visible on every full screen at 80x24, and its key opens it (issue 11).
+
+Each screen is read as plain characters (as in test_plain_screen): its last line, the
+footer, starts with ``? Help`` in Dutch and English, because KeyFooter puts help first
+before Textual cuts the line at 80 columns. Then the help key opens the help screen with
+that screen's own keys on it. On the search screen the box takes ``?`` as a character
+(a search may hold one), so f1 opens help there, and the footer says f1 while the box has
+the focus.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_plain_screen import SMALL, app_with, screen_text, settle
+from textual.screen import Screen
+from textual.widgets import Input
+
+from reactieveld.tui.i18n import I18n
+from reactieveld.tui.screens.dashboard import DashboardScreen
+from reactieveld.tui.screens.help import HelpScreen
+from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
+from reactieveld.tui.screens.thread import ThreadScreen
+from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.footer import KeyFooter
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+
+@pytest.fixture
+def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")  # the plain characters alone must say it
+
+
+async def _open(pilot: Any, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+#: screen -> (keys that open it from the triage screen, its class, its help key, a label
+#: of one of its own keys the help lists)
+SCREENS: dict[str, tuple[tuple[str, ...], type[Screen[Any]], str, str]] = {
+    "triage": ((), TriageScreen, "question_mark", "key.help"),
+    "search": (("slash",), SearchScreen, "f1", "key.back"),
+    "history": (("h",), AuthorHistoryScreen, "question_mark", "key.back"),
+    "thread": (("enter",), ThreadScreen, "question_mark", "thread.fold"),
+    "dashboard": (("D",), DashboardScreen, "question_mark", "key.back"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_every_screen_shows_and_opens_help_at_80x24(
+    tui_store: Any, language: str, name: str
+) -> None:
+    keys, cls, help_key, own = SCREENS[name]
+    t = I18n(language).t
+    app = app_with(tui_store, language, None)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
+        await settle(pilot)
+        await _open(pilot, *keys)
+        screen = app.screen
+        assert type(screen) is cls
+        assert isinstance(screen.query_one("Footer"), KeyFooter)
+        footer = screen_text(app)[-1]
+        # The key that works now: on the search box, where "?" is text, f1.
+        shown_key = "f1" if help_key == "f1" else "?"
+        assert footer.startswith(f"{shown_key} {t('key.help')}"), footer
+        await _open(pilot, help_key)
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(screen_text(app))
+        assert t(own) in shown and t("key.quit") in shown  # its keys, and the app's
+        await _open(pilot, "escape")
+        assert app.screen is screen
+
+
+async def test_question_mark_is_text_in_the_search_box(tui_store: Any) -> None:
+    app = app_with(tui_store, "nl", None)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
+        await _open(pilot, "slash")
+        await _open(pilot, *"fietsers?")
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(Input).value == "fietsers?"
+        assert app.screen.rows  # a search with a "?" in it finds the word
+        # Off the box (the hits), "?" is the help key again, and the footer says so.
+        await _open(pilot, "down")
+        assert not app.screen.query_one(Input).has_focus
+        assert screen_text(app)[-1].startswith("? Help")
+        await _open(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
