@@ -134,6 +134,9 @@ class ReactieveldApp(App[int]):
         self._counts_wanted = False
         self._counts_worker: Worker[None] | None = None
         self._owns_counter = False
+        #: Set once the triage screen's first rows are on screen (after that frame): what
+        #: the first frame does not need (the memory sinks) starts then.
+        self.rows_shown = asyncio.Event()
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -186,7 +189,19 @@ class ReactieveldApp(App[int]):
         for status in self._sources.values():
             if status.state == "error":  # a source that could not even be set up
                 self._tell_source_error(status.name, status.error)
-        self.call_after_refresh(_freeze_startup_objects)
+        # Whatever keeps the first rows from the screen, what waits for them does not wait
+        # long (nor is the collector off for long).
+        self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
+
+    def first_rows_shown(self) -> None:
+        """The triage screen's first rows are on screen (called after that frame): start
+        what waits for them (the memory sinks), and freeze what the start made."""
+        if self.rows_shown.is_set():
+            return
+        self.rows_shown.set()
+        _freeze_startup_objects()
+        # The sync engine (a first round, a fetch process to start) and the outbox would
+        # share this interpreter with the first frame: they start right after it.
         if self.engine is not None:
             self.engine.subscribe(self._on_sync_event)
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
@@ -489,12 +504,19 @@ class ReactieveldApp(App[int]):
         self.push_screen(screen, chosen)
 
 
+#: Seconds after the app's mount by which the collector is on again (and the start's
+#: objects frozen) even if no rows have been shown by then.
+STARTUP_GC_LIMIT = 3.0
+
+
 def _freeze_startup_objects() -> None:
-    """After the first frame: the ~70,000 objects made so far (modules, styles, widgets)
-    live as long as the app. Frozen, the collector no longer walks them, and a full
-    collection during triage costs well under a millisecond instead of 20-30 ms (a
-    dropped frame now and then, the p99 of a key)."""
+    """After the first frame with rows: the ~70,000 objects made so far (modules, styles,
+    widgets) live as long as the app. Frozen, the collector no longer walks them, and a
+    full collection during triage costs well under a millisecond instead of 20-30 ms (a
+    dropped frame now and then, the p99 of a key). The collector is turned back on here
+    when ``reactieveld`` turned it off for the start (:func:`reactieveld.cli.cmd_app`)."""
     gc.freeze()
+    gc.enable()
 
 
 def _default_actor() -> str:
@@ -523,10 +545,7 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
     """Open the app on the store at ``db_path`` with the sources of ``config`` syncing
     live (the demo source too). Returns the exit code."""
     from reactieveld.config import default_config_path
-    from reactieveld.connectors.base import ConnectorError
-    from reactieveld.outbox import OutboxWorker
     from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
-    from reactieveld.sync import SyncEngine, build_connector
 
     check_keys(config)
     secret = config.store.author_secret()  # an unset variable is a config error (exit 2)
@@ -540,8 +559,14 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
         store = await SqliteStore.open(db_path, cache_kib=small, **opts)
         # Separate connections: counts and sync never queue behind a key (or it behind them).
         reader = await SqliteStore.open(db_path, cache_kib=small, **opts)
-        sync_store = await SqliteStore.open(db_path, **opts)
+        # Only the sync engine, the outbox and the memory sinks write through this one.
+        wanted = bool(config.sources or getattr(config, "sinks", ()))
+        sync_store = await SqliteStore.open(db_path, **opts) if wanted else None
         pairs, errors = [], {}
+        if config.sources:  # the sync engine's modules only when there is something to sync
+            from reactieveld.connectors.base import ConnectorError
+            from reactieveld.outbox import OutboxWorker
+            from reactieveld.sync import SyncEngine, build_connector
         for cfg in config.sources:
             try:
                 pairs.append((cfg, build_connector(cfg)))
@@ -563,23 +588,34 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
             theme=config.ui.theme,
             config_hint=None if config.sources else str(config.path or default_config_path()),
         )
-        # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks).
-        from reactieveld.sinks import run_sinks_beside_app
-
+        # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
+        # first frame with rows on: their module (httpx, the export records) is not
+        # imported before it.
         sinks_stop = asyncio.Event()
         notify = partial(app.notify, markup=False)
-        sinks = asyncio.create_task(
-            run_sinks_beside_app(config, sync_store, sinks_stop, notify, app.attach_sinks)
-        )
+
+        async def sinks_after_first_rows() -> None:
+            if not getattr(config, "sinks", ()):
+                return  # none configured: not even their module
+            await app.rows_shown.wait()
+            from reactieveld.sinks import run_sinks_beside_app
+
+            await run_sinks_beside_app(config, sync_store, sinks_stop, notify, app.attach_sinks)
+
+        sinks = asyncio.create_task(sinks_after_first_rows())
         try:
             await app.run_async()
         finally:
             sinks_stop.set()
-            await sinks
+            if not app.rows_shown.is_set():
+                sinks.cancel()  # the app ended before its first rows: no sinks were started
+            with contextlib.suppress(asyncio.CancelledError):
+                await sinks
             if engine is not None:
                 await engine.aclose()
             for s in (sync_store, reader, store):
-                await s.close()
+                if s is not None:
+                    await s.close()
         return app.return_code or 0
 
     return asyncio.run(main())
