@@ -157,12 +157,30 @@ def vm_hwm_kb(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a running process has had so far, all its threads (nanoseconds in
+    /proc/PID/task/*/schedstat; 0 where there is no such file). On a shared machine this
+    is what the process did, whatever the others made it wait."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as stat:
+                total += int(stat.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return total / 1e9
+
+
 def first_frame(
     argv: list[str], needles: list[bytes], env: dict[str, str], *, timeout: float = 60
-) -> tuple[float, int, int]:
+) -> tuple[float, float, int, int]:
     """Start ``argv`` in a pseudo-terminal of :data:`SIZE`; (seconds from the fork to the
-    output that completes a frame with every needle in its text, peak RSS then, peak RSS
-    once settled). The process is killed after."""
+    output that completes a frame with every needle in its text, CPU seconds the process
+    had by then, peak RSS then, peak RSS once settled). The process is killed after."""
     started = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:  # the child: the terminal's size, then the program
@@ -174,6 +192,7 @@ def first_frame(
             os._exit(127)
     raw = bytearray()
     frame_at: float | None = None
+    cpu = 0.0
     rss = peak = 0
     try:
         deadline = started + timeout
@@ -195,6 +214,7 @@ def first_frame(
             # reads); a frame is ~30 kB, stripped in well under a millisecond.
             if all(needle in screen_text(bytes(raw)) for needle in needles):
                 frame_at = time.perf_counter()
+        cpu = cpu_seconds(pid)
         rss = vm_hwm_kb(pid)
         # Settled: no output for QUIET seconds (the app's late work has been drawn).
         end = time.perf_counter() + 10
@@ -209,7 +229,7 @@ def first_frame(
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    return frame_at - started, rss, peak
+    return frame_at - started, cpu, rss, peak
 
 
 def child_env(folder: Path, bytecode: Path | None) -> dict[str, str]:
@@ -248,10 +268,17 @@ def first_frames(db: Path, rounds: int, env: dict[str, str]) -> dict[str, list[f
     for i in range(rounds):
         order = (("bare", bare), ("app", app)) if i % 2 == 0 else (("app", app), ("bare", bare))
         for name, (argv, needles) in order:
-            t, rss, peak = first_frame(argv, needles, env)
-            for key, value in ((name, t), (f"{name}_rss", rss), (f"{name}_peak", peak)):
+            t, cpu, rss, peak = first_frame(argv, needles, env)
+            for key, value in (
+                (name, t),
+                (f"{name}_cpu", cpu),
+                (f"{name}_rss", rss),
+                (f"{name}_peak", peak),
+            ):
                 got.setdefault(key, []).append(value)
         got.setdefault("ratio", []).append(got["app"][-1] / got["bare"][-1])
+        if got["bare_cpu"][-1] > 0:
+            got.setdefault("cpu_ratio", []).append(got["app_cpu"][-1] / got["bare_cpu"][-1])
     return got
 
 
@@ -372,6 +399,14 @@ def main() -> int:
             f"interleaved rounds; rounds {min(got['ratio']):.2f}-{max(got['ratio']):.2f}x)",
             flush=True,
         )
+        if "cpu_ratio" in got:
+            print(
+                f"  CPU time to it {med['app_cpu'] * 1000:.0f} ms, bare "
+                f"{med['bare_cpu'] * 1000:.0f} ms: {med['cpu_ratio']:.2f}x bare (rounds "
+                f"{min(got['cpu_ratio']):.2f}-{max(got['cpu_ratio']):.2f}x; the same work "
+                "whatever else the machine runs)",
+                flush=True,
+            )
         print(
             f"  RSS at it {med['app_rss'] / 1024:.0f} MB (bare {med['bare_rss'] / 1024:.0f} "
             f"MB), peak once settled {med['app_peak'] / 1024:.0f} MB "

@@ -180,12 +180,21 @@ class ReactieveldApp(App[int]):
             )
             self.reader = self.reader or self.store
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> TriageScreen:
+        """The triage screen is the app's first screen itself (Textual asks for it when
+        the app composes, after ``on_load``), not pushed over an empty default screen that
+        would be composed, styled and laid out before it for nothing."""
         if self._theme_name and self._theme_name in self.available_themes:
             self.theme = self._theme_name
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.push_screen(TriageScreen())
+        screen = TriageScreen()
+        # As push_screen would: switch_screen (a language switch) pops one result
+        # callback from the screen it replaces, and a default screen has none of its own.
+        screen._push_result_callback(self, None)
+        return screen
+
+    def on_mount(self) -> None:
         for status in self._sources.values():
             if status.state == "error":  # a source that could not even be set up
                 self._tell_source_error(status.name, status.error)
