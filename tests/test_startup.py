@@ -4,8 +4,16 @@ running, the triage screen the one the app opens on)."""
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import os
+import pty
 import re
+import select
+import signal
+import struct
+import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -70,3 +78,72 @@ def test_the_real_wordpress_skip_names_the_readme_command():
     assert command is not None
     assert command.group(1) == 'eval "$(tools/wp-real/ci-env.sh)"'
     assert command.group(1) in README.read_text(encoding="utf-8")
+
+
+# -- the real start: ``reactieveld`` in a pseudo-terminal ------------------------------------
+_ESCAPE = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+].|[ -/]*[0-~])"
+)
+
+
+def _screen(raw: bytes) -> str:
+    return re.sub(r" +", " ", _ESCAPE.sub(b"", raw).decode("utf-8", errors="replace"))
+
+
+def _read_until(fd: int, raw: bytearray, done, timeout: float = 60) -> bool:  # type: ignore[no-untyped-def]
+    """Read the terminal's output into ``raw`` until ``done(screen text)`` (select on the
+    descriptor: no sleeps); False when the output ends or ``timeout`` passes first."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not done(_screen(bytes(raw))):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return False
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except OSError:  # the program ended and closed the terminal
+            return False
+        if not chunk:
+            return False
+        raw += chunk
+    return True
+
+
+def test_reactieveld_starts_syncs_and_quits_in_a_terminal(tmp_path):
+    # run_app as a moderator starts it, with what it starts after the first rows: the demo
+    # source's sync engine, the outbox and a memory sink.
+    config = tmp_path / "config.toml"
+    config.write_text('[[sinks]]\ntype = "jsonl"\npath = "sink.jsonl"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REACTIEVELD", "TEXTUAL"))}
+    env.update(
+        REACTIEVELD_CONFIG=str(config),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        TERM="xterm-256color",
+    )
+    argv = [sys.executable, "-m", "reactieveld.cli", "--demo", "--lang", "en"]
+    argv += ["--db", str(tmp_path / "demo.db")]
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    raw = bytearray()
+    try:
+        # The header says "demo ok" once the engine (started after the first rows) has
+        # finished a round; the queue shows the demo's rows.
+        assert _read_until(fd, raw, lambda s: "demo ok" in s and "• " in s), _screen(bytes(raw))
+        os.write(fd, b"q")
+        _read_until(fd, raw, lambda s: False, timeout=30)  # to the end of its output
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.waitstatus_to_exitcode(status) == 0, _screen(bytes(raw))
+        assert "Traceback" not in _screen(bytes(raw))
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)

@@ -571,20 +571,26 @@ def run_app(config: Any, db_path: Path, *, demo: bool, language: str) -> int:
         # Only the sync engine, the outbox and the memory sinks write through this one.
         wanted = bool(config.sources or getattr(config, "sinks", ()))
         sync_store = await SqliteStore.open(db_path, **opts) if wanted else None
-        pairs, errors = [], {}
-        if config.sources:  # the sync engine's modules only when there is something to sync
+        errors: dict[str, str] = {}
+        engine: Any = None
+        outbox: Any = None
+        if config.sources and sync_store is not None:
+            # The sync engine's modules only when there is something to sync.
             from reactieveld.connectors.base import ConnectorError
             from reactieveld.outbox import OutboxWorker
             from reactieveld.sync import SyncEngine, build_connector
-        for cfg in config.sources:
-            try:
-                pairs.append((cfg, build_connector(cfg)))
-            except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
-                message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-                errors[cfg.name] = message
-        # The network sources fetch in a child process: the keys keep this interpreter.
-        engine = SyncEngine(sync_store, pairs, fetch_process=True) if pairs else None
-        outbox = OutboxWorker(sync_store, engine.connectors) if engine else None
+
+            pairs = []
+            for cfg in config.sources:
+                try:
+                    pairs.append((cfg, build_connector(cfg)))
+                except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
+                    message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+                    errors[cfg.name] = message
+            if pairs:
+                # The network sources fetch in a child process: the keys keep this interpreter.
+                engine = SyncEngine(sync_store, pairs, fetch_process=True)
+                outbox = OutboxWorker(sync_store, engine.connectors)
         app = ReactieveldApp(
             store,
             reader=reader,
