@@ -49,6 +49,19 @@ async def test_the_triage_screen_is_the_first_and_only_screen(tui_store, make_ap
         assert [type(s) for s in app.screen_stack] == [TriageScreen]
 
 
+async def test_the_configured_theme_and_keys_apply_to_the_first_screen(tui_store, make_app):
+    # Set as the app makes its first screen (get_default_screen), no longer on mount.
+    app = make_app(tui_store, theme="nord", keymap={"approve": "y"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert app.theme == "nord"
+        before = screen.queue.current.response.id
+        await pilot.press("y")
+        await ready(app, pilot)
+        assert screen.queue.current.response.id != before  # "y" approved and moved on
+        assert before not in [r.response.id for r in screen.queue.rows]  # out of Nieuw
+
+
 async def test_the_sync_engine_starts_after_the_first_rows(tui_store, make_app):
     cfg = SourceConfig("demo", "demo", 0.0, {"count": 5, "seed": 1})
     engine = SyncEngine(tui_store, [(cfg, build_connector(cfg))])
