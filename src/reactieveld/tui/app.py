@@ -135,7 +135,7 @@ class ReactieveldApp(App[int]):
         self._counts_worker: Worker[None] | None = None
         self._owns_counter = False
         #: Set once the triage screen's first rows are on screen (after that frame): what
-        #: the first frame does not need (the memory sinks) starts then.
+        #: the first frame does not need (sync engine, outbox, memory sinks) starts then.
         self.rows_shown = asyncio.Event()
         self._app_bindings()
 
@@ -203,8 +203,9 @@ class ReactieveldApp(App[int]):
         self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
 
     def first_rows_shown(self) -> None:
-        """The triage screen's first rows are on screen (called after that frame): start
-        what waits for them (the memory sinks), and freeze what the start made."""
+        """The triage screen's first rows are on screen (called after that frame): freeze
+        what the start made, and start what waits for them: the sync engine, the outbox
+        and (``run_app``, on :attr:`rows_shown`) the memory sinks."""
         if self.rows_shown.is_set():
             return
         self.rows_shown.set()
