@@ -1,8 +1,9 @@
 """Helpers for the tests that run against the real WordPress of tools/wp-real.
 
-The server is started outside the tests (it takes ~25 s cold and needs root for apt):
+The server is started outside the tests (it takes ~25 s cold and needs root for apt),
+with the command the README names:
 
-    set -a; eval "$(tools/wp-real/start.sh)"; set +a
+    eval "$(tools/wp-real/ci-env.sh)"
 
 Tests that need it use the ``wp`` fixture of their module, which skips with that hint
 when WP_URL / WP_USER / WP_APP_PASSWORD are not set.
@@ -23,8 +24,8 @@ import pytest
 from reactieveld.config import SourceConfig
 
 HINT = (
-    'needs the real WordPress: run `set -a; eval "$(tools/wp-real/start.sh)"; set +a` '
-    "(as root the first time; ~25 s) and run pytest again in that shell"
+    'needs the real WordPress: run `eval "$(tools/wp-real/ci-env.sh)"` '
+    "(as root the first time; ~25 s) and run pytest again in that shell (see the README)"
 )
 STATUSES = {"approve": "approved", "hold": "hold", "spam": "spam", "trash": "trash"}
 

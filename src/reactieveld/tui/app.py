@@ -148,6 +148,9 @@ class ReactieveldApp(App[int]):
         self.drafts: dict[Any, str] = {}
         #: The last search (query, hit under the cursor): ``/`` opens it again.
         self.last_search: tuple[str, int] | None = None
+        #: Set once the triage screen's first rows are on screen (after that frame): what
+        #: the first frame does not need (sync engine, outbox, memory sinks) starts then.
+        self.rows_shown = asyncio.Event()
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -191,16 +194,38 @@ class ReactieveldApp(App[int]):
             )
             self.reader = self.reader or self.store
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> TriageScreen:
+        """The triage screen is the app's first screen itself (Textual asks for it when
+        the app composes, after ``on_load``), not pushed over an empty default screen that
+        would be composed, styled and laid out before it for nothing."""
         if self._theme_name and self._theme_name in self.available_themes:
             self.theme = self._theme_name
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.push_screen(TriageScreen())
+        screen = TriageScreen()
+        # As push_screen would: switch_screen (a language switch) pops one result
+        # callback from the screen it replaces, and a default screen has none of its own.
+        screen._push_result_callback(self, None)
+        return screen
+
+    def on_mount(self) -> None:
         for status in self._sources.values():
             if status.state == "error":  # a source that could not even be set up
                 self._tell_source_error(status.name, status.error)
-        self.call_after_refresh(_freeze_startup_objects)
+        # Whatever keeps the first rows from the screen, what waits for them does not wait
+        # long (nor is the collector off for long).
+        self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
+
+    def first_rows_shown(self) -> None:
+        """The triage screen's first rows are on screen (called after that frame): freeze
+        what the start made, and start what waits for them: the sync engine, the outbox
+        and (``run_app``, on :attr:`rows_shown`) the memory sinks."""
+        if self.rows_shown.is_set():
+            return
+        self.rows_shown.set()
+        _freeze_startup_objects()
+        # The sync engine (a first round, a fetch process to start) and the outbox would
+        # share this interpreter with the first frame: they start right after it.
         if self.engine is not None:
             self.engine.subscribe(self._on_sync_event)
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
@@ -556,12 +581,19 @@ class ReactieveldApp(App[int]):
         self.push_screen(screen, chosen)
 
 
+#: Seconds after the app's mount by which the collector is on again (and the start's
+#: objects frozen) even if no rows have been shown by then.
+STARTUP_GC_LIMIT = 3.0
+
+
 def _freeze_startup_objects() -> None:
-    """After the first frame: the ~70,000 objects made so far (modules, styles, widgets)
-    live as long as the app. Frozen, the collector no longer walks them, and a full
-    collection during triage costs well under a millisecond instead of 20-30 ms (a
-    dropped frame now and then, the p99 of a key)."""
+    """After the first frame with rows: the ~70,000 objects made so far (modules, styles,
+    widgets) live as long as the app. Frozen, the collector no longer walks them, and a
+    full collection during triage costs well under a millisecond instead of 20-30 ms (a
+    dropped frame now and then, the p99 of a key). The collector is turned back on here
+    when ``reactieveld`` turned it off for the start (:func:`reactieveld.cli.cmd_app`)."""
     gc.freeze()
+    gc.enable()
 
 
 def _default_actor() -> str:
@@ -596,11 +628,8 @@ def run_app(
     ``--lang``/``[ui] language`` (``language_fixed_by`` says which) or the locale's; in
     the last case a language saved with f2 (reactieveld.state) goes first."""
     from reactieveld.config import default_config_path
-    from reactieveld.connectors.base import ConnectorError
-    from reactieveld.outbox import OutboxWorker
     from reactieveld.state import start_language, state_path
     from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
-    from reactieveld.sync import SyncEngine, build_connector
 
     check_keys(config)
     state = state_path()
@@ -619,19 +648,30 @@ def run_app(
         read_only = store.read_only
         # Separate connections: counts and sync never queue behind a key (or it behind them).
         reader = await SqliteStore.open(db_path, cache_kib=small, read_only=read_only, **opts)
-        sync_store = await SqliteStore.open(db_path, read_only=read_only, **opts)
-        pairs, errors = [], {}
-        for cfg in config.sources if not read_only else ():
-            try:
-                pairs.append((cfg, build_connector(cfg)))
-            except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
-                message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-                errors[cfg.name] = message
-        # The network sources fetch in a child process: the keys keep this interpreter.
-        engine = SyncEngine(sync_store, pairs, fetch_process=True) if pairs else None
-        outbox = (
-            OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets) if engine else None
-        )
+        # Only the sync engine, the outbox and the memory sinks write through this one:
+        # none of them on a read-only store.
+        wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
+        sync_store = await SqliteStore.open(db_path, **opts) if wanted else None
+        errors: dict[str, str] = {}
+        engine: Any = None
+        outbox: Any = None
+        if config.sources and sync_store is not None:
+            # The sync engine's modules only when there is something to sync.
+            from reactieveld.connectors.base import ConnectorError
+            from reactieveld.outbox import OutboxWorker
+            from reactieveld.sync import SyncEngine, build_connector
+
+            pairs = []
+            for cfg in config.sources:
+                try:
+                    pairs.append((cfg, build_connector(cfg)))
+                except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
+                    message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+                    errors[cfg.name] = message
+            if pairs:
+                # The network sources fetch in a child process: the keys keep this interpreter.
+                engine = SyncEngine(sync_store, pairs, fetch_process=True)
+                outbox = OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets)
         app = ReactieveldApp(
             store,
             reader=reader,
@@ -646,25 +686,34 @@ def run_app(
             state_path=state,
             language_fixed_by=language_fixed_by,
         )
-        # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks).
-        from reactieveld.sinks import run_sinks_beside_app
-
+        # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
+        # first frame with rows on: their module (httpx, the export records) is not
+        # imported before it.
         sinks_stop = asyncio.Event()
         notify = partial(app.notify, markup=False)
-        sinks = asyncio.create_task(
-            run_sinks_beside_app(config, sync_store, sinks_stop, notify, app.attach_sinks)
-            if not read_only
-            else asyncio.sleep(0)
-        )
+
+        async def sinks_after_first_rows() -> None:
+            if read_only or not getattr(config, "sinks", ()):
+                return  # none configured (or nothing may be written): not even their module
+            await app.rows_shown.wait()
+            from reactieveld.sinks import run_sinks_beside_app
+
+            await run_sinks_beside_app(config, sync_store, sinks_stop, notify, app.attach_sinks)
+
+        sinks = asyncio.create_task(sinks_after_first_rows())
         try:
             await app.run_async()
         finally:
             sinks_stop.set()
-            await sinks
+            if not app.rows_shown.is_set():
+                sinks.cancel()  # the app ended before its first rows: no sinks were started
+            with contextlib.suppress(asyncio.CancelledError):
+                await sinks
             if engine is not None:
                 await engine.aclose()
             for s in (sync_store, reader, store):
-                await s.close()
+                if s is not None:
+                    await s.close()
         return app.return_code or 0
 
     return asyncio.run(main())

@@ -127,6 +127,7 @@ class TriageScreen(Screen[None]):
         await self.queue.load()
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
+        self.call_after_refresh(self.rapp.first_rows_shown)
         self.rapp.request_counts()
 
     def on_resize(self) -> None:

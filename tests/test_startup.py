@@ -1,0 +1,162 @@
+"""The start (issue 11, the first frame): the first rows come first, what can wait waits
+for them, and nothing of that is left half done (the collector on again, the sync engine
+running, the triage screen the one the app opens on)."""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+from test_tui import SIZE, ready
+
+from reactieveld.config import SourceConfig
+from reactieveld.sync import SyncEngine, build_connector
+from reactieveld.tui.screens.triage import TriageScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+async def test_the_collector_is_on_again_once_the_first_rows_show(tui_store, make_app):
+    # cmd_app turns the collector off for the start; the app turns it on again after the
+    # first frame with rows (and freezes what the start made).
+    app = make_app(tui_store)
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            await app.rows_shown.wait()
+            assert gc.isenabled()
+            assert screen.queue.rows  # it was a frame with rows
+    finally:
+        gc.enable()
+
+
+async def test_the_triage_screen_is_the_first_and_only_screen(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert [type(s) for s in app.screen_stack] == [TriageScreen]
+
+
+async def test_the_configured_theme_and_keys_apply_to_the_first_screen(tui_store, make_app):
+    # Set as the app makes its first screen (get_default_screen), no longer on mount.
+    app = make_app(tui_store, theme="nord", keymap={"approve": "y"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert app.theme == "nord"
+        before = screen.queue.current.response.id
+        await pilot.press("y")
+        await ready(app, pilot)
+        assert screen.queue.current.response.id != before  # "y" approved and moved on
+        assert before not in [r.response.id for r in screen.queue.rows]  # out of Nieuw
+
+
+async def test_the_sync_engine_starts_after_the_first_rows(tui_store, make_app):
+    cfg = SourceConfig("demo", "demo", 0.0, {"count": 5, "seed": 1})
+    engine = SyncEngine(tui_store, [(cfg, build_connector(cfg))])
+    app = make_app(tui_store, engine=engine)
+    started_before_rows: list[bool] = []
+    original = app.first_rows_shown
+
+    def first_rows_shown() -> None:
+        started_before_rows.append(any(w.group == "sync" for w in app.workers))
+        original()
+
+    app.first_rows_shown = first_rows_shown  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE):
+            # Not ready(): it waits for every worker, and the engine's runs until the end.
+            await app.rows_shown.wait()
+            assert started_before_rows == [False]
+            assert any(w.group == "sync" for w in app.workers)
+    finally:
+        await engine.aclose()
+
+
+def test_the_real_wordpress_skip_names_the_readme_command():
+    from wpreal import HINT
+
+    command = re.search(r"`([^`]+)`", HINT)
+    assert command is not None
+    assert command.group(1) == 'eval "$(tools/wp-real/ci-env.sh)"'
+    assert command.group(1) in README.read_text(encoding="utf-8")
+
+
+# -- the real start: ``reactieveld`` in a pseudo-terminal ------------------------------------
+_ESCAPE = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()*+].|[ -/]*[0-~])"
+)
+
+
+def _screen(raw: bytes) -> str:
+    return re.sub(r" +", " ", _ESCAPE.sub(b"", raw).decode("utf-8", errors="replace"))
+
+
+def _read_until(fd: int, raw: bytearray, done, timeout: float = 60) -> bool:  # type: ignore[no-untyped-def]
+    """Read the terminal's output into ``raw`` until ``done(screen text)`` (select on the
+    descriptor: no sleeps); False when the output ends or ``timeout`` passes first."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not done(_screen(bytes(raw))):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return False
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except OSError:  # the program ended and closed the terminal
+            return False
+        if not chunk:
+            return False
+        raw += chunk
+    return True
+
+
+def test_reactieveld_starts_syncs_and_quits_in_a_terminal(tmp_path):
+    # run_app as a moderator starts it, with what it starts after the first rows: the demo
+    # source's sync engine, the outbox and a memory sink.
+    config = tmp_path / "config.toml"
+    config.write_text('[[sinks]]\ntype = "jsonl"\npath = "sink.jsonl"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REACTIEVELD", "TEXTUAL"))}
+    env.update(
+        REACTIEVELD_CONFIG=str(config),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        TERM="xterm-256color",
+    )
+    argv = [sys.executable, "-m", "reactieveld.cli", "--demo", "--lang", "en"]
+    argv += ["--db", str(tmp_path / "demo.db")]
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    raw = bytearray()
+    try:
+        # The header says "demo ok" once the engine (started after the first rows) has
+        # finished a round; the queue shows the demo's rows.
+        assert _read_until(fd, raw, lambda s: "demo ok" in s and "• " in s), _screen(bytes(raw))
+        os.write(fd, b"q")
+        _read_until(fd, raw, lambda s: False, timeout=30)  # to the end of its output
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        assert os.waitstatus_to_exitcode(status) == 0, _screen(bytes(raw))
+        assert "Traceback" not in _screen(bytes(raw))
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
