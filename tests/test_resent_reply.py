@@ -14,6 +14,7 @@ import pytest
 from wpreal import served_fakewp
 
 from reactieveld.config import load_config
+from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.model import TriageState, utcnow
 from reactieveld.outbox import SENDING, OutboxWorker
 from reactieveld.store.sqlite import SqliteStore
@@ -56,7 +57,8 @@ def replies_at_server(wp, target):
     return [
         c
         for c in wp.comments.values()
-        if c["parent"] == target["id"] and c["content"]["raw"] == TEXT
+        # The reply goes as escaped HTML paragraphs (connectors/plaintext.py): its text.
+        if c["parent"] == target["id"] and html_to_text(c["content"]["raw"]) == TEXT
     ]
 
 
