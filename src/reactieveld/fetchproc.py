@@ -347,7 +347,7 @@ class _Child:
         conn = self.connectors.get(name)
         if conn is None:
             from reactieveld.config import SourceConfig
-            from reactieveld.sync import build_connector
+            from reactieveld.connectors.registry import build_connector
 
             name_, kind, poll, options, line = self.specs[name]
             cfg = SourceConfig(name_, kind, poll, MappingProxyType(options), line)

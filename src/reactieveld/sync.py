@@ -11,15 +11,9 @@ Per-source bookkeeping (last success, last error, next try) goes to
 ``store.record_sync``. Listeners get :class:`SyncEvent` objects ("12 new in blog"): a
 listener is a callable (plain or async) or an ``asyncio.Queue``.
 
-Connector registry: :data:`CONNECTOR_TYPES` maps a config ``type`` to a factory
-``(source_config, **kwargs) -> Connector``. A new platform registers itself with::
-
-    from reactieveld.sync import register_connector
-    register_connector("discourse", lambda cfg, **kw: DiscourseConnector.from_config(cfg, **kw))
-
-or by adding a line to :func:`_builtin_factories` (imports are lazy, so one broken
-connector module does not stop the others). ``kwargs`` carries test hooks such as
-``transport`` and ``sleep``; factories may ignore what they do not use.
+Connectors are built by the registry in :mod:`reactieveld.connectors.registry` (shared
+with the fetch process); its names (``build_connector``, ``register_connector``,
+``CONNECTOR_TYPES``, ``ConnectorFactory``) are re-exported here for existing callers.
 """
 
 from __future__ import annotations
@@ -38,86 +32,18 @@ from typing import Any, TextIO
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import Connector, ConnectorError
+
+# The registry's names, re-exported (``as``) for callers that import them from here.
+from reactieveld.connectors.registry import CONNECTOR_TYPES as CONNECTOR_TYPES
+from reactieveld.connectors.registry import ConnectorFactory as ConnectorFactory
+from reactieveld.connectors.registry import build_connector as build_connector
+from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.model import Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store
 
-ConnectorFactory = Callable[..., Connector]
 Listener = Callable[["SyncEvent"], Any] | asyncio.Queue
-
-
-# -- the connector registry -------------------------------------------------------------
-def _wordpress(cfg: Any, **kw: Any) -> Connector:
-    from reactieveld.connectors.wordpress import WordPressConnector
-
-    return WordPressConnector.from_config(cfg, **kw)
-
-
-def _wpfeed(cfg: Any, **kw: Any) -> Connector:
-    from reactieveld.connectors.wpfeed import WordPressFeedConnector
-
-    return WordPressFeedConnector.from_config(cfg, **kw)
-
-
-def _demo(cfg: Any, **kw: Any) -> Connector:
-    from reactieveld.connectors.demo import DemoConnector
-
-    from_config = getattr(DemoConnector, "from_config", None)
-    if from_config is not None:
-        return from_config(cfg)
-    return DemoConnector(cfg.name, **dict(cfg.options))
-
-
-def _discourse(cfg: Any, **kw: Any) -> Connector:
-    from reactieveld.connectors.discourse import DiscourseConnector
-
-    return DiscourseConnector.from_config(cfg, **kw)
-
-
-def _decidim(cfg: Any, **kw: Any) -> Connector:
-    from reactieveld.connectors.decidim import DecidimConnector
-
-    return DecidimConnector.from_config(cfg, **kw)
-
-
-def _govocal(cfg: Any, **kw: Any) -> Connector:
-    from reactieveld.connectors.govocal import GoVocalConnector
-
-    return GoVocalConnector.from_config(cfg, **kw)
-
-
-def _builtin_factories() -> dict[str, ConnectorFactory]:
-    return {
-        "wordpress": _wordpress,
-        "wordpress-feed": _wpfeed,
-        "demo": _demo,
-        "discourse": _discourse,
-        "decidim": _decidim,
-        "govocal": _govocal,
-    }
-
-
-#: config ``type`` -> factory(source_config, **kwargs) -> Connector.
-CONNECTOR_TYPES: dict[str, ConnectorFactory] = _builtin_factories()
-
-
-def register_connector(type_name: str, factory: ConnectorFactory) -> None:
-    """Make ``type = "<type_name>"`` in ``[[sources]]`` build connectors with ``factory``."""
-    CONNECTOR_TYPES[type_name] = factory
-
-
-def build_connector(source_config: Any, **kwargs: Any) -> Connector:
-    """The connector for one ``SourceConfig``; raises ConnectorError for an unknown type."""
-    factory = CONNECTOR_TYPES.get(source_config.type)
-    if factory is None:
-        known = ", ".join(sorted(CONNECTOR_TYPES))
-        raise ConnectorError(
-            source_config.name,
-            f'unknown source type "{source_config.type}" (known: {known})',
-            retryable=False,
-        )
-    return factory(source_config, **kwargs)
 
 
 # -- events and results -----------------------------------------------------------------

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App
@@ -47,6 +47,9 @@ from reactieveld.tui.queues import (
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
+
+if TYPE_CHECKING:
+    from reactieveld.tui.services import AppServices
 
 
 def styles_dir() -> Path:
@@ -717,3 +720,10 @@ def run_app(
         return app.return_code or 0
 
     return asyncio.run(main())
+
+
+if TYPE_CHECKING:
+
+    def _serves_screens(app: ReactieveldApp) -> AppServices:
+        """For mypy only: the app offers what screens use of it (tui/services.py)."""
+        return app

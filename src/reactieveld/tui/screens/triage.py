@@ -32,7 +32,7 @@ from reactieveld.tui.widgets.tag_bar import TagBar
 if TYPE_CHECKING:
     from textual.screen import ActiveBinding
 
-    from reactieveld.tui.app import ReactieveldApp
+    from reactieveld.tui.services import AppServices
 
 _CAPABILITY = {
     RemoteStatus.APPROVED.value: Capability.APPROVE,
@@ -67,7 +67,7 @@ class TriageScreen(Screen[None]):
         """``queue_name``, ``choice`` and ``response_id``: where to open (the place of
         the screen this one replaces, e.g. after a language switch)."""
         super().__init__()
-        app: ReactieveldApp = self.app  # type: ignore[assignment]
+        app: AppServices = self.app  # type: ignore[assignment]
         self.rapp = app
         self.i18n = app.i18n
         self.specs = key_specs(app.codebook)

@@ -1,0 +1,65 @@
+"""What screens use of the app: a protocol, so that a screen types against this surface
+instead of importing :class:`reactieveld.tui.app.ReactieveldApp` (which imports the
+screens: that import was a circle).
+
+``ReactieveldApp`` offers all of it (``tui/app.py`` has a mypy check that it does);
+a screen reaches it as ``self.app`` (Textual types that as ``App``, hence one
+``# type: ignore[assignment]`` where a screen narrows it to :class:`AppServices`).
+Notifications and screen changes (``notify``, ``push_screen``) are Textual's own ``App``
+methods, used through ``self.app`` as Textual types it.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from reactieveld.codebook import Codebook
+    from reactieveld.model import Capability
+    from reactieveld.tui.i18n import I18n
+    from reactieveld.tui.widgets.status_line import SourceStatus
+
+
+class AppServices(Protocol):
+    """The app as screens see it (see the module's docstring)."""
+
+    #: The store for the keys (a ``SqliteStore``), and the one for background reads.
+    store: Any
+    reader: Any
+    i18n: I18n
+    codebook: Codebook
+    tz: tzinfo | None
+    #: Who decides (stored with every action).
+    actor: str
+    #: Unsent replies and notes, by ("reply"|"note", response id), for the session.
+    drafts: dict[Any, str]
+    #: The last store-wide counts, shown again at once when a filter is cleared.
+    last_counts: Any | None
+    #: The last search (query, hit under the cursor): ``/`` opens it again.
+    last_search: tuple[str, int] | None
+    #: Where sources would be configured, shown while there are none.
+    config_hint: str | None
+
+    @property
+    def read_only(self) -> bool: ...
+
+    def read_only_reason(self) -> str | None: ...
+
+    def unsupported(self, source: str, capability: Capability) -> str | None: ...
+
+    def source_names(self) -> list[str]: ...
+
+    def source_status(self) -> list[SourceStatus]: ...
+
+    def request_counts(self) -> None: ...
+
+    def first_rows_shown(self) -> None: ...
+
+    def after_action(self) -> None: ...
+
+    def app_keys(self) -> list[tuple[str, str, str]]: ...
+
+    async def open_search(self) -> None: ...
+
+    async def show_response(self, response_id: int) -> bool: ...
