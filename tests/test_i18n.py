@@ -202,3 +202,13 @@ def test_the_layers_import_the_table_not_the_tui_shim() -> None:
         if p != SRC / "tui" / "i18n.py" and "reactieveld.tui.i18n" in p.read_text(encoding="utf-8")
     ]
     assert not users
+
+
+def test_the_table_is_plain_values_below_every_layer() -> None:
+    # Stats, export and the CLI use it: it may import nothing above the model, and no
+    # Textual (the fetch process and the reports run without it).
+    tree = ast.parse(TABLE.read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    assert imported <= {"__future__", "typing", "reactieveld.model"}

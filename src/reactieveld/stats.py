@@ -46,7 +46,7 @@ from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
-from reactieveld.i18n import I18n
+from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.tui.safe import one_line, shorten  # plain text, no Textual: as on screen
 
@@ -347,7 +347,7 @@ SPARK = " ▁▂▃▄▅▆▇█"
 def text(key: str, language: str = "nl") -> str:
     """A label or definition of the figures in ``language`` (nl or en), from the one UI
     text table (``stats.*`` in :mod:`reactieveld.i18n`)."""
-    return I18n(language).t(f"stats.{key}")
+    return ui_text(f"stats.{key}", language)
 
 
 def sparkline(values: Sequence[int]) -> str:
