@@ -17,7 +17,7 @@ from test_plain_screen import SMALL, app_with, screen_text, settle
 from textual.screen import Screen
 from textual.widgets import Input
 
-from reactieveld.tui.i18n import I18n
+from reactieveld.i18n import I18n
 from reactieveld.tui.screens.dashboard import DashboardScreen
 from reactieveld.tui.screens.help import HelpScreen
 from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen

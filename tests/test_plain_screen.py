@@ -422,7 +422,7 @@ async def test_the_focused_dialog_field_is_marked_in_characters(tui_store, no_co
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_tag_bar_labels_whole_on_a_wide_tall_screen(language):
     from reactieveld.codebook import DEFAULT_CODEBOOK
-    from reactieveld.tui.i18n import I18n
+    from reactieveld.i18n import I18n
     from reactieveld.tui.widgets.tag_bar import TagBar
 
     bar = TagBar(i18n=I18n(language), codebook=DEFAULT_CODEBOOK)

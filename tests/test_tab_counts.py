@@ -16,9 +16,9 @@ from conftest import fill_store, sample_responses
 from rich.cells import cell_len
 from test_tui import SIZE, ready, settle
 
+from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import StoreChanged
 from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter, states_filter, tab_counts
 from reactieveld.tui.screens.filters import FilterScreen

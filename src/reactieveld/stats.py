@@ -3,7 +3,7 @@
 Step 6 of DOMAIN.md ("beoordeel de waarde van de dialoog") made measurable. Every figure
 is one SQL query on the memory store, so the dashboard stays fast on a million rows and
 ``reactieveld stats`` prints exactly what the dashboard shows. Each figure's definition is
-also a line of UI text (``stats.*.def`` in :mod:`reactieveld.tui.i18n`), shown beside it.
+also a line of UI text (``stats.*.def`` in :mod:`reactieveld.i18n`), shown beside it.
 
 Definitions (the tests compute them a second way, in Python over the raw rows):
 
@@ -46,8 +46,8 @@ from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
+from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line, shorten  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")
@@ -346,8 +346,8 @@ SPARK = " ▁▂▃▄▅▆▇█"
 
 def text(key: str, language: str = "nl") -> str:
     """A label or definition of the figures in ``language`` (nl or en), from the one UI
-    text table (``stats.*`` in :mod:`reactieveld.tui.i18n`)."""
-    return I18n(language).t(f"stats.{key}")
+    text table (``stats.*`` in :mod:`reactieveld.i18n`)."""
+    return ui_text(f"stats.{key}", language)
 
 
 def sparkline(values: Sequence[int]) -> str:
@@ -375,7 +375,7 @@ def format_duration(seconds: float | None, language: str = "nl") -> str:
     d, rest = divmod(s, 86400)
     h, rest = divmod(rest, 3600)
     m = rest // 60
-    hour = "u" if language == "nl" else "h"
+    hour = text("hour", language)
     if d:
         return f"{d} d {h} {hour}"
     if h:

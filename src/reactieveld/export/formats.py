@@ -23,6 +23,8 @@ from reactieveld.export.records import (
     record_dict,
 )
 from reactieveld.export.redact import Redactor
+from reactieveld.i18n import STRINGS
+from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
 from reactieveld.stats import role_sql
 from reactieveld.stats import text as stats_text
@@ -102,60 +104,14 @@ async def write_csv(store: Any, opts: ExportOptions, out: TextIO) -> int:
 
 # -- Markdown --------------------------------------------------------------------------------
 
-_MD_TEXT = {
-    "nl": {
-        "title": "Reacties per planningsvraag",
-        "made": "Gemaakt op",
-        "codebook": "Codeboek",
-        "filters": "Filters",
-        "none": "geen",
-        "status": "status",
-        "personal": "Persoonsgegevens",
-        "redacted": "verwijderd (e-mail, telefoon, postcode; namen als initialen)",
-        "included": "opgenomen (--include-personal-data)",
-        "responses": "reacties",
-        "response": "reactie",
-        "no_responses": "Geen reacties bij deze vraag.",
-        "no_role": "geen rol",
-        "per_role": "Per rol",
-        "role_filter": "--role kiest op het gecodeerde rollabel",
-        "question": "Vraag",
-        "untagged": "reacties zonder planningsvraag vallen buiten dit rapport.",
-        "versions": "Tags gemaakt met codeboekversie(s)",
-    },
-    "en": {
-        "title": "Responses per planning question",
-        "made": "Made on",
-        "codebook": "Codebook",
-        "filters": "Filters",
-        "none": "none",
-        "status": "status",
-        "personal": "Personal data",
-        "redacted": "removed (e-mail, phone, postcode; names as initials)",
-        "included": "included (--include-personal-data)",
-        "responses": "responses",
-        "response": "response",
-        "no_responses": "No responses for this question.",
-        "no_role": "no role",
-        "per_role": "Per role",
-        "role_filter": "--role selects by the coded role tag",
-        "question": "Question",
-        "untagged": "responses without a planning question are not in this report.",
-        "versions": "Tags made with codebook version(s)",
-    },
-}
 
-# The report speaks the codebook's language, statuses included.
-_STATUS_WORDS = {
-    "nl": {
-        "approved": "goedgekeurd",
-        "hold": "in afwachting",
-        "spam": "spam",
-        "trash": "prullenbak",
-        "hidden": "verborgen",
-        "deleted": "verwijderd",
-    }
-}
+def _report_text(language: str) -> dict[str, str]:
+    """The report's words (``report.md.*`` of the one UI text table) in ``language``, by
+    the rest of their key (``title``, ``status.hold``...). The report speaks the
+    codebook's language, statuses included."""
+    prefix = "report.md."
+    return {k.removeprefix(prefix): ui_text(k, language) for k in STRINGS if k.startswith(prefix)}
+
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -186,7 +142,7 @@ async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
     """The report for the council: a header (filters, codebook version, redaction), then
     one section per planning question with counts per role and the responses as quotes
     with source, date and a link back. Returns the number of quotes written."""
-    t = _MD_TEXT.get(opts.language, _MD_TEXT["en"])
+    t = _report_text(opts.language)
     cb = opts.codebook
     red = opts.redactor
     base = opts.filter
@@ -195,11 +151,8 @@ async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
     out.write(f"- {t['codebook']}: {md_text(cb.version)}\n")
     filters = ", ".join(f"`{_CONTROL.sub('', f).replace('`', '')}`" for f in opts.described)
     out.write(f"- {t['filters']}: {filters or t['none']}\n")
-    words = _STATUS_WORDS.get(opts.language, {})
     statuses = (
-        ", ".join(words.get(s.value, s.value) for s in opts.statuses)
-        if opts.statuses
-        else t["none"]
+        ", ".join(t[f"status.{s.value}"] for s in opts.statuses) if opts.statuses else t["none"]
     )
     out.write(f"- {t['status']}: {statuses}\n")
     out.write(f"- {t['personal']}: {t['included' if opts.include_personal_data else 'redacted']}\n")

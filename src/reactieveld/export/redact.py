@@ -35,6 +35,7 @@ then falls back to its redacted plain text.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -43,10 +44,17 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
-_TOKENS = {
-    "nl": {"email": "[e-mail]", "phone": "[telefoonnummer]", "address": "[adres]"},
-    "en": {"email": "[e-mail]", "phone": "[phone number]", "address": "[address]"},
-}
+from reactieveld.i18n import LANGUAGES
+from reactieveld.i18n import text as ui_text
+
+#: What takes the place of each kind of personal datum (``redact.*`` in the UI text table).
+_KINDS = ("email", "phone", "address")
+
+
+@functools.cache  # constant per language; redaction runs per field of every record
+def _tokens(language: str) -> dict[str, str]:
+    return {kind: ui_text(f"redact.{kind}", language) for kind in _KINDS}
+
 
 # -- e-mail ------------------------------------------------------------------------------
 _OPEN, _CLOSE = r"[\(\[{<]", r"[\)\]}>]"
@@ -137,7 +145,7 @@ def redact_text(text: str, language: str = "nl") -> str:
     replaced by ``[e-mail]``, ``[telefoonnummer]`` and ``[adres]`` (or English tokens)."""
     if not text:
         return text
-    tokens = _TOKENS.get(language, _TOKENS["en"])
+    tokens = _tokens(language)
     # Cheap guards first: most comments hold no at sign (in any form), many no digit.
     if _EMAIL_HINT(text):
         text = EMAIL.sub(tokens["email"], text)
@@ -238,7 +246,7 @@ def redact_raw(raw: str, body_format: str, language: str = "nl") -> str:
 
 
 _ANY_TOKEN = re.compile(
-    "|".join(re.escape(t) for tokens in _TOKENS.values() for t in tokens.values())
+    "|".join(re.escape(t) for lang in LANGUAGES for t in _tokens(lang).values())
 )
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.export._sql import placeholders
+from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import Keyset, QueueFilter, SearchHit
 from reactieveld.store.sqlite import fold, fts_query, query_terms
@@ -205,33 +206,9 @@ def parse_query(
 
 # -- what a problem says --------------------------------------------------------------------
 
-#: (Dutch, English) per kind of problem; ``{what}`` is the filter as typed.
-PROBLEM_TEXT = {
-    "question": (
-        "{what}: die planningsvraag staat niet in het codeboek; vragen: {allowed}",
-        "{what}: no such planning question in the codebook; questions: {allowed}",
-    ),
-    "role": (
-        "{what}: die rol staat niet in het codeboek; rollen: {allowed}",
-        "{what}: no such role in the codebook; roles: {allowed}",
-    ),
-    "status": (
-        "{what}: geen status; statussen: {allowed}",
-        "{what}: not a status; statuses: {allowed}",
-    ),
-    "source": (
-        "{what}: die bron staat niet in het geheugen; bronnen: {allowed}",
-        "{what}: no such source in the memory; sources: {allowed}",
-    ),
-    "date": (
-        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
-        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
-    ),
-    "no_sources": ("(nog geen)", "(none yet)"),
-}
-#: The Dutch word shown beside each status in a problem's list of statuses.
-_STATUS_NAMES = {"approved": "goedgekeurd", "hold": "wacht", "trash": "prullenbak",
-                 "hidden": "verborgen", "deleted": "verwijderd"}  # fmt: skip
+#: The statuses shown with their Dutch word beside them in a problem's list of statuses
+#: (the words are the interface's ``status.*``, in Dutch in either language).
+_NAMED_STATUSES = ("approved", "hold", "trash", "hidden", "deleted")
 
 
 def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
@@ -242,22 +219,24 @@ def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
         return ", ".join(f"{c.code} ({c.label(language)})" for c in book.roles)
     if kind == "status":
         return ", ".join(
-            f"{s.value} ({_STATUS_NAMES[s.value]})" if s.value in _STATUS_NAMES else s.value
+            f"{s.value} ({ui_text(f'status.{s.value}', 'nl')})"
+            if s.value in _NAMED_STATUSES
+            else s.value
             for s in RemoteStatus
         )
     if kind == "source":
-        return ", ".join(allowed.sources or ()) or _pick(PROBLEM_TEXT["no_sources"], language)
+        return ", ".join(allowed.sources or ()) or ui_text("search.problem.no_sources", language)
     return ""
-
-
-def _pick(pair: tuple[str, str], language: str) -> str:
-    return pair[0] if language == "nl" else pair[1]
 
 
 def describe_problem(problem: FilterProblem, allowed: Allowed, language: str = "en") -> str:
     """One line: the filter as typed, why it names nothing, and what is allowed."""
-    template = _pick(PROBLEM_TEXT[problem.kind], language)
-    return template.format(what=problem, allowed=_allowed_text(problem.kind, allowed, language))
+    return ui_text(
+        f"search.problem.{problem.kind}",
+        language,
+        what=problem,
+        allowed=_allowed_text(problem.kind, allowed, language),
+    )
 
 
 # -- searching ------------------------------------------------------------------------------

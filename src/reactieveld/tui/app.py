@@ -31,11 +31,11 @@ from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.i18n import I18n
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
 from reactieveld.store.base import StoreError
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
 from reactieveld.tui.queues import (
     QUEUES,

@@ -24,6 +24,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.theme import ThemeProvider
 
+from reactieveld.i18n import text
 from reactieveld.tui.queues import QUEUES
 from reactieveld.tui.screens.triage import TriageScreen, _display_keys, _parse
 
@@ -78,30 +79,10 @@ class TriageCommands(ListedCommands):
         return out
 
 
-TEXT = {
-    "search": ("Zoek een opdracht…", "Search for commands…"),
-    "theme": ("Thema", "Theme"),
-    # Help texts are markup to the palette: no square brackets in them.
-    "theme.help": (
-        "Een ander kleurenschema voor deze sessie (blijvend: theme in de configuratie)",
-        "Another colour scheme for this session (to keep it: theme in the configuration)",
-    ),
-    "themes": ("Zoek een thema…", "Search for themes…"),
-    "screenshot": ("Schermafdruk", "Screenshot"),
-    "screenshot.help": (
-        "Het scherm als SVG-bestand in de huidige map",
-        "The screen as an SVG file in the current directory",
-    ),
-    "screenshot.saved": ("Schermafdruk opgeslagen: {path}", "Screenshot saved: {path}"),
-    "screenshot.failed": ("Schermafdruk niet opgeslagen: {error}", "Screenshot not saved: {error}"),
-}
-
-
 def palette_text(app: Any, key: str, **values: Any) -> str:
-    """A text of the palette in the app's current language (it follows ``f2``)."""
-    nl, en = TEXT[key]
-    value = nl if app.i18n.language == "nl" else en
-    return value.format(**values) if values else value
+    """A text of the palette (``palette.*``) in the app's current language (it follows
+    ``f2``)."""
+    return text(f"palette.{key}", app.i18n.language, **values)
 
 
 def open_palette(app: Any) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus, TriageState
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.i18n import I18n
 
 #: The queue tabs in order: new (untriaged), hold, approved, spam, trash, all.
 QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")

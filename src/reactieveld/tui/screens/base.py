@@ -6,7 +6,7 @@ from datetime import tzinfo
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.tui.i18n import I18n
+from reactieveld.i18n import I18n
 
 
 class FromApp:

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Sparkline, Static
 
 from reactieveld.codebook import Codebook
+from reactieveld.i18n import I18n
 from reactieveld.stats import (
     DialogueStats,
     Period,
@@ -41,7 +42,6 @@ from reactieveld.stats import (
     role_legend,
     text,
 )
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from reactieveld.tui.i18n import I18n
+from reactieveld.i18n import I18n
 
 
 class DraftQuestion(ModalScreen[str]):

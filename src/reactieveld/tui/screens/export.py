@@ -30,8 +30,8 @@ from textual.worker import Worker
 
 from reactieveld.codebook import Codebook
 from reactieveld.export.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
+from reactieveld.i18n import I18n
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.widgets.toggles import (
     CharCheckbox,

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from reactieveld.tui.i18n import I18n
+from reactieveld.i18n import I18n
 
 #: The help key of every full screen besides triage (whose keys are in keys.py): ``?``, as
 #: there; also f1, for when a text box (the search box) takes ``?`` as a character.

@@ -37,9 +37,9 @@ from reactieveld.export.search import (
     search,
     snippet,
 )
+from reactieveld.i18n import I18n
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key
@@ -47,59 +47,13 @@ from reactieveld.tui.widgets.footer import KeyFooter
 
 LIMIT = 100
 
-#: This screen's own strings (nl, en); the rest comes from the app's I18n.
-TEXT = {
-    "title": ("Zoeken in het geheugen", "Search the memory"),
-    "placeholder": (
-        "woorden, woord* · bron: vraag: rol: status: sinds: tot:",
-        "words, word* · source: question: role: status: since: until:",
-    ),
-    "hint": (
-        "Typ om te zoeken · enter: naar de lijst · enter op een treffer: openen · "
-        "h: eerdere reacties van de auteur",
-        "Type to search · enter: to the list · enter on a hit: open · "
-        "h: earlier responses by the author",
-    ),
-    "hit": ("1 treffer", "1 hit"),
-    "hits": ("{n} treffers", "{n} hits"),
-    "hits_max": ("{n}+ treffers", "{n}+ hits"),
-    "shown": (
-        "{n} van {total} getoond; verfijn je zoekvraag",
-        "{n} of {total} shown; refine your search",
-    ),
-    "shown_capped": (
-        "{n} van meer dan {total} getoond; verfijn je zoekvraag",
-        "{n} of more than {total} shown; refine your search",
-    ),
-    "newest": ("nieuwste eerst (veelvoorkomend woord)", "newest first (a common word)"),
-    "by_date": (
-        "nieuwste eerst (zonder zoekwoord gesorteerd op datum)",
-        "newest first (no search word: sorted by date)",
-    ),
-    "none": ("Geen treffers", "No hits"),
-    "problem": ("Niet begrepen: {what}", "Not understood: {what}"),
-    "history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
-    "history_loading": ("Eerdere reacties van {author}…", "Earlier responses by {author}…"),
-    "history_hint": (
-        "enter: openen in de wachtrij · escape: terug",
-        "enter: open in the queue · escape: back",
-    ),
-    "not_found": ("Deze reactie staat niet (meer) in de wachtrij", "Not in the queue (any more)"),
-    "key.open": ("Openen", "Open"),
-    "key.history": ("Auteur", "Author"),
-    "key.back": ("Terug", "Back"),
-    "key.input": ("Zoekvak", "Search box"),
-}
-
 
 class _FromApp(FromApp):
     """FromApp with this module's strings."""
 
     def s(self, key: str, **values: Any) -> str:
-        """This module's string ``key`` in the interface language."""
-        nl, en = TEXT[key]
-        text = nl if self.i18n.language == "nl" else en
-        return text.format(**values) if values else text
+        """This screen's string ``search.<key>`` in the interface language."""
+        return self.i18n.t(f"search.{key}", **values)
 
     def prompt(self, row: QueueRow, words: str = "") -> Text:
         """A response as three literal lines (see :func:`hit_prompt`)."""
@@ -118,8 +72,7 @@ async def open_in_queue(screen: Any, response_id: int, i18n: I18n) -> None:
         screen.dismiss()
         return
     if not await show(response_id):
-        nl, en = TEXT["not_found"]
-        screen.app.notify(nl if i18n.language == "nl" else en, markup=False)
+        screen.app.notify(i18n.t("search.not_found"), markup=False)
 
 
 def hit_prompt(

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reactieveld.tui.i18n import LANGUAGE_NAMES, I18n
+from reactieveld.i18n import LANGUAGE_NAMES, I18n
 
 _KEYS = {"n": "nl", "e": "en"}
 

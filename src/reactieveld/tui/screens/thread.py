@@ -22,10 +22,10 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from reactieveld.codebook import Codebook
+from reactieveld.i18n import I18n
 from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key
 from reactieveld.tui.widgets.footer import KeyFooter

@@ -29,9 +29,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reactieveld.codebook import Codebook
+from reactieveld.i18n import I18n
 from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
 from reactieveld.tui.safe import one_line, shorten
 

@@ -18,9 +18,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
+from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.messages import deferred
 from reactieveld.tui.safe import clean, one_line, preview
 from reactieveld.tui.widgets.queue_list import format_time

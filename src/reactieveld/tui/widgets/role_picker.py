@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
-from reactieveld.tui.i18n import I18n
+from reactieveld.i18n import I18n
 from reactieveld.tui.safe import one_line
 
 

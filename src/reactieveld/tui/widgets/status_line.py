@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from textual.content import Content
 from textual.widgets import Static
 
-from reactieveld.tui.i18n import I18n
+from reactieveld.i18n import I18n
 from reactieveld.tui.queues import QUEUES
 from reactieveld.tui.safe import one_line
 

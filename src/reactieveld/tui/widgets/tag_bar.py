@@ -16,9 +16,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
+from reactieveld.i18n import I18n
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueRow
-from reactieveld.tui.i18n import I18n
 from reactieveld.tui.safe import one_line, shorten
 
 TAG_ON = "✓"

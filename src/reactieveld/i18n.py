@@ -1,0 +1,552 @@
+"""The one table of interface text, Dutch and English, and its one lookup (:func:`text`).
+
+Every layer uses it (the TUI, the CLI, the figures, the reports, the redaction tokens),
+so it lives below all of them: plain values, no I/O, no Textual. Keys are namespaced by
+area (``search.problem.*``, ``report.md.*``, ``palette.*``, ``redact.*``...). Codebook
+labels are not here: they belong to the (versioned) codebook itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reactieveld.model import RemoteStatus
+
+#: key -> (Dutch, English)
+STRINGS: dict[str, tuple[str, str]] = {
+    # queues
+    "queue.new": ("Nieuw", "New"),
+    "queue.hold": ("In afwachting", "On hold"),
+    "queue.approved": ("Goedgekeurd", "Approved"),
+    "queue.spam": ("Spam", "Spam"),
+    "queue.trash": ("Prullenbak", "Trash"),
+    "queue.all": ("Alles", "All"),
+    # statuses
+    "status.approved": ("goedgekeurd", "approved"),
+    "status.hold": ("wacht", "on hold"),
+    "status.spam": ("spam", "spam"),
+    "status.trash": ("prullenbak", "trash"),
+    "status.hidden": ("verborgen", "hidden"),
+    "status.deleted": ("verwijderd", "deleted"),
+    "triage.new": ("nieuw", "new"),
+    "triage.handled": ("afgehandeld", "handled"),
+    # columns
+    "col.time": ("Tijd", "Time"),
+    "col.source": ("Bron", "Source"),
+    "col.author": ("Auteur", "Author"),
+    "col.role": ("Rol", "Role"),
+    "col.questions": ("Vragen", "Question"),  # 8 cells: the column's width
+    "col.status": ("Status", "Status"),
+    "col.text": ("Tekst", "Text"),
+    # bindings
+    "key.down": ("Omlaag", "Down"),
+    "key.up": ("Omhoog", "Up"),
+    "key.first": ("Eerste", "First"),
+    "key.last": ("Laatste", "Last"),
+    "key.page_down": ("Pagina omlaag", "Page down"),
+    "key.page_up": ("Pagina omhoog", "Page up"),
+    "key.approve": ("Goedkeuren", "Approve"),
+    "key.hold": ("Afkeuren", "Hold"),
+    "key.spam": ("Spam", "Spam"),
+    "key.trash": ("Prullenbak", "Trash"),
+    "key.handled": ("Klaar", "Handled"),
+    "key.question": ("Vraag {code}", "Question {code}"),
+    "key.role": ("Rol", "Role"),
+    "key.reply": ("Antwoord", "Reply"),
+    "key.note": ("Notitie", "Note"),
+    "key.mark": ("Markeren", "Mark"),
+    "key.undo": ("Ongedaan", "Undo"),
+    "key.search": ("Zoeken", "Search"),
+    "key.filters": ("Filters", "Filters"),
+    "key.next_queue": ("Volgende wachtrij", "Next queue"),
+    "key.thread": ("Draad", "Thread"),
+    "key.back": ("Terug", "Back"),
+    "key.help": ("Help", "Help"),
+    "key.palette": ("Opdrachten", "Commands"),
+    "key.quit": ("Stoppen", "Quit"),
+    "key.palette.footer": ("palet", "palette"),
+    "key.palette.tip": ("Alle opdrachten, doorzoekbaar", "Every command, searchable"),
+    "key.send": ("Versturen", "Send"),
+    "key.save": ("Opslaan", "Save"),
+    "key.cancel": ("Annuleren", "Cancel"),
+    "key.settings": ("Instellingen", "Settings"),
+    "key.dashboard": ("Dashboard: waarde van de dialoog", "Dashboard: value of the dialogue"),
+    "key.export": (
+        "Rapport exporteren (md, csv, jsonl)",
+        "Export a report (md, csv, jsonl)",
+    ),
+    "key.author_history": (
+        "Eerdere reacties van deze auteur",
+        "Earlier responses by this author",
+    ),
+    "key.retry": ("Opnieuw versturen", "Send again"),
+    # response view
+    "view.empty": ("Geen reacties in deze wachtrij.", "No responses in this queue."),
+    "view.first_run": (
+        "Nog geen bronnen ingesteld.\n\n"
+        "Zet een [[sources]]-blok (WordPress, Discourse, Decidim, Go Vocal) in\n"
+        "  {config}\n"
+        "en start reactieveld opnieuw; de README laat per platform zien hoe.\n\n"
+        "Eerst rondkijken met voorbeeldgegevens: reactieveld --demo",
+        "No sources configured yet.\n\n"
+        "Add a [[sources]] block (WordPress, Discourse, Decidim, Go Vocal) to\n"
+        "  {config}\n"
+        "and start reactieveld again; the README shows how for each platform.\n\n"
+        "To look around on demo data first: reactieveld --demo",
+    ),
+    "view.by": ("door", "by"),
+    "view.earlier.one": (
+        "1 andere reactie van deze auteur (h)",
+        "1 other response by this author (h)",
+    ),
+    "view.earlier": (
+        "{n} andere reacties van deze auteur (h)",
+        "{n} other responses by this author (h)",
+    ),
+    "view.thread": ("Draad", "Thread"),
+    "view.link": ("Link", "Link"),
+    "view.parent": ("Antwoord op", "In reply to"),
+    "view.replies": ("Antwoorden ({n})", "Replies ({n})"),
+    "view.tags": ("Labels", "Tags"),
+    "view.questions": ("Vragen", "Questions"),
+    "view.role": ("Rol", "Role"),
+    "view.none": ("geen", "none"),
+    "view.notes": ("Notities", "Notes"),
+    "view.journal": ("Logboek", "Journal"),
+    "view.outbox": ("Terugschrijven", "Write-back"),
+    "view.empty_body": ("(lege reactie)", "(empty response)"),
+    "view.readonly": ("Niet mogelijk op {source}: {reason}", "Not possible on {source}: {reason}"),
+    "journal.moderate": ("status {before} → {after}", "status {before} → {after}"),
+    "journal.handle": ("afgehandeld", "handled"),
+    "journal.tag": ("vraag {code} toegevoegd", "question {code} added"),
+    "journal.untag": ("vraag {code} verwijderd", "question {code} removed"),
+    "journal.role": ("rol {after}", "role {after}"),
+    "journal.note": ("notitie", "note"),
+    "journal.reply": ("antwoord", "reply"),
+    "journal.undo": ("ongedaan gemaakt", "undone"),
+    "outbox.pending": ("wacht op verzending", "waiting to be sent"),
+    "outbox.done": ("verzonden", "sent"),
+    "outbox.failed": ("mislukt", "failed"),
+    "outbox.conflict": ("conflict: op het platform gewijzigd", "conflict: changed on the platform"),
+    "outbox.cancelled": ("geannuleerd", "cancelled"),
+    # header line
+    "hdr.ok": ("ok", "ok"),
+    "hdr.syncing": ("bezig", "syncing"),
+    "hdr.error": ("fout", "error"),
+    "hdr.retry": ("opnieuw om {time}", "retry at {time}"),
+    "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
+    "hdr.conflicts": ("conflicten: {n}", "conflicts: {n}"),
+    "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
+    "hdr.filter": ("filter: {text}", "filter: {text}"),
+    "tabs.filtered": ("gefilterd", "filtered"),
+    # a store opened read-only (store helper, issue 10)
+    "ro.header": ("ALLEEN-LEZEN", "READ-ONLY"),
+    "ro.reason": (
+        "alleen-lezen: {path} kan niet worden beschreven (bekijken, zoeken en exporteren werken)",
+        "read-only: {path} cannot be written (browsing, search and export work)",
+    ),
+    "hdr.no_sources": ("geen bronnen", "no sources"),
+    # screens
+    "help.title": ("Toetsen", "Keys"),
+    "help.key": ("Toets", "Key"),
+    "help.action": ("Actie", "Action"),
+    "help.disabled": ("nu niet mogelijk", "not possible now"),
+    "role.title": ("Rol kiezen", "Choose a role"),
+    "role.clear": ("geen rol", "no role"),
+    "reply.title": ("Antwoord aan {author}", "Reply to {author}"),
+    "reply.hint": (
+        "ctrl+s verstuurt · escape: concept bewaren of weggooien",
+        "ctrl+s sends · escape: keep or discard as a draft",
+    ),
+    "note.title": ("Notitie bij reactie van {author}", "Note on the response by {author}"),
+    "note.hint": (
+        "ctrl+s slaat op · escape: concept bewaren of weggooien",
+        "ctrl+s saves · escape: keep or discard as a draft",
+    ),
+    "filter.title": ("Filters", "Filters"),
+    "filter.source": ("Bron", "Source"),
+    "filter.status": ("Status", "Status"),
+    "filter.question": ("Vraag", "Question"),
+    "filter.role": ("Rol", "Role"),
+    "filter.untagged": ("Alleen zonder vraaglabel", "Only without a question tag"),
+    "filter.any": ("(alle)", "(any)"),
+    "filter.apply": ("Toepassen", "Apply"),
+    "filter.clear": ("Wissen", "Clear"),
+    "thread.title": ("Draad: {title}", "Thread: {title}"),
+    "thread.untitled": ("(zonder titel)", "(untitled)"),
+    "export.title": ("Rapport exporteren", "Export a report"),
+    "export.format": ("Formaat", "Format"),
+    "export.format.md": ("Markdown (per planningsvraag)", "Markdown (per planning question)"),
+    "export.format.csv": ("CSV", "CSV"),
+    "export.format.jsonl": ("JSON Lines", "JSON Lines"),
+    "export.queue": (
+        "Alleen de huidige wachtrij met haar filters",
+        "Only the current queue with its filters",
+    ),
+    "export.personal": (
+        "Persoonsgegevens opnemen (namen, e-mail, telefoon, postcode)",
+        "Include personal data (names, e-mail, phone, postcode)",
+    ),
+    "export.path": ("Bestand", "File"),
+    "export.go": ("Exporteren", "Export"),
+    "export.hint": (
+        "ctrl+s (of enter in het bestandsvak) exporteert · escape annuleert",
+        "ctrl+s (or enter in the file box) exports · escape cancels",
+    ),
+    "export.no_path": ("Geef een bestandsnaam", "Give a file name"),
+    "export.no_dir": ("Map bestaat niet: {path}", "No such directory: {path}"),
+    "export.is_dir": ("Dat is een map: {path}", "That is a directory: {path}"),
+    "export.done": (
+        "Rapport geschreven ({n} reacties): {path}",
+        "Report written ({n} responses): {path}",
+    ),
+    "export.failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
+    "export.queue_text": ("wachtrij {queue}", "queue {queue}"),
+    "settings.title": ("Instellingen", "Settings"),
+    "settings.language": ("Taal", "Language"),
+    # notifications
+    "note.saved": ("Notitie opgeslagen", "Note saved"),
+    "reply.queued": ("Antwoord staat klaar om te versturen", "Reply queued for sending"),
+    "undo.done": ("Ongedaan gemaakt", "Undone"),
+    "undo.what": ("Ongedaan gemaakt: {what} ({n}×)", "Undone: {what} ({n}×)"),
+    "undo.nothing": ("Niets om ongedaan te maken", "Nothing to undo"),
+    "search.missing": ("Zoeken is nog niet beschikbaar", "Search is not available yet"),
+    "dashboard.missing": (
+        "Het dashboard is nog niet beschikbaar",
+        "The dashboard is not available yet",
+    ),
+    "acted": ("{n} reacties: {what}", "{n} responses: {what}"),
+    "new_arrived": ("{n} nieuwe reacties", "{n} new responses"),
+    "palette.question": ("Vraag {code}: {label}", "Question {code}: {label}"),
+    "palette.role": ("Rol: {label}", "Role: {label}"),
+    "palette.queue": ("Wachtrij: {label}", "Queue: {label}"),
+    "palette.language": ("Taal: {label}", "Language: {label}"),
+    # -- the moderator's work and place (issue 11, section 3) --------------------------
+    "draft.title": ("Nog niet verstuurd of opgeslagen", "Not sent or saved yet"),
+    "draft.keep": (
+        "Bewaren als concept (komt terug als je deze reactie weer opent)",
+        "Keep as a draft (it comes back when you open this response again)",
+    ),
+    "draft.discard": ("Weggooien", "Discard"),
+    "draft.edit": ("Verder schrijven", "Back to editing"),
+    "draft.kept": ("Concept bewaard", "Draft kept"),
+    "draft.discarded": ("Concept weggegooid", "Draft discarded"),
+    "decided": ("{what}: {n}", "{what}: {n}"),
+    "decided.handled": ("Afgehandeld", "Handled"),
+    "settings.kept": (
+        "Wordt bewaard voor de volgende start (--lang en [ui] language in de "
+        "configuratie gaan voor).",
+        "Kept for the next start (--lang and [ui] language in the configuration come first).",
+    ),
+    "settings.session": (
+        "Alleen voor deze sessie: bij het starten bepaalt {by} de taal.",
+        "For this session only: at start {by} sets the language.",
+    ),
+    "settings.only_now": ("Alleen voor deze sessie.", "For this session only."),
+    "settings.not_kept": (
+        "Taal niet bewaard in {path}: {reason}",
+        "Language not kept in {path}: {reason}",
+    ),
+    "thread.open": ("Openen in de wachtrij", "Open in the queue"),
+    "thread.fold": ("In-/uitklappen", "Fold/unfold"),
+    # Readable without colour, usable at 80x24 (issue 11): markers, scroll keys, footer.
+    "export.personal_on": (
+        "Let op: met persoonsgegevens (namen, e-mail, telefoon, adressen).",
+        "Warning: with personal data (names, e-mail, phone, addresses).",
+    ),
+    "export.exists": (
+        "Let op: dit bestand bestaat al; nogmaals Overschrijven vervangt het.",
+        "Warning: this file exists already; Overwrite again replaces it.",
+    ),
+    "export.overwrite": ("Overschrijven", "Overwrite"),
+    "key.detail_down": ("Reactie verder lezen", "Scroll the response down"),
+    "key.detail_up": ("Reactie terug lezen", "Scroll the response up"),
+    # the dialogue figures (reactieveld.stats, the dashboard, ``reactieveld stats``):
+    # a label per figure, and beside it (".def") what it counts.
+    "stats.title": ("Waarde van de dialoog", "Value of the dialogue"),
+    "stats.range": ("Periode", "Period"),
+    "stats.range.def": (
+        "kalenderdagen in UTC (00:00 tot 24:00); elk cijfer telt alleen reacties die in de "
+        "periode binnenkwamen",
+        "calendar days in UTC (00:00 to 24:00); every figure counts only responses that "
+        "arrived in the period",
+    ),
+    "stats.days": ("{n} dagen, UTC", "{n} days, UTC"),
+    "stats.day": ("1 dag, UTC", "1 day, UTC"),
+    "stats.total": ("Reacties", "Responses"),
+    "stats.total.def": (
+        "binnengekomen in de periode, zonder spam, prullenbak en verwijderde reacties",
+        "arrived in the period, without spam, trash and deleted responses",
+    ),
+    "stats.per_day": ("Reacties per dag per bron", "Responses per day per source"),
+    "stats.per_day.def": (
+        "dezelfde reacties per UTC-dag en bron; de bronnen tellen op tot Reacties",
+        "the same responses per UTC day and source; the sources add up to Responses",
+    ),
+    "stats.coverage": ("Dekking: planningsvraag × rol", "Coverage: planning question × role"),
+    "stats.coverage.def": (
+        "reacties per planningsvraag en rol (een reactie met twee vragen telt in beide "
+        "rijen); de rij 'alle reacties' telt elke reactie één keer, ook zonder vraag",
+        "responses per planning question and role (one with two questions counts in both "
+        "rows); the row 'all responses' counts every response once, with or without a question",
+    ),
+    "stats.role.def": (
+        "de rol van een reactie: het gecodeerde rollabel, anders de rol die het platform "
+        "(of de demo) meegaf, anders onbekend",
+        "a response's role: its coded role tag, else the role the platform (or the demo) "
+        "recorded, else unknown",
+    ),
+    "stats.role.short": (
+        "Rol = gecodeerd, anders van het platform, anders onbekend",
+        "Role = coded, else from the platform, else unknown",
+    ),
+    "stats.role": ("Rol", "Role"),
+    "stats.gaps": ("Gaten", "Gaps"),
+    "stats.per_char": ("1 teken = {n} dagen", "1 character = {n} days"),
+    "stats.no_role": ("onbekend", "unknown"),
+    "stats.all": ("alle reacties", "all responses"),
+    "stats.sum": ("totaal", "total"),
+    "stats.zero": ("· = 0", "· = 0"),
+    "stats.missing_q": ("Vragen zonder reacties", "Questions without responses"),
+    "stats.missing_r": ("Rollen die niet meepraten", "Roles not taking part"),
+    "stats.gaps.def": (
+        "geen enkele reactie in de periode met die vraag, of met die rol (zie Rol)",
+        "not one response in the period with that question, or with that role (see Role)",
+    ),
+    "stats.backlog": (
+        "Nog niet gecodeerd (geen planningsvraag)",
+        "Not coded yet (no planning question)",
+    ),
+    "stats.backlog.def": (
+        "reacties in de periode zonder planningsvraag; 'nog niet behandeld': triage nieuw",
+        "responses in the period without a planning question; 'untriaged': triage new",
+    ),
+    "stats.of_which_new": ("waarvan nog niet behandeld", "of which untriaged"),
+    "stats.moderation": ("Mediane tijd tot moderatie", "Median time to moderation"),
+    "stats.moderation.def": (
+        "per reactie in de periode (elke status) de eerste regel in het logboek min de "
+        "aankomst; de mediaan over de reacties met zo'n regel",
+        "per response in the period (any status) its first journal entry minus its "
+        "arrival; the median over the responses with one",
+    ),
+    "stats.over": ("over", "over"),
+    "stats.responses": ("reacties", "responses"),
+    "stats.answered": (
+        "Reacties van buiten de organisatie met antwoord",
+        "Responses from outside the organisation answered",
+    ),
+    "stats.answered.def": (
+        "van buiten = de rol (zie Rol) is geen organisatierol ({org}) of is onbekend; "
+        "met antwoord = later in dezelfde draad een getelde reactie met een organisatierol "
+        "(ook na de periode)",
+        "from outside = the role (see Role) is not an organisation role ({org}) or is "
+        "unknown; answered = a later counted response with an organisation role in the "
+        "same thread (after the period too)",
+    ),
+    "stats.answer_time": ("Mediane tijd tot dat antwoord", "Median time to that answer"),
+    "stats.answer_time.def": (
+        "van aankomst tot het eerste zulke antwoord, de mediaan over de beantwoorde reacties",
+        "from arrival to the first such answer, the median over the answered responses",
+    ),
+    "stats.none": ("—", "—"),
+    "stats.question": ("Vraag", "Question"),
+    "stats.questions": ("Vragen", "Questions"),
+    "stats.roles": ("Rollen", "Roles"),
+    "stats.definitions": ("Wat de cijfers tellen", "What the figures count"),
+    "stats.figures": ("Kerncijfers", "Key figures"),
+    "stats.loading": ("Bezig met rekenen…", "Computing…"),
+    "stats.scroll": (
+        "← → schuift de tabel opzij (home/end: begin/eind)",
+        "← → scroll the table sideways (home/end: start/end)",
+    ),
+    "stats.more": ("i: wat de cijfers tellen", "i: what the figures count"),
+    "stats.key.refresh": ("Vernieuwen", "Refresh"),
+    "stats.key.export": ("Rapport", "Report"),
+    "stats.key.back": ("Terug", "Back"),
+    "stats.key.definitions": ("Definities", "Definitions"),
+    "stats.err.days": ("--days moet minstens 1 zijn", "--days must be at least 1"),
+    "stats.err.order": (
+        "--since {since} ligt na --until {until}",
+        "--since {since} is after --until {until}",
+    ),
+    "stats.err.future": (
+        "--since {since} ligt na vandaag ({today})",
+        "--since {since} is after today ({today})",
+    ),
+    "stats.err.three": (
+        "geef hoogstens twee van --since, --until en --days",
+        "give at most two of --since, --until and --days",
+    ),
+    "stats.failed": (
+        "De cijfers konden niet worden berekend ({error}); r probeert opnieuw",
+        "The figures could not be computed ({error}); r tries again",
+    ),
+    "stats.err.source": (
+        "geen bron in het geheugen (bronnen: {sources})",
+        "no such source in the memory (sources: {sources})",
+    ),
+    "stats.err.date": (
+        "{flag} {value}: geen datum (verwacht JJJJ-MM-DD)",
+        "{flag} {value}: not a date (expected YYYY-MM-DD)",
+    ),
+    # The hour's unit in a duration (``2 d 3 u`` / ``2 d 3 h``).
+    "stats.hour": ("u", "h"),
+    # the command palette (help texts are markup to the palette: no square brackets)
+    "palette.search": ("Zoek een opdracht…", "Search for commands…"),
+    "palette.theme": ("Thema", "Theme"),
+    "palette.theme.help": (
+        "Een ander kleurenschema voor deze sessie (blijvend: theme in de configuratie)",
+        "Another colour scheme for this session (to keep it: theme in the configuration)",
+    ),
+    "palette.themes": ("Zoek een thema…", "Search for themes…"),
+    "palette.screenshot": ("Schermafdruk", "Screenshot"),
+    "palette.screenshot.help": (
+        "Het scherm als SVG-bestand in de huidige map",
+        "The screen as an SVG file in the current directory",
+    ),
+    "palette.screenshot.saved": ("Schermafdruk opgeslagen: {path}", "Screenshot saved: {path}"),
+    "palette.screenshot.failed": (
+        "Schermafdruk niet opgeslagen: {error}",
+        "Screenshot not saved: {error}",
+    ),
+    # the search screen and the author's history
+    "search.title": ("Zoeken in het geheugen", "Search the memory"),
+    "search.placeholder": (
+        "woorden, woord* · bron: vraag: rol: status: sinds: tot:",
+        "words, word* · source: question: role: status: since: until:",
+    ),
+    "search.hint": (
+        "Typ om te zoeken · enter: naar de lijst · enter op een treffer: openen · "
+        "h: eerdere reacties van de auteur",
+        "Type to search · enter: to the list · enter on a hit: open · "
+        "h: earlier responses by the author",
+    ),
+    "search.hit": ("1 treffer", "1 hit"),
+    "search.hits": ("{n} treffers", "{n} hits"),
+    "search.hits_max": ("{n}+ treffers", "{n}+ hits"),
+    "search.shown": (
+        "{n} van {total} getoond; verfijn je zoekvraag",
+        "{n} of {total} shown; refine your search",
+    ),
+    "search.shown_capped": (
+        "{n} van meer dan {total} getoond; verfijn je zoekvraag",
+        "{n} of more than {total} shown; refine your search",
+    ),
+    "search.newest": ("nieuwste eerst (veelvoorkomend woord)", "newest first (a common word)"),
+    "search.by_date": (
+        "nieuwste eerst (zonder zoekwoord gesorteerd op datum)",
+        "newest first (no search word: sorted by date)",
+    ),
+    "search.none": ("Geen treffers", "No hits"),
+    "search.problem": ("Niet begrepen: {what}", "Not understood: {what}"),
+    "search.history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
+    "search.history_loading": (
+        "Eerdere reacties van {author}…",
+        "Earlier responses by {author}…",
+    ),
+    "search.history_hint": (
+        "enter: openen in de wachtrij · escape: terug",
+        "enter: open in the queue · escape: back",
+    ),
+    "search.not_found": (
+        "Deze reactie staat niet (meer) in de wachtrij",
+        "Not in the queue (any more)",
+    ),
+    "search.key.open": ("Openen", "Open"),
+    "search.key.history": ("Auteur", "Author"),
+    "search.key.back": ("Terug", "Back"),
+    "search.key.input": ("Zoekvak", "Search box"),
+    # a filter that names nothing (search screen and export); ``{what}``: as typed
+    "search.problem.question": (
+        "{what}: die planningsvraag staat niet in het codeboek; vragen: {allowed}",
+        "{what}: no such planning question in the codebook; questions: {allowed}",
+    ),
+    "search.problem.role": (
+        "{what}: die rol staat niet in het codeboek; rollen: {allowed}",
+        "{what}: no such role in the codebook; roles: {allowed}",
+    ),
+    "search.problem.status": (
+        "{what}: geen status; statussen: {allowed}",
+        "{what}: not a status; statuses: {allowed}",
+    ),
+    "search.problem.source": (
+        "{what}: die bron staat niet in het geheugen; bronnen: {allowed}",
+        "{what}: no such source in the memory; sources: {allowed}",
+    ),
+    "search.problem.date": (
+        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
+    ),
+    "search.problem.no_sources": ("(nog geen)", "(none yet)"),
+    # the Markdown report
+    "report.md.title": ("Reacties per planningsvraag", "Responses per planning question"),
+    "report.md.made": ("Gemaakt op", "Made on"),
+    "report.md.codebook": ("Codeboek", "Codebook"),
+    "report.md.filters": ("Filters", "Filters"),
+    "report.md.none": ("geen", "none"),
+    "report.md.status": ("status", "status"),
+    "report.md.personal": ("Persoonsgegevens", "Personal data"),
+    "report.md.redacted": (
+        "verwijderd (e-mail, telefoon, postcode; namen als initialen)",
+        "removed (e-mail, phone, postcode; names as initials)",
+    ),
+    "report.md.included": (
+        "opgenomen (--include-personal-data)",
+        "included (--include-personal-data)",
+    ),
+    "report.md.responses": ("reacties", "responses"),
+    "report.md.response": ("reactie", "response"),
+    "report.md.no_responses": ("Geen reacties bij deze vraag.", "No responses for this question."),
+    "report.md.no_role": ("geen rol", "no role"),
+    "report.md.per_role": ("Per rol", "Per role"),
+    "report.md.role_filter": (
+        "--role kiest op het gecodeerde rollabel",
+        "--role selects by the coded role tag",
+    ),
+    "report.md.question": ("Vraag", "Question"),
+    "report.md.untagged": (
+        "reacties zonder planningsvraag vallen buiten dit rapport.",
+        "responses without a planning question are not in this report.",
+    ),
+    "report.md.versions": (
+        "Tags gemaakt met codeboekversie(s)",
+        "Tags made with codebook version(s)",
+    ),
+    # The report's statuses (English: the status's own value, as the filters write it).
+    "report.md.status.approved": ("goedgekeurd", "approved"),
+    "report.md.status.hold": ("in afwachting", "hold"),
+    "report.md.status.spam": ("spam", "spam"),
+    "report.md.status.trash": ("prullenbak", "trash"),
+    "report.md.status.hidden": ("verborgen", "hidden"),
+    "report.md.status.deleted": ("verwijderd", "deleted"),
+    # what redaction puts in place of personal data
+    "redact.email": ("[e-mail]", "[e-mail]"),
+    "redact.phone": ("[telefoonnummer]", "[phone number]"),
+    "redact.address": ("[adres]", "[address]"),
+}
+
+#: The interface languages, in the order of each entry of :data:`STRINGS`.
+LANGUAGES = ("nl", "en")
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def text(key: str, language: str = "nl", **values: Any) -> str:
+    """The string for ``key`` in ``language`` (nl, else en), formatted with ``values``
+    (the key itself if unknown). The one lookup of interface text."""
+    pair = STRINGS.get(key)
+    value = pair[0 if language == "nl" else 1] if pair else key
+    return value.format(**values) if values else value
+
+
+class I18n:
+    """Interface text in one language; ``t("view.earlier", n=3)`` (see :func:`text`)."""
+
+    def __init__(self, language: str = "nl") -> None:
+        self.language = language if language in LANGUAGES else "en"
+
+    def t(self, key: str, **values: Any) -> str:
+        """The string for ``key``, formatted with ``values`` (the key itself if unknown)."""
+        return text(key, self.language, **values)
+
+    def status(self, status: RemoteStatus | str) -> str:
+        """A remote status in this language."""
+        return self.t(f"status.{RemoteStatus(status).value}")

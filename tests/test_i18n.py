@@ -1,0 +1,214 @@
+"""The one table of interface text (``reactieveld.i18n``): complete in both languages,
+every key the code asks for is in it, and no module keeps a table of its own."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from reactieveld.export.search import _KINDS as PROBLEM_KINDS
+from reactieveld.i18n import LANGUAGES, STRINGS, I18n, text
+from reactieveld.model import RemoteStatus
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "reactieveld"
+TABLE = SRC / "i18n.py"
+
+
+def _fields(value: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_key_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    pair = STRINGS[key]
+    assert isinstance(pair, tuple) and len(pair) == len(LANGUAGES), key
+    nl, en = pair
+    assert isinstance(nl, str) and nl.strip(), f"{key}: no Dutch text"
+    assert isinstance(en, str) and en.strip(), f"{key}: no English text"
+    assert _fields(nl) == _fields(en), f"{key}: {_fields(nl)} != {_fields(en)}"
+
+
+def test_the_lookup() -> None:
+    assert text("queue.new", "nl") == "Nieuw"
+    assert text("queue.new", "en") == "New"
+    # Any other language reads English, as the I18n object does.
+    assert text("queue.new", "de") == "New" == I18n("de").t("queue.new")
+    assert (
+        text("key.question", "en", code="3")
+        == "Question 3"
+        == I18n("en").t("key.question", code="3")
+    )
+    # An unknown key shows itself (visible, never a crash).
+    assert text("no.such.key", "nl") == "no.such.key"
+
+
+# -- every key the code asks for exists --------------------------------------------------
+
+
+def _modules() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
+
+
+def _lookup_names(tree: ast.Module, path: Path) -> dict[str, str]:
+    """Names that call the lookup in this module -> the prefix they put before a key."""
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in (
+            "reactieveld.i18n",
+            "reactieveld.tui.i18n",
+            "reactieveld.stats",
+        ):
+            prefix = "stats." if node.module == "reactieveld.stats" else ""
+            for alias in node.names:
+                if alias.name == "text":
+                    names[alias.asname or alias.name] = prefix
+    if path == SRC / "stats.py":
+        names["text"] = names["t"] = "stats."  # ``stats.text``: the ``stats.*`` keys
+    elif "tui" in path.parts:
+        names.setdefault("t", "")  # ``t = self.i18n.t``
+    if path == SRC / "tui" / "commands.py":
+        names["palette_text"] = "palette."
+    return names
+
+
+def _used_keys() -> list[tuple[str, str, bool]]:
+    """(where, key or key prefix, is a prefix) for every literal key passed to the lookup."""
+    used: list[tuple[str, str, bool]] = []
+    for path in _modules():
+        if path == TABLE:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = _lookup_names(tree, path)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func, arg, prefix = node.func, node.args[0], None
+            if isinstance(func, ast.Name) and func.id in names:
+                prefix = names[func.id]
+                if func.id == "palette_text":
+                    arg = node.args[1]
+            elif isinstance(func, ast.Attribute) and func.attr == "t":
+                prefix = ""
+            elif isinstance(func, ast.Name) and func.id == "KeySpec" and len(node.args) > 3:
+                prefix, arg = "", node.args[3]  # a key's label: its i18n key
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr == "s"
+                and path == SRC / "tui" / "screens" / "search.py"
+            ):
+                prefix = "search."
+            if prefix is None:
+                continue
+            where = f"{path.relative_to(SRC)}:{node.lineno}"
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                used.append((where, prefix + arg.value, False))
+            elif (
+                isinstance(arg, ast.JoinedStr)
+                and arg.values
+                and isinstance(arg.values[0], ast.Constant)
+            ):
+                used.append((where, prefix + str(arg.values[0].value), True))
+    return used
+
+
+def test_every_key_used_in_the_code_exists() -> None:
+    used = _used_keys()
+    # The scan finds the lookups (it would pass vacuously if it found none).
+    assert len([u for u in used if not u[2]]) > 150
+    missing = [
+        (where, key)
+        for where, key, is_prefix in used
+        if (not any(k.startswith(key) for k in STRINGS) if is_prefix else key not in STRINGS)
+    ]
+    assert not missing
+
+
+def test_keys_built_from_values_exist() -> None:
+    for status in RemoteStatus:
+        assert f"status.{status.value}" in STRINGS
+        assert f"report.md.status.{status.value}" in STRINGS
+    for kind in set(PROBLEM_KINDS.values()):
+        assert f"search.problem.{kind}" in STRINGS
+    for kind in ("email", "phone", "address"):
+        assert f"redact.{kind}" in STRINGS
+
+
+# -- no second table ----------------------------------------------------------------------
+
+#: Dicts with "nl"/"en" keys that are not interface text: a code's labels belong to the
+#: (versioned) codebook, and the configuration reads them.
+ALLOWED = {("codebook.py", "nl"), ("config.py", "nl")}
+
+
+def _strings_of_pair(node: ast.expr | None) -> list[str] | None:
+    if (
+        isinstance(node, ast.Tuple)
+        and len(node.elts) == 2
+        and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+    ):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    return None
+
+
+def _words(value: str) -> bool:
+    """Text for people (``Nieuw``, ``2 hits``), not an identifier (``password_env``)."""
+    return not value.isidentifier() or value != value.lower()
+
+
+def _tables(tree: ast.Module) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Dict):
+            continue
+        keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+        if keys & set(LANGUAGES):
+            found.append((node.lineno, "nl"))
+        else:
+            pairs = [_strings_of_pair(v) for v in node.values]
+            if len(pairs) >= 2 and all(pairs) and any(_words(s) for p in pairs for s in p or ()):
+                found.append((node.lineno, "pairs"))
+    return found
+
+
+def test_the_scan_finds_a_table() -> None:
+    tree = ast.parse(
+        'A = {"a": ("Nieuw", "New"), "b": ("z", "w")}\n'
+        'B = {"nl": {}, "en": {}}\n'
+        'C = {"wordpress": ("username", "password_env"), "x": ("a", "b")}\n'
+    )
+    assert [kind for _, kind in _tables(tree)] == ["pairs", "nl"]
+
+
+def test_no_other_module_keeps_a_table_of_interface_text() -> None:
+    found = []
+    for path in _modules():
+        if path == TABLE:
+            continue
+        for line, kind in _tables(ast.parse(path.read_text(encoding="utf-8"))):
+            if (str(path.relative_to(SRC)), kind) not in ALLOWED:
+                found.append(f"{path.relative_to(SRC)}:{line} ({kind})")
+    assert not found, "interface text belongs in reactieveld/i18n.py"
+
+
+def test_the_layers_import_the_table_not_the_tui_shim() -> None:
+    # ``reactieveld.tui.i18n`` only re-exports for old imports; stats, export and cli
+    # sit below the TUI and must not reach up into it for text.
+    users = [
+        str(p.relative_to(SRC))
+        for p in _modules()
+        if p != SRC / "tui" / "i18n.py" and "reactieveld.tui.i18n" in p.read_text(encoding="utf-8")
+    ]
+    assert not users
+
+
+def test_the_table_is_plain_values_below_every_layer() -> None:
+    # Stats, export and the CLI use it: it may import nothing above the model, and no
+    # Textual (the fetch process and the reports run without it).
+    tree = ast.parse(TABLE.read_text(encoding="utf-8"))
+    imported = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    assert imported <= {"__future__", "typing", "reactieveld.model"}
