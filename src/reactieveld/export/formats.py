@@ -24,9 +24,8 @@ from reactieveld.export.records import (
 )
 from reactieveld.export.redact import Redactor
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
-from reactieveld.stats import role_sql
 from reactieveld.stats import text as stats_text
-from reactieveld.store.base import QueueFilter
+from reactieveld.store.base import FiguresStore, QueueFilter
 
 FORMATS = ("md", "csv", "jsonl")
 
@@ -260,15 +259,10 @@ async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
     return quotes
 
 
-async def count_by_role(store: Any, flt: QueueFilter) -> dict[str | None, int]:
+async def count_by_role(store: FiguresStore, flt: QueueFilter) -> dict[str | None, int]:
     """The responses ``flt`` matches, per role by the dashboard's one rule
-    (:func:`reactieveld.stats.role_sql`; None: unknown), in one query."""
-    # The store's own WHERE of a filter: the same responses store.count counts.
-    from reactieveld.store.sqlite import _filter_where
-
-    where = _filter_where(flt)
-    sql = f"SELECT {role_sql('r')}, count(*) FROM responses r{where.sql()} GROUP BY 1"
-    return await store.read(lambda db: dict(db.execute(sql, where.params).fetchall()))
+    (:func:`reactieveld.store.figures.role_sql`; None: unknown), in one query."""
+    return await store.count_by_role(flt)
 
 
 WRITERS = {"md": write_markdown, "csv": write_csv, "jsonl": write_jsonl}
