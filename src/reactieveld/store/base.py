@@ -259,6 +259,13 @@ class ExportStore(RecordStore, Protocol):
     ) -> list[QueueRow]: ...
 
 
+class ReportStore(ExportStore, Protocol):
+    """What the report writers ask: records, counts, and counts per role."""
+
+    async def count(self, flt: QueueFilter) -> int: ...
+    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
+
+
 @dataclass(frozen=True)
 class JournalRef:
     """A journal entry as a sink sees it."""
@@ -326,7 +333,7 @@ class SinkStore(RecordStore, Protocol):
     async def sink_queue(self, sink: str) -> list[SinkQueued]: ...
 
 
-class Store(FiguresStore, SearchStore, ExportStore, SinkStore, Protocol):
+class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
     """The organisation's memory. :class:`reactieveld.store.sqlite.SqliteStore` is one.
     It answers the read-side protocols above too, so a second backend implements this
     one interface."""

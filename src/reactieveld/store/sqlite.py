@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
@@ -78,6 +78,7 @@ from reactieveld.store.base import (
     SinkDue,
     SinkQueued,
     SourceState,
+    Store,
     StoreError,
     UpsertResult,
 )
@@ -3109,3 +3110,10 @@ def _split_sql(sql: str) -> list[str]:
     if buf.strip():
         statements.append(buf.strip())
     return statements
+
+
+if TYPE_CHECKING:
+
+    def _implements(store: SqliteStore) -> Store:
+        # mypy checks here that SqliteStore implements the whole Store protocol.
+        return store
