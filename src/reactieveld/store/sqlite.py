@@ -1321,9 +1321,10 @@ class SqliteStore:
         return await self._run(tx)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(db)`` on the store's connection and thread, for reads the methods above
-        do not cover (reports, dialogue figures, the sinks' position): many statements, one
-        thread hop, the same view of the data as the store's own queries. ``PRAGMA
+        """Run ``fn(db)`` on the store's connection and thread: many statements, one thread
+        hop, the same view of the data as the store's own queries. The read-side methods
+        (figures, search, records, sinks) run their SQL through it; outside ``store/`` only
+        tests and tools use it (no SQL outside the store: tests/test_sql_in_store.py). ``PRAGMA
         query_only`` holds during the call, so a write in ``fn`` raises instead of slipping
         past the journal."""
 
@@ -1342,9 +1343,9 @@ class SqliteStore:
 
     async def transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(db)`` in one ``BEGIN IMMEDIATE`` transaction, rolled back on any error:
-        for tables of other parts that the store itself does not manage (the memory sinks'
-        positions and delivery queue, migration 0003). Moderator actions never go here:
-        they have their own methods, which write the journal."""
+        for tests and tools (the memory sinks' tables have their own methods now: the
+        ``sink_*`` ones). Moderator actions never go here: they have their own methods,
+        which write the journal."""
         return await self._write(fn)
 
     def author_key(self, email: str | None) -> str | None:
