@@ -58,7 +58,6 @@ def _lookup_names(tree: ast.Module, path: Path) -> dict[str, str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module in (
             "reactieveld.i18n",
-            "reactieveld.tui.i18n",
             "reactieveld.stats",
         ):
             prefix = "stats." if node.module == "reactieveld.stats" else ""
@@ -193,13 +192,14 @@ def test_no_other_module_keeps_a_table_of_interface_text() -> None:
     assert not found, "interface text belongs in reactieveld/i18n.py"
 
 
-def test_the_layers_import_the_table_not_the_tui_shim() -> None:
-    # ``reactieveld.tui.i18n`` only re-exports for old imports; stats, export and cli
-    # sit below the TUI and must not reach up into it for text.
+def test_there_is_one_table_module() -> None:
+    # The table and its lookup live below every layer (Textual-free), in one module: no
+    # second copy or re-export in the TUI.
+    assert not (SRC / "tui" / "i18n.py").exists()
     users = [
         str(p.relative_to(SRC))
         for p in _modules()
-        if p != SRC / "tui" / "i18n.py" and "reactieveld.tui.i18n" in p.read_text(encoding="utf-8")
+        if "reactieveld.tui.i18n" in p.read_text(encoding="utf-8")
     ]
     assert not users
 

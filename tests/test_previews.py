@@ -12,7 +12,7 @@ from conftest import T0, fill_store
 from textual.worker import WorkerState
 
 from reactieveld.model import RemoteStatus, Response, Thread
-from reactieveld.tui.safe import MAX_WORD, preview, shorten
+from reactieveld.text import MAX_WORD, preview, shorten
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView

@@ -13,7 +13,7 @@ from reactieveld.model import CAPABILITY_FOR_STATUS, OutboxState, RemoteStatus
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine, build_connector
-from reactieveld.tui.safe import MAX_WORD, clean, one_line
+from reactieveld.text import MAX_WORD, clean, one_line
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 

@@ -38,7 +38,6 @@ import hashlib
 import hmac
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,11 +48,11 @@ import httpx
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders
 from reactieveld.export.records import Record, extras, record_dict
 from reactieveld.export.redact import Redactor
 from reactieveld.failures import failure, log_unexpected
 from reactieveld.model import utcnow
+from reactieveld.store.base import SinkDelivery, SinkStore
 
 #: Journal kinds that change what a sink holds (moderation and replies do not).
 SINK_KINDS = ("tag", "untag", "role", "note", "undo")
@@ -212,7 +211,7 @@ class SinkWorker:
 
     def __init__(
         self,
-        store: Any,
+        store: SinkStore,
         sinks: Sequence[Sink],
         *,
         codebook: Codebook = DEFAULT_CODEBOOK,
@@ -256,24 +255,14 @@ class SinkWorker:
     async def _collect_batch(self, sink: Sink) -> tuple[int, bool]:
         key = sink.key
 
-        def read(db: sqlite3.Connection) -> tuple[int, list[tuple[int, str, int]]]:
-            row = db.execute(
-                "SELECT journal_id FROM sink_positions WHERE sink = ?", (key,)
-            ).fetchone()
-            pos = row[0] if row else 0
-            entries = db.execute(
-                "SELECT id, kind, response_id FROM actions WHERE id > ? ORDER BY id LIMIT ?",
-                (pos, BATCH),
-            ).fetchall()
-            return pos, entries
-
-        pos, entries = await self.store.read(read)
+        pos, entries = await self.store.sink_entries(key, limit=BATCH)
         if not entries:
             return 0, False
-        last_id = entries[-1][0]
+        last_id = entries[-1].id
         # The last relevant entry per response (its kind says what caused the delivery).
         cause: dict[int, tuple[int, str]] = {}
-        for jid, kind, rid in entries:
+        for entry in entries:
+            jid, kind, rid = entry.id, entry.kind, entry.response_id
             if rid is not None and kind in SINK_KINDS:
                 cause.pop(rid, None)
                 cause[rid] = (jid, kind)
@@ -287,21 +276,9 @@ class SinkWorker:
 
         now = self.clock()
 
-        def write(db: sqlite3.Connection) -> int:
-            row = db.execute(
-                "SELECT journal_id FROM sink_positions WHERE sink = ?", (key,)
-            ).fetchone()
-            if (row[0] if row else 0) != pos:
-                return -1  # another worker on this sink got here first
-            ids = list(cause)
-            state = dict(
-                db.execute(
-                    "SELECT response_id, digest FROM sink_state "
-                    f"WHERE sink = ? AND response_id IN {placeholders(ids)}",
-                    (key, *ids),
-                ).fetchall()
-            ) if ids else {}  # fmt: skip
-            n = 0
+        def plan(state: Mapping[int, str]) -> list[SinkDelivery]:
+            # Inside the store's transaction: ``state`` is what the sink last got.
+            out = []
             for rid, (jid, kind) in cause.items():
                 payload = current[rid]
                 before = state.get(rid)
@@ -325,27 +302,14 @@ class SinkWorker:
                     continue
                 envelope = {"event": event, "cause": kind, "journal_id": jid,
                             "at": _iso(now), "response": response}  # fmt: skip
-                db.execute(
-                    "INSERT INTO sink_outbox (sink, response_id, journal_id, event, payload, "
-                    "created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)",
-                    (key, rid, jid, event, json.dumps(envelope, ensure_ascii=False),
-                     _ts(now), _ts(now)),
-                )  # fmt: skip
-                db.execute(
-                    "INSERT INTO sink_state (sink, response_id, digest) VALUES (?,?,?) "
-                    "ON CONFLICT(sink, response_id) DO UPDATE SET digest = excluded.digest",
-                    (key, rid, digest),
-                )
-                n += 1
-            db.execute(
-                "INSERT INTO sink_positions (sink, journal_id) VALUES (?, ?) "
-                "ON CONFLICT(sink) DO UPDATE SET journal_id = excluded.journal_id",
-                (key, last_id),
-            )
-            return n
+                text = json.dumps(envelope, ensure_ascii=False)
+                out.append(SinkDelivery(rid, jid, event, text, digest))
+            return out
 
-        n = await self.store.transaction(write)
-        if n < 0:
+        n = await self.store.sink_advance(
+            key, expected=pos, to=last_id, response_ids=list(cause), plan=plan, at=now
+        )
+        if n is None:
             return 0, False
         return n, len(entries) == BATCH
 
@@ -356,17 +320,12 @@ class SinkWorker:
         key = sink.key
         while True:
             now = self.clock()
-            due = await self.store.read(
-                lambda db: db.execute(
-                    "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
-                    "WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT 50",
-                    (key,),
-                ).fetchall(),
-            )
+            due = await self.store.sink_due(key, limit=50)
             if not due:
                 return run
-            for oid, payload, attempts, next_at in due:
-                if next_at > _ts(now):
+            for item in due:
+                oid, payload, attempts = item.id, item.payload, item.attempts
+                if item.next_attempt_at.timestamp() > _ts(now):
                     return run  # the head waits; later ones wait behind it (order)
                 envelope = json.loads(payload)
                 envelope["delivery_id"] = f"{key}#{oid}"
@@ -391,29 +350,13 @@ class SinkWorker:
                 run.delivered += 1
 
     async def _mark(self, oid: int, outcome: str, error: str | None, at: datetime | None) -> None:
-        now = _ts(self.clock())
-
-        def fn(db: sqlite3.Connection) -> None:
-            if outcome == "done":
-                db.execute(
-                    "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
-                    "done_at = ?, last_error = NULL WHERE id = ?",
-                    (now, oid),
-                )
-            elif outcome == "failed":
-                db.execute(
-                    "UPDATE sink_outbox SET state = 'failed', attempts = attempts + 1, "
-                    "last_error = ? WHERE id = ?",
-                    (error, oid),
-                )
-            else:
-                db.execute(
-                    "UPDATE sink_outbox SET attempts = attempts + 1, last_error = ?, "
-                    "next_attempt_at = ? WHERE id = ?",
-                    (error, _ts(at) if at else now, oid),
-                )
-
-        await self.store.transaction(fn)
+        now = self.clock()
+        if outcome == "done":
+            await self.store.sink_mark_done(oid, at=now)
+        elif outcome == "failed":
+            await self.store.sink_mark_failed(oid, error=error)
+        else:
+            await self.store.sink_mark_retry(oid, error=error, next_attempt_at=at or now)
 
     def _say(self, text: str) -> None:
         if self.on_event is not None:
@@ -449,15 +392,9 @@ class SinkWorker:
 
     async def pending(self, sink: Sink) -> list[dict[str, Any]]:
         """The sink's queue as dicts (for a status line and the tests)."""
-        rows = await self.store.read(
-            lambda db: db.execute(
-                "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
-                "WHERE sink = ? ORDER BY id",
-                (sink.key,),
-            ).fetchall(),
-        )
+        rows = await self.store.sink_queue(sink.key)
         keys = ("id", "event", "state", "attempts", "last_error", "response_id")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        return [{k: getattr(r, k) for k in keys} for r in rows]
 
 
 def _empty_extra() -> Any:
@@ -468,7 +405,7 @@ def _empty_extra() -> Any:
 
 async def run_sinks(
     config: Any,
-    store: Any,
+    store: SinkStore,
     *,
     once: bool,
     stop: asyncio.Event | None = None,

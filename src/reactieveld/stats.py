@@ -12,8 +12,9 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
   (``created_at``) in the period; nothing is "all time".
 * **counted** responses: every response except spam, trash and deleted ones — those are
   not part of the dialogue. Volumes, coverage, backlog and answers use counted responses.
-* **role** of a response (:func:`role_sql`, the one rule): its coded role tag, else the
-  role its platform (or the demo) recorded (``role_hint``), else unknown (``None``).
+* **role** of a response (:func:`reactieveld.store.figures.role_sql`, the one rule): its
+  coded role tag, else the role its platform (or the demo) recorded (``role_hint``),
+  else unknown (``None``).
 * **responses per day per source**: counted responses by UTC day of arrival; the days
   add up to the total.
 * **coverage**: counted responses per planning question × role; a response with two
@@ -23,9 +24,10 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
   of those are still untriaged).
 * **time to moderation**: per response (any status), the first journal entry on it minus
   its arrival (never below zero); the median over responses that have a journal entry.
-* **from outside the organisation** (:func:`outside_sql`): a counted response whose role
-  is not one of ``Codebook.organisation_roles`` (unknown included: platforms mark their
-  staff, everyone else is a visitor). The citizens of the answer figure.
+* **from outside the organisation** (:func:`reactieveld.store.figures.outside_sql`): a
+  counted response whose role is not one of ``Codebook.organisation_roles`` (unknown
+  included: platforms mark their staff, everyone else is a visitor). The citizens of the
+  answer figure.
 * **answered**: a later counted response with an organisation role exists in the same
   thread (same source; a later one at the same second counts when stored after it), at
   any time, also after the period. The share answered and the median time to the first
@@ -35,7 +37,6 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,10 +46,10 @@ from typing import Any
 from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
-from reactieveld.tui.safe import one_line, shorten  # plain text, no Textual: as on screen
+from reactieveld.store.base import FigureQuery, FiguresStore
+from reactieveld.text import one_line, shorten  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
@@ -190,34 +191,8 @@ class DialogueStats:
         return tuple(r for r in self.roles if r is not None and not self.by_role.get(r))
 
 
-def role_sql(alias: str) -> str:
-    """The one role rule, in SQL, for the ``responses`` row ``alias``: the coded role tag
-    (the lowest code, should there ever be two), else the platform's ``role_hint``, else
-    NULL (unknown)."""
-    return (
-        f"coalesce((SELECT min(t.code) FROM tags t WHERE t.response_id = {alias}.id "
-        f"AND t.kind = 'role'), nullif({alias}.role_hint, ''))"
-    )
-
-
-def outside_sql(alias: str, org: Sequence[str]) -> str:
-    """True when the response ``alias`` is from outside the organisation: its role (by
-    :func:`role_sql`) is unknown or not one of ``org``. Takes ``org`` as parameters."""
-    return f"coalesce({role_sql(alias)}, '') NOT IN {placeholders(org)}"
-
-
-def _median_sql(cte: str, params: Sequence[Any], db: sqlite3.Connection) -> float | None:
-    """Median of column ``d`` of a CTE body, in SQL (the middle one or two rows)."""
-    sql = (
-        f"WITH m AS ({cte}) SELECT avg(d) FROM (SELECT d FROM m ORDER BY d "
-        "LIMIT 2 - (SELECT count(*) FROM m) % 2 OFFSET ((SELECT count(*) FROM m) - 1) / 2)"
-    )
-    value = db.execute(sql, [*params]).fetchone()[0]
-    return None if value is None else float(value)
-
-
 async def compute_stats(
-    store: Any,
+    store: FiguresStore,
     codebook: Codebook = DEFAULT_CODEBOOK,
     *,
     period: Period | None = None,
@@ -226,117 +201,52 @@ async def compute_stats(
     """The dashboard's figures for responses that arrived in ``period`` (default: the
     last :data:`DEFAULT_DAYS` days ending today, UTC)."""
     period = period or period_of()
-    org = sorted(codebook.organisation_roles) or ["\x00none"]
-    lo, hi = int(period.start.timestamp()), int(period.end.timestamp())
-
-    def fn(db: sqlite3.Connection) -> DialogueStats:
-        # The period and source restriction, shared by every query (alias r).
-        where = ["r.created_at >= ?", "r.created_at < ?"]
-        params: list[Any] = [lo, hi]
-        if sources:
-            where.append(
-                f"r.source_id IN (SELECT id FROM sources WHERE name IN {placeholders(sources)})"
-            )
-            params.extend(sources)
-        scope = " AND ".join(where)
-        counted = f"r.remote_status NOT IN {placeholders(NOT_COUNTED)}"
-        cparams = [*params, *NOT_COUNTED]
-        base = f"{scope} AND {counted}"
-
-        total = db.execute(f"SELECT count(*) FROM responses r WHERE {base}", cparams).fetchone()[0]
-
-        # -- responses per day per source (UTC days) ---------------------------------------
-        axis = period.days
-        index = {d.isoformat(): i for i, d in enumerate(axis)}
-        per_day: dict[str, list[int]] = {}
-        for name in db.execute("SELECT name FROM sources ORDER BY name"):
-            if not sources or name[0] in sources:
-                per_day[name[0]] = [0] * len(axis)
-        for name, day, n in db.execute(
-            "SELECT s.name, date(r.created_at, 'unixepoch'), count(*) "
-            f"FROM responses r JOIN sources s ON s.id = r.source_id WHERE {base} GROUP BY 1, 2",
-            cparams,
-        ):
-            per_day.setdefault(name, [0] * len(axis))[index[day]] = n
-
-        # -- coverage matrix and responses per role ------------------------------------------
-        coverage: dict[tuple[str, str | None], int] = {}
-        for q, role, n in db.execute(
-            f"SELECT q.code, {role_sql('r')}, count(*) FROM tags q "
-            "JOIN responses r ON r.id = q.response_id "
-            f"WHERE q.kind = 'question' AND {base} GROUP BY 1, 2",
-            cparams,
-        ):
-            coverage[(q, role)] = n
-        by_role: dict[str | None, int] = {}
-        for role, n in db.execute(
-            f"SELECT {role_sql('r')}, count(*) FROM responses r WHERE {base} GROUP BY 1", cparams
-        ):
-            by_role[role] = n
-        known_q = [c.code for c in codebook.codes(TagKind.QUESTION)]
-        questions = tuple(known_q + sorted({q for q, _ in coverage} - set(known_q)))
-        known_r = [c.code for c in codebook.codes(TagKind.ROLE)]
-        seen_r = {r for r in by_role if r is not None}
-        extra_r = sorted(seen_r - set(known_r))
-        roles: tuple[str | None, ...] = (*known_r, *extra_r, None)
-
-        # -- untagged backlog ----------------------------------------------------------------
-        untagged, untagged_new = db.execute(
-            "SELECT count(*), coalesce(sum(r.triage = 'new'), 0) FROM responses r "
-            f"WHERE {base} AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id "
-            "AND t.kind = 'question')",
-            cparams,
-        ).fetchone()
-
-        # -- time to moderation (all statuses: moderating spam is moderation too) ------------
-        first_action = (
-            "SELECT max(0, (SELECT min(a.at) FROM actions a WHERE a.response_id = r.id) "
-            f"- r.created_at) AS d FROM responses r WHERE {scope} AND EXISTS "
-            "(SELECT 1 FROM actions a WHERE a.response_id = r.id)"
+    figures = await store.dialogue_figures(
+        FigureQuery(
+            start=period.start,
+            end=period.end,
+            sources=tuple(sources),
+            not_counted=NOT_COUNTED,
+            organisation_roles=tuple(sorted(codebook.organisation_roles)),
         )
-        moderated = db.execute(f"SELECT count(*) FROM ({first_action})", params).fetchone()[0]
-        median_mod = _median_sql(first_action, params, db)
+    )
+    # -- responses per day per source (UTC days) ---------------------------------------
+    axis = period.days
+    index = {d.isoformat(): i for i, d in enumerate(axis)}
+    per_day: dict[str, list[int]] = {}
+    for name in figures.source_names:
+        if not sources or name in sources:
+            per_day[name] = [0] * len(axis)
+    for (name, day), n in figures.per_day.items():
+        per_day.setdefault(name, [0] * len(axis))[index[day]] = n
 
-        # -- answers from the organisation ---------------------------------------------------
-        first_answer = (
-            "SELECT min(o.created_at) FROM responses o WHERE o.source_id = r.source_id "
-            "AND o.thread_external_id = r.thread_external_id "
-            "AND (o.created_at > r.created_at OR (o.created_at = r.created_at AND o.id > r.id)) "
-            f"AND o.remote_status NOT IN {placeholders(NOT_COUNTED)} "
-            f"AND NOT ({outside_sql('o', org)})"
-        )
-        citizen_rows = (
-            f"SELECT r.created_at AS c, ({first_answer}) AS a FROM responses r "
-            f"WHERE {base} AND {outside_sql('r', org)}"
-        )
-        cit_params = [*NOT_COUNTED, *org, *cparams, *org]
-        citizen, answered = db.execute(
-            f"SELECT count(*), count(a) FROM ({citizen_rows})", cit_params
-        ).fetchone()
-        median_answer = _median_sql(
-            f"SELECT a - c AS d FROM ({citizen_rows}) WHERE a IS NOT NULL", cit_params, db
-        )
+    # -- coverage matrix rows and columns: the codebook's order, then others ------------
+    coverage = figures.coverage
+    known_q = [c.code for c in codebook.codes(TagKind.QUESTION)]
+    questions = tuple(known_q + sorted({q for q, _ in coverage} - set(known_q)))
+    known_r = [c.code for c in codebook.codes(TagKind.ROLE)]
+    seen_r = {r for r in figures.by_role if r is not None}
+    extra_r = sorted(seen_r - set(known_r))
+    roles: tuple[str | None, ...] = (*known_r, *extra_r, None)
 
-        return DialogueStats(
-            period=period,
-            days=axis,
-            per_day={k: tuple(v) for k, v in per_day.items()},
-            coverage=coverage,
-            by_role=by_role,
-            questions=questions,
-            roles=roles,
-            organisation_roles=codebook.organisation_roles,
-            total=total,
-            untagged=untagged,
-            untagged_new=untagged_new,
-            moderated=moderated,
-            median_to_moderation=median_mod,
-            citizen=citizen,
-            answered=answered,
-            median_to_answer=median_answer,
-        )
-
-    return await store.read(fn)
+    return DialogueStats(
+        period=period,
+        days=axis,
+        per_day={k: tuple(v) for k, v in per_day.items()},
+        coverage=coverage,
+        by_role=figures.by_role,
+        questions=questions,
+        roles=roles,
+        organisation_roles=codebook.organisation_roles,
+        total=figures.total,
+        untagged=figures.untagged,
+        untagged_new=figures.untagged_new,
+        moderated=figures.moderated,
+        median_to_moderation=figures.median_to_moderation,
+        citizen=figures.citizen,
+        answered=figures.answered,
+        median_to_answer=figures.median_to_answer,
+    )
 
 
 # -- text rendering (``reactieveld stats``) --------------------------------------------------
@@ -695,9 +605,7 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
     wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
     store = await SqliteStore.open(db_path, codebook_version=codebook.version)
     try:
-        known = await store.read(
-            lambda db: [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
-        )
+        known = await store.source_names()
         unknown = [name for name in wanted if name not in known]
         if unknown:
             # A typo must not print a page of zeros as if that source were silent.

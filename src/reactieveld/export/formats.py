@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TextIO
 from urllib.parse import quote
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
@@ -26,9 +26,8 @@ from reactieveld.export.redact import Redactor
 from reactieveld.i18n import STRINGS
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
-from reactieveld.stats import role_sql
 from reactieveld.stats import text as stats_text
-from reactieveld.store.base import QueueFilter
+from reactieveld.store.base import QueueFilter, ReportStore
 
 FORMATS = ("md", "csv", "jsonl")
 
@@ -76,7 +75,7 @@ class ExportOptions:
         return Redactor(include_personal_data=self.include_personal_data, language=self.language)
 
 
-async def write_jsonl(store: Any, opts: ExportOptions, out: TextIO) -> int:
+async def write_jsonl(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """One JSON object per line per response; returns the number written."""
     n = 0
     red = opts.redactor
@@ -88,7 +87,7 @@ async def write_jsonl(store: Any, opts: ExportOptions, out: TextIO) -> int:
     return n
 
 
-async def write_csv(store: Any, opts: ExportOptions, out: TextIO) -> int:
+async def write_csv(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """A header row and one row per response; returns the number of responses."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -138,7 +137,7 @@ def _quote_block(text: str) -> str:
     return "\n".join(("> " + line).rstrip() for line in lines)
 
 
-async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
+async def write_markdown(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """The report for the council: a header (filters, codebook version, redaction), then
     one section per planning question with counts per role and the responses as quotes
     with source, date and a link back. Returns the number of quotes written."""
@@ -213,21 +212,16 @@ async def write_markdown(store: Any, opts: ExportOptions, out: TextIO) -> int:
     return quotes
 
 
-async def count_by_role(store: Any, flt: QueueFilter) -> dict[str | None, int]:
+async def count_by_role(store: ReportStore, flt: QueueFilter) -> dict[str | None, int]:
     """The responses ``flt`` matches, per role by the dashboard's one rule
-    (:func:`reactieveld.stats.role_sql`; None: unknown), in one query."""
-    # The store's own WHERE of a filter: the same responses store.count counts.
-    from reactieveld.store.sqlite import _filter_where
-
-    where = _filter_where(flt)
-    sql = f"SELECT {role_sql('r')}, count(*) FROM responses r{where.sql()} GROUP BY 1"
-    return await store.read(lambda db: dict(db.execute(sql, where.params).fetchall()))
+    (:func:`reactieveld.store.figures.role_sql`; None: unknown), in one query."""
+    return await store.count_by_role(flt)
 
 
 WRITERS = {"md": write_markdown, "csv": write_csv, "jsonl": write_jsonl}
 
 
-async def write_report(store: Any, opts: ExportOptions, out: TextIO) -> int:
+async def write_report(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """Write the report in ``opts.format``; returns the number of responses (quotes)."""
     return await WRITERS[opts.format](store, opts, out)
 

@@ -9,23 +9,28 @@ who made it, the notes, the thread's url, the source type) in one query per page
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders
 from reactieveld.export.redact import Redactor
 from reactieveld.model import TagKind
-from reactieveld.store.base import Keyset, QueueFilter, QueueRow
+from reactieveld.store.base import (
+    ExportStore,
+    Keyset,
+    QueueFilter,
+    QueueRow,
+    RecordContext,
+    RecordStore,
+)
 
 PAGE_SIZE = 500
 
 
 async def iter_rows(
-    store: Any, flt: QueueFilter, *, page_size: int = PAGE_SIZE
+    store: ExportStore, flt: QueueFilter, *, page_size: int = PAGE_SIZE
 ) -> AsyncIterator[list[QueueRow]]:
     """Pages of the rows a filter matches, oldest first (each page oldest first)."""
     after: Keyset | None = None
@@ -81,67 +86,50 @@ class Record:
     extra: Extra = field(default_factory=Extra)
 
 
-def _dt(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
 def _code_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (10**9, code)
 
 
 async def extras(
-    store: Any, rows: Sequence[QueueRow], codebook: Codebook, language: str
+    store: RecordStore, rows: Sequence[QueueRow], codebook: Codebook, language: str
 ) -> dict[int, Extra]:
     """Tags, notes, thread url and source type of the rows, in one hop."""
     ids = [r.response.id for r in rows if r.response.id is not None]
     if not ids:
         return {}
 
-    def fn(db: sqlite3.Connection) -> dict[int, Extra]:
-        tags: dict[int, list[tuple[Any, ...]]] = {}
-        for rid, kind, code, version, at, actor in db.execute(
-            "SELECT response_id, kind, code, codebook_version, created_at, actor FROM tags "
-            f"WHERE response_id IN {placeholders(ids)}",
-            ids,
-        ):
-            tags.setdefault(rid, []).append((kind, code, version, at, actor))
-        notes: dict[int, list[NoteInfo]] = {}
-        for rid, text, actor, at in db.execute(
-            "SELECT response_id, text, actor, created_at FROM notes "
-            f"WHERE deleted_at IS NULL AND response_id IN {placeholders(ids)} ORDER BY id",
-            ids,
-        ):
-            notes.setdefault(rid, []).append(NoteInfo(text, actor, _dt(at) or datetime.now(UTC)))
-        where = {}
-        for rid, turl, stype, surl in db.execute(
-            "SELECT r.id, th.url, s.type, s.url FROM responses r "
-            "JOIN sources s ON s.id = r.source_id LEFT JOIN threads th "
-            "ON th.source_id = r.source_id AND th.external_id = r.thread_external_id "
-            f"WHERE r.id IN {placeholders(ids)}",
-            ids,
-        ):
-            where[rid] = (turl, stype, surl)
-        out = {}
-        for rid in ids:
-            questions, role = [], None
-            for kind, code, version, at, actor in tags.get(rid, ()):
-                info = TagInfo(
-                    code, codebook.label(TagKind(kind), code, language), version, _dt(at), actor
-                )
-                if kind == TagKind.QUESTION.value:
-                    questions.append(info)
-                else:
-                    role = info
-            questions.sort(key=lambda t: _code_order(t.code))
-            turl, stype, surl = where.get(rid, (None, None, None))
-            out[rid] = Extra(tuple(questions), role, tuple(notes.get(rid, ())), turl, stype, surl)
-        return out
-
-    return await store.read(fn)
+    contexts = await store.record_contexts(ids)
+    out = {}
+    for rid in ids:
+        context = contexts.get(rid) or RecordContext()
+        questions, role = [], None
+        for tg in context.tags:
+            info = TagInfo(
+                tg.code,
+                codebook.label(TagKind(tg.kind), tg.code, language),
+                tg.codebook_version,
+                tg.at,
+                tg.actor,
+            )
+            if tg.kind == TagKind.QUESTION.value:
+                questions.append(info)
+            else:
+                role = info
+        questions.sort(key=lambda t: _code_order(t.code))
+        notes = tuple(NoteInfo(n.text, n.actor, n.at) for n in context.notes)
+        out[rid] = Extra(
+            tuple(questions),
+            role,
+            notes,
+            context.thread_url,
+            context.source_type,
+            context.source_url,
+        )
+    return out
 
 
 async def iter_records(
-    store: Any,
+    store: ExportStore,
     flt: QueueFilter,
     *,
     codebook: Codebook = DEFAULT_CODEBOOK,

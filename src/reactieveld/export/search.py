@@ -19,18 +19,16 @@ it is never silently an empty result.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export._sql import placeholders
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus
-from reactieveld.store.base import Keyset, QueueFilter, SearchHit
-from reactieveld.store.sqlite import fold, fts_query, query_terms
+from reactieveld.store.base import Keyset, QueueFilter, QueueRow, SearchHit, SearchStore
+from reactieveld.store.sqlite import fold, query_terms
 
 _KEYS = {
     "bron": "sources",
@@ -102,7 +100,7 @@ class Allowed:
     sources: tuple[str, ...] | None = None
 
 
-async def allowed_in(store: Any, codebook: Codebook | None = None) -> Allowed:
+async def allowed_in(store: SearchStore, codebook: Codebook | None = None) -> Allowed:
     """The :class:`Allowed` values of ``store`` (its sources) and ``codebook``."""
     names = tuple(sorted(s.name for s in await store.source_states()))
     return Allowed(codebook or DEFAULT_CODEBOOK, names)
@@ -261,7 +259,7 @@ class SearchResult:
 
 
 async def search(
-    store: Any,
+    store: SearchStore,
     query: str,
     base: QueueFilter | None = None,
     *,
@@ -289,7 +287,7 @@ async def search(
     return result
 
 
-async def count_all(store: Any, result: SearchResult) -> SearchResult:
+async def count_all(store: SearchStore, result: SearchResult) -> SearchResult:
     """``result`` with ``total`` (and ``capped``): words are counted up to
     :data:`COUNT_CAP`; filters alone exactly (the store's count: kept counts or an index)."""
     parsed = result.parsed
@@ -299,192 +297,19 @@ async def count_all(store: Any, result: SearchResult) -> SearchResult:
     return replace(result, total=total, capped=total >= COUNT_CAP)
 
 
-# -- filters without words: newest first, along an index ------------------------------------
-
-#: Filter fields the SQL below handles; any other (a thread, an author, untagged) goes
-#: to the store's own queue query.
-_OWN_FIELDS = ("triage", "statuses", "sources", "questions", "roles", "since", "until")
-
-
-def _store_only(flt: QueueFilter) -> bool:
-    """Whether ``flt`` sets a field only the store's own queries handle."""
-    empty = QueueFilter()
-    return any(
-        getattr(flt, name) != getattr(empty, name)
-        for name in QueueFilter.__dataclass_fields__
-        if name not in _OWN_FIELDS
-    )
-
-
-def _source_ids(db: sqlite3.Connection, names: Sequence[str]) -> list[int]:
-    sql = f"SELECT id FROM sources WHERE name IN {placeholders(names)}"
-    return [row[0] for row in db.execute(sql, list(names))]
-
-
-def _epoch(value: datetime) -> int:
-    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
-
-
-@dataclass
-class _Sql:
-    """Conditions and their parameters, in order."""
-
-    clauses: list[str] = field(default_factory=list)
-    params: list[Any] = field(default_factory=list)
-
-    def add(self, clause: str, *params: Any) -> None:
-        self.clauses.append(clause)
-        self.params.extend(params)
-
-    def where(self, lead: str = " WHERE ") -> str:
-        return (lead + " AND ".join(self.clauses)) if self.clauses else ""
-
-
-def _rest(flt: QueueFilter, source_ids: Sequence[int], driver: str | None) -> _Sql:
-    """The filter's conditions on ``r`` other than its driver's. Unary ``+`` keeps SQLite
-    from driving by them instead: the driver is chosen by counts (see :func:`_driver`)."""
-    w = _Sql()
-    if flt.triage is not None and driver != "triage":
-        w.add("+r.triage = ?", flt.triage.value)
-    if flt.statuses and driver != "statuses":
-        w.add(f"+r.remote_status IN {placeholders(flt.statuses)}", *[s.value for s in flt.statuses])
-    if flt.sources and driver != "sources":
-        w.add(f"+r.source_id IN {placeholders(source_ids)}", *source_ids)
-    for kind, codes in (("question", flt.questions), ("role", flt.roles)):
-        if codes and driver != f"{kind}s":
-            w.add(
-                "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = ? "
-                f"AND t.code IN {placeholders(codes)})",
-                kind,
-                *codes,
-            )
-    return w
-
-
-def _driver(
-    db: sqlite3.Connection, flt: QueueFilter, source_ids: Sequence[int]
-) -> tuple[str | None, list[Any]]:
-    """The filter field whose values match the fewest responses (from the kept counts of
-    migration 0006), and those values: walking its index newest first and checking the
-    rest row by row reads the fewest rows. None: only a date range (the time index)."""
-    sizes: dict[str, tuple[int, list[Any]]] = {}
-    for name, kind, codes in (
-        ("questions", "question", flt.questions),
-        ("roles", "role", flt.roles),
-    ):
-        if codes:
-            n = db.execute(
-                f"SELECT coalesce(sum(n), 0) FROM tag_counts WHERE kind = ? "
-                f"AND code IN {placeholders(codes)}",
-                [kind, *codes],
-            ).fetchone()[0]
-            sizes[name] = (n, list(codes))
-    columns = (
-        ("statuses", "remote_status", [s.value for s in flt.statuses]),
-        ("sources", "source_id", list(source_ids) if flt.sources else []),
-        ("triage", "triage", [flt.triage.value] if flt.triage is not None else []),
-    )
-    for name, column, values in columns:
-        if values:
-            n = db.execute(
-                f"SELECT coalesce(sum(n), 0) FROM response_counts "
-                f"WHERE {column} IN {placeholders(values)}",
-                values,
-            ).fetchone()[0]
-            sizes[name] = (n, values)
-    if not sizes:
-        return None, []
-    name = min(sizes, key=lambda k: sizes[k][0])
-    return name, sizes[name][1]
-
-
-def newest_sql(
-    db: sqlite3.Connection,
-    flt: QueueFilter,
-    *,
-    after: Keyset | None = None,
-    limit: int = 100,
-) -> tuple[str, list[Any]]:
-    """The SELECT of response ids behind :func:`newest`: one arm per value of the driving
-    field, each walking an index in (created_at, id) order and stopping at ``limit``;
-    the arms merged (at most values x limit rows sorted). Never a scan of all rows."""
-    source_ids = _source_ids(db, flt.sources)
-    if flt.sources and not source_ids:
-        return "SELECT NULL WHERE 0", []
-    driver, values = _driver(db, flt, source_ids)
-    rest = _rest(flt, source_ids, driver)
-    arms: list[str] = []
-    params: list[Any] = []
-    for value in values or [None]:
-        w = _Sql()
-        if driver in ("questions", "roles"):
-            at, rid = "q.response_created", "q.response_id"
-            body = "tags q CROSS JOIN responses r ON r.id = q.response_id"
-            w.add("q.kind = ? AND q.code = ?", driver[:-1], value)
-        else:
-            at, rid, body = "r.created_at", "r.id", "responses r"
-            column = {"statuses": "remote_status", "sources": "source_id", "triage": "triage"}
-            if driver is not None:
-                w.add(f"r.{column[driver]} = ?", value)
-        if flt.since is not None:
-            w.add(f"{at} >= ?", _epoch(flt.since))
-        if flt.until is not None:
-            w.add(f"{at} < ?", _epoch(flt.until))
-        if after is not None:
-            w.add(f"({at}, {rid}) < (?, ?)", _epoch(after.created_at), after.id)
-        w.clauses += rest.clauses
-        w.params += rest.params
-        arms.append(
-            f"SELECT {rid} AS id, {at} AS at FROM {body}{w.where()} "
-            f"ORDER BY {at} DESC, {rid} DESC LIMIT ?"
-        )
-        params += [*w.params, limit]
-    if len(arms) == 1:
-        return f"SELECT id FROM ({arms[0]})", params
-    # UNION, not UNION ALL: a response with two of the question codes is one hit.
-    merged = " UNION ".join(f"SELECT * FROM ({arm})" for arm in arms)
-    return f"SELECT id FROM ({merged}) ORDER BY at DESC, id DESC LIMIT ?", [*params, limit]
+# -- filters without words, and counting: the store plans and runs both --------------------
 
 
 async def newest(
-    store: Any, flt: QueueFilter, *, after: Keyset | None = None, limit: int = 100
-) -> list[Any]:
-    """The responses ``flt`` matches, newest first, continuing after ``after`` (keyset):
-    ids by :func:`newest_sql` through the store's read hook, then the rows by id."""
-    if _store_only(flt):
-        rows: list[Any] = await store.queue(flt, after=after, limit=limit)
-        return rows
-
-    def fn(db: sqlite3.Connection) -> list[int]:
-        sql, params = newest_sql(db, flt, after=after, limit=limit)
-        return [row[0] for row in db.execute(sql, params)]
-
-    ids = await store.read(fn)
-    return list(await store.get_many(ids))
+    store: SearchStore, flt: QueueFilter, *, after: Keyset | None = None, limit: int = 100
+) -> list[QueueRow]:
+    """The responses ``flt`` matches, newest first, continuing after ``after`` (keyset)."""
+    return await store.newest(flt, after=after, limit=limit)
 
 
-async def count_matches(store: Any, words: str, flt: QueueFilter, *, cap: int) -> int:
+async def count_matches(store: SearchStore, words: str, flt: QueueFilter, *, cap: int) -> int:
     """How many responses match ``words`` and ``flt``, counted up to ``cap``."""
-    match = fts_query(words)
-    if match is None:
-        return 0
-    if _store_only(flt):
-        return min(cap, int(await store.count(replace(flt, text=words))))
-
-    def fn(db: sqlite3.Connection) -> int:
-        w = _rest(flt, _source_ids(db, flt.sources), None)
-        if flt.since is not None:
-            w.add("r.created_at >= ?", _epoch(flt.since))
-        if flt.until is not None:
-            w.add("r.created_at < ?", _epoch(flt.until))
-        join = " CROSS JOIN responses r ON r.id = f.rowid" if w.clauses else ""
-        sql = (
-            f"SELECT count(*) FROM (SELECT 1 FROM responses_fts f{join} "
-            f"WHERE responses_fts MATCH ?{w.where(' AND ')} LIMIT ?)"
-        )
-        return int(db.execute(sql, [match, *w.params, cap]).fetchone()[0])
-
-    return int(await store.read(fn))
+    return await store.count_matches(words, flt, cap=cap)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

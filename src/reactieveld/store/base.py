@@ -7,7 +7,7 @@ shift or repeat a page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -148,8 +148,195 @@ class PastWork:
 Direction = Literal["older", "newer"]
 
 
-class Store(Protocol):
-    """The organisation's memory. :class:`reactieveld.store.sqlite.SqliteStore` is one."""
+# -- read-side protocols: what the dashboard, search, reports and sinks ask the store ----
+# Their SQL lives in this package (figures.py, search.py, records.py, sinks.py), so a
+# second backend implements these and nothing above the store knows which one it talks to.
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    """Which responses the dialogue figures count: those that arrived in
+    ``[start, end)`` (aware UTC), from ``sources`` (empty: all), excluding the remote
+    statuses ``not_counted``; ``organisation_roles``: the roles that answer citizens."""
+
+    start: datetime
+    end: datetime
+    sources: tuple[str, ...] = ()
+    not_counted: tuple[str, ...] = ()
+    organisation_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FigureCounts:
+    """The raw dialogue figures of a :class:`FigureQuery` (see :mod:`reactieveld.stats`
+    for their definitions; it orders and labels them)."""
+
+    #: every source name (the whole store, sorted), to show silent ones as zero rows
+    source_names: tuple[str, ...] = ()
+    #: (source name, UTC day ISO "YYYY-MM-DD") -> counted responses
+    per_day: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    coverage: Mapping[tuple[str, str | None], int] = field(default_factory=dict)
+    by_role: Mapping[str | None, int] = field(default_factory=dict)
+    total: int = 0
+    untagged: int = 0
+    untagged_new: int = 0
+    moderated: int = 0
+    median_to_moderation: float | None = None
+    citizen: int = 0
+    answered: int = 0
+    median_to_answer: float | None = None
+
+
+class FiguresStore(Protocol):
+    """The dashboard's aggregates, each one query on the store."""
+
+    async def source_names(self) -> list[str]: ...
+    async def dialogue_figures(self, query: FigureQuery) -> FigureCounts: ...
+    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
+
+
+class SearchStore(Protocol):
+    """Search beyond :meth:`Store.search`: filters alone newest first, counting matches."""
+
+    async def source_states(self) -> list[SourceState]: ...
+    async def search(
+        self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
+    ) -> list[SearchHit]: ...
+    async def count(self, flt: QueueFilter) -> int: ...
+    async def newest(
+        self, flt: QueueFilter, *, after: Keyset | None = None, limit: int = 100
+    ) -> list[QueueRow]: ...
+    async def count_matches(self, words: str, flt: QueueFilter, *, cap: int) -> int: ...
+
+
+@dataclass(frozen=True)
+class RecordTag:
+    """One tag of a response as a report shows it."""
+
+    kind: str
+    code: str
+    codebook_version: str
+    at: datetime
+    actor: str
+
+
+@dataclass(frozen=True)
+class RecordNote:
+    """One (not deleted) note of a response."""
+
+    text: str
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What a queue row lacks for a report: every tag, the notes, where it was posted."""
+
+    tags: tuple[RecordTag, ...] = ()
+    notes: tuple[RecordNote, ...] = ()
+    thread_url: str | None = None
+    source_type: str | None = None
+    source_url: str | None = None
+
+
+class RecordStore(Protocol):
+    """What a report record adds to queue rows."""
+
+    async def record_contexts(self, ids: Sequence[int]) -> dict[int, RecordContext]: ...
+
+
+class ExportStore(RecordStore, Protocol):
+    """Report records, a keyset page at a time."""
+
+    async def queue(
+        self,
+        flt: QueueFilter,
+        *,
+        after: Keyset | None = None,
+        limit: int = 50,
+        direction: Direction = "older",
+    ) -> list[QueueRow]: ...
+
+
+class ReportStore(ExportStore, Protocol):
+    """What the report writers ask: records, counts, and counts per role."""
+
+    async def count(self, flt: QueueFilter) -> int: ...
+    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
+
+
+@dataclass(frozen=True)
+class JournalRef:
+    """A journal entry as a sink sees it."""
+
+    id: int
+    kind: str
+    response_id: int | None
+
+
+@dataclass(frozen=True)
+class SinkDelivery:
+    """One delivery to enqueue: ``payload`` (JSON text) for ``response_id``, and the
+    digest the sink then holds for it (empty: retracted)."""
+
+    response_id: int
+    journal_id: int
+    event: str
+    payload: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class SinkDue:
+    """A pending delivery, oldest first."""
+
+    id: int
+    payload: str
+    attempts: int
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class SinkQueued:
+    """A row of a sink's delivery queue (any state)."""
+
+    id: int
+    event: str
+    state: str
+    attempts: int
+    last_error: str | None
+    response_id: int | None
+
+
+class SinkStore(RecordStore, Protocol):
+    """The memory sinks' position in the journal and their delivery queue (migration 0003)."""
+
+    async def get_many(self, ids: Sequence[int]) -> list[QueueRow]: ...
+    async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]: ...
+    async def sink_advance(
+        self,
+        sink: str,
+        *,
+        expected: int,
+        to: int,
+        response_ids: Sequence[int],
+        plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
+        at: datetime,
+    ) -> int | None: ...
+    async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]: ...
+    async def sink_mark_done(self, delivery_id: int, *, at: datetime) -> None: ...
+    async def sink_mark_failed(self, delivery_id: int, *, error: str | None) -> None: ...
+    async def sink_mark_retry(
+        self, delivery_id: int, *, error: str | None, next_attempt_at: datetime
+    ) -> None: ...
+    async def sink_queue(self, sink: str) -> list[SinkQueued]: ...
+
+
+class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
+    """The organisation's memory. :class:`reactieveld.store.sqlite.SqliteStore` is one.
+    It answers the read-side protocols above too, so a second backend implements this
+    one interface."""
 
     codebook_version: str
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
@@ -57,16 +57,28 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
+from reactieveld.store import figures as _figures
+from reactieveld.store import records as _records
+from reactieveld.store import search as _search
+from reactieveld.store import sinks as _sinks
 from reactieveld.store.base import (
     ActionOutcome,
     Counts,
     Direction,
+    FigureCounts,
+    FigureQuery,
+    JournalRef,
     Keyset,
     PastWork,
     QueueFilter,
     QueueRow,
+    RecordContext,
     SearchHit,
+    SinkDelivery,
+    SinkDue,
+    SinkQueued,
     SourceState,
+    Store,
     StoreError,
     UpsertResult,
 )
@@ -1309,9 +1321,10 @@ class SqliteStore:
         return await self._run(tx)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(db)`` on the store's connection and thread, for reads the methods above
-        do not cover (reports, dialogue figures, the sinks' position): many statements, one
-        thread hop, the same view of the data as the store's own queries. ``PRAGMA
+        """Run ``fn(db)`` on the store's connection and thread: many statements, one thread
+        hop, the same view of the data as the store's own queries. The read-side methods
+        (figures, search, records, sinks) run their SQL through it; outside ``store/`` only
+        tests and tools use it (no SQL outside the store: tests/test_sql_in_store.py). ``PRAGMA
         query_only`` holds during the call, so a write in ``fn`` raises instead of slipping
         past the journal."""
 
@@ -1330,9 +1343,9 @@ class SqliteStore:
 
     async def transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(db)`` in one ``BEGIN IMMEDIATE`` transaction, rolled back on any error:
-        for tables of other parts that the store itself does not manage (the memory sinks'
-        positions and delivery queue, migration 0003). Moderator actions never go here:
-        they have their own methods, which write the journal."""
+        for tests and tools (the memory sinks' tables have their own methods now: the
+        ``sink_*`` ones). Moderator actions never go here: they have their own methods,
+        which write the journal."""
         return await self._write(fn)
 
     def author_key(self, email: str | None) -> str | None:
@@ -2922,6 +2935,89 @@ class SqliteStore:
             "codebook_version": self.codebook_version,
         }
 
+    # -- read-side: figures, search, report records (SQL in figures/search/records.py) --
+    async def source_names(self) -> list[str]:
+        """Every source's name, sorted."""
+        return await self.read(_figures.source_names)
+
+    async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:
+        """The dashboard's raw figures (:mod:`reactieveld.stats`), one read."""
+        return await self.read(lambda db: _figures.dialogue_figures(db, query))
+
+    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
+        """The responses ``flt`` matches (the same as :meth:`count`), per role by the one
+        role rule (None: unknown), in one query."""
+        where = _filter_where(flt)
+        return await self.read(lambda db: _figures.count_by_role(db, where.sql(), where.params))
+
+    async def newest(
+        self, flt: QueueFilter, *, after: Keyset | None = None, limit: int = 100
+    ) -> list[QueueRow]:
+        """The responses ``flt`` matches, newest first, continuing after ``after``: ids by
+        search's planner (:func:`reactieveld.store.search.newest_sql`), then the rows by
+        id; a filter that planner does not handle goes to :meth:`queue`."""
+        if _search.store_only(flt):
+            return await self.queue(flt, after=after, limit=limit)
+        ids = await self.read(lambda db: _search.newest_ids(db, flt, after=after, limit=limit))
+        return await self.get_many(ids)
+
+    async def count_matches(self, words: str, flt: QueueFilter, *, cap: int) -> int:
+        """How many responses match ``words`` and ``flt``, counted up to ``cap``."""
+        match = fts_query(words)
+        if match is None:
+            return 0
+        if _search.store_only(flt):
+            return min(cap, int(await self.count(replace(flt, text=words))))
+        return await self.read(lambda db: _search.count_matches(db, match, flt, cap=cap))
+
+    async def record_contexts(self, ids: Sequence[int]) -> dict[int, RecordContext]:
+        """Every tag, the notes and the provenance of the responses ``ids``, one hop."""
+        return await self.read(lambda db: _records.record_contexts(db, ids))
+
+    # -- memory sinks (SQL in sinks.py) ------------------------------------------------
+    async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:
+        """The sink's position in the journal and up to ``limit`` entries after it."""
+        return await self.read(lambda db: _sinks.sink_entries(db, sink, limit))
+
+    async def sink_advance(
+        self,
+        sink: str,
+        *,
+        expected: int,
+        to: int,
+        response_ids: Sequence[int],
+        plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
+        at: datetime,
+    ) -> int | None:
+        """One transaction: the deliveries ``plan`` makes of the digests the sink holds,
+        and the position moved to ``to``; None when it was no longer ``expected``."""
+        return await self._write(
+            lambda db: _sinks.sink_advance(
+                db, sink, expected=expected, to=to, response_ids=response_ids, plan=plan, at=at
+            )
+        )
+
+    async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]:
+        """The sink's pending deliveries, oldest first."""
+        return await self.read(lambda db: _sinks.sink_due(db, sink, limit))
+
+    async def sink_mark_done(self, delivery_id: int, *, at: datetime) -> None:
+        await self._write(lambda db: _sinks.sink_mark_done(db, delivery_id, at))
+
+    async def sink_mark_failed(self, delivery_id: int, *, error: str | None) -> None:
+        await self._write(lambda db: _sinks.sink_mark_failed(db, delivery_id, error))
+
+    async def sink_mark_retry(
+        self, delivery_id: int, *, error: str | None, next_attempt_at: datetime
+    ) -> None:
+        await self._write(
+            lambda db: _sinks.sink_mark_retry(db, delivery_id, error, next_attempt_at)
+        )
+
+    async def sink_queue(self, sink: str) -> list[SinkQueued]:
+        """The sink's whole delivery queue, oldest first."""
+        return await self.read(lambda db: _sinks.sink_queue(db, sink))
+
 
 def _folded(text: str | None) -> str:
     """A reply's words for comparing our copy with the platform's: whitespace and case
@@ -3015,3 +3111,10 @@ def _split_sql(sql: str) -> list[str]:
     if buf.strip():
         statements.append(buf.strip())
     return statements
+
+
+if TYPE_CHECKING:
+
+    def _implements(store: SqliteStore) -> Store:
+        # mypy checks here that SqliteStore implements the whole Store protocol.
+        return store

@@ -35,6 +35,7 @@ from reactieveld.i18n import I18n
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
 from reactieveld.store.base import StoreError
+from reactieveld.text import one_line
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
 from reactieveld.tui.queues import (
@@ -44,7 +45,6 @@ from reactieveld.tui.queues import (
     states_filter,
     tab_counts,
 )
-from reactieveld.tui.safe import one_line
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from reactieveld.codebook import Codebook
+    from reactieveld.i18n import I18n
     from reactieveld.model import Capability
-    from reactieveld.tui.i18n import I18n
     from reactieveld.tui.widgets.status_line import SourceStatus
 
 

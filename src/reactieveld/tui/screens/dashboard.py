@@ -42,7 +42,7 @@ from reactieveld.stats import (
     role_legend,
     text,
 )
-from reactieveld.tui.safe import preview
+from reactieveld.text import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key

@@ -32,7 +32,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.export.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
 from reactieveld.i18n import I18n
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.safe import one_line
+from reactieveld.text import one_line
 from reactieveld.tui.widgets.toggles import (
     CharCheckbox,
     CharRadioButton,

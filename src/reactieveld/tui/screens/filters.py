@@ -16,8 +16,8 @@ from textual.widgets import Button, Select, Static
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus
+from reactieveld.text import one_line
 from reactieveld.tui.queues import FilterChoice
-from reactieveld.tui.safe import one_line
 from reactieveld.tui.widgets.toggles import CharCheckbox, FieldLabel, mark_focused_field
 
 

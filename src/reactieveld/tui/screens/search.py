@@ -40,7 +40,7 @@ from reactieveld.export.search import (
 from reactieveld.i18n import I18n
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.tui.safe import one_line
+from reactieveld.text import one_line
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key
 from reactieveld.tui.widgets.footer import KeyFooter

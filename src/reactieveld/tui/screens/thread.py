@@ -26,7 +26,7 @@ from reactieveld.i18n import I18n
 from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.tui.safe import one_line
+from reactieveld.text import one_line
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import format_time

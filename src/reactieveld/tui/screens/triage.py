@@ -354,7 +354,7 @@ class TriageScreen(Screen[None]):
         )
 
     async def action_reply(self) -> None:
-        from reactieveld.tui.safe import one_line
+        from reactieveld.text import one_line
         from reactieveld.tui.screens.editor import EditorScreen
 
         row = self.queue.current
@@ -382,7 +382,7 @@ class TriageScreen(Screen[None]):
         )
 
     async def action_note(self) -> None:
-        from reactieveld.tui.safe import one_line
+        from reactieveld.text import one_line
         from reactieveld.tui.screens.editor import EditorScreen
 
         row = self.queue.current

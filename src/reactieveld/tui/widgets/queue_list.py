@@ -32,8 +32,8 @@ from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
+from reactieveld.text import one_line, shorten
 from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
-from reactieveld.tui.safe import one_line, shorten
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
 CHUNK = 100

@@ -21,8 +21,8 @@ from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.messages import deferred
-from reactieveld.tui.safe import clean, one_line, preview
 from reactieveld.tui.widgets.queue_list import format_time
 
 Part = str | tuple[str, str]

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
-from reactieveld.tui.safe import one_line
+from reactieveld.text import one_line
 
 
 class RolePicker(ModalScreen[str | None]):

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
+from reactieveld.text import one_line
 from reactieveld.tui.queues import QUEUES
-from reactieveld.tui.safe import one_line
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueRow
-from reactieveld.tui.safe import one_line, shorten
+from reactieveld.text import one_line, shorten
 
 TAG_ON = "✓"
 #: Lines the bar may take, by screen height: one on a small terminal (80x24 needs its
