@@ -41,7 +41,7 @@ from reactieveld.connectors.registry import register_connector as register_conne
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.model import Page, RemoteStatus, Source, utcnow
-from reactieveld.store.base import QueueFilter, Store
+from reactieveld.store.base import QueueFilter, Store, StoreError
 
 Listener = Callable[["SyncEvent"], Any] | asyncio.Queue
 
@@ -83,6 +83,9 @@ class RoundResult:
     retry_after: float | None = None
     seconds: float = 0.0
     new_ids: list[int] = field(default_factory=list)
+    #: The round failed because the memory store itself failed (damaged, full, made
+    #: read-only): ``sync --once`` then ends as every command does on such a store.
+    store_error: StoreError | None = None
 
     @property
     def ok(self) -> bool:
@@ -283,6 +286,8 @@ class SyncEngine:
         log_unexpected(f"source {s.name}", exc)
         f = failure(exc, source=s.name, secrets=s.secrets, users=s.users)
         res.error, res.retryable, res.retry_after = f.message, f.retryable, f.retry_after
+        if isinstance(exc, StoreError):
+            res.store_error = exc
 
     def error_delay(self, s: _Source, res: RoundResult) -> float:
         """How long to wait after a failed round: the server's wish, else exponential
@@ -425,6 +430,11 @@ async def run_sync(
                 if r.error:
                     line += " (error, see above)"
                 printer(line)
+            # A store that failed under a source is the one-line StoreError of every
+            # command (stderr, exit 2: the file and what to do), after the lines above.
+            broken = next((r.store_error for r in results if r.store_error), None)
+            if broken is not None:
+                raise broken
             ob = await worker.run_once()
             if ob.attempted:
                 printer(
@@ -434,7 +444,7 @@ async def run_sync(
             # The memory sinks ([[sinks]]): tagged responses to a file or a webhook.
             try:
                 await run_sinks(config, store, once=True, printer=printer)
-            except ConfigError:
+            except (ConfigError, StoreError):
                 raise
             except Exception as exc:  # noqa: BLE001 - one line, the sources are synced
                 log_unexpected("sinks", exc)
@@ -491,7 +501,6 @@ def run_sync_command(
     ``db_path``, syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0). ``now``: also
     the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
-    from reactieveld.store.base import StoreError
     from reactieveld.store.sqlite import SqliteStore
 
     stream = out or sys.stdout
@@ -526,6 +535,8 @@ def run_sync_command(
         except (ConnectorError, ConfigError) as exc:
             printer(f"reactieveld sync: {exc}")
             return 2
+        except StoreError:
+            raise  # one line on stderr, exit 2 (cli.main), as for every command
         except Exception as exc:  # noqa: BLE001 - never a traceback on the user's screen
             log_unexpected("sync", exc)
             printer(f"reactieveld sync: error: {failure(exc).message}")
