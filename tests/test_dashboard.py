@@ -7,13 +7,13 @@ import time
 from datetime import timedelta
 
 import pytest
+from reportdata import T0, build
 from textual.app import App
 from textual.widgets import DataTable, Sparkline, Static
 
 from reactieveld.stats import Period
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen, report_path
-from tests.reportdata import T0, build
 
 SIZE = (130, 40)
 DAYS3 = Period(T0.date(), T0.date() + timedelta(days=2))  # the memory's three days
@@ -322,11 +322,12 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
 async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path):
     """The dashboard on the demo, its numbers against the second computation (a Python
     pass over the SQLite file), whatever the demo's numbers are."""
+    from figures_oracle import oracle, read_rows
+
     from reactieveld.codebook import DEFAULT_CODEBOOK
     from reactieveld.connectors.demo import DemoConnector
     from reactieveld.model import Source
     from reactieveld.stats import format_duration, format_share, period_of
-    from tests.figures_oracle import oracle, read_rows
 
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)

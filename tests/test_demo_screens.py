@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from test_dashboard import SIZE, Host, utc, wait_loaded
+
 from reactieveld.cli import demo_source, seed_demo
 from reactieveld.config import load_config
 from reactieveld.connectors.demo import ANCHOR
 from reactieveld.stats import period_of
-from tests.test_dashboard import SIZE, Host, utc, wait_loaded
 
 __all__ = ["utc"]  # the dashboard tests' fixture: local times in UTC, for the snapshot
 

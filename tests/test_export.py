@@ -10,13 +10,13 @@ import json
 import time
 
 import pytest
+from reportdata import T0, D, H, build
 
 from reactieveld.export.cli import export_options, run_export_command
 from reactieveld.export.formats import ExportOptions, write_csv, write_jsonl, write_markdown
 from reactieveld.export.records import CSV_COLUMNS, iter_rows
 from reactieveld.model import Page, RemoteStatus, Response
 from reactieveld.store.base import QueueFilter
-from tests.reportdata import T0, D, H, build
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import time
 from datetime import UTC
 
 import pytest
+from reportdata import build
 from textual.widgets import Checkbox, Input
 from textual.worker import WorkerState
 
@@ -17,7 +18,6 @@ from reactieveld.export.records import CSV_COLUMNS
 from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.export import ExportScreen
 from reactieveld.tui.screens.triage import TriageScreen
-from tests.reportdata import build
 
 SIZE = (120, 40)
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from figures_oracle import agree, oracle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,6 @@ from reactieveld.stats import (
     run_stats_command,
 )
 from reactieveld.store.sqlite import SqliteStore
-from tests.figures_oracle import agree, oracle
 
 T = datetime(2026, 5, 10, tzinfo=UTC)
 H = timedelta(hours=1)

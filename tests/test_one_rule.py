@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from test_figures import PERIOD, _all_ids, _span, fill, hand_made, response
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import DemoConnector
@@ -27,7 +28,6 @@ from reactieveld.export.search import filter_summary, parse_query, search
 from reactieveld.model import RemoteStatus, Source, TagKind
 from reactieveld.stats import Period, compute_stats, parse_date, period_of, text
 from reactieveld.store.sqlite import SqliteStore
-from tests.test_figures import PERIOD, _all_ids, _span, fill, hand_made, response
 
 CONFIG = argparse.Namespace()  # the default codebook, Dutch
 

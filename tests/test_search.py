@@ -9,6 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_QUESTIONS, DEFAULT_ROLES, Code, make_codebook
@@ -26,7 +27,6 @@ from reactieveld.export.search import (
 from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
-from tests.reportdata import T0, D, H, build
 
 
 @pytest.fixture(autouse=True)

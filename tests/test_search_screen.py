@@ -10,6 +10,7 @@ import time
 from datetime import UTC
 
 import pytest
+from reportdata import T0, build
 from textual.app import App
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerState
@@ -17,7 +18,6 @@ from textual.worker import WorkerState
 from reactieveld.model import Page, Response, Source
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
-from tests.reportdata import T0, build
 
 SIZE = (120, 30)
 

@@ -9,6 +9,8 @@ from argparse import Namespace
 from datetime import date, timedelta
 
 import pytest
+from figures_oracle import agree, oracle
+from reportdata import T0, D, build
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.stats import (
@@ -19,8 +21,6 @@ from reactieveld.stats import (
     run_stats_command,
     sparkline,
 )
-from tests.figures_oracle import agree, oracle
-from tests.reportdata import T0, D, build
 
 
 @pytest.fixture(autouse=True)
