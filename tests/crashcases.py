@@ -128,7 +128,8 @@ def _kill_at(wp: Any, cfg: Path, db: Path, when: Any, *, after: bool) -> None:
         release.set()
 
 
-def _memory(db: Path) -> tuple[dict[str, str], int, int]:
+def memory_rows(db: Path) -> tuple[dict[str, str], int, int]:
+    """({external id: status} of source blog, responses, index entries) in the file."""
     con = sqlite3.connect(db)
     try:
         rows = dict(
@@ -146,7 +147,7 @@ def _memory(db: Path) -> tuple[dict[str, str], int, int]:
 
 def _compare(out: Outcome, wp: Any, db: Path) -> None:
     truth = wp.by_status()
-    rows, n, fts = _memory(db)
+    rows, n, fts = memory_rows(db)
     out.lost += sum(1 for ext, status in truth.items() if rows.get(ext) != status)
     out.duplicated += max(0, n - len(truth)) + max(0, fts - n)
 

@@ -5,7 +5,6 @@ search`` through the real entry point."""
 from __future__ import annotations
 
 import random
-import time
 from datetime import timedelta
 
 import pytest
@@ -28,21 +27,7 @@ from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, Tri
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-async def memory(tmp_path, monkeypatch):
-    store, ids = await build(tmp_path / "m.db", monkeypatch)
-    yield store, ids
-    await store.close()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 async def ext_ids(store, query, base=None, **kw):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 from argparse import Namespace
 from datetime import date, timedelta
 
@@ -22,14 +21,7 @@ from reactieveld.stats import (
     sparkline,
 )
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 DAYS3 = Period(T0.date(), T0.date() + timedelta(days=2))

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
 
 import pytest
+from crashcases import CHILD, memory_rows
 from procs import children, ended
 from wpreal import served_fakewp
 
 from reactieveld.model import RemoteStatus
 from reactieveld.store.sqlite import SqliteStore
-
-CHILD = (
-    "import sys\n"
-    "from reactieveld.config import load_config\n"
-    "from reactieveld.sync import run_sync_command\n"
-    "sys.exit(run_sync_command(load_config(sys.argv[1]), sys.argv[2], once=True))\n"
-)
 
 
 @pytest.fixture
@@ -79,22 +72,6 @@ def kill_at(wp, cfg, db, when):
     return reached, release, hook
 
 
-def db_rows(db):
-    con = sqlite3.connect(db)
-    try:
-        rows = dict(
-            con.execute(
-                "SELECT r.external_id, r.remote_status FROM responses r "
-                "JOIN sources s ON s.id = r.source_id WHERE s.name = 'blog'"
-            ).fetchall()
-        )
-        n = con.execute("SELECT count(*) FROM responses").fetchone()[0]
-        fts = con.execute("SELECT count(*) FROM responses_fts").fetchone()[0]
-        return rows, n, fts
-    finally:
-        con.close()
-
-
 def test_sigkill_mid_full_sync_then_rerun_ends_equal(fake, tmp_path):
     cfg, db = setup_files(tmp_path, fake.base)
     count = {"n": 0}
@@ -121,13 +98,13 @@ def test_sigkill_mid_full_sync_then_rerun_ends_equal(fake, tmp_path):
     assert child.returncode == -signal.SIGKILL
     assert ended(fetchers[0])  # the fetch process does not outlive the sync it served
 
-    partial, n, fts = db_rows(db)
+    partial, n, fts = memory_rows(db)
     assert 0 < len(partial) < 10_000  # killed in the middle, with pages stored
     assert n == fts == len(partial)
 
     out = run_child(cfg, db)
     assert "blog:" in out
-    rows, n, fts = db_rows(db)
+    rows, n, fts = memory_rows(db)
     assert rows == fake.by_status()  # every id with its status; nothing skipped
     assert n == fts == 10_000  # nothing stored twice, not even in the index
 
