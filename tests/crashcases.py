@@ -39,6 +39,7 @@ from typing import Any
 
 from wpreal import served_fakewp
 
+from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.model import RemoteStatus
 
 CHILD = (
@@ -239,7 +240,8 @@ def writeback_case(
         def counting(method: str, path: str, q: dict[str, str], body: Any, auth: Any) -> Any:
             if method == "POST" and path.rstrip("/").endswith("/comments"):
                 with lock:
-                    reply_posts.append(str((body or {}).get("content")))
+                    # Replies go as escaped HTML paragraphs: count them by their text.
+                    reply_posts.append(html_to_text(str((body or {}).get("content"))))
             return original(method, path, q, body, auth)
 
         wp.handle = counting
@@ -264,7 +266,7 @@ def writeback_case(
             copies = [
                 c
                 for c in wp.comments.values()
-                if c["parent"] == cid and c["content"]["raw"] == text
+                if c["parent"] == cid and html_to_text(c["content"]["raw"]) == text
             ]
             if not copies:
                 out.lost += 1
