@@ -69,7 +69,8 @@ class Outcome:
         return self.lost == self.duplicated == self.applied_twice == 0
 
 
-def _files(tmp: Path, base: str) -> tuple[Path, Path]:
+def sync_files(tmp: Path, base: str) -> tuple[Path, Path]:
+    """A config with one WordPress source at ``base``, and where its store goes."""
     cfg = tmp / "reactieveld.toml"
     cfg.write_text(
         '[[sources]]\nname = "blog"\ntype = "wordpress"\n'
@@ -78,7 +79,8 @@ def _files(tmp: Path, base: str) -> tuple[Path, Path]:
     return cfg, tmp / "memory.db"
 
 
-def _start(cfg: Path, db: Path) -> subprocess.Popen[str]:
+def start_sync(cfg: Path, db: Path) -> subprocess.Popen[str]:
+    """``sync --once`` started in its own process (so it can be SIGKILLed)."""
     env = {**os.environ, "TEST_WP_APP_PASSWORD": PASSWORD}
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(cfg), str(db)],
@@ -89,8 +91,9 @@ def _start(cfg: Path, db: Path) -> subprocess.Popen[str]:
     )
 
 
-def _run(cfg: Path, db: Path) -> str:
-    p = _start(cfg, db)
+def run_sync(cfg: Path, db: Path) -> str:
+    """``sync --once`` in its own process to the end; its stdout, asserting exit 0."""
+    p = start_sync(cfg, db)
     out, err = p.communicate(timeout=300)
     if p.returncode != 0:
         raise AssertionError(f"sync exited {p.returncode}: {out}{err}")
@@ -114,7 +117,7 @@ def _kill_at(wp: Any, cfg: Path, db: Path, when: Any, *, after: bool) -> None:
         wp.after_hook = hook
     else:
         wp.hook = hook
-    child = _start(cfg, db)
+    child = start_sync(cfg, db)
     try:
         if not reached.wait(120):
             child.kill()
@@ -129,7 +132,8 @@ def _kill_at(wp: Any, cfg: Path, db: Path, when: Any, *, after: bool) -> None:
         release.set()
 
 
-def _memory(db: Path) -> tuple[dict[str, str], int, int]:
+def memory_rows(db: Path) -> tuple[dict[str, str], int, int]:
+    """({external id: status} of source blog, responses, index entries) in the file."""
     con = sqlite3.connect(db)
     try:
         rows = dict(
@@ -147,7 +151,7 @@ def _memory(db: Path) -> tuple[dict[str, str], int, int]:
 
 def _compare(out: Outcome, wp: Any, db: Path) -> None:
     truth = wp.by_status()
-    rows, n, fts = _memory(db)
+    rows, n, fts = memory_rows(db)
     out.lost += sum(1 for ext, status in truth.items() if rows.get(ext) != status)
     out.duplicated += max(0, n - len(truth)) + max(0, fts - n)
 
@@ -160,7 +164,7 @@ def sync_case(seed: int, tmp: Path, *, comments: int = 2000) -> Outcome:
     after = rng.random() < 0.5
     out = Outcome("sync", seed, f"listing {k}/{pages} {'after' if after else 'before'}")
     with served_fakewp(comments, password=PASSWORD) as wp:
-        cfg, db = _files(tmp, wp.base)
+        cfg, db = sync_files(tmp, wp.base)
         seen = {"n": 0}
 
         def nth_listing(method: str, path: str, q: dict[str, str]) -> bool:
@@ -170,9 +174,9 @@ def sync_case(seed: int, tmp: Path, *, comments: int = 2000) -> Outcome:
             return False
 
         _kill_at(wp, cfg, db, nth_listing, after=after)
-        _run(cfg, db)
+        run_sync(cfg, db)
         _compare(out, wp, db)
-        again = _run(cfg, db)
+        again = run_sync(cfg, db)
         if "blog: 0 new, 0 updated" not in again:
             out.duplicated += 1  # a third run still found something to store
     return out
@@ -220,8 +224,8 @@ def writeback_case(
     chooses the POST instead (the four decisions come first, then the two replies)."""
     rng = random.Random(seed)
     with served_fakewp(comments, password=PASSWORD) as wp:
-        cfg, db = _files(tmp, wp.base)
-        _run(cfg, db)
+        cfg, db = sync_files(tmp, wp.base)
+        run_sync(cfg, db)
         decided, replies = asyncio.run(_decide(db, wp, rng))
         posts = len(decided) + len(replies)
         # Seeds walk every POST at both moments (12 seeds cover all), so 20 runs never
@@ -252,8 +256,8 @@ def writeback_case(
             return False
 
         _kill_at(wp, cfg, db, nth_post, after=after)
-        _run(cfg, db)
-        _run(cfg, db)
+        run_sync(cfg, db)
+        run_sync(cfg, db)
         wp.handle = original
 
         # The server: every decision visible, each status changed once, each reply once.

@@ -9,12 +9,13 @@ from datetime import UTC
 from types import SimpleNamespace
 from typing import Any
 
+from reportdata import build
+
 from reactieveld.config import SinkConfig
 from reactieveld.sinks import SinkWorker, run_sinks_beside_app
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.triage import TriageScreen
-from tests.reportdata import build
 
 
 async def test_a_tag_in_the_app_wakes_the_sinks(tmp_path, monkeypatch):

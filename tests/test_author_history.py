@@ -3,36 +3,14 @@ jumps to one in the queue, ``escape`` returns. And help and palette list every k
 
 from __future__ import annotations
 
-import asyncio
-
+from helpers.app import ready, settle
 from textual.widgets import OptionList
-from textual.worker import WorkerState
 
 from reactieveld.tui.commands import TriageCommands
 from reactieveld.tui.screens.help import HelpScreen
 from reactieveld.tui.screens.search import AuthorHistoryScreen
-from reactieveld.tui.screens.triage import TriageScreen
 
 SIZE = (120, 36)
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            return
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
-    raise AssertionError("workers did not settle")
-
-
-async def ready(app, pilot) -> TriageScreen:
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, TriageScreen)
-    await screen.queue.loaded.wait()
-    await settle(app, pilot)
-    return screen
 
 
 async def test_h_lists_the_authors_responses_with_tags_and_enter_jumps(tui_store, make_app):
@@ -105,7 +83,7 @@ async def test_h_finds_authors_without_an_address_by_name_within_the_source(
 ):
     from dataclasses import replace
 
-    from conftest import fill_store, sample_responses
+    from helpers.data import fill_store, sample_responses
 
     from reactieveld.store.sqlite import SqliteStore
 

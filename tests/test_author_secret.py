@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.store import anna
 
 from reactieveld.cli import main
 from reactieveld.config import ConfigError, load_config
@@ -18,18 +18,6 @@ from reactieveld.store.base import QueueFilter, StoreError
 from reactieveld.store.sqlite import SqliteStore
 
 SECRET = "een lange geheime zin voor de auteurssleutels"
-
-
-def resp(ext: str, email: str | None) -> Response:
-    return Response(
-        source="blog",
-        external_id=ext,
-        thread_external_id="p1",
-        author_name="Anna",
-        author_email=email,
-        body_text=f"reactie {ext}",
-        created_at=datetime(2026, 3, 1, tzinfo=UTC),
-    )
 
 
 async def store_with(path: Path, *responses: Response, secret: str | None = None):
@@ -55,7 +43,7 @@ async def key_of(store: SqliteStore, ext: str) -> str | None:
 
 async def test_a_secret_from_the_environment_is_never_in_the_file(tmp_path):
     db = tmp_path / "m.db"
-    store = await store_with(db, resp("1", "anna@example.org"), secret=SECRET)
+    store = await store_with(db, anna("1", "anna@example.org"), secret=SECRET)
     try:
         want = hmac.new(SECRET.encode(), b"anna@example.org", hashlib.sha256).hexdigest()[:32]
         assert await key_of(store, "1") == want
@@ -66,7 +54,7 @@ async def test_a_secret_from_the_environment_is_never_in_the_file(tmp_path):
     assert SECRET.encode() not in file_bytes(db)
     assert b"anna@example.org" not in file_bytes(db)
 
-    again = await store_with(db, resp("2", " Anna@Example.org "), secret=SECRET)
+    again = await store_with(db, anna("2", " Anna@Example.org "), secret=SECRET)
     try:
         assert await key_of(again, "2") == want  # the same person, across runs
     finally:
@@ -75,14 +63,14 @@ async def test_a_secret_from_the_environment_is_never_in_the_file(tmp_path):
 
 async def test_another_secret_is_refused_and_none_still_reads(tmp_path):
     db = tmp_path / "m.db"
-    await (await store_with(db, resp("1", "anna@example.org"), secret=SECRET)).close()
+    await (await store_with(db, anna("1", "anna@example.org"), secret=SECRET)).close()
     with pytest.raises(StoreError, match="not the one this memory was made with"):
         await SqliteStore.open(db, author_secret="een andere zin")
     reader = await SqliteStore.open(db)  # search, stats, export: no secret needed
     try:
         assert len(await reader.queue(QueueFilter())) == 1
         with pytest.raises(StoreError, match=r"author_secret_env"):
-            await reader.upsert_page("blog", Page(responses=[resp("2", "bob@example.org")]))
+            await reader.upsert_page("blog", Page(responses=[anna("2", "bob@example.org")]))
         assert len(await reader.queue(QueueFilter())) == 1  # nothing half-written
     finally:
         await reader.close()
@@ -90,7 +78,7 @@ async def test_another_secret_is_refused_and_none_still_reads(tmp_path):
 
 async def test_the_kept_secret_moves_out_and_the_keys_stay(tmp_path, capsys):
     db = tmp_path / "m.db"
-    store = await store_with(db, resp("1", "anna@example.org"))
+    store = await store_with(db, anna("1", "anna@example.org"))
     before = await key_of(store, "1")
     await store.close()
 
@@ -102,7 +90,7 @@ async def test_the_kept_secret_moves_out_and_the_keys_stay(tmp_path, capsys):
 
     with pytest.raises(StoreError, match="reactieveld author-secret"):
         await SqliteStore.open(db, author_secret="not the kept one")
-    moved = await store_with(db, resp("2", "anna@example.org"), secret=kept)
+    moved = await store_with(db, anna("2", "anna@example.org"), secret=kept)
     try:
         assert await key_of(moved, "1") == before
         assert await key_of(moved, "2") == before  # new responses link to the old ones
@@ -116,8 +104,8 @@ async def test_the_kept_secret_moves_out_and_the_keys_stay(tmp_path, capsys):
 
 async def test_a_kept_secret_no_author_used_is_simply_replaced(tmp_path):
     db = tmp_path / "m.db"
-    await (await store_with(db, resp("1", None))).close()  # e.g. `stats` made the file
-    store = await store_with(db, resp("2", "anna@example.org"), secret=SECRET)
+    await (await store_with(db, anna("1", None))).close()  # e.g. `stats` made the file
+    store = await store_with(db, anna("2", "anna@example.org"), secret=SECRET)
     try:
         assert "author_secret" not in await meta(store)
     finally:

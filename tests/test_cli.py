@@ -8,18 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_process
 
 from reactieveld import __version__
 from reactieveld.cli import Context, main
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Never read the developer's own config or store.
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
-    monkeypatch.delenv("REACTIEVELD_DB", raising=False)
+# Never read the developer's own config or store.
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 
 def _config(tmp_path: Path, body: str) -> Path:
@@ -136,14 +131,7 @@ def test_sources_lists_state(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_console_script_runs(tmp_path: Path) -> None:
     """The installed entry point works as a user types it (a real process)."""
     cfg = _config(tmp_path, DEMO)
-    env = {**os.environ, "REACTIEVELD_CONFIG": str(cfg), "REACTIEVELD_DB": str(tmp_path / "x.db")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "reactieveld.cli", "sync", "--once"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    proc = run_process(["sync", "--once"], config=cfg, db=tmp_path / "x.db")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("demo: 150 new, 0 updated")
 

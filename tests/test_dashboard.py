@@ -3,49 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from datetime import timedelta
 
 import pytest
-from textual.app import App
+from helpers.dashboard import SIZE, Host, wait_loaded
+from reportdata import build
 from textual.widgets import DataTable, Sparkline, Static
 
-from reactieveld.stats import Period
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen, report_path
-from tests.reportdata import T0, build
 
-SIZE = (130, 40)
-DAYS3 = Period(T0.date(), T0.date() + timedelta(days=2))  # the memory's three days
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch, tmp_path):
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-class Host(App[None]):
-    def __init__(self, path, language="nl", period=DAYS3):
-        super().__init__()
-        self.path = path
-        self.language = language
-        self.period = period
-        self.store = None
-
-    async def on_mount(self) -> None:
-        self.store = await SqliteStore.open(self.path)
-        await self.push_screen(
-            DashboardScreen(self.store, language=self.language, period=self.period)
-        )
-
-    async def on_unmount(self) -> None:
-        if self.store is not None:
-            await self.store.close()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def memory(tmp_path, monkeypatch):
@@ -54,15 +21,6 @@ def memory(tmp_path, monkeypatch):
         await store.close()
 
     asyncio.run(make())
-
-
-async def wait_loaded(pilot) -> DashboardScreen:
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, DashboardScreen)
-    await screen.loaded.wait()
-    await pilot.pause()
-    return screen
 
 
 async def test_figures_on_screen(tmp_path, monkeypatch):
@@ -322,11 +280,12 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
 async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path):
     """The dashboard on the demo, its numbers against the second computation (a Python
     pass over the SQLite file), whatever the demo's numbers are."""
+    from figures_oracle import oracle, read_rows
+
     from reactieveld.codebook import DEFAULT_CODEBOOK
     from reactieveld.connectors.demo import DemoConnector
     from reactieveld.model import Source
     from reactieveld.stats import format_duration, format_share, period_of
-    from tests.figures_oracle import oracle, read_rows
 
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from fakes.base import Clock
 from fakes.decidim import FakeDecidim
+from helpers.connectors import responses, round_
 
 from reactieveld.connectors.base import ConnectorError
 from reactieveld.connectors.decidim import DecidimConnector
 from reactieveld.connectors.http import RetryPolicy
-from reactieveld.model import Action, Capability, Page, RemoteStatus
+from reactieveld.model import Action, Capability, RemoteStatus
 
 
 @pytest.fixture
@@ -55,16 +56,6 @@ async def signed_in(portal, sleeps, clock):
     c = make(portal, sleeps, clock, key=portal.api_key, secret=portal.api_secret)
     yield c
     await c.aclose()
-
-
-async def round_(conn, cursor):
-    pages: list[Page] = [p async for p in conn.fetch(cursor)]
-    assert pages[-1].done and not any(p.done for p in pages[:-1])
-    return pages, pages[-1].next_cursor
-
-
-def responses(pages):
-    return {r.external_id: r for p in pages for r in p.responses}
 
 
 def ops(portal) -> list[str]:

@@ -15,9 +15,9 @@ import statistics
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from helpers.cli import export_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -180,17 +180,7 @@ async def test_the_queue_still_has_work_and_the_history_is_honest(demo_db: Path)
 
 
 def test_markdown_report_has_a_section_with_quotes_per_question(demo_db: Path) -> None:
-    args = SimpleNamespace(
-        format="md",
-        output=None,
-        question=[],
-        role=[],
-        source=[],
-        status=[],
-        since=None,
-        until=None,
-        include_personal_data=False,
-    )
+    args = export_args(format="md")
     out = io.StringIO()
     assert run_export_command(load_config(None), demo_db, args, out=out) == 0
     text = out.getvalue()

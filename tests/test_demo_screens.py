@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+from helpers.dashboard import SIZE, Host, wait_loaded
+
 from reactieveld.cli import demo_source, seed_demo
 from reactieveld.config import load_config
 from reactieveld.connectors.demo import ANCHOR
 from reactieveld.stats import period_of
-from tests.test_dashboard import SIZE, Host, utc, wait_loaded
 
-__all__ = ["utc"]  # the dashboard tests' fixture: local times in UTC, for the snapshot
+pytestmark = pytest.mark.usefixtures("utc")  # local times in UTC, for the snapshot
 
 
 def test_snapshot_dashboard_of_the_default_demo(snap_compare, tmp_path) -> None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_tui import ready, settle
+from helpers.app import ready, settle
 
 from reactieveld.cli import demo_source, seed_demo
 from reactieveld.config import load_config

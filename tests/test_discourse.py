@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from fakes.base import Clock, Sleeps
 from fakes.discourse import FakeDiscourse
+from helpers.connectors import responses, round_
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
 from reactieveld.connectors.discourse import DiscourseConnector
 from reactieveld.connectors.http import RetryPolicy
-from reactieveld.model import Action, Capability, Page, RemoteStatus
+from reactieveld.model import Action, Capability, RemoteStatus
 
 
 @pytest.fixture
@@ -42,16 +43,6 @@ async def conn(forum: FakeDiscourse, sleeps: Sleeps, clock: Clock):
     )
     yield c
     await c.aclose()
-
-
-async def round_(conn: DiscourseConnector, cursor: str | None) -> tuple[list[Page], str | None]:
-    pages = [p async for p in conn.fetch(cursor)]
-    assert pages[-1].done and all(not p.done for p in pages[:-1])
-    return pages, pages[-1].next_cursor
-
-
-def responses(pages: list[Page]):
-    return {r.external_id: r for p in pages for r in p.responses}
 
 
 async def test_published_post_shape_becomes_plain_text_responses(forum, conn):

@@ -7,48 +7,18 @@ import asyncio
 import csv
 import io
 import json
-import time
 
 import pytest
+from helpers.cli import export_args
+from reportdata import T0, D, H, build
 
 from reactieveld.export.cli import export_options, run_export_command
 from reactieveld.export.formats import ExportOptions, write_csv, write_jsonl, write_markdown
 from reactieveld.export.records import CSV_COLUMNS, iter_rows
 from reactieveld.model import Page, RemoteStatus, Response
 from reactieveld.store.base import QueueFilter
-from tests.reportdata import T0, D, H, build
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-async def memory(tmp_path, monkeypatch):
-    store, ids = await build(tmp_path / "m.db", monkeypatch)
-    yield store, ids
-    await store.close()
-
-
-def args(**kw):
-    base = dict(
-        format="jsonl",
-        output=None,
-        question=[],
-        role=[],
-        source=[],
-        status=[],
-        since=None,
-        until=None,
-        include_personal_data=False,
-    )
-    base.update(kw)
-    return argparse.Namespace(**base)
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 CONFIG = argparse.Namespace()  # defaults: the default codebook, Dutch
@@ -56,7 +26,7 @@ CONFIG = argparse.Namespace()  # defaults: the default codebook, Dutch
 
 async def jsonl(store, **kw):
     out = io.StringIO()
-    await write_jsonl(store, export_options(CONFIG, args(**kw)), out)
+    await write_jsonl(store, export_options(CONFIG, export_args(**kw)), out)
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -184,7 +154,7 @@ async def test_csv_field_by_field(memory):
         ),
     )  # fmt: skip
     out = io.StringIO()
-    await write_csv(store, export_options(CONFIG, args(format="csv")), out)
+    await write_csv(store, export_options(CONFIG, export_args(format="csv")), out)
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     assert tuple(rows[0]) == CSV_COLUMNS
     by = {row[3]: dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]}
@@ -237,7 +207,7 @@ async def test_markdown_report(memory):
     row = await store.get_by_external("forum", "r11")
     await store.toggle_question([row.response.id], "3", actor="m")
     out = io.StringIO()
-    n = await write_markdown(store, export_options(CONFIG, args(format="md")), out)
+    n = await write_markdown(store, export_options(CONFIG, export_args(format="md")), out)
     md = out.getvalue()
     assert n == 3 + 2 + 1  # q1: r1 r3 r6; q2: r1 r5; q3: r11
     assert md.startswith("# Reacties per planningsvraag\n")
@@ -268,7 +238,9 @@ async def test_markdown_english_and_one_question(memory):
     store, _ = memory
     config = argparse.Namespace(ui=argparse.Namespace(language="en"))
     out = io.StringIO()
-    opts = export_options(config, args(format="md", question=["2"], include_personal_data=True))
+    opts = export_options(
+        config, export_args(format="md", question=["2"], include_personal_data=True)
+    )
     await write_markdown(store, opts, out)
     md = out.getvalue()
     assert "## 2. On which topics do we (not) use dialogue?" in md
@@ -303,20 +275,23 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
 
     asyncio.run(make())
     target = tmp_path / "rapport.md"
-    code = run_export_command(CONFIG, tmp_path / "m.db", args(format="md", output=str(target)))
+    code = run_export_command(
+        CONFIG, tmp_path / "m.db", export_args(format="md", output=str(target))
+    )
     assert code == 0
     assert target.read_text(encoding="utf-8").startswith("# Reacties per planningsvraag")
     assert "5 responses written" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []
     target = tmp_path / "r.csv"
     assert (
-        run_export_command(CONFIG, tmp_path / "m.db", args(format="csv", output=str(target))) == 0
+        run_export_command(CONFIG, tmp_path / "m.db", export_args(format="csv", output=str(target)))
+        == 0
     )
     assert target.read_bytes().count(b"\r\n") == 8  # header + 7 rows, CRLF as RFC 4180
-    assert run_export_command(CONFIG, tmp_path / "m.db", args(question=["9"])) == 2
-    assert run_export_command(CONFIG, tmp_path / "m.db", args(role=["koning"])) == 2
-    assert run_export_command(CONFIG, tmp_path / "m.db", args(since="gisteren")) == 2
-    assert run_export_command(CONFIG, tmp_path / "nope.db", args()) == 2
+    assert run_export_command(CONFIG, tmp_path / "m.db", export_args(question=["9"])) == 2
+    assert run_export_command(CONFIG, tmp_path / "m.db", export_args(role=["koning"])) == 2
+    assert run_export_command(CONFIG, tmp_path / "m.db", export_args(since="gisteren")) == 2
+    assert run_export_command(CONFIG, tmp_path / "nope.db", export_args()) == 2
     err = capsys.readouterr().err
     assert "--question 9: not a planning question" in err and "not a date" in err
 

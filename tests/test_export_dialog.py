@@ -3,45 +3,21 @@ path is notified (never as markup); the file is checked row by row."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import json
-import time
 from datetime import UTC
 
 import pytest
+from helpers.app import SIZE, settled
+from reportdata import build
 from textual.widgets import Checkbox, Input
-from textual.worker import WorkerState
 
 from reactieveld.export.records import CSV_COLUMNS
 from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.export import ExportScreen
 from reactieveld.tui.screens.triage import TriageScreen
-from tests.reportdata import build
 
-SIZE = (120, 40)
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch, tmp_path):
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-async def settle(pilot) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        busy = [
-            w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        ]
-        if not busy:
-            return
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
-    raise AssertionError("workers did not settle")
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 def capture_notes(app: ReactieveldApp) -> list[tuple[str, dict]]:
@@ -85,7 +61,7 @@ async def test_E_exports_everything_as_csv_redacted_to_the_current_directory(tmp
         await pilot.pause()
         assert path_box.value.endswith(".csv")  # the default name follows the format
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, TriageScreen)
         [report] = tmp_path.glob("reactieveld-rapport-*.csv")
         assert str(report) == path_box.value
@@ -115,7 +91,7 @@ async def test_E_exports_the_current_queue_as_jsonl_with_personal_data(tmp_path,
         assert isinstance(triage, TriageScreen)
         await triage.queue.loaded.wait()
         await triage.show_queue("hold")  # the On hold tab: r7 only
-        await settle(pilot)
+        await settled(pilot)
         notes = capture_notes(app)
         await pilot.press("E")
         await pilot.pause()
@@ -130,7 +106,7 @@ async def test_E_exports_the_current_queue_as_jsonl_with_personal_data(tmp_path,
         assert app.screen is dialog
         assert dialog.query_one("#export-path", Input).value == "out/Dossier-E.jsonl"
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is triage
         target = tmp_path / "out" / "Dossier-E.jsonl"
         lines = target.read_text(encoding="utf-8").splitlines()

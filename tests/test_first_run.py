@@ -4,8 +4,8 @@ sources are configured and how to look around on demo data, instead of an empty 
 from __future__ import annotations
 
 import pytest
-from conftest import fill_store, sample_responses
-from test_tui import SIZE, ready
+from helpers.app import SIZE, ready
+from helpers.data import fill_store, sample_responses
 
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.widgets.response_view import ResponseView

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_plain_screen import SMALL, app_with, screen_text, settle
+from helpers.app import SMALL, app_with, screen_text, settled
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -28,14 +28,9 @@ from reactieveld.tui.widgets.footer import KeyFooter
 pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
 
 
-@pytest.fixture
-def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")  # the plain characters alone must say it
-
-
 async def _open(pilot: Any, *keys: str) -> None:
     await pilot.press(*keys)
-    await settle(pilot)
+    await settled(pilot)
 
 
 #: screen -> (keys that open it from the triage screen, its class, its help key, a label
@@ -59,7 +54,7 @@ async def test_every_screen_shows_and_opens_help_at_80x24(
     app = app_with(tui_store, language, None)
     async with app.run_test(size=SMALL) as pilot:
         await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
-        await settle(pilot)
+        await settled(pilot)
         await _open(pilot, *keys)
         screen = app.screen
         assert type(screen) is cls

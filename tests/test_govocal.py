@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from fakes.base import Clock
 from fakes.govocal import FakeGoVocal
+from helpers.connectors import responses, round_
 
 from reactieveld.connectors.base import ConnectorError
 from reactieveld.connectors.govocal import GoVocalConnector
 from reactieveld.connectors.http import RetryPolicy
-from reactieveld.model import Action, Capability, Page, RemoteStatus
+from reactieveld.model import Action, Capability, RemoteStatus
 
 
 @pytest.fixture
@@ -47,16 +48,6 @@ async def conn(portal, sleeps, clock):
     c = connector(portal, sleeps, clock)
     yield c
     await c.aclose()
-
-
-async def round_(conn, cursor):
-    pages: list[Page] = [p async for p in conn.fetch(cursor)]
-    assert pages[-1].done and not any(p.done for p in pages[:-1])
-    return pages, pages[-1].next_cursor
-
-
-def responses(pages):
-    return {r.external_id: r for p in pages for r in p.responses}
 
 
 @pytest.fixture

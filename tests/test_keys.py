@@ -6,12 +6,10 @@ list of actions, so a new action is covered without a new test."""
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_process
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.keys import _character_to_key
@@ -158,14 +156,7 @@ def test_every_command_finds_a_clash(
 def test_sync_once_in_a_process_exits_2_with_file_and_line(tmp_path: Path) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text(BAD, encoding="utf-8")
-    env = {**os.environ, "REACTIEVELD_CONFIG": str(cfg), "REACTIEVELD_DB": str(tmp_path / "m.db")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "reactieveld.cli", "sync", "--once"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    proc = run_process(["sync", "--once"], config=cfg, db=tmp_path / "m.db")
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"reactieveld: {cfg}:2: [keys]:")
     assert "Traceback" not in proc.stderr

@@ -5,7 +5,7 @@ a decision, the language chosen with f2. Checked in the store, not only on scree
 from __future__ import annotations
 
 import pytest
-from test_tui import SIZE, ready, settle
+from helpers.app import SIZE, ready, settle
 from textual.widgets import TextArea
 
 from reactieveld.tui.screens.editor import DraftQuestion, EditorScreen
@@ -74,7 +74,7 @@ async def test_discard_drops_the_draft(tui_store, make_app):
 
 
 async def _big_store(tmp_path, count=200):
-    from conftest import fill_store, sample_responses
+    from helpers.data import fill_store, sample_responses
 
     from reactieveld.store.sqlite import SqliteStore
 

@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.cli import export_args
+from helpers.figures import PERIOD, created_span, fill, hand_made, response, response_ids
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import DemoConnector
@@ -27,25 +29,8 @@ from reactieveld.export.search import filter_summary, parse_query, search
 from reactieveld.model import RemoteStatus, Source, TagKind
 from reactieveld.stats import Period, compute_stats, parse_date, period_of, text
 from reactieveld.store.sqlite import SqliteStore
-from tests.test_figures import PERIOD, _all_ids, _span, fill, hand_made, response
 
 CONFIG = argparse.Namespace()  # the default codebook, Dutch
-
-
-def args(**kw: object) -> argparse.Namespace:
-    base: dict[str, object] = dict(
-        format="md",
-        output=None,
-        question=[],
-        role=[],
-        source=[],
-        status=[],
-        since=None,
-        until=None,
-        include_personal_data=False,
-    )
-    base.update(kw)
-    return argparse.Namespace(**base)
 
 
 def report_tables(md: str) -> dict[str, dict[str, int]]:
@@ -74,7 +59,7 @@ def dashboard_tables(stats: object, language: str = "nl") -> dict[str, dict[str,
 
 async def report(store: SqliteStore, **kw: object) -> str:
     out = io.StringIO()
-    await write_markdown(store, export_options(CONFIG, args(**kw)), out)
+    await write_markdown(store, export_options(CONFIG, export_args(**{"format": "md", **kw})), out)
     return out.getvalue()
 
 
@@ -113,7 +98,7 @@ async def test_report_on_the_demo_counts_roles_as_the_dashboard(tmp_path: Path) 
         await store.ensure_source(Source("demo", "demo"))
         async for page in DemoConnector(count=400, seed=5).fetch(None):
             await store.upsert_page("demo", page)
-        rows = await _all_ids(path)
+        rows = await response_ids(path)
         # The store codes a platform's role on arrival; a moderator cleared some of those
         # (the platform's role stays the response's role), and coded others.
         hinted = await store.read(
@@ -132,7 +117,7 @@ async def test_report_on_the_demo_counts_roles_as_the_dashboard(tmp_path: Path) 
             ).fetchone()[0]
         )
         assert hint_only > 0  # the responses where the two rules differ are in the figures
-        newest, oldest = await _span(path)
+        newest, oldest = await created_span(path)
         for period in (Period(oldest, newest), period_of(until=newest, days=7)):
             stats = await compute_stats(store, DEFAULT_CODEBOOK, period=period)
             md = await report(store, since=period.first.isoformat(), until=period.last.isoformat())
@@ -184,14 +169,16 @@ async def test_export_search_and_stats_count_the_same_days(tmp_path: Path, far_z
         assert 0 < expected < len(at)
 
         out = io.StringIO()
-        opts = export_options(CONFIG, args(format="jsonl", since="2026-05-10", until="2026-05-11"))
+        opts = export_options(
+            CONFIG, export_args(format="jsonl", since="2026-05-10", until="2026-05-11")
+        )
         exported = await write_jsonl(store, opts, out)
         found = await search(store, "sinds:2026-05-10 tot:2026-05-11", limit=100, count=False)
         stats = await compute_stats(store, period=period_of(since="2026-05-10", until="2026-05-11"))
         assert (exported, len(found.hits), stats.total) == (expected,) * 3
         # --since alone, to today, as the three commands take it.
         since_only = sum(t >= MIDNIGHT for t in at)
-        opts = export_options(CONFIG, args(format="jsonl", since="2026-05-10"))
+        opts = export_options(CONFIG, export_args(format="jsonl", since="2026-05-10"))
         assert await write_jsonl(store, opts, io.StringIO()) == since_only
         found = await search(store, "sinds:2026-05-10", limit=100, count=False)
         assert len(found.hits) == since_only

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 import httpx
 import pytest
-from test_sync_faults import Site, nosleep
+from helpers.wpsite import Site, nosleep
 
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.http import RetryPolicy, make_client

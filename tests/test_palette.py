@@ -7,15 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers.app import SIZE, ready
 from textual.command import CommandList, CommandPalette
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-SIZE = (120, 40)
-
-
-async def ready(app, pilot) -> None:
-    await pilot.pause()
-    await app.screen.queue.loaded.wait()
 
 
 async def open_palette(app, pilot, query: str = "") -> list[tuple[str, str]]:

@@ -9,20 +9,18 @@ Textual's ``ansi-dark``/``ansi-light``.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import T0, fill_store, sample_responses
+from helpers.app import SMALL, app_with, screen_text, settled
+from helpers.data import T0, fill_store, sample_responses
 from textual.widgets import Button, Input
 from textual.widgets._toast import Toast
-from textual.worker import WorkerState
 
 from reactieveld.model import Capability, Response
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.export import ExportScreen, report_path
 from reactieveld.tui.screens.filters import FilterScreen
 from reactieveld.tui.screens.triage import TriageScreen
@@ -33,36 +31,11 @@ from reactieveld.tui.widgets.toggles import CharCheckbox
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 
-SMALL = (80, 24)
+
 WORDS = {
     "nl": {"untagged": "Alleen zonder vraaglabel", "personal": "Persoonsgegevens opnemen"},
     "en": {"untagged": "Only without a question tag", "personal": "Include personal data"},
 }
-
-
-def screen_text(app: ReactieveldApp) -> list[str]:
-    """The screen's lines as plain characters, styles dropped."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-async def settle(pilot: Any) -> None:
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
-    await pilot.pause()
-
-
-@pytest.fixture
-def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-
-
-def app_with(store: Any, language: str, theme: str | None, **kw: Any) -> ReactieveldApp:
-    return ReactieveldApp(store, language=language, tz=UTC, actor="tester", theme=theme, **kw)
 
 
 def row_line(lines: list[str], created: Any) -> str:
@@ -86,11 +59,11 @@ async def test_row_states_tabs_and_tags_differ_in_plain_text(tui_store, no_color
         assert isinstance(screen, TriageScreen)
         await screen.queue.loaded.wait()
         await screen.show_queue("all")
-        await settle(pilot)
+        await settled(pilot)
         # Marks: row 3 (handled) and row 1 (new); then the cursor back to row 0.
         await pilot.press("j", "j", "j", "space")
         await pilot.press("k", "k", "k", "space", "g")
-        await settle(pilot)
+        await settled(pilot)
         assert screen.queue.cursor == 0 and screen.queue.marked == {ids[1], ids[3]}
         lines = screen_text(app)
         created = [r.response.created_at for r in rows]
@@ -122,7 +95,7 @@ async def test_switches_differ_in_plain_text(tui_store, no_color, language, them
     app = app_with(tui_store, language, theme)
     async with app.run_test(size=SMALL) as pilot:
         await app.screen.queue.loaded.wait()
-        await settle(pilot)
+        await settled(pilot)
         # The filter dialog's checkbox, off then on.
         await pilot.press("f")
         await pilot.pause()
@@ -167,7 +140,7 @@ async def test_greyed_keys_read_as_such_in_the_footer(tui_store, no_color):
     app = app_with(tui_store, "en", None, connectors={"blog": ReadOnly()})
     async with app.run_test(size=SMALL) as pilot:
         await app.screen.queue.loaded.wait()
-        await settle(pilot)
+        await settled(pilot)
         footer = screen_text(app)[-1]
         assert footer.startswith("? Help q Quit")
         assert "a ✗Approve" in footer and "x Handled" in footer and "✗Handled" not in footer
@@ -207,7 +180,7 @@ async def test_J_scrolls_the_response_to_its_last_line(tmp_path: Path, tui_env, 
         app = app_with(store, "nl", None)
         async with app.run_test(size=SMALL) as pilot:
             await app.screen.queue.loaded.wait()
-            await settle(pilot)
+            await settled(pilot)
             view = app.screen.query_one(ResponseView)
             assert view.row is not None and view.row.response.external_id == "long"
             assert view.max_scroll_y > 0
@@ -249,7 +222,7 @@ async def test_dialog_titles_and_buttons_are_on_an_80x24_screen(
     app = app_with(tui_store, language, None)
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await app.screen.queue.loaded.wait()
-        await settle(pilot)
+        await settled(pilot)
         for key in ("f", "E"):
             await pilot.press(key)
             await pilot.pause()
@@ -296,7 +269,7 @@ async def test_export_asks_before_overwriting_and_default_names_never_collide(
     app = app_with(tui_store, "en", None)
     async with app.run_test(size=SMALL) as pilot:
         await app.screen.queue.loaded.wait()
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("E")
         await pilot.pause()
         dialog = app.screen
@@ -306,7 +279,7 @@ async def test_export_asks_before_overwriting_and_default_names_never_collide(
         existing.write_text("the moderator's own notes", encoding="utf-8")
         box.value = str(existing)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is dialog  # asked, not written
         assert existing.read_text(encoding="utf-8") == "the moderator's own notes"
         assert "exists" in str(dialog.query_one("#export-error").render())
@@ -316,10 +289,10 @@ async def test_export_asks_before_overwriting_and_default_names_never_collide(
         assert dialog.query_one("#export-go", Button).label.plain == "Export"
         box.value = str(existing)
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is dialog
         await pilot.press("ctrl+s")  # confirmed
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, TriageScreen)
         assert existing.read_text(encoding="utf-8").startswith("#")
         assert not (tmp_path / "other.md").exists()
@@ -408,7 +381,7 @@ async def test_the_focused_dialog_field_is_marked_in_characters(tui_store, no_co
     app = app_with(tui_store, "en", None)
     async with app.run_test(size=SMALL) as pilot:
         await app.screen.queue.loaded.wait()
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("f")
         await pilot.pause()
         labels = [line.strip("█ ") for line in screen_text(app)]
@@ -440,11 +413,11 @@ async def test_tag_bar_takes_more_lines_when_the_terminal_grows(tui_store):
     app = app_with(tui_store, "nl", None)
     async with app.run_test(size=(200, 24)) as pilot:
         await app.screen.queue.loaded.wait()
-        await settle(pilot)
+        await settled(pilot)
         bar = app.screen.query_one(TagBar)
         assert bar.size.height == 1
         await pilot.resize_terminal(200, 45)
-        await settle(pilot)
+        await settled(pilot)
         assert bar.size.height == 3
         lines = screen_text(app)
         first = next(i for i, line in enumerate(lines) if line.startswith("1 "))

@@ -4,16 +4,14 @@ text in them stays literal."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
-from conftest import T0, fill_store
-from textual.worker import WorkerState
+from helpers.app import ready
+from helpers.data import T0, fill_store
 
 from reactieveld.model import RemoteStatus, Response, Thread
 from reactieveld.text import MAX_WORD, preview, shorten
-from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
 
@@ -64,20 +62,6 @@ async def store(tmp_path):
     await store.close()
 
 
-async def settle(app, pilot) -> TriageScreen:
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, TriageScreen)
-    await screen.queue.loaded.wait()
-    for _ in range(100):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            return screen
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
-    raise AssertionError("workers did not settle")
-
-
 def line_after(text: str, start: str) -> str:
     return next(line for line in text.splitlines() if line.lstrip().startswith(start))
 
@@ -86,7 +70,7 @@ def line_after(text: str, start: str) -> str:
 async def test_parent_preview_ends_in_ellipsis(store, make_app, language, label):
     app = make_app(store, language=language)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await settle(app, pilot)
+        screen = await ready(app, pilot)
         assert screen.queue.current is not None
         assert screen.queue.current.response.external_id == "r"  # newest first
         view = screen.query_one(ResponseView)
@@ -106,9 +90,9 @@ async def test_parent_preview_ends_in_ellipsis(store, make_app, language, label)
 async def test_reply_preview_and_queue_row_end_in_ellipsis(store, make_app):
     app = make_app(store, language="nl")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await settle(app, pilot)
+        screen = await ready(app, pilot)
         await pilot.press("j")  # the parent: its reply is listed under it
-        screen = await settle(app, pilot)
+        screen = await ready(app, pilot)
         view = screen.query_one(ResponseView)
         text = view.render_content().plain
         reply = line_after(text, "Gemeente Blaricum")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import fill_store, sample_responses
-from test_tui import SIZE, ready, settle
+from helpers.app import SIZE, ready, settle
+from helpers.data import fill_store, sample_responses
 
 from reactieveld.model import RemoteStatus
 from reactieveld.tui.screens.triage import TriageScreen

@@ -5,10 +5,10 @@ search`` through the real entry point."""
 from __future__ import annotations
 
 import random
-import time
 from datetime import timedelta
 
 import pytest
+from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_QUESTIONS, DEFAULT_ROLES, Code, make_codebook
@@ -26,23 +26,8 @@ from reactieveld.export.search import (
 from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
-from tests.reportdata import T0, D, H, build
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-async def memory(tmp_path, monkeypatch):
-    store, ids = await build(tmp_path / "m.db", monkeypatch)
-    yield store, ids
-    await store.close()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 async def ext_ids(store, query, base=None, **kw):

@@ -6,30 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from datetime import UTC
 
 import pytest
+from helpers.app import settled
+from reportdata import T0, build
 from textual.app import App
 from textual.widgets import Input, OptionList
-from textual.worker import WorkerState
 
 from reactieveld.model import Page, Response, Source
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
-from tests.reportdata import T0, build
+
+pytestmark = pytest.mark.usefixtures("utc")
 
 SIZE = (120, 30)
-
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch, tmp_path):
-    monkeypatch.setenv("TZ", "UTC")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def memory(tmp_path, monkeypatch):
@@ -62,27 +53,16 @@ class Host(App[None]):
             await self.store.close()
 
 
-async def settle(pilot) -> None:
-    for _ in range(50):
-        await pilot.pause()
-        busy = [
-            w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        ]
-        if not busy:
-            return
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
-
-
 async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
     store, ids = await build(tmp_path / "m.db", monkeypatch)
     await store.close()
     app = Host(tmp_path / "m.db")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         await pilot.press(*"parkeren")
-        await settle(pilot)
+        await settled(pilot)
         assert {r.response.external_id for r in screen.rows} == {"r1", "r2", "r6"}
         results = screen.query_one(OptionList)
         prompt = results.get_option_at_index(0).prompt
@@ -92,12 +72,12 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         assert "parkeren" in body_line.lower()
         # Filters in the box.
         screen.query_one(Input).value = "parkeren bron:forum"
-        await settle(pilot)
+        await settled(pilot)
         assert [r.response.external_id for r in screen.rows] == ["r6"]
         assert "bron:forum" in status_of(screen)
         # A bad one is reported, not raised, and not silently left out.
         screen.query_one(Input).value = "parkeren bron:forum sinds:gisteren"
-        await settle(pilot)
+        await settled(pilot)
         assert screen.rows == [] and results.option_count == 0
         assert status_of(screen).startswith("Niet begrepen: sinds:gisteren")
         assert problem_of(screen) == (
@@ -105,23 +85,23 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         )
         # Markup in a comment is shown literally.
         screen.query_one(Input).value = "horloges"
-        await settle(pilot)
+        await settled(pilot)
         assert "[bold]nu[/]" in results.get_option_at_index(0).prompt.plain
         # h: the author's other responses (by author key: the same e-mail address).
         screen.query_one(Input).value = "Vries"
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("enter")  # to the list
         assert isinstance(app.focused, OptionList)
         await pilot.press("h")
-        await settle(pilot)
+        await settled(pilot)
         history = app.screen
         assert isinstance(history, AuthorHistoryScreen)
         assert history.row.response.id == ids["r1"] and history.rows == []
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is screen and [r.response.id for r in screen.rows] == [ids["r1"]]
         await pilot.press("escape")
-        await settle(pilot)
+        await settled(pilot)
         assert not isinstance(app.screen, SearchScreen)
 
 
@@ -133,7 +113,7 @@ async def opened(tmp_path, monkeypatch, language="nl", query=""):
     await store.close()
     app = Host(tmp_path / "m.db", language=language, query=query)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settled(pilot)
         yield app, pilot, app.screen
 
 
@@ -157,12 +137,12 @@ def problem_of(screen) -> str:
 async def test_filters_alone_list_newest_first(tmp_path, monkeypatch, language, one, order):
     async with opened(tmp_path, monkeypatch, language) as (app, pilot, screen):
         await pilot.press(*"vraag:1")
-        await settle(pilot)
+        await settled(pilot)
         assert [r.response.external_id for r in screen.rows] == ["r6", "r4", "r3", "r1"]
         four = "4 treffers" if language == "nl" else "4 hits"
         assert status_of(screen) == f"{four} · {order} · vraag:1"
         await pilot.press(*" rol:burger")
-        await settle(pilot)
+        await settled(pilot)
         assert [r.response.external_id for r in screen.rows] == ["r3"]
         assert status_of(screen) == f"{one} · {order} · vraag:1 rol:burger"
         assert problem_of(screen) == ""
@@ -201,7 +181,7 @@ async def test_unknown_filter_values_are_explained_in_the_screen(tmp_path, monke
         box = screen.query_one(Input)
         for typed, expected in UNKNOWN[language]:
             box.value = f"parkeren {typed}"
-            await settle(pilot)
+            await settled(pilot)
             assert app.screen is screen and screen.rows == [], typed
             assert box.value == f"parkeren {typed}"  # the query is kept
             assert problem_of(screen).startswith(expected), problem_of(screen)
@@ -210,10 +190,10 @@ async def test_unknown_filter_values_are_explained_in_the_screen(tmp_path, monke
         # Typed key by key, then fixed: the hits come back and the problem line goes.
         box.value = ""
         await pilot.press(*"parkeren vraag:9")
-        await settle(pilot)
+        await settled(pilot)
         assert screen.rows == [] and problem_of(screen).startswith("vraag:9: ")
         await pilot.press("backspace", "1")
-        await settle(pilot)
+        await settled(pilot)
         assert {r.response.external_id for r in screen.rows} == {"r1", "r6"}
         assert problem_of(screen) == ""
 
@@ -246,7 +226,7 @@ async def test_more_than_100_hits_say_how_many(tmp_path, language, query, status
     await many(tmp_path / "m.db", 1234)
     app = Host(tmp_path / "m.db", language=language, query=query)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settled(pilot)
         screen = app.screen
         assert status_of(screen).startswith(status), status_of(screen)
         if "1,234" in status or "1.234" in status:
@@ -259,9 +239,9 @@ def test_snapshot_search_screen(snap_compare, tmp_path, monkeypatch):
     memory(tmp_path, monkeypatch)
 
     async def run_before(pilot) -> None:
-        await settle(pilot)
+        await settled(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await settled(pilot)
 
     app = Host(tmp_path / "m.db", query="centrumplan")
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
@@ -280,15 +260,15 @@ async def test_slash_in_the_app_opens_search_and_enter_jumps_to_the_hit(tmp_path
         assert isinstance(triage, TriageScreen)
         await triage.queue.loaded.wait()
         await pilot.press("slash")
-        await settle(pilot)
+        await settled(pilot)
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"zwembad", "enter")
-        await settle(pilot)
+        await settled(pilot)
         # r5 r6 r7 r8 (title "Zwembad De Biezem"); r5 says it too, so it ranks first.
         assert app.screen.rows[0].response.id == ids["r5"]
         expected = app.screen.rows[1].response.id
         await pilot.press("down", "enter")  # the second hit
-        await settle(pilot)
+        await settled(pilot)
         assert app.screen is triage and triage.queue.current.response.id == expected
         # Search from another screen than the queue: the dashboard.
         await pilot.press("D")

@@ -22,6 +22,7 @@ from types import MappingProxyType
 import httpx
 import pytest
 from fakes.faultproxy import Fault, FaultProxy
+from helpers.wpsite import nosleep
 from wpreal import served_fakewp
 
 from reactieveld.cli import main
@@ -35,10 +36,6 @@ from reactieveld.sync import SyncEngine, SyncEvent, run_sync_command
 N = 150  # two listing pages
 PASSWORD = "Sup3r Secret/Pw+42"  # noqa: S105 - a test credential, checked to never show
 B64 = base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
-
-
-async def nosleep(_):
-    return None
 
 
 def forms():

@@ -11,6 +11,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from reportdata import build
 
 from reactieveld.config import ConfigError, SinkConfig
 from reactieveld.model import utcnow
@@ -24,7 +25,6 @@ from reactieveld.sinks import (
     build_sinks,
 )
 from reactieveld.store.sqlite import SqliteStore
-from tests.reportdata import build
 
 SECRET = "s3cret-for-tests"
 

@@ -12,8 +12,9 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from conftest import T0, fill_store, hostile_responses, sample_responses
-from textual.worker import WorkerState
+from helpers.app import SMALL
+from helpers.app import settle as settle_workers
+from helpers.data import T0, fill_store, hostile_responses, sample_responses
 
 from reactieveld.tui.app import ReactieveldApp
 
@@ -52,16 +53,12 @@ def app_on(path: Path, language: str) -> ReactieveldApp:
 
 
 async def settle(pilot) -> None:
+    """The queue loaded (the triage screen may be under the first-run screen), workers done."""
     app = pilot.app
     await pilot.pause()
     screen = app.screen_stack[1] if len(app.screen_stack) > 1 else app.screen
     await screen.queue.loaded.wait()
-    for _ in range(100):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            break
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    await settle_workers(app, pilot)
     await pilot.pause()
 
 
@@ -123,12 +120,6 @@ def test_hostile_response_view_and_thread(snap_compare, tmp_path):
 
 
 # -- readable without colour, at 80x24 (issue 11) ----------------------------------------
-SMALL = (80, 24)
-
-
-@pytest.fixture
-def no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

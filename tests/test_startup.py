@@ -17,7 +17,7 @@ import termios
 from pathlib import Path
 
 import pytest
-from test_tui import SIZE, ready
+from helpers.app import SIZE, ready
 
 from reactieveld.config import SourceConfig
 from reactieveld.sync import SyncEngine, build_connector

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 from argparse import Namespace
 from datetime import date, timedelta
 
 import pytest
+from figures_oracle import agree, oracle
+from reportdata import T0, D, build
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.stats import (
@@ -19,17 +20,8 @@ from reactieveld.stats import (
     run_stats_command,
     sparkline,
 )
-from tests.figures_oracle import agree, oracle
-from tests.reportdata import T0, D, build
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 DAYS3 = Period(T0.date(), T0.date() + timedelta(days=2))

@@ -8,59 +8,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from helpers.store import T0, A, open_store, page, resp, sql
 
-from reactieveld.model import Page, RemoteStatus, Response, Source, Thread, TriageState
+from reactieveld.model import RemoteStatus, Thread, TriageState
 from reactieveld.store import sqlite as store_sqlite
 from reactieveld.store.base import Keyset, QueueFilter
 from reactieveld.store.sqlite import SqliteStore
-
-T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
-A = RemoteStatus.APPROVED
-
-
-def resp(
-    ext: str,
-    body: str = "Een reactie",
-    *,
-    source: str = "blog",
-    thread: str | None = "p1",
-    minutes: float = 0,
-    status: RemoteStatus = A,
-    author: str = "Anna",
-    email: str | None = None,
-    parent: str | None = None,
-    updated: datetime | None = None,
-    role_hint: str | None = None,
-) -> Response:
-    return Response(
-        source=source,
-        external_id=ext,
-        thread_external_id=thread,
-        author_name=author,
-        body_text=body,
-        body_raw=f"<p>{body}</p>",
-        body_format="html",
-        created_at=T0 + timedelta(minutes=minutes),
-        remote_status=status,
-        parent_external_id=parent,
-        author_email=email,
-        updated_at=updated,
-        role_hint=role_hint,
-    )
-
-
-def page(*responses: Response, threads=(), gone=None, cursor=None) -> Page:
-    return Page(responses=responses, threads=threads, gone=gone or {}, next_cursor=cursor)
-
-
-async def open_store(path) -> SqliteStore:
-    s = await SqliteStore.open(path)
-    await s.ensure_source(Source("blog", "wordpress", "https://blog.example"))
-    await s.ensure_source(Source("forum", "discourse"))
-    return s
 
 
 @pytest.fixture
@@ -68,10 +24,6 @@ async def store(tmp_path):
     s = await open_store(tmp_path / "m.db")
     yield s
     await s.close()
-
-
-async def sql(store: SqliteStore, query: str, params=()) -> list[tuple]:
-    return await store._run(lambda db: db.execute(query, params).fetchall())
 
 
 async def rid(store: SqliteStore, ext: str, source: str = "blog") -> int:

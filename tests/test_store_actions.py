@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from test_store import open_store, page, resp, sql
+from helpers.store import open_store, page, resp, sql
 
 from reactieveld.model import (
     Action,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,9 @@ from reactieveld.cli import main
 from reactieveld.model import Page, Response
 from reactieveld.store.base import StoreError
 from reactieveld.store.sqlite import SCHEMA_VERSION, SqliteStore
+
+# Never read the developer's own config or store.
+pytestmark = pytest.mark.usefixtures("cli_isolated")
 
 DEMO = '[[sources]]\nname = "demo"\ntype = "demo"\ncount = 120\n'
 #: Every command that opens the store, as a user types it (the app without a terminal
@@ -36,14 +40,6 @@ COMMANDS = (
 OLD = 10**9  # an mtime far in the past: an empty file nobody is creating a store in
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
-    monkeypatch.delenv("REACTIEVELD_DB", raising=False)
-
-
 @pytest.fixture(scope="module")
 def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A real store of the demo's responses, checkpointed into its one file."""
@@ -54,13 +50,6 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["sync", "--once", "--config", str(cfg), "--db", str(db)]) == 0
     return cfg, db
-
-
-def run_main(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(argv)
-    return code, err.getvalue()
 
 
 def assert_one_line(code: int, err: str, path: Path) -> None:
@@ -130,7 +119,7 @@ def test_every_command_says_one_line_and_exits_2(good, tmp_path_factory, kind, s
     cfg, db = good
     broken = tmp_path_factory.mktemp("broken") / "memory.db"
     kind(db, broken, random.Random(seed))
-    code, err = run_main([*command, "--config", str(cfg), "--db", str(broken)])
+    code, _, err = run_main([*command, "--config", str(cfg), "--db", str(broken)])
     if kind is truncated and code == 0:
         # Cut at a page the command never reads: it answered from the intact part;
         # the file's check, which reads every page, finds the damage.
@@ -149,7 +138,7 @@ def test_damage_mid_file_is_one_line_or_not_read(good, tmp_path_factory, seed, c
     cfg, db = good
     broken = tmp_path_factory.mktemp("mid") / "memory.db"
     overwritten(db, broken, random.Random(seed))
-    code, err = run_main([*command, "--config", str(cfg), "--db", str(broken)])
+    code, _, err = run_main([*command, "--config", str(cfg), "--db", str(broken)])
     assert "Traceback" not in err
     if code != 0:
         assert_one_line(code, err, broken)
@@ -170,7 +159,7 @@ def test_the_messages_say_what_to_do(good, tmp_path):
         kind(db, broken, rnd)
         if kind is truncated:  # cut in the middle of the responses: every command reads it
             broken.write_bytes(db.read_bytes()[: db.stat().st_size // 4])
-        code, err = run_main(
+        code, _, err = run_main(
             ["export", "--format", "csv", "--config", str(cfg), "--db", str(broken)]
         )
         assert_one_line(code, err, broken)

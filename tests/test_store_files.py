@@ -8,10 +8,10 @@ import asyncio
 import os
 import sqlite3
 import stat
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from helpers.store import anna
 
 from reactieveld.cli import main
 from reactieveld.model import Page, Response, Source
@@ -21,18 +21,6 @@ from reactieveld.store.sqlite import SqliteStore, key_file_path
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def resp(ext: str, email: str | None) -> Response:
-    return Response(
-        source="blog",
-        external_id=ext,
-        thread_external_id="p1",
-        author_name="Anna",
-        author_email=email,
-        body_text=f"reactie {ext}",
-        created_at=datetime(2026, 3, 1, tzinfo=UTC),
-    )
 
 
 async def open_with(path: Path, *responses: Response, **kw) -> SqliteStore:
@@ -54,7 +42,7 @@ async def test_modes_of_a_new_store(tmp_path):
     old_umask = os.umask(0o022)  # the usual umask: 0644 files, 0755 folders
     try:
         path = tmp_path / "new" / "deeper" / "memory.db"
-        store = await open_with(path, resp("1", "anna@example.org"))
+        store = await open_with(path, anna("1", "anna@example.org"))
         try:
             assert mode(path) == 0o600
             for extra in ("-wal", "-shm"):  # open: SQLite has them, with the file's mode
@@ -85,7 +73,7 @@ async def test_an_existing_folder_keeps_its_mode_and_a_loose_file_is_tightened(t
 
 async def test_the_secret_is_in_the_key_file_not_in_the_database(tmp_path):
     path = tmp_path / "memory.db"
-    store = await open_with(path, resp("1", "anna@example.org"))
+    store = await open_with(path, anna("1", "anna@example.org"))
     try:
         kept = key_file_path(path).read_text().strip()
         assert len(kept) == 64
@@ -102,7 +90,7 @@ async def test_the_secret_is_in_the_key_file_not_in_the_database(tmp_path):
 async def test_an_old_store_moves_its_secret_out_and_keeps_every_key(tmp_path):
     path = tmp_path / "memory.db"
     store = await open_with(
-        path, resp("1", "anna@example.org"), resp("2", "bob@example.org"), resp("3", None)
+        path, anna("1", "anna@example.org"), anna("2", "bob@example.org"), anna("3", None)
     )
     await store.close()
     # As an older reactieveld left it: the secret in meta, no check value, no key file.
@@ -117,7 +105,7 @@ async def test_an_old_store_moves_its_secret_out_and_keeps_every_key(tmp_path):
     path.chmod(0o644)
     assert secret.encode() in db_bytes(path)
 
-    store = await open_with(path, resp("4", "anna@example.org"))
+    store = await open_with(path, anna("4", "anna@example.org"))
     try:
         after = await store.read(
             lambda db: dict(db.execute("SELECT external_id, author_key FROM responses"))
@@ -134,13 +122,13 @@ async def test_an_old_store_moves_its_secret_out_and_keeps_every_key(tmp_path):
 
 async def test_a_missing_key_file_makes_no_new_secret(tmp_path):
     path = tmp_path / "memory.db"
-    await (await open_with(path, resp("1", "anna@example.org"))).close()
+    await (await open_with(path, anna("1", "anna@example.org"))).close()
     key_file_path(path).unlink()
     store = await SqliteStore.open(path)
     try:
         assert len(await store.queue(QueueFilter())) == 1
         with pytest.raises(StoreError) as err:
-            await store.upsert_page("blog", Page(responses=[resp("2", "bob@example.org")]))
+            await store.upsert_page("blog", Page(responses=[anna("2", "bob@example.org")]))
         assert str(key_file_path(path)) in str(err.value)
         assert "restore that key file from a backup" in str(err.value)
     finally:
@@ -150,8 +138,8 @@ async def test_a_missing_key_file_makes_no_new_secret(tmp_path):
 
 async def test_another_stores_key_file_is_refused(tmp_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
-    await (await open_with(a, resp("1", "anna@example.org"))).close()
-    await (await open_with(b, resp("1", "anna@example.org"))).close()
+    await (await open_with(a, anna("1", "anna@example.org"))).close()
+    await (await open_with(b, anna("1", "anna@example.org"))).close()
     key_file_path(a).write_text(key_file_path(b).read_text())
     with pytest.raises(StoreError, match="is not the author key") as err:
         await SqliteStore.open(a)
@@ -162,7 +150,7 @@ def test_author_secret_prints_the_key_files_key(tmp_path, capsys):
     path = tmp_path / "memory.db"
 
     async def make() -> None:
-        await (await open_with(path, resp("1", "anna@example.org"))).close()
+        await (await open_with(path, anna("1", "anna@example.org"))).close()
 
     asyncio.run(make())
     assert main(["author-secret", "--db", str(path)]) == 0

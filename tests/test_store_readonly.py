@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import os
 import shutil
 import sqlite3
@@ -19,9 +18,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import fill_store, sample_responses
+from helpers.cli import run_main
+from helpers.data import fill_store, sample_responses
 
-from reactieveld.cli import main
 from reactieveld.store.base import QueueFilter, StoreError
 from reactieveld.store.sqlite import SqliteStore
 
@@ -123,13 +122,6 @@ async def test_an_immutable_folder_without_wal_files_opens_immutable(store_file:
             await store.close()
 
 
-def run_main(argv: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-        code = main(argv)
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_commands_on_an_immutable_store(store_file: Path, tmp_path: Path):
     cfg = tmp_path / "c.toml"
     cfg.write_text('[[sources]]\nname = "demo"\ntype = "demo"\ncount = 5\n')
@@ -146,7 +138,7 @@ def test_commands_on_an_immutable_store(store_file: Path, tmp_path: Path):
 
 
 async def test_the_app_on_a_read_only_store(store_file: Path, make_app):
-    from test_tui import SIZE, ready
+    from helpers.app import SIZE, ready
 
     store = await SqliteStore.open(store_file, read_only=True)
     try:
@@ -184,7 +176,7 @@ async def test_a_store_that_fails_under_a_key_is_a_notice_not_a_crash(store_file
     as a file made read-only under the app does): every write key gives a one-line notice
     naming the file, the app goes on, nothing is half written, and the same key works
     once the store takes writes again."""
-    from test_tui import SIZE, ready
+    from helpers.app import SIZE, ready
 
     store = await SqliteStore.open(store_file)
     try:

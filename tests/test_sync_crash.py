@@ -7,63 +7,22 @@ sleeps), kills the sync process, and lets the server go on.
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import threading
 
 import pytest
+from crashcases import memory_rows, run_sync, start_sync, sync_files
 from procs import children, ended
 from wpreal import served_fakewp
 
 from reactieveld.model import RemoteStatus
 from reactieveld.store.sqlite import SqliteStore
 
-CHILD = (
-    "import sys\n"
-    "from reactieveld.config import load_config\n"
-    "from reactieveld.sync import run_sync_command\n"
-    "sys.exit(run_sync_command(load_config(sys.argv[1]), sys.argv[2], once=True))\n"
-)
-
 
 @pytest.fixture
 def fake():
     with served_fakewp(10_000) as wp:
         yield wp
-
-
-def setup_files(tmp_path, base):
-    cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(
-        "[[sources]]\n"
-        'name = "blog"\n'
-        'type = "wordpress"\n'
-        f'url = "{base}"\n'
-        'username = "admin"\n'
-        'password_env = "TEST_WP_APP_PASSWORD"\n'
-    )
-    return cfg, tmp_path / "memory.db"
-
-
-def start_child(cfg, db):
-    env = {**os.environ, "TEST_WP_APP_PASSWORD": "app-pass-1"}
-    return subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(cfg), str(db)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def run_child(cfg, db):
-    p = start_child(cfg, db)
-    out, err = p.communicate(timeout=300)
-    assert p.returncode == 0, out + err
-    return out
 
 
 def kill_at(wp, cfg, db, when):
@@ -79,24 +38,8 @@ def kill_at(wp, cfg, db, when):
     return reached, release, hook
 
 
-def db_rows(db):
-    con = sqlite3.connect(db)
-    try:
-        rows = dict(
-            con.execute(
-                "SELECT r.external_id, r.remote_status FROM responses r "
-                "JOIN sources s ON s.id = r.source_id WHERE s.name = 'blog'"
-            ).fetchall()
-        )
-        n = con.execute("SELECT count(*) FROM responses").fetchone()[0]
-        fts = con.execute("SELECT count(*) FROM responses_fts").fetchone()[0]
-        return rows, n, fts
-    finally:
-        con.close()
-
-
 def test_sigkill_mid_full_sync_then_rerun_ends_equal(fake, tmp_path):
-    cfg, db = setup_files(tmp_path, fake.base)
+    cfg, db = sync_files(tmp_path, fake.base)
     count = {"n": 0}
 
     def is_50th_listing(method, path, q):
@@ -107,7 +50,7 @@ def test_sigkill_mid_full_sync_then_rerun_ends_equal(fake, tmp_path):
 
     reached, release, hook = kill_at(fake, cfg, db, is_50th_listing)
     fake.hook = hook
-    child = start_child(cfg, db)
+    child = start_sync(cfg, db)
     try:
         assert reached.wait(120), "the sync never got to page 50"
         # The listing is held by the sync's fetch process (reactieveld.fetchproc).
@@ -121,26 +64,26 @@ def test_sigkill_mid_full_sync_then_rerun_ends_equal(fake, tmp_path):
     assert child.returncode == -signal.SIGKILL
     assert ended(fetchers[0])  # the fetch process does not outlive the sync it served
 
-    partial, n, fts = db_rows(db)
+    partial, n, fts = memory_rows(db)
     assert 0 < len(partial) < 10_000  # killed in the middle, with pages stored
     assert n == fts == len(partial)
 
-    out = run_child(cfg, db)
+    out = run_sync(cfg, db)
     assert "blog:" in out
-    rows, n, fts = db_rows(db)
+    rows, n, fts = memory_rows(db)
     assert rows == fake.by_status()  # every id with its status; nothing skipped
     assert n == fts == 10_000  # nothing stored twice, not even in the index
 
-    again = run_child(cfg, db)
+    again = run_sync(cfg, db)
     assert "blog: 0 new, 0 updated" in again
 
 
 @pytest.mark.parametrize("moment", ["before-applied", "after-applied"])
 async def test_outbox_entry_pending_at_sigkill_is_applied_once(fake, tmp_path, moment):
-    cfg, db = setup_files(tmp_path, fake.base)
+    cfg, db = sync_files(tmp_path, fake.base)
     fake.comments = {i: c for i, c in fake.comments.items() if i <= 300}
     fake.ids = sorted(fake.comments)
-    run_child(cfg, db)
+    run_sync(cfg, db)
 
     target = next(i for i in fake.ids if fake.comments[i]["status"] == "hold")
     store = await SqliteStore.open(db)
@@ -165,7 +108,7 @@ async def test_outbox_entry_pending_at_sigkill_is_applied_once(fake, tmp_path, m
     else:
         fake.after_hook = hook
     changes_before = fake.status_changes
-    child = start_child(cfg, db)
+    child = start_sync(cfg, db)
     try:
         assert reached.wait(120), "the write-back never reached the server"
         child.send_signal(signal.SIGKILL)
@@ -174,7 +117,7 @@ async def test_outbox_entry_pending_at_sigkill_is_applied_once(fake, tmp_path, m
         fake.hook = fake.after_hook = None
         release.set()
 
-    out = run_child(cfg, db)
+    out = run_sync(cfg, db)
     assert "outbox: 1 applied" in out
     assert fake.comments[target]["status"] == "approved"
     assert fake.status_changes - changes_before == 1  # applied exactly once
@@ -187,7 +130,7 @@ async def test_outbox_entry_pending_at_sigkill_is_applied_once(fake, tmp_path, m
         ).response.remote_status is RemoteStatus.APPROVED
     finally:
         await store.close()
-    assert "outbox" not in run_child(cfg, db)  # nothing left to apply
+    assert "outbox" not in run_sync(cfg, db)  # nothing left to apply
 
 
 # -- random kill points (tests/crashcases.py; tools/crash_suite.py runs 20 of each) -------

@@ -12,11 +12,10 @@ import asyncio
 import json
 import sqlite3
 from types import MappingProxyType
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from wpreal import load_fakewp
+from helpers.wpsite import Site, nosleep
 
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.http import RetryPolicy, make_client
@@ -27,39 +26,9 @@ from reactieveld.sync import SyncEngine, SyncEvent, known_statuses
 N = 650  # seven listing pages
 
 
-async def nosleep(_):
-    return None
-
-
-class Site:
-    def __init__(self):
-        self.fake = load_fakewp().FakeWordPress(N, user="admin", password="pw")
-        self.fault = None  # callable(request, listing_no) -> Response | raises | None
-        self.listings = 0
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        u = urlsplit(str(request.url))
-        q = {k: v[-1] for k, v in parse_qs(u.query).items()}
-        if u.path.endswith("/comments") and request.method == "GET":
-            self.listings += 1
-            if self.fault:
-                r = self.fault(request, self.listings)
-                if r is not None:
-                    return r
-        if request.method == "HEAD":
-            return httpx.Response(
-                200, headers={"Link": '<http://127.0.0.1:9/wp-json/>; rel="https://api.w.org/"'}
-            )
-        body = json.loads(request.content) if request.content else None
-        status, data, headers = self.fake.handle(
-            request.method, u.path, q, body, request.headers.get("Authorization")
-        )
-        return httpx.Response(status, json=data, headers=headers)
-
-
 @pytest.fixture
 async def setup(tmp_path):
-    site = Site()
+    site = Site(N)
     store = await SqliteStore.open(tmp_path / "m.db")
     cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": "http://127.0.0.1:9"}))
     client = make_client(

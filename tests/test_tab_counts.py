@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import fill_store, sample_responses
+from helpers.app import SIZE, ready, settle
+from helpers.data import fill_store, sample_responses
 from rich.cells import cell_len
-from test_tui import SIZE, ready, settle
 
 from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus

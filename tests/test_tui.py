@@ -4,12 +4,11 @@ event, on workers and on ``pilot.pause()``."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
-from conftest import T0, fill_store, sample_responses
-from textual.worker import WorkerState
+from helpers.app import SIZE, ready, settle
+from helpers.data import T0, fill_store, sample_responses
 
 from reactieveld.model import ActionKind, OutboxState, RemoteStatus, TagKind, TriageState
 from reactieveld.store.base import QueueFilter
@@ -21,17 +20,6 @@ from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.role_picker import RolePicker
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-SIZE = (120, 40)
-
-
-async def ready(app, pilot) -> TriageScreen:
-    """The triage screen once its queue and the first counts are in."""
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, TriageScreen)
-    await screen.queue.loaded.wait()
-    await settle(app, pilot)
-    return screen
 
 
 def ids(screen: TriageScreen) -> list[str]:
@@ -42,17 +30,6 @@ def current_ext(screen: TriageScreen) -> str:
     row = screen.queue.current
     assert row is not None
     return row.response.external_id
-
-
-async def settle(app, pilot) -> None:
-    """Wait until no worker is pending or running (cancelled ones included)."""
-    for _ in range(100):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            return
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
-    raise AssertionError("workers did not settle")
 
 
 async def test_opens_on_new_queue_newest_first(tui_store, make_app):

@@ -1,6 +1,6 @@
 """The app runs the sync engine and the outbox as workers: on the demo source alone,
 responses arrive live, a decision is written back through the demo platform, and the
-header line shows the source state. Also: untrusted text made safe (tui/safe.py)."""
+header line shows the source state. Also: untrusted text made safe (reactieveld/text.py)."""
 
 from __future__ import annotations
 

@@ -4,13 +4,12 @@ The moderation keys grey out on the read-only item, with the connector's reason.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import fill_store, sample_responses
 from fakes.govocal import FakeGoVocal
-from textual.worker import WorkerState
+from helpers.app import settle
+from helpers.data import fill_store, sample_responses
 
 from reactieveld.config import load_config
 from reactieveld.model import Capability, RemoteStatus, TriageState
@@ -27,15 +26,6 @@ def govocal():
     fake.start()
     yield fake
     fake.stop()
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            return
-        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
 
 
 async def test_mixed_queue_greys_out_keys_on_a_read_only_source(

@@ -4,7 +4,7 @@ alone, in Dutch or English, with a planning question and a role on every respons
 from __future__ import annotations
 
 import pytest
-from test_tui import ready, settle
+from helpers.app import ready, settle
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import DemoConnector

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from helpers.wpsite import nosleep
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
 from reactieveld.connectors.wordpress import WordPressConnector, comment_to_response
@@ -23,10 +24,6 @@ def fixture(name):
 def answer(name, status=None):
     f = fixture(name)
     return httpx.Response(status or f["status"], json=f["body"], headers=f["headers"])
-
-
-async def nosleep(_):
-    return None
 
 
 def connector(handler, **kw):

@@ -1,0 +1,54 @@
+"""Pilot helpers for the Textual app: wait on workers and the queue, never sleep."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC
+from typing import Any
+
+from textual.worker import WorkerState
+
+from reactieveld.tui.app import ReactieveldApp
+from reactieveld.tui.screens.triage import TriageScreen
+
+#: The usual test terminal.
+SIZE = (120, 40)
+#: The smallest terminal the app must be usable at.
+SMALL = (80, 24)
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Wait until no worker is pending or running (cancelled ones included)."""
+    for _ in range(100):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    raise AssertionError("workers did not settle")
+
+
+async def settled(pilot: Any) -> None:
+    """``settle`` for the pilot's app, then one more pause so the last refresh is drawn."""
+    await settle(pilot.app, pilot)
+    await pilot.pause()
+
+
+async def ready(app: Any, pilot: Any) -> TriageScreen:
+    """The triage screen once its queue and the first counts are in."""
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, TriageScreen)
+    await screen.queue.loaded.wait()
+    await settle(app, pilot)
+    return screen
+
+
+def screen_text(app: ReactieveldApp) -> list[str]:
+    """The screen's lines as plain characters, styles dropped."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def app_with(store: Any, language: str, theme: str | None, **kw: Any) -> ReactieveldApp:
+    """The app on a store with a theme (None: the default), UTC, actor "tester"."""
+    return ReactieveldApp(store, language=language, tz=UTC, actor="tester", theme=theme, **kw)

@@ -1,0 +1,19 @@
+"""The connector tests' reading of a fetch: one round of pages, the responses by id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reactieveld.model import Page, Response
+
+
+async def round_(conn: Any, cursor: str | None) -> tuple[list[Page], str | None]:
+    """One sync round: every page up to the one marked done; (pages, the next cursor)."""
+    pages: list[Page] = [p async for p in conn.fetch(cursor)]
+    assert pages[-1].done and not any(p.done for p in pages[:-1])
+    return pages, pages[-1].next_cursor
+
+
+def responses(pages: list[Page]) -> dict[str, Response]:
+    """The responses of the pages by external id."""
+    return {r.external_id: r for p in pages for r in p.responses}
