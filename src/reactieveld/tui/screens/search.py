@@ -7,7 +7,7 @@ ranked, with the matching words highlighted. ``enter`` on a hit jumps to it in t
 (:class:`AuthorHistoryScreen`, also opened by ``h`` on the triage screen), ``escape`` goes
 back to where you were.
 
-Every piece of untrusted text (body, author, title) is cleaned by ``tui.safe`` and drawn
+Every piece of untrusted text (body, author, title) is cleaned by ``reactieveld.text`` and drawn
 as ``rich.text.Text``: it never reaches a markup parser; highlights are spans, not markup.
 """
 
