@@ -19,11 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.export import search
-from reactieveld.export.formats import count_by_role
-from reactieveld.export.records import extras
 from reactieveld.model import TriageState
-from reactieveld.stats import Period, compute_stats
+from reactieveld.read import search
+from reactieveld.read.figures import Period, compute_stats
+from reactieveld.read.records import extras
+from reactieveld.reports.formats import count_by_role
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 

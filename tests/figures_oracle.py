@@ -1,7 +1,7 @@
 """The dialogue figures computed a second way: a plain Python pass over every row, read
-raw from the SQLite file with the ``sqlite3`` module (no store, no SQL of stats.py).
+raw from the SQLite file with the ``sqlite3`` module (no store, no SQL of read/figures.py).
 
-Written from the definitions (the module docstring of ``reactieveld.stats`` and the
+Written from the definitions (the module docstring of ``reactieveld.read.figures`` and the
 ``stats.*.def`` lines), not from the queries: when the two ways differ, one of them does
 not say what it counts.
 """
@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reactieveld.codebook import Codebook
-from reactieveld.stats import DialogueStats, Period
+from reactieveld.read.figures import DialogueStats, Period
 
 NOT_DIALOGUE = {"spam", "trash", "deleted"}
 

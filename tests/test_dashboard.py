@@ -1,4 +1,4 @@
-"""The dialogue dashboard: the figures of reactieveld.stats on screen, and its snapshot."""
+"""The dialogue dashboard: the figures of reactieveld.read.figures on screen, and its snapshot."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
         assert isinstance(app.screen, DashboardScreen)
         await app.screen.loaded.wait()
         # The app's dashboard: the last 30 days ending today (UTC), every figure in them.
-        from reactieveld.stats import today_utc
+        from reactieveld.read.figures import today_utc
 
         stats = app.screen.stats
         assert stats is not None and stats.period is not None
@@ -248,7 +248,7 @@ def test_stats_command_fits_120_columns(tmp_path, monkeypatch, language):
     from argparse import Namespace
 
     from reactieveld.codebook import DEFAULT_CODEBOOK
-    from reactieveld.stats import run_stats_command
+    from reactieveld.read.figures import run_stats_command
 
     memory(tmp_path, monkeypatch)
     out = __import__("io").StringIO()
@@ -285,7 +285,7 @@ async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path
     from reactieveld.codebook import DEFAULT_CODEBOOK
     from reactieveld.connectors.demo import DemoConnector
     from reactieveld.model import Source
-    from reactieveld.stats import format_duration, format_share, period_of
+    from reactieveld.read.figures import format_duration, format_share, period_of
 
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)
@@ -318,7 +318,7 @@ async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path
         median = format_duration(want["median_to_answer"], "en")  # type: ignore[arg-type]
         assert f"Median time to that answer: {median}" in figures
         gaps = str(screen.query_one("#dash-gaps", Static).render())
-        from reactieveld.stats import role_label
+        from reactieveld.read.figures import role_label
 
         for role in DEFAULT_CODEBOOK.roles:
             named = role_label(DEFAULT_CODEBOOK, role.code, "en") in gaps.split(": ")[-1]

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.cli import demo_source, main, seed_demo
+from reactieveld.cli_read import run_export_command
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import ConfigError, load_config
 from reactieveld.connectors.demo import (
@@ -34,10 +35,9 @@ from reactieveld.connectors.demo import (
     DemoConnector,
 )
 from reactieveld.demo_history import MODERATORS, plan_history
-from reactieveld.export.cli import run_export_command
-from reactieveld.export.search import search
 from reactieveld.model import RemoteStatus
-from reactieveld.stats import compute_stats, period_of
+from reactieveld.read.figures import compute_stats, period_of
+from reactieveld.read.search import search
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 

@@ -11,7 +11,7 @@ from helpers.dashboard import SIZE, Host, wait_loaded
 from reactieveld.cli import demo_source, seed_demo
 from reactieveld.config import load_config
 from reactieveld.connectors.demo import ANCHOR
-from reactieveld.stats import period_of
+from reactieveld.read.figures import period_of
 
 pytestmark = pytest.mark.usefixtures("utc")  # local times in UTC, for the snapshot
 

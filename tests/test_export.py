@@ -12,10 +12,11 @@ import pytest
 from helpers.cli import export_args
 from reportdata import T0, D, H, build
 
-from reactieveld.export.cli import export_options, run_export_command
-from reactieveld.export.formats import ExportOptions, write_csv, write_jsonl, write_markdown
-from reactieveld.export.records import CSV_COLUMNS, iter_rows
+from reactieveld.cli_read import export_options, run_export_command
 from reactieveld.model import Page, RemoteStatus, Response
+from reactieveld.read.records import iter_rows
+from reactieveld.reports.fields import CSV_COLUMNS
+from reactieveld.reports.formats import ExportOptions, write_csv, write_jsonl, write_markdown
 from reactieveld.store.base import QueueFilter
 
 pytestmark = pytest.mark.usefixtures("utc")

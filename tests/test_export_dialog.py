@@ -12,7 +12,7 @@ from helpers.app import SIZE, settled
 from reportdata import build
 from textual.widgets import Checkbox, Input
 
-from reactieveld.export.records import CSV_COLUMNS
+from reactieveld.reports.fields import CSV_COLUMNS
 from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.export import ExportScreen
 from reactieveld.tui.screens.triage import TriageScreen

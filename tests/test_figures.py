@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import DemoConnector
 from reactieveld.model import RemoteStatus, Source
-from reactieveld.stats import (
+from reactieveld.read.figures import (
     Period,
     PeriodError,
     compute_stats,
@@ -347,7 +347,7 @@ def test_stats_text_at_80_columns_shows_every_column(tmp_path, language):
 
 
 def text_of(key: str, language: str) -> str:
-    from reactieveld.stats import text
+    from reactieveld.read.figures import text
 
     return text(key, language)
 
@@ -387,7 +387,7 @@ async def _empty(path: Path) -> None:
 
 
 def test_empty_memory_says_so():
-    from reactieveld.stats import DialogueStats
+    from reactieveld.read.figures import DialogueStats
 
     out = render_text(DialogueStats(period=PERIOD, days=PERIOD.days), DEFAULT_CODEBOOK, "nl")
     assert "Periode: 2026-05-10 – 2026-05-12 (3 dagen, UTC) · Reacties: 0" in out

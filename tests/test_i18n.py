@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reactieveld.export.search import _KINDS as PROBLEM_KINDS
 from reactieveld.i18n import LANGUAGES, STRINGS, I18n, text
 from reactieveld.model import RemoteStatus
+from reactieveld.read.search import _KINDS as PROBLEM_KINDS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reactieveld"
 TABLE = SRC / "i18n.py"
@@ -58,13 +58,13 @@ def _lookup_names(tree: ast.Module, path: Path) -> dict[str, str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module in (
             "reactieveld.i18n",
-            "reactieveld.stats",
+            "reactieveld.read.figures",
         ):
-            prefix = "stats." if node.module == "reactieveld.stats" else ""
+            prefix = "stats." if node.module == "reactieveld.read.figures" else ""
             for alias in node.names:
                 if alias.name == "text":
                     names[alias.asname or alias.name] = prefix
-    if path == SRC / "stats.py":
+    if path == SRC / "read" / "figures.py":
         names["text"] = names["t"] = "stats."  # ``stats.text``: the ``stats.*`` keys
     elif "tui" in path.parts:
         names.setdefault("t", "")  # ``t = self.i18n.t``

@@ -102,8 +102,8 @@ WITHOUT_TEXTUAL = [
     "reactieveld.store.sqlite",
     "reactieveld.sync",
     "reactieveld.config",
-    "reactieveld.stats",
-    "reactieveld.export.search",
+    "reactieveld.read.figures",
+    "reactieveld.read.search",
 ]
 #: And what the sync engine and the fetch child import when they run (inside functions).
 ALSO_ON_CALL = [

@@ -21,13 +21,13 @@ import pytest
 from helpers.cli import export_args
 from helpers.figures import PERIOD, created_span, fill, hand_made, response, response_ids
 
+from reactieveld.cli_read import export_options
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import DemoConnector
-from reactieveld.export.cli import export_options
-from reactieveld.export.formats import md_text, write_jsonl, write_markdown
-from reactieveld.export.search import filter_summary, parse_query, search
 from reactieveld.model import RemoteStatus, Source, TagKind
-from reactieveld.stats import Period, compute_stats, parse_date, period_of, text
+from reactieveld.read.figures import Period, compute_stats, parse_date, period_of, text
+from reactieveld.read.search import filter_summary, parse_query, search
+from reactieveld.reports.formats import md_text, write_jsonl, write_markdown
 from reactieveld.store.sqlite import SqliteStore
 
 CONFIG = argparse.Namespace()  # the default codebook, Dutch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reactieveld.export.redact import Redactor, initials, redact_text
+from reactieveld.reports.redact import Redactor, initials, redact_text
 
 P = "[telefoonnummer]"
 

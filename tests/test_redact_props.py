@@ -20,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from reactieveld.export.formats import ExportOptions, write_csv, write_jsonl, write_markdown
-from reactieveld.export.records import CSV_COLUMNS, csv_safe
-from reactieveld.export.redact import POSTCODE_WORDS, redact_html, redact_raw, redact_text
 from reactieveld.model import Page, Response, Source, Thread
+from reactieveld.reports.fields import CSV_COLUMNS, csv_safe
+from reactieveld.reports.formats import ExportOptions, write_csv, write_jsonl, write_markdown
+from reactieveld.reports.redact import POSTCODE_WORDS, redact_html, redact_raw, redact_text
 from reactieveld.store.sqlite import SqliteStore
 
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "\uff0d"]
@@ -97,7 +97,7 @@ def postcodes(draw) -> str:
     case = draw(st.sampled_from([str, str.lower]))
     letters = case(letters)
     # In lower case a two-letter word (en, in, op, ...) is not read as a postcode: the
-    # false negative we accept to keep "in 2024 en 2025" (see export/redact.py).
+    # false negative we accept to keep "in 2024 en 2025" (see reports/redact.py).
     assume(letters.isupper() or letters not in POSTCODE_WORDS)
     out = digits + draw(st.sampled_from(["", " "])) + letters
     house = draw(st.sampled_from(["", " 12", ", 5", " 12-2", " 7a", " 101 bis"[:4], " 3 - 1"]))
@@ -106,7 +106,7 @@ def postcodes(draw) -> str:
 
 
 # A phone number written exactly like a date (dd-mm-yyyy) is read as a date: the false
-# negative export/redact.py documents.
+# negative reports/redact.py documents.
 DATE_LIKE = re.compile(
     r"[0-3]?\d[-./][01]?\d[-./](?:1[89]|2\d)\d\d|(?:1[89]|2\d)\d\d-[01]\d-[0-3]\d"
 )

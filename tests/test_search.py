@@ -12,7 +12,8 @@ from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_QUESTIONS, DEFAULT_ROLES, Code, make_codebook
-from reactieveld.export.search import (
+from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
+from reactieveld.read.search import (
     Allowed,
     allowed_in,
     count_matches,
@@ -23,7 +24,6 @@ from reactieveld.export.search import (
     search,
     snippet,
 )
-from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 

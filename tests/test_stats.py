@@ -12,7 +12,7 @@ from figures_oracle import agree, oracle
 from reportdata import T0, D, build
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.stats import (
+from reactieveld.read.figures import (
     Period,
     compute_stats,
     format_duration,
@@ -115,7 +115,7 @@ def test_helpers():
     assert format_duration(90_000, "nl") == "1 d 1 u"
     assert format_duration(600, "en") == "10 min"
     assert render_text(
-        __import__("reactieveld.stats", fromlist=["DialogueStats"]).DialogueStats(
+        __import__("reactieveld.read.figures", fromlist=["DialogueStats"]).DialogueStats(
             days=(date(2026, 1, 1),)
         ),
         DEFAULT_CODEBOOK,

@@ -260,7 +260,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.overwrite": ("Overschrijven", "Overwrite"),
     "key.detail_down": ("Reactie verder lezen", "Scroll the response down"),
     "key.detail_up": ("Reactie terug lezen", "Scroll the response up"),
-    # the dialogue figures (reactieveld.stats, the dashboard, ``reactieveld stats``):
+    # the dialogue figures (reactieveld.read.figures, the dashboard, ``reactieveld stats``):
     # a label per figure, and beside it (".def") what it counts.
     "stats.title": ("Waarde van de dialoog", "Value of the dialogue"),
     "stats.range": ("Periode", "Period"),

@@ -48,10 +48,11 @@ import httpx
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export.records import Record, extras, record_dict
-from reactieveld.export.redact import Redactor
 from reactieveld.failures import failure, log_unexpected
 from reactieveld.model import utcnow
+from reactieveld.read.records import Record, extras
+from reactieveld.reports.fields import record_dict
+from reactieveld.reports.redact import Redactor
 from reactieveld.store.base import SinkDelivery, SinkStore
 
 #: Journal kinds that change what a sink holds (moderation and replies do not).
@@ -398,7 +399,7 @@ class SinkWorker:
 
 
 def _empty_extra() -> Any:
-    from reactieveld.export.records import Extra
+    from reactieveld.read.records import Extra
 
     return Extra()
 

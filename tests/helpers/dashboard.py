@@ -7,7 +7,7 @@ from datetime import timedelta
 from reportdata import T0
 from textual.app import App
 
-from reactieveld.stats import Period
+from reactieveld.read.figures import Period
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen
 

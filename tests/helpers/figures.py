@@ -10,7 +10,7 @@ import pytest
 
 import reactieveld.store.sqlite as sqlite_mod
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
-from reactieveld.stats import Period
+from reactieveld.read.figures import Period
 from reactieveld.store.sqlite import SqliteStore
 
 T = datetime(2026, 5, 10, tzinfo=UTC)

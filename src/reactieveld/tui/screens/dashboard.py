@@ -1,6 +1,6 @@
 """The dialogue dashboard: is the organisation in dialogue, or only collecting input?
 
-The same figures as ``reactieveld stats`` (:mod:`reactieveld.stats`, one SQL query each),
+The same figures as ``reactieveld stats`` (:mod:`reactieveld.read.figures`, one SQL query each),
 all for one period of whole UTC days (the last 30 ending today unless given): responses
 per day per source (sparklines), the coverage matrix of planning question × role with the
 gaps marked and a last row of all responses per role, the untagged backlog, the median
@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Label, Sparkline, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
-from reactieveld.stats import (
+from reactieveld.read.figures import (
     DialogueStats,
     Period,
     cell,

@@ -29,8 +29,8 @@ from textual.widgets import Button, Input, RadioSet, Static
 from textual.worker import Worker
 
 from reactieveld.codebook import Codebook
-from reactieveld.export.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
 from reactieveld.i18n import I18n
+from reactieveld.reports.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
 from reactieveld.tui.widgets.toggles import (
@@ -107,7 +107,7 @@ def write_export(
 ) -> Worker[None]:
     """Write the report in a worker (the store's reads interleave with the UI) and notify
     the path (``markup=False``: a path is untrusted text). ``done(path, n)`` after success."""
-    from reactieveld.export.formats import write_report
+    from reactieveld.reports.formats import write_report
 
     async def run() -> None:
         fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=path.parent)

@@ -1,7 +1,7 @@
 """The search screen (``/`` from anywhere): full-text search of the memory.
 
 One input takes words and filters (``parkeren bron:blog vraag:1 rol:burger status:hold
-sinds:2026-03-01 tot:2026-03-31``, see :mod:`reactieveld.export.search`); hits are
+sinds:2026-03-01 tot:2026-03-31``, see :mod:`reactieveld.read.search`); hits are
 ranked, with the matching words highlighted. ``enter`` on a hit jumps to it in the queue
 (the app's ``show_response``), ``h`` lists the author's other responses with their tags
 (:class:`AuthorHistoryScreen`, also opened by ``h`` on the triage screen), ``escape`` goes
@@ -28,7 +28,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reactieveld.codebook import Codebook
-from reactieveld.export.search import (
+from reactieveld.i18n import I18n
+from reactieveld.model import TagKind
+from reactieveld.read.search import (
     SearchResult,
     allowed_in,
     count_all,
@@ -37,8 +39,6 @@ from reactieveld.export.search import (
     search,
     snippet,
 )
-from reactieveld.i18n import I18n
-from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.base import FromApp

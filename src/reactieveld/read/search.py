@@ -143,7 +143,7 @@ def parse_query(
     A status or date that cannot be read is a problem; with ``allowed`` also a question,
     role or source that is not there (a role may be given by a one-word label, a source
     in any case). Problems are returned, never raised, and their filters left out."""
-    from reactieveld.stats import parse_date
+    from reactieveld.read.figures import parse_date
 
     flt = base or QueueFilter()
     lists: dict[str, list[Any]] = {

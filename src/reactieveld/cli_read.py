@@ -113,8 +113,8 @@ def _usage(message: str) -> int:
 
 def export_options(config: Any, args: argparse.Namespace) -> Any:
     """ExportOptions from parsed arguments; ValueError on a bad date or code."""
-    from reactieveld.export.formats import ExportOptions, describe_filters
-    from reactieveld.stats import parse_date
+    from reactieveld.read.figures import parse_date
+    from reactieveld.reports.formats import ExportOptions, describe_filters
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
     language = _language(config)
@@ -153,7 +153,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
 
 
 async def _export(db_path: Any, opts: Any, out: TextIO) -> int:
-    from reactieveld.export.formats import write_report
+    from reactieveld.reports.formats import write_report
     from reactieveld.store.sqlite import SqliteStore
 
     store = await SqliteStore.open(db_path, codebook_version=opts.codebook.version)
@@ -234,7 +234,7 @@ def run_search_command(
     that names nothing (``vraag:9``, ``bron:typo``) exits 2 with what is allowed. A header
     line on stderr says how many hits, in which order, and whether more match. Untrusted
     text is stripped of control characters first."""
-    from reactieveld.export.search import (
+    from reactieveld.read.search import (
         FilterProblem,
         SearchResult,
         allowed_in,
@@ -328,7 +328,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
-    from reactieveld.stats import run_stats_command
+    from reactieveld.read.figures import run_stats_command
 
     args.lang = _language(ctx.config)
     if not Path(ctx.db_path).exists():

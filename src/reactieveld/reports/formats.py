@@ -16,17 +16,13 @@ from typing import TextIO
 from urllib.parse import quote
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.export.records import (
-    CSV_COLUMNS,
-    iter_records,
-    record_csv_row,
-    record_dict,
-)
-from reactieveld.export.redact import Redactor
 from reactieveld.i18n import STRINGS
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
-from reactieveld.stats import text as stats_text
+from reactieveld.read.figures import text as stats_text
+from reactieveld.read.records import iter_records
+from reactieveld.reports.fields import CSV_COLUMNS, record_csv_row, record_dict
+from reactieveld.reports.redact import Redactor
 from reactieveld.store.base import QueueFilter, ReportStore
 
 FORMATS = ("md", "csv", "jsonl")
