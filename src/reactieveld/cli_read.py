@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -152,12 +150,14 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     )
 
 
-async def _export(db_path: Any, opts: Any, out: TextIO) -> int:
-    from reactieveld.reports.formats import write_report
+async def _export(db_path: Any, opts: Any, out: TextIO | Path) -> int:
+    from reactieveld.reports.formats import write_report, write_report_file
     from reactieveld.store.sqlite import SqliteStore
 
     store = await SqliteStore.open(db_path, codebook_version=opts.codebook.version)
     try:
+        if isinstance(out, Path):
+            return await write_report_file(store, opts, out)
         return await write_report(store, opts, out)
     finally:
         await store.close()
@@ -180,17 +180,7 @@ def run_export_command(
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
         return _usage(f"--output {args.output}: directory does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=target.parent or ".")
-    try:
-        newline = "" if opts.format == "csv" else None
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
-            n = asyncio.run(_export(db_path, opts, fh))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    n = asyncio.run(_export(db_path, opts, target))
     print(f"{n} responses written to {target}", file=sys.stderr)
     return 0
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
@@ -220,6 +223,25 @@ WRITERS = {"md": write_markdown, "csv": write_csv, "jsonl": write_jsonl}
 async def write_report(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """Write the report in ``opts.format``; returns the number of responses (quotes)."""
     return await WRITERS[opts.format](store, opts, out)
+
+
+async def write_report_file(store: ReportStore, opts: ExportOptions, path: Path) -> int:
+    """Write the report to ``path`` atomically (the app's dialog and ``reactieveld export
+    --output`` alike): a temporary file in the same folder, synced, then renamed into place,
+    so a failed or cancelled export never leaves half a report. Returns the number of
+    responses; on any failure the temporary file is removed and the error raised."""
+    fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=path.parent)
+    try:
+        newline = "" if opts.format == "csv" else None
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            n = await write_report(store, opts, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
 
 
 def describe_filters(

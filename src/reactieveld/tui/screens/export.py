@@ -11,8 +11,6 @@ so a failed or cancelled export never leaves half a report, and notifies the pat
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,24 +105,15 @@ def write_export(
 ) -> Worker[None]:
     """Write the report in a worker (the store's reads interleave with the UI) and notify
     the path (``markup=False``: a path is untrusted text). ``done(path, n)`` after success."""
-    from reactieveld.reports.formats import write_report
+    from reactieveld.reports.formats import write_report_file
 
     async def run() -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=path.parent)
         try:
-            newline = "" if opts.format == "csv" else None
-            with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
-                n = await write_report(store, opts, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
-            if isinstance(exc, Exception):
-                text = i18n.t("export.failed", error=one_line(str(exc), limit=200))
-                app.notify(text, severity="error", markup=False)
-                return
-            raise
+            n = await write_report_file(store, opts, path)
+        except Exception as exc:
+            text = i18n.t("export.failed", error=one_line(str(exc), limit=200))
+            app.notify(text, severity="error", markup=False)
+            return
         app.notify(i18n.t("export.done", n=n, path=str(path)), markup=False)
         if done is not None:
             done(path, n)
