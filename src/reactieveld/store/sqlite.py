@@ -2941,8 +2941,14 @@ class SqliteStore:
         return await self.read(_figures.source_names)
 
     async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:
-        """The dashboard's raw figures (:mod:`reactieveld.stats`), one read."""
-        return await self.read(lambda db: _figures.dialogue_figures(db, query))
+        """The dashboard's raw figures (:mod:`reactieveld.read.figures`), one read."""
+        figures = await self.read(lambda db: _figures.dialogue_figures(db, query))
+        # The query asks for days in the period only: another day can only come from an
+        # index that disagrees with its rows (a file damaged mid-way), never from data.
+        first, last = query.start.date().isoformat(), query.end.date().isoformat()
+        if any(not first <= day < last for _, day in figures.per_day):
+            raise damaged_error(self.path, "an index disagrees with its rows")
+        return figures
 
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
         """The responses ``flt`` matches (the same as :meth:`count`), per role by the one
