@@ -16,8 +16,9 @@ def backoff_delay(
 ) -> float:
     """Seconds to wait after ``attempts`` earlier failures: ``base * 2**attempts``, at most
     ``cap``, jittered to between 75% and 125% of that."""
-    delay = min(cap, base * 2 ** min(max(attempts, 0), 16))
-    return delay * (0.75 + (rng or random).random() / 2)
+    delay = min(cap, base * float(2 ** min(max(attempts, 0), 16)))
+    r = rng.random() if rng is not None else random.random()
+    return delay * (0.75 + r / 2)
 
 
 async def pause(seconds: float, *events: asyncio.Event) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from reactieveld import __version__
 from reactieveld.config import (
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Further subcommands: each a function ``(subparsers, add_common) -> None`` that adds its
 #: parser with ``set_defaults(command=...)``. Modules append here (see ``_extend``).
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction, Callable[..., None]], None]] = []
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[Any], Callable[..., None]], None]] = []
 
 
 def cmd_app(args: argparse.Namespace, ctx: Context) -> int:

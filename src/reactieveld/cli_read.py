@@ -67,7 +67,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def register(sub: argparse._SubParsersAction, add_common: Callable[..., None]) -> None:
+def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., None]) -> None:
     """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser."""
     p = sub.add_parser("search", help="full-text search of the memory")
     add_common(p, top=False)

@@ -303,7 +303,7 @@ def _http_url(value: Any) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError('an http(s) URL, like "https://example.org"')
-    return value
+    return str(value)
 
 
 def _site_url(value: Any) -> str:
@@ -402,7 +402,7 @@ def _choice(options: tuple[str, ...]) -> Check:
             # Safe to show: a choice (type, language, mode) is never a secret.
             shown = f'"{value}"' if isinstance(value, str) and value.isprintable() else None
             raise ValueError(expected, *([shown] if shown and len(value) <= 40 else []))
-        return value
+        return str(value)
 
     return check
 

@@ -338,6 +338,7 @@ class _Child:
         await self.writer.drain()
 
     async def ask_known(self, name: str) -> Mapping[str, RemoteStatus]:
+        future: asyncio.Future[Mapping[str, RemoteStatus]]
         future = asyncio.get_running_loop().create_future()
         self.known_waiters.setdefault(name, []).append(future)
         await self.send(("known?", name))

@@ -43,7 +43,7 @@ from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.model import Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError
 
-Listener = Callable[["SyncEvent"], Any] | asyncio.Queue
+Listener = Callable[["SyncEvent"], Any] | asyncio.Queue[Any]
 
 
 # -- events and results -----------------------------------------------------------------
@@ -222,7 +222,7 @@ class SyncEngine:
         if hasattr(s.connector, "known_loader"):
             # Lazily: only a re-scan needs the store's ids, and reading them costs.
             store, name = self.store, s.name
-            s.connector.known_loader = lambda: known_statuses(store, name)  # type: ignore[attr-defined]
+            s.connector.known_loader = lambda: known_statuses(store, name)
             return
         prime = getattr(s.connector, "prime_known", None)
         if prime is not None:

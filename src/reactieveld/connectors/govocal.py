@@ -118,7 +118,9 @@ class GoVocalConnector:
         self._users: dict[str, dict[str, Any] | None] = {}
 
     @classmethod
-    def from_config(cls, source: Any, client: SourceClient | None = None, **kwargs: Any):
+    def from_config(
+        cls, source: Any, client: SourceClient | None = None, **kwargs: Any
+    ) -> GoVocalConnector:
         """Build from a ``SourceConfig`` (url, client_id_env, client_secret_env, locale)."""
         return cls(
             source.name,

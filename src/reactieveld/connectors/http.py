@@ -92,8 +92,8 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rng: random.Random | None = None) -> float:
         """The jittered delay after failed attempt number ``attempt`` (1-based)."""
-        d = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
-        r = (rng or random).random()
+        d = min(self.max_delay, self.base_delay * float(2 ** max(0, attempt - 1)))
+        r = rng.random() if rng is not None else random.random()
         return d / 2 + d / 2 * r
 
 

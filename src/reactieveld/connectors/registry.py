@@ -43,7 +43,8 @@ def _demo(cfg: Any, **kw: Any) -> Connector:
 
     from_config = getattr(DemoConnector, "from_config", None)
     if from_config is not None:
-        return from_config(cfg)
+        connector: Connector = from_config(cfg)
+        return connector
     return DemoConnector(cfg.name, **dict(cfg.options))
 
 

@@ -460,7 +460,10 @@ def gap_lines(stats: DialogueStats, codebook: Codebook, language: str) -> list[s
 
 def figure_lines(stats: DialogueStats, language: str) -> list[str]:
     """The key figures under the coverage table, one line each."""
-    t = lambda key: text(key, language)  # noqa: E731
+
+    def t(key: str) -> str:
+        return text(key, language)
+
     return [
         f"{t('backlog')}: {stats.untagged} ({t('of_which_new')}: {stats.untagged_new})",
         f"{t('moderation')}: {format_duration(stats.median_to_moderation, language)} "
@@ -515,7 +518,10 @@ def render_text(
     """The figures as plain text, as ``reactieveld stats`` prints them; the coverage
     table fits ``width`` columns (question labels cut, and then listed in full below),
     and what each figure counts closes the page."""
-    t = lambda key: text(key, language)  # noqa: E731
+
+    def t(key: str) -> str:
+        return text(key, language)
+
     lines = [t("title"), "=" * len(t("title"))]
     lines.append(period_line(stats, language))
     lines.append(t("role.short"))

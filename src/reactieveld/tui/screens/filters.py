@@ -48,7 +48,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         lang = self.i18n.language
         blank = Text(t("filter.any"))
 
-        def select(id: str, options: list[tuple[str, object]], value: object) -> Select:
+        def select(id: str, options: list[tuple[str, object]], value: object) -> Select[object]:
             return Select(
                 [(Text(label), v) for label, v in options],
                 prompt=blank.plain,

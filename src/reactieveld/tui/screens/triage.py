@@ -30,7 +30,7 @@ from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
 from reactieveld.tui.widgets.tag_bar import TagBar
 
 if TYPE_CHECKING:
-    from textual.screen import ActiveBinding
+    from textual.binding import ActiveBinding
 
     from reactieveld.tui.services import AppServices
 
