@@ -47,12 +47,12 @@ from reactieveld.connectors.demo import DemoConnector  # noqa: E402
 from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
 from reactieveld.store import sqlite as store_sqlite  # noqa: E402
 from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
+from reactieveld.store.schema import migrate  # noqa: E402
 from reactieveld.store.sqlite import (  # noqa: E402
     SqliteStore,
     _content_hash,
     _json,
     _ts,
-    migrate,
 )
 
 PAGE = 100

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from reactieveld.model import Page, RemoteStatus, Response, Source
 from reactieveld.store import sqlite as store_sqlite
-from reactieveld.store.sqlite import SqliteStore, migrate
+from reactieveld.store.schema import migrate
+from reactieveld.store.sqlite import SqliteStore
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -16,7 +16,8 @@ import pytest
 
 from reactieveld.model import Page, RemoteStatus, Response, Source, TriageState
 from reactieveld.store.base import QueueFilter
-from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore, _counting, migrate
+from reactieveld.store.schema import migrate
+from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore, _counting
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 SOURCES = ("blog", "forum", "leeg")

@@ -59,8 +59,10 @@ from reactieveld.model import (
 )
 from reactieveld.store import figures as _figures
 from reactieveld.store import records as _records
+from reactieveld.store import schema as _schema
 from reactieveld.store import search as _search
 from reactieveld.store import sinks as _sinks
+from reactieveld.store.authors import author_match, author_tokens, name_token
 from reactieveld.store.base import (
     ActionOutcome,
     Counts,
@@ -82,6 +84,7 @@ from reactieveld.store.base import (
     StoreError,
     UpsertResult,
 )
+from reactieveld.store.errors import damaged_error, unusable_error
 
 T = TypeVar("T")
 
@@ -366,23 +369,6 @@ def fts_query(query: str) -> str | None:
     return " ".join(parts) or None
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the package: (number, name, sql)."""
-    folder: Any = Path(__file__).with_name("migrations")
-    if not folder.is_dir():  # a zipped install; importlib.resources costs ~8 ms to import
-        from importlib import resources
-
-        folder = resources.files("reactieveld.store.migrations")
-    found = []
-    for entry in folder.iterdir():
-        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
-        if m:
-            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-SCHEMA_VERSION = max(n for n, _, _ in migrations())
-
 _RESPONSE_COLS = (
     "r.id, s.name, r.external_id, r.thread_external_id, r.parent_external_id, "
     "r.author_name, r.author_key, r.author_url, r.body_text, r.body_raw, r.body_format, "
@@ -463,39 +449,6 @@ class _Where:
 _BY_AUTHOR = "SELECT rowid FROM responses_by_author WHERE responses_by_author MATCH ?"
 
 
-def _author_token(key: str) -> str:
-    """The one token an author key is indexed as. Keys we make are hex already; any
-    other string (a caller's own key) is hashed, so it is one token and never syntax."""
-    if key.isascii() and key.isalnum():
-        return key.lower()
-    return "x" + hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _author_match(key: str) -> str:
-    """An FTS5 query for exactly this author key."""
-    return f'"{_author_token(key)}"'
-
-
-def _name_token(source_id: int, name: str | None) -> str:
-    """The token of an author name within a source (migration 0007): responses without
-    an author key (organisation accounts, anonymous posters) are found by it."""
-    text = f"{source_id}\x1f{name or ''}".encode("utf-8", "surrogatepass")
-    return "n" + hashlib.blake2b(text, digest_size=16).hexdigest()
-
-
-def _author_tokens(key: str | None, source_id: int, name: str | None) -> str:
-    """What ``responses_by_author`` holds for a response: its author key's token (if it
-    has one) and its name token."""
-    name_token = _name_token(source_id, name)
-    return f"{_author_token(key)} {name_token}" if key else name_token
-
-
-def register_functions(db: sqlite3.Connection) -> None:
-    """The SQL functions migrations use (0007 fills the author index with
-    ``reactieveld_author_tokens``)."""
-    db.create_function("reactieveld_author_tokens", 3, _author_tokens, deterministic=True)
-
-
 def _in(values: Sequence[Any]) -> str:
     return "(" + ",".join("?" * len(values)) + ")"
 
@@ -550,7 +503,7 @@ def _filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> _Wh
             *flt.thread,
         )
     if flt.author_key is not None:
-        w.add(f"r.id IN ({_BY_AUTHOR})", _author_match(flt.author_key))
+        w.add(f"r.id IN ({_BY_AUTHOR})", author_match(flt.author_key))
     if flt.text:
         q = fts_query(flt.text)
         if q is None:
@@ -972,68 +925,10 @@ def _meta_value(db: sqlite3.Connection, key: str) -> str | None:
     return row[0] if row else None
 
 
-def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
-    """A StoreError for an SQLite error that makes the store unusable (what is wrong,
-    which file, what to do); None for any other error (a query's own mistake)."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if "Could not decode to UTF-8" in str(exc):
-        code = sqlite3.SQLITE_CORRUPT  # text bytes SQLite kept but UTF-8 cannot be: damage
-    elif code == sqlite3.SQLITE_ERROR and _SCHEMA_GONE.search(str(exc)):
-        # Our own SQL meets a schema that is not what the migrations made: its text in
-        # the file was garbled (or another program changed it).
-        return damaged_error(path, f"its tables are not as reactieveld made them: {exc}")
-    if code == sqlite3.SQLITE_NOTADB:
-        what = (
-            f"{path} is not a reactieveld memory store (not an SQLite database, or "
-            "encrypted): choose another --db, or restore the file from a backup"
-        )
-    elif code == sqlite3.SQLITE_CORRUPT:
-        return damaged_error(path, str(exc))
-    elif code == sqlite3.SQLITE_FULL:
-        what = (
-            f"the disk holding {path} is full (or the file reached its size limit): free "
-            "disk space and try again; nothing of the last change was stored"
-        )
-    elif code == sqlite3.SQLITE_READONLY:
-        what = (
-            f"{path} cannot be written (a read-only file, folder or disk): make it "
-            "writable, or copy it elsewhere and use --db"
-        )
-    elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
-        what = (
-            f"cannot open {path} ({exc}): check that it and its folder exist and may be "
-            "read and written, or choose another --db"
-        )
-    elif code == sqlite3.SQLITE_IOERR:
-        what = (
-            f"cannot read or write {path} (disk I/O error: {exc}): check the disk, then "
-            "restore the file from a backup if it persists"
-        )
-    elif code == sqlite3.SQLITE_NOMEM:
-        what = f"out of memory while using {path}: close other programs and try again"
-    else:
-        return None
-    return StoreError(what)
-
-
-#: SQLite's words for a schema that lacks what the migrations made.
-_SCHEMA_GONE = re.compile(
-    r"^(no such (table|column|tokenizer|module|index|function)|malformed database schema"
-    r"|vtable constructor failed)"
-)
-
 #: The message of an enum made from a stored value that is none of its members.
 _STORED_ENUM = re.compile(
     r"is not a valid (RemoteStatus|TriageState|TagKind|OutboxState|Capability|ActionKind)$"
 )
-
-
-def damaged_error(path: Path, what: str) -> StoreError:
-    """The StoreError of a damaged file: restore it, or recover what is left."""
-    return StoreError(
-        f"{path} is damaged ({what}): restore it from a backup, or save what is left "
-        f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
-    )
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -1132,35 +1027,22 @@ class SqliteStore:
         if self.read_only:
             self._setup_read_only(db)
             return
-        _enable_wal(db)
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=30000")
-        db.execute("PRAGMA temp_store=MEMORY")
-        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
-        # A checkpoint every ~40 MB of WAL instead of 4 MB: a page rewritten by many
-        # commits (an index leaf, FTS structure) goes to the file once per checkpoint, and
-        # each checkpoint's fsync is paid ten times less often. The WAL file is cut back
-        # to 64 MB after a checkpoint.
-        db.execute("PRAGMA wal_autocheckpoint=10000")
-        db.execute("PRAGMA journal_size_limit=67108864")
-        migrate(db)
+        _schema.writer_pragmas(db, self._cache_kib)
+        _schema.migrate(db)
         self._author_secret = self._setup_author_secret(db, self._given_secret)
 
     def _setup_read_only(self, db: sqlite3.Connection) -> None:
         """Set up a read-only connection: nothing written, nothing migrated."""
-        db.execute("PRAGMA query_only = ON")
-        db.execute("PRAGMA temp_store=MEMORY")
-        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
+        _schema.reader_pragmas(db, self._cache_kib)
         current = db.execute("PRAGMA user_version").fetchone()[0]
-        if current != SCHEMA_VERSION:
-            check_version(db)  # a newer one is refused the same way as when writable
+        if current != _schema.SCHEMA_VERSION:
+            _schema.check_version(db)  # a newer one is refused the same way as when writable
             raise StoreError(
                 f"{self.path} is read-only and has an older schema (version {current}, this "
-                f"program needs {SCHEMA_VERSION}); open it once where it can be written to "
-                "upgrade it, or choose another --db"
+                f"program needs {_schema.SCHEMA_VERSION}); open it once where it can be "
+                "written to upgrade it, or choose another --db"
             )
-        register_functions(db)
+        _schema.register_functions(db)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # "not a database" here
         given = self._given_secret
         if given is not None:
@@ -1556,7 +1438,7 @@ class SqliteStore:
             )
             db.executemany(
                 "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)",
-                [(row[0], _author_tokens(row[6], sid, row[5])) for row in new_rows],
+                [(row[0], author_tokens(row[6], sid, row[5])) for row in new_rows],
             )
             hinted = [
                 (row[0], row[17], self.codebook_version, now, row[12])
@@ -1577,8 +1459,8 @@ class SqliteStore:
             pending = self._pending_moderation(db, [old[0] for old, *_ in changed])
             for old, r, key, h, title in changed:
                 rid, _, old_body, old_author, old_thread, old_key = old
-                old_tokens = _author_tokens(old_key, sid, old_author)
-                new_tokens = _author_tokens(key, sid, r.author_name)
+                old_tokens = author_tokens(old_key, sid, old_author)
+                new_tokens = author_tokens(key, sid, r.author_name)
                 if old_tokens != new_tokens:
                     db.execute(
                         "INSERT INTO responses_by_author (responses_by_author, rowid, "
@@ -2088,8 +1970,8 @@ class SqliteStore:
         """The author index query for a response's author: its key, else its name within
         its source (both are tokens of ``responses_by_author``, migration 0007)."""
         if r.author_key:
-            return _author_match(r.author_key)
-        return f'"{_name_token(self._source_id(db, r.source), r.author_name)}"'
+            return author_match(r.author_key)
+        return f'"{name_token(self._source_id(db, r.source), r.author_name)}"'
 
     async def author_count(self, row: QueueRow) -> int:
         """How many other responses the same author wrote (by author key, else by name)."""
@@ -3027,90 +2909,6 @@ def _folded(text: str | None) -> str:
 
 def _code_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (10**9, code)
-
-
-def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
-    """Switch the file to WAL. Two programs opening a new file at once can get "database is
-    locked" here without the busy handler being asked (SQLite avoids a lock deadlock while
-    the file is still in rollback mode), so retry for a while ourselves."""
-    deadline = time.monotonic() + patience
-    delay = 0.002
-    while True:
-        try:
-            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
-            continue
-        if mode.lower() != "wal" and str(db.execute("PRAGMA database_list").fetchone()[2]):
-            raise StoreError(f"the memory store could not switch to WAL (journal mode {mode})")
-        return
-
-
-def check_version(db: sqlite3.Connection) -> int:
-    """The file's schema version; a newer one than this program knows is refused."""
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
-    latest = max(n for n, _, _ in migrations())
-    if current > latest:
-        path = db.execute("PRAGMA database_list").fetchone()[2] or "this memory store"
-        raise StoreError(
-            f"{path} has schema version {current}, newer than this program knows "
-            f"({latest}): upgrade reactieveld (or choose another --db)"
-        )
-    return current
-
-
-def migrate(db: sqlite3.Connection) -> int:
-    """Apply every shipped migration newer than the file's ``user_version``, each in its own
-    transaction. Returns the version reached. A file from a newer program is refused."""
-    current = check_version(db)
-    register_functions(db)
-    shipped = migrations()  # read once: the check and the steps must agree
-    for number, name, sql in shipped:
-        if number <= current:
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while we waited for the lock.
-            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
-                db.execute("ROLLBACK")
-                continue
-            for statement in _split_sql(sql):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
-        except BaseException as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
-            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-            if isinstance(exc, sqlite3.Error) and code != sqlite3.SQLITE_ERROR:
-                unusable = unusable_error(path, exc)  # a full disk, a damaged file, ...
-                if unusable is not None:
-                    raise unusable from exc
-            raise StoreError(
-                f"{path}: migration {name} failed ({exc}); nothing of it was applied: "
-                "report this, and keep using the previous version of reactieveld meanwhile"
-            ) from exc
-        db.execute("COMMIT")
-        current = number
-    return current
-
-
-def _split_sql(sql: str) -> list[str]:
-    """Split a migration into statements (sqlite3.complete_statement knows triggers)."""
-    statements, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        if not buf and line.strip().startswith("--"):
-            continue
-        buf += line
-        if sqlite3.complete_statement(buf):
-            statements.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        statements.append(buf.strip())
-    return statements
 
 
 if TYPE_CHECKING:
