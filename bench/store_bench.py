@@ -47,12 +47,12 @@ from reactieveld.connectors.demo import DemoConnector  # noqa: E402
 from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
 from reactieveld.store import sqlite as store_sqlite  # noqa: E402
 from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
+from reactieveld.store.rows import from_epoch, to_epoch  # noqa: E402
 from reactieveld.store.schema import migrate  # noqa: E402
 from reactieveld.store.sqlite import (  # noqa: E402
     SqliteStore,
     _content_hash,
     _json,
-    _ts,
 )
 
 PAGE = 100
@@ -158,21 +158,23 @@ def limit_tuples(pages: list[Page]) -> tuple[list, list, list, list]:
     for p in pages:
         for t in p.threads:
             titles[(t.source, t.external_id)] = t.title
-            threads.append((sid[t.source], t.external_id, t.title, t.url, _ts(t.created_at), None))
+            threads.append(
+                (sid[t.source], t.external_id, t.title, t.url, to_epoch(t.created_at), None)
+            )
         for r in p.responses:
             rid += 1
             key = keyer.author_key(r.author_email)
             responses.append(
                 (rid, sid[r.source], r.external_id, r.thread_external_id,
                  r.parent_external_id, r.author_name, key, r.author_url, r.body_text,
-                 r.body_raw, r.body_format, r.url, _ts(r.created_at), _ts(r.updated_at),
+                 r.body_raw, r.body_format, r.url, to_epoch(r.created_at), to_epoch(r.updated_at),
                  0, r.remote_status.value, r.triage.value, r.role_hint, _json(r.meta),
                  _content_hash(r, key))
             )  # fmt: skip
             title = titles.get((r.source, r.thread_external_id or ""), "")
             fts.append((rid, r.body_text, r.author_name, title))
             if r.role_hint:
-                tags.append((rid, r.role_hint, "default-1", 0, _ts(r.created_at)))
+                tags.append((rid, r.role_hint, "default-1", 0, to_epoch(r.created_at)))
     return responses, fts, tags, threads
 
 
@@ -273,7 +275,7 @@ async def bench_queues(store: SqliteStore, raw: sqlite3.Connection, walk: int) -
                                          (walk,))]  # fmt: skip
         for i in ids:
             (c,) = raw.execute("SELECT created_at FROM responses WHERE id = ?", (i,)).fetchone()
-            keys.append(Keyset(store_sqlite._dt(c), i))  # type: ignore[arg-type]
+            keys.append(Keyset(from_epoch(c), i))  # type: ignore[arg-type]
         api = []
         for k in keys:
             api.append(await timed(lambda k=k, flt=flt: store.queue(flt, after=k, limit=50)))

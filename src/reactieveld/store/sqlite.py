@@ -32,7 +32,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -85,6 +85,17 @@ from reactieveld.store.base import (
     UpsertResult,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
+from reactieveld.store.rows import (
+    RESPONSE_COLS,
+    RESPONSE_FROM,
+    RESPONSE_JOINS,
+    STATE_COLS,
+    from_epoch,
+    outbox_item_from_row,
+    response_from_row,
+    source_state_from_row,
+    to_epoch,
+)
 
 T = TypeVar("T")
 
@@ -100,18 +111,6 @@ DEFAULT_CACHE_KIB = 65_536
 READER_CACHE_KIB = 8_192
 
 _MODERATION_CAPS = ("approve", "hold", "spam", "trash", "hide")
-
-
-def _ts(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp())
-
-
-def _dt(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
 def _json(value: Mapping[str, Any] | None) -> str | None:
@@ -369,67 +368,6 @@ def fts_query(query: str) -> str | None:
     return " ".join(parts) or None
 
 
-_RESPONSE_COLS = (
-    "r.id, s.name, r.external_id, r.thread_external_id, r.parent_external_id, "
-    "r.author_name, r.author_key, r.author_url, r.body_text, r.body_raw, r.body_format, "
-    "r.url, r.created_at, r.updated_at, r.fetched_at, r.remote_status, r.triage, "
-    "r.role_hint, r.meta, th.title"
-)
-_RESPONSE_JOINS = (
-    "JOIN sources s ON s.id = r.source_id "
-    "LEFT JOIN threads th ON th.source_id = r.source_id "
-    "AND th.external_id = r.thread_external_id"
-)
-_RESPONSE_FROM = "responses r " + _RESPONSE_JOINS
-
-
-def _response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
-    (
-        rid,
-        source,
-        ext,
-        thread_ext,
-        parent_ext,
-        author,
-        author_key,
-        author_url,
-        body_text,
-        body_raw,
-        body_format,
-        url,
-        created,
-        updated,
-        fetched,
-        status,
-        triage,
-        role_hint,
-        meta,
-        title,
-    ) = row
-    response = Response(
-        id=rid,
-        source=source,
-        external_id=ext,
-        thread_external_id=thread_ext,
-        parent_external_id=parent_ext,
-        author_name=author,
-        author_key=author_key,
-        author_url=author_url,
-        body_text=body_text,
-        body_raw=body_raw,
-        body_format=body_format,
-        url=url,
-        created_at=datetime.fromtimestamp(created, UTC),
-        updated_at=_dt(updated),
-        fetched_at=_dt(fetched),
-        remote_status=RemoteStatus(status),
-        triage=TriageState(triage),
-        role_hint=role_hint,
-        meta=json.loads(meta) if meta else {},
-    )
-    return response, title
-
-
 class _Where:
     """Builds the WHERE clause of a queue query from a QueueFilter."""
 
@@ -494,9 +432,9 @@ def _filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> _Wh
             "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
         )
     if flt.since is not None:
-        w.add("r.created_at >= ?", _ts(flt.since))
+        w.add("r.created_at >= ?", to_epoch(flt.since))
     if flt.until is not None:
-        w.add("r.created_at < ?", _ts(flt.until))
+        w.add("r.created_at < ?", to_epoch(flt.until))
     if flt.thread is not None:
         w.add(
             "r.source_id = (SELECT id FROM sources WHERE name = ?) AND r.thread_external_id = ?",
@@ -542,12 +480,12 @@ def _counting(
     tail = " GROUP BY 1, 2" if grouped else ""
     if kind is None:
         if above is not None:
-            w.add("(r.created_at, r.id) > (?, ?)", _ts(above.created_at), above.id)
+            w.add("(r.created_at, r.id) > (?, ?)", to_epoch(above.created_at), above.id)
         return f"{head}count(*) FROM responses r{w.sql()}{tail}", w.params
     w.clauses.insert(0, f"q.kind = ? AND q.code IN {_in(codes)}")
     w.params[0:0] = [kind, *codes]
     if above is not None:
-        w.add("(q.response_created, q.response_id) > (?, ?)", _ts(above.created_at), above.id)
+        w.add("(q.response_created, q.response_id) > (?, ?)", to_epoch(above.created_at), above.id)
     # DISTINCT: a response with two of the codes is one row of the queue.
     sql = f"{head}count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}{tail}"
     return sql, w.params
@@ -645,14 +583,14 @@ def queue_sql(
         def where(f: QueueFilter) -> _Where:
             w = _filter_where(f, source_drives=source_drives)
             if after is not None:
-                w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
+                w.add(f"(r.created_at, r.id) {op} (?, ?)", to_epoch(after.created_at), after.id)
             return w
 
         order_by = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
         fan = _fan_out(rest)
         if not fan:
             w = where(rest)
-            return f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} {order_by}", [
+            return f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM}{w.sql()} {order_by}", [
                 *w.params,
                 limit,
             ]
@@ -664,7 +602,7 @@ def queue_sql(
             arms.append(f"SELECT * FROM (SELECT r.id FROM responses r{w.sql()} {order_by})")
             params += [*w.params, limit]
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN "
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
             f"({' UNION ALL '.join(arms)}) {order_by}"
         )
         return sql, [*params, limit]
@@ -675,15 +613,17 @@ def queue_sql(
         w.params[0:0] = [kind, code]
         if after is not None:
             w.add(
-                f"(q.response_created, q.response_id) {op} (?, ?)", _ts(after.created_at), after.id
+                f"(q.response_created, q.response_id) {op} (?, ?)",
+                to_epoch(after.created_at),
+                after.id,
             )
         order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
         return f"{_TAG_DRIVEN} {joins}{w.sql()} {order_by}", [*w.params, limit]
 
     if len(codes) == 1:
         # CROSS JOIN: SQLite keeps the tag index as the outer loop.
-        body, params = arm(codes[0], _RESPONSE_JOINS)
-        return f"SELECT {_RESPONSE_COLS} FROM {body}", params
+        body, params = arm(codes[0], RESPONSE_JOINS)
+        return f"SELECT {RESPONSE_COLS} FROM {body}", params
     # Several codes: the first ``limit`` of each code, merged; at most codes x limit rows.
     arms, params = [], []
     for code in codes:
@@ -691,7 +631,7 @@ def queue_sql(
         arms.append(f"SELECT * FROM (SELECT q.response_id FROM {body})")
         params += p
     sql = (
-        f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN "
+        f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
         f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
     )
     return sql, [*params, limit]
@@ -718,7 +658,7 @@ def _content_hash(r: Response, author_key: str | None) -> int:
     # as ever: a stored hash stays valid).
     return _hash_fields(
         *_content_values(r, author_key),
-        str(_ts(r.updated_at)),
+        str(to_epoch(r.updated_at)),
         r.remote_status.value,
         _json(r.meta),
     )
@@ -1264,59 +1204,40 @@ class SqliteStore:
 
         await self._write(fn)
 
-    def _source_state(self, row: Sequence[Any]) -> SourceState:
-        return SourceState(
-            name=row[0],
-            type=row[1],
-            cursor=row[2],
-            last_success=_dt(row[3]),
-            last_error=row[4],
-            last_error_at=_dt(row[5]),
-            next_try=_dt(row[6]),
-            repaired=row[7],
-        )
-
-    _STATE_COLS = (
-        "name, type, cursor, last_success, last_error, last_error_at, next_try, "
-        "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0)"
-    )
-
     async def source_state(self, name: str) -> SourceState | None:
         """The stored cursor and sync bookkeeping of one source."""
         rows = await self._run(
             lambda db: db.execute(
-                f"SELECT {self._STATE_COLS} FROM sources WHERE name = ?", (name,)
+                f"SELECT {STATE_COLS} FROM sources WHERE name = ?", (name,)
             ).fetchall()
         )
-        return self._source_state(rows[0]) if rows else None
+        return source_state_from_row(rows[0]) if rows else None
 
     async def source_states(self) -> list[SourceState]:
         """All sources with their sync bookkeeping, by name."""
         rows = await self._run(
-            lambda db: db.execute(
-                f"SELECT {self._STATE_COLS} FROM sources ORDER BY name"
-            ).fetchall()
+            lambda db: db.execute(f"SELECT {STATE_COLS} FROM sources ORDER BY name").fetchall()
         )
-        return [self._source_state(r) for r in rows]
+        return [source_state_from_row(r) for r in rows]
 
     async def record_sync(
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        now = _ts(utcnow())
+        now = to_epoch(utcnow())
 
         def fn(db: sqlite3.Connection) -> None:
             if error is None:
                 db.execute(
                     "UPDATE sources SET last_success = ?, last_error = NULL, "
                     "last_error_at = NULL, next_try = ? WHERE name = ?",
-                    (now, _ts(next_try), name),
+                    (now, to_epoch(next_try), name),
                 )
             else:
                 db.execute(
                     "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
                     "WHERE name = ?",
-                    (storable(error)[0], now, _ts(next_try), name),
+                    (storable(error)[0], now, to_epoch(next_try), name),
                 )
 
         await self._write(fn)
@@ -1336,7 +1257,7 @@ class SqliteStore:
         twice changes nothing. A pending moderation decision in the outbox keeps the
         local status until it is written back.
         """
-        now = _ts(utcnow())
+        now = to_epoch(utcnow())
         # Text UTF-8 cannot hold is stored repaired and counted, never raised on: one odd
         # comment must not stop a source (see ``storable``).
         page, repaired = storable_page(page)
@@ -1409,8 +1330,8 @@ class SqliteStore:
                         sid,
                         ext,
                         *_content_values(r, key),
-                        _ts(r.created_at),
-                        _ts(r.updated_at),
+                        to_epoch(r.created_at),
+                        to_epoch(r.updated_at),
                         now,
                         r.remote_status.value,
                         r.triage.value,
@@ -1490,7 +1411,7 @@ class SqliteStore:
                     "meta = ?, content_hash = ? WHERE id = ?",
                     (
                         *_content_values(r, key),
-                        _ts(r.updated_at),
+                        to_epoch(r.updated_at),
                         now,
                         rid in pending,
                         r.remote_status.value,
@@ -1630,7 +1551,7 @@ class SqliteStore:
             "title = excluded.title, url = excluded.url, "
             "created_at = coalesce(excluded.created_at, created_at), meta = excluded.meta",
             [
-                (sid, t.external_id, t.title, t.url, _ts(t.created_at), _json(t.meta))
+                (sid, t.external_id, t.title, t.url, to_epoch(t.created_at), _json(t.meta))
                 for t in threads
             ],
         )
@@ -1686,7 +1607,7 @@ class SqliteStore:
         )
         out = []
         for row in raw:
-            response, title = _response_from_row(row)
+            response, title = response_from_row(row)
             rid = row[0]
             out.append(
                 QueueRow(
@@ -1794,7 +1715,7 @@ class SqliteStore:
 
     async def get(self, response_id: int) -> QueueRow | None:
         """One response with its thread title and tags."""
-        sql = f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id = ?"
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id = ?"
         rows = await self._run(lambda db: self._rows(db, sql, (response_id,)))
         return rows[0] if rows else None
 
@@ -1802,16 +1723,14 @@ class SqliteStore:
         """Several responses by id, in the order asked."""
         if not ids:
             return []
-        sql = f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN {_in(ids)}"
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN {_in(ids)}"
         rows = await self._run(lambda db: self._rows(db, sql, list(ids)))
         by_id = {r.response.id: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     async def get_by_external(self, source: str, external_id: str) -> QueueRow | None:
         """One response by its platform id."""
-        sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE s.name = ? AND r.external_id = ?"
-        )
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE s.name = ? AND r.external_id = ?"
         rows = await self._run(lambda db: self._rows(db, sql, (source, external_id)))
         return rows[0] if rows else None
 
@@ -1846,14 +1765,14 @@ class SqliteStore:
             external_id=row[0],
             title=row[1],
             url=row[2],
-            created_at=_dt(row[3]),
+            created_at=from_epoch(row[3]),
             meta=json.loads(row[4]) if row[4] else {},
         )
 
     async def thread_rows(self, source: str, thread_external_id: str) -> list[QueueRow]:
         """All responses of a thread, oldest first (build the tree from parent ids)."""
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} "
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} "
             "WHERE s.name = ? AND r.thread_external_id = ? ORDER BY r.created_at, r.id"
         )
         return await self._run(lambda db: self._rows(db, sql, (source, thread_external_id)))
@@ -1867,7 +1786,7 @@ class SqliteStore:
                 (response_id,),
             ).fetchall()
         )
-        return [Tag(TagKind(k), c, v, _dt(at), a) for k, c, v, at, a in rows]
+        return [Tag(TagKind(k), c, v, from_epoch(at), a) for k, c, v, at, a in rows]
 
     async def notes(self, response_id: int) -> list[Note]:
         """The notes on a response, oldest first."""
@@ -1878,7 +1797,7 @@ class SqliteStore:
                 (response_id,),
             ).fetchall()
         )
-        return [Note(i, r, t, a, datetime.fromtimestamp(at, UTC)) for i, r, t, a, at in rows]
+        return [Note(i, r, t, a, from_epoch(at)) for i, r, t, a, at in rows]
 
     async def journal(
         self, response_id: int | None = None, *, limit: int = 100
@@ -1895,7 +1814,7 @@ class SqliteStore:
         return [
             JournalEntry(
                 id=r[0],
-                at=datetime.fromtimestamp(r[1], UTC),
+                at=from_epoch(r[1]),
                 actor=r[2],
                 kind=ActionKind(r[3]),
                 response_id=r[4],
@@ -1943,7 +1862,7 @@ class SqliteStore:
                     match,
                 )
                 sql = (
-                    f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{probe.sql()} "
+                    f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM}{probe.sql()} "
                     "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
                 )
                 rows = self._rows(db, sql, [*probe.params, limit])
@@ -1951,7 +1870,7 @@ class SqliteStore:
             extra = (" AND " + " AND ".join(w.clauses)) if w.clauses else ""
             order = "f.rank" if ranked else "f.rowid DESC"
             sql = (
-                f"SELECT {_RESPONSE_COLS}, f.rank FROM responses_fts f "
+                f"SELECT {RESPONSE_COLS}, f.rank FROM responses_fts f "
                 "CROSS JOIN responses r ON r.id = f.rowid JOIN sources s ON s.id = r.source_id "
                 "LEFT JOIN threads th ON th.source_id = r.source_id "
                 "AND th.external_id = r.thread_external_id "
@@ -1989,8 +1908,8 @@ class SqliteStore:
         # From the author index outwards (CROSS JOIN keeps that order): an author's rows
         # are few next to the queue, sorting them is cheaper than scanning it for them.
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM responses_by_author a "
-            f"CROSS JOIN responses r ON r.id = a.rowid {_RESPONSE_JOINS} "
+            f"SELECT {RESPONSE_COLS} FROM responses_by_author a "
+            f"CROSS JOIN responses r ON r.id = a.rowid {RESPONSE_JOINS} "
             "WHERE responses_by_author MATCH ? AND r.id != ? "
             "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
         )
@@ -2059,7 +1978,7 @@ class SqliteStore:
 
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         return await self._write(
             lambda db: self._enqueue(db, action, response_id=response_id, journal_id=None, now=now)
         )
@@ -2093,7 +2012,7 @@ class SqliteStore:
         capability = CAPABILITY_FOR_STATUS.get(status)
         if capability is None:
             raise StoreError(f"{status.value} is not a status a moderator can set")
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
@@ -2141,7 +2060,7 @@ class SqliteStore:
 
     async def mark_handled(self, ids: Sequence[int], *, actor: str) -> ActionOutcome:
         """Mark responses handled without changing their status on the platform."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
@@ -2169,7 +2088,7 @@ class SqliteStore:
     async def toggle_question(self, ids: Sequence[int], code: str, *, actor: str) -> ActionOutcome:
         """Toggle a planning-question tag. On several responses: if any lacks it, all get
         it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
@@ -2238,7 +2157,7 @@ class SqliteStore:
 
     async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
@@ -2268,7 +2187,7 @@ class SqliteStore:
 
     async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Add an internal note to a response."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
@@ -2292,7 +2211,7 @@ class SqliteStore:
 
     async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         text = storable(text)[0]
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
@@ -2342,7 +2261,7 @@ class SqliteStore:
         cancelled; one already applied on the platform gets the reverse action queued
         (with the status we set as the one we expect to find there).
         """
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
 
         def fn(db: sqlite3.Connection) -> ActionOutcome:
             last = db.execute(
@@ -2482,31 +2401,9 @@ class SqliteStore:
         "o.created_at, o.next_attempt_at, o.last_error"
     )
 
-    @staticmethod
-    def _outbox_item(row: Sequence[Any]) -> OutboxItem:
-        return OutboxItem(
-            id=row[0],
-            action=Action(
-                capability=Capability(row[4]),
-                source=row[1],
-                external_id=row[5],
-                thread_external_id=row[6],
-                text=row[7],
-                expected_status=RemoteStatus(row[8]) if row[8] else None,
-                meta=json.loads(row[9]) if row[9] else {},
-            ),
-            response_id=row[2],
-            journal_id=row[3],
-            state=OutboxState(row[10]),
-            attempts=row[11],
-            created_at=datetime.fromtimestamp(row[12], UTC),
-            next_attempt_at=_dt(row[13]),
-            last_error=row[14],
-        )
-
     async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
         """Pending write-backs whose next attempt is due, oldest first."""
-        t = _ts(now or utcnow())
+        t = to_epoch(now or utcnow())
         rows = await self._run(
             lambda db: db.execute(
                 f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
@@ -2515,7 +2412,7 @@ class SqliteStore:
                 (t, limit),
             ).fetchall()
         )
-        return [self._outbox_item(r) for r in rows]
+        return [outbox_item_from_row(r) for r in rows]
 
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100
@@ -2529,7 +2426,7 @@ class SqliteStore:
                 (*states, limit),
             ).fetchall()
         )
-        return [self._outbox_item(r) for r in rows]
+        return [outbox_item_from_row(r) for r in rows]
 
     async def outbox_done(
         self,
@@ -2539,7 +2436,7 @@ class SqliteStore:
         external_id: str | None = None,
     ) -> None:
         """Record that a write-back was applied (with what the platform reported)."""
-        now = _ts(utcnow())
+        now = to_epoch(utcnow())
 
         def fn(db: sqlite3.Connection) -> None:
             row = db.execute(
@@ -2660,7 +2557,7 @@ class SqliteStore:
             lambda db: db.execute(
                 "UPDATE outbox SET last_error = ?, next_attempt_at = ? "
                 "WHERE id = ? AND state = 'pending'",
-                (note, _ts(at), item_id),
+                (note, to_epoch(at), item_id),
             )
         )
 
@@ -2670,7 +2567,7 @@ class SqliteStore:
             lambda db: db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
                 "WHERE id = ? AND state = 'pending'",
-                (error, _ts(next_attempt_at), item_id),
+                (error, to_epoch(next_attempt_at), item_id),
             )
         )
 
@@ -2687,7 +2584,7 @@ class SqliteStore:
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""
-        now = _ts(utcnow())
+        now = to_epoch(utcnow())
         await self._write(
             lambda db: db.execute(
                 "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
@@ -2736,7 +2633,7 @@ class SqliteStore:
                 if row is None:
                     continue
                 rid, status, triage, created = row
-                at = _ts(w.at) or 0
+                at = to_epoch(w.at) or 0
                 batch = f"{_HISTORY_BATCH}{once}-{rid}"
                 touched += 1
 
