@@ -15,20 +15,13 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import functools
 import hashlib
-import hmac
 import json
 import operator
-import os
 import re
-import secrets
 import sqlite3
-import time
 import unicodedata
-import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -62,7 +55,18 @@ from reactieveld.store import records as _records
 from reactieveld.store import schema as _schema
 from reactieveld.store import search as _search
 from reactieveld.store import sinks as _sinks
-from reactieveld.store.authors import author_match, author_tokens, name_token
+from reactieveld.store.authors import (
+    BY_AUTHOR,
+    author_key_of,
+    author_match,
+    author_secret_read_only,
+    author_tokens,
+    key_file_path,
+    meta_value,
+    name_token,
+    read_key_file,
+    setup_author_secret,
+)
 from reactieveld.store.base import (
     ActionOutcome,
     Counts,
@@ -85,6 +89,7 @@ from reactieveld.store.base import (
     UpsertResult,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
+from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.rows import (
     RESPONSE_COLS,
     RESPONSE_FROM,
@@ -383,10 +388,6 @@ class _Where:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 
 
-#: Response ids of one author key (migration 0005: an FTS5 index, cheap to write).
-_BY_AUTHOR = "SELECT rowid FROM responses_by_author WHERE responses_by_author MATCH ?"
-
-
 def _in(values: Sequence[Any]) -> str:
     return "(" + ",".join("?" * len(values)) + ")"
 
@@ -441,7 +442,7 @@ def _filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> _Wh
             *flt.thread,
         )
     if flt.author_key is not None:
-        w.add(f"r.id IN ({_BY_AUTHOR})", author_match(flt.author_key))
+        w.add(f"r.id IN ({BY_AUTHOR})", author_match(flt.author_key))
     if flt.text:
         q = fts_query(flt.text)
         if q is None:
@@ -664,28 +665,6 @@ def _content_hash(r: Response, author_key: str | None) -> int:
     )
 
 
-def _secret_bytes(text: str) -> bytes:
-    """The HMAC key of an author secret: the store's own keys are 64 hex digits (32
-    random bytes); any other text is taken as UTF-8."""
-    if len(text) == 64:
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    return text.encode()
-
-
-def _secret_check(key: bytes) -> str:
-    """What the store keeps to recognise its author secret (not the secret)."""
-    return hmac.new(key, b"reactieveld author secret check", "sha256").hexdigest()
-
-
-@functools.lru_cache(maxsize=65_536)
-def _author_key(secret: bytes, email: str) -> str:
-    # The same people write again and again: their keys are remembered (in memory only).
-    return hmac.new(secret, email.strip().casefold().encode(), "sha256").hexdigest()[:32]
-
-
 def _hash_fields(*parts: str | None) -> int:
     # One join and one hash call per row: per-field updates cost ~1 ms per 100-row page,
     # paid on the event loop's thread while the next page waits to be fetched.
@@ -712,157 +691,8 @@ def _platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
     return _hash_fields(*head, str(updated), status, meta)
 
 
-# -- the file, its modes, its key file, and what makes it unusable ----------------------
-#: File mode of the store, its -wal and -shm files and its key file: the store holds
-#: what people wrote and who wrote it; nobody else on the machine needs to read it.
-FILE_MODE = 0o600
-#: Mode of the store's folder when we make it.
-DIR_MODE = 0o700
-#: The author key file's name is the store's with this added (memory.db.author-key).
-KEY_FILE_SUFFIX = ".author-key"
-
-
-def key_file_path(path: Path) -> Path:
-    """Where the key of a store's author keys is kept: beside it, mode 0600."""
-    return path.with_name(path.name + KEY_FILE_SUFFIX)
-
-
-def _prepare_path(path: Path, read_only: bool) -> bool:
-    """Check the store's path before SQLite sees it; make its folder (0700) and an empty
-    file (0600) for a new store; tighten a looser mode. Returns whether to open it
-    read-only (asked for, or the file or its folder cannot be written)."""
-    if path.is_dir():
-        raise StoreError(
-            f"{path} is a folder, not a memory store file: choose a file with --db "
-            f"(e.g. {path / 'memory.db'})"
-        )
-    folder = path.parent
-    if not path.exists():
-        if read_only:
-            raise StoreError(f"there is no memory store at {path}: check --db")
-        try:
-            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            # SQLite makes -wal and -shm with the database file's mode: 0600 here means
-            # 0600 there. O_EXCL: a file another program just made is left as it is.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the memory store {path}: {exc.strerror or exc}; choose "
-                "another --db, or free disk space"
-            ) from exc
-        return False
-    if _found_empty(path):
-        raise StoreError(
-            f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
-            "a backup; to start a new memory, remove the empty file"
-        )
-    writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
-    if writable and not read_only:
-        _tighten_modes(path)
-    return read_only or not writable
-
-
-#: A zero-length file younger than this is a store another program is creating now.
-_NEW_FILE_SECONDS = 60.0
-
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 _HISTORY_BATCH = "history-"
-
-
-def _found_empty(path: Path) -> bool:
-    """Whether ``path`` is an empty file that nobody is making a store of: a store cut
-    to nothing, or a file made by something else. SQLite would take it for a new, empty
-    memory, and the old one would look gone without a word."""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
-
-
-def _tighten_modes(path: Path) -> None:
-    """A store made by an older version (0644) is made 0600, with its -wal and -shm,
-    when this user owns it: a file of someone else's is theirs to decide on."""
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            st = p.stat()
-            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
-                p.chmod(FILE_MODE)
-        except OSError:
-            continue
-
-
-def _uri(path: Path, *, immutable: bool) -> str:
-    """The SQLite URI that opens ``path`` read-only."""
-    quoted = urllib.parse.quote(str(path.absolute()))
-    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
-
-
-def _read_key_file(path: Path) -> str | None:
-    try:
-        text = key_file_path(path).read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(
-            f"cannot read the author key file {key_file_path(path)}: {exc}; restore it "
-            "from a backup"
-        ) from exc
-    return text or None
-
-
-def _write_key_file(path: Path, key: str) -> None:
-    """Write the key file atomically (a temporary file, synced, renamed; the folder
-    synced), mode 0600 from the start."""
-    target = key_file_path(path)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            os.write(fd, (key + "\n").encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise StoreError(
-            f"cannot write the author key file {target}: {exc.strerror or exc}; make its "
-            "folder writable or free disk space"
-        ) from exc
-
-
-def _remove_key_file(path: Path) -> None:
-    """Overwrite the key file's bytes, then remove it (its key is in the environment)."""
-    target = key_file_path(path)
-    with contextlib.suppress(OSError):
-        size = target.stat().st_size
-        fd = os.open(target, os.O_WRONLY)
-        try:
-            os.write(fd, b"0" * size)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        target.unlink()
-        _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _meta_value(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
 
 
 #: The message of an enum made from a stored value that is none of its members.
@@ -912,7 +742,7 @@ class SqliteStore:
 
         ``author_secret`` is the key of the author keys, from the environment
         (``[store] author_secret_env``). Without it the store keeps a random key of its
-        own in a key file beside the database (:func:`key_file_path`, mode 0600), never
+        own in a key file beside the database (:func:`~.authors.key_file_path`, mode 0600), never
         in the database. With it, only a check value is kept, so that the file alone
         cannot be used to test guessed addresses, and a different secret is refused
         (it would split every author in two). A kept key is removed when the environment
@@ -929,12 +759,14 @@ class SqliteStore:
         path = Path(path)
         memory = str(path) == ":memory:"
         if not memory:
-            read_only = _prepare_path(path, read_only)
-        attempts = [_uri(path, immutable=False)] if read_only and not memory else [str(path)]
+            read_only = prepare_path(path, read_only)
+        attempts = (
+            [read_only_uri(path, immutable=False)] if read_only and not memory else [str(path)]
+        )
         if read_only and not memory:
             # A WAL file in a folder we cannot write: SQLite cannot make the -shm file, but
             # the file cannot change under us either (a read-only mount, a flagged file).
-            attempts.append(_uri(path, immutable=True))
+            attempts.append(read_only_uri(path, immutable=True))
         for i, target in enumerate(attempts):
             try:
                 conn = await aiosqlite.connect(
@@ -969,7 +801,7 @@ class SqliteStore:
             return
         _schema.writer_pragmas(db, self._cache_kib)
         _schema.migrate(db)
-        self._author_secret = self._setup_author_secret(db, self._given_secret)
+        self._author_secret = setup_author_secret(db, self.path, self._given_secret)
 
     def _setup_read_only(self, db: sqlite3.Connection) -> None:
         """Set up a read-only connection: nothing written, nothing migrated."""
@@ -984,109 +816,15 @@ class SqliteStore:
             )
         _schema.register_functions(db)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # "not a database" here
-        given = self._given_secret
-        if given is not None:
-            self._author_secret = _secret_bytes(given)
-            return
-        kept = _read_key_file(self.path) or _meta_value(db, "author_secret")
-        self._author_secret = _secret_bytes(kept) if kept else None
-
-    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
-        """The key of the author keys (None: it is nowhere to be had; reading works, a new
-        author key is refused). It is kept in the key file beside the database or given
-        from the environment, never kept in the database: only a check value is, to
-        tell a wrong or missing key from the right one."""
-        if str(self.path) == ":memory:":
-            return _secret_bytes(given) if given is not None else secrets.token_bytes(32)
-        keyfile = key_file_path(self.path)
-        db.execute("BEGIN IMMEDIATE")  # also serialises making the key file across programs
-        remove_file = moved_out = False
-        key: bytes | None
-        try:
-            kept = _meta_value(db, "author_secret")
-            check = _meta_value(db, "author_secret_check")
-            on_disk = _read_key_file(self.path)
-            used = (
-                db.execute(
-                    "SELECT 1 FROM responses WHERE author_key IS NOT NULL LIMIT 1"
-                ).fetchone()
-                is not None
-            )
-            if given is None:
-                if kept is not None:
-                    # The migration of a store made before the key file: the same key goes
-                    # to the key file (written and synced first), then leaves the database,
-                    # so every author key stays valid.
-                    if on_disk is not None and on_disk != kept and used:
-                        raise StoreError(
-                            f"{keyfile} does not hold the author secret kept in {self.path}; "
-                            "move that key file away (the database's own is then used)"
-                        )
-                    if on_disk is None:
-                        _write_key_file(self.path, kept)
-                    key = _secret_bytes(kept)
-                    moved_out = True
-                elif on_disk is not None:
-                    key = _secret_bytes(on_disk)
-                    if check is not None and check != _secret_check(key) and used:
-                        raise StoreError(
-                            f"{keyfile} is not the author key of {self.path} (it does not "
-                            "match the check value): restore the right key file from a backup"
-                        )
-                elif check is None or not used:  # a new store makes a key of its own
-                    fresh = secrets.token_hex(32)
-                    _write_key_file(self.path, fresh)
-                    key = _secret_bytes(fresh)
-                else:
-                    # A made-up key would split every author in two: none, and say so on
-                    # the first new author key (see ``author_key``).
-                    key = None
-            else:
-                key = _secret_bytes(given)
-                if used and (
-                    (kept is not None and _secret_bytes(kept) != key)
-                    or (on_disk is not None and _secret_bytes(on_disk) != key)
-                ):
-                    raise StoreError(
-                        f"{self.path}: the author secret from the environment is not the one "
-                        "this memory keeps; `reactieveld author-secret` shows the kept one"
-                    )
-                mine = _secret_check(key)
-                if kept is None and on_disk is None and check not in (None, mine) and used:
-                    raise StoreError(
-                        f"{self.path}: the author secret from the environment is not the one "
-                        "this memory was made with (its author keys would no longer match)"
-                    )
-                moved_out = kept is not None
-                remove_file = on_disk is not None
-            if moved_out:
-                # Overwrite the kept key's bytes in the file, not only unlink the row.
-                db.execute("PRAGMA secure_delete = ON")
-                db.execute("DELETE FROM meta WHERE key = 'author_secret'")
-            if key is not None and check != _secret_check(key):
-                db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)",
-                    (_secret_check(key),),
-                )
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        db.execute("PRAGMA secure_delete = OFF")  # only for the key's row: deletes stay cheap
-        if moved_out:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page with it in the WAL
-        if remove_file:
-            _remove_key_file(self.path)  # the environment has it now
-        return key
+        self._author_secret = author_secret_read_only(db, self.path, self._given_secret)
 
     async def kept_author_secret(self) -> str | None:
         """The author secret this store keeps in its key file (None when it is in the
         environment), for ``reactieveld author-secret``."""
-        on_disk = _read_key_file(self.path) if str(self.path) != ":memory:" else None
+        on_disk = read_key_file(self.path) if str(self.path) != ":memory:" else None
         if on_disk is not None:
             return on_disk
-        return await self._run(lambda db: _meta_value(db, "author_secret"))
+        return await self._run(lambda db: meta_value(db, "author_secret"))
 
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -1180,7 +918,7 @@ class SqliteStore:
                 "nor in the environment: restore that key file from a backup, or set the "
                 "variable named by [store] author_secret_env"
             )
-        return _author_key(self._author_secret, email)
+        return author_key_of(self._author_secret, email)
 
     # -- sources ----------------------------------------------------------------------
     def _source_id(self, db: sqlite3.Connection, name: str) -> int:
@@ -1897,7 +1635,7 @@ class SqliteStore:
         r = row.response
 
         def fn(db: sqlite3.Connection) -> int:
-            sql = f"SELECT count(*) FROM ({_BY_AUTHOR}) WHERE rowid != ?"
+            sql = f"SELECT count(*) FROM ({BY_AUTHOR}) WHERE rowid != ?"
             return db.execute(sql, (self._author_query(db, r), r.id)).fetchone()[0]
 
         return await self._run(fn)
