@@ -47,13 +47,10 @@ from reactieveld.connectors.demo import DemoConnector  # noqa: E402
 from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
 from reactieveld.store import sqlite as store_sqlite  # noqa: E402
 from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
+from reactieveld.store.ingest import content_hash, json_text  # noqa: E402
 from reactieveld.store.rows import from_epoch, to_epoch  # noqa: E402
 from reactieveld.store.schema import migrate  # noqa: E402
-from reactieveld.store.sqlite import (  # noqa: E402
-    SqliteStore,
-    _content_hash,
-    _json,
-)
+from reactieveld.store.sqlite import SqliteStore  # noqa: E402
 
 PAGE = 100
 SECOND_SOURCE_EVERY = 10  # one page in ten goes to the second source
@@ -168,8 +165,8 @@ def limit_tuples(pages: list[Page]) -> tuple[list, list, list, list]:
                 (rid, sid[r.source], r.external_id, r.thread_external_id,
                  r.parent_external_id, r.author_name, key, r.author_url, r.body_text,
                  r.body_raw, r.body_format, r.url, to_epoch(r.created_at), to_epoch(r.updated_at),
-                 0, r.remote_status.value, r.triage.value, r.role_hint, _json(r.meta),
-                 _content_hash(r, key))
+                 0, r.remote_status.value, r.triage.value, r.role_hint, json_text(r.meta),
+                 content_hash(r, key))
             )  # fmt: skip
             title = titles.get((r.source, r.thread_external_id or ""), "")
             fts.append((rid, r.body_text, r.author_name, title))
