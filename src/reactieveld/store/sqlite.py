@@ -36,7 +36,6 @@ from reactieveld.model import (
     JournalEntry,
     Note,
     OutboxItem,
-    OutboxState,
     Page,
     RemoteStatus,
     Response,
@@ -47,12 +46,14 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
+from reactieveld.store import actions as _actions
 from reactieveld.store import figures as _figures
 from reactieveld.store import ingest as _ingest
 from reactieveld.store import records as _records
 from reactieveld.store import schema as _schema
 from reactieveld.store import search as _search
 from reactieveld.store import sinks as _sinks
+from reactieveld.store.actions import HISTORY_BATCH
 from reactieveld.store.authors import (
     BY_AUTHOR,
     author_key_of,
@@ -89,7 +90,6 @@ from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.ingest import (
     content_hash,
-    json_text,
     platform_hash,
     repaired_anew,
     storable,
@@ -417,10 +417,6 @@ def queue_sql(
         f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
     )
     return sql, [*params, limit]
-
-
-#: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
-_HISTORY_BATCH = "history-"
 
 
 #: The message of an enum made from a stored value that is none of its members.
@@ -1088,82 +1084,14 @@ class SqliteStore:
         )
 
     # -- moderator actions ------------------------------------------------------------
-    def _journal(
-        self,
-        db: sqlite3.Connection,
-        *,
-        actor: str,
-        kind: ActionKind,
-        response_id: int | None,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        batch: str | None,
-        undoes: int | None = None,
-        now: int,
-    ) -> int:
-        cur = db.execute(
-            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (
-                now,
-                actor,
-                kind.value,
-                response_id,
-                storable(json.dumps(before, ensure_ascii=False))[0],
-                storable(json.dumps(after, ensure_ascii=False))[0],
-                undoes,
-                batch,
-            ),
-        )
-        return int(cur.lastrowid or 0)
-
-    def _enqueue(
-        self,
-        db: sqlite3.Connection,
-        action: Action,
-        *,
-        response_id: int | None,
-        journal_id: int | None,
-        now: int,
-    ) -> int:
-        cur = db.execute(
-            "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
-            "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                self._source_id(db, action.source),
-                response_id,
-                journal_id,
-                action.capability.value,
-                action.external_id,
-                action.thread_external_id,
-                None if action.text is None else storable(action.text)[0],
-                action.expected_status.value if action.expected_status else None,
-                json_text(action.meta),
-                now,
-                now,
-            ),
-        )
-        return int(cur.lastrowid or 0)
-
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
         now = to_epoch(utcnow()) or 0
         return await self._write(
-            lambda db: self._enqueue(db, action, response_id=response_id, journal_id=None, now=now)
+            lambda db: _actions.enqueue(
+                db, action, response_id=response_id, journal_id=None, now=now
+            )
         )
-
-    def _targets(self, db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        if not ids:
-            return []
-        rows = db.execute(
-            "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
-            "r.triage, r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
-            f"WHERE r.id IN {_in(ids)}",
-            list(ids),
-        ).fetchall()
-        order = {rid: i for i, rid in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[r[0]])
 
     async def moderate(
         self,
@@ -1184,239 +1112,75 @@ class SqliteStore:
             raise StoreError(f"{status.value} is not a status a moderator can set")
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            journal_ids, outbox_ids = [], []
-            for rid, source, ext, thread_ext, old_status, old_triage, meta in self._targets(
-                db, ids
-            ):
-                if old_status == status.value and old_triage == TriageState.HANDLED.value:
-                    continue
-                db.execute(
-                    "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
-                    (status.value, rid),
-                )
-                jid = self._journal(
-                    db,
-                    actor=actor,
-                    kind=ActionKind.MODERATE,
-                    response_id=rid,
-                    before={"status": old_status, "triage": old_triage},
-                    after={"status": status.value, "triage": "handled"},
-                    batch=batch,
-                    now=now,
-                )
-                journal_ids.append(jid)
-                if write_back and old_status != status.value:
-                    outbox_ids.append(
-                        self._enqueue(
-                            db,
-                            Action(
-                                capability=capability,
-                                source=source,
-                                external_id=ext,
-                                thread_external_id=thread_ext,
-                                expected_status=RemoteStatus(old_status),
-                                meta=json.loads(meta) if meta else {},
-                            ),
-                            response_id=rid,
-                            journal_id=jid,
-                            now=now,
-                        )
-                    )
-            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.moderate(
+                db,
+                ids,
+                status,
+                capability,
+                actor=actor,
+                write_back=write_back,
+                now=now,
+                batch=batch,
+            )
+        )
 
     async def mark_handled(self, ids: Sequence[int], *, actor: str) -> ActionOutcome:
         """Mark responses handled without changing their status on the platform."""
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            journal_ids = []
-            for rid, *_, old_triage, _meta in self._targets(db, ids):
-                if old_triage == TriageState.HANDLED.value:
-                    continue
-                db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=ActionKind.HANDLE,
-                        response_id=rid,
-                        before={"triage": old_triage},
-                        after={"triage": "handled"},
-                        batch=batch,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.mark_handled(db, ids, actor=actor, now=now, batch=batch)
+        )
 
     async def toggle_question(self, ids: Sequence[int], code: str, *, actor: str) -> ActionOutcome:
         """Toggle a planning-question tag. On several responses: if any lacks it, all get
         it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            targets = [t[0] for t in self._targets(db, ids)]
-            if not targets:
-                return ActionOutcome()
-            have = {
-                r[0]
-                for r in db.execute(
-                    "SELECT response_id FROM tags WHERE kind = 'question' AND code = ? "
-                    f"AND response_id IN {_in(targets)}",
-                    (code, *targets),
-                )
-            }
-            add = len(have) < len(targets)
-            journal_ids = []
-            for rid in targets:
-                if add and rid not in have:
-                    self._add_tag(db, rid, TagKind.QUESTION, code, actor, now)
-                    kind, before, after = ActionKind.TAG, {}, {"question": code}
-                elif not add:
-                    db.execute(
-                        "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
-                        (rid, code),
-                    )
-                    kind, before, after = ActionKind.UNTAG, {"question": code}, {}
-                else:
-                    continue
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=kind,
-                        response_id=rid,
-                        before=before,
-                        after=after,
-                        batch=batch,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
-
-        return await self._write(fn)
-
-    def _add_tag(
-        self, db: sqlite3.Connection, rid: int, kind: TagKind, code: str, actor: str, now: int
-    ) -> None:
-        # response_created: the tag index pages in queue order (migration 0004).
-        db.execute(
-            "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, created_at, "
-            "actor, response_created) SELECT id, ?, ?, ?, ?, ?, created_at FROM responses "
-            "WHERE id = ?",
-            (kind.value, code, self.codebook_version, now, actor, rid),
+        return await self._write(
+            lambda db: _actions.toggle_question(
+                db,
+                ids,
+                code,
+                actor=actor,
+                now=now,
+                batch=batch,
+                codebook_version=self.codebook_version,
+            )
         )
-
-    def _set_role(
-        self, db: sqlite3.Connection, rid: int, code: str | None, actor: str, now: int
-    ) -> str | None:
-        row = db.execute(
-            "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
-        ).fetchone()
-        db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
-        if code:
-            self._add_tag(db, rid, TagKind.ROLE, code, actor, now)
-        return row[0] if row else None
 
     async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            journal_ids = []
-            for rid, *_rest in self._targets(db, ids):
-                row = db.execute(
-                    "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
-                ).fetchone()
-                if (row[0] if row else None) == (code or None):
-                    continue  # unchanged: keep who tagged it and when
-                old = self._set_role(db, rid, code, actor, now)
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=ActionKind.ROLE,
-                        response_id=rid,
-                        before={"role": old},
-                        after={"role": code},
-                        batch=batch,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.set_roles(
+                db,
+                ids,
+                code,
+                actor=actor,
+                now=now,
+                batch=batch,
+                codebook_version=self.codebook_version,
+            )
+        )
 
     async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Add an internal note to a response."""
         now = to_epoch(utcnow()) or 0
         text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            cur = db.execute(
-                "INSERT INTO notes (response_id, text, actor, created_at) VALUES (?,?,?,?)",
-                (response_id, text, actor, now),
-            )
-            jid = self._journal(
-                db,
-                actor=actor,
-                kind=ActionKind.NOTE,
-                response_id=response_id,
-                before={},
-                after={"note_id": cur.lastrowid, "text": text},
-                batch=uuid.uuid4().hex,
-                now=now,
-            )
-            return ActionOutcome((jid,), (), 1)
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.add_note(db, response_id, text, actor=actor, now=now)
+        )
 
     async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
         now = to_epoch(utcnow()) or 0
         text = storable(text)[0]
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            targets = self._targets(db, [response_id])
-            if not targets:
-                raise StoreError(f"no response with id {response_id}")
-            rid, source, ext, thread_ext, status, triage, meta = targets[0]
-            jid = self._journal(
-                db,
-                actor=actor,
-                kind=ActionKind.REPLY,
-                response_id=rid,
-                before={"triage": triage},
-                after={"text": text, "triage": "handled"},
-                batch=uuid.uuid4().hex,
-                now=now,
-            )
-            db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
-            oid = self._enqueue(
-                db,
-                Action(
-                    capability=Capability.REPLY,
-                    source=source,
-                    external_id=ext,
-                    thread_external_id=thread_ext,
-                    text=text,
-                    meta=json.loads(meta) if meta else {},
-                ),
-                response_id=rid,
-                journal_id=jid,
-                now=now,
-            )
-            return ActionOutcome((jid,), (oid,), 1)
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.reply(db, response_id, text, actor=actor, now=now)
+        )
 
     async def undo_last(self, *, actor: str) -> ActionOutcome:
         """Undo ``actor``'s own last batch of actions that is not undone yet, in one
@@ -1432,137 +1196,11 @@ class SqliteStore:
         (with the status we set as the one we expect to find there).
         """
         now = to_epoch(utcnow()) or 0
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            last = db.execute(
-                "SELECT batch FROM actions a WHERE actor = ? AND kind != 'undo' "
-                f"AND coalesce(batch, '') NOT LIKE '{_HISTORY_BATCH}%' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
-                (actor,),
-            ).fetchone()
-            if last is None:
-                return ActionOutcome()
-            entries = db.execute(
-                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
-                "WHERE a.batch = ? AND a.kind != 'undo' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
-                (last[0],),
-            ).fetchall()
-            batch = uuid.uuid4().hex
-            journal_ids, outbox_ids = [], []
-            for jid, kind, rid, before_s, after_s in entries:
-                before, after = json.loads(before_s), json.loads(after_s)
-                outbox_ids += self._undo_one(db, ActionKind(kind), rid, before, after, jid, now)
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=ActionKind.UNDO,
-                        response_id=rid,
-                        before=after,
-                        after=before,
-                        batch=batch,
-                        undoes=jid,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
-
-        return await self._write(fn)
-
-    def _undo_one(
-        self,
-        db: sqlite3.Connection,
-        kind: ActionKind,
-        rid: int,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        jid: int,
-        now: int,
-    ) -> list[int]:
-        if "triage" in before:
-            db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
-        if kind is ActionKind.TAG:
-            db.execute(
-                "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
-                (rid, after["question"]),
+        return await self._write(
+            lambda db: _actions.undo_last(
+                db, actor=actor, now=now, codebook_version=self.codebook_version
             )
-        elif kind is ActionKind.UNTAG:
-            self._add_tag(db, rid, TagKind.QUESTION, before["question"], "undo", now)
-        elif kind is ActionKind.ROLE:
-            self._set_role(db, rid, before.get("role"), "undo", now)
-        elif kind is ActionKind.NOTE:
-            db.execute("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"]))
-        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
-            return []
-        if kind is ActionKind.MODERATE:
-            db.execute(
-                "UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid)
-            )
-        sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
-        if sent is None:
-            return []
-        oid, state = sent
-        if state in (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict"):
-            db.execute(
-                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
-            )
-            return []
-        if state != OutboxState.DONE.value:
-            return []
-        return self._enqueue_reverse(db, oid, kind, before, after, now)
-
-    def _enqueue_reverse(
-        self,
-        db: sqlite3.Connection,
-        oid: int,
-        kind: ActionKind,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        now: int,
-    ) -> list[int]:
-        """Queue the action that takes back write-back ``oid``, already applied remotely."""
-        sid, rid, ext, thread_ext, result_ext = db.execute(
-            "SELECT source_id, response_id, external_id, thread_external_id, "
-            "result_external_id FROM outbox WHERE id = ?",
-            (oid,),
-        ).fetchone()
-        source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
-        # The platform may need what it needed for the original (e.g. Discourse's ids).
-        row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
-        meta = {**(json.loads(row[0]) if row and row[0] else {}), "undo_of": oid}
-        if kind is ActionKind.MODERATE:
-            reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
-            if reverse is None:
-                return []
-            action = Action(
-                capability=reverse,
-                source=source,
-                external_id=ext,
-                thread_external_id=thread_ext,
-                expected_status=RemoteStatus(after["status"]),
-                meta=meta,
-            )
-        elif kind is ActionKind.REPLY:
-            if not result_ext:
-                return []
-            # A sent reply cannot be unsent: trash it on the platform. The action is about
-            # the reply itself (our local copy of it), never the response it answered.
-            action = Action(
-                capability=Capability.TRASH,
-                source=source,
-                external_id=result_ext,
-                thread_external_id=thread_ext,
-                meta={"undo_of": oid},
-            )
-            mine = db.execute(
-                "SELECT id FROM responses WHERE source_id = ? AND external_id = ?",
-                (sid, result_ext),
-            ).fetchone()
-            rid = mine[0] if mine else None
-        else:
-            return []
-        return [self._enqueue(db, action, response_id=rid, journal_id=None, now=now)]
+        )
 
     # -- outbox -----------------------------------------------------------------------
     _OUTBOX_COLS = (
@@ -1652,7 +1290,7 @@ class SqliteStore:
                 kind, before, after = db.execute(
                     "SELECT kind, before, after FROM actions WHERE id = ?", (jid,)
                 ).fetchone()
-                self._enqueue_reverse(
+                _actions.enqueue_reverse(
                     db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
                 )
 
@@ -1796,7 +1434,7 @@ class SqliteStore:
                     continue
                 rid, status, triage, created = row
                 at = to_epoch(w.at) or 0
-                batch = f"{_HISTORY_BATCH}{once}-{rid}"
+                batch = f"{HISTORY_BATCH}{once}-{rid}"
                 touched += 1
 
                 def entry(step: int, kind: ActionKind, before: Any, after: Any) -> None:
