@@ -32,7 +32,6 @@ from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
     Action,
     ActionKind,
-    Capability,
     JournalEntry,
     Note,
     OutboxItem,
@@ -53,6 +52,7 @@ from reactieveld.store import records as _records
 from reactieveld.store import schema as _schema
 from reactieveld.store import search as _search
 from reactieveld.store import sinks as _sinks
+from reactieveld.store import writeback as _writeback
 from reactieveld.store.actions import HISTORY_BATCH
 from reactieveld.store.authors import (
     BY_AUTHOR,
@@ -90,7 +90,6 @@ from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.ingest import (
     content_hash,
-    platform_hash,
     repaired_anew,
     storable,
     storable_page,
@@ -101,7 +100,6 @@ from reactieveld.store.rows import (
     RESPONSE_JOINS,
     STATE_COLS,
     from_epoch,
-    outbox_item_from_row,
     response_from_row,
     source_state_from_row,
     to_epoch,
@@ -1203,38 +1201,16 @@ class SqliteStore:
         )
 
     # -- outbox -----------------------------------------------------------------------
-    _OUTBOX_COLS = (
-        "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
-        "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
-        "o.created_at, o.next_attempt_at, o.last_error"
-    )
-
     async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
         """Pending write-backs whose next attempt is due, oldest first."""
         t = to_epoch(now or utcnow())
-        rows = await self._run(
-            lambda db: db.execute(
-                f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-                "WHERE o.state = 'pending' AND coalesce(o.next_attempt_at, 0) <= ? "
-                "ORDER BY o.id LIMIT ?",
-                (t, limit),
-            ).fetchall()
-        )
-        return [outbox_item_from_row(r) for r in rows]
+        return await self._run(lambda db: _writeback.outbox_due(db, t, limit))
 
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100
     ) -> list[OutboxItem]:
         """Outbox rows, newest first, optionally of some states."""
-        where = f"WHERE o.state IN {_in(states)}" if states else ""
-        rows = await self._run(
-            lambda db: db.execute(
-                f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-                f"{where} ORDER BY o.id DESC LIMIT ?",
-                (*states, limit),
-            ).fetchall()
-        )
-        return [outbox_item_from_row(r) for r in rows]
+        return await self._run(lambda db: _writeback.outbox_items(db, states, limit))
 
     async def outbox_done(
         self,
@@ -1244,154 +1220,37 @@ class SqliteStore:
         external_id: str | None = None,
     ) -> None:
         """Record that a write-back was applied (with what the platform reported)."""
-        now = to_epoch(utcnow())
-
-        def fn(db: sqlite3.Connection) -> None:
-            row = db.execute(
-                "SELECT response_id, state, last_error, journal_id, capability FROM outbox "
-                "WHERE id = ?",
-                (item_id,),
-            ).fetchone()
-            if row is None:
-                return
-            rid, state, last_error, jid, capability = row
-            is_reply = capability == Capability.REPLY.value
-            # Undone while the worker was sending it: the platform did apply it, so it is
-            # done, and the moderator's undo now needs the reverse action.
-            undone_in_flight = state == "cancelled" and last_error == "undone"
-            if state != "pending" and not undone_in_flight:
-                return
-            db.execute(
-                "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
-                "last_error = NULL, result_external_id = ? WHERE id = ?",
-                (now, external_id, item_id),
-            )
-            if self._store_sent_reply(db, item_id, external_id, remote_status, now):
-                pass  # the status the platform reported is the reply's, not its parent's
-            elif external_id and rid is not None:
-                sid, old_ext = db.execute(
-                    "SELECT source_id, external_id FROM responses WHERE id = ?", (rid,)
-                ).fetchone()
-                _ingest.rekey(db, sid, old_ext, external_id)
-            if remote_status is not None and rid is not None and not is_reply:
-                db.execute(
-                    "UPDATE responses SET content_hash = ? WHERE id = ?",
-                    (platform_hash(db, rid, remote_status.value), rid),
-                )
-                # Only when no later decision on the same response is still pending.
-                if not undone_in_flight:
-                    db.execute(
-                        "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
-                        "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
-                        "AND o.state = 'pending')",
-                        (remote_status.value, rid, rid, item_id),
-                    )
-            if undone_in_flight and jid is not None:
-                kind, before, after = db.execute(
-                    "SELECT kind, before, after FROM actions WHERE id = ?", (jid,)
-                ).fetchone()
-                _actions.enqueue_reverse(
-                    db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
-                )
-
-        await self._write(fn)
-
-    def _store_sent_reply(
-        self,
-        db: sqlite3.Connection,
-        item_id: int,
-        external_id: str | None,
-        remote_status: RemoteStatus | None,
-        now: int | None,
-    ) -> bool:
-        """For a reply the platform accepted: keep our own answer as a response in its
-        thread at once (the organisation's voice, handled), so the thread, the dashboard's
-        "answered" figure and search see it before the next sync brings the platform's
-        copy, which then updates this row (same source and external id). True when the
-        outbox row was a reply."""
-        row = db.execute(
-            "SELECT o.capability, s.name, o.external_id, o.thread_external_id, o.text, a.actor "
-            "FROM outbox o JOIN sources s ON s.id = o.source_id "
-            "LEFT JOIN actions a ON a.id = o.journal_id WHERE o.id = ?",
-            (item_id,),
-        ).fetchone()
-        if row is None or row[0] != Capability.REPLY.value:
-            return False
-        _, source, parent_ext, thread_ext, text, actor = row
-        if not external_id:
-            return True
-        reply = Response(
-            source=source,
-            external_id=external_id,
-            thread_external_id=thread_ext,
-            parent_external_id=parent_ext,
-            author_name=actor or "",
-            body_text=text or "",
-            body_raw=text or "",
-            created_at=utcnow(),
-            remote_status=remote_status or RemoteStatus.APPROVED,
-            role_hint="organisatie",
-            triage=TriageState.HANDLED,
-        )
-        exists = db.execute(
-            "SELECT 1 FROM responses r JOIN sources s ON s.id = r.source_id "
-            "WHERE s.name = ? AND r.external_id = ?",
-            (source, external_id),
-        ).fetchone()
-        if exists is None:
-            _ingest.upsert(
+        at = utcnow()
+        await self._write(
+            lambda db: _writeback.outbox_done(
                 db,
-                self._source_id(db, source),
-                Page([reply]),
-                [(reply, None, content_hash(reply, None))],
-                now,
-                self.codebook_version,
+                item_id,
+                remote_status=remote_status,
+                external_id=external_id,
+                at=at,
+                codebook_version=self.codebook_version,
             )
-        return True
+        )
 
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
         """Mark a write-back as being sent since ``at`` (kept in ``last_error`` and
         ``next_attempt_at``; not an attempt): if the process stops before the outcome is
         recorded, the mark says the platform may have it (see reactieveld.outbox)."""
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET last_error = ?, next_attempt_at = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (note, to_epoch(at), item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_sending(db, item_id, note, at))
 
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at``."""
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (error, to_epoch(next_attempt_at), item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at))
 
     async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None:
         """Give up on a write-back: a person must look (``conflict``: the remote changed)."""
         state = "conflict" if conflict else "failed"
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (state, error, item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error))
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""
         now = to_epoch(utcnow())
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
-                "WHERE id = ? AND state IN ('failed', 'conflict')",
-                (now, item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_requeue(db, item_id, now))
 
     # -- meta -------------------------------------------------------------------------
     # -- history written with its own times (the demo's year of moderation) --------------
