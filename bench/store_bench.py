@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from reactieveld.connectors.demo import DemoConnector  # noqa: E402
 from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
+from reactieveld.store import fts as store_fts  # noqa: E402
 from reactieveld.store import sqlite as store_sqlite  # noqa: E402
 from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
 from reactieveld.store.ingest import content_hash, json_text  # noqa: E402
@@ -297,7 +298,7 @@ def pick_words(corpus: Corpus, raw: sqlite3.Connection, rows: int) -> list[tuple
     targets = [10, 100, 1_000, 5_000, 10_000, 20_000, 50_000, 200_000]
     targets = [t * rows // 1_000_000 or 1 for t in targets]
     # The most a ranked query has to rank, and just past it (answered newest first).
-    limit = store_sqlite.RANK_LIMIT
+    limit = store_fts.RANK_LIMIT
     targets = sorted({*targets, limit * 9 // 10, limit * 11 // 10})
     by_count = sorted((c, w) for w, c in corpus.doc_counts.items())
     groups = []
@@ -351,7 +352,7 @@ async def main(args: argparse.Namespace) -> None:
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="store-bench-"))
     store_path = pathlib.Path(args.db) if args.db else workdir / "store.db"
     print(f"store bench: {rows:,} responses, sqlite {sqlite3.sqlite_version}, "
-          f"RANK_LIMIT {store_sqlite.RANK_LIMIT:,}")  # fmt: skip
+          f"RANK_LIMIT {store_fts.RANK_LIMIT:,}")  # fmt: skip
 
     t0 = time.perf_counter()
     corpus = Corpus(rows, args.seed)

@@ -14,6 +14,7 @@ import pytest
 from helpers.store import T0, A, open_store, page, resp, sql
 
 from reactieveld.model import RemoteStatus, Thread, TriageState
+from reactieveld.store import fts as store_fts
 from reactieveld.store import sqlite as store_sqlite
 from reactieveld.store.base import Keyset, QueueFilter
 from reactieveld.store.sqlite import SqliteStore
@@ -651,7 +652,7 @@ async def test_hostile_queries_never_raise(store, query):
 
 
 async def test_common_words_are_answered_newest_first(store, monkeypatch):
-    monkeypatch.setattr(store_sqlite, "RANK_LIMIT", 3)
+    monkeypatch.setattr(store_fts, "RANK_LIMIT", 3)
     await store.upsert_page(
         "blog",
         page(
@@ -674,7 +675,7 @@ async def test_common_words_are_answered_newest_first(store, monkeypatch):
 async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypatch):
     """Common word (unranked) + a filter smaller than its hits: the filter's rows are
     walked newest first and each is probed in the index; the answer is the same."""
-    monkeypatch.setattr(store_sqlite, "RANK_LIMIT", 3)
+    monkeypatch.setattr(store_fts, "RANK_LIMIT", 3)
     await store.upsert_page(
         "blog", page(*[resp(f"b{n}", f"de gemeente {n}", minutes=n) for n in range(40)])
     )

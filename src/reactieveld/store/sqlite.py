@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -47,6 +46,7 @@ from reactieveld.model import (
 )
 from reactieveld.store import actions as _actions
 from reactieveld.store import figures as _figures
+from reactieveld.store import fts as _fts
 from reactieveld.store import ingest as _ingest
 from reactieveld.store import records as _records
 from reactieveld.store import schema as _schema
@@ -88,6 +88,7 @@ from reactieveld.store.base import (
 )
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
+from reactieveld.store.fts import fts_query
 from reactieveld.store.ingest import (
     content_hash,
     repaired_anew,
@@ -107,49 +108,11 @@ from reactieveld.store.rows import (
 
 T = TypeVar("T")
 
-#: Above this many hits, search answers newest first instead of ranking every hit.
-#: Ranking costs about 1.4 us per hit (bm25 reads every hit's positions): 8,000 hits keep
-#: the worst ranked query near 13 ms at 1M responses (bench/store_bench.py), where
-#: newest-first answers any word in well under a millisecond.
-RANK_LIMIT = 8_000
 
 #: SQLite's page cache per connection (KiB) unless ``SqliteStore.open`` is told otherwise.
 DEFAULT_CACHE_KIB = 65_536
 #: Enough for an interactive connection (windows of rows, look-ups by id).
 READER_CACHE_KIB = 8_192
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics, as the FTS tokenizer does (for vocab look-ups)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_WORD = re.compile(r"\w+\*?", re.UNICODE)
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of a user's search, as the index sees them (``word*`` keeps its star)."""
-    return [fold(t) for t in _WORD.findall(query)]
-
-
-def fts_query(query: str) -> str | None:
-    """A safe FTS5 MATCH expression: every word quoted, all required; ``word*`` is a prefix.
-
-    User input never reaches FTS5's query syntax as syntax, so ``NEAR(`` or ``"`` in a
-    search box cannot raise.
-    """
-    parts = []
-    # Not folded here: inside quotes FTS5 runs its own tokenizer over the word, which is
-    # exactly how the text was indexed (case, diacritics, ligatures and all).
-    for term in _WORD.findall(query):
-        if term.endswith("*"):
-            base = term.rstrip("*")
-            if base:
-                parts.append(f'"{base}"*')
-        else:
-            parts.append(f'"{term}"')
-    return " ".join(parts) or None
 
 
 class _Where:
@@ -1012,9 +975,9 @@ class SqliteStore:
             hits = db.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM responses_fts "
                 "WHERE responses_fts MATCH ? LIMIT ?)",
-                (match, RANK_LIMIT + 1),
+                (match, _fts.RANK_LIMIT + 1),
             ).fetchone()[0]
-            ranked = hits <= RANK_LIMIT
+            ranked = hits <= _fts.RANK_LIMIT
             if not ranked and _filter_is_smaller(db, flt, match):
                 # A common word in a small part of the memory (one small source, a
                 # status): walking the word's hits to find that part's newest read 0.6 s
