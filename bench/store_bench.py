@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from reactieveld.connectors.demo import DemoConnector  # noqa: E402
 from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
 from reactieveld.store import fts as store_fts  # noqa: E402
-from reactieveld.store import sqlite as store_sqlite  # noqa: E402
+from reactieveld.store import planner as store_planner  # noqa: E402
 from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
 from reactieveld.store.ingest import content_hash, json_text  # noqa: E402
 from reactieveld.store.rows import from_epoch, to_epoch  # noqa: E402
@@ -280,7 +280,7 @@ async def bench_queues(store: SqliteStore, raw: sqlite3.Connection, walk: int) -
         bare = []
         for k in keys:
             # The store's own SELECT, without turning rows into objects: the floor.
-            sql, params = store_sqlite.queue_sql(flt, after=k, limit=50)
+            sql, params = store_planner.queue_sql(flt, after=k, limit=50)
             t0 = time.perf_counter()
             raw.execute(sql, params).fetchall()
             bare.append((time.perf_counter() - t0) * 1000)

@@ -48,6 +48,7 @@ from reactieveld.store import actions as _actions
 from reactieveld.store import figures as _figures
 from reactieveld.store import fts as _fts
 from reactieveld.store import ingest as _ingest
+from reactieveld.store import planner as _planner
 from reactieveld.store import records as _records
 from reactieveld.store import schema as _schema
 from reactieveld.store import search as _search
@@ -87,6 +88,7 @@ from reactieveld.store.base import (
     UpsertResult,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
+from reactieveld.store.figures import placeholders
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
 from reactieveld.store.ingest import (
@@ -113,271 +115,6 @@ T = TypeVar("T")
 DEFAULT_CACHE_KIB = 65_536
 #: Enough for an interactive connection (windows of rows, look-ups by id).
 READER_CACHE_KIB = 8_192
-
-
-class _Where:
-    """Builds the WHERE clause of a queue query from a QueueFilter."""
-
-    def __init__(self) -> None:
-        self.clauses: list[str] = []
-        self.params: list[Any] = []
-
-    def add(self, clause: str, *params: Any) -> None:
-        self.clauses.append(clause)
-        self.params.extend(params)
-
-    def sql(self) -> str:
-        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
-
-
-def _in(values: Sequence[Any]) -> str:
-    return "(" + ",".join("?" * len(values)) + ")"
-
-
-def _filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> _Where:
-    w = _Where()
-    if flt.triage is not None:
-        w.add("r.triage = ?", flt.triage.value)
-    # One value is an equality, so that an index on (column, created_at, id) yields the
-    # queue's order; with "IN" SQLite sorted every row of a source (2 s at 1M rows).
-    # Several values are fanned out into one ordered arm each by queue_sql.
-    if len(flt.statuses) == 1:
-        w.add("r.remote_status = ?", flt.statuses[0].value)
-    elif flt.statuses:
-        w.add(f"r.remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
-    if source_drives is None:
-        source_drives = flt.triage is None and not flt.statuses
-    if len(flt.sources) == 1 and source_drives:
-        # A scalar subquery is a constant to the planner: the source's index drives.
-        # With a tab (triage or status) set, the tab's index drives unless the source
-        # is the smaller set (SqliteStore.queue decides from the kept counts); IN keeps
-        # the planner on the tab's index.
-        w.add("r.source_id = (SELECT id FROM sources WHERE name = ?)", flt.sources[0])
-    elif flt.sources:
-        w.add(
-            f"r.source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
-            *flt.sources,
-        )
-    if flt.questions:
-        w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
-            f" AND t.code IN {_in(flt.questions)})",
-            *flt.questions,
-        )
-    if flt.roles:
-        w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
-            f" AND t.code IN {_in(flt.roles)})",
-            *flt.roles,
-        )
-    if flt.untagged:
-        w.add(
-            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
-        )
-    if flt.since is not None:
-        w.add("r.created_at >= ?", to_epoch(flt.since))
-    if flt.until is not None:
-        w.add("r.created_at < ?", to_epoch(flt.until))
-    if flt.thread is not None:
-        w.add(
-            "r.source_id = (SELECT id FROM sources WHERE name = ?) AND r.thread_external_id = ?",
-            *flt.thread,
-        )
-    if flt.author_key is not None:
-        w.add(f"r.id IN ({BY_AUTHOR})", author_match(flt.author_key))
-    if flt.text:
-        q = fts_query(flt.text)
-        if q is None:
-            w.add("0")
-        else:
-            w.add("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
-    return w
-
-
-_TAG_DRIVEN = "tags q CROSS JOIN responses r ON r.id = q.response_id"
-
-
-def _tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilter]:
-    """Which tag filter drives a queue query: (kind, codes, the rest of the filter).
-
-    A filter on questions (else roles) walks the tag index in queue order (``tags_queue``:
-    kind, code, the response's created_at, id) and looks each response up: 50 rows cost
-    about 50 look-ups whether the tag is on 2 % or 0.005 % of the responses. Scanning the
-    queue and probing tags instead costs 1/density probes per row shown.
-    """
-    if flt.questions:
-        return TagKind.QUESTION.value, flt.questions, replace(flt, questions=())
-    if flt.roles:
-        return TagKind.ROLE.value, flt.roles, replace(flt, roles=())
-    return None, (), flt
-
-
-def _counting(
-    flt: QueueFilter, above: Keyset | None = None, *, grouped: bool = False
-) -> tuple[str, list[Any]]:
-    """``SELECT count(*)`` of a filter (rows above ``above``, when given); ``grouped``:
-    ``triage, remote_status, count`` per state instead."""
-    kind, codes, rest = _tag_driver(flt)
-    w = _filter_where(rest)
-    head = "SELECT r.triage, r.remote_status, " if grouped else "SELECT "
-    tail = " GROUP BY 1, 2" if grouped else ""
-    if kind is None:
-        if above is not None:
-            w.add("(r.created_at, r.id) > (?, ?)", to_epoch(above.created_at), above.id)
-        return f"{head}count(*) FROM responses r{w.sql()}{tail}", w.params
-    w.clauses.insert(0, f"q.kind = ? AND q.code IN {_in(codes)}")
-    w.params[0:0] = [kind, *codes]
-    if above is not None:
-        w.add("(q.response_created, q.response_id) > (?, ?)", to_epoch(above.created_at), above.id)
-    # DISTINCT: a response with two of the codes is one row of the queue.
-    sql = f"{head}count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}{tail}"
-    return sql, w.params
-
-
-def _kept_count(flt: QueueFilter, *, grouped: bool = False) -> tuple[str, list[Any]] | None:
-    """``count(*)`` of a filter from ``response_counts``, when only its triage, statuses
-    and sources are set (None otherwise: the rows must be counted)."""
-    if replace(flt, triage=None, statuses=(), sources=()) != QueueFilter():
-        return None
-    w = _Where()
-    if flt.triage is not None:
-        w.add("triage = ?", flt.triage.value)
-    if flt.statuses:
-        w.add(f"remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
-    if flt.sources:
-        w.add(
-            f"source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
-            *flt.sources,
-        )
-    if grouped:
-        return (
-            f"SELECT triage, remote_status, sum(n) FROM response_counts{w.sql()} GROUP BY 1, 2",
-            w.params,
-        )
-    return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
-
-
-def _source_is_smaller(db: sqlite3.Connection, flt: QueueFilter) -> bool | None:
-    """For one source within one tab (triage, or one status): whether the source holds
-    fewer responses than the tab, from the kept counts (two reads of a few small rows).
-    Walking the smaller one's index finds the rows of both soonest: an old blog beside
-    a large new portal is not found by walking the whole portal's new responses."""
-    if len(flt.sources) != 1 or (flt.triage is None and len(flt.statuses) != 1):
-        return None
-    if flt.questions or flt.roles:
-        return None  # the tag index drives
-    source = _kept_size(db, QueueFilter(sources=flt.sources))
-    tab = _kept_size(db, replace(flt, sources=(), since=None, until=None, text=None))
-    if source is None or tab is None:
-        return None
-    return source < tab
-
-
-def _kept_size(db: sqlite3.Connection, flt: QueueFilter) -> int | None:
-    """How many responses ``flt`` matches, from the kept counts; None when they cannot
-    tell (the filter has more than triage, statuses and sources)."""
-    counted = _kept_count(flt)
-    return None if counted is None else int(db.execute(*counted).fetchone()[0])
-
-
-def _filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
-    """Whether a filter the kept counts can answer (source, status, triage) holds fewer
-    responses than the search ``match`` has hits: then walking the filter's rows finds
-    the newest hits sooner than walking the hits."""
-    if flt == QueueFilter():
-        return False
-    size = _kept_size(db, replace(flt, text=None))
-    if size is None or size > 100_000:
-        return False  # a large part: the word's hits meet it soon enough
-    hits = db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? LIMIT ?)",
-        (match, size + 1),
-    ).fetchone()[0]
-    return bool(hits > size)
-
-
-def _fan_out(flt: QueueFilter) -> list[QueueFilter]:
-    """One filter per status when several are asked for, else one per source when
-    several are and no tab narrows them (each then walks an index in queue order);
-    empty when one query does."""
-    if len(flt.statuses) > 1:
-        return [replace(flt, statuses=(st,)) for st in dict.fromkeys(flt.statuses)]
-    if len(flt.sources) > 1 and flt.triage is None and not flt.statuses:
-        return [replace(flt, sources=(so,)) for so in dict.fromkeys(flt.sources)]
-    return []
-
-
-def queue_sql(
-    flt: QueueFilter,
-    *,
-    after: Keyset | None = None,
-    limit: int = 50,
-    direction: Direction = "older",
-    source_drives: bool | None = None,
-) -> tuple[str, list[Any]]:
-    """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`.
-
-    ``source_drives``: with one source and a tab, walk the source's index (True) or the
-    tab's (False); None: the source's only without a tab."""
-    op, order = ("<", "DESC") if direction == "older" else (">", "ASC")
-    kind, codes, rest = _tag_driver(flt)
-    if kind is None:
-
-        def where(f: QueueFilter) -> _Where:
-            w = _filter_where(f, source_drives=source_drives)
-            if after is not None:
-                w.add(f"(r.created_at, r.id) {op} (?, ?)", to_epoch(after.created_at), after.id)
-            return w
-
-        order_by = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
-        fan = _fan_out(rest)
-        if not fan:
-            w = where(rest)
-            return f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM}{w.sql()} {order_by}", [
-                *w.params,
-                limit,
-            ]
-        # Several sources or statuses: the first ``limit`` of each (one ordered index
-        # walk apiece; a response has one source and one status, so no row twice), merged.
-        arms, params = [], []
-        for f in fan:
-            w = where(f)
-            arms.append(f"SELECT * FROM (SELECT r.id FROM responses r{w.sql()} {order_by})")
-            params += [*w.params, limit]
-        sql = (
-            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
-            f"({' UNION ALL '.join(arms)}) {order_by}"
-        )
-        return sql, [*params, limit]
-
-    def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
-        w = _filter_where(rest)
-        w.clauses.insert(0, "q.kind = ? AND q.code = ?")
-        w.params[0:0] = [kind, code]
-        if after is not None:
-            w.add(
-                f"(q.response_created, q.response_id) {op} (?, ?)",
-                to_epoch(after.created_at),
-                after.id,
-            )
-        order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
-        return f"{_TAG_DRIVEN} {joins}{w.sql()} {order_by}", [*w.params, limit]
-
-    if len(codes) == 1:
-        # CROSS JOIN: SQLite keeps the tag index as the outer loop.
-        body, params = arm(codes[0], RESPONSE_JOINS)
-        return f"SELECT {RESPONSE_COLS} FROM {body}", params
-    # Several codes: the first ``limit`` of each code, merged; at most codes x limit rows.
-    arms, params = [], []
-    for code in codes:
-        body, p = arm(code)
-        arms.append(f"SELECT * FROM (SELECT q.response_id FROM {body})")
-        params += p
-    sql = (
-        f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
-        f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
-    )
-    return sql, [*params, limit]
 
 
 #: The message of an enum made from a stored value that is none of its members.
@@ -719,7 +456,8 @@ class SqliteStore:
         questions: dict[int, list[str]] = {}
         roles: dict[int, str] = {}
         for rid, kind, code in db.execute(
-            f"SELECT response_id, kind, code FROM tags WHERE response_id IN {_in(ids)}", ids
+            f"SELECT response_id, kind, code FROM tags WHERE response_id IN {placeholders(ids)}",
+            ids,
         ):
             if kind == "question":
                 questions.setdefault(rid, []).append(code)
@@ -728,7 +466,7 @@ class SqliteStore:
         outbox = dict(
             db.execute(
                 "SELECT response_id, state FROM outbox WHERE id IN (SELECT max(id) FROM outbox "
-                f"WHERE response_id IN {_in(ids)} GROUP BY response_id)",
+                f"WHERE response_id IN {placeholders(ids)} GROUP BY response_id)",
                 ids,
             ).fetchall()
         )
@@ -762,8 +500,8 @@ class SqliteStore:
         """
 
         def fn(db: sqlite3.Connection) -> list[QueueRow]:
-            drive = _source_is_smaller(db, flt)
-            sql, params = queue_sql(
+            drive = _planner.source_is_smaller(db, flt)
+            sql, params = _planner.queue_sql(
                 flt, after=after, limit=limit, direction=direction, source_drives=drive
             )
             rows = self._rows(db, sql, params)
@@ -777,20 +515,20 @@ class SqliteStore:
         A filter on triage, status and source only (every queue tab) is answered from
         the kept counts (migration 0006) instead of counting its rows.
         """
-        sql, params = _kept_count(flt) or _counting(flt)
+        sql, params = _planner.kept_count(flt) or _planner.counting(flt)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
         """How many responses a filter matches, per (triage, remote status): every queue
         tab under the filter from one pass over its rows instead of one pass per tab."""
         flt = replace(flt, triage=None, statuses=())  # the tabs are the grouping
-        sql, params = _kept_count(flt, grouped=True) or _counting(flt, grouped=True)
+        sql, params = _planner.kept_count(flt, grouped=True) or _planner.counting(flt, grouped=True)
         rows = await self._run(lambda db: db.execute(sql, params).fetchall())
         return {(triage, status): n for triage, status, n in rows if n}
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
-        sql, params = _counting(flt, above=key)
+        sql, params = _planner.counting(flt, above=key)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def counts(self) -> Counts:
@@ -850,7 +588,7 @@ class SqliteStore:
         """Several responses by id, in the order asked."""
         if not ids:
             return []
-        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN {_in(ids)}"
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN {placeholders(ids)}"
         rows = await self._run(lambda db: self._rows(db, sql, list(ids)))
         by_id = {r.response.id: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
@@ -967,7 +705,7 @@ class SqliteStore:
         if match is None:
             return []
         flt = flt or QueueFilter()
-        w = _filter_where(replace(flt, text=None))
+        w = _planner.filter_where(replace(flt, text=None))
 
         def fn(db: sqlite3.Connection) -> list[SearchHit]:
             # Counting hits up to the limit costs ~0.05 us each; asking fts5vocab for a
@@ -978,11 +716,11 @@ class SqliteStore:
                 (match, _fts.RANK_LIMIT + 1),
             ).fetchone()[0]
             ranked = hits <= _fts.RANK_LIMIT
-            if not ranked and _filter_is_smaller(db, flt, match):
+            if not ranked and _planner.filter_is_smaller(db, flt, match):
                 # A common word in a small part of the memory (one small source, a
                 # status): walking the word's hits to find that part's newest read 0.6 s
                 # at 125k rows; walking the part and probing the index per row, 3 ms.
-                probe = _filter_where(replace(flt, text=None))
+                probe = _planner.filter_where(replace(flt, text=None))
                 probe.add(
                     "EXISTS (SELECT 1 FROM responses_fts f WHERE f.rowid = r.id "
                     "AND responses_fts MATCH ?)",
@@ -1348,7 +1086,7 @@ class SqliteStore:
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
         """The responses ``flt`` matches (the same as :meth:`count`), per role by the one
         role rule (None: unknown), in one query."""
-        where = _filter_where(flt)
+        where = _planner.filter_where(flt)
         return await self.read(lambda db: _figures.count_by_role(db, where.sql(), where.params))
 
     async def newest(
