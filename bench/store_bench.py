@@ -45,15 +45,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from reactieveld.connectors.demo import DemoConnector  # noqa: E402
 from reactieveld.model import Page, Response, Source, Thread, TriageState  # noqa: E402
-from reactieveld.store import sqlite as store_sqlite  # noqa: E402
+from reactieveld.store import fts as store_fts  # noqa: E402
+from reactieveld.store import planner as store_planner  # noqa: E402
 from reactieveld.store.base import Keyset, QueueFilter  # noqa: E402
-from reactieveld.store.sqlite import (  # noqa: E402
-    SqliteStore,
-    _content_hash,
-    _json,
-    _ts,
-    migrate,
-)
+from reactieveld.store.ingest import content_hash, json_text  # noqa: E402
+from reactieveld.store.rows import from_epoch, to_epoch  # noqa: E402
+from reactieveld.store.schema import migrate  # noqa: E402
+from reactieveld.store.sqlite import SqliteStore  # noqa: E402
 
 PAGE = 100
 SECOND_SOURCE_EVERY = 10  # one page in ten goes to the second source
@@ -158,21 +156,23 @@ def limit_tuples(pages: list[Page]) -> tuple[list, list, list, list]:
     for p in pages:
         for t in p.threads:
             titles[(t.source, t.external_id)] = t.title
-            threads.append((sid[t.source], t.external_id, t.title, t.url, _ts(t.created_at), None))
+            threads.append(
+                (sid[t.source], t.external_id, t.title, t.url, to_epoch(t.created_at), None)
+            )
         for r in p.responses:
             rid += 1
             key = keyer.author_key(r.author_email)
             responses.append(
                 (rid, sid[r.source], r.external_id, r.thread_external_id,
                  r.parent_external_id, r.author_name, key, r.author_url, r.body_text,
-                 r.body_raw, r.body_format, r.url, _ts(r.created_at), _ts(r.updated_at),
-                 0, r.remote_status.value, r.triage.value, r.role_hint, _json(r.meta),
-                 _content_hash(r, key))
+                 r.body_raw, r.body_format, r.url, to_epoch(r.created_at), to_epoch(r.updated_at),
+                 0, r.remote_status.value, r.triage.value, r.role_hint, json_text(r.meta),
+                 content_hash(r, key))
             )  # fmt: skip
             title = titles.get((r.source, r.thread_external_id or ""), "")
             fts.append((rid, r.body_text, r.author_name, title))
             if r.role_hint:
-                tags.append((rid, r.role_hint, "default-1", 0, _ts(r.created_at)))
+                tags.append((rid, r.role_hint, "default-1", 0, to_epoch(r.created_at)))
     return responses, fts, tags, threads
 
 
@@ -273,14 +273,14 @@ async def bench_queues(store: SqliteStore, raw: sqlite3.Connection, walk: int) -
                                          (walk,))]  # fmt: skip
         for i in ids:
             (c,) = raw.execute("SELECT created_at FROM responses WHERE id = ?", (i,)).fetchone()
-            keys.append(Keyset(store_sqlite._dt(c), i))  # type: ignore[arg-type]
+            keys.append(Keyset(from_epoch(c), i))  # type: ignore[arg-type]
         api = []
         for k in keys:
             api.append(await timed(lambda k=k, flt=flt: store.queue(flt, after=k, limit=50)))
         bare = []
         for k in keys:
             # The store's own SELECT, without turning rows into objects: the floor.
-            sql, params = store_sqlite.queue_sql(flt, after=k, limit=50)
+            sql, params = store_planner.queue_sql(flt, after=k, limit=50)
             t0 = time.perf_counter()
             raw.execute(sql, params).fetchall()
             bare.append((time.perf_counter() - t0) * 1000)
@@ -298,7 +298,7 @@ def pick_words(corpus: Corpus, raw: sqlite3.Connection, rows: int) -> list[tuple
     targets = [10, 100, 1_000, 5_000, 10_000, 20_000, 50_000, 200_000]
     targets = [t * rows // 1_000_000 or 1 for t in targets]
     # The most a ranked query has to rank, and just past it (answered newest first).
-    limit = store_sqlite.RANK_LIMIT
+    limit = store_fts.RANK_LIMIT
     targets = sorted({*targets, limit * 9 // 10, limit * 11 // 10})
     by_count = sorted((c, w) for w, c in corpus.doc_counts.items())
     groups = []
@@ -352,7 +352,7 @@ async def main(args: argparse.Namespace) -> None:
     workdir = pathlib.Path(tempfile.mkdtemp(prefix="store-bench-"))
     store_path = pathlib.Path(args.db) if args.db else workdir / "store.db"
     print(f"store bench: {rows:,} responses, sqlite {sqlite3.sqlite_version}, "
-          f"RANK_LIMIT {store_sqlite.RANK_LIMIT:,}")  # fmt: skip
+          f"RANK_LIMIT {store_fts.RANK_LIMIT:,}")  # fmt: skip
 
     t0 = time.perf_counter()
     corpus = Corpus(rows, args.seed)

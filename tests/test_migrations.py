@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from reactieveld.model import Page, Response, Source, Thread
-from reactieveld.store import sqlite as store_sqlite
+from reactieveld.store import schema as store_schema
 from reactieveld.store.base import QueueFilter, StoreError
-from reactieveld.store.sqlite import SCHEMA_VERSION, SqliteStore, _split_sql, migrations
+from reactieveld.store.schema import SCHEMA_VERSION, _split_sql, migrations
+from reactieveld.store.sqlite import SqliteStore
 
 # A shipped migration is never edited (a store migrated with the old text would differ
 # from one migrated with the new). Add the checksum of every new file here.
@@ -31,7 +32,7 @@ SHIPPED = {
 def _build(path, upto: int) -> sqlite3.Connection:
     """A database as an older program left it: only migrations 1..upto applied."""
     db = sqlite3.connect(path, isolation_level=None)
-    store_sqlite.register_functions(db)  # what migrate() gives the migrations
+    store_schema.register_functions(db)  # what migrate() gives the migrations
     for number, _name, sql in migrations():
         if number > upto:
             break
@@ -231,8 +232,8 @@ async def test_failed_migration_rolls_back_whole(tmp_path, monkeypatch):
         f"{SCHEMA_VERSION + 1:04d}_broken.sql",
         "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);\n",
     )
-    monkeypatch.setattr(store_sqlite, "migrations", lambda: [*shipped, broken])
-    monkeypatch.setattr(store_sqlite, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_schema, "migrations", lambda: [*shipped, broken])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError, match="broken"):
         await SqliteStore.open(path)
     db = sqlite3.connect(path)

@@ -14,7 +14,8 @@ import pytest
 from helpers.store import T0, A, open_store, page, resp, sql
 
 from reactieveld.model import RemoteStatus, Thread, TriageState
-from reactieveld.store import sqlite as store_sqlite
+from reactieveld.store import fts as store_fts
+from reactieveld.store import planner as store_planner
 from reactieveld.store.base import Keyset, QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 
@@ -432,7 +433,7 @@ async def test_every_queue_filter(store, filled, flt, want):
 
 
 async def plan(store: SqliteStore, flt: QueueFilter) -> list[str]:
-    q, params = store_sqlite.queue_sql(flt)
+    q, params = store_planner.queue_sql(flt)
     return [row[-1] for row in await sql(store, "EXPLAIN QUERY PLAN " + q, params)]
 
 
@@ -467,10 +468,10 @@ async def test_a_small_old_source_in_a_large_tab_walks_the_source(store):
     await store.mark_handled(done, actor="m")
     blog_new = QueueFilter(sources=("blog",), triage=TriageState.NEW)
     forum_new = QueueFilter(sources=("forum",), triage=TriageState.NEW)
-    decide = store_sqlite._source_is_smaller
+    decide = store_planner.source_is_smaller
     assert await store.read(lambda db: decide(db, blog_new)) is True
     assert await store.read(lambda db: decide(db, forum_new)) is False
-    q, params = store_sqlite.queue_sql(blog_new, source_drives=True)
+    q, params = store_planner.queue_sql(blog_new, source_drives=True)
     steps = [r[-1] for r in await sql(store, "EXPLAIN QUERY PLAN " + q, params)]
     assert any("USING INDEX responses_source" in step for step in steps), steps
     assert exts(await store.queue(blog_new)) == ["b2", "b1", "b0"]
@@ -651,7 +652,7 @@ async def test_hostile_queries_never_raise(store, query):
 
 
 async def test_common_words_are_answered_newest_first(store, monkeypatch):
-    monkeypatch.setattr(store_sqlite, "RANK_LIMIT", 3)
+    monkeypatch.setattr(store_fts, "RANK_LIMIT", 3)
     await store.upsert_page(
         "blog",
         page(
@@ -674,7 +675,7 @@ async def test_common_words_are_answered_newest_first(store, monkeypatch):
 async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypatch):
     """Common word (unranked) + a filter smaller than its hits: the filter's rows are
     walked newest first and each is probed in the index; the answer is the same."""
-    monkeypatch.setattr(store_sqlite, "RANK_LIMIT", 3)
+    monkeypatch.setattr(store_fts, "RANK_LIMIT", 3)
     await store.upsert_page(
         "blog", page(*[resp(f"b{n}", f"de gemeente {n}", minutes=n) for n in range(40)])
     )
@@ -688,13 +689,13 @@ async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypat
         ),
     )
     walked = []
-    original = store_sqlite._filter_is_smaller
+    original = store_planner.filter_is_smaller
 
     def spy(db, flt, match):
         walked.append(original(db, flt, match))
         return walked[-1]
 
-    monkeypatch.setattr(store_sqlite, "_filter_is_smaller", spy)
+    monkeypatch.setattr(store_planner, "filter_is_smaller", spy)
     found = await store.search("gemeente", QueueFilter(sources=("forum",)))
     assert [h.row.response.external_id for h in found] == ["f4", "f3", "f1"]
     assert all(h.rank is None for h in found) and walked == [True]

@@ -7,8 +7,9 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from reactieveld.model import Page, RemoteStatus, Response, Source
-from reactieveld.store import sqlite as store_sqlite
-from reactieveld.store.sqlite import SqliteStore, migrate
+from reactieveld.store.authors import BY_AUTHOR
+from reactieveld.store.schema import migrate
+from reactieveld.store.sqlite import SqliteStore
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -75,8 +76,7 @@ async def test_by_name_within_the_source(tmp_path):
         # The count walks the author index only, never the responses.
         plan = await store._run(
             lambda db: db.execute(
-                f"EXPLAIN QUERY PLAN SELECT count(*) FROM ({store_sqlite._BY_AUTHOR}) "
-                "WHERE rowid != ?",
+                f"EXPLAIN QUERY PLAN SELECT count(*) FROM ({BY_AUTHOR}) WHERE rowid != ?",
                 (store._author_query(db, one.response), 1),
             ).fetchall()
         )

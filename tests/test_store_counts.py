@@ -16,7 +16,9 @@ import pytest
 
 from reactieveld.model import Page, RemoteStatus, Response, Source, TriageState
 from reactieveld.store.base import QueueFilter
-from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore, _counting, migrate
+from reactieveld.store.planner import counting
+from reactieveld.store.schema import migrate
+from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 SOURCES = ("blog", "forum", "leeg")
@@ -74,7 +76,7 @@ async def check(store: SqliteStore, step: str) -> None:
     filters += [QueueFilter(sources=(src,), triage=TriageState.HANDLED) for src in SOURCES]
     filters.append(QueueFilter(statuses=(RemoteStatus.SPAM, RemoteStatus.TRASH)))
     for flt in filters:
-        sql, params = _counting(flt)
+        sql, params = counting(flt)
         expected = (await store._run(lambda db, q=sql, p=params: db.execute(q, p).fetchone()))[0]
         assert await store.count(flt) == expected, (step, flt)
 

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from reactieveld.cli import main
 from reactieveld.model import Page, Response
 from reactieveld.store.base import StoreError
-from reactieveld.store.sqlite import SCHEMA_VERSION, SqliteStore
+from reactieveld.store.schema import SCHEMA_VERSION
+from reactieveld.store.sqlite import SqliteStore
 
 # Never read the developer's own config or store.
 pytestmark = pytest.mark.usefixtures("cli_isolated")

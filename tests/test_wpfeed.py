@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+from datetime import UTC
 
 import httpx
 import pytest
@@ -50,6 +51,22 @@ async def test_recorded_feed():
     with pytest.raises(ConnectorError):
         await c.apply(Action(Capability.APPROVE, "reacties", "1"))
     await c.aclose()
+
+
+@pytest.mark.parametrize("zone", ["+0000", "-0000", "GMT", "+0200"])
+async def test_feed_times_are_aware_utc(zone):
+    # "-0000" (a UTC time, local zone unknown) parses to a naive datetime in Python,
+    # and the store refuses naive times: the connector says what the zone is.
+    body = FEED.replace(b"13:04:09 +0000", b"13:04:09 " + zone.encode())
+    handler, _seen = feed_site(body)
+    c = WordPressFeedConnector(
+        "reacties", "http://127.0.0.1:9", transport=httpx.MockTransport(handler)
+    )
+    [page] = [p async for p in c.fetch(None)]
+    await c.aclose()
+    assert all(r.created_at.utcoffset() is not None for r in page.responses)
+    [changed] = [r for r in page.responses if (r.created_at.minute, r.created_at.second) == (4, 9)]
+    assert changed.created_at.astimezone(UTC).hour == (11 if zone == "+0200" else 13)
 
 
 async def test_feed_fallback_without_pretty_links():

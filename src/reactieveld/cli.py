@@ -307,7 +307,7 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
             await store.close()
 
     kept = asyncio.run(main())
-    from reactieveld.store.sqlite import key_file_path
+    from reactieveld.store.authors import key_file_path
 
     if kept is None:
         print(

@@ -18,6 +18,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Mapping
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -168,6 +169,8 @@ class WordPressFeedConnector:
                 created = parsedate_to_datetime(item.findtext("pubDate") or "")
             except (TypeError, ValueError):
                 created = utcnow()
+            if created.tzinfo is None:  # "-0000": a UTC time (RFC 5322), naive in Python
+                created = created.replace(tzinfo=UTC)
             responses.append(
                 Response(
                     source=self.name,

@@ -28,7 +28,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow, SearchHit, SearchStore
-from reactieveld.store.sqlite import fold, query_terms
+from reactieveld.store.fts import fold, query_terms
 
 _KEYS = {
     "bron": "sources",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reactieveld.store.base import FigureCounts, FigureQuery
+from reactieveld.store.rows import to_epoch
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -51,7 +52,7 @@ def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts
     sources = query.sources
     not_counted = query.not_counted
     org = list(query.organisation_roles) or ["\x00none"]
-    lo, hi = int(query.start.timestamp()), int(query.end.timestamp())
+    lo, hi = to_epoch(query.start), to_epoch(query.end)
     # The period and source restriction, shared by every query (alias r).
     where = ["r.created_at >= ?", "r.created_at < ?"]
     params: list[Any] = [lo, hi]

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from reactieveld.store.base import RecordContext, RecordNote, RecordTag
 from reactieveld.store.figures import placeholders
-
-
-def _dt(value: int) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
+from reactieveld.store.rows import from_epoch
 
 
 def record_contexts(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, RecordContext]:
@@ -27,14 +23,14 @@ def record_contexts(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Rec
         f"WHERE response_id IN {placeholders(ids)}",
         ids,
     ):
-        tags.setdefault(rid, []).append(RecordTag(kind, code, version, _dt(at), actor))
+        tags.setdefault(rid, []).append(RecordTag(kind, code, version, from_epoch(at), actor))
     notes: dict[int, list[RecordNote]] = {}
     for rid, text, actor, at in db.execute(
         "SELECT response_id, text, actor, created_at FROM notes "
         f"WHERE deleted_at IS NULL AND response_id IN {placeholders(ids)} ORDER BY id",
         ids,
     ):
-        notes.setdefault(rid, []).append(RecordNote(text, actor, _dt(at)))
+        notes.setdefault(rid, []).append(RecordNote(text, actor, from_epoch(at)))
     where = {}
     for rid, turl, stype, surl in db.execute(
         "SELECT r.id, th.url, s.type, s.url FROM responses r "

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from reactieveld.store.base import Keyset, QueueFilter
 from reactieveld.store.figures import placeholders
+from reactieveld.store.rows import to_epoch
 
 # -- filters without words: newest first, along an index ------------------------------------
 
@@ -36,10 +36,6 @@ def store_only(flt: QueueFilter) -> bool:
 def _source_ids(db: sqlite3.Connection, names: Sequence[str]) -> list[int]:
     sql = f"SELECT id FROM sources WHERE name IN {placeholders(names)}"
     return [row[0] for row in db.execute(sql, list(names))]
-
-
-def _epoch(value: datetime) -> int:
-    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
 
 
 @dataclass
@@ -144,11 +140,11 @@ def newest_sql(
             if driver is not None:
                 w.add(f"r.{column[driver]} = ?", value)
         if flt.since is not None:
-            w.add(f"{at} >= ?", _epoch(flt.since))
+            w.add(f"{at} >= ?", to_epoch(flt.since))
         if flt.until is not None:
-            w.add(f"{at} < ?", _epoch(flt.until))
+            w.add(f"{at} < ?", to_epoch(flt.until))
         if after is not None:
-            w.add(f"({at}, {rid}) < (?, ?)", _epoch(after.created_at), after.id)
+            w.add(f"({at}, {rid}) < (?, ?)", to_epoch(after.created_at), after.id)
         w.clauses += rest.clauses
         w.params += rest.params
         arms.append(
@@ -175,9 +171,9 @@ def count_matches(db: sqlite3.Connection, match: str, flt: QueueFilter, *, cap: 
     """How many responses match the FTS expression ``match`` and ``flt``, up to ``cap``."""
     w = _rest(flt, _source_ids(db, flt.sources), None)
     if flt.since is not None:
-        w.add("r.created_at >= ?", _epoch(flt.since))
+        w.add("r.created_at >= ?", to_epoch(flt.since))
     if flt.until is not None:
-        w.add("r.created_at < ?", _epoch(flt.until))
+        w.add("r.created_at < ?", to_epoch(flt.until))
     join = " CROSS JOIN responses r ON r.id = f.rowid" if w.clauses else ""
     sql = (
         f"SELECT count(*) FROM (SELECT 1 FROM responses_fts f{join} "

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from reactieveld.store.base import JournalRef, SinkDelivery, SinkDue, SinkQueued
 from reactieveld.store.figures import placeholders
-
-
-def _ts(value: datetime) -> int:
-    return int(value.timestamp())
+from reactieveld.store.rows import from_epoch, to_epoch
 
 
 def _position(db: sqlite3.Connection, sink: str) -> int:
@@ -59,7 +56,7 @@ def sink_advance(
         db.execute(
             "INSERT INTO sink_outbox (sink, response_id, journal_id, event, payload, "
             "created_at, next_attempt_at) VALUES (?,?,?,?,?,?,?)",
-            (sink, d.response_id, d.journal_id, d.event, d.payload, _ts(at), _ts(at)),
+            (sink, d.response_id, d.journal_id, d.event, d.payload, to_epoch(at), to_epoch(at)),
         )
         db.execute(
             "INSERT INTO sink_state (sink, response_id, digest) VALUES (?,?,?) "
@@ -81,14 +78,14 @@ def sink_due(db: sqlite3.Connection, sink: str, limit: int) -> list[SinkDue]:
         "WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT ?",
         (sink, limit),
     ).fetchall()
-    return [SinkDue(oid, p, n, datetime.fromtimestamp(at, UTC)) for oid, p, n, at in rows]
+    return [SinkDue(oid, p, n, from_epoch(at)) for oid, p, n, at in rows]
 
 
 def sink_mark_done(db: sqlite3.Connection, delivery_id: int, at: datetime) -> None:
     db.execute(
         "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
         "done_at = ?, last_error = NULL WHERE id = ?",
-        (_ts(at), delivery_id),
+        (to_epoch(at), delivery_id),
     )
 
 
@@ -106,7 +103,7 @@ def sink_mark_retry(
     db.execute(
         "UPDATE sink_outbox SET attempts = attempts + 1, last_error = ?, "
         "next_attempt_at = ? WHERE id = ?",
-        (error, _ts(next_attempt_at), delivery_id),
+        (error, to_epoch(next_attempt_at), delivery_id),
     )
 
 

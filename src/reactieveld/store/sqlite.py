@@ -15,24 +15,13 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import functools
-import hashlib
-import hmac
 import json
-import operator
-import os
 import re
-import secrets
 import sqlite3
-import time
-import unicodedata
-import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,11 +31,9 @@ from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
     Action,
     ActionKind,
-    Capability,
     JournalEntry,
     Note,
     OutboxItem,
-    OutboxState,
     Page,
     RemoteStatus,
     Response,
@@ -57,10 +44,28 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
+from reactieveld.store import actions as _actions
 from reactieveld.store import figures as _figures
+from reactieveld.store import fts as _fts
+from reactieveld.store import ingest as _ingest
+from reactieveld.store import planner as _planner
 from reactieveld.store import records as _records
+from reactieveld.store import schema as _schema
 from reactieveld.store import search as _search
 from reactieveld.store import sinks as _sinks
+from reactieveld.store import writeback as _writeback
+from reactieveld.store.actions import HISTORY_BATCH
+from reactieveld.store.authors import (
+    BY_AUTHOR,
+    author_key_of,
+    author_match,
+    author_secret_read_only,
+    key_file_path,
+    meta_value,
+    name_token,
+    read_key_file,
+    setup_author_secret,
+)
 from reactieveld.store.base import (
     ActionOutcome,
     Counts,
@@ -82,958 +87,40 @@ from reactieveld.store.base import (
     StoreError,
     UpsertResult,
 )
+from reactieveld.store.errors import damaged_error, unusable_error
+from reactieveld.store.figures import placeholders
+from reactieveld.store.files import prepare_path, read_only_uri
+from reactieveld.store.fts import fts_query
+from reactieveld.store.ingest import (
+    content_hash,
+    repaired_anew,
+    storable,
+    storable_page,
+)
+from reactieveld.store.rows import (
+    RESPONSE_COLS,
+    RESPONSE_FROM,
+    RESPONSE_JOINS,
+    STATE_COLS,
+    from_epoch,
+    response_from_row,
+    source_state_from_row,
+    to_epoch,
+)
 
 T = TypeVar("T")
 
-#: Above this many hits, search answers newest first instead of ranking every hit.
-#: Ranking costs about 1.4 us per hit (bm25 reads every hit's positions): 8,000 hits keep
-#: the worst ranked query near 13 ms at 1M responses (bench/store_bench.py), where
-#: newest-first answers any word in well under a millisecond.
-RANK_LIMIT = 8_000
 
 #: SQLite's page cache per connection (KiB) unless ``SqliteStore.open`` is told otherwise.
 DEFAULT_CACHE_KIB = 65_536
 #: Enough for an interactive connection (windows of rows, look-ups by id).
 READER_CACHE_KIB = 8_192
 
-_MODERATION_CAPS = ("approve", "hold", "spam", "trash", "hide")
-
-
-def _ts(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp())
-
-
-def _dt(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-def _json(value: Mapping[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    return storable(json.dumps(dict(value), ensure_ascii=False, sort_keys=True))[0]
-
-
-# -- text SQLite can hold -------------------------------------------------------------
-# A platform's JSON may hold a lone UTF-16 surrogate ("\ud800"): Python decodes it into
-# the str, and SQLite's UTF-8 encoding of it raises UnicodeEncodeError, which stopped a
-# source for good. Every text the store writes goes through ``storable``: a valid pair
-# of surrogates becomes its one character, a lone one becomes U+FFFD. The raw body keeps
-# the original instead, with each lone surrogate written as the six characters
-# ``\udXXX`` (``raw_storable``), so nothing of what the platform sent is lost.
-
-
-def _joined(text: str) -> str:
-    # Pairs of surrogates (a str built from UTF-16 code units) as the one character.
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-
-
-def storable(text: str) -> tuple[str, bool]:
-    """``text`` as SQLite can store it (UTF-8), and whether it had to be repaired."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"), True
-    return text, False
-
-
-def raw_storable(text: str) -> tuple[str, bool]:
-    """The raw form of ``text`` as SQLite can store it: each lone surrogate as the escape
-    text ``\\udXXX`` (JSON's and Python's notation for it); whether it had to be."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _joined(text).encode("utf-8", "backslashreplace").decode("utf-8"), True
-    return text, False
-
-
-def _storable_value(value: Any) -> tuple[Any, int]:
-    """A str, or the strings in a mapping or list (keys too), made storable; the number
-    of texts repaired."""
-    if isinstance(value, str):
-        text, bad = storable(value)
-        return text, int(bad)
-    if isinstance(value, Mapping):
-        out, n = {}, 0
-        for k, v in value.items():
-            k2, nk = _storable_value(k)
-            v2, nv = _storable_value(v)
-            out[k2] = v2
-            n += nk + nv
-        return (out, n) if n else (value, 0)
-    if isinstance(value, (list, tuple)):
-        items = [_storable_value(v) for v in value]
-        n = sum(c for _, c in items)
-        return ([v for v, _ in items], n) if n else (value, 0)
-    return value, 0
-
-
-#: Fields kept in their raw form (lone surrogates escaped) rather than repaired.
-_RAW_FIELDS = frozenset({"body_raw"})
-
-D = TypeVar("D", Response, Thread)
-
-
-def _storable_record(record: D) -> tuple[D, int]:
-    """A Response or Thread with every text field storable (every str field and mapping,
-    found from the dataclass, so a field added later is covered too); the count repaired."""
-    changes: dict[str, Any] = {}
-    n = 0
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
-        if f.name in _RAW_FIELDS and isinstance(value, str):
-            new, bad = raw_storable(value)
-            count = int(bad)
-        else:
-            new, count = _storable_value(value)
-        if count:
-            changes[f.name] = new
-            n += count
-    return (dataclasses.replace(record, **changes), n) if n else (record, 0)
-
-
-class Repairs:
-    """How many texts of a page were repaired: per response and per thread (by external
-    id, so that only what is stored anew counts, not a re-read of the same text), and in
-    the page's cursor and ids."""
-
-    def __init__(self) -> None:
-        self.responses: dict[str, int] = {}
-        self.threads: dict[str, int] = {}
-        self.cursor = 0
-        self.other = 0
-
-    def __bool__(self) -> bool:
-        return bool(self.responses or self.threads or self.cursor or self.other)
-
-
-def _texts(value: Any, out: list[str]) -> None:
-    """Every str in ``value`` (a str, a mapping's keys and values, a list's items)."""
-    if isinstance(value, str):
-        out.append(value)
-    elif type(value) is dict or isinstance(value, Mapping):
-        for k, v in value.items():
-            _texts(k, out)
-            _texts(v, out)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _texts(v, out)
-
-
-#: Field annotations that hold no text.
-_NOT_TEXT = frozenset(
-    {"datetime", "datetime | None", "int", "int | None", "float", "bool"}
-    | {"RemoteStatus", "TriageState"}
-)
-
-
-_TEXT_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-def _text_fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """A getter of every field of ``cls`` that may hold text (every field but dates,
-    numbers and enums, found from the dataclass: a field added later is covered)."""
-    getter = _TEXT_FIELDS.get(cls)
-    if getter is None:
-        names = [f.name for f in dataclasses.fields(cls) if str(f.type) not in _NOT_TEXT]
-        one = operator.attrgetter(*names)
-        getter = one if len(names) > 1 else (lambda record: (one(record),))
-        _TEXT_FIELDS[cls] = getter
-    return getter
-
-
-def _page_is_storable(page: Page) -> bool:
-    """Whether every text of ``page`` is UTF-8 as it is (nearly always): one encode of
-    them all, instead of one per field (4 ms per 100 responses, measured, against 0.2)."""
-    out: list[str] = []
-    records: list[Response | Thread] = [*page.responses, *page.threads]
-    for record in records:
-        for value in _text_fields(type(record))(record):
-            if type(value) is str:
-                out.append(value)
-            elif value is not None:
-                _texts(value, out)
-    _texts(page.next_cursor, out)
-    _texts(page.gone, out)
-    _texts(page.renamed, out)
-    try:
-        "".join(out).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def storable_page(page: Page) -> tuple[Page, Repairs]:
-    """``page`` with every text storable (responses, threads, the cursor, the ids of gone
-    and renamed responses), and what was repaired."""
-    repairs = Repairs()
-    if _page_is_storable(page):
-        return page, repairs
-    responses, threads = [], []
-    for r in page.responses:
-        r2, c = _storable_record(r)
-        responses.append(r2)
-        if c:
-            repairs.responses[r2.external_id] = c
-    for t in page.threads:
-        t2, c = _storable_record(t)
-        threads.append(t2)
-        if c:
-            repairs.threads[t2.external_id] = c
-    cursor, c_cursor = _storable_value(page.next_cursor)
-    gone, c_gone = _storable_value(page.gone)
-    renamed, c_renamed = _storable_value(page.renamed)
-    repairs.cursor, repairs.other = c_cursor, c_gone + c_renamed
-    if not repairs:
-        return page, repairs
-    return (
-        dataclasses.replace(
-            page,
-            responses=responses,
-            threads=threads,
-            next_cursor=cursor,
-            gone=gone,
-            renamed=renamed,
-        ),
-        repairs,
-    )
-
-
-def _repaired_anew(
-    db: sqlite3.Connection, sid: int, page: Page, repairs: Repairs, hashes: Mapping[str, int]
-) -> int:
-    """How many of a page's repaired texts are stored anew (before the page is written):
-    a response whose content hash is already stored, or a thread stored as it is, was
-    counted when it came first."""
-    n = repairs.other
-    if repairs.cursor:
-        row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
-        if row is None or row[0] != page.next_cursor:
-            n += repairs.cursor
-    for ext, count in repairs.responses.items():
-        row = db.execute(
-            "SELECT content_hash FROM responses WHERE source_id = ? AND external_id = ?",
-            (sid, ext),
-        ).fetchone()
-        if row is None or row[0] != hashes.get(ext):
-            n += count
-    for t in page.threads:
-        count = repairs.threads.get(t.external_id, 0)
-        if not count:
-            continue
-        row = db.execute(
-            "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
-            (sid, t.external_id),
-        ).fetchone()
-        if row is None or tuple(row) != (t.title, t.url, _json(t.meta)):
-            n += count
-    return n
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics, as the FTS tokenizer does (for vocab look-ups)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_WORD = re.compile(r"\w+\*?", re.UNICODE)
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of a user's search, as the index sees them (``word*`` keeps its star)."""
-    return [fold(t) for t in _WORD.findall(query)]
-
-
-def fts_query(query: str) -> str | None:
-    """A safe FTS5 MATCH expression: every word quoted, all required; ``word*`` is a prefix.
-
-    User input never reaches FTS5's query syntax as syntax, so ``NEAR(`` or ``"`` in a
-    search box cannot raise.
-    """
-    parts = []
-    # Not folded here: inside quotes FTS5 runs its own tokenizer over the word, which is
-    # exactly how the text was indexed (case, diacritics, ligatures and all).
-    for term in _WORD.findall(query):
-        if term.endswith("*"):
-            base = term.rstrip("*")
-            if base:
-                parts.append(f'"{base}"*')
-        else:
-            parts.append(f'"{term}"')
-    return " ".join(parts) or None
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the package: (number, name, sql)."""
-    folder: Any = Path(__file__).with_name("migrations")
-    if not folder.is_dir():  # a zipped install; importlib.resources costs ~8 ms to import
-        from importlib import resources
-
-        folder = resources.files("reactieveld.store.migrations")
-    found = []
-    for entry in folder.iterdir():
-        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
-        if m:
-            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-SCHEMA_VERSION = max(n for n, _, _ in migrations())
-
-_RESPONSE_COLS = (
-    "r.id, s.name, r.external_id, r.thread_external_id, r.parent_external_id, "
-    "r.author_name, r.author_key, r.author_url, r.body_text, r.body_raw, r.body_format, "
-    "r.url, r.created_at, r.updated_at, r.fetched_at, r.remote_status, r.triage, "
-    "r.role_hint, r.meta, th.title"
-)
-_RESPONSE_JOINS = (
-    "JOIN sources s ON s.id = r.source_id "
-    "LEFT JOIN threads th ON th.source_id = r.source_id "
-    "AND th.external_id = r.thread_external_id"
-)
-_RESPONSE_FROM = "responses r " + _RESPONSE_JOINS
-
-
-def _response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
-    (
-        rid,
-        source,
-        ext,
-        thread_ext,
-        parent_ext,
-        author,
-        author_key,
-        author_url,
-        body_text,
-        body_raw,
-        body_format,
-        url,
-        created,
-        updated,
-        fetched,
-        status,
-        triage,
-        role_hint,
-        meta,
-        title,
-    ) = row
-    response = Response(
-        id=rid,
-        source=source,
-        external_id=ext,
-        thread_external_id=thread_ext,
-        parent_external_id=parent_ext,
-        author_name=author,
-        author_key=author_key,
-        author_url=author_url,
-        body_text=body_text,
-        body_raw=body_raw,
-        body_format=body_format,
-        url=url,
-        created_at=datetime.fromtimestamp(created, UTC),
-        updated_at=_dt(updated),
-        fetched_at=_dt(fetched),
-        remote_status=RemoteStatus(status),
-        triage=TriageState(triage),
-        role_hint=role_hint,
-        meta=json.loads(meta) if meta else {},
-    )
-    return response, title
-
-
-class _Where:
-    """Builds the WHERE clause of a queue query from a QueueFilter."""
-
-    def __init__(self) -> None:
-        self.clauses: list[str] = []
-        self.params: list[Any] = []
-
-    def add(self, clause: str, *params: Any) -> None:
-        self.clauses.append(clause)
-        self.params.extend(params)
-
-    def sql(self) -> str:
-        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
-
-
-#: Response ids of one author key (migration 0005: an FTS5 index, cheap to write).
-_BY_AUTHOR = "SELECT rowid FROM responses_by_author WHERE responses_by_author MATCH ?"
-
-
-def _author_token(key: str) -> str:
-    """The one token an author key is indexed as. Keys we make are hex already; any
-    other string (a caller's own key) is hashed, so it is one token and never syntax."""
-    if key.isascii() and key.isalnum():
-        return key.lower()
-    return "x" + hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _author_match(key: str) -> str:
-    """An FTS5 query for exactly this author key."""
-    return f'"{_author_token(key)}"'
-
-
-def _name_token(source_id: int, name: str | None) -> str:
-    """The token of an author name within a source (migration 0007): responses without
-    an author key (organisation accounts, anonymous posters) are found by it."""
-    text = f"{source_id}\x1f{name or ''}".encode("utf-8", "surrogatepass")
-    return "n" + hashlib.blake2b(text, digest_size=16).hexdigest()
-
-
-def _author_tokens(key: str | None, source_id: int, name: str | None) -> str:
-    """What ``responses_by_author`` holds for a response: its author key's token (if it
-    has one) and its name token."""
-    name_token = _name_token(source_id, name)
-    return f"{_author_token(key)} {name_token}" if key else name_token
-
-
-def register_functions(db: sqlite3.Connection) -> None:
-    """The SQL functions migrations use (0007 fills the author index with
-    ``reactieveld_author_tokens``)."""
-    db.create_function("reactieveld_author_tokens", 3, _author_tokens, deterministic=True)
-
-
-def _in(values: Sequence[Any]) -> str:
-    return "(" + ",".join("?" * len(values)) + ")"
-
-
-def _filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> _Where:
-    w = _Where()
-    if flt.triage is not None:
-        w.add("r.triage = ?", flt.triage.value)
-    # One value is an equality, so that an index on (column, created_at, id) yields the
-    # queue's order; with "IN" SQLite sorted every row of a source (2 s at 1M rows).
-    # Several values are fanned out into one ordered arm each by queue_sql.
-    if len(flt.statuses) == 1:
-        w.add("r.remote_status = ?", flt.statuses[0].value)
-    elif flt.statuses:
-        w.add(f"r.remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
-    if source_drives is None:
-        source_drives = flt.triage is None and not flt.statuses
-    if len(flt.sources) == 1 and source_drives:
-        # A scalar subquery is a constant to the planner: the source's index drives.
-        # With a tab (triage or status) set, the tab's index drives unless the source
-        # is the smaller set (SqliteStore.queue decides from the kept counts); IN keeps
-        # the planner on the tab's index.
-        w.add("r.source_id = (SELECT id FROM sources WHERE name = ?)", flt.sources[0])
-    elif flt.sources:
-        w.add(
-            f"r.source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
-            *flt.sources,
-        )
-    if flt.questions:
-        w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
-            f" AND t.code IN {_in(flt.questions)})",
-            *flt.questions,
-        )
-    if flt.roles:
-        w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
-            f" AND t.code IN {_in(flt.roles)})",
-            *flt.roles,
-        )
-    if flt.untagged:
-        w.add(
-            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
-        )
-    if flt.since is not None:
-        w.add("r.created_at >= ?", _ts(flt.since))
-    if flt.until is not None:
-        w.add("r.created_at < ?", _ts(flt.until))
-    if flt.thread is not None:
-        w.add(
-            "r.source_id = (SELECT id FROM sources WHERE name = ?) AND r.thread_external_id = ?",
-            *flt.thread,
-        )
-    if flt.author_key is not None:
-        w.add(f"r.id IN ({_BY_AUTHOR})", _author_match(flt.author_key))
-    if flt.text:
-        q = fts_query(flt.text)
-        if q is None:
-            w.add("0")
-        else:
-            w.add("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
-    return w
-
-
-_TAG_DRIVEN = "tags q CROSS JOIN responses r ON r.id = q.response_id"
-
-
-def _tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilter]:
-    """Which tag filter drives a queue query: (kind, codes, the rest of the filter).
-
-    A filter on questions (else roles) walks the tag index in queue order (``tags_queue``:
-    kind, code, the response's created_at, id) and looks each response up: 50 rows cost
-    about 50 look-ups whether the tag is on 2 % or 0.005 % of the responses. Scanning the
-    queue and probing tags instead costs 1/density probes per row shown.
-    """
-    if flt.questions:
-        return TagKind.QUESTION.value, flt.questions, replace(flt, questions=())
-    if flt.roles:
-        return TagKind.ROLE.value, flt.roles, replace(flt, roles=())
-    return None, (), flt
-
-
-def _counting(
-    flt: QueueFilter, above: Keyset | None = None, *, grouped: bool = False
-) -> tuple[str, list[Any]]:
-    """``SELECT count(*)`` of a filter (rows above ``above``, when given); ``grouped``:
-    ``triage, remote_status, count`` per state instead."""
-    kind, codes, rest = _tag_driver(flt)
-    w = _filter_where(rest)
-    head = "SELECT r.triage, r.remote_status, " if grouped else "SELECT "
-    tail = " GROUP BY 1, 2" if grouped else ""
-    if kind is None:
-        if above is not None:
-            w.add("(r.created_at, r.id) > (?, ?)", _ts(above.created_at), above.id)
-        return f"{head}count(*) FROM responses r{w.sql()}{tail}", w.params
-    w.clauses.insert(0, f"q.kind = ? AND q.code IN {_in(codes)}")
-    w.params[0:0] = [kind, *codes]
-    if above is not None:
-        w.add("(q.response_created, q.response_id) > (?, ?)", _ts(above.created_at), above.id)
-    # DISTINCT: a response with two of the codes is one row of the queue.
-    sql = f"{head}count(DISTINCT q.response_id) FROM {_TAG_DRIVEN}{w.sql()}{tail}"
-    return sql, w.params
-
-
-def _kept_count(flt: QueueFilter, *, grouped: bool = False) -> tuple[str, list[Any]] | None:
-    """``count(*)`` of a filter from ``response_counts``, when only its triage, statuses
-    and sources are set (None otherwise: the rows must be counted)."""
-    if replace(flt, triage=None, statuses=(), sources=()) != QueueFilter():
-        return None
-    w = _Where()
-    if flt.triage is not None:
-        w.add("triage = ?", flt.triage.value)
-    if flt.statuses:
-        w.add(f"remote_status IN {_in(flt.statuses)}", *[s.value for s in flt.statuses])
-    if flt.sources:
-        w.add(
-            f"source_id IN (SELECT id FROM sources WHERE name IN {_in(flt.sources)})",
-            *flt.sources,
-        )
-    if grouped:
-        return (
-            f"SELECT triage, remote_status, sum(n) FROM response_counts{w.sql()} GROUP BY 1, 2",
-            w.params,
-        )
-    return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
-
-
-def _source_is_smaller(db: sqlite3.Connection, flt: QueueFilter) -> bool | None:
-    """For one source within one tab (triage, or one status): whether the source holds
-    fewer responses than the tab, from the kept counts (two reads of a few small rows).
-    Walking the smaller one's index finds the rows of both soonest: an old blog beside
-    a large new portal is not found by walking the whole portal's new responses."""
-    if len(flt.sources) != 1 or (flt.triage is None and len(flt.statuses) != 1):
-        return None
-    if flt.questions or flt.roles:
-        return None  # the tag index drives
-    source = _kept_size(db, QueueFilter(sources=flt.sources))
-    tab = _kept_size(db, replace(flt, sources=(), since=None, until=None, text=None))
-    if source is None or tab is None:
-        return None
-    return source < tab
-
-
-def _kept_size(db: sqlite3.Connection, flt: QueueFilter) -> int | None:
-    """How many responses ``flt`` matches, from the kept counts; None when they cannot
-    tell (the filter has more than triage, statuses and sources)."""
-    counted = _kept_count(flt)
-    return None if counted is None else int(db.execute(*counted).fetchone()[0])
-
-
-def _filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
-    """Whether a filter the kept counts can answer (source, status, triage) holds fewer
-    responses than the search ``match`` has hits: then walking the filter's rows finds
-    the newest hits sooner than walking the hits."""
-    if flt == QueueFilter():
-        return False
-    size = _kept_size(db, replace(flt, text=None))
-    if size is None or size > 100_000:
-        return False  # a large part: the word's hits meet it soon enough
-    hits = db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? LIMIT ?)",
-        (match, size + 1),
-    ).fetchone()[0]
-    return bool(hits > size)
-
-
-def _fan_out(flt: QueueFilter) -> list[QueueFilter]:
-    """One filter per status when several are asked for, else one per source when
-    several are and no tab narrows them (each then walks an index in queue order);
-    empty when one query does."""
-    if len(flt.statuses) > 1:
-        return [replace(flt, statuses=(st,)) for st in dict.fromkeys(flt.statuses)]
-    if len(flt.sources) > 1 and flt.triage is None and not flt.statuses:
-        return [replace(flt, sources=(so,)) for so in dict.fromkeys(flt.sources)]
-    return []
-
-
-def queue_sql(
-    flt: QueueFilter,
-    *,
-    after: Keyset | None = None,
-    limit: int = 50,
-    direction: Direction = "older",
-    source_drives: bool | None = None,
-) -> tuple[str, list[Any]]:
-    """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`.
-
-    ``source_drives``: with one source and a tab, walk the source's index (True) or the
-    tab's (False); None: the source's only without a tab."""
-    op, order = ("<", "DESC") if direction == "older" else (">", "ASC")
-    kind, codes, rest = _tag_driver(flt)
-    if kind is None:
-
-        def where(f: QueueFilter) -> _Where:
-            w = _filter_where(f, source_drives=source_drives)
-            if after is not None:
-                w.add(f"(r.created_at, r.id) {op} (?, ?)", _ts(after.created_at), after.id)
-            return w
-
-        order_by = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
-        fan = _fan_out(rest)
-        if not fan:
-            w = where(rest)
-            return f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{w.sql()} {order_by}", [
-                *w.params,
-                limit,
-            ]
-        # Several sources or statuses: the first ``limit`` of each (one ordered index
-        # walk apiece; a response has one source and one status, so no row twice), merged.
-        arms, params = [], []
-        for f in fan:
-            w = where(f)
-            arms.append(f"SELECT * FROM (SELECT r.id FROM responses r{w.sql()} {order_by})")
-            params += [*w.params, limit]
-        sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN "
-            f"({' UNION ALL '.join(arms)}) {order_by}"
-        )
-        return sql, [*params, limit]
-
-    def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
-        w = _filter_where(rest)
-        w.clauses.insert(0, "q.kind = ? AND q.code = ?")
-        w.params[0:0] = [kind, code]
-        if after is not None:
-            w.add(
-                f"(q.response_created, q.response_id) {op} (?, ?)", _ts(after.created_at), after.id
-            )
-        order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
-        return f"{_TAG_DRIVEN} {joins}{w.sql()} {order_by}", [*w.params, limit]
-
-    if len(codes) == 1:
-        # CROSS JOIN: SQLite keeps the tag index as the outer loop.
-        body, params = arm(codes[0], _RESPONSE_JOINS)
-        return f"SELECT {_RESPONSE_COLS} FROM {body}", params
-    # Several codes: the first ``limit`` of each code, merged; at most codes x limit rows.
-    arms, params = [], []
-    for code in codes:
-        body, p = arm(code)
-        arms.append(f"SELECT * FROM (SELECT q.response_id FROM {body})")
-        params += p
-    sql = (
-        f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN "
-        f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
-    )
-    return sql, [*params, limit]
-
-
-def _content_values(r: Response, author_key: str | None) -> tuple[Any, ...]:
-    """The columns a platform's copy sets, in the order of ``responses`` (thread ..  url):
-    one list for the insert of a new response and the update of a changed one."""
-    return (
-        r.thread_external_id,
-        r.parent_external_id,
-        r.author_name,
-        author_key,
-        r.author_url,
-        r.body_text,
-        r.body_raw,
-        r.body_format,
-        r.url,
-    )
-
-
-def _content_hash(r: Response, author_key: str | None) -> int:
-    # The columns a platform's copy sets, then what else tells a change (the same order
-    # as ever: a stored hash stays valid).
-    return _hash_fields(
-        *_content_values(r, author_key),
-        str(_ts(r.updated_at)),
-        r.remote_status.value,
-        _json(r.meta),
-    )
-
-
-def _secret_bytes(text: str) -> bytes:
-    """The HMAC key of an author secret: the store's own keys are 64 hex digits (32
-    random bytes); any other text is taken as UTF-8."""
-    if len(text) == 64:
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    return text.encode()
-
-
-def _secret_check(key: bytes) -> str:
-    """What the store keeps to recognise its author secret (not the secret)."""
-    return hmac.new(key, b"reactieveld author secret check", "sha256").hexdigest()
-
-
-@functools.lru_cache(maxsize=65_536)
-def _author_key(secret: bytes, email: str) -> str:
-    # The same people write again and again: their keys are remembered (in memory only).
-    return hmac.new(secret, email.strip().casefold().encode(), "sha256").hexdigest()[:32]
-
-
-def _hash_fields(*parts: str | None) -> int:
-    # One join and one hash call per row: per-field updates cost ~1 ms per 100-row page,
-    # paid on the event loop's thread while the next page waits to be fetched.
-    joined = "\x1f".join([part or "" for part in parts])
-    digest = hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def _platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
-    """The content hash of a stored row as the platform now has it (``status``).
-
-    ``content_hash`` stands for "what the platform last told us"; when we learn the
-    platform's status another way (a write-back applied, a response reported gone), the
-    hash must follow, or a later page saying the old status would look unchanged.
-    """
-    row = db.execute(
-        "SELECT thread_external_id, parent_external_id, author_name, author_key, author_url, "
-        "body_text, body_raw, body_format, url, updated_at, meta FROM responses WHERE id = ?",
-        (rid,),
-    ).fetchone()
-    if row is None:
-        return None
-    *head, updated, meta = row
-    return _hash_fields(*head, str(updated), status, meta)
-
-
-# -- the file, its modes, its key file, and what makes it unusable ----------------------
-#: File mode of the store, its -wal and -shm files and its key file: the store holds
-#: what people wrote and who wrote it; nobody else on the machine needs to read it.
-FILE_MODE = 0o600
-#: Mode of the store's folder when we make it.
-DIR_MODE = 0o700
-#: The author key file's name is the store's with this added (memory.db.author-key).
-KEY_FILE_SUFFIX = ".author-key"
-
-
-def key_file_path(path: Path) -> Path:
-    """Where the key of a store's author keys is kept: beside it, mode 0600."""
-    return path.with_name(path.name + KEY_FILE_SUFFIX)
-
-
-def _prepare_path(path: Path, read_only: bool) -> bool:
-    """Check the store's path before SQLite sees it; make its folder (0700) and an empty
-    file (0600) for a new store; tighten a looser mode. Returns whether to open it
-    read-only (asked for, or the file or its folder cannot be written)."""
-    if path.is_dir():
-        raise StoreError(
-            f"{path} is a folder, not a memory store file: choose a file with --db "
-            f"(e.g. {path / 'memory.db'})"
-        )
-    folder = path.parent
-    if not path.exists():
-        if read_only:
-            raise StoreError(f"there is no memory store at {path}: check --db")
-        try:
-            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            # SQLite makes -wal and -shm with the database file's mode: 0600 here means
-            # 0600 there. O_EXCL: a file another program just made is left as it is.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the memory store {path}: {exc.strerror or exc}; choose "
-                "another --db, or free disk space"
-            ) from exc
-        return False
-    if _found_empty(path):
-        raise StoreError(
-            f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
-            "a backup; to start a new memory, remove the empty file"
-        )
-    writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
-    if writable and not read_only:
-        _tighten_modes(path)
-    return read_only or not writable
-
-
-#: A zero-length file younger than this is a store another program is creating now.
-_NEW_FILE_SECONDS = 60.0
-
-#: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
-_HISTORY_BATCH = "history-"
-
-
-def _found_empty(path: Path) -> bool:
-    """Whether ``path`` is an empty file that nobody is making a store of: a store cut
-    to nothing, or a file made by something else. SQLite would take it for a new, empty
-    memory, and the old one would look gone without a word."""
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
-
-
-def _tighten_modes(path: Path) -> None:
-    """A store made by an older version (0644) is made 0600, with its -wal and -shm,
-    when this user owns it: a file of someone else's is theirs to decide on."""
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            st = p.stat()
-            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
-                p.chmod(FILE_MODE)
-        except OSError:
-            continue
-
-
-def _uri(path: Path, *, immutable: bool) -> str:
-    """The SQLite URI that opens ``path`` read-only."""
-    quoted = urllib.parse.quote(str(path.absolute()))
-    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
-
-
-def _read_key_file(path: Path) -> str | None:
-    try:
-        text = key_file_path(path).read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoreError(
-            f"cannot read the author key file {key_file_path(path)}: {exc}; restore it "
-            "from a backup"
-        ) from exc
-    return text or None
-
-
-def _write_key_file(path: Path, key: str) -> None:
-    """Write the key file atomically (a temporary file, synced, renamed; the folder
-    synced), mode 0600 from the start."""
-    target = key_file_path(path)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            os.write(fd, (key + "\n").encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise StoreError(
-            f"cannot write the author key file {target}: {exc.strerror or exc}; make its "
-            "folder writable or free disk space"
-        ) from exc
-
-
-def _remove_key_file(path: Path) -> None:
-    """Overwrite the key file's bytes, then remove it (its key is in the environment)."""
-    target = key_file_path(path)
-    with contextlib.suppress(OSError):
-        size = target.stat().st_size
-        fd = os.open(target, os.O_WRONLY)
-        try:
-            os.write(fd, b"0" * size)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        target.unlink()
-        _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _meta_value(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
-    """A StoreError for an SQLite error that makes the store unusable (what is wrong,
-    which file, what to do); None for any other error (a query's own mistake)."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if "Could not decode to UTF-8" in str(exc):
-        code = sqlite3.SQLITE_CORRUPT  # text bytes SQLite kept but UTF-8 cannot be: damage
-    elif code == sqlite3.SQLITE_ERROR and _SCHEMA_GONE.search(str(exc)):
-        # Our own SQL meets a schema that is not what the migrations made: its text in
-        # the file was garbled (or another program changed it).
-        return damaged_error(path, f"its tables are not as reactieveld made them: {exc}")
-    if code == sqlite3.SQLITE_NOTADB:
-        what = (
-            f"{path} is not a reactieveld memory store (not an SQLite database, or "
-            "encrypted): choose another --db, or restore the file from a backup"
-        )
-    elif code == sqlite3.SQLITE_CORRUPT:
-        return damaged_error(path, str(exc))
-    elif code == sqlite3.SQLITE_FULL:
-        what = (
-            f"the disk holding {path} is full (or the file reached its size limit): free "
-            "disk space and try again; nothing of the last change was stored"
-        )
-    elif code == sqlite3.SQLITE_READONLY:
-        what = (
-            f"{path} cannot be written (a read-only file, folder or disk): make it "
-            "writable, or copy it elsewhere and use --db"
-        )
-    elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
-        what = (
-            f"cannot open {path} ({exc}): check that it and its folder exist and may be "
-            "read and written, or choose another --db"
-        )
-    elif code == sqlite3.SQLITE_IOERR:
-        what = (
-            f"cannot read or write {path} (disk I/O error: {exc}): check the disk, then "
-            "restore the file from a backup if it persists"
-        )
-    elif code == sqlite3.SQLITE_NOMEM:
-        what = f"out of memory while using {path}: close other programs and try again"
-    else:
-        return None
-    return StoreError(what)
-
-
-#: SQLite's words for a schema that lacks what the migrations made.
-_SCHEMA_GONE = re.compile(
-    r"^(no such (table|column|tokenizer|module|index|function)|malformed database schema"
-    r"|vtable constructor failed)"
-)
 
 #: The message of an enum made from a stored value that is none of its members.
 _STORED_ENUM = re.compile(
     r"is not a valid (RemoteStatus|TriageState|TagKind|OutboxState|Capability|ActionKind)$"
 )
-
-
-def damaged_error(path: Path, what: str) -> StoreError:
-    """The StoreError of a damaged file: restore it, or recover what is left."""
-    return StoreError(
-        f"{path} is damaged ({what}): restore it from a backup, or save what is left "
-        f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
-    )
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -1077,7 +164,7 @@ class SqliteStore:
 
         ``author_secret`` is the key of the author keys, from the environment
         (``[store] author_secret_env``). Without it the store keeps a random key of its
-        own in a key file beside the database (:func:`key_file_path`, mode 0600), never
+        own in a key file beside the database (:func:`~.authors.key_file_path`, mode 0600), never
         in the database. With it, only a check value is kept, so that the file alone
         cannot be used to test guessed addresses, and a different secret is refused
         (it would split every author in two). A kept key is removed when the environment
@@ -1094,12 +181,14 @@ class SqliteStore:
         path = Path(path)
         memory = str(path) == ":memory:"
         if not memory:
-            read_only = _prepare_path(path, read_only)
-        attempts = [_uri(path, immutable=False)] if read_only and not memory else [str(path)]
+            read_only = prepare_path(path, read_only)
+        attempts = (
+            [read_only_uri(path, immutable=False)] if read_only and not memory else [str(path)]
+        )
         if read_only and not memory:
             # A WAL file in a folder we cannot write: SQLite cannot make the -shm file, but
             # the file cannot change under us either (a read-only mount, a flagged file).
-            attempts.append(_uri(path, immutable=True))
+            attempts.append(read_only_uri(path, immutable=True))
         for i, target in enumerate(attempts):
             try:
                 conn = await aiosqlite.connect(
@@ -1132,139 +221,32 @@ class SqliteStore:
         if self.read_only:
             self._setup_read_only(db)
             return
-        _enable_wal(db)
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=30000")
-        db.execute("PRAGMA temp_store=MEMORY")
-        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
-        # A checkpoint every ~40 MB of WAL instead of 4 MB: a page rewritten by many
-        # commits (an index leaf, FTS structure) goes to the file once per checkpoint, and
-        # each checkpoint's fsync is paid ten times less often. The WAL file is cut back
-        # to 64 MB after a checkpoint.
-        db.execute("PRAGMA wal_autocheckpoint=10000")
-        db.execute("PRAGMA journal_size_limit=67108864")
-        migrate(db)
-        self._author_secret = self._setup_author_secret(db, self._given_secret)
+        _schema.writer_pragmas(db, self._cache_kib)
+        _schema.migrate(db)
+        self._author_secret = setup_author_secret(db, self.path, self._given_secret)
 
     def _setup_read_only(self, db: sqlite3.Connection) -> None:
         """Set up a read-only connection: nothing written, nothing migrated."""
-        db.execute("PRAGMA query_only = ON")
-        db.execute("PRAGMA temp_store=MEMORY")
-        db.execute(f"PRAGMA cache_size=-{int(self._cache_kib)}")
+        _schema.reader_pragmas(db, self._cache_kib)
         current = db.execute("PRAGMA user_version").fetchone()[0]
-        if current != SCHEMA_VERSION:
-            check_version(db)  # a newer one is refused the same way as when writable
+        if current != _schema.SCHEMA_VERSION:
+            _schema.check_version(db)  # a newer one is refused the same way as when writable
             raise StoreError(
                 f"{self.path} is read-only and has an older schema (version {current}, this "
-                f"program needs {SCHEMA_VERSION}); open it once where it can be written to "
-                "upgrade it, or choose another --db"
+                f"program needs {_schema.SCHEMA_VERSION}); open it once where it can be "
+                "written to upgrade it, or choose another --db"
             )
-        register_functions(db)
+        _schema.register_functions(db)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # "not a database" here
-        given = self._given_secret
-        if given is not None:
-            self._author_secret = _secret_bytes(given)
-            return
-        kept = _read_key_file(self.path) or _meta_value(db, "author_secret")
-        self._author_secret = _secret_bytes(kept) if kept else None
-
-    def _setup_author_secret(self, db: sqlite3.Connection, given: str | None) -> bytes | None:
-        """The key of the author keys (None: it is nowhere to be had; reading works, a new
-        author key is refused). It is kept in the key file beside the database or given
-        from the environment, never kept in the database: only a check value is, to
-        tell a wrong or missing key from the right one."""
-        if str(self.path) == ":memory:":
-            return _secret_bytes(given) if given is not None else secrets.token_bytes(32)
-        keyfile = key_file_path(self.path)
-        db.execute("BEGIN IMMEDIATE")  # also serialises making the key file across programs
-        remove_file = moved_out = False
-        key: bytes | None
-        try:
-            kept = _meta_value(db, "author_secret")
-            check = _meta_value(db, "author_secret_check")
-            on_disk = _read_key_file(self.path)
-            used = (
-                db.execute(
-                    "SELECT 1 FROM responses WHERE author_key IS NOT NULL LIMIT 1"
-                ).fetchone()
-                is not None
-            )
-            if given is None:
-                if kept is not None:
-                    # The migration of a store made before the key file: the same key goes
-                    # to the key file (written and synced first), then leaves the database,
-                    # so every author key stays valid.
-                    if on_disk is not None and on_disk != kept and used:
-                        raise StoreError(
-                            f"{keyfile} does not hold the author secret kept in {self.path}; "
-                            "move that key file away (the database's own is then used)"
-                        )
-                    if on_disk is None:
-                        _write_key_file(self.path, kept)
-                    key = _secret_bytes(kept)
-                    moved_out = True
-                elif on_disk is not None:
-                    key = _secret_bytes(on_disk)
-                    if check is not None and check != _secret_check(key) and used:
-                        raise StoreError(
-                            f"{keyfile} is not the author key of {self.path} (it does not "
-                            "match the check value): restore the right key file from a backup"
-                        )
-                elif check is None or not used:  # a new store makes a key of its own
-                    fresh = secrets.token_hex(32)
-                    _write_key_file(self.path, fresh)
-                    key = _secret_bytes(fresh)
-                else:
-                    # A made-up key would split every author in two: none, and say so on
-                    # the first new author key (see ``author_key``).
-                    key = None
-            else:
-                key = _secret_bytes(given)
-                if used and (
-                    (kept is not None and _secret_bytes(kept) != key)
-                    or (on_disk is not None and _secret_bytes(on_disk) != key)
-                ):
-                    raise StoreError(
-                        f"{self.path}: the author secret from the environment is not the one "
-                        "this memory keeps; `reactieveld author-secret` shows the kept one"
-                    )
-                mine = _secret_check(key)
-                if kept is None and on_disk is None and check not in (None, mine) and used:
-                    raise StoreError(
-                        f"{self.path}: the author secret from the environment is not the one "
-                        "this memory was made with (its author keys would no longer match)"
-                    )
-                moved_out = kept is not None
-                remove_file = on_disk is not None
-            if moved_out:
-                # Overwrite the kept key's bytes in the file, not only unlink the row.
-                db.execute("PRAGMA secure_delete = ON")
-                db.execute("DELETE FROM meta WHERE key = 'author_secret'")
-            if key is not None and check != _secret_check(key):
-                db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('author_secret_check', ?)",
-                    (_secret_check(key),),
-                )
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        db.execute("PRAGMA secure_delete = OFF")  # only for the key's row: deletes stay cheap
-        if moved_out:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # no old page with it in the WAL
-        if remove_file:
-            _remove_key_file(self.path)  # the environment has it now
-        return key
+        self._author_secret = author_secret_read_only(db, self.path, self._given_secret)
 
     async def kept_author_secret(self) -> str | None:
         """The author secret this store keeps in its key file (None when it is in the
         environment), for ``reactieveld author-secret``."""
-        on_disk = _read_key_file(self.path) if str(self.path) != ":memory:" else None
+        on_disk = read_key_file(self.path) if str(self.path) != ":memory:" else None
         if on_disk is not None:
             return on_disk
-        return await self._run(lambda db: _meta_value(db, "author_secret"))
+        return await self._run(lambda db: meta_value(db, "author_secret"))
 
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -1358,7 +340,7 @@ class SqliteStore:
                 "nor in the environment: restore that key file from a backup, or set the "
                 "variable named by [store] author_secret_env"
             )
-        return _author_key(self._author_secret, email)
+        return author_key_of(self._author_secret, email)
 
     # -- sources ----------------------------------------------------------------------
     def _source_id(self, db: sqlite3.Connection, name: str) -> int:
@@ -1382,59 +364,40 @@ class SqliteStore:
 
         await self._write(fn)
 
-    def _source_state(self, row: Sequence[Any]) -> SourceState:
-        return SourceState(
-            name=row[0],
-            type=row[1],
-            cursor=row[2],
-            last_success=_dt(row[3]),
-            last_error=row[4],
-            last_error_at=_dt(row[5]),
-            next_try=_dt(row[6]),
-            repaired=row[7],
-        )
-
-    _STATE_COLS = (
-        "name, type, cursor, last_success, last_error, last_error_at, next_try, "
-        "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0)"
-    )
-
     async def source_state(self, name: str) -> SourceState | None:
         """The stored cursor and sync bookkeeping of one source."""
         rows = await self._run(
             lambda db: db.execute(
-                f"SELECT {self._STATE_COLS} FROM sources WHERE name = ?", (name,)
+                f"SELECT {STATE_COLS} FROM sources WHERE name = ?", (name,)
             ).fetchall()
         )
-        return self._source_state(rows[0]) if rows else None
+        return source_state_from_row(rows[0]) if rows else None
 
     async def source_states(self) -> list[SourceState]:
         """All sources with their sync bookkeeping, by name."""
         rows = await self._run(
-            lambda db: db.execute(
-                f"SELECT {self._STATE_COLS} FROM sources ORDER BY name"
-            ).fetchall()
+            lambda db: db.execute(f"SELECT {STATE_COLS} FROM sources ORDER BY name").fetchall()
         )
-        return [self._source_state(r) for r in rows]
+        return [source_state_from_row(r) for r in rows]
 
     async def record_sync(
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        now = _ts(utcnow())
+        now = to_epoch(utcnow())
 
         def fn(db: sqlite3.Connection) -> None:
             if error is None:
                 db.execute(
                     "UPDATE sources SET last_success = ?, last_error = NULL, "
                     "last_error_at = NULL, next_try = ? WHERE name = ?",
-                    (now, _ts(next_try), name),
+                    (now, to_epoch(next_try), name),
                 )
             else:
                 db.execute(
                     "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
                     "WHERE name = ?",
-                    (storable(error)[0], now, _ts(next_try), name),
+                    (storable(error)[0], now, to_epoch(next_try), name),
                 )
 
         await self._write(fn)
@@ -1454,21 +417,23 @@ class SqliteStore:
         twice changes nothing. A pending moderation decision in the outbox keeps the
         local status until it is written back.
         """
-        now = _ts(utcnow())
+        now = to_epoch(utcnow())
         # Text UTF-8 cannot hold is stored repaired and counted, never raised on: one odd
         # comment must not stop a source (see ``storable``).
         page, repaired = storable_page(page)
         prepared = []
         for r in page.responses:
             key = r.author_key or self.author_key(r.author_email)
-            prepared.append((r, key, _content_hash(r, key)))
+            prepared.append((r, key, content_hash(r, key)))
 
         def fn(db: sqlite3.Connection) -> UpsertResult:
             anew = 0
             if repaired:
                 hashes = {r.external_id: h for r, _, h in prepared}
-                anew = _repaired_anew(db, self._source_id(db, source), page, repaired, hashes)
-            result = self._upsert(db, source, page, prepared, now)
+                anew = repaired_anew(db, self._source_id(db, source), page, repaired, hashes)
+            result = _ingest.upsert(
+                db, self._source_id(db, source), page, prepared, now, self.codebook_version
+            )
             if anew:
                 db.execute(
                     "INSERT INTO source_repairs (source_id, n) VALUES (?, ?) "
@@ -1478,304 +443,6 @@ class SqliteStore:
             return result
 
         return await self._write(fn)
-
-    def _upsert(
-        self,
-        db: sqlite3.Connection,
-        source: str,
-        page: Page,
-        prepared: list[tuple[Response, str | None, int]],
-        now: int | None,
-    ) -> UpsertResult:
-        sid = self._source_id(db, source)
-        for old_ext, new_ext in page.renamed.items():
-            self._rekey(db, sid, old_ext, new_ext)
-        retitled = self._upsert_threads(db, sid, page.threads) if page.threads else {}
-
-        # The last one wins when a page repeats an id.
-        by_ext = {r.external_id: (r, key, h) for r, key, h in prepared}
-        exts = list(by_ext)
-        existing: dict[str, tuple[int, int, str, str, str | None, str | None]] = {}
-        for i in range(0, len(exts), 500):
-            chunk = exts[i : i + 500]
-            for row in db.execute(
-                "SELECT r.external_id, r.id, r.content_hash, r.body_text, r.author_name, "
-                "r.thread_external_id, r.author_key FROM responses r "
-                f"WHERE r.source_id = ? AND r.external_id IN {_in(chunk)}",
-                (sid, *chunk),
-            ):
-                existing[row[0]] = row[1:]
-
-        thread_exts = {r.thread_external_id for r, _, _ in by_ext.values()}
-        thread_exts |= {e[4] for e in existing.values()}
-        thread_exts.discard(None)
-        titles = self._titles(db, sid, thread_exts)
-
-        new_rows, new_fts, changed = [], [], []
-        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM responses").fetchone()[0]
-        new_ids = []
-        for ext, (r, key, h) in by_ext.items():
-            old = existing.get(ext)
-            title = titles.get(r.thread_external_id or "", "")
-            if old is None:
-                rid = next_id
-                next_id += 1
-                new_ids.append(rid)
-                new_rows.append(
-                    (
-                        rid,
-                        sid,
-                        ext,
-                        *_content_values(r, key),
-                        _ts(r.created_at),
-                        _ts(r.updated_at),
-                        now,
-                        r.remote_status.value,
-                        r.triage.value,
-                        r.role_hint,
-                        _json(r.meta),
-                        h,
-                    )
-                )
-                new_fts.append((rid, r.body_text, r.author_name, title))
-            elif old[1] != h:
-                changed.append((old, r, key, h, title))
-
-        if new_rows:
-            db.executemany(
-                "INSERT INTO responses (id, source_id, external_id, thread_external_id, "
-                "parent_external_id, author_name, author_key, author_url, body_text, body_raw, "
-                "body_format, url, created_at, updated_at, fetched_at, remote_status, triage, "
-                "role_hint, meta, content_hash) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                new_rows,
-            )
-            db.executemany(
-                "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
-                new_fts,
-            )
-            db.executemany(
-                "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)",
-                [(row[0], _author_tokens(row[6], sid, row[5])) for row in new_rows],
-            )
-            hinted = [
-                (row[0], row[17], self.codebook_version, now, row[12])
-                for row in new_rows
-                if row[17]
-            ]
-            if hinted:
-                db.executemany(
-                    "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
-                    "created_at, actor, response_created) "
-                    "VALUES (?, 'role', ?, ?, ?, 'connector', ?)",
-                    hinted,
-                )
-            self._claim_sent_replies(db, sid, new_rows, now)
-
-        updated = 0
-        if changed:
-            pending = self._pending_moderation(db, [old[0] for old, *_ in changed])
-            for old, r, key, h, title in changed:
-                rid, _, old_body, old_author, old_thread, old_key = old
-                old_tokens = _author_tokens(old_key, sid, old_author)
-                new_tokens = _author_tokens(key, sid, r.author_name)
-                if old_tokens != new_tokens:
-                    db.execute(
-                        "INSERT INTO responses_by_author (responses_by_author, rowid, "
-                        "author_key) VALUES ('delete', ?, ?)",
-                        (rid, old_tokens),
-                    )
-                    db.execute(
-                        "INSERT INTO responses_by_author (rowid, author_key) VALUES (?, ?)",
-                        (rid, new_tokens),
-                    )
-                old_title = titles.get(old_thread or "", "")
-                if rid in retitled:
-                    old_title = retitled[rid]
-                # A status-only change (the common one in a re-scan) leaves the index be.
-                reindex = (old_body, old_author, old_title) != (r.body_text, r.author_name, title)
-                if reindex:
-                    db.execute(
-                        "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
-                        "VALUES ('delete', ?, ?, ?, ?)",
-                        (rid, old_body, old_author, old_title),
-                    )
-                db.execute(
-                    "UPDATE responses SET thread_external_id = ?, parent_external_id = ?, "
-                    "author_name = ?, author_key = ?, author_url = ?, body_text = ?, "
-                    "body_raw = ?, body_format = ?, url = ?, updated_at = ?, fetched_at = ?, "
-                    "remote_status = CASE WHEN ? THEN remote_status ELSE ? END, "
-                    "meta = ?, content_hash = ? WHERE id = ?",
-                    (
-                        *_content_values(r, key),
-                        _ts(r.updated_at),
-                        now,
-                        rid in pending,
-                        r.remote_status.value,
-                        _json(r.meta),
-                        h,
-                        rid,
-                    ),
-                )
-                if reindex:
-                    db.execute(
-                        "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
-                        (rid, r.body_text, r.author_name, title),
-                    )
-                updated += 1
-                retitled.pop(rid, None)
-
-        # Rows of a thread whose title changed but which were not in this page.
-        for rid, old_title in retitled.items():
-            row = db.execute(
-                "SELECT body_text, author_name, thread_external_id FROM responses WHERE id = ?",
-                (rid,),
-            ).fetchone()
-            new_title = self._titles(db, sid, {row[2]}).get(row[2], "")
-            db.execute(
-                "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
-                "VALUES ('delete', ?, ?, ?, ?)",
-                (rid, row[0], row[1], old_title),
-            )
-            db.execute(
-                "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
-                (rid, row[0], row[1], new_title),
-            )
-
-        if page.gone:
-            for ext, status in page.gone.items():
-                row = db.execute(
-                    "SELECT id FROM responses WHERE source_id = ? AND external_id = ? "
-                    "AND remote_status != ?",
-                    (sid, ext, status.value),
-                ).fetchone()
-                if row is None:
-                    continue
-                # The hash follows, so the response coming back (restored) is an update.
-                db.execute(
-                    "UPDATE responses SET remote_status = ?, fetched_at = ?, content_hash = ? "
-                    "WHERE id = ?",
-                    (status.value, now, _platform_hash(db, row[0], status.value), row[0]),
-                )
-                updated += 1
-
-        if page.next_cursor is not None:
-            db.execute("UPDATE sources SET cursor = ? WHERE id = ?", (page.next_cursor, sid))
-        return UpsertResult(
-            new=len(new_rows),
-            updated=updated,
-            unchanged=len(by_ext) - len(new_rows) - len(changed),
-            new_ids=tuple(new_ids),
-        )
-
-    def _claim_sent_replies(
-        self, db: sqlite3.Connection, sid: int, new_rows: Sequence[Sequence[Any]], now: int | None
-    ) -> None:
-        """New rows that are the organisation's own replies, sent by an outbox row whose
-        outcome was never recorded (a crash between the POST and ``outbox_done``; or a
-        repeat the platform refused as a duplicate, which tells no id): stored handled
-        (not "New"), with the organisation's role, and linked to that outbox row, which
-        is then done, so the worker does not post the same words a second time.
-
-        A match: same source, a reply row still pending (or done without a result id),
-        the same thread, the same parent where both are known, the same text after
-        whitespace and case are folded, and not an anonymous author (WordPress's
-        ``author == 0``) where the platform says so."""
-        rows = db.execute(
-            "SELECT id, external_id, thread_external_id, text, state FROM outbox "
-            "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
-            "OR (state = 'done' AND result_external_id IS NULL))",
-            (sid, Capability.REPLY.value),
-        ).fetchall()
-        if not rows:
-            return
-        sent: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
-        for oid, parent, thread, text, _state in rows:
-            sent.setdefault((thread, _folded(text)), []).append((oid, parent))
-        for row in new_rows:
-            rid, ext, thread, parent, body, raw, role, meta = (
-                row[0], row[2], row[3], row[4], row[8], row[9], row[17], row[18]
-            )  # fmt: skip
-            if row[16] == TriageState.HANDLED.value:
-                continue  # our own copy (_store_sent_reply), not the platform's
-            if meta and json.loads(meta).get("author") == 0:
-                continue  # an anonymous commenter, not the organisation's account
-            for text in {_folded(body), _folded(raw)}:
-                cands = sent.get((thread, text), [])
-                match = next((c for c in cands if not parent or not c[1] or c[1] == parent), None)
-                if match is None:
-                    continue
-                cands.remove(match)
-                db.execute(
-                    "UPDATE responses SET triage = ?, role_hint = coalesce(role_hint, ?) "
-                    "WHERE id = ?",
-                    (TriageState.HANDLED.value, "organisatie", rid),
-                )
-                if not role:
-                    db.execute(
-                        "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
-                        "created_at, actor, response_created) "
-                        "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
-                        (rid, self.codebook_version, now, row[12]),
-                    )
-                db.execute(
-                    "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
-                    "last_error = NULL, result_external_id = ? WHERE id = ?",
-                    (now, ext, match[0]),
-                )
-                break
-
-    def _titles(self, db: sqlite3.Connection, sid: int, exts: Iterable[Any]) -> dict[str, str]:
-        exts = [e for e in exts if e is not None]
-        if not exts:
-            return {}
-        return dict(
-            db.execute(
-                "SELECT external_id, title FROM threads "
-                f"WHERE source_id = ? AND external_id IN {_in(exts)}",
-                (sid, *exts),
-            ).fetchall()
-        )
-
-    def _upsert_threads(
-        self, db: sqlite3.Connection, sid: int, threads: Sequence[Thread]
-    ) -> dict[int, str]:
-        """Upsert threads; returns {response id: old title} for responses to re-index."""
-        old_titles = self._titles(db, sid, [t.external_id for t in threads])
-        db.executemany(
-            "INSERT INTO threads (source_id, external_id, title, url, created_at, meta) "
-            "VALUES (?,?,?,?,?,?) ON CONFLICT(source_id, external_id) DO UPDATE SET "
-            "title = excluded.title, url = excluded.url, "
-            "created_at = coalesce(excluded.created_at, created_at), meta = excluded.meta",
-            [
-                (sid, t.external_id, t.title, t.url, _ts(t.created_at), _json(t.meta))
-                for t in threads
-            ],
-        )
-        retitled: dict[int, str] = {}
-        for t in threads:
-            # A thread seen for the first time after its responses: they were indexed
-            # with an empty title, and the index must hear the real one.
-            old = old_titles.get(t.external_id, "")
-            if old != t.title:
-                for (rid,) in db.execute(
-                    "SELECT id FROM responses WHERE source_id = ? AND thread_external_id = ?",
-                    (sid, t.external_id),
-                ):
-                    retitled[rid] = old
-        return retitled
-
-    def _pending_moderation(self, db: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
-        if not ids:
-            return set()
-        return {
-            row[0]
-            for row in db.execute(
-                f"SELECT response_id FROM outbox WHERE response_id IN {_in(ids)} "
-                f"AND state = 'pending' AND capability IN {_in(_MODERATION_CAPS)}",
-                (*ids, *_MODERATION_CAPS),
-            )
-        }
 
     # -- reading ----------------------------------------------------------------------
     def _rows(self, db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[QueueRow]:
@@ -1789,7 +456,8 @@ class SqliteStore:
         questions: dict[int, list[str]] = {}
         roles: dict[int, str] = {}
         for rid, kind, code in db.execute(
-            f"SELECT response_id, kind, code FROM tags WHERE response_id IN {_in(ids)}", ids
+            f"SELECT response_id, kind, code FROM tags WHERE response_id IN {placeholders(ids)}",
+            ids,
         ):
             if kind == "question":
                 questions.setdefault(rid, []).append(code)
@@ -1798,13 +466,13 @@ class SqliteStore:
         outbox = dict(
             db.execute(
                 "SELECT response_id, state FROM outbox WHERE id IN (SELECT max(id) FROM outbox "
-                f"WHERE response_id IN {_in(ids)} GROUP BY response_id)",
+                f"WHERE response_id IN {placeholders(ids)} GROUP BY response_id)",
                 ids,
             ).fetchall()
         )
         out = []
         for row in raw:
-            response, title = _response_from_row(row)
+            response, title = response_from_row(row)
             rid = row[0]
             out.append(
                 QueueRow(
@@ -1832,8 +500,8 @@ class SqliteStore:
         """
 
         def fn(db: sqlite3.Connection) -> list[QueueRow]:
-            drive = _source_is_smaller(db, flt)
-            sql, params = queue_sql(
+            drive = _planner.source_is_smaller(db, flt)
+            sql, params = _planner.queue_sql(
                 flt, after=after, limit=limit, direction=direction, source_drives=drive
             )
             rows = self._rows(db, sql, params)
@@ -1847,20 +515,20 @@ class SqliteStore:
         A filter on triage, status and source only (every queue tab) is answered from
         the kept counts (migration 0006) instead of counting its rows.
         """
-        sql, params = _kept_count(flt) or _counting(flt)
+        sql, params = _planner.kept_count(flt) or _planner.counting(flt)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
         """How many responses a filter matches, per (triage, remote status): every queue
         tab under the filter from one pass over its rows instead of one pass per tab."""
         flt = replace(flt, triage=None, statuses=())  # the tabs are the grouping
-        sql, params = _kept_count(flt, grouped=True) or _counting(flt, grouped=True)
+        sql, params = _planner.kept_count(flt, grouped=True) or _planner.counting(flt, grouped=True)
         rows = await self._run(lambda db: db.execute(sql, params).fetchall())
         return {(triage, status): n for triage, status, n in rows if n}
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
-        sql, params = _counting(flt, above=key)
+        sql, params = _planner.counting(flt, above=key)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def counts(self) -> Counts:
@@ -1912,7 +580,7 @@ class SqliteStore:
 
     async def get(self, response_id: int) -> QueueRow | None:
         """One response with its thread title and tags."""
-        sql = f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id = ?"
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id = ?"
         rows = await self._run(lambda db: self._rows(db, sql, (response_id,)))
         return rows[0] if rows else None
 
@@ -1920,16 +588,14 @@ class SqliteStore:
         """Several responses by id, in the order asked."""
         if not ids:
             return []
-        sql = f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE r.id IN {_in(ids)}"
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN {placeholders(ids)}"
         rows = await self._run(lambda db: self._rows(db, sql, list(ids)))
         by_id = {r.response.id: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     async def get_by_external(self, source: str, external_id: str) -> QueueRow | None:
         """One response by its platform id."""
-        sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} WHERE s.name = ? AND r.external_id = ?"
-        )
+        sql = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE s.name = ? AND r.external_id = ?"
         rows = await self._run(lambda db: self._rows(db, sql, (source, external_id)))
         return rows[0] if rows else None
 
@@ -1964,14 +630,14 @@ class SqliteStore:
             external_id=row[0],
             title=row[1],
             url=row[2],
-            created_at=_dt(row[3]),
+            created_at=from_epoch(row[3]),
             meta=json.loads(row[4]) if row[4] else {},
         )
 
     async def thread_rows(self, source: str, thread_external_id: str) -> list[QueueRow]:
         """All responses of a thread, oldest first (build the tree from parent ids)."""
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM} "
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} "
             "WHERE s.name = ? AND r.thread_external_id = ? ORDER BY r.created_at, r.id"
         )
         return await self._run(lambda db: self._rows(db, sql, (source, thread_external_id)))
@@ -1985,7 +651,7 @@ class SqliteStore:
                 (response_id,),
             ).fetchall()
         )
-        return [Tag(TagKind(k), c, v, _dt(at), a) for k, c, v, at, a in rows]
+        return [Tag(TagKind(k), c, v, from_epoch(at), a) for k, c, v, at, a in rows]
 
     async def notes(self, response_id: int) -> list[Note]:
         """The notes on a response, oldest first."""
@@ -1996,7 +662,7 @@ class SqliteStore:
                 (response_id,),
             ).fetchall()
         )
-        return [Note(i, r, t, a, datetime.fromtimestamp(at, UTC)) for i, r, t, a, at in rows]
+        return [Note(i, r, t, a, from_epoch(at)) for i, r, t, a, at in rows]
 
     async def journal(
         self, response_id: int | None = None, *, limit: int = 100
@@ -2013,7 +679,7 @@ class SqliteStore:
         return [
             JournalEntry(
                 id=r[0],
-                at=datetime.fromtimestamp(r[1], UTC),
+                at=from_epoch(r[1]),
                 actor=r[2],
                 kind=ActionKind(r[3]),
                 response_id=r[4],
@@ -2039,7 +705,7 @@ class SqliteStore:
         if match is None:
             return []
         flt = flt or QueueFilter()
-        w = _filter_where(replace(flt, text=None))
+        w = _planner.filter_where(replace(flt, text=None))
 
         def fn(db: sqlite3.Connection) -> list[SearchHit]:
             # Counting hits up to the limit costs ~0.05 us each; asking fts5vocab for a
@@ -2047,21 +713,21 @@ class SqliteStore:
             hits = db.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM responses_fts "
                 "WHERE responses_fts MATCH ? LIMIT ?)",
-                (match, RANK_LIMIT + 1),
+                (match, _fts.RANK_LIMIT + 1),
             ).fetchone()[0]
-            ranked = hits <= RANK_LIMIT
-            if not ranked and _filter_is_smaller(db, flt, match):
+            ranked = hits <= _fts.RANK_LIMIT
+            if not ranked and _planner.filter_is_smaller(db, flt, match):
                 # A common word in a small part of the memory (one small source, a
                 # status): walking the word's hits to find that part's newest read 0.6 s
                 # at 125k rows; walking the part and probing the index per row, 3 ms.
-                probe = _filter_where(replace(flt, text=None))
+                probe = _planner.filter_where(replace(flt, text=None))
                 probe.add(
                     "EXISTS (SELECT 1 FROM responses_fts f WHERE f.rowid = r.id "
                     "AND responses_fts MATCH ?)",
                     match,
                 )
                 sql = (
-                    f"SELECT {_RESPONSE_COLS} FROM {_RESPONSE_FROM}{probe.sql()} "
+                    f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM}{probe.sql()} "
                     "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
                 )
                 rows = self._rows(db, sql, [*probe.params, limit])
@@ -2069,7 +735,7 @@ class SqliteStore:
             extra = (" AND " + " AND ".join(w.clauses)) if w.clauses else ""
             order = "f.rank" if ranked else "f.rowid DESC"
             sql = (
-                f"SELECT {_RESPONSE_COLS}, f.rank FROM responses_fts f "
+                f"SELECT {RESPONSE_COLS}, f.rank FROM responses_fts f "
                 "CROSS JOIN responses r ON r.id = f.rowid JOIN sources s ON s.id = r.source_id "
                 "LEFT JOIN threads th ON th.source_id = r.source_id "
                 "AND th.external_id = r.thread_external_id "
@@ -2088,15 +754,15 @@ class SqliteStore:
         """The author index query for a response's author: its key, else its name within
         its source (both are tokens of ``responses_by_author``, migration 0007)."""
         if r.author_key:
-            return _author_match(r.author_key)
-        return f'"{_name_token(self._source_id(db, r.source), r.author_name)}"'
+            return author_match(r.author_key)
+        return f'"{name_token(self._source_id(db, r.source), r.author_name)}"'
 
     async def author_count(self, row: QueueRow) -> int:
         """How many other responses the same author wrote (by author key, else by name)."""
         r = row.response
 
         def fn(db: sqlite3.Connection) -> int:
-            sql = f"SELECT count(*) FROM ({_BY_AUTHOR}) WHERE rowid != ?"
+            sql = f"SELECT count(*) FROM ({BY_AUTHOR}) WHERE rowid != ?"
             return db.execute(sql, (self._author_query(db, r), r.id)).fetchone()[0]
 
         return await self._run(fn)
@@ -2107,8 +773,8 @@ class SqliteStore:
         # From the author index outwards (CROSS JOIN keeps that order): an author's rows
         # are few next to the queue, sorting them is cheaper than scanning it for them.
         sql = (
-            f"SELECT {_RESPONSE_COLS} FROM responses_by_author a "
-            f"CROSS JOIN responses r ON r.id = a.rowid {_RESPONSE_JOINS} "
+            f"SELECT {RESPONSE_COLS} FROM responses_by_author a "
+            f"CROSS JOIN responses r ON r.id = a.rowid {RESPONSE_JOINS} "
             "WHERE responses_by_author MATCH ? AND r.id != ? "
             "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
         )
@@ -2117,82 +783,14 @@ class SqliteStore:
         )
 
     # -- moderator actions ------------------------------------------------------------
-    def _journal(
-        self,
-        db: sqlite3.Connection,
-        *,
-        actor: str,
-        kind: ActionKind,
-        response_id: int | None,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        batch: str | None,
-        undoes: int | None = None,
-        now: int,
-    ) -> int:
-        cur = db.execute(
-            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (
-                now,
-                actor,
-                kind.value,
-                response_id,
-                storable(json.dumps(before, ensure_ascii=False))[0],
-                storable(json.dumps(after, ensure_ascii=False))[0],
-                undoes,
-                batch,
-            ),
-        )
-        return int(cur.lastrowid or 0)
-
-    def _enqueue(
-        self,
-        db: sqlite3.Connection,
-        action: Action,
-        *,
-        response_id: int | None,
-        journal_id: int | None,
-        now: int,
-    ) -> int:
-        cur = db.execute(
-            "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
-            "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                self._source_id(db, action.source),
-                response_id,
-                journal_id,
-                action.capability.value,
-                action.external_id,
-                action.thread_external_id,
-                None if action.text is None else storable(action.text)[0],
-                action.expected_status.value if action.expected_status else None,
-                _json(action.meta),
-                now,
-                now,
-            ),
-        )
-        return int(cur.lastrowid or 0)
-
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         return await self._write(
-            lambda db: self._enqueue(db, action, response_id=response_id, journal_id=None, now=now)
+            lambda db: _actions.enqueue(
+                db, action, response_id=response_id, journal_id=None, now=now
+            )
         )
-
-    def _targets(self, db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        if not ids:
-            return []
-        rows = db.execute(
-            "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
-            "r.triage, r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
-            f"WHERE r.id IN {_in(ids)}",
-            list(ids),
-        ).fetchall()
-        order = {rid: i for i, rid in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[r[0]])
 
     async def moderate(
         self,
@@ -2211,241 +809,77 @@ class SqliteStore:
         capability = CAPABILITY_FOR_STATUS.get(status)
         if capability is None:
             raise StoreError(f"{status.value} is not a status a moderator can set")
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            journal_ids, outbox_ids = [], []
-            for rid, source, ext, thread_ext, old_status, old_triage, meta in self._targets(
-                db, ids
-            ):
-                if old_status == status.value and old_triage == TriageState.HANDLED.value:
-                    continue
-                db.execute(
-                    "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
-                    (status.value, rid),
-                )
-                jid = self._journal(
-                    db,
-                    actor=actor,
-                    kind=ActionKind.MODERATE,
-                    response_id=rid,
-                    before={"status": old_status, "triage": old_triage},
-                    after={"status": status.value, "triage": "handled"},
-                    batch=batch,
-                    now=now,
-                )
-                journal_ids.append(jid)
-                if write_back and old_status != status.value:
-                    outbox_ids.append(
-                        self._enqueue(
-                            db,
-                            Action(
-                                capability=capability,
-                                source=source,
-                                external_id=ext,
-                                thread_external_id=thread_ext,
-                                expected_status=RemoteStatus(old_status),
-                                meta=json.loads(meta) if meta else {},
-                            ),
-                            response_id=rid,
-                            journal_id=jid,
-                            now=now,
-                        )
-                    )
-            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.moderate(
+                db,
+                ids,
+                status,
+                capability,
+                actor=actor,
+                write_back=write_back,
+                now=now,
+                batch=batch,
+            )
+        )
 
     async def mark_handled(self, ids: Sequence[int], *, actor: str) -> ActionOutcome:
         """Mark responses handled without changing their status on the platform."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            journal_ids = []
-            for rid, *_, old_triage, _meta in self._targets(db, ids):
-                if old_triage == TriageState.HANDLED.value:
-                    continue
-                db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=ActionKind.HANDLE,
-                        response_id=rid,
-                        before={"triage": old_triage},
-                        after={"triage": "handled"},
-                        batch=batch,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.mark_handled(db, ids, actor=actor, now=now, batch=batch)
+        )
 
     async def toggle_question(self, ids: Sequence[int], code: str, *, actor: str) -> ActionOutcome:
         """Toggle a planning-question tag. On several responses: if any lacks it, all get
         it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            targets = [t[0] for t in self._targets(db, ids)]
-            if not targets:
-                return ActionOutcome()
-            have = {
-                r[0]
-                for r in db.execute(
-                    "SELECT response_id FROM tags WHERE kind = 'question' AND code = ? "
-                    f"AND response_id IN {_in(targets)}",
-                    (code, *targets),
-                )
-            }
-            add = len(have) < len(targets)
-            journal_ids = []
-            for rid in targets:
-                if add and rid not in have:
-                    self._add_tag(db, rid, TagKind.QUESTION, code, actor, now)
-                    kind, before, after = ActionKind.TAG, {}, {"question": code}
-                elif not add:
-                    db.execute(
-                        "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
-                        (rid, code),
-                    )
-                    kind, before, after = ActionKind.UNTAG, {"question": code}, {}
-                else:
-                    continue
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=kind,
-                        response_id=rid,
-                        before=before,
-                        after=after,
-                        batch=batch,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
-
-        return await self._write(fn)
-
-    def _add_tag(
-        self, db: sqlite3.Connection, rid: int, kind: TagKind, code: str, actor: str, now: int
-    ) -> None:
-        # response_created: the tag index pages in queue order (migration 0004).
-        db.execute(
-            "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, created_at, "
-            "actor, response_created) SELECT id, ?, ?, ?, ?, ?, created_at FROM responses "
-            "WHERE id = ?",
-            (kind.value, code, self.codebook_version, now, actor, rid),
+        return await self._write(
+            lambda db: _actions.toggle_question(
+                db,
+                ids,
+                code,
+                actor=actor,
+                now=now,
+                batch=batch,
+                codebook_version=self.codebook_version,
+            )
         )
-
-    def _set_role(
-        self, db: sqlite3.Connection, rid: int, code: str | None, actor: str, now: int
-    ) -> str | None:
-        row = db.execute(
-            "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
-        ).fetchone()
-        db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
-        if code:
-            self._add_tag(db, rid, TagKind.ROLE, code, actor, now)
-        return row[0] if row else None
 
     async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            journal_ids = []
-            for rid, *_rest in self._targets(db, ids):
-                row = db.execute(
-                    "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
-                ).fetchone()
-                if (row[0] if row else None) == (code or None):
-                    continue  # unchanged: keep who tagged it and when
-                old = self._set_role(db, rid, code, actor, now)
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=ActionKind.ROLE,
-                        response_id=rid,
-                        before={"role": old},
-                        after={"role": code},
-                        batch=batch,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.set_roles(
+                db,
+                ids,
+                code,
+                actor=actor,
+                now=now,
+                batch=batch,
+                codebook_version=self.codebook_version,
+            )
+        )
 
     async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Add an internal note to a response."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            cur = db.execute(
-                "INSERT INTO notes (response_id, text, actor, created_at) VALUES (?,?,?,?)",
-                (response_id, text, actor, now),
-            )
-            jid = self._journal(
-                db,
-                actor=actor,
-                kind=ActionKind.NOTE,
-                response_id=response_id,
-                before={},
-                after={"note_id": cur.lastrowid, "text": text},
-                batch=uuid.uuid4().hex,
-                now=now,
-            )
-            return ActionOutcome((jid,), (), 1)
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.add_note(db, response_id, text, actor=actor, now=now)
+        )
 
     async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
-        now = _ts(utcnow()) or 0
+        now = to_epoch(utcnow()) or 0
         text = storable(text)[0]
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            targets = self._targets(db, [response_id])
-            if not targets:
-                raise StoreError(f"no response with id {response_id}")
-            rid, source, ext, thread_ext, status, triage, meta = targets[0]
-            jid = self._journal(
-                db,
-                actor=actor,
-                kind=ActionKind.REPLY,
-                response_id=rid,
-                before={"triage": triage},
-                after={"text": text, "triage": "handled"},
-                batch=uuid.uuid4().hex,
-                now=now,
-            )
-            db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
-            oid = self._enqueue(
-                db,
-                Action(
-                    capability=Capability.REPLY,
-                    source=source,
-                    external_id=ext,
-                    thread_external_id=thread_ext,
-                    text=text,
-                    meta=json.loads(meta) if meta else {},
-                ),
-                response_id=rid,
-                journal_id=jid,
-                now=now,
-            )
-            return ActionOutcome((jid,), (oid,), 1)
-
-        return await self._write(fn)
+        return await self._write(
+            lambda db: _actions.reply(db, response_id, text, actor=actor, now=now)
+        )
 
     async def undo_last(self, *, actor: str) -> ActionOutcome:
         """Undo ``actor``'s own last batch of actions that is not undone yet, in one
@@ -2460,194 +894,24 @@ class SqliteStore:
         cancelled; one already applied on the platform gets the reverse action queued
         (with the status we set as the one we expect to find there).
         """
-        now = _ts(utcnow()) or 0
-
-        def fn(db: sqlite3.Connection) -> ActionOutcome:
-            last = db.execute(
-                "SELECT batch FROM actions a WHERE actor = ? AND kind != 'undo' "
-                f"AND coalesce(batch, '') NOT LIKE '{_HISTORY_BATCH}%' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
-                (actor,),
-            ).fetchone()
-            if last is None:
-                return ActionOutcome()
-            entries = db.execute(
-                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
-                "WHERE a.batch = ? AND a.kind != 'undo' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
-                (last[0],),
-            ).fetchall()
-            batch = uuid.uuid4().hex
-            journal_ids, outbox_ids = [], []
-            for jid, kind, rid, before_s, after_s in entries:
-                before, after = json.loads(before_s), json.loads(after_s)
-                outbox_ids += self._undo_one(db, ActionKind(kind), rid, before, after, jid, now)
-                journal_ids.append(
-                    self._journal(
-                        db,
-                        actor=actor,
-                        kind=ActionKind.UNDO,
-                        response_id=rid,
-                        before=after,
-                        after=before,
-                        batch=batch,
-                        undoes=jid,
-                        now=now,
-                    )
-                )
-            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
-
-        return await self._write(fn)
-
-    def _undo_one(
-        self,
-        db: sqlite3.Connection,
-        kind: ActionKind,
-        rid: int,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        jid: int,
-        now: int,
-    ) -> list[int]:
-        if "triage" in before:
-            db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
-        if kind is ActionKind.TAG:
-            db.execute(
-                "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
-                (rid, after["question"]),
+        now = to_epoch(utcnow()) or 0
+        return await self._write(
+            lambda db: _actions.undo_last(
+                db, actor=actor, now=now, codebook_version=self.codebook_version
             )
-        elif kind is ActionKind.UNTAG:
-            self._add_tag(db, rid, TagKind.QUESTION, before["question"], "undo", now)
-        elif kind is ActionKind.ROLE:
-            self._set_role(db, rid, before.get("role"), "undo", now)
-        elif kind is ActionKind.NOTE:
-            db.execute("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"]))
-        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
-            return []
-        if kind is ActionKind.MODERATE:
-            db.execute(
-                "UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid)
-            )
-        sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
-        if sent is None:
-            return []
-        oid, state = sent
-        if state in (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict"):
-            db.execute(
-                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
-            )
-            return []
-        if state != OutboxState.DONE.value:
-            return []
-        return self._enqueue_reverse(db, oid, kind, before, after, now)
-
-    def _enqueue_reverse(
-        self,
-        db: sqlite3.Connection,
-        oid: int,
-        kind: ActionKind,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        now: int,
-    ) -> list[int]:
-        """Queue the action that takes back write-back ``oid``, already applied remotely."""
-        sid, rid, ext, thread_ext, result_ext = db.execute(
-            "SELECT source_id, response_id, external_id, thread_external_id, "
-            "result_external_id FROM outbox WHERE id = ?",
-            (oid,),
-        ).fetchone()
-        source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
-        # The platform may need what it needed for the original (e.g. Discourse's ids).
-        row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
-        meta = {**(json.loads(row[0]) if row and row[0] else {}), "undo_of": oid}
-        if kind is ActionKind.MODERATE:
-            reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
-            if reverse is None:
-                return []
-            action = Action(
-                capability=reverse,
-                source=source,
-                external_id=ext,
-                thread_external_id=thread_ext,
-                expected_status=RemoteStatus(after["status"]),
-                meta=meta,
-            )
-        elif kind is ActionKind.REPLY:
-            if not result_ext:
-                return []
-            # A sent reply cannot be unsent: trash it on the platform. The action is about
-            # the reply itself (our local copy of it), never the response it answered.
-            action = Action(
-                capability=Capability.TRASH,
-                source=source,
-                external_id=result_ext,
-                thread_external_id=thread_ext,
-                meta={"undo_of": oid},
-            )
-            mine = db.execute(
-                "SELECT id FROM responses WHERE source_id = ? AND external_id = ?",
-                (sid, result_ext),
-            ).fetchone()
-            rid = mine[0] if mine else None
-        else:
-            return []
-        return [self._enqueue(db, action, response_id=rid, journal_id=None, now=now)]
+        )
 
     # -- outbox -----------------------------------------------------------------------
-    _OUTBOX_COLS = (
-        "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
-        "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
-        "o.created_at, o.next_attempt_at, o.last_error"
-    )
-
-    @staticmethod
-    def _outbox_item(row: Sequence[Any]) -> OutboxItem:
-        return OutboxItem(
-            id=row[0],
-            action=Action(
-                capability=Capability(row[4]),
-                source=row[1],
-                external_id=row[5],
-                thread_external_id=row[6],
-                text=row[7],
-                expected_status=RemoteStatus(row[8]) if row[8] else None,
-                meta=json.loads(row[9]) if row[9] else {},
-            ),
-            response_id=row[2],
-            journal_id=row[3],
-            state=OutboxState(row[10]),
-            attempts=row[11],
-            created_at=datetime.fromtimestamp(row[12], UTC),
-            next_attempt_at=_dt(row[13]),
-            last_error=row[14],
-        )
-
     async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
         """Pending write-backs whose next attempt is due, oldest first."""
-        t = _ts(now or utcnow())
-        rows = await self._run(
-            lambda db: db.execute(
-                f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-                "WHERE o.state = 'pending' AND coalesce(o.next_attempt_at, 0) <= ? "
-                "ORDER BY o.id LIMIT ?",
-                (t, limit),
-            ).fetchall()
-        )
-        return [self._outbox_item(r) for r in rows]
+        t = to_epoch(now or utcnow())
+        return await self._run(lambda db: _writeback.outbox_due(db, t, limit))
 
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100
     ) -> list[OutboxItem]:
         """Outbox rows, newest first, optionally of some states."""
-        where = f"WHERE o.state IN {_in(states)}" if states else ""
-        rows = await self._run(
-            lambda db: db.execute(
-                f"SELECT {self._OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-                f"{where} ORDER BY o.id DESC LIMIT ?",
-                (*states, limit),
-            ).fetchall()
-        )
-        return [self._outbox_item(r) for r in rows]
+        return await self._run(lambda db: _writeback.outbox_items(db, states, limit))
 
     async def outbox_done(
         self,
@@ -2657,162 +921,37 @@ class SqliteStore:
         external_id: str | None = None,
     ) -> None:
         """Record that a write-back was applied (with what the platform reported)."""
-        now = _ts(utcnow())
-
-        def fn(db: sqlite3.Connection) -> None:
-            row = db.execute(
-                "SELECT response_id, state, last_error, journal_id, capability FROM outbox "
-                "WHERE id = ?",
-                (item_id,),
-            ).fetchone()
-            if row is None:
-                return
-            rid, state, last_error, jid, capability = row
-            is_reply = capability == Capability.REPLY.value
-            # Undone while the worker was sending it: the platform did apply it, so it is
-            # done, and the moderator's undo now needs the reverse action.
-            undone_in_flight = state == "cancelled" and last_error == "undone"
-            if state != "pending" and not undone_in_flight:
-                return
-            db.execute(
-                "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
-                "last_error = NULL, result_external_id = ? WHERE id = ?",
-                (now, external_id, item_id),
+        at = utcnow()
+        await self._write(
+            lambda db: _writeback.outbox_done(
+                db,
+                item_id,
+                remote_status=remote_status,
+                external_id=external_id,
+                at=at,
+                codebook_version=self.codebook_version,
             )
-            if self._store_sent_reply(db, item_id, external_id, remote_status, now):
-                pass  # the status the platform reported is the reply's, not its parent's
-            elif external_id and rid is not None:
-                sid, old_ext = db.execute(
-                    "SELECT source_id, external_id FROM responses WHERE id = ?", (rid,)
-                ).fetchone()
-                self._rekey(db, sid, old_ext, external_id)
-            if remote_status is not None and rid is not None and not is_reply:
-                db.execute(
-                    "UPDATE responses SET content_hash = ? WHERE id = ?",
-                    (_platform_hash(db, rid, remote_status.value), rid),
-                )
-                # Only when no later decision on the same response is still pending.
-                if not undone_in_flight:
-                    db.execute(
-                        "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
-                        "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
-                        "AND o.state = 'pending')",
-                        (remote_status.value, rid, rid, item_id),
-                    )
-            if undone_in_flight and jid is not None:
-                kind, before, after = db.execute(
-                    "SELECT kind, before, after FROM actions WHERE id = ?", (jid,)
-                ).fetchone()
-                self._enqueue_reverse(
-                    db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
-                )
-
-        await self._write(fn)
-
-    def _rekey(self, db: sqlite3.Connection, sid: int, old_ext: str, new_ext: str) -> None:
-        """The platform gave an item a new id (Discourse publishes an approved queued post
-        as a new post): move the row, so the next sync updates it, with its tags, notes
-        and journal, instead of adding the same words a second time."""
-        if old_ext == new_ext:
-            return
-        db.execute(
-            "UPDATE responses SET external_id = ? WHERE source_id = ? AND external_id = ? "
-            "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = ? "
-            "AND o.external_id = ?)",
-            (new_ext, sid, old_ext, sid, new_ext),
         )
-
-    def _store_sent_reply(
-        self,
-        db: sqlite3.Connection,
-        item_id: int,
-        external_id: str | None,
-        remote_status: RemoteStatus | None,
-        now: int | None,
-    ) -> bool:
-        """For a reply the platform accepted: keep our own answer as a response in its
-        thread at once (the organisation's voice, handled), so the thread, the dashboard's
-        "answered" figure and search see it before the next sync brings the platform's
-        copy, which then updates this row (same source and external id). True when the
-        outbox row was a reply."""
-        row = db.execute(
-            "SELECT o.capability, s.name, o.external_id, o.thread_external_id, o.text, a.actor "
-            "FROM outbox o JOIN sources s ON s.id = o.source_id "
-            "LEFT JOIN actions a ON a.id = o.journal_id WHERE o.id = ?",
-            (item_id,),
-        ).fetchone()
-        if row is None or row[0] != Capability.REPLY.value:
-            return False
-        _, source, parent_ext, thread_ext, text, actor = row
-        if not external_id:
-            return True
-        reply = Response(
-            source=source,
-            external_id=external_id,
-            thread_external_id=thread_ext,
-            parent_external_id=parent_ext,
-            author_name=actor or "",
-            body_text=text or "",
-            body_raw=text or "",
-            created_at=utcnow(),
-            remote_status=remote_status or RemoteStatus.APPROVED,
-            role_hint="organisatie",
-            triage=TriageState.HANDLED,
-        )
-        exists = db.execute(
-            "SELECT 1 FROM responses r JOIN sources s ON s.id = r.source_id "
-            "WHERE s.name = ? AND r.external_id = ?",
-            (source, external_id),
-        ).fetchone()
-        if exists is None:
-            self._upsert(
-                db, source, Page([reply]), [(reply, None, _content_hash(reply, None))], now
-            )
-        return True
 
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
         """Mark a write-back as being sent since ``at`` (kept in ``last_error`` and
         ``next_attempt_at``; not an attempt): if the process stops before the outcome is
         recorded, the mark says the platform may have it (see reactieveld.outbox)."""
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET last_error = ?, next_attempt_at = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (note, _ts(at), item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_sending(db, item_id, note, at))
 
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at``."""
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (error, _ts(next_attempt_at), item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at))
 
     async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None:
         """Give up on a write-back: a person must look (``conflict``: the remote changed)."""
         state = "conflict" if conflict else "failed"
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (state, error, item_id),
-            )
-        )
+        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error))
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""
-        now = _ts(utcnow())
-        await self._write(
-            lambda db: db.execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
-                "WHERE id = ? AND state IN ('failed', 'conflict')",
-                (now, item_id),
-            )
-        )
+        now = to_epoch(utcnow())
+        await self._write(lambda db: _writeback.outbox_requeue(db, item_id, now))
 
     # -- meta -------------------------------------------------------------------------
     # -- history written with its own times (the demo's year of moderation) --------------
@@ -2854,8 +993,8 @@ class SqliteStore:
                 if row is None:
                     continue
                 rid, status, triage, created = row
-                at = _ts(w.at) or 0
-                batch = f"{_HISTORY_BATCH}{once}-{rid}"
+                at = to_epoch(w.at) or 0
+                batch = f"{HISTORY_BATCH}{once}-{rid}"
                 touched += 1
 
                 def entry(step: int, kind: ActionKind, before: Any, after: Any) -> None:
@@ -2953,7 +1092,7 @@ class SqliteStore:
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
         """The responses ``flt`` matches (the same as :meth:`count`), per role by the one
         role rule (None: unknown), in one query."""
-        where = _filter_where(flt)
+        where = _planner.filter_where(flt)
         return await self.read(lambda db: _figures.count_by_role(db, where.sql(), where.params))
 
     async def newest(
@@ -3025,98 +1164,8 @@ class SqliteStore:
         return await self.read(lambda db: _sinks.sink_queue(db, sink))
 
 
-def _folded(text: str | None) -> str:
-    """A reply's words for comparing our copy with the platform's: whitespace and case
-    folded (a platform re-wraps lines and may change nothing else we could rely on)."""
-    return " ".join((text or "").split()).casefold()
-
-
 def _code_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (10**9, code)
-
-
-def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
-    """Switch the file to WAL. Two programs opening a new file at once can get "database is
-    locked" here without the busy handler being asked (SQLite avoids a lock deadlock while
-    the file is still in rollback mode), so retry for a while ourselves."""
-    deadline = time.monotonic() + patience
-    delay = 0.002
-    while True:
-        try:
-            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
-            continue
-        if mode.lower() != "wal" and str(db.execute("PRAGMA database_list").fetchone()[2]):
-            raise StoreError(f"the memory store could not switch to WAL (journal mode {mode})")
-        return
-
-
-def check_version(db: sqlite3.Connection) -> int:
-    """The file's schema version; a newer one than this program knows is refused."""
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
-    latest = max(n for n, _, _ in migrations())
-    if current > latest:
-        path = db.execute("PRAGMA database_list").fetchone()[2] or "this memory store"
-        raise StoreError(
-            f"{path} has schema version {current}, newer than this program knows "
-            f"({latest}): upgrade reactieveld (or choose another --db)"
-        )
-    return current
-
-
-def migrate(db: sqlite3.Connection) -> int:
-    """Apply every shipped migration newer than the file's ``user_version``, each in its own
-    transaction. Returns the version reached. A file from a newer program is refused."""
-    current = check_version(db)
-    register_functions(db)
-    shipped = migrations()  # read once: the check and the steps must agree
-    for number, name, sql in shipped:
-        if number <= current:
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while we waited for the lock.
-            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
-                db.execute("ROLLBACK")
-                continue
-            for statement in _split_sql(sql):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
-        except BaseException as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
-            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-            if isinstance(exc, sqlite3.Error) and code != sqlite3.SQLITE_ERROR:
-                unusable = unusable_error(path, exc)  # a full disk, a damaged file, ...
-                if unusable is not None:
-                    raise unusable from exc
-            raise StoreError(
-                f"{path}: migration {name} failed ({exc}); nothing of it was applied: "
-                "report this, and keep using the previous version of reactieveld meanwhile"
-            ) from exc
-        db.execute("COMMIT")
-        current = number
-    return current
-
-
-def _split_sql(sql: str) -> list[str]:
-    """Split a migration into statements (sqlite3.complete_statement knows triggers)."""
-    statements, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        if not buf and line.strip().startswith("--"):
-            continue
-        buf += line
-        if sqlite3.complete_statement(buf):
-            statements.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        statements.append(buf.strip())
-    return statements
 
 
 if TYPE_CHECKING:

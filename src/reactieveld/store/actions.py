@@ -1,0 +1,483 @@
+"""Actions: moderation, tags, notes, replies, the journal and undo.
+
+Each public function is the one transaction of the :class:`SqliteStore` method of the
+same name (``set_roles``: ``set_role``), whose docstring says what it does; the method
+reads the clock and passes ``now``, so every entry of a batch has the same time."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from reactieveld.model import (
+    CAPABILITY_FOR_STATUS,
+    Action,
+    ActionKind,
+    Capability,
+    OutboxState,
+    RemoteStatus,
+    TagKind,
+    TriageState,
+)
+from reactieveld.store.base import ActionOutcome, StoreError
+from reactieveld.store.figures import placeholders
+from reactieveld.store.ingest import json_text, storable
+
+#: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
+HISTORY_BATCH = "history-"
+
+
+def source_id(db: sqlite3.Connection, name: str) -> int:
+    """The id of source ``name``; StoreError when there is none."""
+    row = db.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise StoreError(f"unknown source {name!r}")
+    return int(row[0])
+
+
+def _journal(
+    db: sqlite3.Connection,
+    *,
+    actor: str,
+    kind: ActionKind,
+    response_id: int | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    batch: str | None,
+    undoes: int | None = None,
+    now: int,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        (
+            now,
+            actor,
+            kind.value,
+            response_id,
+            storable(json.dumps(before, ensure_ascii=False))[0],
+            storable(json.dumps(after, ensure_ascii=False))[0],
+            undoes,
+            batch,
+        ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def enqueue(
+    db: sqlite3.Connection,
+    action: Action,
+    *,
+    response_id: int | None,
+    journal_id: int | None,
+    now: int,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
+        "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            source_id(db, action.source),
+            response_id,
+            journal_id,
+            action.capability.value,
+            action.external_id,
+            action.thread_external_id,
+            None if action.text is None else storable(action.text)[0],
+            action.expected_status.value if action.expected_status else None,
+            json_text(action.meta),
+            now,
+            now,
+        ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _targets(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    if not ids:
+        return []
+    rows = db.execute(
+        "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
+        "r.triage, r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
+        f"WHERE r.id IN {placeholders(ids)}",
+        list(ids),
+    ).fetchall()
+    order = {rid: i for i, rid in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r[0]])
+
+
+def moderate(
+    db: sqlite3.Connection,
+    ids: Sequence[int],
+    status: RemoteStatus,
+    capability: Capability,
+    *,
+    actor: str,
+    write_back: bool,
+    now: int,
+    batch: str,
+) -> ActionOutcome:
+    journal_ids, outbox_ids = [], []
+    for rid, source, ext, thread_ext, old_status, old_triage, meta in _targets(db, ids):
+        if old_status == status.value and old_triage == TriageState.HANDLED.value:
+            continue
+        db.execute(
+            "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
+            (status.value, rid),
+        )
+        jid = _journal(
+            db,
+            actor=actor,
+            kind=ActionKind.MODERATE,
+            response_id=rid,
+            before={"status": old_status, "triage": old_triage},
+            after={"status": status.value, "triage": "handled"},
+            batch=batch,
+            now=now,
+        )
+        journal_ids.append(jid)
+        if write_back and old_status != status.value:
+            outbox_ids.append(
+                enqueue(
+                    db,
+                    Action(
+                        capability=capability,
+                        source=source,
+                        external_id=ext,
+                        thread_external_id=thread_ext,
+                        expected_status=RemoteStatus(old_status),
+                        meta=json.loads(meta) if meta else {},
+                    ),
+                    response_id=rid,
+                    journal_id=jid,
+                    now=now,
+                )
+            )
+    return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+
+def mark_handled(
+    db: sqlite3.Connection, ids: Sequence[int], *, actor: str, now: int, batch: str
+) -> ActionOutcome:
+    journal_ids = []
+    for rid, *_, old_triage, _meta in _targets(db, ids):
+        if old_triage == TriageState.HANDLED.value:
+            continue
+        db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
+        journal_ids.append(
+            _journal(
+                db,
+                actor=actor,
+                kind=ActionKind.HANDLE,
+                response_id=rid,
+                before={"triage": old_triage},
+                after={"triage": "handled"},
+                batch=batch,
+                now=now,
+            )
+        )
+    return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+
+def toggle_question(
+    db: sqlite3.Connection,
+    ids: Sequence[int],
+    code: str,
+    *,
+    actor: str,
+    now: int,
+    batch: str,
+    codebook_version: str,
+) -> ActionOutcome:
+    targets = [t[0] for t in _targets(db, ids)]
+    if not targets:
+        return ActionOutcome()
+    have = {
+        r[0]
+        for r in db.execute(
+            "SELECT response_id FROM tags WHERE kind = 'question' AND code = ? "
+            f"AND response_id IN {placeholders(targets)}",
+            (code, *targets),
+        )
+    }
+    add = len(have) < len(targets)
+    journal_ids = []
+    for rid in targets:
+        if add and rid not in have:
+            _add_tag(db, codebook_version, rid, TagKind.QUESTION, code, actor, now)
+            kind, before, after = ActionKind.TAG, {}, {"question": code}
+        elif not add:
+            db.execute(
+                "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
+                (rid, code),
+            )
+            kind, before, after = ActionKind.UNTAG, {"question": code}, {}
+        else:
+            continue
+        journal_ids.append(
+            _journal(
+                db,
+                actor=actor,
+                kind=kind,
+                response_id=rid,
+                before=before,
+                after=after,
+                batch=batch,
+                now=now,
+            )
+        )
+    return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+
+def _add_tag(
+    db: sqlite3.Connection,
+    codebook_version: str,
+    rid: int,
+    kind: TagKind,
+    code: str,
+    actor: str,
+    now: int,
+) -> None:
+    # response_created: the tag index pages in queue order (migration 0004).
+    db.execute(
+        "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, created_at, "
+        "actor, response_created) SELECT id, ?, ?, ?, ?, ?, created_at FROM responses "
+        "WHERE id = ?",
+        (kind.value, code, codebook_version, now, actor, rid),
+    )
+
+
+def _set_role(
+    db: sqlite3.Connection, codebook_version: str, rid: int, code: str | None, actor: str, now: int
+) -> str | None:
+    row = db.execute(
+        "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
+    ).fetchone()
+    db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
+    if code:
+        _add_tag(db, codebook_version, rid, TagKind.ROLE, code, actor, now)
+    return row[0] if row else None
+
+
+def set_roles(
+    db: sqlite3.Connection,
+    ids: Sequence[int],
+    code: str | None,
+    *,
+    actor: str,
+    now: int,
+    batch: str,
+    codebook_version: str,
+) -> ActionOutcome:
+    journal_ids = []
+    for rid, *_rest in _targets(db, ids):
+        row = db.execute(
+            "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
+        ).fetchone()
+        if (row[0] if row else None) == (code or None):
+            continue  # unchanged: keep who tagged it and when
+        old = _set_role(db, codebook_version, rid, code, actor, now)
+        journal_ids.append(
+            _journal(
+                db,
+                actor=actor,
+                kind=ActionKind.ROLE,
+                response_id=rid,
+                before={"role": old},
+                after={"role": code},
+                batch=batch,
+                now=now,
+            )
+        )
+    return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+
+def add_note(
+    db: sqlite3.Connection, response_id: int, text: str, *, actor: str, now: int
+) -> ActionOutcome:
+    cur = db.execute(
+        "INSERT INTO notes (response_id, text, actor, created_at) VALUES (?,?,?,?)",
+        (response_id, text, actor, now),
+    )
+    jid = _journal(
+        db,
+        actor=actor,
+        kind=ActionKind.NOTE,
+        response_id=response_id,
+        before={},
+        after={"note_id": cur.lastrowid, "text": text},
+        batch=uuid.uuid4().hex,
+        now=now,
+    )
+    return ActionOutcome((jid,), (), 1)
+
+
+def reply(
+    db: sqlite3.Connection, response_id: int, text: str, *, actor: str, now: int
+) -> ActionOutcome:
+    targets = _targets(db, [response_id])
+    if not targets:
+        raise StoreError(f"no response with id {response_id}")
+    rid, source, ext, thread_ext, status, triage, meta = targets[0]
+    jid = _journal(
+        db,
+        actor=actor,
+        kind=ActionKind.REPLY,
+        response_id=rid,
+        before={"triage": triage},
+        after={"text": text, "triage": "handled"},
+        batch=uuid.uuid4().hex,
+        now=now,
+    )
+    db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
+    oid = enqueue(
+        db,
+        Action(
+            capability=Capability.REPLY,
+            source=source,
+            external_id=ext,
+            thread_external_id=thread_ext,
+            text=text,
+            meta=json.loads(meta) if meta else {},
+        ),
+        response_id=rid,
+        journal_id=jid,
+        now=now,
+    )
+    return ActionOutcome((jid,), (oid,), 1)
+
+
+def undo_last(
+    db: sqlite3.Connection, *, actor: str, now: int, codebook_version: str
+) -> ActionOutcome:
+    last = db.execute(
+        "SELECT batch FROM actions a WHERE actor = ? AND kind != 'undo' "
+        f"AND coalesce(batch, '') NOT LIKE '{HISTORY_BATCH}%' AND NOT EXISTS "
+        "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
+        (actor,),
+    ).fetchone()
+    if last is None:
+        return ActionOutcome()
+    entries = db.execute(
+        "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
+        "WHERE a.batch = ? AND a.kind != 'undo' AND NOT EXISTS "
+        "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
+        (last[0],),
+    ).fetchall()
+    batch = uuid.uuid4().hex
+    journal_ids, outbox_ids = [], []
+    for jid, kind, rid, before_s, after_s in entries:
+        before, after = json.loads(before_s), json.loads(after_s)
+        outbox_ids += _undo_one(
+            db, codebook_version, ActionKind(kind), rid, before, after, jid, now
+        )
+        journal_ids.append(
+            _journal(
+                db,
+                actor=actor,
+                kind=ActionKind.UNDO,
+                response_id=rid,
+                before=after,
+                after=before,
+                batch=batch,
+                undoes=jid,
+                now=now,
+            )
+        )
+    return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+
+def _undo_one(
+    db: sqlite3.Connection,
+    codebook_version: str,
+    kind: ActionKind,
+    rid: int,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    jid: int,
+    now: int,
+) -> list[int]:
+    if "triage" in before:
+        db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
+    if kind is ActionKind.TAG:
+        db.execute(
+            "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
+            (rid, after["question"]),
+        )
+    elif kind is ActionKind.UNTAG:
+        _add_tag(db, codebook_version, rid, TagKind.QUESTION, before["question"], "undo", now)
+    elif kind is ActionKind.ROLE:
+        _set_role(db, codebook_version, rid, before.get("role"), "undo", now)
+    elif kind is ActionKind.NOTE:
+        db.execute("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"]))
+    if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+        return []
+    if kind is ActionKind.MODERATE:
+        db.execute("UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid))
+    sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
+    if sent is None:
+        return []
+    oid, state = sent
+    if state in (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict"):
+        db.execute(
+            "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
+        )
+        return []
+    if state != OutboxState.DONE.value:
+        return []
+    return enqueue_reverse(db, oid, kind, before, after, now)
+
+
+def enqueue_reverse(
+    db: sqlite3.Connection,
+    oid: int,
+    kind: ActionKind,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    now: int,
+) -> list[int]:
+    """Queue the action that takes back write-back ``oid``, already applied remotely."""
+    sid, rid, ext, thread_ext, result_ext = db.execute(
+        "SELECT source_id, response_id, external_id, thread_external_id, "
+        "result_external_id FROM outbox WHERE id = ?",
+        (oid,),
+    ).fetchone()
+    source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
+    # The platform may need what it needed for the original (e.g. Discourse's ids).
+    row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
+    meta = {**(json.loads(row[0]) if row and row[0] else {}), "undo_of": oid}
+    if kind is ActionKind.MODERATE:
+        reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
+        if reverse is None:
+            return []
+        action = Action(
+            capability=reverse,
+            source=source,
+            external_id=ext,
+            thread_external_id=thread_ext,
+            expected_status=RemoteStatus(after["status"]),
+            meta=meta,
+        )
+    elif kind is ActionKind.REPLY:
+        if not result_ext:
+            return []
+        # A sent reply cannot be unsent: trash it on the platform. The action is about
+        # the reply itself (our local copy of it), never the response it answered.
+        action = Action(
+            capability=Capability.TRASH,
+            source=source,
+            external_id=result_ext,
+            thread_external_id=thread_ext,
+            meta={"undo_of": oid},
+        )
+        mine = db.execute(
+            "SELECT id FROM responses WHERE source_id = ? AND external_id = ?",
+            (sid, result_ext),
+        ).fetchone()
+        rid = mine[0] if mine else None
+    else:
+        return []
+    return [enqueue(db, action, response_id=rid, journal_id=None, now=now)]

@@ -1,0 +1,99 @@
+"""The store's file: its path checked before SQLite sees it, its modes (0600, folder
+0700), and the read-only URI."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import urllib.parse
+from pathlib import Path
+
+from reactieveld.store.base import StoreError
+
+#: File mode of the store, its -wal and -shm files and its key file: the store holds
+#: what people wrote and who wrote it; nobody else on the machine needs to read it.
+FILE_MODE = 0o600
+
+
+#: Mode of the store's folder when we make it.
+DIR_MODE = 0o700
+
+
+def prepare_path(path: Path, read_only: bool) -> bool:
+    """Check the store's path before SQLite sees it; make its folder (0700) and an empty
+    file (0600) for a new store; tighten a looser mode. Returns whether to open it
+    read-only (asked for, or the file or its folder cannot be written)."""
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a memory store file: choose a file with --db "
+            f"(e.g. {path / 'memory.db'})"
+        )
+    folder = path.parent
+    if not path.exists():
+        if read_only:
+            raise StoreError(f"there is no memory store at {path}: check --db")
+        try:
+            folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            # SQLite makes -wal and -shm with the database file's mode: 0600 here means
+            # 0600 there. O_EXCL: a file another program just made is left as it is.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the memory store {path}: {exc.strerror or exc}; choose "
+                "another --db, or free disk space"
+            ) from exc
+        return False
+    if _found_empty(path):
+        raise StoreError(
+            f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
+            "a backup; to start a new memory, remove the empty file"
+        )
+    writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+    if writable and not read_only:
+        _tighten_modes(path)
+    return read_only or not writable
+
+
+#: A zero-length file younger than this is a store another program is creating now.
+_NEW_FILE_SECONDS = 60.0
+
+
+def _found_empty(path: Path) -> bool:
+    """Whether ``path`` is an empty file that nobody is making a store of: a store cut
+    to nothing, or a file made by something else. SQLite would take it for a new, empty
+    memory, and the old one would look gone without a word."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
+
+
+def _tighten_modes(path: Path) -> None:
+    """A store made by an older version (0644) is made 0600, with its -wal and -shm,
+    when this user owns it: a file of someone else's is theirs to decide on."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = p.stat()
+            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+                p.chmod(FILE_MODE)
+        except OSError:
+            continue
+
+
+def read_only_uri(path: Path, *, immutable: bool) -> str:
+    """The SQLite URI that opens ``path`` read-only."""
+    quoted = urllib.parse.quote(str(path.absolute()))
+    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

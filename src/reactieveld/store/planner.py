@@ -1,0 +1,277 @@
+"""The queue's query planner: a QueueFilter as SQL that pages by keyset (created_at, id)
+newest or oldest first, driven by the smallest index (the tag index, a source's rows, or
+the whole table), fanned out into one ordered arm per value; and its counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from typing import Any
+
+from reactieveld.model import TagKind
+from reactieveld.store.authors import BY_AUTHOR, author_match
+from reactieveld.store.base import Direction, Keyset, QueueFilter
+from reactieveld.store.figures import placeholders
+from reactieveld.store.fts import fts_query
+from reactieveld.store.rows import RESPONSE_COLS, RESPONSE_FROM, RESPONSE_JOINS, to_epoch
+
+
+class Where:
+    """Builds the WHERE clause of a queue query from a QueueFilter."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+def filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> Where:
+    w = Where()
+    if flt.triage is not None:
+        w.add("r.triage = ?", flt.triage.value)
+    # One value is an equality, so that an index on (column, created_at, id) yields the
+    # queue's order; with "IN" SQLite sorted every row of a source (2 s at 1M rows).
+    # Several values are fanned out into one ordered arm each by queue_sql.
+    if len(flt.statuses) == 1:
+        w.add("r.remote_status = ?", flt.statuses[0].value)
+    elif flt.statuses:
+        w.add(f"r.remote_status IN {placeholders(flt.statuses)}", *[s.value for s in flt.statuses])
+    if source_drives is None:
+        source_drives = flt.triage is None and not flt.statuses
+    if len(flt.sources) == 1 and source_drives:
+        # A scalar subquery is a constant to the planner: the source's index drives.
+        # With a tab (triage or status) set, the tab's index drives unless the source
+        # is the smaller set (SqliteStore.queue decides from the kept counts); IN keeps
+        # the planner on the tab's index.
+        w.add("r.source_id = (SELECT id FROM sources WHERE name = ?)", flt.sources[0])
+    elif flt.sources:
+        w.add(
+            f"r.source_id IN (SELECT id FROM sources WHERE name IN {placeholders(flt.sources)})",
+            *flt.sources,
+        )
+    if flt.questions:
+        w.add(
+            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
+            f" AND t.code IN {placeholders(flt.questions)})",
+            *flt.questions,
+        )
+    if flt.roles:
+        w.add(
+            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
+            f" AND t.code IN {placeholders(flt.roles)})",
+            *flt.roles,
+        )
+    if flt.untagged:
+        w.add(
+            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
+        )
+    if flt.since is not None:
+        w.add("r.created_at >= ?", to_epoch(flt.since))
+    if flt.until is not None:
+        w.add("r.created_at < ?", to_epoch(flt.until))
+    if flt.thread is not None:
+        w.add(
+            "r.source_id = (SELECT id FROM sources WHERE name = ?) AND r.thread_external_id = ?",
+            *flt.thread,
+        )
+    if flt.author_key is not None:
+        w.add(f"r.id IN ({BY_AUTHOR})", author_match(flt.author_key))
+    if flt.text:
+        q = fts_query(flt.text)
+        if q is None:
+            w.add("0")
+        else:
+            w.add("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
+    return w
+
+
+TAG_DRIVEN = "tags q CROSS JOIN responses r ON r.id = q.response_id"
+
+
+def tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilter]:
+    """Which tag filter drives a queue query: (kind, codes, the rest of the filter).
+
+    A filter on questions (else roles) walks the tag index in queue order (``tags_queue``:
+    kind, code, the response's created_at, id) and looks each response up: 50 rows cost
+    about 50 look-ups whether the tag is on 2 % or 0.005 % of the responses. Scanning the
+    queue and probing tags instead costs 1/density probes per row shown.
+    """
+    if flt.questions:
+        return TagKind.QUESTION.value, flt.questions, replace(flt, questions=())
+    if flt.roles:
+        return TagKind.ROLE.value, flt.roles, replace(flt, roles=())
+    return None, (), flt
+
+
+def counting(
+    flt: QueueFilter, above: Keyset | None = None, *, grouped: bool = False
+) -> tuple[str, list[Any]]:
+    """``SELECT count(*)`` of a filter (rows above ``above``, when given); ``grouped``:
+    ``triage, remote_status, count`` per state instead."""
+    kind, codes, rest = tag_driver(flt)
+    w = filter_where(rest)
+    head = "SELECT r.triage, r.remote_status, " if grouped else "SELECT "
+    tail = " GROUP BY 1, 2" if grouped else ""
+    if kind is None:
+        if above is not None:
+            w.add("(r.created_at, r.id) > (?, ?)", to_epoch(above.created_at), above.id)
+        return f"{head}count(*) FROM responses r{w.sql()}{tail}", w.params
+    w.clauses.insert(0, f"q.kind = ? AND q.code IN {placeholders(codes)}")
+    w.params[0:0] = [kind, *codes]
+    if above is not None:
+        w.add("(q.response_created, q.response_id) > (?, ?)", to_epoch(above.created_at), above.id)
+    # DISTINCT: a response with two of the codes is one row of the queue.
+    sql = f"{head}count(DISTINCT q.response_id) FROM {TAG_DRIVEN}{w.sql()}{tail}"
+    return sql, w.params
+
+
+def kept_count(flt: QueueFilter, *, grouped: bool = False) -> tuple[str, list[Any]] | None:
+    """``count(*)`` of a filter from ``response_counts``, when only its triage, statuses
+    and sources are set (None otherwise: the rows must be counted)."""
+    if replace(flt, triage=None, statuses=(), sources=()) != QueueFilter():
+        return None
+    w = Where()
+    if flt.triage is not None:
+        w.add("triage = ?", flt.triage.value)
+    if flt.statuses:
+        w.add(f"remote_status IN {placeholders(flt.statuses)}", *[s.value for s in flt.statuses])
+    if flt.sources:
+        w.add(
+            f"source_id IN (SELECT id FROM sources WHERE name IN {placeholders(flt.sources)})",
+            *flt.sources,
+        )
+    if grouped:
+        return (
+            f"SELECT triage, remote_status, sum(n) FROM response_counts{w.sql()} GROUP BY 1, 2",
+            w.params,
+        )
+    return f"SELECT coalesce(sum(n), 0) FROM response_counts{w.sql()}", w.params
+
+
+def source_is_smaller(db: sqlite3.Connection, flt: QueueFilter) -> bool | None:
+    """For one source within one tab (triage, or one status): whether the source holds
+    fewer responses than the tab, from the kept counts (two reads of a few small rows).
+    Walking the smaller one's index finds the rows of both soonest: an old blog beside
+    a large new portal is not found by walking the whole portal's new responses."""
+    if len(flt.sources) != 1 or (flt.triage is None and len(flt.statuses) != 1):
+        return None
+    if flt.questions or flt.roles:
+        return None  # the tag index drives
+    source = kept_size(db, QueueFilter(sources=flt.sources))
+    tab = kept_size(db, replace(flt, sources=(), since=None, until=None, text=None))
+    if source is None or tab is None:
+        return None
+    return source < tab
+
+
+def kept_size(db: sqlite3.Connection, flt: QueueFilter) -> int | None:
+    """How many responses ``flt`` matches, from the kept counts; None when they cannot
+    tell (the filter has more than triage, statuses and sources)."""
+    counted = kept_count(flt)
+    return None if counted is None else int(db.execute(*counted).fetchone()[0])
+
+
+def filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
+    """Whether a filter the kept counts can answer (source, status, triage) holds fewer
+    responses than the search ``match`` has hits: then walking the filter's rows finds
+    the newest hits sooner than walking the hits."""
+    if flt == QueueFilter():
+        return False
+    size = kept_size(db, replace(flt, text=None))
+    if size is None or size > 100_000:
+        return False  # a large part: the word's hits meet it soon enough
+    hits = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? LIMIT ?)",
+        (match, size + 1),
+    ).fetchone()[0]
+    return bool(hits > size)
+
+
+def fan_out(flt: QueueFilter) -> list[QueueFilter]:
+    """One filter per status when several are asked for, else one per source when
+    several are and no tab narrows them (each then walks an index in queue order);
+    empty when one query does."""
+    if len(flt.statuses) > 1:
+        return [replace(flt, statuses=(st,)) for st in dict.fromkeys(flt.statuses)]
+    if len(flt.sources) > 1 and flt.triage is None and not flt.statuses:
+        return [replace(flt, sources=(so,)) for so in dict.fromkeys(flt.sources)]
+    return []
+
+
+def queue_sql(
+    flt: QueueFilter,
+    *,
+    after: Keyset | None = None,
+    limit: int = 50,
+    direction: Direction = "older",
+    source_drives: bool | None = None,
+) -> tuple[str, list[Any]]:
+    """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`.
+
+    ``source_drives``: with one source and a tab, walk the source's index (True) or the
+    tab's (False); None: the source's only without a tab."""
+    op, order = ("<", "DESC") if direction == "older" else (">", "ASC")
+    kind, codes, rest = tag_driver(flt)
+    if kind is None:
+
+        def where(f: QueueFilter) -> Where:
+            w = filter_where(f, source_drives=source_drives)
+            if after is not None:
+                w.add(f"(r.created_at, r.id) {op} (?, ?)", to_epoch(after.created_at), after.id)
+            return w
+
+        order_by = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        fan = fan_out(rest)
+        if not fan:
+            w = where(rest)
+            return f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM}{w.sql()} {order_by}", [
+                *w.params,
+                limit,
+            ]
+        # Several sources or statuses: the first ``limit`` of each (one ordered index
+        # walk apiece; a response has one source and one status, so no row twice), merged.
+        arms, params = [], []
+        for f in fan:
+            w = where(f)
+            arms.append(f"SELECT * FROM (SELECT r.id FROM responses r{w.sql()} {order_by})")
+            params += [*w.params, limit]
+        sql = (
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
+            f"({' UNION ALL '.join(arms)}) {order_by}"
+        )
+        return sql, [*params, limit]
+
+    def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
+        w = filter_where(rest)
+        w.clauses.insert(0, "q.kind = ? AND q.code = ?")
+        w.params[0:0] = [kind, code]
+        if after is not None:
+            w.add(
+                f"(q.response_created, q.response_id) {op} (?, ?)",
+                to_epoch(after.created_at),
+                after.id,
+            )
+        order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
+        return f"{TAG_DRIVEN} {joins}{w.sql()} {order_by}", [*w.params, limit]
+
+    if len(codes) == 1:
+        # CROSS JOIN: SQLite keeps the tag index as the outer loop.
+        body, params = arm(codes[0], RESPONSE_JOINS)
+        return f"SELECT {RESPONSE_COLS} FROM {body}", params
+    # Several codes: the first ``limit`` of each code, merged; at most codes x limit rows.
+    arms, params = [], []
+    for code in codes:
+        body, p = arm(code)
+        arms.append(f"SELECT * FROM (SELECT q.response_id FROM {body})")
+        params += p
+    sql = (
+        f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
+        f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+    )
+    return sql, [*params, limit]

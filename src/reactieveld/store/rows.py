@@ -1,0 +1,160 @@
+"""Rows to models, and the one timestamp rule.
+
+The store keeps times as integer seconds since the epoch (UTC). A time goes in as an
+aware datetime and comes out as an aware UTC datetime. A naive datetime is refused with
+a ValueError instead of being taken as UTC or local time: guessing moved times by hours
+without anyone noticing; the place that made the naive time knows what it meant."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, overload
+
+from reactieveld.model import (
+    Action,
+    Capability,
+    OutboxItem,
+    OutboxState,
+    RemoteStatus,
+    Response,
+    TriageState,
+)
+from reactieveld.store.base import SourceState
+
+
+@overload
+def to_epoch(value: datetime) -> int: ...
+@overload
+def to_epoch(value: None) -> None: ...
+@overload
+def to_epoch(value: datetime | None) -> int | None: ...
+def to_epoch(value: datetime | None) -> int | None:
+    """Seconds since the epoch of an aware datetime; None stays None."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"a naive datetime ({value.isoformat()}) reached the store: give it a time "
+            "zone (the store takes aware datetimes, UTC or any offset)"
+        )
+    return int(value.timestamp())
+
+
+@overload
+def from_epoch(value: int) -> datetime: ...
+@overload
+def from_epoch(value: None) -> None: ...
+@overload
+def from_epoch(value: int | None) -> datetime | None: ...
+def from_epoch(value: int | None) -> datetime | None:
+    """The aware UTC datetime of stored seconds; None stays None."""
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+RESPONSE_COLS = (
+    "r.id, s.name, r.external_id, r.thread_external_id, r.parent_external_id, "
+    "r.author_name, r.author_key, r.author_url, r.body_text, r.body_raw, r.body_format, "
+    "r.url, r.created_at, r.updated_at, r.fetched_at, r.remote_status, r.triage, "
+    "r.role_hint, r.meta, th.title"
+)
+
+
+RESPONSE_JOINS = (
+    "JOIN sources s ON s.id = r.source_id "
+    "LEFT JOIN threads th ON th.source_id = r.source_id "
+    "AND th.external_id = r.thread_external_id"
+)
+
+
+RESPONSE_FROM = "responses r " + RESPONSE_JOINS
+
+
+def response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
+    (
+        rid,
+        source,
+        ext,
+        thread_ext,
+        parent_ext,
+        author,
+        author_key,
+        author_url,
+        body_text,
+        body_raw,
+        body_format,
+        url,
+        created,
+        updated,
+        fetched,
+        status,
+        triage,
+        role_hint,
+        meta,
+        title,
+    ) = row
+    response = Response(
+        id=rid,
+        source=source,
+        external_id=ext,
+        thread_external_id=thread_ext,
+        parent_external_id=parent_ext,
+        author_name=author,
+        author_key=author_key,
+        author_url=author_url,
+        body_text=body_text,
+        body_raw=body_raw,
+        body_format=body_format,
+        url=url,
+        created_at=from_epoch(created),
+        updated_at=from_epoch(updated),
+        fetched_at=from_epoch(fetched),
+        remote_status=RemoteStatus(status),
+        triage=TriageState(triage),
+        role_hint=role_hint,
+        meta=json.loads(meta) if meta else {},
+    )
+    return response, title
+
+
+#: The columns of a source's state, as ``source_state_from_row`` reads them.
+STATE_COLS = (
+    "name, type, cursor, last_success, last_error, last_error_at, next_try, "
+    "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0)"
+)
+
+
+def source_state_from_row(row: Sequence[Any]) -> SourceState:
+    return SourceState(
+        name=row[0],
+        type=row[1],
+        cursor=row[2],
+        last_success=from_epoch(row[3]),
+        last_error=row[4],
+        last_error_at=from_epoch(row[5]),
+        next_try=from_epoch(row[6]),
+        repaired=row[7],
+    )
+
+
+def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
+    return OutboxItem(
+        id=row[0],
+        action=Action(
+            capability=Capability(row[4]),
+            source=row[1],
+            external_id=row[5],
+            thread_external_id=row[6],
+            text=row[7],
+            expected_status=RemoteStatus(row[8]) if row[8] else None,
+            meta=json.loads(row[9]) if row[9] else {},
+        ),
+        response_id=row[2],
+        journal_id=row[3],
+        state=OutboxState(row[10]),
+        attempts=row[11],
+        created_at=from_epoch(row[12]),
+        next_attempt_at=from_epoch(row[13]),
+        last_error=row[14],
+    )

@@ -1,0 +1,145 @@
+"""The schema: the numbered migrations and their runner, the file's version check, the
+connection's pragmas and the SQL functions the migrations call."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from reactieveld.store.authors import author_tokens
+from reactieveld.store.base import StoreError
+from reactieveld.store.errors import unusable_error
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package: (number, name, sql)."""
+    folder: Any = Path(__file__).with_name("migrations")
+    if not folder.is_dir():  # a zipped install; importlib.resources costs ~8 ms to import
+        from importlib import resources
+
+        folder = resources.files("reactieveld.store.migrations")
+    found = []
+    for entry in folder.iterdir():
+        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(n for n, _, _ in migrations())
+
+
+def register_functions(db: sqlite3.Connection) -> None:
+    """The SQL functions migrations use (0007 fills the author index with
+    ``reactieveld_author_tokens``)."""
+    db.create_function("reactieveld_author_tokens", 3, author_tokens, deterministic=True)
+
+
+def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
+    """Switch the file to WAL. Two programs opening a new file at once can get "database is
+    locked" here without the busy handler being asked (SQLite avoids a lock deadlock while
+    the file is still in rollback mode), so retry for a while ourselves."""
+    deadline = time.monotonic() + patience
+    delay = 0.002
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+            continue
+        if mode.lower() != "wal" and str(db.execute("PRAGMA database_list").fetchone()[2]):
+            raise StoreError(f"the memory store could not switch to WAL (journal mode {mode})")
+        return
+
+
+def check_version(db: sqlite3.Connection) -> int:
+    """The file's schema version; a newer one than this program knows is refused."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    latest = max(n for n, _, _ in migrations())
+    if current > latest:
+        path = db.execute("PRAGMA database_list").fetchone()[2] or "this memory store"
+        raise StoreError(
+            f"{path} has schema version {current}, newer than this program knows "
+            f"({latest}): upgrade reactieveld (or choose another --db)"
+        )
+    return current
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply every shipped migration newer than the file's ``user_version``, each in its own
+    transaction. Returns the version reached. A file from a newer program is refused."""
+    current = check_version(db)
+    register_functions(db)
+    shipped = migrations()  # read once: the check and the steps must agree
+    for number, name, sql in shipped:
+        if number <= current:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+                db.execute("ROLLBACK")
+                continue
+            for statement in _split_sql(sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            path = Path(db.execute("PRAGMA database_list").fetchone()[2] or ":memory:")
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            if isinstance(exc, sqlite3.Error) and code != sqlite3.SQLITE_ERROR:
+                unusable = unusable_error(path, exc)  # a full disk, a damaged file, ...
+                if unusable is not None:
+                    raise unusable from exc
+            raise StoreError(
+                f"{path}: migration {name} failed ({exc}); nothing of it was applied: "
+                "report this, and keep using the previous version of reactieveld meanwhile"
+            ) from exc
+        db.execute("COMMIT")
+        current = number
+    return current
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows triggers)."""
+    statements, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buf and line.strip().startswith("--"):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
+
+
+def writer_pragmas(db: sqlite3.Connection, cache_kib: int) -> None:
+    """The pragmas of a connection that writes (WAL, and the file's own settings)."""
+    _enable_wal(db)
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+    db.execute("PRAGMA temp_store=MEMORY")
+    db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+    # A checkpoint every ~40 MB of WAL instead of 4 MB: a page rewritten by many
+    # commits (an index leaf, FTS structure) goes to the file once per checkpoint, and
+    # each checkpoint's fsync is paid ten times less often. The WAL file is cut back
+    # to 64 MB after a checkpoint.
+    db.execute("PRAGMA wal_autocheckpoint=10000")
+    db.execute("PRAGMA journal_size_limit=67108864")
+
+
+def reader_pragmas(db: sqlite3.Connection, cache_kib: int) -> None:
+    """The pragmas of a read-only connection: nothing is written, not even by mistake."""
+    db.execute("PRAGMA query_only = ON")
+    db.execute("PRAGMA temp_store=MEMORY")
+    db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")

@@ -1,0 +1,194 @@
+"""The outbox: write-backs to the platforms, due, recorded as sent, done, retried or
+given up (the worker is :mod:`reactieveld.outbox`). Functions of a connection, run by
+SqliteStore's thin methods of the same name."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from reactieveld.model import (
+    ActionKind,
+    Capability,
+    OutboxItem,
+    Page,
+    RemoteStatus,
+    Response,
+    TriageState,
+)
+from reactieveld.store.actions import enqueue_reverse, source_id
+from reactieveld.store.figures import placeholders
+from reactieveld.store.ingest import content_hash, platform_hash, rekey, upsert
+from reactieveld.store.rows import outbox_item_from_row, to_epoch
+
+OUTBOX_COLS = (
+    "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
+    "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
+    "o.created_at, o.next_attempt_at, o.last_error"
+)
+
+
+def outbox_due(db: sqlite3.Connection, now: int, limit: int) -> list[OutboxItem]:
+    rows = db.execute(
+        f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+        "WHERE o.state = 'pending' AND coalesce(o.next_attempt_at, 0) <= ? "
+        "ORDER BY o.id LIMIT ?",
+        (now, limit),
+    ).fetchall()
+    return [outbox_item_from_row(r) for r in rows]
+
+
+def outbox_items(db: sqlite3.Connection, states: Sequence[str], limit: int) -> list[OutboxItem]:
+    where = f"WHERE o.state IN {placeholders(states)}" if states else ""
+    rows = db.execute(
+        f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+        f"{where} ORDER BY o.id DESC LIMIT ?",
+        (*states, limit),
+    ).fetchall()
+    return [outbox_item_from_row(r) for r in rows]
+
+
+def outbox_done(
+    db: sqlite3.Connection,
+    item_id: int,
+    *,
+    remote_status: RemoteStatus | None,
+    external_id: str | None,
+    at: datetime,
+    codebook_version: str,
+) -> None:
+    now = to_epoch(at)
+    row = db.execute(
+        "SELECT response_id, state, last_error, journal_id, capability FROM outbox WHERE id = ?",
+        (item_id,),
+    ).fetchone()
+    if row is None:
+        return
+    rid, state, last_error, jid, capability = row
+    is_reply = capability == Capability.REPLY.value
+    # Undone while the worker was sending it: the platform did apply it, so it is
+    # done, and the moderator's undo now needs the reverse action.
+    undone_in_flight = state == "cancelled" and last_error == "undone"
+    if state != "pending" and not undone_in_flight:
+        return
+    db.execute(
+        "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
+        "last_error = NULL, result_external_id = ? WHERE id = ?",
+        (now, external_id, item_id),
+    )
+    if _store_sent_reply(db, item_id, external_id, remote_status, at, codebook_version):
+        pass  # the status the platform reported is the reply's, not its parent's
+    elif external_id and rid is not None:
+        sid, old_ext = db.execute(
+            "SELECT source_id, external_id FROM responses WHERE id = ?", (rid,)
+        ).fetchone()
+        rekey(db, sid, old_ext, external_id)
+    if remote_status is not None and rid is not None and not is_reply:
+        db.execute(
+            "UPDATE responses SET content_hash = ? WHERE id = ?",
+            (platform_hash(db, rid, remote_status.value), rid),
+        )
+        # Only when no later decision on the same response is still pending.
+        if not undone_in_flight:
+            db.execute(
+                "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
+                "AND o.state = 'pending')",
+                (remote_status.value, rid, rid, item_id),
+            )
+    if undone_in_flight and jid is not None:
+        kind, before, after = db.execute(
+            "SELECT kind, before, after FROM actions WHERE id = ?", (jid,)
+        ).fetchone()
+        enqueue_reverse(
+            db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
+        )
+
+
+def _store_sent_reply(
+    db: sqlite3.Connection,
+    item_id: int,
+    external_id: str | None,
+    remote_status: RemoteStatus | None,
+    at: datetime,
+    codebook_version: str,
+) -> bool:
+    """For a reply the platform accepted: keep our own answer as a response in its
+    thread at once (the organisation's voice, handled), so the thread, the dashboard's
+    "answered" figure and search see it before the next sync brings the platform's
+    copy, which then updates this row (same source and external id). True when the
+    outbox row was a reply."""
+    row = db.execute(
+        "SELECT o.capability, s.name, o.external_id, o.thread_external_id, o.text, a.actor "
+        "FROM outbox o JOIN sources s ON s.id = o.source_id "
+        "LEFT JOIN actions a ON a.id = o.journal_id WHERE o.id = ?",
+        (item_id,),
+    ).fetchone()
+    if row is None or row[0] != Capability.REPLY.value:
+        return False
+    _, source, parent_ext, thread_ext, text, actor = row
+    if not external_id:
+        return True
+    reply = Response(
+        source=source,
+        external_id=external_id,
+        thread_external_id=thread_ext,
+        parent_external_id=parent_ext,
+        author_name=actor or "",
+        body_text=text or "",
+        body_raw=text or "",
+        created_at=at,
+        remote_status=remote_status or RemoteStatus.APPROVED,
+        role_hint="organisatie",
+        triage=TriageState.HANDLED,
+    )
+    exists = db.execute(
+        "SELECT 1 FROM responses r JOIN sources s ON s.id = r.source_id "
+        "WHERE s.name = ? AND r.external_id = ?",
+        (source, external_id),
+    ).fetchone()
+    if exists is None:
+        upsert(
+            db,
+            source_id(db, source),
+            Page([reply]),
+            [(reply, None, content_hash(reply, None))],
+            to_epoch(at),
+            codebook_version,
+        )
+    return True
+
+
+def outbox_sending(db: sqlite3.Connection, item_id: int, note: str, at: datetime) -> None:
+    db.execute(
+        "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'",
+        (note, to_epoch(at), item_id),
+    )
+
+
+def outbox_retry(
+    db: sqlite3.Connection, item_id: int, error: str, next_attempt_at: datetime
+) -> None:
+    db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
+        "WHERE id = ? AND state = 'pending'",
+        (error, to_epoch(next_attempt_at), item_id),
+    )
+
+
+def outbox_fail(db: sqlite3.Connection, item_id: int, state: str, error: str) -> None:
+    db.execute(
+        "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? "
+        "WHERE id = ? AND state = 'pending'",
+        (state, error, item_id),
+    )
+
+
+def outbox_requeue(db: sqlite3.Connection, item_id: int, now: int) -> None:
+    db.execute(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
+        "WHERE id = ? AND state IN ('failed', 'conflict')",
+        (now, item_id),
+    )
