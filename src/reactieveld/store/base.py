@@ -168,7 +168,7 @@ class FigureQuery:
 
 @dataclass(frozen=True)
 class FigureCounts:
-    """The raw dialogue figures of a :class:`FigureQuery` (see :mod:`reactieveld.stats`
+    """The raw dialogue figures of a :class:`FigureQuery` (see :mod:`reactieveld.read.figures`
     for their definitions; it orders and labels them)."""
 
     #: every source name (the whole store, sorted), to show silent ones as zero rows

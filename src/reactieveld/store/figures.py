@@ -1,4 +1,4 @@
-"""The dialogue figures' SQL (definitions: :mod:`reactieveld.stats`): aggregates that
+"""The dialogue figures' SQL (definitions: :mod:`reactieveld.read.figures`): aggregates that
 would cost a full scan in Python, each one query on the store's connection."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def source_names(db: sqlite3.Connection) -> list[str]:
 
 
 def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts:
-    """The figures of :mod:`reactieveld.stats` for ``query``, raw (keyed by code/day)."""
+    """The figures of :mod:`reactieveld.read.figures` for ``query``, raw (keyed by code/day)."""
     sources = query.sources
     not_counted = query.not_counted
     org = list(query.organisation_roles) or ["\x00none"]

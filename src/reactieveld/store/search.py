@@ -1,6 +1,6 @@
 """Search's own planner: filters without words, newest first along an index, and
-counting full-text matches up to a cap. Moved here as it was in ``export/search.py``
-(the query language stays there); it is not the queue's planner (``sqlite.queue_sql``):
+counting full-text matches up to a cap. Moved here as it was in ``read/search.py`` (the
+query language stays there); it is not the queue's planner (``planner.queue_sql``):
 it picks the driving field by the kept counts of every filter field, where the queue's
 chooses between a tag and a source driver, so the two are kept apart rather than merged.
 """

@@ -262,7 +262,8 @@ class SqliteStore:
         # One hop to aiosqlite's thread for a whole function: many statements, one await.
         conn = self._conn
         try:
-            return await conn._execute(lambda: fn(conn._conn))  # type: ignore[attr-defined]
+            result: T = await conn._execute(lambda: fn(conn._conn))  # type: ignore[no-untyped-call]
+            return result
         except sqlite3.Error as exc:
             # A store that turns out unusable only now (damaged mid-file, a full disk on a
             # write, made read-only): one StoreError saying what to do, not SQLite's text.
@@ -763,7 +764,8 @@ class SqliteStore:
 
         def fn(db: sqlite3.Connection) -> int:
             sql = f"SELECT count(*) FROM ({BY_AUTHOR}) WHERE rowid != ?"
-            return db.execute(sql, (self._author_query(db, r), r.id)).fetchone()[0]
+            count: int = db.execute(sql, (self._author_query(db, r), r.id)).fetchone()[0]
+            return count
 
         return await self._run(fn)
 
