@@ -355,15 +355,7 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
     ) -> None: ...
     async def upsert_page(self, source: str, page: Page) -> UpsertResult: ...
 
-    # -- reading ----------------------------------------------------------------------
-    async def queue(
-        self,
-        flt: QueueFilter,
-        *,
-        after: Keyset | None = None,
-        limit: int = 50,
-        direction: Direction = "older",
-    ) -> list[QueueRow]: ...
+    # -- reading (queue: from ExportStore) -------------------------------------------
     async def count(self, flt: QueueFilter) -> int: ...
     # Optional: ``count_by_state(flt) -> {(triage, remote_status): n}``, the queue tabs
     # under a filter from one pass (SqliteStore has it; the app falls back to ``count``).
