@@ -3,6 +3,7 @@ connection's pragmas and the SQL functions the migrations call."""
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import time
@@ -14,8 +15,11 @@ from reactieveld.store.base import StoreError
 from reactieveld.store.errors import unusable_error
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the package: (number, name, sql)."""
+@functools.cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """The numbered migrations shipped with the package: (number, name, sql). Read once
+    per process: they do not change while it runs, and every open (the app opens two or
+    three connections) checks them."""
     folder: Any = Path(__file__).with_name("migrations")
     if not folder.is_dir():  # a zipped install; importlib.resources costs ~8 ms to import
         from importlib import resources
@@ -26,7 +30,7 @@ def migrations() -> list[tuple[int, str, str]]:
         m = re.match(r"(\d{4})_.*\.sql$", entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 SCHEMA_VERSION = max(n for n, _, _ in migrations())
