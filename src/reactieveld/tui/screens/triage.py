@@ -7,8 +7,8 @@ platform, and the footer tooltip and the help screen give the connector's reason
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -354,56 +354,54 @@ class TriageScreen(Screen[None]):
         )
 
     async def action_reply(self) -> None:
-        from reactieveld.text import one_line
-        from reactieveld.tui.screens.editor import EditorScreen
-
         row = self.queue.current
         if row is None or row.response.id is None or self.action_reason("reply"):
             return
-        rid = row.response.id
-
-        async def send(text: str | None) -> None:
-            if not text:
-                return
-            await self.rapp.store.reply(rid, text, actor=self.rapp.actor)
-            self.app.notify(self.i18n.t("reply.queued"), markup=False)
-            await self._after(batch=False, advance=True, acted=rid)
-
-        author = one_line(row.response.author_name, limit=40)
-        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
-            EditorScreen(
-                self.i18n.t("reply.title", author=author),
-                self.i18n.t("reply.hint"),
-                drafts=self.rapp.drafts,
-                draft_key=("reply", rid),
-                i18n=self.i18n,
-            ),
-            send,
+        store, actor = self.rapp.store, self.rapp.actor
+        await self._write_text(
+            row, "reply", lambda rid, text: store.reply(rid, text, actor=actor), advance=True
         )
 
     async def action_note(self) -> None:
-        from reactieveld.text import one_line
-        from reactieveld.tui.screens.editor import EditorScreen
-
         row = self.queue.current
         if row is None or row.response.id is None:
             return
+        store, actor = self.rapp.store, self.rapp.actor
+        await self._write_text(
+            row, "note", lambda rid, text: store.add_note(rid, text, actor=actor), advance=False
+        )
+
+    async def _write_text(
+        self,
+        row: QueueRow,
+        kind: Literal["reply", "note"],
+        write: Callable[[int, str], Awaitable[object]],
+        *,
+        advance: bool,
+    ) -> None:
+        """The editor for a reply or a note on ``row`` (its draft kept per response and
+        kind); the text goes to ``write``, then a notice, then the queue moves on or not."""
+        from reactieveld.text import one_line
+        from reactieveld.tui.screens.editor import EditorScreen
+
         rid = row.response.id
+        assert rid is not None
+        done = {"reply": "reply.queued", "note": "note.saved"}[kind]
 
         async def save(text: str | None) -> None:
             if not text:
                 return
-            await self.rapp.store.add_note(rid, text, actor=self.rapp.actor)
-            self.app.notify(self.i18n.t("note.saved"), markup=False)
-            await self._after(batch=False, advance=False, acted=rid)
+            await write(rid, text)
+            self.app.notify(self.i18n.t(done), markup=False)
+            await self._after(batch=False, advance=advance, acted=rid)
 
         author = one_line(row.response.author_name, limit=40)
         await self.app.push_screen(  # awaited: see _OPENS_DIALOG
             EditorScreen(
-                self.i18n.t("note.title", author=author),
-                self.i18n.t("note.hint"),
+                self.i18n.t(f"{kind}.title", author=author),
+                self.i18n.t(f"{kind}.hint"),
                 drafts=self.rapp.drafts,
-                draft_key=("note", rid),
+                draft_key=(kind, rid),
                 i18n=self.i18n,
             ),
             save,
