@@ -96,7 +96,7 @@ FAULTS = {
     "wrong-shape": (Fault(200, b'[{"no_id": 1}]', PAGE), "KeyError"),
     "wrong-shape-object": (Fault(200, b'{"comments": "none"}', PAGE), "expected a list"),
     "wrong-type": (Fault(200, b'[{"id": 1, "content": 7, "post": "x"}]', PAGE), "unexpected"),
-    # Text no UTF-8 can hold: the store either keeps it repaired or says it cannot.
+    # Text no UTF-8 can hold: the store keeps it repaired (U+FFFD) and counts it.
     "lone-surrogate": (
         Fault(200, json.dumps([comment_json(1, "a \ud800 b")]).encode(), PAGE),
         None,
@@ -199,9 +199,11 @@ async def test_fault_recorded_other_source_synced_then_recovery(
         first = await rounds(events, "blog", "site")
         assert not task.done()  # the engine lives on
         errors = [e for e in first["blog"] if e.kind == "error"]
-        if expect is None and not errors:
-            errors = [SyncEvent("blog", "error", error="(stored)")]
+        if expect is None:
+            assert not errors, first["blog"]
             assert stored(db, "blog") == 1
+            assert (await store.source_state("blog")).repaired >= 1  # texts, not comments
+            errors = [SyncEvent("blog", "error", error="(stored)")]
         else:
             assert len(errors) == 1 and (expect or "") in errors[0].error, first["blog"]
             assert (await store.source_state("blog")).last_error == errors[0].error
