@@ -45,7 +45,7 @@ from reactieveld.read.figures import (
 from reactieveld.text import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
-from reactieveld.tui.screens.help import ScreenHelp, add_help_key
+from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.footer import KeyFooter
 
 
@@ -137,19 +137,13 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from dataclasses import replace
-
         labels = {
             "dashboard.back": "key.back",
             "dashboard.refresh": "key.refresh",
             "dashboard.export": "key.export",
             "dashboard.definitions": "key.definitions",
         }
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=text(labels[b.id], self.language)) if b.id in labels else b
-                for b in bindings
-            ]
+        describe_keys(self, labels, lambda key: text(key, self.language))
         add_help_key(self, "dashboard", self.i18n)
         self.query_one("#dash-scroll").display = False
         self.action_refresh()

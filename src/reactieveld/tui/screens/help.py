@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from textual.app import ComposeResult
@@ -50,6 +51,16 @@ def add_help_key(screen: Screen[Any], name: str, i18n: I18n) -> None:
     for binding in Binding.make_bindings([help_binding(name, i18n)]):
         screen._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
     screen.refresh_bindings()
+
+
+def describe_keys(screen: Screen[Any], labels: Mapping[str, str], t: Callable[[str], str]) -> None:
+    """Give the bindings of ``screen`` whose id is in ``labels`` the text ``t(labels[id])``:
+    the footer's labels in the interface language (a class's BINDINGS can only say one)."""
+    for key, bindings in screen._bindings.key_to_bindings.items():
+        screen._bindings.key_to_bindings[key] = [
+            replace(b, description=t(labels[b.id])) if b.id is not None and b.id in labels else b
+            for b in bindings
+        ]
 
 
 class ScreenHelp:

@@ -14,7 +14,6 @@ as ``rich.text.Text``: it never reaches a markup parser; highlights are spans, n
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 
@@ -42,7 +41,7 @@ from reactieveld.read.search import (
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.base import FromApp
-from reactieveld.tui.screens.help import ScreenHelp, add_help_key
+from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.footer import KeyFooter
 
 LIMIT = 100
@@ -169,12 +168,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
 
     def _describe_keys(self) -> None:
         # Footer labels in the interface language.
-        for key, bindings in self._bindings.key_to_bindings.items():
-            for i, b in enumerate(bindings):
-                label = {"search.back": "key.back", "search.history": "key.history"}.get(b.id or "")
-                if label:
-                    bindings[i] = replace(b, description=self.s(label))
-            self._bindings.key_to_bindings[key] = bindings
+        describe_keys(self, {"search.back": "key.back", "search.history": "key.history"}, self.s)
 
     # -- searching ----------------------------------------------------------------------
     @on(Input.Changed, "#search-input")
@@ -350,11 +344,7 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=self.s("key.back")) if b.id == "history.back" else b
-                for b in bindings
-            ]
+        describe_keys(self, {"history.back": "key.back"}, self.s)
         add_help_key(self, "history", self.i18n)
         self.query_one(OptionList).focus()
         self._load()

@@ -9,7 +9,6 @@ branch (``left`` folds, ``right`` unfolds), ``h`` lists the other responses of i
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import tzinfo
 from typing import Any
 
@@ -27,7 +26,7 @@ from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
-from reactieveld.tui.screens.help import ScreenHelp, add_help_key
+from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import format_time
 
@@ -94,11 +93,7 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             "thread.collapse": "thread.fold",
             "thread.expand": "thread.fold",
         }
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=i18n.t(labels[b.id])) if b.id in labels else b
-                for b in bindings
-            ]
+        describe_keys(self, labels, i18n.t)
 
     def compose(self) -> ComposeResult:
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
