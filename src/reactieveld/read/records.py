@@ -20,6 +20,7 @@ from reactieveld.store.base import (
     QueueFilter,
     QueueRow,
     RecordContext,
+    RecordNote,
     RecordStore,
 )
 
@@ -57,19 +58,13 @@ class TagInfo:
 
 
 @dataclass(frozen=True)
-class NoteInfo:
-    text: str
-    actor: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class Extra:
     """What a queue row lacks for an export."""
 
     questions: tuple[TagInfo, ...] = ()
     role: TagInfo | None = None
-    notes: tuple[NoteInfo, ...] = ()
+    #: The store's notes as they are (text, actor, when): a report adds nothing to them.
+    notes: tuple[RecordNote, ...] = ()
     thread_url: str | None = None
     source_type: str | None = None
     source_url: str | None = None
@@ -113,11 +108,10 @@ async def extras(
             else:
                 role = info
         questions.sort(key=lambda t: _code_order(t.code))
-        notes = tuple(NoteInfo(n.text, n.actor, n.at) for n in context.notes)
         out[rid] = Extra(
             tuple(questions),
             role,
-            notes,
+            context.notes,
             context.thread_url,
             context.source_type,
             context.source_url,

@@ -58,7 +58,7 @@ def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
         "role": tag(x.role) if x.role else None,
         "role_hint": r.role_hint,
         "notes": [
-            {"text": redactor.text(n.text), "actor": n.actor, "created_at": _iso(n.created_at)}
+            {"text": redactor.text(n.text), "actor": n.actor, "created_at": _iso(n.at)}
             for n in x.notes
         ],
         "provenance": {
