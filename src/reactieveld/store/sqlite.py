@@ -837,26 +837,26 @@ class SqliteStore:
     async def toggle_question(self, ids: Sequence[int], code: str, *, actor: str) -> ActionOutcome:
         """Toggle a planning-question tag. On several responses: if any lacks it, all get
         it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
-        now = to_epoch(utcnow()) or 0
-        batch = uuid.uuid4().hex
-        return await self._write(
-            lambda db: _actions.toggle_question(
-                db,
-                ids,
-                code,
-                actor=actor,
-                now=now,
-                batch=batch,
-                codebook_version=self.codebook_version,
-            )
-        )
+        return await self._tag(_actions.toggle_question, ids, code, actor=actor)
 
     async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
+        return await self._tag(_actions.set_roles, ids, code, actor=actor)
+
+    async def _tag(
+        self,
+        apply: Callable[..., ActionOutcome],
+        ids: Sequence[int],
+        code: str | None,
+        *,
+        actor: str,
+    ) -> ActionOutcome:
+        """A codebook action (a question toggled, a role set) as one journalled batch under
+        this store's codebook version, in one transaction."""
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
         return await self._write(
-            lambda db: _actions.set_roles(
+            lambda db: apply(
                 db,
                 ids,
                 code,
