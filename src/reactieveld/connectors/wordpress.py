@@ -57,6 +57,7 @@ from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorEr
 from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.connectors.http import (
     HttpError,
+    JsonResponse,
     Sleep,
     SourceClient,
     make_client,
@@ -67,6 +68,9 @@ from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, 
 
 PER_PAGE = 100  # WordPress's maximum
 EACH_STATUS = ("approve", "hold", "spam", "trash")
+#: A write-back reads a comment (before, and in the answer after) in the edit context,
+#: where WordPress shows every status, and needs only its id and status.
+_ID_STATUS = {"context": "edit", "_fields": "id,status"}
 COMMENT_FIELDS = (
     "id,post,parent,author,author_name,author_email,author_url,date_gmt,content,link,status,type"
 )
@@ -528,12 +532,19 @@ class WordPressConnector:
             return await self._reply(action)
         return await self._set_status(action)
 
+    async def _post(
+        self, url: str, extra: Mapping[str, Any], body: Mapping[str, Any], **options: Any
+    ) -> JsonResponse:
+        """POST ``body`` to a comments endpoint (status or reply), answered in the edit
+        context with only the id and status: what a write-back reads back."""
+        return await request_json(
+            self.client, "POST", url, params={**extra, **_ID_STATUS}, json_body=body, **options
+        )
+
     async def _read_status(self, ext: str) -> RemoteStatus:
         url, extra = await self._endpoint(f"wp/v2/comments/{int(ext)}")
         try:
-            r = await request_json(
-                self.client, "GET", url, params={**extra, "context": "edit", "_fields": "id,status"}
-            )
+            r = await request_json(self.client, "GET", url, params={**extra, **_ID_STATUS})
         except HttpError as exc:
             if exc.status == 404:
                 return RemoteStatus.DELETED
@@ -557,12 +568,10 @@ class WordPressConnector:
                 )
         url, extra = await self._endpoint(f"wp/v2/comments/{int(action.external_id)}")
         try:
-            r = await request_json(
-                self.client,
-                "POST",
+            r = await self._post(
                 url,
-                params={**extra, "context": "edit", "_fields": "id,status"},
-                json_body={"status": want},
+                extra,
+                {"status": want},
                 idempotent=True,  # setting a status twice is harmless
                 fatal_codes={"rest_comment_failed_edit"},
             )
@@ -604,13 +613,7 @@ class WordPressConnector:
             "content": wordpress_html(action.text or ""),
         }
         try:
-            r = await request_json(
-                self.client,
-                "POST",
-                url,
-                params={**extra, "context": "edit", "_fields": "id,status"},
-                json_body=body,
-            )
+            r = await self._post(url, extra, body)
         except HttpError as exc:
             if exc.code == "rest_comment_closed":
                 raise ConnectorError(
