@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from types import MappingProxyType
 
-import httpx
 import pytest
-from helpers.wpsite import Site, nosleep
+from helpers.wpsite import Site
 
-from reactieveld.config import SourceConfig
-from reactieveld.connectors.http import RetryPolicy, make_client
-from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.model import Action, Capability, RemoteStatus, utcnow
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.sqlite import SqliteStore
@@ -24,17 +19,7 @@ async def env(tmp_path):
     site.fake.comments = {i: c for i, c in site.fake.comments.items() if i <= 50}
     site.fake.ids = sorted(site.fake.comments)
     store = await SqliteStore.open(tmp_path / "m.db")
-    client = make_client(
-        "blog",
-        auth=("admin", "pw"),
-        transport=httpx.MockTransport(site),
-        sleep=nosleep,
-        retry=RetryPolicy(max_attempts=2),
-    )
-    conn = WordPressConnector(
-        "blog", "http://127.0.0.1:9", username="admin", password="pw", client=client
-    )
-    cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": "http://127.0.0.1:9"}))
+    cfg, conn = site.source(attempts=2)
     engine = SyncEngine(store, [(cfg, conn)])
     assert (await engine.sync_source("blog")).ok
     yield site, store, engine, tmp_path / "m.db"

@@ -11,15 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from types import MappingProxyType
 
 import httpx
 import pytest
-from helpers.wpsite import Site, nosleep
+from helpers.wpsite import Site
 
-from reactieveld.config import SourceConfig
-from reactieveld.connectors.http import RetryPolicy, make_client
-from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine, SyncEvent, known_statuses
 
@@ -30,17 +26,7 @@ N = 650  # seven listing pages
 async def setup(tmp_path):
     site = Site(N)
     store = await SqliteStore.open(tmp_path / "m.db")
-    cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": "http://127.0.0.1:9"}))
-    client = make_client(
-        "blog",
-        auth=("admin", "pw"),
-        transport=httpx.MockTransport(site),
-        sleep=nosleep,
-        retry=RetryPolicy(max_attempts=3),
-    )
-    conn = WordPressConnector(
-        "blog", "http://127.0.0.1:9", username="admin", password="pw", client=client
-    )
+    cfg, conn = site.source(attempts=3)
     events: asyncio.Queue[SyncEvent] = asyncio.Queue()
     engine = SyncEngine(store, [(cfg, conn)], listeners=[events])
     yield site, store, engine, events, tmp_path / "m.db"

@@ -4,10 +4,18 @@ cannot produce on demand (a listing cut off halfway, a refused connection, a tim
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from wpreal import load_fakewp
+
+from reactieveld.config import SourceConfig
+from reactieveld.connectors.http import RetryPolicy, make_client
+from reactieveld.connectors.wordpress import WordPressConnector
+
+#: Where the connector thinks the site is; every request goes to the transport instead.
+URL = "http://127.0.0.1:9"
 
 
 async def nosleep(_: float) -> None:
@@ -41,3 +49,16 @@ class Site:
             request.method, u.path, q, body, request.headers.get("Authorization")
         )
         return httpx.Response(status, json=data, headers=headers)
+
+    def source(self, *, attempts: int) -> tuple[SourceConfig, WordPressConnector]:
+        """The source "blog" over this site: its configuration and a connector that sends
+        every request to the site (no waiting between ``attempts``)."""
+        client = make_client(
+            "blog",
+            auth=("admin", "pw"),
+            transport=httpx.MockTransport(self),
+            sleep=nosleep,
+            retry=RetryPolicy(max_attempts=attempts),
+        )
+        conn = WordPressConnector("blog", URL, username="admin", password="pw", client=client)
+        return SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": URL})), conn
