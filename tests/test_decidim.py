@@ -19,10 +19,8 @@ from reactieveld.model import Action, Capability, RemoteStatus
 
 @pytest.fixture
 def portal() -> Iterator[FakeDecidim]:
-    fake = FakeDecidim()
-    fake.start()
-    yield fake
-    fake.stop()
+    with FakeDecidim() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -19,10 +19,8 @@ from reactieveld.model import Action, Capability, RemoteStatus
 
 @pytest.fixture
 def forum() -> Iterator[FakeDiscourse]:
-    fake = FakeDiscourse()
-    fake.start()
-    yield fake
-    fake.stop()
+    with FakeDiscourse() as fake:
+        yield fake
 
 
 @pytest.fixture

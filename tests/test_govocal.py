@@ -19,10 +19,8 @@ from reactieveld.model import Action, Capability, RemoteStatus
 
 @pytest.fixture
 def portal() -> Iterator[FakeGoVocal]:
-    fake = FakeGoVocal()
-    fake.start()
-    yield fake
-    fake.stop()
+    with FakeGoVocal() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakes import portal_sources
+from fakes import portal_sources, seed_decidim, seed_discourse, seed_govocal
 from fakes.decidim import FakeDecidim
 from fakes.discourse import FakeDiscourse
 from fakes.govocal import FakeGoVocal
@@ -69,45 +69,19 @@ def portals():
     govocal = FakeGoVocal(
         client_id=SECRETS["RV_GOVOCAL_ID"], client_secret=SECRETS["RV_GOVOCAL_SECRET"]
     )
-    for fake in (forum, decidim, govocal):
-        fake.start()
-    yield forum, decidim, govocal
-    for fake in (forum, decidim, govocal):
-        fake.stop()
+    with forum, decidim, govocal:
+        yield forum, decidim, govocal
 
 
 def seed_portals(forum: FakeDiscourse, decidim: FakeDecidim, govocal: FakeGoVocal) -> dict:
     """A little of each platform; returns the ids the test moderates."""
-    forum.load_fixture()
-    topic = forum.add_topic("Parkeren in het centrum", "parkeren-centrum")
-    first = forum.add_post(topic, "Er is te weinig plek voor fietsen bij de supermarkt.")
-    forum.add_post(topic, "Eens! En de stoepen staan vol.", reply_to_post_number=1)
-    queued = forum.queue_post(topic, "Mijn eerste bericht: kan de markt op zaterdag blijven?")
-
-    space = decidim.add_space("Omgevingsvisie", "omgevingsvisie")
-    proposals = decidim.add_component(space, "Proposals")
-    item = decidim.add_item(proposals, "Meer groen in de Dorpsstraat")
-    top = decidim.add_comment(proposals, item, "Graag bomen in plaats van parkeerplaatsen.")
-    decidim.add_comment(proposals, item, "Namens de dorpsraad: eens.", author="2", parent=top)
-    debates = decidim.add_component(space, "Debates")
-    debate = decidim.add_item(debates, "Waar moet de skatebaan komen?")
-    decidim.add_comment(debates, debate, "Bij het sportpark, niet bij de school.")
-
-    project = govocal.add_project({"nl-NL": "Centrum", "en": "Centre"})
-    idea = govocal.add_idea(project, {"nl-NL": "Meer bankjes op de Brink"})
-    anna = govocal.add_user("Anna", "de Vries", "anna@example.org")
-    ben = govocal.add_user("Ben", "Ambtenaar", "ben@example.org", roles=[{"type": "admin"}])
-    idea_comment = govocal.add_comment(
-        idea, anna, {"nl-NL": "<p>Ja, graag!</p>"}, "2024-03-01T10:00:00.000Z"
-    )
-    govocal.add_comment(
-        idea,
-        ben,
-        {"nl-NL": "<p>Dank, we nemen het mee.</p>"},
-        "2024-03-02T09:00:00.000Z",
-        parent_id=idea_comment,
-    )
-    return {"forum_post": first["id"], "queued": queued, "decidim_top": top, "gv": idea_comment}
+    forum_ids = seed_discourse(forum)
+    return {
+        "forum_post": forum_ids["first"]["id"],
+        "queued": forum_ids["queued"],
+        "decidim_top": seed_decidim(decidim),
+        "gv": seed_govocal(govocal),
+    }
 
 
 def write_config(path: Path, wp: WP, forum, decidim, govocal) -> Path:

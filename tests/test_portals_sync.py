@@ -22,11 +22,8 @@ from reactieveld.sync import SyncEngine
 @pytest.fixture
 def portals():
     forum, decidim, govocal = FakeDiscourse(), FakeDecidim(), FakeGoVocal()
-    for fake in (forum, decidim, govocal):
-        fake.start()
-    yield forum, decidim, govocal
-    for fake in (forum, decidim, govocal):
-        fake.stop()
+    with forum, decidim, govocal:
+        yield forum, decidim, govocal
 
 
 async def test_three_portals_one_queue(tmp_path: Path, portals, monkeypatch):

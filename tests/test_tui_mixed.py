@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fakes import govocal_source
 from fakes.govocal import FakeGoVocal
 from helpers.app import settle
 from helpers.data import fill_store, sample_responses
@@ -22,10 +23,8 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 
 @pytest.fixture
 def govocal():
-    fake = FakeGoVocal()
-    fake.start()
-    yield fake
-    fake.stop()
+    with FakeGoVocal() as fake:
+        yield fake
 
 
 async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
@@ -36,21 +35,11 @@ async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
     user = govocal.add_user("Anna", "de Vries", "anna@example.org")
     # Newer than every blog response, so it is the first row of the queue.
     govocal.add_comment(idea, user, {"nl-NL": "Graag meer bankjes!"}, "2025-03-15T10:00:00.000Z")
-    monkeypatch.setenv("RV_GOVOCAL_ID", govocal.client_id)
-    monkeypatch.setenv("RV_GOVOCAL_SECRET", govocal.client_secret)
+    toml, env = govocal_source(govocal)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(
-        f"""
-[[sources]]
-name = "participatie"
-type = "govocal"
-url = "{govocal.url}"
-client_id_env = "RV_GOVOCAL_ID"
-client_secret_env = "RV_GOVOCAL_SECRET"
-locale = "nl-NL"
-""",
-        encoding="utf-8",
-    )
+    cfg.write_text(toml, encoding="utf-8")
     store = await SqliteStore.open(tmp_path / "memory.db")
     engine = SyncEngine.from_config(load_config(cfg), store)
     try:
