@@ -19,6 +19,21 @@ class FromApp:
     _tz: tzinfo | None
     app: Any
 
+    def given(
+        self,
+        store: Any,
+        codebook: Codebook | None,
+        i18n: I18n | None,
+        tz: tzinfo | None,
+        language: str | None = None,
+    ) -> None:
+        """Keep what the screen was given (None: ask the app when needed); a ``language``
+        without an ``i18n`` stands for the interface text in that language."""
+        self._store = store
+        self._codebook = codebook
+        self._i18n = i18n or (I18n(language) if language else None)
+        self._tz = tz
+
     @property
     def store(self) -> Any:
         return self._store or getattr(self.app, "reader", None) or self.app.store

@@ -98,10 +98,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         period: Period | None = None,
     ) -> None:
         super().__init__()
-        self._store = store
-        self._codebook = codebook
-        self._i18n = i18n or (I18n(language) if language else None)
-        self._tz = tz
+        self.given(store, codebook, i18n, tz, language)
         # The period: given whole, or (re)computed from these on each refresh, so that a
         # dashboard left open past midnight (UTC) moves on to the new day.
         self.days = days

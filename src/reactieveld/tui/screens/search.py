@@ -140,10 +140,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         """``query`` and ``highlight``: the search to show at once, and the hit to put the
         cursor on when its hits are in (the last search, when ``/`` opens it again)."""
         super().__init__()
-        self._store = store
-        self._codebook = codebook
-        self._i18n = i18n or (I18n(language) if language else None)
-        self._tz = tz
+        self.given(store, codebook, i18n, tz, language)
         self.base = base or QueueFilter()
         self.initial_query = query
         self._restore = highlight
@@ -326,10 +323,7 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
     ) -> None:
         super().__init__()
         self.row = row
-        self._store = store
-        self._codebook = codebook
-        self._i18n = i18n
-        self._tz = tz
+        self.given(store, codebook, i18n, tz)
         self.rows: list[QueueRow] = []
         self.loaded = asyncio.Event()
 
