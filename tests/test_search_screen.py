@@ -9,9 +9,8 @@ import contextlib
 from datetime import UTC
 
 import pytest
-from helpers.app import settled
+from helpers.app import ScreenHost, settled
 from reportdata import T0, build
-from textual.app import App
 from textual.widgets import Input, OptionList
 
 from reactieveld.model import Page, Response, Source
@@ -32,25 +31,13 @@ def memory(tmp_path, monkeypatch):
     return asyncio.run(make())
 
 
-class Host(App[None]):
+class Host(ScreenHost):
     """A bare app that shows only the search screen (no other screen's pixels)."""
 
     def __init__(self, path, language="nl", query=""):
-        super().__init__()
-        self.path = path
-        self.language = language
-        self.query = query
-        self.store = None
-
-    async def on_mount(self) -> None:
-        self.store = await SqliteStore.open(self.path)
-        await self.push_screen(
-            SearchScreen(self.store, language=self.language, tz=UTC, query=self.query)
+        super().__init__(
+            path, lambda store: SearchScreen(store, language=language, tz=UTC, query=query)
         )
-
-    async def on_unmount(self) -> None:
-        if self.store is not None:
-            await self.store.close()
 
 
 async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
+from textual.app import App
+from textual.screen import Screen
 from textual.worker import WorkerState
 
+from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.triage import TriageScreen
 
@@ -52,3 +57,22 @@ def screen_text(app: ReactieveldApp) -> list[str]:
 def app_with(store: Any, language: str, theme: str | None, **kw: Any) -> ReactieveldApp:
     """The app on a store with a theme (None: the default), UTC, actor "tester"."""
     return ReactieveldApp(store, language=language, tz=UTC, actor="tester", theme=theme, **kw)
+
+
+class ScreenHost(App[None]):
+    """A bare app that shows only the screen ``make`` builds over the store at ``path``
+    (no other screen's pixels), and closes the store when it stops."""
+
+    def __init__(self, path: Path, make: Callable[[SqliteStore], Screen[Any]]) -> None:
+        super().__init__()
+        self.path = path
+        self.make = make
+        self.store: SqliteStore | None = None
+
+    async def on_mount(self) -> None:
+        self.store = await SqliteStore.open(self.path)
+        await self.push_screen(self.make(self.store))
+
+    async def on_unmount(self) -> None:
+        if self.store is not None:
+            await self.store.close()
