@@ -1,5 +1,5 @@
-"""One rule for waiting after a failure: exponential, capped, jittered; and one way to
-wait between passes of a worker.
+"""One rule for waiting after a failure: exponential, capped, jittered; one way to wait
+between passes of a worker; and the pass loop the outbox and the memory sinks share.
 
 Used by the sync engine (a failed round), the outbox (a write-back) and the memory sinks
 (a delivery); the jitter keeps many retries from arriving at a platform at once.
@@ -8,7 +8,10 @@ Used by the sync engine (a failed round), the outbox (a write-back) and the memo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+from collections.abc import Callable
+from typing import Any
 
 
 def backoff_delay(
@@ -33,3 +36,55 @@ async def pause(seconds: float, *events: asyncio.Event) -> None:
         for w in waiters:
             w.cancel()
         await asyncio.gather(*waiters, return_exceptions=True)
+
+
+class PollingWorker:
+    """A worker that makes passes until stopped (the outbox, the memory sinks): each after
+    :meth:`wake` or ``poll_seconds``; a failed item waits :meth:`retry_delay`; outcomes
+    go to ``on_event`` as short texts (for a notification), which may never break a pass.
+
+    A subclass makes one pass in ``run_once`` and says in ``_pass_failed`` what a pass
+    that raised means (it is logged there; the next pass retries)."""
+
+    def __init__(
+        self,
+        *,
+        poll_seconds: float,
+        base_delay: float,
+        max_delay: float,
+        on_event: Callable[[str], Any] | None,
+    ) -> None:
+        self.poll_seconds = poll_seconds
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.on_event = on_event
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Make a pass now (the moderator just queued a decision or tagged something)."""
+        self._wake.set()
+
+    def retry_delay(self, attempts: int) -> float:
+        """Seconds before the next try after ``attempts`` failed ones (jittered)."""
+        return backoff_delay(attempts, self.base_delay, self.max_delay)
+
+    def _say(self, text: str) -> None:
+        if self.on_event is not None:
+            with contextlib.suppress(Exception):
+                self.on_event(text)
+
+    async def run_once(self) -> object:
+        raise NotImplementedError
+
+    def _pass_failed(self, exc: Exception) -> None:
+        raise NotImplementedError
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Passes until ``stop`` is set; wakes on :meth:`wake` or every ``poll_seconds``."""
+        while not stop.is_set():
+            self._wake.clear()  # before the pass: a wake during it triggers another pass
+            try:
+                await self.run_once()
+            except Exception as exc:  # noqa: BLE001 - e.g. the store cannot be read now
+                self._pass_failed(exc)
+            await pause(self.poll_seconds, stop, self._wake)

@@ -25,14 +25,12 @@ row done (``SqliteStore._claim_sent_replies``); if it did not arrive, the row is
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from reactieveld.backoff import backoff_delay, pause
+from reactieveld.backoff import PollingWorker
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
 from reactieveld.failures import failure, log_unexpected
 from reactieveld.model import Capability, OutboxItem, utcnow
@@ -55,7 +53,7 @@ class OutboxRun:
     conflicts: int = 0
 
 
-class OutboxWorker:
+class OutboxWorker(PollingWorker):
     """Applies due outbox rows through ``connectors`` (source name -> connector).
 
     ``poll_seconds`` is how often it looks for due rows when nobody calls :meth:`wake`
@@ -78,19 +76,9 @@ class OutboxWorker:
         self.connectors = dict(connectors)
         #: source -> (secrets, user names) kept out of stored errors (SyncEngine.secrets).
         self.secrets = dict(secrets or {})
-        self.poll_seconds = poll_seconds
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.on_event = on_event
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        """Look at the outbox now (a decision was just queued)."""
-        self._wake.set()
-
-    def retry_delay(self, attempts: int) -> float:
-        """Seconds before the next try after ``attempts`` failed ones (jittered)."""
-        return backoff_delay(attempts, self.base_delay, self.max_delay)
+        super().__init__(
+            poll_seconds=poll_seconds, base_delay=base_delay, max_delay=max_delay, on_event=on_event
+        )
 
     async def apply_one(self, item: OutboxItem) -> str:
         """Apply one outbox row; returns ``done``, ``retry``, ``failed``, ``conflict``
@@ -188,18 +176,5 @@ class OutboxWorker:
                 if outcome != "done":
                     self._say(f"{item.action.source}: write-back {outcome}")
 
-    def _say(self, text: str) -> None:
-        if self.on_event is not None:
-            with contextlib.suppress(Exception):
-                self.on_event(text)
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Apply due rows until ``stop`` is set; wakes on :meth:`wake` or every
-        ``poll_seconds``."""
-        while not stop.is_set():
-            self._wake.clear()  # before the pass: a wake during it triggers another pass
-            try:
-                await self.run_once()
-            except Exception as exc:  # noqa: BLE001 - e.g. the store cannot be read now
-                log_unexpected("outbox", exc)
-            await pause(self.poll_seconds, stop, self._wake)
+    def _pass_failed(self, exc: Exception) -> None:
+        log_unexpected("outbox", exc)

@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.backoff import backoff_delay, pause
+from reactieveld.backoff import PollingWorker
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.failures import failure, log_unexpected
 from reactieveld.model import utcnow
@@ -207,7 +207,7 @@ def _digest(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-class SinkWorker:
+class SinkWorker(PollingWorker):
     """Turns journal entries into deliveries for every sink and delivers them."""
 
     def __init__(
@@ -227,21 +227,11 @@ class SinkWorker:
         self.sinks = list(sinks)
         self.codebook = codebook
         self.language = language
-        self.poll_seconds = poll_seconds
-        self.base_delay = base_delay
-        self.max_delay = max_delay
         self.clock = clock
-        self.on_event = on_event
-        self._wake = asyncio.Event()
         self._redactor = Redactor(include_personal_data=True, language=language)
-
-    def wake(self) -> None:
-        """Look at the journal now (the moderator just tagged something)."""
-        self._wake.set()
-
-    def retry_delay(self, attempts: int) -> float:
-        """Seconds before the next try after ``attempts`` failed ones (jittered)."""
-        return backoff_delay(attempts, self.base_delay, self.max_delay)
+        super().__init__(
+            poll_seconds=poll_seconds, base_delay=base_delay, max_delay=max_delay, on_event=on_event
+        )
 
     # -- journal -> sink_outbox ---------------------------------------------------------
     async def collect(self, sink: Sink) -> int:
@@ -359,11 +349,6 @@ class SinkWorker:
         else:
             await self.store.sink_mark_retry(oid, error=error, next_attempt_at=at or now)
 
-    def _say(self, text: str) -> None:
-        if self.on_event is not None:
-            with contextlib.suppress(Exception):
-                self.on_event(text)
-
     async def run_once(self) -> SinkRun:
         """One pass for every sink: collect new journal entries, deliver what is due."""
         total = SinkRun()
@@ -375,16 +360,10 @@ class SinkWorker:
             total.failed += run.failed
         return total
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Passes until ``stop`` is set; wakes on :meth:`wake` or every ``poll_seconds``."""
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                await self.run_once()
-            except Exception as exc:  # noqa: BLE001 - e.g. a full disk: the next pass retries
-                log_unexpected("sinks", exc)
-                self._say(f"sinks: {failure(exc).message}")
-            await pause(self.poll_seconds, stop, self._wake)
+    def _pass_failed(self, exc: Exception) -> None:
+        # E.g. a full disk: logged and said; the next pass retries.
+        log_unexpected("sinks", exc)
+        self._say(f"sinks: {failure(exc).message}")
 
     async def aclose(self) -> None:
         """Close the sinks' HTTP clients."""
