@@ -786,24 +786,9 @@ def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:
 
 def _postgres_url(value: Any) -> str:
     """A PostgreSQL URL without a password (that comes from password_env or ~/.pgpass)."""
-    from urllib.parse import urlsplit
+    from reactieveld.store.open import check_postgres_url
 
-    expected = 'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld"'
-    if not isinstance(value, str) or "://" not in value:
-        raise ValueError(expected)
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 (raises on a bad port)
-    except ValueError:
-        raise ValueError(expected) from None
-    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
-        raise ValueError(expected)
-    if parts.password is not None or "password=" in parts.query:
-        raise ValueError(
-            "a URL without a password (name the variable that holds it in password_env)",
-            "a URL with a password",
-        )
-    return value
+    return check_postgres_url(value)
 
 
 def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UIConfig:

@@ -591,7 +591,7 @@ def parse_date(value: str, *, end: bool = False) -> datetime:
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
     import sys
 
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
     language = str(
@@ -609,7 +609,9 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         print(f"reactieveld stats: {exc}", file=sys.stderr)
         return 2
     wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
-    store = await SqliteStore.open(db_path, codebook_version=codebook.version)
+    store = await open_store(
+        db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
+    )
     try:
         known = await store.source_names()
         unknown = [name for name in wanted if name not in known]

@@ -339,8 +339,12 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
     one interface."""
 
     codebook_version: str
+    #: Nothing can be changed through this store (a file that cannot be written, a
+    #: PostgreSQL reader's role, or opened so); every write raises StoreError.
+    read_only: bool
 
     async def close(self) -> None: ...
+    async def kept_author_secret(self) -> str | None: ...
 
     # -- sources and sync -------------------------------------------------------------
     async def ensure_source(self, source: Source) -> None: ...

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from reactieveld.store.base import StoreError
+from reactieveld.store.urls import redact_url
+
+__all__ = ["CONNECTION_ERRORS", "PgBase", "connect_error", "redact_url"]
 
 T = TypeVar("T")
 
@@ -24,19 +26,6 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.ConnectionDoesNotExistError,
     asyncpg.CannotConnectNowError,
 )
-
-
-def redact_url(url: str) -> str:
-    """The URL as messages show it: without a password (or any other userinfo secret)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "the PostgreSQL URL"
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def connect_error(where: str, exc: BaseException) -> StoreError:
