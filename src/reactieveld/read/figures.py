@@ -166,6 +166,8 @@ class DialogueStats:
     citizen: int = 0  # counted responses from outside the organisation
     answered: int = 0
     median_to_answer: float | None = None  # seconds
+    #: moderator -> (decisions, codings) made in the period (the journal's time and actor)
+    by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def answer_share(self) -> float | None:
@@ -246,6 +248,7 @@ async def compute_stats(
         citizen=figures.citizen,
         answered=figures.answered,
         median_to_answer=figures.median_to_answer,
+        by_moderator=dict(sorted(figures.by_moderator.items())),
     )
 
 
@@ -470,6 +473,8 @@ def figure_lines(stats: DialogueStats, language: str) -> list[str]:
         f"({t('over')} {stats.moderated} {t('responses')})",
         f"{t('answered')}: {format_share(stats.answered, stats.citizen)}",
         f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}",
+        f"{t('team')}:" + ("" if stats.by_moderator else f" {t('none')}"),
+        *(f"  {name}: {d} / {c}" for name, (d, c) in stats.by_moderator.items()),
     ]
 
 
@@ -485,6 +490,7 @@ DEFINED = (
     ("moderation", "moderation"),
     ("answered", "answered"),
     ("answer_time", "answer_time"),
+    ("team", "team"),
 )
 
 

@@ -185,6 +185,8 @@ class FigureCounts:
     citizen: int = 0
     answered: int = 0
     median_to_answer: float | None = None
+    #: moderator (the journal's actor) -> (decisions, codings) made in the period
+    by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class FiguresStore(Protocol):
