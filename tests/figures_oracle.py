@@ -133,7 +133,37 @@ def oracle(
             c.code for c in codebook.questions if not any(q == c.code for q, _ in coverage)
         ),
         "missing_roles": tuple(r for r in roles if not by_role.get(r)),
+        "by_moderator": by_moderator(path, period, sources),
     }
+
+
+def by_moderator(
+    path: Path, period: Period, sources: tuple[str, ...] = ()
+) -> dict[str, tuple[int, int]]:
+    """Per moderator: (decisions, codings) written in the period, from the raw journal:
+    decisions are statuses set and responses marked handled, codings are questions on or
+    off and roles set; an entry undone later, and the undo itself, do not count."""
+    db = sqlite3.connect(path)
+    try:
+        source_of = dict(
+            db.execute("SELECT r.id, s.name FROM responses r JOIN sources s ON s.id = r.source_id")
+        )
+        journal = db.execute("SELECT id, at, actor, kind, response_id, undoes FROM actions")
+        entries = list(journal)
+    finally:
+        db.close()
+    undone = {undoes for *_, undoes in entries if undoes is not None}
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    out: dict[str, list[int]] = {}
+    for eid, at, actor, kind, rid, _ in entries:
+        if eid in undone or not lo <= at < hi:
+            continue
+        if sources and source_of.get(rid) not in sources:
+            continue
+        slot = {"moderate": 0, "handle": 0, "tag": 1, "untag": 1, "role": 1}.get(kind)
+        if slot is not None:
+            out.setdefault(actor, [0, 0])[slot] += 1
+    return {actor: (d, c) for actor, (d, c) in sorted(out.items())}
 
 
 def _source_names(path: Path) -> list[str]:
@@ -160,6 +190,7 @@ def agree(stats: DialogueStats, expected: dict[str, object]) -> None:
         "median_to_answer": stats.median_to_answer,
         "missing_questions": stats.missing_questions,
         "missing_roles": stats.missing_roles,
+        "by_moderator": dict(stats.by_moderator),
     }
     assert got == expected
     # One screen, one count: the days add up to the total, the roles too, and the whole

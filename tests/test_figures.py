@@ -99,6 +99,38 @@ async def test_hand_made_figures(tmp_path):
     )
 
 
+async def test_per_moderator_figures(tmp_path):
+    """Decisions and codings per moderator: by the journal's time and actor; an undone
+    entry and the undo do not count; a source filter counts that source's responses."""
+    with pytest.MonkeyPatch.context() as mp:
+        store = await hand_made(tmp_path / "m.db", mp)
+        clock = Clock(mp, T + D)
+        try:
+            ids = {}
+            for ext, source in (("h1", "blog"), ("h9", "forum"), ("h12", "forum")):
+                row = await store.get_by_external(source, ext)
+                assert row is not None
+                ids[ext] = row.response.id
+            await store.toggle_question([ids["h9"]], "2", actor="bob")
+            await store.undo_last(actor="bob")  # neither counts
+            await store.moderate([ids["h9"]], RemoteStatus.HOLD, actor="bob")
+            await store.set_role([ids["h12"]], "raad", actor="bob")  # a response after the
+            # period, coded in it: counts (the journal's time decides)
+            clock.at = T + 3 * D + 2 * H  # after the period: does not count
+            await store.moderate([ids["h1"]], RemoteStatus.HOLD, actor="bob")
+            s = await compute_stats(store, DEFAULT_CODEBOOK, period=PERIOD)
+            forum = await compute_stats(store, DEFAULT_CODEBOOK, period=PERIOD, sources=("forum",))
+        finally:
+            await store.close()
+    # The hand-made plan: one response marked handled, eleven tags and roles.
+    assert s.by_moderator == {"bob": (1, 1), "moderator": (1, 11)}
+    assert forum.by_moderator == {"bob": (1, 1), "moderator": (0, 3)}  # h10, h11 twice
+    agree(s, oracle(tmp_path / "m.db", DEFAULT_CODEBOOK, PERIOD))
+    agree(forum, oracle(tmp_path / "m.db", DEFAULT_CODEBOOK, PERIOD, ("forum",)))
+    text = render_text(s, DEFAULT_CODEBOOK, "en", width=80)
+    assert "Per moderator (decisions / codings):\n  bob: 1 / 1\n  moderator: 1 / 11\n" in text
+
+
 async def _reopen_stats(path: Path, period: Period, sources: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
     store = await SqliteStore.open(path)
     try:

@@ -67,19 +67,36 @@ class Context:
         return self._config
 
     @property
-    def db_path(self) -> Path:
-        """--db, then REACTIEVELD_DB, then ``[store] path``, then the XDG data dir.
+    def db_path(self) -> Path | str:
+        """--db, then REACTIEVELD_DB, then ``[store] url`` or ``path``, then the XDG data
+        dir: a SQLite file's path, or a PostgreSQL URL (a team's memory).
 
         The demo has a store of its own, so trying it never mixes demo data into the
         organisation's memory."""
         if self.db_arg:
-            return Path(self.db_arg).expanduser()
+            return _target(self.db_arg)
         if self.demo:
             return demo_db_path()
         env = os.environ.get(ENV_DB)
         if env:
-            return Path(env).expanduser()
-        return self.config.store.path or default_db_path()
+            return _target(env)
+        return self.config.store.url or self.config.store.path or default_db_path()
+
+
+def _target(value: str) -> Path | str:
+    """A ``--db``/``REACTIEVELD_DB`` value: a PostgreSQL URL as given, else a file path."""
+    from reactieveld.store.open import check_postgres_url, is_postgres_url
+
+    if not is_postgres_url(value):
+        return Path(value).expanduser()
+    try:
+        return check_postgres_url(value)
+    except ValueError as exc:
+        expected, got = (*exc.args, "something else")[:2]
+        raise UsageError(
+            f"--db: expected {expected}, got {got} (a password comes from [store] "
+            "password_env, PGPASSWORD or ~/.pgpass)"
+        ) from None
 
 
 def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> SourceConfig:
@@ -118,10 +135,12 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=default,
-        help="memory store (SQLite file; default: $REACTIEVELD_DB, else [store] path, "
-        "else the XDG data dir's reactieveld/memory.db)",
+        help="memory store: a SQLite file, or a team's postgresql://role@host/db (its "
+        "password from [store] password_env, PGPASSWORD or ~/.pgpass; never here); "
+        "default: $REACTIEVELD_DB, else [store] url or path, else the XDG data dir's "
+        "reactieveld/memory.db",
     )
 
 
@@ -215,16 +234,17 @@ def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
         gc.enable()
 
 
-def seed_demo(config: Config, db_path: Path) -> None:
+def seed_demo(config: Config, db_path: Path | str) -> None:
     """Fill the demo store on first use (a no-op once the demo source is synced): the
     responses, then the history of its older ones (``reactieveld.demo_history``)."""
     from reactieveld.demo_history import write_history
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
     from reactieveld.sync import SyncEngine
 
     async def main() -> None:
-        store = await SqliteStore.open(
+        store = await open_store(
             db_path,
+            settings=config.store,
             codebook_version=config.codebook.version,
             author_secret=config.store.author_secret(),
         )
@@ -256,12 +276,14 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sources``: each configured source with its last sync."""
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
 
     config = ctx.config
 
     async def main() -> dict[str, object]:
-        store = await SqliteStore.open(ctx.db_path, codebook_version=config.codebook.version)
+        store = await open_store(
+            ctx.db_path, settings=config.store, codebook_version=config.codebook.version
+        )
         try:
             return {s.name: s for s in await store.source_states()}
         finally:
@@ -293,14 +315,17 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld author-secret``: the kept author secret on stdout, how to move it out
     on stderr; exit 1 when the memory does not keep one (it is in the environment)."""
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import describe, open_store, store_missing
 
-    if not Path(ctx.db_path).exists():
-        print(f"reactieveld author-secret: no memory store at {ctx.db_path}", file=sys.stderr)
+    if store_missing(ctx.db_path):
+        where = describe(ctx.db_path)
+        print(f"reactieveld author-secret: no memory store at {where}", file=sys.stderr)
         return 2
 
     async def main() -> str | None:
-        store = await SqliteStore.open(ctx.db_path, codebook_version=ctx.config.codebook.version)
+        store = await open_store(
+            ctx.db_path, settings=ctx.config.store, codebook_version=ctx.config.codebook.version
+        )
         try:
             return await store.kept_author_secret()
         finally:
@@ -308,7 +333,25 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
 
     kept = asyncio.run(main())
     from reactieveld.store.authors import key_file_path
+    from reactieveld.store.open import is_postgres_url
 
+    if is_postgres_url(ctx.db_path):
+        where = describe(ctx.db_path)
+        if kept is None:
+            print(
+                f"{where} keeps no author secret: it comes from the environment "
+                "([store] author_secret_env)",
+                file=sys.stderr,
+            )
+            return 1
+        print(kept)
+        print(
+            f"It is kept in the team database {where} (table meta, which readers cannot "
+            "read). To move it out: put it in an environment variable of every moderator's "
+            "and the sync's, and name that variable in [store] author_secret_env.",
+            file=sys.stderr,
+        )
+        return 0
     if kept is None:
         print(
             f"{ctx.db_path} keeps no author secret ({key_file_path(Path(ctx.db_path))} does "

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.model import RemoteStatus
+from reactieveld.store.open import store_missing
 
 EXIT_USAGE = 2
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -150,11 +151,11 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     )
 
 
-async def _export(db_path: Any, opts: Any, out: TextIO | Path) -> int:
+async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = None) -> int:
     from reactieveld.reports.formats import write_report, write_report_file
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
 
-    store = await SqliteStore.open(db_path, codebook_version=opts.codebook.version)
+    store = await open_store(db_path, settings=settings, codebook_version=opts.codebook.version)
     try:
         if isinstance(out, Path):
             return await write_report_file(store, opts, out)
@@ -172,15 +173,15 @@ def run_export_command(
         opts = export_options(config, args)
     except ValueError as exc:
         return _usage(str(exc))
-    if not Path(db_path).exists():
+    if store_missing(db_path):
         return _usage(f"no memory store at {db_path}")
     if not args.output:
-        n = asyncio.run(_export(db_path, opts, out or sys.stdout))
+        n = asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0 if n >= 0 else 1
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
         return _usage(f"--output {args.output}: directory does not exist")
-    n = asyncio.run(_export(db_path, opts, target))
+    n = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
     print(f"{n} responses written to {target}", file=sys.stderr)
     return 0
 
@@ -235,7 +236,7 @@ def run_search_command(
         snippet,
     )
     from reactieveld.store.base import QueueFilter
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
 
     out = out or sys.stdout
     ns = argparse.Namespace(
@@ -261,13 +262,15 @@ def run_search_command(
         until=opts.until,
     )
     query = args.query if isinstance(args.query, str) else " ".join(args.query)
-    if not Path(db_path).exists():
+    if store_missing(db_path):
         return _usage(f"no memory store at {db_path}")
     bold = out.isatty() if hasattr(out, "isatty") else False
     codebook = opts.codebook
 
     async def main() -> tuple[SearchResult, Any]:
-        store = await SqliteStore.open(db_path, codebook_version=codebook.version)
+        store = await open_store(
+            db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
+        )
         try:
             allowed = await allowed_in(store, codebook)
             unknown = [s for s in base.sources if s not in (allowed.sources or ())]
@@ -321,6 +324,6 @@ def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     from reactieveld.read.figures import run_stats_command
 
     args.lang = _language(ctx.config)
-    if not Path(ctx.db_path).exists():
+    if store_missing(ctx.db_path):
         return _usage(f"no memory store at {ctx.db_path}")
     return run_stats_command(ctx.config, ctx.db_path, args)

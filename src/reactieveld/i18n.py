@@ -347,6 +347,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "van aankomst tot het eerste zulke antwoord, de mediaan over de beantwoorde reacties",
         "from arrival to the first such answer, the median over the answered responses",
     ),
+    "stats.team": (
+        "Per moderator (besluiten / coderingen)",
+        "Per moderator (decisions / codings)",
+    ),
+    "stats.team.def": (
+        "regels in het logboek met een tijd in de periode, per moderator (wie ze schreef); "
+        "besluiten = status gezet of afgehandeld, coderingen = vraag aan of uit, rol gezet; "
+        "wat later ongedaan is gemaakt en het ongedaan maken zelf tellen niet",
+        "journal entries made in the period, per moderator (who wrote them); decisions = "
+        "a status set or marked handled, codings = a question on or off, a role set; "
+        "what was undone later and the undo itself do not count",
+    ),
     "stats.none": ("—", "—"),
     "stats.question": ("Vraag", "Question"),
     "stats.questions": ("Vragen", "Questions"),

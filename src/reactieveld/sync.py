@@ -501,7 +501,7 @@ def run_sync_command(
     ``db_path``, syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0). ``now``: also
     the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import describe, open_store
 
     stream = out or sys.stdout
 
@@ -516,11 +516,20 @@ def run_sync_command(
             return 2
         # An unusable store is a StoreError that names the file and what to do: the
         # command line prints it as one line with exit code 2, as for every command.
-        store = await SqliteStore.open(db_path, author_secret=secret)
+        try:
+            store = await open_store(
+                db_path, settings=getattr(config, "store", None), author_secret=secret
+            )
+        except ConfigError as exc:  # [store] password_env names an unset variable
+            printer(f"reactieveld sync: {exc}")
+            return 2
         if store.read_only:
             await store.close()
+            reason = getattr(store, "read_only_reason", None)
             raise StoreError(
-                f"{db_path} is read-only, and sync must write to it: make it writable, "
+                f"{describe(db_path)}: {reason}; sync must write: use a moderator's role"
+                if reason and reason != "opened read-only"
+                else f"{db_path} is read-only, and sync must write to it: make it writable, "
                 "or copy it elsewhere and use --db"
             )
         stop = asyncio.Event()

@@ -166,6 +166,8 @@ class DialogueStats:
     citizen: int = 0  # counted responses from outside the organisation
     answered: int = 0
     median_to_answer: float | None = None  # seconds
+    #: moderator -> (decisions, codings) made in the period (the journal's time and actor)
+    by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def answer_share(self) -> float | None:
@@ -246,6 +248,7 @@ async def compute_stats(
         citizen=figures.citizen,
         answered=figures.answered,
         median_to_answer=figures.median_to_answer,
+        by_moderator=dict(sorted(figures.by_moderator.items())),
     )
 
 
@@ -470,6 +473,8 @@ def figure_lines(stats: DialogueStats, language: str) -> list[str]:
         f"({t('over')} {stats.moderated} {t('responses')})",
         f"{t('answered')}: {format_share(stats.answered, stats.citizen)}",
         f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}",
+        f"{t('team')}:" + ("" if stats.by_moderator else f" {t('none')}"),
+        *(f"  {name}: {d} / {c}" for name, (d, c) in stats.by_moderator.items()),
     ]
 
 
@@ -485,6 +490,7 @@ DEFINED = (
     ("moderation", "moderation"),
     ("answered", "answered"),
     ("answer_time", "answer_time"),
+    ("team", "team"),
 )
 
 
@@ -591,7 +597,7 @@ def parse_date(value: str, *, end: bool = False) -> datetime:
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
     import sys
 
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
     language = str(
@@ -609,7 +615,9 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         print(f"reactieveld stats: {exc}", file=sys.stderr)
         return 2
     wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
-    store = await SqliteStore.open(db_path, codebook_version=codebook.version)
+    store = await open_store(
+        db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
+    )
     try:
         known = await store.source_names()
         unknown = [name for name in wanted if name not in known]

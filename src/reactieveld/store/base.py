@@ -185,6 +185,8 @@ class FigureCounts:
     citizen: int = 0
     answered: int = 0
     median_to_answer: float | None = None
+    #: moderator (the journal's actor) -> (decisions, codings) made in the period
+    by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class FiguresStore(Protocol):
@@ -339,8 +341,12 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
     one interface."""
 
     codebook_version: str
+    #: Nothing can be changed through this store (a file that cannot be written, a
+    #: PostgreSQL reader's role, or opened so); every write raises StoreError.
+    read_only: bool
 
     async def close(self) -> None: ...
+    async def kept_author_secret(self) -> str | None: ...
 
     # -- sources and sync -------------------------------------------------------------
     async def ensure_source(self, source: Source) -> None: ...

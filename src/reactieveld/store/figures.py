@@ -4,7 +4,7 @@ would cost a full scan in Python, each one query on the store's connection."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reactieveld.store.base import FigureCounts, FigureQuery
@@ -32,26 +32,34 @@ def outside_sql(alias: str, org: Sequence[str]) -> str:
     return f"coalesce({role_sql(alias)}, '') NOT IN {placeholders(org)}"
 
 
-def _median_sql(cte: str, params: Sequence[Any], db: sqlite3.Connection) -> float | None:
-    """Median of column ``d`` of a CTE body, in SQL (the middle one or two rows)."""
-    sql = (
+#: SQLite's UTC day of a column of Unix seconds (``YYYY-MM-DD``).
+SQLITE_DAY = "date({}, 'unixepoch')"
+
+
+def _median_sql(cte: str) -> str:
+    """Median of column ``d`` of a CTE body, in SQL both backends run (the middle one or
+    two rows)."""
+    return (
         f"WITH m AS ({cte}) SELECT avg(d) FROM (SELECT d FROM m ORDER BY d "
-        "LIMIT 2 - (SELECT count(*) FROM m) % 2 OFFSET ((SELECT count(*) FROM m) - 1) / 2)"
+        "LIMIT 2 - (SELECT count(*) FROM m) % 2 OFFSET ((SELECT count(*) FROM m) - 1) / 2) mid"
     )
-    value = db.execute(sql, [*params]).fetchone()[0]
-    return None if value is None else float(value)
 
 
-def source_names(db: sqlite3.Connection) -> list[str]:
-    """Every source's name, sorted."""
-    return [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
+#: The journal kinds that count as a decision, and as a coding, per moderator.
+DECISION_KINDS = ("moderate", "handle")
+CODING_KINDS = ("tag", "untag", "role")
 
 
-def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts:
-    """The figures of :mod:`reactieveld.read.figures` for ``query``, raw (keyed by code/day)."""
+def figure_statements(
+    query: FigureQuery, day: str = SQLITE_DAY
+) -> dict[str, tuple[str, list[Any]]]:
+    """The dialogue figures' queries for ``query``, by name, with ``?`` placeholders: the one
+    definition both backends run (``day``: the backend's UTC day of a column, a format
+    string). :func:`figures_from` turns their rows into :class:`FigureCounts`."""
     sources = query.sources
     not_counted = query.not_counted
-    org = list(query.organisation_roles) or ["\x00none"]
+    # No organisation roles: a code no role has (PostgreSQL's text cannot hold NUL).
+    org = list(query.organisation_roles) or ["\x01none"]
     lo, hi = to_epoch(query.start), to_epoch(query.end)
     # The period and source restriction, shared by every query (alias r).
     where = ["r.created_at >= ?", "r.created_at < ?"]
@@ -65,51 +73,41 @@ def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts
     counted = f"r.remote_status NOT IN {placeholders(not_counted)}"
     cparams = [*params, *not_counted]
     base = f"{scope} AND {counted}"
-
-    total = db.execute(f"SELECT count(*) FROM responses r WHERE {base}", cparams).fetchone()[0]
-
+    out: dict[str, tuple[str, list[Any]]] = {}
+    out["names"] = ("SELECT name FROM sources ORDER BY name", [])
+    out["total"] = (f"SELECT count(*) FROM responses r WHERE {base}", cparams)
     # -- responses per day per source (UTC days) ---------------------------------------
-    names = tuple(source_names(db))
-    per_day: dict[tuple[str, str], int] = {}
-    for name, day, n in db.execute(
-        "SELECT s.name, date(r.created_at, 'unixepoch'), count(*) "
+    out["per_day"] = (
+        f"SELECT s.name, {day.format('r.created_at')}, count(*) "
         f"FROM responses r JOIN sources s ON s.id = r.source_id WHERE {base} GROUP BY 1, 2",
         cparams,
-    ):
-        per_day[(name, day)] = n
-
+    )
     # -- coverage matrix and responses per role ------------------------------------------
-    coverage: dict[tuple[str, str | None], int] = {}
-    for q, role, n in db.execute(
+    out["coverage"] = (
         f"SELECT q.code, {role_sql('r')}, count(*) FROM tags q "
         "JOIN responses r ON r.id = q.response_id "
         f"WHERE q.kind = 'question' AND {base} GROUP BY 1, 2",
         cparams,
-    ):
-        coverage[(q, role)] = n
-    by_role: dict[str | None, int] = {}
-    for role, n in db.execute(
-        f"SELECT {role_sql('r')}, count(*) FROM responses r WHERE {base} GROUP BY 1", cparams
-    ):
-        by_role[role] = n
-
-    # -- untagged backlog ----------------------------------------------------------------
-    untagged, untagged_new = db.execute(
-        "SELECT count(*), coalesce(sum(r.triage = 'new'), 0) FROM responses r "
-        f"WHERE {base} AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id "
-        "AND t.kind = 'question')",
-        cparams,
-    ).fetchone()
-
-    # -- time to moderation (all statuses: moderating spam is moderation too) ------------
-    first_action = (
-        "SELECT max(0, (SELECT min(a.at) FROM actions a WHERE a.response_id = r.id) "
-        f"- r.created_at) AS d FROM responses r WHERE {scope} AND EXISTS "
-        "(SELECT 1 FROM actions a WHERE a.response_id = r.id)"
     )
-    moderated = db.execute(f"SELECT count(*) FROM ({first_action})", params).fetchone()[0]
-    median_mod = _median_sql(first_action, params, db)
-
+    out["by_role"] = (
+        f"SELECT {role_sql('r')}, count(*) FROM responses r WHERE {base} GROUP BY 1",
+        cparams,
+    )
+    # -- untagged backlog ----------------------------------------------------------------
+    out["untagged"] = (
+        "SELECT count(*), coalesce(sum(CASE WHEN r.triage = 'new' THEN 1 ELSE 0 END), 0) "
+        f"FROM responses r WHERE {base} AND NOT EXISTS (SELECT 1 FROM tags t "
+        "WHERE t.response_id = r.id AND t.kind = 'question')",
+        cparams,
+    )
+    # -- time to moderation (all statuses: moderating spam is moderation too) ------------
+    first = "(SELECT min(a.at) FROM actions a WHERE a.response_id = r.id) - r.created_at"
+    first_action = (
+        f"SELECT CASE WHEN {first} > 0 THEN {first} ELSE 0 END AS d FROM responses r "
+        f"WHERE {scope} AND EXISTS (SELECT 1 FROM actions a WHERE a.response_id = r.id)"
+    )
+    out["moderated"] = (f"SELECT count(*) FROM ({first_action}) fa", params)
+    out["median_mod"] = (_median_sql(first_action), params)
     # -- answers from the organisation ---------------------------------------------------
     first_answer = (
         "SELECT min(o.created_at) FROM responses o WHERE o.source_id = r.source_id "
@@ -123,26 +121,73 @@ def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts
         f"WHERE {base} AND {outside_sql('r', org)}"
     )
     cit_params = [*not_counted, *org, *cparams, *org]
-    citizen, answered = db.execute(
-        f"SELECT count(*), count(a) FROM ({citizen_rows})", cit_params
-    ).fetchone()
-    median_answer = _median_sql(
-        f"SELECT a - c AS d FROM ({citizen_rows}) WHERE a IS NOT NULL", cit_params, db
+    out["citizen"] = (f"SELECT count(*), count(a) FROM ({citizen_rows}) cr", cit_params)
+    out["median_answer"] = (
+        _median_sql(f"SELECT a - c AS d FROM ({citizen_rows}) cr WHERE a IS NOT NULL"),
+        cit_params,
     )
+    # -- the team: decisions and codings per moderator, made in the period ---------------
+    # By the journal's time (not the response's arrival), its actor; an entry later undone
+    # and the undo itself do not count.
+    kinds = (*DECISION_KINDS, *CODING_KINDS)
+    out["by_moderator"] = (
+        "SELECT a.actor, "
+        f"sum(CASE WHEN a.kind IN {placeholders(DECISION_KINDS)} THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN a.kind IN {placeholders(CODING_KINDS)} THEN 1 ELSE 0 END) "
+        f"FROM actions a WHERE a.at >= ? AND a.at < ? AND a.kind IN {placeholders(kinds)} "
+        "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id) "
+        + (
+            "AND a.response_id IN (SELECT r.id FROM responses r WHERE r.source_id IN "
+            f"(SELECT id FROM sources WHERE name IN {placeholders(sources)})) "
+            if sources
+            else ""
+        )
+        + "GROUP BY 1",
+        [*DECISION_KINDS, *CODING_KINDS, lo, hi, *kinds, *sources],
+    )
+    return out
+
+
+def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
+    """:class:`FigureCounts` from the rows of :func:`figure_statements`' queries."""
+
+    def one(name: str) -> Sequence[Any]:
+        return rows[name][0]
+
+    def median(name: str) -> float | None:
+        value = one(name)[0]
+        return None if value is None else float(value)
+
+    untagged, untagged_new = one("untagged")
+    citizen, answered = one("citizen")
     return FigureCounts(
-        source_names=names,
-        per_day=per_day,
-        coverage=coverage,
-        by_role=by_role,
-        total=total,
-        untagged=untagged,
-        untagged_new=untagged_new,
-        moderated=moderated,
-        median_to_moderation=median_mod,
-        citizen=citizen,
-        answered=answered,
-        median_to_answer=median_answer,
+        source_names=tuple(str(r[0]) for r in rows["names"]),
+        per_day={(str(name), str(day)): int(n) for name, day, n in rows["per_day"]},
+        coverage={(str(q), role): int(n) for q, role, n in rows["coverage"]},
+        by_role={role: int(n) for role, n in rows["by_role"]},
+        total=int(one("total")[0]),
+        untagged=int(untagged),
+        untagged_new=int(untagged_new),
+        moderated=int(one("moderated")[0]),
+        median_to_moderation=median("median_mod"),
+        citizen=int(citizen),
+        answered=int(answered),
+        median_to_answer=median("median_answer"),
+        by_moderator={
+            str(actor): (int(d or 0), int(c or 0)) for actor, d, c in rows["by_moderator"]
+        },
     )
+
+
+def source_names(db: sqlite3.Connection) -> list[str]:
+    """Every source's name, sorted."""
+    return [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
+
+
+def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts:
+    """The figures of :mod:`reactieveld.read.figures` for ``query``, raw (keyed by code/day)."""
+    statements = figure_statements(query)
+    return figures_from({k: db.execute(q, p).fetchall() for k, (q, p) in statements.items()})
 
 
 def count_by_role(

@@ -187,13 +187,13 @@ class ReactieveldApp(App[int]):
     # -- start and stop -----------------------------------------------------------------
     async def on_load(self) -> None:
         if self.store is None:
-            from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
+            from reactieveld.store.open import open_store
 
             if self.db_path is None:
                 raise ValueError("ReactieveldApp needs a store or a db_path")
             # An interactive connection: windows of rows and look-ups, a small cache.
-            self.store = await SqliteStore.open(
-                self.db_path, codebook_version=self.codebook.version, cache_kib=READER_CACHE_KIB
+            self.store = await open_store(
+                self.db_path, codebook_version=self.codebook.version, interactive=True
             )
             self.reader = self.reader or self.store
 
@@ -417,15 +417,17 @@ class ReactieveldApp(App[int]):
     async def _counter(self) -> Any:
         """The connection for filtered counts: its own on the reader's file, else the reader."""
         if self.counter is None:
+            # A SQLite file's reader: a connection of its own. A PostgreSQL store is a
+            # pool of connections already (no ``path``): counts never queue behind a key.
             path = getattr(self.reader, "path", None)
             if path is None or str(path) == ":memory:":
                 return self.reader
-            from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
+            from reactieveld.store.open import open_store
 
-            self.counter = await SqliteStore.open(
+            self.counter = await open_store(
                 path,
                 codebook_version=self.codebook.version,
-                cache_kib=READER_CACHE_KIB,
+                interactive=True,
                 read_only=self.read_only,
             )
             self._owns_counter = True
@@ -620,7 +622,7 @@ def check_keys(config: Any) -> None:
 
 def run_app(
     config: Any,
-    db_path: Path,
+    db_path: Path | str,
     *,
     demo: bool,
     language: str,
@@ -632,29 +634,36 @@ def run_app(
     the last case a language saved with f2 (reactieveld.state) goes first."""
     from reactieveld.config import default_config_path
     from reactieveld.state import start_language, state_path
-    from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
+    from reactieveld.store.open import is_postgres_url, open_store
 
     check_keys(config)
     state = state_path()
     language = start_language(language, language_fixed_by, state)
     secret = config.store.author_secret()  # an unset variable is a config error (exit 2)
+    # The same for [store] password_env, before the screen opens.
+    password = config.store.password() if is_postgres_url(db_path) else None
 
     async def main() -> int:
         version = config.codebook.version
         # The keys' and the background reads' connections read windows and look-ups: a
-        # small page cache each; the sync engine's bulk writes keep the default.
-        small = READER_CACHE_KIB
-        opts = {"codebook_version": version, "author_secret": secret}
-        store = await SqliteStore.open(db_path, cache_kib=small, **opts)
+        # small page cache each (a small pool on PostgreSQL); the sync engine's bulk
+        # writes keep the default.
+        opts: dict[str, Any] = {
+            "codebook_version": version,
+            "author_secret": secret,
+            "password": password,
+        }
+        store = await open_store(db_path, interactive=True, **opts)
         # A store that cannot be written opens read-only: browse, search and export;
         # no sync, outbox or sinks (they write), and every connection read-only alike.
+        # (On PostgreSQL a reader's role is read-only the same way.)
         read_only = store.read_only
         # Separate connections: counts and sync never queue behind a key (or it behind them).
-        reader = await SqliteStore.open(db_path, cache_kib=small, read_only=read_only, **opts)
+        reader = await open_store(db_path, interactive=True, read_only=read_only, **opts)
         # Only the sync engine, the outbox and the memory sinks write through this one:
         # none of them on a read-only store.
         wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
-        sync_store = await SqliteStore.open(db_path, **opts) if wanted else None
+        sync_store = await open_store(db_path, **opts) if wanted else None
         errors: dict[str, str] = {}
         engine: Any = None
         outbox: Any = None

@@ -1,0 +1,84 @@
+"""Open the memory the configuration names: a SQLite file (the default, one person) or a
+team's PostgreSQL database. Everything above the store opens stores only here, so that it
+never knows which backend it talks to. asyncpg is imported only when a URL is given: the
+app's first frame does not pay for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from reactieveld.store.urls import (
+    check_postgres_url,
+    describe,
+    is_postgres_url,
+    redact_url,
+    store_missing,
+)
+
+if TYPE_CHECKING:
+    from reactieveld.store.base import Store
+
+__all__ = [
+    "StoreSettings",
+    "check_postgres_url",
+    "describe",
+    "is_postgres_url",
+    "open_store",
+    "redact_url",
+    "store_missing",
+]
+
+
+class StoreSettings(Protocol):
+    """What the store needs of ``[store]`` (``config.StoreConfig``)."""
+
+    def password(self) -> str | None: ...
+
+
+async def open_store(
+    target: str | Path,
+    *,
+    settings: StoreSettings | None = None,
+    password: str | None = None,
+    codebook_version: str = "default-1",
+    author_secret: str | None = None,
+    read_only: bool = False,
+    interactive: bool = False,
+    cache_kib: int | None = None,
+) -> Store:
+    """The store at ``target``: a ``postgresql://`` URL or a SQLite file path.
+
+    ``settings`` (``[store]``) gives the PostgreSQL password (``password_env``) when the
+    target is a URL; ``password`` gives it directly. ``interactive``: a connection that
+    reads windows of rows for the screen (a small SQLite page cache, a small pool);
+    ``cache_kib`` sets SQLite's page cache exactly. Raises ``StoreError`` with one line
+    when the store cannot be used (``ConfigError`` for an unset password variable)."""
+    if is_postgres_url(target):
+        from reactieveld.store.pg.store import PostgresStore
+
+        if password is None and settings is not None:
+            password = settings.password()
+        # Until every method of the protocol is on PostgresStore (issue 13, in progress).
+        return await PostgresStore.open(  # type: ignore[return-value]
+            str(target),
+            password=password,
+            codebook_version=codebook_version,
+            author_secret=author_secret,
+            read_only=read_only,
+            max_size=2 if interactive else 4,
+        )
+    from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
+
+    opts: dict[str, Any] = {}
+    if interactive:
+        opts["cache_kib"] = READER_CACHE_KIB
+    if cache_kib is not None:
+        opts["cache_kib"] = cache_kib
+    return await SqliteStore.open(
+        target,
+        codebook_version=codebook_version,
+        author_secret=author_secret,
+        read_only=read_only,
+        **opts,
+    )

@@ -1,0 +1,32 @@
+"""The dialogue figures on PostgreSQL: ``source_names``, ``dialogue_figures`` (the same
+queries as on SQLite, :func:`reactieveld.store.figures.figure_statements`, with PostgreSQL's
+UTC day), and the team's figures in them (decisions and codings per moderator)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from reactieveld.store.base import FigureCounts, FigureQuery
+from reactieveld.store.figures import figure_statements, figures_from
+from reactieveld.store.pg.base import PgBase, dollar
+
+#: PostgreSQL's UTC day of a column of Unix seconds (``YYYY-MM-DD``).
+PG_DAY = "to_char(to_timestamp({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+
+
+class Figures(PgBase):
+    async def source_names(self) -> list[str]:
+        rows = await self._read(lambda c: c.fetch("SELECT name FROM sources ORDER BY name"))
+        return [str(r[0]) for r in rows]
+
+    async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:
+        statements = figure_statements(query, PG_DAY)
+
+        async def run(conn: asyncpg.Connection) -> dict[str, list[Any]]:
+            # One snapshot for all of them: the figures on one screen agree.
+            async with conn.transaction(isolation="repeatable_read", readonly=True):
+                return {k: await conn.fetch(dollar(q), *p) for k, (q, p) in statements.items()}
+
+        return figures_from(await self._read(run))
