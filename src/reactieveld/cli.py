@@ -332,7 +332,7 @@ def _extend() -> None:
     # Subcommands that live with their feature; a missing module must not break the CLI.
     import importlib
 
-    for module in ("reactieveld.cli_read",):
+    for module in ("reactieveld.cli_read", "reactieveld.cli_store"):
         try:
             mod = importlib.import_module(module)
         except ImportError:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reactieveld.store.base import Store
+    from reactieveld.store.copy import CopySide
 
 
 def is_postgres_url(value: str | Path | None) -> bool:
@@ -53,3 +54,16 @@ async def open_store(
         read_only=read_only,
         **opts,
     )
+
+
+def copy_side(store: Any) -> CopySide:
+    """What ``store copy`` reads from and loads into, for a store of either backend."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        from reactieveld.store.copy import SqliteCopySide
+
+        return SqliteCopySide(store)
+    from reactieveld.store.pg.copy import PgCopySide
+
+    return PgCopySide(store)
