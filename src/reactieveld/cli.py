@@ -81,6 +81,19 @@ class Context:
             return Path(env).expanduser()
         return self.config.store.path or default_db_path()
 
+    def store_target(self) -> tuple[str, str | None]:
+        """The memory to open (issue 13) and its password: a ``postgresql://`` URL from
+        --db or REACTIEVELD_DB (password: PGPASSWORD, ~/.pgpass), else ``[store] url``
+        (password: the variable named by ``password_env``), else :attr:`db_path`."""
+        from reactieveld.store.open import is_postgres_url
+
+        given = self.db_arg or (None if self.demo else os.environ.get(ENV_DB))
+        if given and is_postgres_url(given):
+            return given, None  # not through Path: it would fold the URL's "//"
+        if not given and not self.demo and self.config.store.url:
+            return self.config.store.url, self.config.store.password()
+        return str(self.db_path), None
+
 
 def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> SourceConfig:
     """The built-in demo source of ``reactieveld --demo``: a year of dialogue that ends
@@ -251,23 +264,31 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     if not config.sources:
         where = config.path or "no configuration file"
         raise UsageError(f"no [[sources]] configured ({where}); see the README")
-    return run_sync_command(config, ctx.db_path, args.once, now=getattr(args, "now", False))
+    target, password = ctx.store_target()
+    return run_sync_command(
+        config, target, args.once, now=getattr(args, "now", False), password=password
+    )
 
 
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sources``: each configured source with its last sync."""
-    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.store.open import open_store
 
     config = ctx.config
+    target, password = ctx.store_target()
 
-    async def main() -> dict[str, object]:
-        store = await SqliteStore.open(ctx.db_path, codebook_version=config.codebook.version)
+    async def main() -> tuple[dict[str, object], set[str]]:
+        store = await open_store(
+            target, password=password, codebook_version=config.codebook.version
+        )
         try:
-            return {s.name: s for s in await store.source_states()}
+            # A team's sync service may be syncing a source right now (its lock).
+            elsewhere = await store.syncing_elsewhere([s.name for s in config.sources])
+            return {s.name: s for s in await store.source_states()}, elsewhere
         finally:
             await store.close()
 
-    states = asyncio.run(main())
+    states, elsewhere = asyncio.run(main())
     if not config.sources:
         print("no sources configured")
     for source in config.sources:
@@ -286,6 +307,8 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
                 line += f"\t{repaired} texts repaired"
         else:
             line += "\tnever synced"
+        if source.name in elsewhere:
+            line += "\tsynced by another process"
         print(line)
     return 0
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -63,29 +62,13 @@ def refuse_password(url: str, flag: str) -> None:
         )
 
 
-def source_target(ctx: Any) -> tuple[str, str | None]:
-    """The memory to copy and its password (from ``[store] password_env`` for ``[store]
-    url``): ``--db`` (a path or a URL), ``$REACTIEVELD_DB``, ``[store] url``, then the
-    store path the other commands use."""
-    from reactieveld.cli import ENV_DB
-    from reactieveld.store.open import is_postgres_url
-
-    given = ctx.db_arg or os.environ.get(ENV_DB)
-    if given:
-        return (given if is_postgres_url(given) else str(Path(given).expanduser())), None
-    url = ctx.config.store.url
-    if url and not ctx.demo:
-        return str(url), ctx.config.store.password()
-    return str(ctx.db_path), None
-
-
 def cmd_store_copy(args: argparse.Namespace, ctx: Any) -> int:
     """``reactieveld store copy --to URL|PATH``."""
     from reactieveld.store.open import is_postgres_url
 
     to = str(args.to)
     try:
-        source, password = source_target(ctx)
+        source, password = ctx.store_target()
         for value, flag in ((to, "--to"), (source, "--db")):
             if is_postgres_url(value):
                 refuse_password(value, flag)
