@@ -188,6 +188,31 @@ async def test_a_target_with_rows_is_refused_and_left_as_it_was(
         await a.close()
 
 
+async def test_a_copy_that_fails_leaves_the_target_empty_to_try_again(
+    lived_in: Path, pg_url: str
+) -> None:
+    a = await SqliteStore.open(lived_in, read_only=True)
+    pg = await open_store(pg_url)
+    try:
+        # A fault late in the copy (the outbox comes after the journal): nothing stays.
+        await sql(
+            pg,
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$",
+        )
+        await sql(pg, "CREATE TRIGGER refuse BEFORE INSERT ON outbox EXECUTE FUNCTION refuse()")
+        with pytest.raises(StoreError, match="disk on fire"):
+            await copy_store(copy_side(a), copy_side(pg))
+        left = await copy_side(pg).counts()
+        assert {n for t, n in left.items() if t != "meta"} == {0}  # meta: the open's own
+        await sql(pg, "DROP TRIGGER refuse ON outbox")
+        counts = await copy_store(copy_side(a), copy_side(pg))
+        assert all(c.ok for c in counts)
+    finally:
+        await pg.close()
+        await a.close()
+
+
 def test_the_command_copies_prints_the_counts_and_refuses_a_second_time(
     lived_in: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,6 +230,21 @@ def test_the_command_copies_prints_the_counts_and_refuses_a_second_time(
     assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "is not empty" in err and "Traceback" not in err
+
+
+def test_from_a_postgresql_url_to_another_and_to_a_file(
+    lived_in: Path, pg_cluster: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = (str(pg_cluster.url(pg_cluster.new_database())) for _ in range(2))
+    assert main(["store", "copy", "--db", str(lived_in), "--to", first]) == 0
+    assert main(["store", "copy", "--db", first, "--to", second]) == 0
+    target = tmp_path / "kopie.db"
+    assert main(["store", "copy", "--db", second, "--to", str(target)]) == 0
+    outputs = capsys.readouterr().out.split("table ")[1:]
+    assert len(outputs) == 3
+    # The same rows at every step (a NUL, once replaced on PostgreSQL, stays replaced).
+    assert len({"\n".join(o.splitlines()[1 : 1 + len(TABLES)]) for o in outputs}) == 1
+    assert read_key_file(target) == read_key_file(lived_in)
 
 
 def test_a_password_in_the_url_is_refused(
