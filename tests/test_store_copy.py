@@ -22,7 +22,7 @@ from reactieveld.config import load_config
 from reactieveld.model import RemoteStatus
 from reactieveld.store.authors import read_key_file
 from reactieveld.store.base import SinkDelivery, StoreError
-from reactieveld.store.copy import DERIVED_COLUMNS, TABLES, copy_store
+from reactieveld.store.copy import DERIVED_COLUMNS, NOT_COPIED, TABLES, copy_store
 from reactieveld.store.open import copy_side, open_store
 from reactieveld.store.sqlite import SqliteStore
 
@@ -130,6 +130,13 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_table(
         # PostgreSQL's own: every response has its search vector, and finds what SQLite's
         # index finds for a plain word; new ids come after the copied ones.
         assert (await sql(pg, "SELECT count(*) FROM responses WHERE search IS NULL")) == [(0,)]
+        # The count triggers the copy turned off in its transaction are on again.
+        enabled = await sql(
+            pg,
+            "SELECT tgname::text, tgenabled::text FROM pg_trigger WHERE tgname IN "
+            "('response_counts_insert', 'tag_counts_change')",
+        )
+        assert sorted(enabled) == [("response_counts_insert", "O"), ("tag_counts_change", "O")]
         fts = await sql(a, "SELECT rowid FROM responses_fts WHERE responses_fts MATCH 'zwembad'")
         tsv = await sql(
             pg, "SELECT id FROM responses WHERE search @@ to_tsquery('reactieveld', 'zwembad')"
@@ -290,3 +297,31 @@ def test_a_missing_source_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err.strip()
     assert err == f"reactieveld store copy: no memory store at {tmp_path / 'none.db'}"
     assert not Path(target).exists()
+
+
+async def test_every_table_of_both_schemas_is_copied_or_left_out_on_purpose(
+    tmp_path: Path, pg_url: str
+) -> None:
+    sqlite = await SqliteStore.open(tmp_path / "m.db")
+    pg = await open_store(pg_url)
+    try:
+        names = {
+            n
+            for (n,) in await sql(
+                sqlite,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                "'sqlite_%' AND sql NOT LIKE 'CREATE TABLE ''%'",  # FTS5's own tables
+            )
+        }
+        names |= {
+            n
+            for (n,) in await sql(
+                pg, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        }
+        copied = {t for t, _ in TABLES}
+        assert names - copied - set(NOT_COPIED) == set()
+        assert not copied & set(NOT_COPIED)
+    finally:
+        await pg.close()
+        await sqlite.close()

@@ -1,7 +1,7 @@
 """The PostgreSQL side of ``reactieveld store copy`` (the plan is in ``store/copy.py``):
 rows read by keyset, written with ``INSERT ... SELECT FROM unnest(...)`` (one statement
-per batch), all in one transaction; then the search vectors of the copied responses and
-the identity sequences past the copied ids."""
+per batch, a response's search vector with it), all in one transaction; then the
+identity sequences past the copied ids."""
 
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ from reactieveld.store.pg.base import CONNECTION_ERRORS
 if TYPE_CHECKING:
     from reactieveld.store.pg.store import PostgresStore
 
-#: A response's search vector: body, author, its thread's title (the config reactieveld:
-#: words as written, without diacritics). The same weights as ingest writes (issue 13).
-SEARCH_VECTOR = (
-    "setweight(to_tsvector('reactieveld', r.body_text), 'A') || "
-    "setweight(to_tsvector('reactieveld', r.author_name), 'B') || "
-    "setweight(to_tsvector('reactieveld', coalesce((SELECT t.title FROM threads t "
-    "WHERE t.source_id = r.source_id AND t.external_id = r.thread_external_id), '')), 'C')"
-)
+
+def search_vector(r: str) -> str:
+    """A response's search vector from the row aliased ``r``: body, author, its thread's
+    title (the config reactieveld: words as written, without diacritics). The same weights
+    as ingest writes (issue 13)."""
+    return (
+        f"setweight(to_tsvector('reactieveld', {r}.body_text), 'A') || "
+        f"setweight(to_tsvector('reactieveld', {r}.author_name), 'B') || "
+        "setweight(to_tsvector('reactieveld', coalesce((SELECT t.title FROM threads t "
+        f"WHERE t.source_id = {r}.source_id AND t.external_id = {r}.thread_external_id), "
+        "'')), 'C')"
+    )
 
 
 #: What a NUL character becomes on PostgreSQL, whose text cannot hold one (SQLite's can:
@@ -49,6 +53,29 @@ def dollars(sql: str) -> str:
     """``?`` placeholders as ``$1, $2, ...`` (the keyset SQL is written once for both)."""
     parts = sql.split("?")
     return parts[0] + "".join(f"${i}{rest}" for i, rest in enumerate(parts[1:], 1))
+
+
+#: The row triggers that keep the counts (migration 0001). A copy turns them off in its
+#: transaction and counts once at the end (RECOUNT): row by row they cost about 8 of every
+#: 10 seconds of a copy (each row updates the same few count rows again), and the
+#: question count's trigger sees a whole statement's rows at once (AFTER ROW triggers
+#: fire at the statement's end), so a response with two question tags in one batch would
+#: count as none. ALTER TABLE needs the tables' owner, as the sequences do (README).
+KEPT_COUNT_TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("responses", "response_counts_insert"),
+    ("tags", "tag_counts_change"),
+)
+
+#: The kept counts from the copied rows.
+RECOUNT = """
+DELETE FROM response_counts;
+INSERT INTO response_counts (triage, remote_status, source_id, n)
+    SELECT triage, remote_status, source_id, count(*) FROM responses GROUP BY 1, 2, 3;
+DELETE FROM tag_counts;
+INSERT INTO tag_counts (kind, code, n) SELECT kind, code, count(*) FROM tags GROUP BY 1, 2;
+UPDATE question_tagged SET n = (SELECT count(DISTINCT response_id) FROM tags
+    WHERE kind = 'question');
+"""
 
 
 class PgCopySide:
@@ -104,15 +131,12 @@ class PgCopySide:
         types = {t: await self._column_types(t) for t, _ in TABLES}
         try:
             async with store._pool.acquire() as conn, conn.transaction():
+                for table, trigger in KEPT_COUNT_TRIGGERS:
+                    await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
                 yield _PgLoader(conn, types)
-                await conn.execute(f"UPDATE responses r SET search = {SEARCH_VECTOR}")
-                # The row trigger that keeps this count sees a whole statement's rows at
-                # once (PostgreSQL fires AFTER ROW triggers at the statement's end): a
-                # response with two question tags in one batch would count as none.
-                await conn.execute(
-                    "UPDATE question_tagged SET n = (SELECT count(DISTINCT response_id) "
-                    "FROM tags WHERE kind = 'question')"
-                )
+                await conn.execute(RECOUNT)
+                for table, trigger in KEPT_COUNT_TRIGGERS:
+                    await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
                 await _sequences_past_ids(conn)
         except StoreError:
             raise
@@ -131,7 +155,15 @@ class _PgLoader:
         types = self.types[table]
         arrays = ", ".join(f"${i}::{types[c]}[]" for i, c in enumerate(columns, 1))
         cols = ", ".join(columns)
-        sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays})"
+        if table == "responses" and "search" in types:
+            # The search vector with the row (threads come first): written once, not
+            # written and then rewritten by an UPDATE of every copied response.
+            sql = (
+                f"INSERT INTO responses ({cols}, search) SELECT u.*, {search_vector('u')} "
+                f"FROM unnest({arrays}) AS u({cols})"
+            )
+        else:
+            sql = f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({arrays})"
         if table == "meta":
             # The target's own secret and check value (made when it was opened, before
             # any author key) give way to the source's: its author keys stay valid.
