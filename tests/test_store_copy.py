@@ -220,6 +220,29 @@ async def test_a_copy_that_fails_leaves_the_target_empty_to_try_again(
         await a.close()
 
 
+def test_a_moderator_is_told_the_copy_needs_the_owner(
+    lived_in: Path, pg_cluster: Any, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    asyncio.run(_migrate(pg_url))
+    pg_cluster.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'copy_mod') THEN "
+        "CREATE ROLE copy_mod LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
+    )
+    moderator = pg_cluster.url(pg_url.rsplit("/", 1)[1], "copy_mod")
+    assert main(["store", "copy", "--db", str(lived_in), "--to", moderator]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "needs the database's owner (role copy_mod is not" in err
+    assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 0  # nothing left
+
+
+async def _migrate(url: str) -> None:
+    store = await open_store(url)  # the owner's first start
+    await store.close()
+
+
 def test_the_command_copies_prints_the_counts_and_refuses_a_second_time(
     lived_in: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

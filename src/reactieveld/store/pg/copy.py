@@ -140,6 +140,11 @@ class PgCopySide:
                 await _sequences_past_ids(conn)
         except StoreError:
             raise
+        except asyncpg.InsufficientPrivilegeError as exc:
+            raise StoreError(
+                f"{self.where}: store copy needs the database's owner (role {store.role} is "
+                f"not: {exc}); run it as the owner, e.g. --to postgresql://OWNER@host/database"
+            ) from exc
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise store._error(exc) from exc
 
