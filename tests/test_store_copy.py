@@ -238,6 +238,24 @@ def test_a_moderator_is_told_the_copy_needs_the_owner(
     assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 0  # nothing left
 
 
+def test_a_reader_cannot_copy_the_memory_out(
+    pg_cluster: Any, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    asyncio.run(_migrate(pg_url))
+    pg_cluster.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'copy_reader') "
+        "THEN CREATE ROLE copy_reader LOGIN IN ROLE reactieveld_reader; END IF; END $$"
+    )
+    reader = pg_cluster.url(pg_url.rsplit("/", 1)[1], "copy_reader")
+    target = tmp_path / "kopie.db"
+    assert main(["store", "copy", "--db", reader, "--to", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "role copy_reader may not read the whole memory" in err and "moderator" in err
+
+
 async def _migrate(url: str) -> None:
     store = await open_store(url)  # the owner's first start
     await store.close()

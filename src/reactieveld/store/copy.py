@@ -125,6 +125,7 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
     counts differ after the copy."""
     if src.where == dst.where:
         raise StoreError(f"{dst.where} is the memory being copied: choose another target")
+    await src.counts()  # the source can be read whole (a reader's may not: its meta)
     before = await dst.counts()
     filled = [t for t, n in before.items() if n and t != "meta"]
     if filled:

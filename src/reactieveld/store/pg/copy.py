@@ -106,7 +106,14 @@ class PgCopySide:
 
     async def counts(self) -> dict[str, int]:
         async def fn(conn: asyncpg.Connection) -> dict[str, int]:
-            return {t: int(await conn.fetchval(count_sql(t))) for t, _ in TABLES}
+            try:
+                return {t: int(await conn.fetchval(count_sql(t))) for t, _ in TABLES}
+            except asyncpg.InsufficientPrivilegeError as exc:
+                # A reader may not read meta: the author secret is not theirs to move.
+                raise StoreError(
+                    f"{self.where}: role {self.store.role} may not read the whole memory "
+                    f"({exc}); store copy needs a moderator or the database's owner"
+                ) from exc
 
         return await self.store._read(fn)
 
