@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reactieveld.cli import Context
 from reactieveld.config import ConfigError, load_config
 
 
@@ -70,3 +71,32 @@ def test_bad_store_keys_name_file_and_line(tmp_path: Path, body: str, expected: 
         load_config(path, environ={})
     assert expected in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+def _ctx(tmp_path: Path, config_text: str, db: str | None = None, demo: bool = False) -> Context:
+    return Context(str(write(tmp_path, config_text)), db, None, demo=demo)
+
+
+URL = "postgresql://anna@db.example.nl/reactieveld"
+
+
+def test_which_memory_a_command_opens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--db, then $REACTIEVELD_DB, then [store] url (with password_env), then the path."""
+    monkeypatch.delenv("REACTIEVELD_DB", raising=False)
+    monkeypatch.setenv("REACTIEVELD_DB_PASSWORD", "geheim")
+    team = f'[store]\nurl = "{URL}"\npassword_env = "REACTIEVELD_DB_PASSWORD"\n'
+    assert _ctx(tmp_path, team).store_target() == (URL, "geheim")
+    # A URL given on the command line or in the environment is kept whole (a Path would
+    # fold its "//"); its password comes from PGPASSWORD or ~/.pgpass.
+    other = "postgresql://bram@127.0.0.1:5433/kopie"
+    assert _ctx(tmp_path, team, db=other).store_target() == (other, None)
+    monkeypatch.setenv("REACTIEVELD_DB", other)
+    assert _ctx(tmp_path, team).store_target() == (other, None)
+    file = str(tmp_path / "eigen.db")
+    assert _ctx(tmp_path, team, db=file).store_target() == (file, None)
+    monkeypatch.delenv("REACTIEVELD_DB")
+    alone = f'[store]\npath = "{tmp_path / "m.db"}"\n'
+    assert _ctx(tmp_path, alone).store_target() == (str(tmp_path / "m.db"), None)
+    # The demo keeps a store of its own, also in a team's configuration.
+    target, password = _ctx(tmp_path, team, demo=True).store_target()
+    assert target.endswith("demo.db") and password is None

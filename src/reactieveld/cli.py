@@ -82,6 +82,17 @@ class Context:
             return _target(env)
         return self.config.store.url or self.config.store.path or default_db_path()
 
+    def store_target(self) -> tuple[str, str | None]:
+        """The memory to open as text (a file path, or a URL kept whole: ``Path`` would
+        fold its ``//``) and, for ``[store] url``, the password from ``password_env`` (None:
+        asyncpg then looks in PGPASSWORD and ~/.pgpass, as for a URL given by --db)."""
+        from reactieveld.store.open import is_postgres_url
+
+        target = self.db_path
+        if is_postgres_url(target) and target == self.config.store.url:
+            return str(target), self.config.store.password()
+        return str(target), None
+
 
 def _target(value: str) -> Path | str:
     """A ``--db``/``REACTIEVELD_DB`` value: a PostgreSQL URL as given, else a file path."""
@@ -271,7 +282,10 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     if not config.sources:
         where = config.path or "no configuration file"
         raise UsageError(f"no [[sources]] configured ({where}); see the README")
-    return run_sync_command(config, ctx.db_path, args.once, now=getattr(args, "now", False))
+    target, password = ctx.store_target()
+    return run_sync_command(
+        config, target, args.once, now=getattr(args, "now", False), password=password
+    )
 
 
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
@@ -280,16 +294,18 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
 
     config = ctx.config
 
-    async def main() -> dict[str, object]:
+    async def main() -> tuple[dict[str, object], set[str]]:
         store = await open_store(
             ctx.db_path, settings=config.store, codebook_version=config.codebook.version
         )
         try:
-            return {s.name: s for s in await store.source_states()}
+            # A team's sync service may be syncing a source right now (its lock).
+            elsewhere = await store.syncing_elsewhere([s.name for s in config.sources])
+            return {s.name: s for s in await store.source_states()}, elsewhere
         finally:
             await store.close()
 
-    states = asyncio.run(main())
+    states, elsewhere = asyncio.run(main())
     if not config.sources:
         print("no sources configured")
     for source in config.sources:
@@ -308,6 +324,8 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
                 line += f"\t{repaired} texts repaired"
         else:
             line += "\tnever synced"
+        if source.name in elsewhere:
+            line += "\tsynced by another process"
         print(line)
     return 0
 
@@ -375,7 +393,7 @@ def _extend() -> None:
     # Subcommands that live with their feature; a missing module must not break the CLI.
     import importlib
 
-    for module in ("reactieveld.cli_read",):
+    for module in ("reactieveld.cli_read", "reactieveld.cli_store"):
         try:
             mod = importlib.import_module(module)
         except ImportError:

@@ -86,6 +86,9 @@ class RoundResult:
     #: The round failed because the memory store itself failed (damaged, full, made
     #: read-only): ``sync --once`` then ends as every command does on such a store.
     store_error: StoreError | None = None
+    #: Skipped: another process syncs this source now (its lock, issue 13); nothing was
+    #: fetched or recorded here, the source's state is that process's.
+    elsewhere: bool = False
 
     @property
     def ok(self) -> bool:
@@ -232,11 +235,29 @@ class SyncEngine:
         """Run one round for source ``name``: fetch from its cursor, store page by page,
         record the outcome. Never raises (but for cancellation): any exception of the
         round, a platform's error as well as a wrong-shaped answer, a full disk or a bug,
-        becomes the result's error, recorded for the source with its next try."""
+        becomes the result's error, recorded for the source with its next try.
+
+        One sync per source (issue 13): the round holds the store's lock on the source;
+        when another process (a team's sync service, a colleague's app) has it, this round
+        is skipped (``elsewhere``) and says so, and the next one tries again."""
+        try:
+            async with self.store.source_lock(name) as mine:
+                if mine:
+                    return await self._sync_round(name)
+        except StoreError as exc:  # no connection for the lock: the round fails with it
+            return await self._sync_round(name, failed=exc)
+        await self.emit(
+            SyncEvent(name, "elsewhere", text=f"{name}: synced by another process; skipped")
+        )
+        return RoundResult(name, elsewhere=True)
+
+    async def _sync_round(self, name: str, failed: StoreError | None = None) -> RoundResult:
         s = self.sources[name]
         res = RoundResult(name)
         t0 = time.perf_counter()
         try:
+            if failed is not None:
+                raise failed
             if s.in_child and self.fetcher is not None and not self.fetcher.usable:
                 s.in_child, s.primed = False, False  # this process's connector fetches now
             await self._prepare(s)
@@ -409,6 +430,7 @@ async def run_sync(
     worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets)
 
     reported: set[str] = set()
+    elsewhere: set[str] = set()  # said once until this process syncs the source again
 
     def on_event(ev: SyncEvent) -> None:
         # Running on: the first round of each source, then only rounds that changed something.
@@ -417,6 +439,11 @@ async def run_sync(
             printer(f"{_stamp()} {ev.source}: {ev.new} new, {ev.updated} updated")
         elif ev.kind == "error":
             printer(f"{_stamp()} {ev.source}: error: {ev.error}")
+        if ev.kind == "round":
+            elsewhere.discard(ev.source)
+        elif ev.kind == "elsewhere" and not once and ev.source not in elsewhere:
+            elsewhere.add(ev.source)
+            printer(f"{_stamp()} {ev}")
 
     engine.subscribe(on_event)
     try:
@@ -427,6 +454,8 @@ async def run_sync(
             results = await engine.sync_all([n for n in engine.sources if n not in waiting])
             for r in results:
                 line = f"{r.source}: {r.new} new, {r.updated} updated"
+                if r.elsewhere:
+                    line = f"{r.source}: synced by another process; skipped"
                 if r.error:
                     line += " (error, see above)"
                 printer(line)
@@ -496,10 +525,12 @@ def run_sync_command(
     *,
     out: TextIO | None = None,
     now: bool = False,
+    password: str | None = None,
 ) -> int:
     """Entry point for ``reactieveld sync [--once] [--now]``: opens the store at
-    ``db_path``, syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0). ``now``: also
-    the sources whose next try is still ahead. Returns the exit code."""
+    ``db_path`` (a SQLite file or a ``postgresql://`` URL, with ``password`` from
+    ``[store] password_env``), syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0).
+    ``now``: also the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
     from reactieveld.store.open import describe, open_store
 
@@ -518,7 +549,10 @@ def run_sync_command(
         # command line prints it as one line with exit code 2, as for every command.
         try:
             store = await open_store(
-                db_path, settings=getattr(config, "store", None), author_secret=secret
+                db_path,
+                settings=getattr(config, "store", None),
+                password=password,
+                author_secret=secret,
             )
         except ConfigError as exc:  # [store] password_env names an unset variable
             printer(f"reactieveld sync: {exc}")

@@ -8,6 +8,7 @@ shift or repeat a page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -360,6 +361,11 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         next_try: datetime | None = None,
     ) -> None: ...
     async def upsert_page(self, source: str, page: Page) -> UpsertResult: ...
+    # One sync per source (issue 13): ``async with store.source_lock(name) as mine``;
+    # False: another process syncs it (skip this round). SQLite: always True.
+    def source_lock(self, name: str) -> AbstractAsyncContextManager[bool]: ...
+    # Of ``names``, the sources another process syncs now (for ``reactieveld sources``).
+    async def syncing_elsewhere(self, names: Sequence[str]) -> set[str]: ...
 
     # -- reading (queue: from ExportStore) -------------------------------------------
     async def count(self, flt: QueueFilter) -> int: ...

@@ -18,6 +18,7 @@ from reactieveld.store.urls import (
 
 if TYPE_CHECKING:
     from reactieveld.store.base import Store
+    from reactieveld.store.copy import CopySide
 
 __all__ = [
     "StoreSettings",
@@ -32,6 +33,8 @@ __all__ = [
 
 class StoreSettings(Protocol):
     """What the store needs of ``[store]`` (``config.StoreConfig``)."""
+
+    url: str | None
 
     def password(self) -> str | None: ...
 
@@ -50,14 +53,16 @@ async def open_store(
     """The store at ``target``: a ``postgresql://`` URL or a SQLite file path.
 
     ``settings`` (``[store]``) gives the PostgreSQL password (``password_env``) when the
-    target is a URL; ``password`` gives it directly. ``interactive``: a connection that
+    target is its ``url``; ``password`` gives it directly. ``interactive``: a connection that
     reads windows of rows for the screen (a small SQLite page cache, a small pool);
     ``cache_kib`` sets SQLite's page cache exactly. Raises ``StoreError`` with one line
     when the store cannot be used (``ConfigError`` for an unset password variable)."""
     if is_postgres_url(target):
         from reactieveld.store.pg.store import PostgresStore
 
-        if password is None and settings is not None:
+        # password_env goes with [store] url; a URL given by --db or REACTIEVELD_DB takes
+        # its password where libpq looks (PGPASSWORD, ~/.pgpass).
+        if password is None and settings is not None and str(target) == settings.url:
             password = settings.password()
         # Until every method of the protocol is on PostgresStore (issue 13, in progress).
         return await PostgresStore.open(  # type: ignore[return-value]
@@ -82,3 +87,16 @@ async def open_store(
         read_only=read_only,
         **opts,
     )
+
+
+def copy_side(store: Any) -> CopySide:
+    """What ``store copy`` reads from and loads into, for a store of either backend."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    if isinstance(store, SqliteStore):
+        from reactieveld.store.copy import SqliteCopySide
+
+        return SqliteCopySide(store)
+    from reactieveld.store.pg.copy import PgCopySide
+
+    return PgCopySide(store)

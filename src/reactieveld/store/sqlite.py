@@ -15,11 +15,12 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -408,6 +409,16 @@ class SqliteStore:
         await self._write(
             lambda db: db.execute("UPDATE sources SET cursor = ? WHERE name = ?", (cursor, name))
         )
+
+    @contextlib.asynccontextmanager
+    async def source_lock(self, name: str) -> AsyncIterator[bool]:
+        """One sync per source: on SQLite always granted (one person's memory; two
+        programs writing one file take turns per transaction). PostgreSQL: store/pg/locks.py."""
+        yield True
+
+    async def syncing_elsewhere(self, names: Sequence[str]) -> set[str]:
+        """No source is locked by another process on SQLite (see :meth:`source_lock`)."""
+        return set()
 
     # -- ingest -----------------------------------------------------------------------
     async def upsert_page(self, source: str, page: Page) -> UpsertResult:

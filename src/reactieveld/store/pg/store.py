@@ -14,6 +14,7 @@ from reactieveld.store.pg.claims import Claims
 from reactieveld.store.pg.figures import Figures
 from reactieveld.store.pg.ingest import Ingest
 from reactieveld.store.pg.live import Live
+from reactieveld.store.pg.locks import Locks
 from reactieveld.store.pg.reads import Reads
 from reactieveld.store.pg.records import Records
 from reactieveld.store.pg.schema import SCHEMA_VERSION, check_version, current_version, migrate
@@ -23,7 +24,7 @@ from reactieveld.store.pg.writeback import Writeback
 
 
 class PostgresStore(
-    Ingest, Reads, Actions, Writeback, Search, Figures, Records, Sinks, Claims, Live
+    Ingest, Reads, Actions, Writeback, Search, Figures, Records, Sinks, Claims, Live, Locks
 ):
     """The memory in a PostgreSQL database shared by a team."""
 
@@ -59,6 +60,7 @@ class PostgresStore(
         except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
             raise connect_error(where, exc) from exc
         store = cls(pool, where, codebook_version)
+        store._dsn, store._password = url, password  # a sync's source locks (locks.py)
         try:
             async with pool.acquire() as conn:
                 store.role = str(await conn.fetchval("SELECT session_user"))

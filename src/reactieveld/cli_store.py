@@ -1,0 +1,150 @@
+"""The ``store`` subcommands (registered by ``reactieveld.cli``): ``store copy --to``
+moves a memory into an empty SQLite file or PostgreSQL database (issue 13)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+EXIT_USAGE = 2
+
+
+def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., None]) -> None:
+    """Add ``store copy`` to the ``reactieveld`` parser."""
+    p = sub.add_parser("store", help="manage the memory itself (store copy)")
+    add_common(p, top=False)
+    inner = p.add_subparsers(title="store commands", metavar="STORE_COMMAND")
+    inner.required = True
+    c = inner.add_parser(
+        "copy",
+        help="copy the memory into an empty SQLite file or PostgreSQL database",
+        description=(
+            "Copy the memory (--db, else [store] url or path) into an EMPTY target: "
+            "responses, threads, sources with their cursors, tags, notes, the journal "
+            "(with its ids, so undo and the sinks' positions stay right), the outbox, the "
+            "sinks' tables and the author secret. Then the rows are counted table by table "
+            "on both sides and printed. A PostgreSQL target's password comes from "
+            "PGPASSWORD or ~/.pgpass, never from the command line. Exit 0: copied and "
+            "counted equal; 2: a bad target (not empty, a password in the URL, unreachable)."
+        ),
+    )
+    add_common(c, top=False)
+    c.add_argument(
+        "--to",
+        required=True,
+        metavar="URL|PATH",
+        help="the empty target: postgresql://role@host/database, or a new SQLite file",
+    )
+    c.set_defaults(command=cmd_store_copy)
+
+
+class CopyUsageError(Exception):
+    """A target or source the copy refuses before opening anything."""
+
+
+def refuse_password(url: str, flag: str) -> None:
+    """A password on the command line is readable by every user of the machine (``ps``)
+    and ends up in shell histories: refused, with where it belongs instead (the one URL
+    rule: :func:`reactieveld.store.urls.check_postgres_url`)."""
+    from reactieveld.store.open import check_postgres_url
+
+    try:
+        check_postgres_url(url)
+    except ValueError as exc:
+        expected, got = (*exc.args, "something else")[:2]
+        if got == "a URL with a password":
+            raise CopyUsageError(
+                f"{flag}: the URL holds a password; leave it out and put it in PGPASSWORD or "
+                "~/.pgpass (a command line is visible to every user of this machine)"
+            ) from None
+        raise CopyUsageError(f"{flag}: expected {expected}, got {got}") from None
+
+
+def cmd_store_copy(args: argparse.Namespace, ctx: Any) -> int:
+    """``reactieveld store copy --to URL|PATH``."""
+    from reactieveld.store.open import is_postgres_url
+
+    to = str(args.to)
+    try:
+        source, password = ctx.store_target()
+        for value, flag in ((to, "--to"),):
+            if is_postgres_url(value):
+                refuse_password(value, flag)
+    except CopyUsageError as exc:
+        print(f"reactieveld store copy: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not is_postgres_url(to):
+        to = str(Path(to).expanduser())
+    if not is_postgres_url(source) and not Path(source).exists():
+        print(f"reactieveld store copy: no memory store at {source}", file=sys.stderr)
+        return EXIT_USAGE
+    return run_store_copy(ctx.config, source, to, source_password=password)
+
+
+def run_store_copy(
+    config: Any,
+    source: str,
+    target: str,
+    *,
+    source_password: str | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Copy ``source`` into the empty ``target`` and print the counts of both per table.
+    A ``StoreError`` (one line) propagates: the command line shows it with exit 2."""
+    from reactieveld.store.copy import copy_store
+    from reactieveld.store.open import copy_side, open_store
+
+    out = out or sys.stdout
+    secret = config.store.author_secret()
+
+    async def main() -> list[Any]:
+        src = await open_store(
+            source,
+            password=source_password,
+            codebook_version=config.codebook.version,
+            author_secret=secret,
+            read_only=True,
+        )
+        try:
+            dst = await open_store(
+                target, codebook_version=config.codebook.version, author_secret=secret
+            )
+            try:
+                return await copy_store(copy_side(src), copy_side(dst))
+            finally:
+                await dst.close()
+        finally:
+            await src.close()
+
+    counts = asyncio.run(main())
+    width = max(len(c.table) for c in counts)
+    print(f"{'table':<{width}}  {'source':>9}  {'copied':>9}", file=out)
+    for c in counts:
+        print(f"{c.table:<{width}}  {c.source:>9}  {c.target:>9}", file=out)
+    repaired = sum(c.repaired for c in counts)
+    if repaired:
+        print(
+            f"{repaired} texts held a NUL character, which PostgreSQL's text cannot hold: "
+            "copied with U+FFFD in its place",
+            file=out,
+        )
+    print(
+        f"copied into {_shown(target)}: every table's count equal "
+        f"({sum(c.target for c in counts)} rows)",
+        file=out,
+    )
+    return 0
+
+
+def _shown(target: str) -> str:
+    from reactieveld.store.open import is_postgres_url
+
+    if is_postgres_url(target):
+        from reactieveld.store.pg.base import redact_url
+
+        return redact_url(target)
+    return target
