@@ -34,7 +34,8 @@ __all__ = [
 class StoreSettings(Protocol):
     """What the store needs of ``[store]`` (``config.StoreConfig``)."""
 
-    url: str | None
+    @property
+    def url(self) -> str | None: ...
 
     def password(self) -> str | None: ...
 
