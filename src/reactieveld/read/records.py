@@ -19,9 +19,9 @@ from reactieveld.store.base import (
     Keyset,
     QueueFilter,
     QueueRow,
-    RecordContext,
     RecordStore,
 )
+from reactieveld.store.values import RecordContext
 
 PAGE_SIZE = 500
 
