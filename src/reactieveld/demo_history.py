@@ -23,7 +23,7 @@ from typing import Any
 
 from reactieveld.connectors.demo import QUESTION_CODES, SHAPE, DemoConnector, DemoRandom
 from reactieveld.model import RemoteStatus
-from reactieveld.store.base import PastWork
+from reactieveld.store.values import PastWork
 
 #: Keeps the history's draws apart from those that wrote the response.
 HISTORY_STREAM = 0x4849535430

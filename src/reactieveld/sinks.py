@@ -53,7 +53,8 @@ from reactieveld.model import utcnow
 from reactieveld.read.records import Record, extras
 from reactieveld.reports.fields import record_dict
 from reactieveld.reports.redact import Redactor
-from reactieveld.store.base import SinkDelivery, SinkStore
+from reactieveld.store.base import SinkStore
+from reactieveld.store.values import SinkDelivery
 
 #: Journal kinds that change what a sink holds (moderation and replies do not).
 SINK_KINDS = ("tag", "untag", "role", "note", "undo")

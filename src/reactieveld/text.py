@@ -36,7 +36,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def _limit_combining(text: str) -> str:
-    if not any(unicodedata.combining(c) for c in text):
+    # ASCII has no combining marks: most names, times and sources skip the per-character
+    # look-up (the queue cleans every cell of every row it draws, the first frame ~150).
+    if text.isascii() or not any(unicodedata.combining(c) for c in text):
         return text
     out: list[str] = []
     run = 0

@@ -48,7 +48,8 @@ from rich.cells import cell_len
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
-from reactieveld.store.base import FigureQuery, FiguresStore
+from reactieveld.store.base import FiguresStore
+from reactieveld.store.values import FigureQuery
 from reactieveld.text import one_line, shorten  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")

@@ -19,10 +19,9 @@ from reactieveld.store.base import (
     Keyset,
     QueueFilter,
     QueueRow,
-    RecordContext,
-    RecordNote,
     RecordStore,
 )
+from reactieveld.store.values import RecordContext, RecordNote
 
 PAGE_SIZE = 500
 

@@ -23,8 +23,8 @@ from reactieveld.model import (
     TriageState,
 )
 from reactieveld.store.base import ActionOutcome, StoreError
-from reactieveld.store.figures import placeholders
 from reactieveld.store.ingest import json_text, storable
+from reactieveld.store.rows import placeholders
 
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"

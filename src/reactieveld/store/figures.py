@@ -7,13 +7,8 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reactieveld.store.base import FigureCounts, FigureQuery
-from reactieveld.store.rows import to_epoch
-
-
-def placeholders(values: Sequence[Any]) -> str:
-    """``(?,?,?)`` for an IN clause."""
-    return "(" + ",".join("?" * len(values)) + ")"
+from reactieveld.store.rows import placeholders, to_epoch
+from reactieveld.store.values import FigureCounts, FigureQuery
 
 
 def role_sql(alias: str) -> str:

@@ -14,8 +14,7 @@ from typing import Any, TypeVar
 from reactieveld.model import Capability, Page, Response, Thread, TriageState
 from reactieveld.store.authors import author_tokens
 from reactieveld.store.base import UpsertResult
-from reactieveld.store.figures import placeholders
-from reactieveld.store.rows import to_epoch
+from reactieveld.store.rows import placeholders, to_epoch
 
 # -- text SQLite can hold -------------------------------------------------------------
 # A platform's JSON may hold a lone UTF-16 surrogate ("\ud800"): Python decodes it into

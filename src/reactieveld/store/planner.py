@@ -11,9 +11,14 @@ from typing import Any
 from reactieveld.model import TagKind
 from reactieveld.store.authors import BY_AUTHOR, author_match
 from reactieveld.store.base import Direction, Keyset, QueueFilter
-from reactieveld.store.figures import placeholders
 from reactieveld.store.fts import fts_query
-from reactieveld.store.rows import RESPONSE_COLS, RESPONSE_FROM, RESPONSE_JOINS, to_epoch
+from reactieveld.store.rows import (
+    RESPONSE_COLS,
+    RESPONSE_FROM,
+    RESPONSE_JOINS,
+    placeholders,
+    to_epoch,
+)
 
 
 class Where:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from reactieveld.store.base import RecordContext, RecordNote, RecordTag
-from reactieveld.store.figures import placeholders
-from reactieveld.store.rows import from_epoch
+from reactieveld.store.rows import from_epoch, placeholders
+from reactieveld.store.values import RecordContext, RecordNote, RecordTag
 
 
 def record_contexts(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, RecordContext]:

@@ -24,6 +24,11 @@ from reactieveld.model import (
 from reactieveld.store.base import SourceState
 
 
+def placeholders(values: Sequence[Any]) -> str:
+    """``(?,?,?)`` for an IN clause."""
+    return "(" + ",".join("?" * len(values)) + ")"
+
+
 @overload
 def to_epoch(value: datetime) -> int: ...
 @overload

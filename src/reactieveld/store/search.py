@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reactieveld.store.base import Keyset, QueueFilter
-from reactieveld.store.figures import placeholders
-from reactieveld.store.rows import to_epoch
+from reactieveld.store.rows import placeholders, to_epoch
 
 # -- filters without words: newest first, along an index ------------------------------------
 

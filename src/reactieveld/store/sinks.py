@@ -8,9 +8,8 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
-from reactieveld.store.base import JournalRef, SinkDelivery, SinkDue, SinkQueued
-from reactieveld.store.figures import placeholders
-from reactieveld.store.rows import from_epoch, to_epoch
+from reactieveld.store.rows import from_epoch, placeholders, to_epoch
+from reactieveld.store.values import JournalRef, SinkDelivery, SinkDue, SinkQueued
 
 
 def _position(db: sqlite3.Connection, sink: str) -> int:

@@ -46,14 +46,10 @@ from reactieveld.model import (
     utcnow,
 )
 from reactieveld.store import actions as _actions
-from reactieveld.store import figures as _figures
 from reactieveld.store import fts as _fts
 from reactieveld.store import ingest as _ingest
 from reactieveld.store import planner as _planner
-from reactieveld.store import records as _records
 from reactieveld.store import schema as _schema
-from reactieveld.store import search as _search
-from reactieveld.store import sinks as _sinks
 from reactieveld.store import writeback as _writeback
 from reactieveld.store.actions import HISTORY_BATCH
 from reactieveld.store.authors import (
@@ -71,25 +67,16 @@ from reactieveld.store.base import (
     ActionOutcome,
     Counts,
     Direction,
-    FigureCounts,
-    FigureQuery,
-    JournalRef,
     Keyset,
-    PastWork,
     QueueFilter,
     QueueRow,
-    RecordContext,
     SearchHit,
-    SinkDelivery,
-    SinkDue,
-    SinkQueued,
     SourceState,
     Store,
     StoreError,
     UpsertResult,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
-from reactieveld.store.figures import placeholders
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
 from reactieveld.store.ingest import (
@@ -104,10 +91,24 @@ from reactieveld.store.rows import (
     RESPONSE_JOINS,
     STATE_COLS,
     from_epoch,
+    placeholders,
     response_from_row,
     source_state_from_row,
     to_epoch,
 )
+
+if TYPE_CHECKING:
+    # The read side's value types: imported where they are made (store/values.py says why).
+    from reactieveld.store.values import (
+        FigureCounts,
+        FigureQuery,
+        JournalRef,
+        PastWork,
+        RecordContext,
+        SinkDelivery,
+        SinkDue,
+        SinkQueued,
+    )
 
 T = TypeVar("T")
 
@@ -1088,12 +1089,18 @@ class SqliteStore:
         }
 
     # -- read-side: figures, search, report records (SQL in figures/search/records.py) --
+    # Their modules (and store/values.py) are imported by the methods that use them, not
+    # with this one: the queue's first frame needs none of them.
     async def source_names(self) -> list[str]:
         """Every source's name, sorted."""
+        from reactieveld.store import figures as _figures
+
         return await self.read(_figures.source_names)
 
     async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:
         """The dashboard's raw figures (:mod:`reactieveld.read.figures`), one read."""
+        from reactieveld.store import figures as _figures
+
         figures = await self.read(lambda db: _figures.dialogue_figures(db, query))
         # The query asks for days in the period only: another day can only come from an
         # index that disagrees with its rows (a file damaged mid-way), never from data.
@@ -1105,6 +1112,8 @@ class SqliteStore:
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
         """The responses ``flt`` matches (the same as :meth:`count`), per role by the one
         role rule (None: unknown), in one query."""
+        from reactieveld.store import figures as _figures
+
         where = _planner.filter_where(flt)
         return await self.read(lambda db: _figures.count_by_role(db, where.sql(), where.params))
 
@@ -1114,6 +1123,8 @@ class SqliteStore:
         """The responses ``flt`` matches, newest first, continuing after ``after``: ids by
         search's planner (:func:`reactieveld.store.search.newest_sql`), then the rows by
         id; a filter that planner does not handle goes to :meth:`queue`."""
+        from reactieveld.store import search as _search
+
         if _search.store_only(flt):
             return await self.queue(flt, after=after, limit=limit)
         ids = await self.read(lambda db: _search.newest_ids(db, flt, after=after, limit=limit))
@@ -1121,6 +1132,8 @@ class SqliteStore:
 
     async def count_matches(self, words: str, flt: QueueFilter, *, cap: int) -> int:
         """How many responses match ``words`` and ``flt``, counted up to ``cap``."""
+        from reactieveld.store import search as _search
+
         match = fts_query(words)
         if match is None:
             return 0
@@ -1130,11 +1143,15 @@ class SqliteStore:
 
     async def record_contexts(self, ids: Sequence[int]) -> dict[int, RecordContext]:
         """Every tag, the notes and the provenance of the responses ``ids``, one hop."""
+        from reactieveld.store import records as _records
+
         return await self.read(lambda db: _records.record_contexts(db, ids))
 
     # -- memory sinks (SQL in sinks.py) ------------------------------------------------
     async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:
         """The sink's position in the journal and up to ``limit`` entries after it."""
+        from reactieveld.store import sinks as _sinks
+
         return await self.read(lambda db: _sinks.sink_entries(db, sink, limit))
 
     async def sink_advance(
@@ -1149,6 +1166,8 @@ class SqliteStore:
     ) -> int | None:
         """One transaction: the deliveries ``plan`` makes of the digests the sink holds,
         and the position moved to ``to``; None when it was no longer ``expected``."""
+        from reactieveld.store import sinks as _sinks
+
         return await self._write(
             lambda db: _sinks.sink_advance(
                 db, sink, expected=expected, to=to, response_ids=response_ids, plan=plan, at=at
@@ -1157,23 +1176,33 @@ class SqliteStore:
 
     async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]:
         """The sink's pending deliveries, oldest first."""
+        from reactieveld.store import sinks as _sinks
+
         return await self.read(lambda db: _sinks.sink_due(db, sink, limit))
 
     async def sink_mark_done(self, delivery_id: int, *, at: datetime) -> None:
+        from reactieveld.store import sinks as _sinks
+
         await self._write(lambda db: _sinks.sink_mark_done(db, delivery_id, at))
 
     async def sink_mark_failed(self, delivery_id: int, *, error: str | None) -> None:
+        from reactieveld.store import sinks as _sinks
+
         await self._write(lambda db: _sinks.sink_mark_failed(db, delivery_id, error))
 
     async def sink_mark_retry(
         self, delivery_id: int, *, error: str | None, next_attempt_at: datetime
     ) -> None:
+        from reactieveld.store import sinks as _sinks
+
         await self._write(
             lambda db: _sinks.sink_mark_retry(db, delivery_id, error, next_attempt_at)
         )
 
     async def sink_queue(self, sink: str) -> list[SinkQueued]:
         """The sink's whole delivery queue, oldest first."""
+        from reactieveld.store import sinks as _sinks
+
         return await self.read(lambda db: _sinks.sink_queue(db, sink))
 
 

@@ -19,9 +19,8 @@ from reactieveld.model import (
     TriageState,
 )
 from reactieveld.store.actions import enqueue_reverse, source_id
-from reactieveld.store.figures import placeholders
 from reactieveld.store.ingest import content_hash, platform_hash, rekey, upsert
-from reactieveld.store.rows import outbox_item_from_row, to_epoch
+from reactieveld.store.rows import outbox_item_from_row, placeholders, to_epoch
 
 OUTBOX_COLS = (
     "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "

@@ -13,7 +13,7 @@ import asyncpg
 
 from reactieveld.store.base import StoreError
 from reactieveld.store.copy import TABLES, Loader, Row, count_sql, dump_batches
-from reactieveld.store.pg.base import CONNECTION_ERRORS
+from reactieveld.store.pg.base import CONNECTION_ERRORS, dollar
 
 if TYPE_CHECKING:
     from reactieveld.store.pg.store import PostgresStore
@@ -47,12 +47,6 @@ def without_nul(values: list[Any]) -> tuple[list[Any], int]:
             changed += 1
         out.append(v)
     return out, changed
-
-
-def dollars(sql: str) -> str:
-    """``?`` placeholders as ``$1, $2, ...`` (the keyset SQL is written once for both)."""
-    parts = sql.split("?")
-    return parts[0] + "".join(f"${i}{rest}" for i, rest in enumerate(parts[1:], 1))
 
 
 #: The row triggers that keep the counts (migration 0001). A copy turns them off in its
@@ -121,7 +115,7 @@ class PgCopySide:
         self, table: str, columns: Sequence[str], key: Sequence[str], batch: int
     ) -> AsyncIterator[list[Row]]:
         async def fetch(sql: str, params: Row) -> list[Row]:
-            rows = await self.store._read(lambda c: c.fetch(dollars(sql), *params))
+            rows = await self.store._read(lambda c: c.fetch(dollar(sql), *params))
             return [tuple(r) for r in rows]
 
         async for rows in dump_batches(fetch, table, columns, key, batch):

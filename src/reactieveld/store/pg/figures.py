@@ -8,9 +8,9 @@ from typing import Any
 
 import asyncpg
 
-from reactieveld.store.base import FigureCounts, FigureQuery
 from reactieveld.store.figures import figure_statements, figures_from
 from reactieveld.store.pg.base import PgBase, dollar
+from reactieveld.store.values import FigureCounts, FigureQuery
 
 #: PostgreSQL's UTC day of a column of Unix seconds (``YYYY-MM-DD``).
 PG_DAY = "to_char(to_timestamp({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"

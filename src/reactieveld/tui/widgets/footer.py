@@ -57,6 +57,9 @@ class KeyFooter(Footer):
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip or binding.tooltip,
+                # Made compact, as the footer is: otherwise each key's compact watcher
+                # adds the class after its mount, one style update per key (~20 keys).
+                classes="-compact" if self.compact else "",
             ).data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             found = active.get(self.app.COMMAND_PALETTE_BINDING)

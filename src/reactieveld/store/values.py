@@ -1,0 +1,143 @@
+"""The value types of the store's read side: dashboard figures, report
+records, the memory sinks' journal and deliveries, and earlier moderator work.
+
+They are apart from :mod:`reactieveld.store.base` because nothing before the app's first
+frame uses them, and a frozen dataclass costs ~0.5 ms to create at import: the read side
+imports this module, the queue does not. ``reactieveld.store.base`` still names them all
+(lazily), as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reactieveld.model import RemoteStatus
+
+
+@dataclass(frozen=True)
+class PastWork:
+    """Moderator work on one response that happened earlier, with its own time (for
+    :meth:`SqliteStore.record_history`): question tags and a role at ``at``, then the
+    decision (``status``; None: handled without a status change), then a note."""
+
+    external_id: str
+    at: datetime
+    actor: str
+    status: RemoteStatus | None = None
+    questions: tuple[str, ...] = ()
+    role: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FigureQuery:
+    """Which responses the dialogue figures count: those that arrived in
+    ``[start, end)`` (aware UTC), from ``sources`` (empty: all), excluding the remote
+    statuses ``not_counted``; ``organisation_roles``: the roles that answer citizens."""
+
+    start: datetime
+    end: datetime
+    sources: tuple[str, ...] = ()
+    not_counted: tuple[str, ...] = ()
+    organisation_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FigureCounts:
+    """The raw dialogue figures of a :class:`FigureQuery` (see :mod:`reactieveld.read.figures`
+    for their definitions; it orders and labels them)."""
+
+    #: every source name (the whole store, sorted), to show silent ones as zero rows
+    source_names: tuple[str, ...] = ()
+    #: (source name, UTC day ISO "YYYY-MM-DD") -> counted responses
+    per_day: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    coverage: Mapping[tuple[str, str | None], int] = field(default_factory=dict)
+    by_role: Mapping[str | None, int] = field(default_factory=dict)
+    total: int = 0
+    untagged: int = 0
+    untagged_new: int = 0
+    moderated: int = 0
+    median_to_moderation: float | None = None
+    citizen: int = 0
+    answered: int = 0
+    median_to_answer: float | None = None
+    #: moderator (the journal's actor) -> (decisions, codings) made in the period
+    by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordTag:
+    """One tag of a response as a report shows it."""
+
+    kind: str
+    code: str
+    codebook_version: str
+    at: datetime
+    actor: str
+
+
+@dataclass(frozen=True)
+class RecordNote:
+    """One (not deleted) note of a response."""
+
+    text: str
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What a queue row lacks for a report: every tag, the notes, where it was posted."""
+
+    tags: tuple[RecordTag, ...] = ()
+    notes: tuple[RecordNote, ...] = ()
+    thread_url: str | None = None
+    source_type: str | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
+class JournalRef:
+    """A journal entry as a sink sees it."""
+
+    id: int
+    kind: str
+    response_id: int | None
+
+
+@dataclass(frozen=True)
+class SinkDelivery:
+    """One delivery to enqueue: ``payload`` (JSON text) for ``response_id``, and the
+    digest the sink then holds for it (empty: retracted)."""
+
+    response_id: int
+    journal_id: int
+    event: str
+    payload: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class SinkDue:
+    """A pending delivery, oldest first."""
+
+    id: int
+    payload: str
+    attempts: int
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class SinkQueued:
+    """A row of a sink's delivery queue (any state)."""
+
+    id: int
+    event: str
+    state: str
+    attempts: int
+    last_error: str | None
+    response_id: int | None

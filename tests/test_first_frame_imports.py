@@ -1,0 +1,78 @@
+"""What ``reactieveld`` imports before its first frame (issue 11, item 6).
+
+Every module imported at start costs the moderator time before the queue shows; the read
+side (dashboard figures, search, report records, memory sinks) is not needed for it. These
+checks run a fresh interpreter, as the app starts in one.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+#: What ``reactieveld --db STORE`` imports before its first frame: the command line (with
+#: the subcommands it registers), the app, the store and the saved language.
+START = [
+    "reactieveld.cli",
+    "reactieveld.cli_read",
+    "reactieveld.tui.app",
+    "reactieveld.store.sqlite",
+    "reactieveld.state",
+]
+#: The read side: imported when it is used, never at start.
+READ_SIDE = [
+    "reactieveld.store.values",
+    "reactieveld.store.figures",
+    "reactieveld.store.records",
+    "reactieveld.store.search",
+    "reactieveld.store.sinks",
+    "reactieveld.read.figures",
+    "reactieveld.read.records",
+    "reactieveld.read.search",
+    "reactieveld.sinks",
+]
+
+
+def _loaded_after(modules: list[str], then: str = "") -> list[str]:
+    """The ``reactieveld`` modules a fresh interpreter has loaded after importing
+    ``modules`` (and running ``then``)."""
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"{then}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('reactieveld'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_the_start_does_not_import_the_read_side():
+    loaded = _loaded_after(START)
+    assert "reactieveld.tui.app" in loaded
+    assert [m for m in READ_SIDE if m in loaded] == []
+
+
+def test_the_check_can_fail_the_read_side_loads_its_value_types():
+    loaded = _loaded_after(START + ["reactieveld.read.figures"])
+    assert "reactieveld.store.values" in loaded
+
+
+def test_the_read_side_values_are_still_importable_from_store_base():
+    # Moved to store/values.py; base.py names them lazily (PEP 562), the same classes.
+    then = (
+        "from reactieveld.store import base, values\n"
+        "from reactieveld.store.base import FigureQuery, PastWork, SinkDelivery\n"
+        "assert PastWork is values.PastWork and FigureQuery is values.FigureQuery\n"
+        "assert SinkDelivery is values.SinkDelivery\n"
+        "try:\n"
+        "    base.NoSuchName\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('base.NoSuchName did not raise')"
+    )
+    assert "reactieveld.store.values" in _loaded_after(["reactieveld.store.base"], then)
