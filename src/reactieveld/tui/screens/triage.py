@@ -177,9 +177,11 @@ class TriageScreen(Screen[None]):
 
     async def _hold(self, keeper: ClaimKeeper, rid: int | None) -> None:
         other = await keeper.open(rid)
+        if other is None or not self.is_mounted:
+            return  # ours (or the screen was replaced meanwhile, e.g. by f2)
         view = self.query_one(ResponseView)
         shown = view.row
-        if other is not None and shown is not None and shown.response.id == rid:
+        if shown is not None and shown.response.id == rid:
             # Someone took it after this row was read: say so now, not at the next read.
             if shown.claim != other:
                 view.show(replace(shown, claim=other), readonly_reason=view.readonly_reason)
