@@ -491,6 +491,8 @@ class TriageScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         outcome = await self.rapp.store.undo_last(actor=self.rapp.actor)
+        if await self._conflicted(outcome):
+            return
         if not outcome.changed:
             self._notice(self.i18n.t("undo.nothing"))
             return
