@@ -8,6 +8,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from helpers.claims_model import STEPS, run_steps
+from hypothesis import HealthCheck, example, given, settings
 
 from reactieveld.store.base import ActionOutcome, Claim
 from reactieveld.store.pg.claims import check_seen, guarded
@@ -218,3 +220,46 @@ async def test_check_seen_reports_gone_rows_and_ignores_nothing(pg):
     store, (a, _b, _c), _ = pg
     assert await store._write(lambda c: check_seen(c, None)) == []
     assert await store._write(lambda c: check_seen(c, {a: 1, 999_999: 1})) == [999_999]
+
+
+async def live_claims(store, ids) -> dict[int, str]:
+    """The unexpired claims by the store's clock (PostgreSQL's queue rows are another
+    helper's port: read the table as they will)."""
+    now = int(store.clock().timestamp())
+    rows = await store._read(
+        lambda c: c.fetch("SELECT response_id, actor FROM claims WHERE until > $1", now)
+    )
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
+# The same generated sequences as on SQLite (tests/test_store_claims.py), on one database
+# emptied of claims between examples: the rules hold on both backends.
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(steps=STEPS)
+@example(steps=[("claim", "anna", 0, 5), ("wait", 300), ("claim", "bert", 0, 5)])
+@example(steps=[("claim", "anna", 0, 5), ("wait", 299), ("claim", "bert", 0, 5)])
+def test_claims_follow_the_rules_for_any_sequence(pg_url, steps):
+    async def run() -> None:
+        store = await PostgresStore.open(pg_url)
+        try:
+            ids = await store._read(lambda c: c.fetch("SELECT id FROM responses ORDER BY id"))
+            if not ids:
+                await store._write(
+                    lambda c: c.execute(
+                        "INSERT INTO sources (name, type) VALUES ('blog', 'wordpress'); "
+                        "INSERT INTO responses (source_id, external_id, created_at, fetched_at, "
+                        "remote_status, content_hash) SELECT s.id, e, 0, 0, 'approved', 1 "
+                        "FROM sources s, unnest(ARRAY['a', 'b', 'c']) e"
+                    )
+                )
+                ids = await store._read(lambda c: c.fetch("SELECT id FROM responses ORDER BY id"))
+            await store._write(lambda c: c.execute("DELETE FROM claims"))
+            await run_steps(store, [int(r[0]) for r in ids], steps, T0, live_claims)
+        finally:
+            await store.close()
+
+    asyncio.run(run())

@@ -9,8 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from helpers.claims_model import STEPS, run_steps
 from helpers.store import T0, open_store, page, resp, sql
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.model import RemoteStatus
@@ -282,3 +283,23 @@ async def test_undo_is_refused_when_another_moderator_changed_the_row_since(env)
     await store.toggle_question([a], "3", actor="anna")
     out = await store.undo_last(actor="anna")
     assert out.conflicts == () and out.changed == 1
+
+
+# Generated: any sequence of claims, releases and time passing, by three moderators on
+# three rows, gives what the rules computed a second way (helpers/claims_model.py) say.
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS)
+# The lease's exact end: at ``until`` the claim is over (anyone's), a second before not.
+@example(steps=[("claim", "anna", 0, 5), ("wait", 300), ("claim", "bert", 0, 5)])
+@example(steps=[("claim", "anna", 0, 5), ("wait", 299), ("claim", "bert", 0, 5)])
+def test_claims_follow_the_rules_for_any_sequence(steps):
+    async def run(path: Path) -> None:
+        store = await open_store(path)
+        try:
+            ids = list((await _fill(store)).values())
+            await run_steps(store, ids, steps, T0)
+        finally:
+            await store.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(Path(tmp) / "m.db"))
