@@ -303,3 +303,48 @@ def test_claims_follow_the_rules_for_any_sequence(steps):
 
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run(Path(tmp) / "m.db"))
+
+
+async def test_two_connections_deciding_the_same_rows_at_once_one_wins_each(tmp_path):
+    """Two moderators (two connections to one file) decide the same 60 responses in
+    random orders at once, each on what they saw: every response ends with exactly one
+    decision in the journal and one write-back, the other's attempt refused."""
+    import random
+
+    from reactieveld.store.sqlite import SqliteStore
+
+    path = tmp_path / "m.db"
+    first = await open_store(path)
+    second = await SqliteStore.open(path)
+    try:
+        await first.upsert_page(
+            "blog", page(*(resp(f"r{i}", f"tekst {i}", minutes=i) for i in range(60)))
+        )
+        seen = {r.response.id: r.version for r in await first.queue(QueueFilter(), limit=100)}
+        rnd = random.Random(7)
+
+        async def decide(store, actor, status):
+            refused = []
+            order = list(seen)
+            rnd.shuffle(order)
+            for rid in order:
+                out = await store.moderate([rid], status, actor=actor, seen={rid: seen[rid]})
+                refused += out.conflicts
+            return refused
+
+        lost_a, lost_b = await asyncio.gather(
+            decide(first, "anna", SPAM), decide(second, "bert", HOLD)
+        )
+        assert sorted(lost_a + lost_b) == sorted(seen)  # each row refused to exactly one
+        per_row = await sql(
+            first,
+            "SELECT response_id, count(*), min(actor) FROM actions GROUP BY response_id",
+        )
+        assert len(per_row) == 60 and all(n == 1 for _, n, _ in per_row)
+        outbox = await sql(first, "SELECT response_id, count(*) FROM outbox GROUP BY 1")
+        assert len(outbox) == 60 and all(n == 1 for _, n in outbox)
+        winners = {rid: actor for rid, _, actor in per_row}
+        assert {rid for rid, who in winners.items() if who == "bert"} == set(lost_a)
+    finally:
+        await second.close()
+        await first.close()
