@@ -26,6 +26,7 @@ SHIPPED = {
     6: "0006_counts.sql",
     7: "0007_author_names.sql",
     8: "0008_repaired_texts.sql",
+    9: "0009_claims_versions.sql",
 }
 
 

@@ -97,6 +97,15 @@ class QueueFilter:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A moderator's lease on a response: ``actor`` has it open until ``until`` (aware UTC).
+    An expired claim counts as absent everywhere: it never hides a row or blocks anyone."""
+
+    actor: str
+    until: datetime
+
+
+@dataclass(frozen=True)
 class QueueRow:
     """One row of a queue: the response with what the queue shows beside it."""
 
@@ -105,6 +114,14 @@ class QueueRow:
     questions: tuple[str, ...]  # question codes, sorted
     role: str | None
     outbox_state: str | None = None  # latest outbox state for this response, if any
+    #: Changes so far to the row's state (status, triage, tags, role, notes, reply, and a
+    #: sync's change of remote status or text). Only ever compared for equality: an
+    #: action given ``seen={id: version}`` is refused when the row has moved on since.
+    version: int = 1
+    #: The unexpired claim on it, if any (whoever holds it). A lease, not the row's state:
+    #: not compared, so a row read before and after someone opened it is the same row
+    #: (the app's own claim is written just after its rows are read).
+    claim: Claim | None = field(default=None, compare=False)
 
     @property
     def keyset(self) -> Keyset:
@@ -160,6 +177,9 @@ class ActionOutcome:
     journal_ids: tuple[int, ...] = ()
     outbox_ids: tuple[int, ...] = ()
     changed: int = 0
+    #: The ids whose version differed from the ``seen`` one: then the whole action was
+    #: refused (nothing changed, nothing journalled or queued).
+    conflicts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -308,17 +328,39 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         *,
         actor: str,
         write_back: bool = True,
+        seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome: ...
-    async def mark_handled(self, ids: Sequence[int], *, actor: str) -> ActionOutcome: ...
+    async def mark_handled(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome: ...
     async def toggle_question(
-        self, ids: Sequence[int], code: str, *, actor: str
+        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome: ...
     async def set_role(
-        self, ids: Sequence[int], code: str | None, *, actor: str
+        self,
+        ids: Sequence[int],
+        code: str | None,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome: ...
-    async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome: ...
-    async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome: ...
+    async def add_note(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome: ...
+    async def reply(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome: ...
     async def undo_last(self, *, actor: str) -> ActionOutcome: ...
+
+    # -- claims (a lease per response; ``seen`` above is the other half) ---------------
+    async def claim(self, response_id: int, *, actor: str, minutes: float) -> Claim | None:
+        """Take or renew ``actor``'s lease on a response for ``minutes``; the OTHER
+        moderator's claim (nothing changed) when someone else holds an unexpired one."""
+        ...
+
+    async def release(self, response_id: int | None, *, actor: str) -> None:
+        """Drop ``actor``'s claim on a response (None: all of them, e.g. on quitting)."""
+        ...
 
     # -- outbox -----------------------------------------------------------------------
     async def outbox_due(self, *, limit: int = 20) -> list[OutboxItem]: ...

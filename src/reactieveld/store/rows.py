@@ -21,7 +21,7 @@ from reactieveld.model import (
     Response,
     TriageState,
 )
-from reactieveld.store.base import SourceState
+from reactieveld.store.base import Claim, SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -62,14 +62,16 @@ RESPONSE_COLS = (
     "r.id, s.name, r.external_id, r.thread_external_id, r.parent_external_id, "
     "r.author_name, r.author_key, r.author_url, r.body_text, r.body_raw, r.body_format, "
     "r.url, r.created_at, r.updated_at, r.fetched_at, r.remote_status, r.triage, "
-    "r.role_hint, r.meta, th.title"
+    "r.role_hint, r.meta, th.title, r.version, c.actor, c.until"
 )
 
 
 RESPONSE_JOINS = (
     "JOIN sources s ON s.id = r.source_id "
     "LEFT JOIN threads th ON th.source_id = r.source_id "
-    "AND th.external_id = r.thread_external_id"
+    "AND th.external_id = r.thread_external_id "
+    # By primary key, one look-up per row shown: the queue's index walk is unchanged.
+    "LEFT JOIN claims c ON c.response_id = r.id"
 )
 
 
@@ -98,6 +100,7 @@ def response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
         role_hint,
         meta,
         title,
+        *_version_claim,
     ) = row
     response = Response(
         id=rid,
@@ -121,6 +124,14 @@ def response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
         meta=json.loads(meta) if meta else {},
     )
     return response, title
+
+
+def version_and_claim(row: Sequence[Any], now: int) -> tuple[int, Claim | None]:
+    """The version and the live claim of a row of ``RESPONSE_COLS``: a claim that expired
+    by ``now`` (Unix seconds) is none, whether or not it is still stored."""
+    version, actor, until = row[20:23]
+    claim = Claim(actor, from_epoch(until)) if actor is not None and until > now else None
+    return int(version), claim
 
 
 #: The columns of a source's state, as ``source_state_from_row`` reads them.

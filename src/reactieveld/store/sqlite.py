@@ -46,6 +46,7 @@ from reactieveld.model import (
     utcnow,
 )
 from reactieveld.store import actions as _actions
+from reactieveld.store import claims as _claims
 from reactieveld.store import fts as _fts
 from reactieveld.store import ingest as _ingest
 from reactieveld.store import planner as _planner
@@ -65,6 +66,7 @@ from reactieveld.store.authors import (
 )
 from reactieveld.store.base import (
     ActionOutcome,
+    Claim,
     Counts,
     Direction,
     Keyset,
@@ -95,6 +97,7 @@ from reactieveld.store.rows import (
     response_from_row,
     source_state_from_row,
     to_epoch,
+    version_and_claim,
 )
 
 if TYPE_CHECKING:
@@ -145,6 +148,9 @@ class SqliteStore:
         self._given_secret: str | None = None
         self._source_ids: dict[str, int] = {}
         self._cache_kib = DEFAULT_CACHE_KIB
+        #: The clock of claims (taking, renewing, expiring, showing them): tests move it
+        #: instead of sleeping through a lease.
+        self.clock: Callable[[], datetime] = utcnow
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -484,9 +490,11 @@ class SqliteStore:
             ).fetchall()
         )
         out = []
+        now = to_epoch(self.clock())
         for row in raw:
             response, title = response_from_row(row)
             rid = row[0]
+            version, claim = version_and_claim(row, now)
             out.append(
                 QueueRow(
                     response=response,
@@ -494,6 +502,8 @@ class SqliteStore:
                     questions=tuple(sorted(questions.get(rid, ()), key=_code_order)),
                     role=roles.get(rid),
                     outbox_state=outbox.get(rid),
+                    version=version,
+                    claim=claim,
                 )
             )
         return out
@@ -749,9 +759,7 @@ class SqliteStore:
             order = "f.rank" if ranked else "f.rowid DESC"
             sql = (
                 f"SELECT {RESPONSE_COLS}, f.rank FROM responses_fts f "
-                "CROSS JOIN responses r ON r.id = f.rowid JOIN sources s ON s.id = r.source_id "
-                "LEFT JOIN threads th ON th.source_id = r.source_id "
-                "AND th.external_id = r.thread_external_id "
+                f"CROSS JOIN responses r ON r.id = f.rowid {RESPONSE_JOINS} "
                 f"WHERE responses_fts MATCH ?{extra} ORDER BY {order} LIMIT ?"
             )
             raw = db.execute(sql, [match, *w.params, limit]).fetchall()
@@ -813,12 +821,18 @@ class SqliteStore:
         *,
         actor: str,
         write_back: bool = True,
+        seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome:
         """Set the remote status of responses (and mark them handled), in one transaction.
 
         Each response gets a journal entry and, when ``write_back``, an outbox row that
         carries the status the moderator saw, so a later remote change is a conflict
         rather than being overwritten.
+
+        ``seen`` (every action has it): response id -> the version the moderator saw; when
+        any differs now, nothing is done and :attr:`ActionOutcome.conflicts` lists them. A
+        decision (this, :meth:`mark_handled`, :meth:`reply`) ends ``actor``'s claims on
+        its rows in the same transaction.
         """
         capability = CAPABILITY_FOR_STATUS.get(status)
         if capability is None:
@@ -826,34 +840,57 @@ class SqliteStore:
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
         return await self._write(
-            lambda db: _actions.moderate(
+            lambda db: _claims.guarded(
                 db,
-                ids,
-                status,
-                capability,
+                seen,
+                lambda: _actions.moderate(
+                    db,
+                    ids,
+                    status,
+                    capability,
+                    actor=actor,
+                    write_back=write_back,
+                    now=now,
+                    batch=batch,
+                ),
                 actor=actor,
-                write_back=write_back,
-                now=now,
-                batch=batch,
+                decided=ids,
             )
         )
 
-    async def mark_handled(self, ids: Sequence[int], *, actor: str) -> ActionOutcome:
+    async def mark_handled(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
         """Mark responses handled without changing their status on the platform."""
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
         return await self._write(
-            lambda db: _actions.mark_handled(db, ids, actor=actor, now=now, batch=batch)
+            lambda db: _claims.guarded(
+                db,
+                seen,
+                lambda: _actions.mark_handled(db, ids, actor=actor, now=now, batch=batch),
+                actor=actor,
+                decided=ids,
+            )
         )
 
-    async def toggle_question(self, ids: Sequence[int], code: str, *, actor: str) -> ActionOutcome:
+    async def toggle_question(
+        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
         """Toggle a planning-question tag. On several responses: if any lacks it, all get
         it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
-        return await self._tag(_actions.toggle_question, ids, code, actor=actor)
+        return await self._tag(_actions.toggle_question, ids, code, actor=actor, seen=seen)
 
-    async def set_role(self, ids: Sequence[int], code: str | None, *, actor: str) -> ActionOutcome:
+    async def set_role(
+        self,
+        ids: Sequence[int],
+        code: str | None,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
+    ) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
-        return await self._tag(_actions.set_roles, ids, code, actor=actor)
+        return await self._tag(_actions.set_roles, ids, code, actor=actor, seen=seen)
 
     async def _tag(
         self,
@@ -862,37 +899,58 @@ class SqliteStore:
         code: str | None,
         *,
         actor: str,
+        seen: Mapping[int, int] | None,
     ) -> ActionOutcome:
         """A codebook action (a question toggled, a role set) as one journalled batch under
         this store's codebook version, in one transaction."""
         now = to_epoch(utcnow()) or 0
         batch = uuid.uuid4().hex
         return await self._write(
-            lambda db: apply(
+            lambda db: _claims.guarded(
                 db,
-                ids,
-                code,
+                seen,
+                lambda: apply(
+                    db,
+                    ids,
+                    code,
+                    actor=actor,
+                    now=now,
+                    batch=batch,
+                    codebook_version=self.codebook_version,
+                ),
                 actor=actor,
-                now=now,
-                batch=batch,
-                codebook_version=self.codebook_version,
             )
         )
 
-    async def add_note(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
+    async def add_note(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
         """Add an internal note to a response."""
         now = to_epoch(utcnow()) or 0
         text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
         return await self._write(
-            lambda db: _actions.add_note(db, response_id, text, actor=actor, now=now)
+            lambda db: _claims.guarded(
+                db,
+                seen,
+                lambda: _actions.add_note(db, response_id, text, actor=actor, now=now),
+                actor=actor,
+            )
         )
 
-    async def reply(self, response_id: int, text: str, *, actor: str) -> ActionOutcome:
+    async def reply(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
         now = to_epoch(utcnow()) or 0
         text = storable(text)[0]
         return await self._write(
-            lambda db: _actions.reply(db, response_id, text, actor=actor, now=now)
+            lambda db: _claims.guarded(
+                db,
+                seen,
+                lambda: _actions.reply(db, response_id, text, actor=actor, now=now),
+                actor=actor,
+                decided=[response_id],
+            )
         )
 
     async def undo_last(self, *, actor: str) -> ActionOutcome:
@@ -907,6 +965,9 @@ class SqliteStore:
         Local state goes back to the journal's "before". A write-back still pending is
         cancelled; one already applied on the platform gets the reverse action queued
         (with the status we set as the one we expect to find there).
+
+        When another moderator changed one of those responses since, nothing is undone
+        (their work would be overwritten): :attr:`ActionOutcome.conflicts` lists them.
         """
         now = to_epoch(utcnow()) or 0
         return await self._write(
@@ -914,6 +975,22 @@ class SqliteStore:
                 db, actor=actor, now=now, codebook_version=self.codebook_version
             )
         )
+
+    # -- claims -----------------------------------------------------------------------
+    async def claim(self, response_id: int, *, actor: str, minutes: float) -> Claim | None:
+        """Take or renew ``actor``'s lease on a response for ``minutes`` (by :attr:`clock`);
+        the other moderator's claim (nothing changed) when someone else holds an
+        unexpired one. An expired claim is anyone's to take."""
+        now = to_epoch(self.clock())
+        until = now + max(1, round(minutes * 60))
+        return await self._write(
+            lambda db: _claims.take(db, response_id, actor=actor, now=now, until=until)
+        )
+
+    async def release(self, response_id: int | None, *, actor: str) -> None:
+        """Drop ``actor``'s claim on a response; None: all of ``actor``'s (on quitting)."""
+        ids = None if response_id is None else [response_id]
+        await self._write(lambda db: _claims.release(db, ids, actor=actor))
 
     # -- outbox -----------------------------------------------------------------------
     async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
