@@ -285,13 +285,20 @@ def platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
     platform's status another way (a write-back applied, a response reported gone), the
     hash must follow, or a later page saying the old status would look unchanged.
     """
-    row = db.execute(
-        "SELECT thread_external_id, parent_external_id, author_name, author_key, author_url, "
-        "body_text, body_raw, body_format, url, updated_at, meta FROM responses WHERE id = ?",
-        (rid,),
-    ).fetchone()
-    if row is None:
-        return None
+    row = db.execute(f"SELECT {PLATFORM_HASH_COLS} FROM responses WHERE id = ?", (rid,)).fetchone()
+    return None if row is None else stored_hash(row, status)
+
+
+#: The columns of a stored response that :func:`stored_hash` hashes, in its order.
+PLATFORM_HASH_COLS = (
+    "thread_external_id, parent_external_id, author_name, author_key, author_url, "
+    "body_text, body_raw, body_format, url, updated_at, meta"
+)
+
+
+def stored_hash(row: Sequence[Any], status: str) -> int:
+    """:func:`content_hash` of a stored row (its :data:`PLATFORM_HASH_COLS`) with the
+    platform's ``status``: the same value for either backend's row."""
     *head, updated, meta = row
     return _hash_fields(*head, str(updated), status, meta)
 
