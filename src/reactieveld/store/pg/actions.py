@@ -1,11 +1,590 @@
 """Moderator actions on PostgreSQL, each one transaction (state + journal with
 ``session_user`` as actor + outbox + NOTIFY): ``moderate``, ``mark_handled``,
-``toggle_question``, ``set_role``, ``add_note``, ``reply``, ``undo_last``, ``enqueue``."""
+``toggle_question``, ``set_role``, ``add_note``, ``reply``, ``undo_last``, ``enqueue``.
+
+Two moderators may decide the same rows at once: every action first locks the rows it
+changes (``SELECT ... FOR UPDATE``, in id order, so two actions never wait on each other
+in a circle), then checks ``seen`` against the versions as they are now, then changes
+them. The rules (what a decision skips, what undo restores, the reverse of a sent
+write-back) are the SQLite side's (store/actions.py); only the SQL is PostgreSQL's."""
 
 from __future__ import annotations
 
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import asyncpg
+
+from reactieveld.model import (
+    CAPABILITY_FOR_STATUS,
+    Action,
+    ActionKind,
+    Capability,
+    OutboxState,
+    RemoteStatus,
+    TagKind,
+    TriageState,
+    utcnow,
+)
+from reactieveld.store.actions import CANCELLABLE, HISTORY_BATCH, reverse_action
+from reactieveld.store.base import ActionOutcome, StoreError
+from reactieveld.store.ingest import json_text, storable
 from reactieveld.store.pg.base import PgBase
+from reactieveld.store.pg.claims import check_seen, release
+from reactieveld.store.pg.live import notify
+from reactieveld.store.rows import to_epoch
+
+#: What an action reads of each row it locks (the columns of SQLite's ``_targets``).
+_TARGET_SQL = (
+    "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, r.triage, "
+    "r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
+    "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
+)
+
+
+#: The transaction lock every change of the kept counts takes first (moderator actions,
+#: undo, a write-back's outcome). The count triggers (response_counts, tag_counts,
+#: question_tagged) update a few shared rows in the order the changed responses come in:
+#: two batches meeting them in opposite orders deadlocked in the test of two moderators
+#: (one in a few runs). One at a time, in the order they ask, they never do; a moderator's
+#: action takes milliseconds, and the single question_tagged row serialised tagging anyway.
+#: lead: the PostgreSQL ingest's page upsert changes the same counts: it should take this
+#: lock too (or the counts become per-transaction delta rows).
+KEPT_COUNTS_LOCK = 0x7276_6163_74  # "rv" + "act"
+
+
+async def counts_lock(conn: asyncpg.Connection) -> None:
+    """Wait for :data:`KEPT_COUNTS_LOCK` (held until the transaction ends)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", KEPT_COUNTS_LOCK)
+
+
+def _now() -> int:
+    return to_epoch(utcnow()) or 0
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return storable(json.dumps(value, ensure_ascii=False))[0]
+
+
+async def lock_targets(
+    conn: asyncpg.Connection, ids: Sequence[int], also: Sequence[int] = ()
+) -> list[asyncpg.Record]:
+    """Lock the rows of ``ids`` (and ``also``: e.g. the ones of ``seen``) in id order and
+    return those of ``ids`` in the caller's order: (id, source, external id, thread,
+    status, triage, meta), read after the lock, so as the last committed action left them."""
+    rows = await conn.fetch(_TARGET_SQL, sorted({*ids, *also}))
+    order = {rid: i for i, rid in enumerate(ids)}
+    return sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])
+
+
+async def journal(
+    conn: asyncpg.Connection,
+    *,
+    kind: ActionKind,
+    response_id: int | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    batch: str | None,
+    now: int,
+    undoes: int | None = None,
+) -> int:
+    """One journal entry; its actor is the connection's role (``session_user``), written
+    by SQL so that nobody journals under another's name."""
+    return int(
+        await conn.fetchval(
+            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
+            "VALUES ($1, session_user, $2, $3, $4, $5, $6, $7) RETURNING id",
+            now,
+            kind.value,
+            response_id,
+            _json(before),
+            _json(after),
+            undoes,
+            batch,
+        )
+    )
+
+
+async def enqueue_row(
+    conn: asyncpg.Connection,
+    source_id: int,
+    action: Action,
+    *,
+    response_id: int | None,
+    journal_id: int | None,
+    now: int,
+) -> int:
+    """One outbox row for ``action`` (of the source with id ``source_id``)."""
+    return int(
+        await conn.fetchval(
+            "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
+            "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) RETURNING id",
+            source_id,
+            response_id,
+            journal_id,
+            action.capability.value,
+            action.external_id,
+            action.thread_external_id,
+            None if action.text is None else storable(action.text)[0],
+            action.expected_status.value if action.expected_status else None,
+            json_text(action.meta),
+            now,
+        )
+    )
+
+
+async def add_tag(
+    conn: asyncpg.Connection,
+    codebook_version: str,
+    rid: int,
+    kind: TagKind,
+    code: str,
+    now: int,
+    actor: str | None = None,
+) -> None:
+    """Tag a response (nothing when it has the tag). ``actor`` None: the connection's
+    role; "undo" for a tag an undo puts back and "connector" for our own sent reply's
+    role (as on SQLite)."""
+    await conn.execute(
+        "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor, "
+        "response_created) SELECT id, $2, $3, $4, $5, coalesce($6, session_user), created_at "
+        "FROM responses WHERE id = $1 ON CONFLICT DO NOTHING",
+        rid,
+        kind.value,
+        code,
+        codebook_version,
+        now,
+        actor,
+    )
+
+
+async def _role(conn: asyncpg.Connection, rid: int) -> str | None:
+    code = await conn.fetchval(
+        "SELECT code FROM tags WHERE response_id = $1 AND kind = 'role'", rid
+    )
+    return None if code is None else str(code)
+
+
+async def _set_role(
+    conn: asyncpg.Connection,
+    codebook_version: str,
+    rid: int,
+    code: str | None,
+    now: int,
+    actor: str | None = None,
+) -> None:
+    await conn.execute("DELETE FROM tags WHERE response_id = $1 AND kind = 'role'", rid)
+    if code:
+        await add_tag(conn, codebook_version, rid, TagKind.ROLE, code, now, actor)
 
 
 class Actions(PgBase):
-    pass
+    """The moderator's actions; see SqliteStore's methods of the same names for what
+    each does. ``actor=`` is accepted for the protocol and ignored: the journal, tags,
+    notes and undo go by ``session_user``."""
+
+    async def _act(
+        self,
+        ids: Sequence[int],
+        seen: Mapping[int, int] | None,
+        step: Callable[[asyncpg.Connection, list[asyncpg.Record]], Awaitable[ActionOutcome]],
+        *,
+        decided: bool,
+    ) -> ActionOutcome:
+        """One action's transaction: lock, check ``seen``, ``step``, end the decider's
+        claims (``decided``), tell the others (NOTIFY on commit)."""
+
+        async def tx(conn: asyncpg.Connection) -> ActionOutcome:
+            await counts_lock(conn)
+            targets = await lock_targets(conn, ids, list(seen or ()))
+            # After the lock: a version read now is the one this action would change.
+            conflicts = await check_seen(conn, seen)
+            if conflicts:
+                return ActionOutcome(conflicts=tuple(conflicts))
+            outcome = await step(conn, targets)
+            if decided:
+                await release(conn, [t[0] for t in targets])
+            if outcome.changed:
+                await notify(conn, [t[0] for t in targets])
+            return outcome
+
+        return await self._write(tx)
+
+    async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
+        """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
+        now = _now()
+
+        async def tx(conn: asyncpg.Connection) -> int:
+            sid = await self._source_id(conn, action.source)
+            return await enqueue_row(
+                conn, sid, action, response_id=response_id, journal_id=None, now=now
+            )
+
+        return await self._write(tx)
+
+    async def moderate(
+        self,
+        ids: Sequence[int],
+        status: RemoteStatus,
+        *,
+        actor: str,
+        write_back: bool = True,
+        seen: Mapping[int, int] | None = None,
+    ) -> ActionOutcome:
+        """Set the remote status of responses and mark them handled (see SqliteStore)."""
+        capability = CAPABILITY_FOR_STATUS.get(status)
+        if capability is None:
+            raise StoreError(f"{status.value} is not a status a moderator can set")
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            journal_ids, outbox_ids, changed = [], [], []
+            for rid, source, ext, thread_ext, old_status, old_triage, meta in targets:
+                if old_status == status.value and old_triage == TriageState.HANDLED.value:
+                    continue
+                changed.append(rid)
+                jid = await journal(
+                    conn,
+                    kind=ActionKind.MODERATE,
+                    response_id=rid,
+                    before={"status": old_status, "triage": old_triage},
+                    after={"status": status.value, "triage": "handled"},
+                    batch=batch,
+                    now=now,
+                )
+                journal_ids.append(jid)
+                if write_back and old_status != status.value:
+                    action = Action(
+                        capability=capability,
+                        source=source,
+                        external_id=ext,
+                        thread_external_id=thread_ext,
+                        expected_status=RemoteStatus(old_status),
+                        meta=json.loads(meta) if meta else {},
+                    )
+                    sid = await self._source_id(conn, source)
+                    outbox_ids.append(
+                        await enqueue_row(
+                            conn, sid, action, response_id=rid, journal_id=jid, now=now
+                        )
+                    )
+            if changed:
+                await conn.execute(
+                    "UPDATE responses SET remote_status = $1, triage = 'handled' "
+                    "WHERE id = ANY($2::bigint[])",
+                    status.value,
+                    changed,
+                )
+            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+        return await self._act(ids, seen, step, decided=True)
+
+    async def mark_handled(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Mark responses handled without changing their status on the platform."""
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            journal_ids, changed = [], []
+            for rid, *_, old_triage, _meta in targets:
+                if old_triage == TriageState.HANDLED.value:
+                    continue
+                changed.append(rid)
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=ActionKind.HANDLE,
+                        response_id=rid,
+                        before={"triage": old_triage},
+                        after={"triage": "handled"},
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            await conn.execute(
+                "UPDATE responses SET triage = 'handled' WHERE id = ANY($1::bigint[])", changed
+            )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, decided=True)
+
+    async def toggle_question(
+        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Toggle a planning-question tag (several: any lacks it -> all get it; else all
+        lose it)."""
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            rids = [t[0] for t in targets]
+            if not rids:
+                return ActionOutcome()
+            have = {
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT response_id FROM tags WHERE kind = 'question' AND code = $1 "
+                    "AND response_id = ANY($2::bigint[])",
+                    code,
+                    rids,
+                )
+            }
+            add = len(have) < len(rids)
+            journal_ids = []
+            for rid in rids:
+                if add and rid not in have:
+                    await add_tag(conn, self.codebook_version, rid, TagKind.QUESTION, code, now)
+                    kind, before, after = ActionKind.TAG, {}, {"question": code}
+                elif not add:
+                    await conn.execute(
+                        "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' "
+                        "AND code = $2",
+                        rid,
+                        code,
+                    )
+                    kind, before, after = ActionKind.UNTAG, {"question": code}, {}
+                else:
+                    continue
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=kind,
+                        response_id=rid,
+                        before=before,
+                        after=after,
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, decided=False)
+
+    async def set_role(
+        self,
+        ids: Sequence[int],
+        code: str | None,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
+    ) -> ActionOutcome:
+        """Set the speaker's role (one per response; None clears it)."""
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            journal_ids = []
+            for rid, *_rest in targets:
+                old = await _role(conn, rid)
+                if old == (code or None):
+                    continue  # unchanged: keep who tagged it and when
+                await _set_role(conn, self.codebook_version, rid, code, now)
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=ActionKind.ROLE,
+                        response_id=rid,
+                        before={"role": old},
+                        after={"role": code},
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, decided=False)
+
+    async def add_note(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Add an internal note to a response."""
+        now = _now()
+        text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            if not targets:
+                raise StoreError(f"no response with id {response_id}")
+            note_id = await conn.fetchval(
+                "INSERT INTO notes (response_id, text, actor, created_at) "
+                "VALUES ($1, $2, session_user, $3) RETURNING id",
+                response_id,
+                text,
+                now,
+            )
+            jid = await journal(
+                conn,
+                kind=ActionKind.NOTE,
+                response_id=response_id,
+                before={},
+                after={"note_id": note_id, "text": text},
+                batch=uuid.uuid4().hex,
+                now=now,
+            )
+            return ActionOutcome((jid,), (), 1)
+
+        return await self._act([response_id], seen, step, decided=False)
+
+    async def reply(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
+        now = _now()
+        text = storable(text)[0]
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            if not targets:
+                raise StoreError(f"no response with id {response_id}")
+            rid, source, ext, thread_ext, _status, triage, meta = targets[0]
+            jid = await journal(
+                conn,
+                kind=ActionKind.REPLY,
+                response_id=rid,
+                before={"triage": triage},
+                after={"text": text, "triage": "handled"},
+                batch=uuid.uuid4().hex,
+                now=now,
+            )
+            await conn.execute("UPDATE responses SET triage = 'handled' WHERE id = $1", rid)
+            action = Action(
+                capability=Capability.REPLY,
+                source=source,
+                external_id=ext,
+                thread_external_id=thread_ext,
+                text=text,
+                meta=json.loads(meta) if meta else {},
+            )
+            sid = await self._source_id(conn, source)
+            oid = await enqueue_row(conn, sid, action, response_id=rid, journal_id=jid, now=now)
+            return ActionOutcome((jid,), (oid,), 1)
+
+        return await self._act([response_id], seen, step, decided=True)
+
+    async def undo_last(self, *, actor: str) -> ActionOutcome:
+        """Undo this role's own last batch that is not undone yet (see SqliteStore):
+        the actor is ``session_user``, whatever ``actor`` says."""
+        now = _now()
+
+        async def tx(conn: asyncpg.Connection) -> ActionOutcome:
+            # Also one undo at a time: two apps of one moderator pressing z at once never
+            # take one batch back twice.
+            await counts_lock(conn)
+            batch = await conn.fetchval(
+                "SELECT batch FROM actions a WHERE actor = session_user AND kind <> 'undo' "
+                "AND coalesce(batch, '') NOT LIKE $1 AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
+                HISTORY_BATCH + "%",
+            )
+            if batch is None:
+                return ActionOutcome()
+            entries = await conn.fetch(
+                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
+                "WHERE a.batch = $1 AND a.kind <> 'undo' AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
+                batch,
+            )
+            rids = [e[2] for e in entries if e[2] is not None]
+            await lock_targets(conn, rids)
+            undo_batch = uuid.uuid4().hex
+            journal_ids, outbox_ids = [], []
+            for jid, kind, rid, before_s, after_s in entries:
+                before, after = json.loads(before_s), json.loads(after_s)
+                outbox_ids += await self._undo_one(
+                    conn, ActionKind(kind), rid, before, after, jid, now
+                )
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=ActionKind.UNDO,
+                        response_id=rid,
+                        before=after,
+                        after=before,
+                        batch=undo_batch,
+                        undoes=jid,
+                        now=now,
+                    )
+                )
+            await notify(conn, rids)
+            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+        return await self._write(tx)
+
+    async def _undo_one(
+        self,
+        conn: asyncpg.Connection,
+        kind: ActionKind,
+        rid: int,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        jid: int,
+        now: int,
+    ) -> list[int]:
+        """Put one journalled change back (the rules of SQLite's ``_undo_one``)."""
+        if "triage" in before:
+            await conn.execute(
+                "UPDATE responses SET triage = $1 WHERE id = $2", before["triage"], rid
+            )
+        if kind is ActionKind.TAG:
+            await conn.execute(
+                "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' AND code = $2",
+                rid,
+                after["question"],
+            )
+        elif kind is ActionKind.UNTAG:
+            await add_tag(
+                conn, self.codebook_version, rid, TagKind.QUESTION, before["question"], now, "undo"
+            )
+        elif kind is ActionKind.ROLE:
+            await _set_role(conn, self.codebook_version, rid, before.get("role"), now, "undo")
+        elif kind is ActionKind.NOTE:
+            await conn.execute(
+                "UPDATE notes SET deleted_at = $1 WHERE id = $2", now, after["note_id"]
+            )
+        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+            return []
+        if kind is ActionKind.MODERATE:
+            await conn.execute(
+                "UPDATE responses SET remote_status = $1 WHERE id = $2", before["status"], rid
+            )
+        sent = await conn.fetchrow(
+            "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", jid
+        )
+        if sent is None:
+            return []
+        oid, state = sent
+        if state in CANCELLABLE:
+            await conn.execute(
+                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = $1", oid
+            )
+            return []
+        if state != OutboxState.DONE.value:
+            return []
+        return await enqueue_reverse(conn, oid, kind, before, after, now)
+
+
+async def enqueue_reverse(
+    conn: asyncpg.Connection,
+    oid: int,
+    kind: ActionKind,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    now: int,
+) -> list[int]:
+    """Queue the action that takes back write-back ``oid``, already applied remotely
+    (the action itself: :func:`reactieveld.store.actions.reverse_action`)."""
+    row = await conn.fetchrow(
+        "SELECT o.source_id, o.response_id, o.external_id, o.thread_external_id, "
+        "o.result_external_id, s.name, r.meta FROM outbox o JOIN sources s ON s.id = o.source_id "
+        "LEFT JOIN responses r ON r.id = o.response_id WHERE o.id = $1",
+        oid,
+    )
+    sid, rid, ext, thread_ext, result_ext, source, meta = row
+    action = reverse_action(kind, before, after, source, ext, thread_ext, result_ext, meta, oid)
+    if action is None:
+        return []
+    if kind is ActionKind.REPLY:
+        rid = await conn.fetchval(
+            "SELECT id FROM responses WHERE source_id = $1 AND external_id = $2", sid, result_ext
+        )
+    return [await enqueue_row(conn, sid, action, response_id=rid, journal_id=None, now=now)]
