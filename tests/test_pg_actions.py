@@ -11,9 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
+from helpers.store import open_store, page, resp, sql
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reactieveld.model import Capability, OutboxState, RemoteStatus, utcnow
 from reactieveld.store.base import StoreError
@@ -376,3 +381,149 @@ async def test_the_outbox_lifecycle_on_postgresql(pg_url: str) -> None:
         assert json.loads(undo_of) == {"undo_of": rid}
     finally:
         await store.close()
+
+
+async def test_a_change_is_announced_on_commit_ids_only(pg_url: str) -> None:
+    """NOTIFY on channel reactieveld with the changed ids and the role, sent when the
+    action commits: a rolled-back action announces nothing."""
+    store, (a, b, c) = await seeded(pg_url)
+    heard: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    listener = await asyncpg.connect(pg_url)
+    await listener.add_listener("reactieveld", lambda *args: heard.put_nowait(json.loads(args[3])))
+    try:
+        await store._write(
+            lambda conn: conn.execute(
+                "CREATE FUNCTION fail_c() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.response_id = {c} THEN RAISE EXCEPTION 'refused'; END IF; "
+                "RETURN NEW; END $$; CREATE TRIGGER fail_c BEFORE INSERT ON actions "
+                "FOR EACH ROW EXECUTE FUNCTION fail_c()"
+            )
+        )
+        with pytest.raises(StoreError):
+            await store.moderate([a, c], SPAM, actor="m")
+        await store.add_note(b, "Bel mevrouw terug op 06-12345678", actor="m")
+        await store.moderate([b, a], SPAM, actor="m")
+        first = await asyncio.wait_for(heard.get(), 10)
+        assert first == {"ids": [b], "by": "postgres"}  # the note's; no text in it
+        assert await asyncio.wait_for(heard.get(), 10) == {"ids": [a, b], "by": "postgres"}
+    finally:
+        await listener.close()
+        await store.close()
+
+
+# -- the same actions on both backends -------------------------------------------------
+KINDS = ("moderate", "handle", "tag", "role", "note", "reply", "undo")
+STATUSES = (A, HOLD, SPAM, RemoteStatus.TRASH)
+
+
+def step() -> st.SearchStrategy[tuple[str, list[int], int]]:
+    return st.tuples(
+        st.sampled_from(KINDS),
+        st.lists(st.integers(0, 3), min_size=1, max_size=4),
+        st.integers(0, 3),
+    )
+
+
+async def apply(store: Any, kind: str, picks: list[int], ids: list[int], n: int) -> Any:
+    chosen = [ids[i] for i in picks]
+    if kind == "moderate":
+        return await store.moderate(chosen, STATUSES[n], actor="postgres")
+    if kind == "handle":
+        return await store.mark_handled(chosen, actor="postgres")
+    if kind == "tag":
+        return await store.toggle_question(chosen, str(n + 1), actor="postgres")
+    if kind == "role":
+        return await store.set_role(
+            chosen, (None, "raad", "burger", "college")[n], actor="postgres"
+        )
+    if kind == "note":
+        return await store.add_note(chosen[0], f"notitie {n}", actor="postgres")
+    if kind == "reply":
+        return await store.reply(chosen[0], f"antwoord {n}", actor="postgres")
+    return await store.undo_last(actor="postgres")
+
+
+async def both_states(store: Any, ids: list[int]) -> list[tuple[Any, ...]]:
+    out = []
+    for rid in ids:
+        [(status, triage)] = await sql(
+            store, "SELECT remote_status, triage FROM responses WHERE id = ?", (rid,)
+        )
+        tags = await sql(
+            store, "SELECT kind, code FROM tags WHERE response_id = ? ORDER BY kind, code", (rid,)
+        )
+        notes = await sql(
+            store,
+            "SELECT text FROM notes WHERE response_id = ? AND deleted_at IS NULL ORDER BY id",
+            (rid,),
+        )
+        out.append((status, triage, tuple(tags), tuple(notes)))
+    return out
+
+
+async def outbox_shape(store: Any) -> list[tuple[Any, ...]]:
+    rows = await sql(
+        store,
+        "SELECT capability, external_id, expected_status, text, state FROM outbox ORDER BY id",
+    )
+    return [tuple(r) for r in rows]
+
+
+def test_any_sequence_of_actions_does_on_postgresql_what_it_does_on_sqlite(
+    pg_cluster: Any, tmp_path: Path
+) -> None:
+    """Generated sequences of actions and undos by one moderator, on a SQLite file and a
+    PostgreSQL database with the same four responses: after every step the same outcome
+    (changed, journal entries, outbox rows), the same states and the same outbox; and
+    undoing everything brings both back to where they began."""
+    url = str(pg_cluster.url(pg_cluster.new_database()))
+    path = tmp_path / "m.db"
+
+    async def setup() -> None:
+        pg, _ = await seeded(url, 4)
+        await pg.close()
+        lite = await open_store(path)
+        await lite.upsert_page(
+            "blog",
+            page(
+                *(
+                    resp(f"e{i}", f"reactie {i}", minutes=i, status=HOLD if i == 2 else A)
+                    for i in range(1, 5)
+                )
+            ),
+        )
+        await lite.close()
+
+    asyncio.run(setup())
+
+    async def run(steps: list[tuple[str, list[int], int]]) -> None:
+        pg = await PostgresStore.open(url)
+        lite = await open_store(path)
+        try:
+            pg_ids = [r[0] for r in await sql(pg, "SELECT id FROM responses ORDER BY id")]
+            lite_ids = [r[0] for r in await sql(lite, "SELECT id FROM responses ORDER BY id")]
+            start = await both_states(lite, lite_ids)
+            assert await both_states(pg, pg_ids) == start
+            for kind, picks, n in steps:
+                got = [
+                    await apply(s, kind, picks, ids, n)
+                    for s, ids in ((lite, lite_ids), (pg, pg_ids))
+                ]
+                shape = [(o.changed, len(o.journal_ids), len(o.outbox_ids)) for o in got]
+                assert shape[0] == shape[1], kind
+                assert await both_states(pg, pg_ids) == await both_states(lite, lite_ids)
+                assert await outbox_shape(pg) == await outbox_shape(lite)
+            while (await lite.undo_last(actor="postgres")).changed:
+                assert (await pg.undo_last(actor="postgres")).changed
+            assert (await pg.undo_last(actor="postgres")).changed == 0
+            assert await both_states(pg, pg_ids) == start == await both_states(lite, lite_ids)
+        finally:
+            await pg.close()
+            await lite.close()
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(step(), min_size=1, max_size=8))
+    def check(steps: list[tuple[str, list[int], int]]) -> None:
+        asyncio.run(run(steps))
+
+    check()
