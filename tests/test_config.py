@@ -264,7 +264,8 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
         [[source]]  # <-
         name = "demo"
         """,
-        'key "source" is not known; expected one of: store, ui, codebook, keys, sources, sinks',
+        'key "source" is not known; expected one of: store, ui, codebook, keys, sources, sinks, '
+        "team",
     )
 
 

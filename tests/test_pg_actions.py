@@ -114,17 +114,18 @@ async def test_each_action_journals_its_role_and_undo_puts_it_back(pg_url: str, 
         # The journal names the connection's role, not the actor= the caller passed.
         actors = await q(store, "SELECT DISTINCT actor FROM actions")
         assert actors == [("postgres",)]
-        # Every journalled change bumped its response's version, and nothing else did.
-        entries = dict(
-            await q(
-                store,
-                "SELECT response_id, count(*) FROM actions WHERE id = ANY($1) GROUP BY response_id",
-                list(done.journal_ids),
+        # Every journalled change bumped its response's version (a decision that also
+        # changes the remote status may bump twice: versions are only compared), and
+        # nothing else changed one.
+        touched = {
+            r[0]
+            for r in await q(
+                store, "SELECT response_id FROM actions WHERE id = ANY($1)", list(done.journal_ids)
             )
-        )
-        assert dict(await q(store, "SELECT id, version FROM responses")) == {
-            rid: v + entries.get(rid, 0) for rid, v in versions.items()
         }
+        now = dict(await q(store, "SELECT id, version FROM responses"))
+        assert {rid for rid, v in now.items() if v != versions[rid]} == touched
+        assert all(now[rid] > versions[rid] for rid in touched)
         queued = await q(store, "SELECT journal_id, state FROM outbox ORDER BY id")
         if kind in ("moderate", "reply"):
             assert {j for j, _ in queued} <= set(done.journal_ids) and queued
@@ -194,6 +195,27 @@ async def test_undo_takes_back_only_the_roles_own_work(pg_cluster: Any, pg_url: 
         assert (await bram.undo_last(actor="bram")).changed == 1
         assert (await state(owner, b))[:2] == ("hold", "new")
         assert (await state(owner, c))[:2] == ("approved", "new")
+    finally:
+        for s in (anna, bram, owner):
+            await s.close()
+
+
+async def test_undo_is_refused_when_another_role_changed_the_row_since(
+    pg_cluster: Any, pg_url: str
+) -> None:
+    owner, (a, b, _c) = await seeded(pg_url)
+    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
+    bram = await PostgresStore.open(role_url(pg_cluster, pg_url, "bram", "reactieveld_moderator"))
+    try:
+        await anna.moderate([a, b], SPAM, actor="anna")
+        await bram.moderate([b], A, actor="bram")  # bram approves b after anna's spam
+        before = [await state(owner, i) for i in (a, b)], await counts(owner)
+        out = await anna.undo_last(actor="anna")
+        assert out.conflicts == (b,) and out.changed == 0
+        assert ([await state(owner, i) for i in (a, b)], await counts(owner)) == before
+        await anna.toggle_question([a], "3", actor="anna")
+        out = await anna.undo_last(actor="anna")
+        assert out.conflicts == () and out.changed == 1
     finally:
         for s in (anna, bram, owner):
             await s.close()

@@ -267,3 +267,18 @@ async def test_a_new_memory_starts_at_version_one_and_no_claims(env):
     store, ids, _ = env
     assert [r.version for r in await store.queue(QueueFilter())] == [1, 1, 1]
     assert await sql(store, "SELECT count(*) FROM claims") == [(0,)]
+
+
+async def test_undo_is_refused_when_another_moderator_changed_the_row_since(env):
+    store, ids, _ = env
+    a, b = ids["a"], ids["b"]
+    await store.moderate([a, b], SPAM, actor="anna")
+    await store.moderate([b], A, actor="bert")  # bert approves b after anna's spam
+    before = await snapshot(store)
+    out = await store.undo_last(actor="anna")
+    assert out.conflicts == (b,) and out.changed == 0
+    assert await snapshot(store) == before  # b stays approved, a stays spam
+    # Undoing one's own work that nobody touched since still works.
+    await store.toggle_question([a], "3", actor="anna")
+    out = await store.undo_last(actor="anna")
+    assert out.conflicts == () and out.changed == 1

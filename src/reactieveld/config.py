@@ -148,6 +148,15 @@ class SinkConfig:
 
 
 @dataclass(frozen=True)
+class TeamConfig:
+    """``[team]``: working on one memory with others."""
+
+    #: How long opening a response claims it (a lease the app renews while it stays
+    #: open); a claim left behind (a crash, a closed laptop) ends by itself after this.
+    claim_minutes: float = 5.0
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``Config()`` is what a missing file means."""
 
@@ -158,6 +167,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     sources: tuple[SourceConfig, ...] = ()
     sinks: tuple[SinkConfig, ...] = ()
+    team: TeamConfig = field(default_factory=TeamConfig)
 
 
 # --- finding files -----------------------------------------------------------------------
@@ -503,7 +513,7 @@ class _Reader:
 
 # --- the sections ------------------------------------------------------------------------
 
-_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks")
+_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks", "team")
 
 _SOURCE_HEAD: dict[str, tuple[Check, bool]] = {
     "name": (_text, True),
@@ -820,6 +830,26 @@ def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UI
     )
 
 
+#: The longest lease: a claim hides nothing, but a day-long one would say "busy" all day.
+MAX_CLAIM_MINUTES = 24 * 60
+
+
+def _claim_minutes(value: Any) -> float:
+    expected = f"a number of minutes greater than 0, at most {MAX_CLAIM_MINUTES}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(expected)
+    if not 0 < value <= MAX_CLAIM_MINUTES:
+        raise ValueError(expected, str(value))
+    return float(value)
+
+
+def _team(reader: _Reader, data: dict[str, Any]) -> TeamConfig:
+    team = reader.table(
+        data.get("team", {}), ("team",), "[team]", {"claim_minutes": (_claim_minutes, False)}
+    )
+    return TeamConfig(claim_minutes=team.get("claim_minutes", TeamConfig.claim_minutes))
+
+
 def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> Config:
     """Read and validate the config file; ``None`` gives the defaults (no sources).
 
@@ -860,4 +890,5 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         keys=_check_keymap(reader, data, _keys(reader, data), codebook),
         sources=_sources(reader, data),
         sinks=_sinks(reader, data, base),
+        team=_team(reader, data),
     )

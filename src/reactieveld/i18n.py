@@ -518,6 +518,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.status.trash": ("prullenbak", "trash"),
     "report.md.status.hidden": ("verborgen", "hidden"),
     "report.md.status.deleted": ("verwijderd", "deleted"),
+    # claims and conflicts (several moderators on one memory)
+    "claim.busy": ("bezig: {name}", "busy: {name}"),
+    "claim.view": (
+        "bezig: {name} heeft deze reactie open (tot {until})",
+        "busy: {name} has this response open (until {until})",
+    ),
+    "conflict.by": (
+        "Niets gedaan: {name} wijzigde {n} reactie(s) nadat u ze zag; bekijk ze opnieuw",
+        "Nothing done: {name} changed {n} response(s) after you saw them; look again",
+    ),
+    "conflict.someone": (
+        "Niets gedaan: {n} reactie(s) gewijzigd nadat u ze zag; bekijk ze opnieuw",
+        "Nothing done: {n} response(s) changed after you saw them; look again",
+    ),
     # what redaction puts in place of personal data
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),

@@ -370,6 +370,9 @@ def undo_last(
         "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
         (last[0],),
     ).fetchall()
+    conflicts = changed_since(db, entries, actor=actor)
+    if conflicts:
+        return ActionOutcome(conflicts=conflicts)
     batch = uuid.uuid4().hex
     journal_ids, outbox_ids = [], []
     for jid, kind, rid, before_s, after_s in entries:
@@ -391,6 +394,24 @@ def undo_last(
             )
         )
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+
+def changed_since(
+    db: sqlite3.Connection, entries: Sequence[Sequence[Any]], *, actor: str
+) -> tuple[int, ...]:
+    """The responses of an undo's ``entries`` (journal rows: id, kind, response id, ...)
+    that another moderator changed after them: undoing would put back the state before
+    ``actor``'s work over theirs, so the undo is refused instead (as a stale ``seen``)."""
+    rids = sorted({e[2] for e in entries if e[2] is not None})
+    if not rids:
+        return ()
+    last = max(e[0] for e in entries)
+    rows = db.execute(
+        "SELECT DISTINCT response_id FROM actions WHERE id > ? AND actor != ? "
+        f"AND response_id IN {placeholders(rids)}",
+        (last, actor, *rids),
+    ).fetchall()
+    return tuple(sorted(r[0] for r in rows))
 
 
 def _undo_one(

@@ -957,6 +957,9 @@ class SqliteStore:
         Local state goes back to the journal's "before". A write-back still pending is
         cancelled; one already applied on the platform gets the reverse action queued
         (with the status we set as the one we expect to find there).
+
+        When another moderator changed one of those responses since, nothing is undone
+        (their work would be overwritten): :attr:`ActionOutcome.conflicts` lists them.
         """
         now = to_epoch(utcnow()) or 0
         return await self._write(

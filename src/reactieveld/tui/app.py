@@ -36,6 +36,7 @@ from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
 from reactieveld.store.base import StoreError
 from reactieveld.text import one_line
+from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
 from reactieveld.tui.queues import (
@@ -105,6 +106,7 @@ class ReactieveldApp(App[int]):
         config_hint: str | None = None,
         state_path: Path | None = None,
         language_fixed_by: str | None = None,
+        claim_minutes: float = 5.0,
     ) -> None:
         """``state_path``: where a language chosen with f2 is kept for the next start
         (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
@@ -154,6 +156,10 @@ class ReactieveldApp(App[int]):
         #: Set once the triage screen's first rows are on screen (after that frame): what
         #: the first frame does not need (sync engine, outbox, memory sinks) starts then.
         self.rows_shown = asyncio.Event()
+        #: ``[team] claim_minutes``: the lease on the open response (see :attr:`claims`).
+        self.claim_minutes = claim_minutes
+        #: The claim on the open response (tui/claims.py); None on a read-only store.
+        self.claims: ClaimKeeper | None = None
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -212,12 +218,27 @@ class ReactieveldApp(App[int]):
         return screen
 
     def on_mount(self) -> None:
+        self._start_claims()
         for status in self._sources.values():
             if status.state == "error":  # a source that could not even be set up
                 self._tell_source_error(status.name, status.error)
         # Whatever keeps the first rows from the screen, what waits for them does not wait
         # long (nor is the collector off for long).
         self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
+
+    def _start_claims(self) -> None:
+        # Nothing can be claimed where nothing can be written; a store without claims
+        # (a test's stand-in) has none either.
+        if self.read_only or not hasattr(self.store, "claim"):
+            return
+        self.claims = ClaimKeeper(self.store, actor=self.actor, minutes=self.claim_minutes)
+        # Renewed at half the lease: a response left open stays claimed, one whose app
+        # died is free again within a lease.
+        self.set_interval(self.claim_minutes * 30, self._renew_claim, name="claim-renewal")
+
+    async def _renew_claim(self) -> None:
+        if self.claims is not None:
+            await self.claims.renew()
 
     def first_rows_shown(self) -> None:
         """The triage screen's first rows are on screen (called after that frame): freeze
@@ -249,6 +270,8 @@ class ReactieveldApp(App[int]):
     async def on_unmount(self) -> None:
         self._stop.set()
         gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
+        if self.claims is not None:
+            await self.claims.release_all()  # quitting: nothing stays "busy" behind us
         if self._owns_counter and self.counter is not None:
             await self.counter.close()
         if self._owns_store and self.store is not None:
@@ -688,6 +711,7 @@ def run_app(
             config_hint=None if config.sources else str(config.path or default_config_path()),
             state_path=state,
             language_fixed_by=language_fixed_by,
+            claim_minutes=config.team.claim_minutes,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not

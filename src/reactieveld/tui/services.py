@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from reactieveld.codebook import Codebook
     from reactieveld.i18n import I18n
     from reactieveld.model import Capability
+    from reactieveld.tui.claims import ClaimKeeper
     from reactieveld.tui.widgets.status_line import SourceStatus
 
 
@@ -40,6 +41,8 @@ class AppServices(Protocol):
     last_search: tuple[str, int] | None
     #: Where sources would be configured, shown while there are none.
     config_hint: str | None
+    #: The claim on the open response (None: nothing is claimed, e.g. read-only).
+    claims: ClaimKeeper | None
 
     @property
     def read_only(self) -> bool: ...

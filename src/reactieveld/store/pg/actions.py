@@ -32,7 +32,7 @@ from reactieveld.store.actions import CANCELLABLE, HISTORY_BATCH, reverse_action
 from reactieveld.store.base import ActionOutcome, StoreError
 from reactieveld.store.ingest import json_text, storable
 from reactieveld.store.pg.base import PgBase
-from reactieveld.store.pg.claims import check_seen, release
+from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import to_epoch
 
@@ -192,23 +192,28 @@ class Actions(PgBase):
         seen: Mapping[int, int] | None,
         step: Callable[[asyncpg.Connection, list[asyncpg.Record]], Awaitable[ActionOutcome]],
         *,
+        actor: str,
         decided: bool,
     ) -> ActionOutcome:
-        """One action's transaction: lock, check ``seen``, ``step``, end the decider's
-        claims (``decided``), tell the others (NOTIFY on commit)."""
+        """One action's transaction: lock, check ``seen`` (refused whole when stale),
+        ``step``, end ``actor``'s claims on the rows of a decision (``decided``; claims go
+        by the name the app gives, see store/pg/claims.py), tell the others (NOTIFY, sent
+        on commit)."""
 
         async def tx(conn: asyncpg.Connection) -> ActionOutcome:
             await counts_lock(conn)
             targets = await lock_targets(conn, ids, list(seen or ()))
+            rids = [t[0] for t in targets]
             # After the lock: a version read now is the one this action would change.
-            conflicts = await check_seen(conn, seen)
-            if conflicts:
-                return ActionOutcome(conflicts=tuple(conflicts))
-            outcome = await step(conn, targets)
-            if decided:
-                await release(conn, [t[0] for t in targets])
+            outcome = await guarded(
+                conn,
+                seen,
+                lambda: step(conn, targets),
+                actor=actor,
+                decided=rids if decided else (),
+            )
             if outcome.changed:
-                await notify(conn, [t[0] for t in targets])
+                await notify(conn, rids)
             return outcome
 
         return await self._write(tx)
@@ -280,7 +285,7 @@ class Actions(PgBase):
                 )
             return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
-        return await self._act(ids, seen, step, decided=True)
+        return await self._act(ids, seen, step, actor=actor, decided=True)
 
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
@@ -310,7 +315,7 @@ class Actions(PgBase):
             )
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
-        return await self._act(ids, seen, step, decided=True)
+        return await self._act(ids, seen, step, actor=actor, decided=True)
 
     async def toggle_question(
         self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
@@ -361,7 +366,7 @@ class Actions(PgBase):
                 )
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
-        return await self._act(ids, seen, step, decided=False)
+        return await self._act(ids, seen, step, actor=actor, decided=False)
 
     async def set_role(
         self,
@@ -394,7 +399,7 @@ class Actions(PgBase):
                 )
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
-        return await self._act(ids, seen, step, decided=False)
+        return await self._act(ids, seen, step, actor=actor, decided=False)
 
     async def add_note(
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
@@ -424,7 +429,7 @@ class Actions(PgBase):
             )
             return ActionOutcome((jid,), (), 1)
 
-        return await self._act([response_id], seen, step, decided=False)
+        return await self._act([response_id], seen, step, actor=actor, decided=False)
 
     async def reply(
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
@@ -459,7 +464,7 @@ class Actions(PgBase):
             oid = await enqueue_row(conn, sid, action, response_id=rid, journal_id=jid, now=now)
             return ActionOutcome((jid,), (oid,), 1)
 
-        return await self._act([response_id], seen, step, decided=True)
+        return await self._act([response_id], seen, step, actor=actor, decided=True)
 
     async def undo_last(self, *, actor: str) -> ActionOutcome:
         """Undo this role's own last batch that is not undone yet (see SqliteStore):
@@ -486,6 +491,17 @@ class Actions(PgBase):
             )
             rids = [e[2] for e in entries if e[2] is not None]
             await lock_targets(conn, rids)
+            # Another moderator changed one of them since: putting the state before this
+            # work back would overwrite theirs (as on SQLite: store/actions.changed_since).
+            others = await conn.fetch(
+                "SELECT DISTINCT response_id FROM actions WHERE id > $1 "
+                "AND actor <> session_user AND response_id = ANY($2::bigint[]) "
+                "ORDER BY response_id",
+                max(e[0] for e in entries),
+                rids,
+            )
+            if others:
+                return ActionOutcome(conflicts=tuple(r[0] for r in others))
             undo_batch = uuid.uuid4().hex
             journal_ids, outbox_ids = [], []
             for jid, kind, rid, before_s, after_s in entries:

@@ -8,6 +8,7 @@ platform, and the footer tooltip and the help screen give the connector's reason
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on
@@ -19,7 +20,9 @@ from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, RemoteStatus, TagKind
-from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
+from reactieveld.text import one_line
+from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged
 from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
 from reactieveld.tui.widgets.footer import KeyFooter
@@ -103,10 +106,16 @@ class TriageScreen(Screen[None]):
                 tz=app.tz,
                 flt=queue_filter(self.queue_name, self.choice),
                 id="queue",
+                actor=app.actor,
             )
         yield TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
         yield ResponseView(
-            app.reader, i18n=self.i18n, codebook=app.codebook, tz=app.tz, id="response"
+            app.reader,
+            i18n=self.i18n,
+            codebook=app.codebook,
+            tz=app.tz,
+            id="response",
+            actor=app.actor,
         )
         yield KeyFooter()
 
@@ -148,6 +157,7 @@ class TriageScreen(Screen[None]):
         row = event.row
         self.query_one(ResponseView).show(row, readonly_reason=self.readonly_reason(row))
         self.query_one(TagBar).show(row)
+        self._claim(row)
         # The footer recomposes on refresh_bindings: only when what is allowed changed.
         allowed = tuple(
             self.check_action(*_parse(s.action)) for s in self.specs if s.action_needs_row
@@ -155,6 +165,26 @@ class TriageScreen(Screen[None]):
         if allowed != self._allowed:
             self._allowed = allowed
             self.refresh_bindings()
+
+    def _claim(self, row: QueueRow | None) -> None:
+        """Claim the response now shown (and so release the one before): others see
+        "bezig: Naam" on it. In a worker: moving the cursor never waits for the store."""
+        keeper = self.rapp.claims
+        rid = row.response.id if row is not None else None
+        if keeper is None or (rid is not None and keeper.held == rid):
+            return
+        self.run_worker(self._hold(keeper, rid), group="claim", exit_on_error=False)
+
+    async def _hold(self, keeper: ClaimKeeper, rid: int | None) -> None:
+        other = await keeper.open(rid)
+        if other is None or not self.is_mounted:
+            return  # ours (or the screen was replaced meanwhile, e.g. by f2)
+        view = self.query_one(ResponseView)
+        shown = view.row
+        if shown is not None and shown.response.id == rid:
+            # Someone took it after this row was read: say so now, not at the next read.
+            if shown.claim != other:
+                view.show(replace(shown, claim=other), readonly_reason=view.readonly_reason)
 
     @on(QueueChanged)
     def _queue_changed(self, event: QueueChanged) -> None:
@@ -303,7 +333,11 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids or self.action_reason("moderate", (status,)):
             return
-        outcome = await self.rapp.store.moderate(ids, RemoteStatus(status), actor=self.rapp.actor)
+        outcome = await self.rapp.store.moderate(
+            ids, RemoteStatus(status), actor=self.rapp.actor, seen=self._seen()
+        )
+        if await self._conflicted(outcome):
+            return
         await self._after(batch=batch, advance=True, acted=acted)
         self._tell_decided(self.i18n.t("queue." + RemoteStatus(status).value), outcome.changed)
 
@@ -311,9 +345,38 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
-        outcome = await self.rapp.store.mark_handled(ids, actor=self.rapp.actor)
+        outcome = await self.rapp.store.mark_handled(ids, actor=self.rapp.actor, seen=self._seen())
+        if await self._conflicted(outcome):
+            return
         await self._after(batch=batch, advance=True, acted=acted)
         self._tell_decided(self.i18n.t("decided.handled"), outcome.changed)
+
+    def _seen(self) -> dict[int, int]:
+        """The versions of the rows an action acts on, as this screen shows them: the
+        store refuses the action when another moderator (or the sync) changed one since.
+        (A marked row outside the loaded window is not shown, so not checked.)"""
+        return {
+            r.response.id: r.version for r in self.queue.target_rows() if r.response.id is not None
+        }
+
+    async def _conflicted(self, outcome: ActionOutcome) -> bool:
+        """After an action: when the store refused it (rows changed since they were shown),
+        say so in one line, naming who changed them when the journal knows, and show the
+        rows as they are now. True when it was refused."""
+        if not outcome.conflicts:
+            return False
+        entries = await self.rapp.store.journal(outcome.conflicts[0], limit=1)
+        by = entries[0].actor if entries and entries[0].actor != self.rapp.actor else None
+        n = len(outcome.conflicts)
+        message = (
+            self.i18n.t("conflict.by", name=one_line(by, limit=60), n=n)
+            if by
+            else self.i18n.t("conflict.someone", n=n)
+        )
+        self.app.notify(message, severity="warning", markup=False, timeout=10)
+        await self.queue.refresh_window(reanchor=True)
+        self.rapp.request_counts()
+        return True
 
     def _tell_decided(self, what: str, n: int) -> None:
         """What a decision did, briefly ("Goedgekeurd: 3"): the counts alone do not say
@@ -329,7 +392,11 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
-        await self.rapp.store.toggle_question(ids, code, actor=self.rapp.actor)
+        outcome = await self.rapp.store.toggle_question(
+            ids, code, actor=self.rapp.actor, seen=self._seen()
+        )
+        if await self._conflicted(outcome):
+            return
         await self._after(batch=batch, advance=False, acted=acted)
 
     async def action_role(self) -> None:
@@ -337,11 +404,16 @@ class TriageScreen(Screen[None]):
         if not ids:
             return
         current = self.queue.current
+        seen = self._seen()  # the rows as shown when the key was pressed
 
         async def chosen(code: str | None) -> None:
             if code is None:
                 return
-            await self.rapp.store.set_role(ids, code or None, actor=self.rapp.actor)
+            outcome = await self.rapp.store.set_role(
+                ids, code or None, actor=self.rapp.actor, seen=seen
+            )
+            if await self._conflicted(outcome):
+                return
             await self._after(batch=batch, advance=False, acted=acted)
 
         await self.app.push_screen(  # awaited: see _OPENS_DIALOG
@@ -357,31 +429,36 @@ class TriageScreen(Screen[None]):
         row = self.queue.current
         if row is None or row.response.id is None or self.action_reason("reply"):
             return
-        store, actor = self.rapp.store, self.rapp.actor
+        store, actor, seen = self.rapp.store, self.rapp.actor, {row.response.id: row.version}
         await self._write_text(
-            row, "reply", lambda rid, text: store.reply(rid, text, actor=actor), advance=True
+            row,
+            "reply",
+            lambda rid, text: store.reply(rid, text, actor=actor, seen=seen),
+            advance=True,
         )
 
     async def action_note(self) -> None:
         row = self.queue.current
         if row is None or row.response.id is None:
             return
-        store, actor = self.rapp.store, self.rapp.actor
+        store, actor, seen = self.rapp.store, self.rapp.actor, {row.response.id: row.version}
         await self._write_text(
-            row, "note", lambda rid, text: store.add_note(rid, text, actor=actor), advance=False
+            row,
+            "note",
+            lambda rid, text: store.add_note(rid, text, actor=actor, seen=seen),
+            advance=False,
         )
 
     async def _write_text(
         self,
         row: QueueRow,
         kind: Literal["reply", "note"],
-        write: Callable[[int, str], Awaitable[object]],
+        write: Callable[[int, str], Awaitable[ActionOutcome]],
         *,
         advance: bool,
     ) -> None:
         """The editor for a reply or a note on ``row`` (its draft kept per response and
         kind); the text goes to ``write``, then a notice, then the queue moves on or not."""
-        from reactieveld.text import one_line
         from reactieveld.tui.screens.editor import EditorScreen
 
         rid = row.response.id
@@ -391,7 +468,9 @@ class TriageScreen(Screen[None]):
         async def save(text: str | None) -> None:
             if not text:
                 return
-            await write(rid, text)
+            if await self._conflicted(await write(rid, text)):
+                self.rapp.drafts[(kind, rid)] = text  # kept: the words are still needed
+                return
             self.app.notify(self.i18n.t(done), markup=False)
             await self._after(batch=False, advance=advance, acted=rid)
 
@@ -412,6 +491,8 @@ class TriageScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         outcome = await self.rapp.store.undo_last(actor=self.rapp.actor)
+        if await self._conflicted(outcome):
+            return
         if not outcome.changed:
             self._notice(self.i18n.t("undo.nothing"))
             return

@@ -33,6 +33,7 @@ from reactieveld.i18n import I18n
 from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
+from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
@@ -64,6 +65,9 @@ _TEXT_ROOM = 48
 CURSOR_MARK = "▶"
 MARKED_MARK = "✱"
 NEW_MARK = "•"
+#: In the mark column's last cell (otherwise air): another moderator has the row open
+#: (a pencil: someone is working on it). The text column then begins with their name.
+BUSY_MARK = "✎"
 
 
 def row_marks(*, cursor: bool, marked: bool, new: bool) -> str:
@@ -139,9 +143,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         tz: tzinfo | None = None,
         flt: QueueFilter | None = None,
         id: str | None = None,
+        actor: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.store = store
+        #: Who this app's moderator is: their own claims are not shown as "busy".
+        self.actor = actor
         self.i18n = i18n
         self.codebook = codebook
         self.tz = tz
@@ -633,6 +640,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         dim = base + self._style("queue--handled") if r.triage is TriageState.HANDLED else base
         segments: list[Segment] = []
         used = 0
+        busy = busy_by(row, self.actor)
         for key, w in visible_columns(width):
             style = dim
             if key == "mark":
@@ -657,6 +665,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     text = "↻ " + text
                     style = dim + self._style("queue--pending")
             cell = _cell(text, w)
+            if key == "mark" and busy is not None:
+                cell = cell[: w - 1] + BUSY_MARK
             segments.append(Segment(cell, style))
             used += w
         rest = width - used
@@ -664,6 +674,13 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             text = one_line(r.body_text, limit=max(rest * 2, 40))
             if not text:
                 text = "∅"
+            if busy is not None:
+                # First in the text, in words (they read without colour); where the text
+                # has too few cells for "bezig: Naam" (80 columns leave about ten), the
+                # name alone: the mark column's pencil already says "busy".
+                name = one_line(busy.actor, limit=40)
+                label = self.i18n.t("claim.busy", name=name)
+                text = (label if cell_len(label) + 4 <= rest else name) + " · " + text
             segments.append(Segment(set_cell_size(shorten(text, rest), rest), dim))
         return Strip(segments, width)
 

@@ -22,6 +22,7 @@ from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
+from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import deferred
 from reactieveld.tui.widgets.queue_list import format_time
 
@@ -80,9 +81,12 @@ class ResponseView(VerticalScroll, can_focus=False):
         codebook: Codebook,
         tz: tzinfo | None = None,
         id: str | None = None,
+        actor: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.store = store
+        #: Who this app's moderator is: their own claim is not shown as "busy".
+        self.actor = actor
         self.i18n = i18n
         self.codebook = codebook
         self.tz = tz
@@ -142,6 +146,10 @@ class ResponseView(VerticalScroll, can_focus=False):
         add(f"  {format_time(r.created_at, self.tz)}  {preview(r.source, 40)}  ")
         add((self.i18n.status(r.remote_status), "italic"))
         add(f" · {t('triage.' + r.triage.value)}")
+        busy = busy_by(row, self.actor)
+        if busy is not None:
+            until = format_time(busy.until, self.tz)[-5:]  # the hour: a lease is minutes
+            add(("\n" + t("claim.view", name=one_line(busy.actor, limit=60), until=until), "bold"))
         if d.author_count:
             key = "view.earlier.one" if d.author_count == 1 else "view.earlier"
             add(("\n" + t(key, n=d.author_count), "dim"))

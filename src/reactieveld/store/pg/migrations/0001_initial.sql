@@ -298,19 +298,6 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO reactieveld_moderator;
 -- The author keys' secret (when the store keeps it in meta) is not a reader's.
 REVOKE SELECT ON meta FROM reactieveld_reader;
 
--- [pgactions] Versions: every journalled change bumps its response's version in the
--- action's own transaction (as SQLite's migration 0009), so an action given ``seen`` is
--- refused when another moderator changed the row since. A sync's change of status or text
--- is ingest's to bump.
-CREATE FUNCTION reactieveld_version_journal() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE responses SET version = version + 1 WHERE id = NEW.response_id;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER responses_version_journal AFTER INSERT ON actions
-    FOR EACH ROW WHEN (NEW.response_id IS NOT NULL)
-    EXECUTE FUNCTION reactieveld_version_journal();
-
 -- [pgactions] Two outbox workers (two apps, or an app and a sync) never send one row
 -- twice: ``outbox_due`` leases the rows it returns to its store until ``lease_until``
 -- (taken with FOR UPDATE SKIP LOCKED); another store skips them until the outcome is

@@ -1,0 +1,73 @@
+"""The app's claim: the response the moderator has open, leased in the store so that other
+moderators see "bezig: Naam" on it (store ``claim``/``release``, issue 13).
+
+One response at a time: opening another releases the previous one, a decision ends it
+in the store's own transaction, quitting releases all, and the lease is renewed while
+the response stays open. Requests are served one at a time and only the newest counts,
+so holding ``j`` down costs a write for the row it stops on, not one per row passed."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from reactieveld.store.base import Claim, QueueRow, StoreError
+
+
+def busy_by(row: QueueRow | None, actor: str | None) -> Claim | None:
+    """The claim another moderator holds on ``row`` (one's own is not "busy")."""
+    if row is None or row.claim is None or row.claim.actor == actor:
+        return None
+    return row.claim
+
+
+class ClaimKeeper:
+    """Holds the moderator's claim on the open response."""
+
+    def __init__(self, store: Any, *, actor: str, minutes: float) -> None:
+        self.store = store
+        self.actor = actor
+        self.minutes = minutes
+        #: The response this app holds a claim on (None: none).
+        self.held: int | None = None
+        self._wanted: int | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self, response_id: int | None) -> Claim | None:
+        """Claim ``response_id`` (None: nothing open) and release the previous one.
+        Returns the other moderator's claim when someone else has it open."""
+        self._wanted = response_id
+        async with self._lock:
+            if self._wanted != response_id:
+                return None  # a newer request came in meanwhile: it decides
+            try:
+                if self.held is not None and self.held != response_id:
+                    await self.store.release(self.held, actor=self.actor)
+                    self.held = None
+                if response_id is None:
+                    return None
+                other: Claim | None = await self.store.claim(
+                    response_id, actor=self.actor, minutes=self.minutes
+                )
+            except StoreError:
+                # A claim is a courtesy to the others, never a reason to stop working
+                # (a busy or read-only file): the version check still guards decisions.
+                return None
+            self.held = None if other is not None else response_id
+            return other
+
+    async def renew(self) -> None:
+        """Extend the lease on the open response (the app's timer, at half the lease)."""
+        held = self.held
+        if held is not None:
+            await self.open(held)
+
+    async def release_all(self) -> None:
+        """Drop every claim of this moderator (quitting)."""
+        self._wanted = None
+        async with self._lock:
+            self.held = None
+            try:
+                await self.store.release(None, actor=self.actor)
+            except StoreError:
+                pass  # the leases end by themselves

@@ -1,0 +1,143 @@
+"""Two moderators on ONE SQLite file, each with an app (two ``run_test`` in one test):
+opening a response claims it, the other sees "bezig: Naam" on the row and in the view,
+and a decision on a row the other changed after it was shown is refused, on screen and
+in the store. No sleeps: time moves on the store's clock, the tests wait on workers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from helpers.app import SMALL, ready, screen_text, settle, settled
+
+from reactieveld.model import RemoteStatus, TriageState, utcnow
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.tui.screens.triage import TriageScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+@pytest.fixture
+async def second_store(tui_store):
+    """A second connection to the same memory file: the other moderator's."""
+    other = await SqliteStore.open(tui_store.path)
+    yield other
+    await other.close()
+
+
+def current_id(screen: TriageScreen) -> int:
+    row = screen.queue.current
+    assert row is not None and row.response.id is not None
+    return row.response.id
+
+
+async def claims(store) -> set[tuple[int, str]]:
+    rows = await store._run(
+        lambda db: db.execute("SELECT response_id, actor FROM claims").fetchall()
+    )
+    return set(rows)
+
+
+def notices(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_two_moderators_claims_and_a_refused_decision(tui_store, second_store, make_app):
+    anna = make_app(tui_store, actor="anna")
+    bert = make_app(second_store, actor="bert")
+    async with anna.run_test(size=SMALL) as pa:
+        sa = await ready(anna, pa)
+        first = current_id(sa)
+        assert await claims(tui_store) == {(first, "anna")}
+        # Anna's own claim is not "busy" to her.
+        assert not any("bezig" in line for line in screen_text(anna))
+
+        async with bert.run_test(size=SMALL) as pb:
+            sb = await ready(bert, pb)
+            assert current_id(sb) == first
+            lines = screen_text(bert)
+            [row] = [line for line in lines if line.startswith("▶")]
+            # On the row at 80x24, in plain characters: the pencil in the mark column,
+            # the name first in the text (the response view says it in words).
+            assert row.startswith("▶ •✎") and " anna · " in row
+            assert any("bezig: anna heeft deze reactie open" in line for line in lines)
+            assert await claims(tui_store) == {(first, "anna")}  # bert did not take it
+
+            # Bert moves to the next row and claims it; Anna moves there too and sees him.
+            await pb.press("j")
+            await settle(bert, pb)
+            second = current_id(sb)
+            assert await claims(tui_store) == {(first, "anna"), (second, "bert")}
+            await pa.press("j")
+            await settle(anna, pa)
+            await sa.store_changed()  # what the live updates do when bert's claim arrives
+            await settled(pa)
+            assert current_id(sa) == second
+            lines = screen_text(anna)
+            assert any(line.startswith("▶ •✎") and " bert ·" in line for line in lines)
+            assert any("bezig: bert heeft deze reactie open" in line for line in lines)
+            # Anna's first claim ended when she moved on.
+            assert await claims(tui_store) == {(second, "bert")}
+
+            # Anna tags the row Bert has shown (version v): Bert's decision on it is refused.
+            shown = sb.queue.current.version
+            await pa.press("3")
+            await settle(anna, pa)
+            assert (await tui_store.get(second)).version != shown
+            journal_before = await tui_store.journal(limit=1000)
+            await pb.press("s")  # spam, on what he saw before Anna's tag
+            await settled(pb)
+            row = await tui_store.get(second)
+            assert row.response.remote_status is RemoteStatus.APPROVED
+            assert row.response.triage is TriageState.NEW
+            assert await tui_store.journal(limit=1000) == journal_before
+            assert await tui_store.outbox_items() == []
+            [message] = [m for m in notices(bert) if "Niets gedaan" in m]
+            assert message.startswith("Niets gedaan: anna wijzigde 1 reactie(s)")
+            assert "\n" not in message
+            # His rows were read again: the tag shows, and now the decision goes through.
+            assert sb.queue.current.response.id == second
+            assert sb.queue.current.questions == ("3",)
+            await pb.press("s")
+            await settled(pb)
+            assert (await tui_store.get(second)).response.remote_status is RemoteStatus.SPAM
+            # His decision ended his claim on it.
+            assert (second, "bert") not in await claims(tui_store)
+        # Bert quit: none of his claims stay behind.
+        assert all(actor != "bert" for _, actor in await claims(tui_store))
+    assert await claims(tui_store) == set()
+
+
+async def test_an_expired_claim_is_not_busy_and_is_taken_over(tui_store, second_store, make_app):
+    rows = await tui_store.queue(tui_store_filter())
+    top = rows[0].response.id
+    clock = {"now": utcnow()}
+    second_store.clock = tui_store.clock = lambda: clock["now"]
+    # Anna's app died an hour ago with the top row claimed.
+    await second_store.claim(top, actor="anna", minutes=5)
+    clock["now"] += timedelta(hours=1)
+    bert = make_app(tui_store, actor="bert")
+    async with bert.run_test(size=SMALL) as pb:
+        sb = await ready(bert, pb)
+        assert current_id(sb) == top
+        assert not any("bezig" in line for line in screen_text(bert))
+        assert await claims(tui_store) == {(top, "bert")}
+
+
+def tui_store_filter():
+    from reactieveld.store.base import QueueFilter
+
+    return QueueFilter(triage=TriageState.NEW)
+
+
+async def test_a_claim_is_renewed_while_the_response_stays_open(tui_store, make_app):
+    clock = {"now": utcnow()}
+    tui_store.clock = lambda: clock["now"]
+    anna = make_app(tui_store, actor="anna", claim_minutes=5)
+    async with anna.run_test(size=SMALL) as pa:
+        sa = await ready(anna, pa)
+        top = current_id(sa)
+        first = (await tui_store.get(top)).claim.until
+        clock["now"] += timedelta(minutes=4)
+        await anna._renew_claim()  # what the timer at half the lease calls
+        assert (await tui_store.get(top)).claim.until == first + timedelta(minutes=4)
