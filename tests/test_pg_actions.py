@@ -549,3 +549,20 @@ def test_any_sequence_of_actions_does_on_postgresql_what_it_does_on_sqlite(
         asyncio.run(run(steps))
 
     check()
+
+
+async def test_the_journal_is_append_only(pg_cluster: Any, pg_url: str) -> None:
+    owner, (a, _b, _c) = await seeded(pg_url)
+    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
+    try:
+        await anna.mark_handled([a], actor="anna")
+        for statement in ("UPDATE actions SET actor = 'someone else'", "DELETE FROM actions"):
+            # The owner meets the trigger; a moderator has not even the right.
+            with pytest.raises(StoreError, match="append-only"):
+                await owner._write(lambda c, s=statement: c.execute(s))
+            with pytest.raises(StoreError, match="may not change"):
+                await anna._write(lambda c, s=statement: c.execute(s))
+        assert await q(owner, "SELECT actor FROM actions") == [("anna",)]
+    finally:
+        await anna.close()
+        await owner.close()
