@@ -78,7 +78,10 @@ class QueueRow:
     #: sync's change of remote status or text). Only ever compared for equality: an
     #: action given ``seen={id: version}`` is refused when the row has moved on since.
     version: int = 1
-    claim: Claim | None = None  # the unexpired claim on it, if any (whoever holds it)
+    #: The unexpired claim on it, if any (whoever holds it). A lease, not the row's state:
+    #: not compared, so a row read before and after someone opened it is the same row
+    #: (the app's own claim is written just after its rows are read).
+    claim: Claim | None = field(default=None, compare=False)
 
     @property
     def keyset(self) -> Keyset:
