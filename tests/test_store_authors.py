@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from helpers.store import rerun_migration
+
 from reactieveld.model import Page, RemoteStatus, Response, Source
 from reactieveld.store.authors import BY_AUTHOR
-from reactieveld.store.schema import migrate
 from reactieveld.store.sqlite import SqliteStore
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -98,8 +99,7 @@ async def test_names_indexed_by_the_migration(tmp_path):
     # The index as 0005 left it: key tokens only (these rows have none).
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("INSERT INTO responses_by_author (responses_by_author) VALUES ('delete-all')")
-    db.execute("PRAGMA user_version = 6")
-    migrate(db)
+    rerun_migration(db, 7)
     db.close()
     store = await SqliteStore.open(path)
     try:

@@ -13,11 +13,11 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from helpers.store import rerun_migration
 
 from reactieveld.model import Page, RemoteStatus, Response, Source, TriageState
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.planner import counting
-from reactieveld.store.schema import migrate
 from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -239,8 +239,7 @@ async def test_counts_backfilled_by_the_migration(tmp_path):
         db.execute(f"DROP TRIGGER {trigger}")
     for name in ("response_counts", "tag_counts", "question_tagged"):
         db.execute(f"DROP TABLE {name}")
-    db.execute("PRAGMA user_version = 5")
-    migrate(db)
+    rerun_migration(db, 6)
     assert kept(db) == fresh(db)
     assert kept(db)["tagged"] == 9
     db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from reactieveld.model import Page, RemoteStatus, Response, Source
+from reactieveld.store.schema import _split_sql, migrations, register_functions
 from reactieveld.store.sqlite import SqliteStore
 
 #: The store tests' clock: every response is ``T0 + minutes``.
@@ -83,3 +84,15 @@ def anna(ext: str, email: str | None) -> Response:
         body_text=f"reactie {ext}",
         created_at=datetime(2026, 3, 1, tzinfo=UTC),
     )
+
+
+def rerun_migration(db, number: int) -> None:
+    """Apply shipped migration ``number`` again, alone, to a file that has the later ones
+    too (a test of what it does to the rows there). Only that one: a later migration need
+    not run twice (0009 adds a column), so rewinding ``user_version`` is no way to do it."""
+    [sql_text] = [text for n, _name, text in migrations() if n == number]
+    register_functions(db)  # what migrate() gives the migrations
+    db.execute("BEGIN")
+    for statement in _split_sql(sql_text):
+        db.execute(statement)
+    db.execute("COMMIT")
