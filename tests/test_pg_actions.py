@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from helpers.pgrows import seeded
 from helpers.store import open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,30 +31,6 @@ A, HOLD, SPAM = RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM
 async def q(store: PostgresStore, query: str, *args: Any) -> list[tuple[Any, ...]]:
     rows = await store._read(lambda c: c.fetch(query, *args))
     return [tuple(r) for r in rows]
-
-
-async def seeded(url: str, n: int = 3) -> tuple[PostgresStore, list[int]]:
-    """A store with the source "blog" and ``n`` responses e1..en of thread p1 (e2 on
-    hold, the others approved); returns it with their ids in order."""
-    store = await PostgresStore.open(url, max_size=8)
-
-    async def fill(c: Any) -> list[int]:
-        sid = await c.fetchval(
-            "INSERT INTO sources (name, type) VALUES ('blog', 'wordpress') "
-            "ON CONFLICT (name) DO UPDATE SET type = excluded.type RETURNING id"
-        )
-        rows = await c.fetch(
-            "INSERT INTO responses (source_id, external_id, thread_external_id, author_name, "
-            "body_text, created_at, fetched_at, remote_status, meta, content_hash) "
-            "SELECT $1, 'e' || i, 'p1', 'Anna', 'reactie ' || i, 1700000000 + i, 1700000000, "
-            "CASE WHEN i = 2 THEN 'hold' ELSE 'approved' END, '{\"post\": 7}', i "
-            "FROM generate_series(1, $2) AS i ORDER BY i RETURNING id",
-            sid,
-            n,
-        )
-        return [r[0] for r in rows]
-
-    return store, await store._write(fill)
 
 
 async def state(store: PostgresStore, rid: int) -> tuple[Any, ...]:
