@@ -28,7 +28,7 @@ from reactieveld.store.ingest import (
     PLATFORM_HASH_COLS,
     content_hash,
     json_text,
-    stored_hash,
+    platform_hash_of,
 )
 from reactieveld.store.pg.actions import add_tag, counts_lock, enqueue_reverse
 from reactieveld.store.pg.base import PgBase
@@ -149,7 +149,7 @@ class Writeback(PgBase):
                 if stored is not None:
                     await conn.execute(
                         "UPDATE responses SET content_hash = $1 WHERE id = $2",
-                        stored_hash(stored, remote_status.value),
+                        platform_hash_of(stored, remote_status.value),
                         rid,
                     )
                 # Only when no later decision on the same response is still pending.
