@@ -543,3 +543,66 @@ async def test_the_journal_is_append_only(pg_cluster: Any, pg_url: str) -> None:
     finally:
         await anna.close()
         await owner.close()
+
+
+@pytest.mark.skipif(
+    not hasattr(PostgresStore, "upsert_page"), reason="waits for the PostgreSQL ingest"
+)
+async def test_a_sync_and_two_moderators_at_once(pg_cluster: Any, pg_url: str) -> None:
+    """A sync storing pages that change the same responses (status, text) while two
+    moderators decide them: no deadlock and no error, each response decided once."""
+    n = 240
+    owner = await open_store(pg_url)
+    await owner.upsert_page(
+        "blog", page(*(resp(f"s{i}", f"tekst {i}", minutes=i) for i in range(n)))
+    )
+    ids = [r[0] for r in await q(owner, "SELECT id FROM responses ORDER BY id")]
+    stores = [
+        await PostgresStore.open(role_url(pg_cluster, pg_url, name, "reactieveld_moderator"))
+        for name in ("anna", "bram")
+    ]
+    rng = random.Random(7)
+
+    async def sync(round_: int) -> None:
+        order = list(range(n))
+        rng.shuffle(order)  # a page in another order than the moderators lock in
+        for start in range(0, n, 60):
+            await owner.upsert_page(
+                "blog",
+                page(
+                    *(
+                        resp(f"s{i}", f"tekst {i} versie {round_}", minutes=i)
+                        for i in order[start : start + 60]
+                    )
+                ),
+            )
+
+    async def work(store: PostgresStore, batch: list[int]) -> None:
+        while True:
+            rows = await q(
+                store,
+                "SELECT id, version FROM responses WHERE id = ANY($1) AND triage = 'new'",
+                batch,
+            )
+            if not rows:
+                return
+            out = await store.moderate([r[0] for r in rows], SPAM, actor="?", seen=dict(rows))
+            if not out.conflicts:
+                return
+
+    jobs: list[Any] = [sync(r) for r in range(3)]
+    for store in stores:
+        order = ids[:]
+        rng.shuffle(order)
+        jobs += [work(store, order[i : i + 8]) for i in range(0, n, 8)]
+    rng.shuffle(jobs)
+    try:
+        await asyncio.gather(*jobs)
+        decided = await q(
+            owner,
+            "SELECT response_id, count(*) FROM actions WHERE kind = 'moderate' GROUP BY 1",
+        )
+        assert len(decided) == n and {c for _, c in decided} == {1}
+    finally:
+        for s in (*stores, owner):
+            await s.close()

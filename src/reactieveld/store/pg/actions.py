@@ -31,7 +31,7 @@ from reactieveld.model import (
 from reactieveld.store.actions import CANCELLABLE, HISTORY_BATCH, reverse_action
 from reactieveld.store.base import ActionOutcome, StoreError
 from reactieveld.store.ingest import json_text, storable
-from reactieveld.store.pg.base import PgBase
+from reactieveld.store.pg.base import PgBase, counts_lock
 from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import to_epoch
@@ -42,22 +42,6 @@ _TARGET_SQL = (
     "r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
     "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
 )
-
-
-#: The transaction lock every change of the kept counts takes first (moderator actions,
-#: undo, a write-back's outcome). The count triggers (response_counts, tag_counts,
-#: question_tagged) update a few shared rows in the order the changed responses come in:
-#: two batches meeting them in opposite orders deadlocked in the test of two moderators
-#: (one in a few runs). One at a time, in the order they ask, they never do; a moderator's
-#: action takes milliseconds, and the single question_tagged row serialised tagging anyway.
-#: lead: the PostgreSQL ingest's page upsert changes the same counts: it should take this
-#: lock too (or the counts become per-transaction delta rows).
-KEPT_COUNTS_LOCK = 0x7276_6163_74  # "rv" + "act"
-
-
-async def counts_lock(conn: asyncpg.Connection) -> None:
-    """Wait for :data:`KEPT_COUNTS_LOCK` (held until the transaction ends)."""
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", KEPT_COUNTS_LOCK)
 
 
 def _now() -> int:

@@ -30,8 +30,8 @@ from reactieveld.store.ingest import (
     json_text,
     platform_hash_of,
 )
-from reactieveld.store.pg.actions import add_tag, counts_lock, enqueue_reverse
-from reactieveld.store.pg.base import PgBase
+from reactieveld.store.pg.actions import add_tag, enqueue_reverse
+from reactieveld.store.pg.base import PgBase, counts_lock
 from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import OUTBOX_COLS, sent_reply, was_undone_in_flight
