@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from reactieveld.model import Capability, OutboxState, RemoteStatus, utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.pg.store import PostgresStore
+from reactieveld.store.pg.writeback import OUTBOX_LEASE
 
 A, HOLD, SPAM = RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM
 
@@ -327,6 +328,18 @@ async def test_two_outbox_workers_never_take_one_row(pg_url: str) -> None:
         oid = min(first)
         await owner.outbox_retry(oid, error="HTTP 503", next_attempt_at=utcnow())
         assert oid in {i.id for i in await other.outbox_due(limit=60)}
+        # The first worker stopped: when its lease has run out (moved back here, not
+        # waited for), the other takes its rows; before, it does not.
+        left = first - {oid}
+        assert not left & {i.id for i in await other.outbox_due(limit=60)}
+        await owner._write(
+            lambda c: c.execute(
+                "UPDATE outbox SET lease_until = lease_until - $1 WHERE id = ANY($2)",
+                OUTBOX_LEASE,
+                list(left),
+            )
+        )
+        assert left <= {i.id for i in await other.outbox_due(limit=60)}
     finally:
         await other.close()
         await owner.close()

@@ -57,19 +57,22 @@ class Writeback(PgBase):
         worker holds, leased to this store (it sees them again until their outcome is
         recorded; another store does not until the lease runs out)."""
         t = to_epoch(now or utcnow()) or 0
+        # Leases run by the clock, whatever moment ``now`` asks about (a test's "later").
+        clock = to_epoch(utcnow()) or 0
         me = self._lease_holder()
 
         async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
             ids = await conn.fetch(
                 "WITH due AS (SELECT id FROM outbox WHERE state = 'pending' "
                 "AND coalesce(next_attempt_at, 0) <= $1 AND (leased_by IS NULL "
-                "OR leased_by = $3 OR coalesce(lease_until, 0) <= $1) "
+                "OR leased_by = $3 OR coalesce(lease_until, 0) <= $4) "
                 "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) "
-                "UPDATE outbox o SET leased_by = $3, lease_until = $1 + $4 FROM due "
+                "UPDATE outbox o SET leased_by = $3, lease_until = $4 + $5 FROM due "
                 "WHERE o.id = due.id RETURNING o.id",
                 t,
                 limit,
                 me,
+                clock,
                 OUTBOX_LEASE,
             )
             rows = await conn.fetch(
