@@ -21,7 +21,7 @@ from helpers.store import open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reactieveld.model import Capability, OutboxState, RemoteStatus, utcnow
+from reactieveld.model import Action, Capability, OutboxState, RemoteStatus, utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.pg.store import PostgresStore
 from reactieveld.store.pg.writeback import OUTBOX_LEASE
@@ -391,6 +391,12 @@ async def test_the_outbox_lifecycle_on_postgresql(pg_url: str) -> None:
             list((await store.undo_last(actor="m")).outbox_ids),
         )
         assert json.loads(undo_of) == {"undo_of": rid}
+        # A write-back that is not a decision (no journal entry); an unknown source refused.
+        oid = await store.enqueue(Action(Capability.APPROVE, "blog", "e1", meta={"k": 1}))
+        [item] = [i for i in await store.outbox_due() if i.id == oid]
+        assert (item.journal_id, item.response_id, item.action.meta) == (None, None, {"k": 1})
+        with pytest.raises(StoreError, match="unknown source 'elders'"):
+            await store.enqueue(Action(Capability.APPROVE, "elders", "c"))
     finally:
         await store.close()
 
