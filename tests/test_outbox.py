@@ -5,24 +5,28 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from helpers.store import open_store
 from helpers.wpsite import Site
 
 from reactieveld.model import Action, Capability, RemoteStatus, utcnow
 from reactieveld.outbox import OutboxWorker
-from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
+
+# lead: drop this once the PostgreSQL ingest (the sync's upsert_page) is merged; the
+# outbox's own methods run on PostgreSQL already (tests/test_pg_actions.py).
+pytestmark = pytest.mark.sqlite_only("waits for the PostgreSQL ingest")
 
 
 @pytest.fixture
-async def env(tmp_path):
+async def env(store_target):
     site = Site()
     site.fake.comments = {i: c for i, c in site.fake.comments.items() if i <= 50}
     site.fake.ids = sorted(site.fake.comments)
-    store = await SqliteStore.open(tmp_path / "m.db")
+    store = await open_store(store_target)
     cfg, conn = site.source(attempts=2)
     engine = SyncEngine(store, [(cfg, conn)])
     assert (await engine.sync_source("blog")).ok
-    yield site, store, engine, tmp_path / "m.db"
+    yield site, store, engine, store_target
     await engine.aclose()
     await store.close()
 
@@ -49,10 +53,10 @@ async def test_retry_later_then_applied_after_restart(env):
     assert item.next_attempt_at > utcnow() + timedelta(seconds=30)  # backoff, not a spin
     assert await store.outbox_due() == []  # not due yet
 
-    # "Restart": a new store and worker on the same file; the row is still there.
+    # "Restart": a new store and worker on the same memory; the row is still there.
     site.fake.handle = original
     await store.close()
-    store2 = await SqliteStore.open(db)
+    store2 = await open_store(db)
     try:
         [item] = await store2.outbox_due(now=utcnow() + timedelta(hours=2))
         worker2 = OutboxWorker(store2, engine.connectors)

@@ -18,14 +18,28 @@ from reactieveld.model import (
     utcnow,
 )
 from reactieveld.store.base import PastWork, QueueFilter, StoreError
+from reactieveld.store.sqlite import SqliteStore
 
 A, HOLD, SPAM = RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM
 
 
+# lead: drop this once the PostgreSQL ingest and reads (upsert_page, get, journal, ...)
+# are merged; the actions and the outbox themselves run on PostgreSQL already
+# (tests/test_pg_actions.py, with the rows made by SQL).
+pytestmark = pytest.mark.sqlite_only("waits for the PostgreSQL ingest and reads")
+
+
+def who(store, actor: str) -> str:
+    """The journal's actor for ``actor``: as given on SQLite; the connection's role on
+    PostgreSQL, where nobody can write another's name."""
+    return actor if isinstance(store, SqliteStore) else store.role
+
+
 @pytest.fixture
-async def env(tmp_path):
-    """A store with three responses a, b, c (b on hold); yields (store, ids, path)."""
-    path = tmp_path / "m.db"
+async def env(store_target):
+    """A store with three responses a, b, c (b on hold); yields (store, ids, target), the
+    target being a SQLite file or a PostgreSQL URL."""
+    path = store_target
     store = await open_store(path)
     await store.upsert_page(
         "blog",
@@ -69,7 +83,7 @@ async def test_moderate_writes_state_journal_and_outbox(env):
     by_rid = {j.response_id: j for j in journal}
     assert by_rid[ids["b"]].before == {"status": "hold", "triage": "new"}
     assert by_rid[ids["b"]].after == {"status": "spam", "triage": "handled"}
-    assert all(j.actor == "mod" for j in journal)
+    assert all(j.actor == who(store, "mod") for j in journal)
     items = {i.response_id: i for i in await store.outbox_items()}
     assert items[ids["a"]].action.capability is Capability.SPAM
     assert items[ids["a"]].action.expected_status is A
@@ -109,7 +123,7 @@ async def test_toggle_question_and_the_several_items_rule(env):
     assert (await store.toggle_question([a], "3", actor="mod")).changed == 1
     assert (await store.get(a)).questions == ("3",)
     [tag] = [t for t in await store.tags(a) if t.kind.value == "question"]
-    assert (tag.actor, tag.codebook_version) == ("mod", store.codebook_version)
+    assert (tag.actor, tag.codebook_version) == (who(store, "mod"), store.codebook_version)
 
     # a has it, b and c lack it: all get it; only b and c are journaled.
     out = await store.toggle_question([a, b, c], "3", actor="mod")
@@ -151,7 +165,7 @@ async def test_note_and_reply(env):
     out = await store.add_note(ids["a"], "even bellen", actor="mod")
     assert out.outbox_ids == ()
     [note] = await store.notes(ids["a"])
-    assert (note.text, note.actor) == ("even bellen", "mod")
+    assert (note.text, note.actor) == ("even bellen", who(store, "mod"))
     out = await store.reply(ids["b"], "Dank voor uw reactie", actor="mod")
     [item] = await store.outbox_items()
     assert item.id == out.outbox_ids[0]
@@ -173,6 +187,7 @@ ACTIONS = {
 }
 
 
+@pytest.mark.sqlite_only("SQLite's trigger syntax: test_pg_actions.py has it on PostgreSQL")
 @pytest.mark.parametrize("kind", ACTIONS)
 async def test_each_action_is_one_transaction(env, kind):
     store, ids, _ = env
@@ -228,6 +243,10 @@ async def test_undo_takes_back_a_whole_batch_then_the_one_before(env):
     assert (await store.counts()).by_triage == {"new": 3}
 
 
+@pytest.mark.sqlite_only(
+    "several actors on one connection: on PostgreSQL the actor is the role "
+    "(test_pg_actions.py: two roles)"
+)
 async def test_undo_takes_back_only_the_actors_own_work_never_history(env):
     """``z`` is the moderator's own undo: not a colleague's decision (even a later one),
     not the written history (the demo's fictional moderators), not an undo."""
@@ -301,7 +320,7 @@ async def test_a_sent_reply_joins_its_thread_and_leaves_the_parent_alone(env):
     assert (r.parent_external_id, r.thread_external_id) == ("b", "p1")
     assert (r.body_text, r.author_name, r.triage) == (
         "Dank voor uw reactie.",
-        "moderator",
+        who(store, "moderator"),
         TriageState.HANDLED,
     )
     assert mine.role == "organisatie"  # the organisation answered: dialogue, not consultation
@@ -366,6 +385,7 @@ async def test_undo_while_the_worker_was_sending(env):
     assert (reverse.action.capability, reverse.action.expected_status) == (Capability.APPROVE, SPAM)
 
 
+@pytest.mark.sqlite_only("the file itself: test_pg_actions.py has PostgreSQL's append-only journal")
 async def test_journal_is_append_only(env):
     store, ids, path = env
     await store.mark_handled([ids["a"]], actor="m")

@@ -29,6 +29,9 @@ from reactieveld.store.rows import placeholders
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
 
+#: Outbox states an undo cancels (not sent, or a person must look); a done one is reversed.
+CANCELLABLE = (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict")
+
 
 def source_id(db: sqlite3.Connection, name: str) -> int:
     """The id of source ``name``; StoreError when there is none."""
@@ -442,7 +445,7 @@ def _undo_one(
     if sent is None:
         return []
     oid, state = sent
-    if state in (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict"):
+    if state in CANCELLABLE:
         db.execute(
             "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
         )
@@ -467,38 +470,56 @@ def enqueue_reverse(
         (oid,),
     ).fetchone()
     source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
-    # The platform may need what it needed for the original (e.g. Discourse's ids).
     row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
-    meta = {**(json.loads(row[0]) if row and row[0] else {}), "undo_of": oid}
+    action = reverse_action(
+        kind, before, after, source, ext, thread_ext, result_ext, row[0] if row else None, oid
+    )
+    if action is None:
+        return []
+    if kind is ActionKind.REPLY:
+        mine = db.execute(
+            "SELECT id FROM responses WHERE source_id = ? AND external_id = ?",
+            (sid, result_ext),
+        ).fetchone()
+        rid = mine[0] if mine else None
+    return [enqueue(db, action, response_id=rid, journal_id=None, now=now)]
+
+
+def reverse_action(
+    kind: ActionKind,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    source: str,
+    ext: str,
+    thread_ext: str | None,
+    result_ext: str | None,
+    meta: str | None,
+    oid: int,
+) -> Action | None:
+    """The action that takes back write-back ``oid`` (of a journalled ``kind``, already
+    applied remotely), or None when there is none. A reverse reply's outbox row belongs to
+    the reply itself (the response ``result_ext`` names), not to the one it answered.
+    Both backends build it here."""
     if kind is ActionKind.MODERATE:
         reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
         if reverse is None:
-            return []
-        action = Action(
+            return None
+        return Action(
             capability=reverse,
             source=source,
             external_id=ext,
             thread_external_id=thread_ext,
             expected_status=RemoteStatus(after["status"]),
-            meta=meta,
+            # The platform may need what it needed for the original (e.g. Discourse's ids).
+            meta={**(json.loads(meta) if meta else {}), "undo_of": oid},
         )
-    elif kind is ActionKind.REPLY:
-        if not result_ext:
-            return []
-        # A sent reply cannot be unsent: trash it on the platform. The action is about
-        # the reply itself (our local copy of it), never the response it answered.
-        action = Action(
+    if kind is ActionKind.REPLY and result_ext:
+        # A sent reply cannot be unsent: trash it on the platform.
+        return Action(
             capability=Capability.TRASH,
             source=source,
             external_id=result_ext,
             thread_external_id=thread_ext,
             meta={"undo_of": oid},
         )
-        mine = db.execute(
-            "SELECT id FROM responses WHERE source_id = ? AND external_id = ?",
-            (sid, result_ext),
-        ).fetchone()
-        rid = mine[0] if mine else None
-    else:
-        return []
-    return [enqueue(db, action, response_id=rid, journal_id=None, now=now)]
+    return None

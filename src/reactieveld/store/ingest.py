@@ -284,13 +284,21 @@ def platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
     platform's status another way (a write-back applied, a response reported gone), the
     hash must follow, or a later page saying the old status would look unchanged.
     """
-    row = db.execute(
-        "SELECT thread_external_id, parent_external_id, author_name, author_key, author_url, "
-        "body_text, body_raw, body_format, url, updated_at, meta FROM responses WHERE id = ?",
-        (rid,),
-    ).fetchone()
+    row = db.execute(f"SELECT {PLATFORM_HASH_COLS} FROM responses WHERE id = ?", (rid,)).fetchone()
     if row is None:
         return None
+    return platform_hash_of(row, status)
+
+
+#: The columns of a stored row :func:`platform_hash_of` takes, in its order.
+PLATFORM_HASH_COLS = (
+    "thread_external_id, parent_external_id, author_name, author_key, author_url, "
+    "body_text, body_raw, body_format, url, updated_at, meta"
+)
+
+
+def platform_hash_of(row: Sequence[Any], status: str) -> int:
+    """The content hash of a stored row (its :data:`PLATFORM_HASH_COLS`) with ``status``."""
     *head, updated, meta = row
     return _hash_fields(*head, str(updated), status, meta)
 

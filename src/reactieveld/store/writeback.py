@@ -67,9 +67,7 @@ def outbox_done(
         return
     rid, state, last_error, jid, capability = row
     is_reply = capability == Capability.REPLY.value
-    # Undone while the worker was sending it: the platform did apply it, so it is
-    # done, and the moderator's undo now needs the reverse action.
-    undone_in_flight = state == "cancelled" and last_error == "undone"
+    undone_in_flight = was_undone_in_flight(state, last_error)
     if state != "pending" and not undone_in_flight:
         return
     db.execute(
@@ -106,6 +104,39 @@ def outbox_done(
         )
 
 
+def was_undone_in_flight(state: str, last_error: str | None) -> bool:
+    """Undone while the worker was sending it: the platform did apply it, so it is done,
+    and the moderator's undo now needs the reverse action (both backends)."""
+    return state == "cancelled" and last_error == "undone"
+
+
+def sent_reply(
+    source: str,
+    parent_ext: str,
+    thread_ext: str | None,
+    text: str | None,
+    actor: str | None,
+    external_id: str,
+    remote_status: RemoteStatus | None,
+    at: datetime,
+) -> Response:
+    """Our own reply as the platform accepted it: a response in its thread, in the
+    organisation's voice, handled (both backends store this)."""
+    return Response(
+        source=source,
+        external_id=external_id,
+        thread_external_id=thread_ext,
+        parent_external_id=parent_ext,
+        author_name=actor or "",
+        body_text=text or "",
+        body_raw=text or "",
+        created_at=at,
+        remote_status=remote_status or RemoteStatus.APPROVED,
+        role_hint="organisatie",
+        triage=TriageState.HANDLED,
+    )
+
+
 def _store_sent_reply(
     db: sqlite3.Connection,
     item_id: int,
@@ -130,19 +161,7 @@ def _store_sent_reply(
     _, source, parent_ext, thread_ext, text, actor = row
     if not external_id:
         return True
-    reply = Response(
-        source=source,
-        external_id=external_id,
-        thread_external_id=thread_ext,
-        parent_external_id=parent_ext,
-        author_name=actor or "",
-        body_text=text or "",
-        body_raw=text or "",
-        created_at=at,
-        remote_status=remote_status or RemoteStatus.APPROVED,
-        role_hint="organisatie",
-        triage=TriageState.HANDLED,
-    )
+    reply = sent_reply(source, parent_ext, thread_ext, text, actor, external_id, remote_status, at)
     exists = db.execute(
         "SELECT 1 FROM responses r JOIN sources s ON s.id = r.source_id "
         "WHERE s.name = ? AND r.external_id = ?",

@@ -1,11 +1,649 @@
 """Moderator actions on PostgreSQL, each one transaction (state + journal with
 ``session_user`` as actor + outbox + NOTIFY): ``moderate``, ``mark_handled``,
-``toggle_question``, ``set_role``, ``add_note``, ``reply``, ``undo_last``, ``enqueue``."""
+``toggle_question``, ``set_role``, ``add_note``, ``reply``, ``undo_last``, ``enqueue``.
+
+Two moderators may decide the same rows at once: every action first locks the rows it
+changes (``SELECT ... FOR UPDATE``, in id order, so two actions never wait on each other
+in a circle), then checks ``seen`` against the versions as they are now, then changes
+them. The rules (what a decision skips, what undo restores, the reverse of a sent
+write-back) are the SQLite side's (store/actions.py); only the SQL is PostgreSQL's."""
 
 from __future__ import annotations
 
-from reactieveld.store.pg.base import PgBase
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import asyncpg
+
+from reactieveld.model import (
+    CAPABILITY_FOR_STATUS,
+    Action,
+    ActionKind,
+    Capability,
+    OutboxState,
+    RemoteStatus,
+    TagKind,
+    TriageState,
+    utcnow,
+)
+from reactieveld.store.actions import CANCELLABLE, HISTORY_BATCH, reverse_action
+from reactieveld.store.base import ActionOutcome, StoreError
+from reactieveld.store.ingest import json_text, storable
+from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.claims import guarded
+from reactieveld.store.pg.live import notify
+from reactieveld.store.rows import to_epoch
+
+#: What an action reads of each row it locks (the columns of SQLite's ``_targets``).
+_TARGET_SQL = (
+    "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, r.triage, "
+    "r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
+    "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
+)
+
+
+def _now() -> int:
+    return to_epoch(utcnow()) or 0
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return storable(json.dumps(value, ensure_ascii=False))[0]
+
+
+async def lock_targets(
+    conn: asyncpg.Connection, ids: Sequence[int], also: Sequence[int] = ()
+) -> list[asyncpg.Record]:
+    """Lock the rows of ``ids`` (and ``also``: e.g. the ones of ``seen``) in id order and
+    return those of ``ids`` in the caller's order: (id, source, external id, thread,
+    status, triage, meta), read after the lock, so as the last committed action left them."""
+    rows = await conn.fetch(_TARGET_SQL, sorted({*ids, *also}))
+    order = {rid: i for i, rid in enumerate(ids)}
+    return sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])
+
+
+async def journal(
+    conn: asyncpg.Connection,
+    *,
+    kind: ActionKind,
+    response_id: int | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    batch: str | None,
+    now: int,
+    undoes: int | None = None,
+) -> int:
+    """One journal entry; its actor is the connection's role (``session_user``), written
+    by SQL so that nobody journals under another's name."""
+    return int(
+        await conn.fetchval(
+            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
+            "VALUES ($1, session_user, $2, $3, $4, $5, $6, $7) RETURNING id",
+            now,
+            kind.value,
+            response_id,
+            _json(before),
+            _json(after),
+            undoes,
+            batch,
+        )
+    )
+
+
+async def enqueue_row(
+    conn: asyncpg.Connection,
+    source_id: int,
+    action: Action,
+    *,
+    response_id: int | None,
+    journal_id: int | None,
+    now: int,
+) -> int:
+    """One outbox row for ``action`` (of the source with id ``source_id``)."""
+    return int(
+        await conn.fetchval(
+            "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
+            "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) RETURNING id",
+            source_id,
+            response_id,
+            journal_id,
+            action.capability.value,
+            action.external_id,
+            action.thread_external_id,
+            None if action.text is None else storable(action.text)[0],
+            action.expected_status.value if action.expected_status else None,
+            json_text(action.meta),
+            now,
+        )
+    )
+
+
+async def journal_many(
+    conn: asyncpg.Connection,
+    kind: ActionKind,
+    entries: Sequence[tuple[int, Mapping[str, Any], Mapping[str, Any]]],
+    *,
+    batch: str,
+    now: int,
+) -> list[int]:
+    """:func:`journal` for many responses in one statement (a decision on a hundred
+    rows is one round trip, not a hundred): (response id, before, after) each, one entry
+    per response; their ids in the order of ``entries``."""
+    if not entries:
+        return []
+    rows = await conn.fetch(
+        "INSERT INTO actions (at, actor, kind, response_id, before, after, batch) "
+        "SELECT $1, session_user, $2, t.rid, t.before, t.after, $3 FROM unnest("
+        "$4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS t(rid, before, after, n) "
+        "ORDER BY t.n RETURNING id, response_id",
+        now,
+        kind.value,
+        batch,
+        [e[0] for e in entries],
+        [_json(e[1]) for e in entries],
+        [_json(e[2]) for e in entries],
+    )
+    ids = {r[1]: r[0] for r in rows}  # one entry per response: the id is its key
+    return [int(ids[e[0]]) for e in entries]
+
+
+async def enqueue_many(
+    conn: asyncpg.Connection,
+    queued: Sequence[tuple[int, Action, int, int]],
+    *,
+    now: int,
+) -> list[int]:
+    """:func:`enqueue_row` for many (source id, action, response id, journal id) in one
+    statement, one per response; the outbox ids in the order of ``queued``."""
+    if not queued:
+        return []
+    actions = [q[1] for q in queued]
+    rows = await conn.fetch(
+        "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
+        "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+        "SELECT t.sid, t.rid, t.jid, t.cap, t.ext, t.thread, t.body, t.expected, t.meta, "
+        "$1, $1 FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], "
+        "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY "
+        "AS t(sid, rid, jid, cap, ext, thread, body, expected, meta, n) "
+        "ORDER BY t.n RETURNING id, response_id",
+        now,
+        [q[0] for q in queued],
+        [q[2] for q in queued],
+        [q[3] for q in queued],
+        [a.capability.value for a in actions],
+        [a.external_id for a in actions],
+        [a.thread_external_id for a in actions],
+        [None if a.text is None else storable(a.text)[0] for a in actions],
+        [a.expected_status.value if a.expected_status else None for a in actions],
+        [json_text(a.meta) for a in actions],
+    )
+    ids = {r[1]: r[0] for r in rows}
+    return [int(ids[q[2]]) for q in queued]
+
+
+async def add_tag(
+    conn: asyncpg.Connection,
+    codebook_version: str,
+    rid: int,
+    kind: TagKind,
+    code: str,
+    now: int,
+    actor: str | None = None,
+) -> None:
+    """Tag a response (nothing when it has the tag). ``actor`` None: the connection's
+    role; "undo" for a tag an undo puts back and "connector" for our own sent reply's
+    role (as on SQLite)."""
+    await conn.execute(
+        "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor, "
+        "response_created) SELECT id, $2, $3, $4, $5, coalesce($6, session_user), created_at "
+        "FROM responses WHERE id = $1 ON CONFLICT DO NOTHING",
+        rid,
+        kind.value,
+        code,
+        codebook_version,
+        now,
+        actor,
+    )
+
+
+async def _role(conn: asyncpg.Connection, rid: int) -> str | None:
+    code = await conn.fetchval(
+        "SELECT code FROM tags WHERE response_id = $1 AND kind = 'role'", rid
+    )
+    return None if code is None else str(code)
+
+
+async def _set_role(
+    conn: asyncpg.Connection,
+    codebook_version: str,
+    rid: int,
+    code: str | None,
+    now: int,
+    actor: str | None = None,
+) -> None:
+    await conn.execute("DELETE FROM tags WHERE response_id = $1 AND kind = 'role'", rid)
+    if code:
+        await add_tag(conn, codebook_version, rid, TagKind.ROLE, code, now, actor)
 
 
 class Actions(PgBase):
-    pass
+    """The moderator's actions; see SqliteStore's methods of the same names for what
+    each does. ``actor=`` is accepted for the protocol and ignored: the journal, tags,
+    notes and undo go by ``session_user``."""
+
+    async def _act(
+        self,
+        ids: Sequence[int],
+        seen: Mapping[int, int] | None,
+        step: Callable[[asyncpg.Connection, list[asyncpg.Record]], Awaitable[ActionOutcome]],
+        *,
+        actor: str,
+        decided: bool,
+    ) -> ActionOutcome:
+        """One action's transaction: lock, check ``seen`` (refused whole when stale),
+        ``step``, end ``actor``'s claims on the rows of a decision (``decided``; claims go
+        by the name the app gives, see store/pg/claims.py), tell the others (NOTIFY, sent
+        on commit)."""
+
+        async def tx(conn: asyncpg.Connection) -> ActionOutcome:
+            await counts_lock(conn)
+            targets = await lock_targets(conn, ids, list(seen or ()))
+            rids = [t[0] for t in targets]
+            # After the lock: a version read now is the one this action would change.
+            outcome = await guarded(
+                conn,
+                seen,
+                lambda: step(conn, targets),
+                actor=actor,
+                decided=rids if decided else (),
+            )
+            if outcome.changed:
+                await notify(conn, rids)
+            return outcome
+
+        return await self._write(tx)
+
+    async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
+        """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
+        now = _now()
+
+        async def tx(conn: asyncpg.Connection) -> int:
+            sid = await self._source_id(conn, action.source)
+            return await enqueue_row(
+                conn, sid, action, response_id=response_id, journal_id=None, now=now
+            )
+
+        return await self._write(tx)
+
+    async def moderate(
+        self,
+        ids: Sequence[int],
+        status: RemoteStatus,
+        *,
+        actor: str,
+        write_back: bool = True,
+        seen: Mapping[int, int] | None = None,
+    ) -> ActionOutcome:
+        """Set the remote status of responses and mark them handled (see SqliteStore)."""
+        capability = CAPABILITY_FOR_STATUS.get(status)
+        if capability is None:
+            raise StoreError(f"{status.value} is not a status a moderator can set")
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            changed = [
+                t
+                for t in targets
+                if not (t[4] == status.value and t[5] == TriageState.HANDLED.value)
+            ]
+            journal_ids = await journal_many(
+                conn,
+                ActionKind.MODERATE,
+                [
+                    (
+                        rid,
+                        {"status": old_status, "triage": old_triage},
+                        {"status": status.value, "triage": "handled"},
+                    )
+                    for rid, _s, _e, _t, old_status, old_triage, _m in changed
+                ],
+                batch=batch,
+                now=now,
+            )
+            queued = []
+            for (rid, source, ext, thread_ext, old_status, _t, meta), jid in zip(
+                changed, journal_ids, strict=True
+            ):
+                if write_back and old_status != status.value:
+                    action = Action(
+                        capability=capability,
+                        source=source,
+                        external_id=ext,
+                        thread_external_id=thread_ext,
+                        expected_status=RemoteStatus(old_status),
+                        meta=json.loads(meta) if meta else {},
+                    )
+                    queued.append((await self._source_id(conn, source), action, rid, jid))
+            outbox_ids = await enqueue_many(conn, queued, now=now)
+            await conn.execute(
+                "UPDATE responses SET remote_status = $1, triage = 'handled' "
+                "WHERE id = ANY($2::bigint[])",
+                status.value,
+                [t[0] for t in changed],
+            )
+            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+        return await self._act(ids, seen, step, actor=actor, decided=True)
+
+    async def mark_handled(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Mark responses handled without changing their status on the platform."""
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            changed = [t for t in targets if t[5] != TriageState.HANDLED.value]
+            journal_ids = await journal_many(
+                conn,
+                ActionKind.HANDLE,
+                [(t[0], {"triage": t[5]}, {"triage": "handled"}) for t in changed],
+                batch=batch,
+                now=now,
+            )
+            await conn.execute(
+                "UPDATE responses SET triage = 'handled' WHERE id = ANY($1::bigint[])",
+                [t[0] for t in changed],
+            )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, actor=actor, decided=True)
+
+    async def toggle_question(
+        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Toggle a planning-question tag (several: any lacks it -> all get it; else all
+        lose it)."""
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            rids = [t[0] for t in targets]
+            if not rids:
+                return ActionOutcome()
+            have = {
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT response_id FROM tags WHERE kind = 'question' AND code = $1 "
+                    "AND response_id = ANY($2::bigint[])",
+                    code,
+                    rids,
+                )
+            }
+            add = len(have) < len(rids)
+            journal_ids = []
+            for rid in rids:
+                if add and rid not in have:
+                    await add_tag(conn, self.codebook_version, rid, TagKind.QUESTION, code, now)
+                    kind, before, after = ActionKind.TAG, {}, {"question": code}
+                elif not add:
+                    await conn.execute(
+                        "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' "
+                        "AND code = $2",
+                        rid,
+                        code,
+                    )
+                    kind, before, after = ActionKind.UNTAG, {"question": code}, {}
+                else:
+                    continue
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=kind,
+                        response_id=rid,
+                        before=before,
+                        after=after,
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, actor=actor, decided=False)
+
+    async def set_role(
+        self,
+        ids: Sequence[int],
+        code: str | None,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
+    ) -> ActionOutcome:
+        """Set the speaker's role (one per response; None clears it)."""
+        now, batch = _now(), uuid.uuid4().hex
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            journal_ids = []
+            for rid, *_rest in targets:
+                old = await _role(conn, rid)
+                if old == (code or None):
+                    continue  # unchanged: keep who tagged it and when
+                await _set_role(conn, self.codebook_version, rid, code, now)
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=ActionKind.ROLE,
+                        response_id=rid,
+                        before={"role": old},
+                        after={"role": code},
+                        batch=batch,
+                        now=now,
+                    )
+                )
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, actor=actor, decided=False)
+
+    async def add_note(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Add an internal note to a response."""
+        now = _now()
+        text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            if not targets:
+                raise StoreError(f"no response with id {response_id}")
+            note_id = await conn.fetchval(
+                "INSERT INTO notes (response_id, text, actor, created_at) "
+                "VALUES ($1, $2, session_user, $3) RETURNING id",
+                response_id,
+                text,
+                now,
+            )
+            jid = await journal(
+                conn,
+                kind=ActionKind.NOTE,
+                response_id=response_id,
+                before={},
+                after={"note_id": note_id, "text": text},
+                batch=uuid.uuid4().hex,
+                now=now,
+            )
+            return ActionOutcome((jid,), (), 1)
+
+        return await self._act([response_id], seen, step, actor=actor, decided=False)
+
+    async def reply(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
+        now = _now()
+        text = storable(text)[0]
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            if not targets:
+                raise StoreError(f"no response with id {response_id}")
+            rid, source, ext, thread_ext, _status, triage, meta = targets[0]
+            jid = await journal(
+                conn,
+                kind=ActionKind.REPLY,
+                response_id=rid,
+                before={"triage": triage},
+                after={"text": text, "triage": "handled"},
+                batch=uuid.uuid4().hex,
+                now=now,
+            )
+            await conn.execute("UPDATE responses SET triage = 'handled' WHERE id = $1", rid)
+            action = Action(
+                capability=Capability.REPLY,
+                source=source,
+                external_id=ext,
+                thread_external_id=thread_ext,
+                text=text,
+                meta=json.loads(meta) if meta else {},
+            )
+            sid = await self._source_id(conn, source)
+            oid = await enqueue_row(conn, sid, action, response_id=rid, journal_id=jid, now=now)
+            return ActionOutcome((jid,), (oid,), 1)
+
+        return await self._act([response_id], seen, step, actor=actor, decided=True)
+
+    async def undo_last(self, *, actor: str) -> ActionOutcome:
+        """Undo this role's own last batch that is not undone yet (see SqliteStore):
+        the actor is ``session_user``, whatever ``actor`` says."""
+        now = _now()
+
+        async def tx(conn: asyncpg.Connection) -> ActionOutcome:
+            # Also one undo at a time: two apps of one moderator pressing z at once never
+            # take one batch back twice.
+            await counts_lock(conn)
+            batch = await conn.fetchval(
+                "SELECT batch FROM actions a WHERE actor = session_user AND kind <> 'undo' "
+                "AND coalesce(batch, '') NOT LIKE $1 AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
+                HISTORY_BATCH + "%",
+            )
+            if batch is None:
+                return ActionOutcome()
+            entries = await conn.fetch(
+                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
+                "WHERE a.batch = $1 AND a.kind <> 'undo' AND NOT EXISTS "
+                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
+                batch,
+            )
+            rids = [e[2] for e in entries if e[2] is not None]
+            await lock_targets(conn, rids)
+            # Another moderator changed one of them since: putting the state before this
+            # work back would overwrite theirs (as on SQLite: store/actions.changed_since).
+            others = await conn.fetch(
+                "SELECT DISTINCT response_id FROM actions WHERE id > $1 "
+                "AND actor <> session_user AND response_id = ANY($2::bigint[]) "
+                "ORDER BY response_id",
+                max(e[0] for e in entries),
+                rids,
+            )
+            if others:
+                return ActionOutcome(conflicts=tuple(r[0] for r in others))
+            undo_batch = uuid.uuid4().hex
+            journal_ids, outbox_ids = [], []
+            for jid, kind, rid, before_s, after_s in entries:
+                before, after = json.loads(before_s), json.loads(after_s)
+                outbox_ids += await self._undo_one(
+                    conn, ActionKind(kind), rid, before, after, jid, now
+                )
+                journal_ids.append(
+                    await journal(
+                        conn,
+                        kind=ActionKind.UNDO,
+                        response_id=rid,
+                        before=after,
+                        after=before,
+                        batch=undo_batch,
+                        undoes=jid,
+                        now=now,
+                    )
+                )
+            await notify(conn, rids)
+            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+        return await self._write(tx)
+
+    async def _undo_one(
+        self,
+        conn: asyncpg.Connection,
+        kind: ActionKind,
+        rid: int,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        jid: int,
+        now: int,
+    ) -> list[int]:
+        """Put one journalled change back (the rules of SQLite's ``_undo_one``)."""
+        if "triage" in before:
+            await conn.execute(
+                "UPDATE responses SET triage = $1 WHERE id = $2", before["triage"], rid
+            )
+        if kind is ActionKind.TAG:
+            await conn.execute(
+                "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' AND code = $2",
+                rid,
+                after["question"],
+            )
+        elif kind is ActionKind.UNTAG:
+            await add_tag(
+                conn, self.codebook_version, rid, TagKind.QUESTION, before["question"], now, "undo"
+            )
+        elif kind is ActionKind.ROLE:
+            await _set_role(conn, self.codebook_version, rid, before.get("role"), now, "undo")
+        elif kind is ActionKind.NOTE:
+            await conn.execute(
+                "UPDATE notes SET deleted_at = $1 WHERE id = $2", now, after["note_id"]
+            )
+        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+            return []
+        if kind is ActionKind.MODERATE:
+            await conn.execute(
+                "UPDATE responses SET remote_status = $1 WHERE id = $2", before["status"], rid
+            )
+        sent = await conn.fetchrow(
+            "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", jid
+        )
+        if sent is None:
+            return []
+        oid, state = sent
+        if state in CANCELLABLE:
+            await conn.execute(
+                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = $1", oid
+            )
+            return []
+        if state != OutboxState.DONE.value:
+            return []
+        return await enqueue_reverse(conn, oid, kind, before, after, now)
+
+
+async def enqueue_reverse(
+    conn: asyncpg.Connection,
+    oid: int,
+    kind: ActionKind,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    now: int,
+) -> list[int]:
+    """Queue the action that takes back write-back ``oid``, already applied remotely
+    (the action itself: :func:`reactieveld.store.actions.reverse_action`)."""
+    row = await conn.fetchrow(
+        "SELECT o.source_id, o.response_id, o.external_id, o.thread_external_id, "
+        "o.result_external_id, s.name, r.meta FROM outbox o JOIN sources s ON s.id = o.source_id "
+        "LEFT JOIN responses r ON r.id = o.response_id WHERE o.id = $1",
+        oid,
+    )
+    sid, rid, ext, thread_ext, result_ext, source, meta = row
+    action = reverse_action(kind, before, after, source, ext, thread_ext, result_ext, meta, oid)
+    if action is None:
+        return []
+    if kind is ActionKind.REPLY:
+        rid = await conn.fetchval(
+            "SELECT id FROM responses WHERE source_id = $1 AND external_id = $2", sid, result_ext
+        )
+    return [await enqueue_row(conn, sid, action, response_id=rid, journal_id=None, now=now)]

@@ -138,3 +138,20 @@ class PgBase:
                 raise StoreError(f"unknown source {name!r}")
             self._source_ids[name] = sid
         return int(sid)
+
+
+#: The transaction lock every change of the kept counts takes first (moderator actions,
+#: undo, a write-back's outcome). The count triggers (response_counts, tag_counts,
+#: question_tagged) update a few shared rows in the order the changed responses come in:
+#: two batches meeting them in opposite orders deadlocked in the test of two moderators
+#: (one in a few runs). One at a time, in the order they ask, they never do; a moderator's
+#: action takes milliseconds, and the single question_tagged row serialised tagging anyway.
+#: The PostgreSQL ingest's page upsert changes the same counts and responses: it must take
+#: it too (lead: a sync and two moderators deadlocked within seconds without it:
+#: tests/test_pg_actions.py::test_a_sync_and_two_moderators_at_once).
+KEPT_COUNTS_LOCK = 0x7276_6163_74  # "rv" + "act"
+
+
+async def counts_lock(conn: asyncpg.Connection) -> None:
+    """Wait for :data:`KEPT_COUNTS_LOCK` (held until the transaction ends)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", KEPT_COUNTS_LOCK)

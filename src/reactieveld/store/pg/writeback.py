@@ -1,11 +1,305 @@
-"""The outbox on PostgreSQL: ``outbox_due`` (``FOR UPDATE SKIP LOCKED``: two workers never
-take one item), ``outbox_items``, ``outbox_done``, ``outbox_sending``, ``outbox_retry``,
-``outbox_fail``, ``outbox_requeue``."""
+"""The outbox on PostgreSQL: ``outbox_due`` (``FOR UPDATE SKIP LOCKED`` and a lease: two
+workers never take one item), ``outbox_items``, ``outbox_done``, ``outbox_sending``,
+``outbox_retry``, ``outbox_fail``, ``outbox_requeue``.
+
+The rules are the SQLite side's (store/writeback.py: a decision undone while in flight,
+our own sent reply kept in its thread, a later pending decision not overwritten); the
+rows map with the same :func:`~reactieveld.store.rows.outbox_item_from_row`."""
 
 from __future__ import annotations
 
-from reactieveld.store.pg.base import PgBase
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from reactieveld.model import (
+    ActionKind,
+    Capability,
+    OutboxItem,
+    RemoteStatus,
+    Response,
+    TagKind,
+    utcnow,
+)
+from reactieveld.store.ingest import (
+    PLATFORM_HASH_COLS,
+    content_hash,
+    json_text,
+    platform_hash_of,
+)
+from reactieveld.store.pg.actions import add_tag, enqueue_reverse
+from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.live import notify
+from reactieveld.store.rows import outbox_item_from_row, to_epoch
+from reactieveld.store.writeback import OUTBOX_COLS, sent_reply, was_undone_in_flight
+
+#: How long a worker holds the rows ``outbox_due`` gave it before another may take them
+#: (seconds): longer than any one send (HTTP timeouts are well under a minute).
+OUTBOX_LEASE = 600
 
 
 class Writeback(PgBase):
-    pass
+    """The outbox; see SqliteStore's methods of the same names."""
+
+    #: Who holds an outbox lease: this store (one per app or sync process).
+    _worker: str = ""
+
+    def _lease_holder(self) -> str:
+        if not self._worker:
+            self._worker = uuid.uuid4().hex
+        return self._worker
+
+    async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
+        """Pending write-backs whose next attempt is due, oldest first: those no other
+        worker holds, leased to this store (it sees them again until their outcome is
+        recorded; another store does not until the lease runs out)."""
+        t = to_epoch(now or utcnow()) or 0
+        # Leases run by the clock, whatever moment ``now`` asks about (a test's "later").
+        clock = to_epoch(utcnow()) or 0
+        me = self._lease_holder()
+
+        async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
+            ids = await conn.fetch(
+                "WITH due AS (SELECT id FROM outbox WHERE state = 'pending' "
+                "AND coalesce(next_attempt_at, 0) <= $1 AND (leased_by IS NULL "
+                "OR leased_by = $3 OR coalesce(lease_until, 0) <= $4) "
+                "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                "UPDATE outbox o SET leased_by = $3, lease_until = $4 + $5 FROM due "
+                "WHERE o.id = due.id RETURNING o.id",
+                t,
+                limit,
+                me,
+                clock,
+                OUTBOX_LEASE,
+            )
+            rows = await conn.fetch(
+                f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+                "WHERE o.id = ANY($1::bigint[]) ORDER BY o.id",
+                [r[0] for r in ids],
+            )
+            return [outbox_item_from_row(r) for r in rows]
+
+        if self.read_only:  # a reader looks, and leases nothing
+            return []
+        return await self._write(tx)
+
+    async def outbox_items(
+        self, *, states: Sequence[str] = (), limit: int = 100
+    ) -> list[OutboxItem]:
+        """Outbox rows, newest first, optionally of some states."""
+        where = "WHERE o.state = ANY($2::text[])" if states else "WHERE $2::text[] IS NULL"
+        rows = await self._read(
+            lambda c: c.fetch(
+                f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+                f"{where} ORDER BY o.id DESC LIMIT $1",
+                limit,
+                list(states) or None,
+            )
+        )
+        return [outbox_item_from_row(r) for r in rows]
+
+    async def outbox_done(
+        self,
+        item_id: int,
+        *,
+        remote_status: RemoteStatus | None = None,
+        external_id: str | None = None,
+    ) -> None:
+        """Record that a write-back was applied (with what the platform reported)."""
+        at = utcnow()
+        now = to_epoch(at) or 0
+
+        async def tx(conn: asyncpg.Connection) -> None:
+            await counts_lock(conn)
+            # The response's row before the outbox's, as the actions lock them (an undo
+            # may be cancelling this very row): never a circle of two waits.
+            await conn.execute(
+                "SELECT 1 FROM responses WHERE id = (SELECT response_id FROM outbox "
+                "WHERE id = $1) FOR UPDATE",
+                item_id,
+            )
+            row = await conn.fetchrow(
+                "SELECT response_id, state, last_error, journal_id, capability FROM outbox "
+                "WHERE id = $1 FOR UPDATE",
+                item_id,
+            )
+            if row is None:
+                return
+            rid, state, last_error, jid, capability = row
+            is_reply = capability == Capability.REPLY.value
+            undone_in_flight = was_undone_in_flight(state, last_error)
+            if state != "pending" and not undone_in_flight:
+                return
+            await conn.execute(
+                "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, "
+                "last_error = NULL, result_external_id = $2, leased_by = NULL, "
+                "lease_until = NULL WHERE id = $3",
+                now,
+                external_id,
+                item_id,
+            )
+            if await self._store_sent_reply(conn, item_id, external_id, remote_status, at):
+                pass  # the status the platform reported is the reply's, not its parent's
+            elif external_id and rid is not None:
+                await _rekey(conn, rid, external_id)
+            if remote_status is not None and rid is not None and not is_reply:
+                stored = await conn.fetchrow(
+                    f"SELECT {PLATFORM_HASH_COLS} FROM responses WHERE id = $1", rid
+                )
+                if stored is not None:
+                    await conn.execute(
+                        "UPDATE responses SET content_hash = $1 WHERE id = $2",
+                        platform_hash_of(stored, remote_status.value),
+                        rid,
+                    )
+                # Only when no later decision on the same response is still pending.
+                if not undone_in_flight:
+                    await conn.execute(
+                        "UPDATE responses SET remote_status = $1 WHERE id = $2 AND NOT EXISTS "
+                        "(SELECT 1 FROM outbox o WHERE o.response_id = $2 AND o.id > $3 "
+                        "AND o.state = 'pending')",
+                        remote_status.value,
+                        rid,
+                        item_id,
+                    )
+            if undone_in_flight and jid is not None:
+                kind, before, after = await conn.fetchrow(
+                    "SELECT kind, before, after FROM actions WHERE id = $1", jid
+                )
+                await enqueue_reverse(
+                    conn, item_id, ActionKind(kind), json.loads(before), json.loads(after), now
+                )
+            if rid is not None:
+                await notify(conn, [rid])
+
+        await self._write(tx)
+
+    async def _store_sent_reply(
+        self,
+        conn: asyncpg.Connection,
+        item_id: int,
+        external_id: str | None,
+        remote_status: RemoteStatus | None,
+        at: datetime,
+    ) -> bool:
+        """For a reply the platform accepted: keep our own answer as a response in its
+        thread at once (see SQLite's ``_store_sent_reply``). True when it was a reply."""
+        row = await conn.fetchrow(
+            "SELECT o.capability, s.name, o.external_id, o.thread_external_id, o.text, "
+            "a.actor, o.source_id FROM outbox o JOIN sources s ON s.id = o.source_id "
+            "LEFT JOIN actions a ON a.id = o.journal_id WHERE o.id = $1",
+            item_id,
+        )
+        if row is None or row[0] != Capability.REPLY.value:
+            return False
+        _, source, parent_ext, thread_ext, text, actor, sid = row
+        if not external_id:
+            return True
+        exists = await conn.fetchval(
+            "SELECT 1 FROM responses WHERE source_id = $1 AND external_id = $2",
+            sid,
+            external_id,
+        )
+        if exists is None:
+            reply = sent_reply(
+                source, parent_ext, thread_ext, text, actor, external_id, remote_status, at
+            )
+            await self._insert_own_reply(conn, sid, reply, to_epoch(at) or 0)
+        return True
+
+    async def _insert_own_reply(
+        self, conn: asyncpg.Connection, sid: int, reply: Response, now: int
+    ) -> None:
+        # lead: replace with the PostgreSQL ingest's upsert of Page([reply]) in this
+        # transaction when it is merged (it owns the search vector's weights and the
+        # role tag from role_hint); this writes the same columns and the role tag.
+        rid = await conn.fetchval(
+            "INSERT INTO responses (source_id, external_id, thread_external_id, "
+            "parent_external_id, author_name, body_text, body_raw, body_format, created_at, "
+            "fetched_at, remote_status, triage, role_hint, meta, content_hash, search) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10,$11,$12,$13,$14, "
+            "to_tsvector('reactieveld', $6 || ' ' || $5)) RETURNING id",
+            sid,
+            reply.external_id,
+            reply.thread_external_id,
+            reply.parent_external_id,
+            reply.author_name,
+            reply.body_text,
+            reply.body_raw,
+            reply.body_format,
+            now,
+            reply.remote_status.value,
+            reply.triage.value,
+            reply.role_hint,
+            json_text(reply.meta),
+            content_hash(reply, None),
+        )
+        if reply.role_hint:
+            await add_tag(
+                conn, self.codebook_version, rid, TagKind.ROLE, reply.role_hint, now, "connector"
+            )
+
+    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
+        """Mark a write-back as being sent since ``at`` (see SqliteStore)."""
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE outbox SET last_error = $1, next_attempt_at = $2 "
+                "WHERE id = $3 AND state = 'pending'",
+                note,
+                to_epoch(at),
+                item_id,
+            )
+        )
+
+    async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
+        """Record a failed attempt that will be tried again at ``next_attempt_at`` (by
+        any worker: the lease ends)."""
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, "
+                "next_attempt_at = $2, leased_by = NULL, lease_until = NULL "
+                "WHERE id = $3 AND state = 'pending'",
+                error,
+                to_epoch(next_attempt_at),
+                item_id,
+            )
+        )
+
+    async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None:
+        """Give up on a write-back: a person must look (``conflict``: the remote changed)."""
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE outbox SET state = $1, attempts = attempts + 1, last_error = $2, "
+                "leased_by = NULL, lease_until = NULL WHERE id = $3 AND state = 'pending'",
+                "conflict" if conflict else "failed",
+                error,
+                item_id,
+            )
+        )
+
+    async def outbox_requeue(self, item_id: int) -> None:
+        """Try a failed or conflicting write-back again (the moderator decided to)."""
+        now = to_epoch(utcnow())
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, "
+                "expected_status = NULL WHERE id = $2 AND state IN ('failed', 'conflict')",
+                now,
+                item_id,
+            )
+        )
+
+
+async def _rekey(conn: asyncpg.Connection, rid: int, new_ext: str) -> None:
+    """The platform gave the item a new id (see SQLite's ``rekey``): move the row, unless
+    a row with that id exists already."""
+    await conn.execute(
+        "UPDATE responses r SET external_id = $2 WHERE r.id = $1 AND r.external_id <> $2 "
+        "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = r.source_id "
+        "AND o.external_id = $2)",
+        rid,
+        new_ext,
+    )

@@ -358,3 +358,10 @@ REVOKE UPDATE, DELETE ON actions FROM reactieveld_moderator;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO reactieveld_moderator;
 -- The author keys' secret (when the store keeps it in meta) is not a reader's.
 REVOKE SELECT ON meta FROM reactieveld_reader;
+
+-- [pgactions] Two outbox workers (two apps, or an app and a sync) never send one row
+-- twice: ``outbox_due`` leases the rows it returns to its store until ``lease_until``
+-- (taken with FOR UPDATE SKIP LOCKED); another store skips them until the outcome is
+-- recorded or the lease runs out (the worker stopped).
+ALTER TABLE outbox ADD COLUMN leased_by TEXT;
+ALTER TABLE outbox ADD COLUMN lease_until BIGINT;
