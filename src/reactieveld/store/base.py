@@ -7,7 +7,7 @@ shift or repeat a page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -146,6 +146,25 @@ class PastWork:
 
 
 Direction = Literal["older", "newer"]
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Responses another connection (another moderator, another app) changed since the
+    last set: ids only, never text, so PostgreSQL's NOTIFY payload can carry it as it is.
+    One set may coalesce many commits; ``by`` names who made them (sorted, distinct)."""
+
+    ids: tuple[int, ...] = ()
+    by: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+
+#: How often a SQLite store asks whether another connection wrote (seconds). ``PRAGMA
+#: data_version`` is one cheap statement; 0.25 s keeps another moderator's decision on
+#: screen well within a second.
+LIVE_POLL_SECONDS = 0.25
 
 
 # -- read-side protocols: what the dashboard, search, reports and sinks ask the store ----
@@ -410,3 +429,23 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
 
     # -- meta -------------------------------------------------------------------------
     async def meta(self) -> Mapping[str, Any]: ...
+
+    # -- live between moderators, and who acts (issue 13) --------------------------------
+    async def whoami(self) -> str | None:
+        """The moderator the store itself knows (PostgreSQL: ``session_user``); None when
+        the caller says who acts (SQLite: ``[ui] moderator`` or the OS user)."""
+        ...
+
+    def read_only_reason(self, language: str = "en") -> str | None:
+        """Why nothing can be changed through this store, one line in ``language``
+        (None when it can): a file that cannot be written, a reader role."""
+        ...
+
+    def changes(
+        self, *, interval: float = LIVE_POLL_SECONDS, ready: Any | None = None
+    ) -> AsyncIterator[ChangeSet]:
+        """The responses OTHER connections change, as they commit, coalesced: for the app
+        to re-read those rows. ``ready`` (an ``asyncio.Event``) is set once the
+        subscription stands: commits after that are all seen. ``interval``: the polling
+        period where the backend polls (SQLite); PostgreSQL listens instead."""
+        ...

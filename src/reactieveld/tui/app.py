@@ -34,10 +34,16 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import I18n
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
-from reactieveld.store.base import StoreError
+from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.text import one_line
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
-from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
+from reactieveld.tui.messages import (
+    CountsUpdated,
+    RowsChanged,
+    SourcesUpdated,
+    StoreChanged,
+    deferred,
+)
 from reactieveld.tui.queues import (
     QUEUES,
     FilterChoice,
@@ -154,6 +160,12 @@ class ReactieveldApp(App[int]):
         #: Set once the triage screen's first rows are on screen (after that frame): what
         #: the first frame does not need (sync engine, outbox, memory sinks) starts then.
         self.rows_shown = asyncio.Event()
+        #: Live between moderators: set once the store's change subscription stands (a
+        #: commit after it is seen); how often a polling store looks; change sets shown.
+        self.live_ready = asyncio.Event()
+        self.live_interval = LIVE_POLL_SECONDS
+        self.live_seen = 0
+        self._live_task: asyncio.Task[None] | None = None
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -196,6 +208,11 @@ class ReactieveldApp(App[int]):
                 self.db_path, codebook_version=self.codebook.version, cache_kib=READER_CACHE_KIB
             )
             self.reader = self.reader or self.store
+        # A store that knows who is connected (PostgreSQL: the database role) names the
+        # moderator itself; the journal then shows that name, whatever the config says.
+        whoami = getattr(self.store, "whoami", None)
+        if whoami is not None and (name := await whoami()):
+            self.actor = str(name)
 
     def get_default_screen(self) -> TriageScreen:
         """The triage screen is the app's first screen itself (Textual asks for it when
@@ -218,6 +235,7 @@ class ReactieveldApp(App[int]):
         # Whatever keeps the first rows from the screen, what waits for them does not wait
         # long (nor is the collector off for long).
         self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
+        self._start_live()
 
     def first_rows_shown(self) -> None:
         """The triage screen's first rows are on screen (called after that frame): freeze
@@ -248,6 +266,7 @@ class ReactieveldApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._stop.set()
+        await self._stop_live()  # before the store closes under its poll
         gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
         if self._owns_counter and self.counter is not None:
             await self.counter.close()
@@ -327,14 +346,19 @@ class ReactieveldApp(App[int]):
 
     @property
     def read_only(self) -> bool:
-        """The store was opened read-only (its file, folder or disk cannot be written):
-        browsing, search and export work; decisions, tags and notes cannot be stored."""
+        """The store was opened read-only (its file, folder or disk cannot be written, or
+        the login is a team database's reader): browsing, search and export work;
+        decisions, tags and notes cannot be stored."""
         return bool(getattr(self.store, "read_only", False))
 
     def read_only_reason(self) -> str | None:
-        """Why nothing can be changed here (None when the store is writable)."""
+        """Why nothing can be changed here (None when the store is writable): the store's
+        own one line (a file, a reader role), in the interface language."""
         if not self.read_only:
             return None
+        reason = getattr(self.store, "read_only_reason", None)
+        if callable(reason) and (said := reason(self.i18n.language)):
+            return str(said)
         return self.i18n.t("ro.reason", path=str(getattr(self.store, "path", "")))
 
     def unsupported(self, source: str, capability: Capability) -> str | None:
@@ -482,6 +506,40 @@ class ReactieveldApp(App[int]):
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
+
+    # -- live between moderators ----------------------------------------------------------
+    def _start_live(self) -> None:
+        """Subscribe to what other moderators (other connections) change: the store says
+        which responses, the triage screen re-reads them in place (:class:`RowsChanged`)."""
+        changes = getattr(self.store, "changes", None)
+        if changes is None:
+            return
+        # A task, not a Textual worker: it runs as long as the app, and the tests' "wait
+        # until no worker runs" must not wait for it.
+        self._live_task = asyncio.create_task(self._run_live(changes))
+
+    async def _run_live(self, changes: Any) -> None:
+        try:
+            async for found in changes(interval=self.live_interval, ready=self.live_ready):
+                self.post_message(RowsChanged(found.ids, found.by))
+        except StoreError as exc:
+            # The store failed under the poll (a damaged file, a dropped connection):
+            # said once; the app goes on without live updates.
+            self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
+
+    async def _stop_live(self) -> None:
+        task, self._live_task = self._live_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @on(RowsChanged)
+    async def _rows_changed(self, event: RowsChanged) -> None:
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            await screen.rows_changed(event.ids)
+        self.live_seen += 1
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:
@@ -688,6 +746,7 @@ def run_app(
             config_hint=None if config.sources else str(config.path or default_config_path()),
             state_path=state,
             language_fixed_by=language_fixed_by,
+            actor=config.ui.moderator,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not
