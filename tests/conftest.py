@@ -2,6 +2,10 @@
 ``tui_store`` (a small SQLite memory with WordPress-shaped responses) and ``make_app``.
 Others: ``utc`` (local times in UTC), ``no_color``, ``cli_isolated`` (no user config or
 store for the command line), ``memory`` (the reportdata memory), ``sleeps``.
+PostgreSQL: ``pg_cluster`` (one throwaway cluster per session, see tests/helpers/pg.py)
+and ``pg_url`` (a fresh empty database on it, as its superuser); ``store_target``: a
+test once per backend (a SQLite file path, then a PostgreSQL URL), for
+``helpers.store.open_store``.
 Shared functions and data builders live in tests/helpers/, not here."""
 
 from __future__ import annotations
@@ -96,3 +100,50 @@ async def memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
     store, ids = await build(tmp_path / "m.db", monkeypatch)
     yield store, ids
     await store.close()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for the session; skips (or fails, with
+    REACTIEVELD_REQUIRE_PG=1) when no PostgreSQL is installed."""
+    import os
+
+    from helpers.pg import Cluster, pg_bin
+
+    found = pg_bin()
+    if found is None or not (found / "initdb").exists():
+        message = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        if os.environ.get("REACTIEVELD_REQUIRE_PG") == "1":
+            pytest.fail(message + "; REACTIEVELD_REQUIRE_PG=1 asks for it")
+        pytest.skip(message)
+    cluster = Cluster(found)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Any) -> str:
+    """The URL of a fresh empty database (as the cluster's superuser)."""
+    return str(pg_cluster.url(pg_cluster.new_database()))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store test's memory lives: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "m.db")  # the name the store tests use for a second connection
+    cluster = request.getfixturevalue("pg_cluster")
+    return str(cluster.url(cluster.new_database()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``@pytest.mark.sqlite_only``: a ``store_target`` test not (yet) run on PostgreSQL."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("store_target") != "postgresql":
+            continue
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            reason = mark.args[0] if mark.args else "not yet on PostgreSQL"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))

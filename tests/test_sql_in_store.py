@@ -19,7 +19,7 @@ STORE = PACKAGE / "store"
 #: SQL's statement words, upper case as this project writes SQL (UI text says "delete"),
 #: followed by more of a statement: the HTTP verb ``"DELETE"`` alone is not SQL.
 SQL_WORD = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA|WITH)\s")
-DRIVERS = {"sqlite3", "aiosqlite"}
+DRIVERS = {"sqlite3", "aiosqlite", "asyncpg"}
 
 
 def _outside_store() -> list[Path]:

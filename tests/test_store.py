@@ -21,8 +21,9 @@ from reactieveld.store.sqlite import SqliteStore
 
 
 @pytest.fixture
-async def store(tmp_path):
-    s = await open_store(tmp_path / "m.db")
+async def store(store_target):
+    """The memory on each backend (SQLite, then PostgreSQL)."""
+    s = await open_store(store_target)
     yield s
     await s.close()
 
@@ -47,6 +48,7 @@ async def fts_docs(store: SqliteStore, term: str) -> int:
 
 
 # -- the file ---------------------------------------------------------------------------
+@pytest.mark.sqlite_only
 async def test_wal_foreign_keys_and_busy_timeout(store, tmp_path):
     assert (await sql(store, "PRAGMA journal_mode"))[0][0] == "wal"
     assert (await sql(store, "PRAGMA foreign_keys"))[0][0] == 1
@@ -77,6 +79,7 @@ async def _snapshot(store: SqliteStore) -> dict:
     }
 
 
+@pytest.mark.sqlite_only
 async def test_same_page_twice_changes_nothing(store):
     p = page(
         resp("1", "Meer bomen in het park", role_hint="ambtenaar"),
@@ -99,6 +102,7 @@ async def test_same_page_twice_changes_nothing(store):
     assert (await store.get(first.new_ids[0])).role == "ambtenaar"
 
 
+@pytest.mark.sqlite_only
 async def test_a_page_repeating_an_id_keeps_the_last(store):
     res = await store.upsert_page("blog", page(resp("1", "eerste"), resp("1", "tweede")))
     assert res.new == 1
@@ -106,6 +110,7 @@ async def test_a_page_repeating_an_id_keeps_the_last(store):
     assert await fts_docs(store, "eerste") == 0
 
 
+@pytest.mark.sqlite_only
 async def test_changed_body_updates_and_keeps_tags_notes_triage(store):
     await store.upsert_page("blog", page(resp("1", "Meer bomen graag")))
     i = await rid(store, "1")
@@ -129,6 +134,7 @@ async def test_changed_body_updates_and_keeps_tags_notes_triage(store):
     assert (await sql(store, "SELECT count(*) FROM responses_fts_docsize"))[0][0] == 1
 
 
+@pytest.mark.sqlite_only
 async def test_changed_remote_status_updates_and_keeps_tags(store):
     await store.upsert_page("blog", page(resp("1", "tekst", status=RemoteStatus.HOLD)))
     i = await rid(store, "1")
@@ -142,6 +148,7 @@ async def test_changed_remote_status_updates_and_keeps_tags(store):
     assert await hits(store, "tekst") == ["1"]
 
 
+@pytest.mark.sqlite_only
 async def test_pending_moderation_keeps_local_status_against_a_stale_page(store):
     await store.upsert_page("blog", page(resp("1", "koop nu goedkope pillen")))
     i = await rid(store, "1")
@@ -163,6 +170,7 @@ async def test_pending_moderation_keeps_local_status_against_a_stale_page(store)
     assert (await store.get(i)).response.remote_status is A
 
 
+@pytest.mark.sqlite_only
 async def test_thread_title_change_reindexes_search(store):
     await store.upsert_page(
         "blog",
@@ -193,6 +201,7 @@ async def test_thread_title_change_reindexes_search(store):
     assert await fts_docs(store, "stationsplein") == 2
 
 
+@pytest.mark.sqlite_only
 async def test_thread_arriving_after_its_responses_is_indexed(store):
     await store.upsert_page("blog", page(resp("1", "eerste", thread="p9")))
     await store.upsert_page("blog", page(threads=[Thread("blog", "p9", "Zwembad")]))
@@ -203,6 +212,7 @@ async def test_thread_arriving_after_its_responses_is_indexed(store):
     assert await hits(store, "eerste") == []
 
 
+@pytest.mark.sqlite_only
 async def test_gone_marks_status_idempotently_and_a_restore_comes_back(store):
     await store.upsert_page("blog", page(resp("1", "weg"), resp("2", "blijft", minutes=1)))
     res = await store.upsert_page("blog", page(gone={"1": RemoteStatus.DELETED, "nope": A}))
@@ -215,6 +225,7 @@ async def test_gone_marks_status_idempotently_and_a_restore_comes_back(store):
     assert (await store.get_by_external("blog", "1")).response.remote_status is A
 
 
+@pytest.mark.sqlite_only
 async def test_same_external_id_in_two_sources_are_two_responses(store):
     await store.upsert_page("blog", page(resp("1", "blog")))
     await store.upsert_page("forum", page(resp("1", "forum", source="forum")))
@@ -271,6 +282,7 @@ async def test_author_key_is_a_keyed_hash_and_the_email_is_never_stored(tmp_path
         await other.close()
 
 
+@pytest.mark.sqlite_only
 async def test_a_changed_author_moves_in_the_author_index(store):
     await store.upsert_page(
         "blog",
@@ -285,6 +297,7 @@ async def test_a_changed_author_moves_in_the_author_index(store):
 
 
 # -- queues -----------------------------------------------------------------------------
+@pytest.mark.sqlite_only
 async def test_keyset_paging_while_another_connection_inserts(store, tmp_path):
     # 300 rows, several per second so (created_at, id) ties are crossed by pages.
     rows = [resp(str(n), f"rij {n}", minutes=(n // 3) / 60) for n in range(300)]
@@ -338,6 +351,7 @@ async def test_keyset_paging_while_another_connection_inserts(store, tmp_path):
     assert await store.count(QueueFilter()) > 300
 
 
+@pytest.mark.sqlite_only
 async def test_keyset_newer_direction(store):
     await store.upsert_page("blog", page(*[resp(str(n), minutes=n) for n in range(10)]))
     everything = await store.queue(QueueFilter())
@@ -427,6 +441,7 @@ async def filled(store):
         ),
     ],
 )
+@pytest.mark.sqlite_only
 async def test_every_queue_filter(store, filled, flt, want):
     assert exts(await store.queue(flt)) == want
     assert await store.count(flt) == len(want)
@@ -437,6 +452,7 @@ async def plan(store: SqliteStore, flt: QueueFilter) -> list[str]:
     return [row[-1] for row in await sql(store, "EXPLAIN QUERY PLAN " + q, params)]
 
 
+@pytest.mark.sqlite_only
 async def test_source_and_status_queues_walk_an_index_in_queue_order(store, filled):
     """A source (or several statuses) must not make SQLite sort every row it matches:
     at 1M responses `IN (SELECT ...)` on the source took 2 s a window."""
@@ -456,6 +472,7 @@ async def test_source_and_status_queues_walk_an_index_in_queue_order(store, fill
     assert any("USING INDEX responses_triage" in step for step in tab), tab
 
 
+@pytest.mark.sqlite_only
 async def test_a_small_old_source_in_a_large_tab_walks_the_source(store):
     """An old blog beside a large new forum: "new in the blog" must not walk every new
     forum response first. The kept counts decide which index drives."""
@@ -482,6 +499,7 @@ async def test_a_small_old_source_in_a_large_tab_walks_the_source(store):
     assert await store.queue(held) == []
 
 
+@pytest.mark.sqlite_only
 async def test_fanned_out_queues_page_by_keyset_both_ways(store):
     statuses = [A, RemoteStatus.HOLD, RemoteStatus.SPAM, RemoteStatus.TRASH]
     rows = [
@@ -514,6 +532,7 @@ async def test_fanned_out_queues_page_by_keyset_both_ways(store):
         assert exts(back) == exts(everything[-6:-1])
 
 
+@pytest.mark.sqlite_only
 async def test_one_question_queue_pages_in_order_with_tags_from_anywhere(store):
     await store.upsert_page("blog", page(*[resp(str(n), minutes=n // 2) for n in range(40)]))
     ids = {n: await rid(store, str(n)) for n in range(40)}
@@ -544,12 +563,14 @@ async def test_one_question_queue_pages_in_order_with_tags_from_anywhere(store):
     assert exts(await store.queue(flt))[-1] == "0"
 
 
+@pytest.mark.sqlite_only
 async def test_author_filter(store, filled):
     key = (await store.get(filled["b1"])).response.author_key
     assert exts(await store.queue(QueueFilter(author_key=key))) == ["b4", "b1"]
     assert exts(await store.author_history(await store.get(filled["b1"]))) == ["b4"]
 
 
+@pytest.mark.sqlite_only
 async def test_counts(store, filled):
     await store.moderate([filled["b2"]], RemoteStatus.APPROVED, actor="m")
     [oid] = (await store.moderate([filled["b1"]], RemoteStatus.SPAM, actor="m")).outbox_ids
@@ -565,6 +586,7 @@ async def test_counts(store, filled):
     assert (c.outbox_pending, c.outbox_conflicts) == (1, 1)
 
 
+@pytest.mark.sqlite_only
 async def test_external_statuses(store, filled):
     assert await store.external_statuses("forum") == {
         "f1": RemoteStatus.APPROVED,
@@ -576,6 +598,7 @@ async def test_external_statuses(store, filled):
 
 
 # -- search -----------------------------------------------------------------------------
+@pytest.mark.sqlite_only
 async def test_search_ranks_the_better_match_first(store):
     await store.upsert_page(
         "blog",
@@ -597,6 +620,7 @@ async def test_search_ranks_the_better_match_first(store):
     assert found[0].row.thread_title is None
 
 
+@pytest.mark.sqlite_only
 async def test_search_ignores_diacritics_and_case(store):
     await store.upsert_page(
         "blog",
@@ -644,6 +668,7 @@ async def test_search_ignores_diacritics_and_case(store):
         "{body author}: x",
     ],
 )
+@pytest.mark.sqlite_only
 async def test_hostile_queries_never_raise(store, query):
     await store.upsert_page("blog", page(resp("1", "park en fiets and more")))
     await store.search(query)
@@ -651,6 +676,7 @@ async def test_hostile_queries_never_raise(store, query):
     await store.queue(QueueFilter(text=query))
 
 
+@pytest.mark.sqlite_only
 async def test_common_words_are_answered_newest_first(store, monkeypatch):
     monkeypatch.setattr(store_fts, "RANK_LIMIT", 3)
     await store.upsert_page(
@@ -672,6 +698,7 @@ async def test_common_words_are_answered_newest_first(store, monkeypatch):
     assert await hits(store, "vijver", flt=QueueFilter(triage=TriageState.HANDLED)) == []
 
 
+@pytest.mark.sqlite_only
 async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypatch):
     """Common word (unranked) + a filter smaller than its hits: the filter's rows are
     walked newest first and each is probed in the index; the answer is the same."""
@@ -712,6 +739,7 @@ async def test_a_common_word_in_a_small_source_walks_the_source(store, monkeypat
     assert approved == ["f3", "f1", "b39", "b38"] and walked[-1] is False
 
 
+@pytest.mark.sqlite_only
 async def test_search_with_filter(store, filled):
     assert sorted(await hits(store, "fietspad")) == ["b4", "f1"]
     assert await hits(store, "fietspad", flt=QueueFilter(sources=("forum",))) == ["f1"]

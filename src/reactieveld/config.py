@@ -67,6 +67,23 @@ class StoreConfig:
     #: The environment variable holding the key of the author keys (``None``: the
     #: store keeps a random key of its own in its file).
     author_secret_env: str | None = None
+    #: A team's memory on PostgreSQL (``postgresql://role@host/db``) instead of ``path``.
+    url: str | None = None
+    #: With ``url``: the environment variable holding the role's password (never the file).
+    password_env: str | None = None
+
+    def password(self) -> str | None:
+        """The database password from the environment (None: asyncpg then looks where libpq
+        does: PGPASSWORD, ~/.pgpass). Raises ConfigError when the variable is named but unset."""
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env, "")
+        if not value:
+            raise ConfigError(
+                f"[store]: environment variable {self.password_env} (password_env) is not set "
+                "or empty"
+            )
+        return value
 
     def author_secret(self) -> str | None:
         """The author secret from the environment, or None when none is configured.
@@ -763,12 +780,49 @@ def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:
         data.get("store", {}),
         ("store",),
         "[store]",
-        {"path": (_text, False), "author_secret_env": (_env_name, False)},
+        {
+            "path": (_text, False),
+            "author_secret_env": (_env_name, False),
+            "url": (_postgres_url, False),
+            "password_env": (_env_name, False),
+        },
     )
+    if "url" in store and "path" in store:
+        raise reader.error(
+            ("store", "url"), "[store]", "set path (a SQLite file) or url (PostgreSQL), not both"
+        )
+    if "password_env" in store and "url" not in store:
+        raise reader.error(
+            ("store", "password_env"), "[store]", "password_env is for url (PostgreSQL)"
+        )
     return StoreConfig(
         _relative_to(store["path"], base) if "path" in store else None,
         store.get("author_secret_env"),
+        store.get("url"),
+        store.get("password_env"),
     )
+
+
+def _postgres_url(value: Any) -> str:
+    """A PostgreSQL URL without a password (that comes from password_env or ~/.pgpass)."""
+    from urllib.parse import urlsplit
+
+    expected = 'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld"'
+    if not isinstance(value, str) or "://" not in value:
+        raise ValueError(expected)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        raise ValueError(expected) from None
+    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+        raise ValueError(expected)
+    if parts.password is not None or "password=" in parts.query:
+        raise ValueError(
+            "a URL without a password (name the variable that holds it in password_env)",
+            "a URL with a password",
+        )
+    return value
 
 
 def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UIConfig:

@@ -47,15 +47,29 @@ def page(*responses: Response, threads=(), gone=None, cursor=None) -> Page:
     return Page(responses=responses, threads=threads, gone=gone or {}, next_cursor=cursor)
 
 
-async def open_store(path) -> SqliteStore:
-    s = await SqliteStore.open(path)
+async def open_store(path, **opts):
+    """A store with the sources "blog" and "forum": ``path`` is a SQLite file or a
+    ``postgresql://`` URL (the ``store_target`` fixture gives either)."""
+    from reactieveld.store.open import open_store as open_any
+
+    s = await open_any(path, **opts)
     await s.ensure_source(Source("blog", "wordpress", "https://blog.example"))
     await s.ensure_source(Source("forum", "discourse"))
     return s
 
 
-async def sql(store: SqliteStore, query: str, params=()) -> list[tuple]:
-    return await store._run(lambda db: db.execute(query, params).fetchall())
+def dollar_params(query: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1, $2, ...`` (tests write SQL once)."""
+    parts = query.split("?")
+    return parts[0] + "".join(f"${i}{rest}" for i, rest in enumerate(parts[1:], 1))
+
+
+async def sql(store, query: str, params=()) -> list[tuple]:
+    """Raw SQL on either backend's connection (``?`` placeholders), rows as tuples."""
+    if isinstance(store, SqliteStore):
+        return await store._run(lambda db: db.execute(query, params).fetchall())
+    rows = await store._read(lambda c: c.fetch(dollar_params(query), *params))
+    return [tuple(r) for r in rows]
 
 
 def anna(ext: str, email: str | None) -> Response:

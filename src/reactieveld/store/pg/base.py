@@ -1,0 +1,131 @@
+"""What every part of :class:`~reactieveld.store.pg.store.PostgresStore` shares: the pool,
+one connection or one transaction per call, and PostgreSQL's errors as one line.
+
+The concern modules (``ingest``, ``reads``, ``actions``, ...) each hold a mixin class
+derived from :class:`PgBase`; ``store.py`` puts them together."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from reactieveld.store.base import StoreError
+
+T = TypeVar("T")
+
+#: Errors that mean the server or the connection went away (not a fault of the query).
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,
+)
+
+
+def redact_url(url: str) -> str:
+    """The URL as messages show it: without a password (or any other userinfo secret)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "the PostgreSQL URL"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def connect_error(where: str, exc: BaseException) -> StoreError:
+    """One line for a failure to open a connection: what, which database, what to do."""
+    if isinstance(
+        exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
+    ):
+        return StoreError(
+            f"{where}: the server refused the login ({exc}): check the role, and the password "
+            "in the variable named by [store] password_env (or PGPASSWORD, ~/.pgpass)"
+        )
+    if isinstance(exc, asyncpg.InvalidCatalogNameError):
+        return StoreError(f"{where}: {exc}: create it first (createdb), or correct [store] url")
+    if isinstance(exc, TimeoutError):
+        return StoreError(
+            f"{where}: no answer from the server in time: is it running and reachable?"
+        )
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return StoreError(
+            f"{where}: cannot reach the server ({reason}): is it running, and is [store] url right?"
+        )
+    if isinstance(exc, asyncpg.PostgresError):
+        return StoreError(f"{where}: the server refused the connection ({exc})")
+    return StoreError(f"{where}: cannot connect ({type(exc).__name__}: {exc})")
+
+
+class PgBase:
+    """The pool and the rules of one call: ``_read`` (a connection) and ``_write`` (one
+    transaction, refused on a read-only store)."""
+
+    def __init__(self, pool: asyncpg.Pool, where: str, codebook_version: str) -> None:
+        self._pool = pool
+        #: The database as messages name it (its URL without a password).
+        self.where = where
+        self.codebook_version = codebook_version
+        #: A reader's store (by its role's rights) or one opened read-only.
+        self.read_only = False
+        #: Why the store is read-only, one line for the header and the refused keys.
+        self.read_only_reason: str | None = None
+        #: The database role of the connections (``session_user``): the journal's actor.
+        self.role = ""
+        self._source_ids: dict[str, int] = {}
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    def _error(self, exc: BaseException) -> StoreError:
+        if isinstance(exc, asyncpg.InsufficientPrivilegeError):
+            return StoreError(
+                f"{self.where}: role {self.role or '?'} may not change the memory ({exc}); "
+                "a reader searches, reports and sees the dashboard: ask a moderator"
+            )
+        if isinstance(exc, CONNECTION_ERRORS):
+            return StoreError(
+                f"{self.where}: the connection to the server was lost "
+                f"({type(exc).__name__}: {exc}); try again when the server is back"
+            )
+        return StoreError(f"{self.where}: {type(exc).__name__}: {exc}")
+
+    async def _read(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """``fn(conn)`` on one pooled connection (no transaction of its own)."""
+        try:
+            async with self._pool.acquire() as conn:
+                return await fn(conn)
+        except StoreError:
+            raise
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            raise self._error(exc) from exc
+
+    async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """``fn(conn)`` in one transaction, rolled back on any error."""
+        if self.read_only:
+            raise StoreError(
+                f"{self.where}: {self.read_only_reason or 'open read-only'}: nothing can be changed"
+            )
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                return await fn(conn)
+        except StoreError:
+            raise
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            raise self._error(exc) from exc
+
+    async def _source_id(self, conn: asyncpg.Connection, name: str) -> int:
+        sid = self._source_ids.get(name)
+        if sid is None:
+            sid = await conn.fetchval("SELECT id FROM sources WHERE name = $1", name)
+            if sid is None:
+                raise StoreError(f"unknown source {name!r}")
+            self._source_ids[name] = sid
+        return int(sid)

@@ -1,0 +1,100 @@
+"""The PostgreSQL schema: numbered migrations of its own (``store/pg/migrations``), applied
+in order, each in one transaction under an advisory lock (two programs starting at once
+migrate once), and refused when the database is newer than this program."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from reactieveld.store.base import StoreError
+
+#: The advisory lock key migrations take (any constant; "rv" + "mig").
+MIGRATION_LOCK = 0x7276_6D69_67
+
+
+@functools.cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """The shipped PostgreSQL migrations: (number, name, sql), read once per process."""
+    folder: Any = Path(__file__).with_name("migrations")
+    if not folder.is_dir():  # a zipped install
+        from importlib import resources
+
+        folder = resources.files("reactieveld.store.pg.migrations")
+    found = []
+    for entry in folder.iterdir():
+        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return tuple(sorted(found))
+
+
+SCHEMA_VERSION = max(n for n, _, _ in migrations())
+
+_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_by TEXT NOT NULL DEFAULT session_user
+)"""
+
+
+async def current_version(conn: asyncpg.Connection) -> int:
+    """The database's schema version (0: none of ours yet)."""
+    exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+    if not exists:
+        return 0
+    return int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))
+
+
+def check_version(current: int, where: str) -> None:
+    """Refuse a database whose schema is newer than this program knows."""
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} has schema version {current}, newer than this program knows "
+            f"({SCHEMA_VERSION}): upgrade reactieveld on this machine"
+        )
+
+
+async def migrate(conn: asyncpg.Connection, where: str) -> int:
+    """Apply every shipped migration newer than the database's version; returns the version
+    reached. ``where`` names the database in messages (its URL without a password)."""
+    current = await current_version(conn)
+    check_version(current, where)
+    role = await conn.fetchval("SELECT session_user")
+    if current == SCHEMA_VERSION:
+        return current
+    for number, name, sql in migrations():
+        if number <= current:
+            continue
+        try:
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+                await conn.execute(_VERSION_TABLE)
+                # Another program may have migrated while we waited for the lock.
+                if await current_version(conn) >= number:
+                    continue
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", number, name
+                )
+                await conn.execute("GRANT SELECT ON schema_migrations TO PUBLIC")
+        except asyncpg.InsufficientPrivilegeError as exc:
+            raise StoreError(
+                f"{where}: migration {name} needs more rights than role {role} has "
+                f"({exc}): "
+                "start reactieveld once as the database's owner (with CREATEROLE, or with the "
+                "roles reactieveld_moderator and reactieveld_reader made first)"
+            ) from exc
+        except asyncpg.PostgresError as exc:
+            raise StoreError(
+                f"{where}: migration {name} failed ({exc}); nothing of it was applied: "
+                "report this, and keep using the previous version of reactieveld meanwhile"
+            ) from exc
+        current = number
+    return current

@@ -1,0 +1,107 @@
+"""``PostgresStore``: the team's memory, the same ``Store`` protocol as ``SqliteStore``.
+
+Open with ``await PostgresStore.open(url, password=...)``. The concern modules each add
+one mixin; this module opens the pool, migrates and learns who the connection is."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from reactieveld.store.base import StoreError
+from reactieveld.store.pg.actions import Actions
+from reactieveld.store.pg.base import CONNECTION_ERRORS, connect_error, redact_url
+from reactieveld.store.pg.claims import Claims
+from reactieveld.store.pg.figures import Figures
+from reactieveld.store.pg.ingest import Ingest
+from reactieveld.store.pg.live import Live
+from reactieveld.store.pg.reads import Reads
+from reactieveld.store.pg.records import Records
+from reactieveld.store.pg.schema import SCHEMA_VERSION, check_version, current_version, migrate
+from reactieveld.store.pg.search import Search
+from reactieveld.store.pg.sinks import Sinks
+from reactieveld.store.pg.writeback import Writeback
+
+
+class PostgresStore(
+    Ingest, Reads, Actions, Writeback, Search, Figures, Records, Sinks, Claims, Live
+):
+    """The memory in a PostgreSQL database shared by a team."""
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        *,
+        password: str | None = None,
+        codebook_version: str = "default-1",
+        author_secret: str | None = None,
+        read_only: bool = False,
+        min_size: int = 1,
+        max_size: int = 4,
+    ) -> PostgresStore:
+        """Connect, migrate (unless read-only) and learn the role's rights.
+
+        ``password``: from ``[store] password_env``; without it asyncpg looks where
+        libpq does (PGPASSWORD, ~/.pgpass). A role without the right to decide (a
+        reader) opens read-only, with the reason in :attr:`read_only_reason`.
+        Any failure raises :class:`StoreError` with one line naming the database."""
+        where = redact_url(url)
+        try:
+            pool = await asyncpg.create_pool(
+                dsn=url,
+                password=password,
+                min_size=min_size,
+                max_size=max_size,
+                timeout=10,
+                command_timeout=60,
+                server_settings={"application_name": "reactieveld"},
+            )
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
+            raise connect_error(where, exc) from exc
+        store = cls(pool, where, codebook_version)
+        try:
+            async with pool.acquire() as conn:
+                store.role = str(await conn.fetchval("SELECT session_user"))
+                if read_only:
+                    check_version(await current_version(conn), where)
+                else:
+                    await store._migrate_or_check(conn)
+                if await current_version(conn) != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{where} has an older schema than this program needs "
+                        f"({SCHEMA_VERSION}): start reactieveld once as a moderator or the "
+                        "database's owner to upgrade it"
+                    )
+                may_decide = await conn.fetchval("SELECT has_table_privilege('actions', 'INSERT')")
+            store.read_only = read_only or not may_decide
+            if not may_decide:
+                store.read_only_reason = (
+                    f"role {store.role} is a reader (reactieveld_reader): search, reports "
+                    "and dashboard only"
+                )
+            elif read_only:
+                store.read_only_reason = "opened read-only"
+            await store._setup(author_secret)
+        except BaseException as exc:
+            await pool.close()
+            if isinstance(exc, (asyncpg.PostgresError, *CONNECTION_ERRORS)):
+                raise connect_error(where, exc) from exc
+            raise
+        return store
+
+    async def _migrate_or_check(self, conn: asyncpg.Connection) -> None:
+        current = await current_version(conn)
+        check_version(current, self.where)
+        if current == SCHEMA_VERSION:
+            return
+        await migrate(conn, self.where)
+
+    async def _setup(self, author_secret: str | None) -> None:
+        """Per-store set-up after migrating (the author keys' secret: see ingest)."""
+        self._given_secret = author_secret
+
+    async def __aenter__(self) -> PostgresStore:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

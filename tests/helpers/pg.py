@@ -1,0 +1,146 @@
+"""A throwaway PostgreSQL cluster for the tests (Debian's binaries).
+
+``initdb`` refuses to run as root, so as root the cluster belongs to the ``postgres`` user
+(``runuser``); it listens on 127.0.0.1 on a free port and on a private socket folder, with
+durability off (a test cluster), and is removed afterwards. Logins are trusted from
+127.0.0.1, except members of ``password_required``, which must give a password (the tests of
+``[store] password_env``). Without PostgreSQL the tests that need it skip, unless
+``REACTIEVELD_REQUIRE_PG=1`` (CI), where that is a failure."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "postgres"
+
+
+def pg_bin() -> Path | None:
+    """The newest installed PostgreSQL's bin folder (``$REACTIEVELD_PG_BIN`` first)."""
+    given = os.environ.get("REACTIEVELD_PG_BIN")
+    if given:
+        return Path(given)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: (
+            int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0
+        ),
+    )
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Cluster:
+    """One running cluster: ``url(db, user)``, ``admin(sql)``, ``new_database()``."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="reactieveld-pg-"))
+        self.data = self.root / "data"
+        self.sockets = self.root / "sockets"
+        self.port = _free_port()
+        self.as_root = os.geteuid() == 0
+        self._n = 0
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [str(a) for a in args]
+        if self.as_root:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+
+    def start(self) -> None:
+        self.sockets.mkdir(parents=True)
+        if self.as_root:
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.sockets, "postgres")
+        self._run(
+            self.bin / "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        hba = self.data / "pg_hba.conf"
+        rules = (
+            "local all all trust\n"
+            "host all +password_required 127.0.0.1/32 scram-sha-256\n"
+            "host all all 127.0.0.1/32 trust\n"
+        )
+        if self.as_root:
+            self._run("sh", "-c", f"printf '%s' '{rules}' > {hba}")
+        else:
+            hba.write_text(rules, encoding="utf-8")
+        options = (
+            f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c shared_buffers=128MB"
+        )
+        self._run(
+            self.bin / "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
+        self.psql("CREATE ROLE password_required NOLOGIN")
+
+    def stop(self) -> None:
+        try:
+            self._run(self.bin / "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, db: str = "postgres", user: str = SUPERUSER) -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{db}"
+
+    def psql(self, sql: str, db: str = "postgres") -> str:
+        """Run SQL as the superuser (setting up roles and databases for a test)."""
+        out = self._run(
+            self.bin / "psql",
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            str(self.sockets),
+            "-p",
+            str(self.port),
+            "-U",
+            SUPERUSER,
+            "-d",
+            db,
+            "-At",
+            "-c",
+            sql,
+        )
+        return out.stdout
+
+    def new_database(self, owner: str = SUPERUSER) -> str:
+        """A fresh empty database; returns its name."""
+        self._n += 1
+        name = f"t{os.getpid()}_{self._n}"
+        self.psql(f'CREATE DATABASE "{name}" OWNER "{owner}" TEMPLATE template0')
+        return name
