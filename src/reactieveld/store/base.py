@@ -436,10 +436,9 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         the caller says who acts (SQLite: ``[ui] moderator`` or the OS user)."""
         ...
 
-    def read_only_reason(self, language: str = "en") -> str | None:
-        """Why nothing can be changed through this store, one line in ``language``
-        (None when it can): a file that cannot be written, a reader role."""
-        ...
+    # ``read_only_reason``: why nothing can be changed through this store, one line (None
+    # when it can): SqliteStore's is a method of the language (a file that cannot be
+    # written), PostgresStore's an attribute set at open (a reader role).
 
     def changes(
         self, *, interval: float = LIVE_POLL_SECONDS, ready: Any | None = None

@@ -1,10 +1,148 @@
 """Live between moderators on PostgreSQL: NOTIFY (ids only, inside the action's
-transaction, so sent on commit) and a LISTEN connection; ``whoami``."""
+transaction, so sent on commit) and a LISTEN connection; ``whoami``.
+
+Every action calls :func:`notify` with the ids it changed, on its own connection, inside
+its transaction: PostgreSQL delivers the notification when (and only when) the
+transaction commits, so a rolled-back action is never announced. The payload is JSON
+``{"ids": [...], "by": "<session_user>"}``: ids only, never text (a notification is
+visible to every role that listens, readers included).
+
+:meth:`Live.changes` listens on a pooled connection it keeps for as long as it is
+iterated. The notifications that arrive while the app is busy are merged into one
+:class:`ChangeSet`. Those sent by this store's own connections (its own actions) are left
+out by the sending backend's process id, which PostgreSQL reports with each notification.
+"""
 
 from __future__ import annotations
 
-from reactieveld.store.pg.base import PgBase
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import asyncpg
+
+from reactieveld.store.base import LIVE_POLL_SECONDS, ChangeSet, StoreError
+from reactieveld.store.pg.base import CONNECTION_ERRORS, PgBase
+
+T = TypeVar("T")
+
+#: The channel every reactieveld action notifies on.
+CHANNEL = "reactieveld"
+#: Ids per notification: a payload must stay under PostgreSQL's 8000 bytes; 500 ids of
+#: up to 12 digits take about 6,500.
+IDS_PER_NOTIFY = 500
+
+
+async def notify(conn: asyncpg.Connection, ids: Iterable[int]) -> None:
+    """Announce that the responses ``ids`` changed: call it inside the action's
+    transaction, on the action's connection (sent on commit, dropped on rollback). The
+    actor is the connection's ``session_user``, set by the server, not by the caller."""
+    unique = sorted({int(i) for i in ids})
+    for start in range(0, len(unique), IDS_PER_NOTIFY):
+        chunk = unique[start : start + IDS_PER_NOTIFY]
+        await conn.execute(
+            "SELECT pg_notify($1, "
+            "json_build_object('ids', $2::bigint[], 'by', session_user)::text)",
+            CHANNEL,
+            chunk,
+        )
+
+
+def parse(payload: str) -> tuple[tuple[int, ...], str | None]:
+    """The ids and actor of a notification; nothing from one that is not ours (any role
+    may NOTIFY on any channel: a malformed payload must not stop the listener)."""
+    try:
+        data = json.loads(payload)
+        ids = tuple(int(i) for i in data.get("ids", ()) if not isinstance(i, bool))
+        by = data.get("by")
+    except (ValueError, TypeError, AttributeError):
+        return (), None
+    return ids, by if isinstance(by, str) else None
 
 
 class Live(PgBase):
-    pass
+    """``whoami`` and ``changes`` of :class:`~reactieveld.store.pg.store.PostgresStore`."""
+
+    #: Server process ids of this store's own connections that wrote (see ``_write``).
+    _own_pids: set[int]
+
+    async def whoami(self) -> str | None:
+        """The connection's database role (``session_user``, read at open): the journal's
+        actor on PostgreSQL, whatever the configuration says."""
+        return self.role or None
+
+    async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        # Note which backends are ours before the transaction commits (and so before its
+        # notification can arrive): our own actions are not another moderator's change.
+        async def noted(conn: asyncpg.Connection) -> T:
+            self._pids().add(conn.get_server_pid())
+            return await fn(conn)
+
+        return await super()._write(noted)
+
+    def _pids(self) -> set[int]:
+        pids = getattr(self, "_own_pids", None)
+        if pids is None:
+            pids = self._own_pids = set()
+        return pids
+
+    async def changes(
+        self, *, interval: float = LIVE_POLL_SECONDS, ready: asyncio.Event | None = None
+    ) -> AsyncIterator[ChangeSet]:
+        """The responses other connections change, as their transactions commit: LISTEN
+        on :data:`CHANNEL` (``interval`` is not used: nothing is polled). What arrives
+        while the caller handles one set comes as the next set, merged."""
+        del interval
+        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()
+
+        def heard(_conn: Any, pid: int, _channel: str, payload: str) -> None:
+            queue.put_nowait((pid, payload))
+
+        def lost(_conn: Any) -> None:
+            queue.put_nowait(None)
+
+        try:
+            conn = await self._pool.acquire()
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            raise self._error(exc) from exc
+        try:
+            conn.add_termination_listener(lost)
+            await conn.add_listener(CHANNEL, heard)
+            if ready is not None:
+                ready.set()
+            while True:
+                items = [await queue.get()]
+                while not queue.empty():
+                    items.append(queue.get_nowait())
+                if None in items:
+                    raise StoreError(
+                        f"{self.where}: the connection that listens for other moderators' "
+                        "changes was lost; restart reactieveld when the server is back"
+                    )
+                found = self._merge(item for item in items if item is not None)
+                if found:
+                    yield found
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            raise self._error(exc) from exc
+        finally:
+            try:
+                if not conn.is_closed():
+                    await conn.remove_listener(CHANNEL, heard)
+                conn.remove_termination_listener(lost)
+                await self._pool.release(conn)
+            except (asyncpg.PostgresError, *CONNECTION_ERRORS):
+                pass  # a lost connection: the pool replaces it
+
+    def _merge(self, items: Iterable[tuple[int, str]]) -> ChangeSet:
+        own = self._pids()
+        ids: dict[int, None] = {}
+        by: set[str] = set()
+        for pid, payload in items:
+            if pid in own:
+                continue
+            changed, actor = parse(payload)
+            ids.update(dict.fromkeys(changed))
+            if changed and actor:
+                by.add(actor)
+        return ChangeSet(tuple(ids), tuple(sorted(by)))
