@@ -346,3 +346,28 @@ async def test_a_reader_gets_the_read_only_screen_with_the_stores_reason(tmp_pat
         assert all(not r.questions for r in await store.queue(_all(), limit=50))
     finally:
         await store.close()
+
+
+@given(
+    sets=st.lists(
+        st.tuples(
+            st.lists(st.integers(1, 50), max_size=6, unique=True),
+            st.lists(st.sampled_from(["anna", "bram", "cor"]), max_size=2, unique=True),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_change_messages_that_queue_up_merge_without_losing_an_id(sets):
+    """Textual drops a queued RowsChanged for the next one (can_replace): the survivor
+    carries every id and name of the dropped ones, each once."""
+    from reactieveld.tui.messages import RowsChanged
+
+    messages = [RowsChanged(tuple(ids), tuple(sorted(by))) for ids, by in sets]
+    survivor = messages[0]
+    for newer in messages[1:]:
+        assert survivor.can_replace(newer)
+        survivor = newer
+    want_ids = [i for ids, _ in sets for i in ids]
+    assert set(survivor.ids) == set(want_ids) and len(survivor.ids) == len(set(want_ids))
+    assert survivor.by == tuple(sorted({b for _, by in sets for b in by}))
