@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.model import RemoteStatus
+from reactieveld.store.base import StoreError
 from reactieveld.store.sqlite import SqliteStore
 
 
@@ -180,6 +181,7 @@ async def test_two_apps_on_one_file_see_each_others_work_in_place(tmp_path: Path
             # tag bar, and below in the response view (a page down: J) A's note and name.
             lines = screen_text(app_b)
             assert "marked: 2" in lines[0]
+            assert f"[New {total - 1}]" in lines[1]  # the tab counts follow
             assert any("3✓" in line for line in lines)
             await pb.press("J", "J")
             lines = screen_text(app_b)
@@ -371,3 +373,38 @@ def test_change_messages_that_queue_up_merge_without_losing_an_id(sets):
     want_ids = [i for ids, _ in sets for i in ids]
     assert set(survivor.ids) == set(want_ids) and len(survivor.ids) == len(set(want_ids))
     assert survivor.by == tuple(sorted({b for _, by in sets for b in by}))
+
+
+def test_a_reason_given_as_text_is_shown_as_it_is(tmp_path: Path):
+    """PostgresStore sets ``read_only_reason`` at open, as text (a reader role)."""
+    from types import SimpleNamespace
+
+    from reactieveld.tui.app import ReactieveldApp
+
+    said = "role rita is a reader (reactieveld_reader): search, reports and dashboard only"
+    store = SimpleNamespace(read_only=True, read_only_reason=said)
+    assert ReactieveldApp(store, language="nl").read_only_reason() == said
+    store.read_only = False
+    assert ReactieveldApp(store, language="nl").read_only_reason() is None
+
+
+@pytest.mark.usefixtures("tui_env")
+async def test_a_store_that_fails_under_the_poll_is_one_line_not_a_crash(tmp_path: Path, make_app):
+    store = await _memory(tmp_path / "m.db")
+
+    async def broken(**_: object):
+        raise StoreError(f"{tmp_path / 'm.db'} is damaged: restore it from a backup")
+        yield  # an async generator, as changes() is
+
+    store.changes = broken  # type: ignore[method-assign]
+    app = make_app(store, language="en")
+    notices = []
+    app.notify = lambda message, **kw: notices.append(message)  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await app._live_task
+            assert app.is_running
+            assert notices == [f"{tmp_path / 'm.db'} is damaged: restore it from a backup"]
+    finally:
+        await store.close()

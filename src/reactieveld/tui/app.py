@@ -525,10 +525,11 @@ class ReactieveldApp(App[int]):
         try:
             async for found in changes(interval=self.live_interval, ready=self.live_ready):
                 self.post_message(RowsChanged(found.ids, found.by))
-        except StoreError as exc:
+        except Exception as exc:  # noqa: BLE001 - a task's error would reach nobody
             # The store failed under the poll (a damaged file, a dropped connection):
-            # said once; the app goes on without live updates.
-            self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
+            # said once, in one line; the app goes on without live updates.
+            text = str(exc) if isinstance(exc, StoreError) else f"live: {exc or type(exc)}"
+            self.notify(one_line(text, limit=300), severity="error", markup=False)
 
     async def _stop_live(self) -> None:
         task, self._live_task = self._live_task, None
