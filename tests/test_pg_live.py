@@ -193,3 +193,28 @@ async def test_a_reader_is_read_only_named_by_the_server_and_hears_changes(
     finally:
         await reader.close()
         await owner.close()
+
+
+async def test_a_lost_listening_connection_is_replaced_and_asks_for_everything(
+    pg_url: str,
+) -> None:
+    a = await PostgresStore.open(pg_url)
+    b = await PostgresStore.open(pg_url)
+    try:
+        ids = await fill(a, 3)
+        async with listening(b) as heard:
+            ended = await a._read(
+                lambda c: c.fetchval(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+                )
+            )
+            assert ended == 1
+            again = await heard.next()
+            assert again.everything and again.ids == ()
+            await decide(a, [ids[1]])
+            found = await heard.next()
+            assert found.ids == (ids[1],) and not found.everything
+    finally:
+        await b.close()
+        await a.close()

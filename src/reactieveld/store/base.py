@@ -156,9 +156,12 @@ class ChangeSet:
 
     ids: tuple[int, ...] = ()
     by: tuple[str, ...] = ()
+    #: Changes may have been missed (the subscription was lost and stands again): what
+    #: shows the memory is read again, whichever rows it holds.
+    everything: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.ids)
+        return bool(self.ids) or self.everything
 
 
 #: How often a SQLite store asks whether another connection wrote (seconds). ``PRAGMA

@@ -11,6 +11,8 @@ visible to every role that listens, readers included).
 iterated. The notifications that arrive while the app is busy are merged into one
 :class:`ChangeSet`. Those sent by this store's own connections (its own actions) are left
 out by the sending backend's process id, which PostgreSQL reports with each notification.
+A lost listening connection is replaced; the set after that asks for everything to be
+read again (what was sent meanwhile went unheard).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from reactieveld.store.base import LIVE_POLL_SECONDS, ChangeSet, StoreError
+from reactieveld.store.base import LIVE_POLL_SECONDS, ChangeSet
 from reactieveld.store.pg.base import CONNECTION_ERRORS, PgBase
 
 T = TypeVar("T")
@@ -32,6 +34,8 @@ CHANNEL = "reactieveld"
 #: Ids per notification: a payload must stay under PostgreSQL's 8000 bytes; 500 ids of
 #: up to 12 digits take about 6,500.
 IDS_PER_NOTIFY = 500
+#: The longest wait between two attempts to listen again after the connection was lost.
+RETRY_MAX_SECONDS = 30.0
 
 
 async def notify(conn: asyncpg.Connection, ids: Iterable[int]) -> None:
@@ -92,7 +96,11 @@ class Live(PgBase):
     ) -> AsyncIterator[ChangeSet]:
         """The responses other connections change, as their transactions commit: LISTEN
         on :data:`CHANNEL` (``interval`` is not used: nothing is polled). What arrives
-        while the caller handles one set comes as the next set, merged."""
+        while the caller handles one set comes as the next set, merged.
+
+        A listening connection that is lost (a server restart, a network drop) is
+        replaced, at once and then after 1, 2, 4 ... 30 s; the first set after that says
+        ``everything``: what happened meanwhile was not heard."""
         del interval
         queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()
 
@@ -102,37 +110,47 @@ class Live(PgBase):
         def lost(_conn: Any) -> None:
             queue.put_nowait(None)
 
-        try:
-            conn = await self._pool.acquire()
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
-            raise self._error(exc) from exc
-        try:
-            conn.add_termination_listener(lost)
-            await conn.add_listener(CHANNEL, heard)
-            if ready is not None:
-                ready.set()
-            while True:
-                items = [await queue.get()]
-                while not queue.empty():
-                    items.append(queue.get_nowait())
-                if None in items:
-                    raise StoreError(
-                        f"{self.where}: the connection that listens for other moderators' "
-                        "changes was lost; restart reactieveld when the server is back"
-                    )
-                found = self._merge(item for item in items if item is not None)
-                if found:
-                    yield found
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
-            raise self._error(exc) from exc
-        finally:
+        rejoined = False
+        wait = 0.0
+        while True:
             try:
-                if not conn.is_closed():
-                    await conn.remove_listener(CHANNEL, heard)
-                conn.remove_termination_listener(lost)
-                await self._pool.release(conn)
+                conn = await self._pool.acquire()
             except (asyncpg.PostgresError, *CONNECTION_ERRORS):
-                pass  # a lost connection: the pool replaces it
+                # The server is away: the app's own reads and keys say so; here, wait.
+                wait = min(max(wait * 2, 1.0), RETRY_MAX_SECONDS)
+                await asyncio.sleep(wait)
+                continue
+            try:
+                conn.add_termination_listener(lost)
+                await conn.add_listener(CHANNEL, heard)
+                wait = 0.0
+                if ready is not None:
+                    ready.set()
+                if rejoined:
+                    yield ChangeSet(everything=True)
+                while True:
+                    items = [await queue.get()]
+                    while not queue.empty():
+                        items.append(queue.get_nowait())
+                    found = self._merge(item for item in items if item is not None)
+                    if found:
+                        yield found
+                    if None in items:
+                        break  # the connection is gone: listen on another
+            except (asyncpg.PostgresError, *CONNECTION_ERRORS):
+                pass  # lost while setting up: listen on another
+            finally:
+                await self._unlisten(conn, heard, lost)
+            rejoined = True
+
+    async def _unlisten(self, conn: Any, heard: Any, lost: Any) -> None:
+        try:
+            conn.remove_termination_listener(lost)
+            if not conn.is_closed():
+                await conn.remove_listener(CHANNEL, heard)
+            await self._pool.release(conn)
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS):
+            pass  # a lost connection: the pool replaces it
 
     def _merge(self, items: Iterable[tuple[int, str]]) -> ChangeSet:
         own = self._pids()
