@@ -161,10 +161,9 @@ class ReactieveldApp(App[int]):
         #: the first frame does not need (sync engine, outbox, memory sinks) starts then.
         self.rows_shown = asyncio.Event()
         #: Live between moderators: set once the store's change subscription stands (a
-        #: commit after it is seen); how often a polling store looks; change sets shown.
+        #: commit after it is seen); how often a polling store looks (seconds).
         self.live_ready = asyncio.Event()
         self.live_interval = LIVE_POLL_SECONDS
-        self.live_seen = 0
         self._live_task: asyncio.Task[None] | None = None
         self._app_bindings()
 
@@ -543,7 +542,6 @@ class ReactieveldApp(App[int]):
         screen = self._triage()
         if screen is not None and screen.is_mounted:
             await screen.rows_changed(event.ids)
-        self.live_seen += 1
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:
