@@ -277,7 +277,7 @@ def test_unknown_key_in_ui_table(tmp_path: Path) -> None:
         language = "en"
         colour = "blue"  # <-
         """,
-        '[ui]: key "colour" is not known; expected one of: language, theme',
+        '[ui]: key "colour" is not known; expected one of: language, theme, moderator',
     )
 
 
@@ -1051,7 +1051,7 @@ def test_line_of_inline_table_falls_back_to_its_key(tmp_path: Path) -> None:
           { name = "demo", type = "demo", count = -1 },
         ]
         """,
-        '[ui]: key "sources" is not known; expected one of: language, theme',
+        '[ui]: key "sources" is not known; expected one of: language, theme, moderator',
     )
     path = write(
         tmp_path,

@@ -108,6 +108,9 @@ class UIConfig:
     #: Whether the file said ``language`` (else it came from the locale): a language
     #: saved with f2 goes before the locale, not before the file (reactieveld.state).
     language_set: bool = False
+    #: Who acts, written with every journal entry, note and reply on a SQLite memory
+    #: (None: the OS user). PostgreSQL names the moderator itself (the database role).
+    moderator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,22 @@ def _demo_anchor(value: Any) -> Any:
     except (ValueError, TypeError):
         raise ValueError(expected, repr(value)) from None
     return value
+
+
+#: A moderator's name: what the journal, the notes and (on a team) the claims show.
+MODERATOR_MAX = 64
+
+
+def _moderator(value: Any) -> str:
+    # Shown in every journal line and stored with every action: one printable line, short
+    # enough for the response view at 80 columns; blanks around it are not part of it.
+    expected = f'a name of 1 to {MODERATOR_MAX} printable characters, like "anna"'
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    name = value.strip()
+    if not name or len(name) > MODERATOR_MAX or not name.isprintable():
+        raise ValueError(expected)
+    return name
 
 
 def _choice(options: tuple[str, ...]) -> Check:
@@ -806,12 +825,17 @@ def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UI
         data.get("ui", {}),
         ("ui",),
         "[ui]",
-        {"language": (_choice(LANGUAGES), False), "theme": (_text, False)},
+        {
+            "language": (_choice(LANGUAGES), False),
+            "theme": (_text, False),
+            "moderator": (_moderator, False),
+        },
     )
     return UIConfig(
         language=ui.get("language", locale_language(environ)),
         theme=ui.get("theme"),
         language_set="language" in ui,
+        moderator=ui.get("moderator"),
     )
 
 

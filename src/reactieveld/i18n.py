@@ -144,6 +144,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "alleen-lezen: {path} kan niet worden beschreven (bekijken, zoeken en exporteren werken)",
         "read-only: {path} cannot be written (browsing, search and export work)",
     ),
+    # A team database on which this login may only read (issue 13, PostgreSQL).
+    "ro.reader": (
+        "alleen-lezen: rol {role} is een lezer ({group}): zoeken, rapporten en dashboard",
+        "read-only: role {role} is a reader ({group}): search, reports and dashboard only",
+    ),
     "hdr.no_sources": ("geen bronnen", "no sources"),
     # screens
     "help.title": ("Toetsen", "Keys"),

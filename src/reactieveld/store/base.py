@@ -7,7 +7,7 @@ shift or repeat a page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -191,6 +191,28 @@ class SearchHit:
 
 
 Direction = Literal["older", "newer"]
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Responses another connection (another moderator, another app) changed since the
+    last set: ids only, never text, so PostgreSQL's NOTIFY payload can carry it as it is.
+    One set may coalesce many commits; ``by`` names who made them (sorted, distinct)."""
+
+    ids: tuple[int, ...] = ()
+    by: tuple[str, ...] = ()
+    #: Changes may have been missed (the subscription was lost and stands again): what
+    #: shows the memory is read again, whichever rows it holds.
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.ids) or self.everything
+
+
+#: How often a SQLite store asks whether another connection wrote (seconds). ``PRAGMA
+#: data_version`` is one cheap statement; 0.25 s keeps another moderator's decision on
+#: screen well within a second.
+LIVE_POLL_SECONDS = 0.25
 
 
 # -- read-side protocols: what the dashboard, search, reports and sinks ask the store ----
@@ -378,3 +400,22 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
 
     # -- meta -------------------------------------------------------------------------
     async def meta(self) -> Mapping[str, Any]: ...
+
+    # -- live between moderators, and who acts (issue 13) --------------------------------
+    async def whoami(self) -> str | None:
+        """The moderator the store itself knows (PostgreSQL: ``session_user``); None when
+        the caller says who acts (SQLite: ``[ui] moderator`` or the OS user)."""
+        ...
+
+    # ``read_only_reason``: why nothing can be changed through this store, one line (None
+    # when it can): SqliteStore's is a method of the language (a file that cannot be
+    # written), PostgresStore's an attribute set at open (a reader role).
+
+    def changes(
+        self, *, interval: float = LIVE_POLL_SECONDS, ready: Any | None = None
+    ) -> AsyncIterator[ChangeSet]:
+        """The responses OTHER connections change, as they commit, coalesced: for the app
+        to re-read those rows. ``ready`` (an ``asyncio.Event``) is set once the
+        subscription stands: commits after that are all seen. ``interval``: the polling
+        period where the backend polls (SQLite); PostgreSQL listens instead."""
+        ...

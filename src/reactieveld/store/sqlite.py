@@ -15,6 +15,7 @@ Design notes (why, not what):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
@@ -65,7 +66,9 @@ from reactieveld.store.authors import (
     setup_author_secret,
 )
 from reactieveld.store.base import (
+    LIVE_POLL_SECONDS,
     ActionOutcome,
+    ChangeSet,
     Claim,
     Counts,
     Direction,
@@ -87,6 +90,8 @@ from reactieveld.store.ingest import (
     storable,
     storable_page,
 )
+from reactieveld.store.live import LiveCursor
+from reactieveld.store.live import poll as _live_poll
 from reactieveld.store.rows import (
     RESPONSE_COLS,
     RESPONSE_FROM,
@@ -151,6 +156,9 @@ class SqliteStore:
         #: The clock of claims (taking, renewing, expiring, showing them): tests move it
         #: instead of sleeping through a lease.
         self.clock: Callable[[], datetime] = utcnow
+        #: Where :meth:`changes` stands (store/live.py); its ``mine`` is only touched on
+        #: the connection's thread.
+        self._live = LiveCursor()
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -302,6 +310,10 @@ class SqliteStore:
             try:
                 result = fn(db)
                 db.execute("COMMIT")
+                if self._live.started and isinstance(result, ActionOutcome):
+                    # Our own journal rows are not another's change (see store/live.py);
+                    # noted here, on the thread, before any poll can run after the commit.
+                    self._live.mine.update(result.journal_ids)
             except BaseException:
                 # After some errors (a full disk) SQLite has rolled back already.
                 if db.in_transaction:
@@ -1164,6 +1176,41 @@ class SqliteStore:
             "path": str(self.path),
             "codebook_version": self.codebook_version,
         }
+
+    # -- live between moderators, and who acts (issue 13) --------------------------------
+    async def whoami(self) -> str | None:
+        """None: a file knows no users; the app says who acts (``[ui] moderator`` or the
+        OS user)."""
+        return None
+
+    def read_only_reason(self, language: str = "en") -> str | None:
+        """Why nothing can be changed (the file, its folder or disk), one line."""
+        if not self.read_only:
+            return None
+        from reactieveld.i18n import text
+
+        return text("ro.reason", language, path=str(self.path))
+
+    async def poll_changes(self) -> ChangeSet:
+        """One look for other connections' commits (store/live.py); the first call only
+        takes the position. :meth:`changes` calls it on a timer; tests call it directly."""
+        return await self._run(lambda db: _live_poll(db, self._live))
+
+    async def changes(
+        self, *, interval: float = LIVE_POLL_SECONDS, ready: asyncio.Event | None = None
+    ) -> AsyncIterator[ChangeSet]:
+        """The responses other connections change, polled every ``interval`` seconds
+        (one ``PRAGMA data_version`` while nobody else writes), each poll's ids as one set.
+        Poll on the connection that writes this app's actions: its own commits never move
+        its ``data_version``, and its journal rows are told apart by id."""
+        await self.poll_changes()
+        if ready is not None:
+            ready.set()
+        while True:
+            await asyncio.sleep(interval)
+            found = await self.poll_changes()
+            if found:
+                yield found
 
     # -- read-side: figures, search, report records (SQL in figures/search/records.py) --
     # Their modules (and store/values.py) are imported by the methods that use them, not

@@ -34,11 +34,17 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import I18n
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import Capability
-from reactieveld.store.base import StoreError
+from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
-from reactieveld.tui.messages import CountsUpdated, SourcesUpdated, StoreChanged, deferred
+from reactieveld.tui.messages import (
+    CountsUpdated,
+    RowsChanged,
+    SourcesUpdated,
+    StoreChanged,
+    deferred,
+)
 from reactieveld.tui.queues import (
     QUEUES,
     FilterChoice,
@@ -160,6 +166,11 @@ class ReactieveldApp(App[int]):
         self.claim_minutes = claim_minutes
         #: The claim on the open response (tui/claims.py); None on a read-only store.
         self.claims: ClaimKeeper | None = None
+        #: Live between moderators: set once the store's change subscription stands (a
+        #: commit after it is seen); how often a polling store looks (seconds).
+        self.live_ready = asyncio.Event()
+        self.live_interval = LIVE_POLL_SECONDS
+        self._live_task: asyncio.Task[None] | None = None
         self._app_bindings()
 
     def _app_bindings(self) -> None:
@@ -202,6 +213,11 @@ class ReactieveldApp(App[int]):
                 self.db_path, codebook_version=self.codebook.version, interactive=True
             )
             self.reader = self.reader or self.store
+        # A store that knows who is connected (PostgreSQL: the database role) names the
+        # moderator itself; the journal then shows that name, whatever the config says.
+        whoami = getattr(self.store, "whoami", None)
+        if whoami is not None and (name := await whoami()):
+            self.actor = str(name)
 
     def get_default_screen(self) -> TriageScreen:
         """The triage screen is the app's first screen itself (Textual asks for it when
@@ -225,6 +241,7 @@ class ReactieveldApp(App[int]):
         # Whatever keeps the first rows from the screen, what waits for them does not wait
         # long (nor is the collector off for long).
         self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
+        self._start_live()
 
     def _start_claims(self) -> None:
         # Nothing can be claimed where nothing can be written; a store without claims
@@ -269,6 +286,7 @@ class ReactieveldApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._stop.set()
+        await self._stop_live()  # before the store closes under its poll
         gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
         if self.claims is not None:
             await self.claims.release_all()  # quitting: nothing stays "busy" behind us
@@ -350,14 +368,22 @@ class ReactieveldApp(App[int]):
 
     @property
     def read_only(self) -> bool:
-        """The store was opened read-only (its file, folder or disk cannot be written):
-        browsing, search and export work; decisions, tags and notes cannot be stored."""
+        """The store was opened read-only (its file, folder or disk cannot be written, or
+        the login is a team database's reader): browsing, search and export work;
+        decisions, tags and notes cannot be stored."""
         return bool(getattr(self.store, "read_only", False))
 
     def read_only_reason(self) -> str | None:
-        """Why nothing can be changed here (None when the store is writable)."""
+        """Why nothing can be changed here (None when the store is writable): the store's
+        own one line (a file, a reader role), in the interface language."""
         if not self.read_only:
             return None
+        # SQLite's is a method (in the interface language); PostgreSQL's an attribute
+        # set at open (a reader role).
+        reason = getattr(self.store, "read_only_reason", None)
+        said = reason(self.i18n.language) if callable(reason) else reason
+        if said:
+            return str(said)
         return self.i18n.t("ro.reason", path=str(getattr(self.store, "path", "")))
 
     def unsupported(self, source: str, capability: Capability) -> str | None:
@@ -507,6 +533,40 @@ class ReactieveldApp(App[int]):
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
+
+    # -- live between moderators ----------------------------------------------------------
+    def _start_live(self) -> None:
+        """Subscribe to what other moderators (other connections) change: the store says
+        which responses, the triage screen re-reads them in place (:class:`RowsChanged`)."""
+        changes = getattr(self.store, "changes", None)
+        if changes is None:
+            return
+        # A task, not a Textual worker: it runs as long as the app, and the tests' "wait
+        # until no worker runs" must not wait for it.
+        self._live_task = asyncio.create_task(self._run_live(changes))
+
+    async def _run_live(self, changes: Any) -> None:
+        try:
+            async for found in changes(interval=self.live_interval, ready=self.live_ready):
+                self.post_message(RowsChanged(found.ids, found.by))
+        except Exception as exc:  # noqa: BLE001 - a task's error would reach nobody
+            # The store failed under the poll (a damaged file, a dropped connection):
+            # said once, in one line; the app goes on without live updates.
+            text = str(exc) if isinstance(exc, StoreError) else f"live: {exc or type(exc)}"
+            self.notify(one_line(text, limit=300), severity="error", markup=False)
+
+    async def _stop_live(self) -> None:
+        task, self._live_task = self._live_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @on(RowsChanged)
+    async def _rows_changed(self, event: RowsChanged) -> None:
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            await screen.rows_changed(event.ids)
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:
@@ -721,6 +781,7 @@ def run_app(
             state_path=state,
             language_fixed_by=language_fixed_by,
             claim_minutes=config.team.claim_minutes,
+            actor=config.ui.moderator,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not

@@ -40,6 +40,24 @@ class StoreChanged(Message):
 
 
 @dataclass
+class RowsChanged(Message):
+    """Another moderator (another connection) changed these responses: re-read them in
+    place. Sets that queue up behind each other merge into one."""
+
+    ids: tuple[int, ...] = ()
+    by: tuple[str, ...] = ()
+
+    def can_replace(self, message: Message) -> bool:
+        if not isinstance(message, RowsChanged):
+            return False
+        # Textual then drops this (older) message for the pending one, ``message``: it
+        # takes over this one's ids and names, so none is lost.
+        message.ids = tuple(dict.fromkeys((*self.ids, *message.ids)))
+        message.by = tuple(sorted({*self.by, *message.by}))
+        return True
+
+
+@dataclass
 class CountsUpdated(Message):
     """Fresh counts for the tabs and the header line."""
 

@@ -1,22 +1,41 @@
 """Live between moderators on PostgreSQL: NOTIFY (ids only, inside the action's
-transaction, so sent on commit) and a LISTEN connection; ``whoami``."""
+transaction, so sent on commit) and a LISTEN connection; ``whoami``.
+
+Every action calls :func:`notify` with the ids it changed, on its own connection, inside
+its transaction: PostgreSQL delivers the notification when (and only when) the
+transaction commits, so a rolled-back action is never announced. The payload is JSON
+``{"ids": [...], "by": "<session_user>"}``: ids only, never text (a notification is
+visible to every role that listens, readers included).
+
+:meth:`Live.changes` listens on a pooled connection it keeps for as long as it is
+iterated. The notifications that arrive while the app is busy are merged into one
+:class:`ChangeSet`. Those sent by this store's own connections (its own actions) are left
+out by the sending backend's process id, which PostgreSQL reports with each notification.
+A lost listening connection is replaced; the set after that asks for everything to be
+read again (what was sent meanwhile went unheard).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 import asyncpg
 
-from reactieveld.store.pg.base import PgBase
+from reactieveld.store.base import LIVE_POLL_SECONDS, ChangeSet
+from reactieveld.store.pg.base import CONNECTION_ERRORS, PgBase
 
-# lead: take the live helper's live.py (h/live) whole: its notify is this one (same
-# name, arguments, channel, payload and chunking), beside changes() and whoami.
+T = TypeVar("T")
 
 #: The channel every reactieveld action notifies on.
 CHANNEL = "reactieveld"
 #: Ids per notification: a payload must stay under PostgreSQL's 8000 bytes; 500 ids of
 #: up to 12 digits take about 6,500.
 IDS_PER_NOTIFY = 500
+#: The longest wait between two attempts to listen again after the connection was lost.
+RETRY_MAX_SECONDS = 30.0
 
 
 async def notify(conn: asyncpg.Connection, ids: Iterable[int]) -> None:
@@ -34,5 +53,114 @@ async def notify(conn: asyncpg.Connection, ids: Iterable[int]) -> None:
         )
 
 
+def parse(payload: str) -> tuple[tuple[int, ...], str | None]:
+    """The ids and actor of a notification; nothing from one that is not ours (any role
+    may NOTIFY on any channel: a malformed payload must not stop the listener)."""
+    try:
+        data = json.loads(payload)
+        ids = tuple(int(i) for i in data.get("ids", ()) if not isinstance(i, bool))
+        by = data.get("by")
+    except (ValueError, TypeError, AttributeError):
+        return (), None
+    return ids, by if isinstance(by, str) else None
+
+
 class Live(PgBase):
-    pass
+    """``whoami`` and ``changes`` of :class:`~reactieveld.store.pg.store.PostgresStore`."""
+
+    #: Server process ids of this store's own connections that wrote (see ``_write``).
+    _own_pids: set[int]
+
+    async def whoami(self) -> str | None:
+        """The connection's database role (``session_user``, read at open): the journal's
+        actor on PostgreSQL, whatever the configuration says."""
+        return self.role or None
+
+    async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        # Note which backends are ours before the transaction commits (and so before its
+        # notification can arrive): our own actions are not another moderator's change.
+        async def noted(conn: asyncpg.Connection) -> T:
+            self._pids().add(conn.get_server_pid())
+            return await fn(conn)
+
+        return await super()._write(noted)
+
+    def _pids(self) -> set[int]:
+        pids = getattr(self, "_own_pids", None)
+        if pids is None:
+            pids = self._own_pids = set()
+        return pids
+
+    async def changes(
+        self, *, interval: float = LIVE_POLL_SECONDS, ready: asyncio.Event | None = None
+    ) -> AsyncIterator[ChangeSet]:
+        """The responses other connections change, as their transactions commit: LISTEN
+        on :data:`CHANNEL` (``interval`` is not used: nothing is polled). What arrives
+        while the caller handles one set comes as the next set, merged.
+
+        A listening connection that is lost (a server restart, a network drop) is
+        replaced, at once and then after 1, 2, 4 ... 30 s; the first set after that says
+        ``everything``: what happened meanwhile was not heard."""
+        del interval
+        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()
+
+        def heard(_conn: Any, pid: int, _channel: str, payload: str) -> None:
+            queue.put_nowait((pid, payload))
+
+        def lost(_conn: Any) -> None:
+            queue.put_nowait(None)
+
+        rejoined = False
+        wait = 0.0
+        while True:
+            try:
+                conn = await self._pool.acquire()
+            except (asyncpg.PostgresError, *CONNECTION_ERRORS):
+                # The server is away: the app's own reads and keys say so; here, wait.
+                wait = min(max(wait * 2, 1.0), RETRY_MAX_SECONDS)
+                await asyncio.sleep(wait)
+                continue
+            try:
+                conn.add_termination_listener(lost)
+                await conn.add_listener(CHANNEL, heard)
+                wait = 0.0
+                if ready is not None:
+                    ready.set()
+                if rejoined:
+                    yield ChangeSet(everything=True)
+                while True:
+                    items = [await queue.get()]
+                    while not queue.empty():
+                        items.append(queue.get_nowait())
+                    found = self._merge(item for item in items if item is not None)
+                    if found:
+                        yield found
+                    if None in items:
+                        break  # the connection is gone: listen on another
+            except (asyncpg.PostgresError, *CONNECTION_ERRORS):
+                pass  # lost while setting up: listen on another
+            finally:
+                await self._unlisten(conn, heard, lost)
+            rejoined = True
+
+    async def _unlisten(self, conn: Any, heard: Any, lost: Any) -> None:
+        try:
+            conn.remove_termination_listener(lost)
+            if not conn.is_closed():
+                await conn.remove_listener(CHANNEL, heard)
+            await self._pool.release(conn)
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS):
+            pass  # a lost connection: the pool replaces it
+
+    def _merge(self, items: Iterable[tuple[int, str]]) -> ChangeSet:
+        own = self._pids()
+        ids: dict[int, None] = {}
+        by: set[str] = set()
+        for pid, payload in items:
+            if pid in own:
+                continue
+            changed, actor = parse(payload)
+            ids.update(dict.fromkeys(changed))
+            if changed and actor:
+                by.add(actor)
+        return ChangeSet(tuple(ids), tuple(sorted(by)))

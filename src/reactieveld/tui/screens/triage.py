@@ -227,6 +227,14 @@ class TriageScreen(Screen[None]):
         await self.queue.refresh_window(reanchor=True)
         self.rapp.request_counts()
 
+    async def rows_changed(self, ids: Sequence[int]) -> None:
+        """Another moderator changed responses ``ids``: the window is read again in place
+        (rows may have left or joined this queue), the cursor stays on its response and
+        the scroll with it, marks stay; the response under the cursor reloads its details
+        (notes, journal); the tabs are recounted."""
+        await self.queue.refresh_window(reanchor=True)
+        self.rapp.request_counts()
+
     # -- what the current item allows --------------------------------------------------
     def _capability_problem(self, rows: Sequence[QueueRow], cap: Capability) -> str | None:
         for row in rows:

@@ -1,0 +1,410 @@
+"""Live between moderators (issue 13 items 3 and 4) on one SQLite file: the store's
+change subscription (ids of responses OTHER connections changed), who acts, and two
+apps on one memory that see each other's work in place. No sleeps: the store is polled
+by hand, or the test waits on the app's own messages."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from helpers.app import SMALL, ready, screen_text, settle
+from helpers.data import fill_store, sample_responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reactieveld.model import RemoteStatus
+from reactieveld.store.base import StoreError
+from reactieveld.store.sqlite import SqliteStore
+
+
+async def _memory(path: Path, count: int = 30) -> SqliteStore:
+    store = await SqliteStore.open(path)
+    responses, threads = sample_responses(count=count)
+    await fill_store(store, "blog", responses, threads)
+    return store
+
+
+async def test_changes_name_other_connections_work_not_ones_own(tmp_path: Path):
+    path = tmp_path / "m.db"
+    a = await _memory(path)
+    b = await SqliteStore.open(path)
+    try:
+        ids = [r.response.id for r in await a.queue(_all(), limit=5)]
+        assert not await b.poll_changes()  # the first poll takes the position
+        assert not await b.poll_changes()  # nobody wrote since the first poll
+        await a.moderate(ids[:2], RemoteStatus.APPROVED, actor="anna")
+        await a.add_note(ids[3], "bellen", actor="anna")
+        await b.toggle_question([ids[4]], "1", actor="bram")  # B's own: not a change to B
+        found = await b.poll_changes()
+        assert sorted(found.ids) == sorted([ids[0], ids[1], ids[3]])
+        assert found.by == ("anna",)
+        assert not await b.poll_changes()  # each change is said once
+        # And A sees B's tag, not its own work.
+        await a.poll_changes()  # A's first poll: takes the position after all of it
+        await b.set_role([ids[2]], "inwoner", actor="bram")
+        await a.mark_handled([ids[1]], actor="anna")
+        found = await a.poll_changes()
+        assert found.ids == (ids[2],) and found.by == ("bram",)
+    finally:
+        await b.close()
+        await a.close()
+
+
+def _all():
+    from reactieveld.store.base import QueueFilter
+
+    return QueueFilter()
+
+
+#: One step of a generated history: who acts ("a" or "b"), what, on which rows (indices
+#: into the first eight), or "poll": B looks.
+_STEP = st.one_of(
+    st.just(("poll", "", ())),
+    st.tuples(
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["approve", "handled", "question", "role", "note"]),
+        st.lists(st.integers(0, 7), min_size=1, max_size=3, unique=True),
+    ),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(_STEP, max_size=12))
+def test_each_poll_names_exactly_the_others_work_since_the_last(tmp_path_factory, steps):
+    """Any interleaving of A's and B's actions and B's polls: each poll gives the ids A's
+    journal entries since B's previous poll name (computed a second way: from the
+    journal itself), never B's own, and nothing twice."""
+
+    async def run() -> None:
+        path = tmp_path_factory.mktemp("live") / "m.db"
+        a = await _memory(path, count=8)
+        b = await SqliteStore.open(path)
+        try:
+            ids = [r.response.id for r in await a.queue(_all(), limit=8)]
+            await b.poll_changes()
+            mark = max((e.id for e in await a.journal(limit=1)), default=0)
+            for who, what, rows in [*steps, ("poll", "", ())]:
+                if who == "poll":
+                    found = await b.poll_changes()
+                    entries = [e for e in await a.journal(limit=1000) if e.id > mark]
+                    want = {e.response_id for e in entries if e.actor == "anna"}
+                    assert set(found.ids) == want and len(found.ids) == len(want)
+                    assert found.by == (("anna",) if want else ())
+                    mark = max([mark, *(e.id for e in entries)])
+                    continue
+                store, actor = (a, "anna") if who == "a" else (b, "bram")
+                targets = [ids[i] for i in rows]
+                if what == "approve":
+                    await store.moderate(targets, RemoteStatus.APPROVED, actor=actor)
+                elif what == "handled":
+                    await store.mark_handled(targets, actor=actor)
+                elif what == "question":
+                    await store.toggle_question(targets, "2", actor=actor)
+                elif what == "role":
+                    await store.set_role(targets, "inwoner", actor=actor)
+                else:
+                    await store.add_note(targets[0], "x", actor=actor)
+        finally:
+            await b.close()
+            await a.close()
+
+    asyncio.run(run())
+
+
+async def _until(pilots, condition, what: str) -> None:
+    """Let both apps run until ``condition()`` holds (their own messages, no sleep)."""
+    for _ in range(600):
+        if condition():
+            return
+        for pilot in pilots:
+            await pilot.pause()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.usefixtures("tui_env")
+async def test_two_apps_on_one_file_see_each_others_work_in_place(tmp_path: Path, make_app):
+    path = tmp_path / "team.db"
+    store_a = await _memory(path)
+    store_b = await SqliteStore.open(path)
+    app_a = make_app(store_a, language="en", actor="anna")
+    app_b = make_app(store_b, language="en", actor="bram")
+    try:
+        async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+            screen_a = await ready(app_a, pa)
+            screen_b = await ready(app_b, pb)
+            await app_b.live_ready.wait()
+            qb = screen_b.queue
+            # B marks two rows lower down and leaves its cursor below the fold, so the
+            # queue is scrolled.
+            await pb.press("j", "j", "j", "space", "space")
+            for _ in range(9):
+                await pb.press("j")
+            await settle(app_b, pb)
+            marked = set(qb.marked)
+            cursor_id = qb.current.response.id
+            on_screen = qb.cursor - int(qb.scroll_y)
+            assert len(marked) == 2 and qb.scroll_y > 0
+            total = qb.total
+            # A: approves the top row (it leaves B's "new" queue above B's cursor), then
+            # tags and notes B's cursor row.
+            top = screen_a.queue.current.response.id
+            await pa.press("a")
+            await settle(app_a, pa)
+            assert await screen_a.queue.jump_to_response(cursor_id)
+            await pa.press("3", "n", *"bel ze terug", "ctrl+s")
+            await settle(app_a, pa)
+
+            # B re-read those rows in place once its poll saw A's commits.
+            def b_shows_it() -> bool:
+                row = qb.current
+                view = screen_b.query_one("#response").render_content().plain
+                return (
+                    qb.total == total - 1
+                    and row is not None
+                    and "3" in row.questions
+                    and "bel ze terug" in view
+                )
+
+            await _until((pa, pb), b_shows_it, "B to show A's decision, tag and note")
+            await settle(app_b, pb)
+            # The store says the same.
+            assert (await store_b.get(top)).response.remote_status is RemoteStatus.APPROVED
+            assert "3" in (await store_b.get(cursor_id)).questions
+            assert [n.actor for n in await store_b.notes(cursor_id)] == ["anna"]
+            # B's cursor stayed on its response, on the same screen line; marks kept.
+            assert qb.current.response.id == cursor_id
+            assert qb.cursor - int(qb.scroll_y) == on_screen
+            assert qb.marked == marked
+            # B's screen (plain characters): the marks said in the header, A's tag in the
+            # tag bar, and below in the response view (a page down: J) A's note and name.
+            lines = screen_text(app_b)
+            assert "marked: 2" in lines[0]
+            assert f"[New {total - 1}]" in lines[1]  # the tab counts follow
+            assert any("3✓" in line for line in lines)
+            await pb.press("J", "J")
+            lines = screen_text(app_b)
+            text = "\n".join(lines)
+            assert "bel ze terug" in text and "anna" in text, text
+            assert qb.current.response.id == cursor_id  # J scrolls the view, not the queue
+            # The journal names both moderators: B now decides too.
+            await pb.press("x")
+            await settle(app_b, pb)
+            actors = {e.actor for e in await store_a.journal(limit=50)}
+            assert actors == {"anna", "bram"}
+    finally:
+        await store_b.close()
+        await store_a.close()
+
+
+# -- who acts: [ui] moderator -------------------------------------------------------------
+
+
+def _config(tmp_path: Path, name: str, body: str):
+    from reactieveld.config import load_config
+
+    path = tmp_path / f"{name}.toml"
+    path.write_text(body, encoding="utf-8")
+    return load_config(path, environ={})
+
+
+@pytest.mark.usefixtures("tui_env")
+async def test_two_configs_with_two_names_on_one_store_journal_both(tmp_path: Path, make_app):
+    """Two people, two config files, one memory: the journal names each (the app takes
+    its actor from ``[ui] moderator``, as :func:`reactieveld.tui.app.run_app` passes it)."""
+    path = tmp_path / "one.db"
+    store_a = await _memory(path)
+    store_b = await SqliteStore.open(path)
+    names = []
+    try:
+        for store, who in ((store_a, "Anna de Wit"), (store_b, "bram")):
+            config = _config(tmp_path, who[:4], f'[ui]\nmoderator = "  {who} "\n')
+            assert config.ui.moderator == who  # the blanks around it are not the name
+            app = make_app(store, language="en", actor=config.ui.moderator)
+            async with app.run_test(size=SMALL) as pilot:
+                screen = await ready(app, pilot)
+                rid = screen.queue.current.response.id
+                await pilot.press("n", *"ok", "ctrl+s", "x")  # a note, then a decision
+                await settle(app, pilot)
+                names.append((app.actor, rid))
+        journal = await store_a.journal(limit=10)
+        assert {e.actor for e in journal} == {"Anna de Wit", "bram"}
+        for who, rid in names:
+            assert who in {n.actor for n in await store_a.notes(rid)}
+            assert who in {e.actor for e in await store_a.journal(rid)}
+    finally:
+        await store_b.close()
+        await store_a.close()
+
+
+def test_no_moderator_in_the_config_means_the_os_user(tmp_path: Path, monkeypatch):
+    from reactieveld.tui.app import ReactieveldApp
+
+    config = _config(tmp_path, "none", '[ui]\nlanguage = "en"\n')
+    assert config.ui.moderator is None
+    monkeypatch.setattr("getpass.getuser", lambda: "osuser")
+    app = ReactieveldApp(None, db_path=tmp_path / "x.db", actor=config.ui.moderator)
+    assert app.actor == "osuser"
+
+
+_BAD_NAMES = st.one_of(
+    st.just(""),
+    st.text(alphabet=" \t", max_size=5),
+    st.text(min_size=65, max_size=80).filter(lambda t: len(t.strip()) > 64),
+    # a control character or line break anywhere in an otherwise good name
+    st.tuples(
+        st.text(alphabet="abc", min_size=1, max_size=5),
+        st.sampled_from(["\n", "\r", "\x1b", "\x00", "\x85", "\u202e", "\u2028"]),
+        st.text(alphabet="xyz", min_size=1, max_size=5),
+    ).map("".join),
+)
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (control characters escaped, the rest as is)."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=_BAD_NAMES)
+def test_a_bad_moderator_name_is_a_config_error_with_its_line(tmp_path: Path, name: str):
+    from reactieveld.config import ConfigError
+
+    body = f'[ui]\nlanguage = "en"\nmoderator = {_toml_string(name)}\n'
+    with pytest.raises(ConfigError) as caught:
+        _config(tmp_path, "bad", body)
+    message = str(caught.value)
+    assert message.endswith(
+        ':3: [ui]: key "moderator": expected a name of 1 to 64 printable characters, '
+        'like "anna", got a string'
+    ), message
+    assert "\n" not in message and "\x1b" not in message
+
+
+@pytest.mark.parametrize("value", ["3", "true", '["anna"]'])
+def test_a_moderator_that_is_not_text_is_a_config_error(tmp_path: Path, value: str):
+    from reactieveld.config import ConfigError
+
+    with pytest.raises(ConfigError, match='key "moderator": expected a name'):
+        _config(tmp_path, "bad", f"[ui]\nmoderator = {value}\n")
+
+
+# -- reader rights: read-only for a reason other than the file ----------------------------
+
+
+class _ReaderStore(SqliteStore):
+    """A memory this login may only read for a reason of the store's own (as a
+    PostgreSQL reader role is): the file itself is writable. The database names who is
+    connected (as PostgreSQL's ``session_user`` does)."""
+
+    async def whoami(self) -> str | None:
+        return "piet"
+
+    def read_only_reason(self, language: str = "en") -> str | None:
+        from reactieveld.i18n import text
+
+        return text("ro.reader", language, role="piet", group="reactieveld_reader")
+
+
+@pytest.mark.usefixtures("tui_env")
+async def test_a_reader_gets_the_read_only_screen_with_the_stores_reason(tmp_path: Path, make_app):
+    path = tmp_path / "reader.db"
+    await (await _memory(path)).close()
+    store = await _ReaderStore.open(path)
+    store.read_only = True  # the store's own refusal: every write raises StoreError
+    try:
+        for language, word, said in (
+            ("nl", "ALLEEN-LEZEN", "rol piet is een lezer"),
+            ("en", "READ-ONLY", "role piet is a reader (reactieveld_reader)"),
+        ):
+            app = make_app(store, language=language, actor="config-name")
+            async with app.run_test(size=SMALL) as pilot:
+                screen = await ready(app, pilot)
+                assert app.actor == "piet"  # the store's name goes before the config's
+                lines = screen_text(app)
+                assert lines[0].startswith(word)
+                view = screen.query_one("#response").render_content().plain
+                assert said in view and str(path) not in view
+                # The decision keys are greyed out with the store's reason as tooltip.
+                assert said in (screen.action_reason("moderate", ("approved",)) or "")
+                assert screen.check_action("moderate", ("approved",)) is None
+                await pilot.press("x", "1", "a", "n", "w", "z")
+                await pilot.pause()
+                assert app.is_running
+                await pilot.press("j")
+                assert screen.queue.cursor == 1  # browsing works
+        assert await store.journal(limit=5) == []
+        assert all(not r.questions for r in await store.queue(_all(), limit=50))
+    finally:
+        await store.close()
+
+
+@given(
+    sets=st.lists(
+        st.tuples(
+            st.lists(st.integers(1, 50), max_size=6, unique=True),
+            st.lists(st.sampled_from(["anna", "bram", "cor"]), max_size=2, unique=True),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_change_messages_that_queue_up_merge_without_losing_an_id(sets):
+    """Textual drops a queued RowsChanged for the next one (can_replace): the survivor
+    carries every id and name of the dropped ones, each once."""
+    from reactieveld.tui.messages import RowsChanged
+
+    messages = [RowsChanged(tuple(ids), tuple(sorted(by))) for ids, by in sets]
+    survivor = messages[0]
+    for newer in messages[1:]:
+        assert survivor.can_replace(newer)
+        survivor = newer
+    want_ids = [i for ids, _ in sets for i in ids]
+    assert set(survivor.ids) == set(want_ids) and len(survivor.ids) == len(set(want_ids))
+    assert survivor.by == tuple(sorted({b for _, by in sets for b in by}))
+
+
+def test_a_reason_given_as_text_is_shown_as_it_is(tmp_path: Path):
+    """PostgresStore sets ``read_only_reason`` at open, as text (a reader role)."""
+    from types import SimpleNamespace
+
+    from reactieveld.tui.app import ReactieveldApp
+
+    said = "role rita is a reader (reactieveld_reader): search, reports and dashboard only"
+    store = SimpleNamespace(read_only=True, read_only_reason=said)
+    assert ReactieveldApp(store, language="nl").read_only_reason() == said
+    store.read_only = False
+    assert ReactieveldApp(store, language="nl").read_only_reason() is None
+
+
+@pytest.mark.usefixtures("tui_env")
+async def test_a_store_that_fails_under_the_poll_is_one_line_not_a_crash(tmp_path: Path, make_app):
+    store = await _memory(tmp_path / "m.db")
+
+    async def broken(**_: object):
+        raise StoreError(f"{tmp_path / 'm.db'} is damaged: restore it from a backup")
+        yield  # an async generator, as changes() is
+
+    store.changes = broken  # type: ignore[method-assign]
+    app = make_app(store, language="en")
+    notices = []
+    app.notify = lambda message, **kw: notices.append(message)  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await app._live_task
+            assert app.is_running
+            assert notices == [f"{tmp_path / 'm.db'} is damaged: restore it from a backup"]
+    finally:
+        await store.close()
