@@ -218,27 +218,48 @@ def repaired_anew(
     """How many of a page's repaired texts are stored anew (before the page is written):
     a response whose content hash is already stored, or a thread stored as it is, was
     counted when it came first."""
-    n = repairs.other
-    if repairs.cursor:
-        row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
-        if row is None or row[0] != page.next_cursor:
-            n += repairs.cursor
-    for ext, count in repairs.responses.items():
-        row = db.execute(
+    row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
+    stored_hashes = {}
+    for ext in repairs.responses:
+        found = db.execute(
             "SELECT content_hash FROM responses WHERE source_id = ? AND external_id = ?",
             (sid, ext),
         ).fetchone()
-        if row is None or row[0] != hashes.get(ext):
+        if found is not None:
+            stored_hashes[ext] = found[0]
+    stored_threads = {}
+    for t in page.threads:
+        if repairs.threads.get(t.external_id):
+            found = db.execute(
+                "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
+                (sid, t.external_id),
+            ).fetchone()
+            if found is not None:
+                stored_threads[t.external_id] = tuple(found)
+    cursor = row[0] if row is not None else None
+    return count_repaired_anew(page, repairs, hashes, cursor, stored_hashes, stored_threads)
+
+
+def count_repaired_anew(
+    page: Page,
+    repairs: Repairs,
+    hashes: Mapping[str, int],
+    stored_cursor: str | None,
+    stored_hashes: Mapping[str, int],
+    stored_threads: Mapping[str, tuple[Any, ...]],
+) -> int:
+    """The rule of :func:`repaired_anew` over what is stored (either backend): the source's
+    cursor, the content hashes of the repaired responses and the (title, url, meta) of
+    the repaired threads that are stored."""
+    n = repairs.other
+    if repairs.cursor and stored_cursor != page.next_cursor:
+        n += repairs.cursor
+    for ext, count in repairs.responses.items():
+        if stored_hashes.get(ext) is None or stored_hashes[ext] != hashes.get(ext):
             n += count
     for t in page.threads:
         count = repairs.threads.get(t.external_id, 0)
-        if not count:
-            continue
-        row = db.execute(
-            "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
-            (sid, t.external_id),
-        ).fetchone()
-        if row is None or tuple(row) != (t.title, t.url, json_text(t.meta)):
+        if count and stored_threads.get(t.external_id) != (t.title, t.url, json_text(t.meta)):
             n += count
     return n
 
@@ -285,13 +306,21 @@ def platform_hash(db: sqlite3.Connection, rid: int, status: str) -> int | None:
     platform's status another way (a write-back applied, a response reported gone), the
     hash must follow, or a later page saying the old status would look unchanged.
     """
-    row = db.execute(
-        "SELECT thread_external_id, parent_external_id, author_name, author_key, author_url, "
-        "body_text, body_raw, body_format, url, updated_at, meta FROM responses WHERE id = ?",
-        (rid,),
-    ).fetchone()
+    row = db.execute(f"SELECT {PLATFORM_HASH_COLS} FROM responses WHERE id = ?", (rid,)).fetchone()
     if row is None:
         return None
+    return platform_hash_of(row, status)
+
+
+#: The columns of a stored row :func:`platform_hash_of` takes, in its order.
+PLATFORM_HASH_COLS = (
+    "thread_external_id, parent_external_id, author_name, author_key, author_url, "
+    "body_text, body_raw, body_format, url, updated_at, meta"
+)
+
+
+def platform_hash_of(row: Sequence[Any], status: str) -> int:
+    """The content hash of a stored row (its :data:`PLATFORM_HASH_COLS`) with ``status``."""
     *head, updated, meta = row
     return _hash_fields(*head, str(updated), status, meta)
 
@@ -498,21 +527,50 @@ def _claim_sent_replies(
     the same thread, the same parent where both are known, the same text after
     whitespace and case are folded, and not an anonymous author (WordPress's
     ``author == 0``) where the platform says so."""
-    rows = db.execute(
-        "SELECT id, external_id, thread_external_id, text, state FROM outbox "
-        "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
-        "OR (state = 'done' AND result_external_id IS NULL))",
-        (sid, Capability.REPLY.value),
-    ).fetchall()
+    rows = db.execute(SENT_REPLIES, (sid, Capability.REPLY.value)).fetchall()
+    for row, outbox_id in match_sent_replies(rows, new_rows):
+        rid, ext, role = row[0], row[2], row[17]
+        db.execute(
+            "UPDATE responses SET triage = ?, role_hint = coalesce(role_hint, ?) WHERE id = ?",
+            (TriageState.HANDLED.value, "organisatie", rid),
+        )
+        if not role:
+            db.execute(
+                "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
+                "created_at, actor, response_created) "
+                "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
+                (rid, codebook_version, now, row[12]),
+            )
+        db.execute(
+            "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
+            "last_error = NULL, result_external_id = ? WHERE id = ?",
+            (now, ext, outbox_id),
+        )
+
+
+#: The reply rows of a source's outbox a new response may be our copy of (parameters:
+#: the source id, the reply capability; ``?`` placeholders).
+SENT_REPLIES = (
+    "SELECT id, external_id, thread_external_id, text, state FROM outbox "
+    "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
+    "OR (state = 'done' AND result_external_id IS NULL))"
+)
+
+
+def match_sent_replies(
+    rows: Sequence[Sequence[Any]], new_rows: Sequence[Sequence[Any]]
+) -> list[tuple[Sequence[Any], int]]:
+    """The rule of :func:`_claim_sent_replies` (either backend): which new rows (in the
+    column order of ``responses``, id first) are the copy of which outbox row
+    (:data:`SENT_REPLIES`), as (new row, outbox id)."""
     if not rows:
-        return
+        return []
     sent: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
     for oid, parent, thread, text, _state in rows:
         sent.setdefault((thread, _folded(text)), []).append((oid, parent))
+    out: list[tuple[Sequence[Any], int]] = []
     for row in new_rows:
-        rid, ext, thread, parent, body, raw, role, meta = (
-            row[0], row[2], row[3], row[4], row[8], row[9], row[17], row[18]
-        )  # fmt: skip
+        thread, parent, body, raw, meta = row[3], row[4], row[8], row[9], row[18]
         if row[16] == TriageState.HANDLED.value:
             continue  # our own copy (_store_sent_reply), not the platform's
         if meta and json.loads(meta).get("author") == 0:
@@ -523,23 +581,9 @@ def _claim_sent_replies(
             if match is None:
                 continue
             cands.remove(match)
-            db.execute(
-                "UPDATE responses SET triage = ?, role_hint = coalesce(role_hint, ?) WHERE id = ?",
-                (TriageState.HANDLED.value, "organisatie", rid),
-            )
-            if not role:
-                db.execute(
-                    "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
-                    "created_at, actor, response_created) "
-                    "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
-                    (rid, codebook_version, now, row[12]),
-                )
-            db.execute(
-                "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
-                "last_error = NULL, result_external_id = ? WHERE id = ?",
-                (now, ext, match[0]),
-            )
+            out.append((row, match[0]))
             break
+    return out
 
 
 def _titles(db: sqlite3.Connection, sid: int, exts: Iterable[Any]) -> dict[str, str]:
