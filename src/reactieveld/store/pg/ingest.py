@@ -346,8 +346,6 @@ class Ingest(PgBase):
                 json_text(r.meta),
                 content_hash(r, key),
             )
-        rows = list(by_ext.values())
-        columns = [list(col) for col in zip(*rows, strict=True)] if rows else [[]] * 17
 
         async def fn(conn: asyncpg.Connection) -> UpsertResult:
             sid = await self._source_id(conn, source)
@@ -363,14 +361,10 @@ class Ingest(PgBase):
                         new_ext,
                     )
             retitled = await self._upsert_threads(conn, sid, page) if page.threads else []
-            written = await conn.fetch(UPSERT_PAGE, sid, now, *columns) if rows else []
-            new = [(r["id"], r["external_id"]) for r in written if r["inserted"]]
-            updated = len(written) - len(new)
-            if new:
-                await self._after_new(conn, sid, now, new, by_ext)
             if retitled:
-                # Their responses' vectors follow the new title (rows of this page that
-                # changed have theirs already, with the title written just before).
+                # The stored responses of a renamed thread (or one seen for the first time
+                # after them: indexed without a title) follow its title. Before the page's
+                # rows: those are written with the new title already.
                 await conn.execute(
                     "UPDATE responses r SET search = "
                     f"{search_vector('r.body_text', 'r.author_name', _TITLE_OF)} "
@@ -378,6 +372,27 @@ class Ingest(PgBase):
                     sid,
                     retitled,
                 )
+            # Only rows that are new or changed go to the upsert: a re-scan's unchanged
+            # rows cost one index look-up each, not a search vector made and dropped.
+            stored = dict(
+                await conn.fetch(
+                    # From the page's ids outwards, one index look-up each (LATERAL): a
+                    # plan of ``external_id = ANY($2)`` or a join, on a table the planner
+                    # has no statistics of yet, walked the whole source.
+                    "SELECT r.external_id, r.content_hash FROM unnest($2::text[]) AS e (ext) "
+                    "CROSS JOIN LATERAL (SELECT external_id, content_hash FROM responses "
+                    "WHERE source_id = $1 AND external_id = e.ext) AS r",
+                    sid,
+                    list(by_ext),
+                )
+            ) if by_ext else {}  # fmt: skip
+            rows = [row for ext, row in by_ext.items() if stored.get(ext) != row[-1]]
+            columns = [list(col) for col in zip(*rows, strict=True)]
+            written = await conn.fetch(UPSERT_PAGE, sid, now, *columns) if rows else []
+            new = [(r["id"], r["external_id"]) for r in written if r["inserted"]]
+            updated = len(written) - len(new)
+            if new:
+                await self._after_new(conn, sid, now, new, by_ext)
             if page.gone:
                 updated += await self._gone(conn, sid, now, page.gone)
             if page.next_cursor is not None:
@@ -394,7 +409,7 @@ class Ingest(PgBase):
             return UpsertResult(
                 new=len(new),
                 updated=updated,
-                unchanged=len(rows) - len(written),
+                unchanged=len(by_ext) - len(written),
                 new_ids=tuple(rid for rid, _ in new),
             )
 
@@ -519,10 +534,10 @@ class Ingest(PgBase):
         """Responses the platform reports gone: the status, and the hash follows (so the
         response coming back, restored, is an update)."""
         rows = await conn.fetch(
-            f"SELECT r.id, g.status, {PLATFORM_HASH_COLS} FROM responses r "
-            "JOIN unnest($2::text[], $3::text[]) AS g (external_id, status) "
-            "ON g.external_id = r.external_id "
-            "WHERE r.source_id = $1 AND r.remote_status <> g.status",
+            f"SELECT r.id, g.status, {PLATFORM_HASH_COLS} "
+            "FROM unnest($2::text[], $3::text[]) AS g (external_id, status) "
+            "CROSS JOIN LATERAL (SELECT * FROM responses WHERE source_id = $1 "
+            "AND external_id = g.external_id) AS r WHERE r.remote_status <> g.status",
             sid,
             list(gone),
             [s.value for s in gone.values()],
