@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -452,3 +453,33 @@ def test_nul_is_stored_repaired_and_counted_once(pg_url, before, nuls, after, fi
             await store.close()
 
     asyncio.run(check())
+
+
+async def test_a_naive_time_is_refused_and_nothing_kept(pg_url):
+    store = await open_pg(pg_url)
+    try:
+        naive = replace(resp("1"), created_at=T0.replace(tzinfo=None))
+        with pytest.raises(ValueError, match="naive datetime"):
+            await store.upsert_page("blog", page(resp("0"), naive))
+        assert await sql(store, "SELECT count(*) FROM responses") == [(0,)]
+    finally:
+        await store.close()
+
+
+async def test_two_syncs_of_the_same_page_at_once_store_it_once(pg_url):
+    """Two programs upserting the same 100-row page at the same moment: the rows once,
+    every row counted new by exactly one of them, no error."""
+    a, b = await open_pg(pg_url), await open_pg(pg_url)
+    try:
+        p = page(*[resp(str(i), f"tekst {i}", minutes=i) for i in range(100)], cursor="c")
+        one, two = await asyncio.gather(a.upsert_page("blog", p), b.upsert_page("blog", p))
+        assert one.new + two.new == 100
+        assert one.unchanged + two.unchanged == 100
+        assert await sql(a, "SELECT count(*), count(DISTINCT external_id) FROM responses") == [
+            (100, 100)
+        ]
+        counts = await sql(a, "SELECT sum(n) FROM response_counts")
+        assert counts == [(100,)]
+    finally:
+        await a.close()
+        await b.close()
