@@ -366,9 +366,14 @@ class Ingest(PgBase):
                 # after them: indexed without a title) follow its title. Before the page's
                 # rows: those are written with the new title already.
                 await conn.execute(
+                    # Thread by thread (LATERAL, the thread index): a plan of ``= ANY($2)``
+                    # walked the whole source for every page.
                     "UPDATE responses r SET search = "
                     f"{search_vector('r.body_text', 'r.author_name', _TITLE_OF)} "
-                    "WHERE r.source_id = $1 AND r.thread_external_id = ANY($2::text[])",
+                    "FROM unnest($2::text[]) AS t (ext) CROSS JOIN LATERAL (SELECT id "
+                    "FROM responses WHERE source_id = $1 AND thread_external_id = t.ext "
+                    "OFFSET 0) AS m "
+                    "WHERE r.id = m.id",
                     sid,
                     retitled,
                 )
@@ -376,12 +381,13 @@ class Ingest(PgBase):
             # rows cost one index look-up each, not a search vector made and dropped.
             stored = dict(
                 await conn.fetch(
-                    # From the page's ids outwards, one index look-up each (LATERAL): a
-                    # plan of ``external_id = ANY($2)`` or a join, on a table the planner
-                    # has no statistics of yet, walked the whole source.
+                    # From the page's ids outwards, one index look-up each (LATERAL, kept
+                    # a nested loop by OFFSET 0): a plan of ``external_id = ANY($2)`` or a
+                    # hash join, on a table the planner has no statistics of yet (a
+                    # first ingest), walked the whole source for every page.
                     "SELECT r.external_id, r.content_hash FROM unnest($2::text[]) AS e (ext) "
                     "CROSS JOIN LATERAL (SELECT external_id, content_hash FROM responses "
-                    "WHERE source_id = $1 AND external_id = e.ext) AS r",
+                    "WHERE source_id = $1 AND external_id = e.ext OFFSET 0) AS r",
                     sid,
                     list(by_ext),
                 )
@@ -537,7 +543,7 @@ class Ingest(PgBase):
             f"SELECT r.id, g.status, {PLATFORM_HASH_COLS} "
             "FROM unnest($2::text[], $3::text[]) AS g (external_id, status) "
             "CROSS JOIN LATERAL (SELECT * FROM responses WHERE source_id = $1 "
-            "AND external_id = g.external_id) AS r WHERE r.remote_status <> g.status",
+            "AND external_id = g.external_id OFFSET 0) AS r WHERE r.remote_status <> g.status",
             sid,
             list(gone),
             [s.value for s in gone.values()],
