@@ -483,3 +483,26 @@ async def test_two_syncs_of_the_same_page_at_once_store_it_once(pg_url):
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_moderator_role_ingests_and_writes_history(pg_cluster, pg_url):
+    """Not only the owner: a login role granted reactieveld_moderator syncs pages (threads,
+    role tags, repairs) and writes a history with its notes (ids drawn, not set)."""
+    owner = await open_pg(pg_url)
+    await owner.close()
+    pg_cluster.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mona') THEN "
+        "CREATE ROLE mona LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
+    )
+    store = await open_pg(pg_cluster.url(pg_url.rsplit("/", 1)[1], "mona"))
+    try:
+        assert not store.read_only
+        odd = resp("2", "x\ud800", minutes=1, role_hint="raad", email="m@x.nl")
+        p = page(resp("1", "een"), odd, threads=[Thread("blog", "p1", "Park")], cursor="c")
+        assert (await store.upsert_page("blog", p)).new == 2
+        work = [PastWork("1", T0, "anna", None, ("1",), None, "gebeld")]
+        assert await store.record_history("blog", work, once="h") == 1
+        assert await sql(store, "SELECT text FROM notes") == [("gebeld",)]
+        assert (await store.source_state("blog")).repaired == 2  # body text and raw body
+    finally:
+        await store.close()

@@ -590,11 +590,23 @@ class Ingest(PgBase):
                     sid,
                 )
             )
-            # The notes' ids are given here (the journal names them): no other note is
-            # written meanwhile (a history is written once, so the wait is rare).
+            # The notes' ids are drawn from their sequence first (the journal names
+            # them; a moderator may take ids, not set the sequence). The lock keeps them
+            # consecutive: no other note is written meanwhile (a history is written once).
             await conn.execute("LOCK TABLE notes IN EXCLUSIVE MODE")
-            base = await conn.fetchval("SELECT coalesce(max(id), 0) FROM notes")
+            wanted = len(plan_history(work, once, rows, roles, 0, self.codebook_version).notes)
+            ids = [
+                int(r[0])
+                for r in await conn.fetch(
+                    "SELECT nextval(pg_get_serial_sequence('notes', 'id')) "
+                    "FROM generate_series(1, $1)",
+                    wanted,
+                )
+            ]
+            base = ids[0] - 1 if ids else 0
             plan = plan_history(work, once, rows, roles, base, self.codebook_version)
+            if [n[0] for n in plan.notes] != ids:
+                raise StoreError(f"{self.where}: note ids were taken meanwhile; try again")
             await _insert_rows(
                 conn,
                 "actions (at, response_id, kind, actor, before, after, batch)",
@@ -619,12 +631,6 @@ class Ingest(PgBase):
                 ("bigint", "bigint", "text", "text", "bigint"),
                 plan.notes,
             )
-            if plan.notes:
-                # The identity goes on after the ids given here.
-                await conn.execute(
-                    "SELECT setval(pg_get_serial_sequence('notes', 'id'), "
-                    "(SELECT max(id) FROM notes))"
-                )
             if plan.decisions:
                 await conn.execute(
                     "UPDATE responses r SET remote_status = d.status, triage = 'handled', "
