@@ -432,8 +432,10 @@ class Ingest(PgBase):
         cursor = await conn.fetchval("SELECT cursor FROM sources WHERE id = $1", sid)
         stored_hashes = dict(
             await conn.fetch(
-                "SELECT external_id, content_hash FROM responses "
-                "WHERE source_id = $1 AND external_id = ANY($2::text[])",
+                # Per id, as the page's own look-up (see ``upsert_page``).
+                "SELECT r.external_id, r.content_hash FROM unnest($2::text[]) AS e (ext) "
+                "CROSS JOIN LATERAL (SELECT external_id, content_hash FROM responses "
+                "WHERE source_id = $1 AND external_id = e.ext OFFSET 0) AS r",
                 sid,
                 list(repairs.responses),
             )
