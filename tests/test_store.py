@@ -42,9 +42,27 @@ async def hits(store: SqliteStore, query: str, **kw) -> list[str]:
     return [h.row.response.external_id for h in await store.search(query, **kw)]
 
 
+#: The search index's terms as (term, documents, occurrences) on each backend: SQLite's
+#: FTS5 vocabulary, PostgreSQL's ``ts_stat`` over the ``search`` vectors.
+_TERMS = {
+    True: "SELECT term, doc, cnt FROM responses_vocab",
+    False: "SELECT word, ndoc, nentry FROM ts_stat('SELECT search FROM responses')",
+}
+#: How many responses the search index holds.
+_INDEXED = {
+    True: "SELECT count(*) FROM responses_fts_docsize",
+    False: "SELECT count(*) FROM responses WHERE search IS NOT NULL",
+}
+
+
 async def fts_docs(store: SqliteStore, term: str) -> int:
-    rows = await sql(store, "SELECT doc FROM responses_vocab WHERE term = ?", (term,))
+    query = f"SELECT * FROM ({_TERMS[isinstance(store, SqliteStore)]}) AS t"
+    rows = [row[1:2] for row in await sql(store, query) if row[0] == term]
     return rows[0][0] if rows else 0
+
+
+async def fts_rows(store: SqliteStore) -> list[tuple]:
+    return await sql(store, _INDEXED[isinstance(store, SqliteStore)])
 
 
 # -- the file ---------------------------------------------------------------------------
@@ -73,8 +91,8 @@ async def _snapshot(store: SqliteStore) -> dict:
         "threads": await sql(store, "SELECT * FROM threads ORDER BY id"),
         "tags": await sql(store, "SELECT * FROM tags ORDER BY 1, 2, 3"),
         "sources": await sql(store, "SELECT * FROM sources ORDER BY id"),
-        "fts_rows": await sql(store, "SELECT count(*) FROM responses_fts_docsize"),
-        "fts_terms": await sql(store, "SELECT term, doc, cnt FROM responses_vocab ORDER BY term"),
+        "fts_rows": await fts_rows(store),
+        "fts_terms": await sql(store, _TERMS[isinstance(store, SqliteStore)] + " ORDER BY 1"),
         "fetched": await store.get_many(ids),
     }
 
@@ -131,7 +149,7 @@ async def test_changed_body_updates_and_keeps_tags_notes_triage(store):
     assert await hits(store, "bomen") == []
     assert await hits(store, "fietspad") == ["1"]
     assert await fts_docs(store, "bomen") == 0
-    assert (await sql(store, "SELECT count(*) FROM responses_fts_docsize"))[0][0] == 1
+    assert (await fts_rows(store))[0][0] == 1
 
 
 @pytest.mark.sqlite_only

@@ -40,8 +40,9 @@ def test_none_stays_none():
     assert from_epoch(None) is None
 
 
-async def test_store_refuses_a_naive_response_time_and_keeps_nothing(tmp_path):
-    store = await open_store(tmp_path / "m.db")
+@pytest.mark.sqlite_only  # its queue and count wait for the PostgreSQL reads
+async def test_store_refuses_a_naive_response_time_and_keeps_nothing(store_target):
+    store = await open_store(store_target)
     try:
         naive = dataclasses.replace(resp("1"), created_at=T0.replace(tzinfo=None))
         with pytest.raises(ValueError, match="naive datetime"):

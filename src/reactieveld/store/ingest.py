@@ -39,41 +39,49 @@ def _joined(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
-def storable(text: str) -> tuple[str, bool]:
-    """``text`` as SQLite can store it (UTF-8), and whether it had to be repaired."""
+def storable(text: str, nul: bool = False) -> tuple[str, bool]:
+    """``text`` as SQLite can store it (UTF-8), and whether it had to be repaired.
+    ``nul``: without NUL too (U+FFFD in its place), which PostgreSQL's text cannot hold."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"), True
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return (text.replace("\x00", "\ufffd") if nul else text), True
+    if nul and "\x00" in text:
+        return text.replace("\x00", "\ufffd"), True
     return text, False
 
 
-def raw_storable(text: str) -> tuple[str, bool]:
+def raw_storable(text: str, nul: bool = False) -> tuple[str, bool]:
     """The raw form of ``text`` as SQLite can store it: each lone surrogate as the escape
-    text ``\\udXXX`` (JSON's and Python's notation for it); whether it had to be."""
+    text ``\\udXXX`` (JSON's and Python's notation for it); whether it had to be.
+    ``nul``: a NUL as the escape text ``\\u0000`` too (for PostgreSQL)."""
+    fixed = False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _joined(text).encode("utf-8", "backslashreplace").decode("utf-8"), True
-    return text, False
+        text, fixed = _joined(text).encode("utf-8", "backslashreplace").decode("utf-8"), True
+    if nul and "\x00" in text:
+        text, fixed = text.replace("\x00", "\\u0000"), True
+    return text, fixed
 
 
-def _storable_value(value: Any) -> tuple[Any, int]:
+def _storable_value(value: Any, nul: bool = False) -> tuple[Any, int]:
     """A str, or the strings in a mapping or list (keys too), made storable; the number
     of texts repaired."""
     if isinstance(value, str):
-        text, bad = storable(value)
+        text, bad = storable(value, nul)
         return text, int(bad)
     if isinstance(value, Mapping):
         out, n = {}, 0
         for k, v in value.items():
-            k2, nk = _storable_value(k)
-            v2, nv = _storable_value(v)
+            k2, nk = _storable_value(k, nul)
+            v2, nv = _storable_value(v, nul)
             out[k2] = v2
             n += nk + nv
         return (out, n) if n else (value, 0)
     if isinstance(value, (list, tuple)):
-        items = [_storable_value(v) for v in value]
+        items = [_storable_value(v, nul) for v in value]
         n = sum(c for _, c in items)
         return ([v for v, _ in items], n) if n else (value, 0)
     return value, 0
@@ -86,7 +94,7 @@ _RAW_FIELDS = frozenset({"body_raw"})
 D = TypeVar("D", Response, Thread)
 
 
-def _storable_record(record: D) -> tuple[D, int]:
+def _storable_record(record: D, nul: bool = False) -> tuple[D, int]:
     """A Response or Thread with every text field storable (every str field and mapping,
     found from the dataclass, so a field added later is covered too); the count repaired."""
     changes: dict[str, Any] = {}
@@ -94,10 +102,10 @@ def _storable_record(record: D) -> tuple[D, int]:
     for f in dataclasses.fields(record):
         value = getattr(record, f.name)
         if f.name in _RAW_FIELDS and isinstance(value, str):
-            new, bad = raw_storable(value)
+            new, bad = raw_storable(value, nul)
             count = int(bad)
         else:
-            new, count = _storable_value(value)
+            new, count = _storable_value(value, nul)
         if count:
             changes[f.name] = new
             n += count
@@ -154,7 +162,7 @@ def _text_fields(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return getter
 
 
-def _page_is_storable(page: Page) -> bool:
+def _page_is_storable(page: Page, nul: bool = False) -> bool:
     """Whether every text of ``page`` is UTF-8 as it is (nearly always): one encode of
     them all, instead of one per field (4 ms per 100 responses, measured, against 0.2)."""
     out: list[str] = []
@@ -168,33 +176,35 @@ def _page_is_storable(page: Page) -> bool:
     _texts(page.next_cursor, out)
     _texts(page.gone, out)
     _texts(page.renamed, out)
+    joined = "".join(out)
     try:
-        "".join(out).encode("utf-8")
+        joined.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return True
+    return not (nul and "\x00" in joined)
 
 
-def storable_page(page: Page) -> tuple[Page, Repairs]:
+def storable_page(page: Page, *, nul: bool = False) -> tuple[Page, Repairs]:
     """``page`` with every text storable (responses, threads, the cursor, the ids of gone
-    and renamed responses), and what was repaired."""
+    and renamed responses), and what was repaired; ``nul``: without NUL too (see
+    :func:`storable`)."""
     repairs = Repairs()
-    if _page_is_storable(page):
+    if _page_is_storable(page, nul):
         return page, repairs
     responses, threads = [], []
     for r in page.responses:
-        r2, c = _storable_record(r)
+        r2, c = _storable_record(r, nul)
         responses.append(r2)
         if c:
             repairs.responses[r2.external_id] = c
     for t in page.threads:
-        t2, c = _storable_record(t)
+        t2, c = _storable_record(t, nul)
         threads.append(t2)
         if c:
             repairs.threads[t2.external_id] = c
-    cursor, c_cursor = _storable_value(page.next_cursor)
-    gone, c_gone = _storable_value(page.gone)
-    renamed, c_renamed = _storable_value(page.renamed)
+    cursor, c_cursor = _storable_value(page.next_cursor, nul)
+    gone, c_gone = _storable_value(page.gone, nul)
+    renamed, c_renamed = _storable_value(page.renamed, nul)
     repairs.cursor, repairs.other = c_cursor, c_gone + c_renamed
     if not repairs:
         return page, repairs
@@ -217,27 +227,48 @@ def repaired_anew(
     """How many of a page's repaired texts are stored anew (before the page is written):
     a response whose content hash is already stored, or a thread stored as it is, was
     counted when it came first."""
-    n = repairs.other
-    if repairs.cursor:
-        row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
-        if row is None or row[0] != page.next_cursor:
-            n += repairs.cursor
-    for ext, count in repairs.responses.items():
-        row = db.execute(
+    row = db.execute("SELECT cursor FROM sources WHERE id = ?", (sid,)).fetchone()
+    stored_hashes = {}
+    for ext in repairs.responses:
+        found = db.execute(
             "SELECT content_hash FROM responses WHERE source_id = ? AND external_id = ?",
             (sid, ext),
         ).fetchone()
-        if row is None or row[0] != hashes.get(ext):
+        if found is not None:
+            stored_hashes[ext] = found[0]
+    stored_threads = {}
+    for t in page.threads:
+        if repairs.threads.get(t.external_id):
+            found = db.execute(
+                "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
+                (sid, t.external_id),
+            ).fetchone()
+            if found is not None:
+                stored_threads[t.external_id] = tuple(found)
+    cursor = row[0] if row is not None else None
+    return count_repaired_anew(page, repairs, hashes, cursor, stored_hashes, stored_threads)
+
+
+def count_repaired_anew(
+    page: Page,
+    repairs: Repairs,
+    hashes: Mapping[str, int],
+    stored_cursor: str | None,
+    stored_hashes: Mapping[str, int],
+    stored_threads: Mapping[str, tuple[Any, ...]],
+) -> int:
+    """The rule of :func:`repaired_anew` over what is stored (either backend): the source's
+    cursor, the content hashes of the repaired responses and the (title, url, meta) of
+    the repaired threads that are stored."""
+    n = repairs.other
+    if repairs.cursor and stored_cursor != page.next_cursor:
+        n += repairs.cursor
+    for ext, count in repairs.responses.items():
+        if stored_hashes.get(ext) is None or stored_hashes[ext] != hashes.get(ext):
             n += count
     for t in page.threads:
         count = repairs.threads.get(t.external_id, 0)
-        if not count:
-            continue
-        row = db.execute(
-            "SELECT title, url, meta FROM threads WHERE source_id = ? AND external_id = ?",
-            (sid, t.external_id),
-        ).fetchone()
-        if row is None or tuple(row) != (t.title, t.url, json_text(t.meta)):
+        if count and stored_threads.get(t.external_id) != (t.title, t.url, json_text(t.meta)):
             n += count
     return n
 
@@ -505,21 +536,50 @@ def _claim_sent_replies(
     the same thread, the same parent where both are known, the same text after
     whitespace and case are folded, and not an anonymous author (WordPress's
     ``author == 0``) where the platform says so."""
-    rows = db.execute(
-        "SELECT id, external_id, thread_external_id, text, state FROM outbox "
-        "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
-        "OR (state = 'done' AND result_external_id IS NULL))",
-        (sid, Capability.REPLY.value),
-    ).fetchall()
+    rows = db.execute(SENT_REPLIES, (sid, Capability.REPLY.value)).fetchall()
+    for row, outbox_id in match_sent_replies(rows, new_rows):
+        rid, ext, role = row[0], row[2], row[17]
+        db.execute(
+            "UPDATE responses SET triage = ?, role_hint = coalesce(role_hint, ?) WHERE id = ?",
+            (TriageState.HANDLED.value, "organisatie", rid),
+        )
+        if not role:
+            db.execute(
+                "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
+                "created_at, actor, response_created) "
+                "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
+                (rid, codebook_version, now, row[12]),
+            )
+        db.execute(
+            "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
+            "last_error = NULL, result_external_id = ? WHERE id = ?",
+            (now, ext, outbox_id),
+        )
+
+
+#: The reply rows of a source's outbox a new response may be our copy of (parameters:
+#: the source id, the reply capability; ``?`` placeholders).
+SENT_REPLIES = (
+    "SELECT id, external_id, thread_external_id, text, state FROM outbox "
+    "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
+    "OR (state = 'done' AND result_external_id IS NULL))"
+)
+
+
+def match_sent_replies(
+    rows: Sequence[Sequence[Any]], new_rows: Sequence[Sequence[Any]]
+) -> list[tuple[Sequence[Any], int]]:
+    """The rule of :func:`_claim_sent_replies` (either backend): which new rows (in the
+    column order of ``responses``, id first) are the copy of which outbox row
+    (:data:`SENT_REPLIES`), as (new row, outbox id)."""
     if not rows:
-        return
+        return []
     sent: dict[tuple[str | None, str], list[tuple[int, str]]] = {}
     for oid, parent, thread, text, _state in rows:
         sent.setdefault((thread, _folded(text)), []).append((oid, parent))
+    out: list[tuple[Sequence[Any], int]] = []
     for row in new_rows:
-        rid, ext, thread, parent, body, raw, role, meta = (
-            row[0], row[2], row[3], row[4], row[8], row[9], row[17], row[18]
-        )  # fmt: skip
+        thread, parent, body, raw, meta = row[3], row[4], row[8], row[9], row[18]
         if row[16] == TriageState.HANDLED.value:
             continue  # our own copy (_store_sent_reply), not the platform's
         if meta and json.loads(meta).get("author") == 0:
@@ -530,23 +590,9 @@ def _claim_sent_replies(
             if match is None:
                 continue
             cands.remove(match)
-            db.execute(
-                "UPDATE responses SET triage = ?, role_hint = coalesce(role_hint, ?) WHERE id = ?",
-                (TriageState.HANDLED.value, "organisatie", rid),
-            )
-            if not role:
-                db.execute(
-                    "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
-                    "created_at, actor, response_created) "
-                    "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
-                    (rid, codebook_version, now, row[12]),
-                )
-            db.execute(
-                "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
-                "last_error = NULL, result_external_id = ? WHERE id = ?",
-                (now, ext, match[0]),
-            )
+            out.append((row, match[0]))
             break
+    return out
 
 
 def _titles(db: sqlite3.Connection, sid: int, exts: Iterable[Any]) -> dict[str, str]:

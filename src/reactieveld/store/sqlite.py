@@ -43,7 +43,6 @@ from reactieveld.model import (
     Tag,
     TagKind,
     Thread,
-    TriageState,
     utcnow,
 )
 from reactieveld.store import actions as _actions
@@ -53,7 +52,6 @@ from reactieveld.store import ingest as _ingest
 from reactieveld.store import planner as _planner
 from reactieveld.store import schema as _schema
 from reactieveld.store import writeback as _writeback
-from reactieveld.store.actions import HISTORY_BATCH
 from reactieveld.store.authors import (
     BY_AUTHOR,
     author_key_of,
@@ -84,6 +82,7 @@ from reactieveld.store.base import (
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
+from reactieveld.store.history import plan_history
 from reactieveld.store.ingest import (
     content_hash,
     repaired_anew,
@@ -1087,84 +1086,32 @@ class SqliteStore:
                 ).fetchall()
             )
             note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
-            # (at, order within the response, actor, kind, response id, before, after, batch)
-            journal: list[tuple[Any, ...]] = []
-            tags, role_rows, notes, decisions = [], [], [], []
-            touched = 0
-            for w in work:
-                row = rows.get(w.external_id)
-                if row is None:
-                    continue
-                rid, status, triage, created = row
-                at = to_epoch(w.at) or 0
-                batch = f"{HISTORY_BATCH}{once}-{rid}"
-                touched += 1
-
-                def entry(step: int, kind: ActionKind, before: Any, after: Any) -> None:
-                    journal.append(
-                        (at + step, rid, kind.value, w.actor, before, after, batch)  # noqa: B023
-                    )
-
-                for code in w.questions:
-                    tags.append(
-                        (rid, "question", code, self.codebook_version, at, w.actor, created)
-                    )
-                    entry(0, ActionKind.TAG, {}, {"question": code})
-                if w.role and roles.get(rid) != w.role:
-                    role_rows.append(
-                        (rid, "role", w.role, self.codebook_version, at, w.actor, created)
-                    )
-                    entry(4, ActionKind.ROLE, {"role": roles.get(rid)}, {"role": w.role})
-                if w.status is None:
-                    if triage != TriageState.HANDLED.value:
-                        decisions.append((status, rid))
-                        entry(9, ActionKind.HANDLE, {"triage": triage}, {"triage": "handled"})
-                else:
-                    decisions.append((w.status.value, rid))
-                    entry(
-                        9,
-                        ActionKind.MODERATE,
-                        {"status": status, "triage": triage},
-                        {"status": w.status.value, "triage": "handled"},
-                    )
-                if w.note:
-                    note_id += 1
-                    notes.append((note_id, rid, w.note, w.actor, at + 15))
-                    entry(15, ActionKind.NOTE, {}, {"note_id": note_id, "text": w.note})
-            journal.sort(key=lambda j: (j[0], j[1], j[2]))
+            plan = plan_history(work, once, rows, roles, note_id, self.codebook_version)
             db.executemany(
                 "INSERT INTO actions (at, response_id, kind, actor, before, after, batch) "
                 "VALUES (?,?,?,?,?,?,?)",
-                [
-                    (
-                        *j[:4],
-                        json.dumps(j[4], ensure_ascii=False),
-                        json.dumps(j[5], ensure_ascii=False),
-                        j[6],
-                    )
-                    for j in journal
-                ],
+                plan.journal,
             )
             insert_tag = (
                 "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
                 "created_at, actor, response_created) VALUES (?,?,?,?,?,?,?)"
             )
-            db.executemany(insert_tag, tags)
+            db.executemany(insert_tag, plan.tags)
             db.executemany(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'role'",
-                [(r[0],) for r in role_rows],
+                [(r[0],) for r in plan.roles],
             )
-            db.executemany(insert_tag, role_rows)
+            db.executemany(insert_tag, plan.roles)
             db.executemany(
                 "INSERT INTO notes (id, response_id, text, actor, created_at) VALUES (?,?,?,?,?)",
-                notes,
+                plan.notes,
             )
             db.executemany(
                 "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
-                decisions,
+                plan.decisions,
             )
-            db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(touched)))
-            return touched
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(plan.touched)))
+            return plan.touched
 
         return await self._write(fn)
 

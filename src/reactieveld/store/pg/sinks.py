@@ -1,11 +1,162 @@
 """The memory sinks' positions and queue on PostgreSQL: ``sink_entries``,
 ``sink_advance``, ``sink_due``, ``sink_mark_done``, ``sink_mark_failed``,
-``sink_mark_retry``, ``sink_queue``."""
+``sink_mark_retry``, ``sink_queue`` (what to deliver is decided in
+:mod:`reactieveld.sinks`, as on SQLite: ``store/sinks.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+import asyncpg
+
+from reactieveld.store.base import JournalRef, SinkDelivery, SinkDue, SinkQueued
 from reactieveld.store.pg.base import PgBase
+from reactieveld.store.rows import from_epoch, to_epoch
+
+
+async def _position(conn: asyncpg.Connection, sink: str) -> int:
+    pos = await conn.fetchval("SELECT journal_id FROM sink_positions WHERE sink = $1", sink)
+    return int(pos or 0)
 
 
 class Sinks(PgBase):
-    pass
+    async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:
+        """The sink's position in the journal and up to ``limit`` entries after it."""
+
+        async def fn(conn: asyncpg.Connection) -> tuple[int, list[JournalRef]]:
+            pos = await _position(conn, sink)
+            rows = await conn.fetch(
+                "SELECT id, kind, response_id FROM actions WHERE id > $1 ORDER BY id LIMIT $2",
+                pos,
+                limit,
+            )
+            return pos, [JournalRef(jid, kind, rid) for jid, kind, rid in rows]
+
+        return await self._read(fn)
+
+    async def sink_advance(
+        self,
+        sink: str,
+        *,
+        expected: int,
+        to: int,
+        response_ids: Sequence[int],
+        plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
+        at: datetime,
+    ) -> int | None:
+        """One transaction: the deliveries ``plan`` makes of the digests the sink holds,
+        and the position moved to ``to``; None when it was no longer ``expected``."""
+        ids = list(response_ids)
+        when = to_epoch(at)
+
+        async def fn(conn: asyncpg.Connection) -> int | None:
+            # The position row locked first: a second worker on this sink waits here and
+            # then finds the position moved (SQLite's BEGIN IMMEDIATE does the same).
+            await conn.execute(
+                "INSERT INTO sink_positions (sink, journal_id) VALUES ($1, 0) "
+                "ON CONFLICT (sink) DO NOTHING",
+                sink,
+            )
+            pos = await conn.fetchval(
+                "SELECT journal_id FROM sink_positions WHERE sink = $1 FOR UPDATE", sink
+            )
+            if int(pos) != expected:
+                return None  # another worker on this sink got here first
+            state: dict[int, str] = {}
+            if ids:
+                state = dict(
+                    await conn.fetch(
+                        "SELECT response_id, digest FROM sink_state "
+                        "WHERE sink = $1 AND response_id = ANY($2::bigint[])",
+                        sink,
+                        ids,
+                    )
+                )
+            deliveries = plan(state)
+            if deliveries:
+                await conn.execute(
+                    "INSERT INTO sink_outbox (sink, response_id, journal_id, event, payload, "
+                    "created_at, next_attempt_at) SELECT $1, d.rid, d.jid, d.event, d.payload, "
+                    "$6, $6 FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[]) "
+                    "WITH ORDINALITY AS d (rid, jid, event, payload, n) ORDER BY d.n",
+                    sink,
+                    [d.response_id for d in deliveries],
+                    [d.journal_id for d in deliveries],
+                    [d.event for d in deliveries],
+                    [d.payload for d in deliveries],
+                    when,
+                )
+                # The last delivery per response holds its digest (as on SQLite).
+                last = {d.response_id: d.digest for d in deliveries}
+                await conn.execute(
+                    "INSERT INTO sink_state (sink, response_id, digest) "
+                    "SELECT $1, s.rid, s.digest FROM unnest($2::bigint[], $3::text[]) "
+                    "AS s (rid, digest) ON CONFLICT (sink, response_id) "
+                    "DO UPDATE SET digest = excluded.digest",
+                    sink,
+                    list(last),
+                    list(last.values()),
+                )
+            await conn.execute(
+                "UPDATE sink_positions SET journal_id = $2 WHERE sink = $1", sink, to
+            )
+            return len(deliveries)
+
+        return await self._write(fn)
+
+    async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]:
+        """The sink's pending deliveries, oldest first."""
+        rows = await self._read(
+            lambda c: c.fetch(
+                "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
+                "WHERE sink = $1 AND state = 'pending' ORDER BY id LIMIT $2",
+                sink,
+                limit,
+            )
+        )
+        return [SinkDue(oid, p, n, from_epoch(at)) for oid, p, n, at in rows]
+
+    async def sink_mark_done(self, delivery_id: int, *, at: datetime) -> None:
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
+                "done_at = $1, last_error = NULL WHERE id = $2",
+                to_epoch(at),
+                delivery_id,
+            )
+        )
+
+    async def sink_mark_failed(self, delivery_id: int, *, error: str | None) -> None:
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE sink_outbox SET state = 'failed', attempts = attempts + 1, "
+                "last_error = $1 WHERE id = $2",
+                error,
+                delivery_id,
+            )
+        )
+
+    async def sink_mark_retry(
+        self, delivery_id: int, *, error: str | None, next_attempt_at: datetime
+    ) -> None:
+        await self._write(
+            lambda c: c.execute(
+                "UPDATE sink_outbox SET attempts = attempts + 1, last_error = $1, "
+                "next_attempt_at = $2 WHERE id = $3",
+                error,
+                to_epoch(next_attempt_at),
+                delivery_id,
+            )
+        )
+
+    async def sink_queue(self, sink: str) -> list[SinkQueued]:
+        """The sink's whole delivery queue, oldest first."""
+        rows = await self._read(
+            lambda c: c.fetch(
+                "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
+                "WHERE sink = $1 ORDER BY id",
+                sink,
+            )
+        )
+        return [SinkQueued(*row) for row in rows]

@@ -100,7 +100,7 @@ class PostgresStore(
 
     async def _setup(self, author_secret: str | None) -> None:
         """Per-store set-up after migrating (the author keys' secret: see ingest)."""
-        self._given_secret = author_secret
+        await self._setup_author_secret(author_secret)
 
     async def __aenter__(self) -> PostgresStore:
         return self
