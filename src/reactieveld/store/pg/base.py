@@ -64,6 +64,26 @@ def connect_error(where: str, exc: BaseException) -> StoreError:
     return StoreError(f"{where}: cannot connect ({type(exc).__name__}: {exc})")
 
 
+def dollar(sql: str) -> str:
+    """SQL written with ``?`` placeholders (the store's shared SQL) with PostgreSQL's
+    ``$1, $2, ...`` instead; a ``?`` inside a quoted literal or identifier stays."""
+    out: list[str] = []
+    n = 0
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "?":
+            n += 1
+            out.append(f"${n}")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 class PgBase:
     """The pool and the rules of one call: ``_read`` (a connection) and ``_write`` (one
     transaction, refused on a read-only store)."""
