@@ -51,6 +51,17 @@ class Dialect:
             else ("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
         )
 
+    def rows_of(self, union: str) -> str:
+        """FROM and WHERE of the response rows whose ids ``union`` (the arms) yields.
+        PostgreSQL reads ``r.id IN (...)`` as a semi-join over every response (a
+        sequential scan); joining the few distinct ids looks each one up by key."""
+        if self.postgres:
+            return (
+                f"(SELECT DISTINCT u.id FROM ({union}) AS u(id)) AS f "
+                f"JOIN responses r ON r.id = f.id {RESPONSE_JOINS}"
+            )
+        return f"{RESPONSE_FROM} WHERE r.id IN ({union})"
+
     def author(self, key: str) -> tuple[str, str]:
         """The condition on ``r`` for one author key, and its parameter."""
         if self.postgres:
@@ -319,10 +330,7 @@ def queue_sql(
             sub = dialect.subquery(f"SELECT r.id FROM responses r{w.sql()} {order_by}", "a")
             arms.append(f"SELECT * FROM {sub}")
             params += [*w.params, limit]
-        sql = (
-            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
-            f"({' UNION ALL '.join(arms)}) {order_by}"
-        )
+        sql = f"SELECT {RESPONSE_COLS} FROM {dialect.rows_of(' UNION ALL '.join(arms))} {order_by}"
         return sql, [*params, limit]
 
     def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
@@ -349,7 +357,7 @@ def queue_sql(
         arms.append(f"SELECT * FROM {dialect.subquery(f'SELECT q.response_id FROM {body}', 'a')}")
         params += p
     sql = (
-        f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
-        f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        f"SELECT {RESPONSE_COLS} FROM {dialect.rows_of(' UNION ALL '.join(arms))} "
+        f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
     )
     return sql, [*params, limit]
