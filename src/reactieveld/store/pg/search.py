@@ -5,8 +5,8 @@ The words become a ``to_tsquery('reactieveld', ...)`` by :func:`fts.pg_tsquery` 
 of FTS5's :func:`fts.fts_query`: the same words, all required, ``word*`` a prefix), and
 the filter the planner's conditions in its PostgreSQL dialect. Ranking differs: SQLite
 ranks by bm25 over body, author and title; here by ``ts_rank`` over the weighted vector
-(body A, author B, title C), ties newest first. Both answer newest first above
-``RANK_LIMIT`` hits."""
+(body A, author B, title C), ties newest first; and above ``PG_RANK_LIMIT`` hits (not
+SQLite's 8,000: see there) the newest hits come first, unranked."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ from reactieveld.store.pg.reads import RowReads
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import RESPONSE_COLS, RESPONSE_FROM
 
+#: Above this many hits PostgreSQL answers newest first (never above SQLite's RANK_LIMIT).
+#: ``ts_rank`` reads every hit's vector from the table, and counting hits visits each one:
+#: at 50k responses a word in 2,500 rows took 18 ms ranked, one in 7,000 44 ms; with 2,000
+#: the worst ranked word stays near 5 ms and a common word answers newest first in ~6 ms
+#: (bench/store_bench.py --backend postgresql). SQLite ranks words of 2,000-8,000 rows.
+PG_RANK_LIMIT = 2_000
+
 #: The user's words as PostgreSQL matches them (one parameter).
 _QUERY = "to_tsquery('reactieveld', ?)"
 
@@ -33,7 +40,8 @@ class Search(RowReads):
         self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
     ) -> list[SearchHit]:
         """Full-text search over body, author and thread title: ranked by ``ts_rank``
-        when the query has at most ``RANK_LIMIT`` hits, else the newest hits (rank None)."""
+        when the query has at most ``PG_RANK_LIMIT`` hits, else the newest hits (rank
+        None)."""
         match = pg_tsquery(query)
         if match is None:
             return []
@@ -43,8 +51,9 @@ class Search(RowReads):
 
         async def fn(conn: asyncpg.Connection) -> list[SearchHit]:
             # Counting the word's hits (not the filter's): the same rule as SQLite's.
-            hits = await _hits(conn, match, _fts.RANK_LIMIT + 1)
-            ranked = hits <= _fts.RANK_LIMIT
+            rank_limit = min(_fts.RANK_LIMIT, PG_RANK_LIMIT)
+            hits = await _hits(conn, match, rank_limit + 1)
+            ranked = hits <= rank_limit
             # SQLite's bm25 rank is smaller for a better hit; -ts_rank keeps that sense.
             rank = f"-ts_rank(r.search, {_QUERY})" if ranked else "NULL::real"
             params: list[Any] = [match] if ranked else []
