@@ -373,7 +373,10 @@ async def prepare_queues_pg(store: Any) -> None:
     """:func:`prepare_queues` in PostgreSQL's SQL: the same rows handled and tagged."""
 
     async def fn(conn: Any) -> None:
-        await conn.execute("UPDATE responses SET triage = 'handled' WHERE id % 10 < 3")
+        # timeout: at 1M rows this outlasts the pool's 60 s command timeout.
+        await conn.execute(
+            "UPDATE responses SET triage = 'handled' WHERE id % 10 < 3", timeout=3600
+        )
         for code, every in (("3", 50), ("5", 1000), ("7", 20_000)):
             await conn.execute(
                 "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, "
@@ -381,10 +384,11 @@ async def prepare_queues_pg(store: Any) -> None:
                 "created_at FROM responses WHERE (id * 7919) % $2 = 1 ON CONFLICT DO NOTHING",
                 code,
                 every,
+                timeout=3600,
             )
 
     await store._write(fn)
-    await store._read(lambda conn: conn.execute("VACUUM ANALYZE"))
+    await store._read(lambda conn: conn.execute("VACUUM ANALYZE", timeout=3600))
 
 
 async def bench_queues_pg(store: Any, walk: int, explain: bool) -> list[str]:
