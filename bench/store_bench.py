@@ -4,6 +4,15 @@
     python bench/store_bench.py --quick         # 50,000, a smoke run
     python bench/store_bench.py --rows 200000 --db /tmp/s.db   # keep the store file
     python bench/store_bench.py --db /tmp/s.db --reuse         # queries only, same file
+    python bench/store_bench.py --rows 100000 --backend postgresql   # both, side by side
+    python bench/store_bench.py --backend postgresql --url postgresql://me@host/db
+
+``--backend postgresql`` stores the same rows in PostgreSQL too (a throwaway cluster from
+tests/helpers/pg.py, or ``--url``: an empty database), prepares the same queues in SQL,
+runs ANALYZE, and measures the same queue pages, words and ``counts()``; a summary puts
+the two side by side (queue page p50/p99 over every filter's pages, single-word search
+p99 over every word, counts p50). ``--explain`` prints PostgreSQL's EXPLAIN (ANALYZE,
+BUFFERS) of a few queue pages.
 
 Rows: the demo source (``DemoConnector``: Dutch participation comments, threads,
 organisation replies, hostile texts), one page in ten stored as a second source. The
@@ -39,6 +48,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -285,6 +295,7 @@ async def bench_queues(store: SqliteStore, raw: sqlite3.Connection, walk: int) -
             raw.execute(sql, params).fetchall()
             bare.append((time.perf_counter() - t0) * 1000)
         ratio = pct(api, 50) / max(pct(bare, 50), 1e-6)
+        SUMMARY.setdefault(("sqlite", "queue"), []).extend(api)
         lines.append(
             f"  {name:34s} {fmt_ms(api)}   bare SQL p50 {pct(bare, 50):7.3f} ms  "
             f"(x{ratio:4.1f})  [{len(keys)} pages]"
@@ -339,11 +350,156 @@ async def bench_search(
                 ).fetchall()
                 bare.append((time.perf_counter() - t0) * 1000)
         docs = [c for _, c in words]
+        SUMMARY.setdefault(("sqlite", "search"), []).extend(api)
         lines.append(
             f"  {label:52s} rows {min(docs):>7,}-{max(docs):<7,} {fmt_ms(api)}  "
             f"ranked {ranked}/{len(words)}  bare ranked FTS p50 {pct(bare, 50):8.3f} ms"
         )
     return lines
+
+
+# -- PostgreSQL (--backend postgresql) --------------------------------------------------
+#: Samples per (backend, figure) for the side-by-side summary.
+SUMMARY: dict[tuple[str, str], list[float]] = {}
+
+
+async def counts_ms(store: Any, reps: int = 50) -> list[float]:
+    """``counts()`` (the dashboard's and the tabs' figures) timed ``reps`` times."""
+    await store.counts()
+    return [await timed(store.counts) for _ in range(reps)]
+
+
+async def prepare_queues_pg(store: Any) -> None:
+    """:func:`prepare_queues` in PostgreSQL's SQL: the same rows handled and tagged."""
+
+    async def fn(conn: Any) -> None:
+        # timeout: at 1M rows this outlasts the pool's 60 s command timeout.
+        await conn.execute(
+            "UPDATE responses SET triage = 'handled' WHERE id % 10 < 3", timeout=3600
+        )
+        for code, every in (("3", 50), ("5", 1000), ("7", 20_000)):
+            await conn.execute(
+                "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, "
+                "actor, response_created) SELECT id, 'question', $1, 'default-1', 0, 'bench', "
+                "created_at FROM responses WHERE (id * 7919) % $2 = 1 ON CONFLICT DO NOTHING",
+                code,
+                every,
+                timeout=3600,
+            )
+
+    await store._write(fn)
+    await store._read(lambda conn: conn.execute("VACUUM ANALYZE", timeout=3600))
+
+
+async def bench_queues_pg(store: Any, walk: int, explain: bool) -> list[str]:
+    from reactieveld.store.pg.base import dollar
+
+    lines = []
+    ids = await store._read(
+        lambda c: c.fetch("SELECT id, created_at FROM responses ORDER BY random() LIMIT $1", walk)
+    )
+    for name, flt in QUEUES:
+        keys: list[Keyset | None] = [None]
+        rows = await store.queue(flt, limit=50)
+        for _ in range(walk - 1):
+            if len(rows) < 50:
+                break
+            keys.append(rows[-1].keyset)
+            rows = await store.queue(flt, after=rows[-1].keyset, limit=50)
+        keys += [Keyset(from_epoch(c), i) for i, c in ids]
+        api = [await timed(lambda k=k, flt=flt: store.queue(flt, after=k, limit=50)) for k in keys]
+        SUMMARY.setdefault(("postgresql", "queue"), []).extend(api)
+        lines.append(f"  {name:34s} {fmt_ms(api)}  [{len(keys)} pages]")
+        if explain:
+            for k in (keys[0], keys[len(keys) // 2]):
+                sql, params = store_planner.queue_sql(
+                    flt, after=k, limit=50, dialect=store_planner.POSTGRES
+                )
+                plan = await store._read(
+                    lambda c, sql=sql, params=params: c.fetch(
+                        "EXPLAIN (ANALYZE, BUFFERS) " + dollar(sql), *params
+                    )
+                )
+                lines += ["      " + r[0] for r in plan]
+    return lines
+
+
+async def bench_search_pg(store: Any, groups: list[tuple[str, list]], reps: int) -> list[str]:
+    lines = []
+    for label, words in groups:
+        api, ranked = [], 0
+        for w, _ in words:
+            await store.search(w)  # warm
+            for _ in range(reps):
+                api.append(await timed(lambda w=w: store.search(w, limit=50)))
+            hits = await store.search(w, limit=1)
+            ranked += bool(hits and hits[0].rank is not None)
+        SUMMARY.setdefault(("postgresql", "search"), []).extend(api)
+        lines.append(f"  {label:52s} {fmt_ms(api)}  ranked {ranked}/{len(words)}")
+    return lines
+
+
+async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list) -> None:
+    """The same rows, queues and words on PostgreSQL."""
+    from reactieveld.store.pg.store import PostgresStore
+
+    cluster = None
+    url = args.url
+    if url is None:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from helpers.pg import Cluster, pg_bin
+
+        found = pg_bin()
+        if found is None:
+            print("postgresql: no PostgreSQL binaries found (/usr/lib/postgresql/*/bin)")
+            return
+        cluster = Cluster(found)
+        cluster.start()
+        url = cluster.url(cluster.new_database())
+    try:
+        store = await PostgresStore.open(url, max_size=2)
+        try:
+            version = await store._read(lambda c: c.fetchval("SHOW server_version"))
+            print(f"postgresql {version}")
+            if not args.reuse:
+                await store.ensure_source(Source("demo", "demo"))
+                await store.ensure_source(Source("forum", "demo"))
+                spent = 0.0
+                for p in pages:
+                    t0 = time.perf_counter()
+                    await store.upsert_page(p.responses[0].source, p)
+                    spent += time.perf_counter() - t0
+                print(
+                    f"(a) ingest: PostgresStore.upsert_page {len(pages) * PAGE / spent:,.0f} rows/s"
+                )
+                await prepare_queues_pg(store)
+            print("(b) queue on PostgreSQL: next 50 newest first")
+            for line in await bench_queues_pg(store, args.walk, args.explain):
+                print(line)
+            print("(c) search on PostgreSQL: top 50")
+            for line in await bench_search_pg(store, groups, args.reps):
+                print(line)
+            SUMMARY[("postgresql", "counts")] = await counts_ms(store)
+        finally:
+            await store.close()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def print_summary(rows: int) -> None:
+    print(f"summary at {rows:,} responses (ms)      queue p50  queue p99  search p99  counts p50")
+    for backend in ("sqlite", "postgresql"):
+        q = SUMMARY.get((backend, "queue"))
+        w = SUMMARY.get((backend, "search"))
+        c = SUMMARY.get((backend, "counts"))
+        if not (q and w and c):
+            continue
+        print(
+            f"  {backend:34s} {pct(q, 50):9.3f}  {pct(q, 99):9.3f}  {pct(w, 99):10.3f}"
+            f"  {pct(c, 50):10.3f}"
+        )
+    print("  targets at 1M: queue p50 <= 2, p99 <= 10; single-word search p99 <= 50")
 
 
 # -- main -------------------------------------------------------------------------------
@@ -378,6 +534,7 @@ async def main(args: argparse.Namespace) -> None:
             f"responses (limit's file: {limit_size / rows * 1e5 / 2**20:.1f} MiB per 100k)"
         )
         prepare_queues(store_path)
+    pg_pages = pages if args.backend == "postgresql" else []
     del pages
 
     store = await SqliteStore.open(store_path)
@@ -390,9 +547,13 @@ async def main(args: argparse.Namespace) -> None:
         groups = pick_words(corpus, raw, rows)
         for line in await bench_search(store, raw, groups, args.reps):
             print(line)
+        SUMMARY[("sqlite", "counts")] = await counts_ms(store)
     finally:
         raw.close()
         await store.close()
+    if args.backend == "postgresql":
+        await run_postgres(args, pg_pages, groups)
+    print_summary(rows)
     if not args.db:
         for p in workdir.iterdir():
             p.unlink()
@@ -408,6 +569,10 @@ if __name__ == "__main__":
     ap.add_argument("--reuse", action="store_true", help="measure queries on --db only")
     ap.add_argument("--walk", type=int, default=200, help="queue pages per filter")
     ap.add_argument("--reps", type=int, default=10, help="repetitions per search word")
+    ap.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                    help="postgresql: the same figures on PostgreSQL, side by side")  # fmt: skip
+    ap.add_argument("--url", help="PostgreSQL: an empty database (default: a throwaway cluster)")
+    ap.add_argument("--explain", action="store_true", help="EXPLAIN a few PostgreSQL pages")
     a = ap.parse_args()
     if a.quick:
         a.rows, a.walk, a.reps = 50_000, 50, 5

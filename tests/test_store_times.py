@@ -40,7 +40,6 @@ def test_none_stays_none():
     assert from_epoch(None) is None
 
 
-@pytest.mark.sqlite_only  # its queue and count wait for the PostgreSQL reads
 async def test_store_refuses_a_naive_response_time_and_keeps_nothing(store_target):
     store = await open_store(store_target)
     try:

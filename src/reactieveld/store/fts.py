@@ -44,3 +44,22 @@ def fts_query(query: str) -> str | None:
         else:
             parts.append(f'"{term}"')
     return " ".join(parts) or None
+
+
+def pg_tsquery(query: str) -> str | None:
+    """:func:`fts_query`'s twin for PostgreSQL: a ``to_tsquery('reactieveld', ...)`` text
+    with the same words, all required, ``word*`` a prefix (``'word':*``).
+
+    Every word is quoted, so user input never reaches the tsquery syntax as syntax (``!``,
+    ``|``, ``<->`` and quotes are not word characters). Not folded here either: the
+    configuration ``reactieveld`` (simple + unaccent) folds the query's words as it folded
+    the text."""
+    parts = []
+    for term in _WORD.findall(query):
+        if term.endswith("*"):
+            base = term.rstrip("*")
+            if base:
+                parts.append(f"'{base}':*")
+        else:
+            parts.append(f"'{term}'")
+    return " & ".join(parts) or None

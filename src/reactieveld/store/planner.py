@@ -5,13 +5,13 @@ the whole table), fanned out into one ordered arm per value; and its counts."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reactieveld.model import TagKind
 from reactieveld.store.authors import BY_AUTHOR, author_match
 from reactieveld.store.base import Direction, Keyset, QueueFilter
-from reactieveld.store.fts import fts_query
+from reactieveld.store.fts import fts_query, pg_tsquery
 from reactieveld.store.rows import (
     RESPONSE_COLS,
     RESPONSE_FROM,
@@ -19,6 +19,63 @@ from reactieveld.store.rows import (
     placeholders,
     to_epoch,
 )
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Where the planner's SQL differs between SQLite and PostgreSQL. Both are built with
+    ``?`` placeholders; PostgreSQL's caller turns them into ``$n`` once
+    (``store.pg.base.dollar``). SQLite's text is exactly what it was before the seam."""
+
+    postgres: bool
+
+    @property
+    def ordered_join(self) -> str:
+        # CROSS JOIN: SQLite keeps the left table as the outer loop. PostgreSQL has no
+        # CROSS JOIN ... ON; its planner picks the order from its statistics.
+        return "JOIN" if self.postgres else "CROSS JOIN"
+
+    @property
+    def false(self) -> str:
+        return "false" if self.postgres else "0"
+
+    def subquery(self, sql: str, alias: str) -> str:
+        """A subquery in FROM: PostgreSQL 15 needs an alias on each."""
+        return f"({sql}) AS {alias}" if self.postgres else f"({sql})"
+
+    def text_match(self, words: str) -> tuple[str, str] | None:
+        """The condition on ``r`` that a response matches a user's words, and its
+        parameter; None when the words hold nothing to search for."""
+        if self.postgres:
+            q = pg_tsquery(words)
+            return None if q is None else ("r.search @@ to_tsquery('reactieveld', ?)", q)
+        q = fts_query(words)
+        return (
+            None
+            if q is None
+            else ("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
+        )
+
+    def rows_of(self, union: str) -> str:
+        """FROM and WHERE of the response rows whose ids ``union`` (the arms) yields.
+        PostgreSQL reads ``r.id IN (...)`` as a semi-join over every response (a
+        sequential scan); joining the few distinct ids looks each one up by key."""
+        if self.postgres:
+            return (
+                f"(SELECT DISTINCT u.id FROM ({union}) AS u(id)) AS f "
+                f"JOIN responses r ON r.id = f.id {RESPONSE_JOINS}"
+            )
+        return f"{RESPONSE_FROM} WHERE r.id IN ({union})"
+
+    def author(self, key: str) -> tuple[str, str]:
+        """The condition on ``r`` for one author key, and its parameter."""
+        if self.postgres:
+            return "r.author_key = ?", key
+        return f"r.id IN ({BY_AUTHOR})", author_match(key)
+
+
+SQLITE = Dialect(postgres=False)
+POSTGRES = Dialect(postgres=True)
 
 
 class Where:
@@ -36,7 +93,9 @@ class Where:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 
 
-def filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> Where:
+def filter_where(
+    flt: QueueFilter, *, source_drives: bool | None = None, dialect: Dialect = SQLITE
+) -> Where:
     w = Where()
     if flt.triage is not None:
         w.add("r.triage = ?", flt.triage.value)
@@ -86,17 +145,19 @@ def filter_where(flt: QueueFilter, *, source_drives: bool | None = None) -> Wher
             *flt.thread,
         )
     if flt.author_key is not None:
-        w.add(f"r.id IN ({BY_AUTHOR})", author_match(flt.author_key))
+        w.add(*dialect.author(flt.author_key))
     if flt.text:
-        q = fts_query(flt.text)
-        if q is None:
-            w.add("0")
+        match = dialect.text_match(flt.text)
+        if match is None:
+            w.add(dialect.false)
         else:
-            w.add("r.id IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)", q)
+            w.add(*match)
     return w
 
 
-TAG_DRIVEN = "tags q CROSS JOIN responses r ON r.id = q.response_id"
+def tag_driven(dialect: Dialect) -> str:
+    """The FROM of a tag-driven query: the tag index outside, each response looked up."""
+    return f"tags q {dialect.ordered_join} responses r ON r.id = q.response_id"
 
 
 def tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilter]:
@@ -115,12 +176,16 @@ def tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilt
 
 
 def counting(
-    flt: QueueFilter, above: Keyset | None = None, *, grouped: bool = False
+    flt: QueueFilter,
+    above: Keyset | None = None,
+    *,
+    grouped: bool = False,
+    dialect: Dialect = SQLITE,
 ) -> tuple[str, list[Any]]:
     """``SELECT count(*)`` of a filter (rows above ``above``, when given); ``grouped``:
     ``triage, remote_status, count`` per state instead."""
     kind, codes, rest = tag_driver(flt)
-    w = filter_where(rest)
+    w = filter_where(rest, dialect=dialect)
     head = "SELECT r.triage, r.remote_status, " if grouped else "SELECT "
     tail = " GROUP BY 1, 2" if grouped else ""
     if kind is None:
@@ -132,7 +197,7 @@ def counting(
     if above is not None:
         w.add("(q.response_created, q.response_id) > (?, ?)", to_epoch(above.created_at), above.id)
     # DISTINCT: a response with two of the codes is one row of the queue.
-    sql = f"{head}count(DISTINCT q.response_id) FROM {TAG_DRIVEN}{w.sql()}{tail}"
+    sql = f"{head}count(DISTINCT q.response_id) FROM {tag_driven(dialect)}{w.sql()}{tail}"
     return sql, w.params
 
 
@@ -164,15 +229,26 @@ def source_is_smaller(db: sqlite3.Connection, flt: QueueFilter) -> bool | None:
     fewer responses than the tab, from the kept counts (two reads of a few small rows).
     Walking the smaller one's index finds the rows of both soonest: an old blog beside
     a large new portal is not found by walking the whole portal's new responses."""
+    pair = source_and_tab(flt)
+    if pair is None:
+        return None
+    source = kept_size(db, pair[0])
+    tab = kept_size(db, pair[1])
+    if source is None or tab is None:
+        return None
+    return source < tab
+
+
+def source_and_tab(flt: QueueFilter) -> tuple[QueueFilter, QueueFilter] | None:
+    """The two parts :func:`source_is_smaller` weighs (the source; the tab), or None
+    when there is no choice to make."""
     if len(flt.sources) != 1 or (flt.triage is None and len(flt.statuses) != 1):
         return None
     if flt.questions or flt.roles:
         return None  # the tag index drives
-    source = kept_size(db, QueueFilter(sources=flt.sources))
-    tab = kept_size(db, replace(flt, sources=(), since=None, until=None, text=None))
-    if source is None or tab is None:
-        return None
-    return source < tab
+    return QueueFilter(sources=flt.sources), replace(
+        flt, sources=(), since=None, until=None, text=None
+    )
 
 
 def kept_size(db: sqlite3.Connection, flt: QueueFilter) -> int | None:
@@ -182,14 +258,25 @@ def kept_size(db: sqlite3.Connection, flt: QueueFilter) -> int | None:
     return None if counted is None else int(db.execute(*counted).fetchone()[0])
 
 
+#: Above this many responses a filter is not walked for a common word's hits.
+SMALL_PART = 100_000
+
+
+def part_to_weigh(flt: QueueFilter) -> QueueFilter | None:
+    """The part of the memory :func:`filter_is_smaller` weighs against a word's hits
+    (None: no filter, nothing to weigh)."""
+    return None if flt == QueueFilter() else replace(flt, text=None)
+
+
 def filter_is_smaller(db: sqlite3.Connection, flt: QueueFilter, match: str) -> bool:
     """Whether a filter the kept counts can answer (source, status, triage) holds fewer
     responses than the search ``match`` has hits: then walking the filter's rows finds
     the newest hits sooner than walking the hits."""
-    if flt == QueueFilter():
+    part = part_to_weigh(flt)
+    if part is None:
         return False
-    size = kept_size(db, replace(flt, text=None))
-    if size is None or size > 100_000:
+    size = kept_size(db, part)
+    if size is None or size > SMALL_PART:
         return False  # a large part: the word's hits meet it soon enough
     hits = db.execute(
         "SELECT count(*) FROM (SELECT 1 FROM responses_fts WHERE responses_fts MATCH ? LIMIT ?)",
@@ -216,6 +303,7 @@ def queue_sql(
     limit: int = 50,
     direction: Direction = "older",
     source_drives: bool | None = None,
+    dialect: Dialect = SQLITE,
 ) -> tuple[str, list[Any]]:
     """The SELECT (and its parameters) behind :meth:`SqliteStore.queue`.
 
@@ -226,7 +314,7 @@ def queue_sql(
     if kind is None:
 
         def where(f: QueueFilter) -> Where:
-            w = filter_where(f, source_drives=source_drives)
+            w = filter_where(f, source_drives=source_drives, dialect=dialect)
             if after is not None:
                 w.add(f"(r.created_at, r.id) {op} (?, ?)", to_epoch(after.created_at), after.id)
             return w
@@ -244,16 +332,14 @@ def queue_sql(
         arms, params = [], []
         for f in fan:
             w = where(f)
-            arms.append(f"SELECT * FROM (SELECT r.id FROM responses r{w.sql()} {order_by})")
+            sub = dialect.subquery(f"SELECT r.id FROM responses r{w.sql()} {order_by}", "a")
+            arms.append(f"SELECT * FROM {sub}")
             params += [*w.params, limit]
-        sql = (
-            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
-            f"({' UNION ALL '.join(arms)}) {order_by}"
-        )
+        sql = f"SELECT {RESPONSE_COLS} FROM {dialect.rows_of(' UNION ALL '.join(arms))} {order_by}"
         return sql, [*params, limit]
 
     def arm(code: str, joins: str = "") -> tuple[str, list[Any]]:
-        w = filter_where(rest)
+        w = filter_where(rest, dialect=dialect)
         w.clauses.insert(0, "q.kind = ? AND q.code = ?")
         w.params[0:0] = [kind, code]
         if after is not None:
@@ -263,7 +349,7 @@ def queue_sql(
                 after.id,
             )
         order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
-        return f"{TAG_DRIVEN} {joins}{w.sql()} {order_by}", [*w.params, limit]
+        return f"{tag_driven(dialect)} {joins}{w.sql()} {order_by}", [*w.params, limit]
 
     if len(codes) == 1:
         # CROSS JOIN: SQLite keeps the tag index as the outer loop.
@@ -273,10 +359,10 @@ def queue_sql(
     arms, params = [], []
     for code in codes:
         body, p = arm(code)
-        arms.append(f"SELECT * FROM (SELECT q.response_id FROM {body})")
+        arms.append(f"SELECT * FROM {dialect.subquery(f'SELECT q.response_id FROM {body}', 'a')}")
         params += p
     sql = (
-        f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id IN "
-        f"({' UNION ALL '.join(arms)}) ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        f"SELECT {RESPONSE_COLS} FROM {dialect.rows_of(' UNION ALL '.join(arms))} "
+        f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
     )
     return sql, [*params, limit]

@@ -8,20 +8,26 @@ without anyone noticing; the place that made the naive time knows what it meant.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
 
 from reactieveld.model import (
     Action,
+    ActionKind,
     Capability,
+    JournalEntry,
+    Note,
     OutboxItem,
     OutboxState,
     RemoteStatus,
     Response,
+    Tag,
+    TagKind,
+    Thread,
     TriageState,
 )
-from reactieveld.store.base import Claim, SourceState
+from reactieveld.store.base import Claim, QueueRow, SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -134,6 +140,46 @@ def version_and_claim(row: Sequence[Any], now: int) -> tuple[int, Claim | None]:
     return int(version), claim
 
 
+def code_order(code: str) -> tuple[int, str]:
+    """Question codes in the codebook's order: numbers as numbers, then the rest."""
+    return (int(code), "") if code.isdigit() else (10**9, code)
+
+
+def queue_rows(
+    raw: Sequence[Sequence[Any]],
+    tag_rows: Iterable[Sequence[Any]],
+    outbox: Mapping[int, str],
+    now: int,
+) -> list[QueueRow]:
+    """Queue rows from rows of ``RESPONSE_COLS``, their tags (response id, kind, code)
+    and the state of each one's newest outbox item: the same on both backends. ``now``
+    (Unix seconds, the store's clock) decides which claims have expired."""
+    questions: dict[int, list[str]] = {}
+    roles: dict[int, str] = {}
+    for rid, kind, code in tag_rows:
+        if kind == "question":
+            questions.setdefault(rid, []).append(code)
+        else:
+            roles[rid] = code
+    out = []
+    for row in raw:
+        response, title = response_from_row(row)
+        rid = row[0]
+        version, claim = version_and_claim(row, now)
+        out.append(
+            QueueRow(
+                response=response,
+                thread_title=title,
+                questions=tuple(sorted(questions.get(rid, ()), key=code_order)),
+                role=roles.get(rid),
+                outbox_state=outbox.get(rid),
+                version=version,
+                claim=claim,
+            )
+        )
+    return out
+
+
 #: The columns of a source's state, as ``source_state_from_row`` reads them.
 STATE_COLS = (
     "name, type, cursor, last_success, last_error, last_error_at, next_try, "
@@ -173,4 +219,73 @@ def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
         created_at=from_epoch(row[12]),
         next_attempt_at=from_epoch(row[13]),
         last_error=row[14],
+    )
+
+
+#: A thread by source name and platform id (``?`` placeholders; both backends).
+THREAD_SQL = (
+    "SELECT t.external_id, t.title, t.url, t.created_at, t.meta FROM threads t "
+    "JOIN sources s ON s.id = t.source_id WHERE s.name = ? AND t.external_id = ?"
+)
+
+
+def thread_from_row(source: str, row: Sequence[Any]) -> Thread:
+    return Thread(
+        source=source,
+        external_id=row[0],
+        title=row[1],
+        url=row[2],
+        created_at=from_epoch(row[3]),
+        meta=json.loads(row[4]) if row[4] else {},
+    )
+
+
+#: A response's tags, questions first.
+TAGS_SQL = (
+    "SELECT kind, code, codebook_version, created_at, actor FROM tags "
+    "WHERE response_id = ? ORDER BY kind DESC, code"
+)
+
+
+def tag_from_row(row: Sequence[Any]) -> Tag:
+    kind, code, version, at, actor = row
+    return Tag(TagKind(kind), code, version, from_epoch(at), actor)
+
+
+#: A response's notes, oldest first.
+NOTES_SQL = (
+    "SELECT id, response_id, text, actor, created_at FROM notes "
+    "WHERE response_id = ? AND deleted_at IS NULL ORDER BY id"
+)
+
+
+def note_from_row(row: Sequence[Any]) -> Note:
+    nid, rid, text, actor, at = row
+    return Note(nid, rid, text, actor, from_epoch(at))
+
+
+def journal_sql(response_id: int | None, limit: int) -> tuple[str, list[Any]]:
+    """Journal entries newest first, of one response or of all (``?`` placeholders)."""
+    where = "WHERE a.response_id = ?" if response_id is not None else ""
+    params: list[Any] = [response_id] if response_id is not None else []
+    sql = (
+        "SELECT a.id, a.at, a.actor, a.kind, a.response_id, a.before, a.after, a.undoes, "
+        "(SELECT max(u.id) FROM actions u WHERE u.undoes = a.id), a.batch "
+        f"FROM actions a {where} ORDER BY a.id DESC LIMIT ?"
+    )
+    return sql, [*params, limit]
+
+
+def journal_entry_from_row(r: Sequence[Any]) -> JournalEntry:
+    return JournalEntry(
+        id=r[0],
+        at=from_epoch(r[1]),
+        actor=r[2],
+        kind=ActionKind(r[3]),
+        response_id=r[4],
+        before=json.loads(r[5]),
+        after=json.loads(r[6]),
+        undoes=r[7],
+        undone_by=r[8],
+        batch=r[9],
     )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import re
 import sqlite3
 import uuid
@@ -32,7 +31,6 @@ import aiosqlite
 from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
     Action,
-    ActionKind,
     JournalEntry,
     Note,
     OutboxItem,
@@ -41,7 +39,6 @@ from reactieveld.model import (
     Response,
     Source,
     Tag,
-    TagKind,
     Thread,
     utcnow,
 )
@@ -92,16 +89,22 @@ from reactieveld.store.ingest import (
 from reactieveld.store.live import LiveCursor
 from reactieveld.store.live import poll as _live_poll
 from reactieveld.store.rows import (
+    NOTES_SQL,
     RESPONSE_COLS,
     RESPONSE_FROM,
     RESPONSE_JOINS,
     STATE_COLS,
-    from_epoch,
+    TAGS_SQL,
+    THREAD_SQL,
+    journal_entry_from_row,
+    journal_sql,
+    note_from_row,
     placeholders,
-    response_from_row,
+    queue_rows,
     source_state_from_row,
+    tag_from_row,
+    thread_from_row,
     to_epoch,
-    version_and_claim,
 )
 
 if TYPE_CHECKING:
@@ -483,16 +486,10 @@ class SqliteStore:
         if not raw:
             return []
         ids = [r[0] for r in raw]
-        questions: dict[int, list[str]] = {}
-        roles: dict[int, str] = {}
-        for rid, kind, code in db.execute(
+        tag_rows = db.execute(
             f"SELECT response_id, kind, code FROM tags WHERE response_id IN {placeholders(ids)}",
             ids,
-        ):
-            if kind == "question":
-                questions.setdefault(rid, []).append(code)
-            else:
-                roles[rid] = code
+        ).fetchall()
         outbox = dict(
             db.execute(
                 "SELECT response_id, state FROM outbox WHERE id IN (SELECT max(id) FROM outbox "
@@ -500,24 +497,7 @@ class SqliteStore:
                 ids,
             ).fetchall()
         )
-        out = []
-        now = to_epoch(self.clock())
-        for row in raw:
-            response, title = response_from_row(row)
-            rid = row[0]
-            version, claim = version_and_claim(row, now)
-            out.append(
-                QueueRow(
-                    response=response,
-                    thread_title=title,
-                    questions=tuple(sorted(questions.get(rid, ()), key=_code_order)),
-                    role=roles.get(rid),
-                    outbox_state=outbox.get(rid),
-                    version=version,
-                    claim=claim,
-                )
-            )
-        return out
+        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()))
 
     async def queue(
         self,
@@ -651,22 +631,9 @@ class SqliteStore:
     async def thread(self, source: str, thread_external_id: str) -> Thread | None:
         """A thread (post, topic, proposal) by its platform id."""
         row = await self._run(
-            lambda db: db.execute(
-                "SELECT t.external_id, t.title, t.url, t.created_at, t.meta FROM threads t "
-                "JOIN sources s ON s.id = t.source_id WHERE s.name = ? AND t.external_id = ?",
-                (source, thread_external_id),
-            ).fetchone()
+            lambda db: db.execute(THREAD_SQL, (source, thread_external_id)).fetchone()
         )
-        if row is None:
-            return None
-        return Thread(
-            source=source,
-            external_id=row[0],
-            title=row[1],
-            url=row[2],
-            created_at=from_epoch(row[3]),
-            meta=json.loads(row[4]) if row[4] else {},
-        )
+        return None if row is None else thread_from_row(source, row)
 
     async def thread_rows(self, source: str, thread_external_id: str) -> list[QueueRow]:
         """All responses of a thread, oldest first (build the tree from parent ids)."""
@@ -678,53 +645,21 @@ class SqliteStore:
 
     async def tags(self, response_id: int) -> list[Tag]:
         """The tags of a response, questions first."""
-        rows = await self._run(
-            lambda db: db.execute(
-                "SELECT kind, code, codebook_version, created_at, actor FROM tags "
-                "WHERE response_id = ? ORDER BY kind DESC, code",
-                (response_id,),
-            ).fetchall()
-        )
-        return [Tag(TagKind(k), c, v, from_epoch(at), a) for k, c, v, at, a in rows]
+        rows = await self._run(lambda db: db.execute(TAGS_SQL, (response_id,)).fetchall())
+        return [tag_from_row(r) for r in rows]
 
     async def notes(self, response_id: int) -> list[Note]:
         """The notes on a response, oldest first."""
-        rows = await self._run(
-            lambda db: db.execute(
-                "SELECT id, response_id, text, actor, created_at FROM notes "
-                "WHERE response_id = ? AND deleted_at IS NULL ORDER BY id",
-                (response_id,),
-            ).fetchall()
-        )
-        return [Note(i, r, t, a, from_epoch(at)) for i, r, t, a, at in rows]
+        rows = await self._run(lambda db: db.execute(NOTES_SQL, (response_id,)).fetchall())
+        return [note_from_row(r) for r in rows]
 
     async def journal(
         self, response_id: int | None = None, *, limit: int = 100
     ) -> list[JournalEntry]:
         """Journal entries, newest first; of one response or of all."""
-        where = "WHERE a.response_id = ?" if response_id is not None else ""
-        params: list[Any] = [response_id] if response_id is not None else []
-        sql = (
-            "SELECT a.id, a.at, a.actor, a.kind, a.response_id, a.before, a.after, a.undoes, "
-            "(SELECT max(u.id) FROM actions u WHERE u.undoes = a.id), a.batch "
-            f"FROM actions a {where} ORDER BY a.id DESC LIMIT ?"
-        )
-        rows = await self._run(lambda db: db.execute(sql, [*params, limit]).fetchall())
-        return [
-            JournalEntry(
-                id=r[0],
-                at=from_epoch(r[1]),
-                actor=r[2],
-                kind=ActionKind(r[3]),
-                response_id=r[4],
-                before=json.loads(r[5]),
-                after=json.loads(r[6]),
-                undoes=r[7],
-                undone_by=r[8],
-                batch=r[9],
-            )
-            for r in rows
-        ]
+        sql, params = journal_sql(response_id, limit)
+        rows = await self._run(lambda db: db.execute(sql, params).fetchall())
+        return [journal_entry_from_row(r) for r in rows]
 
     async def search(
         self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
@@ -1275,10 +1210,6 @@ class SqliteStore:
         from reactieveld.store import sinks as _sinks
 
         return await self.read(lambda db: _sinks.sink_queue(db, sink))
-
-
-def _code_order(code: str) -> tuple[int, str]:
-    return (int(code), "") if code.isdigit() else (10**9, code)
 
 
 if TYPE_CHECKING:

@@ -7,10 +7,12 @@ derived from :class:`PgBase`; ``store.py`` puts them together."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 import asyncpg
 
+from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.urls import redact_url
 
@@ -76,6 +78,10 @@ def dollar(sql: str) -> str:
 class PgBase:
     """The pool and the rules of one call: ``_read`` (a connection) and ``_write`` (one
     transaction, refused on a read-only store)."""
+
+    #: The clock of claims (taking, renewing, expiring, showing them): tests move it
+    #: instead of sleeping through a lease.
+    clock: Callable[[], datetime] = staticmethod(utcnow)
 
     def __init__(self, pool: asyncpg.Pool, where: str, codebook_version: str) -> None:
         self._pool = pool

@@ -20,11 +20,9 @@ every journal entry bumps its response, and so does a sync's change of status or
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
 
 import asyncpg
 
-from reactieveld.model import utcnow
 from reactieveld.store.base import ActionOutcome, Claim
 from reactieveld.store.pg.base import PgBase
 from reactieveld.store.rows import from_epoch, to_epoch
@@ -117,9 +115,6 @@ class Claims(PgBase):
 
     The actor is ``actor=`` as given: the app passes the moderator it shows (on
     PostgreSQL that is :attr:`role`, the connection's ``session_user``)."""
-
-    #: The clock of claims (taking, renewing, expiring): tests move it instead of sleeping.
-    clock: Callable[[], datetime] = staticmethod(utcnow)
 
     async def claim(self, response_id: int, *, actor: str, minutes: float) -> Claim | None:
         """Take or renew ``actor``'s lease for ``minutes``; the other moderator's claim

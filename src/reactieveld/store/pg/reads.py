@@ -1,12 +1,295 @@
 """Reading rows on PostgreSQL through the one query planner (``store/planner.py``):
 ``queue``, ``count``, ``counts``, ``count_by_state``, ``position``, ``get``, ``get_many``,
 ``get_by_external``, ``thread``, ``thread_rows``, ``tags``, ``notes``, ``journal``,
-``author_count``, ``author_history``."""
+``author_count``, ``author_history``.
+
+The SQL is the SQLite side's (built with ``?`` by the planner in its PostgreSQL dialect,
+then numbered once by :func:`dollar`); the rows become models by ``store/rows.py``."""
 
 from __future__ import annotations
 
-from reactieveld.store.pg.base import PgBase
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import asyncpg
+
+from reactieveld.model import JournalEntry, Note, Tag, Thread
+from reactieveld.store import planner as _planner
+from reactieveld.store.base import Counts, Direction, Keyset, QueueFilter, QueueRow
+from reactieveld.store.pg.base import PgBase, dollar
+from reactieveld.store.planner import POSTGRES
+from reactieveld.store.rows import (
+    NOTES_SQL,
+    RESPONSE_COLS,
+    RESPONSE_FROM,
+    TAGS_SQL,
+    THREAD_SQL,
+    journal_entry_from_row,
+    journal_sql,
+    note_from_row,
+    queue_rows,
+    tag_from_row,
+    thread_from_row,
+    to_epoch,
+)
 
 
-class Reads(PgBase):
-    pass
+class RowReads(PgBase):
+    """The helpers Reads and Search share (both derive from it: one MRO)."""
+
+    async def _rows(
+        self, conn: asyncpg.Connection, sql: str, params: Sequence[Any]
+    ) -> list[QueueRow]:
+        """The queue rows of a ``?`` query of ``RESPONSE_COLS``, with tags and outbox."""
+        raw = await conn.fetch(dollar(sql), *params)
+        return await self._decorate(conn, raw)
+
+    async def _decorate(
+        self, conn: asyncpg.Connection, raw: Sequence[Sequence[Any]]
+    ) -> list[QueueRow]:
+        if not raw:
+            return []
+        ids = [r[0] for r in raw]
+        tag_rows = await conn.fetch(
+            "SELECT response_id, kind, code FROM tags WHERE response_id = ANY($1::bigint[])", ids
+        )
+        outbox = {
+            rid: state
+            for rid, state in await conn.fetch(
+                "SELECT DISTINCT ON (response_id) response_id, state FROM outbox "
+                "WHERE response_id = ANY($1::bigint[]) ORDER BY response_id, id DESC",
+                ids,
+            )
+        }
+        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()))
+
+    async def _kept_size(self, conn: asyncpg.Connection, flt: QueueFilter) -> int | None:
+        counted = _planner.kept_count(flt)
+        if counted is None:
+            return None
+        return int(await conn.fetchval(dollar(counted[0]), *counted[1]))
+
+    async def _source_is_smaller(self, conn: asyncpg.Connection, flt: QueueFilter) -> bool | None:
+        """:func:`planner.source_is_smaller` on PostgreSQL (the same two kept counts)."""
+        pair = _planner.source_and_tab(flt)
+        if pair is None:
+            return None
+        source = await self._kept_size(conn, pair[0])
+        tab = await self._kept_size(conn, pair[1])
+        if source is None or tab is None:
+            return None
+        return source < tab
+
+    async def _queue(
+        self,
+        flt: QueueFilter,
+        *,
+        after: Keyset | None = None,
+        limit: int = 50,
+        direction: Direction = "older",
+    ) -> list[QueueRow]:
+
+        async def fn(conn: asyncpg.Connection) -> list[QueueRow]:
+            drive = await self._source_is_smaller(conn, flt)
+            sql, params = _planner.queue_sql(
+                flt,
+                after=after,
+                limit=limit,
+                direction=direction,
+                source_drives=drive,
+                dialect=POSTGRES,
+            )
+            rows = await self._rows(conn, sql, params)
+            return rows if direction == "older" else rows[::-1]
+
+        return await self._read(fn)
+
+    async def _value(self, sql: str, params: Sequence[Any]) -> int:
+        async def fn(conn: asyncpg.Connection) -> int:
+            return int(await conn.fetchval(dollar(sql), *params) or 0)
+
+        return await self._read(fn)
+
+
+class Reads(RowReads):
+    async def queue(
+        self,
+        flt: QueueFilter,
+        *,
+        after: Keyset | None = None,
+        limit: int = 50,
+        direction: Direction = "older",
+    ) -> list[QueueRow]:
+        """A window of the queue, newest first, continuing after ``after`` (keyset).
+
+        ``direction="older"`` returns the rows below ``after`` (newest first);
+        ``direction="newer"`` returns the rows above it, still newest first."""
+        return await self._queue(flt, after=after, limit=limit, direction=direction)
+
+    async def count(self, flt: QueueFilter) -> int:
+        """How many responses a filter matches (a tab's from the kept counts)."""
+        sql, params = _planner.kept_count(flt) or _planner.counting(flt, dialect=POSTGRES)
+        return await self._value(sql, params)
+
+    async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
+        """How many responses a filter matches, per (triage, remote status)."""
+        flt = replace(flt, triage=None, statuses=())  # the tabs are the grouping
+        sql, params = _planner.kept_count(flt, grouped=True) or _planner.counting(
+            flt, grouped=True, dialect=POSTGRES
+        )
+
+        async def fn(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+            return list(await conn.fetch(dollar(sql), *params))
+
+        rows = await self._read(fn)
+        return {(triage, status): int(n) for triage, status, n in rows if n}
+
+    async def position(self, flt: QueueFilter, key: Keyset) -> int:
+        """How many rows of a queue lie above ``key`` (its index, newest first)."""
+        sql, params = _planner.counting(flt, above=key, dialect=POSTGRES)
+        return await self._value(sql, params)
+
+    async def counts(self) -> Counts:
+        """Counts per triage state, status, source, question and role, from the counts
+        the triggers keep (a few small rows), as on SQLite."""
+
+        async def fn(conn: asyncpg.Connection) -> Counts:
+            by_triage: dict[str, int] = {}
+            by_status: dict[str, int] = {}
+            by_sid: dict[int, int] = {}
+            for triage, status, sid, n in await conn.fetch(
+                "SELECT triage, remote_status, source_id, n FROM response_counts WHERE n != 0"
+            ):
+                by_triage[triage] = by_triage.get(triage, 0) + n
+                by_status[status] = by_status.get(status, 0) + n
+                by_sid[sid] = by_sid.get(sid, 0) + n
+            by_source = {
+                name: by_sid.get(sid, 0)
+                for sid, name in await conn.fetch("SELECT id, name FROM sources ORDER BY id")
+            }
+            by_question: dict[str, int] = {}
+            by_role: dict[str, int] = {}
+            for kind, code, n in await conn.fetch(
+                "SELECT kind, code, n FROM tag_counts WHERE n != 0"
+            ):
+                (by_question if kind == "question" else by_role)[code] = n
+            total = sum(by_triage.values())
+            tagged = int(await conn.fetchval("SELECT coalesce(sum(n), 0) FROM question_tagged"))
+            outbox = {
+                state: n
+                for state, n in await conn.fetch(
+                    "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
+                    "'failed') GROUP BY 1"
+                )
+            }
+            return Counts(
+                total=total,
+                by_triage=by_triage,
+                by_status=by_status,
+                by_source=by_source,
+                by_question=by_question,
+                by_role=by_role,
+                untagged=total - tagged,
+                outbox_pending=outbox.get("pending", 0),
+                outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
+            )
+
+        return await self._read(fn)
+
+    async def _select(self, sql: str, *params: Any) -> list[QueueRow]:
+        return await self._read(lambda conn: self._rows(conn, sql, params))
+
+    async def get(self, response_id: int) -> QueueRow | None:
+        """One response with its thread title and tags."""
+        rows = await self._select(
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id = ?", response_id
+        )
+        return rows[0] if rows else None
+
+    async def get_many(self, ids: Sequence[int]) -> list[QueueRow]:
+        """Several responses by id, in the order asked."""
+        if not ids:
+            return []
+        rows = await self._select(
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE r.id = ANY(?::bigint[])",
+            list(ids),
+        )
+        by_id = {r.response.id: r for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def get_by_external(self, source: str, external_id: str) -> QueueRow | None:
+        """One response by its platform id."""
+        rows = await self._select(
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE s.name = ? AND r.external_id = ?",
+            source,
+            external_id,
+        )
+        return rows[0] if rows else None
+
+    async def _fetch(self, sql: str, *params: Any) -> list[asyncpg.Record]:
+        async def fn(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+            return list(await conn.fetch(dollar(sql), *params))
+
+        return await self._read(fn)
+
+    async def thread(self, source: str, thread_external_id: str) -> Thread | None:
+        """A thread (post, topic, proposal) by its platform id."""
+        rows = await self._fetch(THREAD_SQL, source, thread_external_id)
+        return thread_from_row(source, rows[0]) if rows else None
+
+    async def thread_rows(self, source: str, thread_external_id: str) -> list[QueueRow]:
+        """All responses of a thread, oldest first (build the tree from parent ids)."""
+        return await self._select(
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} "
+            "WHERE s.name = ? AND r.thread_external_id = ? ORDER BY r.created_at, r.id",
+            source,
+            thread_external_id,
+        )
+
+    async def tags(self, response_id: int) -> list[Tag]:
+        """The tags of a response, questions first."""
+        return [tag_from_row(r) for r in await self._fetch(TAGS_SQL, response_id)]
+
+    async def notes(self, response_id: int) -> list[Note]:
+        """The notes on a response, oldest first."""
+        return [note_from_row(r) for r in await self._fetch(NOTES_SQL, response_id)]
+
+    async def journal(
+        self, response_id: int | None = None, *, limit: int = 100
+    ) -> list[JournalEntry]:
+        """Journal entries, newest first; of one response or of all."""
+        sql, params = journal_sql(response_id, limit)
+        return [journal_entry_from_row(r) for r in await self._fetch(sql, *params)]
+
+    @staticmethod
+    def _same_author(row: QueueRow) -> tuple[str, list[Any]]:
+        """The condition on ``r`` for the author of ``row``: its key, else its name within
+        its source (SQLite asks its author index the same: ``_author_query``)."""
+        r = row.response
+        if r.author_key:
+            return "r.author_key = ?", [r.author_key]
+        return (
+            "r.author_key IS NULL AND r.source_id = (SELECT id FROM sources WHERE name = ?) "
+            "AND r.author_name = ?",
+            [r.source, r.author_name or ""],
+        )
+
+    async def author_count(self, row: QueueRow) -> int:
+        """How many other responses the same author wrote (by author key, else by name)."""
+        cond, params = self._same_author(row)
+        return await self._value(
+            f"SELECT count(*) FROM responses r WHERE {cond} AND r.id != ?",
+            [*params, row.response.id],
+        )
+
+    async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
+        """Other responses by the same author (author key, else name within the source)."""
+        cond, params = self._same_author(row)
+        return await self._select(
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE {cond} AND r.id != ? "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+            *params,
+            row.response.id,
+            limit,
+        )
