@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run_process
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from reactieveld import __version__
 from reactieveld.cli import Context, main
@@ -164,3 +166,65 @@ def test_output_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     proc.stdout.close()  # the reader leaves early, as head does
     _, err = proc.communicate(timeout=120)
     assert b"Traceback" not in err, err.decode()
+
+
+# -- the app's quick parse (issue 11, item 6) ---------------------------------------------
+#: Words a command line is made of: the top level's options (whole, abbreviated, with =),
+#: values, subcommands and their options, help and version, and mistakes.
+_WORDS = [
+    "--db", "--db=x.db", "--config", "--config=c.toml", "--demo", "--lang", "--lang=nl",
+    "--lang=", "nl", "en", "xx", "--de", "--dem", "--d", "--c", "--co", "--l", "--h", "-h",
+    "--help", "--version", "--v", "--ver", "-", "--", "-x", "--demo=1", "x.db",
+    "postgresql://mod@db.example/memory", "sync", "sources", "search", "stats", "export",
+    "author-secret", "--once", "--now", "vraag:3",
+]  # fmt: skip
+
+
+def _full_parse(argv: list[str]) -> tuple[str, object]:
+    """What the full parser makes of ``argv``: its namespace, or its exit and output."""
+    import contextlib
+    import io
+
+    from reactieveld.cli import _extend, build_parser
+
+    _extend()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            return "args", vars(build_parser().parse_args(argv))
+    except SystemExit as exc:
+        return "exit", (exc.code, out.getvalue(), err.getvalue())
+
+
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=6), max_size=6))
+@example(["--db", "x.db"])
+@example(["--db", "x.db", "sync"])
+@example(["--lang", "de"])
+@example(["--help"])
+def test_the_apps_quick_parse_is_the_full_parsers(argv: list[str]) -> None:
+    # The app's start parses without every subcommand's parser; whatever it answers must
+    # be the full parser's answer, and anything else (a subcommand, help, version, an
+    # error) is left to the full parser.
+    from reactieveld.cli import _app_args, cmd_app
+
+    quick = _app_args(argv)
+    kind, full = _full_parse(argv)
+    if quick is not None:
+        assert (kind, full) == ("args", vars(quick))
+    else:
+        assert kind == "exit" or full["command"] is not cmd_app
+
+
+def test_the_quick_parse_takes_a_start_of_the_app() -> None:
+    from reactieveld.cli import _app_args, cmd_app
+
+    for argv in (
+        [],
+        ["--db", "x.db"],
+        ["--demo", "--lang", "en"],
+        ["--config=c.toml", "--de", "--db", "postgresql://mod@db.example/memory"],
+    ):
+        args = _app_args(argv)
+        assert args is not None and args.command is cmd_app, argv
+    assert _app_args(["--db", "x.db", "sources"]) is None
+    assert _app_args(["--version"]) is None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 #: What ``reactieveld --db STORE`` imports before its first frame: the command line (with
 #: the subcommands it registers), the app, the store and the saved language.
@@ -76,3 +78,33 @@ def test_the_read_side_values_are_still_importable_from_store_base():
         "    raise SystemExit('base.NoSuchName did not raise')"
     )
     assert "reactieveld.store.values" in _loaded_after(["reactieveld.store.base"], then)
+
+
+def test_the_console_script_loads_the_command_line_with_the_collector_off():
+    # The collector off while cli's modules load (entry.py), on again before a command
+    # runs: an import hook notes the collector's state when reactieveld.cli is found.
+    then = (
+        "import gc\n"
+        "states = []\n"
+        "class Note:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'reactieveld.cli':\n"
+        "            states.append(gc.isenabled())\n"
+        "sys.meta_path.insert(0, Note())\n"
+        "sys.argv = ['reactieveld', '--version']\n"
+        "import contextlib, io\n"
+        "try:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        entry.main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "assert states == [False], states\n"
+        "assert gc.isenabled()"
+    )
+    loaded = _loaded_after(
+        ["reactieveld.entry"], "entry = sys.modules['reactieveld.entry']\n" + then
+    )
+    assert "reactieveld.cli" in loaded
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"]
+    assert scripts["reactieveld"] == "reactieveld.entry:main"

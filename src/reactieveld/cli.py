@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from reactieveld import __version__
 from reactieveld.config import (
@@ -162,14 +162,19 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser = _Parser(
+def _top_parser(
+    parser_class: type[argparse.ArgumentParser], *, full: bool
+) -> argparse.ArgumentParser:
+    """The top level's parser: the app's own options; with ``full``, also ``--help`` and
+    ``--version`` (the quick parse of :func:`_app_args` leaves both to the full parser)."""
+    parser = parser_class(
         prog="reactieveld",
         description="Moderate, tag and remember an organisation's live comment threads. "
         "Without a subcommand: open the app.",
+        add_help=full,
     )
-    parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
+    if full:
+        parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
     _common(parser, top=True)
     parser.add_argument(
         "--demo",
@@ -180,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=("nl", "en"), help="interface language (default: [ui] language)"
     )
     parser.set_defaults(command=cmd_app)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = _top_parser(_Parser, full=True)
     sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("sync", help="fetch every configured source (and apply the outbox)")
@@ -407,11 +418,38 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+class _NotTheApp(Exception):
+    """The quick parse cannot answer: the full parser must (a subcommand, help, an error)."""
+
+
+class _QuickParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheApp(message)
+
+
+def _app_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments of a start of the app (no subcommand), parsed without building every
+    subcommand's parser and loading the modules that register them (~2% of the
+    instructions before the app's first frame); None for anything else: a subcommand,
+    ``--help``, ``--version`` or a mistake, which the full parser then parses (and words),
+    so that every answer stays the full parser's. The quick parser knows only the top
+    level's options (the same, from :func:`_top_parser`), so any other word is an error
+    to it; tests/test_cli.py holds the two to the same result for generated command lines."""
+    try:
+        return _top_parser(_QuickParser, full=False).parse_args(
+            sys.argv[1:] if argv is None else list(argv)
+        )
+    except _NotTheApp:
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
-    _extend()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _app_args(argv)
+    if args is None:
+        _extend()
+        parser = build_parser()
+        args = parser.parse_args(argv)
     config_arg = args.config or None
     ctx = Context(
         config_arg=config_arg,
