@@ -12,10 +12,6 @@ from reactieveld.model import Action, Capability, RemoteStatus, utcnow
 from reactieveld.outbox import OutboxWorker
 from reactieveld.sync import SyncEngine
 
-# lead: drop this once the PostgreSQL ingest (the sync's upsert_page) is merged; the
-# outbox's own methods run on PostgreSQL already (tests/test_pg_actions.py).
-pytestmark = pytest.mark.sqlite_only("waits for the PostgreSQL ingest")
-
 
 @pytest.fixture
 async def env(store_target):

@@ -66,7 +66,7 @@ async def fts_rows(store: SqliteStore) -> list[tuple]:
 
 
 # -- the file ---------------------------------------------------------------------------
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only("the file's WAL mode and pragmas")
 async def test_wal_foreign_keys_and_busy_timeout(store, tmp_path):
     assert (await sql(store, "PRAGMA journal_mode"))[0][0] == "wal"
     assert (await sql(store, "PRAGMA foreign_keys"))[0][0] == 1
@@ -97,7 +97,6 @@ async def _snapshot(store: SqliteStore) -> dict:
     }
 
 
-@pytest.mark.sqlite_only
 async def test_same_page_twice_changes_nothing(store):
     p = page(
         resp("1", "Meer bomen in het park", role_hint="ambtenaar"),
@@ -120,7 +119,6 @@ async def test_same_page_twice_changes_nothing(store):
     assert (await store.get(first.new_ids[0])).role == "ambtenaar"
 
 
-@pytest.mark.sqlite_only
 async def test_a_page_repeating_an_id_keeps_the_last(store):
     res = await store.upsert_page("blog", page(resp("1", "eerste"), resp("1", "tweede")))
     assert res.new == 1
@@ -128,7 +126,6 @@ async def test_a_page_repeating_an_id_keeps_the_last(store):
     assert await fts_docs(store, "eerste") == 0
 
 
-@pytest.mark.sqlite_only
 async def test_changed_body_updates_and_keeps_tags_notes_triage(store):
     await store.upsert_page("blog", page(resp("1", "Meer bomen graag")))
     i = await rid(store, "1")
@@ -152,7 +149,6 @@ async def test_changed_body_updates_and_keeps_tags_notes_triage(store):
     assert (await fts_rows(store))[0][0] == 1
 
 
-@pytest.mark.sqlite_only
 async def test_changed_remote_status_updates_and_keeps_tags(store):
     await store.upsert_page("blog", page(resp("1", "tekst", status=RemoteStatus.HOLD)))
     i = await rid(store, "1")
@@ -166,7 +162,6 @@ async def test_changed_remote_status_updates_and_keeps_tags(store):
     assert await hits(store, "tekst") == ["1"]
 
 
-@pytest.mark.sqlite_only
 async def test_pending_moderation_keeps_local_status_against_a_stale_page(store):
     await store.upsert_page("blog", page(resp("1", "koop nu goedkope pillen")))
     i = await rid(store, "1")
@@ -188,7 +183,6 @@ async def test_pending_moderation_keeps_local_status_against_a_stale_page(store)
     assert (await store.get(i)).response.remote_status is A
 
 
-@pytest.mark.sqlite_only
 async def test_thread_title_change_reindexes_search(store):
     await store.upsert_page(
         "blog",
@@ -219,7 +213,6 @@ async def test_thread_title_change_reindexes_search(store):
     assert await fts_docs(store, "stationsplein") == 2
 
 
-@pytest.mark.sqlite_only
 async def test_thread_arriving_after_its_responses_is_indexed(store):
     await store.upsert_page("blog", page(resp("1", "eerste", thread="p9")))
     await store.upsert_page("blog", page(threads=[Thread("blog", "p9", "Zwembad")]))
@@ -230,7 +223,6 @@ async def test_thread_arriving_after_its_responses_is_indexed(store):
     assert await hits(store, "eerste") == []
 
 
-@pytest.mark.sqlite_only
 async def test_gone_marks_status_idempotently_and_a_restore_comes_back(store):
     await store.upsert_page("blog", page(resp("1", "weg"), resp("2", "blijft", minutes=1)))
     res = await store.upsert_page("blog", page(gone={"1": RemoteStatus.DELETED, "nope": A}))
@@ -243,7 +235,6 @@ async def test_gone_marks_status_idempotently_and_a_restore_comes_back(store):
     assert (await store.get_by_external("blog", "1")).response.remote_status is A
 
 
-@pytest.mark.sqlite_only
 async def test_same_external_id_in_two_sources_are_two_responses(store):
     await store.upsert_page("blog", page(resp("1", "blog")))
     await store.upsert_page("forum", page(resp("1", "forum", source="forum")))
@@ -300,7 +291,6 @@ async def test_author_key_is_a_keyed_hash_and_the_email_is_never_stored(tmp_path
         await other.close()
 
 
-@pytest.mark.sqlite_only
 async def test_a_changed_author_moves_in_the_author_index(store):
     await store.upsert_page(
         "blog",

@@ -245,8 +245,13 @@ class SqliteCopySide:
             raise StoreError(f"{self.where} is open read-only: nothing can be copied into it")
         await store._run(lambda db: db.execute("BEGIN IMMEDIATE"))
         try:
+            # The versions (migration 0009) are copied as they are: a copied journal entry
+            # or status is not a new change. SQLite cannot switch a trigger off, so they
+            # are dropped and made again in the copy's own transaction.
+            kept = await store._run(_drop_triggers)
             yield _SqliteLoader(store)
             await store._run(_rebuild_search)
+            await store._run(lambda db: [db.execute(sql) for sql in kept])
             await store._run(lambda db: db.execute("COMMIT"))
         except BaseException:
             await store._run(lambda db: db.execute("ROLLBACK") if db.in_transaction else None)
@@ -287,6 +292,22 @@ class _SqliteLoader:
             else:
                 kept.append(row)
         return kept
+
+
+#: The triggers a copy goes without (see SqliteSide.loading).
+COPY_WITHOUT_TRIGGERS = ("responses_version_journal", "responses_version_remote")
+
+
+def _drop_triggers(db: sqlite3.Connection) -> list[str]:
+    """Drop :data:`COPY_WITHOUT_TRIGGERS`; returns the SQL that makes them again."""
+    marks = ",".join("?" * len(COPY_WITHOUT_TRIGGERS))
+    kept = db.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+        COPY_WITHOUT_TRIGGERS,
+    ).fetchall()
+    for name, _ in kept:
+        db.execute(f"DROP TRIGGER {name}")
+    return [sql for _, sql in kept]
 
 
 def _rebuild_search(db: sqlite3.Connection) -> None:

@@ -185,10 +185,14 @@ def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts
     return figures_from({k: db.execute(q, p).fetchall() for k, (q, p) in statements.items()})
 
 
+def count_by_role_sql(where: str) -> str:
+    """Responses per role by the one rule (None: unknown), under the store's own WHERE of
+    a queue filter (alias r): the same responses its count counts, in one query."""
+    return f"SELECT {role_sql('r')}, count(*) FROM responses r{where} GROUP BY 1"
+
+
 def count_by_role(
     db: sqlite3.Connection, where: str, params: Sequence[Any]
 ) -> dict[str | None, int]:
-    """Responses per role by the one rule (None: unknown), under the store's own WHERE of
-    a queue filter (alias r): the same responses its count counts, in one query."""
-    sql = f"SELECT {role_sql('r')}, count(*) FROM responses r{where} GROUP BY 1"
-    return dict(db.execute(sql, list(params)).fetchall())
+    """:func:`count_by_role_sql` on SQLite."""
+    return dict(db.execute(count_by_role_sql(where), list(params)).fetchall())

@@ -65,8 +65,7 @@ async def open_store(
         # its password where libpq looks (PGPASSWORD, ~/.pgpass).
         if password is None and settings is not None and str(target) == settings.url:
             password = settings.password()
-        # Until every method of the protocol is on PostgresStore (issue 13, in progress).
-        return await PostgresStore.open(  # type: ignore[return-value]
+        return await PostgresStore.open(
             str(target),
             password=password,
             codebook_version=codebook_version,

@@ -58,6 +58,10 @@ def without_nul(values: list[Any]) -> tuple[list[Any], int]:
 KEPT_COUNT_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("responses", "response_counts_insert"),
     ("tags", "tag_counts_change"),
+    # The versions (migration 0002) are copied as they are: a copied journal entry or
+    # status is not a new change.
+    ("actions", "actions_version"),
+    ("responses", "responses_version"),
 )
 
 #: The kept counts from the copied rows.

@@ -8,7 +8,9 @@ from typing import Any
 
 import asyncpg
 
-from reactieveld.store.figures import figure_statements, figures_from
+from reactieveld.store import planner as _planner
+from reactieveld.store.base import QueueFilter
+from reactieveld.store.figures import count_by_role_sql, figure_statements, figures_from
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.values import FigureCounts, FigureQuery
 
@@ -30,3 +32,10 @@ class Figures(PgBase):
                 return {k: await conn.fetch(dollar(q), *p) for k, (q, p) in statements.items()}
 
         return figures_from(await self._read(run))
+
+    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
+        """The responses ``flt`` matches (as :meth:`count`), per role by the one rule."""
+        where = _planner.filter_where(flt, dialect=_planner.POSTGRES)
+        sql = dollar(count_by_role_sql(where.sql()))
+        rows = await self._read(lambda c: c.fetch(sql, *where.params))
+        return {r[0]: int(r[1]) for r in rows}
