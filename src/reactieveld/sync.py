@@ -560,6 +560,8 @@ def run_sync_command(
         if store.read_only:
             await store.close()
             reason = getattr(store, "read_only_reason", None)
+            # A PostgreSQL reader's reason is a line; SQLite's (a method) is the file's.
+            reason = reason if isinstance(reason, str) else None
             raise StoreError(
                 f"{describe(db_path)}: {reason}; sync must write: use a moderator's role"
                 if reason and reason != "opened read-only"

@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reactieveld.model import ActionKind, TriageState
 from reactieveld.store.actions import HISTORY_BATCH
-from reactieveld.store.base import PastWork
 from reactieveld.store.rows import to_epoch
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import PastWork
 
 
 @dataclass

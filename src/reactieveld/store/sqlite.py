@@ -79,7 +79,6 @@ from reactieveld.store.base import (
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
-from reactieveld.store.history import plan_history
 from reactieveld.store.ingest import (
     content_hash,
     repaired_anew,
@@ -1021,6 +1020,8 @@ class SqliteStore:
                 ).fetchall()
             )
             note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
+            from reactieveld.store.history import plan_history
+
             plan = plan_history(work, once, rows, roles, note_id, self.codebook_version)
             db.executemany(
                 "INSERT INTO actions (at, response_id, kind, actor, before, after, batch) "

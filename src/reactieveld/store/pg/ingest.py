@@ -33,7 +33,7 @@ from reactieveld.store.ingest import (
     storable,
     storable_page,
 )
-from reactieveld.store.pg.base import PgBase
+from reactieveld.store.pg.base import PgBase, counts_lock
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
 
@@ -348,6 +348,9 @@ class Ingest(PgBase):
             )
 
         async def fn(conn: asyncpg.Connection) -> UpsertResult:
+            # The kept counts' rows in one order for every writer (pg/base.counts_lock):
+            # a page beside two moderators' decisions otherwise deadlocked.
+            await counts_lock(conn)
             sid = await self._source_id(conn, source)
             anew = await self._repaired_anew(conn, sid, page, repaired, by_ext) if repaired else 0
             for old_ext, new_ext in page.renamed.items():
@@ -574,6 +577,7 @@ class Ingest(PgBase):
         async def fn(conn: asyncpg.Connection) -> int:
             # Two programs writing the same history: the second waits, then sees it.
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+            await counts_lock(conn)
             if await conn.fetchval("SELECT 1 FROM meta WHERE key = $1", key):
                 return 0
             sid = await self._source_id(conn, source)
