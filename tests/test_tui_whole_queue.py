@@ -10,7 +10,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import DemoConnector
 from reactieveld.model import RemoteStatus, Source, TriageState
 from reactieveld.store.base import QueueFilter
-from reactieveld.store.sqlite import SqliteStore
+from reactieveld.store.open import open_store
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 
@@ -24,9 +24,23 @@ DECISION = {
 }
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
-async def test_work_the_demo_queue_to_zero_with_keys_only(tmp_path, make_app, language):
-    store = await SqliteStore.open(tmp_path / "demo.db")
+@pytest.fixture(
+    params=[("sqlite", "nl"), ("sqlite", "en"), ("postgresql", "nl")],
+    ids=["sqlite-nl", "sqlite-en", "postgresql-nl"],
+)
+def backend(request, tmp_path):
+    """Where the memory lives and the language: both languages on SQLite, and once on a
+    team's PostgreSQL database (issue 13)."""
+    kind, language = request.param
+    if kind == "sqlite":
+        return str(tmp_path / "demo.db"), language
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.url(cluster.new_database()), language
+
+
+async def test_work_the_demo_queue_to_zero_with_keys_only(backend, make_app):
+    target, language = backend
+    store = await open_store(target)
     try:
         await store.ensure_source(Source("demo", "demo"))
         async for page in DemoConnector(count=25, seed=3).fetch(None):

@@ -15,22 +15,29 @@ from reactieveld.store.base import StoreError
 from reactieveld.store.errors import unusable_error
 
 
-@functools.cache
-def migrations() -> tuple[tuple[int, str, str], ...]:
-    """The numbered migrations shipped with the package: (number, name, sql). Read once
-    per process: they do not change while it runs, and every open (the app opens two or
-    three connections) checks them."""
-    folder: Any = Path(__file__).with_name("migrations")
+def read_migrations(module_file: str, package: str) -> tuple[tuple[int, str, str], ...]:
+    """The numbered migrations (``NNNN_name.sql``) in the ``migrations`` folder beside
+    ``module_file`` (or in ``package`` of a zipped install): (number, name, sql), sorted.
+    Each backend keeps its own folder; this is how both read theirs."""
+    folder: Any = Path(module_file).with_name("migrations")
     if not folder.is_dir():  # a zipped install; importlib.resources costs ~8 ms to import
         from importlib import resources
 
-        folder = resources.files("reactieveld.store.migrations")
+        folder = resources.files(package)
     found = []
     for entry in folder.iterdir():
         m = re.match(r"(\d{4})_.*\.sql$", entry.name)
         if m:
             found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     return tuple(sorted(found))
+
+
+@functools.cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """The numbered migrations shipped with the package: (number, name, sql). Read once
+    per process: they do not change while it runs, and every open (the app opens two or
+    three connections) checks them."""
+    return read_migrations(__file__, "reactieveld.store.migrations")
 
 
 SCHEMA_VERSION = max(n for n, _, _ in migrations())

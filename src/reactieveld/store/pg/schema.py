@@ -5,13 +5,11 @@ migrate once), and refused when the database is newer than this program."""
 from __future__ import annotations
 
 import functools
-import re
-from pathlib import Path
-from typing import Any
 
 import asyncpg
 
 from reactieveld.store.base import StoreError
+from reactieveld.store.schema import read_migrations
 
 #: The advisory lock key migrations take (any constant; "rv" + "mig").
 MIGRATION_LOCK = 0x7276_6D69_67
@@ -20,17 +18,7 @@ MIGRATION_LOCK = 0x7276_6D69_67
 @functools.cache
 def migrations() -> tuple[tuple[int, str, str], ...]:
     """The shipped PostgreSQL migrations: (number, name, sql), read once per process."""
-    folder: Any = Path(__file__).with_name("migrations")
-    if not folder.is_dir():  # a zipped install
-        from importlib import resources
-
-        folder = resources.files("reactieveld.store.pg.migrations")
-    found = []
-    for entry in folder.iterdir():
-        m = re.match(r"(\d{4})_.*\.sql$", entry.name)
-        if m:
-            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    return tuple(sorted(found))
+    return read_migrations(__file__, "reactieveld.store.pg.migrations")
 
 
 SCHEMA_VERSION = max(n for n, _, _ in migrations())
