@@ -45,6 +45,9 @@ def notices(app) -> list[str]:
 async def test_two_moderators_claims_and_a_refused_decision(tui_store, second_store, make_app):
     anna = make_app(tui_store, actor="anna")
     bert = make_app(second_store, actor="bert")
+    # Bert acts on a view older than Anna's change (her change has not reached his screen
+    # yet): his live poll must not refresh it first, or there is nothing stale to refuse.
+    bert.live_interval = 3600.0
     async with anna.run_test(size=SMALL) as pa:
         sa = await ready(anna, pa)
         first = current_id(sa)
