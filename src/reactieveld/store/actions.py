@@ -33,6 +33,82 @@ HISTORY_BATCH = "history-"
 CANCELLABLE = (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict")
 
 
+#: One response's part of an action, the same on both backends: (response id, the
+#: journal's before, its after, the write-back to queue or None).
+Step = tuple[int, dict[str, Any], dict[str, Any], Action | None]
+
+
+def journal_json(value: Mapping[str, Any]) -> str:
+    """A journal entry's before or after as stored (JSON, text the database can hold)."""
+    return storable(json.dumps(value, ensure_ascii=False))[0]
+
+
+#: The outbox columns an action fills (both backends insert them in this order).
+OUTBOX_COLUMNS = (
+    "source_id, response_id, journal_id, capability, external_id, thread_external_id, "
+    "text, expected_status, meta, created_at, next_attempt_at"
+)
+
+
+def outbox_values(
+    action: Action,
+) -> tuple[str, str, str | None, str | None, str | None, str | None]:
+    """The action's own outbox fields: capability, external id, thread, text, expected
+    status and meta, as stored."""
+    return (
+        action.capability.value,
+        action.external_id,
+        action.thread_external_id,
+        None if action.text is None else storable(action.text)[0],
+        action.expected_status.value if action.expected_status else None,
+        json_text(action.meta),
+    )
+
+
+def plan_moderate(
+    targets: Sequence[Sequence[Any]],
+    status: RemoteStatus,
+    capability: Capability,
+    *,
+    write_back: bool,
+) -> list[Step]:
+    """A decision on the locked ``targets`` (id, source, external id, thread, status,
+    triage, meta): a row already at ``status`` and handled is skipped; a changed status
+    is written back (when asked) expecting the old one."""
+    steps: list[Step] = []
+    for rid, source, ext, thread_ext, old_status, old_triage, meta in targets:
+        if old_status == status.value and old_triage == TriageState.HANDLED.value:
+            continue
+        action = None
+        if write_back and old_status != status.value:
+            action = Action(
+                capability=capability,
+                source=source,
+                external_id=ext,
+                thread_external_id=thread_ext,
+                expected_status=RemoteStatus(old_status),
+                meta=json.loads(meta) if meta else {},
+            )
+        steps.append(
+            (
+                rid,
+                {"status": old_status, "triage": old_triage},
+                {"status": status.value, "triage": "handled"},
+                action,
+            )
+        )
+    return steps
+
+
+def plan_handle(targets: Sequence[Sequence[Any]]) -> list[Step]:
+    """ "Handled" on the locked ``targets``: those not handled yet."""
+    return [
+        (t[0], {"triage": t[5]}, {"triage": "handled"}, None)
+        for t in targets
+        if t[5] != TriageState.HANDLED.value
+    ]
+
+
 def source_id(db: sqlite3.Connection, name: str) -> int:
     """The id of source ``name``; StoreError when there is none."""
     row = db.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
@@ -61,8 +137,8 @@ def _journal(
             actor,
             kind.value,
             response_id,
-            storable(json.dumps(before, ensure_ascii=False))[0],
-            storable(json.dumps(after, ensure_ascii=False))[0],
+            journal_json(before),
+            journal_json(after),
             undoes,
             batch,
         ),
@@ -79,22 +155,8 @@ def enqueue(
     now: int,
 ) -> int:
     cur = db.execute(
-        "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
-        "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            source_id(db, action.source),
-            response_id,
-            journal_id,
-            action.capability.value,
-            action.external_id,
-            action.thread_external_id,
-            None if action.text is None else storable(action.text)[0],
-            action.expected_status.value if action.expected_status else None,
-            json_text(action.meta),
-            now,
-            now,
-        ),
+        f"INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (source_id(db, action.source), response_id, journal_id, *outbox_values(action), now, now),
     )
     return int(cur.lastrowid or 0)
 
@@ -124,9 +186,9 @@ def moderate(
     batch: str,
 ) -> ActionOutcome:
     journal_ids, outbox_ids = [], []
-    for rid, source, ext, thread_ext, old_status, old_triage, meta in _targets(db, ids):
-        if old_status == status.value and old_triage == TriageState.HANDLED.value:
-            continue
+    for rid, before, after, action in plan_moderate(
+        _targets(db, ids), status, capability, write_back=write_back
+    ):
         db.execute(
             "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
             (status.value, rid),
@@ -136,29 +198,14 @@ def moderate(
             actor=actor,
             kind=ActionKind.MODERATE,
             response_id=rid,
-            before={"status": old_status, "triage": old_triage},
-            after={"status": status.value, "triage": "handled"},
+            before=before,
+            after=after,
             batch=batch,
             now=now,
         )
         journal_ids.append(jid)
-        if write_back and old_status != status.value:
-            outbox_ids.append(
-                enqueue(
-                    db,
-                    Action(
-                        capability=capability,
-                        source=source,
-                        external_id=ext,
-                        thread_external_id=thread_ext,
-                        expected_status=RemoteStatus(old_status),
-                        meta=json.loads(meta) if meta else {},
-                    ),
-                    response_id=rid,
-                    journal_id=jid,
-                    now=now,
-                )
-            )
+        if action is not None:
+            outbox_ids.append(enqueue(db, action, response_id=rid, journal_id=jid, now=now))
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
 
@@ -166,9 +213,7 @@ def mark_handled(
     db: sqlite3.Connection, ids: Sequence[int], *, actor: str, now: int, batch: str
 ) -> ActionOutcome:
     journal_ids = []
-    for rid, *_, old_triage, _meta in _targets(db, ids):
-        if old_triage == TriageState.HANDLED.value:
-            continue
+    for rid, before, after, _ in plan_handle(_targets(db, ids)):
         db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
         journal_ids.append(
             _journal(
@@ -176,8 +221,8 @@ def mark_handled(
                 actor=actor,
                 kind=ActionKind.HANDLE,
                 response_id=rid,
-                before={"triage": old_triage},
-                after={"triage": "handled"},
+                before=before,
+                after=after,
                 batch=batch,
                 now=now,
             )

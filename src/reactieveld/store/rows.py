@@ -27,7 +27,7 @@ from reactieveld.model import (
     Thread,
     TriageState,
 )
-from reactieveld.store.base import Claim, QueueRow, SourceState
+from reactieveld.store.base import Claim, Counts, QueueRow, SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -288,4 +288,47 @@ def journal_entry_from_row(r: Sequence[Any]) -> JournalEntry:
         undoes=r[7],
         undone_by=r[8],
         batch=r[9],
+    )
+
+
+#: The queries behind ``counts()``, by name: the kept counts (migration 0006 on SQLite,
+#: the statement triggers on PostgreSQL), a few small rows whatever the size.
+COUNTS_SQL = {
+    "states": "SELECT triage, remote_status, source_id, n FROM response_counts WHERE n != 0",
+    "sources": "SELECT id, name FROM sources ORDER BY id",
+    "tags": "SELECT kind, code, n FROM tag_counts WHERE n != 0",
+    "tagged": "SELECT coalesce(sum(n), 0) FROM question_tagged",
+    "outbox": (
+        "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
+        "'failed') GROUP BY 1"
+    ),
+}
+
+
+def counts_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> Counts:
+    """:class:`Counts` from the rows of the :data:`COUNTS_SQL` queries (either backend)."""
+    by_triage: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    by_sid: dict[int, int] = {}
+    for triage, status, sid, n in rows["states"]:
+        by_triage[triage] = by_triage.get(triage, 0) + n
+        by_status[status] = by_status.get(status, 0) + n
+        by_sid[sid] = by_sid.get(sid, 0) + n
+    by_source = {name: by_sid.get(sid, 0) for sid, name in rows["sources"]}
+    by_question: dict[str, int] = {}
+    by_role: dict[str, int] = {}
+    for kind, code, n in rows["tags"]:
+        (by_question if kind == "question" else by_role)[code] = n
+    total = sum(by_triage.values())
+    outbox = {state: int(n) for state, n in rows["outbox"]}
+    return Counts(
+        total=total,
+        by_triage=by_triage,
+        by_status=by_status,
+        by_source=by_source,
+        by_question=by_question,
+        by_role=by_role,
+        untagged=total - int(rows["tagged"][0][0]),
+        outbox_pending=outbox.get("pending", 0),
+        outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
     )

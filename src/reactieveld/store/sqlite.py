@@ -88,6 +88,7 @@ from reactieveld.store.ingest import (
 from reactieveld.store.live import LiveCursor
 from reactieveld.store.live import poll as _live_poll
 from reactieveld.store.rows import (
+    COUNTS_SQL,
     NOTES_SQL,
     RESPONSE_COLS,
     RESPONSE_FROM,
@@ -95,6 +96,7 @@ from reactieveld.store.rows import (
     STATE_COLS,
     TAGS_SQL,
     THREAD_SQL,
+    counts_from,
     journal_entry_from_row,
     journal_sql,
     note_from_row,
@@ -552,42 +554,7 @@ class SqliteStore:
         """
 
         def fn(db: sqlite3.Connection) -> Counts:
-            by_triage: dict[str, int] = {}
-            by_status: dict[str, int] = {}
-            by_sid: dict[int, int] = {}
-            for triage, status, sid, n in db.execute(
-                "SELECT triage, remote_status, source_id, n FROM response_counts WHERE n != 0"
-            ):
-                by_triage[triage] = by_triage.get(triage, 0) + n
-                by_status[status] = by_status.get(status, 0) + n
-                by_sid[sid] = by_sid.get(sid, 0) + n
-            by_source = {
-                name: by_sid.get(sid, 0)
-                for sid, name in db.execute("SELECT id, name FROM sources ORDER BY id")
-            }
-            by_question: dict[str, int] = {}
-            by_role: dict[str, int] = {}
-            for kind, code, n in db.execute("SELECT kind, code, n FROM tag_counts WHERE n != 0"):
-                (by_question if kind == "question" else by_role)[code] = n
-            total = sum(by_triage.values())
-            tagged = db.execute("SELECT n FROM question_tagged").fetchone()[0]
-            outbox = dict(
-                db.execute(
-                    "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
-                    "'failed') GROUP BY 1"
-                )
-            )
-            return Counts(
-                total=total,
-                by_triage=by_triage,
-                by_status=by_status,
-                by_source=by_source,
-                by_question=by_question,
-                by_role=by_role,
-                untagged=total - tagged,
-                outbox_pending=outbox.get("pending", 0),
-                outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
-            )
+            return counts_from({k: db.execute(q).fetchall() for k, q in COUNTS_SQL.items()})
 
         return await self._run(fn)
 

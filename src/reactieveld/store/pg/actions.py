@@ -25,12 +25,20 @@ from reactieveld.model import (
     OutboxState,
     RemoteStatus,
     TagKind,
-    TriageState,
     utcnow,
 )
-from reactieveld.store.actions import CANCELLABLE, HISTORY_BATCH, reverse_action
+from reactieveld.store.actions import (
+    CANCELLABLE,
+    HISTORY_BATCH,
+    OUTBOX_COLUMNS,
+    journal_json,
+    outbox_values,
+    plan_handle,
+    plan_moderate,
+    reverse_action,
+)
 from reactieveld.store.base import ActionOutcome, StoreError
-from reactieveld.store.ingest import json_text, storable
+from reactieveld.store.ingest import storable
 from reactieveld.store.pg.base import PgBase, counts_lock
 from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
@@ -46,10 +54,6 @@ _TARGET_SQL = (
 
 def _now() -> int:
     return to_epoch(utcnow()) or 0
-
-
-def _json(value: Mapping[str, Any]) -> str:
-    return storable(json.dumps(value, ensure_ascii=False))[0]
 
 
 async def lock_targets(
@@ -83,8 +87,8 @@ async def journal(
             now,
             kind.value,
             response_id,
-            _json(before),
-            _json(after),
+            journal_json(before),
+            journal_json(after),
             undoes,
             batch,
         )
@@ -103,18 +107,12 @@ async def enqueue_row(
     """One outbox row for ``action`` (of the source with id ``source_id``)."""
     return int(
         await conn.fetchval(
-            "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
-            "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+            f"INSERT INTO outbox ({OUTBOX_COLUMNS}) "
             "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) RETURNING id",
             source_id,
             response_id,
             journal_id,
-            action.capability.value,
-            action.external_id,
-            action.thread_external_id,
-            None if action.text is None else storable(action.text)[0],
-            action.expected_status.value if action.expected_status else None,
-            json_text(action.meta),
+            *outbox_values(action),
             now,
         )
     )
@@ -142,8 +140,8 @@ async def journal_many(
         kind.value,
         batch,
         [e[0] for e in entries],
-        [_json(e[1]) for e in entries],
-        [_json(e[2]) for e in entries],
+        [journal_json(e[1]) for e in entries],
+        [journal_json(e[2]) for e in entries],
     )
     ids = {r[1]: r[0] for r in rows}  # one entry per response: the id is its key
     return [int(ids[e[0]]) for e in entries]
@@ -159,10 +157,9 @@ async def enqueue_many(
     statement, one per response; the outbox ids in the order of ``queued``."""
     if not queued:
         return []
-    actions = [q[1] for q in queued]
+    values = [outbox_values(q[1]) for q in queued]
     rows = await conn.fetch(
-        "INSERT INTO outbox (source_id, response_id, journal_id, capability, external_id, "
-        "thread_external_id, text, expected_status, meta, created_at, next_attempt_at) "
+        f"INSERT INTO outbox ({OUTBOX_COLUMNS}) "
         "SELECT t.sid, t.rid, t.jid, t.cap, t.ext, t.thread, t.body, t.expected, t.meta, "
         "$1, $1 FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], "
         "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY "
@@ -172,12 +169,7 @@ async def enqueue_many(
         [q[0] for q in queued],
         [q[2] for q in queued],
         [q[3] for q in queued],
-        [a.capability.value for a in actions],
-        [a.external_id for a in actions],
-        [a.thread_external_id for a in actions],
-        [None if a.text is None else storable(a.text)[0] for a in actions],
-        [a.expected_status.value if a.expected_status else None for a in actions],
-        [json_text(a.meta) for a in actions],
+        *(list(column) for column in zip(*values, strict=True)),
     )
     ids = {r[1]: r[0] for r in rows}
     return [int(ids[q[2]]) for q in queued]
@@ -293,45 +285,21 @@ class Actions(PgBase):
         now, batch = _now(), uuid.uuid4().hex
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            changed = [
-                t
-                for t in targets
-                if not (t[4] == status.value and t[5] == TriageState.HANDLED.value)
-            ]
+            steps = plan_moderate(targets, status, capability, write_back=write_back)
             journal_ids = await journal_many(
-                conn,
-                ActionKind.MODERATE,
-                [
-                    (
-                        rid,
-                        {"status": old_status, "triage": old_triage},
-                        {"status": status.value, "triage": "handled"},
-                    )
-                    for rid, _s, _e, _t, old_status, old_triage, _m in changed
-                ],
-                batch=batch,
-                now=now,
+                conn, ActionKind.MODERATE, [s[:3] for s in steps], batch=batch, now=now
             )
-            queued = []
-            for (rid, source, ext, thread_ext, old_status, _t, meta), jid in zip(
-                changed, journal_ids, strict=True
-            ):
-                if write_back and old_status != status.value:
-                    action = Action(
-                        capability=capability,
-                        source=source,
-                        external_id=ext,
-                        thread_external_id=thread_ext,
-                        expected_status=RemoteStatus(old_status),
-                        meta=json.loads(meta) if meta else {},
-                    )
-                    queued.append((await self._source_id(conn, source), action, rid, jid))
+            queued = [
+                (await self._source_id(conn, action.source), action, rid, jid)
+                for (rid, _b, _a, action), jid in zip(steps, journal_ids, strict=True)
+                if action is not None
+            ]
             outbox_ids = await enqueue_many(conn, queued, now=now)
             await conn.execute(
                 "UPDATE responses SET remote_status = $1, triage = 'handled' "
                 "WHERE id = ANY($2::bigint[])",
                 status.value,
-                [t[0] for t in changed],
+                [s[0] for s in steps],
             )
             return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
@@ -344,17 +312,13 @@ class Actions(PgBase):
         now, batch = _now(), uuid.uuid4().hex
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            changed = [t for t in targets if t[5] != TriageState.HANDLED.value]
+            steps = plan_handle(targets)
             journal_ids = await journal_many(
-                conn,
-                ActionKind.HANDLE,
-                [(t[0], {"triage": t[5]}, {"triage": "handled"}) for t in changed],
-                batch=batch,
-                now=now,
+                conn, ActionKind.HANDLE, [s[:3] for s in steps], batch=batch, now=now
             )
             await conn.execute(
                 "UPDATE responses SET triage = 'handled' WHERE id = ANY($1::bigint[])",
-                [t[0] for t in changed],
+                [s[0] for s in steps],
             )
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 

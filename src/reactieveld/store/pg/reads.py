@@ -20,11 +20,13 @@ from reactieveld.store.base import Counts, Direction, Keyset, QueueFilter, Queue
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import (
+    COUNTS_SQL,
     NOTES_SQL,
     RESPONSE_COLS,
     RESPONSE_FROM,
     TAGS_SQL,
     THREAD_SQL,
+    counts_from,
     journal_entry_from_row,
     journal_sql,
     note_from_row,
@@ -155,45 +157,7 @@ class Reads(RowReads):
         the triggers keep (a few small rows), as on SQLite."""
 
         async def fn(conn: asyncpg.Connection) -> Counts:
-            by_triage: dict[str, int] = {}
-            by_status: dict[str, int] = {}
-            by_sid: dict[int, int] = {}
-            for triage, status, sid, n in await conn.fetch(
-                "SELECT triage, remote_status, source_id, n FROM response_counts WHERE n != 0"
-            ):
-                by_triage[triage] = by_triage.get(triage, 0) + n
-                by_status[status] = by_status.get(status, 0) + n
-                by_sid[sid] = by_sid.get(sid, 0) + n
-            by_source = {
-                name: by_sid.get(sid, 0)
-                for sid, name in await conn.fetch("SELECT id, name FROM sources ORDER BY id")
-            }
-            by_question: dict[str, int] = {}
-            by_role: dict[str, int] = {}
-            for kind, code, n in await conn.fetch(
-                "SELECT kind, code, n FROM tag_counts WHERE n != 0"
-            ):
-                (by_question if kind == "question" else by_role)[code] = n
-            total = sum(by_triage.values())
-            tagged = int(await conn.fetchval("SELECT coalesce(sum(n), 0) FROM question_tagged"))
-            outbox = {
-                state: n
-                for state, n in await conn.fetch(
-                    "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
-                    "'failed') GROUP BY 1"
-                )
-            }
-            return Counts(
-                total=total,
-                by_triage=by_triage,
-                by_status=by_status,
-                by_source=by_source,
-                by_question=by_question,
-                by_role=by_role,
-                untagged=total - tagged,
-                outbox_pending=outbox.get("pending", 0),
-                outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
-            )
+            return counts_from({k: await conn.fetch(q) for k, q in COUNTS_SQL.items()})
 
         return await self._read(fn)
 
