@@ -27,22 +27,26 @@ def query_terms(query: str) -> list[str]:
     return [fold(t) for t in _WORD.findall(query)]
 
 
+def _match_terms(query: str) -> list[tuple[str, bool]]:
+    """The words of a search as (word, is a prefix), unfolded (each backend's own
+    tokenizer folds them as it folded the text); a lone ``*`` is no word."""
+    terms = []
+    for term in _WORD.findall(query):
+        base = term.rstrip("*")
+        if base:
+            terms.append((base, term.endswith("*")))
+    return terms
+
+
 def fts_query(query: str) -> str | None:
     """A safe FTS5 MATCH expression: every word quoted, all required; ``word*`` is a prefix.
 
     User input never reaches FTS5's query syntax as syntax, so ``NEAR(`` or ``"`` in a
-    search box cannot raise.
+    search box cannot raise. Not folded here: inside quotes FTS5 runs its own tokenizer
+    over the word, which is exactly how the text was indexed (case, diacritics, ligatures
+    and all).
     """
-    parts = []
-    # Not folded here: inside quotes FTS5 runs its own tokenizer over the word, which is
-    # exactly how the text was indexed (case, diacritics, ligatures and all).
-    for term in _WORD.findall(query):
-        if term.endswith("*"):
-            base = term.rstrip("*")
-            if base:
-                parts.append(f'"{base}"*')
-        else:
-            parts.append(f'"{term}"')
+    parts = [f'"{w}"*' if prefix else f'"{w}"' for w, prefix in _match_terms(query)]
     return " ".join(parts) or None
 
 
@@ -54,12 +58,5 @@ def pg_tsquery(query: str) -> str | None:
     ``|``, ``<->`` and quotes are not word characters). Not folded here either: the
     configuration ``reactieveld`` (simple + unaccent) folds the query's words as it folded
     the text."""
-    parts = []
-    for term in _WORD.findall(query):
-        if term.endswith("*"):
-            base = term.rstrip("*")
-            if base:
-                parts.append(f"'{base}':*")
-        else:
-            parts.append(f"'{term}'")
+    parts = [f"'{w}':*" if prefix else f"'{w}'" for w, prefix in _match_terms(query)]
     return " & ".join(parts) or None
