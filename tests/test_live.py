@@ -375,14 +375,16 @@ def test_change_messages_that_queue_up_merge_without_losing_an_id(sets):
     assert survivor.by == tuple(sorted({b for _, by in sets for b in by}))
 
 
-def test_a_reason_given_as_text_is_shown_as_it_is(tmp_path: Path):
-    """PostgresStore sets ``read_only_reason`` at open, as text (a reader role)."""
+def test_the_store_s_reason_is_shown_as_it_is(tmp_path: Path):
+    """The app shows the store's own line (a PostgreSQL reader role), in its language."""
     from types import SimpleNamespace
 
     from reactieveld.tui.app import ReactieveldApp
 
     said = "role rita is a reader (reactieveld_reader): search, reports and dashboard only"
-    store = SimpleNamespace(read_only=True, read_only_reason=said)
+    store = SimpleNamespace(
+        read_only=True, read_only_reason=lambda language="en": said if store.read_only else None
+    )
     assert ReactieveldApp(store, language="nl").read_only_reason() == said
     store.read_only = False
     assert ReactieveldApp(store, language="nl").read_only_reason() is None

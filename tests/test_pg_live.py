@@ -183,8 +183,9 @@ async def test_a_reader_is_read_only_named_by_the_server_and_hears_changes(
         ids = await fill(owner, 3)
         assert await reader.whoami() == "live_rita"
         assert reader.read_only
-        assert reader.read_only_reason == (
-            "role live_rita is a reader (reactieveld_reader): search, reports and dashboard only"
+        assert reader.read_only_reason() == (
+            "read-only: role live_rita is a reader (reactieveld_reader): search, reports and "
+            "dashboard only"
         )
         async with listening(reader) as heard:
             await decide(owner, [ids[2]])

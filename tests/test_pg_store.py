@@ -54,7 +54,7 @@ async def test_a_reader_opens_read_only_and_a_write_is_one_line(
     reader = await PostgresStore.open(pg_cluster.url(db, "rita"))
     try:
         assert reader.read_only
-        assert "reader" in (reader.read_only_reason or "")
+        assert "reader" in (reader.read_only_reason() or "")
         with pytest.raises(StoreError, match="reader"):
             await reader._write(lambda c: c.execute("SELECT 1"))
     finally:

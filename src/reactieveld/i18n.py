@@ -149,6 +149,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "alleen-lezen: rol {role} is een lezer ({group}): zoeken, rapporten en dashboard",
         "read-only: role {role} is a reader ({group}): search, reports and dashboard only",
     ),
+    "ro.asked": (
+        "alleen-lezen geopend (bekijken, zoeken en exporteren werken)",
+        "opened read-only (browsing, search and export work)",
+    ),
     "hdr.no_sources": ("geen bronnen", "no sources"),
     # screens
     "help.title": ("Toetsen", "Keys"),

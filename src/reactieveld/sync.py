@@ -532,7 +532,7 @@ def run_sync_command(
     ``[store] password_env``), syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0).
     ``now``: also the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
-    from reactieveld.store.open import describe, open_store
+    from reactieveld.store.open import describe, is_postgres_url, open_store
 
     stream = out or sys.stdout
 
@@ -559,12 +559,11 @@ def run_sync_command(
             return 2
         if store.read_only:
             await store.close()
-            reason = getattr(store, "read_only_reason", None)
-            # A PostgreSQL reader's reason is a line; SQLite's (a method) is the file's.
-            reason = reason if isinstance(reason, str) else None
+            # A team database's reader is told its role; a file what to do with it.
             raise StoreError(
-                f"{describe(db_path)}: {reason}; sync must write: use a moderator's role"
-                if reason and reason != "opened read-only"
+                f"{describe(db_path)}: {store.read_only_reason()}; sync must write: use a "
+                "moderator's role"
+                if is_postgres_url(db_path)
                 else f"{db_path} is read-only, and sync must write to it: make it writable, "
                 "or copy it elsewhere and use --db"
             )

@@ -304,6 +304,9 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
 
     async def close(self) -> None: ...
     async def kept_author_secret(self) -> str | None: ...
+    def read_only_reason(self, language: str = "en") -> str | None:
+        """Why nothing can be changed (None when it can), one line in ``language``."""
+        ...
 
     # -- sources and sync -------------------------------------------------------------
     async def ensure_source(self, source: Source) -> None: ...
@@ -406,10 +409,6 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         """The moderator the store itself knows (PostgreSQL: ``session_user``); None when
         the caller says who acts (SQLite: ``[ui] moderator`` or the OS user)."""
         ...
-
-    # ``read_only_reason``: why nothing can be changed through this store, one line (None
-    # when it can): SqliteStore's is a method of the language (a file that cannot be
-    # written), PostgresStore's an attribute set at open (a reader role).
 
     def changes(
         self, *, interval: float = LIVE_POLL_SECONDS, ready: Any | None = None

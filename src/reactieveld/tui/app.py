@@ -378,10 +378,7 @@ class ReactieveldApp(App[int]):
         own one line (a file, a reader role), in the interface language."""
         if not self.read_only:
             return None
-        # SQLite's is a method (in the interface language); PostgreSQL's an attribute
-        # set at open (a reader role).
-        reason = getattr(self.store, "read_only_reason", None)
-        said = reason(self.i18n.language) if callable(reason) else reason
+        said = self.store.read_only_reason(self.i18n.language)
         if said:
             return str(said)
         return self.i18n.t("ro.reason", path=str(getattr(self.store, "path", "")))

@@ -90,11 +90,22 @@ class PgBase:
         self.codebook_version = codebook_version
         #: A reader's store (by its role's rights) or one opened read-only.
         self.read_only = False
-        #: Why the store is read-only, one line for the header and the refused keys.
-        self.read_only_reason: str | None = None
+        #: Opened by a role that may only read (reactieveld_reader), not by asking.
+        self.reader = False
         #: The database role of the connections (``session_user``): the journal's actor.
         self.role = ""
         self._source_ids: dict[str, int] = {}
+
+    def read_only_reason(self, language: str = "en") -> str | None:
+        """Why nothing can be changed (None when it can), one line in ``language``: a
+        reader's role, or a store opened read-only."""
+        if not self.read_only:
+            return None
+        from reactieveld.i18n import text
+
+        if self.reader:
+            return text("ro.reader", language, role=self.role, group="reactieveld_reader")
+        return text("ro.asked", language)
 
     async def close(self) -> None:
         await self._pool.close()
@@ -125,9 +136,7 @@ class PgBase:
     async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         """``fn(conn)`` in one transaction, rolled back on any error."""
         if self.read_only:
-            raise StoreError(
-                f"{self.where}: {self.read_only_reason or 'open read-only'}: nothing can be changed"
-            )
+            raise StoreError(f"{self.where}: {self.read_only_reason()}: nothing can be changed")
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 return await fn(conn)

@@ -130,8 +130,7 @@ class PgCopySide:
         store = self.store
         if store.read_only:
             raise StoreError(
-                f"{self.where}: {store.read_only_reason or 'open read-only'}: nothing can be "
-                "copied into it"
+                f"{self.where}: {store.read_only_reason()}: nothing can be copied into it"
             )
         types = {t: await self._column_types(t) for t, _ in TABLES}
         try:

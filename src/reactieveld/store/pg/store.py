@@ -44,7 +44,7 @@ class PostgresStore(
 
         ``password``: from ``[store] password_env``; without it asyncpg looks where
         libpq does (PGPASSWORD, ~/.pgpass). A role without the right to decide (a
-        reader) opens read-only, with the reason in :attr:`read_only_reason`.
+        reader) opens read-only, with the reason from :meth:`read_only_reason`.
         Any failure raises :class:`StoreError` with one line naming the database."""
         where = redact_url(url)
         try:
@@ -76,13 +76,7 @@ class PostgresStore(
                     )
                 may_decide = await conn.fetchval("SELECT has_table_privilege('actions', 'INSERT')")
             store.read_only = read_only or not may_decide
-            if not may_decide:
-                store.read_only_reason = (
-                    f"role {store.role} is a reader (reactieveld_reader): search, reports "
-                    "and dashboard only"
-                )
-            elif read_only:
-                store.read_only_reason = "opened read-only"
+            store.reader = not may_decide
             await store._setup(author_secret)
         except BaseException as exc:
             await pool.close()
