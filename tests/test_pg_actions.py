@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from reactieveld.model import Action, Capability, OutboxState, RemoteStatus, utcnow
 from reactieveld.store.base import StoreError
+from reactieveld.store.pg.ingest import search_vector
 from reactieveld.store.pg.store import PostgresStore
 from reactieveld.store.pg.writeback import OUTBOX_LEASE
 
@@ -385,6 +386,15 @@ async def test_the_outbox_lifecycle_on_postgresql(pg_url: str) -> None:
             "WHERE r.external_id = 'reply-9'",
         )
         assert mine == ("e3", "handled", "postgres", "organisatie")
+        # Found by search as ingest would index it: the same vector, weights and title.
+        [(same,)] = await q(
+            store,
+            "SELECT r.search = "
+            + search_vector("r.body_text", "r.author_name", "th.title")
+            + " FROM responses r LEFT JOIN threads th ON th.source_id = r.source_id "
+            "AND th.external_id = r.thread_external_id WHERE r.external_id = 'reply-9'",
+        )
+        assert same is True
         [(undo_of,)] = await q(
             store,
             "SELECT meta FROM outbox WHERE id = ANY($1)",

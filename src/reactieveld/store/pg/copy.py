@@ -14,21 +14,17 @@ import asyncpg
 from reactieveld.store.base import StoreError
 from reactieveld.store.copy import TABLES, Loader, Row, count_sql, dump_batches
 from reactieveld.store.pg.base import CONNECTION_ERRORS, dollar
+from reactieveld.store.pg.ingest import search_vector, title_of
 
 if TYPE_CHECKING:
     from reactieveld.store.pg.store import PostgresStore
 
 
-def search_vector(r: str) -> str:
-    """A response's search vector from the row aliased ``r``: body, author, its thread's
-    title (the config reactieveld: words as written, without diacritics). The same weights
-    as ingest writes (issue 13)."""
-    return (
-        f"setweight(to_tsvector('reactieveld', {r}.body_text), 'A') || "
-        f"setweight(to_tsvector('reactieveld', {r}.author_name), 'B') || "
-        "setweight(to_tsvector('reactieveld', coalesce((SELECT t.title FROM threads t "
-        f"WHERE t.source_id = {r}.source_id AND t.external_id = {r}.thread_external_id), "
-        "'')), 'C')"
+def row_search_vector(r: str) -> str:
+    """A copied response's search vector from the row aliased ``r``: ingest's
+    (:func:`~reactieveld.store.pg.ingest.search_vector`), with its thread's title."""
+    return search_vector(
+        f"{r}.body_text", f"{r}.author_name", title_of(f"{r}.source_id", f"{r}.thread_external_id")
     )
 
 
@@ -168,7 +164,7 @@ class _PgLoader:
             # The search vector with the row (threads come first): written once, not
             # written and then rewritten by an UPDATE of every copied response.
             sql = (
-                f"INSERT INTO responses ({cols}, search) SELECT u.*, {search_vector('u')} "
+                f"INSERT INTO responses ({cols}, search) SELECT u.*, {row_search_vector('u')} "
                 f"FROM unnest({arrays}) AS u({cols})"
             )
         else:

@@ -49,11 +49,17 @@ def search_vector(body: str, author: str, title: str) -> str:
     )
 
 
+def title_of(source_id: str, thread: str) -> str:
+    """The SQL of a thread's title from two SQL expressions (its source's id and its
+    external id), for :func:`search_vector`."""
+    return (
+        f"(SELECT th.title FROM threads th WHERE th.source_id = {source_id} "
+        f"AND th.external_id = {thread})"
+    )
+
+
 #: The title of a response's thread (``r`` the response), for :func:`search_vector`.
-_TITLE_OF = (
-    "(SELECT th.title FROM threads th WHERE th.source_id = r.source_id "
-    "AND th.external_id = r.thread_external_id)"
-)
+_TITLE_OF = title_of("r.source_id", "r.thread_external_id")
 
 #: The columns a page writes, in the order of the arrays (after id and source_id as in
 #: ``responses``), with their array types.

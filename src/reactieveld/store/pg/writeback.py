@@ -32,6 +32,7 @@ from reactieveld.store.ingest import (
 )
 from reactieveld.store.pg.actions import add_tag, enqueue_reverse
 from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.ingest import search_vector, title_of
 from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import OUTBOX_COLS, sent_reply, was_undone_in_flight
@@ -213,15 +214,15 @@ class Writeback(PgBase):
     async def _insert_own_reply(
         self, conn: asyncpg.Connection, sid: int, reply: Response, now: int
     ) -> None:
-        # lead: replace with the PostgreSQL ingest's upsert of Page([reply]) in this
-        # transaction when it is merged (it owns the search vector's weights and the
-        # role tag from role_hint); this writes the same columns and the role tag.
+        # The columns ingest writes for a new response, its search vector included
+        # (pg/ingest.search_vector: the same weights and the thread's title).
+        vector = search_vector("$6", "$5", title_of("$1", "$3"))
         rid = await conn.fetchval(
             "INSERT INTO responses (source_id, external_id, thread_external_id, "
             "parent_external_id, author_name, body_text, body_raw, body_format, created_at, "
             "fetched_at, remote_status, triage, role_hint, meta, content_hash, search) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10,$11,$12,$13,$14, "
-            "to_tsvector('reactieveld', $6 || ' ' || $5)) RETURNING id",
+            f"VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10,$11,$12,$13,$14, {vector}) "
+            "RETURNING id",
             sid,
             reply.external_id,
             reply.thread_external_id,
