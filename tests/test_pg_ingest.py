@@ -36,18 +36,18 @@ WORDS = st.sampled_from(["boom", "bomen", "Fiets", "café", "x\ud800y", "park"])
 TEXTS = st.lists(WORDS, min_size=0, max_size=4).map(" ".join)
 
 RESPONSES = st.builds(
-    lambda ext, body, thread, status, author, email, minutes, role, meta: Response(
-        source="",
-        external_id=ext,
-        thread_external_id=thread,
-        author_name=author,
-        body_text=body,
-        body_raw=f"<p>{body}</p>",
-        body_format="html",
-        created_at=T0 + timedelta(minutes=minutes),
-        remote_status=status,
-        author_email=email,
-        role_hint=role,
+    lambda ext, body, thread, status, author, email, minutes, role, meta: replace(
+        resp(
+            ext,
+            body,
+            source="",
+            thread=thread,
+            minutes=minutes,
+            status=status,
+            author=author,
+            email=email,
+            role_hint=role,
+        ),
         meta=meta,
     ),
     ext=st.sampled_from(["1", "2", "3", "4", "x\udc00"]),
