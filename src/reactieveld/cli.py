@@ -86,12 +86,10 @@ class Context:
         """The memory to open as text (a file path, or a URL kept whole: ``Path`` would
         fold its ``//``) and, for ``[store] url``, the password from ``password_env`` (None:
         asyncpg then looks in PGPASSWORD and ~/.pgpass, as for a URL given by --db)."""
-        from reactieveld.store.open import is_postgres_url
+        from reactieveld.store.open import password_for
 
         target = self.db_path
-        if is_postgres_url(target) and target == self.config.store.url:
-            return str(target), self.config.store.password()
-        return str(target), None
+        return str(target), password_for(target, self.config.store)
 
 
 def _target(value: str) -> Path | str:

@@ -26,6 +26,7 @@ __all__ = [
     "describe",
     "is_postgres_url",
     "open_store",
+    "password_for",
     "redact_url",
     "store_missing",
 ]
@@ -38,6 +39,15 @@ class StoreSettings(Protocol):
     def url(self) -> str | None: ...
 
     def password(self) -> str | None: ...
+
+
+def password_for(target: str | Path, settings: StoreSettings | None) -> str | None:
+    """The password to open ``target`` with: ``password_env``'s when ``target`` is
+    ``[store] url``; otherwise None, and asyncpg looks where libpq does (PGPASSWORD,
+    ~/.pgpass), as for a URL given by --db or REACTIEVELD_DB."""
+    if settings is None or not is_postgres_url(target) or str(target) != settings.url:
+        return None
+    return settings.password()
 
 
 async def open_store(
@@ -61,10 +71,8 @@ async def open_store(
     if is_postgres_url(target):
         from reactieveld.store.pg.store import PostgresStore
 
-        # password_env goes with [store] url; a URL given by --db or REACTIEVELD_DB takes
-        # its password where libpq looks (PGPASSWORD, ~/.pgpass).
-        if password is None and settings is not None and str(target) == settings.url:
-            password = settings.password()
+        if password is None:
+            password = password_for(target, settings)
         return await PostgresStore.open(
             str(target),
             password=password,
