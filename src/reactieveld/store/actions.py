@@ -87,7 +87,7 @@ def plan_moderate(
                 external_id=ext,
                 thread_external_id=thread_ext,
                 expected_status=RemoteStatus(old_status),
-                meta=json.loads(meta) if meta else {},
+                meta=meta_of(meta),
             )
         steps.append(
             (
@@ -107,6 +107,41 @@ def plan_handle(targets: Sequence[Sequence[Any]]) -> list[Step]:
         for t in targets
         if t[5] != TriageState.HANDLED.value
     ]
+
+
+#: One response's part of a tag toggle: (response id, journal kind, before, after).
+ToggleStep = tuple[int, ActionKind, dict[str, Any], dict[str, Any]]
+
+
+def plan_toggle(rids: Sequence[int], have: set[int], code: str) -> list[ToggleStep]:
+    """A planning-question toggle on the locked responses ``rids`` of which ``have``
+    already carry ``code``: when any lacks it, those get it (TAG); else all lose it
+    (UNTAG)."""
+    if len(have) < len(rids):
+        return [(rid, ActionKind.TAG, {}, {"question": code}) for rid in rids if rid not in have]
+    return [(rid, ActionKind.UNTAG, {"question": code}, {}) for rid in rids]
+
+
+def plan_reply(
+    target: Sequence[Any], text: str
+) -> tuple[int, dict[str, Any], dict[str, Any], Action]:
+    """A reply to the locked ``target`` (id, source, external id, thread, status, triage,
+    meta): the response becomes handled and the reply is queued."""
+    rid, source, ext, thread_ext, _status, triage, meta = target
+    action = Action(
+        capability=Capability.REPLY,
+        source=source,
+        external_id=ext,
+        thread_external_id=thread_ext,
+        text=text,
+        meta=meta_of(meta),
+    )
+    return (rid, {"triage": triage}, {"text": text, "triage": "handled"}, action)
+
+
+def meta_of(meta: str | None) -> dict[str, Any]:
+    """A response's stored ``meta`` (JSON text or NULL) as a dict."""
+    return json.loads(meta) if meta else {}
 
 
 def source_id(db: sqlite3.Connection, name: str) -> int:
@@ -144,6 +179,32 @@ def _journal(
         ),
     )
     return int(cur.lastrowid or 0)
+
+
+def _journal_each(
+    db: sqlite3.Connection,
+    kind: ActionKind,
+    entries: Sequence[Sequence[Any]],
+    *,
+    actor: str,
+    batch: str,
+    now: int,
+) -> list[int]:
+    """One journal entry of ``kind`` per (response id, before, after, ...) of ``entries``
+    (SQLite's side of :func:`reactieveld.store.pg.actions.journal_many`); their ids."""
+    return [
+        _journal(
+            db,
+            actor=actor,
+            kind=kind,
+            response_id=entry[0],
+            before=entry[1],
+            after=entry[2],
+            batch=batch,
+            now=now,
+        )
+        for entry in entries
+    ]
 
 
 def enqueue(
@@ -185,48 +246,26 @@ def moderate(
     now: int,
     batch: str,
 ) -> ActionOutcome:
-    journal_ids, outbox_ids = [], []
-    for rid, before, after, action in plan_moderate(
-        _targets(db, ids), status, capability, write_back=write_back
-    ):
-        db.execute(
-            "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
-            (status.value, rid),
-        )
-        jid = _journal(
-            db,
-            actor=actor,
-            kind=ActionKind.MODERATE,
-            response_id=rid,
-            before=before,
-            after=after,
-            batch=batch,
-            now=now,
-        )
-        journal_ids.append(jid)
-        if action is not None:
-            outbox_ids.append(enqueue(db, action, response_id=rid, journal_id=jid, now=now))
+    steps = plan_moderate(_targets(db, ids), status, capability, write_back=write_back)
+    db.executemany(
+        "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
+        [(status.value, s[0]) for s in steps],
+    )
+    journal_ids = _journal_each(db, ActionKind.MODERATE, steps, actor=actor, batch=batch, now=now)
+    outbox_ids = [
+        enqueue(db, action, response_id=rid, journal_id=jid, now=now)
+        for (rid, _b, _a, action), jid in zip(steps, journal_ids, strict=True)
+        if action is not None
+    ]
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
 
 def mark_handled(
     db: sqlite3.Connection, ids: Sequence[int], *, actor: str, now: int, batch: str
 ) -> ActionOutcome:
-    journal_ids = []
-    for rid, before, after, _ in plan_handle(_targets(db, ids)):
-        db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
-        journal_ids.append(
-            _journal(
-                db,
-                actor=actor,
-                kind=ActionKind.HANDLE,
-                response_id=rid,
-                before=before,
-                after=after,
-                batch=batch,
-                now=now,
-            )
-        )
+    steps = plan_handle(_targets(db, ids))
+    db.executemany("UPDATE responses SET triage = 'handled' WHERE id = ?", [(s[0],) for s in steps])
+    journal_ids = _journal_each(db, ActionKind.HANDLE, steps, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
 
@@ -251,32 +290,19 @@ def toggle_question(
             (code, *targets),
         )
     }
-    add = len(have) < len(targets)
-    journal_ids = []
-    for rid in targets:
-        if add and rid not in have:
+    steps = plan_toggle(targets, have, code)
+    kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
+    for rid, *_rest in steps:
+        if kind is ActionKind.TAG:
             _add_tag(db, codebook_version, rid, TagKind.QUESTION, code, actor, now)
-            kind, before, after = ActionKind.TAG, {}, {"question": code}
-        elif not add:
+        else:
             db.execute(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
                 (rid, code),
             )
-            kind, before, after = ActionKind.UNTAG, {"question": code}, {}
-        else:
-            continue
-        journal_ids.append(
-            _journal(
-                db,
-                actor=actor,
-                kind=kind,
-                response_id=rid,
-                before=before,
-                after=after,
-                batch=batch,
-                now=now,
-            )
-        )
+    journal_ids = _journal_each(
+        db, kind, [(rid, b, a) for rid, _k, b, a in steps], actor=actor, batch=batch, now=now
+    )
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
 
@@ -320,7 +346,7 @@ def set_roles(
     batch: str,
     codebook_version: str,
 ) -> ActionOutcome:
-    journal_ids = []
+    changed = []
     for rid, *_rest in _targets(db, ids):
         row = db.execute(
             "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
@@ -328,18 +354,8 @@ def set_roles(
         if (row[0] if row else None) == (code or None):
             continue  # unchanged: keep who tagged it and when
         old = _set_role(db, codebook_version, rid, code, actor, now)
-        journal_ids.append(
-            _journal(
-                db,
-                actor=actor,
-                kind=ActionKind.ROLE,
-                response_id=rid,
-                before={"role": old},
-                after={"role": code},
-                batch=batch,
-                now=now,
-            )
-        )
+        changed.append((rid, {"role": old}, {"role": code}))
+    journal_ids = _journal_each(db, ActionKind.ROLE, changed, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
 
@@ -369,32 +385,12 @@ def reply(
     targets = _targets(db, [response_id])
     if not targets:
         raise StoreError(f"no response with id {response_id}")
-    rid, source, ext, thread_ext, status, triage, meta = targets[0]
-    jid = _journal(
-        db,
-        actor=actor,
-        kind=ActionKind.REPLY,
-        response_id=rid,
-        before={"triage": triage},
-        after={"text": text, "triage": "handled"},
-        batch=uuid.uuid4().hex,
-        now=now,
+    rid, before, after, action = plan_reply(targets[0], text)
+    (jid,) = _journal_each(
+        db, ActionKind.REPLY, [(rid, before, after)], actor=actor, batch=uuid.uuid4().hex, now=now
     )
     db.execute("UPDATE responses SET triage = 'handled' WHERE id = ?", (rid,))
-    oid = enqueue(
-        db,
-        Action(
-            capability=Capability.REPLY,
-            source=source,
-            external_id=ext,
-            thread_external_id=thread_ext,
-            text=text,
-            meta=json.loads(meta) if meta else {},
-        ),
-        response_id=rid,
-        journal_id=jid,
-        now=now,
-    )
+    oid = enqueue(db, action, response_id=rid, journal_id=jid, now=now)
     return ActionOutcome((jid,), (oid,), 1)
 
 
@@ -556,7 +552,7 @@ def reverse_action(
             thread_external_id=thread_ext,
             expected_status=RemoteStatus(after["status"]),
             # The platform may need what it needed for the original (e.g. Discourse's ids).
-            meta={**(json.loads(meta) if meta else {}), "undo_of": oid},
+            meta={**meta_of(meta), "undo_of": oid},
         )
     if kind is ActionKind.REPLY and result_ext:
         # A sent reply cannot be unsent: trash it on the platform.

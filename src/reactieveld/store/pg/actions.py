@@ -21,7 +21,6 @@ from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
     Action,
     ActionKind,
-    Capability,
     OutboxState,
     RemoteStatus,
     TagKind,
@@ -35,6 +34,8 @@ from reactieveld.store.actions import (
     outbox_values,
     plan_handle,
     plan_moderate,
+    plan_reply,
+    plan_toggle,
     reverse_action,
 )
 from reactieveld.store.base import ActionOutcome, StoreError
@@ -344,33 +345,21 @@ class Actions(PgBase):
                     rids,
                 )
             }
-            add = len(have) < len(rids)
-            journal_ids = []
-            for rid in rids:
-                if add and rid not in have:
+            steps = plan_toggle(rids, have, code)
+            kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
+            if kind is ActionKind.TAG:
+                for rid, *_rest in steps:
                     await add_tag(conn, self.codebook_version, rid, TagKind.QUESTION, code, now)
-                    kind, before, after = ActionKind.TAG, {}, {"question": code}
-                elif not add:
-                    await conn.execute(
-                        "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' "
-                        "AND code = $2",
-                        rid,
-                        code,
-                    )
-                    kind, before, after = ActionKind.UNTAG, {"question": code}, {}
-                else:
-                    continue
-                journal_ids.append(
-                    await journal(
-                        conn,
-                        kind=kind,
-                        response_id=rid,
-                        before=before,
-                        after=after,
-                        batch=batch,
-                        now=now,
-                    )
+            else:
+                await conn.execute(
+                    "DELETE FROM tags WHERE response_id = ANY($1::bigint[]) "
+                    "AND kind = 'question' AND code = $2",
+                    rids,
+                    code,
                 )
+            journal_ids = await journal_many(
+                conn, kind, [(rid, b, a) for rid, _k, b, a in steps], batch=batch, now=now
+            )
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
         return await self._act(ids, seen, step, actor=actor, decided=False)
@@ -387,23 +376,14 @@ class Actions(PgBase):
         now, batch = _now(), uuid.uuid4().hex
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            journal_ids = []
+            changed = []
             for rid, *_rest in targets:
                 old = await _role(conn, rid)
                 if old == (code or None):
                     continue  # unchanged: keep who tagged it and when
                 await _set_role(conn, self.codebook_version, rid, code, now)
-                journal_ids.append(
-                    await journal(
-                        conn,
-                        kind=ActionKind.ROLE,
-                        response_id=rid,
-                        before={"role": old},
-                        after={"role": code},
-                        batch=batch,
-                        now=now,
-                    )
-                )
+                changed.append((rid, {"role": old}, {"role": code}))
+            journal_ids = await journal_many(conn, ActionKind.ROLE, changed, batch=batch, now=now)
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
         return await self._act(ids, seen, step, actor=actor, decided=False)
@@ -448,26 +428,12 @@ class Actions(PgBase):
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             if not targets:
                 raise StoreError(f"no response with id {response_id}")
-            rid, source, ext, thread_ext, _status, triage, meta = targets[0]
-            jid = await journal(
-                conn,
-                kind=ActionKind.REPLY,
-                response_id=rid,
-                before={"triage": triage},
-                after={"text": text, "triage": "handled"},
-                batch=uuid.uuid4().hex,
-                now=now,
+            rid, before, after, action = plan_reply(targets[0], text)
+            (jid,) = await journal_many(
+                conn, ActionKind.REPLY, [(rid, before, after)], batch=uuid.uuid4().hex, now=now
             )
             await conn.execute("UPDATE responses SET triage = 'handled' WHERE id = $1", rid)
-            action = Action(
-                capability=Capability.REPLY,
-                source=source,
-                external_id=ext,
-                thread_external_id=thread_ext,
-                text=text,
-                meta=json.loads(meta) if meta else {},
-            )
-            sid = await self._source_id(conn, source)
+            sid = await self._source_id(conn, action.source)
             oid = await enqueue_row(conn, sid, action, response_id=rid, journal_id=jid, now=now)
             return ActionOutcome((jid,), (oid,), 1)
 
