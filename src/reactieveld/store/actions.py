@@ -21,10 +21,11 @@ from reactieveld.model import (
     RemoteStatus,
     TagKind,
     TriageState,
+    utcnow,
 )
 from reactieveld.store.base import ActionOutcome, StoreError
 from reactieveld.store.ingest import json_text, storable
-from reactieveld.store.rows import placeholders
+from reactieveld.store.rows import placeholders, to_epoch
 
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
@@ -63,6 +64,24 @@ def outbox_values(
         action.expected_status.value if action.expected_status else None,
         json_text(action.meta),
     )
+
+
+def now_epoch() -> int:
+    """The clock as the store keeps it (seconds since the epoch, UTC)."""
+    return to_epoch(utcnow())
+
+
+def stamp() -> tuple[int, str]:
+    """One action's time and a new batch id (every entry of a batch has the same time)."""
+    return now_epoch(), uuid.uuid4().hex
+
+
+def capability_for(status: RemoteStatus) -> Capability:
+    """The write-back that sets ``status``; StoreError when a moderator cannot set it."""
+    capability = CAPABILITY_FOR_STATUS.get(status)
+    if capability is None:
+        raise StoreError(f"{status.value} is not a status a moderator can set")
+    return capability
 
 
 def plan_moderate(

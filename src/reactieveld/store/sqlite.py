@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import re
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -29,7 +28,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiosqlite
 
 from reactieveld.model import (
-    CAPABILITY_FOR_STATUS,
     Action,
     JournalEntry,
     Note,
@@ -719,7 +717,7 @@ class SqliteStore:
     # -- moderator actions ------------------------------------------------------------
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
-        now = to_epoch(utcnow()) or 0
+        now = _actions.now_epoch()
         return await self._write(
             lambda db: _actions.enqueue(
                 db, action, response_id=response_id, journal_id=None, now=now
@@ -746,11 +744,8 @@ class SqliteStore:
         decision (this, :meth:`mark_handled`, :meth:`reply`) ends ``actor``'s claims on
         its rows in the same transaction.
         """
-        capability = CAPABILITY_FOR_STATUS.get(status)
-        if capability is None:
-            raise StoreError(f"{status.value} is not a status a moderator can set")
-        now = to_epoch(utcnow()) or 0
-        batch = uuid.uuid4().hex
+        capability = _actions.capability_for(status)
+        now, batch = _actions.stamp()
         return await self._write(
             lambda db: _claims.guarded(
                 db,
@@ -774,8 +769,7 @@ class SqliteStore:
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Mark responses handled without changing their status on the platform."""
-        now = to_epoch(utcnow()) or 0
-        batch = uuid.uuid4().hex
+        now, batch = _actions.stamp()
         return await self._write(
             lambda db: _claims.guarded(
                 db,
@@ -815,8 +809,7 @@ class SqliteStore:
     ) -> ActionOutcome:
         """A codebook action (a question toggled, a role set) as one journalled batch under
         this store's codebook version, in one transaction."""
-        now = to_epoch(utcnow()) or 0
-        batch = uuid.uuid4().hex
+        now, batch = _actions.stamp()
         return await self._write(
             lambda db: _claims.guarded(
                 db,
@@ -838,7 +831,7 @@ class SqliteStore:
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Add an internal note to a response."""
-        now = to_epoch(utcnow()) or 0
+        now = _actions.now_epoch()
         text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
         return await self._write(
             lambda db: _claims.guarded(
@@ -853,7 +846,7 @@ class SqliteStore:
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
-        now = to_epoch(utcnow()) or 0
+        now = _actions.now_epoch()
         text = storable(text)[0]
         return await self._write(
             lambda db: _claims.guarded(
@@ -881,7 +874,7 @@ class SqliteStore:
         When another moderator changed one of those responses since, nothing is undone
         (their work would be overwritten): :attr:`ActionOutcome.conflicts` lists them.
         """
-        now = to_epoch(utcnow()) or 0
+        now = _actions.now_epoch()
         return await self._write(
             lambda db: _actions.undo_last(
                 db, actor=actor, now=now, codebook_version=self.codebook_version

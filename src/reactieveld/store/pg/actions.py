@@ -18,32 +18,32 @@ from typing import Any
 import asyncpg
 
 from reactieveld.model import (
-    CAPABILITY_FOR_STATUS,
     Action,
     ActionKind,
     OutboxState,
     RemoteStatus,
     TagKind,
-    utcnow,
 )
 from reactieveld.store.actions import (
     CANCELLABLE,
     HISTORY_BATCH,
     OUTBOX_COLUMNS,
+    capability_for,
     journal_json,
+    now_epoch,
     outbox_values,
     plan_handle,
     plan_moderate,
     plan_reply,
     plan_toggle,
     reverse_action,
+    stamp,
 )
 from reactieveld.store.base import ActionOutcome, StoreError
 from reactieveld.store.ingest import storable
 from reactieveld.store.pg.base import PgBase, counts_lock
 from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
-from reactieveld.store.rows import to_epoch
 
 #: What an action reads of each row it locks (the columns of SQLite's ``_targets``).
 _TARGET_SQL = (
@@ -51,10 +51,6 @@ _TARGET_SQL = (
     "r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
     "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
 )
-
-
-def _now() -> int:
-    return to_epoch(utcnow()) or 0
 
 
 async def lock_targets(
@@ -260,7 +256,7 @@ class Actions(PgBase):
 
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
-        now = _now()
+        now = now_epoch()
 
         async def tx(conn: asyncpg.Connection) -> int:
             sid = await self._source_id(conn, action.source)
@@ -280,10 +276,8 @@ class Actions(PgBase):
         seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome:
         """Set the remote status of responses and mark them handled (see SqliteStore)."""
-        capability = CAPABILITY_FOR_STATUS.get(status)
-        if capability is None:
-            raise StoreError(f"{status.value} is not a status a moderator can set")
-        now, batch = _now(), uuid.uuid4().hex
+        capability = capability_for(status)
+        now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             steps = plan_moderate(targets, status, capability, write_back=write_back)
@@ -310,7 +304,7 @@ class Actions(PgBase):
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Mark responses handled without changing their status on the platform."""
-        now, batch = _now(), uuid.uuid4().hex
+        now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             steps = plan_handle(targets)
@@ -330,7 +324,7 @@ class Actions(PgBase):
     ) -> ActionOutcome:
         """Toggle a planning-question tag (several: any lacks it -> all get it; else all
         lose it)."""
-        now, batch = _now(), uuid.uuid4().hex
+        now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             rids = [t[0] for t in targets]
@@ -373,7 +367,7 @@ class Actions(PgBase):
         seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
-        now, batch = _now(), uuid.uuid4().hex
+        now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             changed = []
@@ -392,7 +386,7 @@ class Actions(PgBase):
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Add an internal note to a response."""
-        now = _now()
+        now = now_epoch()
         text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
@@ -422,7 +416,7 @@ class Actions(PgBase):
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
-        now = _now()
+        now = now_epoch()
         text = storable(text)[0]
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
@@ -442,7 +436,7 @@ class Actions(PgBase):
     async def undo_last(self, *, actor: str) -> ActionOutcome:
         """Undo this role's own last batch that is not undone yet (see SqliteStore):
         the actor is ``session_user``, whatever ``actor`` says."""
-        now = _now()
+        now = now_epoch()
 
         async def tx(conn: asyncpg.Connection) -> ActionOutcome:
             # Also one undo at a time: two apps of one moderator pressing z at once never

@@ -83,7 +83,7 @@ class RowReads(PgBase):
             return None
         return source < tab
 
-    async def _queue(
+    async def queue(
         self,
         flt: QueueFilter,
         *,
@@ -91,6 +91,10 @@ class RowReads(PgBase):
         limit: int = 50,
         direction: Direction = "older",
     ) -> list[QueueRow]:
+        """A window of the queue, newest first, continuing after ``after`` (keyset).
+
+        ``direction="older"`` returns the rows below ``after`` (newest first);
+        ``direction="newer"`` returns the rows above it, still newest first."""
 
         async def fn(conn: asyncpg.Connection) -> list[QueueRow]:
             drive = await self._source_is_smaller(conn, flt)
@@ -115,20 +119,6 @@ class RowReads(PgBase):
 
 
 class Reads(RowReads):
-    async def queue(
-        self,
-        flt: QueueFilter,
-        *,
-        after: Keyset | None = None,
-        limit: int = 50,
-        direction: Direction = "older",
-    ) -> list[QueueRow]:
-        """A window of the queue, newest first, continuing after ``after`` (keyset).
-
-        ``direction="older"`` returns the rows below ``after`` (newest first);
-        ``direction="newer"`` returns the rows above it, still newest first."""
-        return await self._queue(flt, after=after, limit=limit, direction=direction)
-
     async def count(self, flt: QueueFilter) -> int:
         """How many responses a filter matches (a tab's from the kept counts)."""
         sql, params = _planner.kept_count(flt) or _planner.counting(flt, dialect=POSTGRES)

@@ -93,7 +93,7 @@ class Search(RowReads):
         """The responses ``flt`` matches, newest first, continuing after ``after``: the
         queue's query (PostgreSQL's planner picks the index SQLite's search planner picks
         by the kept counts)."""
-        return await self._queue(flt, after=after, limit=limit)
+        return await self.queue(flt, after=after, limit=limit)
 
     async def count_matches(self, words: str, flt: QueueFilter, *, cap: int) -> int:
         """How many responses match ``words`` and ``flt``, counted up to ``cap``."""
