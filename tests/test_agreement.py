@@ -97,3 +97,25 @@ def test_random_data_matches_the_krippendorff_package(data: list[list[int | None
     theirs = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
     assert ours is not None
     assert math.isclose(float(ours), theirs, abs_tol=1e-9)
+
+
+def test_by_variable_questions_are_binary_and_the_role_nominal() -> None:
+    from reactieveld.read.agreement import Coding, by_variable
+
+    codings = [
+        Coding(1, "anna", frozenset({"1"}), "bewoner"),
+        Coding(1, "bert", frozenset({"1", "2"}), "bewoner"),
+        Coding(2, "anna", frozenset(), "ondernemer"),
+        Coding(2, "bert", frozenset({"2"}), None),
+        Coding(3, "anna", frozenset({"1"}), "bewoner"),  # coded once: not pairable
+    ]
+    result = by_variable(codings, ["1", "2"])
+    assert list(result) == ["1", "2", "role"]
+    # question 1: (T,T), (F,F): full agreement; 2 pairable units.
+    assert result["1"].percent == 1 and result["1"].units == 2
+    assert result["1"].alpha == 1
+    # question 2: (F,T), (F,T): never agree; by hand n = 4, o_FT = o_TF = 2, n_F = n_T = 2:
+    # alpha = 1 - 3 * 4 / (2 * 2 * 2) = -1/2.
+    assert result["2"].alpha == Fraction(-1, 2) and result["2"].percent == 0
+    # role: unit 2 has one role only (bert gave none): one pairable unit, one category.
+    assert result["role"].units == 1 and result["role"].verdict == "undefined"

@@ -119,3 +119,31 @@ def agreement(units: Sequence[Unit]) -> Agreement:
     return Agreement(
         alpha, percent_agreement(pairable), len(pairable), verdict(alpha, len(pairable))
     )
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One coder's tags of one response: its planning questions and its role (or none)."""
+
+    response_id: int
+    coder: str
+    questions: frozenset[str]
+    role: str | None
+
+
+def by_variable(codings: Iterable[Coding], questions: Sequence[str]) -> dict[str, Agreement]:
+    """The agreement per planning question (present or absent: binary) and for the role.
+
+    Keys: each question code in the order given, then ``"role"``. A coder who coded a
+    response gave every question a value (present or absent); a coding without a role is
+    a missing value for the role.
+    """
+    units: dict[int, dict[str, Coding]] = {}
+    for coding in codings:
+        units.setdefault(coding.response_id, {})[coding.coder] = coding
+    result = {
+        q: agreement([{c: q in k.questions for c, k in u.items()} for u in units.values()])
+        for q in questions
+    }
+    result["role"] = agreement([{c: k.role for c, k in u.items()} for u in units.values()])
+    return result
