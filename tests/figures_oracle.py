@@ -134,6 +134,7 @@ def oracle(
         ),
         "missing_roles": tuple(r for r in roles if not by_role.get(r)),
         "by_moderator": by_moderator(path, period, sources),
+        "claimed_by_other": claimed_by_other(team_rows(path), period, sources),
     }
 
 
@@ -166,6 +167,76 @@ def by_moderator(
     return {actor: (d, c) for actor, (d, c) in sorted(out.items())}
 
 
+@dataclass
+class TeamRows:
+    """The raw rows the team's figures come from, of either backend."""
+
+    #: journal entries: (id, at, actor, kind, response_id, undoes)
+    journal: list[tuple[int, int, str, str, int | None, int | None]]
+    #: the claim log: (id, response_id, actor, at)
+    claims: list[tuple[int, int, str, int]]
+    #: response id -> its source's name
+    source_of: dict[int, str]
+
+
+JOURNAL_SQL = "SELECT id, at, actor, kind, response_id, undoes FROM actions"
+CLAIMS_SQL = "SELECT id, response_id, actor, at FROM claim_log"
+SOURCES_SQL = "SELECT r.id, s.name FROM responses r JOIN sources s ON s.id = r.source_id"
+
+
+def team_rows(path: Path) -> TeamRows:
+    """:class:`TeamRows` straight from a SQLite file."""
+    db = sqlite3.connect(path)
+    try:
+        return TeamRows(
+            list(db.execute(JOURNAL_SQL)),
+            list(db.execute(CLAIMS_SQL)),
+            dict(db.execute(SOURCES_SQL)),
+        )
+    finally:
+        db.close()
+
+
+async def team_rows_of(store: object) -> TeamRows:
+    """:class:`TeamRows` of either backend, by raw SQL on the store's own connection."""
+    from helpers.store import sql
+
+    return TeamRows(
+        list(await sql(store, JOURNAL_SQL)),  # type: ignore[arg-type]
+        list(await sql(store, CLAIMS_SQL)),  # type: ignore[arg-type]
+        dict(await sql(store, SOURCES_SQL)),  # type: ignore[arg-type]
+    )
+
+
+def claimed_by_other(
+    rows: TeamRows, period: Period, sources: tuple[str, ...] = ()
+) -> tuple[int, int]:
+    """(responses decided in the period that someone claimed at or before the decision,
+    those decided by another than the last claimer), by the definition: per response its
+    last decision in the period that was not undone (statuses set, marked handled; one
+    entry per response, so a decision on marked responses counts per response), and the
+    claim that began last (by time, then by order of the log) at or before its second."""
+    undone = {undoes for *_, undoes in rows.journal if undoes is not None}
+    lo, hi = period.start.timestamp(), period.end.timestamp()
+    last: dict[int, tuple[int, int, str]] = {}  # response -> (entry id, at, actor)
+    for eid, at, actor, kind, rid, _ in rows.journal:
+        if kind not in ("moderate", "handle") or rid is None or eid in undone:
+            continue
+        if not lo <= at < hi or (sources and rows.source_of.get(rid) not in sources):
+            continue
+        if rid not in last or eid > last[rid][0]:
+            last[rid] = (eid, at, actor)
+    claimed = other = 0
+    for rid, (_, at, actor) in last.items():
+        before = [
+            (c_at, cid, who) for cid, c_rid, who, c_at in rows.claims if c_rid == rid and c_at <= at
+        ]
+        if before:
+            claimed += 1
+            other += max(before)[2] != actor
+    return claimed, other
+
+
 def _source_names(path: Path) -> list[str]:
     db = sqlite3.connect(path)
     try:
@@ -191,6 +262,7 @@ def agree(stats: DialogueStats, expected: dict[str, object]) -> None:
         "missing_questions": stats.missing_questions,
         "missing_roles": stats.missing_roles,
         "by_moderator": dict(stats.by_moderator),
+        "claimed_by_other": (stats.claimed_decided, stats.decided_by_other),
     }
     assert got == expected
     # One screen, one count: the days add up to the total, the roles too, and the whole

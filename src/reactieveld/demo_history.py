@@ -27,6 +27,12 @@ from reactieveld.store.values import PastWork
 
 #: Keeps the history's draws apart from those that wrote the response.
 HISTORY_STREAM = 0x4849535430
+#: The claims' draws, apart again: the rest of the history stays as it was without them.
+CLAIM_STREAM = 0x434C41494D
+
+#: Of the decided responses, the share another moderator had open first (claimed) and
+#: left to the one who decided: the dashboard's "claimed by one, decided by another".
+HANDED_OVER = 0.07
 
 MODERATORS = ("Sanne (communicatie)", "Jeroen (participatie)")
 
@@ -92,6 +98,8 @@ def plan_history(connector: DemoConnector) -> Iterator[PastWork]:
             continue  # not yet: it is still in the queue
         response, plan = connector.response_and_plan(i)
         actor = MODERATORS[0] if rng.random() < 0.6 else MODERATORS[1]
+        other = MODERATORS[1] if actor == MODERATORS[0] else MODERATORS[0]
+        handed_over = DemoRandom(connector.seed, i, CLAIM_STREAM).random() < HANDED_OVER
         if plan.hostile:
             status: RemoteStatus | None = (
                 RemoteStatus.SPAM if rng.random() < 0.5 else RemoteStatus.TRASH
@@ -125,6 +133,8 @@ def plan_history(connector: DemoConnector) -> Iterator[PastWork]:
             questions=questions,
             role=role,
             note=note,
+            # Whoever decided had it open first, now and then a colleague instead.
+            claimed_by=other if handed_over else actor,
         )
 
 

@@ -368,6 +368,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "a status set or marked handled, codings = a question on or off, a role set; "
         "what was undone later and the undo itself do not count",
     ),
+    "stats.handover": (
+        "Geclaimd door de een, besloten door een ander",
+        "Claimed by one moderator, decided by another",
+    ),
+    "stats.handover.def": (
+        "de reacties met een besluit in de periode (elke reactie één keer, naar haar "
+        "laatste besluit daar dat niet ongedaan is gemaakt; een besluit over gemarkeerde "
+        "reacties telt per reactie) die iemand vóór of in de seconde van dat besluit had "
+        "geclaimd (geopend); daarvan het deel dat besloten is door een andere moderator "
+        "dan wie de reactie het laatst claimde",
+        "the responses decided in the period (each once, by its last decision there that "
+        "was not undone; a decision on marked responses counts per response) that someone "
+        "had claimed (opened) before or in that decision's second; of those, the share "
+        "decided by another moderator than the one who claimed it last",
+    ),
     "stats.none": ("—", "—"),
     "stats.question": ("Vraag", "Question"),
     "stats.questions": ("Vragen", "Questions"),

@@ -32,6 +32,15 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
   thread (same source; a later one at the same second counts when stored after it), at
   any time, also after the period. The share answered and the median time to the first
   such answer.
+* **per moderator**: journal entries written in the period (the journal's time, not the
+  response's arrival), per actor; decisions = ``moderate`` and ``handle``, codings = a
+  question on or off and a role set; an entry undone later and the undo do not count.
+* **claimed by one, decided by another**: the responses decided in the period (by the
+  journal's time; each response once, by its last decision there that was not undone; a
+  decision on marked responses counts per response) that someone had claimed at or
+  before that decision's second (the claim log: every claim that began, renewals not);
+  of those, the share whose deciding moderator is not the moderator of the claim that
+  began last before the decision.
 """
 
 from __future__ import annotations
@@ -169,6 +178,10 @@ class DialogueStats:
     median_to_answer: float | None = None  # seconds
     #: moderator -> (decisions, codings) made in the period (the journal's time and actor)
     by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    #: responses decided in the period that someone had claimed before the decision
+    claimed_decided: int = 0
+    #: of those, decided by another moderator than the one who last claimed it
+    decided_by_other: int = 0
 
     @property
     def answer_share(self) -> float | None:
@@ -250,6 +263,8 @@ async def compute_stats(
         answered=figures.answered,
         median_to_answer=figures.median_to_answer,
         by_moderator=dict(sorted(figures.by_moderator.items())),
+        claimed_decided=figures.claimed_decided,
+        decided_by_other=figures.decided_by_other,
     )
 
 
@@ -476,6 +491,7 @@ def figure_lines(stats: DialogueStats, language: str) -> list[str]:
         f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}",
         f"{t('team')}:" + ("" if stats.by_moderator else f" {t('none')}"),
         *(f"  {name}: {d} / {c}" for name, (d, c) in stats.by_moderator.items()),
+        f"{t('handover')}: {format_share(stats.decided_by_other, stats.claimed_decided)}",
     ]
 
 
@@ -492,6 +508,7 @@ DEFINED = (
     ("answered", "answered"),
     ("answer_time", "answer_time"),
     ("team", "team"),
+    ("handover", "handover"),
 )
 
 

@@ -2,7 +2,11 @@
 the check that refuses an action on rows that changed after the moderator saw them.
 
 Each function runs inside the caller's transaction (:meth:`SqliteStore._write`), so the
-check and the action it guards see the same rows: nobody can slip a change in between."""
+check and the action it guards see the same rows: nobody can slip a change in between.
+
+Every claim that begins (not a renewal) is also kept in ``claim_log``, by the triggers of
+migration 0010 in the same transaction: the dashboard's "claimed by one moderator, decided
+by another" needs to know afterwards who had a response open."""
 
 from __future__ import annotations
 

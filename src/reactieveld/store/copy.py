@@ -9,7 +9,8 @@ in ONE transaction (a failed copy leaves it empty, so it can simply be run again
 each backend rebuilds what it derives itself (its search index; on PostgreSQL the identity
 sequences past the copied ids), and the counts are compared table by table.
 
-What is not copied: claims (a lease of minutes means nothing in another database), the
+What is not copied: claims (a lease of minutes means nothing in another database; the
+claim log, who claimed what and when, is copied), the
 kept counts (the target's triggers keep them while rows arrive) and the search index.
 
 The author keys' secret moves with the memory (otherwise the same person would get
@@ -48,6 +49,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sink_positions", ("sink",)),
     ("sink_state", ("sink", "response_id")),
     ("sink_outbox", ("id",)),
+    ("claim_log", ("id",)),
 )
 
 #: The tables a copy leaves out, and why (a test holds every table of both schemas to

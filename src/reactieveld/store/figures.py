@@ -140,6 +140,33 @@ def figure_statements(
         + "GROUP BY 1",
         [*DECISION_KINDS, *CODING_KINDS, lo, hi, *kinds, *sources],
     )
+    # -- the team: claimed by one moderator, decided by another ---------------------------
+    # Per response decided in the period (its last decision there, not undone), the claim
+    # that began last at or before that decision's second (claim_log): how many have one,
+    # and of those how many the deciding moderator did not claim himself.
+    last_decision = (
+        "SELECT max(b.id) FROM actions b "
+        f"WHERE b.kind IN {placeholders(DECISION_KINDS)} AND b.at >= ? AND b.at < ? "
+        "AND b.response_id IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = b.id) "
+        + (
+            "AND b.response_id IN (SELECT r.id FROM responses r WHERE r.source_id IN "
+            f"(SELECT id FROM sources WHERE name IN {placeholders(sources)})) "
+            if sources
+            else ""
+        )
+        + "GROUP BY b.response_id"
+    )
+    last_claim = (
+        "SELECT l.id FROM claim_log l WHERE l.response_id = a.response_id AND l.at <= a.at "
+        "ORDER BY l.at DESC, l.id DESC LIMIT 1"
+    )
+    out["claimed_decided"] = (
+        "SELECT count(*), coalesce(sum(CASE WHEN c.actor <> a.actor THEN 1 ELSE 0 END), 0) "
+        f"FROM actions a JOIN claim_log c ON c.id = ({last_claim}) "
+        f"WHERE a.id IN ({last_decision})",
+        [*DECISION_KINDS, lo, hi, *sources],
+    )
     return out
 
 
@@ -171,6 +198,8 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
         by_moderator={
             str(actor): (int(d or 0), int(c or 0)) for actor, d, c in rows["by_moderator"]
         },
+        claimed_decided=int(one("claimed_decided")[0]),
+        decided_by_other=int(one("claimed_decided")[1]),
     )
 
 

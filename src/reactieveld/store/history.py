@@ -31,6 +31,8 @@ class HistoryPlan:
     notes: list[tuple[Any, ...]] = field(default_factory=list)
     #: (remote status, response id): decided, handled.
     decisions: list[tuple[str, int]] = field(default_factory=list)
+    #: the claim log: (response id, actor, at), the claim before the work.
+    claims: list[tuple[int, str, int]] = field(default_factory=list)
     touched: int = 0
 
 
@@ -59,6 +61,8 @@ def plan_history(
         def entry(step: int, kind: ActionKind, before: Any, after: Any) -> None:
             journal.append((at + step, rid, kind.value, w.actor, before, after, batch))  # noqa: B023
 
+        if w.claimed_by is not None:
+            plan.claims.append((rid, w.claimed_by, at))
         for code in w.questions:
             plan.tags.append((rid, "question", code, codebook_version, at, w.actor, created))
             entry(0, ActionKind.TAG, {}, {"question": code})

@@ -1006,6 +1006,9 @@ class SqliteStore:
                 "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
                 plan.decisions,
             )
+            db.executemany(
+                "INSERT INTO claim_log (response_id, actor, at) VALUES (?,?,?)", plan.claims
+            )
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(plan.touched)))
             return plan.touched
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 class PastWork:
     """Moderator work on one response that happened earlier, with its own time (for
     :meth:`SqliteStore.record_history`): question tags and a role at ``at``, then the
-    decision (``status``; None: handled without a status change), then a note."""
+    decision (``status``; None: handled without a status change), then a note.
+    ``claimed_by``: who had the response open (claimed it) at ``at``, in the claim log
+    (None: no claim kept; it may be another moderator than ``actor``)."""
 
     external_id: str
     at: datetime
@@ -31,6 +33,7 @@ class PastWork:
     questions: tuple[str, ...] = ()
     role: str | None = None
     note: str | None = None
+    claimed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ class FigureCounts:
     median_to_answer: float | None = None
     #: moderator (the journal's actor) -> (decisions, codings) made in the period
     by_moderator: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    #: responses decided in the period that someone had claimed before the decision
+    claimed_decided: int = 0
+    #: of those, the ones decided by another moderator than the one who last claimed it
+    decided_by_other: int = 0
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ thing) inside the action's transaction, on the same connection::
 
 The version itself is bumped by triggers (migration 0002_versions.sql), as on SQLite:
 every journal entry bumps its response, and so does a sync's change of status or text.
+Every claim that begins (not a renewal) is kept in ``claim_log`` by the trigger of
+migration 0003, in the claim's own transaction (the dashboard's "claimed by one moderator,
+decided by another" reads it).
 """
 
 from __future__ import annotations

@@ -651,6 +651,12 @@ class Ingest(PgBase):
                     [d[0] for d in plan.decisions],
                     [d[1] for d in plan.decisions],
                 )
+            await _insert_rows(
+                conn,
+                "claim_log (response_id, actor, at)",
+                ("bigint", "text", "bigint"),
+                plan.claims,
+            )
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES ($1, $2)", key, str(plan.touched)
             )
