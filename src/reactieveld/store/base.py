@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from reactieveld.model import (
     Action,
+    DecisionReason,
     JournalEntry,
     Note,
     OutboxItem,
@@ -94,6 +95,8 @@ class QueueFilter:
     until: datetime | None = None
     thread: tuple[str, str] | None = None  # (source, thread external id)
     author_key: str | None = None
+    #: Only responses the platform's own users reported (flagged), issue 16.
+    reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,8 @@ class Counts:
     untagged: int = 0
     outbox_pending: int = 0
     outbox_conflicts: int = 0
+    #: Responses not handled yet that the platform's users reported (the Reported queue).
+    reported: int = 0
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,11 @@ class ChangeSet:
 
     def __bool__(self) -> bool:
         return bool(self.ids) or self.everything
+
+
+#: The most responses the author's pile marks at once: a decision on them is one
+#: transaction, and a pile this large is a case for the platform's own tools.
+PILE_LIMIT = 1000
 
 
 #: How often a SQLite store asks whether another connection wrote (seconds). ``PRAGMA
@@ -344,6 +354,11 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
     ) -> list[SearchHit]: ...
     async def author_count(self, row: QueueRow) -> int: ...
+    async def author_pending(self, row: QueueRow, *, limit: int = ...) -> list[QueueRow]:
+        """Every response by ``row``'s author not handled yet, ``row`` included (author
+        key across sources, else name within the source), newest first: the pile one
+        decision settles (issue 16); at most ``limit`` (:data:`PILE_LIMIT`)."""
+        ...
 
     # -- moderator actions: each is one transaction (state + journal + outbox) ---------
     async def moderate(
@@ -354,6 +369,7 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         actor: str,
         write_back: bool = True,
         seen: Mapping[int, int] | None = None,
+        reason: DecisionReason | None = None,
     ) -> ActionOutcome: ...
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None

@@ -31,6 +31,7 @@ import aiosqlite
 from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
     Action,
+    DecisionReason,
     JournalEntry,
     Note,
     OutboxItem,
@@ -62,6 +63,7 @@ from reactieveld.store.authors import (
 )
 from reactieveld.store.base import (
     LIVE_POLL_SECONDS,
+    PILE_LIMIT,
     ActionOutcome,
     ChangeSet,
     Claim,
@@ -716,6 +718,19 @@ class SqliteStore:
             lambda db: self._rows(db, sql, [self._author_query(db, r), r.id, limit])
         )
 
+    async def author_pending(self, row: QueueRow, *, limit: int = PILE_LIMIT) -> list[QueueRow]:
+        """Every response by the author of ``row`` not handled yet, ``row`` included
+        (author key across sources, else name within the source): the author's pile
+        that one decision settles (issue 16). Newest first."""
+        r = row.response
+        sql = (
+            f"SELECT {RESPONSE_COLS} FROM responses_by_author a "
+            f"CROSS JOIN responses r ON r.id = a.rowid {RESPONSE_JOINS} "
+            "WHERE responses_by_author MATCH ? AND r.triage = 'new' "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
+        )
+        return await self._run(lambda db: self._rows(db, sql, [self._author_query(db, r), limit]))
+
     # -- moderator actions ------------------------------------------------------------
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
@@ -734,6 +749,7 @@ class SqliteStore:
         actor: str,
         write_back: bool = True,
         seen: Mapping[int, int] | None = None,
+        reason: DecisionReason | None = None,
     ) -> ActionOutcome:
         """Set the remote status of responses (and mark them handled), in one transaction.
 
@@ -745,6 +761,9 @@ class SqliteStore:
         any differs now, nothing is done and :attr:`ActionOutcome.conflicts` lists them. A
         decision (this, :meth:`mark_handled`, :meth:`reply`) ends ``actor``'s claims on
         its rows in the same transaction.
+
+        ``reason`` (issue 16): why, stored with every journal entry of the decision and
+        carried in its write-backs' meta for a platform with a field for it.
         """
         capability = CAPABILITY_FOR_STATUS.get(status)
         if capability is None:
@@ -764,6 +783,7 @@ class SqliteStore:
                     write_back=write_back,
                     now=now,
                     batch=batch,
+                    reason=reason,
                 ),
                 actor=actor,
                 decided=ids,

@@ -22,6 +22,7 @@ from reactieveld.model import (
     Action,
     ActionKind,
     Capability,
+    DecisionReason,
     OutboxState,
     RemoteStatus,
     TagKind,
@@ -35,6 +36,7 @@ from reactieveld.store.actions import (
     outbox_values,
     plan_handle,
     plan_moderate,
+    reason_columns,
     reverse_action,
 )
 from reactieveld.store.base import ActionOutcome, StoreError
@@ -125,23 +127,26 @@ async def journal_many(
     *,
     batch: str,
     now: int,
+    reason: DecisionReason | None = None,
 ) -> list[int]:
     """:func:`journal` for many responses in one statement (a decision on a hundred
     rows is one round trip, not a hundred): (response id, before, after) each, one entry
-    per response; their ids in the order of ``entries``."""
+    per response, each with the decision's ``reason``; their ids in the order of
+    ``entries``."""
     if not entries:
         return []
     rows = await conn.fetch(
-        "INSERT INTO actions (at, actor, kind, response_id, before, after, batch) "
-        "SELECT $1, session_user, $2, t.rid, t.before, t.after, $3 FROM unnest("
-        "$4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS t(rid, before, after, n) "
-        "ORDER BY t.n RETURNING id, response_id",
+        "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
+        "reason_text) SELECT $1, session_user, $2, t.rid, t.before, t.after, $3, $7, $8 "
+        "FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
+        "AS t(rid, before, after, n) ORDER BY t.n RETURNING id, response_id",
         now,
         kind.value,
         batch,
         [e[0] for e in entries],
         [journal_json(e[1]) for e in entries],
         [journal_json(e[2]) for e in entries],
+        *reason_columns(reason),
     )
     ids = {r[1]: r[0] for r in rows}  # one entry per response: the id is its key
     return [int(ids[e[0]]) for e in entries]
@@ -277,17 +282,24 @@ class Actions(PgBase):
         actor: str,
         write_back: bool = True,
         seen: Mapping[int, int] | None = None,
+        reason: DecisionReason | None = None,
     ) -> ActionOutcome:
-        """Set the remote status of responses and mark them handled (see SqliteStore)."""
+        """Set the remote status of responses and mark them handled, with the decision's
+        ``reason`` (see SqliteStore)."""
         capability = CAPABILITY_FOR_STATUS.get(status)
         if capability is None:
             raise StoreError(f"{status.value} is not a status a moderator can set")
         now, batch = _now(), uuid.uuid4().hex
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            steps = plan_moderate(targets, status, capability, write_back=write_back)
+            steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
             journal_ids = await journal_many(
-                conn, ActionKind.MODERATE, [s[:3] for s in steps], batch=batch, now=now
+                conn,
+                ActionKind.MODERATE,
+                [s[:3] for s in steps],
+                batch=batch,
+                now=now,
+                reason=reason,
             )
             queued = [
                 (await self._source_id(conn, action.source), action, rid, jid)
