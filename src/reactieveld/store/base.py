@@ -29,6 +29,7 @@ from reactieveld.model import (
 )
 
 if TYPE_CHECKING:
+    from reactieveld.store.values import DecisionRecord as DecisionRecord
     from reactieveld.store.values import FigureCounts as FigureCounts
     from reactieveld.store.values import FigureQuery as FigureQuery
     from reactieveld.store.values import JournalRef as JournalRef
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 #: frame uses them (each frozen dataclass ~0.5 ms at import); still importable from here.
 _READ_SIDE_VALUES = frozenset(
     {
+        "DecisionRecord",
         "FigureCounts",
         "FigureQuery",
         "JournalRef",
@@ -278,6 +280,15 @@ class ReportStore(ExportStore, Protocol):
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
 
 
+class DecisionStore(Protocol):
+    """The statement-of-reasons log (issue 16): the journal's decisions, a page at a
+    time in journal order (SQL in store/decisions.py, one text for both backends)."""
+
+    async def decisions(
+        self, flt: QueueFilter, *, after: int = 0, limit: int = 500
+    ) -> list[DecisionRecord]: ...
+
+
 class SinkStore(RecordStore, Protocol):
     """The memory sinks' position in the journal and their delivery queue (migration 0003)."""
 
@@ -302,7 +313,7 @@ class SinkStore(RecordStore, Protocol):
     async def sink_queue(self, sink: str) -> list[SinkQueued]: ...
 
 
-class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
+class Store(FiguresStore, SearchStore, ReportStore, SinkStore, DecisionStore, Protocol):
     """The organisation's memory. :class:`reactieveld.store.sqlite.SqliteStore` is one.
     It answers the read-side protocols above too, so a second backend implements this
     one interface."""

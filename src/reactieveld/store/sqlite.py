@@ -113,6 +113,7 @@ from reactieveld.store.rows import (
 if TYPE_CHECKING:
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
+        DecisionRecord,
         FigureCounts,
         FigureQuery,
         JournalRef,
@@ -1140,6 +1141,17 @@ class SqliteStore:
         from reactieveld.store import records as _records
 
         return await self.read(lambda db: _records.record_contexts(db, ids))
+
+    async def decisions(
+        self, flt: QueueFilter, *, after: int = 0, limit: int = 500
+    ) -> list[DecisionRecord]:
+        """The journal's decisions after journal id ``after``, oldest first, with their
+        reasons (the statement-of-reasons log; SQL in decisions.py)."""
+        from reactieveld.store import decisions as _decisions
+
+        sql, params = _decisions.decisions_sql(flt, after=after, limit=limit)
+        rows = await self.read(lambda db: db.execute(sql, params).fetchall())
+        return [_decisions.decision_from_row(r) for r in rows]
 
     # -- memory sinks (SQL in sinks.py) ------------------------------------------------
     async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:
