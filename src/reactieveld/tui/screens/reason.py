@@ -25,6 +25,8 @@ from reactieveld.text import one_line
 class ReasonDialog(ModalScreen[DecisionReason | None]):
     """Press a reason's key; escape cancels (nothing is decided)."""
 
+    AUTO_FOCUS = None
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def __init__(self, *, i18n: I18n, reasons: ReasonsConfig, decision: str, count: int) -> None:
@@ -49,12 +51,6 @@ class ReasonDialog(ModalScreen[DecisionReason | None]):
                     label += " …"
                 line = Content.assemble((f"[{reason.key}]", "reverse bold"), f" {label}")
                 yield Static(line, classes="reason-choice")
-            yield Input(
-                placeholder=t("reasons.other_prompt"),
-                max_length=OTHER_MAX,
-                id="reason-other",
-                classes="-hidden",
-            )
             yield Static(Content(t("reasons.hint")), classes="dialog-hint", id="reason-hint")
 
     def on_key(self, event: events.Key) -> None:
@@ -72,8 +68,13 @@ class ReasonDialog(ModalScreen[DecisionReason | None]):
             self.dismiss(self._made(reason, None))
             return
         self.typing = reason
-        field = self.query_one("#reason-other", Input)
-        field.remove_class("-hidden")
+        # Mounted only now: an input there from the start would take the reason's key.
+        field = Input(
+            placeholder=self.i18n.t("reasons.other_prompt"),
+            max_length=OTHER_MAX,
+            id="reason-other",
+        )
+        self.query_one("#reason-dialog").mount(field, before="#reason-hint")
         field.focus()
         hint = self.query_one("#reason-hint", Static)
         hint.update(Content(self.i18n.t("reasons.other_hint")))
