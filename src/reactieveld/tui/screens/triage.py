@@ -207,7 +207,7 @@ class TriageScreen(Screen[None]):
             tabs.names = self.queues
             tabs.redraw()
         if not self.choice.active:
-            tabs.counts = _tab_counts(counts)
+            tabs.counts = _tab_counts(counts, self.queues)
             tabs.filtered = False
             tabs.redraw()
         status = self.query_one(StatusLine)
@@ -595,7 +595,9 @@ class TriageScreen(Screen[None]):
             # Another filter's counts are not this one's: "…" until counted; without a
             # filter, the store-wide counts the app read last, at once.
             last = self.rapp.last_counts
-            tabs.counts = _tab_counts(last) if not choice.active and last is not None else {}
+            tabs.counts = (
+                _tab_counts(last, self.queues) if not choice.active and last is not None else {}
+            )
             tabs.redraw()
         self.choice = choice
         self.rapp.request_counts()  # on its own connection, beside the queue's load
@@ -729,10 +731,11 @@ _REASONED = {"moderate", "reply"}
 _DECIDED_SECONDS = 2.0
 
 
-def _tab_counts(counts: Any) -> dict[str, int]:
-    """The tabs' numbers from the store-wide :class:`~reactieveld.store.base.Counts`."""
+def _tab_counts(counts: Any, names: Sequence[str]) -> dict[str, int]:
+    """The numbers of the tabs ``names`` from the store-wide
+    :class:`~reactieveld.store.base.Counts`."""
     by_status = counts.by_status
-    return {
+    every = {
         "new": counts.by_triage.get("new", 0),
         "hold": by_status.get("hold", 0),
         "approved": by_status.get("approved", 0),
@@ -741,6 +744,7 @@ def _tab_counts(counts: Any) -> dict[str, int]:
         "all": counts.total,
         REPORTED: getattr(counts, "reported", 0),
     }
+    return {name: every[name] for name in names}
 
 
 def _parse(action: str) -> tuple[str, tuple[object, ...]]:
