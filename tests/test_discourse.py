@@ -274,3 +274,28 @@ def test_capabilities_say_why_hold_and_spam_are_not_offered():
     reasons = DiscourseConnector.unsupported_reasons
     assert set(reasons) == {Capability.HOLD, Capability.SPAM}
     assert all(len(text) > 20 for text in reasons.values())
+
+
+async def test_flag_counts_become_reports_and_a_trash_carries_its_reason(forum, conn):
+    """Issue 16: the review queue's scores (one per user's flag) and a post's
+    ``actions_summary`` flag counts are the response's reports; trashing a post sends
+    the decision's reason as the deletion's ``context`` (PostsController#destroy)."""
+    topic = forum.add_topic("Verkeer")
+    flagged = forum.add_post(topic, "Dit is een scheldpartij")
+    forum.flag_post(flagged["id"], flags=3)
+    plain = forum.add_post(topic, "Gewone reactie")
+    summarised = forum.add_post(topic, "Alleen in de telling")
+    summarised["actions_summary"] = [{"id": 2, "count": 5}, {"id": 8, "count": 2}]
+    pages, _ = await round_(conn, None)
+    got = responses(pages)
+    assert got[str(flagged["id"])].reports == 3
+    assert got[str(plain["id"])].reports == 0
+    assert got[str(summarised["id"])].reports == 2  # spam flags; likes (2) are not reports
+    action = Action(
+        Capability.TRASH,
+        "forum",
+        str(plain["id"]),
+        meta={"reason": "insult", "reason_text": "Belediging of discriminatie"},
+    )
+    await conn.apply(action)
+    assert forum.delete_contexts[plain["id"]] == "Belediging of discriminatie"

@@ -78,10 +78,14 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
     p.add_argument("--limit", type=_positive, default=20, help="at most this many hits (20)")
     p.set_defaults(command=cmd_search)
 
-    p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL")
+    p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL; "
+                       "or the statement-of-reasons log (--format decisions)")  # fmt: skip
     add_common(p, top=False)
-    p.add_argument("--format", required=True, choices=("md", "csv", "jsonl"))
+    p.add_argument("--format", required=True, choices=("md", "csv", "jsonl", "decisions"))
     p.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
+    p.add_argument("--as", dest="decisions_as", choices=("csv", "jsonl"), default=None,
+                   help="--format decisions: CSV or JSON Lines (default: by --output's "
+                   "extension; CSV on stdout)")  # fmt: skip
     _filters(p)
     p.add_argument("--include-personal-data", action="store_true",
                    help="keep names, e-mail addresses, phone numbers and postcodes")  # fmt: skip
@@ -130,6 +134,16 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     kw: dict[str, Any] = {}
     if getattr(args, "status", None):
         kw["statuses"] = tuple(RemoteStatus(s) for s in args.status)
+    if args.format == "decisions":
+        from reactieveld.reasons import ReasonsConfig
+        from reactieveld.reports.decisions import form_for
+
+        # The log is of decisions: --status selects the decided status; none, all of them.
+        kw.setdefault("statuses", ())
+        kw["decisions_as"] = form_for(args.output, getattr(args, "decisions_as", None))
+        kw["reasons"] = getattr(config, "reasons", None) or ReasonsConfig()
+    elif getattr(args, "decisions_as", None):
+        raise ValueError("--as is for --format decisions")
     return ExportOptions(
         format=args.format,
         questions=tuple(dict.fromkeys(args.question)),
@@ -182,7 +196,8 @@ def run_export_command(
     if target.parent and not target.parent.is_dir():
         return _usage(f"--output {args.output}: directory does not exist")
     n = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
-    print(f"{n} responses written to {target}", file=sys.stderr)
+    what = "decisions" if opts.format == "decisions" else "responses"
+    print(f"{n} {what} written to {target}", file=sys.stderr)
     return 0
 
 

@@ -30,6 +30,7 @@ import platformdirs
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
+from reactieveld.reasons import ASKABLE, DEFAULT_ASK_FOR, Reason, ReasonsConfig
 
 APP_NAME = "reactieveld"
 ENV_CONFIG = "REACTIEVELD_CONFIG"
@@ -171,6 +172,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     sinks: tuple[SinkConfig, ...] = ()
     team: TeamConfig = field(default_factory=TeamConfig)
+    reasons: ReasonsConfig = field(default_factory=ReasonsConfig)
 
 
 # --- finding files -----------------------------------------------------------------------
@@ -532,7 +534,7 @@ class _Reader:
 
 # --- the sections ------------------------------------------------------------------------
 
-_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks", "team")
+_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks", "team", "reasons")
 
 _SOURCE_HEAD: dict[str, tuple[Check, bool]] = {
     "name": (_text, True),
@@ -859,6 +861,105 @@ def _team(reader: _Reader, data: dict[str, Any]) -> TeamConfig:
     return TeamConfig(claim_minutes=team.get("claim_minutes", TeamConfig.claim_minutes))
 
 
+def _ask_for(value: Any) -> tuple[str, ...]:
+    options = ", ".join(f'"{name}"' for name in ASKABLE)
+    expected = f"an array of decisions, each one of: {options} (or [] to ask for none)"
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(expected)
+    unknown = [v for v in value if v not in ASKABLE]
+    if unknown:
+        shown = unknown[0] if unknown[0].isprintable() and len(unknown[0]) <= 40 else "?"
+        raise ValueError(expected, f'"{shown}"')
+    if len(set(value)) != len(value):
+        raise ValueError(expected + ", each once", "a decision twice")
+    return tuple(value)
+
+
+#: A reason's code: what the journal and the export keep (stable across languages).
+_REASON_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+#: At most this many reasons: one key each, on one dialog at 80x24.
+MAX_REASONS = 12
+
+
+def _reason_code(value: Any) -> str:
+    expected = 'a code of lower-case letters, digits and "_" (at most 32), like "insult"'
+    if not isinstance(value, str) or not _REASON_CODE_RE.match(value):
+        raise ValueError(expected)
+    return value
+
+
+def _reason_key(value: Any) -> str:
+    expected = 'one letter or digit, like "1" or "b"'
+    if not isinstance(value, str) or len(value) != 1 or not value.isalnum():
+        raise ValueError(expected)
+    return value
+
+
+def _reason_label(value: Any) -> str:
+    text = _text(value)
+    if len(text) > 60 or not text.isprintable():
+        raise ValueError("one printable line of at most 60 characters")
+    return text.strip()
+
+
+def _reasons(reader: _Reader, data: dict[str, Any]) -> ReasonsConfig:
+    """``[reasons]``: ``ask_for`` (which decisions ask; default trash and hold) and an
+    optional ``[[reasons.choices]]`` list that replaces the built-in one."""
+    section = reader.table(
+        data.get("reasons", {}),
+        ("reasons",),
+        "[reasons]",
+        {
+            "ask_for": (_ask_for, False),
+            "choices": (_is(list, "an array of tables ([[reasons.choices]])"), False),
+        },
+    )
+    ask_for = section.get("ask_for", DEFAULT_ASK_FOR)
+    if "choices" not in section:
+        return ReasonsConfig(ask_for=ask_for)
+    entries = section["choices"]
+    if not entries:
+        raise reader.error(
+            ("reasons", "choices"), "[reasons]", "choices is empty; give at least one reason"
+        )
+    if len(entries) > MAX_REASONS:
+        raise reader.error(
+            ("reasons", "choices"),
+            "[reasons]",
+            f"{len(entries)} choices; at most {MAX_REASONS} (one key each, on one screen)",
+        )
+    spec = {
+        "code": (_reason_code, True),
+        "key": (_reason_key, True),
+        "nl": (_reason_label, True),
+        "en": (_reason_label, True),
+        "other": (_boolean, False),
+    }
+    choices: list[Reason] = []
+    for i, entry in enumerate(entries):
+        where: Where = ("reasons", "choices", i)
+        context = f"[[reasons.choices]] #{i + 1}"
+        clean = reader.table(entry, where, context, spec)
+        for field_name in ("code", "key"):
+            taken = [r for r in choices if getattr(r, field_name) == clean[field_name]]
+            if taken:
+                raise reader.error(
+                    where + (field_name,),
+                    context,
+                    f'{field_name} "{clean[field_name]}" is already used by '
+                    f'"{taken[0].code}"; give each reason its own',
+                )
+        choices.append(
+            Reason(
+                clean["code"],
+                clean["key"],
+                MappingProxyType({"nl": clean["nl"], "en": clean["en"]}),
+                asks_text=clean.get("other", False),
+            )
+        )
+    return ReasonsConfig(ask_for=ask_for, choices=tuple(choices))
+
+
 def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> Config:
     """Read and validate the config file; ``None`` gives the defaults (no sources).
 
@@ -900,4 +1001,5 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         sources=_sources(reader, data),
         sinks=_sinks(reader, data, base),
         team=_team(reader, data),
+        reasons=_reasons(reader, data),
     )

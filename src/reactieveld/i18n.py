@@ -20,6 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.spam": ("Spam", "Spam"),
     "queue.trash": ("Prullenbak", "Trash"),
     "queue.all": ("Alles", "All"),
+    "queue.reported": ("Gemeld", "Reported"),
     # statuses
     "status.approved": ("goedgekeurd", "approved"),
     "status.hold": ("wacht", "on hold"),
@@ -123,6 +124,44 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journal.note": ("notitie", "note"),
     "journal.reply": ("antwoord", "reply"),
     "journal.undo": ("ongedaan gemaakt", "undone"),
+    "journal.reason": ("reden: {reason}", "reason: {reason}"),
+    # reasons for decisions (issue 16; the Digital Services Act's statement of reasons)
+    "reason.illegal": ("Illegale inhoud", "Illegal content"),
+    "reason.personal_data": ("Persoonsgegevens van een ander", "Someone else's personal data"),
+    "reason.insult": ("Belediging of discriminatie", "Insult or discrimination"),
+    "reason.threat": ("Bedreiging", "Threat"),
+    "reason.spam": ("Spam of reclame", "Spam or advertising"),
+    "reason.off_topic": ("Niet ter zake", "Off-topic"),
+    "reason.duplicate": ("Dubbel geplaatst", "Duplicate"),
+    "reason.other": ("Anders", "Other"),
+    "reasons.title": ("Reden voor {what} ({n} reactie(s))", "Reason for {what} ({n} response(s))"),
+    "reasons.hint": (
+        "Eén toets kiest de reden · Esc: annuleren, er wordt niets besloten",
+        "One key chooses the reason · Esc: cancel, nothing is decided",
+    ),
+    "reasons.other_prompt": ("Korte toelichting", "A short explanation"),
+    "reasons.other_hint": (
+        "Typ de toelichting · Enter: bevestigen · Esc: annuleren",
+        "Type the explanation · Enter: confirm · Esc: cancel",
+    ),
+    "view.reports": (
+        "⚑ {n}× gemeld door gebruikers van het platform",
+        "⚑ reported {n}× by the platform's users",
+    ),
+    # the author's whole pile (issue 16)
+    "key.author_pile": (
+        "Alles van deze auteur markeren (openstaand)",
+        "Mark all pending by this author",
+    ),
+    "pile.marked": (
+        "✱ {n} openstaande reactie(s) van {author} gemarkeerd ({sources}): één beslissing "
+        "regelt ze allemaal",
+        "✱ {n} pending response(s) by {author} marked ({sources}): one decision settles them all",
+    ),
+    "pile.none": (
+        "Geen openstaande reacties van {author}",
+        "No pending responses by {author}",
+    ),
     "outbox.pending": ("wacht op verzending", "waiting to be sent"),
     "outbox.done": ("verzonden", "sent"),
     "outbox.failed": ("mislukt", "failed"),

@@ -37,6 +37,7 @@ ROW_ACTIONS = frozenset(
         "mark",
         "thread",
         "author_history",
+        "author_pile",
     }
 )
 
@@ -100,6 +101,9 @@ def key_specs(codebook: Any) -> list[KeySpec]:
         KeySpec("next_queue", "tab", "next_queue", "key.next_queue", show=False),
         KeySpec("thread", "enter", "thread", "key.thread", show=False),
         KeySpec("author_history", "h", "author_history", "key.author_history", show=False),
+        # Marks every pending response by this author (issue 16): one decision then
+        # settles the pile.
+        KeySpec("author_pile", "P", "author_pile", "key.author_pile", show=False),
         KeySpec("help", "question_mark", "help", "key.help"),
     ]
     return specs

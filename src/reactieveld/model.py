@@ -142,6 +142,14 @@ class Response:
     triage: TriageState = TriageState.NEW
     fetched_at: datetime | None = None
 
+    @property
+    def reports(self) -> int:
+        """How many times the platform's users reported (flagged) it: a connector's
+        ``meta["reports"]`` (a whole number; anything else is 0, as the store's derived
+        ``reports`` column reads it)."""
+        n = self.meta.get("reports") if isinstance(self.meta, Mapping) else None
+        return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
+
 
 @dataclass(frozen=True)
 class Page:
@@ -194,6 +202,27 @@ class JournalEntry:
     undoes: int | None = None
     undone_by: int | None = None
     batch: str | None = None
+    #: A decision's reason: its code (``[reasons]``) and, for "other", the moderator's
+    #: own words.
+    reason: str | None = None
+    reason_text: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionReason:
+    """Why a moderator decided (issue 16): a reason's ``code`` from the configured list,
+    the moderator's own words for "other" (``text``), and how the platform is told
+    (``label``: the reason in the moderator's language, for a platform's log field)."""
+
+    code: str
+    text: str | None = None
+    label: str = ""
+
+    def for_platform(self) -> str:
+        """The reason as a platform's field gets it: the label (the code when there is
+        none), with the moderator's own words after a colon."""
+        head = self.label or self.code
+        return f"{head}: {self.text}" if self.text else head
 
 
 @dataclass(frozen=True)
@@ -222,6 +251,12 @@ class OutboxItem:
     created_at: datetime
     next_attempt_at: datetime | None = None
     last_error: str | None = None
+
+
+#: Source types whose platform tells us how often its users reported (flagged) a response
+#: (``Response.reports``): Discourse's review queue and its posts' flag counts. Decidim's
+#: API, Go Vocal's and WordPress's give no reports (README, "Reported items").
+REPORTING_SOURCE_TYPES = frozenset({"discourse"})
 
 
 #: Participatory space types as the config names them (``spaces = [...]``) -> the Query

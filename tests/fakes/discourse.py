@@ -47,6 +47,8 @@ class FakeDiscourse(FakeServer):
         self._next_post = 1
         self._next_review = 1
         self._clock = 0
+        #: post id -> the ``context`` its DELETE carried (the staff log's reason)
+        self.delete_contexts: dict[int, str | None] = {}
 
     # --- building state (tests) -------------------------------------------------------
     def load_fixture(self, name: str = "posts_latest.json") -> None:
@@ -151,9 +153,12 @@ class FakeDiscourse(FakeServer):
             }
             return rid
 
-    def flag_post(self, post_id: int) -> int:
-        """Someone flagged a published post (ReviewableFlaggedPost)."""
+    def flag_post(self, post_id: int, *, flags: int = 1) -> int:
+        """``flags`` users flagged a published post (ReviewableFlaggedPost, one
+        ReviewableScore per flag; the post's ``actions_summary`` counts them as
+        inappropriate, type 4)."""
         with self.lock:
+            self.posts[post_id]["actions_summary"] = [{"id": 4, "count": flags}]
             rid = self._next_review
             self._next_review += 1
             self._clock += 1
@@ -169,6 +174,7 @@ class FakeDiscourse(FakeServer):
                 "target_created_by_id": post["user_id"],
                 "created_at": _ts(self._clock),
                 "payload": {},
+                "score_ids": [rid * 100 + i for i in range(flags)],
             }
             return rid
 
@@ -217,6 +223,7 @@ class FakeDiscourse(FakeServer):
                 return self._not_found()
             if req.method == "DELETE":
                 post["deleted_at"] = _ts(self._clock)
+                self.delete_contexts[post["id"]] = req.arg("context")
                 return Reply(200, {})
             return Reply(200, post)
         if req.method == "PUT" and (
@@ -289,7 +296,7 @@ class FakeDiscourse(FakeServer):
             "version": rv["version"],
             "target_created_by_trust_level": 1,
             "created_by_id": rv["created_by_id"],
-            "reviewable_score_ids": [],
+            "reviewable_score_ids": list(rv.get("score_ids", [])),
             "bundled_action_ids": [],
         }
         if topic:
@@ -340,7 +347,11 @@ class FakeDiscourse(FakeServer):
                     {"id": t, "title": self.topics[t]["title"], "slug": self.topics[t]["slug"]}
                     for t in sorted(topic_ids)
                 ],
-                "reviewable_scores": [],
+                "reviewable_scores": [
+                    {"id": sid, "score": 1.0, "status": 0, "reason": None}
+                    for rv in page
+                    for sid in rv.get("score_ids", [])
+                ],
                 "bundled_actions": [],
             },
         )

@@ -57,6 +57,11 @@ _FLAGGED_ACTIONS = {
     Capability.HIDE: "agree_and_hide",
     Capability.TRASH: "delete_and_agree",
 }
+# Post action types that are a user's flag to the moderators (PostActionType.flag_types:
+# off_topic 3, inappropriate 4, notify_moderators 7, spam 8, illegal 10); 2 is a like and
+# 6 (notify_user) a message to the author. A post's ``actions_summary`` gives their counts
+# to staff.
+_FLAG_TYPES = frozenset({3, 4, 7, 8, 10})
 # Regular posts (1), moderator actions (2) and whispers (4) are text someone wrote;
 # small actions (3: "closed this topic") are not.
 _TEXT_POST_TYPES = {1, 2, 4}
@@ -75,6 +80,18 @@ def _int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _flag_count(summary: Any) -> int:
+    """Users' flags on a post from its ``actions_summary`` (``[{"id": 8, "count": 2}]``,
+    counts given to staff), of the :data:`_FLAG_TYPES`."""
+    if not isinstance(summary, list):
+        return 0
+    total = 0
+    for item in summary:
+        if isinstance(item, Mapping) and _int(item.get("id")) in _FLAG_TYPES:
+            total += max(_int(item.get("count")) or 0, 0)
+    return total
 
 
 class DiscourseConnector:
@@ -349,6 +366,11 @@ class DiscourseConnector:
             post_id = int(rv["post_id"])
             meta["flagged"] = True
             meta["post_version"] = _int(rv.get("post_version"))
+            # One score per user's flag (ReviewableSerializer: reviewable_score_ids, the
+            # scores side-loaded as reviewable_scores): the number of reports.
+            scores = rv.get("reviewable_score_ids")
+            if isinstance(scores, list) and scores:
+                meta["reports"] = len(scores)
             flagged[post_id] = meta
             # The post itself is read from /posts/<id>.json (see _review_round), so it
             # looks the same whichever way it reaches the store.
@@ -396,6 +418,9 @@ class DiscourseConnector:
         meta: dict[str, Any] = {"topic_id": tid, "post_number": num, "version": p.get("version")}
         if reply_to:
             meta["reply_to_post_number"] = reply_to
+        flags = _flag_count(p.get("actions_summary"))
+        if flags:
+            meta["reports"] = flags
         if review_meta:
             meta.update(review_meta)
         slug = p.get("topic_slug") or "-"
@@ -527,7 +552,16 @@ class DiscourseConnector:
         """A published post that is not in the review queue."""
         pid = action.external_id
         if action.capability is Capability.TRASH:
-            await request_json(self.client, "DELETE", f"/posts/{pid}.json", ok=(200, 204))
+            # PostsController#destroy passes ``context`` to PostDestroyer: the staff
+            # action log shows it beside the deletion, the decision's reason.
+            reason = (action.meta or {}).get("reason_text")
+            await request_json(
+                self.client,
+                "DELETE",
+                f"/posts/{pid}.json",
+                params={"context": str(reason)[:500]} if reason else None,
+                ok=(200, 204),
+            )
             return ApplyResult(remote_status=RemoteStatus.TRASH)
         if action.capability is Capability.APPROVE:
             if action.expected_status in (RemoteStatus.TRASH, RemoteStatus.DELETED):

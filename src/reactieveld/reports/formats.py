@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
@@ -24,6 +24,7 @@ from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
 from reactieveld.read.figures import text as stats_text
 from reactieveld.read.records import iter_records
+from reactieveld.reasons import ReasonsConfig
 from reactieveld.reports.fields import CSV_COLUMNS, record_csv_row, record_dict
 from reactieveld.reports.redact import Redactor
 from reactieveld.store.base import QueueFilter, ReportStore
@@ -54,6 +55,9 @@ class ExportOptions:
     codebook: Codebook = DEFAULT_CODEBOOK
     #: For the header: the filters as the user gave them (e.g. ``--until 2026-03-31``).
     described: tuple[str, ...] = field(default=())
+    #: ``--format decisions``: written as "csv" or "jsonl", with the labels of this list.
+    decisions_as: str = "csv"
+    reasons: ReasonsConfig = field(default_factory=ReasonsConfig)
 
     @property
     def filter(self) -> QueueFilter:
@@ -217,11 +221,33 @@ async def count_by_role(store: ReportStore, flt: QueueFilter) -> dict[str | None
     return await store.count_by_role(flt)
 
 
-WRITERS = {"md": write_markdown, "csv": write_csv, "jsonl": write_jsonl}
+async def write_decision_log(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
+    """The statement-of-reasons log (reports/decisions.py); returns the decisions."""
+    from reactieveld.reports.decisions import write_decisions
+
+    decided: Any = store  # a Store: DecisionStore as well as ReportStore
+    return await write_decisions(
+        decided,
+        opts.filter,
+        out,
+        form=opts.decisions_as,
+        reasons=opts.reasons,
+        redactor=opts.redactor,
+        language=opts.language,
+    )
+
+
+WRITERS = {
+    "md": write_markdown,
+    "csv": write_csv,
+    "jsonl": write_jsonl,
+    "decisions": write_decision_log,
+}
 
 
 async def write_report(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
-    """Write the report in ``opts.format``; returns the number of responses (quotes)."""
+    """Write the report in ``opts.format``; returns the number of responses (quotes),
+    or of decisions for the statement-of-reasons log."""
     return await WRITERS[opts.format](store, opts, out)
 
 
@@ -232,7 +258,10 @@ async def write_report_file(store: ReportStore, opts: ExportOptions, path: Path)
     responses; on any failure the temporary file is removed and the error raised."""
     fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=path.parent)
     try:
-        newline = "" if opts.format == "csv" else None
+        csv_text = opts.format == "csv" or (
+            opts.format == "decisions" and opts.decisions_as == "csv"
+        )
+        newline = "" if csv_text else None
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
             n = await write_report(store, opts, fh)
             fh.flush()

@@ -17,6 +17,7 @@ from reactieveld.model import (
     Action,
     ActionKind,
     Capability,
+    DecisionReason,
     OutboxState,
     RemoteStatus,
     TagKind,
@@ -84,16 +85,36 @@ def capability_for(status: RemoteStatus) -> Capability:
     return capability
 
 
+def reason_columns(reason: DecisionReason | None) -> tuple[str | None, str | None]:
+    """A decision's reason as the journal stores it: (code, the moderator's own words)."""
+    if reason is None:
+        return None, None
+    # A NUL is no text to PostgreSQL: U+FFFD, as a copy repairs it (store/copy.py).
+    own = storable(reason.text)[0].replace("\x00", "\ufffd") if reason.text else None
+    return reason.code, own
+
+
+def reason_meta(reason: DecisionReason | None) -> dict[str, str]:
+    """What a decision's write-back carries of its reason, for a platform with a field
+    for it (``reason``: the code; ``reason_text``: the words, see
+    :meth:`DecisionReason.for_platform`)."""
+    if reason is None:
+        return {}
+    return {"reason": reason.code, "reason_text": reason.for_platform()}
+
+
 def plan_moderate(
     targets: Sequence[Sequence[Any]],
     status: RemoteStatus,
     capability: Capability,
     *,
     write_back: bool,
+    reason: DecisionReason | None = None,
 ) -> list[Step]:
     """A decision on the locked ``targets`` (id, source, external id, thread, status,
     triage, meta): a row already at ``status`` and handled is skipped; a changed status
-    is written back (when asked) expecting the old one."""
+    is written back (when asked) expecting the old one, with the decision's ``reason``
+    in its meta."""
     steps: list[Step] = []
     for rid, source, ext, thread_ext, old_status, old_triage, meta in targets:
         if old_status == status.value and old_triage == TriageState.HANDLED.value:
@@ -106,7 +127,7 @@ def plan_moderate(
                 external_id=ext,
                 thread_external_id=thread_ext,
                 expected_status=RemoteStatus(old_status),
-                meta=meta_of(meta),
+                meta={**meta_of(meta), **reason_meta(reason)},
             )
         steps.append(
             (
@@ -182,10 +203,11 @@ def _journal(
     batch: str | None,
     undoes: int | None = None,
     now: int,
+    reason: DecisionReason | None = None,
 ) -> int:
     cur = db.execute(
-        "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
-        "VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch, "
+        "reason, reason_text) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (
             now,
             actor,
@@ -195,6 +217,7 @@ def _journal(
             journal_json(after),
             undoes,
             batch,
+            *reason_columns(reason),
         ),
     )
     return int(cur.lastrowid or 0)
@@ -208,6 +231,7 @@ def _journal_each(
     actor: str,
     batch: str,
     now: int,
+    reason: DecisionReason | None = None,
 ) -> list[int]:
     """One journal entry of ``kind`` per (response id, before, after, ...) of ``entries``
     (SQLite's side of :func:`reactieveld.store.pg.actions.journal_many`); their ids."""
@@ -221,6 +245,7 @@ def _journal_each(
             after=entry[2],
             batch=batch,
             now=now,
+            reason=reason,
         )
         for entry in entries
     ]
@@ -264,13 +289,18 @@ def moderate(
     write_back: bool,
     now: int,
     batch: str,
+    reason: DecisionReason | None = None,
 ) -> ActionOutcome:
-    steps = plan_moderate(_targets(db, ids), status, capability, write_back=write_back)
+    steps = plan_moderate(
+        _targets(db, ids), status, capability, write_back=write_back, reason=reason
+    )
     db.executemany(
         "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
         [(status.value, s[0]) for s in steps],
     )
-    journal_ids = _journal_each(db, ActionKind.MODERATE, steps, actor=actor, batch=batch, now=now)
+    journal_ids = _journal_each(
+        db, ActionKind.MODERATE, steps, actor=actor, batch=batch, now=now, reason=reason
+    )
     outbox_ids = [
         enqueue(db, action, response_id=rid, journal_id=jid, now=now)
         for (rid, _b, _a, action), jid in zip(steps, journal_ids, strict=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from reactieveld.model import (
     Action,
+    DecisionReason,
     JournalEntry,
     Note,
     OutboxItem,
@@ -28,6 +29,7 @@ from reactieveld.model import (
 )
 
 if TYPE_CHECKING:
+    from reactieveld.store.values import DecisionRecord as DecisionRecord
     from reactieveld.store.values import FigureCounts as FigureCounts
     from reactieveld.store.values import FigureQuery as FigureQuery
     from reactieveld.store.values import JournalRef as JournalRef
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 #: frame uses them (each frozen dataclass ~0.5 ms at import); still importable from here.
 _READ_SIDE_VALUES = frozenset(
     {
+        "DecisionRecord",
         "FigureCounts",
         "FigureQuery",
         "JournalRef",
@@ -94,6 +97,8 @@ class QueueFilter:
     until: datetime | None = None
     thread: tuple[str, str] | None = None  # (source, thread external id)
     author_key: str | None = None
+    #: Only responses the platform's own users reported (flagged), issue 16.
+    reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,8 @@ class Counts:
     untagged: int = 0
     outbox_pending: int = 0
     outbox_conflicts: int = 0
+    #: Responses not handled yet that the platform's users reported (the Reported queue).
+    reported: int = 0
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,11 @@ class ChangeSet:
 
     def __bool__(self) -> bool:
         return bool(self.ids) or self.everything
+
+
+#: The most responses the author's pile marks at once: a decision on them is one
+#: transaction, and a pile this large is a case for the platform's own tools.
+PILE_LIMIT = 1000
 
 
 #: How often a SQLite store asks whether another connection wrote (seconds). ``PRAGMA
@@ -268,6 +280,15 @@ class ReportStore(ExportStore, Protocol):
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
 
 
+class DecisionStore(Protocol):
+    """The statement-of-reasons log (issue 16): the journal's decisions, a page at a
+    time in journal order (SQL in store/decisions.py, one text for both backends)."""
+
+    async def decisions(
+        self, flt: QueueFilter, *, after: int = 0, limit: int = 500
+    ) -> list[DecisionRecord]: ...
+
+
 class SinkStore(RecordStore, Protocol):
     """The memory sinks' position in the journal and their delivery queue (migration 0003)."""
 
@@ -292,7 +313,7 @@ class SinkStore(RecordStore, Protocol):
     async def sink_queue(self, sink: str) -> list[SinkQueued]: ...
 
 
-class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
+class Store(FiguresStore, SearchStore, ReportStore, SinkStore, DecisionStore, Protocol):
     """The organisation's memory. :class:`reactieveld.store.sqlite.SqliteStore` is one.
     It answers the read-side protocols above too, so a second backend implements this
     one interface."""
@@ -344,6 +365,11 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
     ) -> list[SearchHit]: ...
     async def author_count(self, row: QueueRow) -> int: ...
+    async def author_pending(self, row: QueueRow, *, limit: int = ...) -> list[QueueRow]:
+        """Every response by ``row``'s author not handled yet, ``row`` included (author
+        key across sources, else name within the source), newest first: the pile one
+        decision settles (issue 16); at most ``limit`` (:data:`PILE_LIMIT`)."""
+        ...
 
     # -- moderator actions: each is one transaction (state + journal + outbox) ---------
     async def moderate(
@@ -354,6 +380,7 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, Protocol):
         actor: str,
         write_back: bool = True,
         seen: Mapping[int, int] | None = None,
+        reason: DecisionReason | None = None,
     ) -> ActionOutcome: ...
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None

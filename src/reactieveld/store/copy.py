@@ -65,8 +65,9 @@ NOT_COPIED: dict[str, str] = {
     "responses_vocab": "a view of the search index (SQLite)",
 }
 
-#: Columns a backend computes itself (never copied): PostgreSQL's search vector.
-DERIVED_COLUMNS = frozenset({"search"})
+#: Columns a backend computes itself (never copied): PostgreSQL's search vector, and the
+#: platform's report count both derive from the stored meta (migrations 0013 / pg 0006).
+DERIVED_COLUMNS = frozenset({"search", "reports"})
 
 #: The meta key the author secret travels under (PostgreSQL keeps it in meta; SQLite in
 #: its key file, never in the database).

@@ -146,6 +146,8 @@ def filter_where(
         )
     if flt.author_key is not None:
         w.add(*dialect.author(flt.author_key))
+    if flt.reported:
+        w.add("r.reports > 0")  # the partial index responses_reported (0013 / pg 0006)
     if flt.text:
         match = dialect.text_match(flt.text)
         if match is None:

@@ -270,8 +270,8 @@ def journal_sql(response_id: int | None, limit: int) -> tuple[str, list[Any]]:
     params: list[Any] = [response_id] if response_id is not None else []
     sql = (
         "SELECT a.id, a.at, a.actor, a.kind, a.response_id, a.before, a.after, a.undoes, "
-        "(SELECT max(u.id) FROM actions u WHERE u.undoes = a.id), a.batch "
-        f"FROM actions a {where} ORDER BY a.id DESC LIMIT ?"
+        "(SELECT max(u.id) FROM actions u WHERE u.undoes = a.id), a.batch, a.reason, "
+        f"a.reason_text FROM actions a {where} ORDER BY a.id DESC LIMIT ?"
     )
     return sql, [*params, limit]
 
@@ -288,6 +288,8 @@ def journal_entry_from_row(r: Sequence[Any]) -> JournalEntry:
         undoes=r[7],
         undone_by=r[8],
         batch=r[9],
+        reason=r[10],
+        reason_text=r[11],
     )
 
 
@@ -302,6 +304,8 @@ COUNTS_SQL = {
         "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
         "'failed') GROUP BY 1"
     ),
+    # Walks the partial index of the reported rows only (migration 0013 / pg 0006).
+    "reported": "SELECT count(*) FROM responses WHERE reports > 0 AND triage = 'new'",
 }
 
 
@@ -331,4 +335,5 @@ def counts_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> Counts:
         untagged=total - int(rows["tagged"][0][0]),
         outbox_pending=outbox.get("pending", 0),
         outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
+        reported=int(rows["reported"][0][0]) if "reported" in rows else 0,
     )

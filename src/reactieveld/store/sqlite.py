@@ -29,6 +29,7 @@ import aiosqlite
 
 from reactieveld.model import (
     Action,
+    DecisionReason,
     JournalEntry,
     Note,
     OutboxItem,
@@ -60,6 +61,7 @@ from reactieveld.store.authors import (
 )
 from reactieveld.store.base import (
     LIVE_POLL_SECONDS,
+    PILE_LIMIT,
     ActionOutcome,
     ChangeSet,
     Claim,
@@ -109,6 +111,7 @@ from reactieveld.store.rows import (
 if TYPE_CHECKING:
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
+        DecisionRecord,
         FigureCounts,
         FigureQuery,
         JournalRef,
@@ -714,6 +717,19 @@ class SqliteStore:
             lambda db: self._rows(db, sql, [self._author_query(db, r), r.id, limit])
         )
 
+    async def author_pending(self, row: QueueRow, *, limit: int = PILE_LIMIT) -> list[QueueRow]:
+        """Every response by the author of ``row`` not handled yet, ``row`` included
+        (author key across sources, else name within the source): the author's pile
+        that one decision settles (issue 16). Newest first."""
+        r = row.response
+        sql = (
+            f"SELECT {RESPONSE_COLS} FROM responses_by_author a "
+            f"CROSS JOIN responses r ON r.id = a.rowid {RESPONSE_JOINS} "
+            "WHERE responses_by_author MATCH ? AND r.triage = 'new' "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
+        )
+        return await self._run(lambda db: self._rows(db, sql, [self._author_query(db, r), limit]))
+
     # -- moderator actions ------------------------------------------------------------
     async def enqueue(self, action: Action, *, response_id: int | None = None) -> int:
         """Queue a write-back that is not a moderator decision (e.g. a sink delivery)."""
@@ -732,6 +748,7 @@ class SqliteStore:
         actor: str,
         write_back: bool = True,
         seen: Mapping[int, int] | None = None,
+        reason: DecisionReason | None = None,
     ) -> ActionOutcome:
         """Set the remote status of responses (and mark them handled), in one transaction.
 
@@ -743,6 +760,9 @@ class SqliteStore:
         any differs now, nothing is done and :attr:`ActionOutcome.conflicts` lists them. A
         decision (this, :meth:`mark_handled`, :meth:`reply`) ends ``actor``'s claims on
         its rows in the same transaction.
+
+        ``reason`` (issue 16): why, stored with every journal entry of the decision and
+        carried in its write-backs' meta for a platform with a field for it.
         """
         capability = _actions.capability_for(status)
         now, batch = _actions.stamp()
@@ -759,6 +779,7 @@ class SqliteStore:
                     write_back=write_back,
                     now=now,
                     batch=batch,
+                    reason=reason,
                 ),
                 actor=actor,
                 decided=ids,
@@ -1116,6 +1137,17 @@ class SqliteStore:
         from reactieveld.store import records as _records
 
         return await self.read(lambda db: _records.record_contexts(db, ids))
+
+    async def decisions(
+        self, flt: QueueFilter, *, after: int = 0, limit: int = 500
+    ) -> list[DecisionRecord]:
+        """The journal's decisions after journal id ``after``, oldest first, with their
+        reasons (the statement-of-reasons log; SQL in decisions.py)."""
+        from reactieveld.store import decisions as _decisions
+
+        sql, params = _decisions.decisions_sql(flt, after=after, limit=limit)
+        rows = await self.read(lambda db: db.execute(sql, params).fetchall())
+        return [_decisions.decision_from_row(r) for r in rows]
 
     # -- memory sinks (SQL in sinks.py) ------------------------------------------------
     async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:

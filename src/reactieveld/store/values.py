@@ -148,3 +148,23 @@ class SinkQueued:
     attempts: int
     last_error: str | None
     response_id: int | None
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One moderator decision of the journal, for the statement-of-reasons log (issue 16):
+    what was decided, why, when, by whom (a moderator, or ``rule:<name>``), where. Nothing
+    of the author: neither name nor key."""
+
+    journal_id: int
+    at: datetime
+    actor: str
+    before: str | None  # the remote status before
+    after: str | None  # the status decided
+    reason: str | None
+    reason_text: str | None
+    undone_at: datetime | None
+    source: str
+    platform: str
+    external_id: str
+    url: str | None

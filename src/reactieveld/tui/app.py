@@ -33,7 +33,8 @@ import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import I18n
 from reactieveld.keys import APP_KEYS
-from reactieveld.model import Capability
+from reactieveld.model import REPORTING_SOURCE_TYPES, Capability
+from reactieveld.reasons import NO_ASKING, ReasonsConfig
 from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
@@ -46,7 +47,7 @@ from reactieveld.tui.messages import (
     deferred,
 )
 from reactieveld.tui.queues import (
-    QUEUES,
+    REPORTED,
     FilterChoice,
     queue_filter,
     states_filter,
@@ -113,10 +114,12 @@ class ReactieveldApp(App[int]):
         state_path: Path | None = None,
         language_fixed_by: str | None = None,
         claim_minutes: float = 5.0,
+        reasons: ReasonsConfig = NO_ASKING,
     ) -> None:
         """``state_path``: where a language chosen with f2 is kept for the next start
         (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
-        when one of those decides the language at start (then f2 is for this session)."""
+        when one of those decides the language at start (then f2 is for this session).
+        ``reasons``: ``[reasons]`` of the config; without one no decision asks."""
         super().__init__()
         self.state_path = state_path
         self.language_fixed_by = language_fixed_by
@@ -164,6 +167,7 @@ class ReactieveldApp(App[int]):
         self.rows_shown = asyncio.Event()
         #: ``[team] claim_minutes``: the lease on the open response (see :attr:`claims`).
         self.claim_minutes = claim_minutes
+        self.reasons = reasons
         #: The claim on the open response (tui/claims.py); None on a read-only store.
         self.claims: ClaimKeeper | None = None
         #: Live between moderators: set once the store's change subscription stands (a
@@ -394,6 +398,14 @@ class ReactieveldApp(App[int]):
         reasons = getattr(conn, "unsupported_reasons", {}) or {}
         return one_line(reasons.get(capability) or "not supported", limit=200)
 
+    def shows_reported(self) -> bool:
+        """Whether the Reported queue is a tab: a source's platform reports its users'
+        flags (Discourse), or the memory holds reported responses not handled yet."""
+        types = {getattr(c, "type", None) for c in self.connectors.values()}
+        if types & REPORTING_SOURCE_TYPES:
+            return True
+        return bool(getattr(self.last_counts, "reported", 0))
+
     def source_status(self) -> list[SourceStatus]:
         """The header line's sources, by name."""
         return [self._sources[name] for name in sorted(self._sources)]
@@ -444,9 +456,14 @@ class ReactieveldApp(App[int]):
                 return
             for name, n in tab_counts(choice, states).items():
                 screen.show_tab_count(choice, name, n)
+            if REPORTED not in screen.queues:
+                return
+            n = await counter.count(queue_filter(REPORTED, choice))
+            if (screen := self._triage_filtered_by(choice)) is not None:
+                screen.show_tab_count(choice, REPORTED, n)
             return
         on_screen = screen.queue_name
-        for name in sorted(QUEUES, key=lambda name: name != on_screen):
+        for name in sorted(screen.queues, key=lambda name: name != on_screen):
             n = await counter.count(queue_filter(name, choice))
             if (screen := self._triage_filtered_by(choice)) is None:
                 return
@@ -779,6 +796,7 @@ def run_app(
             language_fixed_by=language_fixed_by,
             claim_minutes=config.team.claim_minutes,
             actor=config.ui.moderator,
+            reasons=config.reasons,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not

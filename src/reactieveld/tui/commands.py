@@ -25,7 +25,6 @@ from textual.content import Content
 from textual.theme import ThemeProvider
 
 from reactieveld.i18n import text
-from reactieveld.tui.queues import QUEUES
 from reactieveld.tui.screens.triage import TriageScreen, _display_keys, _parse
 
 
@@ -68,7 +67,7 @@ class TriageCommands(ListedCommands):
                     label = i18n.t("palette.question", code=q.code, label=q.label(i18n.language))
             keys = _display_keys(app, app._keymap.get(s.id, s.keys).split(",")[0])
             out.append((label, keys, partial(screen.run_action, s.action)))
-        for name in QUEUES:
+        for name in screen.queues:
             label = i18n.t("palette.queue", label=i18n.t("queue." + name))
             out.append((label, "", partial(screen.show_queue, name)))
         for binding_id, keys, label in app.app_keys():  # type: ignore[attr-defined]

@@ -12,6 +12,9 @@ from reactieveld.store.base import QueueFilter
 
 #: The queue tabs in order: new (untriaged), hold, approved, spam, trash, all.
 QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
+#: The queue of responses the platform's users reported, not handled yet (issue 16): a
+#: tab after these where a platform reports flags (``AppServices.shows_reported``).
+REPORTED = "reported"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class FilterChoice:
 
 def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
     """The store filter of a queue tab combined with the filter dialog's choice."""
-    triage = TriageState.NEW if queue == "new" else None
+    triage = TriageState.NEW if queue in ("new", REPORTED) else None
     statuses: tuple[RemoteStatus, ...] = ()
     if queue in ("hold", "approved", "spam", "trash"):
         statuses = (RemoteStatus(queue),)
@@ -59,6 +62,7 @@ def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
         questions=(choice.question,) if choice.question else (),
         roles=(choice.role,) if choice.role else (),
         untagged=choice.untagged,
+        reported=queue == REPORTED,
     )
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from reactieveld.codebook import Codebook
     from reactieveld.i18n import I18n
     from reactieveld.model import Capability
+    from reactieveld.reasons import ReasonsConfig
     from reactieveld.tui.claims import ClaimKeeper
     from reactieveld.tui.widgets.status_line import SourceStatus
 
@@ -43,6 +44,10 @@ class AppServices(Protocol):
     config_hint: str | None
     #: The claim on the open response (None: nothing is claimed, e.g. read-only).
     claims: ClaimKeeper | None
+    #: ``[reasons]``: which decisions ask for a reason, and the list (issue 16).
+    reasons: ReasonsConfig
+
+    def shows_reported(self) -> bool: ...
 
     @property
     def read_only(self) -> bool: ...

@@ -20,6 +20,7 @@ import asyncpg
 from reactieveld.model import (
     Action,
     ActionKind,
+    DecisionReason,
     OutboxState,
     RemoteStatus,
     TagKind,
@@ -36,6 +37,7 @@ from reactieveld.store.actions import (
     plan_moderate,
     plan_reply,
     plan_toggle,
+    reason_columns,
     reverse_action,
     stamp,
 )
@@ -122,23 +124,26 @@ async def journal_many(
     *,
     batch: str,
     now: int,
+    reason: DecisionReason | None = None,
 ) -> list[int]:
     """:func:`journal` for many responses in one statement (a decision on a hundred
     rows is one round trip, not a hundred): (response id, before, after) each, one entry
-    per response; their ids in the order of ``entries``."""
+    per response, each with the decision's ``reason``; their ids in the order of
+    ``entries``."""
     if not entries:
         return []
     rows = await conn.fetch(
-        "INSERT INTO actions (at, actor, kind, response_id, before, after, batch) "
-        "SELECT $1, session_user, $2, t.rid, t.before, t.after, $3 FROM unnest("
-        "$4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS t(rid, before, after, n) "
-        "ORDER BY t.n RETURNING id, response_id",
+        "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
+        "reason_text) SELECT $1, session_user, $2, t.rid, t.before, t.after, $3, $7, $8 "
+        "FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
+        "AS t(rid, before, after, n) ORDER BY t.n RETURNING id, response_id",
         now,
         kind.value,
         batch,
         [e[0] for e in entries],
         [journal_json(e[1]) for e in entries],
         [journal_json(e[2]) for e in entries],
+        *reason_columns(reason),
     )
     ids = {r[1]: r[0] for r in rows}  # one entry per response: the id is its key
     return [int(ids[e[0]]) for e in entries]
@@ -274,15 +279,22 @@ class Actions(PgBase):
         actor: str,
         write_back: bool = True,
         seen: Mapping[int, int] | None = None,
+        reason: DecisionReason | None = None,
     ) -> ActionOutcome:
-        """Set the remote status of responses and mark them handled (see SqliteStore)."""
+        """Set the remote status of responses and mark them handled, with the decision's
+        ``reason`` (see SqliteStore)."""
         capability = capability_for(status)
         now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            steps = plan_moderate(targets, status, capability, write_back=write_back)
+            steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
             journal_ids = await journal_many(
-                conn, ActionKind.MODERATE, [s[:3] for s in steps], batch=batch, now=now
+                conn,
+                ActionKind.MODERATE,
+                [s[:3] for s in steps],
+                batch=batch,
+                now=now,
+                reason=reason,
             )
             queued = [
                 (await self._source_id(conn, action.source), action, rid, jid)

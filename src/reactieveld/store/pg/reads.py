@@ -16,7 +16,7 @@ import asyncpg
 
 from reactieveld.model import JournalEntry, Note, Tag, Thread
 from reactieveld.store import planner as _planner
-from reactieveld.store.base import Counts, Direction, Keyset, QueueFilter, QueueRow
+from reactieveld.store.base import PILE_LIMIT, Counts, Direction, Keyset, QueueFilter, QueueRow
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import (
@@ -235,6 +235,17 @@ class Reads(RowReads):
         return await self._value(
             f"SELECT count(*) FROM responses r WHERE {cond} AND r.id != ?",
             [*params, row.response.id],
+        )
+
+    async def author_pending(self, row: QueueRow, *, limit: int = PILE_LIMIT) -> list[QueueRow]:
+        """Every response by the author of ``row`` not handled yet, ``row`` included
+        (see SqliteStore.author_pending)."""
+        cond, params = self._same_author(row)
+        return await self._select(
+            f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE {cond} AND r.triage = 'new' "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT ?",
+            *params,
+            limit,
         )
 
     async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from reactieveld.store.base import RecordContext
-from reactieveld.store.pg.base import PgBase
+from reactieveld.store.base import QueueFilter, RecordContext
+from reactieveld.store.decisions import decision_from_row, decisions_sql
+from reactieveld.store.pg.base import PgBase, dollar
+from reactieveld.store.planner import POSTGRES
 from reactieveld.store.records import contexts_from
+from reactieveld.store.values import DecisionRecord
 
 
 class Records(PgBase):
@@ -38,5 +41,17 @@ class Records(PgBase):
                 ids,
             )
             return contexts_from(tags, notes, where)
+
+        return await self._read(fn)
+
+    async def decisions(
+        self, flt: QueueFilter, *, after: int = 0, limit: int = 500
+    ) -> list[DecisionRecord]:
+        """The journal's decisions after journal id ``after``, oldest first, with their
+        reasons (the statement-of-reasons log; SQL in store/decisions.py)."""
+        sql, params = decisions_sql(flt, after=after, limit=limit, dialect=POSTGRES)
+
+        async def fn(conn: asyncpg.Connection) -> list[DecisionRecord]:
+            return [decision_from_row(r) for r in await conn.fetch(dollar(sql), *params)]
 
         return await self._read(fn)

@@ -19,12 +19,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
-from reactieveld.model import Capability, RemoteStatus, TagKind
+from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
 from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged
-from reactieveld.tui.queues import QUEUES, FilterChoice, queue_filter
+from reactieveld.tui.queues import QUEUES, REPORTED, FilterChoice, queue_filter
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
@@ -47,7 +47,7 @@ _CAPABILITY = {
 #: it passes on the next key, and the action awaits the dialog's mount (which focuses its
 #: field): letters typed right behind the key (a fast typist, a paste) land in the dialog
 #: instead of reaching the queue after it has gone ("q" would even quit the app).
-_OPENS_DIALOG = {"role", "reply", "note", "search"}
+_OPENS_DIALOG = {"role", "reply", "note", "search", "hold", "spam", "trash"}
 #: Actions that need a response under the cursor (or marked ones).
 _ROW_ACTIONS = ROW_ACTIONS
 
@@ -132,6 +132,7 @@ class TriageScreen(Screen[None]):
         tabs = self.query_one(QueueTabs)
         tabs.active = self.queue_name
         tabs.filtered = self.choice.active
+        tabs.names = self.queues
         tabs.redraw()
         await self.queue.load()
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
@@ -193,12 +194,20 @@ class TriageScreen(Screen[None]):
         status.redraw()
         self._draw_header()
 
+    @property
+    def queues(self) -> tuple[str, ...]:
+        """The queue tabs: Reported after the others where a platform reports flags."""
+        return (*QUEUES, REPORTED) if self.rapp.shows_reported() else QUEUES
+
     def show_counts(self, counts: Any) -> None:
         """New store-wide counts from the app's counts worker: the tabs show them when no
         filter is active (else :meth:`show_tab_count` brings the filtered ones)."""
+        tabs = self.query_one(QueueTabs)
+        if tabs.names != self.queues:
+            tabs.names = self.queues
+            tabs.redraw()
         if not self.choice.active:
-            tabs = self.query_one(QueueTabs)
-            tabs.counts = _tab_counts(counts)
+            tabs.counts = _tab_counts(counts, self.queues)
             tabs.filtered = False
             tabs.redraw()
         status = self.query_one(StatusLine)
@@ -341,13 +350,33 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids or self.action_reason("moderate", (status,)):
             return
-        outcome = await self.rapp.store.moderate(
-            ids, RemoteStatus(status), actor=self.rapp.actor, seen=self._seen()
-        )
-        if await self._conflicted(outcome):
+        seen = self._seen()  # the rows as shown when the key was pressed
+        reasons = self.rapp.reasons
+        what = self.i18n.t("queue." + RemoteStatus(status).value)
+
+        async def decide(reason: DecisionReason | None) -> None:
+            outcome = await self.rapp.store.moderate(
+                ids, RemoteStatus(status), actor=self.rapp.actor, seen=seen, reason=reason
+            )
+            if await self._conflicted(outcome):
+                return
+            await self._after(batch=batch, advance=True, acted=acted)
+            self._tell_decided(what, outcome.changed)
+
+        if not reasons.asks(status):
+            await decide(reasons.implied(status))
             return
-        await self._after(batch=batch, advance=True, acted=acted)
-        self._tell_decided(self.i18n.t("queue." + RemoteStatus(status).value), outcome.changed)
+
+        async def chosen(reason: DecisionReason | None) -> None:
+            if reason is not None:  # escape: nothing is decided
+                await decide(reason)
+
+        from reactieveld.tui.screens.reason import ReasonDialog
+
+        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
+            ReasonDialog(i18n=self.i18n, reasons=reasons, decision=what, count=len(ids)),
+            chosen,
+        )
 
     async def action_handled(self) -> None:
         ids, batch, acted = self._targets()
@@ -566,7 +595,9 @@ class TriageScreen(Screen[None]):
             # Another filter's counts are not this one's: "…" until counted; without a
             # filter, the store-wide counts the app read last, at once.
             last = self.rapp.last_counts
-            tabs.counts = _tab_counts(last) if not choice.active and last is not None else {}
+            tabs.counts = (
+                _tab_counts(last, self.queues) if not choice.active and last is not None else {}
+            )
             tabs.redraw()
         self.choice = choice
         self.rapp.request_counts()  # on its own connection, beside the queue's load
@@ -588,11 +619,14 @@ class TriageScreen(Screen[None]):
                 self.queue.scroll_cursor_visible()
 
     async def action_next_queue(self) -> None:
-        index = (QUEUES.index(self.queue_name) + 1) % len(QUEUES)
-        await self.show_queue(QUEUES[index])
+        queues = self.queues
+        at = queues.index(self.queue_name) if self.queue_name in queues else -1
+        index = (at + 1) % len(queues)
+        await self.show_queue(queues[index])
 
     async def show_queue(self, name: str) -> None:
-        """Switch to queue tab ``name`` (new, hold, approved, spam, trash, all)."""
+        """Switch to queue tab ``name`` (new, hold, approved, spam, trash, all,
+        reported)."""
         self.queue_name = name
         tabs = self.query_one(QueueTabs)
         tabs.active = name
@@ -644,6 +678,29 @@ class TriageScreen(Screen[None]):
             )
         )
 
+    async def action_author_pile(self) -> None:
+        """``P``: mark every pending response by this author (author key across sources,
+        else name within the source), and say how many and from where, before anything is
+        decided: the next decision (with one reason) settles the pile."""
+        row = self.queue.current
+        if row is None or row.response.id is None:
+            return
+        pile = await self.rapp.reader.author_pending(row)
+        author = one_line(row.response.author_name, limit=40) or "∅"
+        if not pile:
+            self._notice(self.i18n.t("pile.none", author=author))
+            return
+        n = self.queue.mark_rows(pile)
+        by_source: dict[str, int] = {}
+        for r in pile:
+            by_source[r.response.source] = by_source.get(r.response.source, 0) + 1
+        sources = ", ".join(f"{one_line(name, limit=30)} {k}" for name, k in by_source.items())
+        self.app.notify(
+            self.i18n.t("pile.marked", n=n, author=author, sources=sources),
+            markup=False,
+            timeout=8,
+        )
+
     def action_help(self) -> None:
         from reactieveld.tui.screens.help import HelpScreen
 
@@ -674,17 +731,20 @@ _REASONED = {"moderate", "reply"}
 _DECIDED_SECONDS = 2.0
 
 
-def _tab_counts(counts: Any) -> dict[str, int]:
-    """The tabs' numbers from the store-wide :class:`~reactieveld.store.base.Counts`."""
+def _tab_counts(counts: Any, names: Sequence[str]) -> dict[str, int]:
+    """The numbers of the tabs ``names`` from the store-wide
+    :class:`~reactieveld.store.base.Counts`."""
     by_status = counts.by_status
-    return {
+    every = {
         "new": counts.by_triage.get("new", 0),
         "hold": by_status.get("hold", 0),
         "approved": by_status.get("approved", 0),
         "spam": by_status.get("spam", 0),
         "trash": by_status.get("trash", 0),
         "all": counts.total,
+        REPORTED: getattr(counts, "reported", 0),
     }
+    return {name: every[name] for name in names}
 
 
 def _parse(action: str) -> tuple[str, tuple[object, ...]]:

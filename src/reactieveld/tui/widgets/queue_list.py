@@ -68,6 +68,8 @@ NEW_MARK = "•"
 #: In the mark column's last cell (otherwise air): another moderator has the row open
 #: (a pencil: someone is working on it). The text column then begins with their name.
 BUSY_MARK = "✎"
+#: Before the status: the platform's users reported it, with how often ("⚑2 wacht").
+REPORTED_MARK = "⚑"
 
 
 def row_marks(*, cursor: bool, marked: bool, new: bool) -> str:
@@ -157,6 +159,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.base = 0  # index of rows[0]
         self.rows: list[QueueRow] = []
         self.marked: set[int] = set()
+        #: Marked rows of an author's pile (see :meth:`mark_rows`), by id.
+        self.pile_rows: dict[int, QueueRow] = {}
         self.loaded = asyncio.Event()
         self._lock = asyncio.Lock()
         self._at_top = True  # the window starts at index 0
@@ -201,11 +205,29 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         return [row.response.id] if row and row.response.id is not None else []
 
     def target_rows(self) -> list[QueueRow]:
-        """The rows an action acts on, as far as they are in the window."""
+        """The rows an action acts on, as far as they are in the window or were marked
+        as an author's pile (:meth:`mark_rows`: those may be in no loaded window, or in
+        another queue)."""
         if self.marked:
-            return [r for r in self.rows if r.response.id in self.marked]
+            shown = [r for r in self.rows if r.response.id in self.marked]
+            have = {r.response.id for r in shown}
+            return shown + [
+                r for rid, r in self.pile_rows.items() if rid in self.marked and rid not in have
+            ]
         row = self.current
         return [row] if row else []
+
+    def mark_rows(self, rows: list[QueueRow]) -> int:
+        """Mark ``rows`` (an author's pile), kept so that an action can check them
+        even where this queue does not hold them; returns how many are marked now."""
+        for row in rows:
+            if row.response.id is not None:
+                self.marked.add(row.response.id)
+                self.pile_rows[row.response.id] = row
+        self._strips.clear()
+        self.refresh()
+        self.post_message(QueueChanged(self.total))
+        return len(self.marked)
 
     # -- loading ------------------------------------------------------------------------
     async def load(self, flt: QueueFilter | None = None) -> None:
@@ -560,6 +582,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def clear_marks(self) -> None:
         """Forget all marks (after an action on them)."""
+        self.pile_rows.clear()
         if self.marked:
             self.marked.clear()
             self._strips.clear()
@@ -655,8 +678,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 text = one_line(self.role_label(row.role), limit=40) if row.role else ""
             elif key == "col.questions":
                 text = ",".join(row.questions)
-            else:  # status, with the write-back state beside it
+            else:  # status, with the write-back state and the platform's reports
                 text = self.i18n.status(r.remote_status)
+                if r.reports:
+                    text = f"{REPORTED_MARK}{r.reports} {text}"
                 state = row.outbox_state
                 if state in (OutboxState.CONFLICT.value, OutboxState.FAILED.value):
                     text = "! " + text

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
+from reactieveld.reasons import ReasonsConfig
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
@@ -146,6 +147,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         add(f"  {format_time(r.created_at, self.tz)}  {preview(r.source, 40)}  ")
         add((self.i18n.status(r.remote_status), "italic"))
         add(f" · {t('triage.' + r.triage.value)}")
+        if r.reports:
+            add(("\n" + t("view.reports", n=r.reports), "bold"))
         busy = busy_by(row, self.actor)
         if busy is not None:
             until = format_time(busy.until, self.tz)[-5:]  # the hour: a lease is minutes
@@ -217,11 +220,16 @@ class ResponseView(VerticalScroll, can_focus=False):
         kind = entry.kind.value
         before, after = entry.before, entry.after
         if kind == "moderate":
-            return t(
+            said = t(
                 "journal.moderate",
                 before=self.i18n.status(before.get("status", "approved")),
                 after=self.i18n.status(after.get("status", "approved")),
             )
+            if entry.reason:
+                reasons = getattr(self.app, "reasons", None) or ReasonsConfig()
+                why = reasons.describe(entry.reason, entry.reason_text, self.i18n.language)
+                said += " · " + t("journal.reason", reason=one_line(why, limit=240))
+            return said
         if kind == "tag":
             return t("journal.tag", code=one_line(str(after.get("question", ""))))
         if kind == "untag":

@@ -103,6 +103,8 @@ class QueueTabs(Static):
         self.active = "new"
         self.counts: Mapping[str, int] = {}
         self.filtered = False
+        #: The tabs shown: the queues, and Reported where a platform reports flags.
+        self.names: tuple[str, ...] = QUEUES
 
     def redraw(self) -> None:
         """Draw the tabs with the current counts."""
@@ -111,7 +113,7 @@ class QueueTabs(Static):
     def render_content(self, width: int | None = None) -> Content:
         """The tabs in ``width`` cells (default: the widget's width, once laid out)."""
         parts: list[str | tuple[str, str]] = []
-        for i, name in enumerate(QUEUES):
+        for i, name in enumerate(self.names):
             if i:
                 parts.append(("│", "dim"))
             count = self.counts.get(name)

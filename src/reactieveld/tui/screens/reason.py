@@ -1,0 +1,93 @@
+"""The reason dialog (issue 16): before a decision that asks for one (``[reasons]
+ask_for``), one key picks a reason of the configured list; "other" asks a short text
+(enter confirms); escape cancels the decision itself. Dismisses with the chosen
+:class:`~reactieveld.model.DecisionReason`, or None when cancelled.
+
+Fits 80x24 with the eight default reasons (the list is at most twelve long), and reads
+without colour: every key is in brackets as well as in reverse."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from reactieveld.i18n import I18n
+from reactieveld.model import DecisionReason
+from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
+from reactieveld.text import one_line
+
+
+class ReasonDialog(ModalScreen[DecisionReason | None]):
+    """Press a reason's key; escape cancels (nothing is decided)."""
+
+    AUTO_FOCUS = None
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+
+    def __init__(self, *, i18n: I18n, reasons: ReasonsConfig, decision: str, count: int) -> None:
+        """``decision``: the decision's name in words (e.g. "Prullenbak"); ``count``: how
+        many responses it settles (a batch of marked ones, an author's pile)."""
+        super().__init__()
+        self.i18n = i18n
+        self.reasons = reasons
+        self.decision = decision
+        self.count = count
+        #: The reason whose own words are being typed ("other"), if any.
+        self.typing: Reason | None = None
+
+    def compose(self) -> ComposeResult:
+        t, lang = self.i18n.t, self.i18n.language
+        with Vertical(id="reason-dialog", classes="dialog"):
+            title = t("reasons.title", what=self.decision, n=self.count)
+            yield Static(Content(title), classes="dialog-title")
+            for reason in self.reasons.choices:
+                label = one_line(reason.label(lang), limit=48)
+                if reason.asks_text:
+                    label += " …"
+                line = Content.assemble((f"[{reason.key}]", "reverse bold"), f" {label}")
+                yield Static(line, classes="reason-choice")
+            yield Static(Content(t("reasons.hint")), classes="dialog-hint", id="reason-hint")
+
+    def on_key(self, event: events.Key) -> None:
+        if self.typing is not None:
+            return  # the text field has the keys
+        for reason in self.reasons.choices:
+            if event.character and event.character == reason.key:
+                event.stop()
+                event.prevent_default()
+                self._choose(reason)
+                return
+
+    def _choose(self, reason: Reason) -> None:
+        if not reason.asks_text:
+            self.dismiss(self._made(reason, None))
+            return
+        self.typing = reason
+        # Mounted only now: an input there from the start would take the reason's key.
+        field = Input(
+            placeholder=self.i18n.t("reasons.other_prompt"),
+            max_length=OTHER_MAX,
+            id="reason-other",
+        )
+        self.query_one("#reason-dialog").mount(field, before="#reason-hint")
+        field.focus()
+        hint = self.query_one("#reason-hint", Static)
+        hint.update(Content(self.i18n.t("reasons.other_hint")))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        own = one_line(event.value, limit=OTHER_MAX).strip()
+        if self.typing is None or not own:
+            return  # "other" needs its words: the field stays until there are some
+        self.dismiss(self._made(self.typing, own))
+
+    def _made(self, reason: Reason, own: str | None) -> DecisionReason:
+        return DecisionReason(reason.code, own, reason.label(self.i18n.language))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

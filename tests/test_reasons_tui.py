@@ -1,0 +1,230 @@
+"""The reason dialog, the author's pile and the Reported queue in the app (issue 16),
+each checked in the store, and the dialog's snapshot at 80x24 without colour."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from helpers.app import SIZE, SMALL, ready, screen_text, settle
+from helpers.data import T0, fill_store, sample_responses
+from helpers.store import sql
+
+from reactieveld.model import RemoteStatus
+from reactieveld.reasons import ReasonsConfig
+from reactieveld.tui.screens.reason import ReasonDialog
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+ASKING = ReasonsConfig()  # the default: trash and hold ask
+
+
+async def _decisions(store) -> list[tuple]:
+    return await sql(
+        store,
+        "SELECT r.external_id, a.reason, a.reason_text FROM actions a "
+        "JOIN responses r ON r.id = a.response_id WHERE a.kind = 'moderate' ORDER BY a.id",
+    )
+
+
+async def test_trash_asks_one_key_decides_with_that_reason(tui_store, make_app):
+    app = make_app(tui_store, reasons=ASKING)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        first = screen.queue.current.response.external_id
+        await pilot.press("d")
+        assert isinstance(app.screen, ReasonDialog)
+        assert await _decisions(tui_store) == []  # nothing before the reason
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert app.screen is screen
+    assert await _decisions(tui_store) == [(first, "insult", None)]
+    row = await tui_store.get_by_external("blog", first)
+    assert row.response.remote_status is RemoteStatus.TRASH
+
+
+async def test_escape_cancels_the_decision(tui_store, make_app):
+    app = make_app(tui_store, reasons=ASKING)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        first = screen.queue.current.response.external_id
+        await pilot.press("u", "escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.queue.current.response.external_id == first  # not moved on
+    assert await _decisions(tui_store) == []
+    [(n,)] = await sql(tui_store, "SELECT count(*) FROM outbox")
+    assert n == 0
+
+
+async def test_marked_ones_share_one_reason_with_the_moderators_words(tui_store, make_app):
+    app = make_app(tui_store, reasons=ASKING)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("space", "space")
+        await pilot.press("d")
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog) and dialog.count == 2
+        await pilot.press("8")  # other: asks the words
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("enter")  # empty: still asking
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"dubbel account")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert not screen.queue.marked
+    assert sorted(await _decisions(tui_store)) == [
+        ("c28", "other", "dubbel account"),
+        ("c29", "other", "dubbel account"),
+    ]
+
+
+async def test_spam_does_not_ask_and_is_stored_as_spam(tui_store, make_app):
+    app = make_app(tui_store, reasons=ASKING)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ReasonDialog)
+    assert await _decisions(tui_store) == [("c29", "spam", None)]
+
+
+async def test_the_reason_shows_in_the_response_views_history(tui_store, make_app):
+    app = make_app(tui_store, language="en", reasons=ReasonsConfig(ask_for=("hold",)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await pilot.press("u", "4")
+        await settle(app, pilot)
+        await screen.show_queue("all")
+        await settle(app, pilot)
+        await screen.show_response((await tui_store.get_by_external("blog", "c29")).response.id)
+        await settle(app, pilot)
+        text = "\n".join(screen_text(app))
+    assert "reason: Threat" in text
+
+
+async def _two_sources(path: Path):
+    """Anna on the blog and on the forum (same e-mail: one author key), Bert on the blog."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(path)
+    blog, threads = sample_responses("blog", 6)
+    await fill_store(store, "blog", blog, threads)
+    forum, fthreads = sample_responses("forum", 6, start=100)
+    await fill_store(store, "forum", forum, fthreads, type="discourse")
+    return store
+
+
+async def test_the_authors_pile_across_two_sources_then_one_decision(tmp_path, make_app):
+    store = await _two_sources(tmp_path / "m.db")
+    try:
+        row = (await store.queue(replace_new()))[0]
+        expected = {r.response.id for r in await store.author_pending(row)}
+        sources = {r.response.source for r in await store.author_pending(row)}
+        assert sources == {"blog", "forum"} and len(expected) >= 3
+        app = make_app(store, language="en", reasons=ASKING)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            assert screen.queue.current.response.id == row.response.id
+            await pilot.press("P")
+            await settle(app, pilot)
+            # The marks and their count show before anything is decided.
+            assert screen.queue.marked == expected
+            assert await _decisions(store) == []
+            status = "\n".join(screen_text(app))
+            assert f"{len(expected)}" in status
+            await pilot.press("d", "1")
+            await settle(app, pilot)
+        decided = await sql(
+            store,
+            "SELECT response_id, reason FROM actions WHERE kind = 'moderate' ORDER BY id",
+        )
+        assert {rid for rid, _ in decided} == expected
+        assert {reason for _, reason in decided} == {"illegal"}
+        assert await store.author_pending(row) == []
+    finally:
+        await store.close()
+
+
+def replace_new():
+    from reactieveld.model import TriageState
+    from reactieveld.store.base import QueueFilter
+
+    return QueueFilter(triage=TriageState.NEW)
+
+
+async def test_reported_queue_and_the_count_on_the_row(tmp_path, make_app):
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(tmp_path / "m.db")
+    try:
+        responses, threads = sample_responses("forum", 5)
+        responses[1] = replace(responses[1], meta={"reports": 2})
+        await fill_store(store, "forum", responses, threads, type="discourse")
+        app = make_app(store, language="en")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            await settle(app, pilot)
+            assert "reported" in screen.queues
+            tabs = str(screen.query_one("#queue-tabs").render_content())
+            assert "Reported 1" in tabs
+            await screen.show_queue("reported")
+            await settle(app, pilot)
+            assert [r.response.external_id for r in screen.queue.rows] == ["c1"]
+            lines = screen_text(app)
+            assert any("⚑2" in line for line in lines)
+            assert any("reported 2× by the platform's users" in line for line in lines)
+            await pilot.press("a")  # approved: handled, out of the work queue
+            await settle(app, pilot)
+            assert screen.queue.total == 0
+    finally:
+        await store.close()
+
+
+def test_reason_dialog_snapshot_80x24_no_color(snap_compare, tmp_path, no_color):
+    """The dialog at the smallest terminal, without colour: every key in brackets."""
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.tui.app import ReactieveldApp
+
+    path = tmp_path / "m.db"
+
+    async def build() -> None:
+        store = await SqliteStore.open(path)
+        responses, threads = sample_responses("blog", 5, t0=T0)
+        await fill_store(store, "blog", responses, threads)
+        await store.close()
+
+    asyncio.run(build())
+    app = ReactieveldApp(None, db_path=path, language="nl", tz=UTC, actor="t", reasons=ASKING)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await app.screen.queue.loaded.wait()
+        await settle(app, pilot)
+        await pilot.press("space", "space", "d")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SMALL)
+
+
+def test_ask_for_and_choices_in_the_config(tmp_path):
+    from reactieveld.config import load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[reasons]\nask_for = ["trash", "spam"]\n\n[[reasons.choices]]\ncode = "scheld"\n'
+        'key = "s"\nnl = "Schelden"\nen = "Swearing"\n\n[[reasons.choices]]\ncode = "anders"\n'
+        'key = "o"\nnl = "Anders"\nen = "Other"\nother = true\n',
+        encoding="utf-8",
+    )
+    reasons = load_config(path).reasons
+    assert reasons.ask_for == ("trash", "spam")
+    assert reasons.asks(RemoteStatus.SPAM) and not reasons.asks(RemoteStatus.HOLD)
+    assert [r.code for r in reasons.choices] == ["scheld", "anders"]
+    assert reasons.choices[1].asks_text and reasons.choices[0].label("en") == "Swearing"
+    assert reasons.implied(RemoteStatus.SPAM) is None  # no "spam" code in this list
+    assert load_config(None).reasons.ask_for == ("trash", "hold")
