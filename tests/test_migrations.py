@@ -27,6 +27,8 @@ SHIPPED = {
     7: "0007_author_names.sql",
     8: "0008_repaired_texts.sql",
     9: "0009_claims_versions.sql",
+    # Issue 16's rule flags; 10 and 11 are issue 16's other part (reasons), on its branch.
+    12: "0012_rule_flags.sql",
 }
 
 
@@ -122,6 +124,7 @@ CHECKSUMS = {
     6: "2f7dc39b924d1e93ad7b162fcacf52ab1bdbb98b8cc449edd053724286a06929",
     7: "e2813deaf7338d7b0e5bd42462dd28a37f241d852d9735a536b6f29dc17347e4",
     8: "fb6577923469238ba67f7864a401eb6db0bef1bd1443f39cfba70f7fdd1d6881",
+    12: "59a60a9a0e93efed0e1394265512a795fc8cb1ea2fef116cdb284e6bcef7d64f",
 }
 
 
