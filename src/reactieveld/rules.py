@@ -142,7 +142,10 @@ class Rule:
                 start, end = m.span()
                 if start == end:
                     continue  # an empty match marks nothing (a pattern like "x*")
-                spans.append((where[start], where[end - 1] + 1))
+                stop = where[end - 1] + 1
+                while stop < len(text) and unicodedata.combining(text[stop]):
+                    stop += 1  # the accents written apart belong to the last letter
+                spans.append((where[start], stop))
         except TimeoutError:
             return None
         return spans
