@@ -27,6 +27,9 @@ SHIPPED = {
     7: "0007_author_names.sql",
     8: "0008_repaired_texts.sql",
     9: "0009_claims_versions.sql",
+    10: "0010_claim_log.sql",
+    11: "0011_rule_flags.sql",
+    12: "0012_reasons.sql",
 }
 
 
@@ -122,6 +125,10 @@ CHECKSUMS = {
     6: "2f7dc39b924d1e93ad7b162fcacf52ab1bdbb98b8cc449edd053724286a06929",
     7: "e2813deaf7338d7b0e5bd42462dd28a37f241d852d9735a536b6f29dc17347e4",
     8: "fb6577923469238ba67f7864a401eb6db0bef1bd1443f39cfba70f7fdd1d6881",
+    9: "549023d4946433126372ce7627c186dafffa173b877c806e711ebac79fdca093",
+    10: "64aa966a5fb9489a071ac1c38828ef977814ac8fabf494830c99b8bdd5c1f611",
+    11: "59a60a9a0e93efed0e1394265512a795fc8cb1ea2fef116cdb284e6bcef7d64f",
+    12: "e745a317b19dc91b659f95ae24320a227bd23e7d14f1864ed9749fb4b7e491f2",
 }
 
 

@@ -101,6 +101,12 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
                    "--since, --until, --days)")  # fmt: skip
     p.set_defaults(command=cmd_stats)
 
+    p = sub.add_parser("rules", help="try the [[rules]] of the config on the stored responses")
+    add_common(p, top=False)
+    p.add_argument("action", choices=("test",), help="test: how many stored responses each matches")
+    p.add_argument("--examples", type=_positive, default=3, help="examples per rule (3)")
+    p.set_defaults(command=cmd_rules)
+
 
 def _language(config: Any) -> str:
     return getattr(getattr(config, "ui", None), "language", "nl") or "nl"
@@ -342,3 +348,67 @@ def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     if store_missing(ctx.db_path):
         return _usage(f"no memory store at {ctx.db_path}")
     return run_stats_command(ctx.config, ctx.db_path, args)
+
+
+# -- rules test (issue 16) -------------------------------------------------------------------
+
+
+def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
+    """``reactieveld rules test``: per rule, how many stored responses it matches, with a
+    few examples (redacted, the matched words in brackets); nothing is flagged or held."""
+    config = ctx.config
+    rules = getattr(config, "rules", None)
+    if not rules:
+        return _usage("no [[rules]] configured; see the README")
+    if store_missing(ctx.db_path):
+        return _usage(f"no memory store at {ctx.db_path}")
+    return asyncio.run(_rules_main(config, ctx.db_path, args.examples, sys.stdout))
+
+
+async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> int:
+    from reactieveld.reports.redact import redact_text
+    from reactieveld.store.open import open_store
+
+    language = _language(config)
+    store = await open_store(db_path, settings=getattr(config, "store", None))
+    counts = {r.name: 0 for r in config.rules.rules}
+    shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}
+    slow = dict.fromkeys(counts, 0)
+    total, after = 0, 0
+    try:
+        while batch := await store.texts(after=after, limit=500):
+            after = batch[-1][0]
+            total += len(batch)
+            for _rid, body in batch:
+                scan = config.rules.scan(body)
+                for name in scan.slow:
+                    slow[name] += 1
+                for hit in scan.hits:
+                    counts[hit.rule] += 1
+                    if len(shown[hit.rule]) < examples:
+                        shown[hit.rule].append(_example(body, hit.spans, redact_text, language))
+    finally:
+        await store.close()
+    for rule in config.rules.rules:
+        line = f"{rule.name} ({rule.action}): {counts[rule.name]} of {total} stored responses"
+        if slow[rule.name]:
+            line += f"; stopped for time on {slow[rule.name]}"
+        out.write(line + "\n")
+        for example in shown[rule.name]:
+            out.write(f"  - {example}\n")
+    return 0
+
+
+def _example(body: str, spans: Any, redact: Callable[[str, str], str], language: str) -> str:
+    """A matched text around its first match, one line, the matches in brackets, redacted."""
+    start, end = spans[0]
+    lo, hi = max(0, start - 40), min(len(body), end + 40)
+    marked, pos = [], lo
+    for a, b in spans:
+        if a < lo or b > hi:
+            continue
+        marked += [body[pos:a], "[", body[a:b], "]"]
+        pos = b
+    marked.append(body[pos:hi])
+    text = _CONTROL.sub(" ", " ".join(redact("".join(marked), language).split()))
+    return ("…" if lo else "") + text + ("…" if hi < len(body) else "")

@@ -31,6 +31,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
 from reactieveld.reasons import ASKABLE, DEFAULT_ASK_FOR, Reason, ReasonsConfig
+from reactieveld.rules import ACTIONS, NO_RULES, Rule, RuleError, RuleSet
 
 APP_NAME = "reactieveld"
 ENV_CONFIG = "REACTIEVELD_CONFIG"
@@ -173,6 +174,8 @@ class Config:
     sinks: tuple[SinkConfig, ...] = ()
     team: TeamConfig = field(default_factory=TeamConfig)
     reasons: ReasonsConfig = field(default_factory=ReasonsConfig)
+    #: ``[[rules]]``: watched words and patterns the sync applies (empty: none).
+    rules: RuleSet = NO_RULES
 
 
 # --- finding files -----------------------------------------------------------------------
@@ -534,7 +537,7 @@ class _Reader:
 
 # --- the sections ------------------------------------------------------------------------
 
-_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks", "team", "reasons")
+_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks", "team", "reasons", "rules")
 
 _SOURCE_HEAD: dict[str, tuple[Check, bool]] = {
     "name": (_text, True),
@@ -662,6 +665,57 @@ def _sinks(reader: _Reader, data: dict[str, Any], base: Path) -> tuple[SinkConfi
             options["path"] = _relative_to(options["path"], base)
         sinks.append(SinkConfig(kind, MappingProxyType(options), reader.line(where)))
     return tuple(sinks)
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    expected = 'a non-empty list of words, like ["kanker*", "tyfus*"]'
+    if not isinstance(value, list) or not value:
+        raise ValueError(expected, "an empty list" if value == [] else _toml_type(value))
+    if any(not isinstance(w, str) or not w.strip() for w in value):
+        raise ValueError(expected, "a list with an empty or non-string word")
+    return tuple(value)
+
+
+_RULE_SPEC: dict[str, tuple[Check, bool]] = {
+    "name": (_text, True),
+    "words": (_words, False),
+    "pattern": (_is(str, "a regular expression (a string)"), False),
+    "action": (_choice(ACTIONS), True),
+}
+
+
+def _rules(reader: _Reader, data: dict[str, Any]) -> RuleSet:
+    """``[[rules]]``: each compiled here, so a bad one stops the program at start (with
+    its file and line), never the sync later."""
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(_array_of_tables(reader, data, "rules")):
+        where: Where = ("rules", i)
+        context = f"[[rules]] #{i + 1}"
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            context += f' "{entry["name"]}"'
+        clean = reader.table(entry, where, context, _RULE_SPEC)
+        name = clean["name"]
+        if name in seen:
+            raise reader.error(
+                where + ("name",), context, f'rule name "{name}" is already used by #{seen[name]}'
+            )
+        seen[name] = i + 1
+        key = "pattern" if "pattern" in clean else "words"
+        try:
+            rules.append(
+                Rule.make(
+                    name,
+                    clean["action"],
+                    words=clean.get("words", ()),
+                    pattern=clean.get("pattern"),
+                    line=reader.line(where),
+                )
+            )
+        except RuleError as exc:
+            both = "pattern" in clean and "words" in clean
+            raise reader.error(where + ((key,) if not both else ()), context, str(exc)) from None
+    return RuleSet(tuple(rules)) if rules else NO_RULES
 
 
 def _relative_to(value: str, base: Path) -> Path:
@@ -1002,4 +1056,5 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         sinks=_sinks(reader, data, base),
         team=_team(reader, data),
         reasons=_reasons(reader, data),
+        rules=_rules(reader, data),
     )

@@ -28,7 +28,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequen
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import Connector, ConnectorError
@@ -40,8 +40,11 @@ from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
-from reactieveld.model import Page, RemoteStatus, Source, utcnow
-from reactieveld.store.base import QueueFilter, Store, StoreError
+from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
+from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
+
+if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
 
 Listener = Callable[["SyncEvent"], Any] | asyncio.Queue[Any]
 
@@ -129,8 +132,12 @@ class SyncEngine:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         prefetch: bool = True,
         fetch_process: bool = False,
+        rules: RuleSet | None = None,
     ) -> None:
         self.store = store
+        #: The moderation rules (issue 16) the store applies to each page's new and
+        #: changed responses; None or empty: none.
+        self.rules = rules or None
         self.sources: dict[str, _Source] = {}
         for cfg, conn in sources:
             opts = getattr(cfg, "options", {}) or {}
@@ -167,6 +174,7 @@ class SyncEngine:
         in a child process unless ``fetch_process`` is false (or their entry says
         ``fetch_process = false``)."""
         pairs = [(cfg, build_connector(cfg)) for cfg in config.sources]
+        kwargs.setdefault("rules", getattr(config, "rules", None))
         return cls(store, pairs, fetch_process=fetch_process, **kwargs)
 
     @property
@@ -269,8 +277,13 @@ class SyncEngine:
                 else self._pages(s.connector, cursor)
             )
             async with contextlib.aclosing(pages):
+                # A rule's hold goes to the platform where the platform can hold.
+                hold_back = Capability.HOLD in s.connector.capabilities
                 async for page in pages:
-                    up = await self.store.upsert_page(name, page)
+                    up = await self.store.upsert_page(
+                        name, page, rules=self.rules, hold_write_back=hold_back
+                    )
+                    await self._rules_report(name, up)
                     res.pages += 1
                     res.new += up.new
                     res.updated += up.updated
@@ -300,6 +313,28 @@ class SyncEngine:
             await self.emit(SyncEvent(name, "error", error=res.error))
         await self.emit(SyncEvent(name, "round", new=res.new, updated=res.updated))
         return res
+
+    async def _rules_report(self, name: str, up: UpsertResult) -> None:
+        """Tell the listeners what the rules did with a page: flagged and held responses,
+        and each search stopped for its time (the rule counted as not matching)."""
+        if up.flagged:
+            await self.emit(
+                SyncEvent(
+                    name,
+                    "flagged",
+                    new_ids=up.flagged,
+                    text=f"{name}: {len(up.flagged)} flagged by rules, {len(up.held)} held",
+                )
+            )
+        for rule, rid in up.slow_rules:
+            await self.emit(
+                SyncEvent(
+                    name,
+                    "rule-slow",
+                    text=f'{name}: rule "{rule}" took longer than its time limit on '
+                    f"response {rid} and was skipped for it; simplify its pattern",
+                )
+            )
 
     def _failed(self, s: _Source, res: RoundResult, exc: BaseException) -> None:
         """Make ``exc`` the round's error: one credential-free line, with what the
@@ -439,6 +474,8 @@ async def run_sync(
             printer(f"{_stamp()} {ev.source}: {ev.new} new, {ev.updated} updated")
         elif ev.kind == "error":
             printer(f"{_stamp()} {ev.source}: error: {ev.error}")
+        elif ev.kind in ("flagged", "rule-slow"):
+            printer(f"{_stamp()} {ev}")
         if ev.kind == "round":
             elsewhere.discard(ev.source)
         elif ev.kind == "elsewhere" and not once and ev.source not in elsewhere:

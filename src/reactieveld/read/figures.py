@@ -57,7 +57,7 @@ from rich.cells import cell_len
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
-from reactieveld.store.base import FiguresStore
+from reactieveld.store.base import FiguresStore, RuleTally
 from reactieveld.store.values import FigureQuery
 from reactieveld.text import one_line, shorten  # plain text, no Textual: as on screen
 
@@ -182,6 +182,8 @@ class DialogueStats:
     claimed_decided: int = 0
     #: of those, decided by another moderator than the one who last claimed it
     decided_by_other: int = 0
+    #: per moderation rule, its flags made in the period (issue 16); empty: none
+    rules: tuple[RuleTally, ...] = ()
 
     @property
     def answer_share(self) -> float | None:
@@ -265,6 +267,7 @@ async def compute_stats(
         by_moderator=dict(sorted(figures.by_moderator.items())),
         claimed_decided=figures.claimed_decided,
         decided_by_other=figures.decided_by_other,
+        rules=tuple(await store.rule_tallies(period.start, period.end)),
     )
 
 
@@ -492,7 +495,28 @@ def figure_lines(stats: DialogueStats, language: str) -> list[str]:
         f"{t('team')}:" + ("" if stats.by_moderator else f" {t('none')}"),
         *(f"  {name}: {d} / {c}" for name, (d, c) in stats.by_moderator.items()),
         f"{t('handover')}: {format_share(stats.decided_by_other, stats.claimed_decided)}",
+        *rule_lines(stats.rules, language),
     ]
+
+
+def misfire_share(tally: RuleTally) -> float | None:
+    """Misfired / (misfired + upheld): of a rule's decided flags, the share released
+    (None before any was decided)."""
+    decided = tally.misfired + tally.upheld
+    return tally.misfired / decided if decided else None
+
+
+def rule_lines(tallies: Sequence[RuleTally], language: str) -> list[str]:
+    """Per rule: caught / misfired / upheld / open, and the misfire share (nothing when no
+    rule flagged anything in the period)."""
+    if not tallies:
+        return []
+    lines = [f"{text('rules', language)}:"]
+    for r in tallies:
+        share = misfire_share(r)
+        shown = f" ({format_share(r.misfired, r.misfired + r.upheld)})" if share is not None else ""
+        lines.append(f"  {r.rule}: {r.caught} / {r.misfired} / {r.upheld} / {r.open}{shown}")
+    return lines
 
 
 #: The figures whose definitions are shown, in the order of the screen.
@@ -521,10 +545,16 @@ def definitions(codebook: Codebook, language: str) -> list[tuple[str, str]]:
     ]
 
 
-def definition_lines(codebook: Codebook, language: str, width: int, indent: str = "") -> list[str]:
-    """:func:`definitions` as text wrapped to ``width``: ``- label: definition``."""
+def definition_lines(
+    codebook: Codebook, language: str, width: int, indent: str = "", *, rules: bool = False
+) -> list[str]:
+    """:func:`definitions` as text wrapped to ``width``: ``- label: definition``;
+    ``rules``: the rules' figure too (shown when a rule flagged something)."""
     lines = []
-    for label, meaning in definitions(codebook, language):
+    pairs = definitions(codebook, language)
+    if rules:
+        pairs.append((text("rules", language), text("rules.def", language)))
+    for label, meaning in pairs:
         lines.extend(
             textwrap.wrap(
                 f"- {label}: {meaning}",
@@ -590,7 +620,7 @@ def render_text(
     lines.extend(figure_lines(stats, language))
     lines.append("")
     lines.append(f"{t('definitions')}:")
-    lines.extend(definition_lines(codebook, language, width))
+    lines.extend(definition_lines(codebook, language, width, rules=bool(stats.rules)))
     return "\n".join(lines) + "\n"
 
 

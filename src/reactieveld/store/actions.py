@@ -6,11 +6,12 @@ reads the clock and passes ``now``, so every entry of a batch has the same time.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
@@ -24,9 +25,20 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
-from reactieveld.store.base import ActionOutcome, StoreError
+from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.ingest import json_text, storable
 from reactieveld.store.rows import placeholders, to_epoch
+from reactieveld.store.screening import (
+    FLAG_COLUMNS,
+    REOPEN_FLAGS,
+    holds_by_rule,
+    rule_actor,
+    screen,
+    settled,
+)
+
+if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
 
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
@@ -138,6 +150,16 @@ def plan_moderate(
             )
         )
     return steps
+
+
+def plan_rule_hold(targets: Sequence[Sequence[Any]], *, write_back: bool) -> list[Step]:
+    """A rule's hold (issue 16) on the locked ``targets``: a moderator's hold
+    (:func:`plan_moderate`, the same journal and write-back, so undo and the platform treat
+    it alike) that leaves the triage as it was: a rule is no person, the response still
+    waits for one. A response held already is left as it is."""
+    waiting = [t for t in targets if t[4] != RemoteStatus.HOLD.value]
+    steps = plan_moderate(waiting, RemoteStatus.HOLD, Capability.HOLD, write_back=write_back)
+    return [(rid, b, {**a, "triage": b["triage"]}, act) for rid, b, a, act in steps]
 
 
 def plan_handle(targets: Sequence[Sequence[Any]]) -> list[Step]:
@@ -291,12 +313,92 @@ def moderate(
     batch: str,
     reason: DecisionReason | None = None,
 ) -> ActionOutcome:
-    steps = plan_moderate(
-        _targets(db, ids), status, capability, write_back=write_back, reason=reason
+    targets = _targets(db, ids)
+    steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
+    outcome = _decide(db, steps, status, actor=actor, now=now, batch=batch, reason=reason)
+    settle_flags(db, [(t[0], status.value) for t in targets], outcome, steps, actor, now)
+    return outcome
+
+
+def rule_hold(
+    db: sqlite3.Connection, ids: Sequence[int], rule: str, *, write_back: bool, now: int
+) -> ActionOutcome:
+    """Rule ``rule`` holds responses (:func:`plan_rule_hold`), journalled as
+    ``rule:<rule>``, in the transaction of the page that brought them."""
+    steps = plan_rule_hold(_targets(db, ids), write_back=write_back)
+    return _decide(
+        db, steps, RemoteStatus.HOLD, actor=rule_actor(rule), now=now, batch=uuid.uuid4().hex
     )
+
+
+def apply_rules(
+    db: sqlite3.Connection, result: UpsertResult, rules: RuleSet, *, write_back: bool, now: int
+) -> UpsertResult:
+    """The moderation rules on the responses a page added or changed (``result``), in the
+    page's transaction (the rules of store/screening.py): new flags stored, a hold rule's
+    responses held; ``result`` with what they did."""
+    ids = [*result.new_ids, *result.changed_ids]
+    if not ids or not rules:
+        return result
+    rows = db.execute(
+        f"SELECT id, body_text FROM responses WHERE id IN {placeholders(ids)}", ids
+    ).fetchall()
+    matches, slow = screen(rows, rules)
+    new: list[tuple[int, str, str]] = []
+    for m in matches:
+        cur = db.execute(
+            f"INSERT OR IGNORE INTO rule_flags ({FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+            (m.response_id, m.rule, m.action, m.text_hash, now),
+        )
+        if cur.rowcount:
+            new.append((m.response_id, m.rule, m.action))
+    held: list[int] = []
+    for rule, rids in holds_by_rule(new).items():
+        held += rids
+        rule_hold(db, rids, rule, write_back=write_back, now=now)
+    return dataclasses.replace(
+        result,
+        flagged=tuple(dict.fromkeys(rid for rid, _, _ in new)),
+        held=tuple(held),
+        slow_rules=tuple(slow),
+    )
+
+
+def settle_flags(
+    db: sqlite3.Connection,
+    decided: Sequence[tuple[int, str]],
+    outcome: ActionOutcome,
+    steps: Sequence[Step],
+    actor: str,
+    now: int,
+) -> None:
+    """A moderator decided (response id, status it is left at): its open rule flags are
+    settled (:func:`reactieveld.store.screening.settled`), with the decision's journal
+    entry, so that undoing the decision opens them again."""
+    journal_of = {s[0]: j for s, j in zip(steps, outcome.journal_ids, strict=True)}
+    for rid, status in decided:
+        db.execute(
+            "UPDATE rule_flags SET state = ?, resolved_at = ?, resolved_by = ?, "
+            "resolved_journal = ? WHERE response_id = ? AND state = 'open'",
+            (settled(status), now, actor, journal_of.get(rid), rid),
+        )
+
+
+def _decide(
+    db: sqlite3.Connection,
+    steps: Sequence[Step],
+    status: RemoteStatus,
+    *,
+    actor: str,
+    now: int,
+    batch: str,
+    reason: DecisionReason | None = None,
+) -> ActionOutcome:
+    """A decision's planned ``steps``: state (each row's triage as its step says: a
+    rule's hold keeps it), journal with the decision's ``reason``, outbox."""
     db.executemany(
-        "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
-        [(status.value, s[0]) for s in steps],
+        "UPDATE responses SET remote_status = ?, triage = ? WHERE id = ?",
+        [(status.value, s[2]["triage"], s[0]) for s in steps],
     )
     journal_ids = _journal_each(
         db, ActionKind.MODERATE, steps, actor=actor, batch=batch, now=now, reason=reason
@@ -312,10 +414,13 @@ def moderate(
 def mark_handled(
     db: sqlite3.Connection, ids: Sequence[int], *, actor: str, now: int, batch: str
 ) -> ActionOutcome:
-    steps = plan_handle(_targets(db, ids))
+    targets = _targets(db, ids)
+    steps = plan_handle(targets)
     db.executemany("UPDATE responses SET triage = 'handled' WHERE id = ?", [(s[0],) for s in steps])
     journal_ids = _journal_each(db, ActionKind.HANDLE, steps, actor=actor, batch=batch, now=now)
-    return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+    outcome = ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+    settle_flags(db, [(t[0], t[4]) for t in targets], outcome, steps, actor, now)
+    return outcome
 
 
 def toggle_question(
@@ -516,6 +621,8 @@ def _undo_one(
 ) -> list[int]:
     if "triage" in before:
         db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
+    if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
+        db.execute(REOPEN_FLAGS, (jid,))
     if kind is ActionKind.TAG:
         db.execute(
             "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",

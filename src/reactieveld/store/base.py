@@ -29,6 +29,7 @@ from reactieveld.model import (
 )
 
 if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
     from reactieveld.store.values import DecisionRecord as DecisionRecord
     from reactieveld.store.values import FigureCounts as FigureCounts
     from reactieveld.store.values import FigureQuery as FigureQuery
@@ -99,6 +100,8 @@ class QueueFilter:
     author_key: str | None = None
     #: Only responses the platform's own users reported (flagged), issue 16.
     reported: bool = False
+    #: Only responses a moderation rule flagged and no moderator decided yet (issue 16).
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,38 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     new_ids: tuple[int, ...] = ()
+    #: The stored responses whose content the page changed (not those only gone).
+    changed_ids: tuple[int, ...] = ()
+    #: Moderation rules (issue 16): the responses of the page a rule flagged now, those
+    #: a rule held, and (rule name, response id) for each search stopped for its time.
+    flagged: tuple[int, ...] = ()
+    held: tuple[int, ...] = ()
+    slow_rules: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleFlag:
+    """A moderation rule's flag on a response (issue 16): which rule, what it does, when,
+    and whether a moderator decided since (``open``, ``misfire``: released, ``upheld``)."""
+
+    response_id: int
+    rule: str
+    action: str
+    flagged_at: datetime
+    state: str = "open"
+    resolved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleTally:
+    """One rule's record over a period: responses it flagged, and of those decided since,
+    how many a moderator released (misfired) or kept from view (upheld)."""
+
+    rule: str
+    caught: int = 0
+    misfired: int = 0
+    upheld: int = 0
+    open: int = 0
 
 
 @dataclass(frozen=True)
@@ -238,6 +273,9 @@ class FiguresStore(Protocol):
     async def source_names(self) -> list[str]: ...
     async def dialogue_figures(self, query: FigureQuery) -> FigureCounts: ...
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
+    async def rule_tallies(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[RuleTally]: ...
 
 
 class SearchStore(Protocol):
@@ -340,7 +378,14 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, DecisionStore, Pr
         error: str | None = None,
         next_try: datetime | None = None,
     ) -> None: ...
-    async def upsert_page(self, source: str, page: Page) -> UpsertResult: ...
+    async def upsert_page(
+        self, source: str, page: Page, *, rules: RuleSet | None = None, hold_write_back: bool = True
+    ) -> UpsertResult:
+        """Store one page and its cursor in one transaction (see SqliteStore). ``rules``:
+        applied in that transaction to every response new or changed by the page (issue
+        16); a hold rule's hold is written back when ``hold_write_back``."""
+        ...
+
     # One sync per source (issue 13): ``async with store.source_lock(name) as mine``;
     # False: another process syncs it (skip this round). SQLite: always True.
     def source_lock(self, name: str) -> AbstractAsyncContextManager[bool]: ...
@@ -369,6 +414,19 @@ class Store(FiguresStore, SearchStore, ReportStore, SinkStore, DecisionStore, Pr
         """Every response by ``row``'s author not handled yet, ``row`` included (author
         key across sources, else name within the source), newest first: the pile one
         decision settles (issue 16); at most ``limit`` (:data:`PILE_LIMIT`)."""
+
+    async def rule_flags(self, response_id: int) -> list[RuleFlag]:
+        """The moderation rules' flags on a response, oldest first."""
+        ...
+
+    async def rule_tallies(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[RuleTally]:
+        """Per rule, its flags made in [since, until): caught, misfired, upheld, open."""
+        ...
+
+    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
+        """(id, body text) of stored responses by id after ``after`` (``rules test``)."""
         ...
 
     # -- moderator actions: each is one transaction (state + journal + outbox) ---------

@@ -63,10 +63,12 @@ NOT_COPIED: dict[str, str] = {
     "responses_fts": "the search index, rebuilt on the target (SQLite)",
     "responses_by_author": "the author index, rebuilt on the target (SQLite)",
     "responses_vocab": "a view of the search index (SQLite)",
+    # To do: copy it (the test of every table with rows needs rows of it first).
+    "rule_flags": "not copied yet: the rules flag anew only what changes after the copy",
 }
 
 #: Columns a backend computes itself (never copied): PostgreSQL's search vector, and the
-#: platform's report count both derive from the stored meta (migrations 0013 / pg 0006).
+#: platform's report count both derive from the stored meta (migrations 0012 / pg 0005).
 DERIVED_COLUMNS = frozenset({"search", "reports"})
 
 #: The meta key the author secret travels under (PostgreSQL keeps it in meta; SQLite in

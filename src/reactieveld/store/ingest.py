@@ -423,6 +423,7 @@ def upsert(
         _claim_sent_replies(db, sid, new_rows, now, codebook_version)
 
     updated = 0
+    changed_ids: list[int] = []
     if changed:
         pending = _pending_moderation(db, [old[0] for old, *_ in changed])
         for old, r, key, h, title in changed:
@@ -473,6 +474,7 @@ def upsert(
                     (rid, r.body_text, r.author_name, title),
                 )
             updated += 1
+            changed_ids.append(rid)
             retitled.pop(rid, None)
 
     # Rows of a thread whose title changed but which were not in this page.
@@ -516,6 +518,7 @@ def upsert(
         updated=updated,
         unchanged=len(by_ext) - len(new_rows) - len(changed),
         new_ids=tuple(new_ids),
+        changed_ids=tuple(changed_ids),
     )
 
 

@@ -20,6 +20,9 @@ from reactieveld.store.rows import (
     to_epoch,
 )
 
+#: The responses in the Flagged queue: a rule's flag no moderator decided yet (issue 16).
+OPEN_FLAGS = "SELECT response_id FROM rule_flags WHERE state = 'open'"
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -147,7 +150,9 @@ def filter_where(
     if flt.author_key is not None:
         w.add(*dialect.author(flt.author_key))
     if flt.reported:
-        w.add("r.reports > 0")  # the partial index responses_reported (0013 / pg 0006)
+        w.add("r.reports > 0")  # the partial index responses_reported (0012 / pg 0005)
+    if flt.flagged:
+        w.add(f"r.id IN ({OPEN_FLAGS})")
     if flt.text:
         match = dialect.text_match(flt.text)
         if match is None:

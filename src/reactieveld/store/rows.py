@@ -304,7 +304,7 @@ COUNTS_SQL = {
         "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
         "'failed') GROUP BY 1"
     ),
-    # Walks the partial index of the reported rows only (migration 0013 / pg 0006).
+    # Walks the partial index of the reported rows only (migration 0012 / pg 0005).
     "reported": "SELECT count(*) FROM responses WHERE reports > 0 AND triage = 'new'",
 }
 

@@ -70,6 +70,8 @@ from reactieveld.store.base import (
     Keyset,
     QueueFilter,
     QueueRow,
+    RuleFlag,
+    RuleTally,
     SearchHit,
     SourceState,
     Store,
@@ -107,8 +109,18 @@ from reactieveld.store.rows import (
     thread_from_row,
     to_epoch,
 )
+from reactieveld.store.screening import (
+    FLAGS_OF,
+    TALLY_SQL,
+    TEXTS_SQL,
+    flag_of,
+    period,
+    tallies_of,
+)
 
 if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
+
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
         DecisionRecord,
@@ -444,13 +456,24 @@ class SqliteStore:
         return set()
 
     # -- ingest -----------------------------------------------------------------------
-    async def upsert_page(self, source: str, page: Page) -> UpsertResult:
+    async def upsert_page(
+        self,
+        source: str,
+        page: Page,
+        *,
+        rules: RuleSet | None = None,
+        hold_write_back: bool = True,
+    ) -> UpsertResult:
         """Store one page and its cursor in one transaction; idempotent.
 
         New responses are inserted and indexed; a response whose content or remote status
         changed is updated in place (its tags, notes and triage state stay); the same page
         twice changes nothing. A pending moderation decision in the outbox keeps the
         local status until it is written back.
+
+        ``rules`` (issue 16): applied to every response the page adds or changes, in the
+        same transaction (store/actions.py ``apply_rules``): a match is flagged, a hold
+        rule's match held (written back when ``hold_write_back``).
         """
         now = to_epoch(utcnow())
         # Text UTF-8 cannot hold is stored repaired and counted, never raised on: one odd
@@ -469,6 +492,10 @@ class SqliteStore:
             result = _ingest.upsert(
                 db, self._source_id(db, source), page, prepared, now, self.codebook_version
             )
+            if rules:
+                result = _actions.apply_rules(
+                    db, result, rules, write_back=hold_write_back, now=now or 0
+                )
             if anew:
                 db.execute(
                     "INSERT INTO source_repairs (source_id, n) VALUES (?, ?) "
@@ -701,6 +728,23 @@ class SqliteStore:
             return count
 
         return await self._run(fn)
+
+    async def rule_flags(self, response_id: int) -> list[RuleFlag]:
+        """The moderation rules' flags on a response, oldest first (issue 16)."""
+        rows = await self._run(lambda db: db.execute(FLAGS_OF, (response_id,)).fetchall())
+        return [flag_of(r) for r in rows]
+
+    async def rule_tallies(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[RuleTally]:
+        """Per rule, its flags made in [since, until): caught, misfired, upheld, open."""
+        rows = await self._run(lambda db: db.execute(TALLY_SQL, period(since, until)).fetchall())
+        return tallies_of(rows)
+
+    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
+        """(id, body text) of stored responses by id after ``after`` (``rules test``)."""
+        rows = await self._run(lambda db: db.execute(TEXTS_SQL, (after, limit)).fetchall())
+        return [(int(i), t or "") for i, t in rows]
 
     async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
         """Other responses by the same author (author key, else name within the source)."""

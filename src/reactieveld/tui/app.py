@@ -526,7 +526,7 @@ class ReactieveldApp(App[int]):
                 await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
 
     async def _on_sync_event(self, event: Any) -> None:
-        if event.kind == "new":
+        if event.kind in ("new", "flagged"):
             self.post_message(StoreChanged(tuple(event.new_ids)))
         elif event.kind in ("round", "error"):
             state = await self.reader.source_state(event.source)
@@ -779,7 +779,9 @@ def run_app(
                     errors[cfg.name] = message
             if pairs:
                 # The network sources fetch in a child process: the keys keep this interpreter.
-                engine = SyncEngine(sync_store, pairs, fetch_process=True)
+                engine = SyncEngine(
+                    sync_store, pairs, fetch_process=True, rules=getattr(config, "rules", None)
+                )
                 outbox = OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets)
         app = ReactieveldApp(
             store,

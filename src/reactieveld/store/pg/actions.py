@@ -13,9 +13,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
 
 from reactieveld.model import (
     Action,
@@ -29,6 +33,7 @@ from reactieveld.store.actions import (
     CANCELLABLE,
     HISTORY_BATCH,
     OUTBOX_COLUMNS,
+    Step,
     capability_for,
     journal_json,
     now_epoch,
@@ -36,16 +41,25 @@ from reactieveld.store.actions import (
     plan_handle,
     plan_moderate,
     plan_reply,
+    plan_rule_hold,
     plan_toggle,
     reason_columns,
     reverse_action,
     stamp,
 )
-from reactieveld.store.base import ActionOutcome, StoreError
+from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.ingest import storable
-from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
+from reactieveld.store.screening import (
+    FLAG_COLUMNS,
+    REOPEN_FLAGS,
+    holds_by_rule,
+    rule_actor,
+    screen,
+    settled,
+)
 
 #: What an action reads of each row it locks (the columns of SQLite's ``_targets``).
 _TARGET_SQL = (
@@ -125,17 +139,19 @@ async def journal_many(
     batch: str,
     now: int,
     reason: DecisionReason | None = None,
+    rule: str | None = None,
 ) -> list[int]:
     """:func:`journal` for many responses in one statement (a decision on a hundred
     rows is one round trip, not a hundred): (response id, before, after) each, one entry
     per response, each with the decision's ``reason``; their ids in the order of
-    ``entries``."""
+    ``entries``. ``rule``: a moderation rule's decision, journalled as ``rule:<name>``
+    instead of the connection's role."""
     if not entries:
         return []
     rows = await conn.fetch(
         "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
-        "reason_text) SELECT $1, session_user, $2, t.rid, t.before, t.after, $3, $7, $8 "
-        "FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
+        "reason_text) SELECT $1, coalesce($7, session_user), $2, t.rid, t.before, t.after, "
+        "$3, $8, $9 FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
         "AS t(rid, before, after, n) ORDER BY t.n RETURNING id, response_id",
         now,
         kind.value,
@@ -143,6 +159,7 @@ async def journal_many(
         [e[0] for e in entries],
         [journal_json(e[1]) for e in entries],
         [journal_json(e[2]) for e in entries],
+        None if rule is None else rule_actor(rule),
         *reason_columns(reason),
     )
     ids = {r[1]: r[0] for r in rows}  # one entry per response: the id is its key
@@ -222,6 +239,29 @@ async def _set_role(
         await add_tag(conn, codebook_version, rid, TagKind.ROLE, code, now, actor)
 
 
+async def settle_flags(
+    conn: asyncpg.Connection,
+    decided: Sequence[tuple[int, str]],
+    outcome: ActionOutcome,
+    steps: Sequence[Step],
+    now: int,
+) -> None:
+    """A moderator decided (response id, status left at): its open rule flags settled,
+    with the decision's journal entry (the rule of store/actions.py ``settle_flags``)."""
+    if not decided:
+        return
+    journal_of = {s[0]: j for s, j in zip(steps, outcome.journal_ids, strict=True)}
+    await conn.execute(
+        "UPDATE rule_flags f SET state = t.state, resolved_at = $1, resolved_by = session_user, "
+        "resolved_journal = t.jid FROM unnest($2::bigint[], $3::text[], $4::bigint[]) "
+        "AS t (rid, state, jid) WHERE f.response_id = t.rid AND f.state = 'open'",
+        now,
+        [rid for rid, _ in decided],
+        [settled(status) for _, status in decided],
+        [journal_of.get(rid) for rid, _ in decided],
+    )
+
+
 class Actions(PgBase):
     """The moderator's actions; see SqliteStore's methods of the same names for what
     each does. ``actor=`` is accepted for the protocol and ignored: the journal, tags,
@@ -288,29 +328,92 @@ class Actions(PgBase):
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
-            journal_ids = await journal_many(
-                conn,
-                ActionKind.MODERATE,
-                [s[:3] for s in steps],
-                batch=batch,
-                now=now,
-                reason=reason,
-            )
-            queued = [
-                (await self._source_id(conn, action.source), action, rid, jid)
-                for (rid, _b, _a, action), jid in zip(steps, journal_ids, strict=True)
-                if action is not None
-            ]
-            outbox_ids = await enqueue_many(conn, queued, now=now)
-            await conn.execute(
-                "UPDATE responses SET remote_status = $1, triage = 'handled' "
-                "WHERE id = ANY($2::bigint[])",
-                status.value,
-                [s[0] for s in steps],
-            )
-            return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+            outcome = await self._decide(conn, steps, status, batch=batch, now=now, reason=reason)
+            await settle_flags(conn, [(t[0], status.value) for t in targets], outcome, steps, now)
+            return outcome
 
         return await self._act(ids, seen, step, actor=actor, decided=True)
+
+    async def _decide(
+        self,
+        conn: asyncpg.Connection,
+        steps: Sequence[Step],
+        status: RemoteStatus,
+        *,
+        batch: str,
+        now: int,
+        rule: str | None = None,
+        reason: DecisionReason | None = None,
+    ) -> ActionOutcome:
+        """A decision's planned ``steps``: journal (with the decision's ``reason``),
+        outbox, state (each row's triage as its step says: a rule's hold keeps it)."""
+        journal_ids = await journal_many(
+            conn,
+            ActionKind.MODERATE,
+            [s[:3] for s in steps],
+            batch=batch,
+            now=now,
+            rule=rule,
+            reason=reason,
+        )
+        queued = [
+            (await self._source_id(conn, action.source), action, rid, jid)
+            for (rid, _b, _a, action), jid in zip(steps, journal_ids, strict=True)
+            if action is not None
+        ]
+        outbox_ids = await enqueue_many(conn, queued, now=now)
+        await conn.execute(
+            "UPDATE responses r SET remote_status = $1, triage = t.triage "
+            "FROM unnest($2::bigint[], $3::text[]) AS t (id, triage) WHERE r.id = t.id",
+            status.value,
+            [s[0] for s in steps],
+            [s[2]["triage"] for s in steps],
+        )
+        return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+    async def apply_rules(
+        self,
+        conn: asyncpg.Connection,
+        result: UpsertResult,
+        rules: RuleSet,
+        texts: Mapping[int, str | None],
+        *,
+        write_back: bool,
+        now: int,
+    ) -> UpsertResult:
+        """The moderation rules on a page's new and changed responses (``texts``: id ->
+        body), in the page's transaction (the rules of store/actions.py ``apply_rules``)."""
+        matches, slow = screen(texts.items(), rules)
+        new: list[tuple[int, str, str]] = []
+        if matches:
+            rows = await conn.fetch(
+                f"INSERT INTO rule_flags ({FLAG_COLUMNS}) "
+                "SELECT t.rid, t.rule, t.action, t.h, $5 FROM unnest($1::bigint[], $2::text[], "
+                "$3::text[], $4::bigint[]) WITH ORDINALITY AS t(rid, rule, action, h, n) "
+                "ORDER BY t.n ON CONFLICT DO NOTHING RETURNING response_id, rule, action",
+                [m.response_id for m in matches],
+                [m.rule for m in matches],
+                [m.action for m in matches],
+                [m.text_hash for m in matches],
+                now,
+            )
+            new = [(int(r[0]), r[1], r[2]) for r in rows]
+        held: list[int] = []
+        for rule, rids in holds_by_rule(new).items():
+            targets = await lock_targets(conn, rids)
+            steps = plan_rule_hold(targets, write_back=write_back)
+            await self._decide(
+                conn, steps, RemoteStatus.HOLD, batch=uuid.uuid4().hex, now=now, rule=rule
+            )
+            held += rids
+        if new:
+            await notify(conn, sorted({rid for rid, _, _ in new}))
+        return replace(
+            result,
+            flagged=tuple(dict.fromkeys(rid for rid, _, _ in new)),
+            held=tuple(held),
+            slow_rules=tuple(slow),
+        )
 
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
@@ -327,7 +430,9 @@ class Actions(PgBase):
                 "UPDATE responses SET triage = 'handled' WHERE id = ANY($1::bigint[])",
                 [s[0] for s in steps],
             )
-            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+            outcome = ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+            await settle_flags(conn, [(t[0], t[4]) for t in targets], outcome, steps, now)
+            return outcome
 
         return await self._act(ids, seen, step, actor=actor, decided=True)
 
@@ -520,6 +625,8 @@ class Actions(PgBase):
             await conn.execute(
                 "UPDATE responses SET triage = $1 WHERE id = $2", before["triage"], rid
             )
+        if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
+            await conn.execute(dollar(REOPEN_FLAGS), jid)
         if kind is ActionKind.TAG:
             await conn.execute(
                 "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' AND code = $2",

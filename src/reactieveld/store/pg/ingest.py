@@ -12,9 +12,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
 
 from reactieveld.model import Capability, Page, RemoteStatus, Source, TriageState, utcnow
 from reactieveld.store.authors import author_key_of, secret_bytes, secret_check
@@ -33,7 +36,8 @@ from reactieveld.store.ingest import (
     storable,
     storable_page,
 )
-from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.actions import Actions
+from reactieveld.store.pg.base import counts_lock
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
 
@@ -143,7 +147,7 @@ RETURNING id, external_id, (xmax = 0) AS inserted
 """
 
 
-class Ingest(PgBase):
+class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
     _author_secret: bytes | None = b""
     _given_secret: str | None = None
 
@@ -322,9 +326,17 @@ class Ingest(PgBase):
         }
 
     # -- ingest -------------------------------------------------------------------------
-    async def upsert_page(self, source: str, page: Page) -> UpsertResult:
+    async def upsert_page(
+        self,
+        source: str,
+        page: Page,
+        *,
+        rules: RuleSet | None = None,
+        hold_write_back: bool = True,
+    ) -> UpsertResult:
         """Store one page and its cursor in one transaction; idempotent (see
-        ``SqliteStore.upsert_page``: the same rules, the same counts)."""
+        ``SqliteStore.upsert_page``: the same rules, the same counts, the moderation
+        ``rules`` applied to the page's new and changed responses alike)."""
         now = to_epoch(utcnow())
         # Text PostgreSQL cannot hold (a lone surrogate, a NUL) is stored repaired and
         # counted, never raised on: one odd comment must not stop a source.
@@ -421,12 +433,19 @@ class Ingest(PgBase):
                     sid,
                     anew,
                 )
-            return UpsertResult(
+            result = UpsertResult(
                 new=len(new),
                 updated=updated,
                 unchanged=len(by_ext) - len(written),
                 new_ids=tuple(rid for rid, _ in new),
+                changed_ids=tuple(r["id"] for r in written if not r["inserted"]),
             )
+            if rules and written:
+                texts = {r["id"]: by_ext[r["external_id"]][6] for r in written}
+                result = await self.apply_rules(
+                    conn, result, rules, texts, write_back=hold_write_back, now=now or 0
+                )
+            return result
 
         return await self._write(fn)
 

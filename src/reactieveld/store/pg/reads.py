@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from reactieveld.model import JournalEntry, Note, Tag, Thread
 from reactieveld.store import planner as _planner
-from reactieveld.store.base import PILE_LIMIT, Counts, Direction, Keyset, QueueFilter, QueueRow
+from reactieveld.store.base import (
+    PILE_LIMIT,
+    Counts,
+    Direction,
+    Keyset,
+    QueueFilter,
+    QueueRow,
+    RuleFlag,
+    RuleTally,
+)
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import (
@@ -34,6 +44,14 @@ from reactieveld.store.rows import (
     tag_from_row,
     thread_from_row,
     to_epoch,
+)
+from reactieveld.store.screening import (
+    FLAGS_OF,
+    TALLY_SQL,
+    TEXTS_SQL,
+    flag_of,
+    period,
+    tallies_of,
 )
 
 
@@ -247,6 +265,23 @@ class Reads(RowReads):
             *params,
             limit,
         )
+
+    async def rule_flags(self, response_id: int) -> list[RuleFlag]:
+        """The moderation rules' flags on a response, oldest first (issue 16)."""
+        rows = await self._read(lambda c: c.fetch(dollar(FLAGS_OF), response_id))
+        return [flag_of(r) for r in rows]
+
+    async def rule_tallies(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[RuleTally]:
+        """Per rule, its flags made in [since, until): caught, misfired, upheld, open."""
+        rows = await self._read(lambda c: c.fetch(dollar(TALLY_SQL), *period(since, until)))
+        return tallies_of(rows)
+
+    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
+        """(id, body text) of stored responses by id after ``after`` (``rules test``)."""
+        rows = await self._read(lambda c: c.fetch(dollar(TEXTS_SQL), after, limit))
+        return [(int(i), t or "") for i, t in rows]
 
     async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
         """Other responses by the same author (author key, else name within the source)."""

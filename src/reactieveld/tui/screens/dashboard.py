@@ -249,7 +249,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         lines = [question_label(self.codebook, q, lang) for q in st.questions]
         questions.update(Content("\n".join([text("questions", lang), *lines])))
         self.query_one("#dash-definitions", Static).update(
-            Content("\n".join(definition_lines(self.codebook, lang, width)))
+            Content("\n".join(definition_lines(self.codebook, lang, width, rules=bool(st.rules))))
         )
         self._fitted = body.size.width
 

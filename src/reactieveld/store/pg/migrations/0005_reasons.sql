@@ -1,4 +1,4 @@
--- Reasons and platform reports (issue 16), as SQLite's migration 0013.
+-- Reasons and platform reports (issue 16), as SQLite's migration 0012.
 
 -- The reason a decision was taken (a code of the configured list) and, for "other", the
 -- moderator's own words, in the decision's journal entry itself.

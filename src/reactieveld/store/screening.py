@@ -1,0 +1,135 @@
+"""Moderation rules applied as a page is stored (issue 16): what both backends do with
+a rule's match, so that only their SQL differs.
+
+The store runs the config's rules (:class:`reactieveld.rules.RuleSet`, pure) on the text
+of every response a page adds or changes, in the page's own transaction. A match is a
+row of ``rule_flags`` (one per response, rule and text: the same words fetched again
+flag nothing anew). A ``hold`` rule's new flag also holds the response: a decision like
+a moderator's (journal, state, outbox; store/actions.py ``plan_rule_hold``) whose actor
+is ``rule:<name>``, which leaves the response waiting for a person in the Flagged queue.
+A moderator's decision on a flagged response settles its open flags: released
+(approved) is a misfire of the rule, anything else upholds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reactieveld.model import RemoteStatus
+from reactieveld.rules import RuleSet
+from reactieveld.store.base import RuleFlag, RuleTally
+from reactieveld.store.rows import from_epoch, to_epoch
+
+#: The journal's actor of a rule's decision is this prefix and the rule's name.
+RULE_ACTOR = "rule:"
+
+#: The columns of ``rule_flags`` a new flag fills, in this order (both backends).
+FLAG_COLUMNS = "response_id, rule, action, text_hash, flagged_at"
+
+#: The columns of a stored flag a :class:`~reactieveld.store.base.RuleFlag` is read from.
+FLAG_READ = "response_id, rule, action, flagged_at, state, resolved_by"
+
+
+#: Undoing a decision opens again the flags it settled (parameter: its journal id).
+REOPEN_FLAGS = (
+    "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL, "
+    "resolved_journal = NULL WHERE resolved_journal = ?"
+)
+
+
+#: A response's flags, oldest first (parameter: the response id).
+FLAGS_OF = f"SELECT {FLAG_READ} FROM rule_flags WHERE response_id = ? ORDER BY id"
+
+#: Per rule, its flags made in [since, until) (parameters: since, until; epoch seconds):
+#: rule, caught, misfired, upheld, open. "Caught": one per response, rule and text.
+TALLY_SQL = (
+    "SELECT rule, count(*), "
+    "sum(CASE WHEN state = 'misfire' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN state = 'upheld' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN state = 'open' THEN 1 ELSE 0 END) "
+    "FROM rule_flags WHERE flagged_at >= ? AND flagged_at < ? GROUP BY rule ORDER BY rule"
+)
+
+#: Stored texts by id, a page at a time (parameters: after id, limit).
+TEXTS_SQL = "SELECT id, body_text FROM responses WHERE id > ? ORDER BY id LIMIT ?"
+
+#: The widest period a tally can ask for (epoch seconds).
+ALL_TIME = (-(2**62), 2**62)
+
+
+def flag_of(row: Sequence[Any]) -> RuleFlag:
+    """A :data:`FLAG_READ` row as a :class:`RuleFlag`."""
+    rid, rule, action, at, state, by = row
+    return RuleFlag(int(rid), rule, action, from_epoch(at), state, by)
+
+
+def tallies_of(rows: Iterable[Sequence[Any]]) -> list[RuleTally]:
+    """:data:`TALLY_SQL` rows as :class:`RuleTally` values."""
+    return [RuleTally(r[0], *(int(n or 0) for n in r[1:])) for r in rows]
+
+
+def period(since: datetime | None, until: datetime | None) -> tuple[int, int]:
+    """[since, until) as the epoch seconds :data:`TALLY_SQL` takes (None: open)."""
+    lo = ALL_TIME[0] if since is None else to_epoch(since)
+    hi = ALL_TIME[1] if until is None else to_epoch(until)
+    return int(lo or 0), int(hi or 0)
+
+
+def rule_actor(rule: str) -> str:
+    """The journal's actor for rule ``rule``'s decisions."""
+    return f"{RULE_ACTOR}{rule}"
+
+
+def text_hash(text: str | None) -> int:
+    """A response's text as the flag remembers it (64 bits): the same words fetched again
+    are the same text, an edit is another."""
+    digest = hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule's match on one stored response: the ``rule_flags`` row to add."""
+
+    response_id: int
+    rule: str
+    action: str
+    text_hash: int
+
+
+def screen(
+    rows: Iterable[tuple[int, str | None]], rules: RuleSet
+) -> tuple[list[Match], list[tuple[str, int]]]:
+    """The rules on (response id, text) rows: the matches, and (rule, response id) for
+    each search stopped for its time (counted as no match)."""
+    matches: list[Match] = []
+    slow: list[tuple[str, int]] = []
+    for rid, text in rows:
+        scan = rules.scan(text)
+        slow.extend((name, rid) for name in scan.slow)
+        if scan.hits:
+            h = text_hash(text)
+            matches.extend(Match(rid, hit.rule, hit.action, h) for hit in scan.hits)
+    return matches, slow
+
+
+def holds_by_rule(new: Iterable[tuple[int, str, str]]) -> dict[str, list[int]]:
+    """Of new flags (response id, rule, action), the responses each hold rule holds (a
+    response two hold rules match is held once, by the first)."""
+    out: dict[str, list[int]] = {}
+    taken: set[int] = set()
+    for rid, rule, action in new:
+        if action == "hold" and rid not in taken:
+            out.setdefault(rule, []).append(rid)
+            taken.add(rid)
+    return out
+
+
+def settled(status: str) -> str:
+    """What a moderator's decision leaving a response at ``status`` makes of its open
+    flags: released (approved, visible again) is the rule's misfire; else it is upheld."""
+    return "misfire" if status == RemoteStatus.APPROVED.value else "upheld"

@@ -1,0 +1,96 @@
+"""The moderation rules' matcher (issue 16): whole words after case and diacritic
+folding, Dutch compounds, wildcards, spans in the original text, a slow regex stopped;
+and bad rules as config errors with file and line."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reactieveld.config import ConfigError, load_config
+from reactieveld.rules import Rule
+
+SCHELD = Rule.make("scheldwoorden", "hold", words=("kanker*", "tyfus*", "rot op", "café"))
+
+
+def found(rule: Rule, text: str) -> list[str]:
+    spans = rule.find(text)
+    assert spans is not None
+    return [text[a:b] for a, b in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kankerlijer!", ["Kankerlijer"]),
+        ("KANKER-lijer", ["KANKER"]),
+        ("op vakantie in Vakankerken", []),  # "kanker" not at a word start
+        ("wat een kânkér", ["kânkér"]),
+        ("rot   op jij", ["rot   op"]),
+        ("rotop", []),
+        ("naar het CAFÉ", ["CAFÉ"]),
+        ("naar het cafe\u0301", ["cafe\u0301"]),  # a combining accent
+        ("tyfushond en kanker", ["tyfushond", "kanker"]),
+        ("oorkanker", []),  # a compound ending in the word: not a word start
+    ],
+)
+def test_dutch_words(text, expected):
+    assert found(SCHELD, text) == expected
+
+
+ACCENTS = "\u0300\u0301\u0302\u0308"
+
+
+@given(
+    st.lists(st.sampled_from([str.upper, str.lower, str.title]), min_size=1, max_size=1),
+    st.text("abcdefghijklmnopqrstuvwxyz", max_size=6),
+    st.sampled_from(["", *ACCENTS]),
+    st.sampled_from([" ", ", ", "\n", "-", "!"]),
+)
+def test_generated_variants_match_at_a_word_start_only(case, tail, accent, sep):
+    word = case[0]("kanker" + tail)
+    word = unicodedata.normalize("NFC", word[0] + accent + word[1:])
+    assert found(SCHELD, f"jij{sep}{word}{sep}dus") == [word]
+    # Glued after another word's letters, it is part of that word: no match.
+    assert found(SCHELD, f"va{word}") == []
+
+
+def test_a_slow_regex_is_stopped_and_reported():
+    rule = Rule.make("traag", "flag", pattern=r"(a|aa)+$")
+    t0 = time.perf_counter()
+    assert rule.find("a" * 60 + "!", limit=0.05) is None
+    assert time.perf_counter() - t0 < 1.0
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('words = []\naction = "hold"', "expected a non-empty list of words"),
+        ('pattern = "(open"\naction = "flag"', "not a valid regular expression"),
+        ('words = ["x"]\npattern = "x"\naction = "flag"', 'either "words"'),
+        ('action = "flag"', 'either "words"'),
+        ('words = ["x"]\naction = "delete"', 'expected one of: "flag", "hold"'),
+        ('words = ["*"]\naction = "flag"', "no letters"),
+    ],
+)
+def test_bad_rules_are_config_errors_with_file_and_line(tmp_path: Path, entry, message):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[ui]\nlanguage = "nl"\n\n[[rules]]\nname = "r"\n{entry}\n', "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}:") and message in text
+    assert int(text.split(":")[1]) >= 4
+
+
+def test_duplicate_rule_name(tmp_path: Path):
+    path = tmp_path / "config.toml"
+    rule = '[[rules]]\nname = "r"\nwords = ["x"]\naction = "flag"\n'
+    path.write_text(rule + rule, "utf-8")
+    with pytest.raises(ConfigError, match=r":6: .*already used by #1"):
+        load_config(path)
