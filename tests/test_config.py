@@ -265,7 +265,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
         name = "demo"
         """,
         'key "source" is not known; expected one of: store, ui, codebook, keys, sources, sinks, '
-        "team, reasons, rules",
+        "team, coding, reasons, rules",
     )
 
 

@@ -162,6 +162,15 @@ class TeamConfig:
 
 
 @dataclass(frozen=True)
+class CodingConfig:
+    """``[coding]``: double coding for intercoder agreement (issue 14)."""
+
+    #: The share of responses (0..1) picked, by a hash of source and external id, to be
+    #: coded a second time, blind, by another moderator. 0 (the default) is off.
+    double_share: float = 0.0
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``Config()`` is what a missing file means."""
 
@@ -173,6 +182,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     sinks: tuple[SinkConfig, ...] = ()
     team: TeamConfig = field(default_factory=TeamConfig)
+    coding: CodingConfig = field(default_factory=CodingConfig)
     reasons: ReasonsConfig = field(default_factory=ReasonsConfig)
     #: ``[[rules]]``: watched words and patterns the sync applies (empty: none).
     rules: RuleSet = NO_RULES
@@ -537,7 +547,18 @@ class _Reader:
 
 # --- the sections ------------------------------------------------------------------------
 
-_TOP = ("store", "ui", "codebook", "keys", "sources", "sinks", "team", "reasons", "rules")
+_TOP = (
+    "store",
+    "ui",
+    "codebook",
+    "keys",
+    "sources",
+    "sinks",
+    "team",
+    "coding",
+    "reasons",
+    "rules",
+)
 
 _SOURCE_HEAD: dict[str, tuple[Check, bool]] = {
     "name": (_text, True),
@@ -915,6 +936,22 @@ def _team(reader: _Reader, data: dict[str, Any]) -> TeamConfig:
     return TeamConfig(claim_minutes=team.get("claim_minutes", TeamConfig.claim_minutes))
 
 
+def _share(value: Any) -> float:
+    expected = "a share from 0 to 1, like 0.1 (0: off)"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(expected)
+    if not 0 <= value <= 1:  # NaN fails this too
+        raise ValueError(expected, str(value))
+    return float(value)
+
+
+def _coding(reader: _Reader, data: dict[str, Any]) -> CodingConfig:
+    coding = reader.table(
+        data.get("coding", {}), ("coding",), "[coding]", {"double_share": (_share, False)}
+    )
+    return CodingConfig(double_share=coding.get("double_share", CodingConfig.double_share))
+
+
 def _ask_for(value: Any) -> tuple[str, ...]:
     options = ", ".join(f'"{name}"' for name in ASKABLE)
     expected = f"an array of decisions, each one of: {options} (or [] to ask for none)"
@@ -1055,6 +1092,7 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         sources=_sources(reader, data),
         sinks=_sinks(reader, data, base),
         team=_team(reader, data),
+        coding=_coding(reader, data),
         reasons=_reasons(reader, data),
         rules=_rules(reader, data),
     )
