@@ -30,6 +30,7 @@ SHIPPED = {
     10: "0010_claim_log.sql",
     11: "0011_rule_flags.sql",
     12: "0012_reasons.sql",
+    13: "0013_codings.sql",
 }
 
 
@@ -129,7 +130,28 @@ CHECKSUMS = {
     10: "64aa966a5fb9489a071ac1c38828ef977814ac8fabf494830c99b8bdd5c1f611",
     11: "59a60a9a0e93efed0e1394265512a795fc8cb1ea2fef116cdb284e6bcef7d64f",
     12: "e745a317b19dc91b659f95ae24320a227bd23e7d14f1864ed9749fb4b7e491f2",
+    13: "29f92115a9a91f88f361a94c79b7780b624770dbbf33c7e0174c27b8aef46313",
 }
+
+# PostgreSQL's migrations (store/pg/migrations), held the same way.
+PG_SHIPPED = {
+    1: ("0001_initial.sql", "af65f9455752cb491ea70bd22118c0e3e0b7b921242a5d25770c9d74da0f6edc"),
+    2: ("0002_versions.sql", "04978428c03e993bda2e12f06bf1607e9d6c53a94ab79c241f9c6bbaf06a7385"),
+    3: ("0003_claim_log.sql", "46d761e3c5d54897307624cef77241d660a5c01d774ed09a74b3441964759364"),
+    4: ("0004_rule_flags.sql", "e07108258987afe7304b7adcb3d8a5397a8cceb580e17565b765465ea04fc181"),
+    5: ("0005_reasons.sql", "778ce142be4bd1550dc54fc05e5c82b64c12917a5470d85f2dcfc1b93834970d"),
+    6: ("0006_codings.sql", "3ea14aed1a7cafcdf588491ed8fdab3d58ec1c890e602c1a3fe2e21466fab334"),
+}
+
+
+def test_shipped_postgresql_migrations_are_numbered_and_unchanged():
+    from reactieveld.store.pg.schema import SCHEMA_VERSION as PG_VERSION
+    from reactieveld.store.pg.schema import migrations as pg_migrations
+
+    found = pg_migrations()
+    assert [n for n, _, _ in found] == list(range(1, len(found) + 1)) and PG_VERSION == len(found)
+    digests = {n: (name, hashlib.sha256(sql.encode()).hexdigest()) for n, name, sql in found}
+    assert {n: digests[n] for n in PG_SHIPPED} == PG_SHIPPED, "a shipped migration was edited"
 
 
 async def test_from_empty(tmp_path):

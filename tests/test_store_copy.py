@@ -38,11 +38,12 @@ def _config() -> Any:
 
 async def _lived_in(path: Path) -> None:
     """Some of today's work on top of the demo's memory."""
-    store = await SqliteStore.open(path)
+    store = await SqliteStore.open(path, double_share=1.0)  # every response double-coded
     try:
         ids = [int(r[0]) for r in await sql(store, "SELECT id FROM responses ORDER BY id")]
         await store.moderate(ids[:3], RemoteStatus.SPAM, actor="anna")  # three outbox rows
         await store.toggle_question(ids[3:5], "1", actor="anna")
+        await store.toggle_question([ids[3]], "2", actor="bert")  # a second coding
         await store.add_note(ids[5], "Bellen over de \u00e9\u00e9n vraag", actor="anna")
         await store.reply(ids[6], "Dank u, we nemen het mee.", actor="anna")
         await store.moderate([ids[7]], RemoteStatus.APPROVED, actor="anna")

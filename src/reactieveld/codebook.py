@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 
 from reactieveld.model import TagKind
 
+# The double-coding sample (issue 14) lives in ``model``, below the store that applies it;
+# named here too, beside the codebook it belongs to.
+from reactieveld.model import in_double_sample as in_double_sample
+
 LANGUAGES = ("nl", "en")
 
 
@@ -139,16 +143,3 @@ DEFAULT_ROLES: tuple[Code, ...] = tuple(
     for code, key, nl, en, org in _ROLES
 )
 DEFAULT_CODEBOOK = make_codebook(DEFAULT_QUESTIONS, DEFAULT_ROLES, version="default-1")
-
-
-def in_double_sample(source: str, external_id: str, share: float) -> bool:
-    """Whether a response belongs to the double-coding sample of ``share`` (0..1).
-
-    Decided by a hash of its source and external id alone, so every moderator, every
-    machine and both backends agree on the sample without storing it, and a larger share
-    keeps every response a smaller share picked (issue 14, ``[coding] double_share``).
-    """
-    if share <= 0:
-        return False
-    digest = hashlib.sha256(f"{source}\x1f{external_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") < share * 2**64

@@ -124,6 +124,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journal.note": ("notitie", "note"),
     "journal.reply": ("antwoord", "reply"),
     "journal.undo": ("ongedaan gemaakt", "undone"),
+    # a later coder's own coding of a double-coded response (issue 14)
+    "journal.code_tag": (
+        "tweede codering: vraag {code} toegevoegd",
+        "second coding: question {code} added",
+    ),
+    "journal.code_untag": (
+        "tweede codering: vraag {code} verwijderd",
+        "second coding: question {code} removed",
+    ),
+    "journal.code_role": ("tweede codering: rol {after}", "second coding: role {after}"),
     "journal.reason": ("reden: {reason}", "reason: {reason}"),
     # reasons for decisions (issue 16; the Digital Services Act's statement of reasons)
     "reason.illegal": ("Illegale inhoud", "Illegal content"),

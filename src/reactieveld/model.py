@@ -6,6 +6,7 @@ exports read them back. Times are always timezone-aware UTC ``datetime`` objects
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,6 +61,9 @@ class ActionKind(StrEnum):
     NOTE = "note"  # add an internal note
     REPLY = "reply"  # answer on the platform
     UNDO = "undo"  # undo of an earlier journal entry
+    #: a later coder's own coding of a double-coded response (issue 14): a question
+    #: added or removed, or the role set, in the codings table, not in the tags
+    CODE = "code"
 
 
 class OutboxState(StrEnum):
@@ -269,3 +273,16 @@ DECIDIM_SPACE_TYPES: Mapping[str, str] = {
     "conferences": "conferences",
     "initiatives": "initiatives",
 }
+
+
+def in_double_sample(source: str, external_id: str, share: float) -> bool:
+    """Whether a response belongs to the double-coding sample of ``share`` (0..1).
+
+    Decided by a hash of its source and external id alone, so every moderator, every
+    machine and both backends agree on the sample without storing it, and a larger share
+    keeps every response a smaller share picked (issue 14, ``[coding] double_share``).
+    """
+    if share <= 0:
+        return False
+    digest = hashlib.sha256(f"{source}\x1f{external_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < share * 2**64

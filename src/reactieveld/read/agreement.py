@@ -31,6 +31,10 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Literal
 
+from reactieveld.store.values import Coding
+
+__all__ = ["Agreement", "Coding", "agreement", "by_variable", "krippendorff_alpha"]
+
 MIN_UNITS = 20
 RELIABLE = Fraction(800, 1000)
 TENTATIVE = Fraction(667, 1000)
@@ -119,16 +123,6 @@ def agreement(units: Sequence[Unit]) -> Agreement:
     return Agreement(
         alpha, percent_agreement(pairable), len(pairable), verdict(alpha, len(pairable))
     )
-
-
-@dataclass(frozen=True)
-class Coding:
-    """One coder's tags of one response: its planning questions and its role (or none)."""
-
-    response_id: int
-    coder: str
-    questions: frozenset[str]
-    role: str | None
 
 
 def by_variable(codings: Iterable[Coding], questions: Sequence[str]) -> dict[str, Agreement]:

@@ -26,6 +26,15 @@ from reactieveld.model import (
     utcnow,
 )
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
+from reactieveld.store.codings import (
+    UPSERT_SQL,
+    Route,
+    changed,
+    questions_of,
+    roles_and_questions,
+    route,
+    upsert_params,
+)
 from reactieveld.store.ingest import json_text, storable
 from reactieveld.store.rows import placeholders, to_epoch
 from reactieveld.store.screening import (
@@ -432,21 +441,30 @@ def toggle_question(
     now: int,
     batch: str,
     codebook_version: str,
+    double_share: float = 0.0,
 ) -> ActionOutcome:
-    targets = [t[0] for t in _targets(db, ids)]
+    targets = _targets(db, ids)
     if not targets:
         return ActionOutcome()
-    have = {
+    routes = routes_of(db, targets, actor, double_share)
+    mine = my_codings(db, [rid for rid, r in routes.items() if r == "second"], actor)
+    tagged = {
         r[0]
         for r in db.execute(
             "SELECT response_id FROM tags WHERE kind = 'question' AND code = ? "
-            f"AND response_id IN {placeholders(targets)}",
-            (code, *targets),
+            f"AND response_id IN {placeholders(list(routes))}",
+            (code, *routes),
         )
     }
-    steps = plan_toggle(targets, have, code)
+    have = {
+        rid
+        for rid, r in routes.items()
+        if (code in mine[rid][0] if r == "second" else rid in tagged)
+    }
+    steps = plan_toggle(list(routes), have, code)
     kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
-    for rid, *_rest in steps:
+    tag_steps = [s for s in steps if routes[s[0]] != "second"]
+    for rid, *_rest in tag_steps:
         if kind is ActionKind.TAG:
             _add_tag(db, codebook_version, rid, TagKind.QUESTION, code, actor, now)
         else:
@@ -454,10 +472,71 @@ def toggle_question(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
                 (rid, code),
             )
+    code_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
+    _code(db, code_steps, mine, actor, codebook_version, now)
+    _mirror(db, [rid for rid, r in routes.items() if r == "first"], actor, codebook_version, now)
     journal_ids = _journal_each(
-        db, kind, [(rid, b, a) for rid, _k, b, a in steps], actor=actor, batch=batch, now=now
+        db, kind, [(rid, b, a) for rid, _k, b, a in tag_steps], actor=actor, batch=batch, now=now
     )
+    journal_ids += _journal_each(db, ActionKind.CODE, code_steps, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+
+def routes_of(
+    db: sqlite3.Connection, targets: Sequence[Sequence[Any]], actor: str, share: float
+) -> dict[int, Route]:
+    """Which coding ``actor``'s codebook action changes, per locked target (id, source,
+    external id, ...), in the targets' order (store/codings.py)."""
+    firsts: dict[int, str] = {}
+    if share > 0:
+        rids = [t[0] for t in targets]
+        firsts = dict(
+            db.execute(
+                "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
+                f"AND response_id IN {placeholders(rids)}",
+                rids,
+            ).fetchall()
+        )
+    return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), actor) for t in targets}
+
+
+def my_codings(
+    db: sqlite3.Connection, rids: Sequence[int], coder: str
+) -> dict[int, tuple[frozenset[str], str | None]]:
+    """``coder``'s codings of ``rids`` (questions, role); an empty one where none yet."""
+    found = {
+        int(r[0]): (questions_of(r[1]), r[2])
+        for r in db.execute(
+            "SELECT response_id, questions, role FROM codings WHERE coder = ? "
+            f"AND response_id IN {placeholders(rids)}",
+            (coder, *rids),
+        )
+    }
+    return {rid: found.get(rid, (frozenset(), None)) for rid in rids}
+
+
+def _code(
+    db: sqlite3.Connection,
+    steps: Sequence[tuple[int, Mapping[str, Any], Mapping[str, Any]]],
+    mine: Mapping[int, tuple[frozenset[str], str | None]],
+    coder: str,
+    codebook_version: str,
+    now: int,
+) -> None:
+    """A later coder's changes (response id, before, after) to their own codings."""
+    for rid, before, after in steps:
+        questions, role = changed(*mine[rid], before, after)
+        db.execute(UPSERT_SQL, upsert_params(rid, coder, questions, role, codebook_version, now))
+
+
+def _mirror(
+    db: sqlite3.Connection, rids: Sequence[int], coder: str, codebook_version: str, now: int
+) -> None:
+    """The first coder's coding of ``rids`` made (or kept) equal to the responses' tags."""
+    for rid in rids:
+        tags = db.execute("SELECT kind, code FROM tags WHERE response_id = ?", (rid,)).fetchall()
+        questions, role = roles_and_questions(tags)
+        db.execute(UPSERT_SQL, upsert_params(rid, coder, questions, role, codebook_version, now))
 
 
 def _add_tag(
@@ -499,17 +578,29 @@ def set_roles(
     now: int,
     batch: str,
     codebook_version: str,
+    double_share: float = 0.0,
 ) -> ActionOutcome:
-    changed = []
-    for rid, *_rest in _targets(db, ids):
+    routes = routes_of(db, _targets(db, ids), actor, double_share)
+    mine = my_codings(db, [rid for rid, r in routes.items() if r == "second"], actor)
+    changed_tags, coded = [], []
+    for rid, r in routes.items():
+        if r == "second":
+            if mine[rid][1] != (code or None):
+                coded.append((rid, {"role": mine[rid][1]}, {"role": code}))
+            continue
         row = db.execute(
             "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
         ).fetchone()
         if (row[0] if row else None) == (code or None):
             continue  # unchanged: keep who tagged it and when
         old = _set_role(db, codebook_version, rid, code, actor, now)
-        changed.append((rid, {"role": old}, {"role": code}))
-    journal_ids = _journal_each(db, ActionKind.ROLE, changed, actor=actor, batch=batch, now=now)
+        changed_tags.append((rid, {"role": old}, {"role": code}))
+    _code(db, coded, mine, actor, codebook_version, now)
+    _mirror(db, [rid for rid, r in routes.items() if r == "first"], actor, codebook_version, now)
+    journal_ids = _journal_each(
+        db, ActionKind.ROLE, changed_tags, actor=actor, batch=batch, now=now
+    )
+    journal_ids += _journal_each(db, ActionKind.CODE, coded, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
 
@@ -575,6 +666,7 @@ def undo_last(
         outbox_ids += _undo_one(
             db, codebook_version, ActionKind(kind), rid, before, after, jid, now
         )
+        _undo_coding(db, ActionKind(kind), rid, before, after, actor, codebook_version, now)
         journal_ids.append(
             _journal(
                 db,
@@ -589,6 +681,30 @@ def undo_last(
             )
         )
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
+
+
+def _undo_coding(
+    db: sqlite3.Connection,
+    kind: ActionKind,
+    rid: int,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    coder: str,
+    codebook_version: str,
+    now: int,
+) -> None:
+    """An undo's part in the codings: a later coder's change taken back from their own
+    coding; a first coder's coding kept equal to the tags the undo put back."""
+    if kind is ActionKind.CODE:
+        mine = my_codings(db, [rid], coder)
+        _code(db, [(rid, after, before)], mine, coder, codebook_version, now)
+    elif kind in (ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE):
+        first = db.execute(
+            "SELECT 1 FROM codings WHERE response_id = ? AND coder = ? AND ordinal = 1",
+            (rid, coder),
+        ).fetchone()
+        if first:
+            _mirror(db, [rid], coder, codebook_version, now)
 
 
 def changed_since(

@@ -30,6 +30,7 @@ from reactieveld.model import (
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
+    from reactieveld.store.values import Coding as Coding
     from reactieveld.store.values import DecisionRecord as DecisionRecord
     from reactieveld.store.values import FigureCounts as FigureCounts
     from reactieveld.store.values import FigureQuery as FigureQuery
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 #: frame uses them (each frozen dataclass ~0.5 ms at import); still importable from here.
 _READ_SIDE_VALUES = frozenset(
     {
+        "Coding",
         "DecisionRecord",
         "FigureCounts",
         "FigureQuery",
@@ -318,6 +320,15 @@ class ReportStore(ExportStore, Protocol):
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
 
 
+class AgreementStore(Protocol):
+    """What the intercoder agreement reads (issue 14; ``reactieveld agreement``)."""
+
+    async def codings(self, flt: QueueFilter) -> list[Coding]:
+        """Every coder's coding of the double-coded responses ``flt`` matches (those
+        with at least two codings), by response and then in the order they were coded."""
+        ...
+
+
 class DecisionStore(Protocol):
     """The statement-of-reasons log (issue 16): the journal's decisions, a page at a
     time in journal order (SQL in store/decisions.py, one text for both backends)."""
@@ -351,7 +362,9 @@ class SinkStore(RecordStore, Protocol):
     async def sink_queue(self, sink: str) -> list[SinkQueued]: ...
 
 
-class Store(FiguresStore, SearchStore, ReportStore, SinkStore, DecisionStore, Protocol):
+class Store(
+    FiguresStore, SearchStore, ReportStore, SinkStore, DecisionStore, AgreementStore, Protocol
+):
     """The organisation's memory. :class:`reactieveld.store.sqlite.SqliteStore` is one.
     It answers the read-side protocols above too, so a second backend implements this
     one interface."""

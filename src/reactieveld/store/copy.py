@@ -43,6 +43,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("threads", ("id",)),
     ("responses", ("id",)),
     ("tags", ("response_id", "kind", "code")),
+    ("codings", ("response_id", "coder")),
     ("notes", ("id",)),
     ("actions", ("id",)),
     ("outbox", ("id",)),

@@ -60,14 +60,17 @@ async def open_store(
     read_only: bool = False,
     interactive: bool = False,
     cache_kib: int | None = None,
+    double_share: float = 0.0,
 ) -> Store:
     """The store at ``target``: a ``postgresql://`` URL or a SQLite file path.
 
     ``settings`` (``[store]``) gives the PostgreSQL password (``password_env``) when the
     target is its ``url``; ``password`` gives it directly. ``interactive``: a connection that
     reads windows of rows for the screen (a small SQLite page cache, a small pool);
-    ``cache_kib`` sets SQLite's page cache exactly. Raises ``StoreError`` with one line
-    when the store cannot be used (``ConfigError`` for an unset password variable)."""
+    ``cache_kib`` sets SQLite's page cache exactly. ``double_share``: ``[coding]
+    double_share``, the share of responses coded twice (store/codings.py). Raises
+    ``StoreError`` with one line when the store cannot be used (``ConfigError`` for an
+    unset password variable)."""
     if is_postgres_url(target):
         from reactieveld.store.pg.store import PostgresStore
 
@@ -79,6 +82,7 @@ async def open_store(
             codebook_version=codebook_version,
             author_secret=author_secret,
             read_only=read_only,
+            double_share=double_share,
             max_size=2 if interactive else 4,
         )
     from reactieveld.store.sqlite import READER_CACHE_KIB, SqliteStore
@@ -93,6 +97,7 @@ async def open_store(
         codebook_version=codebook_version,
         author_secret=author_secret,
         read_only=read_only,
+        double_share=double_share,
         **opts,
     )
 

@@ -78,6 +78,7 @@ from reactieveld.store.base import (
     StoreError,
     UpsertResult,
 )
+from reactieveld.store.codings import coding_of, codings_sql
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
@@ -123,6 +124,7 @@ if TYPE_CHECKING:
 
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
+        Coding,
         DecisionRecord,
         FigureCounts,
         FigureQuery,
@@ -165,6 +167,8 @@ class SqliteStore:
         #: Opened read-only (asked for, or the file or its folder cannot be written).
         self.read_only = False
         self.codebook_version = codebook_version
+        #: ``[coding] double_share``: the share of responses coded twice (issue 14).
+        self.double_share = 0.0
         self._author_secret: bytes | None = b""
         self._given_secret: str | None = None
         self._source_ids: dict[str, int] = {}
@@ -186,6 +190,7 @@ class SqliteStore:
         cache_kib: int = DEFAULT_CACHE_KIB,
         author_secret: str | None = None,
         read_only: bool = False,
+        double_share: float = 0.0,
     ) -> SqliteStore:
         """Open (creating if needed) the store at ``path`` and migrate it to this version.
 
@@ -205,6 +210,9 @@ class SqliteStore:
         ``read_only``: open without writing anything (reading, search, export). A file
         or folder this process cannot write opens read-only by itself; :attr:`read_only`
         tells which it became. Every write then raises :class:`StoreError`.
+
+        ``double_share`` (``[coding] double_share``): the share of responses whose
+        codebook actions follow the double-coding rules (store/codings.py).
 
         Any condition that makes the file unusable (not a database, damaged, a newer
         schema, a folder, a full disk, no permission) raises :class:`StoreError` with
@@ -230,6 +238,7 @@ class SqliteStore:
                 raise _open_error(path, exc) from exc
             store = cls(conn, path, codebook_version)
             store._cache_kib = cache_kib
+            store.double_share = double_share
             store._given_secret = author_secret
             store.read_only = read_only
             try:
@@ -873,7 +882,9 @@ class SqliteStore:
         seen: Mapping[int, int] | None,
     ) -> ActionOutcome:
         """A codebook action (a question toggled, a role set) as one journalled batch under
-        this store's codebook version, in one transaction."""
+        this store's codebook version, in one transaction. On a response in the
+        double-coding sample that another moderator coded first, it changes ``actor``'s
+        own coding instead of the tags (store/codings.py)."""
         now, batch = _actions.stamp()
         return await self._write(
             lambda db: _claims.guarded(
@@ -887,6 +898,7 @@ class SqliteStore:
                     now=now,
                     batch=batch,
                     codebook_version=self.codebook_version,
+                    double_share=self.double_share,
                 ),
                 actor=actor,
             )
@@ -1143,6 +1155,12 @@ class SqliteStore:
         if any(not first <= day < last for _, day in figures.per_day):
             raise damaged_error(self.path, "an index disagrees with its rows")
         return figures
+
+    async def codings(self, flt: QueueFilter) -> list[Coding]:
+        """Every coder's coding of the double-coded responses ``flt`` matches (those with
+        at least two codings), by response and then in the order they were coded."""
+        sql, params = codings_sql(flt)
+        return await self.read(lambda db: [coding_of(r) for r in db.execute(sql, params)])
 
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
         """The responses ``flt`` matches (the same as :meth:`count`), per role by the one

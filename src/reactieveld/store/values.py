@@ -168,3 +168,20 @@ class DecisionRecord:
     platform: str
     external_id: str
     url: str | None
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One coder's coding of one response: its planning questions and its role (or none).
+
+    ``ordinal`` 1 is the first coder (whose coding is the response's tags until resolved);
+    ``coded_at`` (Unix seconds) when they first coded it; ``codebook_version`` the codebook
+    of their latest change."""
+
+    response_id: int
+    coder: str
+    questions: frozenset[str]
+    role: str | None
+    ordinal: int = 1
+    codebook_version: str = ""
+    coded_at: int = 0

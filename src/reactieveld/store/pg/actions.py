@@ -20,6 +20,7 @@ import asyncpg
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
+    from reactieveld.store.values import Coding
 
 from reactieveld.model import (
     Action,
@@ -29,6 +30,7 @@ from reactieveld.model import (
     RemoteStatus,
     TagKind,
 )
+from reactieveld.store import planner as _planner
 from reactieveld.store.actions import (
     CANCELLABLE,
     HISTORY_BATCH,
@@ -47,7 +49,18 @@ from reactieveld.store.actions import (
     reverse_action,
     stamp,
 )
-from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
+from reactieveld.store.base import ActionOutcome, QueueFilter, StoreError, UpsertResult
+from reactieveld.store.codings import (
+    UPSERT_SQL,
+    Route,
+    changed,
+    coding_of,
+    codings_sql,
+    questions_of,
+    roles_and_questions,
+    route,
+    upsert_params,
+)
 from reactieveld.store.ingest import storable
 from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.claims import guarded
@@ -67,6 +80,9 @@ _TARGET_SQL = (
     "r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
     "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
 )
+
+#: A coder's coding written (store/codings.py), in PostgreSQL's placeholders.
+_UPSERT = dollar(UPSERT_SQL)
 
 
 async def lock_targets(
@@ -440,36 +456,48 @@ class Actions(PgBase):
         self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:
         """Toggle a planning-question tag (several: any lacks it -> all get it; else all
-        lose it)."""
+        lose it); on a sampled response another coded first, this role's own coding."""
         now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            rids = [t[0] for t in targets]
-            if not rids:
+            if not targets:
                 return ActionOutcome()
-            have = {
+            routes = await self._routes(conn, targets)
+            seconds = [rid for rid, r in routes.items() if r == "second"]
+            mine = await self._my_codings(conn, seconds)
+            tagged = {
                 r[0]
                 for r in await conn.fetch(
                     "SELECT response_id FROM tags WHERE kind = 'question' AND code = $1 "
                     "AND response_id = ANY($2::bigint[])",
                     code,
-                    rids,
+                    list(routes),
                 )
             }
-            steps = plan_toggle(rids, have, code)
+            have = {
+                rid
+                for rid, r in routes.items()
+                if (code in mine[rid][0] if r == "second" else rid in tagged)
+            }
+            steps = plan_toggle(list(routes), have, code)
             kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
+            tag_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] != "second"]
+            code_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
             if kind is ActionKind.TAG:
-                for rid, *_rest in steps:
+                for rid, *_rest in tag_steps:
                     await add_tag(conn, self.codebook_version, rid, TagKind.QUESTION, code, now)
             else:
                 await conn.execute(
                     "DELETE FROM tags WHERE response_id = ANY($1::bigint[]) "
                     "AND kind = 'question' AND code = $2",
-                    rids,
+                    [s[0] for s in tag_steps],
                     code,
                 )
-            journal_ids = await journal_many(
-                conn, kind, [(rid, b, a) for rid, _k, b, a in steps], batch=batch, now=now
+            await self._code(conn, code_steps, mine, now)
+            await self._mirror(conn, [rid for rid, r in routes.items() if r == "first"], now)
+            journal_ids = await journal_many(conn, kind, tag_steps, batch=batch, now=now)
+            journal_ids += await journal_many(
+                conn, ActionKind.CODE, code_steps, batch=batch, now=now
             )
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
@@ -483,21 +511,108 @@ class Actions(PgBase):
         actor: str,
         seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome:
-        """Set the speaker's role (one per response; None clears it)."""
+        """Set the speaker's role (one per response; None clears it); on a sampled
+        response another coded first, this role's own coding."""
         now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            changed = []
-            for rid, *_rest in targets:
+            routes = await self._routes(conn, targets)
+            mine = await self._my_codings(conn, [r for r, w in routes.items() if w == "second"])
+            changed, coded = [], []
+            for rid, r in routes.items():
+                if r == "second":
+                    if mine[rid][1] != (code or None):
+                        coded.append((rid, {"role": mine[rid][1]}, {"role": code}))
+                    continue
                 old = await _role(conn, rid)
                 if old == (code or None):
                     continue  # unchanged: keep who tagged it and when
                 await _set_role(conn, self.codebook_version, rid, code, now)
                 changed.append((rid, {"role": old}, {"role": code}))
+            await self._code(conn, coded, mine, now)
+            await self._mirror(conn, [rid for rid, r in routes.items() if r == "first"], now)
             journal_ids = await journal_many(conn, ActionKind.ROLE, changed, batch=batch, now=now)
+            journal_ids += await journal_many(conn, ActionKind.CODE, coded, batch=batch, now=now)
             return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
         return await self._act(ids, seen, step, actor=actor, decided=False)
+
+    async def _routes(
+        self, conn: asyncpg.Connection, targets: Sequence[asyncpg.Record]
+    ) -> dict[int, Route]:
+        """Which coding this role's codebook action changes, per locked target (the
+        rules of store/codings.py; SQLite's ``routes_of``)."""
+        firsts: dict[int, str] = {}
+        if self.double_share > 0:
+            rows = await conn.fetch(
+                "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
+                "AND response_id = ANY($1::bigint[])",
+                [t[0] for t in targets],
+            )
+            firsts = {int(r[0]): str(r[1]) for r in rows}
+        share, me = self.double_share, self.role
+        return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), me) for t in targets}
+
+    async def _my_codings(
+        self, conn: asyncpg.Connection, rids: Sequence[int]
+    ) -> dict[int, tuple[frozenset[str], str | None]]:
+        """This role's codings of ``rids`` (questions, role); empty where none yet."""
+        rows = await conn.fetch(
+            "SELECT response_id, questions, role FROM codings WHERE coder = session_user "
+            "AND response_id = ANY($1::bigint[])",
+            list(rids),
+        )
+        found = {int(r[0]): (questions_of(r[1]), r[2]) for r in rows}
+        return {rid: found.get(rid, (frozenset(), None)) for rid in rids}
+
+    async def _code(
+        self,
+        conn: asyncpg.Connection,
+        steps: Sequence[tuple[int, Mapping[str, Any], Mapping[str, Any]]],
+        mine: Mapping[int, tuple[frozenset[str], str | None]],
+        now: int,
+    ) -> None:
+        """A later coder's changes (response id, before, after) to their own codings."""
+        for rid, before, after in steps:
+            questions, role = changed(*mine[rid], before, after)
+            params = upsert_params(rid, self.role, questions, role, self.codebook_version, now)
+            await conn.execute(_UPSERT, *params)
+
+    async def _mirror(self, conn: asyncpg.Connection, rids: Sequence[int], now: int) -> None:
+        """The first coder's coding of ``rids`` made (or kept) equal to their tags."""
+        for rid in rids:
+            tags = await conn.fetch("SELECT kind, code FROM tags WHERE response_id = $1", rid)
+            questions, role = roles_and_questions(tags)
+            params = upsert_params(rid, self.role, questions, role, self.codebook_version, now)
+            await conn.execute(_UPSERT, *params)
+
+    async def _undo_coding(
+        self,
+        conn: asyncpg.Connection,
+        kind: ActionKind,
+        rid: int,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        now: int,
+    ) -> None:
+        """An undo's part in the codings (SQLite's ``_undo_coding``)."""
+        if kind is ActionKind.CODE:
+            await self._code(conn, [(rid, after, before)], await self._my_codings(conn, [rid]), now)
+        elif kind in (ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE):
+            first = await conn.fetchval(
+                "SELECT 1 FROM codings WHERE response_id = $1 AND coder = session_user "
+                "AND ordinal = 1",
+                rid,
+            )
+            if first:
+                await self._mirror(conn, [rid], now)
+
+    async def codings(self, flt: QueueFilter) -> list[Coding]:
+        """Every coder's coding of the double-coded responses ``flt`` matches (see
+        SqliteStore)."""
+        sql, params = codings_sql(flt, _planner.POSTGRES)
+        rows = await self._read(lambda c: c.fetch(dollar(sql), *params))
+        return [coding_of(r) for r in rows]
 
     async def add_note(
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
@@ -593,6 +708,7 @@ class Actions(PgBase):
                 outbox_ids += await self._undo_one(
                     conn, ActionKind(kind), rid, before, after, jid, now
                 )
+                await self._undo_coding(conn, ActionKind(kind), rid, before, after, now)
                 journal_ids.append(
                     await journal(
                         conn,

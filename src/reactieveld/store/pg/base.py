@@ -88,6 +88,8 @@ class PgBase:
         #: The database as messages name it (its URL without a password).
         self.where = where
         self.codebook_version = codebook_version
+        #: ``[coding] double_share``: the share of responses coded twice (issue 14).
+        self.double_share = 0.0
         #: A reader's store (by its role's rights) or one opened read-only.
         self.read_only = False
         #: Opened by a role that may only read (reactieveld_reader), not by asking.

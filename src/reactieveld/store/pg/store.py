@@ -37,6 +37,7 @@ class PostgresStore(
         codebook_version: str = "default-1",
         author_secret: str | None = None,
         read_only: bool = False,
+        double_share: float = 0.0,
         min_size: int = 1,
         max_size: int = 4,
     ) -> PostgresStore:
@@ -60,6 +61,7 @@ class PostgresStore(
         except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
             raise connect_error(where, exc) from exc
         store = cls(pool, where, codebook_version)
+        store.double_share = double_share
         store._dsn, store._password = url, password  # a sync's source locks (locks.py)
         try:
             async with pool.acquire() as conn:

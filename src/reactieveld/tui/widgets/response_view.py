@@ -230,18 +230,20 @@ class ResponseView(VerticalScroll, can_focus=False):
                 why = reasons.describe(entry.reason, entry.reason_text, self.i18n.language)
                 said += " · " + t("journal.reason", reason=one_line(why, limit=240))
             return said
-        if kind == "tag":
-            return t("journal.tag", code=one_line(str(after.get("question", ""))))
-        if kind == "untag":
-            return t("journal.untag", code=one_line(str(before.get("question", ""))))
-        if kind == "role":
+        # A later coder's own coding (issue 14) reads as a tag, named as theirs.
+        prefix = "journal.code_" if kind == "code" else "journal."
+        if kind == "tag" or (kind == "code" and "question" in after):
+            return t(prefix + "tag", code=one_line(str(after.get("question", ""))))
+        if kind == "untag" or (kind == "code" and "question" in before):
+            return t(prefix + "untag", code=one_line(str(before.get("question", ""))))
+        if kind in ("role", "code"):
             code = after.get("role")
             label = (
                 self.codebook.label(TagKind.ROLE, code, self.i18n.language)
                 if code
                 else t("view.none")
             )
-            return t("journal.role", after=one_line(label))
+            return t(prefix + "role", after=one_line(label))
         if kind == "undo":
             return t("journal.undo")
         return t("journal." + kind)

@@ -1,0 +1,122 @@
+"""Double coding (issue 14): each coder's coding of a sampled response, kept apart.
+
+A response in the double-coding sample (``codebook.in_double_sample``, by
+``[coding] double_share``) is coded by several moderators, blind, so that their agreement
+can be measured. The ``codings`` table (migrations 0013 / pg 0006) keeps one row per
+response and coder: the questions they gave it, the role, when, and with which codebook.
+
+Who changes what, on both backends (the rules here, the SQL the backends'):
+
+* not in the sample: the response's tags, as ever;
+* ``FIRST``: in the sample, and nobody else coded it first: the response's tags, and the
+  actor's coding (ordinal 1) is kept in step with them;
+* ``SECOND``: in the sample, and another moderator coded it first: the actor's own
+  coding only (journalled as :attr:`ActionKind.CODE`); the response's tags stay the first
+  coder's until a difference is resolved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from reactieveld.model import in_double_sample
+from reactieveld.store.planner import SQLITE, Dialect, filter_where
+
+if TYPE_CHECKING:
+    from reactieveld.store.base import QueueFilter
+    from reactieveld.store.values import Coding
+
+Route = Literal["tags", "first", "second"]
+
+
+def route(
+    source: str, external_id: str, share: float, first_coder: str | None, actor: str
+) -> Route:
+    """Which coding an action of ``actor`` on a response changes (see the module)."""
+    if not in_double_sample(source, external_id, share):
+        return "tags"
+    if first_coder is None or first_coder == actor:
+        return "first"
+    return "second"
+
+
+def questions_json(questions: Iterable[str]) -> str:
+    """A coding's questions as stored: a JSON array, sorted, each once."""
+    return json.dumps(sorted(set(questions)), ensure_ascii=False)
+
+
+def questions_of(text: str | None) -> frozenset[str]:
+    """The questions of a stored coding (``questions_json``'s text)."""
+    return frozenset(str(q) for q in json.loads(text or "[]"))
+
+
+def changed(
+    questions: frozenset[str],
+    role: str | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> tuple[frozenset[str], str | None]:
+    """A coding after a journalled change (``before`` -> ``after``: a question added or
+    removed, or the role set) is applied to it; undo applies ``after`` -> ``before``."""
+    now = set(questions)
+    if "question" in before:
+        now.discard(str(before["question"]))
+    if "question" in after:
+        now.add(str(after["question"]))
+    if "role" in before or "role" in after:
+        role = after.get("role") or None
+    return frozenset(now), role
+
+
+#: The columns of a coding as :func:`coding_of` reads them.
+CODING_COLUMNS = (
+    "c.response_id, c.coder, c.questions, c.role, c.ordinal, c.codebook_version, c.coded_at"
+)
+
+#: A coder's coding written: new (the next ordinal of the response) or changed. ``?``
+#: placeholders: response id (twice), coder, questions, role, codebook, time (twice).
+UPSERT_SQL = (
+    "INSERT INTO codings (response_id, coder, ordinal, questions, role, codebook_version, "
+    "coded_at, changed_at) VALUES (?, ?, (SELECT coalesce(max(ordinal), 0) + 1 FROM codings "
+    "WHERE response_id = ?), ?, ?, ?, ?, ?) ON CONFLICT (response_id, coder) DO UPDATE SET "
+    "questions = excluded.questions, role = excluded.role, "
+    "codebook_version = excluded.codebook_version, changed_at = excluded.changed_at"
+)
+
+
+def upsert_params(
+    rid: int, coder: str, questions: Iterable[str], role: str | None, version: str, now: int
+) -> tuple[Any, ...]:
+    """The parameters of :data:`UPSERT_SQL`."""
+    return (rid, coder, rid, questions_json(questions), role, version, now, now)
+
+
+def coding_of(row: Sequence[Any]) -> Coding:
+    """A :class:`Coding` from a row of :data:`CODING_COLUMNS`."""
+    from reactieveld.store.values import Coding  # the read side's value: loaded when read
+
+    rid, coder, questions, role, ordinal, version, coded_at = row
+    return Coding(
+        int(rid), str(coder), questions_of(questions), role, int(ordinal), version, int(coded_at)
+    )
+
+
+def codings_sql(flt: QueueFilter, dialect: Dialect = SQLITE) -> tuple[str, list[Any]]:
+    """Every coding of the double-coded responses ``flt`` matches (a response coded by at
+    least two coders), by response and ordinal; ``?`` placeholders."""
+    w = filter_where(flt, dialect=dialect)
+    w.add("r.id IN (SELECT response_id FROM codings GROUP BY response_id HAVING count(*) > 1)")
+    sql = (
+        f"SELECT {CODING_COLUMNS} FROM codings c JOIN responses r ON r.id = c.response_id"
+        f"{w.sql()} ORDER BY c.response_id, c.ordinal"
+    )
+    return sql, w.params
+
+
+def roles_and_questions(rows: Iterable[Sequence[Any]]) -> tuple[list[str], str | None]:
+    """A response's tags (kind, code rows) as a coding's questions and role."""
+    questions = [str(code) for kind, code in rows if kind == "question"]
+    roles = [str(code) for kind, code in rows if kind == "role"]
+    return questions, (roles[0] if roles else None)

@@ -1,0 +1,221 @@
+"""Double coding in the store (issue 14), on both backends: a sampled response's first
+coder tags it as ever (and their coding is kept beside the tags); a second coder's keys
+change only their own coding, journalled as theirs; undo takes back each one's own; the
+codings of the double-coded responses are read with the export's filters."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.store import T0, open_store, page, resp, sql
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reactieveld.model import in_double_sample
+from reactieveld.store.base import QueueFilter
+from reactieveld.store.values import Coding
+
+
+def _role_url(cluster: Any, url: str, name: str) -> str:
+    cluster.psql(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
+        f"CREATE ROLE {name} LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
+    )
+    return str(cluster.url(url.rsplit("/", 1)[1], name))
+
+
+class Team:
+    """Two moderators on one memory: ``anna`` and ``bert`` (on PostgreSQL, their roles:
+    the name given as ``actor`` is the role's there), and the owner's store to look."""
+
+    def __init__(self, owner: Any, anna: Any, bert: Any) -> None:
+        self.owner, self.anna, self.bert = owner, anna, bert
+
+    async def close(self) -> None:
+        for s in {id(s): s for s in (self.anna, self.bert, self.owner)}.values():
+            await s.close()
+
+
+async def _team(target: str, request: pytest.FixtureRequest, share: float) -> Team:
+    owner = await open_store(target, double_share=share)
+    if not target.startswith("postgresql://"):
+        return Team(owner, owner, owner)  # SQLite: who acts is the actor given
+    cluster = request.getfixturevalue("pg_cluster")
+    anna = await open_store(_role_url(cluster, target, "anna"), double_share=share)
+    bert = await open_store(_role_url(cluster, target, "bert"), double_share=share)
+    return Team(owner, anna, bert)
+
+
+@pytest.fixture
+async def team(store_target: str, request: pytest.FixtureRequest) -> AsyncIterator[Team]:
+    t = await _team(store_target, request, share=1.0)
+    await t.owner.upsert_page("blog", page(*(resp(str(i), minutes=i) for i in range(1, 4))))
+    await t.owner.upsert_page("forum", page(resp("f1", source="forum", minutes=10)))
+    yield t
+    await t.close()
+
+
+async def _id(store: Any, source: str, ext: str) -> int:
+    row = await store.get_by_external(source, ext)
+    assert row is not None and row.response.id is not None
+    return row.response.id
+
+
+async def _codings(store: Any) -> list[tuple[Any, ...]]:
+    return await sql(
+        store,
+        "SELECT response_id, coder, ordinal, questions, role, codebook_version "
+        "FROM codings ORDER BY response_id, ordinal",
+    )
+
+
+async def test_first_coder_tags_second_coder_codes_apart(team: Team) -> None:
+    r = await _id(team.owner, "blog", "1")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.anna.set_role([r], "burger", actor="anna")
+    # bert codes the same response: 1 and 2, a council member.
+    await team.bert.toggle_question([r], "1", actor="bert")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.bert.set_role([r], "raad", actor="bert")
+
+    row = await team.owner.get(r)
+    assert (row.questions, row.role) == (("1",), "burger")  # the tags stay anna's
+    assert await _codings(team.owner) == [
+        (r, "anna", 1, '["1"]', "burger", "default-1"),
+        (r, "bert", 2, '["1", "2"]', "raad", "default-1"),
+    ]
+    journal = [(e.actor, e.kind.value, e.before, e.after) for e in await team.owner.journal(r)]
+    assert journal[::-1] == [
+        ("anna", "tag", {}, {"question": "1"}),
+        ("anna", "role", {"role": None}, {"role": "burger"}),
+        ("bert", "code", {}, {"question": "1"}),
+        ("bert", "code", {}, {"question": "2"}),
+        ("bert", "code", {"role": None}, {"role": "raad"}),
+    ]
+    read = await team.owner.codings(QueueFilter())
+    assert all(c.coded_at >= T0.timestamp() for c in read)  # the clock's (now)
+    assert [replace(c, coded_at=0) for c in read] == [
+        Coding(r, "anna", frozenset({"1"}), "burger", 1, "default-1"),
+        Coding(r, "bert", frozenset({"1", "2"}), "raad", 2, "default-1"),
+    ]
+
+
+async def test_second_coder_removes_and_undoes_only_their_own(team: Team) -> None:
+    r = await _id(team.owner, "blog", "2")
+    await team.anna.toggle_question([r], "3", actor="anna")
+    await team.bert.toggle_question([r], "3", actor="bert")
+    await team.bert.toggle_question([r], "3", actor="bert")  # and off again
+    assert (await _codings(team.owner))[1][1:4] == ("bert", 2, "[]")
+    assert (await team.bert.undo_last(actor="bert")).changed == 1
+    assert (await _codings(team.owner))[1][1:4] == ("bert", 2, '["3"]')
+    assert (await team.owner.get(r)).questions == ("3",)
+    # anna's undo: her tag goes, and her coding with it; bert's stays.
+    await team.anna.set_role([r], "ambtenaar", actor="anna")
+    assert (await team.anna.undo_last(actor="anna")).changed == 1
+    assert (await team.owner.get(r)).role is None
+    assert [c[1:5] for c in await _codings(team.owner)] == [
+        ("anna", 1, '["3"]', None),
+        ("bert", 2, '["3"]', None),
+    ]
+
+
+async def test_a_batch_mixes_first_and_second_codings(team: Team) -> None:
+    a, b = await _id(team.owner, "blog", "1"), await _id(team.owner, "blog", "2")
+    await team.anna.toggle_question([a], "5", actor="anna")
+    # bert marks both and presses 5: a is anna's (his own coding), b he codes first.
+    await team.bert.toggle_question([a, b], "5", actor="bert")
+    assert (await team.owner.get(a)).questions == ("5",)
+    assert (await team.owner.get(b)).questions == ("5",)
+    assert [c[:4] for c in await _codings(team.owner)] == [
+        (a, "anna", 1, '["5"]'),
+        (a, "bert", 2, '["5"]'),
+        (b, "bert", 1, '["5"]'),
+    ]
+    # b has one coder only: not double-coded, so not among the codings read.
+    assert {c.response_id for c in await team.owner.codings(QueueFilter())} == {a}
+
+
+async def test_codings_follow_the_export_filters(team: Team) -> None:
+    a, f = await _id(team.owner, "blog", "3"), await _id(team.owner, "forum", "f1")
+    for r in (a, f):
+        await team.anna.toggle_question([r], "1", actor="anna")
+        await team.bert.set_role([r], "burger", actor="bert")
+    by_source = await team.owner.codings(QueueFilter(sources=("forum",)))
+    assert {c.response_id for c in by_source} == {f}
+    since = await team.owner.codings(QueueFilter(since=T0.replace(minute=5)))
+    assert {c.response_id for c in since} == {f}  # blog 3 came at minute 3
+    assert len(await team.owner.codings(QueueFilter())) == 4
+
+
+async def test_off_and_outside_the_sample_the_tags_are_everyone_s(
+    store_target: str, request: pytest.FixtureRequest
+) -> None:
+    outside = next(str(i) for i in range(100) if not in_double_sample("blog", str(i), 0.5))
+    inside = next(str(i) for i in range(100) if in_double_sample("blog", str(i), 0.5))
+    t = await _team(store_target, request, share=0.5)
+    try:
+        await t.owner.upsert_page("blog", page(resp(outside), resp(inside, minutes=1)))
+        o, i = await _id(t.owner, "blog", outside), await _id(t.owner, "blog", inside)
+        for r in (o, i):
+            await t.anna.toggle_question([r], "1", actor="anna")
+            await t.bert.toggle_question([r], "2", actor="bert")
+        assert (await t.owner.get(o)).questions == ("1", "2")  # not sampled: one set of tags
+        assert (await t.owner.get(i)).questions == ("1",)
+        assert [c[:4] for c in await _codings(t.owner)] == [
+            (i, "anna", 1, '["1"]'),
+            (i, "bert", 2, '["2"]'),
+        ]
+    finally:
+        await t.close()
+
+
+_keys = st.lists(
+    st.tuples(st.sampled_from(["anna", "bert", "cees"]), st.sampled_from(["1", "2", "3", "r"])),
+    max_size=12,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_keys)
+def test_random_keys_of_three_coders_match_a_model(keys: list[tuple[str, str]]) -> None:
+    # SQLite only (a fresh file per example); the SQL both backends share is above.
+    asyncio.run(_three_coders(keys))
+
+
+async def _three_coders(keys: list[tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await open_store(Path(tmp) / "m.db", double_share=1.0)
+        try:
+            await store.upsert_page("blog", page(resp("1")))
+            r = await _id(store, "blog", "1")
+            model: dict[str, tuple[set[str], str | None]] = {}
+            order: list[str] = []
+            for coder, key in keys:
+                if key == "r":
+                    await store.set_role([r], "burger", actor=coder)
+                else:
+                    await store.toggle_question([r], key, actor=coder)
+                if coder not in model:
+                    model[coder] = (set(), None)
+                    order.append(coder)
+                questions, role = model[coder]
+                if key == "r":
+                    model[coder] = (questions, "burger")
+                else:
+                    questions ^= {key}
+            stored = await _codings(store)
+            assert [(c[1], c[2]) for c in stored] == [(c, n) for n, c in enumerate(order, 1)]
+            for c in stored:
+                questions, role = model[c[1]]
+                assert (c[3], c[4]) == (str(sorted(questions)).replace("'", '"'), role)
+            row = await store.get(r)
+            first = model[order[0]] if order else (set(), None)
+            assert (set(row.questions), row.role) == first  # the tags are the first's
+        finally:
+            await store.close()
