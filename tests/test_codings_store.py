@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.codings import Team, open_team
 from helpers.store import T0, open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,39 +23,9 @@ from reactieveld.store.base import QueueFilter
 from reactieveld.store.values import Coding
 
 
-def _role_url(cluster: Any, url: str, name: str) -> str:
-    cluster.psql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-        f"CREATE ROLE {name} LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
-    )
-    return str(cluster.url(url.rsplit("/", 1)[1], name))
-
-
-class Team:
-    """Two moderators on one memory: ``anna`` and ``bert`` (on PostgreSQL, their roles:
-    the name given as ``actor`` is the role's there), and the owner's store to look."""
-
-    def __init__(self, owner: Any, anna: Any, bert: Any) -> None:
-        self.owner, self.anna, self.bert = owner, anna, bert
-
-    async def close(self) -> None:
-        for s in {id(s): s for s in (self.anna, self.bert, self.owner)}.values():
-            await s.close()
-
-
-async def _team(target: str, request: pytest.FixtureRequest, share: float) -> Team:
-    owner = await open_store(target, double_share=share)
-    if not target.startswith("postgresql://"):
-        return Team(owner, owner, owner)  # SQLite: who acts is the actor given
-    cluster = request.getfixturevalue("pg_cluster")
-    anna = await open_store(_role_url(cluster, target, "anna"), double_share=share)
-    bert = await open_store(_role_url(cluster, target, "bert"), double_share=share)
-    return Team(owner, anna, bert)
-
-
 @pytest.fixture
 async def team(store_target: str, request: pytest.FixtureRequest) -> AsyncIterator[Team]:
-    t = await _team(store_target, request, share=1.0)
+    t = await open_team(store_target, request, share=1.0)
     await t.owner.upsert_page("blog", page(*(resp(str(i), minutes=i) for i in range(1, 4))))
     await t.owner.upsert_page("forum", page(resp("f1", source="forum", minutes=10)))
     yield t
@@ -158,7 +129,7 @@ async def test_off_and_outside_the_sample_the_tags_are_everyone_s(
 ) -> None:
     outside = next(str(i) for i in range(100) if not in_double_sample("blog", str(i), 0.5))
     inside = next(str(i) for i in range(100) if in_double_sample("blog", str(i), 0.5))
-    t = await _team(store_target, request, share=0.5)
+    t = await open_team(store_target, request, share=0.5)
     try:
         await t.owner.upsert_page("blog", page(resp(outside), resp(inside, minutes=1)))
         o, i = await _id(t.owner, "blog", outside), await _id(t.owner, "blog", inside)

@@ -101,6 +101,15 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
                    "--since, --until, --days)")  # fmt: skip
     p.set_defaults(command=cmd_stats)
 
+    p = sub.add_parser("agreement", help="intercoder agreement of the double-coded responses "
+                       "(Krippendorff's alpha per planning question and for the role)")  # fmt: skip
+    add_common(p, top=False)
+    p.add_argument("--source", action="append", default=[], metavar="NAME",
+                   help="only responses from this source (repeatable)")  # fmt: skip
+    p.add_argument("--since", metavar="DATE", help="arrived on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
+    p.set_defaults(command=cmd_agreement)
+
     p = sub.add_parser("rules", help="try the [[rules]] of the config on the stored responses")
     add_common(p, top=False)
     p.add_argument("action", choices=("test",), help="test: how many stored responses each matches")
@@ -348,6 +357,68 @@ def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     if store_missing(ctx.db_path):
         return _usage(f"no memory store at {ctx.db_path}")
     return run_stats_command(ctx.config, ctx.db_path, args)
+
+
+# -- agreement (issue 14) --------------------------------------------------------------------
+
+
+def cmd_agreement(args: argparse.Namespace, ctx: Any) -> int:
+    return run_agreement_command(ctx.config, ctx.db_path, args)
+
+
+def run_agreement_command(
+    config: Any, db_path: Any, args: argparse.Namespace, *, out: TextIO | None = None
+) -> int:
+    """``reactieveld agreement``: per planning question and for the role, Krippendorff's
+    alpha, percent agreement, the number of double-coded responses and the verdict, of the
+    responses the export's filters (period, source) select. Nothing double-coded is a
+    line saying so (exit 0); a bad date or an unknown source exits 2."""
+    ns = argparse.Namespace(
+        format="jsonl",
+        include_personal_data=False,
+        question=[],
+        role=[],
+        source=getattr(args, "source", None) or [],
+        since=getattr(args, "since", None),
+        until=getattr(args, "until", None),
+    )
+    try:
+        opts = export_options(config, ns)  # the export's dates and sources, checked alike
+    except ValueError as exc:
+        return _usage(f"agreement: {exc}")
+    if store_missing(db_path):
+        return _usage(f"no memory store at {db_path}")
+    return asyncio.run(_agreement_main(config, db_path, opts, out or sys.stdout))
+
+
+async def _agreement_main(config: Any, db_path: Any, opts: Any, out: TextIO) -> int:
+    from reactieveld.i18n import text
+    from reactieveld.read.agreement import agreement_figures, render_agreement_text
+    from reactieveld.store.base import QueueFilter
+    from reactieveld.store.open import open_store
+
+    codebook, language = opts.codebook, opts.language
+    store = await open_store(
+        db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
+    )
+    try:
+        known = await store.source_names()
+        unknown = [name for name in opts.sources if name not in known]
+        if unknown:
+            sources = ", ".join(known) or "—"
+            problem = text("stats.err.source", language, sources=sources)
+            return _usage(f"agreement: --source {unknown[0]}: {problem}")
+        flt = QueueFilter(sources=opts.sources, since=opts.since, until=opts.until)
+        codings = await store.codings(flt)
+    finally:
+        await store.close()
+    questions = [q.code for q in codebook.questions]
+    figures = agreement_figures(
+        codings, questions, since=opts.since, until=opts.until, sources=opts.sources
+    )
+    labels = {q.code: q.label(language) for q in codebook.questions}
+    out.write(render_agreement_text(figures, labels, language))
+    return 0
 
 
 # -- rules test (issue 16) -------------------------------------------------------------------

@@ -489,6 +489,70 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{flag} {value}: geen datum (verwacht JJJJ-MM-DD)",
         "{flag} {value}: not a date (expected YYYY-MM-DD)",
     ),
+    # intercoder agreement (issue 14: ``reactieveld agreement``, the dashboard)
+    "agree.title": (
+        "Overeenstemming tussen codeurs (Krippendorffs alfa, nominaal)",
+        "Intercoder agreement (Krippendorff's alpha, nominal)",
+    ),
+    "agree.period": (
+        "Reacties: {period} · bronnen: {sources}",
+        "Responses: {period} · sources: {sources}",
+    ),
+    "agree.period.all": ("alle, ongeacht de datum", "all, whatever their date"),
+    "agree.period.between": (
+        "binnengekomen van {first} tot en met {last} (UTC)",
+        "arrived from {first} to {last} inclusive (UTC)",
+    ),
+    "agree.period.since": (
+        "binnengekomen vanaf {first} (UTC)",
+        "arrived on or after {first} (UTC)",
+    ),
+    "agree.period.until": (
+        "binnengekomen tot en met {last} (UTC)",
+        "arrived up to {last} inclusive (UTC)",
+    ),
+    "agree.sources.all": ("alle", "all"),
+    "agree.counted": (
+        "Dubbel gecodeerd: {n} reacties uit de steekproef, elk door twee of meer "
+        "moderatoren blind gecodeerd (codeurs: {coders})",
+        "Double-coded: {n} responses of the sample, each coded blind by two moderators "
+        "or more (coders: {coders})",
+    ),
+    "agree.none": (
+        "Geen dubbel gecodeerde reacties in deze selectie. Zet [coding] double_share "
+        "(bijvoorbeeld 0.1) en laat een tweede moderator de steekproef coderen (README: "
+        "Dubbel coderen).",
+        "No double-coded responses in this selection. Set [coding] double_share (for "
+        "instance 0.1) and have a second moderator code the sample (README: Double coding).",
+    ),
+    "agree.col.variable": ("vraag", "question"),
+    "agree.col.label": ("planningsvraag", "planning question"),
+    "agree.col.alpha": ("alfa", "alpha"),
+    "agree.col.percent": ("eens", "agree"),
+    "agree.col.n": ("n", "n"),
+    "agree.col.verdict": ("oordeel", "verdict"),
+    "agree.role": ("rol", "role"),
+    "agree.verdict.reliable": ("betrouwbaar", "reliable"),
+    "agree.verdict.tentative": ("voorlopig", "tentative"),
+    "agree.verdict.not_reliable": ("niet betrouwbaar", "not reliable"),
+    "agree.verdict.too_few": ("te weinig", "too few"),
+    "agree.verdict.undefined": ("onbepaald", "undefined"),
+    "agree.def": (
+        "Per planningsvraag: komt de vraag in de reactie voor of niet (één waarde per "
+        "codeur per reactie); rol: de gegeven rol (geen rol gegeven telt als ontbrekend). "
+        "alfa: Krippendorffs alfa (nominaal), exact berekend; eens: het deel van de paren "
+        "codeurs dat hetzelfde gaf; n: reacties met waarden van twee codeurs of meer. "
+        "Oordeel: betrouwbaar bij alfa ≥ 0,800, voorlopig van 0,667 tot 0,800, niet "
+        "betrouwbaar daaronder, te weinig bij minder dan {min} reacties; onbepaald (alfa —) "
+        "als alle codeurs overal dezelfde waarde gaven: dan valt er niets te meten.",
+        "Per planning question: whether the question occurs in the response or not (one "
+        "value per coder per response); role: the role given (no role given counts as "
+        "missing). alpha: Krippendorff's alpha (nominal), computed exactly; agree: the "
+        "share of pairs of coders that gave the same value; n: responses with values from "
+        "two coders or more. Verdict: reliable at alpha >= 0.800, tentative from 0.667 to "
+        "0.800, not reliable below, too few under {min} responses; undefined (alpha —) "
+        "when every coder gave the same value everywhere: there is nothing to measure.",
+    ),
     # The hour's unit in a duration (``2 d 3 u`` / ``2 d 3 h``).
     "stats.hour": ("u", "h"),
     # the command palette (help texts are markup to the palette: no square brackets)

@@ -24,16 +24,29 @@ drift). When every value is one category the expected disagreement is zero and a
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from fractions import Fraction
 from itertools import combinations
-from typing import Literal
+from typing import Any, Literal
 
+from reactieveld.i18n import text
 from reactieveld.store.values import Coding
+from reactieveld.text import one_line
 
-__all__ = ["Agreement", "Coding", "agreement", "by_variable", "krippendorff_alpha"]
+__all__ = [
+    "Agreement",
+    "AgreementFigures",
+    "Coding",
+    "agreement",
+    "agreement_figures",
+    "by_variable",
+    "krippendorff_alpha",
+    "render_agreement_text",
+]
 
 MIN_UNITS = 20
 RELIABLE = Fraction(800, 1000)
@@ -141,3 +154,127 @@ def by_variable(codings: Iterable[Coding], questions: Sequence[str]) -> dict[str
     }
     result["role"] = agreement([{c: k.role for c, k in u.items()} for u in units.values()])
     return result
+
+
+# -- the figures as the command and the dashboard show them -----------------------------
+
+
+@dataclass(frozen=True)
+class AgreementFigures:
+    """The agreement of a memory's double-coded responses: per planning question of the
+    codebook (in its order) and for the role, with what was counted."""
+
+    #: (variable, its agreement): each question code, then ``"role"``.
+    rows: tuple[tuple[str, Agreement], ...]
+    #: responses coded by two moderators or more (the double-coded ones counted)
+    responses: int
+    #: every coder among them, sorted
+    coders: tuple[str, ...]
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive (the day after ``--until``)
+    sources: tuple[str, ...] = ()
+
+
+def agreement_figures(
+    codings: Sequence[Coding],
+    questions: Sequence[str],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: Sequence[str] = (),
+) -> AgreementFigures:
+    """The figures of ``codings`` (the store's, of double-coded responses) for the
+    planning questions ``questions``."""
+    per = by_variable(codings, questions)
+    units: dict[int, set[str]] = {}
+    for c in codings:
+        units.setdefault(c.response_id, set()).add(c.coder)
+    return AgreementFigures(
+        rows=tuple(per.items()),
+        responses=sum(1 for coders in units.values() if len(coders) >= 2),
+        coders=tuple(sorted({c.coder for c in codings})),
+        since=since,
+        until=until,
+        sources=tuple(sources),
+    )
+
+
+def format_alpha(value: Fraction | None) -> str:
+    """Alpha with three decimals (Krippendorff's habit); "—" when undefined."""
+    return "—" if value is None else f"{float(value):.3f}"
+
+
+def format_percent(value: Fraction | None) -> str:
+    """A share as a percentage with one decimal; "—" without pairs."""
+    return "—" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def period_text(figures: AgreementFigures, language: str) -> str:
+    """Which responses the figures cover: their arrival period (UTC) and sources."""
+    first = figures.since.date().isoformat() if figures.since else None
+    # ``until`` is exclusive (the next day's 00:00 UTC): the last day is the one before.
+    last = (figures.until - timedelta(days=1)).date().isoformat() if figures.until else None
+    if first and last:
+        period = text("agree.period.between", language, first=first, last=last)
+    elif first:
+        period = text("agree.period.since", language, first=first)
+    elif last:
+        period = text("agree.period.until", language, last=last)
+    else:
+        period = text("agree.period.all", language)
+    sources = ", ".join(figures.sources) if figures.sources else text("agree.sources.all", language)
+    return text("agree.period", language, period=period, sources=sources)
+
+
+def render_agreement_text(
+    figures: AgreementFigures, labels: Mapping[str, str], language: str
+) -> str:
+    """``reactieveld agreement``'s text: a title, what is counted, one line per planning
+    question and the role (its code, alpha, percent agreement, n, verdict, its label),
+    then the definitions. ``labels``: each variable's label (a question's text); the
+    numbers come first, so that a long label only runs on at the end of its line."""
+
+    def t(key: str, **values: Any) -> str:
+        return text(key, language, **values)
+
+    lines = [t("agree.title"), *textwrap.wrap(period_text(figures, language), 88)]
+    if not figures.responses:
+        lines += ["", t("agree.none"), ""]
+        return "\n".join(lines)
+    coders = ", ".join(one_line(c, limit=64) for c in figures.coders)
+    lines += textwrap.wrap(t("agree.counted", n=figures.responses, coders=coders), 88)
+    codes = {
+        key: t("agree.role") if key == "role" else one_line(key, limit=8) for key, _ in figures.rows
+    }
+    verdicts = {key: t("agree.verdict." + r.verdict) for key, r in figures.rows}
+    w_code = max(len(t("agree.col.variable")), *(len(c) for c in codes.values()))
+    w_verdict = max(len(t("agree.col.verdict")), *(len(v) for v in verdicts.values()))
+
+    def row(code: str, alpha: str, percent: str, n: str, verdict: str, label: str) -> str:
+        line = f"{code:<{w_code}}  {alpha:>7}  {percent:>7}  {n:>5}  {verdict:<{w_verdict}}"
+        return (line + "  " + label).rstrip()
+
+    lines += [
+        "",
+        row(
+            t("agree.col.variable"),
+            t("agree.col.alpha"),
+            t("agree.col.percent"),
+            t("agree.col.n"),
+            t("agree.col.verdict"),
+            t("agree.col.label"),
+        ),
+    ]
+    for key, result in figures.rows:
+        lines.append(
+            row(
+                codes[key],
+                format_alpha(result.alpha),
+                format_percent(result.percent),
+                str(result.units),
+                verdicts[key],
+                one_line(labels.get(key, ""), limit=200),
+            )
+        )
+    lines += ["", *textwrap.wrap(t("agree.def", min=MIN_UNITS), 88), ""]
+    return "\n".join(lines)
