@@ -35,6 +35,9 @@ async def _code(store: Any, rid: int, coder: str, questions: set[str], role: str
         # Coded as "nothing applies": on and off again leaves an empty coding.
         await store.toggle_question([rid], "8", actor=coder)
         await store.toggle_question([rid], "8", actor=coder)
+    # A later coder's coding counts once done (x in the Second coding queue); the first
+    # coder's is their tags (nothing to finish: the store leaves it).
+    await store.finish_coding([rid], actor=coder)
 
 
 async def _fill(target: str, request: pytest.FixtureRequest) -> None:

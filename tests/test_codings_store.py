@@ -54,6 +54,8 @@ async def test_first_coder_tags_second_coder_codes_apart(team: Team) -> None:
     await team.bert.toggle_question([r], "1", actor="bert")
     await team.bert.toggle_question([r], "2", actor="bert")
     await team.bert.set_role([r], "raad", actor="bert")
+    assert await team.owner.codings(QueueFilter()) == []  # bert is not done yet
+    await team.bert.finish_coding([r], actor="bert")
 
     row = await team.owner.get(r)
     assert (row.questions, row.role) == (("1",), "burger")  # the tags stay anna's
@@ -68,6 +70,7 @@ async def test_first_coder_tags_second_coder_codes_apart(team: Team) -> None:
         ("bert", "code", {}, {"question": "1"}),
         ("bert", "code", {}, {"question": "2"}),
         ("bert", "code", {"role": None}, {"role": "raad"}),
+        ("bert", "code", {}, {"done": True}),
     ]
     read = await team.owner.codings(QueueFilter())
     assert all(c.coded_at >= T0.timestamp() for c in read)  # the clock's (now)
@@ -109,6 +112,7 @@ async def test_a_batch_mixes_first_and_second_codings(team: Team) -> None:
         (b, "bert", 1, '["5"]'),
     ]
     # b has one coder only: not double-coded, so not among the codings read.
+    await team.bert.finish_coding([a, b], actor="bert")  # b: his own first coding, left
     assert {c.response_id for c in await team.owner.codings(QueueFilter())} == {a}
 
 
@@ -117,6 +121,7 @@ async def test_codings_follow_the_export_filters(team: Team) -> None:
     for r in (a, f):
         await team.anna.toggle_question([r], "1", actor="anna")
         await team.bert.set_role([r], "burger", actor="bert")
+    await team.bert.finish_coding([a, f], actor="bert")
     by_source = await team.owner.codings(QueueFilter(sources=("forum",)))
     assert {c.response_id for c in by_source} == {f}
     since = await team.owner.codings(QueueFilter(since=T0.replace(minute=5)))
@@ -190,3 +195,35 @@ async def _three_coders(keys: list[tuple[str, str]]) -> None:
             assert (set(row.questions), row.role) == first  # the tags are the first's
         finally:
             await store.close()
+
+
+async def test_the_second_coding_queue_is_blind_and_empties_as_codings_are_done(
+    team: Team,
+) -> None:
+    r1, r2, r3 = [await _id(team.owner, "blog", e) for e in ("1", "2", "3")]
+    for r in (r1, r2):
+        await team.anna.toggle_question([r], "1", actor="anna")
+        await team.anna.set_role([r], "burger", actor="anna")
+    mine = QueueFilter(second_coding="bert")
+
+    async def shown(flt: QueueFilter) -> list[tuple[int | None, tuple[str, ...], str | None]]:
+        return [(q.response.id, q.questions, q.role) for q in await team.bert.queue(flt)]
+
+    # Newest first; bert sees his own (empty) coding, not anna's tags; r3 nobody coded.
+    assert await shown(mine) == [(r2, (), None), (r1, (), None)]
+    assert await team.bert.count(mine) == 2
+    assert await shown(QueueFilter(second_coding="anna")) == []  # she coded them first
+    await team.bert.toggle_question([r1], "3", actor="bert")
+    await team.bert.set_role([r1], "raad", actor="bert")
+    # Coding does not take it out of the queue (several keys per response) ...
+    assert await shown(mine) == [(r2, (), None), (r1, ("3",), "raad")]
+    # ... saying it is done does; and undo brings it back.
+    await team.bert.finish_coding([r1], actor="bert")
+    assert await shown(mine) == [(r2, (), None)]
+    assert await team.bert.count(mine) == 1
+    await team.bert.undo_last(actor="bert")
+    assert await team.bert.count(mine) == 2
+    # Elsewhere the rows are the response's tags: anna's.
+    row = await team.bert.get(r1)
+    assert (row.questions, row.role) == (("1",), "burger")
+    assert r3 not in {q.response.id for q in await team.bert.queue(mine)}

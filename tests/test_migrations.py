@@ -130,7 +130,7 @@ CHECKSUMS = {
     10: "64aa966a5fb9489a071ac1c38828ef977814ac8fabf494830c99b8bdd5c1f611",
     11: "59a60a9a0e93efed0e1394265512a795fc8cb1ea2fef116cdb284e6bcef7d64f",
     12: "e745a317b19dc91b659f95ae24320a227bd23e7d14f1864ed9749fb4b7e491f2",
-    13: "29f92115a9a91f88f361a94c79b7780b624770dbbf33c7e0174c27b8aef46313",
+    13: "629c035d9e90962bb4a8946279c5d52004d2c76f2f4ff8e51f7844437c80a2b8",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -140,7 +140,7 @@ PG_SHIPPED = {
     3: ("0003_claim_log.sql", "46d761e3c5d54897307624cef77241d660a5c01d774ed09a74b3441964759364"),
     4: ("0004_rule_flags.sql", "e07108258987afe7304b7adcb3d8a5397a8cceb580e17565b765465ea04fc181"),
     5: ("0005_reasons.sql", "778ce142be4bd1550dc54fc05e5c82b64c12917a5470d85f2dcfc1b93834970d"),
-    6: ("0006_codings.sql", "3ea14aed1a7cafcdf588491ed8fdab3d58ec1c890e602c1a3fe2e21466fab334"),
+    6: ("0006_codings.sql", "6c1a4f7aa03790f834a925bb4f23dd3a24a8d129271a6fa8fd3c11b9a5e60830"),
 }
 
 

@@ -27,9 +27,12 @@ from reactieveld.model import (
 )
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.codings import (
+    DONE_SQL,
     UPSERT_SQL,
+    CodeStep,
     Route,
     changed,
+    done_change,
     questions_of,
     roles_and_questions,
     route,
@@ -523,10 +526,42 @@ def _code(
     codebook_version: str,
     now: int,
 ) -> None:
-    """A later coder's changes (response id, before, after) to their own codings."""
+    """A later coder's changes (response id, before, after) to their own codings: a
+    question, the role, or that it is done."""
     for rid, before, after in steps:
         questions, role = changed(*mine[rid], before, after)
         db.execute(UPSERT_SQL, upsert_params(rid, coder, questions, role, codebook_version, now))
+        applies, done_at = done_change(before, after, now)
+        if applies:
+            db.execute(DONE_SQL, (done_at, rid, coder))
+
+
+def finish_coding(
+    db: sqlite3.Connection,
+    ids: Sequence[int],
+    *,
+    actor: str,
+    now: int,
+    batch: str,
+    codebook_version: str,
+    double_share: float = 0.0,
+) -> ActionOutcome:
+    """``actor``'s coding of the responses ``ids`` that another coded first is done (an
+    empty coding where they gave nothing: "no question applies"); the others are left."""
+    routes = routes_of(db, _targets(db, ids), actor, double_share)
+    seconds = [rid for rid, r in routes.items() if r == "second"]
+    done = {
+        r[0]
+        for r in db.execute(
+            "SELECT response_id FROM codings WHERE coder = ? AND done_at IS NOT NULL "
+            f"AND response_id IN {placeholders(seconds)}",
+            (actor, *seconds),
+        )
+    }
+    steps: list[CodeStep] = [(rid, {}, {"done": True}) for rid in seconds if rid not in done]
+    _code(db, steps, my_codings(db, seconds, actor), actor, codebook_version, now)
+    journal_ids = _journal_each(db, ActionKind.CODE, steps, actor=actor, batch=batch, now=now)
+    return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
 
 def _mirror(

@@ -104,6 +104,10 @@ class QueueFilter:
     reported: bool = False
     #: Only responses a moderation rule flagged and no moderator decided yet (issue 16).
     flagged: bool = False
+    #: The Second coding queue of this coder (issue 14): responses of the double-coding
+    #: sample another moderator coded first that this coder has not finished coding.
+    #: Its rows carry this coder's own coding as questions and role, not the tags (blind).
+    second_coding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -467,6 +471,12 @@ class Store(
         actor: str,
         seen: Mapping[int, int] | None = None,
     ) -> ActionOutcome: ...
+    async def finish_coding(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """``actor``'s own coding of double-coded responses another coded first is done."""
+        ...
+
     async def add_note(
         self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome: ...

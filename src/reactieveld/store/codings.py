@@ -19,16 +19,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from reactieveld.model import in_double_sample
 from reactieveld.store.planner import SQLITE, Dialect, filter_where
 
 if TYPE_CHECKING:
-    from reactieveld.store.base import QueueFilter
+    from reactieveld.store.base import QueueFilter, QueueRow
     from reactieveld.store.values import Coding
 
 Route = Literal["tags", "first", "second"]
+#: One response's change of a later coder's own coding: (response id, before, after), as
+#: journalled (kind ``code``).
+CodeStep = tuple[int, Mapping[str, Any], Mapping[str, Any]]
 
 
 def route(
@@ -50,6 +54,18 @@ def questions_json(questions: Iterable[str]) -> str:
 def questions_of(text: str | None) -> frozenset[str]:
     """The questions of a stored coding (``questions_json``'s text)."""
     return frozenset(str(q) for q in json.loads(text or "[]"))
+
+
+def done_change(
+    before: Mapping[str, Any], after: Mapping[str, Any], now: int
+) -> tuple[bool, int | None]:
+    """Whether a journalled change (``before`` -> ``after``) says a coding is done or not
+    done after all (an undo), and the ``done_at`` it leaves: (applies, value)."""
+    if after.get("done"):
+        return True, now
+    if before.get("done"):
+        return True, None
+    return False, None
 
 
 def changed(
@@ -103,16 +119,43 @@ def coding_of(row: Sequence[Any]) -> Coding:
     )
 
 
+#: The codings that count: the first coder's (their tags), a later coder's once done.
+COUNTED = "(ordinal = 1 OR done_at IS NOT NULL)"
+
+#: A later coder's coding said to be done (``?``: time, response id, coder), or undone.
+DONE_SQL = "UPDATE codings SET done_at = ? WHERE response_id = ? AND coder = ?"
+
+
 def codings_sql(flt: QueueFilter, dialect: Dialect = SQLITE) -> tuple[str, list[Any]]:
-    """Every coding of the double-coded responses ``flt`` matches (a response coded by at
-    least two coders), by response and ordinal; ``?`` placeholders."""
+    """Every counted coding (:data:`COUNTED`) of the double-coded responses ``flt``
+    matches (a response with at least two of them), by response and ordinal; ``?``
+    placeholders."""
     w = filter_where(flt, dialect=dialect)
-    w.add("r.id IN (SELECT response_id FROM codings GROUP BY response_id HAVING count(*) > 1)")
+    w.add(
+        f"r.id IN (SELECT response_id FROM codings WHERE {COUNTED} "
+        "GROUP BY response_id HAVING count(*) > 1)"
+    )
+    w.add("(c.ordinal = 1 OR c.done_at IS NOT NULL)")  # COUNTED, of this coding
     sql = (
         f"SELECT {CODING_COLUMNS} FROM codings c JOIN responses r ON r.id = c.response_id"
         f"{w.sql()} ORDER BY c.response_id, c.ordinal"
     )
     return sql, w.params
+
+
+def as_coded(
+    rows: Sequence[QueueRow], mine: Mapping[int, tuple[frozenset[str], str | None]]
+) -> list[QueueRow]:
+    """Queue rows as a later coder sees them in their Second coding queue: their own
+    coding (``mine``: response id -> questions, role) instead of the response's tags,
+    which are the first coder's (blind coding)."""
+    from reactieveld.store.rows import code_order
+
+    out = []
+    for row in rows:
+        questions, role = mine.get(row.response.id or 0, (frozenset(), None))
+        out.append(replace(row, questions=tuple(sorted(questions, key=code_order)), role=role))
+    return out
 
 
 def roles_and_questions(rows: Iterable[Sequence[Any]]) -> tuple[list[str], str | None]:

@@ -22,6 +22,12 @@ from reactieveld.store.rows import (
 
 #: The responses in the Flagged queue: a rule's flag no moderator decided yet (issue 16).
 OPEN_FLAGS = "SELECT response_id FROM rule_flags WHERE state = 'open'"
+#: The Second coding queue of a coder (``?`` twice: the coder; issue 14): another coded
+#: it first, and this coder's own coding of it is not done.
+SECOND_CODING = (
+    "r.id IN (SELECT response_id FROM codings WHERE ordinal = 1 AND coder <> ?) AND r.id "
+    "NOT IN (SELECT response_id FROM codings WHERE coder = ? AND done_at IS NOT NULL)"
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,8 @@ def filter_where(
         w.add("r.reports > 0")  # the partial index responses_reported (0012 / pg 0005)
     if flt.flagged:
         w.add(f"r.id IN ({OPEN_FLAGS})")
+    if flt.second_coding is not None:
+        w.add(SECOND_CODING, flt.second_coding, flt.second_coding)
     if flt.text:
         match = dialect.text_match(flt.text)
         if match is None:

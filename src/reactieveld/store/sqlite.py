@@ -78,7 +78,7 @@ from reactieveld.store.base import (
     StoreError,
     UpsertResult,
 )
-from reactieveld.store.codings import coding_of, codings_sql
+from reactieveld.store.codings import as_coded, coding_of, codings_sql
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
@@ -557,6 +557,9 @@ class SqliteStore:
                 flt, after=after, limit=limit, direction=direction, source_drives=drive
             )
             rows = self._rows(db, sql, params)
+            if flt.second_coding is not None:  # blind: the coder's own coding, not the tags
+                ids = [r.response.id for r in rows if r.response.id is not None]
+                rows = as_coded(rows, _actions.my_codings(db, ids, flt.second_coding))
             return rows if direction == "older" else rows[::-1]
 
         return await self._run(fn)
@@ -871,6 +874,19 @@ class SqliteStore:
     ) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
         return await self._tag(_actions.set_roles, ids, code, actor=actor, seen=seen)
+
+    async def finish_coding(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """``actor``'s own coding of responses another moderator coded first is done
+        (issue 14): it counts in the agreement and leaves their Second coding queue; where
+        they gave nothing it is an empty coding ("no question applies"). Journalled as
+        kind ``code``; undo takes it back. Responses they coded first are left alone."""
+
+        def finish(db: sqlite3.Connection, ids: Sequence[int], _code: None, **kw: Any) -> Any:
+            return _actions.finish_coding(db, ids, **kw)
+
+        return await self._tag(finish, ids, None, actor=actor, seen=seen)
 
     async def _tag(
         self,

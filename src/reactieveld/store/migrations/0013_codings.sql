@@ -3,6 +3,8 @@
 -- measured. The first coder's coding (ordinal 1) is a copy of the tags they gave the
 -- response, kept in step as they change them; a later coder's (ordinal 2, 3, ...) lives
 -- here only: the response's tags stay the first coder's until a difference is resolved.
+-- A later coder says when their coding is done (``x`` in the Second coding queue): only
+-- then does it count in the agreement and leave their queue.
 CREATE TABLE codings (
     response_id      INTEGER NOT NULL REFERENCES responses(id),
     coder            TEXT NOT NULL,      -- the moderator (as the journal's actor)
@@ -12,6 +14,7 @@ CREATE TABLE codings (
     codebook_version TEXT NOT NULL,      -- the codebook of the coder's latest change
     coded_at         INTEGER NOT NULL,   -- Unix seconds: the coder's first change
     changed_at       INTEGER NOT NULL,   -- Unix seconds: the coder's latest change
+    done_at          INTEGER,            -- Unix seconds: a later coder's "done"; NULL: not yet
     PRIMARY KEY (response_id, coder),
     UNIQUE (response_id, ordinal)
 );

@@ -51,11 +51,14 @@ from reactieveld.store.actions import (
 )
 from reactieveld.store.base import ActionOutcome, QueueFilter, StoreError, UpsertResult
 from reactieveld.store.codings import (
+    DONE_SQL,
     UPSERT_SQL,
+    CodeStep,
     Route,
     changed,
     coding_of,
     codings_sql,
+    done_change,
     questions_of,
     roles_and_questions,
     route,
@@ -81,8 +84,9 @@ _TARGET_SQL = (
     "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
 )
 
-#: A coder's coding written (store/codings.py), in PostgreSQL's placeholders.
+#: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
+_DONE = dollar(DONE_SQL)
 
 
 async def lock_targets(
@@ -572,11 +576,42 @@ class Actions(PgBase):
         mine: Mapping[int, tuple[frozenset[str], str | None]],
         now: int,
     ) -> None:
-        """A later coder's changes (response id, before, after) to their own codings."""
+        """A later coder's changes (response id, before, after) to their own codings: a
+        question, the role, or that it is done."""
         for rid, before, after in steps:
             questions, role = changed(*mine[rid], before, after)
             params = upsert_params(rid, self.role, questions, role, self.codebook_version, now)
             await conn.execute(_UPSERT, *params)
+            applies, done_at = done_change(before, after, now)
+            if applies:
+                await conn.execute(_DONE, done_at, rid, self.role)
+
+    async def finish_coding(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """This role's own coding of responses another coded first is done (see
+        SqliteStore)."""
+        now, batch = stamp()
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            routes = await self._routes(conn, targets)
+            seconds = [rid for rid, r in routes.items() if r == "second"]
+            done = {
+                r[0]
+                for r in await conn.fetch(
+                    "SELECT response_id FROM codings WHERE coder = session_user "
+                    "AND done_at IS NOT NULL AND response_id = ANY($1::bigint[])",
+                    seconds,
+                )
+            }
+            steps: list[CodeStep] = [
+                (rid, {}, {"done": True}) for rid in seconds if rid not in done
+            ]
+            await self._code(conn, steps, await self._my_codings(conn, seconds), now)
+            journal_ids = await journal_many(conn, ActionKind.CODE, steps, batch=batch, now=now)
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, actor=actor, decided=False)
 
     async def _mirror(self, conn: asyncpg.Connection, rids: Sequence[int], now: int) -> None:
         """The first coder's coding of ``rids`` made (or kept) equal to their tags."""

@@ -27,6 +27,7 @@ from reactieveld.store.base import (
     RuleFlag,
     RuleTally,
 )
+from reactieveld.store.codings import as_coded, questions_of
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import (
@@ -125,6 +126,8 @@ class RowReads(PgBase):
                 dialect=POSTGRES,
             )
             rows = await self._rows(conn, sql, params)
+            if flt.second_coding is not None:  # blind: the coder's own coding, not the tags
+                rows = as_coded(rows, await own_codings(conn, rows, flt.second_coding))
             return rows if direction == "older" else rows[::-1]
 
         return await self._read(fn)
@@ -293,3 +296,16 @@ class Reads(RowReads):
             row.response.id,
             limit,
         )
+
+
+async def own_codings(
+    conn: asyncpg.Connection, rows: Sequence[QueueRow], coder: str
+) -> dict[int, tuple[frozenset[str], str | None]]:
+    """``coder``'s codings of the responses of ``rows`` (questions, role)."""
+    found = await conn.fetch(
+        "SELECT response_id, questions, role FROM codings WHERE coder = $1 "
+        "AND response_id = ANY($2::bigint[])",
+        coder,
+        [r.response.id for r in rows],
+    )
+    return {int(r[0]): (questions_of(r[1]), r[2]) for r in found}
