@@ -21,6 +21,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.trash": ("Prullenbak", "Trash"),
     "queue.all": ("Alles", "All"),
     "queue.reported": ("Gemeld", "Reported"),
+    "queue.second": ("Tweede codering", "Second coding"),
     # statuses
     "status.approved": ("goedgekeurd", "approved"),
     "status.hold": ("wacht", "on hold"),
@@ -134,6 +135,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "second coding: question {code} removed",
     ),
     "journal.code_role": ("tweede codering: rol {after}", "second coding: role {after}"),
+    "journal.code_done": ("tweede codering klaar", "second coding done"),
+    "second.view": (
+        "Tweede codering, blind: hieronder uw eigen codering, niet die van de eerste "
+        "codeur. 1–8 en w coderen, x = klaar (telt dan mee in reactieveld agreement).",
+        "Second coding, blind: below is your own coding, not the first coder's. 1–8 and "
+        "w code, x = done (it then counts in reactieveld agreement).",
+    ),
+    "second.done": ("Tweede codering klaar: {n}", "Second coding done: {n}"),
+    "second.blind": (
+        "Niet in Tweede codering: dat zou de labels van de eerste codeur tonen",
+        "Not in Second coding: it would show the first coder's tags",
+    ),
     "journal.reason": ("reden: {reason}", "reason: {reason}"),
     # reasons for decisions (issue 16; the Digital Services Act's statement of reasons)
     "reason.illegal": ("Illegale inhoud", "Illegal content"),

@@ -48,6 +48,7 @@ from reactieveld.tui.messages import (
 )
 from reactieveld.tui.queues import (
     REPORTED,
+    SECOND,
     FilterChoice,
     queue_filter,
     states_filter,
@@ -115,11 +116,14 @@ class ReactieveldApp(App[int]):
         language_fixed_by: str | None = None,
         claim_minutes: float = 5.0,
         reasons: ReasonsConfig = NO_ASKING,
+        double_share: float = 0.0,
     ) -> None:
         """``state_path``: where a language chosen with f2 is kept for the next start
         (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
         when one of those decides the language at start (then f2 is for this session).
-        ``reasons``: ``[reasons]`` of the config; without one no decision asks."""
+        ``reasons``: ``[reasons]`` of the config; without one no decision asks.
+        ``double_share``: ``[coding] double_share``; above 0 the Second coding queue is a
+        tab (issue 14)."""
         super().__init__()
         self.state_path = state_path
         self.language_fixed_by = language_fixed_by
@@ -168,6 +172,10 @@ class ReactieveldApp(App[int]):
         #: ``[team] claim_minutes``: the lease on the open response (see :attr:`claims`).
         self.claim_minutes = claim_minutes
         self.reasons = reasons
+        #: ``[coding] double_share`` (issue 14): above 0, the Second coding tab.
+        self.double_share = double_share
+        #: The Second coding queue's count of the last counts (None: not counted).
+        self.second_count: int | None = None
         #: The claim on the open response (tui/claims.py); None on a read-only store.
         self.claims: ClaimKeeper | None = None
         #: Live between moderators: set once the store's change subscription stands (a
@@ -214,7 +222,10 @@ class ReactieveldApp(App[int]):
                 raise ValueError("ReactieveldApp needs a store or a db_path")
             # An interactive connection: windows of rows and look-ups, a small cache.
             self.store = await open_store(
-                self.db_path, codebook_version=self.codebook.version, interactive=True
+                self.db_path,
+                codebook_version=self.codebook.version,
+                interactive=True,
+                double_share=self.double_share,
             )
             self.reader = self.reader or self.store
         # A store that knows who is connected (PostgreSQL: the database role) names the
@@ -430,6 +441,9 @@ class ReactieveldApp(App[int]):
             # The store-wide counts are kept by triggers (a few small rows): always read,
             # for the outbox figures and for the tabs when no filter is active.
             self.last_counts = await self.reader.counts()
+            if self.double_share > 0:  # counted over its rows (a small sample): the reader
+                second = queue_filter(SECOND, FilterChoice(), self.actor)
+                self.second_count = await self.reader.count(second)
             self.post_message(CountsUpdated(self.last_counts))
             screen = self._triage()
             if screen is not None and screen.choice.active:
@@ -456,15 +470,17 @@ class ReactieveldApp(App[int]):
                 return
             for name, n in tab_counts(choice, states).items():
                 screen.show_tab_count(choice, name, n)
-            if REPORTED not in screen.queues:
-                return
-            n = await counter.count(queue_filter(REPORTED, choice))
-            if (screen := self._triage_filtered_by(choice)) is not None:
-                screen.show_tab_count(choice, REPORTED, n)
+            for name in (REPORTED, SECOND):
+                if name not in screen.queues:
+                    continue
+                n = await counter.count(queue_filter(name, choice, self.actor))
+                if (screen := self._triage_filtered_by(choice)) is None:
+                    return
+                screen.show_tab_count(choice, name, n)
             return
         on_screen = screen.queue_name
         for name in sorted(screen.queues, key=lambda name: name != on_screen):
-            n = await counter.count(queue_filter(name, choice))
+            n = await counter.count(queue_filter(name, choice, self.actor))
             if (screen := self._triage_filtered_by(choice)) is None:
                 return
             screen.show_tab_count(choice, name, n)
@@ -670,8 +686,11 @@ class ReactieveldApp(App[int]):
         triage = self._triage()
         flt, text = None, ""
         if triage is not None:
-            flt = queue_filter(triage.queue_name, triage.choice)
-            text = self.i18n.t("export.queue_text", queue=self.i18n.t("queue." + triage.queue_name))
+            # The Second coding queue's rows carry the moderator's own coding, not the
+            # tags: a report of it is of the same responses with their tags.
+            name = "all" if triage.queue_name == SECOND else triage.queue_name
+            flt = queue_filter(name, triage.choice)
+            text = self.i18n.t("export.queue_text", queue=self.i18n.t("queue." + name))
             if triage.choice.active:
                 text += " · " + triage.choice.describe(self.i18n)
 
@@ -750,7 +769,8 @@ def run_app(
             "author_secret": secret,
             "password": password,
         }
-        store = await open_store(db_path, interactive=True, **opts)
+        share = config.coding.double_share
+        store = await open_store(db_path, interactive=True, double_share=share, **opts)
         # A store that cannot be written opens read-only: browse, search and export;
         # no sync, outbox or sinks (they write), and every connection read-only alike.
         # (On PostgreSQL a reader's role is read-only the same way.)
@@ -799,6 +819,7 @@ def run_app(
             claim_minutes=config.team.claim_minutes,
             actor=config.ui.moderator,
             reasons=config.reasons,
+            double_share=config.coding.double_share,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not

@@ -15,6 +15,10 @@ QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
 #: The queue of responses the platform's users reported, not handled yet (issue 16): a
 #: tab after these where a platform reports flags (``AppServices.shows_reported``).
 REPORTED = "reported"
+#: The Second coding queue (issue 14): the double-coding sample's responses another
+#: moderator coded first, for this one to code blind; a tab where ``[coding]
+#: double_share`` is set (``AppServices.double_share``).
+SECOND = "second"
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,9 @@ class FilterChoice:
         return ", ".join(parts)
 
 
-def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
-    """The store filter of a queue tab combined with the filter dialog's choice."""
+def queue_filter(queue: str, choice: FilterChoice, actor: str = "") -> QueueFilter:
+    """The store filter of a queue tab combined with the filter dialog's choice;
+    ``actor``: whose Second coding queue :data:`SECOND` is."""
     triage = TriageState.NEW if queue in ("new", REPORTED) else None
     statuses: tuple[RemoteStatus, ...] = ()
     if queue in ("hold", "approved", "spam", "trash"):
@@ -63,6 +68,7 @@ def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
         roles=(choice.role,) if choice.role else (),
         untagged=choice.untagged,
         reported=queue == REPORTED,
+        second_coding=actor if queue == SECOND else None,
     )
 
 

@@ -46,6 +46,10 @@ class AppServices(Protocol):
     claims: ClaimKeeper | None
     #: ``[reasons]``: which decisions ask for a reason, and the list (issue 16).
     reasons: ReasonsConfig
+    #: ``[coding] double_share`` (issue 14): above 0, the Second coding queue is a tab.
+    double_share: float
+    #: That queue's count at the last counts (None: not counted).
+    second_count: int | None
 
     def shows_reported(self) -> bool: ...
 

@@ -24,7 +24,7 @@ from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged
-from reactieveld.tui.queues import QUEUES, REPORTED, FilterChoice, queue_filter
+from reactieveld.tui.queues import QUEUES, REPORTED, SECOND, FilterChoice, queue_filter
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
@@ -104,7 +104,7 @@ class TriageScreen(Screen[None]):
                 i18n=self.i18n,
                 codebook=app.codebook,
                 tz=app.tz,
-                flt=queue_filter(self.queue_name, self.choice),
+                flt=queue_filter(self.queue_name, self.choice, app.actor),
                 id="queue",
                 actor=app.actor,
             )
@@ -134,6 +134,7 @@ class TriageScreen(Screen[None]):
         tabs.filtered = self.choice.active
         tabs.names = self.queues
         tabs.redraw()
+        self.query_one(ResponseView).blind = self.queue_name == SECOND
         await self.queue.load()
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
@@ -196,8 +197,15 @@ class TriageScreen(Screen[None]):
 
     @property
     def queues(self) -> tuple[str, ...]:
-        """The queue tabs: Reported after the others where a platform reports flags."""
-        return (*QUEUES, REPORTED) if self.rapp.shows_reported() else QUEUES
+        """The queue tabs: Reported after the others where a platform reports flags, then
+        Second coding where responses are double-coded (``[coding] double_share``)."""
+        reported = (REPORTED,) if self.rapp.shows_reported() else ()
+        second = (SECOND,) if self.rapp.double_share > 0 else ()
+        return (*QUEUES, *reported, *second)
+
+    def _filter(self, name: str) -> QueueFilter:
+        """The store filter of queue tab ``name`` under the current filter choice."""
+        return queue_filter(name, self.choice, self.rapp.actor)
 
     def show_counts(self, counts: Any) -> None:
         """New store-wide counts from the app's counts worker: the tabs show them when no
@@ -207,7 +215,7 @@ class TriageScreen(Screen[None]):
             tabs.names = self.queues
             tabs.redraw()
         if not self.choice.active:
-            tabs.counts = _tab_counts(counts, self.queues)
+            tabs.counts = _tab_counts(counts, self.queues, self.rapp.second_count)
             tabs.filtered = False
             tabs.redraw()
         status = self.query_one(StatusLine)
@@ -276,11 +284,15 @@ class TriageScreen(Screen[None]):
             return self._capability_problem(rows[:1], Capability.REPLY)
         if action == "undo":
             return None
+        if action in _SHOW_TAGS and self.queue_name == SECOND:
+            return self.i18n.t("second.blind")
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _WRITES and self.rapp.read_only:
             return None  # greyed out; the footer's tooltip and the response view say why
+        if action in _SHOW_TAGS and self.queue_name == SECOND:
+            return None  # greyed out: they would show the first coder's tags
         if action in _ROW_ACTIONS or action == "moderate":
             try:
                 return None if self.action_reason(action, parameters) else True
@@ -381,6 +393,16 @@ class TriageScreen(Screen[None]):
     async def action_handled(self) -> None:
         ids, batch, acted = self._targets()
         if not ids:
+            return
+        if self.queue_name == SECOND:
+            # In the Second coding queue x says "my coding of it is done" (issue 14): it
+            # then counts in the agreement and leaves this queue; nothing is decided.
+            store, actor = self.rapp.store, self.rapp.actor
+            outcome = await store.finish_coding(ids, actor=actor, seen=self._seen())
+            if await self._conflicted(outcome):
+                return
+            await self._after(batch=batch, advance=True, acted=acted)
+            self._notice(self.i18n.t("second.done", n=outcome.changed), timeout=_DECIDED_SECONDS)
             return
         outcome = await self.rapp.store.mark_handled(ids, actor=self.rapp.actor, seen=self._seen())
         if await self._conflicted(outcome):
@@ -596,7 +618,9 @@ class TriageScreen(Screen[None]):
             # filter, the store-wide counts the app read last, at once.
             last = self.rapp.last_counts
             tabs.counts = (
-                _tab_counts(last, self.queues) if not choice.active and last is not None else {}
+                _tab_counts(last, self.queues, self.rapp.second_count)
+                if not choice.active and last is not None
+                else {}
             )
             tabs.redraw()
         self.choice = choice
@@ -604,7 +628,7 @@ class TriageScreen(Screen[None]):
         status = self.query_one(StatusLine)
         status.filter_text = choice.describe(self.i18n) if choice.active else ""
         status.redraw()
-        await self._reload_keeping_place(queue_filter(self.queue_name, self.choice))
+        await self._reload_keeping_place(self._filter(self.queue_name))
 
     async def _reload_keeping_place(self, flt: QueueFilter) -> None:
         """Load the queue under a new filter: the cursor stays on its response if the
@@ -632,7 +656,8 @@ class TriageScreen(Screen[None]):
         tabs.active = name
         tabs.redraw()
         self.queue.scroll_to(y=0, animate=False, immediate=True)
-        await self.queue.load(queue_filter(name, self.choice))
+        self.query_one(ResponseView).blind = name == SECOND
+        await self.queue.load(self._filter(name))
 
     async def show_response(self, response_id: int) -> bool:
         """Put the cursor on a response (switching to "all" if the queue lacks it)."""
@@ -648,7 +673,7 @@ class TriageScreen(Screen[None]):
         from reactieveld.tui.screens.thread import ThreadScreen
 
         row = self.queue.current
-        if row is None:
+        if row is None or self.action_reason("thread"):
             return
         self.app.push_screen(
             ThreadScreen(
@@ -666,7 +691,7 @@ class TriageScreen(Screen[None]):
         from reactieveld.tui.screens.search import AuthorHistoryScreen
 
         row = self.queue.current
-        if row is None:
+        if row is None or self.action_reason("author_history"):
             return
         self.app.push_screen(
             AuthorHistoryScreen(
@@ -726,14 +751,17 @@ class TriageScreen(Screen[None]):
         return rows
 
 
-_REASONED = {"moderate", "reply"}
+_REASONED = {"moderate", "reply", "thread", "author_history"}
+#: Screens that show the tags of a response: not from the blind Second coding queue.
+_SHOW_TAGS = {"thread", "author_history"}
 #: How long a decision's notice ("Goedgekeurd: 1") shows.
 _DECIDED_SECONDS = 2.0
 
 
-def _tab_counts(counts: Any, names: Sequence[str]) -> dict[str, int]:
+def _tab_counts(counts: Any, names: Sequence[str], second: int | None) -> dict[str, int]:
     """The numbers of the tabs ``names`` from the store-wide
-    :class:`~reactieveld.store.base.Counts`."""
+    :class:`~reactieveld.store.base.Counts`, and the Second coding queue's ``second``
+    (counted apart: it is the moderator's own)."""
     by_status = counts.by_status
     every = {
         "new": counts.by_triage.get("new", 0),
@@ -744,7 +772,9 @@ def _tab_counts(counts: Any, names: Sequence[str]) -> dict[str, int]:
         "all": counts.total,
         REPORTED: getattr(counts, "reported", 0),
     }
-    return {name: every[name] for name in names}
+    if second is not None:
+        every[SECOND] = second
+    return {name: every[name] for name in names if name in every}
 
 
 def _parse(action: str) -> tuple[str, tuple[object, ...]]:

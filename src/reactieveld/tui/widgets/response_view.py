@@ -94,6 +94,9 @@ class ResponseView(VerticalScroll, can_focus=False):
         self.row: QueueRow | None = None
         self.details = Details()
         self.readonly_reason: str | None = None
+        #: Second coding (issue 14): the row carries the moderator's own coding, and the
+        #: journal leaves out the others' tags and codings (the view is blind to them).
+        self.blind = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.i18n.t("view.empty")), id="response-body", markup=False)
@@ -175,6 +178,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         body = clean(r.body_text)
         add(body if body.strip() else (t("view.empty_body"), "dim italic"))
         add("\n\n")
+        if self.blind:
+            add((t("second.view") + "\n", "bold"))
         questions = [f"{c} {self.codebook.label(TagKind.QUESTION, c, lang)}" for c in row.questions]
         add((t("view.questions") + ": ", "dim"))
         add("; ".join(preview(q, 120) for q in questions) or t("view.none"))
@@ -206,13 +211,21 @@ class ResponseView(VerticalScroll, can_focus=False):
             for note in d.notes:
                 add((f"  {format_time(note.created_at, self.tz)} {one_line(note.actor)}: ", "dim"))
                 add(clean(note.text, limit=2000) + "\n")
-        if d.journal:
+        journal = [e for e in d.journal if not (self.blind and self._coding_of_another(e))]
+        if journal:
             add("\n")
             add((t("view.journal") + "\n", "bold"))
-            for entry in d.journal:
+            for entry in journal:
                 add((f"  {format_time(entry.at, self.tz)} {one_line(entry.actor)}: ", "dim"))
                 add(self.journal_text(entry) + "\n")
         return Content.assemble(*parts)
+
+    def _coding_of_another(self, entry: JournalEntry) -> bool:
+        """An entry that would tell another moderator's coding (a question or role, given
+        or taken back): left out of a blind view."""
+        if entry.actor == self.actor:
+            return False
+        return any(k in side for side in (entry.before, entry.after) for k in ("question", "role"))
 
     def journal_text(self, entry: JournalEntry) -> str:
         """One journal entry in words."""
@@ -232,6 +245,8 @@ class ResponseView(VerticalScroll, can_focus=False):
             return said
         # A later coder's own coding (issue 14) reads as a tag, named as theirs.
         prefix = "journal.code_" if kind == "code" else "journal."
+        if kind == "code" and "done" in after:
+            return t("journal.code_done")
         if kind == "tag" or (kind == "code" and "question" in after):
             return t(prefix + "tag", code=one_line(str(after.get("question", ""))))
         if kind == "untag" or (kind == "code" and "question" in before):

@@ -112,10 +112,9 @@ class QueueTabs(Static):
 
     def render_content(self, width: int | None = None) -> Content:
         """The tabs in ``width`` cells (default: the widget's width, once laid out)."""
-        parts: list[str | tuple[str, str]] = []
-        for i, name in enumerate(self.names):
-            if i:
-                parts.append(("│", "dim"))
+        width = width or self.size.width
+        tabs_of: list[tuple[str, str]] = []
+        for name in self.names:
             count = self.counts.get(name)
             label = f" {self.i18n.t('queue.' + name)}"
             if count is not None:
@@ -126,11 +125,26 @@ class QueueTabs(Static):
                 # Brackets in the places of the spaces: the current tab reads without
                 # colour (reverse alone is lost in a plain copy of the screen).
                 label = "[" + label[1:-1] + "]"
-            parts.append((label, "reverse bold" if name == self.active else ""))
+            tabs_of.append((label, "reverse bold" if name == self.active else ""))
+        # Too many tabs for the line (Reported and Second coding at 80 columns): the
+        # first ones give way to "‹", so the current tab is always on screen.
+        start = 0
+        at = self.names.index(self.active) if self.active in self.names else 0
+
+        def length(first: int) -> int:
+            shown = tabs_of[first:]
+            return sum(len(label) for label, _ in shown) + len(shown) - 1 + (2 if first else 0)
+
+        while width and start < at and length(start) > width:
+            start += 1
+        parts: list[str | tuple[str, str]] = [("‹", "dim")] if start else []
+        for i, tab in enumerate(tabs_of[start:]):
+            if i or start:
+                parts.append(("│", "dim"))
+            parts.append(tab)
         tabs = Content.assemble(*parts)
         if not self.filtered:
             return tabs
         note = Content.styled("  " + self.i18n.t("tabs.filtered"), "dim")
-        width = width or self.size.width
         # Seven-digit counts fill a Dutch line: then the header line's filter says it.
         return tabs if width and tabs.cell_length + note.cell_length > width else tabs + note

@@ -1,0 +1,106 @@
+"""The Second coding queue in the app (issue 14): two moderators on ONE SQLite file, each
+with an app. Anna codes a sampled response in her New queue; Bert finds it in his
+"Tweede codering" tab, shown blind (neither the row, the tag bar, the response view nor
+its journal shows Anna's question and role), codes it with the usual keys into his own
+coding, and x says he is done: it leaves his queue. The response's tags stay Anna's, and
+``reactieveld agreement`` counts the pair. No sleeps: the tests wait on workers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from helpers.app import SMALL, ready, screen_text, settle, settled
+from helpers.cli import run_main
+
+from reactieveld.store.base import QueueFilter
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.tui.queues import SECOND
+from reactieveld.tui.widgets.response_view import ResponseView
+from reactieveld.tui.widgets.tag_bar import TagBar
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+@pytest.fixture
+async def double(tui_store):
+    """The tui_store's file opened twice with every response in the double-coding sample:
+    Anna's connection and Bert's."""
+    anna = await SqliteStore.open(tui_store.path, double_share=1.0)
+    bert = await SqliteStore.open(tui_store.path, double_share=1.0)
+    yield anna, bert
+    await anna.close()
+    await bert.close()
+
+
+def _view(app) -> str:
+    return app.screen.query_one(ResponseView).render_content().plain
+
+
+async def test_second_coding_is_blind_and_kept_apart(double, make_app, cli_isolated) -> None:
+    anna_store, bert_store = double
+    anna = make_app(anna_store, actor="anna", double_share=1.0)
+    bert = make_app(bert_store, actor="bert", double_share=1.0)
+    bert.live_interval = 3600.0  # he looks after Anna is done: no live poll needed
+    async with anna.run_test(size=SMALL) as pa:
+        sa = await ready(anna, pa)
+        coded = sa.queue.current.response.id
+        await pa.press("1")  # question 1
+        await pa.press("w", "b")  # role: burger
+        await settled(pa)
+        assert (await anna_store.get(coded)).questions == ("1",)
+        assert SECOND in sa.queues  # at 80 columns the tab is off the line's right end
+
+    async with bert.run_test(size=SMALL) as pb:
+        sb = await ready(bert, pb)
+        while sb.queue_name != SECOND:
+            await pb.press("tab")
+        await settled(pb)
+        assert sb.queue.total == 1 and sb.queue.current.response.id == coded
+        # Blind: the row, the tag bar and the view carry Bert's own (empty) coding.
+        row = sb.queue.current
+        assert (row.questions, row.role) == ((), None)
+        assert sb.query_one(TagBar).row.questions == ()
+        view = _view(bert)
+        assert "Tweede codering, blind" in view
+        assert "Vragen: geen" in view and "Rol: geen" in view
+        assert "vraag 1 toegevoegd" not in view and "Burger" not in view
+        assert "[Tweede codering 1]" in " ".join(screen_text(bert))  # the tab, in characters
+        # The thread and the author's history would show Anna's tags: greyed out.
+        assert sb.check_action("thread", ()) is None
+        await pb.press("enter")
+        await settled(pb)
+        assert bert.screen is sb
+
+        await pb.press("3")  # Bert's question 3: his coding only
+        await settled(pb)
+        assert sb.queue.current.questions == ("3",)
+        assert "Vragen: 3 " in _view(bert)
+        assert (await bert_store.get(coded)).questions == ("1",)  # the tags stay Anna's
+        await pb.press("x")  # done
+        await settled(pb)
+        assert sb.queue.total == 0
+        assert any("Tweede codering klaar: 1" in str(n.message) for n in bert._notifications)
+
+    codings = await bert_store.codings(QueueFilter())
+    assert [(c.coder, c.ordinal, c.questions, c.role) for c in codings] == [
+        ("anna", 1, frozenset({"1"}), "burger"),
+        ("bert", 2, frozenset({"3"}), None),
+    ]
+    row = await bert_store.get(coded)
+    assert (row.questions, row.role) == (("1",), "burger")
+    journal = [(e.actor, e.kind.value) for e in await bert_store.journal(coded)]
+    assert journal[::-1] == [("anna", "tag"), ("anna", "role"), ("bert", "code"), ("bert", "code")]
+    # One double-coded response: question 1 and 3 disagree, the role has one value only.
+    argv = ["--db", str(bert_store.path), "--lang", "en", "agreement"]
+    code, out, _ = await asyncio.to_thread(run_main, argv)
+    assert code == 0 and "Double-coded: 1 responses" in " ".join(out.split())
+
+
+async def test_without_double_share_there_is_no_second_coding_tab(tui_store, make_app) -> None:
+    app = make_app(tui_store)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        await settle(app, pilot)
+        assert SECOND not in screen.queues
+        assert "Tweede codering" not in " ".join(screen_text(app))
