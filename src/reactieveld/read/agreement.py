@@ -229,20 +229,35 @@ def period_text(figures: AgreementFigures, language: str) -> str:
 def render_agreement_text(
     figures: AgreementFigures, labels: Mapping[str, str], language: str
 ) -> str:
-    """``reactieveld agreement``'s text: a title, what is counted, one line per planning
-    question and the role (its code, alpha, percent agreement, n, verdict, its label),
-    then the definitions. ``labels``: each variable's label (a question's text); the
-    numbers come first, so that a long label only runs on at the end of its line."""
+    """``reactieveld agreement``'s text: a title, the responses it covers, then
+    :func:`agreement_lines` and the definitions (:func:`agreement_definition`)."""
+    lines = [text("agree.title", language), *textwrap.wrap(period_text(figures, language), 88)]
+    lines += agreement_lines(figures, labels, language, width=88)
+    if figures.responses:
+        lines += ["", *agreement_definition(language, 88)]
+    return "\n".join([*lines, ""])
+
+
+def agreement_definition(language: str, width: int) -> list[str]:
+    """What the agreement figures count, wrapped to ``width``."""
+    return textwrap.wrap(text("agree.def", language, min=MIN_UNITS), max(width, 20))
+
+
+def agreement_lines(
+    figures: AgreementFigures, labels: Mapping[str, str], language: str, *, width: int
+) -> list[str]:
+    """What was counted (or that nothing was), then one line per planning question and
+    the role: its code, alpha, percent agreement, n, verdict and its label (``labels``:
+    a question's text, or none). The numbers come first, so that a long label only runs
+    on at the end of its line."""
 
     def t(key: str, **values: Any) -> str:
         return text(key, language, **values)
 
-    lines = [t("agree.title"), *textwrap.wrap(period_text(figures, language), 88)]
     if not figures.responses:
-        lines += ["", t("agree.none"), ""]
-        return "\n".join(lines)
+        return ["", *textwrap.wrap(t("agree.none"), max(width, 20))]
     coders = ", ".join(one_line(c, limit=64) for c in figures.coders)
-    lines += textwrap.wrap(t("agree.counted", n=figures.responses, coders=coders), 88)
+    lines = textwrap.wrap(t("agree.counted", n=figures.responses, coders=coders), max(width, 20))
     codes = {
         key: t("agree.role") if key == "role" else one_line(key, limit=8) for key, _ in figures.rows
     }
@@ -254,6 +269,7 @@ def render_agreement_text(
         line = f"{code:<{w_code}}  {alpha:>7}  {percent:>7}  {n:>5}  {verdict:<{w_verdict}}"
         return (line + "  " + label).rstrip()
 
+    label_head = t("agree.col.label") if labels else ""
     lines += [
         "",
         row(
@@ -262,7 +278,7 @@ def render_agreement_text(
             t("agree.col.percent"),
             t("agree.col.n"),
             t("agree.col.verdict"),
-            t("agree.col.label"),
+            label_head,
         ),
     ]
     for key, result in figures.rows:
@@ -276,5 +292,4 @@ def render_agreement_text(
                 one_line(labels.get(key, ""), limit=200),
             )
         )
-    lines += ["", *textwrap.wrap(t("agree.def", min=MIN_UNITS), 88), ""]
-    return "\n".join(lines)
+    return lines

@@ -27,6 +27,12 @@ from textual.widgets import DataTable, Label, Sparkline, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
+from reactieveld.read.agreement import (
+    AgreementFigures,
+    agreement_definition,
+    agreement_figures,
+    agreement_lines,
+)
 from reactieveld.read.figures import (
     DialogueStats,
     Period,
@@ -42,6 +48,7 @@ from reactieveld.read.figures import (
     role_legend,
     text,
 )
+from reactieveld.store.base import QueueFilter
 from reactieveld.text import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
@@ -71,6 +78,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     DashboardScreen #dash-gaps { color: $warning; }
     DashboardScreen #dash-figures { height: auto; }
     DashboardScreen #dash-definitions { color: $text-muted; }
+    DashboardScreen #dash-agreement { height: auto; }
     """
 
     # The table: left/right scroll it on a narrow screen; up/down (it does not scroll
@@ -129,6 +137,9 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             yield Label(text("figures", lang), classes="dash-head")
             yield Static("", id="dash-figures")
             yield Static("", id="dash-questions")
+            # Intercoder agreement (issue 14): shown where responses are double-coded.
+            yield Label(self.i18n.t("agree.title"), classes="dash-head", id="dash-agreement-head")
+            yield Static("", id="dash-agreement")
             yield Label(text("definitions", lang), classes="dash-head", id="dash-def-head")
             yield Static("", id="dash-definitions")
         yield KeyFooter()
@@ -143,6 +154,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         describe_keys(self, labels, lambda key: text(key, self.language))
         add_help_key(self, "dashboard", self.i18n)
         self.query_one("#dash-scroll").display = False
+        self._show_agreement(None)
         self.action_refresh()
 
     def action_back(self) -> None:
@@ -164,15 +176,40 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     async def action_refresh(self) -> None:
         self.loaded.clear()
         try:
-            stats = await compute_stats(self.store, self.codebook, period=self.current_period())
+            period = self.current_period()
+            stats = await compute_stats(self.store, self.codebook, period=period)
+            agreement = await self._agreement(period)
         except Exception as exc:  # a locked or damaged file: say so instead of "Computing…"
             failed = text("failed", self.language).format(error=f"{type(exc).__name__}: {exc}")
             self.query_one("#dash-period", Static).update(Content(failed))
             self.loaded.set()
             return
         self.stats = stats
+        self._show_agreement(agreement)  # first: the definitions (in show) name it or not
         await self.show(stats)
         self.loaded.set()
+
+    async def _agreement(self, period: Period) -> AgreementFigures | None:
+        """The intercoder agreement of the responses that arrived in ``period`` (all
+        sources), as ``reactieveld agreement --since --until`` gives it; None where there
+        is no double coding (none configured and none stored): no section then."""
+        flt = QueueFilter(since=period.start, until=period.end)
+        codings = await self.store.codings(flt)
+        if not codings and not getattr(self.app, "double_share", 0):
+            return None
+        questions = [q.code for q in self.codebook.questions]
+        return agreement_figures(codings, questions, since=period.start, until=period.end)
+
+    def _show_agreement(self, figures: AgreementFigures | None) -> None:
+        """The agreement section: per planning question and the role (their codes: the
+        questions' texts are in the coverage table), its definition with the others."""
+        shown = figures is not None
+        self.query_one("#dash-agreement-head").display = shown
+        body = self.query_one("#dash-agreement", Static)
+        body.display = shown
+        if figures is not None:
+            lines = agreement_lines(figures, {}, self.language, width=self.size.width - 4)
+            body.update(Content("\n".join(lines[1:] if lines and not lines[0] else lines)))
 
     async def show(self, st: DialogueStats) -> None:
         """Draw the figures (untrusted text: source names, through ``one_line``)."""
@@ -248,9 +285,10 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         questions.display = layout.cut
         lines = [question_label(self.codebook, q, lang) for q in st.questions]
         questions.update(Content("\n".join([text("questions", lang), *lines])))
-        self.query_one("#dash-definitions", Static).update(
-            Content("\n".join(definition_lines(self.codebook, lang, width, rules=bool(st.rules))))
-        )
+        defined = definition_lines(self.codebook, lang, width, rules=bool(st.rules))
+        if self.query_one("#dash-agreement").display:
+            defined = [*defined, *agreement_definition(lang, width)]
+        self.query_one("#dash-definitions", Static).update(Content("\n".join(defined)))
         self._fitted = body.size.width
 
     def on_resize(self) -> None:
