@@ -176,3 +176,21 @@ async def _random_fill(db: Path, units: list[tuple[bool | None, ...]]) -> None:
                 await _code(store, rid, name, {"1"} if value else set(), None)
     finally:
         await store.close()
+
+
+async def test_the_markdown_report_names_the_agreement_of_its_questions(
+    store_target: str, request: pytest.FixtureRequest, cli_isolated: None
+) -> None:
+    await _fill(store_target, request)
+    argv = ["--db", store_target, "--lang", "en", "export", "--format", "md", "--question", "1"]
+    code, out, _ = await asyncio.to_thread(run_main, argv)
+    assert code == 0
+    header = out.split("\n## ", 1)[0]
+    # The figures of the test above: question 1 (8/15) and the role (4/9), only these.
+    assert (
+        "- Intercoder agreement (Krippendorff's alpha over 4 double-coded responses; see "
+        "reactieveld agreement): Question 1 0.533 (too few); role 0.444 (too few)\n"
+    ) in header
+    # The forum has nothing double-coded: no line at all.
+    code, out, _ = await asyncio.to_thread(run_main, [*argv, "--source", "forum"])
+    assert code == 0 and "agreement" not in out.split("\n## ", 1)[0]

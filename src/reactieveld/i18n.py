@@ -681,6 +681,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "--role selects by the coded role tag",
     ),
     "report.md.question": ("Vraag", "Question"),
+    "report.md.agreement": (
+        "Overeenstemming tussen codeurs (Krippendorffs alfa over {n} dubbel gecodeerde "
+        "reacties; zie reactieveld agreement)",
+        "Intercoder agreement (Krippendorff's alpha over {n} double-coded responses; see "
+        "reactieveld agreement)",
+    ),
+    "report.md.agreement.item": ("{what} {alpha} ({verdict})", "{what} {alpha} ({verdict})"),
     "report.md.untagged": (
         "reacties zonder planningsvraag vallen buiten dit rapport.",
         "responses without a planning question are not in this report.",

@@ -164,9 +164,12 @@ async def write_markdown(store: ReportStore, opts: ExportOptions, out: TextIO) -
     untagged = await store.count(replace(base, questions=(), untagged=True))
     if untagged and not opts.questions:
         out.write(f"- {untagged} {t['untagged']}\n")
+    codes = list(opts.questions) or [q.code for q in cb.codes(TagKind.QUESTION)]
+    agreement = await agreement_line(store, base, codes, opts.language)
+    if agreement:
+        out.write(f"- {agreement}\n")
     out.write("\n")
 
-    codes = list(opts.questions) or [q.code for q in cb.codes(TagKind.QUESTION)]
     role_codes: list[str] = [r.code for r in cb.codes(TagKind.ROLE)]
     if opts.roles:
         role_codes = [r for r in role_codes if r in opts.roles] + [
@@ -213,6 +216,35 @@ async def write_markdown(store: ReportStore, opts: ExportOptions, out: TextIO) -
     if versions:
         out.write(f"---\n\n{t['versions']}: {md_text(', '.join(sorted(versions)))}\n")
     return quotes
+
+
+async def agreement_line(
+    store: ReportStore, base: QueueFilter, codes: Sequence[str], language: str
+) -> str | None:
+    """The header's line on how reliable the coding of the reported questions is (issue
+    14): Krippendorff's alpha and verdict per question and for the role, over the
+    double-coded responses of the report's period and sources (as ``reactieveld
+    agreement`` with the same --since, --until and --source); None when there are none."""
+    from reactieveld.read.agreement import agreement_figures, format_alpha
+
+    flt = QueueFilter(sources=base.sources, since=base.since, until=base.until)
+    figures = agreement_figures(await store.codings(flt), codes)
+    if not figures.responses:
+        return None
+    parts = [
+        ui_text(
+            "report.md.agreement.item",
+            language,
+            what=ui_text("report.md.question", language) + f" {md_text(key)}"
+            if key != "role"
+            else ui_text("agree.role", language),
+            alpha=format_alpha(result.alpha),
+            verdict=ui_text("agree.verdict." + result.verdict, language),
+        )
+        for key, result in figures.rows
+    ]
+    head = ui_text("report.md.agreement", language, n=figures.responses)
+    return f"{head}: {'; '.join(parts)}"
 
 
 async def count_by_role(store: ReportStore, flt: QueueFilter) -> dict[str | None, int]:

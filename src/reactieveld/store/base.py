@@ -317,13 +317,6 @@ class ExportStore(RecordStore, Protocol):
     ) -> list[QueueRow]: ...
 
 
-class ReportStore(ExportStore, Protocol):
-    """What the report writers ask: records, counts, and counts per role."""
-
-    async def count(self, flt: QueueFilter) -> int: ...
-    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
-
-
 class AgreementStore(Protocol):
     """What the intercoder agreement reads (issue 14; ``reactieveld agreement``)."""
 
@@ -331,6 +324,14 @@ class AgreementStore(Protocol):
         """Every coder's coding of the double-coded responses ``flt`` matches (those
         with at least two codings), by response and then in the order they were coded."""
         ...
+
+
+class ReportStore(ExportStore, AgreementStore, Protocol):
+    """What the report writers ask: records, counts, counts per role, and the codings
+    of double-coded responses (the Markdown report's agreement line)."""
+
+    async def count(self, flt: QueueFilter) -> int: ...
+    async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
 
 
 class DecisionStore(Protocol):
