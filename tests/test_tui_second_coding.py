@@ -104,3 +104,23 @@ async def test_without_double_share_there_is_no_second_coding_tab(tui_store, mak
         await settle(app, pilot)
         assert SECOND not in screen.queues
         assert "Tweede codering" not in " ".join(screen_text(app))
+
+
+async def test_a_key_elsewhere_is_kept_as_the_second_coding_and_says_so(double, make_app) -> None:
+    anna_store, bert_store = double
+    top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
+    await anna_store.toggle_question([top], "1", actor="anna")
+    bert = make_app(bert_store, actor="bert", double_share=1.0)
+    async with bert.run_test(size=SMALL) as pb:
+        sb = await ready(bert, pb)
+        assert sb.queue_name == "new" and sb.queue.current.response.id == top
+        await pb.press("5")
+        await settled(pb)
+        # Not blind here: the row shows Anna's tags, which stay; the 5 is Bert's own.
+        assert sb.queue.current.questions == ("1",)
+        told = [str(n.message) for n in bert._notifications]
+        assert any("Vastgelegd als uw tweede codering" in m for m in told)
+    assert await bert_store.codings(QueueFilter()) == []  # his is not done: not counted
+    query = "SELECT coder, questions, done_at FROM codings ORDER BY ordinal"
+    codings = await bert_store._run(lambda db: db.execute(query).fetchall())
+    assert codings == [("anna", '["1"]', None), ("bert", '["5"]', None)]  # not done yet

@@ -143,6 +143,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "w code, x = done (it then counts in reactieveld agreement).",
     ),
     "second.done": ("Tweede codering klaar: {n}", "Second coding done: {n}"),
+    "second.elsewhere": (
+        "Vastgelegd als uw tweede codering (een ander codeerde deze reactie eerst; de labels "
+        "blijven de hare). Blind coderen en klaar melden: tab Tweede codering.",
+        "Kept as your second coding (another moderator coded this response first; the tags "
+        "stay theirs). To code blind and say you are done: the Second coding tab.",
+    ),
     "second.blind": (
         "Niet in Tweede codering: dat zou de labels van de eerste codeur tonen",
         "Not in Second coding: it would show the first coder's tags",

@@ -410,6 +410,16 @@ class TriageScreen(Screen[None]):
         await self._after(batch=batch, advance=True, acted=acted)
         self._tell_decided(self.i18n.t("decided.handled"), outcome.changed)
 
+    async def _tell_if_second_coding(self, acted: int | None) -> None:
+        """Outside the Second coding tab a key on a sampled response another moderator
+        coded first changes only this moderator's own coding (issue 14), so the tags on
+        screen do not change: say where it went, and where to code blind."""
+        if acted is None or self.queue_name == SECOND or self.rapp.double_share <= 0:
+            return
+        entries = await self.rapp.store.journal(acted, limit=1)
+        if entries and entries[0].kind.value == "code" and entries[0].actor == self.rapp.actor:
+            self._notice(self.i18n.t("second.elsewhere"), timeout=6)
+
     def _seen(self) -> dict[int, int]:
         """The versions of the rows an action acts on, as this screen shows them: the
         store refuses the action when another moderator (or the sync) changed one since.
@@ -457,6 +467,7 @@ class TriageScreen(Screen[None]):
         if await self._conflicted(outcome):
             return
         await self._after(batch=batch, advance=False, acted=acted)
+        await self._tell_if_second_coding(acted)
 
     async def action_role(self) -> None:
         ids, batch, acted = self._targets()
@@ -474,6 +485,7 @@ class TriageScreen(Screen[None]):
             if await self._conflicted(outcome):
                 return
             await self._after(batch=batch, advance=False, acted=acted)
+            await self._tell_if_second_coding(acted)
 
         await self.app.push_screen(  # awaited: see _OPENS_DIALOG
             RolePicker(
