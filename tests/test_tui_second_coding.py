@@ -1,9 +1,10 @@
-"""The Second coding queue in the app (issue 14): two moderators on ONE SQLite file, each
+"""The Second coding queue in the app (issue 14): two moderators on one memory, each
 with an app. Anna codes a sampled response in her New queue; Bert finds it in his
 "Tweede codering" tab, shown blind (neither the row, the tag bar, the response view nor
 its journal shows Anna's question and role), codes it with the usual keys into his own
 coding, and x says he is done: it leaves his queue. The response's tags stay Anna's, and
-``reactieveld agreement`` counts the pair. No sleeps: the tests wait on workers."""
+``reactieveld agreement`` counts the pair; on both backends (on PostgreSQL two login
+roles). No sleeps: the tests wait on workers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import asyncio
 import pytest
 from helpers.app import SMALL, ready, screen_text, settle, settled
 from helpers.cli import run_main
+from helpers.codings import open_team
+from helpers.data import fill_store, sample_responses
 
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
@@ -37,8 +40,21 @@ def _view(app) -> str:
     return app.screen.query_one(ResponseView).render_content().plain
 
 
-async def test_second_coding_is_blind_and_kept_apart(double, make_app, cli_isolated) -> None:
-    anna_store, bert_store = double
+@pytest.fixture
+async def team(store_target, request):
+    """Anna's and Bert's stores on one memory of either backend (on PostgreSQL a login
+    role each, which the app then acts as), filled like tui_store."""
+    t = await open_team(store_target, request, share=1.0)
+    responses, threads = sample_responses()
+    await fill_store(t.owner, "blog", responses, threads)
+    yield t
+    await t.close()
+
+
+async def test_second_coding_is_blind_and_kept_apart(
+    team, store_target, make_app, cli_isolated
+) -> None:
+    anna_store, bert_store = team.anna, team.bert
     anna = make_app(anna_store, actor="anna", double_share=1.0)
     bert = make_app(bert_store, actor="bert", double_share=1.0)
     bert.live_interval = 3600.0  # he looks after Anna is done: no live poll needed
@@ -92,7 +108,7 @@ async def test_second_coding_is_blind_and_kept_apart(double, make_app, cli_isola
     journal = [(e.actor, e.kind.value) for e in await bert_store.journal(coded)]
     assert journal[::-1] == [("anna", "tag"), ("anna", "role"), ("bert", "code"), ("bert", "code")]
     # One double-coded response: question 1 and 3 disagree, the role has one value only.
-    argv = ["--db", str(bert_store.path), "--lang", "en", "agreement"]
+    argv = ["--db", store_target, "--lang", "en", "agreement"]
     code, out, _ = await asyncio.to_thread(run_main, argv)
     assert code == 0 and "Double-coded: 1 responses" in " ".join(out.split())
 
