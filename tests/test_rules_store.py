@@ -86,6 +86,14 @@ async def test_rules_flag_and_hold_in_the_pages_transaction(store):
     shown = [r.response.external_id for r in await store.queue(FLAGGED)]
     assert shown == ["e", "c", "a"]
     assert await store.count(FLAGGED) == 3
+    assert (await store.counts()).flagged == 3  # the tab's store-wide count
+    # Each row names the rules whose flags are open, in the order they flagged.
+    assert [r.flags for r in await store.queue(FLAGGED)] == [
+        ("scheldwoorden", "reclame"),
+        ("reclame",),
+        ("scheldwoorden",),
+    ]
+    assert (await store.get(b)).flags == ()
     # A flag names its rule.
     [flag] = await store.rule_flags(c)
     assert (flag.rule, flag.action, flag.state) == ("reclame", "flag", "open")
@@ -163,6 +171,8 @@ async def test_release_is_a_misfire_and_undo_opens_the_flag(store):
         ("c", "misfire"),
     ]
     assert await store.count(FLAGGED) == 0
+    assert (await store.counts()).flagged == 0
+    assert (await store.get(a)).flags == ()  # decided: no open flag to show
     tallies = {t.rule: t for t in await store.rule_tallies()}
     assert (tallies["scheldwoorden"].caught, tallies["scheldwoorden"].misfired) == (2, 0)
     assert tallies["scheldwoorden"].upheld == 2

@@ -21,6 +21,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.trash": ("Prullenbak", "Trash"),
     "queue.all": ("Alles", "All"),
     "queue.reported": ("Gemeld", "Reported"),
+    "queue.flagged": ("Gemarkeerd", "Flagged"),
+    # the tabs' short names, where the long ones do not fit the line (80 columns)
+    "queue.short.new": ("Nieuw", "New"),
+    "queue.short.hold": ("Wacht", "Hold"),
+    "queue.short.approved": ("Goed", "OK"),
+    "queue.short.spam": ("Spam", "Spam"),
+    "queue.short.trash": ("Prul", "Trash"),
+    "queue.short.all": ("Alles", "All"),
+    "queue.short.reported": ("Gemeld", "Reported"),
+    "queue.short.flagged": ("Regel", "Flagged"),
     # statuses
     "status.approved": ("goedgekeurd", "approved"),
     "status.hold": ("wacht", "on hold"),

@@ -44,6 +44,13 @@ REOPEN_FLAGS = (
 #: A response's flags, oldest first (parameter: the response id).
 FLAGS_OF = f"SELECT {FLAG_READ} FROM rule_flags WHERE response_id = ? ORDER BY id"
 
+#: The open flags of the responses shown (a queue's window), oldest first: (response id,
+#: rule). ``{ids}``: the backend's "IN (...)" of the ids.
+OPEN_FLAGS_OF = (
+    "SELECT response_id, rule FROM rule_flags WHERE state = 'open' AND response_id {ids} "
+    "ORDER BY id"
+)
+
 #: Per rule, its flags made in [since, until) (parameters: since, until; epoch seconds):
 #: rule, caught, misfired, upheld, open. "Caught": one per response, rule and text.
 TALLY_SQL = (
