@@ -154,6 +154,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Typ de toelichting · Enter: bevestigen · Esc: annuleren",
         "Type the explanation · Enter: confirm · Esc: cancel",
     ),
+    "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
+    "rule.state.open": ("open", "open"),
+    "rule.state.misfire": ("vals alarm", "misfire"),
+    "rule.state.upheld": ("terecht", "upheld"),
     "view.reports": (
         "⚑ {n}× gemeld door gebruikers van het platform",
         "⚑ reported {n}× by the platform's users",
