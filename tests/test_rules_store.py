@@ -213,3 +213,28 @@ async def test_texts_pages_by_id(store):
     first = await store.texts(limit=3)
     rest = await store.texts(after=first[-1][0], limit=3)
     assert [t for _, t in first + rest] == [f"tekst {i}" for i in range(5)]
+
+
+async def test_a_decision_that_changes_nothing_still_settles_and_is_journalled(store):
+    """Handled and approved, then edited into a match (flagged anew): approving it again
+    changes no state, yet settles the flag, so it is a journal entry that undo finds."""
+    await store.upsert_page("blog", page(resp("c", "gewoon", minutes=1)), rules=RULES)
+    (c,) = await ids_of(store, "c")
+    await store.moderate([c], A, actor="anna")  # handled, approved
+    await store.upsert_page("blog", page(resp("c", "koop nu", minutes=1)), rules=RULES)
+    assert [f.state for f in await store.rule_flags(c)] == ["open"]
+    out = await store.moderate([c], A, actor="anna")
+    assert out.changed == 1 and len(out.journal_ids) == 1
+    [flag] = await store.rule_flags(c)
+    assert flag.state == "misfire"
+    [(journal_id,)] = await sql(store, "SELECT resolved_journal FROM rule_flags")
+    assert journal_id == out.journal_ids[0]
+    assert await sql(store, "SELECT count(*) FROM outbox") == [(0,)]  # nothing to send
+    await store.undo_last(actor="anna")
+    assert [f.state for f in await store.rule_flags(c)] == ["open"]
+    await store.mark_handled([c], actor="anna")  # handled already: journalled all the same
+    assert [f.state for f in await store.rule_flags(c)] == ["misfire"]
+    assert await sql(store, "SELECT resolved_journal IS NOT NULL FROM rule_flags") in (
+        [(1,)],
+        [(True,)],
+    )

@@ -34,6 +34,14 @@ FLAG_COLUMNS = "response_id, rule, action, text_hash, flagged_at"
 FLAG_READ = "response_id, rule, action, flagged_at, state, resolved_by"
 
 
+#: A decision's target column (on ``r``, the response): whether a rule's flag on it is
+#: open. A decision on such a response is journalled even where it changes nothing (at
+#: the status already, handled already): it settles the flag, and undo must find it.
+HAS_OPEN_FLAG = (
+    "EXISTS (SELECT 1 FROM rule_flags f WHERE f.response_id = r.id AND f.state = 'open')"
+)
+
+
 #: Undoing a decision opens again the flags it settled (parameter: its journal id).
 REOPEN_FLAGS = (
     "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL, "
