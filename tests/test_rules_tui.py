@@ -263,3 +263,44 @@ def test_marked_body_brackets_exactly_what_the_rules_match(parts):
     assert content.plain == expected + text[pos:]
     styled = [content.plain[s.start : s.end] for s in content.spans if str(s.style) == MATCH_STYLE]
     assert styled == [text[a:b] for a, b in spans]
+
+
+# -- snapshots ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_color_flagged_queue_and_view_at_80x24(
+    snap_compare, tmp_path, no_color, language, monkeypatch
+):
+    """The Flagged tab current, each row's rule, the view's marked word and rule line,
+    without colour at the smallest terminal. Update with ``--snapshot-update`` and look."""
+    import asyncio
+    from datetime import UTC, timedelta
+
+    from helpers.store import T0
+
+    from reactieveld.tui.app import ReactieveldApp
+
+    path = tmp_path / "m.db"
+
+    async def build() -> None:
+        store = await flagged_store(path)
+        await store.close()
+
+    # The rule's hold is journalled at the store's time of the page: a fixed one here.
+    monkeypatch.setattr("reactieveld.store.sqlite.utcnow", lambda: T0 + timedelta(hours=2))
+    asyncio.run(build())
+    monkeypatch.undo()
+    app = ReactieveldApp(None, db_path=path, language=language, tz=UTC, actor="t", rules=RULES)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.app.screen.queue.loaded.wait()
+        await settle(pilot.app, pilot)
+        await pilot.app.screen.show_queue("flagged")
+        await settle(pilot.app, pilot)
+        await pilot.press("G")  # a: "Kankerlijer", held by scheldwoorden
+        await settle(pilot.app, pilot)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=SMALL)

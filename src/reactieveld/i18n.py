@@ -156,7 +156,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
     "rule.state.open": ("open", "open"),
-    "rule.state.misfire": ("vals alarm", "misfire"),
+    "rule.state.misfire": ("misfire", "misfire"),
     "rule.state.upheld": ("terecht", "upheld"),
     "view.reports": (
         "⚑ {n}× gemeld door gebruikers van het platform",
