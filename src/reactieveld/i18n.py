@@ -154,6 +154,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Typ de toelichting · Enter: bevestigen · Esc: annuleren",
         "Type the explanation · Enter: confirm · Esc: cancel",
     ),
+    "rules.cli.none": (
+        "geen [[rules]] ingesteld; zie de README (Moderation rules)",
+        "no [[rules]] configured; see the README (Moderation rules)",
+    ),
+    "rules.cli.line": (
+        "{name} ({action}): {n} van {total} opgeslagen reacties",
+        "{name} ({action}): {n} of {total} stored responses",
+    ),
+    "rules.cli.slow": ("; {n}× gestopt op de tijdslimiet", "; stopped for time on {n}"),
+    "sync.rules.flagged": (
+        "{source}: {flagged} gemarkeerd door regels, {held} vastgehouden",
+        "{source}: {flagged} flagged by rules, {held} held",
+    ),
+    "sync.rules.slow": (
+        '{source}: regel "{rule}" duurde bij reactie {id} langer dan de tijdslimiet en is '
+        "daar overgeslagen; maak het patroon eenvoudiger",
+        '{source}: rule "{rule}" took longer than its time limit on response {id} and was '
+        "skipped for it; simplify its pattern",
+    ),
     "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
     "rule.state.open": ("open", "open"),
     "rule.state.misfire": ("misfire", "misfire"),
