@@ -310,8 +310,10 @@ COUNTS_SQL = {
         "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
         "'failed') GROUP BY 1"
     ),
-    # Walks the partial index of the reported rows only (migration 0012 / pg 0005).
-    "reported": "SELECT count(*) FROM responses WHERE reports > 0 AND triage = 'new'",
+    # Walks the partial index of the reported rows only (migration 0012 / pg 0005): the
+    # triage test in FILTER, not WHERE, or SQLite walks every new row by triage's index
+    # (75 ms at 200,000 responses, 0.7 ms this way).
+    "reported": "SELECT count(*) FILTER (WHERE triage = 'new') FROM responses WHERE reports > 0",
     # The index rule_flags_open (state, response_id) answers it alone (0011 / pg 0004).
     "flagged": "SELECT count(DISTINCT response_id) FROM rule_flags WHERE state = 'open'",
 }
