@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from figures_oracle import rule_rows_of, rule_tallies
+from helpers.figures import set_store_clock
 from helpers.store import T0, open_store, page, resp, sql
 
 from reactieveld.model import RemoteStatus
@@ -37,13 +38,8 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """One clock for the pages, the decisions and the rules' holds, on both backends."""
-    import reactieveld.store.actions as actions
-    import reactieveld.store.pg.ingest as pg_ingest
-    import reactieveld.store.sqlite as sqlite_mod
-
     c = Clock()
-    for module in (actions, sqlite_mod, pg_ingest):
-        monkeypatch.setattr(module, "utcnow", c)
+    set_store_clock(monkeypatch, c)
     return c
 
 
@@ -83,6 +79,9 @@ async def test_generated_flags_and_decisions_agree(store_target, clock, seed):
             else:
                 await store.undo_last(actor="anna")
         flags, journal = await rule_rows_of(store)
+        # Every time is the test's clock's (else "after its flag" would mean nothing).
+        times = [f[3] for f in flags] + [j[1] for j in journal]
+        assert all(to_epoch(T0) <= t <= to_epoch(clock.now) for t in times)
         # Every settled flag names the decision that settled it (undo reopens by it).
         unnamed = "SELECT id FROM rule_flags WHERE state != 'open' AND resolved_journal IS NULL"
         assert await sql(store, unnamed) == []

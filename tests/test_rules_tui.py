@@ -277,6 +277,7 @@ def test_no_color_flagged_queue_and_view_at_80x24(
     import asyncio
     from datetime import UTC, timedelta
 
+    from helpers.figures import set_store_clock
     from helpers.store import T0
 
     from reactieveld.tui.app import ReactieveldApp
@@ -288,7 +289,7 @@ def test_no_color_flagged_queue_and_view_at_80x24(
         await store.close()
 
     # The rule's hold is journalled at the store's time of the page: a fixed one here.
-    monkeypatch.setattr("reactieveld.store.sqlite.utcnow", lambda: T0 + timedelta(hours=2))
+    set_store_clock(monkeypatch, lambda: T0 + timedelta(hours=2))
     asyncio.run(build())
     monkeypatch.undo()
     app = ReactieveldApp(None, db_path=path, language=language, tz=UTC, actor="t", rules=RULES)
