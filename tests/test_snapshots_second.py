@@ -1,7 +1,7 @@
 """Snapshots of the Second coding queue (issue 14), without colour at 80x24 and in both
-languages: the tab in brackets (the first tabs give way to "‹" so that it shows), the
-row and the tag bar with the moderator's own coding only, the view saying it is blind,
-and no journal line of the first coder's tags. Update with ``--snapshot-update`` (and look
+languages: the tab in brackets (short names at 80 columns), the row and the tag bar with
+the moderator's own coding only, the view saying it is blind, and no journal line of the
+first coder's tags. Update with ``--snapshot-update`` (and look
 at the diff)."""
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ async def test_second_coding_is_blind_and_kept_apart(
         assert "Tweede codering, blind" in view
         assert "Vragen: geen" in view and "Rol: geen" in view
         assert "vraag 1 toegevoegd" not in view and "Burger" not in view
-        assert "[Tweede codering 1]" in " ".join(screen_text(bert))  # the tab, in characters
+        assert "[Tweede 1]" in " ".join(screen_text(bert))  # the tab (short at 80 columns)
         # The thread and the author's history would show Anna's tags: greyed out.
         assert sb.check_action("thread", ()) is None
         await pb.press("enter")
@@ -140,3 +140,26 @@ async def test_a_key_elsewhere_is_kept_as_the_second_coding_and_says_so(double, 
     query = "SELECT coder, questions, done_at FROM codings ORDER BY ordinal"
     codings = await bert_store._run(lambda db: db.execute(query).fetchall())
     assert codings == [("anna", '["1"]', None), ("bert", '["5"]', None)]  # not done yet
+
+
+def test_the_current_tab_stays_on_a_line_too_narrow_for_every_short_name() -> None:
+    from reactieveld.i18n import I18n
+    from reactieveld.tui.widgets.status_line import QueueTabs
+
+    tabs = QueueTabs(i18n=I18n("nl"))
+    tabs.names = ("new", "hold", "approved", "spam", "trash", "all", "flagged", "reported", SECOND)
+    tabs.counts = dict.fromkeys(tabs.names, 123_456)
+    for active in tabs.names:
+        tabs.active = active
+        line = tabs.render_content(60).plain
+        # The current tab ends on the line (the terminal cuts what runs past its end) ...
+        current = f"[{I18n('nl').t('queue.short.' + active)} 123.456]"
+        assert line.index(current) + len(current) <= 60
+        # ... and the tabs before it give way only as far as that needs: one more would
+        # not fit.
+        if line.startswith("‹"):
+            assert len(line[: line.index("]") + 1]) + len("Alles 123.456│") > 60
+        else:
+            assert line.startswith(("Nieuw", "[Nieuw"))
+    tabs.active = SECOND
+    assert tabs.render_content(60).plain == "‹│Regel 123.456│Gemeld 123.456│[Tweede 123.456]"

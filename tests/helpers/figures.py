@@ -10,6 +10,7 @@ import pytest
 
 import reactieveld.store.actions as actions_mod
 import reactieveld.store.pg.actions as pg_actions_mod
+import reactieveld.store.pg.ingest as pg_ingest_mod
 import reactieveld.store.sqlite as sqlite_mod
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.read.figures import Period
@@ -22,8 +23,8 @@ PERIOD = Period(date(2026, 5, 10), date(2026, 5, 12))
 
 
 #: Where the store reads the time: ingest (sqlite), an action's time and batch
-#: (store.actions.now_epoch and stamp, both backends), PostgreSQL's actions.
-CLOCK_MODULES = (sqlite_mod, actions_mod, pg_actions_mod)
+#: (store.actions.now_epoch and stamp, both backends), PostgreSQL's actions and ingest.
+CLOCK_MODULES = (sqlite_mod, actions_mod, pg_actions_mod, pg_ingest_mod)
 
 
 def set_store_clock(mp: pytest.MonkeyPatch, clock) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,9 @@ QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
 #: The queue of responses the platform's users reported, not handled yet (issue 16): a
 #: tab after these where a platform reports flags (``AppServices.shows_reported``).
 REPORTED = "reported"
+#: The queue of responses a moderation rule flagged that no moderator decided yet (issue
+#: 16): a tab after the six where rules are configured (``AppServices.shows_flagged``).
+FLAGGED = "flagged"
 #: The Second coding queue (issue 14): the double-coding sample's responses another
 #: moderator coded first, for this one to code blind; a tab where ``[coding]
 #: double_share`` is set (``AppServices.double_share``).
@@ -68,6 +71,7 @@ def queue_filter(queue: str, choice: FilterChoice, actor: str = "") -> QueueFilt
         roles=(choice.role,) if choice.role else (),
         untagged=choice.untagged,
         reported=queue == REPORTED,
+        flagged=queue == FLAGGED,
         second_coding=actor if queue == SECOND else None,
     )
 

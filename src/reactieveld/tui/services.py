@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from reactieveld.i18n import I18n
     from reactieveld.model import Capability
     from reactieveld.reasons import ReasonsConfig
+    from reactieveld.rules import RuleSet
     from reactieveld.tui.claims import ClaimKeeper
     from reactieveld.tui.widgets.status_line import SourceStatus
 
@@ -46,12 +47,16 @@ class AppServices(Protocol):
     claims: ClaimKeeper | None
     #: ``[reasons]``: which decisions ask for a reason, and the list (issue 16).
     reasons: ReasonsConfig
+    #: ``[[rules]]``: the moderation rules, for the Flagged tab and the view's highlight.
+    rules: RuleSet
     #: ``[coding] double_share`` (issue 14): above 0, the Second coding queue is a tab.
     double_share: float
     #: That queue's count at the last counts (None: not counted).
     second_count: int | None
 
     def shows_reported(self) -> bool: ...
+
+    def shows_flagged(self) -> bool: ...
 
     @property
     def read_only(self) -> bool: ...

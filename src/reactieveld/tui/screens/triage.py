@@ -24,7 +24,14 @@ from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged
-from reactieveld.tui.queues import QUEUES, REPORTED, SECOND, FilterChoice, queue_filter
+from reactieveld.tui.queues import (
+    FLAGGED,
+    QUEUES,
+    REPORTED,
+    SECOND,
+    FilterChoice,
+    queue_filter,
+)
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
@@ -197,11 +204,15 @@ class TriageScreen(Screen[None]):
 
     @property
     def queues(self) -> tuple[str, ...]:
-        """The queue tabs: Reported after the others where a platform reports flags, then
-        Second coding where responses are double-coded (``[coding] double_share``)."""
-        reported = (REPORTED,) if self.rapp.shows_reported() else ()
-        second = (SECOND,) if self.rapp.double_share > 0 else ()
-        return (*QUEUES, *reported, *second)
+        """The queue tabs: Flagged after the six where moderation rules are configured,
+        then Reported where a platform reports its users' flags, then Second coding where
+        responses are double-coded (``[coding] double_share``)."""
+        extra: tuple[str, ...] = (FLAGGED,) if self.rapp.shows_flagged() else ()
+        if self.rapp.shows_reported():
+            extra += (REPORTED,)
+        if self.rapp.double_share > 0:
+            extra += (SECOND,)
+        return (*QUEUES, *extra)
 
     def _filter(self, name: str) -> QueueFilter:
         """The store filter of queue tab ``name`` under the current filter choice."""
@@ -662,7 +673,7 @@ class TriageScreen(Screen[None]):
 
     async def show_queue(self, name: str) -> None:
         """Switch to queue tab ``name`` (new, hold, approved, spam, trash, all,
-        reported)."""
+        flagged, reported)."""
         self.queue_name = name
         tabs = self.query_one(QueueTabs)
         tabs.active = name
@@ -783,6 +794,7 @@ def _tab_counts(counts: Any, names: Sequence[str], second: int | None) -> dict[s
         "trash": by_status.get("trash", 0),
         "all": counts.total,
         REPORTED: getattr(counts, "reported", 0),
+        FLAGGED: getattr(counts, "flagged", 0),
     }
     if second is not None:
         every[SECOND] = second

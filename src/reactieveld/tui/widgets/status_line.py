@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
@@ -110,41 +111,47 @@ class QueueTabs(Static):
         """Draw the tabs with the current counts."""
         self.update(self.render_content())
 
+    def on_resize(self) -> None:
+        # Long or short names: the width decides.
+        self.redraw()
+
     def render_content(self, width: int | None = None) -> Content:
-        """The tabs in ``width`` cells (default: the widget's width, once laid out)."""
+        """The tabs in ``width`` cells (default: the widget's width, once laid out).
+        Where the tabs' names do not fit (80 columns, seven or eight tabs), their short
+        names without the air around them; where the current one would still end past
+        the line, the first tabs give way to "‹" until it is on the line."""
         width = width or self.size.width
-        tabs_of: list[tuple[str, str]] = []
-        for name in self.names:
-            count = self.counts.get(name)
-            label = f" {self.i18n.t('queue.' + name)}"
-            if count is not None:
-                label += f" {count:,} ".replace(",", ".")
-            else:
-                label += " … " if self.filtered else " "
-            if name == self.active:
-                # Brackets in the places of the spaces: the current tab reads without
-                # colour (reverse alone is lost in a plain copy of the screen).
-                label = "[" + label[1:-1] + "]"
-            tabs_of.append((label, "reverse bold" if name == self.active else ""))
-        # Too many tabs for the line (Reported and Second coding at 80 columns): the
-        # first ones give way to "‹", so the current tab is always on screen.
-        start = 0
-        at = self.names.index(self.active) if self.active in self.names else 0
-
-        def length(first: int) -> int:
-            shown = tabs_of[first:]
-            return sum(len(label) for label, _ in shown) + len(shown) - 1 + (2 if first else 0)
-
-        while width and start < at and length(start) > width:
-            start += 1
-        parts: list[str | tuple[str, str]] = [("‹", "dim")] if start else []
-        for i, tab in enumerate(tabs_of[start:]):
-            if i or start:
-                parts.append(("│", "dim"))
-            parts.append(tab)
-        tabs = Content.assemble(*parts)
+        tabs = self._tabs(short=False)
+        if width and tabs.cell_length > width:
+            tabs = self._tabs(short=True)
+            at = self.names.index(self.active) if self.active in self.names else 0
+            first = 0
+            # The current tab ends at its "]" (no tab's name has a bracket).
+            while cell_len(tabs.plain[: tabs.plain.find("]") + 1]) > width and first < at:
+                first += 1
+                tabs = self._tabs(short=True, first=first)
         if not self.filtered:
             return tabs
         note = Content.styled("  " + self.i18n.t("tabs.filtered"), "dim")
         # Seven-digit counts fill a Dutch line: then the header line's filter says it.
         return tabs if width and tabs.cell_length + note.cell_length > width else tabs + note
+
+    def _tabs(self, *, short: bool, first: int = 0) -> Content:
+        """The tabs from the ``first`` on (those before it as one "‹")."""
+        parts: list[str | tuple[str, str]] = [("‹", "dim")] if first else []
+        air = "" if short else " "
+        for i, name in enumerate(self.names[first:]):
+            if i or first:
+                parts.append(("│", "dim"))
+            count = self.counts.get(name)
+            label = air + self.i18n.t(("queue.short." if short else "queue.") + name)
+            if count is not None:
+                label += f" {count:,}".replace(",", ".") + air
+            else:
+                label += " …" + air if self.filtered else air
+            if name == self.active:
+                # Brackets around it (in the places of the spaces, where there are): the
+                # current tab reads without colour (reverse alone is lost in a plain copy).
+                label = "[" + label[len(air) : len(label) - len(air)] + "]"
+            parts.append((label, "reverse bold" if name == self.active else ""))
+        return Content.assemble(*parts)
