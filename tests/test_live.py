@@ -6,6 +6,7 @@ by hand, or the test waits on the app's own messages."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -407,3 +408,55 @@ async def test_a_store_that_fails_under_the_poll_is_one_line_not_a_crash(tmp_pat
             assert notices == [f"{tmp_path / 'm.db'} is damaged: restore it from a backup"]
     finally:
         await store.close()
+
+
+# -- claims are live too (the others' rows show "bezig: Naam" at once) --------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        from reactieveld.model import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+
+async def test_a_claim_that_begins_or_ends_is_a_change_to_the_others(moderators):
+    """On both backends: another moderator's claim that begins and one that is released
+    are changes (ids and who); a renewal is none, and one's own claims are none."""
+    from datetime import timedelta
+
+    a, b = await moderators("anna", "bram")
+    ids = [r.response.id for r in await a.queue(_all(), limit=3)]
+    a.clock = clock = _Clock()
+    subscribed = asyncio.Event()
+    changes = b.changes(interval=0.01, ready=subscribed)
+    heard = asyncio.ensure_future(anext(changes))
+    try:
+        await subscribed.wait()
+
+        async def next_set():
+            nonlocal heard
+            found = await asyncio.wait_for(heard, timeout=30)
+            heard = asyncio.ensure_future(anext(changes))
+            return found
+
+        await b.claim(ids[2], actor="bram", minutes=5)  # b's own: no change to b
+        assert await a.claim(ids[0], actor="anna", minutes=5) is None
+        found = await next_set()
+        assert found.ids == (ids[0],) and found.by == ("anna",)
+        clock.now += timedelta(minutes=2)
+        await a.claim(ids[0], actor="anna", minutes=5)  # a renewal: nothing to the others
+        await a.claim(ids[1], actor="anna", minutes=5)
+        found = await next_set()
+        assert found.ids == (ids[1],)
+        await a.release(None, actor="anna")  # quitting: both are free again
+        found = await next_set()
+        assert set(found.ids) == {ids[0], ids[1]} and found.by == ("anna",)
+    finally:
+        heard.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heard
+        await changes.aclose()

@@ -6,6 +6,7 @@ in the store. No sleeps: time moves on the store's clock, the tests wait on work
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from helpers.store import sql
 
 from reactieveld.model import RemoteStatus, TriageState, utcnow
 from reactieveld.store.sqlite import SqliteStore
+from reactieveld.tui.messages import RowsChanged
 from reactieveld.tui.screens.triage import TriageScreen
 
 pytestmark = pytest.mark.usefixtures("tui_env")
@@ -45,8 +47,15 @@ async def test_two_moderators_claims_and_a_refused_decision(moderators, make_app
     tui_store, second_store = await moderators("anna", "bert")
     anna = make_app(tui_store, actor="anna")
     bert = make_app(second_store, actor="bert")
-    async with anna.run_test(size=SMALL) as pa:
+    heard = asyncio.Event()  # Anna's app was told of another moderator's change
+
+    def hook(message: object) -> None:
+        if isinstance(message, RowsChanged):
+            heard.set()
+
+    async with anna.run_test(size=SMALL, message_hook=hook) as pa:
         sa = await ready(anna, pa)
+        await anna.live_ready.wait()
         assert anna.actor == "anna"  # on PostgreSQL: the login role, named by the server
         first = current_id(sa)
         assert await claims(tui_store) == {(first, "anna")}
@@ -69,14 +78,20 @@ async def test_two_moderators_claims_and_a_refused_decision(moderators, make_app
             assert any("bezig: anna heeft deze reactie open" in line for line in lines)
             assert await claims(tui_store) == {(first, "anna")}  # bert did not take it
 
-            # Bert moves to the next row and claims it; Anna moves there too and sees him.
+            # Bert moves to the next row and claims it: live, Anna's row for it says so
+            # before she goes there (a notification on PostgreSQL, her poll on SQLite).
+            heard.clear()
             await pb.press("j")
             await settle(bert, pb)
             second = current_id(sb)
             assert await claims(tui_store) == {(first, "anna"), (second, "bert")}
+            await asyncio.wait_for(heard.wait(), timeout=30)
+            await settled(pa)
+            assert current_id(sa) == first  # her cursor did not move
+            [row] = [line for line in screen_text(anna) if " bert ·" in line]
+            assert row.startswith("  •✎"), row
+            # Anna moves there too and sees him in the response view.
             await pa.press("j")
-            await settle(anna, pa)
-            await sa.store_changed()  # what the live updates do when bert's claim arrives
             await settled(pa)
             assert current_id(sa) == second
             lines = screen_text(anna)
