@@ -23,7 +23,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import reactieveld.store.sqlite as sqlite_mod
+from helpers.figures import Clock
+
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.store.sqlite import SqliteStore
 
@@ -92,14 +93,6 @@ THREADS = {
     "blog": [Thread("blog", "t1", "Nieuw centrumplan Laren", "https://blog.example/t1")],
     "forum": [Thread("forum", "f1", "Zwembad De Biezem", "https://forum.example/f1")],
 }
-
-
-class Clock:
-    """The store's clock, set by the test (``reactieveld.store.sqlite.utcnow``)."""
-
-    def __init__(self, monkeypatch, at: datetime) -> None:  # type: ignore[no-untyped-def]
-        self.at = at
-        monkeypatch.setattr(sqlite_mod, "utcnow", lambda: self.at)
 
 
 async def build(path: Path, monkeypatch) -> tuple[SqliteStore, dict[str, int]]:  # type: ignore[no-untyped-def]
