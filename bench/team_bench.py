@@ -1,20 +1,29 @@
-"""Two-moderator latency: one connection decides, how soon does the other's
+"""Two-moderator latency: one connection acts, how soon does the other's
 ``Store.changes()`` name the response? SQLite and PostgreSQL side by side, in one run.
 
-    python bench/team_bench.py                       # 200 decisions each
+    python bench/team_bench.py                       # 200 changes of each kind
+    python bench/team_bench.py --n 5                 # a quick check that it works
     python bench/team_bench.py --n 500 --pg-url postgresql://me@127.0.0.1/bench
 
-What it counts: for each decision, the time from A's action call (its transaction, the
+What it counts: for each change, the time from A's store call (its transaction, the
 commit included) to B's ``changes()`` iterator yielding a set with that response id, in
-milliseconds; p50, p90, p99 and the maximum over ``--n`` decisions on random responses
-of a 2,000-response memory. Between decisions A waits a random 0-300 ms, so a decision
-falls anywhere in B's polling period (SQLite polls every ``LIVE_POLL_SECONDS``; its p50
-is about half of that by design). PostgreSQL listens: LISTEN/NOTIFY on loopback.
+milliseconds; p50, p90, p99 and the maximum over ``--n`` changes on random responses of
+a 2,000-response memory. Two kinds per backend, in the same run:
 
-PostgreSQL: ``--pg-url`` (an empty database; the bench makes its tables), else a throwaway
-cluster like the tests' (Debian's binaries; tests/helpers/pg.py), else SQLite only. The
-PostgreSQL decision is the store's ``moderate`` when ported, else a stand-in that does
-what an action does: the row, the journal and ``notify`` in one transaction.
+- ``claim`` (the baseline): A opens a response; the cheapest change B hears (one claims
+  row; on PostgreSQL its notification), i.e. the live path with no action behind it;
+- ``moderate``: A decides through ``Store.moderate`` as the app's key calls it (the
+  version A saw checked, state, journal and outbox in one transaction, the claim
+  released); its ratio to the claim's p50 is what a real decision adds.
+
+Between changes A waits a random 0-300 ms, so a change falls anywhere in B's polling
+period (SQLite polls every ``LIVE_POLL_SECONDS``; its p50 is about half of that by
+design). PostgreSQL listens: LISTEN/NOTIFY on loopback. The last line compares the two
+backends' decisions.
+
+PostgreSQL: ``--pg-url`` (an empty database; the store makes its tables), else a
+throwaway cluster like the tests' (Debian's binaries; tests/helpers/pg.py), else SQLite
+only. Both memories are filled through the store's own ingest.
 
 Targets (issue 13): p50 <= 100 ms, p99 <= 1 s (the other moderator's screen adds one
 in-place refresh of the queue window, a few ms).
@@ -30,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -99,7 +109,34 @@ async def measure(
     return out
 
 
-async def sqlite_run(n: int, interval: float) -> list[float]:
+async def both_ways(a: Any, b: Any, n: int, interval: float) -> Runs:
+    """The baseline and the decision on one memory (``a`` acts, ``b`` listens).
+
+    Baseline: a claim, the cheapest change another moderator hears (one claims row, and
+    on PostgreSQL its notification): what the live path costs with no action behind it.
+    Decision: ``Store.moderate`` as the app's key calls it (the versions the moderator
+    saw checked, journal, state and outbox in one transaction, the claim released), so
+    the ratio is what a real decision adds to the signal itself."""
+    # The versions as the moderator's queue shows them (read before, not timed).
+    versions = {r.response.id: r.version for r in await a.queue(QueueFilter(), limit=ROWS)}
+    ids = sorted(versions)
+    claimed, decided = ids[: len(ids) // 2], ids[len(ids) // 2 :]
+    actor = (await a.whoami()) or "anna"
+
+    async def claim(rid: int) -> None:
+        await a.claim(rid, actor=actor, minutes=5)
+
+    async def decide(rid: int) -> None:
+        seen = {rid: versions[rid]}
+        outcome = await a.moderate([rid], RemoteStatus.APPROVED, actor=actor, seen=seen)
+        assert not outcome.conflicts, outcome
+
+    base = await measure(claim, b, claimed, n, interval)
+    action = await measure(decide, b, decided, n, interval)
+    return Runs(base, action)
+
+
+async def sqlite_run(n: int, interval: float) -> Runs:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "team.db"
         a = await SqliteStore.open(path)
@@ -107,79 +144,54 @@ async def sqlite_run(n: int, interval: float) -> list[float]:
         try:
             await a.ensure_source(Source("blog", "wordpress"))
             await a.upsert_page("blog", Page(responses=responses(ROWS)))
-            ids = [r.response.id for r in await a.queue(QueueFilter(), limit=ROWS)]
-
-            async def decide(rid: int) -> None:
-                await a.moderate([rid], RemoteStatus.APPROVED, actor="anna", write_back=False)
-
-            return await measure(decide, b, ids, n, interval)
+            return await both_ways(a, b, n, interval)
         finally:
             await b.close()
             await a.close()
 
 
-async def pg_run(url: str, n: int) -> list[float]:
-    from reactieveld.store.pg.live import notify
+async def pg_run(url: str, n: int) -> Runs:
     from reactieveld.store.pg.store import PostgresStore
 
     a = await PostgresStore.open(url)
     b = await PostgresStore.open(url)
     try:
-
-        async def fill(c: Any) -> list[int]:
-            sid = await c.fetchval(
-                "INSERT INTO sources (name, type) VALUES ('bench-blog', 'wordpress') "
-                "ON CONFLICT (name) DO UPDATE SET type = EXCLUDED.type RETURNING id"
-            )
-            rows = await c.fetch(
-                "INSERT INTO responses (source_id, external_id, created_at, fetched_at, "
-                "remote_status, content_hash) SELECT $1, 'b' || g, g, g, 'hold', g "
-                "FROM generate_series(1, $2) g ON CONFLICT DO NOTHING RETURNING id",
-                sid,
-                ROWS,
-            )
-            return [int(r["id"]) for r in rows]
-
-        ids = await a._write(fill)
-        moderate = getattr(a, "moderate", None)
-
-        async def decide(rid: int) -> None:
-            if moderate is not None:
-                await moderate([rid], RemoteStatus.APPROVED, actor="", write_back=False)
-                return
-
-            async def fn(c: Any) -> None:  # a stand-in until the actions are ported
-                await c.execute(
-                    "UPDATE responses SET remote_status = 'approved', triage = 'handled', "
-                    "version = version + 1 WHERE id = $1",
-                    rid,
-                )
-                await c.execute(
-                    "INSERT INTO actions (at, actor, kind, response_id) "
-                    "VALUES (0, session_user, 'status', $1)",
-                    rid,
-                )
-                await notify(c, [rid])
-
-            await a._write(fn)
-
-        return await measure(decide, b, ids, n)
+        await a.ensure_source(Source("blog", "wordpress"))
+        await a.upsert_page("blog", Page(responses=responses(ROWS)))
+        return await both_ways(a, b, n, LIVE_POLL_SECONDS)
     finally:
         await b.close()
         await a.close()
 
 
-def line(name: str, ms: list[float]) -> str:
-    q = statistics.quantiles(ms, n=100, method="inclusive")
+@dataclass
+class Runs:
+    """Milliseconds per change: the baseline (a claim) and the decision."""
+
+    base: list[float]
+    action: list[float]
+
+
+def p(ms: list[float], q: int) -> float:
+    return statistics.quantiles(ms, n=100, method="inclusive")[q - 1]
+
+
+def line(name: str, ms: list[float], base: list[float] | None = None) -> str:
+    ratio = f"{p(ms, 50) / p(base, 50):>7.2f}x" if base else f"{'1.00x':>8}"
+    target = "ok" if p(ms, 50) <= 100 and p(ms, 99) <= 1000 else "MISSED"
     return (
-        f"{name:<13} {len(ms):>5} {q[49]:>8.1f} {q[89]:>8.1f} {q[98]:>8.1f} {max(ms):>8.1f}"
-        f"   {'ok' if q[49] <= 100 and q[98] <= 1000 else 'MISSED'}"
+        f"{name:<22} {len(ms):>5} {p(ms, 50):>8.1f} {p(ms, 90):>8.1f} {p(ms, 99):>8.1f} "
+        f"{max(ms):>8.1f} {ratio}   {target}"
     )
+
+
+def report(name: str, runs: Runs) -> list[str]:
+    return [line(f"{name} claim", runs.base), line(f"{name} moderate", runs.action, runs.base)]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=200, help="decisions per backend")
+    parser.add_argument("--n", type=int, default=200, help="changes of each kind per backend")
     parser.add_argument(
         "--poll",
         type=float,
@@ -189,11 +201,20 @@ def main() -> int:
     )
     parser.add_argument("--pg-url", help="an empty PostgreSQL database (default: throwaway)")
     args = parser.parse_args()
-    print(f"decision -> other connection's changes(), ms (SQLite polls every {LIVE_POLL_SECONDS}s)")
-    print(f"{'backend':<13} {'n':>5} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8}   target")
+    if not 2 <= args.n <= ROWS // 2:
+        parser.error(f"--n must be 2 to {ROWS // 2} (percentiles; distinct responses)")
+    print(f"change -> other connection's changes(), ms (SQLite polls every {LIVE_POLL_SECONDS}s)")
+    print("ratio: p50 against the claim baseline of the same backend, measured in this run")
+    print(
+        f"{'backend':<22} {'n':>5} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8} {'ratio':>8}"
+        "   target"
+    )
+    sqlite_base: list[float] | None = None
     for interval in args.poll:
-        ms = asyncio.run(sqlite_run(args.n, interval))
-        print(line(f"sqlite {interval:g}s", ms), flush=True)
+        runs = asyncio.run(sqlite_run(args.n, interval))
+        sqlite_base = sqlite_base or runs.action
+        for text in report(f"sqlite {interval:g}s", runs):
+            print(text, flush=True)
     cluster = None
     url = args.pg_url
     if url is None:
@@ -208,7 +229,13 @@ def main() -> int:
         cluster.start()
         url = cluster.url(cluster.new_database())
     try:
-        print(line("postgresql", asyncio.run(pg_run(url, args.n))))
+        runs = asyncio.run(pg_run(url, args.n))
+        for text in report("postgresql", runs):
+            print(text, flush=True)
+        if sqlite_base:
+            # The team's engine against one person's file, same decisions, same run.
+            ratio = p(runs.action, 50) / p(sqlite_base, 50)
+            print(f"postgresql moderate p50 / sqlite moderate p50: {ratio:.2f}x")
     finally:
         if cluster is not None:
             cluster.stop()

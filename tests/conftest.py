@@ -5,7 +5,8 @@ store for the command line), ``memory`` (the reportdata memory), ``sleeps``.
 PostgreSQL: ``pg_cluster`` (one throwaway cluster per session, see tests/helpers/pg.py)
 and ``pg_url`` (a fresh empty database on it, as its superuser); ``store_target``: a
 test once per backend (a SQLite file path, then a PostgreSQL URL), for
-``helpers.store.open_store``.
+``helpers.store.open_store``; ``moderators``: a store per moderator on one memory, per
+backend (the two-moderator TUI tests).
 Shared functions and data builders live in tests/helpers/, not here."""
 
 from __future__ import annotations
@@ -135,6 +136,41 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "m.db")  # the name the store tests use for a second connection
     cluster = request.getfixturevalue("pg_cluster")
     return str(cluster.url(cluster.new_database()))
+
+
+@pytest.fixture
+async def moderators(
+    store_target: str, request: pytest.FixtureRequest
+) -> AsyncIterator[Callable[..., Any]]:
+    """``await moderators("anna", "bram")``: one open store per moderator on ONE memory
+    with 30 responses of "blog" (``sample_responses``), once per backend: connections to
+    a SQLite file, then to a PostgreSQL database, each as a login role of that name in
+    ``reactieveld_moderator`` (there the role is the actor, named by the server)."""
+    from helpers.pg import role_url
+
+    from reactieveld.store.open import open_store
+
+    opened: list[Any] = []
+
+    async def open_all(*names: str) -> list[Any]:
+        first = await open_store(store_target)  # PostgreSQL: the owner, migrations run
+        responses, threads = sample_responses()
+        await fill_store(first, "blog", responses, threads)
+        if not store_target.startswith("postgresql"):
+            opened.append(first)
+            opened.extend([await open_store(store_target) for _ in names[1:]])
+            return opened[-len(names) :]
+        await first.close()
+        cluster = request.getfixturevalue("pg_cluster")
+        for name in names:
+            opened.append(
+                await open_store(role_url(cluster, store_target, name, "reactieveld_moderator"))
+            )
+        return opened[-len(names) :]
+
+    yield open_all
+    for store in reversed(opened):
+        await store.close()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -6,6 +6,7 @@ by hand, or the test waits on the app's own messages."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -124,78 +125,75 @@ async def _until(pilots, condition, what: str) -> None:
 
 
 @pytest.mark.usefixtures("tui_env")
-async def test_two_apps_on_one_file_see_each_others_work_in_place(tmp_path: Path, make_app):
-    path = tmp_path / "team.db"
-    store_a = await _memory(path)
-    store_b = await SqliteStore.open(path)
+async def test_two_apps_on_one_memory_see_each_others_work_in_place(moderators, make_app):
+    """On one SQLite file (B polls) and on one PostgreSQL database (B is notified, each
+    moderator a login role): A's decision, tag and note appear at B in place."""
+    store_a, store_b = await moderators("anna", "bram")
     app_a = make_app(store_a, language="en", actor="anna")
     app_b = make_app(store_b, language="en", actor="bram")
-    try:
-        async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
-            screen_a = await ready(app_a, pa)
-            screen_b = await ready(app_b, pb)
-            await app_b.live_ready.wait()
-            qb = screen_b.queue
-            # B marks two rows lower down and leaves its cursor below the fold, so the
-            # queue is scrolled.
-            await pb.press("j", "j", "j", "space", "space")
-            for _ in range(9):
-                await pb.press("j")
-            await settle(app_b, pb)
-            marked = set(qb.marked)
-            cursor_id = qb.current.response.id
-            on_screen = qb.cursor - int(qb.scroll_y)
-            assert len(marked) == 2 and qb.scroll_y > 0
-            total = qb.total
-            # A: approves the top row (it leaves B's "new" queue above B's cursor), then
-            # tags and notes B's cursor row.
-            top = screen_a.queue.current.response.id
-            await pa.press("a")
-            await settle(app_a, pa)
-            assert await screen_a.queue.jump_to_response(cursor_id)
-            await pa.press("3", "n", *"bel ze terug", "ctrl+s")
-            await settle(app_a, pa)
+    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+        screen_a = await ready(app_a, pa)
+        screen_b = await ready(app_b, pb)
+        await app_b.live_ready.wait()
+        qb = screen_b.queue
+        # B marks two rows lower down and leaves its cursor below the fold, so the
+        # queue is scrolled.
+        await pb.press("j", "j", "j", "space", "space")
+        for _ in range(9):
+            await pb.press("j")
+        await settle(app_b, pb)
+        marked = set(qb.marked)
+        cursor_id = qb.current.response.id
+        on_screen = qb.cursor - int(qb.scroll_y)
+        assert len(marked) == 2 and qb.scroll_y > 0
+        total = qb.total
+        # A: approves the top row (it leaves B's "new" queue above B's cursor), then
+        # tags and notes B's cursor row.
+        top = screen_a.queue.current.response.id
+        await pa.press("a")
+        await settle(app_a, pa)
+        assert await screen_a.queue.jump_to_response(cursor_id)
+        await pa.press("3", "n", *"bel ze terug", "ctrl+s")
+        await settle(app_a, pa)
 
-            # B re-read those rows in place once its poll saw A's commits.
-            def b_shows_it() -> bool:
-                row = qb.current
-                view = screen_b.query_one("#response").render_content().plain
-                return (
-                    qb.total == total - 1
-                    and row is not None
-                    and "3" in row.questions
-                    and "bel ze terug" in view
-                )
+        # B re-read those rows in place once its poll (SQLite) or a notification
+        # (PostgreSQL) brought A's commits.
+        def b_shows_it() -> bool:
+            row = qb.current
+            view = screen_b.query_one("#response").render_content().plain
+            return (
+                qb.total == total - 1
+                and row is not None
+                and "3" in row.questions
+                and "bel ze terug" in view
+            )
 
-            await _until((pa, pb), b_shows_it, "B to show A's decision, tag and note")
-            await settle(app_b, pb)
-            # The store says the same.
-            assert (await store_b.get(top)).response.remote_status is RemoteStatus.APPROVED
-            assert "3" in (await store_b.get(cursor_id)).questions
-            assert [n.actor for n in await store_b.notes(cursor_id)] == ["anna"]
-            # B's cursor stayed on its response, on the same screen line; marks kept.
-            assert qb.current.response.id == cursor_id
-            assert qb.cursor - int(qb.scroll_y) == on_screen
-            assert qb.marked == marked
-            # B's screen (plain characters): the marks said in the header, A's tag in the
-            # tag bar, and below in the response view (a page down: J) A's note and name.
-            lines = screen_text(app_b)
-            assert "marked: 2" in lines[0]
-            assert f"[New {total - 1}]" in lines[1]  # the tab counts follow
-            assert any("3✓" in line for line in lines)
-            await pb.press("J", "J")
-            lines = screen_text(app_b)
-            text = "\n".join(lines)
-            assert "bel ze terug" in text and "anna" in text, text
-            assert qb.current.response.id == cursor_id  # J scrolls the view, not the queue
-            # The journal names both moderators: B now decides too.
-            await pb.press("x")
-            await settle(app_b, pb)
-            actors = {e.actor for e in await store_a.journal(limit=50)}
-            assert actors == {"anna", "bram"}
-    finally:
-        await store_b.close()
-        await store_a.close()
+        await _until((pa, pb), b_shows_it, "B to show A's decision, tag and note")
+        await settle(app_b, pb)
+        # The store says the same.
+        assert (await store_b.get(top)).response.remote_status is RemoteStatus.APPROVED
+        assert "3" in (await store_b.get(cursor_id)).questions
+        assert [n.actor for n in await store_b.notes(cursor_id)] == ["anna"]
+        # B's cursor stayed on its response, on the same screen line; marks kept.
+        assert qb.current.response.id == cursor_id
+        assert qb.cursor - int(qb.scroll_y) == on_screen
+        assert qb.marked == marked
+        # B's screen (plain characters): the marks said in the header, A's tag in the
+        # tag bar, and below in the response view (a page down: J) A's note and name.
+        lines = screen_text(app_b)
+        assert "marked: 2" in lines[0]
+        assert f"[New {total - 1}]" in lines[1]  # the tab counts follow
+        assert any("3✓" in line for line in lines)
+        await pb.press("J", "J")
+        lines = screen_text(app_b)
+        text = "\n".join(lines)
+        assert "bel ze terug" in text and "anna" in text, text
+        assert qb.current.response.id == cursor_id  # J scrolls the view, not the queue
+        # The journal names both moderators: B now decides too.
+        await pb.press("x")
+        await settle(app_b, pb)
+        actors = {e.actor for e in await store_a.journal(limit=50)}
+        assert actors == {"anna", "bram"}
 
 
 # -- who acts: [ui] moderator -------------------------------------------------------------
@@ -410,3 +408,55 @@ async def test_a_store_that_fails_under_the_poll_is_one_line_not_a_crash(tmp_pat
             assert notices == [f"{tmp_path / 'm.db'} is damaged: restore it from a backup"]
     finally:
         await store.close()
+
+
+# -- claims are live too (the others' rows show "bezig: Naam" at once) --------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        from reactieveld.model import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+
+async def test_a_claim_that_begins_or_ends_is_a_change_to_the_others(moderators):
+    """On both backends: another moderator's claim that begins and one that is released
+    are changes (ids and who); a renewal is none, and one's own claims are none."""
+    from datetime import timedelta
+
+    a, b = await moderators("anna", "bram")
+    ids = [r.response.id for r in await a.queue(_all(), limit=3)]
+    a.clock = clock = _Clock()
+    subscribed = asyncio.Event()
+    changes = b.changes(interval=0.01, ready=subscribed)
+    heard = asyncio.ensure_future(anext(changes))
+    try:
+        await subscribed.wait()
+
+        async def next_set():
+            nonlocal heard
+            found = await asyncio.wait_for(heard, timeout=30)
+            heard = asyncio.ensure_future(anext(changes))
+            return found
+
+        await b.claim(ids[2], actor="bram", minutes=5)  # b's own: no change to b
+        assert await a.claim(ids[0], actor="anna", minutes=5) is None
+        found = await next_set()
+        assert found.ids == (ids[0],) and found.by == ("anna",)
+        clock.now += timedelta(minutes=2)
+        await a.claim(ids[0], actor="anna", minutes=5)  # a renewal: nothing to the others
+        await a.claim(ids[1], actor="anna", minutes=5)
+        found = await next_set()
+        assert found.ids == (ids[1],)
+        await a.release(None, actor="anna")  # quitting: both are free again
+        found = await next_set()
+        assert set(found.ids) == {ids[0], ids[1]} and found.by == ("anna",)
+    finally:
+        heard.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heard
+        await changes.aclose()

@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from helpers.pg import role_url
 from helpers.pgrows import seeded
 from helpers.store import open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
@@ -58,15 +59,6 @@ async def counts(store: PostgresStore) -> tuple[int, int, int]:
         "(SELECT count(*) FROM notes)",
     )
     return row
-
-
-def role_url(cluster: Any, url: str, name: str, group: str) -> str:
-    """The URL of ``url``'s database as a new login role ``name`` in ``group``."""
-    cluster.psql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-        f"CREATE ROLE {name} LOGIN IN ROLE {group}; END IF; END $$"
-    )
-    return str(cluster.url(url.rsplit("/", 1)[1], name))
 
 
 ACTIONS = {

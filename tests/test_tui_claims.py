@@ -1,17 +1,21 @@
-"""Two moderators on ONE SQLite file, each with an app (two ``run_test`` in one test):
+"""Two moderators on ONE memory, each with an app (two ``run_test`` in one test), on a
+SQLite file and on a team's PostgreSQL database (each moderator a login role there):
 opening a response claims it, the other sees "bezig: Naam" on the row and in the view,
 and a decision on a row the other changed after it was shown is refused, on screen and
 in the store. No sleeps: time moves on the store's clock, the tests wait on workers."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from helpers.app import SMALL, ready, screen_text, settle, settled
+from helpers.store import sql
 
 from reactieveld.model import RemoteStatus, TriageState, utcnow
 from reactieveld.store.sqlite import SqliteStore
+from reactieveld.tui.messages import RowsChanged
 from reactieveld.tui.screens.triage import TriageScreen
 
 pytestmark = pytest.mark.usefixtures("tui_env")
@@ -32,24 +36,27 @@ def current_id(screen: TriageScreen) -> int:
 
 
 async def claims(store) -> set[tuple[int, str]]:
-    rows = await store._run(
-        lambda db: db.execute("SELECT response_id, actor FROM claims").fetchall()
-    )
-    return set(rows)
+    return set(await sql(store, "SELECT response_id, actor FROM claims"))
 
 
 def notices(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def test_two_moderators_claims_and_a_refused_decision(tui_store, second_store, make_app):
+async def test_two_moderators_claims_and_a_refused_decision(moderators, make_app):
+    tui_store, second_store = await moderators("anna", "bert")
     anna = make_app(tui_store, actor="anna")
     bert = make_app(second_store, actor="bert")
-    # Bert acts on a view older than Anna's change (her change has not reached his screen
-    # yet): his live poll must not refresh it first, or there is nothing stale to refuse.
-    bert.live_interval = 3600.0
-    async with anna.run_test(size=SMALL) as pa:
+    heard = asyncio.Event()  # Anna's app was told of another moderator's change
+
+    def hook(message: object) -> None:
+        if isinstance(message, RowsChanged):
+            heard.set()
+
+    async with anna.run_test(size=SMALL, message_hook=hook) as pa:
         sa = await ready(anna, pa)
+        await anna.live_ready.wait()
+        assert anna.actor == "anna"  # on PostgreSQL: the login role, named by the server
         first = current_id(sa)
         assert await claims(tui_store) == {(first, "anna")}
         # Anna's own claim is not "busy" to her.
@@ -57,6 +64,11 @@ async def test_two_moderators_claims_and_a_refused_decision(tui_store, second_st
 
         async with bert.run_test(size=SMALL) as pb:
             sb = await ready(bert, pb)
+            # Bert acts on a view older than Anna's change (her change has not reached
+            # his screen yet): his live updates (a poll on SQLite, a notification on
+            # PostgreSQL, which would come at once) are cut, or there is nothing stale to
+            # refuse. What the live updates show is tests/test_live.py's.
+            await bert._stop_live()
             assert current_id(sb) == first
             lines = screen_text(bert)
             [row] = [line for line in lines if line.startswith("▶")]
@@ -66,14 +78,20 @@ async def test_two_moderators_claims_and_a_refused_decision(tui_store, second_st
             assert any("bezig: anna heeft deze reactie open" in line for line in lines)
             assert await claims(tui_store) == {(first, "anna")}  # bert did not take it
 
-            # Bert moves to the next row and claims it; Anna moves there too and sees him.
+            # Bert moves to the next row and claims it: live, Anna's row for it says so
+            # before she goes there (a notification on PostgreSQL, her poll on SQLite).
+            heard.clear()
             await pb.press("j")
             await settle(bert, pb)
             second = current_id(sb)
             assert await claims(tui_store) == {(first, "anna"), (second, "bert")}
+            await asyncio.wait_for(heard.wait(), timeout=30)
+            await settled(pa)
+            assert current_id(sa) == first  # her cursor did not move
+            [row] = [line for line in screen_text(anna) if " bert ·" in line]
+            assert row.startswith("  •✎"), row
+            # Anna moves there too and sees him in the response view.
             await pa.press("j")
-            await settle(anna, pa)
-            await sa.store_changed()  # what the live updates do when bert's claim arrives
             await settled(pa)
             assert current_id(sa) == second
             lines = screen_text(anna)

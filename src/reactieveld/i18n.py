@@ -235,6 +235,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hdr.syncing": ("bezig", "syncing"),
     "hdr.error": ("fout", "error"),
     "hdr.retry": ("opnieuw om {time}", "retry at {time}"),
+    # Another process (the team's sync service, a colleague's app) holds the source's
+    # lock: its state is the one that process stored, not an error here (issue 13).
+    "hdr.elsewhere": ("wordt elders gesynchroniseerd", "synced elsewhere"),
+    "hdr.last": ("laatst {time}", "last {time}"),
+    "hdr.never": ("nog nooit", "never yet"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
     "hdr.conflicts": ("conflicten: {n}", "conflicts: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),

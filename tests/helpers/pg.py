@@ -20,6 +20,16 @@ from pathlib import Path
 SUPERUSER = "postgres"
 
 
+def role_url(cluster: Cluster, url: str, name: str, group: str) -> str:
+    """The URL of ``url``'s database as a login role ``name`` in ``group`` (made once per
+    cluster: roles are the cluster's, not a database's)."""
+    cluster.psql(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
+        f"CREATE ROLE {name} LOGIN IN ROLE {group}; END IF; END $$"
+    )
+    return str(cluster.url(url.rsplit("/", 1)[1], name))
+
+
 def pg_bin() -> Path | None:
     """The newest installed PostgreSQL's bin folder (``$REACTIEVELD_PG_BIN`` first)."""
     given = os.environ.get("REACTIEVELD_PG_BIN")

@@ -6,6 +6,12 @@ connection's own commits), and costs one statement without reading a page: the p
 nearly free while nobody else writes. When it moved, the journal's new rows
 (``actions.id > last``) name the responses and who changed them; this connection's own
 journal rows (written between two polls) are left out by their ids.
+
+Claims are not journalled, so they are compared instead: the claims table (as small as
+the number of responses open in some app) as (response, moderator) pairs against the
+last poll's; a pair that came or went names its response, unless the moderator is one
+this connection claims as (its own opening and leaving are not another's change). A
+renewal keeps its pair: it is no change to anyone.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ class LiveCursor:
     version: int | None = None
     last: int = 0
     mine: set[int] = field(default_factory=set)
+    #: The claims at the last poll, as (response id, moderator) pairs.
+    claims: frozenset[tuple[int, str]] = frozenset()
+    #: The moderators this connection claimed or released as (its own app's).
+    claimers: set[str] = field(default_factory=set)
 
     @property
     def started(self) -> bool:
@@ -42,6 +52,7 @@ def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
         cursor.version = version
         cursor.last = int(db.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0])
         cursor.mine.clear()
+        cursor.claims = _claims(db)
         return ChangeSet()
     if version == cursor.version:
         return ChangeSet()
@@ -63,4 +74,16 @@ def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
     if rows:
         cursor.last = int(rows[-1][0])
         cursor.mine = {i for i in cursor.mine if i > cursor.last}
+    claims = _claims(db)
+    for response_id, actor in sorted(claims ^ cursor.claims):
+        if actor not in cursor.claimers:
+            ids[response_id] = None
+            by.add(actor)
+    cursor.claims = claims
     return ChangeSet(tuple(ids), tuple(sorted(by)))
+
+
+def _claims(db: sqlite3.Connection) -> frozenset[tuple[int, str]]:
+    return frozenset(
+        (int(r), str(a)) for r, a in db.execute("SELECT response_id, actor FROM claims")
+    )

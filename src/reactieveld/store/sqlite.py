@@ -983,6 +983,7 @@ class SqliteStore:
         unexpired one. An expired claim is anyone's to take."""
         now = to_epoch(self.clock())
         until = now + max(1, round(minutes * 60))
+        self._live.claimers.add(actor)  # its claims are not another's change (live.py)
         return await self._write(
             lambda db: _claims.take(db, response_id, actor=actor, now=now, until=until)
         )
@@ -990,6 +991,7 @@ class SqliteStore:
     async def release(self, response_id: int | None, *, actor: str) -> None:
         """Drop ``actor``'s claim on a response; None: all of ``actor``'s (on quitting)."""
         ids = None if response_id is None else [response_id]
+        self._live.claimers.add(actor)
         await self._write(lambda db: _claims.release(db, ids, actor=actor))
 
     # -- outbox -----------------------------------------------------------------------

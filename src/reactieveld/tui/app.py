@@ -554,6 +554,8 @@ class ReactieveldApp(App[int]):
     async def _on_sync_event(self, event: Any) -> None:
         if event.kind in ("new", "flagged"):
             self.post_message(StoreChanged(tuple(event.new_ids)))
+        elif event.kind == "elsewhere":
+            await self._synced_elsewhere(event.source)
         elif event.kind in ("round", "error"):
             state = await self.reader.source_state(event.source)
             if event.kind == "error":
@@ -573,6 +575,26 @@ class ReactieveldApp(App[int]):
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
+
+    async def _synced_elsewhere(self, source: str) -> None:
+        """Another process (the team's sync service, a colleague's app) holds ``source``'s
+        sync lock, so this app's round was skipped: not an error here. The header shows
+        the state that process stored (its last success, whether its last round failed),
+        read again at each of this app's rounds; when that process stored a new round
+        since the last look, the queue and counts are read again for what it brought."""
+        state = await self.reader.source_state(source)
+        before = self._sources.get(source)
+        last = state.last_success if state else None
+        self._sources[source] = SourceStatus(
+            source,
+            "elsewhere",
+            error=state.last_error if state else None,
+            next_try=state.next_try if state else None,
+            last_success=last,
+        )
+        self.post_message(SourcesUpdated())
+        if before is not None and before.state == "elsewhere" and last != before.last_success:
+            self.post_message(StoreChanged())
 
     # -- live between moderators ----------------------------------------------------------
     def _start_live(self) -> None:

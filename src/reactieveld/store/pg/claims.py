@@ -17,7 +17,9 @@ The version itself is bumped by triggers (migration 0002_versions.sql), as on SQ
 every journal entry bumps its response, and so does a sync's change of status or text.
 Every claim that begins (not a renewal) is kept in ``claim_log`` by the trigger of
 migration 0003, in the claim's own transaction (the dashboard's "claimed by one moderator,
-decided by another" reads it).
+decided by another" reads it). A claim that begins and one that is released are
+announced like an action (NOTIFY, ids only, on commit): the others' rows show or drop
+"bezig: Naam" at once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import asyncpg
 
 from reactieveld.store.base import ActionOutcome, Claim
 from reactieveld.store.pg.base import PgBase
+from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import from_epoch, to_epoch
 
 
@@ -80,7 +83,7 @@ async def take_claim(
         "claimed_at = CASE WHEN c.actor = excluded.actor AND c.until > $3 "
         "THEN c.claimed_at ELSE excluded.claimed_at END "
         "WHERE c.actor = excluded.actor OR c.until <= $3 "
-        "RETURNING actor",
+        "RETURNING claimed_at = $3 AS began",
         response_id,
         actor,
         now,
@@ -90,6 +93,9 @@ async def take_claim(
         # Expired claims are dead weight (they count as absent already): dropped where
         # claims are written anyway, so the table stays as small as what is open.
         await conn.execute("DELETE FROM claims WHERE until <= $1", now)
+        if row["began"]:
+            # The others' rows say "bezig: Naam" now (a renewal changes nothing for them).
+            await notify(conn, [response_id])
         return None
     held = await conn.fetchrow(
         "SELECT actor, until FROM claims WHERE response_id = $1", response_id
@@ -102,15 +108,19 @@ async def take_claim(
 async def release_claims(
     conn: asyncpg.Connection, response_ids: Sequence[int] | None, *, actor: str
 ) -> None:
-    """Drop ``actor``'s claims on ``response_ids`` (None: all of ``actor``'s claims)."""
+    """Drop ``actor``'s claims on ``response_ids`` (None: all of ``actor``'s claims); the
+    others' apps hear of the rows that are free again."""
     if response_ids is None:
-        await conn.execute("DELETE FROM claims WHERE actor = $1", actor)
-        return
-    await conn.execute(
-        "DELETE FROM claims WHERE actor = $1 AND response_id = ANY($2::bigint[])",
-        actor,
-        list(response_ids),
-    )
+        rows = await conn.fetch("DELETE FROM claims WHERE actor = $1 RETURNING response_id", actor)
+    else:
+        rows = await conn.fetch(
+            "DELETE FROM claims WHERE actor = $1 AND response_id = ANY($2::bigint[]) "
+            "RETURNING response_id",
+            actor,
+            list(response_ids),
+        )
+    if rows:
+        await notify(conn, [int(r[0]) for r in rows])
 
 
 class Claims(PgBase):

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
+from reactieveld.model import utcnow
 from reactieveld.text import one_line
 from reactieveld.tui.queues import QUEUES
 
@@ -21,13 +22,17 @@ class SourceStatus:
     """What the header shows for one source."""
 
     name: str
-    state: str = "ok"  # ok | syncing | error
+    #: ok | syncing | error | elsewhere (another process holds the source's sync lock:
+    #: ``error`` and ``last_success`` are then what that process stored)
+    state: str = "ok"
     error: str | None = None
     next_try: datetime | None = None
+    last_success: datetime | None = None
 
 
 class StatusLine(Static):
-    """``demo ok · blog error (retry at 13:05) │ outbox: 2 │ marked: 3``."""
+    """``demo ok · blog error (retry at 13:05) · forum synced elsewhere (last 13:02) │
+    outbox: 2 │ marked: 3``."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; }
@@ -72,6 +77,8 @@ class StatusLine(Static):
                     parts.append(" (" + t("hdr.retry", time=when) + ")")
             elif s.state == "syncing":
                 parts.append((t("hdr.syncing"), "yellow"))
+            elif s.state == "elsewhere":
+                parts += self._elsewhere(s)
             else:
                 parts.append((t("hdr.ok"), "green"))
         if self.outbox_pending:
@@ -85,6 +92,23 @@ class StatusLine(Static):
         if self.filter_text:
             parts.append(" │ " + t("hdr.filter", text=one_line(self.filter_text, limit=60)))
         return Content.assemble(*parts)
+
+    def _elsewhere(self, s: SourceStatus) -> list[str | tuple[str, str]]:
+        """``synced elsewhere (error, last 13:02)``: the state the syncing process stored;
+        its error is said as a word here, its text is that process's to report."""
+        t = self.i18n.t
+        out: list[str | tuple[str, str]] = [(t("hdr.elsewhere"), "cyan"), " ("]
+        if s.error:
+            out += [(t("hdr.error"), "bold red"), ", "]
+        if s.last_success is None:
+            out.append(t("hdr.never"))
+        else:
+            local = s.last_success.astimezone(self.tz)
+            today = utcnow().astimezone(self.tz).date()
+            when = local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
+            out.append(t("hdr.last", time=when))
+        out.append(")")
+        return out
 
 
 class QueueTabs(Static):
