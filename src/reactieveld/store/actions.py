@@ -609,6 +609,72 @@ def changed_since(
     return tuple(sorted(r[0] for r in rows))
 
 
+#: Undo of a write-back not sent yet (or one a person must look at): it is cancelled.
+CANCEL_UNDONE = "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?"
+
+
+@dataclasses.dataclass(frozen=True)
+class UndoPlan:
+    """What undoing one journalled change does, the same on both backends, in this order:
+    the ``statements`` (SQL with ``?`` placeholders and their parameters), then the
+    question tag to put back (``question``: an untag undone) or the role to set back
+    (``role``, when ``sets_role``: a role undone, None for none), then, when
+    ``writeback``, the entry's outbox row (see :func:`undo_sent`)."""
+
+    statements: tuple[tuple[str, tuple[Any, ...]], ...]
+    question: str | None = None
+    sets_role: bool = False
+    role: str | None = None
+    writeback: bool = False
+
+
+def plan_undo(
+    kind: ActionKind,
+    rid: int,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    jid: int,
+    now: int,
+) -> UndoPlan:
+    """How to put back journal entry ``jid`` (``kind`` on response ``rid``, from
+    ``before`` to ``after``): its state, its flags, its tag, role or note, its status."""
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    if "triage" in before:
+        statements.append(("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid)))
+    if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
+        statements.append((REOPEN_FLAGS, (jid,)))
+    if kind is ActionKind.TAG:
+        statements.append(
+            (
+                "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
+                (rid, after["question"]),
+            )
+        )
+    elif kind is ActionKind.NOTE:
+        statements.append(("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"])))
+    if kind is ActionKind.MODERATE:
+        statements.append(
+            ("UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid))
+        )
+    return UndoPlan(
+        tuple(statements),
+        question=before["question"] if kind is ActionKind.UNTAG else None,
+        sets_role=kind is ActionKind.ROLE,
+        role=before.get("role") if kind is ActionKind.ROLE else None,
+        writeback=kind in (ActionKind.MODERATE, ActionKind.REPLY),
+    )
+
+
+def undo_sent(state: str) -> str | None:
+    """What an undo does to its entry's outbox row in ``state``: "cancel" (not sent, or
+    a person must look), "reverse" (done: the platform applied it) or None (leave it)."""
+    if state in CANCELLABLE:
+        return "cancel"
+    if state == OutboxState.DONE.value:
+        return "reverse"
+    return None
+
+
 def _undo_one(
     db: sqlite3.Connection,
     codebook_version: str,
@@ -619,37 +685,25 @@ def _undo_one(
     jid: int,
     now: int,
 ) -> list[int]:
-    if "triage" in before:
-        db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
-    if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
-        db.execute(REOPEN_FLAGS, (jid,))
-    if kind is ActionKind.TAG:
-        db.execute(
-            "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
-            (rid, after["question"]),
-        )
-    elif kind is ActionKind.UNTAG:
-        _add_tag(db, codebook_version, rid, TagKind.QUESTION, before["question"], "undo", now)
-    elif kind is ActionKind.ROLE:
-        _set_role(db, codebook_version, rid, before.get("role"), "undo", now)
-    elif kind is ActionKind.NOTE:
-        db.execute("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"]))
-    if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+    plan = plan_undo(kind, rid, before, after, jid, now)
+    for sql, params in plan.statements:
+        db.execute(sql, params)
+    if plan.question is not None:
+        _add_tag(db, codebook_version, rid, TagKind.QUESTION, plan.question, "undo", now)
+    if plan.sets_role:
+        _set_role(db, codebook_version, rid, plan.role, "undo", now)
+    if not plan.writeback:
         return []
-    if kind is ActionKind.MODERATE:
-        db.execute("UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid))
     sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
     if sent is None:
         return []
     oid, state = sent
-    if state in CANCELLABLE:
-        db.execute(
-            "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
-        )
-        return []
-    if state != OutboxState.DONE.value:
-        return []
-    return enqueue_reverse(db, oid, kind, before, after, now)
+    what = undo_sent(state)
+    if what == "cancel":
+        db.execute(CANCEL_UNDONE, (oid,))
+    elif what == "reverse":
+        return enqueue_reverse(db, oid, kind, before, after, now)
+    return []
 
 
 def enqueue_reverse(

@@ -25,12 +25,11 @@ from reactieveld.model import (
     Action,
     ActionKind,
     DecisionReason,
-    OutboxState,
     RemoteStatus,
     TagKind,
 )
 from reactieveld.store.actions import (
-    CANCELLABLE,
+    CANCEL_UNDONE,
     HISTORY_BATCH,
     OUTBOX_COLUMNS,
     Step,
@@ -43,9 +42,11 @@ from reactieveld.store.actions import (
     plan_reply,
     plan_rule_hold,
     plan_toggle,
+    plan_undo,
     reason_columns,
     reverse_action,
     stamp,
+    undo_sent,
 )
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.ingest import storable
@@ -54,7 +55,6 @@ from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
-    REOPEN_FLAGS,
     holds_by_rule,
     rule_actor,
     screen,
@@ -620,49 +620,30 @@ class Actions(PgBase):
         jid: int,
         now: int,
     ) -> list[int]:
-        """Put one journalled change back (the rules of SQLite's ``_undo_one``)."""
-        if "triage" in before:
-            await conn.execute(
-                "UPDATE responses SET triage = $1 WHERE id = $2", before["triage"], rid
-            )
-        if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
-            await conn.execute(dollar(REOPEN_FLAGS), jid)
-        if kind is ActionKind.TAG:
-            await conn.execute(
-                "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' AND code = $2",
-                rid,
-                after["question"],
-            )
-        elif kind is ActionKind.UNTAG:
+        """Put one journalled change back (the shared :func:`plan_undo`)."""
+        plan = plan_undo(kind, rid, before, after, jid, now)
+        for sql, params in plan.statements:
+            await conn.execute(dollar(sql), *params)
+        if plan.question is not None:
             await add_tag(
-                conn, self.codebook_version, rid, TagKind.QUESTION, before["question"], now, "undo"
+                conn, self.codebook_version, rid, TagKind.QUESTION, plan.question, now, "undo"
             )
-        elif kind is ActionKind.ROLE:
-            await _set_role(conn, self.codebook_version, rid, before.get("role"), now, "undo")
-        elif kind is ActionKind.NOTE:
-            await conn.execute(
-                "UPDATE notes SET deleted_at = $1 WHERE id = $2", now, after["note_id"]
-            )
-        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+        if plan.sets_role:
+            await _set_role(conn, self.codebook_version, rid, plan.role, now, "undo")
+        if not plan.writeback:
             return []
-        if kind is ActionKind.MODERATE:
-            await conn.execute(
-                "UPDATE responses SET remote_status = $1 WHERE id = $2", before["status"], rid
-            )
         sent = await conn.fetchrow(
             "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", jid
         )
         if sent is None:
             return []
         oid, state = sent
-        if state in CANCELLABLE:
-            await conn.execute(
-                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = $1", oid
-            )
-            return []
-        if state != OutboxState.DONE.value:
-            return []
-        return await enqueue_reverse(conn, oid, kind, before, after, now)
+        what = undo_sent(state)
+        if what == "cancel":
+            await conn.execute(dollar(CANCEL_UNDONE), oid)
+        elif what == "reverse":
+            return await enqueue_reverse(conn, oid, kind, before, after, now)
+        return []
 
 
 async def enqueue_reverse(
