@@ -50,7 +50,7 @@ from reactieveld.store import schema as _schema
 from reactieveld.store import writeback as _writeback
 from reactieveld.store.authors import (
     BY_AUTHOR,
-    author_key_of,
+    author_key_for,
     author_match,
     author_secret_read_only,
     key_file_path,
@@ -369,15 +369,15 @@ class SqliteStore:
 
     def author_key(self, email: str | None) -> str | None:
         """The keyed hash that stands in for an e-mail address (never stored itself)."""
-        if not email or not email.strip():
-            return None
-        if self._author_secret is None:
-            raise StoreError(
+        return author_key_for(
+            self._author_secret,
+            email,
+            lambda: (
                 f"{self.path}: its author secret is neither in {key_file_path(self.path)} "
                 "nor in the environment: restore that key file from a backup, or set the "
                 "variable named by [store] author_secret_env"
-            )
-        return author_key_of(self._author_secret, email)
+            ),
+        )
 
     # -- sources ----------------------------------------------------------------------
     def _source_id(self, db: sqlite3.Connection, name: str) -> int:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
 
 from reactieveld.model import Capability, Page, RemoteStatus, Source, TriageState, utcnow
-from reactieveld.store.authors import author_key_of, secret_bytes, secret_check
+from reactieveld.store.authors import author_key_for, secret_bytes, secret_check
 from reactieveld.store.base import PastWork, SourceState, StoreError, UpsertResult
 from reactieveld.store.history import plan_history
 from reactieveld.store.ingest import (
@@ -235,14 +235,14 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
 
     def author_key(self, email: str | None) -> str | None:
         """The keyed hash that stands in for an e-mail address (never stored itself)."""
-        if not email or not email.strip():
-            return None
-        if self._author_secret is None:
-            raise StoreError(
+        return author_key_for(
+            self._author_secret,
+            email,
+            lambda: (
                 f"{self.where}: its author secret is neither kept in the database nor in "
                 "the environment: set the variable named by [store] author_secret_env to it"
-            )
-        return author_key_of(self._author_secret, email)
+            ),
+        )
 
     # -- sources ------------------------------------------------------------------------
     async def ensure_source(self, source: Source) -> None:
