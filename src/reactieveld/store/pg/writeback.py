@@ -31,11 +31,17 @@ from reactieveld.store.ingest import (
     platform_hash_of,
 )
 from reactieveld.store.pg.actions import add_tag, enqueue_reverse
-from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.ingest import search_vector, title_of
 from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import outbox_item_from_row, to_epoch
-from reactieveld.store.writeback import OUTBOX_COLS, sent_reply, was_undone_in_flight
+from reactieveld.store.writeback import (
+    DONE_ROW,
+    OUTBOX_COLS,
+    STATUS_UNLESS_LATER,
+    applied,
+    sent_reply,
+)
 
 #: How long a worker holds the rows ``outbox_due`` gave it before another may take them
 #: (seconds): longer than any one send (HTTP timeouts are well under a minute).
@@ -122,18 +128,10 @@ class Writeback(PgBase):
                 "WHERE id = $1) FOR UPDATE",
                 item_id,
             )
-            row = await conn.fetchrow(
-                "SELECT response_id, state, last_error, journal_id, capability FROM outbox "
-                "WHERE id = $1 FOR UPDATE",
-                item_id,
-            )
-            if row is None:
+            sent = applied(await conn.fetchrow(dollar(DONE_ROW) + " FOR UPDATE", item_id))
+            if sent is None:
                 return
-            rid, state, last_error, jid, capability = row
-            is_reply = capability == Capability.REPLY.value
-            undone_in_flight = was_undone_in_flight(state, last_error)
-            if state != "pending" and not undone_in_flight:
-                return
+            rid, jid, is_reply, undone_in_flight = sent
             await conn.execute(
                 "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, "
                 "last_error = NULL, result_external_id = $2, leased_by = NULL, "
@@ -159,12 +157,7 @@ class Writeback(PgBase):
                 # Only when no later decision on the same response is still pending.
                 if not undone_in_flight:
                     await conn.execute(
-                        "UPDATE responses SET remote_status = $1 WHERE id = $2 AND NOT EXISTS "
-                        "(SELECT 1 FROM outbox o WHERE o.response_id = $2 AND o.id > $3 "
-                        "AND o.state = 'pending')",
-                        remote_status.value,
-                        rid,
-                        item_id,
+                        dollar(STATUS_UNLESS_LATER), remote_status.value, rid, rid, item_id
                     )
             if undone_in_flight and jid is not None:
                 kind, before, after = await conn.fetchrow(
