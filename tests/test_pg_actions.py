@@ -60,15 +60,6 @@ async def counts(store: PostgresStore) -> tuple[int, int, int]:
     return row
 
 
-def role_url(cluster: Any, url: str, name: str, group: str) -> str:
-    """The URL of ``url``'s database as a new login role ``name`` in ``group``."""
-    cluster.psql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-        f"CREATE ROLE {name} LOGIN IN ROLE {group}; END IF; END $$"
-    )
-    return str(cluster.url(url.rsplit("/", 1)[1], name))
-
-
 ACTIONS = {
     "moderate": lambda s, ids: s.moderate(ids, SPAM, actor="iemand"),
     "handle": lambda s, ids: s.mark_handled(ids, actor="iemand"),
@@ -157,8 +148,8 @@ async def test_each_action_is_one_transaction(pg_url: str, kind: str) -> None:
 
 async def test_undo_takes_back_only_the_roles_own_work(pg_cluster: Any, pg_url: str) -> None:
     owner, (a, b, c) = await seeded(pg_url)
-    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
-    bram = await PostgresStore.open(role_url(pg_cluster, pg_url, "bram", "reactieveld_moderator"))
+    anna = await PostgresStore.open(pg_cluster.role_url(pg_url, "anna", "reactieveld_moderator"))
+    bram = await PostgresStore.open(pg_cluster.role_url(pg_url, "bram", "reactieveld_moderator"))
     try:
         await anna.moderate([a], SPAM, actor="bram")  # the name given is not the one used
         await bram.moderate([b], A, actor="anna")  # later, by the colleague
@@ -183,8 +174,8 @@ async def test_undo_is_refused_when_another_role_changed_the_row_since(
     pg_cluster: Any, pg_url: str
 ) -> None:
     owner, (a, b, _c) = await seeded(pg_url)
-    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
-    bram = await PostgresStore.open(role_url(pg_cluster, pg_url, "bram", "reactieveld_moderator"))
+    anna = await PostgresStore.open(pg_cluster.role_url(pg_url, "anna", "reactieveld_moderator"))
+    bram = await PostgresStore.open(pg_cluster.role_url(pg_url, "bram", "reactieveld_moderator"))
     try:
         await anna.moderate([a, b], SPAM, actor="anna")
         await bram.moderate([b], A, actor="bram")  # bram approves b after anna's spam
@@ -223,7 +214,7 @@ async def test_two_moderators_decide_the_same_items_at_once(pg_cluster: Any, pg_
     owner, ids = await seeded(pg_url, n)
     stores = [
         await PostgresStore.open(
-            role_url(pg_cluster, pg_url, name, "reactieveld_moderator"), max_size=6
+            pg_cluster.role_url(pg_url, name, "reactieveld_moderator"), max_size=6
         )
         for name in ("anna", "bram")
     ]
@@ -287,7 +278,7 @@ async def test_a_reader_is_refused_in_one_line_and_nothing_is_written(
     pg_cluster: Any, pg_url: str
 ) -> None:
     owner, (a, _b, _c) = await seeded(pg_url)
-    reader = await PostgresStore.open(role_url(pg_cluster, pg_url, "r", "reactieveld_reader"))
+    reader = await PostgresStore.open(pg_cluster.role_url(pg_url, "r", "reactieveld_reader"))
     try:
         for attempt in (
             lambda: reader.moderate([a], SPAM, actor="r"),
@@ -559,7 +550,7 @@ def test_any_sequence_of_actions_does_on_postgresql_what_it_does_on_sqlite(
 
 async def test_the_journal_is_append_only(pg_cluster: Any, pg_url: str) -> None:
     owner, (a, _b, _c) = await seeded(pg_url)
-    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
+    anna = await PostgresStore.open(pg_cluster.role_url(pg_url, "anna", "reactieveld_moderator"))
     try:
         await anna.mark_handled([a], actor="anna")
         for statement in ("UPDATE actions SET actor = 'someone else'", "DELETE FROM actions"):
@@ -587,7 +578,7 @@ async def test_a_sync_and_two_moderators_at_once(pg_cluster: Any, pg_url: str) -
     )
     ids = [r[0] for r in await q(owner, "SELECT id FROM responses ORDER BY id")]
     stores = [
-        await PostgresStore.open(role_url(pg_cluster, pg_url, name, "reactieveld_moderator"))
+        await PostgresStore.open(pg_cluster.role_url(pg_url, name, "reactieveld_moderator"))
         for name in ("anna", "bram")
     ]
     rng = random.Random(7)
