@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 import pytest
 from helpers.pgrows import seeded
-from helpers.store import open_store, page, resp, sql
+from helpers.store import each_action, open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,14 +60,7 @@ async def counts(store: PostgresStore) -> tuple[int, int, int]:
     return row
 
 
-ACTIONS = {
-    "moderate": lambda s, ids: s.moderate(ids, SPAM, actor="iemand"),
-    "handle": lambda s, ids: s.mark_handled(ids, actor="iemand"),
-    "tag": lambda s, ids: s.toggle_question(ids, "4", actor="iemand"),
-    "role": lambda s, ids: s.set_role(ids, "burger", actor="iemand"),
-    "note": lambda s, ids: s.add_note(ids[-1], "notitie", actor="iemand"),
-    "reply": lambda s, ids: s.reply(ids[-1], "antwoord", actor="iemand"),
-}
+ACTIONS = each_action("iemand")
 
 
 @pytest.mark.parametrize("kind", ACTIONS)
