@@ -23,6 +23,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from helpers.store import resp
+
 import reactieveld.store.sqlite as sqlite_mod
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.store.sqlite import SqliteStore
@@ -56,19 +58,17 @@ def _r(
     hint: str | None = None,
     parent: str | None = None,
 ) -> Response:
-    return Response(
+    return resp(
+        ext,
+        BODIES[ext],
         source=source,
-        external_id=ext,
-        thread_external_id=thread,
-        author_name=author,
-        body_text=BODIES[ext],
-        body_raw=f"<p>{BODIES[ext]}</p>",
-        body_format="html",
-        created_at=at,
-        remote_status=status,
-        parent_external_id=parent,
+        thread=thread,
+        at=at,
+        author=author,
+        status=status,
+        parent=parent,
         url=f"https://{source}.example/{thread or 'x'}#{ext}",
-        author_email=f"{author.split()[0].lower()}@example.nl",
+        email=f"{author.split()[0].lower()}@example.nl",
         role_hint=hint,
     )
 
