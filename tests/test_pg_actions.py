@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from helpers.pgrows import seeded
+from helpers.pgrows import race_jobs, seeded
 from helpers.store import each_action, open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -229,15 +229,7 @@ async def test_two_moderators_decide_the_same_items_at_once(pg_cluster: Any, pg_
             todo = {rid: v for rid, v, triage in rows if triage == "new"}
         return 0
 
-    jobs = []
-    for store in stores:
-        order = ids[:]
-        rng.shuffle(order)
-        while order:
-            size = rng.randint(1, 12)
-            batch, order = order[:size], order[size:]
-            jobs.append(work(store, batch, rng.choice([A, HOLD, SPAM])))
-    rng.shuffle(jobs)
+    jobs = race_jobs(stores, ids, rng, work)
     try:
         changed = await asyncio.gather(*jobs)
         decided = await q(
