@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from helpers.dashboard import SIZE, Host, wait_loaded
+from helpers.data import load_demo
 from reportdata import build
 from textual.widgets import DataTable, Sparkline, Static
 
@@ -283,15 +284,11 @@ async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path
     from figures_oracle import oracle, read_rows
 
     from reactieveld.codebook import DEFAULT_CODEBOOK
-    from reactieveld.connectors.demo import DemoConnector
-    from reactieveld.model import Source
     from reactieveld.read.figures import format_duration, format_share, period_of
 
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)
-    await store.ensure_source(Source("demo", "demo"))
-    async for page in DemoConnector(count=400, seed=2).fetch(None):
-        await store.upsert_page("demo", page)
+    await load_demo(store, count=400, seed=2)
     await store.close()
     newest = max(r.at for r in read_rows(path))
     from datetime import UTC, datetime
