@@ -202,11 +202,22 @@ def _store_sent_reply(
     return True
 
 
+#: A write-back being sent (parameters: the note saying so, since when, its id); the
+#: statement of both backends.
+SENDING_SQL = (
+    "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'"
+)
+
+#: A failed or conflicting write-back tried again (parameters: now, its id); the
+#: statement of both backends.
+REQUEUE_SQL = (
+    "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
+    "WHERE id = ? AND state IN ('failed', 'conflict')"
+)
+
+
 def outbox_sending(db: sqlite3.Connection, item_id: int, note: str, at: datetime) -> None:
-    db.execute(
-        "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'",
-        (note, to_epoch(at), item_id),
-    )
+    db.execute(SENDING_SQL, (note, to_epoch(at), item_id))
 
 
 def outbox_retry(
@@ -228,8 +239,4 @@ def outbox_fail(db: sqlite3.Connection, item_id: int, state: str, error: str) ->
 
 
 def outbox_requeue(db: sqlite3.Connection, item_id: int, now: int) -> None:
-    db.execute(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
-        "WHERE id = ? AND state IN ('failed', 'conflict')",
-        (now, item_id),
-    )
+    db.execute(REQUEUE_SQL, (now, item_id))

@@ -38,6 +38,8 @@ from reactieveld.store.rows import outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import (
     DONE_ROW,
     OUTBOX_COLS,
+    REQUEUE_SQL,
+    SENDING_SQL,
     STATUS_UNLESS_LATER,
     applied,
     sent_reply,
@@ -238,15 +240,7 @@ class Writeback(PgBase):
 
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
         """Mark a write-back as being sent since ``at`` (see SqliteStore)."""
-        await self._write(
-            lambda c: c.execute(
-                "UPDATE outbox SET last_error = $1, next_attempt_at = $2 "
-                "WHERE id = $3 AND state = 'pending'",
-                note,
-                to_epoch(at),
-                item_id,
-            )
-        )
+        await self._write(lambda c: c.execute(dollar(SENDING_SQL), note, to_epoch(at), item_id))
 
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at`` (by
@@ -277,14 +271,7 @@ class Writeback(PgBase):
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""
         now = to_epoch(utcnow())
-        await self._write(
-            lambda c: c.execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, "
-                "expected_status = NULL WHERE id = $2 AND state IN ('failed', 'conflict')",
-                now,
-                item_id,
-            )
-        )
+        await self._write(lambda c: c.execute(dollar(REQUEUE_SQL), now, item_id))
 
 
 async def _rekey(conn: asyncpg.Connection, rid: int, new_ext: str) -> None:
