@@ -43,6 +43,14 @@ if TYPE_CHECKING:
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
 
+#: The entries of a batch not undone yet, newest first, as an undo takes them back
+#: (parameter: the batch): id, kind, response id, before, after. Both backends.
+UNDO_ENTRIES_SQL = (
+    "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
+    "WHERE a.batch = ? AND a.kind <> 'undo' AND NOT EXISTS "
+    "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC"
+)
+
 #: Outbox states an undo cancels (not sent, or a person must look); a done one is reversed.
 CANCELLABLE = (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict")
 
@@ -559,12 +567,7 @@ def undo_last(
     ).fetchone()
     if last is None:
         return ActionOutcome()
-    entries = db.execute(
-        "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
-        "WHERE a.batch = ? AND a.kind != 'undo' AND NOT EXISTS "
-        "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
-        (last[0],),
-    ).fetchall()
+    entries = db.execute(UNDO_ENTRIES_SQL, (last[0],)).fetchall()
     conflicts = changed_since(db, entries, actor=actor)
     if conflicts:
         return ActionOutcome(conflicts=conflicts)

@@ -32,6 +32,7 @@ from reactieveld.store.actions import (
     CANCEL_UNDONE,
     HISTORY_BATCH,
     OUTBOX_COLUMNS,
+    UNDO_ENTRIES_SQL,
     Step,
     capability_for,
     journal_json,
@@ -567,12 +568,7 @@ class Actions(PgBase):
             )
             if batch is None:
                 return ActionOutcome()
-            entries = await conn.fetch(
-                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
-                "WHERE a.batch = $1 AND a.kind <> 'undo' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
-                batch,
-            )
+            entries = await conn.fetch(dollar(UNDO_ENTRIES_SQL), batch)
             rids = [e[2] for e in entries if e[2] is not None]
             await lock_targets(conn, rids)
             # Another moderator changed one of them since: putting the state before this
