@@ -117,6 +117,7 @@ from reactieveld.store.screening import (
     period,
     tallies_of,
 )
+from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
@@ -421,29 +422,13 @@ class SqliteStore:
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        now = to_epoch(utcnow())
-
-        def fn(db: sqlite3.Connection) -> None:
-            if error is None:
-                db.execute(
-                    "UPDATE sources SET last_success = ?, last_error = NULL, "
-                    "last_error_at = NULL, next_try = ? WHERE name = ?",
-                    (now, to_epoch(next_try), name),
-                )
-            else:
-                db.execute(
-                    "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
-                    "WHERE name = ?",
-                    (storable(error)[0], now, to_epoch(next_try), name),
-                )
-
-        await self._write(fn)
+        shown = None if error is None else storable(error)[0]
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
+        await self._write(lambda db: db.execute(sql, params))
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""
-        await self._write(
-            lambda db: db.execute("UPDATE sources SET cursor = ? WHERE name = ?", (cursor, name))
-        )
+        await self._write(lambda db: db.execute(SET_CURSOR_SQL, (cursor, name)))
 
     @contextlib.asynccontextmanager
     async def source_lock(self, name: str) -> AsyncIterator[bool]:
@@ -613,13 +598,7 @@ class SqliteStore:
         A connector's re-scan compares these with what the platform reports now, to send
         only what changed (``sync.known_statuses`` uses it when a store has it).
         """
-        rows = await self._run(
-            lambda db: db.execute(
-                "SELECT r.external_id, r.remote_status FROM responses r "
-                "WHERE r.source_id = (SELECT id FROM sources WHERE name = ?)",
-                (source,),
-            ).fetchall()
-        )
+        rows = await self._run(lambda db: db.execute(EXTERNAL_STATUSES_SQL, (source,)).fetchall())
         return {ext: RemoteStatus(status) for ext, status in rows}
 
     async def thread(self, source: str, thread_external_id: str) -> Thread | None:

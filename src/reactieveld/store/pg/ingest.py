@@ -37,9 +37,10 @@ from reactieveld.store.ingest import (
     storable_page,
 )
 from reactieveld.store.pg.actions import Actions
-from reactieveld.store.pg.base import counts_lock
+from reactieveld.store.pg.base import counts_lock, dollar
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
+from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
 
 
 def search_vector(body: str, author: str, title: str) -> str:
@@ -275,44 +276,17 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        now = to_epoch(utcnow())
-        if error is None:
-            await self._write(
-                lambda c: c.execute(
-                    "UPDATE sources SET last_success = $1, last_error = NULL, "
-                    "last_error_at = NULL, next_try = $2 WHERE name = $3",
-                    now,
-                    to_epoch(next_try),
-                    name,
-                )
-            )
-        else:
-            await self._write(
-                lambda c: c.execute(
-                    "UPDATE sources SET last_error = $1, last_error_at = $2, next_try = $3 "
-                    "WHERE name = $4",
-                    pg_text(error),
-                    now,
-                    to_epoch(next_try),
-                    name,
-                )
-            )
+        shown = None if error is None else pg_text(error)
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
+        await self._write(lambda c: c.execute(dollar(sql), *params))
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""
-        await self._write(
-            lambda c: c.execute("UPDATE sources SET cursor = $1 WHERE name = $2", cursor, name)
-        )
+        await self._write(lambda c: c.execute(dollar(SET_CURSOR_SQL), cursor, name))
 
     async def external_statuses(self, source: str) -> dict[str, RemoteStatus]:
         """Every response of ``source`` as {external id: remote status}, in one query."""
-        rows = await self._read(
-            lambda c: c.fetch(
-                "SELECT r.external_id, r.remote_status FROM responses r "
-                "WHERE r.source_id = (SELECT id FROM sources WHERE name = $1)",
-                source,
-            )
-        )
+        rows = await self._read(lambda c: c.fetch(dollar(EXTERNAL_STATUSES_SQL), source))
         return {ext: RemoteStatus(status) for ext, status in rows}
 
     async def meta(self) -> Mapping[str, Any]:
@@ -530,7 +504,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 now,
                 [row[10] for _, row in hinted],
             )
-        sent = await conn.fetch(_dollar(SENT_REPLIES), sid, Capability.REPLY.value)
+        sent = await conn.fetch(dollar(SENT_REPLIES), sid, Capability.REPLY.value)
         if not sent:
             return
         # The new rows in the column order of ``responses`` (id, source_id, external_id,
@@ -699,12 +673,6 @@ async def _insert_rows(
         f"INSERT INTO {table} SELECT * FROM unnest({arrays}){tail}",
         *[list(col) for col in zip(*rows, strict=True)],
     )
-
-
-def _dollar(query: str) -> str:
-    """A ``?`` query of the SQLite side (no ``?`` in its literals) with ``$n``."""
-    parts = query.split("?")
-    return parts[0] + "".join(f"${i}{rest}" for i, rest in enumerate(parts[1:], 1))
 
 
 def pg_text(text: str) -> str:
