@@ -1007,52 +1007,27 @@ class SqliteStore:
         def fn(db: sqlite3.Connection) -> int:
             if db.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
                 return 0
-            sid = self._source_id(db, source)
-            rows = {
-                ext: (rid, status, triage, created)
-                for rid, ext, status, triage, created in db.execute(
-                    "SELECT id, external_id, remote_status, triage, created_at FROM responses "
-                    "WHERE source_id = ?",
-                    (sid,),
-                )
-            }
-            roles = dict(
-                db.execute(
-                    "SELECT t.response_id, t.code FROM tags t JOIN responses r "
-                    "ON r.id = t.response_id WHERE r.source_id = ? AND t.kind = 'role'",
-                    (sid,),
-                ).fetchall()
-            )
-            note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
-            from reactieveld.store.history import plan_history
+            from reactieveld.store import history as h
 
-            plan = plan_history(work, once, rows, roles, note_id, self.codebook_version)
-            db.executemany(
-                "INSERT INTO actions (at, response_id, kind, actor, before, after, batch) "
-                "VALUES (?,?,?,?,?,?,?)",
-                plan.journal,
-            )
-            insert_tag = (
-                "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
-                "created_at, actor, response_created) VALUES (?,?,?,?,?,?,?)"
-            )
+            sid = self._source_id(db, source)
+            rows = h.history_rows(db.execute(h.ROWS_SQL, (sid,)))
+            roles = dict(db.execute(h.ROLES_SQL, (sid,)).fetchall())
+            note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
+            plan = h.plan_history(work, once, rows, roles, note_id, self.codebook_version)
+            db.executemany(f"INSERT INTO {h.JOURNAL_INTO} VALUES (?,?,?,?,?,?,?)", plan.journal)
+            insert_tag = f"INSERT OR IGNORE INTO {h.TAGS_INTO} VALUES (?,?,?,?,?,?,?)"
             db.executemany(insert_tag, plan.tags)
             db.executemany(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'role'",
                 [(r[0],) for r in plan.roles],
             )
             db.executemany(insert_tag, plan.roles)
-            db.executemany(
-                "INSERT INTO notes (id, response_id, text, actor, created_at) VALUES (?,?,?,?,?)",
-                plan.notes,
-            )
+            db.executemany(f"INSERT INTO {h.NOTES_INTO} VALUES (?,?,?,?,?)", plan.notes)
             db.executemany(
                 "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
                 plan.decisions,
             )
-            db.executemany(
-                "INSERT INTO claim_log (response_id, actor, at) VALUES (?,?,?)", plan.claims
-            )
+            db.executemany(f"INSERT INTO {h.CLAIMS_INTO} VALUES (?,?,?)", plan.claims)
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(plan.touched)))
             return plan.touched
 

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
 from reactieveld.model import Capability, Page, RemoteStatus, Source, TriageState, utcnow
 from reactieveld.store.authors import author_key_for, secret_bytes, secret_check
 from reactieveld.store.base import PastWork, SourceState, StoreError, UpsertResult
-from reactieveld.store.history import plan_history
+from reactieveld.store.history import (
+    CLAIMS_INTO,
+    JOURNAL_INTO,
+    NOTES_INTO,
+    ROLES_SQL,
+    ROWS_SQL,
+    TAGS_INTO,
+    history_rows,
+    plan_history,
+)
 from reactieveld.store.ingest import (
     MODERATION_CAPS,
     PLATFORM_HASH_COLS,
@@ -580,21 +589,8 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             if await conn.fetchval("SELECT 1 FROM meta WHERE key = $1", key):
                 return 0
             sid = await self._source_id(conn, source)
-            rows = {
-                ext: (rid, status, triage, created)
-                for rid, ext, status, triage, created in await conn.fetch(
-                    "SELECT id, external_id, remote_status, triage, created_at FROM responses "
-                    "WHERE source_id = $1",
-                    sid,
-                )
-            }
-            roles = dict(
-                await conn.fetch(
-                    "SELECT t.response_id, t.code FROM tags t JOIN responses r "
-                    "ON r.id = t.response_id WHERE r.source_id = $1 AND t.kind = 'role'",
-                    sid,
-                )
-            )
+            rows = history_rows(await conn.fetch(dollar(ROWS_SQL), sid))
+            roles = dict(await conn.fetch(dollar(ROLES_SQL), sid))
             # The notes' ids are drawn from their sequence first (the journal names
             # them; a moderator may take ids, not set the sequence). The lock keeps them
             # consecutive: no other note is written meanwhile (a history is written once).
@@ -614,27 +610,20 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 raise StoreError(f"{self.where}: note ids were taken meanwhile; try again")
             await _insert_rows(
                 conn,
-                "actions (at, response_id, kind, actor, before, after, batch)",
+                JOURNAL_INTO,
                 ("bigint", "bigint", "text", "text", "text", "text", "text"),
                 plan.journal,
             )
-            tag_cols = (
-                "tags (response_id, kind, code, codebook_version, created_at, actor, "
-                "response_created)"
-            )
             tag_types = ("bigint", "text", "text", "text", "bigint", "text", "bigint")
-            await _insert_rows(conn, tag_cols, tag_types, plan.tags, " ON CONFLICT DO NOTHING")
+            await _insert_rows(conn, TAGS_INTO, tag_types, plan.tags, " ON CONFLICT DO NOTHING")
             if plan.roles:
                 await conn.execute(
                     "DELETE FROM tags WHERE kind = 'role' AND response_id = ANY($1::bigint[])",
                     [r[0] for r in plan.roles],
                 )
-            await _insert_rows(conn, tag_cols, tag_types, plan.roles, " ON CONFLICT DO NOTHING")
+            await _insert_rows(conn, TAGS_INTO, tag_types, plan.roles, " ON CONFLICT DO NOTHING")
             await _insert_rows(
-                conn,
-                "notes (id, response_id, text, actor, created_at)",
-                ("bigint", "bigint", "text", "text", "bigint"),
-                plan.notes,
+                conn, NOTES_INTO, ("bigint", "bigint", "text", "text", "bigint"), plan.notes
             )
             if plan.decisions:
                 await conn.execute(
@@ -644,12 +633,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     [d[0] for d in plan.decisions],
                     [d[1] for d in plan.decisions],
                 )
-            await _insert_rows(
-                conn,
-                "claim_log (response_id, actor, at)",
-                ("bigint", "text", "bigint"),
-                plan.claims,
-            )
+            await _insert_rows(conn, CLAIMS_INTO, ("bigint", "text", "bigint"), plan.claims)
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES ($1, $2)", key, str(plan.touched)
             )
