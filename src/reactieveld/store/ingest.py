@@ -553,11 +553,7 @@ def _claim_sent_replies(
                 "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
                 (rid, codebook_version, now, row[12]),
             )
-        db.execute(
-            "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
-            "last_error = NULL, result_external_id = ? WHERE id = ?",
-            (now, ext, outbox_id),
-        )
+        db.execute(SENT_REPLY_DONE, (now, ext, outbox_id))
 
 
 #: The reply rows of a source's outbox a new response may be our copy of (parameters:
@@ -566,6 +562,14 @@ SENT_REPLIES = (
     "SELECT id, external_id, thread_external_id, text, state FROM outbox "
     "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
     "OR (state = 'done' AND result_external_id IS NULL))"
+)
+
+
+#: The outbox row of a sent reply found again, done (parameters: now, the reply's
+#: external id, the outbox id).
+SENT_REPLY_DONE = (
+    "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
+    "last_error = NULL, result_external_id = ? WHERE id = ?"
 )
 
 

@@ -36,6 +36,7 @@ from reactieveld.store.ingest import (
     MODERATION_CAPS,
     PLATFORM_HASH_COLS,
     SENT_REPLIES,
+    SENT_REPLY_DONE,
     Repairs,
     content_hash,
     count_repaired_anew,
@@ -539,13 +540,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     now,
                     created,
                 )
-            await conn.execute(
-                "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, $1), "
-                "last_error = NULL, result_external_id = $2 WHERE id = $3",
-                now,
-                ext,
-                outbox_id,
-            )
+            await conn.execute(dollar(SENT_REPLY_DONE), now, ext, outbox_id)
 
     async def _gone(
         self, conn: asyncpg.Connection, sid: int, now: int, gone: Mapping[str, RemoteStatus]
