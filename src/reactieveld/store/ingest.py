@@ -655,18 +655,21 @@ def _pending_moderation(db: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
     }
 
 
+#: A response's new platform id, unless a row with that id exists already (parameters:
+#: new id, source id, old id, source id, new id); both backends.
+REKEY_SQL = (
+    "UPDATE responses SET external_id = ? WHERE source_id = ? AND external_id = ? "
+    "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = ? AND o.external_id = ?)"
+)
+
+
 def rekey(db: sqlite3.Connection, sid: int, old_ext: str, new_ext: str) -> None:
     """The platform gave an item a new id (Discourse publishes an approved queued post
     as a new post): move the row, so the next sync updates it, with its tags, notes
     and journal, instead of adding the same words a second time."""
     if old_ext == new_ext:
         return
-    db.execute(
-        "UPDATE responses SET external_id = ? WHERE source_id = ? AND external_id = ? "
-        "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = ? "
-        "AND o.external_id = ?)",
-        (new_ext, sid, old_ext, sid, new_ext),
-    )
+    db.execute(REKEY_SQL, (new_ext, sid, old_ext, sid, new_ext))
 
 
 def _folded(text: str | None) -> str:

@@ -35,6 +35,7 @@ from reactieveld.store.history import (
 from reactieveld.store.ingest import (
     MODERATION_CAPS,
     PLATFORM_HASH_COLS,
+    REKEY_SQL,
     SENT_REPLIES,
     SENT_REPLY_DONE,
     Repairs,
@@ -357,14 +358,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             anew = await self._repaired_anew(conn, sid, page, repaired, by_ext) if repaired else 0
             for old_ext, new_ext in page.renamed.items():
                 if old_ext != new_ext:
-                    await conn.execute(
-                        "UPDATE responses SET external_id = $3 WHERE source_id = $1 "
-                        "AND external_id = $2 AND NOT EXISTS (SELECT 1 FROM responses o "
-                        "WHERE o.source_id = $1 AND o.external_id = $3)",
-                        sid,
-                        old_ext,
-                        new_ext,
-                    )
+                    await conn.execute(dollar(REKEY_SQL), new_ext, sid, old_ext, sid, new_ext)
             retitled = await self._upsert_threads(conn, sid, page) if page.threads else []
             if retitled:
                 # The stored responses of a renamed thread (or one seen for the first time
