@@ -20,6 +20,7 @@ r5 4h, r6 2h, r7 10h.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -58,19 +59,18 @@ def _r(
     hint: str | None = None,
     parent: str | None = None,
 ) -> Response:
-    return resp(
+    made = resp(
         ext,
         BODIES[ext],
         source=source,
         thread=thread,
-        at=at,
         author=author,
         status=status,
         parent=parent,
-        url=f"https://{source}.example/{thread or 'x'}#{ext}",
         email=f"{author.split()[0].lower()}@example.nl",
         role_hint=hint,
     )
+    return replace(made, created_at=at, url=f"https://{source}.example/{thread or 'x'}#{ext}")
 
 
 RESPONSES = {

@@ -28,10 +28,8 @@ def resp(
     parent: str | None = None,
     updated: datetime | None = None,
     role_hint: str | None = None,
-    at: datetime | None = None,
-    url: str | None = None,
 ) -> Response:
-    """A response in HTML, written ``minutes`` after T0 (or ``at``)."""
+    """A response in HTML, written ``minutes`` after T0."""
     return Response(
         source=source,
         external_id=ext,
@@ -40,10 +38,9 @@ def resp(
         body_text=body,
         body_raw=f"<p>{body}</p>",
         body_format="html",
-        created_at=at or T0 + timedelta(minutes=minutes),
+        created_at=T0 + timedelta(minutes=minutes),
         remote_status=status,
         parent_external_id=parent,
-        url=url,
         author_email=email,
         updated_at=updated,
         role_hint=role_hint,
