@@ -223,9 +223,9 @@ def ingest_limit(path: pathlib.Path, pages: list[Page]) -> float:
     return elapsed
 
 
-async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
-    """Seconds spent inside ``upsert_page`` for every page."""
-    store = await SqliteStore.open(path)
+async def timed_upserts(store: Any, pages: list[Page]) -> float:
+    """Seconds spent inside ``upsert_page`` for every page, the sources registered first
+    (either backend)."""
     await store.ensure_source(Source("demo", "demo"))
     await store.ensure_source(Source("forum", "demo"))
     spent = 0.0
@@ -233,6 +233,13 @@ async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
         t0 = time.perf_counter()
         await store.upsert_page(p.responses[0].source, p)
         spent += time.perf_counter() - t0
+    return spent
+
+
+async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
+    """Seconds spent inside ``upsert_page`` for every page."""
+    store = await SqliteStore.open(path)
+    spent = await timed_upserts(store, pages)
     await store.close()
     return spent
 
@@ -463,13 +470,7 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
             version = await store._read(lambda c: c.fetchval("SHOW server_version"))
             print(f"postgresql {version}")
             if not args.reuse:
-                await store.ensure_source(Source("demo", "demo"))
-                await store.ensure_source(Source("forum", "demo"))
-                spent = 0.0
-                for p in pages:
-                    t0 = time.perf_counter()
-                    await store.upsert_page(p.responses[0].source, p)
-                    spent += time.perf_counter() - t0
+                spent = await timed_upserts(store, pages)
                 print(
                     f"(a) ingest: PostgresStore.upsert_page {len(pages) * PAGE / spent:,.0f} rows/s"
                 )
