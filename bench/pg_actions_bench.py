@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from helpers.pg import Cluster, pg_bin  # noqa: E402
-from helpers.pgrows import race_jobs, seeded  # noqa: E402
+from helpers.pgrows import moderator, race_jobs, seeded  # noqa: E402
 
 from reactieveld.model import RemoteStatus  # noqa: E402
 from reactieveld.store.pg.store import PostgresStore  # noqa: E402
@@ -67,10 +67,7 @@ async def single(url: str, repeat: int) -> None:
 
 async def race(cluster: Cluster, url: str, items: int) -> None:
     owner, ids = await seeded(url, items)
-    stores = [
-        await PostgresStore.open(cluster.role_url(url, n, "reactieveld_moderator"), max_size=6)
-        for n in ("anna", "bram")
-    ]
+    stores = [await moderator(cluster, url, n, max_size=6) for n in ("anna", "bram")]
     rng = random.Random(13)
     refused = 0
 

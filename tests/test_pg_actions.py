@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from helpers.pgrows import race_jobs, seeded
+from helpers.pgrows import moderator, race_jobs, seeded
 from helpers.store import each_action, open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -141,8 +141,8 @@ async def test_each_action_is_one_transaction(pg_url: str, kind: str) -> None:
 
 async def test_undo_takes_back_only_the_roles_own_work(pg_cluster: Any, pg_url: str) -> None:
     owner, (a, b, c) = await seeded(pg_url)
-    anna = await PostgresStore.open(pg_cluster.role_url(pg_url, "anna", "reactieveld_moderator"))
-    bram = await PostgresStore.open(pg_cluster.role_url(pg_url, "bram", "reactieveld_moderator"))
+    anna = await moderator(pg_cluster, pg_url, "anna")
+    bram = await moderator(pg_cluster, pg_url, "bram")
     try:
         await anna.moderate([a], SPAM, actor="bram")  # the name given is not the one used
         await bram.moderate([b], A, actor="anna")  # later, by the colleague
@@ -167,8 +167,8 @@ async def test_undo_is_refused_when_another_role_changed_the_row_since(
     pg_cluster: Any, pg_url: str
 ) -> None:
     owner, (a, b, _c) = await seeded(pg_url)
-    anna = await PostgresStore.open(pg_cluster.role_url(pg_url, "anna", "reactieveld_moderator"))
-    bram = await PostgresStore.open(pg_cluster.role_url(pg_url, "bram", "reactieveld_moderator"))
+    anna = await moderator(pg_cluster, pg_url, "anna")
+    bram = await moderator(pg_cluster, pg_url, "bram")
     try:
         await anna.moderate([a, b], SPAM, actor="anna")
         await bram.moderate([b], A, actor="bram")  # bram approves b after anna's spam
@@ -205,12 +205,7 @@ async def test_two_moderators_decide_the_same_items_at_once(pg_cluster: Any, pg_
     moderator decides what is left of it (as the app does after refreshing the rows)."""
     n = 500
     owner, ids = await seeded(pg_url, n)
-    stores = [
-        await PostgresStore.open(
-            pg_cluster.role_url(pg_url, name, "reactieveld_moderator"), max_size=6
-        )
-        for name in ("anna", "bram")
-    ]
+    stores = [await moderator(pg_cluster, pg_url, name, max_size=6) for name in ("anna", "bram")]
     rng = random.Random(13)
     refused: list[int] = []
 
@@ -535,7 +530,7 @@ def test_any_sequence_of_actions_does_on_postgresql_what_it_does_on_sqlite(
 
 async def test_the_journal_is_append_only(pg_cluster: Any, pg_url: str) -> None:
     owner, (a, _b, _c) = await seeded(pg_url)
-    anna = await PostgresStore.open(pg_cluster.role_url(pg_url, "anna", "reactieveld_moderator"))
+    anna = await moderator(pg_cluster, pg_url, "anna")
     try:
         await anna.mark_handled([a], actor="anna")
         for statement in ("UPDATE actions SET actor = 'someone else'", "DELETE FROM actions"):
@@ -562,10 +557,7 @@ async def test_a_sync_and_two_moderators_at_once(pg_cluster: Any, pg_url: str) -
         "blog", page(*(resp(f"s{i}", f"tekst {i}", minutes=i) for i in range(n)))
     )
     ids = [r[0] for r in await q(owner, "SELECT id FROM responses ORDER BY id")]
-    stores = [
-        await PostgresStore.open(pg_cluster.role_url(pg_url, name, "reactieveld_moderator"))
-        for name in ("anna", "bram")
-    ]
+    stores = [await moderator(pg_cluster, pg_url, name) for name in ("anna", "bram")]
     rng = random.Random(7)
 
     async def sync(round_: int) -> None:

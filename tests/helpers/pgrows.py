@@ -35,6 +35,12 @@ async def seeded(url: str, n: int = 3, **opts: Any) -> tuple[PostgresStore, list
     return store, await store._write(fill)
 
 
+async def moderator(cluster: Any, url: str, name: str, **opts: Any) -> PostgresStore:
+    """A store on ``url``'s database as login role ``name``, a member of
+    reactieveld_moderator (made when new; ``opts`` as for :meth:`PostgresStore.open`)."""
+    return await PostgresStore.open(cluster.role_url(url, name, "reactieveld_moderator"), **opts)
+
+
 def race_jobs(
     stores: Sequence[PostgresStore],
     ids: Sequence[int],
