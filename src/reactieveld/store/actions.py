@@ -10,8 +10,8 @@ import dataclasses
 import json
 import sqlite3
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
@@ -573,21 +573,18 @@ def undo_last(
         return ActionOutcome(conflicts=conflicts)
     batch = uuid.uuid4().hex
     journal_ids, outbox_ids = [], []
-    for jid, kind, rid, before_s, after_s in entries:
-        before, after = json.loads(before_s), json.loads(after_s)
-        outbox_ids += _undo_one(
-            db, codebook_version, ActionKind(kind), rid, before, after, jid, now
-        )
+    for e in undo_entries(entries):
+        outbox_ids += _undo_one(db, codebook_version, e, now)
         journal_ids.append(
             _journal(
                 db,
                 actor=actor,
                 kind=ActionKind.UNDO,
-                response_id=rid,
-                before=after,
-                after=before,
+                response_id=e.response_id,
+                before=e.after,
+                after=e.before,
                 batch=batch,
-                undoes=jid,
+                undoes=e.id,
                 now=now,
             )
         )
@@ -631,16 +628,29 @@ class UndoPlan:
     writeback: bool = False
 
 
-def plan_undo(
-    kind: ActionKind,
-    rid: int,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-    jid: int,
-    now: int,
-) -> UndoPlan:
-    """How to put back journal entry ``jid`` (``kind`` on response ``rid``, from
-    ``before`` to ``after``): its state, its flags, its tag, role or note, its status."""
+class UndoEntry(NamedTuple):
+    """A journal entry an undo takes back: a row of :data:`UNDO_ENTRIES_SQL` with its
+    before and after read."""
+
+    id: int
+    kind: ActionKind
+    response_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def undo_entries(rows: Iterable[Sequence[Any]]) -> list[UndoEntry]:
+    """The :data:`UNDO_ENTRIES_SQL` rows as :class:`UndoEntry` (both backends)."""
+    return [
+        UndoEntry(jid, ActionKind(kind), rid, json.loads(before), json.loads(after))
+        for jid, kind, rid, before, after in rows
+    ]
+
+
+def plan_undo(entry: UndoEntry, now: int) -> UndoPlan:
+    """How to put back journal ``entry`` (its kind on its response, from its before to
+    its after): its state, its flags, its tag, role or note, its status."""
+    jid, kind, rid, before, after = entry
     statements: list[tuple[str, tuple[Any, ...]]] = []
     if "triage" in before:
         statements.append(("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid)))
@@ -679,25 +689,19 @@ def undo_sent(state: str) -> str | None:
 
 
 def _undo_one(
-    db: sqlite3.Connection,
-    codebook_version: str,
-    kind: ActionKind,
-    rid: int,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-    jid: int,
-    now: int,
+    db: sqlite3.Connection, codebook_version: str, entry: UndoEntry, now: int
 ) -> list[int]:
-    plan = plan_undo(kind, rid, before, after, jid, now)
+    plan = plan_undo(entry, now)
     for sql, params in plan.statements:
         db.execute(sql, params)
+    rid = entry.response_id
     if plan.question is not None:
         _add_tag(db, codebook_version, rid, TagKind.QUESTION, plan.question, "undo", now)
     if plan.sets_role:
         _set_role(db, codebook_version, rid, plan.role, "undo", now)
     if not plan.writeback:
         return []
-    sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
+    sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (entry.id,)).fetchone()
     if sent is None:
         return []
     oid, state = sent
@@ -705,7 +709,7 @@ def _undo_one(
     if what == "cancel":
         db.execute(CANCEL_UNDONE, (oid,))
     elif what == "reverse":
-        return enqueue_reverse(db, oid, kind, before, after, now)
+        return enqueue_reverse(db, oid, entry.kind, entry.before, entry.after, now)
     return []
 
 

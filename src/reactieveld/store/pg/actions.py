@@ -10,7 +10,6 @@ write-back) are the SQLite side's (store/actions.py); only the SQL is PostgreSQL
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
@@ -34,6 +33,7 @@ from reactieveld.store.actions import (
     OUTBOX_COLUMNS,
     UNDO_ENTRIES_SQL,
     Step,
+    UndoEntry,
     capability_for,
     journal_json,
     now_epoch,
@@ -47,6 +47,7 @@ from reactieveld.store.actions import (
     reason_columns,
     reverse_action,
     stamp,
+    undo_entries,
     undo_sent,
 )
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
@@ -584,20 +585,17 @@ class Actions(PgBase):
                 return ActionOutcome(conflicts=tuple(r[0] for r in others))
             undo_batch = uuid.uuid4().hex
             journal_ids, outbox_ids = [], []
-            for jid, kind, rid, before_s, after_s in entries:
-                before, after = json.loads(before_s), json.loads(after_s)
-                outbox_ids += await self._undo_one(
-                    conn, ActionKind(kind), rid, before, after, jid, now
-                )
+            for e in undo_entries(entries):
+                outbox_ids += await self._undo_one(conn, e, now)
                 journal_ids.append(
                     await journal(
                         conn,
                         kind=ActionKind.UNDO,
-                        response_id=rid,
-                        before=after,
-                        after=before,
+                        response_id=e.response_id,
+                        before=e.after,
+                        after=e.before,
                         batch=undo_batch,
-                        undoes=jid,
+                        undoes=e.id,
                         now=now,
                     )
                 )
@@ -606,20 +604,12 @@ class Actions(PgBase):
 
         return await self._write(tx)
 
-    async def _undo_one(
-        self,
-        conn: asyncpg.Connection,
-        kind: ActionKind,
-        rid: int,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        jid: int,
-        now: int,
-    ) -> list[int]:
+    async def _undo_one(self, conn: asyncpg.Connection, entry: UndoEntry, now: int) -> list[int]:
         """Put one journalled change back (the shared :func:`plan_undo`)."""
-        plan = plan_undo(kind, rid, before, after, jid, now)
+        plan = plan_undo(entry, now)
         for sql, params in plan.statements:
             await conn.execute(dollar(sql), *params)
+        rid = entry.response_id
         if plan.question is not None:
             await add_tag(
                 conn, self.codebook_version, rid, TagKind.QUESTION, plan.question, now, "undo"
@@ -629,7 +619,7 @@ class Actions(PgBase):
         if not plan.writeback:
             return []
         sent = await conn.fetchrow(
-            "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", jid
+            "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", entry.id
         )
         if sent is None:
             return []
@@ -638,7 +628,7 @@ class Actions(PgBase):
         if what == "cancel":
             await conn.execute(dollar(CANCEL_UNDONE), oid)
         elif what == "reverse":
-            return await enqueue_reverse(conn, oid, kind, before, after, now)
+            return await enqueue_reverse(conn, oid, entry.kind, entry.before, entry.after, now)
         return []
 
 
