@@ -273,3 +273,75 @@ def agree(stats: DialogueStats, expected: dict[str, object]) -> None:
     assert outside == stats.citizen
     assert stats.period is not None and stats.days == stats.period.days
     assert not set(stats.missing_roles) & {r for r, n in stats.by_role.items() if n}
+
+
+# -- moderation rules (issue 16) -------------------------------------------------------------
+
+FLAGS_SQL = "SELECT id, response_id, rule, flagged_at FROM rule_flags"
+DECISIONS_SQL = "SELECT id, at, actor, kind, response_id, after, undoes FROM actions"
+
+
+async def rule_rows_of(store: object) -> tuple[list[tuple], list[tuple]]:
+    """The raw flags (id, response, rule, time) and journal (id, time, actor, kind,
+    response, after as JSON, undoes) of either backend, by raw SQL."""
+    from helpers.store import sql
+
+    flags = await sql(store, FLAGS_SQL)  # type: ignore[arg-type]
+    journal = await sql(store, DECISIONS_SQL)  # type: ignore[arg-type]
+    return flags, journal
+
+
+def rule_tallies(
+    flags: list[tuple],
+    journal: list[tuple],
+    since: int,
+    until: int,
+    *,
+    initial: str = "approved",
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per rule (caught, misfired, upheld, open) of its flags made in [since, until),
+    by the definition (``stats.rules.def``), from the journal instead of the flags' own
+    state: a flag is settled by the first moderator's decision on its response at or
+    after its time that was not undone (a status set, or marked handled; a rule's own
+    hold, actor ``rule:<name>``, is no decision); released, i.e. approved or handled
+    while approved, is a misfire, anything else upheld; no such decision: open.
+    The status at a "handled" is the one the last standing status change left
+    (``initial`` before any): responses whose status only the journal changes."""
+    import json
+
+    undone = {row[6] for row in journal if row[6] is not None}
+    standing = sorted(
+        (row for row in journal if row[0] not in undone and row[3] in ("moderate", "handle")),
+        key=lambda row: row[0],
+    )
+
+    def status_before(rid: int, eid: int) -> str:
+        status = initial
+        for jid, _, _, kind, r, after, _ in standing:
+            if jid >= eid:
+                break
+            if r == rid and kind == "moderate":
+                status = json.loads(after)["status"]
+        return status
+
+    out: dict[str, list[int]] = {}
+    for _, rid, rule, at in flags:
+        if not since <= at < until:
+            continue
+        tally = out.setdefault(rule, [0, 0, 0, 0])
+        tally[0] += 1
+        decision = next(
+            (
+                row
+                for row in standing
+                if row[4] == rid and row[1] >= at and not str(row[2]).startswith("rule:")
+            ),
+            None,
+        )
+        if decision is None:
+            tally[3] += 1
+            continue
+        jid, _, _, kind, _, after, _ = decision
+        status = json.loads(after)["status"] if kind == "moderate" else status_before(rid, jid)
+        tally[1 if status == "approved" else 2] += 1
+    return {rule: (t[0], t[1], t[2], t[3]) for rule, t in out.items()}

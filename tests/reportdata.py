@@ -24,9 +24,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from helpers.figures import Clock
 from helpers.store import resp
 
-import reactieveld.store.sqlite as sqlite_mod
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.store.sqlite import SqliteStore
 
@@ -92,14 +92,6 @@ THREADS = {
     "blog": [Thread("blog", "t1", "Nieuw centrumplan Laren", "https://blog.example/t1")],
     "forum": [Thread("forum", "f1", "Zwembad De Biezem", "https://forum.example/f1")],
 }
-
-
-class Clock:
-    """The store's clock, set by the test (``reactieveld.store.sqlite.utcnow``)."""
-
-    def __init__(self, monkeypatch, at: datetime) -> None:  # type: ignore[no-untyped-def]
-        self.at = at
-        monkeypatch.setattr(sqlite_mod, "utcnow", lambda: self.at)
 
 
 async def build(path: Path, monkeypatch) -> tuple[SqliteStore, dict[str, int]]:  # type: ignore[no-untyped-def]

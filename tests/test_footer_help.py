@@ -16,6 +16,7 @@ import pytest
 from helpers.app import SMALL, app_with, screen_text, settled
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from reactieveld.i18n import I18n
 from reactieveld.tui.screens.dashboard import DashboardScreen
@@ -23,7 +24,7 @@ from reactieveld.tui.screens.help import HelpScreen
 from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
 from reactieveld.tui.screens.thread import ThreadScreen
 from reactieveld.tui.screens.triage import TriageScreen
-from reactieveld.tui.widgets.footer import KeyFooter
+from reactieveld.tui.widgets.footer import DISABLED_MARK, KeyFooter
 
 pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
 
@@ -86,3 +87,31 @@ async def test_question_mark_is_text_in_the_search_box(tui_store: Any) -> None:
         assert screen_text(app)[-1].startswith("? Help")
         await _open(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(tui_store: Any) -> None:
+    """Bindings are refreshed after every cursor move and message; Textual's footer then
+    removes and mounts all its keys again. Ours keeps them while they read the same, and
+    shows a key's new state when it changes."""
+    app = app_with(tui_store, "en", None)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
+        await settled(pilot)
+        screen = app.screen
+        footer = screen.query_one(KeyFooter)
+        before = list(footer.query(FooterKey))
+        screen.refresh_bindings()
+        await settled(pilot)
+        assert all(a is b for a, b in zip(footer.query(FooterKey), before, strict=True))
+        real = screen.check_action
+
+        def no_spam(action: str, parameters: tuple[object, ...]) -> bool | None:
+            # None: the key shows, greyed (as for a platform that cannot mark spam).
+            spam = action == "moderate" and parameters == ("spam",)
+            return None if spam else real(action, parameters)
+
+        screen.check_action = no_spam  # type: ignore[method-assign]
+        screen.refresh_bindings()
+        await settled(pilot)
+        assert not any(a is b for a, b in zip(footer.query(FooterKey), before, strict=False))
+        assert f"{DISABLED_MARK}Spam" in screen_text(app)[-1]

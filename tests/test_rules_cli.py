@@ -40,12 +40,16 @@ def test_rules_test_counts_and_redacts(tmp_path: Path):
     asyncio.run(_fill(db))
     config = tmp_path / "config.toml"
     config.write_text(RULE, "utf-8")
-    code, out, err = run_main(["--config", str(config), "--db", str(db), "rules", "test"])
+    args = ["--config", str(config), "--db", str(db), "rules", "test"]
+    code, out, err = run_main(["--lang", "en", *args])
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "scheldwoorden (hold): 2 of 3 stored responses"
     assert "[kankerlijer]" in lines[1] and "06-12345678" not in out
     assert lines[2] == "  - [KANKER]"
+    code, out, err = run_main(["--lang", "nl", *args])  # the line in the interface's language
+    assert code == 0, err
+    assert out.splitlines()[0] == "scheldwoorden (hold): 2 van 3 opgeslagen reacties"
     assert asyncio.run(_flagged(db)) == 0
 
 
@@ -53,9 +57,38 @@ def test_rules_test_without_rules_or_with_a_bad_one(tmp_path: Path):
     config = tmp_path / "config.toml"
     config.write_text("", "utf-8")
     code, _, err = run_main(
-        ["--config", str(config), "--db", str(tmp_path / "m.db"), "rules", "test"]
+        ["--lang", "en", "--config", str(config), "--db", str(tmp_path / "m.db"), "rules", "test"]
     )
     assert code == 2 and "no [[rules]]" in err
     config.write_text(RULE.replace('words = ["kanker*"]', 'pattern = "(x"'), "utf-8")
     code, _, err = run_main(["--config", str(config), "rules", "test"])
     assert code == 2 and f"{config}:3:" in err and "regular expression" in err
+
+
+def test_sync_says_what_the_rules_did_in_the_interface_language(tmp_path: Path):
+    """``sync --once`` over a demo source with a rule that matches every text: one line
+    with how many were flagged and held, in the language asked for."""
+    import re
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sources]]\nname = "demo"\ntype = "demo"\ncount = 20\n\n'
+        '[[rules]]\nname = "alles"\npattern = "\\\\w"\naction = "flag"\n',
+        "utf-8",
+    )
+    code, out, err = run_main(
+        ["--config", str(config), "--db", str(tmp_path / "nl.db"), "--lang", "nl"]
+        + ["sync", "--once"]
+    )
+    assert code == 0, err
+    said = [line for line in out.splitlines() if "gemarkeerd door regels" in line]
+    assert len(said) == 1
+    assert re.search(r"demo: \d+ gemarkeerd door regels, 0 vastgehouden", said[0])
+    flagged = int(re.search(r"demo: (\d+) gemarkeerd", said[0]).group(1))
+    assert flagged == asyncio.run(_flagged(tmp_path / "nl.db")) > 0
+    code, out, err = run_main(
+        ["--config", str(config), "--db", str(tmp_path / "en.db"), "--lang", "en"]
+        + ["sync", "--once"]
+    )
+    assert code == 0, err
+    assert re.search(r"demo: \d+ flagged by rules, 0 held", out)

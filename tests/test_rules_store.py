@@ -86,6 +86,14 @@ async def test_rules_flag_and_hold_in_the_pages_transaction(store):
     shown = [r.response.external_id for r in await store.queue(FLAGGED)]
     assert shown == ["e", "c", "a"]
     assert await store.count(FLAGGED) == 3
+    assert (await store.counts()).flagged == 3  # the tab's store-wide count
+    # Each row names the rules whose flags are open, in the order they flagged.
+    assert [r.flags for r in await store.queue(FLAGGED)] == [
+        ("scheldwoorden", "reclame"),
+        ("reclame",),
+        ("scheldwoorden",),
+    ]
+    assert (await store.get(b)).flags == ()
     # A flag names its rule.
     [flag] = await store.rule_flags(c)
     assert (flag.rule, flag.action, flag.state) == ("reclame", "flag", "open")
@@ -163,6 +171,8 @@ async def test_release_is_a_misfire_and_undo_opens_the_flag(store):
         ("c", "misfire"),
     ]
     assert await store.count(FLAGGED) == 0
+    assert (await store.counts()).flagged == 0
+    assert (await store.get(a)).flags == ()  # decided: no open flag to show
     tallies = {t.rule: t for t in await store.rule_tallies()}
     assert (tallies["scheldwoorden"].caught, tallies["scheldwoorden"].misfired) == (2, 0)
     assert tallies["scheldwoorden"].upheld == 2
@@ -203,3 +213,28 @@ async def test_texts_pages_by_id(store):
     first = await store.texts(limit=3)
     rest = await store.texts(after=first[-1][0], limit=3)
     assert [t for _, t in first + rest] == [f"tekst {i}" for i in range(5)]
+
+
+async def test_a_decision_that_changes_nothing_still_settles_and_is_journalled(store):
+    """Handled and approved, then edited into a match (flagged anew): approving it again
+    changes no state, yet settles the flag, so it is a journal entry that undo finds."""
+    await store.upsert_page("blog", page(resp("c", "gewoon", minutes=1)), rules=RULES)
+    (c,) = await ids_of(store, "c")
+    await store.moderate([c], A, actor="anna")  # handled, approved
+    await store.upsert_page("blog", page(resp("c", "koop nu", minutes=1)), rules=RULES)
+    assert [f.state for f in await store.rule_flags(c)] == ["open"]
+    out = await store.moderate([c], A, actor="anna")
+    assert out.changed == 1 and len(out.journal_ids) == 1
+    [flag] = await store.rule_flags(c)
+    assert flag.state == "misfire"
+    [(journal_id,)] = await sql(store, "SELECT resolved_journal FROM rule_flags")
+    assert journal_id == out.journal_ids[0]
+    assert await sql(store, "SELECT count(*) FROM outbox") == [(0,)]  # nothing to send
+    await store.undo_last(actor="anna")
+    assert [f.state for f in await store.rule_flags(c)] == ["open"]
+    await store.mark_handled([c], actor="anna")  # handled already: journalled all the same
+    assert [f.state for f in await store.rule_flags(c)] == ["misfire"]
+    assert await sql(store, "SELECT resolved_journal IS NOT NULL FROM rule_flags") in (
+        [(1,)],
+        [(True,)],
+    )

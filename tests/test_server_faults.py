@@ -247,10 +247,10 @@ async def test_store_write_failure_is_recorded_and_recovers(sites, proxy, tmp_pa
     engine = SyncEngine(store, [blog, site], listeners=[events])
     real = store.upsert_page
 
-    async def full_disk(source, page):
+    async def full_disk(source, page, **options):
         if source == "blog":
             raise OSError(28, "No space left on device")
-        return await real(source, page)
+        return await real(source, page, **options)
 
     monkeypatch.setattr(store, "upsert_page", full_disk)
     stop = asyncio.Event()

@@ -15,6 +15,7 @@ import pytest
 from helpers.app import SMALL
 from helpers.app import settle as settle_workers
 from helpers.data import T0, fill_store, hostile_responses, sample_responses
+from helpers.figures import set_store_clock
 
 from reactieveld.tui.app import ReactieveldApp
 
@@ -27,8 +28,6 @@ def build_store(path: Path, *, hostile: bool = False) -> Path:
 
     async def build() -> None:
         store = await SqliteStore.open(path)
-        # Journal times show in the response view: the store's clock is fixed here.
-        sqlite_module.utcnow = lambda: T0
         try:
             responses, threads = hostile_responses() if hostile else sample_responses()
             await fill_store(store, "blog", responses, threads)
@@ -38,13 +37,10 @@ def build_store(path: Path, *, hostile: bool = False) -> Path:
         finally:
             await store.close()
 
-    import reactieveld.store.sqlite as sqlite_module
-
-    real = sqlite_module.utcnow
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        # Journal times show in the response view: the store's clocks are fixed here.
+        set_store_clock(mp, lambda: T0)
         asyncio.run(build())
-    finally:
-        sqlite_module.utcnow = real
     return path
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from helpers.store import sql
+from helpers.store import page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +20,7 @@ from reactieveld.cli import demo_source, main, seed_demo
 from reactieveld.cli_store import CopyUsageError, refuse_password
 from reactieveld.config import load_config
 from reactieveld.model import RemoteStatus
+from reactieveld.rules import Rule, RuleSet
 from reactieveld.store.authors import read_key_file
 from reactieveld.store.base import SinkDelivery, StoreError
 from reactieveld.store.copy import DERIVED_COLUMNS, NOT_COPIED, TABLES, copy_store
@@ -56,6 +57,15 @@ async def _lived_in(path: Path) -> None:
             plan=lambda _held: [SinkDelivery(ids[3], entries[-1].id, "tagged", "{}", "d1")],
             at=datetime(2026, 3, 1, tzinfo=UTC),
         )
+        # A rule's flags (issue 16): one held and released (a misfire), one still open.
+        rules = RuleSet((Rule.make("scheldwoorden", "hold", words=("kanker*",)),))
+        [(name,)] = await sql(store, "SELECT name FROM sources ORDER BY id LIMIT 1")
+        flagged = page(
+            resp("flag-1", "Wat een kankerzooi", source=name),
+            resp("flag-2", "KANKER op", source=name, minutes=1),
+        )
+        up = await store.upsert_page(name, flagged, rules=rules)
+        await store.moderate([up.flagged[0]], RemoteStatus.APPROVED, actor="anna")
     finally:
         await store.close()
 
@@ -126,6 +136,8 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_table(
         by_table = {c.table: c.target for c in counts}
         assert by_table["responses"] == (await sql(a, "SELECT count(*) FROM responses"))[0][0]
         await _same_tables(a, pg)
+        assert await pg.rule_tallies() == await a.rule_tallies()
+        assert (await pg.counts()).flagged == (await a.counts()).flagged == 1
 
         # PostgreSQL's own: every response has its search vector, and finds what SQLite's
         # index finds for a plain word; new ids come after the copied ones.
@@ -172,6 +184,9 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_table(
                 b, "SELECT undoes FROM actions WHERE id = ?", (undone.journal_ids[0],)
             )
             assert 0 < taken_back[0][0] <= top
+            # That was the release of a rule's flag: by the copied journal id the flag
+            # opens again.
+            assert (await b.counts()).flagged == 2
         finally:
             await b.close()
     finally:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from figures_oracle import claimed_by_other, team_rows_of
+from helpers.figures import set_store_clock
 from helpers.store import T0, open_store, page, resp, sql
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
@@ -28,14 +29,10 @@ class Clock:
 
 async def _store(target: str, mp: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """A store whose clock, the claims' and the journal's alike, is the test's."""
-    import reactieveld.store.pg.actions as pg_actions
-    import reactieveld.store.sqlite as sqlite_mod
-
     store = await open_store(target)
     clock = Clock()
     store.clock = clock
-    for module in (sqlite_mod, pg_actions):
-        mp.setattr(module, "utcnow", clock)
+    set_store_clock(mp, clock)
     await store.upsert_page("blog", page(*(resp(e, minutes=i) for i, e in enumerate("abcdefg"))))
     await store.upsert_page("forum", page(resp("i", source="forum", thread="t1")))
     ids = {e: (await store.get_by_external("blog", e)).response.id for e in "abcdefg"}

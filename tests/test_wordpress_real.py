@@ -288,3 +288,73 @@ async def test_reply_is_plain_text_on_the_site(wp, store):
         assert "<br />" in rendered
     finally:
         await engine.aclose()
+
+
+async def test_a_hold_rules_decision_is_written_back_and_a_release_undone(wp, store):
+    """Issue 16: a comment with a watched word arrives approved; the sync's hold rule holds
+    it in the memory and the outbox holds it on the site (journal actor rule:<name>). A
+    moderator's release approves it there again and is the rule's misfire; undone, the
+    site has it on hold once more and the flag is open again."""
+    from reactieveld.rules import Rule, RuleSet
+
+    word = f"scheldwoord{time.time_ns()}"  # only this test's comment matches
+    rules = RuleSet((Rule.make("scheldwoorden", "hold", words=(f"{word}*",)),))
+    cfg = wp.source_config()
+    conn = WordPressConnector(cfg.name, wp.url, username=wp.user, password=wp.password)
+    engine = SyncEngine(store, [(cfg, conn)], rules=rules)
+    worker = OutboxWorker(store, engine.connectors)
+    cid = None
+    try:
+        assert (await engine.sync_source("blog")).ok
+        assert (await store.counts()).flagged == 0
+        with wp.client() as c:
+            post = next(
+                p["id"]
+                for p in c.get("posts", params={"_fields": "id,comment_status"}).json()
+                if p["comment_status"] == "open"
+            )
+            made = c.post(
+                "comments",
+                json={
+                    "post": post,
+                    "content": f"Wat een {word.upper()}lijer!",
+                    "status": "approve",
+                    "author_name": "Test",
+                    "author_email": "t@example.org",
+                },
+            )
+            assert made.status_code == 201, made.text
+            cid = str(made.json()["id"])
+        assert wp.truth()[cid] == "approved"
+        res = await engine.sync_source("blog")
+        assert res.ok and res.new == 1
+        row = await store.get_by_external("blog", cid)
+        rid = row.response.id
+        assert row.response.remote_status is RemoteStatus.HOLD and row.flags == ("scheldwoorden",)
+        [entry] = await store.journal(rid)
+        assert entry.actor == "rule:scheldwoorden"
+        run = await worker.run_once()
+        assert (run.done, run.failed, run.conflicts) == (1, 0, 0)
+        assert wp.truth()[cid] == "hold"  # held on the site by the rule
+
+        # The moderator releases it: approved on the site, the rule misfired.
+        await store.moderate([rid], RemoteStatus.APPROVED, actor="test")
+        assert (await worker.run_once()).done == 1
+        assert wp.truth()[cid] == "approved"
+        [flag] = await store.rule_flags(rid)
+        assert (flag.state, flag.resolved_by) == ("misfire", "test")
+        # A sync that sees the approval on the site flags nothing anew (same words).
+        conn.force_rescan()
+        again = await engine.sync_source("blog")
+        assert again.ok and (await store.counts()).flagged == 0
+
+        # Undone: on hold on the site again, the flag open again.
+        await store.undo_last(actor="test")
+        assert (await worker.run_once()).done == 1
+        assert wp.truth()[cid] == "hold"
+        assert [f.state for f in await store.rule_flags(rid)] == ["open"]
+    finally:
+        await engine.aclose()
+        if cid is not None:  # leave the site as the other tests found it
+            with wp.client() as c:
+                c.delete(f"comments/{cid}", params={"force": "true"})

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
 
@@ -359,7 +360,7 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config
     rules = getattr(config, "rules", None)
     if not rules:
-        return _usage("no [[rules]] configured; see the README")
+        return _usage(i18n_text("rules.cli.none", _language(config)))
     if store_missing(ctx.db_path):
         return _usage(f"no memory store at {ctx.db_path}")
     return asyncio.run(_rules_main(config, ctx.db_path, args.examples, sys.stdout))
@@ -390,9 +391,12 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     finally:
         await store.close()
     for rule in config.rules.rules:
-        line = f"{rule.name} ({rule.action}): {counts[rule.name]} of {total} stored responses"
+        n = counts[rule.name]
+        line = i18n_text(
+            "rules.cli.line", language, name=rule.name, action=rule.action, n=n, total=total
+        )
         if slow[rule.name]:
-            line += f"; stopped for time on {slow[rule.name]}"
+            line += i18n_text("rules.cli.slow", language, n=slow[rule.name])
         out.write(line + "\n")
         for example in shown[rule.name]:
             out.write(f"  - {example}\n")

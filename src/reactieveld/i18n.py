@@ -21,6 +21,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.trash": ("Prullenbak", "Trash"),
     "queue.all": ("Alles", "All"),
     "queue.reported": ("Gemeld", "Reported"),
+    "queue.flagged": ("Gemarkeerd", "Flagged"),
+    # the tabs' short names, where the long ones do not fit the line (80 columns)
+    "queue.short.new": ("Nieuw", "New"),
+    "queue.short.hold": ("Wacht", "Hold"),
+    "queue.short.approved": ("Goed", "OK"),
+    "queue.short.spam": ("Spam", "Spam"),
+    "queue.short.trash": ("Prul", "Trash"),
+    "queue.short.all": ("Alles", "All"),
+    "queue.short.reported": ("Gemeld", "Reported"),
+    "queue.short.flagged": ("Regel", "Flagged"),
     # statuses
     "status.approved": ("goedgekeurd", "approved"),
     "status.hold": ("wacht", "on hold"),
@@ -144,6 +154,29 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Typ de toelichting · Enter: bevestigen · Esc: annuleren",
         "Type the explanation · Enter: confirm · Esc: cancel",
     ),
+    "rules.cli.none": (
+        "geen [[rules]] ingesteld; zie de README (Moderation rules)",
+        "no [[rules]] configured; see the README (Moderation rules)",
+    ),
+    "rules.cli.line": (
+        "{name} ({action}): {n} van {total} opgeslagen reacties",
+        "{name} ({action}): {n} of {total} stored responses",
+    ),
+    "rules.cli.slow": ("; {n}× gestopt op de tijdslimiet", "; stopped for time on {n}"),
+    "sync.rules.flagged": (
+        "{source}: {flagged} gemarkeerd door regels, {held} vastgehouden",
+        "{source}: {flagged} flagged by rules, {held} held",
+    ),
+    "sync.rules.slow": (
+        '{source}: regel "{rule}" duurde bij reactie {id} langer dan de tijdslimiet en is '
+        "daar overgeslagen; maak het patroon eenvoudiger",
+        '{source}: rule "{rule}" took longer than its time limit on response {id} and was '
+        "skipped for it; simplify its pattern",
+    ),
+    "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
+    "rule.state.open": ("open", "open"),
+    "rule.state.misfire": ("misfire", "misfire"),
+    "rule.state.upheld": ("terecht", "upheld"),
     "view.reports": (
         "⚑ {n}× gemeld door gebruikers van het platform",
         "⚑ reported {n}× by the platform's users",

@@ -208,3 +208,22 @@ class RuleSet:
 
 
 NO_RULES = RuleSet()
+
+
+def pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text`` cut at ``spans`` (sorted, apart, as :meth:`RuleSet.spans` gives them):
+    consecutive (piece, matched) pairs that join to ``text`` again, for a view that marks
+    the matched pieces. A span past the text's end is cut to it."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in spans:
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        if start > pos:
+            out.append((text[pos:start], False))
+        out.append((text[start:end], True))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out

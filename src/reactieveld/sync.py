@@ -40,6 +40,7 @@ from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
+from reactieveld.i18n import text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
 
@@ -62,8 +63,32 @@ class SyncEvent:
     new_ids: tuple[int, ...] = ()
     error: str | None = None
     text: str = ""
+    #: ``flagged``: how many of ``new_ids`` a hold rule held; ``rule-slow``: the rule
+    #: stopped for its time and the response it was stopped on.
+    held: int = 0
+    rule: str | None = None
+    response_id: int | None = None
+
+    def describe(self, language: str) -> str:
+        """The event as one line in ``language`` (the rules' lines; the others are
+        English, as ``str`` gives them)."""
+        if self.kind == "flagged":
+            return text(
+                "sync.rules.flagged",
+                language,
+                source=self.source,
+                flagged=len(self.new_ids),
+                held=self.held,
+            )
+        if self.kind == "rule-slow":
+            return text(
+                "sync.rules.slow", language, source=self.source, rule=self.rule, id=self.response_id
+            )
+        return str(self)
 
     def __str__(self) -> str:
+        if self.kind in ("flagged", "rule-slow"):
+            return self.describe("en")
         if self.text:
             return self.text
         if self.kind == "error":
@@ -318,23 +343,9 @@ class SyncEngine:
         """Tell the listeners what the rules did with a page: flagged and held responses,
         and each search stopped for its time (the rule counted as not matching)."""
         if up.flagged:
-            await self.emit(
-                SyncEvent(
-                    name,
-                    "flagged",
-                    new_ids=up.flagged,
-                    text=f"{name}: {len(up.flagged)} flagged by rules, {len(up.held)} held",
-                )
-            )
+            await self.emit(SyncEvent(name, "flagged", new_ids=up.flagged, held=len(up.held)))
         for rule, rid in up.slow_rules:
-            await self.emit(
-                SyncEvent(
-                    name,
-                    "rule-slow",
-                    text=f'{name}: rule "{rule}" took longer than its time limit on '
-                    f"response {rid} and was skipped for it; simplify its pattern",
-                )
-            )
+            await self.emit(SyncEvent(name, "rule-slow", rule=rule, response_id=rid))
 
     def _failed(self, s: _Source, res: RoundResult, exc: BaseException) -> None:
         """Make ``exc`` the round's error: one credential-free line, with what the
@@ -463,6 +474,7 @@ async def run_sync(
 
     engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
     worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets)
+    language = getattr(getattr(config, "ui", None), "language", None) or "en"
 
     reported: set[str] = set()
     elsewhere: set[str] = set()  # said once until this process syncs the source again
@@ -475,7 +487,7 @@ async def run_sync(
         elif ev.kind == "error":
             printer(f"{_stamp()} {ev.source}: error: {ev.error}")
         elif ev.kind in ("flagged", "rule-slow"):
-            printer(f"{_stamp()} {ev}")
+            printer(f"{_stamp()} {ev.describe(language)}")
         if ev.kind == "round":
             elsewhere.discard(ev.source)
         elif ev.kind == "elsewhere" and not once and ev.source not in elsewhere:

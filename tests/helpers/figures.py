@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import reactieveld.store.actions as actions_mod
+import reactieveld.store.pg.actions as pg_actions_mod
+import reactieveld.store.pg.ingest as pg_ingest_mod
 import reactieveld.store.sqlite as sqlite_mod
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.read.figures import Period
@@ -19,10 +22,23 @@ D = timedelta(days=1)
 PERIOD = Period(date(2026, 5, 10), date(2026, 5, 12))
 
 
+#: Where the store reads the time: ingest (sqlite), an action's time and batch
+#: (store.actions.now_epoch and stamp, both backends), PostgreSQL's actions and ingest.
+CLOCK_MODULES = (sqlite_mod, actions_mod, pg_actions_mod, pg_ingest_mod)
+
+
+def set_store_clock(mp: pytest.MonkeyPatch, clock) -> None:  # type: ignore[no-untyped-def]
+    """Every clock the store reads (:data:`CLOCK_MODULES`) is ``clock``."""
+    for module in CLOCK_MODULES:
+        mp.setattr(module, "utcnow", clock, raising=False)
+
+
 class Clock:
+    """The store's clock, set by the test to ``at``."""
+
     def __init__(self, mp: pytest.MonkeyPatch, at: datetime) -> None:
         self.at = at
-        mp.setattr(sqlite_mod, "utcnow", lambda: self.at)
+        set_store_clock(mp, lambda: self.at)
 
 
 def response(ext, source, thread, at, *, status=RemoteStatus.APPROVED, hint=None):  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from reactieveld.store.ingest import json_text, storable
 from reactieveld.store.rows import placeholders, to_epoch
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
+    HAS_OPEN_FLAG,
     REOPEN_FLAGS,
     holds_by_rule,
     rule_actor,
@@ -132,12 +133,17 @@ def plan_moderate(
     reason: DecisionReason | None = None,
 ) -> list[Step]:
     """A decision on the locked ``targets`` (id, source, external id, thread, status,
-    triage, meta): a row already at ``status`` and handled is skipped; a changed status
+    triage, meta, open flag): a row already at ``status`` and handled is skipped unless a
+    rule's flag on it is open (the decision settles it, so it is journalled); a changed status
     is written back (when asked) expecting the old one, with the decision's ``reason``
     in its meta."""
     steps: list[Step] = []
-    for rid, source, ext, thread_ext, old_status, old_triage, meta in targets:
-        if old_status == status.value and old_triage == TriageState.HANDLED.value:
+    for rid, source, ext, thread_ext, old_status, old_triage, meta, *flag in targets:
+        if (
+            old_status == status.value
+            and old_triage == TriageState.HANDLED.value
+            and not (flag and flag[0])
+        ):
             continue
         action = None
         if write_back and old_status != status.value:
@@ -171,11 +177,12 @@ def plan_rule_hold(targets: Sequence[Sequence[Any]], *, write_back: bool) -> lis
 
 
 def plan_handle(targets: Sequence[Sequence[Any]]) -> list[Step]:
-    """ "Handled" on the locked ``targets``: those not handled yet."""
+    """ "Handled" on the locked ``targets``: those not handled yet, and those with a rule's
+    open flag (settled by it, so journalled; see :func:`plan_moderate`)."""
     return [
         (t[0], {"triage": t[5]}, {"triage": "handled"}, None)
         for t in targets
-        if t[5] != TriageState.HANDLED.value
+        if t[5] != TriageState.HANDLED.value or (len(t) > 7 and t[7])
     ]
 
 
@@ -197,7 +204,7 @@ def plan_reply(
 ) -> tuple[int, dict[str, Any], dict[str, Any], Action]:
     """A reply to the locked ``target`` (id, source, external id, thread, status, triage,
     meta): the response becomes handled and the reply is queued."""
-    rid, source, ext, thread_ext, _status, triage, meta = target
+    rid, source, ext, thread_ext, _status, triage, meta, *_flag = target
     action = Action(
         capability=Capability.REPLY,
         source=source,
@@ -301,8 +308,8 @@ def _targets(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]
         return []
     rows = db.execute(
         "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
-        "r.triage, r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
-        f"WHERE r.id IN {placeholders(ids)}",
+        f"r.triage, r.meta, {HAS_OPEN_FLAG} FROM responses r "
+        f"JOIN sources s ON s.id = r.source_id WHERE r.id IN {placeholders(ids)}",
         list(ids),
     ).fetchall()
     order = {rid: i for i, rid in enumerate(ids)}

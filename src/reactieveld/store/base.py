@@ -130,6 +130,9 @@ class QueueRow:
     #: not compared, so a row read before and after someone opened it is the same row
     #: (the app's own claim is written just after its rows are read).
     claim: Claim | None = field(default=None, compare=False)
+    #: The moderation rules whose flags on it are open (issue 16): the Flagged queue's
+    #: reason, shown on the row. Empty when no rule flagged it or a moderator decided.
+    flags: tuple[str, ...] = ()
 
     @property
     def keyset(self) -> Keyset:
@@ -210,6 +213,8 @@ class Counts:
     outbox_conflicts: int = 0
     #: Responses not handled yet that the platform's users reported (the Reported queue).
     reported: int = 0
+    #: Responses with a moderation rule's open flag (the Flagged queue, issue 16).
+    flagged: int = 0
 
 
 @dataclass(frozen=True)

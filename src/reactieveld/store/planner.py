@@ -101,7 +101,11 @@ def filter_where(
 ) -> Where:
     w = Where()
     if flt.triage is not None:
-        w.add("r.triage = ?", flt.triage.value)
+        # Reported and flagged rows are few: their own index drives, not the tab's, or
+        # SQLite walks every new row in queue order to find a page of them (the unary +
+        # keeps triage's index out; PostgreSQL chooses by its statistics).
+        few = (flt.reported or flt.flagged) and not dialect.postgres
+        w.add(f"{'+' if few else ''}r.triage = ?", flt.triage.value)
     # One value is an equality, so that an index on (column, created_at, id) yields the
     # queue's order; with "IN" SQLite sorted every row of a source (2 s at 1M rows).
     # Several values are fanned out into one ordered arm each by queue_sql.

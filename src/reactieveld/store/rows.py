@@ -150,10 +150,15 @@ def queue_rows(
     tag_rows: Iterable[Sequence[Any]],
     outbox: Mapping[int, str],
     now: int,
+    flags: Iterable[Sequence[Any]] = (),
 ) -> list[QueueRow]:
-    """Queue rows from rows of ``RESPONSE_COLS``, their tags (response id, kind, code)
-    and the state of each one's newest outbox item: the same on both backends. ``now``
-    (Unix seconds, the store's clock) decides which claims have expired."""
+    """Queue rows from rows of ``RESPONSE_COLS``, their tags (response id, kind, code),
+    the state of each one's newest outbox item and their open rule flags (response id,
+    rule; oldest first): the same on both backends. ``now`` (Unix seconds, the store's
+    clock) decides which claims have expired."""
+    rules: dict[int, dict[str, None]] = {}
+    for rid, rule in flags:
+        rules.setdefault(rid, {})[rule] = None  # a rule once, in the order it flagged
     questions: dict[int, list[str]] = {}
     roles: dict[int, str] = {}
     for rid, kind, code in tag_rows:
@@ -175,6 +180,7 @@ def queue_rows(
                 outbox_state=outbox.get(rid),
                 version=version,
                 claim=claim,
+                flags=tuple(rules.get(rid, ())),
             )
         )
     return out
@@ -304,8 +310,12 @@ COUNTS_SQL = {
         "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
         "'failed') GROUP BY 1"
     ),
-    # Walks the partial index of the reported rows only (migration 0012 / pg 0005).
-    "reported": "SELECT count(*) FROM responses WHERE reports > 0 AND triage = 'new'",
+    # Walks the partial index of the reported rows only (migration 0012 / pg 0005): the
+    # triage test in FILTER, not WHERE, or SQLite walks every new row by triage's index
+    # (75 ms at 200,000 responses, 0.7 ms this way).
+    "reported": "SELECT count(*) FILTER (WHERE triage = 'new') FROM responses WHERE reports > 0",
+    # The index rule_flags_open (state, response_id) answers it alone (0011 / pg 0004).
+    "flagged": "SELECT count(DISTINCT response_id) FROM rule_flags WHERE state = 'open'",
 }
 
 
@@ -336,4 +346,5 @@ def counts_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> Counts:
         outbox_pending=outbox.get("pending", 0),
         outbox_conflicts=outbox.get("conflict", 0) + outbox.get("failed", 0),
         reported=int(rows["reported"][0][0]) if "reported" in rows else 0,
+        flagged=int(rows["flagged"][0][0]) if "flagged" in rows else 0,
     )

@@ -34,6 +34,14 @@ FLAG_COLUMNS = "response_id, rule, action, text_hash, flagged_at"
 FLAG_READ = "response_id, rule, action, flagged_at, state, resolved_by"
 
 
+#: A decision's target column (on ``r``, the response): whether a rule's flag on it is
+#: open. A decision on such a response is journalled even where it changes nothing (at
+#: the status already, handled already): it settles the flag, and undo must find it.
+HAS_OPEN_FLAG = (
+    "EXISTS (SELECT 1 FROM rule_flags f WHERE f.response_id = r.id AND f.state = 'open')"
+)
+
+
 #: Undoing a decision opens again the flags it settled (parameter: its journal id).
 REOPEN_FLAGS = (
     "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL, "
@@ -43,6 +51,13 @@ REOPEN_FLAGS = (
 
 #: A response's flags, oldest first (parameter: the response id).
 FLAGS_OF = f"SELECT {FLAG_READ} FROM rule_flags WHERE response_id = ? ORDER BY id"
+
+#: The open flags of the responses shown (a queue's window), oldest first: (response id,
+#: rule). ``{ids}``: the backend's "IN (...)" of the ids.
+OPEN_FLAGS_OF = (
+    "SELECT response_id, rule FROM rule_flags WHERE state = 'open' AND response_id {ids} "
+    "ORDER BY id"
+)
 
 #: Per rule, its flags made in [since, until) (parameters: since, until; epoch seconds):
 #: rule, caught, misfired, upheld, open. "Caught": one per response, rule and text.

@@ -111,6 +111,7 @@ from reactieveld.store.rows import (
 )
 from reactieveld.store.screening import (
     FLAGS_OF,
+    OPEN_FLAGS_OF,
     TALLY_SQL,
     TEXTS_SQL,
     flag_of,
@@ -511,7 +512,8 @@ class SqliteStore:
                 ids,
             ).fetchall()
         )
-        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()))
+        flags = db.execute(OPEN_FLAGS_OF.format(ids=f"IN {placeholders(ids)}"), ids).fetchall()
+        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()), flags)
 
     async def queue(
         self,

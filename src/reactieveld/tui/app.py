@@ -35,6 +35,7 @@ from reactieveld.i18n import I18n
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import REPORTING_SOURCE_TYPES, Capability
 from reactieveld.reasons import NO_ASKING, ReasonsConfig
+from reactieveld.rules import NO_RULES, RuleSet
 from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
@@ -47,6 +48,7 @@ from reactieveld.tui.messages import (
     deferred,
 )
 from reactieveld.tui.queues import (
+    FLAGGED,
     REPORTED,
     FilterChoice,
     queue_filter,
@@ -115,11 +117,13 @@ class ReactieveldApp(App[int]):
         language_fixed_by: str | None = None,
         claim_minutes: float = 5.0,
         reasons: ReasonsConfig = NO_ASKING,
+        rules: RuleSet = NO_RULES,
     ) -> None:
         """``state_path``: where a language chosen with f2 is kept for the next start
         (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
         when one of those decides the language at start (then f2 is for this session).
-        ``reasons``: ``[reasons]`` of the config; without one no decision asks."""
+        ``reasons``: ``[reasons]`` of the config; without one no decision asks.
+        ``rules``: ``[[rules]]`` of the config (the Flagged tab, the view's highlight)."""
         super().__init__()
         self.state_path = state_path
         self.language_fixed_by = language_fixed_by
@@ -168,6 +172,7 @@ class ReactieveldApp(App[int]):
         #: ``[team] claim_minutes``: the lease on the open response (see :attr:`claims`).
         self.claim_minutes = claim_minutes
         self.reasons = reasons
+        self.rules = rules
         #: The claim on the open response (tui/claims.py); None on a read-only store.
         self.claims: ClaimKeeper | None = None
         #: Live between moderators: set once the store's change subscription stands (a
@@ -406,6 +411,11 @@ class ReactieveldApp(App[int]):
             return True
         return bool(getattr(self.last_counts, "reported", 0))
 
+    def shows_flagged(self) -> bool:
+        """Whether the Flagged queue is a tab: rules are configured, or the memory holds
+        responses with a rule's open flag (flagged under an earlier config)."""
+        return bool(self.rules) or bool(getattr(self.last_counts, "flagged", 0))
+
     def source_status(self) -> list[SourceStatus]:
         """The header line's sources, by name."""
         return [self._sources[name] for name in sorted(self._sources)]
@@ -456,11 +466,13 @@ class ReactieveldApp(App[int]):
                 return
             for name, n in tab_counts(choice, states).items():
                 screen.show_tab_count(choice, name, n)
-            if REPORTED not in screen.queues:
-                return
-            n = await counter.count(queue_filter(REPORTED, choice))
-            if (screen := self._triage_filtered_by(choice)) is not None:
-                screen.show_tab_count(choice, REPORTED, n)
+            for name in (FLAGGED, REPORTED):  # not a state: counted apiece
+                if name not in screen.queues:
+                    continue
+                n = await counter.count(queue_filter(name, choice))
+                if (screen := self._triage_filtered_by(choice)) is None:
+                    return
+                screen.show_tab_count(choice, name, n)
             return
         on_screen = screen.queue_name
         for name in sorted(screen.queues, key=lambda name: name != on_screen):
@@ -799,6 +811,7 @@ def run_app(
             claim_minutes=config.team.claim_minutes,
             actor=config.ui.moderator,
             reasons=config.reasons,
+            rules=getattr(config, "rules", None) or NO_RULES,
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not

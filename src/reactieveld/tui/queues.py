@@ -15,6 +15,9 @@ QUEUES: tuple[str, ...] = ("new", "hold", "approved", "spam", "trash", "all")
 #: The queue of responses the platform's users reported, not handled yet (issue 16): a
 #: tab after these where a platform reports flags (``AppServices.shows_reported``).
 REPORTED = "reported"
+#: The queue of responses a moderation rule flagged that no moderator decided yet (issue
+#: 16): a tab after the six where rules are configured (``AppServices.shows_flagged``).
+FLAGGED = "flagged"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ def queue_filter(queue: str, choice: FilterChoice) -> QueueFilter:
         roles=(choice.role,) if choice.role else (),
         untagged=choice.untagged,
         reported=queue == REPORTED,
+        flagged=queue == FLAGGED,
     )
 
 

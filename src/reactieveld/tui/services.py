@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from reactieveld.i18n import I18n
     from reactieveld.model import Capability
     from reactieveld.reasons import ReasonsConfig
+    from reactieveld.rules import RuleSet
     from reactieveld.tui.claims import ClaimKeeper
     from reactieveld.tui.widgets.status_line import SourceStatus
 
@@ -46,8 +47,12 @@ class AppServices(Protocol):
     claims: ClaimKeeper | None
     #: ``[reasons]``: which decisions ask for a reason, and the list (issue 16).
     reasons: ReasonsConfig
+    #: ``[[rules]]``: the moderation rules, for the Flagged tab and the view's highlight.
+    rules: RuleSet
 
     def shows_reported(self) -> bool: ...
+
+    def shows_flagged(self) -> bool: ...
 
     @property
     def read_only(self) -> bool: ...

@@ -57,6 +57,7 @@ from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
+    HAS_OPEN_FLAG,
     holds_by_rule,
     rule_actor,
     screen,
@@ -66,7 +67,7 @@ from reactieveld.store.screening import (
 #: What an action reads of each row it locks (the columns of SQLite's ``_targets``).
 _TARGET_SQL = (
     "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, r.triage, "
-    "r.meta FROM responses r JOIN sources s ON s.id = r.source_id "
+    f"r.meta, {HAS_OPEN_FLAG} FROM responses r JOIN sources s ON s.id = r.source_id "
     "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
 )
 
@@ -76,7 +77,8 @@ async def lock_targets(
 ) -> list[asyncpg.Record]:
     """Lock the rows of ``ids`` (and ``also``: e.g. the ones of ``seen``) in id order and
     return those of ``ids`` in the caller's order: (id, source, external id, thread,
-    status, triage, meta), read after the lock, so as the last committed action left them."""
+    status, triage, meta, open flag), read after the lock, so as the last committed action
+    left them."""
     rows = await conn.fetch(_TARGET_SQL, sorted({*ids, *also}))
     order = {rid: i for i, rid in enumerate(ids)}
     return sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])

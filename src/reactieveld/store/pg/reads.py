@@ -47,6 +47,7 @@ from reactieveld.store.rows import (
 )
 from reactieveld.store.screening import (
     FLAGS_OF,
+    OPEN_FLAGS_OF,
     TALLY_SQL,
     TEXTS_SQL,
     flag_of,
@@ -82,7 +83,8 @@ class RowReads(PgBase):
                 ids,
             )
         }
-        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()))
+        flags = await conn.fetch(OPEN_FLAGS_OF.format(ids="= ANY($1::bigint[])"), ids)
+        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()), flags)
 
     async def _kept_size(self, conn: asyncpg.Connection, flt: QueueFilter) -> int | None:
         counted = _planner.kept_count(flt)

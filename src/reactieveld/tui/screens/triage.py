@@ -24,7 +24,7 @@ from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged
-from reactieveld.tui.queues import QUEUES, REPORTED, FilterChoice, queue_filter
+from reactieveld.tui.queues import FLAGGED, QUEUES, REPORTED, FilterChoice, queue_filter
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
@@ -196,8 +196,12 @@ class TriageScreen(Screen[None]):
 
     @property
     def queues(self) -> tuple[str, ...]:
-        """The queue tabs: Reported after the others where a platform reports flags."""
-        return (*QUEUES, REPORTED) if self.rapp.shows_reported() else QUEUES
+        """The queue tabs: Flagged after the six where moderation rules are configured,
+        then Reported where a platform reports its users' flags."""
+        extra: tuple[str, ...] = (FLAGGED,) if self.rapp.shows_flagged() else ()
+        if self.rapp.shows_reported():
+            extra += (REPORTED,)
+        return (*QUEUES, *extra)
 
     def show_counts(self, counts: Any) -> None:
         """New store-wide counts from the app's counts worker: the tabs show them when no
@@ -626,7 +630,7 @@ class TriageScreen(Screen[None]):
 
     async def show_queue(self, name: str) -> None:
         """Switch to queue tab ``name`` (new, hold, approved, spam, trash, all,
-        reported)."""
+        flagged, reported)."""
         self.queue_name = name
         tabs = self.query_one(QueueTabs)
         tabs.active = name
@@ -743,6 +747,7 @@ def _tab_counts(counts: Any, names: Sequence[str]) -> dict[str, int]:
         "trash": by_status.get("trash", 0),
         "all": counts.total,
         REPORTED: getattr(counts, "reported", 0),
+        FLAGGED: getattr(counts, "flagged", 0),
     }
     return {name: every[name] for name in names}
 

@@ -11,6 +11,7 @@ again: it also gets a ``✗`` before its description, so the plain text says it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,44 +34,93 @@ def footer_order(bindings: Iterable[tuple[Binding, bool, str]]) -> list[tuple[Bi
     return first + [item for action, item in seen.items() if action not in FIRST]
 
 
+class ShownKey(NamedTuple):
+    """One key as the footer shows it (FooterKey's arguments)."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+    classes: str
+
+
 class KeyFooter(Footer):
-    """A compact footer whose first key is help and whose greyed keys read ``✗``."""
+    """A compact footer whose first key is help and whose greyed keys read ``✗``.
+
+    Textual recomposes a footer (removes and mounts every key, ~20 widgets) whenever the
+    screen's bindings are refreshed: after each cursor move, worker and message, most
+    often to the very same keys. This one recomposes only when what it shows changed.
+    """
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        #: What the last compose showed (:meth:`_shown`); None before the first.
+        self._composed: tuple[ShownKey, ...] | None = None
 
-    def compose(self) -> ComposeResult:
+    def _shown(self) -> tuple[ShownKey, ...]:
+        """The keys as compose shows them, in order; none until the bindings are ready."""
         if not self._bindings_ready:
-            return
+            return ()
         active = self.screen.active_bindings
         items = footer_order((b, enabled, tip) for (_, b, enabled, tip) in active.values())
+        shown: list[ShownKey] = []
         for binding, enabled, tooltip in items:
             if binding.key == self.app.COMMAND_PALETTE_BINDING:
                 continue
             description = binding.description
             if not enabled:
                 description = f"{DISABLED_MARK}{description}"
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip or binding.tooltip,
-                # Made compact, as the footer is: otherwise each key's compact watcher
-                # adds the class after its mount, one style update per key (~20 keys).
-                classes="-compact" if self.compact else "",
-            ).data_bind(compact=Footer.compact)
+            shown.append(
+                ShownKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    description,
+                    binding.action,
+                    enabled,
+                    tooltip or binding.tooltip,
+                    # Made compact, as the footer is: otherwise each key's compact watcher
+                    # adds the class after its mount, one style update per key (~20 keys).
+                    "-compact" if self.compact else "",
+                )
+            )
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             found = active.get(self.app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _node, binding, enabled, _tooltip = found
-                yield FooterKey(
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    classes="-command-palette",
-                    disabled=not enabled,
-                    tooltip=binding.tooltip or binding.description,
+                shown.append(
+                    ShownKey(
+                        binding.key,
+                        self.app.get_key_display(binding),
+                        binding.description,
+                        binding.action,
+                        enabled,
+                        binding.tooltip or binding.description,
+                        "-command-palette",
+                    )
                 )
+        return tuple(shown)
+
+    def compose(self) -> ComposeResult:
+        self._composed = shown = self._shown()
+        for item in shown:
+            footer_key = FooterKey(
+                item.key,
+                item.display,
+                item.description,
+                item.action,
+                disabled=not item.enabled,
+                tooltip=item.tooltip,
+                classes=item.classes,
+            )
+            palette = item.classes == "-command-palette"
+            yield footer_key if palette else footer_key.data_bind(compact=Footer.compact)
+
+    async def recompose(self) -> None:
+        """Recompose only when the keys shown differ from the last compose's."""
+        if not self.is_attached or self._pruning:
+            return  # as Widget.recompose: a footer being removed has no screen to ask
+        if self._composed is not None and self._shown() == self._composed:
+            return
+        await super().recompose()

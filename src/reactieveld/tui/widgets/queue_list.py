@@ -70,6 +70,13 @@ NEW_MARK = "•"
 BUSY_MARK = "✎"
 #: Before the status: the platform's users reported it, with how often ("⚑2 wacht").
 REPORTED_MARK = "⚑"
+#: First in the text: a moderation rule flagged it, with the rule's name ("§scheldwoorden").
+FLAGGED_MARK = "§"
+
+
+def flag_label(rules: tuple[str, ...]) -> str:
+    """The names of the rules whose flags are open, as a row shows them (one line)."""
+    return FLAGGED_MARK + ",".join(one_line(name, limit=40) for name in rules)
 
 
 def row_marks(*, cursor: bool, marked: bool, new: bool) -> str:
@@ -699,6 +706,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             text = one_line(r.body_text, limit=max(rest * 2, 40))
             if not text:
                 text = "∅"
+            if row.flags:
+                # Why it is in the Flagged queue, before the words: at 80 columns the
+                # text has about ten cells, which a rule's name fills (the view has both).
+                text = flag_label(row.flags) + " · " + text
             if busy is not None:
                 # First in the text, in words (they read without colour); where the text
                 # has too few cells for "bezig: Naam" (80 columns leave about ten), the

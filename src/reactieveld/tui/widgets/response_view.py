@@ -21,7 +21,8 @@ from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
-from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.rules import NO_RULES, RuleSet, pieces
+from reactieveld.store.base import QueueFilter, QueueRow, RuleFlag
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import deferred
@@ -40,6 +41,15 @@ class Details:
     thread_url: str | None = None
     notes: list[Note] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
+    #: The moderation rules' flags on it, oldest first, settled ones too (issue 16).
+    flags: list[RuleFlag] = field(default_factory=list)
+
+
+#: The longest body the view shows (the rest is cut, as ``text.clean`` cuts).
+BODY_LIMIT = 20_000
+#: Around a word a moderation rule matched, besides its style: it reads without colour.
+MATCH_OPEN, MATCH_CLOSE = "[", "]"
+MATCH_STYLE = "bold reverse"
 
 
 async def load_details(store: Any, row: QueueRow) -> Details:
@@ -63,6 +73,7 @@ async def load_details(store: Any, row: QueueRow) -> Details:
     assert r.id is not None
     d.notes = await store.notes(r.id)
     d.journal = await store.journal(r.id, limit=20)
+    d.flags = await store.rule_flags(r.id)
     return d
 
 
@@ -94,6 +105,9 @@ class ResponseView(VerticalScroll, can_focus=False):
         self.row: QueueRow | None = None
         self.details = Details()
         self.readonly_reason: str | None = None
+        #: The matched spans of the body shown: (response id, body, spans), kept while
+        #: the same text is redrawn (details coming in, a claim) so it is scanned once.
+        self._matched: tuple[int | None, str, list[tuple[int, int]]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.i18n.t("view.empty")), id="response-body", markup=False)
@@ -149,6 +163,9 @@ class ResponseView(VerticalScroll, can_focus=False):
         add(f" · {t('triage.' + r.triage.value)}")
         if r.reports:
             add(("\n" + t("view.reports", n=r.reports), "bold"))
+        flagged = self._flag_states(row)
+        if flagged:
+            add(("\n" + t("view.rules", rules=flagged), "bold"))
         busy = busy_by(row, self.actor)
         if busy is not None:
             until = format_time(busy.until, self.tz)[-5:]  # the hour: a lease is minutes
@@ -172,8 +189,11 @@ class ResponseView(VerticalScroll, can_focus=False):
             add((preview(p.author_name, 60), "bold"))
             add(" — " + preview(p.body_text, 120) + "\n")
         add("\n")
-        body = clean(r.body_text)
-        add(body if body.strip() else (t("view.empty_body"), "dim italic"))
+        body = self._body(r.id, r.body_text or "")
+        if any((p if isinstance(p, str) else p[0]).strip() for p in body):
+            parts += body
+        else:
+            add((t("view.empty_body"), "dim italic"))
         add("\n\n")
         questions = [f"{c} {self.codebook.label(TagKind.QUESTION, c, lang)}" for c in row.questions]
         add((t("view.questions") + ": ", "dim"))
@@ -214,6 +234,32 @@ class ResponseView(VerticalScroll, can_focus=False):
                 add(self.journal_text(entry) + "\n")
         return Content.assemble(*parts)
 
+    def _flag_states(self, row: QueueRow) -> str:
+        """The rules that flagged the response and where each stands, in words
+        ("scheldwoorden (open); reclame (vals alarm)"): from the store's flags once
+        loaded, until then the row's open ones."""
+        latest: dict[str, str] = {}
+        for flag in self.details.flags:
+            latest[flag.rule] = flag.state  # oldest first: the last one stands
+        if not latest:
+            latest = dict.fromkeys(row.flags, "open")
+        return "; ".join(
+            f"{one_line(rule, limit=60)} ({self.i18n.t('rule.state.' + state)})"
+            for rule, state in latest.items()
+        )
+
+    def _body(self, response_id: int | None, body: str) -> list[Part]:
+        """The body, cleaned, with the words the configured rules match marked (in
+        brackets and reversed): each piece is cleaned apart, none is ever parsed."""
+        rules: RuleSet = getattr(self.app, "rules", None) or NO_RULES
+        text = body[:BODY_LIMIT]
+        cut = "…" if len(body) > BODY_LIMIT else ""
+        if not rules:
+            return [clean(text) + cut]
+        if self._matched is None or self._matched[:2] != (response_id, text):
+            self._matched = (response_id, text, rules.spans(text))
+        return [*marked_body(text, self._matched[2]), cut]
+
     def journal_text(self, entry: JournalEntry) -> str:
         """One journal entry in words."""
         t = self.i18n.t
@@ -245,6 +291,18 @@ class ResponseView(VerticalScroll, can_focus=False):
         if kind == "undo":
             return t("journal.undo")
         return t("journal." + kind)
+
+
+def marked_body(text: str, spans: list[tuple[int, int]]) -> list[Part]:
+    """``text`` as parts of a Content with ``spans`` (what the rules match) in brackets
+    and reversed; each piece cleaned apart (``text.clean``), none ever parsed."""
+    out: list[Part] = []
+    for piece, matched in pieces(text, spans):
+        if matched:
+            out += [MATCH_OPEN, (clean(piece), MATCH_STYLE), MATCH_CLOSE]
+        else:
+            out.append(clean(piece))
+    return out
 
 
 def triage_label(i18n: I18n, triage: TriageState) -> str:

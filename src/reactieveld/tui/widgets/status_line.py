@@ -110,27 +110,39 @@ class QueueTabs(Static):
         """Draw the tabs with the current counts."""
         self.update(self.render_content())
 
+    def on_resize(self) -> None:
+        # Long or short names: the width decides.
+        self.redraw()
+
     def render_content(self, width: int | None = None) -> Content:
-        """The tabs in ``width`` cells (default: the widget's width, once laid out)."""
+        """The tabs in ``width`` cells (default: the widget's width, once laid out).
+        Where the tabs' names do not fit (80 columns, seven or eight tabs), their short
+        names without the air around them."""
+        width = width or self.size.width
+        tabs = self._tabs(short=False)
+        if width and tabs.cell_length > width:
+            tabs = self._tabs(short=True)
+        if not self.filtered:
+            return tabs
+        note = Content.styled("  " + self.i18n.t("tabs.filtered"), "dim")
+        # Seven-digit counts fill a Dutch line: then the header line's filter says it.
+        return tabs if width and tabs.cell_length + note.cell_length > width else tabs + note
+
+    def _tabs(self, *, short: bool) -> Content:
         parts: list[str | tuple[str, str]] = []
+        air = "" if short else " "
         for i, name in enumerate(self.names):
             if i:
                 parts.append(("│", "dim"))
             count = self.counts.get(name)
-            label = f" {self.i18n.t('queue.' + name)}"
+            label = air + self.i18n.t(("queue.short." if short else "queue.") + name)
             if count is not None:
-                label += f" {count:,} ".replace(",", ".")
+                label += f" {count:,}".replace(",", ".") + air
             else:
-                label += " … " if self.filtered else " "
+                label += " …" + air if self.filtered else air
             if name == self.active:
-                # Brackets in the places of the spaces: the current tab reads without
-                # colour (reverse alone is lost in a plain copy of the screen).
-                label = "[" + label[1:-1] + "]"
+                # Brackets around it (in the places of the spaces, where there are): the
+                # current tab reads without colour (reverse alone is lost in a plain copy).
+                label = "[" + label[len(air) : len(label) - len(air)] + "]"
             parts.append((label, "reverse bold" if name == self.active else ""))
-        tabs = Content.assemble(*parts)
-        if not self.filtered:
-            return tabs
-        note = Content.styled("  " + self.i18n.t("tabs.filtered"), "dim")
-        width = width or self.size.width
-        # Seven-digit counts fill a Dutch line: then the header line's filter says it.
-        return tabs if width and tabs.cell_length + note.cell_length > width else tabs + note
+        return Content.assemble(*parts)
