@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers.app import app_on_memory
 from helpers.dashboard import SIZE, Host, wait_loaded
 from helpers.data import load_demo
 from reportdata import build
@@ -110,15 +111,10 @@ async def test_i_shows_what_the_figures_count(tmp_path, monkeypatch):
 
 
 async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
-    from datetime import UTC
-
-    from reactieveld.tui.app import ReactieveldApp
     from reactieveld.tui.commands import TriageCommands
     from reactieveld.tui.screens.export import ExportScreen
 
-    store, _ = await build(tmp_path / "m.db", monkeypatch)
-    await store.close()
-    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language="nl", tz=UTC, actor="t")
+    app, _ = await app_on_memory(tmp_path, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.screen.queue.loaded.wait()
