@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from helpers.pg import Cluster, pg_bin  # noqa: E402
-from helpers.pgrows import seeded  # noqa: E402
+from helpers.pgrows import moderator, race_jobs, seeded  # noqa: E402
 
 from reactieveld.model import RemoteStatus  # noqa: E402
 from reactieveld.store.pg.store import PostgresStore  # noqa: E402
@@ -67,13 +67,7 @@ async def single(url: str, repeat: int) -> None:
 
 async def race(cluster: Cluster, url: str, items: int) -> None:
     owner, ids = await seeded(url, items)
-    db = url.rsplit("/", 1)[1]
-    for name in ("anna", "bram"):
-        cluster.psql(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') "
-            f"THEN CREATE ROLE {name} LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
-        )
-    stores = [await PostgresStore.open(cluster.url(db, n), max_size=6) for n in ("anna", "bram")]
+    stores = [await moderator(cluster, url, n, max_size=6) for n in ("anna", "bram")]
     rng = random.Random(13)
     refused = 0
 
@@ -95,15 +89,7 @@ async def race(cluster: Cluster, url: str, items: int) -> None:
             refused += 1
             todo = await read(store, batch)
 
-    jobs = []
-    for store in stores:
-        order = ids[:]
-        rng.shuffle(order)
-        while order:
-            size = rng.randint(1, 12)
-            batch, order = order[:size], order[size:]
-            jobs.append(work(store, batch, rng.choice([A, HOLD, SPAM])))
-    rng.shuffle(jobs)
+    jobs = race_jobs(stores, ids, rng, work)
     try:
         t = time.perf_counter()
         await asyncio.gather(*jobs)

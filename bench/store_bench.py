@@ -223,9 +223,9 @@ def ingest_limit(path: pathlib.Path, pages: list[Page]) -> float:
     return elapsed
 
 
-async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
-    """Seconds spent inside ``upsert_page`` for every page."""
-    store = await SqliteStore.open(path)
+async def timed_upserts(store: Any, pages: list[Page]) -> float:
+    """Seconds spent inside ``upsert_page`` for every page, the sources registered first
+    (either backend)."""
     await store.ensure_source(Source("demo", "demo"))
     await store.ensure_source(Source("forum", "demo"))
     spent = 0.0
@@ -233,6 +233,13 @@ async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
         t0 = time.perf_counter()
         await store.upsert_page(p.responses[0].source, p)
         spent += time.perf_counter() - t0
+    return spent
+
+
+async def ingest_store(path: pathlib.Path, pages: list[Page]) -> float:
+    """Seconds spent inside ``upsert_page`` for every page."""
+    store = await SqliteStore.open(path)
+    spent = await timed_upserts(store, pages)
     await store.close()
     return spent
 
@@ -268,17 +275,24 @@ QUEUES: list[tuple[str, QueueFilter]] = [
 ]
 
 
+async def walk_down(store: Any, flt: QueueFilter, walk: int) -> list[Keyset | None]:
+    """The keysets of a walk down the queue from the top, up to ``walk`` pages of 50 (the
+    first of both backends' queue benches, before the jumps to random places)."""
+    keys: list[Keyset | None] = [None]
+    rows = await store.queue(flt, limit=50)
+    for _ in range(walk - 1):
+        if len(rows) < 50:
+            break
+        keys.append(rows[-1].keyset)
+        rows = await store.queue(flt, after=rows[-1].keyset, limit=50)
+    return keys
+
+
 async def bench_queues(store: SqliteStore, raw: sqlite3.Connection, walk: int) -> list[str]:
     lines = []
     for name, flt in QUEUES:
         # A walk down from the top, then jumps to random places (a scrollbar drag).
-        keys: list[Keyset | None] = [None]
-        rows = await store.queue(flt, limit=50)
-        for _ in range(walk - 1):
-            if len(rows) < 50:
-                break
-            keys.append(rows[-1].keyset)
-            rows = await store.queue(flt, after=rows[-1].keyset, limit=50)
+        keys = await walk_down(store, flt, walk)
         ids = [r[0] for r in raw.execute("SELECT id FROM responses ORDER BY random() LIMIT ?",
                                          (walk,))]  # fmt: skip
         for i in ids:
@@ -399,13 +413,7 @@ async def bench_queues_pg(store: Any, walk: int, explain: bool) -> list[str]:
         lambda c: c.fetch("SELECT id, created_at FROM responses ORDER BY random() LIMIT $1", walk)
     )
     for name, flt in QUEUES:
-        keys: list[Keyset | None] = [None]
-        rows = await store.queue(flt, limit=50)
-        for _ in range(walk - 1):
-            if len(rows) < 50:
-                break
-            keys.append(rows[-1].keyset)
-            rows = await store.queue(flt, after=rows[-1].keyset, limit=50)
+        keys = await walk_down(store, flt, walk)
         keys += [Keyset(from_epoch(c), i) for i, c in ids]
         api = [await timed(lambda k=k, flt=flt: store.queue(flt, after=k, limit=50)) for k in keys]
         SUMMARY.setdefault(("postgresql", "queue"), []).extend(api)
@@ -462,13 +470,7 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
             version = await store._read(lambda c: c.fetchval("SHOW server_version"))
             print(f"postgresql {version}")
             if not args.reuse:
-                await store.ensure_source(Source("demo", "demo"))
-                await store.ensure_source(Source("forum", "demo"))
-                spent = 0.0
-                for p in pages:
-                    t0 = time.perf_counter()
-                    await store.upsert_page(p.responses[0].source, p)
-                    spent += time.perf_counter() - t0
+                spent = await timed_upserts(store, pages)
                 print(
                     f"(a) ingest: PostgresStore.upsert_page {len(pages) * PAGE / spent:,.0f} rows/s"
                 )

@@ -146,8 +146,6 @@ async def moderators(
     with 30 responses of "blog" (``sample_responses``), once per backend: connections to
     a SQLite file, then to a PostgreSQL database, each as a login role of that name in
     ``reactieveld_moderator`` (there the role is the actor, named by the server)."""
-    from helpers.pg import role_url
-
     from reactieveld.store.open import open_store
 
     opened: list[Any] = []
@@ -164,7 +162,7 @@ async def moderators(
         cluster = request.getfixturevalue("pg_cluster")
         for name in names:
             opened.append(
-                await open_store(role_url(cluster, store_target, name, "reactieveld_moderator"))
+                await open_store(cluster.role_url(store_target, name, "reactieveld_moderator"))
             )
         return opened[-len(names) :]
 

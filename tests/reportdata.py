@@ -20,10 +20,12 @@ r5 4h, r6 2h, r7 10h.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from helpers.figures import Clock
+from helpers.store import resp
 
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
 from reactieveld.store.sqlite import SqliteStore
@@ -57,21 +59,18 @@ def _r(
     hint: str | None = None,
     parent: str | None = None,
 ) -> Response:
-    return Response(
+    made = resp(
+        ext,
+        BODIES[ext],
         source=source,
-        external_id=ext,
-        thread_external_id=thread,
-        author_name=author,
-        body_text=BODIES[ext],
-        body_raw=f"<p>{BODIES[ext]}</p>",
-        body_format="html",
-        created_at=at,
-        remote_status=status,
-        parent_external_id=parent,
-        url=f"https://{source}.example/{thread or 'x'}#{ext}",
-        author_email=f"{author.split()[0].lower()}@example.nl",
+        thread=thread,
+        author=author,
+        status=status,
+        parent=parent,
+        email=f"{author.split()[0].lower()}@example.nl",
         role_hint=hint,
     )
+    return replace(made, created_at=at, url=f"https://{source}.example/{thread or 'x'}#{ext}")
 
 
 RESPONSES = {

@@ -28,11 +28,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_isolated: None) 
 
 
 def _role(cluster: Any, db: str, name: str, password: str) -> None:
-    cluster.psql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-        f"CREATE ROLE {name} LOGIN PASSWORD '{password}' IN ROLE password_required; "
-        "END IF; END $$"
-    )
+    cluster.add_role(name, "password_required", password=password)
     cluster.psql(f'ALTER DATABASE "{db}" OWNER TO {name}')
 
 

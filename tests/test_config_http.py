@@ -43,6 +43,12 @@ schemes = st.sampled_from(["http", "HTTP", "Http", "hTtP"])
 ports = st.one_of(st.just(""), st.integers(1, 65535).map(lambda p: f":{p}"))
 userinfo = st.sampled_from(["", "user@", "user:pass@", "admin:abc%20def@"])
 paths = st.sampled_from(["", "/", "/wp", "/forum/", "/hook?x=1"])
+remote_hosts = st.one_of(remote_names, remote_v4, remote_v6)
+#: A plain http:// URL to another machine (scheme case, userinfo, port and path varied),
+#: with the host as written in it: (url, host).
+plain_remote = st.tuples(schemes, userinfo, remote_hosts, ports, paths).map(
+    lambda t: ("{}://{}{}{}{}".format(*t), t[2])
+)
 
 SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -85,16 +91,9 @@ def refused(tmp_path: Path, text: str) -> tuple[Path, int, str]:
 
 
 @SETTINGS
-@given(
-    kind=st.sampled_from([source, webhook]),
-    scheme=schemes,
-    user=userinfo,
-    host=st.one_of(remote_names, remote_v4, remote_v6),
-    port=ports,
-    path=paths,
-)
-def test_plain_http_to_another_machine_is_refused(tmp_path, kind, scheme, user, host, port, path):
-    url = f"{scheme}://{user}{host}{port}{path}"
+@given(kind=st.sampled_from([source, webhook]), remote=plain_remote)
+def test_plain_http_to_another_machine_is_refused(tmp_path, kind, remote):
+    url, host = remote
     file, line, message = refused(tmp_path, kind(url))
     entry = '[[sources]] #1 "blog"' if kind is source else "[[sinks]] #1"
     shown = host.strip("[]").lower()
@@ -107,16 +106,9 @@ def test_plain_http_to_another_machine_is_refused(tmp_path, kind, scheme, user, 
 
 
 @SETTINGS
-@given(
-    kind=st.sampled_from([source, webhook]),
-    scheme=schemes,
-    user=userinfo,
-    host=st.one_of(remote_names, remote_v4, remote_v6),
-    port=ports,
-    path=paths,
-)
-def test_allow_http_lets_it_through(tmp_path, kind, scheme, user, host, port, path):
-    url = f"{scheme}://{user}{host}{port}{path}"
+@given(kind=st.sampled_from([source, webhook]), remote=plain_remote)
+def test_allow_http_lets_it_through(tmp_path, kind, remote):
+    url, _host = remote
     _, config = load(tmp_path, kind(url, "allow_http = true"))
     entries = config.sources if kind is source else config.sinks
     assert len(entries) == 1
@@ -139,7 +131,7 @@ def test_loopback_and_https_are_allowed(tmp_path, kind, scheme, user, host, port
 
 
 @SETTINGS
-@given(host=st.one_of(remote_names, remote_v4, remote_v6), port=ports)
+@given(host=remote_hosts, port=ports)
 def test_https_to_any_host_is_allowed(tmp_path, host, port):
     _, config = load(tmp_path, source(f"https://{host}{port}"))
     assert config.sources[0].options["url"] == f"https://{host}{port}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers.app import app_on_memory
 from helpers.dashboard import SIZE, Host, wait_loaded
+from helpers.data import load_demo
 from reportdata import build
 from textual.widgets import DataTable, Sparkline, Static
 
@@ -109,15 +111,10 @@ async def test_i_shows_what_the_figures_count(tmp_path, monkeypatch):
 
 
 async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
-    from datetime import UTC
-
-    from reactieveld.tui.app import ReactieveldApp
     from reactieveld.tui.commands import TriageCommands
     from reactieveld.tui.screens.export import ExportScreen
 
-    store, _ = await build(tmp_path / "m.db", monkeypatch)
-    await store.close()
-    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language="nl", tz=UTC, actor="t")
+    app, _ = await app_on_memory(tmp_path, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await app.screen.queue.loaded.wait()
@@ -283,15 +280,11 @@ async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path
     from figures_oracle import oracle, read_rows
 
     from reactieveld.codebook import DEFAULT_CODEBOOK
-    from reactieveld.connectors.demo import DemoConnector
-    from reactieveld.model import Source
     from reactieveld.read.figures import format_duration, format_share, period_of
 
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)
-    await store.ensure_source(Source("demo", "demo"))
-    async for page in DemoConnector(count=400, seed=2).fetch(None):
-        await store.upsert_page("demo", page)
+    await load_demo(store, count=400, seed=2)
     await store.close()
     newest = max(r.at for r in read_rows(path))
     from datetime import UTC, datetime

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC
 
 import pytest
-from helpers.app import SIZE, settled
-from reportdata import build
+from helpers.app import SIZE, app_on_memory, settled
 from textual.widgets import Checkbox, Input
 
 from reactieveld.reports.fields import CSV_COLUMNS
@@ -33,11 +31,8 @@ def capture_notes(app: ReactieveldApp) -> list[tuple[str, dict]]:
 
 
 async def open_app(tmp_path, monkeypatch, language="nl") -> tuple[ReactieveldApp, dict]:
-    store, ids = await build(tmp_path / "m.db", monkeypatch)
-    await store.close()
     monkeypatch.chdir(tmp_path)
-    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language=language, tz=UTC, actor="t")
-    return app, ids
+    return await app_on_memory(tmp_path, monkeypatch, language)
 
 
 async def test_E_exports_everything_as_csv_redacted_to_the_current_directory(tmp_path, monkeypatch):

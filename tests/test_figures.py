@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from figures_oracle import agree, oracle
+from helpers.data import load_demo
 from helpers.figures import (
     PERIOD,
     Clock,
@@ -33,8 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.connectors.demo import DemoConnector
-from reactieveld.model import RemoteStatus, Source
+from reactieveld.model import RemoteStatus
 from reactieveld.read.figures import (
     Period,
     PeriodError,
@@ -250,9 +250,7 @@ async def test_demo_agrees(tmp_path):
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)
     try:
-        await store.ensure_source(Source("demo", "demo"))
-        async for page in DemoConnector(count=600, seed=3).fetch(None):
-            await store.upsert_page("demo", page)
+        await load_demo(store, count=600, seed=3)
         rows = await response_ids(path)
         # Code some of it the way a moderator would: roles, questions, handled.
         await store.set_role(rows[::7], "burger", actor="m")

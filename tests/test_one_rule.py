@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import export_args
+from helpers.data import load_demo
 from helpers.figures import PERIOD, created_span, fill, hand_made, response, response_ids
 
 from reactieveld.cli_read import export_options
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.connectors.demo import DemoConnector
-from reactieveld.model import RemoteStatus, Source, TagKind
+from reactieveld.model import RemoteStatus, TagKind
 from reactieveld.read.figures import Period, compute_stats, parse_date, period_of, text
 from reactieveld.read.search import filter_summary, parse_query, search
 from reactieveld.reports.formats import md_text, write_jsonl, write_markdown
@@ -95,9 +95,7 @@ async def test_report_on_the_demo_counts_roles_as_the_dashboard(tmp_path: Path) 
     path = tmp_path / "demo.db"
     store = await SqliteStore.open(path)
     try:
-        await store.ensure_source(Source("demo", "demo"))
-        async for page in DemoConnector(count=400, seed=5).fetch(None):
-            await store.upsert_page("demo", page)
+        await load_demo(store, count=400, seed=5)
         rows = await response_ids(path)
         # The store codes a platform's role on arrival; a moderator cleared some of those
         # (the platform's role stays the response's role), and coded others.

@@ -16,9 +16,8 @@ from typing import Any
 
 import asyncpg
 import pytest
-from helpers.pg import role_url
-from helpers.pgrows import seeded
-from helpers.store import open_store, page, resp, sql
+from helpers.pgrows import moderator, race_jobs, seeded
+from helpers.store import each_action, open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,14 +60,7 @@ async def counts(store: PostgresStore) -> tuple[int, int, int]:
     return row
 
 
-ACTIONS = {
-    "moderate": lambda s, ids: s.moderate(ids, SPAM, actor="iemand"),
-    "handle": lambda s, ids: s.mark_handled(ids, actor="iemand"),
-    "tag": lambda s, ids: s.toggle_question(ids, "4", actor="iemand"),
-    "role": lambda s, ids: s.set_role(ids, "burger", actor="iemand"),
-    "note": lambda s, ids: s.add_note(ids[-1], "notitie", actor="iemand"),
-    "reply": lambda s, ids: s.reply(ids[-1], "antwoord", actor="iemand"),
-}
+ACTIONS = each_action("iemand")
 
 
 @pytest.mark.parametrize("kind", ACTIONS)
@@ -149,8 +141,8 @@ async def test_each_action_is_one_transaction(pg_url: str, kind: str) -> None:
 
 async def test_undo_takes_back_only_the_roles_own_work(pg_cluster: Any, pg_url: str) -> None:
     owner, (a, b, c) = await seeded(pg_url)
-    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
-    bram = await PostgresStore.open(role_url(pg_cluster, pg_url, "bram", "reactieveld_moderator"))
+    anna = await moderator(pg_cluster, pg_url, "anna")
+    bram = await moderator(pg_cluster, pg_url, "bram")
     try:
         await anna.moderate([a], SPAM, actor="bram")  # the name given is not the one used
         await bram.moderate([b], A, actor="anna")  # later, by the colleague
@@ -175,8 +167,8 @@ async def test_undo_is_refused_when_another_role_changed_the_row_since(
     pg_cluster: Any, pg_url: str
 ) -> None:
     owner, (a, b, _c) = await seeded(pg_url)
-    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
-    bram = await PostgresStore.open(role_url(pg_cluster, pg_url, "bram", "reactieveld_moderator"))
+    anna = await moderator(pg_cluster, pg_url, "anna")
+    bram = await moderator(pg_cluster, pg_url, "bram")
     try:
         await anna.moderate([a, b], SPAM, actor="anna")
         await bram.moderate([b], A, actor="bram")  # bram approves b after anna's spam
@@ -213,12 +205,7 @@ async def test_two_moderators_decide_the_same_items_at_once(pg_cluster: Any, pg_
     moderator decides what is left of it (as the app does after refreshing the rows)."""
     n = 500
     owner, ids = await seeded(pg_url, n)
-    stores = [
-        await PostgresStore.open(
-            role_url(pg_cluster, pg_url, name, "reactieveld_moderator"), max_size=6
-        )
-        for name in ("anna", "bram")
-    ]
+    stores = [await moderator(pg_cluster, pg_url, name, max_size=6) for name in ("anna", "bram")]
     rng = random.Random(13)
     refused: list[int] = []
 
@@ -237,15 +224,7 @@ async def test_two_moderators_decide_the_same_items_at_once(pg_cluster: Any, pg_
             todo = {rid: v for rid, v, triage in rows if triage == "new"}
         return 0
 
-    jobs = []
-    for store in stores:
-        order = ids[:]
-        rng.shuffle(order)
-        while order:
-            size = rng.randint(1, 12)
-            batch, order = order[:size], order[size:]
-            jobs.append(work(store, batch, rng.choice([A, HOLD, SPAM])))
-    rng.shuffle(jobs)
+    jobs = race_jobs(stores, ids, rng, work)
     try:
         changed = await asyncio.gather(*jobs)
         decided = await q(
@@ -279,7 +258,7 @@ async def test_a_reader_is_refused_in_one_line_and_nothing_is_written(
     pg_cluster: Any, pg_url: str
 ) -> None:
     owner, (a, _b, _c) = await seeded(pg_url)
-    reader = await PostgresStore.open(role_url(pg_cluster, pg_url, "r", "reactieveld_reader"))
+    reader = await PostgresStore.open(pg_cluster.role_url(pg_url, "r", "reactieveld_reader"))
     try:
         for attempt in (
             lambda: reader.moderate([a], SPAM, actor="r"),
@@ -551,7 +530,7 @@ def test_any_sequence_of_actions_does_on_postgresql_what_it_does_on_sqlite(
 
 async def test_the_journal_is_append_only(pg_cluster: Any, pg_url: str) -> None:
     owner, (a, _b, _c) = await seeded(pg_url)
-    anna = await PostgresStore.open(role_url(pg_cluster, pg_url, "anna", "reactieveld_moderator"))
+    anna = await moderator(pg_cluster, pg_url, "anna")
     try:
         await anna.mark_handled([a], actor="anna")
         for statement in ("UPDATE actions SET actor = 'someone else'", "DELETE FROM actions"):
@@ -578,10 +557,7 @@ async def test_a_sync_and_two_moderators_at_once(pg_cluster: Any, pg_url: str) -
         "blog", page(*(resp(f"s{i}", f"tekst {i}", minutes=i) for i in range(n)))
     )
     ids = [r[0] for r in await q(owner, "SELECT id FROM responses ORDER BY id")]
-    stores = [
-        await PostgresStore.open(role_url(pg_cluster, pg_url, name, "reactieveld_moderator"))
-        for name in ("anna", "bram")
-    ]
+    stores = [await moderator(pg_cluster, pg_url, name) for name in ("anna", "bram")]
     rng = random.Random(7)
 
     async def sync(round_: int) -> None:

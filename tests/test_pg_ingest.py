@@ -280,11 +280,7 @@ async def test_the_author_secret_is_kept_in_meta_and_a_different_one_refused(pg_
     finally:
         await blind.close()
     # A reader may not read meta: it opens, without a key.
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rolf') THEN "
-        "CREATE ROLE rolf LOGIN IN ROLE reactieveld_reader; END IF; END $$"
-    )
-    reader = await PostgresStore.open(pg_cluster.url(pg_url.rsplit("/", 1)[1], "rolf"))
+    reader = await PostgresStore.open(pg_cluster.role_url(pg_url, "rolf", "reactieveld_reader"))
     try:
         assert reader.read_only
         assert await reader.kept_author_secret() is None
@@ -490,11 +486,7 @@ async def test_a_moderator_role_ingests_and_writes_history(pg_cluster, pg_url):
     role tags, repairs) and writes a history with its notes (ids drawn, not set)."""
     owner = await open_pg(pg_url)
     await owner.close()
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mona') THEN "
-        "CREATE ROLE mona LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
-    )
-    store = await open_pg(pg_cluster.url(pg_url.rsplit("/", 1)[1], "mona"))
+    store = await open_pg(pg_cluster.role_url(pg_url, "mona", "reactieveld_moderator"))
     try:
         assert not store.read_only
         odd = resp("2", "x\ud800", minutes=1, role_hint="raad", email="m@x.nl")

@@ -173,12 +173,9 @@ async def test_a_reader_is_read_only_named_by_the_server_and_hears_changes(
     pg_cluster: Any, pg_url: str
 ) -> None:
     owner = await PostgresStore.open(pg_url)
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'live_rita') THEN "
-        "CREATE ROLE live_rita LOGIN IN ROLE reactieveld_reader; END IF; END $$"
+    reader = await PostgresStore.open(
+        pg_cluster.role_url(pg_url, "live_rita", "reactieveld_reader")
     )
-    db = pg_url.rsplit("/", 1)[1]
-    reader = await PostgresStore.open(pg_cluster.url(db, "live_rita"))
     try:
         ids = await fill(owner, 3)
         assert await reader.whoami() == "live_rita"

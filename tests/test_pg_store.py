@@ -46,12 +46,7 @@ async def test_a_reader_opens_read_only_and_a_write_is_one_line(
 ) -> None:
     owner = await PostgresStore.open(pg_url)  # migrated by its owner
     await owner.close()
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rita') THEN "
-        "CREATE ROLE rita LOGIN IN ROLE reactieveld_reader; END IF; END $$"
-    )
-    db = pg_url.rsplit("/", 1)[1]
-    reader = await PostgresStore.open(pg_cluster.url(db, "rita"))
+    reader = await PostgresStore.open(pg_cluster.role_url(pg_url, "rita", "reactieveld_reader"))
     try:
         assert reader.read_only
         assert "reader" in (reader.read_only_reason() or "")
@@ -70,10 +65,7 @@ async def test_a_reader_opens_read_only_and_a_write_is_one_line(
     ],
 )
 async def test_connection_failures_are_one_line(pg_cluster: Any, url: str, expected: str) -> None:
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pw_anna') THEN "
-        "CREATE ROLE pw_anna LOGIN PASSWORD 'geheim' IN ROLE password_required; END IF; END $$"
-    )
+    pg_cluster.add_role("pw_anna", "password_required", password="geheim")
     url = url.format(port=pg_cluster.port)
     with pytest.raises(StoreError) as caught:
         await PostgresStore.open(url, password="fout")
@@ -86,10 +78,7 @@ async def test_connection_failures_are_one_line(pg_cluster: Any, url: str, expec
 
 async def test_the_password_comes_from_the_caller_never_the_url(pg_cluster: Any) -> None:
     db = pg_cluster.new_database()
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pw_anna') THEN "
-        "CREATE ROLE pw_anna LOGIN PASSWORD 'geheim' IN ROLE password_required; END IF; END $$"
-    )
+    pg_cluster.add_role("pw_anna", "password_required", password="geheim")
     pg_cluster.psql(
         f'GRANT ALL ON DATABASE "{db}" TO pw_anna; ALTER DATABASE "{db}" OWNER TO pw_anna'
     )

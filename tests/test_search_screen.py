@@ -9,7 +9,7 @@ import contextlib
 from datetime import UTC
 
 import pytest
-from helpers.app import ScreenHost, settled
+from helpers.app import ScreenHost, app_on_memory, settled
 from reportdata import T0, build
 from textual.widgets import Input, OptionList
 
@@ -235,12 +235,9 @@ def test_snapshot_search_screen(snap_compare, tmp_path, monkeypatch):
 
 
 async def test_slash_in_the_app_opens_search_and_enter_jumps_to_the_hit(tmp_path, monkeypatch):
-    from reactieveld.tui.app import ReactieveldApp
     from reactieveld.tui.screens.triage import TriageScreen
 
-    store, ids = await build(tmp_path / "m.db", monkeypatch)
-    await store.close()
-    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language="nl", tz=UTC, actor="t")
+    app, ids = await app_on_memory(tmp_path, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         triage = app.screen

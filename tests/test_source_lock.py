@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import discourse_source
 from fakes.discourse import FakeDiscourse
 
 from reactieveld.config import load_config
@@ -113,17 +114,7 @@ def forum(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:
     cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(
-        f"""
-[[sources]]
-name = "forum"
-type = "discourse"
-url = "{forum.url}"
-api_username = "{forum.api_username}"
-api_key_env = "RV_FORUM_KEY"
-""",
-        encoding="utf-8",
-    )
+    cfg.write_text(discourse_source(forum)[0], encoding="utf-8")
     return load_config(cfg)
 
 

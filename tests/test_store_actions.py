@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from helpers.store import open_store, page, resp, sql
+from helpers.store import each_action, fill_abc, open_store, page, resp, sql
 
 from reactieveld.model import (
     Action,
@@ -35,15 +35,7 @@ async def env(store_target):
     target being a SQLite file or a PostgreSQL URL."""
     path = store_target
     store = await open_store(path)
-    await store.upsert_page(
-        "blog",
-        page(
-            resp("a", "eerste", minutes=1),
-            resp("b", "tweede", minutes=2, status=HOLD),
-            resp("c", "derde", minutes=3),
-        ),
-    )
-    ids = {e: (await store.get_by_external("blog", e)).response.id for e in "abc"}
+    ids = await fill_abc(store)
     yield store, ids, path
     await store.close()
 
@@ -171,14 +163,7 @@ async def test_note_and_reply(env):
         await store.reply(99999, "x", actor="mod")
 
 
-ACTIONS = {
-    "moderate": lambda s, ids: s.moderate(ids, SPAM, actor="m"),
-    "handle": lambda s, ids: s.mark_handled(ids, actor="m"),
-    "tag": lambda s, ids: s.toggle_question(ids, "4", actor="m"),
-    "role": lambda s, ids: s.set_role(ids, "burger", actor="m"),
-    "note": lambda s, ids: s.add_note(ids[-1], "notitie", actor="m"),
-    "reply": lambda s, ids: s.reply(ids[-1], "antwoord", actor="m"),
-}
+ACTIONS = each_action("m")
 
 
 @pytest.mark.sqlite_only("SQLite's trigger syntax: test_pg_actions.py has it on PostgreSQL")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.claims_model import STEPS, run_steps
-from helpers.store import T0, open_store, page, resp, sql
+from helpers.store import T0, fill_abc, open_store, page, resp, sql
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -30,25 +30,13 @@ class Clock:
         return self.now
 
 
-async def _fill(store) -> dict[str, int]:
-    await store.upsert_page(
-        "blog",
-        page(
-            resp("a", "eerste", minutes=1),
-            resp("b", "tweede", minutes=2, status=HOLD),
-            resp("c", "derde", minutes=3),
-        ),
-    )
-    return {e: (await store.get_by_external("blog", e)).response.id for e in "abc"}
-
-
 @pytest.fixture
 async def env(tmp_path):
     """A store with responses a, b, c and a clock the test moves."""
     store = await open_store(tmp_path / "m.db")
     clock = Clock()
     store.clock = clock
-    ids = await _fill(store)
+    ids = await fill_abc(store)
     yield store, ids, clock
     await store.close()
 
@@ -226,7 +214,7 @@ def test_a_stale_seen_refuses_the_whole_action(kind, chosen, data):
     async def run(path: Path) -> None:
         store = await open_store(path)
         try:
-            ids = await _fill(store)
+            ids = await fill_abc(store)
             seen = {ids[e]: await version(store, ids[e]) for e in sorted(chosen)}
             for e in stale:  # what the other moderator, or the sync, did meanwhile
                 if other == "tag":
@@ -296,7 +284,7 @@ def test_claims_follow_the_rules_for_any_sequence(steps):
     async def run(path: Path) -> None:
         store = await open_store(path)
         try:
-            ids = list((await _fill(store)).values())
+            ids = list((await fill_abc(store)).values())
             await run_steps(store, ids, steps, T0)
         finally:
             await store.close()

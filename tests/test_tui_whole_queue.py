@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from helpers.app import ready, settle
+from helpers.data import load_demo
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.connectors.demo import DemoConnector
-from reactieveld.model import RemoteStatus, Source, TriageState
+from reactieveld.model import RemoteStatus, TriageState
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.open import open_store
 
@@ -42,9 +42,7 @@ async def test_work_the_demo_queue_to_zero_with_keys_only(backend, make_app):
     target, language = backend
     store = await open_store(target)
     try:
-        await store.ensure_source(Source("demo", "demo"))
-        async for page in DemoConnector(count=25, seed=3).fetch(None):
-            await store.upsert_page("demo", page)
+        await load_demo(store, count=25, seed=3)
         app = make_app(store, language=language)
         roles = {r.key: r.code for r in DEFAULT_CODEBOOK.roles}
         expected: dict[int, tuple[str, str, str]] = {}

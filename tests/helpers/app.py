@@ -54,6 +54,19 @@ def screen_text(app: ReactieveldApp) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+async def app_on_memory(
+    tmp_path: Path, monkeypatch: Any, language: str = "nl"
+) -> tuple[ReactieveldApp, dict[str, int]]:
+    """The app on the reports' fixed memory (``reportdata``) written to ``tmp_path``/m.db
+    and closed (the app opens the file itself), UTC, actor "t"; with the memory's ids."""
+    from reportdata import build
+
+    store, ids = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = ReactieveldApp(None, db_path=tmp_path / "m.db", language=language, tz=UTC, actor="t")
+    return app, ids
+
+
 def app_with(store: Any, language: str, theme: str | None, **kw: Any) -> ReactieveldApp:
     """The app on a store with a theme (None: the default), UTC, actor "tester"."""
     return ReactieveldApp(store, language=language, tz=UTC, actor="tester", theme=theme, **kw)

@@ -10,14 +10,8 @@ import pytest
 
 from helpers.store import open_store
 
-
-def role_url(cluster: Any, url: str, name: str) -> str:
-    """The URL of ``url``'s database as login role ``name``, a moderator."""
-    cluster.psql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-        f"CREATE ROLE {name} LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
-    )
-    return str(cluster.url(url.rsplit("/", 1)[1], name))
+#: The group of the moderators' login roles (the schema's own grants).
+MODERATORS = "reactieveld_moderator"
 
 
 class Team:
@@ -42,6 +36,6 @@ async def open_team(target: str, request: pytest.FixtureRequest, share: float) -
     if not target.startswith("postgresql://"):
         return Team(owner, owner, owner)
     cluster = request.getfixturevalue("pg_cluster")
-    anna = await open_store(role_url(cluster, target, "anna"), double_share=share)
-    bert = await open_store(role_url(cluster, target, "bert"), double_share=share)
+    anna = await open_store(cluster.role_url(target, "anna", MODERATORS), double_share=share)
+    bert = await open_store(cluster.role_url(target, "bert", MODERATORS), double_share=share)
     return Team(owner, anna, bert)

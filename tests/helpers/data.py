@@ -89,6 +89,16 @@ HOSTILE_AUTHORS = (
 )
 
 
+async def load_demo(store: Any, *, count: int, seed: int) -> None:
+    """The demo connector's ``count`` responses (of ``seed``) stored as source "demo", page
+    by page as a sync does."""
+    from reactieveld.connectors.demo import DemoConnector
+
+    await store.ensure_source(Source("demo", "demo"))
+    async for page in DemoConnector(count=count, seed=seed).fetch(None):
+        await store.upsert_page("demo", page)
+
+
 def hostile_responses(source: str = "blog") -> tuple[list[Response], list[Thread]]:
     """One response per hostile body, in a thread with a hostile title."""
     threads = [

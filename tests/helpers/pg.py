@@ -20,16 +20,6 @@ from pathlib import Path
 SUPERUSER = "postgres"
 
 
-def role_url(cluster: Cluster, url: str, name: str, group: str) -> str:
-    """The URL of ``url``'s database as a login role ``name`` in ``group`` (made once per
-    cluster: roles are the cluster's, not a database's)."""
-    cluster.psql(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
-        f"CREATE ROLE {name} LOGIN IN ROLE {group}; END IF; END $$"
-    )
-    return str(cluster.url(url.rsplit("/", 1)[1], name))
-
-
 def pg_bin() -> Path | None:
     """The newest installed PostgreSQL's bin folder (``$REACTIEVELD_PG_BIN`` first)."""
     given = os.environ.get("REACTIEVELD_PG_BIN")
@@ -147,6 +137,20 @@ class Cluster:
             sql,
         )
         return out.stdout
+
+    def add_role(self, name: str, group: str, password: str | None = None) -> None:
+        """A login role ``name`` in ``group`` (with ``password``), unless it exists."""
+        login = f"LOGIN PASSWORD '{password}'" if password else "LOGIN"
+        self.psql(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN "
+            f"CREATE ROLE {name} {login} IN ROLE {group}; END IF; END $$"
+        )
+
+    def role_url(self, url: str, name: str, group: str) -> str:
+        """The URL of ``url``'s database as login role ``name`` in ``group`` (made when
+        it does not exist yet)."""
+        self.add_role(name, group)
+        return self.url(url.rsplit("/", 1)[1], name)
 
     def new_database(self, owner: str = SUPERUSER) -> str:
         """A fresh empty database; returns its name."""

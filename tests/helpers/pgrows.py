@@ -3,8 +3,11 @@ not need the ingest: one source "blog" and ``n`` responses of thread p1."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from reactieveld.model import RemoteStatus
 from reactieveld.store.pg.store import PostgresStore
 
 
@@ -30,3 +33,32 @@ async def seeded(url: str, n: int = 3, **opts: Any) -> tuple[PostgresStore, list
         return [r[0] for r in rows]
 
     return store, await store._write(fill)
+
+
+async def moderator(cluster: Any, url: str, name: str, **opts: Any) -> PostgresStore:
+    """A store on ``url``'s database as login role ``name``, a member of
+    reactieveld_moderator (made when new; ``opts`` as for :meth:`PostgresStore.open`)."""
+    return await PostgresStore.open(cluster.role_url(url, name, "reactieveld_moderator"), **opts)
+
+
+def race_jobs(
+    stores: Sequence[PostgresStore],
+    ids: Sequence[int],
+    rng: random.Random,
+    work: Callable[[PostgresStore, list[int], RemoteStatus], Awaitable[Any]],
+) -> list[Awaitable[Any]]:
+    """Two (or more) moderators deciding the same items at once: each store works through
+    all of ``ids`` in its own random order, in random batches of 1 to 12 with a random
+    decision each; the batches of all stores shuffled together (the race of
+    test_pg_actions and bench/pg_actions_bench, drawn from ``rng`` in the same order)."""
+    jobs = []
+    for store in stores:
+        order = list(ids)
+        rng.shuffle(order)
+        while order:
+            size = rng.randint(1, 12)
+            batch, order = order[:size], order[size:]
+            status = rng.choice([RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM])
+            jobs.append(work(store, batch, status))
+    rng.shuffle(jobs)
+    return jobs

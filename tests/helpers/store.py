@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from reactieveld.model import Page, RemoteStatus, Response, Source
 from reactieveld.store.schema import _split_sql, migrations, register_functions
@@ -27,6 +29,7 @@ def resp(
     updated: datetime | None = None,
     role_hint: str | None = None,
 ) -> Response:
+    """A response in HTML, written ``minutes`` after T0."""
     return Response(
         source=source,
         external_id=ext,
@@ -57,6 +60,33 @@ async def open_store(path, **opts):
     await s.ensure_source(Source("blog", "wordpress", "https://blog.example"))
     await s.ensure_source(Source("forum", "discourse"))
     return s
+
+
+async def fill_abc(store) -> dict[str, int]:
+    """Three responses of "blog" in ``store``: a, b (on hold) and c; their ids by
+    external id (the moderator actions' tests start from them)."""
+    await store.upsert_page(
+        "blog",
+        page(
+            resp("a", "eerste", minutes=1),
+            resp("b", "tweede", minutes=2, status=RemoteStatus.HOLD),
+            resp("c", "derde", minutes=3),
+        ),
+    )
+    return {e: (await store.get_by_external("blog", e)).response.id for e in "abc"}
+
+
+def each_action(actor: str) -> dict[str, Callable[[Any, list[int]], Awaitable[Any]]]:
+    """Each kind of moderator action by ``actor`` on a list of response ids (a note and a
+    reply on the last one), by name: the tests that hold for every action run these."""
+    return {
+        "moderate": lambda s, ids: s.moderate(ids, RemoteStatus.SPAM, actor=actor),
+        "handle": lambda s, ids: s.mark_handled(ids, actor=actor),
+        "tag": lambda s, ids: s.toggle_question(ids, "4", actor=actor),
+        "role": lambda s, ids: s.set_role(ids, "burger", actor=actor),
+        "note": lambda s, ids: s.add_note(ids[-1], "notitie", actor=actor),
+        "reply": lambda s, ids: s.reply(ids[-1], "antwoord", actor=actor),
+    }
 
 
 def dollar_params(query: str) -> str:

@@ -10,8 +10,8 @@ import dataclasses
 import json
 import sqlite3
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
@@ -55,6 +55,14 @@ if TYPE_CHECKING:
 
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
+
+#: The entries of a batch not undone yet, newest first, as an undo takes them back
+#: (parameter: the batch): id, kind, response id, before, after. Both backends.
+UNDO_ENTRIES_SQL = (
+    "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
+    "WHERE a.batch = ? AND a.kind <> 'undo' AND NOT EXISTS "
+    "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC"
+)
 
 #: Outbox states an undo cancels (not sent, or a person must look); a done one is reversed.
 CANCELLABLE = (OutboxState.PENDING.value, OutboxState.FAILED.value, "conflict")
@@ -692,33 +700,25 @@ def undo_last(
     ).fetchone()
     if last is None:
         return ActionOutcome()
-    entries = db.execute(
-        "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
-        "WHERE a.batch = ? AND a.kind != 'undo' AND NOT EXISTS "
-        "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
-        (last[0],),
-    ).fetchall()
+    entries = db.execute(UNDO_ENTRIES_SQL, (last[0],)).fetchall()
     conflicts = changed_since(db, entries, actor=actor)
     if conflicts:
         return ActionOutcome(conflicts=conflicts)
     batch = uuid.uuid4().hex
     journal_ids, outbox_ids = [], []
-    for jid, kind, rid, before_s, after_s in entries:
-        before, after = json.loads(before_s), json.loads(after_s)
-        outbox_ids += _undo_one(
-            db, codebook_version, ActionKind(kind), rid, before, after, jid, now
-        )
-        _undo_coding(db, ActionKind(kind), rid, before, after, actor, codebook_version, now)
+    for e in undo_entries(entries):
+        outbox_ids += _undo_one(db, codebook_version, e, now)
+        _undo_coding(db, e.kind, e.response_id, e.before, e.after, actor, codebook_version, now)
         journal_ids.append(
             _journal(
                 db,
                 actor=actor,
                 kind=ActionKind.UNDO,
-                response_id=rid,
-                before=after,
-                after=before,
+                response_id=e.response_id,
+                before=e.after,
+                after=e.before,
                 batch=batch,
-                undoes=jid,
+                undoes=e.id,
                 now=now,
             )
         )
@@ -767,47 +767,108 @@ def changed_since(
     return tuple(sorted(r[0] for r in rows))
 
 
-def _undo_one(
-    db: sqlite3.Connection,
-    codebook_version: str,
-    kind: ActionKind,
-    rid: int,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-    jid: int,
-    now: int,
-) -> list[int]:
+#: Undo of a write-back not sent yet (or one a person must look at): it is cancelled.
+CANCEL_UNDONE = "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?"
+
+
+@dataclasses.dataclass(frozen=True)
+class UndoPlan:
+    """What undoing one journalled change does, the same on both backends, in this order:
+    the ``statements`` (SQL with ``?`` placeholders and their parameters), then the
+    question tag to put back (``question``: an untag undone) or the role to set back
+    (``role``, when ``sets_role``: a role undone, None for none), then, when
+    ``writeback``, the entry's outbox row (see :func:`undo_sent`)."""
+
+    statements: tuple[tuple[str, tuple[Any, ...]], ...]
+    question: str | None = None
+    sets_role: bool = False
+    role: str | None = None
+    writeback: bool = False
+
+
+class UndoEntry(NamedTuple):
+    """A journal entry an undo takes back: a row of :data:`UNDO_ENTRIES_SQL` with its
+    before and after read."""
+
+    id: int
+    kind: ActionKind
+    response_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def undo_entries(rows: Iterable[Sequence[Any]]) -> list[UndoEntry]:
+    """The :data:`UNDO_ENTRIES_SQL` rows as :class:`UndoEntry` (both backends)."""
+    return [
+        UndoEntry(jid, ActionKind(kind), rid, json.loads(before), json.loads(after))
+        for jid, kind, rid, before, after in rows
+    ]
+
+
+def plan_undo(entry: UndoEntry, now: int) -> UndoPlan:
+    """How to put back journal ``entry`` (its kind on its response, from its before to
+    its after): its state, its flags, its tag, role or note, its status."""
+    jid, kind, rid, before, after = entry
+    statements: list[tuple[str, tuple[Any, ...]]] = []
     if "triage" in before:
-        db.execute("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid))
+        statements.append(("UPDATE responses SET triage = ? WHERE id = ?", (before["triage"], rid)))
     if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
-        db.execute(REOPEN_FLAGS, (jid,))
+        statements.append((REOPEN_FLAGS, (jid,)))
     if kind is ActionKind.TAG:
-        db.execute(
-            "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
-            (rid, after["question"]),
+        statements.append(
+            (
+                "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
+                (rid, after["question"]),
+            )
         )
-    elif kind is ActionKind.UNTAG:
-        _add_tag(db, codebook_version, rid, TagKind.QUESTION, before["question"], "undo", now)
-    elif kind is ActionKind.ROLE:
-        _set_role(db, codebook_version, rid, before.get("role"), "undo", now)
     elif kind is ActionKind.NOTE:
-        db.execute("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"]))
-    if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
-        return []
+        statements.append(("UPDATE notes SET deleted_at = ? WHERE id = ?", (now, after["note_id"])))
     if kind is ActionKind.MODERATE:
-        db.execute("UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid))
-    sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (jid,)).fetchone()
+        statements.append(
+            ("UPDATE responses SET remote_status = ? WHERE id = ?", (before["status"], rid))
+        )
+    return UndoPlan(
+        tuple(statements),
+        question=before["question"] if kind is ActionKind.UNTAG else None,
+        sets_role=kind is ActionKind.ROLE,
+        role=before.get("role") if kind is ActionKind.ROLE else None,
+        writeback=kind in (ActionKind.MODERATE, ActionKind.REPLY),
+    )
+
+
+def undo_sent(state: str) -> str | None:
+    """What an undo does to its entry's outbox row in ``state``: "cancel" (not sent, or
+    a person must look), "reverse" (done: the platform applied it) or None (leave it)."""
+    if state in CANCELLABLE:
+        return "cancel"
+    if state == OutboxState.DONE.value:
+        return "reverse"
+    return None
+
+
+def _undo_one(
+    db: sqlite3.Connection, codebook_version: str, entry: UndoEntry, now: int
+) -> list[int]:
+    plan = plan_undo(entry, now)
+    for sql, params in plan.statements:
+        db.execute(sql, params)
+    rid = entry.response_id
+    if plan.question is not None:
+        _add_tag(db, codebook_version, rid, TagKind.QUESTION, plan.question, "undo", now)
+    if plan.sets_role:
+        _set_role(db, codebook_version, rid, plan.role, "undo", now)
+    if not plan.writeback:
+        return []
+    sent = db.execute("SELECT id, state FROM outbox WHERE journal_id = ?", (entry.id,)).fetchone()
     if sent is None:
         return []
     oid, state = sent
-    if state in CANCELLABLE:
-        db.execute(
-            "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = ?", (oid,)
-        )
-        return []
-    if state != OutboxState.DONE.value:
-        return []
-    return enqueue_reverse(db, oid, kind, before, after, now)
+    what = undo_sent(state)
+    if what == "cancel":
+        db.execute(CANCEL_UNDONE, (oid,))
+    elif what == "reverse":
+        return enqueue_reverse(db, oid, entry.kind, entry.before, entry.after, now)
+    return []
 
 
 def enqueue_reverse(

@@ -11,6 +11,7 @@ import hmac
 import os
 import secrets
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from reactieveld.store.base import StoreError
@@ -68,6 +69,19 @@ def secret_check(key: bytes) -> str:
 def author_key_of(secret: bytes, email: str) -> str:
     # The same people write again and again: their keys are remembered (in memory only).
     return hmac.new(secret, email.strip().casefold().encode(), "sha256").hexdigest()[:32]
+
+
+def author_key_for(
+    secret: bytes | None, email: str | None, missing: Callable[[], str]
+) -> str | None:
+    """The keyed hash that stands in for ``email`` (never stored itself), None for no
+    address; a StoreError saying ``missing()`` when the store has no secret to key it
+    with (each backend says where the secret should have been)."""
+    if not email or not email.strip():
+        return None
+    if secret is None:
+        raise StoreError(missing())
+    return author_key_of(secret, email)
 
 
 #: The author key file's name is the store's with this added (memory.db.author-key).

@@ -5,7 +5,7 @@ the stored rows. The stores only read those rows and write the plan."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,31 @@ from reactieveld.store.rows import to_epoch
 
 if TYPE_CHECKING:
     from reactieveld.store.values import PastWork
+
+
+#: A source's responses a history is planned from (parameter: the source id): id,
+#: external id, remote status, triage, created at; see :func:`history_rows`.
+ROWS_SQL = (
+    "SELECT id, external_id, remote_status, triage, created_at FROM responses WHERE source_id = ?"
+)
+
+#: The role tags of a source's responses (parameter: the source id): response id, code.
+ROLES_SQL = (
+    "SELECT t.response_id, t.code FROM tags t JOIN responses r "
+    "ON r.id = t.response_id WHERE r.source_id = ? AND t.kind = 'role'"
+)
+
+# The tables and columns the plan's tuples go into, in their order (both backends).
+JOURNAL_INTO = "actions (at, response_id, kind, actor, before, after, batch)"
+TAGS_INTO = "tags (response_id, kind, code, codebook_version, created_at, actor, response_created)"
+NOTES_INTO = "notes (id, response_id, text, actor, created_at)"
+CLAIMS_INTO = "claim_log (response_id, actor, at)"
+
+
+def history_rows(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[int, str, str, int]]:
+    """The :data:`ROWS_SQL` rows as :func:`plan_history` takes them: {external id: (id,
+    remote status, triage, created at)}."""
+    return {ext: (rid, status, triage, created) for rid, ext, status, triage, created in rows}
 
 
 @dataclass

@@ -553,11 +553,7 @@ def _claim_sent_replies(
                 "VALUES (?, 'role', 'organisatie', ?, ?, 'connector', ?)",
                 (rid, codebook_version, now, row[12]),
             )
-        db.execute(
-            "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
-            "last_error = NULL, result_external_id = ? WHERE id = ?",
-            (now, ext, outbox_id),
-        )
+        db.execute(SENT_REPLY_DONE, (now, ext, outbox_id))
 
 
 #: The reply rows of a source's outbox a new response may be our copy of (parameters:
@@ -566,6 +562,14 @@ SENT_REPLIES = (
     "SELECT id, external_id, thread_external_id, text, state FROM outbox "
     "WHERE source_id = ? AND capability = ? AND (state = 'pending' "
     "OR (state = 'done' AND result_external_id IS NULL))"
+)
+
+
+#: The outbox row of a sent reply found again, done (parameters: now, the reply's
+#: external id, the outbox id).
+SENT_REPLY_DONE = (
+    "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
+    "last_error = NULL, result_external_id = ? WHERE id = ?"
 )
 
 
@@ -651,18 +655,21 @@ def _pending_moderation(db: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
     }
 
 
+#: A response's new platform id, unless a row with that id exists already (parameters:
+#: new id, source id, old id, source id, new id); both backends.
+REKEY_SQL = (
+    "UPDATE responses SET external_id = ? WHERE source_id = ? AND external_id = ? "
+    "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = ? AND o.external_id = ?)"
+)
+
+
 def rekey(db: sqlite3.Connection, sid: int, old_ext: str, new_ext: str) -> None:
     """The platform gave an item a new id (Discourse publishes an approved queued post
     as a new post): move the row, so the next sync updates it, with its tags, notes
     and journal, instead of adding the same words a second time."""
     if old_ext == new_ext:
         return
-    db.execute(
-        "UPDATE responses SET external_id = ? WHERE source_id = ? AND external_id = ? "
-        "AND NOT EXISTS (SELECT 1 FROM responses o WHERE o.source_id = ? "
-        "AND o.external_id = ?)",
-        (new_ext, sid, old_ext, sid, new_ext),
-    )
+    db.execute(REKEY_SQL, (new_ext, sid, old_ext, sid, new_ext))
 
 
 def _folded(text: str | None) -> str:

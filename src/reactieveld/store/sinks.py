@@ -5,26 +5,73 @@ delivery queue (``sink_outbox``). What to deliver is decided in :mod:`reactievel
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from reactieveld.store.rows import from_epoch, placeholders, to_epoch
 from reactieveld.store.values import JournalRef, SinkDelivery, SinkDue, SinkQueued
 
+# The statements both backends run as they are (PostgreSQL through ``dollar``).
+
+#: A sink's position in the journal (parameter: the sink).
+POSITION_SQL = "SELECT journal_id FROM sink_positions WHERE sink = ?"
+
+#: Journal entries after a position, oldest first (parameters: position, limit); rows
+#: for :func:`journal_refs`.
+ENTRIES_SQL = "SELECT id, kind, response_id FROM actions WHERE id > ? ORDER BY id LIMIT ?"
+
+#: A sink's pending deliveries, oldest first (parameters: sink, limit); rows for
+#: :func:`dues`.
+DUE_SQL = (
+    "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
+    "WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT ?"
+)
+
+#: A delivery done (parameters: when, its id).
+DONE_SQL = (
+    "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
+    "done_at = ?, last_error = NULL WHERE id = ?"
+)
+
+#: A delivery given up (parameters: the error, its id).
+FAILED_SQL = (
+    "UPDATE sink_outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?"
+)
+
+#: A delivery to try again (parameters: the error, when to, its id).
+RETRY_SQL = (
+    "UPDATE sink_outbox SET attempts = attempts + 1, last_error = ?, "
+    "next_attempt_at = ? WHERE id = ?"
+)
+
+#: A sink's whole delivery queue, oldest first (parameter: the sink); rows for
+#: :class:`SinkQueued`.
+QUEUE_SQL = (
+    "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
+    "WHERE sink = ? ORDER BY id"
+)
+
+
+def journal_refs(rows: Iterable[Sequence[Any]]) -> list[JournalRef]:
+    """The journal entries of :data:`ENTRIES_SQL` rows."""
+    return [JournalRef(jid, kind, rid) for jid, kind, rid in rows]
+
+
+def dues(rows: Iterable[Sequence[Any]]) -> list[SinkDue]:
+    """The deliveries of :data:`DUE_SQL` rows."""
+    return [SinkDue(oid, p, n, from_epoch(at)) for oid, p, n, at in rows]
+
 
 def _position(db: sqlite3.Connection, sink: str) -> int:
-    row = db.execute("SELECT journal_id FROM sink_positions WHERE sink = ?", (sink,)).fetchone()
+    row = db.execute(POSITION_SQL, (sink,)).fetchone()
     return int(row[0]) if row else 0
 
 
 def sink_entries(db: sqlite3.Connection, sink: str, limit: int) -> tuple[int, list[JournalRef]]:
     """The sink's position and up to ``limit`` journal entries after it, oldest first."""
     pos = _position(db, sink)
-    entries = db.execute(
-        "SELECT id, kind, response_id FROM actions WHERE id > ? ORDER BY id LIMIT ?",
-        (pos, limit),
-    ).fetchall()
-    return pos, [JournalRef(jid, kind, rid) for jid, kind, rid in entries]
+    return pos, journal_refs(db.execute(ENTRIES_SQL, (pos, limit)).fetchall())
 
 
 def sink_advance(
@@ -72,45 +119,23 @@ def sink_advance(
 
 def sink_due(db: sqlite3.Connection, sink: str, limit: int) -> list[SinkDue]:
     """The sink's pending deliveries, oldest first (due or not)."""
-    rows = db.execute(
-        "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
-        "WHERE sink = ? AND state = 'pending' ORDER BY id LIMIT ?",
-        (sink, limit),
-    ).fetchall()
-    return [SinkDue(oid, p, n, from_epoch(at)) for oid, p, n, at in rows]
+    return dues(db.execute(DUE_SQL, (sink, limit)).fetchall())
 
 
 def sink_mark_done(db: sqlite3.Connection, delivery_id: int, at: datetime) -> None:
-    db.execute(
-        "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
-        "done_at = ?, last_error = NULL WHERE id = ?",
-        (to_epoch(at), delivery_id),
-    )
+    db.execute(DONE_SQL, (to_epoch(at), delivery_id))
 
 
 def sink_mark_failed(db: sqlite3.Connection, delivery_id: int, error: str | None) -> None:
-    db.execute(
-        "UPDATE sink_outbox SET state = 'failed', attempts = attempts + 1, "
-        "last_error = ? WHERE id = ?",
-        (error, delivery_id),
-    )
+    db.execute(FAILED_SQL, (error, delivery_id))
 
 
 def sink_mark_retry(
     db: sqlite3.Connection, delivery_id: int, error: str | None, next_attempt_at: datetime
 ) -> None:
-    db.execute(
-        "UPDATE sink_outbox SET attempts = attempts + 1, last_error = ?, "
-        "next_attempt_at = ? WHERE id = ?",
-        (error, to_epoch(next_attempt_at), delivery_id),
-    )
+    db.execute(RETRY_SQL, (error, to_epoch(next_attempt_at), delivery_id))
 
 
 def sink_queue(db: sqlite3.Connection, sink: str) -> list[SinkQueued]:
     """The sink's whole delivery queue, oldest first."""
-    rows = db.execute(
-        "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
-        "WHERE sink = ? ORDER BY id",
-        (sink,),
-    ).fetchall()
-    return [SinkQueued(*row) for row in rows]
+    return [SinkQueued(*row) for row in db.execute(QUEUE_SQL, (sink,)).fetchall()]

@@ -50,7 +50,7 @@ from reactieveld.store import schema as _schema
 from reactieveld.store import writeback as _writeback
 from reactieveld.store.authors import (
     BY_AUTHOR,
-    author_key_of,
+    author_key_for,
     author_match,
     author_secret_read_only,
     key_file_path,
@@ -119,6 +119,7 @@ from reactieveld.store.screening import (
     period,
     tallies_of,
 )
+from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
@@ -379,15 +380,15 @@ class SqliteStore:
 
     def author_key(self, email: str | None) -> str | None:
         """The keyed hash that stands in for an e-mail address (never stored itself)."""
-        if not email or not email.strip():
-            return None
-        if self._author_secret is None:
-            raise StoreError(
+        return author_key_for(
+            self._author_secret,
+            email,
+            lambda: (
                 f"{self.path}: its author secret is neither in {key_file_path(self.path)} "
                 "nor in the environment: restore that key file from a backup, or set the "
                 "variable named by [store] author_secret_env"
-            )
-        return author_key_of(self._author_secret, email)
+            ),
+        )
 
     # -- sources ----------------------------------------------------------------------
     def _source_id(self, db: sqlite3.Connection, name: str) -> int:
@@ -431,29 +432,13 @@ class SqliteStore:
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        now = to_epoch(utcnow())
-
-        def fn(db: sqlite3.Connection) -> None:
-            if error is None:
-                db.execute(
-                    "UPDATE sources SET last_success = ?, last_error = NULL, "
-                    "last_error_at = NULL, next_try = ? WHERE name = ?",
-                    (now, to_epoch(next_try), name),
-                )
-            else:
-                db.execute(
-                    "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? "
-                    "WHERE name = ?",
-                    (storable(error)[0], now, to_epoch(next_try), name),
-                )
-
-        await self._write(fn)
+        shown = None if error is None else storable(error)[0]
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
+        await self._write(lambda db: db.execute(sql, params))
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""
-        await self._write(
-            lambda db: db.execute("UPDATE sources SET cursor = ? WHERE name = ?", (cursor, name))
-        )
+        await self._write(lambda db: db.execute(SET_CURSOR_SQL, (cursor, name)))
 
     @contextlib.asynccontextmanager
     async def source_lock(self, name: str) -> AsyncIterator[bool]:
@@ -627,13 +612,7 @@ class SqliteStore:
         A connector's re-scan compares these with what the platform reports now, to send
         only what changed (``sync.known_statuses`` uses it when a store has it).
         """
-        rows = await self._run(
-            lambda db: db.execute(
-                "SELECT r.external_id, r.remote_status FROM responses r "
-                "WHERE r.source_id = (SELECT id FROM sources WHERE name = ?)",
-                (source,),
-            ).fetchall()
-        )
+        rows = await self._run(lambda db: db.execute(EXTERNAL_STATUSES_SQL, (source,)).fetchall())
         return {ext: RemoteStatus(status) for ext, status in rows}
 
     async def thread(self, source: str, thread_external_id: str) -> Thread | None:
@@ -1060,52 +1039,27 @@ class SqliteStore:
         def fn(db: sqlite3.Connection) -> int:
             if db.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
                 return 0
-            sid = self._source_id(db, source)
-            rows = {
-                ext: (rid, status, triage, created)
-                for rid, ext, status, triage, created in db.execute(
-                    "SELECT id, external_id, remote_status, triage, created_at FROM responses "
-                    "WHERE source_id = ?",
-                    (sid,),
-                )
-            }
-            roles = dict(
-                db.execute(
-                    "SELECT t.response_id, t.code FROM tags t JOIN responses r "
-                    "ON r.id = t.response_id WHERE r.source_id = ? AND t.kind = 'role'",
-                    (sid,),
-                ).fetchall()
-            )
-            note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
-            from reactieveld.store.history import plan_history
+            from reactieveld.store import history as h
 
-            plan = plan_history(work, once, rows, roles, note_id, self.codebook_version)
-            db.executemany(
-                "INSERT INTO actions (at, response_id, kind, actor, before, after, batch) "
-                "VALUES (?,?,?,?,?,?,?)",
-                plan.journal,
-            )
-            insert_tag = (
-                "INSERT OR IGNORE INTO tags (response_id, kind, code, codebook_version, "
-                "created_at, actor, response_created) VALUES (?,?,?,?,?,?,?)"
-            )
+            sid = self._source_id(db, source)
+            rows = h.history_rows(db.execute(h.ROWS_SQL, (sid,)))
+            roles = dict(db.execute(h.ROLES_SQL, (sid,)).fetchall())
+            note_id = db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
+            plan = h.plan_history(work, once, rows, roles, note_id, self.codebook_version)
+            db.executemany(f"INSERT INTO {h.JOURNAL_INTO} VALUES (?,?,?,?,?,?,?)", plan.journal)
+            insert_tag = f"INSERT OR IGNORE INTO {h.TAGS_INTO} VALUES (?,?,?,?,?,?,?)"
             db.executemany(insert_tag, plan.tags)
             db.executemany(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'role'",
                 [(r[0],) for r in plan.roles],
             )
             db.executemany(insert_tag, plan.roles)
-            db.executemany(
-                "INSERT INTO notes (id, response_id, text, actor, created_at) VALUES (?,?,?,?,?)",
-                plan.notes,
-            )
+            db.executemany(f"INSERT INTO {h.NOTES_INTO} VALUES (?,?,?,?,?)", plan.notes)
             db.executemany(
                 "UPDATE responses SET remote_status = ?, triage = 'handled' WHERE id = ?",
                 plan.decisions,
             )
-            db.executemany(
-                "INSERT INTO claim_log (response_id, actor, at) VALUES (?,?,?)", plan.claims
-            )
+            db.executemany(f"INSERT INTO {h.CLAIMS_INTO} VALUES (?,?,?)", plan.claims)
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, str(plan.touched)))
             return plan.touched
 

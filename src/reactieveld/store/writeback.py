@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from reactieveld.model import (
     ActionKind,
@@ -59,17 +60,10 @@ def outbox_done(
     codebook_version: str,
 ) -> None:
     now = to_epoch(at)
-    row = db.execute(
-        "SELECT response_id, state, last_error, journal_id, capability FROM outbox WHERE id = ?",
-        (item_id,),
-    ).fetchone()
-    if row is None:
+    sent = applied(db.execute(DONE_ROW, (item_id,)).fetchone())
+    if sent is None:
         return
-    rid, state, last_error, jid, capability = row
-    is_reply = capability == Capability.REPLY.value
-    undone_in_flight = was_undone_in_flight(state, last_error)
-    if state != "pending" and not undone_in_flight:
-        return
+    rid, jid, is_reply, undone_in_flight = sent
     db.execute(
         "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
         "last_error = NULL, result_external_id = ? WHERE id = ?",
@@ -89,12 +83,7 @@ def outbox_done(
         )
         # Only when no later decision on the same response is still pending.
         if not undone_in_flight:
-            db.execute(
-                "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? "
-                "AND o.state = 'pending')",
-                (remote_status.value, rid, rid, item_id),
-            )
+            db.execute(STATUS_UNLESS_LATER, (remote_status.value, rid, rid, item_id))
     if undone_in_flight and jid is not None:
         kind, before, after = db.execute(
             "SELECT kind, before, after FROM actions WHERE id = ?", (jid,)
@@ -102,6 +91,40 @@ def outbox_done(
         enqueue_reverse(
             db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
         )
+
+
+#: What ``outbox_done`` reads of its outbox row (parameter: its id); see :func:`applied`.
+DONE_ROW = "SELECT response_id, state, last_error, journal_id, capability FROM outbox WHERE id = ?"
+
+#: The status the platform reported, unless a later decision on the response is still
+#: pending (parameters: status, response id, response id, outbox id).
+STATUS_UNLESS_LATER = (
+    "UPDATE responses SET remote_status = ? WHERE id = ? AND NOT EXISTS "
+    "(SELECT 1 FROM outbox o WHERE o.response_id = ? AND o.id > ? AND o.state = 'pending')"
+)
+
+
+class Applied(NamedTuple):
+    """An outbox row whose write-back the platform applied, as ``outbox_done`` records it."""
+
+    response_id: int | None
+    journal_id: int | None
+    is_reply: bool
+    #: Undone while it was being sent: its reverse is queued now (see was_undone_in_flight).
+    undone_in_flight: bool
+
+
+def applied(row: Sequence[Any] | None) -> Applied | None:
+    """The :data:`DONE_ROW` of a write-back the platform applied, or None when there is
+    nothing to record (the row is gone, or settled and not undone in flight); both
+    backends."""
+    if row is None:
+        return None
+    rid, state, last_error, jid, capability = row
+    undone_in_flight = was_undone_in_flight(state, last_error)
+    if state != "pending" and not undone_in_flight:
+        return None
+    return Applied(rid, jid, capability == Capability.REPLY.value, undone_in_flight)
 
 
 def was_undone_in_flight(state: str, last_error: str | None) -> bool:
@@ -179,11 +202,22 @@ def _store_sent_reply(
     return True
 
 
+#: A write-back being sent (parameters: the note saying so, since when, its id); the
+#: statement of both backends.
+SENDING_SQL = (
+    "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'"
+)
+
+#: A failed or conflicting write-back tried again (parameters: now, its id); the
+#: statement of both backends.
+REQUEUE_SQL = (
+    "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
+    "WHERE id = ? AND state IN ('failed', 'conflict')"
+)
+
+
 def outbox_sending(db: sqlite3.Connection, item_id: int, note: str, at: datetime) -> None:
-    db.execute(
-        "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'",
-        (note, to_epoch(at), item_id),
-    )
+    db.execute(SENDING_SQL, (note, to_epoch(at), item_id))
 
 
 def outbox_retry(
@@ -205,8 +239,4 @@ def outbox_fail(db: sqlite3.Connection, item_id: int, state: str, error: str) ->
 
 
 def outbox_requeue(db: sqlite3.Connection, item_id: int, now: int) -> None:
-    db.execute(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
-        "WHERE id = ? AND state IN ('failed', 'conflict')",
-        (now, item_id),
-    )
+    db.execute(REQUEUE_SQL, (now, item_id))

@@ -10,7 +10,6 @@ write-back) are the SQLite side's (store/actions.py); only the SQL is PostgreSQL
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
@@ -26,16 +25,17 @@ from reactieveld.model import (
     Action,
     ActionKind,
     DecisionReason,
-    OutboxState,
     RemoteStatus,
     TagKind,
 )
 from reactieveld.store import planner as _planner
 from reactieveld.store.actions import (
-    CANCELLABLE,
+    CANCEL_UNDONE,
     HISTORY_BATCH,
     OUTBOX_COLUMNS,
+    UNDO_ENTRIES_SQL,
     Step,
+    UndoEntry,
     capability_for,
     journal_json,
     now_epoch,
@@ -45,9 +45,12 @@ from reactieveld.store.actions import (
     plan_reply,
     plan_rule_hold,
     plan_toggle,
+    plan_undo,
     reason_columns,
     reverse_action,
     stamp,
+    undo_entries,
+    undo_sent,
 )
 from reactieveld.store.base import ActionOutcome, QueueFilter, StoreError, UpsertResult
 from reactieveld.store.codings import (
@@ -71,7 +74,6 @@ from reactieveld.store.pg.live import notify
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
-    REOPEN_FLAGS,
     holds_by_rule,
     rule_actor,
     screen,
@@ -719,12 +721,7 @@ class Actions(PgBase):
             )
             if batch is None:
                 return ActionOutcome()
-            entries = await conn.fetch(
-                "SELECT a.id, a.kind, a.response_id, a.before, a.after FROM actions a "
-                "WHERE a.batch = $1 AND a.kind <> 'undo' AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY a.id DESC",
-                batch,
-            )
+            entries = await conn.fetch(dollar(UNDO_ENTRIES_SQL), batch)
             rids = [e[2] for e in entries if e[2] is not None]
             await lock_targets(conn, rids)
             # Another moderator changed one of them since: putting the state before this
@@ -740,21 +737,18 @@ class Actions(PgBase):
                 return ActionOutcome(conflicts=tuple(r[0] for r in others))
             undo_batch = uuid.uuid4().hex
             journal_ids, outbox_ids = [], []
-            for jid, kind, rid, before_s, after_s in entries:
-                before, after = json.loads(before_s), json.loads(after_s)
-                outbox_ids += await self._undo_one(
-                    conn, ActionKind(kind), rid, before, after, jid, now
-                )
-                await self._undo_coding(conn, ActionKind(kind), rid, before, after, now)
+            for e in undo_entries(entries):
+                outbox_ids += await self._undo_one(conn, e, now)
+                await self._undo_coding(conn, e.kind, e.response_id, e.before, e.after, now)
                 journal_ids.append(
                     await journal(
                         conn,
                         kind=ActionKind.UNDO,
-                        response_id=rid,
-                        before=after,
-                        after=before,
+                        response_id=e.response_id,
+                        before=e.after,
+                        after=e.before,
                         batch=undo_batch,
-                        undoes=jid,
+                        undoes=e.id,
                         now=now,
                     )
                 )
@@ -763,59 +757,32 @@ class Actions(PgBase):
 
         return await self._write(tx)
 
-    async def _undo_one(
-        self,
-        conn: asyncpg.Connection,
-        kind: ActionKind,
-        rid: int,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        jid: int,
-        now: int,
-    ) -> list[int]:
-        """Put one journalled change back (the rules of SQLite's ``_undo_one``)."""
-        if "triage" in before:
-            await conn.execute(
-                "UPDATE responses SET triage = $1 WHERE id = $2", before["triage"], rid
-            )
-        if kind in (ActionKind.MODERATE, ActionKind.HANDLE):
-            await conn.execute(dollar(REOPEN_FLAGS), jid)
-        if kind is ActionKind.TAG:
-            await conn.execute(
-                "DELETE FROM tags WHERE response_id = $1 AND kind = 'question' AND code = $2",
-                rid,
-                after["question"],
-            )
-        elif kind is ActionKind.UNTAG:
+    async def _undo_one(self, conn: asyncpg.Connection, entry: UndoEntry, now: int) -> list[int]:
+        """Put one journalled change back (the shared :func:`plan_undo`)."""
+        plan = plan_undo(entry, now)
+        for sql, params in plan.statements:
+            await conn.execute(dollar(sql), *params)
+        rid = entry.response_id
+        if plan.question is not None:
             await add_tag(
-                conn, self.codebook_version, rid, TagKind.QUESTION, before["question"], now, "undo"
+                conn, self.codebook_version, rid, TagKind.QUESTION, plan.question, now, "undo"
             )
-        elif kind is ActionKind.ROLE:
-            await _set_role(conn, self.codebook_version, rid, before.get("role"), now, "undo")
-        elif kind is ActionKind.NOTE:
-            await conn.execute(
-                "UPDATE notes SET deleted_at = $1 WHERE id = $2", now, after["note_id"]
-            )
-        if kind not in (ActionKind.MODERATE, ActionKind.REPLY):
+        if plan.sets_role:
+            await _set_role(conn, self.codebook_version, rid, plan.role, now, "undo")
+        if not plan.writeback:
             return []
-        if kind is ActionKind.MODERATE:
-            await conn.execute(
-                "UPDATE responses SET remote_status = $1 WHERE id = $2", before["status"], rid
-            )
         sent = await conn.fetchrow(
-            "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", jid
+            "SELECT id, state FROM outbox WHERE journal_id = $1 FOR UPDATE", entry.id
         )
         if sent is None:
             return []
         oid, state = sent
-        if state in CANCELLABLE:
-            await conn.execute(
-                "UPDATE outbox SET state = 'cancelled', last_error = 'undone' WHERE id = $1", oid
-            )
-            return []
-        if state != OutboxState.DONE.value:
-            return []
-        return await enqueue_reverse(conn, oid, kind, before, after, now)
+        what = undo_sent(state)
+        if what == "cancel":
+            await conn.execute(dollar(CANCEL_UNDONE), oid)
+        elif what == "reverse":
+            return await enqueue_reverse(conn, oid, entry.kind, entry.before, entry.after, now)
+        return []
 
 
 async def enqueue_reverse(

@@ -20,13 +20,24 @@ if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
 
 from reactieveld.model import Capability, Page, RemoteStatus, Source, TriageState, utcnow
-from reactieveld.store.authors import author_key_of, secret_bytes, secret_check
+from reactieveld.store.authors import author_key_for, secret_bytes, secret_check
 from reactieveld.store.base import PastWork, SourceState, StoreError, UpsertResult
-from reactieveld.store.history import plan_history
+from reactieveld.store.history import (
+    CLAIMS_INTO,
+    JOURNAL_INTO,
+    NOTES_INTO,
+    ROLES_SQL,
+    ROWS_SQL,
+    TAGS_INTO,
+    history_rows,
+    plan_history,
+)
 from reactieveld.store.ingest import (
     MODERATION_CAPS,
     PLATFORM_HASH_COLS,
+    REKEY_SQL,
     SENT_REPLIES,
+    SENT_REPLY_DONE,
     Repairs,
     content_hash,
     count_repaired_anew,
@@ -37,9 +48,10 @@ from reactieveld.store.ingest import (
     storable_page,
 )
 from reactieveld.store.pg.actions import Actions
-from reactieveld.store.pg.base import counts_lock
+from reactieveld.store.pg.base import counts_lock, dollar
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
+from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
 
 
 def search_vector(body: str, author: str, title: str) -> str:
@@ -235,14 +247,14 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
 
     def author_key(self, email: str | None) -> str | None:
         """The keyed hash that stands in for an e-mail address (never stored itself)."""
-        if not email or not email.strip():
-            return None
-        if self._author_secret is None:
-            raise StoreError(
+        return author_key_for(
+            self._author_secret,
+            email,
+            lambda: (
                 f"{self.where}: its author secret is neither kept in the database nor in "
                 "the environment: set the variable named by [store] author_secret_env to it"
-            )
-        return author_key_of(self._author_secret, email)
+            ),
+        )
 
     # -- sources ------------------------------------------------------------------------
     async def ensure_source(self, source: Source) -> None:
@@ -275,44 +287,17 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        now = to_epoch(utcnow())
-        if error is None:
-            await self._write(
-                lambda c: c.execute(
-                    "UPDATE sources SET last_success = $1, last_error = NULL, "
-                    "last_error_at = NULL, next_try = $2 WHERE name = $3",
-                    now,
-                    to_epoch(next_try),
-                    name,
-                )
-            )
-        else:
-            await self._write(
-                lambda c: c.execute(
-                    "UPDATE sources SET last_error = $1, last_error_at = $2, next_try = $3 "
-                    "WHERE name = $4",
-                    pg_text(error),
-                    now,
-                    to_epoch(next_try),
-                    name,
-                )
-            )
+        shown = None if error is None else pg_text(error)
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
+        await self._write(lambda c: c.execute(dollar(sql), *params))
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""
-        await self._write(
-            lambda c: c.execute("UPDATE sources SET cursor = $1 WHERE name = $2", cursor, name)
-        )
+        await self._write(lambda c: c.execute(dollar(SET_CURSOR_SQL), cursor, name))
 
     async def external_statuses(self, source: str) -> dict[str, RemoteStatus]:
         """Every response of ``source`` as {external id: remote status}, in one query."""
-        rows = await self._read(
-            lambda c: c.fetch(
-                "SELECT r.external_id, r.remote_status FROM responses r "
-                "WHERE r.source_id = (SELECT id FROM sources WHERE name = $1)",
-                source,
-            )
-        )
+        rows = await self._read(lambda c: c.fetch(dollar(EXTERNAL_STATUSES_SQL), source))
         return {ext: RemoteStatus(status) for ext, status in rows}
 
     async def meta(self) -> Mapping[str, Any]:
@@ -373,14 +358,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             anew = await self._repaired_anew(conn, sid, page, repaired, by_ext) if repaired else 0
             for old_ext, new_ext in page.renamed.items():
                 if old_ext != new_ext:
-                    await conn.execute(
-                        "UPDATE responses SET external_id = $3 WHERE source_id = $1 "
-                        "AND external_id = $2 AND NOT EXISTS (SELECT 1 FROM responses o "
-                        "WHERE o.source_id = $1 AND o.external_id = $3)",
-                        sid,
-                        old_ext,
-                        new_ext,
-                    )
+                    await conn.execute(dollar(REKEY_SQL), new_ext, sid, old_ext, sid, new_ext)
             retitled = await self._upsert_threads(conn, sid, page) if page.threads else []
             if retitled:
                 # The stored responses of a renamed thread (or one seen for the first time
@@ -530,7 +508,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 now,
                 [row[10] for _, row in hinted],
             )
-        sent = await conn.fetch(_dollar(SENT_REPLIES), sid, Capability.REPLY.value)
+        sent = await conn.fetch(dollar(SENT_REPLIES), sid, Capability.REPLY.value)
         if not sent:
             return
         # The new rows in the column order of ``responses`` (id, source_id, external_id,
@@ -556,13 +534,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     now,
                     created,
                 )
-            await conn.execute(
-                "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, $1), "
-                "last_error = NULL, result_external_id = $2 WHERE id = $3",
-                now,
-                ext,
-                outbox_id,
-            )
+            await conn.execute(dollar(SENT_REPLY_DONE), now, ext, outbox_id)
 
     async def _gone(
         self, conn: asyncpg.Connection, sid: int, now: int, gone: Mapping[str, RemoteStatus]
@@ -606,21 +578,8 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             if await conn.fetchval("SELECT 1 FROM meta WHERE key = $1", key):
                 return 0
             sid = await self._source_id(conn, source)
-            rows = {
-                ext: (rid, status, triage, created)
-                for rid, ext, status, triage, created in await conn.fetch(
-                    "SELECT id, external_id, remote_status, triage, created_at FROM responses "
-                    "WHERE source_id = $1",
-                    sid,
-                )
-            }
-            roles = dict(
-                await conn.fetch(
-                    "SELECT t.response_id, t.code FROM tags t JOIN responses r "
-                    "ON r.id = t.response_id WHERE r.source_id = $1 AND t.kind = 'role'",
-                    sid,
-                )
-            )
+            rows = history_rows(await conn.fetch(dollar(ROWS_SQL), sid))
+            roles = dict(await conn.fetch(dollar(ROLES_SQL), sid))
             # The notes' ids are drawn from their sequence first (the journal names
             # them; a moderator may take ids, not set the sequence). The lock keeps them
             # consecutive: no other note is written meanwhile (a history is written once).
@@ -640,27 +599,20 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 raise StoreError(f"{self.where}: note ids were taken meanwhile; try again")
             await _insert_rows(
                 conn,
-                "actions (at, response_id, kind, actor, before, after, batch)",
+                JOURNAL_INTO,
                 ("bigint", "bigint", "text", "text", "text", "text", "text"),
                 plan.journal,
             )
-            tag_cols = (
-                "tags (response_id, kind, code, codebook_version, created_at, actor, "
-                "response_created)"
-            )
             tag_types = ("bigint", "text", "text", "text", "bigint", "text", "bigint")
-            await _insert_rows(conn, tag_cols, tag_types, plan.tags, " ON CONFLICT DO NOTHING")
+            await _insert_rows(conn, TAGS_INTO, tag_types, plan.tags, " ON CONFLICT DO NOTHING")
             if plan.roles:
                 await conn.execute(
                     "DELETE FROM tags WHERE kind = 'role' AND response_id = ANY($1::bigint[])",
                     [r[0] for r in plan.roles],
                 )
-            await _insert_rows(conn, tag_cols, tag_types, plan.roles, " ON CONFLICT DO NOTHING")
+            await _insert_rows(conn, TAGS_INTO, tag_types, plan.roles, " ON CONFLICT DO NOTHING")
             await _insert_rows(
-                conn,
-                "notes (id, response_id, text, actor, created_at)",
-                ("bigint", "bigint", "text", "text", "bigint"),
-                plan.notes,
+                conn, NOTES_INTO, ("bigint", "bigint", "text", "text", "bigint"), plan.notes
             )
             if plan.decisions:
                 await conn.execute(
@@ -670,12 +622,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     [d[0] for d in plan.decisions],
                     [d[1] for d in plan.decisions],
                 )
-            await _insert_rows(
-                conn,
-                "claim_log (response_id, actor, at)",
-                ("bigint", "text", "bigint"),
-                plan.claims,
-            )
+            await _insert_rows(conn, CLAIMS_INTO, ("bigint", "text", "bigint"), plan.claims)
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES ($1, $2)", key, str(plan.touched)
             )
@@ -699,12 +646,6 @@ async def _insert_rows(
         f"INSERT INTO {table} SELECT * FROM unnest({arrays}){tail}",
         *[list(col) for col in zip(*rows, strict=True)],
     )
-
-
-def _dollar(query: str) -> str:
-    """A ``?`` query of the SQLite side (no ``?`` in its literals) with ``$n``."""
-    parts = query.split("?")
-    return parts[0] + "".join(f"${i}{rest}" for i, rest in enumerate(parts[1:], 1))
 
 
 def pg_text(text: str) -> str:

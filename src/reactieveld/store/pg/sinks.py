@@ -1,7 +1,8 @@
 """The memory sinks' positions and queue on PostgreSQL: ``sink_entries``,
 ``sink_advance``, ``sink_due``, ``sink_mark_done``, ``sink_mark_failed``,
 ``sink_mark_retry``, ``sink_queue`` (what to deliver is decided in
-:mod:`reactieveld.sinks`, as on SQLite: ``store/sinks.py``)."""
+:mod:`reactieveld.sinks`, as on SQLite: ``store/sinks.py``, whose statements these run
+through ``dollar``; only the locking and the batched inserts are PostgreSQL's own)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,23 @@ from datetime import datetime
 import asyncpg
 
 from reactieveld.store.base import JournalRef, SinkDelivery, SinkDue, SinkQueued
-from reactieveld.store.pg.base import PgBase
-from reactieveld.store.rows import from_epoch, to_epoch
+from reactieveld.store.pg.base import PgBase, dollar
+from reactieveld.store.rows import to_epoch
+from reactieveld.store.sinks import (
+    DONE_SQL,
+    DUE_SQL,
+    ENTRIES_SQL,
+    FAILED_SQL,
+    POSITION_SQL,
+    QUEUE_SQL,
+    RETRY_SQL,
+    dues,
+    journal_refs,
+)
 
 
 async def _position(conn: asyncpg.Connection, sink: str) -> int:
-    pos = await conn.fetchval("SELECT journal_id FROM sink_positions WHERE sink = $1", sink)
+    pos = await conn.fetchval(dollar(POSITION_SQL), sink)
     return int(pos or 0)
 
 
@@ -26,12 +38,7 @@ class Sinks(PgBase):
 
         async def fn(conn: asyncpg.Connection) -> tuple[int, list[JournalRef]]:
             pos = await _position(conn, sink)
-            rows = await conn.fetch(
-                "SELECT id, kind, response_id FROM actions WHERE id > $1 ORDER BY id LIMIT $2",
-                pos,
-                limit,
-            )
-            return pos, [JournalRef(jid, kind, rid) for jid, kind, rid in rows]
+            return pos, journal_refs(await conn.fetch(dollar(ENTRIES_SQL), pos, limit))
 
         return await self._read(fn)
 
@@ -58,9 +65,7 @@ class Sinks(PgBase):
                 "ON CONFLICT (sink) DO NOTHING",
                 sink,
             )
-            pos = await conn.fetchval(
-                "SELECT journal_id FROM sink_positions WHERE sink = $1 FOR UPDATE", sink
-            )
+            pos = await conn.fetchval(dollar(POSITION_SQL) + " FOR UPDATE", sink)
             if int(pos) != expected:
                 return None  # another worker on this sink got here first
             state: dict[int, str] = {}
@@ -107,56 +112,22 @@ class Sinks(PgBase):
 
     async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]:
         """The sink's pending deliveries, oldest first."""
-        rows = await self._read(
-            lambda c: c.fetch(
-                "SELECT id, payload, attempts, coalesce(next_attempt_at, 0) FROM sink_outbox "
-                "WHERE sink = $1 AND state = 'pending' ORDER BY id LIMIT $2",
-                sink,
-                limit,
-            )
-        )
-        return [SinkDue(oid, p, n, from_epoch(at)) for oid, p, n, at in rows]
+        return dues(await self._read(lambda c: c.fetch(dollar(DUE_SQL), sink, limit)))
 
     async def sink_mark_done(self, delivery_id: int, *, at: datetime) -> None:
-        await self._write(
-            lambda c: c.execute(
-                "UPDATE sink_outbox SET state = 'done', attempts = attempts + 1, "
-                "done_at = $1, last_error = NULL WHERE id = $2",
-                to_epoch(at),
-                delivery_id,
-            )
-        )
+        await self._write(lambda c: c.execute(dollar(DONE_SQL), to_epoch(at), delivery_id))
 
     async def sink_mark_failed(self, delivery_id: int, *, error: str | None) -> None:
-        await self._write(
-            lambda c: c.execute(
-                "UPDATE sink_outbox SET state = 'failed', attempts = attempts + 1, "
-                "last_error = $1 WHERE id = $2",
-                error,
-                delivery_id,
-            )
-        )
+        await self._write(lambda c: c.execute(dollar(FAILED_SQL), error, delivery_id))
 
     async def sink_mark_retry(
         self, delivery_id: int, *, error: str | None, next_attempt_at: datetime
     ) -> None:
         await self._write(
-            lambda c: c.execute(
-                "UPDATE sink_outbox SET attempts = attempts + 1, last_error = $1, "
-                "next_attempt_at = $2 WHERE id = $3",
-                error,
-                to_epoch(next_attempt_at),
-                delivery_id,
-            )
+            lambda c: c.execute(dollar(RETRY_SQL), error, to_epoch(next_attempt_at), delivery_id)
         )
 
     async def sink_queue(self, sink: str) -> list[SinkQueued]:
         """The sink's whole delivery queue, oldest first."""
-        rows = await self._read(
-            lambda c: c.fetch(
-                "SELECT id, event, state, attempts, last_error, response_id FROM sink_outbox "
-                "WHERE sink = $1 ORDER BY id",
-                sink,
-            )
-        )
+        rows = await self._read(lambda c: c.fetch(dollar(QUEUE_SQL), sink))
         return [SinkQueued(*row) for row in rows]

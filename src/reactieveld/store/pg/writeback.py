@@ -31,11 +31,19 @@ from reactieveld.store.ingest import (
     platform_hash_of,
 )
 from reactieveld.store.pg.actions import add_tag, enqueue_reverse
-from reactieveld.store.pg.base import PgBase, counts_lock
+from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.ingest import search_vector, title_of
 from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import outbox_item_from_row, to_epoch
-from reactieveld.store.writeback import OUTBOX_COLS, sent_reply, was_undone_in_flight
+from reactieveld.store.writeback import (
+    DONE_ROW,
+    OUTBOX_COLS,
+    REQUEUE_SQL,
+    SENDING_SQL,
+    STATUS_UNLESS_LATER,
+    applied,
+    sent_reply,
+)
 
 #: How long a worker holds the rows ``outbox_due`` gave it before another may take them
 #: (seconds): longer than any one send (HTTP timeouts are well under a minute).
@@ -122,18 +130,10 @@ class Writeback(PgBase):
                 "WHERE id = $1) FOR UPDATE",
                 item_id,
             )
-            row = await conn.fetchrow(
-                "SELECT response_id, state, last_error, journal_id, capability FROM outbox "
-                "WHERE id = $1 FOR UPDATE",
-                item_id,
-            )
-            if row is None:
+            sent = applied(await conn.fetchrow(dollar(DONE_ROW) + " FOR UPDATE", item_id))
+            if sent is None:
                 return
-            rid, state, last_error, jid, capability = row
-            is_reply = capability == Capability.REPLY.value
-            undone_in_flight = was_undone_in_flight(state, last_error)
-            if state != "pending" and not undone_in_flight:
-                return
+            rid, jid, is_reply, undone_in_flight = sent
             await conn.execute(
                 "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, "
                 "last_error = NULL, result_external_id = $2, leased_by = NULL, "
@@ -159,12 +159,7 @@ class Writeback(PgBase):
                 # Only when no later decision on the same response is still pending.
                 if not undone_in_flight:
                     await conn.execute(
-                        "UPDATE responses SET remote_status = $1 WHERE id = $2 AND NOT EXISTS "
-                        "(SELECT 1 FROM outbox o WHERE o.response_id = $2 AND o.id > $3 "
-                        "AND o.state = 'pending')",
-                        remote_status.value,
-                        rid,
-                        item_id,
+                        dollar(STATUS_UNLESS_LATER), remote_status.value, rid, rid, item_id
                     )
             if undone_in_flight and jid is not None:
                 kind, before, after = await conn.fetchrow(
@@ -245,15 +240,7 @@ class Writeback(PgBase):
 
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
         """Mark a write-back as being sent since ``at`` (see SqliteStore)."""
-        await self._write(
-            lambda c: c.execute(
-                "UPDATE outbox SET last_error = $1, next_attempt_at = $2 "
-                "WHERE id = $3 AND state = 'pending'",
-                note,
-                to_epoch(at),
-                item_id,
-            )
-        )
+        await self._write(lambda c: c.execute(dollar(SENDING_SQL), note, to_epoch(at), item_id))
 
     async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at`` (by
@@ -284,14 +271,7 @@ class Writeback(PgBase):
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""
         now = to_epoch(utcnow())
-        await self._write(
-            lambda c: c.execute(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = $1, "
-                "expected_status = NULL WHERE id = $2 AND state IN ('failed', 'conflict')",
-                now,
-                item_id,
-            )
-        )
+        await self._write(lambda c: c.execute(dollar(REQUEUE_SQL), now, item_id))
 
 
 async def _rekey(conn: asyncpg.Connection, rid: int, new_ext: str) -> None:
