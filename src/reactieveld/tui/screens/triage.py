@@ -7,9 +7,9 @@ platform, and the footer tooltip and the help screen give the connector's reason
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -60,6 +60,14 @@ _ROW_ACTIONS = ROW_ACTIONS
 
 #: Actions that store something: none on a store opened read-only.
 _WRITES = {"moderate", "handled", "question", "role", "reply", "note", "undo"}
+
+
+class _TextWrite(Protocol):
+    """The store's ``reply`` and ``add_note``: one text on one response."""
+
+    def __call__(
+        self, response_id: int, text: str, *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> Awaitable[ActionOutcome]: ...
 
 
 class TriageScreen(Screen[None]):
@@ -508,49 +516,36 @@ class TriageScreen(Screen[None]):
         )
 
     async def action_reply(self) -> None:
-        row = self.queue.current
-        if row is None or row.response.id is None or self.action_reason("reply"):
+        if self.action_reason("reply"):
             return
-        store, actor, seen = self.rapp.store, self.rapp.actor, {row.response.id: row.version}
-        await self._write_text(
-            row,
-            "reply",
-            lambda rid, text: store.reply(rid, text, actor=actor, seen=seen),
-            advance=True,
-        )
+        await self._write_text("reply", self.rapp.store.reply, advance=True)
 
     async def action_note(self) -> None:
-        row = self.queue.current
-        if row is None or row.response.id is None:
-            return
-        store, actor, seen = self.rapp.store, self.rapp.actor, {row.response.id: row.version}
-        await self._write_text(
-            row,
-            "note",
-            lambda rid, text: store.add_note(rid, text, actor=actor, seen=seen),
-            advance=False,
-        )
+        await self._write_text("note", self.rapp.store.add_note, advance=False)
 
     async def _write_text(
         self,
-        row: QueueRow,
         kind: Literal["reply", "note"],
-        write: Callable[[int, str], Awaitable[ActionOutcome]],
+        write: _TextWrite,
         *,
         advance: bool,
     ) -> None:
-        """The editor for a reply or a note on ``row`` (its draft kept per response and
-        kind); the text goes to ``write``, then a notice, then the queue moves on or not."""
+        """The editor for a reply or a note on the current row (its draft kept per
+        response and kind); the text goes to ``write`` (the store's ``reply`` or
+        ``add_note``) as the moderator who saw this version of the row, then a notice,
+        then the queue moves on or not."""
         from reactieveld.tui.screens.editor import EditorScreen
 
-        rid = row.response.id
-        assert rid is not None
+        row = self.queue.current
+        if row is None or row.response.id is None:
+            return
+        rid, actor, seen = row.response.id, self.rapp.actor, {row.response.id: row.version}
         done = {"reply": "reply.queued", "note": "note.saved"}[kind]
 
         async def save(text: str | None) -> None:
             if not text:
                 return
-            if await self._conflicted(await write(rid, text)):
+            if await self._conflicted(await write(rid, text, actor=actor, seen=seen)):
                 self.rapp.drafts[(kind, rid)] = text  # kept: the words are still needed
                 return
             self.app.notify(self.i18n.t(done), markup=False)
