@@ -254,44 +254,45 @@ def test_unknown_source_key_names_file_line_entry_and_allowed_keys(tmp_path: Pat
     )
 
 
-def test_unknown_top_level_key(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+UNKNOWN_KEY_ERRORS = [
+    pytest.param(
         """\
-        [ui]
-        language = "en"
+            [ui]
+            language = "en"
 
-        [[source]]  # <-
-        name = "demo"
-        """,
+            [[source]]  # <-
+            name = "demo"
+            """,
         'key "source" is not known; expected one of: store, ui, codebook, keys, sources, sinks, '
         "team, coding, reasons, rules",
-    )
-
-
-def test_unknown_key_in_ui_table(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="unknown_top_level_key",
+    ),
+    pytest.param(
         """\
-        [ui]
-        language = "en"
-        colour = "blue"  # <-
-        """,
+            [ui]
+            language = "en"
+            colour = "blue"  # <-
+            """,
         '[ui]: key "colour" is not known; expected one of: language, theme, moderator',
-    )
-
-
-def test_unknown_key_in_sink(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="unknown_key_in_ui_table",
+    ),
+    pytest.param(
         """\
-        [[sinks]]
-        type = "jsonl"
-        path = "out.jsonl"
-        append = true  # <-
-        """,
+            [[sinks]]
+            type = "jsonl"
+            path = "out.jsonl"
+            append = true  # <-
+            """,
         '[[sinks]] #1: key "append" is not known; expected one of: type, path',
-    )
+        id="unknown_key_in_sink",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), UNKNOWN_KEY_ERRORS)
+def test_unknown_key_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
+    assert_error(tmp_path, text, message)
 
 
 # --- wrong types and values ----------------------------------------------------------------
@@ -350,152 +351,168 @@ def test_wrong_type_in_table(tmp_path: Path, section: str, line: str, message: s
     assert_error(tmp_path, f"[{section}]\n{line}  # <-\n", f"[{section}]: {message}")
 
 
-def test_table_written_as_value(tmp_path: Path) -> None:
-    assert_error(tmp_path, 'ui = "nl"  # <-\n', "[ui] must be a table, not a string")
-
-
-def test_sources_written_as_a_single_table(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+WRONG_TYPE_ERRORS = [
+    pytest.param(
+        'ui = "nl"  # <-\n',
+        "[ui] must be a table, not a string",
+        id="table_written_as_value",
+    ),
+    pytest.param(
         """\
-        [sources]  # <-
-        name = "demo"
-        type = "demo"
-        """,
+            [sources]  # <-
+            name = "demo"
+            type = "demo"
+            """,
         '"sources" must be an array of tables ([[sources]]), not a table',
-    )
-
-
-def test_wrong_type_in_keys(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="sources_written_as_a_single_table",
+    ),
+    pytest.param(
         """\
-        [keys]
-        approve = "A"
-        spam = 5  # <-
-        """,
+            [keys]
+            approve = "A"
+            spam = 5  # <-
+            """,
         '[keys]: key "spam": expected a non-empty string of key names (like "A" or '
         '"ctrl+a,A"), got an integer',
-    )
+        id="wrong_type_in_keys",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), WRONG_TYPE_ERRORS)
+def test_wrong_type_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
+    assert_error(tmp_path, text, message)
 
 
 # --- sources -------------------------------------------------------------------------------
 
 
-def test_missing_url_points_at_the_entry(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+SOURCE_ERRORS = [
+    pytest.param(
         """\
-        [[sources]]
-        name = "demo"
-        type = "demo"
+            [[sources]]
+            name = "demo"
+            type = "demo"
 
-        [[sources]]  # <-
-        name = "forum"
-        type = "discourse"
-        api_username = "system"
-        """,
+            [[sources]]  # <-
+            name = "forum"
+            type = "discourse"
+            api_username = "system"
+            """,
         '[[sources]] #2 "forum": key "url" is missing; expected an http(s) URL, like '
         '"https://example.org"',
-    )
-
-
-def test_url_must_be_http(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="missing_url_points_at_the_entry",
+    ),
+    pytest.param(
         """\
-        [[sources]]
-        name = "reacties"
-        type = "wordpress-feed"
-        url = "ftp://example.org/feed"  # <-
-        """,
+            [[sources]]
+            name = "reacties"
+            type = "wordpress-feed"
+            url = "ftp://example.org/feed"  # <-
+            """,
         '[[sources]] #1 "reacties": key "url": expected an http(s) URL, like '
         '"https://example.org", got a string',
-    )
-
-
-def test_missing_name(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="url_must_be_http",
+    ),
+    pytest.param(
         """\
-        [[sources]]  # <-
-        type = "demo"
-        """,
+            [[sources]]  # <-
+            type = "demo"
+            """,
         '[[sources]] #1: key "name" is missing; expected a non-empty string',
-    )
-
-
-def test_empty_name(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="missing_name",
+    ),
+    pytest.param(
         """\
-        [[sources]]
-        name = " "  # <-
-        type = "demo"
-        """,
+            [[sources]]
+            name = " "  # <-
+            type = "demo"
+            """,
         '[[sources]] #1 " ": key "name": expected a non-empty string, got an empty string',
-    )
-
-
-def test_duplicate_source_name(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="empty_name",
+    ),
+    pytest.param(
         """\
-        [[sources]]
-        name = "blog"
-        type = "wordpress-feed"
-        url = "https://a.example.org"
+            [[sources]]
+            name = "blog"
+            type = "wordpress-feed"
+            url = "https://a.example.org"
 
-        [[sources]]
-        type = "wordpress-feed"
-        url = "https://b.example.org"
-        enabled = false
-        name = "blog"  # <-
-        """,
+            [[sources]]
+            type = "wordpress-feed"
+            url = "https://b.example.org"
+            enabled = false
+            name = "blog"  # <-
+            """,
         '[[sources]] #2 "blog": source name "blog" is already used by #1',
-    )
-
-
-def test_unknown_source_type(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="duplicate_source_name",
+    ),
+    pytest.param(
         """\
-        [[sources]]
-        name = "x"
-        type = "drupal"  # <-
-        """,
+            [[sources]]
+            name = "x"
+            type = "drupal"  # <-
+            """,
         '[[sources]] #1 "x": key "type": expected one of: "wordpress", "wordpress-feed", '
         '"discourse", "decidim", "govocal", "demo", got "drupal"',
-    )
-
-
-def test_key_of_another_source_type_is_unknown(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="unknown_source_type",
+    ),
+    pytest.param(
         """\
-        [[sources]]
-        name = "feed"
-        type = "wordpress-feed"
-        url = "https://example.org"
-        username = "me"  # <-
-        """,
+            [[sources]]
+            name = "feed"
+            type = "wordpress-feed"
+            url = "https://example.org"
+            username = "me"  # <-
+            """,
         '[[sources]] #1 "feed": key "username" is not known; expected one of: '
         "name, type, url, poll_seconds, enabled, fetch_process, allow_http",
-    )
-
-
-def test_credentials_that_belong_together(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="key_of_another_source_type_is_unknown",
+    ),
+    pytest.param(
         """\
-        [[sources]]
-        name = "blog"
-        type = "wordpress"
-        url = "https://example.org"
-        username = "me"  # <-
-        """,
+            [[sources]]
+            name = "blog"
+            type = "wordpress"
+            url = "https://example.org"
+            username = "me"  # <-
+            """,
         '[[sources]] #1 "blog": key "username" needs "password_env" as well',
-    )
+        id="credentials_that_belong_together",
+    ),
+    pytest.param(
+        """\
+            [[sources]]
+            name = "forum"
+            type = "discourse"
+            url = "https://forum.example.org"
+            token_env = "DISCOURSE_TOKEN"  # <-
+            """,
+        '[[sources]] #1 "forum": key "token_env" is not known; expected one of: '
+        "name, type, url, api_username, api_key_env, poll_seconds, enabled, fetch_process, "
+        "allow_http",
+        id="unknown_env_key_is_just_unknown",
+    ),
+    pytest.param(
+        """\
+            [[sinks]]
+            type = "webhook"
+            url = "https://hooks.example.org"
+            secret = "s3cr3t"  # <-
+            """,
+        '[[sinks]] #1: key "secret" looks like a secret, which is never written in the '
+        "config; put it in an environment variable and name that variable with secret_env = "
+        '"NAME" (allowed here: secret_env)',
+        id="secret_in_a_webhook_sink",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), SOURCE_ERRORS)
+def test_source_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
+    assert_error(tmp_path, text, message)
 
 
 @pytest.mark.parametrize(
@@ -547,22 +564,6 @@ def test_secret_written_in_the_file_is_rejected_without_repeating_it(
     assert line.split('"')[1] not in error
 
 
-def test_unknown_env_key_is_just_unknown(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
-        """\
-        [[sources]]
-        name = "forum"
-        type = "discourse"
-        url = "https://forum.example.org"
-        token_env = "DISCOURSE_TOKEN"  # <-
-        """,
-        '[[sources]] #1 "forum": key "token_env" is not known; expected one of: '
-        "name, type, url, api_username, api_key_env, poll_seconds, enabled, fetch_process, "
-        "allow_http",
-    )
-
-
 def test_secret_pasted_into_an_env_key_is_rejected_without_repeating_it(
     tmp_path: Path,
 ) -> None:
@@ -583,21 +584,6 @@ def test_secret_pasted_into_an_env_key_is_rejected_without_repeating_it(
         'environment variable, like "WP_APP_PASSWORD", got a string'
     )
     assert "abcd" not in error
-
-
-def test_secret_in_a_webhook_sink(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
-        """\
-        [[sinks]]
-        type = "webhook"
-        url = "https://hooks.example.org"
-        secret = "s3cr3t"  # <-
-        """,
-        '[[sinks]] #1: key "secret" looks like a secret, which is never written in the '
-        "config; put it in an environment variable and name that variable with secret_env = "
-        '"NAME" (allowed here: secret_env)',
-    )
 
 
 # --- secrets from the environment ----------------------------------------------------------
@@ -655,43 +641,44 @@ def test_secret_that_is_not_configured(tmp_path: Path) -> None:
 # --- sinks ---------------------------------------------------------------------------------
 
 
-def test_unknown_sink_type(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+SINK_ERRORS = [
+    pytest.param(
         """\
-        [[sinks]]
-        type = "csv"  # <-
-        """,
+            [[sinks]]
+            type = "csv"  # <-
+            """,
         '[[sinks]] #1: key "type": expected one of: "jsonl", "webhook", got "csv"',
-    )
-
-
-def test_jsonl_sink_needs_a_path(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="unknown_sink_type",
+    ),
+    pytest.param(
         """\
-        [[sinks]]
-        type = "webhook"
-        url = "https://hooks.example.org"
+            [[sinks]]
+            type = "webhook"
+            url = "https://hooks.example.org"
 
-        [[sinks]]  # <-
-        type = "jsonl"
-        """,
+            [[sinks]]  # <-
+            type = "jsonl"
+            """,
         '[[sinks]] #2: key "path" is missing; expected a non-empty string',
-    )
-
-
-def test_webhook_url_must_be_http(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="jsonl_sink_needs_a_path",
+    ),
+    pytest.param(
         """\
-        [[sinks]]
-        type = "webhook"
-        url = "hooks.example.org"  # <-
-        """,
+            [[sinks]]
+            type = "webhook"
+            url = "hooks.example.org"  # <-
+            """,
         '[[sinks]] #1: key "url": expected an http(s) URL, like "https://example.org", '
         "got a string",
-    )
+        id="webhook_url_must_be_http",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), SINK_ERRORS)
+def test_sink_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
+    assert_error(tmp_path, text, message)
 
 
 # --- the codebook --------------------------------------------------------------------------
@@ -790,101 +777,90 @@ def test_codebook_entries_may_swap_keys(tmp_path: Path) -> None:
     assert [(r.code, r.key) for r in book.roles[:2]] == [("burger", "r"), ("raad", "b")]
 
 
-def test_codebook_replace_needs_key_and_dutch_label(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+CODEBOOK_ERRORS = [
+    pytest.param(
         """\
-        [codebook]
-        mode = "replace"
-        [[codebook.questions]]  # <-
-        code = "1"
-        nl = "Doelen"
-        """,
+            [codebook]
+            mode = "replace"
+            [[codebook.questions]]  # <-
+            code = "1"
+            nl = "Doelen"
+            """,
         '[[codebook.questions]] #1: key "key" is missing; expected a non-empty string',
-    )
-
-
-def test_codebook_duplicate_code(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="codebook_replace_needs_key_and_dutch_label",
+    ),
+    pytest.param(
         """\
-        [[codebook.questions]]
-        code = "9"
-        key = "9"
-        nl = "Negen"
+            [[codebook.questions]]
+            code = "9"
+            key = "9"
+            nl = "Negen"
 
-        [[codebook.questions]]
-        code = "9"  # <-
-        key = "0"
-        nl = "Nog eens negen"
-        """,
+            [[codebook.questions]]
+            code = "9"  # <-
+            key = "0"
+            nl = "Nog eens negen"
+            """,
         '[[codebook.questions]] #2: code "9" is already defined',
-    )
-
-
-def test_codebook_duplicate_key_with_a_default(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="codebook_duplicate_code",
+    ),
+    pytest.param(
         """\
-        [[codebook.roles]]
-        code = "pers"
-        key = "r"  # <-
-        nl = "Pers"
-        """,
+            [[codebook.roles]]
+            code = "pers"
+            key = "r"  # <-
+            nl = "Pers"
+            """,
         '[[codebook.roles]] #1: key "r" is already used by role "raad"',
-    )
-
-
-def test_codebook_code_must_be_a_string(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="codebook_duplicate_key_with_a_default",
+    ),
+    pytest.param(
         """\
-        [[codebook.questions]]
-        code = [9]  # <-
-        key = "9"
-        nl = "Negen"
-        """,
+            [[codebook.questions]]
+            code = [9]  # <-
+            key = "9"
+            nl = "Negen"
+            """,
         '[[codebook.questions]] #1: key "code": expected a non-empty string, got an array',
-    )
-
-
-def test_codebook_organisation_must_be_boolean(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="codebook_code_must_be_a_string",
+    ),
+    pytest.param(
         """\
-        [[codebook.roles]]
-        code = "raad"
-        organisation = "yes"  # <-
-        """,
+            [[codebook.roles]]
+            code = "raad"
+            organisation = "yes"  # <-
+            """,
         '[[codebook.roles]] #1: key "organisation": expected true or false, got a string',
-    )
-
-
-def test_codebook_unknown_key(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="codebook_organisation_must_be_boolean",
+    ),
+    pytest.param(
         """\
-        [[codebook.questions]]
-        code = "1"
-        de = "Ziele"  # <-
-        """,
+            [[codebook.questions]]
+            code = "1"
+            de = "Ziele"  # <-
+            """,
         '[[codebook.questions]] #1: key "de" is not known; expected one of: code, key, nl, en',
-    )
-
-
-def test_changed_codebook_cannot_claim_the_default_version(tmp_path: Path) -> None:
-    assert_error(
-        tmp_path,
+        id="codebook_unknown_key",
+    ),
+    pytest.param(
         """\
-        [codebook]
-        version = "default-1"  # <-
-        [[codebook.questions]]
-        code = "1"
-        nl = "Anders"
-        """,
+            [codebook]
+            version = "default-1"  # <-
+            [[codebook.questions]]
+            code = "1"
+            nl = "Anders"
+            """,
         '[codebook]: version "default-1" belongs to the default codebook; give this codebook '
         "a version of its own (or leave it out)",
-    )
+        id="changed_codebook_cannot_claim_the_default_version",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), CODEBOOK_ERRORS)
+def test_codebook_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
+    assert_error(tmp_path, text, message)
 
 
 # --- syntax and files ----------------------------------------------------------------------
