@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.data import fill_store, sample_responses
+from helpers.data import fill_store, sample_responses, sample_store
 
 
 @pytest.fixture
@@ -37,11 +37,7 @@ def tui_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def tui_store(tmp_path: Path, tui_env: None):
     """A SQLite memory with 30 responses of source "blog"."""
-    from reactieveld.store.sqlite import SqliteStore
-
-    store = await SqliteStore.open(tmp_path / "memory.db")
-    responses, threads = sample_responses()
-    await fill_store(store, "blog", responses, threads)
+    store = await sample_store(tmp_path / "memory.db")
     yield store
     await store.close()
 

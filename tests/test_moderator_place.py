@@ -74,14 +74,9 @@ async def test_discard_drops_the_draft(tui_store, make_app):
 
 
 async def _big_store(tmp_path, count=200):
-    from helpers.data import fill_store, sample_responses
+    from helpers.data import sample_store
 
-    from reactieveld.store.sqlite import SqliteStore
-
-    store = await SqliteStore.open(tmp_path / "big.db")
-    responses, threads = sample_responses(count=count)
-    await fill_store(store, "blog", responses, threads)
-    return store
+    return await sample_store(tmp_path / "big.db", count=count)
 
 
 def _shown(screen):

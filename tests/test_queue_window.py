@@ -7,7 +7,7 @@ import random
 
 import pytest
 from helpers.app import SIZE, ready, settle
-from helpers.data import fill_store, sample_responses
+from helpers.data import fill_store, sample_responses, sample_store
 
 from reactieveld.model import RemoteStatus
 from reactieveld.tui.screens.triage import TriageScreen
@@ -42,11 +42,7 @@ async def check_window(screen: TriageScreen, step: str) -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 async def test_window_follows_the_store_through_actions(tmp_path, make_app, seed):
-    from reactieveld.store.sqlite import SqliteStore
-
-    store = await SqliteStore.open(tmp_path / "m.db")
-    responses, threads = sample_responses(count=260)  # more than one window
-    await fill_store(store, "blog", responses, threads)
+    store = await sample_store(tmp_path / "m.db", count=260)  # more than one window
     rnd = random.Random(seed)
     app = make_app(store)
     try:
@@ -87,12 +83,9 @@ async def test_arrivals_do_not_hold_keys_behind_the_queue_count(tmp_path, make_a
     must not wait for it."""
     import asyncio
 
-    from reactieveld.store.sqlite import SqliteStore
     from reactieveld.tui.messages import StoreChanged
 
-    store = await SqliteStore.open(tmp_path / "m.db")
-    responses, threads = sample_responses(count=260)  # more than one window
-    await fill_store(store, "blog", responses, threads)
+    store = await sample_store(tmp_path / "m.db", count=260)  # more than one window
     app = make_app(store)
     try:
         async with app.run_test(size=SIZE) as pilot:

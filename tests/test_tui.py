@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from helpers.app import SIZE, ready, settle
-from helpers.data import T0, fill_store, sample_responses
+from helpers.data import T0, fill_store, sample_responses, sample_store
 
 from reactieveld.model import ActionKind, OutboxState, RemoteStatus, TagKind, TriageState
 from reactieveld.store.base import QueueFilter
@@ -450,12 +450,8 @@ async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
 
 async def test_large_store_opens_and_pages(tmp_path, make_app):
     """2,500 rows: the window grows as the cursor moves; G and g jump."""
-    from reactieveld.store.sqlite import SqliteStore
-
-    store = await SqliteStore.open(tmp_path / "big.db")
+    store = await sample_store(tmp_path / "big.db", count=2500)
     try:
-        responses, threads = sample_responses(count=2500)
-        await fill_store(store, "blog", responses, threads)
         app = make_app(store)
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(app, pilot)
@@ -588,13 +584,10 @@ async def test_many_new_responses_above_a_short_queue_keep_the_cursor_in_view(tm
     # then a sync brings 40 newer responses. The cursor stays on its response, and the
     # view follows it: before, the scroll was clamped to the old (short) height and the
     # cursor ended up below the screen.
-    from reactieveld.store.sqlite import SqliteStore
     from reactieveld.tui.messages import StoreChanged
 
-    store = await SqliteStore.open(tmp_path / "short.db")
+    store = await sample_store(tmp_path / "short.db", count=3)
     try:
-        responses, threads = sample_responses(count=3)
-        await fill_store(store, "blog", responses, threads)
         app = make_app(store)
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(app, pilot)

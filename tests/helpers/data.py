@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
+
+if TYPE_CHECKING:
+    from reactieveld.store.sqlite import SqliteStore
 
 #: The newest test response; all times are fixed so snapshots never change.
 T0 = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
@@ -117,3 +121,14 @@ def hostile_responses(source: str = "blog") -> tuple[list[Response], list[Thread
         for i, body in enumerate(HOSTILE_BODIES)
     ]
     return responses, threads
+
+
+async def sample_store(path: Path, count: int = 30) -> SqliteStore:
+    """A SQLite memory at ``path`` holding ``count`` :func:`sample_responses` of source
+    "blog"; the caller closes it."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await SqliteStore.open(path)
+    responses, threads = sample_responses(count=count)
+    await fill_store(store, "blog", responses, threads)
+    return store
