@@ -115,12 +115,27 @@ def _view_text(app) -> str:
     return app.screen.query_one("#response").render_content().plain
 
 
+async def _in_queue(app, pilot, name: str):
+    """The triage screen, ready, showing the queue ``name``."""
+    screen = await ready(app, pilot)
+    await screen.show_queue(name)
+    await settle(app, pilot)
+    return screen
+
+
+async def _view_of(app, pilot, response_id: int) -> str:
+    """The response view's text for ``response_id``, opened from the queue "all"."""
+    await app.screen.show_queue("all")
+    await settle(app, pilot)
+    await app.screen.show_response(response_id)
+    await settle(app, pilot)
+    return _view_text(app)
+
+
 async def test_the_view_marks_the_matched_words_and_names_the_rule(store, make_app):
     app = make_app(store, language="nl", rules=RULES)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(app, pilot)
-        await screen.show_queue("flagged")
-        await settle(app, pilot)
+        await _in_queue(app, pilot, "flagged")
         text = _view_text(app)  # e: both rules
         assert "[Tyfus]! en [koop nu]" in text
         assert "§ Regel: scheldwoorden (open); reclame (open)" in text
@@ -145,13 +160,9 @@ async def test_the_view_marks_the_matched_words_and_names_the_rule(store, make_a
 async def test_a_response_no_rule_matches_is_shown_as_written(store, make_app):
     app = make_app(store, language="nl", rules=RULES)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(app, pilot)
-        await screen.show_queue("all")
-        await settle(app, pilot)
+        await ready(app, pilot)
         b = (await store.get_by_external("blog", "b")).response.id
-        await screen.show_response(b)
-        await settle(app, pilot)
-        text = _view_text(app)
+        text = await _view_of(app, pilot, b)
         assert "Op vakantie in Vakankerken" in text  # inside a word: no match
         assert "[" not in text and "Regel:" not in text
 
@@ -159,9 +170,7 @@ async def test_a_response_no_rule_matches_is_shown_as_written(store, make_app):
 async def test_releasing_a_flagged_response_is_the_rules_misfire(store, make_app):
     app = make_app(store, language="en", rules=RULES)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(app, pilot)
-        await screen.show_queue("flagged")
-        await settle(app, pilot)
+        screen = await _in_queue(app, pilot, "flagged")
         await pilot.press("G")  # a: held by scheldwoorden
         await settle(app, pilot)
         a = screen.queue.current.response.id
@@ -176,11 +185,7 @@ async def test_releasing_a_flagged_response_is_the_rules_misfire(store, make_app
         assert (await store.get(a)).response.remote_status is RemoteStatus.APPROVED
         assert (await store.counts()).flagged == 2
         # The view says so where the response is still to be seen.
-        await screen.show_queue("all")
-        await settle(app, pilot)
-        await screen.show_response(a)
-        await settle(app, pilot)
-        assert "§ Rule: scheldwoorden (misfire)" in _view_text(app)
+        assert "§ Rule: scheldwoorden (misfire)" in await _view_of(app, pilot, a)
         # Undone: the flag open again, the response back in the Flagged queue.
         await pilot.press("z")
         await settle(app, pilot)
@@ -193,9 +198,7 @@ async def test_releasing_a_flagged_response_is_the_rules_misfire(store, make_app
 async def test_a_kept_decision_upholds_the_rule(store, make_app):
     app = make_app(store, language="nl", rules=RULES)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(app, pilot)
-        await screen.show_queue("flagged")
-        await settle(app, pilot)
+        screen = await _in_queue(app, pilot, "flagged")
         await pilot.press("j")  # c: flagged by reclame, still approved on the platform
         await settle(app, pilot)
         c = screen.queue.current.response.id
@@ -203,11 +206,7 @@ async def test_a_kept_decision_upholds_the_rule(store, make_app):
         await settle(app, pilot)
         [flag] = await store.rule_flags(c)
         assert (flag.state, flag.resolved_by) == ("upheld", "tester")
-        await screen.show_queue("all")
-        await settle(app, pilot)
-        await screen.show_response(c)
-        await settle(app, pilot)
-        assert "§ Regel: reclame (terecht)" in _view_text(app)
+        assert "§ Regel: reclame (terecht)" in await _view_of(app, pilot, c)
 
 
 async def test_matched_markup_stays_text(tmp_path, make_app):
