@@ -239,17 +239,9 @@ async def test_a_copy_that_fails_leaves_the_target_empty_to_try_again(
 def test_a_moderator_is_told_the_copy_needs_the_owner(
     lived_in: Path, pg_cluster: Any, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import asyncio
-
-    asyncio.run(_migrate(pg_url))
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'copy_mod') THEN "
-        "CREATE ROLE copy_mod LOGIN IN ROLE reactieveld_moderator; END IF; END $$"
-    )
-    moderator = pg_cluster.url(pg_url.rsplit("/", 1)[1], "copy_mod")
+    moderator = _role_on_migrated(pg_cluster, pg_url, "copy_mod", "reactieveld_moderator")
     assert main(["store", "copy", "--db", str(lived_in), "--to", moderator]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1
+    err = _one_line(capsys)
     assert "needs the database's owner (role copy_mod is not" in err
     assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 0  # nothing left
 
@@ -257,24 +249,32 @@ def test_a_moderator_is_told_the_copy_needs_the_owner(
 def test_a_reader_cannot_copy_the_memory_out(
     pg_cluster: Any, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import asyncio
-
-    asyncio.run(_migrate(pg_url))
-    pg_cluster.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'copy_reader') "
-        "THEN CREATE ROLE copy_reader LOGIN IN ROLE reactieveld_reader; END IF; END $$"
-    )
-    reader = pg_cluster.url(pg_url.rsplit("/", 1)[1], "copy_reader")
+    reader = _role_on_migrated(pg_cluster, pg_url, "copy_reader", "reactieveld_reader")
     target = tmp_path / "kopie.db"
     assert main(["store", "copy", "--db", reader, "--to", str(target)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1
+    err = _one_line(capsys)
     assert "role copy_reader may not read the whole memory" in err and "moderator" in err
 
 
 async def _migrate(url: str) -> None:
     store = await open_store(url)  # the owner's first start
     await store.close()
+
+
+def _role_on_migrated(pg_cluster: Any, pg_url: str, name: str, group: str) -> str:
+    """``pg_url``'s database migrated by its owner, and the URL to it as login role
+    ``name`` in ``group``."""
+    import asyncio
+
+    asyncio.run(_migrate(pg_url))
+    return str(pg_cluster.role_url(pg_url, name, group))
+
+
+def _one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """What the command wrote to stderr, which must be one line."""
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    return err
 
 
 def test_the_command_copies_prints_the_counts_and_refuses_a_second_time(
@@ -292,8 +292,8 @@ def test_the_command_copies_prints_the_counts_and_refuses_a_second_time(
     assert "every table's count equal" in lines[-1]
 
     assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "is not empty" in err and "Traceback" not in err
+    err = _one_line(capsys)
+    assert "is not empty" in err and "Traceback" not in err
 
 
 def test_from_a_postgresql_url_to_another_and_to_a_file(
@@ -317,8 +317,8 @@ def test_a_password_in_the_url_is_refused(
     with_password = pg_url.replace("postgresql://postgres@", "postgresql://postgres:Geheim99@")
     assert with_password != pg_url
     assert main(["store", "copy", "--db", str(lived_in), "--to", with_password]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "PGPASSWORD" in err and "Geheim99" not in err
+    err = _one_line(capsys)
+    assert "PGPASSWORD" in err and "Geheim99" not in err
     # Nothing was opened, so nothing was written.
     assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 0
 
