@@ -254,7 +254,8 @@ def test_unknown_source_key_names_file_line_entry_and_allowed_keys(tmp_path: Pat
     )
 
 
-#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+#: Unknown keys: a file with one mistake, marked `# <-`, and the one line it gives
+#: (see test_one_mistake_names_its_line).
 UNKNOWN_KEY_ERRORS = [
     pytest.param(
         """\
@@ -288,11 +289,6 @@ UNKNOWN_KEY_ERRORS = [
         id="unknown_key_in_sink",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "message"), UNKNOWN_KEY_ERRORS)
-def test_unknown_key_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
-    assert_error(tmp_path, text, message)
 
 
 # --- wrong types and values ----------------------------------------------------------------
@@ -351,7 +347,8 @@ def test_wrong_type_in_table(tmp_path: Path, section: str, line: str, message: s
     assert_error(tmp_path, f"[{section}]\n{line}  # <-\n", f"[{section}]: {message}")
 
 
-#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+#: Values of the wrong type: a file with one mistake, marked `# <-`, and the one line it gives
+#: (see test_one_mistake_names_its_line).
 WRONG_TYPE_ERRORS = [
     pytest.param(
         'ui = "nl"  # <-\n',
@@ -380,15 +377,11 @@ WRONG_TYPE_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), WRONG_TYPE_ERRORS)
-def test_wrong_type_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
-    assert_error(tmp_path, text, message)
-
-
 # --- sources -------------------------------------------------------------------------------
 
 
-#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+#: Mistakes in a source: a file with one mistake, marked `# <-`, and the one line it gives
+#: (see test_one_mistake_names_its_line).
 SOURCE_ERRORS = [
     pytest.param(
         """\
@@ -508,11 +501,6 @@ SOURCE_ERRORS = [
         id="secret_in_a_webhook_sink",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "message"), SOURCE_ERRORS)
-def test_source_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
-    assert_error(tmp_path, text, message)
 
 
 @pytest.mark.parametrize(
@@ -641,7 +629,8 @@ def test_secret_that_is_not_configured(tmp_path: Path) -> None:
 # --- sinks ---------------------------------------------------------------------------------
 
 
-#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+#: Mistakes in a sink: a file with one mistake, marked `# <-`, and the one line it gives
+#: (see test_one_mistake_names_its_line).
 SINK_ERRORS = [
     pytest.param(
         """\
@@ -674,11 +663,6 @@ SINK_ERRORS = [
         id="webhook_url_must_be_http",
     ),
 ]
-
-
-@pytest.mark.parametrize(("text", "message"), SINK_ERRORS)
-def test_sink_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
-    assert_error(tmp_path, text, message)
 
 
 # --- the codebook --------------------------------------------------------------------------
@@ -777,7 +761,8 @@ def test_codebook_entries_may_swap_keys(tmp_path: Path) -> None:
     assert [(r.code, r.key) for r in book.roles[:2]] == [("burger", "r"), ("raad", "b")]
 
 
-#: Files with one mistake, marked `# <-`, and the one line each gives (see assert_error).
+#: Mistakes in the codebook: a file with one mistake, marked `# <-`, and the one line it gives
+#: (see test_one_mistake_names_its_line).
 CODEBOOK_ERRORS = [
     pytest.param(
         """\
@@ -858,8 +843,11 @@ CODEBOOK_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), CODEBOOK_ERRORS)
-def test_codebook_error_names_the_marked_line(tmp_path: Path, text: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [*UNKNOWN_KEY_ERRORS, *WRONG_TYPE_ERRORS, *SOURCE_ERRORS, *SINK_ERRORS, *CODEBOOK_ERRORS],
+)
+def test_one_mistake_names_its_line(tmp_path: Path, text: str, message: str) -> None:
     assert_error(tmp_path, text, message)
 
 
