@@ -3,7 +3,7 @@ jumps to one in the queue, ``escape`` returns. And help and palette list every k
 
 from __future__ import annotations
 
-from helpers.app import ready, settle
+from helpers.app import press, ready
 from textual.widgets import OptionList
 
 from reactieveld.tui.commands import TriageCommands
@@ -22,8 +22,7 @@ async def test_h_lists_the_authors_responses_with_tags_and_enter_jumps(tui_store
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
         assert screen.queue.current.response.external_id == "c29"
-        await pilot.press("h")
-        await settle(app, pilot)
+        await press(pilot, "h")
         history = app.screen
         assert isinstance(history, AuthorHistoryScreen)
         await history.loaded.wait()
@@ -37,11 +36,9 @@ async def test_h_lists_the_authors_responses_with_tags_and_enter_jumps(tui_store
         await pilot.pause()
         assert app.screen is screen and screen.queue.current.response.external_id == "c29"
         # enter on the second one: the queue's cursor goes there.
-        await pilot.press("h")
-        await settle(app, pilot)
+        await press(pilot, "h")
         await app.screen.loaded.wait()
-        await pilot.press("down", "enter")
-        await settle(app, pilot)
+        await press(pilot, "down", "enter")
         assert app.screen is screen
         assert screen.queue.current.response.external_id == "c19"
 
@@ -54,8 +51,7 @@ async def test_h_in_the_thread_tree_takes_the_author_under_the_tree_cursor(tui_s
     app = make_app(tui_store, language="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, "enter")
         thread = app.screen
         assert isinstance(thread, ThreadScreen)
         tree = thread.query_one(Tree)
@@ -66,8 +62,7 @@ async def test_h_in_the_thread_tree_takes_the_author_under_the_tree_cursor(tui_s
         await pilot.pause()
         other = await tui_store.get(tree.cursor_node.data)
         assert other is not None and other.response.author_name != "Eva Smit"
-        await pilot.press("h")
-        await settle(app, pilot)
+        await press(pilot, "h")
         history = app.screen
         assert isinstance(history, AuthorHistoryScreen)
         await history.loaded.wait()
@@ -94,8 +89,7 @@ async def test_h_finds_authors_without_an_address_by_name_within_the_source(
         app = make_app(store, language="nl")
         async with app.run_test(size=SIZE) as pilot:
             await ready(app, pilot)
-            await pilot.press("h")
-            await settle(app, pilot)
+            await press(pilot, "h")
             history = app.screen
             assert isinstance(history, AuthorHistoryScreen)
             await history.loaded.wait()

@@ -5,7 +5,7 @@ a decision, the language chosen with f2. Checked in the store, not only on scree
 from __future__ import annotations
 
 import pytest
-from helpers.app import SIZE, ready, settle
+from helpers.app import SIZE, press, ready, settle
 from textual.widgets import TextArea
 
 from reactieveld.tui.screens.editor import DraftQuestion, EditorScreen
@@ -28,8 +28,7 @@ async def test_escape_keeps_a_draft_that_reopening_restores(tui_store, make_app,
         rid = screen.queue.current.response.id
         await pilot.press(key, *"Beste Anne", "escape")
         assert isinstance(app.screen, DraftQuestion)  # asked, not thrown away
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, TriageScreen)
         assert any("Concept bewaard" in str(n.message) for n in app._notifications)
         # Another response has no draft; this one has it back.
@@ -41,8 +40,7 @@ async def test_escape_keeps_a_draft_that_reopening_restores(tui_store, make_app,
         # Escape then "back to editing" returns to the text, still there.
         await pilot.press("escape", "escape")
         assert isinstance(app.screen, EditorScreen)
-        await pilot.press(*", dank", "ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, *", dank", "ctrl+s")
         if key == "r":
             outbox = await tui_store.outbox_items()
             assert [o.action.text for o in outbox] == ["Beste Anne, dank"]
@@ -62,8 +60,7 @@ async def test_discard_drops_the_draft(tui_store, make_app):
         await pilot.press("r", *"weg ermee", "escape", "enter")
         assert app.drafts == {("reply", rid): "weg ermee"}
         await pilot.press("r")
-        await pilot.press("escape", "d")
-        await settle(app, pilot)
+        await press(pilot, "escape", "d")
         assert isinstance(app.screen, TriageScreen)
         assert app.drafts == {}
         assert await _editor_text(app, pilot, "r") == ""
@@ -99,8 +96,7 @@ async def test_a_filter_after_scrolling_selects_a_row_of_the_new_list(tmp_path, 
         app = make_app(store)
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(app, pilot)
-            await pilot.press(*["j"] * 30)
-            await settle(app, pilot)
+            await press(pilot, *["j"] * 30)
             before = screen.queue.current.response
             assert before.remote_status is RemoteStatus.APPROVED
             status = RemoteStatus.APPROVED if keeps else RemoteStatus.HOLD
@@ -161,8 +157,7 @@ async def test_slash_again_shows_the_last_query_with_its_hits_and_cursor(
         hits = [r.response.id for r in search.rows]
         assert len(hits) == 5
         await pilot.press("enter", "down", "down")  # to the list, the third hit
-        await pilot.press(leave)
-        await settle(app, pilot)
+        await press(pilot, leave)
         assert app.screen is triage
         if leave == "enter":
             assert triage.queue.current.response.id == hits[2]
@@ -173,8 +168,7 @@ async def test_slash_again_shows_the_last_query_with_its_hits_and_cursor(
         assert [r.response.id for r in again.rows] == hits
         assert again.query_one(OptionList).highlighted == 2
         # Typing replaces the remembered query (it is selected), and searches anew.
-        await pilot.press(*"zwembad")
-        await settle(app, pilot)
+        await press(pilot, *"zwembad")
         assert again.query_one(Input).value == "zwembad"
         assert {r.response.body_text for r in again.rows} == {
             "Ik mis de jongeren in dit verhaal.\nZij gebruiken het zwembad het meest."
@@ -187,8 +181,7 @@ async def test_slash_again_shows_the_last_query_with_its_hits_and_cursor(
 async def _thread(app, pilot):
     from reactieveld.tui.screens.thread import ThreadScreen
 
-    await pilot.press("enter")
-    await settle(app, pilot)
+    await press(pilot, "enter")
     thread = app.screen
     assert isinstance(thread, ThreadScreen) and thread.loaded
     return thread, thread.query_one("#thread-tree")
@@ -225,8 +218,7 @@ async def test_the_thread_tree_moves_folds_and_opens_like_the_queue(tui_store, m
         await pilot.press("j")
         wanted = tree.cursor_node.data
         assert wanted == parent.children[0].data
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, "enter")
         assert app.screen is triage
         assert triage.queue.current.response.id == wanted
         assert (await tui_store.get(wanted)).response.parent_external_id is not None
@@ -275,8 +267,7 @@ async def test_a_decision_says_what_it_did(tui_store, make_app, key, marked, lan
         else:
             targets = [screen.queue.current.response.id]
         app.clear_notifications()
-        await pilot.press(key)
-        await settle(app, pilot)
+        await press(pilot, key)
         nl, en, status = DECISIONS[key]
         # The count a second way: the targeted rows the store now shows as decided.
         rows = [await tui_store.get(rid) for rid in targets]
@@ -341,8 +332,7 @@ async def test_f2_is_kept_across_a_restart(tui_store, make_app, tmp_path):
         assert isinstance(app.screen, SettingsScreen)
         note = app.screen.query(".dialog-hint").first().render()
         assert "bewaard voor de volgende start" in str(note)
-        await pilot.press("e")
-        await settle(app, pilot)
+        await press(pilot, "e")
         assert app.i18n.language == "en"
     assert read_state(path) == {"language": "en"}
     # The next start: a new app, its language from the state file (the locale said nl).
@@ -366,8 +356,7 @@ async def test_f2_says_when_the_config_decides(tui_store, make_app, tmp_path):
         assert isinstance(app.screen, SettingsScreen)
         note = str(app.screen.query(".dialog-hint").first().render())
         assert note == "Alleen voor deze sessie: bij het starten bepaalt [ui] language de taal."
-        await pilot.press("e")
-        await settle(app, pilot)
+        await press(pilot, "e")
         assert app.i18n.language == "en"
     assert not path.exists()  # for this session only
 

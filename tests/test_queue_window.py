@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from helpers.app import SIZE, ready, settle
+from helpers.app import SIZE, press, ready, settle
 from helpers.data import fill_store, sample_responses, sample_store
 
 from reactieveld.model import RemoteStatus
@@ -53,8 +53,7 @@ async def test_window_follows_the_store_through_actions(tmp_path, make_app, seed
                 key = rnd.choice(["j", "j", "k", "a", "u", "s", "d", "x", "1", "2", "G", "g"])
                 if key in ("u", "s") and rnd.random() < 0.5:
                     await screen.show_queue(rnd.choice(["hold", "all", "approved"]))
-                await pilot.press(key)
-                await settle(app, pilot)
+                await press(pilot, key)
                 await check_window(screen, f"{step}: {key} in {screen.queue_name}")
     finally:
         await store.close()
@@ -69,8 +68,7 @@ async def test_action_when_the_next_row_changed_elsewhere(tui_store, make_app):
         below = screen.queue.rows[1].response.id
         await tui_store.moderate([below], RemoteStatus.SPAM, actor="elders")
         acted = screen.queue.current.response.id
-        await pilot.press("a")
-        await settle(app, pilot)
+        await press(pilot, "a")
         ids = [r.response.id for r in screen.queue.rows]
         assert acted not in ids and below not in ids
         assert screen.queue.total == 28

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.app import SIZE, SMALL, ready, screen_text, settle
+from helpers.app import SIZE, SMALL, press, ready, screen_text, settle
 from helpers.store import page, resp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,8 +67,7 @@ async def test_the_flagged_tab_its_count_and_the_rule_on_each_row(
         assert "flagged" in screen.queues
         # The tabs on their line, whole: at 80 columns the Dutch names are the short ones.
         assert tab in screen_text(app)[1]
-        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")  # new -> ... -> flagged
-        await settle(app, pilot)
+        await press(pilot, "tab", "tab", "tab", "tab", "tab", "tab")  # new -> ... -> flagged
         assert screen.queue_name == "flagged"
         assert f"[{tab}]" in screen_text(app)[1]  # the current tab, in brackets
         assert [r.response.external_id for r in screen.queue.rows] == ["e", "c", "a"]
@@ -139,14 +138,12 @@ async def test_the_view_marks_the_matched_words_and_names_the_rule(store, make_a
         text = _view_text(app)  # e: both rules
         assert "[Tyfus]! en [koop nu]" in text
         assert "§ Regel: scheldwoorden (open); reclame (open)" in text
-        await pilot.press("j")
-        await settle(app, pilot)
+        await press(pilot, "j")
         text = _view_text(app)
         assert "[Koop  nu] bij ons" in text  # the author's two spaces, as written
         assert "§ Regel: reclame (open)" in text
         # On screen, in characters, and the matched words in their own style.
-        await pilot.press("j")
-        await settle(app, pilot)
+        await press(pilot, "j")
         assert any("Wat een [Kankerlijer] ben jij" in line for line in screen_text(app))
         content = app.screen.query_one("#response").render_content()
         start = content.plain.index("Kankerlijer")
@@ -171,12 +168,10 @@ async def test_releasing_a_flagged_response_is_the_rules_misfire(store, make_app
     app = make_app(store, language="en", rules=RULES)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _in_queue(app, pilot, "flagged")
-        await pilot.press("G")  # a: held by scheldwoorden
-        await settle(app, pilot)
+        await press(pilot, "G")  # a: held by scheldwoorden
         a = screen.queue.current.response.id
         assert screen.queue.current.response.external_id == "a"
-        await pilot.press("a")  # released
-        await settle(app, pilot)
+        await press(pilot, "a")  # released
         # Out of the Flagged queue, its tab one less; in the store a misfire by the moderator.
         assert [r.response.external_id for r in screen.queue.rows] == ["e", "c"]
         assert "[Flagged 2]" in screen_text(app)[1]
@@ -187,8 +182,7 @@ async def test_releasing_a_flagged_response_is_the_rules_misfire(store, make_app
         # The view says so where the response is still to be seen.
         assert "§ Rule: scheldwoorden (misfire)" in await _view_of(app, pilot, a)
         # Undone: the flag open again, the response back in the Flagged queue.
-        await pilot.press("z")
-        await settle(app, pilot)
+        await press(pilot, "z")
         assert (await store.rule_flags(a))[0].state == "open"
         assert await store.count(FLAGGED) == 3
         await settle(app, pilot)
@@ -199,11 +193,9 @@ async def test_a_kept_decision_upholds_the_rule(store, make_app):
     app = make_app(store, language="nl", rules=RULES)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _in_queue(app, pilot, "flagged")
-        await pilot.press("j")  # c: flagged by reclame, still approved on the platform
-        await settle(app, pilot)
+        await press(pilot, "j")  # c: flagged by reclame, still approved on the platform
         c = screen.queue.current.response.id
-        await pilot.press("s")  # spam
-        await settle(app, pilot)
+        await press(pilot, "s")  # spam
         [flag] = await store.rule_flags(c)
         assert (flag.state, flag.resolved_by) == ("upheld", "tester")
         assert "§ Regel: reclame (terecht)" in await _view_of(app, pilot, c)
@@ -225,8 +217,7 @@ async def test_matched_markup_stays_text(tmp_path, make_app):
             text = _view_text(app)
             assert "[@click=app.quit][Klik] hier[/] en [b][klikken][/b]  [klik]!" in text
             assert "§ Regel: klik (open)" in text
-            await pilot.press("j")
-            await settle(app, pilot)
+            await press(pilot, "j")
             assert app.is_running
     finally:
         await store.close()

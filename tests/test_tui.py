@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers.app import SIZE, ready, settle
+from helpers.app import SIZE, press, ready, settle
 from helpers.data import T0, fill_store, sample_responses, sample_store
 
 from reactieveld.model import ActionKind, OutboxState, RemoteStatus, TagKind, TriageState
@@ -51,16 +51,13 @@ async def test_movement_keys(tui_store, make_app):
         assert current_ext(screen) == "c26"
         await pilot.press("k", "up")
         assert current_ext(screen) == "c28"
-        await pilot.press("G")
-        await settle(app, pilot)
+        await press(pilot, "G")
         assert current_ext(screen) == "c0"
-        await pilot.press("g")
-        await settle(app, pilot)
+        await press(pilot, "g")
         assert current_ext(screen) == "c29"
         await pilot.press("pagedown")
         assert screen.queue.cursor > 1
-        await pilot.press("end", "home")
-        await settle(app, pilot)
+        await press(pilot, "end", "home")
         assert screen.queue.cursor == 0
 
 
@@ -84,8 +81,7 @@ async def test_moderation_keys_store_journal_outbox_and_advance(tui_store, make_
         rid = target.response.id
         before = target.response.remote_status
         after_id = screen.queue.row_at(screen.queue.cursor + 1).response.id
-        await pilot.press(key)
-        await settle(app, pilot)
+        await press(pilot, key)
         row = await tui_store.get(rid)
         assert row.response.remote_status is status
         assert row.response.triage is TriageState.HANDLED
@@ -106,8 +102,7 @@ async def test_x_marks_handled_without_status_change(tui_store, make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
         rid = screen.queue.current.response.id
-        await pilot.press("x")
-        await settle(app, pilot)
+        await press(pilot, "x")
         row = await tui_store.get(rid)
         assert row.response.triage is TriageState.HANDLED
         assert row.response.remote_status is RemoteStatus.APPROVED
@@ -122,13 +117,11 @@ async def test_question_keys_toggle_tags(tui_store, make_app, code):
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
         rid = screen.queue.current.response.id
-        await pilot.press(code)
-        await settle(app, pilot)
+        await press(pilot, code)
         tags = await tui_store.tags(rid)
         assert [(t.kind, t.code, t.actor) for t in tags] == [(TagKind.QUESTION, code, "tester")]
         assert screen.queue.current.questions == (code,)  # the cursor stays
-        await pilot.press(code)
-        await settle(app, pilot)
+        await press(pilot, code)
         assert await tui_store.tags(rid) == []
         kinds = [e.kind for e in await tui_store.journal(rid)]
         assert kinds == [ActionKind.UNTAG, ActionKind.TAG]
@@ -141,17 +134,14 @@ async def test_role_picker_sets_and_clears_the_role(tui_store, make_app):
         rid = screen.queue.current.response.id
         await pilot.press("w")
         assert isinstance(app.screen, RolePicker)
-        await pilot.press("r")  # Raadslid
-        await settle(app, pilot)
+        await press(pilot, "r")  # Raadslid
         assert isinstance(app.screen, TriageScreen)
         row = await tui_store.get(rid)
         assert row.role == "raad"
         assert screen.queue.current.role == "raad"
-        await pilot.press("w", "backspace")
-        await settle(app, pilot)
+        await press(pilot, "w", "backspace")
         assert (await tui_store.get(rid)).role is None
-        await pilot.press("w", "escape")
-        await settle(app, pilot)
+        await press(pilot, "w", "escape")
         assert (await tui_store.get(rid)).role is None
         assert [e.kind for e in await tui_store.journal(rid)] == [ActionKind.ROLE] * 2
 
@@ -164,8 +154,7 @@ async def test_reply_editor_sends_through_the_outbox(tui_store, make_app):
         await pilot.press("r")
         assert isinstance(app.screen, EditorScreen)
         await pilot.press(*"Dank u wel")
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, TriageScreen)
         outbox = await tui_store.outbox_items()
         assert len(outbox) == 1
@@ -179,8 +168,7 @@ async def test_reply_escape_sends_nothing(tui_store, make_app):
     app = make_app(tui_store)
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
-        await pilot.press("r", *"weg", "escape")
-        await settle(app, pilot)
+        await press(pilot, "r", *"weg", "escape")
         assert await tui_store.outbox_items() == []
 
 
@@ -189,8 +177,7 @@ async def test_note_is_stored(tui_store, make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
         rid = screen.queue.current.response.id
-        await pilot.press("n", *"bel terug", "ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, "n", *"bel terug", "ctrl+s")
         notes = await tui_store.notes(rid)
         assert [(n.text, n.actor) for n in notes] == [("bel terug", "tester")]
         assert await tui_store.outbox_items() == []  # notes never leave the house
@@ -205,13 +192,11 @@ async def test_marks_then_actions_act_on_all_marked(tui_store, make_app):
         await pilot.press("space", "j", "space")  # c29 and c27 (space moves on)
         marked = set(screen.queue.marked)
         assert len(marked) == 2
-        await pilot.press("3")
-        await settle(app, pilot)
+        await press(pilot, "3")
         for rid in marked:
             assert [t.code for t in await tui_store.tags(rid)] == ["3"]
         assert screen.queue.marked == marked  # coding keeps the marks: now decide
-        await pilot.press("s")
-        await settle(app, pilot)
+        await press(pilot, "s")
         for rid in marked:
             row = await tui_store.get(rid)
             assert row.response.remote_status is RemoteStatus.SPAM
@@ -225,16 +210,12 @@ async def test_undo_says_what_it_took_back(tui_store, make_app):
     app = make_app(tui_store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        await pilot.press("space", "space", "4")  # two marked, question 4
-        await settle(app, pilot)
-        await pilot.press("z")
-        await settle(app, pilot)
+        await press(pilot, "space", "space", "4")  # two marked, question 4
+        await press(pilot, "z")
         assert [n.message for n in app._notifications][-1] == "Ongedaan gemaakt: Vraag 4 (2×)"
-        await pilot.press("s")  # the marks are still there: a decision on both
-        await settle(app, pilot)
+        await press(pilot, "s")  # the marks are still there: a decision on both
         assert screen.queue.total == 28
-        await pilot.press("z")
-        await settle(app, pilot)
+        await press(pilot, "z")
         assert [n.message for n in app._notifications][-1] == "Ongedaan gemaakt: spam (2×)"
         assert screen.queue.total == 30
 
@@ -244,11 +225,9 @@ async def test_undo_restores_state_and_cancels_the_write_back(tui_store, make_ap
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
         rid = screen.queue.current.response.id
-        await pilot.press("s")
-        await settle(app, pilot)
+        await press(pilot, "s")
         assert screen.queue.total == 29
-        await pilot.press("z")
-        await settle(app, pilot)
+        await press(pilot, "z")
         row = await tui_store.get(rid)
         assert row.response.remote_status is RemoteStatus.APPROVED
         assert row.response.triage is TriageState.NEW
@@ -270,8 +249,7 @@ async def test_tab_cycles_the_queues(tui_store, make_app):
             "new": QueueFilter(triage=TriageState.NEW),
         }
         for name, flt in expected.items():
-            await pilot.press("tab")
-            await settle(app, pilot)
+            await press(pilot, "tab")
             assert screen.queue_name == name
             assert screen.queue.total == await tui_store.count(flt)
 
@@ -285,15 +263,13 @@ async def test_filters_dialog(tui_store, make_app):
         await pilot.press("f")
         assert isinstance(app.screen, FilterScreen)
         app.screen.query_one("#filter-question").value = "5"
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+s")
         assert screen.queue.total == 1
         assert screen.queue.current.response.id == first
         await pilot.press("f")
         app.screen.query_one("#filter-untagged").value = True
         app.screen.query_one("#filter-question").clear()
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await press(pilot, "ctrl+s")
         assert screen.queue.total == 29
 
 
@@ -350,10 +326,8 @@ async def test_palette_offers_every_action(tui_store, make_app):
         assert any(label.startswith("Question 8") for label in labels)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Approve")
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await press(pilot, *"Approve")
+        await press(pilot, "enter")
         row = await tui_store.get_by_external("blog", "c29")
         assert row.response.triage is TriageState.HANDLED
 
@@ -374,11 +348,9 @@ async def test_remapped_keys_from_config(tui_store, make_app):
         await pilot.press("ctrl+n")
         assert current_ext(screen) == "c28"
         rid = screen.queue.current.response.id
-        await pilot.press("a")  # no longer approve
-        await settle(app, pilot)
+        await press(pilot, "a")  # no longer approve
         assert (await tui_store.get(rid)).response.triage is TriageState.NEW
-        await pilot.press("y")
-        await settle(app, pilot)
+        await press(pilot, "y")
         assert (await tui_store.get(rid)).response.triage is TriageState.HANDLED
         await pilot.press("question_mark")
         keys = {label: k for k, label, _ in app.screen.rows}
@@ -427,11 +399,9 @@ async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
     app = make_app(tui_store, language="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        await pilot.press("tab", "tab", "tab", "tab", "tab")  # all
-        await settle(app, pilot)
+        await press(pilot, "tab", "tab", "tab", "tab", "tab")  # all
         rid = screen.queue.current.response.id
-        await pilot.press("s")
-        await settle(app, pilot)
+        await press(pilot, "s")
         item = (await tui_store.outbox_items())[0]
         await tui_store.outbox_fail(item.id, error="changed remotely", conflict=True)
         from reactieveld.tui.messages import StoreChanged
@@ -443,8 +413,7 @@ async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
         assert row.outbox_state == "conflict"
         strip = screen.queue._render_row(row, 120, False, False)
         assert "! spam" in strip.text
-        await pilot.press("k")
-        await settle(app, pilot)
+        await press(pilot, "k")
         assert "conflict" in screen.query_one("#response").render_content().plain
 
 
@@ -458,19 +427,16 @@ async def test_large_store_opens_and_pages(tmp_path, make_app):
             assert screen.queue.total == 2500
             assert len(screen.queue.rows) < 2500
             for _ in range(12):
-                await pilot.press("pagedown")
-                await settle(app, pilot)
+                await press(pilot, "pagedown")
             assert screen.queue.current is not None
             index = screen.queue.cursor
             assert current_ext(screen) == f"c{2499 - index}"
-            await pilot.press("G")
-            await settle(app, pilot)
+            await press(pilot, "G")
             assert current_ext(screen) == "c0"
             assert screen.queue.cursor == 2499
             await pilot.press("k")
             assert current_ext(screen) == "c1"
-            await pilot.press("g")
-            await settle(app, pilot)
+            await press(pilot, "g")
             assert current_ext(screen) == "c2499"
             # A far jump (as the scrollbar does) loads a window around the index.
             screen.queue.move_to(1234)
@@ -488,8 +454,7 @@ async def test_settings_switch_the_language(tui_store, make_app):
         screen = await ready(app, pilot)
         assert app.i18n.language == "en"
         assert "New 30" in screen.query_one("#queue-tabs").render_content().plain
-        await pilot.press("a")  # the keys still act on the store
-        await settle(app, pilot)
+        await press(pilot, "a")  # the keys still act on the store
         assert (
             await tui_store.get_by_external("blog", "c29")
         ).response.triage is TriageState.HANDLED
@@ -591,8 +556,7 @@ async def test_many_new_responses_above_a_short_queue_keep_the_cursor_in_view(tm
         app = make_app(store)
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(app, pilot)
-            await pilot.press("G")
-            await settle(app, pilot)
+            await press(pilot, "G")
             cursor_id = screen.queue.current.response.id
             newer, threads = sample_responses(count=40, start=100, t0=T0 + timedelta(hours=9))
             await fill_store(store, "blog", newer, threads)
@@ -620,8 +584,7 @@ async def test_switching_the_language_keeps_the_queue_filter_and_cursor(tui_stor
 
         screen.choice = FilterChoice(source="blog")
         await screen.queue.load(queue_filter("all", screen.choice))
-        await pilot.press("j", "j", "j")
-        await settle(app, pilot)
+        await press(pilot, "j", "j", "j")
         rid = screen.queue.current.response.id
         await pilot.press("f2", "e")
         screen = await ready(app, pilot)

@@ -33,6 +33,12 @@ async def settle(app: Any, pilot: Any) -> None:
     raise AssertionError("workers did not settle")
 
 
+async def press(pilot: Any, *keys: str) -> None:
+    """Press ``keys``, then ``settle``: the workers they started are done."""
+    await pilot.press(*keys)
+    await settle(pilot.app, pilot)
+
+
 async def settled(pilot: Any) -> None:
     """``settle`` for the pilot's app, then one more pause so the last refresh is drawn."""
     await settle(pilot.app, pilot)
