@@ -33,7 +33,7 @@ from reactieveld.tui.queues import (
     queue_filter,
 )
 from reactieveld.tui.widgets.footer import KeyFooter
-from reactieveld.tui.widgets.queue_list import QueueList
+from reactieveld.tui.widgets.queue_list import QueueList, ViewContext
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.role_picker import RolePicker
 from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
@@ -110,28 +110,19 @@ class TriageScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         app = self.rapp
+        context = ViewContext(self.i18n, app.codebook, app.tz, app.actor)
         yield StatusLine(i18n=self.i18n, tz=app.tz, id="status-line")
         yield QueueTabs(i18n=self.i18n, id="queue-tabs")
         with Vertical(id="queue-pane"):
             yield Static("", id="queue-header", markup=False)
             yield QueueList(
                 app.store,
-                i18n=self.i18n,
-                codebook=app.codebook,
-                tz=app.tz,
+                context,
                 flt=queue_filter(self.queue_name, self.choice, app.actor),
                 id="queue",
-                actor=app.actor,
             )
         yield TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
-        yield ResponseView(
-            app.reader,
-            i18n=self.i18n,
-            codebook=app.codebook,
-            tz=app.tz,
-            id="response",
-            actor=app.actor,
-        )
+        yield ResponseView(app.reader, context, id="response")
         yield KeyFooter()
 
     @property

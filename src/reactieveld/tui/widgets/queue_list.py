@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -35,6 +36,19 @@ from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What the queue and the response view draw with: the interface text, the
+    codebook, the time zone of the times shown, and who this app's moderator is (their
+    own claims are not shown as "busy")."""
+
+    i18n: I18n
+    codebook: Codebook
+    tz: tzinfo | None = None
+    actor: str | None = None
+
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
 CHUNK = 100
@@ -146,21 +160,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(
         self,
         store: Any,
+        context: ViewContext,
         *,
-        i18n: I18n,
-        codebook: Codebook,
-        tz: tzinfo | None = None,
         flt: QueueFilter | None = None,
         id: str | None = None,
-        actor: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.store = store
-        #: Who this app's moderator is: their own claims are not shown as "busy".
-        self.actor = actor
-        self.i18n = i18n
-        self.codebook = codebook
-        self.tz = tz
+        self.i18n, self.codebook, self.tz = context.i18n, context.codebook, context.tz
+        self.actor = context.actor
         self.flt = flt or QueueFilter(triage=TriageState.NEW)
         self.total = 0
         self.base = 0  # index of rows[0]

@@ -9,7 +9,6 @@ cursor never waits for those queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import tzinfo
 from typing import Any
 
 from textual.app import ComposeResult
@@ -17,7 +16,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
@@ -26,7 +24,7 @@ from reactieveld.store.base import QueueFilter, QueueRow, RuleFlag
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import deferred
-from reactieveld.tui.widgets.queue_list import format_time
+from reactieveld.tui.widgets.queue_list import ViewContext, format_time
 
 Part = str | tuple[str, str]
 
@@ -88,20 +86,14 @@ class ResponseView(VerticalScroll, can_focus=False):
     def __init__(
         self,
         store: Any,
+        context: ViewContext,
         *,
-        i18n: I18n,
-        codebook: Codebook,
-        tz: tzinfo | None = None,
         id: str | None = None,
-        actor: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.store = store
-        #: Who this app's moderator is: their own claim is not shown as "busy".
-        self.actor = actor
-        self.i18n = i18n
-        self.codebook = codebook
-        self.tz = tz
+        self.i18n, self.codebook, self.tz = context.i18n, context.codebook, context.tz
+        self.actor = context.actor
         self.row: QueueRow | None = None
         self.details = Details()
         self.readonly_reason: str | None = None
