@@ -58,6 +58,15 @@ class ConfigError(Exception):
         return f"{where}: {self.message}"
 
 
+def _from_environment(where: str, variable: str, key: str) -> str:
+    """The secret in the environment variable ``variable``, which the config names with
+    ``key`` in ``where``; a ConfigError saying so when it is unset or empty."""
+    value = os.environ.get(variable, "")
+    if not value:
+        raise ConfigError(f"{where}: environment variable {variable} ({key}) is not set or empty")
+    return value
+
+
 # --- the dataclasses ---------------------------------------------------------------------
 
 
@@ -79,26 +88,14 @@ class StoreConfig:
         does: PGPASSWORD, ~/.pgpass). Raises ConfigError when the variable is named but unset."""
         if not self.password_env:
             return None
-        value = os.environ.get(self.password_env, "")
-        if not value:
-            raise ConfigError(
-                f"[store]: environment variable {self.password_env} (password_env) is not set "
-                "or empty"
-            )
-        return value
+        return _from_environment("[store]", self.password_env, "password_env")
 
     def author_secret(self) -> str | None:
         """The author secret from the environment, or None when none is configured.
         Raises ConfigError when the variable is named but unset or empty."""
         if not self.author_secret_env:
             return None
-        value = os.environ.get(self.author_secret_env, "")
-        if not value:
-            raise ConfigError(
-                f"[store]: environment variable {self.author_secret_env} (author_secret_env) "
-                "is not set or empty"
-            )
-        return value
+        return _from_environment("[store]", self.author_secret_env, "author_secret_env")
 
 
 @dataclass(frozen=True)
@@ -135,12 +132,7 @@ class SourceConfig:
         var = self.options.get(f"{key}_env")
         if not var:
             raise ConfigError(f'source "{self.name}": no {key}_env is configured')
-        value = os.environ.get(var, "")
-        if not value:
-            raise ConfigError(
-                f'source "{self.name}": environment variable {var} ({key}_env) is not set or empty'
-            )
-        return value
+        return _from_environment(f'source "{self.name}"', var, f"{key}_env")
 
 
 @dataclass(frozen=True)
