@@ -12,7 +12,7 @@ import re
 import time
 
 import pytest
-from wpreal import wp_from_env
+from wpreal import STATUSES, wp_from_env
 
 from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.model import RemoteStatus
@@ -72,25 +72,7 @@ async def test_status_change_and_deletion_on_the_site_are_seen(wp, store):
     engine, conn = engine_for(wp, store)
     try:
         assert (await engine.sync_source("blog")).ok
-        with wp.client() as c:
-            # A fresh comment, so the test does not depend on what others changed.
-            post = next(
-                p["id"]
-                for p in c.get("posts", params={"_fields": "id,comment_status"}).json()
-                if p["comment_status"] == "open"
-            )
-            made = c.post(
-                "comments",
-                json={
-                    "post": post,
-                    "content": f"Wijzig mij {time.time_ns()}",
-                    "status": "hold",
-                    "author_name": "Test",
-                    "author_email": "t@example.org",
-                },
-            )
-            assert made.status_code == 201, made.text
-            cid = str(made.json()["id"])
+        cid = wp.add_comment(f"Wijzig mij {time.time_ns()}", "hold")
         res = await engine.sync_source("blog")
         assert res.new == 1
         row = await store.get_by_external("blog", cid)
@@ -150,16 +132,7 @@ async def test_moderation_and_reply_are_written_back(wp, store):
         text = f"Dank voor uw reactie ({time.time_ns()})."
         await store.reply(open_row.response.id, text, actor="test")
         assert (await worker.run_once()).done == 1
-        with wp.client() as c:
-            replies = c.get(
-                "comments",
-                params={
-                    "parent": open_row.response.external_id,
-                    "context": "edit",
-                    "status": "any",
-                    "per_page": 100,
-                },
-            ).json()
+        replies = wp.replies_to(open_row.response.external_id)
         # The reply goes as plain text made HTML (connectors/plaintext.py).
         assert any(r["content"]["raw"] == f"<p>{text}</p>" for r in replies)
         done = await store.outbox_items(states=["done"])
@@ -210,21 +183,12 @@ async def test_hostile_bodies_arrive_intact(wp, store):
     engine, conn = engine_for(wp, store)
     try:
         assert (await engine.sync_source("blog")).ok
-        with wp.client() as c:
-            raw = {}
-            for status in ("approve", "hold", "spam", "trash"):
-                page = 1
-                while True:
-                    r = c.get(
-                        "comments",
-                        params={"status": status, "context": "edit", "per_page": 100, "page": page},
-                    )
-                    for x in r.json():
-                        if x["author_email"].startswith("gluiper"):
-                            raw[str(x["id"])] = x
-                    if page >= int(r.headers["X-WP-TotalPages"] or 0):
-                        break
-                    page += 1
+        raw = {
+            str(x["id"]): x
+            for status in STATUSES
+            for x in wp.comments(status)
+            if x["author_email"].startswith("gluiper")
+        }
         assert len(raw) >= 10
         for ext, x in raw.items():
             row = await store.get_by_external("blog", ext)
@@ -262,16 +226,7 @@ async def test_reply_is_plain_text_on_the_site(wp, store):
         )
         await store.reply(row.response.id, text, actor="test")
         assert (await worker.run_once()).done == 1
-        with wp.client() as c:
-            replies = c.get(
-                "comments",
-                params={
-                    "parent": row.response.external_id,
-                    "context": "edit",
-                    "status": "any",
-                    "per_page": 100,
-                },
-            ).json()
+        replies = wp.replies_to(row.response.external_id)
         mine = [r for r in replies if str(stamp) in r["content"]["raw"]]
         assert len(mine) == 1
         rendered, raw = mine[0]["content"]["rendered"], mine[0]["content"]["raw"]
@@ -307,24 +262,7 @@ async def test_a_hold_rules_decision_is_written_back_and_a_release_undone(wp, st
     try:
         assert (await engine.sync_source("blog")).ok
         assert (await store.counts()).flagged == 0
-        with wp.client() as c:
-            post = next(
-                p["id"]
-                for p in c.get("posts", params={"_fields": "id,comment_status"}).json()
-                if p["comment_status"] == "open"
-            )
-            made = c.post(
-                "comments",
-                json={
-                    "post": post,
-                    "content": f"Wat een {word.upper()}lijer!",
-                    "status": "approve",
-                    "author_name": "Test",
-                    "author_email": "t@example.org",
-                },
-            )
-            assert made.status_code == 201, made.text
-            cid = str(made.json()["id"])
+        cid = wp.add_comment(f"Wat een {word.upper()}lijer!", "approve")
         assert wp.truth()[cid] == "approved"
         res = await engine.sync_source("blog")
         assert res.ok and res.new == 1

@@ -44,30 +44,64 @@ class WP:
             timeout=30,
         )
 
-    def truth(self) -> dict[str, str]:
-        """Every comment on the site: id -> status, read per status with bare httpx."""
-        out: dict[str, str] = {}
+    def comments(self, status: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every comment with the REST ``status`` (approve, hold, spam, trash), page by
+        page, in the edit context (raw content), read with bare httpx."""
         with self.client() as c:
-            for param, name in STATUSES.items():
-                page = 1
-                while True:
-                    r = c.get(
-                        "comments",
-                        params={
-                            "status": param,
-                            "per_page": 100,
-                            "page": page,
-                            "context": "edit",
-                            "_fields": "id",
-                        },
-                    )
-                    r.raise_for_status()
-                    for x in r.json():
-                        out[str(x["id"])] = name
-                    if page >= int(r.headers["X-WP-TotalPages"] or 0):
-                        break
-                    page += 1
-        return out
+            page = 1
+            while True:
+                r = c.get(
+                    "comments",
+                    params={
+                        "status": status,
+                        "per_page": 100,
+                        "page": page,
+                        "context": "edit",
+                        **params,
+                    },
+                )
+                r.raise_for_status()
+                yield from r.json()
+                if page >= int(r.headers["X-WP-TotalPages"] or 0):
+                    break
+                page += 1
+
+    def truth(self) -> dict[str, str]:
+        """Every comment on the site: id -> status."""
+        return {
+            str(x["id"]): name
+            for param, name in STATUSES.items()
+            for x in self.comments(param, _fields="id")
+        }
+
+    def add_comment(self, content: str, status: str) -> str:
+        """A new comment by "Test" with the REST ``status`` on the first post open to
+        comments, so that a test does not depend on what others changed; its id."""
+        with self.client() as c:
+            post = next(
+                p["id"]
+                for p in c.get("posts", params={"_fields": "id,comment_status"}).json()
+                if p["comment_status"] == "open"
+            )
+            made = c.post(
+                "comments",
+                json={
+                    "post": post,
+                    "content": content,
+                    "status": status,
+                    "author_name": "Test",
+                    "author_email": "t@example.org",
+                },
+            )
+            assert made.status_code == 201, made.text
+            return str(made.json()["id"])
+
+    def replies_to(self, parent: str) -> list[dict[str, Any]]:
+        """The comments under ``parent``, of every status, with their raw content."""
+        with self.client() as c:
+            params = {"parent": parent, "context": "edit", "status": "any", "per_page": 100}
+            replies: list[dict[str, Any]] = c.get("comments", params=params).json()
+            return replies
 
     def source_config(self, name: str = "blog", **extra: Any) -> SourceConfig:
         os.environ.setdefault("WP_APP_PASSWORD", self.password)
