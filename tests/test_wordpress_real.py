@@ -7,6 +7,7 @@ holds at that moment, never with the seed.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import time
@@ -42,6 +43,18 @@ def engine_for(wp, store, **conn_kw):
     return SyncEngine(store, [(cfg, conn)]), conn
 
 
+@contextlib.asynccontextmanager
+async def synced(wp, store):
+    """The engine and connector of ``engine_for`` and an outbox worker, after a first
+    sync that went well; the engine is closed after."""
+    engine, conn = engine_for(wp, store)
+    try:
+        assert (await engine.sync_source("blog")).ok
+        yield engine, conn, OutboxWorker(store, engine.connectors)
+    finally:
+        await engine.aclose()
+
+
 async def stored(store, source="blog") -> dict[str, str]:
     return {k: v.value for k, v in (await known_statuses(store, source)).items()}
 
@@ -69,9 +82,7 @@ async def test_full_sync_equals_wordpress_and_second_sync_adds_nothing(wp, store
 
 
 async def test_status_change_and_deletion_on_the_site_are_seen(wp, store):
-    engine, conn = engine_for(wp, store)
-    try:
-        assert (await engine.sync_source("blog")).ok
+    async with synced(wp, store) as (engine, conn, _worker):
         cid = wp.add_comment(f"Wijzig mij {time.time_ns()}", "hold")
         res = await engine.sync_source("blog")
         assert res.new == 1
@@ -93,15 +104,10 @@ async def test_status_change_and_deletion_on_the_site_are_seen(wp, store):
         row = await store.get_by_external("blog", cid)
         assert row.response.remote_status is RemoteStatus.DELETED
         assert await stored(store) == {**wp.truth(), cid: "deleted"}
-    finally:
-        await engine.aclose()
 
 
 async def test_moderation_and_reply_are_written_back(wp, store):
-    engine, conn = engine_for(wp, store)
-    worker = OutboxWorker(store, engine.connectors)
-    try:
-        assert (await engine.sync_source("blog")).ok
+    async with synced(wp, store) as (engine, conn, worker):
         rows = await store.queue(QueueFilter(sources=("blog",), statuses=(RemoteStatus.HOLD,)))
         assert len(rows) >= 4
         targets = {
@@ -137,15 +143,10 @@ async def test_moderation_and_reply_are_written_back(wp, store):
         assert any(r["content"]["raw"] == f"<p>{text}</p>" for r in replies)
         done = await store.outbox_items(states=["done"])
         assert len(done) == 5
-    finally:
-        await engine.aclose()
 
 
 async def test_conflict_when_the_site_changed_meanwhile(wp, store):
-    engine, conn = engine_for(wp, store)
-    worker = OutboxWorker(store, engine.connectors)
-    try:
-        assert (await engine.sync_source("blog")).ok
+    async with synced(wp, store) as (engine, conn, worker):
         row = (await store.queue(QueueFilter(sources=("blog",), statuses=(RemoteStatus.HOLD,))))[0]
         ext = row.response.external_id
         await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="test")
@@ -156,17 +157,12 @@ async def test_conflict_when_the_site_changed_meanwhile(wp, store):
         assert wp.truth()[ext] == "trash"  # not forced
         [item] = await store.outbox_items(states=["conflict"])
         assert "trash" in item.last_error
-    finally:
-        await engine.aclose()
 
 
 async def test_reply_on_closed_post_is_a_clear_error(wp, store):
     if wp.closed_post is None:
         pytest.skip("WP_CLOSED_POST_ID not set")
-    engine, conn = engine_for(wp, store)
-    worker = OutboxWorker(store, engine.connectors)
-    try:
-        assert (await engine.sync_source("blog")).ok
+    async with synced(wp, store) as (engine, conn, worker):
         rows = await store.queue(QueueFilter(thread=("blog", str(wp.closed_post))))
         assert rows
         await store.reply(rows[0].response.id, "Dank!", actor="test")
@@ -175,14 +171,10 @@ async def test_reply_on_closed_post_is_a_clear_error(wp, store):
         [item] = await store.outbox_items(states=["failed"])
         assert "comments are closed" in item.last_error
         assert item.attempts == 1  # a 403 is not retried
-    finally:
-        await engine.aclose()
 
 
 async def test_hostile_bodies_arrive_intact(wp, store):
-    engine, conn = engine_for(wp, store)
-    try:
-        assert (await engine.sync_source("blog")).ok
+    async with synced(wp, store) as (engine, conn, _worker):
         raw = {
             str(x["id"]): x
             for status in STATUSES
@@ -200,18 +192,13 @@ async def test_hostile_bodies_arrive_intact(wp, store):
         assert any("[@click=app.quit]klik[/]" in t for t in texts)
         assert not any("\x1b" in t for t in texts)  # controls removed from the plain text
         assert not any("<script>" in t for t in texts)  # HTML turned into text
-    finally:
-        await engine.aclose()
 
 
 async def test_reply_is_plain_text_on_the_site(wp, store):
     """A moderator (here the administrator, who may post unfiltered HTML) quotes a hostile
     comment and writes ``a < b & c`` in two paragraphs: WordPress shows the text, runs no
     script, and keeps the two paragraphs."""
-    engine, _conn = engine_for(wp, store)
-    worker = OutboxWorker(store, engine.connectors)
-    try:
-        assert (await engine.sync_source("blog")).ok
+    async with synced(wp, store) as (engine, _conn, worker):
         rows = await store.queue(QueueFilter(sources=("blog",)), limit=500)
         row = next(
             r
@@ -241,8 +228,6 @@ async def test_reply_is_plain_text_on_the_site(wp, store):
         assert shown[0] == f"U schreef: <script>alert(1)</script> ({stamp})"
         assert shown[1].split("\n") == ["Klopt: a < b & c, en &amp; blijft &amp;.", "Tot ziens"]
         assert "<br />" in rendered
-    finally:
-        await engine.aclose()
 
 
 async def test_a_hold_rules_decision_is_written_back_and_a_release_undone(wp, store):
