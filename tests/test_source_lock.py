@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import discourse_source
+from fakes import discourse_source, running_forum
 from fakes.discourse import FakeDiscourse
 
 from reactieveld.config import load_config
@@ -104,12 +104,8 @@ class _TeamMemory:
 
 @pytest.fixture
 def forum(monkeypatch: pytest.MonkeyPatch) -> Any:
-    fake = FakeDiscourse()
-    fake.load_fixture()
-    fake.start()
-    monkeypatch.setenv("RV_FORUM_KEY", fake.api_key)
-    yield fake
-    fake.stop()
+    with running_forum(monkeypatch) as fake:
+        yield fake
 
 
 def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:

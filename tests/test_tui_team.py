@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import discourse_source, running_forum
 from fakes.discourse import FakeDiscourse
 from helpers.app import SMALL, screen_text
 from helpers.store import page, resp
@@ -26,28 +27,13 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 
 @pytest.fixture
 def forum(monkeypatch: pytest.MonkeyPatch) -> Any:
-    fake = FakeDiscourse()
-    fake.load_fixture()
-    fake.start()
-    monkeypatch.setenv("RV_FORUM_KEY", fake.api_key)
-    yield fake
-    fake.stop()
+    with running_forum(monkeypatch) as fake:
+        yield fake
 
 
 def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:
     cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(
-        f"""
-[[sources]]
-name = "forum"
-type = "discourse"
-url = "{forum.url}"
-api_username = "{forum.api_username}"
-api_key_env = "RV_FORUM_KEY"
-poll_seconds = 3600
-""",
-        encoding="utf-8",
-    )
+    cfg.write_text(discourse_source(forum)[0] + "poll_seconds = 3600\n", encoding="utf-8")
     return load_config(cfg)
 
 

@@ -6,6 +6,8 @@ Each portal has one ``[[sources]]`` block (with the environment variables that h
 secrets) and one little Dutch seed, here, for the tests and the manual demo alike.
 """
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -23,6 +25,22 @@ api_key_env = "RV_FORUM_KEY"
 """,
         {"RV_FORUM_KEY": forum.api_key},
     )
+
+
+@contextlib.contextmanager
+def running_forum(monkeypatch: Any) -> Iterator[Any]:
+    """A Discourse fake with its fixture's posts, serving on 127.0.0.1, its key in the
+    environment variable that :func:`discourse_source` names; stopped after."""
+    from fakes.discourse import FakeDiscourse
+
+    fake = FakeDiscourse()
+    fake.load_fixture()
+    fake.start()
+    monkeypatch.setenv("RV_FORUM_KEY", fake.api_key)
+    try:
+        yield fake
+    finally:
+        fake.stop()
 
 
 def decidim_source(decidim: Any) -> tuple[str, dict[str, str]]:
