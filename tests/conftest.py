@@ -64,6 +64,16 @@ def sleeps() -> Any:
 
 
 @pytest.fixture
+def forum(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A running Discourse fake with its fixture's posts, its key in the environment
+    (fakes.running_forum); test_discourse has a bare one of its own."""
+    from fakes import running_forum
+
+    with running_forum(monkeypatch) as fake:
+        yield fake
+
+
+@pytest.fixture
 def utc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Local times in UTC (the reports and dashboard print local dates), no user config."""
     monkeypatch.setenv("TZ", "UTC")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import discourse_source, running_forum
+from fakes import discourse_source
 from fakes.discourse import FakeDiscourse
 
 from reactieveld.config import load_config
@@ -100,12 +100,6 @@ class _TeamMemory:
 
     def source_lock(self, name: str) -> Any:
         return self._locks.source_lock(name)
-
-
-@pytest.fixture
-def forum(monkeypatch: pytest.MonkeyPatch) -> Any:
-    with running_forum(monkeypatch) as fake:
-        yield fake
 
 
 def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import discourse_source, running_forum
+from fakes import discourse_source
 from fakes.discourse import FakeDiscourse
 from helpers.app import SMALL, screen_text
 from helpers.store import page, resp
@@ -23,12 +23,6 @@ from reactieveld.store.pg.store import PostgresStore
 from reactieveld.sync import SyncEngine, SyncEvent
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-
-
-@pytest.fixture
-def forum(monkeypatch: pytest.MonkeyPatch) -> Any:
-    with running_forum(monkeypatch) as fake:
-        yield fake
 
 
 def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:
