@@ -170,33 +170,12 @@ async def test_review_queue_items_and_write_back(forum, conn):
     assert result.external_id in got
 
 
-async def test_reply_posts_to_the_topic_with_the_post_number(forum, conn):
+async def reply_to_22(forum, conn, text: str):
+    """The fixture's post 22 read as a sync reads it, and ``text`` sent as its reply."""
     forum.load_fixture()
     pages, _ = await round_(conn, None)
     target = responses(pages)["22"]
-    result = await conn.apply(
-        Action(
-            Capability.REPLY,
-            "forum",
-            target.external_id,
-            thread_external_id=target.thread_external_id,
-            text="Goed punt, we kijken ernaar.",
-            meta=target.meta,
-        )
-    )
-    sent = [r for r in forum.requests if r.method == "POST"][-1].json()
-    assert sent == {"topic_id": 7, "raw": "Goed punt, we kijken ernaar.", "reply_to_post_number": 2}
-    assert result.remote_status is RemoteStatus.APPROVED
-    assert forum.posts[int(result.external_id)]["raw"] == "Goed punt, we kijken ernaar."
-
-
-async def test_reply_is_sent_as_literal_markdown(forum, conn):
-    """What the moderator types is plain text: Markdown, HTML and mentions are escaped."""
-    forum.load_fixture()
-    pages, _ = await round_(conn, None)
-    target = responses(pages)["22"]
-    text = "U schreef <script>alert(1)</script> **echt**\n\n@anne: a < b & c"
-    result = await conn.apply(
+    return await conn.apply(
         Action(
             Capability.REPLY,
             "forum",
@@ -206,6 +185,20 @@ async def test_reply_is_sent_as_literal_markdown(forum, conn):
             meta=target.meta,
         )
     )
+
+
+async def test_reply_posts_to_the_topic_with_the_post_number(forum, conn):
+    result = await reply_to_22(forum, conn, "Goed punt, we kijken ernaar.")
+    sent = [r for r in forum.requests if r.method == "POST"][-1].json()
+    assert sent == {"topic_id": 7, "raw": "Goed punt, we kijken ernaar.", "reply_to_post_number": 2}
+    assert result.remote_status is RemoteStatus.APPROVED
+    assert forum.posts[int(result.external_id)]["raw"] == "Goed punt, we kijken ernaar."
+
+
+async def test_reply_is_sent_as_literal_markdown(forum, conn):
+    """What the moderator types is plain text: Markdown, HTML and mentions are escaped."""
+    text = "U schreef <script>alert(1)</script> **echt**\n\n@anne: a < b & c"
+    result = await reply_to_22(forum, conn, text)
     assert forum.posts[int(result.external_id)]["raw"] == (
         "U schreef \\<script\\>alert(1)\\</script\\> \\*\\*echt\\*\\*\n\n\\@anne: a \\< b \\& c"
     )
