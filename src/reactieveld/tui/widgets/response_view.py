@@ -187,6 +187,9 @@ class ResponseView(VerticalScroll, can_focus=False):
             key = "view.earlier.one" if d.author_count == 1 else "view.earlier"
             add(("\n" + t(key, n=d.author_count), "dim"))
         add("\n")
+        if self.side_by_side:  # what this queue is about: first, where 80x24 shows it
+            add((t("disagree.view") + "\n", "bold"))
+            add("\n".join(codings_table(self.i18n, self.codebook, d.codings, row)) + "\n")
         if row.thread_title or r.thread_external_id:
             add((t("view.thread") + ": ", "dim"))
             add(clean(row.thread_title, limit=300) or r.thread_external_id or "")
@@ -210,9 +213,6 @@ class ResponseView(VerticalScroll, can_focus=False):
         add("\n\n")
         if self.blind:
             add((t("second.view") + "\n", "bold"))
-        if self.side_by_side:
-            add((t("disagree.view") + "\n", "bold"))
-            add("\n".join(codings_table(self.i18n, self.codebook, d.codings, row)) + "\n")
         questions = [f"{c} {self.codebook.label(TagKind.QUESTION, c, lang)}" for c in row.questions]
         add((t("view.questions") + ": ", "dim"))
         add("; ".join(preview(q, 120) for q in questions) or t("view.none"))
