@@ -73,6 +73,8 @@ async def test_two_codings_differ_and_anna_resolves_them(team, make_app) -> None
             "                 ≠   ≠                       ≠",
         ]
         assert "[Verschil 1]" in " ".join(screen_text(anna))
+        assert "x Beslist" in screen_text(anna)[-1]  # the footer: x resolves here
+        assert ("x", "Beslist", None) in sa.help_rows()
         # She settles: 2 yes, 3 no, the role stays. The tags change, not her coding.
         await pa.press("2", "3")
         await settled(pa)

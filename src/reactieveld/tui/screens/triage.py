@@ -328,12 +328,23 @@ class TriageScreen(Screen[None]):
         # The footer's tooltip of a greyed-out key says why (the connector's reason).
         bindings = super().active_bindings
         for key, active in list(bindings.items()):
+            label = self._label(active.binding.action) if active.node is self else None
+            if label is not None:
+                active = active._replace(binding=replace(active.binding, description=label))
+                bindings[key] = active
             if active.node is self and not active.enabled:
                 action, params = _parse(active.binding.action)
                 reason = self.action_reason(action, params)
                 if reason:
                     bindings[key] = active._replace(tooltip=reason)
         return bindings
+
+    def _label(self, action: str) -> str | None:
+        """A key's label where this queue gives it another meaning (footer and help):
+        ``x`` resolves in the Disagreements queue. None: the usual one."""
+        if self.queue_name == DISAGREE and action == "handled":
+            return self.i18n.t("disagree.key")
+        return None
 
     # -- moving -------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
@@ -710,6 +721,7 @@ class TriageScreen(Screen[None]):
         tabs.redraw()
         self.queue.scroll_to(y=0, animate=False, immediate=True)
         self._view_mode(name)
+        self.refresh_bindings()  # x reads "resolved" in Disagreements (``_label``)
         await self.queue.load(self._filter(name))
 
     async def show_response(self, response_id: int) -> bool:
@@ -792,7 +804,7 @@ class TriageScreen(Screen[None]):
             keys = keymap.get(s.id, s.keys)
             action, params = _parse(s.action)
             reason = self.action_reason(action, params) if action in _REASONED else None
-            label = self.i18n.t(s.label, **dict(s.label_values))
+            label = self._label(action) or self.i18n.t(s.label, **dict(s.label_values))
             question = self.rapp.codebook.question(str(params[0])) if action == "question" else None
             if question is not None:
                 label = self.i18n.t(
