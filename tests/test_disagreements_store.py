@@ -6,12 +6,17 @@ did it as actor); it leaves the queue; undo reopens it."""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.codings import Team, open_team
-from helpers.store import page, resp, sql
+from helpers.store import open_store, page, resp, sql
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reactieveld.store.base import QueueFilter
 
@@ -119,3 +124,58 @@ async def test_first_coder_settling_keeps_her_coding(team: Team) -> None:
     stale = {r: row.version - 1}
     assert (await team.anna.resolve_disagreements([r], actor="anna", seen=stale)).conflicts
     assert await _queue(team.owner) == [r]
+
+
+_coding = st.tuples(
+    st.frozensets(st.sampled_from(["1", "2", "3"]), max_size=3),
+    st.sampled_from([None, "burger", "raad"]),
+    st.booleans(),  # a later coder's: done, or not yet (then it does not count)
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_coding, min_size=1, max_size=3), min_size=1, max_size=4))
+def test_the_queue_is_the_responses_whose_counted_codings_differ(
+    responses: list[list[tuple[frozenset[str], str | None, bool]]],
+) -> None:
+    # SQLite only (a fresh file per example); the SQL is the planner's, the same on both.
+    asyncio.run(_differ(responses))
+
+
+async def _differ(responses: list[list[tuple[frozenset[str], str | None, bool]]]) -> None:
+    coders = ["anna", "bert", "cees"]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await open_store(Path(tmp) / "m.db", double_share=1.0)
+        try:
+            n = len(responses)
+            await store.upsert_page("blog", page(*(resp(str(i), minutes=i) for i in range(n))))
+            expected = set()
+            for i, codings in enumerate(responses):
+                rid = await _id(store, str(i))
+                counted = []
+                for coder, (questions, role, done) in zip(coders, codings, strict=False):
+                    for q in sorted(questions):
+                        await store.toggle_question([rid], q, actor=coder)
+                    # The first coder's coding exists once they gave anything.
+                    if role is not None or (not questions and coder == "anna"):
+                        await store.set_role([rid], role or "burger", actor=coder)
+                        if role is None:
+                            await store.set_role([rid], None, actor=coder)
+                    if coder == "anna":
+                        counted.append((questions, role))
+                    elif done:
+                        await store.finish_coding([rid], actor=coder)
+                        counted.append((questions, role))
+                if len(set(counted)) > 1:
+                    expected.add(rid)
+            assert set(await _queue(store)) == expected
+            assert await store.count(DISAGREE) == len(expected)
+            # Resolving each one empties the queue; undoing the last reopens that one.
+            for rid in sorted(expected):
+                assert (await store.resolve_disagreements([rid], actor="dirk")).changed == 1
+            assert await _queue(store) == []
+            if expected:
+                await store.undo_last(actor="dirk")
+                assert await _queue(store) == [max(expected)]
+        finally:
+            await store.close()

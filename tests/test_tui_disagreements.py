@@ -12,6 +12,9 @@ import pytest
 from helpers.app import SMALL, ready, screen_text, settle, settled
 from helpers.codings import open_team
 from helpers.data import fill_store, sample_responses
+from helpers.store import resp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.queues import DISAGREE, SECOND
@@ -92,9 +95,15 @@ async def test_two_codings_differ_and_anna_resolves_them(team, make_app) -> None
         # z reopens it; x again resolves it.
         await pa.press("z")
         await settled(pa)
+        told = [str(n.message) for n in anna._notifications]
+        assert any("Ongedaan gemaakt: het oplossen van een verschil" in m for m in told), told
         await sa.show_queue(DISAGREE)
         await settled(pa)
         assert sa.queue.total == 1
+        await settle(anna, pa)
+        journal = _view(anna)
+        assert "anna: verschil opgelost: vragen 1, 2; rol Burger" in journal
+        assert "anna: ongedaan gemaakt" in journal
         await pa.press("x")
         await settled(pa)
         assert sa.queue.total == 0
@@ -120,3 +129,63 @@ async def test_without_double_share_there_is_no_disagreements_tab(tui_store, mak
         await settle(app, pilot)
         assert DISAGREE not in screen.queues
         assert "Verschil" not in " ".join(screen_text(app))
+
+
+_codings = st.lists(
+    st.tuples(
+        st.text(min_size=1, max_size=40),  # a coder's name: any text, cut and cleaned
+        st.frozensets(st.sampled_from([str(i) for i in range(1, 9)])),
+        st.sampled_from([None, "burger", "raad", "ambtenaar"]),
+    ),
+    min_size=2,
+    max_size=4,
+)
+
+
+def _cells(line: str) -> str:
+    """A table line after its name column (NAME_WIDTH terminal cells)."""
+    from rich.cells import cell_len
+
+    from reactieveld.tui.widgets.response_view import NAME_WIDTH
+
+    if not line.strip():
+        return ""  # the marks' line, without a mark: cut at its end
+    for at in range(len(line) + 1):
+        if cell_len(line[:at]) >= NAME_WIDTH:
+            assert cell_len(line[:at]) == NAME_WIDTH
+            return line[at:]
+    raise AssertionError(line)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_codings, st.sampled_from(["nl", "en"]))
+def test_the_side_by_side_table_marks_exactly_the_differences(codings, language) -> None:
+    from rich.cells import cell_len
+
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.i18n import I18n
+    from reactieveld.store.base import QueueRow
+    from reactieveld.store.values import Coding
+    from reactieveld.tui.widgets.response_view import codings_table
+
+    given = [Coding(1, name, qs, role, n) for n, (name, qs, role) in enumerate(codings, 1)]
+    row = QueueRow(resp("1"), None, ("2",), "raad")
+    lines = codings_table(I18n(language), DEFAULT_CODEBOOK, given, row)
+    assert len(lines) == len(given) + 3
+    assert all(cell_len(line) <= 80 and "\n" not in line for line in lines)
+    assert _cells(lines[0]).startswith(" 1   2   3   4   5   6   7   8   ")
+    # A line per coder, then the tags: [x] exactly for the questions given, then the role.
+    for (questions, role), line in zip(
+        [(c.questions, c.role) for c in given] + [(frozenset({"2"}), "raad")],
+        lines[1:-1],
+        strict=True,
+    ):
+        cells = " ".join("[x]" if q in questions else "[ ]" for q in "12345678")
+        label = DEFAULT_CODEBOOK.role(role).label(language) if role else "—"
+        assert _cells(line) == f"{cells}  {label}"
+    # The last line: ≠ under each question (and the role) the coders gave differently.
+    marks = _cells(lines[-1]).ljust(33)
+    for i, q in enumerate("12345678"):
+        differs = len({q in c.questions for c in given}) > 1
+        assert marks[4 * i + 1] == ("≠" if differs else " ")
+    assert (marks[33:] == "≠") == (len({c.role for c in given}) > 1)

@@ -635,7 +635,7 @@ class TriageScreen(Screen[None]):
         """What an undo took back, in words (its journal entry's before/after)."""
         t = self.i18n.t
         both = {**after, **before}
-        if "codings" in before:
+        if "codings" in both:  # a resolved disagreement (issue 14)
             return t("disagree.undone")
         if "status" in before:
             return self.i18n.status(str(before["status"]))

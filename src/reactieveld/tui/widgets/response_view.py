@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import set_cell_size
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -350,8 +351,8 @@ def codings_table(
     t, lang = i18n.t, i18n.language
     codes = [q.code for q in codebook.questions]
 
-    def name(text: str) -> str:
-        return one_line(text, limit=NAME_WIDTH - 1).ljust(NAME_WIDTH)
+    def name(text: str) -> str:  # in terminal cells: a wide character takes two
+        return set_cell_size(one_line(text, limit=NAME_WIDTH - 1), NAME_WIDTH - 1) + " "
 
     def role(code: str | None) -> str:
         return preview(codebook.label(TagKind.ROLE, code, lang), 24) if code else "—"
