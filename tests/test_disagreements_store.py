@@ -62,6 +62,9 @@ async def test_only_differing_finished_codings_are_in_the_queue(team: Team) -> N
     await team.bert.toggle_question([undone], "6", actor="bert")  # not done: not counted
     assert sorted(await _queue(team.owner)) == sorted([other, role])
     assert await team.owner.count(DISAGREE) == 2
+    # The queue's filter reads as every other's: by role (the export's figures), a page.
+    assert sum((await team.owner.count_by_role(DISAGREE)).values()) == 2
+    assert await team.owner.queue(DISAGREE, limit=1, direction="newer") != []
     codings = await team.owner.response_codings(other)
     assert [(c.coder, set(c.questions), c.role) for c in codings] == [
         ("anna", {"1"}, None),
