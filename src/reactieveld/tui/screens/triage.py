@@ -428,25 +428,21 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
-        if self.queue_name == SECOND:
-            # In the Second coding queue x says "my coding of it is done" (issue 14): it
-            # then counts in the agreement and leaves this queue; nothing is decided.
-            store, actor = self.rapp.store, self.rapp.actor
-            outcome = await store.finish_coding(ids, actor=actor, seen=self._seen())
+        store = self.rapp.store
+        # x says "my coding is done" in Second coding (it then counts in the agreement),
+        # "resolved" in Disagreements (the tags as they are are the final ones; z
+        # reopens): either leaves its queue; nothing is decided (issue 14).
+        instead = {
+            SECOND: (store.finish_coding, "second.done"),
+            DISAGREE: (store.resolve_disagreements, "disagree.done"),
+        }.get(self.queue_name)
+        if instead is not None:
+            act, said = instead
+            outcome = await act(ids, actor=self.rapp.actor, seen=self._seen())
             if await self._conflicted(outcome):
                 return
             await self._after(batch=batch, advance=True, acted=acted)
-            self._notice(self.i18n.t("second.done", n=outcome.changed), timeout=_DECIDED_SECONDS)
-            return
-        if self.queue_name == DISAGREE:
-            # In the Disagreements queue x says "resolved": the tags as they are now are
-            # the final ones (journalled, with who); it leaves this queue; z reopens it.
-            store, actor = self.rapp.store, self.rapp.actor
-            outcome = await store.resolve_disagreements(ids, actor=actor, seen=self._seen())
-            if await self._conflicted(outcome):
-                return
-            await self._after(batch=batch, advance=True, acted=acted)
-            self._notice(self.i18n.t("disagree.done", n=outcome.changed), timeout=_DECIDED_SECONDS)
+            self._notice(self.i18n.t(said, n=outcome.changed), timeout=_DECIDED_SECONDS)
             return
         outcome = await self.rapp.store.mark_handled(ids, actor=self.rapp.actor, seen=self._seen())
         if await self._conflicted(outcome):
