@@ -22,6 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.all": ("Alles", "All"),
     "queue.reported": ("Gemeld", "Reported"),
     "queue.second": ("Tweede codering", "Second coding"),
+    "queue.disagree": ("Verschillen", "Disagreements"),
     "queue.flagged": ("Gemarkeerd", "Flagged"),
     # the tabs' short names, where the long ones do not fit the line (80 columns)
     "queue.short.new": ("Nieuw", "New"),
@@ -33,6 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "queue.short.reported": ("Gemeld", "Reported"),
     "queue.short.flagged": ("Regel", "Flagged"),
     "queue.short.second": ("Tweede", "Second"),
+    "queue.short.disagree": ("Verschil", "Differ"),
     # statuses
     "status.approved": ("goedgekeurd", "approved"),
     "status.hold": ("wacht", "on hold"),
@@ -154,6 +156,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "w code, x = done (it then counts in reactieveld agreement).",
     ),
     "second.done": ("Tweede codering klaar: {n}", "Second coding done: {n}"),
+    # resolving the coders' disagreements (issue 14, item 3)
+    "journal.resolve": (
+        "verschil opgelost: vragen {questions}; rol {role}",
+        "disagreement resolved: questions {questions}; role {role}",
+    ),
+    "disagree.view": (
+        "Verschillen: de coderingen naast elkaar. 1–8 en w zetten de labels van de "
+        "reactie, x = opgelost (de labels zijn dan de definitieve; z maakt ongedaan).",
+        "Disagreements: the codings side by side. 1–8 and w set the response's tags, "
+        "x = resolved (its tags are then the final ones; z undoes).",
+    ),
+    "disagree.question": ("vraag", "question"),
+    "disagree.tags": ("labels", "tags"),
+    "disagree.role": ("rol", "role"),
+    "disagree.key": ("Beslist", "Resolved"),  # nl: 7 letters, whole in the 80-column footer
+    "disagree.done": ("Verschil opgelost: {n}", "Disagreement resolved: {n}"),
+    "disagree.undone": ("het oplossen van een verschil", "resolving a disagreement"),
     "second.elsewhere": (
         "Vastgelegd als uw tweede codering (een ander codeerde deze reactie eerst; de labels "
         "blijven de hare). Blind coderen en klaar melden: tab Tweede codering.",

@@ -64,6 +64,9 @@ class ActionKind(StrEnum):
     #: a later coder's own coding of a double-coded response (issue 14): a question
     #: added or removed, or the role set, in the codings table, not in the tags
     CODE = "code"
+    #: a difference between coders of a double-coded response settled (issue 14): the
+    #: final tags in ``after``; undo reopens it
+    RESOLVE = "resolve"
 
 
 class OutboxState(StrEnum):

@@ -27,13 +27,16 @@ from reactieveld.model import (
 )
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.codings import (
+    CODERS_SQL,
     DONE_SQL,
+    OPEN_DIFFERENCE_SQL,
     UPSERT_SQL,
     CodeStep,
     Route,
     changed,
     done_change,
     questions_of,
+    resolve_step,
     roles_and_questions,
     route,
     upsert_params,
@@ -576,6 +579,28 @@ def finish_coding(
     steps: list[CodeStep] = [(rid, {}, {"done": True}) for rid in seconds if rid not in done]
     _code(db, steps, my_codings(db, seconds, actor), actor, codebook_version, now)
     journal_ids = _journal_each(db, ActionKind.CODE, steps, actor=actor, batch=batch, now=now)
+    return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+
+def resolve_disagreements(
+    db: sqlite3.Connection,
+    ids: Sequence[int],
+    *,
+    actor: str,
+    now: int,
+    batch: str,
+    **_kw: Any,
+) -> ActionOutcome:
+    """The open differences between the coders of ``ids`` resolved: the tags as they are
+    are the final ones (journal kind ``resolve``); the others are left."""
+    steps: list[CodeStep] = []
+    for rid in dict.fromkeys(ids):
+        if db.execute(OPEN_DIFFERENCE_SQL, (rid,)).fetchone() is None:
+            continue
+        coders = db.execute(CODERS_SQL, (rid,)).fetchall()
+        tags = db.execute("SELECT kind, code FROM tags WHERE response_id = ?", (rid,)).fetchall()
+        steps.append(resolve_step(rid, coders, tags))
+    journal_ids = _journal_each(db, ActionKind.RESOLVE, steps, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
 

@@ -108,6 +108,9 @@ class QueueFilter:
     #: sample another moderator coded first that this coder has not finished coding.
     #: Its rows carry this coder's own coding as questions and role, not the tags (blind).
     second_coding: str | None = None
+    #: The Disagreements queue (issue 14): double-coded responses whose counted codings
+    #: differ (a question or the role) and that no moderator resolved yet.
+    disagreements: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,12 @@ class AgreementStore(Protocol):
         with at least two codings), by response and then in the order they were coded."""
         ...
 
+    async def response_codings(self, response_id: int) -> list[Coding]:
+        """The counted codings of one response (the first coder's, the later ones once
+        done), in the order they were coded: what the Disagreements view sets side by
+        side."""
+        ...
+
 
 class ReportStore(ExportStore, AgreementStore, Protocol):
     """What the report writers ask: records, counts, counts per role, and the codings
@@ -467,8 +476,18 @@ class Store(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome: ...
     async def toggle_question(
-        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
-    ) -> ActionOutcome: ...
+        self,
+        ids: Sequence[int],
+        code: str,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
+        settle: bool = False,
+    ) -> ActionOutcome:
+        """``settle`` (the Disagreements queue, issue 14): the response's tags change,
+        never a coding, whoever coded it first."""
+        ...
+
     async def set_role(
         self,
         ids: Sequence[int],
@@ -476,7 +495,17 @@ class Store(
         *,
         actor: str,
         seen: Mapping[int, int] | None = None,
+        settle: bool = False,
     ) -> ActionOutcome: ...
+    async def resolve_disagreements(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """The differences between the coders of ``ids`` are resolved (issue 14): their
+        tags as they are now are the final ones, journalled (kind ``resolve``, the tags in
+        ``after``) with who resolved it; they leave the Disagreements queue. Undo reopens.
+        Responses without an open difference are left alone."""
+        ...
+
     async def finish_coding(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from reactieveld.model import in_double_sample
-from reactieveld.store.planner import SQLITE, Dialect, filter_where
+from reactieveld.store.planner import DISAGREEMENTS, SQLITE, Dialect, filter_where
 
 if TYPE_CHECKING:
     from reactieveld.store.base import QueueFilter, QueueRow
@@ -163,3 +163,37 @@ def roles_and_questions(rows: Iterable[Sequence[Any]]) -> tuple[list[str], str |
     questions = [str(code) for kind, code in rows if kind == "question"]
     roles = [str(code) for kind, code in rows if kind == "role"]
     return questions, (roles[0] if roles else None)
+
+
+#: One response's counted codings (``?``: its id), in the order they were coded.
+RESPONSE_CODINGS_SQL = (
+    f"SELECT {CODING_COLUMNS} FROM codings c WHERE c.response_id = ? "
+    "AND (c.ordinal = 1 OR c.done_at IS NOT NULL) ORDER BY c.ordinal"
+)
+
+#: Whether a response (``?``: its id) has a difference open (the Disagreements queue).
+OPEN_DIFFERENCE_SQL = f"SELECT 1 FROM responses r WHERE r.id = ? AND {DISAGREEMENTS}"
+
+#: The counted codings of a response (``?``: its id): coder, questions, role.
+CODERS_SQL = (
+    "SELECT coder, questions, role FROM codings WHERE response_id = ? "
+    "AND (ordinal = 1 OR done_at IS NOT NULL) ORDER BY ordinal"
+)
+
+
+def resolve_step(
+    rid: int, coders: Iterable[Sequence[Any]], tags: Iterable[Sequence[Any]]
+) -> CodeStep:
+    """The journal entry (response id, before, after) of a resolved difference: before,
+    each coder's coding (rows of :data:`CODERS_SQL`); after, the final tags (the
+    response's tags as they are: kind, code rows)."""
+    from reactieveld.store.rows import code_order
+
+    questions, role = roles_and_questions(tags)
+    before = {
+        "codings": {
+            str(coder): {"questions": sorted(questions_of(q), key=code_order), "role": r}
+            for coder, q, r in coders
+        }
+    }
+    return rid, before, {"questions": sorted(questions, key=code_order), "role": role}

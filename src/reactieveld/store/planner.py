@@ -29,6 +29,21 @@ SECOND_CODING = (
     "NOT IN (SELECT response_id FROM codings WHERE coder = ? AND done_at IS NOT NULL)"
 )
 
+#: A journal entry that resolved a difference between coders (issue 14) and that no undo
+#: took back (``a``: the entry; correlated on ``r``). Both backends.
+RESOLVED = (
+    "EXISTS (SELECT 1 FROM actions a WHERE a.response_id = r.id AND a.kind = 'resolve' "
+    "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id))"
+)
+#: The Disagreements queue (issue 14): the counted codings of a response (the first
+#: coder's; a later coder's once done) differ, on a question or the role, and no
+#: moderator resolved it yet. Questions are stored sorted, so equal codings are equal text.
+DISAGREEMENTS = (
+    "r.id IN (SELECT response_id FROM codings WHERE (ordinal = 1 OR done_at IS NOT NULL) "
+    "GROUP BY response_id HAVING count(DISTINCT questions || '|' || coalesce(role, '')) > 1)"
+    f" AND NOT {RESOLVED}"
+)
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -165,6 +180,8 @@ def filter_where(
         w.add(f"r.id IN ({OPEN_FLAGS})")
     if flt.second_coding is not None:
         w.add(SECOND_CODING, flt.second_coding, flt.second_coding)
+    if flt.disagreements:
+        w.add(DISAGREEMENTS)
     if flt.text:
         match = dialect.text_match(flt.text)
         if match is None:

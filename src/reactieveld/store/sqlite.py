@@ -78,7 +78,12 @@ from reactieveld.store.base import (
     StoreError,
     UpsertResult,
 )
-from reactieveld.store.codings import as_coded, coding_of, codings_sql
+from reactieveld.store.codings import (
+    RESPONSE_CODINGS_SQL,
+    as_coded,
+    coding_of,
+    codings_sql,
+)
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
@@ -839,11 +844,20 @@ class SqliteStore:
         )
 
     async def toggle_question(
-        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
+        self,
+        ids: Sequence[int],
+        code: str,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
+        settle: bool = False,
     ) -> ActionOutcome:
         """Toggle a planning-question tag. On several responses: if any lacks it, all get
-        it; if all have it, it is removed from all (as in mutt's tagged-message commands)."""
-        return await self._tag(_actions.toggle_question, ids, code, actor=actor, seen=seen)
+        it; if all have it, it is removed from all (as in mutt's tagged-message commands).
+        ``settle``: the tags, never a coding (the Disagreements queue)."""
+        return await self._tag(
+            _actions.toggle_question, ids, code, actor=actor, seen=seen, settle=settle
+        )
 
     async def set_role(
         self,
@@ -852,9 +866,20 @@ class SqliteStore:
         *,
         actor: str,
         seen: Mapping[int, int] | None = None,
+        settle: bool = False,
     ) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it)."""
-        return await self._tag(_actions.set_roles, ids, code, actor=actor, seen=seen)
+        return await self._tag(_actions.set_roles, ids, code, actor=actor, seen=seen, settle=settle)
+
+    async def resolve_disagreements(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """The differences between the coders of ``ids`` resolved (see the protocol)."""
+
+        def resolve(db: sqlite3.Connection, ids: Sequence[int], _code: None, **kw: Any) -> Any:
+            return _actions.resolve_disagreements(db, ids, **kw)
+
+        return await self._tag(resolve, ids, None, actor=actor, seen=seen)
 
     async def finish_coding(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
@@ -877,11 +902,12 @@ class SqliteStore:
         *,
         actor: str,
         seen: Mapping[int, int] | None,
+        settle: bool = False,
     ) -> ActionOutcome:
         """A codebook action (a question toggled, a role set) as one journalled batch under
         this store's codebook version, in one transaction. On a response in the
         double-coding sample that another moderator coded first, it changes ``actor``'s
-        own coding instead of the tags (store/codings.py)."""
+        own coding instead of the tags (store/codings.py); ``settle``: never a coding."""
         now, batch = _actions.stamp()
         return await self._write(
             lambda db: _claims.guarded(
@@ -895,7 +921,7 @@ class SqliteStore:
                     now=now,
                     batch=batch,
                     codebook_version=self.codebook_version,
-                    double_share=self.double_share,
+                    double_share=0.0 if settle else self.double_share,
                 ),
                 actor=actor,
             )
@@ -1135,6 +1161,12 @@ class SqliteStore:
         at least two codings), by response and then in the order they were coded."""
         sql, params = codings_sql(flt)
         return await self.read(lambda db: [coding_of(r) for r in db.execute(sql, params)])
+
+    async def response_codings(self, response_id: int) -> list[Coding]:
+        """The counted codings of one response, in the order they were coded."""
+        return await self.read(
+            lambda db: [coding_of(r) for r in db.execute(RESPONSE_CODINGS_SQL, (response_id,))]
+        )
 
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]:
         """The responses ``flt`` matches (the same as :meth:`count`), per role by the one

@@ -48,6 +48,7 @@ from reactieveld.tui.messages import (
     deferred,
 )
 from reactieveld.tui.queues import (
+    DISAGREE,
     FLAGGED,
     REPORTED,
     SECOND,
@@ -181,6 +182,8 @@ class ReactieveldApp(App[int]):
         self.double_share = double_share
         #: The Second coding queue's count of the last counts (None: not counted).
         self.second_count: int | None = None
+        #: The Disagreements queue's count (issue 14), like ``second_count``.
+        self.disagree_count: int | None = None
         #: The claim on the open response (tui/claims.py); None on a read-only store.
         self.claims: ClaimKeeper | None = None
         #: Live between moderators: set once the store's change subscription stands (a
@@ -454,6 +457,8 @@ class ReactieveldApp(App[int]):
             if self.double_share > 0:  # counted over its rows (a small sample): the reader
                 second = queue_filter(SECOND, FilterChoice(), self.actor)
                 self.second_count = await self.reader.count(second)
+                disagree = queue_filter(DISAGREE, FilterChoice(), self.actor)
+                self.disagree_count = await self.reader.count(disagree)
             self.post_message(CountsUpdated(self.last_counts))
             screen = self._triage()
             if screen is not None and screen.choice.active:
@@ -480,7 +485,7 @@ class ReactieveldApp(App[int]):
                 return
             for name, n in tab_counts(choice, states).items():
                 screen.show_tab_count(choice, name, n)
-            for name in (FLAGGED, REPORTED, SECOND):  # not a state: counted apiece
+            for name in (FLAGGED, REPORTED, SECOND, DISAGREE):  # not a state: apiece
                 if name not in screen.queues:
                     continue
                 n = await counter.count(queue_filter(name, choice, self.actor))

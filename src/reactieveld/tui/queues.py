@@ -22,6 +22,9 @@ FLAGGED = "flagged"
 #: moderator coded first, for this one to code blind; a tab where ``[coding]
 #: double_share`` is set (``AppServices.double_share``).
 SECOND = "second"
+#: The Disagreements queue (issue 14, item 3): double-coded responses whose coders differ
+#: and that no moderator resolved yet; a tab after Second coding where double coding is on.
+DISAGREE = "disagree"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ def queue_filter(queue: str, choice: FilterChoice, actor: str = "") -> QueueFilt
         reported=queue == REPORTED,
         flagged=queue == FLAGGED,
         second_coding=actor if queue == SECOND else None,
+        disagreements=queue == DISAGREE,
     )
 
 

@@ -53,6 +53,8 @@ class AppServices(Protocol):
     double_share: float
     #: That queue's count at the last counts (None: not counted).
     second_count: int | None
+    #: The Disagreements queue's count at the last counts (None: not counted).
+    disagree_count: int | None
 
     def shows_reported(self) -> bool: ...
 

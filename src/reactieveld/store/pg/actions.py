@@ -54,7 +54,10 @@ from reactieveld.store.actions import (
 )
 from reactieveld.store.base import ActionOutcome, QueueFilter, StoreError, UpsertResult
 from reactieveld.store.codings import (
+    CODERS_SQL,
     DONE_SQL,
+    OPEN_DIFFERENCE_SQL,
+    RESPONSE_CODINGS_SQL,
     UPSERT_SQL,
     CodeStep,
     Route,
@@ -63,6 +66,7 @@ from reactieveld.store.codings import (
     codings_sql,
     done_change,
     questions_of,
+    resolve_step,
     roles_and_questions,
     route,
     upsert_params,
@@ -461,16 +465,23 @@ class Actions(PgBase):
         return await self._act(ids, seen, step, actor=actor, decided=True)
 
     async def toggle_question(
-        self, ids: Sequence[int], code: str, *, actor: str, seen: Mapping[int, int] | None = None
+        self,
+        ids: Sequence[int],
+        code: str,
+        *,
+        actor: str,
+        seen: Mapping[int, int] | None = None,
+        settle: bool = False,
     ) -> ActionOutcome:
         """Toggle a planning-question tag (several: any lacks it -> all get it; else all
-        lose it); on a sampled response another coded first, this role's own coding."""
+        lose it); on a sampled response another coded first, this role's own coding
+        (``settle``: the tags, never a coding)."""
         now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             if not targets:
                 return ActionOutcome()
-            routes = await self._routes(conn, targets)
+            routes = await self._routes(conn, targets, settle=settle)
             seconds = [rid for rid, r in routes.items() if r == "second"]
             mine = await self._my_codings(conn, seconds)
             tagged = {
@@ -518,13 +529,14 @@ class Actions(PgBase):
         *,
         actor: str,
         seen: Mapping[int, int] | None = None,
+        settle: bool = False,
     ) -> ActionOutcome:
         """Set the speaker's role (one per response; None clears it); on a sampled
-        response another coded first, this role's own coding."""
+        response another coded first, this role's own coding (``settle``: never)."""
         now, batch = stamp()
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
-            routes = await self._routes(conn, targets)
+            routes = await self._routes(conn, targets, settle=settle)
             mine = await self._my_codings(conn, [r for r, w in routes.items() if w == "second"])
             changed, coded = [], []
             for rid, r in routes.items():
@@ -546,19 +558,20 @@ class Actions(PgBase):
         return await self._act(ids, seen, step, actor=actor, decided=False)
 
     async def _routes(
-        self, conn: asyncpg.Connection, targets: Sequence[asyncpg.Record]
+        self, conn: asyncpg.Connection, targets: Sequence[asyncpg.Record], *, settle: bool = False
     ) -> dict[int, Route]:
         """Which coding this role's codebook action changes, per locked target (the
-        rules of store/codings.py; SQLite's ``routes_of``)."""
+        rules of store/codings.py; SQLite's ``routes_of``); ``settle``: the tags."""
         firsts: dict[int, str] = {}
-        if self.double_share > 0:
+        share = 0.0 if settle else self.double_share
+        if share > 0:
             rows = await conn.fetch(
                 "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
                 "AND response_id = ANY($1::bigint[])",
                 [t[0] for t in targets],
             )
             firsts = {int(r[0]): str(r[1]) for r in rows}
-        share, me = self.double_share, self.role
+        me = self.role
         return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), me) for t in targets}
 
     async def _my_codings(
@@ -617,6 +630,25 @@ class Actions(PgBase):
 
         return await self._act(ids, seen, step, actor=actor, decided=False)
 
+    async def resolve_disagreements(
+        self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
+    ) -> ActionOutcome:
+        """The differences between the coders of ``ids`` resolved (see SqliteStore)."""
+        now, batch = stamp()
+
+        async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
+            steps: list[CodeStep] = []
+            for rid in dict.fromkeys(t[0] for t in targets):
+                if await conn.fetchval(dollar(OPEN_DIFFERENCE_SQL), rid) is None:
+                    continue
+                coders = await conn.fetch(dollar(CODERS_SQL), rid)
+                tags = await conn.fetch("SELECT kind, code FROM tags WHERE response_id = $1", rid)
+                steps.append(resolve_step(rid, coders, tags))
+            journal_ids = await journal_many(conn, ActionKind.RESOLVE, steps, batch=batch, now=now)
+            return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
+
+        return await self._act(ids, seen, step, actor=actor, decided=False)
+
     async def _mirror(self, conn: asyncpg.Connection, rids: Sequence[int], now: int) -> None:
         """The first coder's coding of ``rids`` made (or kept) equal to their tags."""
         for rid in rids:
@@ -651,6 +683,12 @@ class Actions(PgBase):
         SqliteStore)."""
         sql, params = codings_sql(flt, _planner.POSTGRES)
         rows = await self._read(lambda c: c.fetch(dollar(sql), *params))
+        return [coding_of(r) for r in rows]
+
+    async def response_codings(self, response_id: int) -> list[Coding]:
+        """The counted codings of one response, in the order they were coded."""
+        sql = dollar(RESPONSE_CODINGS_SQL)
+        rows = await self._read(lambda c: c.fetch(sql, response_id))
         return [coding_of(r) for r in rows]
 
     async def add_note(

@@ -25,6 +25,7 @@ from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged
 from reactieveld.tui.queues import (
+    DISAGREE,
     FLAGGED,
     QUEUES,
     REPORTED,
@@ -140,12 +141,19 @@ class TriageScreen(Screen[None]):
         tabs.filtered = self.choice.active
         tabs.names = self.queues
         tabs.redraw()
-        self.query_one(ResponseView).blind = self.queue_name == SECOND
+        self._view_mode(self.queue_name)
         await self.queue.load()
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
         self.call_after_refresh(self.rapp.first_rows_shown)
         self.rapp.request_counts()
+
+    def _view_mode(self, name: str) -> None:
+        """The response view as queue ``name`` wants it: blind (Second coding), or with
+        each coder's coding beside the tags (Disagreements)."""
+        view = self.query_one(ResponseView)
+        view.blind = name == SECOND
+        view.side_by_side = name == DISAGREE
 
     def on_resize(self) -> None:
         self._draw_header()
@@ -204,14 +212,18 @@ class TriageScreen(Screen[None]):
     @property
     def queues(self) -> tuple[str, ...]:
         """The queue tabs: Flagged after the six where moderation rules are configured,
-        then Reported where a platform reports its users' flags, then Second coding where
-        responses are double-coded (``[coding] double_share``)."""
+        then Reported where a platform reports its users' flags, then Second coding and
+        Disagreements where responses are double-coded (``[coding] double_share``)."""
         extra: tuple[str, ...] = (FLAGGED,) if self.rapp.shows_flagged() else ()
         if self.rapp.shows_reported():
             extra += (REPORTED,)
         if self.rapp.double_share > 0:
-            extra += (SECOND,)
+            extra += (SECOND, DISAGREE)
         return (*QUEUES, *extra)
+
+    def _coding_counts(self) -> dict[str, int | None]:
+        """The double-coding queues' counts as the app read them last."""
+        return {SECOND: self.rapp.second_count, DISAGREE: self.rapp.disagree_count}
 
     def _filter(self, name: str) -> QueueFilter:
         """The store filter of queue tab ``name`` under the current filter choice."""
@@ -225,7 +237,7 @@ class TriageScreen(Screen[None]):
             tabs.names = self.queues
             tabs.redraw()
         if not self.choice.active:
-            tabs.counts = _tab_counts(counts, self.queues, self.rapp.second_count)
+            tabs.counts = _tab_counts(counts, self.queues, self._coding_counts())
             tabs.filtered = False
             tabs.redraw()
         status = self.query_one(StatusLine)
@@ -315,12 +327,23 @@ class TriageScreen(Screen[None]):
         # The footer's tooltip of a greyed-out key says why (the connector's reason).
         bindings = super().active_bindings
         for key, active in list(bindings.items()):
+            label = self._label(active.binding.action) if active.node is self else None
+            if label is not None:
+                active = active._replace(binding=replace(active.binding, description=label))
+                bindings[key] = active
             if active.node is self and not active.enabled:
                 action, params = _parse(active.binding.action)
                 reason = self.action_reason(action, params)
                 if reason:
                     bindings[key] = active._replace(tooltip=reason)
         return bindings
+
+    def _label(self, action: str) -> str | None:
+        """A key's label where this queue gives it another meaning (footer and help):
+        ``x`` resolves in the Disagreements queue. None: the usual one."""
+        if self.queue_name == DISAGREE and action == "handled":
+            return self.i18n.t("disagree.key")
+        return None
 
     # -- moving -------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
@@ -404,15 +427,21 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
-        if self.queue_name == SECOND:
-            # In the Second coding queue x says "my coding of it is done" (issue 14): it
-            # then counts in the agreement and leaves this queue; nothing is decided.
-            store, actor = self.rapp.store, self.rapp.actor
-            outcome = await store.finish_coding(ids, actor=actor, seen=self._seen())
+        store = self.rapp.store
+        # x says "my coding is done" in Second coding (it then counts in the agreement),
+        # "resolved" in Disagreements (the tags as they are are the final ones; z
+        # reopens): either leaves its queue; nothing is decided (issue 14).
+        instead = {
+            SECOND: (store.finish_coding, "second.done"),
+            DISAGREE: (store.resolve_disagreements, "disagree.done"),
+        }.get(self.queue_name)
+        if instead is not None:
+            act, said = instead
+            outcome = await act(ids, actor=self.rapp.actor, seen=self._seen())
             if await self._conflicted(outcome):
                 return
             await self._after(batch=batch, advance=True, acted=acted)
-            self._notice(self.i18n.t("second.done", n=outcome.changed), timeout=_DECIDED_SECONDS)
+            self._notice(self.i18n.t(said, n=outcome.changed), timeout=_DECIDED_SECONDS)
             return
         outcome = await self.rapp.store.mark_handled(ids, actor=self.rapp.actor, seen=self._seen())
         if await self._conflicted(outcome):
@@ -424,7 +453,7 @@ class TriageScreen(Screen[None]):
         """Outside the Second coding tab a key on a sampled response another moderator
         coded first changes only this moderator's own coding (issue 14), so the tags on
         screen do not change: say where it went, and where to code blind."""
-        if acted is None or self.queue_name == SECOND or self.rapp.double_share <= 0:
+        if acted is None or self.queue_name in (SECOND, DISAGREE) or self.rapp.double_share <= 0:
             return
         entries = await self.rapp.store.journal(acted, limit=1)
         if entries and entries[0].kind.value == "code" and entries[0].actor == self.rapp.actor:
@@ -467,12 +496,18 @@ class TriageScreen(Screen[None]):
         """A short notice after an action (a decision, an undo): literal text."""
         self.app.notify(text, markup=False, timeout=timeout)
 
+    @property
+    def _settles(self) -> bool:
+        """In the Disagreements queue the codebook keys set the response's tags (the
+        final ones), never a coding, whoever coded it first."""
+        return self.queue_name == DISAGREE
+
     async def action_question(self, code: str) -> None:
         ids, batch, acted = self._targets()
         if not ids:
             return
         outcome = await self.rapp.store.toggle_question(
-            ids, code, actor=self.rapp.actor, seen=self._seen()
+            ids, code, actor=self.rapp.actor, seen=self._seen(), settle=self._settles
         )
         if await self._conflicted(outcome):
             return
@@ -490,7 +525,7 @@ class TriageScreen(Screen[None]):
             if code is None:
                 return
             outcome = await self.rapp.store.set_role(
-                ids, code or None, actor=self.rapp.actor, seen=seen
+                ids, code or None, actor=self.rapp.actor, seen=seen, settle=self._settles
             )
             if await self._conflicted(outcome):
                 return
@@ -582,6 +617,8 @@ class TriageScreen(Screen[None]):
         """What an undo took back, in words (its journal entry's before/after)."""
         t = self.i18n.t
         both = {**after, **before}
+        if "codings" in both:  # a resolved disagreement (issue 14)
+            return t("disagree.undone")
         if "status" in before:
             return self.i18n.status(str(before["status"]))
         if "question" in both:
@@ -627,7 +664,7 @@ class TriageScreen(Screen[None]):
             # filter, the store-wide counts the app read last, at once.
             last = self.rapp.last_counts
             tabs.counts = (
-                _tab_counts(last, self.queues, self.rapp.second_count)
+                _tab_counts(last, self.queues, self._coding_counts())
                 if not choice.active and last is not None
                 else {}
             )
@@ -665,7 +702,8 @@ class TriageScreen(Screen[None]):
         tabs.active = name
         tabs.redraw()
         self.queue.scroll_to(y=0, animate=False, immediate=True)
-        self.query_one(ResponseView).blind = name == SECOND
+        self._view_mode(name)
+        self.refresh_bindings()  # x reads "resolved" in Disagreements (``_label``)
         await self.queue.load(self._filter(name))
 
     async def show_response(self, response_id: int) -> bool:
@@ -748,7 +786,7 @@ class TriageScreen(Screen[None]):
             keys = keymap.get(s.id, s.keys)
             action, params = _parse(s.action)
             reason = self.action_reason(action, params) if action in _REASONED else None
-            label = self.i18n.t(s.label, **dict(s.label_values))
+            label = self._label(action) or self.i18n.t(s.label, **dict(s.label_values))
             question = self.rapp.codebook.question(str(params[0])) if action == "question" else None
             if question is not None:
                 label = self.i18n.t(
@@ -767,10 +805,12 @@ _SHOW_TAGS = {"thread", "author_history"}
 _DECIDED_SECONDS = 2.0
 
 
-def _tab_counts(counts: Any, names: Sequence[str], second: int | None) -> dict[str, int]:
+def _tab_counts(
+    counts: Any, names: Sequence[str], coding: Mapping[str, int | None]
+) -> dict[str, int]:
     """The numbers of the tabs ``names`` from the store-wide
-    :class:`~reactieveld.store.base.Counts`, and the Second coding queue's ``second``
-    (counted apart: it is the moderator's own)."""
+    :class:`~reactieveld.store.base.Counts`, and the double-coding queues' ``coding``
+    (counted apart: Second coding is the moderator's own)."""
     by_status = counts.by_status
     every = {
         "new": counts.by_triage.get("new", 0),
@@ -782,8 +822,7 @@ def _tab_counts(counts: Any, names: Sequence[str], second: int | None) -> dict[s
         REPORTED: getattr(counts, "reported", 0),
         FLAGGED: getattr(counts, "flagged", 0),
     }
-    if second is not None:
-        every[SECOND] = second
+    every.update({name: n for name, n in coding.items() if n is not None})
     return {name: every[name] for name in names if name in every}
 
 

@@ -9,13 +9,15 @@ cursor never waits for those queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.cells import set_cell_size
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
@@ -25,6 +27,9 @@ from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import deferred
 from reactieveld.tui.widgets.queue_list import ViewContext, format_time
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import Coding
 
 Part = str | tuple[str, str]
 
@@ -41,6 +46,8 @@ class Details:
     journal: list[JournalEntry] = field(default_factory=list)
     #: The moderation rules' flags on it, oldest first, settled ones too (issue 16).
     flags: list[RuleFlag] = field(default_factory=list)
+    #: Each coder's counted coding, in the order they coded (the Disagreements view).
+    codings: list[Coding] = field(default_factory=list)
 
 
 #: The longest body the view shows (the rest is cut, as ``text.clean`` cuts).
@@ -50,8 +57,9 @@ MATCH_OPEN, MATCH_CLOSE = "[", "]"
 MATCH_STYLE = "bold reverse"
 
 
-async def load_details(store: Any, row: QueueRow) -> Details:
-    """The store's extras for one response (bounded queries only)."""
+async def load_details(store: Any, row: QueueRow, *, codings: bool = False) -> Details:
+    """The store's extras for one response (bounded queries only); ``codings``: each
+    coder's coding of it too (the Disagreements view)."""
     r = row.response
     d = Details()
     d.author_count = await store.author_count(row)
@@ -72,6 +80,8 @@ async def load_details(store: Any, row: QueueRow) -> Details:
     d.notes = await store.notes(r.id)
     d.journal = await store.journal(r.id, limit=20)
     d.flags = await store.rule_flags(r.id)
+    if codings:
+        d.codings = await store.response_codings(r.id)
     return d
 
 
@@ -100,6 +110,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         #: Second coding (issue 14): the row carries the moderator's own coding, and the
         #: journal leaves out the others' tags and codings (the view is blind to them).
         self.blind = False
+        #: Disagreements (issue 14): each coder's coding is shown beside the tags.
+        self.side_by_side = False
         #: The matched spans of the body shown: (response id, body, spans), kept while
         #: the same text is redrawn (details coming in, a claim) so it is scanned once.
         self._matched: tuple[int | None, str, list[tuple[int, int]]] | None = None
@@ -120,7 +132,7 @@ class ResponseView(VerticalScroll, can_focus=False):
             self.run_worker(deferred(self._load, row), group="response-details", exclusive=True)
 
     async def _load(self, row: QueueRow) -> None:
-        details = await load_details(self.store, row)
+        details = await load_details(self.store, row, codings=self.side_by_side)
         if self.row is not None and self.row.response.id == row.response.id:
             self.details = details
             self._draw()
@@ -169,6 +181,9 @@ class ResponseView(VerticalScroll, can_focus=False):
             key = "view.earlier.one" if d.author_count == 1 else "view.earlier"
             add(("\n" + t(key, n=d.author_count), "dim"))
         add("\n")
+        if self.side_by_side:  # what this queue is about: first, where 80x24 shows it
+            add((t("disagree.view") + "\n", "bold"))
+            add("\n".join(codings_table(self.i18n, self.codebook, d.codings, row)) + "\n")
         if row.thread_title or r.thread_external_id:
             add((t("view.thread") + ": ", "dim"))
             add(clean(row.thread_title, limit=300) or r.thread_external_id or "")
@@ -297,9 +312,57 @@ class ResponseView(VerticalScroll, can_focus=False):
                 else t("view.none")
             )
             return t(prefix + "role", after=one_line(label))
+        if kind == "resolve":
+            questions = ", ".join(one_line(str(q)) for q in after.get("questions", ()))
+            code = after.get("role")
+            return t(
+                "journal.resolve",
+                questions=questions or t("view.none"),
+                role=one_line(self.codebook.label(TagKind.ROLE, code, self.i18n.language))
+                if code
+                else t("view.none"),
+            )
         if kind == "undo":
             return t("journal.undo")
         return t("journal." + kind)
+
+
+#: A question's cell in the side-by-side table: given, or not.
+CELL_ON, CELL_OFF = "[x]", "[ ]"
+#: Under a question (or the role) the coders gave differently.
+DIFFERS = "≠"
+#: The width of the coders' names in the table.
+NAME_WIDTH = 12
+
+
+def codings_table(
+    i18n: I18n, codebook: Codebook, codings: list[Coding], row: QueueRow
+) -> list[str]:
+    """Each coder's coding side by side, in characters (NO_COLOR, 80 columns): a line per
+    coder (``[x]`` for each question given, then the role), the response's tags as they
+    are now, and ``≠`` under each question and the role the coders gave differently."""
+    t, lang = i18n.t, i18n.language
+    codes = [q.code for q in codebook.questions]
+
+    def name(text: str) -> str:  # in terminal cells: a wide character takes two
+        return set_cell_size(one_line(text, limit=NAME_WIDTH - 1), NAME_WIDTH - 1) + " "
+
+    def role(code: str | None) -> str:
+        return preview(codebook.label(TagKind.ROLE, code, lang), 24) if code else "—"
+
+    def line(who: str, questions: Any, role_code: str | None) -> str:
+        cells = " ".join(CELL_ON if c in questions else CELL_OFF for c in codes)
+        return f"{name(who)}{cells}  {role(role_code)}"
+
+    head = name(t("disagree.question")) + " ".join(f" {c[:2]:<2}" for c in codes)
+    lines = [f"{head}  {t('disagree.role')}"]
+    lines += [line(c.coder, c.questions, c.role) for c in codings]
+    lines.append(line(t("disagree.tags"), set(row.questions), row.role))
+    differs = [len({c in x.questions for x in codings}) > 1 for c in codes]
+    role_differs = len({x.role for x in codings}) > 1
+    marks = " ".join(f" {DIFFERS if d else ' '} " for d in differs)
+    lines.append((name("") + marks + "  " + (DIFFERS if role_differs else "")).rstrip())
+    return lines
 
 
 def marked_body(text: str, spans: list[tuple[int, int]]) -> list[Part]:
