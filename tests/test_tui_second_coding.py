@@ -177,3 +177,23 @@ def test_the_current_tab_stays_on_a_line_too_narrow_for_every_short_name() -> No
             assert line.startswith(("Nieuw", "[Nieuw"))
     tabs.active = SECOND
     assert tabs.render_content(60).plain == "‹│Regel 123.456│Gemeld 123.456│[Tweede 123.456]"
+
+
+async def test_x_reads_done_in_the_second_coding_tab(double, make_app) -> None:
+    """In Second coding x says "my coding is done", not "handled": the footer and the
+    help say so; back in another tab it is "Handled" again."""
+    anna_store, bert_store = double
+    top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
+    await anna_store.toggle_question([top], "1", actor="anna")
+    bert = make_app(bert_store, "en", actor="bert", double_share=1.0)
+    async with bert.run_test(size=SMALL) as pb:
+        sb = await ready(bert, pb)
+        assert "x Handled" in screen_text(bert)[-1]
+        while sb.queue_name != SECOND:
+            await pb.press("tab")
+        await settled(pb)
+        footer = screen_text(bert)[-1]
+        assert "x Done" in footer and "Handled" not in footer
+        await pb.press("tab")  # Disagreements (empty here): x resolves
+        await settled(pb)
+        assert "Resolved" in screen_text(bert)[-1]  # greyed (✗): nothing to resolve

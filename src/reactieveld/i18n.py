@@ -170,6 +170,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "disagree.question": ("vraag", "question"),
     "disagree.tags": ("labels", "tags"),
     "disagree.role": ("rol", "role"),
+    "second.key": ("Klaar", "Done"),  # x in Second coding: my coding is done
     "disagree.key": ("Beslist", "Resolved"),  # nl: 7 letters, whole in the 80-column footer
     "disagree.done": ("Verschil opgelost: {n}", "Disagreement resolved: {n}"),
     "disagree.undone": ("het oplossen van een verschil", "resolving a disagreement"),

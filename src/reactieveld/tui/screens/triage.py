@@ -340,9 +340,10 @@ class TriageScreen(Screen[None]):
 
     def _label(self, action: str) -> str | None:
         """A key's label where this queue gives it another meaning (footer and help):
-        ``x`` resolves in the Disagreements queue. None: the usual one."""
-        if self.queue_name == DISAGREE and action == "handled":
-            return self.i18n.t("disagree.key")
+        ``x`` says "my coding is done" in Second coding and resolves in Disagreements.
+        None: the usual one."""
+        if action == "handled" and self.queue_name in (SECOND, DISAGREE):
+            return self.i18n.t("second.key" if self.queue_name == SECOND else "disagree.key")
         return None
 
     # -- moving -------------------------------------------------------------------------
@@ -703,7 +704,7 @@ class TriageScreen(Screen[None]):
         tabs.redraw()
         self.queue.scroll_to(y=0, animate=False, immediate=True)
         self._view_mode(name)
-        self.refresh_bindings()  # x reads "resolved" in Disagreements (``_label``)
+        self.refresh_bindings()  # x reads "done" / "resolved" there (``_label``)
         await self.queue.load(self._filter(name))
 
     async def show_response(self, response_id: int) -> bool:
