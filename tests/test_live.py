@@ -340,6 +340,10 @@ async def test_a_reader_gets_the_read_only_screen_with_the_stores_reason(tmp_pat
                 await pilot.press("x", "1", "a", "n", "w", "z")
                 await pilot.pause()
                 assert app.is_running
+                # A refused key says why in a notice, not only in the footer's tooltip;
+                # pressed again while it shows, the same line does not pile up.
+                refused = [str(n.message) for n in app._notifications]
+                assert len(refused) == 1 and said in refused[0], refused
                 await pilot.press("j")
                 assert screen.queue.cursor == 1  # browsing works
         assert await store.journal(limit=5) == []

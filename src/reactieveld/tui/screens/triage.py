@@ -7,11 +7,12 @@ platform, and the footer tooltip and the help screen give the connector's reason
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
@@ -107,6 +108,7 @@ class TriageScreen(Screen[None]):
         self.choice = choice or FilterChoice()
         self._start_at = response_id
         self._allowed: tuple[bool | None, ...] = ()
+        self._refused: tuple[str, float] = ("", 0.0)  # the last refused key's notice
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -309,6 +311,26 @@ class TriageScreen(Screen[None]):
         if action in _SHOW_TAGS and self.queue_name == SECOND:
             return self.i18n.t("second.blind")
         return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A key whose action cannot act here says why, instead of doing nothing.
+
+        Textual passes the key of a greyed-out binding on unhandled; the footer's tooltip
+        says why only to a mouse. A reader pressing ``a``, or ``r`` on a feed that cannot
+        reply, reads the reason in a notice (the same line as the tooltip)."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.node is not self or active.enabled:
+            return
+        reason = active.tooltip
+        if not reason:
+            return
+        event.stop()
+        now = time.monotonic()
+        last, at = self._refused
+        if reason == last and now - at < _REFUSED_SECONDS:
+            return  # the same line is still on screen: keys pressed again do not pile up
+        self._refused = (reason, now)
+        self.app.notify(reason, severity="warning", markup=False, timeout=_REFUSED_SECONDS)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _WRITES and self.rapp.read_only:
@@ -804,6 +826,8 @@ _REASONED = {"moderate", "reply", "thread", "author_history"}
 _SHOW_TAGS = {"thread", "author_history"}
 #: How long a decision's notice ("Goedgekeurd: 1") shows.
 _DECIDED_SECONDS = 2.0
+#: How long the notice of a refused key stays (its reason is one line to read).
+_REFUSED_SECONDS = 4.0
 
 
 def _tab_counts(
