@@ -63,6 +63,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.hold": ("Afkeuren", "Hold"),
     "key.spam": ("Spam", "Spam"),
     "key.trash": ("Prullenbak", "Trash"),
+    "key.hide": ("Verbergen", "Hide"),
     "key.handled": ("Klaar", "Handled"),
     "key.question": ("Vraag {code}", "Question {code}"),
     "key.role": ("Rol", "Role"),
@@ -368,6 +369,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "draft.discarded": ("Concept weggegooid", "Draft discarded"),
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),
+    "decided.hidden": ("Verborgen", "Hidden"),
+    # a greyed-out decision key pressed anyway: the platform's reason (issue 16)
+    "key.refused": ("Niet gedaan: {why}", "Not done: {why}"),
     "settings.kept": (
         "Wordt bewaard voor de volgende start (--lang en [ui] language in de "
         "configuratie gaan voor).",
