@@ -16,7 +16,8 @@ API (as documented at docs.discourse.org and served by ``PostsController`` /
 * 429 comes with ``Retry-After`` and ``extras.wait_seconds``; :mod:`.http` honours both.
 
 Reasons (issue 16): a decision's reason reaches the forum only with the deletion of a
-published post (``DELETE /posts/<id>.json?context=...``, shown in the staff action log).
+published post (the ``context`` of ``PostsController#destroy``, shown in the staff action
+log).
 Core Discourse's review actions take no reason: ``ReviewablesController#perform`` passes
 the ``version`` and each reviewable type's ``additional_args``, and only
 ``ReviewableUser`` (``reject_reason``, for rejecting an account) and
