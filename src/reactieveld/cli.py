@@ -285,12 +285,14 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sync [--once]``."""
+    from reactieveld.i18n import language_of, text
     from reactieveld.sync import run_sync_command
 
     config = ctx.config
     if not config.sources:
-        where = config.path or "no configuration file"
-        raise UsageError(f"no [[sources]] configured ({where}); see the README")
+        language = language_of(config)
+        where = config.path or text("sync.no_config", language)
+        raise UsageError(text("sync.no_sources", language, where=where))
     target, password = ctx.store_target()
     return run_sync_command(
         config, target, args.once, now=getattr(args, "now", False), password=password

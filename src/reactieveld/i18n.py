@@ -63,6 +63,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.hold": ("Afkeuren", "Hold"),
     "key.spam": ("Spam", "Spam"),
     "key.trash": ("Prullenbak", "Trash"),
+    "key.hide": ("Verbergen", "Hide"),
     "key.handled": ("Klaar", "Handled"),
     "key.question": ("Vraag {code}", "Question {code}"),
     "key.role": ("Rol", "Role"),
@@ -213,6 +214,60 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name} ({action}): {n} of {total} stored responses",
     ),
     "rules.cli.slow": ("; {n}× gestopt op de tijdslimiet", "; stopped for time on {n}"),
+    # the lines of `reactieveld sync` and `sync --once` (sync.py, sinks.py, cli.py)
+    "sync.round": (
+        "{source}: {new} nieuw, {updated} bijgewerkt",
+        "{source}: {new} new, {updated} updated",
+    ),
+    "sync.round.failed": (" (fout, zie hierboven)", " (error, see above)"),
+    "sync.error": ("{source}: fout: {error}", "{source}: error: {error}"),
+    "sync.elsewhere": (
+        "{source}: wordt door een ander proces gesynchroniseerd; overgeslagen",
+        "{source}: synced by another process; skipped",
+    ),
+    "sync.wait.retry_after": (
+        "{source}: overgeslagen, de server vroeg te wachten tot {when} (Retry-After); "
+        "gebruik --now om het toch te proberen",
+        "{source}: skipped, the server asked to wait until {when} (Retry-After); "
+        "use --now to try anyway",
+    ),
+    "sync.wait.backoff": (
+        "{source}: overgeslagen, de laatste ronde mislukte, de volgende poging is om {when} "
+        "(backoff); gebruik --now om het toch te proberen",
+        "{source}: skipped, the last round failed, the next try is at {when} (backoff); "
+        "use --now to try anyway",
+    ),
+    "sync.outbox": (
+        "outbox: {done} toegepast, {retry} later opnieuw, {failed} mislukt, {conflicts} conflicten",
+        "outbox: {done} applied, {retry} to retry, {failed} failed, {conflicts} conflicts",
+    ),
+    "sync.sinks.error": ("sinks: fout: {error}", "sinks: error: {error}"),
+    "sinks.run": (
+        "sinks: {delivered} afgeleverd, {retry} wachten op een nieuwe poging, {failed} geweigerd",
+        "sinks: {delivered} delivered, {retry} waiting to retry, {failed} refused",
+    ),
+    "sinks.waits": ("{sink}: aflevering wacht ({why})", "{sink}: delivery waits ({why})"),
+    "sinks.refused": ("{sink}: aflevering geweigerd ({why})", "{sink}: delivery refused ({why})"),
+    "sync.running": (
+        "{n} bron(nen) synchroniseren; Ctrl-C stopt",
+        "syncing {n} source(s); Ctrl-C stops",
+    ),
+    "sync.failed": ("reactieveld sync: fout: {error}", "reactieveld sync: error: {error}"),
+    "sync.no_sources": (
+        "geen [[sources]] ingesteld ({where}); zie de README",
+        "no [[sources]] configured ({where}); see the README",
+    ),
+    "sync.no_config": ("geen configuratiebestand", "no configuration file"),
+    "sync.read_only.role": (
+        "{store}: {reason}; sync moet schrijven: gebruik de rol van een moderator",
+        "{store}: {reason}; sync must write: use a moderator's role",
+    ),
+    "sync.read_only.file": (
+        "{path} is alleen-lezen, en sync moet erin schrijven: maak het schrijfbaar, of "
+        "kopieer het naar elders en gebruik --db",
+        "{path} is read-only, and sync must write to it: make it writable, or copy it "
+        "elsewhere and use --db",
+    ),
     "sync.rules.flagged": (
         "{source}: {flagged} gemarkeerd door regels, {held} vastgehouden",
         "{source}: {flagged} flagged by rules, {held} held",
@@ -368,6 +423,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "draft.discarded": ("Concept weggegooid", "Draft discarded"),
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),
+    "decided.hidden": ("Verborgen", "Hidden"),
+    # a greyed-out decision key pressed anyway: the platform's reason (issue 16)
+    "key.refused": ("Niet gedaan: {why}", "Not done: {why}"),
     "settings.kept": (
         "Wordt bewaard voor de volgende start (--lang en [ui] language in de "
         "configuratie gaan voor).",
@@ -799,6 +857,13 @@ def text(key: str, language: str = "nl", **values: Any) -> str:
     pair = STRINGS.get(key)
     value = pair[0 if language == "nl" else 1] if pair else key
     return value.format(**values) if values else value
+
+
+def language_of(config: Any) -> str:
+    """The language of a command's printed lines: the command line's rule (``--lang``,
+    else ``[ui] language``, else the locale, all settled in ``config.ui.language``);
+    English for a config without one."""
+    return getattr(getattr(config, "ui", None), "language", None) or "en"
 
 
 class I18n:

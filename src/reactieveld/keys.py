@@ -23,7 +23,13 @@ STATUS_KEYS: tuple[tuple[str, str, RemoteStatus], ...] = (
     ("hold", "u", RemoteStatus.HOLD),
     ("spam", "s", RemoteStatus.SPAM),
     ("trash", "d", RemoteStatus.TRASH),
+    # "v" (verbergen): "h" is the author's history. Only some portals can hide (Discourse,
+    # a flagged post); elsewhere the key refuses with the platform's reason (issue 16).
+    ("hide", "v", RemoteStatus.HIDDEN),
 )
+#: Moderation keys left off the footer (help and the palette list them): at 80 columns
+#: the footer has no room, and on most rows (WordPress, the feed) hide cannot act.
+OFF_FOOTER = frozenset({"hide"})
 
 #: Actions that need a response under the cursor (or marked ones).
 ROW_ACTIONS = frozenset(
@@ -73,7 +79,9 @@ def key_specs(codebook: Any) -> list[KeySpec]:
         KeySpec("detail_up", "K", "detail(-1)", "key.detail_up", show=False),
     ]
     specs += [
-        KeySpec(name, key, f"moderate('{status.value}')", f"key.{name}")
+        KeySpec(
+            name, key, f"moderate('{status.value}')", f"key.{name}", show=name not in OFF_FOOTER
+        )
         for name, key, status in STATUS_KEYS
     ]
     specs.append(KeySpec("handled", "x", "handled", "key.handled"))

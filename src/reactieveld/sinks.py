@@ -49,6 +49,7 @@ import httpx
 from reactieveld.backoff import PollingWorker
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.failures import failure, log_unexpected
+from reactieveld.i18n import language_of, text
 from reactieveld.model import utcnow
 from reactieveld.read.records import Record, extras
 from reactieveld.reports.fields import record_dict
@@ -332,11 +333,11 @@ class SinkWorker(PollingWorker):
                         wait = self.retry_delay(attempts)
                         await self._mark(oid, "retry", why, now + timedelta(seconds=wait))
                         run.retry += 1
-                        self._say(f"{key}: delivery waits ({why})")
+                        self._say(text("sinks.waits", self.language, sink=key, why=why))
                         return run
                     await self._mark(oid, "failed", why, None)
                     run.failed += 1
-                    self._say(f"{key}: delivery refused ({why})")
+                    self._say(text("sinks.refused", self.language, sink=key, why=why))
                     continue
                 await self._mark(oid, "done", None, None)
                 run.delivered += 1
@@ -410,8 +411,13 @@ async def run_sinks(
             run = await worker.run_once()
             if printer is not None and (run.enqueued or run.delivered or run.retry or run.failed):
                 printer(
-                    f"sinks: {run.delivered} delivered, {run.retry} waiting to retry, "
-                    f"{run.failed} refused"
+                    text(
+                        "sinks.run",
+                        language_of(config),
+                        delivered=run.delivered,
+                        retry=run.retry,
+                        failed=run.failed,
+                    )
                 )
             return run
         await worker.run(stop or asyncio.Event())

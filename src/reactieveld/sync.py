@@ -40,7 +40,7 @@ from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
-from reactieveld.i18n import text
+from reactieveld.i18n import language_of, text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
 
@@ -474,7 +474,10 @@ async def run_sync(
 
     engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
     worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets)
-    language = getattr(getattr(config, "ui", None), "language", None) or "en"
+    language = language_of(config)
+
+    def say(key: str, **values: Any) -> str:
+        return text(f"sync.{key}", language, **values)
 
     reported: set[str] = set()
     elsewhere: set[str] = set()  # said once until this process syncs the source again
@@ -483,30 +486,30 @@ async def run_sync(
         # Running on: the first round of each source, then only rounds that changed something.
         if ev.kind == "round" and not once and (ev.new or ev.updated or ev.source not in reported):
             reported.add(ev.source)
-            printer(f"{_stamp()} {ev.source}: {ev.new} new, {ev.updated} updated")
+            printer(f"{_stamp()} {say('round', source=ev.source, new=ev.new, updated=ev.updated)}")
         elif ev.kind == "error":
-            printer(f"{_stamp()} {ev.source}: error: {ev.error}")
+            printer(f"{_stamp()} {say('error', source=ev.source, error=ev.error)}")
         elif ev.kind in ("flagged", "rule-slow"):
             printer(f"{_stamp()} {ev.describe(language)}")
         if ev.kind == "round":
             elsewhere.discard(ev.source)
         elif ev.kind == "elsewhere" and not once and ev.source not in elsewhere:
             elsewhere.add(ev.source)
-            printer(f"{_stamp()} {ev}")
+            printer(f"{_stamp()} {say('elsewhere', source=ev.source)}")
 
     engine.subscribe(on_event)
     try:
         if once:
-            waiting = {} if now else await waiting_sources(store, list(engine.sources))
+            waiting = {} if now else await waiting_sources(store, list(engine.sources), language)
             for line in waiting.values():
                 printer(line)
             results = await engine.sync_all([n for n in engine.sources if n not in waiting])
             for r in results:
-                line = f"{r.source}: {r.new} new, {r.updated} updated"
+                line = say("round", source=r.source, new=r.new, updated=r.updated)
                 if r.elsewhere:
-                    line = f"{r.source}: synced by another process; skipped"
+                    line = say("elsewhere", source=r.source)
                 if r.error:
-                    line += " (error, see above)"
+                    line += say("round.failed")
                 printer(line)
             # A store that failed under a source is the one-line StoreError of every
             # command (stderr, exit 2: the file and what to do), after the lines above.
@@ -516,8 +519,13 @@ async def run_sync(
             ob = await worker.run_once()
             if ob.attempted:
                 printer(
-                    f"outbox: {ob.done} applied, {ob.retry} to retry, {ob.failed} failed, "
-                    f"{ob.conflicts} conflicts"
+                    say(
+                        "outbox",
+                        done=ob.done,
+                        retry=ob.retry,
+                        failed=ob.failed,
+                        conflicts=ob.conflicts,
+                    )
                 )
             # The memory sinks ([[sinks]]): tagged responses to a file or a webhook.
             try:
@@ -526,7 +534,7 @@ async def run_sync(
                 raise
             except Exception as exc:  # noqa: BLE001 - one line, the sources are synced
                 log_unexpected("sinks", exc)
-                printer(f"sinks: error: {failure(exc).message}")
+                printer(say("sinks.error", error=failure(exc).message))
                 return 1
             return 0 if all(r.ok for r in results) else 1
         stop = stop or asyncio.Event()
@@ -540,10 +548,12 @@ async def run_sync(
         await engine.aclose()
 
 
-async def waiting_sources(store: Store, names: Sequence[str]) -> dict[str, str]:
+async def waiting_sources(
+    store: Store, names: Sequence[str], language: str = "en"
+) -> dict[str, str]:
     """Sources whose last round failed and whose next try is still ahead (a cron job's
     ``sync --once`` must not knock again before the server said it may): name -> the
-    line that says so."""
+    line that says so, in ``language``."""
     out: dict[str, str] = {}
     at = utcnow()
     for name in names:
@@ -555,11 +565,8 @@ async def waiting_sources(store: Store, names: Sequence[str]) -> dict[str, str]:
         when = state.next_try.strftime("%H:%M UTC")
         if state.next_try.date() != at.date():
             when = state.next_try.strftime("%Y-%m-%d %H:%M UTC")
-        if "retry after" in state.last_error.lower():
-            why = f"the server asked to wait until {when} (Retry-After)"
-        else:
-            why = f"the last round failed, the next try is at {when} (backoff)"
-        out[name] = f"{name}: skipped, {why}; use --now to try anyway"
+        why = "retry_after" if "retry after" in state.last_error.lower() else "backoff"
+        out[name] = text(f"sync.wait.{why}", language, source=name, when=when)
     return out
 
 
@@ -584,6 +591,7 @@ def run_sync_command(
     from reactieveld.store.open import describe, is_postgres_url, open_store
 
     stream = out or sys.stdout
+    language = language_of(config)
 
     def printer(line: str) -> None:
         print(line, file=stream, flush=True)
@@ -610,11 +618,14 @@ def run_sync_command(
             await store.close()
             # A team database's reader is told its role; a file what to do with it.
             raise StoreError(
-                f"{describe(db_path)}: {store.read_only_reason()}; sync must write: use a "
-                "moderator's role"
+                text(
+                    "sync.read_only.role",
+                    language,
+                    store=describe(db_path),
+                    reason=store.read_only_reason(language),
+                )
                 if is_postgres_url(db_path)
-                else f"{db_path} is read-only, and sync must write to it: make it writable, "
-                "or copy it elsewhere and use --db"
+                else text("sync.read_only.file", language, path=db_path)
             )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -623,7 +634,7 @@ def run_sync_command(
                 loop.add_signal_handler(sig, stop.set)
         try:
             if not once:
-                printer(f"syncing {len(config.sources)} source(s); Ctrl-C stops")
+                printer(text("sync.running", language, n=len(config.sources)))
             return await run_sync(config, store, once=once, printer=printer, stop=stop, now=now)
         except (ConnectorError, ConfigError) as exc:
             printer(f"reactieveld sync: {exc}")
@@ -632,7 +643,7 @@ def run_sync_command(
             raise  # one line on stderr, exit 2 (cli.main), as for every command
         except Exception as exc:  # noqa: BLE001 - never a traceback on the user's screen
             log_unexpected("sync", exc)
-            printer(f"reactieveld sync: error: {failure(exc).message}")
+            printer(text("sync.failed", language, error=failure(exc).message))
             return 1
         finally:
             await store.close()

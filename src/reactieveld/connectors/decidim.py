@@ -23,6 +23,14 @@ and re-reads only those whose count changed; the ids seen per commentable are ke
 the cursor, so a re-read that no longer returns an id reports it gone (hidden by
 Decidim's moderators or deleted). A periodic full rescan (``rescan_seconds``) re-reads
 every commentable, to catch a hide and a new comment that left the count unchanged.
+
+Reports: the GraphQL ``Comment`` type (``decidim-comments/lib/decidim/api/comment_type.rb``)
+has only ``alreadyReported`` (whether the signed-in API user reported it), no count of
+the participants' reports, and a hidden (moderated) comment is not returned at all. So a
+Decidim response never carries ``meta["reports"]`` (the Reported queue stays empty for
+Decidim), and a comment hidden in Decidim's admin reaches the store only as gone
+(``RemoteStatus.HIDDEN``, the one status a vanished comment is given: the API cannot tell
+hidden from deleted).
 """
 
 from __future__ import annotations

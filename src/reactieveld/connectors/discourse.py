@@ -15,6 +15,21 @@ API (as documented at docs.discourse.org and served by ``PostsController`` /
 * ``POST /posts.json`` with ``topic_id``, ``raw``, ``reply_to_post_number`` replies.
 * 429 comes with ``Retry-After`` and ``extras.wait_seconds``; :mod:`.http` honours both.
 
+Reasons (issue 16): a decision's reason reaches the forum only with the deletion of a
+published post (the ``context`` of ``PostsController#destroy``, shown in the staff action
+log).
+Core Discourse's review actions take no reason: ``ReviewablesController#perform`` passes
+the ``version`` and each reviewable type's ``additional_args``, and only
+``ReviewableUser`` (``reject_reason``, for rejecting an account) and
+``ReviewableQueuedPost``'s ``revise_and_reject_post`` (``revise_reason``, a private
+message to the author) have any; ``ReviewableFlaggedPost`` (``agree_and_hide``,
+``delete_and_agree``, ``disagree``) has none. A decision through the review queue keeps
+its reason in reactieveld's journal only.
+
+Hiding is a flag's review action, so only a flagged post can be hidden
+(:meth:`DiscourseConnector.refusal` says so before anything is queued); an undo of a
+review action already performed goes to the post itself (``unhide``, ``recover``).
+
 Hiding and deletion done on the forum itself are found by a periodic rescan of the
 newest posts (``rescan_seconds``, ``rescan_posts``): a post id missing inside the walked
 id range is reported gone. The gone map may name ids that were never stored (private
@@ -73,6 +88,18 @@ UNSUPPORTED_REASONS: Mapping[Capability, str] = {
     Capability.SPAM: "Discourse handles spam through flags and its review queue; "
     "use trash (reject/delete) or flag the post as spam in Discourse",
 }
+
+
+_QUEUED_ONLY = "a queued post is not published yet: approve it or reject it (trash)"
+_FLAGGED_ONLY = (
+    "Discourse hides a post through flags: only a flagged post in the review queue can be "
+    "hidden from here; flag this one on the forum, or trash it"
+)
+
+
+def _flagged(meta: Mapping[str, Any]) -> bool:
+    """Whether a response's meta names a flagged post's review item."""
+    return meta.get("reviewable_type") == "ReviewableFlaggedPost"
 
 
 def _int(value: Any) -> int | None:
@@ -160,6 +187,17 @@ class DiscourseConnector:
     async def aclose(self) -> None:
         """Close the HTTP client."""
         await self.client.aclose()
+
+    def refusal(self, capability: Capability, response: Response) -> str | None:
+        """Why this post cannot take ``capability`` although the forum can (None when it
+        can): hiding goes through a flag's review item, so only a flagged post can be
+        hidden, and a queued post is not published yet. The app refuses the key at once
+        with this; :meth:`apply` refuses the same."""
+        if capability is not Capability.HIDE:
+            return None
+        if response.external_id.startswith(QUEUED_PREFIX):
+            return _QUEUED_ONLY
+        return None if _flagged(response.meta or {}) else _FLAGGED_ONLY
 
     # --- reading ----------------------------------------------------------------------
     async def fetch(self, cursor: str | None) -> AsyncIterator[Page]:
@@ -495,14 +533,13 @@ class DiscourseConnector:
             rid = _int(ext[len(QUEUED_PREFIX) :])
             review_action = _QUEUED_ACTIONS.get(action.capability)
             if rid is None or review_action is None:
-                raise ConnectorError(
-                    self.name,
-                    "a queued post is not published yet: approve it or reject it (trash)",
-                    retryable=False,
-                )
+                raise ConnectorError(self.name, _QUEUED_ONLY, retryable=False)
             return await self._perform(rid, review_action, meta.get("reviewable_version"))
         rid = _int(meta.get("reviewable_id"))
-        if rid is not None and meta.get("reviewable_type") == "ReviewableFlaggedPost":
+        # An undo of a review action already performed goes to the post itself (unhide,
+        # recover): the review item is no longer pending, and Discourse refuses a second
+        # action on it (409 for the version it had, else "can't perform").
+        if _flagged(meta) and rid is not None and "undo_of" not in meta:
             review_action = _FLAGGED_ACTIONS[action.capability]
             if review_action == "disagree" and action.expected_status is RemoteStatus.HIDDEN:
                 # ReviewableFlaggedPost#build_actions offers "disagree" only for a visible
@@ -570,12 +607,7 @@ class DiscourseConnector:
                 await request_json(self.client, "PUT", f"/posts/{pid}/unhide.json", ok=(200, 204))
             # Otherwise it is published already: nothing to send.
             return ApplyResult(remote_status=RemoteStatus.APPROVED)
-        raise ConnectorError(
-            self.name,
-            "Discourse hides a post through flags: only flagged posts can be hidden from "
-            "here; flag this one on the forum",
-            retryable=False,
-        )
+        raise ConnectorError(self.name, _FLAGGED_ONLY, retryable=False)
 
     async def _reply(self, action: Action) -> ApplyResult:
         meta = dict(action.meta or {})

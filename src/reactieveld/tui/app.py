@@ -61,6 +61,7 @@ from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus
 
 if TYPE_CHECKING:
+    from reactieveld.model import Response
     from reactieveld.tui.services import AppServices
 
 
@@ -406,14 +407,22 @@ class ReactieveldApp(App[int]):
             return str(said)
         return self.i18n.t("ro.reason", path=str(getattr(self.store, "path", "")))
 
-    def unsupported(self, source: str, capability: Capability) -> str | None:
+    def unsupported(
+        self, source: str, capability: Capability, response: Response | None = None
+    ) -> str | None:
         """Why ``source``'s platform cannot do ``capability`` (None when it can, or when
-        the source is not configured here and the outbox will say so itself)."""
+        the source is not configured here and the outbox will say so itself); with a
+        ``response``, also why that one cannot (a connector's ``refusal``: Discourse
+        hides only a flagged post)."""
         if self.read_only:
             return self.read_only_reason()
         conn = self.connectors.get(source)
-        if conn is None or capability in conn.capabilities:
+        if conn is None:
             return None
+        if capability in conn.capabilities:
+            refusal = getattr(conn, "refusal", None)
+            said = refusal(capability, response) if refusal and response is not None else None
+            return one_line(said, limit=200) if said else None
         reasons = getattr(conn, "unsupported_reasons", {}) or {}
         return one_line(reasons.get(capability) or "not supported", limit=200)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from reactieveld.codebook import Codebook
     from reactieveld.i18n import I18n
-    from reactieveld.model import Capability
+    from reactieveld.model import Capability, Response
     from reactieveld.reasons import ReasonsConfig
     from reactieveld.rules import RuleSet
     from reactieveld.tui.claims import ClaimKeeper
@@ -65,7 +65,9 @@ class AppServices(Protocol):
 
     def read_only_reason(self) -> str | None: ...
 
-    def unsupported(self, source: str, capability: Capability) -> str | None: ...
+    def unsupported(
+        self, source: str, capability: Capability, response: Response | None = None
+    ) -> str | None: ...
 
     def source_names(self) -> list[str]: ...
 

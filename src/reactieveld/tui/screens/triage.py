@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from reactieveld.keys import ROW_ACTIONS, key_specs
+from reactieveld.keys import ROW_ACTIONS, key_specs, split_keys
 from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
 from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
@@ -51,12 +51,13 @@ _CAPABILITY = {
     RemoteStatus.HOLD.value: Capability.HOLD,
     RemoteStatus.SPAM.value: Capability.SPAM,
     RemoteStatus.TRASH.value: Capability.TRASH,
+    RemoteStatus.HIDDEN.value: Capability.HIDE,
 }
 #: Keys that open a dialog one types into. As priority bindings the app runs them before
 #: it passes on the next key, and the action awaits the dialog's mount (which focuses its
 #: field): letters typed right behind the key (a fast typist, a paste) land in the dialog
 #: instead of reaching the queue after it has gone ("q" would even quit the app).
-_OPENS_DIALOG = {"role", "reply", "note", "search", "hold", "spam", "trash"}
+_OPENS_DIALOG = {"role", "reply", "note", "search", "hold", "spam", "trash", "hide"}
 #: Actions that need a response under the cursor (or marked ones).
 _ROW_ACTIONS = ROW_ACTIONS
 
@@ -279,7 +280,7 @@ class TriageScreen(Screen[None]):
     # -- what the current item allows --------------------------------------------------
     def _capability_problem(self, rows: Sequence[QueueRow], cap: Capability) -> str | None:
         for row in rows:
-            reason = self.rapp.unsupported(row.response.source, cap)
+            reason = self.rapp.unsupported(row.response.source, cap, row.response)
             if reason:
                 return f"{row.response.source}: {reason}"
         return None
@@ -368,6 +369,33 @@ class TriageScreen(Screen[None]):
             return self.i18n.t("second.key" if self.queue_name == SECOND else "disagree.key")
         return None
 
+    def on_key(self, event: events.Key) -> None:
+        """A decision or reply key pressed where it cannot act (greyed out: Textual does
+        not run it): say why at once, in one line naming the source and what to do
+        instead, rather than nothing. Nothing is stored."""
+        why = self._refusal(event.key)
+        if why is not None:
+            event.stop()
+            event.prevent_default()
+            self.app.notify(
+                self.i18n.t("key.refused", why=why), severity="warning", markup=False, timeout=6
+            )
+
+    def _refusal(self, key: str) -> str | None:
+        """Why the decision or reply key ``key`` cannot act now (None: it can, or it is
+        another key). Only the few specs of those actions are looked at: this runs for
+        every key that reaches the screen."""
+        keymap = self.app._keymap
+        for spec in self.specs:
+            action, params = _parse(spec.action)
+            if action not in _REFUSED or key not in split_keys(keymap.get(spec.id, spec.keys)):
+                continue
+            if self.check_action(action, params):
+                return None
+            why = self.action_reason(action, params)
+            return None if why == self.i18n.t("view.empty") else why
+        return None
+
     # -- moving -------------------------------------------------------------------------
     def action_cursor_down(self) -> None:
         self.queue.move(1)
@@ -420,7 +448,7 @@ class TriageScreen(Screen[None]):
             return
         seen = self._seen()  # the rows as shown when the key was pressed
         reasons = self.rapp.reasons
-        what = self.i18n.t("queue." + RemoteStatus(status).value)
+        what = self.i18n.t(_DECIDED.get(status) or "queue." + RemoteStatus(status).value)
 
         async def decide(reason: DecisionReason | None) -> None:
             outcome = await self.rapp.store.moderate(
@@ -822,6 +850,12 @@ class TriageScreen(Screen[None]):
 
 
 _REASONED = {"moderate", "reply", "thread", "author_history"}
+#: Greyed-out keys that say why when pressed (:meth:`TriageScreen.on_key`): the ones the
+#: response's platform may refuse.
+_REFUSED = {"moderate", "reply"}
+#: A decision's word in its notice and its reason dialog, where it is not a queue's name
+#: (no tab holds the hidden ones: they are in All, and the filter's status "hidden").
+_DECIDED = {RemoteStatus.HIDDEN.value: "decided.hidden"}
 #: Screens that show the tags of a response: not from the blind Second coding queue.
 _SHOW_TAGS = {"thread", "author_history"}
 #: How long a decision's notice ("Goedgekeurd: 1") shows.
