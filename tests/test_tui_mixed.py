@@ -73,7 +73,7 @@ async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
             await settle(app, pilot)
             # ... and a key pressed there says why, once, in the platform's own words.
             said = [str(n.message) for n in app._notifications]
-            assert said == [f"participatie: {reason}"], said
+            assert said == [f"Not done: participatie: {reason}"], said
             row = await store.get(first.response.id)
             assert row.response.triage is TriageState.NEW
             assert await store.outbox_items() == []

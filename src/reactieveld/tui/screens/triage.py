@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from reactieveld.keys import ROW_ACTIONS, key_specs, split_keys
+from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
 from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
@@ -323,15 +323,21 @@ class TriageScreen(Screen[None]):
         if active is None or active.node is not self or active.enabled:
             return
         reason = active.tooltip
-        if not reason:
-            return
+        if not reason or reason == self.i18n.t("view.empty"):
+            return  # an empty queue: nothing to say about a key
         event.stop()
+        event.prevent_default()
         now = time.monotonic()
         last, at = self._refused
         if reason == last and now - at < _REFUSED_SECONDS:
             return  # the same line is still on screen: keys pressed again do not pile up
         self._refused = (reason, now)
-        self.app.notify(reason, severity="warning", markup=False, timeout=_REFUSED_SECONDS)
+        self.app.notify(
+            self.i18n.t("key.refused", why=reason),
+            severity="warning",
+            markup=False,
+            timeout=_REFUSED_SECONDS,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _WRITES and self.rapp.read_only:
@@ -367,33 +373,6 @@ class TriageScreen(Screen[None]):
         None: the usual one."""
         if action == "handled" and self.queue_name in (SECOND, DISAGREE):
             return self.i18n.t("second.key" if self.queue_name == SECOND else "disagree.key")
-        return None
-
-    def on_key(self, event: events.Key) -> None:
-        """A decision or reply key pressed where it cannot act (greyed out: Textual does
-        not run it): say why at once, in one line naming the source and what to do
-        instead, rather than nothing. Nothing is stored."""
-        why = self._refusal(event.key)
-        if why is not None:
-            event.stop()
-            event.prevent_default()
-            self.app.notify(
-                self.i18n.t("key.refused", why=why), severity="warning", markup=False, timeout=6
-            )
-
-    def _refusal(self, key: str) -> str | None:
-        """Why the decision or reply key ``key`` cannot act now (None: it can, or it is
-        another key). Only the few specs of those actions are looked at: this runs for
-        every key that reaches the screen."""
-        keymap = self.app._keymap
-        for spec in self.specs:
-            action, params = _parse(spec.action)
-            if action not in _REFUSED or key not in split_keys(keymap.get(spec.id, spec.keys)):
-                continue
-            if self.check_action(action, params):
-                return None
-            why = self.action_reason(action, params)
-            return None if why == self.i18n.t("view.empty") else why
         return None
 
     # -- moving -------------------------------------------------------------------------
@@ -850,9 +829,6 @@ class TriageScreen(Screen[None]):
 
 
 _REASONED = {"moderate", "reply", "thread", "author_history"}
-#: Greyed-out keys that say why when pressed (:meth:`TriageScreen.on_key`): the ones the
-#: response's platform may refuse.
-_REFUSED = {"moderate", "reply"}
 #: A decision's word in its notice and its reason dialog, where it is not a queue's name
 #: (no tab holds the hidden ones: they are in All, and the filter's status "hidden").
 _DECIDED = {RemoteStatus.HIDDEN.value: "decided.hidden"}
