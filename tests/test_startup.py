@@ -84,6 +84,28 @@ async def test_the_sync_engine_starts_after_the_first_rows(tui_store, make_app):
         await engine.aclose()
 
 
+async def test_details_counts_and_the_claim_are_read_after_the_first_rows(tui_store, make_app):
+    # What the first frame does not show waits for it (messages.after_first_rows); once
+    # the rows are on screen it all comes: the counts, the details, the claim.
+    app = make_app(tui_store)
+    calls: list[tuple[str, bool]] = []
+    for name in ("counts", "count", "notes", "journal", "claim"):
+        original = getattr(tui_store, name)
+
+        def noted(*args, _name=name, _original=original, **kw):  # type: ignore[no-untyped-def]
+            calls.append((_name, app.rows_shown.is_set()))
+            return _original(*args, **kw)
+
+        setattr(tui_store, name, noted)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        # (The queue's own count only where its window does not hold it all: not here.)
+        assert {name for name, _ in calls} >= {"counts", "notes", "journal", "claim"}
+        assert [name for name, shown in calls if not shown] == []
+        assert screen.query_one("#queue-tabs").counts  # the counts did come
+        assert app.claims is not None and app.claims.held == screen.queue.current.response.id
+
+
 def test_the_real_wordpress_skip_names_the_readme_command():
     from wpreal import HINT
 

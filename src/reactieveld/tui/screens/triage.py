@@ -23,7 +23,7 @@ from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
 from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
-from reactieveld.tui.messages import CursorMoved, QueueChanged
+from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows
 from reactieveld.tui.queues import (
     DISAGREE,
     FLAGGED,
@@ -192,6 +192,7 @@ class TriageScreen(Screen[None]):
         self.run_worker(self._hold(keeper, rid), group="claim", exit_on_error=False)
 
     async def _hold(self, keeper: ClaimKeeper, rid: int | None) -> None:
+        await after_first_rows(self.app)
         other = await keeper.open(rid)
         if other is None or not self.is_mounted:
             return  # ours (or the screen was replaced meanwhile, e.g. by f2)

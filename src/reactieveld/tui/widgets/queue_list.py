@@ -35,7 +35,7 @@ from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.claims import busy_by
-from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
+from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, deferred
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.loaded.set()
 
     async def _count(self) -> None:
+        await after_first_rows(self.app)
         # The window changed while counting (a decision, more arrivals): count again,
         # as the number may already be off by those rows.
         while True:
