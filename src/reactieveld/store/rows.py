@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from reactieveld.model import (
     Action,
@@ -27,7 +27,10 @@ from reactieveld.model import (
     Thread,
     TriageState,
 )
-from reactieveld.store.base import Claim, Counts, QueueRow, SourceState
+from reactieveld.store.base import Claim, Counts, QueueRow
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -194,6 +197,8 @@ STATE_COLS = (
 
 
 def source_state_from_row(row: Sequence[Any]) -> SourceState:
+    from reactieveld.store.values import SourceState
+
     return SourceState(
         name=row[0],
         type=row[1],

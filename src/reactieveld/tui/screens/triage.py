@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
-from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
+from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows
@@ -43,6 +43,7 @@ from reactieveld.tui.widgets.tag_bar import TagBar
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
+    from reactieveld.store.values import ActionOutcome
     from reactieveld.tui.services import AppServices
 
 _CAPABILITY = {

@@ -22,14 +22,14 @@ from reactieveld.i18n import I18n
 from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
-from reactieveld.store.base import QueueFilter, QueueRow, RuleFlag
+from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import after_first_rows, deferred
 from reactieveld.tui.widgets.queue_list import ViewContext, format_time
 
 if TYPE_CHECKING:
-    from reactieveld.store.values import Coding
+    from reactieveld.store.values import Coding, RuleFlag
 
 Part = str | tuple[str, str]
 
