@@ -38,6 +38,7 @@ READ_SIDE = [
 #: when it is used, never at start (the store imports its actions, ingest and write-back
 #: modules at their first use: store/sqlite.py ``_Later``).
 NOT_AT_START = [
+    "reactieveld.model_values",
     "reactieveld.store.actions",
     "reactieveld.store.ingest",
     "reactieveld.store.writeback",
@@ -128,6 +129,25 @@ def test_the_read_side_values_are_still_importable_from_store_base():
         "    raise SystemExit('base.NoSuchName did not raise')"
     )
     assert "reactieveld.store.values" in _loaded_after(["reactieveld.store.base"], then)
+
+
+def test_the_model_still_names_its_later_value_types():
+    # In model_values.py; model.py names them lazily (PEP 562), the same classes.
+    then = (
+        "from reactieveld import model, model_values\n"
+        "from reactieveld.model import Action, JournalEntry, Note, Source, Tag, Thread\n"
+        "from reactieveld.model import DecisionReason, OutboxItem\n"
+        "assert Tag is model_values.Tag and Action is model_values.Action\n"
+        "assert model.Thread is model_values.Thread\n"
+        "assert Tag(model.TagKind.ROLE, 'burger').kind is model.TagKind.ROLE\n"
+        "try:\n"
+        "    model.NoSuchName\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('model.NoSuchName did not raise')"
+    )
+    assert "reactieveld.model_values" in _loaded_after(["reactieveld.model"], then)
 
 
 def test_the_console_script_loads_the_command_line_with_the_collector_off():

@@ -13,22 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from reactieveld.model import (
-    Action,
-    DecisionReason,
-    JournalEntry,
-    Note,
-    OutboxItem,
-    Page,
-    RemoteStatus,
-    Response,
-    Source,
-    Tag,
-    Thread,
-    TriageState,
-)
+from reactieveld.model import Page, RemoteStatus, Response, TriageState
 
 if TYPE_CHECKING:
+    from reactieveld.model_values import (
+        Action,
+        DecisionReason,
+        JournalEntry,
+        Note,
+        OutboxItem,
+        Source,
+        Tag,
+        Thread,
+    )
     from reactieveld.rules import RuleSet
     from reactieveld.store.values import ActionOutcome as ActionOutcome
     from reactieveld.store.values import Coding as Coding

@@ -28,20 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
-from reactieveld.model import (
-    Action,
-    DecisionReason,
-    JournalEntry,
-    Note,
-    OutboxItem,
-    Page,
-    RemoteStatus,
-    Response,
-    Source,
-    Tag,
-    Thread,
-    utcnow,
-)
+from reactieveld.model import Page, RemoteStatus, Response, utcnow
 from reactieveld.store import claims as _claims
 from reactieveld.store import fts as _fts
 from reactieveld.store import planner as _planner
@@ -114,6 +101,16 @@ from reactieveld.store.screening import (
 from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
 
 if TYPE_CHECKING:
+    from reactieveld.model_values import (
+        Action,
+        DecisionReason,
+        JournalEntry,
+        Note,
+        OutboxItem,
+        Source,
+        Tag,
+        Thread,
+    )
     from reactieveld.rules import RuleSet
     from reactieveld.store import actions as _actions
     from reactieveld.store import ingest as _ingest

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
-from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
+from reactieveld.model import Capability, RemoteStatus, TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
@@ -43,6 +43,7 @@ from reactieveld.tui.widgets.tag_bar import TagBar
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
+    from reactieveld.model_values import DecisionReason
     from reactieveld.store.values import ActionOutcome
     from reactieveld.tui.services import AppServices
 

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
-from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
+from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
 from reactieveld.store.base import QueueFilter, QueueRow
@@ -29,6 +29,7 @@ from reactieveld.tui.messages import after_first_rows, deferred
 from reactieveld.tui.widgets.queue_list import ViewContext, format_time
 
 if TYPE_CHECKING:
+    from reactieveld.model_values import JournalEntry, Note
     from reactieveld.store.values import Coding, RuleFlag
 
 Part = str | tuple[str, str]
