@@ -54,6 +54,7 @@ NOT_AT_START = [
     "reactieveld.tui.screens.search",
     "reactieveld.tui.screens.thread",
     "reactieveld.tui.screens.settings",
+    "reactieveld.tui.widgets.role_picker",
 ]
 
 

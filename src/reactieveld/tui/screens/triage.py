@@ -36,7 +36,6 @@ from reactieveld.tui.queues import (
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList, ViewContext
 from reactieveld.tui.widgets.response_view import ResponseView
-from reactieveld.tui.widgets.role_picker import RolePicker
 from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
 from reactieveld.tui.widgets.tag_bar import TagBar
 
@@ -522,6 +521,8 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
+        from reactieveld.tui.widgets.role_picker import RolePicker
+
         current = self.queue.current
         seen = self._seen()  # the rows as shown when the key was pressed
 
