@@ -182,3 +182,33 @@ def test_reactieveld_starts_syncs_and_quits_in_a_terminal(tmp_path):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(fd)
+
+
+async def test_the_first_frame_reads_one_chunk_and_the_window_fills_after_it(tmp_path, make_app):
+    # One chunk before the first frame (more than a screen shows), the window's second
+    # after it: the same window as any load then.
+    from helpers.data import sample_store
+
+    from reactieveld.tui.widgets.queue_list import CHUNK
+
+    store = await sample_store(tmp_path / "m.db", count=260)
+    app = make_app(store)
+    sizes_at_first_rows: list[int] = []
+    original = app.first_rows_shown
+
+    def first_rows_shown() -> None:
+        screen = app.screen
+        if isinstance(screen, TriageScreen):
+            sizes_at_first_rows.append(len(screen.queue.rows))
+        original()
+
+    app.first_rows_shown = first_rows_shown  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            assert sizes_at_first_rows[:1] == [CHUNK]
+            window = await store.queue(screen.queue.flt, limit=CHUNK * 2)
+            assert screen.queue.rows == window
+            assert screen.queue.total == 260
+    finally:
+        await store.close()

@@ -143,7 +143,8 @@ class TriageScreen(Screen[None]):
         tabs.names = self.queues
         tabs.redraw()
         self._view_mode(self.queue_name)
-        await self.queue.load()
+        # The app's first rows: one chunk before the first frame (QueueList.load).
+        await self.queue.load(first=not self.rapp.rows_shown.is_set())
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
         self.call_after_refresh(self.rapp.first_rows_shown)
