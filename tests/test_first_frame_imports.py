@@ -34,6 +34,28 @@ READ_SIDE = [
     "reactieveld.read.search",
     "reactieveld.sinks",
 ]
+#: What only a moderator's action, a sync, a subcommand or another screen needs: imported
+#: when it is used, never at start (the store imports its actions, ingest and write-back
+#: modules at their first use: store/sqlite.py ``_Later``).
+NOT_AT_START = [
+    "reactieveld.model_values",
+    "reactieveld.store.actions",
+    "reactieveld.store.ingest",
+    "reactieveld.store.writeback",
+    "reactieveld.sync",
+    "reactieveld.fetchproc",
+    "reactieveld.outbox",
+    "reactieveld.connectors.base",
+    "reactieveld.connectors.http",
+    "reactieveld.reports.formats",
+    "reactieveld.demo_history",
+    "reactieveld.tui.screens.dashboard",
+    "reactieveld.tui.screens.export",
+    "reactieveld.tui.screens.search",
+    "reactieveld.tui.screens.thread",
+    "reactieveld.tui.screens.settings",
+    "reactieveld.tui.widgets.role_picker",
+]
 
 
 def _loaded_after(modules: list[str], then: str = "") -> list[str]:
@@ -58,6 +80,33 @@ def test_the_start_does_not_import_the_read_side():
     assert [m for m in READ_SIDE if m in loaded] == []
 
 
+def test_the_start_does_not_import_what_only_actions_syncs_and_other_screens_need():
+    loaded = _loaded_after(START)
+    assert [m for m in NOT_AT_START if m in loaded] == []
+    # Nor the HTTP client of the connectors and the sinks.
+    then = "assert 'httpx' not in sys.modules, 'httpx'"
+    _loaded_after(START, then)
+
+
+def test_the_store_imports_its_actions_at_their_first_use(tmp_path):
+    # The store works as before: an action loads store/actions.py (and its value types).
+    then = (
+        "import asyncio\n"
+        "from reactieveld.store.sqlite import SqliteStore\n"
+        "async def act():\n"
+        f"    store = await SqliteStore.open({str(tmp_path / 'm.db')!r})\n"
+        "    try:\n"
+        "        assert 'reactieveld.store.actions' not in sys.modules\n"
+        "        outcome = await store.undo_last(actor='tester')\n"
+        "        assert type(outcome).__name__ == 'ActionOutcome', outcome\n"
+        "    finally:\n"
+        "        await store.close()\n"
+        "asyncio.run(act())"
+    )
+    loaded = _loaded_after(["reactieveld.store.sqlite"], then)
+    assert "reactieveld.store.actions" in loaded and "reactieveld.store.values" in loaded
+
+
 def test_the_check_can_fail_the_read_side_loads_its_value_types():
     loaded = _loaded_after(START + ["reactieveld.read.figures"])
     assert "reactieveld.store.values" in loaded
@@ -68,8 +117,11 @@ def test_the_read_side_values_are_still_importable_from_store_base():
     then = (
         "from reactieveld.store import base, values\n"
         "from reactieveld.store.base import FigureQuery, PastWork, SinkDelivery\n"
+        "from reactieveld.store.base import ActionOutcome, SourceState, UpsertResult\n"
         "assert PastWork is values.PastWork and FigureQuery is values.FigureQuery\n"
         "assert SinkDelivery is values.SinkDelivery\n"
+        "assert ActionOutcome is values.ActionOutcome and SourceState is values.SourceState\n"
+        "assert UpsertResult is values.UpsertResult\n"
         "try:\n"
         "    base.NoSuchName\n"
         "except AttributeError:\n"
@@ -78,6 +130,25 @@ def test_the_read_side_values_are_still_importable_from_store_base():
         "    raise SystemExit('base.NoSuchName did not raise')"
     )
     assert "reactieveld.store.values" in _loaded_after(["reactieveld.store.base"], then)
+
+
+def test_the_model_still_names_its_later_value_types():
+    # In model_values.py; model.py names them lazily (PEP 562), the same classes.
+    then = (
+        "from reactieveld import model, model_values\n"
+        "from reactieveld.model import Action, JournalEntry, Note, Source, Tag, Thread\n"
+        "from reactieveld.model import DecisionReason, OutboxItem\n"
+        "assert Tag is model_values.Tag and Action is model_values.Action\n"
+        "assert model.Thread is model_values.Thread\n"
+        "assert Tag(model.TagKind.ROLE, 'burger').kind is model.TagKind.ROLE\n"
+        "try:\n"
+        "    model.NoSuchName\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('model.NoSuchName did not raise')"
+    )
+    assert "reactieveld.model_values" in _loaded_after(["reactieveld.model"], then)
 
 
 def test_the_console_script_loads_the_command_line_with_the_collector_off():

@@ -84,6 +84,28 @@ async def test_the_sync_engine_starts_after_the_first_rows(tui_store, make_app):
         await engine.aclose()
 
 
+async def test_details_counts_and_the_claim_are_read_after_the_first_rows(tui_store, make_app):
+    # What the first frame does not show waits for it (messages.after_first_rows); once
+    # the rows are on screen it all comes: the counts, the details, the claim.
+    app = make_app(tui_store)
+    calls: list[tuple[str, bool]] = []
+    for name in ("counts", "count", "notes", "journal", "claim"):
+        original = getattr(tui_store, name)
+
+        def noted(*args, _name=name, _original=original, **kw):  # type: ignore[no-untyped-def]
+            calls.append((_name, app.rows_shown.is_set()))
+            return _original(*args, **kw)
+
+        setattr(tui_store, name, noted)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        # (The queue's own count only where its window does not hold it all: not here.)
+        assert {name for name, _ in calls} >= {"counts", "notes", "journal", "claim"}
+        assert [name for name, shown in calls if not shown] == []
+        assert screen.query_one("#queue-tabs").counts  # the counts did come
+        assert app.claims is not None and app.claims.held == screen.queue.current.response.id
+
+
 def test_the_real_wordpress_skip_names_the_readme_command():
     from wpreal import HINT
 
@@ -160,3 +182,33 @@ def test_reactieveld_starts_syncs_and_quits_in_a_terminal(tmp_path):
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(fd)
+
+
+async def test_the_first_frame_reads_one_chunk_and_the_window_fills_after_it(tmp_path, make_app):
+    # One chunk before the first frame (more than a screen shows), the window's second
+    # after it: the same window as any load then.
+    from helpers.data import sample_store
+
+    from reactieveld.tui.widgets.queue_list import CHUNK
+
+    store = await sample_store(tmp_path / "m.db", count=260)
+    app = make_app(store)
+    sizes_at_first_rows: list[int] = []
+    original = app.first_rows_shown
+
+    def first_rows_shown() -> None:
+        screen = app.screen
+        if isinstance(screen, TriageScreen):
+            sizes_at_first_rows.append(len(screen.queue.rows))
+        original()
+
+    app.first_rows_shown = first_rows_shown  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            assert sizes_at_first_rows[:1] == [CHUNK]
+            window = await store.queue(screen.queue.flt, limit=CHUNK * 2)
+            assert screen.queue.rows == window
+            assert screen.queue.total == 260
+    finally:
+        await store.close()

@@ -2,6 +2,11 @@
 
 Connectors translate a platform's JSON into these; the store keeps them; the TUI and the
 exports read them back. Times are always timezone-aware UTC ``datetime`` objects.
+
+The enums live in :mod:`reactieveld.model_kinds`, and the value types nothing before the
+app's first frame makes (a source, a thread, a tag, a note, a journal entry, a reason, a
+write-back and its outbox item) in :mod:`reactieveld.model_values`, created at their first
+use (each frozen dataclass ~0.5 ms at import); this module names them all, as before.
 """
 
 from __future__ import annotations
@@ -10,73 +15,38 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from reactieveld.model_kinds import ActionKind as ActionKind
+from reactieveld.model_kinds import Capability as Capability
+from reactieveld.model_kinds import OutboxState as OutboxState
+from reactieveld.model_kinds import RemoteStatus as RemoteStatus
+from reactieveld.model_kinds import TagKind as TagKind
+from reactieveld.model_kinds import TriageState as TriageState
+
+if TYPE_CHECKING:
+    from reactieveld.model_values import Action as Action
+    from reactieveld.model_values import DecisionReason as DecisionReason
+    from reactieveld.model_values import JournalEntry as JournalEntry
+    from reactieveld.model_values import Note as Note
+    from reactieveld.model_values import OutboxItem as OutboxItem
+    from reactieveld.model_values import Source as Source
+    from reactieveld.model_values import Tag as Tag
+    from reactieveld.model_values import Thread as Thread
+
+_LATER_VALUES = frozenset(
+    {"Action", "DecisionReason", "JournalEntry", "Note", "OutboxItem", "Source", "Tag", "Thread"}
+)
 
 
-class RemoteStatus(StrEnum):
-    """The status a response has on its platform."""
+def __getattr__(name: str) -> Any:
+    # PEP 562: ``from reactieveld.model import Tag`` keeps working, and loads
+    # model_values.py only then.
+    if name in _LATER_VALUES:
+        from reactieveld import model_values
 
-    APPROVED = "approved"
-    HOLD = "hold"
-    SPAM = "spam"
-    TRASH = "trash"
-    HIDDEN = "hidden"
-    DELETED = "deleted"
-
-
-class TriageState(StrEnum):
-    """Whether the moderator has dealt with a response in reactieveld."""
-
-    NEW = "new"
-    HANDLED = "handled"
-
-
-class TagKind(StrEnum):
-    """A tag codes a response by planning question or by the speaker's role."""
-
-    QUESTION = "question"
-    ROLE = "role"
-
-
-class Capability(StrEnum):
-    """What a platform lets us do to a response (write-back)."""
-
-    APPROVE = "approve"
-    HOLD = "hold"
-    SPAM = "spam"
-    TRASH = "trash"
-    REPLY = "reply"
-    HIDE = "hide"
-
-
-class ActionKind(StrEnum):
-    """What the moderator did; every kind is one journal entry."""
-
-    MODERATE = "moderate"  # change remote status (approve/hold/spam/trash/hide)
-    HANDLE = "handle"  # mark handled without a status change
-    TAG = "tag"  # add a question tag
-    UNTAG = "untag"  # remove a question tag
-    ROLE = "role"  # set (or clear) the role tag
-    NOTE = "note"  # add an internal note
-    REPLY = "reply"  # answer on the platform
-    UNDO = "undo"  # undo of an earlier journal entry
-    #: a later coder's own coding of a double-coded response (issue 14): a question
-    #: added or removed, or the role set, in the codings table, not in the tags
-    CODE = "code"
-    #: a difference between coders of a double-coded response settled (issue 14): the
-    #: final tags in ``after``; undo reopens it
-    RESOLVE = "resolve"
-
-
-class OutboxState(StrEnum):
-    """Where a write-back stands."""
-
-    PENDING = "pending"
-    DONE = "done"
-    FAILED = "failed"  # gave up (e.g. 401/403, or the platform refused); needs a person
-    CONFLICT = "conflict"  # the remote item changed meanwhile; not forced
-    CANCELLED = "cancelled"  # undone before it was sent
+        return getattr(model_values, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Which remote status a capability sets, and back.
@@ -95,27 +65,6 @@ CAPABILITY_FOR_STATUS: Mapping[RemoteStatus, Capability] = {
 def utcnow() -> datetime:
     """Now, in UTC (one place, so tests and the store agree on the clock)."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Source:
-    """A configured channel (a blog, a portal, the demo)."""
-
-    name: str
-    type: str
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Thread:
-    """What responses hang off: a blog post, a topic, a proposal, an idea."""
-
-    source: str
-    external_id: str
-    title: str
-    url: str | None = None
-    created_at: datetime | None = None
-    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -171,93 +120,6 @@ class Page:
     # post: the store moves the row, with its tags and journal, to the new id.
     renamed: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     done: bool = True  # False while more pages follow in this round
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A code on a response; ``codebook_version`` is the codebook it was made with."""
-
-    kind: TagKind
-    code: str
-    codebook_version: str = ""
-    created_at: datetime | None = None
-    actor: str = ""
-
-
-@dataclass(frozen=True)
-class Note:
-    """An internal note by a moderator (never sent to the platform)."""
-
-    id: int
-    response_id: int
-    text: str
-    actor: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One line of the append-only actions journal."""
-
-    id: int
-    at: datetime
-    actor: str
-    kind: ActionKind
-    response_id: int | None
-    before: Mapping[str, Any]
-    after: Mapping[str, Any]
-    undoes: int | None = None
-    undone_by: int | None = None
-    batch: str | None = None
-    #: A decision's reason: its code (``[reasons]``) and, for "other", the moderator's
-    #: own words.
-    reason: str | None = None
-    reason_text: str | None = None
-
-
-@dataclass(frozen=True)
-class DecisionReason:
-    """Why a moderator decided (issue 16): a reason's ``code`` from the configured list,
-    the moderator's own words for "other" (``text``), and how the platform is told
-    (``label``: the reason in the moderator's language, for a platform's log field)."""
-
-    code: str
-    text: str | None = None
-    label: str = ""
-
-    def for_platform(self) -> str:
-        """The reason as a platform's field gets it: the label (the code when there is
-        none), with the moderator's own words after a colon."""
-        head = self.label or self.code
-        return f"{head}: {self.text}" if self.text else head
-
-
-@dataclass(frozen=True)
-class Action:
-    """A write-back for a platform: what to do to which remote response."""
-
-    capability: Capability
-    source: str
-    external_id: str  # the response acted on (for a reply: the parent)
-    thread_external_id: str | None = None
-    text: str | None = None  # reply text
-    expected_status: RemoteStatus | None = None  # what the moderator saw
-    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A queued write-back and where it stands."""
-
-    id: int
-    action: Action
-    response_id: int | None
-    journal_id: int | None
-    state: OutboxState
-    attempts: int
-    created_at: datetime
-    next_attempt_at: datetime | None = None
-    last_error: str | None = None
 
 
 #: Source types whose platform tells us how often its users reported (flagged) a response

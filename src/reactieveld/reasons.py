@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reactieveld.i18n import text
-from reactieveld.model import DecisionReason, RemoteStatus
+from reactieveld.model import RemoteStatus
+
+if TYPE_CHECKING:
+    from reactieveld.model_values import DecisionReason
 
 #: The decisions that can ask for a reason, by the name ``[reasons] ask_for`` uses.
 ASKABLE: Mapping[str, RemoteStatus] = {
@@ -88,6 +92,8 @@ class ReasonsConfig:
     def implied(self, status: RemoteStatus | str) -> DecisionReason | None:
         """The reason a decision that does not ask is stored with (spam: "spam", when the
         list has that code), else None."""
+        from reactieveld.model_values import DecisionReason
+
         code = IMPLIED.get(RemoteStatus(status))
         return DecisionReason(code) if code and self.get(code) else None
 

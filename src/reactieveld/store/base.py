@@ -13,23 +13,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from reactieveld.model import (
-    Action,
-    DecisionReason,
-    JournalEntry,
-    Note,
-    OutboxItem,
-    Page,
-    RemoteStatus,
-    Response,
-    Source,
-    Tag,
-    Thread,
-    TriageState,
-)
+from reactieveld.model import Page, RemoteStatus, Response, TriageState
 
 if TYPE_CHECKING:
+    from reactieveld.model_values import (
+        Action,
+        DecisionReason,
+        JournalEntry,
+        Note,
+        OutboxItem,
+        Source,
+        Tag,
+        Thread,
+    )
     from reactieveld.rules import RuleSet
+    from reactieveld.store.values import ActionOutcome as ActionOutcome
     from reactieveld.store.values import Coding as Coding
     from reactieveld.store.values import DecisionRecord as DecisionRecord
     from reactieveld.store.values import FigureCounts as FigureCounts
@@ -39,14 +37,20 @@ if TYPE_CHECKING:
     from reactieveld.store.values import RecordContext as RecordContext
     from reactieveld.store.values import RecordNote as RecordNote
     from reactieveld.store.values import RecordTag as RecordTag
+    from reactieveld.store.values import RuleFlag as RuleFlag
+    from reactieveld.store.values import RuleTally as RuleTally
     from reactieveld.store.values import SinkDelivery as SinkDelivery
     from reactieveld.store.values import SinkDue as SinkDue
     from reactieveld.store.values import SinkQueued as SinkQueued
+    from reactieveld.store.values import SourceState as SourceState
+    from reactieveld.store.values import UpsertResult as UpsertResult
 
-#: The read side's value types, in reactieveld.store.values since nothing before the first
-#: frame uses them (each frozen dataclass ~0.5 ms at import); still importable from here.
-_READ_SIDE_VALUES = frozenset(
+#: The value types in reactieveld.store.values since nothing before the first frame makes
+#: them (each frozen dataclass ~0.5 ms at import): the read side's, and what a sync, a
+#: decision, a rule's flag or a source's state returns; still importable from here.
+_LATER_VALUES = frozenset(
     {
+        "ActionOutcome",
         "Coding",
         "DecisionRecord",
         "FigureCounts",
@@ -56,9 +60,13 @@ _READ_SIDE_VALUES = frozenset(
         "RecordContext",
         "RecordNote",
         "RecordTag",
+        "RuleFlag",
+        "RuleTally",
         "SinkDelivery",
         "SinkDue",
         "SinkQueued",
+        "SourceState",
+        "UpsertResult",
     }
 )
 
@@ -66,7 +74,7 @@ _READ_SIDE_VALUES = frozenset(
 def __getattr__(name: str) -> Any:
     # PEP 562: ``from reactieveld.store.base import PastWork`` keeps working, and loads
     # store/values.py only then.
-    if name in _READ_SIDE_VALUES:
+    if name in _LATER_VALUES:
         from reactieveld.store import values
 
         return getattr(values, name)
@@ -150,64 +158,6 @@ class QueueRow:
 
 
 @dataclass(frozen=True)
-class UpsertResult:
-    """What storing one page changed."""
-
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    new_ids: tuple[int, ...] = ()
-    #: The stored responses whose content the page changed (not those only gone).
-    changed_ids: tuple[int, ...] = ()
-    #: Moderation rules (issue 16): the responses of the page a rule flagged now, those
-    #: a rule held, and (rule name, response id) for each search stopped for its time.
-    flagged: tuple[int, ...] = ()
-    held: tuple[int, ...] = ()
-    slow_rules: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class RuleFlag:
-    """A moderation rule's flag on a response (issue 16): which rule, what it does, when,
-    and whether a moderator decided since (``open``, ``misfire``: released, ``upheld``)."""
-
-    response_id: int
-    rule: str
-    action: str
-    flagged_at: datetime
-    state: str = "open"
-    resolved_by: str | None = None
-
-
-@dataclass(frozen=True)
-class RuleTally:
-    """One rule's record over a period: responses it flagged, and of those decided since,
-    how many a moderator released (misfired) or kept from view (upheld)."""
-
-    rule: str
-    caught: int = 0
-    misfired: int = 0
-    upheld: int = 0
-    open: int = 0
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """A source's sync bookkeeping, kept in the store."""
-
-    name: str
-    type: str
-    cursor: str | None = None
-    last_success: datetime | None = None
-    last_error: str | None = None
-    last_error_at: datetime | None = None
-    next_try: datetime | None = None
-    #: Texts stored repaired since the source was added: code points UTF-8 cannot hold
-    #: (a lone surrogate from a platform's JSON) replaced by U+FFFD.
-    repaired: int = 0
-
-
-@dataclass(frozen=True)
 class Counts:
     """Counts for the queue tabs and the dashboard."""
 
@@ -224,18 +174,6 @@ class Counts:
     reported: int = 0
     #: Responses with a moderation rule's open flag (the Flagged queue, issue 16).
     flagged: int = 0
-
-
-@dataclass(frozen=True)
-class ActionOutcome:
-    """What one moderator action did: the journal entries written and outbox rows queued."""
-
-    journal_ids: tuple[int, ...] = ()
-    outbox_ids: tuple[int, ...] = ()
-    changed: int = 0
-    #: The ids whose version differed from the ``seen`` one: then the whole action was
-    #: refused (nothing changed, nothing journalled or queued).
-    conflicts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from reactieveld.store.base import ActionOutcome, Claim
+from reactieveld.store.base import Claim
 from reactieveld.store.rows import from_epoch, placeholders
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import ActionOutcome
 
 
 def check_seen(db: sqlite3.Connection, seen: Mapping[int, int] | None) -> list[int]:
@@ -42,6 +46,8 @@ def guarded(
     rows a decision settles, whose claim by ``actor`` ends with it (same transaction)."""
     conflicts = check_seen(db, seen)
     if conflicts:
+        from reactieveld.store.values import ActionOutcome
+
         return ActionOutcome(conflicts=tuple(conflicts))
     outcome = action()
     if decided:

@@ -10,24 +10,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from reactieveld.model import (
-    Action,
     ActionKind,
     Capability,
-    JournalEntry,
-    Note,
-    OutboxItem,
     OutboxState,
     RemoteStatus,
     Response,
-    Tag,
     TagKind,
-    Thread,
     TriageState,
 )
-from reactieveld.store.base import Claim, Counts, QueueRow, SourceState
+from reactieveld.store.base import Claim, Counts, QueueRow
+
+if TYPE_CHECKING:
+    from reactieveld.model_values import JournalEntry, Note, OutboxItem, Tag, Thread
+    from reactieveld.store.values import SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -194,6 +192,8 @@ STATE_COLS = (
 
 
 def source_state_from_row(row: Sequence[Any]) -> SourceState:
+    from reactieveld.store.values import SourceState
+
     return SourceState(
         name=row[0],
         type=row[1],
@@ -207,6 +207,8 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
 
 
 def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
+    from reactieveld.model_values import Action, OutboxItem
+
     return OutboxItem(
         id=row[0],
         action=Action(
@@ -236,6 +238,8 @@ THREAD_SQL = (
 
 
 def thread_from_row(source: str, row: Sequence[Any]) -> Thread:
+    from reactieveld.model_values import Thread
+
     return Thread(
         source=source,
         external_id=row[0],
@@ -254,6 +258,8 @@ TAGS_SQL = (
 
 
 def tag_from_row(row: Sequence[Any]) -> Tag:
+    from reactieveld.model_values import Tag
+
     kind, code, version, at, actor = row
     return Tag(TagKind(kind), code, version, from_epoch(at), actor)
 
@@ -266,6 +272,8 @@ NOTES_SQL = (
 
 
 def note_from_row(row: Sequence[Any]) -> Note:
+    from reactieveld.model_values import Note
+
     nid, rid, text, actor, at = row
     return Note(nid, rid, text, actor, from_epoch(at))
 
@@ -283,6 +291,8 @@ def journal_sql(response_id: int | None, limit: int) -> tuple[str, list[Any]]:
 
 
 def journal_entry_from_row(r: Sequence[Any]) -> JournalEntry:
+    from reactieveld.model_values import JournalEntry
+
     return JournalEntry(
         id=r[0],
         at=from_epoch(r[1]),

@@ -17,12 +17,14 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reactieveld.model import RemoteStatus
 from reactieveld.rules import RuleSet
-from reactieveld.store.base import RuleFlag, RuleTally
 from reactieveld.store.rows import from_epoch, to_epoch
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import RuleFlag, RuleTally
 
 #: The journal's actor of a rule's decision is this prefix and the rule's name.
 RULE_ACTOR = "rule:"
@@ -78,12 +80,16 @@ ALL_TIME = (-(2**62), 2**62)
 
 def flag_of(row: Sequence[Any]) -> RuleFlag:
     """A :data:`FLAG_READ` row as a :class:`RuleFlag`."""
+    from reactieveld.store.values import RuleFlag
+
     rid, rule, action, at, state, by = row
     return RuleFlag(int(rid), rule, action, from_epoch(at), state, by)
 
 
 def tallies_of(rows: Iterable[Sequence[Any]]) -> list[RuleTally]:
     """:data:`TALLY_SQL` rows as :class:`RuleTally` values."""
+    from reactieveld.store.values import RuleTally
+
     return [RuleTally(r[0], *(int(n or 0) for n in r[1:])) for r in rows]
 
 

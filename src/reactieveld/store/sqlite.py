@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -27,27 +28,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
-from reactieveld.model import (
-    Action,
-    DecisionReason,
-    JournalEntry,
-    Note,
-    OutboxItem,
-    Page,
-    RemoteStatus,
-    Response,
-    Source,
-    Tag,
-    Thread,
-    utcnow,
-)
-from reactieveld.store import actions as _actions
+from reactieveld.model import Page, RemoteStatus, Response, utcnow
 from reactieveld.store import claims as _claims
 from reactieveld.store import fts as _fts
-from reactieveld.store import ingest as _ingest
 from reactieveld.store import planner as _planner
 from reactieveld.store import schema as _schema
-from reactieveld.store import writeback as _writeback
 from reactieveld.store.authors import (
     BY_AUTHOR,
     author_key_for,
@@ -62,7 +47,6 @@ from reactieveld.store.authors import (
 from reactieveld.store.base import (
     LIVE_POLL_SECONDS,
     PILE_LIMIT,
-    ActionOutcome,
     ChangeSet,
     Claim,
     Counts,
@@ -70,13 +54,9 @@ from reactieveld.store.base import (
     Keyset,
     QueueFilter,
     QueueRow,
-    RuleFlag,
-    RuleTally,
     SearchHit,
-    SourceState,
     Store,
     StoreError,
-    UpsertResult,
 )
 from reactieveld.store.codings import (
     RESPONSE_CODINGS_SQL,
@@ -87,12 +67,6 @@ from reactieveld.store.codings import (
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri
 from reactieveld.store.fts import fts_query
-from reactieveld.store.ingest import (
-    content_hash,
-    repaired_anew,
-    storable,
-    storable_page,
-)
 from reactieveld.store.live import LiveCursor
 from reactieveld.store.live import poll as _live_poll
 from reactieveld.store.rows import (
@@ -127,10 +101,24 @@ from reactieveld.store.screening import (
 from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
 
 if TYPE_CHECKING:
+    from reactieveld.model_values import (
+        Action,
+        DecisionReason,
+        JournalEntry,
+        Note,
+        OutboxItem,
+        Source,
+        Tag,
+        Thread,
+    )
     from reactieveld.rules import RuleSet
+    from reactieveld.store import actions as _actions
+    from reactieveld.store import ingest as _ingest
+    from reactieveld.store import writeback as _writeback
 
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
+        ActionOutcome,
         Coding,
         DecisionRecord,
         FigureCounts,
@@ -138,12 +126,35 @@ if TYPE_CHECKING:
         JournalRef,
         PastWork,
         RecordContext,
+        RuleFlag,
+        RuleTally,
         SinkDelivery,
         SinkDue,
         SinkQueued,
+        SourceState,
+        UpsertResult,
     )
 
 T = TypeVar("T")
+
+
+class _Later:
+    """A module of this package imported at its first use, not with this one: moderator
+    actions, the sync's ingest and the outbox (with their value types) are not needed
+    before the app's first frame, and cost ~3 ms to import (bench/tui_bench.py)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        module = importlib.import_module(self._name)
+        return getattr(module, attr)
+
+
+if not TYPE_CHECKING:
+    _actions = _Later("reactieveld.store.actions")
+    _ingest = _Later("reactieveld.store.ingest")
+    _writeback = _Later("reactieveld.store.writeback")
 
 
 #: SQLite's page cache per connection (KiB) unless ``SqliteStore.open`` is told otherwise.
@@ -342,6 +353,8 @@ class SqliteStore:
             try:
                 result = fn(db)
                 db.execute("COMMIT")
+                from reactieveld.store.values import ActionOutcome
+
                 if self._live.started and isinstance(result, ActionOutcome):
                     # Our own journal rows are not another's change (see store/live.py);
                     # noted here, on the thread, before any poll can run after the commit.
@@ -437,7 +450,7 @@ class SqliteStore:
         self, name: str, *, error: str | None = None, next_try: datetime | None = None
     ) -> None:
         """Record the end of a sync round: success (error None) or the error to show."""
-        shown = None if error is None else storable(error)[0]
+        shown = None if error is None else _ingest.storable(error)[0]
         sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
         await self._write(lambda db: db.execute(sql, params))
 
@@ -478,17 +491,19 @@ class SqliteStore:
         now = to_epoch(utcnow())
         # Text UTF-8 cannot hold is stored repaired and counted, never raised on: one odd
         # comment must not stop a source (see ``storable``).
-        page, repaired = storable_page(page)
+        page, repaired = _ingest.storable_page(page)
         prepared = []
         for r in page.responses:
             key = r.author_key or self.author_key(r.author_email)
-            prepared.append((r, key, content_hash(r, key)))
+            prepared.append((r, key, _ingest.content_hash(r, key)))
 
         def fn(db: sqlite3.Connection) -> UpsertResult:
             anew = 0
             if repaired:
                 hashes = {r.external_id: h for r, _, h in prepared}
-                anew = repaired_anew(db, self._source_id(db, source), page, repaired, hashes)
+                anew = _ingest.repaired_anew(
+                    db, self._source_id(db, source), page, repaired, hashes
+                )
             result = _ingest.upsert(
                 db, self._source_id(db, source), page, prepared, now, self.codebook_version
             )
@@ -932,7 +947,7 @@ class SqliteStore:
     ) -> ActionOutcome:
         """Add an internal note to a response."""
         now = _actions.now_epoch()
-        text = storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
+        text = _ingest.storable(text)[0]  # e.g. a pasted byte the terminal decoded to a surrogate
         return await self._write(
             lambda db: _claims.guarded(
                 db,
@@ -947,7 +962,7 @@ class SqliteStore:
     ) -> ActionOutcome:
         """Queue a reply to a response on its platform (journal + outbox, one transaction)."""
         now = _actions.now_epoch()
-        text = storable(text)[0]
+        text = _ingest.storable(text)[0]
         return await self._write(
             lambda db: _claims.guarded(
                 db,

@@ -1,5 +1,6 @@
-"""The value types of the store's read side: dashboard figures, report
-records, the memory sinks' journal and deliveries, and earlier moderator work.
+"""The value types of the store's read side (dashboard figures, report records, the
+memory sinks' journal and deliveries, earlier moderator work) and of its writes (what a
+page of a sync, a moderator's decision, a rule's flag did; a source's sync state).
 
 They are apart from :mod:`reactieveld.store.base` because nothing before the app's first
 frame uses them, and a frozen dataclass costs ~0.5 ms to create at import: the read side
@@ -185,3 +186,73 @@ class Coding:
     ordinal: int = 1
     codebook_version: str = ""
     coded_at: int = 0
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What storing one page changed."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_ids: tuple[int, ...] = ()
+    #: The stored responses whose content the page changed (not those only gone).
+    changed_ids: tuple[int, ...] = ()
+    #: Moderation rules (issue 16): the responses of the page a rule flagged now, those
+    #: a rule held, and (rule name, response id) for each search stopped for its time.
+    flagged: tuple[int, ...] = ()
+    held: tuple[int, ...] = ()
+    slow_rules: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleFlag:
+    """A moderation rule's flag on a response (issue 16): which rule, what it does, when,
+    and whether a moderator decided since (``open``, ``misfire``: released, ``upheld``)."""
+
+    response_id: int
+    rule: str
+    action: str
+    flagged_at: datetime
+    state: str = "open"
+    resolved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleTally:
+    """One rule's record over a period: responses it flagged, and of those decided since,
+    how many a moderator released (misfired) or kept from view (upheld)."""
+
+    rule: str
+    caught: int = 0
+    misfired: int = 0
+    upheld: int = 0
+    open: int = 0
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A source's sync bookkeeping, kept in the store."""
+
+    name: str
+    type: str
+    cursor: str | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    next_try: datetime | None = None
+    #: Texts stored repaired since the source was added: code points UTF-8 cannot hold
+    #: (a lone surrogate from a platform's JSON) replaced by U+FFFD.
+    repaired: int = 0
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """What one moderator action did: the journal entries written and outbox rows queued."""
+
+    journal_ids: tuple[int, ...] = ()
+    outbox_ids: tuple[int, ...] = ()
+    changed: int = 0
+    #: The ids whose version differed from the ``seen`` one: then the whole action was
+    #: refused (nothing changed, nothing journalled or queued).
+    conflicts: tuple[int, ...] = ()

@@ -458,6 +458,7 @@ class ReactieveldApp(App[int]):
             )
 
     async def _counts(self) -> None:
+        await self.rows_shown.wait()  # not before the first rows (messages.after_first_rows)
         while self._counts_wanted:
             self._counts_wanted = False
             # The store-wide counts are kept by triggers (a few small rows): always read,

@@ -78,3 +78,16 @@ def deferred(
     """A worker's work as a callable: the coroutine is made only when the worker starts,
     so an exclusive worker cancelled before it ran leaves no un-awaited coroutine."""
     return partial(fn, *args)
+
+
+async def after_first_rows(app: Any) -> None:
+    """Wait until the app's first frame with rows is on screen (``rows_shown``; at once
+    after it, and for an app without it, as a test's).
+
+    What the first frame does not show (the response's details, the counts, the claim)
+    is read after it: before it, their queries and the rows they bring share the two
+    cores with the start and made the first frame ~9 ms of CPU later (200,000
+    responses, bench/tui_bench.py)."""
+    shown = getattr(app, "rows_shown", None)
+    if shown is not None and not shown.is_set():
+        await shown.wait()

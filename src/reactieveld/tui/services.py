@@ -11,6 +11,7 @@ methods, used through ``self.app`` as Textual types it.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -55,6 +56,8 @@ class AppServices(Protocol):
     second_count: int | None
     #: The Disagreements queue's count at the last counts (None: not counted).
     disagree_count: int | None
+    #: Set once the first frame with rows is on screen (what can wait waits for it).
+    rows_shown: asyncio.Event
 
     def shows_reported(self) -> bool: ...
 

@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
-from reactieveld.model import Capability, DecisionReason, RemoteStatus, TagKind
-from reactieveld.store.base import ActionOutcome, QueueFilter, QueueRow
+from reactieveld.model import Capability, RemoteStatus, TagKind
+from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
-from reactieveld.tui.messages import CursorMoved, QueueChanged
+from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows
 from reactieveld.tui.queues import (
     DISAGREE,
     FLAGGED,
@@ -37,13 +37,14 @@ from reactieveld.tui.queues import (
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList, ViewContext
 from reactieveld.tui.widgets.response_view import ResponseView
-from reactieveld.tui.widgets.role_picker import RolePicker
 from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
 from reactieveld.tui.widgets.tag_bar import TagBar
 
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
+    from reactieveld.model_values import DecisionReason
+    from reactieveld.store.values import ActionOutcome
     from reactieveld.tui.services import AppServices
 
 _CAPABILITY = {
@@ -145,7 +146,8 @@ class TriageScreen(Screen[None]):
         tabs.names = self.queues
         tabs.redraw()
         self._view_mode(self.queue_name)
-        await self.queue.load()
+        # The app's first rows: one chunk before the first frame (QueueList.load).
+        await self.queue.load(first=not self.rapp.rows_shown.is_set())
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
         self.call_after_refresh(self.rapp.first_rows_shown)
@@ -195,6 +197,7 @@ class TriageScreen(Screen[None]):
         self.run_worker(self._hold(keeper, rid), group="claim", exit_on_error=False)
 
     async def _hold(self, keeper: ClaimKeeper, rid: int | None) -> None:
+        await after_first_rows(self.app)
         other = await keeper.open(rid)
         if other is None or not self.is_mounted:
             return  # ours (or the screen was replaced meanwhile, e.g. by f2)
@@ -548,6 +551,8 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
+        from reactieveld.tui.widgets.role_picker import RolePicker
+
         current = self.queue.current
         seen = self._seen()  # the rows as shown when the key was pressed
 

@@ -35,7 +35,7 @@ from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.claims import busy_by
-from reactieveld.tui.messages import CursorMoved, QueueChanged, deferred
+from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, deferred
 
 
 @dataclass(frozen=True)
@@ -245,27 +245,39 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         return len(self.marked)
 
     # -- loading ------------------------------------------------------------------------
-    async def load(self, flt: QueueFilter | None = None) -> None:
-        """(Re)load the queue from its top, with a new filter if given."""
+    async def load(self, flt: QueueFilter | None = None, *, first: bool = False) -> None:
+        """(Re)load the queue from its top, with a new filter if given. ``first``: the
+        app's first frame waits for these rows, so one chunk is read now (more than a
+        screen shows) and the window's second chunk after that frame (~2 ms less before
+        it on 200,000 responses: the rows are read and made on the way to it)."""
         if flt is not None:
             self.flt = flt
             self.marked.clear()
+        limit = CHUNK if first else CHUNK * 2
         async with self._lock:
             self._generation += 1
-            rows = await self.store.queue(self.flt, limit=CHUNK * 2)
+            rows = await self.store.queue(self.flt, limit=limit)
             self.base = 0
             self.rows = rows
             self._at_top = True
-            self._at_end = len(rows) < CHUNK * 2
+            self._at_end = len(rows) < limit
             # Exact when the window holds everything; else the count follows (a worker).
             self.total = len(rows) if self._at_end else max(self.total, len(rows))
             self._set_cursor(0)
         self._changed()
         if not self._at_end:
             self.run_worker(deferred(self._count), group="queue-count", exclusive=True)
+            if first:
+                self.run_worker(deferred(self._second_chunk), group="queue-fetch")
         self.loaded.set()
 
+    async def _second_chunk(self) -> None:
+        """The window's second chunk, after the first frame (:meth:`load`'s ``first``)."""
+        await after_first_rows(self.app)
+        await self._extend("older")
+
     async def _count(self) -> None:
+        await after_first_rows(self.app)
         # The window changed while counting (a decision, more arrivals): count again,
         # as the number may already be off by those rows.
         while True:

@@ -19,17 +19,18 @@ from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
-from reactieveld.model import JournalEntry, Note, OutboxState, TagKind, TriageState
+from reactieveld.model import OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
-from reactieveld.store.base import QueueFilter, QueueRow, RuleFlag
+from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
-from reactieveld.tui.messages import deferred
+from reactieveld.tui.messages import after_first_rows, deferred
 from reactieveld.tui.widgets.queue_list import ViewContext, format_time
 
 if TYPE_CHECKING:
-    from reactieveld.store.values import Coding
+    from reactieveld.model_values import JournalEntry, Note
+    from reactieveld.store.values import Coding, RuleFlag
 
 Part = str | tuple[str, str]
 
@@ -132,6 +133,7 @@ class ResponseView(VerticalScroll, can_focus=False):
             self.run_worker(deferred(self._load, row), group="response-details", exclusive=True)
 
     async def _load(self, row: QueueRow) -> None:
+        await after_first_rows(self.app)
         details = await load_details(self.store, row, codings=self.side_by_side)
         if self.row is not None and self.row.response.id == row.response.id:
             self.details = details

@@ -1,0 +1,126 @@
+"""The domain model's value types that nothing before the app's first frame makes: a
+source, a thread, a tag, a note, a journal entry, a decision's reason, a write-back and
+its outbox item. :mod:`reactieveld.model` names them all (lazily); import them from there.
+
+They are apart from the model because a frozen dataclass costs ~0.5 ms to create at
+import, and the start of the app (the queue's first rows) needs none of these: the
+responses (:class:`reactieveld.model.Response`) and the kinds are all it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reactieveld.model_kinds import ActionKind, Capability, OutboxState, RemoteStatus, TagKind
+
+
+@dataclass(frozen=True)
+class Source:
+    """A configured channel (a blog, a portal, the demo)."""
+
+    name: str
+    type: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Thread:
+    """What responses hang off: a blog post, a topic, a proposal, an idea."""
+
+    source: str
+    external_id: str
+    title: str
+    url: str | None = None
+    created_at: datetime | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A code on a response; ``codebook_version`` is the codebook it was made with."""
+
+    kind: TagKind
+    code: str
+    codebook_version: str = ""
+    created_at: datetime | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """An internal note by a moderator (never sent to the platform)."""
+
+    id: int
+    response_id: int
+    text: str
+    actor: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One line of the append-only actions journal."""
+
+    id: int
+    at: datetime
+    actor: str
+    kind: ActionKind
+    response_id: int | None
+    before: Mapping[str, Any]
+    after: Mapping[str, Any]
+    undoes: int | None = None
+    undone_by: int | None = None
+    batch: str | None = None
+    #: A decision's reason: its code (``[reasons]``) and, for "other", the moderator's
+    #: own words.
+    reason: str | None = None
+    reason_text: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionReason:
+    """Why a moderator decided (issue 16): a reason's ``code`` from the configured list,
+    the moderator's own words for "other" (``text``), and how the platform is told
+    (``label``: the reason in the moderator's language, for a platform's log field)."""
+
+    code: str
+    text: str | None = None
+    label: str = ""
+
+    def for_platform(self) -> str:
+        """The reason as a platform's field gets it: the label (the code when there is
+        none), with the moderator's own words after a colon."""
+        head = self.label or self.code
+        return f"{head}: {self.text}" if self.text else head
+
+
+@dataclass(frozen=True)
+class Action:
+    """A write-back for a platform: what to do to which remote response."""
+
+    capability: Capability
+    source: str
+    external_id: str  # the response acted on (for a reply: the parent)
+    thread_external_id: str | None = None
+    text: str | None = None  # reply text
+    expected_status: RemoteStatus | None = None  # what the moderator saw
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A queued write-back and where it stands."""
+
+    id: int
+    action: Action
+    response_id: int | None
+    journal_id: int | None
+    state: OutboxState
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
