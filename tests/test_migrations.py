@@ -141,6 +141,7 @@ PG_SHIPPED = {
     4: ("0004_rule_flags.sql", "e07108258987afe7304b7adcb3d8a5397a8cceb580e17565b765465ea04fc181"),
     5: ("0005_reasons.sql", "778ce142be4bd1550dc54fc05e5c82b64c12917a5470d85f2dcfc1b93834970d"),
     6: ("0006_codings.sql", "6c1a4f7aa03790f834a925bb4f23dd3a24a8d129271a6fa8fd3c11b9a5e60830"),
+    7: ("0007_flag_queue.sql", "20096d71bfbda8cd72f40ce9ad69937e916ae946405b96465e5ad084150bc53c"),
 }
 
 

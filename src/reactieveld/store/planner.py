@@ -211,6 +211,19 @@ def tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilt
     return None, (), flt
 
 
+def flag_driven(flt: QueueFilter, dialect: Dialect) -> bool:
+    """Whether the open rule flags drive a queue query (PostgreSQL: their index in queue
+    order, ``rule_flags_queue`` of pg migration 0007) instead of the responses' own walk
+    probing each for a flag: the Flagged tab's rows are few (0.3 % in the benchmark, a
+    page of 50 walked 20,000 responses)."""
+    return dialect.postgres and flt.flagged and not fan_out(flt)
+
+
+#: The FROM of a flag-driven query: the open flags' index outside, each response looked
+#: up (a response with two open flags is one row: DISTINCT ON the flag's queue keys).
+FLAG_DRIVEN = "rule_flags q JOIN responses r ON r.id = q.response_id"
+
+
 def counting(
     flt: QueueFilter,
     above: Keyset | None = None,
@@ -224,6 +237,17 @@ def counting(
     w = filter_where(rest, dialect=dialect)
     head = "SELECT r.triage, r.remote_status, " if grouped else "SELECT "
     tail = " GROUP BY 1, 2" if grouped else ""
+    if kind is None and flag_driven(rest, dialect):
+        others = replace(rest, flagged=False)
+        if others == QueueFilter() and above is None and not grouped:
+            return "SELECT count(DISTINCT response_id) FROM rule_flags WHERE state = 'open'", []
+        w = filter_where(others, dialect=dialect)
+        w.clauses.insert(0, "q.state = 'open'")
+        if above is not None:
+            w.add(
+                "(q.response_created, q.response_id) > (?, ?)", to_epoch(above.created_at), above.id
+            )
+        return f"{head}count(DISTINCT q.response_id) FROM {FLAG_DRIVEN}{w.sql()}{tail}", w.params
     if kind is None:
         if above is not None:
             w.add("(r.created_at, r.id) > (?, ?)", to_epoch(above.created_at), above.id)
@@ -356,6 +380,24 @@ def queue_sql(
             return w
 
         order_by = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        if flag_driven(rest, dialect):
+            w = filter_where(
+                replace(rest, flagged=False), source_drives=source_drives, dialect=dialect
+            )
+            w.clauses.insert(0, "q.state = 'open'")
+            if after is not None:
+                w.add(
+                    f"(q.response_created, q.response_id) {op} (?, ?)",
+                    to_epoch(after.created_at),
+                    after.id,
+                )
+            keys = "q.response_created, q.response_id"
+            sql = (
+                f"SELECT DISTINCT ON ({keys}) {RESPONSE_COLS} FROM {FLAG_DRIVEN} "
+                f"{RESPONSE_JOINS}{w.sql()} ORDER BY q.response_created {order}, "
+                f"q.response_id {order} LIMIT ?"
+            )
+            return sql, [*w.params, limit]
         fan = fan_out(rest)
         if not fan:
             w = where(rest)
