@@ -523,9 +523,10 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
             print(f"postgresql {version}")
             if not args.reuse:
                 spent = await timed_upserts(store, pages)
-                print(
-                    f"(a) ingest: PostgresStore.upsert_page {len(pages) * PAGE / spent:,.0f} rows/s"
-                )
+                rate = len(pages) * PAGE / spent
+                lite = SUMMARY.get(("sqlite", "ingest"))
+                than = f" = {rate / lite[0]:.2f}x SqliteStore's in this run" if lite else ""
+                print(f"(a) ingest: PostgresStore.upsert_page {rate:,.0f} rows/s{than}")
                 await prepare_queues_pg(store)
             print("(b) queue on PostgreSQL: next 50 newest first")
             for line in await bench_queues_pg(store, args.walk, args.explain):
@@ -583,6 +584,7 @@ async def main(args: argparse.Namespace) -> None:
         limit_size = sizes(limit_path)
         limit_path.unlink()
         store_s = await ingest_store(store_path, pages)
+        SUMMARY[("sqlite", "ingest")] = [rows / store_s]
         size = sizes(store_path)
         print("(a) ingest")
         print(f"  limit: executemany, one transaction   {rows / limit_s:10,.0f} rows/s")
