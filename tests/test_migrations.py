@@ -31,6 +31,7 @@ SHIPPED = {
     11: "0011_rule_flags.sql",
     12: "0012_reasons.sql",
     13: "0013_codings.sql",
+    14: "0014_flag_queue.sql",
 }
 
 
@@ -131,6 +132,7 @@ CHECKSUMS = {
     11: "59a60a9a0e93efed0e1394265512a795fc8cb1ea2fef116cdb284e6bcef7d64f",
     12: "e745a317b19dc91b659f95ae24320a227bd23e7d14f1864ed9749fb4b7e491f2",
     13: "629c035d9e90962bb4a8946279c5d52004d2c76f2f4ff8e51f7844437c80a2b8",
+    14: "41deec5195380d92228597fb2f7681ca9a491d26d379e4ac078a5127574bac6e",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.

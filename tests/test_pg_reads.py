@@ -240,9 +240,8 @@ async def test_pages_are_read_without_workers_and_searches_planned_for_their_wor
 async def test_the_flagged_tab_walks_the_open_flags_in_queue_order(pg_url: str) -> None:
     """The Flagged tab on PostgreSQL is driven by the open flags' index in queue order
     (pg migration 0007), not by a walk of every response probing each for a flag (at 1M
-    responses with 0.3 % flagged: 20,000 rows for a page of 50, p99 128 ms). The same
-    rows as before: a response with two open flags once, decided flags out, pages by
-    keyset both ways, its counts and positions."""
+    responses with 0.3 % flagged: 20,000 rows for a page of 50, p99 128 ms). Its rows:
+    tests/test_store.py, on both backends."""
     store = await open_store(pg_url)
     assert isinstance(store, PostgresStore)
     try:
@@ -271,25 +270,8 @@ async def test_the_flagged_tab_walks_the_open_flags_in_queue_order(pg_url: str) 
             "CROSS JOIN generate_series(1, 8) AS k",
         )
         await store._read(lambda c: c.execute("ANALYZE"))
-        every = await store.queue(QueueFilter(), limit=5000)
-        flagged = [r for r in every if r.response.id % 37 == 0 and r.response.id % 111 != 0]
-        forum = [r for r in flagged if r.response.source == "forum"]
-        for flt, want in (
-            (QueueFilter(flagged=True), flagged),
-            (QueueFilter(flagged=True, sources=("forum",)), forum),
-        ):
-            got, after = [], None
-            while True:
-                window = await store.queue(flt, after=after, limit=7)
-                got += window
-                if len(window) < 7:
-                    break
-                after = window[-1].keyset
-            assert exts(got) == exts(want)
-            back = await store.queue(flt, after=want[-1].keyset, limit=5, direction="newer")
-            assert exts(back) == exts(want[-6:-1])
-            assert await store.count(flt) == len(want)
-            assert await store.position(flt, want[10].keyset) == 10
+        flagged = await store.queue(QueueFilter(flagged=True), limit=100)
+        assert len(flagged) == 54  # multiples of 37 up to 3,000, not of 111
         mid = flagged[len(flagged) // 2].keyset
         q, params = store_planner.queue_sql(
             QueueFilter(flagged=True), after=mid, dialect=store_planner.POSTGRES
