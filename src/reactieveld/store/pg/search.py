@@ -113,7 +113,29 @@ class Search(RowReads):
         )
 
 
+#: How many rows ANALYZE's statistics say hold a one-word query's lexeme (from its most
+#: common elements: words in more than ~0.05 % of the rows), else NULL (``$1``: the
+#: tsquery text).
+_ESTIMATE = (
+    "SELECT s.most_common_elem_freqs[array_position(s.most_common_elems::text::text[], "
+    "trim(both '''' FROM querytree(q.q)))] * greatest(c.reltuples, 0) "
+    "FROM (SELECT to_tsquery('reactieveld', $1) AS q) AS q, pg_stats s, pg_class c "
+    "WHERE numnode(q.q) = 1 AND querytree(q.q) NOT LIKE '%:*%' "
+    "AND s.schemaname = current_schema() AND s.tablename = 'responses' "
+    "AND s.attname = 'search' AND c.oid = 'responses'::regclass"
+)
+#: A word the statistics put in more than this many times ``cap`` rows is not counted.
+SURELY_MORE = 3
+_HITS = (
+    f"SELECT CASE WHEN coalesce(({_ESTIMATE}), 0) > $2 * {SURELY_MORE} THEN $2 ELSE "
+    "(SELECT count(*) FROM (SELECT 1 FROM responses r "
+    "WHERE r.search @@ to_tsquery('reactieveld', $1) LIMIT $2) AS h) END"
+)
+
+
 async def _hits(conn: asyncpg.Connection, match: str, cap: int) -> int:
-    """How many responses match the tsquery text ``match``, counted up to ``cap``."""
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM responses r WHERE r.search @@ {_QUERY} LIMIT ?) h"
-    return int(await conn.fetchval(dollar(sql), match, cap))
+    """How many responses match the tsquery text ``match``, counted up to ``cap``; ``cap``
+    without counting for a word the statistics put in more than :data:`SURELY_MORE` x
+    ``cap`` rows (counting the first 2,001 of a word in 100,000 rows read all of them
+    from the GIN index and 2,000 table pages: 28 ms at 1M responses)."""
+    return int(await conn.fetchval(_HITS, match, cap))
