@@ -6,13 +6,17 @@
     python bench/store_bench.py --db /tmp/s.db --reuse         # queries only, same file
     python bench/store_bench.py --rows 100000 --backend postgresql   # both, side by side
     python bench/store_bench.py --backend postgresql --url postgresql://me@host/db
+    python bench/store_bench.py --backend postgresql --db /tmp/s.db --pg-dir /tmp/pgb
+    python bench/store_bench.py --backend postgresql --db /tmp/s.db --pg-dir /tmp/pgb --reuse
 
 ``--backend postgresql`` stores the same rows in PostgreSQL too (a throwaway cluster from
 tests/helpers/pg.py, or ``--url``: an empty database), prepares the same queues in SQL,
-runs ANALYZE, and measures the same queue pages, words and ``counts()``; a summary puts
+runs ANALYZE, and measures the same queue pages, words and counts; a summary puts
 the two side by side (queue page p50/p99 over every filter's pages, single-word search
-p99 over every word, counts p50). ``--explain`` prints PostgreSQL's EXPLAIN (ANALYZE,
-BUFFERS) of a few queue pages.
+p99 over every word, ``counts()`` p50/p99, the Reported and Flagged tabs' counts p99).
+``--explain`` prints PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of a few queue pages.
+``--pg-dir DIR`` keeps the throwaway cluster in DIR (the
+database ``bench``), so that ``--reuse`` measures the queries again without ingesting.
 
 Rows: the demo source (``DemoConnector``: Dutch participation comments, threads,
 organisation replies, hostile texts), one page in ten stored as a second source. The
@@ -28,6 +32,12 @@ from ten rows to half of them, which the search targets are about.
 (c) ``SqliteStore.search`` top 50 for words from ten rows to every row vs. the bare FTS5
     query (``MATCH ... ORDER BY rank LIMIT 50``).
 (d) file size per 100,000 responses (and the limit's file).
+(e) counts: ``counts()`` (the tabs' and the dashboard's figures, Reported and Flagged
+    among them) and ``count()`` of the Reported and Flagged tabs' filters.
+
+Before the queries the rows are made into queues: 30 % handled, question tags of three
+densities, platform reports on 0.2 % of the rows (``meta.reports``) and rule flags on
+0.5 % (two in three of them still open).
 
 Targets (issue 2): ingest >= 0.5x the limit; queue p50 <= 2 ms, p99 <= 10 ms; search
 p50 <= 20 ms, p99 <= 50 ms for any single word.
@@ -258,9 +268,23 @@ def prepare_queues(path: pathlib.Path) -> None:
             "'bench', created_at FROM responses WHERE (id * 7919) % ? = 1",
             (code, every),
         )
+    db.execute(
+        "UPDATE responses SET meta = json_set(coalesce(meta, '{}'), '$.reports', 2) "
+        f"WHERE {REPORTED_ROWS}"
+    )
+    db.execute(FLAGS_INTO + " ON CONFLICT DO NOTHING")
     db.execute("COMMIT")
     db.close()
 
+
+#: The rows platform users reported (0.2 %) and those a moderation rule flagged (0.5 %;
+#: ``id % 3 = 0`` of them decided already), as both backends' SQL.
+REPORTED_ROWS = "(id * 104729) % 500 = 11"
+FLAGS_INTO = (
+    "INSERT INTO rule_flags (response_id, rule, action, text_hash, flagged_at, state) "
+    "SELECT id, 'bench', 'flag', 0, created_at, CASE WHEN id % 3 = 0 THEN 'upheld' "
+    "ELSE 'open' END FROM responses WHERE (id * 7907) % 200 = 13"
+)
 
 QUEUES: list[tuple[str, QueueFilter]] = [
     ("untriaged", QueueFilter(triage=TriageState.NEW)),
@@ -272,7 +296,11 @@ QUEUES: list[tuple[str, QueueFilter]] = [
     ("all, question 3", QueueFilter(questions=("3",))),
     ("untriaged, untagged", QueueFilter(triage=TriageState.NEW, untagged=True)),
     ("all, role raad", QueueFilter(roles=("raad",))),
+    ("Reported tab (new, reported)", QueueFilter(triage=TriageState.NEW, reported=True)),
+    ("Flagged tab (open rule flag)", QueueFilter(flagged=True)),
 ]
+#: The tabs that are not kept counts: counted over their rows (``store.count``).
+COUNTED_TABS = [(n, f) for n, f in QUEUES if f.reported or f.flagged]
 
 
 async def walk_down(store: Any, flt: QueueFilter, walk: int) -> list[Keyset | None]:
@@ -377,10 +405,22 @@ async def bench_search(
 SUMMARY: dict[tuple[str, str], list[float]] = {}
 
 
-async def counts_ms(store: Any, reps: int = 50) -> list[float]:
-    """``counts()`` (the dashboard's and the tabs' figures) timed ``reps`` times."""
-    await store.counts()
-    return [await timed(store.counts) for _ in range(reps)]
+async def bench_counts(store: Any, backend: str, reps: int = 50) -> list[str]:
+    """``counts()`` (the dashboard's and the tabs' figures) and ``count()`` of the
+    Reported and Flagged tabs, each timed ``reps`` times."""
+    c = await store.counts()
+    samples = [await timed(store.counts) for _ in range(reps)]
+    SUMMARY[(backend, "counts")] = samples
+    lines = [
+        f"  counts() {fmt_ms(samples)}   total {c.total:,}, new "
+        f"{c.by_triage.get('new', 0):,}, reported {c.reported:,}, flagged {c.flagged:,}"
+    ]
+    for name, flt in COUNTED_TABS:
+        n = await store.count(flt)
+        tab = [await timed(lambda flt=flt: store.count(flt)) for _ in range(reps)]
+        SUMMARY.setdefault((backend, "tabs"), []).extend(tab)
+        lines.append(f"  count({name}) {fmt_ms(tab)}   = {n:,}")
+    return lines
 
 
 async def prepare_queues_pg(store: Any) -> None:
@@ -400,6 +440,12 @@ async def prepare_queues_pg(store: Any) -> None:
                 every,
                 timeout=3600,
             )
+        await conn.execute(
+            "UPDATE responses SET meta = jsonb_set(coalesce(meta, '{}')::jsonb, "
+            f"'{{reports}}', '2')::text WHERE {REPORTED_ROWS}",
+            timeout=3600,
+        )
+        await conn.execute(FLAGS_INTO + " ON CONFLICT DO NOTHING", timeout=3600)
 
     await store._write(fn)
     await store._read(lambda conn: conn.execute("VACUUM ANALYZE", timeout=3600))
@@ -461,9 +507,15 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
         if found is None:
             print("postgresql: no PostgreSQL binaries found (/usr/lib/postgresql/*/bin)")
             return
-        cluster = Cluster(found)
+        kept = pathlib.Path(args.pg_dir) if args.pg_dir else None
+        cluster = Cluster(found, kept)
         cluster.start()
-        url = cluster.url(cluster.new_database())
+        if args.reuse:
+            url = cluster.url("bench")
+        else:
+            if kept is not None:
+                cluster.psql("DROP DATABASE IF EXISTS bench")
+            url = cluster.url(cluster.new_database(name="bench" if kept else None))
     try:
         store = await PostgresStore.open(url, max_size=2)
         try:
@@ -471,9 +523,10 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
             print(f"postgresql {version}")
             if not args.reuse:
                 spent = await timed_upserts(store, pages)
-                print(
-                    f"(a) ingest: PostgresStore.upsert_page {len(pages) * PAGE / spent:,.0f} rows/s"
-                )
+                rate = len(pages) * PAGE / spent
+                lite = SUMMARY.get(("sqlite", "ingest"))
+                than = f" = {rate / lite[0]:.2f}x SqliteStore's in this run" if lite else ""
+                print(f"(a) ingest: PostgresStore.upsert_page {rate:,.0f} rows/s{than}")
                 await prepare_queues_pg(store)
             print("(b) queue on PostgreSQL: next 50 newest first")
             for line in await bench_queues_pg(store, args.walk, args.explain):
@@ -481,7 +534,9 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
             print("(c) search on PostgreSQL: top 50")
             for line in await bench_search_pg(store, groups, args.reps):
                 print(line)
-            SUMMARY[("postgresql", "counts")] = await counts_ms(store)
+            print("(e) counts on PostgreSQL")
+            for line in await bench_counts(store, "postgresql"):
+                print(line)
         finally:
             await store.close()
     finally:
@@ -490,16 +545,20 @@ async def run_postgres(args: argparse.Namespace, pages: list[Page], groups: list
 
 
 def print_summary(rows: int) -> None:
-    print(f"summary at {rows:,} responses (ms)      queue p50  queue p99  search p99  counts p50")
+    print(
+        f"summary at {rows:,} responses (ms)      queue p50  queue p99  search p99  "
+        "counts p50  counts p99  tabs p99"
+    )
     for backend in ("sqlite", "postgresql"):
         q = SUMMARY.get((backend, "queue"))
         w = SUMMARY.get((backend, "search"))
         c = SUMMARY.get((backend, "counts"))
-        if not (q and w and c):
+        t = SUMMARY.get((backend, "tabs"))
+        if not (q and w and c and t):
             continue
         print(
             f"  {backend:34s} {pct(q, 50):9.3f}  {pct(q, 99):9.3f}  {pct(w, 99):10.3f}"
-            f"  {pct(c, 50):10.3f}"
+            f"  {pct(c, 50):10.3f}  {pct(c, 99):10.3f}  {pct(t, 99):8.3f}"
         )
     print("  targets at 1M: queue p50 <= 2, p99 <= 10; single-word search p99 <= 50")
 
@@ -525,6 +584,7 @@ async def main(args: argparse.Namespace) -> None:
         limit_size = sizes(limit_path)
         limit_path.unlink()
         store_s = await ingest_store(store_path, pages)
+        SUMMARY[("sqlite", "ingest")] = [rows / store_s]
         size = sizes(store_path)
         print("(a) ingest")
         print(f"  limit: executemany, one transaction   {rows / limit_s:10,.0f} rows/s")
@@ -549,7 +609,9 @@ async def main(args: argparse.Namespace) -> None:
         groups = pick_words(corpus, raw, rows)
         for line in await bench_search(store, raw, groups, args.reps):
             print(line)
-        SUMMARY[("sqlite", "counts")] = await counts_ms(store)
+        print("(e) counts")
+        for line in await bench_counts(store, "sqlite"):
+            print(line)
     finally:
         raw.close()
         await store.close()
@@ -575,9 +637,12 @@ if __name__ == "__main__":
                     help="postgresql: the same figures on PostgreSQL, side by side")  # fmt: skip
     ap.add_argument("--url", help="PostgreSQL: an empty database (default: a throwaway cluster)")
     ap.add_argument("--explain", action="store_true", help="EXPLAIN a few PostgreSQL pages")
+    ap.add_argument("--pg-dir", help="keep the throwaway PostgreSQL cluster in this folder")
     a = ap.parse_args()
     if a.quick:
         a.rows, a.walk, a.reps = 50_000, 50, 5
     if a.reuse and not a.db:
         ap.error("--reuse needs --db")
+    if a.reuse and a.backend == "postgresql" and not (a.pg_dir or a.url):
+        ap.error("--reuse on postgresql needs --pg-dir (or --url)")
     asyncio.run(main(a))

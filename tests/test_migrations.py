@@ -31,6 +31,7 @@ SHIPPED = {
     11: "0011_rule_flags.sql",
     12: "0012_reasons.sql",
     13: "0013_codings.sql",
+    14: "0014_flag_queue.sql",
 }
 
 
@@ -131,6 +132,7 @@ CHECKSUMS = {
     11: "59a60a9a0e93efed0e1394265512a795fc8cb1ea2fef116cdb284e6bcef7d64f",
     12: "e745a317b19dc91b659f95ae24320a227bd23e7d14f1864ed9749fb4b7e491f2",
     13: "629c035d9e90962bb4a8946279c5d52004d2c76f2f4ff8e51f7844437c80a2b8",
+    14: "41deec5195380d92228597fb2f7681ca9a491d26d379e4ac078a5127574bac6e",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -141,6 +143,7 @@ PG_SHIPPED = {
     4: ("0004_rule_flags.sql", "e07108258987afe7304b7adcb3d8a5397a8cceb580e17565b765465ea04fc181"),
     5: ("0005_reasons.sql", "778ce142be4bd1550dc54fc05e5c82b64c12917a5470d85f2dcfc1b93834970d"),
     6: ("0006_codings.sql", "6c1a4f7aa03790f834a925bb4f23dd3a24a8d129271a6fa8fd3c11b9a5e60830"),
+    7: ("0007_flag_queue.sql", "20096d71bfbda8cd72f40ce9ad69937e916ae946405b96465e5ad084150bc53c"),
 }
 
 

@@ -43,9 +43,15 @@ def _free_port() -> int:
 class Cluster:
     """One running cluster: ``url(db, user)``, ``admin(sql)``, ``new_database()``."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, root: Path | None = None) -> None:
+        """``root``: keep the cluster in this folder (made when missing; a cluster made
+        there before is started as it is, and ``stop`` leaves it), for a benchmark that
+        measures its queries again on the same data; default a fresh temporary folder."""
         self.bin = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="reactieveld-pg-"))
+        self.kept = root is not None
+        if root is not None:
+            root.mkdir(parents=True, exist_ok=True)
+        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="reactieveld-pg-"))
         self.data = self.root / "data"
         self.sockets = self.root / "sockets"
         self.port = _free_port()
@@ -59,10 +65,35 @@ class Cluster:
         return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
 
     def start(self) -> None:
-        self.sockets.mkdir(parents=True)
+        self.sockets.mkdir(parents=True, exist_ok=True)
         if self.as_root:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.sockets, "postgres")
+        made = (self.data / "PG_VERSION").exists()
+        if not made:
+            self._init()
+        options = (
+            f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200 -c shared_buffers=128MB"
+        )
+        self._run(
+            self.bin / "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
+        if not made:
+            self.psql("CREATE ROLE password_required NOLOGIN")
+
+    def _init(self) -> None:
         self._run(
             self.bin / "initdb",
             "-D",
@@ -86,32 +117,16 @@ class Cluster:
             self._run("sh", "-c", f"printf '%s' '{rules}' > {hba}")
         else:
             hba.write_text(rules, encoding="utf-8")
-        options = (
-            f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200 -c shared_buffers=128MB"
-        )
-        self._run(
-            self.bin / "pg_ctl",
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(self.root / "log"),
-            "start",
-        )
-        self.psql("CREATE ROLE password_required NOLOGIN")
 
     def stop(self) -> None:
+        """Stop the cluster and remove it (a kept one: stopped cleanly, left in place)."""
+        mode = "fast" if self.kept else "immediate"
         try:
-            self._run(self.bin / "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+            self._run(self.bin / "pg_ctl", "-D", str(self.data), "-m", mode, "stop")
         except subprocess.CalledProcessError:
             pass
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, db: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{db}"
@@ -152,9 +167,9 @@ class Cluster:
         self.add_role(name, group)
         return self.url(url.rsplit("/", 1)[1], name)
 
-    def new_database(self, owner: str = SUPERUSER) -> str:
-        """A fresh empty database; returns its name."""
+    def new_database(self, owner: str = SUPERUSER, name: str | None = None) -> str:
+        """A fresh empty database (named ``name``, default a new name); returns its name."""
         self._n += 1
-        name = f"t{os.getpid()}_{self._n}"
+        name = name or f"t{os.getpid()}_{self._n}"
         self.psql(f'CREATE DATABASE "{name}" OWNER "{owner}" TEMPLATE template0')
         return name

@@ -48,12 +48,35 @@ from reactieveld.store.rows import (
 )
 from reactieveld.store.screening import (
     FLAGS_OF,
-    OPEN_FLAGS_OF,
     TALLY_SQL,
     TEXTS_SQL,
     flag_of,
     period,
     tallies_of,
+)
+
+#: A page of rows (a queue window, a search's top 50) is read by this backend alone, for
+#: the rest of the connection's turn (the pool's reset on release undoes it): with a
+#: row estimate the planner cannot know (a rare word: 1,305 rows for 13), it started
+#: parallel workers, ~6 ms before the first row on two cores, for a 0.2 ms query.
+PAGE_PLANS = "SET max_parallel_workers_per_gather = 0"
+#: And for the statements that hold a search's words, plans made for each call's own
+#: values: a prepared statement otherwise changes to a generic plan after five calls,
+#: planned for no word in particular (at 1M responses: "gemeente" then counted all its
+#: 450,000 hits where its own plan stops at 2,001; search p99 95 ms, bench/store_bench.py
+#: --backend postgresql).
+CUSTOM_PLANS = f"{PAGE_PLANS}; SET plan_cache_mode = force_custom_plan"
+
+#: The tags, the newest outbox state and the open rule flags of some responses (``$1``:
+#: their ids), in one statement: (part, response id, a, b, order) with part 0 a tag
+#: (kind, code), 1 the outbox (state) and 2 a flag (rule; ``order`` its id).
+_DECORATION = (
+    "SELECT 0 AS part, response_id, kind, code, NULL::bigint FROM tags "
+    "WHERE response_id = ANY($1::bigint[]) UNION ALL "
+    "SELECT * FROM (SELECT DISTINCT ON (response_id) 1, response_id, state, NULL, NULL::bigint "
+    "FROM outbox WHERE response_id = ANY($1::bigint[]) ORDER BY response_id, id DESC) AS o "
+    "UNION ALL SELECT 2, response_id, rule, NULL, id FROM rule_flags "
+    "WHERE state = 'open' AND response_id = ANY($1::bigint[])"
 )
 
 
@@ -72,20 +95,14 @@ class RowReads(PgBase):
     ) -> list[QueueRow]:
         if not raw:
             return []
-        ids = [r[0] for r in raw]
-        tag_rows = await conn.fetch(
-            "SELECT response_id, kind, code FROM tags WHERE response_id = ANY($1::bigint[])", ids
+        # One round trip for the three (a queue page is a few of them in all).
+        parts = await conn.fetch(_DECORATION, [r[0] for r in raw])
+        tag_rows = [(rid, a, b) for part, rid, a, b, _ in parts if part == 0]
+        outbox = {rid: a for part, rid, a, _, _ in parts if part == 1}
+        flags = sorted((order, rid, a) for part, rid, a, _, order in parts if part == 2)
+        return queue_rows(
+            raw, tag_rows, outbox, to_epoch(self.clock()), [(rid, a) for _, rid, a in flags]
         )
-        outbox = {
-            rid: state
-            for rid, state in await conn.fetch(
-                "SELECT DISTINCT ON (response_id) response_id, state FROM outbox "
-                "WHERE response_id = ANY($1::bigint[]) ORDER BY response_id, id DESC",
-                ids,
-            )
-        }
-        flags = await conn.fetch(OPEN_FLAGS_OF.format(ids="= ANY($1::bigint[])"), ids)
-        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()), flags)
 
     async def _kept_size(self, conn: asyncpg.Connection, flt: QueueFilter) -> int | None:
         counted = _planner.kept_count(flt)
@@ -118,6 +135,7 @@ class RowReads(PgBase):
         ``direction="newer"`` returns the rows above it, still newest first."""
 
         async def fn(conn: asyncpg.Connection) -> list[QueueRow]:
+            await conn.execute(CUSTOM_PLANS if flt.text else PAGE_PLANS)
             drive = await self._source_is_smaller(conn, flt)
             sql, params = _planner.queue_sql(
                 flt,
@@ -134,8 +152,12 @@ class RowReads(PgBase):
 
         return await self._read(fn)
 
-    async def _value(self, sql: str, params: Sequence[Any]) -> int:
+    async def _value(self, sql: str, params: Sequence[Any], *, custom: bool = False) -> int:
+        """One number; ``custom``: planned for these values (:data:`CUSTOM_PLANS`)."""
+
         async def fn(conn: asyncpg.Connection) -> int:
+            if custom:
+                await conn.execute(CUSTOM_PLANS)
             return int(await conn.fetchval(dollar(sql), *params) or 0)
 
         return await self._read(fn)
@@ -145,7 +167,7 @@ class Reads(RowReads):
     async def count(self, flt: QueueFilter) -> int:
         """How many responses a filter matches (a tab's from the kept counts)."""
         sql, params = _planner.kept_count(flt) or _planner.counting(flt, dialect=POSTGRES)
-        return await self._value(sql, params)
+        return await self._value(sql, params, custom=bool(flt.text))
 
     async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
         """How many responses a filter matches, per (triage, remote status)."""
@@ -155,6 +177,8 @@ class Reads(RowReads):
         )
 
         async def fn(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+            if flt.text:
+                await conn.execute(CUSTOM_PLANS)
             return list(await conn.fetch(dollar(sql), *params))
 
         rows = await self._read(fn)
@@ -163,7 +187,7 @@ class Reads(RowReads):
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
         sql, params = _planner.counting(flt, above=key, dialect=POSTGRES)
-        return await self._value(sql, params)
+        return await self._value(sql, params, custom=bool(flt.text))
 
     async def counts(self) -> Counts:
         """Counts per triage state, status, source, question and role, from the counts
