@@ -212,6 +212,31 @@ def test_empty_file_gives_the_defaults(tmp_path: Path) -> None:
     assert (config.sources, config.sinks, dict(config.keys)) == ((), (), {})
 
 
+def test_the_lines_are_found_only_when_a_line_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Scanning the file for lines (three regular expressions, compiled then) is for an
+    # error's line and for entries that keep theirs (sources, sinks, rules): a config
+    # without them (the app's start with no sources) does not scan.
+    import reactieveld.config as config_module
+
+    real = config_module._line_index
+    scans: list[str] = []
+
+    def line_index(text: str) -> dict[tuple[str | int, ...], int]:
+        scans.append(text)
+        return real(text)
+
+    monkeypatch.setattr(config_module, "_line_index", line_index)
+    load_config(write(tmp_path, '[ui]\nlanguage = "nl"\n'))
+    assert scans == []
+    demo = load_config(write(tmp_path, '\n[[sources]]\nname = "d"\ntype = "demo"\n'))
+    assert demo.sources[0].line == 2 and len(scans) == 1
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, '[ui]\n\nlanguage = "xx"\n'))
+    assert err.value.line == 3
+
+
 def test_demo_defaults(tmp_path: Path) -> None:
     path = write(tmp_path, '[[sources]]\nname = "demo"\ntype = "demo"\n')
     (demo,) = load_config(path).sources

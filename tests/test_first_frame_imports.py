@@ -39,6 +39,7 @@ READ_SIDE = [
 #: modules at their first use: store/sqlite.py ``_Later``).
 NOT_AT_START = [
     "reactieveld.model_values",
+    "reactieveld.rule_match",
     "reactieveld.store.actions",
     "reactieveld.store.ingest",
     "reactieveld.store.writeback",
@@ -118,6 +119,8 @@ def test_the_read_side_values_are_still_importable_from_store_base():
         "from reactieveld.store import base, values\n"
         "from reactieveld.store.base import FigureQuery, PastWork, SinkDelivery\n"
         "from reactieveld.store.base import ActionOutcome, SourceState, UpsertResult\n"
+        "from reactieveld.store.base import Counts\n"
+        "assert Counts is values.Counts\n"
         "assert PastWork is values.PastWork and FigureQuery is values.FigureQuery\n"
         "assert SinkDelivery is values.SinkDelivery\n"
         "assert ActionOutcome is values.ActionOutcome and SourceState is values.SourceState\n"
@@ -179,3 +182,58 @@ def test_the_console_script_loads_the_command_line_with_the_collector_off():
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"]
     assert scripts["reactieveld"] == "reactieveld.entry:main"
+
+
+def test_the_tab_counts_load_their_value_types_when_counted(tmp_path):
+    # Counts (store/values.py) is made when the counts are read, after the first frame.
+    then = (
+        "import asyncio\n"
+        "from reactieveld.store.base import QueueFilter\n"
+        "from reactieveld.store.sqlite import SqliteStore\n"
+        "async def count():\n"
+        f"    store = await SqliteStore.open({str(tmp_path / 'm.db')!r})\n"
+        "    try:\n"
+        "        await store.queue(QueueFilter())  # the first rows: no counts yet\n"
+        "        assert 'reactieveld.store.values' not in sys.modules\n"
+        "        counts = await store.counts()\n"
+        "        from reactieveld.store import base, values\n"
+        "        assert type(counts) is values.Counts is base.Counts, type(counts)\n"
+        "    finally:\n"
+        "        await store.close()\n"
+        "asyncio.run(count())"
+    )
+    assert "reactieveld.store.values" in _loaded_after(["reactieveld.store.sqlite"], then)
+
+
+def test_rules_load_their_types_when_configured(tmp_path):
+    # A config without rules (the start above) compiles none and scans nothing; one with
+    # them makes them from rule_match.py, the same classes as rules.py names.
+    plain = tmp_path / "plain.toml"
+    plain.write_text('[ui]\nlanguage = "nl"\n', encoding="utf-8")
+    full = tmp_path / "full.toml"
+    full.write_text(
+        '[[sources]]\nname = "d"\ntype = "demo"\n\n'
+        '[[sinks]]\ntype = "jsonl"\npath = "s.jsonl"\n\n'
+        '[[rules]]\nname = "r"\nwords = ["kanker*"]\naction = "flag"\n',
+        encoding="utf-8",
+    )
+    then = (
+        "from pathlib import Path\n"
+        "from reactieveld.config import load_config\n"
+        f"config = load_config(Path({str(plain)!r}))\n"
+        "assert config.rules.spans('kanker') == [] and not config.sources\n"
+        "assert 'reactieveld.rule_match' not in sys.modules\n"
+        f"config = load_config(Path({str(full)!r}))\n"
+        "from reactieveld import rule_match as m, rule_text as t, rules\n"
+        "assert type(config.rules.rules[0]) is m.Rule is rules.Rule\n"
+        "assert rules.fold is t.fold and rules.RuleError is t.RuleError\n"
+        "assert rules.Hit is m.Hit and rules.Scan is m.Scan\n"
+        "assert config.rules.spans('kankerlijer') == [(0, 11)]\n"
+        "try:\n"
+        "    rules.NoSuchName\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('rules.NoSuchName did not raise')"
+    )
+    assert "reactieveld.rule_match" in _loaded_after(["reactieveld.config"], then)

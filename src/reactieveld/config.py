@@ -14,6 +14,7 @@ tables) the error points at the nearest enclosing table or key it did find.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
@@ -22,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -31,7 +32,10 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
 from reactieveld.reasons import ASKABLE, DEFAULT_ASK_FOR, Reason, ReasonsConfig
-from reactieveld.rules import ACTIONS, NO_RULES, Rule, RuleError, RuleSet
+from reactieveld.rules import ACTIONS, NO_RULES, RuleError, RuleSet
+
+if TYPE_CHECKING:
+    from reactieveld.rule_match import Rule
 
 APP_NAME = "reactieveld"
 ENV_CONFIG = "REACTIEVELD_CONFIG"
@@ -230,9 +234,9 @@ def locale_language(environ: Mapping[str, str] = os.environ) -> Literal["nl", "e
 
 _KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
 _DOTTED = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
-_AOT_RE = re.compile(rf"^\s*\[\[\s*({_DOTTED})\s*\]\]")
-_TABLE_RE = re.compile(rf"^\s*\[\s*({_DOTTED})\s*\]")
-_KEY_RE = re.compile(rf"^\s*({_DOTTED})\s*=")
+_AOT = rf"^\s*\[\[\s*({_DOTTED})\s*\]\]"
+_TABLE = rf"^\s*\[\s*({_DOTTED})\s*\]"
+_KEY = rf"^\s*({_DOTTED})\s*="
 
 Where = tuple[str | int, ...]
 
@@ -257,22 +261,24 @@ def _line_index(text: str) -> dict[Where, int]:
                 path += (counts[path],)
         return path
 
+    # Compiled here, at a config's first error (re caches them): not at every start.
+    aot_re, table_re, key_re = re.compile(_AOT), re.compile(_TABLE), re.compile(_KEY)
     for number, line in enumerate(text.splitlines(), start=1):
         if in_string:
             if line.count(in_string) % 2:
                 in_string = None
             continue
-        if m := _AOT_RE.match(line):
+        if m := aot_re.match(line):
             parts = _split_dotted(m.group(1))
             array = resolve(parts[:-1]) + (parts[-1],)
             counts[array] = counts.get(array, -1) + 1
             table = array + (counts[array],)
             lines.setdefault(array, number)
             lines.setdefault(table, number)
-        elif m := _TABLE_RE.match(line):
+        elif m := table_re.match(line):
             table = resolve(_split_dotted(m.group(1)))
             lines.setdefault(table, number)
-        elif m := _KEY_RE.match(line):
+        elif m := key_re.match(line):
             parts = _split_dotted(m.group(1))
             for end in range(1, len(parts) + 1):
                 lines.setdefault(table + parts[:end], number)
@@ -465,7 +471,12 @@ class _Reader:
 
     def __init__(self, file: Path, text: str):
         self.file = file
-        self.lines = _line_index(text)
+        self.text = text
+
+    @functools.cached_property
+    def lines(self) -> dict[Where, int]:
+        """Where each key is (:func:`_line_index`), found at the first error only."""
+        return _line_index(self.text)
 
     def line(self, where: Where) -> int | None:
         while where:  # fall back to the nearest enclosing thing we could place
@@ -715,6 +726,8 @@ def _rules(reader: _Reader, data: dict[str, Any]) -> RuleSet:
             )
         seen[name] = i + 1
         key = "pattern" if "pattern" in clean else "words"
+        from reactieveld.rule_match import Rule  # compiled only where rules are configured
+
         try:
             rules.append(
                 Rule.make(

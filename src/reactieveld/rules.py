@@ -18,158 +18,43 @@ fold, so the view can mark exactly the characters the author wrote.
 A rule never stalls the sync: every search has a time limit (:data:`TIME_LIMIT`); a
 pattern that takes longer on a text (catastrophic backtracking, on purpose or not) is
 stopped and reported in :attr:`Scan.slow`, and counts as no match for that text.
+
+The rule set is here; folding, the actions and the word patterns are in
+:mod:`reactieveld.rule_text`, a compiled rule and a scan in :mod:`reactieveld.rule_match`
+(made at their first use). This module names them all.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-#: What a rule does with a response it matches.
-RuleAction = Literal["flag", "hold"]
-ACTIONS: tuple[RuleAction, ...] = ("flag", "hold")
+from reactieveld.rule_text import ACTIONS as ACTIONS
+from reactieveld.rule_text import TIME_LIMIT as TIME_LIMIT
+from reactieveld.rule_text import RuleAction as RuleAction
+from reactieveld.rule_text import RuleError as RuleError
+from reactieveld.rule_text import fold as fold
+from reactieveld.rule_text import folded as folded
+from reactieveld.rule_text import word_regex as word_regex
 
-#: Longest time one rule may search one text (seconds). A watched-word rule takes
-#: microseconds on a comment; this only ever stops a pathological pattern.
-TIME_LIMIT = 0.05
+if TYPE_CHECKING:
+    from reactieveld.rule_match import Hit as Hit
+    from reactieveld.rule_match import Rule as Rule
+    from reactieveld.rule_match import Scan as Scan
 
-# A word character for whole-word matching: letters, digits, the underscore (regex's
-# Unicode ``\w``), plus the combining marks a fold may leave in a script that keeps them.
-_WORD = r"[\w\p{M}]"
-
-
-def _fold_char(c: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", c)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` folded (case, diacritics, compatibility forms), and for every character
-    of the folded text the index of the original character it came from."""
-    if text.isascii():
-        return text.casefold(), list(range(len(text)))
-    out: list[str] = []
-    where: list[int] = []
-    for i, c in enumerate(text):
-        folded = c.casefold() if c.isascii() else _fold_char(c)
-        out.append(folded)
-        where.extend([i] * len(folded))
-    return "".join(out), where
+#: A compiled rule and what the rules find in a text are in reactieveld.rule_match, made
+#: at their first use (a config with rules, a scan): nothing before the first frame needs
+#: them (each frozen dataclass ~0.5 ms at import). Still importable from here.
+_LATER = frozenset({"Hit", "Rule", "Scan"})
 
 
-def folded(text: str) -> str:
-    """Only the folded text of :func:`fold` (for a word list as written in the config)."""
-    return fold(text)[0]
+def __getattr__(name: str) -> Any:
+    # PEP 562: ``from reactieveld.rules import Rule`` keeps working.
+    if name in _LATER:
+        from reactieveld import rule_match
 
-
-class RuleError(ValueError):
-    """A rule that cannot be compiled: the message says what is wrong, for the config."""
-
-
-def word_regex(words: tuple[str, ...]) -> str:
-    """The regular expression of a word list: each word folded, ``*`` as any word
-    characters, whitespace between words as any whitespace, whole words only."""
-    # Imported here: the regex package loads only when a config has rules.
-    import regex
-
-    alternatives = []
-    for word in words:
-        parts = folded(word).split()
-        if not parts or all(set(p) <= {"*"} for p in parts):
-            raise RuleError(f'"{word}" has no letters to match (a word is more than "*")')
-        alternatives.append(
-            r"\s+".join(
-                "".join(f"{_WORD}*" if ch == "*" else regex.escape(ch) for ch in part)
-                for part in parts
-            )
-        )
-    return rf"(?<!{_WORD})(?:{'|'.join(alternatives)})(?!{_WORD})"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One ``[[rules]]`` entry, compiled. Exactly one of ``words`` and ``pattern``."""
-
-    name: str
-    action: RuleAction
-    words: tuple[str, ...] = ()
-    pattern: str | None = None
-    line: int | None = None
-    compiled: Any = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def make(
-        cls,
-        name: str,
-        action: RuleAction,
-        *,
-        words: tuple[str, ...] = (),
-        pattern: str | None = None,
-        line: int | None = None,
-    ) -> Rule:
-        """Compile a rule; :class:`RuleError` says what is wrong with it."""
-        import regex
-
-        if action not in ACTIONS:
-            raise RuleError(f'unknown action "{action}"; expected "flag" or "hold"')
-        if bool(words) == (pattern is not None):
-            raise RuleError('give either "words" (a list of words) or "pattern" (one regex)')
-        if pattern is not None:
-            source = pattern
-            if not pattern.strip():
-                raise RuleError("the pattern is empty")
-            if any(_fold_char(c) != c.lower() for c in pattern if not c.isascii()):
-                raise RuleError(
-                    "the pattern has a letter with a diacritic or a capital; a pattern sees "
-                    "the text folded (lower case, é as e): write it that way"
-                )
-        else:
-            source = word_regex(words)
-        try:
-            compiled = regex.compile(source, regex.IGNORECASE | regex.UNICODE)
-        except regex.error as exc:
-            raise RuleError(f"not a valid regular expression: {exc}") from None
-        return cls(name, action, tuple(words), pattern, line, compiled)
-
-    def find(self, text: str, *, limit: float = TIME_LIMIT) -> list[tuple[int, int]] | None:
-        """The spans (start, end) in ``text`` this rule matches, in order; ``None`` when
-        the search took longer than ``limit`` seconds (stopped, not finished)."""
-        folded_text, where = fold(text)
-        spans: list[tuple[int, int]] = []
-        try:
-            for m in self.compiled.finditer(folded_text, timeout=limit):
-                start, end = m.span()
-                if start == end:
-                    continue  # an empty match marks nothing (a pattern like "x*")
-                stop = where[end - 1] + 1
-                while stop < len(text) and unicodedata.combining(text[stop]):
-                    stop += 1  # the accents written apart belong to the last letter
-                spans.append((where[start], stop))
-        except TimeoutError:
-            return None
-        return spans
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A rule that matched a text, with what it matched (spans in the original text)."""
-
-    rule: str
-    action: RuleAction
-    spans: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What the rules found in one text: the hits, and the rules stopped for time."""
-
-    hits: tuple[Hit, ...] = ()
-    slow: tuple[str, ...] = ()
-
-    @property
-    def holds(self) -> bool:
-        return any(h.action == "hold" for h in self.hits)
+        return getattr(rule_match, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -184,6 +69,8 @@ class RuleSet:
 
     def scan(self, text: str | None) -> Scan:
         """Every rule on ``text``: which matched (and where), which were too slow."""
+        from reactieveld.rule_match import Hit, Scan
+
         if not text or not self.rules:
             return Scan()
         hits, slow = [], []
@@ -198,6 +85,8 @@ class RuleSet:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Every span any rule matches in ``text``, merged where they overlap (for the
         view's highlight)."""
+        if not self.rules:
+            return []  # no rules: nothing to scan (nor its module to load)
         merged: list[tuple[int, int]] = []
         for start, end in sorted(s for h in self.scan(text).hits for s in h.spans):
             if merged and start <= merged[-1][1]:

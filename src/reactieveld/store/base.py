@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
     from reactieveld.store.values import ActionOutcome as ActionOutcome
     from reactieveld.store.values import Coding as Coding
+    from reactieveld.store.values import Counts as Counts
     from reactieveld.store.values import DecisionRecord as DecisionRecord
     from reactieveld.store.values import FigureCounts as FigureCounts
     from reactieveld.store.values import FigureQuery as FigureQuery
@@ -46,12 +47,14 @@ if TYPE_CHECKING:
     from reactieveld.store.values import UpsertResult as UpsertResult
 
 #: The value types in reactieveld.store.values since nothing before the first frame makes
-#: them (each frozen dataclass ~0.5 ms at import): the read side's, and what a sync, a
-#: decision, a rule's flag or a source's state returns; still importable from here.
+#: them (each frozen dataclass ~0.5 ms at import): the read side's, what a sync, a
+#: decision, a rule's flag or a source's state returns, and the tab counts (read after the
+#: first frame with rows); still importable from here.
 _LATER_VALUES = frozenset(
     {
         "ActionOutcome",
         "Coding",
+        "Counts",
         "DecisionRecord",
         "FigureCounts",
         "FigureQuery",
@@ -155,25 +158,6 @@ class QueueRow:
     def keyset(self) -> Keyset:
         assert self.response.id is not None
         return Keyset(self.response.created_at, self.response.id)
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Counts for the queue tabs and the dashboard."""
-
-    total: int = 0
-    by_triage: Mapping[str, int] = field(default_factory=dict)
-    by_status: Mapping[str, int] = field(default_factory=dict)
-    by_source: Mapping[str, int] = field(default_factory=dict)
-    by_question: Mapping[str, int] = field(default_factory=dict)
-    by_role: Mapping[str, int] = field(default_factory=dict)
-    untagged: int = 0
-    outbox_pending: int = 0
-    outbox_conflicts: int = 0
-    #: Responses not handled yet that the platform's users reported (the Reported queue).
-    reported: int = 0
-    #: Responses with a moderation rule's open flag (the Flagged queue, issue 16).
-    flagged: int = 0
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from reactieveld.model import (
     TagKind,
     TriageState,
 )
-from reactieveld.store.base import Claim, Counts, QueueRow
+from reactieveld.store.base import Claim, QueueRow
 
 if TYPE_CHECKING:
     from reactieveld.model_values import JournalEntry, Note, OutboxItem, Tag, Thread
-    from reactieveld.store.values import SourceState
+    from reactieveld.store.values import Counts, SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -331,6 +331,8 @@ COUNTS_SQL = {
 
 def counts_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> Counts:
     """:class:`Counts` from the rows of the :data:`COUNTS_SQL` queries (either backend)."""
+    from reactieveld.store.values import Counts  # after the first frame (values.py says why)
+
     by_triage: dict[str, int] = {}
     by_status: dict[str, int] = {}
     by_sid: dict[int, int] = {}

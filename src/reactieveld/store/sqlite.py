@@ -49,7 +49,6 @@ from reactieveld.store.base import (
     PILE_LIMIT,
     ChangeSet,
     Claim,
-    Counts,
     Direction,
     Keyset,
     QueueFilter,
@@ -120,6 +119,7 @@ if TYPE_CHECKING:
     from reactieveld.store.values import (
         ActionOutcome,
         Coding,
+        Counts,
         DecisionRecord,
         FigureCounts,
         FigureQuery,

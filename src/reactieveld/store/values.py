@@ -1,6 +1,7 @@
 """The value types of the store's read side (dashboard figures, report records, the
 memory sinks' journal and deliveries, earlier moderator work) and of its writes (what a
-page of a sync, a moderator's decision, a rule's flag did; a source's sync state).
+page of a sync, a moderator's decision, a rule's flag did; a source's sync state) and
+the tab counts (read after the first frame with rows).
 
 They are apart from :mod:`reactieveld.store.base` because nothing before the app's first
 frame uses them, and a frozen dataclass costs ~0.5 ms to create at import: the read side
@@ -256,3 +257,22 @@ class ActionOutcome:
     #: The ids whose version differed from the ``seen`` one: then the whole action was
     #: refused (nothing changed, nothing journalled or queued).
     conflicts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts for the queue tabs and the dashboard."""
+
+    total: int = 0
+    by_triage: Mapping[str, int] = field(default_factory=dict)
+    by_status: Mapping[str, int] = field(default_factory=dict)
+    by_source: Mapping[str, int] = field(default_factory=dict)
+    by_question: Mapping[str, int] = field(default_factory=dict)
+    by_role: Mapping[str, int] = field(default_factory=dict)
+    untagged: int = 0
+    outbox_pending: int = 0
+    outbox_conflicts: int = 0
+    #: Responses not handled yet that the platform's users reported (the Reported queue).
+    reported: int = 0
+    #: Responses with a moderation rule's open flag (the Flagged queue, issue 16).
+    flagged: int = 0

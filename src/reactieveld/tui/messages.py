@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from reactieveld.store.base import Counts, QueueRow
+from reactieveld.store.base import QueueRow
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import Counts
 
 
 @dataclass

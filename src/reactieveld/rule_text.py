@@ -1,0 +1,72 @@
+"""What the moderation rules are made of (issue 16): their actions and time limit, the
+error of a rule that cannot be compiled, the folding of a text and a word list's pattern.
+
+Apart from :mod:`reactieveld.rules` (the rule set) and :mod:`reactieveld.rule_match` (a
+compiled rule, what rules find) so that both use these without importing each other;
+:mod:`reactieveld.rules` names them all, as before.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Literal
+
+#: What a rule does with a response it matches.
+RuleAction = Literal["flag", "hold"]
+ACTIONS: tuple[RuleAction, ...] = ("flag", "hold")
+
+#: Longest time one rule may search one text (seconds). A watched-word rule takes
+#: microseconds on a comment; this only ever stops a pathological pattern.
+TIME_LIMIT = 0.05
+
+# A word character for whole-word matching: letters, digits, the underscore (regex's
+# Unicode ``\w``), plus the combining marks a fold may leave in a script that keeps them.
+_WORD = r"[\w\p{M}]"
+
+
+def _fold_char(c: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", c)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """``text`` folded (case, diacritics, compatibility forms), and for every character
+    of the folded text the index of the original character it came from."""
+    if text.isascii():
+        return text.casefold(), list(range(len(text)))
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        folded = c.casefold() if c.isascii() else _fold_char(c)
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+def folded(text: str) -> str:
+    """Only the folded text of :func:`fold` (for a word list as written in the config)."""
+    return fold(text)[0]
+
+
+class RuleError(ValueError):
+    """A rule that cannot be compiled: the message says what is wrong, for the config."""
+
+
+def word_regex(words: tuple[str, ...]) -> str:
+    """The regular expression of a word list: each word folded, ``*`` as any word
+    characters, whitespace between words as any whitespace, whole words only."""
+    # Imported here: the regex package loads only when a config has rules.
+    import regex
+
+    alternatives = []
+    for word in words:
+        parts = folded(word).split()
+        if not parts or all(set(p) <= {"*"} for p in parts):
+            raise RuleError(f'"{word}" has no letters to match (a word is more than "*")')
+        alternatives.append(
+            r"\s+".join(
+                "".join(f"{_WORD}*" if ch == "*" else regex.escape(ch) for ch in part)
+                for part in parts
+            )
+        )
+    return rf"(?<!{_WORD})(?:{'|'.join(alternatives)})(?!{_WORD})"
