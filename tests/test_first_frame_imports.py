@@ -56,6 +56,10 @@ NOT_AT_START = [
     "reactieveld.tui.screens.thread",
     "reactieveld.tui.screens.settings",
     "reactieveld.tui.widgets.role_picker",
+    # Mounted after the first frame with rows (TriageScreen._mount_the_rest).
+    "reactieveld.tui.widgets.footer",
+    "reactieveld.tui.widgets.response_view",
+    "reactieveld.tui.widgets.tag_bar",
 ]
 
 

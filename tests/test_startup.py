@@ -106,6 +106,56 @@ async def test_details_counts_and_the_claim_are_read_after_the_first_rows(tui_st
         assert app.claims is not None and app.claims.held == screen.queue.current.response.id
 
 
+async def test_the_view_tag_bar_and_footer_are_mounted_after_the_first_rows(tui_store, make_app):
+    # The first frame has the header lines and the queue (and the room the rest will
+    # take); the tag bar, the response view and the footer follow it, in their place,
+    # the view showing the row under the cursor and the footer the keys.
+    from reactieveld.tui.widgets.footer import KeyFooter
+    from reactieveld.tui.widgets.response_view import ResponseView
+    from reactieveld.tui.widgets.tag_bar import TagBar
+
+    app = make_app(tui_store)
+    at_first_rows: list[list[str]] = []
+    original = app.first_rows_shown
+
+    def first_rows_shown() -> None:
+        if not app.rows_shown.is_set():
+            at_first_rows.append([type(w).__name__ for w in app.screen.children])
+        original()
+
+    app.first_rows_shown = first_rows_shown  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert at_first_rows == [["StatusLine", "QueueTabs", "Vertical", "Widget"]]
+        ids = [w.id for w in screen.children]
+        assert ids == ["status-line", "queue-tabs", "queue-pane", "tag-bar", "response", None]
+        assert isinstance(screen.children[-1], KeyFooter) and screen.children[-1].children
+        view = screen.query_one(ResponseView)
+        assert view.row == screen.queue.current and view.row is not None
+        assert screen.query_one(TagBar).row == screen.queue.current
+
+
+async def test_a_key_before_the_view_is_mounted_moves_the_queue(tui_store, make_app):
+    # A moderator may press a key before the rest is mounted: the queue moves, and the
+    # view shows the row the cursor is on once it is there.
+    from reactieveld.tui.widgets.response_view import ResponseView
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        await screen.queue.loaded.wait()
+        screen._view, screen._bar = None, None  # as before _mount_the_rest
+        screen.action_cursor_down()
+        screen.action_detail(1)
+        screen = await ready(app, pilot)
+        assert screen.queue.cursor == 1
+        screen._view = screen.query_one(ResponseView)
+        await screen._mount_the_rest()  # mounted once: nothing is mounted twice
+        assert len(screen.query(ResponseView)) == 1
+
+
 def test_the_real_wordpress_skip_names_the_readme_command():
     from wpreal import HINT
 

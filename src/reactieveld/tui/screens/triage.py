@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
@@ -34,11 +35,8 @@ from reactieveld.tui.queues import (
     FilterChoice,
     queue_filter,
 )
-from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import QueueList, ViewContext
-from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
-from reactieveld.tui.widgets.tag_bar import TagBar
 
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
@@ -46,6 +44,8 @@ if TYPE_CHECKING:
     from reactieveld.model_values import DecisionReason
     from reactieveld.store.values import ActionOutcome
     from reactieveld.tui.services import AppServices
+    from reactieveld.tui.widgets.response_view import ResponseView
+    from reactieveld.tui.widgets.tag_bar import TagBar
 
 _CAPABILITY = {
     RemoteStatus.APPROVED.value: Capability.APPROVE,
@@ -92,6 +92,7 @@ class TriageScreen(Screen[None]):
         app: AppServices = self.app  # type: ignore[assignment]
         self.rapp = app
         self.i18n = app.i18n
+        self._view_context = ViewContext(self.i18n, app.codebook, app.tz, app.actor)
         self.specs = key_specs(app.codebook)
         self._bindings = BindingsMap(
             [
@@ -111,24 +112,57 @@ class TriageScreen(Screen[None]):
         self._start_at = response_id
         self._allowed: tuple[bool | None, ...] = ()
         self._refused: tuple[str, float] = ("", 0.0)  # the last refused key's notice
+        #: The response view and the tag bar, once mounted (after the first frame:
+        #: :meth:`_mount_the_rest`); None before.
+        self._view: ResponseView | None = None
+        self._bar: TagBar | None = None
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # What the first frame shows: the header lines and the queue. The tag bar, the
+        # response view and the footer follow it (:meth:`_mount_the_rest`): their modules,
+        # styles and layout are not on the way to the first rows.
         app = self.rapp
-        context = ViewContext(self.i18n, app.codebook, app.tz, app.actor)
         yield StatusLine(i18n=self.i18n, tz=app.tz, id="status-line")
         yield QueueTabs(i18n=self.i18n, id="queue-tabs")
         with Vertical(id="queue-pane"):
             yield Static("", id="queue-header", markup=False)
             yield QueueList(
                 app.store,
-                context,
+                self._view_context,
                 flt=queue_filter(self.queue_name, self.choice, app.actor),
                 id="queue",
             )
-        yield TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
-        yield ResponseView(app.reader, context, id="response")
-        yield KeyFooter()
+        # Where they will be, so that the queue is as tall in the first frame as after it
+        # (and draws no more rows for it than it shows then).
+        place = Widget(id="response-place")
+        place.styles.height = "3fr"
+        yield place
+
+    async def _mount_the_rest(self) -> None:
+        """After the first frame: the tag bar, the response view (showing the row under
+        the cursor) and the footer, below the queue as before."""
+        from reactieveld.tui.widgets.footer import KeyFooter
+        from reactieveld.tui.widgets.response_view import ResponseView
+        from reactieveld.tui.widgets.tag_bar import TagBar
+
+        if not self.is_mounted or self._view is not None:
+            return
+        app = self.rapp
+        bar = TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
+        view = ResponseView(app.reader, self._view_context, id="response")
+        place = self.query_one("#response-place")
+        with self.app.batch_update():
+            await self.mount(bar, view, KeyFooter(), before=place)
+            await place.remove()
+        self._bar, self._view = bar, view
+        self._view_mode(self.queue_name)
+        row = self.queue.current
+        view.show(row, readonly_reason=self.readonly_reason(row))
+        bar.show(row)
+        self.refresh_bindings()  # the footer shows the keys (it asks at this signal)
+        # The queue is shorter now: a cursor put low in it (``response_id``) stays in view.
+        self.call_after_refresh(self.queue.scroll_cursor_visible)
 
     @property
     def queue(self) -> QueueList:
@@ -151,20 +185,23 @@ class TriageScreen(Screen[None]):
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
         self.call_after_refresh(self.rapp.first_rows_shown)
+        self.call_after_refresh(self._mount_the_rest)
         self.rapp.request_counts()
 
     def _view_mode(self, name: str) -> None:
         """The response view as queue ``name`` wants it: blind (Second coding), or with
-        each coder's coding beside the tags (Disagreements)."""
-        view = self.query_one(ResponseView)
+        each coder's coding beside the tags (Disagreements); set again as it mounts."""
+        view = self._view
+        if view is None:
+            return
         view.blind = name == SECOND
         view.side_by_side = name == DISAGREE
 
     def on_resize(self) -> None:
         self._draw_header()
         self.query_one(QueueTabs).redraw()  # the "gefilterd" note shows only where it fits
-        bar = self.query_one(TagBar)
-        bar.show(bar.row)  # its lines follow the screen's height
+        if self._bar is not None:
+            self._bar.show(self._bar.row)  # its lines follow the screen's height
 
     def _draw_header(self) -> None:
         from textual.content import Content
@@ -176,8 +213,9 @@ class TriageScreen(Screen[None]):
     @on(CursorMoved)
     def _cursor_moved(self, event: CursorMoved) -> None:
         row = event.row
-        self.query_one(ResponseView).show(row, readonly_reason=self.readonly_reason(row))
-        self.query_one(TagBar).show(row)
+        if self._view is not None and self._bar is not None:  # else shown as they mount
+            self._view.show(row, readonly_reason=self.readonly_reason(row))
+            self._bar.show(row)
         self._claim(row)
         # The footer recomposes on refresh_bindings: only when what is allowed changed.
         allowed = tuple(
@@ -201,9 +239,9 @@ class TriageScreen(Screen[None]):
         other = await keeper.open(rid)
         if other is None or not self.is_mounted:
             return  # ours (or the screen was replaced meanwhile, e.g. by f2)
-        view = self.query_one(ResponseView)
-        shown = view.row
-        if shown is not None and shown.response.id == rid:
+        view = self._view
+        shown = view.row if view is not None else None
+        if view is not None and shown is not None and shown.response.id == rid:
             # Someone took it after this row was read: say so now, not at the next read.
             if shown.claim != other:
                 view.show(replace(shown, claim=other), readonly_reason=view.readonly_reason)
@@ -387,7 +425,8 @@ class TriageScreen(Screen[None]):
 
     def action_detail(self, direction: int) -> None:
         """``J``/``K``: the response view a page down or up (the queue keeps the keys)."""
-        self.query_one(ResponseView).page(direction)
+        if self._view is not None:
+            self._view.page(direction)
 
     def action_first(self) -> None:
         self.queue.first()
