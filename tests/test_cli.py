@@ -201,6 +201,22 @@ def _full_parse(argv: list[str]) -> tuple[str, object]:
 @example(["--db", "x.db", "sync"])
 @example(["--lang", "de"])
 @example(["--help"])
+# Where argparse reads a word as a value or as an option (cli._app_word follows it).
+@example(["--db", "-1"])
+@example(["--db", "-.5"])
+@example(["--db", "-1e3"])
+@example(["--db", "-x y"])
+@example(["--db", "-"])
+@example(["--db", ""])
+@example(["--db="])
+@example(["--db=-x"])
+@example(["--"])
+@example(["--db", "x.db", "--"])
+@example(["--db", "--"])
+@example(["--la=en"])
+@example(["--demo="])
+@example(["--d=x"])
+@example(["--=x"])
 def test_the_apps_quick_parse_is_the_full_parsers(argv: list[str]) -> None:
     # The app's start parses without every subcommand's parser; whatever it answers must
     # be the full parser's answer, and anything else (a subcommand, help, version, an

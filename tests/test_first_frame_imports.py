@@ -93,6 +93,29 @@ def test_the_start_does_not_import_what_only_actions_syncs_and_other_screens_nee
     _loaded_after(START, then)
 
 
+def test_the_start_of_the_app_parses_its_options_without_argparse():
+    # The full parser (argparse, every subcommand's module: cli_read registers some) is
+    # for everything but a start of the app (cli._app_args).
+    then = (
+        "from reactieveld.cli import _app_args\n"
+        "assert _app_args(['--db', 'm.db', '--lang', 'en']).db == 'm.db'\n"
+        "assert 'argparse' not in sys.modules, 'argparse'"
+    )
+    start = [m for m in START if m != "reactieveld.cli_read"]
+    assert "reactieveld.cli_read" not in _loaded_after(start, then)
+
+
+def test_the_full_command_line_still_parses_with_argparse():
+    then = (
+        "from reactieveld.cli import _app_args, _extend, build_parser\n"
+        "assert _app_args(['sources']) is None\n"
+        "_extend()\n"
+        "assert build_parser().parse_args(['sources']).command.__name__ == 'cmd_sources'\n"
+        "assert 'argparse' in sys.modules"
+    )
+    _loaded_after(["reactieveld.cli"], then)
+
+
 def test_the_store_imports_its_actions_at_their_first_use(tmp_path):
     # The store works as before: an action loads store/actions.py (and its value types).
     then = (

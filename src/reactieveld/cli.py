@@ -11,7 +11,6 @@ A subcommand is a function ``(args, ctx) -> int`` registered in :func:`build_par
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import os
@@ -20,7 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Literal
 
 from reactieveld import __version__
 from reactieveld.config import (
@@ -33,10 +33,16 @@ from reactieveld.config import (
     load_config,
 )
 
+if TYPE_CHECKING:
+    # Only the full parser (subcommands, help, errors) imports argparse: the app's start
+    # parses its few options without it (_app_args).
+    import argparse
+
 ENV_DB = "REACTIEVELD_DB"
 EXIT_USAGE = 2
 
-Command = Callable[[argparse.Namespace, "Context"], int]
+if TYPE_CHECKING:
+    Command = Callable[[argparse.Namespace, "Context"], int]
 
 
 class UsageError(Exception):
@@ -133,6 +139,8 @@ def _demo_for(config: Config) -> SourceConfig:
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    import argparse
+
     # Subparsers use SUPPRESS so a value given before the subcommand is not reset by it.
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
@@ -153,26 +161,29 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        sys.exit(EXIT_USAGE)
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """The full parser's class (argparse is imported here, not at the app's start): a
+    mistake prints the usage and exits with :data:`EXIT_USAGE`."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.print_usage(sys.stderr)
+            print(f"{self.prog}: error: {message}", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
+
+    return _Parser
 
 
-def _top_parser(
-    parser_class: type[argparse.ArgumentParser], *, full: bool
-) -> argparse.ArgumentParser:
-    """The top level's parser: the app's own options; with ``full``, also ``--help`` and
-    ``--version`` (the quick parse of :func:`_app_args` leaves both to the full parser)."""
+def _top_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """The top level's parser: the app's own options, ``--help`` and ``--version``
+    (:data:`_APP_OPTIONS` are the options the quick parse of :func:`_app_args` knows)."""
     parser = parser_class(
         prog="reactieveld",
         description="Moderate, tag and remember an organisation's live comment threads. "
         "Without a subcommand: open the app.",
-        add_help=full,
     )
-    if full:
-        parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
+    parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
     _common(parser, top=True)
     parser.add_argument(
         "--demo",
@@ -188,8 +199,9 @@ def _top_parser(
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = _top_parser(_Parser, full=True)
-    sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=_Parser)
+    parser_class = _parser_class()
+    parser = _top_parser(parser_class)
+    sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=parser_class)
 
     p = sub.add_parser("sync", help="fetch every configured source (and apply the outbox)")
     _common(p, top=False)
@@ -418,34 +430,79 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class _NotTheApp(Exception):
-    """The quick parse cannot answer: the full parser must (a subcommand, help, an error)."""
+#: The top level's options the quick parse knows (:func:`_app_args`), as the full parser
+#: has them (:func:`_top_parser`, :func:`_common`): whether each takes a value.
+_APP_OPTIONS = {"--config": True, "--db": True, "--demo": False, "--lang": True}
+_LANGUAGES = ("nl", "en")
 
 
-class _QuickParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise _NotTheApp(message)
+def _app_word(word: str) -> tuple[str, str | None] | None:
+    """What argparse makes of one word of the command line (``ArgumentParser.
+    _parse_optional``, Python 3.11): an option of :data:`_APP_OPTIONS` with the value
+    after its ``=`` (a unique prefix of its name stands for it, as ``allow_abbrev``);
+    ``("", None)`` for a value (no leading ``-``, ``-`` alone, a negative number, a word
+    with a space); None for any other option or an ambiguous prefix (an error, or an
+    option only the full parser has)."""
+    if not word or word[0] != "-" or word == "-":
+        return "", None
+    if word in _APP_OPTIONS:
+        return word, None
+    name, eq, value = word.partition("=")
+    if eq and name in _APP_OPTIONS:
+        return name, value
+    if word.startswith("--"):
+        found = [option for option in _APP_OPTIONS if option.startswith(name)]
+        if len(found) == 1:
+            return found[0], value if eq else None
+        if len(found) > 1:
+            return None  # ambiguous
+    import re
+
+    if re.match(r"^-\d+$|^-\d*\.\d+$", word) or " " in word:
+        return "", None  # as argparse, a value
+    return None
 
 
-def _app_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
-    """The arguments of a start of the app (no subcommand), parsed without building every
-    subcommand's parser and loading the modules that register them (~2% of the
-    instructions before the app's first frame); None for anything else: a subcommand,
-    ``--help``, ``--version`` or a mistake, which the full parser then parses (and words),
-    so that every answer stays the full parser's. The quick parser knows only the top
-    level's options (the same, from :func:`_top_parser`), so any other word is an error
-    to it; tests/test_cli.py holds the two to the same result for generated command lines."""
-    try:
-        return _top_parser(_QuickParser, full=False).parse_args(
-            sys.argv[1:] if argv is None else list(argv)
-        )
-    except _NotTheApp:
-        return None
+def _app_args(argv: Sequence[str] | None) -> SimpleNamespace | None:
+    """The arguments of a start of the app (no subcommand), parsed without argparse and
+    every subcommand's parser (their modules, ~3 ms before the app's first frame); None
+    for anything else: a subcommand, ``--help``, ``--version`` or a mistake, which the
+    full parser then parses (and words), so that every answer stays the full parser's.
+    Only the top level's options are known here (:data:`_APP_OPTIONS`), as argparse reads
+    them (:func:`_app_word`); tests/test_cli.py holds the two to the same result for
+    generated command lines."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    got: dict[str, Any] = {"config": None, "db": None, "demo": False, "lang": None}
+    i = 0
+    while i < len(words):
+        word = _app_word(words[i])
+        if word is None or not word[0]:
+            return None  # another option, a subcommand, a stray value, or "--"
+        option, value = word
+        if not _APP_OPTIONS[option]:
+            if value is not None:
+                return None  # "--demo=..." is an error
+            got["demo"] = True
+            i += 1
+            continue
+        if value is None:
+            if i + 1 >= len(words) or words[i + 1] == "--":
+                return None  # no value: an error
+            follows = _app_word(words[i + 1])
+            if follows is None or follows[0]:
+                return None  # an option where the value should be: an error
+            value = words[i + 1]
+            i += 1
+        if option == "--lang" and value not in _LANGUAGES:
+            return None  # not one of the choices: an error
+        got[option[2:]] = value
+        i += 1
+    return SimpleNamespace(**got, command=cmd_app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
-    args = _app_args(argv)
+    args: Any = _app_args(argv)
     if args is None:
         _extend()
         parser = build_parser()
