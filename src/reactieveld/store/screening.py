@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from reactieveld.rules import RuleSet
 from reactieveld.store.rows import from_epoch, to_epoch
 
 if TYPE_CHECKING:
-    from reactieveld.store.values import RuleFlag, RuleTally
+    from reactieveld.store.values import Match, RuleFlag, RuleTally
 
 #: The journal's actor of a rule's decision is this prefix and the rule's name.
 RULE_ACTOR = "rule:"
@@ -112,21 +111,13 @@ def text_hash(text: str | None) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-@dataclass(frozen=True)
-class Match:
-    """One rule's match on one stored response: the ``rule_flags`` row to add."""
-
-    response_id: int
-    rule: str
-    action: str
-    text_hash: int
-
-
 def screen(
     rows: Iterable[tuple[int, str | None]], rules: RuleSet
 ) -> tuple[list[Match], list[tuple[str, int]]]:
     """The rules on (response id, text) rows: the matches, and (rule, response id) for
     each search stopped for its time (counted as no match)."""
+    from reactieveld.store.values import Match  # as a page is stored (values.py says why)
+
     matches: list[Match] = []
     slow: list[tuple[str, int]] = []
     for rid, text in rows:

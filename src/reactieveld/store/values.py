@@ -1,7 +1,7 @@
 """The value types of the store's read side (dashboard figures, report records, the
 memory sinks' journal and deliveries, earlier moderator work) and of its writes (what a
-page of a sync, a moderator's decision, a rule's flag did; a source's sync state) and
-the tab counts (read after the first frame with rows).
+page of a sync, a moderator's decision, a rule's flag or match did; a source's sync
+state) and the tab counts (read after the first frame with rows).
 
 They are apart from :mod:`reactieveld.store.base` because nothing before the app's first
 frame uses them, and a frozen dataclass costs ~0.5 ms to create at import: the read side
@@ -276,3 +276,13 @@ class Counts:
     reported: int = 0
     #: Responses with a moderation rule's open flag (the Flagged queue, issue 16).
     flagged: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule's match on one stored response: the ``rule_flags`` row to add."""
+
+    response_id: int
+    rule: str
+    action: str
+    text_hash: int
