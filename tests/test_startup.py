@@ -156,6 +156,64 @@ async def test_a_key_before_the_view_is_mounted_moves_the_queue(tui_store, make_
         assert len(screen.query(ResponseView)) == 1
 
 
+async def test_the_readers_connection_is_opened_after_the_first_rows(tui_store, make_app):
+    # run_app gives the app an opener for the background reads' connection: it opens it
+    # after the first frame with rows; the response view and the counts read through it,
+    # and the app closes it.
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.tui.widgets.response_view import ResponseView
+
+    opened: list[SqliteStore] = []
+    at_open: list[bool] = []
+
+    async def open_reader() -> SqliteStore:
+        at_open.append(app.rows_shown.is_set())
+        opened.append(await SqliteStore.open(tui_store.path, cache_kib=512))
+        return opened[-1]
+
+    app = make_app(tui_store, reader_opener=open_reader)
+    assert app.reader is tui_store  # until it is open
+    counted: list[object] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert at_open == [True] and app.reader is opened[0]
+        assert screen.query_one(ResponseView).store is opened[0]
+        original = opened[0].counts
+
+        async def counts() -> object:
+            counted.append(True)
+            return await original()
+
+        opened[0].counts = counts  # type: ignore[method-assign]
+        app.request_counts()
+        await ready(app, pilot)
+        assert counted
+    with pytest.raises(ValueError):  # closed with the app
+        await opened[0].counts()
+
+
+async def test_a_reader_that_cannot_be_opened_is_said_and_the_store_reads(tui_store, make_app):
+    from reactieveld.store.base import StoreError
+
+    async def open_reader() -> object:
+        raise StoreError("the reader: no such luck")
+
+    app = make_app(tui_store, reader_opener=open_reader)
+    notices: list[str] = []
+    original = app.notify
+
+    def notify(message: str, **kw: object) -> None:
+        notices.append(message)
+        original(message, **kw)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert app.reader is tui_store and screen.queue.rows
+        assert screen.query_one("#queue-tabs").counts  # counted through the store
+    assert notices.count("the reader: no such luck") == 1
+
+
 def test_the_real_wordpress_skip_names_the_readme_command():
     from wpreal import HINT
 

@@ -18,7 +18,7 @@ import contextlib
 import gc
 import getpass
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
@@ -122,6 +122,7 @@ class ReactieveldApp(App[int]):
         reasons: ReasonsConfig = NO_ASKING,
         rules: RuleSet = NO_RULES,
         double_share: float = 0.0,
+        reader_opener: Callable[[], Coroutine[Any, Any, Any]] | None = None,
     ) -> None:
         """``state_path``: where a language chosen with f2 is kept for the next start
         (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
@@ -129,7 +130,9 @@ class ReactieveldApp(App[int]):
         ``reasons``: ``[reasons]`` of the config; without one no decision asks.
         ``rules``: ``[[rules]]`` of the config (the Flagged tab, the view's highlight).
         ``double_share``: ``[coding] double_share``; above 0 the Second coding queue is a
-        tab (issue 14)."""
+        tab (issue 14). ``reader_opener``: opens the background reads' store right after
+        the first frame with rows (:meth:`open_reader`; the app closes it); until then
+        :attr:`reader` is ``store``."""
         super().__init__()
         self.state_path = state_path
         self.language_fixed_by = language_fixed_by
@@ -139,6 +142,8 @@ class ReactieveldApp(App[int]):
         # Any: a SqliteStore, set here or opened on mount before any screen uses it.
         self.store: Any = store
         self.reader: Any = reader or store
+        self._reader_opener = reader_opener
+        self._reader_task: asyncio.Task[Any] | None = None
         self.db_path = db_path
         self._owns_store = store is None
         self.i18n = I18n(language)
@@ -289,6 +294,9 @@ class ReactieveldApp(App[int]):
             return
         self.rows_shown.set()
         _freeze_startup_objects()
+        if self._reader_opener is not None:
+            # The background reads' connection: not on the way to the first rows.
+            self._reader_task = asyncio.create_task(self._reader_opener())
         # The sync engine (a first round, a fetch process to start) and the outbox would
         # share this interpreter with the first frame: they start right after it.
         if self.engine is not None:
@@ -296,6 +304,34 @@ class ReactieveldApp(App[int]):
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
         if self.outbox is not None:
             self.run_worker(deferred(self._run_outbox), group="outbox", exit_on_error=False)
+
+    async def open_reader(self) -> Any:
+        """The background reads' store (:attr:`reader`), once the one opened after the
+        first frame with rows is open (at once where none is opened: then it is the one
+        given, or the keys' store). A reader that cannot be opened is said once; the keys'
+        store serves the reads instead."""
+        task = self._reader_task
+        if task is None:
+            return self.reader
+        try:
+            reader = await asyncio.shield(task)
+        except StoreError as exc:
+            if self._reader_task is task:
+                self._reader_task = None
+                self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
+            return self.reader
+        self.reader = reader
+        return reader
+
+    async def _close_reader(self) -> None:
+        task, self._reader_task = self._reader_task, None
+        if task is None:
+            return
+        try:
+            reader = await task
+        except (StoreError, asyncio.CancelledError):
+            return
+        await reader.close()
 
     def _tell_source_error(self, source: str, error: str | None) -> None:
         # The header says only "fout"/"error": the reason (a wrong password, a server
@@ -316,6 +352,7 @@ class ReactieveldApp(App[int]):
             await self.claims.release_all()  # quitting: nothing stays "busy" behind us
         if self._owns_counter and self.counter is not None:
             await self.counter.close()
+        await self._close_reader()
         if self._owns_store and self.store is not None:
             await self.store.close()
 
@@ -459,6 +496,7 @@ class ReactieveldApp(App[int]):
 
     async def _counts(self) -> None:
         await self.rows_shown.wait()  # not before the first rows (messages.after_first_rows)
+        await self.open_reader()
         while self._counts_wanted:
             self._counts_wanted = False
             # The store-wide counts are kept by triggers (a few small rows): always read,
@@ -823,7 +861,8 @@ def run_app(
         # (On PostgreSQL a reader's role is read-only the same way.)
         read_only = store.read_only
         # Separate connections: counts and sync never queue behind a key (or it behind them).
-        reader = await open_store(db_path, interactive=True, read_only=read_only, **opts)
+        # The background reads' one is opened by the app after the first frame with rows.
+        open_reader = partial(open_store, db_path, interactive=True, read_only=read_only, **opts)
         # Only the sync engine, the outbox and the memory sinks write through this one:
         # none of them on a read-only store.
         wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
@@ -852,7 +891,7 @@ def run_app(
                 outbox = OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets)
         app = ReactieveldApp(
             store,
-            reader=reader,
+            reader_opener=open_reader,
             language=language,
             codebook=config.codebook,
             keymap=dict(config.keys),
@@ -894,7 +933,7 @@ def run_app(
                 await sinks
             if engine is not None:
                 await engine.aclose()
-            for s in (sync_store, reader, store):
+            for s in (sync_store, store):
                 if s is not None:
                     await s.close()
         return app.return_code or 0

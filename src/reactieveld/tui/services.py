@@ -59,6 +59,10 @@ class AppServices(Protocol):
     #: Set once the first frame with rows is on screen (what can wait waits for it).
     rows_shown: asyncio.Event
 
+    async def open_reader(self) -> Any:
+        """The background reads' store once it is open (:attr:`reader`)."""
+        ...
+
     def shows_reported(self) -> bool: ...
 
     def shows_flagged(self) -> bool: ...

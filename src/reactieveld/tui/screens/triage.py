@@ -149,8 +149,11 @@ class TriageScreen(Screen[None]):
         if not self.is_mounted or self._view is not None:
             return
         app = self.rapp
+        reader = await app.open_reader()  # opened right after the first frame
+        if not self.is_mounted or self._view is not None:
+            return
         bar = TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
-        view = ResponseView(app.reader, self._view_context, id="response")
+        view = ResponseView(reader, self._view_context, id="response")
         place = self.query_one("#response-place")
         with self.app.batch_update():
             await self.mount(bar, view, KeyFooter(), before=place)
