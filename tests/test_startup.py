@@ -214,6 +214,27 @@ async def test_a_reader_that_cannot_be_opened_is_said_and_the_store_reads(tui_st
     assert notices.count("the reader: no such luck") == 1
 
 
+async def test_the_first_rows_are_asked_for_as_the_first_screen_is_made(tui_store, make_app):
+    # The store's thread reads them while Textual sets up and mounts the screen: asked
+    # before the screen is mounted, once, and the first frame shows them.
+    app = make_app(tui_store)
+    asked: list[tuple[bool, bool]] = []
+    original = tui_store.queue
+
+    def queue(*args, **kw):  # type: ignore[no-untyped-def]
+        screen = app.screen if app.screen_stack else None
+        composed = screen is not None and bool(screen.children)  # the queue is there
+        asked.append((composed, app.rows_shown.is_set()))
+        return original(*args, **kw)
+
+    tui_store.queue = queue
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        assert [shown for _, shown in asked].count(False) == 1  # one read before the rows
+        assert asked[0] == (False, False)  # before the screen was composed
+        assert screen.queue.rows[0] == (await original(screen.queue.flt, limit=1))[0]
+
+
 def test_the_real_wordpress_skip_names_the_readme_command():
     from wpreal import HINT
 

@@ -7,6 +7,7 @@ platform, and the footer tooltip and the help screen give the connector's reason
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
@@ -35,7 +36,7 @@ from reactieveld.tui.queues import (
     FilterChoice,
     queue_filter,
 )
-from reactieveld.tui.widgets.queue_list import QueueList, ViewContext
+from reactieveld.tui.widgets.queue_list import CHUNK, QueueList, ViewContext
 from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
 
 if TYPE_CHECKING:
@@ -116,6 +117,13 @@ class TriageScreen(Screen[None]):
         #: :meth:`_mount_the_rest`); None before.
         self._view: ResponseView | None = None
         self._bar: TagBar | None = None
+        #: The app's first rows, asked of the store as this first screen is made: the
+        #: store's thread reads them while Textual sets up and mounts the screen, and
+        #: :meth:`on_mount` awaits them (a later screen loads as any load).
+        self._first_rows: asyncio.Task[list[QueueRow]] | None = None
+        if not app.rows_shown.is_set():
+            flt = queue_filter(queue_name, self.choice, app.actor)
+            self._first_rows = asyncio.ensure_future(app.store.queue(flt, limit=CHUNK))
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -184,7 +192,8 @@ class TriageScreen(Screen[None]):
         tabs.redraw()
         self._view_mode(self.queue_name)
         # The app's first rows: one chunk before the first frame (QueueList.load).
-        await self.queue.load(first=not self.rapp.rows_shown.is_set())
+        asked, self._first_rows = self._first_rows, None
+        await self.queue.load(first=not self.rapp.rows_shown.is_set(), asked=asked)
         if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
             self.queue.scroll_cursor_visible()
         self.call_after_refresh(self.rapp.first_rows_shown)

@@ -14,7 +14,7 @@ keeps the cursor on the same response (and the marks, which are response ids).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -245,18 +245,25 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         return len(self.marked)
 
     # -- loading ------------------------------------------------------------------------
-    async def load(self, flt: QueueFilter | None = None, *, first: bool = False) -> None:
+    async def load(
+        self,
+        flt: QueueFilter | None = None,
+        *,
+        first: bool = False,
+        asked: Awaitable[list[QueueRow]] | None = None,
+    ) -> None:
         """(Re)load the queue from its top, with a new filter if given. ``first``: the
         app's first frame waits for these rows, so one chunk is read now (more than a
         screen shows) and the window's second chunk after that frame (~2 ms less before
-        it on 200,000 responses: the rows are read and made on the way to it)."""
+        it on 200,000 responses: the rows are read and made on the way to it); ``asked``:
+        that chunk, asked of the store already (the triage screen asks as it is made)."""
         if flt is not None:
             self.flt = flt
             self.marked.clear()
         limit = CHUNK if first else CHUNK * 2
         async with self._lock:
             self._generation += 1
-            rows = await self.store.queue(self.flt, limit=limit)
+            rows = await (asked or self.store.queue(self.flt, limit=limit))
             self.base = 0
             self.rows = rows
             self._at_top = True
