@@ -48,7 +48,6 @@ from reactieveld.store.base import (
     LIVE_POLL_SECONDS,
     PILE_LIMIT,
     ChangeSet,
-    Claim,
     Direction,
     Keyset,
     QueueFilter,
@@ -118,6 +117,7 @@ if TYPE_CHECKING:
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
         ActionOutcome,
+        Claim,
         Coding,
         Counts,
         DecisionRecord,
