@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     )
     from reactieveld.rules import RuleSet
     from reactieveld.store.values import ActionOutcome as ActionOutcome
-    from reactieveld.store.values import Claim as Claim
     from reactieveld.store.values import Coding as Coding
     from reactieveld.store.values import Counts as Counts
     from reactieveld.store.values import DecisionRecord as DecisionRecord
@@ -49,12 +48,11 @@ if TYPE_CHECKING:
 
 #: The value types in reactieveld.store.values since nothing before the first frame makes
 #: them (each frozen dataclass ~0.5 ms at import): the read side's, what a sync, a
-#: decision, a rule's flag or a source's state returns, the tab counts (read after the
-#: first frame with rows) and another moderator's claim on a row; still importable here.
+#: decision, a rule's flag or a source's state returns, and the tab counts (read after the
+#: first frame with rows); still importable from here.
 _LATER_VALUES = frozenset(
     {
         "ActionOutcome",
-        "Claim",
         "Coding",
         "Counts",
         "DecisionRecord",
@@ -124,6 +122,15 @@ class QueueFilter:
     #: The Disagreements queue (issue 14): double-coded responses whose counted codings
     #: differ (a question or the role) and that no moderator resolved yet.
     disagreements: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A moderator's lease on a response: ``actor`` has it open until ``until`` (aware UTC).
+    An expired claim counts as absent everywhere: it never hides a row or blocks anyone."""
+
+    actor: str
+    until: datetime
 
 
 @dataclass(frozen=True)

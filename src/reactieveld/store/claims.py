@@ -14,10 +14,11 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from reactieveld.store.base import Claim
 from reactieveld.store.rows import from_epoch, placeholders
 
 if TYPE_CHECKING:
-    from reactieveld.store.values import ActionOutcome, Claim
+    from reactieveld.store.values import ActionOutcome
 
 
 def check_seen(db: sqlite3.Connection, seen: Mapping[int, int] | None) -> list[int]:
@@ -63,8 +64,6 @@ def take(
         "SELECT actor, until FROM claims WHERE response_id = ?", (response_id,)
     ).fetchone()
     if row is not None and row[0] != actor and row[1] > now:
-        from reactieveld.store.values import Claim  # someone else has it (values.py)
-
         return Claim(row[0], from_epoch(row[1]))
     # A renewal keeps when the claim began (the dashboard's "claimed by" share may use it).
     renewal = row is not None and row[0] == actor and row[1] > now

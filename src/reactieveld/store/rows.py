@@ -21,11 +21,11 @@ from reactieveld.model import (
     TagKind,
     TriageState,
 )
-from reactieveld.store.base import QueueRow
+from reactieveld.store.base import Claim, QueueRow
 
 if TYPE_CHECKING:
     from reactieveld.model_values import JournalEntry, Note, OutboxItem, Tag, Thread
-    from reactieveld.store.values import Claim, Counts, SourceState
+    from reactieveld.store.values import Counts, SourceState
 
 
 def placeholders(values: Sequence[Any]) -> str:
@@ -134,11 +134,7 @@ def version_and_claim(row: Sequence[Any], now: int) -> tuple[int, Claim | None]:
     """The version and the live claim of a row of ``RESPONSE_COLS``: a claim that expired
     by ``now`` (Unix seconds) is none, whether or not it is still stored."""
     version, actor, until = row[20:23]
-    claim = None
-    if actor is not None and until > now:
-        from reactieveld.store.values import Claim  # only where someone has it open
-
-        claim = Claim(actor, from_epoch(until))
+    claim = Claim(actor, from_epoch(until)) if actor is not None and until > now else None
     return int(version), claim
 
 

@@ -48,6 +48,7 @@ from reactieveld.store.base import (
     LIVE_POLL_SECONDS,
     PILE_LIMIT,
     ChangeSet,
+    Claim,
     Direction,
     Keyset,
     QueueFilter,
@@ -117,7 +118,6 @@ if TYPE_CHECKING:
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
         ActionOutcome,
-        Claim,
         Coding,
         Counts,
         DecisionRecord,

@@ -1,8 +1,7 @@
 """The value types of the store's read side (dashboard figures, report records, the
 memory sinks' journal and deliveries, earlier moderator work) and of its writes (what a
 page of a sync, a moderator's decision, a rule's flag or match did; a source's sync
-state), the tab counts (read after the first frame with rows) and a moderator's claim
-(on a row only while someone has it open).
+state) and the tab counts (read after the first frame with rows).
 
 They are apart from :mod:`reactieveld.store.base` because nothing before the app's first
 frame uses them, and a frozen dataclass costs ~0.5 ms to create at import: the read side
@@ -287,12 +286,3 @@ class Match:
     rule: str
     action: str
     text_hash: int
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A moderator's lease on a response: ``actor`` has it open until ``until`` (aware UTC).
-    An expired claim counts as absent everywhere: it never hides a row or blocks anyone."""
-
-    actor: str
-    until: datetime

@@ -9,12 +9,9 @@ so holding ``j`` down costs a write for the row it stops on, not one per row pas
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from reactieveld.store.base import QueueRow, StoreError
-
-if TYPE_CHECKING:
-    from reactieveld.store.values import Claim
+from reactieveld.store.base import Claim, QueueRow, StoreError
 
 
 def busy_by(row: QueueRow | None, actor: str | None) -> Claim | None:
