@@ -313,6 +313,8 @@ async def test_a_page_gives_its_connection_back_without_another_round_trip(
     connection's last statement."""
     import asyncpg
 
+    from reactieveld.store.pg import reads as pg_reads
+
     store = await one_connection_store(pg_url)
     watcher = await asyncpg.connect(pg_url)
     try:
@@ -337,8 +339,19 @@ async def test_a_page_gives_its_connection_back_without_another_round_trip(
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(PoolConnection, "_note", note)
             rows = await store.queue(flt, limit=5)
-        assert len(rows) == 5
-        assert len(statements) == 2  # the kept counts (one), the page with its decoration
+            assert len(rows) == 5
+            assert len(statements) == 2  # the kept counts (one), the page with its decoration
+            statements.clear()
+            assert await store.queue(flt, after=rows[-1].keyset, limit=5) == (
+                await store.queue(
+                    QueueFilter(triage=TriageState.NEW), limit=5, after=rows[-1].keyset
+                )
+            )
+            assert len(statements) == 2  # a page each: the answer holds (DRIVE_SECONDS)
+            statements.clear()
+            mp.setattr(pg_reads, "DRIVE_SECONDS", 0.0)
+            await store.queue(flt, limit=5)
+            assert len(statements) == 2  # asked again
         assert "ORDER BY r.created_at DESC" in await last()
         assert len(await store.search("boom", limit=3)) == 3
         assert "ts_rank" in await last()
