@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from helpers.store import open_store, page, resp, sql
 
-from reactieveld.model import RemoteStatus, TriageState
+from reactieveld.model import RemoteStatus, Source, TriageState
 from reactieveld.store import fts as store_fts
 from reactieveld.store import planner as store_planner
 from reactieveld.store.base import Keyset, QueueFilter
 from reactieveld.store.pg.base import dollar
+from reactieveld.store.pg.session import PoolConnection
 from reactieveld.store.pg.store import PostgresStore
 
 #: Words with the diacritics and cases both indexes must fold alike. Not here, because
@@ -193,8 +194,9 @@ async def test_pages_are_read_without_workers_and_searches_planned_for_their_wor
     """A search's statements are planned for its own words, never the generic plan a
     prepared statement turns to after five calls (at 1M responses that plan counted all
     450,000 hits of a common word); queue pages and searches start no parallel workers
-    (~6 ms to start on two cores, for a 0.2 ms page). Both only for that call: the pool's
-    reset gives the connection back as it was."""
+    (~6 ms to start on two cores, for a 0.2 ms page). Both are the pooled connections' own
+    settings (store/pg/session.py): no SET per call, and a user that changes them gives
+    the connection back reset to them."""
     from reactieveld.store.pg import search as pg_search
 
     store = await open_store(pg_url)
@@ -223,18 +225,180 @@ async def test_pages_are_read_without_workers_and_searches_planned_for_their_wor
             assert len(await store.search("boom", limit=5)) == 5
         assert settings == [("force_custom_plan", "0")] * 7
         settings.clear()
-        await store.queue(QueueFilter(), limit=5)
-        await store.queue(QueueFilter(text="boom"), limit=5)
-        assert settings == [("auto", "0"), ("force_custom_plan", "0")]
-        defaults = await store._read(
-            lambda c: c.fetchrow(
-                "SELECT current_setting('plan_cache_mode'), "
-                "current_setting('max_parallel_workers_per_gather')"
+        for _ in range(4):  # every pooled connection, also after one changed them
+            await store._read(
+                lambda c: c.execute(
+                    "SET plan_cache_mode = auto; SET max_parallel_workers_per_gather = 2"
+                )
             )
-        )
-        assert tuple(defaults) == ("auto", "2")
+            await store.queue(QueueFilter(), limit=5)
+            await store.queue(QueueFilter(text="boom"), limit=5)
+        assert settings == [("force_custom_plan", "0")] * 8
     finally:
         await store.close()
+
+
+async def one_connection_store(pg_url: str) -> PostgresStore:
+    """A store whose pool holds one connection: each call meets the one before's."""
+    store = await PostgresStore.open(pg_url, min_size=1, max_size=1)
+    await store.ensure_source(Source("blog", "wordpress", "https://blog.example"))
+    return store
+
+
+#: What a user of a pooled connection may leave in its session, each with what the next
+#: user would see of it (the same for every row when nothing is left).
+STATE_LEFT = "SELECT current_setting('work_mem'), current_setting('plan_cache_mode'), " + (
+    "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()), "
+    "(SELECT count(*) FROM pg_listening_channels())"
+)
+
+
+@pytest.mark.filterwarnings("ignore:.*active notification listener")
+async def test_no_session_state_reaches_the_next_user_of_a_pooled_connection(
+    pg_url: str,
+) -> None:
+    """A SET, a session advisory lock (a sync's kind, locks.py), a LISTEN (live.py) or a
+    plan mode left by one user of a pooled connection never reaches the next: a
+    connection that ran any of them goes back reset, whichever way it was sent (the
+    store's ``_read``, the pool itself, a prepared statement, in a transaction)."""
+    store = await one_connection_store(pg_url)
+    try:
+        pid = await store._read(lambda c: c.fetchval("SELECT pg_backend_pid()"))
+        clean = tuple(await store._read(lambda c: c.fetchrow(STATE_LEFT)))
+        assert clean[2:] == (0, 0)
+
+        async def prepared(c: Any) -> None:
+            await (await c.prepare("SET work_mem = '7MB'")).fetch()
+
+        async def in_transaction(c: Any) -> None:
+            async with c.transaction():
+                await c.execute("SET work_mem = '7MB'")
+                await c.fetchval("SELECT pg_advisory_lock(7)")
+
+        async def listening(c: Any) -> None:
+            await c.add_listener("reactieveld", lambda *_: None)
+
+        leaving: list[Any] = [
+            lambda c: c.execute("SET work_mem = '7MB'"),
+            lambda c: c.execute("set plan_cache_mode = auto"),
+            lambda c: c.execute("SELECT 1; SET work_mem = '7MB'"),
+            lambda c: c.fetchval("SELECT set_config('work_mem', '7MB', false)"),
+            lambda c: c.fetchval("SELECT pg_advisory_lock(7)"),
+            lambda c: c.fetchval("select pg_try_advisory_lock($1)", 7),
+            lambda c: c.execute("LISTEN reactieveld"),
+            prepared,
+            in_transaction,
+            listening,
+        ]
+        for leave in leaving:
+            await store._read(leave)
+            assert await store._read(lambda c: c.fetchval("SELECT pg_backend_pid()")) == pid
+            assert tuple(await store._read(lambda c: c.fetchrow(STATE_LEFT))) == clean
+            async with store._pool.acquire() as conn:
+                await leave(conn)
+            async with store._pool.acquire() as conn:
+                assert conn.get_server_pid() == pid
+                assert tuple(await conn.fetchrow(STATE_LEFT)) == clean
+    finally:
+        await store.close()
+
+
+async def test_a_page_gives_its_connection_back_without_another_round_trip(
+    pg_url: str,
+) -> None:
+    """A page reads with SELECTs alone and leaves nothing in the session: its connection
+    goes back to the pool without asyncpg's reset (one more round trip, a fifth of a
+    page's time), and the page, its kept counts and its tags, outbox state and flags are
+    one statement each; a connection that ran a SET is reset. Seen from the server: the
+    connection's last statement."""
+    import asyncpg
+
+    from reactieveld.store.pg import reads as pg_reads
+
+    store = await one_connection_store(pg_url)
+    watcher = await asyncpg.connect(pg_url)
+    try:
+        await store.upsert_page("blog", page(*[resp(f"r{i}", f"boom {i}") for i in range(9)]))
+        pid = await store._read(lambda c: c.fetchval("SELECT pg_backend_pid()"))
+
+        async def last() -> str:
+            return str(
+                await watcher.fetchval("SELECT query FROM pg_stat_activity WHERE pid = $1", pid)
+            )
+
+        await store._read(lambda c: c.execute("SET work_mem = '7MB'"))
+        assert "RESET ALL" in await last()
+        flt = QueueFilter(triage=TriageState.NEW, sources=("blog",))
+        statements: list[str] = []
+        real_note = PoolConnection._note
+
+        def note(self: PoolConnection, query: object) -> None:
+            statements.append(str(query))
+            real_note(self, query)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(PoolConnection, "_note", note)
+            rows = await store.queue(flt, limit=5)
+            assert len(rows) == 5
+            assert len(statements) == 2  # the kept counts (one), the page with its decoration
+            statements.clear()
+            assert await store.queue(flt, after=rows[-1].keyset, limit=5) == (
+                await store.queue(
+                    QueueFilter(triage=TriageState.NEW), limit=5, after=rows[-1].keyset
+                )
+            )
+            assert len(statements) == 2  # a page each: the answer holds (DRIVE_SECONDS)
+            statements.clear()
+            mp.setattr(pg_reads, "DRIVE_SECONDS", 0.0)
+            await store.queue(flt, limit=5)
+            assert len(statements) == 2  # asked again
+        assert "ORDER BY r.created_at DESC" in await last()
+        assert len(await store.search("boom", limit=3)) == 3
+        assert "ts_rank" in await last()
+        assert await store.count(QueueFilter(text="boom")) == 9
+        assert "count(*)" in await last()
+    finally:
+        await watcher.close()
+        await store.close()
+
+
+def test_which_statements_may_leave_session_state() -> None:
+    """When in doubt a statement may leave state (a reset too many costs a round trip)."""
+    from reactieveld.store.pg.session import leaves_state
+
+    plain = [
+        "SELECT 1",
+        "  with a AS (SELECT 1) SELECT * FROM a",
+        "UPDATE responses SET triage = 'handled' WHERE id = $1",
+        "INSERT INTO tags VALUES ($1, $2, $3)",
+        "DELETE FROM claims WHERE response_id = $1",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;",
+        "COMMIT;",
+        "ROLLBACK",
+        "SELECT pg_advisory_xact_lock($1)",
+        "SELECT pg_notify($1, $2)",
+    ]
+    stateful = [
+        "SET work_mem = '7MB'",
+        "RESET ALL",
+        "LISTEN reactieveld",
+        "SELECT pg_advisory_lock(1)",
+        "SELECT pg_try_advisory_lock_shared(1)",
+        "SELECT pg_advisory_unlock(1)",
+        "SELECT set_config('work_mem', '7MB', false)",
+        "SELECT 1; SET work_mem = '7MB'",
+        "CREATE TEMP TABLE t (x int)",
+        "SELECT 1 INTO TEMPORARY t",
+        "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+        "PREPARE p AS SELECT 1",
+        "DISCARD ALL",
+        "COPY responses TO STDOUT",
+        "CALL something()",
+        "DO $$ BEGIN PERFORM 1; END $$",
+        "",
+    ]
+    assert [q for q in plain if leaves_state(q)] == []
+    assert [q for q in stateful if not leaves_state(q)] == []
 
 
 async def test_the_flagged_tab_walks_the_open_flags_in_queue_order(pg_url: str) -> None:
@@ -322,5 +486,64 @@ async def test_a_word_the_statistics_put_in_many_rows_is_not_counted(pg_url: str
         assert [h.rank for h in common] == [None] * 3
         assert [h.row.response.external_id for h in common] == ["r6999", "r6998", "r6997"]
         assert all(h.rank is not None for h in await store.search("park", limit=3))
+    finally:
+        await store.close()
+
+
+async def test_a_page_looks_up_what_other_reads_join(pg_url: str) -> None:
+    """A page's source name, thread title and claim are looked up by key for its rows
+    (planning the three joins took longer than the page) and its tags, outbox state and
+    rule flags come in the same statement: the rows equal those of a read that joins
+    them (``get_by_external``'s condition names the joined source), with and without each
+    of them (no thread, an unknown thread, a claim, tags, an outbox item, flags)."""
+    from reactieveld.model import Thread
+    from reactieveld.store.pg.reads import decorated
+    from reactieveld.store.rows import RESPONSE_COLS, RESPONSE_FROM
+
+    store = await open_store(pg_url)
+    assert isinstance(store, PostgresStore)
+    try:
+        threads = [Thread("blog", "p1", "Zwembad"), Thread("blog", "p2", "Sporthal")]
+        rows = [
+            resp(f"r{i}", f"tekst {i}", thread=[None, "p1", "p2", "p9"][i % 4], minutes=i)
+            for i in range(12)
+        ]
+        await store.upsert_page("blog", page(*rows, threads=threads))
+        await store.upsert_page("forum", page(resp("f1", source="forum", thread="p1")))
+        ids = {r.response.external_id: r.response.id for r in await store.queue(QueueFilter())}
+        await store.claim(ids["r1"], actor="anna", minutes=5)
+        await store.set_role([ids["r2"], ids["r3"]], "raad", actor="anna")
+        await store.reply(ids["r3"], "Dank u", actor="anna")
+        await sql(
+            store,
+            "INSERT INTO rule_flags (response_id, rule, action, text_hash, flagged_at, state) "
+            "SELECT id, rule, 'flag', 0, 0, state FROM responses CROSS JOIN (VALUES "
+            "('b', 'open'), ('a', 'open'), ('c', 'upheld')) AS k (rule, state) "
+            "WHERE external_id IN ('r3', 'r4')",
+        )
+        page_rows = await store.queue(QueueFilter())
+        assert len(page_rows) == 13
+        joined = [
+            await store.get_by_external(r.response.source, r.response.external_id)
+            for r in page_rows
+        ]
+        assert page_rows == joined
+        by_ext = {r.response.external_id: r for r in page_rows}
+        assert [by_ext[f"r{i}"].thread_title for i in range(4)] == [
+            None,
+            "Zwembad",
+            "Sporthal",
+            None,
+        ]
+        assert by_ext["f1"].thread_title is None  # forum's p1 is not blog's
+        assert by_ext["r1"].claim is not None and by_ext["r1"].claim.actor == "anna"
+        assert by_ext["r3"].role == "raad" and by_ext["r3"].outbox_state is not None
+        assert by_ext["r4"].flags == ("b", "a")
+        assert (by_ext["f1"].response.source, by_ext["r0"].response.source) == ("forum", "blog")
+        # Which statements look up and which join.
+        queue_sql, _ = store_planner.queue_sql(QueueFilter(), dialect=store_planner.POSTGRES)
+        assert "JOIN sources" not in decorated(queue_sql)
+        by_name = f"SELECT {RESPONSE_COLS} FROM {RESPONSE_FROM} WHERE s.name = ?"
+        assert "JOIN sources" in decorated(by_name)
     finally:
         await store.close()

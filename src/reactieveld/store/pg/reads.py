@@ -8,6 +8,9 @@ then numbered once by :func:`dollar`); the rows become models by ``store/rows.py
 
 from __future__ import annotations
 
+import functools
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -35,6 +38,7 @@ from reactieveld.store.rows import (
     NOTES_SQL,
     RESPONSE_COLS,
     RESPONSE_FROM,
+    RESPONSE_JOINS,
     TAGS_SQL,
     THREAD_SQL,
     counts_from,
@@ -55,54 +59,77 @@ from reactieveld.store.screening import (
     tallies_of,
 )
 
-#: A page of rows (a queue window, a search's top 50) is read by this backend alone, for
-#: the rest of the connection's turn (the pool's reset on release undoes it): with a
-#: row estimate the planner cannot know (a rare word: 1,305 rows for 13), it started
-#: parallel workers, ~6 ms before the first row on two cores, for a 0.2 ms query.
-PAGE_PLANS = "SET max_parallel_workers_per_gather = 0"
-#: And for the statements that hold a search's words, plans made for each call's own
-#: values: a prepared statement otherwise changes to a generic plan after five calls,
-#: planned for no word in particular (at 1M responses: "gemeente" then counted all its
-#: 450,000 hits where its own plan stops at 2,001; search p99 95 ms, bench/store_bench.py
-#: --backend postgresql).
-CUSTOM_PLANS = f"{PAGE_PLANS}; SET plan_cache_mode = force_custom_plan"
-
-#: The tags, the newest outbox state and the open rule flags of some responses (``$1``:
-#: their ids), in one statement: (part, response id, a, b, order) with part 0 a tag
-#: (kind, code), 1 the outbox (state) and 2 a flag (rule; ``order`` its id).
-_DECORATION = (
-    "SELECT 0 AS part, response_id, kind, code, NULL::bigint FROM tags "
-    "WHERE response_id = ANY($1::bigint[]) UNION ALL "
-    "SELECT * FROM (SELECT DISTINCT ON (response_id) 1, response_id, state, NULL, NULL::bigint "
-    "FROM outbox WHERE response_id = ANY($1::bigint[]) ORDER BY response_id, id DESC) AS o "
-    "UNION ALL SELECT 2, response_id, rule, NULL, id FROM rule_flags "
-    "WHERE state = 'open' AND response_id = ANY($1::bigint[])"
+#: The tags (kind, code pairs), the newest outbox state and the open rule flags (oldest
+#: first) of each row, as three more columns of the row's own SELECT (no round trip of
+#: their own: a page is one statement). Added after ``RESPONSE_COLS`` by
+#: :func:`decorated`; each an index look-up by response id, made for the rows returned.
+DECORATION_COLS = (
+    ", ARRAY(SELECT ARRAY[dt.kind, dt.code] FROM tags dt WHERE dt.response_id = r.id), "
+    "(SELECT dx.state FROM outbox dx WHERE dx.response_id = r.id ORDER BY dx.id DESC LIMIT 1), "
+    "ARRAY(SELECT df.rule FROM rule_flags df WHERE df.state = 'open' AND df.response_id = r.id "
+    "ORDER BY df.id)"
 )
+
+#: ``RESPONSE_COLS`` without ``RESPONSE_JOINS``: the source's name, the thread's title and
+#: the claim looked up by key for each row returned (each is at most one row: the
+#: sources' key, threads' (source_id, external_id), claims' response_id). The same values;
+#: planning a page took ~0.8 ms with the three joins (their orders weighed), ~0.3 ms
+#: without (EXPLAIN ANALYZE at 1M responses), more than the page's execution.
+LOOKED_UP_COLS = RESPONSE_COLS.replace(
+    "s.name", "(SELECT ds.name FROM sources ds WHERE ds.id = r.source_id)"
+).replace(
+    "th.title, r.version, c.actor, c.until",
+    "(SELECT dh.title FROM threads dh WHERE dh.source_id = r.source_id "
+    "AND dh.external_id = r.thread_external_id), r.version, "
+    "(SELECT dc.actor FROM claims dc WHERE dc.response_id = r.id), "
+    "(SELECT dc.until FROM claims dc WHERE dc.response_id = r.id)",
+)
+#: A use of a joined table's alias (``RESPONSE_JOINS``) outside ``RESPONSE_COLS``.
+_JOINED_ALIAS = re.compile(r"\b(?:s|th|c)\.")
+
+
+@functools.lru_cache(maxsize=512)
+def decorated(sql: str) -> str:
+    """A SELECT of ``RESPONSE_COLS`` (its first) with :data:`DECORATION_COLS` after them,
+    numbered (:func:`dollar`); the columns looked up instead of joined
+    (:data:`LOOKED_UP_COLS`) unless the rest of the statement names a joined table."""
+    if RESPONSE_COLS not in sql:
+        raise ValueError("not a SELECT of RESPONSE_COLS")
+    cols = RESPONSE_COLS
+    without = sql.replace(RESPONSE_JOINS, "")
+    if not _JOINED_ALIAS.search(without.replace(RESPONSE_COLS, "")):
+        sql, cols = without, LOOKED_UP_COLS
+    return dollar(sql.replace(RESPONSE_COLS, cols + DECORATION_COLS, 1))
+
+
+def undecorated(raw: Sequence[Sequence[Any]], now: int, *, extra: int = 0) -> list[QueueRow]:
+    """Queue rows from the rows of a :func:`decorated` SELECT (``extra``: columns after
+    the decoration, left out)."""
+    end = len(raw[0]) - extra if raw else 0
+    plain = [tuple(r[: end - 3]) for r in raw]
+    tags = [(r[0], kind, code) for r in raw for kind, code in r[end - 3] or ()]
+    outbox = {r[0]: r[end - 2] for r in raw if r[end - 2] is not None}
+    flags = [(r[0], rule) for r in raw for rule in r[end - 1] or ()]
+    return queue_rows(plain, tags, outbox, now, flags)
+
+
+#: How long the answer of :meth:`RowReads._source_is_smaller` holds (seconds): a page of
+#: one source in a tab then costs one statement, not two.
+DRIVE_SECONDS = 10.0
 
 
 class RowReads(PgBase):
     """The helpers Reads and Search share (both derive from it: one MRO)."""
 
+    #: The last answers of ``_source_is_smaller``: (statement, values) -> (when, answer).
+    _drives: dict[tuple[str, tuple[Any, ...]], tuple[float, bool]]
+
     async def _rows(
         self, conn: asyncpg.Connection, sql: str, params: Sequence[Any]
     ) -> list[QueueRow]:
         """The queue rows of a ``?`` query of ``RESPONSE_COLS``, with tags and outbox."""
-        raw = await conn.fetch(dollar(sql), *params)
-        return await self._decorate(conn, raw)
-
-    async def _decorate(
-        self, conn: asyncpg.Connection, raw: Sequence[Sequence[Any]]
-    ) -> list[QueueRow]:
-        if not raw:
-            return []
-        # One round trip for the three (a queue page is a few of them in all).
-        parts = await conn.fetch(_DECORATION, [r[0] for r in raw])
-        tag_rows = [(rid, a, b) for part, rid, a, b, _ in parts if part == 0]
-        outbox = {rid: a for part, rid, a, _, _ in parts if part == 1}
-        flags = sorted((order, rid, a) for part, rid, a, _, order in parts if part == 2)
-        return queue_rows(
-            raw, tag_rows, outbox, to_epoch(self.clock()), [(rid, a) for _, rid, a in flags]
-        )
+        raw = await conn.fetch(decorated(sql), *params)
+        return undecorated(raw, to_epoch(self.clock()))
 
     async def _kept_size(self, conn: asyncpg.Connection, flt: QueueFilter) -> int | None:
         counted = _planner.kept_count(flt)
@@ -115,11 +142,24 @@ class RowReads(PgBase):
         pair = _planner.source_and_tab(flt)
         if pair is None:
             return None
-        source = await self._kept_size(conn, pair[0])
-        tab = await self._kept_size(conn, pair[1])
+        source, tab = _planner.kept_count(pair[0]), _planner.kept_count(pair[1])
         if source is None or tab is None:
             return None
-        return source < tab
+        # Both in one statement (one round trip): the same two numbers compared.
+        sql = f"SELECT ({source[0]}) < ({tab[0]})"
+        params = (*source[1], *tab[1])
+        # Asked again after DRIVE_SECONDS: it picks the index, never the rows (both walks
+        # find the same), and the kept counts change by a page at a time.
+        drives = getattr(self, "_drives", None)
+        if drives is None:
+            drives = self._drives = {}
+        known = drives.get((sql, params))
+        now = time.monotonic()
+        if known is not None and now - known[0] < DRIVE_SECONDS:
+            return known[1]
+        smaller = bool(await conn.fetchval(dollar(sql), *params))
+        drives[(sql, params)] = (now, smaller)
+        return smaller
 
     async def queue(
         self,
@@ -135,7 +175,6 @@ class RowReads(PgBase):
         ``direction="newer"`` returns the rows above it, still newest first."""
 
         async def fn(conn: asyncpg.Connection) -> list[QueueRow]:
-            await conn.execute(CUSTOM_PLANS if flt.text else PAGE_PLANS)
             drive = await self._source_is_smaller(conn, flt)
             sql, params = _planner.queue_sql(
                 flt,
@@ -152,12 +191,10 @@ class RowReads(PgBase):
 
         return await self._read(fn)
 
-    async def _value(self, sql: str, params: Sequence[Any], *, custom: bool = False) -> int:
-        """One number; ``custom``: planned for these values (:data:`CUSTOM_PLANS`)."""
+    async def _value(self, sql: str, params: Sequence[Any]) -> int:
+        """One number (planned for these values: ``session.SESSION_SETTINGS``)."""
 
         async def fn(conn: asyncpg.Connection) -> int:
-            if custom:
-                await conn.execute(CUSTOM_PLANS)
             return int(await conn.fetchval(dollar(sql), *params) or 0)
 
         return await self._read(fn)
@@ -167,7 +204,7 @@ class Reads(RowReads):
     async def count(self, flt: QueueFilter) -> int:
         """How many responses a filter matches (a tab's from the kept counts)."""
         sql, params = _planner.kept_count(flt) or _planner.counting(flt, dialect=POSTGRES)
-        return await self._value(sql, params, custom=bool(flt.text))
+        return await self._value(sql, params)
 
     async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
         """How many responses a filter matches, per (triage, remote status)."""
@@ -176,18 +213,13 @@ class Reads(RowReads):
             flt, grouped=True, dialect=POSTGRES
         )
 
-        async def fn(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-            if flt.text:
-                await conn.execute(CUSTOM_PLANS)
-            return list(await conn.fetch(dollar(sql), *params))
-
-        rows = await self._read(fn)
+        rows = await self._read(lambda c: c.fetch(dollar(sql), *params))
         return {(triage, status): int(n) for triage, status, n in rows if n}
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
         sql, params = _planner.counting(flt, above=key, dialect=POSTGRES)
-        return await self._value(sql, params, custom=bool(flt.text))
+        return await self._value(sql, params)
 
     async def counts(self) -> Counts:
         """Counts per triage state, status, source, question and role, from the counts

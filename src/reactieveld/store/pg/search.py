@@ -19,10 +19,9 @@ from reactieveld.store import fts as _fts
 from reactieveld.store import planner as _planner
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow, SearchHit
 from reactieveld.store.fts import pg_tsquery
-from reactieveld.store.pg.base import dollar
-from reactieveld.store.pg.reads import CUSTOM_PLANS, RowReads
+from reactieveld.store.pg.reads import RowReads, decorated, undecorated
 from reactieveld.store.planner import POSTGRES
-from reactieveld.store.rows import RESPONSE_COLS, RESPONSE_JOINS
+from reactieveld.store.rows import RESPONSE_COLS, RESPONSE_JOINS, to_epoch
 
 #: Above this many hits PostgreSQL answers newest first (never above SQLite's RANK_LIMIT).
 #: ``ts_rank`` reads every hit's vector from the table, and counting hits visits each one:
@@ -50,7 +49,7 @@ class Search(RowReads):
         w.params.insert(0, match)
 
         async def fn(conn: asyncpg.Connection) -> list[SearchHit]:
-            await conn.execute(CUSTOM_PLANS)  # the word's own plans (see there)
+            # Planned for the word's own values (``session.SESSION_SETTINGS``).
             # Counting the word's hits (not the filter's): the same rule as SQLite's.
             rank_limit = min(_fts.RANK_LIMIT, PG_RANK_LIMIT)
             hits = await _hits(conn, match, rank_limit + 1)
@@ -73,8 +72,8 @@ class Search(RowReads):
                 f"JOIN responses r ON r.id = f.id {RESPONSE_JOINS} "
                 f"ORDER BY {order.replace('rank', 'f.rank')}"
             )
-            raw = await conn.fetch(dollar(sql), *params, *w.params, limit)
-            rows = await self._decorate(conn, [r[:-1] for r in raw])
+            raw = await conn.fetch(decorated(sql), *params, *w.params, limit)
+            rows = undecorated(raw, to_epoch(self.clock()), extra=1)
             return [
                 SearchHit(row=row, rank=float(raw_row[-1]) if ranked else None)
                 for row, raw_row in zip(rows, raw, strict=True)
@@ -109,7 +108,6 @@ class Search(RowReads):
         return await self._value(
             f"SELECT count(*) FROM (SELECT 1 FROM responses r{w.sql()} LIMIT ?) AS c",
             [*w.params, cap],
-            custom=True,
         )
 
 

@@ -19,6 +19,7 @@ from reactieveld.store.pg.reads import Reads
 from reactieveld.store.pg.records import Records
 from reactieveld.store.pg.schema import SCHEMA_VERSION, check_version, current_version, migrate
 from reactieveld.store.pg.search import Search
+from reactieveld.store.pg.session import SESSION_SETTINGS, PoolConnection
 from reactieveld.store.pg.sinks import Sinks
 from reactieveld.store.pg.writeback import Writeback
 
@@ -56,7 +57,8 @@ class PostgresStore(
                 max_size=max_size,
                 timeout=10,
                 command_timeout=60,
-                server_settings={"application_name": "reactieveld"},
+                server_settings={"application_name": "reactieveld", **SESSION_SETTINGS},
+                connection_class=PoolConnection,
             )
         except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
             raise connect_error(where, exc) from exc
