@@ -309,8 +309,8 @@ async def test_a_page_gives_its_connection_back_without_another_round_trip(
     """A page reads with SELECTs alone and leaves nothing in the session: its connection
     goes back to the pool without asyncpg's reset (one more round trip, a fifth of a
     page's time), and the page, its kept counts and its tags, outbox state and flags are
-    one statement each; a connection that ran a SET is reset. Seen from the server: the
-    connection's last statement."""
+    one statement each (a store's first page names its sources too); a connection that
+    ran a SET is reset. Seen from the server: the connection's last statement."""
     import asyncpg
 
     from reactieveld.store.pg import reads as pg_reads
@@ -340,7 +340,9 @@ async def test_a_page_gives_its_connection_back_without_another_round_trip(
             mp.setattr(PoolConnection, "_note", note)
             rows = await store.queue(flt, limit=5)
             assert len(rows) == 5
-            assert len(statements) == 2  # the kept counts (one), the page with its decoration
+            # The kept counts (one), the page with its decoration, and the sources' names
+            # this store has not kept yet (its first page only).
+            assert len(statements) == 3 and "FROM sources" in statements[-1]
             statements.clear()
             assert await store.queue(flt, after=rows[-1].keyset, limit=5) == (
                 await store.queue(
@@ -547,3 +549,42 @@ async def test_a_page_looks_up_what_other_reads_join(pg_url: str) -> None:
         assert "JOIN sources" in decorated(by_name)
     finally:
         await store.close()
+
+
+def test_a_page_puts_its_flags_in_order_and_names_its_sources() -> None:
+    """``undecorated``: a row's open flags come as (id, rule) pairs in no order (no sort
+    for each row in the SELECT) and are put in the order they were made; the source of
+    a page of :data:`LOOKED_UP_COLS` comes as its id and is named from ``names``."""
+    from reactieveld.store.pg.reads import undecorated
+
+    def raw(rid: int, source: Any, flags: list[tuple[int, str]]) -> tuple[Any, ...]:
+        cols = [rid, source, f"c{rid}", None, None, "Anna", None, None, "t", "t", "text"]
+        cols += [None, 100, None, 100, "approved", "new", None, "{}", None, 1, None, None]
+        return (*cols, [], None, flags)
+
+    rows = [raw(1, 7, [(30, "c"), (10, "a"), (20, "b")]), raw(2, 8, []), raw(3, 7, [])]
+    got = undecorated(rows, 0, names={7: "blog", 8: "forum"})
+    assert [r.flags for r in got] == [("a", "b", "c"), (), ()]
+    assert [r.response.source for r in got] == ["blog", "forum", "blog"]
+    joined = [(r[0], {7: "blog", 8: "forum"}[r[1]], *r[2:]) for r in rows]
+    assert undecorated(joined, 0) == got  # a joined read's rows carry the name
+
+
+async def test_a_page_names_a_source_added_after_its_names_were_kept(pg_url: str) -> None:
+    """The sources' names a page keeps (a source is never renamed or removed) are asked
+    again when a row's source is new to them: a source added by another store (its own
+    connections, as another process's) is named on the next page."""
+    store = await open_store(pg_url)
+    other = await open_store(pg_url)
+    assert isinstance(store, PostgresStore)
+    try:
+        await store.upsert_page("blog", page(resp("b1", minutes=1)))
+        assert [r.response.source for r in await store.queue(QueueFilter())] == ["blog"]
+        await other.upsert_page("forum", page(resp("f1", source="forum", minutes=2)))
+        rows = await store.queue(QueueFilter())
+        assert [r.response.source for r in rows] == ["forum", "blog"]
+        hits = await store.search("reactie")
+        assert sorted(h.row.response.source for h in hits) == ["blog", "forum"]
+    finally:
+        await store.close()
+        await other.close()

@@ -99,6 +99,8 @@ class PgBase:
         #: The database role of the connections (``session_user``): the journal's actor.
         self.role = ""
         self._source_ids: dict[str, int] = {}
+        #: The sources' names by id (``RowReads._names``).
+        self._source_names: dict[int, str] = {}
 
     def read_only_reason(self, language: str = "en") -> str | None:
         """Why nothing can be changed (None when it can), one line in ``language``: a

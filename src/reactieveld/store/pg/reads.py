@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -59,25 +59,25 @@ from reactieveld.store.screening import (
     tallies_of,
 )
 
-#: The tags (kind, code pairs), the newest outbox state and the open rule flags (oldest
-#: first) of each row, as three more columns of the row's own SELECT (no round trip of
-#: their own: a page is one statement). Added after ``RESPONSE_COLS`` by
+#: The tags (kind, code pairs), the newest outbox state and the open rule flags (id, rule
+#: pairs, in no order: put in the order they were made by :func:`undecorated`, not by a
+#: sort for each row) of each row, as three more columns of the row's own SELECT (no
+#: round trip of their own: a page is one statement). Added after ``RESPONSE_COLS`` by
 #: :func:`decorated`; each an index look-up by response id, made for the rows returned.
 DECORATION_COLS = (
     ", ARRAY(SELECT ARRAY[dt.kind, dt.code] FROM tags dt WHERE dt.response_id = r.id), "
     "(SELECT dx.state FROM outbox dx WHERE dx.response_id = r.id ORDER BY dx.id DESC LIMIT 1), "
-    "ARRAY(SELECT df.rule FROM rule_flags df WHERE df.state = 'open' AND df.response_id = r.id "
-    "ORDER BY df.id)"
+    "ARRAY(SELECT ROW(df.id, df.rule) FROM rule_flags df WHERE df.state = 'open' "
+    "AND df.response_id = r.id)"
 )
 
-#: ``RESPONSE_COLS`` without ``RESPONSE_JOINS``: the source's name, the thread's title and
-#: the claim looked up by key for each row returned (each is at most one row: the
-#: sources' key, threads' (source_id, external_id), claims' response_id). The same values;
+#: ``RESPONSE_COLS`` without ``RESPONSE_JOINS``: the thread's title and the claim looked
+#: up by key for each row returned (each is at most one row: threads' (source_id,
+#: external_id), claims' response_id), the source by its id (named by
+#: :meth:`RowReads._names`: a source is never renamed or removed). The same values;
 #: planning a page took ~0.8 ms with the three joins (their orders weighed), ~0.3 ms
 #: without (EXPLAIN ANALYZE at 1M responses), more than the page's execution.
-LOOKED_UP_COLS = RESPONSE_COLS.replace(
-    "s.name", "(SELECT ds.name FROM sources ds WHERE ds.id = r.source_id)"
-).replace(
+LOOKED_UP_COLS = RESPONSE_COLS.replace("s.name", "r.source_id").replace(
     "th.title, r.version, c.actor, c.until",
     "(SELECT dh.title FROM threads dh WHERE dh.source_id = r.source_id "
     "AND dh.external_id = r.thread_external_id), r.version, "
@@ -102,15 +102,29 @@ def decorated(sql: str) -> str:
     return dollar(sql.replace(RESPONSE_COLS, cols + DECORATION_COLS, 1))
 
 
-def undecorated(raw: Sequence[Sequence[Any]], now: int, *, extra: int = 0) -> list[QueueRow]:
+def undecorated(
+    raw: Sequence[Sequence[Any]],
+    now: int,
+    *,
+    extra: int = 0,
+    names: Mapping[int, str] | None = None,
+) -> list[QueueRow]:
     """Queue rows from the rows of a :func:`decorated` SELECT (``extra``: columns after
-    the decoration, left out)."""
+    the decoration, left out; ``names``: the sources' names by id, for rows that carry
+    the source's id: :data:`LOOKED_UP_COLS`)."""
     end = len(raw[0]) - extra if raw else 0
-    plain = [tuple(r[: end - 3]) for r in raw]
+    if names is None:
+        plain = [tuple(r[: end - 3]) for r in raw]
+    else:
+        plain = [(r[0], names[r[1]], *r[2 : end - 3]) for r in raw]
     tags = [(r[0], kind, code) for r in raw for kind, code in r[end - 3] or ()]
     outbox = {r[0]: r[end - 2] for r in raw if r[end - 2] is not None}
-    flags = [(r[0], rule) for r in raw for rule in r[end - 1] or ()]
+    flags = [(r[0], rule) for r in raw if r[end - 1] for _, rule in sorted(r[end - 1], key=_first)]
     return queue_rows(plain, tags, outbox, now, flags)
+
+
+def _first(pair: Sequence[Any]) -> Any:
+    return pair[0]
 
 
 #: How long the answer of :meth:`RowReads._source_is_smaller` holds (seconds): a page of
@@ -129,7 +143,22 @@ class RowReads(PgBase):
     ) -> list[QueueRow]:
         """The queue rows of a ``?`` query of ``RESPONSE_COLS``, with tags and outbox."""
         raw = await conn.fetch(decorated(sql), *params)
-        return undecorated(raw, to_epoch(self.clock()))
+        return undecorated(raw, to_epoch(self.clock()), names=await self._names(conn, raw))
+
+    async def _names(
+        self, conn: asyncpg.Connection, raw: Sequence[Sequence[Any]]
+    ) -> dict[int, str] | None:
+        """The sources' names by id when the rows of a :func:`decorated` SELECT carry the
+        source's id (:data:`LOOKED_UP_COLS`), else None. Kept from one page to the next
+        (a source is never renamed or removed; ids are not reused), asked again when a
+        row's source is not known yet: one statement more for a new source, no look-up
+        per row otherwise."""
+        if not raw or not isinstance(raw[0][1], int):
+            return None
+        names = self._source_names
+        if any(r[1] not in names for r in raw):
+            names.update({int(i): n for i, n in await conn.fetch("SELECT id, name FROM sources")})
+        return names
 
     async def _kept_size(self, conn: asyncpg.Connection, flt: QueueFilter) -> int | None:
         counted = _planner.kept_count(flt)

@@ -73,7 +73,8 @@ class Search(RowReads):
                 f"ORDER BY {order.replace('rank', 'f.rank')}"
             )
             raw = await conn.fetch(decorated(sql), *params, *w.params, limit)
-            rows = undecorated(raw, to_epoch(self.clock()), extra=1)
+            names = await self._names(conn, raw)
+            rows = undecorated(raw, to_epoch(self.clock()), extra=1, names=names)
             return [
                 SearchHit(row=row, rank=float(raw_row[-1]) if ranked else None)
                 for row, raw_row in zip(rows, raw, strict=True)
