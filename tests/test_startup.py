@@ -84,6 +84,26 @@ async def test_the_sync_engine_starts_after_the_first_rows(tui_store, make_app):
         await engine.aclose()
 
 
+async def test_counts_and_sources_that_come_as_the_app_quits_are_let_go(tui_store, make_app):
+    # A worker's counts or source states can arrive while the app quits and its screen's
+    # widgets are being taken down (seen once: a counts update right after the first rows,
+    # as a test's app closed): they are dropped, never an exception at the user.
+    from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
+
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        counts = app.last_counts
+        assert counts is not None
+        await screen.query_one(QueueTabs).remove()
+        await screen.query_one(StatusLine).remove()
+        screen.show_counts(counts)
+        screen.show_tab_count(screen.choice, "new", 1)
+        screen.show_sources()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+
+
 async def test_details_counts_and_the_claim_are_read_after_the_first_rows(tui_store, make_app):
     # What the first frame does not show waits for it (messages.after_first_rows); once
     # the rows are on screen it all comes: the counts, the details, the claim.

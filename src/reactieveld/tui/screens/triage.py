@@ -17,6 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -285,10 +286,20 @@ class TriageScreen(Screen[None]):
         """The store filter of queue tab ``name`` under the current filter choice."""
         return queue_filter(name, self.choice, self.rapp.actor)
 
+    def _header(self) -> tuple[QueueTabs | None, StatusLine | None]:
+        """The tabs and the status line, or None for one that is gone: a worker's counts
+        or sources can arrive while the app quits and takes the screen's widgets down."""
+        try:
+            return self.query_one(QueueTabs), self.query_one(StatusLine)
+        except NoMatches:
+            return None, None
+
     def show_counts(self, counts: Any) -> None:
         """New store-wide counts from the app's counts worker: the tabs show them when no
         filter is active (else :meth:`show_tab_count` brings the filtered ones)."""
-        tabs = self.query_one(QueueTabs)
+        tabs, status = self._header()
+        if tabs is None or status is None:
+            return
         if tabs.names != self.queues:
             tabs.names = self.queues
             tabs.redraw()
@@ -296,7 +307,6 @@ class TriageScreen(Screen[None]):
             tabs.counts = _tab_counts(counts, self.queues, self._coding_counts())
             tabs.filtered = False
             tabs.redraw()
-        status = self.query_one(StatusLine)
         status.outbox_pending = counts.outbox_pending
         status.outbox_conflicts = counts.outbox_conflicts
         status.redraw()
@@ -304,16 +314,18 @@ class TriageScreen(Screen[None]):
     def show_tab_count(self, choice: FilterChoice, name: str, n: int) -> None:
         """Tab ``name`` holds ``n`` responses under the filter ``choice`` (ignored when
         the moderator has chosen another filter since it was counted)."""
-        if choice != self.choice:
+        tabs, _ = self._header()
+        if choice != self.choice or tabs is None:
             return
-        tabs = self.query_one(QueueTabs)
         tabs.counts = {**tabs.counts, name: n}
         tabs.filtered = True
         tabs.redraw()
 
     def show_sources(self) -> None:
         """Per-source sync state changed."""
-        status = self.query_one(StatusLine)
+        _, status = self._header()
+        if status is None:
+            return
         status.sources = self.rapp.source_status()
         status.redraw()
 
