@@ -212,6 +212,45 @@ async def test_the_readers_connection_is_opened_after_the_first_rows(tui_store, 
         await opened[0].counts()
 
 
+async def test_the_footer_and_view_do_not_wait_for_the_readers_connection(tui_store, make_app):
+    # A team's server may be far away (or down: a 10 s connect timeout): the footer with
+    # "? Help", the view and the tag bar are mounted after the first rows whether or not
+    # the background reads' connection is open yet; the view reads through the keys'
+    # store until it is, then through it.
+    import asyncio
+
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.tui.widgets.footer import KeyFooter
+    from reactieveld.tui.widgets.response_view import ResponseView
+    from reactieveld.tui.widgets.tag_bar import TagBar
+
+    may_open = asyncio.Event()
+    opened: list[SqliteStore] = []
+
+    async def open_reader() -> SqliteStore:
+        await may_open.wait()
+        opened.append(await SqliteStore.open(tui_store.path, cache_kib=512))
+        return opened[-1]
+
+    app = make_app(tui_store, reader_opener=open_reader)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.rows_shown.wait()
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        for _ in range(50):  # messages, not time: until the rest is mounted
+            footers = screen.query(KeyFooter)
+            if footers and footers.first().children and screen.query(ResponseView):
+                break
+            await pilot.pause()
+        assert not may_open.is_set() and not opened
+        assert screen.query_one(KeyFooter).children and screen.query_one(TagBar)
+        view = screen.query_one(ResponseView)
+        assert view.store is tui_store and view.row == screen.queue.current
+        may_open.set()
+        screen = await ready(app, pilot)
+        assert view.store is opened[0] and app.reader is opened[0]
+
+
 async def test_a_reader_that_cannot_be_opened_is_said_and_the_store_reads(tui_store, make_app):
     from reactieveld.store.base import StoreError
 

@@ -327,6 +327,8 @@ class ReactieveldApp(App[int]):
         task, self._reader_task = self._reader_task, None
         if task is None:
             return
+        if not task.done():
+            task.cancel()  # quitting while it still connects: not waiting for it
         try:
             reader = await task
         except (StoreError, asyncio.CancelledError):

@@ -118,6 +118,7 @@ class TriageScreen(Screen[None]):
         #: :meth:`_mount_the_rest`); None before.
         self._view: ResponseView | None = None
         self._bar: TagBar | None = None
+        self._mounting = False  # _mount_the_rest under way (it runs once)
         #: The app's first rows, asked of the store as this first screen is made: the
         #: store's thread reads them while Textual sets up and mounts the screen, and
         #: :meth:`on_mount` awaits them (a later screen loads as any load).
@@ -155,14 +156,14 @@ class TriageScreen(Screen[None]):
         from reactieveld.tui.widgets.response_view import ResponseView
         from reactieveld.tui.widgets.tag_bar import TagBar
 
-        if not self.is_mounted or self._view is not None:
+        if not self.is_mounted or self._view is not None or self._mounting:
             return
+        self._mounting = True
         app = self.rapp
-        reader = await app.open_reader()  # opened right after the first frame
-        if not self.is_mounted or self._view is not None:
-            return
         bar = TagBar(i18n=self.i18n, codebook=app.codebook, id="tag-bar")
-        view = ResponseView(reader, self._view_context, id="response")
+        # Reads through the keys' store until the background reads' one is open (below):
+        # the footer and the view never wait for a connection (a team's server far away).
+        view = ResponseView(app.reader, self._view_context, id="response")
         place = self.query_one("#response-place")
         with self.app.batch_update():
             await self.mount(bar, view, KeyFooter(), before=place)
@@ -175,6 +176,12 @@ class TriageScreen(Screen[None]):
         self.refresh_bindings()  # the footer shows the keys (it asks at this signal)
         # The queue is shorter now: a cursor put low in it (``response_id``) stays in view.
         self.call_after_refresh(self.queue.scroll_cursor_visible)
+        # Not awaited here: this screen's messages (the keys) never wait for a connection.
+        self.run_worker(self._read_through_reader(view), group="reader", exit_on_error=False)
+
+    async def _read_through_reader(self, view: ResponseView) -> None:
+        """The view reads through the background reads' store once it is open."""
+        view.store = await self.rapp.open_reader()  # opened right after the first frame
 
     @property
     def queue(self) -> QueueList:
