@@ -138,12 +138,12 @@ def response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
             "thread_external_id": thread_ext,
             "author_name": author,
             "body_text": body_text,
-            "created_at": _at(created, UTC),
+            "created_at": from_epoch(created),
             "remote_status": _STATUSES[status] if status in _STATUSES else RemoteStatus(status),
             "parent_external_id": parent_ext,
             "body_raw": body_raw,
             "body_format": body_format,
-            "updated_at": None if updated is None else _at(updated, UTC),
+            "updated_at": from_epoch(updated),
             "url": url,
             "author_email": None,
             "author_key": author_key,
@@ -152,14 +152,10 @@ def response_from_row(row: Sequence[Any]) -> tuple[Response, str | None]:
             "meta": json.loads(meta) if meta and meta != "{}" else {},
             "id": rid,
             "triage": _TRIAGES[triage] if triage in _TRIAGES else TriageState(triage),
-            "fetched_at": None if fetched is None else _at(fetched, UTC),
+            "fetched_at": from_epoch(fetched),
         },
     )
     return response, title
-
-
-#: ``from_epoch`` without its call (three a row).
-_at = datetime.fromtimestamp
 
 
 def version_and_claim(row: Sequence[Any], now: int) -> tuple[int, Claim | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -101,6 +101,9 @@ class PgBase:
         self._source_ids: dict[str, int] = {}
         #: The sources' names by id (``RowReads._names``).
         self._source_names: dict[int, str] = {}
+        #: The last answers of ``RowReads._source_is_smaller``: (statement, values) ->
+        #: (when, answer).
+        self._drives: dict[tuple[str, tuple[Any, ...]], tuple[float, bool]] = {}
 
     def read_only_reason(self, language: str = "en") -> str | None:
         """Why nothing can be changed (None when it can), one line in ``language``: a

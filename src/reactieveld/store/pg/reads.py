@@ -135,9 +135,6 @@ DRIVE_SECONDS = 10.0
 class RowReads(PgBase):
     """The helpers Reads and Search share (both derive from it: one MRO)."""
 
-    #: The last answers of ``_source_is_smaller``: (statement, values) -> (when, answer).
-    _drives: dict[tuple[str, tuple[Any, ...]], tuple[float, bool]]
-
     async def _rows(
         self, conn: asyncpg.Connection, sql: str, params: Sequence[Any]
     ) -> list[QueueRow]:
@@ -179,9 +176,7 @@ class RowReads(PgBase):
         params = (*source[1], *tab[1])
         # Asked again after DRIVE_SECONDS: it picks the index, never the rows (both walks
         # find the same), and the kept counts change by a page at a time.
-        drives = getattr(self, "_drives", None)
-        if drives is None:
-            drives = self._drives = {}
+        drives = self._drives
         known = drives.get((sql, params))
         now = time.monotonic()
         if known is not None and now - known[0] < DRIVE_SECONDS:
