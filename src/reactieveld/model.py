@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from reactieveld.later import names_in
 from reactieveld.model_kinds import ActionKind as ActionKind
 from reactieveld.model_kinds import Capability as Capability
 from reactieveld.model_kinds import OutboxState as OutboxState
@@ -39,14 +40,7 @@ _LATER_VALUES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: ``from reactieveld.model import Tag`` keeps working, and loads
-    # model_values.py only then.
-    if name in _LATER_VALUES:
-        from reactieveld import model_values
-
-        return getattr(model_values, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = names_in("reactieveld.model_values", _LATER_VALUES, of=__name__)  # PEP 562
 
 
 # Which remote status a capability sets, and back.

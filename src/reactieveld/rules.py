@@ -27,8 +27,9 @@ The rule set is here; folding, the actions and the word patterns are in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from reactieveld.later import names_in
 from reactieveld.rule_text import ACTIONS as ACTIONS
 from reactieveld.rule_text import TIME_LIMIT as TIME_LIMIT
 from reactieveld.rule_text import RuleAction as RuleAction
@@ -48,13 +49,7 @@ if TYPE_CHECKING:
 _LATER = frozenset({"Hit", "Rule", "Scan"})
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: ``from reactieveld.rules import Rule`` keeps working.
-    if name in _LATER:
-        from reactieveld import rule_match
-
-        return getattr(rule_match, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = names_in("reactieveld.rule_match", _LATER, of=__name__)  # PEP 562
 
 
 @dataclass(frozen=True)

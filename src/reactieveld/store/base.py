@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from reactieveld.later import names_in
 from reactieveld.model import Page, RemoteStatus, Response, TriageState
 
 if TYPE_CHECKING:
@@ -74,14 +75,7 @@ _LATER_VALUES = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: ``from reactieveld.store.base import PastWork`` keeps working, and loads
-    # store/values.py only then.
-    if name in _LATER_VALUES:
-        from reactieveld.store import values
-
-        return getattr(values, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = names_in("reactieveld.store.values", _LATER_VALUES, of=__name__)  # PEP 562
 
 
 class StoreError(Exception):
