@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from helpers.store import open_store, page, resp, sql
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reactieveld.model import RemoteStatus, Source, TriageState
 from reactieveld.store import fts as store_fts
@@ -379,6 +381,10 @@ def test_which_statements_may_leave_session_state() -> None:
         "ROLLBACK",
         "SELECT pg_advisory_xact_lock($1)",
         "SELECT pg_notify($1, $2)",
+        # Words in a literal are data: the ingest's upsert names the decision 'hold'.
+        "UPDATE responses SET status = 'hold' WHERE id = $1",
+        "SELECT 'a; b', 'LISTEN x', 'set_config', 'it''s; TEMP'",
+        "INSERT INTO notes (body) VALUES ('pg_advisory_lock(1); SET work_mem = 1')",
     ]
     stateful = [
         "SET work_mem = '7MB'",
@@ -398,9 +404,71 @@ def test_which_statements_may_leave_session_state() -> None:
         "CALL something()",
         "DO $$ BEGIN PERFORM 1; END $$",
         "",
+        # Where a literal's edges are unsure, the whole statement is searched.
+        "SELECT E'\\''; SET work_mem = '7MB'",
+        "SELECT 'a' -- it's\n; SET work_mem = '7MB'",
+        "SELECT 'a' /* it's */; SET work_mem = '7MB'",
+        "SELECT $q$ ' $q$; SET work_mem = '7MB'",
+        "SELECT 'never closed; LISTEN x",
     ]
     assert [q for q in plain if leaves_state(q)] == []
     assert [q for q in stateful if not leaves_state(q)] == []
+
+
+#: The ways a statement can hold text PostgreSQL does not read as SQL, each a strategy
+#: for its text: standard and escape string literals, dollar quotes, both comments.
+_DATA_TEXT = st.text(alphabet="ab ;'\\$*/-\nLISTENset_cofigTMPHOLD", max_size=24)
+_HIDDEN = st.one_of(
+    _DATA_TEXT.map(lambda t: "'" + t.replace("'", "''") + "'"),
+    _DATA_TEXT.map(lambda t: "E'" + t.replace("\\", "\\\\").replace("'", "\\'") + "'"),
+    _DATA_TEXT.filter(lambda t: "$x$" not in t and not t.endswith("$x")).map(
+        lambda t: f"$x${t}$x$"
+    ),
+    _DATA_TEXT.filter(lambda t: "\n" not in t).map(lambda t: f"-- {t}\n"),
+    _DATA_TEXT.filter(lambda t: "*/" not in t and not t.endswith("*")).map(lambda t: f"/* {t} */"),
+)
+
+
+@given(hidden=st.lists(_HIDDEN, min_size=1, max_size=4))
+def test_a_second_statement_is_seen_behind_any_literal_or_comment(hidden: list[str]) -> None:
+    """Soundness for generated texts: whatever literals and comments come before it, a
+    second statement that changes the session is seen (a missed reset would hand the
+    next user of the connection another session's settings)."""
+    from reactieveld.store.pg.session import leaves_state
+
+    assert leaves_state(f"SELECT {', '.join(hidden)}; SET work_mem = '7MB'")
+
+
+@given(texts=st.lists(_DATA_TEXT, min_size=1, max_size=4))
+def test_plain_literals_hide_their_words(texts: list[str]) -> None:
+    """... and a plain write whose standard literals hold stateful words (``'hold'``,
+    ``;``, ``LISTEN``) costs no reset, unless a character makes their edges unsure."""
+    from reactieveld.store.pg.session import leaves_state
+
+    literals = ["'" + t.replace("'", "''") + "'" for t in texts]
+    query = f"UPDATE responses SET note = concat({', '.join(literals)}) WHERE id = $1"
+    unsure = any(c in "".join(texts) for c in "\\$") or "--" in query or "/*" in query
+    if not unsure:
+        assert not leaves_state(query)
+
+
+async def test_a_page_ingested_gives_its_connection_back_without_a_reset(pg_url: str) -> None:
+    """The ingest's upsert (its SQL names the decision 'hold') leaves nothing in the
+    session: asyncpg's reset (a round trip per page of 100) is not sent after it."""
+    import asyncpg
+
+    store = await one_connection_store(pg_url)
+    watcher = await asyncpg.connect(pg_url)
+    try:
+        await store.upsert_page("blog", page(*[resp(f"r{i}", f"boom {i}") for i in range(9)]))
+        pid = await store._read(lambda c: c.fetchval("SELECT pg_backend_pid()"))
+        await store.upsert_page("blog", page(*[resp(f"s{i}", f"tak {i}") for i in range(9)]))
+        last = await watcher.fetchval("SELECT query FROM pg_stat_activity WHERE pid = $1", pid)
+        assert "RESET ALL" not in str(last)
+        assert "INSERT INTO" in str(last) or "COMMIT" in str(last)
+    finally:
+        await watcher.close()
+        await store.close()
 
 
 async def test_the_flagged_tab_walks_the_open_flags_in_queue_order(pg_url: str) -> None:

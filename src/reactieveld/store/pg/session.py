@@ -46,11 +46,18 @@ _PLAIN_START = re.compile(
     re.IGNORECASE,
 )
 #: ... unless they call on something that does: a session advisory lock (the transaction
-#: ones are ``*_xact_lock``), ``set_config``, LISTEN, a temporary table, a held cursor.
+#: ones are ``*_xact_lock``), ``set_config``, LISTEN, a temporary table, or hold several
+#: statements. (A held cursor starts with DECLARE: not a plain start.)
 _STATEFUL_WORDS = re.compile(
-    r"advisory_(?:lock|unlock)|set_config|\bLISTEN\b|\bTEMP(?:ORARY)?\b|\bHOLD\b|;",
+    r"advisory_(?:lock|unlock)|set_config|\bLISTEN\b|\bTEMP(?:ORARY)?\b|;",
     re.IGNORECASE,
 )
+#: A standard string literal (``''`` is a quote inside it): its words are data, not SQL
+#: (the ingest's upsert names the decision ``'hold'``; a ``;`` in a literal ends nothing).
+_LITERAL = re.compile(r"'(?:[^']|'')*'")
+#: What makes the literals' edges unsure: escape strings (``E'\''``), comments, dollar
+#: quotes. A statement with any of them is searched whole (when in doubt, reset).
+_UNSURE = re.compile(r"\\|--|/\*|\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$")
 
 
 def leaves_state(query: object) -> bool:
@@ -60,7 +67,10 @@ def leaves_state(query: object) -> bool:
 
 @functools.lru_cache(maxsize=1024)  # a page's few statements, again and again
 def _leaves_state(query: str) -> bool:
-    return not _PLAIN_START.match(query) or bool(_STATEFUL_WORDS.search(query.rstrip("; \n")))
+    if not _PLAIN_START.match(query):
+        return True
+    words = query if _UNSURE.search(query) else _LITERAL.sub("''", query)
+    return bool(_STATEFUL_WORDS.search(words.rstrip("; \n")))
 
 
 class PoolConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg: no types
