@@ -515,7 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo=getattr(args, "demo", False),
     )
     command: Command = args.command
+    from reactieveld.failures import quiet_library_logs
     from reactieveld.store.base import StoreError
+
+    quiet_library_logs()  # asyncpg's and httpx's own lines never reach the screen
 
     try:
         if ctx.demo and command is not cmd_app:

@@ -221,6 +221,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "sync.round.failed": (" (fout, zie hierboven)", " (error, see above)"),
     "sync.error": ("{source}: fout: {error}", "{source}: error: {error}"),
+    "sync.retrying": ("; opnieuw om {at}", "; retrying at {at}"),
     "sync.elsewhere": (
         "{source}: wordt door een ander proces gesynchroniseerd; overgeslagen",
         "{source}: synced by another process; skipped",
