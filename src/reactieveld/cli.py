@@ -102,7 +102,7 @@ def _target(value: str) -> Path | str:
     """A ``--db``/``REACTIEVELD_DB`` value: a PostgreSQL URL as given, else a file path."""
     from reactieveld.store.open import check_postgres_url, is_postgres_url
 
-    if not is_postgres_url(value):
+    if not is_postgres_url(value) and "://" not in value:  # "mysql://...": said below
         return Path(value).expanduser()
     try:
         return check_postgres_url(value)
