@@ -222,6 +222,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sync.round.failed": (" (fout, zie hierboven)", " (error, see above)"),
     "sync.error": ("{source}: fout: {error}", "{source}: error: {error}"),
     "sync.retrying": ("; opnieuw om {at}", "; retrying at {at}"),
+    "store.unreachable": (
+        "het geheugen is niet bereikbaar",
+        "the memory cannot be reached",
+    ),
     "sync.elsewhere": (
         "{source}: wordt door een ander proces gesynchroniseerd; overgeslagen",
         "{source}: synced by another process; skipped",

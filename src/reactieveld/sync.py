@@ -491,7 +491,7 @@ async def run_sync(
             reported.add(ev.source)
             printer(f"{_stamp()} {say('round', source=ev.source, new=ev.new, updated=ev.updated)}")
         elif ev.kind == "error":
-            line = say("error", source=ev.source, error=ev.error)
+            line = say("error", source=ev.source, error=_in_language(ev.error or "", language))
             if ev.retry_at and not once:
                 line += say("retrying", at=ev.retry_at)
             printer(f"{_stamp()} {line}")
@@ -574,6 +574,16 @@ async def waiting_sources(
         why = "retry_after" if "retry after" in state.last_error.lower() else "backoff"
         out[name] = text(f"sync.wait.{why}", language, source=name, when=when)
     return out
+
+
+def _in_language(error: str, language: str) -> str:
+    """A round's stored (English) error with the memory's lead in ``language``."""
+    from reactieveld.store.errors import StoreUnreachable
+
+    lead = StoreUnreachable.lead
+    if error.startswith(lead + ":"):
+        return text("store.unreachable", language) + error[len(lead) :]
+    return error
 
 
 def _stamp() -> str:
