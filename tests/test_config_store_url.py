@@ -153,3 +153,24 @@ def test_a_wrong_url_on_the_command_line_is_one_line_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "--db" in err
     assert not list(tmp_path.glob("*:"))
+
+
+@pytest.mark.parametrize("key", ["password_env", "author_secret_env"])
+@pytest.mark.parametrize("value", [None, ""])
+def test_an_env_key_naming_an_unset_variable_says_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str | None
+) -> None:
+    url = 'url = "postgresql://m@h/rv"\n' if key == "password_env" else ""
+    path = write(tmp_path, f'# team\n[store]\n{url}{key} = "RV_UNSET_VAR"\n')
+    if value is None:
+        monkeypatch.delenv("RV_UNSET_VAR", raising=False)
+    else:
+        monkeypatch.setenv("RV_UNSET_VAR", value)
+    config = load_config(path, environ={})
+    read = config.store.password if key == "password_env" else config.store.author_secret
+    with pytest.raises(ConfigError) as caught:
+        read()
+    message = str(caught.value)
+    line = 4 if url else 3
+    assert message.startswith(f"{path}:{line}: [store]: "), message
+    assert "RV_UNSET_VAR" in message and "set it" in message and "\n" not in message
