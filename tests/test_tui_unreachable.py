@@ -63,3 +63,40 @@ async def test_the_header_says_the_shared_memory_is_unreachable_until_it_is_back
         await pilot.pause()
         header = screen_text(app)[0]
         assert marker not in header and "blog ok" in header, header
+
+
+async def test_the_app_s_outbox_goes_on_after_the_memory_was_away(
+    tui_store: Any, make_app: Any
+) -> None:
+    """A write-back round that meets the memory away is tried again, not the end of the
+    app's outbox worker (it ended there, and nothing was written back until a restart)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from reactieveld.store.errors import StoreUnreachable
+
+    app = make_app(tui_store)
+    calls: list[str] = []
+    failed, again = asyncio.Event(), asyncio.Event()
+
+    class Outbox:
+        poll_seconds = 3600.0
+
+        async def run_once(self) -> Any:
+            if not calls:
+                calls.append("away")
+                failed.set()
+                raise StoreUnreachable("postgresql://anna@db/rv: cannot reach the server")
+            calls.append("back")
+            again.set()
+            app._stop.set()
+            app._outbox_wake.set()  # the loop ends at once, not after its poll
+            return SimpleNamespace(attempted=False)
+
+    app.outbox = Outbox()
+    task = asyncio.create_task(app._run_outbox())
+    await asyncio.wait_for(failed.wait(), 10)
+    app._outbox_wake.set()  # its next poll, now
+    await asyncio.wait_for(again.wait(), 10)
+    await asyncio.wait_for(task, 10)
+    assert calls == ["away", "back"]

@@ -603,8 +603,11 @@ class ReactieveldApp(App[int]):
         poll = float(getattr(self.outbox, "poll_seconds", 5.0))
         while not self._stop.is_set():
             self._outbox_wake.clear()
-            run = await self.outbox.run_once()  # type: ignore[union-attr]
-            if run.attempted:
+            try:
+                run = await self.outbox.run_once()  # type: ignore[union-attr]
+            except StoreError:  # the memory away (or failing): tried again at the next poll
+                run = None
+            if run is not None and run.attempted:
                 self.post_message(StoreChanged())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
