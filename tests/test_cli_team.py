@@ -82,7 +82,15 @@ def test_pgpassword_works_for_a_db_url(
 
 
 @pytest.mark.parametrize(
-    "command", [["sources"], ["search", "boom"], ["stats"], ["export", "--format", "csv"]]
+    "command",
+    [
+        ["sources"],
+        ["search", "boom"],
+        ["stats"],
+        ["export", "--format", "csv"],
+        ["sync", "--once"],
+        ["sync"],
+    ],
 )
 def test_an_unreachable_server_is_one_line(config: Path, command: list[str]) -> None:
     url = "postgresql://anna@127.0.0.1:1/reactieveld"
@@ -91,6 +99,7 @@ def test_an_unreachable_server_is_one_line(config: Path, command: list[str]) -> 
     assert err.count("\n") == 1, err
     assert "postgresql://anna@127.0.0.1:1/reactieveld" in err
     assert "cannot reach the server" in err
+    assert "Traceback" not in err + out
 
 
 def test_a_password_in_a_db_url_is_refused_and_not_repeated(config: Path) -> None:

@@ -102,7 +102,7 @@ def _target(value: str) -> Path | str:
     """A ``--db``/``REACTIEVELD_DB`` value: a PostgreSQL URL as given, else a file path."""
     from reactieveld.store.open import check_postgres_url, is_postgres_url
 
-    if not is_postgres_url(value):
+    if not is_postgres_url(value) and "://" not in value:  # "mysql://...": said below
         return Path(value).expanduser()
     try:
         return check_postgres_url(value)
@@ -515,7 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         demo=getattr(args, "demo", False),
     )
     command: Command = args.command
+    from reactieveld.failures import quiet_library_logs
     from reactieveld.store.base import StoreError
+
+    quiet_library_logs()  # asyncpg's and httpx's own lines never reach the screen
 
     try:
         if ctx.demo and command is not cmd_app:

@@ -67,7 +67,14 @@ def _from_environment(where: str, variable: str, key: str) -> str:
     ``key`` in ``where``; a ConfigError saying so when it is unset or empty."""
     value = os.environ.get(variable, "")
     if not value:
-        raise ConfigError(f"{where}: environment variable {variable} ({key}) is not set or empty")
+        hint = ""
+        if where.endswith("[store]"):  # the memory's: what to do (a source's says it itself)
+            hint = ": set it before starting reactieveld"
+            if key == "password_env":
+                hint += " (or remove password_env: then PGPASSWORD or ~/.pgpass)"
+        raise ConfigError(
+            f"{where}: environment variable {variable} ({key}) is not set or empty{hint}"
+        )
     return value
 
 
@@ -86,20 +93,32 @@ class StoreConfig:
     url: str | None = None
     #: With ``url``: the environment variable holding the role's password (never the file).
     password_env: str | None = None
+    #: Where ``password_env`` and ``author_secret_env`` are written ("file:line: "), for
+    #: the line that says their variable is unset.
+    places: tuple[tuple[str, str], ...] = ()
+
+    def _place(self, key: str) -> str:
+        return dict(self.places).get(key, "")
 
     def password(self) -> str | None:
         """The database password from the environment (None: asyncpg then looks where libpq
         does: PGPASSWORD, ~/.pgpass). Raises ConfigError when the variable is named but unset."""
         if not self.password_env:
             return None
-        return _from_environment("[store]", self.password_env, "password_env")
+        return _from_environment(
+            self._place("password_env") + "[store]", self.password_env, "password_env"
+        )
 
     def author_secret(self) -> str | None:
         """The author secret from the environment, or None when none is configured.
         Raises ConfigError when the variable is named but unset or empty."""
         if not self.author_secret_env:
             return None
-        return _from_environment("[store]", self.author_secret_env, "author_secret_env")
+        return _from_environment(
+            self._place("author_secret_env") + "[store]",
+            self.author_secret_env,
+            "author_secret_env",
+        )
 
 
 @dataclass(frozen=True)
@@ -887,11 +906,18 @@ def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:
         raise reader.error(
             ("store", "password_env"), "[store]", "password_env is for url (PostgreSQL)"
         )
+    # Only a config naming a variable pays for finding the lines (a team's set-up).
+    places = tuple(
+        (key, f"{reader.file}:{reader.line(('store', key))}: ")
+        for key in ("password_env", "author_secret_env")
+        if key in store
+    )
     return StoreConfig(
         _relative_to(store["path"], base) if "path" in store else None,
         store.get("author_secret_env"),
         store.get("url"),
         store.get("password_env"),
+        places,
     )
 
 

@@ -55,6 +55,8 @@ def failure(
     expected = isinstance(exc, ConnectorError) or bool(getattr(exc, "expected", False))
     if isinstance(exc, ConnectorError):
         text = exc.message if exc.source == source else str(exc)
+    elif getattr(exc, "lead", None):  # e.g. StoreUnreachable: its own words, not its class
+        text = f"{exc.lead}: {exc}"  # type: ignore[attr-defined]
     else:
         detail = str(exc)
         text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
@@ -107,3 +109,20 @@ def source_secrets(cfg: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if options.get(key)
     )
     return secrets, users
+
+
+#: Libraries whose own log lines (a lost connection, each HTTP request) must not reach
+#: the user's screen.
+LIBRARY_LOGGERS = ("asyncpg", "httpx", "httpcore")
+
+
+def quiet_library_logs() -> None:
+    """Keep the libraries' log lines (asyncpg, httpx) off the user's screen: only
+    errors past their own handling, and none of them unless ``REACTIEVELD_DEBUG`` is set
+    (then they are left as they are, for whoever debugs)."""
+    if os.environ.get(DEBUG_ENV):
+        return
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL + 1)
+        logger.propagate = False

@@ -221,6 +221,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "sync.round.failed": (" (fout, zie hierboven)", " (error, see above)"),
     "sync.error": ("{source}: fout: {error}", "{source}: error: {error}"),
+    "sync.retrying": ("; opnieuw om {at}", "; retrying at {at}"),
+    "store.unreachable": (
+        "het geheugen is niet bereikbaar",
+        "the memory cannot be reached",
+    ),
     "sync.elsewhere": (
         "{source}: wordt door een ander proces gesynchroniseerd; overgeslagen",
         "{source}: synced by another process; skipped",
@@ -322,6 +327,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tabs.filtered": ("gefilterd", "filtered"),
     # a store opened read-only (store helper, issue 10)
     "ro.header": ("ALLEEN-LEZEN", "READ-ONLY"),
+    "hdr.unreachable": ("GEDEELD GEHEUGEN ONBEREIKBAAR", "SHARED MEMORY UNREACHABLE"),
+    "hdr.unknown": ("onbekend", "unknown"),
+    "unreachable.keys": (
+        "het gedeelde geheugen is niet bereikbaar: er wordt niets opgeslagen en niets gaat "
+        "verloren; probeer het opnieuw als de kop het niet meer meldt",
+        "the shared memory cannot be reached: nothing is stored and nothing is lost; try "
+        "again when the header no longer says so",
+    ),
     "ro.reason": (
         "alleen-lezen: {path} kan niet worden beschreven (bekijken, zoeken en exporteren werken)",
         "read-only: {path} cannot be written (browsing, search and export work)",

@@ -68,6 +68,8 @@ class SyncEvent:
     held: int = 0
     rule: str | None = None
     response_id: int | None = None
+    #: ``error``: the next try's local time (HH:MM), when there is one.
+    retry_at: str = ""
 
     def describe(self, language: str) -> str:
         """The event as one line in ``language`` (the rules' lines; the others are
@@ -335,7 +337,8 @@ class SyncEngine:
                 )
             except Exception as exc:  # noqa: BLE001 - shown, not stored: the store fails
                 log_unexpected(f"{name}: recording the error", exc)
-            await self.emit(SyncEvent(name, "error", error=res.error))
+            at = (datetime.now() + timedelta(seconds=delay)).strftime("%H:%M")
+            await self.emit(SyncEvent(name, "error", error=res.error, retry_at=at))
         await self.emit(SyncEvent(name, "round", new=res.new, updated=res.updated))
         return res
 
@@ -488,7 +491,10 @@ async def run_sync(
             reported.add(ev.source)
             printer(f"{_stamp()} {say('round', source=ev.source, new=ev.new, updated=ev.updated)}")
         elif ev.kind == "error":
-            printer(f"{_stamp()} {say('error', source=ev.source, error=ev.error)}")
+            line = say("error", source=ev.source, error=_in_language(ev.error or "", language))
+            if ev.retry_at and not once:
+                line += say("retrying", at=ev.retry_at)
+            printer(f"{_stamp()} {line}")
         elif ev.kind in ("flagged", "rule-slow"):
             printer(f"{_stamp()} {ev.describe(language)}")
         if ev.kind == "round":
@@ -568,6 +574,16 @@ async def waiting_sources(
         why = "retry_after" if "retry after" in state.last_error.lower() else "backoff"
         out[name] = text(f"sync.wait.{why}", language, source=name, when=when)
     return out
+
+
+def _in_language(error: str, language: str) -> str:
+    """A round's stored (English) error with the memory's lead in ``language``."""
+    from reactieveld.store.errors import StoreUnreachable
+
+    lead = StoreUnreachable.lead
+    if error.startswith(lead + ":"):
+        return text("store.unreachable", language) + error[len(lead) :]
+    return error
 
 
 def _stamp() -> str:

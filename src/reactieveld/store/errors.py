@@ -11,6 +11,16 @@ from pathlib import Path
 from reactieveld.store.base import StoreError
 
 
+class StoreUnreachable(StoreError):
+    """The memory's server cannot be reached or went away (not a fault of the query):
+    a later try can help, nothing was changed."""
+
+    retryable = True
+    expected = True
+    #: What a round's one line says before the reason (:func:`reactieveld.failures.failure`).
+    lead = "the memory cannot be reached"
+
+
 def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
     """A StoreError for an SQLite error that makes the store unusable (what is wrong,
     which file, what to do); None for any other error (a query's own mistake)."""

@@ -9,30 +9,55 @@ from typing import Any
 
 def is_postgres_url(value: str | Path | None) -> bool:
     """Whether a ``--db`` value or ``[store] url`` names a PostgreSQL database."""
-    return value is not None and str(value).split("://", 1)[0] in ("postgresql", "postgres")
+    # Any case: "POSTGRESQL://..." is a URL written wrong (check_postgres_url says so),
+    # not a file of that name.
+    scheme = str(value).split("://", 1)[0].lower() if value is not None else ""
+    return scheme in ("postgresql", "postgres")
 
 
 def check_postgres_url(value: Any) -> str:
     """``value`` if it is a PostgreSQL URL without a password (the password comes from
     ``[store] password_env``, PGPASSWORD or ~/.pgpass, never from a file or a command
-    line); else ValueError(what was expected, what was given) — never the value itself."""
+    line); else ValueError(what was expected, what was given) — never the value itself
+    (only its scheme or port, which hold no secret), so each kind of mistake says what to
+    change: the scheme, its case, the "//", the host, the port, the password."""
     from urllib.parse import urlsplit
 
     expected = 'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld"'
-    if not isinstance(value, str) or "://" not in value:
+    if not isinstance(value, str):
         raise ValueError(expected)
+    scheme, sep, _rest = value.partition(":")
+    if not sep or not scheme.strip() or any(c in scheme for c in " /@"):
+        raise ValueError(expected, "a value without postgresql://")
+    if scheme.lower() in ("postgresql", "postgres") and scheme not in ("postgresql", "postgres"):
+        raise ValueError(f'the scheme in lower case: "{scheme.lower()}://..."', f'"{scheme}://..."')
+    if scheme not in ("postgresql", "postgres"):
+        raise ValueError(
+            expected + " (the scheme postgresql://; reactieveld's team memory is PostgreSQL)",
+            f'the scheme "{scheme[:20]}"',
+        )
+    if "://" not in value:
+        raise ValueError(
+            f'"{scheme}://" (two slashes) before the host', f'"{scheme}:" without them'
+        )
     try:
         parts = urlsplit(value)
-        parts.port  # noqa: B018 (raises on a bad port)
+        port = parts.port
     except ValueError:
-        raise ValueError(expected) from None
-    if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
-        raise ValueError(expected)
+        raw = value.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2].rpartition(":")[2]
+        shown = raw[:10] if raw.isascii() and raw.isalnum() else "something else"
+        raise ValueError(
+            "a port from 1 to 65535 after the host (or none: 5432)", f'the port "{shown}"'
+        ) from None
     if parts.password is not None or "password=" in parts.query:
         raise ValueError(
             "a URL without a password (name the variable that holds it in password_env)",
             "a URL with a password",
         )
+    if not parts.hostname:
+        raise ValueError(expected + " (with the server's host name)", "a URL without a host")
+    if port == 0:
+        raise ValueError("a port from 1 to 65535 after the host (or none: 5432)", '"0"')
     return value
 
 

@@ -162,6 +162,9 @@ class ReactieveldApp(App[int]):
         }
         for name, error in (source_errors or {}).items():
             self._sources[name] = SourceStatus(name, "error", error=error)
+        #: The team's memory cannot be reached (a round or a read said so); the header
+        #: says it and keys that write refuse, until a round is stored again.
+        self.memory_unreachable = False
         self._stop = asyncio.Event()
         self._outbox_wake = asyncio.Event()
         self.sinks: Any | None = None  # the memory sinks' worker, when run_app runs one
@@ -600,8 +603,11 @@ class ReactieveldApp(App[int]):
         poll = float(getattr(self.outbox, "poll_seconds", 5.0))
         while not self._stop.is_set():
             self._outbox_wake.clear()
-            run = await self.outbox.run_once()  # type: ignore[union-attr]
-            if run.attempted:
+            try:
+                run = await self.outbox.run_once()  # type: ignore[union-attr]
+            except StoreError:  # the memory away (or failing): tried again at the next poll
+                run = None
+            if run is not None and run.attempted:
                 self.post_message(StoreChanged())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
@@ -612,7 +618,16 @@ class ReactieveldApp(App[int]):
         elif event.kind == "elsewhere":
             await self._synced_elsewhere(event.source)
         elif event.kind in ("round", "error"):
-            state = await self.reader.source_state(event.source)
+            from reactieveld.store.errors import StoreUnreachable
+
+            try:
+                state = await self.reader.source_state(event.source)
+            except StoreUnreachable:
+                state, self.memory_unreachable = None, True
+            if event.kind == "error" and (event.error or "").startswith(StoreUnreachable.lead):
+                self.memory_unreachable = True
+            elif event.kind == "round" and state is not None and state.last_error is None:
+                self.memory_unreachable = False  # a round was stored: the memory is back
             if event.kind == "error":
                 before = self._sources.get(event.source)
                 if before is None or before.state != "error" or before.error != event.error:

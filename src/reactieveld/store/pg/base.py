@@ -15,6 +15,7 @@ import asyncpg
 
 from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
+from reactieveld.store.errors import StoreUnreachable
 from reactieveld.store.urls import redact_url
 
 __all__ = ["CONNECTION_ERRORS", "PgBase", "connect_error", "redact_url"]
@@ -28,11 +29,18 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.ConnectionDoesNotExistError,
     asyncpg.CannotConnectNowError,
+    asyncpg.InternalClientError,
 )
 
 
 def connect_error(where: str, exc: BaseException) -> StoreError:
     """One line for a failure to open a connection: what, which database, what to do."""
+    if isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError) and (
+        "no encryption" in str(exc)
+    ):
+        return StoreError(
+            f"{where}: the server requires SSL ({exc}): set sslmode=require in [store] url"
+        )
     if isinstance(
         exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
     ):
@@ -42,17 +50,27 @@ def connect_error(where: str, exc: BaseException) -> StoreError:
         )
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
         return StoreError(f"{where}: {exc}: create it first (createdb), or correct [store] url")
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, OSError) and "SSL" in str(exc):
         return StoreError(
+            f"{where}: the server does not accept SSL ({exc}): set sslmode=disable or "
+            "sslmode=prefer in [store] url, or turn SSL on at the server"
+        )
+    if isinstance(exc, TimeoutError):
+        return StoreUnreachable(
             f"{where}: no answer from the server in time: is it running and reachable?"
         )
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return StoreError(
+        return StoreUnreachable(
             f"{where}: cannot reach the server ({reason}): is it running, and is [store] url right?"
         )
-    if isinstance(exc, asyncpg.PostgresError):
+    if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
         return StoreError(f"{where}: the server refused the connection ({exc})")
+    if isinstance(exc, CONNECTION_ERRORS):
+        return StoreUnreachable(
+            f"{where}: cannot reach the server ({type(exc).__name__}: {exc}): "
+            "is it running, and is [store] url right?"
+        )
     return StoreError(f"{where}: cannot connect ({type(exc).__name__}: {exc})")
 
 
@@ -126,7 +144,7 @@ class PgBase:
                 "a reader searches, reports and sees the dashboard: ask a moderator"
             )
         if isinstance(exc, CONNECTION_ERRORS):
-            return StoreError(
+            return StoreUnreachable(
                 f"{self.where}: the connection to the server was lost "
                 f"({type(exc).__name__}: {exc}); try again when the server is back"
             )

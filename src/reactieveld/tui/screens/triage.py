@@ -335,6 +335,7 @@ class TriageScreen(Screen[None]):
             return
         status.sources = self.rapp.source_status()
         status.redraw()
+        self.refresh_bindings()  # the memory unreachable (or back) greys the writing keys
 
     async def store_changed(self, new_ids: Sequence[int] = ()) -> None:
         """Rows arrived or changed elsewhere: reload, keeping the cursor on its response."""
@@ -370,6 +371,8 @@ class TriageScreen(Screen[None]):
         """Why ``action`` cannot act now, or None when it can."""
         if action in _WRITES and self.rapp.read_only:
             return self.rapp.read_only_reason()
+        if action in _WRITES and getattr(self.rapp, "memory_unreachable", False):
+            return self.i18n.t("unreachable.keys")
         rows = self.queue.target_rows() if self.is_mounted else []
         if action in _ROW_ACTIONS and not rows:
             return self.i18n.t("view.empty")
@@ -412,7 +415,9 @@ class TriageScreen(Screen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in _WRITES and self.rapp.read_only:
+        if action in _WRITES and (
+            self.rapp.read_only or getattr(self.rapp, "memory_unreachable", False)
+        ):
             return None  # greyed out; the footer's tooltip and the response view say why
         if action in _SHOW_TAGS and self.queue_name == SECOND:
             return None  # greyed out: they would show the first coder's tags

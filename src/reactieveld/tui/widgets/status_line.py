@@ -58,9 +58,18 @@ class StatusLine(Static):
         except Exception:  # noqa: BLE001 - drawn outside an app (a unit test): not read-only
             return False
 
+    def _unreachable(self) -> bool:
+        try:
+            return bool(getattr(self.app, "memory_unreachable", False))
+        except Exception:  # noqa: BLE001 - drawn outside an app (a unit test): reachable
+            return False
+
     def render_content(self) -> Content:
         t = self.i18n.t
         parts: list[str | tuple[str, str]] = []
+        unreachable = self._unreachable()
+        if unreachable:  # in characters, first: no source's state is known meanwhile
+            parts += [(t("hdr.unreachable"), "bold reverse"), " │ "]
         if self._read_only():  # said first: it explains the greyed-out keys
             parts += [(t("ro.header"), "bold reverse"), " │ "]
         if not self.sources:
@@ -79,6 +88,8 @@ class StatusLine(Static):
                 parts.append((t("hdr.syncing"), "yellow"))
             elif s.state == "elsewhere":
                 parts += self._elsewhere(s)
+            elif unreachable:
+                parts.append((t("hdr.unknown"), "dim"))
             else:
                 parts.append((t("hdr.ok"), "green"))
         if self.outbox_pending:
