@@ -11,16 +11,26 @@ each wait bounded."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fakes import discourse_source
 from fakes.discourse import FakeDiscourse
+from helpers.app import SMALL, screen_text
 
+import reactieveld.sync as sync_module
 from reactieveld.config import load_config
+from reactieveld.model import utcnow
+from reactieveld.store.open import open_store
 from reactieveld.store.pg.store import PostgresStore
 from reactieveld.store.sqlite import SqliteStore
-from reactieveld.sync import SyncEngine, run_sync
+from reactieveld.sync import ELSEWHERE_GRACE_SECONDS, SyncEngine, SyncEvent, run_sync
+from reactieveld.tui.messages import SourcesSynced
+
+pytestmark = pytest.mark.usefixtures("tui_env")
 
 SERVICE = "service sync"
 
@@ -29,6 +39,177 @@ def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:
     cfg = tmp_path / "reactieveld.toml"
     cfg.write_text(discourse_source(forum)[0] + "poll_seconds = 3600\n", encoding="utf-8")
     return load_config(cfg)
+
+
+async def until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition()`` holds (bounded: a few hundred idle turns)."""
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def header(app: Any) -> str:
+    return str(screen_text(app)[0])
+
+
+async def _new_rows_reach_the_open_app(
+    service: Any, mine: Any, config: Any, forum: FakeDiscourse, make_app: Any
+) -> None:
+    """The service syncs the forum (3 posts); the app opens on them, moves its cursor and
+    marks a row; the service syncs a new post: the app shows it, keeps cursor and marks,
+    recounts the tabs and says who synced."""
+    engine = SyncEngine.from_config(config, service, fetch_process=False, by=SERVICE)
+    heard = asyncio.Event()
+
+    def hook(message: Any) -> None:
+        if isinstance(message, SourcesSynced) and "forum" in message.sources:
+            heard.set()
+
+    app = make_app(mine, language="en")
+    try:
+        first = await engine.sync_source("forum")
+        assert first.ok and first.new == 3
+        async with app.run_test(size=SMALL, message_hook=hook) as pilot:
+            screen = app.screen
+            await screen.queue.loaded.wait()
+            await asyncio.wait_for(app.live_ready.wait(), timeout=30)
+            await pilot.press("j")
+            await pilot.press("space")
+            await pilot.press("j")
+            queue = screen.queue
+            under = queue.current.response.id
+            marked = set(queue.marked)
+            assert len(marked) == 1 and under not in marked
+            assert queue.total == 3
+
+            forum.add_post(next(iter(forum.topics)), "Een nieuw bericht van de dienst")
+            done = await engine.sync_source("forum")
+            assert done.ok and done.new == 1
+            # The other process's notice (PostgreSQL: NOTIFY; SQLite: the live poll).
+            await asyncio.wait_for(heard.wait(), timeout=30)
+            await until(
+                pilot,
+                lambda: queue.total == 4 and f"forum synced by {SERVICE} (" in header(app),
+                "the new row and the service's name in the open app",
+            )
+            await until(
+                pilot,
+                lambda: app.last_counts is not None and app.last_counts.total == 4,
+                "the tab counts to follow",
+            )
+            assert queue.current.response.id == under  # the cursor stayed on its response
+            assert queue.marked == marked  # and the marks stayed
+            assert "error" not in header(app)
+            assert not [n for n in app._notifications if n.severity == "error"]
+    finally:
+        await engine.aclose()
+
+
+async def test_postgresql_a_sync_elsewhere_reaches_an_open_app(
+    tmp_path: Path, pg_url: str, forum: FakeDiscourse, make_app: Any
+) -> None:
+    config = _config(tmp_path, forum)
+    service, mine = await PostgresStore.open(pg_url), await PostgresStore.open(pg_url)
+    try:
+        await _new_rows_reach_the_open_app(service, mine, config, forum, make_app)
+    finally:
+        await service.close()
+        await mine.close()
+
+
+async def test_sqlite_a_sync_elsewhere_reaches_an_open_app(
+    tmp_path: Path, forum: FakeDiscourse, make_app: Any
+) -> None:
+    config = _config(tmp_path, forum)
+    service = await SqliteStore.open(tmp_path / "memory.db")
+    mine = await SqliteStore.open(tmp_path / "memory.db")
+    try:
+        await _new_rows_reach_the_open_app(service, mine, config, forum, make_app)
+    finally:
+        await service.close()
+        await mine.close()
+
+
+async def test_a_readers_header_shows_the_sources_state(
+    tmp_path: Path, pg_url: str, pg_cluster: Any, forum: FakeDiscourse, make_app: Any
+) -> None:
+    config = _config(tmp_path, forum)
+    service = await PostgresStore.open(pg_url)
+    engine = SyncEngine.from_config(config, service, fetch_process=False, by=SERVICE)
+    reader = await open_store(pg_cluster.role_url(pg_url, "lezer", "reactieveld_reader"))
+    app = make_app(reader, language="en")
+    try:
+        assert reader.read_only
+        done = await engine.sync_source("forum")
+        assert done.ok
+        stored = await reader.source_state("forum")
+        assert stored is not None and stored.last_success is not None
+        async with app.run_test(size=SMALL) as pilot:
+            await app.screen.queue.loaded.wait()
+            await until(
+                pilot,
+                lambda: (
+                    f"forum synced by {SERVICE} (last {stored.last_success:%H:%M})" in header(app)
+                ),
+                "the reader's header to show the source",
+            )
+    finally:
+        await engine.aclose()
+        await service.close()
+        await reader.close()
+
+
+async def test_an_app_leaves_a_source_the_service_syncs_and_says_by_whom(
+    tmp_path: Path, pg_url: str, forum: FakeDiscourse, make_app: Any, monkeypatch: Any
+) -> None:
+    config = _config(tmp_path, forum)
+    service, mine = await PostgresStore.open(pg_url), await PostgresStore.open(pg_url)
+    first = SyncEngine.from_config(config, service, fetch_process=False, by=SERVICE)
+    engine = SyncEngine.from_config(config, mine, fetch_process=False, by="tester app")
+    waits: list[float] = []
+    waited = asyncio.Event()
+
+    async def pause(delay: float, stop: asyncio.Event, woken: asyncio.Event) -> None:
+        # The engine's wait before its next round: noted, then held until the app stops.
+        waits.append(delay)
+        waited.set()
+        await stop.wait()
+
+    monkeypatch.setattr(sync_module, "pause", pause)
+    said: list[SyncEvent] = []
+    engine.subscribe(said.append)
+    app = make_app(mine, language="en", engine=engine)
+    try:
+        assert (await first.sync_source("forum")).ok
+        stored = await mine.source_state("forum")
+        assert stored is not None and stored.synced_by == SERVICE and stored.next_try
+        async with service.source_lock("forum") as held:
+            assert held
+            fetched = len(forum.requests)
+            async with app.run_test(size=SMALL) as pilot:
+                await app.screen.queue.loaded.wait()
+                await asyncio.wait_for(waited.wait(), timeout=30)
+                await until(
+                    pilot,
+                    lambda: f"forum synced by {SERVICE} (" in header(app),
+                    "the header to name the service",
+                )
+                assert "error" not in header(app)
+                assert not [n for n in app._notifications if n.severity == "error"]
+                assert [e.kind for e in said] == ["elsewhere"]
+                # Left alone until the service's next try (an hour: its poll) and two
+                # minutes more (stored in whole seconds: a few seconds either way).
+                ahead = (stored.next_try - utcnow()).total_seconds()
+                assert len(waits) == 1
+                assert abs(waits[0] - (ahead + ELSEWHERE_GRACE_SECONDS)) < 5
+                assert len(forum.requests) == fetched
+    finally:
+        await engine.aclose()
+        await first.aclose()
+        await service.close()
+        await mine.close()
 
 
 async def test_the_sync_command_records_who_synced(
