@@ -276,3 +276,31 @@ async def test_postgresql_ingest_announces_its_source_by_name_only(pg_url: str) 
     finally:
         await service.close()
         await mine.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "forum gesynchroniseerd door reactieveld_sync sync (fout, laatst 2024-03-01 12:05)"),
+        ("en", "forum synced by reactieveld_sync sync (error, last 2024-03-01 12:05)"),
+    ],
+)
+def test_who_synced_is_said_in_characters(language: str, expected: str) -> None:
+    from datetime import UTC, datetime
+
+    from reactieveld.i18n import I18n
+    from reactieveld.tui.widgets.status_line import SourceStatus, StatusLine
+
+    line = StatusLine(i18n=I18n(language), tz=UTC)
+    when = datetime(2024, 3, 1, 12, 5, tzinfo=UTC)
+    line.sources = [
+        SourceStatus(
+            "forum", "elsewhere", error="HTTP 502", last_success=when, by="reactieveld_sync sync"
+        )
+    ]
+    shown = line.render_content().plain
+    assert shown == expected
+    # A name with control characters or markup stays one line of plain characters.
+    line.sources = [SourceStatus("forum", "elsewhere", by="[b]x\nsync")]
+    assert "\n" not in line.render_content().plain
+    assert "[b]x" in line.render_content().plain
