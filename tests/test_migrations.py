@@ -32,6 +32,7 @@ SHIPPED = {
     12: "0012_reasons.sql",
     13: "0013_codings.sql",
     14: "0014_flag_queue.sql",
+    15: "0015_synced_by.sql",
 }
 
 
@@ -133,6 +134,7 @@ CHECKSUMS = {
     12: "e745a317b19dc91b659f95ae24320a227bd23e7d14f1864ed9749fb4b7e491f2",
     13: "629c035d9e90962bb4a8946279c5d52004d2c76f2f4ff8e51f7844437c80a2b8",
     14: "41deec5195380d92228597fb2f7681ca9a491d26d379e4ac078a5127574bac6e",
+    15: "fb99e02d34a9283c6e6ea686489037d3972fbde097e53fc8ea16030d5a026410",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -144,6 +146,7 @@ PG_SHIPPED = {
     5: ("0005_reasons.sql", "778ce142be4bd1550dc54fc05e5c82b64c12917a5470d85f2dcfc1b93834970d"),
     6: ("0006_codings.sql", "6c1a4f7aa03790f834a925bb4f23dd3a24a8d129271a6fa8fd3c11b9a5e60830"),
     7: ("0007_flag_queue.sql", "20096d71bfbda8cd72f40ce9ad69937e916ae946405b96465e5ad084150bc53c"),
+    8: ("0008_synced_by.sql", "54ade459c4d810890a3e86c97c48cb83401eb4dfddd1a2f4f884807c128ce6bc"),
 }
 
 

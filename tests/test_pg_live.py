@@ -9,14 +9,12 @@ call :func:`reactieveld.store.pg.live.notify` in the same transaction."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from helpers.live import listening
 
-from reactieveld.store.base import ChangeSet
 from reactieveld.store.pg.live import IDS_PER_NOTIFY, notify, parse
 from reactieveld.store.pg.store import PostgresStore
 
@@ -63,32 +61,6 @@ async def decide(store: PostgresStore, ids: Sequence[int], *, fail: bool = False
             raise RuntimeError("rolled back")
 
     await store._write(fn)
-
-
-@contextlib.asynccontextmanager
-async def listening(store: PostgresStore) -> AsyncIterator[Any]:
-    """The store's subscription, standing (LISTEN done) when the block starts."""
-    ready = asyncio.Event()
-    it = store.changes(ready=ready)
-    first = asyncio.ensure_future(it.__anext__())
-    await asyncio.wait_for(ready.wait(), WAIT)
-
-    class Sub:
-        pending: asyncio.Future[ChangeSet] | None = first
-
-        async def next(self) -> ChangeSet:
-            fut = self.pending or asyncio.ensure_future(it.__anext__())
-            self.pending = None
-            return await asyncio.wait_for(fut, WAIT)
-
-    try:
-        yield Sub()
-    finally:
-        if Sub.pending is not None:
-            Sub.pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                await Sub.pending
-        await it.aclose()
 
 
 async def test_a_commit_is_heard_by_the_other_store_not_its_own(pg_url: str) -> None:

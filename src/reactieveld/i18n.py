@@ -318,6 +318,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Another process (the team's sync service, a colleague's app) holds the source's
     # lock: its state is the one that process stored, not an error here (issue 13).
     "hdr.elsewhere": ("wordt elders gesynchroniseerd", "synced elsewhere"),
+    "hdr.synced_by": ("gesynchroniseerd door {name}", "synced by {name}"),
     "hdr.last": ("laatst {time}", "last {time}"),
     "hdr.never": ("nog nooit", "never yet"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),

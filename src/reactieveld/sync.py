@@ -49,6 +49,11 @@ if TYPE_CHECKING:
 
 Listener = Callable[["SyncEvent"], Any] | asyncio.Queue[Any]
 
+#: After a round skipped because another process syncs the source, the next try waits
+#: for that process's own next try (stored with its round) and this much more: the
+#: source is left to it while it keeps syncing, and taken over once it stopped.
+ELSEWHERE_GRACE_SECONDS = 120.0
+
 
 # -- events and results -----------------------------------------------------------------
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ class RoundResult:
     #: Skipped: another process syncs this source now (its lock, issue 13); nothing was
     #: fetched or recorded here, the source's state is that process's.
     elsewhere: bool = False
+    #: With ``elsewhere``: that process's stored next try (None: it stored none).
+    next_try: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -160,8 +167,12 @@ class SyncEngine:
         prefetch: bool = True,
         fetch_process: bool = False,
         rules: RuleSet | None = None,
+        by: str | None = None,
     ) -> None:
         self.store = store
+        #: This process's name as the sources' state records it ("anna sync", "bert
+        #: app"): the other apps show "synced by <name>" while it holds a source.
+        self.by = by
         #: The moderation rules (issue 16) the store applies to each page's new and
         #: changed responses; None or empty: none.
         self.rules = rules or None
@@ -284,7 +295,12 @@ class SyncEngine:
         await self.emit(
             SyncEvent(name, "elsewhere", text=f"{name}: synced by another process; skipped")
         )
-        return RoundResult(name, elsewhere=True)
+        try:
+            state = await self.store.source_state(name)
+        except Exception as exc:  # noqa: BLE001 - the next try then waits a poll (+ grace)
+            log_unexpected(f"{name}: reading the source's state", exc)
+            state = None
+        return RoundResult(name, elsewhere=True, next_try=state.next_try if state else None)
 
     async def _sync_round(self, name: str, failed: StoreError | None = None) -> RoundResult:
         s = self.sources[name]
@@ -325,7 +341,7 @@ class SyncEngine:
             if res.ok:
                 s.failures = 0
                 nxt = utcnow() + timedelta(seconds=s.poll_seconds) if s.poll_seconds else None
-                await self.store.record_sync(name, next_try=nxt)
+                await self.store.record_sync(name, next_try=nxt, by=self.by)
         except Exception as exc:  # noqa: BLE001 - e.g. the disk filled up just now
             self._failed(s, res, exc)
         if not res.ok:
@@ -333,7 +349,10 @@ class SyncEngine:
             delay = self.error_delay(s, res)
             try:
                 await self.store.record_sync(
-                    name, error=res.error, next_try=utcnow() + timedelta(seconds=delay)
+                    name,
+                    error=res.error,
+                    next_try=utcnow() + timedelta(seconds=delay),
+                    by=self.by,
                 )
             except Exception as exc:  # noqa: BLE001 - shown, not stored: the store fails
                 log_unexpected(f"{name}: recording the error", exc)
@@ -427,10 +446,22 @@ class SyncEngine:
                 res = RoundResult(s.name)
                 self._failed(s, res, exc)
                 s.failures += 1
-            if s.poll_seconds <= 0 and res.ok:
+            if s.poll_seconds <= 0 and res.ok and not res.elsewhere:
                 return  # e.g. the demo source: one round is all it has
             delay = s.poll_seconds if res.ok else self.error_delay(s, res)
+            if res.elsewhere:
+                delay = self.elsewhere_delay(s, res)
             await pause(delay, stop, s.woken)
+
+    def elsewhere_delay(self, s: _Source, res: RoundResult) -> float:
+        """How long to leave a source another process syncs: until that process's stored
+        next try (else one poll) plus :data:`ELSEWHERE_GRACE_SECONDS`, so a running
+        service is never raced and a stopped one is taken over."""
+        if res.next_try is not None:
+            ahead = max((res.next_try - utcnow()).total_seconds(), 0.0)
+        else:
+            ahead = s.poll_seconds
+        return ahead + ELSEWHERE_GRACE_SECONDS
 
 
 async def known_statuses(store: Store, source: str) -> dict[str, RemoteStatus]:
@@ -475,7 +506,9 @@ async def run_sync(
     from reactieveld.outbox import OutboxWorker
     from reactieveld.sinks import run_sinks
 
-    engine = SyncEngine.from_config(config, store, **(engine_kwargs or {}))
+    kwargs = dict(engine_kwargs or {})
+    kwargs.setdefault("by", await process_name(store, config, "sync"))
+    engine = SyncEngine.from_config(config, store, **kwargs)
     worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets)
     language = language_of(config)
 
@@ -552,6 +585,29 @@ async def run_sync(
         return 0
     finally:
         await engine.aclose()
+
+
+async def process_name(store: Store, config: Any, kind: str) -> str:
+    """The name a syncing process records for the sources it syncs (issue 13): who
+    (PostgreSQL's role; on a file ``[ui] moderator`` or the OS user) and ``kind``
+    (``sync`` for the headless service, ``app`` for a moderator's app)."""
+    whoami = getattr(store, "whoami", None)
+    who = await whoami() if whoami is not None else None
+    if not who:
+        ui = getattr(config, "ui", None)
+        who = getattr(ui, "moderator", None) or os_user()
+    return f"{who} {kind}"
+
+
+def os_user() -> str:
+    """The OS user's name (``moderator`` when there is none to be had)."""
+    import getpass
+    import os
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name: still a moderator
+        return os.environ.get("USER", "moderator")
 
 
 async def waiting_sources(

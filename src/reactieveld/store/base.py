@@ -176,9 +176,12 @@ class ChangeSet:
     #: Changes may have been missed (the subscription was lost and stands again): what
     #: shows the memory is read again, whichever rows it holds.
     everything: bool = False
+    #: Sources another process's sync stored something of (new or changed rows, the end
+    #: of a round): the queue, the counts and the sources' state are read again.
+    sources: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.ids) or self.everything
+        return bool(self.ids) or self.everything or bool(self.sources)
 
 
 #: The most responses the author's pile marks at once: a decision on them is one
@@ -325,6 +328,7 @@ class Store(
         *,
         error: str | None = None,
         next_try: datetime | None = None,
+        by: str | None = None,
     ) -> None: ...
     async def upsert_page(
         self, source: str, page: Page, *, rules: RuleSet | None = None, hold_write_back: bool = True

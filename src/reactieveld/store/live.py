@@ -12,6 +12,12 @@ the number of responses open in some app) as (response, moderator) pairs against
 last poll's; a pair that came or went names its response, unless the moderator is one
 this connection claims as (its own opening and leaving are not another's change). A
 renewal keeps its pair: it is no change to anyone.
+
+A sync in another process (the team's ``reactieveld sync``, a second app) journals
+nothing: its pages show as responses past the last poll's highest id, and its rounds
+(and pages that move the cursor) as a changed row of ``sources``; either names the
+source (:attr:`ChangeSet.sources`), so the app reads its window, counts and the
+sources' state again.
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ class LiveCursor:
     claims: frozenset[tuple[int, str]] = frozenset()
     #: The moderators this connection claimed or released as (its own app's).
     claimers: set[str] = field(default_factory=set)
+    #: The sources' sync bookkeeping at the last poll, and the highest response id then.
+    sources: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    newest: int = 0
 
     @property
     def started(self) -> bool:
@@ -53,6 +62,8 @@ def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
         cursor.last = int(db.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0])
         cursor.mine.clear()
         cursor.claims = _claims(db)
+        cursor.sources = _sources(db)
+        cursor.newest = _newest(db)
         return ChangeSet()
     if version == cursor.version:
         return ChangeSet()
@@ -80,7 +91,40 @@ def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
             ids[response_id] = None
             by.add(actor)
     cursor.claims = claims
-    return ChangeSet(tuple(ids), tuple(sorted(by)))
+    return ChangeSet(tuple(ids), tuple(sorted(by)), sources=_synced(db, cursor))
+
+
+def _synced(db: sqlite3.Connection, cursor: LiveCursor) -> tuple[str, ...]:
+    """The sources another connection's sync stored something of since the last poll:
+    new responses (ids past the last poll's highest, a range of the primary key) or a
+    changed bookkeeping row (a round's end, a page's cursor)."""
+    names = {
+        str(n)
+        for (n,) in db.execute(
+            "SELECT DISTINCT s.name FROM responses r JOIN sources s ON s.id = r.source_id "
+            "WHERE r.id > ?",
+            (cursor.newest,),
+        )
+    }
+    cursor.newest = _newest(db)
+    sources = _sources(db)
+    names.update(n for n, row in sources.items() if cursor.sources.get(n) != row)
+    cursor.sources = sources
+    return tuple(sorted(names))
+
+
+def _sources(db: sqlite3.Connection) -> dict[str, tuple[object, ...]]:
+    return {
+        str(row[0]): tuple(row[1:])
+        for row in db.execute(
+            "SELECT name, cursor, last_success, last_error, last_error_at, next_try, synced_by "
+            "FROM sources"
+        )
+    }
+
+
+def _newest(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM responses").fetchone()[0])
 
 
 def _claims(db: sqlite3.Connection) -> frozenset[tuple[int, str]]:

@@ -21,18 +21,20 @@ EXTERNAL_STATUSES_SQL = (
 
 
 def record_sync_sql(
-    name: str, error: str | None, next_try: datetime | None, now: int
+    name: str, error: str | None, next_try: datetime | None, now: int, by: str | None = None
 ) -> tuple[str, tuple[Any, ...]]:
     """The statement that records the end of a sync round of source ``name`` at ``now``
     (epoch seconds): a success when ``error`` is None (the error cleared), else the error
-    to show (already as the backend can store it); the next try either way."""
+    to show (already as the backend can store it); the next try and who synced (``by``,
+    the syncing process's name) either way."""
     if error is None:
         return (
             "UPDATE sources SET last_success = ?, last_error = NULL, "
-            "last_error_at = NULL, next_try = ? WHERE name = ?",
-            (now, to_epoch(next_try), name),
+            "last_error_at = NULL, next_try = ?, synced_by = ? WHERE name = ?",
+            (now, to_epoch(next_try), by, name),
         )
     return (
-        "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ? WHERE name = ?",
-        (error, now, to_epoch(next_try), name),
+        "UPDATE sources SET last_error = ?, last_error_at = ?, next_try = ?, synced_by = ? "
+        "WHERE name = ?",
+        (error, now, to_epoch(next_try), by, name),
     )

@@ -447,11 +447,17 @@ class SqliteStore:
         return [source_state_from_row(r) for r in rows]
 
     async def record_sync(
-        self, name: str, *, error: str | None = None, next_try: datetime | None = None
+        self,
+        name: str,
+        *,
+        error: str | None = None,
+        next_try: datetime | None = None,
+        by: str | None = None,
     ) -> None:
-        """Record the end of a sync round: success (error None) or the error to show."""
+        """Record the end of a sync round: success (error None) or the error to show;
+        ``by``: the syncing process's name (``anna sync``), shown as "synced by"."""
         shown = None if error is None else _ingest.storable(error)[0]
-        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()), by)
         await self._write(lambda db: db.execute(sql, params))
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:

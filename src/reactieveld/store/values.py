@@ -245,6 +245,9 @@ class SourceState:
     #: Texts stored repaired since the source was added: code points UTF-8 cannot hold
     #: (a lone surrogate from a platform's JSON) replaced by U+FFFD.
     repaired: int = 0
+    #: Who synced it last: the name the syncing process gave (``anna sync``, ``bert
+    #: app``), None when it gave none.
+    synced_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.messages import (
     CountsUpdated,
     RowsChanged,
+    SourcesSynced,
     SourcesUpdated,
     StoreChanged,
     deferred,
@@ -307,6 +308,8 @@ class ReactieveldApp(App[int]):
             self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
         if self.outbox is not None:
             self.run_worker(deferred(self._run_outbox), group="outbox", exit_on_error=False)
+        # The sources' state as the store holds it (a reader's app syncs nothing itself).
+        self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
 
     async def open_reader(self) -> Any:
         """The background reads' store (:attr:`reader`), once the one opened after the
@@ -661,10 +664,50 @@ class ReactieveldApp(App[int]):
             error=state.last_error if state else None,
             next_try=state.next_try if state else None,
             last_success=last,
+            by=state.synced_by if state else None,
         )
         self.post_message(SourcesUpdated())
         if before is not None and before.state == "elsewhere" and last != before.last_success:
             self.post_message(StoreChanged())
+
+    async def _stored_sources(self) -> None:
+        """Show the sources' state as the store holds it, whoever synced (issue 13): every
+        source on a read-only store (a reader's app syncs nothing), else the sources
+        another process syncs (it named itself, or this app's engine was skipped for
+        it). A source this app's engine syncs itself keeps the state its rounds give."""
+        reader = await self.open_reader()
+        mine = set(self.engine.sources) if self.engine is not None else set()
+        changed = False
+        for state in await reader.source_states():
+            before = self._sources.get(state.name)
+            if state.name in mine:
+                if before is None or before.state != "elsewhere":
+                    continue
+            elif not (self.read_only or state.synced_by or before is not None):
+                continue
+            now = SourceStatus(
+                state.name,
+                "elsewhere",
+                error=state.last_error,
+                next_try=state.next_try,
+                last_success=state.last_success,
+                by=state.synced_by,
+            )
+            if now != before:
+                self._sources[state.name] = now
+                changed = True
+        if changed:
+            self.post_message(SourcesUpdated())
+
+    @on(SourcesSynced)
+    async def _sources_synced(self, event: SourcesSynced) -> None:
+        """Another process's sync stored pages or a round: the queue is read again in
+        place (the cursor stays on its response, marks stay), the tabs recounted, the
+        header's sources read from the store."""
+        self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            await screen.store_changed()
 
     # -- live between moderators ----------------------------------------------------------
     def _start_live(self) -> None:
@@ -680,7 +723,10 @@ class ReactieveldApp(App[int]):
     async def _run_live(self, changes: Any) -> None:
         try:
             async for found in changes(interval=self.live_interval, ready=self.live_ready):
-                self.post_message(RowsChanged(found.ids, found.by))
+                if found.ids or found.everything:
+                    self.post_message(RowsChanged(found.ids, found.by))
+                if found.sources:
+                    self.post_message(SourcesSynced(tuple(found.sources)))
         except Exception as exc:  # noqa: BLE001 - a task's error would reach nobody
             # The store failed under the poll (a damaged file, a dropped connection):
             # said once, in one line; the app goes on without live updates.
@@ -891,7 +937,7 @@ def run_app(
             # The sync engine's modules only when there is something to sync.
             from reactieveld.connectors.base import ConnectorError
             from reactieveld.outbox import OutboxWorker
-            from reactieveld.sync import SyncEngine, build_connector
+            from reactieveld.sync import SyncEngine, build_connector, process_name
 
             pairs = []
             for cfg in config.sources:
@@ -903,7 +949,11 @@ def run_app(
             if pairs:
                 # The network sources fetch in a child process: the keys keep this interpreter.
                 engine = SyncEngine(
-                    sync_store, pairs, fetch_process=True, rules=getattr(config, "rules", None)
+                    sync_store,
+                    pairs,
+                    fetch_process=True,
+                    rules=getattr(config, "rules", None),
+                    by=await process_name(sync_store, config, "app"),
                 )
                 outbox = OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets)
         app = ReactieveldApp(

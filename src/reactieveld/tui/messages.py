@@ -61,6 +61,21 @@ class RowsChanged(Message):
 
 
 @dataclass
+class SourcesSynced(Message):
+    """Another process's sync (the team's service, a colleague's app) stored something
+    of these sources: the queue, the counts and the sources' state are read again.
+    Sets that queue up behind each other merge into one."""
+
+    sources: tuple[str, ...] = ()
+
+    def can_replace(self, message: Message) -> bool:
+        if not isinstance(message, SourcesSynced):
+            return False
+        message.sources = tuple(dict.fromkeys((*self.sources, *message.sources)))
+        return True
+
+
+@dataclass
 class CountsUpdated(Message):
     """Fresh counts for the tabs and the header line."""
 

@@ -49,6 +49,7 @@ from reactieveld.store.ingest import (
 )
 from reactieveld.store.pg.actions import Actions
 from reactieveld.store.pg.base import counts_lock, dollar
+from reactieveld.store.pg.live import notify_source
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
 from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
@@ -284,12 +285,24 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         return [source_state_from_row(r) for r in rows]
 
     async def record_sync(
-        self, name: str, *, error: str | None = None, next_try: datetime | None = None
+        self,
+        name: str,
+        *,
+        error: str | None = None,
+        next_try: datetime | None = None,
+        by: str | None = None,
     ) -> None:
-        """Record the end of a sync round: success (error None) or the error to show."""
+        """Record the end of a sync round: success (error None) or the error to show;
+        ``by``: the syncing process's name. Announced on commit (``notify_source``): every
+        app shows the sources' state the store holds, whoever synced."""
         shown = None if error is None else pg_text(error)
-        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()))
-        await self._write(lambda c: c.execute(dollar(sql), *params))
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()), by)
+
+        async def fn(conn: asyncpg.Connection) -> None:
+            await conn.execute(dollar(sql), *params)
+            await notify_source(conn, name)
+
+        await self._write(fn)
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""
@@ -423,6 +436,10 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 result = await self.apply_rules(
                     conn, result, rules, texts, write_back=hold_write_back, now=now or 0
                 )
+            if result.new or result.updated:
+                # The other apps (and the team's other syncs) hear it on commit: the
+                # source's name only, they read what they show themselves.
+                await notify_source(conn, source)
             return result
 
         return await self._write(fn)

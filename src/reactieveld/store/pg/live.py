@@ -53,6 +53,27 @@ async def notify(conn: asyncpg.Connection, ids: Iterable[int]) -> None:
         )
 
 
+async def notify_source(conn: asyncpg.Connection, source: str) -> None:
+    """Announce that the sync of ``source`` stored something (a page that changed rows,
+    the end of a round): call it inside that transaction, as :func:`notify`. The payload
+    is the source's name and the actor only: every app re-reads its window, its counts
+    and the sources' state, whoever synced."""
+    await conn.execute(
+        "SELECT pg_notify($1, json_build_object('source', $2::text, 'by', session_user)::text)",
+        CHANNEL,
+        source,
+    )
+
+
+def parse_source(payload: str) -> str | None:
+    """The source named by a sync's notification (:func:`notify_source`), else None."""
+    try:
+        source = json.loads(payload).get("source")
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return source if isinstance(source, str) else None
+
+
 def parse(payload: str) -> tuple[tuple[int, ...], str | None]:
     """The ids and actor of a notification; nothing from one that is not ours (any role
     may NOTIFY on any channel: a malformed payload must not stop the listener)."""
@@ -156,6 +177,7 @@ class Live(PgBase):
         own = self._pids()
         ids: dict[int, None] = {}
         by: set[str] = set()
+        sources: dict[str, None] = {}
         for pid, payload in items:
             if pid in own:
                 continue
@@ -163,4 +185,7 @@ class Live(PgBase):
             ids.update(dict.fromkeys(changed))
             if changed and actor:
                 by.add(actor)
-        return ChangeSet(tuple(ids), tuple(sorted(by)))
+            source = parse_source(payload)
+            if source is not None:
+                sources[source] = None
+        return ChangeSet(tuple(ids), tuple(sorted(by)), sources=tuple(sources))

@@ -28,6 +28,8 @@ class SourceStatus:
     error: str | None = None
     next_try: datetime | None = None
     last_success: datetime | None = None
+    #: With ``elsewhere``: the name the syncing process stored ("anna sync"), if any.
+    by: str | None = None
 
 
 class StatusLine(Static):
@@ -105,10 +107,12 @@ class StatusLine(Static):
         return Content.assemble(*parts)
 
     def _elsewhere(self, s: SourceStatus) -> list[str | tuple[str, str]]:
-        """``synced elsewhere (error, last 13:02)``: the state the syncing process stored;
-        its error is said as a word here, its text is that process's to report."""
+        """``synced by anna sync (error, last 13:02)`` (``synced elsewhere`` when that
+        process gave no name): the state the syncing process stored; its error is said as
+        a word here, its text is that process's to report."""
         t = self.i18n.t
-        out: list[str | tuple[str, str]] = [(t("hdr.elsewhere"), "cyan"), " ("]
+        said = t("hdr.synced_by", name=one_line(s.by, limit=30)) if s.by else t("hdr.elsewhere")
+        out: list[str | tuple[str, str]] = [(said, "cyan"), " ("]
         if s.error:
             out += [(t("hdr.error"), "bold red"), ", "]
         if s.last_success is None:
