@@ -138,7 +138,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journal.role": ("rol {after}", "role {after}"),
     "journal.note": ("notitie", "note"),
     "journal.reply": ("antwoord", "reply"),
-    "journal.undo": ("ongedaan gemaakt", "undone"),
+    # an undo names what it took back (tui.widgets.response_view.undone_what), lower-case
+    "journal.undo": ("{what} ongedaan gemaakt", "undid {what}"),
+    "journal.undo.any": ("actie ongedaan gemaakt", "undid an action"),
+    "undo.question": ("vraag {code}", "question {code}"),
+    "undo.role": ("rol {role}", "role {role}"),
     # a later coder's own coding of a double-coded response (issue 14)
     "journal.code_tag": (
         "tweede codering: vraag {code} toegevoegd",
@@ -411,9 +415,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # notifications
     "note.saved": ("Notitie opgeslagen", "Note saved"),
     "reply.queued": ("Antwoord staat klaar om te versturen", "Reply queued for sending"),
-    "undo.done": ("Ongedaan gemaakt", "Undone"),
-    "undo.what": ("Ongedaan gemaakt: {what} ({n}×)", "Undone: {what} ({n}×)"),
-    "undo.nothing": ("Niets om ongedaan te maken", "Nothing to undo"),
+    "undo.done": ("actie ongedaan gemaakt", "undid an action"),
+    "undo.what": ("{what} ongedaan gemaakt", "undid {what}"),
+    "undo.what.n": ("{what} ongedaan gemaakt ({n}×)", "undid {what} ({n}×)"),
+    "undo.nothing": ("niets om ongedaan te maken", "nothing to undo"),
     "search.missing": ("Zoeken is nog niet beschikbaar", "Search is not available yet"),
     "dashboard.missing": (
         "Het dashboard is nog niet beschikbaar",
