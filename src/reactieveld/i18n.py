@@ -130,7 +130,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.journal": ("Logboek", "Journal"),
     "view.outbox": ("Terugschrijven", "Write-back"),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
-    "view.readonly": ("Niet mogelijk op {source}: {reason}", "Not possible on {source}: {reason}"),
+    # the source is named once, in the view's first line
+    "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
     "journal.moderate": ("status {before} → {after}", "status {before} → {after}"),
     "journal.handle": ("afgehandeld", "handled"),
     "journal.tag": ("vraag {code} toegevoegd", "question {code} added"),

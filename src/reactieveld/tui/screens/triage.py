@@ -364,7 +364,7 @@ class TriageScreen(Screen[None]):
         reason = self.rapp.unsupported(row.response.source, Capability.APPROVE)
         if reason is None:
             return None
-        return self.i18n.t("view.readonly", source=row.response.source, reason=reason)
+        return self.i18n.t("view.readonly", reason=reason)
 
     def action_reason(self, action: str, parameters: Sequence[object] = ()) -> str | None:
         """Why ``action`` cannot act now, or None when it can."""
