@@ -9,7 +9,7 @@ from helpers.app import app_on_memory
 from helpers.dashboard import SIZE, Host, wait_loaded
 from helpers.data import load_demo
 from reportdata import build
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Label, Static
 
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen, report_path
@@ -31,8 +31,11 @@ async def test_figures_on_screen(tmp_path, monkeypatch):
     app = Host(tmp_path / "m.db", language="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        sparks = list(screen.query(Sparkline))
-        assert [list(s.data) for s in sparks] == [[3, 0, 0], [0, 2, 2]]
+        assert per_day_on(screen) == [
+            "Responses per day per source: 2026-03-02 – 2026-03-04 (3 days, UTC)",
+            "  blog   █    3",
+            "  forum   ██  4",
+        ]
         table = screen.query_one(DataTable)
         assert table.row_count == 9 and table.get_cell("1", "sum").plain == "3"
         assert table.get_cell("all", "sum").plain == "7"  # every response once, per role
@@ -59,6 +62,43 @@ async def test_figures_on_screen(tmp_path, monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DashboardScreen)
+
+
+def per_day_on(screen: DashboardScreen) -> list[str]:
+    """The dashboard's per-day lines as text: the heading, then one line per source."""
+    head = str(screen.query_one("#dash-per-day", Label).render())
+    return [head, *str(screen.query_one("#dash-series", Static).render()).splitlines()]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_per_day_lines_are_those_of_the_stats_command(tmp_path, monkeypatch, language):
+    """One function draws them: the dashboard at 80x24 shows, line for line, what
+    ``reactieveld stats`` prints for the same store and period, the period in the heading."""
+    from argparse import Namespace
+    from io import StringIO
+
+    from helpers.dashboard import DAYS3
+
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.read.figures import run_stats_command
+
+    await memory_async(tmp_path, monkeypatch)
+    until = DAYS3.last.isoformat()
+    args = Namespace(since=None, until=until, source=None, days=len(DAYS3), lang=language)
+    out = StringIO()
+    ran = asyncio.to_thread(
+        run_stats_command, Namespace(codebook=DEFAULT_CODEBOOK), tmp_path / "m.db", args, out=out
+    )
+    assert await ran == 0
+    printed = out.getvalue().splitlines()
+    start = next(i for i, x in enumerate(printed) if x.startswith(("Reacties per dag", "Respon")))
+    block = printed[start : printed.index("", start)]
+    assert block[0].endswith(": " + DAYS3.label(language))  # the period named in the heading
+    assert len(block) == 3  # blog and forum
+    app = Host(tmp_path / "m.db", language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert per_day_on(screen) == block
 
 
 def test_report_path():
@@ -297,10 +337,14 @@ async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path
         screen = await wait_loaded(pilot)
         top = str(screen.query_one("#dash-period", Static).render())
         assert f"{period.label('en')} · Responses: {want['total']}" in top
-        sparks = {
-            s.parent.children[0].render().plain: list(s.data) for s in screen.query(Sparkline)
-        }  # type: ignore[union-attr]
-        assert sparks == {k: list(v) for k, v in want["per_day"].items()}  # type: ignore[attr-defined]
+        from reactieveld.read.figures import sparkline
+
+        head, *series = per_day_on(screen)
+        assert head == f"Responses per day per source: {period.label('en')}"
+        assert {line.split()[0]: line for line in series} == {
+            name: f"  {name.ljust(max(map(len, want['per_day'])))}  {sparkline(v)}  {sum(v)}"  # type: ignore[arg-type]
+            for name, v in want["per_day"].items()  # type: ignore[attr-defined]
+        }
         table = screen.query_one(DataTable)
         assert table.get_cell("all", "sum").plain == str(want["total"])
         for role, n in want["by_role"].items():  # type: ignore[attr-defined]

@@ -56,7 +56,7 @@ async def _decided(target):
 async def _log(store, **kw):
     opts = export_options(_Config, export_args(format="decisions", **kw))
     out = io.StringIO()
-    n = await write_report(store, opts, out)
+    n = (await write_report(store, opts, out)).count
     return n, out.getvalue()
 
 

@@ -281,7 +281,10 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
     )
     assert code == 0
     assert target.read_text(encoding="utf-8").startswith("# Reacties per planningsvraag")
-    assert "5 responses written" in capsys.readouterr().err
+    # Five quotes (r1 under questions 1 and 2) of four responses: the line tells them apart.
+    assert (
+        capsys.readouterr().err == f"4 responses (5 quotes under 2 questions) written to {target}\n"
+    )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []
     target = tmp_path / "r.csv"
     assert (
@@ -331,3 +334,58 @@ def test_the_reactieveld_command(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["--db", db, "export", "--format", "pdf"])
     assert exc.value.code == 2
+
+
+async def _tally_from_the_store(store) -> tuple[int, int, int]:
+    """A report's responses, quotes and questions a second way: every reported response's
+    own question tags, read record by record (not the report's per-question counts)."""
+    from reactieveld.read.records import iter_records
+    from reactieveld.reports.formats import REPORT_STATUSES
+
+    responses = quotes = 0
+    questions: set[str] = set()
+    async for rec in iter_records(store, QueueFilter(statuses=REPORT_STATUSES)):
+        codes = {q.code for q in rec.extra.questions}
+        responses += bool(codes)
+        quotes += len(codes)
+        questions |= codes
+    return responses, quotes, len(questions)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "{r} responses ({q} quotes under {n} questions) written to {path}"),
+        ("nl", "{r} reacties ({q} citaten onder {n} vragen) geschreven naar {path}"),
+    ],
+)
+async def test_the_export_line_counts_responses_and_quotes_apart(memory, tmp_path, language, line):
+    from reactieveld.reports.formats import write_report_file
+
+    store, ids = memory
+    # r5 gets a third question: one response more quotes, the response counted once.
+    await store.toggle_question([ids["r5"]], "4", actor="m")
+    responses, quotes, questions = await _tally_from_the_store(store)
+    assert (responses, quotes, questions) == (4, 6, 3)
+    config = argparse.Namespace(ui=argparse.Namespace(language=language))
+    target = tmp_path / "r1.md"
+    written = await write_report_file(
+        store, export_options(config, export_args(format="md")), target
+    )
+    assert written.line(target.name, language) == line.format(
+        r=responses, q=quotes, n=questions, path="r1.md"
+    )
+    assert target.read_text(encoding="utf-8").count("\n> — ") == quotes
+
+
+def test_the_export_line_in_the_singular_and_for_csv_and_decisions():
+    from reactieveld.reports.formats import Written
+
+    assert Written(1, quotes=1, questions=1).line("a.md", "en") == (
+        "1 response (1 quote under 1 question) written to a.md"
+    )
+    assert Written(1, quotes=1, questions=1).line("a.md", "nl") == (
+        "1 reactie (1 citaat onder 1 vraag) geschreven naar a.md"
+    )
+    assert Written(7).line("r.csv", "en") == "7 responses written to r.csv"
+    assert Written(4, decisions=True).line("r.csv", "nl") == "4 beslissingen geschreven naar r.csv"

@@ -115,3 +115,55 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(tui_store: Any) -
         await settled(pilot)
         assert not any(a is b for a, b in zip(footer.query(FooterKey), before, strict=False))
         assert f"{DISABLED_MARK}Spam" in screen_text(app)[-1]
+
+
+def _cut_keys(footer: str, keys: list[tuple[str, str]]) -> list[str]:
+    """The footer's items that are not on the line whole (``key description``)."""
+    return [f"{d} {t}".strip() for d, t in keys if f"{d} {t}".strip() not in footer]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+@pytest.mark.parametrize("width", [80, 60, 24])
+async def test_the_footer_shows_only_whole_keys_and_always_help(
+    tui_store: Any, language: str, name: str, width: int
+) -> None:
+    """At 80x24 the footer ended in half a key ("w Rol r Rep"): it now shows the items
+    that fit whole, help first, and leaves out the rest (the help screen lists them)."""
+    keys, _cls, help_key, _own = SCREENS[name]
+    t = I18n(language).t
+    app = app_with(tui_store, language, None)
+    async with app.run_test(size=SMALL) as pilot:
+        await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
+        await settled(pilot)
+        await _open(pilot, *keys)
+        await pilot.resize_terminal(width, 24)
+        await settled(pilot)
+        footer = screen_text(app)[-1]
+        shown = [
+            (k.key_display, k.description)
+            for k in app.screen.query_one(KeyFooter).query(FooterKey)
+            if k.display
+        ]
+        assert shown, footer
+        assert _cut_keys(footer, shown) == [], footer
+        assert footer.startswith(("f1" if help_key == "f1" else "?") + f" {t('key.help')}")
+        # Every item shown ends before the line does, whole: the last cell is no letter
+        # of a key cut off, and the line is not wider than the terminal.
+        assert len(footer) == width
+
+
+def test_help_stays_when_nothing_else_fits() -> None:
+    from reactieveld.tui.widgets.footer import ShownKey, fitting
+
+    def key(display: str, text: str, action: str, classes: str = "") -> ShownKey:
+        return ShownKey(display, display, text, action, True, "", classes)
+
+    items = [
+        key("?", "Help", "help"),
+        key("q", "Quit", "quit"),
+        key("^p", "palette", "command_palette", "-command-palette"),
+    ]
+    assert [k.action for k in fitting(items, 80)] == ["help", "quit", "command_palette"]
+    assert [k.action for k in fitting(items, 18)] == ["help", "command_palette"]  # 6 + 1 + 11
+    assert [k.action for k in fitting(items, 8)] == ["help"]  # help first, even alone

@@ -334,6 +334,10 @@ async def test_a_reader_gets_the_read_only_screen_with_the_stores_reason(tmp_pat
                 assert lines[0].startswith(word)
                 view = screen.query_one("#response").render_content().plain
                 assert said in view and str(path) not in view
+                # The source once, in the first line; the reason's line does not repeat it.
+                source = screen.queue.current.response.source
+                [why] = [x for x in view.splitlines() if said in x]
+                assert f"  {source}  " in view.splitlines()[0] and source not in why, view
                 # The decision keys are greyed out with the store's reason as tooltip.
                 assert said in (screen.action_reason("moderate", ("approved",)) or "")
                 assert screen.check_action("moderate", ("approved",)) is None

@@ -144,6 +144,10 @@ async def test_greyed_keys_read_as_such_in_the_footer(tui_store, no_color):
         footer = screen_text(app)[-1]
         assert footer.startswith("? Help q Quit")
         assert "a ✗Approve" in footer and "x Handled" in footer and "✗Handled" not in footer
+        # The view names the source once (its first line), not again with the reason.
+        view = app.screen.query_one("#response").render_content().plain
+        assert "Not possible: read-only API" in view.splitlines(), view
+        assert view.count("  blog  ") == 1 and "on blog" not in view
 
 
 def test_footer_order_puts_help_and_quit_first():

@@ -212,11 +212,11 @@ async def test_undo_says_what_it_took_back(tui_store, make_app):
         screen = await ready(app, pilot)
         await press(pilot, "space", "space", "4")  # two marked, question 4
         await press(pilot, "z")
-        assert [n.message for n in app._notifications][-1] == "Ongedaan gemaakt: Vraag 4 (2×)"
+        assert [n.message for n in app._notifications][-1] == "vraag 4 ongedaan gemaakt (2×)"
         await press(pilot, "s")  # the marks are still there: a decision on both
         assert screen.queue.total == 28
         await press(pilot, "z")
-        assert [n.message for n in app._notifications][-1] == "Ongedaan gemaakt: spam (2×)"
+        assert [n.message for n in app._notifications][-1] == "spam ongedaan gemaakt (2×)"
         assert screen.queue.total == 30
 
 
@@ -615,3 +615,37 @@ async def test_a_source_error_says_why_once(tui_store, make_app):
         await settle(app, pilot)
         assert told()[1:] == [f"blog: {error}"]
         assert "blog fout" in app.screen.query_one("#status-line").render_content().plain
+
+
+@pytest.mark.parametrize(
+    ("language", "notice", "line", "nothing"),
+    [
+        (
+            "nl",
+            "spam ongedaan gemaakt",
+            "tester: spam ongedaan gemaakt",
+            "niets om ongedaan te maken",
+        ),
+        ("en", "undid spam", "tester: undid spam", "nothing to undo"),
+    ],
+)
+async def test_undo_notice_and_journal_say_what_was_undone(
+    tui_store, make_app, language, notice, line, nothing
+):
+    """Lower-case throughout, and the journal line names what was undone (it said only
+    "ongedaan gemaakt"), in the notice's words; one response: no "(1×)"."""
+    from reactieveld.tui.widgets.response_view import ResponseView
+
+    app = make_app(tui_store, language=language)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        first = screen.queue.current.response.id
+        await press(pilot, "s", "z")
+        assert [n.message for n in app._notifications][-1] == notice
+        assert screen.queue.current.response.id == first
+        await settle(app, pilot)
+        journal = screen.query_one(ResponseView).render_content().plain
+        entries = [x for x in journal.splitlines() if x.startswith("  ") and ": " in x]
+        assert entries[0].endswith(f" {line}"), journal  # the newest entry first
+        await press(pilot, "z")
+        assert [n.message for n in app._notifications][-1] == nothing

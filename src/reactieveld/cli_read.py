@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.i18n import language_of
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
@@ -181,7 +182,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     )
 
 
-async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = None) -> int:
+async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = None) -> Any:
     from reactieveld.reports.formats import write_report, write_report_file
     from reactieveld.store.open import open_store
 
@@ -206,14 +207,13 @@ def run_export_command(
     if store_missing(db_path):
         return _usage(f"no memory store at {db_path}")
     if not args.output:
-        n = asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
-        return 0 if n >= 0 else 1
+        asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
+        return 0
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
         return _usage(f"--output {args.output}: directory does not exist")
-    n = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
-    what = "decisions" if opts.format == "decisions" else "responses"
-    print(f"{n} {what} written to {target}", file=sys.stderr)
+    written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
+    print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
 
 

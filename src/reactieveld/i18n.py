@@ -130,7 +130,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.journal": ("Logboek", "Journal"),
     "view.outbox": ("Terugschrijven", "Write-back"),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
-    "view.readonly": ("Niet mogelijk op {source}: {reason}", "Not possible on {source}: {reason}"),
+    # the source is named once, in the view's first line
+    "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
     "journal.moderate": ("status {before} → {after}", "status {before} → {after}"),
     "journal.handle": ("afgehandeld", "handled"),
     "journal.tag": ("vraag {code} toegevoegd", "question {code} added"),
@@ -138,7 +139,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journal.role": ("rol {after}", "role {after}"),
     "journal.note": ("notitie", "note"),
     "journal.reply": ("antwoord", "reply"),
-    "journal.undo": ("ongedaan gemaakt", "undone"),
+    # an undo names what it took back (tui.widgets.response_view.undone_what), lower-case
+    "journal.undo": ("{what} ongedaan gemaakt", "undid {what}"),
+    "journal.undo.any": ("actie ongedaan gemaakt", "undid an action"),
+    "undo.question": ("vraag {code}", "question {code}"),
+    "undo.role": ("rol {role}", "role {role}"),
     # a later coder's own coding of a double-coded response (issue 14)
     "journal.code_tag": (
         "tweede codering: vraag {code} toegevoegd",
@@ -401,9 +406,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.no_dir": ("Map bestaat niet: {path}", "No such directory: {path}"),
     "export.is_dir": ("Dat is een map: {path}", "That is a directory: {path}"),
     "export.done": (
-        "Rapport geschreven ({n} reacties): {path}",
-        "Report written ({n} responses): {path}",
+        "Rapport geschreven ({what}): {path}",
+        "Report written ({what}): {path}",
     ),
+    # what a report holds (reports.formats.Written): the dialog's notice, export's last line
+    "export.written": ("{what} geschreven naar {path}", "{what} written to {path}"),
+    "export.count.md": (
+        "{responses} ({quotes} onder {questions})",
+        "{responses} ({quotes} under {questions})",
+    ),
+    "export.n.responses": ("{n} reacties", "{n} responses"),
+    "export.n.responses.one": ("1 reactie", "1 response"),
+    "export.n.quotes": ("{n} citaten", "{n} quotes"),
+    "export.n.quotes.one": ("1 citaat", "1 quote"),
+    "export.n.questions": ("{n} vragen", "{n} questions"),
+    "export.n.questions.one": ("1 vraag", "1 question"),
+    "export.n.decisions": ("{n} beslissingen", "{n} decisions"),
+    "export.n.decisions.one": ("1 beslissing", "1 decision"),
     "export.failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
     "export.queue_text": ("wachtrij {queue}", "queue {queue}"),
     "settings.title": ("Instellingen", "Settings"),
@@ -411,9 +430,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # notifications
     "note.saved": ("Notitie opgeslagen", "Note saved"),
     "reply.queued": ("Antwoord staat klaar om te versturen", "Reply queued for sending"),
-    "undo.done": ("Ongedaan gemaakt", "Undone"),
-    "undo.what": ("Ongedaan gemaakt: {what} ({n}×)", "Undone: {what} ({n}×)"),
-    "undo.nothing": ("Niets om ongedaan te maken", "Nothing to undo"),
+    "undo.done": ("actie ongedaan gemaakt", "undid an action"),
+    "undo.what": ("{what} ongedaan gemaakt", "undid {what}"),
+    "undo.what.n": ("{what} ongedaan gemaakt ({n}×)", "undid {what} ({n}×)"),
+    "undo.nothing": ("niets om ongedaan te maken", "nothing to undo"),
     "search.missing": ("Zoeken is nog niet beschikbaar", "Search is not available yet"),
     "dashboard.missing": (
         "Het dashboard is nog niet beschikbaar",

@@ -59,7 +59,7 @@ from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.store.base import FiguresStore, RuleTally
 from reactieveld.store.values import FigureQuery
-from reactieveld.text import one_line, shorten  # plain text, no Textual: as on screen
+from reactieveld.text import one_line, preview, shorten  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
@@ -566,6 +566,32 @@ def definition_lines(
     return lines
 
 
+#: A source's name in the per-day lines: cut to this many cells (names come from the config).
+SOURCE_CELLS = 15
+
+
+def per_day_lines(stats: DialogueStats, language: str, width: int) -> list[str]:
+    """The responses per day per source, the same lines on the dashboard and in
+    ``reactieveld stats``: a heading that names the period, then per source its name, a
+    sparkline (a character per day, or per ``k`` days when the days outnumber the
+    ``width``, said on a last line) and its total."""
+    period = stats.period.label(language) if stats.period else text("none", language)
+    lines = [f"{text('per_day', language)}: {period}"]
+    names = {name: preview(name, SOURCE_CELLS) for name in stats.per_day}
+    name_w = max((cell_len(name) for name in names.values()), default=0)
+    sum_w = max((len(str(sum(v))) for v in stats.per_day.values()), default=1)
+    room = max(width - name_w - sum_w - 6, 10)
+    for name, values in stats.per_day.items():
+        binned, _ = bins(values, room)
+        shown = names[name] + " " * (name_w - cell_len(names[name]))
+        lines.append(f"  {shown}  {sparkline(binned)}  {sum(values)}")
+    if len(stats.days) > room:
+        lines.append(
+            "  " + text("per_char", language).format(n=bins([0] * len(stats.days), room)[1])
+        )
+    return lines
+
+
 def render_text(
     stats: DialogueStats, codebook: Codebook, language: str = "nl", width: int = 120
 ) -> str:
@@ -580,15 +606,7 @@ def render_text(
     lines.append(period_line(stats, language))
     lines.append(t("role.short"))
     lines.append("")
-    lines.append(t("per_day"))
-    name_w = max((len(name) for name in stats.per_day), default=0)
-    sum_w = max((len(str(sum(v))) for v in stats.per_day.values()), default=1)
-    room = max(width - name_w - sum_w - 6, 10)
-    for name, values in stats.per_day.items():
-        binned, _ = bins(values, room)
-        lines.append(f"  {name.ljust(name_w)}  {sparkline(binned)}  {sum(values)}")
-    if len(stats.days) > room:
-        lines.append("  " + t("per_char").format(n=bins([0] * len(stats.days), room)[1]))
+    lines.extend(per_day_lines(stats, language, width))
     lines.append("")
     lines.append(t("coverage"))
     # Two spaces of indent, then the table in what is left of the width.

@@ -78,6 +78,43 @@ class ExportOptions:
         return Redactor(include_personal_data=self.include_personal_data, language=self.language)
 
 
+def _counted(key: str, n: int, language: str) -> str:
+    return ui_text(f"export.n.{key}.one" if n == 1 else f"export.n.{key}", language, n=n)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a written report holds, for the one wording of it (``reactieveld export``'s
+    last line and the app's notice). A Markdown report quotes a response under each of
+    its questions, so its quotes are not its responses: it says both."""
+
+    #: The responses in the report; for the statement-of-reasons log, its decisions.
+    count: int
+    decisions: bool = False
+    #: Markdown only: the quotes, and the planning questions with at least one quote.
+    quotes: int | None = None
+    questions: int = 0
+
+    def what(self, language: str) -> str:
+        """``291 responses (374 quotes under 8 questions)``, ``12 decisions``..."""
+        if self.decisions:
+            return _counted("decisions", self.count, language)
+        responses = _counted("responses", self.count, language)
+        if self.quotes is None:
+            return responses
+        return ui_text(
+            "export.count.md",
+            language,
+            responses=responses,
+            quotes=_counted("quotes", self.quotes, language),
+            questions=_counted("questions", self.questions, language),
+        )
+
+    def line(self, path: Path | str, language: str) -> str:
+        """``291 responses (374 quotes under 8 questions) written to r1.md``."""
+        return ui_text("export.written", language, what=self.what(language), path=str(path))
+
+
 async def write_jsonl(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """One JSON object per line per response; returns the number written."""
     n = 0
@@ -141,9 +178,17 @@ def _quote_block(text: str) -> str:
 
 
 async def write_markdown(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
+    """The report for the council (:func:`markdown_report`); returns the number of quotes
+    written (a response tagged with two questions is quoted twice)."""
+    written = await markdown_report(store, opts, out)
+    return written.quotes or 0
+
+
+async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) -> Written:
     """The report for the council: a header (filters, codebook version, redaction), then
     one section per planning question with counts per role and the responses as quotes
-    with source, date and a link back. Returns the number of quotes written."""
+    with source, date and a link back. Returns what it holds: the responses, the quotes
+    and the questions quoted under."""
     t = _report_text(opts.language)
     cb = opts.codebook
     red = opts.redactor
@@ -175,7 +220,11 @@ async def write_markdown(store: ReportStore, opts: ExportOptions, out: TextIO) -
         role_codes = [r for r in role_codes if r in opts.roles] + [
             r for r in opts.roles if r not in role_codes
         ]
+    # The responses of the report: those with any of its questions (a store filter's
+    # questions are "any of"), counted once however many of them they carry.
+    responses = await store.count(replace(base, questions=tuple(codes)))
     quotes = 0
+    quoted: set[str] = set()
     versions: set[str] = set()
     for code in codes:
         flt = replace(base, questions=(code,))
@@ -213,9 +262,10 @@ async def write_markdown(store: ReportStore, opts: ExportOptions, out: TextIO) -
             day = f"{r.created_at.astimezone(UTC):%Y-%m-%d}"
             out.write(f"> — {who}, {md_text(r.source)}, {day}, {place}\n\n")
             quotes += 1
+            quoted.add(code)
     if versions:
         out.write(f"---\n\n{t['versions']}: {md_text(', '.join(sorted(versions)))}\n")
-    return quotes
+    return Written(responses, quotes=quotes, questions=len(quoted))
 
 
 async def agreement_line(
@@ -270,24 +320,25 @@ async def write_decision_log(store: ReportStore, opts: ExportOptions, out: TextI
 
 
 WRITERS = {
-    "md": write_markdown,
     "csv": write_csv,
     "jsonl": write_jsonl,
     "decisions": write_decision_log,
 }
 
 
-async def write_report(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
-    """Write the report in ``opts.format``; returns the number of responses (quotes),
-    or of decisions for the statement-of-reasons log."""
-    return await WRITERS[opts.format](store, opts, out)
+async def write_report(store: ReportStore, opts: ExportOptions, out: TextIO) -> Written:
+    """Write the report in ``opts.format``; returns what it holds (:class:`Written`)."""
+    if opts.format == "md":
+        return await markdown_report(store, opts, out)
+    n = await WRITERS[opts.format](store, opts, out)
+    return Written(n, decisions=opts.format == "decisions")
 
 
-async def write_report_file(store: ReportStore, opts: ExportOptions, path: Path) -> int:
+async def write_report_file(store: ReportStore, opts: ExportOptions, path: Path) -> Written:
     """Write the report to ``path`` atomically (the app's dialog and ``reactieveld export
     --output`` alike): a temporary file in the same folder, synced, then renamed into place,
-    so a failed or cancelled export never leaves half a report. Returns the number of
-    responses; on any failure the temporary file is removed and the error raised."""
+    so a failed or cancelled export never leaves half a report. Returns what it holds
+    (:class:`Written`); on any failure the temporary file is removed and the error raised."""
     fd, tmp = tempfile.mkstemp(prefix=".reactieveld-", dir=path.parent)
     try:
         csv_text = opts.format == "csv" or (

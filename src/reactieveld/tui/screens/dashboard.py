@@ -20,10 +20,10 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
@@ -42,6 +42,7 @@ from reactieveld.read.figures import (
     definition_lines,
     figure_lines,
     gap_lines,
+    per_day_lines,
     period_line,
     period_of,
     question_label,
@@ -49,7 +50,6 @@ from reactieveld.read.figures import (
     text,
 )
 from reactieveld.store.base import QueueFilter
-from reactieveld.text import preview
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
@@ -67,10 +67,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     }
     DashboardScreen #dash-rule { color: $text-muted; }
     DashboardScreen .dash-head { margin-top: 1; text-style: bold; color: $accent; }
-    DashboardScreen .dash-series { height: 1; }
-    DashboardScreen .dash-source { width: 16; }
-    DashboardScreen .dash-series Sparkline { width: 1fr; height: 1; }
-    DashboardScreen .dash-total { width: 8; text-align: right; }
+    DashboardScreen #dash-series { height: auto; }
     DashboardScreen #dash-coverage { height: auto; }
     DashboardScreen #dash-scroll { color: $text-muted; }
     DashboardScreen #dash-legend { color: $text-muted; }
@@ -125,8 +122,8 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             yield Static(
                 Content(f"{text('role.short', lang)} · {text('more', lang)}"), id="dash-rule"
             )
-            yield Label(text("per_day", lang), classes="dash-head")
-            yield VerticalScroll(id="dash-series")
+            yield Label(text("per_day", lang), classes="dash-head", id="dash-per-day")
+            yield Static("", id="dash-series")
             yield Label(text("coverage", lang), classes="dash-head")
             yield DataTable(
                 id="dash-coverage", cursor_type="none", zebra_stripes=True, fixed_columns=1
@@ -215,22 +212,6 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         """Draw the figures (untrusted text: source names, through ``one_line``)."""
         lang = self.language
         self.query_one("#dash-period", Static).update(Content(period_line(st, lang)))
-
-        series = self.query_one("#dash-series", VerticalScroll)
-        await series.remove_children()
-        rows = []
-        for name, values in st.per_day.items():
-            rows.append(
-                Horizontal(
-                    Label(Text(preview(name, 15)), classes="dash-source"),
-                    Sparkline(list(values) or [0], summary_function=max),
-                    Label(Text(str(sum(values))), classes="dash-total"),
-                    classes="dash-series",
-                )
-            )
-        await series.mount_all(rows)
-        series.styles.height = max(1, len(rows))
-
         self.fill_coverage()
         gaps = gap_lines(st, self.codebook, lang)
         self.query_one("#dash-gaps", Static).update(Content("\n".join(gaps)))
@@ -253,6 +234,10 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         table = self.query_one("#dash-coverage", DataTable)
         # The table's cell padding (one cell each side) is the layout's gap between columns.
         width = body.scrollable_content_region.width
+        # The lines of ``reactieveld stats``, from the one function, in this width.
+        head, *series = per_day_lines(st, lang, width)
+        self.query_one("#dash-per-day", Label).update(Content(head))
+        self.query_one("#dash-series", Static).update(Content("\n".join(series)))
         layout = coverage_table(st, self.codebook, lang, width - 2)
         table.clear(columns=True)
         table.add_column(Text(text("question", lang)), key="q")

@@ -109,14 +109,15 @@ def write_export(
 
     async def run() -> None:
         try:
-            n = await write_report_file(store, opts, path)
+            written = await write_report_file(store, opts, path)
         except Exception as exc:
             text = i18n.t("export.failed", error=one_line(str(exc), limit=200))
             app.notify(text, severity="error", markup=False)
             return
-        app.notify(i18n.t("export.done", n=n, path=str(path)), markup=False)
+        what = written.what(i18n.language)
+        app.notify(i18n.t("export.done", what=what, path=str(path)), markup=False)
         if done is not None:
-            done(path, n)
+            done(path, written.count)
 
     return app.run_worker(run(), group="export", exclusive=True, exit_on_error=False)  # type: ignore[no-any-return]
 

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
-from reactieveld.model import Capability, RemoteStatus, TagKind
+from reactieveld.model import Capability, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
@@ -365,7 +365,7 @@ class TriageScreen(Screen[None]):
         reason = self.rapp.unsupported(row.response.source, Capability.APPROVE)
         if reason is None:
             return None
-        return self.i18n.t("view.readonly", source=row.response.source, reason=reason)
+        return self.i18n.t("view.readonly", reason=reason)
 
     def action_reason(self, action: str, parameters: Sequence[object] = ()) -> str | None:
         """Why ``action`` cannot act now, or None when it can."""
@@ -715,36 +715,16 @@ class TriageScreen(Screen[None]):
             await self.queue.jump_to_response(entries[0].response_id)
             self.queue.scroll_cursor_visible()
         what = self._undone_what(entries[0].before, entries[0].after) if entries else None
-        message = (
-            self.i18n.t("undo.what", what=what, n=outcome.changed)
-            if what
-            else self.i18n.t("undo.done")
-        )
+        key = "undo.done" if not what else "undo.what.n" if outcome.changed > 1 else "undo.what"
+        message = self.i18n.t(key, what=what, n=outcome.changed)
         self._notice(message)
         self.rapp.after_action()
 
     def _undone_what(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
-        """What an undo took back, in words (its journal entry's before/after)."""
-        t = self.i18n.t
-        both = {**after, **before}
-        if "codings" in both:  # a resolved disagreement (issue 14)
-            return t("disagree.undone")
-        if "status" in before:
-            return self.i18n.status(str(before["status"]))
-        if "question" in both:
-            return t("key.question", code=both["question"])
-        if "role" in both:
-            code = before.get("role") or after.get("role")
-            return (
-                self.rapp.codebook.label(TagKind.ROLE, code, self.i18n.language) if code else None
-            )
-        if "note_id" in before:
-            return t("key.note")
-        if "text" in before:
-            return t("key.reply")
-        if before.get("triage") == "handled":
-            return t("key.handled")
-        return None
+        """What an undo took back, in words (the journal line's words)."""
+        from reactieveld.tui.widgets.response_view import undone_what
+
+        return undone_what(self.i18n, self.rapp.codebook, before, after)
 
     async def action_search(self) -> None:
         await self.rapp.open_search()

@@ -6,6 +6,11 @@ one puts the keys that say how to go on first (help, then quit), the rest after 
 their own order, so the way to every other key is always on screen. A key that cannot act
 on the current response (its platform cannot) is dimmed by Textual, which is colour
 again: it also gets a ``✗`` before its description, so the plain text says it.
+
+And it shows only the keys that fit whole: Textual's line ran on under the palette key
+docked at the right, so at 80 columns the last cell showed a letter of a key cut in half
+(``w Rol r Rep``). Keys that do not fit are left out (the help screen lists them all);
+help is always shown.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
@@ -44,6 +51,40 @@ class ShownKey(NamedTuple):
     enabled: bool
     tooltip: str
     classes: str
+
+
+def key_cells(item: ShownKey) -> int:
+    """The cells a compact key takes: its key, a space and its description."""
+    width = cell_len(item.display)
+    return width + 1 + cell_len(item.description) if item.description else width
+
+
+#: The cells after each compact key (Footer's ``margin-right: 1``), and before the
+#: palette key's text (its border).
+GAP = 1
+
+
+def fitting(items: Iterable[ShownKey], width: int) -> tuple[ShownKey, ...]:
+    """The keys that fit whole in ``width`` cells, in their order: the palette key (docked
+    at the right, after its border) first, then the others left to right up to the first
+    that does not fit. The help key is kept, without the palette if both do
+    not fit."""
+    keys = [item for item in items if item.classes != "-command-palette"]
+    palette = [item for item in items if item.classes == "-command-palette"]
+    room = width
+    if palette:
+        room -= GAP + key_cells(palette[0]) + GAP
+    shown: list[ShownKey] = []
+    used = 0
+    for item in keys:
+        cells = key_cells(item)
+        if used + cells > room:
+            if not shown and item.action == "help":
+                return (item,)  # help, if need be alone
+            break
+        shown.append(item)
+        used += cells + GAP
+    return (*shown, *palette)
 
 
 class KeyFooter(Footer):
@@ -100,7 +141,11 @@ class KeyFooter(Footer):
                         "-command-palette",
                     )
                 )
-        return tuple(shown)
+        return fitting(shown, self.size.width or self.app.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Another width fits other keys (recompose compares, so only when they change).
+        self.call_after_refresh(self.recompose)
 
     def compose(self) -> ComposeResult:
         self._composed = shown = self._shown()

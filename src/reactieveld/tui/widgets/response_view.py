@@ -8,6 +8,7 @@ cursor never waits for those queries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -325,8 +326,38 @@ class ResponseView(VerticalScroll, can_focus=False):
                 else t("view.none"),
             )
         if kind == "undo":
-            return t("journal.undo")
+            what = undone_what(self.i18n, self.codebook, before, after)
+            return t("journal.undo", what=what) if what else t("journal.undo.any")
         return t("journal." + kind)
+
+
+def undone_what(
+    i18n: I18n, codebook: Codebook, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> str | None:
+    """What an undo took back, in lower-case words, from the undo's own journal entry
+    (``before``: what the undone action had made): ``spam``, ``question 3``... The one
+    wording of the undo notice and of the journal line (``anna: undid spam``); None when
+    the entry does not say."""
+    t = i18n.t
+    both = {**after, **before}
+    if "codings" in both:  # a resolved disagreement (issue 14)
+        return t("disagree.undone")
+    if "status" in before:
+        return i18n.status(str(before["status"]))
+    if "question" in both:
+        return t("undo.question", code=one_line(str(both["question"])))
+    if "role" in both:
+        code = before.get("role") or after.get("role")
+        if not code:
+            return None
+        return t("undo.role", role=one_line(codebook.label(TagKind.ROLE, code, i18n.language)))
+    if "note_id" in before:
+        return t("journal.note")
+    if "text" in before:
+        return t("journal.reply")
+    if before.get("triage") == "handled":
+        return t("journal.handle")
+    return None
 
 
 #: A question's cell in the side-by-side table: given, or not.
