@@ -86,3 +86,16 @@ async def test_a_reply_typed_in_one_burst_is_stored_whole(tmp_path, make_app):
     actions, texts = await _run(tmp_path, make_app, "reply", keys, fast=True)
     assert texts == [text]
     assert [a[:2] for a in actions] == [("reply", "c28")]
+
+
+async def test_a_notice_of_the_screen_below_a_dialog_waits_until_it_is_on_top(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await press(pilot, "question_mark")  # the help screen over the queue
+        assert app.screen is not screen
+        screen._say("later, please")
+        assert [n.message for n in app._notifications] == []
+        await press(pilot, "escape")
+        assert app.screen is screen
+        assert [n.message for n in app._notifications] == ["later, please"]
