@@ -99,3 +99,14 @@ async def test_a_notice_of_the_screen_below_a_dialog_waits_until_it_is_on_top(tu
         await press(pilot, "escape")
         assert app.screen is screen
         assert [n.message for n in app._notifications] == ["later, please"]
+
+
+async def test_keys_behind_a_reason_dialog_go_to_it_and_after_it_in_order(tmp_path, make_app):
+    from reactieveld.reasons import ReasonsConfig
+
+    keys = ["j", "d", "3", "j", "u", "1", "a"]
+    kw = {"reasons": ReasonsConfig()}  # trash and hold ask
+    slow = await _run(tmp_path, make_app, "reason", keys, fast=False, **kw)
+    fast = await _run(tmp_path, make_app, "reason", keys, fast=True, **kw)
+    assert len(slow[0]) == 3
+    assert fast == slow
