@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.message import Message
 
 from reactieveld.store.base import QueueRow
@@ -88,6 +89,16 @@ class SourcesUpdated(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SourcesUpdated)
+
+
+def resend_key(app: Any, event: events.Key) -> None:
+    """Give a key that reached a screen no longer on top (typed after the key that opened
+    a dialog, before the dialog was on screen) to the screen on top now, as the app gives
+    it a key: to its focused widget, else to the screen. Called for each such key as it
+    arrives, so they reach the dialog in the order they were typed."""
+    key = events.Key(event.key, event.character)
+    key.set_sender(app)
+    (app.focused or app.screen)._forward_event(key)
 
 
 def deferred(

@@ -64,7 +64,7 @@ class EditorScreen(ModalScreen[str | None]):
     open, kept or dropped as the moderator says; sending drops it."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="editor.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "cancel", "Cancel", id="editor.cancel"),
     ]
 

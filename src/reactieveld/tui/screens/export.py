@@ -127,7 +127,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        Binding("ctrl+s", "export", "Export", id="export.go", priority=True),
+        Binding("ctrl+s", "export", "Export", id="export.go"),
     ]
 
     def __init__(

@@ -26,7 +26,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="filter.cancel"),
-        Binding("ctrl+s", "apply", "Apply", id="filter.apply", priority=True),
+        Binding("ctrl+s", "apply", "Apply", id="filter.apply"),
     ]
 
     def __init__(

@@ -20,6 +20,7 @@ from reactieveld.i18n import I18n
 from reactieveld.model import DecisionReason
 from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
 from reactieveld.text import one_line
+from reactieveld.tui.messages import resend_key
 
 
 class ReasonDialog(ModalScreen[DecisionReason | None]):
@@ -54,6 +55,11 @@ class ReasonDialog(ModalScreen[DecisionReason | None]):
             yield Static(Content(t("reasons.hint")), classes="dialog-hint", id="reason-hint")
 
     def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:  # dismissed by a key before: the rest go on
+            event.stop()
+            event.prevent_default()
+            resend_key(self.app, event)
+            return
         if self.typing is not None:
             return  # the text field has the keys
         for reason in self.reasons.choices:

@@ -27,7 +27,7 @@ from reactieveld.model import Capability, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
-from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows
+from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, resend_key
 from reactieveld.tui.queues import (
     DISAGREE,
     FLAGGED,
@@ -56,11 +56,6 @@ _CAPABILITY = {
     RemoteStatus.TRASH.value: Capability.TRASH,
     RemoteStatus.HIDDEN.value: Capability.HIDE,
 }
-#: Keys that open a dialog one types into. As priority bindings the app runs them before
-#: it passes on the next key, and the action awaits the dialog's mount (which focuses its
-#: field): letters typed right behind the key (a fast typist, a paste) land in the dialog
-#: instead of reaching the queue after it has gone ("q" would even quit the app).
-_OPENS_DIALOG = {"role", "reply", "note", "search", "hold", "spam", "trash", "hide"}
 #: Actions that need a response under the cursor (or marked ones).
 _ROW_ACTIONS = ROW_ACTIONS
 
@@ -104,7 +99,6 @@ class TriageScreen(Screen[None]):
                     self.i18n.t(s.label, **dict(s.label_values)),
                     show=s.show,
                     id=s.id,
-                    priority=s.id in _OPENS_DIALOG,
                 )
                 for s in self.specs
             ]
@@ -114,6 +108,8 @@ class TriageScreen(Screen[None]):
         self._start_at = response_id
         self._allowed: tuple[bool | None, ...] = ()
         self._refused: tuple[str, float] = ("", 0.0)  # the last refused key's notice
+        #: Notices due while another screen (a dialog) is on top: shown when this one is.
+        self._held_notices: list[tuple[str, dict[str, Any]]] = []
         #: The response view and the tag bar, once mounted (after the first frame:
         #: :meth:`_mount_the_rest`); None before.
         self._view: ResponseView | None = None
@@ -388,31 +384,68 @@ class TriageScreen(Screen[None]):
             return self.i18n.t("second.blind")
         return None
 
-    def on_key(self, event: events.Key) -> None:
-        """A key whose action cannot act here says why, instead of doing nothing.
+    async def on_key(self, event: events.Key) -> None:
+        """The screen's keys, run here one after the other, in the order they were typed.
+
+        None of them is a priority binding: Textual runs those as the key arrives, before
+        the ordinary keys typed earlier (``j s`` decided on the row before ``j``'s). A key
+        that comes here after one that opened a dialog (typed before the dialog was on
+        screen: a fast typist, a paste) goes on to the dialog, in order, instead of acting
+        on the queue below it. A key whose action cannot act here says why."""
+        if self.app.screen is not self:
+            event.stop()
+            event.prevent_default()
+            resend_key(self.app, event)
+            return
+        if self._refuse(event):
+            return
+        for namespace, bindings in self._modal_binding_chain:
+            if namespace is self.app:
+                break  # the app's own keys (q, f2, D, E) are the app's to run
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, namespace):
+                    event.stop()
+                    event.prevent_default()
+                    return
+
+    def _refuse(self, event: events.Key) -> bool:
+        """True when ``event`` is the key of a greyed-out action, which says why.
 
         Textual passes the key of a greyed-out binding on unhandled; the footer's tooltip
         says why only to a mouse. A reader pressing ``a``, or ``r`` on a feed that cannot
         reply, reads the reason in a notice (the same line as the tooltip)."""
         active = self.active_bindings.get(event.key)
         if active is None or active.node is not self or active.enabled:
-            return
+            return False
         reason = active.tooltip
         if not reason or reason == self.i18n.t("view.empty"):
-            return  # an empty queue: nothing to say about a key
+            return False  # an empty queue: nothing to say about a key
         event.stop()
         event.prevent_default()
         now = time.monotonic()
         last, at = self._refused
         if reason == last and now - at < _REFUSED_SECONDS:
-            return  # the same line is still on screen: keys pressed again do not pile up
+            return True  # the same line is still on screen: keys pressed again do not pile up
         self._refused = (reason, now)
-        self.app.notify(
+        self._say(
             self.i18n.t("key.refused", why=reason),
             severity="warning",
-            markup=False,
             timeout=_REFUSED_SECONDS,
         )
+        return True
+
+    def _say(self, text: str, **kw: Any) -> None:
+        """A notice (literal text) from this screen: shown only while it is the screen
+        on top, not over a dialog opened meanwhile; held until it is on top again."""
+        if self.app.screen is self:
+            self.app.notify(text, markup=False, **kw)
+        else:
+            self._held_notices.append((text, kw))
+
+    def on_screen_resume(self) -> None:
+        held, self._held_notices = self._held_notices, []
+        for text, kw in held:
+            self.app.notify(text, markup=False, **kw)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _WRITES and (
@@ -526,7 +559,7 @@ class TriageScreen(Screen[None]):
 
         from reactieveld.tui.screens.reason import ReasonDialog
 
-        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
+        await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             ReasonDialog(i18n=self.i18n, reasons=reasons, decision=what, count=len(ids)),
             chosen,
         )
@@ -589,7 +622,7 @@ class TriageScreen(Screen[None]):
             if by
             else self.i18n.t("conflict.someone", n=n)
         )
-        self.app.notify(message, severity="warning", markup=False, timeout=10)
+        self._say(message, severity="warning", timeout=10)
         await self.queue.refresh_window(reanchor=True)
         self.rapp.request_counts()
         return True
@@ -602,7 +635,7 @@ class TriageScreen(Screen[None]):
 
     def _notice(self, text: str, *, timeout: float | None = None) -> None:
         """A short notice after an action (a decision, an undo): literal text."""
-        self.app.notify(text, markup=False, timeout=timeout)
+        self._say(text, timeout=timeout)
 
     @property
     def _settles(self) -> bool:
@@ -642,7 +675,7 @@ class TriageScreen(Screen[None]):
             await self._after(batch=batch, advance=False, acted=acted)
             await self._tell_if_second_coding(acted)
 
-        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
+        await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             RolePicker(
                 i18n=self.i18n,
                 codebook=self.rapp.codebook,
@@ -684,11 +717,11 @@ class TriageScreen(Screen[None]):
             if await self._conflicted(await write(rid, text, actor=actor, seen=seen)):
                 self.rapp.drafts[(kind, rid)] = text  # kept: the words are still needed
                 return
-            self.app.notify(self.i18n.t(done), markup=False)
+            self._say(self.i18n.t(done))
             await self._after(batch=False, advance=advance, acted=rid)
 
         author = one_line(row.response.author_name, limit=40)
-        await self.app.push_screen(  # awaited: see _OPENS_DIALOG
+        await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             EditorScreen(
                 self.i18n.t(f"{kind}.title", author=author),
                 self.i18n.t(f"{kind}.hint"),
@@ -729,7 +762,7 @@ class TriageScreen(Screen[None]):
     async def action_search(self) -> None:
         await self.rapp.open_search()
 
-    def action_filters(self) -> None:
+    async def action_filters(self) -> None:
         from reactieveld.tui.screens.filters import FilterScreen
 
         sources = sorted(self.rapp.source_names())
@@ -738,7 +771,7 @@ class TriageScreen(Screen[None]):
             if choice is not None:
                 await self.set_choice(choice)
 
-        self.app.push_screen(
+        await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             FilterScreen(
                 i18n=self.i18n, codebook=self.rapp.codebook, sources=sources, current=self.choice
             ),
@@ -806,13 +839,13 @@ class TriageScreen(Screen[None]):
         self.queue.scroll_cursor_visible()
         return found
 
-    def action_thread(self) -> None:
+    async def action_thread(self) -> None:
         from reactieveld.tui.screens.thread import ThreadScreen
 
         row = self.queue.current
         if row is None or self.action_reason("thread"):
             return
-        self.app.push_screen(
+        await self.app.push_screen(
             ThreadScreen(
                 self.rapp.reader,
                 row,
@@ -822,7 +855,7 @@ class TriageScreen(Screen[None]):
             )
         )
 
-    def action_author_history(self) -> None:
+    async def action_author_history(self) -> None:
         """``h``: every other response by this author, with its tags (the search
         screen's author history); ``enter`` there jumps to one, ``escape`` returns."""
         from reactieveld.tui.screens.search import AuthorHistoryScreen
@@ -830,7 +863,7 @@ class TriageScreen(Screen[None]):
         row = self.queue.current
         if row is None or self.action_reason("author_history"):
             return
-        self.app.push_screen(
+        await self.app.push_screen(
             AuthorHistoryScreen(
                 row,
                 store=self.rapp.reader,
@@ -857,16 +890,12 @@ class TriageScreen(Screen[None]):
         for r in pile:
             by_source[r.response.source] = by_source.get(r.response.source, 0) + 1
         sources = ", ".join(f"{one_line(name, limit=30)} {k}" for name, k in by_source.items())
-        self.app.notify(
-            self.i18n.t("pile.marked", n=n, author=author, sources=sources),
-            markup=False,
-            timeout=8,
-        )
+        self._say(self.i18n.t("pile.marked", n=n, author=author, sources=sources), timeout=8)
 
-    def action_help(self) -> None:
+    async def action_help(self) -> None:
         from reactieveld.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.help_rows()))
+        await self.app.push_screen(HelpScreen(self.help_rows()))
 
     def help_rows(self) -> list[tuple[str, str, str | None]]:
         """(keys, description, reason it is greyed out) for every key, app keys included."""

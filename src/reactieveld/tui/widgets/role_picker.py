@@ -14,6 +14,7 @@ from textual.widgets import Static
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.text import one_line
+from reactieveld.tui.messages import resend_key
 
 
 class RolePicker(ModalScreen[str | None]):
@@ -47,6 +48,11 @@ class RolePicker(ModalScreen[str | None]):
             )
 
     def on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self:  # dismissed by a key before: the rest go on
+            event.stop()
+            event.prevent_default()
+            resend_key(self.app, event)
+            return
         for role in self.codebook.roles:
             if event.character and event.character == role.key:
                 event.stop()

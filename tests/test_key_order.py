@@ -1,0 +1,112 @@
+"""Keys act in the order they were typed: keys sent in one burst (as a fast typist or a
+paste gives them, none waiting for the one before) leave the store as the same keys
+pressed one at a time, each waited for; keys typed behind one that opens a dialog go to
+the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from typing import Any
+
+import pytest
+from helpers.app import SIZE, press, ready, settle
+from helpers.data import sample_store
+from helpers.store import sql
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+#: The triage keys of the generated sequences: moving, deciding, marking.
+KEYS = ("j", "k", "a", "s", "d", "u", "space", "x")
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Send ``keys`` at once, as the terminal gives a fast typist's keys (``pilot.press``
+    waits for the app to be idle after each key), then wait for the workers."""
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle(app, pilot)
+
+
+async def _actions(store: Any) -> list[tuple[Any, ...]]:
+    return await sql(
+        store,
+        "SELECT a.kind, r.external_id, a.reason FROM actions a "
+        "JOIN responses r ON r.id = a.response_id ORDER BY a.id",
+    )
+
+
+async def _run(tmp_path: Any, make_app: Any, name: str, keys: list[str], *, fast: bool, **kw):
+    """The store's actions and outbox texts after ``keys`` on a fresh memory."""
+    store = await sample_store(tmp_path / f"{name}-{fast}.db")
+    try:
+        app = make_app(store, **kw)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+            if fast:
+                await burst(pilot, *keys)
+            else:
+                for key in keys:
+                    await press(pilot, key)
+            await settle(app, pilot)
+        texts = [item.action.text for item in await store.outbox_items()]
+        return await _actions(store), texts
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_burst_of_keys_decides_as_the_keys_one_at_a_time(tmp_path, make_app, seed):
+    keys = random.Random(seed).choices(KEYS, k=14)
+    slow = await _run(tmp_path, make_app, "seq", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "seq", keys, fast=True)
+    assert slow[0], keys  # something was decided
+    assert fast == slow, keys
+
+
+async def test_j_then_s_decides_on_the_second_row(tmp_path, make_app):
+    actions, _ = await _run(tmp_path, make_app, "js", ["j", "s"], fast=True)
+    assert [a[:2] for a in actions] == [("moderate", "c28")]
+
+
+async def test_a_reply_typed_in_one_burst_is_stored_whole(tmp_path, make_app):
+    text = "Dank u wel, we nemen het mee."
+    keys = ["j", "r", *text, "ctrl+s"]
+    actions, texts = await _run(tmp_path, make_app, "reply", keys, fast=True)
+    assert texts == [text]
+    assert [a[:2] for a in actions] == [("reply", "c28")]
+
+
+async def test_a_notice_of_the_screen_below_a_dialog_waits_until_it_is_on_top(tui_store, make_app):
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await press(pilot, "question_mark")  # the help screen over the queue
+        assert app.screen is not screen
+        screen._say("later, please")
+        assert [n.message for n in app._notifications] == []
+        await press(pilot, "escape")
+        assert app.screen is screen
+        assert [n.message for n in app._notifications] == ["later, please"]
+
+
+async def test_keys_behind_a_reason_dialog_go_to_it_and_after_it_in_order(tmp_path, make_app):
+    from reactieveld.reasons import ReasonsConfig
+
+    keys = ["j", "d", "3", "j", "u", "1", "a"]
+    kw = {"reasons": ReasonsConfig()}  # trash and hold ask
+    slow = await _run(tmp_path, make_app, "reason", keys, fast=False, **kw)
+    fast = await _run(tmp_path, make_app, "reason", keys, fast=True, **kw)
+    assert len(slow[0]) == 3
+    assert fast == slow
