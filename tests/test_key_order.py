@@ -82,10 +82,10 @@ async def test_j_then_s_decides_on_the_second_row(tmp_path, make_app):
 
 async def test_a_reply_typed_in_one_burst_is_stored_whole(tmp_path, make_app):
     text = "Dank u wel, we nemen het mee."
-    keys = ["j", "r", *text, "ctrl+s"]
+    keys = ["j", "r", *text, "ctrl+s", "j", "a"]  # the reply moves on to c27; j: c26
     actions, texts = await _run(tmp_path, make_app, "reply", keys, fast=True)
     assert texts == [text]
-    assert [a[:2] for a in actions] == [("reply", "c28")]
+    assert [a[:2] for a in actions] == [("reply", "c28"), ("moderate", "c26")]
 
 
 async def test_a_notice_of_the_screen_below_a_dialog_waits_until_it_is_on_top(tui_store, make_app):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, MutableMapping
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,6 +20,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from reactieveld.i18n import I18n
+from reactieveld.tui.messages import resend_key
+
+
+class _Text(TextArea):
+    """The editor's field: it runs the save key itself, behind the text typed before it
+    (the screen's binding ran as the key reached the app, while letters typed before it
+    were still on their way to the field), and passes keys typed after it on."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self.screen:  # saved or cancelled by a key before
+            event.stop()
+            event.prevent_default()
+            resend_key(self.app, event)
+            return
+        saves = self.screen._bindings.key_to_bindings.get(event.key, ())
+        if any(binding.action == "save" for binding in saves):
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action("save", self.screen)
+            return
+        await super()._on_key(event)
 
 
 class DraftQuestion(ModalScreen[str]):
@@ -89,7 +111,7 @@ class EditorScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="editor", classes="dialog"):
             yield Static(Content(self.title_text), classes="dialog-title")
-            yield TextArea(self.initial, id="editor-text", soft_wrap=True)
+            yield _Text(self.initial, id="editor-text", soft_wrap=True)
             yield Static(Content(self.hint), classes="dialog-hint")
 
     def on_mount(self) -> None:
