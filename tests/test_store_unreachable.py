@@ -61,6 +61,9 @@ def test_sslmode_problems_have_their_own_line() -> None:
 def library_loggers():
     names = ("asyncpg", "httpx", "httpcore")
     kept = {n: (logging.getLogger(n).level, logging.getLogger(n).propagate) for n in names}
+    for n in names:  # as a fresh process has them (an earlier test's cli.main quieted them)
+        logging.getLogger(n).setLevel(logging.NOTSET)
+        logging.getLogger(n).propagate = True
     yield names
     for n, (level, propagate) in kept.items():
         logging.getLogger(n).setLevel(level)
