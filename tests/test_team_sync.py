@@ -12,17 +12,16 @@ each wait bounded."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import discourse_source
 from fakes.discourse import FakeDiscourse
-from helpers.app import SMALL, screen_text
+from helpers.app import SMALL
+from helpers.team import forum_config as _config
+from helpers.team import header, until
 
 import reactieveld.sync as sync_module
-from reactieveld.config import load_config
 from reactieveld.model import utcnow
 from reactieveld.store.open import open_store
 from reactieveld.store.pg.store import PostgresStore
@@ -33,25 +32,6 @@ from reactieveld.tui.messages import SourcesSynced
 pytestmark = pytest.mark.usefixtures("tui_env")
 
 SERVICE = "service sync"
-
-
-def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:
-    cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(discourse_source(forum)[0] + "poll_seconds = 3600\n", encoding="utf-8")
-    return load_config(cfg)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition()`` holds (bounded: a few hundred idle turns)."""
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def header(app: Any) -> str:
-    return str(screen_text(app)[0])
 
 
 async def _new_rows_reach_the_open_app(

@@ -8,40 +8,20 @@ the app's own state."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import discourse_source
 from fakes.discourse import FakeDiscourse
-from helpers.app import SMALL, screen_text
+from helpers.app import SMALL
 from helpers.store import page, resp
+from helpers.team import forum_config as _config
+from helpers.team import header, until
 
-from reactieveld.config import load_config
 from reactieveld.store.pg.store import PostgresStore
 from reactieveld.sync import SyncEngine, SyncEvent
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-
-
-def _config(tmp_path: Path, forum: FakeDiscourse) -> Any:
-    cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(discourse_source(forum)[0] + "poll_seconds = 3600\n", encoding="utf-8")
-    return load_config(cfg)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition()`` holds (the engine's worker never settles)."""
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def header(app: Any) -> str:
-    return str(screen_text(app)[0])
 
 
 @pytest.mark.parametrize(
