@@ -314,6 +314,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sources``: each configured source with its last sync."""
     from reactieveld.store.open import open_store
+    from reactieveld.text import one_line
 
     config = ctx.config
 
@@ -348,7 +349,9 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         else:
             line += "\tnever synced"
         if source.name in elsewhere:
-            line += "\tsynced by another process"
+            # The name the syncing process stored ("anna sync"): untrusted, one line.
+            by = one_line(getattr(state, "synced_by", None), limit=60)
+            line += f"\tsynced by {by}" if by else "\tsynced by another process"
         print(line)
     return 0
 
