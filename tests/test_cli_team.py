@@ -160,3 +160,39 @@ async def test_sources_names_who_syncs_a_source_elsewhere(
     assert line.startswith("blog\twordpress\thttps://blog.example\t")
     assert line.endswith("\t" + said), line
     assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "lead"),
+    [("nl", "het geheugen is niet bereikbaar"), ("en", "the memory cannot be reached")],
+)
+@pytest.mark.parametrize(
+    "reason", ["connection refused (is the server running?)", "weg\nmet\x1b[2J [b]x"]
+)
+async def test_sources_says_a_stored_memory_error_in_the_configured_language(
+    store_target: str, config: Path, language: str, lead: str, reason: str
+) -> None:
+    """The round's stored error (English, as the sync records it) is printed as the sync's
+    own line says it: a known lead in the configured language, the rest as stored, on one
+    line; another error as stored."""
+    from helpers.store import open_store
+
+    from reactieveld.store.errors import StoreUnreachable
+
+    other = await open_store(store_target)
+    try:
+        await other.record_sync("blog", error=f"{StoreUnreachable.lead}: {reason}")
+        await other.record_sync("forum", error=f"HTTP 502: {reason}")
+    finally:
+        await other.close()
+    config.write_text(
+        f'[ui]\nlanguage = "{language}"\n' + CONFIG + CONFIG.replace("blog", "forum"),
+        encoding="utf-8",
+    )
+    code, out, err = await asyncio.to_thread(run_main, ["--db", store_target, "sources"])
+    assert (code, err) == (0, ""), err
+    blog, forum = out.splitlines()  # one line each, whatever the reason holds
+    said = " ".join(reason.replace("\x1b[2J", "").split())
+    assert blog.endswith(f"\terror: {lead}: {said}"), blog
+    assert forum.endswith(f"\terror: HTTP 502: {said}"), forum
+    assert "\x1b" not in out
