@@ -4,6 +4,7 @@ PGPASSWORD, ~/.pgpass); every failure one line, exit 2, no password shown."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,90 @@ def test_a_password_in_a_db_url_is_refused_and_not_repeated(config: Path) -> Non
     assert "geheim" not in err
     assert "password" in err
     assert err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        ("anna sync", "synced by anna sync"),
+        ("anna\nsync\x1b[31m [b]x", "synced by anna sync [b]x"),
+        ("\t" + "lang" * 40, "synced by " + ("lang" * 40)[:60]),
+        (None, "synced by another process"),
+    ],
+)
+async def test_sources_names_who_syncs_a_source_elsewhere(
+    store_target: str,
+    config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stored: str | None,
+    said: str,
+) -> None:
+    """``reactieveld sources`` names the process that syncs a source (the name it stored),
+    on one line whatever that name holds; "another process" where it stored none."""
+    from helpers.store import open_store
+
+    from reactieveld.store.sqlite import SqliteStore
+
+    other = await open_store(store_target)
+    try:
+        if stored is not None:
+            await other.record_sync("blog", error="HTTP 502", by=stored)
+        if isinstance(other, SqliteStore):
+            # A file has no sync lock (every sync is granted): stand in for one held.
+            async def elsewhere(self: Any, names: list[str]) -> set[str]:
+                return {"blog"} & set(names)
+
+            monkeypatch.setattr(SqliteStore, "syncing_elsewhere", elsewhere)
+            held = None
+        else:
+            held = other.source_lock("blog")
+            assert await held.__aenter__()
+        try:
+            # The command runs its own event loop: in a thread of its own here.
+            code, out, err = await asyncio.to_thread(run_main, ["--db", store_target, "sources"])
+        finally:
+            if held is not None:
+                await held.__aexit__(None, None, None)
+    finally:
+        await other.close()
+    assert (code, err) == (0, ""), err
+    [line] = out.splitlines()  # the configured source, on one line
+    assert line.startswith("blog\twordpress\thttps://blog.example\t")
+    assert line.endswith("\t" + said), line
+    assert "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "lead"),
+    [("nl", "het geheugen is niet bereikbaar"), ("en", "the memory cannot be reached")],
+)
+@pytest.mark.parametrize(
+    "reason", ["connection refused (is the server running?)", "weg\nmet\x1b[2J [b]x"]
+)
+async def test_sources_says_a_stored_memory_error_in_the_configured_language(
+    store_target: str, config: Path, language: str, lead: str, reason: str
+) -> None:
+    """The round's stored error (English, as the sync records it) is printed as the sync's
+    own line says it: a known lead in the configured language, the rest as stored, on one
+    line; another error as stored."""
+    from helpers.store import open_store
+
+    from reactieveld.store.errors import StoreUnreachable
+
+    other = await open_store(store_target)
+    try:
+        await other.record_sync("blog", error=f"{StoreUnreachable.lead}: {reason}")
+        await other.record_sync("forum", error=f"HTTP 502: {reason}")
+    finally:
+        await other.close()
+    config.write_text(
+        f'[ui]\nlanguage = "{language}"\n' + CONFIG + CONFIG.replace("blog", "forum"),
+        encoding="utf-8",
+    )
+    code, out, err = await asyncio.to_thread(run_main, ["--db", store_target, "sources"])
+    assert (code, err) == (0, ""), err
+    blog, forum = out.splitlines()  # one line each, whatever the reason holds
+    said = " ".join(reason.replace("\x1b[2J", "").split())
+    assert blog.endswith(f"\terror: {lead}: {said}"), blog
+    assert forum.endswith(f"\terror: HTTP 502: {said}"), forum
+    assert "\x1b" not in out

@@ -81,6 +81,38 @@ async def test_a_commit_is_heard_by_the_other_store_not_its_own(pg_url: str) -> 
         await a.close()
 
 
+async def test_a_store_told_of_another_of_its_process_hears_neither(pg_url: str) -> None:
+    """The app's store is told of its sync engine's (``hear_not``): the engine's writes,
+    its rounds' notices included, are left out as the app's own; a third store's are
+    heard."""
+    from reactieveld.model import Source
+
+    app = await PostgresStore.open(pg_url)
+    engine = await PostgresStore.open(pg_url)
+    other = await PostgresStore.open(pg_url)
+    try:
+        ids = await fill(engine, 4)
+        await engine.ensure_source(Source("forum", "discourse"))
+        app.hear_not(engine)
+        app.hear_not(engine)  # told twice: the same
+        app.hear_not(app)  # itself: nothing to add
+        assert len(app._also_own()) == 1
+        async with listening(app) as heard:
+            await decide(engine, ids[:2])
+            await engine.record_sync("forum", by="tester app")
+            await decide(other, [ids[3]])
+            await other.record_sync("blog", by="service sync")
+            found = await heard.next()
+            # The other's two commits (merged or not), nothing of the engine's.
+            assert found.ids == (ids[3],) and found.sources in ((), ("blog",))
+            if not found.sources:
+                found = await heard.next()
+                assert found.ids == () and found.sources == ("blog",)
+    finally:
+        for store in (app, engine, other):
+            await store.close()
+
+
 async def test_a_rolled_back_action_is_never_announced(pg_url: str) -> None:
     a = await PostgresStore.open(pg_url)
     b = await PostgresStore.open(pg_url)

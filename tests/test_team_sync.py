@@ -284,3 +284,63 @@ def test_who_synced_is_said_in_characters(language: str, expected: str) -> None:
     line.sources = [SourceStatus("forum", "elsewhere", by="[b]x\nsync")]
     assert "\n" not in line.render_content().plain
     assert "[b]x" in line.render_content().plain
+
+
+async def test_the_app_does_not_hear_its_own_engine_as_another_process(
+    tmp_path: Path, pg_url: str, forum: FakeDiscourse, make_app: Any, monkeypatch: Any
+) -> None:
+    """The app's own engine writes through a store of its own (another connection, as
+    ``run_app`` opens it): its pages and round are this app's, refreshed by the engine's
+    events, not heard again as another process's sync; another store's round is."""
+    from reactieveld.model import Source
+
+    config = _config(tmp_path, forum)
+    mine, own = await PostgresStore.open(pg_url), await PostgresStore.open(pg_url)
+    other = await PostgresStore.open(pg_url)
+    engine = SyncEngine.from_config(config, own, fetch_process=False, by="tester app")
+    # The engine's first round waits inside its fetch until the app listens.
+    listening, rounds = asyncio.Event(), asyncio.Event()
+    connector = engine.sources["forum"].connector
+    fetch = connector.fetch
+
+    async def held(cursor: str | None) -> Any:
+        await listening.wait()
+        async for one in fetch(cursor):
+            yield one
+
+    async def pause(delay: float, stop: asyncio.Event, woken: asyncio.Event) -> None:
+        await stop.wait()  # one round: the next waits until the app stops
+
+    connector.fetch = held  # type: ignore[method-assign]
+    monkeypatch.setattr(sync_module, "pause", pause)
+    engine.subscribe(lambda ev: rounds.set() if ev.kind == "round" else None)
+    heard: list[tuple[str, ...]] = []
+    blog = asyncio.Event()
+
+    def hook(message: Any) -> None:
+        if isinstance(message, SourcesSynced):
+            heard.append(message.sources)
+            if "blog" in message.sources:
+                blog.set()
+
+    await other.ensure_source(Source("blog", "wordpress"))
+    app = make_app(mine, language="en", engine=engine)
+    try:
+        async with app.run_test(size=SMALL, message_hook=hook) as pilot:
+            queue = app.screen.queue
+            await queue.loaded.wait()
+            await asyncio.wait_for(app.live_ready.wait(), timeout=30)
+            listening.set()
+            await asyncio.wait_for(rounds.wait(), timeout=30)
+            state = await mine.source_state("forum")
+            assert state is not None and state.synced_by == "tester app"  # stored
+            # Another process's round comes after the engine's pages and round (one
+            # listening connection hears them in commit order).
+            await other.record_sync("blog", by=SERVICE)
+            await asyncio.wait_for(blog.wait(), timeout=30)
+            await until(pilot, lambda: queue.total == 3, "the engine's rows in the queue")
+            assert heard == [("blog",)]  # nothing of its own engine's "forum"
+    finally:
+        await engine.aclose()
+        for store in (mine, own, other):
+            await store.close()

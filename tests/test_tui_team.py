@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from fakes.discourse import FakeDiscourse
 from helpers.app import SMALL
-from helpers.store import page, resp
+from helpers.store import open_store, page, resp
 from helpers.team import forum_config as _config
 from helpers.team import header, until
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from reactieveld.store.pg.store import PostgresStore
 from reactieveld.sync import SyncEngine, SyncEvent
@@ -125,3 +127,92 @@ def test_the_stored_error_and_an_older_day_are_said_in_characters(
     line.sources = [SourceStatus("forum", "elsewhere")]
     never = "nog nooit" if language == "nl" else "never yet"
     assert line.render_content().plain.endswith(f"({never})")
+
+
+#: The longest source name and syncing process's name the header shows (one_line limit).
+LONGEST = 30
+WORDS = {
+    "nl": ("gesynchroniseerd door", "fout", "laatst"),
+    "en": ("synced by", "error", "last"),
+}
+names = st.text(
+    st.characters(codec="utf-8", categories=("L", "N", "P", "Zs", "S")), min_size=1, max_size=40
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    language=st.sampled_from(["nl", "en"]),
+    source=names,
+    by=names,
+    error=st.booleans(),
+    days=st.integers(min_value=0, max_value=900),
+)
+@example(language="nl", source="forum", by="reactieveld_sync sync", error=True, days=400)
+@example(language="nl", source="b" * LONGEST, by="s" * LONGEST, error=True, days=1)
+@example(language="en", source="界" * LONGEST, by="界" * LONGEST, error=True, days=1)
+def test_the_synced_by_state_fits_80_columns(
+    language: str, source: str, by: str, error: bool, days: int
+) -> None:
+    """Dutch, a stored error, an older day and the longest names: the line fits 80
+    columns and says each state word and the whole time in characters; the names give
+    way first (the syncing process's, then the source's)."""
+    from datetime import UTC, datetime, timedelta
+
+    from rich.cells import cell_len
+
+    from reactieveld.i18n import I18n
+    from reactieveld.model import utcnow
+    from reactieveld.text import one_line
+    from reactieveld.tui.widgets.status_line import SourceStatus, StatusLine
+
+    line = StatusLine(i18n=I18n(language), tz=UTC)
+    when = utcnow().replace(hour=12, minute=5) - timedelta(days=days)
+    line.sources = [
+        SourceStatus(
+            source, "elsewhere", error="HTTP 502" if error else None, last_success=when, by=by
+        )
+    ]
+    shown = line.render_content(80).plain
+    assert cell_len(shown) <= 80, shown
+    said, fout, last = WORDS[language]
+    assert f" {said} " in shown
+    assert (f"({fout}, {last} " in shown) == error, shown
+    stamp = when.strftime("%H:%M" if when.date() == datetime.now(UTC).date() else "%Y-%m-%d %H:%M")
+    assert shown.endswith(f"{last} {stamp})"), shown
+    state = f"{fout}, " if error else ""
+    full = f"{one_line(source)} {said} {one_line(by)} ({state}{last} {stamp})"
+    if cell_len(full) <= 80 and len(by) <= LONGEST and len(source) <= LONGEST:
+        assert shown == full  # room enough: nothing cut
+
+
+@pytest.mark.usefixtures("no_color")
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_worst_synced_by_header_on_screen_at_80x24(
+    tmp_path: Path, make_app: Any, language: str
+) -> None:
+    """On screen, NO_COLOR, at 80x24: the source another process syncs with the longest
+    name, its stored error and a last sync on an older day: every state word and the
+    whole time are on the first line."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    store = await open_store(str(tmp_path / "m.db"))
+    name = "s" * LONGEST
+    await store.record_sync("forum", error="HTTP 502", by=name)
+    await store._write(
+        lambda db: db.execute("UPDATE sources SET last_success = 1709294700 WHERE name = 'forum'")
+    )
+    state = await store.source_state("forum")
+    assert state is not None and state.synced_by == name and state.last_error  # stored
+    assert isinstance(store, SqliteStore)
+    app = make_app(store, language=language)
+    said, fout, last = WORDS[language]
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await app.screen.queue.loaded.wait()
+            await until(pilot, lambda: said in header(app), "the header to name who syncs")
+            line = header(app)
+            assert f"forum {said} " in line, line
+            assert line.rstrip().endswith(f"({fout}, {last} 2024-03-01 12:05)"), line
+    finally:
+        await store.close()

@@ -313,7 +313,10 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sources``: each configured source with its last sync."""
+    from reactieveld.i18n import language_of
     from reactieveld.store.open import open_store
+    from reactieveld.sync import error_in_language
+    from reactieveld.text import one_line
 
     config = ctx.config
 
@@ -340,7 +343,10 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
             err = getattr(state, "last_error", None)
             line += f"\tlast sync: {last:%Y-%m-%d %H:%M} UTC" if last else "\tnever synced"
             if err:
-                line += f"\terror: {err}"
+                # As the sync's own line says it (a known lead in the configured
+                # language); stored from a server's answer: untrusted, one line.
+                said = error_in_language(one_line(str(err), limit=1000), language_of(config))
+                line += f"\terror: {said}"
             repaired = getattr(state, "repaired", 0)
             if repaired:
                 # Texts a platform sent that UTF-8 cannot hold, stored with U+FFFD.
@@ -348,7 +354,9 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         else:
             line += "\tnever synced"
         if source.name in elsewhere:
-            line += "\tsynced by another process"
+            # The name the syncing process stored ("anna sync"): untrusted, one line.
+            by = one_line(getattr(state, "synced_by", None), limit=60)
+            line += f"\tsynced by {by}" if by else "\tsynced by another process"
         print(line)
     return 0
 

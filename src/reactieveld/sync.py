@@ -524,7 +524,7 @@ async def run_sync(
             reported.add(ev.source)
             printer(f"{_stamp()} {say('round', source=ev.source, new=ev.new, updated=ev.updated)}")
         elif ev.kind == "error":
-            line = say("error", source=ev.source, error=_in_language(ev.error or "", language))
+            line = say("error", source=ev.source, error=error_in_language(ev.error or "", language))
             if ev.retry_at and not once:
                 line += say("retrying", at=ev.retry_at)
             printer(f"{_stamp()} {line}")
@@ -632,8 +632,9 @@ async def waiting_sources(
     return out
 
 
-def _in_language(error: str, language: str) -> str:
-    """A round's stored (English) error with the memory's lead in ``language``."""
+def error_in_language(error: str, language: str) -> str:
+    """A round's (English) error with the memory's lead in ``language``: the sync's own
+    line, and ``reactieveld sources`` for the error a round stored."""
     from reactieveld.store.errors import StoreUnreachable
 
     lead = StoreUnreachable.lead

@@ -716,6 +716,12 @@ class ReactieveldApp(App[int]):
         changes = getattr(self.store, "changes", None)
         if changes is None:
             return
+        # The own engine's store (a connection of its own): what it stores is this app's,
+        # told by the engine's events; heard again it would refresh twice (PostgreSQL).
+        hear_not = getattr(self.store, "hear_not", None)
+        engine_store = getattr(self.engine, "store", None)
+        if hear_not is not None and engine_store is not None:
+            hear_not(engine_store)
         # A task, not a Textual worker: it runs as long as the app, and the tests' "wait
         # until no worker runs" must not wait for it.
         self._live_task = asyncio.create_task(self._run_live(changes))

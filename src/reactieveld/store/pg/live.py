@@ -10,9 +10,10 @@ visible to every role that listens, readers included).
 :meth:`Live.changes` listens on a pooled connection it keeps for as long as it is
 iterated. The notifications that arrive while the app is busy are merged into one
 :class:`ChangeSet`. Those sent by this store's own connections (its own actions) are left
-out by the sending backend's process id, which PostgreSQL reports with each notification.
-A lost listening connection is replaced; the set after that asks for everything to be
-read again (what was sent meanwhile went unheard).
+out by the sending backend's process id, which PostgreSQL reports with each notification;
+so are those of another store of this process it is told of (:meth:`Live.hear_not`: the
+app's sync engine's). A lost listening connection is replaced; the set after that
+asks for everything to be read again (what was sent meanwhile went unheard).
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ class Live(PgBase):
 
     #: Server process ids of this store's own connections that wrote (see ``_write``).
     _own_pids: set[int]
+    #: Those of other stores of this process whose writes are not news (:meth:`hear_not`).
+    _other_pids: list[set[int]]
 
     async def whoami(self) -> str | None:
         """The connection's database role (``session_user``, read at open): the journal's
@@ -111,6 +114,26 @@ class Live(PgBase):
         if pids is None:
             pids = self._own_pids = set()
         return pids
+
+    def hear_not(self, other: object) -> None:
+        """Leave what ``other`` writes out of :meth:`changes` as well: another store of
+        this process on the same database (the app's sync engine's, opened apart so that
+        its bulk writes never queue behind a key). Its pages and rounds are this app's
+        own, told by the engine's events: heard again, they would refresh twice. Its
+        connections are noted as this store's are (``_write``), before each commit."""
+        pids = getattr(other, "_pids", None)
+        if other is self or pids is None:
+            return
+        theirs: set[int] = pids()
+        mine = self._also_own()
+        if all(s is not theirs for s in mine):
+            mine.append(theirs)
+
+    def _also_own(self) -> list[set[int]]:
+        sets = getattr(self, "_other_pids", None)
+        if sets is None:
+            sets = self._other_pids = []
+        return sets
 
     async def changes(
         self, *, interval: float = LIVE_POLL_SECONDS, ready: asyncio.Event | None = None
@@ -174,7 +197,7 @@ class Live(PgBase):
             pass  # a lost connection: the pool replaces it
 
     def _merge(self, items: Iterable[tuple[int, str]]) -> ChangeSet:
-        own = self._pids()
+        own = self._pids().union(*self._also_own())
         ids: dict[int, None] = {}
         by: set[str] = set()
         sources: dict[str, None] = {}

@@ -13,8 +13,11 @@ from textual.widgets import Static
 
 from reactieveld.i18n import I18n
 from reactieveld.model import utcnow
-from reactieveld.text import one_line
+from reactieveld.text import one_line, shorten
 from reactieveld.tui.queues import QUEUES
+
+#: The most characters of a source's name, and of a syncing process's, the line shows.
+NAME_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class StatusLine(Static):
         """Draw the current values."""
         self.update(self.render_content())
 
+    def on_resize(self) -> None:
+        # Where the names give way depends on the width.
+        self.redraw()
+
     def _read_only(self) -> bool:
         try:
             return bool(getattr(self.app, "read_only", False))
@@ -66,7 +73,29 @@ class StatusLine(Static):
         except Exception:  # noqa: BLE001 - drawn outside an app (a unit test): reachable
             return False
 
-    def render_content(self) -> Content:
+    def render_content(self, width: int | None = None) -> Content:
+        """The line in ``width`` cells (default: the widget's width, once laid out).
+        Where it is longer, the names give way, cut with "…": the syncing processes'
+        first, then the sources'; the state words and times stay on the line (Dutch,
+        an error and an older day at 80 columns)."""
+        width = width or self.size.width
+        # Room for the whole of each name (30 characters; wide ones take two cells).
+        by_room = max((cell_len(one_line(s.by, limit=NAME_LIMIT)) for s in self.sources), default=0)
+        name_room = max(
+            (cell_len(one_line(s.name, limit=NAME_LIMIT)) for s in self.sources), default=0
+        )
+        content = self._content(by_room, name_room)
+        while width and content.cell_length > width and (by_room > 2 or name_room > 4):
+            if by_room > 2:
+                by_room -= 1
+            else:
+                name_room -= 1
+            content = self._content(by_room, name_room)
+        return content
+
+    def _content(self, by_room: int, name_room: int) -> Content:
+        """The line with each syncing process's name in ``by_room`` cells and each
+        source's in ``name_room``."""
         t = self.i18n.t
         parts: list[str | tuple[str, str]] = []
         unreachable = self._unreachable()
@@ -79,7 +108,9 @@ class StatusLine(Static):
         for i, s in enumerate(self.sources):
             if i:
                 parts.append(" · ")
-            parts.append((one_line(s.name, limit=30), "bold"))
+            parts.append(
+                (shorten(one_line(s.name, limit=NAME_LIMIT), name_room, words=False), "bold")
+            )
             parts.append(" ")
             if s.state == "error":
                 parts.append((t("hdr.error"), "bold red"))
@@ -89,7 +120,7 @@ class StatusLine(Static):
             elif s.state == "syncing":
                 parts.append((t("hdr.syncing"), "yellow"))
             elif s.state == "elsewhere":
-                parts += self._elsewhere(s)
+                parts += self._elsewhere(s, by_room)
             elif unreachable:
                 parts.append((t("hdr.unknown"), "dim"))
             else:
@@ -106,12 +137,13 @@ class StatusLine(Static):
             parts.append(" │ " + t("hdr.filter", text=one_line(self.filter_text, limit=60)))
         return Content.assemble(*parts)
 
-    def _elsewhere(self, s: SourceStatus) -> list[str | tuple[str, str]]:
+    def _elsewhere(self, s: SourceStatus, room: int) -> list[str | tuple[str, str]]:
         """``synced by anna sync (error, last 13:02)`` (``synced elsewhere`` when that
-        process gave no name): the state the syncing process stored; its error is said as
-        a word here, its text is that process's to report."""
+        process gave no name), the name in ``room`` cells: the state the syncing process
+        stored; its error is said as a word here, its text is that process's to report."""
         t = self.i18n.t
-        said = t("hdr.synced_by", name=one_line(s.by, limit=30)) if s.by else t("hdr.elsewhere")
+        by = shorten(one_line(s.by, limit=NAME_LIMIT), room, words=False)
+        said = t("hdr.synced_by", name=by) if by else t("hdr.elsewhere")
         out: list[str | tuple[str, str]] = [(said, "cyan"), " ("]
         if s.error:
             out += [(t("hdr.error"), "bold red"), ", "]
