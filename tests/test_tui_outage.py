@@ -103,3 +103,36 @@ async def test_the_app_s_own_reads_and_writes_notice_the_memory_away_and_back(
             assert marker not in header(app)
     finally:
         await store.close()
+
+
+#: Keys that read on the triage screen: the thread, the author's history and pile, the
+#: dashboard, the search, the queue's end, the next queue, the cursor.
+READING_KEYS = ["enter", "h", "P", "D", "slash", "G", "tab", "k"]
+
+
+async def test_every_reading_key_meets_the_memory_away_without_ending_the_app(
+    own_cluster: Any, make_app: Any
+) -> None:
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    store = await PostgresStore.open(own_cluster.url(own_cluster.new_database()), max_size=2)
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    app = make_app(store, language="en")
+    app.reach_retry_seconds = (3600.0, 3600.0)  # no check meanwhile: the keys' own reads
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            for key in READING_KEYS:
+                await press(pilot, key)
+                await settled(pilot)
+                assert app.is_running, key
+                for _ in range(3):  # a screen that opened: back to the queue
+                    if app.screen is not screen:
+                        await press(pilot, "escape")
+                assert isinstance(app.screen, TriageScreen), key
+                assert header(app).startswith("SHARED MEMORY UNREACHABLE"), (key, header(app))
+    finally:
+        await store.close()
