@@ -130,6 +130,24 @@ def pg_cluster() -> Iterator[Any]:
 
 
 @pytest.fixture
+def own_cluster() -> Iterator[Any]:
+    """A cluster of the test's own, which it may stop (``halt``) and start again."""
+    import os
+
+    from helpers.pg import Cluster, pg_bin
+
+    found = pg_bin()
+    if found is None or not (found / "initdb").exists():
+        if os.environ.get("REACTIEVELD_REQUIRE_PG") == "1":
+            pytest.fail("PostgreSQL is not installed; REACTIEVELD_REQUIRE_PG=1 asks for it")
+        pytest.skip("PostgreSQL is not installed")
+    cluster = Cluster(found)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
 def pg_url(pg_cluster: Any) -> str:
     """The URL of a fresh empty database (as the cluster's superuser)."""
     return str(pg_cluster.url(pg_cluster.new_database()))

@@ -90,10 +90,10 @@ def test_pgpassword_works_for_a_db_url(
         ["stats"],
         ["export", "--format", "csv"],
         ["sync", "--once"],
-        ["sync"],
     ],
 )
 def test_an_unreachable_server_is_one_line(config: Path, command: list[str]) -> None:
+    # (``sync`` without --once waits for the server instead: tests/test_sync_waits.py.)
     url = "postgresql://anna@127.0.0.1:1/reactieveld"
     code, out, err = run_main(["--db", url, *command])
     assert code == 2

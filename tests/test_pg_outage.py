@@ -5,37 +5,16 @@ traceback, and the rounds pick up again when the server is back."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.pg import Cluster, pg_bin
+from helpers.pg import Cluster
 
 from reactieveld.config import load_config
 from reactieveld.store.open import open_store
 from reactieveld.sync import run_sync
-
-
-@pytest.fixture
-def own_cluster() -> Iterator[Cluster]:
-    """A cluster of this test's own (it is stopped and started again mid-test)."""
-    found = pg_bin()
-    if found is None or not (found / "initdb").exists():
-        if os.environ.get("REACTIEVELD_REQUIRE_PG") == "1":
-            pytest.fail("PostgreSQL is not installed; REACTIEVELD_REQUIRE_PG=1 asks for it")
-        pytest.skip("PostgreSQL is not installed")
-    cluster = Cluster(found)
-    cluster.start()
-    yield cluster
-    cluster.stop()
-
-
-def _halt(cluster: Cluster) -> None:
-    """The server goes away (as a crash or a restart would), its data kept to start again."""
-    cluster._run(cluster.bin / "pg_ctl", "-D", str(cluster.data), "-m", "immediate", "stop")
 
 
 async def _line(lines: asyncio.Queue[str], pattern: str) -> str:
@@ -98,7 +77,7 @@ def test_sync_says_the_memory_is_unreachable_retries_and_recovers(
         )
         try:
             await _line(lines, r"demo: 5 n")
-            await asyncio.to_thread(_halt, own_cluster)
+            await asyncio.to_thread(own_cluster.halt)
             down = True
             line = await _line(lines, r"demo: (error|fout)")
             assert re.fullmatch(r"\d\d:\d\d:\d\d " + LINE[language] + r"\d\d:\d\d", line), line

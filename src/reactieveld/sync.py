@@ -43,6 +43,7 @@ from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.i18n import language_of, text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
+from reactieveld.store.errors import StoreUnreachable
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
@@ -635,8 +636,6 @@ async def waiting_sources(
 def error_in_language(error: str, language: str) -> str:
     """A round's (English) error with the memory's lead in ``language``: the sync's own
     line, and ``reactieveld sources`` for the error a round stored."""
-    from reactieveld.store.errors import StoreUnreachable
-
     lead = StoreUnreachable.lead
     if error.startswith(lead + ":"):
         return text("store.unreachable", language) + error[len(lead) :]
@@ -645,6 +644,32 @@ def error_in_language(error: str, language: str) -> str:
 
 def _stamp() -> str:
     return datetime.now().strftime("%H:%M:%S")
+
+
+#: How long ``reactieveld sync`` waits before it tries an unreachable memory again: the
+#: backoff (:func:`reactieveld.backoff.backoff_delay`) from this, at most the maximum.
+OPEN_RETRY_SECONDS = 5.0
+OPEN_RETRY_MAX_SECONDS = 300.0
+
+
+async def _unless_stopped(opening: Awaitable[Store], stop: asyncio.Event) -> Store | None:
+    """The store ``opening`` opens, or None when ``stop`` is set first (a connection to a
+    server that does not answer takes up to its timeout: Ctrl-C ends the wait at once)."""
+    task = asyncio.ensure_future(opening)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    try:
+        store = await task
+    except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
+        return None
+    await store.close()  # it opened just as the stop came
+    return None
 
 
 def run_sync_command(
@@ -659,6 +684,8 @@ def run_sync_command(
     """Entry point for ``reactieveld sync [--once] [--now]``: opens the store at
     ``db_path`` (a SQLite file or a ``postgresql://`` URL, with ``password`` from
     ``[store] password_env``), syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0).
+    A memory that cannot be reached at the start is waited for (one line on stderr per
+    try, the backoff between), except with ``once``.
     ``now``: also the sources whose next try is still ahead. Returns the exit code."""
     from reactieveld.config import ConfigError
     from reactieveld.store.open import describe, is_postgres_url, open_store
@@ -675,18 +702,49 @@ def run_sync_command(
         except ConfigError as exc:
             printer(f"reactieveld sync: {exc}")
             return 2
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
         # An unusable store is a StoreError that names the file and what to do: the
         # command line prints it as one line with exit code 2, as for every command.
-        try:
-            store = await open_store(
-                db_path,
-                settings=getattr(config, "store", None),
-                password=password,
-                author_secret=secret,
-            )
-        except ConfigError as exc:  # [store] password_env names an unset variable
-            printer(f"reactieveld sync: {exc}")
-            return 2
+        # A server that cannot be reached (yet) is waited for: a service started before
+        # its database (a boot, a restart of the server) starts syncing when it is up.
+        # ``--once`` (a script asked for one round) and every other failure (a refused
+        # login, no such database, a newer schema) end at once: waiting cannot help.
+        attempts = 0
+        while True:
+            try:
+                store = await _unless_stopped(
+                    open_store(
+                        db_path,
+                        settings=getattr(config, "store", None),
+                        password=password,
+                        author_secret=secret,
+                    ),
+                    stop,
+                )
+            except ConfigError as exc:  # [store] password_env names an unset variable
+                printer(f"reactieveld sync: {exc}")
+                return 2
+            except StoreUnreachable as exc:
+                if once:
+                    raise
+                delay = backoff_delay(attempts, OPEN_RETRY_SECONDS, OPEN_RETRY_MAX_SECONDS)
+                attempts += 1
+                at = (datetime.now() + timedelta(seconds=delay)).strftime("%H:%M:%S")
+                lead = text("store.unreachable", language)
+                retrying = text("sync.retrying", language, at=at)
+                line = " ".join(f"reactieveld sync: {lead}: {exc}".split()) + retrying
+                print(line, file=sys.stderr, flush=True)
+                await pause(delay, stop)
+                if stop.is_set():
+                    return 0
+                continue
+            if store is None:
+                return 0  # stopped (Ctrl-C, SIGTERM) while connecting
+            break
         if store.read_only:
             await store.close()
             # A team database's reader is told its role; a file what to do with it.
@@ -700,11 +758,6 @@ def run_sync_command(
                 if is_postgres_url(db_path)
                 else text("sync.read_only.file", language, path=db_path)
             )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
         try:
             if not once:
                 printer(text("sync.running", language, n=len(config.sources)))

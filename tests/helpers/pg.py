@@ -128,6 +128,11 @@ class Cluster:
         if not self.kept:
             shutil.rmtree(self.root, ignore_errors=True)
 
+    def halt(self) -> None:
+        """The server goes away (as a crash or a restart would), its data kept to start
+        again with :meth:`start`."""
+        self._run(self.bin / "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+
     def url(self, db: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{db}"
 

@@ -18,7 +18,7 @@ import contextlib
 import gc
 import getpass
 import os
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from datetime import tzinfo
 from functools import partial
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
@@ -37,6 +37,7 @@ from reactieveld.model import REPORTING_SOURCE_TYPES, Capability
 from reactieveld.reasons import NO_ASKING, ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet
 from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
+from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
@@ -163,9 +164,17 @@ class ReactieveldApp(App[int]):
         }
         for name, error in (source_errors or {}).items():
             self._sources[name] = SourceStatus(name, "error", error=error)
-        #: The team's memory cannot be reached (a round or a read said so); the header
-        #: says it and keys that write refuse, until a round is stored again.
-        self.memory_unreachable = False
+        #: The team's memory cannot be reached (a round, or the app's own read or write,
+        #: said so: :meth:`memory_away`); the header says it and keys that write refuse,
+        #: until a round is stored again or the app's check reads again.
+        self._memory_unreachable = False
+        #: Set while the memory is reached (cleared while :attr:`memory_unreachable`).
+        self.memory_reached = asyncio.Event()
+        self.memory_reached.set()
+        #: The check that reads again while the memory is away (:meth:`_check_reach`),
+        #: with its backoff's first and longest wait (seconds).
+        self._reach_task: asyncio.Task[None] | None = None
+        self.reach_retry_seconds = (2.0, 30.0)
         self._stop = asyncio.Event()
         self._outbox_wake = asyncio.Event()
         self.sinks: Any | None = None  # the memory sinks' worker, when run_app runs one
@@ -202,6 +211,19 @@ class ReactieveldApp(App[int]):
         self.live_interval = LIVE_POLL_SECONDS
         self._live_task: asyncio.Task[None] | None = None
         self._app_bindings()
+
+    @property
+    def memory_unreachable(self) -> bool:
+        """The team's memory cannot be reached (see ``__init__``)."""
+        return self._memory_unreachable
+
+    @memory_unreachable.setter
+    def memory_unreachable(self, away: bool) -> None:
+        self._memory_unreachable = away
+        if away:
+            self.memory_reached.clear()
+        else:
+            self.memory_reached.set()
 
     def _app_bindings(self) -> None:
         # The app's own keys, described in the chosen language.
@@ -355,6 +377,11 @@ class ReactieveldApp(App[int]):
     async def on_unmount(self) -> None:
         self._stop.set()
         await self._stop_live()  # before the store closes under its poll
+        reach, self._reach_task = self._reach_task, None
+        if reach is not None:
+            reach.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reach
         gc.unfreeze()  # what was frozen at start can be collected again (tests run many apps)
         if self.claims is not None:
             await self.claims.release_all()  # quitting: nothing stays "busy" behind us
@@ -707,7 +734,8 @@ class ReactieveldApp(App[int]):
         self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
         screen = self._triage()
         if screen is not None and screen.is_mounted:
-            await screen.store_changed()
+            with self._reading():
+                await screen.store_changed()
 
     # -- live between moderators ----------------------------------------------------------
     def _start_live(self) -> None:
@@ -750,7 +778,8 @@ class ReactieveldApp(App[int]):
     async def _rows_changed(self, event: RowsChanged) -> None:
         screen = self._triage()
         if screen is not None and screen.is_mounted:
-            await screen.rows_changed(event.ids)
+            with self._reading():
+                await screen.rows_changed(event.ids)
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:
@@ -762,7 +791,8 @@ class ReactieveldApp(App[int]):
     async def _store_changed(self, event: StoreChanged) -> None:
         screen = self._triage()
         if screen is not None and screen.is_mounted:
-            await screen.store_changed(event.new_ids)
+            with self._reading():
+                await screen.store_changed(event.new_ids)
 
     @on(CountsUpdated)
     def _counts_updated(self, event: CountsUpdated) -> None:
@@ -783,6 +813,9 @@ class ReactieveldApp(App[int]):
         # nothing is half done; the moderator can free the disk and press the key again.
         try:
             return await super()._dispatch_action(namespace, action_name, params)
+        except StoreUnreachable:
+            self.memory_away()  # the header says it; the store changed nothing
+            return True
         except StoreError as exc:
             self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
             return True
@@ -790,12 +823,71 @@ class ReactieveldApp(App[int]):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         # One place for worker errors: shown, never a crash of the whole app.
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
+        if event.state is WorkerState.ERROR and isinstance(event.worker.error, StoreUnreachable):
+            self.memory_away()
+        elif event.state is WorkerState.ERROR and event.worker.error is not None:
             self.notify(
                 one_line(f"{event.worker.group}: {event.worker.error}", limit=300),
                 severity="error",
                 markup=False,
             )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A worker that reads for the screen (a queue page, a response's details, a
+        # count) and meets the memory away ends; the app does not (Textual ends it for a
+        # worker's error unless the worker was started with exit_on_error=False). Any
+        # other error is Textual's to handle, as before.
+        if isinstance(error, WorkerFailed) and isinstance(error.error, StoreUnreachable):
+            self.memory_away()
+            return
+        super()._handle_exception(error)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Around a message handler's reads: the memory away is :meth:`memory_away`,
+        never an error that ends the app (a handler's error ends its message loop)."""
+        try:
+            yield
+        except StoreUnreachable:
+            self.memory_away()
+
+    def memory_away(self) -> None:
+        """One of the app's own reads or writes (a key, a queue page, a response's
+        details, the counts) met the team's memory away (:class:`StoreUnreachable`): the
+        header says so, the writing keys grey out, the notice says that nothing is stored
+        and nothing lost (once, as it goes away), and a check reads again with the
+        backoff until the memory is back (:meth:`_check_reach`)."""
+        if not self.memory_unreachable:
+            self.memory_unreachable = True
+            self.notify(self.i18n.t("unreachable.keys"), severity="warning", markup=False)
+            self.post_message(SourcesUpdated())
+        if self._reach_task is None or self._reach_task.done():
+            self._reach_task = asyncio.create_task(self._check_reach())
+
+    async def _check_reach(self) -> None:
+        """While the memory is away: read again (the kept counts, a small read) after
+        the backoff; once one succeeds the marker goes, the queue and counts are read
+        again and the sync (if the app runs one) tries its next round now. A round stored
+        meanwhile (:meth:`_on_sync_event`) ends the check as well."""
+        from reactieveld.backoff import backoff_delay, pause
+
+        first, most = self.reach_retry_seconds
+        attempts = 0
+        while self.memory_unreachable and not self._stop.is_set():
+            await pause(backoff_delay(attempts, first, most), self._stop)
+            attempts += 1
+            if self._stop.is_set() or not self.memory_unreachable:
+                return
+            try:
+                await self.reader.counts()
+            except StoreError:
+                continue  # still away (or failing otherwise): the next try waits longer
+            self.memory_unreachable = False
+            self.post_message(SourcesUpdated())
+            self.post_message(StoreChanged())
+            if self.engine is not None:
+                self.engine.wake()
+            return
 
     # -- hooks for other screens --------------------------------------------------------
     async def show_response(self, response_id: int) -> bool:

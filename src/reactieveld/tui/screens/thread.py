@@ -43,6 +43,18 @@ _TREE_ACTIONS = {
 }
 
 
+async def thread_rows(store: Any, row: QueueRow) -> list[QueueRow]:
+    """The rows of ``row``'s thread, oldest first (at most :data:`MAX_THREAD_ROWS`)."""
+    r = row.response
+    if not r.thread_external_id:
+        return [row]
+    rows = await store.queue(
+        QueueFilter(thread=(r.source, r.thread_external_id)), limit=MAX_THREAD_ROWS
+    )
+    rows.reverse()
+    return list(rows)
+
+
 class ThreadScreen(ScreenHelp, Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
 
@@ -63,10 +75,15 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         i18n: I18n,
         codebook: Codebook,
         tz: tzinfo | None = None,
+        rows: list[QueueRow] | None = None,
     ) -> None:
+        """``rows``: the thread's rows as :func:`thread_rows` read them (the triage
+        screen reads them before it opens this screen: a read that fails then is the
+        key's, never this screen's mount); None: read as it mounts."""
         super().__init__()
         self.store = store
         self.row = row
+        self._rows = rows
         self.i18n = i18n
         self.codebook = codebook
         self.tz = tz
@@ -105,14 +122,7 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         add_help_key(self, "thread", self.i18n)
         tree = self.query_one(Tree)
         r = self.row.response
-        rows: list[QueueRow]
-        if r.thread_external_id:
-            rows = await self.store.queue(
-                QueueFilter(thread=(r.source, r.thread_external_id)), limit=MAX_THREAD_ROWS
-            )
-            rows.reverse()
-        else:
-            rows = [self.row]
+        rows = self._rows if self._rows is not None else await thread_rows(self.store, self.row)
         nodes: dict[str, TreeNode[int]] = {}
         selected: TreeNode[int] | None = None
         for row in rows:

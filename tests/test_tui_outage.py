@@ -1,0 +1,138 @@
+"""The app on a team's PostgreSQL memory whose server goes away while no sync runs: its
+own reads (a response's details as the cursor moves, a queue page) and writes (a
+decision) meet the memory away. The header then says so first, the writing keys grey out
+with the notice that nothing is stored and nothing lost, and the app goes on; when the
+server is back the app's own check reads again, the header clears and a decision is
+stored. A real cluster, stopped and started; the test waits on the app's own event."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from helpers.app import SMALL, press, ready, settled
+from helpers.data import fill_store, sample_responses
+from helpers.team import header
+
+from reactieveld.model import RemoteStatus
+from reactieveld.store.pg.store import PostgresStore
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+@pytest.mark.parametrize(
+    ("language", "marker", "lost"),
+    [
+        ("nl", "GEDEELD GEHEUGEN ONBEREIKBAAR", "niets gaat verloren"),
+        ("en", "SHARED MEMORY UNREACHABLE", "nothing is lost"),
+    ],
+)
+async def test_the_app_s_own_reads_and_writes_notice_the_memory_away_and_back(
+    own_cluster: Any,
+    make_app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    marker: str,
+    lost: str,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    db = own_cluster.new_database()
+    store = await PostgresStore.open(own_cluster.url(db), max_size=2)
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    app = make_app(store, language=language)  # no sync engine: only the app's own reads
+    app.reach_retry_seconds = (0.05, 0.2)  # the check's backoff: quick for the test
+    notices: list[str] = []
+
+    async def away() -> None:
+        # What was committed is on disk first: the test cluster commits asynchronously,
+        # and an immediate stop would lose the last moments' rows (not the app's doing).
+        await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+        await asyncio.to_thread(own_cluster.halt)
+
+    async def back() -> None:
+        await asyncio.to_thread(own_cluster.start)
+        await asyncio.wait_for(app.memory_reached.wait(), 60)
+        await settled(pilot)
+        assert marker not in header(app), header(app)
+
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+            assert marker not in header(app)
+
+            # A read: the cursor moves, the response's details are read (a worker).
+            await away()
+            await press(pilot, "j")
+            assert header(app).startswith(marker), header(app)
+            assert app.is_running and not app.memory_reached.is_set()
+            assert [n for n in notices if lost in n and "\n" not in n], notices
+            rid = screen.queue.current.response.id
+            status = screen.queue.current.response.remote_status
+            assert status != RemoteStatus.SPAM
+            # A write key is greyed now: it says so and asks nothing of the store.
+            notices.clear()
+            await press(pilot, "s")
+            assert [n for n in notices if lost in n], notices
+            await back()
+
+            # A write that meets the memory away: not stored, said, the app goes on.
+            await away()
+            notices.clear()
+            await press(pilot, "s")
+            assert header(app).startswith(marker), header(app)
+            assert app.is_running
+            assert [n for n in notices if lost in n], notices
+            assert not any("Traceback" in n or "Error" in n for n in notices), notices
+            # A queue page read (the next tab) while away: no crash either.
+            await press(pilot, "tab")
+            assert app.is_running and header(app).startswith(marker)
+            await back()
+            kept = await store.get(rid)
+            assert kept is not None and kept.response.remote_status == status
+
+            # Back: the decision is made and stored.
+            await screen.show_response(rid)
+            await settled(pilot)
+            assert screen.queue.current.response.id == rid
+            await press(pilot, "s")
+            done = await store.get(rid)
+            assert done is not None and done.response.remote_status == RemoteStatus.SPAM
+            assert marker not in header(app)
+    finally:
+        await store.close()
+
+
+#: Keys that read on the triage screen: the thread, the author's history and pile, the
+#: dashboard, the search, the queue's end, the next queue, the cursor.
+READING_KEYS = ["enter", "h", "P", "D", "slash", "G", "tab", "k"]
+
+
+async def test_every_reading_key_meets_the_memory_away_without_ending_the_app(
+    own_cluster: Any, make_app: Any
+) -> None:
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    store = await PostgresStore.open(own_cluster.url(own_cluster.new_database()), max_size=2)
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    app = make_app(store, language="en")
+    app.reach_retry_seconds = (3600.0, 3600.0)  # no check meanwhile: the keys' own reads
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            for key in READING_KEYS:
+                await press(pilot, key)
+                await settled(pilot)
+                assert app.is_running, key
+                for _ in range(3):  # a screen that opened: back to the queue
+                    if app.screen is not screen:
+                        await press(pilot, "escape")
+                assert isinstance(app.screen, TriageScreen), key
+                assert header(app).startswith("SHARED MEMORY UNREACHABLE"), (key, header(app))
+    finally:
+        await store.close()
