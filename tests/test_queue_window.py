@@ -18,12 +18,19 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 async def check_window(screen: TriageScreen, step: str) -> None:
     queue = screen.queue
     store = screen.rapp.store
-    expected = await store.queue(queue.flt, limit=queue.base + len(queue.rows))
-    got = [r.response.id for r in queue.rows]
+    # A kept row (out of the queue, under the cursor) is a line of the window, not of
+    # the queue: the window is the store's rows with it in its place.
+    kept = [r for r in queue.rows if queue.is_kept(r)]
+    rows = [r for r in queue.rows if not queue.is_kept(r)]
+    expected = await store.queue(queue.flt, limit=queue.base + len(rows))
+    got = [r.response.id for r in rows]
     assert got == [r.response.id for r in expected[queue.base :]], step
     # The rows are the store's current ones (status, tags), not stale copies.
-    assert queue.rows == expected[queue.base :], step
-    assert queue.total == await store.count(queue.flt), step
+    assert rows == expected[queue.base :], step
+    assert queue.total == await store.count(queue.flt) + len(kept), step
+    if kept:
+        assert queue.current is kept[0], step
+        assert kept[0] == await store.get(kept[0].response.id), step  # as it is now
     # The scrollbar knows the new extent (set without a layout of the screen).
     assert queue.virtual_size.height == queue.total, step
     assert queue.vertical_scrollbar.window_virtual_size == queue.total, step
@@ -36,7 +43,8 @@ async def check_window(screen: TriageScreen, step: str) -> None:
             break
         row = queue.row_at(index)
         marked = row is not None and row.response.id in queue.marked
-        fresh = queue._render_row(row, width, marked, index == queue.cursor)
+        label = (queue.kept.label or "") if queue.is_kept(row) else None
+        fresh = queue._render_row(row, width, marked, index == queue.cursor, label)
         assert queue.render_line(y).text == fresh.text, (step, y)
 
 
@@ -116,5 +124,43 @@ async def test_arrivals_do_not_hold_keys_behind_the_queue_count(tmp_path, make_a
                 held.set()
             await settle(app, pilot)
             assert queue.total == await real_count(queue.flt)
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_the_row_another_took_out_stays_in_a_long_window(tmp_path, make_app, seed):
+    """A memory larger than a window: the cursor on a row anywhere (first, last, in the
+    middle, near a window's edge), another moderator decides it: it stays in its place,
+    counted as a line (total, scrollbar), the rest of the window is the store's; moving
+    the cursor (down or up) drops it and the window is the store's again."""
+
+    store = await sample_store(tmp_path / "m.db", count=260)  # more than one window
+    rnd = random.Random(seed)
+    app = make_app(store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen: TriageScreen = await ready(app, pilot)
+            ids = [r.response.id for r in await store.queue(screen.queue.flt, limit=1000)]
+            queue = screen.queue
+            for step in range(4):
+                at = rnd.choice([0, len(ids) - 1, rnd.randrange(len(ids)), 199, 200])
+                target = ids[at]
+                assert await screen.show_response(target)
+                await settle(app, pilot)
+                await store.moderate([target], RemoteStatus.SPAM, actor="anna")
+                ids.remove(target)
+                await screen.rows_changed([target])
+                await settle(app, pilot)
+                assert queue.current.response.id == target, step
+                assert queue.cursor == at, step
+                assert queue.kept is not None and queue.kept.label == "anna: spam", step
+                await check_window(screen, f"{step}: kept at {at}")
+                key = rnd.choice(["j", "k"])
+                await press(pilot, key)
+                assert queue.kept is None and queue.index_of(target) is None, step
+                want = min(at, len(ids) - 1) if key == "j" else max(at - 1, 0)
+                assert queue.cursor == want, (step, key)
+                await check_window(screen, f"{step}: {key} after kept at {at}")
     finally:
         await store.close()

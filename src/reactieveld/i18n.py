@@ -874,6 +874,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Niets gedaan: {n} reactie(s) gewijzigd nadat u ze zag; bekijk ze opnieuw",
         "Nothing done: {n} response(s) changed after you saw them; look again",
     ),
+    # after a refused action: marked rows that left this list lose their mark
+    "conflict.unmarked": (
+        "{n} markering(en) weggehaald: die reactie(s) staan niet meer in deze lijst",
+        "{n} mark(s) removed: those response(s) are no longer in this list",
+    ),
+    # the response under the cursor left the list by another's change: kept in place
+    "kept.notice": (
+        "{name} wijzigde de reactie die u open hebt ({what}); die staat niet meer in deze"
+        " lijst en blijft tot u verder gaat",
+        "{name} changed the response you have open ({what}); it is no longer in this list"
+        " and stays until you move on",
+    ),
+    "kept.row": ("{name}: {what}", "{name}: {what}"),
+    "kept.someone": ("iemand", "someone"),
+    "kept.changed": ("gewijzigd", "changed"),
     # what redaction puts in place of personal data
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),

@@ -334,17 +334,66 @@ class TriageScreen(Screen[None]):
         self.refresh_bindings()  # the memory unreachable (or back) greys the writing keys
 
     async def store_changed(self, new_ids: Sequence[int] = ()) -> None:
-        """Rows arrived or changed elsewhere: reload, keeping the cursor on its response."""
-        await self.queue.refresh_window(reanchor=True)
+        """Rows arrived or changed elsewhere: reload, keeping the cursor on its response
+        (kept in place if the change took it out of the list: :meth:`rows_changed`)."""
+        queue = self._live_queue()
+        if queue is None:
+            return
+        kept = await queue.refresh_window(reanchor=True, keep=True)
+        if kept is not None:
+            await self._tell_kept(kept, journal=False)  # a sync: no moderator to name
         self.rapp.request_counts()
 
     async def rows_changed(self, ids: Sequence[int]) -> None:
         """Another moderator changed responses ``ids``: the window is read again in place
         (rows may have left or joined this queue), the cursor stays on its response and
         the scroll with it, marks stay; the response under the cursor reloads its details
-        (notes, journal); the tabs are recounted."""
-        await self.queue.refresh_window(reanchor=True)
+        (notes, journal); the tabs are recounted. When the change took the response under
+        the cursor out of this list, it stays there, drawn as it is now, until the cursor
+        moves, and a notice says who changed it: a key meant for it never lands on the
+        next row, and a key on it is refused once (it changed after it was seen)."""
+        queue = self._live_queue()
+        if queue is None:
+            return
+        kept = await queue.refresh_window(reanchor=True, keep=True)
+        if kept is not None:
+            await self._tell_kept(kept)
         self.rapp.request_counts()
+
+    def _live_queue(self) -> QueueList | None:
+        """The queue, or None when it is gone: another's change can arrive while the app
+        quits and takes the screen's widgets down."""
+        try:
+            return self.query_one(QueueList)
+        except NoMatches:
+            return None
+
+    async def _tell_kept(self, row: QueueRow, *, notice: bool = True, journal: bool = True) -> None:
+        """The kept row ``row`` (out of the list, under the cursor): who changed it and
+        how, first in its text ("anna: spam") and, with ``notice``, in a notice; from its
+        last journal entry when it is another moderator's (``journal``), else in general
+        words ("someone: changed")."""
+        from reactieveld.tui.widgets.response_view import undone_what
+
+        rid = row.response.id
+        if rid is None:
+            return
+        entries = await self.rapp.store.journal(rid, limit=1) if journal else []
+        entry = entries[0] if entries and entries[0].actor != self.rapp.actor else None
+        name = one_line(entry.actor, limit=40) if entry is not None and entry.actor else None
+        # The entry's "after" read as an undo's "before": the words of what it made.
+        what = (
+            undone_what(self.i18n, self.rapp.codebook, entry.after, entry.before)
+            if entry is not None
+            else None
+        ) or self.i18n.t("kept.changed")
+        who = name or self.i18n.t("kept.someone")
+        queue = self._live_queue()
+        if queue is None:
+            return
+        queue.label_kept(rid, self.i18n.t("kept.row", name=who, what=what))
+        if notice:
+            self._say(self.i18n.t("kept.notice", name=who, what=what), timeout=8)
 
     # -- what the current item allows --------------------------------------------------
     def _capability_problem(self, rows: Sequence[QueueRow], cap: Capability) -> str | None:
@@ -601,12 +650,11 @@ class TriageScreen(Screen[None]):
             self._notice(self.i18n.t("second.elsewhere"), timeout=6)
 
     def _seen(self) -> dict[int, int]:
-        """The versions of the rows an action acts on, as this screen shows them: the
+        """The versions of the rows an action acts on, as the moderator saw them: the
         store refuses the action when another moderator (or the sync) changed one since.
-        (A marked row outside the loaded window is not shown, so not checked.)"""
-        return {
-            r.response.id: r.version for r in self.queue.target_rows() if r.response.id is not None
-        }
+        Every marked row is checked, in the loaded window or not
+        (:meth:`QueueList.seen_versions`)."""
+        return self.queue.seen_versions()
 
     async def _conflicted(self, outcome: ActionOutcome) -> bool:
         """After an action: when the store refused it (rows changed since they were shown),
@@ -623,7 +671,14 @@ class TriageScreen(Screen[None]):
             else self.i18n.t("conflict.someone", n=n)
         )
         self._say(message, severity="warning", timeout=10)
-        await self.queue.refresh_window(reanchor=True)
+        # The rows as they are now; what this shows is what a second press acts on. A
+        # marked row that left this list is unmarked (said), never acted on unseen.
+        kept = await self.queue.refresh_window(reanchor=True, keep=True)
+        if kept is not None:
+            await self._tell_kept(kept, notice=False)  # the line above said it
+        dropped = await self.queue.accept_refused(outcome.conflicts)
+        if dropped:
+            self._say(self.i18n.t("conflict.unmarked", n=dropped), severity="warning", timeout=10)
         self.rapp.request_counts()
         return True
 
@@ -708,7 +763,8 @@ class TriageScreen(Screen[None]):
         row = self.queue.current
         if row is None or row.response.id is None:
             return
-        rid, actor, seen = row.response.id, self.rapp.actor, {row.response.id: row.version}
+        rid, actor = row.response.id, self.rapp.actor
+        seen = {rid: self.queue.seen_of(row)}
         done = {"reply": "reply.queued", "note": "note.saved"}[kind]
 
         async def save(text: str | None) -> None:

@@ -9,6 +9,13 @@ viewport nears its edge; a far jump (the scrollbar, ``G``) loads a new window.
 Indices shift when rows arrive or leave. The list therefore remembers rows by keyset and
 id, re-anchors the window with ``store.position`` after a change it did not make, and
 keeps the cursor on the same response (and the marks, which are response ids).
+
+What the moderator saw is what an action is checked against (the store refuses it when a
+row changed since): each mark keeps the version of its row as it was seen
+(:meth:`QueueList.seen_versions`), and when another moderator's change takes the response
+under the cursor out of the list, that row stays where it is, drawn as it is now, until
+the cursor moves (:meth:`QueueList.refresh_window`'s ``keep``): a key meant for it never
+lands on the row that would have slid under the cursor.
 """
 
 from __future__ import annotations
@@ -86,6 +93,22 @@ BUSY_MARK = "✎"
 REPORTED_MARK = "⚑"
 #: First in the text: a moderation rule flagged it, with the rule's name ("§scheldwoorden").
 FLAGGED_MARK = "§"
+#: In the mark column's third cell: the row under the cursor left the list by another's
+#: change and is kept in place until the cursor moves (:class:`KeptRow`).
+KEPT_MARK = "×"
+
+
+@dataclass
+class KeptRow:
+    """The response under the cursor that another moderator's change (or a sync) took
+    out of this list: kept in place, drawn as it is now, until the cursor moves."""
+
+    id: int
+    #: The version the moderator saw before the change: an action on the row is checked
+    #: against it (and refused) until a refusal has shown the row as it is now.
+    seen: int
+    #: Who changed it and how, in words ("anna: spam"); None until known.
+    label: str | None = None
 
 
 def flag_label(rules: tuple[str, ...]) -> str:
@@ -93,12 +116,13 @@ def flag_label(rules: tuple[str, ...]) -> str:
     return FLAGGED_MARK + ",".join(one_line(name, limit=40) for name in rules)
 
 
-def row_marks(*, cursor: bool, marked: bool, new: bool) -> str:
-    """The three state characters at the start of a queue row (space where a state is off)."""
+def row_marks(*, cursor: bool, marked: bool, new: bool, kept: bool = False) -> str:
+    """The three state characters at the start of a queue row (space where a state is off);
+    a kept row (:class:`KeptRow`) has ``×`` where a new one has ``•``."""
     return (
         (CURSOR_MARK if cursor else " ")
         + (MARKED_MARK if marked else " ")
-        + (NEW_MARK if new else " ")
+        + (KEPT_MARK if kept else NEW_MARK if new else " ")
     )
 
 
@@ -174,6 +198,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.base = 0  # index of rows[0]
         self.rows: list[QueueRow] = []
         self.marked: set[int] = set()
+        #: The version of each marked row as the moderator saw it (at marking, or as the
+        #: window last drew it): an action on the marks is checked against these, for
+        #: rows in the window or not (:meth:`seen_versions`).
+        self.mark_versions: dict[int, int] = {}
+        #: The row under the cursor kept after it left the list (:meth:`refresh_window`).
+        self.kept: KeptRow | None = None
         #: Marked rows of an author's pile (see :meth:`mark_rows`), by id.
         self.pile_rows: dict[int, QueueRow] = {}
         self.loaded = asyncio.Event()
@@ -232,12 +262,111 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.current
         return [row] if row else []
 
+    def _kept_index(self) -> int | None:
+        """The queue index of the kept row (:class:`KeptRow`), None when there is none
+        (one the window no longer holds is forgotten)."""
+        kept = self.kept
+        if kept is None:
+            return None
+        index = self.index_of(kept.id)
+        if index is None:
+            self.kept = None
+        return index
+
+    def is_kept(self, row: QueueRow | None) -> bool:
+        """Whether ``row`` is the kept row: out of the list, shown until the cursor moves."""
+        kept = self.kept
+        return kept is not None and row is not None and row.response.id == kept.id
+
+    def seen_of(self, row: QueueRow) -> int:
+        """The version of ``row`` as the moderator saw it: as drawn, but for the kept row
+        the one before the change that took it out of the list."""
+        kept = self.kept
+        if kept is not None and row.response.id == kept.id:
+            return kept.seen
+        return row.version
+
+    def seen_versions(self) -> dict[int, int]:
+        """The versions of what an action acts on, as the moderator saw them: the store
+        refuses the action when another moderator (or the sync) changed one since. Every
+        marked response is checked, in the window or not: a marked row in the window as
+        it is drawn (the window is re-read live), one outside it as it was when it was
+        marked or last drawn; else the row under the cursor (:meth:`seen_of`)."""
+        if self.marked:
+            kept = self.kept
+            shown = {r.response.id: r.version for r in self.rows if r.response.id in self.marked}
+            seen: dict[int, int] = {}
+            for rid in sorted(self.marked):
+                if kept is not None and rid == kept.id:
+                    seen[rid] = kept.seen
+                elif rid in shown:
+                    seen[rid] = shown[rid]
+                elif rid in self.mark_versions:
+                    seen[rid] = self.mark_versions[rid]
+            return seen
+        row = self.current
+        if row is None or row.response.id is None:
+            return {}
+        return {row.response.id: self.seen_of(row)}
+
+    def label_kept(self, response_id: int, label: str) -> None:
+        """Who changed the kept row and how ("anna: spam"), first in its text."""
+        kept = self.kept
+        if kept is not None and kept.id == response_id:
+            kept.label = label
+            self.refresh()
+
+    async def accept_refused(self, ids: tuple[int, ...] | list[int]) -> int:
+        """After the store refused an action because rows ``ids`` changed since they were
+        seen (the window already read again): what the moderator is now shown is what a
+        second press acts on. The kept row is checked against its new version; a marked
+        row is too where it is still in this list (an author's pile: still pending), and
+        is unmarked where it is not (a row out of the list is never acted on unseen).
+        Returns how many marks were removed (the screen says so)."""
+        kept = self.kept
+        current = self.current
+        if kept is not None and current is not None and kept.id in ids:
+            if current.response.id == kept.id:
+                kept.seen = current.version
+        dropped = 0
+        for rid in ids:
+            if rid not in self.marked:
+                continue
+            if self.index_of(rid) is not None and not (kept is not None and rid == kept.id):
+                continue  # in the list, drawn anew: its version is the one drawn
+            fresh = await self.store.get(rid)
+            if fresh is not None and await self._still_listed(fresh):
+                self.mark_versions[rid] = fresh.version
+                if rid in self.pile_rows:
+                    self.pile_rows[rid] = fresh
+                continue
+            self.marked.discard(rid)
+            self.mark_versions.pop(rid, None)
+            self.pile_rows.pop(rid, None)
+            dropped += 1
+        if dropped:
+            self._strips.clear()
+            self.refresh()
+            self.post_message(QueueChanged(self.total))
+        return dropped
+
+    async def _still_listed(self, row: QueueRow) -> bool:
+        """Whether a marked row is still where it was marked: an author's pile's row
+        still pending (it may be in another queue), any other still in this queue."""
+        rid = row.response.id
+        if rid in self.pile_rows:
+            return row.response.triage is TriageState.NEW
+        key = row.keyset
+        rows = await self.store.queue(self.flt, after=Keyset(key.created_at, key.id + 1), limit=1)
+        return bool(rows) and rows[0].response.id == rid
+
     def mark_rows(self, rows: list[QueueRow]) -> int:
         """Mark ``rows`` (an author's pile), kept so that an action can check them
         even where this queue does not hold them; returns how many are marked now."""
         for row in rows:
             if row.response.id is not None:
                 self.marked.add(row.response.id)
+                self.mark_versions[row.response.id] = row.version
                 self.pile_rows[row.response.id] = row
         self._strips.clear()
         self.refresh()
@@ -260,12 +389,14 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         if flt is not None:
             self.flt = flt
             self.marked.clear()
+            self.mark_versions.clear()
         limit = CHUNK if first else CHUNK * 2
         async with self._lock:
             self._generation += 1
             rows = await (asked or self.store.queue(self.flt, limit=limit))
             self.base = 0
             self.rows = rows
+            self.kept = None
             self._at_top = True
             self._at_end = len(rows) < limit
             # Exact when the window holds everything; else the count follows (a worker).
@@ -291,26 +422,43 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             generation = self._generation
             total = await self.store.count(self.flt)
             if generation == self._generation:
-                self.total = max(total, self.base + len(self.rows))
+                kept = 1 if self._kept_index() is not None else 0  # a line, not in the count
+                self.total = max(total + kept, self.base + len(self.rows))
                 self._changed()
                 return
 
-    async def refresh_window(self, *, reanchor: bool = False) -> None:
+    async def refresh_window(
+        self, *, reanchor: bool = False, keep: bool = False
+    ) -> QueueRow | None:
         """Reload the rows of the window after the store changed.
 
         Without ``reanchor`` the rows above the window are assumed unchanged (an action
         on rows inside it), so the base stays and no count is needed on the key path.
         With it (new rows arrived, or marked rows elsewhere changed) the window's first
         row is located again and the cursor stays on its response.
+
+        ``keep`` (another moderator's change, a sync, a refused action): when the
+        response under the cursor has left the list, it stays where it was, read again
+        (its new state drawn, ``×``), and the cursor on it (:class:`KeptRow`) until the
+        cursor moves; the row that would have slid under the cursor does not. Returns
+        that row when it was kept just now (None otherwise).
         """
         if not reanchor and self.current is not None:
             await self._refresh_from_cursor()
-            return
+            return None
+        newly: QueueRow | None = None
         async with self._lock:
             self._generation += 1
             cursor_row = self.current
+            # The kept row is a line of the window, not of the queue: left out of the
+            # counts below, and put back if it is still to be kept.
+            kept = self.kept if self._kept_index() is not None else None
+            self.kept = None
+            extra = 1 if kept is not None else 0
+            self.total = max(self.total - extra, 0)
             first = self.rows[0] if self.rows else None
-            want = max(len(self.rows), CHUNK)
+            old_len = len(self.rows) - extra
+            want = max(old_len, CHUNK)
             if first is None:
                 rows = await self.store.queue(self.flt, limit=CHUNK * 2)
                 base = 0
@@ -320,7 +468,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 base = self.base
                 if reanchor:
                     base = await self.store.position(self.flt, first.keyset)
-            old_len = len(self.rows)
             at_end = len(rows) < want
             recount = False
             if at_end:
@@ -336,7 +483,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.base, self.rows, self._at_end = base, rows, at_end
             self._at_top = base == 0
             if cursor_row is not None and reanchor:
-                index = self.index_of(cursor_row.response.id or -1)
+                rid = cursor_row.response.id
+                index = self.index_of(rid if rid is not None else -1)
+                if index is None and keep and rid is not None:
+                    index = await self._keep(cursor_row, kept)
+                    if kept is None:
+                        newly = self.row_at(index)
                 if index is not None:
                     shift = index - self.cursor
                     if shift:
@@ -351,16 +503,69 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         if recount:
             self.run_worker(deferred(self._count), group="queue-count", exclusive=True)
         self._maybe_extend()
+        return newly
+
+    async def _keep(self, shown: QueueRow, kept: KeptRow | None) -> int:
+        """Put ``shown`` (the row under the cursor, gone from the re-read window) back
+        in its place in the window, as it is now; returns its queue index. ``kept``: it
+        was kept already (the version seen before the first change stays)."""
+        rid = shown.response.id
+        assert rid is not None
+        row = await self.store.get(rid) or shown
+        key = (shown.keyset.created_at, shown.keyset.id)
+
+        def place() -> int:
+            # Newest first: after every row newer than it.
+            for i, r in enumerate(self.rows):
+                if (r.keyset.created_at, r.keyset.id) < key:
+                    return i
+            return len(self.rows)
+
+        at = place()
+        while at == len(self.rows) and not self._at_end and self.rows:
+            # Rows came in between (an old page synced): read on to its place.
+            more = await self.store.queue(self.flt, after=self.rows[-1].keyset, limit=CHUNK)
+            self.rows.extend(more)
+            self._at_end = len(more) < CHUNK
+            self.total = max(self.total, self.base + len(self.rows))
+            at = place()
+        if self._at_end:
+            self.total = self.base + len(self.rows)
+        self.rows.insert(at, row)
+        self.total += 1
+        self.kept = KeptRow(
+            rid,
+            kept.seen if kept is not None else shown.version,
+            kept.label if kept is not None else None,
+        )
+        return self.base + at
+
+    def _drop_kept(self) -> int | None:
+        """Take the kept row out of the window (the cursor moves, or acts); returns the
+        index it had."""
+        at = self._kept_index()
+        self.kept = None
+        if at is None:
+            return None
+        del self.rows[at - self.base]
+        self.total = max(self.total - 1, 0)
+        self._generation += 1  # a fetch under way read around the old window
+        self._set_virtual_height(self.total)
+        self.refresh()
+        self.post_message(QueueChanged(self.total))
+        return at
 
     async def _refresh_from_cursor(self) -> None:
         """After an action on the cursor's row: only that row changed, so read it and the
         row after it again (two rows, one small query on the key path) and splice them
         in. If the row after it is not the one the window has (something else changed
-        too), read one chunk from the cursor down instead."""
+        too), read one chunk from the cursor down instead. A kept row (:class:`KeptRow`,
+        not in the queue) is read as any: it goes unless the action put it back."""
         async with self._lock:
             self._generation += 1
             row = self.current
             assert row is not None
+            self.kept = None  # only ever under the cursor: the splice below takes it
             at = self.cursor - self.base
             anchor = Keyset(row.keyset.created_at, row.keyset.id + 1)
             rows = await self.store.queue(self.flt, after=anchor, limit=2)
@@ -418,6 +623,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             )
             position = await self.store.position(self.flt, key)
             self.rows = above + below
+            self.kept = None
             self.base = position - len(above)
             self._at_top = self.base == 0
             self._at_end = len(below) < CHUNK * 2
@@ -434,6 +640,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 self.total = len(rows)
             self.rows = rows
+            self.kept = None
             self.base = self.total - len(rows)
             self._at_top = self.base == 0
             self._at_end = True
@@ -544,11 +751,17 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(CursorMoved(self.current))
 
     def move_to(self, index: int) -> None:
-        """Move the cursor (scrolling it into view) without waiting for the store."""
+        """Move the cursor (scrolling it into view) without waiting for the store. A kept
+        row (:class:`KeptRow`) goes as the cursor leaves it: ``index`` counts it."""
+        was = self._drop_kept()
+        if was is not None and index > was:
+            index -= 1
         if not self.total:
+            if was is not None:
+                self._set_cursor(0, force=True)
             return
         index = max(0, min(index, self.total - 1))
-        self._set_cursor(index)
+        self._set_cursor(index, force=was is not None)
         self.scroll_cursor_visible()
         if self.row_at(index) is None:
             self._want_index = index
@@ -609,7 +822,13 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.current
         if row is None or row.response.id is None:
             return
-        self.marked.symmetric_difference_update({row.response.id})
+        rid = row.response.id
+        if rid in self.marked:
+            self.marked.discard(rid)
+            self.mark_versions.pop(rid, None)
+        else:
+            self.marked.add(rid)
+            self.mark_versions[rid] = self.seen_of(row)  # as the moderator sees it now
         self.refresh_line(self.cursor)
         self.post_message(QueueChanged(self.total))
         self.move(1)
@@ -617,6 +836,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     def clear_marks(self) -> None:
         """Forget all marks (after an action on them)."""
         self.pile_rows.clear()
+        self.mark_versions.clear()
         if self.marked:
             self.marked.clear()
             self._strips.clear()
@@ -624,6 +844,14 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- drawing ------------------------------------------------------------------------
     def _changed(self, *, cursor: bool = True) -> None:
+        if self.marked:
+            # A marked row in the window is seen as it is drawn now (not the kept row:
+            # what was seen of it is the version before it left the list).
+            kept = self.kept.id if self.kept is not None else None
+            for row in self.rows:
+                rid = row.response.id
+                if rid in self.marked and rid != kept and rid is not None:
+                    self.mark_versions[rid] = row.version
         self._set_virtual_height(self.total)
         self.refresh()
         if cursor:
@@ -676,15 +904,26 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row_at(index)
         marked = row is not None and row.response.id in self.marked
         is_cursor = index == self.cursor
-        key = (row.response.id if row else None, marked, is_cursor, width)
+        kept = self.kept if self.is_kept(row) else None
+        label = (kept.label or "") if kept is not None else None
+        key = (row.response.id if row else None, marked, is_cursor, width, label)
         cached = self._strips.get(key)
         if cached is not None and cached[0] is row:
             return cached[1]
-        strip = self._render_row(row, width, marked, is_cursor)
+        strip = self._render_row(row, width, marked, is_cursor, label)
         self._strips[key] = (row, strip)
         return strip
 
-    def _render_row(self, row: QueueRow | None, width: int, marked: bool, cursor: bool) -> Strip:
+    def _render_row(
+        self,
+        row: QueueRow | None,
+        width: int,
+        marked: bool,
+        cursor: bool,
+        kept: str | None = None,
+    ) -> Strip:
+        """One row in ``width`` cells; ``kept``: the row is the kept one (``×``), with
+        who changed it and how ("anna: spam", "" while not known) first in its text."""
         base = self.rich_style
         if row is None:
             style = base + self._style("queue--placeholder")
@@ -701,7 +940,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         for key, w in visible_columns(width):
             style = dim
             if key == "mark":
-                text = row_marks(cursor=cursor, marked=marked, new=r.triage is TriageState.NEW)
+                text = row_marks(
+                    cursor=cursor,
+                    marked=marked,
+                    new=r.triage is TriageState.NEW,
+                    kept=kept is not None,
+                )
             elif key == "col.time":
                 text = format_time(r.created_at, self.tz)
             elif key == "col.source":
@@ -744,6 +988,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 name = one_line(busy.actor, limit=40)
                 label = self.i18n.t("claim.busy", name=name)
                 text = (label if cell_len(label) + 4 <= rest else name) + " · " + text
+            if kept:
+                # Who took it out of the list and how, first: it is not in the list now
+                # (at 80 columns the text has about ten cells: then that alone).
+                text = kept + " · " + text if cell_len(kept) + 4 <= rest else kept
             segments.append(Segment(set_cell_size(shorten(text, rest), rest), dim))
         return Strip(segments, width)
 

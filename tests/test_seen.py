@@ -1,0 +1,246 @@
+"""Never act on a response another moderator changed out of sight (issue 13): two apps on
+ONE memory (a SQLite file, polled; a PostgreSQL database, notified), anna's and bram's.
+
+A. Marked rows: bram marks two rows, anna decides one of them (it leaves bram's list), his
+   key on the marks is refused (anna's decision stands), the mark on the row that left is
+   removed with a line saying so, and a second press acts on what is still marked.
+B. The row under the cursor: anna decides it (or takes away the tag bram's list is
+   filtered on); on bram's screen it stays under his cursor, drawn with its new state
+   (``×`` and anna's name in characters), the view on it; his key is refused against the
+   version he saw; moving the cursor drops the row.
+
+No sleeps: the tests wait on the apps' own messages and workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers.app import SMALL, ready, screen_text, settled
+
+from reactieveld.model import RemoteStatus, TriageState
+from reactieveld.tui.queues import FilterChoice
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+def notices(app: Any) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def until(pilots: Any, condition: Any, what: str) -> None:
+    """Let both apps run until ``condition()`` holds (their own messages, no sleep)."""
+    for _ in range(3000):
+        if condition():
+            for pilot in pilots:
+                await settled(pilot)
+            return
+        for pilot in pilots:
+            await pilot.pause()
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def cursor_line(app: Any) -> str:
+    [line] = [line for line in screen_text(app) if line.startswith("▶")]
+    return line
+
+
+async def put_cursor(screen: Any, pilot: Any, response_id: int) -> None:
+    assert await screen.queue.jump_to_response(response_id)
+    screen.queue.scroll_cursor_visible()
+    await settled(pilot)
+    assert screen.queue.current.response.id == response_id
+
+
+async def test_a_marked_row_another_decided_is_refused_then_unmarked(moderators, make_app):
+    store_a, store_b = await moderators("anna", "bram")
+    app_a = make_app(store_a, language="en", actor="anna")
+    app_b = make_app(store_b, language="en", actor="bram")
+    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+        sa = await ready(app_a, pa)
+        sb = await ready(app_b, pb)
+        await app_b.live_ready.wait()
+        qb = sb.queue
+        # Bram marks the 5th and 6th rows (the 5th is on hold: "Fleur").
+        await pb.press(*"jjjj", "space", "space")
+        await settled(pb)
+        fleur, weth = qb.row_at(4).response.id, qb.row_at(5).response.id
+        assert qb.marked == {fleur, weth}
+        assert (await store_a.get(fleur)).response.remote_status is RemoteStatus.HOLD
+        # Anna approves Fleur: it leaves bram's New list, live.
+        await put_cursor(sa, pa, fleur)
+        await pa.press("a")
+        await settled(pa)
+        assert (await store_a.get(fleur)).response.remote_status is RemoteStatus.APPROVED
+        await until((pa, pb), lambda: qb.index_of(fleur) is None, "Fleur to leave bram's list")
+        assert "marked: 2" in screen_text(app_b)[0]  # he has not been told yet
+        journal = await store_a.journal(limit=1000)
+        weth_before = await store_a.get(weth)
+
+        await pb.press("s")  # spam on both marks, one of them changed since he saw it
+        await settled(pb)
+        # Refused as a whole: anna's decision stands, nothing else stored.
+        assert (await store_a.get(fleur)).response.remote_status is RemoteStatus.APPROVED
+        assert await store_a.get(weth) == weth_before
+        assert await store_a.journal(limit=1000) == journal
+        said = notices(app_b)
+        assert any(m.startswith("Nothing done: anna changed 1 response(s)") for m in said), said
+        # The mark on the row that left his list is removed, and a line says so.
+        assert any(m.startswith("1 mark(s) removed") for m in said), said
+        assert all("\n" not in m for m in said)
+        assert qb.marked == {weth}
+        assert "marked: 1" in screen_text(app_b)[0]
+
+        # A second press acts on what is still marked: Wethouder alone.
+        await pb.press("s")
+        await settled(pb)
+        assert (await store_a.get(weth)).response.remote_status is RemoteStatus.SPAM
+        assert (await store_a.get(fleur)).response.remote_status is RemoteStatus.APPROVED
+        new = (await store_a.journal(limit=1000))[: -len(journal)]
+        assert {(e.response_id, e.actor) for e in new} == {(weth, "bram")}
+        assert qb.marked == set()
+
+
+@pytest.mark.usefixtures("no_color")
+async def test_the_row_under_the_cursor_another_decided_stays_and_is_refused(moderators, make_app):
+    """On both backends, in Dutch, without colour: Karin under bram's cursor, anna
+    decides her; she stays, drawn anew; his key is refused, a second press acts on her
+    as she is now."""
+    store_a, store_b = await moderators("anna", "bram")
+    app_a = make_app(store_a, language="nl", actor="anna")
+    app_b = make_app(store_b, language="nl", actor="bram")
+    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+        sa = await ready(app_a, pa)
+        sb = await ready(app_b, pb)
+        await app_b.live_ready.wait()
+        qb = sb.queue
+        await pb.press("j", "j")
+        await settled(pb)
+        karin, fleur = qb.row_at(2).response.id, qb.row_at(3).response.id
+        seen = qb.current.version
+        total = qb.total
+        await put_cursor(sa, pa, karin)
+        await pa.press("s")
+        await settled(pa)
+
+        def changed() -> bool:
+            index = qb.index_of(karin)
+            return index is None or qb.row_at(index).version != seen
+
+        await until((pa, pb), changed, "bram's list to show anna's decision")
+        # Karin is still under his cursor, drawn as she is now; the view stays on her.
+        assert qb.current.response.id == karin
+        assert qb.current.response.remote_status is RemoteStatus.SPAM
+        assert sb._view.row.response.id == karin
+        line = cursor_line(app_b)
+        assert line.startswith("▶ ×") and line.rstrip().endswith("anna: spam"), line
+        said = notices(app_b)
+        assert any(m.startswith("anna wijzigde de reactie die u open hebt (spam)") for m in said)
+        assert all("\n" not in m for m in said), said
+        fleur_before = await store_a.get(fleur)
+        journal = await store_a.journal(limit=1000)
+
+        await pb.press("d")  # meant for Karin as he saw her: refused
+        await settled(pb)
+        assert (await store_a.get(karin)).response.remote_status is RemoteStatus.SPAM
+        assert await store_a.get(fleur) == fleur_before
+        assert await store_a.journal(limit=1000) == journal
+        assert any(m.startswith("Niets gedaan: anna wijzigde 1") for m in notices(app_b))
+        assert qb.current.response.id == karin
+
+        # Now he has seen her as she is: a second press acts on her, and she goes.
+        await pb.press("d")
+        await settled(pb)
+        assert (await store_a.get(karin)).response.remote_status is RemoteStatus.TRASH
+        assert await store_a.get(fleur) == fleur_before
+        assert qb.index_of(karin) is None
+        assert qb.current.response.id == fleur
+        assert qb.total == total - 1
+
+
+_PLACES = {"first": 0, "middle": 2, "last": -1}
+
+
+@pytest.mark.parametrize("store_target", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("how", ["decided", "untagged"])
+@pytest.mark.parametrize("place", ["first", "middle", "last", "alone"])
+async def test_the_kept_row_anywhere_in_the_list_and_moving_drops_it(
+    moderators, make_app, place, how
+):
+    """The row first, in the middle or last in bram's list, or the list's only row;
+    anna decides it, or takes away the tag his list is filtered on."""
+    store_a, store_b = await moderators("anna", "bram")
+    new = [r.response.id for r in await store_a.queue(new_filter(), limit=100)]
+    if how == "untagged":
+        listed = new[:1] if place == "alone" else new[:5]
+        await store_a.toggle_question(listed, "3", actor="anna")
+    else:
+        listed = new[:1] if place == "alone" else new
+        if place == "alone":
+            await store_a.mark_handled(new[1:], actor="anna")
+    index = 0 if place == "alone" else _PLACES[place] % len(listed)
+    target = listed[index]
+    app_a = make_app(store_a, language="en", actor="anna")
+    app_b = make_app(store_b, language="en", actor="bram")
+    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+        sa = await ready(app_a, pa)
+        sb = await ready(app_b, pb)
+        await app_b.live_ready.wait()
+        qb = sb.queue
+        if how == "untagged":
+            await sb.set_choice(FilterChoice(question="3"))
+            await settled(pb)
+        assert [qb.row_at(i).response.id for i in range(qb.total)] == listed
+        await put_cursor(sb, pb, target)
+        seen = qb.current.version
+        others = {rid: await store_a.get(rid) for rid in listed if rid != target}
+        await put_cursor(sa, pa, target)
+        await pa.press("s" if how == "decided" else "3")
+        await settled(pa)
+
+        def changed() -> bool:
+            at = qb.index_of(target)
+            return at is None or qb.row_at(at).version != seen
+
+        await until((pa, pb), changed, "bram's list to show anna's change")
+        assert qb.current.response.id == target
+        assert qb.cursor == index
+        assert qb.total == len(listed)  # the kept row still counts as a line
+        assert sb._view.row.response.id == target
+        line = cursor_line(app_b)
+        assert line.startswith("▶ ×") and "anna" in line, line
+        if how == "decided":
+            assert "spam" in line and qb.current.response.triage is TriageState.HANDLED
+        else:
+            assert "3" not in qb.current.questions
+        after = await store_a.get(target)
+        journal = await store_a.journal(limit=1000)
+
+        await pb.press("d")  # refused: not on the row he saw, not on its neighbour
+        await settled(pb)
+        assert await store_a.get(target) == after
+        assert {rid: await store_a.get(rid) for rid in others} == others
+        assert await store_a.journal(limit=1000) == journal
+        assert any(m.startswith("Nothing done: anna changed 1") for m in notices(app_b))
+
+        # Moving the cursor drops the kept row; nothing was stored by bram.
+        await pb.press("j")
+        await settled(pb)
+        assert qb.index_of(target) is None
+        assert qb.total == len(listed) - 1
+        rest = [rid for rid in listed if rid != target]
+        assert [qb.row_at(i).response.id for i in range(qb.total)] == rest
+        if rest:
+            assert qb.current.response.id == rest[min(index, len(rest) - 1)]
+            assert sb._view.row.response.id == qb.current.response.id
+            assert not cursor_line(app_b).startswith("▶ ×")
+        else:
+            assert qb.current is None
+        assert await store_a.journal(limit=1000) == journal
+
+
+def new_filter():
+    """The New queue's store filter."""
+    from reactieveld.tui.queues import queue_filter
+
+    return queue_filter("new", FilterChoice())
