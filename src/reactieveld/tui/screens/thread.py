@@ -27,6 +27,7 @@ from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.widgets.cursor import CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import format_time
 
@@ -98,7 +99,9 @@ class ThreadScreen(ScreenHelp, Screen[None]):
     def compose(self) -> ComposeResult:
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
         yield Static(Content(self.i18n.t("thread.title", title=title)), id="thread-title")
-        yield Tree(Text(title), id="thread-tree")
+        # The node under the cursor has a "▶" before it: which reply enter opens shows
+        # in characters too (NO_COLOR), not only as a background.
+        yield CursorTree(Text(title), id="thread-tree")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
