@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from helpers.app import SMALL, app_with, screen_text, settled
 from helpers.data import T0, fill_store, sample_responses
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Select
 from textual.widgets._toast import Toast
 
 from reactieveld.model import Capability, Response
@@ -392,6 +392,12 @@ async def test_the_focused_dialog_field_is_marked_in_characters(tui_store, no_co
         assert "▸ Source" in labels and "Status" in labels
         await pilot.press("tab")
         await pilot.pause()
+        labels = [line.strip("█ ") for line in screen_text(app)]
+        assert "▸ Status" in labels and "Source" in labels
+        # Its drop-down open (the focus on the list inside the field): still that field.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#filter-status", Select).expanded
         labels = [line.strip("█ ") for line in screen_text(app)]
         assert "▸ Status" in labels and "Source" in labels
 

@@ -78,8 +78,12 @@ class FieldLabel(Static):
         self.field = field
 
     def mark(self, focused: Widget | None) -> None:
-        """Draw the ``▸`` when ``focused`` is this label's field."""
-        lead = FOCUS_MARK + " " if focused is not None and focused.id == self.field else "  "
+        """Draw the ``▸`` when ``focused`` is this label's field or inside it (a select's
+        open drop-down list)."""
+        here = focused is not None and any(
+            node.id == self.field for node in focused.ancestors_with_self
+        )
+        lead = FOCUS_MARK + " " if here else "  "
         self.update(Content(lead + self.text))
 
 
