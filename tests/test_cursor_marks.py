@@ -235,3 +235,23 @@ async def test_the_cursor_is_marked_in_characters_and_enter_takes_that_item(
         # enter acts on the item whose line carries the mark.
         await pilot.press("enter")
         await listing.acted_on(target)
+
+
+@pytest.mark.parametrize(("language", "word"), [("nl", "(geopend)"), ("en", "(opened)")])
+async def test_the_thread_says_in_characters_which_response_it_was_opened_from(
+    tui_store, language, word
+):
+    app = app_with(tui_store, language, None)
+    async with app.run_test(size=SMALL) as pilot:
+        triage = await ready(app, pilot)
+        assert triage.queue.current is not None
+        opened = triage.queue.current.response
+        listing = await open_thread(app, pilot, tui_store, triage)
+        stamp = format_time(opened.created_at, UTC)
+        for key in ("", "k", "k"):  # the cursor leaves it: the word stays with it
+            if key:
+                await pilot.press(key)
+                await settled(pilot)
+            lines = [line for line in screen_text(app) if word in line]
+            assert len(lines) == 1 and stamp in lines[0], lines
+        assert listing.cursor() != opened.id

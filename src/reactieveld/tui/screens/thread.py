@@ -144,10 +144,14 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
             text.append(f" [{one_line(role, limit=30)}]", "cyan")
         text.append(f" {format_time(x.created_at, self.tz)} ", "dim")
+        current = x.id == self.row.response.id
+        if current:
+            # The response the thread was opened from: said in words, not only underlined.
+            text.append(self.i18n.t("thread.current") + " ", "bold")
         if row.questions:
             text.append("(" + ",".join(row.questions) + ") ", "magenta")
         text.append(one_line(x.body_text, limit=160))
-        if x.id == self.row.response.id:
+        if current:
             text.stylize("underline")
         return text
 
