@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, app_with, screen_text, settled
+from helpers.app import SMALL, app_with, ready, screen_text, settled
 from helpers.data import T0, fill_store, sample_responses
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, Select
 from textual.widgets._toast import Toast
 
 from reactieveld.model import Capability, Response
@@ -394,6 +394,12 @@ async def test_the_focused_dialog_field_is_marked_in_characters(tui_store, no_co
         await pilot.pause()
         labels = [line.strip("█ ") for line in screen_text(app)]
         assert "▸ Status" in labels and "Source" in labels
+        # Its drop-down open (the focus on the list inside the field): still that field.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#filter-status", Select).expanded
+        labels = [line.strip("█ ") for line in screen_text(app)]
+        assert "▸ Status" in labels and "Source" in labels
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -427,3 +433,52 @@ async def test_tag_bar_takes_more_lines_when_the_terminal_grows(tui_store):
         first = next(i for i, line in enumerate(lines) if line.startswith("1 "))
         assert [line[:2] for line in lines[first : first + 3]] == ["1 ", "4 ", "7 "]
         assert not any("…" in line for line in lines[first : first + 3])
+
+
+BUTTONS = {
+    # dialog key: (the buttons' ids, their labels in Dutch and in English)
+    "f": (("filter-apply", "filter-clear"), (("Toepassen", "Wissen"), ("Apply", "Clear"))),
+    "E": (("export-go", "export-cancel"), (("Exporteren", "Annuleren"), ("Export", "Cancel"))),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("dialog", [*BUTTONS])
+async def test_the_focused_dialog_button_is_marked_in_characters(
+    tui_store, no_color, tmp_path, monkeypatch, language, dialog
+):
+    from reactieveld.tui.queues import FilterChoice
+
+    monkeypatch.chdir(tmp_path)  # where the export would go
+    ids, labels = BUTTONS[dialog]
+    words = labels[language == "en"]
+    app = app_with(tui_store, language, None)
+    async with app.run_test(size=SMALL) as pilot:
+        triage = await ready(app, pilot)
+        triage.choice = FilterChoice(untagged=True)  # for the filter's Clear to clear
+        await pilot.press(dialog)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FilterScreen | ExportScreen)
+
+        def button_line() -> str:
+            [line] = [x for x in screen_text(app) if words[0] in x and words[1] in x]
+            return line
+
+        assert "▸" not in button_line()
+        for focused, other in ((0, 1), (1, 0)):
+            while screen.focused is None or screen.focused.id != ids[focused]:
+                await pilot.press("tab")
+            await pilot.pause()
+            line = button_line()
+            assert line.count("▸") == 1, line
+            assert f"▸ {words[focused]}" in line and f"▸ {words[other]}" not in line
+        # enter presses the marked one: the second (Clear, Cancel).
+        await pilot.press("enter")
+        await settled(pilot)
+        assert app.screen is triage
+        if dialog == "f":
+            assert triage.choice == FilterChoice()  # cleared
+        else:
+            assert triage.choice == FilterChoice(untagged=True)
+            assert not list(tmp_path.glob("reactieveld-rapport-*"))  # nothing written

@@ -383,6 +383,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.clear": ("Wissen", "Clear"),
     "thread.title": ("Draad: {title}", "Thread: {title}"),
     "thread.untitled": ("(zonder titel)", "(untitled)"),
+    # The thread tree's node of the response the thread was opened from.
+    "thread.current": ("(geopend)", "(opened)"),
     "export.title": ("Rapport exporteren", "Export a report"),
     "export.format": ("Formaat", "Format"),
     "export.format.md": ("Markdown (per planningsvraag)", "Markdown (per planning question)"),

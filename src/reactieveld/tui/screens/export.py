@@ -32,6 +32,7 @@ from reactieveld.reports.formats import FORMATS, REPORT_STATUSES, ExportOptions,
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
 from reactieveld.tui.widgets.toggles import (
+    CharButton,
     CharCheckbox,
     CharRadioButton,
     FieldLabel,
@@ -171,8 +172,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Input(self._default_path, id="export-path", compact=True)
             yield Static("", id="export-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(t("export.go")), id="export-go", variant="primary")
-                yield Button(Content(t("key.cancel")), id="export-cancel")
+                yield CharButton(Content(t("export.go")), id="export-go", variant="primary")
+                yield CharButton(Content(t("key.cancel")), id="export-cancel")
             yield Static(Content(t("export.hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -18,7 +18,8 @@ from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus
 from reactieveld.text import one_line
 from reactieveld.tui.queues import FilterChoice
-from reactieveld.tui.widgets.toggles import CharCheckbox, FieldLabel, mark_focused_field
+from reactieveld.tui.widgets.cursor import CursorSelect
+from reactieveld.tui.widgets.toggles import CharButton, CharCheckbox, FieldLabel, mark_focused_field
 
 
 class FilterScreen(ModalScreen[FilterChoice | None]):
@@ -49,7 +50,8 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         blank = Text(t("filter.any"))
 
         def select(id: str, options: list[tuple[str, object]], value: object) -> Select[object]:
-            return Select(
+            # Its drop-down list has a "▶" before the option enter chooses.
+            return CursorSelect(
                 [(Text(label), v) for label, v in options],
                 prompt=blank.plain,
                 value=value if value is not None else Select.NULL,
@@ -90,8 +92,8 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 Content(t("filter.untagged")), self.current.untagged, id="filter-untagged"
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(t("filter.apply")), id="filter-apply", variant="primary")
-                yield Button(Content(t("filter.clear")), id="filter-clear")
+                yield CharButton(Content(t("filter.apply")), id="filter-apply", variant="primary")
+                yield CharButton(Content(t("filter.clear")), id="filter-clear")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         mark_focused_field(self, event.widget)

@@ -42,6 +42,7 @@ from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.widgets.cursor import CursorOptionList
 from reactieveld.tui.widgets.footer import KeyFooter
 
 LIMIT = 100
@@ -153,7 +154,8 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         yield Input(value=self.initial_query, placeholder=self.s("placeholder"), id="search-input")
         yield Static(Content(self.s("hint")), id="search-status")
         yield Static(id="search-problem")
-        yield OptionList(id="search-results", markup=False)
+        # "▶" before the highlighted hit: the hit enter opens shows in characters too.
+        yield CursorOptionList(id="search-results", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -334,7 +336,7 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Content(self.s("history_loading", author=self.author)), id="history-title")
         yield Static(Content(self.s("history_hint")), id="history-status")
-        yield OptionList(id="history-results", markup=False)
+        yield CursorOptionList(id="history-results", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:

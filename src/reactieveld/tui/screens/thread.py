@@ -27,6 +27,7 @@ from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.widgets.cursor import CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import format_time
 
@@ -115,7 +116,9 @@ class ThreadScreen(ScreenHelp, Screen[None]):
     def compose(self) -> ComposeResult:
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
         yield Static(Content(self.i18n.t("thread.title", title=title)), id="thread-title")
-        yield Tree(Text(title), id="thread-tree")
+        # The node under the cursor has a "▶" before it: which reply enter opens shows
+        # in characters too (NO_COLOR), not only as a background.
+        yield CursorTree(Text(title), id="thread-tree")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
@@ -151,10 +154,14 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
             text.append(f" [{one_line(role, limit=30)}]", "cyan")
         text.append(f" {format_time(x.created_at, self.tz)} ", "dim")
+        current = x.id == self.row.response.id
+        if current:
+            # The response the thread was opened from: said in words, not only underlined.
+            text.append(self.i18n.t("thread.current") + " ", "bold")
         if row.questions:
             text.append("(" + ",".join(row.questions) + ") ", "magenta")
         text.append(one_line(x.body_text, limit=160))
-        if x.id == self.row.response.id:
+        if current:
             text.stylize("underline")
         return text
 

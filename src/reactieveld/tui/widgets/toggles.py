@@ -5,14 +5,18 @@ the colour of the inner character changes, which a colour-blind moderator, a mon
 terminal or ``NO_COLOR`` cannot see (and an export with personal data must never look
 like one without). These draw ``[x]``/``[ ]`` and ``(•)``/``( )``, and drop the tall
 border so that a dialog fits an 80x24 terminal; the one the keys act on has a ``▸``
-before it (the highlighted label alone is colour again).
+before it (the highlighted label alone is colour again). So has the focused button
+(:class:`CharButton`) and a field's label (:class:`FieldLabel`).
 """
 
 from __future__ import annotations
 
+from textual import events
+from textual.app import RenderResult
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Checkbox, RadioButton, Static
+from textual.widgets import Button, Checkbox, RadioButton, Static
 
 CHECK_ON, CHECK_OFF = "[x]", "[ ]"
 RADIO_ON, RADIO_OFF = "(•)", "( )"
@@ -68,6 +72,27 @@ class CharRadioButton(_CharToggle, RadioButton):
         return self.has_class("-selected") and bool(getattr(parent, "has_focus", False))
 
 
+class CharButton(Button):
+    """A button with ``▸`` before its label while it has the focus (which button enter
+    presses shows in characters, not only as the focused button's colour); the two cells
+    are blank otherwise, so the label does not move."""
+
+    def render(self) -> RenderResult:
+        label = self.label if isinstance(self.label, Content) else Content(str(self.label))
+        lead = FOCUS_MARK + " " if self.has_focus else "  "
+        return Content.assemble(lead, label)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        # Room for the mark: a long label ("Overschrijven") is never cut by it.
+        return super().get_content_width(container, viewport) + 2
+
+    def on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+
 class FieldLabel(Static):
     """A dialog field's label that reads ``▸`` while its field (``field``, an id) has the
     focus: which field the keys reach shows in characters too, not only as a colour."""
@@ -78,8 +103,12 @@ class FieldLabel(Static):
         self.field = field
 
     def mark(self, focused: Widget | None) -> None:
-        """Draw the ``▸`` when ``focused`` is this label's field."""
-        lead = FOCUS_MARK + " " if focused is not None and focused.id == self.field else "  "
+        """Draw the ``▸`` when ``focused`` is this label's field or inside it (a select's
+        open drop-down list)."""
+        here = focused is not None and any(
+            node.id == self.field for node in focused.ancestors_with_self
+        )
+        lead = FOCUS_MARK + " " if here else "  "
         self.update(Content(lead + self.text))
 
 

@@ -1,0 +1,102 @@
+"""The cursor in characters on every list, not only in colour.
+
+Textual's lists show the item the keys act on by a background or an underline alone,
+which ``NO_COLOR``, a monochrome terminal or a copy of the screen does not show. These
+draw the queue's cursor mark (:data:`~reactieveld.tui.widgets.queue_list.CURSOR_MARK`,
+``▶``) in a column of their own before the item under the cursor (on its first line), and
+keep that column blank for every other item, so nothing shifts as the cursor moves:
+
+- :class:`CursorOptionList`: an option list (search hits, an author's history);
+- :class:`CursorSelect`: a select whose drop-down list marks its cursor (the filters);
+- :class:`CursorTree`: a tree (a thread), the mark before the tree's guides.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widgets import OptionList, Select, Tree
+from textual.widgets._select import SelectCurrent, SelectOverlay
+
+from reactieveld.tui.widgets.queue_list import CURSOR_MARK
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+#: The cells of the cursor's column: the mark and a space.
+GUTTER = 2
+
+
+def cursor_cell(on: bool) -> str:
+    """The cursor's column: ``"▶ "`` on the item under the cursor, else blank."""
+    return CURSOR_MARK + " " if on else " " * GUTTER
+
+
+def _lead(on: bool, line: Strip, fallback: Style) -> Strip:
+    # The mark in the style the line starts with (a highlighted line's background too).
+    style = next((s.style for s in line if s.style is not None), fallback)
+    if on:
+        style = style + Style(bold=True)
+    return Strip([Segment(cursor_cell(on), style)], GUTTER)
+
+
+class _CursorGutter:
+    """For an :class:`OptionList`: the cursor's column left of its options."""
+
+    def _get_left_gutter_width(self) -> int:
+        return GUTTER
+
+    def render_line(self, y: int) -> Strip:
+        this: Any = self
+        line: Strip = super().render_line(y)  # type: ignore[misc]
+        width = this.scrollable_content_region.width
+        try:
+            index, offset = this._lines[this.scroll_offset.y + y]
+        except IndexError:  # below the last option: a blank line of the full width
+            return line
+        if line.cell_length + GUTTER > width:
+            return line
+        on = offset == 0 and index == this.highlighted
+        fallback = this.get_visual_style("option-list--option").rich_style
+        return Strip.join([_lead(on, line, fallback), line])
+
+
+class CursorOptionList(_CursorGutter, OptionList):
+    """An option list with ``▶`` before the highlighted option's first line."""
+
+
+class CursorSelectOverlay(_CursorGutter, SelectOverlay):
+    """A select's drop-down list with ``▶`` before the highlighted option."""
+
+
+class CursorSelect(Select[Any]):
+    """A select whose drop-down list shows its cursor in characters."""
+
+    def compose(self) -> ComposeResult:
+        # As Select.compose, with the marking overlay (queried as SelectOverlay).
+        yield SelectCurrent(self.prompt)
+        yield CursorSelectOverlay(type_to_search=self._type_to_search).data_bind(
+            compact=Select.compact
+        )
+
+
+class CursorTree(Tree[Any]):
+    """A tree with ``▶`` in the first column of the node under the cursor; the column is
+    blank on every other line, so the guides stay where they are."""
+
+    def get_label_width(self, node: Any) -> int:
+        # The tree's width for scrolling: the cursor's column is on every line.
+        return super().get_label_width(node) + GUTTER
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line_no = y + scroll_y
+        width = self.size.width
+        if line_no >= len(self._tree_lines) or width <= GUTTER:
+            return super().render_line(y)
+        base = self.rich_style
+        line = self._render_line(line_no, scroll_x, scroll_x + width - GUTTER, base)
+        return Strip.join([_lead(line_no == self.cursor_line, Strip([]), base), line])
