@@ -47,13 +47,25 @@ async def _actions(store: Any) -> list[tuple[Any, ...]]:
     )
 
 
-async def _run(tmp_path: Any, make_app: Any, name: str, keys: list[str], *, fast: bool, **kw):
-    """The store's actions and outbox texts after ``keys`` on a fresh memory."""
+async def _run(
+    tmp_path: Any,
+    make_app: Any,
+    name: str,
+    keys: list[str],
+    *,
+    fast: bool,
+    before: tuple[str, ...] = (),
+    **kw: Any,
+):
+    """The store's actions and outbox texts after ``keys`` on a fresh memory (after the
+    keys ``before``, pressed one at a time in both runs)."""
     store = await sample_store(tmp_path / f"{name}-{fast}.db")
     try:
         app = make_app(store, **kw)
         async with app.run_test(size=SIZE) as pilot:
             await ready(app, pilot)
+            for key in before:
+                await press(pilot, key)
             if fast:
                 await burst(pilot, *keys)
             else:
@@ -110,3 +122,32 @@ async def test_keys_behind_a_reason_dialog_go_to_it_and_after_it_in_order(tmp_pa
     fast = await _run(tmp_path, make_app, "reason", keys, fast=True, **kw)
     assert len(slow[0]) == 3
     assert fast == slow
+
+
+# -- the thread screen ----------------------------------------------------------------
+#: The thread screen's keys of the generated sequences: moving, folding.
+THREAD_KEYS = ("j", "k", "space", "left", "right", "G")
+
+
+async def _thread_run(tmp_path: Any, make_app: Any, name: str, keys: list[str], *, fast: bool):
+    """``_run`` with ``keys`` typed on the thread screen (``enter`` on the queue)."""
+    return await _run(tmp_path, make_app, name, keys, fast=fast, before=("enter",))
+
+
+async def test_j_j_enter_on_the_thread_screen_opens_the_second_response_down(tmp_path, make_app):
+    keys = ["j", "j", "enter", "a"]  # approve what enter opened in the queue
+    slow = await _thread_run(tmp_path, make_app, "thread", keys, fast=False)
+    fast = await _thread_run(tmp_path, make_app, "thread", keys, fast=True)
+    assert len(slow[0]) == 1
+    assert fast == slow
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+async def test_a_burst_on_the_thread_screen_moves_and_folds_as_one_key_at_a_time(
+    tmp_path, make_app, seed
+):
+    keys = [*random.Random(seed).choices(THREAD_KEYS, k=8), "j", "enter", "j", "s", "k", "a"]
+    slow = await _thread_run(tmp_path, make_app, "thread", keys, fast=False)
+    fast = await _thread_run(tmp_path, make_app, "thread", keys, fast=True)
+    assert len(slow[0]) == 2, keys
+    assert fast == slow, keys

@@ -43,14 +43,26 @@ _TREE_ACTIONS = {
 }
 
 
+class ThreadTree(Tree[int]):
+    """The thread's tree without Tree's own ``enter`` (select and fold) and ``space``
+    (fold): those keys go on to the screen's open and fold."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for key in ("enter", "space"):
+            self._bindings.key_to_bindings.pop(key, None)
+
+
 class ThreadScreen(ScreenHelp, Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
 
     BINDINGS = [
+        # Ordinary bindings, run in the order the keys were typed (a priority binding
+        # runs as its key arrives, before the ``j`` typed ahead of it); the tree has no
+        # enter or space of its own (``ThreadTree``) that would take them first.
+        Binding("enter", "open", "Open", id="thread.open"),
+        Binding("space", "fold", "Fold", id="thread.fold"),
         Binding("escape,q", "back", "Back", id="thread.back"),
-        # Priority: the tree's own enter (select and fold) and space do not run.
-        Binding("enter", "open", "Open", id="thread.open", priority=True),
-        Binding("space", "fold", "Fold", id="thread.fold", priority=True),
         Binding("left", "fold(False)", "Fold", show=False, id="thread.collapse"),
         Binding("right", "fold(True)", "Unfold", show=False, id="thread.expand"),
     ]
@@ -98,7 +110,7 @@ class ThreadScreen(ScreenHelp, Screen[None]):
     def compose(self) -> ComposeResult:
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
         yield Static(Content(self.i18n.t("thread.title", title=title)), id="thread-title")
-        yield Tree(Text(title), id="thread-tree")
+        yield ThreadTree(Text(title), id="thread-tree")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
