@@ -151,3 +151,29 @@ async def test_a_burst_on_the_thread_screen_moves_and_folds_as_one_key_at_a_time
     fast = await _thread_run(tmp_path, make_app, "thread", keys, fast=True)
     assert len(slow[0]) == 2, keys
     assert fast == slow, keys
+
+
+# -- the app's own keys ------------------------------------------------------------------
+#: The app's own keys (tui/app.py ``_app_bindings``): dashboard, export, settings, search.
+APP_KEYS = ("D", "E", "f2", "slash")
+
+
+@pytest.mark.parametrize("key", APP_KEYS)
+async def test_an_app_key_runs_after_the_triage_keys_typed_before_it(tmp_path, make_app, key):
+    # a: decided on c29 (the cursor moves on to c28), j: c27; the app's screen opens,
+    # j goes to that screen (not the queue), escape closes it, s decides on c27.
+    keys = ["a", "j", key, "j", "escape", "s"]
+    slow = await _run(tmp_path, make_app, "app", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "app", keys, fast=True)
+    assert [a[:2] for a in slow[0]] == [("moderate", "c29"), ("moderate", "c27")]
+    assert fast == slow
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_burst_with_an_app_key_decides_as_the_keys_one_at_a_time(tmp_path, make_app, seed):
+    rnd = random.Random(seed)
+    keys = [*rnd.choices(KEYS, k=6), rnd.choice(APP_KEYS), "escape", *rnd.choices(KEYS, k=6)]
+    slow = await _run(tmp_path, make_app, "appseq", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "appseq", keys, fast=True)
+    assert slow[0], keys
+    assert fast == slow, keys

@@ -101,6 +101,21 @@ def resend_key(app: Any, event: events.Key) -> None:
     (app.focused or app.screen)._forward_event(key)
 
 
+async def run_binding(node: Any, event: events.Key) -> bool:
+    """Run the binding of ``event``'s key as the app would (the screen's binding chain
+    from the focused widget up, priority bindings aside), but here and now: in a field
+    that takes typed characters itself, a key of a binding (``escape``) typed before
+    more characters runs before them, not after the field has taken them. True (and the
+    key stopped) when a binding ran."""
+    for namespace, bindings in node.screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await node.app.run_action(binding.action, namespace):
+                event.stop()
+                event.prevent_default()
+                return True
+    return False
+
+
 def deferred(
     fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any
 ) -> Callable[[], Coroutine[Any, Any, Any]]:
