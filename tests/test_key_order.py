@@ -5,6 +5,7 @@ the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import unicodedata
 from typing import Any
@@ -22,10 +23,8 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 KEYS = ("j", "k", "a", "s", "d", "u", "space", "x")
 
 
-async def burst(pilot: Any, *keys: str) -> None:
-    """Send ``keys`` at once, as the terminal gives a fast typist's keys (``pilot.press``
-    waits for the app to be idle after each key), then wait for the workers."""
-    app = pilot.app
+def send(app: Any, *keys: str) -> None:
+    """Give ``keys`` to the app as its terminal driver does, at once."""
     for key in keys:
         if len(key) == 1 and not key.isalnum():
             key = _character_to_key(key)
@@ -36,7 +35,13 @@ async def burst(pilot: Any, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
-    await settle(app, pilot)
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Send ``keys`` at once, as the terminal gives a fast typist's keys (``pilot.press``
+    waits for the app to be idle after each key), then wait for the workers."""
+    send(pilot.app, *keys)
+    await settle(pilot.app, pilot)
 
 
 async def _actions(store: Any) -> list[tuple[Any, ...]]:
@@ -177,3 +182,65 @@ async def test_a_burst_with_an_app_key_decides_as_the_keys_one_at_a_time(tmp_pat
     fast = await _run(tmp_path, make_app, "appseq", keys, fast=True)
     assert slow[0], keys
     assert fast == slow, keys
+
+
+# -- keys arriving while a dialog opens ------------------------------------------------
+
+
+async def trickle(pilot: Any, keys: list[str], rnd: random.Random) -> None:
+    """Send ``keys`` one by one, each after the app's tasks took 0 to 8 steps (the event
+    loop turns, no time waited): keys arriving at any point of what the keys before them
+    started, e.g. while a dialog is mounting, before it gave its field the focus."""
+    for key in keys:
+        send(pilot.app, key)
+        for _ in range(rnd.choice((0, 0, 1, 2, 3, 5, 8))):
+            await asyncio.sleep(0)
+    await settle(pilot.app, pilot)
+
+
+async def _trickle_run(tmp_path: Any, make_app: Any, keys: list[str], seed: int, **kw: Any):
+    store = await sample_store(tmp_path / f"trickle-{seed}.db")
+    try:
+        app = make_app(store, **kw)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+            await trickle(pilot, keys, random.Random(seed))
+            await settle(app, pilot)
+        texts = [item.action.text for item in await store.outbox_items()]
+        return await _actions(store), texts
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("seed", range(12))
+async def test_keys_typed_while_the_editor_opens_reach_it_in_order(tmp_path, make_app, seed):
+    text = "Dank u wel, we nemen het mee."
+    keys = ["j", "r", *text, "ctrl+s", "j", "a"]  # as test_a_reply_typed_in_one_burst
+    actions, texts = await _trickle_run(tmp_path, make_app, keys, seed)
+    assert texts == [text]
+    assert [a[:2] for a in actions] == [("reply", "c28"), ("moderate", "c26")]
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_keys_trickled_through_reason_dialogs_decide_as_one_at_a_time(
+    tmp_path, make_app, seed
+):
+    from reactieveld.reasons import ReasonsConfig
+
+    keys = ["j", "d", "3", "j", "u", "1", "a", "k", "d", "2"]
+    kw = {"reasons": ReasonsConfig()}  # trash and hold ask
+    slow = await _run(tmp_path, make_app, "reason", keys, fast=False, **kw)
+    trickled = await _trickle_run(tmp_path, make_app, keys, seed, **kw)
+    assert len(slow[0]) == 4
+    assert trickled == slow
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_keys_trickled_around_an_app_key_decide_as_one_at_a_time(tmp_path, make_app, seed):
+    rnd = random.Random(seed)
+    keys = [*rnd.choices(KEYS, k=5), rnd.choice(APP_KEYS), "j", "escape", *rnd.choices(KEYS, k=5)]
+    slow = await _run(tmp_path, make_app, "apptrickle", keys, fast=False)
+    trickled = await _trickle_run(tmp_path, make_app, keys, seed)
+    assert slow[0], keys
+    assert trickled == slow, keys
+
