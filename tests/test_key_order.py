@@ -244,3 +244,10 @@ async def test_keys_trickled_around_an_app_key_decide_as_one_at_a_time(tmp_path,
     assert slow[0], keys
     assert trickled == slow, keys
 
+
+async def test_keys_typed_behind_enter_move_in_the_thread_tree(tmp_path, make_app):
+    keys = ["enter", "j", "j", "enter", "a"]  # the thread opens, moves, opens, approves
+    slow = await _run(tmp_path, make_app, "threadburst", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "threadburst", keys, fast=True)
+    assert len(slow[0]) == 1
+    assert fast == slow

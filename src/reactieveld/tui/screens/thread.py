@@ -139,10 +139,17 @@ class ThreadScreen(ScreenHelp, Screen[None]):
                 node.allow_expand = False
         tree.root.expand()
         tree.focus()
-        if selected is not None:
-            # Lines are laid out on the next refresh; the cursor goes there after it.
-            self.call_after_refresh(tree.move_cursor, selected)
+        if selected is not None and tree.last_line >= 0:
+            # The cursor is on it now (the tree numbers its lines when asked, here by
+            # last_line): keys typed behind the enter that opened the screen move from
+            # it. The tree scrolls to the cursor once it is laid out, on the next refresh.
+            tree.move_cursor(selected)
+            self.call_after_refresh(self._show_cursor)
         self.loaded = True
+
+    def _show_cursor(self) -> None:
+        tree = self.query_one(Tree)
+        tree.scroll_to_line(tree.cursor_line, animate=False)
 
     def label(self, row: QueueRow) -> Text:
         """A node's label: author, role, time, first line (all literal)."""
