@@ -1,7 +1,9 @@
 """Keys act in the order they were typed: keys sent in one burst (as a fast typist or a
 paste gives them, none waiting for the one before) leave the store as the same keys
 pressed one at a time, each waited for; keys typed behind one that opens a dialog go to
-the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole."""
+the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole. The same on
+the thread screen (``enter``, ``space``), around the app's own keys (``D``, ``E``,
+``f2``, ``/``), and for keys trickling in while a dialog opens (``trickle``)."""
 
 from __future__ import annotations
 
