@@ -1,10 +1,13 @@
 """Keys act in the order they were typed: keys sent in one burst (as a fast typist or a
 paste gives them, none waiting for the one before) leave the store as the same keys
 pressed one at a time, each waited for; keys typed behind one that opens a dialog go to
-the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole."""
+the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole. The same on
+the thread screen (``enter``, ``space``), around the app's own keys (``D``, ``E``,
+``f2``, ``/``), and for keys trickling in while a dialog opens (``trickle``)."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import unicodedata
 from typing import Any
@@ -22,10 +25,8 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 KEYS = ("j", "k", "a", "s", "d", "u", "space", "x")
 
 
-async def burst(pilot: Any, *keys: str) -> None:
-    """Send ``keys`` at once, as the terminal gives a fast typist's keys (``pilot.press``
-    waits for the app to be idle after each key), then wait for the workers."""
-    app = pilot.app
+def send(app: Any, *keys: str) -> None:
+    """Give ``keys`` to the app as its terminal driver does, at once."""
     for key in keys:
         if len(key) == 1 and not key.isalnum():
             key = _character_to_key(key)
@@ -36,7 +37,13 @@ async def burst(pilot: Any, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
-    await settle(app, pilot)
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Send ``keys`` at once, as the terminal gives a fast typist's keys (``pilot.press``
+    waits for the app to be idle after each key), then wait for the workers."""
+    send(pilot.app, *keys)
+    await settle(pilot.app, pilot)
 
 
 async def _actions(store: Any) -> list[tuple[Any, ...]]:
@@ -47,13 +54,25 @@ async def _actions(store: Any) -> list[tuple[Any, ...]]:
     )
 
 
-async def _run(tmp_path: Any, make_app: Any, name: str, keys: list[str], *, fast: bool, **kw):
-    """The store's actions and outbox texts after ``keys`` on a fresh memory."""
+async def _run(
+    tmp_path: Any,
+    make_app: Any,
+    name: str,
+    keys: list[str],
+    *,
+    fast: bool,
+    before: tuple[str, ...] = (),
+    **kw: Any,
+):
+    """The store's actions and outbox texts after ``keys`` on a fresh memory (after the
+    keys ``before``, pressed one at a time in both runs)."""
     store = await sample_store(tmp_path / f"{name}-{fast}.db")
     try:
         app = make_app(store, **kw)
         async with app.run_test(size=SIZE) as pilot:
             await ready(app, pilot)
+            for key in before:
+                await press(pilot, key)
             if fast:
                 await burst(pilot, *keys)
             else:
@@ -109,4 +128,128 @@ async def test_keys_behind_a_reason_dialog_go_to_it_and_after_it_in_order(tmp_pa
     slow = await _run(tmp_path, make_app, "reason", keys, fast=False, **kw)
     fast = await _run(tmp_path, make_app, "reason", keys, fast=True, **kw)
     assert len(slow[0]) == 3
+    assert fast == slow
+
+
+# -- the thread screen ----------------------------------------------------------------
+#: The thread screen's keys of the generated sequences: moving, folding.
+THREAD_KEYS = ("j", "k", "space", "left", "right", "G")
+
+
+async def _thread_run(tmp_path: Any, make_app: Any, name: str, keys: list[str], *, fast: bool):
+    """``_run`` with ``keys`` typed on the thread screen (``enter`` on the queue)."""
+    return await _run(tmp_path, make_app, name, keys, fast=fast, before=("enter",))
+
+
+async def test_j_j_enter_on_the_thread_screen_opens_the_second_response_down(tmp_path, make_app):
+    keys = ["j", "j", "enter", "a"]  # approve what enter opened in the queue
+    slow = await _thread_run(tmp_path, make_app, "thread", keys, fast=False)
+    fast = await _thread_run(tmp_path, make_app, "thread", keys, fast=True)
+    assert len(slow[0]) == 1
+    assert fast == slow
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+async def test_a_burst_on_the_thread_screen_moves_and_folds_as_one_key_at_a_time(
+    tmp_path, make_app, seed
+):
+    keys = [*random.Random(seed).choices(THREAD_KEYS, k=8), "j", "enter", "j", "s", "k", "a"]
+    slow = await _thread_run(tmp_path, make_app, "thread", keys, fast=False)
+    fast = await _thread_run(tmp_path, make_app, "thread", keys, fast=True)
+    assert len(slow[0]) == 2, keys
+    assert fast == slow, keys
+
+
+# -- the app's own keys ------------------------------------------------------------------
+#: The app's own keys (tui/app.py ``_app_bindings``): dashboard, export, settings, search.
+APP_KEYS = ("D", "E", "f2", "slash")
+
+
+@pytest.mark.parametrize("key", APP_KEYS)
+async def test_an_app_key_runs_after_the_triage_keys_typed_before_it(tmp_path, make_app, key):
+    # a: decided on c29 (the cursor moves on to c28), j: c27; the app's screen opens,
+    # j goes to that screen (not the queue), escape closes it, s decides on c27.
+    keys = ["a", "j", key, "j", "escape", "s"]
+    slow = await _run(tmp_path, make_app, "app", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "app", keys, fast=True)
+    assert [a[:2] for a in slow[0]] == [("moderate", "c29"), ("moderate", "c27")]
+    assert fast == slow
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_a_burst_with_an_app_key_decides_as_the_keys_one_at_a_time(tmp_path, make_app, seed):
+    rnd = random.Random(seed)
+    keys = [*rnd.choices(KEYS, k=6), rnd.choice(APP_KEYS), "escape", *rnd.choices(KEYS, k=6)]
+    slow = await _run(tmp_path, make_app, "appseq", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "appseq", keys, fast=True)
+    assert slow[0], keys
+    assert fast == slow, keys
+
+
+# -- keys arriving while a dialog opens ------------------------------------------------
+
+
+async def trickle(pilot: Any, keys: list[str], rnd: random.Random) -> None:
+    """Send ``keys`` one by one, each after the app's tasks took 0 to 8 steps (the event
+    loop turns, no time waited): keys arriving at any point of what the keys before them
+    started, e.g. while a dialog is mounting, before it gave its field the focus."""
+    for key in keys:
+        send(pilot.app, key)
+        for _ in range(rnd.choice((0, 0, 1, 2, 3, 5, 8))):
+            await asyncio.sleep(0)
+    await settle(pilot.app, pilot)
+
+
+async def _trickle_run(tmp_path: Any, make_app: Any, keys: list[str], seed: int, **kw: Any):
+    store = await sample_store(tmp_path / f"trickle-{seed}.db")
+    try:
+        app = make_app(store, **kw)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+            await trickle(pilot, keys, random.Random(seed))
+            await settle(app, pilot)
+        texts = [item.action.text for item in await store.outbox_items()]
+        return await _actions(store), texts
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("seed", range(12))
+async def test_keys_typed_while_the_editor_opens_reach_it_in_order(tmp_path, make_app, seed):
+    text = "Dank u wel, we nemen het mee."
+    keys = ["j", "r", *text, "ctrl+s", "j", "a"]  # as test_a_reply_typed_in_one_burst
+    actions, texts = await _trickle_run(tmp_path, make_app, keys, seed)
+    assert texts == [text]
+    assert [a[:2] for a in actions] == [("reply", "c28"), ("moderate", "c26")]
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_keys_trickled_through_reason_dialogs_decide_as_one_at_a_time(
+    tmp_path, make_app, seed
+):
+    from reactieveld.reasons import ReasonsConfig
+
+    keys = ["j", "d", "3", "j", "u", "1", "a", "k", "d", "2"]
+    kw = {"reasons": ReasonsConfig()}  # trash and hold ask
+    slow = await _run(tmp_path, make_app, "reason", keys, fast=False, **kw)
+    trickled = await _trickle_run(tmp_path, make_app, keys, seed, **kw)
+    assert len(slow[0]) == 4
+    assert trickled == slow
+
+
+@pytest.mark.parametrize("seed", range(3))
+async def test_keys_trickled_around_an_app_key_decide_as_one_at_a_time(tmp_path, make_app, seed):
+    rnd = random.Random(seed)
+    keys = [*rnd.choices(KEYS, k=5), rnd.choice(APP_KEYS), "j", "escape", *rnd.choices(KEYS, k=5)]
+    slow = await _run(tmp_path, make_app, "apptrickle", keys, fast=False)
+    trickled = await _trickle_run(tmp_path, make_app, keys, seed)
+    assert slow[0], keys
+    assert trickled == slow, keys
+
+
+async def test_keys_typed_behind_enter_move_in_the_thread_tree(tmp_path, make_app):
+    keys = ["enter", "j", "j", "enter", "a"]  # the thread opens, moves, opens, approves
+    slow = await _run(tmp_path, make_app, "threadburst", keys, fast=False)
+    fast = await _run(tmp_path, make_app, "threadburst", keys, fast=True)
+    assert len(slow[0]) == 1
     assert fast == slow

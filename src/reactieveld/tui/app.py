@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerFailed, WorkerState
@@ -43,6 +43,7 @@ from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
 from reactieveld.tui.messages import (
     CountsUpdated,
+    KeyGate,
     RowsChanged,
     SourcesSynced,
     SourcesUpdated,
@@ -211,6 +212,22 @@ class ReactieveldApp(App[int]):
         self.live_interval = LIVE_POLL_SECONDS
         self._live_task: asyncio.Task[None] | None = None
         self._app_bindings()
+        #: Keys held while a screen opens (tui/messages.py ``KeyGate``).
+        self.key_gate = KeyGate(self, self._key_arrived)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key from the terminal arriving as a screen opens waits for the keys before
+        # it (key_gate gives it on, in order, once they went on).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.key_gate.hold(event):
+                return
+        await super().on_event(event)
+
+    async def _key_arrived(self, event: events.Key) -> None:
+        """A held key from the terminal, now in its turn: as Textual takes a key."""
+        key = events.Key(event.key, event.character)
+        key.set_sender(self)
+        await super().on_event(key)
 
     @property
     def memory_unreachable(self) -> bool:

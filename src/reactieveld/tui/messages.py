@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -95,10 +97,168 @@ def resend_key(app: Any, event: events.Key) -> None:
     """Give a key that reached a screen no longer on top (typed after the key that opened
     a dialog, before the dialog was on screen) to the screen on top now, as the app gives
     it a key: to its focused widget, else to the screen. Called for each such key as it
-    arrives, so they reach the dialog in the order they were typed."""
+    arrives, so they reach the dialog in the order they were typed, ahead of the keys the
+    app holds meanwhile (its ``key_gate``)."""
     key = events.Key(event.key, event.character)
     key.set_sender(app)
+    gate = getattr(app, "key_gate", None)
+    if gate is None:
+        _forward(app, key)
+    else:
+        gate.pass_on(key)
+
+
+def _forward(app: Any, key: events.Key) -> None:
     (app.focused or app.screen)._forward_event(key)
+
+
+#: How long a key waits at most for the keys before it (seconds): they are on their way
+#: through a screen's handlers, which take milliseconds; a handler stuck on something
+#: else must not stop the keyboard.
+DRAIN_SECONDS = 1.0
+
+
+class KeyGate:
+    """The keys from the terminal, given on in the order typed when a screen opens.
+
+    Textual gives a key to the focused widget (else the screen) on top as the key
+    arrives. A key that opens a dialog acts later, on its way through the screen below;
+    the keys typed behind it went there too and are passed on to the dialog
+    (:func:`resend_key`). A key arriving while the dialog mounts went to the dialog itself,
+    which has not yet given its field the focus, and was lost (a reply typed at once
+    behind ``r``: ``"Dnk u wel"``); one arriving just after it reached the field ahead of
+    the keys still being passed on (``"aDnk u wel"``).
+
+    So once the screen on top is another than the one the last key went to, keys from
+    the terminal are held here, first in first out, until the keys on their way through
+    the screen below have gone on (each of its widgets from that key's up has handled
+    what it had) and the screen on top is mounted; the keys passed on go first (they were
+    typed before), then the held ones, in the app's own turn."""
+
+    def __init__(self, app: Any, deliver: Callable[[events.Key], Awaitable[None]]) -> None:
+        self.app = app
+        #: How a held key from the terminal goes on (the app's own handling of a key).
+        self.deliver = deliver
+        self.held: deque[events.Key] = deque()
+        self.passed: deque[events.Key] = deque()
+        #: Where the last key from the terminal went (the focused widget or the screen).
+        self._target: Any = None
+        self._task: asyncio.Task[None] | None = None
+
+    def hold(self, event: events.Key) -> bool:
+        """True when the key from the terminal ``event`` is held (it goes on later, in its
+        turn); False when it goes on now (the app gives it to the screen on top)."""
+        if not self.held and self._task is None:
+            target = self._now()
+            if target is not None and _screen_of(self._target) in (None, target.screen):
+                self._target = target
+                return False
+        self.held.append(event)
+        self._start()
+        return True
+
+    def pass_on(self, key: events.Key) -> None:
+        """Give ``key`` (typed before every held key) to the screen on top once it is
+        mounted, behind the keys passed on before it."""
+        if not self.passed and self._now() is not None:
+            _forward(self.app, key)
+            return
+        self.passed.append(key)
+        self._start()
+
+    def _now(self) -> Any:
+        """Where a key goes now: the focused widget, else the screen on top; None while
+        that screen is still mounting (or there is none: starting, closing)."""
+        try:
+            screen = self.app.screen
+        except Exception:
+            return None
+        if not screen.is_mounted:
+            return None
+        return self.app.focused or screen
+
+    def _start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            while self.held or self.passed:
+                if self.held and self._target is not None:
+                    await _drain(self._target)
+                try:
+                    screen = self.app.screen
+                except Exception:
+                    return  # closing: the keys have nowhere to go
+                await screen._mounted_event.wait()
+                done = asyncio.Event()
+                if not self.app.call_later(self._release, done):
+                    return
+                await done.wait()
+        finally:
+            self._task = None
+
+    async def _release(self, done: asyncio.Event) -> None:
+        """Give on the keys passed on, then the held ones, until one of them brings
+        another screen on top (then the keys on their way there go first again)."""
+        try:
+            while self.held or self.passed:
+                target = self._now()
+                if target is None:
+                    return
+                if self.passed:
+                    _forward(self.app, self.passed.popleft())
+                    continue
+                self._target = target
+                await self.deliver(self.held.popleft())
+                if self.app.screen is not target.screen:
+                    return
+            self._target = self._now()
+        finally:
+            done.set()
+
+
+def _screen_of(node: Any) -> Any:
+    if node is None:
+        return None
+    try:
+        return node.screen
+    except Exception:  # removed meanwhile
+        return None
+
+
+async def _drain(node: Any) -> None:
+    """Wait until ``node`` and its ancestors up to its screen have handled the messages
+    they have now (a key bubbles up: each is asked after the one below it), or closed."""
+    chain = []
+    while node is not None and node.parent is not None:  # the app has no parent
+        chain.append(node)
+        node = node.parent
+    for pump in chain:
+        task = pump._task
+        if task is None or task.done():
+            continue
+        handled = asyncio.Event()
+        if not pump.call_later(handled.set):
+            continue
+        waiting = asyncio.ensure_future(handled.wait())
+        await asyncio.wait({waiting, task}, timeout=DRAIN_SECONDS, return_when="FIRST_COMPLETED")
+        waiting.cancel()
+
+
+async def run_binding(node: Any, event: events.Key) -> bool:
+    """Run the binding of ``event``'s key as the app would (the screen's binding chain
+    from the focused widget up, priority bindings aside), but here and now: in a field
+    that takes typed characters itself, a key of a binding (``escape``) typed before
+    more characters runs before them, not after the field has taken them. True (and the
+    key stopped) when a binding ran."""
+    for namespace, bindings in node.screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await node.app.run_action(binding.action, namespace):
+                event.stop()
+                event.prevent_default()
+                return True
+    return False
 
 
 def deferred(

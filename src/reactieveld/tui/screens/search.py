@@ -18,7 +18,7 @@ from datetime import tzinfo
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -40,6 +40,7 @@ from reactieveld.read.search import (
 )
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
+from reactieveld.tui.messages import resend_key, run_binding
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.cursor import CursorOptionList
@@ -106,6 +107,25 @@ def hit_prompt(
     return Text("\n").join([head, title, text])
 
 
+class SearchBox(Input):
+    """The search box. It runs the keys of bindings (``escape``, ``down``, the app's
+    ``f2``) itself, in the order typed with the words; keys that reach it after its
+    screen closed go on to the screen on top (``/ escape j`` typed at once: j moves the
+    queue, it is not typed into the closed search box)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.app.screen is not self.screen:
+            event.stop()
+            event.prevent_default()
+            resend_key(self.app, event)
+            return
+        if not self.check_consume_key(event.key, event.character) and await run_binding(
+            self, event
+        ):
+            return
+        await super()._on_key(event)
+
+
 class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
     """Search with inline filters; open a hit in the queue; an author's history."""
 
@@ -151,7 +171,9 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.s("title")), id="search-title")
-        yield Input(value=self.initial_query, placeholder=self.s("placeholder"), id="search-input")
+        yield SearchBox(
+            value=self.initial_query, placeholder=self.s("placeholder"), id="search-input"
+        )
         yield Static(Content(self.s("hint")), id="search-status")
         yield Static(id="search-problem")
         # "▶" before the highlighted hit: the hit enter opens shows in characters too.

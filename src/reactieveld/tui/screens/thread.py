@@ -56,14 +56,26 @@ async def thread_rows(store: Any, row: QueueRow) -> list[QueueRow]:
     return list(rows)
 
 
+class ThreadTree(CursorTree):
+    """The thread's tree without Tree's own ``enter`` (select and fold) and ``space``
+    (fold): those keys go on to the screen's open and fold."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for key in ("enter", "space"):
+            self._bindings.key_to_bindings.pop(key, None)
+
+
 class ThreadScreen(ScreenHelp, Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
 
     BINDINGS = [
+        # Ordinary bindings, run in the order the keys were typed (a priority binding
+        # runs as its key arrives, before the ``j`` typed ahead of it); the tree has no
+        # enter or space of its own (``ThreadTree``) that would take them first.
+        Binding("enter", "open", "Open", id="thread.open"),
+        Binding("space", "fold", "Fold", id="thread.fold"),
         Binding("escape,q", "back", "Back", id="thread.back"),
-        # Priority: the tree's own enter (select and fold) and space do not run.
-        Binding("enter", "open", "Open", id="thread.open", priority=True),
-        Binding("space", "fold", "Fold", id="thread.fold", priority=True),
         Binding("left", "fold(False)", "Fold", show=False, id="thread.collapse"),
         Binding("right", "fold(True)", "Unfold", show=False, id="thread.expand"),
     ]
@@ -116,9 +128,9 @@ class ThreadScreen(ScreenHelp, Screen[None]):
     def compose(self) -> ComposeResult:
         title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
         yield Static(Content(self.i18n.t("thread.title", title=title)), id="thread-title")
-        # The node under the cursor has a "▶" before it: which reply enter opens shows
-        # in characters too (NO_COLOR), not only as a background.
-        yield CursorTree(Text(title), id="thread-tree")
+        # The node under the cursor has a "▶" before it (CursorTree): which reply enter
+        # opens shows in characters too (NO_COLOR), not only as a background.
+        yield ThreadTree(Text(title), id="thread-tree")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
@@ -140,10 +152,17 @@ class ThreadScreen(ScreenHelp, Screen[None]):
                 node.allow_expand = False
         tree.root.expand()
         tree.focus()
-        if selected is not None:
-            # Lines are laid out on the next refresh; the cursor goes there after it.
-            self.call_after_refresh(tree.move_cursor, selected)
+        if selected is not None and tree.last_line >= 0:
+            # The cursor is on it now (the tree numbers its lines when asked, here by
+            # last_line): keys typed behind the enter that opened the screen move from
+            # it. The tree scrolls to the cursor once it is laid out, on the next refresh.
+            tree.move_cursor(selected)
+            self.call_after_refresh(self._show_cursor)
         self.loaded = True
+
+    def _show_cursor(self) -> None:
+        tree = self.query_one(Tree)
+        tree.scroll_to_line(tree.cursor_line, animate=False)
 
     def label(self, row: QueueRow) -> Text:
         """A node's label: author, role, time, first line (all literal)."""

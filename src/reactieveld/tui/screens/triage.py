@@ -448,9 +448,10 @@ class TriageScreen(Screen[None]):
             return
         if self._refuse(event):
             return
+        # The app's own keys (q, f2, D, E, /) too: left to the app, they ran when the key
+        # had passed here, while the keys typed after them already acted on the queue
+        # (``a j D j``: the second j moved the queue, not reached the dashboard).
         for namespace, bindings in self._modal_binding_chain:
-            if namespace is self.app:
-                break  # the app's own keys (q, f2, D, E) are the app's to run
             for binding in bindings.key_to_bindings.get(event.key, ()):
                 if not binding.priority and await self.app.run_action(binding.action, namespace):
                     event.stop()
