@@ -40,6 +40,21 @@ async def until(pilots: Any, condition: Any, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+async def change_under_bram(sa: Any, pa: Any, pb: Any, qb: Any, rid: int, key: str) -> None:
+    """Anna presses ``key`` on ``rid``, the response under bram's cursor; wait until
+    bram's list shows it (the row re-read with another version, or gone)."""
+    seen = qb.current.version
+    await put_cursor(sa, pa, rid)
+    await pa.press(key)
+    await settled(pa)
+
+    def changed() -> bool:
+        at = qb.index_of(rid)
+        return at is None or qb.row_at(at).version != seen
+
+    await until((pa, pb), changed, "bram's list to show anna's change")
+
+
 def cursor_line(app: Any) -> str:
     [line] = [line for line in screen_text(app) if line.startswith("▶")]
     return line
@@ -117,17 +132,8 @@ async def test_the_row_under_the_cursor_another_decided_stays_and_is_refused(mod
         await pb.press("j", "j")
         await settled(pb)
         karin, fleur = qb.row_at(2).response.id, qb.row_at(3).response.id
-        seen = qb.current.version
         total = qb.total
-        await put_cursor(sa, pa, karin)
-        await pa.press("s")
-        await settled(pa)
-
-        def changed() -> bool:
-            index = qb.index_of(karin)
-            return index is None or qb.row_at(index).version != seen
-
-        await until((pa, pb), changed, "bram's list to show anna's decision")
+        await change_under_bram(sa, pa, pb, qb, karin, "s")
         # Karin is still under his cursor, drawn as she is now; the view stays on her.
         assert qb.current.response.id == karin
         assert qb.current.response.remote_status is RemoteStatus.SPAM
@@ -192,17 +198,8 @@ async def test_the_kept_row_anywhere_in_the_list_and_moving_drops_it(
             await settled(pb)
         assert [qb.row_at(i).response.id for i in range(qb.total)] == listed
         await put_cursor(sb, pb, target)
-        seen = qb.current.version
         others = {rid: await store_a.get(rid) for rid in listed if rid != target}
-        await put_cursor(sa, pa, target)
-        await pa.press("s" if how == "decided" else "3")
-        await settled(pa)
-
-        def changed() -> bool:
-            at = qb.index_of(target)
-            return at is None or qb.row_at(at).version != seen
-
-        await until((pa, pb), changed, "bram's list to show anna's change")
+        await change_under_bram(sa, pa, pb, qb, target, "s" if how == "decided" else "3")
         assert qb.current.response.id == target
         assert qb.cursor == index
         assert qb.total == len(listed)  # the kept row still counts as a line
