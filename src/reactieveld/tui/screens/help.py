@@ -134,6 +134,7 @@ class DialogKeys(ScreenHelp):
 
         screen: Any = self
         describe_keys(screen, self.key_labels(), self.i18n.t)
+        describe_textual_keys(screen, self.i18n)
         add_help_key(
             screen, self.HELP_NAME, self.i18n, TEXT_HELP_KEYS if self.text_box else HELP_KEYS
         )
@@ -141,8 +142,42 @@ class DialogKeys(ScreenHelp):
 
     def action_help(self) -> None:
         screen: Any = self
-        rows = screen_help_rows(screen, app_keys=False)
-        screen.app.push_screen(HelpScreen(rows, i18n=self.i18n))
+        screen.app.push_screen(HelpScreen(dialog_help_rows(screen, self.i18n), i18n=self.i18n))
+
+
+#: The keys Textual gives every screen, described in English there: in a dialog's help
+#: in the interface language (i18n key by action).
+TEXTUAL_KEYS = {
+    "app.focus_next": "key.next_field",
+    "app.focus_previous": "key.previous_field",
+    "screen.copy_text": "key.copy",
+}
+FOCUS_ACTIONS = ("app.focus_next", "app.focus_previous")
+
+
+def describe_textual_keys(screen: Screen[Any], i18n: I18n) -> None:
+    """Give the keys Textual gives every screen (:data:`TEXTUAL_KEYS`) their text in the
+    interface language."""
+    for key, bindings in screen._bindings.key_to_bindings.items():
+        screen._bindings.key_to_bindings[key] = [
+            replace(b, description=i18n.t(TEXTUAL_KEYS[b.action]))
+            if b.action in TEXTUAL_KEYS
+            else b
+            for b in bindings
+        ]
+
+
+def dialog_help_rows(screen: Screen[Any], i18n: I18n) -> list[tuple[str, str, str | None]]:
+    """The rows of a dialog's help: its own keys first (:func:`screen_help_rows` without
+    the app-wide keys, which do not act in a dialog), then Textual's; the focus keys
+    (tab) only where there is more than one field to go to."""
+    textual = {i18n.t(label) for label in TEXTUAL_KEYS.values()}
+    focus = {i18n.t(TEXTUAL_KEYS[action]) for action in FOCUS_ACTIONS}
+    fields = len(screen.focus_chain)
+    rows = [
+        row for row in screen_help_rows(screen, app_keys=False) if fields > 1 or row[1] not in focus
+    ]
+    return sorted(rows, key=lambda row: row[1] in textual)
 
 
 class HelpScreen(ModalScreen[None]):
