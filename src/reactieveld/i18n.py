@@ -84,6 +84,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.send": ("Versturen", "Send"),
     "key.save": ("Opslaan", "Save"),
     "key.cancel": ("Annuleren", "Cancel"),
+    # the dialogs' own footers (tui/screens/help.py DialogKeys)
+    "key.keep_or_discard": ("Bewaren of weggooien", "Keep or discard"),
+    "key.keep_draft": ("Bewaren", "Keep"),
+    "key.reason": ("Reden", "Reason"),
+    "key.next_field": ("Volgende veld", "Next field"),
+    "key.previous_field": ("Vorige veld", "Previous field"),
+    "key.copy": ("Geselecteerde tekst kopiëren", "Copy the selected text"),
     "key.settings": ("Instellingen", "Settings"),
     "key.dashboard": ("Dashboard: waarde van de dialoog", "Dashboard: value of the dialogue"),
     "key.export": (

@@ -9,7 +9,7 @@ personal data that the store's privacy rules (export, redaction) do not cover.""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, MutableMapping
+from collections.abc import Hashable, Mapping, MutableMapping
 
 from textual import events
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import Static, TextArea
 
 from reactieveld.i18n import I18n
 from reactieveld.tui.messages import resend_key
+from reactieveld.tui.screens.help import DialogKeys
 
 
 class _Text(TextArea):
@@ -43,7 +44,7 @@ class _Text(TextArea):
         await super()._on_key(event)
 
 
-class DraftQuestion(ModalScreen[str]):
+class DraftQuestion(DialogKeys, ModalScreen[str]):
     """Unsent text: ``enter`` keeps it as a draft, ``d`` discards it, ``escape`` returns
     to the editor. Dismisses with "keep", "discard" or "edit"."""
 
@@ -57,10 +58,18 @@ class DraftQuestion(ModalScreen[str]):
         Binding("d", "answer('discard')", "Discard", id="draft.discard"),
         Binding("escape", "answer('edit')", "Edit", id="draft.edit"),
     ]
+    HELP_NAME = "draft"
 
     def __init__(self, i18n: I18n) -> None:
         super().__init__()
         self.i18n = i18n
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {
+            "draft.keep": "key.keep_draft",
+            "draft.discard": "draft.discard",
+            "draft.edit": "draft.edit",
+        }
 
     def compose(self) -> ComposeResult:
         t = self.i18n.t
@@ -79,16 +88,19 @@ class DraftQuestion(ModalScreen[str]):
         self.dismiss(answer)
 
 
-class EditorScreen(ModalScreen[str | None]):
+class EditorScreen(DialogKeys, ModalScreen[str | None]):
     """Dismisses with the text (stripped, never empty) on ``ctrl+s``, ``None`` on escape.
 
     ``drafts`` and ``draft_key`` (with ``i18n`` for the question): the draft shown at
-    open, kept or dropped as the moderator says; sending drops it."""
+    open, kept or dropped as the moderator says; sending drops it. ``save_label``: the
+    i18n key of what ``ctrl+s`` does (sends a reply, saves a note)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("escape", "cancel", "Cancel", id="editor.cancel"),
     ]
+    HELP_NAME = "editor"
+    text_box = True
 
     def __init__(
         self,
@@ -99,6 +111,7 @@ class EditorScreen(ModalScreen[str | None]):
         drafts: MutableMapping[Hashable, str] | None = None,
         draft_key: Hashable = None,
         i18n: I18n | None = None,
+        save_label: str = "key.save",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -106,6 +119,7 @@ class EditorScreen(ModalScreen[str | None]):
         self.drafts = drafts
         self.draft_key = draft_key
         self.i18n = i18n or I18n("nl")
+        self.save_label = save_label
         self.initial = drafts.get(draft_key, text) if drafts is not None else text
 
     def compose(self) -> ComposeResult:
@@ -113,6 +127,11 @@ class EditorScreen(ModalScreen[str | None]):
             yield Static(Content(self.title_text), classes="dialog-title")
             yield _Text(self.initial, id="editor-text", soft_wrap=True)
             yield Static(Content(self.hint), classes="dialog-hint")
+
+    def key_labels(self) -> Mapping[str, str]:
+        # Escape asks to keep or discard the text where drafts are kept; else it cancels.
+        cancel = "key.keep_or_discard" if self.drafts is not None else "key.cancel"
+        return {"editor.save": self.save_label, "editor.cancel": cancel}
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

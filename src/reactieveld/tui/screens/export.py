@@ -11,7 +11,7 @@ so a failed or cancelled export never leaves half a report, and notifies the pat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from reactieveld.i18n import I18n
 from reactieveld.reports.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
+from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.widgets.toggles import (
     CharButton,
     CharCheckbox,
@@ -123,13 +124,15 @@ def write_export(
     return app.run_worker(run(), group="export", exclusive=True, exit_on_error=False)  # type: ignore[no-any-return]
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
+class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
     """The export dialog; dismisses with an :class:`ExportRequest`, or None."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "export", "Export", id="export.go"),
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
+    HELP_NAME = "export"
+    text_box = True  # the file name box
 
     def __init__(
         self,
@@ -175,6 +178,9 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 yield CharButton(Content(t("export.go")), id="export-go", variant="primary")
                 yield CharButton(Content(t("key.cancel")), id="export-cancel")
             yield Static(Content(t("export.hint")), classes="dialog-hint")
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {"export.go": "export.go", "export.cancel": "key.cancel"}
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual import events
@@ -18,17 +18,20 @@ from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus
 from reactieveld.text import one_line
 from reactieveld.tui.queues import FilterChoice
+from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.widgets.cursor import CursorSelect
 from reactieveld.tui.widgets.toggles import CharButton, CharCheckbox, FieldLabel, mark_focused_field
 
 
-class FilterScreen(ModalScreen[FilterChoice | None]):
+class FilterScreen(DialogKeys, ModalScreen[FilterChoice | None]):
     """Dismisses with the new choice, or ``None`` when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="filter.cancel"),
         Binding("ctrl+s", "apply", "Apply", id="filter.apply"),
+        Binding("escape", "cancel", "Cancel", id="filter.cancel"),
     ]
+    HELP_NAME = "filter"
+    text_box = True  # an open select takes typed letters (and ?) to find an option
 
     def __init__(
         self,
@@ -43,6 +46,9 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         self.codebook = codebook
         self.sources = list(sources)
         self.current = current
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {"filter.apply": "filter.apply", "filter.cancel": "key.cancel"}
 
     def compose(self) -> ComposeResult:
         t = self.i18n.t

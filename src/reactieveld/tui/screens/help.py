@@ -20,15 +20,23 @@ from reactieveld.i18n import I18n
 HELP_KEYS = "question_mark,f1"
 
 
-def help_binding(screen: str, i18n: I18n) -> Binding:
+#: The help key of a dialog whose text box has the keys from the start (the editor, the
+#: export dialog's file name): ``?`` is a character there, so f1 alone.
+TEXT_HELP_KEYS = "f1"
+
+
+def help_binding(screen: str, i18n: I18n, keys: str = HELP_KEYS) -> Binding:
     """The help key of the full screen ``screen`` (its binding id ``screen.help``), in
     ``i18n``'s language; KeyFooter shows it first."""
-    return Binding(HELP_KEYS, "help", i18n.t("key.help"), id=f"{screen}.help")
+    return Binding(keys, "help", i18n.t("key.help"), id=f"{screen}.help")
 
 
-def screen_help_rows(screen: Screen[Any]) -> list[tuple[str, str, str | None]]:
+def screen_help_rows(
+    screen: Screen[Any], *, app_keys: bool = True
+) -> list[tuple[str, str, str | None]]:
     """(keys, description, None) for the keys of a full screen that say what they do,
-    one row per action, then the app-wide keys (as the triage screen's help lists them)."""
+    one row per action, then the app-wide keys (as the triage screen's help lists them;
+    not for a dialog, where they do not act: ``app_keys=False``)."""
     app: Any = screen.app
     rows: dict[tuple[str, str], list[str]] = {}
     for bindings in screen._bindings.key_to_bindings.values():
@@ -38,6 +46,8 @@ def screen_help_rows(screen: Screen[Any]) -> list[tuple[str, str, str | None]]:
     out: list[tuple[str, str, str | None]] = [
         (" ".join(dict.fromkeys(keys)), label, None) for (_, label), keys in rows.items()
     ]
+    if not app_keys:
+        return out
     keymap = getattr(app, "_keymap", {}) or {}
     for binding_id, keys, label in getattr(app, "app_keys", list)():
         keys = keymap.get(binding_id, keys)
@@ -46,11 +56,26 @@ def screen_help_rows(screen: Screen[Any]) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def add_help_key(screen: Screen[Any], name: str, i18n: I18n) -> None:
+def add_help_key(screen: Screen[Any], name: str, i18n: I18n, keys: str = HELP_KEYS) -> None:
     """Give the full screen ``screen`` its help key (see :func:`help_binding`)."""
-    for binding in Binding.make_bindings([help_binding(name, i18n)]):
-        screen._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
-    screen.refresh_bindings()
+    add_keys(screen, [help_binding(name, i18n, keys)])
+
+
+def add_keys(screen: Screen[Any], bindings: Sequence[Binding], *, first: bool = False) -> None:
+    """Bind ``bindings`` on ``screen`` besides its class's BINDINGS (keys known only when
+    it is made: the language's labels, the configured reason keys); ``first``: before
+    them, where the footer shows them in order."""
+    added: dict[str, list[Binding]] = {}
+    for binding in Binding.make_bindings(bindings):
+        added.setdefault(binding.key, []).append(binding)
+    table = screen._bindings.key_to_bindings
+    merged = dict(added) if first else dict(table)
+    for key, found in (table if first else added).items():
+        merged.setdefault(key, []).extend(found)
+    table.clear()
+    table.update(merged)
+    if screen.is_attached:
+        screen.refresh_bindings()
 
 
 def describe_keys(screen: Screen[Any], labels: Mapping[str, str], t: Callable[[str], str]) -> None:
@@ -71,6 +96,88 @@ class ScreenHelp:
         screen.app.push_screen(
             HelpScreen(screen_help_rows(screen), i18n=getattr(screen, "i18n", None))
         )
+
+
+class DialogKeys(ScreenHelp):
+    """What every dialog (a ModalScreen) shares: its own footer on the screen's last line
+    (:class:`KeyFooter`, help first) with its own keys in the interface language, and its
+    help key, which lists them. Without it the screen under the dialog showed its footer,
+    keys that do nothing in the dialog (the triage screen's, under the editor where ``a``
+    and ``?`` are letters).
+
+    A dialog says its name (:attr:`HELP_NAME`, the help binding's id ``name.help``), its
+    bindings' labels (:meth:`key_labels`: binding id -> i18n key) and whether a text box
+    has the keys from the start (:attr:`text_box`: help is f1 alone, ``?`` stays a
+    character); it has ``i18n``. A text box that comes later (the reason dialog's "other")
+    takes ``?`` by itself: the footer then says f1."""
+
+    HELP_NAME = "dialog"
+    text_box = False
+    i18n: I18n
+
+    def key_labels(self) -> Mapping[str, str]:
+        """Binding id -> the i18n key of its label in the footer and the help."""
+        return {}
+
+    def show_keys(self, key: str, display: str, label: str) -> None:
+        """Show keys that the dialog reads itself (in ``on_key``: the reason keys, the
+        language keys) in its footer and help as one item, ``display label``, first.
+        Bound to ``key``, the first of them, with an action that does nothing: on_key
+        has the key before the binding."""
+        add_keys(self, [Binding(key, "nothing", label, key_display=display)], first=True)  # type: ignore[arg-type]
+
+    def action_nothing(self) -> None:
+        """The binding of :meth:`show_keys` (its keys are read in ``on_key``)."""
+
+    def on_mount(self) -> None:
+        from reactieveld.tui.widgets.footer import KeyFooter
+
+        screen: Any = self
+        describe_keys(screen, self.key_labels(), self.i18n.t)
+        describe_textual_keys(screen, self.i18n)
+        add_help_key(
+            screen, self.HELP_NAME, self.i18n, TEXT_HELP_KEYS if self.text_box else HELP_KEYS
+        )
+        screen.mount(KeyFooter())
+
+    def action_help(self) -> None:
+        screen: Any = self
+        screen.app.push_screen(HelpScreen(dialog_help_rows(screen, self.i18n), i18n=self.i18n))
+
+
+#: The keys Textual gives every screen, described in English there: in a dialog's help
+#: in the interface language (i18n key by action).
+TEXTUAL_KEYS = {
+    "app.focus_next": "key.next_field",
+    "app.focus_previous": "key.previous_field",
+    "screen.copy_text": "key.copy",
+}
+FOCUS_ACTIONS = ("app.focus_next", "app.focus_previous")
+
+
+def describe_textual_keys(screen: Screen[Any], i18n: I18n) -> None:
+    """Give the keys Textual gives every screen (:data:`TEXTUAL_KEYS`) their text in the
+    interface language."""
+    for key, bindings in screen._bindings.key_to_bindings.items():
+        screen._bindings.key_to_bindings[key] = [
+            replace(b, description=i18n.t(TEXTUAL_KEYS[b.action]))
+            if b.action in TEXTUAL_KEYS
+            else b
+            for b in bindings
+        ]
+
+
+def dialog_help_rows(screen: Screen[Any], i18n: I18n) -> list[tuple[str, str, str | None]]:
+    """The rows of a dialog's help: its own keys first (:func:`screen_help_rows` without
+    the app-wide keys, which do not act in a dialog), then Textual's; the focus keys
+    (tab) only where there is more than one field to go to."""
+    textual = {i18n.t(label) for label in TEXTUAL_KEYS.values()}
+    focus = {i18n.t(TEXTUAL_KEYS[action]) for action in FOCUS_ACTIONS}
+    fields = len(screen.focus_chain)
+    rows = [
+        row for row in screen_help_rows(screen, app_keys=False) if fields > 1 or row[1] not in focus
+    ]
+    return sorted(rows, key=lambda row: row[1] in textual)
 
 
 class HelpScreen(ModalScreen[None]):

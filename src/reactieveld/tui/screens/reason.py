@@ -8,6 +8,8 @@ without colour: every key is in brackets as well as in reverse."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,14 +23,16 @@ from reactieveld.model import DecisionReason
 from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
 from reactieveld.text import one_line
 from reactieveld.tui.messages import resend_key
+from reactieveld.tui.screens.help import DialogKeys
 
 
-class ReasonDialog(ModalScreen[DecisionReason | None]):
+class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
     """Press a reason's key; escape cancels (nothing is decided)."""
 
     AUTO_FOCUS = None
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+    HELP_NAME = "reason"
 
     def __init__(self, *, i18n: I18n, reasons: ReasonsConfig, decision: str, count: int) -> None:
         """``decision``: the decision's name in words (e.g. "Prullenbak"); ``count``: how
@@ -40,6 +44,14 @@ class ReasonDialog(ModalScreen[DecisionReason | None]):
         self.count = count
         #: The reason whose own words are being typed ("other"), if any.
         self.typing: Reason | None = None
+        keys = [reason.key for reason in reasons.choices]
+        # A reason on "?" keeps it: help is f1 alone then.
+        self.text_box = "?" in keys
+        if keys:
+            self.show_keys(keys[0], _keys_shown(keys), i18n.t("key.reason"))  # "1-8 Reason"
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {"reason.cancel": "key.cancel"}
 
     def compose(self) -> ComposeResult:
         t, lang = self.i18n.t, self.i18n.language
@@ -97,3 +109,15 @@ class ReasonDialog(ModalScreen[DecisionReason | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _keys_shown(keys: list[str]) -> str:
+    """The reason keys in the footer: a run of digits as ``1-8``, else each (``a/b/c``)."""
+    digits = all(len(k) == 1 and k.isdigit() for k in keys)
+    if (
+        digits
+        and len(keys) > 2
+        and [int(k) for k in keys] == list(range(int(keys[0]), int(keys[0]) + len(keys)))
+    ):
+        return f"{keys[0]}-{keys[-1]}"
+    return "/".join(keys)

@@ -6,6 +6,8 @@ start: then it is for this session, and the screen says which of the two it is."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,20 +17,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reactieveld.i18n import LANGUAGE_NAMES, I18n
+from reactieveld.tui.screens.help import DialogKeys
 
 _KEYS = {"n": "nl", "e": "en"}
 
 
-class SettingsScreen(ModalScreen[str | None]):
+class SettingsScreen(DialogKeys, ModalScreen[str | None]):
     """Dismisses with the chosen language code, or ``None``."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="settings.cancel")]
+    HELP_NAME = "settings"
 
     def __init__(self, i18n: I18n, *, note: str = "") -> None:
         """``note``: whether the choice is kept for the next start (the app says)."""
         super().__init__()
         self.i18n = i18n
         self.note = note
+        # "n/e Language"
+        self.show_keys(next(iter(_KEYS)), "/".join(_KEYS), i18n.t("settings.language"))
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {"settings.cancel": "key.cancel"}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="settings", classes="dialog"):

@@ -785,6 +785,7 @@ class TriageScreen(Screen[None]):
                 drafts=self.rapp.drafts,
                 draft_key=(kind, rid),
                 i18n=self.i18n,
+                save_label="key.send" if kind == "reply" else "key.save",
             ),
             save,
         )
