@@ -26,6 +26,7 @@ from reactieveld.tui.screens.export import ExportScreen
 from reactieveld.tui.screens.filters import FilterScreen
 from reactieveld.tui.screens.help import HelpScreen
 from reactieveld.tui.screens.reason import ReasonDialog
+from reactieveld.tui.screens.role_picker import RolePicker
 from reactieveld.tui.screens.settings import SettingsScreen
 from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.footer import KeyFooter
@@ -49,6 +50,12 @@ DIALOGS: dict[str, tuple[tuple[str, ...], type[Screen[Any]], str, list[tuple[str
     "reason": (("d",), ReasonDialog, "?", [("1-8", "key.reason"), ("esc", "key.cancel")]),
     "filters": (("f",), FilterScreen, "f1", [("^s", "filter.apply"), ("esc", "key.cancel")]),
     "export": (("E",), ExportScreen, "f1", [("^s", "export.go"), ("esc", "key.cancel")]),
+    "role": (
+        ("w",),
+        RolePicker,
+        "?",
+        [("b/r/c/a/k/m/o/g", "key.pick_role"), ("⌫", "key.no_role"), ("esc", "key.cancel")],
+    ),
     "settings": (
         ("f2",),
         SettingsScreen,

@@ -55,7 +55,7 @@ NOT_AT_START = [
     "reactieveld.tui.screens.search",
     "reactieveld.tui.screens.thread",
     "reactieveld.tui.screens.settings",
-    "reactieveld.tui.widgets.role_picker",
+    "reactieveld.tui.screens.role_picker",
     # Mounted after the first frame with rows (TriageScreen._mount_the_rest).
     "reactieveld.tui.widgets.footer",
     "reactieveld.tui.widgets.response_view",

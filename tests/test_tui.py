@@ -15,9 +15,9 @@ from reactieveld.store.base import QueueFilter
 from reactieveld.tui.screens.editor import EditorScreen
 from reactieveld.tui.screens.filters import FilterScreen
 from reactieveld.tui.screens.help import HelpScreen
+from reactieveld.tui.screens.role_picker import RolePicker
 from reactieveld.tui.screens.thread import ThreadScreen
 from reactieveld.tui.screens.triage import TriageScreen
-from reactieveld.tui.widgets.role_picker import RolePicker
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 

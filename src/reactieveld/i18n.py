@@ -88,6 +88,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.keep_or_discard": ("Bewaren of weggooien", "Keep or discard"),
     "key.keep_draft": ("Bewaren", "Keep"),
     "key.reason": ("Reden", "Reason"),
+    "key.pick_role": ("Kiezen", "Choose"),  # the role picker's role keys
+    "key.no_role": ("Geen rol", "No role"),
     "key.next_field": ("Volgende veld", "Next field"),
     "key.previous_field": ("Vorige veld", "Previous field"),
     "key.copy": ("Geselecteerde tekst kopiëren", "Copy the selected text"),

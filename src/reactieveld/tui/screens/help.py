@@ -98,6 +98,19 @@ class ScreenHelp:
         )
 
 
+def keys_shown(keys: list[str]) -> str:
+    """Keys a dialog reads itself, as its footer shows them: a run of digits as ``1-8``,
+    else each (``a/b/c``)."""
+    digits = all(len(k) == 1 and k.isdigit() for k in keys)
+    if (
+        digits
+        and len(keys) > 2
+        and [int(k) for k in keys] == list(range(int(keys[0]), int(keys[0]) + len(keys)))
+    ):
+        return f"{keys[0]}-{keys[-1]}"
+    return "/".join(keys)
+
+
 class DialogKeys(ScreenHelp):
     """What every dialog (a ModalScreen) shares: its own footer on the screen's last line
     (:class:`KeyFooter`, help first) with its own keys in the interface language, and its

@@ -23,7 +23,7 @@ from reactieveld.model import DecisionReason
 from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
 from reactieveld.text import one_line
 from reactieveld.tui.messages import resend_key
-from reactieveld.tui.screens.help import DialogKeys
+from reactieveld.tui.screens.help import DialogKeys, keys_shown
 
 
 class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
@@ -48,7 +48,7 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
         # A reason on "?" keeps it: help is f1 alone then.
         self.text_box = "?" in keys
         if keys:
-            self.show_keys(keys[0], _keys_shown(keys), i18n.t("key.reason"))  # "1-8 Reason"
+            self.show_keys(keys[0], keys_shown(keys), i18n.t("key.reason"))  # "1-8 Reason"
 
     def key_labels(self) -> Mapping[str, str]:
         return {"reason.cancel": "key.cancel"}
@@ -109,15 +109,3 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _keys_shown(keys: list[str]) -> str:
-    """The reason keys in the footer: a run of digits as ``1-8``, else each (``a/b/c``)."""
-    digits = all(len(k) == 1 and k.isdigit() for k in keys)
-    if (
-        digits
-        and len(keys) > 2
-        and [int(k) for k in keys] == list(range(int(keys[0]), int(keys[0]) + len(keys)))
-    ):
-        return f"{keys[0]}-{keys[-1]}"
-    return "/".join(keys)

@@ -715,7 +715,7 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids:
             return
-        from reactieveld.tui.widgets.role_picker import RolePicker
+        from reactieveld.tui.screens.role_picker import RolePicker
 
         current = self.queue.current
         seen = self._seen()  # the rows as shown when the key was pressed

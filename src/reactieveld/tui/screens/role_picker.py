@@ -3,6 +3,8 @@ chosen role code, ``""`` to clear, or ``None`` when cancelled."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,14 +17,18 @@ from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.text import one_line
 from reactieveld.tui.messages import resend_key
+from reactieveld.tui.screens.help import DialogKeys, keys_shown
 
 
-class RolePicker(ModalScreen[str | None]):
-    """Press a role's key; ``backspace`` clears the role; ``escape`` cancels."""
+class RolePicker(DialogKeys, ModalScreen[str | None]):
+    """Press a role's key; ``backspace`` clears the role; ``escape`` cancels. Its footer
+    says so (``? Help b/r/c… Choose ⌫ No role esc Cancel``), as every dialog's."""
+
+    HELP_NAME = "role"
 
     BINDINGS = [
-        Binding("escape", "dismiss_none", "Cancel", id="role.cancel"),
         Binding("backspace,delete", "clear", "Clear", id="role.clear"),
+        Binding("escape", "dismiss_none", "Cancel", id="role.cancel"),
     ]
 
     def __init__(self, *, i18n: I18n, codebook: Codebook, current: str | None = None) -> None:
@@ -30,6 +36,14 @@ class RolePicker(ModalScreen[str | None]):
         self.i18n = i18n
         self.codebook = codebook
         self.current = current
+        keys = [role.key for role in codebook.roles if role.key]
+        if keys:
+            self.show_keys(keys[0], keys_shown(keys), i18n.t("key.pick_role"))
+        # A role on "?" keeps it: help is f1 alone then.
+        self.text_box = "?" in keys
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {"role.cancel": "key.cancel", "role.clear": "key.no_role"}
 
     def compose(self) -> ComposeResult:
         lang = self.i18n.language
