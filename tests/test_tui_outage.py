@@ -136,3 +136,44 @@ async def test_every_reading_key_meets_the_memory_away_without_ending_the_app(
                 assert header(app).startswith("SHARED MEMORY UNREACHABLE"), (key, header(app))
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(("switch", "marker"), [("e", "SHARED MEMORY UNREACHABLE"), ("n", None)])
+async def test_a_language_switch_while_the_memory_is_away_keeps_the_app(
+    own_cluster: Any, make_app: Any, switch: str, marker: str | None
+) -> None:
+    """f2 and a language remake the queue's screen, which reads its first rows: with the
+    memory away that was a traceback that ended the app. Now: the new screen, empty, with
+    the marker in the new language; its rows once the memory is back."""
+    from reactieveld.i18n import I18n
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    marker = marker or I18n("nl").t("hdr.unreachable")
+    store = await PostgresStore.open(own_cluster.url(own_cluster.new_database()), max_size=2)
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    app = make_app(store, language="nl" if switch == "e" else "en")
+    app.reach_retry_seconds = (0.05, 0.2)
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            shown = screen.queue.total
+            assert shown > 0
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            await press(pilot, "f2")
+            await press(pilot, switch)
+            await settled(pilot)
+            assert app.is_running
+            assert isinstance(app.screen, TriageScreen) and app.screen is not screen
+            assert header(app).startswith(marker), header(app)
+            await asyncio.to_thread(own_cluster.start)
+            await asyncio.wait_for(app.memory_reached.wait(), 60)
+            for _ in range(200):  # the new screen reads its list again (its own messages)
+                if app.screen.queue.total == shown:
+                    break
+                await pilot.pause()
+            assert app.screen.queue.total == shown
+            assert marker not in header(app)
+    finally:
+        await store.close()

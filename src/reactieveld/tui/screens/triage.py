@@ -25,6 +25,7 @@ from textual.widgets import Static
 from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
 from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, resend_key
@@ -197,9 +198,15 @@ class TriageScreen(Screen[None]):
         self._view_mode(self.queue_name)
         # The app's first rows: one chunk before the first frame (QueueList.load).
         asked, self._first_rows = self._first_rows, None
-        await self.queue.load(first=not self.rapp.rows_shown.is_set(), asked=asked)
-        if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
-            self.queue.scroll_cursor_visible()
+        try:
+            await self.queue.load(first=not self.rapp.rows_shown.is_set(), asked=asked)
+            if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
+                self.queue.scroll_cursor_visible()
+        except StoreUnreachable:
+            # Made while the team's memory is away (a language switch with f2): an empty
+            # list and the header's marker, not an error that ends the app; the list is
+            # read again when the memory is back (StoreChanged).
+            self.rapp.memory_away()
         self.call_after_refresh(self.rapp.first_rows_shown)
         self.call_after_refresh(self._mount_the_rest)
         self.rapp.request_counts()
