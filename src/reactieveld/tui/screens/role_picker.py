@@ -16,7 +16,6 @@ from textual.widgets import Static
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.text import one_line
-from reactieveld.tui.messages import resend_key
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 
 
@@ -62,10 +61,7 @@ class RolePicker(DialogKeys, ModalScreen[str | None]):
             )
 
     def on_key(self, event: events.Key) -> None:
-        if self.app.screen is not self:  # dismissed by a key before: the rest go on
-            event.stop()
-            event.prevent_default()
-            resend_key(self.app, event)
+        if self.passed_on(event):  # dismissed by a key before: the rest go on
             return
         for role in self.codebook.roles:
             if event.character and event.character == role.key:
