@@ -462,7 +462,8 @@ async def test_the_focused_dialog_button_is_marked_in_characters(
         assert isinstance(screen, FilterScreen | ExportScreen)
 
         def button_line() -> str:
-            [line] = [x for x in screen_text(app) if words[0] in x and words[1] in x]
+            # Not the last line: the dialog's footer names the same keys (^s Export esc Cancel).
+            [line] = [x for x in screen_text(app)[:-1] if words[0] in x and words[1] in x]
             return line
 
         assert "▸" not in button_line()
