@@ -207,18 +207,48 @@ async def test_fatal_code_stops_retry():
     assert ei.value.retryable is False
 
 
-async def test_connection_refused_real_socket():
-    # A real refused connection: nothing listens on port 9 of loopback here.
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("port", [9, None, None])  # port 9, and ports just freed
+@pytest.mark.parametrize("path", ["/wp-json/", "/api/v1/comments?page=2"])
+async def test_connection_refused_real_socket(port, path):
+    # A real refused connection: nothing listens there. The one line says what is wrong
+    # (where, cannot connect) and what to do (the site up? the source's url right?).
+    port = port or _closed_port()
     sleeps = Sleeps()
     c = make_client(
-        "blog", base_url="http://127.0.0.1:9", sleep=sleeps, retry=RetryPolicy(max_attempts=2)
+        "blog",
+        base_url=f"http://127.0.0.1:{port}",
+        sleep=sleeps,
+        retry=RetryPolicy(max_attempts=2),
     )
     async with c:
         with pytest.raises(HttpError) as ei:
-            await request_json(c, "GET", "/wp-json/")
+            await request_json(c, "GET", path)
+    said = str(ei.value)
     assert ei.value.retryable
-    assert "cannot connect" in str(ei.value) and "127.0.0.1:9" in str(ei.value)
+    assert "cannot connect" in said and f"127.0.0.1:{port}" in said
+    assert "url" in said and "\n" not in said, said
     assert len(sleeps.calls) == 1
+
+
+async def test_a_connect_timeout_says_what_to_do():
+    # A fault a loopback server cannot produce on demand: the connection never completes.
+    def handler(request):
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    async with client_for(handler, retry=RetryPolicy(max_attempts=2)) as c:
+        with pytest.raises(HttpError) as ei:
+            await request_json(c, "GET", "/x")
+    said = str(ei.value)
+    assert "connection timed out" in said and "url" in said and "after 2 attempts" in said
 
 
 async def test_read_timeout_retried_then_reported():

@@ -544,11 +544,16 @@ async def request_json(
         )
 
 
+#: What to do when the site cannot be reached at all: the round is retried by itself, but a
+#: wrong address never answers (a typo in the source's url, a port, http for https).
+CONNECT_HINT = "is the site up, and is the source's url in the configuration right?"
+
+
 def _network_kind(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
-        return "connection timed out"
+        return f"connection timed out: {CONNECT_HINT}"
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect ({clean_text(str(exc), 80) or 'refused'})"
+        return f"cannot connect ({clean_text(str(exc), 80) or 'refused'}): {CONNECT_HINT}"
     if isinstance(exc, httpx.ReadTimeout):
         return "no answer in time (read timeout)"
     if isinstance(exc, httpx.TimeoutException):
