@@ -10,7 +10,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from helpers.app import SMALL, ready, screen_text, settle
+from helpers.app import SMALL, ready, screen_text, settle, side_by_side
 from helpers.data import fill_store, sample_responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -131,10 +131,7 @@ async def test_two_apps_on_one_memory_see_each_others_work_in_place(moderators, 
     store_a, store_b = await moderators("anna", "bram")
     app_a = make_app(store_a, language="en", actor="anna")
     app_b = make_app(store_b, language="en", actor="bram")
-    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
-        screen_a = await ready(app_a, pa)
-        screen_b = await ready(app_b, pb)
-        await app_b.live_ready.wait()
+    async with side_by_side(app_a, app_b) as (pa, screen_a, pb, screen_b):
         qb = screen_b.queue
         # B marks two rows lower down and leaves its cursor below the fold, so the
         # queue is scrolled.

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, ready, screen_text, settled
+from helpers.app import screen_text, settled, side_by_side
 
 from reactieveld.model import RemoteStatus, TriageState
 from reactieveld.tui.queues import FilterChoice
@@ -71,10 +71,7 @@ async def test_a_marked_row_another_decided_is_refused_then_unmarked(moderators,
     store_a, store_b = await moderators("anna", "bram")
     app_a = make_app(store_a, language="en", actor="anna")
     app_b = make_app(store_b, language="en", actor="bram")
-    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
-        sa = await ready(app_a, pa)
-        sb = await ready(app_b, pb)
-        await app_b.live_ready.wait()
+    async with side_by_side(app_a, app_b) as (pa, sa, pb, sb):
         qb = sb.queue
         # Bram marks the 5th and 6th rows (the 5th is on hold: "Fleur").
         await pb.press(*"jjjj", "space", "space")
@@ -124,10 +121,7 @@ async def test_the_row_under_the_cursor_another_decided_stays_and_is_refused(mod
     store_a, store_b = await moderators("anna", "bram")
     app_a = make_app(store_a, language="nl", actor="anna")
     app_b = make_app(store_b, language="nl", actor="bram")
-    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
-        sa = await ready(app_a, pa)
-        sb = await ready(app_b, pb)
-        await app_b.live_ready.wait()
+    async with side_by_side(app_a, app_b) as (pa, sa, pb, sb):
         qb = sb.queue
         await pb.press("j", "j")
         await settled(pb)
@@ -188,10 +182,7 @@ async def test_the_kept_row_anywhere_in_the_list_and_moving_drops_it(
     target = listed[index]
     app_a = make_app(store_a, language="en", actor="anna")
     app_b = make_app(store_b, language="en", actor="bram")
-    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
-        sa = await ready(app_a, pa)
-        sb = await ready(app_b, pb)
-        await app_b.live_ready.wait()
+    async with side_by_side(app_a, app_b) as (pa, sa, pb, sb):
         qb = sb.queue
         if how == "untagged":
             await sb.set_choice(FilterChoice(question="3"))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,17 @@ async def ready(app: Any, pilot: Any) -> TriageScreen:
     await screen.queue.loaded.wait()
     await settle(app, pilot)
     return screen
+
+
+@asynccontextmanager
+async def side_by_side(app_a: Any, app_b: Any) -> AsyncIterator[tuple[Any, Any, Any, Any]]:
+    """Two moderators' apps on one memory at 80x24, each on its queue, the second
+    listening for the first's work: (pilot a, screen a, pilot b, screen b)."""
+    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+        sa = await ready(app_a, pa)
+        sb = await ready(app_b, pb)
+        await app_b.live_ready.wait()
+        yield pa, sa, pb, sb
 
 
 def screen_text(app: ReactieveldApp) -> list[str]:
