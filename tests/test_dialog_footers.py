@@ -108,6 +108,19 @@ async def test_a_dialog_shows_its_own_keys_and_help_on_the_last_line(
         assert box.scroll_y == 0
 
 
+async def _help_and_back(app: Any, pilot: Any, key: str, dialog: Screen[Any]) -> str:
+    """Press the help ``key`` in ``dialog``: the help screen, whose text is returned;
+    escape: back to the same dialog."""
+    await pilot.press("question_mark" if key == "?" else key)
+    await settled(pilot)
+    assert isinstance(app.screen, HelpScreen)
+    shown = "\n".join(screen_text(app))
+    await pilot.press("escape")
+    await settled(pilot)
+    assert app.screen is dialog
+    return shown
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("name", list(DIALOGS))
 async def test_the_help_key_lists_the_dialogs_keys_and_escape_returns_to_it(
@@ -118,19 +131,13 @@ async def test_the_help_key_lists_the_dialogs_keys_and_escape_returns_to_it(
     app = _app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
         dialog = await _open(app, pilot, name)
-        await pilot.press("question_mark" if help_key == "?" else help_key)
-        await settled(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        shown = "\n".join(screen_text(app))
+        shown = await _help_and_back(app, pilot, help_key, dialog)
         for _key, label in own:
             assert t(label) in shown, (label, shown)
         assert t("key.palette") not in shown  # the app's keys do not act in a dialog
         # Textual's own keys in the interface language too, not its English.
         assert "Focus Next" not in shown and "Copy selected text" not in shown
         assert t("key.copy") in shown
-        await pilot.press("escape")
-        await settled(pilot)
-        assert app.screen is dialog
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -147,12 +154,7 @@ async def test_help_in_the_editor_keeps_the_typed_text(
         await pilot.press(kind, *"Waarom?")
         editor = app.screen
         assert isinstance(editor, EditorScreen)
-        await pilot.press("f1")
-        await settled(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await settled(pilot)
-        assert app.screen is editor
+        await _help_and_back(app, pilot, "f1", editor)
         assert editor.query_one(TextArea).text == "Waarom?"
         await pilot.press(*" Dank", "ctrl+s")
         await settled(pilot)
@@ -171,12 +173,7 @@ async def test_help_in_the_reason_dialog_keeps_the_choice_to_come(tui_store: Any
     async with app.run_test(size=SMALL) as pilot:
         dialog = await _open(app, pilot, "reason")
         first = app.screen_stack[-2].queue.current.response.external_id
-        await pilot.press("question_mark")
-        await settled(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await settled(pilot)
-        assert app.screen is dialog
+        await _help_and_back(app, pilot, "?", dialog)
         await pilot.press("3")
         await settled(pilot)
         assert isinstance(app.screen, TriageScreen)
