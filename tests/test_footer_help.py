@@ -34,6 +34,13 @@ async def _open(pilot: Any, *keys: str) -> None:
     await settled(pilot)
 
 
+async def _from_the_queue(app: Any, pilot: Any, *keys: str) -> None:
+    """Once the queue is in, ``keys`` (those that open a screen from it)."""
+    await app.screen.queue.loaded.wait()
+    await settled(pilot)
+    await _open(pilot, *keys)
+
+
 #: screen -> (keys that open it from the triage screen, its class, its help key, a label
 #: of one of its own keys the help lists)
 SCREENS: dict[str, tuple[tuple[str, ...], type[Screen[Any]], str, str]] = {
@@ -54,9 +61,7 @@ async def test_every_screen_shows_and_opens_help_at_80x24(
     t = I18n(language).t
     app = app_with(tui_store, language, None)
     async with app.run_test(size=SMALL) as pilot:
-        await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
-        await settled(pilot)
-        await _open(pilot, *keys)
+        await _from_the_queue(app, pilot, *keys)
         screen = app.screen
         assert type(screen) is cls
         assert isinstance(screen.query_one("Footer"), KeyFooter)
@@ -134,9 +139,7 @@ async def test_the_footer_shows_only_whole_keys_and_always_help(
     t = I18n(language).t
     app = app_with(tui_store, language, None)
     async with app.run_test(size=SMALL) as pilot:
-        await app.screen.queue.loaded.wait()  # type: ignore[attr-defined]
-        await settled(pilot)
-        await _open(pilot, *keys)
+        await _from_the_queue(app, pilot, *keys)
         await pilot.resize_terminal(width, 24)
         await settled(pilot)
         footer = screen_text(app)[-1]
