@@ -108,6 +108,19 @@ def resend_key(app: Any, event: events.Key) -> None:
         gate.pass_on(key)
 
 
+def passed_on(node: Any, event: events.Key) -> bool:
+    """A key that reached ``node`` (a screen, or a widget of one) after its screen stopped
+    being the one on top (a key typed before it opened a dialog, or closed this one) goes
+    on to the screen on top now, in the order typed (:func:`resend_key`); True when it did
+    (the caller then does nothing more with it)."""
+    if node.app.screen is node.screen:
+        return False
+    event.stop()
+    event.prevent_default()
+    resend_key(node.app, event)
+    return True
+
+
 def _forward(app: Any, key: events.Key) -> None:
     (app.focused or app.screen)._forward_event(key)
 

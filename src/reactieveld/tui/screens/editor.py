@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from reactieveld.i18n import I18n
-from reactieveld.tui.messages import resend_key
+from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys
 
 
@@ -30,10 +30,7 @@ class _Text(TextArea):
     were still on their way to the field), and passes keys typed after it on."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.app.screen is not self.screen:  # saved or cancelled by a key before
-            event.stop()
-            event.prevent_default()
-            resend_key(self.app, event)
+        if passed_on(self, event):  # saved or cancelled by a key before
             return
         saves = self.screen._bindings.key_to_bindings.get(event.key, ())
         if any(binding.action == "save" for binding in saves):

@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,7 +14,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
-from reactieveld.tui.messages import resend_key
 
 #: The help key of every full screen besides triage (whose keys are in keys.py): ``?``, as
 #: there; also f1, for when a text box (the search box) takes ``?`` as a character.
@@ -143,18 +141,6 @@ class DialogKeys(ScreenHelp):
 
     def action_nothing(self) -> None:
         """The binding of :meth:`show_keys` (its keys are read in ``on_key``)."""
-
-    def passed_on(self, event: events.Key) -> bool:
-        """A key that reached this dialog after an earlier key dismissed it goes on to the
-        screen on top now, in the order typed (``resend_key``); True when it did (its
-        ``on_key`` then does nothing more with it)."""
-        screen: Any = self
-        if screen.app.screen is screen:
-            return False
-        event.stop()
-        event.prevent_default()
-        resend_key(screen.app, event)
-        return True
 
     def on_mount(self) -> None:
         from reactieveld.tui.widgets.footer import KeyFooter

@@ -22,6 +22,7 @@ from reactieveld.i18n import I18n
 from reactieveld.model import DecisionReason
 from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
 from reactieveld.text import one_line
+from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 
 
@@ -66,7 +67,7 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
             yield Static(Content(t("reasons.hint")), classes="dialog-hint", id="reason-hint")
 
     def on_key(self, event: events.Key) -> None:
-        if self.passed_on(event):  # dismissed by a key before: the rest go on
+        if passed_on(self, event):  # dismissed by a key before: the rest go on
             return
         if self.typing is not None:
             return  # the text field has the keys

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.text import one_line
+from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 
 
@@ -61,7 +62,7 @@ class RolePicker(DialogKeys, ModalScreen[str | None]):
             )
 
     def on_key(self, event: events.Key) -> None:
-        if self.passed_on(event):  # dismissed by a key before: the rest go on
+        if passed_on(self, event):  # dismissed by a key before: the rest go on
             return
         for role in self.codebook.roles:
             if event.character and event.character == role.key:

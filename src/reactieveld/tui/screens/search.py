@@ -40,7 +40,7 @@ from reactieveld.read.search import (
 )
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
-from reactieveld.tui.messages import resend_key, run_binding
+from reactieveld.tui.messages import passed_on, run_binding
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.cursor import CursorOptionList
@@ -114,10 +114,7 @@ class SearchBox(Input):
     queue, it is not typed into the closed search box)."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.app.screen is not self.screen:
-            event.stop()
-            event.prevent_default()
-            resend_key(self.app, event)
+        if passed_on(self, event):
             return
         if not self.check_consume_key(event.key, event.character) and await run_binding(
             self, event

@@ -28,7 +28,13 @@ from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
-from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, resend_key
+from reactieveld.tui.messages import (
+    CursorMoved,
+    QueueChanged,
+    after_first_rows,
+    passed_on,
+    run_binding,
+)
 from reactieveld.tui.queues import (
     DISAGREE,
     FLAGGED,
@@ -448,22 +454,14 @@ class TriageScreen(Screen[None]):
         that comes here after one that opened a dialog (typed before the dialog was on
         screen: a fast typist, a paste) goes on to the dialog, in order, instead of acting
         on the queue below it. A key whose action cannot act here says why."""
-        if self.app.screen is not self:
-            event.stop()
-            event.prevent_default()
-            resend_key(self.app, event)
+        if passed_on(self, event):
             return
         if self._refuse(event):
             return
         # The app's own keys (q, f2, D, E, /) too: left to the app, they ran when the key
         # had passed here, while the keys typed after them already acted on the queue
         # (``a j D j``: the second j moved the queue, not reached the dashboard).
-        for namespace, bindings in self._modal_binding_chain:
-            for binding in bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority and await self.app.run_action(binding.action, namespace):
-                    event.stop()
-                    event.prevent_default()
-                    return
+        await run_binding(self, event)
 
     def _refuse(self, event: events.Key) -> bool:
         """True when ``event`` is the key of a greyed-out action, which says why.
