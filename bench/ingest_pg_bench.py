@@ -30,6 +30,9 @@ this machine's cores (cores / 30,000 s a row, the server and this client togethe
     foreign key, no look-up, no conflict check;
   - (said apart, not in the floor) this client turning the page into COPY's CSV and
     sending it.
+And below the floor, the same rows (vectors made) into a table without any index at all:
+the parser plus writing the rows alone, with nothing a search or a queue needs. Above
+the allowance it says that no choice of indexes reaches the target on this machine.
 Beside it, the ingest's own CPU a row (client + server) from the first pass. CPU time, not
 wall time: the sum is the work, whatever runs in parallel, so a floor above the allowance
 means no store that makes its vectors with the server's parser, however parallel, reaches
@@ -125,13 +128,13 @@ FLOOR_COLS = (
 )  # fmt: skip
 
 
-async def floor(url: str, pages: list[Page], postmaster: int) -> tuple[float, float, float]:
+async def floor(url: str, pages: list[Page], postmaster: int) -> tuple[float, float, float, float]:
     """CPU seconds for all rows, at least: (server parser, server COPY of rows with their
-    vectors into the indexed table, client rows to CSV and sent). See the module text."""
+    vectors into the indexed table, client rows to CSV and sent, server COPY of the same
+    rows into a table without any index). See the module text."""
     import asyncpg
 
     from reactieveld.store.pg.ingest import search_vector
-    from reactieveld.store.rows import to_epoch
 
     make = (
         f"SELECT {search_vector('b', 'a', 't')} AS v, n "
@@ -148,34 +151,50 @@ async def floor(url: str, pages: list[Page], postmaster: int) -> tuple[float, fl
             await conn.fetchval(f"SELECT array_agg(v::text ORDER BY n) FROM ({make}) x", *c)
             for c in cols
         ]
-        await conn.execute(
-            "CREATE TABLE floor_rows (LIKE responses INCLUDING DEFAULTS INCLUDING IDENTITY "
-            "INCLUDING INDEXES)"
-        )
         sid = await conn.fetchval("SELECT id FROM sources ORDER BY id LIMIT 1")
-        client = copy = 0.0
         repaired = [page_columns_rows(p) for p in pages]  # as the store has them (not counted)
-        for responses, vs in zip(repaired, vectors, strict=True):
-            s0 = server_cpu(postmaster)  # reading /proc costs this client: not counted
-            c0 = time.process_time()
-            out = io.StringIO()
-            rows = csv.writer(out)
-            for r, v in zip(responses, vs, strict=True):
-                rows.writerow(
-                    (sid, r.external_id, r.thread_external_id, r.parent_external_id,
-                     r.author_name, r.author_url, r.body_text, r.body_raw, r.url,
-                     to_epoch(r.created_at), to_epoch(r.created_at), r.remote_status.value,
-                     r.triage.value, 0, v)
-                )  # fmt: skip
-            data = io.BytesIO(out.getvalue().encode())
-            await conn.copy_to_table("floor_rows", source=data, columns=FLOOR_COLS, format="csv")
-            client += time.process_time() - c0
-            copy += server_cpu(postmaster) - s0
-        stored = await conn.fetchval("SELECT count(*) FROM floor_rows WHERE search IS NOT NULL")
-        assert stored == sum(len(p.responses) for p in pages), stored
-        return parse, copy, client
+        like = "LIKE responses INCLUDING DEFAULTS INCLUDING IDENTITY"
+        await conn.execute(f"CREATE TABLE floor_rows ({like} INCLUDING INDEXES)")
+        copy, client = await copy_rows(conn, "floor_rows", sid, repaired, vectors, postmaster)
+        await conn.execute(f"CREATE TABLE bare_rows ({like})")
+        bare, _ = await copy_rows(conn, "bare_rows", sid, repaired, vectors, postmaster)
+        return parse, copy, client, bare
     finally:
         await conn.close()
+
+
+async def copy_rows(
+    conn: Any,
+    table: str,
+    sid: int,
+    repaired: list[list[Any]],
+    vectors: list[list[str]],
+    postmaster: int,
+) -> tuple[float, float]:
+    """One ``COPY`` per page of the rows with their vectors into ``table``: CPU seconds
+    of (the server, this client), checked by counting the rows stored."""
+    from reactieveld.store.rows import to_epoch
+
+    client = server = 0.0
+    for responses, vs in zip(repaired, vectors, strict=True):
+        s0 = server_cpu(postmaster)  # reading /proc costs this client: not counted
+        c0 = time.process_time()
+        out = io.StringIO()
+        rows = csv.writer(out)
+        for r, v in zip(responses, vs, strict=True):
+            rows.writerow(
+                (sid, r.external_id, r.thread_external_id, r.parent_external_id,
+                 r.author_name, r.author_url, r.body_text, r.body_raw, r.url,
+                 to_epoch(r.created_at), to_epoch(r.created_at), r.remote_status.value,
+                 r.triage.value, 0, v)
+            )  # fmt: skip
+        data = io.BytesIO(out.getvalue().encode())
+        await conn.copy_to_table(table, source=data, columns=FLOOR_COLS, format="csv")
+        client += time.process_time() - c0
+        server += server_cpu(postmaster) - s0
+    stored = await conn.fetchval(f"SELECT count(*) FROM {table} WHERE search IS NOT NULL")
+    assert stored == sum(len(r) for r in repaired), stored
+    return server, client
 
 
 def page_columns_rows(p: Page) -> list[Any]:
@@ -270,7 +289,7 @@ async def main(args: argparse.Namespace) -> None:
         if postmaster is not None:
             us = 1e6 / args.rows
             allowed = (os.cpu_count() or 1) * 1e6 / TARGET
-            parse, copy, sent = await floor(url, pages, postmaster)
+            parse, copy, sent, bare = await floor(url, pages, postmaster)
             least = (parse + copy) * us
             print(
                 f"{'cpu':10} {args.rows:>9,} rows  ingest: client {client * us:5.1f} + server "
@@ -284,6 +303,13 @@ async def main(args: argparse.Namespace) -> None:
                 f"{allowed:4.1f} us for server and client together: floor = "
                 f"{least / allowed:.2f}x the allowance"
                 + (" (not reachable on this machine)" if least > allowed else "")
+            )
+            print(
+                f"{'no index':10} {args.rows:>9,} rows  the same rows into a table without any "
+                f"index: parser {parse * us:5.1f} + COPY {bare * us:5.1f} = "
+                f"{(parse + bare) * us:5.1f} us of CPU a row = "
+                f"{(parse + bare) / allowed * us:.2f}x the allowance (no search index, no queue "
+                "index: the vectors made and the rows written, nothing more)"
             )
         if not args.no_sqlite:
             with tempfile.TemporaryDirectory() as tmp:
