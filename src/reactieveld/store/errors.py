@@ -32,10 +32,7 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
         # the file was garbled (or another program changed it).
         return damaged_error(path, f"its tables are not as reactieveld made them: {exc}")
     if code == sqlite3.SQLITE_NOTADB:
-        what = (
-            f"{path} is not a reactieveld memory store (not an SQLite database, or "
-            "encrypted): choose another --db, or restore the file from a backup"
-        )
+        return not_a_store(path)
     elif code == sqlite3.SQLITE_CORRUPT:
         return damaged_error(path, str(exc))
     elif code == sqlite3.SQLITE_FULL:
@@ -63,6 +60,14 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
     else:
         return None
     return StoreError(what)
+
+
+def not_a_store(path: Path) -> StoreError:
+    """The StoreError of a file that is no SQLite database at all."""
+    return StoreError(
+        f"{path} is not a reactieveld memory store (not an SQLite database, or "
+        "encrypted): choose another --db, or restore the file from a backup"
+    )
 
 
 #: SQLite's words for a schema that lacks what the migrations made.

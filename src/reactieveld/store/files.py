@@ -10,6 +10,7 @@ import urllib.parse
 from pathlib import Path
 
 from reactieveld.store.base import StoreError
+from reactieveld.store.errors import not_a_store
 
 #: File mode of the store, its -wal and -shm files and its key file: the store holds
 #: what people wrote and who wrote it; nobody else on the machine needs to read it.
@@ -22,8 +23,10 @@ DIR_MODE = 0o700
 
 def prepare_path(path: Path, read_only: bool) -> bool:
     """Check the store's path before SQLite sees it; make its folder (0700) and an empty
-    file (0600) for a new store; tighten a looser mode. Returns whether to open it
-    read-only (asked for, or the file or its folder cannot be written)."""
+    file (0600) for a new store. Returns whether to open it read-only (asked for, or the
+    file or its folder cannot be written). An existing file is not changed here: it may
+    be anything (a typo in --db names another program's file); the store tightens its
+    mode (:func:`tighten_modes`) once it knows the file is a memory store."""
     if path.is_dir():
         raise StoreError(
             f"{path} is a folder, not a memory store file: choose a file with --db "
@@ -51,10 +54,27 @@ def prepare_path(path: Path, read_only: bool) -> bool:
             f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
             "a backup; to start a new memory, remove the empty file"
         )
+    if not _sqlite_header(path):
+        # SQLite would take a file shorter than a page for a new database and write one
+        # over it; any other it refuses only after it has been opened for writing.
+        raise not_a_store(path)
     writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
-    if writable and not read_only:
-        _tighten_modes(path)
     return read_only or not writable
+
+
+#: The first bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether ``path`` starts as an SQLite database does (an empty file, one being made
+    now, passes: SQLite makes it one). Unreadable: left to SQLite to say why."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError:
+        return True
+    return not head or head == SQLITE_MAGIC
 
 
 #: A zero-length file younger than this is a store another program is creating now.
@@ -72,9 +92,10 @@ def _found_empty(path: Path) -> bool:
     return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
 
 
-def _tighten_modes(path: Path) -> None:
+def tighten_modes(path: Path) -> None:
     """A store made by an older version (0644) is made 0600, with its -wal and -shm,
-    when this user owns it: a file of someone else's is theirs to decide on."""
+    when this user owns it: a file of someone else's is theirs to decide on. Only for a
+    file known to be a memory store (``schema.check_ours``)."""
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
             st = p.stat()

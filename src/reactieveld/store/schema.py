@@ -42,6 +42,48 @@ def migrations() -> tuple[tuple[int, str, str], ...]:
 
 SCHEMA_VERSION = max(n for n, _, _ in migrations())
 
+#: SQLite's ``application_id`` of a memory store ("RVLD"): the file's header says whose
+#: database it is (https://www.sqlite.org/pragma.html#pragma_application_id).
+APPLICATION_ID = 0x52564C44
+
+#: Tables every memory store has had since its first migration: a store made before the
+#: application id was set is known by them.
+_FIRST_TABLES = frozenset(
+    ("meta", "sources", "threads", "responses", "tags", "notes", "actions", "outbox")
+)
+
+
+def check_ours(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse, before anything is written, a database that is not a memory store: one
+    with another program's application id, or with tables and without ours (a typo in
+    --db that names another program's database would otherwise get our tables, WAL mode,
+    a key file beside it and a tighter mode). A new (empty) database passes: it becomes
+    one. Reads only the header and ``sqlite_master``; a file that is no database at all
+    raises SQLite's "not a database" here (:func:`unusable_error` words it)."""
+    app = int(db.execute("PRAGMA application_id").fetchone()[0])
+    if app == APPLICATION_ID:
+        return
+    tables = sorted(
+        str(r[0])
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    )
+    if app == 0 and (not tables or _FIRST_TABLES <= set(tables)):
+        return
+    shown = ", ".join(repr(t[:40]) for t in tables[:4]) + (", ..." if len(tables) > 4 else "")
+    whose = f"application id {app:#x}" if app else f"tables {shown}"
+    raise StoreError(
+        f"{path} is a database of another program ({whose}), not a reactieveld memory "
+        "store; nothing in it was changed: choose another --db"
+    )
+
+
+def mark_ours(db: sqlite3.Connection) -> None:
+    """Set the memory store's application id (a store made before it had none)."""
+    if int(db.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
 
 def register_functions(db: sqlite3.Connection) -> None:
     """The SQL functions migrations use (0007 fills the author index with

@@ -64,7 +64,7 @@ from reactieveld.store.codings import (
     codings_sql,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
-from reactieveld.store.files import prepare_path, read_only_uri
+from reactieveld.store.files import prepare_path, read_only_uri, tighten_modes
 from reactieveld.store.fts import fts_query
 from reactieveld.store.live import LiveCursor
 from reactieveld.store.live import poll as _live_poll
@@ -176,6 +176,22 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     )
 
 
+def _check_file_ours(path: Path) -> None:
+    """:func:`~.schema.check_ours` on the file as it lies on disk, before a connection
+    that may write opens it (or makes -wal and -shm files beside it): immutable and
+    read-only. The open connection checks again (a file being made now)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        db = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
+        try:
+            _schema.check_ours(db, path)
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+
+
 class SqliteStore:
     """The memory store on one SQLite file. Open with ``await SqliteStore.open(path)``."""
 
@@ -240,6 +256,7 @@ class SqliteStore:
         memory = str(path) == ":memory:"
         if not memory:
             read_only = prepare_path(path, read_only)
+            _check_file_ours(path)
         attempts = (
             [read_only_uri(path, immutable=False)] if read_only and not memory else [str(path)]
         )
@@ -280,13 +297,20 @@ class SqliteStore:
         if self.read_only:
             self._setup_read_only(db)
             return
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            _schema.check_ours(db, self.path)  # before anything is written
         _schema.writer_pragmas(db, self._cache_kib)
         _schema.migrate(db)
+        _schema.mark_ours(db)
+        if not memory:
+            tighten_modes(self.path)
         self._author_secret = setup_author_secret(db, self.path, self._given_secret)
 
     def _setup_read_only(self, db: sqlite3.Connection) -> None:
         """Set up a read-only connection: nothing written, nothing migrated."""
         _schema.reader_pragmas(db, self._cache_kib)
+        _schema.check_ours(db, self.path)
         current = db.execute("PRAGMA user_version").fetchone()[0]
         if current != _schema.SCHEMA_VERSION:
             _schema.check_version(db)  # a newer one is refused the same way as when writable

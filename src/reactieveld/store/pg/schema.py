@@ -49,6 +49,27 @@ def check_version(current: int, where: str) -> None:
         )
 
 
+async def _check_empty(conn: asyncpg.Connection, where: str) -> None:
+    """Refuse to make the memory's tables in a database that holds another program's (a
+    typo in [store] url, the organisation's other application): its schema (the first of
+    the search path) must have no tables or views but an extension's own (PostGIS's
+    ``spatial_ref_sys``, say)."""
+    names = await conn.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+        "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+        "AND d.objid = c.oid AND d.deptype = 'e') ORDER BY c.relname COLLATE \"C\" LIMIT 5"
+    )
+    if names:
+        shown = ", ".join(repr(str(r[0])[:40]) for r in names[:4])
+        shown += ", ..." if len(names) > 4 else ""
+        raise StoreError(
+            f"{where} holds tables of another program ({shown}), not a reactieveld memory; "
+            "nothing in it was changed: give reactieveld a database of its own (createdb), "
+            "or check [store] url"
+        )
+
+
 async def migrate(conn: asyncpg.Connection, where: str) -> int:
     """Apply every shipped migration newer than the database's version; returns the version
     reached. ``where`` names the database in messages (its URL without a password)."""
@@ -57,6 +78,8 @@ async def migrate(conn: asyncpg.Connection, where: str) -> int:
     role = await conn.fetchval("SELECT session_user")
     if current == SCHEMA_VERSION:
         return current
+    if current == 0:
+        await _check_empty(conn, where)
     for number, name, sql in migrations():
         if number <= current:
             continue
