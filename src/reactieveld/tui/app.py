@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
@@ -859,16 +859,6 @@ class ReactieveldApp(App[int]):
                 severity="error",
                 markup=False,
             )
-
-    def _handle_exception(self, error: Exception) -> None:
-        # A worker that reads for the screen (a queue page, a response's details, a
-        # count) and meets the memory away ends; the app does not (Textual ends it for a
-        # worker's error unless the worker was started with exit_on_error=False). Any
-        # other error is Textual's to handle, as before.
-        if isinstance(error, WorkerFailed) and isinstance(error.error, StoreUnreachable):
-            self.memory_away()
-            return
-        super()._handle_exception(error)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
