@@ -200,12 +200,23 @@ async def trickle(pilot: Any, keys: list[str], rnd: random.Random) -> None:
     await settle(pilot.app, pilot)
 
 
-async def _trickle_run(tmp_path: Any, make_app: Any, keys: list[str], seed: int, **kw: Any):
+async def _trickle_run(
+    tmp_path: Any,
+    make_app: Any,
+    keys: list[str],
+    seed: int,
+    *,
+    before: tuple[str, ...] = (),
+    **kw: Any,
+):
+    """``_run`` with ``keys`` trickled (after the keys ``before``, one at a time)."""
     store = await sample_store(tmp_path / f"trickle-{seed}.db")
     try:
         app = make_app(store, **kw)
         async with app.run_test(size=SIZE) as pilot:
             await ready(app, pilot)
+            for key in before:
+                await press(pilot, key)
             await trickle(pilot, keys, random.Random(seed))
             await settle(app, pilot)
         texts = [item.action.text for item in await store.outbox_items()]
@@ -253,3 +264,36 @@ async def test_keys_typed_behind_enter_move_in_the_thread_tree(tmp_path, make_ap
     fast = await _run(tmp_path, make_app, "threadburst", keys, fast=True)
     assert len(slow[0]) == 1
     assert fast == slow
+
+
+# -- the export dialog's file name box --------------------------------------------------
+#: Keys typed in the export dialog's file name box: characters and the box's own keys.
+NAME_KEYS = ("r", "a", "p", "backspace", "left", "right", "home", "end", "delete")
+#: How the dialog is left: cancelled, or the report written (enter in the box, ctrl+s).
+DIALOG_ENDS = ("escape", "enter", "ctrl+s")
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_keys_trickled_in_the_export_file_name_act_as_one_at_a_time(
+    tmp_path, make_app, monkeypatch, seed
+):
+    rnd = random.Random(seed)
+    # A name typed over the selected default (never empty: the last "p"), edited; the
+    # dialog left; then keys for the queue, which must not end up in the name.
+    end = rnd.choice(DIALOG_ENDS)
+    keys = ["r", *rnd.choices(NAME_KEYS, k=8), "p", end, "j", *rnd.choices(KEYS, k=4), "s"]
+    before = ("E", "tab", "tab", "tab")  # the dialog; tab to its file name box
+    runs = []
+    for fast in (False, True):
+        folder = tmp_path / f"reports-{fast}"  # the app's directory: the report goes there
+        folder.mkdir()
+        monkeypatch.chdir(folder)
+        if fast:
+            done = await _trickle_run(tmp_path, make_app, keys, seed, before=before)
+        else:
+            done = await _run(tmp_path, make_app, "export", keys, fast=False, before=before)
+        runs.append((*done, sorted(p.name for p in folder.iterdir())))
+    slow, trickled = runs
+    assert slow[0], keys  # the queue's keys decided
+    assert len(slow[2]) == (end != "escape"), keys  # one report, or none when cancelled
+    assert trickled == slow, keys

@@ -21,6 +21,20 @@ from reactieveld.store.pg.store import PostgresStore
 pytestmark = pytest.mark.usefixtures("tui_env")
 
 
+async def _on_own_memory(
+    cluster: Any, make_app: Any, language: str, retry: tuple[float, float] = (0.05, 0.2)
+) -> tuple[PostgresStore, Any]:
+    """A fresh memory on the test's own cluster with the sample responses, and the app on
+    it with no sync engine (only the app's own reads and writes); its check reads again
+    after ``retry``'s backoff (seconds: quick for the test)."""
+    store = await PostgresStore.open(cluster.url(cluster.new_database()), max_size=2)
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    app = make_app(store, language=language)
+    app.reach_retry_seconds = retry
+    return store, app
+
+
 @pytest.mark.parametrize(
     ("language", "marker", "lost"),
     [
@@ -37,12 +51,7 @@ async def test_the_app_s_own_reads_and_writes_notice_the_memory_away_and_back(
     lost: str,
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    db = own_cluster.new_database()
-    store = await PostgresStore.open(own_cluster.url(db), max_size=2)
-    responses, threads = sample_responses()
-    await fill_store(store, "blog", responses, threads)
-    app = make_app(store, language=language)  # no sync engine: only the app's own reads
-    app.reach_retry_seconds = (0.05, 0.2)  # the check's backoff: quick for the test
+    store, app = await _on_own_memory(own_cluster, make_app, language)
     notices: list[str] = []
 
     async def away() -> None:
@@ -115,11 +124,8 @@ async def test_every_reading_key_meets_the_memory_away_without_ending_the_app(
 ) -> None:
     from reactieveld.tui.screens.triage import TriageScreen
 
-    store = await PostgresStore.open(own_cluster.url(own_cluster.new_database()), max_size=2)
-    responses, threads = sample_responses()
-    await fill_store(store, "blog", responses, threads)
-    app = make_app(store, language="en")
-    app.reach_retry_seconds = (3600.0, 3600.0)  # no check meanwhile: the keys' own reads
+    # No check meanwhile: the keys' own reads.
+    store, app = await _on_own_memory(own_cluster, make_app, "en", retry=(3600.0, 3600.0))
     try:
         async with app.run_test(size=SMALL) as pilot:
             screen = await ready(app, pilot)
@@ -149,11 +155,7 @@ async def test_a_language_switch_while_the_memory_is_away_keeps_the_app(
     from reactieveld.tui.screens.triage import TriageScreen
 
     marker = marker or I18n("nl").t("hdr.unreachable")
-    store = await PostgresStore.open(own_cluster.url(own_cluster.new_database()), max_size=2)
-    responses, threads = sample_responses()
-    await fill_store(store, "blog", responses, threads)
-    app = make_app(store, language="nl" if switch == "e" else "en")
-    app.reach_retry_seconds = (0.05, 0.2)
+    store, app = await _on_own_memory(own_cluster, make_app, "nl" if switch == "e" else "en")
     try:
         async with app.run_test(size=SMALL) as pilot:
             screen = await ready(app, pilot)
@@ -175,5 +177,68 @@ async def test_a_language_switch_while_the_memory_is_away_keeps_the_app(
                 await pilot.pause()
             assert app.screen.queue.total == shown
             assert marker not in header(app)
+    finally:
+        await store.close()
+
+
+#: The app's own read (a key: the cursor moves, the response's details are read) and the
+#: sync's round meeting one outage at once: which comes first, and the event-loop turns
+#: (no time waited) before the other starts; None: after the first has ended.
+AT_ONCE = [("key", 0), ("round", 0), ("key", 2), ("round", 2), ("key", None), ("round", None)]
+
+
+async def _first_ends(pilot: Any, turns: int | None, task: Any = None) -> None:
+    """Let the first (the key's read, or the round's event ``task``) go on ``turns``
+    event-loop turns, or (None) to its end."""
+    if turns is None:
+        if task is not None:
+            await task
+        await settled(pilot)
+    for _ in range(turns or 0):
+        await asyncio.sleep(0)
+
+
+async def test_one_outage_met_by_a_key_and_a_round_at_once_is_said_once(
+    own_cluster: Any, make_app: Any
+) -> None:
+    from textual import events
+
+    from reactieveld.failures import failure
+    from reactieveld.store.errors import StoreUnreachable
+    from reactieveld.sync import SyncEvent
+
+    store, app = await _on_own_memory(own_cluster, make_app, "en")
+    notices: list[str] = []
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+            for first, turns in AT_ONCE:
+                notices.clear()
+                await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+                await asyncio.to_thread(own_cluster.halt)
+                try:  # the round's line, as the sync gives it
+                    await store.counts()
+                except StoreUnreachable as exc:
+                    error = failure(exc).message
+                round_event = SyncEvent("blog", "error", error=error)
+                if first == "round":
+                    task = asyncio.create_task(app._on_sync_event(round_event))
+                    await _first_ends(pilot, turns, task)
+                app.post_message(events.Key("j", "j"))
+                if first == "key":
+                    await _first_ends(pilot, turns)
+                    task = asyncio.create_task(app._on_sync_event(round_event))
+                await task
+                await settled(pilot)
+                said = [n for n in notices if "cannot be reached" in n]
+                assert len(said) == 1, (first, turns, notices)
+                assert "\n" not in said[0]
+                assert header(app).startswith("SHARED MEMORY UNREACHABLE"), header(app)
+                # Back (the app's check reads again): the next outage is said again.
+                await asyncio.to_thread(own_cluster.start)
+                await asyncio.wait_for(app.memory_reached.wait(), 60)
+                await settled(pilot)
+                assert "UNREACHABLE" not in header(app), header(app)
     finally:
         await store.close()

@@ -100,3 +100,42 @@ async def test_the_app_s_outbox_goes_on_after_the_memory_was_away(
     await asyncio.wait_for(again.wait(), 10)
     await asyncio.wait_for(task, 10)
     assert calls == ["away", "back"]
+
+
+@pytest.mark.parametrize("away", [True, False])
+async def test_a_worker_that_meets_the_memory_away_ends_but_another_error_ends_the_app(
+    tui_store: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch, away: bool
+) -> None:
+    """A response's details read in a worker (started as Textual ends the app on its
+    error): the memory away ends the read, not the app (the marker, no traceback); any
+    other error is a bug and ends the app as Textual does (a test sees it raised)."""
+    import contextlib
+
+    from textual.worker import WorkerFailed
+
+    from reactieveld.store.errors import StoreUnreachable
+
+    error: Exception = (
+        StoreUnreachable("postgresql://anna@db.example.nl/rv: the connection was lost")
+        if away
+        else RuntimeError("a bug in a read")
+    )
+
+    async def load_details(*args: Any, **kw: Any) -> Any:
+        raise error
+
+    app = make_app(tui_store, language="en")
+    ends = contextlib.nullcontext() if away else pytest.raises(WorkerFailed)
+    with ends as ended:
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            monkeypatch.setattr("reactieveld.tui.widgets.response_view.load_details", load_details)
+            await pilot.press("j")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.is_running is away
+            if away:
+                header = screen_text(app)[0]
+                assert header.startswith("SHARED MEMORY UNREACHABLE"), header
+    if not away:
+        assert ended is not None and ended.value.error is error

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerFailed, WorkerState
+from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
@@ -667,17 +667,28 @@ class ReactieveldApp(App[int]):
         elif event.kind in ("round", "error"):
             from reactieveld.store.errors import StoreUnreachable
 
+            away = event.kind == "error" and (event.error or "").startswith(StoreUnreachable.lead)
             try:
                 state = await self.reader.source_state(event.source)
             except StoreUnreachable:
-                state, self.memory_unreachable = None, True
-            if event.kind == "error" and (event.error or "").startswith(StoreUnreachable.lead):
-                self.memory_unreachable = True
+                state = None
+                if not away:
+                    self.memory_away(check=False)
+            if away:
+                # One outage, one notice: the round's line (which memory, why) when the
+                # round is the first to meet it; nothing when a key's read (or an earlier
+                # round) said it already, nor when the same line comes again after the
+                # memory was back and away again (its source's error did not change).
+                if not self.memory_unreachable:
+                    self._tell_source_error(event.source, event.error)
+                self.memory_away(said=True, check=False)
             elif event.kind == "round" and state is not None and state.last_error is None:
                 self.memory_unreachable = False  # a round was stored: the memory is back
             if event.kind == "error":
                 before = self._sources.get(event.source)
-                if before is None or before.state != "error" or before.error != event.error:
+                if not away and (
+                    before is None or before.state != "error" or before.error != event.error
+                ):
                     self._tell_source_error(event.source, event.error)
                 self._sources[event.source] = SourceStatus(
                     event.source,
@@ -849,16 +860,6 @@ class ReactieveldApp(App[int]):
                 markup=False,
             )
 
-    def _handle_exception(self, error: Exception) -> None:
-        # A worker that reads for the screen (a queue page, a response's details, a
-        # count) and meets the memory away ends; the app does not (Textual ends it for a
-        # worker's error unless the worker was started with exit_on_error=False). Any
-        # other error is Textual's to handle, as before.
-        if isinstance(error, WorkerFailed) and isinstance(error.error, StoreUnreachable):
-            self.memory_away()
-            return
-        super()._handle_exception(error)
-
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
         """Around a message handler's reads: the memory away is :meth:`memory_away`,
@@ -868,16 +869,21 @@ class ReactieveldApp(App[int]):
         except StoreUnreachable:
             self.memory_away()
 
-    def memory_away(self) -> None:
+    def memory_away(self, *, said: bool = False, check: bool = True) -> None:
         """One of the app's own reads or writes (a key, a queue page, a response's
-        details, the counts) met the team's memory away (:class:`StoreUnreachable`): the
-        header says so, the writing keys grey out, the notice says that nothing is stored
-        and nothing lost (once, as it goes away), and a check reads again with the
-        backoff until the memory is back (:meth:`_check_reach`)."""
+        details, the counts) or a sync round met the team's memory away
+        (:class:`StoreUnreachable`): the header says so, the writing keys grey out, the
+        notice says that nothing is stored and nothing lost (once per outage, by the
+        first to meet it; ``said``: the caller said it in its own words), and (``check``)
+        a check reads again with the backoff until the memory is back
+        (:meth:`_check_reach`; a round's event leaves that to the sync's next round)."""
         if not self.memory_unreachable:
             self.memory_unreachable = True
-            self.notify(self.i18n.t("unreachable.keys"), severity="warning", markup=False)
+            if not said:
+                self.notify(self.i18n.t("unreachable.keys"), severity="warning", markup=False)
             self.post_message(SourcesUpdated())
+        if not check:
+            return
         if self._reach_task is None or self._reach_task.done():
             self._reach_task = asyncio.create_task(self._check_reach())
 

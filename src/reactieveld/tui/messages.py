@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from reactieveld.store.base import QueueRow
+from reactieveld.store.errors import StoreUnreachable
 
 if TYPE_CHECKING:
     from reactieveld.store.values import Counts
@@ -278,8 +280,24 @@ def deferred(
     fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any
 ) -> Callable[[], Coroutine[Any, Any, Any]]:
     """A worker's work as a callable: the coroutine is made only when the worker starts,
-    so an exclusive worker cancelled before it ran leaves no un-awaited coroutine."""
-    return partial(fn, *args)
+    so an exclusive worker cancelled before it ran leaves no un-awaited coroutine.
+
+    The team's memory away (:class:`StoreUnreachable`) ends the work, not the app: the
+    app's ``memory_away`` says so (the header's marker, one notice). Textual ends the app
+    on a worker's error unless the worker was started with ``exit_on_error=False``; the
+    queue's and the details' workers are not, so any other error (a bug) still does."""
+    return partial(_reaching, fn, *args)
+
+
+async def _reaching(fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
+    try:
+        return await fn(*args)
+    except StoreUnreachable:
+        away = getattr(get_current_worker().node.app, "memory_away", None)
+        if away is None:  # an app without the marker (a test's host): Textual's to handle
+            raise
+        away()
+        return None
 
 
 async def after_first_rows(app: Any) -> None:

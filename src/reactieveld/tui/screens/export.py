@@ -32,6 +32,7 @@ from reactieveld.reports.formats import FORMATS, REPORT_STATUSES, ExportOptions,
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
 from reactieveld.tui.screens.help import DialogKeys
+from reactieveld.tui.widgets.fields import OrderedInput
 from reactieveld.tui.widgets.toggles import (
     CharButton,
     CharCheckbox,
@@ -124,6 +125,15 @@ def write_export(
     return app.run_worker(run(), group="export", exclusive=True, exit_on_error=False)  # type: ignore[no-any-return]
 
 
+class PathBox(OrderedInput):
+    """The file name box: its keys in the order typed with the name (:class:`OrderedInput`).
+    ``enter`` exports here and now, as ``ctrl+s`` does: by Input's ``Submitted`` message
+    the dialog read the name (and closed) only after the box had taken the keys typed
+    behind ``enter``, meant for the queue."""
+
+    BINDINGS = [Binding("enter", "screen.export", show=False)]
+
+
 class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
     """The export dialog; dismisses with an :class:`ExportRequest`, or None."""
 
@@ -172,7 +182,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
             # one without (the box's "[x]" alone is one character).
             yield Static("", id="export-personal-warning", markup=False, classes="-empty")
             yield FieldLabel(t("export.path"), field="export-path", id="export-path-label")
-            yield Input(self._default_path, id="export-path", compact=True)
+            yield PathBox(self._default_path, id="export-path", compact=True)
             yield Static("", id="export-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
                 yield CharButton(Content(t("export.go")), id="export-go", variant="primary")
@@ -258,9 +268,6 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_export()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export-go":

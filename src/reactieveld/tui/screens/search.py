@@ -18,7 +18,7 @@ from datetime import tzinfo
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -40,10 +40,10 @@ from reactieveld.read.search import (
 )
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
-from reactieveld.tui.messages import passed_on, run_binding
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.cursor import CursorOptionList
+from reactieveld.tui.widgets.fields import OrderedInput
 from reactieveld.tui.widgets.footer import KeyFooter
 
 LIMIT = 100
@@ -107,20 +107,8 @@ def hit_prompt(
     return Text("\n").join([head, title, text])
 
 
-class SearchBox(Input):
-    """The search box. It runs the keys of bindings (``escape``, ``down``, the app's
-    ``f2``) itself, in the order typed with the words; keys that reach it after its
-    screen closed go on to the screen on top (``/ escape j`` typed at once: j moves the
-    queue, it is not typed into the closed search box)."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        if passed_on(self, event):
-            return
-        if not self.check_consume_key(event.key, event.character) and await run_binding(
-            self, event
-        ):
-            return
-        await super()._on_key(event)
+class SearchBox(OrderedInput):
+    """The search box: its keys in the order typed with the words (:class:`OrderedInput`)."""
 
 
 class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
