@@ -115,6 +115,13 @@ def test_unknown_text_is_shown_as_it_is(unknown: str) -> None:
     assert in_language(unknown, "nl") == unknown
 
 
+def test_a_server_text_full_of_colons_is_read_in_bounded_time() -> None:
+    # Each ": " could start another request's error: read a bounded depth, never a
+    # recursion per colon (a 300-character error holds about 150 of them).
+    english = stored("conn.attempts", n=3, error="GET /x: " + "a: " * 5000 + "z")
+    assert in_language(english, "nl") == english.replace("(after 3 attempts)", "(na 3 pogingen)")
+
+
 # -- a real closed port, stored, and shown by `reactieveld sources` and the app -----------
 
 

@@ -1169,17 +1169,23 @@ def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((key, pattern) for _, key, pattern in found)
 
 
-def in_language(message: str, language: str) -> str:
+#: How deep stored texts are read inside each other: the deepest the connectors make is 4
+#: (attempts, request, cannot connect, hint); a server's text with many ": " in it
+#: would otherwise be read once per colon.
+_DEPTH = 8
+
+
+def in_language(message: str, language: str, _depth: int = 0) -> str:
     """A stored English text made from this table's templates (a platform's error) in
     ``language``, its fields (a URL, a server's words, numbers) kept as they are; any other
     text (an older stored error, a server's own message) as it is."""
-    if language != "nl":
+    if language != "nl" or _depth > _DEPTH:
         return message
     for key, pattern in _stored_templates():
         found = pattern.fullmatch(message)
         if found is not None:
             values = {
-                name: in_language(value, language) if name in _NESTED else value
+                name: in_language(value, language, _depth + 1) if name in _NESTED else value
                 for name, value in found.groupdict().items()
             }
             return text(key, language, **values)
