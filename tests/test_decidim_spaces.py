@@ -118,7 +118,7 @@ async def test_a_configured_space_type_that_is_missing_is_named(installed, sleep
         message = str(err.value)
         names = ", ".join(f'"{m}"' for m in missing)
         assert message.startswith(f"portaal: space type{'s' if len(missing) > 1 else ''} {names} ")
-        assert "remove it from spaces" in message
+        assert f"remove {'them' if len(missing) > 1 else 'it'} from spaces" in message
         # Nothing but the schema was asked: no half-read source.
         assert ops(portal) == ["ReactieveldSchema"]
     finally:

@@ -13,6 +13,7 @@ from helpers.app import settle
 from helpers.data import fill_store, sample_responses
 
 from reactieveld.config import load_config
+from reactieveld.i18n import text
 from reactieveld.model import Capability, RemoteStatus, TriageState
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
@@ -27,8 +28,9 @@ def govocal():
         yield fake
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
 async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
-    tmp_path: Path, govocal, monkeypatch, make_app
+    tmp_path: Path, govocal, monkeypatch, make_app, language: str
 ):
     project = govocal.add_project({"nl-NL": "Centrum"})
     idea = govocal.add_idea(project, {"nl-NL": "Bankjes op de Brink"})
@@ -48,7 +50,7 @@ async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
         results = await engine.sync_all()
         assert all(r.ok for r in results), [r.error for r in results]
 
-        app = make_app(store, language="en", connectors=engine.connectors)
+        app = make_app(store, language=language, connectors=engine.connectors)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             screen = app.screen
@@ -58,7 +60,11 @@ async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
             first = screen.queue.current
             assert first.response.source == "participatie"
 
-            reason = engine.connectors["participatie"].unsupported_reasons[Capability.APPROVE]
+            # The platform's reason in the interface language (the connector's is English).
+            reason = text("conn.gv.read_only", language)
+            assert engine.connectors["participatie"].unsupported_reasons[Capability.APPROVE] == (
+                text("conn.gv.read_only", "en")
+            )
             for status in ("approved", "hold", "spam", "trash"):
                 assert screen.check_action("moderate", (status,)) is None
             assert screen.check_action("reply", ()) is None
@@ -73,7 +79,7 @@ async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
             await settle(app, pilot)
             # ... and a key pressed there says why, once, in the platform's own words.
             said = [str(n.message) for n in app._notifications]
-            assert said == [f"Not done: participatie: {reason}"], said
+            assert said == [text("key.refused", language, why=f"participatie: {reason}")], said
             row = await store.get(first.response.id)
             assert row.response.triage is TriageState.NEW
             assert await store.outbox_items() == []
@@ -81,8 +87,8 @@ async def test_mixed_queue_greys_out_keys_on_a_read_only_source(
             await pilot.press("question_mark")
             assert isinstance(app.screen, HelpScreen)
             reasons = {label: why for _, label, why in app.screen.rows}
-            assert reason in reasons["Approve"]
-            assert reasons["Handled"] is None
+            assert reason in reasons[text("key.approve", language)]
+            assert reasons[text("key.handled", language)] is None
             await pilot.press("escape")
 
             # Tags and "handled" still work on it; then the blog item can be moderated.

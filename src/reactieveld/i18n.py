@@ -7,6 +7,8 @@ labels are not here: they belong to the (versioned) codebook itself."""
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from reactieveld.model import RemoteStatus
@@ -904,6 +906,212 @@ STRINGS: dict[str, tuple[str, str]] = {
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),
     "redact.address": ("[adres]", "[address]"),
+    # A platform's errors (connectors/): made and stored in English (stable for scripts and
+    # for the other processes that read the memory), shown in the reader's language by
+    # in_language, which reads a stored text back through these templates. {error},
+    # {hint} and {reason} hold another such text; the other fields (a URL, a server's
+    # words, numbers) are kept as they are.
+    "conn.in": ("{where}: {error}", "{where}: {error}"),
+    "conn.attempts.one": ("{error} (na 1 poging)", "{error} (after 1 attempt)"),
+    "conn.attempts": ("{error} (na {n} pogingen)", "{error} (after {n} attempts)"),
+    "conn.retry_after": ("{error} (opnieuw na {seconds} s)", "{error} (retry after {seconds} s)"),
+    "conn.hint.connect": (
+        "staat de site aan, en klopt de url van de bron in de configuratie?",
+        "is the site up, and is the source's url in the configuration right?",
+    ),
+    "conn.connect_timeout": (
+        "verbinden duurde te lang: {hint}",
+        "connection timed out: {hint}",
+    ),
+    "conn.cannot_connect": (
+        "kan geen verbinding maken ({error}): {hint}",
+        "cannot connect ({error}): {hint}",
+    ),
+    "conn.refused": ("geweigerd", "refused"),
+    "conn.read_timeout": (
+        "geen antwoord op tijd (leestime-out)",
+        "no answer in time (read timeout)",
+    ),
+    "conn.timeout": ("tijd verstreken", "timed out"),
+    "conn.closed": (
+        "de server verbrak de verbinding midden in het antwoord",
+        "the server closed the connection mid-answer",
+    ),
+    "conn.not_json": (
+        "JSON verwacht maar {ctype} gekregen (HTTP {status}; is dit de juiste URL?)",
+        "expected JSON but got {ctype} (HTTP {status}; is this the right URL?)",
+    ),
+    "conn.bad_json": (
+        "onleesbare JSON in een antwoord met HTTP {status} ({detail}; {size} bytes)",
+        "malformed JSON in HTTP {status} response ({detail}; {size} bytes)",
+    ),
+    "conn.http.401": (
+        "{detail} (controleer de gebruikersnaam en het wachtwoord of de API-sleutel)",
+        "{detail} (check the username and password/API key)",
+    ),
+    "conn.http.403": (
+        "{detail} (het account heeft hier mogelijk de rechten niet voor)",
+        "{detail} (the account may lack the rights for this)",
+    ),
+    "conn.no_field": ("geen {field} in het antwoord", "no {field} in the answer"),
+    "conn.unexpected": ("onverwacht antwoord", "unexpected answer"),
+    "conn.not_supported": ("niet mogelijk", "not supported"),
+    "conn.unknown_type": (
+        'onbekend brontype "{type}" (bekend: {known})',
+        'unknown source type "{type}" (known: {known})',
+    ),
+    "conn.demo.cursor": ("onbruikbare demo-cursor {cursor}", "bad demo cursor {cursor}"),
+    "conn.wp.no_api": (
+        "geen WordPress REST API gevonden op {url} (geprobeerd: de Link-header, /wp-json/ en "
+        "?rest_route=/)",
+        "no WordPress REST API found at {url} (tried the Link header, /wp-json/ and ?rest_route=/)",
+    ),
+    "conn.wp.not_a_list": (
+        "een lijst reacties verwacht, {kind} gekregen",
+        "expected a list of comments, got {kind}",
+    ),
+    "conn.wp.out_of_order": (
+        "de pagina's van de lijst kwamen in de verkeerde volgorde",
+        "listing pages out of order",
+    ),
+    "conn.wp.no_hidden": (
+        "WordPress kent geen status verborgen; zet de reactie in de wacht",
+        "WordPress has no hidden status; hold the comment instead",
+    ),
+    "conn.wp.read_only": (
+        "geen username/password_env ingesteld: deze WordPress-bron is alleen-lezen",
+        "no username/password_env configured: this WordPress source is read-only",
+    ),
+    "conn.wp.changed": (
+        "reactie {id} is {now} op de site, niet {expected} zoals toen ze werd gemodereerd",
+        "comment {id} is {now} on the site, not {expected} as when it was moderated",
+    ),
+    "conn.wp.refused": (
+        "reactie {id}: WordPress weigerde {want} in te stellen (ze is {now})",
+        "comment {id}: WordPress refused to set {want} (it is {now})",
+    ),
+    "conn.wp.gone": (
+        "reactie {id} bestaat niet meer op de site",
+        "comment {id} no longer exists on the site",
+    ),
+    "conn.wp.no_post": (
+        "antwoord op {id}: geen bericht-id bekend",
+        "reply to {id}: no post id known",
+    ),
+    "conn.wp.closed": (
+        "kan niet antwoorden: reacties zijn gesloten bij bericht {post}",
+        "cannot reply: comments are closed on post {post}",
+    ),
+    "conn.feed.read_only": (
+        'een reactiefeed is alleen-lezen; stel type = "wordpress" in om te modereren',
+        'a comment feed is read-only; configure type = "wordpress" to moderate',
+    ),
+    "conn.feed.invalid": (
+        "de reactiefeed is geen geldige RSS ({detail})",
+        "the comment feed is not valid RSS ({detail})",
+    ),
+    "conn.feed.not_rss2": ("de reactiefeed is geen RSS 2", "the comment feed is not RSS 2"),
+    "conn.dc.no_hold": (
+        "Discourse kent geen 'in de wacht' voor een gepubliceerd bericht; nieuwe berichten "
+        "die goedkeuring nodig hebben komen al vastgehouden binnen in de beoordelingswachtrij",
+        "Discourse has no 'on hold' for a published post; new posts needing approval arrive "
+        "already held in its review queue",
+    ),
+    "conn.dc.no_spam": (
+        "Discourse behandelt spam via meldingen en de beoordelingswachtrij; gebruik de "
+        "prullenbak (weigeren/verwijderen) of meld het bericht als spam in Discourse",
+        "Discourse handles spam through flags and its review queue; use trash "
+        "(reject/delete) or flag the post as spam in Discourse",
+    ),
+    "conn.dc.queued_only": (
+        "een bericht in de wachtrij is nog niet gepubliceerd: keur het goed of wijs het af "
+        "(prullenbak)",
+        "a queued post is not published yet: approve it or reject it (trash)",
+    ),
+    "conn.dc.flagged_only": (
+        "Discourse verbergt een bericht via meldingen: alleen een gemeld bericht in de "
+        "beoordelingswachtrij kan hiervandaan verborgen worden; meld dit bericht op het forum, "
+        "of gooi het in de prullenbak",
+        "Discourse hides a post through flags: only a flagged post in the review queue can be "
+        "hidden from here; flag this one on the forum, or trash it",
+    ),
+    "conn.dc.review_changed": (
+        "beoordelingsitem {id} is op het forum gewijzigd nadat u het zag (door een andere "
+        "moderator?); laad opnieuw en beslis nog eens",
+        "review item {id} was changed on the forum since you saw it (by another moderator?); "
+        "reload and decide again",
+    ),
+    "conn.dc.review_gone": (
+        "beoordelingsitem {id} staat niet meer in de beoordelingswachtrij",
+        "review item {id} is no longer in the review queue",
+    ),
+    "conn.dc.reply_queued": (
+        "kan niet antwoorden op een bericht dat nog in de beoordelingswachtrij staat",
+        "cannot reply to a post that is still in the review queue",
+    ),
+    "conn.dc.no_topic": ("bericht {id}: onderwerp onbekend", "post {id}: topic unknown"),
+    "conn.dd.no_moderation": (
+        "de API van Decidim kent geen moderatie; verberg of keur goed in het beheer van "
+        "Decidim (Moderaties)",
+        "Decidim's API has no moderation; hide or approve in Decidim's admin (Moderations)",
+    ),
+    "conn.dd.no_user": (
+        "antwoorden vraagt een API-gebruiker van Decidim: stel api_key_env en api_secret_env "
+        "in voor deze bron",
+        "replying needs a Decidim API user: set api_key_env and api_secret_env for this source",
+    ),
+    "conn.dd.unknown_space": (
+        'onbekend ruimtetype "{space}"; verwacht een van: {known}',
+        'unknown space type "{space}"; expected one of: {known}',
+    ),
+    "conn.dd.key_refused": (
+        "de API-sleutel of het geheim werd niet geaccepteerd (controleer "
+        "api_key_env/api_secret_env)",
+        "the API key or secret was not accepted (check api_key_env/api_secret_env)",
+    ),
+    "conn.dd.no_token": (
+        "geen token in de Authorization-header",
+        "no token in the Authorization header",
+    ),
+    "conn.dd.space_missing.one": (
+        "ruimtetype {names} is ingesteld (spaces) maar deze Decidim heeft het niet (de API "
+        "kent geen {fields}); haal het uit spaces, of laat spaces weg om elk type te lezen "
+        "dat er is",
+        "space type {names} is configured (spaces) but this Decidim does not have it (its "
+        "API has no {fields}); remove it from spaces, or leave spaces out to read every type "
+        "it has",
+    ),
+    "conn.dd.space_missing": (
+        "ruimtetypes {names} zijn ingesteld (spaces) maar deze Decidim heeft ze niet (de API "
+        "kent geen {fields}); haal ze uit spaces, of laat spaces weg om elk type te lezen "
+        "dat er is",
+        "space types {names} are configured (spaces) but this Decidim does not have them "
+        "(its API has no {fields}); remove them from spaces, or leave spaces out to read "
+        "every type it has",
+    ),
+    "conn.dd.no_spaces": (
+        "de API van deze Decidim noemt geen participatieve ruimtes (processen, assemblies, "
+        "conferenties, initiatieven); is de url die van een Decidim?",
+        "this Decidim's API lists no participatory spaces (processes, assemblies, "
+        "conferences, initiatives); is the url that of a Decidim?",
+    ),
+    "conn.dd.reply_refused": (
+        "Decidim accepteerde het antwoord niet (reacties zijn bij dit item misschien "
+        "gesloten, of de API-gebruiker mag hier niet reageren)",
+        "Decidim did not accept the reply (comments may be closed on this item, or the API "
+        "user may not comment here)",
+    ),
+    "conn.gv.read_only": (
+        "de publieke API van Go Vocal is alleen-lezen: modereer reacties in de back office "
+        "van Go Vocal",
+        "Go Vocal's public API is read-only: moderate comments in the Go Vocal back office",
+    ),
+    "conn.gv.key_refused": (
+        "de client-id of het client-geheim werd niet geaccepteerd (controleer "
+        "client_id_env/client_secret_env en of de Public API aan staat onder Admin > Tools)",
+        "the client id or secret was not accepted (check client_id_env/client_secret_env "
+        "and that the Public API is enabled under Admin > Tools)",
+    ),
 }
 
 #: The interface languages, in the order of each entry of :data:`STRINGS`.
@@ -917,6 +1125,71 @@ def text(key: str, language: str = "nl", **values: Any) -> str:
     pair = STRINGS.get(key)
     value = pair[0 if language == "nl" else 1] if pair else key
     return value.format(**values) if values else value
+
+
+#: The keys whose English text is stored (a platform's error, see connectors/) and read
+#: back by :func:`in_language`.
+STORED_PREFIX = "conn."
+#: The fields of a stored template that hold another stored text (read back in turn).
+_NESTED = frozenset({"error", "hint", "reason"})
+#: The fields that are whole numbers (read back as digits only: fewer ways to misread).
+_NUMBERS = frozenset({"n", "status", "seconds", "size"})
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def stored(key: str, **values: Any) -> str:
+    """The English text of ``key``: the form a platform's error is made and stored in (one
+    text for scripts and for the other processes that read the memory, whatever their
+    language); :func:`in_language` shows it in a reader's language."""
+    return text(key, "en", **values)
+
+
+@functools.cache
+def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, the English template as a pattern with one group per field), the templates
+    with the most fixed text first: the most specific reading of a text wins."""
+    found = []
+    for key, (_, english) in STRINGS.items():
+        if not key.startswith(STORED_PREFIX):
+            continue
+        parts = _FIELD.split(english)
+        seen: set[str] = set()
+        pattern = ""
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                pattern += re.escape(part)
+            elif part in seen:
+                pattern += f"(?P={part})"
+            else:
+                seen.add(part)
+                pattern += f"(?P<{part}>{'[0-9]+' if part in _NUMBERS else '.*?'})"
+        fixed = sum(len(p) for p in parts[::2])
+        found.append((fixed, key, re.compile(pattern, re.DOTALL)))
+    found.sort(key=lambda f: -f[0])
+    return tuple((key, pattern) for _, key, pattern in found)
+
+
+#: How deep stored texts are read inside each other: the deepest the connectors make is 4
+#: (attempts, request, cannot connect, hint); a server's text with many ": " in it
+#: would otherwise be read once per colon.
+_DEPTH = 8
+
+
+def in_language(message: str, language: str, _depth: int = 0) -> str:
+    """A stored English text made from this table's templates (a platform's error) in
+    ``language``, its fields (a URL, a server's words, numbers) kept as they are; any other
+    text (an older stored error, a server's own message) as it is."""
+    if language != "nl" or _depth > _DEPTH:
+        return message
+    for key, pattern in _stored_templates():
+        found = pattern.fullmatch(message)
+        if found is not None:
+            values = {
+                name: in_language(value, language, _depth + 1) if name in _NESTED else value
+                for name, value in found.groupdict().items()
+            }
+            return text(key, language, **values)
+    return message
 
 
 def language_of(config: Any) -> str:

@@ -40,7 +40,7 @@ from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
-from reactieveld.i18n import language_of, text
+from reactieveld.i18n import in_language, language_of, text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
 from reactieveld.store.errors import StoreUnreachable
@@ -634,12 +634,14 @@ async def waiting_sources(
 
 
 def error_in_language(error: str, language: str) -> str:
-    """A round's (English) error with the memory's lead in ``language``: the sync's own
-    line, and ``reactieveld sources`` for the error a round stored."""
+    """A round's error, stored in English, in ``language``: the memory's lead, and a
+    platform's error read back through the interface text's templates
+    (:func:`~reactieveld.i18n.in_language`; another text as it is). For the sync's own
+    line, ``reactieveld sources`` and the app's notice, whichever process stored it."""
     lead = StoreUnreachable.lead
     if error.startswith(lead + ":"):
         return text("store.unreachable", language) + error[len(lead) :]
-    return error
+    return in_language(error, language)
 
 
 def _stamp() -> str:
@@ -700,7 +702,7 @@ def run_sync_command(
         try:
             secret = config.store.author_secret() if hasattr(config, "store") else None
         except ConfigError as exc:
-            printer(f"reactieveld sync: {exc}")
+            printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
             return 2
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -726,7 +728,7 @@ def run_sync_command(
                     stop,
                 )
             except ConfigError as exc:  # [store] password_env names an unset variable
-                printer(f"reactieveld sync: {exc}")
+                printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
                 return 2
             except StoreUnreachable as exc:
                 if once:
@@ -763,7 +765,7 @@ def run_sync_command(
                 printer(text("sync.running", language, n=len(config.sources)))
             return await run_sync(config, store, once=once, printer=printer, stop=stop, now=now)
         except (ConnectorError, ConfigError) as exc:
-            printer(f"reactieveld sync: {exc}")
+            printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
             return 2
         except StoreError:
             raise  # one line on stderr, exit 2 (cli.main), as for every command

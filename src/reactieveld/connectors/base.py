@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
+from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus
 
 
@@ -26,6 +27,13 @@ def utc_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     return d.astimezone(UTC) if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def error_at(where: str, error: str) -> str:
+    """``{where}: {error}``: an error with the request or the action it is about (``GET
+    /wp-json/``, ``approve``), in the stored English form (i18n ``conn.in``; every part
+    is read back in the reader's language where it is shown)."""
+    return stored("conn.in", where=where, error=error)
 
 
 class ConnectorError(Exception):

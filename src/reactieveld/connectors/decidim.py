@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ApplyResult, ConnectorError, utc_time
+from reactieveld.connectors.base import ApplyResult, ConnectorError, error_at, utc_time
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -58,6 +58,7 @@ from reactieveld.connectors.http import (
     request_json,
 )
 from reactieveld.connectors.plaintext import markdown_literal
+from reactieveld.i18n import stored
 from reactieveld.model import (
     DECIDIM_SPACE_TYPES,
     Action,
@@ -114,12 +115,12 @@ query ReactieveldSchema {
 }
 """
 
-_NO_MODERATION = "Decidim's API has no moderation; hide or approve in Decidim's admin (Moderations)"
+_NO_MODERATION = stored("conn.dd.no_moderation")
 CAPABILITIES = frozenset({Capability.REPLY})
 UNSUPPORTED_REASONS: Mapping[Capability, str] = {
     c: _NO_MODERATION for c in Capability if c is not Capability.REPLY
 }
-_NO_USER = "replying needs a Decidim API user: set api_key_env and api_secret_env for this source"
+_NO_USER = stored("conn.dd.no_user")
 
 SPACES_QUERY = """
 query ReactieveldSpaces($locale: String!) {
@@ -228,7 +229,7 @@ class DecidimConnector:
             if space not in SPACE_TYPES and space not in SPACES:
                 raise ConnectorError(
                     name,
-                    f'unknown space type "{space}"; expected one of: {", ".join(SPACE_TYPES)}',
+                    stored("conn.dd.unknown_space", space=space, known=", ".join(SPACE_TYPES)),
                     retryable=False,
                 )
         # Config names, or Query fields as earlier versions took them.
@@ -288,8 +289,10 @@ class DecidimConnector:
             if exc.status in (401, 403, 422):
                 raise ConnectorError(
                     self.name,
-                    f"POST /api/sign_in: HTTP {exc.status}: the API key or secret was not "
-                    "accepted (check api_key_env/api_secret_env)",
+                    error_at(
+                        "POST /api/sign_in",
+                        error_at(f"HTTP {exc.status}", stored("conn.dd.key_refused")),
+                    ),
                     retryable=False,
                 ) from exc
             raise
@@ -302,7 +305,7 @@ class DecidimConnector:
         if not token:
             raise ConnectorError(
                 self.name,
-                "POST /api/sign_in: no token in the Authorization header",
+                error_at("POST /api/sign_in", stored("conn.dd.no_token")),
                 retryable=False,
             )
         self._jwt = token
@@ -344,7 +347,10 @@ class DecidimConnector:
             )
         result = data.get("data")
         if not isinstance(result, dict):
-            raise ConnectorError(self.name, f"GraphQL {op}: no data in the answer")
+            raise ConnectorError(
+                self.name,
+                error_at(f"GraphQL {op}", stored("conn.no_field", field="data")),
+            )
         return result
 
     # --- reading ----------------------------------------------------------------------
@@ -393,20 +399,20 @@ class DecidimConnector:
             missing = [SPACES[f] for f in self.spaces if f not in present]
             if missing:
                 names = ", ".join(f'"{m}"' for m in missing)
-                word = "type" if len(missing) == 1 else "types"
                 raise ConnectorError(
                     self.name,
-                    f"space {word} {names} is configured (spaces) but this Decidim does not "
-                    f"have it (its API has no {', '.join(SPACE_TYPES[m] for m in missing)}); "
-                    "remove it from spaces, or leave spaces out to read every type it has",
+                    stored(
+                        "conn.dd.space_missing" + (".one" if len(missing) == 1 else ""),
+                        names=names,
+                        fields=", ".join(SPACE_TYPES[m] for m in missing),
+                    ),
                     retryable=False,
                 )
             fields = self.spaces
         if not fields:
             raise ConnectorError(
                 self.name,
-                "this Decidim's API lists no participatory spaces (processes, assemblies, "
-                "conferences, initiatives); is the url that of a Decidim?",
+                stored("conn.dd.no_spaces"),
                 retryable=False,
             )
         self._space_fields = fields
@@ -530,7 +536,11 @@ class DecidimConnector:
         """Reply with ``addComment`` on the comment replied to; nothing else exists."""
         if action.capability not in self.capabilities:
             reason = self.unsupported_reasons.get(action.capability, _NO_MODERATION)
-            raise ConnectorError(self.name, f"{action.capability.value}: {reason}", retryable=False)
+            raise ConnectorError(
+                self.name,
+                error_at(action.capability.value, reason),
+                retryable=False,
+            )
         data = await self.graphql(
             ADD_COMMENT,
             {
@@ -546,8 +556,7 @@ class DecidimConnector:
         if not added or not added.get("id"):
             raise ConnectorError(
                 self.name,
-                "Decidim did not accept the reply (comments may be closed on this item, "
-                "or the API user may not comment here)",
+                stored("conn.dd.reply_refused"),
                 retryable=False,
             )
         return ApplyResult(remote_status=RemoteStatus.APPROVED, external_id=str(added["id"]))

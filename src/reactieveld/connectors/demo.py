@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from reactieveld.connectors.base import ApplyResult, ConnectorError
+from reactieveld.i18n import stored
 from reactieveld.model import (
     STATUS_FOR_CAPABILITY,
     Action,
@@ -663,7 +664,9 @@ class DemoConnector:
         try:
             start = int(cursor) if cursor else 0
         except ValueError as exc:
-            raise ConnectorError(self.name, f"bad demo cursor {cursor!r}") from exc
+            raise ConnectorError(
+                self.name, stored("conn.demo.cursor", cursor=repr(cursor))
+            ) from exc
         stop = max(self.count, start + self.trickle) if start >= self.count else self.count
         if start >= stop:
             yield Page(next_cursor=str(start), done=True)

@@ -46,7 +46,13 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError, utc_time
+from reactieveld.connectors.base import (
+    ActionConflict,
+    ApplyResult,
+    ConnectorError,
+    error_at,
+    utc_time,
+)
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -57,6 +63,7 @@ from reactieveld.connectors.http import (
     request_json,
 )
 from reactieveld.connectors.plaintext import markdown_literal
+from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 TYPE = "discourse"
@@ -83,18 +90,13 @@ _TEXT_POST_TYPES = {1, 2, 4}
 
 CAPABILITIES = frozenset({Capability.APPROVE, Capability.HIDE, Capability.TRASH, Capability.REPLY})
 UNSUPPORTED_REASONS: Mapping[Capability, str] = {
-    Capability.HOLD: "Discourse has no 'on hold' for a published post; "
-    "new posts needing approval arrive already held in its review queue",
-    Capability.SPAM: "Discourse handles spam through flags and its review queue; "
-    "use trash (reject/delete) or flag the post as spam in Discourse",
+    Capability.HOLD: stored("conn.dc.no_hold"),
+    Capability.SPAM: stored("conn.dc.no_spam"),
 }
 
 
-_QUEUED_ONLY = "a queued post is not published yet: approve it or reject it (trash)"
-_FLAGGED_ONLY = (
-    "Discourse hides a post through flags: only a flagged post in the review queue can be "
-    "hidden from here; flag this one on the forum, or trash it"
-)
+_QUEUED_ONLY = stored("conn.dc.queued_only")
+_FLAGGED_ONLY = stored("conn.dc.flagged_only")
 
 
 def _flagged(meta: Mapping[str, Any]) -> bool:
@@ -264,7 +266,10 @@ class DiscourseConnector:
         data = await self._get("/posts.json", {"before": before} if before else None)
         posts = data.get("latest_posts") if isinstance(data, Mapping) else None
         if not isinstance(posts, list):
-            raise ConnectorError(self.name, "GET /posts.json: no latest_posts in the answer")
+            raise ConnectorError(
+                self.name,
+                error_at("GET /posts.json", stored("conn.no_field", field="latest_posts")),
+            )
         return [p for p in posts if isinstance(p, dict) and _int(p.get("id")) is not None]
 
     async def _review_round(
@@ -285,7 +290,10 @@ class DiscourseConnector:
         for _ in range(self.max_review_pages):
             data = await self._get("/review.json", {"status": "pending", "offset": offset})
             if not isinstance(data, Mapping):
-                raise ConnectorError(self.name, "GET /review.json: unexpected answer")
+                raise ConnectorError(
+                    self.name,
+                    error_at("GET /review.json", stored("conn.unexpected")),
+                )
             items = [r for r in data.get("reviewables") or [] if isinstance(r, dict)]
             users = {u.get("id"): u for u in data.get("users") or [] if isinstance(u, dict)}
             topics = {t.get("id"): t for t in data.get("topics") or [] if isinstance(t, dict)}
@@ -524,7 +532,7 @@ class DiscourseConnector:
         if action.capability not in CAPABILITIES:
             raise ConnectorError(
                 self.name,
-                f"{action.capability.value}: {UNSUPPORTED_REASONS.get(action.capability, '')}",
+                error_at(action.capability.value, UNSUPPORTED_REASONS.get(action.capability, "")),
                 retryable=False,
             )
         meta = dict(action.meta or {})
@@ -563,13 +571,12 @@ class DiscourseConnector:
             if exc.status == 409:
                 raise ActionConflict(
                     self.name,
-                    f"review item {rid} was changed on the forum since you saw it "
-                    "(by another moderator?); reload and decide again",
+                    stored("conn.dc.review_changed", id=rid),
                 ) from exc
             if exc.status == 404:
                 raise ConnectorError(
                     self.name,
-                    f"review item {rid} is no longer in the review queue",
+                    stored("conn.dc.review_gone", id=rid),
                     retryable=False,
                 ) from exc
             raise
@@ -615,7 +622,7 @@ class DiscourseConnector:
         if ext.startswith(QUEUED_PREFIX):
             raise ConnectorError(
                 self.name,
-                "cannot reply to a post that is still in the review queue",
+                stored("conn.dc.reply_queued"),
                 retryable=False,
             )
         topic_id = _int(meta.get("topic_id")) or _int(action.thread_external_id)
@@ -625,7 +632,7 @@ class DiscourseConnector:
             topic_id = _int((post or {}).get("topic_id"))
             post_number = _int((post or {}).get("post_number"))
         if topic_id is None:
-            raise ConnectorError(self.name, f"post {ext}: topic unknown", retryable=False)
+            raise ConnectorError(self.name, stored("conn.dc.no_topic", id=ext), retryable=False)
         # Plain text: Markdown escaped, so it renders as typed (plaintext.py).
         raw = markdown_literal(action.text or "", mentions=True)
         body: dict[str, Any] = {"topic_id": topic_id, "raw": raw}

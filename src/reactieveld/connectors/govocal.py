@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ApplyResult, ConnectorError, utc_time
+from reactieveld.connectors.base import ApplyResult, ConnectorError, error_at, utc_time
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -42,10 +42,11 @@ from reactieveld.connectors.http import (
     make_client,
     request_json,
 )
+from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 TYPE = "govocal"
-_READ_ONLY = "Go Vocal's public API is read-only: moderate comments in the Go Vocal back office"
+_READ_ONLY = stored("conn.gv.read_only")
 CAPABILITIES: frozenset[Capability] = frozenset()
 UNSUPPORTED_REASONS: Mapping[Capability, str] = {c: _READ_ONLY for c in Capability}
 # Roles that speak for the organisation (Go Vocal user ``roles[].type``).
@@ -138,7 +139,11 @@ class GoVocalConnector:
 
     async def apply(self, action: Action) -> ApplyResult:
         """Always refuses: Go Vocal's public API cannot moderate or reply."""
-        raise ConnectorError(self.name, f"{action.capability.value}: {_READ_ONLY}", retryable=False)
+        raise ConnectorError(
+            self.name,
+            error_at(action.capability.value, _READ_ONLY),
+            retryable=False,
+        )
 
     # --- HTTP with the bearer token ----------------------------------------------------
     async def _authenticate(self) -> None:
@@ -155,15 +160,19 @@ class GoVocalConnector:
             if exc.status in (400, 401, 403, 404, 422):
                 raise ConnectorError(
                     self.name,
-                    f"POST /api/v2/authenticate: HTTP {exc.status}: the client id or secret "
-                    "was not accepted (check client_id_env/client_secret_env and that the "
-                    "Public API is enabled under Admin > Tools)",
+                    error_at(
+                        "POST /api/v2/authenticate",
+                        error_at(f"HTTP {exc.status}", stored("conn.gv.key_refused")),
+                    ),
                     retryable=False,
                 ) from exc
             raise
         jwt = (resp.data or {}).get("jwt") if isinstance(resp.data, Mapping) else None
         if not jwt:
-            raise ConnectorError(self.name, "POST /api/v2/authenticate: no jwt in the answer")
+            raise ConnectorError(
+                self.name,
+                error_at("POST /api/v2/authenticate", stored("conn.no_field", field="jwt")),
+            )
         self._token = str(jwt)
         self._token_at = self.clock()
 

@@ -52,7 +52,8 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 import httpx
 
 from reactieveld import __version__
-from reactieveld.connectors.base import ConnectorError
+from reactieveld.connectors.base import ConnectorError, error_at
+from reactieveld.i18n import stored
 
 USER_AGENT = f"reactieveld/{__version__}"
 
@@ -454,9 +455,14 @@ async def request_json(
             if (safe or idempotent) and not last:
                 await client.sleep(policy.backoff(attempt, client.rng))
                 continue
+            at = error_at(where, kind)
             raise HttpError(
                 source,
-                hide(f"{where}: {kind} (after {attempt} attempt{'s' if attempt > 1 else ''})"),
+                hide(
+                    stored("conn.attempts", error=at, n=attempt)
+                    if attempt > 1
+                    else stored("conn.attempts.one", error=at)
+                ),
                 retryable=True,
                 method=method,
                 url=full_url,
@@ -470,9 +476,14 @@ async def request_json(
                 err = HttpError(
                     source,
                     hide(
-                        f"{where}: expected JSON but got "
-                        f"{clean_text(response.headers.get('Content-Type', ''), 60)} "
-                        f"(HTTP {status}; is this the right URL?)"
+                        error_at(
+                            where,
+                            stored(
+                                "conn.not_json",
+                                ctype=clean_text(response.headers.get("Content-Type", ""), 60),
+                                status=status,
+                            ),
+                        )
                     ),
                     retryable=True,
                     method=method,
@@ -486,8 +497,15 @@ async def request_json(
                 except (ValueError, UnicodeDecodeError) as exc:
                     err = HttpError(
                         source,
-                        f"{where}: malformed JSON in HTTP {status} response "
-                        f"({clean_text(hide(str(exc)), 80)}; {len(response.content)} bytes)",
+                        error_at(
+                            where,
+                            stored(
+                                "conn.bad_json",
+                                status=status,
+                                detail=clean_text(hide(str(exc)), 80),
+                                size=len(response.content),
+                            ),
+                        ),
                         retryable=True,
                         method=method,
                         url=full_url,
@@ -506,14 +524,9 @@ async def request_json(
         wait = _wait_from(response, body) if status in (429, 503) else None
 
         if status in (401, 403):
-            hint = (
-                "check the username and password/API key"
-                if status == 401
-                else "the account may lack the rights for this"
-            )
             raise HttpError(
                 source,
-                hide(f"{where}: {detail} ({hint})"),
+                hide(error_at(where, stored(f"conn.http.{status}", detail=detail))),
                 retryable=False,
                 method=method,
                 url=full_url,
@@ -533,7 +546,9 @@ async def request_json(
         transient = status in (408, 425, 429) or status >= 500
         raise HttpError(
             source,
-            hide(f"{where}: {detail}") + (f" (retry after {wait:.0f} s)" if wait else ""),
+            stored("conn.retry_after", error=hide(f"{where}: {detail}"), seconds=f"{wait:.0f}")
+            if wait
+            else hide(f"{where}: {detail}"),
             retryable=transient and (code is None or code not in fatal_codes),
             method=method,
             url=full_url,
@@ -546,20 +561,21 @@ async def request_json(
 
 #: What to do when the site cannot be reached at all: the round is retried by itself, but a
 #: wrong address never answers (a typo in the source's url, a port, http for https).
-CONNECT_HINT = "is the site up, and is the source's url in the configuration right?"
+CONNECT_HINT = stored("conn.hint.connect")
 
 
 def _network_kind(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"connection timed out: {CONNECT_HINT}"
+        return stored("conn.connect_timeout", hint=CONNECT_HINT)
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect ({clean_text(str(exc), 80) or 'refused'}): {CONNECT_HINT}"
+        why = clean_text(str(exc), 80) or stored("conn.refused")
+        return stored("conn.cannot_connect", error=why, hint=CONNECT_HINT)
     if isinstance(exc, httpx.ReadTimeout):
-        return "no answer in time (read timeout)"
+        return stored("conn.read_timeout")
     if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
+        return stored("conn.timeout")
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "the server closed the connection mid-answer"
+        return stored("conn.closed")
     return f"{type(exc).__name__}: {clean_text(str(exc), 80)}"
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reactieveld.connectors.base import Connector, ConnectorError
+from reactieveld.i18n import stored
 
 ConnectorFactory = Callable[..., Connector]
 
@@ -93,7 +94,7 @@ def build_connector(source_config: Any, **kwargs: Any) -> Connector:
         known = ", ".join(sorted(CONNECTOR_TYPES))
         raise ConnectorError(
             source_config.name,
-            f'unknown source type "{source_config.type}" (known: {known})',
+            stored("conn.unknown_type", type=source_config.type, known=known),
             retryable=False,
         )
     return factory(source_config, **kwargs)

@@ -53,7 +53,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from reactieveld.connectors.base import ActionConflict, ApplyResult, ConnectorError, utc_time
+from reactieveld.connectors.base import (
+    ActionConflict,
+    ApplyResult,
+    ConnectorError,
+    error_at,
+    utc_time,
+)
 from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -64,6 +70,7 @@ from reactieveld.connectors.http import (
     request_json,
 )
 from reactieveld.connectors.plaintext import wordpress_html
+from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 PER_PAGE = 100  # WordPress's maximum
@@ -192,11 +199,11 @@ class WordPressConnector:
         if self.authenticated:
             self.capabilities = WRITE_CAPS
             self.unsupported_reasons: Mapping[Capability, str] = {
-                Capability.HIDE: "WordPress has no hidden status; hold the comment instead",
+                Capability.HIDE: stored("conn.wp.no_hidden"),
             }
         else:
             self.capabilities = frozenset()
-            why = "no username/password_env configured: this WordPress source is read-only"
+            why = stored("conn.wp.read_only")
             self.unsupported_reasons = {cap: why for cap in Capability}
 
     @classmethod
@@ -256,8 +263,7 @@ class WordPressConnector:
         if root is None:
             raise ConnectorError(
                 self.name,
-                f"no WordPress REST API found at {self.url} (tried the Link header, "
-                "/wp-json/ and ?rest_route=/)",
+                stored("conn.wp.no_api", url=self.url),
                 retryable=False,
             )
         self._root = root
@@ -294,7 +300,8 @@ class WordPressConnector:
             raise
         if not isinstance(r.data, list):
             raise ConnectorError(
-                self.name, f"GET {r.url}: expected a list of comments, got {type(r.data).__name__}"
+                self.name,
+                error_at(f"GET {r.url}", stored("conn.wp.not_a_list", kind=type(r.data).__name__)),
             )
         total = _int(r.headers.get("X-WP-Total"))
         return r.data, total
@@ -411,7 +418,7 @@ class WordPressConnector:
                 _, asked, task = ahead.popleft()
                 comments, got_total = await task
                 if asked != offset:  # cannot happen: requests ahead are dropped on a short page
-                    raise ConnectorError(self.name, "listing pages out of order", retryable=True)
+                    raise ConnectorError(self.name, stored("conn.wp.out_of_order"), retryable=True)
                 total = got_total or None
                 offset += len(comments)
                 hw = max([hw, *(int(c["id"]) for c in comments)])
@@ -526,8 +533,12 @@ class WordPressConnector:
     async def apply(self, action: Action) -> ApplyResult:
         """Apply one moderation action or reply; see the module docstring."""
         if action.capability not in self.capabilities:
-            reason = self.unsupported_reasons.get(action.capability, "not supported")
-            raise ConnectorError(self.name, f"{action.capability.value}: {reason}", retryable=False)
+            reason = self.unsupported_reasons.get(action.capability, stored("conn.not_supported"))
+            raise ConnectorError(
+                self.name,
+                error_at(action.capability.value, reason),
+                retryable=False,
+            )
         if action.capability is Capability.REPLY:
             return await self._reply(action)
         return await self._set_status(action)
@@ -562,8 +573,12 @@ class WordPressConnector:
             if now != action.expected_status:
                 raise ActionConflict(
                     self.name,
-                    f"comment {action.external_id} is {now.value} on the site, not "
-                    f"{action.expected_status.value} as when it was moderated",
+                    stored(
+                        "conn.wp.changed",
+                        id=action.external_id,
+                        now=now.value,
+                        expected=action.expected_status.value,
+                    ),
                     remote_status=now,
                 )
         url, extra = await self._endpoint(f"wp/v2/comments/{int(action.external_id)}")
@@ -583,14 +598,13 @@ class WordPressConnector:
                     return ApplyResult(remote_status=now)
                 raise ConnectorError(
                     self.name,
-                    f"comment {action.external_id}: WordPress refused to set {want} "
-                    f"(it is {now.value})",
+                    stored("conn.wp.refused", id=action.external_id, want=want, now=now.value),
                     retryable=False,
                 ) from exc
             if exc.status == 404:
                 raise ActionConflict(
                     self.name,
-                    f"comment {action.external_id} no longer exists on the site",
+                    stored("conn.wp.gone", id=action.external_id),
                     remote_status=RemoteStatus.DELETED,
                 ) from exc
             raise
@@ -603,7 +617,7 @@ class WordPressConnector:
         post = action.thread_external_id or action.meta.get("post")
         if not post:
             raise ConnectorError(
-                self.name, f"reply to {action.external_id}: no post id known", retryable=False
+                self.name, stored("conn.wp.no_post", id=action.external_id), retryable=False
             )
         url, extra = await self._endpoint("wp/v2/comments")
         body = {
@@ -618,7 +632,7 @@ class WordPressConnector:
             if exc.code == "rest_comment_closed":
                 raise ConnectorError(
                     self.name,
-                    f"cannot reply: comments are closed on post {post}",
+                    stored("conn.wp.closed", post=post),
                     retryable=False,
                 ) from exc
             if exc.code == "comment_duplicate":

@@ -35,6 +35,7 @@ from reactieveld.connectors.http import (
     make_client,
     request_text,
 )
+from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread, utcnow
 
 NS = {
@@ -73,7 +74,7 @@ class WordPressFeedConnector:
             sleep=sleep,
             headers={"Accept": "application/rss+xml, application/xml;q=0.9, */*;q=0.5"},
         )
-        why = 'a comment feed is read-only; configure type = "wordpress" to moderate'
+        why = stored("conn.feed.read_only")
         self.unsupported_reasons: Mapping[Capability, str] = {cap: why for cap in Capability}
         self._feed_url: str | None = None
 
@@ -144,11 +145,11 @@ class WordPressFeedConnector:
             root = ET.fromstring(body)
         except ET.ParseError as exc:
             raise ConnectorError(
-                self.name, f"the comment feed is not valid RSS ({clean_text(str(exc), 80)})"
+                self.name, stored("conn.feed.invalid", detail=clean_text(str(exc), 80))
             ) from exc
         channel = root.find("channel")
         if root.tag != "rss" or channel is None:
-            raise ConnectorError(self.name, "the comment feed is not RSS 2", retryable=False)
+            raise ConnectorError(self.name, stored("conn.feed.not_rss2"), retryable=False)
         responses: list[Response] = []
         threads: dict[str, Thread] = {}
         for item in channel.findall("item"):

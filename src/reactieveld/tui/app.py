@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, in_language, stored
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import REPORTING_SOURCE_TYPES, Capability
 from reactieveld.reasons import NO_ASKING, ReasonsConfig
@@ -383,9 +383,13 @@ class ReactieveldApp(App[int]):
     def _tell_source_error(self, source: str, error: str | None) -> None:
         # The header says only "fout"/"error": the reason (a wrong password, a server
         # that is down) is said once, when it starts or changes, not at every retry.
+        # Stored in English by whichever process synced: said in this app's language.
+        from reactieveld.sync import error_in_language
+
+        said = error_in_language(error, self.i18n.language) if error else "?"
         self.notify(
             # Long enough for a URL and the connector's hint after it (which user, which key).
-            one_line(f"{source}: {error or '?'}", limit=600),
+            one_line(f"{source}: {said}", limit=600),
             severity="error",
             timeout=15,
             markup=False,
@@ -511,9 +515,10 @@ class ReactieveldApp(App[int]):
         if capability in conn.capabilities:
             refusal = getattr(conn, "refusal", None)
             said = refusal(capability, response) if refusal and response is not None else None
-            return one_line(said, limit=200) if said else None
+            return one_line(in_language(said, self.i18n.language), limit=200) if said else None
         reasons = getattr(conn, "unsupported_reasons", {}) or {}
-        return one_line(reasons.get(capability) or "not supported", limit=200)
+        why = reasons.get(capability) or stored("conn.not_supported")
+        return one_line(in_language(why, self.i18n.language), limit=200)
 
     def shows_reported(self) -> bool:
         """Whether the Reported queue is a tab: a source's platform reports its users'
