@@ -1,0 +1,126 @@
+"""The help lists, for each key, what that key does on the screen under it (a tryout as
+a user at 80x24, NO_COLOR).
+
+The dashboard's help said ``esc q  Back`` and ``q  Quit``: the app's quit, which the
+dashboard's own ``q`` shadows. A key runs the first binding of Textual's chain (the
+focused widget, the screen, then the app, unless a later one has priority), so the help
+is checked against that chain, for every screen that has a help, in both languages: no
+key is in two rows, a row of an app-wide key holds only keys that reach the app, and a
+row of the screen's holds no key that runs another binding of the screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers.app import SMALL, app_with, screen_text, settled
+from textual.screen import Screen
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from reactieveld.i18n import I18n
+from reactieveld.reasons import ReasonsConfig
+from reactieveld.tui.screens.help import TEXTUAL_KEYS, HelpScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+#: Every screen with a help: the keys that open it from the queue.
+SCREENS: dict[str, tuple[str, ...]] = {
+    "triage": (),
+    "search": ("slash",),
+    "search hits": ("slash", *"fietsers", "enter"),
+    "history": ("h",),
+    "thread": ("enter",),
+    "dashboard": ("D",),
+    "reply": ("r",),
+    "note": ("n",),
+    "draft": ("r", "x", "escape"),
+    "reason": ("d",),
+    "filters": ("f",),
+    "export": ("E",),
+    "role": ("w",),
+    "settings": ("f2",),
+}
+#: The help key: f1 everywhere but on the queue, where it is ``?`` alone.
+HELP_KEY = {"triage": "question_mark"}
+
+
+async def _open(app: Any, pilot: Any, name: str) -> Screen[Any]:
+    """The screen ``name``, opened from the queue as a user does."""
+    await app.screen.queue.loaded.wait()
+    await settled(pilot)
+    await pilot.press(*SCREENS[name])
+    await settled(pilot)
+    return app.screen
+
+
+async def _help(app: Any, pilot: Any, name: str) -> HelpScreen:
+    await pilot.press(HELP_KEY.get(name, "f1"))
+    await settled(pilot)
+    assert isinstance(app.screen, HelpScreen)
+    return app.screen
+
+
+def _app(store: Any, language: str) -> Any:
+    # Trash asks a reason (the default list): the reason dialog.
+    return app_with(store, language, None, reasons=ReasonsConfig())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
+    tui_store: Any, language: str, name: str
+) -> None:
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _open(app, pilot, name)
+        # What each key runs on this screen now, by Textual's own chain.
+        running = {
+            key: (found.node, found.binding) for key, found in screen.active_bindings.items()
+        }
+        by_display = {app.get_key_display(binding): key for key, (_, binding) in running.items()}
+        app_labels = {label for _, _, label in app.app_keys()}
+        textual = {I18n(language).t(label) for label in TEXTUAL_KEYS.values()}
+        rows = (await _help(app, pilot, name)).rows
+        shown = [key for keys, _, _ in rows for key in keys.split(" ")]
+        assert len(shown) == len(set(shown)), sorted(k for k in shown if shown.count(k) > 1)
+        for keys, label, _ in rows:
+            described = set()
+            for display in keys.split(" "):
+                assert display in by_display, (display, label, sorted(by_display))
+                node, binding = running[by_display[display]]
+                if label in app_labels:  # the app's key: no screen or widget takes it
+                    assert node is app, (display, label, node, binding.action)
+                    continue
+                assert node is not app, (display, label)
+                if node is screen and label not in textual:
+                    described.add(binding.description)
+            # The screen's keys in one row run bindings that say the same.
+            assert len(described) <= 1, (keys, label, described)
+
+
+async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any) -> None:
+    """The thread's help says ← → fold and unfold; a reply longer than 80 columns made
+    the tree scroll sideways instead. Now the branch's reply leaves the screen."""
+    app = _app(tui_store, "en")
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _open(app, pilot, "thread")
+        tree: Tree[int] = screen.query_one(Tree)
+        branch: TreeNode[int] = next(n for n in _nodes(tree.root) if n.children and n.parent)
+        child = str(branch.children[0].label)[:20]
+        tree.move_cursor(branch)
+        await settled(pilot)
+        assert any(child in line for line in screen_text(app))
+        await pilot.press("left")
+        await settled(pilot)
+        assert not branch.is_expanded and tree.scroll_x == 0
+        assert not any(child in line for line in screen_text(app))
+        await pilot.press("right")
+        await settled(pilot)
+        assert branch.is_expanded
+        assert any(child in line for line in screen_text(app))
+
+
+def _nodes(node: TreeNode[int]) -> list[TreeNode[int]]:
+    return [node, *(n for c in node.children for n in _nodes(c))]
