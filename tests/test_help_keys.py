@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from helpers.app import SMALL, app_with, screen_text, settled
 from textual.screen import Screen
-from textual.widgets import Tree
+from textual.widgets import DataTable, Tree
 from textual.widgets.tree import TreeNode
 
 from reactieveld.i18n import I18n
@@ -98,6 +98,55 @@ async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
                     described.add(binding.description)
             # The screen's keys in one row run bindings that say the same.
             assert len(described) <= 1, (keys, label, described)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
+    tui_store: Any, language: str
+) -> None:
+    """On the dashboard ``q`` goes back (as esc): its help says so and not "q Quit";
+    ^q quits there. It names the keys that scroll the page (↑ ↓ pgup pgdn), the
+    coverage table sideways (← →) and to its ends (home end), and each does so."""
+    t = I18n(language).t
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        dashboard = await _open(app, pilot, "dashboard")
+        await _help(app, pilot, "dashboard")
+        text = screen_text(app)
+        await pilot.press("end")
+        await settled(pilot)
+        text += screen_text(app)
+
+        def row(keys: str, label: str) -> bool:
+            return any(f" {keys} " in line and f" {label} " in f"{line} " for line in text)
+
+        assert row("esc q", t("key.back"))
+        assert not row("q", t("key.quit")) and row("^q", t("key.quit"))
+        assert row("↑ ↓ pgup pgdn", t("dash.key.scroll"))
+        assert row("← →", t("dash.key.sideways"))
+        assert row("home end", t("dash.key.ends"))
+        await pilot.press("escape")
+        await settled(pilot)
+        body = dashboard.query_one("#dash-body")
+        table = dashboard.query_one(DataTable)
+        await pilot.press("pagedown")
+        await settled(pilot)
+        assert body.scroll_y > 0
+        await pilot.press("pageup", "down")
+        await settled(pilot)
+        assert body.scroll_y == 1
+        await pilot.press("right")
+        await settled(pilot)
+        assert table.scroll_x > 0 and body.scroll_y == 1  # 80 columns: the table is wider
+        await pilot.press("home")
+        await settled(pilot)
+        assert table.scroll_x == 0
+        await pilot.press("end")
+        await settled(pilot)
+        assert table.scroll_x == table.max_scroll_x > 0
+        await pilot.press("q")
+        await settled(pilot)
+        assert app.screen is app.screen_stack[0]  # back on the queue, the app runs on
 
 
 async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any) -> None:
