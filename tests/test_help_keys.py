@@ -1,12 +1,14 @@
-"""The help lists, for each key, what that key does on the screen under it (a tryout as
-a user at 80x24, NO_COLOR).
+"""The help lists, for each key, what that key does on the screen under it, and has its
+own footer (a tryout as a user at 80x24, NO_COLOR).
 
 The dashboard's help said ``esc q  Back`` and ``q  Quit``: the app's quit, which the
 dashboard's own ``q`` shadows. A key runs the first binding of Textual's chain (the
 focused widget, the screen, then the app, unless a later one has priority), so the help
 is checked against that chain, for every screen that has a help, in both languages: no
 key is in two rows, a row of an app-wide key holds only keys that reach the app, and a
-row of the screen's holds no key that runs another binding of the screen.
+row of the screen's holds no key that runs another binding of the screen. And the help
+showed the footer of the screen under it ("a Approve" over the queue); it has its own
+now, and says in characters when there is more below.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ SCREENS: dict[str, tuple[str, ...]] = {
 }
 #: The help key: f1 everywhere but on the queue, where it is ``?`` alone.
 HELP_KEY = {"triage": "question_mark"}
+
+#: The queue's footer labels: none of them may show under the help.
+TRIAGE_LABELS = ("key.quit", "key.approve", "key.hold", "key.handled", "key.role")
 
 
 async def _open(app: Any, pilot: Any, name: str) -> Screen[Any]:
@@ -173,3 +178,39 @@ async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any
 
 def _nodes(node: TreeNode[int]) -> list[TreeNode[int]]:
     return [node, *(n for c in node.children for n in _nodes(c))]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_the_help_has_its_own_footer_and_says_when_there_is_more(
+    tui_store: Any, language: str, name: str
+) -> None:
+    """At 80x24 the help's last line is its own (esc Close, and pgdn/pgup and j/k while
+    it is longer than its box), none of the screen's under it. A help longer than its
+    box says "▼ more: pgdn" on the box's last line until its end is in view."""
+    t = I18n(language).t
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        under = await _open(app, pilot, name)
+        help_screen = await _help(app, pilot, name)
+        footer = screen_text(app)[-1]
+        assert footer.startswith(f"esc {t('help.close')}"), footer
+        for label in (*TRIAGE_LABELS, "key.help", "key.back", "key.cancel"):
+            assert f" {t(label)} " not in f" {footer} ", (footer, label)
+        box = help_screen.query_one("#help")
+        longer = box.max_scroll_y > 0
+        assert longer or name != "triage"  # the queue's help is twice the screen
+        scroll_keys = f"pgdn/pgup {t('help.page')} j/k {t('help.line')}"
+        assert (scroll_keys in footer) == longer, footer
+        assert any(t("help.more") in line for line in screen_text(app)) == longer
+        if longer:
+            await pilot.press("end")
+            await settled(pilot)
+            assert not any(t("help.more") in line for line in screen_text(app))
+            assert box.scroll_y == box.max_scroll_y
+            await pilot.press("home", "j")
+            await settled(pilot)
+            assert box.scroll_y == 1
+        await pilot.press("escape")
+        await settled(pilot)
+        assert app.screen is under

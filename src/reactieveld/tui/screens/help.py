@@ -268,9 +268,33 @@ def describe_textual_keys(screen: Screen[Any], i18n: I18n) -> None:
 
 
 class HelpScreen(ModalScreen[None]):
-    """A list of (keys, description, reason) rows; any of escape, q or ? closes it."""
+    """A list of (keys, description, reason) rows; escape, q, ? or f1 closes it.
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
+    It has its own footer (esc Close, and its scroll keys while the list is longer than
+    its box), not the footer of the screen under it, whose keys do nothing here (over
+    the queue it said "a Approve"). A list longer than its box says so on the box's
+    bottom line ("▼ more: pgdn") until its end is in view: at 80x24 the queue's help
+    is twice the screen, and the scrollbar alone is a thin hint."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+        Binding("pagedown", "page(1)", "Page", key_display="pgdn/pgup", id="help.page"),
+        Binding("pageup", "page(-1)", "Page", show=False, id="help.page_up"),
+        Binding("j,down", "line(1)", "Line", key_display="j/k", id="help.line"),
+        Binding("k,up", "line(-1)", "Line", show=False, id="help.line_up"),
+        Binding("home", "ends(False)", show=False),
+        Binding("end", "ends(True)", show=False),
+    ]
+    #: Binding id -> the i18n key of its label.
+    LABELS = {
+        "help.close": "help.close",
+        "help.page": "help.page",
+        "help.page_up": "help.page",
+        "help.line": "help.line",
+        "help.line_up": "help.line",
+    }
+    #: The scroll keys, shown and acting only while the list is longer than its box.
+    SCROLLING = frozenset({"page", "line", "ends"})
 
     def __init__(
         self, rows: Sequence[tuple[str, str, str | None]], *, i18n: I18n | None = None
@@ -279,8 +303,14 @@ class HelpScreen(ModalScreen[None]):
         self.rows = list(rows)
         self._i18n = i18n
 
+    @property
+    def i18n(self) -> I18n:
+        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+
     def compose(self) -> ComposeResult:
-        i18n = self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+        from reactieveld.tui.widgets.footer import KeyFooter
+
+        i18n = self.i18n
         width = max((len(k) for k, _, _ in self.rows), default=4) + 2
         parts: list[str | tuple[str, str]] = [
             (i18n.t("help.title") + "\n\n", "bold"),
@@ -291,8 +321,48 @@ class HelpScreen(ModalScreen[None]):
             if reason:
                 parts.append((f"  — {i18n.t('help.disabled')}: {reason}", "italic dim"))
             parts.append("\n")
-        with VerticalScroll(id="help", classes="dialog"):
+        # Not focusable: the screen's keys (and so its footer) are the ones that scroll.
+        with VerticalScroll(id="help", classes="dialog", can_focus=False):
             yield Static(Content.assemble(*parts), markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        describe_keys(self, self.LABELS, self.i18n.t)
+        box = self.query_one("#help", VerticalScroll)
+        self.watch(box, "scroll_y", self._show_more, init=False)
+        self.call_after_refresh(self._show_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more)
+
+    def _show_more(self) -> None:
+        """The "more" line while the list goes on below the box; the scroll keys in the
+        footer while it is longer than the box."""
+        box = self.query_one("#help", VerticalScroll)
+        box.border_subtitle = self.i18n.t("help.more") if box.scroll_y < box.max_scroll_y else ""
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.SCROLLING:
+            return self.query_one("#help", VerticalScroll).max_scroll_y > 0
+        return True
+
+    def action_page(self, step: int) -> None:
+        box = self.query_one("#help", VerticalScroll)
+        if step > 0:
+            box.scroll_page_down(animate=False)
+        else:
+            box.scroll_page_up(animate=False)
+
+    def action_line(self, step: int) -> None:
+        self.query_one("#help", VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_ends(self, end: bool) -> None:
+        box = self.query_one("#help", VerticalScroll)
+        if end:
+            box.scroll_end(animate=False)
+        else:
+            box.scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
