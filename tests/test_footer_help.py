@@ -72,6 +72,8 @@ async def test_every_screen_shows_and_opens_help_at_80x24(
         await _open(pilot, help_key)
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(screen_text(app))
+        await _open(pilot, "end")  # the queue's help is longer than 24 lines
+        shown += "\n".join(screen_text(app))
         assert t(own) in shown and t("key.quit") in shown  # its keys, and the app's
         await _open(pilot, "escape")
         assert app.screen is screen

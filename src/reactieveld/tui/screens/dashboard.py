@@ -82,6 +82,18 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     # vertically) go on to the dashboard's body.
     AUTO_FOCUS = "#dash-coverage"
 
+    #: The keys of the table (and of the body, when tab gave it the focus) the help names:
+    #: the table takes them first and passes up/down on to the body (it does not scroll
+    #: vertically), so ↑ ↓ pgup pgdn scroll the page and ← → home end the table.
+    HELP_WIDGET_KEYS = {
+        **dict.fromkeys(
+            ("cursor_up", "cursor_down", "scroll_up", "scroll_down", "page_up", "page_down"),
+            "dash.key.scroll",
+        ),
+        **dict.fromkeys(("cursor_left", "cursor_right"), "dash.key.sideways"),
+        **dict.fromkeys(("scroll_home", "scroll_end"), "dash.key.ends"),
+    }
+
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="dashboard.back"),
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),

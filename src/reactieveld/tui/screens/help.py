@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
+from reactieveld.keys import split_keys
 
 #: The help key of every full screen besides triage (whose keys are in keys.py): ``?``, as
 #: there; also f1, for when a text box (the search box) takes ``?`` as a character.
@@ -31,28 +32,96 @@ def help_binding(screen: str, i18n: I18n, keys: str = HELP_KEYS) -> Binding:
     return Binding(keys, "help", i18n.t("key.help"), id=f"{screen}.help")
 
 
+def running_bindings(screen: Screen[Any]) -> dict[str, tuple[Any, Binding]]:
+    """Each key that does something on ``screen`` now, with the node whose binding runs
+    it and that binding: Textual's binding chain (the focused widget, its containers,
+    the screen, then the app, unless a later one has priority); a key a text box takes
+    as a character is not there."""
+    return {key: (found.node, found.binding) for key, found in screen.active_bindings.items()}
+
+
+def _label(
+    i18n: I18n, node: Any, binding: Binding, widget_keys: Mapping[str, str], own: bool
+) -> str:
+    """What ``binding`` of ``node`` does, as the help says it: Textual's keys in the
+    interface language, the screen's by their description, a widget's by
+    ``widget_keys`` (its action -> i18n key; others, and a text box's, are not listed:
+    "")."""
+    if binding.action in TEXTUAL_KEYS:
+        return i18n.t(TEXTUAL_KEYS[binding.action])
+    if own:
+        return binding.description
+    if node.check_consume_key("a", "a"):
+        return ""  # a text box: its keys edit the text
+    found = widget_keys.get(binding.action)
+    return i18n.t(found) if found else ""
+
+
 def screen_help_rows(
     screen: Screen[Any], *, app_keys: bool = True
 ) -> list[tuple[str, str, str | None]]:
-    """(keys, description, None) for the keys of a full screen that say what they do,
-    one row per action, then the app-wide keys (as the triage screen's help lists them;
-    not for a dialog, where they do not act: ``app_keys=False``)."""
+    """(keys, description, None) for each key of ``screen`` as it acts now: one row per
+    description, every key in the row of the binding that runs it (never one key in two
+    rows, never a key another binding takes). The screen's own keys, then the keys of
+    its focused widget it names (its ``HELP_WIDGET_KEYS``), Textual's (tab only where
+    there is more than one field to go to), then the app-wide keys that reach the app
+    (not for a dialog, where they do not act: ``app_keys=False``)."""
     app: Any = screen.app
-    rows: dict[tuple[str, str], list[str]] = {}
-    for bindings in screen._bindings.key_to_bindings.values():
-        for b in bindings:
-            if b.description:
-                rows.setdefault((b.action, b.description), []).append(app.get_key_display(b))
-    out: list[tuple[str, str, str | None]] = [
-        (" ".join(dict.fromkeys(keys)), label, None) for (_, label), keys in rows.items()
-    ]
-    if not app_keys:
-        return out
+    i18n: I18n = getattr(screen, "i18n", None) or app.i18n
+    widget_keys: Mapping[str, str] = getattr(screen, "HELP_WIDGET_KEYS", {})
+    running = running_bindings(screen)
+    textual = {i18n.t(label) for label in TEXTUAL_KEYS.values()}
+    focus = {i18n.t(TEXTUAL_KEYS[action]) for action in FOCUS_ACTIONS}
+    fields = len(screen.focus_chain)
+    rows: dict[str, list[str]] = {}
+    # The screen's keys first, in its order; a widget's key joins the row of the same
+    # meaning (the tree's ↓ with the screen's j: "j ↓ Down").
+    ordered = sorted(running.values(), key=lambda found: found[0] is not screen)
+    for node, binding in ordered:
+        if node is app:
+            continue
+        label = _label(i18n, node, binding, widget_keys, own=node is screen)
+        if label and (fields > 1 or label not in focus):
+            rows.setdefault(label, []).append(app.get_key_display(binding))
+    out: list[tuple[str, str, str | None]] = sorted(
+        ((" ".join(dict.fromkeys(keys)), label, None) for label, keys in rows.items()),
+        key=lambda row: row[1] in textual,
+    )
+    if app_keys:
+        out += app_help_rows(screen, running)
+    return out
+
+
+def app_help_rows(
+    screen: Screen[Any], running: Mapping[str, tuple[Any, Binding]] | None = None
+) -> list[tuple[str, str, str | None]]:
+    """(keys, description, None) for the app-wide keys, each with its keys (as
+    configured) that reach the app's binding on ``screen``; where the screen takes them
+    all, the app's other keys for the action (``q`` goes back on the dashboard: not
+    "q Quit" there, but "^q Quit", Textual's quit, which no screen takes); an action no
+    key reaches is left out."""
+    app: Any = screen.app
+    running = running_bindings(screen) if running is None else running
     keymap = getattr(app, "_keymap", {}) or {}
+    out: list[tuple[str, str, str | None]] = []
     for binding_id, keys, label in getattr(app, "app_keys", list)():
-        keys = keymap.get(binding_id, keys)
-        shown = " ".join(app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-        out.append((shown, label, None))
+        given = split_keys(keymap.get(binding_id, keys))
+        actions = {
+            b.action
+            for key, bindings in app._bindings.key_to_bindings.items()
+            for b in bindings
+            if b.id == binding_id or key in given
+        }
+        reach = [key for key in given if key in running and running[key][0] is app]
+        # Where a screen takes them all (q), the app's other keys for it (^q), if any.
+        reach = reach or [
+            key
+            for key, (node, binding) in running.items()
+            if node is app and binding.action in actions
+        ]
+        if reach:
+            shown = " ".join(app.get_key_display(running[key][1]) for key in reach)
+            out.append((shown, label, None))
     return out
 
 
@@ -155,8 +224,25 @@ class DialogKeys(ScreenHelp):
 
     def action_help(self) -> None:
         screen: Any = self
-        screen.app.push_screen(HelpScreen(dialog_help_rows(screen, self.i18n), i18n=self.i18n))
+        screen.app.push_screen(HelpScreen(screen_help_rows(screen, app_keys=False), i18n=self.i18n))
 
+
+#: The keys of Textual's list widgets (a thread's tree, a list of hits) that move their
+#: cursor as the queue's keys do: named in the help by the queue's words (action -> i18n
+#: key). A widget's other keys (a text box's editing keys) are not listed.
+MOVE_KEYS: Mapping[str, str] = {
+    "cursor_up": "key.up",
+    "cursor_down": "key.down",
+    "page_up": "key.page_up",
+    "page_down": "key.page_down",
+    "first": "key.first",
+    "scroll_home": "key.first",  # the tree's home
+    "last": "key.last",
+    "scroll_end": "key.last",
+}
+
+#: A list of hits (search, an author's history): its cursor keys, and enter opens.
+HIT_KEYS: Mapping[str, str] = {**MOVE_KEYS, "select": "thread.open"}
 
 #: The keys Textual gives every screen, described in English there: in a dialog's help
 #: in the interface language (i18n key by action).
@@ -164,6 +250,7 @@ TEXTUAL_KEYS = {
     "app.focus_next": "key.next_field",
     "app.focus_previous": "key.previous_field",
     "screen.copy_text": "key.copy",
+    "copy": "key.copy",  # a text box's own ^c
 }
 FOCUS_ACTIONS = ("app.focus_next", "app.focus_previous")
 
@@ -180,23 +267,34 @@ def describe_textual_keys(screen: Screen[Any], i18n: I18n) -> None:
         ]
 
 
-def dialog_help_rows(screen: Screen[Any], i18n: I18n) -> list[tuple[str, str, str | None]]:
-    """The rows of a dialog's help: its own keys first (:func:`screen_help_rows` without
-    the app-wide keys, which do not act in a dialog), then Textual's; the focus keys
-    (tab) only where there is more than one field to go to."""
-    textual = {i18n.t(label) for label in TEXTUAL_KEYS.values()}
-    focus = {i18n.t(TEXTUAL_KEYS[action]) for action in FOCUS_ACTIONS}
-    fields = len(screen.focus_chain)
-    rows = [
-        row for row in screen_help_rows(screen, app_keys=False) if fields > 1 or row[1] not in focus
-    ]
-    return sorted(rows, key=lambda row: row[1] in textual)
-
-
 class HelpScreen(ModalScreen[None]):
-    """A list of (keys, description, reason) rows; any of escape, q or ? closes it."""
+    """A list of (keys, description, reason) rows; escape, q, ? or f1 closes it.
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
+    It has its own footer (esc Close, and its scroll keys while the list is longer than
+    its box), not the footer of the screen under it, whose keys do nothing here (over
+    the queue it said "a Approve"). A list longer than its box says so on the box's
+    bottom line ("▼ more: pgdn") until its end is in view: at 80x24 the queue's help
+    is twice the screen, and the scrollbar alone is a thin hint."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+        Binding("pagedown", "page(1)", "Page", key_display="pgdn/pgup", id="help.page"),
+        Binding("pageup", "page(-1)", "Page", show=False, id="help.page_up"),
+        Binding("j,down", "line(1)", "Line", key_display="j/k", id="help.line"),
+        Binding("k,up", "line(-1)", "Line", show=False, id="help.line_up"),
+        Binding("home", "ends(False)", show=False),
+        Binding("end", "ends(True)", show=False),
+    ]
+    #: Binding id -> the i18n key of its label.
+    LABELS = {
+        "help.close": "help.close",
+        "help.page": "help.page",
+        "help.page_up": "help.page",
+        "help.line": "help.line",
+        "help.line_up": "help.line",
+    }
+    #: The scroll keys, shown and acting only while the list is longer than its box.
+    SCROLLING = frozenset({"page", "line", "ends"})
 
     def __init__(
         self, rows: Sequence[tuple[str, str, str | None]], *, i18n: I18n | None = None
@@ -205,8 +303,14 @@ class HelpScreen(ModalScreen[None]):
         self.rows = list(rows)
         self._i18n = i18n
 
+    @property
+    def i18n(self) -> I18n:
+        return self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+
     def compose(self) -> ComposeResult:
-        i18n = self._i18n or getattr(self.app, "i18n", None) or I18n("nl")
+        from reactieveld.tui.widgets.footer import KeyFooter
+
+        i18n = self.i18n
         width = max((len(k) for k, _, _ in self.rows), default=4) + 2
         parts: list[str | tuple[str, str]] = [
             (i18n.t("help.title") + "\n\n", "bold"),
@@ -217,8 +321,48 @@ class HelpScreen(ModalScreen[None]):
             if reason:
                 parts.append((f"  — {i18n.t('help.disabled')}: {reason}", "italic dim"))
             parts.append("\n")
-        with VerticalScroll(id="help", classes="dialog"):
+        # Not focusable: the screen's keys (and so its footer) are the ones that scroll.
+        with VerticalScroll(id="help", classes="dialog", can_focus=False):
             yield Static(Content.assemble(*parts), markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        describe_keys(self, self.LABELS, self.i18n.t)
+        box = self.query_one("#help", VerticalScroll)
+        self.watch(box, "scroll_y", self._show_more, init=False)
+        self.call_after_refresh(self._show_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_more)
+
+    def _show_more(self) -> None:
+        """The "more" line while the list goes on below the box; the scroll keys in the
+        footer while it is longer than the box."""
+        box = self.query_one("#help", VerticalScroll)
+        box.border_subtitle = self.i18n.t("help.more") if box.scroll_y < box.max_scroll_y else ""
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.SCROLLING:
+            return self.query_one("#help", VerticalScroll).max_scroll_y > 0
+        return True
+
+    def action_page(self, step: int) -> None:
+        box = self.query_one("#help", VerticalScroll)
+        if step > 0:
+            box.scroll_page_down(animate=False)
+        else:
+            box.scroll_page_up(animate=False)
+
+    def action_line(self, step: int) -> None:
+        self.query_one("#help", VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_ends(self, end: bool) -> None:
+        box = self.query_one("#help", VerticalScroll)
+        if end:
+            box.scroll_end(animate=False)
+        else:
+            box.scroll_home(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

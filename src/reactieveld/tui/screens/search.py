@@ -41,7 +41,7 @@ from reactieveld.read.search import (
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.base import FromApp
-from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.screens.help import HIT_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.cursor import CursorOptionList
 from reactieveld.tui.widgets.fields import OrderedInput
 from reactieveld.tui.widgets.footer import KeyFooter
@@ -124,6 +124,8 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
     SearchScreen #search-results > .option-list--option-highlighted { background: $accent 40%; }
     """
 
+    HELP_WIDGET_KEYS = HIT_KEYS
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="search.back"),
         Binding("h", "history", "Author", id="search.history"),
@@ -174,7 +176,12 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
 
     def _describe_keys(self) -> None:
         # Footer labels in the interface language.
-        describe_keys(self, {"search.back": "key.back", "search.history": "key.history"}, self.s)
+        labels = {
+            "search.back": "key.back",
+            "search.history": "key.history",
+            "search.input": "key.input",
+        }
+        describe_keys(self, labels, self.s)
 
     # -- searching ----------------------------------------------------------------------
     @on(Input.Changed, "#search-input")
@@ -318,6 +325,8 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
         background: $accent 40%;
     }
     """
+
+    HELP_WIDGET_KEYS = HIT_KEYS
 
     BINDINGS = [Binding("escape,q", "back", "Back", id="history.back")]
 

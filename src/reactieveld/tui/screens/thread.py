@@ -26,7 +26,7 @@ from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
-from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.cursor import CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.queue_list import format_time
@@ -57,17 +57,22 @@ async def thread_rows(store: Any, row: QueueRow) -> list[QueueRow]:
 
 
 class ThreadTree(CursorTree):
-    """The thread's tree without Tree's own ``enter`` (select and fold) and ``space``
-    (fold): those keys go on to the screen's open and fold."""
+    """The thread's tree without Tree's own ``enter`` (select and fold), ``space``
+    (fold) and ``left``/``right`` (scroll sideways, which a reply longer than the screen
+    always allows: the help's "← fold" did nothing there): those keys go on to the
+    screen's open and fold."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        for key in ("enter", "space"):
+        for key in ("enter", "space", "left", "right"):
             self._bindings.key_to_bindings.pop(key, None)
 
 
 class ThreadScreen(ScreenHelp, Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
+
+    #: The tree's own keys the help names (↑ ↓ home end pgup pgdn move its cursor).
+    HELP_WIDGET_KEYS = MOVE_KEYS
 
     BINDINGS = [
         # Ordinary bindings, run in the order the keys were typed (a priority binding

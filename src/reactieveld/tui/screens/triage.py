@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from reactieveld.keys import ROW_ACTIONS, key_specs
+from reactieveld.keys import ROW_ACTIONS, key_specs, split_keys
 from reactieveld.model import Capability, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.store.errors import StoreUnreachable
@@ -966,10 +966,20 @@ class TriageScreen(Screen[None]):
 
     def help_rows(self) -> list[tuple[str, str, str | None]]:
         """(keys, description, reason it is greyed out) for every key, app keys included."""
+        from reactieveld.tui.screens.help import app_help_rows, running_bindings
+
         keymap = self.app._keymap  # the remapped keys, as the user configured them
+        running = running_bindings(self)
         rows: list[tuple[str, str, str | None]] = []
         for s in self.specs:
-            keys = keymap.get(s.id, s.keys)
+            # Only the keys this screen runs (not one a widget or priority key takes).
+            keys = ",".join(
+                k
+                for k in split_keys(keymap.get(s.id, s.keys))
+                if k not in running or running[k][0] is self
+            )
+            if not keys:
+                continue
             action, params = _parse(s.action)
             reason = self.action_reason(action, params) if action in _REASONED else None
             label = self._label(action) or self.i18n.t(s.label, **dict(s.label_values))
@@ -979,9 +989,7 @@ class TriageScreen(Screen[None]):
                     "palette.question", code=question.code, label=question.label(self.i18n.language)
                 )
             rows.append((_display_keys(self.app, keys), label, reason))
-        for binding_id, keys, label in self.rapp.app_keys():
-            rows.append((_display_keys(self.app, keymap.get(binding_id, keys)), label, None))
-        return rows
+        return rows + app_help_rows(self, running)
 
 
 _REASONED = {"moderate", "reply", "thread", "author_history"}

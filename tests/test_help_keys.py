@@ -1,0 +1,216 @@
+"""The help lists, for each key, what that key does on the screen under it, and has its
+own footer (a tryout as a user at 80x24, NO_COLOR).
+
+The dashboard's help said ``esc q  Back`` and ``q  Quit``: the app's quit, which the
+dashboard's own ``q`` shadows. A key runs the first binding of Textual's chain (the
+focused widget, the screen, then the app, unless a later one has priority), so the help
+is checked against that chain, for every screen that has a help, in both languages: no
+key is in two rows, a row of an app-wide key holds only keys that reach the app, and a
+row of the screen's holds no key that runs another binding of the screen. And the help
+showed the footer of the screen under it ("a Approve" over the queue); it has its own
+now, and says in characters when there is more below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from helpers.app import SMALL, app_with, screen_text, settled
+from textual.screen import Screen
+from textual.widgets import DataTable, Tree
+from textual.widgets.tree import TreeNode
+
+from reactieveld.i18n import I18n
+from reactieveld.reasons import ReasonsConfig
+from reactieveld.tui.screens.help import TEXTUAL_KEYS, HelpScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+#: Every screen with a help: the keys that open it from the queue.
+SCREENS: dict[str, tuple[str, ...]] = {
+    "triage": (),
+    "search": ("slash",),
+    "search hits": ("slash", *"fietsers", "enter"),
+    "history": ("h",),
+    "thread": ("enter",),
+    "dashboard": ("D",),
+    "reply": ("r",),
+    "note": ("n",),
+    "draft": ("r", "x", "escape"),
+    "reason": ("d",),
+    "filters": ("f",),
+    "export": ("E",),
+    "role": ("w",),
+    "settings": ("f2",),
+}
+#: The help key: f1 everywhere but on the queue, where it is ``?`` alone.
+HELP_KEY = {"triage": "question_mark"}
+
+#: The queue's footer labels: none of them may show under the help.
+TRIAGE_LABELS = ("key.quit", "key.approve", "key.hold", "key.handled", "key.role")
+
+
+async def _open(app: Any, pilot: Any, name: str) -> Screen[Any]:
+    """The screen ``name``, opened from the queue as a user does."""
+    await app.screen.queue.loaded.wait()
+    await settled(pilot)
+    await pilot.press(*SCREENS[name])
+    await settled(pilot)
+    return app.screen
+
+
+async def _help(app: Any, pilot: Any, name: str) -> HelpScreen:
+    await pilot.press(HELP_KEY.get(name, "f1"))
+    await settled(pilot)
+    assert isinstance(app.screen, HelpScreen)
+    return app.screen
+
+
+def _app(store: Any, language: str) -> Any:
+    # Trash asks a reason (the default list): the reason dialog.
+    return app_with(store, language, None, reasons=ReasonsConfig())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
+    tui_store: Any, language: str, name: str
+) -> None:
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _open(app, pilot, name)
+        # What each key runs on this screen now, by Textual's own chain.
+        running = {
+            key: (found.node, found.binding) for key, found in screen.active_bindings.items()
+        }
+        by_display = {app.get_key_display(binding): key for key, (_, binding) in running.items()}
+        app_labels = {label for _, _, label in app.app_keys()}
+        textual = {I18n(language).t(label) for label in TEXTUAL_KEYS.values()}
+        rows = (await _help(app, pilot, name)).rows
+        shown = [key for keys, _, _ in rows for key in keys.split(" ")]
+        assert len(shown) == len(set(shown)), sorted(k for k in shown if shown.count(k) > 1)
+        for keys, label, _ in rows:
+            described = set()
+            for display in keys.split(" "):
+                assert display in by_display, (display, label, sorted(by_display))
+                node, binding = running[by_display[display]]
+                if label in app_labels:  # the app's key: no screen or widget takes it
+                    assert node is app, (display, label, node, binding.action)
+                    continue
+                assert node is not app, (display, label)
+                if node is screen and label not in textual:
+                    described.add(binding.description)
+            # The screen's keys in one row run bindings that say the same.
+            assert len(described) <= 1, (keys, label, described)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
+    tui_store: Any, language: str
+) -> None:
+    """On the dashboard ``q`` goes back (as esc): its help says so and not "q Quit";
+    ^q quits there. It names the keys that scroll the page (↑ ↓ pgup pgdn), the
+    coverage table sideways (← →) and to its ends (home end), and each does so."""
+    t = I18n(language).t
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        dashboard = await _open(app, pilot, "dashboard")
+        await _help(app, pilot, "dashboard")
+        text = screen_text(app)
+        await pilot.press("end")
+        await settled(pilot)
+        text += screen_text(app)
+
+        def row(keys: str, label: str) -> bool:
+            return any(f" {keys} " in line and f" {label} " in f"{line} " for line in text)
+
+        assert row("esc q", t("key.back"))
+        assert not row("q", t("key.quit")) and row("^q", t("key.quit"))
+        assert row("↑ ↓ pgup pgdn", t("dash.key.scroll"))
+        assert row("← →", t("dash.key.sideways"))
+        assert row("home end", t("dash.key.ends"))
+        await pilot.press("escape")
+        await settled(pilot)
+        body = dashboard.query_one("#dash-body")
+        table = dashboard.query_one(DataTable)
+        await pilot.press("pagedown")
+        await settled(pilot)
+        assert body.scroll_y > 0
+        await pilot.press("pageup", "down")
+        await settled(pilot)
+        assert body.scroll_y == 1
+        await pilot.press("right")
+        await settled(pilot)
+        assert table.scroll_x > 0 and body.scroll_y == 1  # 80 columns: the table is wider
+        await pilot.press("home")
+        await settled(pilot)
+        assert table.scroll_x == 0
+        await pilot.press("end")
+        await settled(pilot)
+        assert table.scroll_x == table.max_scroll_x > 0
+        await pilot.press("q")
+        await settled(pilot)
+        assert app.screen is app.screen_stack[0]  # back on the queue, the app runs on
+
+
+async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any) -> None:
+    """The thread's help says ← → fold and unfold; a reply longer than 80 columns made
+    the tree scroll sideways instead. Now the branch's reply leaves the screen."""
+    app = _app(tui_store, "en")
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _open(app, pilot, "thread")
+        tree: Tree[int] = screen.query_one(Tree)
+        branch: TreeNode[int] = next(n for n in _nodes(tree.root) if n.children and n.parent)
+        child = str(branch.children[0].label)[:20]
+        tree.move_cursor(branch)
+        await settled(pilot)
+        assert any(child in line for line in screen_text(app))
+        await pilot.press("left")
+        await settled(pilot)
+        assert not branch.is_expanded and tree.scroll_x == 0
+        assert not any(child in line for line in screen_text(app))
+        await pilot.press("right")
+        await settled(pilot)
+        assert branch.is_expanded
+        assert any(child in line for line in screen_text(app))
+
+
+def _nodes(node: TreeNode[int]) -> list[TreeNode[int]]:
+    return [node, *(n for c in node.children for n in _nodes(c))]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_the_help_has_its_own_footer_and_says_when_there_is_more(
+    tui_store: Any, language: str, name: str
+) -> None:
+    """At 80x24 the help's last line is its own (esc Close, and pgdn/pgup and j/k while
+    it is longer than its box), none of the screen's under it. A help longer than its
+    box says "▼ more: pgdn" on the box's last line until its end is in view."""
+    t = I18n(language).t
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        under = await _open(app, pilot, name)
+        help_screen = await _help(app, pilot, name)
+        footer = screen_text(app)[-1]
+        assert footer.startswith(f"esc {t('help.close')}"), footer
+        for label in (*TRIAGE_LABELS, "key.help", "key.back", "key.cancel"):
+            assert f" {t(label)} " not in f" {footer} ", (footer, label)
+        box = help_screen.query_one("#help")
+        longer = box.max_scroll_y > 0
+        assert longer or name != "triage"  # the queue's help is twice the screen
+        scroll_keys = f"pgdn/pgup {t('help.page')} j/k {t('help.line')}"
+        assert (scroll_keys in footer) == longer, footer
+        assert any(t("help.more") in line for line in screen_text(app)) == longer
+        if longer:
+            await pilot.press("end")
+            await settled(pilot)
+            assert not any(t("help.more") in line for line in screen_text(app))
+            assert box.scroll_y == box.max_scroll_y
+            await pilot.press("home", "j")
+            await settled(pilot)
+            assert box.scroll_y == 1
+        await pilot.press("escape")
+        await settled(pilot)
+        assert app.screen is under
