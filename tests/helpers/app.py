@@ -23,11 +23,16 @@ SIZE = (120, 40)
 SMALL = (80, 24)
 
 
-async def settle(app: Any, pilot: Any) -> None:
-    """Wait until no worker is pending or running (cancelled ones included)."""
+async def settle(app: Any, pilot: Any, *, but: tuple[str, ...] = ()) -> None:
+    """Wait until no worker is pending or running (cancelled ones included), but those
+    of the groups ``but`` (the sync engine's: it runs as long as the app)."""
     for _ in range(100):
         await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        busy = [
+            w
+            for w in app.workers
+            if w.group not in but and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
         if not busy:
             return
         await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
