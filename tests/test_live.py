@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers.app import SMALL, ready, screen_text, settle, side_by_side
+from helpers.connectors import PagePlatform
 from helpers.data import T0, fill_store, sample_responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -261,27 +262,6 @@ async def test_two_apps_on_one_memory_see_each_others_work_in_place(moderators, 
         assert actors == {"anna", "bram"}
 
 
-class _Pages:
-    """A platform that gives, each round, the page it was handed (else an empty one)."""
-
-    name = "blog"
-    capabilities: frozenset = frozenset()
-    unsupported_reasons: dict = {}
-
-    def __init__(self) -> None:
-        self.next: Page = Page()
-
-    async def fetch(self, cursor):
-        page, self.next = self.next, Page(next_cursor=cursor)
-        yield page
-
-    async def apply(self, action):  # pragma: no cover - nothing is written back here
-        raise AssertionError(action)
-
-    async def aclose(self) -> None:
-        pass
-
-
 @pytest.mark.usefixtures("tui_env")
 async def test_a_round_of_the_apps_own_engine_refreshes_once_another_programs_page_too(
     tmp_path: Path, make_app
@@ -297,7 +277,7 @@ async def test_a_round_of_the_apps_own_engine_refreshes_once_another_programs_pa
     store = await _memory(path)
     engine_store = await SqliteStore.open(path)
     other = await SqliteStore.open(path)
-    platform = _Pages()
+    platform = PagePlatform()
     engine = SyncEngine(engine_store, [(SourceConfig("blog", "wordpress", 3600.0), platform)])
     rounds: asyncio.Queue = asyncio.Queue()
     engine.subscribe(lambda event: rounds.put_nowait(event) if event.kind == "round" else None)
