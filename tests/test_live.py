@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from helpers.app import SMALL, ready, screen_text, settle, side_by_side
-from helpers.data import fill_store, sample_responses
+from helpers.connectors import PagePlatform
+from helpers.data import T0, fill_store, sample_responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reactieveld.model import RemoteStatus
+from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.store.base import StoreError
 from reactieveld.store.sqlite import SqliteStore
 
@@ -114,6 +117,72 @@ def test_each_poll_names_exactly_the_others_work_since_the_last(tmp_path_factory
     asyncio.run(run())
 
 
+#: One write on the file between two polls: by the app's own sync engine's store (told of
+#: with ``hear_not``) or by another program; what (a page of new responses, a page that
+#: changes one, a round's end, a decision) and of which source.
+_WRITE = st.tuples(
+    st.sampled_from(["engine", "other"]),
+    st.sampled_from(["new", "update", "round", "decide"]),
+    st.sampled_from(["blog", "forum"]),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(st.one_of(st.just(("poll", "", "")), _WRITE), max_size=10))
+def test_a_store_told_of_its_engine_hears_only_the_other_programs_writes(tmp_path_factory, steps):
+    """SQLite as PostgreSQL (test_pg_live): the app's store told of its engine's store
+    hears none of the engine's pages, rounds or journal rows, and each poll names exactly
+    the sources and responses another program wrote since the last, whatever the
+    interleaving (on one source or two)."""
+
+    async def run() -> None:
+        path = tmp_path_factory.mktemp("own") / "m.db"
+        app = await _memory(path, count=8)
+        await app.ensure_source(Source("forum", "discourse"))
+        engine = await SqliteStore.open(path)
+        other = await SqliteStore.open(path)
+        try:
+            app.hear_not(engine)
+            app.hear_not(engine)  # told twice: the same
+            app.hear_not(app)  # itself: nothing to add
+            ids = [r.response.id for r in await app.queue(_all(), limit=8)]
+            await app.poll_changes()
+            want_ids: set[int] = set()
+            want_sources: set[str] = set()
+            for k, (who, what, source) in enumerate([*steps, ("poll", "", "")]):
+                if who == "poll":
+                    found = await app.poll_changes()
+                    assert set(found.ids) == want_ids and len(found.ids) == len(want_ids)
+                    assert found.by == (("cor",) if want_ids else ())
+                    assert found.sources == tuple(sorted(want_sources)), (steps, k)
+                    want_ids, want_sources = set(), set()
+                    continue
+                store, actor = (engine, "app") if who == "engine" else (other, "cor")
+                if what == "decide":
+                    target = ids[k % len(ids)]
+                    await store.moderate([target], RemoteStatus.SPAM, actor=actor)
+                    if who == "other":
+                        want_ids.add(target)
+                    continue
+                if what == "new":
+                    [fresh], _ = sample_responses(source, count=1, start=100 + k)
+                else:  # the first response of the source, its text changed
+                    [fresh], _ = sample_responses(source, count=1)
+                    fresh = replace(fresh, body_text=f"gewijzigd {k}")
+                if what == "round":
+                    await store.record_sync(source, next_try=T0 + timedelta(seconds=k), by=actor)
+                else:
+                    page = Page(responses=[fresh], next_cursor=f"{actor}-{k}")
+                    await store.upsert_page(source, page)
+                if who == "other":
+                    want_sources.add(source)
+        finally:
+            for store in (other, engine, app):
+                await store.close()
+
+    asyncio.run(run())
+
+
 async def _until(pilots, condition, what: str) -> None:
     """Let both apps run until ``condition()`` holds (their own messages, no sleep)."""
     for _ in range(600):
@@ -191,6 +260,92 @@ async def test_two_apps_on_one_memory_see_each_others_work_in_place(moderators, 
         await settle(app_b, pb)
         actors = {e.actor for e in await store_a.journal(limit=50)}
         assert actors == {"anna", "bram"}
+
+
+@pytest.mark.usefixtures("tui_env")
+async def test_a_round_of_the_apps_own_engine_refreshes_once_another_programs_page_too(
+    tmp_path: Path, make_app
+):
+    """SQLite: the app's sync engine writes through a connection of its own; a round of
+    it (a page that changes a response's text, then the round's end) is told by the
+    engine's events and not heard again by the poll: the queue is read again once. A
+    page another program stores on the same file is heard, and read once too."""
+    from reactieveld.config import SourceConfig
+    from reactieveld.sync import SyncEngine
+
+    path = tmp_path / "m.db"
+    store = await _memory(path)
+    engine_store = await SqliteStore.open(path)
+    other = await SqliteStore.open(path)
+    platform = PagePlatform()
+    engine = SyncEngine(engine_store, [(SourceConfig("blog", "wordpress", 3600.0), platform)])
+    rounds: asyncio.Queue = asyncio.Queue()
+    engine.subscribe(lambda event: rounds.put_nowait(event) if event.kind == "round" else None)
+    app = make_app(store, language="en", engine=engine)
+    app.live_interval = 0.02
+    polls = 0
+    poll = store.poll_changes
+
+    async def counted():
+        nonlocal polls
+        polls += 1
+        return await poll()
+
+    store.poll_changes = counted  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = app.screen
+            await screen.queue.loaded.wait()
+            await app.live_ready.wait()
+
+            async def polled_after() -> None:
+                # Two polls begun after it: one of them read all of it; then the app's
+                # workers are done.
+                start = polls
+                await _until((pilot,), lambda: polls >= start + 2, "two polls")
+                await settle(app, pilot, but=("sync",))
+
+            await asyncio.wait_for(rounds.get(), timeout=30)  # the first round, at start
+            await polled_after()
+            reads = []
+            refresh = screen.queue.refresh_window
+
+            async def counted_refresh(*args, **kw):
+                reads.append(kw)
+                return await refresh(*args, **kw)
+
+            screen.queue.refresh_window = counted_refresh  # type: ignore[method-assign]
+            top = screen.queue.current.response
+            [fresh] = [r for r in sample_responses(count=30)[0] if r.external_id == "c29"]
+            assert top.external_id == "c29"
+            platform.next = Page(
+                responses=[replace(fresh, body_text="Tekst van de site, nu anders")],
+                next_cursor="r2",
+            )
+            engine.wake("blog")
+            event = await asyncio.wait_for(rounds.get(), timeout=30)
+            assert event.updated == 1
+            await polled_after()
+            assert "Tekst van de site, nu anders" in "\n".join(screen_text(app))
+            assert (await store.get(top.id)).response.body_text == "Tekst van de site, nu anders"
+            assert len(reads) == 1, reads
+
+            # Another program's page on the same file is heard, and read once.
+            page = Page(
+                responses=[replace(fresh, body_text="Van een ander programma")], next_cursor="x1"
+            )
+            await other.upsert_page("blog", page)
+            await _until(
+                (pilot,),
+                lambda: "Van een ander programma" in "\n".join(screen_text(app)),
+                "the other program's page on screen",
+            )
+            await polled_after()
+            assert len(reads) == 2, reads
+    finally:
+        await engine.aclose()
+        for opened in (other, engine_store, store):
+            await opened.close()
 
 
 # -- who acts: [ui] moderator -------------------------------------------------------------

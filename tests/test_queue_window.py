@@ -43,7 +43,7 @@ async def check_window(screen: TriageScreen, step: str) -> None:
             break
         row = queue.row_at(index)
         marked = row is not None and row.response.id in queue.marked
-        label = (queue.kept.label or "") if queue.is_kept(row) else None
+        label = queue.kept.labels if queue.is_kept(row) else None
         fresh = queue._render_row(row, width, marked, index == queue.cursor, label)
         assert queue.render_line(y).text == fresh.text, (step, y)
 
@@ -154,7 +154,7 @@ async def test_the_row_another_took_out_stays_in_a_long_window(tmp_path, make_ap
                 await settle(app, pilot)
                 assert queue.current.response.id == target, step
                 assert queue.cursor == at, step
-                assert queue.kept is not None and queue.kept.label == "anna: spam", step
+                assert queue.kept is not None and queue.kept.labels == ("anna: spam",), step
                 await check_window(screen, f"{step}: kept at {at}")
                 key = rnd.choice(["j", "k"])
                 await press(pilot, key)

@@ -13,12 +13,15 @@ No sleeps: the tests wait on the apps' own messages and workers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
-from helpers.app import screen_text, settled, side_by_side
+from helpers.app import SMALL, ready, screen_text, settled, side_by_side, toasts_on_screen
+from helpers.connectors import PagePlatform
+from helpers.data import sample_responses
 
-from reactieveld.model import RemoteStatus, TriageState
+from reactieveld.model import Page, RemoteStatus, TriageState
 from reactieveld.tui.queues import FilterChoice
 
 pytestmark = pytest.mark.usefixtures("tui_env")
@@ -158,6 +161,78 @@ async def test_the_row_under_the_cursor_another_decided_stays_and_is_refused(mod
         assert qb.total == total - 1
 
 
+@pytest.mark.usefixtures("no_color")
+async def test_the_row_under_the_cursor_the_site_changed_names_the_source(moderators, make_app):
+    """On both backends, in Dutch, without colour: bram's list is the responses on hold;
+    a sync of another program (a real round: a page of the platform) finds the one under
+    his cursor approved on the site. It stays, drawn as it is now, and says that the
+    site changed it, naming the source, not "someone"; moving on takes the row and its
+    notice away."""
+    from reactieveld.config import SourceConfig
+    from reactieveld.sync import SyncEngine
+
+    store_a, store_b = await moderators("anna", "bram")
+    app_b = make_app(store_b, language="nl", actor="bram")
+    platform = PagePlatform()
+    engine = SyncEngine(store_a, [(SourceConfig("blog", "wordpress", 0.0), platform)], by="anna")
+    try:
+        async with app_b.run_test(size=SMALL, notifications=True) as pb:
+            sb = await ready(app_b, pb)
+            await app_b.live_ready.wait()
+            qb = sb.queue
+            await sb.set_choice(FilterChoice(status=RemoteStatus.HOLD))
+            await settled(pb)
+            held = [qb.row_at(i).response for i in range(qb.total)]
+            assert len(held) > 2 and all(r.remote_status is RemoteStatus.HOLD for r in held)
+            target = held[1]
+            await put_cursor(sb, pb, target.id)
+            [fresh] = [r for r in sample_responses()[0] if r.external_id == target.external_id]
+            platform.next = Page(
+                responses=[replace(fresh, remote_status=RemoteStatus.APPROVED)], next_cursor="p2"
+            )
+            assert (await engine.sync_source("blog")).ok
+
+            def approved_under_cursor() -> bool:
+                row = qb.current
+                return row is not None and row.response.remote_status is RemoteStatus.APPROVED
+
+            await until((pb,), approved_under_cursor, "bram's list to show the site's change")
+            assert qb.current.response.id == target.id
+            assert (await store_b.get(target.id)).response.remote_status is RemoteStatus.APPROVED
+            # At 80 columns: its source and new status in their columns, then "op de
+            # site"; wider, the whole words in its text.
+            line = cursor_line(app_b)
+            assert line.startswith("▶ ×") and " blog " in line, line
+            assert line.rstrip().endswith("goedgekeurd op de site"), line
+            await pb.resize_terminal(120, 24)
+            await settled(pb)
+            assert "goedgekeurd blog: op de site gewijzigd · " in cursor_line(app_b)
+            await pb.resize_terminal(*SMALL)
+            await settled(pb)
+            said = [m for m in notices(app_b) if "op de site gewijzigd" in m]
+            assert said == [
+                "blog: de reactie die u open hebt is op de site gewijzigd; die staat niet meer"
+                " in deze lijst en blijft tot u verder gaat"
+            ], notices(app_b)
+            assert "iemand" not in line and not any("iemand" in m for m in notices(app_b))
+            assert any(_NOTICE_NL in t for t in toasts_on_screen(app_b))  # on screen
+
+            # Moving on: the row goes, and its notice with it.
+            await pb.press("j")
+            await settled(pb)
+            assert qb.index_of(target.id) is None
+            assert not any("op de site gewijzigd" in m for m in notices(app_b))
+            assert not any(_NOTICE_NL in t for t in toasts_on_screen(app_b))
+            assert "op de site gewijzigd" not in "".join(screen_text(app_b))
+    finally:
+        await engine.aclose()
+
+
+#: The kept row's notice, as its toast shows it (in part: a long one is cut at 80x24).
+_NOTICE_NL = "de reactie die u open hebt"
+_NOTICE_EN = "changed the response you have open"
+
+
 _PLACES = {"first": 0, "middle": 2, "last": -1}
 
 
@@ -182,7 +257,7 @@ async def test_the_kept_row_anywhere_in_the_list_and_moving_drops_it(
     target = listed[index]
     app_a = make_app(store_a, language="en", actor="anna")
     app_b = make_app(store_b, language="en", actor="bram")
-    async with side_by_side(app_a, app_b) as (pa, sa, pb, sb):
+    async with side_by_side(app_a, app_b, notifications=True) as (pa, sa, pb, sb):
         qb = sb.queue
         if how == "untagged":
             await sb.set_choice(FilterChoice(question="3"))
@@ -211,10 +286,14 @@ async def test_the_kept_row_anywhere_in_the_list_and_moving_drops_it(
         assert await store_a.journal(limit=1000) == journal
         assert any(m.startswith("Nothing done: anna changed 1") for m in notices(app_b))
 
-        # Moving the cursor drops the kept row; nothing was stored by bram.
+        assert any(_NOTICE_EN in t for t in toasts_on_screen(app_b)), toasts_on_screen(app_b)
+
+        # Moving the cursor drops the kept row, and its notice; nothing was stored by bram.
         await pb.press("j")
         await settled(pb)
         assert qb.index_of(target) is None
+        assert not any("the response you have open" in m for m in notices(app_b))
+        assert not any(_NOTICE_EN in t for t in toasts_on_screen(app_b))
         assert qb.total == len(listed) - 1
         rest = [rid for rid in listed if rid != target]
         assert [qb.row_at(i).response.id for i in range(qb.total)] == rest

@@ -909,6 +909,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kept.row": ("{name}: {what}", "{name}: {what}"),
     "kept.someone": ("iemand", "someone"),
     "kept.changed": ("gewijzigd", "changed"),
+    # ... by the platform itself (a sync saw it; no moderator's journal entry): the source
+    "kept.site": ("{source}: op de site gewijzigd", "{source}: changed on the site"),
+    "kept.site_short": ("op de site", "on the site"),
+    "kept.site_notice": (
+        "{source}: de reactie die u open hebt is op de site gewijzigd; die staat niet meer"
+        " in deze lijst en blijft tot u verder gaat",
+        "{source}: the response you have open was changed on the site; it is no longer in"
+        " this list and stays until you move on",
+    ),
     # what redaction puts in place of personal data
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),

@@ -23,11 +23,16 @@ SIZE = (120, 40)
 SMALL = (80, 24)
 
 
-async def settle(app: Any, pilot: Any) -> None:
-    """Wait until no worker is pending or running (cancelled ones included)."""
+async def settle(app: Any, pilot: Any, *, but: tuple[str, ...] = ()) -> None:
+    """Wait until no worker is pending or running (cancelled ones included), but those
+    of the groups ``but`` (the sync engine's: it runs as long as the app)."""
     for _ in range(100):
         await pilot.pause()
-        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        busy = [
+            w
+            for w in app.workers
+            if w.group not in but and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
         if not busy:
             return
         await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
@@ -57,10 +62,16 @@ async def ready(app: Any, pilot: Any) -> TriageScreen:
 
 
 @asynccontextmanager
-async def side_by_side(app_a: Any, app_b: Any) -> AsyncIterator[tuple[Any, Any, Any, Any]]:
+async def side_by_side(
+    app_a: Any, app_b: Any, *, notifications: bool = False
+) -> AsyncIterator[tuple[Any, Any, Any, Any]]:
     """Two moderators' apps on one memory at 80x24, each on its queue, the second
-    listening for the first's work: (pilot a, screen a, pilot b, screen b)."""
-    async with app_a.run_test(size=SMALL) as pa, app_b.run_test(size=SMALL) as pb:
+    listening for the first's work: (pilot a, screen a, pilot b, screen b).
+    ``notifications``: their notices drawn on screen (Textual's tests leave them out)."""
+    async with (
+        app_a.run_test(size=SMALL, notifications=notifications) as pa,
+        app_b.run_test(size=SMALL, notifications=notifications) as pb,
+    ):
         sa = await ready(app_a, pa)
         sb = await ready(app_b, pb)
         await app_b.live_ready.wait()
@@ -70,6 +81,20 @@ async def side_by_side(app_a: Any, app_b: Any) -> AsyncIterator[tuple[Any, Any, 
 def screen_text(app: ReactieveldApp) -> list[str]:
     """The screen's lines as plain characters, styles dropped."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def toasts_on_screen(app: ReactieveldApp) -> list[str]:
+    """The notices drawn on the screen (the app run with ``notifications=True``), each
+    one's characters in its box as one line (its lines joined, blanks collapsed)."""
+    from textual.widgets._toast import Toast
+
+    lines = screen_text(app)
+    shown = []
+    for toast in app.screen.query(Toast):
+        r = toast.content_region  # within its border and padding
+        box = [line[r.x : r.right] for line in lines[r.y : r.bottom]]
+        shown.append(" ".join(" ".join(box).split()))
+    return shown
 
 
 async def app_on_memory(

@@ -18,11 +18,24 @@ nothing: its pages show as responses past the last poll's highest id, and its ro
 (and pages that move the cursor) as a changed row of ``sources``; either names the
 source (:attr:`ChangeSet.sources`), so the app reads its window, counts and the
 sources' state again.
+
+Another store of this process on the same file (the app's sync engine's, a connection
+of its own so that its pages never queue behind a key) is another connection to SQLite
+too: its pages and rounds would be heard here as well as through the engine's events,
+and refresh twice. Told of it (:meth:`LiveCursor.hear_not`), this connection leaves out
+what that store wrote: each of its transactions notes in its :class:`Ledger` what it
+added (journal and response ids, ranges of the primary keys, since nobody else writes
+under ``BEGIN IMMEDIATE``) and how it moved each source's bookkeeping row; a poll takes
+those notes under the ledger's lock, which that store holds from its ``COMMIT`` until
+its note is made, so a poll sees a commit together with its note or neither.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from reactieveld.store.base import ChangeSet
@@ -30,6 +43,77 @@ from reactieveld.store.base import ChangeSet
 #: At most this many journal rows are read per poll; the rest come at the next poll
 #: (a batch of thousands of decisions by another moderator arrives in a few sets).
 POLL_ROWS = 5000
+#: Above every id: the open end of a range of response ids.
+_NO_END = 2**63 - 1
+
+#: A source's sync bookkeeping row, as :func:`_sources` reads it.
+SourceRow = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one committed transaction of a store added: journal ids and response ids,
+    each the range ``(low, high]``, and the sources whose bookkeeping row it moved, as
+    (name, row before, row after)."""
+
+    journal: tuple[int, int]
+    responses: tuple[int, int]
+    sources: tuple[tuple[str, SourceRow | None, SourceRow], ...]
+
+
+@dataclass(frozen=True)
+class _Mark:
+    journal: int
+    responses: int
+    sources: dict[str, SourceRow]
+
+
+def _mark(db: sqlite3.Connection) -> _Mark:
+    top = db.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
+    return _Mark(int(top), _newest(db), _sources(db))
+
+
+class Ledger:
+    """What a store commits, noted for the other stores of its process that are told
+    not to hear it (:meth:`LiveCursor.hear_not`). Each hearer has an inbox of
+    :class:`Written`; the lock is held from a ``COMMIT`` until its note is in them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._inboxes: list[list[Written]] = []
+
+    def inbox(self) -> list[Written]:
+        """A new hearer's inbox (read and emptied under :attr:`lock`)."""
+        with self.lock:
+            box: list[Written] = []
+            self._inboxes.append(box)
+            return box
+
+    def begin(self, db: sqlite3.Connection) -> object:
+        """Where the store stands at the start of its transaction (after ``BEGIN
+        IMMEDIATE``: nobody else writes until it ends); None when nobody hears it not."""
+        return _mark(db) if self._inboxes else None
+
+    def commit(self, db: sqlite3.Connection, begun: object) -> None:
+        """``COMMIT`` the transaction begun at ``begun`` (:meth:`begin`) and note what it
+        added, both under the lock."""
+        if not isinstance(begun, _Mark):
+            db.execute("COMMIT")
+            return
+        now = _mark(db)
+        written = Written(
+            (begun.journal, now.journal),
+            (begun.responses, now.responses),
+            tuple(
+                (name, begun.sources.get(name), row)
+                for name, row in now.sources.items()
+                if begun.sources.get(name) != row
+            ),
+        )
+        with self.lock:
+            db.execute("COMMIT")
+            for box in self._inboxes:
+                box.append(written)
 
 
 @dataclass
@@ -45,18 +129,48 @@ class LiveCursor:
     #: The moderators this connection claimed or released as (its own app's).
     claimers: set[str] = field(default_factory=set)
     #: The sources' sync bookkeeping at the last poll, and the highest response id then.
-    sources: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    sources: dict[str, SourceRow] = field(default_factory=dict)
     newest: int = 0
+    #: The ledgers of the stores this connection hears not, with its inbox in each.
+    heard_not: list[tuple[Ledger, list[Written]]] = field(default_factory=list)
 
     @property
     def started(self) -> bool:
         return self.version is not None
 
+    def hear_not(self, ledger: Ledger) -> None:
+        """Leave what the store keeping ``ledger`` writes out of the polls (once each)."""
+        if all(held is not ledger for held, _ in self.heard_not):
+            self.heard_not.append((ledger, ledger.inbox()))
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        # No store heard not commits while a poll reads: its notes match what is read.
+        with contextlib.ExitStack() as stack:
+            for ledger, _ in self.heard_not:
+                stack.enter_context(ledger.lock)
+            yield
+
+    def take(self) -> list[Written]:
+        """The notes of the stores heard not since the last poll (under their locks)."""
+        taken: list[Written] = []
+        for _, box in self.heard_not:
+            taken.extend(box)
+            box.clear()
+        return taken
+
 
 def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
     """One poll on ``db`` (runs on the store's thread). The first poll only takes the
-    current position: what was there before the subscription is not a change."""
+    current position: what was there before the subscription is not a change. What the
+    stores heard not (:meth:`LiveCursor.hear_not`) wrote is left out."""
+    with cursor.holding():
+        return _poll(db, cursor)
+
+
+def _poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
     version = int(db.execute("PRAGMA data_version").fetchone()[0])
+    theirs = cursor.take()
     if cursor.version is None:
         cursor.version = version
         cursor.last = int(db.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0])
@@ -67,6 +181,8 @@ def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
         return ChangeSet()
     if version == cursor.version:
         return ChangeSet()
+    for written in theirs:
+        cursor.mine.update(range(written.journal[0] + 1, written.journal[1] + 1))
     rows = db.execute(
         "SELECT id, response_id, actor FROM actions WHERE id > ? ORDER BY id LIMIT ?",
         (cursor.last, POLL_ROWS),
@@ -91,29 +207,48 @@ def poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
             ids[response_id] = None
             by.add(actor)
     cursor.claims = claims
-    return ChangeSet(tuple(ids), tuple(sorted(by)), sources=_synced(db, cursor))
+    return ChangeSet(tuple(ids), tuple(sorted(by)), sources=_synced(db, cursor, theirs))
 
 
-def _synced(db: sqlite3.Connection, cursor: LiveCursor) -> tuple[str, ...]:
+def _synced(db: sqlite3.Connection, cursor: LiveCursor, theirs: list[Written]) -> tuple[str, ...]:
     """The sources another connection's sync stored something of since the last poll:
     new responses (ids past the last poll's highest, a range of the primary key) or a
-    changed bookkeeping row (a round's end, a page's cursor)."""
-    names = {
-        str(n)
-        for (n,) in db.execute(
-            "SELECT DISTINCT s.name FROM responses r JOIN sources s ON s.id = r.source_id "
-            "WHERE r.id > ?",
-            (cursor.newest,),
-        )
-    }
+    changed bookkeeping row (a round's end, a page's cursor); ``theirs``, what the
+    stores heard not wrote meanwhile, is left out."""
+    names: set[str] = set()
+    low = cursor.newest
+    # The id ranges between theirs: each one range of the primary key.
+    for start, end in [*sorted(w.responses for w in theirs), (_NO_END, _NO_END)]:
+        if start > low:
+            names.update(
+                str(n)
+                for (n,) in db.execute(
+                    "SELECT DISTINCT s.name FROM responses r JOIN sources s "
+                    "ON s.id = r.source_id WHERE r.id > ? AND r.id <= ?",
+                    (low, start),
+                )
+            )
+        low = max(low, end)
     cursor.newest = _newest(db)
     sources = _sources(db)
-    names.update(n for n, row in sources.items() if cursor.sources.get(n) != row)
+    moves: dict[str, list[tuple[SourceRow | None, SourceRow]]] = {}
+    for written in theirs:
+        for name, before, after in written.sources:
+            moves.setdefault(name, []).append((before, after))
+    for name, row in sources.items():
+        seen = cursor.sources.get(name)
+        # Their moves, in commit order, from the row as last seen: when they lead to the
+        # row as it is, nobody else moved it.
+        for before, after in moves.get(name, ()):
+            if before == seen:
+                seen = after
+        if seen != row:
+            names.add(name)
     cursor.sources = sources
     return tuple(sorted(names))
 
 
-def _sources(db: sqlite3.Connection) -> dict[str, tuple[object, ...]]:
+def _sources(db: sqlite3.Connection) -> dict[str, SourceRow]:
     return {
         str(row[0]): tuple(row[1:])
         for row in db.execute(

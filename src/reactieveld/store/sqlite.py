@@ -66,7 +66,7 @@ from reactieveld.store.codings import (
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import prepare_path, read_only_uri, tighten_modes
 from reactieveld.store.fts import fts_query
-from reactieveld.store.live import LiveCursor
+from reactieveld.store.live import Ledger, LiveCursor
 from reactieveld.store.live import poll as _live_poll
 from reactieveld.store.rows import (
     COUNTS_SQL,
@@ -213,6 +213,8 @@ class SqliteStore:
         #: Where :meth:`changes` stands (store/live.py); its ``mine`` is only touched on
         #: the connection's thread.
         self._live = LiveCursor()
+        #: What this store commits, noted for the stores that hear it not (live.py).
+        self._ledger = Ledger()
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -375,8 +377,9 @@ class SqliteStore:
                 )
             db.execute("BEGIN IMMEDIATE")
             try:
+                begun = self._ledger.begin(db)
                 result = fn(db)
-                db.execute("COMMIT")
+                self._ledger.commit(db, begun)
                 from reactieveld.store.values import ActionOutcome
 
                 if self._live.started and isinstance(result, ActionOutcome):
@@ -1158,6 +1161,15 @@ class SqliteStore:
         from reactieveld.i18n import text
 
         return text("ro.reason", language, path=str(self.path))
+
+    def hear_not(self, other: object) -> None:
+        """Leave what ``other`` writes out of :meth:`changes` as well: another store of
+        this process on the same file (the app's sync engine's, opened apart so that its
+        bulk writes never queue behind a key). Its pages and rounds are this app's own,
+        told by the engine's events: heard again, they would refresh twice. What another
+        program writes is still heard (store/live.py)."""
+        if other is not self and isinstance(other, SqliteStore):
+            self._live.hear_not(other._ledger)
 
     async def poll_changes(self) -> ChangeSet:
         """One look for other connections' commits (store/live.py); the first call only

@@ -778,7 +778,7 @@ class ReactieveldApp(App[int]):
         if changes is None:
             return
         # The own engine's store (a connection of its own): what it stores is this app's,
-        # told by the engine's events; heard again it would refresh twice (PostgreSQL).
+        # told by the engine's events; heard again it would refresh twice (both backends).
         hear_not = getattr(self.store, "hear_not", None)
         engine_store = getattr(self.engine, "store", None)
         if hear_not is not None and engine_store is not None:

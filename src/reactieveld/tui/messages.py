@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.worker import get_current_worker
 
 from reactieveld.store.base import QueueRow
@@ -311,3 +312,24 @@ async def after_first_rows(app: Any) -> None:
     shown = getattr(app, "rows_shown", None)
     if shown is not None and not shown.is_set():
         await shown.wait()
+
+
+def notice(app: Any, text: str, *, post: bool = True, **kw: Any) -> Notification:
+    """``app.notify(text, markup=False, **kw)`` (literal text) that returns the notice, so
+    that it can be taken back before its time (:func:`withdraw`); ``post=False``: made,
+    not shown yet (post ``Notify`` of it later)."""
+    if kw.get("timeout") is None:  # as ``notify``: none given is the app's own
+        kw["timeout"] = app.NOTIFICATION_TIMEOUT
+    shown = Notification(text, markup=False, **kw)
+    if post:
+        app.post_message(Notify(shown))
+    return shown
+
+
+def withdraw(app: Any, shown: Notification) -> None:
+    """Take the notice ``shown`` (:func:`notice`) off the screen now, the others left
+    as they are. Textual 8.2 (pinned) has no public call for one notice (only
+    ``clear_notifications``, which takes every one): its toasts' own click uses this.
+    Expired as well: a notice whose ``Notify`` is still on its way is dropped on arrival."""
+    shown.timeout = 0
+    app._unnotify(shown)

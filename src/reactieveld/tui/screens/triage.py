@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Vertical
 from textual.css.query import NoMatches
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -32,8 +33,10 @@ from reactieveld.tui.messages import (
     CursorMoved,
     QueueChanged,
     after_first_rows,
+    notice,
     passed_on,
     run_binding,
+    withdraw,
 )
 from reactieveld.tui.queues import (
     DISAGREE,
@@ -116,7 +119,9 @@ class TriageScreen(Screen[None]):
         self._allowed: tuple[bool | None, ...] = ()
         self._refused: tuple[str, float] = ("", 0.0)  # the last refused key's notice
         #: Notices due while another screen (a dialog) is on top: shown when this one is.
-        self._held_notices: list[tuple[str, dict[str, Any]]] = []
+        self._held_notices: list[Notification] = []
+        #: The kept row's notice (:meth:`_tell_kept`) and the row: it goes with the row.
+        self._kept_notice: tuple[int, Notification] | None = None
         #: The response view and the tag bar, once mounted (after the first frame:
         #: :meth:`_mount_the_rest`); None before.
         self._view: ResponseView | None = None
@@ -241,6 +246,7 @@ class TriageScreen(Screen[None]):
     # -- reacting -----------------------------------------------------------------------
     @on(CursorMoved)
     def _cursor_moved(self, event: CursorMoved) -> None:
+        self._kept_gone()
         row = event.row
         if self._view is not None and self._bar is not None:  # else shown as they mount
             self._view.show(row, readonly_reason=self.readonly_reason(row))
@@ -277,6 +283,7 @@ class TriageScreen(Screen[None]):
 
     @on(QueueChanged)
     def _queue_changed(self, event: QueueChanged) -> None:
+        self._kept_gone()
         status = self.query_one(StatusLine)
         status.marked = len(self.queue.marked)
         status.redraw()
@@ -354,7 +361,7 @@ class TriageScreen(Screen[None]):
             return
         kept = await queue.refresh_window(reanchor=True, keep=True)
         if kept is not None:
-            await self._tell_kept(kept, journal=False)  # a sync: no moderator to name
+            await self._tell_kept(kept, synced=True)  # the platform, seen by a sync
         self.rapp.request_counts()
 
     async def rows_changed(self, ids: Sequence[int]) -> None:
@@ -381,32 +388,63 @@ class TriageScreen(Screen[None]):
         except NoMatches:
             return None
 
-    async def _tell_kept(self, row: QueueRow, *, notice: bool = True, journal: bool = True) -> None:
+    async def _tell_kept(self, row: QueueRow, *, notice: bool = True, synced: bool = False) -> None:
         """The kept row ``row`` (out of the list, under the cursor): who changed it and
-        how, first in its text ("anna: spam") and, with ``notice``, in a notice; from its
-        last journal entry when it is another moderator's (``journal``), else in general
-        words ("someone: changed")."""
+        how, first in its text ("anna: spam") and, with ``notice``, in a notice that goes
+        when the row goes (:meth:`_kept_gone`). Another moderator's change is told from
+        its last journal entry (else in general words: "someone: changed"); one a sync
+        saw (``synced``: the platform changed it, no moderator) names the source ("blog:
+        changed on the site")."""
         from reactieveld.tui.widgets.response_view import undone_what
 
         rid = row.response.id
         if rid is None:
             return
-        entries = await self.rapp.store.journal(rid, limit=1) if journal else []
-        entry = entries[0] if entries and entries[0].actor != self.rapp.actor else None
-        name = one_line(entry.actor, limit=40) if entry is not None and entry.actor else None
-        # The entry's "after" read as an undo's "before": the words of what it made.
-        what = (
-            undone_what(self.i18n, self.rapp.codebook, entry.after, entry.before)
-            if entry is not None
-            else None
-        ) or self.i18n.t("kept.changed")
-        who = name or self.i18n.t("kept.someone")
+        labels: tuple[str, ...]
+        if synced:
+            source = one_line(row.response.source, limit=40)
+            # Short: at 80 columns the row's source and status columns say the rest
+            # ("blog ... goedgekeurd op de site").
+            labels = (self.i18n.t("kept.site", source=source), self.i18n.t("kept.site_short"))
+            said = self.i18n.t("kept.site_notice", source=source)
+        else:
+            entries = await self.rapp.store.journal(rid, limit=1)
+            entry = entries[0] if entries and entries[0].actor != self.rapp.actor else None
+            name = one_line(entry.actor, limit=40) if entry is not None and entry.actor else None
+            # The entry's "after" read as an undo's "before": the words of what it made.
+            what = (
+                undone_what(self.i18n, self.rapp.codebook, entry.after, entry.before)
+                if entry is not None
+                else None
+            ) or self.i18n.t("kept.changed")
+            who = name or self.i18n.t("kept.someone")
+            labels = (self.i18n.t("kept.row", name=who, what=what),)
+            said = self.i18n.t("kept.notice", name=who, what=what)
         queue = self._live_queue()
         if queue is None:
             return
-        queue.label_kept(rid, self.i18n.t("kept.row", name=who, what=what))
+        queue.label_kept(rid, *labels)
         if notice:
-            self._say(self.i18n.t("kept.notice", name=who, what=what), timeout=8)
+            self._kept_gone(going=True)  # one kept row, one notice
+            self._kept_notice = (rid, self._say(said, timeout=8))
+
+    def _kept_gone(self, *, going: bool = False) -> None:
+        """Take the kept row's notice back once the row is gone (the cursor moved on, an
+        action took it), or ``going``: it is replaced."""
+        if self._kept_notice is None:
+            return
+        rid, shown = self._kept_notice
+        queue = self._live_queue()
+        if not going and queue is not None and queue.rereading:
+            return  # the kept row is put back at its end (a CursorMoved follows)
+        kept = queue.kept if queue is not None else None
+        if not going and kept is not None and kept.id == rid:
+            return
+        self._kept_notice = None
+        if shown in self._held_notices:
+            self._held_notices.remove(shown)
+        else:
+            withdraw(self.app, shown)
 
     # -- what the current item allows --------------------------------------------------
     def _capability_problem(self, rows: Sequence[QueueRow], cap: Capability) -> str | None:
@@ -489,18 +527,20 @@ class TriageScreen(Screen[None]):
         )
         return True
 
-    def _say(self, text: str, **kw: Any) -> None:
+    def _say(self, text: str, **kw: Any) -> Notification:
         """A notice (literal text) from this screen: shown only while it is the screen
         on top, not over a dialog opened meanwhile; held until it is on top again."""
         if self.app.screen is self:
-            self.app.notify(text, markup=False, **kw)
-        else:
-            self._held_notices.append((text, kw))
+            return notice(self.app, text, **kw)
+        held = notice(self.app, text, post=False, **kw)
+        self._held_notices.append(held)
+        return held
 
     def on_screen_resume(self) -> None:
         held, self._held_notices = self._held_notices, []
-        for text, kw in held:
-            self.app.notify(text, markup=False, **kw)
+        for shown in held:
+            shown.raised_at = time.time()  # its time runs from now
+            self.app.post_message(Notify(shown))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _WRITES and (

@@ -107,8 +107,9 @@ class KeptRow:
     #: The version the moderator saw before the change: an action on the row is checked
     #: against it (and refused) until a refusal has shown the row as it is now.
     seen: int
-    #: Who changed it and how, in words ("anna: spam"); None until known.
-    label: str | None = None
+    #: Who changed it and how, in words, longest first ("blog: changed on the site", "on
+    #: the site"): the longest that fits is drawn; none until known.
+    labels: tuple[str, ...] = ()
 
 
 def flag_label(rules: tuple[str, ...]) -> str:
@@ -273,6 +274,11 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.kept = None
         return index
 
+    @property
+    def rereading(self) -> bool:
+        """A re-read of the window is under way: the kept row is out of it until its end."""
+        return self._lock.locked()
+
     def is_kept(self, row: QueueRow | None) -> bool:
         """Whether ``row`` is the kept row: out of the list, shown until the cursor moves."""
         kept = self.kept
@@ -309,11 +315,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             return {}
         return {row.response.id: self.seen_of(row)}
 
-    def label_kept(self, response_id: int, label: str) -> None:
-        """Who changed the kept row and how ("anna: spam"), first in its text."""
+    def label_kept(self, response_id: int, *labels: str) -> None:
+        """Who changed the kept row and how ("anna: spam"), first in its text; shorter
+        words after the first, for a narrow screen."""
         kept = self.kept
         if kept is not None and kept.id == response_id:
-            kept.label = label
+            kept.labels = labels
             self.refresh()
 
     async def accept_refused(self, ids: tuple[int, ...] | list[int]) -> int:
@@ -536,7 +543,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.kept = KeptRow(
             rid,
             kept.seen if kept is not None else shown.version,
-            kept.label if kept is not None else None,
+            kept.labels if kept is not None else (),
         )
         return self.base + at
 
@@ -905,7 +912,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         marked = row is not None and row.response.id in self.marked
         is_cursor = index == self.cursor
         kept = self.kept if self.is_kept(row) else None
-        label = (kept.label or "") if kept is not None else None
+        label = kept.labels if kept is not None else None
         key = (row.response.id if row else None, marked, is_cursor, width, label)
         cached = self._strips.get(key)
         if cached is not None and cached[0] is row:
@@ -920,7 +927,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         width: int,
         marked: bool,
         cursor: bool,
-        kept: str | None = None,
+        kept: tuple[str, ...] | None = None,
     ) -> Strip:
         """One row in ``width`` cells; ``kept``: the row is the kept one (``×``), with
         who changed it and how ("anna: spam", "" while not known) first in its text."""
@@ -990,8 +997,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 text = (label if cell_len(label) + 4 <= rest else name) + " · " + text
             if kept:
                 # Who took it out of the list and how, first: it is not in the list now
-                # (at 80 columns the text has about ten cells: then that alone).
-                text = kept + " · " + text if cell_len(kept) + 4 <= rest else kept
+                # (at 80 columns the text has about ten cells: then that alone, in the
+                # shortest words when the longest do not fit).
+                label = next((k for k in kept if cell_len(k) <= rest), kept[-1])
+                text = label + " · " + text if cell_len(label) + 4 <= rest else label
             segments.append(Segment(set_cell_size(shorten(text, rest), rest), dim))
         return Strip(segments, width)
 
