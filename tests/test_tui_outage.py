@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, press, ready, settled
+from helpers.app import SMALL, press, ready, record_notices, settled
 from helpers.data import fill_store, sample_responses
 from helpers.team import header
 
@@ -52,7 +52,6 @@ async def test_the_app_s_own_reads_and_writes_notice_the_memory_away_and_back(
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     store, app = await _on_own_memory(own_cluster, make_app, language)
-    notices: list[str] = []
 
     async def away() -> None:
         # What was committed is on disk first: the test cluster commits asynchronously,
@@ -69,7 +68,7 @@ async def test_the_app_s_own_reads_and_writes_notice_the_memory_away_and_back(
     try:
         async with app.run_test(size=SMALL) as pilot:
             screen = await ready(app, pilot)
-            app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+            notices = record_notices(app)
             assert marker not in header(app)
 
             # A read: the cursor moves, the response's details are read (a worker).
@@ -208,11 +207,10 @@ async def test_one_outage_met_by_a_key_and_a_round_at_once_is_said_once(
     from reactieveld.sync import SyncEvent
 
     store, app = await _on_own_memory(own_cluster, make_app, "en")
-    notices: list[str] = []
     try:
         async with app.run_test(size=SMALL) as pilot:
             await ready(app, pilot)
-            app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+            notices = record_notices(app)
             for first, turns in AT_ONCE:
                 notices.clear()
                 await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, ready, screen_text
+from helpers.app import SMALL, ready, record_notices, screen_text
 
 from reactieveld.sync import SyncEvent
 from reactieveld.tui.widgets.status_line import SourceStatus
@@ -38,11 +38,10 @@ async def test_the_header_says_the_shared_memory_is_unreachable_until_it_is_back
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(tui_store, language=language)
-    notices: list[str] = []
     async with app.run_test(size=SMALL) as pilot:
         screen = await ready(app, pilot)
         app._sources["blog"] = SourceStatus("blog", "ok")
-        app.notify = lambda message, **kw: notices.append(str(message))  # type: ignore[method-assign]
+        notices = record_notices(app)
         await app._on_sync_event(SyncEvent("other", "error", error=DOWN))
         await app._on_sync_event(SyncEvent("other", "round"))
         await pilot.pause()

@@ -83,6 +83,24 @@ def screen_text(app: ReactieveldApp) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
+def record_notices(app: ReactieveldApp) -> list[str]:
+    """The notices the app is given from now on, as their texts: every way of making
+    one (``app.notify``, the screens' own notices with a handle) posts ``Notify``; they
+    are shown as before."""
+    from textual.notifications import Notify
+
+    said: list[str] = []
+    post = app.post_message
+
+    def spy(message: Any) -> bool:
+        if isinstance(message, Notify):
+            said.append(str(message.notification.message))
+        return post(message)
+
+    app.post_message = spy  # type: ignore[method-assign]
+    return said
+
+
 def toasts_on_screen(app: ReactieveldApp) -> list[str]:
     """The notices drawn on the screen (the app run with ``notifications=True``), each
     one's characters in its box as one line (its lines joined, blanks collapsed)."""
