@@ -96,7 +96,7 @@ class TriageScreen(Screen[None]):
         app: AppServices = self.app  # type: ignore[assignment]
         self.rapp = app
         self.i18n = app.i18n
-        self._view_context = ViewContext(self.i18n, app.codebook, app.tz, app.actor)
+        self._view_context = ViewContext(self.i18n, app.codebook, app.tz, app.actor, app.clock)
         self.specs = key_specs(app.codebook)
         self._bindings = BindingsMap(
             [
