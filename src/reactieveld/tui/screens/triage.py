@@ -136,7 +136,7 @@ class TriageScreen(Screen[None]):
         # response view and the footer follow it (:meth:`_mount_the_rest`): their modules,
         # styles and layout are not on the way to the first rows.
         app = self.rapp
-        yield StatusLine(i18n=self.i18n, tz=app.tz, id="status-line")
+        yield StatusLine(i18n=self.i18n, tz=app.tz, clock=app.clock, id="status-line")
         yield QueueTabs(i18n=self.i18n, id="queue-tabs")
         with Vertical(id="queue-pane"):
             yield Static("", id="queue-header", markup=False)
