@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, app_with, press, ready, screen_text, settled
+from helpers.data import NOW
 from textual.widgets import OptionList, Select, Tree
 
 from reactieveld.model import RemoteStatus
@@ -26,7 +27,8 @@ from reactieveld.tui.screens.filters import FilterScreen
 from reactieveld.tui.screens.search import AuthorHistoryScreen, SearchScreen
 from reactieveld.tui.screens.thread import ThreadScreen
 from reactieveld.tui.screens.triage import TriageScreen
-from reactieveld.tui.widgets.queue_list import CURSOR_MARK, format_time
+from reactieveld.tui.times import format_time
+from reactieveld.tui.widgets.queue_list import CURSOR_MARK
 
 pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
 
@@ -68,7 +70,7 @@ async def _queue_lands_on(app: Any, pilot: Any, triage: TriageScreen, rid: int) 
 
 async def _stamps(store: Any, ids: list[int]) -> list[tuple[str, int]]:
     rows = [await store.get(i) for i in ids]
-    return [(format_time(r.response.created_at, UTC), r.response.id) for r in rows]
+    return [(format_time(r.response.created_at, UTC, NOW), r.response.id) for r in rows]
 
 
 # -- opening each list ------------------------------------------------------------------
@@ -128,7 +130,7 @@ def _option_listing(
     app: Any, pilot: Any, triage: TriageScreen, rows: list[Any], results: OptionList
 ) -> Listing:
     # A hit's first line starts with its time (unique here).
-    stamps = [(format_time(r.response.created_at, UTC), r.response.id) for r in rows]
+    stamps = [(format_time(r.response.created_at, UTC, NOW), r.response.id) for r in rows]
 
     def cursor() -> Any:
         i = results.highlighted
@@ -247,7 +249,7 @@ async def test_the_thread_says_in_characters_which_response_it_was_opened_from(
         assert triage.queue.current is not None
         opened = triage.queue.current.response
         listing = await open_thread(app, pilot, tui_store, triage)
-        stamp = format_time(opened.created_at, UTC)
+        stamp = format_time(opened.created_at, UTC, NOW)
         for key in ("", "k", "k"):  # the cursor leaves it: the word stays with it
             if key:
                 await pilot.press(key)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, app_with, ready, screen_text, settled
-from helpers.data import T0, fill_store, sample_responses
+from helpers.data import NOW, T0, fill_store, sample_responses
 from textual.widgets import Button, Input, Select
 from textual.widgets._toast import Toast
 
@@ -24,8 +24,8 @@ from reactieveld.store.base import QueueFilter
 from reactieveld.tui.screens.export import ExportScreen, report_path
 from reactieveld.tui.screens.filters import FilterScreen
 from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.footer import footer_order
-from reactieveld.tui.widgets.queue_list import format_time
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.toggles import CharCheckbox
 
@@ -40,7 +40,7 @@ WORDS = {
 
 def row_line(lines: list[str], created: Any) -> str:
     """The screen line of the queue row with this time (times are unique here)."""
-    stamp = format_time(created, UTC)
+    stamp = format_time(created, UTC, NOW)
     [line] = [line for line in lines if line[4:].startswith(stamp)]
     return line
 

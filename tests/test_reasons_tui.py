@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.app import SIZE, SMALL, ready, screen_text, settle
-from helpers.data import T0, fill_store, sample_responses
+from helpers.data import NOW, T0, fill_store, sample_responses
 from helpers.store import sql
 
 from reactieveld.model import RemoteStatus
@@ -199,7 +199,9 @@ def test_reason_dialog_snapshot_80x24_no_color(snap_compare, tmp_path, no_color)
         await store.close()
 
     asyncio.run(build())
-    app = ReactieveldApp(None, db_path=path, language="nl", tz=UTC, actor="t", reasons=ASKING)
+    app = ReactieveldApp(
+        None, db_path=path, language="nl", tz=UTC, actor="t", reasons=ASKING, clock=lambda: NOW
+    )
 
     async def run_before(pilot) -> None:
         await pilot.pause()

@@ -4,11 +4,12 @@ its state, and a release from the Flagged queue recorded as the rule's misfire."
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from helpers.app import SIZE, SMALL, press, ready, screen_text, settle
-from helpers.store import page, resp
+from helpers.store import T0, page, resp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,10 @@ async def flagged_store(path: Path):
     return store
 
 
+#: The screens' now: a day after the pages, so their times show their hours.
+ON = T0 + timedelta(days=1)
+
+
 @pytest.fixture
 async def store(tmp_path: Path):
     s = await flagged_store(tmp_path / "m.db")
@@ -61,7 +66,7 @@ async def store(tmp_path: Path):
 async def test_the_flagged_tab_its_count_and_the_rule_on_each_row(
     store, make_app, size, language, tab
 ):
-    app = make_app(store, language=language, rules=RULES)
+    app = make_app(store, language=language, rules=RULES, clock=lambda: ON)
     async with app.run_test(size=size) as pilot:
         screen = await ready(app, pilot)
         assert "flagged" in screen.queues
@@ -265,10 +270,9 @@ def test_no_color_flagged_queue_and_view_at_80x24(
     """The Flagged tab current, each row's rule, the view's marked word and rule line,
     without colour at the smallest terminal. Update with ``--snapshot-update`` and look."""
     import asyncio
-    from datetime import UTC, timedelta
+    from datetime import UTC
 
     from helpers.figures import set_store_clock
-    from helpers.store import T0
 
     from reactieveld.tui.app import ReactieveldApp
 
@@ -282,7 +286,15 @@ def test_no_color_flagged_queue_and_view_at_80x24(
     set_store_clock(monkeypatch, lambda: T0 + timedelta(hours=2))
     asyncio.run(build())
     monkeypatch.undo()
-    app = ReactieveldApp(None, db_path=path, language=language, tz=UTC, actor="t", rules=RULES)
+    app = ReactieveldApp(
+        None,
+        db_path=path,
+        language=language,
+        tz=UTC,
+        actor="t",
+        rules=RULES,
+        clock=lambda: ON,
+    )
 
     async def run_before(pilot) -> None:
         await pilot.pause()

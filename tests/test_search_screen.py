@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import pytest
 from helpers.app import ScreenHost, app_on_memory, settled
@@ -36,7 +36,10 @@ class Host(ScreenHost):
 
     def __init__(self, path, language="nl", query=""):
         super().__init__(
-            path, lambda store: SearchScreen(store, language=language, tz=UTC, query=query)
+            path,
+            lambda store: SearchScreen(store, language=language, tz=UTC, query=query),
+            # A week after the memory began (it spans three days): its times show hours.
+            clock=lambda: T0 + timedelta(days=7),
         )
 
 
@@ -187,8 +190,6 @@ async def test_unknown_filter_values_are_explained_in_the_screen(tmp_path, monke
 
 async def many(path, n: int) -> None:
     """A memory of ``n`` responses in source ``veel``, all saying "stoep"."""
-    from datetime import timedelta
-
     store = await SqliteStore.open(path)
     await store.ensure_source(Source("veel", "demo"))
     responses = [

@@ -1,8 +1,9 @@
 """Snapshots (pytest-textual-snapshot) of the queue, the response view, the thread tree,
 the help screen, in Dutch and English, and a queue full of hostile text.
 
-Deterministic: fixed response times shown in UTC, no actions with wall-clock times, the
-developer's own config hidden (``tui_env``). Update with ``--snapshot-update``.
+Deterministic: fixed response times shown in UTC against a fixed now (``helpers.data.NOW``), no
+actions with wall-clock times, the developer's own config hidden (``tui_env``). Update
+with ``--snapshot-update``.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from helpers.app import SMALL
+from helpers.app import SMALL, app_on_file
 from helpers.app import settle as settle_workers
 from helpers.data import T0, fill_store, hostile_responses, sample_responses
 from helpers.figures import set_store_clock
-
-from reactieveld.tui.app import ReactieveldApp
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 SIZE = (130, 36)
@@ -44,10 +43,6 @@ def build_store(path: Path, *, hostile: bool = False) -> Path:
     return path
 
 
-def app_on(path: Path, language: str) -> ReactieveldApp:
-    return ReactieveldApp(None, db_path=path, language=language, tz=UTC, actor="tester")
-
-
 async def settle(pilot) -> None:
     """The queue loaded (the triage screen may be under the first-run screen), workers done."""
     app = pilot.app
@@ -67,7 +62,7 @@ def test_queue_and_response_view(snap_compare, tmp_path, language):
         await pilot.press("j", "j")  # a response with tags, a role and a parent
         await settle(pilot)
 
-    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app_on_file(path, language), run_before=run_before, terminal_size=SIZE)
 
 
 def test_thread_tree(snap_compare, tmp_path):
@@ -79,7 +74,7 @@ def test_thread_tree(snap_compare, tmp_path):
         for _ in range(3):
             await pilot.pause()
 
-    assert snap_compare(app_on(path, "nl"), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app_on_file(path, "nl"), run_before=run_before, terminal_size=SIZE)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -91,7 +86,7 @@ def test_help_screen(snap_compare, tmp_path, language):
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=(130, 50))
+    assert snap_compare(app_on_file(path, language), run_before=run_before, terminal_size=(130, 50))
 
 
 def test_hostile_queue(snap_compare, tmp_path):
@@ -101,7 +96,7 @@ def test_hostile_queue(snap_compare, tmp_path):
     async def run_before(pilot) -> None:
         await settle(pilot)
 
-    assert snap_compare(app_on(path, "nl"), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app_on_file(path, "nl"), run_before=run_before, terminal_size=SIZE)
 
 
 def test_hostile_response_view_and_thread(snap_compare, tmp_path):
@@ -112,7 +107,7 @@ def test_hostile_response_view_and_thread(snap_compare, tmp_path):
         await pilot.press("j", "j", "j")  # the ANSI/OSC one
         await settle(pilot)
 
-    assert snap_compare(app_on(path, "en"), run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app_on_file(path, "en"), run_before=run_before, terminal_size=SIZE)
 
 
 # -- readable without colour, at 80x24 (issue 11) ----------------------------------------
@@ -129,7 +124,7 @@ def test_no_color_queue_at_80x24(snap_compare, tmp_path, no_color, language):
         await pilot.press("j", "space", "j")  # row 1 marked, the cursor on row 2 (tagged)
         await settle(pilot)
 
-    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SMALL)
+    assert snap_compare(app_on_file(path, language), run_before=run_before, terminal_size=SMALL)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -157,7 +152,7 @@ def test_no_color_export_dialog_at_80x24(snap_compare, tmp_path, no_color, langu
         screen.query_one("#export-personal", CharCheckbox).value = True
         await pilot.pause()
 
-    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SMALL)
+    assert snap_compare(app_on_file(path, language), run_before=run_before, terminal_size=SMALL)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -169,4 +164,4 @@ def test_no_color_filter_dialog_at_80x24(snap_compare, tmp_path, no_color, langu
         await pilot.press("f")
         await pilot.pause()
 
-    assert snap_compare(app_on(path, language), run_before=run_before, terminal_size=SMALL)
+    assert snap_compare(app_on_file(path, language), run_before=run_before, terminal_size=SMALL)

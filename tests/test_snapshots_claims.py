@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers.app import SMALL, settle
+from helpers.app import SMALL, app_on_file, settle
 from helpers.data import fill_store, sample_responses
 
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.app import ReactieveldApp
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 
@@ -44,7 +43,7 @@ def build(path: Path) -> Path:
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_color_claimed_rows_at_80x24(snap_compare, tmp_path, no_color, language):
     path = build(tmp_path / "m.db")
-    app = ReactieveldApp(None, db_path=path, language=language, tz=UTC, actor="tester")
+    app = app_on_file(path, language)
 
     async def run_before(pilot) -> None:
         await pilot.pause()

@@ -7,15 +7,13 @@ at the diff)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
 from pathlib import Path
 
 import pytest
-from helpers.app import SMALL, settle
+from helpers.app import SMALL, app_on_file, settle
 from helpers.data import fill_store, sample_responses
 
 from reactieveld.store.base import QueueFilter
-from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.queues import SECOND
 
 pytestmark = pytest.mark.usefixtures("tui_env")
@@ -45,9 +43,7 @@ def build(path: Path) -> Path:
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_color_second_coding_at_80x24(snap_compare, tmp_path, no_color, language):
     path = build(tmp_path / "m.db")
-    app = ReactieveldApp(
-        None, db_path=path, language=language, tz=UTC, actor="tester", double_share=1.0
-    )
+    app = app_on_file(path, language, double_share=1.0)
 
     async def run_before(pilot) -> None:
         await pilot.pause()

@@ -261,8 +261,8 @@ async def test_postgresql_ingest_announces_its_source_by_name_only(pg_url: str) 
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("nl", "forum gesynchroniseerd door reactieveld_sync sync (fout, laatst 2024-03-01 12:05)"),
-        ("en", "forum synced by reactieveld_sync sync (error, last 2024-03-01 12:05)"),
+        ("nl", "forum gesynchroniseerd door reactieveld_sync sync (fout, laatst 01-03-2024 12:05)"),
+        ("en", "forum synced by reactieveld_sync sync (error, last 01-03-2024 12:05)"),
     ],
 )
 def test_who_synced_is_said_in_characters(language: str, expected: str) -> None:

@@ -108,8 +108,8 @@ async def test_a_source_synced_elsewhere_is_shown_with_its_stored_state_and_not_
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("nl", "forum wordt elders gesynchroniseerd (fout, laatst 2024-03-01 12:05)"),
-        ("en", "forum synced elsewhere (error, last 2024-03-01 12:05)"),
+        ("nl", "forum wordt elders gesynchroniseerd (fout, laatst 01-03-2024 12:05)"),
+        ("en", "forum synced elsewhere (error, last 01-03-2024 12:05)"),
     ],
 )
 def test_the_stored_error_and_an_older_day_are_said_in_characters(
@@ -162,12 +162,13 @@ def test_the_synced_by_state_fits_80_columns(
     from rich.cells import cell_len
 
     from reactieveld.i18n import I18n
-    from reactieveld.model import utcnow
     from reactieveld.text import one_line
     from reactieveld.tui.widgets.status_line import SourceStatus, StatusLine
 
-    line = StatusLine(i18n=I18n(language), tz=UTC)
-    when = utcnow().replace(hour=12, minute=5) - timedelta(days=days)
+    # The line's today is its clock's (the app's), fixed here: no midnight in the test.
+    now = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
+    line = StatusLine(i18n=I18n(language), tz=UTC, clock=lambda: now)
+    when = now.replace(hour=12, minute=5) - timedelta(days=days)
     line.sources = [
         SourceStatus(
             source, "elsewhere", error="HTTP 502" if error else None, last_success=when, by=by
@@ -178,7 +179,7 @@ def test_the_synced_by_state_fits_80_columns(
     said, fout, last = WORDS[language]
     assert f" {said} " in shown
     assert (f"({fout}, {last} " in shown) == error, shown
-    stamp = when.strftime("%H:%M" if when.date() == datetime.now(UTC).date() else "%Y-%m-%d %H:%M")
+    stamp = "12:05" if days == 0 else f"{when:%d-%m-%Y} 12:05"  # another day: its year too
     assert shown.endswith(f"{last} {stamp})"), shown
     state = f"{fout}, " if error else ""
     full = f"{one_line(source)} {said} {one_line(by)} ({state}{last} {stamp})"
@@ -213,6 +214,6 @@ async def test_the_worst_synced_by_header_on_screen_at_80x24(
             await until(pilot, lambda: said in header(app), "the header to name who syncs")
             line = header(app)
             assert f"forum {said} " in line, line
-            assert line.rstrip().endswith(f"({fout}, {last} 2024-03-01 12:05)"), line
+            assert line.rstrip().endswith(f"({fout}, {last} 01-03-2024 12:05)"), line
     finally:
         await store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,8 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerState
 
+from helpers.data import NOW
+from reactieveld.model import utcnow
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.app import ReactieveldApp
 from reactieveld.tui.screens.triage import TriageScreen
@@ -128,8 +130,18 @@ async def app_on_memory(
     return app, ids
 
 
+def app_on_file(path: Path, language: str, **kw: Any) -> ReactieveldApp:
+    """The app on the store file at ``path`` (it opens the file itself), UTC, actor
+    "tester", its clock at ``helpers.data.NOW``: the snapshots' app."""
+    return ReactieveldApp(
+        None, db_path=path, language=language, tz=UTC, actor="tester", clock=lambda: NOW, **kw
+    )
+
+
 def app_with(store: Any, language: str, theme: str | None, **kw: Any) -> ReactieveldApp:
-    """The app on a store with a theme (None: the default), UTC, actor "tester"."""
+    """The app on a store with a theme (None: the default), UTC, actor "tester", its
+    clock at ``helpers.data.NOW`` (the sample's times show their hours)."""
+    kw.setdefault("clock", lambda: NOW)
     return ReactieveldApp(store, language=language, tz=UTC, actor="tester", theme=theme, **kw)
 
 
@@ -137,9 +149,16 @@ class ScreenHost(App[None]):
     """A bare app that shows only the screen ``make`` builds over the store at ``path``
     (no other screen's pixels), and closes the store when it stops."""
 
-    def __init__(self, path: Path, make: Callable[[SqliteStore], Screen[Any]]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        make: Callable[[SqliteStore], Screen[Any]],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        """``clock``: now, for the times on screen (as the app's ``clock``)."""
         super().__init__()
         self.path = path
+        self.clock = clock
         self.make = make
         self.store: SqliteStore | None = None
 

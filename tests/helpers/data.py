@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 #: The newest test response; all times are fixed so snapshots never change.
 T0 = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
+#: "Now" for the screens on these data (the app's clock): a day after T0, so their times
+#: show the hour, as a moderator's recent ones do (tui/times.py).
+NOW = T0 + timedelta(days=1)
 
 BODIES = (
     "Goed plan, maar denk aan de fietsers op de Eemnesserweg.",

@@ -19,7 +19,7 @@ import gc
 import getpass
 import os
 from collections.abc import Callable, Coroutine, Iterator, Mapping
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import I18n, in_language, stored
 from reactieveld.keys import APP_KEYS
-from reactieveld.model import REPORTING_SOURCE_TYPES, Capability
+from reactieveld.model import REPORTING_SOURCE_TYPES, Capability, utcnow
 from reactieveld.reasons import NO_ASKING, ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet
 from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
@@ -116,6 +116,7 @@ class ReactieveldApp(App[int]):
         outbox: Any | None = None,
         source_errors: Mapping[str, str] | None = None,
         tz: tzinfo | None = None,
+        clock: Callable[[], datetime] = utcnow,
         actor: str | None = None,
         theme: str | None = None,
         config_hint: str | None = None,
@@ -158,6 +159,9 @@ class ReactieveldApp(App[int]):
         )
         self.outbox = outbox
         self.tz = tz
+        #: Now, for the times on screen (tui/times.py: the year shows beyond half a
+        #: year back); a test gives a fixed one.
+        self.clock = clock
         self.actor = actor or _default_actor()
         self._theme_name = theme
         self._sources: dict[str, SourceStatus] = {

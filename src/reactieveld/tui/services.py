@@ -12,7 +12,8 @@ methods, used through ``self.app`` as Textual types it.
 from __future__ import annotations
 
 import asyncio
-from datetime import tzinfo
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ class AppServices(Protocol):
     i18n: I18n
     codebook: Codebook
     tz: tzinfo | None
+    #: Now, for the times on screen (tui/times.py).
+    clock: Callable[[], datetime]
     #: Who decides (stored with every action).
     actor: str
     #: Unsent replies and notes, by ("reply"|"note", response id), for the session.

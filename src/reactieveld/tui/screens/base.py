@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from collections.abc import Callable
+from datetime import datetime, tzinfo
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import I18n
+from reactieveld.model import utcnow
+
+
+def app_clock(app: Any) -> Callable[[], datetime]:
+    """The app's clock, that the times on screen are shown against (tui/times.py); a
+    bare host app (tests) has none: the wall clock."""
+    clock = getattr(app, "clock", None)
+    return clock if callable(clock) else utcnow
 
 
 class FromApp:
@@ -50,6 +59,10 @@ class FromApp:
     @property
     def tz(self) -> tzinfo | None:
         return self._tz if self._tz is not None else getattr(self.app, "tz", None)
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return app_clock(self.app)
 
     @property
     def language(self) -> str:

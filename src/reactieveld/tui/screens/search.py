@@ -14,7 +14,7 @@ as ``rich.text.Text``: it never reaches a markup parser; highlights are spans, n
 from __future__ import annotations
 
 import asyncio
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
@@ -42,6 +42,7 @@ from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import HIT_KEYS, ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import CursorOptionList
 from reactieveld.tui.widgets.fields import OrderedInput
 from reactieveld.tui.widgets.footer import KeyFooter
@@ -58,7 +59,9 @@ class _FromApp(FromApp):
 
     def prompt(self, row: QueueRow, words: str = "") -> Text:
         """A response as three literal lines (see :func:`hit_prompt`)."""
-        return hit_prompt(row, words, codebook=self.codebook, i18n=self.i18n, tz=self.tz)
+        return hit_prompt(
+            row, words, codebook=self.codebook, i18n=self.i18n, tz=self.tz, now=self.clock()
+        )
 
     async def open_response(self, response_id: int) -> None:
         """Jump the queue to the response (see :func:`open_in_queue`)."""
@@ -77,15 +80,20 @@ async def open_in_queue(screen: Any, response_id: int, i18n: I18n) -> None:
 
 
 def hit_prompt(
-    row: QueueRow, words: str, *, codebook: Codebook, i18n: I18n, tz: tzinfo | None
+    row: QueueRow,
+    words: str,
+    *,
+    codebook: Codebook,
+    i18n: I18n,
+    tz: tzinfo | None,
+    now: datetime,
 ) -> Text:
     """A response as three literal lines: who/when/where/tags, the thread, a snippet with
-    the matching ``words`` highlighted (spans, never markup)."""
-    from reactieveld.tui.widgets.queue_list import format_time
-
+    the matching ``words`` highlighted (spans, never markup); the time as the queue shows
+    it at ``now``."""
     r = row.response
     head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(format_time(r.created_at, tz), "dim")
+    head.append(format_time(r.created_at, tz, now), "dim")
     head.append(f"  {one_line(r.source, limit=30)}  ", "cyan")
     head.append(one_line(r.author_name, limit=60) or "?", "bold")
     if row.role:

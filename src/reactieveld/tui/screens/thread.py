@@ -26,10 +26,11 @@ from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line
+from reactieveld.tui.screens.base import app_clock
 from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
-from reactieveld.tui.widgets.queue_list import format_time
 
 #: A thread is shown with at most this many (newest) responses.
 MAX_THREAD_ROWS = 2000
@@ -177,7 +178,7 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         if row.role:
             role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
             text.append(f" [{one_line(role, limit=30)}]", "cyan")
-        text.append(f" {format_time(x.created_at, self.tz)} ", "dim")
+        text.append(f" {format_time(x.created_at, self.tz, app_clock(self.app)())} ", "dim")
         current = x.id == self.row.response.id
         if current:
             # The response the thread was opened from: said in words, not only underlined.

@@ -99,7 +99,7 @@ class TriageScreen(Screen[None]):
         app: AppServices = self.app  # type: ignore[assignment]
         self.rapp = app
         self.i18n = app.i18n
-        self._view_context = ViewContext(self.i18n, app.codebook, app.tz, app.actor)
+        self._view_context = ViewContext(self.i18n, app.codebook, app.tz, app.actor, app.clock)
         self.specs = key_specs(app.codebook)
         self._bindings = BindingsMap(
             [
@@ -141,7 +141,7 @@ class TriageScreen(Screen[None]):
         # response view and the footer follow it (:meth:`_mount_the_rest`): their modules,
         # styles and layout are not on the way to the first rows.
         app = self.rapp
-        yield StatusLine(i18n=self.i18n, tz=app.tz, id="status-line")
+        yield StatusLine(i18n=self.i18n, tz=app.tz, clock=app.clock, id="status-line")
         yield QueueTabs(i18n=self.i18n, id="queue-tabs")
         with Vertical(id="queue-pane"):
             yield Static("", id="queue-header", markup=False)

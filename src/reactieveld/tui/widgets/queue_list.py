@@ -38,23 +38,25 @@ from textual.strip import Strip
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
-from reactieveld.model import OutboxState, TagKind, TriageState
+from reactieveld.model import OutboxState, TagKind, TriageState, utcnow
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, deferred
+from reactieveld.tui.times import format_time
 
 
 @dataclass(frozen=True)
 class ViewContext:
     """What the queue and the response view draw with: the interface text, the
-    codebook, the time zone of the times shown, and who this app's moderator is (their
-    own claims are not shown as "busy")."""
+    codebook, the time zone of the times shown and the clock they are shown against (the
+    app's), and who this app's moderator is (their own claims are not shown as "busy")."""
 
     i18n: I18n
     codebook: Codebook
     tz: tzinfo | None = None
     actor: str | None = None
+    clock: Callable[[], datetime] = utcnow
 
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
@@ -127,13 +129,6 @@ def row_marks(*, cursor: bool, marked: bool, new: bool, kept: bool = False) -> s
     )
 
 
-def format_time(value: datetime, tz: tzinfo | None) -> str:
-    """A response's time as the queue shows it (day-month hour:minute, local time)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz).strftime("%d-%m %H:%M")
-
-
 def _cell(text: str, width: int) -> str:
     # Fixed width in terminal cells (wide characters count twice), one space of air.
     if width <= 1:
@@ -193,6 +188,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.store = store
         self.i18n, self.codebook, self.tz = context.i18n, context.codebook, context.tz
+        self.clock = context.clock
         self.actor = context.actor
         self.flt = flt or QueueFilter(triage=TriageState.NEW)
         self.total = 0
@@ -954,7 +950,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     kept=kept is not None,
                 )
             elif key == "col.time":
-                text = format_time(r.created_at, self.tz)
+                text = format_time(r.created_at, self.tz, self.clock())
             elif key == "col.source":
                 text = one_line(r.source, limit=40)
             elif key == "col.author":

@@ -27,7 +27,8 @@ from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import after_first_rows, deferred
-from reactieveld.tui.widgets.queue_list import ViewContext, format_time
+from reactieveld.tui.times import format_date_time, format_hour, format_time
+from reactieveld.tui.widgets.queue_list import ViewContext
 
 if TYPE_CHECKING:
     from reactieveld.model_values import JournalEntry, Note
@@ -105,7 +106,7 @@ class ResponseView(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.store = store
         self.i18n, self.codebook, self.tz = context.i18n, context.codebook, context.tz
-        self.actor = context.actor
+        self.actor, self.clock = context.actor, context.clock
         self.row: QueueRow | None = None
         self.details = Details()
         self.readonly_reason: str | None = None
@@ -168,7 +169,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         add((clean(r.author_name, limit=200) or "?", "bold"))
         if r.role_hint and not row.role:
             add(f" ({preview(r.role_hint, 40)})")
-        add(f"  {format_time(r.created_at, self.tz)}  {preview(r.source, 40)}  ")
+        # The year always: the header has room, and a quote from it must not lose it.
+        add(f"  {format_date_time(r.created_at, self.tz)}  {preview(r.source, 40)}  ")
         add((self.i18n.status(r.remote_status), "italic"))
         add(f" · {t('triage.' + r.triage.value)}")
         if r.reports:
@@ -178,7 +180,7 @@ class ResponseView(VerticalScroll, can_focus=False):
             add(("\n" + t("view.rules", rules=flagged), "bold"))
         busy = busy_by(row, self.actor)
         if busy is not None:
-            until = format_time(busy.until, self.tz)[-5:]  # the hour: a lease is minutes
+            until = format_hour(busy.until, self.tz)  # a lease is minutes
             add(("\n" + t("claim.view", name=one_line(busy.actor, limit=60), until=until), "bold"))
         if d.author_count:
             key = "view.earlier.one" if d.author_count == 1 else "view.earlier"
@@ -235,18 +237,21 @@ class ResponseView(VerticalScroll, can_focus=False):
                 add("  ")
                 add((preview(reply.response.author_name, 40), "bold"))
                 add(" — " + preview(reply.response.body_text, 100) + "\n")
+        now = self.clock()
         if d.notes:
             add("\n")
             add((t("view.notes") + "\n", "bold"))
             for note in d.notes:
-                add((f"  {format_time(note.created_at, self.tz)} {one_line(note.actor)}: ", "dim"))
+                when = format_time(note.created_at, self.tz, now)
+                add((f"  {when} {one_line(note.actor)}: ", "dim"))
                 add(clean(note.text, limit=2000) + "\n")
         journal = [e for e in d.journal if not (self.blind and self._coding_of_another(e))]
         if journal:
             add("\n")
             add((t("view.journal") + "\n", "bold"))
             for entry in journal:
-                add((f"  {format_time(entry.at, self.tz)} {one_line(entry.actor)}: ", "dim"))
+                when = format_time(entry.at, self.tz, now)
+                add((f"  {when} {one_line(entry.actor)}: ", "dim"))
                 add(self.journal_text(entry) + "\n")
         return Content.assemble(*parts)
 

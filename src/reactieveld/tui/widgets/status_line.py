@@ -3,7 +3,7 @@ queue tabs with their live counts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -15,6 +15,7 @@ from reactieveld.i18n import I18n
 from reactieveld.model import utcnow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.queues import QUEUES
+from reactieveld.tui.times import format_date_time, format_hour
 
 #: The most characters of a source's name, and of a syncing process's, the line shows.
 NAME_LIMIT = 30
@@ -43,10 +44,19 @@ class StatusLine(Static):
     StatusLine { height: 1; background: $panel; }
     """
 
-    def __init__(self, *, i18n: I18n, tz: tzinfo | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        i18n: I18n,
+        tz: tzinfo | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        id: str | None = None,
+    ) -> None:
+        """``clock``: the app's, that says which day is today."""
         super().__init__("", id=id, markup=False)
         self.i18n = i18n
         self.tz = tz
+        self.clock = clock
         self.sources: Sequence[SourceStatus] = ()
         self.outbox_pending = 0
         self.outbox_conflicts = 0
@@ -115,7 +125,7 @@ class StatusLine(Static):
             if s.state == "error":
                 parts.append((t("hdr.error"), "bold red"))
                 if s.next_try is not None:
-                    when = s.next_try.astimezone(self.tz).strftime("%H:%M")
+                    when = format_hour(s.next_try, self.tz)
                     parts.append(" (" + t("hdr.retry", time=when) + ")")
             elif s.state == "syncing":
                 parts.append((t("hdr.syncing"), "yellow"))
@@ -150,9 +160,13 @@ class StatusLine(Static):
         if s.last_success is None:
             out.append(t("hdr.never"))
         else:
-            local = s.last_success.astimezone(self.tz)
-            today = utcnow().astimezone(self.tz).date()
-            when = local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
+            # The hour alone today; another day with its date and year, as the
+            # response view shows a time (tui/times.py).
+            today = self.clock().astimezone(self.tz).date()
+            if s.last_success.astimezone(self.tz).date() == today:
+                when = format_hour(s.last_success, self.tz)
+            else:
+                when = format_date_time(s.last_success, self.tz)
             out.append(t("hdr.last", time=when))
         out.append(")")
         return out
