@@ -16,6 +16,7 @@ from rich.cells import set_cell_size
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
@@ -149,7 +150,11 @@ class ResponseView(VerticalScroll, can_focus=False):
         self.scroll_to(y=self.scroll_y + direction * step, animate=False, immediate=True)
 
     def _draw(self) -> None:
-        self.query_one("#response-body", Static).update(self.render_content())
+        try:
+            body = self.query_one("#response-body", Static)
+        except NoMatches:
+            return  # the view left the screen (its screen closed) while a read was under way
+        body.update(self.render_content())
 
     def render_content(self) -> Content:
         """The whole view as one literal Content (untrusted parts cleaned, never parsed)."""
