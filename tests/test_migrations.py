@@ -33,6 +33,7 @@ SHIPPED = {
     13: "0013_codings.sql",
     14: "0014_flag_queue.sql",
     15: "0015_synced_by.sql",
+    16: "0016_who_changed.sql",
 }
 
 
@@ -135,6 +136,7 @@ CHECKSUMS = {
     13: "629c035d9e90962bb4a8946279c5d52004d2c76f2f4ff8e51f7844437c80a2b8",
     14: "41deec5195380d92228597fb2f7681ca9a491d26d379e4ac078a5127574bac6e",
     15: "fb99e02d34a9283c6e6ea686489037d3972fbde097e53fc8ea16030d5a026410",
+    16: "13daf1ab04528a9e06e4673cd1765d426abd8ad7fec356e8c890f93dc45fde1e",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -147,6 +149,7 @@ PG_SHIPPED = {
     6: ("0006_codings.sql", "6c1a4f7aa03790f834a925bb4f23dd3a24a8d129271a6fa8fd3c11b9a5e60830"),
     7: ("0007_flag_queue.sql", "20096d71bfbda8cd72f40ce9ad69937e916ae946405b96465e5ad084150bc53c"),
     8: ("0008_synced_by.sql", "54ade459c4d810890a3e86c97c48cb83401eb4dfddd1a2f4f884807c128ce6bc"),
+    9: ("0009_who_changed.sql", "7d4c617e14c264f7a46804e04da373e36fd4fe004b82a10395767402b764929b"),
 }
 
 

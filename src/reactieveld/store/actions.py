@@ -244,6 +244,12 @@ def source_id(db: sqlite3.Connection, name: str) -> int:
     return int(row[0])
 
 
+#: The version a journal entry makes (parameter: its response id): the row's version now
+#: plus the bump of the journal's trigger (migration 0009); a change made after a
+#: moderator saw the row is one whose entry has a higher version than the one they saw.
+ENTRY_VERSION = "(SELECT version + 1 FROM responses WHERE id = ?)"
+
+
 def _journal(
     db: sqlite3.Connection,
     *,
@@ -259,7 +265,7 @@ def _journal(
 ) -> int:
     cur = db.execute(
         "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch, "
-        "reason, reason_text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        f"reason, reason_text, version) VALUES (?,?,?,?,?,?,?,?,?,?,{ENTRY_VERSION})",
         (
             now,
             actor,
@@ -270,6 +276,7 @@ def _journal(
             undoes,
             batch,
             *reason_columns(reason),
+            response_id,
         ),
     )
     return int(cur.lastrowid or 0)

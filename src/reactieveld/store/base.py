@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from reactieveld.rules import RuleSet
     from reactieveld.store.values import ActionOutcome as ActionOutcome
+    from reactieveld.store.values import ChangedSince as ChangedSince
     from reactieveld.store.values import Coding as Coding
     from reactieveld.store.values import Counts as Counts
     from reactieveld.store.values import DecisionRecord as DecisionRecord
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 _LATER_VALUES = frozenset(
     {
         "ActionOutcome",
+        "ChangedSince",
         "Coding",
         "Counts",
         "DecisionRecord",
@@ -358,6 +360,12 @@ class Store(
     async def journal(
         self, response_id: int | None = None, *, limit: int = 100
     ) -> list[JournalEntry]: ...
+    async def changed_since(self, seen: Mapping[int, int]) -> dict[int, ChangedSince]:
+        """Who changed the responses of ``seen`` (id -> the version a moderator saw)
+        since: the moderators whose journal entries came after, the source whose platform
+        changed them (seen by a sync), or the decision a write-back made; the ones not
+        changed since are left out (store/changes.py)."""
+
     async def search(
         self, query: str, flt: QueueFilter | None = None, *, limit: int = 50
     ) -> list[SearchHit]: ...

@@ -25,6 +25,15 @@ from reactieveld.store.rows import placeholders, to_epoch
 # ``\udXXX`` (``raw_storable``), so nothing of what the platform sent is lost.
 
 
+#: A page's update of a response as the platform's change (parameters: the new text,
+#: whether a write-back is pending, the new status): the version the version trigger of
+#: migration 0009 gives the row when its text or status changes, else as it was. (SQLite
+#: reads every column of an UPDATE's SET as it was before the update.)
+SITE_VERSION = (
+    "CASE WHEN body_text IS NOT ? OR remote_status IS NOT "
+    "(CASE WHEN ? THEN remote_status ELSE ? END) THEN version + 1 ELSE site_version END"
+)
+
 MODERATION_CAPS = ("approve", "hold", "spam", "trash", "hide")
 
 
@@ -456,7 +465,7 @@ def upsert(
                 "author_name = ?, author_key = ?, author_url = ?, body_text = ?, "
                 "body_raw = ?, body_format = ?, url = ?, updated_at = ?, fetched_at = ?, "
                 "remote_status = CASE WHEN ? THEN remote_status ELSE ? END, "
-                "meta = ?, content_hash = ? WHERE id = ?",
+                f"meta = ?, content_hash = ?, site_version = {SITE_VERSION} WHERE id = ?",
                 (
                     *_content_values(r, key),
                     to_epoch(r.updated_at),
@@ -465,6 +474,9 @@ def upsert(
                     r.remote_status.value,
                     json_text(r.meta),
                     h,
+                    r.body_text,
+                    rid in pending,
+                    r.remote_status.value,
                     rid,
                 ),
             )
@@ -505,8 +517,8 @@ def upsert(
                 continue
             # The hash follows, so the response coming back (restored) is an update.
             db.execute(
-                "UPDATE responses SET remote_status = ?, fetched_at = ?, content_hash = ? "
-                "WHERE id = ?",
+                "UPDATE responses SET remote_status = ?, fetched_at = ?, content_hash = ?, "
+                "site_version = version + 1 WHERE id = ?",
                 (status.value, now, platform_hash(db, row[0], status.value), row[0]),
             )
             updated += 1

@@ -118,6 +118,7 @@ if TYPE_CHECKING:
     # The read side's value types: imported where they are made (store/values.py says why).
     from reactieveld.store.values import (
         ActionOutcome,
+        ChangedSince,
         Coding,
         Counts,
         DecisionRecord,
@@ -700,6 +701,14 @@ class SqliteStore:
         sql, params = journal_sql(response_id, limit)
         rows = await self._run(lambda db: db.execute(sql, params).fetchall())
         return [journal_entry_from_row(r) for r in rows]
+
+    async def changed_since(self, seen: Mapping[int, int]) -> dict[int, ChangedSince]:
+        """Who changed the responses of ``seen`` since (:mod:`reactieveld.store.changes`)."""
+        from reactieveld.store.changes import changed_since
+
+        return await changed_since(
+            seen, lambda sql, ids: self._run(lambda db: db.execute(sql, ids).fetchall())
+        )
 
     async def search(
         self, query: str, flt: QueueFilter | None = None, *, limit: int = 50

@@ -289,3 +289,19 @@ class Match:
     rule: str
     action: str
     text_hash: int
+
+
+@dataclass(frozen=True)
+class ChangedSince:
+    """Who changed a response after a moderator saw it (``Store.changed_since``)."""
+
+    response_id: int
+    #: The moderators whose journal entries came after, newest first, each once.
+    by: tuple[str, ...] = ()
+    #: The source whose platform changed the text or status since (a sync saw it).
+    site: str | None = None
+    #: The platform's change came after every moderator's change of ``by``.
+    site_last: bool = False
+    #: Neither: a write-back the platform answered with another status changed it; who
+    #: made the decision written back (None: not known, e.g. stored before versions).
+    written_back: str | None = None

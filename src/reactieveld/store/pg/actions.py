@@ -108,6 +108,14 @@ async def lock_targets(
     return sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])
 
 
+def _version_of(response_id: str) -> str:
+    """The version a journal entry makes (as SQLite's ``ENTRY_VERSION``): its response's
+    version now plus the bump of the journal's trigger (migration 0002); the trigger runs
+    after the statement, so each entry of a statement (one per response) reads the
+    version from before it."""
+    return f"(SELECT version + 1 FROM responses WHERE id = {response_id})"
+
+
 async def journal(
     conn: asyncpg.Connection,
     *,
@@ -123,8 +131,9 @@ async def journal(
     by SQL so that nobody journals under another's name."""
     return int(
         await conn.fetchval(
-            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch) "
-            "VALUES ($1, session_user, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch, "
+            f"version) VALUES ($1, session_user, $2, $3, $4, $5, $6, $7, {_version_of('$3')}) "
+            "RETURNING id",
             now,
             kind.value,
             response_id,
@@ -178,8 +187,9 @@ async def journal_many(
         return []
     rows = await conn.fetch(
         "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
-        "reason_text) SELECT $1, coalesce($7, session_user), $2, t.rid, t.before, t.after, "
-        "$3, $8, $9 FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
+        "reason_text, version) SELECT $1, coalesce($7, session_user), $2, t.rid, t.before, "
+        f"t.after, $3, $8, $9, {_version_of('t.rid')} "
+        "FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
         "AS t(rid, before, after, n) ORDER BY t.n RETURNING id, response_id",
         now,
         kind.value,

@@ -115,6 +115,11 @@ _KEEP_STATUS = (
 _NEW_STATUS = (
     f"CASE WHEN {_KEEP_STATUS} THEN responses.remote_status ELSE excluded.remote_status END"
 )
+#: A page's row changes what a moderator acts on (its text or status): its ``version``
+#: goes up, and ``site_version`` says that the platform made that version (migration 0009).
+_CHANGED = f"""(responses.body_text, responses.body_raw, responses.author_name,
+    responses.remote_status) IS DISTINCT FROM
+    (excluded.body_text, excluded.body_raw, excluded.author_name, {_NEW_STATUS})"""
 _EXCL_SEARCH = search_vector(
     "excluded.body_text",
     "excluded.author_name",
@@ -144,12 +149,9 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
     remote_status = {_NEW_STATUS},
     meta = excluded.meta,
     content_hash = excluded.content_hash,
-    version = responses.version + CASE WHEN
-        (responses.body_text, responses.body_raw, responses.author_name,
-         responses.remote_status)
-        IS DISTINCT FROM
-        (excluded.body_text, excluded.body_raw, excluded.author_name, {_NEW_STATUS})
-        THEN 1 ELSE 0 END,
+    version = responses.version + CASE WHEN {_CHANGED} THEN 1 ELSE 0 END,
+    site_version = CASE WHEN {_CHANGED} THEN responses.version + 1
+        ELSE responses.site_version END,
     search = CASE WHEN
         (responses.body_text, responses.author_name, responses.thread_external_id)
         IS DISTINCT FROM
@@ -571,7 +573,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             return 0
         await conn.execute(
             "UPDATE responses r SET remote_status = g.status, fetched_at = $1, "
-            "content_hash = g.hash, version = r.version + 1 "
+            "content_hash = g.hash, version = r.version + 1, site_version = r.version + 1 "
             "FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS g (id, status, hash) "
             "WHERE r.id = g.id",
             now,

@@ -22,6 +22,7 @@ from reactieveld.model import JournalEntry, Note, Tag, Thread
 from reactieveld.store import planner as _planner
 from reactieveld.store.base import (
     PILE_LIMIT,
+    ChangedSince,
     Counts,
     Direction,
     Keyset,
@@ -318,6 +319,12 @@ class Reads(RowReads):
         """Journal entries, newest first; of one response or of all."""
         sql, params = journal_sql(response_id, limit)
         return [journal_entry_from_row(r) for r in await self._fetch(sql, *params)]
+
+    async def changed_since(self, seen: Mapping[int, int]) -> dict[int, ChangedSince]:
+        """Who changed the responses of ``seen`` since (:mod:`reactieveld.store.changes`)."""
+        from reactieveld.store.changes import changed_since
+
+        return await changed_since(seen, lambda sql, ids: self._fetch(sql, *ids))
 
     @staticmethod
     def _same_author(row: QueueRow) -> tuple[str, list[Any]]:
