@@ -13,6 +13,8 @@ No sleeps: the tests wait on the apps' own messages and workers."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -56,6 +58,36 @@ async def change_under_bram(sa: Any, pa: Any, pb: Any, qb: Any, rid: int, key: s
         return at is None or qb.row_at(at).version != seen
 
     await until((pa, pb), changed, "bram's list to show anna's change")
+
+
+@contextlib.asynccontextmanager
+async def bram_app(store_b: Any, make_app: Any) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """Bram's app (Dutch) on his store, running and hearing the memory live: (app,
+    pilot, triage screen)."""
+    app_b = make_app(store_b, language="nl", actor="bram")
+    async with app_b.run_test(size=SMALL, notifications=True) as pb:
+        sb = await ready(app_b, pb)
+        await app_b.live_ready.wait()
+        yield app_b, pb, sb
+
+
+@contextlib.asynccontextmanager
+async def bram_and_a_sync(
+    store_a: Any, store_b: Any, make_app: Any
+) -> AsyncIterator[tuple[Any, Any, Any, Any, Any]]:
+    """:func:`bram_app` and a sync engine of another program on anna's store, with a
+    platform that gives the page the test hands it (``platform.next``): (app, pilot,
+    triage screen, platform, engine)."""
+    from reactieveld.config import SourceConfig
+    from reactieveld.sync import SyncEngine
+
+    platform = PagePlatform()
+    engine = SyncEngine(store_a, [(SourceConfig("blog", "wordpress", 0.0), platform)], by="anna")
+    try:
+        async with bram_app(store_b, make_app) as (app_b, pb, sb):
+            yield app_b, pb, sb, platform, engine
+    finally:
+        await engine.aclose()
 
 
 def cursor_line(app: Any) -> str:
@@ -168,64 +200,53 @@ async def test_the_row_under_the_cursor_the_site_changed_names_the_source(modera
     his cursor approved on the site. It stays, drawn as it is now, and says that the
     site changed it, naming the source, not "someone"; moving on takes the row and its
     notice away."""
-    from reactieveld.config import SourceConfig
-    from reactieveld.sync import SyncEngine
-
     store_a, store_b = await moderators("anna", "bram")
-    app_b = make_app(store_b, language="nl", actor="bram")
-    platform = PagePlatform()
-    engine = SyncEngine(store_a, [(SourceConfig("blog", "wordpress", 0.0), platform)], by="anna")
-    try:
-        async with app_b.run_test(size=SMALL, notifications=True) as pb:
-            sb = await ready(app_b, pb)
-            await app_b.live_ready.wait()
-            qb = sb.queue
-            await sb.set_choice(FilterChoice(status=RemoteStatus.HOLD))
-            await settled(pb)
-            held = [qb.row_at(i).response for i in range(qb.total)]
-            assert len(held) > 2 and all(r.remote_status is RemoteStatus.HOLD for r in held)
-            target = held[1]
-            await put_cursor(sb, pb, target.id)
-            [fresh] = [r for r in sample_responses()[0] if r.external_id == target.external_id]
-            platform.next = Page(
-                responses=[replace(fresh, remote_status=RemoteStatus.APPROVED)], next_cursor="p2"
-            )
-            assert (await engine.sync_source("blog")).ok
+    async with bram_and_a_sync(store_a, store_b, make_app) as (app_b, pb, sb, platform, engine):
+        qb = sb.queue
+        await sb.set_choice(FilterChoice(status=RemoteStatus.HOLD))
+        await settled(pb)
+        held = [qb.row_at(i).response for i in range(qb.total)]
+        assert len(held) > 2 and all(r.remote_status is RemoteStatus.HOLD for r in held)
+        target = held[1]
+        await put_cursor(sb, pb, target.id)
+        [fresh] = [r for r in sample_responses()[0] if r.external_id == target.external_id]
+        platform.next = Page(
+            responses=[replace(fresh, remote_status=RemoteStatus.APPROVED)], next_cursor="p2"
+        )
+        assert (await engine.sync_source("blog")).ok
 
-            def approved_under_cursor() -> bool:
-                row = qb.current
-                return row is not None and row.response.remote_status is RemoteStatus.APPROVED
+        def approved_under_cursor() -> bool:
+            row = qb.current
+            return row is not None and row.response.remote_status is RemoteStatus.APPROVED
 
-            await until((pb,), approved_under_cursor, "bram's list to show the site's change")
-            assert qb.current.response.id == target.id
-            assert (await store_b.get(target.id)).response.remote_status is RemoteStatus.APPROVED
-            # At 80 columns: its source and new status in their columns, then "op de
-            # site"; wider, the whole words in its text.
-            line = cursor_line(app_b)
-            assert line.startswith("▶ ×") and " blog " in line, line
-            assert line.rstrip().endswith("goedgekeurd op de site"), line
-            await pb.resize_terminal(120, 24)
-            await settled(pb)
-            assert "goedgekeurd blog: op de site gewijzigd · " in cursor_line(app_b)
-            await pb.resize_terminal(*SMALL)
-            await settled(pb)
-            said = [m for m in notices(app_b) if "op de site gewijzigd" in m]
-            assert said == [
-                "blog: de reactie die u open hebt is op de site gewijzigd; die staat niet meer"
-                " in deze lijst en blijft tot u verder gaat"
-            ], notices(app_b)
-            assert "iemand" not in line and not any("iemand" in m for m in notices(app_b))
-            assert any(_NOTICE_NL in t for t in toasts_on_screen(app_b))  # on screen
+        await until((pb,), approved_under_cursor, "bram's list to show the site's change")
+        assert qb.current.response.id == target.id
+        assert (await store_b.get(target.id)).response.remote_status is RemoteStatus.APPROVED
+        # At 80 columns: its source and new status in their columns, then "op de
+        # site"; wider, the whole words in its text.
+        line = cursor_line(app_b)
+        assert line.startswith("▶ ×") and " blog " in line, line
+        assert line.rstrip().endswith("goedgekeurd op de site"), line
+        await pb.resize_terminal(120, 24)
+        await settled(pb)
+        assert "goedgekeurd blog: op de site gewijzigd · " in cursor_line(app_b)
+        await pb.resize_terminal(*SMALL)
+        await settled(pb)
+        said = [m for m in notices(app_b) if "op de site gewijzigd" in m]
+        assert said == [
+            "blog: de reactie die u open hebt is op de site gewijzigd; die staat niet meer"
+            " in deze lijst en blijft tot u verder gaat"
+        ], notices(app_b)
+        assert "iemand" not in line and not any("iemand" in m for m in notices(app_b))
+        assert any(_NOTICE_NL in t for t in toasts_on_screen(app_b))  # on screen
 
-            # Moving on: the row goes, and its notice with it.
-            await pb.press("j")
-            await settled(pb)
-            assert qb.index_of(target.id) is None
-            assert not any("op de site gewijzigd" in m for m in notices(app_b))
-            assert not any(_NOTICE_NL in t for t in toasts_on_screen(app_b))
-            assert "op de site gewijzigd" not in "".join(screen_text(app_b))
-    finally:
-        await engine.aclose()
+        # Moving on: the row goes, and its notice with it.
+        await pb.press("j")
+        await settled(pb)
+        assert qb.index_of(target.id) is None
+        assert not any("op de site gewijzigd" in m for m in notices(app_b))
+        assert not any(_NOTICE_NL in t for t in toasts_on_screen(app_b))
+        assert "op de site gewijzigd" not in "".join(screen_text(app_b))
 
 
 #: The kept row's notice, as its toast shows it (in part: a long one is cut at 80x24).
@@ -311,3 +332,125 @@ def new_filter():
     from reactieveld.tui.queues import queue_filter
 
     return queue_filter("new", FilterChoice())
+
+
+#: What each change after bram saw the row does: the platform's text, its status, or
+#: anna's tag and the platform's text; and the refusal that names who (in Dutch).
+_SYNCED = {
+    "text": "Niets gedaan: blog: 1 reactie(s) op de site gewijzigd nadat u ze zag",
+    "status": "Niets gedaan: blog: 1 reactie(s) op de site gewijzigd nadat u ze zag",
+    "anna+text": "Niets gedaan: anna en blog (op de site) wijzigden 1 reactie(s) nadat u ze zag",
+}
+
+
+@pytest.mark.usefixtures("no_color")
+@pytest.mark.parametrize("change", list(_SYNCED))
+async def test_an_action_on_a_row_a_sync_changed_since_names_the_source(
+    moderators, make_app, change
+):
+    """On both backends: anna tagged a held response long before; bram sees it; a real
+    sync page changes its text or its status on the site (and anna tags it again, in one
+    variant) before his list shows it; his key is refused, naming the source (and anna
+    only when she changed it after he saw it), not anna's old entry; nothing of his is
+    stored."""
+    store_a, store_b = await moderators("anna", "bram")
+    held = [r.response for r in await store_a.queue(new_filter(), limit=100)]
+    target = next(r for r in held if r.remote_status is RemoteStatus.HOLD)
+    await store_a.toggle_question([target.id], "1", actor="anna")  # before bram saw it
+    async with bram_and_a_sync(store_a, store_b, make_app) as (app_b, pb, sb, platform, engine):
+        qb = sb.queue
+        await put_cursor(sb, pb, target.id)
+        await app_b._stop_live()  # what follows reaches bram's list only by his key
+        [fresh] = [r for r in sample_responses()[0] if r.external_id == target.external_id]
+        if change == "status":
+            fresh = replace(fresh, remote_status=RemoteStatus.APPROVED)
+        else:
+            text = fresh.body_text + " (aangevuld op de site)"
+            fresh = replace(fresh, body_text=text, body_raw=text)
+        if change == "anna+text":
+            await store_a.toggle_question([target.id], "2", actor="anna")
+        platform.next = Page(responses=[fresh], next_cursor="p2")
+        assert (await engine.sync_source("blog")).ok
+        after = await store_a.get(target.id)
+        assert (after.response.body_text, after.response.remote_status) == (
+            fresh.body_text,
+            fresh.remote_status,
+        )
+        journal = await store_a.journal(limit=1000)
+
+        await pb.press("d")  # meant for the row as he saw it: refused
+        await settled(pb)
+        assert await store_a.get(target.id) == after
+        assert await store_a.journal(limit=1000) == journal
+        said = [m for m in notices(app_b) if m.startswith("Niets gedaan")]
+        assert len(said) == 1 and said[0].startswith(_SYNCED[change]), said
+        assert "\n" not in said[0]
+        if change != "anna+text":
+            assert "anna" not in said[0]
+        assert qb.current.response.id == target.id
+
+
+@pytest.mark.usefixtures("no_color")
+async def test_a_kept_row_names_the_moderator_whatever_refresh_brought_it(moderators, make_app):
+    """On both backends: anna decides the row under bram's cursor while his app hears
+    nothing live (the memory away, say); the refresh that comes when it is back (not
+    another moderator's live message) still names anna and what she did, not the site."""
+    from reactieveld.tui.messages import StoreChanged
+
+    store_a, store_b = await moderators("anna", "bram")
+    async with bram_app(store_b, make_app) as (app_b, pb, sb):
+        qb = sb.queue
+        await pb.press("j", "j")
+        await settled(pb)
+        target = qb.current.response
+        await app_b._stop_live()
+        await store_a.moderate([target.id], RemoteStatus.SPAM, actor="anna", write_back=False)
+        app_b.post_message(StoreChanged())
+
+        def spam_under_cursor() -> bool:
+            return qb.current is not None and qb.current.response.remote_status is (
+                RemoteStatus.SPAM
+            )
+
+        await until((pb,), spam_under_cursor, "bram's list to show anna's decision")
+        assert qb.current.response.id == target.id
+        line = cursor_line(app_b)
+        assert line.startswith("▶ ×") and line.rstrip().endswith("anna: spam"), line
+        assert "op de site" not in line
+        said = notices(app_b)
+        assert any(m.startswith("anna wijzigde de reactie die u open hebt (spam)") for m in said)
+        assert not any("op de site" in m for m in said), said
+
+
+@pytest.mark.usefixtures("no_color")
+async def test_a_kept_row_of_my_own_write_back_names_nobody(moderators, make_app):
+    """On both backends: bram put a response on hold; the platform answers his
+    write-back with another status (approved), which takes it out of his On hold list
+    under his cursor: it is his own decision, so no one is named (not the site, not
+    "someone") and no notice says it changed."""
+    from reactieveld.tui.messages import StoreChanged
+
+    store_a, store_b = await moderators("anna", "bram")
+    new = [r.response for r in await store_b.queue(new_filter(), limit=100)]
+    target = next(r for r in new if r.remote_status is not RemoteStatus.HOLD)
+    await store_b.moderate([target.id], RemoteStatus.HOLD, actor="bram")
+    [item] = await store_b.outbox_items(states=["pending"])
+    async with bram_app(store_b, make_app) as (app_b, pb, sb):
+        qb = sb.queue
+        await pb.press("tab")  # In afwachting: on hold on the site
+        await settled(pb)
+        await put_cursor(sb, pb, target.id)
+        await store_b.outbox_done(item.id, remote_status=RemoteStatus.APPROVED)
+        app_b.post_message(StoreChanged())  # as the app's outbox worker posts it
+
+        def approved_under_cursor() -> bool:
+            row = qb.current
+            return row is not None and row.response.remote_status is RemoteStatus.APPROVED
+
+        await until((pb,), approved_under_cursor, "bram's list to show the write-back")
+        assert qb.current.response.id == target.id
+        line = cursor_line(app_b)
+        assert line.startswith("▶ ×"), line
+        for words in ("op de site", "iemand", "gewijzigd"):
+            assert words not in line, line
+            assert not any(words in m for m in notices(app_b)), notices(app_b)

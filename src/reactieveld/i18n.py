@@ -894,6 +894,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Niets gedaan: {n} reactie(s) gewijzigd nadat u ze zag; bekijk ze opnieuw",
         "Nothing done: {n} response(s) changed after you saw them; look again",
     ),
+    # ... changed by the platform itself (a sync saw it; no moderator's journal entry)
+    "conflict.site": (
+        "Niets gedaan: {source}: {n} reactie(s) op de site gewijzigd nadat u ze zag;"
+        " bekijk ze opnieuw",
+        "Nothing done: {source}: {n} response(s) changed on the site after you saw them;"
+        " look again",
+    ),
+    # ... by another moderator and by the platform
+    "conflict.both": (
+        "Niets gedaan: {name} en {source} (op de site) wijzigden {n} reactie(s) nadat u"
+        " ze zag; bekijk ze opnieuw",
+        "Nothing done: {name} and {source} (on the site) changed {n} response(s) after"
+        " you saw them; look again",
+    ),
     # after a refused action: marked rows that left this list lose their mark
     "conflict.unmarked": (
         "{n} markering(en) weggehaald: die reactie(s) staan niet meer in deze lijst",

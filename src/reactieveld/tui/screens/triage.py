@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -71,6 +71,19 @@ _ROW_ACTIONS = ROW_ACTIONS
 
 #: Actions that store something: none on a store opened read-only.
 _WRITES = {"moderate", "handled", "question", "role", "reply", "note", "undo"}
+
+
+class ChangedBy(NamedTuple):
+    """Who changed a row after this moderator saw it (:meth:`TriageScreen._changed_since`)."""
+
+    #: Another moderator (the newest), None when none did.
+    name: str | None
+    #: The source whose platform changed it (a sync saw it), None when it did not.
+    source: str | None
+    #: The platform's change came after every other moderator's.
+    site_last: bool
+    #: Only this moderator's own decision changed it (nobody else to name).
+    own: bool
 
 
 class _TextWrite(Protocol):
@@ -361,7 +374,7 @@ class TriageScreen(Screen[None]):
             return
         kept = await queue.refresh_window(reanchor=True, keep=True)
         if kept is not None:
-            await self._tell_kept(kept, synced=True)  # the platform, seen by a sync
+            await self._tell_kept(kept)
         self.rapp.request_counts()
 
     async def rows_changed(self, ids: Sequence[int]) -> None:
@@ -388,45 +401,92 @@ class TriageScreen(Screen[None]):
         except NoMatches:
             return None
 
-    async def _tell_kept(self, row: QueueRow, *, notice: bool = True, synced: bool = False) -> None:
+    async def _tell_kept(self, row: QueueRow, *, notice: bool = True) -> None:
         """The kept row ``row`` (out of the list, under the cursor): who changed it and
         how, first in its text ("anna: spam") and, with ``notice``, in a notice that goes
-        when the row goes (:meth:`_kept_gone`). Another moderator's change is told from
-        its last journal entry (else in general words: "someone: changed"); one a sync
-        saw (``synced``: the platform changed it, no moderator) names the source ("blog:
-        changed on the site")."""
+        when the row goes (:meth:`_kept_gone`). Told from what the store knows of the
+        change after the version the moderator saw, whichever refresh brought it
+        (:meth:`_changed_since`): another moderator's journal entry names them and what it
+        made; the platform's change (a sync saw it) names the source ("blog: changed on
+        the site"); the moderator's own decision (its write-back) says nothing; else
+        general words ("someone: changed")."""
         from reactieveld.tui.widgets.response_view import undone_what
 
         rid = row.response.id
-        if rid is None:
+        queue = self._live_queue()
+        if rid is None or queue is None or queue.kept is None or queue.kept.id != rid:
             return
+        who = (await self._changed_since({rid: queue.kept.seen})).get(rid)
         labels: tuple[str, ...]
-        if synced:
-            source = one_line(row.response.source, limit=40)
+        if who is not None and who.source is not None and (who.site_last or who.name is None):
+            source = one_line(who.source, limit=40)
             # Short: at 80 columns the row's source and status columns say the rest
             # ("blog ... goedgekeurd op de site").
             labels = (self.i18n.t("kept.site", source=source), self.i18n.t("kept.site_short"))
             said = self.i18n.t("kept.site_notice", source=source)
+        elif who is not None and who.own:
+            labels, said = (), ""  # the moderator's own decision: nobody else to name
         else:
-            entries = await self.rapp.store.journal(rid, limit=1)
-            entry = entries[0] if entries and entries[0].actor != self.rapp.actor else None
-            name = one_line(entry.actor, limit=40) if entry is not None and entry.actor else None
+            by = who.name if who is not None else None
+            entries = await self.rapp.store.journal(rid, limit=1) if by else []
+            # Their newest entry is the last one unless this moderator's came after.
+            entry = entries[0] if entries and entries[0].actor == by else None
             # The entry's "after" read as an undo's "before": the words of what it made.
             what = (
                 undone_what(self.i18n, self.rapp.codebook, entry.after, entry.before)
                 if entry is not None
                 else None
             ) or self.i18n.t("kept.changed")
-            who = name or self.i18n.t("kept.someone")
-            labels = (self.i18n.t("kept.row", name=who, what=what),)
-            said = self.i18n.t("kept.notice", name=who, what=what)
+            name = one_line(by, limit=40) if by else self.i18n.t("kept.someone")
+            labels = (self.i18n.t("kept.row", name=name, what=what),)
+            said = self.i18n.t("kept.notice", name=name, what=what)
         queue = self._live_queue()
         if queue is None:
             return
         queue.label_kept(rid, *labels)
-        if notice:
+        if notice and said:
             self._kept_gone(going=True)  # one kept row, one notice
             self._kept_notice = (rid, self._say(said, timeout=8))
+
+    async def _changed_since(self, seen: Mapping[int, int]) -> dict[int, ChangedBy]:
+        """Who changed the rows of ``seen`` (id -> the version this moderator saw) since,
+        as the store knows it (:meth:`Store.changed_since`), from this moderator's side:
+        another moderator (the newest), the source when the platform changed it, or this
+        moderator's own decision (its own entry, or its write-back the platform answered
+        with another status)."""
+        me = self.rapp.actor
+        out: dict[int, ChangedBy] = {}
+        for rid, change in (await self.rapp.store.changed_since(seen)).items():
+            others = [a for a in change.by if a != me]
+            if not others and change.written_back not in (None, me):
+                others = [change.written_back or ""]
+            out[rid] = ChangedBy(
+                name=others[0] if others else None,
+                source=change.site,
+                site_last=change.site_last,
+                own=not (others or change.site) and bool(change.by or change.written_back),
+            )
+        return out
+
+    async def _who_changed(
+        self, ids: Sequence[int], seen: Mapping[int, int]
+    ) -> tuple[str | None, str | None]:
+        """Who changed the refused rows ``ids`` after this moderator saw them (``seen``),
+        in one line each: another moderator and the source whose platform changed them,
+        the first of each by id (None: nobody of that kind). An undo, which is refused on
+        another's later journal entry rather than on a version seen, is told from the
+        first row's last entry."""
+        changes = await self._changed_since({i: seen[i] for i in ids if i in seen})
+        name = next((c.name for c in changes.values() if c.name), None)
+        source = next((c.source for c in changes.values() if c.source), None)
+        if not changes and ids:
+            entries = await self.rapp.store.journal(ids[0], limit=1)
+            if entries and entries[0].actor != self.rapp.actor:
+                name = entries[0].actor
+        return (
+            one_line(name, limit=60) if name else None,
+            one_line(source, limit=40) if source else None,
+        )
 
     def _kept_gone(self, *, going: bool = False) -> None:
         """Take the kept row's notice back once the row is gone (the cursor moved on, an
@@ -702,20 +762,27 @@ class TriageScreen(Screen[None]):
         (:meth:`QueueList.seen_versions`)."""
         return self.queue.seen_versions()
 
-    async def _conflicted(self, outcome: ActionOutcome) -> bool:
+    async def _conflicted(
+        self, outcome: ActionOutcome, seen: Mapping[int, int] | None = None
+    ) -> bool:
         """After an action: when the store refused it (rows changed since they were shown),
-        say so in one line, naming who changed them when the journal knows, and show the
-        rows as they are now. True when it was refused."""
+        say so in one line, naming who changed them (:meth:`_who_changed`), and show the
+        rows as they are now. True when it was refused. ``seen``: the versions the action
+        was given, when not the rows' versions on screen (an editor opened before)."""
         if not outcome.conflicts:
             return False
-        entries = await self.rapp.store.journal(outcome.conflicts[0], limit=1)
-        by = entries[0].actor if entries and entries[0].actor != self.rapp.actor else None
         n = len(outcome.conflicts)
-        message = (
-            self.i18n.t("conflict.by", name=one_line(by, limit=60), n=n)
-            if by
-            else self.i18n.t("conflict.someone", n=n)
+        name, source = await self._who_changed(
+            outcome.conflicts, self._seen() if seen is None else seen
         )
+        if name and source:
+            message = self.i18n.t("conflict.both", name=name, source=source, n=n)
+        elif name:
+            message = self.i18n.t("conflict.by", name=name, n=n)
+        elif source:
+            message = self.i18n.t("conflict.site", source=source, n=n)
+        else:
+            message = self.i18n.t("conflict.someone", n=n)
         self._say(message, severity="warning", timeout=10)
         # The rows as they are now; what this shows is what a second press acts on. A
         # marked row that left this list is unmarked (said), never acted on unseen.
@@ -816,7 +883,7 @@ class TriageScreen(Screen[None]):
         async def save(text: str | None) -> None:
             if not text:
                 return
-            if await self._conflicted(await write(rid, text, actor=actor, seen=seen)):
+            if await self._conflicted(await write(rid, text, actor=actor, seen=seen), seen):
                 self.rapp.drafts[(kind, rid)] = text  # kept: the words are still needed
                 return
             self._say(self.i18n.t(done))
@@ -840,7 +907,7 @@ class TriageScreen(Screen[None]):
 
     async def action_undo(self) -> None:
         outcome = await self.rapp.store.undo_last(actor=self.rapp.actor)
-        if await self._conflicted(outcome):
+        if await self._conflicted(outcome, {}):  # refused on others' entries, not versions
             return
         if not outcome.changed:
             self._notice(self.i18n.t("undo.nothing"))
