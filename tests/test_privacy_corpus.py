@@ -288,3 +288,57 @@ def test_include_personal_data_keeps_them(store_target, tmp_path, cli_isolated, 
         "--format decisions --as csv": report,
         "--format decisions --as jsonl": report,
     }
+
+
+RULES = """
+[[rules]]
+name = "cijfers"
+pattern = '\\d{3}'
+action = "flag"
+[[rules]]
+name = "domeinen"
+words = ["example", "voorbeeld", "mail", "at"]
+action = "flag"
+[[rules]]
+name = "scheldwoorden"
+words = ["kanker*"]
+action = "hold"
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_rules_test_examples_hold_no_contact_data(seed, tmp_path, cli_isolated):
+    """``reactieveld rules test`` shows redacted examples: a rule that matches inside a
+    phone number or an e-mail address (its brackets would split it out of redaction's
+    reach), or a match 40 characters after one (the window would cut it in half), leaves
+    none of it."""
+    rng = random.Random(seed)
+    persons = people(rng, 6)
+    db = tmp_path / "m.db"
+
+    async def fill() -> None:
+        store = await open_store(str(db))
+        bodies = [
+            f"{phone_form(rng, p)} en dan nog wat woorden hier, {email_form(rng, p)} en "
+            f"wat een kankerlijer, {postcode_form(rng, p)} tot slot {phone_form(rng, p)}"
+            for p in persons
+        ]
+        page = Page(
+            responses=[
+                Response("blog", f"r{i}", "p1", "x", body, T0 + timedelta(minutes=i))
+                for i, body in enumerate(bodies)
+            ]
+        )
+        await store.upsert_page("blog", page)
+        await store.close()
+
+    asyncio.run(fill())
+    config = tmp_path / "config.toml"
+    config.write_text(RULES, "utf-8")
+    code, out, err = run_main(
+        ["--config", str(config), "--db", str(db), "rules", "test", "--examples", "6"]
+    )
+    assert code == 0, err
+    assert out.count("  - ") == 18  # every rule shows every response
+    leaks = [hit for hit in found(Corpus(persons), out) if hit[1] != "name"]
+    assert leaks == []
