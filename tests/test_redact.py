@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reactieveld.reports.redact import Redactor, initials, redact_text
+from reactieveld.reports.redact import Redactor, initials, redact_names, redact_text, redact_url
 
 P = "[telefoonnummer]"
 
@@ -112,3 +112,43 @@ def test_a_huge_word_is_linear():
     assert redact_text(word + " 06-12345678") == word + " [telefoonnummer]"
     assert initials(word) == "A."
     assert time.perf_counter() - start < 1.0
+
+
+NAMES = ("Anne de Vries", "Zoë van den Berg (zoe@example.nl)", "Jo")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In reply to: Anne de Vries — eens", "In reply to: A.d.V. — eens"),
+        ("ANNE DE VRIES schreef", "A.d.V. schreef"),
+        ("groet, zoe van den berg", "groet, Z.v.d.B."),
+        ("zie /u/anne.de.vries en anne_de_vries", "zie /u/A.d.V. en A.d.V."),
+        ("Zoe-van-den-Berg.", "Z.v.d.B.."),
+        # Not a name of the list, part of a longer word, a one-word name under four letters.
+        (
+            "Anne de Vriesland; Jo is er; Bram de Vries",
+            "Anne de Vriesland; Jo is er; Bram de Vries",
+        ),
+    ],
+)
+def test_names_become_initials(text, expected):
+    assert redact_names(text, NAMES) == expected
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://blog.example/?p=12#comment-5", "https://blog.example/?p=12#comment-5"),
+        ("https://f.example/t/1?email=anne%40example.nl&p=2", "https://f.example/t/1?email=%5Bpersoon%5D&p=2"),
+        ("https://f.example/user/anne.devries/activity", "https://f.example/user/%5Bpersoon%5D/activity"),
+        ("https://f.example/t/anne-de-vries-1234AB/5", "https://f.example/t/A.d.V.-%5Badres%5D/5"),
+        ("https://f.example/t/5?q=bel+06+12345678", "https://f.example/t/5?q=bel%20%5Btelefoonnummer%5D"),
+        ("https://anne:geheim@f.example/t/5", "https://f.example/t/5"),
+        ("mailto:anne@example.nl", ""),
+    ],
+)  # fmt: skip
+def test_links_lose_their_personal_data(url, expected):
+    assert redact_url(url, NAMES) == expected
+    assert Redactor(names=NAMES).url(url) == expected
+    assert Redactor(include_personal_data=True, names=NAMES).url(url) == url

@@ -438,7 +438,6 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
 
 
 async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> int:
-    from reactieveld.reports.redact import redact_text
     from reactieveld.store.open import open_store
 
     language = _language(config)
@@ -458,7 +457,7 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
                 for hit in scan.hits:
                     counts[hit.rule] += 1
                     if len(shown[hit.rule]) < examples:
-                        shown[hit.rule].append(_example(body, hit.spans, redact_text, language))
+                        shown[hit.rule].append(_example(config.rules, hit.rule, body, language))
     finally:
         await store.close()
     for rule in config.rules.rules:
@@ -474,8 +473,17 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     return 0
 
 
-def _example(body: str, spans: Any, redact: Callable[[str, str], str], language: str) -> str:
-    """A matched text around its first match, one line, the matches in brackets, redacted."""
+def _example(rules: Any, rule: str, body: str, language: str) -> str:
+    """A matched text around its first match, one line, the matches in brackets, redacted.
+    The whole text is redacted first and the rule matched again on that: brackets put in
+    first would split a phone number or an e-mail address out of redaction's reach
+    (``bel [06]-12345678``), and a window cut first could halve one."""
+    from reactieveld.reports.redact import redact_text
+
+    body = redact_text(body, language)
+    hits = [hit for hit in rules.scan(body).hits if hit.rule == rule]
+    # Matched only inside personal data: the text's start, nothing in brackets.
+    spans = hits[0].spans if hits else [(0, 0)]
     start, end = spans[0]
     lo, hi = max(0, start - 40), min(len(body), end + 40)
     marked, pos = [], lo
@@ -485,5 +493,5 @@ def _example(body: str, spans: Any, redact: Callable[[str, str], str], language:
         marked += [body[pos:a], "[", body[a:b], "]"]
         pos = b
     marked.append(body[pos:hi])
-    text = _CONTROL.sub(" ", " ".join(redact("".join(marked), language).split()))
+    text = _CONTROL.sub(" ", " ".join("".join(marked).split()))
     return ("…" if lo else "") + text + ("…" if hi < len(body) else "")

@@ -936,6 +936,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),
     "redact.address": ("[adres]", "[address]"),
+    # A value of a link that is only personal data (``?email=...``, ``/user/anne/``).
+    "redact.person": ("[persoon]", "[person]"),
     # A platform's errors (connectors/): made and stored in English (stable for scripts and
     # for the other processes that read the memory), shown in the reader's language by
     # in_language, which reads a stored text back through these templates. {error},

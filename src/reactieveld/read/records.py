@@ -67,6 +67,8 @@ class Extra:
     thread_url: str | None = None
     source_type: str | None = None
     source_url: str | None = None
+    #: The authors the response may name (its own, its parent's, its thread's): redacted.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ async def extras(
             context.thread_url,
             context.source_type,
             context.source_url,
+            context.names,
         )
     return out
 

@@ -53,8 +53,10 @@ def _iso(value: datetime | None) -> str:
 def decision_dict(
     rec: DecisionRecord, reasons: ReasonsConfig, red: Redactor, language: str
 ) -> dict[str, Any]:
-    """One decision as the log writes it (see :data:`DECISION_COLUMNS`)."""
+    """One decision as the log writes it (see :data:`DECISION_COLUMNS`); the author's
+    name is redacted out of the reason's words and the link as well."""
     reason = reasons.get(rec.reason) if rec.reason else None
+    red = red.for_names((rec.author_name,))
     return {
         "time": _iso(rec.at),
         "decision": rec.after or "",
@@ -66,7 +68,7 @@ def decision_dict(
         "platform": rec.platform,
         "source": rec.source,
         "response": rec.external_id,
-        "link": rec.url or "",
+        "link": red.url(rec.url) or "",
         "undone_at": _iso(rec.undone_at),
     }
 

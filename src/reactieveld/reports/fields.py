@@ -17,14 +17,23 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
-    """The JSON form of a record (JSON Lines, webhook and JSONL sinks)."""
-    r, x = record.row.response, record.extra
+def record_redactor(record: Record, redactor: Redactor) -> Redactor:
+    """``redactor`` for one record: it also replaces the names of the authors the record
+    may name (its own, the one it replies to, the others of its thread) by initials."""
+    return redactor.for_names((*record.extra.names, record.row.response.author_name))
 
-    def tag(t: TagInfo) -> dict[str, Any]:
+
+def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
+    """The JSON form of a record (JSON Lines, webhook and JSONL sinks): every field that
+    holds what people wrote or platforms sent (text, names, links, a role the platform
+    guessed) through the record's redactor (:func:`record_redactor`)."""
+    r, x = record.row.response, record.extra
+    redactor = record_redactor(record, redactor)
+
+    def tag(t: TagInfo, text: Any = str) -> dict[str, Any]:
         return {
-            "code": t.code,
-            "label": t.label,
+            "code": text(t.code),
+            "label": text(t.label),
             "codebook_version": t.codebook_version,
             "tagged_at": _iso(t.tagged_at),
             "actor": t.actor,
@@ -34,12 +43,12 @@ def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
         "id": r.id,
         "source": r.source,
         "external_id": r.external_id,
-        "url": r.url,
+        "url": redactor.url(r.url),
         "thread": {
             "external_id": r.thread_external_id,
             # Titles are written by the public on Discourse and portals.
             "title": redactor.title(record.row.thread_title),
-            "url": x.thread_url,
+            "url": redactor.url(x.thread_url),
         },
         "parent_external_id": r.parent_external_id,
         "created_at": _iso(r.created_at),
@@ -55,8 +64,9 @@ def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
         "body_raw": redactor.raw(r.body_raw, r.body_format),
         "body_format": r.body_format,
         "questions": [tag(t) for t in x.questions],
-        "role": tag(x.role) if x.role else None,
-        "role_hint": r.role_hint,
+        # A role the platform recorded (role_hint) is its text, not a code of the codebook.
+        "role": tag(x.role, redactor.text) if x.role else None,
+        "role_hint": redactor.text(r.role_hint) if r.role_hint is not None else None,
         "notes": [
             {"text": redactor.text(n.text), "actor": n.actor, "created_at": _iso(n.at)}
             for n in x.notes
@@ -66,7 +76,7 @@ def record_dict(record: Record, redactor: Redactor) -> dict[str, Any]:
             "source_type": x.source_type,
             "source_url": x.source_url,
             "external_id": r.external_id,
-            "url": r.url,
+            "url": redactor.url(r.url),
             "fetched_at": _iso(r.fetched_at),
         },
         "redacted": not redactor.include_personal_data,
@@ -150,8 +160,8 @@ def record_csv_row(record: Record, redactor: Redactor) -> list[str]:
         d["author"]["name"],
         d["author"]["key"],
         d["author"]["url"],
-        x.role.code if x.role else None,
-        x.role.label if x.role else None,
+        d["role"]["code"] if d["role"] else None,
+        d["role"]["label"] if d["role"] else None,
         d["role_hint"],
         ";".join(t.code for t in x.questions),
         ";".join(t.label for t in x.questions),

@@ -25,7 +25,12 @@ from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
 from reactieveld.read.figures import text as stats_text
 from reactieveld.read.records import iter_records
 from reactieveld.reasons import ReasonsConfig
-from reactieveld.reports.fields import CSV_COLUMNS, record_csv_row, record_dict
+from reactieveld.reports.fields import (
+    CSV_COLUMNS,
+    record_csv_row,
+    record_dict,
+    record_redactor,
+)
 from reactieveld.reports.redact import Redactor
 from reactieveld.store.base import QueueFilter, ReportStore
 
@@ -235,8 +240,13 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
             out.write(f"_{t['no_responses']}_\n\n")
             continue
         by_role = await count_by_role(store, flt)
+        # A role outside the codebook is what a platform sent (role_hint): redacted with
+        # the names of the responses that carry it.
+        strange = red
+        if not red.include_personal_data and set(by_role) - {*role_codes, None}:
+            strange = red.for_names(await names_in(store, flt, cb, opts.language))
         per_role = [
-            (cb.label(TagKind.ROLE, role, opts.language), by_role[role])
+            (strange.text(cb.label(TagKind.ROLE, role, opts.language)), by_role[role])
             for role in [*role_codes, *sorted(r for r in by_role if r and r not in role_codes)]
             if by_role.get(role)
         ]
@@ -250,13 +260,14 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
         out.write("\n")
         async for rec in iter_records(store, flt, codebook=cb, language=opts.language):
             r = rec.row.response
+            one = record_redactor(rec, red)
             versions.update(q.codebook_version for q in rec.extra.questions if q.code == code)
-            out.write(_quote_block(red.text(r.body_text)) + "\n>\n")
-            who = md_text(red.name(r.author_name)) or "?"
+            out.write(_quote_block(one.text(r.body_text)) + "\n>\n")
+            who = md_text(one.name(r.author_name)) or "?"
             if rec.extra.role is not None:
-                who += f" ({md_text(rec.extra.role.label)})"
-            where = md_text(red.title(rec.row.thread_title) or r.source)
-            link = md_url(r.url) or md_url(rec.extra.thread_url)
+                who += f" ({md_text(one.text(rec.extra.role.label))})"
+            where = md_text(one.title(rec.row.thread_title) or r.source)
+            link = md_url(one.url(r.url)) or md_url(one.url(rec.extra.thread_url))
             place = f"[{where}]({link})" if link else where
             # The UTC day, as --since/--until read it: a quote never dates outside them.
             day = f"{r.created_at.astimezone(UTC):%Y-%m-%d}"
@@ -295,6 +306,16 @@ async def agreement_line(
     ]
     head = ui_text("report.md.agreement", language, n=figures.responses)
     return f"{head}: {'; '.join(parts)}"
+
+
+async def names_in(
+    store: ReportStore, flt: QueueFilter, codebook: Codebook, language: str
+) -> tuple[str, ...]:
+    """Every name the responses ``flt`` matches may hold (their records' names)."""
+    names: set[str] = set()
+    async for rec in iter_records(store, flt, codebook=codebook, language=language):
+        names.update((*rec.extra.names, rec.row.response.author_name))
+    return tuple(names)
 
 
 async def count_by_role(store: ReportStore, flt: QueueFilter) -> dict[str | None, int]:

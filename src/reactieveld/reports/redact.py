@@ -16,7 +16,16 @@ replaced even if it was something else. What is caught, in every written form:
   (``bel06-12345678``, ``tel:0612345678``);
 * a Dutch postcode with its house number (``1234 AB 56``, ``1234ab 56-2``) or alone, in
   upper or lower case, with or without the space;
-* author names become initials (``Anne de Vries`` -> ``A.d.V.``).
+* author names become initials (``Anne de Vries`` -> ``A.d.V.``), in the author field and
+  wherever the text, a note, a title, a reason or a link writes the full name of an author
+  the response may name (its own, the one it replies to, another of its thread: the
+  store's :class:`~reactieveld.store.values.RecordContext` ``names``), in any case, with or
+  without diacritics, its words joined by spaces, dots, dashes or nothing
+  (``In reply to: ANNE DE VRIES``, ``/t/anne.de.vries-...``);
+* links (a response's, its thread's): the above in each part, percent decoded, plus the
+  whole value of a query key that names a person (``?email=``, ``naam=``, ``tel=``) and
+  the segment after a profile segment (``/user/anne/``) as ``[persoon]``; a ``mailto:``
+  link keeps nothing.
 
 False positives we accept (the safe side): a run of ten digits starting with one 0
 (``0123456789``, a zero-padded number), any ``00``/``+`` followed by 7-15 digits, a
@@ -28,9 +37,11 @@ four-digit number followed by a two-letter word that is not on the stop list bel
 False negatives we know of: a postcode in lower case whose letters are a common two-letter
 word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a phone number written
 exactly like a date followed by digits (``06-12-1999 12``); the trunk 0 written apart from
-the area code (``0 6 1234 5678``); urls (a thread url whose slug repeats a title) are not
-redacted. A datum split by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body
-then falls back to its redacted plain text.
+the area code (``0 6 1234 5678``); a name of someone who did not write in the response's
+thread, a first or last name alone, a name written last name first (``Vries, Anne de``), a
+one-word name shorter than four letters, a name written with HTML entities. A datum split
+by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body then falls back to its
+redacted plain text.
 """
 
 from __future__ import annotations
@@ -42,13 +53,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from reactieveld.i18n import LANGUAGES
 from reactieveld.i18n import text as ui_text
+from reactieveld.rule_text import fold
 
 #: What takes the place of each kind of personal datum (``redact.*`` in the UI text table).
-_KINDS = ("email", "phone", "address")
+_KINDS = ("email", "phone", "address", "person")
 
 
 @functools.cache  # constant per language; redaction runs per field of every record
@@ -250,30 +262,145 @@ _ANY_TOKEN = re.compile(
 )
 
 
+def _name_words(name: str) -> list[str]:
+    # A name's words, contact data (and the tokens that took its place) out first.
+    return re.findall(r"[^\W\d_][\w'’.-]*", _ANY_TOKEN.sub(" ", redact_text(name or "")))
+
+
 def initials(name: str) -> str:
     """A name reduced to initials: ``Anne de Vries`` -> ``A.d.V.``; particles stay lower
     case. Contact data in a name goes first, so ``anne@example.nl`` gives no letters."""
-    # Every kind of contact data out first (tokens and all), then the words' letters.
-    name = _ANY_TOKEN.sub(" ", redact_text(name or ""))
     out = []
-    for word in re.findall(r"[^\W\d_][\w'’.-]*", name, re.UNICODE):
+    for word in _name_words(name):
         first = word[0]
         out.append((first.lower() if word.lower() in _PARTICLES else first.upper()) + ".")
     return "".join(out)
 
 
-class Redactor:
-    """Applies (or, with ``include_personal_data``, skips) redaction consistently."""
+@functools.lru_cache(maxsize=256)  # one set per thread; a report walks a thread's rows
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for the full names ``names`` on folded text (case and diacritics
+    apart), their words joined by any non-letters or none (``Anne de Vries``,
+    ``anne.de.vries``, ``ANNE_DE_VRIES``)."""
+    found = set()
+    for name in names:
+        words = [fold(w.strip("'’.-"))[0] for w in _name_words(name)]
+        words = [w for w in words if w]
+        # One short word is too often an ordinary word ("Jo", "Ed"): full names only.
+        if len(words) >= 2 or (words and len(words[0]) >= 4):
+            found.add(r"[\W_]*".join(map(re.escape, words)))
+    if not found:
+        return None
+    alternatives = sorted(found, key=len, reverse=True)  # the longest name first
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
-    def __init__(self, *, include_personal_data: bool = False, language: str = "nl") -> None:
+
+def redact_names(text: str, names: tuple[str, ...]) -> str:
+    """``text`` with each of the full ``names`` (the authors a response names: its own,
+    the one it replies to, the others in its thread) replaced by its initials, however
+    it is written: any case, with or without diacritics, its words joined by spaces,
+    dots, dashes or nothing. A name not among ``names`` stays (no list of every name
+    there is): the known false negative."""
+    if not text or not names:
+        return text
+    pattern = _names_pattern(names)
+    if pattern is None:
+        return text
+    folded, where = fold(text)
+    out, pos = [], 0
+    for m in pattern.finditer(folded):
+        start, end = where[m.start()], where[m.end() - 1] + 1
+        if start < pos:
+            continue
+        words = " ".join(re.split(r"[\W_]+", text[start:end]))  # "anne.de.vries" too
+        out += [text[pos:start], initials(words) or "?"]
+        pos = end
+    return "".join([*out, text[pos:]]) if out else text
+
+
+#: Query keys and path segments before which a url holds a person: their values go whole.
+_PERSONAL_KEYS = frozenset(
+    "email e-mail mail name naam user username gebruiker phone tel telefoon mobile "
+    "postcode zip address adres author auteur".split()
+)
+_PROFILE_SEGMENTS = frozenset(
+    "user users u profile profiles author members member gebruiker gebruikers people".split()
+)
+
+
+def redact_url(url: str, names: tuple[str, ...] = (), language: str = "nl") -> str:
+    """A link with the personal data in its path, query and fragment replaced (percent
+    decoded first: ``?email=anne%40example.nl``): contact data, the ``names``, a whole
+    query value under a personal key (``email=``, ``naam=``, ``tel=``) and the segment
+    after a profile segment (``/user/anne.devries/``); user and password before the host
+    go. Scheme and host stay, so the link still leads to the platform; a link that is not
+    http(s) (``mailto:``) or that still holds a datum keeps only those, or nothing."""
+    token = quote(_tokens(language)["person"])
+
+    def clean(value: str, *, plus: bool = False) -> str:
+        # The part as written when it holds nothing personal, else redacted and quoted.
+        plain = unquote_plus(value) if plus else unquote(value)
+        out = redact_names(redact_text(plain, language), names)
+        return value if out == plain else quote(out)
+
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+        segments = parts.path.split("/")
+        path = [
+            token if i and s and segments[i - 1].lower() in _PROFILE_SEGMENTS else clean(s)
+            for i, s in enumerate(segments)
+        ]
+        query = []
+        for pair in parts.query.split("&") if parts.query else []:
+            key, eq, value = pair.partition("=")
+            personal = unquote_plus(key).lower() in _PERSONAL_KEYS
+            query.append(
+                clean(key) + eq + (token if personal and value else clean(value, plus=True))
+            )
+        result = urlunsplit(
+            (parts.scheme, host, "/".join(path), "&".join(query), clean(parts.fragment))
+        )
+    except ValueError:  # not a url urllib can read (a bad port, brackets)
+        return ""
+    readable = unquote_plus(result)
+    if parts.scheme.lower() not in ("http", "https") or redact_text(readable) != readable:
+        # mailto:, tel:, or a datum the parts above did not find: only where it leads.
+        return f"{parts.scheme}://{host}/" if host else ""
+    return result
+
+
+class Redactor:
+    """Applies (or, with ``include_personal_data``, skips) redaction consistently.
+    ``names``: the full names of the people a record names (its author, the author it
+    replies to, the others in its thread), replaced by initials wherever they are
+    written (:meth:`for_names` makes one for a record)."""
+
+    def __init__(
+        self,
+        *,
+        include_personal_data: bool = False,
+        language: str = "nl",
+        names: tuple[str, ...] = (),
+    ) -> None:
         self.include_personal_data = include_personal_data
         self.language = language
+        self.names = names
+
+    def for_names(self, names: tuple[str | None, ...]) -> Redactor:
+        """This redactor, also replacing ``names`` (None and blanks skipped)."""
+        if self.include_personal_data:
+            return self
+        kept = tuple(sorted({n for n in names if n and n.strip()}))
+        return Redactor(language=self.language, names=kept)
 
     def text(self, value: str | None) -> str:
-        """Free text (a body, a note) with contact data removed."""
+        """Free text (a body, a note) with contact data and the known names removed."""
         if value is None:
             return ""
-        return value if self.include_personal_data else redact_text(value, self.language)
+        if self.include_personal_data:
+            return value
+        return redact_names(redact_text(value, self.language), self.names)
 
     def title(self, value: str | None) -> str | None:
         """A thread title (written by the public on forums and portals), redacted as text;
@@ -287,7 +414,15 @@ class Redactor:
             return ""
         if self.include_personal_data:
             return value
-        return redact_raw(value, body_format, self.language)
+        out = redact_raw(value, body_format, self.language)
+        return redact_names(out, self.names)
+
+    def url(self, value: str | None) -> str | None:
+        """A link (a response's, a thread's) without the personal data in it
+        (:func:`redact_url`); None stays None."""
+        if value is None or self.include_personal_data:
+            return value
+        return redact_url(value, self.names, self.language)
 
     def name(self, value: str | None) -> str:
         """An author name, or its initials."""

@@ -33,7 +33,7 @@ def decisions_sql(
     sql = (
         "SELECT a.id, a.at, a.actor, a.before, a.after, a.reason, a.reason_text, "
         "(SELECT min(u.at) FROM actions u WHERE u.undoes = a.id), s.name, s.type, "
-        "r.external_id, coalesce(r.url, th.url) FROM actions a "
+        "r.external_id, coalesce(r.url, th.url), r.author_name FROM actions a "
         "JOIN responses r ON r.id = a.response_id JOIN sources s ON s.id = r.source_id "
         "LEFT JOIN threads th ON th.source_id = r.source_id "
         "AND th.external_id = r.thread_external_id"
@@ -67,6 +67,7 @@ def decision_from_row(r: Sequence[Any]) -> DecisionRecord:
         platform=str(r[9]),
         external_id=str(r[10]),
         url=r[11],
+        author_name=r[12],
     )
 
 

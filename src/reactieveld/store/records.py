@@ -1,5 +1,6 @@
 """What a report record adds to a queue row (every tag with its codebook version and who
-made it, the notes, the thread's url, the source type), for a page of rows in one hop."""
+made it, the notes, the thread's url, the source type, the names it may hold), for a page
+of rows in one hop."""
 
 from __future__ import annotations
 
@@ -34,15 +35,34 @@ def record_contexts(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Rec
         f"WHERE r.id IN {placeholders(ids)}",
         ids,
     ).fetchall()
-    return contexts_from(tag_rows, note_rows, where_rows)
+    name_rows = db.execute(NAMES_SQL.format(ids=placeholders(ids)), ids * 4).fetchall()
+    return contexts_from(tag_rows, note_rows, where_rows, name_rows)
+
+
+#: Per response, the names it may hold: (response id, name) of its own author, the author
+#: it replies to, and every author of its thread (distinct per thread, so a long thread
+#: costs its authors, not its responses times the page). ``{ids}``: the page's ids (four times).
+NAMES_SQL = (
+    "SELECT r.id, r.author_name FROM responses r WHERE r.id IN {ids} "
+    "UNION SELECT r.id, p.author_name FROM responses r JOIN responses p "
+    "ON p.source_id = r.source_id AND p.external_id = r.parent_external_id "
+    "WHERE r.id IN {ids} "
+    "UNION SELECT r.id, o.author_name FROM responses r JOIN ("
+    "SELECT DISTINCT t.source_id, t.thread_external_id, t.author_name FROM responses t "
+    "WHERE (t.source_id, t.thread_external_id) IN ("
+    "SELECT source_id, thread_external_id FROM responses WHERE id IN {ids})) o "
+    "ON o.source_id = r.source_id AND o.thread_external_id = r.thread_external_id "
+    "WHERE r.id IN {ids}"
+)
 
 
 def contexts_from(
     tag_rows: Iterable[Sequence[Any]],
     note_rows: Iterable[Sequence[Any]],
     where_rows: Iterable[Sequence[Any]],
+    name_rows: Iterable[Sequence[Any]] = (),
 ) -> dict[int, RecordContext]:
-    """The records' contexts from the rows of :func:`record_contexts`' three queries (in
+    """The records' contexts from the rows of :func:`record_contexts`' four queries (in
     their column orders; notes oldest first), on either backend."""
     tags: dict[int, list[RecordTag]] = {}
     for rid, kind, code, version, at, actor in tag_rows:
@@ -53,10 +73,19 @@ def contexts_from(
     where = {}
     for rid, turl, stype, surl in where_rows:
         where[rid] = (turl, stype, surl)
+    names: dict[int, set[str]] = {}
+    for rid, name in name_rows:
+        if name:
+            names.setdefault(rid, set()).add(name)
     out = {}
     for rid in set(tags) | set(notes) | set(where):
         turl, stype, surl = where.get(rid, (None, None, None))
         out[rid] = RecordContext(
-            tuple(tags.get(rid, ())), tuple(notes.get(rid, ())), turl, stype, surl
+            tuple(tags.get(rid, ())),
+            tuple(notes.get(rid, ())),
+            turl,
+            stype,
+            surl,
+            tuple(sorted(names.get(rid, ()))),
         )
     return out

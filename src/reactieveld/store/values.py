@@ -107,6 +107,9 @@ class RecordContext:
     thread_url: str | None = None
     source_type: str | None = None
     source_url: str | None = None
+    #: The authors a response may name (its own, the one it replies to, every other
+    #: author of its thread): the names a redacted report replaces in its text.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,8 @@ class DecisionRecord:
     platform: str
     external_id: str
     url: str | None
+    #: Never written: only for redacting the name out of the reason's words and link.
+    author_name: str | None = None
 
 
 @dataclass(frozen=True)

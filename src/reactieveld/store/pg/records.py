@@ -11,13 +11,14 @@ from reactieveld.store.base import QueueFilter, RecordContext
 from reactieveld.store.decisions import decision_from_row, decisions_sql
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
-from reactieveld.store.records import contexts_from
+from reactieveld.store.records import NAMES_SQL, contexts_from
 from reactieveld.store.values import DecisionRecord
 
 
 class Records(PgBase):
     async def record_contexts(self, ids: Sequence[int]) -> dict[int, RecordContext]:
-        """Every tag, the notes and the provenance of the responses ``ids``, one hop."""
+        """Every tag, the notes, the provenance and the names the responses ``ids`` may
+        hold, one hop."""
         ids = list(ids)
         if not ids:
             return {}
@@ -40,7 +41,8 @@ class Records(PgBase):
                 "WHERE r.id = ANY($1::bigint[])",
                 ids,
             )
-            return contexts_from(tags, notes, where)
+            names = await conn.fetch(NAMES_SQL.format(ids="(SELECT unnest($1::bigint[]))"), ids)
+            return contexts_from(tags, notes, where, names)
 
         return await self._read(fn)
 
