@@ -3,7 +3,8 @@ paste gives them, none waiting for the one before) leave the store as the same k
 pressed one at a time, each waited for; keys typed behind one that opens a dialog go to
 the editor, and a reply typed in one burst with ``ctrl+s`` is stored whole. The same on
 the thread screen (``enter``, ``space``), around the app's own keys (``D``, ``E``,
-``f2``, ``/``), and for keys trickling in while a dialog opens (``trickle``)."""
+``f2``, ``/``), for keys trickling in while a dialog opens (``trickle``), and for keys
+typed behind one that moves the focus (``tab`` in the export and filter dialogs)."""
 
 from __future__ import annotations
 
@@ -273,16 +274,17 @@ NAME_KEYS = ("r", "a", "p", "backspace", "left", "right", "home", "end", "delete
 DIALOG_ENDS = ("escape", "enter", "ctrl+s")
 
 
-@pytest.mark.parametrize("seed", range(8))
-async def test_keys_trickled_in_the_export_file_name_act_as_one_at_a_time(
-    tmp_path, make_app, monkeypatch, seed
-):
-    rnd = random.Random(seed)
-    # A name typed over the selected default (never empty: the last "p"), edited; the
-    # dialog left; then keys for the queue, which must not end up in the name.
-    end = rnd.choice(DIALOG_ENDS)
-    keys = ["r", *rnd.choices(NAME_KEYS, k=8), "p", end, "j", *rnd.choices(KEYS, k=4), "s"]
-    before = ("E", "tab", "tab", "tab")  # the dialog; tab to its file name box
+async def _report_runs(
+    tmp_path: Any,
+    make_app: Any,
+    monkeypatch: Any,
+    keys: list[str],
+    seed: int,
+    before: tuple[str, ...] = (),
+) -> list[tuple[Any, ...]]:
+    """The runs of ``keys`` one at a time and trickled (:func:`_trickle_run`), each the
+    store's actions, outbox texts and the names of the reports written (in the app's
+    directory, a fresh one for each run)."""
     runs = []
     for fast in (False, True):
         folder = tmp_path / f"reports-{fast}"  # the app's directory: the report goes there
@@ -293,7 +295,54 @@ async def test_keys_trickled_in_the_export_file_name_act_as_one_at_a_time(
         else:
             done = await _run(tmp_path, make_app, "export", keys, fast=False, before=before)
         runs.append((*done, sorted(p.name for p in folder.iterdir())))
-    slow, trickled = runs
+    return runs
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_keys_trickled_in_the_export_file_name_act_as_one_at_a_time(
+    tmp_path, make_app, monkeypatch, seed
+):
+    rnd = random.Random(seed)
+    # A name typed over the selected default (never empty: the last "p"), edited; the
+    # dialog left; then keys for the queue, which must not end up in the name.
+    end = rnd.choice(DIALOG_ENDS)
+    keys = ["r", *rnd.choices(NAME_KEYS, k=8), "p", end, "j", *rnd.choices(KEYS, k=4), "s"]
+    before = ("E", "tab", "tab", "tab")  # the dialog; tab to its file name box
+    slow, trickled = await _report_runs(tmp_path, make_app, monkeypatch, keys, seed, before)
     assert slow[0], keys  # the queue's keys decided
     assert len(slow[2]) == (end != "escape"), keys  # one report, or none when cancelled
+    assert trickled == slow, keys
+
+
+# -- keys typed behind a key that moves the focus ---------------------------------------
+#: From the export dialog's first field (the format) to its file name box: three fields
+#: on (format, queue, personal data, name), or back round the end (cancel, export, name).
+TO_NAME_BOX = {"tab": ["tab"] * 3, "shift+tab": ["shift+tab"] * 3}
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("move", sorted(TO_NAME_BOX))
+async def test_a_name_typed_behind_tab_goes_into_the_box_tab_moved_to(
+    tmp_path, make_app, monkeypatch, move, seed
+):
+    # The name typed at once behind the tabs that reach its box: each key acts where the
+    # focus is after the keys before it, as typed one at a time (the characters went to
+    # the field tab left, or were taken as its keys, when they arrived before tab moved).
+    keys = ["E", *TO_NAME_BOX[move], *"verslag.md", "ctrl+s", "j", "s"]
+    slow, trickled = await _report_runs(tmp_path, make_app, monkeypatch, keys, seed)
+    assert slow[2] == ["verslag.md"], keys
+    assert [a[:2] for a in slow[0]] == [("moderate", "c28")], keys
+    assert trickled == slow, keys
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_a_choice_typed_behind_tab_in_the_filter_dialog_is_made_in_the_next_select(
+    tmp_path, make_app, seed
+):
+    # f: the filter dialog, its source select focused; tab to the status select, enter
+    # opens its list, down down enter chooses, ctrl+s applies; s decides in that queue.
+    keys = ["f", "tab", "enter", "down", "down", "enter", "ctrl+s", "s"]
+    slow = await _run(tmp_path, make_app, "filter", keys, fast=False)
+    trickled = await _trickle_run(tmp_path, make_app, keys, seed)
+    assert len(slow[0]) == 1, keys
     assert trickled == slow, keys

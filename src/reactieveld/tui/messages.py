@@ -149,7 +149,14 @@ class KeyGate:
     the terminal are held here, first in first out, until the keys on their way through
     the screen below have gone on (each of its widgets from that key's up has handled
     what it had) and the screen on top is mounted; the keys passed on go first (they were
-    typed before), then the held ones, in the app's own turn."""
+    typed before), then the held ones, in the app's own turn.
+
+    The same behind a key whose binding Textual runs once the key has bubbled up to the
+    app (:func:`acts_late`), which may move the focus (``tab``, ``shift+tab``; ``enter``
+    on a select focuses its list): the keys typed behind it had gone to the widget it
+    left (a name typed behind ``tab`` into the export dialog's file name box went to the
+    format buttons, and no report was written). They are held until it has gone through,
+    and go where the focus is then, as when typed one at a time."""
 
     def __init__(self, app: Any, deliver: Callable[[events.Key], Awaitable[None]]) -> None:
         self.app = app
@@ -159,15 +166,20 @@ class KeyGate:
         self.passed: deque[events.Key] = deque()
         #: Where the last key from the terminal went (the focused widget or the screen).
         self._target: Any = None
+        #: Where the last key of a late binding (:func:`acts_late`) went, until it has
+        #: gone through (None: none on its way).
+        self._late: Any = None
         self._task: asyncio.Task[None] | None = None
 
     def hold(self, event: events.Key) -> bool:
         """True when the key from the terminal ``event`` is held (it goes on later, in its
         turn); False when it goes on now (the app gives it to the screen on top)."""
-        if not self.held and self._task is None:
+        if not self.held and self._task is None and self._late is None:
             target = self._now()
             if target is not None and _screen_of(self._target) in (None, target.screen):
                 self._target = target
+                if acts_late(self.app, event):
+                    self._late = target
                 return False
         self.held.append(event)
         self._start()
@@ -176,11 +188,21 @@ class KeyGate:
     def pass_on(self, key: events.Key) -> None:
         """Give ``key`` (typed before every held key) to the screen on top once it is
         mounted, behind the keys passed on before it."""
-        if not self.passed and self._now() is not None:
-            _forward(self.app, key)
+        target = self._now()
+        if not self.passed and self._late is None and target is not None:
+            self._forward(target, key)
             return
         self.passed.append(key)
         self._start()
+
+    def _forward(self, target: Any, key: events.Key) -> bool:
+        """Give ``key`` to ``target`` (where a key goes now); True when its binding acts
+        late (the keys after it wait until it has gone through)."""
+        late = acts_late(self.app, key)
+        target._forward_event(key)
+        if late:
+            self._late = target
+        return late
 
     def _now(self) -> Any:
         """Where a key goes now: the focused widget, else the screen on top; None while
@@ -200,6 +222,8 @@ class KeyGate:
     async def _run(self) -> None:
         try:
             while self.held or self.passed:
+                if self._late is not None:
+                    await _drain(self._late)
                 if self.held and self._target is not None:
                     await _drain(self._target)
                 try:
@@ -217,21 +241,49 @@ class KeyGate:
     async def _release(self, done: asyncio.Event) -> None:
         """Give on the keys passed on, then the held ones, until one of them brings
         another screen on top (then the keys on their way there go first again)."""
+        self._late = None  # gone through: _run drained it, the app has run its binding
         try:
             while self.held or self.passed:
                 target = self._now()
                 if target is None:
                     return
                 if self.passed:
-                    _forward(self.app, self.passed.popleft())
+                    if self._forward(target, self.passed.popleft()):
+                        return
                     continue
                 self._target = target
-                await self.deliver(self.held.popleft())
+                key = self.held.popleft()
+                late = acts_late(self.app, key)
+                await self.deliver(key)
                 if self.app.screen is not target.screen:
+                    return
+                if late:
+                    self._late = target
                     return
             self._target = self._now()
         finally:
             done.set()
+
+
+def acts_late(app: Any, event: events.Key) -> bool:
+    """Whether ``event``'s key, given now, runs a binding after the keys typed behind it
+    reached the focused widget: the widget does not take the key itself, and the screen's
+    chain (from the focused widget up) has a binding of it, not a priority one (those act
+    as the key arrives). Textual runs it when the key has bubbled up to the app, and it
+    may move the focus (``tab``: ``app.focus_next``; ``enter`` on a select opens its
+    list and focuses that): the keys behind it must wait for it (:class:`KeyGate`)."""
+    try:
+        screen = app.screen
+    except Exception:  # none: starting, closing
+        return False
+    focused = app.focused
+    if focused is not None and focused.check_consume_key(event.key, event.character):
+        return False
+    return any(
+        not binding.priority
+        for _, bindings in screen._modal_binding_chain
+        for binding in bindings.key_to_bindings.get(event.key, ())
+    )
 
 
 def _screen_of(node: Any) -> Any:
