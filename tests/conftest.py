@@ -196,8 +196,12 @@ async def moderators(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``@pytest.mark.sqlite_only``: a ``store_target`` test not (yet) run on PostgreSQL."""
+    """``@pytest.mark.sqlite_only``: a ``store_target`` test not (yet) run on PostgreSQL.
+    ``@pytest.mark.wordpress``: the tests on the one real WordPress run in one worker
+    (pytest-xdist's ``loadgroup``), one after another, as they were written to."""
     for item in items:
+        if item.get_closest_marker("wordpress") is not None:
+            item.add_marker(pytest.mark.xdist_group("wordpress"))
         callspec = getattr(item, "callspec", None)
         if callspec is None or callspec.params.get("store_target") != "postgresql":
             continue
