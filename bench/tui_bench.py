@@ -124,9 +124,10 @@ def first_rows_needles(db: Path, rows: int = 2) -> list[bytes]:
     """How the first ``rows`` rows of the queue the app opens on (Nieuw, newest first)
     read on screen: time, source and the start of the author's name, as the queue draws
     them (spaces made one)."""
+    from reactieveld.model import utcnow
     from reactieveld.store.sqlite import SqliteStore
     from reactieveld.tui.queues import FilterChoice, queue_filter
-    from reactieveld.tui.widgets.queue_list import format_time
+    from reactieveld.tui.times import format_time
 
     async def read() -> list[bytes]:
         store = await SqliteStore.open(db)
@@ -138,7 +139,8 @@ def first_rows_needles(db: Path, rows: int = 2) -> list[bytes]:
         for row in found:
             r = row.response
             # The author column is 16 cells: the first 8 characters are never cut.
-            words = [format_time(r.created_at, None), r.source, r.author_name[:8].strip()]
+            when = format_time(r.created_at, None, utcnow())  # the app's clock: now
+            words = [when, r.source, r.author_name[:8].strip()]
             needles.append(screen_text(" ".join(words).encode()))
         return needles
 
