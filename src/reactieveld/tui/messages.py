@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.app import ScreenStackError
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.worker import get_current_worker
@@ -274,16 +275,21 @@ def acts_late(app: Any, event: events.Key) -> bool:
     list and focuses that): the keys behind it must wait for it (:class:`KeyGate`)."""
     try:
         screen = app.screen
-    except Exception:  # none: starting, closing
+    except ScreenStackError:  # none: starting, closing
         return False
     focused = app.focused
     if focused is not None and focused.check_consume_key(event.key, event.character):
         return False
-    return any(
-        not binding.priority
-        for _, bindings in screen._modal_binding_chain
-        for binding in bindings.key_to_bindings.get(event.key, ())
-    )
+    return any(True for _ in _plain_bindings(screen, event.key))
+
+
+def _plain_bindings(screen: Any, key: str) -> Iterator[tuple[Any, Any]]:
+    """(namespace, binding) of ``key`` in ``screen``'s binding chain, from the focused
+    widget up, priority bindings left out (Textual runs those as the key arrives)."""
+    for namespace, bindings in screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if not binding.priority:
+                yield namespace, binding
 
 
 def _screen_of(node: Any) -> Any:
@@ -320,12 +326,11 @@ async def run_binding(node: Any, event: events.Key) -> bool:
     that takes typed characters itself, a key of a binding (``escape``) typed before
     more characters runs before them, not after the field has taken them. True (and the
     key stopped) when a binding ran."""
-    for namespace, bindings in node.screen._modal_binding_chain:
-        for binding in bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await node.app.run_action(binding.action, namespace):
-                event.stop()
-                event.prevent_default()
-                return True
+    for namespace, binding in _plain_bindings(node.screen, event.key):
+        if await node.app.run_action(binding.action, namespace):
+            event.stop()
+            event.prevent_default()
+            return True
     return False
 
 
