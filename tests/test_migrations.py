@@ -150,6 +150,10 @@ PG_SHIPPED = {
     7: ("0007_flag_queue.sql", "20096d71bfbda8cd72f40ce9ad69937e916ae946405b96465e5ad084150bc53c"),
     8: ("0008_synced_by.sql", "54ade459c4d810890a3e86c97c48cb83401eb4dfddd1a2f4f884807c128ce6bc"),
     9: ("0009_who_changed.sql", "7d4c617e14c264f7a46804e04da373e36fd4fe004b82a10395767402b764929b"),
+    10: (
+        "0010_tag_created_when.sql",
+        "c61fdb075bb593a74f6c106f27cd4f04d592ae9ccfd44a11d284393efa465b75",
+    ),
 }
 
 

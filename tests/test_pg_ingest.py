@@ -89,6 +89,12 @@ TAG_STATE = (
     "SELECT r.external_id, t.kind, t.code FROM tags t JOIN responses r ON r.id = t.response_id "
     "JOIN sources s ON s.id = r.source_id WHERE s.name = ? ORDER BY 1, 2, 3"
 )
+#: The order of the ids: a page's new rows get them in the page's order (the platform's),
+#: whatever the threads they are in.
+ID_ORDER = (
+    "SELECT r.external_id FROM responses r JOIN sources s ON s.id = r.source_id "
+    "WHERE s.name = ? ORDER BY r.id"
+)
 SOURCE_STATE = (
     "SELECT s.cursor, coalesce((SELECT n FROM source_repairs WHERE source_id = s.id), 0) "
     "FROM sources s WHERE s.name = ?"
@@ -108,7 +114,7 @@ def in_source(p: Page, name: str) -> Page:
 async def state(store: Any, name: str) -> dict[str, Any]:
     return {
         q: await sql(store, q, (name,))
-        for q in (RESPONSE_STATE, THREAD_STATE, TAG_STATE, SOURCE_STATE)
+        for q in (RESPONSE_STATE, THREAD_STATE, TAG_STATE, ID_ORDER, SOURCE_STATE)
     }
 
 
@@ -123,8 +129,8 @@ _names = itertools.count()
 @given(pages=st.lists(PAGES, min_size=1, max_size=4))
 def test_generated_pages_store_the_same_rows_on_both_backends(pg_url, pages):
     """Each example in a source of its own (one database for the test): the counts of
-    each upsert and the stored rows, threads, role tags, cursor and repair count are
-    those of SQLite, and every search vector is that of the row's texts afresh."""
+    each upsert and the stored rows, threads, role tags, the ids' order, cursor and repair
+    count are those of SQLite, and every search vector is that of the row's texts afresh."""
     name = f"s{next(_names)}"
 
     async def check(db: Path) -> None:
@@ -496,5 +502,65 @@ async def test_a_moderator_role_ingests_and_writes_history(pg_cluster, pg_url):
         assert await store.record_history("blog", work, once="h") == 1
         assert await sql(store, "SELECT text FROM notes") == [("gebeld",)]
         assert (await store.source_state("blog")).repaired == 2  # body text and raw body
+    finally:
+        await store.close()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    threads=st.lists(
+        st.sampled_from(["t1", "t2", "t3", "t4", "t5", None]), min_size=2, max_size=60
+    ),
+    titled=st.sets(st.sampled_from(["t1", "t2", "t3", "t4", "t5"])),
+    stored_first=st.booleans(),
+)
+def test_a_page_s_new_rows_get_their_ids_in_the_page_s_order(pg_url, threads, titled, stored_first):
+    """The ids of a page's new responses follow the page (the platform's order), however
+    its responses are spread over threads, titled or not, known before or not: a list
+    "by arrival" and the memory's own paging by id rely on it."""
+    name = f"o{next(_names)}"
+    exts = [f"r{i}" for i in range(len(threads))]
+    titles = [Thread(name, t, f"Titel {t}") for t in sorted(titled)]
+    p = page(
+        *(resp(e, f"tekst {e}", source=name, thread=t) for e, t in zip(exts, threads, strict=True)),
+        threads=titles,
+    )
+
+    async def check() -> None:
+        store = await open_store(pg_url)
+        try:
+            await store.ensure_source(Source(name, "wordpress"))
+            if stored_first:  # the threads known from an earlier page
+                await store.upsert_page(name, page(threads=titles))
+            await store.upsert_page(name, p)
+            assert [e for (e,) in await sql(store, ID_ORDER, (name,))] == exts
+        finally:
+            await store.close()
+
+    asyncio.run(check())
+
+
+async def test_a_tag_written_without_its_response_s_time_gets_it(pg_url):
+    """Another tool's INSERT into tags without ``response_created`` still gets the
+    response's time (the queues of a question read it); a writer that gives it (every one
+    of ours) keeps what it gave (migration 0010: the look-up runs only when it is left out)."""
+    store = await open_pg(pg_url)
+    try:
+        await store.upsert_page("blog", page(resp("a", minutes=7)))
+        (rid, created) = (await sql(store, "SELECT id, created_at FROM responses"))[0]
+        insert = (
+            "INSERT INTO tags (response_id, kind, code, codebook_version, created_at, actor{}) "
+            "VALUES ($1, 'question', $2, 'v1', 0, 'tool'{})"
+        )
+        await store._write(lambda c: c.execute(insert.format("", ""), rid, "1"))
+        await store._write(
+            lambda c: c.execute(insert.format(", response_created", ", $3"), rid, "2", 42)
+        )
+        got = await sql(store, "SELECT code, response_created FROM tags ORDER BY code")
+        assert got == [("1", created), ("2", 42)]
     finally:
         await store.close()

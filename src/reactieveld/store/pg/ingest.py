@@ -49,7 +49,7 @@ from reactieveld.store.ingest import (
 )
 from reactieveld.store.pg.actions import Actions
 from reactieveld.store.pg.base import counts_lock, dollar
-from reactieveld.store.pg.live import notify_source
+from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
 from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
@@ -59,11 +59,20 @@ def search_vector(body: str, author: str, title: str) -> str:
     """The SQL of a response's ``search`` vector from three SQL expressions: body (weight
     A), author (B) and its thread's title (C), in the configuration ``reactieveld`` (words
     as written, without diacritics: the same words SQLite's index holds)."""
+    return f"{_text_vector(body, author)} || {title_vector(title)}"
+
+
+def _text_vector(body: str, author: str) -> str:
+    # The response's own part of :func:`search_vector`.
     return (
         f"setweight(to_tsvector('reactieveld', {body}), 'A') || "
-        f"setweight(to_tsvector('reactieveld', {author}), 'B') || "
-        f"setweight(to_tsvector('reactieveld', coalesce({title}, '')), 'C')"
+        f"setweight(to_tsvector('reactieveld', {author}), 'B')"
     )
+
+
+def title_vector(title: str) -> str:
+    """The thread title's part of :func:`search_vector` (weight C)."""
+    return f"setweight(to_tsvector('reactieveld', coalesce({title}, '')), 'C')"
 
 
 def title_of(source_id: str, thread: str) -> str:
@@ -100,10 +109,14 @@ _PAGE_COLS = (
     ("content_hash", "bigint"),
 )
 _NAMES = ", ".join(name for name, _ in _PAGE_COLS)
+_P_NAMES = ", ".join(f"p.{name}" for name, _ in _PAGE_COLS)
 _UNNEST = ", ".join(f"${i}::{kind}[]" for i, (_, kind) in enumerate(_PAGE_COLS, 3))
-_TITLE_OF_NEW = (
-    "(SELECT th.title FROM threads th WHERE th.source_id = $1 "
-    "AND th.external_id = p.thread_external_id)"
+#: The page's threads' titles as weighted vectors, each made once a page (not once a
+#: response: a thread's responses mostly come together), joined to the page's rows.
+_PAGE_TITLES = (
+    f"t AS (SELECT th.external_id, {title_vector('th.title')} AS v "
+    "FROM threads th WHERE th.source_id = $1 AND th.external_id IN "
+    "(SELECT DISTINCT thread_external_id FROM p))"
 )
 #: The platform's content changes what it says; a status kept back by a pending
 #: moderation decision of ours (``store/ingest.py``: the local status stays until it is
@@ -120,20 +133,18 @@ _NEW_STATUS = (
 _CHANGED = f"""(responses.body_text, responses.body_raw, responses.author_name,
     responses.remote_status) IS DISTINCT FROM
     (excluded.body_text, excluded.body_raw, excluded.author_name, {_NEW_STATUS})"""
-_EXCL_SEARCH = search_vector(
-    "excluded.body_text",
-    "excluded.author_name",
-    "(SELECT th.title FROM threads th WHERE th.source_id = excluded.source_id "
-    "AND th.external_id = excluded.thread_external_id)",
-)
 #: One statement for the whole page: new rows inserted, changed rows (another content
 #: hash) updated in place, the same rows left alone (no dead tuple, no WAL). The search
 #: vector is written with the row; ``version`` follows when the text or the status
 #: changes (what a moderator acts on, issue 13).
 UPSERT_PAGE = f"""
+WITH p AS (SELECT * FROM unnest({_UNNEST}) WITH ORDINALITY AS p ({_NAMES}, n)),
+{_PAGE_TITLES}
 INSERT INTO responses AS responses (source_id, fetched_at, {_NAMES}, search)
-SELECT $1, $2, p.*, {search_vector("p.body_text", "p.author_name", _TITLE_OF_NEW)}
-FROM unnest({_UNNEST}) AS p ({_NAMES})
+SELECT $1, $2, {_P_NAMES}, {_text_vector("p.body_text", "p.author_name")}
+    || coalesce(t.v, ''::tsvector)
+FROM p LEFT JOIN t ON t.external_id = p.thread_external_id
+ORDER BY p.n  -- the ids in the page's order (the order its platform gave)
 ON CONFLICT (source_id, external_id) DO UPDATE SET
     thread_external_id = excluded.thread_external_id,
     parent_external_id = excluded.parent_external_id,
@@ -156,7 +167,7 @@ ON CONFLICT (source_id, external_id) DO UPDATE SET
         (responses.body_text, responses.author_name, responses.thread_external_id)
         IS DISTINCT FROM
         (excluded.body_text, excluded.author_name, excluded.thread_external_id)
-        THEN {_EXCL_SEARCH} ELSE responses.search END
+        THEN excluded.search ELSE responses.search END
 WHERE responses.content_hash <> excluded.content_hash
 RETURNING id, external_id, (xmax = 0) AS inserted
 """
@@ -415,10 +426,6 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 await self._after_new(conn, sid, now, new, by_ext)
             if page.gone:
                 updated += await self._gone(conn, sid, now, page.gone)
-            if page.next_cursor is not None:
-                await conn.execute(
-                    "UPDATE sources SET cursor = $1 WHERE id = $2", page.next_cursor, sid
-                )
             if anew:
                 await conn.execute(
                     "INSERT INTO source_repairs (source_id, n) VALUES ($1, $2) "
@@ -438,9 +445,23 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 result = await self.apply_rules(
                     conn, result, rules, texts, write_back=hold_write_back, now=now or 0
                 )
-            if result.new or result.updated:
-                # The other apps (and the team's other syncs) hear it on commit: the
-                # source's name only, they read what they show themselves.
+            # The other apps (and the team's other syncs) hear of new or changed rows on
+            # commit: the source's name only, they read what they show themselves. With
+            # the page's cursor in the same statement (one round trip a page).
+            heard = bool(result.new or result.updated)
+            if page.next_cursor is not None and heard:
+                await conn.execute(
+                    f"WITH c AS (UPDATE sources SET cursor = $3 WHERE id = $4) {NOTIFY_SOURCE}",
+                    CHANNEL,
+                    source,
+                    page.next_cursor,
+                    sid,
+                )
+            elif page.next_cursor is not None:
+                await conn.execute(
+                    "UPDATE sources SET cursor = $1 WHERE id = $2", page.next_cursor, sid
+                )
+            elif heard:
                 await notify_source(conn, source)
             return result
 
@@ -494,7 +515,11 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             "created_at = coalesce(excluded.created_at, th.created_at), meta = excluded.meta "
             "RETURNING th.external_id, th.title) "
             "SELECT up.external_id FROM up LEFT JOIN old USING (external_id) "
-            "WHERE coalesce(old.title, '') <> up.title",
+            "WHERE coalesce(old.title, '') <> up.title "
+            # Only a thread with responses stored already has any to index again (a
+            # new thread's responses come after it, with its title).
+            "AND EXISTS (SELECT 1 FROM responses r WHERE r.source_id = $1 "
+            "AND r.thread_external_id = up.external_id)",
             sid,
             list(threads),
             [t.title for t in threads.values()],

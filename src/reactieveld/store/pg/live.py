@@ -59,11 +59,14 @@ async def notify_source(conn: asyncpg.Connection, source: str) -> None:
     the end of a round): call it inside that transaction, as :func:`notify`. The payload
     is the source's name and the actor only: every app re-reads its window, its counts
     and the sources' state, whoever synced."""
-    await conn.execute(
-        "SELECT pg_notify($1, json_build_object('source', $2::text, 'by', session_user)::text)",
-        CHANNEL,
-        source,
-    )
+    await conn.execute(NOTIFY_SOURCE, CHANNEL, source)
+
+
+#: :func:`notify_source`'s statement (parameters: the channel, the source's name); a
+#: writer may put a change of its own before it in a ``WITH`` (one round trip for both).
+NOTIFY_SOURCE = (
+    "SELECT pg_notify($1, json_build_object('source', $2::text, 'by', session_user)::text)"
+)
 
 
 def parse_source(payload: str) -> str | None:
