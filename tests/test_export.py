@@ -232,7 +232,7 @@ async def test_markdown_report(memory):
     assert "\x1b" not in md
     assert "## 4. In welke bedrijfsprocessen" in md
     assert "_Geen reacties bij deze vraag._" in md[md.index("## 4.") : md.index("## 5.")]
-    assert md.rstrip().endswith("Tags gemaakt met codeboekversie(s): default-1")
+    assert md.rstrip().endswith("Tags gemaakt met codeboekversie: default-1")
 
 
 async def test_markdown_english_and_one_question(memory):

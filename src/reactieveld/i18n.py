@@ -214,7 +214,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.off_topic": ("Niet ter zake", "Off-topic"),
     "reason.duplicate": ("Dubbel geplaatst", "Duplicate"),
     "reason.other": ("Anders", "Other"),
-    "reasons.title": ("Reden voor {what} ({n} reactie(s))", "Reason for {what} ({n} response(s))"),
+    "reasons.title": ("Reden voor {what} ({n} reacties)", "Reason for {what} ({n} responses)"),
+    "reasons.title.one": ("Reden voor {what} (1 reactie)", "Reason for {what} (1 response)"),
     "reasons.hint": (
         "Eén toets kiest de reden · Esc: annuleren, er wordt niets besloten",
         "One key chooses the reason · Esc: cancel, nothing is decided",
@@ -273,9 +274,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sinks.waits": ("{sink}: aflevering wacht ({why})", "{sink}: delivery waits ({why})"),
     "sinks.refused": ("{sink}: aflevering geweigerd ({why})", "{sink}: delivery refused ({why})"),
     "sync.running": (
-        "{n} bron(nen) synchroniseren; Ctrl-C stopt",
-        "syncing {n} source(s); Ctrl-C stops",
+        "{n} bronnen synchroniseren; Ctrl-C stopt",
+        "syncing {n} sources; Ctrl-C stops",
     ),
+    "sync.running.one": ("1 bron synchroniseren; Ctrl-C stopt", "syncing 1 source; Ctrl-C stops"),
     "sync.failed": ("reactieveld sync: fout: {error}", "reactieveld sync: error: {error}"),
     "sync.no_sources": (
         "geen [[sources]] ingesteld ({where}); zie de README",
@@ -316,9 +318,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Mark all pending by this author",
     ),
     "pile.marked": (
-        "✱ {n} openstaande reactie(s) van {author} gemarkeerd ({sources}): één beslissing "
+        "✱ {n} openstaande reacties van {author} gemarkeerd ({sources}): één beslissing "
         "regelt ze allemaal",
-        "✱ {n} pending response(s) by {author} marked ({sources}): one decision settles them all",
+        "✱ {n} pending responses by {author} marked ({sources}): one decision settles them all",
+    ),
+    "pile.marked.one": (
+        "✱ 1 openstaande reactie van {author} gemarkeerd ({sources})",
+        "✱ 1 pending response by {author} marked ({sources})",
     ),
     "pile.none": (
         "Geen openstaande reacties van {author}",
@@ -460,7 +466,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The dashboard is not available yet",
     ),
     "acted": ("{n} reacties: {what}", "{n} responses: {what}"),
+    "acted.one": ("1 reactie: {what}", "1 response: {what}"),
     "new_arrived": ("{n} nieuwe reacties", "{n} new responses"),
+    "new_arrived.one": ("1 nieuwe reactie", "1 new response"),
     "palette.question": ("Vraag {code}: {label}", "Question {code}: {label}"),
     "palette.role": ("Rol: {label}", "Role: {label}"),
     "palette.queue": ("Wachtrij: {label}", "Queue: {label}"),
@@ -519,6 +527,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "arrived in the period",
     ),
     "stats.days": ("{n} dagen, UTC", "{n} days, UTC"),
+    "stats.days.one": ("1 dag, UTC", "1 day, UTC"),
     "stats.day": ("1 dag, UTC", "1 day, UTC"),
     "stats.total": ("Reacties", "Responses"),
     "stats.total.def": (
@@ -550,6 +559,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats.role": ("Rol", "Role"),
     "stats.gaps": ("Gaten", "Gaps"),
     "stats.per_char": ("1 teken = {n} dagen", "1 character = {n} days"),
+    "stats.per_char.one": ("1 teken = 1 dag", "1 character = 1 day"),
     "stats.no_role": ("onbekend", "unknown"),
     "stats.all": ("alle reacties", "all responses"),
     "stats.sum": ("totaal", "total"),
@@ -708,6 +718,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Double-coded: {n} responses of the sample, each coded blind by two moderators "
         "or more (coders: {coders})",
     ),
+    "agree.counted.one": (
+        "Dubbel gecodeerd: 1 reactie uit de steekproef, door twee of meer moderatoren blind "
+        "gecodeerd (codeurs: {coders})",
+        "Double-coded: 1 response of the sample, coded blind by two moderators or more "
+        "(coders: {coders})",
+    ),
     "agree.none": (
         "Geen dubbel gecodeerde reacties in deze selectie. Zet [coding] double_share "
         "(bijvoorbeeld 0.1) en laat een tweede moderator de steekproef coderen (README: "
@@ -777,6 +793,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "search.hit": ("1 treffer", "1 hit"),
     "search.hits": ("{n} treffers", "{n} hits"),
+    "search.hits.one": ("1 treffer", "1 hit"),
     "search.hits_max": ("{n}+ treffers", "{n}+ hits"),
     "search.shown": (
         "{n} van {total} getoond; verfijn je zoekvraag",
@@ -864,14 +881,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Intercoder agreement (Krippendorff's alpha over {n} double-coded responses; see "
         "reactieveld agreement)",
     ),
+    "report.md.agreement.one": (
+        "Overeenstemming tussen codeurs (Krippendorffs alfa over 1 dubbel gecodeerde "
+        "reactie; zie reactieveld agreement)",
+        "Intercoder agreement (Krippendorff's alpha over 1 double-coded response; see "
+        "reactieveld agreement)",
+    ),
     "report.md.agreement.item": ("{what} {alpha} ({verdict})", "{what} {alpha} ({verdict})"),
     "report.md.untagged": (
         "reacties zonder planningsvraag vallen buiten dit rapport.",
         "responses without a planning question are not in this report.",
     ),
-    "report.md.versions": (
-        "Tags gemaakt met codeboekversie(s)",
-        "Tags made with codebook version(s)",
+    "report.md.versions": ("Tags gemaakt met codeboekversies", "Tags made with codebook versions"),
+    "report.md.versions.one": (
+        "Tags gemaakt met codeboekversie",
+        "Tags made with codebook version",
     ),
     # The report's statuses (English: the status's own value, as the filters write it).
     "report.md.status.approved": ("goedgekeurd", "approved"),
@@ -887,31 +911,53 @@ STRINGS: dict[str, tuple[str, str]] = {
         "busy: {name} has this response open (until {until})",
     ),
     "conflict.by": (
-        "Niets gedaan: {name} wijzigde {n} reactie(s) nadat u ze zag; bekijk ze opnieuw",
-        "Nothing done: {name} changed {n} response(s) after you saw them; look again",
+        "Niets gedaan: {name} wijzigde {n} reacties nadat u ze zag; bekijk ze opnieuw",
+        "Nothing done: {name} changed {n} responses after you saw them; look again",
+    ),
+    "conflict.by.one": (
+        "Niets gedaan: {name} wijzigde 1 reactie nadat u die zag; bekijk die opnieuw",
+        "Nothing done: {name} changed 1 response after you saw it; look again",
     ),
     "conflict.someone": (
-        "Niets gedaan: {n} reactie(s) gewijzigd nadat u ze zag; bekijk ze opnieuw",
-        "Nothing done: {n} response(s) changed after you saw them; look again",
+        "Niets gedaan: {n} reacties gewijzigd nadat u ze zag; bekijk ze opnieuw",
+        "Nothing done: {n} responses changed after you saw them; look again",
+    ),
+    "conflict.someone.one": (
+        "Niets gedaan: 1 reactie gewijzigd nadat u die zag; bekijk die opnieuw",
+        "Nothing done: 1 response changed after you saw it; look again",
     ),
     # ... changed by the platform itself (a sync saw it; no moderator's journal entry)
     "conflict.site": (
-        "Niets gedaan: {source}: {n} reactie(s) op de site gewijzigd nadat u ze zag;"
+        "Niets gedaan: {source}: {n} reacties op de site gewijzigd nadat u ze zag;"
         " bekijk ze opnieuw",
-        "Nothing done: {source}: {n} response(s) changed on the site after you saw them;"
-        " look again",
+        "Nothing done: {source}: {n} responses changed on the site after you saw them; look again",
+    ),
+    "conflict.site.one": (
+        "Niets gedaan: {source}: 1 reactie op de site gewijzigd nadat u die zag;"
+        " bekijk die opnieuw",
+        "Nothing done: {source}: 1 response changed on the site after you saw it; look again",
     ),
     # ... by another moderator and by the platform
     "conflict.both": (
-        "Niets gedaan: {name} en {source} (op de site) wijzigden {n} reactie(s) nadat u"
+        "Niets gedaan: {name} en {source} (op de site) wijzigden {n} reacties nadat u"
         " ze zag; bekijk ze opnieuw",
-        "Nothing done: {name} and {source} (on the site) changed {n} response(s) after"
+        "Nothing done: {name} and {source} (on the site) changed {n} responses after"
         " you saw them; look again",
+    ),
+    "conflict.both.one": (
+        "Niets gedaan: {name} en {source} (op de site) wijzigden 1 reactie nadat u"
+        " die zag; bekijk die opnieuw",
+        "Nothing done: {name} and {source} (on the site) changed 1 response after"
+        " you saw it; look again",
     ),
     # after a refused action: marked rows that left this list lose their mark
     "conflict.unmarked": (
-        "{n} markering(en) weggehaald: die reactie(s) staan niet meer in deze lijst",
-        "{n} mark(s) removed: those response(s) are no longer in this list",
+        "{n} markeringen weggehaald: die reacties staan niet meer in deze lijst",
+        "{n} marks removed: those responses are no longer in this list",
+    ),
+    "conflict.unmarked.one": (
+        "1 markering weggehaald: die reactie staat niet meer in deze lijst",
+        "1 mark removed: that response is no longer in this list",
     ),
     # the response under the cursor left the list by another's change: kept in place
     "kept.notice": (
@@ -1153,7 +1199,11 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 def text(key: str, language: str = "nl", **values: Any) -> str:
     """The string for ``key`` in ``language`` (nl, else en), formatted with ``values``
-    (the key itself if unknown). The one lookup of interface text."""
+    (the key itself if unknown). The one lookup of interface text. A count ``n`` of 1
+    takes the key's singular form ``key.one`` where the table has one (both languages
+    say 1 in the singular and 0, 2, ... in the plural)."""
+    if type(values.get("n")) is int and values["n"] == 1 and f"{key}.one" in STRINGS:
+        key = f"{key}.one"  # the singular, where the table has one (1 reactie, 2 reacties)
     pair = STRINGS.get(key)
     value = pair[0 if language == "nl" else 1] if pair else key
     return value.format(**values) if values else value

@@ -458,11 +458,7 @@ async def request_json(
             at = error_at(where, kind)
             raise HttpError(
                 source,
-                hide(
-                    stored("conn.attempts", error=at, n=attempt)
-                    if attempt > 1
-                    else stored("conn.attempts.one", error=at)
-                ),
+                hide(stored("conn.attempts", error=at, n=attempt)),
                 retryable=True,
                 method=method,
                 url=full_url,

@@ -84,7 +84,7 @@ class ExportOptions:
 
 
 def _counted(key: str, n: int, language: str) -> str:
-    return ui_text(f"export.n.{key}.one" if n == 1 else f"export.n.{key}", language, n=n)
+    return ui_text(f"export.n.{key}", language, n=n)
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,8 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
             quotes += 1
             quoted.add(code)
     if versions:
-        out.write(f"---\n\n{t['versions']}: {md_text(', '.join(sorted(versions)))}\n")
+        label = t["versions.one" if len(versions) == 1 else "versions"]
+        out.write(f"---\n\n{label}: {md_text(', '.join(sorted(versions)))}\n")
     return Written(responses, quotes=quotes, questions=len(quoted))
 
 

@@ -188,8 +188,7 @@ class ResponseView(VerticalScroll, can_focus=False):
             until = format_hour(busy.until, self.tz)  # a lease is minutes
             add(("\n" + t("claim.view", name=one_line(busy.actor, limit=60), until=until), "bold"))
         if d.author_count:
-            key = "view.earlier.one" if d.author_count == 1 else "view.earlier"
-            add(("\n" + t(key, n=d.author_count), "dim"))
+            add(("\n" + t("view.earlier", n=d.author_count), "dim"))
         add("\n")
         if self.side_by_side:  # what this queue is about: first, where 80x24 shows it
             add((t("disagree.view") + "\n", "bold"))
