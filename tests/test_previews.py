@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 from helpers.app import ready
 from helpers.data import T0, fill_store
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from reactieveld.model import RemoteStatus, Response, Thread
 from reactieveld.text import MAX_WORD, preview, shorten
@@ -124,3 +127,29 @@ def test_shorten():
     assert shorten("Gemeente Blaricum", 16, words=False) == "Gemeente Blaric…"
     assert preview("[b]x[/b]\n\x1b[31mrood\x1b[0m " + "woord " * 50, 20) == "[b]x[/b] rood woord…"
     assert preview(None, 10) == "" and preview("W" * (MAX_WORD * 2), 10) == "WWWWWWWWW…"
+
+
+#: Pieces of names and comments whose width is not the sum of their code points': an
+#: emoji with the variation selector U+FE0F (a heart, a bin), ZWJ families, skin tones,
+#: flags, wide CJK, combining accents; with plain words between.
+_PIECES = [
+    "🗑️", "❤️", "☀️", "✔️", "👍", "👍🏽", "👨\u200d👩\u200d👧", "🏳️\u200d🌈", "🇳🇱",
+    "中文", "e\u0301", "é", "Weggegooid", " ", "de", "Anne", ",", "ß",
+]  # fmt: skip
+
+
+@given(
+    pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14),
+    width=st.integers(1, 30),
+    words=st.booleans(),
+)
+def test_shorten_fits_the_cells_the_screen_draws(pieces, width, words):
+    """A name or text cut for a column never takes more cells than the column has, as
+    Rich (and so Textual) measures the drawn string: a row one cell too wide pushes the
+    next column over, and the terminal shows a stale character at the row's end."""
+    text = "".join(pieces)
+    cut = shorten(text, width, words=words)
+    assert cell_len(cut) <= width, (text, width, cut)
+    assert cut == text or cut.endswith("…")
+    if cut != text:
+        assert text.startswith(cut[:-1].rstrip(" ,;:-–—"))

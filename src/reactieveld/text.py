@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rich.cells import cell_len
+from rich.cells import cell_len, split_graphemes
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
 # other two-character ESC sequences, and their 8-bit C1 forms.
@@ -96,12 +96,15 @@ def shorten(text: str, width: int, *, words: bool = True) -> str:
         return "\N{HORIZONTAL ELLIPSIS}"[: max(width, 0)]
     room = width - 1
     end = room  # the first character left out
-    if not text.isascii():  # the queue redraws rows: one cell per character is the fast way
+    if not text.isascii():  # the queue redraws rows: ASCII is one cell per character
+        # Grapheme by grapheme, measured as the screen draws them: an emoji with its
+        # variation selector (U+FE0F), a family joined by ZWJ, a skin tone or a flag is
+        # one grapheme of two cells, not the sum of its code points' widths.
         used = 0
-        for index, char in enumerate(text):
-            used += cell_len(char)
+        for start, _, cells in split_graphemes(text)[0]:
+            used += cells
             if used > room:
-                end = index
+                end = start
                 break
     head = text[:end]
     if words and not text[end].isspace():
