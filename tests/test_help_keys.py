@@ -214,3 +214,44 @@ async def test_the_help_has_its_own_footer_and_says_when_there_is_more(
         await pilot.press("escape")
         await settled(pilot)
         assert app.screen is under
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_a_long_description_wraps_in_its_own_column(
+    tui_store: Any, language: str, name: str
+) -> None:
+    """At 80x24 a description longer than the box goes on under itself, never under the
+    keys' column ("Question 2: On which topics do we (not) use / dialogue?" ran under the
+    "2"): read page by page, every line of the box holds a row's keys in that column or
+    nothing, and every row's description is there in full."""
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        await _open(app, pilot, name)
+        help_screen = await _help(app, pilot, name)
+        box = help_screen.query_one("#help")
+        left = box.scrollable_content_region.x
+        width = max(len(keys) for keys, _, _ in help_screen.rows) + 2
+        keys_of = {keys for keys, _, _ in help_screen.rows}
+        seen: list[str] = []
+        for _ in range(12):  # page by page to the end
+            region = box.scrollable_content_region
+            lines = screen_text(app)[region.y : region.y + region.height]
+            seen += [line[left : region.x + region.width] for line in lines]
+            if box.scroll_y >= box.max_scroll_y:
+                break
+            await pilot.press("pagedown")
+            await settled(pilot)
+        title = I18n(language).t("help.title")
+        assert seen[0].strip() == title
+        seen = seen[1:]
+        wrapped = 0
+        for line in seen:
+            column = line[:width].strip()
+            assert column == "" or column in keys_of, (column, line)
+            wrapped += column == "" and line.strip() != ""
+        flat = " ".join(" ".join(line[width:].split()) for line in seen)
+        for _, label, _ in help_screen.rows:
+            assert " ".join(label.split()) in flat, label
+        if name == "triage":  # the planning questions are longer than the box
+            assert wrapped > 0

@@ -6,9 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -311,19 +312,22 @@ class HelpScreen(ModalScreen[None]):
         from reactieveld.tui.widgets.footer import KeyFooter
 
         i18n = self.i18n
-        width = max((len(k) for k, _, _ in self.rows), default=4) + 2
-        parts: list[str | tuple[str, str]] = [
-            (i18n.t("help.title") + "\n\n", "bold"),
-        ]
-        for keys, label, reason in self.rows:
-            parts.append((keys.ljust(width), "bold $accent" if not reason else "dim"))
-            parts.append((label, "" if not reason else "dim"))
-            if reason:
-                parts.append((f"  — {i18n.t('help.disabled')}: {reason}", "italic dim"))
-            parts.append("\n")
+        width = max((cell_len(k) for k, _, _ in self.rows), default=4) + 2
         # Not focusable: the screen's keys (and so its footer) are the ones that scroll.
         with VerticalScroll(id="help", classes="dialog", can_focus=False):
-            yield Static(Content.assemble(*parts), markup=False)
+            yield Static(Content.styled(i18n.t("help.title"), "bold"), classes="help-title")
+            for keys, label, reason in self.rows:
+                # A row is the keys' column and the description's: a description longer
+                # than the box wraps in its own column, not back under the keys (at 80x24
+                # "Question 2: On which topics ..." and a reason ran under "2").
+                text = Content.styled(label, "" if not reason else "dim")
+                if reason:
+                    why = f"  — {i18n.t('help.disabled')}: {reason}"
+                    text = Content.assemble(text, (why, "italic dim"))
+                key_style = "bold $accent" if not reason else "dim"
+                keys_cell = Static(Content.styled(keys, key_style), classes="help-keys")
+                keys_cell.styles.width = width
+                yield Horizontal(keys_cell, Static(text, classes="help-label"), classes="help-row")
         yield KeyFooter()
 
     def on_mount(self) -> None:
