@@ -302,6 +302,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         '{source}: rule "{rule}" took longer than its time limit on response {id} and was '
         "skipped for it; simplify its pattern",
     ),
+    # the lines of `reactieveld sources` (cli.py cmd_sources; --json is for scripts)
+    "sources.none": ("geen bronnen ingesteld", "no sources configured"),
+    "sources.last_sync": ("laatst gesynchroniseerd: {when} UTC", "last sync: {when} UTC"),
+    "sources.never": ("nog nooit gesynchroniseerd", "never synced"),
+    "sources.error": ("fout: {error}", "error: {error}"),
+    "sources.repaired": ("{n} teksten hersteld", "{n} texts repaired"),
+    "sources.synced_by": ("gesynchroniseerd door {name}", "synced by {name}"),
+    "sources.elsewhere": (
+        "gesynchroniseerd door een ander proces",
+        "synced by another process",
+    ),
     "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
     "rule.state.open": ("open", "open"),
     "rule.state.misfire": ("misfire", "misfire"),
