@@ -262,9 +262,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "use --now to try anyway",
     ),
     "sync.outbox": (
-        "outbox: {done} toegepast, {retry} later opnieuw, {failed} mislukt, {conflicts} conflicten",
+        "uitgaand: {done} toegepast, {retry} later opnieuw, {failed} mislukt, "
+        "{conflicts} conflicten",
         "outbox: {done} applied, {retry} to retry, {failed} failed, {conflicts} conflicts",
     ),
+    # the outbox worker's line per write-back not done (outbox.py; a running sync's lines)
+    "outbox.line.retry": (
+        "{source}: terugschrijven mislukt, later opnieuw",
+        "{source}: write-back retry",
+    ),
+    "outbox.line.failed": ("{source}: terugschrijven mislukt", "{source}: write-back failed"),
+    "outbox.line.conflict": (
+        "{source}: terugschrijven niet gedaan: op het platform gewijzigd (conflict)",
+        "{source}: write-back conflict",
+    ),
+    "outbox.line.unreadable": ("uitgaand: {error}", "outbox: {error}"),
     "sync.sinks.error": ("sinks: fout: {error}", "sinks: error: {error}"),
     "sinks.run": (
         "sinks: {delivered} afgeleverd, {retry} wachten op een nieuwe poging, {failed} geweigerd",
