@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.store import fill_abc, open_store
+from helpers.store import fill_abc, open_store, page, resp
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
 from reactieveld.model import Action, Capability
@@ -110,3 +110,178 @@ async def test_a_running_sync_prints_each_write_back_not_done(
     assert code == 0
     line = OUTBOX_LINES[language, "conflict"]
     assert any(re.fullmatch(rf"\d\d:\d\d:\d\d {re.escape(line)}", p) for p in printed), printed
+
+
+# -- the other commands' fixed lines ---------------------------------------------------------
+
+RULES = '[[rules]]\nname = "scheld"\nwords = ["sukkel"]\naction = "flag"\n'
+NO_STORE = {"nl": "geen geheugen gevonden op", "en": "no memory store at"}
+
+
+def _cli(tmp_path: Path, language: str, *argv: str, db: Path | None = None) -> tuple[int, str, str]:
+    from helpers.cli import run_main
+
+    cfg = tmp_path / "config.toml"
+    if not cfg.exists():
+        cfg.write_text(RULES, encoding="utf-8")
+    where = db or tmp_path / "m.db"
+    return run_main(["--lang", language, "--config", str(cfg), "--db", str(where), *argv])
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("command", "lead"),
+    [
+        (["search", "boom"], "reactieveld: "),
+        (["export", "--format", "csv"], "reactieveld: "),
+        (["stats"], "reactieveld: "),
+        (["agreement"], "reactieveld: "),
+        (["rules", "test"], "reactieveld: "),
+        (["store", "copy", "--to", "OTHER"], "reactieveld store copy: "),
+        (["author-secret"], "reactieveld author-secret: "),
+    ],
+)
+def test_a_missing_memory_is_said_in_the_language(
+    tmp_path: Path, language: str, command: list[str], lead: str
+) -> None:
+    """Every command that reads a memory says the same line when there is none."""
+    missing = tmp_path / "none.db"
+    argv = [str(tmp_path / "t.db") if word == "OTHER" else word for word in command]
+    code, out, err = _cli(tmp_path, language, *argv, db=missing)
+    assert (code, out) == (2, "")
+    assert err == f"{lead}{NO_STORE[language]} {missing}\n"
+
+
+async def _memory(path: Path) -> None:
+    store = await open_store(str(path))
+    try:
+        await fill_abc(store)
+    finally:
+        await store.close()
+
+
+#: language -> what ``search`` says: one hit, a page of three (--limit 1), no words, a
+#: filter that names nothing.
+SEARCH = {
+    "nl": (
+        "1 treffer, beste eerst",
+        "1 van 3 treffers getoond, nieuwste eerst (geen zoekwoorden: op datum); verfijn de "
+        "zoekvraag of verhoog --limit (1)",
+        "reactieveld: search: geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
+        "reactieveld: search: vraag:9: die planningsvraag staat niet in het codeboek",
+    ),
+    "en": (
+        "1 hit, best first",
+        "1 of 3 hits shown, newest first (no search words: sorted by date); refine the "
+        "search or raise --limit (1)",
+        "reactieveld: search: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
+        "reactieveld: search: vraag:9: no such planning question in the codebook",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_search_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
+    asyncio.run(_memory(tmp_path / "m.db"))
+    one, page, empty, problem = SEARCH[language]
+    code, out, err = _cli(tmp_path, language, "search", "eerste")
+    assert (code, err) == (0, one + "\n")
+    code, out, err = _cli(tmp_path, language, "search", "bron:blog", "--limit", "1")
+    assert (code, err) == (0, page + "\n")
+    code, out, err = _cli(tmp_path, language, "search", " ")
+    assert (code, out, err) == (2, "", empty + "\n")
+    code, out, err = _cli(tmp_path, language, "search", "vraag:9")
+    assert code == 2 and err.startswith(problem), err
+
+
+#: language -> the export's refusals: a missing directory, a question and a role the
+#: codebook does not have.
+EXPORT = {
+    "nl": (
+        "{path}: die map bestaat niet",
+        "--question 9: geen planningsvraag",
+        "--role koning: geen rol",
+    ),
+    "en": (
+        "{path}: directory does not exist",
+        "--question 9: not a planning question",
+        "--role koning: not a role",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_export_refuses_in_the_language(tmp_path: Path, language: str) -> None:
+    asyncio.run(_memory(tmp_path / "m.db"))
+    no_dir, question, role = EXPORT[language]
+    path = str(tmp_path / "weg" / "r.csv")
+    code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--output", path)
+    assert (code, err) == (2, f"reactieveld: --output {no_dir.format(path=path)}\n")
+    code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--question", "9")
+    assert code == 2 and err.startswith(f"reactieveld: {question} (")
+    code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--role", "koning")
+    assert code == 2 and err.startswith(f"reactieveld: {role} (")
+
+
+#: language -> the copy's header words and its last line's start.
+COPY = {
+    "nl": (
+        ["tabel", "bron", "gekopieerd"],
+        "gekopieerd naar {to}: elke tabel heeft evenveel rijen (",
+    ),
+    "en": (["table", "source", "copied"], "copied into {to}: every table's count equal ("),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_store_copy_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
+    asyncio.run(_memory(tmp_path / "m.db"))
+    to = tmp_path / "t.db"
+    code, out, err = _cli(tmp_path, language, "store", "copy", "--to", str(to))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    head, done = COPY[language]
+    assert lines[0].split() == head
+    assert lines[-1].startswith(done.format(to=to)), lines[-1]
+    # The table's columns line up under the header, whatever its words' lengths.
+    assert len({len(line) for line in lines[:-1]}) == 1, lines
+    code, out, err = _cli(
+        tmp_path, language, "store", "copy", "--to", "postgresql://anna:geheim@db.example/rv"
+    )
+    assert code == 2 and "geheim" not in err
+    words = {"nl": "--to: de URL bevat een wachtwoord", "en": "--to: the URL holds a password"}
+    assert err.startswith(f"reactieveld store copy: {words[language]};"), err
+
+
+#: language -> how author-secret says where a memory file's secret is, and that it keeps
+#: none.
+SECRET = {
+    "nl": ("Het staat in {key} (modus 0600).", "{db} bewaart geen auteurgeheim ({key} bestaat"),
+    "en": ("It is kept in {key} (mode 0600).", "{db} keeps no author secret ({key} does"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_author_secret_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
+    from reactieveld.store.authors import key_file_path
+    from reactieveld.store.sqlite import SqliteStore
+
+    db = tmp_path / "kept.db"
+    asyncio.run(_memory(db))
+    kept, none = SECRET[language]
+    code, out, err = _cli(tmp_path, language, "author-secret", db=db)
+    secret = out.strip()
+    assert code == 0 and len(secret) == 64
+    assert err.startswith(kept.format(key=key_file_path(db))), err
+
+    async def move_out() -> None:  # a sync with the secret in the environment
+        store = await SqliteStore.open(db, author_secret=secret)
+        try:
+            await store.upsert_page("blog", page(resp("d", email="anna@example.org")))
+        finally:
+            await store.close()
+
+    asyncio.run(move_out())
+    code, out, err = _cli(tmp_path, language, "author-secret", db=db)
+    assert (code, out) == (1, "")
+    assert err.startswith(none.format(db=db, key=key_file_path(db))), err

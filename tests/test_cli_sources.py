@@ -196,6 +196,21 @@ def test_no_sources_in_the_chosen_language(
 LINE_MODULES = ("cli.py", "cli_read.py", "cli_store.py", "sync.py", "outbox.py", "sinks.py")
 #: Keys whose Dutch and English are rightly the same word.
 SAME: frozenset[str] = frozenset()
+#: The names the modules call the table's lookup by.
+TEXT_CALLS = ("text", "stored", "t", "i18n_text", "ui_text")
+#: The namespaces of the command line's lines (keys also made at run time, as
+#: ``f"outbox.line.{outcome}"``): every key in them is checked too.
+LINE_NAMESPACES = (
+    "sources.",
+    "cli.",
+    "copy.",
+    "secret.",
+    "outbox.line.",
+    "search.cli.",
+    "sync.",
+    "sinks.",
+    "rules.cli.",
+)
 
 
 def _keys_used() -> set[str]:
@@ -215,7 +230,7 @@ def _keys_used() -> set[str]:
             func = node.func
             called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
             first = node.args[0]
-            if called in ("text", "stored", "t") and isinstance(first, ast.Constant):
+            if called in TEXT_CALLS and isinstance(first, ast.Constant):
                 keys.add(str(first.value))
             elif called == "say" and isinstance(first, ast.Constant):
                 keys.add(f"sync.{first.value}")  # sync.run_sync's own lookup
@@ -225,6 +240,8 @@ def _keys_used() -> set[str]:
 def test_every_key_of_the_command_lines_is_in_both_languages() -> None:
     keys = _keys_used()
     assert {"sources.last_sync", "sources.never", "sync.outbox", "sync.round"} <= keys
+    assert {"cli.no_store", "search.cli.best", "copy.done", "secret.file.kept"} <= keys
+    keys |= {key for key in STRINGS if key.startswith(LINE_NAMESPACES)}
     for key in sorted(keys):
         assert key in STRINGS, key
         dutch, english = STRINGS[key]

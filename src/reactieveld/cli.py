@@ -410,12 +410,16 @@ def source_line(record: dict[str, Any], language: str) -> str:
 
 def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld author-secret``: the kept author secret on stdout, how to move it out
-    on stderr; exit 1 when the memory does not keep one (it is in the environment)."""
+    on stderr (in the interface language); exit 1 when the memory does not keep one (it is
+    in the environment)."""
+    from reactieveld.i18n import language_of, text
     from reactieveld.store.open import describe, open_store, store_missing
 
+    language = language_of(ctx.config)
     if store_missing(ctx.db_path):
         where = describe(ctx.db_path)
-        print(f"reactieveld author-secret: no memory store at {where}", file=sys.stderr)
+        said = text("cli.no_store", language, where=where)
+        print(f"reactieveld author-secret: {said}", file=sys.stderr)
         return 2
 
     async def main() -> str | None:
@@ -434,36 +438,18 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     if is_postgres_url(ctx.db_path):
         where = describe(ctx.db_path)
         if kept is None:
-            print(
-                f"{where} keeps no author secret: it comes from the environment "
-                "([store] author_secret_env)",
-                file=sys.stderr,
-            )
+            print(text("secret.pg.none", language, where=where), file=sys.stderr)
             return 1
         print(kept)
-        print(
-            f"It is kept in the team database {where} (table meta, which readers cannot "
-            "read). To move it out: put it in an environment variable of every moderator's "
-            "and the sync's, and name that variable in [store] author_secret_env.",
-            file=sys.stderr,
-        )
+        print(text("secret.pg.kept", language, where=where), file=sys.stderr)
         return 0
+    key_file = key_file_path(Path(ctx.db_path))
     if kept is None:
-        print(
-            f"{ctx.db_path} keeps no author secret ({key_file_path(Path(ctx.db_path))} does "
-            "not exist): it comes from the environment ([store] author_secret_env), or that "
-            "key file was lost and must be restored from a backup",
-            file=sys.stderr,
-        )
+        said = text("secret.file.none", language, where=ctx.db_path, key_file=key_file)
+        print(said, file=sys.stderr)
         return 1
     print(kept)
-    print(
-        f"It is kept in {key_file_path(Path(ctx.db_path))} (mode 0600). To move it out of that "
-        "file: put it in an environment variable, name that variable in "
-        '[store] author_secret_env (e.g. "REACTIEVELD_AUTHOR_SECRET"), and start reactieveld '
-        "once; the key file is then removed and the memory keeps only a check value.",
-        file=sys.stderr,
-    )
+    print(text("secret.file.kept", language, key_file=key_file), file=sys.stderr)
     return 0
 
 
