@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from helpers.store import fill_abc, open_store, page, resp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
 from reactieveld.model import Action, Capability
@@ -285,3 +287,32 @@ def test_author_secret_says_its_lines_in_the_language(tmp_path: Path, language: 
     code, out, err = _cli(tmp_path, language, "author-secret", db=db)
     assert (code, out) == (1, "")
     assert err.startswith(none.format(db=db, key=key_file_path(db))), err
+
+
+# -- the fetch process's end, as a round's error --------------------------------------------
+
+#: What a child's last lines may hold (a traceback's words, colons, brackets, numbers).
+WORDS = st.text(st.sampled_from("ab Z:()|.0123456789-é\t"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=st.one_of(st.none(), st.integers(-15, 255)), words=WORDS, gave_up=st.booleans())
+def test_the_fetch_process_end_is_stored_in_english_and_read_in_dutch(
+    code: int | None, words: str, gave_up: bool
+) -> None:
+    """The stored text stays the English one scripts and ``sources --json`` read; the
+    sync's line and ``sources`` say it in Dutch, the child's own words as they were."""
+    from reactieveld.failures import error_in_language
+    from reactieveld.fetchproc import died
+
+    message = died(code, words, gave_up=gave_up)
+    english = f"the fetch process stopped unexpectedly (exit code {code})"
+    dutch = f"het ophaalproces stopte onverwacht (afsluitcode {code})"
+    if words:
+        english, dutch = f"{english}: {words}", f"{dutch}: {words}"
+    if gave_up:
+        english += " (it could not start twice: fetching in this process from now on)"
+        dutch += " (het kon twee keer niet starten: vanaf nu wordt in dit proces opgehaald)"
+    assert message == english
+    assert error_in_language(message, "en") == english
+    assert error_in_language(message, "nl") == dutch

@@ -1047,6 +1047,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     # words, numbers) are kept as they are.
     "conn.in": ("{where}: {error}", "{where}: {error}"),
     "conn.attempts.one": ("{error} (na 1 poging)", "{error} (after 1 attempt)"),
+    # the fetch process (fetchproc.py) that ended under a round; {words}: its last lines
+    "conn.proc.died": (
+        "het ophaalproces stopte onverwacht (afsluitcode {code})",
+        "the fetch process stopped unexpectedly (exit code {code})",
+    ),
+    "conn.proc.died.words": (
+        "het ophaalproces stopte onverwacht (afsluitcode {code}): {words}",
+        "the fetch process stopped unexpectedly (exit code {code}): {words}",
+    ),
+    "conn.proc.gave_up": (
+        "{error} (het kon twee keer niet starten: vanaf nu wordt in dit proces opgehaald)",
+        "{error} (it could not start twice: fetching in this process from now on)",
+    ),
     "conn.attempts": ("{error} (na {n} pogingen)", "{error} (after {n} attempts)"),
     "conn.retry_after": ("{error} (opnieuw na {seconds} s)", "{error} (retry after {seconds} s)"),
     "conn.hint.connect": (
