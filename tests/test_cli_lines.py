@@ -223,6 +223,10 @@ def test_export_refuses_in_the_language(tmp_path: Path, language: str) -> None:
     assert code == 2 and err.startswith(f"reactieveld: {question} (")
     code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--role", "koning")
     assert code == 2 and err.startswith(f"reactieveld: {role} (")
+    date = {"nl": "geen datum (verwacht JJJJ-MM-DD)", "en": "not a date (expected YYYY-MM-DD)"}
+    for command in (["export", "--format", "csv"], ["agreement"]):
+        code, _, err = _cli(tmp_path, language, *command, "--since", "gisteren")
+        assert code == 2 and err.endswith(f"--since 'gisteren': {date[language]}\n"), err
 
 
 #: language -> the copy's header words and its last line's start.
