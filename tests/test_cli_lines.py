@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
-from reactieveld.model import Action, Capability
+from reactieveld.model import Action, Capability, utcnow
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.errors import StoreUnreachable
 
@@ -320,3 +321,67 @@ def test_the_fetch_process_end_is_stored_in_english_and_read_in_dutch(
     assert message == english
     assert error_in_language(message, "en") == english
     assert error_in_language(message, "nl") == dutch
+
+
+# -- the memory sinks' lines of a sync ------------------------------------------------------
+
+#: language -> a delivery that waits, one refused, a pass that failed.
+SINK_LINES = {
+    "nl": (
+        "aflevering wacht (hook: HTTP 503 (na 3 pogingen))",
+        "aflevering geweigerd (hook: HTTP 403 (na 1 poging))",
+        "sinks: fout: het geheugen is niet bereikbaar: connection refused",
+    ),
+    "en": (
+        "delivery waits (hook: HTTP 503 (after 3 attempts))",
+        "delivery refused (hook: HTTP 403 (after 1 attempt))",
+        "sinks: error: the memory cannot be reached: connection refused",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_sinks_say_a_platform_error_in_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    """A delivery's reason is stored in English and said in the sync's language, as a
+    source's error is; so is a pass that failed (it said 'sinks: <English>')."""
+    from reportdata import build
+
+    from reactieveld.i18n import stored
+    from reactieveld.sinks import JsonlSink, SinkWorker
+
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    sink = JsonlSink(tmp_path / "memory.jsonl")
+    said: list[str] = []
+    now = [utcnow()]
+    worker = SinkWorker(
+        store, [sink], language=language, on_event=said.append, clock=lambda: now[0]
+    )
+    waits, refused, failed = SINK_LINES[language]
+    try:
+        for exc in (
+            ConnectorError("hook", stored("conn.attempts", error="HTTP 503", n=3)),
+            ConnectorError("hook", stored("conn.attempts.one", error="HTTP 403"), retryable=False),
+        ):
+
+            async def deliver(body: bytes, envelope: Any, exc: Exception = exc) -> None:
+                raise exc
+
+            monkeypatch.setattr(sink, "deliver", deliver)
+            await worker.run_once()
+            now[0] += timedelta(days=1)  # the next try is due
+        assert said[0].endswith(f": {waits}"), said
+        assert said[1].endswith(f": {refused}"), said
+        stop = asyncio.Event()
+
+        async def down(*args: Any) -> int:
+            stop.set()
+            raise StoreUnreachable("connection refused")
+
+        monkeypatch.setattr(worker, "collect", down)
+        await asyncio.wait_for(worker.run(stop), 30)
+        assert said[-1] == failed, said
+    finally:
+        await worker.aclose()
+        await store.close()
