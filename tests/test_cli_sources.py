@@ -354,10 +354,31 @@ def test_a_hostile_name_or_error_stays_on_its_line(
     by: str,
     language: str,
 ) -> None:
-    """Human: one line per source with its fields, no control character; JSON: one ASCII
-    line per source that reads back to the stored text exactly."""
+    """Generated line breaks, escapes and tabs in a stored error and name (SQLite)."""
     target = str(tmp_path_factory.mktemp("hostile") / "m.db")
     monkeypatch.setenv("REACTIEVELD_CONFIG", str(_config(tmp_path_factory)))
+    _stays_on_its_line(target, monkeypatch, error, by, language)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "anna\nsync\r\x1b[2J\x1b]0;titel\x07",
+        "\x85\u2028\u2029\x0b\x0c\x1c sync\t\t" + "lang" * 300,
+        "\x9b31m\u202eabc {error} {name}",
+    ],
+)
+def test_a_hostile_name_or_error_stays_on_its_line_on_both_backends(
+    store_target: str, config: Path, monkeypatch: pytest.MonkeyPatch, hostile: str
+) -> None:
+    _stays_on_its_line(store_target, monkeypatch, hostile, hostile, "nl")
+
+
+def _stays_on_its_line(
+    target: str, monkeypatch: pytest.MonkeyPatch, error: str, by: str, language: str
+) -> None:
+    """Human: one line per source with its fields, no control character; JSON: one ASCII
+    line per source that reads back to the stored text exactly."""
 
     async def run() -> tuple[tuple[int, str, str], tuple[int, str, str], dict[str, Any]]:
         await _fill(target, error=error, by=by)
