@@ -111,7 +111,10 @@ async def test_the_figures_are_the_ones_computed_by_hand(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--since", "gisteren"], "agreement: not a date: 'gisteren' (expected YYYY-MM-DD)"),
+        (
+            ["--since", "gisteren"],
+            "agreement: --since 'gisteren': not a date (expected YYYY-MM-DD)",
+        ),
         (["--source", "blgo"], "agreement: --source blgo: no such source in the memory"),
     ],
 )

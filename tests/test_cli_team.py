@@ -193,6 +193,7 @@ async def test_sources_says_a_stored_memory_error_in_the_configured_language(
     assert (code, err) == (0, ""), err
     blog, forum = out.splitlines()  # one line each, whatever the reason holds
     said = " ".join(reason.replace("\x1b[2J", "").split())
-    assert blog.endswith(f"\terror: {lead}: {said}"), blog
-    assert forum.endswith(f"\terror: HTTP 502: {said}"), forum
+    error = {"nl": "fout", "en": "error"}[language]  # the line's own word too
+    assert blog.endswith(f"\t{error}: {lead}: {said}"), blog
+    assert forum.endswith(f"\t{error}: HTTP 502: {said}"), forum
     assert "\x1b" not in out

@@ -297,7 +297,10 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
     assert run_export_command(CONFIG, tmp_path / "m.db", export_args(since="gisteren")) == 2
     assert run_export_command(CONFIG, tmp_path / "nope.db", export_args()) == 2
     err = capsys.readouterr().err
-    assert "--question 9: not a planning question" in err and "not a date" in err
+    # In the report's language (CONFIG has no [ui]: Dutch), as the report itself.
+    assert "--question 9: geen planningsvraag" in err and "--role koning: geen rol" in err
+    assert "--since 'gisteren': geen datum (verwacht JJJJ-MM-DD)" in err
+    assert f"geen geheugen gevonden op {tmp_path / 'nope.db'}" in err
 
 
 def test_options_defaults():

@@ -25,7 +25,7 @@ LINES = {
     "nl": (
         "demo: 20 nieuw, 0 bijgewerkt",
         "demo: 0 nieuw, 0 bijgewerkt",
-        "outbox: 1 toegepast, 0 later opnieuw, 0 mislukt, 0 conflicten",
+        "uitgaand: 1 toegepast, 0 later opnieuw, 0 mislukt, 0 conflicten",
     ),
     "en": (
         "demo: 20 new, 0 updated",

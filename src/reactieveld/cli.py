@@ -215,6 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sources", help="list the configured sources and their sync state")
     _common(p, top=False)
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per source and line, for scripts: name, type, url, "
+        "last_success (ISO-8601 UTC or null), last_error (as stored, English), repaired, "
+        "synced_by, syncing_elsewhere",
+    )
     p.set_defaults(command=cmd_sources)
 
     p = sub.add_parser(
@@ -312,15 +319,17 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
-    """``reactieveld sources``: each configured source with its last sync."""
-    from reactieveld.i18n import language_of
+    """``reactieveld sources [--json]``: each configured source with its last sync, one
+    tab-separated line each in the interface language; with ``--json`` one JSON object
+    per line for scripts (:func:`source_record`), the same in every language."""
+    import json
+
+    from reactieveld.i18n import language_of, text
     from reactieveld.store.open import open_store
-    from reactieveld.sync import error_in_language
-    from reactieveld.text import one_line
 
     config = ctx.config
 
-    async def main() -> tuple[dict[str, object], set[str]]:
+    async def main() -> tuple[dict[str, Any], set[str]]:
         store = await open_store(
             ctx.db_path, settings=config.store, codebook_version=config.codebook.version
         )
@@ -332,43 +341,85 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
             await store.close()
 
     states, elsewhere = asyncio.run(main())
-    if not config.sources:
-        print("no sources configured")
-    for source in config.sources:
-        state = states.get(source.name)
-        url = source.options.get("url", "")
-        line = f"{source.name}\t{source.type}\t{url}"
-        if state is not None:
-            last = getattr(state, "last_success", None)
-            err = getattr(state, "last_error", None)
-            line += f"\tlast sync: {last:%Y-%m-%d %H:%M} UTC" if last else "\tnever synced"
-            if err:
-                # As the sync's own line says it (a known lead in the configured
-                # language); stored from a server's answer: untrusted, one line.
-                said = error_in_language(one_line(str(err), limit=1000), language_of(config))
-                line += f"\terror: {said}"
-            repaired = getattr(state, "repaired", 0)
-            if repaired:
-                # Texts a platform sent that UTF-8 cannot hold, stored with U+FFFD.
-                line += f"\t{repaired} texts repaired"
-        else:
-            line += "\tnever synced"
-        if source.name in elsewhere:
-            # The name the syncing process stored ("anna sync"): untrusted, one line.
-            by = one_line(getattr(state, "synced_by", None), limit=60)
-            line += f"\tsynced by {by}" if by else "\tsynced by another process"
-        print(line)
+    records = [
+        source_record(source, states.get(source.name), source.name in elsewhere)
+        for source in config.sources
+    ]
+    if getattr(args, "json", False):
+        for record in records:
+            # ASCII only: a stored name or error cannot put a control character (C1, a
+            # line separator) on the terminal or split the line.
+            print(json.dumps(record, ensure_ascii=True))
+        return 0
+    language = language_of(config)
+    if not records:
+        print(text("sources.none", language))
+    for record in records:
+        print(source_line(record, language))
     return 0
+
+
+def source_record(source: SourceConfig, state: Any, elsewhere: bool) -> dict[str, Any]:
+    """What ``reactieveld sources --json`` gives for one source (README): its name, type
+    and url, the last good round (ISO-8601, UTC) or None, the last error as stored (in
+    English), how many texts were repaired, who synced it last (as that process named
+    itself, None when unknown) and whether another process is syncing it now."""
+    last = getattr(state, "last_success", None)
+    return {
+        "name": source.name,
+        "type": source.type,
+        "url": source.options.get("url") or None,
+        "last_success": last.astimezone(UTC).isoformat() if last else None,
+        "last_error": getattr(state, "last_error", None) or None,
+        "repaired": getattr(state, "repaired", 0) or 0,
+        "synced_by": getattr(state, "synced_by", None) or None,
+        "syncing_elsewhere": elsewhere,
+    }
+
+
+def source_line(record: dict[str, Any], language: str) -> str:
+    """One source of ``reactieveld sources`` (a :func:`source_record`) as its
+    tab-separated line in ``language``: name, type, url, the last sync, then the error,
+    the repaired texts and who syncs it, each when there is one. What a server or another
+    process stored is untrusted: one line, cut."""
+    from reactieveld.i18n import text
+    from reactieveld.sync import error_in_language
+    from reactieveld.text import one_line
+
+    fields = [record["name"], record["type"], record["url"] or ""]
+    last = record["last_success"]
+    if last:
+        when = f"{datetime.fromisoformat(last):%Y-%m-%d %H:%M}"
+        fields.append(text("sources.last_sync", language, when=when))
+    else:
+        fields.append(text("sources.never", language))
+    if record["last_error"]:
+        # As the sync's own line says it (a known lead in the configured language).
+        said = error_in_language(one_line(record["last_error"], limit=1000), language)
+        fields.append(text("sources.error", language, error=said))
+    if record["repaired"]:
+        # Texts a platform sent that UTF-8 cannot hold, stored with U+FFFD.
+        fields.append(text("sources.repaired", language, n=record["repaired"]))
+    if record["syncing_elsewhere"]:
+        # The name the syncing process stored ("anna sync").
+        by = one_line(record["synced_by"], limit=60)
+        key, values = ("sources.synced_by", {"name": by}) if by else ("sources.elsewhere", {})
+        fields.append(text(key, language, **values))
+    return "\t".join(fields)
 
 
 def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld author-secret``: the kept author secret on stdout, how to move it out
-    on stderr; exit 1 when the memory does not keep one (it is in the environment)."""
+    on stderr (in the interface language); exit 1 when the memory does not keep one (it is
+    in the environment)."""
+    from reactieveld.i18n import language_of, text
     from reactieveld.store.open import describe, open_store, store_missing
 
+    language = language_of(ctx.config)
     if store_missing(ctx.db_path):
         where = describe(ctx.db_path)
-        print(f"reactieveld author-secret: no memory store at {where}", file=sys.stderr)
+        said = text("cli.no_store", language, where=where)
+        print(f"reactieveld author-secret: {said}", file=sys.stderr)
         return 2
 
     async def main() -> str | None:
@@ -387,36 +438,18 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     if is_postgres_url(ctx.db_path):
         where = describe(ctx.db_path)
         if kept is None:
-            print(
-                f"{where} keeps no author secret: it comes from the environment "
-                "([store] author_secret_env)",
-                file=sys.stderr,
-            )
+            print(text("secret.pg.none", language, where=where), file=sys.stderr)
             return 1
         print(kept)
-        print(
-            f"It is kept in the team database {where} (table meta, which readers cannot "
-            "read). To move it out: put it in an environment variable of every moderator's "
-            "and the sync's, and name that variable in [store] author_secret_env.",
-            file=sys.stderr,
-        )
+        print(text("secret.pg.kept", language, where=where), file=sys.stderr)
         return 0
+    key_file = key_file_path(Path(ctx.db_path))
     if kept is None:
-        print(
-            f"{ctx.db_path} keeps no author secret ({key_file_path(Path(ctx.db_path))} does "
-            "not exist): it comes from the environment ([store] author_secret_env), or that "
-            "key file was lost and must be restored from a backup",
-            file=sys.stderr,
-        )
+        said = text("secret.file.none", language, where=ctx.db_path, key_file=key_file)
+        print(said, file=sys.stderr)
         return 1
     print(kept)
-    print(
-        f"It is kept in {key_file_path(Path(ctx.db_path))} (mode 0600). To move it out of that "
-        "file: put it in an environment variable, name that variable in "
-        '[store] author_secret_env (e.g. "REACTIEVELD_AUTHOR_SECRET"), and start reactieveld '
-        "once; the key file is then removed and the memory keeps only a check value.",
-        file=sys.stderr,
-    )
+    print(text("secret.file.kept", language, key_file=key_file), file=sys.stderr)
     return 0
 
 

@@ -120,6 +120,8 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
 
 
 def _language(config: Any) -> str:
+    # Dutch for a config without [ui] (the reports' tests give none); a loaded config
+    # always has its language (i18n.language_of).
     return getattr(getattr(config, "ui", None), "language", "nl") or "nl"
 
 
@@ -128,12 +130,16 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
+def _no_store(config: Any, where: Any) -> str:
+    """The line of a command asked to read a memory that is not there."""
+    return i18n_text("cli.no_store", _language(config), where=where)
+
+
 # -- export ----------------------------------------------------------------------------------
 
 
 def export_options(config: Any, args: argparse.Namespace) -> Any:
     """ExportOptions from parsed arguments; ValueError on a bad date or code."""
-    from reactieveld.read.figures import parse_date
     from reactieveld.reports.formats import ExportOptions, describe_filters
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
@@ -141,13 +147,13 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     for q in args.question:
         if codebook.question(q) is None:
             codes = ", ".join(c.code for c in codebook.questions)
-            raise ValueError(f"--question {q}: not a planning question (codebook: {codes})")
+            raise ValueError(i18n_text("cli.question", language, code=q, codes=codes))
     for r in args.role:
         if codebook.role(r) is None:
             codes = ", ".join(c.code for c in codebook.roles)
-            raise ValueError(f"--role {r}: not a role (codebook: {codes})")
-    since = parse_date(args.since) if args.since else None
-    until = parse_date(args.until, end=True) if args.until else None
+            raise ValueError(i18n_text("cli.role", language, code=r, codes=codes))
+    since = _date("--since", args.since, language)
+    until = _date("--until", args.until, language, end=True)
     kw: dict[str, Any] = {}
     if getattr(args, "status", None):
         kw["statuses"] = tuple(RemoteStatus(s) for s in args.status)
@@ -160,7 +166,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
         kw["decisions_as"] = form_for(args.output, getattr(args, "decisions_as", None))
         kw["reasons"] = getattr(config, "reasons", None) or ReasonsConfig()
     elif getattr(args, "decisions_as", None):
-        raise ValueError("--as is for --format decisions")
+        raise ValueError(i18n_text("cli.as_decisions", language))
     return ExportOptions(
         format=args.format,
         questions=tuple(dict.fromkeys(args.question)),
@@ -180,6 +186,20 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
         ),
         **kw,
     )
+
+
+def _date(flag: str, value: str | None, language: str, *, end: bool = False) -> Any:
+    """A ``--since``/``--until`` as the one date rule reads it (``parse_date``); a value
+    it cannot read is a ValueError naming the flag, in ``language``."""
+    from reactieveld.read.figures import parse_date
+
+    if not value:
+        return None
+    try:
+        return parse_date(value, end=end)
+    except ValueError:
+        said = i18n_text("stats.err.date", language, flag=flag, value=repr(value))
+        raise ValueError(said) from None
 
 
 async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = None) -> Any:
@@ -205,13 +225,14 @@ def run_export_command(
     except ValueError as exc:
         return _usage(str(exc))
     if store_missing(db_path):
-        return _usage(f"no memory store at {db_path}")
+        return _usage(_no_store(config, db_path))
     if not args.output:
         asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
-        return _usage(f"--output {args.output}: directory does not exist")
+        said = i18n_text("cli.no_dir", _language(config), path=args.output)
+        return _usage(f"--output {said}")
     written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
     print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
@@ -228,23 +249,28 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _hits_line(result: Any, limit: int) -> str:
+def _hits_line(result: Any, limit: int, language: str) -> str:
     """The header of a search's output: how many, in which order, and whether more match."""
     n = len(result.hits)
-    if result.total is not None and result.total > n:
-        more = "more than " if result.capped else ""
-        count = f"{n} of {more}{result.total:,} hits shown"
+    more = result.total is not None and result.total > n
+    if more:
+        # Thousands as the language writes them: 1,234 / 1.234.
+        total = f"{result.total:,}".replace(",", "." if language == "nl" else ",")
+        key = "search.cli.shown_capped" if result.capped else "search.cli.shown"
+        count = i18n_text(key, language, n=n, total=total)
     else:
-        count = "1 hit" if n == 1 else f"{n} hits"
+        count = (
+            i18n_text("search.hit", language) if n == 1 else i18n_text("search.hits", language, n=n)
+        )
     if not n:
         return count
     if result.by_date:
-        order = "newest first (no search words: sorted by date)"
+        order = i18n_text("search.cli.by_date", language)
     elif result.ranked:
-        order = "best first"
+        order = i18n_text("search.cli.best", language)
     else:
-        order = "newest first (a common word)"
-    tail = f"; refine the search or raise --limit ({limit})" if count.endswith("shown") else ""
+        order = i18n_text("search.newest", language)
+    tail = i18n_text("search.cli.refine", language, limit=limit) if more else ""
     return f"{count}, {order}{tail}"
 
 
@@ -270,6 +296,7 @@ def run_search_command(
     from reactieveld.store.open import open_store
 
     out = out or sys.stdout
+    language = language_of(config)
     ns = argparse.Namespace(
         format="jsonl",
         include_personal_data=True,
@@ -294,7 +321,7 @@ def run_search_command(
     )
     query = args.query if isinstance(args.query, str) else " ".join(args.query)
     if store_missing(db_path):
-        return _usage(f"no memory store at {db_path}")
+        return _usage(_no_store(config, db_path))
     bold = out.isatty() if hasattr(out, "isatty") else False
     codebook = opts.codebook
 
@@ -315,11 +342,11 @@ def run_search_command(
 
     result, allowed = asyncio.run(main())
     if result.parsed.problems:
-        lines = [describe_problem(p, allowed, "en") for p in result.parsed.problems]
+        lines = [describe_problem(p, allowed, language) for p in result.parsed.problems]
         return _usage("search: " + " · ".join(lines))
     if not result.parsed.words and not result.parsed.filtered:
-        return _usage("search: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)")
-    print(_hits_line(result, args.limit), file=sys.stderr)
+        return _usage("search: " + i18n_text("search.cli.empty", language))
+    print(_hits_line(result, args.limit, language), file=sys.stderr)
     words = result.parsed.words
     for hit in result.hits:
         r = hit.row.response
@@ -356,7 +383,7 @@ def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
 
     args.lang = _language(ctx.config)
     if store_missing(ctx.db_path):
-        return _usage(f"no memory store at {ctx.db_path}")
+        return _usage(_no_store(ctx.config, ctx.db_path))
     return run_stats_command(ctx.config, ctx.db_path, args)
 
 
@@ -388,7 +415,7 @@ def run_agreement_command(
     except ValueError as exc:
         return _usage(f"agreement: {exc}")
     if store_missing(db_path):
-        return _usage(f"no memory store at {db_path}")
+        return _usage(_no_store(config, db_path))
     return asyncio.run(_agreement_main(config, db_path, opts, out or sys.stdout))
 
 
@@ -433,7 +460,7 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
     if not rules:
         return _usage(i18n_text("rules.cli.none", _language(config)))
     if store_missing(ctx.db_path):
-        return _usage(f"no memory store at {ctx.db_path}")
+        return _usage(_no_store(ctx.config, ctx.db_path))
     return asyncio.run(_rules_main(config, ctx.db_path, args.examples, sys.stdout))
 
 

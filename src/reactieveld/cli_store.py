@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from reactieveld.i18n import language_of, text
+
 EXIT_USAGE = 2
 
 
@@ -46,7 +48,7 @@ class CopyUsageError(Exception):
     """A target or source the copy refuses before opening anything."""
 
 
-def refuse_password(url: str, flag: str) -> None:
+def refuse_password(url: str, flag: str, language: str = "en") -> None:
     """A password on the command line is readable by every user of the machine (``ps``)
     and ends up in shell histories: refused, with where it belongs instead (the one URL
     rule: :func:`reactieveld.store.urls.check_postgres_url`)."""
@@ -57,10 +59,7 @@ def refuse_password(url: str, flag: str) -> None:
     except ValueError as exc:
         expected, got = (*exc.args, "something else")[:2]
         if got == "a URL with a password":
-            raise CopyUsageError(
-                f"{flag}: the URL holds a password; leave it out and put it in PGPASSWORD or "
-                "~/.pgpass (a command line is visible to every user of this machine)"
-            ) from None
+            raise CopyUsageError(text("copy.password_in_url", language, flag=flag)) from None
         raise CopyUsageError(f"{flag}: expected {expected}, got {got}") from None
 
 
@@ -69,18 +68,22 @@ def cmd_store_copy(args: argparse.Namespace, ctx: Any) -> int:
     from reactieveld.store.open import is_postgres_url
 
     to = str(args.to)
+    language = language_of(ctx.config)
     try:
         source, password = ctx.store_target()
         for value, flag in ((to, "--to"),):
             if is_postgres_url(value):
-                refuse_password(value, flag)
+                refuse_password(value, flag, language)
     except CopyUsageError as exc:
         print(f"reactieveld store copy: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not is_postgres_url(to):
         to = str(Path(to).expanduser())
     if not is_postgres_url(source) and not Path(source).exists():
-        print(f"reactieveld store copy: no memory store at {source}", file=sys.stderr)
+        print(
+            f"reactieveld store copy: {text('cli.no_store', language, where=source)}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return run_store_copy(ctx.config, source, to, source_password=password)
 
@@ -121,22 +124,20 @@ def run_store_copy(
             await src.close()
 
     counts = asyncio.run(main())
-    width = max(len(c.table) for c in counts)
-    print(f"{'table':<{width}}  {'source':>9}  {'copied':>9}", file=out)
+    language = language_of(config)
+    table, source_col, copied = (
+        text(f"copy.col.{name}", language) for name in ("table", "source", "copied")
+    )
+    width = max(len(table), *(len(c.table) for c in counts))
+    number = max(9, len(source_col), len(copied))
+    print(f"{table:<{width}}  {source_col:>{number}}  {copied:>{number}}", file=out)
     for c in counts:
-        print(f"{c.table:<{width}}  {c.source:>9}  {c.target:>9}", file=out)
+        print(f"{c.table:<{width}}  {c.source:>{number}}  {c.target:>{number}}", file=out)
     repaired = sum(c.repaired for c in counts)
     if repaired:
-        print(
-            f"{repaired} texts held a NUL character, which PostgreSQL's text cannot hold: "
-            "copied with U+FFFD in its place",
-            file=out,
-        )
-    print(
-        f"copied into {_shown(target)}: every table's count equal "
-        f"({sum(c.target for c in counts)} rows)",
-        file=out,
-    )
+        print(text("copy.repaired", language, n=repaired), file=out)
+    total = sum(c.target for c in counts)
+    print(text("copy.done", language, target=_shown(target), n=total), file=out)
     return 0
 
 

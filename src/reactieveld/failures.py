@@ -27,6 +27,8 @@ from typing import Any
 
 from reactieveld.connectors.base import ConnectorError
 from reactieveld.connectors.http import clean_text, scrub
+from reactieveld.i18n import in_language, text
+from reactieveld.store.errors import StoreUnreachable
 
 LOG = logging.getLogger("reactieveld")
 DEBUG_ENV = "REACTIEVELD_DEBUG"
@@ -126,3 +128,15 @@ def quiet_library_logs() -> None:
         logger = logging.getLogger(name)
         logger.setLevel(logging.CRITICAL + 1)
         logger.propagate = False
+
+
+def error_in_language(error: str, language: str) -> str:
+    """A round's error, stored in English, in ``language``: the memory's lead, and a
+    platform's error read back through the interface text's templates
+    (:func:`~reactieveld.i18n.in_language`; another text as it is). For the sync's and
+    the outbox's own lines, ``reactieveld sources`` and the app's notice, whichever
+    process stored it."""
+    lead = StoreUnreachable.lead
+    if error.startswith(lead + ":"):
+        return text("store.unreachable", language) + error[len(lead) :]
+    return in_language(error, language)

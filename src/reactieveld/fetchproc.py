@@ -46,6 +46,7 @@ from types import MappingProxyType
 from typing import Any
 
 from reactieveld.connectors.base import ConnectorError
+from reactieveld.i18n import stored
 from reactieveld.model import Page, RemoteStatus
 
 #: Source types whose fetch may run in the child (the built-in network connectors; a
@@ -121,6 +122,17 @@ def _error(payload: Mapping[str, Any]) -> ConnectorError:
 
 
 # -- the parent's side ------------------------------------------------------------------
+def died(code: int | None, words: str, *, gave_up: bool) -> str:
+    """A round's error when the fetch process ended under it: its exit code, its last
+    lines (``words``) and whether fetching moves into this process now. Stored in English
+    like a platform's error, shown in the reader's language (i18n ``conn.proc.*``)."""
+    if words:
+        message = stored("conn.proc.died.words", code=code, words=words)
+    else:
+        message = stored("conn.proc.died", code=code)
+    return stored("conn.proc.gave_up", error=message) if gave_up else message
+
+
 class FetchProcess:
     """The parent's handle on the child: ``fetch(name, cursor)`` yields the pages the
     child's connector for source ``name`` fetched. The child starts on first use and
@@ -255,14 +267,12 @@ class FetchProcess:
         if self._stderr is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(asyncio.shield(self._stderr), 1.0)
-        words = " | ".join(self._last_words)
-        message = f"the fetch process stopped unexpectedly (exit code {code})"
-        message += f": {words}" if words else ""
+        gave_up = False
         if not self._heard:
             self._heard = True  # one death counted once, however many fetches it ends
             self.failed_starts += 1
-            if not self.usable:
-                message += " (it could not start twice: fetching in this process from now on)"
+            gave_up = not self.usable
+        message = died(code, " | ".join(self._last_words), gave_up=gave_up)
         return ConnectorError(name, message, retryable=True)
 
     async def fetch(self, name: str, cursor: str | None) -> AsyncGenerator[Page, None]:

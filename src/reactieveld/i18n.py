@@ -263,9 +263,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "use --now to try anyway",
     ),
     "sync.outbox": (
-        "outbox: {done} toegepast, {retry} later opnieuw, {failed} mislukt, {conflicts} conflicten",
+        "uitgaand: {done} toegepast, {retry} later opnieuw, {failed} mislukt, "
+        "{conflicts} conflicten",
         "outbox: {done} applied, {retry} to retry, {failed} failed, {conflicts} conflicts",
     ),
+    # the outbox worker's line per write-back not done (outbox.py; a running sync's lines)
+    "outbox.line.retry": (
+        "{source}: terugschrijven mislukt, later opnieuw",
+        "{source}: write-back retry",
+    ),
+    "outbox.line.failed": ("{source}: terugschrijven mislukt", "{source}: write-back failed"),
+    "outbox.line.conflict": (
+        "{source}: terugschrijven niet gedaan: op het platform gewijzigd (conflict)",
+        "{source}: write-back conflict",
+    ),
+    "outbox.line.unreadable": ("uitgaand: {error}", "outbox: {error}"),
     "sync.sinks.error": ("sinks: fout: {error}", "sinks: error: {error}"),
     "sinks.run": (
         "sinks: {delivered} afgeleverd, {retry} wachten op een nieuwe poging, {failed} geweigerd",
@@ -303,6 +315,96 @@ STRINGS: dict[str, tuple[str, str]] = {
         "daar overgeslagen; maak het patroon eenvoudiger",
         '{source}: rule "{rule}" took longer than its time limit on response {id} and was '
         "skipped for it; simplify its pattern",
+    ),
+    # the other commands' own lines (cli.py, cli_read.py, cli_store.py)
+    "cli.no_store": ("geen geheugen gevonden op {where}", "no memory store at {where}"),
+    "cli.no_dir": ("{path}: die map bestaat niet", "{path}: directory does not exist"),
+    "cli.question": (
+        "--question {code}: geen planningsvraag (codeboek: {codes})",
+        "--question {code}: not a planning question (codebook: {codes})",
+    ),
+    "cli.role": (
+        "--role {code}: geen rol (codeboek: {codes})",
+        "--role {code}: not a role (codebook: {codes})",
+    ),
+    "cli.as_decisions": ("--as hoort bij --format decisions", "--as is for --format decisions"),
+    "search.cli.empty": (
+        "geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
+        "give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
+    ),
+    "search.cli.shown": ("{n} van {total} treffers getoond", "{n} of {total} hits shown"),
+    "search.cli.shown_capped": (
+        "{n} van meer dan {total} treffers getoond",
+        "{n} of more than {total} hits shown",
+    ),
+    "search.cli.by_date": (
+        "nieuwste eerst (geen zoekwoorden: op datum)",
+        "newest first (no search words: sorted by date)",
+    ),
+    "search.cli.best": ("beste eerst", "best first"),
+    "search.cli.refine": (
+        "; verfijn de zoekvraag of verhoog --limit ({limit})",
+        "; refine the search or raise --limit ({limit})",
+    ),
+    "secret.pg.none": (
+        "{where} bewaart geen auteurgeheim: het komt uit de omgeving ([store] author_secret_env)",
+        "{where} keeps no author secret: it comes from the environment ([store] author_secret_env)",
+    ),
+    "secret.pg.kept": (
+        "Het staat in de teamdatabase {where} (tabel meta, die lezers niet kunnen lezen). "
+        "Om het daar weg te halen: zet het in een omgevingsvariabele van elke moderator en "
+        "van de sync, en noem die variabele in [store] author_secret_env.",
+        "It is kept in the team database {where} (table meta, which readers cannot read). "
+        "To move it out: put it in an environment variable of every moderator's and the "
+        "sync's, and name that variable in [store] author_secret_env.",
+    ),
+    "secret.file.none": (
+        "{where} bewaart geen auteurgeheim ({key_file} bestaat niet): het komt uit de "
+        "omgeving ([store] author_secret_env), of dat sleutelbestand is verloren en moet uit "
+        "een back-up terug",
+        "{where} keeps no author secret ({key_file} does not exist): it comes from the "
+        "environment ([store] author_secret_env), or that key file was lost and must be "
+        "restored from a backup",
+    ),
+    "secret.file.kept": (
+        "Het staat in {key_file} (modus 0600). Om het uit dat bestand te halen: zet het in "
+        "een omgevingsvariabele, noem die variabele in [store] author_secret_env (bijv. "
+        '"REACTIEVELD_AUTHOR_SECRET") en start reactieveld één keer; het sleutelbestand '
+        "wordt dan verwijderd en het geheugen houdt alleen een controlewaarde.",
+        "It is kept in {key_file} (mode 0600). To move it out of that file: put it in an "
+        "environment variable, name that variable in [store] author_secret_env (e.g. "
+        '"REACTIEVELD_AUTHOR_SECRET"), and start reactieveld once; the key file is then '
+        "removed and the memory keeps only a check value.",
+    ),
+    "copy.col.table": ("tabel", "table"),
+    "copy.col.source": ("bron", "source"),
+    "copy.col.copied": ("gekopieerd", "copied"),
+    "copy.repaired": (
+        "{n} teksten bevatten een NUL-teken, dat de tekst van PostgreSQL niet kan bevatten: "
+        "gekopieerd met U+FFFD op die plek",
+        "{n} texts held a NUL character, which PostgreSQL's text cannot hold: copied with "
+        "U+FFFD in its place",
+    ),
+    "copy.done": (
+        "gekopieerd naar {target}: elke tabel heeft evenveel rijen ({n} rijen)",
+        "copied into {target}: every table's count equal ({n} rows)",
+    ),
+    "copy.password_in_url": (
+        "{flag}: de URL bevat een wachtwoord; laat het weg en zet het in PGPASSWORD of "
+        "~/.pgpass (een opdrachtregel is zichtbaar voor elke gebruiker van deze machine)",
+        "{flag}: the URL holds a password; leave it out and put it in PGPASSWORD or "
+        "~/.pgpass (a command line is visible to every user of this machine)",
+    ),
+    # the lines of `reactieveld sources` (cli.py cmd_sources; --json is for scripts)
+    "sources.none": ("geen bronnen ingesteld", "no sources configured"),
+    "sources.last_sync": ("laatst gesynchroniseerd: {when} UTC", "last sync: {when} UTC"),
+    "sources.never": ("nog nooit gesynchroniseerd", "never synced"),
+    "sources.error": ("fout: {error}", "error: {error}"),
+    "sources.repaired": ("{n} teksten hersteld", "{n} texts repaired"),
+    "sources.synced_by": ("gesynchroniseerd door {name}", "synced by {name}"),
+    "sources.elsewhere": (
+        "gesynchroniseerd door een ander proces",
+        "synced by another process",
     ),
     "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
     "rule.state.open": ("open", "open"),
@@ -991,6 +1093,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     # words, numbers) are kept as they are.
     "conn.in": ("{where}: {error}", "{where}: {error}"),
     "conn.attempts.one": ("{error} (na 1 poging)", "{error} (after 1 attempt)"),
+    # the fetch process (fetchproc.py) that ended under a round; {words}: its last lines
+    "conn.proc.died": (
+        "het ophaalproces stopte onverwacht (afsluitcode {code})",
+        "the fetch process stopped unexpectedly (exit code {code})",
+    ),
+    "conn.proc.died.words": (
+        "het ophaalproces stopte onverwacht (afsluitcode {code}): {words}",
+        "the fetch process stopped unexpectedly (exit code {code}): {words}",
+    ),
+    "conn.proc.gave_up": (
+        "{error} (het kon twee keer niet starten: vanaf nu wordt in dit proces opgehaald)",
+        "{error} (it could not start twice: fetching in this process from now on)",
+    ),
     "conn.attempts": ("{error} (na {n} pogingen)", "{error} (after {n} attempts)"),
     "conn.retry_after": ("{error} (opnieuw na {seconds} s)", "{error} (retry after {seconds} s)"),
     "conn.hint.connect": (

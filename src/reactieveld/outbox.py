@@ -32,7 +32,8 @@ from typing import Any
 
 from reactieveld.backoff import PollingWorker
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
-from reactieveld.failures import failure, log_unexpected
+from reactieveld.failures import error_in_language, failure, log_unexpected
+from reactieveld.i18n import text
 from reactieveld.model import Capability, OutboxItem, utcnow
 from reactieveld.store.base import Store
 
@@ -58,7 +59,8 @@ class OutboxWorker(PollingWorker):
 
     ``poll_seconds`` is how often it looks for due rows when nobody calls :meth:`wake`
     (the UI wakes it after each moderator action). ``on_event`` receives a short text
-    per outcome, e.g. for a notification.
+    in ``language`` per outcome that is not done, e.g. for a notification or the lines
+    of a running ``reactieveld sync``.
     """
 
     def __init__(
@@ -71,8 +73,10 @@ class OutboxWorker(PollingWorker):
         max_delay: float = 3600.0,
         on_event: Callable[[str], Any] | None = None,
         secrets: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+        language: str = "en",
     ) -> None:
         self.store = store
+        self.language = language
         self.connectors = dict(connectors)
         #: source -> (secrets, user names) kept out of stored errors (SyncEngine.secrets).
         self.secrets = dict(secrets or {})
@@ -154,7 +158,8 @@ class OutboxWorker(PollingWorker):
                 due = await self.store.outbox_due(limit=20)
             except Exception as exc:  # noqa: BLE001 - the store cannot be read now: next pass
                 log_unexpected("outbox", exc)
-                self._say(f"outbox: {failure(exc).message}")
+                said = error_in_language(failure(exc).message, self.language)
+                self._say(text("outbox.line.unreadable", self.language, error=said))
                 return run
             items = [i for i in due if i.id not in seen]
             if not items:
@@ -174,7 +179,8 @@ class OutboxWorker(PollingWorker):
                 else:
                     run.failed += 1
                 if outcome != "done":
-                    self._say(f"{item.action.source}: write-back {outcome}")
+                    key = f"outbox.line.{outcome}"
+                    self._say(text(key, self.language, source=item.action.source))
 
     def _pass_failed(self, exc: Exception) -> None:
         log_unexpected("outbox", exc)

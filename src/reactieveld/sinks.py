@@ -48,7 +48,7 @@ import httpx
 
 from reactieveld.backoff import PollingWorker
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.failures import failure, log_unexpected
+from reactieveld.failures import error_in_language, failure, log_unexpected
 from reactieveld.i18n import language_of, text
 from reactieveld.model import utcnow
 from reactieveld.read.records import Record, extras
@@ -329,15 +329,16 @@ class SinkWorker(PollingWorker):
                     log_unexpected(f"sink {key}", exc)
                     secret = getattr(sink, "_secret", None)
                     why = failure(exc, secrets=[secret.decode()] if secret else []).message
+                    said = error_in_language(why, self.language)  # stored: English
                     if getattr(exc, "retryable", True):
                         wait = self.retry_delay(attempts)
                         await self._mark(oid, "retry", why, now + timedelta(seconds=wait))
                         run.retry += 1
-                        self._say(text("sinks.waits", self.language, sink=key, why=why))
+                        self._say(text("sinks.waits", self.language, sink=key, why=said))
                         return run
                     await self._mark(oid, "failed", why, None)
                     run.failed += 1
-                    self._say(text("sinks.refused", self.language, sink=key, why=why))
+                    self._say(text("sinks.refused", self.language, sink=key, why=said))
                     continue
                 await self._mark(oid, "done", None, None)
                 run.delivered += 1
@@ -365,7 +366,8 @@ class SinkWorker(PollingWorker):
     def _pass_failed(self, exc: Exception) -> None:
         # E.g. a full disk: logged and said; the next pass retries.
         log_unexpected("sinks", exc)
-        self._say(f"sinks: {failure(exc).message}")
+        said = error_in_language(failure(exc).message, self.language)
+        self._say(text("sync.sinks.error", self.language, error=said))
 
     async def aclose(self) -> None:
         """Close the sinks' HTTP clients."""

@@ -38,9 +38,10 @@ from reactieveld.connectors.registry import CONNECTOR_TYPES as CONNECTOR_TYPES
 from reactieveld.connectors.registry import ConnectorFactory as ConnectorFactory
 from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
+from reactieveld.failures import error_in_language as error_in_language
 from reactieveld.failures import failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
-from reactieveld.i18n import in_language, language_of, text
+from reactieveld.i18n import language_of, text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
 from reactieveld.store.errors import StoreUnreachable
@@ -498,7 +499,8 @@ async def run_sync(
 ) -> int:
     """``reactieveld sync``: every source (and the outbox) once, or until ``stop``.
 
-    Prints one line per source per round (new, updated, error). Returns the exit code:
+    Prints one line per source per round (new, updated, error) and, running on, one per
+    write-back not done (the outbox's; with ``once`` its counts). Returns the exit code:
     0 when every source synced (with ``once``), 1 when one failed. With ``once``, a
     source whose stored next try (after a failed round: the server's ``Retry-After`` or
     the backoff) is still ahead is skipped with a line saying until when, unless ``now``.
@@ -510,8 +512,8 @@ async def run_sync(
     kwargs = dict(engine_kwargs or {})
     kwargs.setdefault("by", await process_name(store, config, "sync"))
     engine = SyncEngine.from_config(config, store, **kwargs)
-    worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets)
     language = language_of(config)
+    worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets, language=language)
 
     def say(key: str, **values: Any) -> str:
         return text(f"sync.{key}", language, **values)
@@ -578,6 +580,8 @@ async def run_sync(
                 return 1
             return 0 if all(r.ok for r in results) else 1
         stop = stop or asyncio.Event()
+        # Running on: each write-back not done is a line of its own (--once: the count).
+        worker.on_event = lambda line: printer(f"{_stamp()} {line}")
         await asyncio.gather(
             engine.run(stop),
             worker.run(stop),
@@ -631,17 +635,6 @@ async def waiting_sources(
         why = "retry_after" if "retry after" in state.last_error.lower() else "backoff"
         out[name] = text(f"sync.wait.{why}", language, source=name, when=when)
     return out
-
-
-def error_in_language(error: str, language: str) -> str:
-    """A round's error, stored in English, in ``language``: the memory's lead, and a
-    platform's error read back through the interface text's templates
-    (:func:`~reactieveld.i18n.in_language`; another text as it is). For the sync's own
-    line, ``reactieveld sources`` and the app's notice, whichever process stored it."""
-    lead = StoreUnreachable.lead
-    if error.startswith(lead + ":"):
-        return text("store.unreachable", language) + error[len(lead) :]
-    return in_language(error, language)
 
 
 def _stamp() -> str:

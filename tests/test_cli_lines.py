@@ -1,0 +1,387 @@
+"""The command line's own lines for a human, in the interface language (Dutch and English):
+the outbox's lines of ``reactieveld sync``, and the other commands' fixed lines."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.store import fill_abc, open_store, page, resp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reactieveld.connectors.base import ActionConflict, ConnectorError
+from reactieveld.model import Action, Capability, utcnow
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.errors import StoreUnreachable
+
+pytestmark = pytest.mark.usefixtures("cli_isolated")
+
+#: (language, the write-back's outcome) -> the outbox worker's line.
+OUTBOX_LINES = {
+    ("nl", "retry"): "blog: terugschrijven mislukt, later opnieuw",
+    ("en", "retry"): "blog: write-back retry",
+    ("nl", "failed"): "blog: terugschrijven mislukt",
+    ("en", "failed"): "blog: write-back failed",
+    ("nl", "conflict"): "blog: terugschrijven niet gedaan: op het platform gewijzigd (conflict)",
+    ("en", "conflict"): "blog: write-back conflict",
+    ("nl", "unreadable"): "uitgaand: het geheugen is niet bereikbaar: connection refused",
+    ("en", "unreadable"): "outbox: the memory cannot be reached: connection refused",
+}
+RAISES = {
+    "retry": ConnectorError("blog", "HTTP 503", retryable=True),
+    "failed": ConnectorError("blog", "HTTP 403", retryable=False),
+    "conflict": ActionConflict("blog", "changed meanwhile"),
+}
+
+
+class Refusing:
+    """A connector whose every write-back raises ``exc``."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    async def apply(self, action: Action) -> Any:
+        raise self.exc
+
+
+@pytest.mark.parametrize(("language", "outcome"), sorted(OUTBOX_LINES))
+async def test_the_outbox_says_each_outcome_in_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, outcome: str
+) -> None:
+    store = await open_store(str(tmp_path / "m.db"))
+    try:
+        ids = await fill_abc(store)
+        await store.enqueue(Action(Capability.HIDE, "blog", "a"), response_id=ids["a"])
+        said: list[str] = []
+        if outcome == "unreadable":
+
+            async def down(*args: Any, **kw: Any) -> Any:
+                raise StoreUnreachable("connection refused")
+
+            monkeypatch.setattr(store, "outbox_due", down)
+            connectors: dict[str, Any] = {}
+        else:
+            connectors = {"blog": Refusing(RAISES[outcome])}
+        worker = OutboxWorker(store, connectors, on_event=said.append, language=language)
+        await worker.run_once()
+    finally:
+        await store.close()
+    assert said == [OUTBOX_LINES[language, outcome]]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_a_running_sync_prints_each_write_back_not_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    """Running on, the outbox's line per write-back not done reaches the screen, stamped
+    as the round lines are (it went nowhere: only ``--once`` said the counts)."""
+    from reactieveld.config import load_config
+    from reactieveld.sync import run_sync
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        f'[ui]\nlanguage = "{language}"\n[[sources]]\nname = "blog"\ntype = "demo"\ncount = 3\n',
+        encoding="utf-8",
+    )
+
+    async def conflict(self: OutboxWorker, item: Any) -> str:
+        return "conflict"
+
+    monkeypatch.setattr(OutboxWorker, "apply_one", conflict)
+    store = await open_store(str(tmp_path / "m.db"))
+    stop = asyncio.Event()
+    printed: list[str] = []
+
+    def printer(line: str) -> None:
+        printed.append(line)
+        if "blog: " in line and ("write-back" in line or "terugschrijven" in line):
+            stop.set()
+
+    try:
+        ids = await fill_abc(store)
+        await store.enqueue(Action(Capability.HIDE, "blog", "a"), response_id=ids["a"])
+        code = await asyncio.wait_for(
+            run_sync(load_config(cfg), store, once=False, printer=printer, stop=stop), 60
+        )
+    finally:
+        await store.close()
+    assert code == 0
+    line = OUTBOX_LINES[language, "conflict"]
+    assert any(re.fullmatch(rf"\d\d:\d\d:\d\d {re.escape(line)}", p) for p in printed), printed
+
+
+# -- the other commands' fixed lines ---------------------------------------------------------
+
+RULES = '[[rules]]\nname = "scheld"\nwords = ["sukkel"]\naction = "flag"\n'
+NO_STORE = {"nl": "geen geheugen gevonden op", "en": "no memory store at"}
+
+
+def _cli(tmp_path: Path, language: str, *argv: str, db: Path | None = None) -> tuple[int, str, str]:
+    from helpers.cli import run_main
+
+    cfg = tmp_path / "config.toml"
+    if not cfg.exists():
+        cfg.write_text(RULES, encoding="utf-8")
+    where = db or tmp_path / "m.db"
+    return run_main(["--lang", language, "--config", str(cfg), "--db", str(where), *argv])
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("command", "lead"),
+    [
+        (["search", "boom"], "reactieveld: "),
+        (["export", "--format", "csv"], "reactieveld: "),
+        (["stats"], "reactieveld: "),
+        (["agreement"], "reactieveld: "),
+        (["rules", "test"], "reactieveld: "),
+        (["store", "copy", "--to", "OTHER"], "reactieveld store copy: "),
+        (["author-secret"], "reactieveld author-secret: "),
+    ],
+)
+def test_a_missing_memory_is_said_in_the_language(
+    tmp_path: Path, language: str, command: list[str], lead: str
+) -> None:
+    """Every command that reads a memory says the same line when there is none."""
+    missing = tmp_path / "none.db"
+    argv = [str(tmp_path / "t.db") if word == "OTHER" else word for word in command]
+    code, out, err = _cli(tmp_path, language, *argv, db=missing)
+    assert (code, out) == (2, "")
+    assert err == f"{lead}{NO_STORE[language]} {missing}\n"
+
+
+async def _memory(path: Path) -> None:
+    store = await open_store(str(path))
+    try:
+        await fill_abc(store)
+    finally:
+        await store.close()
+
+
+#: language -> what ``search`` says: one hit, a page of three (--limit 1), no words, a
+#: filter that names nothing.
+SEARCH = {
+    "nl": (
+        "1 treffer, beste eerst",
+        "1 van 3 treffers getoond, nieuwste eerst (geen zoekwoorden: op datum); verfijn de "
+        "zoekvraag of verhoog --limit (1)",
+        "reactieveld: search: geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
+        "reactieveld: search: vraag:9: die planningsvraag staat niet in het codeboek",
+    ),
+    "en": (
+        "1 hit, best first",
+        "1 of 3 hits shown, newest first (no search words: sorted by date); refine the "
+        "search or raise --limit (1)",
+        "reactieveld: search: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
+        "reactieveld: search: vraag:9: no such planning question in the codebook",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_search_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
+    asyncio.run(_memory(tmp_path / "m.db"))
+    one, page, empty, problem = SEARCH[language]
+    code, out, err = _cli(tmp_path, language, "search", "eerste")
+    assert (code, err) == (0, one + "\n")
+    code, out, err = _cli(tmp_path, language, "search", "bron:blog", "--limit", "1")
+    assert (code, err) == (0, page + "\n")
+    code, out, err = _cli(tmp_path, language, "search", " ")
+    assert (code, out, err) == (2, "", empty + "\n")
+    code, out, err = _cli(tmp_path, language, "search", "vraag:9")
+    assert code == 2 and err.startswith(problem), err
+
+
+#: language -> the export's refusals: a missing directory, a question and a role the
+#: codebook does not have.
+EXPORT = {
+    "nl": (
+        "{path}: die map bestaat niet",
+        "--question 9: geen planningsvraag",
+        "--role koning: geen rol",
+    ),
+    "en": (
+        "{path}: directory does not exist",
+        "--question 9: not a planning question",
+        "--role koning: not a role",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_export_refuses_in_the_language(tmp_path: Path, language: str) -> None:
+    asyncio.run(_memory(tmp_path / "m.db"))
+    no_dir, question, role = EXPORT[language]
+    path = str(tmp_path / "weg" / "r.csv")
+    code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--output", path)
+    assert (code, err) == (2, f"reactieveld: --output {no_dir.format(path=path)}\n")
+    code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--question", "9")
+    assert code == 2 and err.startswith(f"reactieveld: {question} (")
+    code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--role", "koning")
+    assert code == 2 and err.startswith(f"reactieveld: {role} (")
+    date = {"nl": "geen datum (verwacht JJJJ-MM-DD)", "en": "not a date (expected YYYY-MM-DD)"}
+    for command in (["export", "--format", "csv"], ["agreement"]):
+        code, _, err = _cli(tmp_path, language, *command, "--since", "gisteren")
+        assert code == 2 and err.endswith(f"--since 'gisteren': {date[language]}\n"), err
+
+
+#: language -> the copy's header words and its last line's start.
+COPY = {
+    "nl": (
+        ["tabel", "bron", "gekopieerd"],
+        "gekopieerd naar {to}: elke tabel heeft evenveel rijen (",
+    ),
+    "en": (["table", "source", "copied"], "copied into {to}: every table's count equal ("),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_store_copy_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
+    asyncio.run(_memory(tmp_path / "m.db"))
+    to = tmp_path / "t.db"
+    code, out, err = _cli(tmp_path, language, "store", "copy", "--to", str(to))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    head, done = COPY[language]
+    assert lines[0].split() == head
+    assert lines[-1].startswith(done.format(to=to)), lines[-1]
+    # The table's columns line up under the header, whatever its words' lengths.
+    assert len({len(line) for line in lines[:-1]}) == 1, lines
+    code, out, err = _cli(
+        tmp_path, language, "store", "copy", "--to", "postgresql://anna:geheim@db.example/rv"
+    )
+    assert code == 2 and "geheim" not in err
+    words = {"nl": "--to: de URL bevat een wachtwoord", "en": "--to: the URL holds a password"}
+    assert err.startswith(f"reactieveld store copy: {words[language]};"), err
+
+
+#: language -> how author-secret says where a memory file's secret is, and that it keeps
+#: none.
+SECRET = {
+    "nl": ("Het staat in {key} (modus 0600).", "{db} bewaart geen auteurgeheim ({key} bestaat"),
+    "en": ("It is kept in {key} (mode 0600).", "{db} keeps no author secret ({key} does"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_author_secret_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
+    from reactieveld.store.authors import key_file_path
+    from reactieveld.store.sqlite import SqliteStore
+
+    db = tmp_path / "kept.db"
+    asyncio.run(_memory(db))
+    kept, none = SECRET[language]
+    code, out, err = _cli(tmp_path, language, "author-secret", db=db)
+    secret = out.strip()
+    assert code == 0 and len(secret) == 64
+    assert err.startswith(kept.format(key=key_file_path(db))), err
+
+    async def move_out() -> None:  # a sync with the secret in the environment
+        store = await SqliteStore.open(db, author_secret=secret)
+        try:
+            await store.upsert_page("blog", page(resp("d", email="anna@example.org")))
+        finally:
+            await store.close()
+
+    asyncio.run(move_out())
+    code, out, err = _cli(tmp_path, language, "author-secret", db=db)
+    assert (code, out) == (1, "")
+    assert err.startswith(none.format(db=db, key=key_file_path(db))), err
+
+
+# -- the fetch process's end, as a round's error --------------------------------------------
+
+#: What a child's last lines may hold (a traceback's words, colons, brackets, numbers).
+WORDS = st.text(st.sampled_from("ab Z:()|.0123456789-é\t"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(code=st.one_of(st.none(), st.integers(-15, 255)), words=WORDS, gave_up=st.booleans())
+def test_the_fetch_process_end_is_stored_in_english_and_read_in_dutch(
+    code: int | None, words: str, gave_up: bool
+) -> None:
+    """The stored text stays the English one scripts and ``sources --json`` read; the
+    sync's line and ``sources`` say it in Dutch, the child's own words as they were."""
+    from reactieveld.failures import error_in_language
+    from reactieveld.fetchproc import died
+
+    message = died(code, words, gave_up=gave_up)
+    english = f"the fetch process stopped unexpectedly (exit code {code})"
+    dutch = f"het ophaalproces stopte onverwacht (afsluitcode {code})"
+    if words:
+        english, dutch = f"{english}: {words}", f"{dutch}: {words}"
+    if gave_up:
+        english += " (it could not start twice: fetching in this process from now on)"
+        dutch += " (het kon twee keer niet starten: vanaf nu wordt in dit proces opgehaald)"
+    assert message == english
+    assert error_in_language(message, "en") == english
+    assert error_in_language(message, "nl") == dutch
+
+
+# -- the memory sinks' lines of a sync ------------------------------------------------------
+
+#: language -> a delivery that waits, one refused, a pass that failed.
+SINK_LINES = {
+    "nl": (
+        "aflevering wacht (hook: HTTP 503 (na 3 pogingen))",
+        "aflevering geweigerd (hook: HTTP 403 (na 1 poging))",
+        "sinks: fout: het geheugen is niet bereikbaar: connection refused",
+    ),
+    "en": (
+        "delivery waits (hook: HTTP 503 (after 3 attempts))",
+        "delivery refused (hook: HTTP 403 (after 1 attempt))",
+        "sinks: error: the memory cannot be reached: connection refused",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_sinks_say_a_platform_error_in_the_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    """A delivery's reason is stored in English and said in the sync's language, as a
+    source's error is; so is a pass that failed (it said 'sinks: <English>')."""
+    from reportdata import build
+
+    from reactieveld.i18n import stored
+    from reactieveld.sinks import JsonlSink, SinkWorker
+
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    sink = JsonlSink(tmp_path / "memory.jsonl")
+    said: list[str] = []
+    now = [utcnow()]
+    worker = SinkWorker(
+        store, [sink], language=language, on_event=said.append, clock=lambda: now[0]
+    )
+    waits, refused, failed = SINK_LINES[language]
+    try:
+        for exc in (
+            ConnectorError("hook", stored("conn.attempts", error="HTTP 503", n=3)),
+            ConnectorError("hook", stored("conn.attempts.one", error="HTTP 403"), retryable=False),
+        ):
+
+            async def deliver(body: bytes, envelope: Any, exc: Exception = exc) -> None:
+                raise exc
+
+            monkeypatch.setattr(sink, "deliver", deliver)
+            await worker.run_once()
+            now[0] += timedelta(days=1)  # the next try is due
+        assert said[0].endswith(f": {waits}"), said
+        assert said[1].endswith(f": {refused}"), said
+        stop = asyncio.Event()
+
+        async def down(*args: Any) -> int:
+            stop.set()
+            raise StoreUnreachable("connection refused")
+
+        monkeypatch.setattr(worker, "collect", down)
+        await asyncio.wait_for(worker.run(stop), 30)
+        assert said[-1] == failed, said
+    finally:
+        await worker.aclose()
+        await store.close()
