@@ -59,7 +59,8 @@ person: only the whole name is replaced, never its parts (``Laren`` stays).
 False positives we accept (the safe side): a capitalised word in the middle of a sentence
 that equals a known surname or first name (``Het Groene Bos``, ``in Den Bosch`` when
 someone is called ``Bosch``, a word in a text written in capitals: ``HET BOS``), the word
-``Ben`` opening a sentence without a pronoun after it when someone is called Ben; a run
+``Ben`` opening a sentence without a pronoun after it when someone is called Ben, a
+capitalised word that is an author's whole one-word name (an author called ``Laren``); a run
 of ten digits starting with one 0 (``0123456789``, a zero-padded number), any ``00``/``+``
 followed by 7-15 digits, a four-digit number followed by a two-letter word that is not on
 the stop list below (``1990 xy``), ``word at word.tld`` in English prose, a Discourse
