@@ -290,6 +290,90 @@ def test_include_personal_data_keeps_them(store_target, tmp_path, cli_isolated, 
     }
 
 
+TITLES = ["mevrouw", "mevr.", "dhr.", "de heer", "meneer", "mw."]
+
+
+def mention(rng: random.Random, p: Person) -> str:
+    """``p`` named in a sentence's middle as people do without the full name: a first or
+    last name alone, with a title or initials, surname first, possessive, in capitals."""
+    particle, _, surname = p.last.rpartition(" ")
+    last = p.last[0].upper() + p.last[1:] if rng.random() < 0.5 else p.last
+    return rng.choice(
+        [
+            p.first,
+            p.first.upper(),
+            f"{p.first}'s" if p.first[-1] in "aeoë" else f"{p.first}s",
+            p.last,
+            f"{p.last}s",
+            f"{rng.choice(TITLES)} {last}",
+            f"{rng.choice(TITLES)} {p.last.lower()}",
+            f"{p.first[0]}. {p.last}",
+            f"{p.first[0]}.{rng.choice('JKM')}. {p.last}",
+            f"{surname}, {p.first} {particle}".strip(),
+            f"{surname}, {p.first[0]}.",
+        ]
+    )
+
+
+def name_words(corpus: Corpus, text: str) -> set[str]:
+    """The words of the people's first names and surnames (not their particles) in
+    ``text``, folded, possessives (Annas, Jansens) included."""
+    particles = {"de", "van", "den"}
+    tell = {w for p in corpus.persons for w in fold(f"{p.first} {p.last}").split()} - particles
+    return {w for w in re.findall(r"[^\W\d_]+", fold(text)) if w in tell or w[:-1] in tell}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_people_named_in_a_thread_they_never_wrote_in_leave_no_name(
+    seed, store_target, tmp_path, cli_isolated, utc
+):
+    """A third thread by someone else names every author of the first two, each in a
+    form other than the full name (title, initials, surname first, first name alone,
+    possessive) in its title, body, note and decision reason: the export's known names
+    are every author of the memory, so none of them is left in any format."""
+    corpus = asyncio.run(build(store_target, seed))
+    rng = random.Random(seed)
+
+    async def third() -> None:
+        store = await open_store(store_target)
+        try:
+            said = [f"Volgens {mention(rng, p)} klopt het niet." for p in corpus.persons]
+            title = f"Over {mention(rng, corpus.persons[0])} en {mention(rng, corpus.persons[1])}"
+            thread = Thread("forum", "t2", title, "https://forum.example/t/over-het-plein")
+            response = Response(
+                source="forum",
+                external_id="r-other",
+                thread_external_id="t2",
+                author_name="Lotte Dekker",
+                body_text=" ".join(said),
+                body_raw="<p>" + "</p><p>".join(said) + "</p>",
+                body_format="html",
+                created_at=T0 + timedelta(hours=2),
+            )
+            await store.upsert_page("forum", Page(responses=[response], threads=[thread]))
+            row = await store.get_by_external("forum", "r-other")
+            assert row is not None and row.response.id is not None
+            rid = row.response.id
+            await store.toggle_question([rid], "1", actor="moderator")
+            p = corpus.persons[2]
+            await store.add_note(rid, f"Gebeld met {mention(rng, p)} erover.", actor="moderator")
+            await store.moderate(
+                [rid], RemoteStatus.HOLD, actor="moderator",
+                reason=DecisionReason("other", f"Noemt {mention(rng, p)} bij naam", "Anders"),
+            )  # fmt: skip
+        finally:
+            await store.close()
+
+    asyncio.run(third())
+    outs = exports(store_target, tmp_path)
+    assert all("Dekker" not in text for text in outs.values())  # the third thread's author
+    assert {fmt: name_words(corpus, text) for fmt, text in outs.items()} == {
+        fmt: set() for fmt in outs
+    }
+    kept = exports(store_target, tmp_path, "--include-personal-data")
+    assert all(name_words(corpus, text) for text in kept.values())
+
+
 RULES = """
 [[rules]]
 name = "cijfers"

@@ -125,11 +125,13 @@ NAMES = ("Anne de Vries", "Zoë van den Berg (zoe@example.nl)", "Jo")
         ("groet, zoe van den berg", "groet, Z.v.d.B."),
         ("zie /u/anne.de.vries en anne_de_vries", "zie /u/A.d.V. en A.d.V."),
         ("Zoe-van-den-Berg.", "Z.v.d.B.."),
-        # Not a name of the list, part of a longer word, a one-word name under four letters.
+        # Part of a longer word and a one-word name under three letters stay; a first
+        # name or a surname alone of a known name goes (Anne; Bram's de Vries).
         (
             "Anne de Vriesland; Jo is er; Bram de Vries",
-            "Anne de Vriesland; Jo is er; Bram de Vries",
+            "A. de Vriesland; Jo is er; Bram d.V.",
         ),
+        ("annemarie vriesland en de vries", "annemarie vriesland en de vries"),
     ],
 )
 def test_names_become_initials(text, expected):

@@ -32,7 +32,7 @@ from reactieveld.reports.fields import (
     record_redactor,
 )
 from reactieveld.reports.redact import Redactor
-from reactieveld.store.base import QueueFilter, ReportStore
+from reactieveld.store.base import AuthorNamesStore, QueueFilter, ReportStore
 
 FORMATS = ("md", "csv", "jsonl")
 
@@ -80,7 +80,17 @@ class ExportOptions:
 
     @property
     def redactor(self) -> Redactor:
+        """The redactor without known names (:func:`export_redactor` adds the memory's)."""
         return Redactor(include_personal_data=self.include_personal_data, language=self.language)
+
+
+async def export_redactor(store: AuthorNamesStore, opts: ExportOptions) -> Redactor:
+    """The redactor of one export: every author name the memory holds (read once, from
+    the store) is a known name, replaced wherever a field writes it, whichever thread or
+    response it comes from; with ``--include-personal-data`` nothing is read or replaced."""
+    if opts.include_personal_data:
+        return opts.redactor
+    return Redactor(language=opts.language, names=await store.author_names())
 
 
 def _counted(key: str, n: int, language: str) -> str:
@@ -123,7 +133,7 @@ class Written:
 async def write_jsonl(store: ReportStore, opts: ExportOptions, out: TextIO) -> int:
     """One JSON object per line per response; returns the number written."""
     n = 0
-    red = opts.redactor
+    red = await export_redactor(store, opts)
     async for rec in iter_records(
         store, opts.filter, codebook=opts.codebook, language=opts.language
     ):
@@ -137,7 +147,7 @@ async def write_csv(store: ReportStore, opts: ExportOptions, out: TextIO) -> int
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     n = 0
-    red = opts.redactor
+    red = await export_redactor(store, opts)
     async for rec in iter_records(
         store, opts.filter, codebook=opts.codebook, language=opts.language
     ):
@@ -196,7 +206,7 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
     and the questions quoted under."""
     t = _report_text(opts.language)
     cb = opts.codebook
-    red = opts.redactor
+    red = await export_redactor(store, opts)
     base = opts.filter
     out.write(f"# {t['title']}\n\n")
     out.write(f"- {t['made']}: {utcnow().astimezone():%Y-%m-%d %H:%M}\n")
@@ -241,12 +251,9 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
             continue
         by_role = await count_by_role(store, flt)
         # A role outside the codebook is what a platform sent (role_hint): redacted with
-        # the names of the responses that carry it.
-        strange = red
-        if not red.include_personal_data and set(by_role) - {*role_codes, None}:
-            strange = red.for_names(await names_in(store, flt, cb, opts.language))
+        # the export's known names (every author of the memory).
         per_role = [
-            (strange.text(cb.label(TagKind.ROLE, role, opts.language)), by_role[role])
+            (red.text(cb.label(TagKind.ROLE, role, opts.language)), by_role[role])
             for role in [*role_codes, *sorted(r for r in by_role if r and r not in role_codes)]
             if by_role.get(role)
         ]
@@ -309,16 +316,6 @@ async def agreement_line(
     return f"{head}: {'; '.join(parts)}"
 
 
-async def names_in(
-    store: ReportStore, flt: QueueFilter, codebook: Codebook, language: str
-) -> tuple[str, ...]:
-    """Every name the responses ``flt`` matches may hold (their records' names)."""
-    names: set[str] = set()
-    async for rec in iter_records(store, flt, codebook=codebook, language=language):
-        names.update((*rec.extra.names, rec.row.response.author_name))
-    return tuple(names)
-
-
 async def count_by_role(store: ReportStore, flt: QueueFilter) -> dict[str | None, int]:
     """The responses ``flt`` matches, per role by the dashboard's one rule
     (:func:`reactieveld.store.figures.role_sql`; None: unknown), in one query."""
@@ -336,7 +333,7 @@ async def write_decision_log(store: ReportStore, opts: ExportOptions, out: TextI
         out,
         form=opts.decisions_as,
         reasons=opts.reasons,
-        redactor=opts.redactor,
+        redactor=await export_redactor(decided, opts),
         language=opts.language,
     )
 

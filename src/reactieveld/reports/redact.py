@@ -17,29 +17,63 @@ replaced even if it was something else. What is caught, in every written form:
 * a Dutch postcode with its house number (``1234 AB 56``, ``1234ab 56-2``) or alone, in
   upper or lower case, with or without the space;
 * author names become initials (``Anne de Vries`` -> ``A.d.V.``), in the author field and
-  wherever the text, a note, a title, a reason or a link writes the full name of an author
-  the response may name (its own, the one it replies to, another of its thread: the
-  store's :class:`~reactieveld.store.values.RecordContext` ``names``), in any case, with or
-  without diacritics, its words joined by spaces, dots, dashes or nothing
-  (``In reply to: ANNE DE VRIES``, ``/t/anne.de.vries-...``);
+  wherever the text, a note, a title, a reason or a link writes a known name. An export's
+  known names are every author the memory holds (``Store.author_names``, read once per
+  export), so a name is caught in a thread its owner never wrote in; the rule (below,
+  "Names") is measured by tests/test_redact_names.py;
 * links (a response's, its thread's): the above in each part, percent decoded, plus the
   whole value of a query key that names a person (``?email=``, ``naam=``, ``tel=``) and
   the segment after a profile segment (``/user/anne/``) as ``[persoon]``; a ``mailto:``
   link keeps nothing.
 
-False positives we accept (the safe side): a run of ten digits starting with one 0
-(``0123456789``, a zero-padded number), any ``00``/``+`` followed by 7-15 digits, a
-four-digit number followed by a two-letter word that is not on the stop list below
-(``1990 xy``), ``word at word.tld`` in English prose, a Discourse mention with a dot
-(``hi @jan.devries``). Dates (``01-03-2026``, ``2026-03-01``), years, times, amounts
-(``€1.234,56``) and ids like ``Z/21/123456`` are left alone (tests/test_redact.py).
+Names. Every rule works on text folded for case and diacritics (``Sévérine`` is
+``severine``, ``Özdemir`` is ``ozdemir``); "capitalised" is the letter as written (upper
+case, ``ANNA`` too). A known name is split into its first names, its particles and its
+surname (``Anne de Vries``: ``Anne``, ``de``, ``Vries``; ``Vries, Anne de`` the same; a
+double surname ``de Vries-Bakker`` also by each part), and replaced by its initials
 
-False negatives we know of: a postcode in lower case whose letters are a common two-letter
-word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a phone number written
-exactly like a date followed by digits (``06-12-1999 12``); the trunk 0 written apart from
-the area code (``0 6 1234 5678``); a name of someone who did not write in the response's
-thread, a first or last name alone, a name written last name first (``Vries, Anne de``), a
-one-word name shorter than four letters, a name written with HTML entities. A datum split
+* whole, in any case, its words joined by anything on one line or by nothing (``ANNE DE
+  VRIES``, ``anne.de.vries``, ``annedevries``);
+* by its surname (with the particles before it: ``de Vries`` -> ``d.V.``) after a title
+  of :data:`TITLES` in any case (``mevr. Jansen``, ``dhr. De Vries``, ``de heer bos``),
+  after initials (``A. Jansen``, ``A.J. de Vries``), before a comma and first names or
+  initials (``Vries, Anne de``, ``Jansen, A.``), or when the surname is capitalised and
+  not a sentence's first word (``zei Jansen``, ``met de Groot``, ``De Vries zei``: the
+  ``V``); so ``het bos``, ``een groot plein``, ``de bakker`` stay, and so does ``Bos``
+  opening a sentence (a false negative: ``Jansen schreef al`` at a sentence's start). A
+  sentence starts the text, a line, a block tag, or follows ``.``, ``!``, ``?`` (quotes,
+  brackets, ``*`` and tags between), but not the dot of a title or an initial (``mevr.``,
+  ``A.``); the particles taken along are those the surname is known with (``kwam van
+  Vos`` keeps its ``van``);
+* by a first name alone when it is capitalised, anywhere (``Anna schreef al``), except
+  right before a subject pronoun at a sentence's start (``Ben je er?``, ``Wil je``: a
+  verb);
+* with a possessive: ``Anna's``, ``Jansens``, ``Kees'``.
+
+A first name or surname alone shorter than :data:`PART_MIN` letters stays (``Jo``,
+``Ed``). An author name that is one word is a first name (capitalised) or, written in
+lower case or with digits, a handle (``anna88``: any case, four letters or more). A name
+whose first word is in :data:`NOT_PERSONS` (``Gemeente Laren``, ``Redactie``) is no
+person: only the whole name is replaced, never its parts (``Laren`` stays).
+
+False positives we accept (the safe side): a capitalised word in the middle of a sentence
+that equals a known surname or first name (``Het Groene Bos``, ``in Den Bosch`` when
+someone is called ``Bosch``, a word in a text written in capitals: ``HET BOS``), the word
+``Ben`` opening a sentence without a pronoun after it when someone is called Ben, a
+capitalised word that is an author's whole one-word name (an author called ``Laren``); a run
+of ten digits starting with one 0 (``0123456789``, a zero-padded number), any ``00``/``+``
+followed by 7-15 digits, a four-digit number followed by a two-letter word that is not on
+the stop list below (``1990 xy``), ``word at word.tld`` in English prose, a Discourse
+mention with a dot (``hi @jan.devries``). Dates (``01-03-2026``, ``2026-03-01``), years,
+times, amounts (``€1.234,56``) and ids like ``Z/21/123456`` are left alone
+(tests/test_redact.py).
+
+False negatives we know of: a surname alone that opens a sentence or a line, a first
+name or surname shorter than three letters, a name of someone who never wrote in the
+memory; a postcode in lower case whose letters are a
+common two-letter word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a
+phone number written exactly like a date followed by digits (``06-12-1999 12``); the
+trunk 0 written apart from the area code (``0 6 1234 5678``). A datum split
 by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body then falls back to its
 redacted plain text.
 """
@@ -187,18 +221,22 @@ _TAG = re.compile(r"<!--.*?-->|<[/!?]?[A-Za-z][^<>]*>", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""(=\s*)("[^"]*"|'[^']*'|[^\s"'>=`]+)""")
 
 
-def _html_text(piece: str, language: str) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _html_text(piece: str, language: str, names: Callable[[str], str]) -> str:
     plain = html.unescape(piece)
-    out = redact_text(plain, language)
+    out = names(redact_text(plain, language))
     return piece if out == plain else html.escape(out, quote=False)
 
 
-def _html_value(value: str, language: str) -> str:
+def _html_value(value: str, language: str, names: Callable[[str], str]) -> str:
     quote = value[0] if value[:1] in "\"'" else ""
     inner = value[1:-1] if quote else value
     plain = html.unescape(inner)
     plain = unquote(plain) if "%" in plain else plain  # mailto:anne%40example.nl
-    out = redact_text(plain, language)
+    out = names(redact_text(plain, language))
     return value if out == plain else '"' + html.escape(out, quote=True) + '"'
 
 
@@ -206,55 +244,61 @@ def _html_plain(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
-def redact_html(markup: str, language: str = "nl") -> str:
+def redact_html(markup: str, language: str = "nl", names: Callable[[str], str] = _same) -> str:
     """HTML (a body_raw) with the personal data in its text and in its attribute values
-    (``href="mailto:..."``, ``title``) redacted; entities (``&#64;``) are read first. Tags
-    stay. If a datum is split by a tag (``06-<b>12345678</b>``), the markup goes and the
-    redacted plain text (escaped) is returned instead: the safe side."""
+    (``href="mailto:..."``, ``title``) redacted; entities (``&#64;``, ``&Ouml;``) are read
+    first. Tags stay. If a datum is split by a tag (``06-<b>12345678</b>``), the markup
+    goes and the redacted plain text (escaped) is returned instead: the safe side.
+    ``names`` (what replaces the known names) runs on each piece of text and value read,
+    then on the whole markup (a name around a tag: ``<b>Anna</b> Jansen``)."""
     if not markup:
         return markup
     out: list[str] = []
     pos = 0
     for tag in _TAG.finditer(markup):
-        out.append(_html_text(markup[pos : tag.start()], language))
-        out.append(_ATTRIBUTE.sub(lambda a: a[1] + _html_value(a[2], language), tag[0]))
+        out.append(_html_text(markup[pos : tag.start()], language, names))
+        out.append(_ATTRIBUTE.sub(lambda a: a[1] + _html_value(a[2], language, names), tag[0]))
         pos = tag.end()
-    out.append(_html_text(markup[pos:], language))
+    out.append(_html_text(markup[pos:], language, names))
     result = "".join(out)
     # Still a datum in the text a reader sees (split by a tag), or anywhere in the markup
     # (a tag the attribute pass does not understand): the redacted plain text instead.
     for check in (_html_plain(result), html.unescape(result)):
         if redact_text(check, language) != check:
-            return html.escape(redact_text(_html_plain(markup), language), quote=False)
-    return result
+            plain = names(redact_text(_html_plain(markup), language))
+            return html.escape(plain, quote=False)
+    return names(result)
 
 
-def _redact_json(value: Any, language: str) -> Any:
+def _redact_json(value: Any, fn: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return redact_html(value, language)
+        return fn(value)
     if isinstance(value, list):
-        return [_redact_json(v, language) for v in value]
+        return [_redact_json(v, fn) for v in value]
     if isinstance(value, dict):
-        return {k: _redact_json(v, language) for k, v in value.items()}
+        return {k: _redact_json(v, fn) for k, v in value.items()}
     return value
 
 
-def redact_raw(raw: str, body_format: str, language: str = "nl") -> str:
+def redact_raw(
+    raw: str, body_format: str, language: str = "nl", names: Callable[[str], str] = _same
+) -> str:
     """A body as the platform sent it (``body_raw``) redacted in its own format: HTML and
     Markdown (which may hold HTML) through :func:`redact_html`, JSON (Go Vocal's locales)
-    value by value, plain text through :func:`redact_text`."""
+    value by value (read, so ``S\\u00e9v\\u00e9rine`` is a name too), plain text through
+    :func:`redact_text`; ``names`` (what replaces the known names) after each."""
     if not raw:
         return raw
     if body_format == "json":
         try:
             data = json.loads(raw)
         except ValueError:
-            return redact_html(raw, language)
-        out = _redact_json(data, language)
+            return redact_html(raw, language, names)
+        out = _redact_json(data, lambda value: redact_html(value, language, names))
         return raw if out == data else json.dumps(out, ensure_ascii=False)
     if body_format in ("html", "markdown"):
-        return redact_html(raw, language)
-    return redact_text(raw, language)
+        return redact_html(raw, language, names)
+    return names(redact_text(raw, language))
 
 
 _ANY_TOKEN = re.compile(
@@ -277,45 +321,325 @@ def initials(name: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=256)  # one set per thread; a report walks a thread's rows
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for the full names ``names`` on folded text (case and diacritics
-    apart), their words joined by any non-letters or none (``Anne de Vries``,
-    ``anne.de.vries``, ``ANNE_DE_VRIES``)."""
-    found = set()
-    for name in names:
-        words = [fold(w.strip("'’.-"))[0] for w in _name_words(name)]
-        words = [w for w in words if w]
-        # One short word is too often an ordinary word ("Jo", "Ed"): full names only.
-        if len(words) >= 2 or (words and len(words[0]) >= 4):
-            found.add(r"[\W_]*".join(map(re.escape, words)))
-    if not found:
-        return None
-    alternatives = sorted(found, key=len, reverse=True)  # the longest name first
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+#: Words written before a surname as a title or a form of address (folded, without their
+#: dot): ``mevr. Jansen``, ``dhr. De Vries``, ``de heer bos``, ``wethouder Bakker``.
+TITLES = frozenset(
+    "mevrouw mevr mw mej mejuffrouw juffrouw meneer mijnheer mnr dhr heer hr mr mrs "
+    "ms miss dr drs ir ing prof ds dominee pastoor wethouder burgemeester raadslid "
+    "familie fam".split()
+)
+#: A first word of an author name that makes it an organisation or a placeholder, not a
+#: person: such a name is replaced only whole (``Gemeente Laren``), never by its parts
+#: (``Laren`` alone stays), and a one-word one (``Redactie``, ``Anoniem``) not at all.
+NOT_PERSONS = frozenset(
+    "gemeente provincie waterschap redactie moderator moderatie admin administrator "
+    "beheer beheerder team stichting vereniging wijkraad dorpsraad buurtvereniging "
+    "bewonerscommissie bewoner bewoners anoniem anonymous anon gast guest onbekend "
+    "unknown verwijderd deleted systeem system".split()
+)
+#: Subject pronouns after a verb that opens a question or an inverted sentence: a
+#: capitalised first name right before one at a sentence's start is that verb (``Ben je
+#: er?``, ``Wil je``, ``Mag ik``), not the name.
+_PRONOUNS = frozenset("je jij u ik we wij ze zij hij het jullie men er".split())
+#: The words of a surname's particles (``de Vries``, ``van den Berg``, ``in 't Veld``).
+_PARTICLE_TOKENS = frozenset(
+    "de den der des het t te ter ten van von vd v d la le da di du in op aan bij uit".split()
+)
+#: The shortest first name or surname replaced alone (``Jo``, ``Ed`` stay).
+PART_MIN = 3
+
+_TOKEN = re.compile(r"[^\W_]+")
+_FULL_GAP = re.compile(r"[^\n\r]*")  # a full name's words: joined by anything on one line
+_SURNAME_GAP = re.compile(r"[\s\-\u2010-\u2015]*")
+_TITLE_GAP = re.compile(r"[.\s*_]*")  # mevr. Jansen, mevr. **Jansen**
+_COMMA_GAP = re.compile(r"\s*,\s*")
+_POSSESSIVE = re.compile(r"['\u2019]s?(?![^\W_])")
+# Between a sentence's end (or a line's start, a tag) and its first word.
+_OPENERS = frozenset(" \t\u00a0\"'\u201c\u201e\u2018\u00ab(*[-\u2013\u2014\u2022")
+_ABBREVIATION = re.compile(
+    rf"(?<![^\W_])(?:[^\W\d_]|(?i:{'|'.join(sorted(TITLES, key=len, reverse=True))}))$"
+)
+_ENDS = frozenset(".!?\u2026\n\r")
 
 
-def redact_names(text: str, names: tuple[str, ...]) -> str:
-    """``text`` with each of the full ``names`` (the authors a response names: its own,
-    the one it replies to, the others in its thread) replaced by its initials, however
-    it is written: any case, with or without diacritics, its words joined by spaces,
-    dots, dashes or nothing. A name not among ``names`` stays (no list of every name
-    there is): the known false negative."""
+def _tokens_of(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text)[0])
+
+
+def _segmentations(tokens: list[str]) -> list[tuple[str, ...]]:
+    # A name's tokens, and the same with neighbours written together (annedevries).
+    if len(tokens) > 6:
+        return [tuple(tokens)]
+    out: list[tuple[str, ...]] = [(tokens[0],)]
+    for token in tokens[1:]:
+        out = [o for prev in out for o in ((*prev, token), (*prev[:-1], prev[-1] + token))]
+    return out
+
+
+class NameIndex:
+    """The known names, to find them in text whatever form they are written in (see
+    :func:`redact_names`): each full name's word sequences, the surnames (a double one
+    also by its parts) and the first names, by their first folded word."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = frozenset(names)
+        #: By first folded word, then by length (longest first): the word sequences.
+        self.full: dict[str, dict[int, set[tuple[str, ...]]]] = {}
+        self.surnames: dict[str, dict[int, set[tuple[str, ...]]]] = {}
+        self.firsts: set[str] = set()
+        #: The particles a surname is known with (``vries``: ``de``), taken with it.
+        self.prefixes: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        for name in self.names:
+            self._add(name)
+        for table in (self.full, self.surnames):
+            for first, by_length in table.items():
+                table[first] = dict(sorted(by_length.items(), reverse=True))
+
+    def _add(self, name: str) -> None:
+        words = [w for w in (w.strip("'\u2019.-") for w in _name_words(name)) if w]
+        tokens = _tokens_of(" ".join(words))
+        if not tokens:
+            return
+        person = tokens[0] not in NOT_PERSONS and not any(c.isdigit() for c in "".join(tokens))
+        if len(tokens) == 1:
+            word = words[0] if words else ""
+            if person and word[:1].isupper() and len(tokens[0]) >= PART_MIN:
+                self.firsts.add(tokens[0])  # "Anna", "Jansen": capitalised only
+            elif len(tokens[0]) >= 4 and tokens[0] not in NOT_PERSONS:
+                self._put(self.full, (tokens[0],))  # a handle (anna88): any case
+            return
+        for seq in _segmentations(tokens):
+            self._put(self.full, seq)
+        if person:
+            self._add_parts(name, words)
+
+    @staticmethod
+    def _put(table: dict[str, dict[int, set[tuple[str, ...]]]], seq: tuple[str, ...]) -> None:
+        table.setdefault(seq[0], {}).setdefault(len(seq), set()).add(seq)
+
+    def _add_parts(self, name: str, words: list[str]) -> None:
+        if "," in name:  # "Vries, Anne de": the surname first
+            head, _, tail = name.partition(",")
+            surname = [t for t in _tokens_of(head) if t not in _PARTICLE_TOKENS]
+            given = [t for t in _tokens_of(tail) if t not in _PARTICLE_TOKENS]
+            prefix = tuple(t for t in _tokens_of(tail) if t in _PARTICLE_TOKENS)
+        else:
+            lower = [w.casefold() for w in words]
+            at = next((i for i in range(1, len(words)) if lower[i] in _PARTICLES), None)
+            if at is None:
+                given_words, surname_words = words[:-1], words[-1:]
+            else:
+                given_words, surname_words = words[:at], words[at:]
+            given = _tokens_of(" ".join(given_words))
+            surname = _tokens_of(" ".join(surname_words))
+            cut = next((i for i, t in enumerate(surname) if t not in _PARTICLE_TOKENS), 0)
+            prefix, surname = tuple(surname[:cut]), surname[cut:]
+        self.firsts.update(t for t in given if len(t) >= PART_MIN)
+        if not surname:
+            return
+        keys = [tuple(surname), (surname[0],)]  # the first part carries the particles
+        self._put(self.surnames, keys[0])
+        for part in surname:
+            if len(part) >= PART_MIN and part not in _PARTICLE_TOKENS:
+                self._put(self.surnames, (part,))
+        if prefix:
+            for key in keys:
+                self.prefixes.setdefault(key, set()).add(prefix)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every known name found (:func:`redact_names`) as initials."""
+        if not text or not (self.full or self.surnames or self.firsts):
+            return text
+        return _Scan(self, text).run()
+
+
+#: A name found: its start, the end of its words, its end (a possessive after them), and
+#: the token to go on from.
+Hit = tuple[int, int, int, int]
+
+
+class _Scan:
+    """One text's tokens (folded), walked once: at each the longest full name, else a
+    surname by the rule, else a first name by the rule."""
+
+    def __init__(self, index: NameIndex, text: str) -> None:
+        self.index, self.text = index, text
+        self.folded, self.where = fold(text)
+        self.spans = [m.span() for m in _TOKEN.finditer(self.folded)]
+        self.words = [self.folded[a:b] for a, b in self.spans]
+
+    # -- where a token is, in the original text ------------------------------------------
+    def _start(self, i: int) -> int:
+        return self.where[self.spans[i][0]]
+
+    def _end(self, i: int) -> int:
+        return self.where[self.spans[i][1] - 1] + 1
+
+    def _gap(self, i: int) -> str:
+        # The original text between token i-1 and token i.
+        return self.text[self._end(i - 1) : self._start(i)] if i else ""
+
+    def _capital(self, i: int) -> bool:
+        return self.text[self._start(i)].isupper()
+
+    def _sentence_start(self, i: int) -> bool:
+        # Nothing but spaces, quotes, brackets, bullets and tags between the text's or a
+        # line's start or a sentence's end (. ! ?) and token i.
+        k = self._start(i) - 1
+        text = self.text
+        while k >= 0:
+            c = text[k]
+            if c == ">":
+                lt = text.rfind("<", 0, k)
+                if lt < 0:
+                    return False
+                k = lt - 1
+            elif c == "." and self._abbreviation(k):
+                return False  # mevr. Jansen, A. Jansen: not a sentence's end
+            elif c in _ENDS:
+                return True
+            elif c in _OPENERS:
+                k -= 1
+            else:
+                return False
+        return True
+
+    def _abbreviation(self, k: int) -> bool:
+        # The dot at k ends a title (mevr.) or an initial (A.), not a sentence (Dank u.).
+        m = _ABBREVIATION.search(self.text, max(0, k - 24), k)
+        return m is not None and (len(m[0]) > 1 or m[0].isupper())
+
+    def _longest_seq(
+        self, table: dict[str, dict[int, set[tuple[str, ...]]]], i: int, gap: re.Pattern[str]
+    ) -> tuple[str, ...]:
+        # The longest known sequence of words at token i, its words joined by ``gap``.
+        for length, known in table.get(self.words[i], {}).items():
+            seq = tuple(self.words[i : i + length])
+            if seq in known and all(gap.fullmatch(self._gap(j)) for j in range(i + 1, i + length)):
+                return seq
+        return ()
+
+    def _ends(self, i: int, nxt: int) -> Hit:
+        # From token i to the token before nxt, with a possessive after it (Anna's,
+        # Kees'), which the initials leave out.
+        end = self._end(nxt - 1)
+        m = _POSSESSIVE.match(self.text, end)
+        return self._start(i), end, m.end() if m else end, nxt
+
+    # -- the rules ---------------------------------------------------------------------------
+    def _full(self, i: int) -> Hit | None:
+        n = len(self._longest_seq(self.index.full, i, _FULL_GAP))
+        return self._ends(i, i + n) if n else None
+
+    def _surname(self, i: int, floor: int) -> Hit | None:
+        seq = self._longest_seq(self.index.surnames, i, _SURNAME_GAP)
+        word = self.words[i]
+        if not seq and self._capital(i) and word.endswith("s"):
+            stem = (word[:-1],)
+            seq = stem if stem in self.index.surnames.get(stem[0], {}).get(1, ()) else ()
+        if not seq:
+            return None
+        n = len(seq)  # Jansens: one
+        first = i  # the particles it is known with before it (de Vries), not the floor's
+        for prefix in sorted(self.index.prefixes.get(seq, ()), key=len, reverse=True):
+            at = i - len(prefix)
+            if (
+                at >= floor
+                and self.words[at:i] == list(prefix)
+                and not (len(prefix[0]) == 1 and self._capital(at))  # T. Bos
+                and all(_TITLE_GAP.fullmatch(self._gap(j)) for j in range(at + 1, i + 1))
+            ):
+                first = at
+                break
+        titled = (
+            first - 1 >= floor
+            and self.words[first - 1] in TITLES
+            and _TITLE_GAP.fullmatch(self._gap(first))
+        )
+        lead = first  # initials before it: A. Jansen, A.J. de Vries
+        while (
+            lead - 1 >= floor
+            and len(self.words[lead - 1]) == 1
+            and self._capital(lead - 1)
+            and self.text.startswith(".", self._end(lead - 1))
+        ):
+            lead -= 1
+        after = i + n  # surname first: Jansen, A. / Vries, Anne de
+        given = after
+        if after < len(self.words) and _COMMA_GAP.fullmatch(self._gap(after)):
+            while (
+                given < len(self.words)
+                and self._capital(given)
+                and (
+                    (len(self.words[given]) == 1 and self.text.startswith(".", self._end(given)))
+                    or self.words[given] in self.index.firsts
+                )
+            ):
+                given += 1
+            for prefix in self.index.prefixes.get(seq, ()) if given > after else ():
+                if self.words[given : given + len(prefix)] == list(prefix):
+                    given += len(prefix)  # Vries, Anne de
+                    break
+        capital = self._capital(i)
+        if not (
+            titled
+            or lead < first
+            or (capital and given > after)
+            or (capital and not self._sentence_start(i))
+        ):
+            return None
+        if given > after:
+            end = self._end(given - 1)
+            end += self.text.startswith(".", end)
+            return self._start(lead), end, end, given
+        return self._ends(lead, i + n)
+
+    def _first(self, i: int) -> Hit | None:
+        word = self.words[i]
+        firsts = self.index.firsts
+        if not self._capital(i) or not (
+            word in firsts or (word.endswith("s") and word[:-1] in firsts)
+        ):
+            return None
+        nxt = i + 1
+        if (
+            nxt < len(self.words)
+            and self.words[nxt] in _PRONOUNS
+            and self._gap(nxt).strip() == ""
+            and self._sentence_start(i)
+        ):
+            return None  # Ben je er?
+        return self._ends(i, i + 1)
+
+    def run(self) -> str:
+        out: list[str] = []
+        pos, i, floor = 0, 0, 0
+        while i < len(self.words):
+            hit = self._full(i) or self._surname(i, floor) or self._first(i)
+            if hit is None:
+                i += 1
+                continue
+            start, core, end, i = hit
+            words = " ".join(re.split(r"[\W_]+", self.text[start:core]))  # A.J. -> A J
+            out += [self.text[pos:start], initials(words) or "?"]
+            pos, floor = end, i
+        return "".join([*out, self.text[pos:]]) if out else self.text
+
+
+@functools.lru_cache(maxsize=8)  # an export's known names, and a few per-record extras
+def name_index(names: tuple[str, ...]) -> NameIndex:
+    """The :class:`NameIndex` of ``names`` (built once per set)."""
+    return NameIndex(names)
+
+
+def redact_names(text: str, names: tuple[str, ...] | NameIndex) -> str:
+    """``text`` with each of the ``names`` replaced by its initials, in every form of
+    the module's rule (full name in any case, surname or first name alone, with a title
+    or initials, surname first, possessive)."""
     if not text or not names:
         return text
-    pattern = _names_pattern(names)
-    if pattern is None:
-        return text
-    folded, where = fold(text)
-    out, pos = [], 0
-    for m in pattern.finditer(folded):
-        start, end = where[m.start()], where[m.end() - 1] + 1
-        if start < pos:
-            continue
-        words = " ".join(re.split(r"[\W_]+", text[start:end]))  # "anne.de.vries" too
-        out += [text[pos:start], initials(words) or "?"]
-        pos = end
-    return "".join([*out, text[pos:]]) if out else text
+    index = names if isinstance(names, NameIndex) else name_index(names)
+    return index.redact(text)
 
 
 #: Query keys and path segments before which a url holds a person: their values go whole.
@@ -328,19 +652,23 @@ _PROFILE_SEGMENTS = frozenset(
 )
 
 
-def redact_url(url: str, names: tuple[str, ...] = (), language: str = "nl") -> str:
+def redact_url(
+    url: str, names: tuple[str, ...] | Callable[[str], str] = (), language: str = "nl"
+) -> str:
     """A link with the personal data in its path, query and fragment replaced (percent
     decoded first: ``?email=anne%40example.nl``): contact data, the ``names``, a whole
     query value under a personal key (``email=``, ``naam=``, ``tel=``) and the segment
     after a profile segment (``/user/anne.devries/``); user and password before the host
-    go. Scheme and host stay, so the link still leads to the platform; a link that is not
-    http(s) (``mailto:``) or that still holds a datum keeps only those, or nothing."""
+    go (``names``: the names, or what replaces them in a text). Scheme and host stay, so
+    the link still leads to the platform; a link that is not http(s) (``mailto:``) or
+    that still holds a datum keeps only those, or nothing."""
     token = quote(_tokens(language)["person"])
 
     def clean(value: str, *, plus: bool = False) -> str:
         # The part as written when it holds nothing personal, else redacted and quoted.
         plain = unquote_plus(value) if plus else unquote(value)
-        out = redact_names(redact_text(plain, language), names)
+        out = redact_text(plain, language)
+        out = names(out) if callable(names) else redact_names(out, names)
         return value if out == plain else quote(out)
 
     try:
@@ -372,9 +700,8 @@ def redact_url(url: str, names: tuple[str, ...] = (), language: str = "nl") -> s
 
 class Redactor:
     """Applies (or, with ``include_personal_data``, skips) redaction consistently.
-    ``names``: the full names of the people a record names (its author, the author it
-    replies to, the others in its thread), replaced by initials wherever they are
-    written (:meth:`for_names` makes one for a record)."""
+    ``names``: the names to replace by initials wherever they are written (an export's:
+    every author the memory holds; :meth:`for_names` adds a record's own)."""
 
     def __init__(
         self,
@@ -382,17 +709,27 @@ class Redactor:
         include_personal_data: bool = False,
         language: str = "nl",
         names: tuple[str, ...] = (),
+        _indexes: tuple[NameIndex, ...] = (),
     ) -> None:
         self.include_personal_data = include_personal_data
         self.language = language
-        self.names = names
+        self._indexes = _indexes or ((name_index(names),) if names else ())
+        self.names = frozenset().union(*(ix.names for ix in self._indexes))
 
     def for_names(self, names: tuple[str | None, ...]) -> Redactor:
-        """This redactor, also replacing ``names`` (None and blanks skipped)."""
+        """This redactor, also replacing ``names`` (None and blanks skipped); itself when
+        it knows them all already (an export knows every author of the memory)."""
         if self.include_personal_data:
             return self
-        kept = tuple(sorted({n for n in names if n and n.strip()}))
-        return Redactor(language=self.language, names=kept)
+        extra = tuple(sorted({n for n in names if n and n.strip()} - self.names))
+        if not extra:
+            return self
+        return Redactor(language=self.language, _indexes=(*self._indexes, name_index(extra)))
+
+    def _redact_names(self, value: str) -> str:
+        for index in self._indexes:
+            value = index.redact(value)
+        return value
 
     def text(self, value: str | None) -> str:
         """Free text (a body, a note) with contact data and the known names removed."""
@@ -400,7 +737,7 @@ class Redactor:
             return ""
         if self.include_personal_data:
             return value
-        return redact_names(redact_text(value, self.language), self.names)
+        return self._redact_names(redact_text(value, self.language))
 
     def title(self, value: str | None) -> str | None:
         """A thread title (written by the public on forums and portals), redacted as text;
@@ -414,15 +751,14 @@ class Redactor:
             return ""
         if self.include_personal_data:
             return value
-        out = redact_raw(value, body_format, self.language)
-        return redact_names(out, self.names)
+        return redact_raw(value, body_format, self.language, self._redact_names)
 
     def url(self, value: str | None) -> str | None:
         """A link (a response's, a thread's) without the personal data in it
         (:func:`redact_url`); None stays None."""
         if value is None or self.include_personal_data:
             return value
-        return redact_url(value, self.names, self.language)
+        return redact_url(value, self._redact_names, self.language)
 
     def name(self, value: str | None) -> str:
         """An author name, or its initials."""

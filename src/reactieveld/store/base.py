@@ -233,6 +233,15 @@ class RecordStore(Protocol):
     async def record_contexts(self, ids: Sequence[int]) -> dict[int, RecordContext]: ...
 
 
+class AuthorNamesStore(Protocol):
+    """Every author name the memory holds: the names a redacted export replaces wherever
+    they are written (reports/redact.py), read once per export."""
+
+    async def author_names(self) -> tuple[str, ...]:
+        """Every distinct, non-blank author name of every stored response, sorted."""
+        ...
+
+
 class ExportStore(RecordStore, Protocol):
     """Report records, a keyset page at a time."""
 
@@ -261,7 +270,7 @@ class AgreementStore(Protocol):
         ...
 
 
-class ReportStore(ExportStore, AgreementStore, Protocol):
+class ReportStore(ExportStore, AgreementStore, AuthorNamesStore, Protocol):
     """What the report writers ask: records, counts, counts per role, and the codings
     of double-coded responses (the Markdown report's agreement line)."""
 
@@ -269,7 +278,7 @@ class ReportStore(ExportStore, AgreementStore, Protocol):
     async def count_by_role(self, flt: QueueFilter) -> dict[str | None, int]: ...
 
 
-class DecisionStore(Protocol):
+class DecisionStore(AuthorNamesStore, Protocol):
     """The statement-of-reasons log (issue 16): the journal's decisions, a page at a
     time in journal order (SQL in store/decisions.py, one text for both backends)."""
 

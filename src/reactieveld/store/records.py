@@ -56,6 +56,18 @@ NAMES_SQL = (
 )
 
 
+#: Every author name the memory holds, once each (a redacted export's known names).
+AUTHOR_NAMES_SQL = (
+    "SELECT DISTINCT author_name FROM responses WHERE author_name IS NOT NULL AND author_name <> ''"
+)
+
+
+def author_names(rows: Iterable[Sequence[Any]]) -> tuple[str, ...]:
+    """The names of :data:`AUTHOR_NAMES_SQL`'s rows, blanks left out, sorted (the same
+    tuple from either backend)."""
+    return tuple(sorted({name for (name,) in rows if name and name.strip()}))
+
+
 def contexts_from(
     tag_rows: Iterable[Sequence[Any]],
     note_rows: Iterable[Sequence[Any]],

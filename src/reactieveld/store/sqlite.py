@@ -1272,6 +1272,14 @@ class SqliteStore:
 
         return await self.read(lambda db: _records.record_contexts(db, ids))
 
+    async def author_names(self) -> tuple[str, ...]:
+        """Every distinct author name the memory holds (a redacted export's known names)."""
+        from reactieveld.store import records as _records
+
+        return await self.read(
+            lambda db: _records.author_names(db.execute(_records.AUTHOR_NAMES_SQL))
+        )
+
     async def decisions(
         self, flt: QueueFilter, *, after: int = 0, limit: int = 500
     ) -> list[DecisionRecord]:

@@ -11,7 +11,7 @@ from reactieveld.store.base import QueueFilter, RecordContext
 from reactieveld.store.decisions import decision_from_row, decisions_sql
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
-from reactieveld.store.records import NAMES_SQL, contexts_from
+from reactieveld.store.records import AUTHOR_NAMES_SQL, NAMES_SQL, author_names, contexts_from
 from reactieveld.store.values import DecisionRecord
 
 
@@ -43,6 +43,14 @@ class Records(PgBase):
             )
             names = await conn.fetch(NAMES_SQL.format(ids="(SELECT unnest($1::bigint[]))"), ids)
             return contexts_from(tags, notes, where, names)
+
+        return await self._read(fn)
+
+    async def author_names(self) -> tuple[str, ...]:
+        """Every distinct author name the memory holds (a redacted export's known names)."""
+
+        async def fn(conn: asyncpg.Connection) -> tuple[str, ...]:
+            return author_names(await conn.fetch(AUTHOR_NAMES_SQL))
 
         return await self._read(fn)
 
