@@ -212,7 +212,19 @@ def run_export_command(
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
         return _usage(f"--output {args.output}: directory does not exist")
-    written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
+    if target.is_dir():
+        ext = opts.decisions_as if opts.format == "decisions" else opts.format
+        example = target / f"rapport.{ext}"
+        return _usage(f"--output {args.output}: is a directory; give a file name, e.g. {example}")
+    try:
+        written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
+    except OSError as exc:
+        # The report file could not be written (no permission, a full disk, ...): the
+        # store's own failures arrive as StoreError, so this is about --output.
+        reason = exc.strerror or str(exc)
+        return _usage(
+            f"--output {args.output}: cannot write the report ({reason}); choose another file"
+        )
     print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
 
