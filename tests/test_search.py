@@ -18,6 +18,7 @@ from reactieveld.read.search import (
     allowed_in,
     count_matches,
     describe_problem,
+    filter_summary,
     match_spans,
     newest,
     parse_query,
@@ -377,3 +378,22 @@ def test_snippet_windows_around_the_first_match():
     assert [cut[s:e] for s, e in spans] == ["zwembad"]
     short, spans = snippet("kort\nmet  zwembad", "zwembad")
     assert short == "kort met zwembad" and spans == [(9, 16)]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("seed", range(20))
+def test_the_filter_summary_is_typed_back_to_the_same_filter(language, seed):
+    """What the status line names (in either language) is a query for the same filter:
+    every key and status word it writes is one the search box takes."""
+    rnd = random.Random(seed)
+    flt = QueueFilter(
+        sources=tuple(rnd.sample(["blog", "forum", "decidim"], rnd.randint(0, 2))),
+        questions=tuple(rnd.sample([str(n) for n in range(1, 9)], rnd.randint(0, 3))),
+        roles=tuple(rnd.sample([r.code for r in DEFAULT_ROLES], rnd.randint(0, 2))),
+        statuses=tuple(rnd.sample(list(RemoteStatus), rnd.randint(0, 3))),
+        since=T0 - rnd.randint(0, 60) * D if rnd.random() < 0.5 else None,
+        until=T0 + rnd.randint(1, 60) * D if rnd.random() < 0.5 else None,
+    )
+    flt = parse_query(" ".join(filter_summary(flt, "nl"))).filter  # whole UTC days
+    shown = filter_summary(flt, language)
+    assert parse_query(" ".join(shown)).filter == flt

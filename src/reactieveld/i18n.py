@@ -792,6 +792,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "newest first (no search word: sorted by date)",
     ),
     "search.none": ("Geen treffers", "No hits"),
+    # a filter's key as the status line names it (each one the search box takes)
+    "search.filter.sources": ("bron", "source"),
+    "search.filter.questions": ("vraag", "question"),
+    "search.filter.roles": ("rol", "role"),
+    "search.filter.statuses": ("status", "status"),
+    "search.filter.since": ("sinds", "since"),
+    "search.filter.until": ("tot", "until"),
     "search.problem": ("Niet begrepen: {what}", "Not understood: {what}"),
     "search.history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
     "search.history_loading": (

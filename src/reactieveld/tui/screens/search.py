@@ -126,7 +126,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
     SearchScreen { layout: vertical; }
     SearchScreen #search-title { height: 1; background: $panel; text-style: bold; }
     SearchScreen #search-input { margin: 0 0; }
-    SearchScreen #search-status { height: 1; color: $text-muted; }
+    SearchScreen #search-status { height: auto; color: $text-muted; }
     SearchScreen #search-problem { height: auto; color: $warning; padding: 0 1; display: none; }
     SearchScreen #search-results { height: 1fr; }
     SearchScreen #search-results > .option-list--option-highlighted { background: $accent 40%; }
@@ -243,7 +243,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
             status.append(self.s("by_date"))
         elif n and not result.ranked:
             status.append(self.s("newest"))
-        filters = filter_summary(parsed.filter)
+        filters = filter_summary(parsed.filter, self.language)
         if filters:
             status.append(" ".join(filters))
         return " · ".join(status)
