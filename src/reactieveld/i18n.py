@@ -445,6 +445,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.n.decisions.one": ("1 beslissing", "1 decision"),
     "export.failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
     "export.queue_text": ("wachtrij {queue}", "queue {queue}"),
+    "export.statuses": ("Alleen met status: {statuses}", "Only with status: {statuses}"),
     "settings.title": ("Instellingen", "Settings"),
     "settings.language": ("Taal", "Language"),
     # notifications
