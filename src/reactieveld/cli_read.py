@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.i18n import language_of
+from reactieveld.i18n import language_of, number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
@@ -240,23 +240,25 @@ def _clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _hits_line(result: Any, limit: int) -> str:
-    """The header of a search's output: how many, in which order, and whether more match."""
+def _hits_line(result: Any, limit: int, language: str) -> str:
+    """The header of a search's output: how many, in which order, and whether more match,
+    in the command's language."""
     n = len(result.hits)
-    if result.total is not None and result.total > n:
-        more = "more than " if result.capped else ""
-        count = f"{n} of {more}{result.total:,} hits shown"
+    shown = result.total is not None and result.total > n
+    if shown:
+        key = "cli.search.shown_capped" if result.capped else "cli.search.shown"
+        count = i18n_text(key, language, n=n, total=number(result.total, language))
     else:
-        count = "1 hit" if n == 1 else f"{n} hits"
+        count = i18n_text("search.hit" if n == 1 else "search.hits", language, n=n)
     if not n:
         return count
     if result.by_date:
-        order = "newest first (no search words: sorted by date)"
+        order = i18n_text("cli.search.by_date", language)
     elif result.ranked:
-        order = "best first"
+        order = i18n_text("cli.search.best", language)
     else:
-        order = "newest first (a common word)"
-    tail = f"; refine the search or raise --limit ({limit})" if count.endswith("shown") else ""
+        order = i18n_text("search.newest", language)
+    tail = i18n_text("cli.search.more", language, limit=limit) if shown else ""
     return f"{count}, {order}{tail}"
 
 
@@ -326,12 +328,13 @@ def run_search_command(
             await store.close()
 
     result, allowed = asyncio.run(main())
+    language = language_of(config)
     if result.parsed.problems:
-        lines = [describe_problem(p, allowed, "en") for p in result.parsed.problems]
+        lines = [describe_problem(p, allowed, language) for p in result.parsed.problems]
         return _usage("search: " + " · ".join(lines))
     if not result.parsed.words and not result.parsed.filtered:
-        return _usage("search: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)")
-    print(_hits_line(result, args.limit), file=sys.stderr)
+        return _usage("search: " + i18n_text("cli.search.empty", language))
+    print(_hits_line(result, args.limit, language), file=sys.stderr)
     words = result.parsed.words
     for hit in result.hits:
         r = hit.row.response

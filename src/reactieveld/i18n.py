@@ -793,6 +793,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "newest first (no search word: sorted by date)",
     ),
     "search.none": ("Geen treffers", "No hits"),
+    # reactieveld search: the line on stderr before the hits, and an empty query
+    "cli.search.shown": ("{n} van {total} treffers getoond", "{n} of {total} hits shown"),
+    "cli.search.shown_capped": (
+        "{n} van meer dan {total} treffers getoond",
+        "{n} of more than {total} hits shown",
+    ),
+    "cli.search.best": ("beste eerst", "best first"),
+    "cli.search.by_date": (
+        "nieuwste eerst (zonder zoekwoorden gesorteerd op datum)",
+        "newest first (no search words: sorted by date)",
+    ),
+    "cli.search.more": (
+        "; verfijn de zoekvraag of verhoog --limit ({limit})",
+        "; refine the search or raise --limit ({limit})",
+    ),
+    "cli.search.empty": (
+        "geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
+        "give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
+    ),
     # a filter's key as the status line names it (each one the search box takes)
     "search.filter.sources": ("bron", "source"),
     "search.filter.questions": ("vraag", "question"),
@@ -1165,6 +1184,11 @@ def text(key: str, language: str = "nl", **values: Any) -> str:
     pair = STRINGS.get(key)
     value = pair[0 if language == "nl" else 1] if pair else key
     return value.format(**values) if values else value
+
+
+def number(n: int, language: str) -> str:
+    """A whole number with thousands grouped as the language writes it: 12.345 / 12,345."""
+    return f"{n:,}".replace(",", "." if language == "nl" else ",")
 
 
 #: The keys whose English text is stored (a platform's error, see connectors/) and read

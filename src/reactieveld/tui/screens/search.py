@@ -27,7 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reactieveld.codebook import Codebook
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, number
 from reactieveld.model import TagKind
 from reactieveld.read.search import (
     SearchResult,
@@ -220,7 +220,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         self.searches += 1
 
     def _number(self, n: int) -> str:
-        return f"{n:,}".replace(",", "." if self.language == "nl" else ",")
+        return number(n, self.language)
 
     def _status(self, result: SearchResult) -> str:
         parsed = result.parsed
