@@ -392,3 +392,73 @@ def test_the_export_line_in_the_singular_and_for_csv_and_decisions():
     )
     assert Written(7).line("r.csv", "en") == "7 responses written to r.csv"
     assert Written(4, decisions=True).line("r.csv", "nl") == "4 beslissingen geschreven naar r.csv"
+
+
+def _memory_db(tmp_path, monkeypatch) -> str:
+    async def make():
+        store, _ = await build(tmp_path / "m.db", monkeypatch)
+        await store.close()
+
+    asyncio.run(make())
+    return str(tmp_path / "m.db")
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "jsonl", "decisions"])
+@pytest.mark.parametrize("where", ["folder", "folder/", "sub", ".", "~", "~/"])
+def test_export_to_a_directory_is_refused_in_one_line(tmp_path, monkeypatch, capsys, fmt, where):
+    """``--output`` naming a directory (any spelling of one) exits 2 with one line that
+    names the flag and asks for a file name: no traceback, no file left behind."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    output = where.replace("folder", str(tmp_path))
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    capsys.readouterr()
+    form = ["--as", "jsonl"] if fmt == "decisions" else []  # its form not from the name
+    assert main(["--db", db, "export", "--format", fmt, *form, "-o", output]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"reactieveld: --output {output}: is a directory; give a file name")
+    assert sorted(p.name for p in tmp_path.rglob("*") if not p.name.startswith("m.db")) == [
+        n for n in before if not n.startswith("m.db")
+    ]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError(28, "No space left on device"),
+        PermissionError(13, "Permission denied"),
+        OSError(30, "Read-only file system"),
+    ],
+)
+def test_a_report_that_cannot_be_written_is_said_in_one_line(tmp_path, monkeypatch, capsys, error):
+    """A failure writing the file (a full disk, no permission) exits 2 with one line that
+    names --output and the reason; the temporary file is gone and nothing is in place."""
+    from reactieveld.cli import main
+    from reactieveld.reports import formats
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+
+    def fail(fd: int) -> None:
+        raise error
+
+    monkeypatch.setattr(formats.os, "fsync", fail)
+    target = tmp_path / "r.csv"
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--format", "csv", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"reactieveld: --output {target}: cannot write the report ({error.strerror});"
+        " choose another file\n"
+    )
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []

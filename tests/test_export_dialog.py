@@ -132,3 +132,75 @@ async def test_export_dialog_refuses_a_missing_directory_and_escape_cancels(tmp_
         await pilot.pause()
         assert isinstance(app.screen, TriageScreen)
     assert not list(tmp_path.glob("reactieveld-rapport-*"))
+
+
+def _statuses_on_screen(app: ReactieveldApp, language: str) -> set[str]:
+    """The statuses the dialog says the file will hold, read from the screen's characters
+    ("Only with status: approved, on hold, hidden"), as status values."""
+    from helpers.app import screen_text
+
+    from reactieveld.i18n import I18n
+    from reactieveld.model import RemoteStatus
+
+    i18n = I18n(language)
+    label = i18n.t("export.statuses", statuses="")
+    [line] = [line for line in screen_text(app) if label in line]
+    names = line.split(label, 1)[1].strip(" █▌▐").split(", ")
+    by_name = {i18n.status(s): s.value for s in RemoteStatus}
+    return {by_name[name] for name in names}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_dialog_says_which_statuses_the_file_holds(tmp_path, monkeypatch, language):
+    """On every queue tab, with and without "only the current queue", at 80x24: the
+    statuses the dialog names are those of the CSV it writes, and every response of the
+    queue (or the memory) with such a status is in it, counted from the store's rows
+    (the New tab shows the untriaged spam and trash too; the file leaves them out)."""
+    import sqlite3
+
+    from helpers.app import SMALL
+
+    from reactieveld.tui.queues import QUEUES
+
+    app, _ = await open_app(tmp_path, monkeypatch, language=language)
+    with sqlite3.connect(tmp_path / "m.db") as db:
+        stored = db.execute("SELECT external_id, remote_status, triage FROM responses").fetchall()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        triage = app.screen
+        assert isinstance(triage, TriageScreen)
+        await triage.queue.loaded.wait()
+        for queue in QUEUES:
+            await triage.show_queue(queue)
+            await settled(pilot)
+            for use_queue in (False, True):
+                await pilot.press("E")
+                await pilot.pause()
+                dialog = app.screen
+                assert isinstance(dialog, ExportScreen)
+                await pilot.click("#fmt-csv")
+                dialog.query_one("#export-queue", Checkbox).value = use_queue
+                await pilot.pause()
+                named = _statuses_on_screen(app, language)
+                target = tmp_path / f"{queue}-{use_queue}.csv"
+                dialog.query_one("#export-path", Input).value = str(target)
+                await pilot.press("ctrl+s")
+                await settled(pilot)
+                assert app.screen is triage
+                with target.open(newline="", encoding="utf-8") as fh:
+                    rows = list(csv.DictReader(fh))
+                members = [
+                    (ext, status)
+                    for ext, status, state in stored
+                    if not use_queue
+                    or queue == "all"
+                    or (queue == "new" and state == "new")
+                    or status == queue
+                ]
+                wanted = sorted(ext for ext, status in members if status in named)
+                assert sorted(r["external_id"] for r in rows) == wanted, (queue, use_queue)
+                assert {r["remote_status"] for r in rows} <= named
+                if not use_queue or queue in ("new", "all"):
+                    assert not named & {"spam", "trash"}, (queue, use_queue, named)
+                else:
+                    assert named == {queue}, (queue, use_queue, named)

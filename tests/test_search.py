@@ -18,6 +18,7 @@ from reactieveld.read.search import (
     allowed_in,
     count_matches,
     describe_problem,
+    filter_summary,
     match_spans,
     newest,
     parse_query,
@@ -311,11 +312,11 @@ def db(tmp_path, monkeypatch):
 
 def test_cli_filters_alone(db, capsys):
     path, ids = db
-    assert main(["--db", path, "search", "vraag:1", "rol:burger"]) == 0
+    assert main(["--db", path, "--lang", "en", "search", "vraag:1", "rol:burger"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"[{ids['r3']}] ") and out.count("\n[") == 0
     assert err == "1 hit, newest first (no search words: sorted by date)\n"
-    assert main(["--db", path, "search", "--source", "forum", "--limit", "2"]) == 0
+    assert main(["--db", path, "--lang", "en", "search", "--source", "forum", "--limit", "2"]) == 0
     out, err = capsys.readouterr()
     assert [line.split("]")[0] for line in out.splitlines() if line.startswith("[")] == [
         f"[{ids['r8']}",
@@ -325,7 +326,7 @@ def test_cli_filters_alone(db, capsys):
         "2 of 5 hits shown, newest first (no search words: sorted by date); "
         "refine the search or raise --limit (2)\n"
     )
-    assert main(["--db", path, "search", "centrumplan", "--limit", "9"]) == 0
+    assert main(["--db", path, "--lang", "en", "search", "centrumplan", "--limit", "9"]) == 0
     assert capsys.readouterr().err == "5 hits, best first\n"
 
 
@@ -343,7 +344,7 @@ def test_cli_filters_alone(db, capsys):
 )
 def test_cli_unknown_filter_values_exit_2_with_one_line(db, capsys, argv, message):
     path, _ = db
-    assert main(["--db", path, "search", *argv]) == 2
+    assert main(["--db", path, "--lang", "en", "search", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and len(err.splitlines()) == 1
     assert err.startswith(f"reactieveld: search: {message}"), err
@@ -377,3 +378,67 @@ def test_snippet_windows_around_the_first_match():
     assert [cut[s:e] for s, e in spans] == ["zwembad"]
     short, spans = snippet("kort\nmet  zwembad", "zwembad")
     assert short == "kort met zwembad" and spans == [(9, 16)]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("seed", range(20))
+def test_the_filter_summary_is_typed_back_to_the_same_filter(language, seed):
+    """What the status line names (in either language) is a query for the same filter:
+    every key and status word it writes is one the search box takes."""
+    rnd = random.Random(seed)
+    flt = QueueFilter(
+        sources=tuple(rnd.sample(["blog", "forum", "decidim"], rnd.randint(0, 2))),
+        questions=tuple(rnd.sample([str(n) for n in range(1, 9)], rnd.randint(0, 3))),
+        roles=tuple(rnd.sample([r.code for r in DEFAULT_ROLES], rnd.randint(0, 2))),
+        statuses=tuple(rnd.sample(list(RemoteStatus), rnd.randint(0, 3))),
+        since=T0 - rnd.randint(0, 60) * D if rnd.random() < 0.5 else None,
+        until=T0 + rnd.randint(1, 60) * D if rnd.random() < 0.5 else None,
+    )
+    flt = parse_query(" ".join(filter_summary(flt, "nl"))).filter  # whole UTC days
+    shown = filter_summary(flt, language)
+    assert parse_query(" ".join(shown)).filter == flt
+
+
+#: Words only the one language's search lines use (the other's must not appear).
+SEARCH_WORDS = {
+    "en": ("hit", "shown", "first", "refine", "no such", "not a ", "give a", "write YYYY"),
+    "nl": ("treffer", "getoond", "eerst", "verfijn", "staat niet", "geen ", "geef een", "schrijf"),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["vraag:1", "rol:burger"], 0),
+        (["--source", "forum", "--limit", "2"], 0),
+        (["centrumplan", "--limit", "2"], 0),
+        (["centrumplan"], 0),
+        (["zzzgeenwoord"], 0),
+        (["vraag:9"], 2),
+        (["rol:koning"], 2),
+        (["status:foo"], 2),
+        (["bron:nope"], 2),
+        (["sinds:gisteren"], 2),
+        (["x", "--source", "nope"], 2),
+        ([], 2),
+    ],
+)
+def test_cli_search_speaks_the_chosen_language(db, capsys, language, argv, code):
+    """``reactieveld --lang nl search`` says its header line and what it did not
+    understand in Dutch, ``--lang en`` in English: no line of the other language."""
+    path, _ = db
+    assert main(["--db", path, "--lang", language, "search", *argv]) == code
+    err = capsys.readouterr().err.lower()
+    other = "en" if language == "nl" else "nl"
+    assert any(word in err for word in SEARCH_WORDS[language]), err
+    assert not [word for word in SEARCH_WORDS[other] if word in err], err
+
+
+def test_cli_search_header_in_dutch(db, capsys):
+    path, _ = db
+    assert main(["--db", path, "--lang", "nl", "search", "--source", "forum", "--limit", "2"]) == 0
+    assert capsys.readouterr().err == (
+        "2 van 5 treffers getoond, nieuwste eerst (zonder zoekwoorden gesorteerd op datum); "
+        "verfijn de zoekvraag of verhoog --limit (2)\n"
+    )

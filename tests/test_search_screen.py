@@ -130,11 +130,15 @@ async def test_filters_alone_list_newest_first(tmp_path, monkeypatch, language, 
         await settled(pilot)
         assert [r.response.external_id for r in screen.rows] == ["r6", "r4", "r3", "r1"]
         four = "4 treffers" if language == "nl" else "4 hits"
-        assert status_of(screen) == f"{four} · {order} · vraag:1"
+        # Typed in Dutch, named in the screen's language.
+        q1, burger = (
+            ("vraag:1", "rol:burger") if language == "nl" else ("question:1", "role:burger")
+        )
+        assert status_of(screen) == f"{four} · {order} · {q1}"
         await pilot.press(*" rol:burger")
         await settled(pilot)
         assert [r.response.external_id for r in screen.rows] == ["r3"]
-        assert status_of(screen) == f"{one} · {order} · vraag:1 rol:burger"
+        assert status_of(screen) == f"{one} · {order} · {q1} {burger}"
         assert problem_of(screen) == ""
         await pilot.press("enter")  # to the list, as with words
         assert isinstance(app.focused, OptionList)
@@ -274,3 +278,77 @@ async def test_one_hit_is_singular(tmp_path, monkeypatch, language, one):
         assert [r.response.external_id for r in screen.rows] == ["r6"]
         status = str(screen.query_one("#search-status").render())
         assert status.startswith(one), status
+
+
+#: Each filter as typed, in every spelling the box takes (both languages' keys, a status
+#: in either language's word), and how the status line writes it in each language.
+FILTER_SPELLINGS = [
+    (["bron:blog", "source:blog"], {"nl": "bron:blog", "en": "source:blog"}),
+    (["vraag:1", "question:1", "q:1"], {"nl": "vraag:1", "en": "question:1"}),
+    (["rol:burger", "role:burger"], {"nl": "rol:burger", "en": "role:burger"}),
+    (
+        ["status:hold", "status:wacht", "status:afwachting"],
+        {"nl": "status:wacht", "en": "status:hold"},
+    ),
+    (
+        ["status:approved", "status:goedgekeurd"],
+        {"nl": "status:goedgekeurd", "en": "status:approved"},
+    ),
+    (["status:trash", "status:prullenbak"], {"nl": "status:prullenbak", "en": "status:trash"}),
+    (["status:spam"], {"nl": "status:spam", "en": "status:spam"}),
+    (
+        ["sinds:2026-03-01", "since:2026-03-01", "van:2026-03-01", "from:2026-03-01"],
+        {"nl": "sinds:2026-03-01", "en": "since:2026-03-01"},
+    ),
+    (
+        ["tot:2026-03-31", "until:2026-03-31", "to:2026-03-31"],
+        {"nl": "tot:2026-03-31", "en": "until:2026-03-31"},
+    ),
+]
+#: The keys of the other language, as a status line must not write them.
+FOREIGN_KEYS = {
+    "nl": ("source:", "question:", "role:", "since:", "until:", "hold", "approved", "trash"),
+    "en": ("bron:", "vraag:", "rol:", "sinds:", "tot:", "wacht", "goedgekeurd", "prullenbak"),
+}
+
+
+def _status_on_screen(app, screen) -> str:
+    """The status line's characters as the 80-column screen shows them (all its rows)."""
+    from helpers.app import screen_text
+
+    region = screen.query_one("#search-status").region
+    lines = screen_text(app)[region.y : region.y + region.height]
+    return " ".join(line[region.x : region.x + region.width].strip() for line in lines)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_status_line_names_the_filters_in_the_ui_language_whole(
+    tmp_path, monkeypatch, language
+):
+    """At 80x24, every filter typed (in any spelling) is named on the status line in the
+    interface's language, and all of them stay readable when they need a second line: in
+    the English screen no ``vraag:3``/``sinds:`` and no filter cut off at the edge."""
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = Host(tmp_path / "m.db", language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        screen = app.screen
+        box = screen.query_one(Input)
+        queries = [typed for spellings, _ in FILTER_SPELLINGS for typed in spellings]
+        # Every filter at once (one spelling each, the other language's keys among them).
+        queries.append(" ".join(sp[-1] for sp, _ in FILTER_SPELLINGS if sp != ["status:spam"]))
+        for typed in queries:
+            box.value = typed
+            await settled(pilot)
+            shown = _status_on_screen(app, screen)
+            wanted = [
+                s[language]
+                for spellings, s in FILTER_SPELLINGS
+                if any(t in typed.split() for t in spellings)
+            ]
+            assert wanted, typed
+            for word in wanted:
+                assert word in shown, (typed, shown)
+            for foreign in FOREIGN_KEYS[language]:
+                assert foreign not in shown, (typed, shown)

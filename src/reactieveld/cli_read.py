@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.i18n import language_of
+from reactieveld.i18n import language_of, number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
@@ -233,7 +233,19 @@ def run_export_command(
     if target.parent and not target.parent.is_dir():
         said = i18n_text("cli.no_dir", _language(config), path=args.output)
         return _usage(f"--output {said}")
-    written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
+    if target.is_dir():
+        ext = opts.decisions_as if opts.format == "decisions" else opts.format
+        example = target / f"rapport.{ext}"
+        said = i18n_text("cli.is_dir", _language(config), path=args.output, example=example)
+        return _usage(f"--output {said}")
+    try:
+        written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
+    except OSError as exc:
+        # The report file could not be written (no permission, a full disk, ...): the
+        # store's own failures arrive as StoreError, so this is about --output.
+        reason = exc.strerror or str(exc)
+        said = i18n_text("cli.cannot_write", _language(config), path=args.output, reason=reason)
+        return _usage(f"--output {said}")
     print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
 
@@ -254,14 +266,11 @@ def _hits_line(result: Any, limit: int, language: str) -> str:
     n = len(result.hits)
     more = result.total is not None and result.total > n
     if more:
-        # Thousands as the language writes them: 1,234 / 1.234.
-        total = f"{result.total:,}".replace(",", "." if language == "nl" else ",")
+        total = number(result.total, language)  # 1,234 / 1.234
         key = "search.cli.shown_capped" if result.capped else "search.cli.shown"
         count = i18n_text(key, language, n=n, total=total)
     else:
-        count = (
-            i18n_text("search.hit", language) if n == 1 else i18n_text("search.hits", language, n=n)
-        )
+        count = i18n_text("search.hits", language, n=n)
     if not n:
         return count
     if result.by_date:
@@ -341,6 +350,7 @@ def run_search_command(
             await store.close()
 
     result, allowed = asyncio.run(main())
+    language = language_of(config)
     if result.parsed.problems:
         lines = [describe_problem(p, allowed, language) for p in result.parsed.problems]
         return _usage("search: " + " · ".join(lines))

@@ -319,6 +319,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     # the other commands' own lines (cli.py, cli_read.py, cli_store.py)
     "cli.no_store": ("geen geheugen gevonden op {where}", "no memory store at {where}"),
     "cli.no_dir": ("{path}: die map bestaat niet", "{path}: directory does not exist"),
+    "cli.is_dir": (
+        "{path}: is een map; geef een bestandsnaam, bijv. {example}",
+        "{path}: is a directory; give a file name, e.g. {example}",
+    ),
+    "cli.cannot_write": (
+        "{path}: het rapport kan niet worden geschreven ({reason}); kies een ander bestand",
+        "{path}: cannot write the report ({reason}); choose another file",
+    ),
     "cli.question": (
         "--question {code}: geen planningsvraag (codeboek: {codes})",
         "--question {code}: not a planning question (codebook: {codes})",
@@ -553,6 +561,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.n.decisions.one": ("1 beslissing", "1 decision"),
     "export.failed": ("Rapport mislukt: {error}", "Report failed: {error}"),
     "export.queue_text": ("wachtrij {queue}", "queue {queue}"),
+    "export.statuses": ("Alleen met status: {statuses}", "Only with status: {statuses}"),
     "settings.title": ("Instellingen", "Settings"),
     "settings.language": ("Taal", "Language"),
     # notifications
@@ -893,7 +902,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Type to search · enter: to the list · enter on a hit: open · "
         "h: earlier responses by the author",
     ),
-    "search.hit": ("1 treffer", "1 hit"),
     "search.hits": ("{n} treffers", "{n} hits"),
     "search.hits.one": ("1 treffer", "1 hit"),
     "search.hits_max": ("{n}+ treffers", "{n}+ hits"),
@@ -911,6 +919,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "newest first (no search word: sorted by date)",
     ),
     "search.none": ("Geen treffers", "No hits"),
+    # a filter's key as the status line names it (each one the search box takes)
+    "search.filter.sources": ("bron", "source"),
+    "search.filter.questions": ("vraag", "question"),
+    "search.filter.roles": ("rol", "role"),
+    "search.filter.statuses": ("status", "status"),
+    "search.filter.since": ("sinds", "since"),
+    "search.filter.until": ("tot", "until"),
     "search.problem": ("Niet begrepen: {what}", "Not understood: {what}"),
     "search.history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
     "search.history_loading": (
@@ -1322,6 +1337,11 @@ def text(key: str, language: str = "nl", **values: Any) -> str:
     pair = STRINGS.get(key)
     value = pair[0 if language == "nl" else 1] if pair else key
     return value.format(**values) if values else value
+
+
+def number(n: int, language: str) -> str:
+    """A whole number with thousands grouped as the language writes it: 12.345 / 12,345."""
+    return f"{n:,}".replace(",", "." if language == "nl" else ",")
 
 
 #: The keys whose English text is stored (a platform's error, see connectors/) and read

@@ -350,17 +350,27 @@ def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[in
     return cut, inside
 
 
-def filter_summary(flt: QueueFilter) -> list[str]:
-    """The active filters as ``key:value`` words (for a status line)."""
-    parts = [f"bron:{s}" for s in flt.sources]
-    parts += [f"vraag:{q}" for q in flt.questions]
-    parts += [f"rol:{r}" for r in flt.roles]
-    parts += [f"status:{s.value}" for s in flt.statuses]
+def filter_summary(flt: QueueFilter, language: str = "nl") -> list[str]:
+    """The active filters as ``key:value`` words (for a status line), with the keys and
+    status words of ``language`` (each one the search box takes back)."""
+
+    def key(target: str) -> str:
+        return ui_text(f"search.filter.{target}", language)
+
+    def status(value: RemoteStatus) -> str:
+        # The Dutch word ("wacht"); English "on hold" is no word to type: its value.
+        return ui_text(f"status.{value.value}", "nl") if language == "nl" else value.value
+
+    parts = [f"{key('sources')}:{s}" for s in flt.sources]
+    parts += [f"{key('questions')}:{q}" for q in flt.questions]
+    parts += [f"{key('roles')}:{r}" for r in flt.roles]
+    parts += [f"{key('statuses')}:{status(s)}" for s in flt.statuses]
     # The UTC days of the one date rule (stats.parse_date); until is exclusive inside.
     if flt.since:
-        parts.append(f"sinds:{flt.since.astimezone(UTC):%Y-%m-%d}")
+        parts.append(f"{key('since')}:{flt.since.astimezone(UTC):%Y-%m-%d}")
     if flt.until:
-        parts.append(f"tot:{(flt.until - timedelta(microseconds=1)).astimezone(UTC):%Y-%m-%d}")
+        until = (flt.until - timedelta(microseconds=1)).astimezone(UTC)
+        parts.append(f"{key('until')}:{until:%Y-%m-%d}")
     return parts
 
 

@@ -28,6 +28,7 @@ from textual.worker import Worker
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
+from reactieveld.model import RemoteStatus
 from reactieveld.reports.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
@@ -58,6 +59,13 @@ def report_path(now: datetime | None = None, folder: Path | None = None, fmt: st
     return path
 
 
+def report_statuses(flt: QueueFilter | None) -> tuple[RemoteStatus, ...]:
+    """The statuses a report of the queue filter ``flt`` (None: everything) holds: the
+    queue's own (the Spam or Trash tab, a status chosen in the filters), else the report's
+    default ones: spam and trash are no input for policy."""
+    return (flt.statuses if flt is not None else ()) or REPORT_STATUSES
+
+
 def queue_options(
     flt: QueueFilter | None,
     *,
@@ -76,7 +84,7 @@ def queue_options(
         questions=flt.questions,
         roles=flt.roles,
         sources=flt.sources,
-        statuses=flt.statuses or REPORT_STATUSES,
+        statuses=report_statuses(flt),
         since=flt.since,
         until=flt.until,
         triage=flt.triage,
@@ -177,6 +185,9 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
                     )
             yield CharCheckbox(Content(t("export.queue")), False, id="export-queue")
             yield Static(Content(one_line(self.queue_text, limit=200)), id="export-queue-text")
+            # Which statuses the file will hold, said before it is written: the New queue
+            # (or everything) leaves spam and trash out, so its count differs from the tab's.
+            yield Static(self._statuses_text(use_queue=False), id="export-statuses")
             yield CharCheckbox(Content(t("export.personal")), False, id="export-personal")
             # Said in words too: an export with names and addresses must never look like
             # one without (the box's "[x]" alone is one character).
@@ -207,7 +218,15 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
             self._default_path = str(report_path(self.now, self.folder, self.format))
             box.value = self._default_path
 
+    def _statuses_text(self, *, use_queue: bool) -> Content:
+        statuses = report_statuses(self.queue if use_queue else None)
+        names = ", ".join(self.i18n.status(s) for s in statuses)
+        return Content(self.i18n.t("export.statuses", statuses=names))
+
     def on_checkbox_changed(self, event: CharCheckbox.Changed) -> None:
+        if event.checkbox.id == "export-queue":
+            statuses = self._statuses_text(use_queue=event.value)
+            self.query_one("#export-statuses", Static).update(statuses)
         if event.checkbox.id == "export-personal":
             text = self.i18n.t("export.personal_on") if event.value else ""
             _say(self.query_one("#export-personal-warning", Static), text)

@@ -27,7 +27,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reactieveld.codebook import Codebook
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, number
 from reactieveld.model import TagKind
 from reactieveld.read.search import (
     SearchResult,
@@ -126,7 +126,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
     SearchScreen { layout: vertical; }
     SearchScreen #search-title { height: 1; background: $panel; text-style: bold; }
     SearchScreen #search-input { margin: 0 0; }
-    SearchScreen #search-status { height: 1; color: $text-muted; }
+    SearchScreen #search-status { height: auto; color: $text-muted; }
     SearchScreen #search-problem { height: auto; color: $warning; padding: 0 1; display: none; }
     SearchScreen #search-results { height: 1fr; }
     SearchScreen #search-results > .option-list--option-highlighted { background: $accent 40%; }
@@ -220,7 +220,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         self.searches += 1
 
     def _number(self, n: int) -> str:
-        return f"{n:,}".replace(",", "." if self.language == "nl" else ",")
+        return number(n, self.language)
 
     def _status(self, result: SearchResult) -> str:
         parsed = result.parsed
@@ -243,7 +243,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
             status.append(self.s("by_date"))
         elif n and not result.ranked:
             status.append(self.s("newest"))
-        filters = filter_summary(parsed.filter)
+        filters = filter_summary(parsed.filter, self.language)
         if filters:
             status.append(" ".join(filters))
         return " · ".join(status)
