@@ -283,7 +283,9 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
     assert target.read_text(encoding="utf-8").startswith("# Reacties per planningsvraag")
     # Five quotes (r1 under questions 1 and 2) of four responses: the line tells them apart.
     assert (
-        capsys.readouterr().err == f"4 responses (5 quotes under 2 questions) written to {target}\n"
+        capsys.readouterr().err
+        == "4 responses with a planning question (5 quotes under 2 questions) "
+        f"written to {target}\n"
     )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []
     target = tmp_path / "r.csv"
@@ -358,8 +360,16 @@ async def _tally_from_the_store(store) -> tuple[int, int, int]:
 @pytest.mark.parametrize(
     ("language", "line"),
     [
-        ("en", "{r} responses ({q} quotes under {n} questions) written to {path}"),
-        ("nl", "{r} reacties ({q} citaten onder {n} vragen) geschreven naar {path}"),
+        (
+            "en",
+            "{r} responses with a planning question ({q} quotes under {n} questions) "
+            "written to {path}",
+        ),
+        (
+            "nl",
+            "{r} reacties met een planningsvraag ({q} citaten onder {n} vragen) "
+            "geschreven naar {path}",
+        ),
     ],
 )
 async def test_the_export_line_counts_responses_and_quotes_apart(memory, tmp_path, language, line):
@@ -385,10 +395,10 @@ def test_the_export_line_in_the_singular_and_for_csv_and_decisions():
     from reactieveld.reports.formats import Written
 
     assert Written(1, quotes=1, questions=1).line("a.md", "en") == (
-        "1 response (1 quote under 1 question) written to a.md"
+        "1 response with a planning question (1 quote under 1 question) written to a.md"
     )
     assert Written(1, quotes=1, questions=1).line("a.md", "nl") == (
-        "1 reactie (1 citaat onder 1 vraag) geschreven naar a.md"
+        "1 reactie met een planningsvraag (1 citaat onder 1 vraag) geschreven naar a.md"
     )
     assert Written(7).line("r.csv", "en") == "7 responses written to r.csv"
     assert Written(4, decisions=True).line("r.csv", "nl") == "4 beslissingen geschreven naar r.csv"

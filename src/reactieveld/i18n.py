@@ -548,8 +548,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # what a report holds (reports.formats.Written): the dialog's notice, export's last line
     "export.written": ("{what} geschreven naar {path}", "{what} written to {path}"),
     "export.count.md": (
-        "{responses} ({quotes} onder {questions})",
-        "{responses} ({quotes} under {questions})",
+        "{responses} met een planningsvraag ({quotes} onder {questions})",
+        "{responses} with a planning question ({quotes} under {questions})",
     ),
     "export.n.responses": ("{n} reacties", "{n} responses"),
     "export.n.responses.one": ("1 reactie", "1 response"),
@@ -992,6 +992,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "--role selects by the coded role tag",
     ),
     "report.md.question": ("Vraag", "Question"),
+    "report.md.period.all": (
+        "geen (alle reacties in het geheugen)",
+        "none (every response in the memory)",
+    ),
+    "report.md.total.def": (
+        "binnengekomen in de periode, met de status en de filters hierboven",
+        "arrived in the period, with the status and the filters above",
+    ),
+    "report.md.per_question": (
+        "Per vraag: de reacties met die planningsvraag, per rol (een reactie met twee "
+        "vragen staat onder beide), zoals de dekking op het dashboard",
+        "Per question: the responses with that planning question, per role (one with two "
+        "questions stands under both), as the dashboard's coverage",
+    ),
     "report.md.agreement": (
         "Overeenstemming tussen codeurs (Krippendorffs alfa over {n} dubbel gecodeerde "
         "reacties; zie reactieveld agreement)",

@@ -13,7 +13,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -22,6 +22,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import STRINGS
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
+from reactieveld.read.figures import NOT_COUNTED, Period
 from reactieveld.read.figures import text as stats_text
 from reactieveld.read.records import iter_records
 from reactieveld.reasons import ReasonsConfig
@@ -37,8 +38,9 @@ from reactieveld.store.base import AuthorNamesStore, QueueFilter, ReportStore
 FORMATS = ("md", "csv", "jsonl")
 
 #: What a report holds unless --status says otherwise: spam, trash and deleted responses
-#: are not input for policy.
-REPORT_STATUSES = (RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.HIDDEN)
+#: are not input for policy; the dashboard's counted responses (NOT_COUNTED), so that a
+#: report of its period counts what it counts.
+REPORT_STATUSES = tuple(s for s in RemoteStatus if s.value not in NOT_COUNTED)
 
 
 @dataclass(frozen=True)
@@ -213,14 +215,25 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
     out.write(f"- {t['codebook']}: {md_text(cb.version)}\n")
     filters = ", ".join(f"`{_CONTROL.sub('', f).replace('`', '')}`" for f in opts.described)
     out.write(f"- {t['filters']}: {filters or t['none']}\n")
+    # The period and the count of responses in the dashboard's words (stats.*), so that a
+    # report of the dashboard's period says the figures the dashboard shows, as it does.
+    lang = opts.language
+    span = report_period(opts.since, opts.until, lang)
+    if opts.since or opts.until:
+        span += f" — {stats_text('range.def', lang)}"
+    out.write(f"- {stats_text('range', lang)}: {span}\n")
     statuses = (
         ", ".join(t[f"status.{s.value}"] for s in opts.statuses) if opts.statuses else t["none"]
     )
     out.write(f"- {t['status']}: {statuses}\n")
     out.write(f"- {t['personal']}: {t['included' if opts.include_personal_data else 'redacted']}\n")
     # The dashboard's role rule, in its words (the one UI text table), and what --role selects.
-    out.write(f"- {t['per_role']}: {stats_text('role.def', opts.language)}")
+    out.write(f"- {t['per_role']}: {stats_text('role.def', lang)}")
     out.write(f" ({t['role_filter']})\n" if opts.roles else "\n")
+    out.write(f"- {t['per_question']}\n")
+    if not opts.questions:
+        total = await store.count(replace(base, questions=()))
+        out.write(f"- {stats_text('total', lang)}: {total} — {_total_definition(opts)}\n")
     untagged = await store.count(replace(base, questions=(), untagged=True))
     if untagged and not opts.questions:
         out.write(f"- {untagged} {t['untagged']}\n")
@@ -285,6 +298,42 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
         label = t["versions.one" if len(versions) == 1 else "versions"]
         out.write(f"---\n\n{label}: {md_text(', '.join(sorted(versions)))}\n")
     return Written(responses, quotes=quotes, questions=len(quoted))
+
+
+def report_period(since: datetime | None, until: datetime | None, language: str) -> str:
+    """The report's period as the dashboard names it (``2026-11-08 – 2026-12-07 (30
+    dagen, UTC)``) when its bounds are whole UTC days (``--since``/``--until`` dates, the
+    dashboard's period); a bound within a day as ``YYYY-MM-DD HH:MM`` (UTC), a missing
+    one as ``…``; no bounds: every response in the memory."""
+    if since is None and until is None:
+        return ui_text("report.md.period.all", language)
+
+    def whole(moment: datetime) -> bool:
+        return moment.astimezone(UTC).time() == time(0)
+
+    if since is not None and until is not None and whole(since) and whole(until):
+        last = (until.astimezone(UTC) - timedelta(days=1)).date()
+        if last >= since.astimezone(UTC).date():
+            return Period(since.astimezone(UTC).date(), last).label(language)
+
+    def bound(moment: datetime | None, *, end: bool) -> str:
+        if moment is None:
+            return "…"
+        moment = moment.astimezone(UTC)
+        if whole(moment):
+            return (moment - timedelta(days=1) if end else moment).date().isoformat()
+        return f"{moment:%Y-%m-%d %H:%M}"
+
+    return f"{bound(since, end=False)} – {bound(until, end=True)} (UTC)"
+
+
+def _total_definition(opts: ExportOptions) -> str:
+    """What the header's count of responses counts: the dashboard's definition when the
+    report counts what the dashboard counts (its statuses, no filter), else its own."""
+    narrowed = opts.roles or opts.sources or opts.triage is not None or opts.untagged
+    if set(opts.statuses) == set(REPORT_STATUSES) and not narrowed:
+        return stats_text("total.def", opts.language)
+    return ui_text("report.md.total.def", opts.language)
 
 
 async def agreement_line(

@@ -7,7 +7,7 @@ gaps marked and a last row of all responses per role, the untagged backlog, the 
 time to moderation, and the share of responses from outside the organisation that got an
 answer from it, with the median time to that answer. The period and the role rule stand
 on top; what each figure counts stands at the bottom (``i`` goes there). ``r``
-recomputes, ``e`` writes a Markdown report, ``escape`` goes back.
+recomputes, ``e`` writes the Markdown report of the period shown, ``escape`` goes back.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from reactieveld.read.agreement import (
 from reactieveld.read.figures import (
     DialogueStats,
     Period,
+    PeriodError,
     cell,
     compute_stats,
     coverage_table,
@@ -49,6 +50,7 @@ from reactieveld.read.figures import (
     role_legend,
     text,
 )
+from reactieveld.reports.formats import describe_filters
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
@@ -297,14 +299,30 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             self.fill_coverage()
 
     def action_export(self) -> None:
-        export_report(self.app, self.store, self.codebook, self.i18n)
+        """``e``: the report of the period on screen (the figures' own, not one computed
+        again: past midnight the next refresh moves on, the report stays with the screen)."""
+        shown = self.stats.period if self.stats is not None else None
+        try:
+            period = shown or self.current_period()
+        except PeriodError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        export_report(self.app, self.store, self.codebook, self.i18n, period)
 
 
-def export_report(app: Any, store: Any, codebook: Codebook, i18n: I18n) -> None:
+def export_report(app: Any, store: Any, codebook: Codebook, i18n: I18n, period: Period) -> None:
     """``e`` on the dashboard: the Markdown report of all planning questions (redacted)
-    in the current directory, written by the export dialog's worker
+    of the responses that arrived in the dashboard's ``period`` (its filters say
+    ``--since``/``--until``: ``reactieveld export`` with them writes the same report), in
+    the current directory, written by the export dialog's worker
     (:func:`reactieveld.tui.screens.export.write_export`), which notifies the path."""
+    first, last = period.first.isoformat(), period.last.isoformat()
     opts = queue_options(
-        None, fmt="md", include_personal_data=False, codebook=codebook, language=i18n.language
+        QueueFilter(since=period.start, until=period.end),
+        fmt="md",
+        include_personal_data=False,
+        codebook=codebook,
+        language=i18n.language,
+        described=describe_filters(since=first, until=last),
     )
     write_export(app, store, opts, report_path(), i18n=i18n)
