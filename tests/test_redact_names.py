@@ -25,6 +25,7 @@ import pytest
 from helpers.store import T0, open_store
 
 from reactieveld.model import Page, Response
+from reactieveld.reports.redact import TITLES as TITLE_WORDS
 from reactieveld.reports.redact import Redactor, redact_names
 
 FIRSTS = ["Anna", "Sévérine", "Daan", "Fleur", "Thijs", "Jörg", "Zoë", "Bram", "Roos", "Noor"]
@@ -283,3 +284,14 @@ def test_the_store_gives_every_author_name_of_the_memory_once(store_target, utc)
             await store.close()
 
     assert asyncio.run(run()) == ("ANNA JANSEN", "Anna Jansen", "Zoë van den Berg")
+
+
+@pytest.mark.parametrize("title", sorted(TITLE_WORDS))
+def test_a_title_before_an_author_s_name_is_no_name_of_its_own(title):
+    """The demo's "raadslid Hanneke de Wit": her name goes, "Raadslid" (the codebook's
+    role, a word of every council debate) stays, in any title an author writes first."""
+    names = (f"{title} Hanneke de Wit", f"{title.capitalize()} Jan Bakker")
+    text = f"De {title.capitalize()} sprak. Later zei {title} Hanneke iets, en Jan ook."
+    out = redact_names(text, names)
+    assert f"De {title.capitalize()} sprak." in out
+    assert "Hanneke" not in out and "Jan " not in out

@@ -264,9 +264,15 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
             continue
         by_role = await count_by_role(store, flt)
         # A role outside the codebook is what a platform sent (role_hint): redacted with
-        # the export's known names (every author of the memory).
+        # the export's known names (every author of the memory); the codebook's own
+        # labels are our text, never a person's ("Raadslid" is no name).
         per_role = [
-            (red.text(cb.label(TagKind.ROLE, role, opts.language)), by_role[role])
+            (
+                cb.label(TagKind.ROLE, role, opts.language)
+                if role in role_codes
+                else red.text(cb.label(TagKind.ROLE, role, opts.language)),
+                by_role[role],
+            )
             for role in [*role_codes, *sorted(r for r in by_role if r and r not in role_codes)]
             if by_role.get(role)
         ]

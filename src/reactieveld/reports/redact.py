@@ -434,7 +434,11 @@ class NameIndex:
             surname = _tokens_of(" ".join(surname_words))
             cut = next((i for i, t in enumerate(surname) if t not in _PARTICLE_TOKENS), 0)
             prefix, surname = tuple(surname[:cut]), surname[cut:]
-        self.firsts.update(t for t in given if len(t) >= PART_MIN)
+        # A title or an organisation word before a name is no first name of its own
+        # ("raadslid Hanneke de Wit", "Wethouder Jan Bakker"): "Raadslid" stays.
+        self.firsts.update(
+            t for t in given if len(t) >= PART_MIN and t not in TITLES and t not in NOT_PERSONS
+        )
         if not surname:
             return
         keys = [tuple(surname), (surname[0],)]  # the first part carries the particles
