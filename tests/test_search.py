@@ -439,6 +439,6 @@ def test_cli_search_header_in_dutch(db, capsys):
     path, _ = db
     assert main(["--db", path, "--lang", "nl", "search", "--source", "forum", "--limit", "2"]) == 0
     assert capsys.readouterr().err == (
-        "2 van 5 treffers getoond, nieuwste eerst (zonder zoekwoorden gesorteerd op datum); "
+        "2 van 5 treffers getoond, nieuwste eerst (geen zoekwoorden: op datum); "
         "verfijn de zoekvraag of verhoog --limit (2)\n"
     )

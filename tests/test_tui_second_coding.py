@@ -110,7 +110,7 @@ async def test_second_coding_is_blind_and_kept_apart(
     # One double-coded response: question 1 and 3 disagree, the role has one value only.
     argv = ["--db", store_target, "--lang", "en", "agreement"]
     code, out, _ = await asyncio.to_thread(run_main, argv)
-    assert code == 0 and "Double-coded: 1 responses" in " ".join(out.split())
+    assert code == 0 and "Double-coded: 1 response of the sample" in " ".join(out.split())
     # By hand: questions 1 and 3 are one unit each with the values (1, 0) from the two
     # coders: the coincidences o_01 = o_10 = 1, n = 2, n_0 = n_1 = 1, so alpha =
     # 1 - (n - 1) * (o_01 + o_10) / (n_0 * n_1 + n_1 * n_0) = 1 - 2 / 2 = 0, and the one

@@ -238,7 +238,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         elif n >= LIMIT:
             status.append(self.s("hits_max", n=n))
         else:
-            status.append(self.s("hit") if n == 1 else self.s("hits", n=n))
+            status.append(self.s("hits", n=n))  # "1 treffer": the table's singular
         if result.by_date and n:
             status.append(self.s("by_date"))
         elif n and not result.ranked:
