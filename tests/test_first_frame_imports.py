@@ -13,6 +13,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 #: What ``reactieveld --db STORE`` imports before its first frame: the command line (with
 #: the subcommands it registers), the app, the store and the saved language.
 START = [
@@ -60,6 +62,8 @@ NOT_AT_START = [
     "reactieveld.tui.widgets.footer",
     "reactieveld.tui.widgets.response_view",
     "reactieveld.tui.widgets.tag_bar",
+    # The search box's and the export dialog's text field.
+    "reactieveld.tui.widgets.fields",
 ]
 
 
@@ -302,3 +306,42 @@ def test_rules_load_their_types_when_configured(tmp_path):
         "    raise SystemExit('rules.NoSuchName did not raise')"
     )
     assert "reactieveld.rule_match" in _loaded_after(["reactieveld.config"], then)
+
+
+#: Runs ``reactieveld`` as the console script does, headless, to its first frame with
+#: rows, and writes what was loaded then (``--loaded``).
+FIRST_ROWS = Path(__file__).resolve().parents[1] / "bench" / "first_rows.py"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_app_started_as_a_moderator_starts_it_loads_no_later_module_before_its_first_rows(
+    tmp_path, tui_env, monkeypatch, language
+):
+    # The checks above import the start's modules; this one runs the start itself, which
+    # imports more as it goes (cli.main, run_app, the screen's mount): what it loads
+    # before the first rows are on screen costs the moderator time before the queue shows.
+    from helpers.data import sample_store
+
+    store = await sample_store(tmp_path / "m.db")
+    await store.close()
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    out = tmp_path / "loaded.json"
+    argv = ["--loaded", str(out), "--db", str(tmp_path / "m.db"), "--lang", language]
+    done = subprocess.run(
+        [sys.executable, str(FIRST_ROWS), *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got["row"], "the first frame had no rows"
+    loaded = set(got["modules"])
+    assert "reactieveld.tui.screens.triage" in loaded and "reactieveld.cli" in loaded
+    assert [m for m in READ_SIDE + NOT_AT_START if m in loaded] == []
+    # Nor the connectors' HTTP client (and what it imports: click, pygments, email ...).
+    assert [m for m in ("httpx", "httpcore", "argparse") if m in loaded] == []
+    # A platform's stored errors are read back through compiled patterns at their first
+    # use (i18n.in_language), not at start.
+    assert got["templates"] == 0

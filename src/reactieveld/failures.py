@@ -25,10 +25,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reactieveld.connectors.base import ConnectorError
-from reactieveld.connectors.http import clean_text, scrub
 from reactieveld.i18n import in_language, text
 from reactieveld.store.errors import StoreUnreachable
+
+# The connectors' modules (and httpx, which connectors.http imports) are imported where
+# they are used, not here: cli.main imports this module at every start for
+# quiet_library_logs, and the app's first frame needs neither (they were ~95 modules and
+# a fifth of its instructions; tests/test_first_frame_imports.py).
 
 LOG = logging.getLogger("reactieveld")
 DEBUG_ENV = "REACTIEVELD_DEBUG"
@@ -54,6 +57,9 @@ def failure(
     users: Iterable[str | None] = (),
 ) -> Failure:
     """The one-line, credential-free reason for ``exc`` (see the module docstring)."""
+    from reactieveld.connectors.base import ConnectorError
+    from reactieveld.connectors.http import clean_text, scrub
+
     expected = isinstance(exc, ConnectorError) or bool(getattr(exc, "expected", False))
     if isinstance(exc, ConnectorError):
         text = exc.message if exc.source == source else str(exc)
@@ -88,6 +94,8 @@ def _printable(text: str) -> str:
 
 def log_unexpected(where: str, exc: BaseException) -> None:
     """Keep the traceback of a non-platform error for debugging, off the user's screen."""
+    from reactieveld.connectors.base import ConnectorError
+
     if isinstance(exc, ConnectorError):
         return
     LOG.debug("%s: unexpected error", where, exc_info=exc)
