@@ -340,6 +340,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hdr.synced_by": ("gesynchroniseerd door {name}", "synced by {name}"),
     "hdr.last": ("laatst {time}", "last {time}"),
     "hdr.never": ("nog nooit", "never yet"),
+    # A source the store holds that this app does not sync, no process named for it.
+    "hdr.never_synced": ("nog nooit gesynchroniseerd", "never synced"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
     "hdr.conflicts": ("conflicten: {n}", "conflicts: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),

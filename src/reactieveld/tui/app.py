@@ -735,23 +735,26 @@ class ReactieveldApp(App[int]):
             self.post_message(StoreChanged())
 
     async def _stored_sources(self) -> None:
-        """Show the sources' state as the store holds it, whoever synced (issue 13): every
-        source on a read-only store (a reader's app syncs nothing), else the sources
-        another process syncs (it named itself, or this app's engine was skipped for
-        it). A source this app's engine syncs itself keeps the state its rounds give."""
+        """Show the sources' state as the store holds it, whoever syncs them (issue 13):
+        every source the store holds, on a moderator's app as on a reader's. A source this
+        app's engine syncs itself keeps the state its rounds give. Another's is "synced
+        by <name>" where the store names the process, "synced elsewhere" where another
+        process holds its lock (now, or at this app's round), else its stored state
+        alone (its last sync, its error): the store does not say who syncs it."""
         reader = await self.open_reader()
         mine = set(self.engine.sources) if self.engine is not None else set()
+        states = await reader.source_states()
+        held = await reader.syncing_elsewhere([s.name for s in states if s.name not in mine])
         changed = False
-        for state in await reader.source_states():
+        for state in states:
             before = self._sources.get(state.name)
-            if state.name in mine:
-                if before is None or before.state != "elsewhere":
-                    continue
-            elif not (self.read_only or state.synced_by or before is not None):
+            was_elsewhere = before is not None and before.state == "elsewhere"
+            if state.name in mine and not was_elsewhere:
                 continue
+            elsewhere = state.name in mine or bool(state.synced_by) or state.name in held
             now = SourceStatus(
                 state.name,
-                "elsewhere",
+                "elsewhere" if elsewhere else "stored",
                 error=state.last_error,
                 next_try=state.next_try,
                 last_success=state.last_success,
