@@ -416,6 +416,13 @@ class ReactieveldApp(App[int]):
         if self._owns_store and self.store is not None:
             await self.store.close()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An app-wide action that opens the screen shown (``D`` on the dashboard, ``E``
+        in the export dialog: the screen's :attr:`OPENED_BY`) does nothing there: it is
+        not run, and not in the help, the footer or the palette."""
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        return action not in getattr(screen, "OPENED_BY", ())
+
     def action_command_palette(self) -> None:
         """``ctrl+p``: the palette, its prompt in the interface language."""
         open_palette(self)
@@ -953,7 +960,7 @@ class ReactieveldApp(App[int]):
         """The dialogue dashboard (tui/screens/dashboard.py)."""
         from reactieveld.tui.screens.dashboard import DashboardScreen
 
-        if not isinstance(self.screen, DashboardScreen):
+        if self.check_action("dashboard", ()):
             self.push_screen(DashboardScreen())
 
     def action_export_report(self) -> None:
@@ -962,7 +969,7 @@ class ReactieveldApp(App[int]):
         from reactieveld.tui.queues import queue_filter
         from reactieveld.tui.screens.export import ExportRequest, ExportScreen, write_export
 
-        if isinstance(self.screen, ExportScreen):
+        if not self.check_action("export_report", ()):
             return
         triage = self._triage()
         flt, text = None, ""
