@@ -888,28 +888,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "bezig: {name} heeft deze reactie open (tot {until})",
         "busy: {name} has this response open (until {until})",
     ),
-    "conflict.by": (
-        "Niets gedaan: {name} wijzigde {n} reactie(s) nadat u ze zag; bekijk ze opnieuw",
-        "Nothing done: {name} changed {n} response(s) after you saw them; look again",
+    # A refused action: how many rows were changed after the moderator saw them, and
+    # who changed them, each with how many ({who}: "anna (1), bert (2) en blog op de
+    # site (1)", from conflict.who_site, kept.someone and conflict.and).
+    "conflict.changed": (
+        "Niets gedaan: {n} reactie(s) intussen gewijzigd door {who}; bekijk ze opnieuw",
+        "Nothing done: {n} response(s) changed after you saw them, by {who}; look again",
     ),
     "conflict.someone": (
         "Niets gedaan: {n} reactie(s) gewijzigd nadat u ze zag; bekijk ze opnieuw",
         "Nothing done: {n} response(s) changed after you saw them; look again",
     ),
     # ... changed by the platform itself (a sync saw it; no moderator's journal entry)
-    "conflict.site": (
-        "Niets gedaan: {source}: {n} reactie(s) op de site gewijzigd nadat u ze zag;"
-        " bekijk ze opnieuw",
-        "Nothing done: {source}: {n} response(s) changed on the site after you saw them;"
-        " look again",
-    ),
-    # ... by another moderator and by the platform
-    "conflict.both": (
-        "Niets gedaan: {name} en {source} (op de site) wijzigden {n} reactie(s) nadat u"
-        " ze zag; bekijk ze opnieuw",
-        "Nothing done: {name} and {source} (on the site) changed {n} response(s) after"
-        " you saw them; look again",
-    ),
+    "conflict.who_site": ("{source} op de site ({n})", "{source} on the site ({n})"),
+    # the last two of the list of who changed them
+    "conflict.and": (" en ", " and "),
     # after a refused action: marked rows that left this list lose their mark
     "conflict.unmarked": (
         "{n} markering(en) weggehaald: die reactie(s) staan niet meer in deze lijst",
