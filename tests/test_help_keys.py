@@ -106,6 +106,41 @@ async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_each_app_key_in_the_help_opens_what_it_says(
+    tui_store: Any, language: str, name: str
+) -> None:
+    """Each app-wide key the help lists (but quit) opens its screen from the screen under
+    the help: the dashboard's help listed D, the key that opens the dashboard, which does
+    nothing there; so for any app key on the screen it opens (E, f2)."""
+    app = _app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _open(app, pilot, name)
+        running = {
+            app.get_key_display(found.binding): key for key, found in screen.active_bindings.items()
+        }
+        quit_label = I18n(language).t("key.quit")
+        app_labels = {label for _, _, label in app.app_keys()} - {quit_label}
+        rows = (await _help(app, pilot, name)).rows
+        await pilot.press("escape")
+        await settled(pilot)
+        assert app.screen is screen
+        tried = []
+        for keys, label, _ in rows:
+            if label not in app_labels:
+                continue
+            for display in keys.split(" "):
+                await pilot.press(running[display])
+                await settled(pilot)
+                assert app.screen is not screen, (display, label)  # it opened something
+                tried.append(display)
+                while app.screen is not screen:
+                    app.pop_screen()
+                    await settled(pilot)
+        assert tried or name not in ("triage", "dashboard", "thread", "history"), rows
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
 async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
     tui_store: Any, language: str
 ) -> None:

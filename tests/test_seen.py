@@ -29,6 +29,11 @@ from reactieveld.tui.queues import FilterChoice
 pytestmark = pytest.mark.usefixtures("tui_env")
 
 
+#: A refusal's words before who changed the rows.
+_BY_NL = "reacties intussen gewijzigd door"
+_BY_EN = "changed after you saw them, by"
+
+
 def notices(app: Any) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -61,10 +66,12 @@ async def change_under_bram(sa: Any, pa: Any, pb: Any, qb: Any, rid: int, key: s
 
 
 @contextlib.asynccontextmanager
-async def bram_app(store_b: Any, make_app: Any) -> AsyncIterator[tuple[Any, Any, Any]]:
-    """Bram's app (Dutch) on his store, running and hearing the memory live: (app,
-    pilot, triage screen)."""
-    app_b = make_app(store_b, language="nl", actor="bram")
+async def bram_app(
+    store_b: Any, make_app: Any, language: str = "nl"
+) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """Bram's app (Dutch unless ``language``) on his store, running and hearing the
+    memory live: (app, pilot, triage screen)."""
+    app_b = make_app(store_b, language=language, actor="bram")
     async with app_b.run_test(size=SMALL, notifications=True) as pb:
         sb = await ready(app_b, pb)
         await app_b.live_ready.wait()
@@ -73,7 +80,7 @@ async def bram_app(store_b: Any, make_app: Any) -> AsyncIterator[tuple[Any, Any,
 
 @contextlib.asynccontextmanager
 async def bram_and_a_sync(
-    store_a: Any, store_b: Any, make_app: Any
+    store_a: Any, store_b: Any, make_app: Any, language: str = "nl"
 ) -> AsyncIterator[tuple[Any, Any, Any, Any, Any]]:
     """:func:`bram_app` and a sync engine of another program on anna's store, with a
     platform that gives the page the test hands it (``platform.next``): (app, pilot,
@@ -84,7 +91,7 @@ async def bram_and_a_sync(
     platform = PagePlatform()
     engine = SyncEngine(store_a, [(SourceConfig("blog", "wordpress", 0.0), platform)], by="anna")
     try:
-        async with bram_app(store_b, make_app) as (app_b, pb, sb):
+        async with bram_app(store_b, make_app, language) as (app_b, pb, sb):
             yield app_b, pb, sb, platform, engine
     finally:
         await engine.aclose()
@@ -131,7 +138,10 @@ async def test_a_marked_row_another_decided_is_refused_then_unmarked(moderators,
         assert await store_a.get(weth) == weth_before
         assert await store_a.journal(limit=1000) == journal
         said = notices(app_b)
-        assert any(m.startswith("Nothing done: anna changed 1 response after") for m in said), said
+        assert any(
+            m.startswith("Nothing done: 1 response changed after you saw it, by anna (1)")
+            for m in said
+        ), said
         # The mark on the row that left his list is removed, and a line says so.
         assert any(m.startswith("1 mark removed") for m in said), said
         assert all("\n" not in m for m in said)
@@ -180,7 +190,7 @@ async def test_the_row_under_the_cursor_another_decided_stays_and_is_refused(mod
         assert (await store_a.get(karin)).response.remote_status is RemoteStatus.SPAM
         assert await store_a.get(fleur) == fleur_before
         assert await store_a.journal(limit=1000) == journal
-        assert any(m.startswith("Niets gedaan: anna wijzigde 1") for m in notices(app_b))
+        assert any(m.startswith(f"Niets gedaan: 1 {_BY_NL} anna (1)") for m in notices(app_b))
         assert qb.current.response.id == karin
 
         # Now he has seen her as she is: a second press acts on her, and she goes.
@@ -305,7 +315,10 @@ async def test_the_kept_row_anywhere_in_the_list_and_moving_drops_it(
         assert await store_a.get(target) == after
         assert {rid: await store_a.get(rid) for rid in others} == others
         assert await store_a.journal(limit=1000) == journal
-        assert any(m.startswith("Nothing done: anna changed 1") for m in notices(app_b))
+        assert any(
+            m.startswith("Nothing done: 1 response changed after you saw it, by anna (1)")
+            for m in notices(app_b)
+        )
 
         assert any(_NOTICE_EN in t for t in toasts_on_screen(app_b)), toasts_on_screen(app_b)
 
@@ -336,10 +349,14 @@ def new_filter():
 
 #: What each change after bram saw the row does: the platform's text, its status, or
 #: anna's tag and the platform's text; and the refusal that names who (in Dutch).
+_SITE_NL = "Niets gedaan: 1 reactie intussen gewijzigd door blog op de site (1); bekijk die opnieuw"
 _SYNCED = {
-    "text": "Niets gedaan: blog: 1 reactie op de site gewijzigd nadat u die zag",
-    "status": "Niets gedaan: blog: 1 reactie op de site gewijzigd nadat u die zag",
-    "anna+text": "Niets gedaan: anna en blog (op de site) wijzigden 1 reactie nadat u die zag",
+    "text": _SITE_NL,
+    "status": _SITE_NL,
+    "anna+text": (
+        "Niets gedaan: 1 reactie intussen gewijzigd door anna (1) en blog op de site (1);"
+        " bekijk die opnieuw"
+    ),
 }
 
 
@@ -454,3 +471,86 @@ async def test_a_kept_row_of_my_own_write_back_names_nobody(moderators, make_app
         for words in ("op de site", "iemand", "gewijzigd"):
             assert words not in line, line
             assert not any(words in m for m in notices(app_b)), notices(app_b)
+
+
+#: Who changed each of bram's marked rows after he saw them ("blog": a sync saw the
+#: platform change its text), and what his refused key then says of them.
+_MARKED = {
+    "one each": (
+        (("anna",), ("blog",)),
+        "2 {by} anna (1){and_}blog {site} (1)",
+    ),
+    "two moderators": (
+        (("anna",), ("cees",), ("anna",)),
+        "3 {by} anna (2){and_}cees (1)",
+    ),
+    "all three": (
+        (("cees",), ("blog",), ("anna", "blog"), ("cees",)),
+        "4 {by} cees (2), anna (1){and_}blog {site} (2)",
+    ),
+}
+
+
+@pytest.mark.usefixtures("no_color")
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("case", list(_MARKED))
+async def test_a_refusal_over_marked_rows_counts_them_and_names_who_changed_them(
+    moderators, make_app, language, case
+):
+    """On both backends: bram marks rows (and one nobody changes); anna and cees (two
+    more moderators' handles on the memory) and a sync of the platform change some of
+    them after he saw them; his key on the marks is refused, and the one line says how
+    many rows were changed and names each who changed them with how many: the
+    moderators by the names the store records, the source by its name; not only the
+    first row's. Nothing of his is stored."""
+    store_a, store_c, store_b = await moderators("anna", "cees", "bram")
+    changers, expected = _MARKED[case]
+    by = {"anna": store_a, "cees": store_c}
+    rows = [r.response for r in await store_a.queue(new_filter(), limit=100)]
+    marked = rows[: len(changers) + 1]  # the last one nobody changes
+    async with bram_and_a_sync(store_a, store_b, make_app, language) as (
+        app_b,
+        pb,
+        sb,
+        platform,
+        engine,
+    ):
+        for response in marked:
+            await put_cursor(sb, pb, response.id)
+            await pb.press("space")
+            await settled(pb)
+        assert sb.queue.marked == {r.id for r in marked}
+        await app_b._stop_live()  # what follows reaches bram's list only by his key
+        fresh = {r.external_id: r for r in sample_responses()[0]}
+        synced = []
+        for response, who in zip(marked, changers, strict=False):
+            for name in who:
+                if name == "blog":
+                    text = fresh[response.external_id].body_text + " (aangevuld op de site)"
+                    synced.append(
+                        replace(fresh[response.external_id], body_text=text, body_raw=text)
+                    )
+                else:
+                    await by[name].toggle_question([response.id], "1", actor=name)
+        if synced:
+            platform.next = Page(responses=synced, next_cursor="p2")
+            assert (await engine.sync_source("blog")).ok
+        before = {r.id: await store_a.get(r.id) for r in marked}
+        journal = await store_a.journal(limit=1000)
+
+        await pb.press("s")  # spam on the marks as he saw them: refused as a whole
+        await settled(pb)
+        assert {r.id: await store_a.get(r.id) for r in marked} == before
+        assert await store_a.journal(limit=1000) == journal
+        lead = "Niets gedaan: " if language == "nl" else "Nothing done: "
+        said = [m for m in notices(app_b) if m.startswith(lead)]
+        words = {
+            "by": _BY_NL if language == "nl" else "responses " + _BY_EN,
+            "and_": " en " if language == "nl" else " and ",
+            "site": "op de site" if language == "nl" else "on the site",
+        }
+        assert said == [
+            lead
+            + expected.format(**words)
+            + ("; bekijk ze opnieuw" if language == "nl" else "; look again")
+        ], said

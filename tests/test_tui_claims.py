@@ -114,7 +114,7 @@ async def test_two_moderators_claims_and_a_refused_decision(moderators, make_app
             assert await tui_store.journal(limit=1000) == journal_before
             assert await tui_store.outbox_items() == []
             [message] = [m for m in notices(bert) if "Niets gedaan" in m]
-            assert message.startswith("Niets gedaan: anna wijzigde 1 reactie nadat")
+            assert message.startswith("Niets gedaan: 1 reactie intussen gewijzigd door anna (1)")
             assert "\n" not in message
             # His rows were read again: the tag shows, and now the decision goes through.
             assert sb.queue.current.response.id == second

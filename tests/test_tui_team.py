@@ -195,9 +195,11 @@ async def test_the_worst_synced_by_header_on_screen_at_80x24(
     """On screen, NO_COLOR, at 80x24: the source another process syncs with the longest
     name, its stored error and a last sync on an older day: every state word and the
     whole time are on the first line."""
+    from reactieveld.model import Source
     from reactieveld.store.sqlite import SqliteStore
 
-    store = await open_store(str(tmp_path / "m.db"))
+    store = await SqliteStore.open(tmp_path / "m.db")  # "forum" alone: the longest line
+    await store.ensure_source(Source("forum", "discourse"))
     name = "s" * LONGEST
     await store.record_sync("forum", error="HTTP 502", by=name)
     await store._write(
@@ -205,7 +207,6 @@ async def test_the_worst_synced_by_header_on_screen_at_80x24(
     )
     state = await store.source_state("forum")
     assert state is not None and state.synced_by == name and state.last_error  # stored
-    assert isinstance(store, SqliteStore)
     app = make_app(store, language=language)
     said, fout, last = WORDS[language]
     try:
@@ -217,3 +218,52 @@ async def test_the_worst_synced_by_header_on_screen_at_80x24(
             assert line.rstrip().endswith(f"({fout}, {last} 01-03-2024 12:05)"), line
     finally:
         await store.close()
+
+
+@pytest.mark.usefixtures("no_color")
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("error", [False, True])
+async def test_a_moderators_and_a_readers_header_say_the_stores_sources_alike(
+    tmp_path: Path, make_app: Any, language: str, error: bool
+) -> None:
+    """A store holding sources no process of this app syncs and that name no syncing
+    process (none configured): the moderator's header and a reader's on the same file
+    say the same, each source with its stored state and last sync, at 80x24 and
+    NO_COLOR; "no sources" is said only on a store that holds none."""
+    from datetime import UTC, datetime
+
+    from reactieveld.store.sqlite import SqliteStore
+
+    path = tmp_path / "m.db"
+    store = await open_store(str(path))  # "blog" and "forum"
+    await store.record_sync("blog", error="HTTP 502" if error else None)
+    await store._write(
+        lambda db: db.execute("UPDATE sources SET last_success = 1709294700 WHERE name = 'blog'")
+    )
+    reader = await SqliteStore.open(path, read_only=True)
+    empty = await SqliteStore.open(tmp_path / "empty.db")
+    now = datetime(2024, 3, 1, 15, 0, tzinfo=UTC)  # the app's today: the hour alone
+    _, fout, last = WORDS[language]
+    state = f"{fout}, " if error else ""
+    never = "nog nooit gesynchroniseerd" if language == "nl" else "never synced"
+    stored = f"blog ({state}{last} 12:05) · forum ({never})"
+    lines = []
+    try:
+        for on in (store, reader):
+            app = make_app(on, language=language, clock=lambda: now)
+            async with app.run_test(size=SMALL) as pilot:
+                await app.screen.queue.loaded.wait()
+                await until(pilot, lambda: "forum" in header(app), "the stored sources")  # noqa: B023
+                lines.append(header(app).rstrip())
+        assert lines[0] == stored, lines
+        assert lines[1].endswith(" │ " + stored), lines  # READ-ONLY first
+        app = make_app(empty, language=language)
+        async with app.run_test(size=SMALL) as pilot:
+            await app.screen.queue.loaded.wait()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert header(app).strip() == ("geen bronnen" if language == "nl" else "no sources")
+    finally:
+        await store.close()
+        await reader.close()
+        await empty.close()

@@ -456,6 +456,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "hdr.synced_by": ("gesynchroniseerd door {name}", "synced by {name}"),
     "hdr.last": ("laatst {time}", "last {time}"),
     "hdr.never": ("nog nooit", "never yet"),
+    # A source the store holds that this app does not sync, no process named for it.
+    "hdr.never_synced": ("nog nooit gesynchroniseerd", "never synced"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
     "hdr.conflicts": ("conflicten: {n}", "conflicts: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
@@ -1041,13 +1043,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "bezig: {name} heeft deze reactie open (tot {until})",
         "busy: {name} has this response open (until {until})",
     ),
-    "conflict.by": (
-        "Niets gedaan: {name} wijzigde {n} reacties nadat u ze zag; bekijk ze opnieuw",
-        "Nothing done: {name} changed {n} responses after you saw them; look again",
+    # A refused action: how many rows were changed after the moderator saw them, and
+    # who changed them, each with how many ({who}: "anna (1), bert (2) en blog op de
+    # site (1)", from conflict.who_site, kept.someone and conflict.and).
+    "conflict.changed": (
+        "Niets gedaan: {n} reacties intussen gewijzigd door {who}; bekijk ze opnieuw",
+        "Nothing done: {n} responses changed after you saw them, by {who}; look again",
     ),
-    "conflict.by.one": (
-        "Niets gedaan: {name} wijzigde 1 reactie nadat u die zag; bekijk die opnieuw",
-        "Nothing done: {name} changed 1 response after you saw it; look again",
+    "conflict.changed.one": (
+        "Niets gedaan: 1 reactie intussen gewijzigd door {who}; bekijk die opnieuw",
+        "Nothing done: 1 response changed after you saw it, by {who}; look again",
     ),
     "conflict.someone": (
         "Niets gedaan: {n} reacties gewijzigd nadat u ze zag; bekijk ze opnieuw",
@@ -1058,29 +1063,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Nothing done: 1 response changed after you saw it; look again",
     ),
     # ... changed by the platform itself (a sync saw it; no moderator's journal entry)
-    "conflict.site": (
-        "Niets gedaan: {source}: {n} reacties op de site gewijzigd nadat u ze zag;"
-        " bekijk ze opnieuw",
-        "Nothing done: {source}: {n} responses changed on the site after you saw them; look again",
-    ),
-    "conflict.site.one": (
-        "Niets gedaan: {source}: 1 reactie op de site gewijzigd nadat u die zag;"
-        " bekijk die opnieuw",
-        "Nothing done: {source}: 1 response changed on the site after you saw it; look again",
-    ),
-    # ... by another moderator and by the platform
-    "conflict.both": (
-        "Niets gedaan: {name} en {source} (op de site) wijzigden {n} reacties nadat u"
-        " ze zag; bekijk ze opnieuw",
-        "Nothing done: {name} and {source} (on the site) changed {n} responses after"
-        " you saw them; look again",
-    ),
-    "conflict.both.one": (
-        "Niets gedaan: {name} en {source} (op de site) wijzigden 1 reactie nadat u"
-        " die zag; bekijk die opnieuw",
-        "Nothing done: {name} and {source} (on the site) changed 1 response after"
-        " you saw it; look again",
-    ),
+    "conflict.who_site": ("{source} op de site ({n})", "{source} on the site ({n})"),
+    # the last two of the list of who changed them
+    "conflict.and": (" en ", " and "),
     # after a refused action: marked rows that left this list lose their mark
     "conflict.unmarked": (
         "{n} markeringen weggehaald: die reacties staan niet meer in deze lijst",

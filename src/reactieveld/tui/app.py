@@ -416,6 +416,13 @@ class ReactieveldApp(App[int]):
         if self._owns_store and self.store is not None:
             await self.store.close()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An app-wide action that opens the screen shown (``D`` on the dashboard, ``E``
+        in the export dialog: the screen's :attr:`OPENED_BY`) does nothing there: it is
+        not run, and not in the help, the footer or the palette."""
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        return action not in getattr(screen, "OPENED_BY", ())
+
     def action_command_palette(self) -> None:
         """``ctrl+p``: the palette, its prompt in the interface language."""
         open_palette(self)
@@ -735,23 +742,26 @@ class ReactieveldApp(App[int]):
             self.post_message(StoreChanged())
 
     async def _stored_sources(self) -> None:
-        """Show the sources' state as the store holds it, whoever synced (issue 13): every
-        source on a read-only store (a reader's app syncs nothing), else the sources
-        another process syncs (it named itself, or this app's engine was skipped for
-        it). A source this app's engine syncs itself keeps the state its rounds give."""
+        """Show the sources' state as the store holds it, whoever syncs them (issue 13):
+        every source the store holds, on a moderator's app as on a reader's. A source this
+        app's engine syncs itself keeps the state its rounds give. Another's is "synced
+        by <name>" where the store names the process, "synced elsewhere" where another
+        process holds its lock (now, or at this app's round), else its stored state
+        alone (its last sync, its error): the store does not say who syncs it."""
         reader = await self.open_reader()
         mine = set(self.engine.sources) if self.engine is not None else set()
+        states = await reader.source_states()
+        held = await reader.syncing_elsewhere([s.name for s in states if s.name not in mine])
         changed = False
-        for state in await reader.source_states():
+        for state in states:
             before = self._sources.get(state.name)
-            if state.name in mine:
-                if before is None or before.state != "elsewhere":
-                    continue
-            elif not (self.read_only or state.synced_by or before is not None):
+            was_elsewhere = before is not None and before.state == "elsewhere"
+            if state.name in mine and not was_elsewhere:
                 continue
+            elsewhere = state.name in mine or bool(state.synced_by) or state.name in held
             now = SourceStatus(
                 state.name,
-                "elsewhere",
+                "elsewhere" if elsewhere else "stored",
                 error=state.last_error,
                 next_try=state.next_try,
                 last_success=state.last_success,
@@ -950,7 +960,7 @@ class ReactieveldApp(App[int]):
         """The dialogue dashboard (tui/screens/dashboard.py)."""
         from reactieveld.tui.screens.dashboard import DashboardScreen
 
-        if not isinstance(self.screen, DashboardScreen):
+        if self.check_action("dashboard", ()):
             self.push_screen(DashboardScreen())
 
     def action_export_report(self) -> None:
@@ -959,7 +969,7 @@ class ReactieveldApp(App[int]):
         from reactieveld.tui.queues import queue_filter
         from reactieveld.tui.screens.export import ExportRequest, ExportScreen, write_export
 
-        if isinstance(self.screen, ExportScreen):
+        if not self.check_action("export_report", ()):
             return
         triage = self._triage()
         flt, text = None, ""

@@ -385,8 +385,9 @@ def notice(app: Any, text: str, *, post: bool = True, **kw: Any) -> Notification
 
 def withdraw(app: Any, shown: Notification) -> None:
     """Take the notice ``shown`` (:func:`notice`) off the screen now, the others left
-    as they are. Textual 8.2 (pinned) has no public call for one notice (only
-    ``clear_notifications``, which takes every one): its toasts' own click uses this.
-    Expired as well: a notice whose ``Notify`` is still on its way is dropped on arrival."""
+    as they are. Expired as well: a notice whose ``Notify`` is still on its way is
+    dropped on arrival."""
     shown.timeout = 0
+    # Private, kept: Textual 8.2.8 (pinned) only adds (notify) or clears every notice
+    # (clear_notifications); one goes only by _unnotify, as its toast's own timer/click.
     app._unnotify(shown)

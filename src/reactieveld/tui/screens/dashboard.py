@@ -61,6 +61,9 @@ from reactieveld.tui.widgets.footer import KeyFooter
 class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     """Step 6 of the dialogic organisation: the value of the dialogue, measured."""
 
+    #: The app-wide action that opens it: nothing here (ReactieveldApp.check_action).
+    OPENED_BY = frozenset({"dashboard"})
+
     DEFAULT_CSS = """
     DashboardScreen { layout: vertical; }
     DashboardScreen #dash-title { height: 1; background: $panel; text-style: bold; }

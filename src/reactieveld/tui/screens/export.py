@@ -151,6 +151,8 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
     ]
     HELP_NAME = "export"
     text_box = True  # the file name box
+    #: The app-wide action that opens it: nothing here (ReactieveldApp.check_action).
+    OPENED_BY = frozenset({"export_report"})
 
     def __init__(
         self,

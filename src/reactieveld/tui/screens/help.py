@@ -37,8 +37,13 @@ def running_bindings(screen: Screen[Any]) -> dict[str, tuple[Any, Binding]]:
     """Each key that does something on ``screen`` now, with the node whose binding runs
     it and that binding: Textual's binding chain (the focused widget, its containers,
     the screen, then the app, unless a later one has priority); a key a text box takes
-    as a character is not there."""
-    return {key: (found.node, found.binding) for key, found in screen.active_bindings.items()}
+    as a character is not there, nor one whose action its node refuses now (its
+    ``check_action``: ``D`` on the dashboard, which the dashboard shows already)."""
+    return {
+        key: (found.node, found.binding)
+        for key, found in screen.active_bindings.items()
+        if found.enabled
+    }
 
 
 def _label(

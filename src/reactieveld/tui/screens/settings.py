@@ -25,6 +25,9 @@ _KEYS = {"n": "nl", "e": "en"}
 class SettingsScreen(DialogKeys, ModalScreen[str | None]):
     """Dismisses with the chosen language code, or ``None``."""
 
+    #: The app-wide action that opens it: nothing here (ReactieveldApp.check_action).
+    OPENED_BY = frozenset({"settings"})
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="settings.cancel")]
     HELP_NAME = "settings"
 

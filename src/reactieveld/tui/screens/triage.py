@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
@@ -84,6 +85,8 @@ class ChangedBy(NamedTuple):
     site_last: bool
     #: Only this moderator's own decision changed it (nobody else to name).
     own: bool
+    #: Every other moderator who changed it, newest first (``name`` is the first).
+    names: tuple[str, ...] = ()
 
 
 class _TextWrite(Protocol):
@@ -465,28 +468,47 @@ class TriageScreen(Screen[None]):
                 source=change.site,
                 site_last=change.site_last,
                 own=not (others or change.site) and bool(change.by or change.written_back),
+                names=tuple(others),
             )
         return out
 
-    async def _who_changed(
-        self, ids: Sequence[int], seen: Mapping[int, int]
-    ) -> tuple[str | None, str | None]:
+    async def _who_changed(self, ids: Sequence[int], seen: Mapping[int, int]) -> str | None:
         """Who changed the refused rows ``ids`` after this moderator saw them (``seen``),
-        in one line each: another moderator and the source whose platform changed them,
-        the first of each by id (None: nobody of that kind). An undo, which is refused on
-        another's later journal entry rather than on a version seen, is told from the
-        first row's last entry."""
+        each with how many of them, in one line: the other moderators by the names the
+        store records, then the sources whose platform changed them, then "someone" for
+        rows nobody is known for ("anna (2), bert (1) en blog op de site (1)"); most
+        rows first. None when nobody is known. An undo, which is refused on another's
+        later journal entry rather than on a version seen, is told from the first row's
+        last entry."""
+        t = self.i18n.t
         changes = await self._changed_since({i: seen[i] for i in ids if i in seen})
-        name = next((c.name for c in changes.values() if c.name), None)
-        source = next((c.source for c in changes.values() if c.source), None)
+        names: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        for change in changes.values():
+            names.update(one_line(name, limit=60) for name in dict.fromkeys(change.names))
+            if change.source:
+                sources[one_line(change.source, limit=40)] += 1
+        someone = sum(
+            1 for i in ids if not (i in changes and (changes[i].names or changes[i].source))
+        )
         if not changes and ids:
             entries = await self.rapp.store.journal(ids[0], limit=1)
             if entries and entries[0].actor != self.rapp.actor:
-                name = entries[0].actor
-        return (
-            one_line(name, limit=60) if name else None,
-            one_line(source, limit=40) if source else None,
-        )
+                names[one_line(entries[0].actor, limit=60)] += len(ids)
+                someone = 0
+        if not (names or sources):
+            return None
+
+        def most(counts: Counter[str]) -> list[tuple[str, int]]:
+            return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+        said = [f"{name} ({n})" for name, n in most(names)]
+        said += [t("conflict.who_site", source=source, n=n) for source, n in most(sources)]
+        if someone:
+            said.append(f"{t('kept.someone')} ({someone})")
+        if len(said) == 1:
+            return said[0]
+        return ", ".join(said[:-1]) + t("conflict.and") + said[-1]
 
     def _kept_gone(self, *, going: bool = False) -> None:
         """Take the kept row's notice back once the row is gone (the cursor moved on, an
@@ -772,15 +794,9 @@ class TriageScreen(Screen[None]):
         if not outcome.conflicts:
             return False
         n = len(outcome.conflicts)
-        name, source = await self._who_changed(
-            outcome.conflicts, self._seen() if seen is None else seen
-        )
-        if name and source:
-            message = self.i18n.t("conflict.both", name=name, source=source, n=n)
-        elif name:
-            message = self.i18n.t("conflict.by", name=name, n=n)
-        elif source:
-            message = self.i18n.t("conflict.site", source=source, n=n)
+        who = await self._who_changed(outcome.conflicts, self._seen() if seen is None else seen)
+        if who:
+            message = self.i18n.t("conflict.changed", n=n, who=who)
         else:
             message = self.i18n.t("conflict.someone", n=n)
         self._say(message, severity="warning", timeout=10)

@@ -27,7 +27,9 @@ class SourceStatus:
 
     name: str
     #: ok | syncing | error | elsewhere (another process holds the source's sync lock:
-    #: ``error`` and ``last_success`` are then what that process stored)
+    #: ``error`` and ``last_success`` are then what that process stored) | stored (a
+    #: source this app does not sync and the store names no process for: its stored
+    #: ``error`` and ``last_success`` alone)
     state: str = "ok"
     error: str | None = None
     next_try: datetime | None = None
@@ -131,6 +133,8 @@ class StatusLine(Static):
                 parts.append((t("hdr.syncing"), "yellow"))
             elif s.state == "elsewhere":
                 parts += self._elsewhere(s, by_room)
+            elif s.state == "stored":
+                parts += self._last(s, never="hdr.never_synced")
             elif unreachable:
                 parts.append((t("hdr.unknown"), "dim"))
             else:
@@ -154,11 +158,17 @@ class StatusLine(Static):
         t = self.i18n.t
         by = shorten(one_line(s.by, limit=NAME_LIMIT), room, words=False)
         said = t("hdr.synced_by", name=by) if by else t("hdr.elsewhere")
-        out: list[str | tuple[str, str]] = [(said, "cyan"), " ("]
+        return [(said, "cyan"), " ", *self._last(s)]
+
+    def _last(self, s: SourceStatus, never: str = "hdr.never") -> list[str | tuple[str, str]]:
+        """``(error, last 13:02)``: the source's stored state, as the store holds it;
+        ``never``: what a source never synced says."""
+        t = self.i18n.t
+        out: list[str | tuple[str, str]] = ["("]
         if s.error:
             out += [(t("hdr.error"), "bold red"), ", "]
         if s.last_success is None:
-            out.append(t("hdr.never"))
+            out.append(t(never))
         else:
             # The hour alone today; another day with its date and year, as the
             # response view shows a time (tui/times.py).
