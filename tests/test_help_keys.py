@@ -38,6 +38,7 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "reply": ("r",),
     "note": ("n",),
     "draft": ("r", "x", "escape"),
+    "quit": ("r", "x", "escape", "enter", "q"),
     "reason": ("d",),
     "filters": ("f",),
     "export": ("E",),

@@ -8,7 +8,7 @@ import pytest
 from helpers.app import SIZE, press, ready, settle
 from textual.widgets import TextArea
 
-from reactieveld.tui.screens.editor import DraftQuestion, EditorScreen
+from reactieveld.tui.screens.editor import DraftKey, DraftQuestion, EditorScreen
 from reactieveld.tui.screens.triage import TriageScreen
 
 pytestmark = pytest.mark.usefixtures("tui_env")
@@ -58,7 +58,7 @@ async def test_discard_drops_the_draft(tui_store, make_app):
         screen = await ready(app, pilot)
         rid = screen.queue.current.response.id
         await pilot.press("r", *"weg ermee", "escape", "enter")
-        assert app.drafts == {("reply", rid): "weg ermee"}
+        assert app.drafts == {DraftKey("reply", rid): "weg ermee"}
         await pilot.press("r")
         await press(pilot, "escape", "d")
         assert isinstance(app.screen, TriageScreen)

@@ -589,13 +589,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- the moderator's work and place (issue 11, section 3) --------------------------
     "draft.title": ("Nog niet verstuurd of opgeslagen", "Not sent or saved yet"),
     "draft.keep": (
-        "Bewaren als concept (komt terug als je deze reactie weer opent)",
-        "Keep as a draft (it comes back when you open this response again)",
+        "Bewaren als concept voor deze sessie (tot je stopt; komt terug als je deze "
+        "reactie weer opent)",
+        "Keep as a draft for this session (until you quit; it comes back when you open "
+        "this response again)",
     ),
     "draft.discard": ("Weggooien", "Discard"),
     "draft.edit": ("Verder schrijven", "Back to editing"),
-    "draft.kept": ("Concept bewaard", "Draft kept"),
+    "draft.kept": ("Concept bewaard voor deze sessie", "Draft kept for this session"),
     "draft.discarded": ("Concept weggegooid", "Draft discarded"),
+    # quitting with drafts: they end with the session, so it asks first
+    "quit.title": ("Stoppen: {n} concepten gaan verloren", "Quit: {n} drafts will be lost"),
+    "quit.title.one": ("Stoppen: 1 concept gaat verloren", "Quit: 1 draft will be lost"),
+    "quit.draft.reply": ("Antwoord", "Reply"),
+    "quit.draft.note": ("Notitie", "Note"),
+    "quit.more": ("… en {n} meer", "… and {n} more"),
+    "quit.more.one": ("… en 1 meer", "… and 1 more"),
+    "quit.anyway": (
+        "Toch stoppen (de concepten gaan verloren)",
+        "Quit anyway (the drafts are lost)",
+    ),
+    "quit.back": ("Terug (de concepten blijven)", "Back (the drafts stay)"),
+    "key.quit_anyway": ("Toch stoppen", "Quit anyway"),
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),
     "decided.hidden": ("Verborgen", "Hidden"),

@@ -190,8 +190,8 @@ class ReactieveldApp(App[int]):
         self._counts_wanted = False
         self._counts_worker: Worker[None] | None = None
         self._owns_counter = False
-        #: Unsent replies and notes, by ("reply"|"note", response id), for the session
-        #: (tui/screens/editor.py says why not on disk).
+        #: Unsent replies and notes, by their ``DraftKey`` (kind, response id), for the
+        #: session (tui/screens/editor.py says why not on disk); quitting asks first.
         self.drafts: dict[Any, str] = {}
         #: The last search (query, hit under the cursor): ``/`` opens it again.
         self.last_search: tuple[str, int] | None = None
@@ -422,6 +422,26 @@ class ReactieveldApp(App[int]):
         not run, and not in the help, the footer or the palette."""
         screen = self.screen_stack[-1] if self.screen_stack else None
         return action not in getattr(screen, "OPENED_BY", ())
+
+    async def action_quit(self) -> None:
+        """Every way to quit (``q`` as configured, Textual's ``ctrl+q``, the palette's
+        Quit): at once, unless drafts would end with the session (kept, or typed in an
+        open editor); then the quit question names them, and ``enter`` quits."""
+        from reactieveld.tui.screens.editor import QuitQuestion, unsent_drafts
+
+        if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
+            return  # asked already (its help may be on top): the question's keys answer it
+        drafts = unsent_drafts(self)
+        if not drafts:
+            self.exit()
+            return
+
+        def answered(quit: bool | None) -> None:
+            if quit:
+                self.exit()
+
+        question = QuitQuestion(self.i18n, drafts, tz=self.tz, now=self.clock())
+        await self.push_screen(question, answered)  # awaited: keys typed behind go to it
 
     def action_command_palette(self) -> None:
         """``ctrl+p``: the palette, its prompt in the interface language."""

@@ -39,7 +39,7 @@ class AppServices(Protocol):
     clock: Callable[[], datetime]
     #: Who decides (stored with every action).
     actor: str
-    #: Unsent replies and notes, by ("reply"|"note", response id), for the session.
+    #: Unsent replies and notes, by their DraftKey (kind, response id), for the session.
     drafts: dict[Any, str]
     #: The last store-wide counts, shown again at once when a filter is cleared.
     last_counts: Any | None

@@ -5,11 +5,16 @@ thrown away unasked: ``escape`` with text asks whether to keep it as a draft (it
 back when the editor opens again on that response), discard it, or go on writing. The
 drafts live in the app's memory for the session: they are the moderator's words about a
 resident's response, and a file of them outside the store would be a second place for
-personal data that the store's privacy rules (export, redaction) do not cover."""
+personal data that the store's privacy rules (export, redaction) do not cover. So
+quitting with drafts (kept, or still in an open editor) asks first
+(:class:`QuitQuestion`, :func:`unsent_drafts`): ending the session ends them."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, MutableMapping
+from collections.abc import Hashable, Iterable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -20,8 +25,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from reactieveld.i18n import I18n
+from reactieveld.text import one_line, shorten
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys
+from reactieveld.tui.times import format_time
+
+
+@dataclass(frozen=True)
+class DraftKey:
+    """Which draft: a reply's or a note's (``kind``) on one response, equal by those two.
+    It also carries what the quit question names the draft by, the response's author and
+    time as the queue shows them (not compared: a sync may rename the author)."""
+
+    kind: str
+    response_id: int
+    author: str = field(default="", compare=False)
+    created_at: datetime | None = field(default=None, compare=False)
 
 
 class _Text(TextArea):
@@ -76,13 +95,87 @@ class DraftQuestion(DialogKeys, ModalScreen[str]):
             ("d", "draft.discard"),
             ("escape", "draft.edit"),
         ):
-            rows += [(f" {key} ".ljust(9), "reverse bold"), f" {t(label)}\n"]
+            rows += _key_row(key, t(label))
         with Vertical(id="draft-question", classes="dialog"):
             yield Static(Content(t("draft.title")), classes="dialog-title")
             yield Static(Content.assemble(*rows))
 
     def action_answer(self, answer: str) -> None:
         self.dismiss(answer)
+
+
+def _key_row(key: str, label: str) -> list[str | tuple[str, str]]:
+    """A dialog's line for one of its keys: the key in characters, then what it does."""
+    return [(f" {key} ".ljust(9), "reverse bold"), f" {label}\n"]
+
+
+#: How many drafts the quit question names; the rest it counts ("… en 3 meer").
+QUIT_NAMED = 4
+
+
+class QuitQuestion(DialogKeys, ModalScreen[bool]):
+    """Quitting with drafts: which ones are lost (kind, author and time of the response,
+    at most :data:`QUIT_NAMED`, then how many more), ``enter`` quits anyway, ``escape``
+    goes back with every draft as it was. Dismisses with True to quit."""
+
+    DEFAULT_CSS = """
+    QuitQuestion { align: center middle; }
+    QuitQuestion #quit-question { width: 64; height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Quit", id="quit.anyway"),
+        Binding("escape", "answer(False)", "Back", id="quit.back"),
+    ]
+    HELP_NAME = "quit"
+
+    def __init__(
+        self, i18n: I18n, drafts: Iterable[DraftKey], *, tz: tzinfo | None, now: datetime
+    ) -> None:
+        super().__init__()
+        self.i18n = i18n
+        self.drafts = list(drafts)
+        self.tz = tz
+        self.now = now
+
+    def key_labels(self) -> Mapping[str, str]:
+        return {"quit.anyway": "key.quit_anyway", "quit.back": "key.back"}
+
+    def _line(self, draft: DraftKey) -> str:
+        t = self.i18n.t
+        when = format_time(draft.created_at, self.tz, self.now).strip() if draft.created_at else ""
+        # A name in a narrow column: cut mid-word, as the queue does.
+        author = shorten(one_line(draft.author, limit=31), 30, words=False) or "?"
+        return f"  {t('quit.draft.' + draft.kind)}: {author}  {when}".rstrip() + "\n"
+
+    def compose(self) -> ComposeResult:
+        t = self.i18n.t
+        n = len(self.drafts)
+        lines = [self._line(draft) for draft in self.drafts[:QUIT_NAMED]]
+        if n > QUIT_NAMED:
+            lines.append("  " + t("quit.more", n=n - QUIT_NAMED) + "\n")
+        rows: list[str | tuple[str, str]] = [*lines, "\n"]
+        rows += _key_row("enter", t("quit.anyway"))
+        rows += _key_row("escape", t("quit.back"))
+        with Vertical(id="quit-question", classes="dialog"):
+            yield Static(Content(t("quit.title", n=n)), classes="dialog-title")
+            yield Static(Content.assemble(*rows))
+
+    def action_answer(self, quit: bool) -> None:
+        self.dismiss(quit)
+
+
+def unsent_drafts(app: Any) -> dict[DraftKey, str]:
+    """The drafts that end with the session: the kept ones (``app.drafts``), and the text
+    of every open editor with a draft store (typed, not yet kept, sent or discarded),
+    which counts as that response's draft."""
+    found: dict[DraftKey, str] = dict(getattr(app, "drafts", {}))
+    for screen in app.screen_stack:
+        if isinstance(screen, EditorScreen) and isinstance(screen.draft_key, DraftKey):
+            text = screen.query_one(TextArea).text
+            if text.strip():
+                found[screen.draft_key] = text
+    return found
 
 
 class EditorScreen(DialogKeys, ModalScreen[str | None]):

@@ -887,12 +887,14 @@ class TriageScreen(Screen[None]):
         response and kind); the text goes to ``write`` (the store's ``reply`` or
         ``add_note``) as the moderator who saw this version of the row, then a notice,
         then the queue moves on or not."""
-        from reactieveld.tui.screens.editor import EditorScreen
+        from reactieveld.tui.screens.editor import DraftKey, EditorScreen
 
         row = self.queue.current
         if row is None or row.response.id is None:
             return
         rid, actor = row.response.id, self.rapp.actor
+        response = row.response
+        key = DraftKey(kind, rid, author=response.author_name, created_at=response.created_at)
         seen = {rid: self.queue.seen_of(row)}
         done = {"reply": "reply.queued", "note": "note.saved"}[kind]
 
@@ -900,18 +902,18 @@ class TriageScreen(Screen[None]):
             if not text:
                 return
             if await self._conflicted(await write(rid, text, actor=actor, seen=seen), seen):
-                self.rapp.drafts[(kind, rid)] = text  # kept: the words are still needed
+                self.rapp.drafts[key] = text  # kept: the words are still needed
                 return
             self._say(self.i18n.t(done))
             await self._after(batch=False, advance=advance, acted=rid)
 
-        author = one_line(row.response.author_name, limit=40)
+        author = one_line(response.author_name, limit=40)
         await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             EditorScreen(
                 self.i18n.t(f"{kind}.title", author=author),
                 self.i18n.t(f"{kind}.hint"),
                 drafts=self.rapp.drafts,
-                draft_key=(kind, rid),
+                draft_key=key,
                 i18n=self.i18n,
                 save_label="key.send" if kind == "reply" else "key.save",
             ),
