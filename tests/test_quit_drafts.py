@@ -90,7 +90,7 @@ async def test_quitting_with_a_draft_asks_and_escape_keeps_it(
         assert t("quit.title.one") in shown
         assert _line(app, kept) in shown
         assert kept.author and kept.author in shown
-        for chars in (" enter ", t("quit.anyway"), " escape ", t("quit.back")):
+        for chars in (" enter ", t("quit.anyway", n=1), " escape ", t("quit.back", n=1)):
             assert chars in shown, chars
         await _quit(pilot, ("escape",))
         assert isinstance(app.screen, TriageScreen)

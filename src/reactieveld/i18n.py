@@ -609,7 +609,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Toch stoppen (de concepten gaan verloren)",
         "Quit anyway (the drafts are lost)",
     ),
+    "quit.anyway.one": (
+        "Toch stoppen (het concept gaat verloren)",
+        "Quit anyway (the draft is lost)",
+    ),
     "quit.back": ("Terug (de concepten blijven)", "Back (the drafts stay)"),
+    "quit.back.one": ("Terug (het concept blijft)", "Back (the draft stays)"),
     "key.quit_anyway": ("Toch stoppen", "Quit anyway"),
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),

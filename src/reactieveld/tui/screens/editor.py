@@ -29,6 +29,7 @@ from reactieveld.text import one_line, shorten
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.times import format_time
+from reactieveld.tui.widgets.keyrow import KeyRow
 
 
 @dataclass(frozen=True)
@@ -89,24 +90,23 @@ class DraftQuestion(DialogKeys, ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         t = self.i18n.t
-        rows: list[str | tuple[str, str]] = []
-        for key, label in (
-            ("enter", "draft.keep"),
-            ("d", "draft.discard"),
-            ("escape", "draft.edit"),
-        ):
-            rows += _key_row(key, t(label))
         with Vertical(id="draft-question", classes="dialog"):
             yield Static(Content(t("draft.title")), classes="dialog-title")
-            yield Static(Content.assemble(*rows))
+            for key, label in (
+                ("enter", "draft.keep"),
+                ("d", "draft.discard"),
+                ("escape", "draft.edit"),
+            ):
+                yield _key_row(key, t(label))
 
     def action_answer(self, answer: str) -> None:
         self.dismiss(answer)
 
 
-def _key_row(key: str, label: str) -> list[str | tuple[str, str]]:
-    """A dialog's line for one of its keys: the key in characters, then what it does."""
-    return [(f" {key} ".ljust(9), "reverse bold"), f" {label}\n"]
+def _key_row(key: str, label: str) -> KeyRow:
+    """A dialog's line for one of its keys: the key in characters, then what it does
+    (wrapping in its own column: widgets/keyrow.py)."""
+    return KeyRow(Content.styled(f" {key} ".ljust(9), "reverse bold"), Content(label), width=10)
 
 
 #: How many drafts the quit question names; the rest it counts ("… en 3 meer").
@@ -121,6 +121,7 @@ class QuitQuestion(DialogKeys, ModalScreen[bool]):
     DEFAULT_CSS = """
     QuitQuestion { align: center middle; }
     QuitQuestion #quit-question { width: 64; height: auto; }
+    QuitQuestion .quit-drafts { margin-bottom: 1; }
     """
 
     BINDINGS = [
@@ -154,12 +155,11 @@ class QuitQuestion(DialogKeys, ModalScreen[bool]):
         lines = [self._line(draft) for draft in self.drafts[:QUIT_NAMED]]
         if n > QUIT_NAMED:
             lines.append("  " + t("quit.more", n=n - QUIT_NAMED) + "\n")
-        rows: list[str | tuple[str, str]] = [*lines, "\n"]
-        rows += _key_row("enter", t("quit.anyway"))
-        rows += _key_row("escape", t("quit.back"))
         with Vertical(id="quit-question", classes="dialog"):
             yield Static(Content(t("quit.title", n=n)), classes="dialog-title")
-            yield Static(Content.assemble(*rows))
+            yield Static(Content("".join(lines).rstrip("\n")), classes="quit-drafts")
+            yield _key_row("enter", t("quit.anyway", n=n))
+            yield _key_row("escape", t("quit.back", n=n))
 
     def action_answer(self, quit: bool) -> None:
         self.dismiss(quit)

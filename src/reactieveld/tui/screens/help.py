@@ -9,13 +9,14 @@ from typing import Any
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
 from reactieveld.keys import split_keys
+from reactieveld.tui.widgets.keyrow import KeyRow
 
 #: The help key of every full screen besides triage (whose keys are in keys.py): ``?``, as
 #: there; also f1, for when a text box (the search box) takes ``?`` as a character.
@@ -322,17 +323,13 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help", classes="dialog", can_focus=False):
             yield Static(Content.styled(i18n.t("help.title"), "bold"), classes="help-title")
             for keys, label, reason in self.rows:
-                # A row is the keys' column and the description's: a description longer
-                # than the box wraps in its own column, not back under the keys (at 80x24
-                # "Question 2: On which topics ..." and a reason ran under "2").
+                # The keys' column and the description's (widgets/keyrow.py).
                 text = Content.styled(label, "" if not reason else "dim")
                 if reason:
                     why = f"  — {i18n.t('help.disabled')}: {reason}"
                     text = Content.assemble(text, (why, "italic dim"))
                 key_style = "bold $accent" if not reason else "dim"
-                keys_cell = Static(Content.styled(keys, key_style), classes="help-keys")
-                keys_cell.styles.width = width
-                yield Horizontal(keys_cell, Static(text, classes="help-label"), classes="help-row")
+                yield KeyRow(Content.styled(keys, key_style), text, width=width)
         yield KeyFooter()
 
     def on_mount(self) -> None:
