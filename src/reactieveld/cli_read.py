@@ -52,11 +52,24 @@ def _filters(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="STATUS",
-        choices=[s.value for s in RemoteStatus],
-        help="only responses with this status (repeatable)",
+        type=_status,
+        help="only responses with this status (repeatable; "
+        + ", ".join(s.value for s in RemoteStatus)
+        + ", or a word the interface shows for it)",
     )
     p.add_argument("--since", metavar="DATE", help="arrived on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
+
+
+def _status(text: str) -> str:
+    # Any word the interface shows for a status ("on hold", "wacht"), as in the search box.
+    from reactieveld.read.search import status_named
+
+    found = status_named(text)
+    if found is None:
+        allowed = ", ".join(s.value for s in RemoteStatus)
+        raise argparse.ArgumentTypeError(f"{text}: not a status; statuses: {allowed}")
+    return found.value
 
 
 def _positive(text: str) -> int:
