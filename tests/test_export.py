@@ -472,3 +472,64 @@ def test_a_report_that_cannot_be_written_is_said_in_one_line(tmp_path, monkeypat
     )
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []
+
+
+#: (the flags of what is written, the format of the file it makes)
+WRITTEN = [
+    (["--format", "md"], "md"),
+    (["--format", "csv"], "csv"),
+    (["--format", "jsonl"], "jsonl"),
+    (["--format", "decisions", "--as", "csv"], "csv"),
+    (["--format", "decisions", "--as", "jsonl"], "jsonl"),
+]
+#: File name extensions and the format each says (None: no format's).
+EXTENSIONS = {
+    "md": "md",
+    "markdown": "md",
+    "MD": "md",
+    "csv": "csv",
+    "jsonl": "jsonl",
+    "json": "jsonl",
+    "ndjson": "jsonl",
+    "txt": None,
+    "": None,
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_output_name_that_says_another_format_is_refused_in_one_line(
+    tmp_path, monkeypatch, capsys, language
+):
+    """Every format x extension: ``--format md --output x.jsonl`` exits 2 with one line
+    (the name, what it would hold, the name that fits, the flag that fits) and writes
+    nothing; a name that fits, or says no format (``x.txt``, ``x``), is written."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    kinds = {"md": "Markdown", "csv": "CSV", "jsonl": "JSON Lines"}
+    for flags, fmt in WRITTEN:
+        for ext, says in EXTENSIONS.items():
+            name = f"uit-{len(list(tmp_path.iterdir()))}" + (f".{ext}" if ext else "")
+            capsys.readouterr()
+            code = main(["--db", db, "--lang", language, "export", *flags, "-o", name])
+            err = capsys.readouterr().err
+            assert "Traceback" not in err and err.count("\n") == 1, (flags, name, err)
+            if says is None or says == fmt:
+                assert code == 0 and (tmp_path / name).is_file(), (flags, name, err)
+                continue
+            assert code == 2 and not (tmp_path / name).exists(), (flags, name, err)
+            fixed = name.rsplit(".", 1)[0] + f".{fmt}"
+            if language == "en":
+                line = f"reactieveld: --output {name}: a .{ext} name for {kinds[fmt]}; "
+                line += f"name it {fixed}"
+            else:
+                line = f"reactieveld: --output {name}: een .{ext}-naam voor {kinds[fmt]}; "
+                line += f"noem het {fixed}"
+            flag = "--as" if "decisions" in flags else "--format"
+            if not (flag == "--as" and says == "md"):  # the log is no Markdown
+                line += " or give " if language == "en" else " of geef "
+                line += f"{flag} {says}"
+            assert err == line + "\n"

@@ -204,3 +204,118 @@ async def test_the_dialog_says_which_statuses_the_file_holds(tmp_path, monkeypat
                     assert not named & {"spam", "trash"}, (queue, use_queue, named)
                 else:
                     assert named == {queue}, (queue, use_queue, named)
+
+
+def _dialog_line(app: ReactieveldApp, text: str) -> bool:
+    """Whether ``text`` stands whole on one row of the 80x24 screen."""
+    from helpers.app import screen_text
+
+    return any(text in row for row in screen_text(app))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_a_name_that_says_another_format_is_said_and_not_written(
+    tmp_path, monkeypatch, language
+):
+    """At 80x24, every format x extension typed in the name box: a name whose extension
+    says another format gets one line under it at once (what it says, the extension that
+    fits, the format that fits) and ctrl+s writes nothing; a name that fits, or says no
+    format, is written as it stands, in the chosen format."""
+    from helpers.app import SMALL
+
+    from reactieveld.i18n import I18n
+
+    t = I18n(language).t
+    kinds = {fmt: t(f"export.kind.{fmt}") for fmt in ("md", "csv", "jsonl")}
+    app, _ = await open_app(tmp_path, monkeypatch, language=language)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        triage = app.screen
+        await triage.queue.loaded.wait()
+        for fmt in ("md", "csv", "jsonl"):
+            for ext in ("md", "csv", "jsonl", "json", "txt"):
+                says = {"json": "jsonl", "txt": None}.get(ext, ext)
+                await pilot.press("E")
+                await pilot.pause()
+                dialog = app.screen
+                assert isinstance(dialog, ExportScreen)
+                await pilot.click(f"#fmt-{fmt}")
+                name = f"rapport-{fmt}-{ext}.{ext}"
+                dialog.query_one("#export-path", Input).value = name  # as typed (typing: below)
+                await pilot.pause()
+                if says is not None and says != fmt:
+                    line = t(
+                        "export.name_clash",
+                        ext=ext,
+                        kind=kinds[fmt],
+                        want=fmt,
+                        other=kinds[says],
+                    )
+                    assert _dialog_line(app, line), (fmt, ext)  # said before writing
+                    await pilot.press("ctrl+s")
+                    await settled(pilot)
+                    assert app.screen is dialog and _dialog_line(app, line), (fmt, ext)
+                    assert not (tmp_path / name).exists()
+                    await pilot.press("escape")
+                    await pilot.pause()
+                    assert app.screen is triage
+                    continue
+                assert str(dialog.query_one("#export-error").render()) == "", (fmt, ext)
+                await pilot.press("ctrl+s")
+                await settled(pilot)
+                assert app.screen is triage, (fmt, ext)
+                text = (tmp_path / name).read_text(encoding="utf-8")
+                first = text.splitlines()[0]
+                assert first.startswith({"md": "#", "csv": "id,", "jsonl": "{"}[fmt]), first
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_name_follows_the_format_until_it_says_another(tmp_path, monkeypatch, language):
+    """A typed name that ends in the chosen format's extension follows the next format
+    chosen (rapport.md, CSV: rapport.csv); one that says another format stays, with its
+    line, until the format fits it (then the line goes) or the name is changed."""
+    from helpers.app import SMALL
+
+    from reactieveld.i18n import I18n
+
+    t = I18n(language).t
+    app, _ = await open_app(tmp_path, monkeypatch, language=language)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await app.screen.queue.loaded.wait()
+        await pilot.press("E")
+        await pilot.pause()
+        dialog = app.screen
+        box = dialog.query_one("#export-path", Input)
+        await pilot.click("#export-path")
+        await pilot.press("ctrl+shift+a", "backspace", *"out.d/rapport.md")
+        for fmt in ("csv", "jsonl", "md", "jsonl"):
+            await pilot.click(f"#fmt-{fmt}")
+            await pilot.pause()
+            assert box.value == f"out.d/rapport.{fmt}"
+            assert str(dialog.query_one("#export-error").render()) == ""
+        # Typed with another format's extension: said, and it stays when the format changes.
+        await pilot.click("#export-path")
+        await pilot.press("ctrl+shift+a", "backspace", *"rapport.csv")
+        await pilot.pause()
+        clash = t(
+            "export.name_clash",
+            ext="csv",
+            kind=t("export.kind.jsonl"),
+            want="jsonl",
+            other=t("export.kind.csv"),
+        )
+        assert _dialog_line(app, clash)
+        await pilot.click("#fmt-md")
+        await pilot.pause()
+        assert box.value == "rapport.csv"
+        assert _dialog_line(
+            app, clash.replace(t("export.kind.jsonl"), "Markdown").replace(".jsonl", ".md")
+        )
+        await pilot.click("#fmt-csv")  # the format that fits the name: the line goes
+        await pilot.pause()
+        assert box.value == "rapport.csv" and not _dialog_line(app, clash)
+        assert str(dialog.query_one("#export-error").render()) == ""
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert (tmp_path / "rapport.csv").read_text(encoding="utf-8").startswith("id,")

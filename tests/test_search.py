@@ -442,3 +442,127 @@ def test_cli_search_header_in_dutch(db, capsys):
         "2 van 5 treffers getoond, nieuwste eerst (geen zoekwoorden: op datum); "
         "verfijn de zoekvraag of verhoog --limit (2)\n"
     )
+
+
+# -- a status by any word the interface shows for it --------------------------------------------
+
+
+def _shown_words(status: RemoteStatus) -> list[str]:
+    """Every word the interface shows for ``status``, both languages: the rows' status
+    word and the tab's label and short label (read from the UI table itself)."""
+    from reactieveld.i18n import STRINGS
+
+    keys = (f"status.{status}", f"queue.{status}", f"queue.short.{status}")
+    return sorted({w for k in keys if k in STRINGS for w in STRINGS[k]} | {status.value})
+
+
+def _accented(word: str) -> str:
+    # The first vowel with an acute accent: "Ón hold", "wácht" (typed on a Dutch keyboard).
+    for i, c in enumerate(word):
+        if c.lower() in "aeiou":
+            return word[:i] + c + "\u0301" + word[i + 1 :]
+    return word
+
+
+def _spellings(word: str) -> list[tuple[str, str]]:
+    """(query, the words it leaves) for ``word`` as a user types it: any case, with or
+    without diacritics, a space quoted, hyphenated, joined or just typed."""
+    forms = {word, word.lower(), word.upper(), word.title(), _accented(word)}
+    typed: list[tuple[str, str]] = []
+    for form in sorted(forms):
+        if " " in form:
+            typed += [
+                (f'status:"{form}" parkeren', "parkeren"),
+                (f"status:'{form}'", ""),
+                (f"status:{form.replace(' ', '-')} parkeren", "parkeren"),
+                (f"status:{form.replace(' ', '')}", ""),
+                (f"status:{form} parkeren", "parkeren"),  # as the tab says it
+                (f"parkeren status:{form} vraag:1", "parkeren"),
+            ]
+        else:
+            typed += [(f"status:{form} parkeren", "parkeren"), (f'status:"{form}"', "")]
+    return typed
+
+
+STATUS_SPELLINGS = [
+    (status, query, words)
+    for status in RemoteStatus
+    for word in _shown_words(status)
+    for query, words in _spellings(word)
+]
+
+
+def test_every_status_has_its_interface_words():
+    # The tabs' own words are among them (the words a tryout typed).
+    assert "On hold" in _shown_words(RemoteStatus.HOLD)
+    assert {"Wacht", "In afwachting", "Goed", "Goedgekeurd", "OK"} <= {
+        w for s in RemoteStatus for w in _shown_words(s)
+    }
+
+
+@pytest.mark.parametrize("status, query, words", STATUS_SPELLINGS)
+def test_a_status_is_taken_in_every_spelling_the_interface_shows(status, query, words):
+    parsed = parse_query(query)
+    assert not parsed.problems, query
+    assert parsed.filter.statuses == (status,), query
+    assert parsed.words == words
+    if "vraag:1" in query:
+        assert parsed.filter.questions == ("1",)
+
+
+def test_no_word_names_two_statuses():
+    seen: dict[str, RemoteStatus] = {}
+    for status in RemoteStatus:
+        for word in _shown_words(status):
+            key = "".join(word.casefold().split())
+            assert seen.setdefault(key, status) == status, word
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("status", list(RemoteStatus))
+def test_the_status_line_names_a_status_as_the_rows_do_and_takes_it_back(language, status):
+    from reactieveld.i18n import text
+
+    shown = filter_summary(QueueFilter(statuses=(status,)), language)
+    word = text(f"status.{status}", language)
+    assert shown == [f'status:"{word}"' if " " in word else f"status:{word}"]
+    assert parse_query(f"afval {shown[0]} centrum").filter.statuses == (status,)
+    assert parse_query(f"afval {shown[0]} centrum").words == "afval centrum"
+
+
+@pytest.mark.parametrize(
+    "query, problem, words",
+    [
+        ("status:kapot afval", "status:kapot", "afval"),
+        ("status:on", "status:on", ""),
+        ("status:on holt", "status:on", "holt"),
+        ('status:"on holt" x', "status:on holt", "x"),
+        ("status:wacht-even", "status:wacht-even", ""),
+    ],
+)
+def test_an_unknown_status_word_is_still_a_problem(query, problem, words):
+    parsed = parse_query(query)
+    assert [str(p) for p in parsed.problems] == [problem]
+    assert parsed.filter.statuses == () and parsed.words == words
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status:on hold"],  # what the shell makes of status:"on hold"
+        ["status:On", "hold"],
+        ["status:on-hold"],
+        ["status:Wacht"],
+        ["status:in afwachting"],
+        ["--status", "on hold"],
+        ["--status", "Wacht"],
+    ],
+)
+def test_cli_takes_the_interface_words_for_a_status(db, capsys, language, argv):
+    path, _ = db
+    assert main(["--db", path, "--lang", language, "search", "status:hold"]) == 0
+    expected = capsys.readouterr().out
+    assert expected.startswith("[") and " hold " in expected
+    assert main(["--db", path, "--lang", language, "search", *argv]) == 0
+    assert capsys.readouterr().out == expected

@@ -280,21 +280,25 @@ async def test_one_hit_is_singular(tmp_path, monkeypatch, language, one):
         assert status.startswith(one), status
 
 
-#: Each filter as typed, in every spelling the box takes (both languages' keys, a status
-#: in either language's word), and how the status line writes it in each language.
+#: Each filter as typed, in spellings the box takes (both languages' keys, a status in
+#: either language's word, a tab's label), and how the status line writes it in each
+#: language (as the rows do: "on hold", quoted so that it can be typed back).
 FILTER_SPELLINGS = [
     (["bron:blog", "source:blog"], {"nl": "bron:blog", "en": "source:blog"}),
     (["vraag:1", "question:1", "q:1"], {"nl": "vraag:1", "en": "question:1"}),
     (["rol:burger", "role:burger"], {"nl": "rol:burger", "en": "role:burger"}),
     (
-        ["status:hold", "status:wacht", "status:afwachting"],
-        {"nl": "status:wacht", "en": "status:hold"},
+        ["status:hold", "status:On-hold", "status:Wacht", "status:afwachting", "status:wacht"],
+        {"nl": "status:wacht", "en": 'status:"on hold"'},
     ),
     (
-        ["status:approved", "status:goedgekeurd"],
+        ["status:approved", "status:OK", "status:Goed", "status:goedgekeurd"],
         {"nl": "status:goedgekeurd", "en": "status:approved"},
     ),
-    (["status:trash", "status:prullenbak"], {"nl": "status:prullenbak", "en": "status:trash"}),
+    (
+        ["status:trash", "status:Prul", "status:prullenbak"],
+        {"nl": "status:prullenbak", "en": "status:trash"},
+    ),
     (["status:spam"], {"nl": "status:spam", "en": "status:spam"}),
     (
         ["sinds:2026-03-01", "since:2026-03-01", "van:2026-03-01", "from:2026-03-01"],
@@ -352,3 +356,27 @@ async def test_the_status_line_names_the_filters_in_the_ui_language_whole(
                 assert word in shown, (typed, shown)
             for foreign in FOREIGN_KEYS[language]:
                 assert foreign not in shown, (typed, shown)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("typed", ["status:On-hold", 'status:"In afwachting"', "status:on hold"])
+async def test_a_tab_label_is_a_status_and_the_status_line_types_back(
+    tmp_path, monkeypatch, language, typed
+):
+    """At 80x24 the On hold tab's words find the held responses (no problem line), and
+    the status line's words for that filter, typed back in the box, find the same ones."""
+    import re
+
+    async with opened(tmp_path, monkeypatch, language, "status:hold") as (app, pilot, screen):
+        held = [r.response.external_id for r in screen.rows]
+        assert held
+        box = screen.query_one(Input)
+        box.value = typed
+        await settled(pilot)
+        assert [r.response.external_id for r in screen.rows] == held, typed
+        shown = _status_on_screen(app, screen)
+        said = re.search(r'status:("[^"]+"|\S+)', shown)
+        assert said, shown
+        box.value = said.group(0)
+        await settled(pilot)
+        assert [r.response.external_id for r in screen.rows] == held, said.group(0)

@@ -52,11 +52,24 @@ def _filters(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="STATUS",
-        choices=[s.value for s in RemoteStatus],
-        help="only responses with this status (repeatable)",
+        type=_status,
+        help="only responses with this status (repeatable; "
+        + ", ".join(s.value for s in RemoteStatus)
+        + ", or a word the interface shows for it)",
     )
     p.add_argument("--since", metavar="DATE", help="arrived on or after DATE (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
+
+
+def _status(text: str) -> str:
+    # Any word the interface shows for a status ("on hold", "wacht"), as in the search box.
+    from reactieveld.read.search import status_named
+
+    found = status_named(text)
+    if found is None:
+        allowed = ", ".join(s.value for s in RemoteStatus)
+        raise argparse.ArgumentTypeError(f"{text}: not a status; statuses: {allowed}")
+    return found.value
 
 
 def _positive(text: str) -> int:
@@ -229,6 +242,9 @@ def run_export_command(
     if not args.output:
         asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0
+    clash = _name_clash(args.output, opts, _language(config))
+    if clash:
+        return _usage(f"--output {clash}")
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
         said = i18n_text("cli.no_dir", _language(config), path=args.output)
@@ -248,6 +264,28 @@ def run_export_command(
         return _usage(f"--output {said}")
     print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
+
+
+def _name_clash(output: str, opts: Any, language: str) -> str:
+    """The line on an ``--output`` whose extension says another format than the one
+    written (``--format md --output x.jsonl``), or "": a name says what a file holds."""
+    from reactieveld.reports.formats import name_clash, named_for
+
+    decisions = opts.format == "decisions"
+    written = opts.decisions_as if decisions else opts.format
+    other = name_clash(output, written)
+    if other is None:
+        return ""
+    said = {
+        "path": output,
+        "ext": Path(output).suffix.removeprefix("."),
+        "kind": i18n_text(f"export.kind.{written}", language),
+        "fixed": named_for(output, written),
+    }
+    if decisions and other == "md":  # the log is CSV or JSON Lines only
+        return i18n_text("cli.name_clash.name", language, **said)
+    flag = f"--as {other}" if decisions else f"--format {other}"
+    return i18n_text("cli.name_clash", language, flag=flag, **said)
 
 
 def cmd_export(args: argparse.Namespace, ctx: Any) -> int:

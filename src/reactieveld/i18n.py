@@ -526,6 +526,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.format.md": ("Markdown (per planningsvraag)", "Markdown (per planning question)"),
     "export.format.csv": ("CSV", "CSV"),
     "export.format.jsonl": ("JSON Lines", "JSON Lines"),
+    # A format by its name alone (the line on a file name that says another format).
+    "export.kind.md": ("Markdown", "Markdown"),
+    "export.kind.csv": ("CSV", "CSV"),
+    "export.kind.jsonl": ("JSON Lines", "JSON Lines"),
+    "export.name_clash": (
+        "Een .{ext}-naam bij {kind}: neem .{want} of kies {other}",
+        "A .{ext} name for {kind}: use .{want} or choose {other}",
+    ),
+    "cli.name_clash": (
+        "{path}: een .{ext}-naam voor {kind}; noem het {fixed} of geef {flag}",
+        "{path}: a .{ext} name for {kind}; name it {fixed} or give {flag}",
+    ),
+    "cli.name_clash.name": (
+        "{path}: een .{ext}-naam voor {kind}; noem het {fixed}",
+        "{path}: a .{ext} name for {kind}; name it {fixed}",
+    ),
     "export.queue": (
         "Alleen de huidige wachtrij met haar filters",
         "Only the current queue with its filters",

@@ -3,12 +3,14 @@
 Shared by ``reactieveld search`` and the search screen. A query is words plus optional
 ``key:value`` filters typed in the same box (so the screen needs one input, not a form):
 
-    parkeren centrum* bron:blog vraag:1 rol:burger status:hold sinds:2026-03-01 tot:2026-03-31
+    parkeren centrum* bron:blog vraag:1 rol:burger status:"on hold" sinds:2026-03-01 tot:2026-03-31
 
 Keys (Dutch or English): ``bron``/``source``, ``vraag``/``question``/``q``, ``rol``/``role``,
 ``status``, ``sinds``/``since``/``van``/``from``, ``tot``/``until``/``to``. A key may
-repeat (any of the values). Words are ANDed; ``word*`` is a prefix. Text that is not a
-known key stays part of the words, so a URL like ``https://...`` is not a filter.
+repeat (any of the values); a value with a space is quoted (``status:"on hold"``). A status
+is named by any word the interface shows for it (:func:`status_named`). Words are ANDed;
+``word*`` is a prefix. Text that is not a known key stays part of the words, so a URL like
+``https://...`` is not a filter.
 
 Filters without words list the matching responses newest first (there is no rank without
 words). A value that names nothing (``vraag:9``, ``rol:burgemeester``, ``bron:typo``,
@@ -18,6 +20,7 @@ it is never silently an empty result.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.i18n import STRINGS
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow, SearchHit, SearchStore
@@ -47,15 +51,43 @@ _KEYS = {
     "until": "until",
     "to": "until",
 }
-_STATUS_WORDS = {
-    "goedgekeurd": "approved",
-    "wacht": "hold",
-    "afwachting": "hold",
-    "prullenbak": "trash",
-    "verborgen": "hidden",
-    "verwijderd": "deleted",
-}
-_TOKEN = re.compile(r"(?<!\S)([A-Za-z]+):(\S+)")
+#: Status words of earlier versions, still taken (the interface's own: :func:`status_named`).
+_STATUS_WORDS = {"afwachting": "hold", "goedgekeurd": "approved"}
+#: ``key:value``; the value may be quoted (``status:"on hold"``); the word after it is
+#: caught too (group 4), given back unless it completes a status (``status:on hold``).
+_TOKEN = re.compile(r"""(?<!\S)([A-Za-z]+):("[^"]*"|'[^']*'|\S+)(?:(\s+)([^\s:"']+)(?!\S))?""")
+_SPELLING_GAPS = re.compile(r"[\s\-_.]+")
+
+
+def _spelling(word: str) -> str:
+    """A status word as compared: any case, no diacritics, no space, hyphen or quote
+    (``On hold``, ``on-hold``, ``"onhold"`` are one spelling)."""
+    return _SPELLING_GAPS.sub("", fold(word.strip("\"'")))
+
+
+@functools.cache
+def _status_spellings() -> dict[str, RemoteStatus]:
+    # Every word the interface shows for a status, in both languages: the status words
+    # of the rows (status.*), the tabs' labels and their short forms (queue.*), plus the
+    # value itself and the words of earlier versions. Built from the one UI table, so a
+    # word added there is a word the search box takes.
+    found: dict[str, RemoteStatus] = {}
+    for status in RemoteStatus:
+        words = [status.value]
+        for key in (f"status.{status}", f"queue.{status}", f"queue.short.{status}"):
+            if key in STRINGS:
+                words += STRINGS[key]
+        words += [w for w, v in _STATUS_WORDS.items() if v == status.value]
+        for word in words:
+            found.setdefault(_spelling(word), status)
+    return found
+
+
+def status_named(word: str) -> RemoteStatus | None:
+    """The status ``word`` names (``hold``, ``Wacht``, ``On hold``, ``in-afwachting``,
+    ``OK``...), or None."""
+    return _status_spellings().get(_spelling(word))
+
 
 #: What a problem's filter is about, by the target of its key.
 _KINDS = {
@@ -158,15 +190,20 @@ def parse_query(
     def take(m: re.Match[str]) -> str:
         nonlocal since, until
         key, value = m.group(1).lower(), m.group(2)
+        after = f" {m.group(4)}" if m.group(4) else ""  # the next word: given back
         target = _KEYS.get(key)
         if target is None:
             return m.group(0)
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
         found: Any = value
         if target == "statuses":
-            try:
-                found = RemoteStatus(_STATUS_WORDS.get(value.lower(), value.lower()))
-            except ValueError:
-                found = None
+            found = status_named(value)
+            if found is None and after:
+                # Typed as the tab says it, without quotes: status:on hold
+                found = status_named(f"{value} {after}")
+                if found is not None:
+                    value, after = f"{value}{after}", ""
         elif target in ("since", "until"):
             try:
                 found = parse_date(value, end=target == "until")
@@ -187,7 +224,7 @@ def parse_query(
             until = found
         else:
             lists[target].append(found)
-        return " "
+        return " " + after
 
     words = " ".join(_TOKEN.sub(take, text).split())
     flt = replace(
@@ -358,8 +395,9 @@ def filter_summary(flt: QueueFilter, language: str = "nl") -> list[str]:
         return ui_text(f"search.filter.{target}", language)
 
     def status(value: RemoteStatus) -> str:
-        # The Dutch word ("wacht"); English "on hold" is no word to type: its value.
-        return ui_text(f"status.{value.value}", "nl") if language == "nl" else value.value
+        # The rows' word ("wacht", "on hold"), quoted where it has a space.
+        word = ui_text(f"status.{value.value}", language)
+        return f'"{word}"' if " " in word else word
 
     parts = [f"{key('sources')}:{s}" for s in flt.sources]
     parts += [f"{key('questions')}:{q}" for q in flt.questions]

@@ -119,11 +119,11 @@ def form_for(output: str | None, flag: str | None) -> str:
         return flag
     if not output:
         return "csv"
-    suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
-    if suffix == "csv":
-        return "csv"
-    if suffix in ("jsonl", "json", "ndjson"):
-        return "jsonl"
+    from reactieveld.reports.formats import format_named
+
+    said = format_named(output)
+    if said in ("csv", "jsonl"):
+        return said
     raise ValueError(
         f"--output {output}: cannot tell CSV from JSON Lines by its name; "
         "end it in .csv or .jsonl, or give --as csv|jsonl"

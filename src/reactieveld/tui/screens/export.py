@@ -4,7 +4,9 @@ The dialog asks what ``reactieveld export`` asks on the command line: the format
 jsonl), the current queue and its filters or everything, whether personal data stays in
 (off by default: redaction of e-mail, phone numbers, postcode + house number, names to
 initials), and the output file (a dated name in the directory the app was started in,
-never one that exists; a name that exists is overwritten only when the moderator says so).
+never one that exists; a name that exists is overwritten only when the moderator says so;
+a name whose extension says another format is not written, and a line says so as it is
+typed; the name follows a change of format when it ends in the old format's extension).
 :func:`write_export` writes it in a worker, to a temporary file that is renamed into place,
 so a failed or cancelled export never leaves half a report, and notifies the path.
 """
@@ -29,7 +31,15 @@ from textual.worker import Worker
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus
-from reactieveld.reports.formats import FORMATS, REPORT_STATUSES, ExportOptions, describe_filters
+from reactieveld.reports.formats import (
+    FORMATS,
+    REPORT_STATUSES,
+    ExportOptions,
+    describe_filters,
+    format_named,
+    name_clash,
+    named_for,
+)
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
 from reactieveld.tui.screens.help import DialogKeys
@@ -213,12 +223,37 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         button_id = event.pressed.id or "fmt-md"
-        self.format = button_id.removeprefix("fmt-")
-        # The default name follows the format; a name the moderator typed stays.
+        old, self.format = self.format, button_id.removeprefix("fmt-")
+        # The name follows the format: the default one, and a typed one that ends in the
+        # old format's extension (rapport.md as CSV: rapport.csv). A name that says
+        # another format stays, and the line below it says so.
         box = self.query_one("#export-path", Input)
         if box.value == self._default_path:
             self._default_path = str(report_path(self.now, self.folder, self.format))
             box.value = self._default_path
+        elif format_named(box.value.strip()) == old:
+            box.value = named_for(box.value.strip(), self.format)
+        self._say_clash()
+
+    def _clash(self, name: str) -> str:
+        """The line on a file name whose extension says another format, or ""."""
+        other = name_clash(name, self.format)
+        if other is None:
+            return ""
+        t = self.i18n.t
+        return t(
+            "export.name_clash",
+            ext=Path(name).suffix.removeprefix("."),
+            kind=t(f"export.kind.{self.format}"),
+            want=self.format,
+            other=t(f"export.kind.{other}"),
+        )
+
+    def _say_clash(self) -> None:
+        # Said as the name is typed or the format chosen, before anything is written.
+        if self._overwrite is None:
+            name = self.query_one("#export-path", Input).value.strip()
+            _say(self.query_one("#export-error", Static), self._clash(name))
 
     def _statuses_text(self, *, use_queue: bool) -> Content:
         statuses = report_statuses(self.queue if use_queue else None)
@@ -236,6 +271,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         # Another name: an earlier "overwrite?" was about the old one.
         self._set_overwrite(None)
+        self._say_clash()
 
     def _set_overwrite(self, path: Path | None) -> None:
         """Ask (``path``) or stop asking (None) whether to overwrite the existing file."""
@@ -260,6 +296,9 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
             return self.i18n.t("export.no_dir", path=str(path.parent))
         if path.is_dir():
             return self.i18n.t("export.is_dir", path=str(path))
+        clash = self._clash(path.name)
+        if clash:
+            return clash
         use_queue = self.query_one("#export-queue", CharCheckbox).value
         described: tuple[str, ...] = ()
         if use_queue and self.queue_text:
