@@ -45,6 +45,8 @@ NOT_AT_START = [
     "reactieveld.store.actions",
     "reactieveld.store.ingest",
     "reactieveld.store.writeback",
+    # What only a failure or a wrong [keys] table makes (failures.py, keys.py name them).
+    "reactieveld.problems",
     "reactieveld.sync",
     "reactieveld.fetchproc",
     "reactieveld.outbox",
@@ -215,6 +217,33 @@ def test_the_console_script_loads_the_command_line_with_the_collector_off():
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"]
     assert scripts["reactieveld"] == "reactieveld.entry:main"
+
+
+def test_a_failure_and_a_wrong_keymap_load_their_value_types_when_made():
+    # A right [keys] table is checked at every start without them; a wrong one, and a
+    # round's failure, make them from problems.py: the same classes as keys.py and
+    # failures.py name.
+    then = (
+        "from reactieveld import failures, keys\n"
+        "from reactieveld.codebook import DEFAULT_CODEBOOK\n"
+        "assert keys.keymap_problem({'approve': 'a'}, DEFAULT_CODEBOOK) is None\n"
+        "assert 'reactieveld.problems' not in sys.modules\n"
+        "problem = keys.keymap_problem({'approve': 'r'}, DEFAULT_CODEBOOK)\n"
+        "from reactieveld import problems\n"
+        "assert type(problem) is problems.KeyProblem is keys.KeyProblem, problem\n"
+        "assert problem.action == 'approve' and 'r' in problem.message, problem\n"
+        "got = failures.failure(OSError('disk full'))\n"
+        "assert type(got) is problems.Failure is failures.Failure, got\n"
+        "assert got.message == 'unexpected OSError: disk full' and not got.expected, got\n"
+        "for module in (keys, failures):\n"
+        "    try:\n"
+        "        module.NoSuchName\n"
+        "    except AttributeError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise SystemExit(f'{module.__name__}.NoSuchName did not raise')"
+    )
+    assert "reactieveld.problems" in _loaded_after(["reactieveld.keys"], then)
 
 
 def test_the_tab_counts_load_their_value_types_when_counted(tmp_path):
