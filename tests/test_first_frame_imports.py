@@ -246,6 +246,37 @@ def test_a_failure_and_a_wrong_keymap_load_their_value_types_when_made():
     assert "reactieveld.problems" in _loaded_after(["reactieveld.keys"], then)
 
 
+def test_the_app_s_messages_are_events_told_apart_as_textual_s_own():
+    # Two messages with the same fields are two events (hashable by identity, as
+    # Textual's own messages): no comparison method is made for them at start.
+    import dataclasses
+
+    from textual.message import Message
+
+    from reactieveld.tui import messages
+
+    kinds = [
+        k
+        for k in vars(messages).values()
+        if isinstance(k, type)
+        and issubclass(k, Message)
+        and k.__module__ == messages.__name__
+        and dataclasses.is_dataclass(k)
+    ]
+    assert len(kinds) >= 7
+    for kind in kinds:
+        fields = {f.name: () for f in dataclasses.fields(kind)}
+        if kind is messages.CursorMoved:
+            fields = {"row": None}
+        if kind is messages.QueueChanged:
+            fields = {"total": 3}
+        if kind is messages.CountsUpdated:
+            fields = {"counts": None}
+        one, two = kind(**fields), kind(**fields)
+        assert one != two and len({one, two}) == 2, kind
+    assert "row=None" in repr(messages.CursorMoved(None))  # the dataclass's own repr
+
+
 def test_the_tab_counts_load_their_value_types_when_counted(tmp_path):
     # Counts (store/values.py) is made when the counts are read, after the first frame.
     then = (
