@@ -12,8 +12,8 @@ The process ends (``os._exit(0)``) when the triage screen's first frame with row
 (``ReactieveldApp.first_rows_shown``; its fallback after ``STARTUP_GC_LIMIT`` seconds
 without rows is put off, so a run slowed down by valgrind still ends at the rows).
 ``--loaded FILE`` writes what was loaded then as JSON: the modules, the first row's
-author, and how many of i18n's stored templates were compiled. tests/test_first_frame_imports.py
-runs it so.
+author, how many of i18n's stored templates were compiled, and the dataclasses our
+modules made. tests/test_first_frame_imports.py runs it so.
 
 Count a start as ``bench/tui_bench.py`` times one: a store it made (its ``--dir``,
 e.g. ``demo-10000.db``), a configuration without sources (``REACTIEVELD_CONFIG``), and a
@@ -48,9 +48,24 @@ def _report(app: Any, path: str | None) -> None:
                 "row": row.response.author_name if row is not None else None,
                 "modules": sorted(sys.modules),
                 "templates": i18n._stored_templates.cache_info().currsize,
+                "dataclasses": _our_dataclasses(),
             },
             out,
         )
+
+
+def _our_dataclasses() -> list[str]:
+    """The dataclasses ``reactieveld``'s loaded modules made (module.Class): each costs
+    ~3 M instructions to create at import."""
+    import dataclasses
+
+    return sorted(
+        f"{name}.{key}"
+        for name, module in list(sys.modules.items())
+        if name.startswith("reactieveld.")
+        for key, value in vars(module).items()
+        if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
+    )
 
 
 class _EndAtFirstRows:

@@ -45,6 +45,8 @@ NOT_AT_START = [
     "reactieveld.store.actions",
     "reactieveld.store.ingest",
     "reactieveld.store.writeback",
+    # What only a failure or a wrong [keys] table makes (failures.py, keys.py name them).
+    "reactieveld.problems",
     "reactieveld.sync",
     "reactieveld.fetchproc",
     "reactieveld.outbox",
@@ -217,6 +219,64 @@ def test_the_console_script_loads_the_command_line_with_the_collector_off():
     assert scripts["reactieveld"] == "reactieveld.entry:main"
 
 
+def test_a_failure_and_a_wrong_keymap_load_their_value_types_when_made():
+    # A right [keys] table is checked at every start without them; a wrong one, and a
+    # round's failure, make them from problems.py: the same classes as keys.py and
+    # failures.py name.
+    then = (
+        "from reactieveld import failures, keys\n"
+        "from reactieveld.codebook import DEFAULT_CODEBOOK\n"
+        "assert keys.keymap_problem({'approve': 'a'}, DEFAULT_CODEBOOK) is None\n"
+        "assert 'reactieveld.problems' not in sys.modules\n"
+        "problem = keys.keymap_problem({'approve': 'r'}, DEFAULT_CODEBOOK)\n"
+        "from reactieveld import problems\n"
+        "assert type(problem) is problems.KeyProblem is keys.KeyProblem, problem\n"
+        "assert problem.action == 'approve' and 'r' in problem.message, problem\n"
+        "got = failures.failure(OSError('disk full'))\n"
+        "assert type(got) is problems.Failure is failures.Failure, got\n"
+        "assert got.message == 'unexpected OSError: disk full' and not got.expected, got\n"
+        "for module in (keys, failures):\n"
+        "    try:\n"
+        "        module.NoSuchName\n"
+        "    except AttributeError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise SystemExit(f'{module.__name__}.NoSuchName did not raise')"
+    )
+    assert "reactieveld.problems" in _loaded_after(["reactieveld.keys"], then)
+
+
+def test_the_app_s_messages_are_events_told_apart_as_textual_s_own():
+    # Two messages with the same fields are two events (hashable by identity, as
+    # Textual's own messages): no comparison method is made for them at start.
+    import dataclasses
+
+    from textual.message import Message
+
+    from reactieveld.tui import messages
+
+    kinds = [
+        k
+        for k in vars(messages).values()
+        if isinstance(k, type)
+        and issubclass(k, Message)
+        and k.__module__ == messages.__name__
+        and dataclasses.is_dataclass(k)
+    ]
+    assert len(kinds) >= 7
+    for kind in kinds:
+        fields = {f.name: () for f in dataclasses.fields(kind)}
+        if kind is messages.CursorMoved:
+            fields = {"row": None}
+        if kind is messages.QueueChanged:
+            fields = {"total": 3}
+        if kind is messages.CountsUpdated:
+            fields = {"counts": None}
+        one, two = kind(**fields), kind(**fields)
+        assert one != two and len({one, two}) == 2, kind
+    assert "row=None" in repr(messages.CursorMoved(None))  # the dataclass's own repr
+
+
 def test_the_tab_counts_load_their_value_types_when_counted(tmp_path):
     # Counts (store/values.py) is made when the counts are read, after the first frame.
     then = (
@@ -345,3 +405,10 @@ async def test_the_app_started_as_a_moderator_starts_it_loads_no_later_module_be
     # A platform's stored errors are read back through compiled patterns at their first
     # use (i18n.in_language), not at start.
     assert got["templates"] == 0
+    # Each dataclass made at import costs ~3 M instructions (~0.5 ms) before the queue
+    # shows: the store's live cursor is made as it opens, the notes of what it committed
+    # (store/live.py's Ledger) only where another store of the process hears it not.
+    made = got["dataclasses"]
+    assert "reactieveld.store.base.QueueRow" in made  # the check can see them
+    live = [d for d in made if d.startswith("reactieveld.store.live.")]
+    assert live == ["reactieveld.store.live.LiveCursor"]

@@ -22,31 +22,28 @@ import os
 import sys
 import traceback
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reactieveld.i18n import in_language, text
+from reactieveld.later import names_in
 from reactieveld.store.errors import StoreUnreachable
+
+if TYPE_CHECKING:
+    from reactieveld.problems import Failure as Failure
 
 # The connectors' modules (and httpx, which connectors.http imports) are imported where
 # they are used, not here: cli.main imports this module at every start for
 # quiet_library_logs, and the app's first frame needs neither (they were ~95 modules and
 # a fifth of its instructions; tests/test_first_frame_imports.py).
 
+# Failure is made only on a failure: it lives in reactieveld.problems (which says why),
+# still named here.
+__getattr__ = names_in("reactieveld.problems", ["Failure"], of=__name__)  # PEP 562
+
 LOG = logging.getLogger("reactieveld")
 DEBUG_ENV = "REACTIEVELD_DEBUG"
 #: Longest reason kept (a line in ``reactieveld sources`` and the app's notice).
 LIMIT = 300
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What went wrong in one round, fit to show and store."""
-
-    message: str
-    retryable: bool = True
-    retry_after: float | None = None
-    expected: bool = True  # a platform/network error, not a surprise
 
 
 def failure(
@@ -59,6 +56,7 @@ def failure(
     """The one-line, credential-free reason for ``exc`` (see the module docstring)."""
     from reactieveld.connectors.base import ConnectorError
     from reactieveld.connectors.http import clean_text, scrub
+    from reactieveld.problems import Failure
 
     expected = isinstance(exc, ConnectorError) or bool(getattr(exc, "expected", False))
     if isinstance(exc, ConnectorError):

@@ -13,9 +13,16 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from reactieveld.later import names_in
 from reactieveld.model import RemoteStatus
+
+if TYPE_CHECKING:
+    from reactieveld.problems import KeyProblem as KeyProblem
+
+#: Made only for a wrong [keys] table (reactieveld.problems), still named here.
+__getattr__ = names_in("reactieveld.problems", ["KeyProblem"], of=__name__)  # PEP 562
 
 #: Moderation actions: binding id, default key, the status it sets.
 STATUS_KEYS: tuple[tuple[str, str, RemoteStatus], ...] = (
@@ -189,12 +196,12 @@ def remappable(codebook: Any) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class KeyProblem:
-    """What is wrong with a ``[keys]`` table: the entry to blame and why."""
+def _problem(action: str, message: str) -> KeyProblem:
+    # KeyProblem lives in reactieveld.problems: made only for a wrong [keys] table, never
+    # at a start that checks a right one (reactieveld.problems says why).
+    from reactieveld.problems import KeyProblem
 
-    action: str  # the [keys] entry (or the action) the message is about
-    message: str
+    return KeyProblem(action, message)
 
 
 def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | None:
@@ -206,7 +213,7 @@ def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | Non
     defaults = remappable(codebook)
     unknown = [a for a in keymap if a not in defaults]
     if unknown:
-        return KeyProblem(
+        return _problem(
             unknown[0],
             f"{', '.join(repr(k) for k in unknown)} is not an action; expected one of: "
             f"{', '.join(sorted(defaults))}",
@@ -239,7 +246,7 @@ def _scope_problem(
     for action in sorted(_holders_actions(holders), key=lambda a: rank.get(a, len(rank))):
         for key in keys[action]:
             if key in fixed:
-                return KeyProblem(
+                return _problem(
                     action,
                     f'key "{key}" of "{action}" is {fixed[key]}, which cannot be remapped; '
                     "choose another key",
@@ -250,14 +257,14 @@ def _scope_problem(
             other = others[0]
             if other in rank:
                 blamed, kept = (action, other) if rank[action] > rank[other] else (other, action)
-                return KeyProblem(blamed, f'key "{key}" is given to both "{kept}" and "{blamed}"')
+                return _problem(blamed, f'key "{key}" is given to both "{kept}" and "{blamed}"')
             if action in rank:
-                return KeyProblem(
+                return _problem(
                     action,
                     f'key "{key}" of "{action}" is already the key of "{other}"; '
                     f'remap "{other}" too, or choose another key',
                 )
-            return KeyProblem(action, f'key "{key}" is the key of both "{other}" and "{action}"')
+            return _problem(action, f'key "{key}" is the key of both "{other}" and "{action}"')
     return None
 
 

@@ -37,8 +37,12 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reactieveld.store.base import ChangeSet
+
+if TYPE_CHECKING:
+    from reactieveld.store.values import Written
 
 #: At most this many journal rows are read per poll; the rest come at the next poll
 #: (a batch of thousands of decisions by another moderator arrives in a few sets).
@@ -50,27 +54,17 @@ _NO_END = 2**63 - 1
 SourceRow = tuple[object, ...]
 
 
-@dataclass(frozen=True)
-class Written:
-    """What one committed transaction of a store added: journal ids and response ids,
-    each the range ``(low, high]``, and the sources whose bookkeeping row it moved, as
-    (name, row before, row after)."""
-
-    journal: tuple[int, int]
-    responses: tuple[int, int]
-    sources: tuple[tuple[str, SourceRow | None, SourceRow], ...]
-
-
-@dataclass(frozen=True)
-class _Mark:
-    journal: int
-    responses: int
-    sources: dict[str, SourceRow]
+#: Where a store stood at a point of a transaction: the highest journal id, the highest
+#: response id and each source's bookkeeping row. A plain tuple, not a class: only a
+#: store that another store of its process hears not (:meth:`LiveCursor.hear_not`, where
+#: sources are configured) makes one, and a dataclass costs ~3 M instructions to create
+#: at import, before the app's first frame (tests/test_first_frame_imports.py).
+_Mark = tuple[int, int, dict[str, SourceRow]]
 
 
 def _mark(db: sqlite3.Connection) -> _Mark:
     top = db.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
-    return _Mark(int(top), _newest(db), _sources(db))
+    return int(top), _newest(db), _sources(db)
 
 
 class Ledger:
@@ -89,25 +83,30 @@ class Ledger:
             self._inboxes.append(box)
             return box
 
-    def begin(self, db: sqlite3.Connection) -> object:
+    def begin(self, db: sqlite3.Connection) -> _Mark | None:
         """Where the store stands at the start of its transaction (after ``BEGIN
         IMMEDIATE``: nobody else writes until it ends); None when nobody hears it not."""
         return _mark(db) if self._inboxes else None
 
-    def commit(self, db: sqlite3.Connection, begun: object) -> None:
+    def commit(self, db: sqlite3.Connection, begun: _Mark | None) -> None:
         """``COMMIT`` the transaction begun at ``begun`` (:meth:`begin`) and note what it
         added, both under the lock."""
-        if not isinstance(begun, _Mark):
+        if begun is None:
             db.execute("COMMIT")
             return
-        now = _mark(db)
+        # Written lives with the store's values (store/values.py): made only when
+        # another store hears this one not, never before the app's first frame.
+        from reactieveld.store.values import Written
+
+        journal, responses, rows = begun
+        now_journal, now_responses, now_rows = _mark(db)
         written = Written(
-            (begun.journal, now.journal),
-            (begun.responses, now.responses),
+            (journal, now_journal),
+            (responses, now_responses),
             tuple(
-                (name, begun.sources.get(name), row)
-                for name, row in now.sources.items()
-                if begun.sources.get(name) != row
+                (name, rows.get(name), row)
+                for name, row in now_rows.items()
+                if rows.get(name) != row
             ),
         )
         with self.lock:

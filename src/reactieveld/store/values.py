@@ -21,6 +21,18 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What one committed transaction of a store added (store/live.py's ``Ledger``):
+    journal ids and response ids, each the range ``(low, high]``, and the sources whose
+    bookkeeping row it moved, as (name, row before, row after). Only a store that another
+    store of its process hears not makes these."""
+
+    journal: tuple[int, int]
+    responses: tuple[int, int]
+    sources: tuple[tuple[str, tuple[object, ...] | None, tuple[object, ...]], ...]
+
+
+@dataclass(frozen=True)
 class PastWork:
     """Moderator work on one response that happened earlier, with its own time (for
     :meth:`SqliteStore.record_history`): question tags and a role at ``at``, then the

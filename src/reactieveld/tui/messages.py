@@ -1,4 +1,9 @@
-"""Messages between the app's parts (dataclass messages, as in toolong)."""
+"""Messages between the app's parts (dataclass messages, as in toolong).
+
+Without ``__eq__`` (``eq=False``): nothing compares two messages (``can_replace`` asks
+their type), each is one event, hashable by identity as Textual's own messages are, and
+the comparison method cost ~0.35 M instructions per class to create at every start, before
+the first frame (tests/test_first_frame_imports.py)."""
 
 from __future__ import annotations
 
@@ -22,21 +27,21 @@ if TYPE_CHECKING:
     from reactieveld.store.values import Counts
 
 
-@dataclass
+@dataclass(eq=False)
 class CursorMoved(Message):
     """The queue's cursor is on another response (or on none)."""
 
     row: QueueRow | None
 
 
-@dataclass
+@dataclass(eq=False)
 class QueueChanged(Message):
     """The queue's rows changed (count, window); the header and tabs may need a redraw."""
 
     total: int
 
 
-@dataclass
+@dataclass(eq=False)
 class StoreChanged(Message):
     """Something in the store changed (an action, a sync round): refresh what shows it.
 
@@ -49,7 +54,7 @@ class StoreChanged(Message):
         return isinstance(message, StoreChanged) and not self.new_ids and not message.new_ids
 
 
-@dataclass
+@dataclass(eq=False)
 class RowsChanged(Message):
     """Another moderator (another connection) changed these responses: re-read them in
     place. Sets that queue up behind each other merge into one."""
@@ -67,7 +72,7 @@ class RowsChanged(Message):
         return True
 
 
-@dataclass
+@dataclass(eq=False)
 class SourcesSynced(Message):
     """Another process's sync (the team's service, a colleague's app) stored something
     of these sources: the queue, the counts and the sources' state are read again.
@@ -82,14 +87,14 @@ class SourcesSynced(Message):
         return True
 
 
-@dataclass
+@dataclass(eq=False)
 class CountsUpdated(Message):
     """Fresh counts for the tabs and the header line."""
 
     counts: Counts
 
 
-@dataclass
+@dataclass(eq=False)
 class SourcesUpdated(Message):
     """Per-source sync state changed (the header line shows it)."""
 
