@@ -269,7 +269,7 @@ def run_export_command(
 def _name_clash(output: str, opts: Any, language: str) -> str:
     """The line on an ``--output`` whose extension says another format than the one
     written (``--format md --output x.jsonl``), or "": a name says what a file holds."""
-    from reactieveld.reports.formats import name_clash, named_for
+    from reactieveld.reports.filenames import name_clash, named_for
 
     decisions = opts.format == "decisions"
     written = opts.decisions_as if decisions else opts.format

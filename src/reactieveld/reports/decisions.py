@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reactieveld.reasons import ReasonsConfig
+from reactieveld.reports.filenames import format_named
 from reactieveld.reports.redact import Redactor
 from reactieveld.store.decisions import keep
 
@@ -119,8 +120,6 @@ def form_for(output: str | None, flag: str | None) -> str:
         return flag
     if not output:
         return "csv"
-    from reactieveld.reports.formats import format_named
-
     said = format_named(output)
     if said in ("csv", "jsonl"):
         return said

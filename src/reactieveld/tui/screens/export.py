@@ -31,14 +31,12 @@ from textual.worker import Worker
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import RemoteStatus
+from reactieveld.reports.filenames import format_named, name_clash, named_for
 from reactieveld.reports.formats import (
     FORMATS,
     REPORT_STATUSES,
     ExportOptions,
     describe_filters,
-    format_named,
-    name_clash,
-    named_for,
 )
 from reactieveld.store.base import QueueFilter
 from reactieveld.text import one_line
