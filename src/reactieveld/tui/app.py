@@ -40,7 +40,7 @@ from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
-from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
+from reactieveld.tui.commands import AppCommands, ScreenCommands, open_palette, shown_screen
 from reactieveld.tui.messages import (
     CountsUpdated,
     KeyGate,
@@ -91,7 +91,7 @@ class ReactieveldApp(App[int]):
     TITLE = "reactieveld"
     # Not Textual's system commands: their Quit and Keys are ours already, in English.
     # AppCommands keeps the ones we do not have (theme, screenshot), translated.
-    COMMANDS = {TriageCommands, AppCommands}
+    COMMANDS = {ScreenCommands, AppCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
     #: App-wide actions for the palette and the help screen (binding id -> action).
@@ -419,8 +419,9 @@ class ReactieveldApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """An app-wide action that opens the screen shown (``D`` on the dashboard, ``E``
         in the export dialog: the screen's :attr:`OPENED_BY`) does nothing there: it is
-        not run, and not in the help, the footer or the palette."""
-        screen = self.screen_stack[-1] if self.screen_stack else None
+        not run, and not in the help, the footer or the palette. The screen shown is the
+        one under the palette while it is open (it lists what would run there)."""
+        screen = shown_screen(self)
         return action not in getattr(screen, "OPENED_BY", ())
 
     async def action_quit(self) -> None:
