@@ -444,6 +444,25 @@ class ReactieveldApp(App[int]):
         question = QuitQuestion(self.i18n, drafts, tz=self.tz, now=self.clock())
         await self.push_screen(question, answered)  # awaited: keys typed behind go to it
 
+    def action_help_quit(self) -> None:
+        """``ctrl+c`` where no text box takes it (to copy): Textual says "Press q to quit
+        the app" there, in English. It says how to quit in the interface language: the
+        configured key that quits on the screen shown (``^q`` on the dashboard, where
+        ``q`` goes back), and that unsent drafts are asked about first
+        (:meth:`action_quit`)."""
+        from reactieveld.tui.screens.editor import unsent_drafts
+        from reactieveld.tui.screens.help import app_key_rows
+
+        screen = shown_screen(self)
+        rows = app_key_rows(screen) if screen is not None else []
+        keys = next((keys for keys, _, binding in rows if binding.action == "quit"), None)
+        if keys is None:
+            return  # nothing quits on this screen (a dialog): nothing to say
+        t = self.i18n.t
+        n = len(unsent_drafts(self))
+        said = t("quit.how.drafts", keys=keys, n=n) if n else t("quit.how", keys=keys)
+        self.notify(said, title=t("quit.how.title"), markup=False)
+
     def action_command_palette(self) -> None:
         """``ctrl+p``: the palette, its prompt in the interface language."""
         open_palette(self)
