@@ -6,7 +6,7 @@ from __future__ import annotations
 from helpers.app import press, ready
 from textual.widgets import OptionList
 
-from reactieveld.tui.commands import TriageCommands
+from reactieveld.tui.commands import ScreenCommands
 from reactieveld.tui.screens.help import HelpScreen
 from reactieveld.tui.screens.search import AuthorHistoryScreen
 
@@ -105,7 +105,7 @@ async def test_help_and_palette_list_every_key_including_the_app_keys(tui_store,
     app = make_app(tui_store, language="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        palette = {label: keys for label, keys, _ in TriageCommands(screen)._commands()}
+        palette = {label: keys for label, keys, _ in ScreenCommands(screen)._commands()}
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_keys = {label: keys for keys, label, _ in app.screen.rows}

@@ -151,7 +151,7 @@ async def test_i_shows_what_the_figures_count(tmp_path, monkeypatch):
 
 
 async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
-    from reactieveld.tui.commands import TriageCommands
+    from reactieveld.tui.commands import ScreenCommands
     from reactieveld.tui.screens.export import ExportScreen
 
     app, _ = await app_on_memory(tmp_path, monkeypatch)
@@ -159,9 +159,9 @@ async def test_app_keys_in_the_palette_and_D(tmp_path, monkeypatch):
         await pilot.pause()
         await app.screen.queue.loaded.wait()
         commands = {
-            label: (keys, run) for label, keys, run in TriageCommands(app.screen)._commands()
+            label: (keys, run) for label, keys, run in ScreenCommands(app.screen)._commands()
         }
-        labels = [label for label, _, _ in TriageCommands(app.screen)._commands()]
+        labels = [label for label, _, _ in ScreenCommands(app.screen)._commands()]
         assert len(labels) == len(set(labels))  # search, dashboard, export: once each
         assert commands["Dashboard: waarde van de dialoog"][0] == "D"
         assert commands["Rapport exporteren (md, csv, jsonl)"][0] == "E"

@@ -16,49 +16,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, app_with, screen_text, settled
-from textual.screen import Screen
+from helpers.app import SMALL, screen_text, settled
+from helpers.screens import SCREENS, open_screen, screens_app
 from textual.widgets import DataTable, Tree
 from textual.widgets.tree import TreeNode
 
 from reactieveld.i18n import I18n
-from reactieveld.reasons import ReasonsConfig
 from reactieveld.tui.screens.help import TEXTUAL_KEYS, HelpScreen
 
 pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
 
-#: Every screen with a help: the keys that open it from the queue.
-SCREENS: dict[str, tuple[str, ...]] = {
-    "triage": (),
-    "search": ("slash",),
-    "search hits": ("slash", *"fietsers", "enter"),
-    "history": ("h",),
-    "thread": ("enter",),
-    "dashboard": ("D",),
-    "reply": ("r",),
-    "note": ("n",),
-    "draft": ("r", "x", "escape"),
-    "quit": ("r", "x", "escape", "enter", "q"),
-    "reason": ("d",),
-    "filters": ("f",),
-    "export": ("E",),
-    "role": ("w",),
-    "settings": ("f2",),
-}
 #: The help key: f1 everywhere but on the queue, where it is ``?`` alone.
 HELP_KEY = {"triage": "question_mark"}
 
 #: The queue's footer labels: none of them may show under the help.
 TRIAGE_LABELS = ("key.quit", "key.approve", "key.hold", "key.handled", "key.role")
-
-
-async def _open(app: Any, pilot: Any, name: str) -> Screen[Any]:
-    """The screen ``name``, opened from the queue as a user does."""
-    await app.screen.queue.loaded.wait()
-    await settled(pilot)
-    await pilot.press(*SCREENS[name])
-    await settled(pilot)
-    return app.screen
 
 
 async def _help(app: Any, pilot: Any, name: str) -> HelpScreen:
@@ -68,19 +40,14 @@ async def _help(app: Any, pilot: Any, name: str) -> HelpScreen:
     return app.screen
 
 
-def _app(store: Any, language: str) -> Any:
-    # Trash asks a reason (the default list): the reason dialog.
-    return app_with(store, language, None, reasons=ReasonsConfig())
-
-
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("name", list(SCREENS))
 async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
     tui_store: Any, language: str, name: str
 ) -> None:
-    app = _app(tui_store, language)
+    app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await _open(app, pilot, name)
+        screen = await open_screen(app, pilot, name)
         # What each key runs on this screen now, by Textual's own chain.
         running = {
             key: (found.node, found.binding) for key, found in screen.active_bindings.items()
@@ -114,9 +81,9 @@ async def test_each_app_key_in_the_help_opens_what_it_says(
     """Each app-wide key the help lists (but quit) opens its screen from the screen under
     the help: the dashboard's help listed D, the key that opens the dashboard, which does
     nothing there; so for any app key on the screen it opens (E, f2)."""
-    app = _app(tui_store, language)
+    app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await _open(app, pilot, name)
+        screen = await open_screen(app, pilot, name)
         running = {
             app.get_key_display(found.binding): key for key, found in screen.active_bindings.items()
         }
@@ -149,9 +116,9 @@ async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
     ^q quits there. It names the keys that scroll the page (↑ ↓ pgup pgdn), the
     coverage table sideways (← →) and to its ends (home end), and each does so."""
     t = I18n(language).t
-    app = _app(tui_store, language)
+    app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
-        dashboard = await _open(app, pilot, "dashboard")
+        dashboard = await open_screen(app, pilot, "dashboard")
         await _help(app, pilot, "dashboard")
         text = screen_text(app)
         await pilot.press("end")
@@ -193,9 +160,9 @@ async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
 async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any) -> None:
     """The thread's help says ← → fold and unfold; a reply longer than 80 columns made
     the tree scroll sideways instead. Now the branch's reply leaves the screen."""
-    app = _app(tui_store, "en")
+    app = screens_app(tui_store, "en")
     async with app.run_test(size=SMALL) as pilot:
-        screen = await _open(app, pilot, "thread")
+        screen = await open_screen(app, pilot, "thread")
         tree: Tree[int] = screen.query_one(Tree)
         branch: TreeNode[int] = next(n for n in _nodes(tree.root) if n.children and n.parent)
         child = str(branch.children[0].label)[:20]
@@ -225,9 +192,9 @@ async def test_the_help_has_its_own_footer_and_says_when_there_is_more(
     it is longer than its box), none of the screen's under it. A help longer than its
     box says "▼ more: pgdn" on the box's last line until its end is in view."""
     t = I18n(language).t
-    app = _app(tui_store, language)
+    app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
-        under = await _open(app, pilot, name)
+        under = await open_screen(app, pilot, name)
         help_screen = await _help(app, pilot, name)
         footer = screen_text(app)[-1]
         assert footer.startswith(f"esc {t('help.close')}"), footer
@@ -261,9 +228,9 @@ async def test_a_long_description_wraps_in_its_own_column(
     keys' column ("Question 2: On which topics do we (not) use / dialogue?" ran under the
     "2"): read page by page, every line of the box holds a row's keys in that column or
     nothing, and every row's description is there in full."""
-    app = _app(tui_store, language)
+    app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
-        await _open(app, pilot, name)
+        await open_screen(app, pilot, name)
         help_screen = await _help(app, pilot, name)
         box = help_screen.query_one("#help")
         left = box.scrollable_content_region.x

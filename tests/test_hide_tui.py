@@ -216,9 +216,9 @@ async def test_hide_is_in_help_and_the_palette_but_not_the_footer(tmp_path, foru
             await screen.show_queue("reported")
             await settle(app, pilot)
             assert "Verbergen" not in screen_text(app)[-1]  # the footer
-            from reactieveld.tui.commands import TriageCommands
+            from reactieveld.tui.commands import ScreenCommands
 
-            labels = [label for label, _, _ in TriageCommands(screen)._commands()]
+            labels = [label for label, _, _ in ScreenCommands(screen)._commands()]
             assert "Verbergen" in labels
             await pilot.press("question_mark")
             shown = "\n".join(screen_text(app))

@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from helpers.app import SIZE, ready
+from helpers.app import SIZE, SMALL, ready, record_notices, settled
+from helpers.screens import SCREENS, open_screen, screens_app
 from textual.command import CommandList, CommandPalette
+
+from reactieveld.i18n import I18n
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 
@@ -132,3 +135,109 @@ async def test_screenshot_saved_and_said_in_dutch(tui_store, make_app, tmp_path,
         shots = list(tmp_path.glob("*.svg"))
         assert len(shots) == 1 and said == [f"Schermafdruk opgeslagen: {shots[0]}"]
         assert "Zoek een opdracht" not in shots[0].read_text()  # the palette is not in it
+
+
+# -- only what would run on the screen shown ---------------------------------------------
+
+
+#: Each screen once, the languages taken in turn (each command tried on every screen in
+#: both languages was 11 minutes of the suite: CI has 15 in all); the dashboard and the
+#: reply editor, whose palettes offered commands that did nothing, in both.
+_SCREEN_LANGUAGES = (
+    [(name, ("nl", "en")[i % 2]) for i, name in enumerate(SCREENS)]
+    + [("dashboard", "en" if list(SCREENS).index("dashboard") % 2 == 0 else "nl")]
+    + [("reply", "en" if list(SCREENS).index("reply") % 2 == 0 else "nl")]
+)
+
+
+@pytest.mark.usefixtures("no_color")
+@pytest.mark.parametrize(("name", "language"), _SCREEN_LANGUAGES)
+async def test_every_command_listed_does_something_on_the_screen_shown(
+    tui_store, tmp_path, monkeypatch, language: str, name: str
+) -> None:
+    """The palette listed the queue's and the app's commands on every screen, also those
+    that do nothing there: "Dashboard" on the dashboard (refused: it is shown), the
+    queue's "Approve" over the reply editor. Now it lists what the help lists: on every
+    screen the help has, in both languages, each command it lists, chosen, is run (not
+    refused by its node's check_action) or changes the screens, the queue or says
+    something (the screenshot). An action run on a screen under the one shown (the
+    queue's, over a dialog) does not count."""
+    monkeypatch.chdir(tmp_path)  # the screenshot's file
+    app = screens_app(tui_store, language)
+    ran: list[tuple[str, bool]] = []
+    shown: list[object] = [None]  # the screen the palette is opened on
+    run_action = app.run_action
+
+    async def spy(action, default_namespace=None, namespaces=None):
+        done = await run_action(action, default_namespace, namespaces)
+        node = app if default_namespace is None else default_namespace
+        if not isinstance(getattr(node, "screen", node), CommandPalette):
+            # Run on the screen shown (or by the app), not on one under it.
+            ran.append((str(action), done and (node is app or node.screen is shown[-1])))
+        return done
+
+    app.run_action = spy  # type: ignore[method-assign]
+    said = record_notices(app)
+    shot = asyncio.Event()
+    screenshot = app.save_screenshot
+
+    def saved(*args, **kw):
+        path = screenshot(*args, **kw)
+        shot.set()
+        return path
+
+    app.save_screenshot = saved  # type: ignore[method-assign]
+    async with app.run_test(size=SMALL) as pilot:
+        await open_screen(app, pilot, name)
+        everything = labels(await open_palette(app, pilot))
+        await close(app, pilot)
+        t = I18n(language).t
+        if name == "dashboard":
+            assert t("key.dashboard") not in everything
+        quits = {t("key.quit"), t("key.quit_anyway")}  # they end the app
+        tab = palette_label(language, "queue", label="")
+        tried: set[str] = set()
+        while True:
+            stack = list(app.screen_stack)
+            shown[-1] = app.screen
+            queue = app.screen_stack[0].queue_name
+            notices = len(said)
+            # What it lists now (a command changes what is offered: the queue shown is
+            # not); each once, the other tabs after the rest (a tab may have no row to
+            # act on), Quit last: it ends the app.
+            now = labels(await open_palette(app, pilot))
+            left = sorted(
+                set(now) - tried,
+                key=lambda label: (label in quits, label.startswith(tab), label),
+            )
+            if not left:
+                break
+            label = left[0]
+            tried.add(label)
+            app.screen.query_one(CommandList).highlighted = now.index(label)
+            ran.clear()
+            await pilot.press("enter")
+            await settled(pilot)
+            if label == palette_label(language, "screenshot"):
+                await asyncio.wait_for(shot.wait(), timeout=10)  # after the palette closed
+            if not app.is_running:
+                assert label in quits
+                break
+            changed = (
+                app.screen_stack != stack
+                or app.screen_stack[0].queue_name != queue
+                or len(said) > notices
+            )
+            assert changed or any(done for _, done in ran), (name, label, ran)
+            # Back to the screen: from the queue, as a user opens it.
+            while len(app.screen_stack) > 1:
+                app.pop_screen()
+                await settled(pilot)
+            await open_screen(app, pilot, name)
+        assert set(everything) <= tried
+
+
+def palette_label(language: str, key: str, **values: str) -> str:
+    from reactieveld.i18n import text
+
+    return text(f"palette.{key}", language, **values)

@@ -193,3 +193,41 @@ async def test_keeping_a_draft_says_for_this_session(tui_store: Any, language: s
         assert session in " ".join(_text(app).split())
         await press(pilot, "enter")
         assert any(session in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("keymap", [{}, {"quit": "ctrl+x"}])
+async def test_ctrl_c_says_how_to_quit_in_the_language_and_the_drafts(
+    tui_store: Any, language: str, keymap: dict[str, str]
+) -> None:
+    """``ctrl+c`` does not quit (it copies in a text box): on the queue it showed
+    Textual's own "Press q to quit the app" under "Do you want to quit?", in English.
+    It says in the interface language, at 80x24, the quit key as configured (^q on the
+    dashboard, where q goes back), and once there are drafts that quitting asks about
+    them first. The app runs on."""
+    from helpers.app import toasts_on_screen
+
+    t = I18n(language).t
+    app = _app(tui_store, language=language, keymap=keymap)
+    quit_key = {"ctrl+x": "^x"}.get(keymap.get("quit", ""), "q")
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(app, pilot)
+
+        async def ctrl_c() -> str:
+            app.clear_notifications()
+            await press(pilot, "ctrl+c")
+            await pilot.pause()
+            assert app.return_code is None  # it runs on
+            (toast,) = toasts_on_screen(app)
+            assert "Press" not in toast and "Do you want" not in toast, toast
+            return toast
+
+        said = await ctrl_c()
+        assert said == f"{t('quit.how.title')} {t('quit.how', keys=quit_key)}"
+        await _keep_draft(app, pilot, "reply", "hoi")
+        assert t("quit.how.drafts", keys=quit_key, n=1) in await ctrl_c()
+        await _keep_draft(app, pilot, "note", "notitie")
+        assert t("quit.how.drafts", keys=quit_key, n=2) in await ctrl_c()
+        if not keymap:  # the dashboard's q goes back: ^q quits there
+            await press(pilot, "D")
+            assert t("quit.how.drafts", keys="^q", n=2) in await ctrl_c()

@@ -314,12 +314,12 @@ async def test_help_lists_every_binding(tui_store, make_app):
 
 
 async def test_palette_offers_every_action(tui_store, make_app):
-    from reactieveld.tui.commands import TriageCommands
+    from reactieveld.tui.commands import ScreenCommands
 
     app = make_app(tui_store, language="en")
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        provider = TriageCommands(screen)
+        provider = ScreenCommands(screen)
         labels = [label for label, _, _ in provider._commands()]
         for word in ("Approve", "Hold", "Spam", "Trash", "Handled", "Role", "Reply", "Undo"):
             assert word in labels

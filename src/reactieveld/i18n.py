@@ -632,6 +632,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quit.back": ("Terug (de concepten blijven)", "Back (the drafts stay)"),
     "quit.back.one": ("Terug (het concept blijft)", "Back (the draft stays)"),
     "key.quit_anyway": ("Toch stoppen", "Quit anyway"),
+    # ctrl+c, which does not quit (it copies in a text box): how to quit instead
+    "quit.how.title": ("Stoppen?", "Quit?"),
+    "quit.how": ("Stoppen doe je met {keys}.", "To quit, press {keys}."),
+    "quit.how.drafts": (
+        "Stoppen doe je met {keys}; eerst wordt gevraagd wat er met je {n} concepten moet.",
+        "To quit, press {keys}; you are asked about your {n} drafts first.",
+    ),
+    "quit.how.drafts.one": (
+        "Stoppen doe je met {keys}; eerst wordt gevraagd wat er met je concept moet.",
+        "To quit, press {keys}; you are asked about your draft first.",
+    ),
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),
     "decided.hidden": ("Verborgen", "Hidden"),

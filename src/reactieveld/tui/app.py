@@ -40,7 +40,7 @@ from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
-from reactieveld.tui.commands import AppCommands, TriageCommands, open_palette
+from reactieveld.tui.commands import AppCommands, ScreenCommands, open_palette, shown_screen
 from reactieveld.tui.messages import (
     CountsUpdated,
     KeyGate,
@@ -91,7 +91,7 @@ class ReactieveldApp(App[int]):
     TITLE = "reactieveld"
     # Not Textual's system commands: their Quit and Keys are ours already, in English.
     # AppCommands keeps the ones we do not have (theme, screenshot), translated.
-    COMMANDS = {TriageCommands, AppCommands}
+    COMMANDS = {ScreenCommands, AppCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
     #: App-wide actions for the palette and the help screen (binding id -> action).
@@ -419,8 +419,9 @@ class ReactieveldApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """An app-wide action that opens the screen shown (``D`` on the dashboard, ``E``
         in the export dialog: the screen's :attr:`OPENED_BY`) does nothing there: it is
-        not run, and not in the help, the footer or the palette."""
-        screen = self.screen_stack[-1] if self.screen_stack else None
+        not run, and not in the help, the footer or the palette. The screen shown is the
+        one under the palette while it is open (it lists what would run there)."""
+        screen = shown_screen(self)
         return action not in getattr(screen, "OPENED_BY", ())
 
     async def action_quit(self) -> None:
@@ -442,6 +443,25 @@ class ReactieveldApp(App[int]):
 
         question = QuitQuestion(self.i18n, drafts, tz=self.tz, now=self.clock())
         await self.push_screen(question, answered)  # awaited: keys typed behind go to it
+
+    def action_help_quit(self) -> None:
+        """``ctrl+c`` where no text box takes it (to copy): Textual says "Press q to quit
+        the app" there, in English. It says how to quit in the interface language: the
+        configured key that quits on the screen shown (``^q`` on the dashboard, where
+        ``q`` goes back), and that unsent drafts are asked about first
+        (:meth:`action_quit`)."""
+        from reactieveld.tui.screens.editor import unsent_drafts
+        from reactieveld.tui.screens.help import app_key_rows
+
+        screen = shown_screen(self)
+        rows = app_key_rows(screen) if screen is not None else []
+        keys = next((keys for keys, _, binding in rows if binding.action == "quit"), None)
+        if keys is None:
+            return  # nothing quits on this screen (a dialog): nothing to say
+        t = self.i18n.t
+        n = len(unsent_drafts(self))
+        said = t("quit.how.drafts", keys=keys, n=n) if n else t("quit.how", keys=keys)
+        self.notify(said, title=t("quit.how.title"), markup=False)
 
     def action_command_palette(self) -> None:
         """``ctrl+p``: the palette, its prompt in the interface language."""

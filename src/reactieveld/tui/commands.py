@@ -1,6 +1,8 @@
-"""The command palette (``ctrl+p``): every action of the triage screen and every app-wide
-key (quit, settings, dashboard, export), by name, with its key as the help text; and of
-Textual's own commands the ones we do not offer ourselves, in the interface language.
+"""The command palette (``ctrl+p``): what the keys of the screen it is opened on do now
+(on the queue every action, question and tab; the app-wide keys that reach the app
+there: quit, settings, dashboard, export), by name, with its key as the help text; and
+of Textual's own commands the ones we do not offer ourselves, in the interface language.
+A command that would do nothing on that screen is not offered (see ``ScreenCommands``).
 
 Textual's system commands and what became of them (``AppCommands`` replaces Textual's
 ``SystemCommandsProvider``):
@@ -25,7 +27,13 @@ from textual.content import Content
 from textual.theme import ThemeProvider
 
 from reactieveld.i18n import text
-from reactieveld.tui.screens.triage import TriageScreen, _display_keys, _parse
+from reactieveld.tui.screens.help import (
+    TEXTUAL_KEYS,
+    app_key_rows,
+    running_bindings,
+    screen_key_rows,
+)
+from reactieveld.tui.screens.triage import TriageScreen, _parse
 
 
 class ListedCommands(Provider):
@@ -46,36 +54,57 @@ class ListedCommands(Provider):
                 yield Hit(score, matcher.highlight(label), callback, help=help_text or None)
 
 
-class TriageCommands(ListedCommands):
-    """Every key of the triage screen, every queue tab and question, as commands."""
+class ScreenCommands(ListedCommands):
+    """What the keys of the screen the palette was opened on do now, as commands: the
+    rows of its help, each run by the binding that runs its key (the queue's with its
+    questions by name and its other tabs). A command whose action would not run there
+    is not offered: the checks are the help's and the footer's (Textual's binding chain
+    and each node's ``check_action``), so "Dashboard" is not on the dashboard, nor the
+    queue's "Approve" over a dialog, nor an app-wide key in a dialog, which takes none."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        app = self.app
-        screen = next((s for s in app.screen_stack if isinstance(s, TriageScreen)), None)
-        if screen is None:
-            return []
-        i18n = screen.i18n
-        out: list[tuple[str, str, object]] = []
-        for s in screen.specs:
-            action, params = _parse(s.action)
-            if screen.check_action(action, params) is not True:
-                continue
-            label = i18n.t(s.label, **dict(s.label_values))
-            if action == "question":
-                q = app.codebook.question(str(params[0]))  # type: ignore[attr-defined]
-                if q is not None:
-                    label = i18n.t("palette.question", code=q.code, label=q.label(i18n.language))
-            keys = _display_keys(app, app._keymap.get(s.id, s.keys).split(",")[0])
-            out.append((label, keys, partial(screen.run_action, s.action)))
-        for name in screen.queues:
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        screen: Any = self.screen
+        if isinstance(screen, TriageScreen):
+            return triage_commands(screen)
+        # Chosen, a row's first key is pressed: it goes the way the key goes (a table
+        # that cannot scroll up passes ↑ on to the page around it, as it does a key).
+        return [
+            (label, keys, partial(self.app.simulate_key, binding.key))
+            for keys, label, _, binding in screen_key_rows(screen)
+            if binding.action not in NOT_COMMANDS
+        ]
+
+
+#: Actions the palette does not offer: Textual's (the next field, copying a selection:
+#: nothing to do from a list of commands), the palette's own key, and the keys a dialog
+#: reads itself (their binding's action is "nothing").
+NOT_COMMANDS = frozenset({*TEXTUAL_KEYS, "command_palette", "nothing"})
+
+
+def triage_commands(screen: TriageScreen) -> list[tuple[str, str, Any]]:
+    """The queue's commands: its keys that run now (not greyed out), its other tabs, then
+    the app-wide keys that reach the app there."""
+    app: Any = screen.app
+    running = running_bindings(screen)
+    out: list[tuple[str, str, Any]] = []
+    for keys, label, _, action in screen.key_rows(running):
+        if screen.check_action(*_parse(action)) is True:
+            out.append((label, keys, partial(screen.run_action, action)))
+    i18n = screen.i18n
+    for name in screen.queues:
+        if name != screen.queue_name:
             label = i18n.t("palette.queue", label=i18n.t("queue." + name))
             out.append((label, "", partial(screen.show_queue, name)))
-        for binding_id, keys, label in app.app_keys():  # type: ignore[attr-defined]
-            if binding_id != "app.palette":
-                action = app.APP_ACTIONS[binding_id]  # type: ignore[attr-defined]
-                keys = _display_keys(app, app._keymap.get(binding_id, keys))
-                out.append((label, keys, partial(app.run_action, action)))
-        return out
+    for keys, label, binding in app_key_rows(screen, running):
+        if binding.action not in NOT_COMMANDS:
+            out.append((label, keys, partial(app.run_action, binding.action)))
+    return out
+
+
+def shown_screen(app: Any) -> Any:
+    """The screen the user sees: the top one, or the one under the palette while it is
+    open (None before the first)."""
+    return next((s for s in reversed(app.screen_stack) if not isinstance(s, CommandPalette)), None)
 
 
 def palette_text(app: Any, key: str, **values: Any) -> str:

@@ -64,15 +64,18 @@ def _label(
     return i18n.t(found) if found else ""
 
 
-def screen_help_rows(
-    screen: Screen[Any], *, app_keys: bool = True
-) -> list[tuple[str, str, str | None]]:
-    """(keys, description, None) for each key of ``screen`` as it acts now: one row per
-    description, every key in the row of the binding that runs it (never one key in two
-    rows, never a key another binding takes). The screen's own keys, then the keys of
-    its focused widget it names (its ``HELP_WIDGET_KEYS``), Textual's (tab only where
+#: A key row: (keys as shown, description, the node whose binding runs them, that binding).
+KeyRow = tuple[str, str, Any, Binding]
+
+
+def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyRow]:
+    """(keys, description, node, binding) for each key of ``screen`` as it acts now: one
+    row per description, every key in the row of the binding that runs it (never one key
+    in two rows, never a key another binding takes). The screen's own keys, then the keys
+    of its focused widget it names (its ``HELP_WIDGET_KEYS``), Textual's (tab only where
     there is more than one field to go to), then the app-wide keys that reach the app
-    (not for a dialog, where they do not act: ``app_keys=False``)."""
+    (not for a dialog, where they do not act: ``app_keys=False``). The help lists them;
+    the palette runs their bindings."""
     app: Any = screen.app
     i18n: I18n = getattr(screen, "i18n", None) or app.i18n
     widget_keys: Mapping[str, str] = getattr(screen, "HELP_WIDGET_KEYS", {})
@@ -80,7 +83,7 @@ def screen_help_rows(
     textual = {i18n.t(label) for label in TEXTUAL_KEYS.values()}
     focus = {i18n.t(TEXTUAL_KEYS[action]) for action in FOCUS_ACTIONS}
     fields = len(screen.focus_chain)
-    rows: dict[str, list[str]] = {}
+    rows: dict[str, list[tuple[str, Any, Binding]]] = {}
     # The screen's keys first, in its order; a widget's key joins the row of the same
     # meaning (the tree's ↓ with the screen's j: "j ↓ Down").
     ordered = sorted(running.values(), key=lambda found: found[0] is not screen)
@@ -89,28 +92,39 @@ def screen_help_rows(
             continue
         label = _label(i18n, node, binding, widget_keys, own=node is screen)
         if label and (fields > 1 or label not in focus):
-            rows.setdefault(label, []).append(app.get_key_display(binding))
-    out: list[tuple[str, str, str | None]] = sorted(
-        ((" ".join(dict.fromkeys(keys)), label, None) for label, keys in rows.items()),
+            rows.setdefault(label, []).append((app.get_key_display(binding), node, binding))
+    out: list[KeyRow] = sorted(
+        (
+            (" ".join(dict.fromkeys(k for k, _, _ in found)), label, found[0][1], found[0][2])
+            for label, found in rows.items()
+        ),
         key=lambda row: row[1] in textual,
     )
     if app_keys:
-        out += app_help_rows(screen, running)
+        out += [(keys, label, app, binding) for keys, label, binding in app_key_rows(screen)]
     return out
 
 
-def app_help_rows(
-    screen: Screen[Any], running: Mapping[str, tuple[Any, Binding]] | None = None
+def screen_help_rows(
+    screen: Screen[Any], *, app_keys: bool = True
 ) -> list[tuple[str, str, str | None]]:
-    """(keys, description, None) for the app-wide keys, each with its keys (as
+    """(keys, description, None) for each key of ``screen`` as it acts now
+    (:func:`screen_key_rows`)."""
+    return [(keys, label, None) for keys, label, _, _ in screen_key_rows(screen, app_keys=app_keys)]
+
+
+def app_key_rows(
+    screen: Screen[Any], running: Mapping[str, tuple[Any, Binding]] | None = None
+) -> list[tuple[str, str, Binding]]:
+    """(keys, description, binding) for the app-wide keys, each with its keys (as
     configured) that reach the app's binding on ``screen``; where the screen takes them
     all, the app's other keys for the action (``q`` goes back on the dashboard: not
     "q Quit" there, but "^q Quit", Textual's quit, which no screen takes); an action no
-    key reaches is left out."""
+    key reaches (or one the app refuses there: ``D`` on the dashboard) is left out."""
     app: Any = screen.app
     running = running_bindings(screen) if running is None else running
     keymap = getattr(app, "_keymap", {}) or {}
-    out: list[tuple[str, str, str | None]] = []
+    out: list[tuple[str, str, Binding]] = []
     for binding_id, keys, label in getattr(app, "app_keys", list)():
         given = split_keys(keymap.get(binding_id, keys))
         actions = {
@@ -128,8 +142,16 @@ def app_help_rows(
         ]
         if reach:
             shown = " ".join(app.get_key_display(running[key][1]) for key in reach)
-            out.append((shown, label, None))
+            out.append((shown, label, running[reach[0]][1]))
     return out
+
+
+def app_help_rows(
+    screen: Screen[Any], running: Mapping[str, tuple[Any, Binding]] | None = None
+) -> list[tuple[str, str, str | None]]:
+    """(keys, description, None) for the app-wide keys that act on ``screen``
+    (:func:`app_key_rows`)."""
+    return [(keys, label, None) for keys, label, _ in app_key_rows(screen, running)]
 
 
 def add_help_key(screen: Screen[Any], name: str, i18n: I18n, keys: str = HELP_KEYS) -> None:

@@ -1093,9 +1093,19 @@ class TriageScreen(Screen[None]):
         """(keys, description, reason it is greyed out) for every key, app keys included."""
         from reactieveld.tui.screens.help import app_help_rows, running_bindings
 
-        keymap = self.app._keymap  # the remapped keys, as the user configured them
         running = running_bindings(self)
-        rows: list[tuple[str, str, str | None]] = []
+        rows = [(keys, label, reason) for keys, label, reason, _ in self.key_rows(running)]
+        return rows + app_help_rows(self, running)
+
+    def key_rows(
+        self, running: Mapping[str, tuple[Any, Binding]]
+    ) -> list[tuple[str, str, str | None, str]]:
+        """(keys, description, reason it is greyed out, action) for every key of this
+        screen's that it runs (not one a widget or priority key takes: ``running``, the
+        help's :func:`~reactieveld.tui.screens.help.running_bindings`): the help lists
+        them, the palette offers those not greyed out."""
+        keymap = self.app._keymap  # the remapped keys, as the user configured them
+        rows: list[tuple[str, str, str | None, str]] = []
         for s in self.specs:
             # Only the keys this screen runs (not one a widget or priority key takes).
             keys = ",".join(
@@ -1113,8 +1123,8 @@ class TriageScreen(Screen[None]):
                 label = self.i18n.t(
                     "palette.question", code=question.code, label=question.label(self.i18n.language)
                 )
-            rows.append((_display_keys(self.app, keys), label, reason))
-        return rows + app_help_rows(self, running)
+            rows.append((_display_keys(self.app, keys), label, reason, s.action))
+        return rows
 
 
 _REASONED = {"moderate", "reply", "thread", "author_history"}
