@@ -65,10 +65,10 @@ def _label(
 
 
 #: A key row: (keys as shown, description, the node whose binding runs them, that binding).
-KeyRow = tuple[str, str, Any, Binding]
+KeyEntry = tuple[str, str, Any, Binding]
 
 
-def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyRow]:
+def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyEntry]:
     """(keys, description, node, binding) for each key of ``screen`` as it acts now: one
     row per description, every key in the row of the binding that runs it (never one key
     in two rows, never a key another binding takes). The screen's own keys, then the keys
@@ -93,7 +93,7 @@ def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyRo
         label = _label(i18n, node, binding, widget_keys, own=node is screen)
         if label and (fields > 1 or label not in focus):
             rows.setdefault(label, []).append((app.get_key_display(binding), node, binding))
-    out: list[KeyRow] = sorted(
+    out: list[KeyEntry] = sorted(
         (
             (" ".join(dict.fromkeys(k for k, _, _ in found)), label, found[0][1], found[0][2])
             for label, found in rows.items()
