@@ -238,8 +238,8 @@ async def test_filter_listing_equals_the_store_queue(tmp_path, flt):
         (
             "status:foo",
             "status",
-            "status:foo: not a status; statuses: approved (goedgekeurd), hold (wacht), spam, "
-            "trash (prullenbak), hidden (verborgen), deleted (verwijderd)",
+            "status:foo: not a status; statuses: approved, hold (on hold), spam, trash, hidden, "
+            "deleted",
             "status:foo: geen status; statussen: approved (goedgekeurd)",
         ),
         (
@@ -335,7 +335,7 @@ def test_cli_filters_alone(db, capsys):
     [
         (["vraag:9"], "vraag:9: no such planning question in the codebook; questions: 1 Which"),
         (["parkeren", "rol:burgemeester"], "rol:burgemeester: no such role in the codebook"),
-        (["status:foo"], "status:foo: not a status; statuses: approved (goedgekeurd)"),
+        (["status:foo"], "status:foo: not a status; statuses: approved, hold (on hold)"),
         (["bron:nosuchsource"], "bron:nosuchsource: no such source in the memory; sources: blog"),
         (["sinds:gisteren"], "sinds:gisteren: not a date; write YYYY-MM-DD"),
         (["x", "--source", "nope"], "--source nope: no such source in the memory; sources: blog"),
@@ -566,3 +566,19 @@ def test_cli_takes_the_interface_words_for_a_status(db, capsys, language, argv):
     assert expected.startswith("[") and " hold " in expected
     assert main(["--db", path, "--lang", language, "search", *argv]) == 0
     assert capsys.readouterr().out == expected
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_status_a_problem_lists_is_taken_as_written(language):
+    """The list a wrong status gets names each status as the filter writes it, with the
+    reader's word beside it where that differs; each of them, typed back, is that status."""
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+    from reactieveld.read.search import Allowed, _allowed_text
+
+    listed = _allowed_text("status", Allowed(codebook=DEFAULT_CODEBOOK), language)
+    for status, item in zip(RemoteStatus, listed.split(", "), strict=True):
+        value, _, word = item.partition(" (")
+        assert value == status.value
+        for typed in filter(None, (value, word.removesuffix(")"))):
+            parsed = parse_query(f'status:"{typed}"')
+            assert parsed.filter.statuses == (status,), (typed, parsed)

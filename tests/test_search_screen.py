@@ -160,7 +160,7 @@ UNKNOWN = {
         ("vraag:9", "vraag:9: no such planning question in the codebook; questions: 1 Which"),
         ("rol:burgemeester", "rol:burgemeester: no such role in the codebook; roles: "
          "burger (Citizen), raad (Council member)"),
-        ("status:foo", "status:foo: not a status; statuses: approved (goedgekeurd)"),
+        ("status:foo", "status:foo: not a status; statuses: approved, hold (on hold)"),
         ("bron:nosuchsource", "bron:nosuchsource: no such source in the memory; "
          "sources: blog, forum"),
         ("sinds:gisteren", "sinds:gisteren: not a date; write YYYY-MM-DD"),

@@ -241,10 +241,6 @@ def parse_query(
 
 # -- what a problem says --------------------------------------------------------------------
 
-#: The statuses shown with their Dutch word beside them in a problem's list of statuses
-#: (the words are the interface's ``status.*``, in Dutch in either language).
-_NAMED_STATUSES = ("approved", "hold", "trash", "hidden", "deleted")
-
 
 def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
     book = allowed.codebook
@@ -253,11 +249,12 @@ def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
     if kind == "role":
         return ", ".join(f"{c.code} ({c.label(language)})" for c in book.roles)
     if kind == "status":
+        # Each status as the filter writes it, with the reader's word for it where that
+        # differs ("hold (wacht)", "hold (on hold)"): both are taken (an English reader was
+        # shown the Dutch words).
+        words = ((s.value, ui_text(f"status.{s.value}", language)) for s in RemoteStatus)
         return ", ".join(
-            f"{s.value} ({ui_text(f'status.{s.value}', 'nl')})"
-            if s.value in _NAMED_STATUSES
-            else s.value
-            for s in RemoteStatus
+            value if word.casefold() == value else f"{value} ({word})" for value, word in words
         )
     if kind == "source":
         return ", ".join(allowed.sources or ()) or ui_text("search.problem.no_sources", language)
