@@ -27,10 +27,11 @@ from reactieveld.cli import main
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.http import RetryPolicy, make_client
 from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.failures import error_in_language
 from reactieveld.i18n import STORED_PREFIX, STRINGS, in_language, stored, text
 from reactieveld.model import Source
 from reactieveld.store.sqlite import SqliteStore
-from reactieveld.sync import SyncEngine, error_in_language
+from reactieveld.sync import SyncEngine
 from reactieveld.text import one_line
 
 TEMPLATES = sorted(k for k in STRINGS if k.startswith(STORED_PREFIX))

@@ -382,8 +382,8 @@ def source_line(record: dict[str, Any], language: str) -> str:
     tab-separated line in ``language``: name, type, url, the last sync, then the error,
     the repaired texts and who syncs it, each when there is one. What a server or another
     process stored is untrusted: one line, cut."""
+    from reactieveld.failures import error_in_language
     from reactieveld.i18n import text
-    from reactieveld.sync import error_in_language
     from reactieveld.text import one_line
 
     fields = [record["name"], record["type"], record["url"] or ""]

@@ -38,8 +38,7 @@ from reactieveld.connectors.registry import CONNECTOR_TYPES as CONNECTOR_TYPES
 from reactieveld.connectors.registry import ConnectorFactory as ConnectorFactory
 from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
-from reactieveld.failures import error_in_language as error_in_language
-from reactieveld.failures import failure, log_unexpected, source_secrets
+from reactieveld.failures import error_in_language, failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.i18n import language_of, text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow

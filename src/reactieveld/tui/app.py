@@ -388,7 +388,7 @@ class ReactieveldApp(App[int]):
         # The header says only "fout"/"error": the reason (a wrong password, a server
         # that is down) is said once, when it starts or changes, not at every retry.
         # Stored in English by whichever process synced: said in this app's language.
-        from reactieveld.sync import error_in_language
+        from reactieveld.failures import error_in_language
 
         said = error_in_language(error, self.i18n.language) if error else "?"
         self.notify(
