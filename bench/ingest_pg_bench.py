@@ -15,41 +15,41 @@ The issue's target at 1M: >= 30,000 responses/s.
 
 A ceiling beside it: the same rows' search vectors made by the server in pages of 100
 and thrown away (``search_vector`` of the store, nothing stored, no index, no trigger):
-the server's text parser alone. Ingest cannot run faster than that; the ratio says how
-much of an ingest the parser is. (On the two-CPU machine of the issue's note the parser
-alone stays below 30,000 rows/s: the target cannot be met there whatever the store does.)
+the server's text parser alone, on one connection. The ratio says how much of an ingest
+the parser is.
 
 And a floor in CPU time (the throwaway cluster only: it reads the server's processes in
 /proc): the least CPU any store must spend on a row, against what 30,000 rows/s allows on
-this machine's cores (cores / 30,000 s a row, the server and this client together):
-  - the server making the row's search vector (the parser line's work, in CPU seconds of
-    every server process);
-  - the server storing the row with its vector made already: one ``COPY`` per page into a
-    table with the responses' columns and every index (``LIKE responses INCLUDING ...``:
-    the primary key, the unique key, the queue indexes and the GIN index), no trigger, no
-    foreign key, no look-up, no conflict check;
-  - (said apart, not in the floor) this client turning the page into COPY's CSV and
-    sending it.
-And below the floor, the same rows (vectors made) into a table without any index at all:
-the parser plus writing the rows alone, with nothing a search or a queue needs. Above
-the allowance it says that no choice of indexes reaches the target on this machine.
-Beside it, the ingest's own CPU a row (client + server) from the first pass. CPU time, not
-wall time: the sum is the work, whatever runs in parallel, so a floor above the allowance
-means no store that makes its vectors with the server's parser, however parallel, reaches
-the target on this machine.
+this machine's cores (cores / 30,000 s a row, the server and this client together). Each
+part is measured by writing the same rows in one ``INSERT ... SELECT unnest(...)`` a page
+(no conflict check, no trigger, no look-up, no thread, no tag, no journal) into a table with
+the responses' columns, and is the difference of two such writes:
+  - rows: every column with the queue's btree indexes (the primary key, the unique key,
+    the keyset indexes the queue pages need), no vector; the server's and this client's CPU;
+  - gin: the search's GIN index kept (its pending list cleaned at the end, so that none of
+    its work is left for later);
+  - the vector, the cheaper of: the parser (the server making the vectors, as the store
+    does) and elsewhere (vectors made outside the server: at least this client finding the
+    bodies' words, lowered, with ``\w+``, less than any vector maker does, and the server
+    reading the same vectors in tsvector's binary form, its cheapest input).
+floor = rows + gin + the cheaper vector. CPU time, not wall time: the sum is the work,
+whatever runs in parallel, so a floor above the allowance means no store, however parallel,
+reaches the target on this machine with the indexes the queue and search need. Below it,
+for scale: the floor with the primary and unique keys only (what an upsert needs, no index
+for the queue's pages), and the rows with their vectors into a table without any index.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import os
 import pathlib
+import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -61,6 +61,7 @@ from store_bench import Corpus, pct  # noqa: E402
 
 from reactieveld.model import Page, Source  # noqa: E402
 from reactieveld.store.open import open_store  # noqa: E402
+from reactieveld.store.pg.ingest import search_vector  # noqa: E402
 
 
 async def run_pages(
@@ -107,109 +108,198 @@ def server_cpu(postmaster: int | None) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def page_columns(p: Page) -> tuple[list[str], list[str], list[str | None]]:
-    """A page's bodies, authors and thread titles, as the store has them (NUL repaired)."""
-    from reactieveld.store.pg.ingest import storable_page
-
-    p = storable_page(p, nul=True)[0]
-    titles = {t.external_id: t.title for t in p.threads}
-    return (
-        [r.body_text for r in p.responses],
-        [r.author_name for r in p.responses],
-        [titles.get(r.thread_external_id) for r in p.responses],
-    )
-
-
-#: The columns the floor's COPY writes (the responses' columns a row must have).
-FLOOR_COLS = (
-    "source_id", "external_id", "thread_external_id", "parent_external_id", "author_name",
-    "author_url", "body_text", "body_raw", "url", "created_at", "fetched_at",
-    "remote_status", "triage", "content_hash", "search",
-)  # fmt: skip
+#: The responses' columns a floor writes, and the same values from ``unnest`` (``t``: the
+#: thread's title, for the vector only).
+FLOOR_INTO = (
+    "source_id, external_id, thread_external_id, parent_external_id, author_name, "
+    "author_url, body_text, body_raw, url, created_at, fetched_at, remote_status, triage, "
+    "content_hash, search"
+)
+FLOOR_FROM = (
+    "unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+    "$8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[], "
+    "$14::{vectors}[]) AS x(e, th, pa, b, a, au, br, u, ca, rs, tr, t, v)"
+)
 
 
-async def floor(url: str, pages: list[Page], postmaster: int) -> tuple[float, float, float, float]:
-    """CPU seconds for all rows, at least: (server parser, server COPY of rows with their
-    vectors into the indexed table, client rows to CSV and sent, server COPY of the same
-    rows into a table without any index). See the module text."""
+@dataclass(frozen=True)
+class Spent:
+    """CPU seconds of one way of writing every page: the server's, this client's."""
+
+    server: float
+    client: float
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The least CPU seconds for all rows, in parts (see the module text)."""
+
+    rows: Spent  # every column and the queue's btree indexes, no vector, no GIN
+    keys: Spent  # the same with the primary and unique keys only (no queue index)
+    gin: float  # the server keeping the GIN index (its pending list cleaned at the end)
+    parser: float  # the server making the vectors (the store's way)
+    binary_in: float  # the server reading vectors made elsewhere, in binary
+    words: float  # this client finding the words of the bodies (a vector's least making)
+    bare: float  # the server writing the rows with vectors made, without any index
+
+    @property
+    def vector(self) -> float:
+        """The cheaper way to a row's vector: the server's parser, or made elsewhere."""
+        return min(self.parser, self.binary_in + self.words)
+
+    @property
+    def least(self) -> float:
+        return self.rows.server + self.rows.client + self.gin + self.vector
+
+    @property
+    def least_keys(self) -> float:
+        """The floor if the queue had no index of its own (the keys an upsert needs)."""
+        return self.keys.server + self.keys.client + self.gin + self.vector
+
+
+async def floor(url: str, pages: list[Page], postmaster: int, reps: int = 3) -> Floor:
+    """The floor's parts, each the difference of two ways of writing the same rows in one
+    ``INSERT ... SELECT unnest(...)`` a page (no conflict check, no trigger, no look-up,
+    the vectors made in the statement as the store makes them). Each way ``reps`` times
+    into a new table: the least server and client CPU of them. See the module text."""
     import asyncpg
 
-    from reactieveld.store.pg.ingest import search_vector
-
-    make = (
-        f"SELECT {search_vector('b', 'a', 't')} AS v, n "
-        "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(b, a, t, n)"
-    )
     conn = await asyncpg.connect(url)
     try:
-        cols = [page_columns(p) for p in pages]
-        before = server_cpu(postmaster)
-        for c in cols:  # summed, so that none is skipped; kept nowhere
-            await conn.fetchval(f"SELECT sum(length(v)) FROM ({make}) x", *c)
-        parse = server_cpu(postmaster) - before
-        vectors = [  # the same vectors as text, for the COPY (not counted)
-            await conn.fetchval(f"SELECT array_agg(v::text ORDER BY n) FROM ({make}) x", *c)
-            for c in cols
-        ]
         sid = await conn.fetchval("SELECT id FROM sources ORDER BY id LIMIT 1")
-        repaired = [page_columns_rows(p) for p in pages]  # as the store has them (not counted)
+        columns = [floor_columns(p) for p in pages]  # as the store has them (not counted)
         like = "LIKE responses INCLUDING DEFAULTS INCLUDING IDENTITY"
-        await conn.execute(f"CREATE TABLE floor_rows ({like} INCLUDING INDEXES)")
-        copy, client = await copy_rows(conn, "floor_rows", sid, repaired, vectors, postmaster)
-        await conn.execute(f"CREATE TABLE bare_rows ({like})")
-        bare, _ = await copy_rows(conn, "bare_rows", sid, repaired, vectors, postmaster)
-        return parse, copy, client, bare
+
+        async def write(
+            name: str, vector: str, keep: str | None, vectors: Any = None, kind: str = "text"
+        ) -> Spent:
+            spent = [
+                await write_once(f"{name}_{k}", vector, keep, vectors, kind) for k in range(reps)
+            ]
+            return Spent(min(x.server for x in spent), min(x.client for x in spent))
+
+        async def write_once(
+            name: str, vector: str, keep: str | None, vectors: Any, kind: str
+        ) -> Spent:
+            # ``keep``: which of the responses' indexes the table has ('btree', 'gin',
+            # 'keys': the primary and unique keys only; None: none)
+            await conn.execute(f"CREATE TABLE {name} ({like} INCLUDING INDEXES)")
+            await drop_indexes(conn, name, keep)
+            # The server's CPU read once around all pages (its clock ticks are 10 ms: read
+            # a page at a time, the rounding would be most of a small part).
+            client, s0 = 0.0, server_cpu(postmaster)
+            for n, c in enumerate(columns):
+                v = [None] * len(c[0]) if vectors is None else vectors[n]
+                c0 = time.process_time()
+                await conn.execute(
+                    f"INSERT INTO {name} ({FLOOR_INTO}) SELECT $1, e, th, pa, a, au, b, br, "
+                    f"u, ca, ca, rs, tr, 0, {vector} FROM {FLOOR_FROM.format(vectors=kind)}",
+                    sid, *c, v,
+                )  # fmt: skip
+                client += time.process_time() - c0
+            for (index,) in await conn.fetch(GIN_OF, name):
+                await conn.fetchval("SELECT gin_clean_pending_list($1::regclass)", index)
+            server = server_cpu(postmaster) - s0
+            stored = await conn.fetchval(f"SELECT count(*) FROM {name}")
+            assert stored == sum(len(c[0]) for c in columns), (name, stored)
+            return Spent(server, client)
+
+        made = search_vector("b", "a", "t")
+        rows = await write("floor_rows", "NULL::tsvector", "btree")
+        keys = await write("floor_keys", "NULL::tsvector", "keys")
+        none = await write("floor_none", "NULL::tsvector", None)
+        bare = await write("floor_bare", made, None)
+        gin = await write("floor_gin", made, "gin")
+        vectors = [  # the same vectors in binary, made beforehand (not counted)
+            await conn.fetchval(
+                f"SELECT array_agg(tsvectorsend({made}) ORDER BY n) FROM unnest($1::text[], "
+                "$2::text[], $3::text[]) WITH ORDINALITY AS u(b, a, t, n)",
+                c[3],
+                c[4],
+                c[11],
+            )  # fmt: skip
+            for c in columns
+        ]
+        # sent as they are: tsvector's binary input (tsvectorrecv) reads them
+        await conn.set_type_codec(
+            "tsvector", schema="pg_catalog", encoder=bytes, decoder=bytes, format="binary"
+        )
+        binary_in = await write("floor_binary", "v", None, vectors, kind="tsvector")
+        return Floor(
+            rows=rows,
+            keys=keys,
+            gin=gin.server - bare.server,
+            parser=bare.server - none.server,
+            binary_in=binary_in.server - none.server,
+            words=least_words(columns),
+            bare=bare.server,
+        )
     finally:
         await conn.close()
 
 
-async def copy_rows(
-    conn: Any,
-    table: str,
-    sid: int,
-    repaired: list[list[Any]],
-    vectors: list[list[str]],
-    postmaster: int,
-) -> tuple[float, float]:
-    """One ``COPY`` per page of the rows with their vectors into ``table``: CPU seconds
-    of (the server, this client), checked by counting the rows stored."""
+def least_words(columns: list[list[Any]]) -> float:
+    """CPU seconds for this client to find the words of every body (lowered, ``\\w+``):
+    less than any vector maker does (no positions, no weights, no diacritics, no author
+    or title), so a floor for a vector made here."""
+    words = re.compile(r"\w+")
+    bodies = [b for c in columns for b in c[3]]
+    c0 = time.process_time()
+    for b in bodies:
+        words.findall(b.lower())
+    return time.process_time() - c0
+
+
+#: A table's GIN indexes (``$1`` the table).
+GIN_OF = (
+    "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = "
+    "i.indexrelid JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = $1::regclass "
+    "AND am.amname = 'gin'"
+)
+
+
+async def drop_indexes(conn: Any, table: str, keep: str | None) -> None:
+    """Drop the indexes of ``table`` but those ``keep`` names: an index kind ('btree',
+    'gin') or 'keys' (the constraints' indexes: the primary and the unique key)."""
+    found = await conn.fetch(
+        "SELECT c.relname, am.amname, con.conname FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
+        "WHERE i.indrelid = $1::regclass",
+        table,
+    )
+    for index, kind, constraint in found:
+        if kind == keep or (keep == "keys" and constraint is not None):
+            continue
+        if constraint is not None:
+            await conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+        else:
+            await conn.execute(f'DROP INDEX "{index}"')
+
+
+def floor_columns(p: Page) -> list[list[Any]]:
+    """A page's columns for ``FLOOR_FROM`` but the vectors, as the store has them (NUL
+    repaired; the thread's title beside each response)."""
+    from reactieveld.store.pg.ingest import storable_page
     from reactieveld.store.rows import to_epoch
 
-    client = server = 0.0
-    for responses, vs in zip(repaired, vectors, strict=True):
-        s0 = server_cpu(postmaster)  # reading /proc costs this client: not counted
-        c0 = time.process_time()
-        out = io.StringIO()
-        rows = csv.writer(out)
-        for r, v in zip(responses, vs, strict=True):
-            rows.writerow(
-                (sid, r.external_id, r.thread_external_id, r.parent_external_id,
-                 r.author_name, r.author_url, r.body_text, r.body_raw, r.url,
-                 to_epoch(r.created_at), to_epoch(r.created_at), r.remote_status.value,
-                 r.triage.value, 0, v)
-            )  # fmt: skip
-        data = io.BytesIO(out.getvalue().encode())
-        await conn.copy_to_table(table, source=data, columns=FLOOR_COLS, format="csv")
-        client += time.process_time() - c0
-        server += server_cpu(postmaster) - s0
-    stored = await conn.fetchval(f"SELECT count(*) FROM {table} WHERE search IS NOT NULL")
-    assert stored == sum(len(r) for r in repaired), stored
-    return server, client
-
-
-def page_columns_rows(p: Page) -> list[Any]:
-    """A page's responses as the store has them (NUL repaired)."""
-    from reactieveld.store.pg.ingest import storable_page
-
-    return list(storable_page(p, nul=True)[0].responses)
+    p = storable_page(p, nul=True)[0]
+    titles = {t.external_id: t.title for t in p.threads}
+    rs = p.responses
+    return [
+        [r.external_id for r in rs], [r.thread_external_id for r in rs],
+        [r.parent_external_id for r in rs], [r.body_text for r in rs],
+        [r.author_name for r in rs], [r.author_url for r in rs], [r.body_raw for r in rs],
+        [r.url for r in rs], [to_epoch(r.created_at) for r in rs],
+        [r.remote_status.value for r in rs], [r.triage.value for r in rs],
+        [titles.get(r.thread_external_id) for r in rs],
+    ]  # fmt: skip
 
 
 async def parser_alone(url: str, pages: list[Page]) -> list[float]:
     """Seconds per page for the server to make the pages' search vectors, kept nowhere
     (the vectors summed so that none is skipped)."""
     import asyncpg
-
-    from reactieveld.store.pg.ingest import search_vector
 
     sql = (
         f"SELECT sum(length(v)) FROM (SELECT {search_vector('b', 'a', 't')} AS v "
@@ -218,9 +308,9 @@ async def parser_alone(url: str, pages: list[Page]) -> list[float]:
     conn = await asyncpg.connect(url)
     try:
         spent = []
-        for cols in (page_columns(p) for p in pages):  # as the store has them
+        for c in (floor_columns(p) for p in pages):  # as the store has them
             t0 = time.perf_counter()
-            await conn.fetchval(sql, *cols)
+            await conn.fetchval(sql, c[3], c[4], c[11])
             spent.append(time.perf_counter() - t0)
     finally:
         await conn.close()
@@ -289,27 +379,44 @@ async def main(args: argparse.Namespace) -> None:
         if postmaster is not None:
             us = 1e6 / args.rows
             allowed = (os.cpu_count() or 1) * 1e6 / TARGET
-            parse, copy, sent, bare = await floor(url, pages, postmaster)
-            least = (parse + copy) * us
+            f = await floor(url, pages, postmaster, args.floor_reps)
+            ingest = (client + server) * us
             print(
                 f"{'cpu':10} {args.rows:>9,} rows  ingest: client {client * us:5.1f} + server "
-                f"{server * us:5.1f} = {(client + server) * us:5.1f} us of CPU a row"
+                f"{server * us:5.1f} = {ingest:5.1f} us of CPU a row = "
+                f"{ingest / (allowed):.2f}x the allowance"
             )
+            parts = (
+                ("rows", (f.rows.server + f.rows.client) * us,
+                 f"every column and the queue's btree indexes (server {f.rows.server * us:.1f}, "
+                 f"client {f.rows.client * us:.1f})"),
+                ("gin", f.gin * us, "the server keeping the search's GIN index"),
+                ("parser", f.parser * us, "the server making the vectors, the store's way"),
+                ("elsewhere", (f.binary_in + f.words) * us,
+                 f"or: vectors made here, at least: the words found ({f.words * us:.1f}) and "
+                 f"the server reading the vectors in binary ({f.binary_in * us:.1f})"),
+            )  # fmt: skip
+            for name, value, what in parts:
+                print(f"{'  ' + name:10} {value:9.1f} us of CPU a row: {what}")
+            least = f.least * us
             print(
-                f"{'floor':10} {args.rows:>9,} rows  the server alone, at least: parser "
-                f"{parse * us:5.1f} + COPY into the indexed table {copy * us:5.1f} = "
-                f"{least:5.1f} us of CPU a row (the client's side of that COPY: "
-                f"{sent * us:4.1f} more); {TARGET:,} rows/s on {os.cpu_count()} cores allows "
-                f"{allowed:4.1f} us for server and client together: floor = "
+                f"{'floor':10} {args.rows:>9,} rows  rows + gin + the cheaper vector = "
+                f"{least:5.1f} us of CPU a row; {TARGET:,} rows/s on {os.cpu_count()} cores "
+                f"allows {allowed:4.1f} us for server and client together: floor = "
                 f"{least / allowed:.2f}x the allowance"
                 + (" (not reachable on this machine)" if least > allowed else "")
+                + f"; the ingest is {ingest / least:.2f}x the floor"
+            )
+            keys = f.least_keys * us
+            print(
+                f"{'keys only':10} {args.rows:>9,} rows  the same with the primary and unique "
+                f"keys only (no queue index; queue pages at 1M would scan): {keys:5.1f} us of "
+                f"CPU a row = {keys / allowed:.2f}x the allowance"
             )
             print(
-                f"{'no index':10} {args.rows:>9,} rows  the same rows into a table without any "
-                f"index: parser {parse * us:5.1f} + COPY {bare * us:5.1f} = "
-                f"{(parse + bare) * us:5.1f} us of CPU a row = "
-                f"{(parse + bare) / allowed * us:.2f}x the allowance (no search index, no queue "
-                "index: the vectors made and the rows written, nothing more)"
+                f"{'no index':10} {args.rows:>9,} rows  the rows with vectors made into a table "
+                f"without any index: {f.bare * us:5.1f} us of the server's CPU a row = "
+                f"{f.bare * us / allowed:.2f}x the allowance (no search index, no queue index)"
             )
         if not args.no_sqlite:
             with tempfile.TemporaryDirectory() as tmp:
@@ -325,4 +432,7 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--url", help="an existing database (its tables are written)")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--floor-reps", type=int, default=3, help="each floor write this often (the least)"
+    )
     asyncio.run(main(parser.parse_args()))
