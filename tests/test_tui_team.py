@@ -267,3 +267,50 @@ async def test_a_moderators_and_a_readers_header_say_the_stores_sources_alike(
         await store.close()
         await reader.close()
         await empty.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "elsewhere", "last"),
+    [("nl", "wordt elders gesynchroniseerd", "laatst"), ("en", "synced elsewhere", "last")],
+)
+async def test_a_source_whose_lock_another_process_holds_is_synced_elsewhere_on_any_app(
+    pg_url: str, make_app: Any, language: str, elsewhere: str, last: str
+) -> None:
+    """An app that syncs nothing itself (a reader's, or a moderator's whose configuration
+    lists other sources) on a team database where another process holds a source's lock
+    but stored no name for itself (its first round still running, or a sync of a version
+    before ``synced_by``): the header says the source is synced elsewhere, from the lock
+    alone; once the lock is let go, the next reading of the store says its stored state."""
+    from reactieveld.model import Source
+    from reactieveld.tui.messages import SourcesSynced
+
+    service, mine = await PostgresStore.open(pg_url), await PostgresStore.open(pg_url)
+    app = make_app(mine, language=language)
+    try:
+        await service.ensure_source(Source("forum", "discourse"))
+        await service.record_sync("forum")  # stores no process name: by=None
+        stored = await mine.source_state("forum")
+        assert stored is not None and stored.last_success is not None
+        assert stored.synced_by is None
+        said_last = f"{last} {stored.last_success:%H:%M})"
+        async with app.run_test(size=SMALL) as pilot:
+            async with service.source_lock("forum") as held:
+                assert held
+                app.post_message(SourcesSynced(("forum",)))  # as the live channel says
+                await until(
+                    pilot,
+                    lambda: f"forum {elsewhere} (" in header(app),
+                    "the header to say the locked source is synced elsewhere",
+                )
+                assert said_last in header(app), header(app)
+            # Let go: the next reading of the store (a live notice) says its state alone.
+            app.post_message(SourcesSynced(("forum",)))
+            await until(
+                pilot,
+                lambda: elsewhere not in header(app) and said_last in header(app),
+                "the header to drop 'synced elsewhere' once the lock is let go",
+            )
+            assert app._sources["forum"].state == "stored"
+    finally:
+        await service.close()
+        await mine.close()
