@@ -349,7 +349,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         for record in records:
             # ASCII only: a stored name or error cannot put a control character (C1, a
             # line separator) on the terminal or split the line.
-            print(json.dumps(record, ensure_ascii=True))
+            print(json.dumps(source_json(record), ensure_ascii=True))
         return 0
     language = language_of(config)
     if not records:
@@ -360,21 +360,29 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def source_record(source: SourceConfig, state: Any, elsewhere: bool) -> dict[str, Any]:
-    """What ``reactieveld sources --json`` gives for one source (README): its name, type
-    and url, the last good round (ISO-8601, UTC) or None, the last error as stored (in
-    English), how many texts were repaired, who synced it last (as that process named
-    itself, None when unknown) and whether another process is syncing it now."""
+    """What ``reactieveld sources`` knows of one source (README): its name, type and url,
+    the last good round (a time in UTC) or None, the last error as stored (in English),
+    how many texts were repaired, who synced it last (as that process named itself, None
+    when unknown) and whether another process is syncing it now. :func:`source_json` and
+    :func:`source_line` each write it."""
     last = getattr(state, "last_success", None)
     return {
         "name": source.name,
         "type": source.type,
         "url": source.options.get("url") or None,
-        "last_success": last.astimezone(UTC).isoformat() if last else None,
+        "last_success": last.astimezone(UTC) if last else None,
         "last_error": getattr(state, "last_error", None) or None,
         "repaired": getattr(state, "repaired", 0) or 0,
         "synced_by": getattr(state, "synced_by", None) or None,
         "syncing_elsewhere": elsewhere,
     }
+
+
+def source_json(record: dict[str, Any]) -> dict[str, Any]:
+    """A :func:`source_record` as ``reactieveld sources --json`` gives it: the last sync in
+    ISO-8601 (UTC), the rest as it is."""
+    last = record["last_success"]
+    return {**record, "last_success": last.isoformat() if last else None}
 
 
 def source_line(record: dict[str, Any], language: str) -> str:
@@ -389,7 +397,8 @@ def source_line(record: dict[str, Any], language: str) -> str:
     fields = [record["name"], record["type"], record["url"] or ""]
     last = record["last_success"]
     if last:
-        when = f"{datetime.fromisoformat(last):%Y-%m-%d %H:%M}"
+        # The day as the JSON's ISO text writes it (strftime's %Y drops a year's zeros).
+        when = f"{last.date().isoformat()} {last:%H:%M}"
         fields.append(text("sources.last_sync", language, when=when))
     else:
         fields.append(text("sources.never", language))
