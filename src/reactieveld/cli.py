@@ -30,6 +30,7 @@ from reactieveld.config import (
     default_db_path,
     demo_db_path,
     find_config_path,
+    language_of,
     load_config,
 )
 
@@ -304,7 +305,7 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sync [--once]``."""
-    from reactieveld.i18n import language_of, text
+    from reactieveld.i18n import text
     from reactieveld.sync import run_sync_command
 
     config = ctx.config
@@ -324,7 +325,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     per line for scripts (:func:`source_record`), the same in every language."""
     import json
 
-    from reactieveld.i18n import language_of, text
+    from reactieveld.i18n import text
     from reactieveld.store.open import open_store
 
     config = ctx.config
@@ -421,7 +422,7 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld author-secret``: the kept author secret on stdout, how to move it out
     on stderr (in the interface language); exit 1 when the memory does not keep one (it is
     in the environment)."""
-    from reactieveld.i18n import language_of, text
+    from reactieveld.i18n import text
     from reactieveld.store.open import describe, open_store, store_missing
 
     language = language_of(ctx.config)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.i18n import language_of, number
+from reactieveld.config import language_of
+from reactieveld.i18n import number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
@@ -132,12 +133,6 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
     p.set_defaults(command=cmd_rules)
 
 
-def _language(config: Any) -> str:
-    # Dutch for a config without [ui] (the reports' tests give none); a loaded config
-    # always has its language (i18n.language_of).
-    return getattr(getattr(config, "ui", None), "language", "nl") or "nl"
-
-
 def _usage(message: str) -> int:
     print(f"reactieveld: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -145,7 +140,7 @@ def _usage(message: str) -> int:
 
 def _no_store(config: Any, where: Any) -> str:
     """The line of a command asked to read a memory that is not there."""
-    return i18n_text("cli.no_store", _language(config), where=where)
+    return i18n_text("cli.no_store", language_of(config), where=where)
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -156,7 +151,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     from reactieveld.reports.formats import ExportOptions, describe_filters
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
-    language = _language(config)
+    language = language_of(config)
     for q in args.question:
         if codebook.question(q) is None:
             codes = ", ".join(c.code for c in codebook.questions)
@@ -242,17 +237,17 @@ def run_export_command(
     if not args.output:
         asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0
-    clash = _name_clash(args.output, opts, _language(config))
+    clash = _name_clash(args.output, opts, language_of(config))
     if clash:
         return _usage(f"--output {clash}")
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
-        said = i18n_text("cli.no_dir", _language(config), path=args.output)
+        said = i18n_text("cli.no_dir", language_of(config), path=args.output)
         return _usage(f"--output {said}")
     if target.is_dir():
         ext = opts.decisions_as if opts.format == "decisions" else opts.format
         example = target / f"rapport.{ext}"
-        said = i18n_text("cli.is_dir", _language(config), path=args.output, example=example)
+        said = i18n_text("cli.is_dir", language_of(config), path=args.output, example=example)
         return _usage(f"--output {said}")
     try:
         written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
@@ -260,7 +255,7 @@ def run_export_command(
         # The report file could not be written (no permission, a full disk, ...): the
         # store's own failures arrive as StoreError, so this is about --output.
         reason = exc.strerror or str(exc)
-        said = i18n_text("cli.cannot_write", _language(config), path=args.output, reason=reason)
+        said = i18n_text("cli.cannot_write", language_of(config), path=args.output, reason=reason)
         return _usage(f"--output {said}")
     print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
@@ -429,7 +424,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     from reactieveld.read.figures import run_stats_command
 
-    args.lang = _language(ctx.config)
+    args.lang = language_of(ctx.config)
     if store_missing(ctx.db_path):
         return _usage(_no_store(ctx.config, ctx.db_path))
     return run_stats_command(ctx.config, ctx.db_path, args)
@@ -506,7 +501,7 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config
     rules = getattr(config, "rules", None)
     if not rules:
-        return _usage(i18n_text("rules.cli.none", _language(config)))
+        return _usage(i18n_text("rules.cli.none", language_of(config)))
     if store_missing(ctx.db_path):
         return _usage(_no_store(ctx.config, ctx.db_path))
     return asyncio.run(_rules_main(config, ctx.db_path, args.examples, sys.stdout))
@@ -515,7 +510,7 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
 async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> int:
     from reactieveld.store.open import open_store
 
-    language = _language(config)
+    language = language_of(config)
     store = await open_store(db_path, settings=getattr(config, "store", None))
     counts = {r.name: 0 for r in config.rules.rules}
     shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from reactieveld.i18n import language_of, text
+from reactieveld.config import language_of
+from reactieveld.i18n import text
 
 EXIT_USAGE = 2
 

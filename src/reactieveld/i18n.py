@@ -1455,13 +1455,6 @@ def in_language(message: str, language: str, _depth: int = 0) -> str:
     return message
 
 
-def language_of(config: Any) -> str:
-    """The language of a command's printed lines: the command line's rule (``--lang``,
-    else ``[ui] language``, else the locale, all settled in ``config.ui.language``);
-    English for a config without one."""
-    return getattr(getattr(config, "ui", None), "language", None) or "en"
-
-
 class I18n:
     """Interface text in one language; ``t("view.earlier", n=3)`` (see :func:`text`)."""
 
