@@ -6,12 +6,14 @@ arguments or configuration print one clear message and exit with code 2.
 
 A subcommand is a function ``(args, ctx) -> int`` registered in :func:`build_parser`;
 ``ctx`` (a :class:`Context`) loads the configuration and finds the store lazily, so
-``--version`` and ``--help`` never touch either.
+``--version`` and ``--help`` never touch the store (``--help``, a mistake and the usage
+read only the language of the configuration: :func:`language_before_parsing`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import os
 import sys
@@ -162,15 +164,44 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _parser_class() -> type[argparse.ArgumentParser]:
+def _parser_class(language: Callable[[], str]) -> type[argparse.ArgumentParser]:
     """The full parser's class (argparse is imported here, not at the app's start): a
-    mistake prints the usage and exits with :data:`EXIT_USAGE`."""
+    mistake prints the usage and one line and exits with :data:`EXIT_USAGE`. What argparse
+    itself says (``usage:``, its errors, the help's headings) is said in ``language()``,
+    asked only when something is said: argparse's English messages are read back by
+    their English in the one table (``argparse.*`` keys, :func:`reactieveld.i18n.
+    in_language`), so argparse itself is not changed."""
     import argparse
 
+    from reactieveld.i18n import ARGPARSE_PREFIX, in_language, text
+
+    def said(message: str) -> str:
+        return in_language(message, language(), kind=ARGPARSE_PREFIX)
+
+    class _Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
+            if prefix is None:
+                prefix = text("argparse.usage", language())
+            super().add_usage(usage, actions, groups, prefix)
+
+        def start_section(self, heading: str | None) -> None:
+            super().start_section(said(heading) if heading else heading)
+
+        def _get_help_string(self, action: argparse.Action) -> str | None:
+            # -h's and --version's own help; every other help is the command's own.
+            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
+                return said(action.help or "")
+            return action.help
+
     class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> None:  # type: ignore[override]
             self.print_usage(sys.stderr)
-            print(f"{self.prog}: error: {message}", file=sys.stderr)
+            line = text("argparse.error", language(), prog=self.prog, message=said(message))
+            print(line, file=sys.stderr)
             sys.exit(EXIT_USAGE)
 
     return _Parser
@@ -192,15 +223,20 @@ def _top_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argumen
         help="open the app on built-in demo data (a store of its own, or --db)",
     )
     parser.add_argument(
-        "--lang", choices=("nl", "en"), help="interface language (default: [ui] language)"
+        "--lang",
+        choices=("nl", "en"),
+        help="interface language (default: [ui] language, else the locale)",
     )
     parser.set_defaults(command=cmd_app)
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser_class = _parser_class()
+def build_parser(language: Callable[[], str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand; it speaks ``language()`` (default: the
+    language of a command line without words, :func:`language_before_parsing`)."""
+    if language is None:
+        language = functools.cache(lambda: language_before_parsing([]))
+    parser_class = _parser_class(language)
     parser = _top_parser(parser_class)
     sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=parser_class)
 
@@ -240,13 +276,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_author_secret)
 
     for register in SUBCOMMANDS:
-        register(sub, _common)
+        register(sub, _common, language)
     return parser
 
 
-#: Further subcommands: each a function ``(subparsers, add_common) -> None`` that adds its
-#: parser with ``set_defaults(command=...)``. Modules append here (see ``_extend``).
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[Any], Callable[..., None]], None]] = []
+#: Further subcommands: each a function ``(subparsers, add_common, language) -> None`` that
+#: adds its parser with ``set_defaults(command=...)`` (``language()``: the reader's, for what
+#: its own argument types say). Modules append here (see ``_extend``).
+SUBCOMMANDS: list[
+    Callable[[argparse._SubParsersAction[Any], Callable[..., None], Callable[[], str]], None]
+] = []
 
 
 def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
@@ -551,12 +590,41 @@ def _app_args(argv: Sequence[str] | None) -> SimpleNamespace | None:
     return SimpleNamespace(**got, command=cmd_app)
 
 
+def language_before_parsing(argv: Sequence[str] | None) -> str:
+    """The language the parser speaks (its usage, errors and help), known before it has
+    parsed: the one rule of every command (:func:`reactieveld.config.language_of`: ``--lang``,
+    else ``[ui] language``, else the locale), read from the words as argparse would
+    (:func:`_app_word`) and from the configuration ``--config`` or the environment names;
+    a configuration that cannot be read (said when the command runs) leaves the locale."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    given: dict[str, str | None] = {"--lang": None, "--config": None}
+    i = 0
+    while i < len(words) and words[i] != "--":
+        word = _app_word(words[i])
+        if word is not None and word[0] in given:
+            value = word[1]
+            if value is None and i + 1 < len(words):
+                i += 1
+                value = words[i]
+            given[word[0]] = value
+        i += 1
+    if given["--lang"] in _LANGUAGES:
+        return str(given["--lang"])
+    try:
+        config: Config | None = Context(
+            config_arg=given["--config"] or None, db_arg=None, lang=None
+        ).config
+    except (ConfigError, UsageError, OSError, ValueError):
+        config = None
+    return language_of(config)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args: Any = _app_args(argv)
     if args is None:
         _extend()
-        parser = build_parser()
+        parser = build_parser(functools.cache(lambda: language_before_parsing(argv)))
         args = parser.parse_args(argv)
     config_arg = args.config or None
     ctx = Context(

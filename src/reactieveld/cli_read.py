@@ -26,7 +26,7 @@ EXIT_USAGE = 2
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _filters(p: argparse.ArgumentParser) -> None:
+def _filters(p: argparse.ArgumentParser, language: Callable[[], str]) -> None:
     p.add_argument(
         "--question",
         action="append",
@@ -53,7 +53,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="STATUS",
-        type=_status,
+        type=_status_type(language),
         help="only responses with this status (repeatable; "
         + ", ".join(s.value for s in RemoteStatus)
         + ", or a word the interface shows for it)",
@@ -62,36 +62,58 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
 
 
-def _status(text: str) -> str:
-    # Any word the interface shows for a status ("on hold", "wacht"), as in the search box.
-    from reactieveld.read.search import status_named
+def _status_type(language: Callable[[], str]) -> Callable[[str], str]:
+    """``--status``'s type: any word the interface shows for a status ("on hold",
+    "wacht"), as in the search box; else the search's own problem, in the reader's
+    ``language()`` (asked only then: the parser knows it before parsing)."""
 
-    found = status_named(text)
-    if found is None:
-        allowed = ", ".join(s.value for s in RemoteStatus)
-        raise argparse.ArgumentTypeError(f"{text}: not a status; statuses: {allowed}")
-    return found.value
+    def status(text: str) -> str:
+        from reactieveld.read.search import status_named, statuses_text
 
+        found = status_named(text)
+        if found is None:
+            said = language()
+            allowed = statuses_text(said)
+            raise argparse.ArgumentTypeError(
+                i18n_text("search.problem.status", said, what=text, allowed=allowed)
+            )
+        return found.value
 
-def _positive(text: str) -> int:
-    # SQLite reads LIMIT -1 as "no limit": a typo must not list the whole memory.
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text}: not a number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text}: give a number of 1 or more")
-    return value
+    return status
 
 
-def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., None]) -> None:
-    """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser."""
+def _positive_type(language: Callable[[], str]) -> Callable[[str], int]:
+    """A count of 1 or more (SQLite reads LIMIT -1 as "no limit": a typo must not list the
+    whole memory); what is wrong said in the reader's ``language()``."""
+
+    def positive(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            said = i18n_text("cli.arg.not_number", language(), value=text)
+            raise argparse.ArgumentTypeError(said) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(i18n_text("cli.arg.positive", language(), value=text))
+        return value
+
+    return positive
+
+
+def register(
+    sub: argparse._SubParsersAction[Any],
+    add_common: Callable[..., None],
+    language: Callable[[], str],
+) -> None:
+    """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser; a bad value
+    is said in ``language()``."""
     p = sub.add_parser("search", help="full-text search of the memory")
     add_common(p, top=False)
     p.add_argument("query", nargs="*", help='words (all must occur; "word*" is a prefix) and/or '
                    "filters like bron:blog vraag:1 rol:burger (alone: newest first)")  # fmt: skip
-    _filters(p)
-    p.add_argument("--limit", type=_positive, default=20, help="at most this many hits (20)")
+    _filters(p, language)
+    p.add_argument(
+        "--limit", type=_positive_type(language), default=20, help="at most this many hits (20)"
+    )
     p.set_defaults(command=cmd_search)
 
     p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL; "
@@ -102,7 +124,7 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
     p.add_argument("--as", dest="decisions_as", choices=("csv", "jsonl"), default=None,
                    help="--format decisions: CSV or JSON Lines (default: by --output's "
                    "extension; CSV on stdout)")  # fmt: skip
-    _filters(p)
+    _filters(p, language)
     p.add_argument("--include-personal-data", action="store_true",
                    help="keep names, e-mail addresses, phone numbers and postcodes")  # fmt: skip
     p.set_defaults(command=cmd_export)
@@ -129,7 +151,9 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
     p = sub.add_parser("rules", help="try the [[rules]] of the config on the stored responses")
     add_common(p, top=False)
     p.add_argument("action", choices=("test",), help="test: how many stored responses each matches")
-    p.add_argument("--examples", type=_positive, default=3, help="examples per rule (3)")
+    p.add_argument(
+        "--examples", type=_positive_type(language), default=3, help="examples per rule (3)"
+    )
     p.set_defaults(command=cmd_rules)
 
 
