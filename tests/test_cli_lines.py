@@ -385,3 +385,25 @@ async def test_the_sinks_say_a_platform_error_in_the_language(
     finally:
         await worker.aclose()
         await store.close()
+
+
+# -- one rule for the language ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["nl_NL.UTF-8", "C.UTF-8"])
+def test_a_config_without_ui_takes_the_locale_in_every_command(locale, monkeypatch):
+    # There were two rules: cli_read took Dutch for a config without [ui], the rest English;
+    # the documented default is the locale (README, [ui] language).
+    from argparse import Namespace
+
+    from helpers.cli import export_args
+
+    from reactieveld.cli_read import export_options
+    from reactieveld.config import language_of
+
+    monkeypatch.setenv("LC_ALL", locale)
+    expected = "nl" if locale.startswith("nl") else "en"
+    assert language_of(Namespace()) == language_of(None) == expected
+    assert export_options(Namespace(), export_args(format="md")).language == expected
+    ui = Namespace(ui=Namespace(language="en" if expected == "nl" else "nl"))
+    assert language_of(ui) == ui.ui.language  # [ui] language goes before the locale

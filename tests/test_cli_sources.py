@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from argparse import Namespace
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from helpers.cli import run_main
@@ -19,7 +21,9 @@ from helpers.store import open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reactieveld.i18n import STRINGS
+from reactieveld.cli import source_json, source_line, source_record
+from reactieveld.config import SourceConfig
+from reactieveld.i18n import STRINGS, text
 
 pytestmark = pytest.mark.usefixtures("cli_isolated")
 
@@ -428,3 +432,32 @@ def test_last_sync_is_utc_whatever_the_zone(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+# -- sources: one time, written twice ----------------------------------------------------------
+
+_ZONES = st.one_of(
+    st.just(UTC),
+    st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23)).map(
+        lambda d: timezone(timedelta(minutes=d // timedelta(minutes=1)))
+    ),
+    # Zones with summer time (a fold: 01:30 twice) and odd offsets.
+    st.sampled_from(["Europe/Amsterdam", "America/Atka", "Asia/Kathmandu", "Pacific/Chatham"]).map(
+        ZoneInfo
+    ),
+)
+
+
+@settings(max_examples=30)
+@given(
+    st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=_ZONES),
+    st.sampled_from(["nl", "en"]),
+)
+def test_sources_json_and_line_say_the_same_last_sync(when: datetime, language: str) -> None:
+    source = SourceConfig(name="blog", type="wordpress", poll_seconds=60.0)
+    record = source_record(source, Namespace(last_success=when), False)
+    iso = source_json(record)["last_success"]
+    assert datetime.fromisoformat(iso) == when.astimezone(UTC) and iso.endswith("+00:00")
+    line = source_line(record, language)
+    shown = f"{iso[:10]} {iso[11:16]}"  # to the minute, as the JSON's day and time say
+    assert line.split("\t")[3] == text("sources.last_sync", language, when=shown)

@@ -22,7 +22,7 @@ from reactieveld.store.base import QueueFilter
 pytestmark = pytest.mark.usefixtures("utc")
 
 
-CONFIG = argparse.Namespace()  # defaults: the default codebook, Dutch
+CONFIG = argparse.Namespace(ui=argparse.Namespace(language="nl"))  # the default codebook, Dutch
 
 
 async def jsonl(store, **kw):
@@ -281,11 +281,11 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
     )
     assert code == 0
     assert target.read_text(encoding="utf-8").startswith("# Reacties per planningsvraag")
-    # Five quotes (r1 under questions 1 and 2) of four responses: the line tells them apart.
+    # Five quotes (r1 under questions 1 and 2) of four responses: the line tells them apart;
+    # in the report's language (one rule for both: it was English beside a Dutch report).
     assert (
-        capsys.readouterr().err
-        == "4 responses with a planning question (5 quotes under 2 questions) "
-        f"written to {target}\n"
+        capsys.readouterr().err == "4 reacties met een planningsvraag (5 citaten onder 2 vragen) "
+        f"geschreven naar {target}\n"
     )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".reactieveld-")] == []
     target = tmp_path / "r.csv"
@@ -299,7 +299,7 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
     assert run_export_command(CONFIG, tmp_path / "m.db", export_args(since="gisteren")) == 2
     assert run_export_command(CONFIG, tmp_path / "nope.db", export_args()) == 2
     err = capsys.readouterr().err
-    # In the report's language (CONFIG has no [ui]: Dutch), as the report itself.
+    # In the report's language (CONFIG's [ui] language: Dutch), as the report itself.
     assert "--question 9: geen planningsvraag" in err and "--role koning: geen rol" in err
     assert "--since 'gisteren': geen datum (verwacht JJJJ-MM-DD)" in err
     assert f"geen geheugen gevonden op {tmp_path / 'nope.db'}" in err

@@ -30,7 +30,7 @@ from reactieveld.read.search import filter_summary, parse_query, search
 from reactieveld.reports.formats import md_text, write_jsonl, write_markdown
 from reactieveld.store.sqlite import SqliteStore
 
-CONFIG = argparse.Namespace()  # the default codebook, Dutch
+CONFIG = argparse.Namespace(ui=argparse.Namespace(language="nl"))  # the default codebook, Dutch
 
 
 def report_tables(md: str) -> dict[str, dict[str, int]]:

@@ -6,12 +6,14 @@ arguments or configuration print one clear message and exit with code 2.
 
 A subcommand is a function ``(args, ctx) -> int`` registered in :func:`build_parser`;
 ``ctx`` (a :class:`Context`) loads the configuration and finds the store lazily, so
-``--version`` and ``--help`` never touch either.
+``--version`` and ``--help`` never touch the store (``--help``, a mistake and the usage
+read only the language of the configuration: :func:`language_before_parsing`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import os
 import sys
@@ -30,6 +32,7 @@ from reactieveld.config import (
     default_db_path,
     demo_db_path,
     find_config_path,
+    language_of,
     load_config,
 )
 
@@ -161,15 +164,44 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def _parser_class() -> type[argparse.ArgumentParser]:
+def _parser_class(language: Callable[[], str]) -> type[argparse.ArgumentParser]:
     """The full parser's class (argparse is imported here, not at the app's start): a
-    mistake prints the usage and exits with :data:`EXIT_USAGE`."""
+    mistake prints the usage and one line and exits with :data:`EXIT_USAGE`. What argparse
+    itself says (``usage:``, its errors, the help's headings) is said in ``language()``,
+    asked only when something is said: argparse's English messages are read back by
+    their English in the one table (``argparse.*`` keys, :func:`reactieveld.i18n.
+    in_language`), so argparse itself is not changed."""
     import argparse
 
+    from reactieveld.i18n import ARGPARSE_PREFIX, in_language, text
+
+    def said(message: str) -> str:
+        return in_language(message, language(), kind=ARGPARSE_PREFIX)
+
+    class _Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
+            if prefix is None:
+                prefix = text("argparse.usage", language())
+            super().add_usage(usage, actions, groups, prefix)
+
+        def start_section(self, heading: str | None) -> None:
+            super().start_section(said(heading) if heading else heading)
+
+        def _get_help_string(self, action: argparse.Action) -> str | None:
+            # -h's and --version's own help; every other help is the command's own.
+            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
+                return said(action.help or "")
+            return action.help
+
     class _Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("formatter_class", _Formatter)
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> None:  # type: ignore[override]
             self.print_usage(sys.stderr)
-            print(f"{self.prog}: error: {message}", file=sys.stderr)
+            line = text("argparse.error", language(), prog=self.prog, message=said(message))
+            print(line, file=sys.stderr)
             sys.exit(EXIT_USAGE)
 
     return _Parser
@@ -191,15 +223,20 @@ def _top_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.Argumen
         help="open the app on built-in demo data (a store of its own, or --db)",
     )
     parser.add_argument(
-        "--lang", choices=("nl", "en"), help="interface language (default: [ui] language)"
+        "--lang",
+        choices=("nl", "en"),
+        help="interface language (default: [ui] language, else the locale)",
     )
     parser.set_defaults(command=cmd_app)
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser_class = _parser_class()
+def build_parser(language: Callable[[], str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand; it speaks ``language()`` (default: the
+    language of a command line without words, :func:`language_before_parsing`)."""
+    if language is None:
+        language = functools.cache(lambda: language_before_parsing([]))
+    parser_class = _parser_class(language)
     parser = _top_parser(parser_class)
     sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=parser_class)
 
@@ -239,13 +276,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(command=cmd_author_secret)
 
     for register in SUBCOMMANDS:
-        register(sub, _common)
+        register(sub, _common, language)
     return parser
 
 
-#: Further subcommands: each a function ``(subparsers, add_common) -> None`` that adds its
-#: parser with ``set_defaults(command=...)``. Modules append here (see ``_extend``).
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[Any], Callable[..., None]], None]] = []
+#: Further subcommands: each a function ``(subparsers, add_common, language) -> None`` that
+#: adds its parser with ``set_defaults(command=...)`` (``language()``: the reader's, for what
+#: its own argument types say). Modules append here (see ``_extend``).
+SUBCOMMANDS: list[
+    Callable[[argparse._SubParsersAction[Any], Callable[..., None], Callable[[], str]], None]
+] = []
 
 
 def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
@@ -304,7 +344,7 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
 
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sync [--once]``."""
-    from reactieveld.i18n import language_of, text
+    from reactieveld.i18n import text
     from reactieveld.sync import run_sync_command
 
     config = ctx.config
@@ -324,7 +364,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     per line for scripts (:func:`source_record`), the same in every language."""
     import json
 
-    from reactieveld.i18n import language_of, text
+    from reactieveld.i18n import text
     from reactieveld.store.open import open_store
 
     config = ctx.config
@@ -349,7 +389,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         for record in records:
             # ASCII only: a stored name or error cannot put a control character (C1, a
             # line separator) on the terminal or split the line.
-            print(json.dumps(record, ensure_ascii=True))
+            print(json.dumps(source_json(record), ensure_ascii=True))
         return 0
     language = language_of(config)
     if not records:
@@ -360,21 +400,29 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def source_record(source: SourceConfig, state: Any, elsewhere: bool) -> dict[str, Any]:
-    """What ``reactieveld sources --json`` gives for one source (README): its name, type
-    and url, the last good round (ISO-8601, UTC) or None, the last error as stored (in
-    English), how many texts were repaired, who synced it last (as that process named
-    itself, None when unknown) and whether another process is syncing it now."""
+    """What ``reactieveld sources`` knows of one source (README): its name, type and url,
+    the last good round (a time in UTC) or None, the last error as stored (in English),
+    how many texts were repaired, who synced it last (as that process named itself, None
+    when unknown) and whether another process is syncing it now. :func:`source_json` and
+    :func:`source_line` each write it."""
     last = getattr(state, "last_success", None)
     return {
         "name": source.name,
         "type": source.type,
         "url": source.options.get("url") or None,
-        "last_success": last.astimezone(UTC).isoformat() if last else None,
+        "last_success": last.astimezone(UTC) if last else None,
         "last_error": getattr(state, "last_error", None) or None,
         "repaired": getattr(state, "repaired", 0) or 0,
         "synced_by": getattr(state, "synced_by", None) or None,
         "syncing_elsewhere": elsewhere,
     }
+
+
+def source_json(record: dict[str, Any]) -> dict[str, Any]:
+    """A :func:`source_record` as ``reactieveld sources --json`` gives it: the last sync in
+    ISO-8601 (UTC), the rest as it is."""
+    last = record["last_success"]
+    return {**record, "last_success": last.isoformat() if last else None}
 
 
 def source_line(record: dict[str, Any], language: str) -> str:
@@ -389,7 +437,8 @@ def source_line(record: dict[str, Any], language: str) -> str:
     fields = [record["name"], record["type"], record["url"] or ""]
     last = record["last_success"]
     if last:
-        when = f"{datetime.fromisoformat(last):%Y-%m-%d %H:%M}"
+        # The day as the JSON's ISO text writes it (strftime's %Y drops a year's zeros).
+        when = f"{last.date().isoformat()} {last:%H:%M}"
         fields.append(text("sources.last_sync", language, when=when))
     else:
         fields.append(text("sources.never", language))
@@ -412,7 +461,7 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld author-secret``: the kept author secret on stdout, how to move it out
     on stderr (in the interface language); exit 1 when the memory does not keep one (it is
     in the environment)."""
-    from reactieveld.i18n import language_of, text
+    from reactieveld.i18n import text
     from reactieveld.store.open import describe, open_store, store_missing
 
     language = language_of(ctx.config)
@@ -541,12 +590,41 @@ def _app_args(argv: Sequence[str] | None) -> SimpleNamespace | None:
     return SimpleNamespace(**got, command=cmd_app)
 
 
+def language_before_parsing(argv: Sequence[str] | None) -> str:
+    """The language the parser speaks (its usage, errors and help), known before it has
+    parsed: the one rule of every command (:func:`reactieveld.config.language_of`: ``--lang``,
+    else ``[ui] language``, else the locale), read from the words as argparse would
+    (:func:`_app_word`) and from the configuration ``--config`` or the environment names;
+    a configuration that cannot be read (said when the command runs) leaves the locale."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    given: dict[str, str | None] = {"--lang": None, "--config": None}
+    i = 0
+    while i < len(words) and words[i] != "--":
+        word = _app_word(words[i])
+        if word is not None and word[0] in given:
+            value = word[1]
+            if value is None and i + 1 < len(words):
+                i += 1
+                value = words[i]
+            given[word[0]] = value
+        i += 1
+    if given["--lang"] in _LANGUAGES:
+        return str(given["--lang"])
+    try:
+        config: Config | None = Context(
+            config_arg=given["--config"] or None, db_arg=None, lang=None
+        ).config
+    except (ConfigError, UsageError, OSError, ValueError):
+        config = None
+    return language_of(config)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args: Any = _app_args(argv)
     if args is None:
         _extend()
-        parser = build_parser()
+        parser = build_parser(functools.cache(lambda: language_before_parsing(argv)))
         args = parser.parse_args(argv)
     config_arg = args.config or None
     ctx = Context(

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.i18n import language_of, number
+from reactieveld.config import language_of
+from reactieveld.i18n import number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
@@ -25,7 +26,7 @@ EXIT_USAGE = 2
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _filters(p: argparse.ArgumentParser) -> None:
+def _filters(p: argparse.ArgumentParser, language: Callable[[], str]) -> None:
     p.add_argument(
         "--question",
         action="append",
@@ -52,7 +53,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="STATUS",
-        type=_status,
+        type=_status_type(language),
         help="only responses with this status (repeatable; "
         + ", ".join(s.value for s in RemoteStatus)
         + ", or a word the interface shows for it)",
@@ -61,36 +62,58 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
 
 
-def _status(text: str) -> str:
-    # Any word the interface shows for a status ("on hold", "wacht"), as in the search box.
-    from reactieveld.read.search import status_named
+def _status_type(language: Callable[[], str]) -> Callable[[str], str]:
+    """``--status``'s type: any word the interface shows for a status ("on hold",
+    "wacht"), as in the search box; else the search's own problem, in the reader's
+    ``language()`` (asked only then: the parser knows it before parsing)."""
 
-    found = status_named(text)
-    if found is None:
-        allowed = ", ".join(s.value for s in RemoteStatus)
-        raise argparse.ArgumentTypeError(f"{text}: not a status; statuses: {allowed}")
-    return found.value
+    def status(text: str) -> str:
+        from reactieveld.read.search import status_named, statuses_text
 
+        found = status_named(text)
+        if found is None:
+            said = language()
+            allowed = statuses_text(said)
+            raise argparse.ArgumentTypeError(
+                i18n_text("search.problem.status", said, what=text, allowed=allowed)
+            )
+        return found.value
 
-def _positive(text: str) -> int:
-    # SQLite reads LIMIT -1 as "no limit": a typo must not list the whole memory.
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text}: not a number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text}: give a number of 1 or more")
-    return value
+    return status
 
 
-def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., None]) -> None:
-    """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser."""
+def _positive_type(language: Callable[[], str]) -> Callable[[str], int]:
+    """A count of 1 or more (SQLite reads LIMIT -1 as "no limit": a typo must not list the
+    whole memory); what is wrong said in the reader's ``language()``."""
+
+    def positive(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            said = i18n_text("cli.arg.not_number", language(), value=text)
+            raise argparse.ArgumentTypeError(said) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(i18n_text("cli.arg.positive", language(), value=text))
+        return value
+
+    return positive
+
+
+def register(
+    sub: argparse._SubParsersAction[Any],
+    add_common: Callable[..., None],
+    language: Callable[[], str],
+) -> None:
+    """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser; a bad value
+    is said in ``language()``."""
     p = sub.add_parser("search", help="full-text search of the memory")
     add_common(p, top=False)
     p.add_argument("query", nargs="*", help='words (all must occur; "word*" is a prefix) and/or '
                    "filters like bron:blog vraag:1 rol:burger (alone: newest first)")  # fmt: skip
-    _filters(p)
-    p.add_argument("--limit", type=_positive, default=20, help="at most this many hits (20)")
+    _filters(p, language)
+    p.add_argument(
+        "--limit", type=_positive_type(language), default=20, help="at most this many hits (20)"
+    )
     p.set_defaults(command=cmd_search)
 
     p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL; "
@@ -101,7 +124,7 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
     p.add_argument("--as", dest="decisions_as", choices=("csv", "jsonl"), default=None,
                    help="--format decisions: CSV or JSON Lines (default: by --output's "
                    "extension; CSV on stdout)")  # fmt: skip
-    _filters(p)
+    _filters(p, language)
     p.add_argument("--include-personal-data", action="store_true",
                    help="keep names, e-mail addresses, phone numbers and postcodes")  # fmt: skip
     p.set_defaults(command=cmd_export)
@@ -128,14 +151,10 @@ def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., Non
     p = sub.add_parser("rules", help="try the [[rules]] of the config on the stored responses")
     add_common(p, top=False)
     p.add_argument("action", choices=("test",), help="test: how many stored responses each matches")
-    p.add_argument("--examples", type=_positive, default=3, help="examples per rule (3)")
+    p.add_argument(
+        "--examples", type=_positive_type(language), default=3, help="examples per rule (3)"
+    )
     p.set_defaults(command=cmd_rules)
-
-
-def _language(config: Any) -> str:
-    # Dutch for a config without [ui] (the reports' tests give none); a loaded config
-    # always has its language (i18n.language_of).
-    return getattr(getattr(config, "ui", None), "language", "nl") or "nl"
 
 
 def _usage(message: str) -> int:
@@ -145,7 +164,7 @@ def _usage(message: str) -> int:
 
 def _no_store(config: Any, where: Any) -> str:
     """The line of a command asked to read a memory that is not there."""
-    return i18n_text("cli.no_store", _language(config), where=where)
+    return i18n_text("cli.no_store", language_of(config), where=where)
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -156,7 +175,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
     from reactieveld.reports.formats import ExportOptions, describe_filters
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
-    language = _language(config)
+    language = language_of(config)
     for q in args.question:
         if codebook.question(q) is None:
             codes = ", ".join(c.code for c in codebook.questions)
@@ -242,17 +261,17 @@ def run_export_command(
     if not args.output:
         asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0
-    clash = _name_clash(args.output, opts, _language(config))
+    clash = _name_clash(args.output, opts, language_of(config))
     if clash:
         return _usage(f"--output {clash}")
     target = Path(args.output).expanduser()
     if target.parent and not target.parent.is_dir():
-        said = i18n_text("cli.no_dir", _language(config), path=args.output)
+        said = i18n_text("cli.no_dir", language_of(config), path=args.output)
         return _usage(f"--output {said}")
     if target.is_dir():
         ext = opts.decisions_as if opts.format == "decisions" else opts.format
         example = target / f"rapport.{ext}"
-        said = i18n_text("cli.is_dir", _language(config), path=args.output, example=example)
+        said = i18n_text("cli.is_dir", language_of(config), path=args.output, example=example)
         return _usage(f"--output {said}")
     try:
         written = asyncio.run(_export(db_path, opts, target, getattr(config, "store", None)))
@@ -260,7 +279,7 @@ def run_export_command(
         # The report file could not be written (no permission, a full disk, ...): the
         # store's own failures arrive as StoreError, so this is about --output.
         reason = exc.strerror or str(exc)
-        said = i18n_text("cli.cannot_write", _language(config), path=args.output, reason=reason)
+        said = i18n_text("cli.cannot_write", language_of(config), path=args.output, reason=reason)
         return _usage(f"--output {said}")
     print(written.line(target, language_of(config)), file=sys.stderr)
     return 0
@@ -429,7 +448,7 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     from reactieveld.read.figures import run_stats_command
 
-    args.lang = _language(ctx.config)
+    args.lang = language_of(ctx.config)
     if store_missing(ctx.db_path):
         return _usage(_no_store(ctx.config, ctx.db_path))
     return run_stats_command(ctx.config, ctx.db_path, args)
@@ -506,7 +525,7 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config
     rules = getattr(config, "rules", None)
     if not rules:
-        return _usage(i18n_text("rules.cli.none", _language(config)))
+        return _usage(i18n_text("rules.cli.none", language_of(config)))
     if store_missing(ctx.db_path):
         return _usage(_no_store(ctx.config, ctx.db_path))
     return asyncio.run(_rules_main(config, ctx.db_path, args.examples, sys.stdout))
@@ -515,7 +534,7 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
 async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> int:
     from reactieveld.store.open import open_store
 
-    language = _language(config)
+    language = language_of(config)
     store = await open_store(db_path, settings=getattr(config, "store", None))
     counts = {r.name: 0 for r in config.rules.rules}
     shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}

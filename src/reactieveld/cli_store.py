@@ -10,13 +10,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from reactieveld.i18n import language_of, text
+from reactieveld.config import language_of
+from reactieveld.i18n import text
 
 EXIT_USAGE = 2
 
 
-def register(sub: argparse._SubParsersAction[Any], add_common: Callable[..., None]) -> None:
-    """Add ``store copy`` to the ``reactieveld`` parser."""
+def register(
+    sub: argparse._SubParsersAction[Any],
+    add_common: Callable[..., None],
+    language: Callable[[], str],
+) -> None:
+    """Add ``store copy`` to the ``reactieveld`` parser (its words need no ``language``:
+    the parser says its own in the reader's)."""
     p = sub.add_parser("store", help="manage the memory itself (store copy)")
     add_common(p, top=False)
     inner = p.add_subparsers(title="store commands", metavar="STORE_COMMAND")

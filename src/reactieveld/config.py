@@ -249,6 +249,16 @@ def locale_language(environ: Mapping[str, str] = os.environ) -> Literal["nl", "e
     return "en"
 
 
+def language_of(config: Any, environ: Mapping[str, str] = os.environ) -> Literal["nl", "en"]:
+    """The one rule for the language of what a command prints and its parser says
+    (README, Configuration): ``--lang``, else ``[ui] language``, else the locale. A loaded
+    config has settled it in ``config.ui.language`` (:func:`load_config`, and
+    ``cli.Context`` for ``--lang``); anything without one (no config, a test's config
+    without ``[ui]``) takes the locale, as a config file without ``[ui] language`` does."""
+    said = getattr(getattr(config, "ui", None), "language", None)
+    return said if said in ("nl", "en") else locale_language(environ)
+
+
 # --- locating lines ----------------------------------------------------------------------
 
 _KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""

@@ -336,6 +336,70 @@ STRINGS: dict[str, tuple[str, str]] = {
         "--role {code}: not a role (codebook: {codes})",
     ),
     "cli.as_decisions": ("--as hoort bij --format decisions", "--as is for --format decisions"),
+    "cli.arg.not_number": ("{value}: geen getal", "{value}: not a number"),
+    "cli.arg.positive": (
+        "{value}: geef een getal van 1 of meer",
+        "{value}: give a number of 1 or more",
+    ),
+    # The argument parser's own words (Python's argparse, whose messages are English; cli.py
+    # reads each back by its English text with in_language(..., kind=ARGPARSE_PREFIX)): the
+    # English is argparse's message id with {fields} for its %-fields (tests/test_cli_parser.py
+    # holds them to argparse's source).
+    "argparse.usage": ("gebruik: ", "usage: "),
+    "argparse.error": ("{prog}: fout: {message}", "{prog}: error: {message}"),
+    "argparse.positionals": ("argumenten", "positional arguments"),
+    "argparse.options": ("opties", "options"),
+    "argparse.subcommands": ("subcommando's", "subcommands"),
+    "argparse.store_commands": ("subcommando's van store", "store commands"),  # cli_store's
+    "argparse.help": ("toon deze hulp en stop", "show this help message and exit"),
+    "argparse.version": ("toon het versienummer en stop", "show program's version number and exit"),
+    "argparse.argument": ("argument {name}: {error}", "argument {name}: {error}"),
+    "argparse.unrecognized": ("onbekende argumenten: {args}", "unrecognized arguments: {args}"),
+    "argparse.required": (
+        "deze argumenten ontbreken: {names}",
+        "the following arguments are required: {names}",
+    ),
+    "argparse.one_required": (
+        "een van de argumenten {names} is nodig",
+        "one of the arguments {names} is required",
+    ),
+    "argparse.not_allowed": (
+        "niet samen met argument {other}",
+        "not allowed with argument {other}",
+    ),
+    "argparse.ignored": (
+        "deze optie neemt geen waarde (gegeven: {value})",
+        "ignored explicit argument {value}",
+    ),
+    "argparse.expected_one": ("verwacht één waarde", "expected one argument"),
+    "argparse.expected_at_most_one": (
+        "verwacht hoogstens één waarde",
+        "expected at most one argument",
+    ),
+    "argparse.expected_at_least_one": (
+        "verwacht minstens één waarde",
+        "expected at least one argument",
+    ),
+    "argparse.expected.one": ("verwacht {n} waarde", "expected {n} argument"),
+    "argparse.expected": ("verwacht {n} waarden", "expected {n} arguments"),
+    "argparse.ambiguous": (
+        "dubbelzinnige optie: {option} kan {matches} zijn",
+        "ambiguous option: {option} could match {matches}",
+    ),
+    "argparse.unexpected": ("onverwachte optie: {option}", "unexpected option string: {option}"),
+    "argparse.invalid_int": ("geen geheel getal: {value}", "invalid int value: {value}"),
+    "argparse.invalid_value": (
+        "ongeldige waarde ({type}): {value}",
+        "invalid {type} value: {value}",
+    ),
+    "argparse.invalid_choice": (
+        "ongeldige keuze: {value} (kies uit {choices})",
+        "invalid choice: {value} (choose from {choices})",
+    ),
+    "argparse.unknown_parser": (
+        "onbekend subcommando {name} (keuzes: {choices})",
+        "unknown parser {name} (choices: {choices})",
+    ),
     "search.cli.empty": (
         "geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
         "give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
@@ -1407,13 +1471,19 @@ def stored(key: str, **values: Any) -> str:
     return text(key, "en", **values)
 
 
+#: The keys of the argument parser's own messages (English: argparse's), read back by
+#: :func:`in_language` with ``kind=ARGPARSE_PREFIX``.
+ARGPARSE_PREFIX = "argparse."
+
+
 @functools.cache
-def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(key, the English template as a pattern with one group per field), the templates
-    with the most fixed text first: the most specific reading of a text wins."""
+def _stored_templates(kind: str = STORED_PREFIX) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, the English template as a pattern with one group per field) of the keys
+    that start with ``kind``, the templates with the most fixed text first: the most
+    specific reading of a text wins."""
     found = []
     for key, (_, english) in STRINGS.items():
-        if not key.startswith(STORED_PREFIX):
+        if not key.startswith(kind):
             continue
         parts = _FIELD.split(english)
         seen: set[str] = set()
@@ -1438,28 +1508,24 @@ def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
 _DEPTH = 8
 
 
-def in_language(message: str, language: str, _depth: int = 0) -> str:
+def in_language(message: str, language: str, _depth: int = 0, *, kind: str = STORED_PREFIX) -> str:
     """A stored English text made from this table's templates (a platform's error) in
     ``language``, its fields (a URL, a server's words, numbers) kept as they are; any other
-    text (an older stored error, a server's own message) as it is."""
+    text (an older stored error, a server's own message) as it is. ``kind``: the keys
+    whose English is read (:data:`ARGPARSE_PREFIX`: the argument parser's messages)."""
     if language != "nl" or _depth > _DEPTH:
         return message
-    for key, pattern in _stored_templates():
+    for key, pattern in _stored_templates(kind):
         found = pattern.fullmatch(message)
         if found is not None:
             values = {
-                name: in_language(value, language, _depth + 1) if name in _NESTED else value
+                name: in_language(value, language, _depth + 1, kind=kind)
+                if name in _NESTED
+                else value
                 for name, value in found.groupdict().items()
             }
             return text(key, language, **values)
     return message
-
-
-def language_of(config: Any) -> str:
-    """The language of a command's printed lines: the command line's rule (``--lang``,
-    else ``[ui] language``, else the locale, all settled in ``config.ui.language``);
-    English for a config without one."""
-    return getattr(getattr(config, "ui", None), "language", None) or "en"
 
 
 class I18n:

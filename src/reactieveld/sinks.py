@@ -49,7 +49,7 @@ import httpx
 from reactieveld.backoff import PollingWorker
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.failures import error_in_language, failure, log_unexpected
-from reactieveld.i18n import language_of, text
+from reactieveld.i18n import text
 from reactieveld.model import utcnow
 from reactieveld.read.records import Record, extras
 from reactieveld.reports.fields import record_dict
@@ -400,11 +400,13 @@ async def run_sinks(
     passes until ``stop``. Nothing to do (None) without ``[[sinks]]``. A webhook whose
     ``secret_env`` is unset raises ConfigError before anything is sent. ``started`` gets
     the worker before its first pass (the app keeps it to :meth:`SinkWorker.wake` it)."""
+    from reactieveld.config import language_of
+
     sinks = build_sinks(config)
     if not sinks:
         return None
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
-    language = getattr(getattr(config, "ui", None), "language", "nl")
+    language = language_of(config)
     worker = SinkWorker(store, sinks, codebook=codebook, language=language, on_event=printer)
     if started is not None:
         started(worker)
@@ -415,7 +417,7 @@ async def run_sinks(
                 printer(
                     text(
                         "sinks.run",
-                        language_of(config),
+                        language,
                         delivered=run.delivered,
                         retry=run.retry,
                         failed=run.failed,

@@ -40,7 +40,7 @@ from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import error_in_language, failure, log_unexpected, source_secrets
 from reactieveld.fetchproc import FetchProcess, wants_process
-from reactieveld.i18n import language_of, text
+from reactieveld.i18n import text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
 from reactieveld.store.errors import StoreUnreachable
@@ -504,7 +504,7 @@ async def run_sync(
     source whose stored next try (after a failed round: the server's ``Retry-After`` or
     the backoff) is still ahead is skipped with a line saying until when, unless ``now``.
     """
-    from reactieveld.config import ConfigError
+    from reactieveld.config import ConfigError, language_of
     from reactieveld.outbox import OutboxWorker
     from reactieveld.sinks import run_sinks
 
@@ -681,7 +681,7 @@ def run_sync_command(
     A memory that cannot be reached at the start is waited for (one line on stderr per
     try, the backoff between), except with ``once``.
     ``now``: also the sources whose next try is still ahead. Returns the exit code."""
-    from reactieveld.config import ConfigError
+    from reactieveld.config import ConfigError, language_of
     from reactieveld.store.open import describe, is_postgres_url, open_store
 
     stream = out or sys.stdout

@@ -55,6 +55,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.config import language_of
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.store.base import FiguresStore, RuleTally
@@ -666,9 +667,7 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
     from reactieveld.store.open import open_store
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
-    language = str(
-        getattr(args, "lang", None) or getattr(getattr(config, "ui", None), "language", "nl")
-    )
+    language = str(getattr(args, "lang", None) or language_of(config))
     try:
         period = period_of(
             since=getattr(args, "since", None),

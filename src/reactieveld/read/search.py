@@ -242,6 +242,16 @@ def parse_query(
 # -- what a problem says --------------------------------------------------------------------
 
 
+def statuses_text(language: str) -> str:
+    """The statuses a filter takes, as a problem lists them (the search's and ``--status``'s
+    alike): each as the filter writes it, with the reader's word for it where that differs
+    ("hold (wacht)", "hold (on hold)"); each of both words is taken (:func:`status_named`)."""
+    words = ((s.value, ui_text(f"status.{s.value}", language)) for s in RemoteStatus)
+    return ", ".join(
+        value if word.casefold() == value else f"{value} ({word})" for value, word in words
+    )
+
+
 def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
     book = allowed.codebook
     if kind == "question":
@@ -249,13 +259,7 @@ def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
     if kind == "role":
         return ", ".join(f"{c.code} ({c.label(language)})" for c in book.roles)
     if kind == "status":
-        # Each status as the filter writes it, with the reader's word for it where that
-        # differs ("hold (wacht)", "hold (on hold)"): both are taken (an English reader was
-        # shown the Dutch words).
-        words = ((s.value, ui_text(f"status.{s.value}", language)) for s in RemoteStatus)
-        return ", ".join(
-            value if word.casefold() == value else f"{value} ({word})" for value, word in words
-        )
+        return statuses_text(language)
     if kind == "source":
         return ", ".join(allowed.sources or ()) or ui_text("search.problem.no_sources", language)
     return ""
