@@ -86,11 +86,16 @@ async def test_kept_drafts_come_back_and_a_bad_file_or_a_gone_response_is_said(
 @contextlib.contextmanager
 def _caught(signum: int) -> Any:
     """Whatever handles ``signum`` meanwhile, the test process is not ended by it."""
-    got: list[int] = []
-    old = signal.signal(signum, lambda n, _frame: got.append(n))
+    got: list[Any] = []
+
+    def caught(n: int, _frame: Any) -> None:
+        got.append(n)
+
+    old = signal.signal(signum, caught)
     try:
         yield got
     finally:
+        assert signal.getsignal(signum) is caught  # the app gave the handler back
         signal.signal(signum, old)
 
 

@@ -203,7 +203,8 @@ class ReactieveldApp(App[int]):
         self.drafts.durable = drafts_file is not None and drafts_file.writable
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
-        self._signals_installed = False
+        #: The signals handled while the app runs, with the handlers before it.
+        self._signals_before: dict[int, Any] = {}
         #: One line for the terminal after the app ended (run_app prints it).
         self.exit_note: str | None = None
         #: The last search (query, hit under the cursor): ``/`` opens it again.
@@ -346,8 +347,9 @@ class ReactieveldApp(App[int]):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
             for signum in DRAFT_SIGNALS:
+                before = signal.getsignal(signum)
                 loop.add_signal_handler(signum, self._ended_by_signal, signum)
-            self._signals_installed = True
+                self._signals_before[signum] = before
 
     def _tell_drafts_problem(self, problem: Any) -> None:
         t = self.i18n.t
@@ -366,13 +368,14 @@ class ReactieveldApp(App[int]):
         self.exit(return_code=128 + signum)
 
     def _remove_signal_handlers(self) -> None:
-        if not self._signals_installed:
-            return
-        self._signals_installed = False
+        """The handlers of :meth:`_start_drafts` off, those before them back."""
+        installed, self._signals_before = self._signals_before, {}
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
-            for signum in DRAFT_SIGNALS:
+            for signum, before in installed.items():
                 loop.remove_signal_handler(signum)
+                if before is not None:
+                    signal.signal(signum, before)
 
     def _save_drafts(self) -> bool:
         """Write the drafts (kept, and typed in an open editor) to the drafts file; False
