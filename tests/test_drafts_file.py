@@ -228,3 +228,31 @@ def test_unreadable_or_stuck_it_is_never_written_over(
     with pytest.raises(OSError):
         stuck.save(DRAFTS)
     assert kept.path.read_bytes() == original
+
+
+def test_two_windows_on_one_memory_keep_each_others_drafts(tmp_path: Path) -> None:
+    """Two sessions on one memory share its file: each writes its own drafts and keeps
+    the other's (never loaded nor written by it); a dropped draft stays dropped."""
+    a, b = _file(tmp_path), _file(tmp_path)
+    assert a.load() == b.load() == ({}, None)
+    x, y = DraftKey("reply", 1, author="Anne"), DraftKey("note", 2)
+    a.save({x: "van a"})
+    b.save({y: "van b"})
+    assert _file(tmp_path).load() == ({x: "van a", y: "van b"}, None)
+    a.save({})  # a sent x
+    assert _file(tmp_path).load() == ({y: "van b"}, None)
+    b.save({})
+    assert not a.path.exists()
+
+
+def test_a_file_gone_bad_meanwhile_is_moved_aside_before_a_save(tmp_path: Path) -> None:
+    kept = _file(tmp_path)
+    kept.load()
+    key = DraftKey("reply", 1)
+    kept.save({key: "een"})
+    kept.path.write_bytes(b'{"reactieveld_drafts": 1, "dra')  # edited by hand meanwhile
+    kept.save({key: "twee"})
+    (problem,) = kept.problems
+    assert problem.what == "drafts.what.json" and problem.moved is not None
+    assert problem.moved.read_bytes() == b'{"reactieveld_drafts": 1, "dra'
+    assert _file(tmp_path).load() == ({key: "twee"}, None)

@@ -167,19 +167,18 @@ class DraftsFile:
         self._clock = clock or datetime.now
         #: False while a bad file could not be moved aside: it is not written over.
         self.writable = True
+        #: The drafts this session loaded or wrote: the file's others are another
+        #: session's on the same memory (a second window), kept at every save.
+        self.known: set[DraftKey] = set()
+        #: What was wrong with a file found bad while saving (moved aside), to be said.
+        self.problems: list[DraftProblem] = []
 
     def load(self) -> tuple[dict[DraftKey, str], DraftProblem | None]:
         """The kept drafts (none when there is no file), and what was wrong with a file
         that could not be read as drafts: that file is moved aside first."""
-        try:
-            return from_json(self._read()), None
-        except FileNotFoundError:
-            return {}, None
-        except DraftFileError as exc:
-            return {}, self._move_aside(exc.what, exc.values)
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            return {}, self._move_aside("drafts.what.unreadable", {"reason": reason})
+        drafts = self._others()
+        self.known.update(drafts)
+        return drafts, self.problems.pop() if self.problems else None
 
     def _read(self) -> bytes:
         info = os.lstat(self.path)  # FileNotFoundError: no drafts
@@ -215,9 +214,15 @@ class DraftsFile:
         return DraftProblem(self.path, what, dict(values), None)
 
     def save(self, drafts: Mapping[DraftKey, str]) -> None:
-        """Write ``drafts`` (whole, fsync'd, 0600 in a 0700 folder), or remove the file
-        when there are none. Raises OSError (also while a bad file is in the way)."""
+        """Write ``drafts`` (whole, fsync'd, 0600 in a 0700 folder), with the drafts in
+        the file that another session on this memory wrote (not loaded or written by this
+        one: a second window's); remove the file when none is left. Raises OSError (also
+        while a bad file is in the way)."""
         if not self.writable:
+            raise OSError(0, "a damaged drafts file is in the way")
+        self.known.update(drafts)
+        drafts = {**self._others(), **drafts}
+        if not self.writable:  # found bad just now, and it could not be moved
             raise OSError(0, "a damaged drafts file is in the way")
         if not drafts:
             with contextlib.suppress(FileNotFoundError):
@@ -227,6 +232,22 @@ class DraftsFile:
         with contextlib.suppress(OSError):
             if stat.S_IMODE(os.stat(self.path.parent).st_mode) & 0o077:
                 os.chmod(self.path.parent, 0o700)  # ours: not listed for others
+
+    def _others(self) -> dict[DraftKey, str]:
+        """The drafts in the file now that this session never loaded nor wrote. A file
+        that has become bad meanwhile is moved aside as at start (:attr:`problems`)."""
+        try:
+            on_disk = from_json(self._read())
+        except FileNotFoundError:
+            return {}
+        except DraftFileError as exc:
+            self.problems.append(self._move_aside(exc.what, exc.values))
+            return {}
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.problems.append(self._move_aside("drafts.what.unreadable", {"reason": reason}))
+            return {}
+        return {key: text for key, text in on_disk.items() if key not in self.known}
 
     def set_aside(self, drafts: Mapping[DraftKey, str], name: str) -> Path:
         """Write ``drafts`` to a file of their own beside this one (``<name>-<time>``),

@@ -391,7 +391,10 @@ class ReactieveldApp(App[int]):
         try:
             self.drafts_file.save(unsent_drafts(self))
         except OSError as exc:
+            self._tell_drafts_problems()
             self.drafts.durable = False
+            if not self.drafts_file.writable:
+                return False  # a bad file in the way: said just now
             reason = exc.strerror or type(exc).__name__
             if reason != self._drafts_said:
                 self._drafts_said = reason
@@ -399,9 +402,16 @@ class ReactieveldApp(App[int]):
                 said = self.i18n.t("drafts.not_saved", path=path, reason=reason)
                 self.notify(one_line(said, limit=600), severity="warning", markup=False)
             return False
+        self._tell_drafts_problems()
         self.drafts.durable = True
         self._drafts_said = None
         return True
+
+    def _tell_drafts_problems(self) -> None:
+        """A drafts file found bad while saving (edited meanwhile?): said, as at start."""
+        if self.drafts_file is not None:
+            while self.drafts_file.problems:
+                self._tell_drafts_problem(self.drafts_file.problems.pop(0))
 
     def drafts_typed(self, delay: float) -> None:
         """An open editor's text changed (write the drafts after ``delay`` seconds without
