@@ -12,6 +12,7 @@ import os
 import pty
 import select
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,13 +20,13 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, app_with, drafts_in, press, ready, record_notices, screen_text
-from procs import ended
 from textual.widgets import TextArea
 
 from reactieveld.drafts import DraftKey, DraftsFile, drafts_path, store_identity
 from reactieveld.i18n import I18n
 from reactieveld.tui.screens.editor import EditorScreen
 from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.queue_list import CURSOR_MARK
 
 pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
 
@@ -137,25 +138,24 @@ async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
     db = Path(tui_store.path)
     entry = "import sys; from reactieveld.entry import main; sys.exit(main())"
     argv = [sys.executable, "-c", entry, "--db", str(db), "--lang", "en"]
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the app
-        os.execv(sys.executable, argv)
+    fd, tty = pty.openpty()
+    app_proc = subprocess.Popen(argv, stdin=tty, stdout=tty, stderr=tty, start_new_session=True)
+    os.close(tty)
     try:
         seen = bytearray()
-        _read_until(fd, b"Author", seen)  # the queue is on screen
+        _read_until(fd, CURSOR_MARK.encode(), seen)  # the queue's first row is on screen
         os.write(fd, b"r")
         _read_until(fd, b"Reply to", seen)
         os.write(fd, b"Halve zin")
         _read_until(fd, b"Halve zin", seen)
-        os.kill(pid, signal.SIGTERM)
-        assert ended(pid, 30)
-        _, status = os.waitpid(pid, 0)
+        app_proc.send_signal(signal.SIGTERM)
+        code = app_proc.wait(30)
     finally:
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        if app_proc.poll() is None:
+            app_proc.kill()
+            app_proc.wait()
         os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
+    assert code == 128 + signal.SIGTERM  # ended by the app (killed: -15)
     path = drafts_path(db)
     assert path.parent.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
     (key,) = drafts_in(path)
