@@ -1,21 +1,26 @@
 """Quitting never throws a draft away unasked.
 
 A reply or note kept as a draft ("it comes back when you open this response again")
-lives in the app's memory for the session; ``q`` (or ``ctrl+q``, the palette's Quit, a
-remapped quit key) ended the app at once and every draft was gone. Now any quit with
-drafts (kept, or typed in an open editor) first shows which ones are lost, by kind,
-author and time of the response, and ``enter`` quits anyway, ``escape`` goes back with
-the drafts as they were. Read as plain characters (NO_COLOR) at 80x24; the app's exit is
-its return code (None while it runs)."""
+lived in the app's memory for the session; ``q`` (or ``ctrl+q``, the palette's Quit, a
+remapped quit key) ended the app at once and every draft was gone. Where the app keeps
+its drafts file (reactieveld.drafts: run_app always gives one) quitting writes them
+(kept, or typed in an open editor) and quits at once, counting them on the terminal
+after the app (``exit_note``). Where they cannot be kept (no file, or it cannot be
+written) any quit with drafts first shows which ones are lost, by kind, author and time
+of the response, and ``enter`` quits anyway, ``escape`` goes back with the drafts as
+they were. Read as plain characters (NO_COLOR) at 80x24; the app's exit is its return
+code (None while it runs)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, app_with, press, ready, screen_text, settle
+from helpers.app import SMALL, app_with, drafts_in, press, ready, screen_text, settle
 from textual.widgets import TextArea
 
+from reactieveld.drafts import DraftsFile
 from reactieveld.i18n import I18n
 from reactieveld.tui.screens.editor import DraftKey, DraftQuestion, EditorScreen, QuitQuestion
 from reactieveld.tui.screens.help import HelpScreen
@@ -34,7 +39,10 @@ QUIT_PATHS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
 }
 
 
-def _app(store: Any, **kw: Any) -> Any:
+def _app(store: Any, *, kept_in: Path | None = None, **kw: Any) -> Any:
+    """The app; with ``kept_in``, its drafts kept in that file (as run_app keeps them)."""
+    if kept_in is not None:
+        kw["drafts_file"] = DraftsFile(kept_in, "memory.db")
     return app_with(store, kw.pop("language", "nl"), None, **kw)
 
 
@@ -68,14 +76,44 @@ async def _quit(pilot: Any, keys: tuple[str, ...]) -> None:
     await settle(pilot.app, pilot)
 
 
-@pytest.mark.parametrize("answer", ["enter", "discarded"])
-@pytest.mark.parametrize("kind", ["reply", "note"])
-@pytest.mark.parametrize("path", list(QUIT_PATHS))
-async def test_quitting_with_a_draft_asks_and_escape_keeps_it(
+@pytest.mark.parametrize(
+    ("path", "kind"), zip(QUIT_PATHS, ["reply", "note", "reply", "note", "reply"], strict=True)
+)
+async def test_quitting_keeps_the_drafts_and_quits_at_once(
+    tui_store: Any, tmp_path: Path, path: str, kind: str
+) -> None:
+    """Every way to quit, with a kept draft: the app ends at once (no question), the
+    draft is in the drafts file, and the terminal is told after the app."""
+    kw, keys = QUIT_PATHS[path]
+    file = tmp_path / "drafts.json"
+    app = _app(tui_store, kept_in=file, **kw)
+    t = I18n(kw.get("language", "nl")).t
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        key = await _keep_draft(app, pilot, kind, "Q9")
+        await _quit(pilot, keys)
+        assert not isinstance(app.screen, QuitQuestion)
+        assert app.return_code == 0
+    assert drafts_in(file) == {(kind, key.response_id): "Q9"}
+    assert app.exit_note == t("quit.kept.one")
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "answer"),
+    [
+        ("q", "reply", "enter"),
+        ("ctrl+q", "note", "discarded"),
+        ("remapped", "reply", "discarded"),
+        ("palette", "note", "enter"),
+        ("palette en", "reply", "enter"),
+    ],
+)
+async def test_where_drafts_cannot_be_kept_quitting_asks_and_escape_keeps_them(
     tui_store: Any, path: str, kind: str, answer: str
 ) -> None:
-    """Asked, escape: the draft is there, in the editor too. Then either kept again and
-    quit with enter, or discarded: then the same quit key quits at once."""
+    """No drafts file: asked, escape: the draft is there, in the editor too. Then
+    either kept again and quit with enter, or discarded: then the same quit key quits
+    at once."""
     kw, keys = QUIT_PATHS[path]
     app = _app(tui_store, **kw)
     t = I18n(kw.get("language", "nl")).t
@@ -149,10 +187,26 @@ async def test_the_question_names_each_draft_and_counts_the_rest(
         assert app.return_code == 0
 
 
+async def test_ctrl_q_in_an_open_editor_keeps_its_text(tui_store: Any, tmp_path: Path) -> None:
+    """Text typed in the editor, not yet kept: ``ctrl+q`` (Textual's, which reaches the
+    editor) quits at once with the text written as that response's draft."""
+    file = tmp_path / "drafts.json"
+    app = _app(tui_store, kept_in=file)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await press(pilot, "n", *"Q9")
+        await _quit(pilot, ("ctrl+q",))
+        assert app.return_code == 0
+    assert drafts_in(file) == {("note", rid): "Q9"}
+    assert app.exit_note == app.i18n.t("quit.kept.one")
+
+
 @pytest.mark.parametrize("kind", ["reply", "note"])
 async def test_ctrl_q_in_an_open_editor_asks_for_its_text(tui_store: Any, kind: str) -> None:
-    """Text typed in the editor, not yet kept: ``ctrl+q`` (Textual's, which reaches the
-    editor) asks too; escape goes back to the editor with the text; enter quits."""
+    """No drafts file: text typed in the editor, not yet kept: ``ctrl+q`` (Textual's,
+    which reaches the editor) asks too; escape goes back to the editor with the text;
+    enter quits."""
     app = _app(tui_store)
     t = app.i18n.t
     async with app.run_test(size=SMALL) as pilot:
@@ -180,12 +234,18 @@ async def test_ctrl_q_in_an_open_editor_asks_for_its_text(tui_store: Any, kind: 
         assert app.return_code == 0
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
-async def test_keeping_a_draft_says_for_this_session(tui_store: Any, language: str) -> None:
-    """The keep/discard question and the notice say the draft lasts for this session, so
-    nobody expects it after a restart."""
-    app = _app(tui_store, language=language)
-    session = {"nl": "voor deze sessie", "en": "for this session"}[language]
+@pytest.mark.parametrize(("language", "kept"), [("nl", True), ("en", True), ("en", False)])
+async def test_keeping_a_draft_says_how_long_it_lasts(
+    tui_store: Any, tmp_path: Path, language: str, kept: bool
+) -> None:
+    """The keep/discard question and the notice say the draft lasts beyond a restart
+    where the drafts file keeps it; without one, for this session, so nobody expects it
+    after a restart."""
+    app = _app(tui_store, language=language, kept_in=tmp_path / "d.json" if kept else None)
+    if kept:
+        session = {"nl": "ook na opnieuw starten", "en": "also after a restart"}[language]
+    else:
+        session = {"nl": "voor deze sessie", "en": "for this session"}[language]
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await ready(app, pilot)
         await press(pilot, "r", *"Beste", "escape")
@@ -195,20 +255,29 @@ async def test_keeping_a_draft_says_for_this_session(tui_store: Any, language: s
         assert any(session in str(n.message) for n in app._notifications)
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("keymap", [{}, {"quit": "ctrl+x"}])
+@pytest.mark.parametrize(
+    ("language", "keymap", "kept"),
+    [
+        ("nl", {}, True),
+        ("en", {}, False),
+        ("nl", {"quit": "ctrl+x"}, False),
+        ("en", {"quit": "ctrl+x"}, True),
+    ],
+)
 async def test_ctrl_c_says_how_to_quit_in_the_language_and_the_drafts(
-    tui_store: Any, language: str, keymap: dict[str, str]
+    tui_store: Any, tmp_path: Path, language: str, keymap: dict[str, str], kept: bool
 ) -> None:
     """``ctrl+c`` does not quit (it copies in a text box): on the queue it showed
     Textual's own "Press q to quit the app" under "Do you want to quit?", in English.
     It says in the interface language, at 80x24, the quit key as configured (^q on the
-    dashboard, where q goes back), and once there are drafts that quitting asks about
-    them first. The app runs on."""
+    dashboard, where q goes back), and once there are drafts that they are kept (with a
+    drafts file) or that quitting asks about them first (without). The app runs on."""
     from helpers.app import toasts_on_screen
 
     t = I18n(language).t
-    app = _app(tui_store, language=language, keymap=keymap)
+    file = tmp_path / "d.json" if kept else None
+    app = _app(tui_store, language=language, keymap=keymap, kept_in=file)
+    drafts = "quit.how.kept" if kept else "quit.how.drafts"
     quit_key = {"ctrl+x": "^x"}.get(keymap.get("quit", ""), "q")
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await ready(app, pilot)
@@ -225,9 +294,9 @@ async def test_ctrl_c_says_how_to_quit_in_the_language_and_the_drafts(
         said = await ctrl_c()
         assert said == f"{t('quit.how.title')} {t('quit.how', keys=quit_key)}"
         await _keep_draft(app, pilot, "reply", "hoi")
-        assert t("quit.how.drafts", keys=quit_key, n=1) in await ctrl_c()
+        assert t(drafts, keys=quit_key, n=1) in await ctrl_c()
         await _keep_draft(app, pilot, "note", "notitie")
-        assert t("quit.how.drafts", keys=quit_key, n=2) in await ctrl_c()
+        assert t(drafts, keys=quit_key, n=2) in await ctrl_c()
         if not keymap:  # the dashboard's q goes back: ^q quits there
             await press(pilot, "D")
-            assert t("quit.how.drafts", keys="^q", n=2) in await ctrl_c()
+            assert t(drafts, keys="^q", n=2) in await ctrl_c()

@@ -677,8 +677,74 @@ STRINGS: dict[str, tuple[str, str]] = {
     "draft.discard": ("Weggooien", "Discard"),
     "draft.edit": ("Verder schrijven", "Back to editing"),
     "draft.kept": ("Concept bewaard voor deze sessie", "Draft kept for this session"),
+    # where the app keeps its drafts in a file (reactieveld.drafts): beyond the session
+    "draft.keep.saved": (
+        "Bewaren als concept (komt terug als je deze reactie weer opent, ook na opnieuw starten)",
+        "Keep as a draft (it comes back when you open this response again, also after a restart)",
+    ),
+    "draft.kept.saved": (
+        "Concept bewaard (ook na opnieuw starten)",
+        "Draft kept (also after a restart)",
+    ),
+    "drafts.not_saved": (
+        "Concepten niet bewaard in {path}: {reason}; ze blijven tot je stopt.",
+        "Drafts not kept in {path}: {reason}; they last until you quit.",
+    ),
+    "drafts.bad": (
+        "Concepten niet geladen uit {path}: {what}. Het bestand heet nu {moved} (de tekst "
+        "staat er nog in); nieuwe concepten worden weer bewaard.",
+        "Drafts not loaded from {path}: {what}. The file is now {moved} (its text is still "
+        "in it); new drafts are kept again.",
+    ),
+    "drafts.bad.stuck": (
+        "Concepten niet geladen uit {path}: {what}; het kon niet opzij worden gezet, dus "
+        "concepten blijven deze sessie alleen tot je stopt. Verplaats of herstel het.",
+        "Drafts not loaded from {path}: {what}; it could not be moved aside, so drafts "
+        "last only until you quit this session. Move or repair it.",
+    ),
+    "drafts.what.json": ("geen leesbare JSON (afgebroken?)", "not readable JSON (cut off?)"),
+    "drafts.what.format": (
+        "geen conceptenbestand van reactieveld",
+        "not a reactieveld drafts file",
+    ),
+    "drafts.what.entry": (
+        "concept {n} is onvolledig of onjuist",
+        "draft {n} is incomplete or wrong",
+    ),
+    "drafts.what.not_file": ("geen gewoon bestand", "not a regular file"),
+    "drafts.what.owner": ("van een andere gebruiker", "owned by another user"),
+    "drafts.what.others": (
+        "leesbaar of schrijfbaar voor anderen (rechten {mode}, moet 0600 zijn)",
+        "readable or writable by others (mode {mode}, should be 0600)",
+    ),
+    "drafts.what.large": ("te groot voor een conceptenbestand", "too large for a drafts file"),
+    "drafts.what.unreadable": ("niet te lezen: {reason}", "cannot be read: {reason}"),
+    "drafts.gone": (
+        "{n} concepten horen bij reacties die er niet meer zijn ({authors}): bewaard in {path}",
+        "{n} drafts belong to responses that are gone ({authors}): kept in {path}",
+    ),
+    "drafts.gone.one": (
+        "1 concept hoort bij een reactie die er niet meer is ({authors}): bewaard in {path}",
+        "1 draft belongs to a response that is gone ({authors}): kept in {path}",
+    ),
+    "quit.kept": (
+        "{n} concepten bewaard; ze komen terug bij de volgende start.",
+        "{n} drafts kept; they come back at the next start.",
+    ),
+    "quit.kept.one": (
+        "1 concept bewaard; het komt terug bij de volgende start.",
+        "1 draft kept; it comes back at the next start.",
+    ),
+    "quit.how.kept": (
+        "Stoppen doe je met {keys}; je {n} concepten worden bewaard.",
+        "To quit, press {keys}; your {n} drafts are kept.",
+    ),
+    "quit.how.kept.one": (
+        "Stoppen doe je met {keys}; je concept wordt bewaard.",
+        "To quit, press {keys}; your draft is kept.",
+    ),
     "draft.discarded": ("Concept weggegooid", "Draft discarded"),
-    # quitting with drafts: they end with the session, so it asks first
+    # quitting with drafts that cannot be kept (no drafts file): it asks first
     "quit.title": ("Stoppen: {n} concepten gaan verloren", "Quit: {n} drafts will be lost"),
     "quit.title.one": ("Stoppen: 1 concept gaat verloren", "Quit: 1 draft will be lost"),
     "quit.draft.reply": ("Antwoord", "Reply"),

@@ -61,14 +61,29 @@ def save_state(path: Path, **values: Any) -> None:
     """Merge ``values`` into the state file: written whole to a temporary file (0600)
     beside it and moved over it, so a crash never leaves half a file. Raises OSError."""
     data = {**read_state(path), **values}
+    write_private(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all, readable by its owner only: into a
+    temporary file (0600) in the same folder (made 0700 if missing), flushed to the disk
+    (fsync), then moved over ``path`` (a crash or a power cut leaves the old file or the
+    new one, never half of one). Raises OSError."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp makes it 0600
-            json.dump(data, out, indent=2, sort_keys=True)
-            out.write("\n")
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    with contextlib.suppress(OSError):  # the move itself on the disk (not on every system)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)

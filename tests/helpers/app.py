@@ -169,3 +169,11 @@ class ScreenHost(App[None]):
     async def on_unmount(self) -> None:
         if self.store is not None:
             await self.store.close()
+
+
+def drafts_in(path: Path) -> dict[tuple[str, int], str]:
+    """The drafts in a drafts file (reactieveld.drafts), as (kind, response id) -> text."""
+    import json
+
+    data = json.loads(path.read_text("utf-8"))
+    return {(d["kind"], d["response_id"]): d["text"] for d in data["drafts"]}

@@ -18,6 +18,7 @@ import contextlib
 import gc
 import getpass
 import os
+import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from datetime import datetime, tzinfo
 from functools import partial
@@ -31,6 +32,7 @@ from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
+from reactieveld.drafts import DraftsFile, KeptDrafts
 from reactieveld.i18n import I18n, in_language, stored
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import REPORTING_SOURCE_TYPES, Capability, utcnow
@@ -127,6 +129,7 @@ class ReactieveldApp(App[int]):
         rules: RuleSet = NO_RULES,
         double_share: float = 0.0,
         reader_opener: Callable[[], Coroutine[Any, Any, Any]] | None = None,
+        drafts_file: DraftsFile | None = None,
     ) -> None:
         """``state_path``: where a language chosen with f2 is kept for the next start
         (None: not kept, as in tests); ``language_fixed_by``: "--lang" or "[ui] language"
@@ -136,7 +139,8 @@ class ReactieveldApp(App[int]):
         ``double_share``: ``[coding] double_share``; above 0 the Second coding queue is a
         tab (issue 14). ``reader_opener``: opens the background reads' store right after
         the first frame with rows (:meth:`open_reader`; the app closes it); until then
-        :attr:`reader` is ``store``."""
+        :attr:`reader` is ``store``. ``drafts_file``: where this memory's drafts are kept
+        between sessions (reactieveld.drafts; None: for the session only, as in tests)."""
         super().__init__()
         self.state_path = state_path
         self.language_fixed_by = language_fixed_by
@@ -190,9 +194,19 @@ class ReactieveldApp(App[int]):
         self._counts_wanted = False
         self._counts_worker: Worker[None] | None = None
         self._owns_counter = False
-        #: Unsent replies and notes, by their ``DraftKey`` (kind, response id), for the
-        #: session (tui/screens/editor.py says why not on disk); quitting asks first.
-        self.drafts: dict[Any, str] = {}
+        #: Unsent replies and notes, by their ``DraftKey`` (kind, response id), loaded
+        #: from and written to ``drafts_file`` at every change (durable); without one,
+        #: or while it cannot be written, for the session: then quitting asks first.
+        self.drafts_file = drafts_file
+        loaded, self._drafts_problem = drafts_file.load() if drafts_file else ({}, None)
+        self.drafts = KeptDrafts(loaded, changed=self._save_drafts)
+        self.drafts.durable = drafts_file is not None and drafts_file.writable
+        self._drafts_said: str | None = None  # the last failure to write them, said once
+        self._drafts_timer: Any = None
+        #: The signals handled while the app runs, with the handlers before it.
+        self._signals_before: dict[int, Any] = {}
+        #: One line for the terminal after the app ended (run_app prints it).
+        self.exit_note: str | None = None
         #: The last search (query, hit under the cursor): ``/`` opens it again.
         self.last_search: tuple[str, int] | None = None
         #: Set once the triage screen's first rows are on screen (after that frame): what
@@ -318,6 +332,120 @@ class ReactieveldApp(App[int]):
         # long (nor is the collector off for long).
         self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
         self._start_live()
+        self._start_drafts()
+
+    # -- drafts between sessions (reactieveld.drafts) -------------------------------------
+    def _start_drafts(self) -> None:
+        """Say what was wrong with the drafts file; look for drafts whose response is
+        gone; keep the drafts (an open editor's text too) when a signal ends the app."""
+        if self.drafts_file is None:
+            return
+        if (problem := self._drafts_problem) is not None:
+            self._tell_drafts_problem(problem)
+        if self.drafts:
+            self.run_worker(deferred(self._drafts_gone), group="drafts", exit_on_error=False)
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for signum in DRAFT_SIGNALS:
+                before = signal.getsignal(signum)
+                loop.add_signal_handler(signum, self._ended_by_signal, signum)
+                self._signals_before[signum] = before
+
+    def _tell_drafts_problem(self, problem: Any) -> None:
+        t = self.i18n.t
+        what = t(problem.what, **problem.values)
+        if problem.moved is not None:
+            said = t("drafts.bad", path=problem.path, what=what, moved=problem.moved.name)
+        else:
+            said = t("drafts.bad.stuck", path=problem.path, what=what)
+        self.notify(one_line(said, limit=600), severity="warning", timeout=30, markup=False)
+
+    def _ended_by_signal(self, signum: int) -> None:
+        """SIGTERM (``kill``) or SIGHUP (the terminal closed): the drafts and the text of
+        every open editor are written first (Textual does not handle these: the process
+        would end at once), then the app ends as by quitting."""
+        self._save_drafts()
+        self.exit(return_code=128 + signum)
+
+    def _remove_signal_handlers(self) -> None:
+        """The handlers of :meth:`_start_drafts` off, those before them back."""
+        installed, self._signals_before = self._signals_before, {}
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for signum, before in installed.items():
+                loop.remove_signal_handler(signum)
+                if before is not None:
+                    signal.signal(signum, before)
+
+    def _save_drafts(self) -> bool:
+        """Write the drafts (kept, and typed in an open editor) to the drafts file; False
+        when there is none or it cannot be written (said once per reason: they then last
+        for the session, and quitting asks about them)."""
+        from reactieveld.tui.screens.editor import unsent_drafts
+
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+            self._drafts_timer = None
+        if self.drafts_file is None or not self.drafts_file.writable:
+            return False  # none, or a bad one in the way (said at start)
+        try:
+            self.drafts_file.save(unsent_drafts(self))
+        except OSError as exc:
+            self._tell_drafts_problems()
+            self.drafts.durable = False
+            if not self.drafts_file.writable:
+                return False  # a bad file in the way: said just now
+            reason = exc.strerror or type(exc).__name__
+            if reason != self._drafts_said:
+                self._drafts_said = reason
+                path = self.drafts_file.path
+                said = self.i18n.t("drafts.not_saved", path=path, reason=reason)
+                self.notify(one_line(said, limit=600), severity="warning", markup=False)
+            return False
+        self._tell_drafts_problems()
+        self.drafts.durable = True
+        self._drafts_said = None
+        return True
+
+    def _tell_drafts_problems(self) -> None:
+        """A drafts file found bad while saving (edited meanwhile?): said, as at start."""
+        if self.drafts_file is not None:
+            while self.drafts_file.problems:
+                self._tell_drafts_problem(self.drafts_file.problems.pop(0))
+
+    def drafts_typed(self, delay: float) -> None:
+        """An open editor's text changed (write the drafts after ``delay`` seconds without
+        another change), or it closed (``delay`` 0: at once)."""
+        if delay <= 0:
+            self._save_drafts()
+            return
+        if self._drafts_timer is not None:
+            self._drafts_timer.stop()
+        self._drafts_timer = self.set_timer(delay, self._save_drafts, name="drafts-typed")
+
+    async def _drafts_gone(self) -> None:
+        """Drafts loaded for responses this memory no longer has are not dropped: they
+        are written to a file of their own beside the drafts file, and said once."""
+        await self.rows_shown.wait()
+        gone = {}
+        for key, text in list(self.drafts.items()):
+            if await self.store.get(key.response_id) is None:
+                gone[key] = text
+        if not gone or self.drafts_file is None:
+            return
+        t = self.i18n.t
+        try:
+            aside = self.drafts_file.set_aside(gone, "gone")
+        except OSError as exc:  # kept in the drafts file, said
+            reason = exc.strerror or type(exc).__name__
+            path = self.drafts_file.path
+            self.notify(t("drafts.not_saved", path=path, reason=reason), markup=False)
+            return
+        for key in gone:
+            del self.drafts[key]  # written at once: the file keeps the others
+        authors = ", ".join(sorted({one_line(key.author, limit=30) or "?" for key in gone}))
+        said = t("drafts.gone", n=len(gone), authors=authors, path=aside)
+        self.notify(one_line(said, limit=600), severity="warning", timeout=30, markup=False)
 
     def _start_claims(self) -> None:
         # Nothing can be claimed where nothing can be written; a store without claims
@@ -401,6 +529,7 @@ class ReactieveldApp(App[int]):
 
     async def on_unmount(self) -> None:
         self._stop.set()
+        self._remove_signal_handlers()
         await self._stop_live()  # before the store closes under its poll
         reach, self._reach_task = self._reach_task, None
         if reach is not None:
@@ -426,14 +555,20 @@ class ReactieveldApp(App[int]):
 
     async def action_quit(self) -> None:
         """Every way to quit (``q`` as configured, Textual's ``ctrl+q``, the palette's
-        Quit): at once, unless drafts would end with the session (kept, or typed in an
-        open editor); then the quit question names them, and ``enter`` quits."""
+        Quit): at once, the drafts (kept, or typed in an open editor) written to the
+        drafts file and counted on the terminal after the app (:attr:`exit_note`). Only
+        when they cannot be kept (no file, or it cannot be written) the quit question
+        names the drafts that would end with the session, and ``enter`` quits."""
         from reactieveld.tui.screens.editor import QuitQuestion, unsent_drafts
 
         if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
             return  # asked already (its help may be on top): the question's keys answer it
         drafts = unsent_drafts(self)
         if not drafts:
+            self.exit()
+            return
+        if self._save_drafts():
+            self.exit_note = self.i18n.t("quit.kept", n=len(drafts))
             self.exit()
             return
 
@@ -460,7 +595,8 @@ class ReactieveldApp(App[int]):
             return  # nothing quits on this screen (a dialog): nothing to say
         t = self.i18n.t
         n = len(unsent_drafts(self))
-        said = t("quit.how.drafts", keys=keys, n=n) if n else t("quit.how", keys=keys)
+        drafts = "quit.how.kept" if self.drafts.durable else "quit.how.drafts"
+        said = t(drafts, keys=keys, n=n) if n else t("quit.how", keys=keys)
         self.notify(said, title=t("quit.how.title"), markup=False)
 
     def action_command_palette(self) -> None:
@@ -1035,6 +1171,10 @@ class ReactieveldApp(App[int]):
 STARTUP_GC_LIMIT = 3.0
 
 
+#: The signals that end the app with its drafts kept: ``kill`` and a closed terminal.
+DRAFT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 def _freeze_startup_objects() -> None:
     """After the first frame with rows: the ~70,000 objects made so far (modules, styles,
     widgets) live as long as the app. Frozen, the collector no longer walks them, and a
@@ -1077,6 +1217,7 @@ def run_app(
     ``--lang``/``[ui] language`` (``language_fixed_by`` says which) or the locale's; in
     the last case a language saved with f2 (reactieveld.state) goes first."""
     from reactieveld.config import default_config_path
+    from reactieveld.drafts import drafts_path, store_identity
     from reactieveld.state import start_language, state_path
     from reactieveld.store.open import is_postgres_url, open_store
 
@@ -1154,6 +1295,7 @@ def run_app(
             reasons=config.reasons,
             rules=getattr(config, "rules", None) or NO_RULES,
             double_share=config.coding.double_share,
+            drafts_file=DraftsFile(drafts_path(db_path), store_identity(db_path)),
         )
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not
@@ -1183,6 +1325,8 @@ def run_app(
             for s in (sync_store, store):
                 if s is not None:
                     await s.close()
+        if app.exit_note:
+            print(app.exit_note)  # after the app: on the terminal it leaves
         return app.return_code or 0
 
     return asyncio.run(main())

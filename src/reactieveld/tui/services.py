@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from reactieveld.codebook import Codebook
+    from reactieveld.drafts import KeptDrafts
     from reactieveld.i18n import I18n
     from reactieveld.model import Capability, Response
     from reactieveld.reasons import ReasonsConfig
@@ -39,8 +40,9 @@ class AppServices(Protocol):
     clock: Callable[[], datetime]
     #: Who decides (stored with every action).
     actor: str
-    #: Unsent replies and notes, by their DraftKey (kind, response id), for the session.
-    drafts: dict[Any, str]
+    #: Unsent replies and notes, by their DraftKey (kind, response id): a KeptDrafts
+    #: (reactieveld.drafts), written to the drafts file at every change.
+    drafts: KeptDrafts
     #: The last store-wide counts, shown again at once when a filter is cleared.
     last_counts: Any | None
     #: The last search (query, hit under the cursor): ``/`` opens it again.

@@ -2,17 +2,17 @@
 
 With a draft store (the app's ``drafts``, one per response and kind) no typed text is
 thrown away unasked: ``escape`` with text asks whether to keep it as a draft (it comes
-back when the editor opens again on that response), discard it, or go on writing. The
-drafts live in the app's memory for the session: they are the moderator's words about a
-resident's response, and a file of them outside the store would be a second place for
-personal data that the store's privacy rules (export, redaction) do not cover. So
-quitting with drafts (kept, or still in an open editor) asks first
-(:class:`QuitQuestion`, :func:`unsent_drafts`): ending the session ends them."""
+back when the editor opens again on that response), discard it, or go on writing. Where
+the app keeps its drafts in a file (reactieveld.drafts: ``drafts.durable``) they outlast
+the session, and the text of an open editor is written there too while it is typed
+(a pause of :data:`TYPED_SAVE_SECONDS`) and when the app is ended by a signal; quitting
+keeps them. Where it cannot, they live in the app's memory for the session, and quitting
+with drafts (kept, or still in an open editor) asks first (:class:`QuitQuestion`,
+:func:`unsent_drafts`): ending the session ends them."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -24,6 +24,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from reactieveld.drafts import DraftKey
 from reactieveld.i18n import I18n
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.messages import passed_on
@@ -31,17 +32,10 @@ from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.keyrow import KeyRow
 
+__all__ = ["DraftKey", "DraftQuestion", "EditorScreen", "QuitQuestion", "unsent_drafts"]
 
-@dataclass(frozen=True)
-class DraftKey:
-    """Which draft: a reply's or a note's (``kind``) on one response, equal by those two.
-    It also carries what the quit question names the draft by, the response's author and
-    time as the queue shows them (not compared: a sync may rename the author)."""
-
-    kind: str
-    response_id: int
-    author: str = field(default="", compare=False)
-    created_at: datetime | None = field(default=None, compare=False)
+#: A pause in typing this long writes the open editor's text to the drafts file.
+TYPED_SAVE_SECONDS = 2.0
 
 
 class _Text(TextArea):
@@ -63,7 +57,8 @@ class _Text(TextArea):
 
 class DraftQuestion(DialogKeys, ModalScreen[str]):
     """Unsent text: ``enter`` keeps it as a draft, ``d`` discards it, ``escape`` returns
-    to the editor. Dismisses with "keep", "discard" or "edit"."""
+    to the editor. Dismisses with "keep", "discard" or "edit". ``durable``: a kept draft
+    outlasts the session (the app keeps a drafts file), as the keep line says."""
 
     DEFAULT_CSS = """
     DraftQuestion { align: center middle; }
@@ -77,9 +72,10 @@ class DraftQuestion(DialogKeys, ModalScreen[str]):
     ]
     HELP_NAME = "draft"
 
-    def __init__(self, i18n: I18n) -> None:
+    def __init__(self, i18n: I18n, *, durable: bool = False) -> None:
         super().__init__()
         self.i18n = i18n
+        self.keep_label = "draft.keep.saved" if durable else "draft.keep"
 
     def key_labels(self) -> Mapping[str, str]:
         return {
@@ -93,7 +89,7 @@ class DraftQuestion(DialogKeys, ModalScreen[str]):
         with Vertical(id="draft-question", classes="dialog"):
             yield Static(Content(t("draft.title")), classes="dialog-title")
             for key, label in (
-                ("enter", "draft.keep"),
+                ("enter", self.keep_label),
                 ("d", "draft.discard"),
                 ("escape", "draft.edit"),
             ):
@@ -168,10 +164,14 @@ class QuitQuestion(DialogKeys, ModalScreen[bool]):
 def unsent_drafts(app: Any) -> dict[DraftKey, str]:
     """The drafts that end with the session: the kept ones (``app.drafts``), and the text
     of every open editor with a draft store (typed, not yet kept, sent or discarded),
-    which counts as that response's draft."""
+    which counts as that response's draft (not one sent, kept or discarded as it closes)."""
     found: dict[DraftKey, str] = dict(getattr(app, "drafts", {}))
     for screen in app.screen_stack:
-        if isinstance(screen, EditorScreen) and isinstance(screen.draft_key, DraftKey):
+        if (
+            isinstance(screen, EditorScreen)
+            and isinstance(screen.draft_key, DraftKey)
+            and not screen.finished
+        ):
             text = screen.query_one(TextArea).text
             if text.strip():
                 found[screen.draft_key] = text
@@ -198,7 +198,7 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         hint: str,
         *,
         text: str = "",
-        drafts: MutableMapping[Hashable, str] | None = None,
+        drafts: MutableMapping[Any, str] | None = None,
         draft_key: Hashable = None,
         i18n: I18n | None = None,
         save_label: str = "key.save",
@@ -211,6 +211,13 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         self.i18n = i18n or I18n("nl")
         self.save_label = save_label
         self.initial = drafts.get(draft_key, text) if drafts is not None else text
+        #: Sent, kept or discarded: its text is no longer an unsent draft.
+        self.finished = False
+
+    @property
+    def durable(self) -> bool:
+        """Its drafts outlast the session (the app keeps them in a file)."""
+        return bool(getattr(self.drafts, "durable", False))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor", classes="dialog"):
@@ -229,33 +236,56 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         if self.initial:
             area.move_cursor(area.document.end)  # a restored draft: go on where it ended
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Typed: written to the drafts file after a pause (the app's drafts_typed).
+        if self.drafts is not None and self.durable and not self.finished:
+            typed = getattr(self.app, "drafts_typed", None)
+            if typed is not None:
+                typed(TYPED_SAVE_SECONDS)
+
+    def _finish(self) -> None:
+        """Sent, kept or discarded: no longer an unsent draft; the drafts file says so
+        (the app's drafts_typed at once: this text may have been written there)."""
+        self.finished = True
+        typed = getattr(self.app, "drafts_typed", None)
+        if typed is not None and self.drafts is not None:
+            typed(0)
+
     def _forget_draft(self) -> None:
         if self.drafts is not None:
             self.drafts.pop(self.draft_key, None)
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()
+        self.finished = True
         if text:
             self._forget_draft()
+        self._finish()
         self.dismiss(text or None)
 
     def action_cancel(self) -> None:
         text = self.query_one(TextArea).text
         if self.drafts is None or not text.strip():
+            self.finished = True
             self._forget_draft()  # emptied by hand: nothing to keep
+            self._finish()
             self.dismiss(None)
             return
 
         def answered(answer: str | None) -> None:
             if answer == "keep" and self.drafts is not None:
+                self.finished = True
                 self.drafts[self.draft_key] = text
-                self.app.notify(self.i18n.t("draft.kept"), markup=False)
+                said = "draft.kept.saved" if self.durable else "draft.kept"
+                self.app.notify(self.i18n.t(said), markup=False)
             elif answer == "discard":
+                self.finished = True
                 self._forget_draft()
                 self.app.notify(self.i18n.t("draft.discarded"), markup=False)
             else:
                 self.query_one(TextArea).focus()
                 return
+            self._finish()
             self.dismiss(None)
 
-        self.app.push_screen(DraftQuestion(self.i18n), answered)
+        self.app.push_screen(DraftQuestion(self.i18n, durable=self.durable), answered)

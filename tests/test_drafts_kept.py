@@ -1,0 +1,170 @@
+"""Drafts outlast the session: a reply or note kept as a draft, and the text in an open
+editor, come back at the next start, after quitting, a ``kill`` (SIGTERM) or a closed
+terminal (SIGHUP): they were only in the app's memory, and a signal ended the process at
+once (Textual does not handle either). A bad drafts file is said in one line and moved
+aside; a draft whose response is gone is kept in a file of its own and said."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.app import SMALL, app_with, drafts_in, press, ready, record_notices, screen_text
+from textual.widgets import TextArea
+
+from reactieveld.drafts import DraftKey, DraftsFile, drafts_path, store_identity
+from reactieveld.i18n import I18n
+from reactieveld.tui.screens.editor import EditorScreen
+from reactieveld.tui.screens.triage import TriageScreen
+from reactieveld.tui.widgets.queue_list import CURSOR_MARK
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+
+async def test_kept_drafts_come_back_and_a_bad_file_or_a_gone_response_is_said(
+    tui_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start on a cut-off drafts file (said, moved aside, the app runs), keep a reply:
+    the file has it at once, ``q`` quits at once and counts it. The next start (with a
+    draft for a response the memory no longer has added) opens the reply with its text,
+    and the gone one is kept beside the file and said; text typed on is written too."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.write_bytes(b'{"reactieveld_drafts": 1, "drafts": [{"kind": "re')
+    os.chmod(path, 0o600)
+    t = I18n("nl").t
+    app = app_with(tui_store, "nl", None, drafts_file=DraftsFile(path, "memory.db"))
+    said = record_notices(app)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        (bad,) = [p for p in path.parent.iterdir() if ".bad-" in p.name]
+        what = t("drafts.what.json")
+        assert t("drafts.bad", path=path, what=what, moved=bad.name) in said
+        response = screen.queue.current.response
+        await press(pilot, "r", *"Q9", "escape")
+        await press(pilot, "enter")  # kept
+        assert isinstance(app.screen, TriageScreen)
+        assert drafts_in(path) == {("reply", response.id): "Q9"}
+        assert os.stat(path).st_mode & 0o777 == 0o600
+        await press(pilot, "q")
+        assert app.return_code == 0  # at once: nothing is lost by quitting
+    assert app.exit_note == t("quit.kept.one")
+    assert bad.read_bytes().startswith(b'{"reactieveld_drafts": 1')  # moved, not written over
+
+    data = json.loads(path.read_text("utf-8"))
+    gone = {"kind": "note", "response_id": 9999, "author": "Piet", "text": "weg?"}
+    data["drafts"].append({**gone, "created_at": None})
+    path.write_text(json.dumps(data), "utf-8")
+    again = app_with(tui_store, "nl", None, drafts_file=DraftsFile(path, "memory.db"))
+    said = record_notices(again)
+    async with again.run_test(size=SMALL) as pilot:
+        await ready(again, pilot)
+        assert list(again.drafts) == [DraftKey("reply", response.id)]
+        (aside,) = [p for p in path.parent.iterdir() if ".gone-" in p.name]
+        assert drafts_in(aside) == {("note", 9999): "weg?"}
+        assert t("drafts.gone.one", authors="Piet", path=aside) in said
+        assert drafts_in(path) == {("reply", response.id): "Q9"}
+        await press(pilot, "r")
+        assert isinstance(again.screen, EditorScreen)
+        assert again.screen.query_one(TextArea).text == "Q9"
+        assert any("Q9" in line for line in screen_text(again))
+        # Typed on (the pause before it is written made none here): in the file, unkept.
+        monkeypatch.setattr("reactieveld.tui.screens.editor.TYPED_SAVE_SECONDS", 0)
+        await press(pilot, "!")
+        assert drafts_in(path) == {("reply", response.id): "Q9!"}
+
+
+@contextlib.contextmanager
+def _caught(signum: int) -> Any:
+    """Whatever handles ``signum`` meanwhile, the test process is not ended by it."""
+    got: list[Any] = []
+
+    def caught(n: int, _frame: Any) -> None:
+        got.append(n)
+
+    old = signal.signal(signum, caught)
+    try:
+        yield got
+    finally:
+        assert signal.getsignal(signum) is caught  # the app gave the handler back
+        signal.signal(signum, old)
+
+
+async def test_a_closed_terminal_keeps_the_open_editors_text(
+    tui_store: Any, tmp_path: Path
+) -> None:
+    """SIGHUP (the terminal window closed) while a note is typed, not yet kept: the app
+    writes it as a draft, then ends (129); the kept reply is in the file as well."""
+    path = tmp_path / "d.json"
+    app = app_with(tui_store, "en", None, drafts_file=DraftsFile(path, "memory.db"))
+    with _caught(signal.SIGHUP) as got:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            rid = screen.queue.current.response.id
+            await press(pilot, "r", *"ok", "escape", "enter")
+            await press(pilot, "n", *"nu")
+            os.kill(os.getpid(), signal.SIGHUP)
+            await pilot.pause()
+            assert app.return_code == 128 + signal.SIGHUP
+    assert got == []  # the app's handler took it
+    assert drafts_in(path) == {("reply", rid): "ok", ("note", rid): "nu"}
+
+
+def _read_until(fd: int, marker: bytes, seen: bytearray, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while marker not in seen:
+        ready = select.select([fd], [], [], max(0.0, end - time.monotonic()))[0]
+        if not ready:
+            raise AssertionError(f"{marker!r} not on the terminal: {bytes(seen[-300:])!r}")
+        seen += os.read(fd, 65536)
+
+
+async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
+    tui_store: Any, tmp_path: Path
+) -> None:
+    """The real app in a terminal (a pty): a reply typed, not kept, and ``kill``: the
+    process writes the draft and ends (143, not killed), and the next start opens the
+    reply with the text."""
+    db = Path(tui_store.path)
+    entry = "import sys; from reactieveld.entry import main; sys.exit(main())"
+    argv = [sys.executable, "-c", entry, "--db", str(db), "--lang", "en"]
+    fd, tty = pty.openpty()
+    app_proc = subprocess.Popen(argv, stdin=tty, stdout=tty, stderr=tty, start_new_session=True)
+    os.close(tty)
+    try:
+        seen = bytearray()
+        _read_until(fd, CURSOR_MARK.encode(), seen)  # the queue's first row is on screen
+        os.write(fd, b"r")
+        _read_until(fd, b"Reply to", seen)
+        os.write(fd, b"Halve zin")
+        _read_until(fd, b"Halve zin", seen)
+        app_proc.send_signal(signal.SIGTERM)
+        code = app_proc.wait(30)
+    finally:
+        if app_proc.poll() is None:
+            app_proc.kill()
+            app_proc.wait()
+        os.close(fd)
+    assert code == 128 + signal.SIGTERM  # ended by the app (killed: -15)
+    path = drafts_path(db)
+    assert path.parent.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
+    (key,) = drafts_in(path)
+    assert drafts_in(path) == {key: "Halve zin"}
+    assert json.loads(path.read_text("utf-8"))["store"] == str(db.resolve())
+
+    app = app_with(tui_store, "en", None, drafts_file=DraftsFile(path, store_identity(db)))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        assert screen.queue.current.response.id == key[1]
+        await press(pilot, "r")
+        assert app.screen.query_one(TextArea).text == "Halve zin"
