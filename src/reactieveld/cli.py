@@ -6,8 +6,8 @@ arguments or configuration print one clear message and exit with code 2.
 
 A subcommand is a function ``(args, ctx) -> int`` registered in :func:`build_parser`;
 ``ctx`` (a :class:`Context`) loads the configuration and finds the store lazily, so
-``--version`` and ``--help`` never touch the store (``--help``, a mistake and the usage
-read only the language of the configuration: :func:`language_before_parsing`).
+``--version`` and ``--help`` never touch the store (the parser reads only the language
+of the configuration, which it is built in: :func:`language_before_parsing`).
 """
 
 from __future__ import annotations
@@ -141,47 +141,45 @@ def _demo_for(config: Config) -> SourceConfig:
     return builtin
 
 
-def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _common(parser: argparse.ArgumentParser, *, top: bool, language: str) -> None:
     import argparse
+
+    from reactieveld.i18n import text
 
     # Subparsers use SUPPRESS so a value given before the subcommand is not reset by it.
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--config",
-        metavar="PATH",
+        metavar=text("cli.meta.path", language),
         default=default,
-        help="configuration file (default: $REACTIEVELD_CONFIG, else "
-        "the XDG config dir's reactieveld/config.toml)",
+        help=text("cli.help.config", language),
     )
     parser.add_argument(
         "--db",
-        metavar="PATH|URL",
+        metavar=text("cli.meta.db", language),
         default=default,
-        help="memory store: a SQLite file, or a team's postgresql://role@host/db (its "
-        "password from [store] password_env, PGPASSWORD or ~/.pgpass; never here); "
-        "default: $REACTIEVELD_DB, else [store] url or path, else the XDG data dir's "
-        "reactieveld/memory.db",
+        help=text("cli.help.db", language),
     )
 
 
-def _parser_class(language: Callable[[], str]) -> type[argparse.ArgumentParser]:
+def _parser_class(language: str) -> type[argparse.ArgumentParser]:
     """The full parser's class (argparse is imported here, not at the app's start): a
     mistake prints the usage and one line and exits with :data:`EXIT_USAGE`. What argparse
-    itself says (``usage:``, its errors, the help's headings) is said in ``language()``,
-    asked only when something is said: argparse's English messages are read back by
-    their English in the one table (``argparse.*`` keys, :func:`reactieveld.i18n.
-    in_language`), so argparse itself is not changed."""
+    itself says (``usage:``, its errors, the help's headings) is said in ``language``:
+    argparse's English messages are read back by their English in the one table
+    (``argparse.*`` keys, :func:`reactieveld.i18n.in_language`), so argparse itself is not
+    changed. (The commands' own words are given in ``language`` where they are added.)"""
     import argparse
 
     from reactieveld.i18n import ARGPARSE_PREFIX, in_language, text
 
     def said(message: str) -> str:
-        return in_language(message, language(), kind=ARGPARSE_PREFIX)
+        return in_language(message, language, kind=ARGPARSE_PREFIX)
 
     class _Formatter(argparse.HelpFormatter):
         def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
             if prefix is None:
-                prefix = text("argparse.usage", language())
+                prefix = text("argparse.usage", language)
             super().add_usage(usage, actions, groups, prefix)
 
         def start_section(self, heading: str | None) -> None:
@@ -200,92 +198,75 @@ def _parser_class(language: Callable[[], str]) -> type[argparse.ArgumentParser]:
 
         def error(self, message: str) -> None:  # type: ignore[override]
             self.print_usage(sys.stderr)
-            line = text("argparse.error", language(), prog=self.prog, message=said(message))
+            line = text("argparse.error", language, prog=self.prog, message=said(message))
             print(line, file=sys.stderr)
             sys.exit(EXIT_USAGE)
 
     return _Parser
 
 
-def _top_parser(parser_class: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+def _top_parser(
+    parser_class: type[argparse.ArgumentParser], language: str
+) -> argparse.ArgumentParser:
     """The top level's parser: the app's own options, ``--help`` and ``--version``
     (:data:`_APP_OPTIONS` are the options the quick parse of :func:`_app_args` knows)."""
-    parser = parser_class(
-        prog="reactieveld",
-        description="Moderate, tag and remember an organisation's live comment threads. "
-        "Without a subcommand: open the app.",
-    )
+    from reactieveld.i18n import text
+
+    parser = parser_class(prog="reactieveld", description=text("cli.help.description", language))
     parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
-    _common(parser, top=True)
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="open the app on built-in demo data (a store of its own, or --db)",
-    )
-    parser.add_argument(
-        "--lang",
-        choices=("nl", "en"),
-        help="interface language (default: [ui] language, else the locale)",
-    )
+    _common(parser, top=True, language=language)
+    parser.add_argument("--demo", action="store_true", help=text("cli.help.demo", language))
+    parser.add_argument("--lang", choices=("nl", "en"), help=text("cli.help.lang", language))
     parser.set_defaults(command=cmd_app)
     return parser
 
 
-def build_parser(language: Callable[[], str] | None = None) -> argparse.ArgumentParser:
-    """The argument parser with every subcommand; it speaks ``language()`` (default: the
-    language of a command line without words, :func:`language_before_parsing`)."""
-    if language is None:
-        language = functools.cache(lambda: language_before_parsing([]))
-    parser_class = _parser_class(language)
-    parser = _top_parser(parser_class)
-    sub = parser.add_subparsers(title="subcommands", metavar="COMMAND", parser_class=parser_class)
+def build_parser(language: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, built in ``language`` (default: the
+    language of a command line without words, :func:`language_before_parsing`): every
+    description, help and metavar of the commands, and what argparse itself says."""
+    from reactieveld.i18n import text
 
-    p = sub.add_parser("sync", help="fetch every configured source (and apply the outbox)")
-    _common(p, top=False)
-    p.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
-    p.add_argument(
-        "--now",
-        action="store_true",
-        help="with --once: also the sources the server asked to wait (Retry-After)",
+    if language is None:
+        language = language_before_parsing([])
+    parser_class = _parser_class(language)
+    parser = _top_parser(parser_class, language)
+    common = functools.partial(_common, language=language)
+    sub = parser.add_subparsers(
+        title=text("cli.help.subcommands", language),
+        metavar=text("cli.meta.command", language),
+        parser_class=parser_class,
     )
+
+    p = sub.add_parser("sync", help=text("cli.help.sync", language))
+    common(p, top=False)
+    p.add_argument("--once", action="store_true", help=text("cli.help.sync.once", language))
+    p.add_argument("--now", action="store_true", help=text("cli.help.sync.now", language))
     p.set_defaults(command=cmd_sync)
 
-    p = sub.add_parser("sources", help="list the configured sources and their sync state")
-    _common(p, top=False)
-    p.add_argument(
-        "--json",
-        action="store_true",
-        help="one JSON object per source and line, for scripts: name, type, url, "
-        "last_success (ISO-8601 UTC or null), last_error (as stored, English), repaired, "
-        "synced_by, syncing_elsewhere",
-    )
+    p = sub.add_parser("sources", help=text("cli.help.sources", language))
+    common(p, top=False)
+    p.add_argument("--json", action="store_true", help=text("cli.help.sources.json", language))
     p.set_defaults(command=cmd_sources)
 
     p = sub.add_parser(
         "author-secret",
-        help="print the key of the author keys this memory keeps, to move it to the environment",
-        description=(
-            "The author keys (which link a person's responses without keeping their e-mail "
-            "address) are HMACs with a secret key. A memory made without [store] "
-            "author_secret_env keeps that key in its own file. This prints it, so that it can "
-            "be put in an environment variable named by author_secret_env; the next start "
-            "with that variable set removes it from the file."
-        ),
+        help=text("cli.help.author_secret", language),
+        description=text("cli.help.author_secret.description", language),
     )
-    _common(p, top=False)
+    common(p, top=False)
     p.set_defaults(command=cmd_author_secret)
 
     for register in SUBCOMMANDS:
-        register(sub, _common, language)
+        register(sub, common, language)
     return parser
 
 
 #: Further subcommands: each a function ``(subparsers, add_common, language) -> None`` that
-#: adds its parser with ``set_defaults(command=...)`` (``language()``: the reader's, for what
-#: its own argument types say). Modules append here (see ``_extend``).
-SUBCOMMANDS: list[
-    Callable[[argparse._SubParsersAction[Any], Callable[..., None], Callable[[], str]], None]
-] = []
+#: adds its parser with ``set_defaults(command=...)``, its words (help, description,
+#: metavars, what its own argument types say) in ``language``. Modules append here (see
+#: ``_extend``).
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction[Any], Callable[..., None], str], None]] = []
 
 
 def cmd_app(args: argparse.Namespace, ctx: Context) -> int:
@@ -591,8 +572,8 @@ def _app_args(argv: Sequence[str] | None) -> SimpleNamespace | None:
 
 
 def language_before_parsing(argv: Sequence[str] | None) -> str:
-    """The language the parser speaks (its usage, errors and help), known before it has
-    parsed: the one rule of every command (:func:`reactieveld.config.language_of`: ``--lang``,
+    """The language the parser is built in (its usage, errors and help), known before it
+    has parsed: the one rule of every command (:func:`reactieveld.config.language_of`: ``--lang``,
     else ``[ui] language``, else the locale), read from the words as argparse would
     (:func:`_app_word`) and from the configuration ``--config`` or the environment names;
     a configuration that cannot be read (said when the command runs) leaves the locale."""
@@ -624,7 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: Any = _app_args(argv)
     if args is None:
         _extend()
-        parser = build_parser(functools.cache(lambda: language_before_parsing(argv)))
+        parser = build_parser(language_before_parsing(argv))
         args = parser.parse_args(argv)
     config_arg = args.config or None
     ctx = Context(

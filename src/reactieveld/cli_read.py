@@ -26,133 +26,176 @@ EXIT_USAGE = 2
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _filters(p: argparse.ArgumentParser, language: Callable[[], str]) -> None:
+def _source(p: argparse.ArgumentParser, language: str) -> None:
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar=i18n_text("cli.meta.name", language),
+        help=i18n_text("cli.help.source", language),
+    )
+
+
+def _period(p: argparse.ArgumentParser, language: str) -> None:
+    date = i18n_text("cli.meta.date", language)
+    p.add_argument("--since", metavar=date, help=i18n_text("cli.help.since", language))
+    p.add_argument("--until", metavar=date, help=i18n_text("cli.help.until", language))
+
+
+def _filters(p: argparse.ArgumentParser, language: str) -> None:
     p.add_argument(
         "--question",
         action="append",
         default=[],
         metavar="N",
-        help="only responses tagged with this planning question (repeatable)",
+        help=i18n_text("cli.help.question", language),
     )
     p.add_argument(
         "--role",
         action="append",
         default=[],
         metavar="CODE",
-        help="only responses of this role (repeatable)",
+        help=i18n_text("cli.help.role", language),
     )
-    p.add_argument(
-        "--source",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only responses from this source (repeatable)",
-    )
+    _source(p, language)
+    statuses = ", ".join(s.value for s in RemoteStatus)
     p.add_argument(
         "--status",
         action="append",
         default=[],
         metavar="STATUS",
         type=_status_type(language),
-        help="only responses with this status (repeatable; "
-        + ", ".join(s.value for s in RemoteStatus)
-        + ", or a word the interface shows for it)",
+        help=i18n_text("cli.help.status", language, statuses=statuses),
     )
-    p.add_argument("--since", metavar="DATE", help="arrived on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
+    _period(p, language)
 
 
-def _status_type(language: Callable[[], str]) -> Callable[[str], str]:
+def _status_type(language: str) -> Callable[[str], str]:
     """``--status``'s type: any word the interface shows for a status ("on hold",
-    "wacht"), as in the search box; else the search's own problem, in the reader's
-    ``language()`` (asked only then: the parser knows it before parsing)."""
+    "wacht"), as in the search box; else the search's own problem, in ``language``."""
 
     def status(text: str) -> str:
         from reactieveld.read.search import status_named, statuses_text
 
         found = status_named(text)
         if found is None:
-            said = language()
-            allowed = statuses_text(said)
+            allowed = statuses_text(language)
             raise argparse.ArgumentTypeError(
-                i18n_text("search.problem.status", said, what=text, allowed=allowed)
+                i18n_text("search.problem.status", language, what=text, allowed=allowed)
             )
         return found.value
 
     return status
 
 
-def _positive_type(language: Callable[[], str]) -> Callable[[str], int]:
+def _positive_type(language: str) -> Callable[[str], int]:
     """A count of 1 or more (SQLite reads LIMIT -1 as "no limit": a typo must not list the
-    whole memory); what is wrong said in the reader's ``language()``."""
+    whole memory); what is wrong said in ``language``."""
 
     def positive(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            said = i18n_text("cli.arg.not_number", language(), value=text)
+            said = i18n_text("cli.arg.not_number", language, value=text)
             raise argparse.ArgumentTypeError(said) from None
         if value < 1:
-            raise argparse.ArgumentTypeError(i18n_text("cli.arg.positive", language(), value=text))
+            raise argparse.ArgumentTypeError(i18n_text("cli.arg.positive", language, value=text))
         return value
 
     return positive
 
 
 def register(
-    sub: argparse._SubParsersAction[Any],
-    add_common: Callable[..., None],
-    language: Callable[[], str],
+    sub: argparse._SubParsersAction[Any], add_common: Callable[..., None], language: str
 ) -> None:
-    """Add ``search``, ``export`` and ``stats`` to the ``reactieveld`` parser; a bad value
-    is said in ``language()``."""
-    p = sub.add_parser("search", help="full-text search of the memory")
+    """Add ``search``, ``export``, ``stats``, ``agreement`` and ``rules`` to the
+    ``reactieveld`` parser, their words (help, metavars, a bad value) in ``language``."""
+
+    p = sub.add_parser("search", help=i18n_text("cli.help.search", language))
     add_common(p, top=False)
-    p.add_argument("query", nargs="*", help='words (all must occur; "word*" is a prefix) and/or '
-                   "filters like bron:blog vraag:1 rol:burger (alone: newest first)")  # fmt: skip
+    p.add_argument(
+        "query",
+        nargs="*",
+        metavar=i18n_text("cli.meta.query", language),
+        help=i18n_text("cli.help.search.query", language),
+    )
     _filters(p, language)
     p.add_argument(
-        "--limit", type=_positive_type(language), default=20, help="at most this many hits (20)"
+        "--limit",
+        type=_positive_type(language),
+        default=20,
+        metavar="N",
+        help=i18n_text("cli.help.search.limit", language),
     )
     p.set_defaults(command=cmd_search)
 
-    p = sub.add_parser("export", help="a report: Markdown per planning question, CSV or JSONL; "
-                       "or the statement-of-reasons log (--format decisions)")  # fmt: skip
+    p = sub.add_parser("export", help=i18n_text("cli.help.export", language))
     add_common(p, top=False)
-    p.add_argument("--format", required=True, choices=("md", "csv", "jsonl", "decisions"))
-    p.add_argument("--output", "-o", metavar="FILE", help="write here (default: stdout)")
-    p.add_argument("--as", dest="decisions_as", choices=("csv", "jsonl"), default=None,
-                   help="--format decisions: CSV or JSON Lines (default: by --output's "
-                   "extension; CSV on stdout)")  # fmt: skip
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("md", "csv", "jsonl", "decisions"),
+        help=i18n_text("cli.help.export.format", language),
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar=i18n_text("cli.meta.file", language),
+        help=i18n_text("cli.help.export.output", language),
+    )
+    p.add_argument(
+        "--as",
+        dest="decisions_as",
+        choices=("csv", "jsonl"),
+        default=None,
+        help=i18n_text("cli.help.export.as", language),
+    )
     _filters(p, language)
-    p.add_argument("--include-personal-data", action="store_true",
-                   help="keep names, e-mail addresses, phone numbers and postcodes")  # fmt: skip
+    p.add_argument(
+        "--include-personal-data",
+        action="store_true",
+        help=i18n_text("cli.help.export.personal", language),
+    )
     p.set_defaults(command=cmd_export)
 
-    p = sub.add_parser("stats", help="the dialogue figures of the dashboard")
+    p = sub.add_parser("stats", help=i18n_text("cli.help.stats", language))
     add_common(p, top=False)
-    p.add_argument("--source", action="append", default=[], metavar="NAME")
-    p.add_argument("--since", metavar="DATE", help="first day of the period (YYYY-MM-DD, UTC)")
-    p.add_argument("--until", metavar="DATE", help="last day of the period (default: today)")
-    p.add_argument("--days", type=int, default=None,
-                   help="length of the period in days, 1 or more (30; at most two of "
-                   "--since, --until, --days)")  # fmt: skip
+    _source(p, language)
+    date = i18n_text("cli.meta.date", language)
+    p.add_argument("--since", metavar=date, help=i18n_text("cli.help.stats.since", language))
+    p.add_argument("--until", metavar=date, help=i18n_text("cli.help.stats.until", language))
+    p.add_argument(
+        "--days",
+        type=int,
+        default=None,
+        metavar="N",
+        help=i18n_text("cli.help.stats.days", language),
+    )
     p.set_defaults(command=cmd_stats)
 
-    p = sub.add_parser("agreement", help="intercoder agreement of the double-coded responses "
-                       "(Krippendorff's alpha per planning question and for the role)")  # fmt: skip
+    p = sub.add_parser("agreement", help=i18n_text("cli.help.agreement", language))
     add_common(p, top=False)
-    p.add_argument("--source", action="append", default=[], metavar="NAME",
-                   help="only responses from this source (repeatable)")  # fmt: skip
-    p.add_argument("--since", metavar="DATE", help="arrived on or after DATE (YYYY-MM-DD)")
-    p.add_argument("--until", metavar="DATE", help="arrived on or before DATE")
+    _source(p, language)
+    _period(p, language)
     p.set_defaults(command=cmd_agreement)
 
-    p = sub.add_parser("rules", help="try the [[rules]] of the config on the stored responses")
+    p = sub.add_parser("rules", help=i18n_text("cli.help.rules", language))
     add_common(p, top=False)
-    p.add_argument("action", choices=("test",), help="test: how many stored responses each matches")
+    # Named by its choices, as argparse shows it, also where a mistake names it (its dest
+    # would be the English word "action").
+    actions = ("test",)
     p.add_argument(
-        "--examples", type=_positive_type(language), default=3, help="examples per rule (3)"
+        "action",
+        choices=actions,
+        metavar="{" + ",".join(actions) + "}",
+        help=i18n_text("cli.help.rules.action", language),
+    )
+    p.add_argument(
+        "--examples",
+        type=_positive_type(language),
+        default=3,
+        metavar="N",
+        help=i18n_text("cli.help.rules.examples", language),
     )
     p.set_defaults(command=cmd_rules)
 

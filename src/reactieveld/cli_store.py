@@ -17,35 +17,27 @@ EXIT_USAGE = 2
 
 
 def register(
-    sub: argparse._SubParsersAction[Any],
-    add_common: Callable[..., None],
-    language: Callable[[], str],
+    sub: argparse._SubParsersAction[Any], add_common: Callable[..., None], language: str
 ) -> None:
-    """Add ``store copy`` to the ``reactieveld`` parser (its words need no ``language``:
-    the parser says its own in the reader's)."""
-    p = sub.add_parser("store", help="manage the memory itself (store copy)")
+    """Add ``store copy`` to the ``reactieveld`` parser, its words in ``language``."""
+    p = sub.add_parser("store", help=text("cli.help.store", language))
     add_common(p, top=False)
-    inner = p.add_subparsers(title="store commands", metavar="STORE_COMMAND")
+    inner = p.add_subparsers(
+        title=text("cli.help.store_commands", language),
+        metavar=text("cli.meta.store_command", language),
+    )
     inner.required = True
     c = inner.add_parser(
         "copy",
-        help="copy the memory into an empty SQLite file or PostgreSQL database",
-        description=(
-            "Copy the memory (--db, else [store] url or path) into an EMPTY target: "
-            "responses, threads, sources with their cursors, tags, notes, the journal "
-            "(with its ids, so undo and the sinks' positions stay right), the outbox, the "
-            "sinks' tables and the author secret. Then the rows are counted table by table "
-            "on both sides and printed. A PostgreSQL target's password comes from "
-            "PGPASSWORD or ~/.pgpass, never from the command line. Exit 0: copied and "
-            "counted equal; 2: a bad target (not empty, a password in the URL, unreachable)."
-        ),
+        help=text("cli.help.store.copy", language),
+        description=text("cli.help.store.copy.description", language),
     )
     add_common(c, top=False)
     c.add_argument(
         "--to",
         required=True,
-        metavar="URL|PATH",
-        help="the empty target: postgresql://role@host/database, or a new SQLite file",
+        metavar=text("cli.meta.target", language),
+        help=text("cli.help.store.copy.to", language),
     )
     c.set_defaults(command=cmd_store_copy)
 

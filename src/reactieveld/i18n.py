@@ -341,6 +341,212 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{value}: geef een getal van 1 of meer",
         "{value}: give a number of 1 or more",
     ),
+    # The command line's help (-h): what each command and option is for, in the reader's
+    # language (cli.py, cli_read.py, cli_store.py build the parser knowing it). Option,
+    # command and config key names stay as they are: they are the contract. Metavars are
+    # words of their own (cli.meta.*); a help that names one says the same word.
+    "cli.help.description": (
+        "Modereer, label en bewaar de reacties op de lopende discussies van een organisatie. "
+        "Zonder subcommando: open de app.",
+        "Moderate, tag and remember an organisation's live comment threads. "
+        "Without a subcommand: open the app.",
+    ),
+    "cli.help.subcommands": ("subcommando's", "subcommands"),
+    "cli.help.store_commands": ("subcommando's van store", "store commands"),
+    "cli.meta.command": ("COMMANDO", "COMMAND"),
+    "cli.meta.store_command": ("STORE_COMMANDO", "STORE_COMMAND"),
+    "cli.meta.path": ("PAD", "PATH"),
+    "cli.meta.db": ("PAD|URL", "PATH|URL"),
+    "cli.meta.target": ("URL|PAD", "URL|PATH"),
+    "cli.meta.file": ("BESTAND", "FILE"),
+    "cli.meta.name": ("NAAM", "NAME"),
+    "cli.meta.date": ("DATUM", "DATE"),
+    "cli.meta.query": ("ZOEKOPDRACHT", "QUERY"),
+    "cli.help.config": (
+        "configuratiebestand (standaard: $REACTIEVELD_CONFIG, anders reactieveld/config.toml "
+        "in de XDG-configuratiemap)",
+        "configuration file (default: $REACTIEVELD_CONFIG, else the XDG config dir's "
+        "reactieveld/config.toml)",
+    ),
+    "cli.help.db": (
+        "het geheugen: een SQLite-bestand, of de postgresql://rol@host/db van een team (het "
+        "wachtwoord uit [store] password_env, PGPASSWORD of ~/.pgpass; nooit hier); "
+        "standaard: $REACTIEVELD_DB, anders [store] url of path, anders "
+        "reactieveld/memory.db in de XDG-datamap",
+        "memory store: a SQLite file, or a team's postgresql://role@host/db (its password "
+        "from [store] password_env, PGPASSWORD or ~/.pgpass; never here); default: "
+        "$REACTIEVELD_DB, else [store] url or path, else the XDG data dir's "
+        "reactieveld/memory.db",
+    ),
+    "cli.help.demo": (
+        "open de app met ingebouwde demogegevens (in een eigen geheugen, of in --db)",
+        "open the app on built-in demo data (a store of its own, or --db)",
+    ),
+    "cli.help.lang": (
+        "taal van de interface (standaard: [ui] language, anders die van het systeem)",
+        "interface language (default: [ui] language, else the locale)",
+    ),
+    "cli.help.sync": (
+        "haal alle ingestelde bronnen op (en verstuur wat klaarstaat om terug te schrijven)",
+        "fetch every configured source (and apply the outbox)",
+    ),
+    "cli.help.sync.once": (
+        "één ronde, daarna stoppen (voor cron)",
+        "one round, then exit (for cron)",
+    ),
+    "cli.help.sync.now": (
+        "met --once: ook de bronnen waarvan de server vroeg te wachten (Retry-After)",
+        "with --once: also the sources the server asked to wait (Retry-After)",
+    ),
+    "cli.help.sources": (
+        "toon de ingestelde bronnen en hoe hun synchronisatie ervoor staat",
+        "list the configured sources and their sync state",
+    ),
+    "cli.help.sources.json": (
+        "één JSON-object per bron en regel, voor scripts: name, type, url, last_success "
+        "(ISO-8601 in UTC, of null), last_error (zoals opgeslagen, in het Engels), repaired, "
+        "synced_by, syncing_elsewhere",
+        "one JSON object per source and line, for scripts: name, type, url, last_success "
+        "(ISO-8601 UTC or null), last_error (as stored, English), repaired, synced_by, "
+        "syncing_elsewhere",
+    ),
+    "cli.help.author_secret": (
+        "toon de sleutel van de auteurssleutels die dit geheugen bewaart, om die naar de "
+        "omgeving te verplaatsen",
+        "print the key of the author keys this memory keeps, to move it to the environment",
+    ),
+    "cli.help.author_secret.description": (
+        "De auteurssleutels (die de reacties van één persoon aan elkaar koppelen zonder zijn "
+        "e-mailadres te bewaren) zijn HMAC's met een geheime sleutel. Een geheugen dat zonder "
+        "[store] author_secret_env is gemaakt, bewaart die sleutel in een eigen bestand. Dit "
+        "commando toont hem, zodat hij in een omgevingsvariabele kan worden gezet met de naam "
+        "uit author_secret_env; de volgende start met die variabele haalt hem uit het bestand.",
+        "The author keys (which link a person's responses without keeping their e-mail "
+        "address) are HMACs with a secret key. A memory made without [store] "
+        "author_secret_env keeps that key in its own file. This prints it, so that it can "
+        "be put in an environment variable named by author_secret_env; the next start "
+        "with that variable set removes it from the file.",
+    ),
+    "cli.help.search": (
+        "zoek in de volledige tekst van het geheugen",
+        "full-text search of the memory",
+    ),
+    "cli.help.search.query": (
+        'woorden (ze moeten allemaal voorkomen; "woord*" is het begin van een woord) en/of '
+        "filters zoals bron:blog vraag:1 rol:burger (alleen filters: nieuwste eerst)",
+        'words (all must occur; "word*" is a prefix) and/or filters like source:blog '
+        "question:1 role:burger (alone: newest first)",
+    ),
+    "cli.help.search.limit": ("hoogstens zoveel treffers (20)", "at most this many hits (20)"),
+    "cli.help.question": (
+        "alleen reacties met deze planningsvraag (herhaalbaar)",
+        "only responses tagged with this planning question (repeatable)",
+    ),
+    "cli.help.role": (
+        "alleen reacties van deze rol (herhaalbaar)",
+        "only responses of this role (repeatable)",
+    ),
+    "cli.help.source": (
+        "alleen reacties uit deze bron (herhaalbaar)",
+        "only responses from this source (repeatable)",
+    ),
+    "cli.help.status": (
+        "alleen reacties met deze status (herhaalbaar; {statuses}, of een woord dat de "
+        "interface ervoor toont)",
+        "only responses with this status (repeatable; {statuses}, or a word the interface "
+        "shows for it)",
+    ),
+    "cli.help.since": (
+        "binnengekomen op of na DATUM (JJJJ-MM-DD)",
+        "arrived on or after DATE (YYYY-MM-DD)",
+    ),
+    "cli.help.until": ("binnengekomen op of vóór DATUM", "arrived on or before DATE"),
+    "cli.help.export": (
+        "een rapport: Markdown per planningsvraag, CSV of JSONL; of het logboek van de "
+        "motiveringen van beslissingen (--format decisions)",
+        "a report: Markdown per planning question, CSV or JSONL; or the statement-of-reasons "
+        "log (--format decisions)",
+    ),
+    "cli.help.export.format": (
+        "md: een hoofdstuk per planningsvraag; csv, jsonl: één rij per reactie; decisions: "
+        "het logboek van de motiveringen",
+        "md: a section per planning question; csv, jsonl: one row per response; decisions: "
+        "the statement-of-reasons log",
+    ),
+    "cli.help.export.output": (
+        "schrijf naar BESTAND (standaard: stdout)",
+        "write to FILE (default: stdout)",
+    ),
+    "cli.help.export.as": (
+        "bij --format decisions: CSV of JSON Lines (standaard: naar de extensie van "
+        "--output; CSV op stdout)",
+        "--format decisions: CSV or JSON Lines (default: by --output's extension; CSV on stdout)",
+    ),
+    "cli.help.export.personal": (
+        "laat namen, e-mailadressen, telefoonnummers en postcodes staan",
+        "keep names, e-mail addresses, phone numbers and postcodes",
+    ),
+    "cli.help.stats": (
+        "de cijfers over de dialoog, zoals op het dashboard",
+        "the dialogue figures of the dashboard",
+    ),
+    "cli.help.stats.since": (
+        "eerste dag van de periode (JJJJ-MM-DD, UTC)",
+        "first day of the period (YYYY-MM-DD, UTC)",
+    ),
+    "cli.help.stats.until": (
+        "laatste dag van de periode (standaard: vandaag)",
+        "last day of the period (default: today)",
+    ),
+    "cli.help.stats.days": (
+        "lengte van de periode in dagen, 1 of meer (30; hoogstens twee van --since, "
+        "--until, --days)",
+        "length of the period in days, 1 or more (30; at most two of --since, --until, --days)",
+    ),
+    "cli.help.agreement": (
+        "overeenstemming tussen codeurs over de dubbel gecodeerde reacties (Krippendorffs "
+        "alfa per planningsvraag en voor de rol)",
+        "intercoder agreement of the double-coded responses (Krippendorff's alpha per "
+        "planning question and for the role)",
+    ),
+    "cli.help.rules": (
+        "probeer de [[rules]] uit de configuratie op de opgeslagen reacties",
+        "try the [[rules]] of the config on the stored responses",
+    ),
+    "cli.help.rules.action": (
+        "test: hoeveel opgeslagen reacties elke regel treft",
+        "test: how many stored responses each matches",
+    ),
+    "cli.help.rules.examples": ("voorbeelden per regel (3)", "examples per rule (3)"),
+    "cli.help.store": (
+        "beheer het geheugen zelf (store copy)",
+        "manage the memory itself (store copy)",
+    ),
+    "cli.help.store.copy": (
+        "kopieer het geheugen naar een leeg SQLite-bestand of een lege PostgreSQL-database",
+        "copy the memory into an empty SQLite file or PostgreSQL database",
+    ),
+    "cli.help.store.copy.description": (
+        "Kopieer het geheugen (--db, anders [store] url of path) naar een LEEG doel: "
+        "reacties, discussies, bronnen met hun cursors, labels, notities, het journaal (met "
+        "de nummers, zodat ongedaan maken en de posities van de sinks kloppen), wat klaarstaat "
+        "om terug te schrijven, de tabellen van de sinks en het auteursgeheim. Daarna worden "
+        "de rijen aan beide kanten per tabel geteld en getoond. Het wachtwoord van een "
+        "PostgreSQL-doel komt uit PGPASSWORD of ~/.pgpass, nooit van de opdrachtregel. "
+        "Afsluitcode 0: gekopieerd en gelijk geteld; 2: een verkeerd doel (niet leeg, een "
+        "wachtwoord in de URL, onbereikbaar).",
+        "Copy the memory (--db, else [store] url or path) into an EMPTY target: responses, "
+        "threads, sources with their cursors, tags, notes, the journal (with its ids, so "
+        "undo and the sinks' positions stay right), the outbox, the sinks' tables and the "
+        "author secret. Then the rows are counted table by table on both sides and "
+        "printed. A PostgreSQL target's password comes from PGPASSWORD or ~/.pgpass, never "
+        "from the command line. Exit 0: copied and counted equal; 2: a bad target (not "
+        "empty, a password in the URL, unreachable).",
+    ),
+    "cli.help.store.copy.to": (
+        "het lege doel: postgresql://rol@host/database, of een nieuw SQLite-bestand",
+        "the empty target: postgresql://role@host/database, or a new SQLite file",
+    ),
     # The argument parser's own words (Python's argparse, whose messages are English; cli.py
     # reads each back by its English text with in_language(..., kind=ARGPARSE_PREFIX)): the
     # English is argparse's message id with {fields} for its %-fields (tests/test_cli_parser.py
@@ -349,8 +555,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "argparse.error": ("{prog}: fout: {message}", "{prog}: error: {message}"),
     "argparse.positionals": ("argumenten", "positional arguments"),
     "argparse.options": ("opties", "options"),
-    "argparse.subcommands": ("subcommando's", "subcommands"),
-    "argparse.store_commands": ("subcommando's van store", "store commands"),  # cli_store's
     "argparse.help": ("toon deze hulp en stop", "show this help message and exit"),
     "argparse.version": ("toon het versienummer en stop", "show program's version number and exit"),
     "argparse.argument": ("argument {name}: {error}", "argument {name}: {error}"),
