@@ -157,11 +157,12 @@ class Floor:
         return self.keys.server + self.keys.client + self.gin + self.vector
 
 
-async def floor(url: str, pages: list[Page], postmaster: int, reps: int = 3) -> Floor:
+async def floor(url: str, pages: list[Page], postmaster: int, reps: int = 3, at: int = 0) -> Floor:
     """The floor's parts, each the difference of two ways of writing the same rows in one
     ``INSERT ... SELECT unnest(...)`` a page (no conflict check, no trigger, no look-up,
     the vectors made in the statement as the store makes them). Each way ``reps`` times
-    into a new table: the least server and client CPU of them. See the module text."""
+    into a new table: the least server and client CPU of them. ``at``: each table holds
+    that many rows before the measured pages (:func:`prefill`). See the module text."""
     import asyncpg
 
     conn = await asyncpg.connect(url)
@@ -185,6 +186,7 @@ async def floor(url: str, pages: list[Page], postmaster: int, reps: int = 3) -> 
             # 'keys': the primary and unique keys only; None: none)
             await conn.execute(f"CREATE TABLE {name} ({like} INCLUDING INDEXES)")
             await drop_indexes(conn, name, keep)
+            await prefill(conn, name, at)
             # The server's CPU read once around all pages (its clock ticks are 10 ms: read
             # a page at a time, the rounding would be most of a small part).
             client, s0 = 0.0, server_cpu(postmaster)
@@ -201,7 +203,8 @@ async def floor(url: str, pages: list[Page], postmaster: int, reps: int = 3) -> 
                 await conn.fetchval("SELECT gin_clean_pending_list($1::regclass)", index)
             server = server_cpu(postmaster) - s0
             stored = await conn.fetchval(f"SELECT count(*) FROM {name}")
-            assert stored == sum(len(c[0]) for c in columns), (name, stored)
+            assert stored == at + sum(len(c[0]) for c in columns), (name, stored)
+            await conn.execute(f"DROP TABLE {name}")  # measured: its room back
             return Spent(server, client)
 
         made = search_vector("b", "a", "t")
@@ -258,23 +261,62 @@ GIN_OF = (
 )
 
 
-async def drop_indexes(conn: Any, table: str, keep: str | None) -> None:
+#: A table's indexes (``$1`` the table): name, kind, its constraint's name (or NULL),
+#: the index's and the constraint's definitions.
+INDEXES_OF = (
+    "SELECT c.relname, am.amname, con.conname, pg_get_indexdef(i.indexrelid), "
+    "pg_get_constraintdef(con.oid) FROM pg_index i "
+    "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+    "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid "
+    "WHERE i.indrelid = $1::regclass"
+)
+
+
+async def drop_indexes(conn: Any, table: str, keep: str | None = None) -> list[Any]:
     """Drop the indexes of ``table`` but those ``keep`` names: an index kind ('btree',
-    'gin') or 'keys' (the constraints' indexes: the primary and the unique key)."""
-    found = await conn.fetch(
-        "SELECT c.relname, am.amname, con.conname FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
-        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid "
-        "WHERE i.indrelid = $1::regclass",
-        table,
-    )
-    for index, kind, constraint in found:
+    'gin') or 'keys' (the constraints' indexes: the primary and the unique key); None
+    drops them all. Returns the dropped ones (rows of ``INDEXES_OF``)."""
+    dropped = []
+    for found in await conn.fetch(INDEXES_OF, table):
+        index, kind, constraint = found[0], found[1], found[2]
         if kind == keep or (keep == "keys" and constraint is not None):
             continue
         if constraint is not None:
             await conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
         else:
             await conn.execute(f'DROP INDEX "{index}"')
+        dropped.append(found)
+    return dropped
+
+
+async def prefill(conn: Any, table: str, at: int) -> None:
+    """``at`` rows in ``table`` before the measured pages, so that a floor is a row's cost
+    in a memory of that size: the stored responses over and over under other ids
+    (negative ids, the external id with a suffix), written without indexes, the table's
+    indexes built after them (as fast as a bulk load gets), then ANALYZE."""
+    if at <= 0:
+        return
+    stored = await conn.fetchval("SELECT count(*) FROM responses")
+    others = await conn.fetchval(
+        "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+        "WHERE attrelid = 'responses'::regclass AND attnum > 0 AND NOT attisdropped "
+        "AND attname NOT IN ('id', 'external_id')"
+    )
+    dropped = await drop_indexes(conn, table)
+    await conn.execute(
+        f"INSERT INTO {table} (id, external_id, {others}) SELECT -(k::bigint * 1000000000 + r.id), "
+        f"r.external_id || ':' || k, {', '.join('r.' + c for c in others.split(', '))} "
+        f"FROM responses r CROSS JOIN generate_series(1, {-(-at // stored)}) AS k "
+        f"ORDER BY k, r.id LIMIT {at}"
+    )
+    for _, _, constraint, index_sql, constraint_sql in dropped:
+        if constraint is not None:
+            await conn.execute(
+                f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {constraint_sql}'
+            )
+        else:
+            await conn.execute(index_sql)
+    await conn.execute(f"ANALYZE {table}")
 
 
 def floor_columns(p: Page) -> list[list[Any]]:
@@ -379,7 +421,7 @@ async def main(args: argparse.Namespace) -> None:
         if postmaster is not None:
             us = 1e6 / args.rows
             allowed = (os.cpu_count() or 1) * 1e6 / TARGET
-            f = await floor(url, pages, postmaster, args.floor_reps)
+            f = await floor(url, pages, postmaster, args.floor_reps, args.at)
             ingest = (client + server) * us
             print(
                 f"{'cpu':10} {args.rows:>9,} rows  ingest: client {client * us:5.1f} + server "
@@ -399,6 +441,8 @@ async def main(args: argparse.Namespace) -> None:
             for name, value, what in parts:
                 print(f"{'  ' + name:10} {value:9.1f} us of CPU a row: {what}")
             least = f.least * us
+            if args.at:
+                print(f"{'':10} (each floor's table held {args.at:,} rows before its pages)")
             print(
                 f"{'floor':10} {args.rows:>9,} rows  rows + gin + the cheaper vector = "
                 f"{least:5.1f} us of CPU a row; {TARGET:,} rows/s on {os.cpu_count()} cores "
@@ -434,5 +478,8 @@ if __name__ == "__main__":
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument(
         "--floor-reps", type=int, default=3, help="each floor write this often (the least)"
+    )
+    parser.add_argument(
+        "--at", type=int, default=0, help="the floor's tables hold this many rows before"
     )
     asyncio.run(main(parser.parse_args()))
