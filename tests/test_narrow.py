@@ -1,0 +1,78 @@
+"""Small terminals (60x20 up to 120x40): headings, figures and dialog titles whole.
+
+At 60x20 the dashboard read "Reacties per dag per bron: 2026-11-08 – 2026-12-07 (30 da"
+(the period's length and time zone cut off), the reply, note, filter and export dialogs
+scrolled their titles ("Antwoord aan Sven Smit") and first field's label out of sight,
+and the export's "Include personal data (names, e-mail, phone, postcode)" lost its end.
+Headings now go on to the next line between their parts (reactieveld.text.fit_parts,
+widgets/heading.py), dialog titles are docked, short screens drop the dialogs' blank
+lines (the app's "-short" breakpoint) and switches wrap their labels. One app per case,
+resized between the sizes, so the whole file takes a few seconds.
+"""
+
+from __future__ import annotations
+
+from itertools import cycle
+from typing import Any
+
+import pytest
+from helpers.app import screen_text, settled
+from helpers.dashboard import DAYS3, Host, wait_loaded
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportdata import build
+from rich.cells import cell_len
+
+from reactieveld.read.figures import text
+from reactieveld.text import fit_parts
+
+#: The sizes tried: widths from 60 to 120, the heights from 20 to 40 in turn (in
+#: English the smallest: the Dutch words are the longer ones).
+SIZES = list(zip(range(60, 121, 15), cycle((20, 24, 30, 40)), strict=False))
+LANGUAGE_SIZES = {"nl": SIZES, "en": SIZES[:1]}
+
+words = st.text(alphabet="abcdéfg–(),:", min_size=1, max_size=12)
+parts = st.lists(st.lists(words, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=parts, width=st.integers(min_value=12, max_value=80))
+def test_fitted_parts_fill_lines_and_break_only_between_parts(parts: list[str], width: int):
+    lines = fit_parts(parts, width, sep=" · ", hang="  ")
+    assert all(cell_len(line) <= width for line in lines)
+    # Nothing lost or added: the same characters in order (a separator's mark may give
+    # way to the line break, a word wider than the line is folded).
+    drawn = " ".join(lines).replace("·", "")
+    assert "".join(drawn.split()) == "".join("".join(parts).split())
+    # A part that fits a line is on one line, whole.
+    for part in parts:
+        if cell_len(part) + 4 <= width:  # with the hang and the separator's mark
+            assert any(part in line for line in lines), (part, lines)
+
+
+def _on_screen(app: Any) -> list[str]:
+    return [line.rstrip() for line in screen_text(app)]
+
+
+@pytest.mark.usefixtures("utc")
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_dashboards_headings_are_whole_at_every_size(tmp_path, monkeypatch, language):
+    """The period (its dates, length and time zone), the count of responses and each
+    figure's heading stand whole on a line of the screen at every size."""
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = Host(tmp_path / "m.db", language=language)
+    period = DAYS3.label(language)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await wait_loaded(pilot)
+        for size in LANGUAGE_SIZES[language]:
+            await pilot.resize_terminal(*size)
+            await settled(pilot)
+            lines = _on_screen(app)
+            shown = "\n".join(lines)
+            assert f"{text('range', language)}: {period}" in shown, (size, shown)
+            assert f"{text('total', language)}: 7" in shown, (size, shown)
+            head = next(i for i, x in enumerate(lines) if f"{text('per_day', language)}:" in x)
+            # The period on the heading's line, or whole on the next one.
+            assert period in lines[head] or lines[head + 1].strip() == period, (size, shown)
+            assert text("coverage", language) in shown, (size, shown)
