@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from helpers.app import screen_text, settled
 from helpers.dashboard import DAYS3, Host, wait_loaded
+from helpers.screens import open_screen, screens_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportdata import build
 from rich.cells import cell_len
 
+from reactieveld.i18n import I18n
 from reactieveld.read.figures import text
 from reactieveld.text import fit_parts
 
@@ -76,3 +78,34 @@ async def test_the_dashboards_headings_are_whole_at_every_size(tmp_path, monkeyp
             # The period on the heading's line, or whole on the next one.
             assert period in lines[head] or lines[head + 1].strip() == period, (size, shown)
             assert text("coverage", language) in shown, (size, shown)
+
+
+#: The dialogs whose title (and first field's label) a short screen scrolled away (the
+#: note is the reply's editor with another title).
+DIALOGS = {
+    "filters": ("filter.title", "filter.source"),
+    "export": ("export.title", "export.format"),
+    "reply": ("reply.title", None),
+}
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_dialog_titles_and_labels_are_whole_at_60x20(tui_store):
+    """Each dialog at 60x20 shows its title and its first field's label, and the export's
+    personal-data switch its whole label (in Dutch: the longer words; the layout rules
+    are the same in English)."""
+    app = screens_app(tui_store, "nl")
+    i18n = I18n("nl")
+    async with app.run_test(size=(60, 20)) as pilot:
+        for name, (title, label) in DIALOGS.items():
+            await open_screen(app, pilot, name)
+            shown = "\n".join(_on_screen(app))
+            draft = getattr(app.screen, "draft_key", None)
+            assert i18n.t(title, author=draft.author if draft else "") in shown, shown
+            if label:
+                assert i18n.t(label) in shown, (name, shown)
+            if name == "export":  # the switch's label wraps, never cut
+                words = " ".join(shown.replace("█", " ").split())
+                assert i18n.t("export.personal") in words, words
+            await pilot.press("escape")
+            await settled(pilot)
