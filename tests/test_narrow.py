@@ -16,7 +16,7 @@ from itertools import cycle
 from typing import Any
 
 import pytest
-from helpers.app import screen_text, settled
+from helpers.app import ready, screen_text, settled, toasts_on_screen
 from helpers.dashboard import DAYS3, Host, wait_loaded
 from helpers.screens import open_screen, screens_app
 from hypothesis import given, settings
@@ -109,3 +109,22 @@ async def test_dialog_titles_and_labels_are_whole_at_60x20(tui_store):
                 assert i18n.t("export.personal") in words, words
             await pilot.press("escape")
             await settled(pilot)
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_notices_are_whole_above_the_footer_at_every_width(tui_store):
+    """A notice that wraps at the last cell of its box (half the screen, at most 48) is
+    drawn whole: Textual laid some out a line short of what they draw, the last line
+    under the footer (at 60 columns "Draft kept for this" without "session")."""
+    app = screens_app(tui_store, "en")
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await ready(app, pilot)
+        for width in (60, 61, 80, 97, 120):
+            await pilot.resize_terminal(width, 20 if width < 80 else 24)
+            app.clear_notifications()
+            room = min(48, width // 2) - 3  # the border and the padding
+            said = [f"{'a' * n} b" for n in range(room - 3, room + 1)]
+            for text_ in said:
+                app.notify(text_, markup=False, timeout=30)
+            await settled(pilot)
+            assert sorted(toasts_on_screen(app)) == sorted(said), width
