@@ -12,6 +12,7 @@ resized between the sizes, so the whole file takes a few seconds.
 
 from __future__ import annotations
 
+from datetime import UTC
 from itertools import cycle
 from typing import Any
 
@@ -128,3 +129,48 @@ async def test_notices_are_whole_above_the_footer_at_every_width(tui_store):
                 app.notify(text_, markup=False, timeout=30)
             await settled(pilot)
             assert sorted(toasts_on_screen(app)) == sorted(said), width
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_the_thread_shows_every_responses_time_at_60x20(tui_store):
+    """A long name with its role, two levels down: the line's end is cut (the tree
+    scrolls sideways), never the time, which comes first (it came after the role)."""
+    from datetime import timedelta
+
+    from helpers.data import NOW, T0, fill_store
+
+    from reactieveld.model import RemoteStatus, Response
+    from reactieveld.tui.times import format_time
+
+    long_name = "Wethouder Ruimtelijke Ordening Blaricum"
+    replies = [
+        Response(
+            source="blog",
+            external_id=f"long{n}",
+            thread_external_id="post-2",
+            parent_external_id=parent,
+            author_name=long_name,
+            author_email="wethouder@example.org",
+            body_text="Het college neemt deze reacties serieus.",
+            created_at=T0 - timedelta(minutes=2 - n),
+            remote_status=RemoteStatus.APPROVED,
+            role_hint="college",
+        )
+        for n, parent in enumerate(("c29", "long0"))
+    ]
+    await fill_store(tui_store, "blog", replies)
+    rows = await thread_rows_of(tui_store, "post-2")
+    app = screens_app(tui_store, "nl")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_screen(app, pilot, "thread")
+        shown = "\n".join(_on_screen(app))
+        for created in rows:
+            assert format_time(created, UTC, NOW) in shown, shown
+
+
+async def thread_rows_of(store: Any, thread: str) -> list[Any]:
+    """The arrival times of the responses in ``thread`` of source "blog"."""
+    from reactieveld.store.base import QueueFilter
+
+    rows = await store.queue(QueueFilter(thread=("blog", thread)), limit=100)
+    return [row.response.created_at for row in rows]
