@@ -86,7 +86,7 @@ async def open_thread(app: Any, pilot: Any, store: Any, triage: TriageScreen) ->
     def order() -> list[Any]:
         return [line.node.data for line in tree._tree_lines if line.node.data is not None]
 
-    # A node's line reads "author [role] time ...": the time names it (unique here).
+    # A node's line reads "time author [role] ...": the time names it (unique here).
     stamps = await _stamps(store, order())
 
     def named(line: str) -> int:

@@ -9,10 +9,11 @@ from helpers.app import app_on_memory
 from helpers.dashboard import SIZE, Host, wait_loaded
 from helpers.data import load_demo
 from reportdata import build
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Static
 
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen, report_path
+from reactieveld.tui.widgets.heading import Heading
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -66,7 +67,7 @@ async def test_figures_on_screen(tmp_path, monkeypatch):
 
 def per_day_on(screen: DashboardScreen) -> list[str]:
     """The dashboard's per-day lines as text: the heading, then one line per source."""
-    head = str(screen.query_one("#dash-per-day", Label).render())
+    head = str(screen.query_one("#dash-per-day", Heading).render())
     return [head, *str(screen.query_one("#dash-series", Static).render()).splitlines()]
 
 
@@ -335,7 +336,7 @@ async def test_the_screen_shows_the_figures_of_the_raw_rows_on_the_demo(tmp_path
     app = Host(path, language="en", period=period)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await wait_loaded(pilot)
-        top = str(screen.query_one("#dash-period", Static).render())
+        top = str(screen.query_one("#dash-period", Heading).render())
         assert f"{period.label('en')} · Responses: {want['total']}" in top
         from reactieveld.read.figures import sparkline
 
@@ -374,6 +375,6 @@ async def test_a_failure_is_said_on_screen(tmp_path, monkeypatch):
     app = Host(tmp_path / "m.db", language="en")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_loaded(pilot)
-        top = str(screen.query_one("#dash-period", Static).render())
+        top = str(screen.query_one("#dash-period", Heading).render())
         assert top.startswith("The figures could not be computed (RuntimeError: database is")
         assert screen.stats is None

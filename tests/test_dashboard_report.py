@@ -33,6 +33,7 @@ from reactieveld.read.figures import Period, period_of, run_stats_command
 from reactieveld.reports.formats import Written, report_period
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.dashboard import DashboardScreen
+from reactieveld.tui.widgets.heading import Heading
 
 pytestmark = pytest.mark.usefixtures("utc")
 
@@ -70,7 +71,7 @@ PERIODS = periods()
 def screen_figures(screen: DashboardScreen) -> dict[str, object]:
     """The period and the count of responses (the top line), and the coverage table's
     cells, as the screen's characters: per question its total, per question and role."""
-    top = str(screen.query_one("#dash-period", Static).render())
+    top = str(screen.query_one("#dash-period", Heading).render())
     period, total = re.fullmatch(r"[^:]+: (.+) · [^:]+: (\d+)", top).groups()  # type: ignore[union-attr]
     table = screen.query_one(DataTable)
     stats = screen.stats
@@ -222,7 +223,7 @@ async def test_stats_prints_what_the_dashboard_shows(demo_db, period, language):
     app = Host(demo_db, language=language, period=period)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_loaded(pilot)
-        top = str(screen.query_one("#dash-period", Static).render())
+        top = str(screen.query_one("#dash-period", Heading).render())
         figures = str(screen.query_one("#dash-figures", Static).render()).splitlines()
         gaps = str(screen.query_one("#dash-gaps", Static).render()).splitlines()
         table = screen.query_one(DataTable)

@@ -1275,15 +1275,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # the search screen and the author's history
     "search.title": ("Zoeken in het geheugen", "Search the memory"),
-    "search.placeholder": (
-        "woorden, woord* · bron: vraag: rol: status: sinds: tot:",
-        "words, word* · source: question: role: status: since: until:",
-    ),
+    # The box's placeholder is one line, cut where the box ends (at 60 columns the filter
+    # words lost "tot:"): it stays short, the words are in the hint, which wraps.
+    "search.placeholder": ("woorden, woord*, filters", "words, word*, filters"),
     "search.hint": (
-        "Typ om te zoeken · enter: naar de lijst · enter op een treffer: openen · "
+        "Typ om te zoeken: woorden, woord* · bron: vraag: rol: status: sinds: tot: · "
+        "enter: naar de lijst · enter op een treffer: openen · "
         "h: eerdere reacties van de auteur",
-        "Type to search · enter: to the list · enter on a hit: open · "
-        "h: earlier responses by the author",
+        "Type to search: words, word* · source: question: role: status: since: until: · "
+        "enter: to the list · enter on a hit: open · h: earlier responses by the author",
     ),
     "search.hits": ("{n} treffers", "{n} hits"),
     "search.hits.one": ("1 treffer", "1 hit"),

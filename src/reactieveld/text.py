@@ -11,7 +11,9 @@ word costs nothing to lay out.
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
+from collections.abc import Sequence
 
 from rich.cells import cell_len, split_graphemes
 
@@ -119,3 +121,43 @@ def preview(text: str | None, limit: int) -> str:
     """Untrusted text as one safe line of at most ``limit`` cells, ending in "…" when
     cut (a parent, a reply, a name: the reader must see that there is more)."""
     return shorten(one_line(text, limit=limit + 1), limit)
+
+
+def fit_parts(
+    parts: Sequence[str], width: int, *, sep: str = " · ", indent: str = "", hang: str = ""
+) -> list[str]:
+    """``parts`` joined by ``sep`` in lines of at most ``width`` cells that break between
+    two parts, never inside one that fits a line: a heading and its period
+    (``Reacties per dag per bron:`` / ``2026-11-08 – 2026-12-07 (30 dagen, UTC)``), a
+    "code = label" pair. The separator's mark stays at the end of the line it closes; a
+    part wider than a line is wrapped at its spaces (a word wider still, folded).
+    ``indent`` starts the first line, ``hang`` the others."""
+    mark = sep.rstrip()
+    last = len(parts) - 1
+    lines: list[str] = []
+    line = indent
+    for n, part in enumerate(parts):
+        joined = line + (sep if n else "") + part
+        # Room for the mark too, should the next part go on the next line.
+        if not n or cell_len(joined + (mark if n < last else "")) <= width:
+            line = joined
+            continue
+        # The line break separates too: the mark only where it fits.
+        lines.append(line + mark if cell_len(line + mark) <= width else line)
+        line = hang + part
+    lines.append(line)
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if cell_len(line) <= width:
+            out.append(line)
+            continue
+        lead = hang if n else indent
+        wrapped = textwrap.wrap(
+            line[len(lead) :],
+            max(width, 1),
+            initial_indent=lead,
+            subsequent_indent=hang,
+            break_on_hyphens=False,
+        )
+        out.extend(wrapped or [line])
+    return out

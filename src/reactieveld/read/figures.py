@@ -60,7 +60,12 @@ from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.store.base import FiguresStore, RuleTally
 from reactieveld.store.values import FigureQuery
-from reactieveld.text import one_line, preview, shorten  # plain text, no Textual: as on screen
+from reactieveld.text import (  # plain text, no Textual: as on screen
+    fit_parts,
+    one_line,
+    preview,
+    shorten,
+)
 
 NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
@@ -349,18 +354,16 @@ def role_legend(
     the code (``Rollen: raad = Raadslid · college = College (B&W)``), in lines of at most
     ``width`` that break between two "code = label" pairs, never inside one; the last
     pair says what a "·" cell is."""
-    nbsp = "\N{NO-BREAK SPACE}"  # textwrap breaks only at the other spaces
     pairs = []
     for role in roles:
         if role is None:
             continue
         label = codebook.label(TagKind.ROLE, role, language)
         if label.casefold() != role.casefold():
-            pairs.append(f"{role} = {label}".replace(" ", nbsp))
-    pairs.append(text("zero", language).replace(" ", nbsp))
-    legend = f"{text('roles', language)}:{nbsp}{(nbsp + '· ').join(pairs)}"
-    lines = textwrap.wrap(legend, width, initial_indent=indent, subsequent_indent=indent + "  ")
-    return [line.replace(nbsp, " ") for line in lines]
+            pairs.append(f"{role} = {label}")
+    pairs.append(text("zero", language))
+    pairs[0] = f"{text('roles', language)}: {pairs[0]}"
+    return fit_parts(pairs, width, indent=indent, hang=indent + "  ")
 
 
 def question_label(codebook: Codebook, code: str, language: str) -> str:
@@ -464,10 +467,16 @@ def column_blocks(widths: Sequence[int], room: int) -> list[list[int]]:
     return blocks
 
 
+def period_parts(stats: DialogueStats, language: str) -> list[str]:
+    """``Periode: 2026-11-05 – 2026-12-04 (30 dagen, UTC)``, ``Reacties: 153``: the top
+    line's parts (a narrow screen puts the second under the first, never cuts either)."""
+    period = stats.period.label(language) if stats.period else text("none", language)
+    return [f"{text('range', language)}: {period}", f"{text('total', language)}: {stats.total}"]
+
+
 def period_line(stats: DialogueStats, language: str) -> str:
     """``Periode: 2026-11-05 – 2026-12-04 (30 dagen, UTC) · Reacties: 153``."""
-    period = stats.period.label(language) if stats.period else text("none", language)
-    return f"{text('range', language)}: {period} · {text('total', language)}: {stats.total}"
+    return " · ".join(period_parts(stats, language))
 
 
 def gap_lines(stats: DialogueStats, codebook: Codebook, language: str) -> list[str]:
@@ -576,8 +585,22 @@ def per_day_lines(stats: DialogueStats, language: str, width: int) -> list[str]:
     ``reactieveld stats``: a heading that names the period, then per source its name, a
     sparkline (a character per day, or per ``k`` days when the days outnumber the
     ``width``, said on a last line) and its total."""
+    return [
+        *fit_parts(per_day_head(stats, language), width, sep=" "),
+        *per_day_series(stats, language, width),
+    ]
+
+
+def per_day_head(stats: DialogueStats, language: str) -> list[str]:
+    """The per-day heading's parts: what it counts, and the period (whole, on the next
+    line where the two do not fit one)."""
     period = stats.period.label(language) if stats.period else text("none", language)
-    lines = [f"{text('per_day', language)}: {period}"]
+    return [f"{text('per_day', language)}:", period]
+
+
+def per_day_series(stats: DialogueStats, language: str, width: int) -> list[str]:
+    """The per-day lines under the heading: per source its sparkline and total."""
+    lines: list[str] = []
     names = {name: preview(name, SOURCE_CELLS) for name in stats.per_day}
     name_w = max((cell_len(name) for name in names.values()), default=0)
     sum_w = max((len(str(sum(v))) for v in stats.per_day.values()), default=1)
@@ -604,7 +627,7 @@ def render_text(
         return text(key, language)
 
     lines = [t("title"), "=" * len(t("title"))]
-    lines.append(period_line(stats, language))
+    lines.extend(fit_parts(period_parts(stats, language), width))
     lines.append(t("role.short"))
     lines.append("")
     lines.extend(per_day_lines(stats, language, width))

@@ -90,6 +90,9 @@ class ReactieveldApp(App[int]):
     """Reactieveld: moderate, tag and remember responses from the keyboard."""
 
     CSS_PATH = _css_paths()  # type: ignore[assignment]
+    #: Below 24 rows every screen is "-short": its dialogs drop their blank lines and
+    #: tall buttons (styles/small-screens.tcss) so that a 60x20 terminal shows them whole.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     TITLE = "reactieveld"
     # Not Textual's system commands: their Quit and Keys are ours already, in English.
     # AppCommands keeps the ones we do not have (theme, screenshot), translated.

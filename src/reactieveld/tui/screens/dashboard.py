@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
@@ -43,9 +43,10 @@ from reactieveld.read.figures import (
     definition_lines,
     figure_lines,
     gap_lines,
-    per_day_lines,
-    period_line,
+    per_day_head,
+    per_day_series,
     period_of,
+    period_parts,
     question_label,
     role_legend,
     text,
@@ -56,6 +57,7 @@ from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.widgets.footer import KeyFooter
+from reactieveld.tui.widgets.heading import Heading
 
 
 class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
@@ -135,26 +137,25 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         lang = self.language
         yield Static(Content(text("title", lang)), id="dash-title")
         with VerticalScroll(id="dash-body"):
-            yield Static(Content(text("loading", lang)), id="dash-period")
-            yield Static(
-                Content(f"{text('role.short', lang)} · {text('more', lang)}"), id="dash-rule"
-            )
-            yield Label(text("per_day", lang), classes="dash-head", id="dash-per-day")
+            # The headings (widgets/heading.py) go on to a next line, never cut.
+            yield Heading(text("loading", lang), id="dash-period")
+            yield Heading(text("role.short", lang), text("more", lang), id="dash-rule")
+            yield Heading(text("per_day", lang), sep=" ", classes="dash-head", id="dash-per-day")
             yield Static("", id="dash-series")
-            yield Label(text("coverage", lang), classes="dash-head")
+            yield Heading(text("coverage", lang), classes="dash-head")
             yield DataTable(
                 id="dash-coverage", cursor_type="none", zebra_stripes=True, fixed_columns=1
             )
             yield Static(Content(text("scroll", lang)), id="dash-scroll")
             yield Static("", id="dash-legend")
             yield Static("", id="dash-gaps")
-            yield Label(text("figures", lang), classes="dash-head")
+            yield Heading(text("figures", lang), classes="dash-head")
             yield Static("", id="dash-figures")
             yield Static("", id="dash-questions")
             # Intercoder agreement (issue 14): shown where responses are double-coded.
-            yield Label(self.i18n.t("agree.title"), classes="dash-head", id="dash-agreement-head")
+            yield Heading(self.i18n.t("agree.title"), classes="dash-head", id="dash-agreement-head")
             yield Static("", id="dash-agreement")
-            yield Label(text("definitions", lang), classes="dash-head", id="dash-def-head")
+            yield Heading(text("definitions", lang), classes="dash-head", id="dash-def-head")
             yield Static("", id="dash-definitions")
         yield KeyFooter()
 
@@ -195,7 +196,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             agreement = await self._agreement(period)
         except Exception as exc:  # a locked or damaged file: say so instead of "Computing…"
             failed = text("failed", self.language).format(error=f"{type(exc).__name__}: {exc}")
-            self.query_one("#dash-period", Static).update(Content(failed))
+            self.query_one("#dash-period", Heading).show([failed])
             self.loaded.set()
             return
         self.stats = stats
@@ -228,7 +229,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
     async def show(self, st: DialogueStats) -> None:
         """Draw the figures (untrusted text: source names, through ``one_line``)."""
         lang = self.language
-        self.query_one("#dash-period", Static).update(Content(period_line(st, lang)))
+        self.query_one("#dash-period", Heading).show(period_parts(st, lang))
         self.fill_coverage()
         gaps = gap_lines(st, self.codebook, lang)
         self.query_one("#dash-gaps", Static).update(Content("\n".join(gaps)))
@@ -252,8 +253,8 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         # The table's cell padding (one cell each side) is the layout's gap between columns.
         width = body.scrollable_content_region.width
         # The lines of ``reactieveld stats``, from the one function, in this width.
-        head, *series = per_day_lines(st, lang, width)
-        self.query_one("#dash-per-day", Label).update(Content(head))
+        self.query_one("#dash-per-day", Heading).show(per_day_head(st, lang))
+        series = per_day_series(st, lang, width)
         self.query_one("#dash-series", Static).update(Content("\n".join(series)))
         layout = coverage_table(st, self.codebook, lang, width - 2)
         table.clear(columns=True)

@@ -171,14 +171,18 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         tree.scroll_to_line(tree.cursor_line, animate=False)
 
     def label(self, row: QueueRow) -> Text:
-        """A node's label: author, role, time, first line (all literal)."""
+        """A node's label: time, author, role, first line (all literal). The time comes
+        first, as in the queue: a deep branch on a narrow screen cuts the line's end (the
+        tree scrolls sideways), and a long name with its role put the time there
+        ("Wethouder Ruimtelijke Ordening [College (B&W)] 0" at 60 columns)."""
         x = row.response
         text = Text()
+        text.append(f"{format_time(x.created_at, self.tz, app_clock(self.app)())} ", "dim")
         text.append(one_line(x.author_name, limit=40) or "?", "bold")
         if row.role:
             role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
             text.append(f" [{one_line(role, limit=30)}]", "cyan")
-        text.append(f" {format_time(x.created_at, self.tz, app_clock(self.app)())} ", "dim")
+        text.append(" ")
         current = x.id == self.row.response.id
         if current:
             # The response the thread was opened from: said in words, not only underlined.

@@ -25,7 +25,10 @@ _CSS = """
 {name} {{
     border: none;
     padding: 0;
-    height: 1;
+    /* A label wider than the dialog wraps (at 60 columns "Include personal data (names,
+       e-mail, phone, postcode)" lost its end): never cut what a switch includes. */
+    height: auto;
+    max-width: 100%;
     &:focus {{ border: none; }}
     & > .toggle--button {{ background: transparent; }}
     &.-on > .toggle--button {{ background: transparent; text-style: bold; }}
@@ -45,6 +48,24 @@ class _CharToggle:
 
     def _keys_here(self) -> bool:
         return bool(self.has_focus)  # type: ignore[attr-defined]
+
+    def _lines(self, width: int) -> list[Content]:
+        """The button, then the label wrapped beside it in ``width`` cells (Textual's
+        toggles are one line, cut: these go on under the label, not under the button)."""
+        button = self._button
+        style = self.get_visual_style("toggle--label")  # type: ignore[attr-defined]
+        label = self._label.pad(1, 1).stylize_before(style)  # type: ignore[attr-defined]
+        hang = button.cell_length
+        lines = label.wrap(max(width - hang, 1)) or [Content("")]
+        return [button + lines[0], *(Content(" " * hang) + line for line in lines[1:])]
+
+    def render(self) -> Content:
+        # Before the first layout (no width yet) one line, as Textual draws it.
+        width: int = self.content_region.width or 1000  # type: ignore[attr-defined]
+        return Content("\n").join(self._lines(width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
 
     @property
     def _button(self) -> Content:

@@ -1,0 +1,182 @@
+"""Small terminals (60x20 up to 120x40): headings, figures and dialog titles whole.
+
+At 60x20 the dashboard read "Reacties per dag per bron: 2026-11-08 – 2026-12-07 (30 da"
+(the period's length and time zone cut off), the reply, note, filter and export dialogs
+scrolled their titles ("Antwoord aan Sven Smit") and first field's label out of sight,
+and the export's "Include personal data (names, e-mail, phone, postcode)" lost its end.
+Headings now go on to the next line between their parts (reactieveld.text.fit_parts,
+widgets/heading.py), dialog titles are docked, short screens drop the dialogs' blank
+lines (the app's "-short" breakpoint) and switches wrap their labels. One app per case,
+resized between the sizes, so the whole file takes a few seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from itertools import cycle
+from typing import Any
+
+import pytest
+from helpers.app import ready, screen_text, settled, toasts_on_screen
+from helpers.dashboard import DAYS3, Host, wait_loaded
+from helpers.screens import open_screen, screens_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportdata import build
+from rich.cells import cell_len
+
+from reactieveld.i18n import I18n
+from reactieveld.read.figures import text
+from reactieveld.text import fit_parts
+
+#: The sizes tried: widths from 60 to 120, the heights from 20 to 40 in turn (in
+#: English the smallest: the Dutch words are the longer ones).
+SIZES = list(zip(range(60, 121, 15), cycle((20, 24, 30, 40)), strict=False))
+LANGUAGE_SIZES = {"nl": SIZES, "en": SIZES[:1]}
+
+words = st.text(alphabet="abcdéfg–(),:", min_size=1, max_size=12)
+parts = st.lists(st.lists(words, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=parts, width=st.integers(min_value=12, max_value=80))
+def test_fitted_parts_fill_lines_and_break_only_between_parts(parts: list[str], width: int):
+    lines = fit_parts(parts, width, sep=" · ", hang="  ")
+    assert all(cell_len(line) <= width for line in lines)
+    # Nothing lost or added: the same characters in order (a separator's mark may give
+    # way to the line break, a word wider than the line is folded).
+    drawn = " ".join(lines).replace("·", "")
+    assert "".join(drawn.split()) == "".join("".join(parts).split())
+    # A part that fits a line is on one line, whole.
+    for part in parts:
+        if cell_len(part) + 4 <= width:  # with the hang and the separator's mark
+            assert any(part in line for line in lines), (part, lines)
+
+
+def _on_screen(app: Any) -> list[str]:
+    return [line.rstrip() for line in screen_text(app)]
+
+
+@pytest.mark.usefixtures("utc")
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_dashboards_headings_are_whole_at_every_size(tmp_path, monkeypatch, language):
+    """The period (its dates, length and time zone), the count of responses and each
+    figure's heading stand whole on a line of the screen at every size."""
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    await store.close()
+    app = Host(tmp_path / "m.db", language=language)
+    period = DAYS3.label(language)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await wait_loaded(pilot)
+        for size in LANGUAGE_SIZES[language]:
+            await pilot.resize_terminal(*size)
+            await settled(pilot)
+            lines = _on_screen(app)
+            shown = "\n".join(lines)
+            assert f"{text('range', language)}: {period}" in shown, (size, shown)
+            assert f"{text('total', language)}: 7" in shown, (size, shown)
+            head = next(i for i, x in enumerate(lines) if f"{text('per_day', language)}:" in x)
+            # The period on the heading's line, or whole on the next one.
+            assert period in lines[head] or lines[head + 1].strip() == period, (size, shown)
+            assert text("coverage", language) in shown, (size, shown)
+
+
+#: The dialogs whose title (and first field's label) a short screen scrolled away (the
+#: note is the reply's editor with another title).
+DIALOGS = {
+    "filters": ("filter.title", "filter.source"),
+    "export": ("export.title", "export.format"),
+    "reply": ("reply.title", None),
+}
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_dialog_titles_and_labels_are_whole_at_60x20(tui_store):
+    """Each dialog at 60x20 shows its title and its first field's label, the export's
+    personal-data switch its whole label, the search box its whole placeholder (in
+    Dutch: the longer words; the layout rules are the same in English)."""
+    app = screens_app(tui_store, "nl")
+    i18n = I18n("nl")
+    async with app.run_test(size=(60, 20)) as pilot:
+        for name, (title, label) in DIALOGS.items():
+            await open_screen(app, pilot, name)
+            shown = "\n".join(_on_screen(app))
+            draft = getattr(app.screen, "draft_key", None)
+            assert i18n.t(title, author=draft.author if draft else "") in shown, shown
+            if label:
+                assert i18n.t(label) in shown, (name, shown)
+            if name == "export":  # the switch's label wraps, never cut
+                words = " ".join(shown.replace("█", " ").split())
+                assert i18n.t("export.personal") in words, words
+            await pilot.press("escape")
+            await settled(pilot)
+        # The search box's placeholder is whole, and the filters are named (in the hint).
+        await open_screen(app, pilot, "search")
+        shown = "\n".join(_on_screen(app))
+        assert i18n.t("search.placeholder") in shown, shown
+        words = " ".join(shown.split())
+        assert all(f"{word}:" in words for word in ("bron", "vraag", "rol", "sinds", "tot"))
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_notices_are_whole_above_the_footer_at_every_width(tui_store):
+    """A notice that wraps at the last cell of its box (half the screen, at most 48) is
+    drawn whole: Textual laid some out a line short of what they draw, the last line
+    under the footer (at 60 columns "Draft kept for this" without "session")."""
+    app = screens_app(tui_store, "en")
+    async with app.run_test(size=(60, 20), notifications=True) as pilot:
+        await ready(app, pilot)
+        for width in (60, 80, 97):
+            await pilot.resize_terminal(width, 20 if width < 80 else 24)
+            app.clear_notifications()
+            room = min(48, width // 2) - 3  # the border and the padding
+            said = [f"{'a' * n} b" for n in range(room - 3, room + 1)]
+            for text_ in said:
+                app.notify(text_, markup=False, timeout=30)
+            await settled(pilot)
+            assert sorted(toasts_on_screen(app)) == sorted(said), width
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_the_thread_shows_every_responses_time_at_60x20(tui_store):
+    """A long name with its role, two levels down: the line's end is cut (the tree
+    scrolls sideways), never the time, which comes first (it came after the role)."""
+    from datetime import timedelta
+
+    from helpers.data import NOW, T0, fill_store
+
+    from reactieveld.model import RemoteStatus, Response
+    from reactieveld.tui.times import format_time
+
+    long_name = "Wethouder Ruimtelijke Ordening Blaricum"
+    replies = [
+        Response(
+            source="blog",
+            external_id=f"long{n}",
+            thread_external_id="post-2",
+            parent_external_id=parent,
+            author_name=long_name,
+            author_email="wethouder@example.org",
+            body_text="Het college neemt deze reacties serieus.",
+            created_at=T0 - timedelta(minutes=2 - n),
+            remote_status=RemoteStatus.APPROVED,
+            role_hint="college",
+        )
+        for n, parent in enumerate(("c29", "long0"))
+    ]
+    await fill_store(tui_store, "blog", replies)
+    rows = await thread_rows_of(tui_store, "post-2")
+    app = screens_app(tui_store, "nl")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_screen(app, pilot, "thread")
+        shown = "\n".join(_on_screen(app))
+        for created in rows:
+            assert format_time(created, UTC, NOW) in shown, shown
+
+
+async def thread_rows_of(store: Any, thread: str) -> list[Any]:
+    """The arrival times of the responses in ``thread`` of source "blog"."""
+    from reactieveld.store.base import QueueFilter
+
+    rows = await store.queue(QueueFilter(thread=("blog", thread)), limit=100)
+    return [row.response.created_at for row in rows]
