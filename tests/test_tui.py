@@ -417,6 +417,40 @@ async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
         assert "conflict" in screen.query_one("#response").render_content().plain
 
 
+async def test_a_failed_reply_says_why_and_keeps_its_text_in_view(tui_store, make_app):
+    """A reply to a post closed for comments fails after the moderator moved on: the view
+    said only "failed". Now it says why (WordPress's refusal, as the connector words it)
+    and shows the reply that was not sent, literally (in Dutch: one app run; the English
+    words are the same table's)."""
+    from reactieveld.model import Action, Capability
+    from reactieveld.tui.messages import StoreChanged
+
+    app = make_app(tui_store, language="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        row = screen.queue.current
+        r = row.response
+        text = "Dank je [b]wel[/b]\x1b[31m 🙌\nTweede regel"
+        reply = Action(Capability.REPLY, r.source, r.external_id, text=text)
+        await tui_store.enqueue(reply, response_id=r.id)
+        [item] = await tui_store.outbox_items(response_id=r.id)
+        why = "blog: cannot reply: comments are closed on post 10"
+        await tui_store.outbox_fail(item.id, error=why)
+        app.post_message(StoreChanged())
+        await settle(app, pilot)
+        await press(pilot, "j", "k")
+        await settle(app, pilot)
+        shown = screen.query_one("#response").render_content().plain
+        assert (
+            "Terugschrijven: mislukt\n  blog: kan niet antwoorden: reacties zijn gesloten" in shown
+        )
+        assert "Niet verstuurd antwoord:\nDank je [b]wel[/b] 🙌\nTweede regel" in shown
+        assert "\x1b" not in shown
+        # The store keeps the row as it failed (the view only reads it).
+        [kept] = await tui_store.outbox_items(response_id=r.id)
+        assert (kept.state, kept.action.text, kept.last_error) == (OutboxState.FAILED, text, why)
+
+
 async def test_large_store_opens_and_pages(tmp_path, make_app):
     """2,500 rows: the window grows as the cursor moves; G and g jump."""
     store = await sample_store(tmp_path / "big.db", count=2500)

@@ -143,6 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.notes": ("Notities", "Notes"),
     "view.journal": ("Logboek", "Journal"),
     "view.outbox": ("Terugschrijven", "Write-back"),
+    "view.outbox.unsent": ("Niet verstuurd antwoord", "Reply not sent"),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
     # the source is named once, in the view's first line
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),

@@ -1078,10 +1078,10 @@ class SqliteStore:
         return await self._run(lambda db: _writeback.outbox_due(db, t, limit))
 
     async def outbox_items(
-        self, *, states: Sequence[str] = (), limit: int = 100
+        self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
     ) -> list[OutboxItem]:
-        """Outbox rows, newest first, optionally of some states."""
-        return await self._run(lambda db: _writeback.outbox_items(db, states, limit))
+        """Outbox rows, newest first, optionally of some states or of one response."""
+        return await self._run(lambda db: _writeback.outbox_items(db, states, limit, response_id))
 
     async def outbox_done(
         self,
