@@ -683,3 +683,22 @@ async def test_undo_notice_and_journal_say_what_was_undone(
         assert entries[0].endswith(f" {line}"), journal  # the newest entry first
         await press(pilot, "z")
         assert [n.message for n in app._notifications][-1] == nothing
+
+
+async def test_the_first_frame_shows_no_widget_name(tui_store, make_app, monkeypatch):
+    """Before the response view is mounted, its place is blank: a bare Widget there drew
+    "Widget#response-place" under the queue in the first frame of every start."""
+    from textual.geometry import Region
+
+    async def later(self: TriageScreen) -> None:
+        return None  # the first frame, held: the rest is not mounted
+
+    monkeypatch.setattr(TriageScreen, "_mount_the_rest", later)
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        place = app.screen.query_one("#response-place")
+        w, h = place.size
+        assert h > 0
+        drawn = "".join(strip.text for strip in place.render_lines(Region(0, 0, w, h)))
+        assert drawn.strip() == ""
