@@ -9,7 +9,9 @@ the source's connector and records the outcome:
   backoff (the row survives a restart and is picked up again when due);
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
   ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
-* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* refused (403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* not signed in (401: a wrong or revoked password or key) -> retried as a network error
+  would be: the decision waits until the credential is put right;
 * anything else (an answer of the wrong shape, a bug, a full disk) -> retried as a
   network error would be, with its one-line reason on the row
   (:mod:`reactieveld.failures`); the worker never stops because of one row.
@@ -52,6 +54,13 @@ class OutboxRun:
     retry: int = 0
     failed: int = 0
     conflicts: int = 0
+
+
+def _not_signed_in(exc: ConnectorError) -> bool:
+    """The platform did not know who asked (HTTP 401: a wrong or revoked password or key).
+    That is no answer to the decision: it waits, with the backoff, until the credential
+    is put right, instead of failing for good (a 403, a refusal to this user, still does)."""
+    return getattr(exc, "status", None) == 401
 
 
 class OutboxWorker(PollingWorker):
@@ -134,7 +143,7 @@ class OutboxWorker(PollingWorker):
         except ConnectorError as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
-            if exc.retryable:
+            if exc.retryable or _not_signed_in(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
                 await self.store.outbox_retry(
                     item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
