@@ -314,3 +314,25 @@ async def test_a_wrong_password_keeps_the_decision_until_it_is_right(wp, store):
     finally:
         await wrong.aclose()
         await right.aclose()
+
+
+async def test_a_reply_to_a_comment_deleted_on_the_site_is_not_posted(wp):
+    """WordPress takes a reply whose parent was deleted for good (it does not check the
+    parent): the moderator's answer stood on the site under nothing. Now it is a conflict
+    and nothing is posted."""
+    from reactieveld.connectors.base import ActionConflict
+    from reactieveld.model import Action, Capability
+
+    ext = wp.add_comment("Weg voordat er antwoord kwam", "approve")
+    with wp.client() as c:
+        post = c.get(f"comments/{ext}", params={"context": "edit"}).json()["post"]
+        assert c.delete(f"comments/{ext}", params={"force": "true"}).status_code == 200
+    conn = WordPressConnector("blog", wp.url, username=wp.user, password=wp.password)
+    try:
+        reply = Action(Capability.REPLY, "blog", ext, thread_external_id=str(post), text="Dank!")
+        with pytest.raises(ActionConflict) as ei:
+            await conn.apply(reply)
+    finally:
+        await conn.aclose()
+    assert ei.value.remote_status is RemoteStatus.DELETED
+    assert wp.replies_to(ext) == []

@@ -1249,6 +1249,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "reactie {id} bestaat niet meer op de site",
         "comment {id} no longer exists on the site",
     ),
+    "conn.wp.reply_trashed": (
+        "reactie {id} ligt op de site in de prullenbak: het antwoord is niet geplaatst",
+        "comment {id} is in the trash on the site: the reply was not posted",
+    ),
     "conn.wp.no_post": (
         "antwoord op {id}: geen bericht-id bekend",
         "reply to {id}: no post id known",
