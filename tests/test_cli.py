@@ -35,6 +35,20 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"reactieveld {__version__}"
 
 
+def test_python_m_reactieveld_is_the_console_script(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python -m reactieveld`` (a checkout, a venv without the script on PATH) said
+    "No module named reactieveld.__main__"; it runs what the console script runs."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["reactieveld", "--version"])
+    with pytest.raises(SystemExit) as exc:
+        runpy.run_module("reactieveld", run_name="__main__", alter_sys=False)
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"reactieveld {__version__}"
+
+
 @pytest.mark.parametrize(
     "argv",
     [

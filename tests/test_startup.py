@@ -146,7 +146,7 @@ async def test_the_view_tag_bar_and_footer_are_mounted_after_the_first_rows(tui_
     app.first_rows_shown = first_rows_shown  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(app, pilot)
-        assert at_first_rows == [["StatusLine", "QueueTabs", "Vertical", "Widget"]]
+        assert at_first_rows == [["StatusLine", "QueueTabs", "Vertical", "Static"]]
         ids = [w.id for w in screen.children]
         assert ids == ["status-line", "queue-tabs", "queue-pane", "tag-bar", "response", None]
         assert isinstance(screen.children[-1], KeyFooter) and screen.children[-1].children

@@ -439,3 +439,32 @@ async def test_external_statuses_follow_actions(env):
     got = await store.external_statuses("blog")
     assert got == {"a": A, "b": HOLD, "c": SPAM}
     assert await store.count(QueueFilter(statuses=(SPAM,))) == 1
+
+
+async def test_the_outbox_of_one_response_newest_first(store_target):
+    """What the response view reads for a write-back that failed: that response's rows
+    only, newest first, with or without a state filter (both backends)."""
+    store = await open_store(store_target)
+    try:
+        ids = await fill_abc(store)
+        await store.enqueue(Action(Capability.HIDE, "blog", "a"), response_id=ids["a"])
+        await store.enqueue(Action(Capability.HIDE, "blog", "b"), response_id=ids["b"])
+        reply = Action(Capability.REPLY, "blog", "a", text="dank je")
+        await store.enqueue(reply, response_id=ids["a"])
+        mine = await store.outbox_items(response_id=ids["a"])
+        assert [(i.response_id, i.action.capability) for i in mine] == [
+            (ids["a"], Capability.REPLY),
+            (ids["a"], Capability.HIDE),
+        ]
+        assert [i.action.text for i in await store.outbox_items(response_id=ids["a"], limit=1)] == [
+            "dank je"
+        ]
+        await store.outbox_fail(mine[0].id, error="blog: cannot reply: comments are closed")
+        failed = await store.outbox_items(states=["failed"], response_id=ids["a"])
+        assert [(i.id, i.last_error) for i in failed] == [
+            (mine[0].id, "blog: cannot reply: comments are closed")
+        ]
+        assert await store.outbox_items(states=["failed"], response_id=ids["b"]) == []
+        assert len(await store.outbox_items()) == 3
+    finally:
+        await store.close()

@@ -173,3 +173,50 @@ def test_the_demo_store_gets_the_same(tmp_path, monkeypatch):
     assert mode(key_file_path(path)) == 0o600
     kept = key_file_path(path).read_text().strip()
     assert kept.encode() not in db_bytes(path)
+
+
+def _count_elsewhere(path: Path) -> int:
+    """The responses another process sees (a cron sync, a search, ``sqlite3``): it opens
+    the file, reads and closes; its closing checkpoints and deletes the -wal file when it
+    can lock the file alone, i.e. when no other process holds a lock on it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+        "print(db.execute('SELECT count(*) FROM responses').fetchone()[0]); db.close()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout)
+
+
+@pytest.mark.parametrize("second_read_only", [False, True])
+async def test_a_second_opening_in_the_process_keeps_the_first_ones_locks(
+    tmp_path, second_read_only
+):
+    # The app opens the same file up to four times (keys, sync, background reads,
+    # counts). Checking the file before each later opening read its header with open()
+    # and through an immutable connection; closing those let go of every SQLite lock of
+    # the process (POSIX locks), so another process's closing deleted the -wal file the
+    # app went on writing into: its later decisions were gone for everyone else.
+    path = tmp_path / "memory.db"
+    first = await open_with(path, anna("1", "anna@example.org"))
+    second = await SqliteStore.open(path, read_only=second_read_only)
+    try:
+        assert _count_elsewhere(path) == 1
+        assert Path(f"{path}-wal").exists()
+        await first.upsert_page("blog", Page(responses=(anna("2", "anna@example.org"),)))
+        assert _count_elsewhere(path) == 2
+    finally:
+        await second.close()
+        await first.close()
+    third = await SqliteStore.open(path)  # closed and opened again: checked as before
+    try:
+        assert (
+            await third.read(lambda db: db.execute("SELECT count(*) FROM responses").fetchone()[0])
+            == 2
+        )
+    finally:
+        await third.close()

@@ -417,6 +417,40 @@ async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
         assert "conflict" in screen.query_one("#response").render_content().plain
 
 
+async def test_a_failed_reply_says_why_and_keeps_its_text_in_view(tui_store, make_app):
+    """A reply to a post closed for comments fails after the moderator moved on: the view
+    said only "failed". Now it says why (WordPress's refusal, as the connector words it)
+    and shows the reply that was not sent, literally (in Dutch: one app run; the English
+    words are the same table's)."""
+    from reactieveld.model import Action, Capability
+    from reactieveld.tui.messages import StoreChanged
+
+    app = make_app(tui_store, language="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        row = screen.queue.current
+        r = row.response
+        text = "Dank je [b]wel[/b]\x1b[31m 🙌\nTweede regel"
+        reply = Action(Capability.REPLY, r.source, r.external_id, text=text)
+        await tui_store.enqueue(reply, response_id=r.id)
+        [item] = await tui_store.outbox_items(response_id=r.id)
+        why = "blog: cannot reply: comments are closed on post 10"
+        await tui_store.outbox_fail(item.id, error=why)
+        app.post_message(StoreChanged())
+        await settle(app, pilot)
+        await press(pilot, "j", "k")
+        await settle(app, pilot)
+        shown = screen.query_one("#response").render_content().plain
+        assert (
+            "Terugschrijven: mislukt\n  blog: kan niet antwoorden: reacties zijn gesloten" in shown
+        )
+        assert "Niet verstuurd antwoord:\nDank je [b]wel[/b] 🙌\nTweede regel" in shown
+        assert "\x1b" not in shown
+        # The store keeps the row as it failed (the view only reads it).
+        [kept] = await tui_store.outbox_items(response_id=r.id)
+        assert (kept.state, kept.action.text, kept.last_error) == (OutboxState.FAILED, text, why)
+
+
 async def test_large_store_opens_and_pages(tmp_path, make_app):
     """2,500 rows: the window grows as the cursor moves; G and g jump."""
     store = await sample_store(tmp_path / "big.db", count=2500)
@@ -649,3 +683,22 @@ async def test_undo_notice_and_journal_say_what_was_undone(
         assert entries[0].endswith(f" {line}"), journal  # the newest entry first
         await press(pilot, "z")
         assert [n.message for n in app._notifications][-1] == nothing
+
+
+async def test_the_first_frame_shows_no_widget_name(tui_store, make_app, monkeypatch):
+    """Before the response view is mounted, its place is blank: a bare Widget there drew
+    "Widget#response-place" under the queue in the first frame of every start."""
+    from textual.geometry import Region
+
+    async def later(self: TriageScreen) -> None:
+        return None  # the first frame, held: the rest is not mounted
+
+    monkeypatch.setattr(TriageScreen, "_mount_the_rest", later)
+    app = make_app(tui_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        place = app.screen.query_one("#response-place")
+        w, h = place.size
+        assert h > 0
+        drawn = "".join(strip.text for strip in place.render_lines(Region(0, 0, w, h)))
+        assert drawn.strip() == ""

@@ -214,6 +214,8 @@ async def test_reply_closed_and_duplicate():
     def handler(request):
         if request.method == "HEAD":
             return httpx.Response(200, headers=fixture("root_head")["headers"])
+        if request.method == "GET":  # the parent, read before the reply
+            return httpx.Response(200, json={"id": 3, "status": "approved"})
         body = json.loads(request.content)
         if body["post"] == 10:
             return answer("reply_closed_403")
@@ -226,6 +228,34 @@ async def test_reply_closed_and_duplicate():
     res = await c.apply(Action(Capability.REPLY, "blog", "3", thread_external_id="4", text="x"))
     assert res.external_id is None  # already there: an earlier try got through
     await c.aclose()
+
+
+@pytest.mark.parametrize(
+    ("parent", "said"),
+    [
+        # WordPress's own answer for a comment deleted for good (recorded), and one in
+        # the trash: it takes a reply to either, which would then answer nothing.
+        (answer("error_404"), "comment 3 no longer exists on the site"),
+        (httpx.Response(200, json={"id": 3, "status": "trash"}), "comment 3 is in the trash"),
+    ],
+)
+async def test_a_reply_to_a_comment_removed_on_the_site_is_not_posted(parent, said):
+    posted = []
+
+    def handler(request):
+        if request.method == "HEAD":
+            return httpx.Response(200, headers=fixture("root_head")["headers"])
+        if request.method == "GET":
+            return parent
+        posted.append(request)
+        return answer("reply_201")
+
+    c = connector(handler)
+    with pytest.raises(ActionConflict) as ei:
+        await c.apply(Action(Capability.REPLY, "blog", "3", thread_external_id="4", text="x"))
+    await c.aclose()
+    assert said in str(ei.value) and not ei.value.retryable
+    assert posted == []
 
 
 async def test_read_only_without_credentials():

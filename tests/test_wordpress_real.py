@@ -281,3 +281,58 @@ async def test_a_hold_rules_decision_is_written_back_and_a_release_undone(wp, st
         if cid is not None:  # leave the site as the other tests found it
             with wp.client() as c:
                 c.delete(f"comments/{cid}", params={"force": "true"})
+
+
+async def test_a_wrong_password_keeps_the_decision_until_it_is_right(wp, store):
+    """A wrong application password (WordPress: 401 rest_forbidden_context) failed the
+    moderator's decision for good: put right and restarted, the app never sent it, and
+    deciding again changed nothing (the memory had it already). Now it waits, and goes."""
+    from helpers.store import page, resp
+
+    from reactieveld.model import OutboxState, Source, utcnow
+
+    ext = next(k for k, v in wp.truth().items() if v == "hold")
+    await store.ensure_source(Source("blog", "wordpress", wp.url))
+    await store.upsert_page("blog", page(resp(ext, status=RemoteStatus.HOLD)))
+    [row] = await store.queue(QueueFilter(sources=("blog",)))
+    await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="test")
+    wrong = WordPressConnector("blog", wp.url, username=wp.user, password="abcd efgh ijkl mnop")
+    right = WordPressConnector("blog", wp.url, username=wp.user, password=wp.password)
+    try:
+        run = await OutboxWorker(store, {"blog": wrong}).run_once()
+        assert (run.retry, run.failed) == (1, 0)
+        [item] = await store.outbox_items()
+        assert item.state is OutboxState.PENDING and "HTTP 401" in (item.last_error or "")
+        assert wp.truth()[ext] == "hold"
+        # The password put right; the row's backoff over (it is not waited out here).
+        await store.outbox_retry(item.id, error=item.last_error or "", next_attempt_at=utcnow())
+        run = await OutboxWorker(store, {"blog": right}).run_once()
+        assert run.done == 1
+        assert wp.truth()[ext] == "approved"
+        [item] = await store.outbox_items()
+        assert item.state is OutboxState.DONE
+    finally:
+        await wrong.aclose()
+        await right.aclose()
+
+
+async def test_a_reply_to_a_comment_deleted_on_the_site_is_not_posted(wp):
+    """WordPress takes a reply whose parent was deleted for good (it does not check the
+    parent): the moderator's answer stood on the site under nothing. Now it is a conflict
+    and nothing is posted."""
+    from reactieveld.connectors.base import ActionConflict
+    from reactieveld.model import Action, Capability
+
+    ext = wp.add_comment("Weg voordat er antwoord kwam", "approve")
+    with wp.client() as c:
+        post = c.get(f"comments/{ext}", params={"context": "edit"}).json()["post"]
+        assert c.delete(f"comments/{ext}", params={"force": "true"}).status_code == 200
+    conn = WordPressConnector("blog", wp.url, username=wp.user, password=wp.password)
+    try:
+        reply = Action(Capability.REPLY, "blog", ext, thread_external_id=str(post), text="Dank!")
+        with pytest.raises(ActionConflict) as ei:
+            await conn.apply(reply)
+    finally:
+        await conn.aclose()
+    assert ei.value.remote_status is RemoteStatus.DELETED
+    assert wp.replies_to(ext) == []

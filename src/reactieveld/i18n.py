@@ -143,6 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.notes": ("Notities", "Notes"),
     "view.journal": ("Logboek", "Journal"),
     "view.outbox": ("Terugschrijven", "Write-back"),
+    "view.outbox.unsent": ("Niet verstuurd antwoord", "Reply not sent"),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
     # the source is named once, in the view's first line
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
@@ -1581,6 +1582,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conn.wp.gone": (
         "reactie {id} bestaat niet meer op de site",
         "comment {id} no longer exists on the site",
+    ),
+    "conn.wp.reply_trashed": (
+        "reactie {id} ligt op de site in de prullenbak: het antwoord is niet geplaatst",
+        "comment {id} is in the trash on the site: the reply was not posted",
     ),
     "conn.wp.no_post": (
         "antwoord op {id}: geen bericht-id bekend",

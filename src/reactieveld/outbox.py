@@ -9,7 +9,9 @@ the source's connector and records the outcome:
   backoff (the row survives a restart and is picked up again when due);
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
   ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
-* refused (401/403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* refused (403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* not signed in (401: a wrong or revoked password or key) -> retried as a network error
+  would be: the decision waits until the credential is put right;
 * anything else (an answer of the wrong shape, a bug, a full disk) -> retried as a
   network error would be, with its one-line reason on the row
   (:mod:`reactieveld.failures`); the worker never stops because of one row.
@@ -25,7 +27,7 @@ row done (``SqliteStore._claim_sent_replies``); if it did not arrive, the row is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -54,6 +56,13 @@ class OutboxRun:
     conflicts: int = 0
 
 
+def _not_signed_in(exc: ConnectorError) -> bool:
+    """The platform did not know who asked (HTTP 401: a wrong or revoked password or key).
+    That is no answer to the decision: it waits, with the backoff, until the credential
+    is put right, instead of failing for good (a 403, a refusal to this user, still does)."""
+    return getattr(exc, "status", None) == 401
+
+
 class OutboxWorker(PollingWorker):
     """Applies due outbox rows through ``connectors`` (source name -> connector).
 
@@ -74,15 +83,20 @@ class OutboxWorker(PollingWorker):
         on_event: Callable[[str], Any] | None = None,
         secrets: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
         language: str = "en",
+        say: Collection[str] = ("retry", "failed", "conflict"),
     ) -> None:
         self.store = store
         self.language = language
+        #: The outcomes whose line goes to ``on_event`` (the app: only those not retried).
+        self.say = frozenset(say)
         self.connectors = dict(connectors)
         #: source -> (secrets, user names) kept out of stored errors (SyncEngine.secrets).
         self.secrets = dict(secrets or {})
         super().__init__(
             poll_seconds=poll_seconds, base_delay=base_delay, max_delay=max_delay, on_event=on_event
         )
+        #: Why the row :meth:`apply_one` last applied was not done (as stored on it).
+        self.last_error: str | None = None
 
     async def apply_one(self, item: OutboxItem) -> str:
         """Apply one outbox row; returns ``done``, ``retry``, ``failed``, ``conflict``
@@ -95,6 +109,7 @@ class OutboxWorker(PollingWorker):
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             f = failure(exc, source=item.action.source, secrets=secrets, users=users)
             wait = f.retry_after or self.retry_delay(item.attempts)
+            self.last_error = f.message
             try:
                 await self.store.outbox_retry(
                     item.id, error=f.message, next_attempt_at=utcnow() + timedelta(seconds=wait)
@@ -104,11 +119,11 @@ class OutboxWorker(PollingWorker):
             return "retry"
 
     async def _apply_one(self, item: OutboxItem) -> str:
+        self.last_error = None
         conn = self.connectors.get(item.action.source)
         if conn is None:
-            await self.store.outbox_fail(
-                item.id, error=f"source {item.action.source} is not configured (any more)"
-            )
+            self.last_error = f"source {item.action.source} is not configured (any more)"
+            await self.store.outbox_fail(item.id, error=self.last_error)
             return "failed"
         if item.action.capability is Capability.REPLY:
             if item.last_error == SENDING and not await self._synced_since(item):
@@ -122,13 +137,13 @@ class OutboxWorker(PollingWorker):
             result = await conn.apply(item.action)
         except ActionConflict as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
-            error = failure(exc, secrets=secrets, users=users).message
+            error = self.last_error = failure(exc, secrets=secrets, users=users).message
             await self.store.outbox_fail(item.id, error=error, conflict=True)
             return "conflict"
         except ConnectorError as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
-            error = failure(exc, secrets=secrets, users=users).message
-            if exc.retryable:
+            error = self.last_error = failure(exc, secrets=secrets, users=users).message
+            if exc.retryable or _not_signed_in(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
                 await self.store.outbox_retry(
                     item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
@@ -178,9 +193,18 @@ class OutboxWorker(PollingWorker):
                     run.conflicts += 1
                 else:
                     run.failed += 1
-                if outcome != "done":
-                    key = f"outbox.line.{outcome}"
-                    self._say(text(key, self.language, source=item.action.source))
+                if outcome != "done" and outcome in self.say:
+                    self._say(self._line(outcome, item.action.source))
+
+    def _line(self, outcome: str, source: str) -> str:
+        """The line for a write-back not done, with why where it is known (what the
+        platform said: comments closed, no permission, changed on the site)."""
+        line = text(f"outbox.line.{outcome}", self.language, source=source)
+        why = self.last_error
+        if not why:
+            return line
+        why = why.removeprefix(f"{source}: ")  # the line names the source already
+        return f"{line}: {error_in_language(why, self.language)}"
 
     def _pass_failed(self, exc: Exception) -> None:
         log_unexpected("outbox", exc)

@@ -34,9 +34,10 @@ How it reads (tried against WordPress 6.1):
 * A comment by a registered user (``author != 0``) gets ``role_hint="organisatie"``.
 
 Write-back: ``POST wp/v2/comments/<id>`` with ``status`` approved/hold/spam/trash; a
-reply is ``POST wp/v2/comments`` with ``post``, ``parent`` and ``content``. WordPress may
-answer 500 ``rest_comment_failed_edit`` when the comment already has the status asked:
-the comment is read back and an equal status counts as success.
+reply is ``POST wp/v2/comments`` with ``post``, ``parent`` and ``content``, after a read
+of the parent (WordPress takes a reply to a deleted or trashed comment: a conflict).
+WordPress may answer 500 ``rest_comment_failed_edit`` when the comment already has the
+status asked: the comment is read back and an equal status counts as success.
 """
 
 from __future__ import annotations
@@ -619,6 +620,15 @@ class WordPressConnector:
             raise ConnectorError(
                 self.name, stored("conn.wp.no_post", id=action.external_id), retryable=False
             )
+        if action.external_id:
+            # WordPress takes a reply to a comment deleted or trashed on the site (it does
+            # not check the parent): the reply would stand there answering nothing.
+            now = await self._read_status(action.external_id)
+            if now in (RemoteStatus.DELETED, RemoteStatus.TRASH):
+                key = "conn.wp.gone" if now is RemoteStatus.DELETED else "conn.wp.reply_trashed"
+                raise ActionConflict(
+                    self.name, stored(key, id=action.external_id), remote_status=now
+                )
         url, extra = await self._endpoint("wp/v2/comments")
         body = {
             "post": int(post),

@@ -54,12 +54,55 @@ def prepare_path(path: Path, read_only: bool) -> bool:
             f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
             "a backup; to start a new memory, remove the empty file"
         )
-    if not _sqlite_header(path):
+    if not held_here(path) and not _sqlite_header(path):
         # SQLite would take a file shorter than a page for a new database and write one
         # over it; any other it refuses only after it has been opened for writing.
         raise not_a_store(path)
     writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
     return read_only or not writable
+
+
+#: The store files this process has open through SQLite, by (device, inode): how many
+#: connections. SQLite's locks on a file are POSIX locks, which belong to the process and
+#: all go when it closes ANY descriptor of that file: a header read with ``open()`` (or an
+#: immutable connection, which SQLite closes at once) while a connection has the file open
+#: lets another process's sync, search or ``sqlite3`` take its closing for the last one,
+#: checkpoint and delete the -wal file, and this process then writes into the deleted
+#: file: every later decision is lost. A held file was checked when it was first opened
+#: (and its connection checks again), so its next openings skip the checks that read it.
+_HELD: dict[tuple[int, int], int] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def held_here(path: Path) -> bool:
+    """Whether a connection of this process has the file at ``path`` open (see _HELD)."""
+    key = _file_key(path)
+    return key is not None and key in _HELD
+
+
+def hold(path: Path) -> tuple[int, int] | None:
+    """Note a connection of this process on ``path``; give the key to :func:`let_go`."""
+    key = _file_key(path)
+    if key is not None:
+        _HELD[key] = _HELD.get(key, 0) + 1
+    return key
+
+
+def let_go(key: tuple[int, int] | None) -> None:
+    """The connection :func:`hold` noted is closed."""
+    if key is None or key not in _HELD:
+        return
+    if _HELD[key] <= 1:
+        del _HELD[key]
+    else:
+        _HELD[key] -= 1
 
 
 #: The first bytes of every SQLite database file.

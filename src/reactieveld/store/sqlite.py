@@ -64,7 +64,14 @@ from reactieveld.store.codings import (
     codings_sql,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
-from reactieveld.store.files import prepare_path, read_only_uri, tighten_modes
+from reactieveld.store.files import (
+    held_here,
+    hold,
+    let_go,
+    prepare_path,
+    read_only_uri,
+    tighten_modes,
+)
 from reactieveld.store.fts import fts_query
 from reactieveld.store.live import Ledger, LiveCursor
 from reactieveld.store.live import poll as _live_poll
@@ -180,8 +187,10 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
 def _check_file_ours(path: Path) -> None:
     """:func:`~.schema.check_ours` on the file as it lies on disk, before a connection
     that may write opens it (or makes -wal and -shm files beside it): immutable and
-    read-only. The open connection checks again (a file being made now)."""
-    if not path.exists() or path.stat().st_size == 0:
+    read-only. The open connection checks again (a file being made now). Not on a file
+    this process has open already (``files.held_here``): it was checked then, and this
+    connection's closing would take that one's locks."""
+    if not path.exists() or path.stat().st_size == 0 or held_here(path):
         return
     try:
         db = sqlite3.connect(read_only_uri(path, immutable=True), uri=True)
@@ -208,6 +217,8 @@ class SqliteStore:
         self._given_secret: str | None = None
         self._source_ids: dict[str, int] = {}
         self._cache_kib = DEFAULT_CACHE_KIB
+        #: This connection's note in ``files._HELD`` (the file is open in this process).
+        self._held: tuple[int, int] | None = None
         #: The clock of claims (taking, renewing, expiring, showing them): tests move it
         #: instead of sleeping through a lease.
         self.clock: Callable[[], datetime] = utcnow
@@ -293,6 +304,8 @@ class SqliteStore:
             except BaseException:
                 await conn.close()
                 raise
+            if not memory:
+                store._held = hold(path)
             return store
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -337,6 +350,8 @@ class SqliteStore:
     async def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         await self._conn.close()
+        let_go(self._held)
+        self._held = None
 
     async def __aenter__(self) -> SqliteStore:
         return self
@@ -1063,10 +1078,10 @@ class SqliteStore:
         return await self._run(lambda db: _writeback.outbox_due(db, t, limit))
 
     async def outbox_items(
-        self, *, states: Sequence[str] = (), limit: int = 100
+        self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
     ) -> list[OutboxItem]:
-        """Outbox rows, newest first, optionally of some states."""
-        return await self._run(lambda db: _writeback.outbox_items(db, states, limit))
+        """Outbox rows, newest first, optionally of some states or of one response."""
+        return await self._run(lambda db: _writeback.outbox_items(db, states, limit, response_id))
 
     async def outbox_done(
         self,

@@ -40,12 +40,18 @@ def outbox_due(db: sqlite3.Connection, now: int, limit: int) -> list[OutboxItem]
     return [outbox_item_from_row(r) for r in rows]
 
 
-def outbox_items(db: sqlite3.Connection, states: Sequence[str], limit: int) -> list[OutboxItem]:
-    where = f"WHERE o.state IN {placeholders(states)}" if states else ""
+def outbox_items(
+    db: sqlite3.Connection, states: Sequence[str], limit: int, response_id: int | None = None
+) -> list[OutboxItem]:
+    where = [f"o.state IN {placeholders(states)}"] if states else []
+    args: list[object] = list(states)
+    if response_id is not None:
+        where.append("o.response_id = ?")
+        args.append(response_id)
     rows = db.execute(
         f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-        f"{where} ORDER BY o.id DESC LIMIT ?",
-        (*states, limit),
+        f"{'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY o.id DESC LIMIT ?",
+        (*args, limit),
     ).fetchall()
     return [outbox_item_from_row(r) for r in rows]
 

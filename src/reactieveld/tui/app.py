@@ -845,6 +845,7 @@ class ReactieveldApp(App[int]):
         poll = float(getattr(self.outbox, "poll_seconds", 5.0))
         while not self._stop.is_set():
             self._outbox_wake.clear()
+            self.outbox.language = self.i18n.language  # type: ignore[union-attr]  # its lines
             try:
                 run = await self.outbox.run_once()  # type: ignore[union-attr]
             except StoreError:  # the memory away (or failing): tried again at the next poll
@@ -1279,7 +1280,14 @@ def run_app(
                     rules=getattr(config, "rules", None),
                     by=await process_name(sync_store, config, "app"),
                 )
-                outbox = OutboxWorker(sync_store, engine.connectors, secrets=engine.secrets)
+                # A write-back that will not be done is said when it fails (with why: a
+                # post closed for comments, changed on the site); a retry only in the header.
+                outbox = OutboxWorker(
+                    sync_store,
+                    engine.connectors,
+                    secrets=engine.secrets,
+                    say=("failed", "conflict"),
+                )
         app = ReactieveldApp(
             store,
             reader_opener=open_reader,
@@ -1305,6 +1313,8 @@ def run_app(
         # imported before it.
         sinks_stop = asyncio.Event()
         notify = partial(app.notify, markup=False)
+        if outbox is not None:
+            outbox.on_event = partial(app.notify, severity="warning", markup=False)
 
         async def sinks_after_first_rows() -> None:
             if read_only or not getattr(config, "sinks", ()):

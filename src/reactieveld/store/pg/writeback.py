@@ -96,16 +96,18 @@ class Writeback(PgBase):
         return await self._write(tx)
 
     async def outbox_items(
-        self, *, states: Sequence[str] = (), limit: int = 100
+        self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
     ) -> list[OutboxItem]:
-        """Outbox rows, newest first, optionally of some states."""
+        """Outbox rows, newest first, optionally of some states or of one response."""
         where = "WHERE o.state = ANY($2::text[])" if states else "WHERE $2::text[] IS NULL"
         rows = await self._read(
             lambda c: c.fetch(
                 f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-                f"{where} ORDER BY o.id DESC LIMIT $1",
+                f"{where} AND ($3::bigint IS NULL OR o.response_id = $3) "
+                "ORDER BY o.id DESC LIMIT $1",
                 limit,
                 list(states) or None,
+                response_id,
             )
         )
         return [outbox_item_from_row(r) for r in rows]

@@ -21,7 +21,6 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs, split_keys
@@ -169,7 +168,8 @@ class TriageScreen(Screen[None]):
             )
         # Where they will be, so that the queue is as tall in the first frame as after it
         # (and draws no more rows for it than it shows then).
-        place = Widget(id="response-place")
+        # Blank: a bare Widget draws its own name ("Widget#response-place") in that frame.
+        place = Static("", id="response-place")
         place.styles.height = "3fr"
         yield place
 

@@ -20,8 +20,9 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
+from reactieveld.failures import error_in_language
 from reactieveld.i18n import I18n
-from reactieveld.model import OutboxState, TagKind, TriageState
+from reactieveld.model import Capability, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
 from reactieveld.store.base import QueueFilter, QueueRow
@@ -32,7 +33,7 @@ from reactieveld.tui.times import format_date_time, format_hour, format_time
 from reactieveld.tui.widgets.queue_list import ViewContext
 
 if TYPE_CHECKING:
-    from reactieveld.model_values import JournalEntry, Note
+    from reactieveld.model_values import JournalEntry, Note, OutboxItem
     from reactieveld.store.values import Coding, RuleFlag
 
 Part = str | tuple[str, str]
@@ -52,7 +53,12 @@ class Details:
     flags: list[RuleFlag] = field(default_factory=list)
     #: Each coder's counted coding, in the order they coded (the Disagreements view).
     codings: list[Coding] = field(default_factory=list)
+    #: The newest write-back of it when that one failed or conflicts: why, and what.
+    write_back: OutboxItem | None = None
 
+
+#: The write-back states that will not be done by themselves: the view says why.
+UNDONE = (OutboxState.CONFLICT.value, OutboxState.FAILED.value)
 
 #: The longest body the view shows (the rest is cut, as ``text.clean`` cuts).
 BODY_LIMIT = 20_000
@@ -84,6 +90,9 @@ async def load_details(store: Any, row: QueueRow, *, codings: bool = False) -> D
     d.notes = await store.notes(r.id)
     d.journal = await store.journal(r.id, limit=20)
     d.flags = await store.rule_flags(r.id)
+    if row.outbox_state in UNDONE:
+        newest = await store.outbox_items(response_id=r.id, limit=1)
+        d.write_back = newest[0] if newest else None
     if codings:
         d.codings = await store.response_codings(r.id)
     return d
@@ -224,14 +233,11 @@ class ResponseView(VerticalScroll, can_focus=False):
         role = self.codebook.label(TagKind.ROLE, row.role, lang) if row.role else t("view.none")
         add(preview(role, 60) + "\n")
         if row.outbox_state:
-            style = (
-                "bold red"
-                if row.outbox_state in (OutboxState.CONFLICT.value, OutboxState.FAILED.value)
-                else "yellow"
-            )
+            style = "bold red" if row.outbox_state in UNDONE else "yellow"
             add((t("view.outbox") + ": ", "dim"))
             add((t("outbox." + row.outbox_state), style))
             add("\n")
+            parts += self._write_back(row)
         if self.readonly_reason:
             add((self.readonly_reason + "\n", "dim italic"))
         if d.replies:
@@ -279,6 +285,23 @@ class ResponseView(VerticalScroll, can_focus=False):
             f"{one_line(rule, limit=60)} ({self.i18n.t('rule.state.' + state)})"
             for rule, state in latest.items()
         )
+
+    def _write_back(self, row: QueueRow) -> list[Part]:
+        """Why the write-back was not done (as the platform said it) and, for a reply,
+        the text that was not sent: the moderator has moved on, and nothing else in the
+        app says either."""
+        item = self.details.write_back
+        if item is None or row.outbox_state not in UNDONE:
+            return []
+        t = self.i18n.t
+        parts: list[Part] = []
+        if item.last_error:
+            why = error_in_language(item.last_error, self.i18n.language)
+            parts.append(("  " + preview(why, 300) + "\n", "italic"))
+        if item.action.capability is Capability.REPLY and item.action.text:
+            parts.append((t("view.outbox.unsent") + ":\n", "dim"))
+            parts.append(clean(item.action.text, limit=BODY_LIMIT) + "\n")
+        return parts
 
     def _body(self, response_id: int | None, body: str) -> list[Part]:
         """The body, cleaned, with the words the configured rules match marked (in
