@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from reactieveld.model import RemoteStatus, Response, Thread
-from reactieveld.text import MAX_WORD, preview, shorten
+from reactieveld.text import MAX_WORD, clean, one_line, preview, shorten
 from reactieveld.tui.widgets.queue_list import QueueList
 from reactieveld.tui.widgets.response_view import ResponseView
 
@@ -153,3 +153,33 @@ def test_shorten_fits_the_cells_the_screen_draws(pieces, width, words):
     assert cut == text or cut.endswith("…")
     if cut != text:
         assert text.startswith(cut[:-1].rstrip(" ,;:-–—"))
+
+
+#: Pieces a terminal that draws code point by code point (tmux 3.3, xterm) and Rich
+#: measure alike once cleaned: the selector U+FE0F after a narrow symbol (❤, 🗑, ☀, ✔, ©,
+#: a keycap's digit) and after a wide one (😀), wide CJK, combining accents, plain words.
+_PER_CODE_POINT = [
+    "🗑️", "❤️", "☀️", "✔️", "©️", "1️⃣", "😀️", "👍", "中文", "e\u0301", "é",
+    "Weggegooid", " ", "de", ",", "\ufe0f",
+]  # fmt: skip
+
+
+@given(pieces=st.lists(st.sampled_from(_PER_CODE_POINT), min_size=1, max_size=14))
+def test_a_cleaned_text_is_as_wide_for_rich_as_for_a_terminal_drawing_code_points(pieces):
+    """Rich counts ❤️ (a narrow symbol with the emoji selector) as two cells, tmux 3.3 and
+    xterm draw it in one: a queue row laid out by Rich ended a cell early on such a
+    terminal and left a stale character at the screen's edge ('[link=htt……' after the
+    author 'Weggegooid 🗑️'). Cleaned, the selector after a narrow symbol is gone and both
+    measure the same; the text is otherwise the same."""
+    text = "".join(pieces)
+    shown = clean(text)
+    assert cell_len(shown) == sum(cell_len(c) for c in shown), (text, shown)
+    assert shown.replace("\ufe0f", "") == text.replace("\ufe0f", "")
+
+
+def test_the_emoji_selector_goes_only_after_a_narrow_symbol():
+    assert clean("Weggegooid 🗑️") == "Weggegooid 🗑"
+    assert one_line("dank ❤️ voor  uw\nreactie") == "dank ❤ voor uw reactie"
+    assert clean("😀\ufe0f") == "😀\ufe0f"  # wide already: drawn alike
+    # In a sequence joined by ZWJ it stays: one wide grapheme to Rich either way.
+    assert clean("🏳️\u200d🌈") == "🏳️\u200d🌈" and clean("❤️\u200d🔥") == "❤️\u200d🔥"

@@ -4,7 +4,8 @@ Comment bodies, author names, thread titles, URLs and server error texts come fr
 internet. Markup is never parsed from them (callers wrap them in ``Content``/``Text`` or
 ``markup=False``); this module removes what would still garble a terminal: ANSI and OSC
 escape sequences, C0/C1 control characters, bidi overrides that reorder the rest of the
-line, and towers of combining marks. Very long words are cut so that a 20,000-character
+line, towers of combining marks, and the emoji selector that terminals and Rich measure
+differently (after a narrow character). Very long words are cut so that a 20,000-character
 word costs nothing to lay out.
 """
 
@@ -35,6 +36,20 @@ _MAX_COMBINING = 2
 MAX_WORD = 200
 _LONG_WORD = re.compile(r"\S{" + str(MAX_WORD + 1) + ",}")
 _SPACES = re.compile(r"\s+")
+# The emoji variation selector (U+FE0F) after a character one cell wide on its own (❤, 🗑,
+# ☀, ✔, ©, a keycap's digit): Rich measures the pair as two cells, but many terminals
+# (tmux 3.3, xterm, older VTE) draw it in one, so a row laid out by the one and drawn by
+# the other ends a cell early and leaves a stale character at the screen's edge. Without
+# the selector every terminal and Rich agree on one cell (the symbol in its text style).
+# After a character wide on its own (😀) it changes nothing and stays; so does one inside
+# a sequence joined by ZWJ (🏳️‍🌈), which is measured as one wide grapheme either way.
+_VS16 = re.compile("(.)\ufe0f+(?![\ufe0f\u200d])", re.S)
+
+
+def _vs16_kept(match: re.Match[str]) -> str:
+    return (
+        match.group(0) if unicodedata.east_asian_width(match.group(1)) in "WF" else match.group(1)
+    )
 
 
 def _limit_combining(text: str) -> str:
@@ -59,7 +74,8 @@ def clean(text: str | None, *, limit: int = 20_000) -> str:
     """Untrusted multi-line text made safe to show literally (newlines and tabs kept).
 
     Escape sequences are removed, other controls shown as ``\N{REPLACEMENT CHARACTER}``,
-    bidi controls dropped, words longer than :data:`MAX_WORD` cut, and the whole cut at
+    bidi controls dropped, the emoji selector U+FE0F after a narrow character dropped
+    (see ``_VS16``), words longer than :data:`MAX_WORD` cut, and the whole cut at
     ``limit`` characters.
     """
     if not text:
@@ -71,6 +87,8 @@ def clean(text: str | None, *, limit: int = 20_000) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text)
     text = _limit_combining(text)
+    if "\ufe0f" in text:
+        text = _VS16.sub(_vs16_kept, text)
     text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD] + "\N{HORIZONTAL ELLIPSIS}", text)
     return text + ("\N{HORIZONTAL ELLIPSIS}" if cut else "")
 
