@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, app_with, drafts_in, press, ready, record_notices, screen_text
+from helpers.app import (
+    SMALL,
+    app_with,
+    drafts_in,
+    press,
+    ready,
+    record_notices,
+    screen_text,
+    settle,
+)
 from textual.widgets import TextArea
 
 from reactieveld.drafts import DraftKey, DraftsFile, drafts_path, store_identity
@@ -168,3 +177,39 @@ async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
         assert screen.queue.current.response.id == key[1]
         await press(pilot, "r")
         assert app.screen.query_one(TextArea).text == "Halve zin"
+
+
+@pytest.mark.parametrize(("language", "label"), [("nl", "concept"), ("en", "draft")])
+async def test_a_row_with_a_kept_draft_says_so_until_it_is_dropped(
+    tui_store: Any, tmp_path: Path, language: str, label: str
+) -> None:
+    """A moderator who kept a reply finds it again in the queue: its row's text says
+    "concept" (in characters, at 80x24: the text column's ten cells hold the word alone),
+    from the moment it is kept, again at the next start, and not once the draft is
+    dropped; the other rows say nothing."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+
+    def rows_with_label(app: Any) -> list[str]:
+        return [line for line in screen_text(app) if line.rstrip().endswith(f" {label}")]
+
+    app = app_with(tui_store, language, None, drafts_file=DraftsFile(path, "memory.db"))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        assert rows_with_label(app) == []
+        await press(pilot, "r", *"Q9", "escape", "enter")  # kept
+        (row,) = rows_with_label(app)
+        assert row.lstrip().startswith(CURSOR_MARK), row  # the row it was kept for
+        response = screen.queue.current.response
+    again = app_with(tui_store, language, None, drafts_file=DraftsFile(path, "memory.db"))
+    async with again.run_test(size=SMALL) as pilot:
+        screen = await ready(again, pilot)
+        assert screen.queue.current.response.id == response.id
+        (row,) = rows_with_label(again)
+        assert row.lstrip().startswith(CURSOR_MARK), row
+        await pilot.resize_terminal(120, 30)  # room for the text: the word, then it
+        await settle(again, pilot)
+        (row,) = [line for line in screen_text(again) if f"{label} · " in line]
+        assert row.lstrip().startswith(CURSOR_MARK), row
+        await press(pilot, "r", "escape", "d")  # dropped
+        assert list(again.drafts) == []
+        assert not [line for line in screen_text(again) if f"{label} · " in line]

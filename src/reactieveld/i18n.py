@@ -1421,6 +1421,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.status.deleted": ("verwijderd", "deleted"),
     # claims and conflicts (several moderators on one memory)
     "claim.busy": ("bezig: {name}", "busy: {name}"),
+    # a queue row whose response has a reply or note kept as a draft (first in its text)
+    "row.draft": ("concept", "draft"),
     "claim.view": (
         "bezig: {name} heeft deze reactie open (tot {until})",
         "busy: {name} has this response open (until {until})",

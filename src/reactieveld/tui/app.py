@@ -202,7 +202,7 @@ class ReactieveldApp(App[int]):
         #: or while it cannot be written, for the session: then quitting asks first.
         self.drafts_file = drafts_file
         loaded, self._drafts_problem = drafts_file.load() if drafts_file else ({}, None)
-        self.drafts = KeptDrafts(loaded, changed=self._save_drafts)
+        self.drafts = KeptDrafts(loaded, changed=self._drafts_changed)
         self.drafts.durable = drafts_file is not None and drafts_file.writable
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
@@ -379,6 +379,14 @@ class ReactieveldApp(App[int]):
                 loop.remove_signal_handler(signum)
                 if before is not None:
                     signal.signal(signum, before)
+
+    def _drafts_changed(self) -> None:
+        """A draft was kept, changed or dropped: written to the file, and the queue's
+        rows redrawn (a row with a kept draft says so: ``concept · ...``)."""
+        self._save_drafts()
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            screen.queue.refresh()
 
     def _save_drafts(self) -> bool:
         """Write the drafts (kept, and typed in an open editor) to the drafts file; False

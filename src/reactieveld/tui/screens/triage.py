@@ -114,7 +114,9 @@ class TriageScreen(Screen[None]):
         app: AppServices = self.app  # type: ignore[assignment]
         self.rapp = app
         self.i18n = app.i18n
-        self._view_context = ViewContext(self.i18n, app.codebook, app.tz, app.actor, app.clock)
+        self._view_context = ViewContext(
+            self.i18n, app.codebook, app.tz, app.actor, app.clock, app.drafts
+        )
         self.specs = key_specs(app.codebook)
         self._bindings = BindingsMap(
             [

@@ -21,7 +21,7 @@ lands on the row that would have slid under the cursor.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -57,6 +57,9 @@ class ViewContext:
     tz: tzinfo | None = None
     actor: str | None = None
     clock: Callable[[], datetime] = utcnow
+    #: The moderator's kept drafts (the app's, live: DraftKey -> text), for the rows'
+    #: "concept" label; None: none shown.
+    drafts: Collection[Any] | None = None
 
 
 #: Rows fetched per query, and how close to a window edge a fetch starts.
@@ -190,6 +193,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.i18n, self.codebook, self.tz = context.i18n, context.codebook, context.tz
         self.clock = context.clock
         self.actor = context.actor
+        self.drafts = context.drafts
         self.flt = flt or QueueFilter(triage=TriageState.NEW)
         self.total = 0
         self.base = 0  # index of rows[0]
@@ -898,6 +902,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             style = self._styles[name] = self.get_component_rich_style(name, partial=True)
         return style
 
+    def drafted(self, response_id: int | None) -> bool:
+        """Whether the moderator kept a reply or note for the response as a draft."""
+        return bool(self.drafts) and any(k.response_id == response_id for k in self.drafts or ())
+
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         # Without the scrollbar: a row's last cell (its "…") would be drawn under it.
@@ -909,7 +917,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         is_cursor = index == self.cursor
         kept = self.kept if self.is_kept(row) else None
         label = kept.labels if kept is not None else None
-        key = (row.response.id if row else None, marked, is_cursor, width, label)
+        drafted = row is not None and self.drafted(row.response.id)
+        key = (row.response.id if row else None, marked, is_cursor, width, label, drafted)
         cached = self._strips.get(key)
         if cached is not None and cached[0] is row:
             return cached[1]
@@ -984,6 +993,12 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 # Why it is in the Flagged queue, before the words: at 80 columns the
                 # text has about ten cells, which a rule's name fills (the view has both).
                 text = flag_label(row.flags) + " · " + text
+            if self.drafted(r.id):
+                # A reply or note kept for it (it comes back when opened with r or n):
+                # first, or alone where the text has too few cells for a word of its own
+                # after it (80 columns leave about ten).
+                label = self.i18n.t("row.draft")
+                text = label + " · " + text if cell_len(label) + 8 <= rest else label
             if busy is not None:
                 # First in the text, in words (they read without colour); where the text
                 # has too few cells for "bezig: Naam" (80 columns leave about ten), the
