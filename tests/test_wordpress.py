@@ -14,6 +14,7 @@ from helpers.wpsite import nosleep
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.base import ActionConflict, ConnectorError
 from reactieveld.connectors.wordpress import COMMENT_FIELDS, WordPressConnector, comment_to_response
+from reactieveld.i18n import in_language
 from reactieveld.model import Action, Capability, RemoteStatus
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
@@ -209,6 +210,13 @@ async def test_conflict_not_forced():
     with pytest.raises(ActionConflict) as ei:
         await c.apply(Action(Capability.APPROVE, "blog", "5", expected_status=RemoteStatus.HOLD))
     assert ei.value.remote_status is RemoteStatus.TRASH and posts == [] and cur == ["trash"]
+    # The statuses in the interface's words (read back in the reader's language).
+    assert str(ei.value).endswith(
+        "comment 5 is trash on the site, not on hold as when it was moderated"
+    )
+    assert in_language(str(ei.value), "nl").endswith(
+        "reactie 5 heeft op de site de status prullenbak, niet wacht zoals toen ze werd gemodereerd"
+    )
     res = await c.apply(Action(Capability.SPAM, "blog", "5", expected_status=RemoteStatus.TRASH))
     assert res.remote_status is RemoteStatus.SPAM and posts == ["spam"]
     await c.aclose()

@@ -77,7 +77,7 @@ from reactieveld.connectors.http import (
     request_json,
 )
 from reactieveld.connectors.plaintext import wordpress_html
-from reactieveld.i18n import stored
+from reactieveld.i18n import stored, stored_status
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 PER_PAGE = 100  # WordPress's maximum
@@ -606,8 +606,8 @@ class WordPressConnector:
                     stored(
                         "conn.wp.changed",
                         id=action.external_id,
-                        now=now.value,
-                        expected=action.expected_status.value,
+                        now=stored_status(now),
+                        expected=stored_status(action.expected_status),
                     ),
                     remote_status=now,
                 )
@@ -628,7 +628,12 @@ class WordPressConnector:
                     return ApplyResult(remote_status=now)
                 raise ConnectorError(
                     self.name,
-                    stored("conn.wp.refused", id=action.external_id, want=want, now=now.value),
+                    stored(
+                        "conn.wp.refused",
+                        id=action.external_id,
+                        want=stored_status(target),
+                        now=stored_status(now),
+                    ),
                     retryable=False,
                 ) from exc
             if exc.status == 404:
