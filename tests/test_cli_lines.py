@@ -31,7 +31,8 @@ OUTBOX_LINES = {
     ("en", "failed"): "blog: write-back failed: cannot reply: comments are closed on post 10",
     ("nl", "conflict"): (
         "blog: terugschrijven niet gedaan: op het platform gewijzigd (conflict): "
-        "reactie 186 is trash op de site, niet approved zoals toen ze werd gemodereerd"
+        "reactie 186 heeft op de site de status prullenbak, niet goedgekeurd zoals toen ze "
+        "werd gemodereerd"
     ),
     ("en", "conflict"): (
         "blog: write-back conflict: "

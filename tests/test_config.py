@@ -274,8 +274,8 @@ def test_unknown_source_key_names_file_line_entry_and_allowed_keys(tmp_path: Pat
     )
     assert config_error(path) == (
         f'{path}:12: [[sources]] #2 "blog": key "pol_seconds" is not known; expected one of: '
-        "name, type, url, username, password_env, statuses, rescan_seconds, poll_seconds, "
-        "enabled, fetch_process, allow_http"
+        "name, type, url, username, password_env, statuses, rescan_seconds, reread_seconds, "
+        "poll_seconds, enabled, fetch_process, allow_http"
     )
 
 
@@ -352,6 +352,30 @@ def test_wrong_type_in_demo_source(tmp_path: Path, line: str, message: str) -> N
         """,
         f'[[sources]] #1 "demo": {message}',
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", None),  # never
+        ("3600.5", None),
+        ("-1", "expected a number of seconds, 0 for never, got -1"),
+        ('"daily"', "expected a number of seconds, 0 for never, got a string"),
+    ],
+)
+def test_wordpress_reread_seconds(tmp_path: Path, value: str, message: str | None) -> None:
+    text = f"""\
+        [[sources]]
+        name = "blog"
+        type = "wordpress"
+        url = "https://blog.example.org"
+        reread_seconds = {value}  # <-
+        """
+    if message is not None:
+        assert_error(tmp_path, text, f'[[sources]] #1 "blog": key "reread_seconds": {message}')
+        return
+    [cfg] = load_config(write(tmp_path, text)).sources
+    assert cfg.option("reread_seconds") == float(value)
 
 
 @pytest.mark.parametrize(

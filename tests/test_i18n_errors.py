@@ -28,8 +28,16 @@ from reactieveld.config import SourceConfig
 from reactieveld.connectors.http import RetryPolicy, make_client
 from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.failures import error_in_language
-from reactieveld.i18n import STORED_PREFIX, STRINGS, in_language, stored, text
-from reactieveld.model import Source
+from reactieveld.i18n import (
+    STORED_PREFIX,
+    STRINGS,
+    I18n,
+    in_language,
+    stored,
+    stored_status,
+    text,
+)
+from reactieveld.model import RemoteStatus, Source
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
 from reactieveld.text import one_line
@@ -100,6 +108,34 @@ def test_hostile_fields_are_kept_and_shown_as_one_plain_line(key: str, hostile: 
     assert "\n" not in shown and "\r" not in shown
     if "markup" in hostile:
         assert "[b]markup[/b]" in shown
+
+
+#: The fields that hold a response's status (shown in the reader's words).
+STATUSES = {"now", "expected", "want"}
+STATUS_TEMPLATES = [k for k in TEMPLATES if set(_fields(k)) & STATUSES]
+
+
+@pytest.mark.parametrize("status", list(RemoteStatus))
+@pytest.mark.parametrize("key", STATUS_TEMPLATES)
+def test_a_status_in_a_stored_text_is_shown_in_the_readers_words(
+    key: str, status: RemoteStatus
+) -> None:
+    """A write-back conflict said WordPress's English status inside a Dutch line ("is
+    trash op de site"): the status fields read back as the interface says a status, from
+    the stored English word and from the bare value older texts hold."""
+    assert {"conn.wp.changed", "conn.wp.refused"} <= set(STATUS_TEMPLATES)
+    other = RemoteStatus.HOLD if status is not RemoteStatus.HOLD else RemoteStatus.TRASH
+    words = {name: (status if name == "now" else other) for name in _fields(key)}
+    for form in (stored_status, lambda s: s.value):
+        values = {n: form(s) if n in STATUSES else f"v-{n}" for n, s in words.items()}
+        english = stored(key, **values)
+        for language in ("nl", "en"):
+            said = {
+                n: I18n(language).status(s) if n in STATUSES else f"v-{n}" for n, s in words.items()
+            }
+            if language == "nl" or form is stored_status:
+                assert in_language(english, language) == text(key, language, **said)
+    assert stored_status(RemoteStatus.HOLD) == "on hold"
 
 
 @pytest.mark.parametrize(
@@ -187,7 +223,7 @@ def test_sources_shows_a_stored_closed_port_error_in_dutch(tmp_path: Path) -> No
     assert DUTCH in blog and "(na 2 pogingen)" in blog
     assert "cannot connect" not in blog and "is the site up" not in blog
     # Hostile fields: one line, markup as typed, the Dutch around it.
-    assert "reactie [b]markup[/b] is on hold op de site" in odd
+    assert "reactie [b]markup[/b] heeft op de site" in odd and "zoals toen ze" in odd
 
 
 @pytest.mark.usefixtures("cli_isolated")

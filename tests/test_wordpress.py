@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import pathlib
+from types import MappingProxyType
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from helpers.wpsite import nosleep
 
+from reactieveld.config import SourceConfig
 from reactieveld.connectors.base import ActionConflict, ConnectorError
-from reactieveld.connectors.wordpress import WordPressConnector, comment_to_response
+from reactieveld.connectors.wordpress import COMMENT_FIELDS, WordPressConnector, comment_to_response
+from reactieveld.i18n import in_language
 from reactieveld.model import Action, Capability, RemoteStatus
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine
 
 FIX = pathlib.Path(__file__).parent / "fixtures" / "wordpress"
 
@@ -205,6 +210,13 @@ async def test_conflict_not_forced():
     with pytest.raises(ActionConflict) as ei:
         await c.apply(Action(Capability.APPROVE, "blog", "5", expected_status=RemoteStatus.HOLD))
     assert ei.value.remote_status is RemoteStatus.TRASH and posts == [] and cur == ["trash"]
+    # The statuses in the interface's words (read back in the reader's language).
+    assert str(ei.value).endswith(
+        "comment 5 is trash on the site, not on hold as when it was moderated"
+    )
+    assert in_language(str(ei.value), "nl").endswith(
+        "reactie 5 heeft op de site de status prullenbak, niet wacht zoals toen ze werd gemodereerd"
+    )
     res = await c.apply(Action(Capability.SPAM, "blog", "5", expected_status=RemoteStatus.TRASH))
     assert res.remote_status is RemoteStatus.SPAM and posts == ["spam"]
     await c.aclose()
@@ -298,3 +310,84 @@ async def test_rescan_time_travels_in_the_cursor_and_finds_deletions():
     changed = {r.external_id for p in later for r in p.responses}
     assert changed == {str(x["id"]) for x in comments if x["status"] != "hold"}
     await c3.aclose()
+
+
+async def _round(handler, store, clock, **kw):
+    """One cron `sync --once`: a new connector and engine from the stored cursor."""
+    c = connector(handler, clock=clock, **kw)
+    cfg = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": c.url}))
+    engine = SyncEngine(store, [(cfg, c)])
+    try:
+        res = await engine.sync_source("blog")
+    finally:
+        await engine.aclose()
+    assert res.ok, res.error
+    return res
+
+
+def _rereads(seen):
+    """The listing requests that read comments in full from the first one on."""
+    return [
+        q
+        for m, p, q in seen
+        if p.endswith("/comments")
+        and q.get("order") == "asc"
+        and q.get("_fields") == COMMENT_FIELDS
+        and "include" not in q
+    ]
+
+
+async def test_an_edit_on_the_site_is_found_at_the_reread_and_not_before(tmp_path):
+    handler, seen, comments = make_site()
+    now = [1_000_000.0]
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    try:
+        assert (await _round(handler, store, lambda: now[0])).new == len(comments)
+
+        async def versions():
+            rows = {
+                str(c["id"]): await store.get_by_external("blog", str(c["id"])) for c in comments
+            }
+            return {k: (r.version, r.response.body_text) for k, r in rows.items()}
+
+        before = await versions()
+        edited = comments[len(comments) // 2]
+        ext = str(edited["id"])
+        edited["content"] = {"rendered": "<p>Bewerkt op de site</p>\n", "raw": "Bewerkt op de site"}
+
+        # The status re-scan is due, the re-read is not: the edit is not read yet.
+        now[0] += 3600
+        seen.clear()
+        res = await _round(handler, store, lambda: now[0])
+        assert (res.new, res.updated) == (0, 0) and _rereads(seen) == []
+        assert await versions() == before
+
+        # A day after the full sync: the re-read hands the edit to the store, a new version.
+        now[0] += 86400
+        seen.clear()
+        res = await _round(handler, store, lambda: now[0])
+        assert _rereads(seen) and (res.new, res.updated) == (0, 1)
+        after = await versions()
+        assert after[ext] == (before[ext][0] + 1, "Bewerkt op de site")
+        assert {k: v for k, v in after.items() if k != ext} == {
+            k: v for k, v in before.items() if k != ext
+        }
+
+        # Soon after (cron): not again. A day later on an unchanged site: read, no write.
+        now[0] += 3600
+        seen.clear()
+        await _round(handler, store, lambda: now[0])
+        assert _rereads(seen) == []
+        now[0] += 86400
+        seen.clear()
+        res = await _round(handler, store, lambda: now[0])
+        assert _rereads(seen) and (res.new, res.updated) == (0, 0)
+        assert await versions() == after
+
+        # reread_seconds = 0: never.
+        now[0] += 10 * 86400
+        seen.clear()
+        await _round(handler, store, lambda: now[0], reread_seconds=0)
+        assert _rereads(seen) == [] and any(q.get("_fields") == "id,status" for _, _, q in seen)
+    finally:
+        await store.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import re
 import time
 
@@ -336,3 +337,37 @@ async def test_a_reply_to_a_comment_deleted_on_the_site_is_not_posted(wp):
         await conn.aclose()
     assert ei.value.remote_status is RemoteStatus.DELETED
     assert wp.replies_to(ext) == []
+
+
+async def test_a_text_edited_on_the_site_reaches_the_memory_at_the_reread(wp, store):
+    """A comment's text edited on the site (REST ``content``, as wp-admin does) never
+    reached the memory: comments have no modified date and the re-scan reads only ids
+    and statuses. The daily re-read reads it, and the stored row gets a new version.
+    (The pace, re-scan without re-read first, is asserted offline in test_wordpress.)"""
+    from reactieveld.model import Page, Source
+
+    now = [time.time()]
+    engine, conn = engine_for(wp, store, clock=lambda: now[0])
+    cid = wp.add_comment(f"Oorspronkelijk {time.time_ns()}", "hold")
+    try:
+        # As if synced up to just before it: the first round reads only the new comment.
+        await store.ensure_source(Source("blog", "wordpress", wp.url))
+        cursor = {"v": 1, "phase": "inc", "hw": int(cid) - 1, "rs": now[0], "rr": now[0]}
+        await store.upsert_page("blog", Page(next_cursor=json.dumps(cursor)))
+        assert (await engine.sync_source("blog")).new == 1
+        first = await store.get_by_external("blog", cid)
+        edited = f"Bewerkt op de site {time.time_ns()}"
+        with wp.client() as c:
+            assert c.post(f"comments/{cid}", json={"content": edited}).status_code == 200
+
+        now[0] += 86400  # a day: the default reread_seconds
+        res = await engine.sync_source("blog")
+        assert res.ok and res.updated == 1
+        row = await store.get_by_external("blog", cid)
+        assert first.response.body_text.startswith("Oorspronkelijk")
+        assert row.response.body_text == edited and row.version == first.version + 1
+        assert await stored(store) == wp.truth()
+    finally:
+        await engine.aclose()
+        with wp.client() as c:  # leave the site as the other tests found it
+            c.delete(f"comments/{cid}", params={"force": "true"})

@@ -440,6 +440,15 @@ def _positive_number(value: Any) -> float:
     return float(value)
 
 
+def _seconds_or_never(value: Any) -> float:
+    expected = "a number of seconds, 0 for never"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(expected)
+    if not value >= 0:
+        raise ValueError(expected, str(value))
+    return float(value)
+
+
 def _count(value: Any) -> int:
     expected = "an integer of 0 or more"
     if isinstance(value, bool) or not isinstance(value, int):
@@ -603,6 +612,7 @@ _SOURCE_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
         "password_env": (_env_name, False),
         "statuses": (_choice(("any", "each")), False),
         "rescan_seconds": (_positive_number, False),
+        "reread_seconds": (_seconds_or_never, False),
     },
     "wordpress-feed": {"url": (_site_url, True)},
     "discourse": {

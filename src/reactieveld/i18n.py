@@ -1574,11 +1574,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "no username/password_env configured: this WordPress source is read-only",
     ),
     "conn.wp.changed": (
-        "reactie {id} is {now} op de site, niet {expected} zoals toen ze werd gemodereerd",
+        "reactie {id} heeft op de site de status {now}, niet {expected} zoals toen ze werd "
+        "gemodereerd",
         "comment {id} is {now} on the site, not {expected} as when it was moderated",
     ),
     "conn.wp.refused": (
-        "reactie {id}: WordPress weigerde {want} in te stellen (ze is {now})",
+        "reactie {id}: WordPress weigerde de status {want} in te stellen (ze heeft {now})",
         "comment {id}: WordPress refused to set {want} (it is {now})",
     ),
     "conn.wp.gone": (
@@ -1738,7 +1739,25 @@ STORED_PREFIX = "conn."
 _NESTED = frozenset({"error", "hint", "reason"})
 #: The fields that are whole numbers (read back as digits only: fewer ways to misread).
 _NUMBERS = frozenset({"n", "status", "seconds", "size"})
+#: The fields that hold a response's status, stored as :func:`stored_status` makes it and
+#: read back in the reader's words (a platform's own word, as older texts have it, too).
+_STATUSES = frozenset({"now", "expected", "want"})
 _FIELD = re.compile(r"\{(\w+)\}")
+
+
+def stored_status(status: RemoteStatus | str) -> str:
+    """A response's status as a stored text holds it (its English word, see
+    :data:`_STATUSES`)."""
+    return text(f"status.{RemoteStatus(status).value}", "en")
+
+
+def _status_in_language(value: str, language: str) -> str:
+    """A status field of a stored text in ``language``: the English word or the status's
+    value (texts stored before the word) read back; any other word as it is."""
+    for status in RemoteStatus:
+        if value in (status.value, stored_status(status)):
+            return text(f"status.{status.value}", language)
+    return value
 
 
 def stored(key: str, **values: Any) -> str:
@@ -1798,6 +1817,8 @@ def in_language(message: str, language: str, _depth: int = 0, *, kind: str = STO
             values = {
                 name: in_language(value, language, _depth + 1, kind=kind)
                 if name in _NESTED
+                else _status_in_language(value, language)
+                if name in _STATUSES
                 else value
                 for name, value in found.groupdict().items()
             }

@@ -27,6 +27,12 @@ How it reads (tried against WordPress 6.1):
     primes that from the store through :attr:`known_loader` or :meth:`prime_known`);
     changed or unknown ids are read in full with ``include=``, known ids that are gone
     are reported in ``Page.gone`` as deleted.
+  - Comments have no modified date either, so a text edited on the site (wp-admin, or
+    ``POST wp/v2/comments/<id>`` with ``content``) is found by a re-read every
+    ``reread_seconds`` (default a day; 0: never; its time kept in the cursor too): the
+    re-scan's listing with every field, its pages handed out as any other. The store
+    compares each comment's content hash, so an unchanged comment costs no write and an
+    edited one gets a new version. A re-read is a re-scan as well (statuses, deletions).
 
 * Threads are posts (``wp/v2/posts?include=...``; pages as a fallback), read once each.
 * Comment HTML (``content.rendered``) is turned into plain text here, once; the raw
@@ -71,7 +77,7 @@ from reactieveld.connectors.http import (
     request_json,
 )
 from reactieveld.connectors.plaintext import wordpress_html
-from reactieveld.i18n import stored
+from reactieveld.i18n import stored, stored_status
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 PER_PAGE = 100  # WordPress's maximum
@@ -166,6 +172,7 @@ class WordPressConnector:
         password: str | None = None,
         statuses: str = "any",
         rescan_seconds: float = 300.0,
+        reread_seconds: float = 86400.0,
         inflight: int = 2,
         client: SourceClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -184,6 +191,8 @@ class WordPressConnector:
         else:
             self.status_values = ("any",)
         self.rescan_seconds = rescan_seconds
+        #: How often every comment is read in full (edits); 0: never.
+        self.reread_seconds = reread_seconds
         #: Listing requests kept in flight during a full sync (1: strictly one after
         #: the other, as for a server with a single worker).
         self.inflight = max(1, int(inflight))
@@ -219,6 +228,7 @@ class WordPressConnector:
             password=password,
             statuses=cfg.option("statuses", "any"),
             rescan_seconds=float(cfg.option("rescan_seconds", 300.0)),
+            reread_seconds=float(cfg.option("reread_seconds", 86400.0)),
             inflight=int(cfg.option("inflight", 2)),
             **kwargs,
         )
@@ -432,10 +442,11 @@ class WordPressConnector:
                 last = st >= len(self.status_values)
                 if not last:
                     fill(st, offset)
-                # A full listing from the start is as good as a re-scan; a resumed one
-                # is not (comments may have moved while we were away).
+                # A full listing from the start is as good as a re-scan and a re-read; a
+                # resumed one is not (comments may have moved while we were away).
+                now = None if resumed else self._clock()
                 nxt = (
-                    {"v": 1, "phase": "inc", "hw": hw, "rs": None if resumed else self._clock()}
+                    {"v": 1, "phase": "inc", "hw": hw, "rs": now, "rr": now}
                     if last
                     else {"v": 1, "phase": "full", "st": st, "offset": offset, "hw": hw}
                 )
@@ -462,20 +473,24 @@ class WordPressConnector:
                 offset += len(batch)
                 if len(newer) < len(batch) or len(batch) < PER_PAGE:
                     break
-        rescan = self._rescan_due(state)
-        rs = state.get("rs")
+        reread = self._reread_due(state)
+        rescan = reread or self._rescan_due(state)
+        rs, rr = state.get("rs"), state.get("rr")
         ordered = [fresh[i] for i in sorted(fresh)]
         for i in range(0, len(ordered), PER_PAGE):
             chunk = ordered[i : i + PER_PAGE]
             hw = max(hw, int(chunk[-1]["id"]))
             last = i + PER_PAGE >= len(ordered) and not rescan
-            cur = {"v": 1, "phase": "inc", "hw": hw, "rs": rs}
+            cur = {"v": 1, "phase": "inc", "hw": hw, "rs": rs, "rr": rr}
             yield await self._page(chunk, cur, done=last)
         if rescan:
-            async for page in self._rescan(hw, rs):
+            async for page in self._rescan(
+                {"v": 1, "phase": "inc", "hw": hw, "rs": rs, "rr": rr}, full=reread
+            ):
                 yield page
         elif not ordered:
-            yield await self._page([], {"v": 1, "phase": "inc", "hw": hw, "rs": rs}, done=True)
+            cur = {"v": 1, "phase": "inc", "hw": hw, "rs": rs, "rr": rr}
+            yield await self._page([], cur, done=True)
 
     def force_rescan(self) -> None:
         """Make the next incremental round re-scan the site (status changes, deletions)."""
@@ -487,8 +502,16 @@ class WordPressConnector:
         rs = state.get("rs")
         return self._force_rescan or not rs or self._clock() - float(rs) >= self.rescan_seconds
 
-    async def _rescan(self, hw: int, rs: float | None) -> AsyncIterator[Page]:
-        """Compare the site's (id, status) list with what we know; read what differs."""
+    def _reread_due(self, state: Mapping[str, Any]) -> bool:
+        # As the re-scan's, the time of the last re-read travels in the cursor.
+        if self.reread_seconds <= 0:
+            return False
+        rr = state.get("rr")
+        return not rr or self._clock() - float(rr) >= self.reread_seconds
+
+    async def _rescan(self, cursor: dict[str, Any], *, full: bool) -> AsyncIterator[Page]:
+        """Compare the site's (id, status) list with what we know; read what differs.
+        ``full`` (a re-read): list every field and hand every comment out (edits)."""
         if self.known_loader is not None and not self._primed:
             self.known = {**(await self.known_loader()), **self.known}
             self._primed = True
@@ -498,16 +521,22 @@ class WordPressConnector:
             offset = 0
             while True:
                 batch, total = await self._comments(
-                    status, orderby="id", order="asc", offset=offset, _fields="id,status"
+                    status,
+                    orderby="id",
+                    order="asc",
+                    offset=offset,
+                    _fields=COMMENT_FIELDS if full else "id,status",
                 )
                 for c in batch:
                     site[str(c["id"])] = (status, wp_status(c.get("status", "approved")))
+                if full and batch:
+                    yield await self._page(batch, cursor, done=False)
                 offset += len(batch)
                 if len(batch) < PER_PAGE or 0 < total <= offset:
                     break
         differ: dict[str, list[str]] = {}
         for ext, (listing, st) in site.items():
-            if self.known.get(ext) != st:
+            if not full and self.known.get(ext) != st:
                 differ.setdefault(listing, []).append(ext)
         gone = {
             ext: RemoteStatus.DELETED
@@ -515,8 +544,7 @@ class WordPressConnector:
             if ext not in site and st != RemoteStatus.DELETED
         }
         if site:
-            hw = max(hw, max(int(e) for e in site))
-        cursor = {"v": 1, "phase": "inc", "hw": hw, "rs": rs}
+            cursor = {**cursor, "hw": max(cursor["hw"], max(int(e) for e in site))}
         chunks = [
             (listing, ids[i : i + PER_PAGE])
             for listing, ids in differ.items()
@@ -528,7 +556,8 @@ class WordPressConnector:
             )
             yield await self._page(comments, cursor, done=False)
         self._force_rescan = False
-        yield await self._page([], {**cursor, "rs": started}, done=True, gone=gone)
+        end = {**cursor, "rs": started, **({"rr": started} if full else {})}
+        yield await self._page([], end, done=True, gone=gone)
 
     # -- writing ----------------------------------------------------------------------
     async def apply(self, action: Action) -> ApplyResult:
@@ -577,8 +606,8 @@ class WordPressConnector:
                     stored(
                         "conn.wp.changed",
                         id=action.external_id,
-                        now=now.value,
-                        expected=action.expected_status.value,
+                        now=stored_status(now),
+                        expected=stored_status(action.expected_status),
                     ),
                     remote_status=now,
                 )
@@ -599,7 +628,12 @@ class WordPressConnector:
                     return ApplyResult(remote_status=now)
                 raise ConnectorError(
                     self.name,
-                    stored("conn.wp.refused", id=action.external_id, want=want, now=now.value),
+                    stored(
+                        "conn.wp.refused",
+                        id=action.external_id,
+                        want=stored_status(target),
+                        now=stored_status(now),
+                    ),
                     retryable=False,
                 ) from exc
             if exc.status == 404:
@@ -673,7 +707,7 @@ def _int(value: Any) -> int:
 
 
 def _parse_cursor(cursor: str | None) -> dict[str, Any]:
-    base = {"v": 1, "phase": "full", "st": 0, "offset": 0, "hw": 0, "rs": None}
+    base = {"v": 1, "phase": "full", "st": 0, "offset": 0, "hw": 0, "rs": None, "rr": None}
     if not cursor:
         return base
     try:
