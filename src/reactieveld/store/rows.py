@@ -240,6 +240,21 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
     )
 
 
+#: An outbox row as :func:`outbox_item_from_row` maps it (``o``: outbox, ``s``: sources).
+OUTBOX_COLS = (
+    "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
+    "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
+    "o.created_at, o.next_attempt_at, o.last_error"
+)
+
+#: The newest write-back of a response (parameter: its id), as :data:`OUTBOX_COLS`; the
+#: statement of both backends.
+NEWEST_OUTBOX_SQL = (
+    f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+    "WHERE o.response_id = ? ORDER BY o.id DESC LIMIT 1"
+)
+
+
 def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
     from reactieveld.model_values import Action, OutboxItem
 
