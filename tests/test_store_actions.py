@@ -490,6 +490,7 @@ async def test_the_decision_again_sends_a_failed_write_back_again(env, left):
         await store.moderate([ids["b"]], A, actor="m", write_back=False)
     before = await table_counts(store)
     was = (await store.get(ids["b"])).outbox_state
+    header = (await store.counts()).outbox_conflicts
 
     out = await store.moderate([ids["b"]], A, actor="anna")
 
@@ -499,6 +500,8 @@ async def test_the_decision_again_sends_a_failed_write_back_again(env, left):
         return
     [again] = out.outbox_ids
     assert again != first and (was, row.outbox_state) == (left, "pending")
+    counts = await store.counts()  # the header's '!' count and its waiting one
+    assert (header, counts.outbox_conflicts, counts.outbox_pending) == (1, 0, 1)
     [due] = await store.outbox_due()
     assert (due.id, due.attempts, due.last_error) == (again, 0, None)
     assert due.action.capability is Capability.APPROVE

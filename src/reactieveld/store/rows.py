@@ -365,9 +365,12 @@ COUNTS_SQL = {
     "sources": "SELECT id, name FROM sources ORDER BY id",
     "tags": "SELECT kind, code, n FROM tag_counts WHERE n != 0",
     "tagged": "SELECT coalesce(sum(n), 0) FROM question_tagged",
+    # A failed or conflicting write-back counts while it is its response's newest: one
+    # sent again (or any later one) takes its place, as in the queue's row.
     "outbox": (
-        "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
-        "'failed') GROUP BY 1"
+        "SELECT state, count(*) FROM outbox o WHERE state IN ('pending', 'conflict', "
+        "'failed') AND (state = 'pending' OR NOT EXISTS (SELECT 1 FROM outbox l "
+        "WHERE l.response_id = o.response_id AND l.id > o.id)) GROUP BY 1"
     ),
     # Walks the partial index of the reported rows only (migration 0012 / pg 0005): the
     # triage test in FILTER, not WHERE, or SQLite walks every new row by triage's index
