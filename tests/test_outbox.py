@@ -27,20 +27,27 @@ async def env(store_target):
     await store.close()
 
 
+def posts_answered(site, status: int, code: str, message: str):
+    """The fake site answers every POST (a write-back) with ``status``; its own handler,
+    returned, puts it right again."""
+    original = site.fake.handle
+
+    def answering(method, path, q, body, auth):
+        if method == "POST":
+            return status, {"code": code, "message": message}, {}
+        return original(method, path, q, body, auth)
+
+    site.fake.handle = answering
+    return original
+
+
 async def test_retry_later_then_applied_after_restart(env):
     site, store, engine, db = env
     target = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold")
     row = await store.get_by_external("blog", str(target))
     await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
 
-    original = site.fake.handle
-
-    def failing(method, path, q, body, auth):
-        if method == "POST":
-            return 503, {"code": "maintenance", "message": "Briefly unavailable"}, {}
-        return original(method, path, q, body, auth)
-
-    site.fake.handle = failing
+    original = posts_answered(site, 503, "maintenance", "Briefly unavailable")
     worker = OutboxWorker(store, engine.connectors, base_delay=60)
     run = await worker.run_once()
     assert (run.retry, run.done) == (1, 0)
@@ -148,3 +155,31 @@ async def test_worker_loop_outlives_a_failing_pass(env, monkeypatch):
     assert not task.done()
     stop.set()
     await asyncio.wait_for(task, 10)
+
+
+async def test_a_refused_decision_pressed_again_is_applied(env):
+    """The site refused an approval (a 403); once it would take it, the moderator presses
+    the same key again: the worker reads the comment first as for every write-back and
+    applies the new row. A comment the site changed meanwhile conflicts again, with its
+    reason: a retry is no force."""
+    site, store, engine, db = env
+    held = [i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold"][:2]
+    rows = [await store.get_by_external("blog", str(i)) for i in held]
+    rids = [r.response.id for r in rows]
+    await store.moderate(rids, RemoteStatus.APPROVED, actor="t")
+    original = posts_answered(site, 403, "rest_forbidden", "Sorry, not allowed.")
+    worker = OutboxWorker(store, engine.connectors)
+    assert (await worker.run_once()).failed == 2
+    site.fake.handle = original
+    site.fake.comments[held[1]]["status"] = "spam"  # someone on the site, meanwhile
+
+    out = await store.moderate(rids, RemoteStatus.APPROVED, actor="t")
+    assert len(out.outbox_ids) == 2
+    run = await worker.run_once()
+    assert (run.done, run.conflicts) == (1, 1)
+    assert [site.fake.comments[i]["status"] for i in held] == ["approved", "spam"]
+    done, conflict = [await store.outbox_items(response_id=rid, limit=1) for rid in rids]
+    assert (done[0].id, done[0].state.value) == (out.outbox_ids[0], "done")
+    assert (conflict[0].id, conflict[0].state.value) == (out.outbox_ids[1], "conflict")
+    assert conflict[0].last_error
+    assert [(await store.get(rid)).outbox_state for rid in rids] == ["done", "conflict"]

@@ -468,3 +468,55 @@ async def test_the_outbox_of_one_response_newest_first(store_target):
         assert len(await store.outbox_items()) == 3
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("left", ["failed", "conflict", "done", "pending", "cancelled"])
+async def test_the_decision_again_sends_a_failed_write_back_again(env, left):
+    """A write-back the platform refused (a 403) or that conflicted stayed ``!`` for
+    ever: the memory had the decision, so its key pressed again did nothing. Now the key
+    of the current decision queues it anew (a new row: the failed one keeps why; the same
+    expected status, so the platform is read first and a change there conflicts again),
+    journalled by that moderator; a write-back done, pending or undone is left alone."""
+    store, ids, _ = env
+    [first] = (await store.moderate([ids["b"]], A, actor="m")).outbox_ids
+    if left == "failed":
+        await store.outbox_fail(first, error="blog: HTTP 403: comments closed")
+    elif left == "conflict":
+        await store.outbox_fail(first, error="blog: changed on the site", conflict=True)
+    elif left == "done":
+        await store.outbox_done(first, remote_status=A)
+    elif left == "cancelled":
+        await store.undo_last(actor="m")
+        await store.moderate([ids["b"]], A, actor="m", write_back=False)
+    before = await table_counts(store)
+    was = (await store.get(ids["b"])).outbox_state
+    header = (await store.counts()).outbox_conflicts
+
+    out = await store.moderate([ids["b"]], A, actor="anna")
+
+    row = await store.get(ids["b"])
+    if left not in ("failed", "conflict"):
+        assert (out.changed, await table_counts(store), row.outbox_state) == (0, before, was)
+        return
+    [again] = out.outbox_ids
+    assert again != first and (was, row.outbox_state) == (left, "pending")
+    counts = await store.counts()  # the header's '!' count and its waiting one
+    assert (header, counts.outbox_conflicts, counts.outbox_pending) == (1, 0, 1)
+    [due] = await store.outbox_due()
+    assert (due.id, due.attempts, due.last_error) == (again, 0, None)
+    assert due.action.capability is Capability.APPROVE
+    assert due.action.expected_status is HOLD  # not forced: what the moderator saw
+    kept = {i.id: (i.state.value, i.last_error) for i in await store.outbox_items()}
+    assert kept[first][0] == left and kept[first][1]  # the refusal stays on record
+    [entry] = await store.journal(ids["b"], limit=1)
+    assert (entry.actor, entry.kind, entry.after["retry"]) == (
+        who(store, "anna"),
+        ActionKind.MODERATE,
+        first,
+    )
+    assert (row.response.remote_status, row.response.triage) == (A, TriageState.HANDLED)
+    # Undoing the retry cancels that row only; the decision stays.
+    await store.undo_last(actor="anna")
+    states = {i.id: i.state.value for i in await store.outbox_items()}
+    assert (states[first], states[again]) == (left, "cancelled")
+    assert (await store.get(ids["b"])).response.remote_status is A

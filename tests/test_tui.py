@@ -420,8 +420,9 @@ async def test_outbox_conflict_shows_on_the_item(tui_store, make_app):
 async def test_a_failed_reply_says_why_and_keeps_its_text_in_view(tui_store, make_app):
     """A reply to a post closed for comments fails after the moderator moved on: the view
     said only "failed". Now it says why (WordPress's refusal, as the connector words it)
-    and shows the reply that was not sent, literally (in Dutch: one app run; the English
-    words are the same table's)."""
+    and shows the reply that was not sent, literally, with how to send it again: r opens
+    the reply editor with it (in Dutch: one app run; the English words are the same
+    table's)."""
     from reactieveld.model import Action, Capability
     from reactieveld.tui.messages import StoreChanged
 
@@ -445,10 +446,59 @@ async def test_a_failed_reply_says_why_and_keeps_its_text_in_view(tui_store, mak
             "Terugschrijven: mislukt\n  blog: kan niet antwoorden: reacties zijn gesloten" in shown
         )
         assert "Niet verstuurd antwoord:\nDank je [b]wel[/b] 🙌\nTweede regel" in shown
+        # How to send it again, next to why (the reply editor opens with the text).
+        assert "— druk op r om het antwoord opnieuw te versturen (de tekst staat klaar)" in shown
         assert "\x1b" not in shown
         # The store keeps the row as it failed (the view only reads it).
         [kept] = await tui_store.outbox_items(response_id=r.id)
         assert (kept.state, kept.action.text, kept.last_error) == (OutboxState.FAILED, text, why)
+        # r opens the reply editor with that text; sent, it is queued anew.
+        await press(pilot, "r")
+        assert app.screen.query_one("#editor-text").text == text
+        await press(pilot, "ctrl+s")
+        again = await tui_store.outbox_items(response_id=r.id)
+        assert [(i.state, i.action.text) for i in again] == [
+            (OutboxState.PENDING, text),
+            (OutboxState.FAILED, text),
+        ]
+
+
+async def test_a_refused_write_back_is_sent_again_by_its_key(tui_store, make_app):
+    """A decision the site refused (a 403) stayed '!' for ever: its key pressed again
+    did nothing. The view now says which key sends it again (as configured: spam is
+    remapped here), that key queues it anew ('↻', a pending row, journalled as a resend)
+    (in English: one app run; the Dutch words are the same table's, and the failed
+    reply's test sends a reply again)."""
+    from reactieveld.model import Capability
+    from reactieveld.tui.messages import StoreChanged
+
+    app = make_app(tui_store, language="en", keymap={"spam": "o"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(app, pilot)
+        await press(pilot, "tab", "tab", "tab", "tab", "tab")  # all
+        rid = screen.queue.current.response.id
+        await press(pilot, "o")  # spam, and the queue moves on
+        [first] = await tui_store.outbox_items(response_id=rid)
+        why = "blog: HTTP 403: Sorry, you are not allowed to edit this comment."
+        await tui_store.outbox_fail(first.id, error=why)
+        app.post_message(StoreChanged())
+        await settle(app, pilot)
+        assert await screen.queue.jump_to_response(rid)  # back to it: the view reads it
+        await settle(app, pilot)
+        assert screen.queue.current.response.id == rid
+        shown = screen.query_one("#response").render_content().plain
+        assert "not allowed to edit this comment. — press o again to send it again" in shown
+        assert "! spam" in screen.queue._render_row(screen.queue.current, 120, False, False).text
+
+        await press(pilot, "o")
+        again, kept = await tui_store.outbox_items(response_id=rid)
+        assert (again.state, kept.id, kept.state) == (OutboxState.PENDING, first.id, "failed")
+        assert again.action.capability is Capability.SPAM
+        [entry] = await tui_store.journal(rid, limit=1)
+        assert (entry.actor, entry.after.get("retry")) == ("tester", first.id)
+        row = await tui_store.get(rid)
+        assert row.outbox_state == "pending"
+        assert "↻ spam" in screen.queue._render_row(row, 120, False, False).text
 
 
 async def test_large_store_opens_and_pages(tmp_path, make_app):

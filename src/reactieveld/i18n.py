@@ -144,10 +144,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.journal": ("Logboek", "Journal"),
     "view.outbox": ("Terugschrijven", "Write-back"),
     "view.outbox.unsent": ("Niet verstuurd antwoord", "Reply not sent"),
+    "view.outbox.again": (
+        "druk nogmaals op {press} om opnieuw te versturen",
+        "press {press} again to send it again",
+    ),
+    "view.outbox.again_reply": (
+        "druk op {press} om het antwoord opnieuw te versturen (de tekst staat klaar)",
+        "press {press} to send the reply again (its text is filled in)",
+    ),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
     # the source is named once, in the view's first line
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
     "journal.moderate": ("status {before} → {after}", "status {before} → {after}"),
+    "journal.resend": ("{status} opnieuw verstuurd", "{status} sent again"),
     "journal.handle": ("afgehandeld", "handled"),
     "journal.tag": ("vraag {code} toegevoegd", "question {code} added"),
     "journal.untag": ("vraag {code} verwijderd", "question {code} removed"),

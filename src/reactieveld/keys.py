@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reactieveld.later import names_in
-from reactieveld.model import RemoteStatus
+from reactieveld.model import STATUS_FOR_CAPABILITY, Capability, RemoteStatus
 
 if TYPE_CHECKING:
     from reactieveld.problems import KeyProblem as KeyProblem
@@ -34,6 +34,18 @@ STATUS_KEYS: tuple[tuple[str, str, RemoteStatus], ...] = (
     # a flagged post); elsewhere the key refuses with the platform's reason (issue 16).
     ("hide", "v", RemoteStatus.HIDDEN),
 )
+
+
+def resend_key(capability: Capability) -> tuple[str, str] | None:
+    """The key that sends a failed write-back of ``capability`` again: (binding id, its
+    default key): the decision's own key pressed again, or the reply editor's (which
+    opens with the text not sent). None for a write-back no key makes."""
+    if capability is Capability.REPLY:
+        return ("reply", "r")
+    status = STATUS_FOR_CAPABILITY.get(capability)
+    return next(((name, key) for name, key, s in STATUS_KEYS if s is status), None)
+
+
 #: Moderation keys left off the footer (help and the palette list them): at 80 columns
 #: the footer has no room, and on most rows (WordPress, the feed) hide cannot act.
 OFF_FOOTER = frozenset({"hide"})

@@ -42,7 +42,12 @@ from reactieveld.store.codings import (
     upsert_params,
 )
 from reactieveld.store.ingest import json_text, storable
-from reactieveld.store.rows import placeholders, to_epoch
+from reactieveld.store.rows import (
+    NEWEST_OUTBOX_SQL,
+    outbox_item_from_row,
+    placeholders,
+    to_epoch,
+)
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
@@ -54,6 +59,7 @@ from reactieveld.store.screening import (
 )
 
 if TYPE_CHECKING:
+    from reactieveld.model_values import OutboxItem
     from reactieveld.rules import RuleSet
 
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
@@ -179,6 +185,57 @@ def plan_moderate(
             )
         )
     return steps
+
+
+#: The write-back states a person must act on: the decision's key pressed again sends it
+#: anew (:func:`plan_resend`).
+RESENDABLE = (OutboxState.FAILED, OutboxState.CONFLICT)
+
+
+def plan_resend(
+    steps: Sequence[Step],
+    targets: Sequence[Sequence[Any]],
+    status: RemoteStatus,
+    newest: Mapping[int, OutboxItem],
+) -> list[Step]:
+    """A moderator's decision again on responses already at ``status`` whose newest
+    write-back (``newest``: response id -> its outbox row) of that decision failed or
+    conflicted: the same write-back is queued anew, in a new outbox row (the failed one
+    stays as the record of what the platform refused and why; the new one starts with no
+    attempts and belongs to this journal entry, so undoing the retry cancels just it).
+    It carries the status the moderator first saw, so the platform is read first as for
+    every write-back: a comment changed on the site meanwhile conflicts again, it is not
+    forced. The entry's ``after`` names the row it sends again (``retry``). ``steps``
+    (:func:`plan_moderate`'s) in the targets' order, with the resends in theirs."""
+    planned = {s[0]: s for s in steps}
+    out: list[Step] = []
+    for rid, _source, _ext, _thread, old_status, old_triage, *_rest in targets:
+        item = newest.get(rid)
+        step = planned.get(rid)
+        if (
+            old_status != status.value
+            or item is None
+            or item.state not in RESENDABLE
+            or item.action.capability is not CAPABILITY_FOR_STATUS.get(status)
+        ):
+            if step is not None:
+                out.append(step)
+            continue
+        after = {"status": status.value, "triage": TriageState.HANDLED.value, "retry": item.id}
+        out.append((rid, {"status": old_status, "triage": old_triage}, after, item.action))
+    return out
+
+
+def resend_candidates(targets: Sequence[Sequence[Any]], status: RemoteStatus) -> list[int]:
+    """The ``targets`` a decision on ``status`` may send again (already at it): whose
+    newest write-back :func:`plan_resend` reads."""
+    return [t[0] for t in targets if t[4] == status.value]
+
+
+def newest_writebacks(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OutboxItem]:
+    """The newest outbox row of each response of ``ids`` that has one."""
+    rows = (db.execute(NEWEST_OUTBOX_SQL, (rid,)).fetchone() for rid in ids)
+    return {row[2]: outbox_item_from_row(row) for row in rows if row is not None}
 
 
 def plan_rule_hold(targets: Sequence[Sequence[Any]], *, write_back: bool) -> list[Step]:
@@ -352,6 +409,9 @@ def moderate(
 ) -> ActionOutcome:
     targets = _targets(db, ids)
     steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
+    if write_back:
+        newest = newest_writebacks(db, resend_candidates(targets, status))
+        steps = plan_resend(steps, targets, status, newest)
     outcome = _decide(db, steps, status, actor=actor, now=now, batch=batch, reason=reason)
     settle_flags(db, [(t[0], status.value) for t in targets], outcome, steps, actor, now)
     return outcome
@@ -950,7 +1010,7 @@ def reverse_action(
     Both backends build it here."""
     if kind is ActionKind.MODERATE:
         reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
-        if reverse is None:
+        if reverse is None or before["status"] == after["status"]:  # a resend: nothing to undo
             return None
         return Action(
             capability=reverse,

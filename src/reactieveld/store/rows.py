@@ -240,6 +240,21 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
     )
 
 
+#: An outbox row as :func:`outbox_item_from_row` maps it (``o``: outbox, ``s``: sources).
+OUTBOX_COLS = (
+    "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
+    "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
+    "o.created_at, o.next_attempt_at, o.last_error"
+)
+
+#: The newest write-back of a response (parameter: its id), as :data:`OUTBOX_COLS`; the
+#: statement of both backends.
+NEWEST_OUTBOX_SQL = (
+    f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+    "WHERE o.response_id = ? ORDER BY o.id DESC LIMIT 1"
+)
+
+
 def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
     from reactieveld.model_values import Action, OutboxItem
 
@@ -350,9 +365,12 @@ COUNTS_SQL = {
     "sources": "SELECT id, name FROM sources ORDER BY id",
     "tags": "SELECT kind, code, n FROM tag_counts WHERE n != 0",
     "tagged": "SELECT coalesce(sum(n), 0) FROM question_tagged",
+    # A failed or conflicting write-back counts while it is its response's newest: one
+    # sent again (or any later one) takes its place, as in the queue's row.
     "outbox": (
-        "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'conflict', "
-        "'failed') GROUP BY 1"
+        "SELECT state, count(*) FROM outbox o WHERE state IN ('pending', 'conflict', "
+        "'failed') AND (state = 'pending' OR NOT EXISTS (SELECT 1 FROM outbox l "
+        "WHERE l.response_id = o.response_id AND l.id > o.id)) GROUP BY 1"
     ),
     # Walks the partial index of the reported rows only (migration 0012 / pg 0005): the
     # triage test in FILTER, not WHERE, or SQLite walks every new row by triage's index

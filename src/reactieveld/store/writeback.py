@@ -21,13 +21,7 @@ from reactieveld.model import (
 )
 from reactieveld.store.actions import enqueue_reverse, source_id
 from reactieveld.store.ingest import content_hash, platform_hash, rekey, upsert
-from reactieveld.store.rows import outbox_item_from_row, placeholders, to_epoch
-
-OUTBOX_COLS = (
-    "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
-    "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
-    "o.created_at, o.next_attempt_at, o.last_error"
-)
+from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, placeholders, to_epoch
 
 
 def outbox_due(db: sqlite3.Connection, now: int, limit: int) -> list[OutboxItem]:

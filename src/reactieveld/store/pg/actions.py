@@ -43,10 +43,12 @@ from reactieveld.store.actions import (
     plan_handle,
     plan_moderate,
     plan_reply,
+    plan_resend,
     plan_rule_hold,
     plan_toggle,
     plan_undo,
     reason_columns,
+    resend_candidates,
     reverse_action,
     stamp,
     undo_entries,
@@ -75,6 +77,7 @@ from reactieveld.store.ingest import storable
 from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
+from reactieveld.store.rows import NEWEST_OUTBOX_SQL, outbox_item_from_row
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
@@ -366,6 +369,13 @@ class Actions(PgBase):
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
+            if write_back:
+                newest = {}
+                for rid in resend_candidates(targets, status):
+                    row = await conn.fetchrow(dollar(NEWEST_OUTBOX_SQL), rid)
+                    if row is not None:
+                        newest[rid] = outbox_item_from_row(row)
+                steps = plan_resend(steps, targets, status, newest)
             outcome = await self._decide(conn, steps, status, batch=batch, now=now, reason=reason)
             await settle_flags(conn, [(t[0], status.value) for t in targets], outcome, steps, now)
             return outcome

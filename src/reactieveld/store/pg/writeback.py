@@ -34,10 +34,9 @@ from reactieveld.store.pg.actions import add_tag, enqueue_reverse
 from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.ingest import search_vector, title_of
 from reactieveld.store.pg.live import notify
-from reactieveld.store.rows import outbox_item_from_row, to_epoch
+from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import (
     DONE_ROW,
-    OUTBOX_COLS,
     REQUEUE_SQL,
     SENDING_SQL,
     STATUS_UNLESS_LATER,

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs, split_keys
-from reactieveld.model import Capability, RemoteStatus
+from reactieveld.model import Capability, OutboxState, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
@@ -910,10 +910,12 @@ class TriageScreen(Screen[None]):
             await self._after(batch=False, advance=advance, acted=rid)
 
         author = one_line(response.author_name, limit=40)
+        unsent = await self._unsent_reply(row) if kind == "reply" else ""
         await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             EditorScreen(
                 self.i18n.t(f"{kind}.title", author=author),
                 self.i18n.t(f"{kind}.hint"),
+                text=unsent,
                 drafts=self.rapp.drafts,
                 draft_key=key,
                 i18n=self.i18n,
@@ -921,6 +923,18 @@ class TriageScreen(Screen[None]):
             ),
             save,
         )
+
+    async def _unsent_reply(self, row: QueueRow) -> str:
+        """The text of ``row``'s reply the platform refused or that conflicted (its
+        newest write-back), which the reply editor opens with (a draft goes first): sent,
+        it is queued anew as any reply; "" when there is none."""
+        if row.outbox_state not in (OutboxState.FAILED.value, OutboxState.CONFLICT.value):
+            return ""
+        newest = await self.rapp.store.outbox_items(response_id=row.response.id, limit=1)
+        item = newest[0] if newest else None
+        if item is None or item.action.capability is not Capability.REPLY:
+            return ""
+        return item.action.text or ""
 
     def action_mark(self) -> None:
         self.queue.toggle_mark()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import set_cell_size
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -22,6 +23,7 @@ from textual.widgets import Static
 from reactieveld.codebook import Codebook
 from reactieveld.failures import error_in_language
 from reactieveld.i18n import I18n
+from reactieveld.keys import resend_key, split_keys
 from reactieveld.model import Capability, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
@@ -295,13 +297,31 @@ class ResponseView(VerticalScroll, can_focus=False):
             return []
         t = self.i18n.t
         parts: list[Part] = []
-        if item.last_error:
-            why = error_in_language(item.last_error, self.i18n.language)
-            parts.append(("  " + preview(why, 300) + "\n", "italic"))
+        why = error_in_language(item.last_error, self.i18n.language) if item.last_error else ""
+        again = self._resend_hint(item.action.capability)
+        said = " — ".join(p for p in (preview(why, 300) if why else "", again) if p)
+        if said:
+            parts.append(("  " + said + "\n", "italic"))
         if item.action.capability is Capability.REPLY and item.action.text:
             parts.append((t("view.outbox.unsent") + ":\n", "dim"))
             parts.append(clean(item.action.text, limit=BODY_LIMIT) + "\n")
         return parts
+
+    def _resend_hint(self, capability: Capability) -> str:
+        """How to send a failed write-back again, with the key as configured: the
+        decision's key pressed again, or the reply editor's (it opens with the text not
+        sent); nothing where no key makes it or the source is read-only."""
+        found = None if self.readonly_reason else resend_key(capability)
+        if found is None:
+            return ""
+        binding_id, default = found
+        keymap = getattr(self.app, "_keymap", None) or {}
+        keys = split_keys(keymap.get(binding_id, default))
+        if not keys:
+            return ""
+        key = self.app.get_key_display(Binding(keys[0], ""))
+        said = "view.outbox.again_reply" if capability is Capability.REPLY else "view.outbox.again"
+        return self.i18n.t(said, press=key)
 
     def _body(self, response_id: int | None, body: str) -> list[Part]:
         """The body, cleaned, with the words the configured rules match marked (in
@@ -322,7 +342,8 @@ class ResponseView(VerticalScroll, can_focus=False):
         before, after = entry.before, entry.after
         if kind == "moderate":
             said = t(
-                "journal.moderate",
+                "journal.resend" if "retry" in after else "journal.moderate",
+                status=self.i18n.status(after.get("status", "approved")),
                 before=self.i18n.status(before.get("status", "approved")),
                 after=self.i18n.status(after.get("status", "approved")),
             )
