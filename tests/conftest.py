@@ -195,10 +195,29 @@ async def moderators(
         await store.close()
 
 
+#: The longest units of work (tens of seconds each on CI's two cores, the wordpress group
+#: minutes), started first: xdist hands out the units in the order collected, and one of
+#: them handed out last (the real WordPress's tests were among the last files) keeps one
+#: core busy while the other idles at the end of the run.
+LONG_FIRST = (
+    "test_palette.py::test_every_command_listed_does_something_on_the_screen_shown",
+    "test_tui_whole_queue.py::",
+)
+
+
+def _order(item: pytest.Item) -> int:
+    """0: the wordpress group (the longest unit), 1: ``LONG_FIRST``, 2: the rest."""
+    if item.get_closest_marker("wordpress") is not None:
+        return 0
+    return 1 if any(long in item.nodeid for long in LONG_FIRST) else 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``@pytest.mark.sqlite_only``: a ``store_target`` test not (yet) run on PostgreSQL.
     ``@pytest.mark.wordpress``: the tests on the one real WordPress run in one worker
-    (pytest-xdist's ``loadgroup``), one after another, as they were written to."""
+    (pytest-xdist's ``loadgroup``), one after another, as they were written to. The
+    longest units (``LONG_FIRST``, the wordpress group) come first, the rest in order."""
+    items.sort(key=_order)  # stable: each part in its own order
     for item in items:
         if item.get_closest_marker("wordpress") is not None:
             item.add_marker(pytest.mark.xdist_group("wordpress"))

@@ -42,9 +42,13 @@ async def _help(app: Any, pilot: Any, name: str) -> HelpScreen:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("name", list(SCREENS))
-async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
+async def test_each_screens_help_its_keys_footer_and_columns(
     tui_store: Any, language: str, name: str
 ) -> None:
+    """Every screen's help, in both languages, at 80x24, checked in one app: the checks
+    below read the same screen and its help, and each leaves them as it found them (they
+    were an app each, opening the screen and its help again: 120 apps, 3 minutes of the
+    suite on one core). The app keys are tried last: they open other screens."""
     app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_screen(app, pilot, name)
@@ -52,60 +56,141 @@ async def test_each_key_in_the_help_once_and_as_the_binding_that_runs_it(
         running = {
             key: (found.node, found.binding) for key, found in screen.active_bindings.items()
         }
-        by_display = {app.get_key_display(binding): key for key, (_, binding) in running.items()}
-        app_labels = {label for _, _, label in app.app_keys()}
-        textual = {I18n(language).t(label) for label in TEXTUAL_KEYS.values()}
-        rows = (await _help(app, pilot, name)).rows
-        shown = [key for keys, _, _ in rows for key in keys.split(" ")]
-        assert len(shown) == len(set(shown)), sorted(k for k in shown if shown.count(k) > 1)
-        for keys, label, _ in rows:
-            described = set()
-            for display in keys.split(" "):
-                assert display in by_display, (display, label, sorted(by_display))
-                node, binding = running[by_display[display]]
-                if label in app_labels:  # the app's key: no screen or widget takes it
-                    assert node is app, (display, label, node, binding.action)
-                    continue
-                assert node is not app, (display, label)
-                if node is screen and label not in textual:
-                    described.add(binding.description)
-            # The screen's keys in one row run bindings that say the same.
-            assert len(described) <= 1, (keys, label, described)
+        help_screen = await _help(app, pilot, name)
+        _each_key_in_the_help_once_and_as_the_binding_that_runs_it(
+            app, screen, running, help_screen.rows, language
+        )
+        await _the_help_has_its_own_footer_and_says_when_there_is_more(
+            app, pilot, help_screen, name, language
+        )
+        await _a_long_description_wraps_in_its_own_column(app, pilot, help_screen, name, language)
+        await pilot.press("escape")
+        await settled(pilot)
+        assert app.screen is screen
+        await _each_app_key_in_the_help_opens_what_it_says(
+            app, pilot, screen, running, help_screen.rows, name, language
+        )
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("name", list(SCREENS))
-async def test_each_app_key_in_the_help_opens_what_it_says(
-    tui_store: Any, language: str, name: str
+def _each_key_in_the_help_once_and_as_the_binding_that_runs_it(
+    app: Any, screen: Any, running: dict[str, Any], rows: Any, language: str
+) -> None:
+    """No key is in two rows of the help; a row of an app-wide key holds only keys that
+    reach the app, a row of the screen's none that runs another binding of the screen."""
+    by_display = {app.get_key_display(binding): key for key, (_, binding) in running.items()}
+    app_labels = {label for _, _, label in app.app_keys()}
+    textual = {I18n(language).t(label) for label in TEXTUAL_KEYS.values()}
+    shown = [key for keys, _, _ in rows for key in keys.split(" ")]
+    assert len(shown) == len(set(shown)), sorted(k for k in shown if shown.count(k) > 1)
+    for keys, label, _ in rows:
+        described = set()
+        for display in keys.split(" "):
+            assert display in by_display, (display, label, sorted(by_display))
+            node, binding = running[by_display[display]]
+            if label in app_labels:  # the app's key: no screen or widget takes it
+                assert node is app, (display, label, node, binding.action)
+                continue
+            assert node is not app, (display, label)
+            if node is screen and label not in textual:
+                described.add(binding.description)
+        # The screen's keys in one row run bindings that say the same.
+        assert len(described) <= 1, (keys, label, described)
+
+
+async def _each_app_key_in_the_help_opens_what_it_says(
+    app: Any,
+    pilot: Any,
+    screen: Any,
+    running: dict[str, Any],
+    rows: Any,
+    name: str,
+    language: str,
 ) -> None:
     """Each app-wide key the help lists (but quit) opens its screen from the screen under
     the help: the dashboard's help listed D, the key that opens the dashboard, which does
     nothing there; so for any app key on the screen it opens (E, f2)."""
-    app = screens_app(tui_store, language)
-    async with app.run_test(size=SMALL) as pilot:
-        screen = await open_screen(app, pilot, name)
-        running = {
-            app.get_key_display(found.binding): key for key, found in screen.active_bindings.items()
-        }
-        quit_label = I18n(language).t("key.quit")
-        app_labels = {label for _, _, label in app.app_keys()} - {quit_label}
-        rows = (await _help(app, pilot, name)).rows
-        await pilot.press("escape")
-        await settled(pilot)
-        assert app.screen is screen
-        tried = []
-        for keys, label, _ in rows:
-            if label not in app_labels:
-                continue
-            for display in keys.split(" "):
-                await pilot.press(running[display])
+    by_display = {app.get_key_display(binding): key for key, (_, binding) in running.items()}
+    quit_label = I18n(language).t("key.quit")
+    app_labels = {label for _, _, label in app.app_keys()} - {quit_label}
+    tried = []
+    for keys, label, _ in rows:
+        if label not in app_labels:
+            continue
+        for display in keys.split(" "):
+            await pilot.press(by_display[display])
+            await settled(pilot)
+            assert app.screen is not screen, (display, label)  # it opened something
+            tried.append(display)
+            while app.screen is not screen:
+                app.pop_screen()
                 await settled(pilot)
-                assert app.screen is not screen, (display, label)  # it opened something
-                tried.append(display)
-                while app.screen is not screen:
-                    app.pop_screen()
-                    await settled(pilot)
-        assert tried or name not in ("triage", "dashboard", "thread", "history"), rows
+    assert tried or name not in ("triage", "dashboard", "thread", "history"), rows
+
+
+async def _the_help_has_its_own_footer_and_says_when_there_is_more(
+    app: Any, pilot: Any, help_screen: HelpScreen, name: str, language: str
+) -> None:
+    """At 80x24 the help's last line is its own (esc Close, and pgdn/pgup and j/k while
+    it is longer than its box), none of the screen's under it. A help longer than its
+    box says "▼ more: pgdn" on the box's last line until its end is in view. Leaves the
+    help at its top."""
+    t = I18n(language).t
+    footer = screen_text(app)[-1]
+    assert footer.startswith(f"esc {t('help.close')}"), footer
+    for label in (*TRIAGE_LABELS, "key.help", "key.back", "key.cancel"):
+        assert f" {t(label)} " not in f" {footer} ", (footer, label)
+    box = help_screen.query_one("#help")
+    longer = box.max_scroll_y > 0
+    assert longer or name != "triage"  # the queue's help is twice the screen
+    scroll_keys = f"pgdn/pgup {t('help.page')} j/k {t('help.line')}"
+    assert (scroll_keys in footer) == longer, footer
+    assert any(t("help.more") in line for line in screen_text(app)) == longer
+    if longer:
+        await pilot.press("end")
+        await settled(pilot)
+        assert not any(t("help.more") in line for line in screen_text(app))
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("home", "j")
+        await settled(pilot)
+        assert box.scroll_y == 1
+        await pilot.press("home")
+        await settled(pilot)
+    assert box.scroll_y == 0
+
+
+async def _a_long_description_wraps_in_its_own_column(
+    app: Any, pilot: Any, help_screen: HelpScreen, name: str, language: str
+) -> None:
+    """At 80x24 a description longer than the box goes on under itself, never under the
+    keys' column ("Question 2: On which topics do we (not) use / dialogue?" ran under the
+    "2"): read page by page, every line of the box holds a row's keys in that column or
+    nothing, and every row's description is there in full."""
+    box = help_screen.query_one("#help")
+    left = box.scrollable_content_region.x
+    width = max(len(keys) for keys, _, _ in help_screen.rows) + 2
+    keys_of = {keys for keys, _, _ in help_screen.rows}
+    seen: list[str] = []
+    for _ in range(12):  # page by page to the end
+        region = box.scrollable_content_region
+        lines = screen_text(app)[region.y : region.y + region.height]
+        seen += [line[left : region.x + region.width] for line in lines]
+        if box.scroll_y >= box.max_scroll_y:
+            break
+        await pilot.press("pagedown")
+        await settled(pilot)
+    title = I18n(language).t("help.title")
+    assert seen[0].strip() == title
+    seen = seen[1:]
+    wrapped = 0
+    for line in seen:
+        column = line[:width].strip()
+        assert column == "" or column in keys_of, (column, line)
+        wrapped += column == "" and line.strip() != ""
+    flat = " ".join(" ".join(line[width:].split()) for line in seen)
+    for _, label, _ in help_screen.rows:
+        assert " ".join(label.split()) in flat, label
+    if name == "triage":  # the planning questions are longer than the box
+        assert wrapped > 0
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -181,80 +266,3 @@ async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any
 
 def _nodes(node: TreeNode[int]) -> list[TreeNode[int]]:
     return [node, *(n for c in node.children for n in _nodes(c))]
-
-
-@pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("name", list(SCREENS))
-async def test_the_help_has_its_own_footer_and_says_when_there_is_more(
-    tui_store: Any, language: str, name: str
-) -> None:
-    """At 80x24 the help's last line is its own (esc Close, and pgdn/pgup and j/k while
-    it is longer than its box), none of the screen's under it. A help longer than its
-    box says "▼ more: pgdn" on the box's last line until its end is in view."""
-    t = I18n(language).t
-    app = screens_app(tui_store, language)
-    async with app.run_test(size=SMALL) as pilot:
-        under = await open_screen(app, pilot, name)
-        help_screen = await _help(app, pilot, name)
-        footer = screen_text(app)[-1]
-        assert footer.startswith(f"esc {t('help.close')}"), footer
-        for label in (*TRIAGE_LABELS, "key.help", "key.back", "key.cancel"):
-            assert f" {t(label)} " not in f" {footer} ", (footer, label)
-        box = help_screen.query_one("#help")
-        longer = box.max_scroll_y > 0
-        assert longer or name != "triage"  # the queue's help is twice the screen
-        scroll_keys = f"pgdn/pgup {t('help.page')} j/k {t('help.line')}"
-        assert (scroll_keys in footer) == longer, footer
-        assert any(t("help.more") in line for line in screen_text(app)) == longer
-        if longer:
-            await pilot.press("end")
-            await settled(pilot)
-            assert not any(t("help.more") in line for line in screen_text(app))
-            assert box.scroll_y == box.max_scroll_y
-            await pilot.press("home", "j")
-            await settled(pilot)
-            assert box.scroll_y == 1
-        await pilot.press("escape")
-        await settled(pilot)
-        assert app.screen is under
-
-
-@pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("name", list(SCREENS))
-async def test_a_long_description_wraps_in_its_own_column(
-    tui_store: Any, language: str, name: str
-) -> None:
-    """At 80x24 a description longer than the box goes on under itself, never under the
-    keys' column ("Question 2: On which topics do we (not) use / dialogue?" ran under the
-    "2"): read page by page, every line of the box holds a row's keys in that column or
-    nothing, and every row's description is there in full."""
-    app = screens_app(tui_store, language)
-    async with app.run_test(size=SMALL) as pilot:
-        await open_screen(app, pilot, name)
-        help_screen = await _help(app, pilot, name)
-        box = help_screen.query_one("#help")
-        left = box.scrollable_content_region.x
-        width = max(len(keys) for keys, _, _ in help_screen.rows) + 2
-        keys_of = {keys for keys, _, _ in help_screen.rows}
-        seen: list[str] = []
-        for _ in range(12):  # page by page to the end
-            region = box.scrollable_content_region
-            lines = screen_text(app)[region.y : region.y + region.height]
-            seen += [line[left : region.x + region.width] for line in lines]
-            if box.scroll_y >= box.max_scroll_y:
-                break
-            await pilot.press("pagedown")
-            await settled(pilot)
-        title = I18n(language).t("help.title")
-        assert seen[0].strip() == title
-        seen = seen[1:]
-        wrapped = 0
-        for line in seen:
-            column = line[:width].strip()
-            assert column == "" or column in keys_of, (column, line)
-            wrapped += column == "" and line.strip() != ""
-        flat = " ".join(" ".join(line[width:].split()) for line in seen)
-        for _, label, _ in help_screen.rows:
-            assert " ".join(label.split()) in flat, label
-        if name == "triage":  # the planning questions are longer than the box
-            assert wrapped > 0

@@ -86,6 +86,30 @@ async def _run(
         await store.close()
 
 
+#: The runs of keys pressed one at a time made in this process, by their keys and options:
+#: where the keys do not depend on the seed, every seed's trickled run is compared with
+#: the same reference, and a run of it (each key waited for) is most of such a test's time.
+_REFERENCES: dict[str, Any] = {}
+
+
+async def _reference(make: Any, *given: Any) -> Any:
+    """What ``make()`` gives, made once per process for the same ``given`` (the keys and
+    options of a one-at-a-time run, which gives the same store whenever it is made)."""
+    key = repr(given)
+    if key not in _REFERENCES:
+        _REFERENCES[key] = await make()
+    return _REFERENCES[key]
+
+
+async def _one_at_a_time(
+    tmp_path: Any, make_app: Any, name: str, keys: list[str], **kw: Any
+) -> tuple[Any, Any]:
+    """``_run`` with ``fast=False``, made once per process for the same keys and options."""
+    return await _reference(
+        lambda: _run(tmp_path, make_app, name, keys, fast=False, **kw), name, keys, kw
+    )
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_a_burst_of_keys_decides_as_the_keys_one_at_a_time(tmp_path, make_app, seed):
     keys = random.Random(seed).choices(KEYS, k=14)
@@ -243,7 +267,7 @@ async def test_keys_trickled_through_reason_dialogs_decide_as_one_at_a_time(
 
     keys = ["j", "d", "3", "j", "u", "1", "a", "k", "d", "2"]
     kw = {"reasons": ReasonsConfig()}  # trash and hold ask
-    slow = await _run(tmp_path, make_app, "reason", keys, fast=False, **kw)
+    slow = await _one_at_a_time(tmp_path, make_app, "reason", keys, **kw)
     trickled = await _trickle_run(tmp_path, make_app, keys, seed, **kw)
     assert len(slow[0]) == 4
     assert trickled == slow
@@ -284,9 +308,10 @@ async def _report_runs(
 ) -> list[tuple[Any, ...]]:
     """The runs of ``keys`` one at a time and trickled (:func:`_trickle_run`), each the
     store's actions, outbox texts and the names of the reports written (in the app's
-    directory, a fresh one for each run)."""
-    runs = []
-    for fast in (False, True):
+    directory, a fresh one for each run); the one at a time made once per process for the
+    same keys."""
+
+    async def run(fast: bool) -> tuple[Any, ...]:
         folder = tmp_path / f"reports-{fast}"  # the app's directory: the report goes there
         folder.mkdir()
         monkeypatch.chdir(folder)
@@ -294,8 +319,9 @@ async def _report_runs(
             done = await _trickle_run(tmp_path, make_app, keys, seed, before=before)
         else:
             done = await _run(tmp_path, make_app, "export", keys, fast=False, before=before)
-        runs.append((*done, sorted(p.name for p in folder.iterdir())))
-    return runs
+        return (*done, sorted(p.name for p in folder.iterdir()))
+
+    return [await _reference(lambda: run(False), "export", keys, before), await run(True)]
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -342,7 +368,7 @@ async def test_a_choice_typed_behind_tab_in_the_filter_dialog_is_made_in_the_nex
     # f: the filter dialog, its source select focused; tab to the status select, enter
     # opens its list, down down enter chooses, ctrl+s applies; s decides in that queue.
     keys = ["f", "tab", "enter", "down", "down", "enter", "ctrl+s", "s"]
-    slow = await _run(tmp_path, make_app, "filter", keys, fast=False)
+    slow = await _one_at_a_time(tmp_path, make_app, "filter", keys)
     trickled = await _trickle_run(tmp_path, make_app, keys, seed)
     assert len(slow[0]) == 1, keys
     assert trickled == slow, keys

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 
 # Per position in the queue: the question key, the role key, the decision key.
 PLAN = [("1", "b", "a"), ("3", "r", "u"), ("5", "a", "x"), ("8", "c", "s"), ("2", "g", "d")]
+#: The demo queue's size: each step of the plan twice (25, five times, was 30 s a run of
+#: the same keys on the same kind of rows).
+COUNT = 2 * len(PLAN)
 DECISION = {
     "a": RemoteStatus.APPROVED,
     "u": RemoteStatus.HOLD,
@@ -42,7 +45,7 @@ async def test_work_the_demo_queue_to_zero_with_keys_only(backend, make_app):
     target, language = backend
     store = await open_store(target)
     try:
-        await load_demo(store, count=25, seed=3)
+        await load_demo(store, count=COUNT, seed=3)
         app = make_app(store, language=language)
         roles = {r.key: r.code for r in DEFAULT_CODEBOOK.roles}
         expected: dict[int, tuple[str, str, str]] = {}
@@ -61,11 +64,11 @@ async def test_work_the_demo_queue_to_zero_with_keys_only(backend, make_app):
                 await pilot.press(decision)
                 await settle(app, pilot)
                 step += 1
-                assert step <= 25, "the queue does not shrink"
+                assert step <= COUNT, "the queue does not shrink"
             tabs = str(screen.query_one("#queue-tabs").render_content())
             assert ("Nieuw 0" if language == "nl" else "New 0") in tabs
         assert await store.count(QueueFilter(triage=TriageState.NEW)) == 0
-        assert len(expected) == 25
+        assert len(expected) == COUNT
         for rid, (question, role, decision) in expected.items():
             row = await store.get(rid)
             assert row.response.triage is TriageState.HANDLED
