@@ -26,8 +26,9 @@ from reactieveld.read.figures import (
     run_stats_command,
     today_utc,
 )
-from reactieveld.tui.screens.period import PeriodScreen
+from reactieveld.tui.screens.period import PRESETS, PeriodScreen, PresetSet
 from reactieveld.tui.widgets.heading import Heading
+from reactieveld.tui.widgets.toggles import CharRadioButton
 
 pytestmark = pytest.mark.usefixtures("utc")
 __all__ = ["demo_db"]  # the demo store, a module fixture of the report tests
@@ -152,6 +153,25 @@ async def test_p_chooses_the_period_of_the_figures_and_the_report(
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+        # A quick choice: its (•) follows the boxes; enter on one applies it.
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        assert dialog.query_one("#preset-custom", CharRadioButton).value  # the typed one
+        presets = dialog.query_one(PresetSet)
+        for _ in range(len(PRESETS) + 1):
+            if presets._nodes[presets._selected or 0].id == "preset-90":
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        await screen.loaded.wait()
+        assert screen.stats is not None and screen.stats.period == period_of(days=90)
+        assert screen_figures(screen)["period"] == period_of(days=90).label(language)
     assert shown["period"] == chosen.label(language)
     assert shown["total"] == want["total"] != before["total"]
     assert shown["questions"] == want["questions"]
