@@ -162,6 +162,13 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
             self.query_one("#period-days", Input).value = chosen
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        # At most two of the three, as `stats` reads them: the box typed in wins, and the
+        # one it leaves over is emptied where all can see it (two dates typed over the
+        # quick choice's days empty the days; days typed beside two dates empty "since").
+        since, until, days = self.boxes()
+        if event.value.strip() and since.strip() and until.strip() and days.strip():
+            spare = "#period-since" if event.input.id == "period-days" else "#period-days"
+            self.query_one(spare, Input).value = ""
         # The quick choice the boxes now say, or "own period": (•) follows the typing.
         n = _preset(*self.boxes())
         button = self.query_one(f"#preset-{n if n is not None else 'custom'}", CharRadioButton)
