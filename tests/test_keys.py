@@ -18,6 +18,8 @@ from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import ConfigError, load_config
 from reactieveld.keys import (
+    DASHBOARD_FIXED,
+    DASHBOARD_SCOPE,
     FIXED_KEYS,
     THREAD_KEYS,
     THREAD_SCOPE,
@@ -78,17 +80,25 @@ def test_every_remap_onto_another_actions_key_is_an_error(tmp_path: Path) -> Non
     assert checked > 900  # ~32 actions: every pair was tried
 
 
-def _thread_clash(a: str, keys: str) -> bool:
-    return a in THREAD_SCOPE and any(k in THREAD_KEYS for k in split_keys(keys))
+def _screen_clash(a: str, keys: str) -> str:
+    """The screen whose own keys ``keys`` of ``a`` take ("": none)."""
+    for scope, own, name in (
+        (THREAD_SCOPE, THREAD_KEYS, "thread screen"),
+        (DASHBOARD_SCOPE, DASHBOARD_FIXED, "dashboard"),
+    ):
+        if a in scope and any(k in own for k in split_keys(keys)):
+            return name
+    return ""
 
 
-def test_every_swap_is_accepted_unless_the_thread_screen_needs_the_key(tmp_path: Path) -> None:
+def test_every_swap_is_accepted_unless_a_screen_needs_the_key(tmp_path: Path) -> None:
     for a, b in itertools.combinations(DEFAULTS, 2):
         keys = {a: DEFAULTS[b], b: DEFAULTS[a]}
         exc = _error(tmp_path, keys)
-        if _thread_clash(a, DEFAULTS[b]) or _thread_clash(b, DEFAULTS[a]):
+        screen = _screen_clash(a, DEFAULTS[b]) or _screen_clash(b, DEFAULTS[a])
+        if screen:
             # e.g. down = "enter": on the thread screen enter opens the response.
-            assert exc is not None and "thread screen" in str(exc), (a, b)
+            assert exc is not None and screen in str(exc), (a, b)
         else:
             assert exc is None, (a, b, str(exc))
 
@@ -104,6 +114,15 @@ def test_a_key_that_cannot_be_remapped_cannot_be_taken(tmp_path: Path, key: str)
     exc = _error(tmp_path, {"approve": f"y,{key}"})
     assert exc is not None and exc.line == 3
     assert f'key "{key}" of "approve"' in exc.message and "cannot be remapped" in exc.message
+
+
+@pytest.mark.parametrize("key", [*DASHBOARD_FIXED])
+def test_the_dashboards_own_keys_cannot_be_taken_for_its_period(tmp_path: Path, key: str) -> None:
+    """``dashboard_period`` (``p``) is remappable, but not onto a key the dashboard has
+    (``r`` would refresh, or choose the period: one of the two silently)."""
+    assert _error(tmp_path, {"dashboard_period": "y"}) is None
+    exc = _error(tmp_path, {"dashboard_period": key})
+    assert exc is not None and f'key "{key}" of "dashboard_period"' in exc.message
 
 
 def test_a_freed_key_may_be_taken(tmp_path: Path) -> None:

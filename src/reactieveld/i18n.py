@@ -1168,6 +1168,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats.key.export": ("Rapport", "Report"),
     "stats.key.back": ("Terug", "Back"),
     "stats.key.definitions": ("Definities", "Definitions"),
+    "stats.key.period": ("Periode", "Period"),
     "stats.err.days": ("--days moet minstens 1 zijn", "--days must be at least 1"),
     "stats.err.order": (
         "--since {since} ligt na --until {until}",
@@ -1188,6 +1189,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats.err.source": (
         "geen bron in het geheugen (bronnen: {sources})",
         "no such source in the memory (sources: {sources})",
+    ),
+    "stats.err.days_int": (
+        "--days {value}: geen geheel getal",
+        "--days {value}: not a whole number",
+    ),
+    "period.title": ("Periode van het dashboard", "Period of the dashboard"),
+    "period.now": ("Nu: {period}", "Now: {period}"),
+    "period.presets": ("Snel kiezen", "Quick choice"),
+    "period.preset": ("laatste {n} dagen, tot en met vandaag", "last {n} days, up to today"),
+    "period.custom": ("eigen periode (hieronder)", "own period (below)"),
+    "period.since": ("Vanaf (JJJJ-MM-DD, --since)", "Since (YYYY-MM-DD, --since)"),
+    "period.until": ("Tot en met (JJJJ-MM-DD, --until)", "Until (YYYY-MM-DD, --until)"),
+    "period.days": ("Dagen (--days)", "Days (--days)"),
+    "period.apply": ("Toepassen", "Apply"),
+    "period.hint": (
+        "Hoogstens twee van de drie, als bij reactieveld stats. "
+        "enter: toepassen · escape: annuleren",
+        "At most two of the three, as for reactieveld stats. enter: apply · escape: cancel",
     ),
     "stats.err.date": (
         "{flag} {value}: geen datum (verwacht JJJJ-MM-DD)",

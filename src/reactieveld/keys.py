@@ -145,6 +145,17 @@ APP_KEYS: tuple[tuple[str, str, str], ...] = (
     ("export_report", "E", "key.export"),
 )
 
+#: The dashboard's keys that ``[keys]`` may remap: (binding id, default key, i18n key).
+#: They work on the dashboard only (with the app-wide keys).
+DASHBOARD_KEYS: tuple[tuple[str, str, str], ...] = (("dashboard_period", "p", "stats.key.period"),)
+#: The dashboard's own keys, which no ``[keys]`` entry can take there.
+DASHBOARD_FIXED: Mapping[str, str] = {
+    "q": "back (dashboard)",
+    "r": "refresh (dashboard)",
+    "e": "the report (dashboard)",
+    "i": "the definitions (dashboard)",
+}
+
 #: Keys that no ``[keys]`` entry can take, on every screen: what they do.
 FIXED_KEYS: Mapping[str, str] = {
     "ctrl+p": "the command palette",
@@ -169,6 +180,13 @@ THREAD_KEYS: Mapping[str, str] = {
     "left": "fold (thread screen)",
     "right": "unfold (thread screen)",
 }
+#: The remappable actions whose keys work on the dashboard: its own and the app-wide keys
+#: (but ``quit``: ``q`` goes back there).
+DASHBOARD_SCOPE: tuple[str, ...] = (
+    *(action for action, _, _ in DASHBOARD_KEYS),
+    *(action for action, _, _ in APP_KEYS if action != "quit"),
+    "search",
+)
 
 #: Key names Textual spells in words (its ``KEY_NAME_REPLACEMENTS``): "/" is "slash".
 _REPLACEMENTS = {
@@ -205,6 +223,7 @@ def remappable(codebook: Any) -> dict[str, str]:
     """Every action ``[keys]`` may remap, with its default keys."""
     out = {s.id: s.keys for s in key_specs(codebook)}
     out.update({action: key for action, key, _ in APP_KEYS})
+    out.update({action: key for action, key, _ in DASHBOARD_KEYS})
     return out
 
 
@@ -220,8 +239,8 @@ def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | Non
     """The first problem of ``keymap`` (binding id -> keys), in file order; None if it
     is fine. An action that is not there; a key that, after all remaps, two actions have
     on the same screen (a remap onto another action's key is fine only when that action
-    is remapped too, as in a swap); a key that cannot be remapped (``FIXED_KEYS``, and on
-    the thread screen ``THREAD_KEYS``)."""
+    is remapped too, as in a swap); a key that cannot be remapped (``FIXED_KEYS``, on
+    the thread screen ``THREAD_KEYS``, on the dashboard ``DASHBOARD_FIXED``)."""
     defaults = remappable(codebook)
     unknown = [a for a in keymap if a not in defaults]
     if unknown:
@@ -235,6 +254,7 @@ def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | Non
     for scope, fixed in (
         (list(defaults), FIXED_KEYS),
         (list(THREAD_SCOPE), {**FIXED_KEYS, **THREAD_KEYS}),
+        (list(DASHBOARD_SCOPE), {**FIXED_KEYS, **DASHBOARD_FIXED}),
     ):
         problem = _scope_problem(scope, keys, fixed, order)
         if problem is not None:

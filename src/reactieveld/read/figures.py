@@ -159,6 +159,37 @@ def period_of(
     return Period(first, last)
 
 
+def period_from_text(
+    since: str = "",
+    until: str = "",
+    days: str = "",
+    *,
+    today: date | None = None,
+    language: str = "en",
+) -> tuple[Period, int | None]:
+    """The period typed in the dashboard's dialog (``p``): the three boxes as ``stats``'
+    ``--since``, ``--until`` and ``--days`` (an empty box is not given), read by the one
+    rule, :func:`period_of`, with its errors; ``days`` that is not a whole number is a
+    :class:`PeriodError` too. The period and the days given (None: not given)."""
+    raw = days.strip()
+    if raw:
+        try:
+            n: int | None = int(raw)
+        except ValueError:
+            said = text("err.days_int", language).format(value=repr(days))
+            raise PeriodError(said) from None
+    else:
+        n = None
+    period = period_of(
+        since=since.strip() or None,
+        until=until.strip() or None,
+        days=n,
+        today=today,
+        language=language,
+    )
+    return period, n
+
+
 @dataclass(frozen=True)
 class DialogueStats:
     """The figures of the dialogue dashboard, all for responses arrived in ``period``."""

@@ -6,7 +6,8 @@ per day per source (sparklines), the coverage matrix of planning question × rol
 gaps marked and a last row of all responses per role, the untagged backlog, the median
 time to moderation, and the share of responses from outside the organisation that got an
 answer from it, with the median time to that answer. The period and the role rule stand
-on top; what each figure counts stands at the bottom (``i`` goes there). ``r``
+on top; what each figure counts stands at the bottom (``i`` goes there). ``p`` chooses
+the period (:mod:`reactieveld.tui.screens.period`, the rule of ``stats``), ``r``
 recomputes, ``e`` writes the Markdown report of the period shown, ``escape`` goes back.
 """
 
@@ -56,6 +57,7 @@ from reactieveld.store.base import QueueFilter
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
+from reactieveld.tui.screens.period import PeriodChoice, PeriodScreen
 from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.heading import Heading
 
@@ -106,6 +108,8 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("e", "export", "Report", id="dashboard.export"),
         Binding("i", "definitions", "Definitions", id="dashboard.definitions"),
+        # Remappable in [keys] (reactieveld.keys.DASHBOARD_KEYS).
+        Binding("p", "period", "Period", id="dashboard_period"),
     ]
 
     def __init__(
@@ -165,6 +169,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             "dashboard.refresh": "key.refresh",
             "dashboard.export": "key.export",
             "dashboard.definitions": "key.definitions",
+            "dashboard_period": "key.period",
         }
         describe_keys(self, labels, lambda key: text(key, self.language))
         add_help_key(self, "dashboard", self.i18n)
@@ -180,6 +185,27 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         self.query_one("#dash-body", VerticalScroll).scroll_to_widget(
             self.query_one("#dash-def-head"), top=True, animate=False
         )
+
+    def action_period(self) -> None:
+        """``p``: the period dialog, prefilled with the period on screen; what it gives
+        is the period of every figure, the heading and ``e``'s report from now on."""
+        shown = self.stats.period if self.stats is not None else None
+        since: date | None = self.since
+        until: date | None = self.until
+        days: int | None = self.days
+        if self.period is not None:  # given whole: its days, as stats --since --until
+            since, until, days = self.period.first, self.period.last, None
+        dialog = PeriodScreen(i18n=self.i18n, shown=shown, since=since, until=until, days=days)
+        self.app.push_screen(dialog, self.choose_period)
+
+    def choose_period(self, choice: PeriodChoice | None) -> None:
+        """The period chosen in the dialog (None: cancelled, the old one stays)."""
+        if choice is None:
+            return
+        self.since, self.until, self.days = choice.since, choice.until, choice.days
+        self.period = None
+        self.stats = None  # e before the figures are in: the chosen period's report
+        self.action_refresh()
 
     def current_period(self) -> Period:
         """The period to compute: the one given, or the one its parts give today."""

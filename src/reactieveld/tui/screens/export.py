@@ -251,7 +251,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
         # Said as the name is typed or the format chosen, before anything is written.
         if self._overwrite is None:
             name = self.query_one("#export-path", Input).value.strip()
-            _say(self.query_one("#export-error", Static), self._clash(name))
+            say_line(self.query_one("#export-error", Static), self._clash(name))
 
     def _statuses_text(self, *, use_queue: bool) -> Content:
         statuses = report_statuses(self.queue if use_queue else None)
@@ -264,7 +264,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
             self.query_one("#export-statuses", Static).update(statuses)
         if event.checkbox.id == "export-personal":
             text = self.i18n.t("export.personal_on") if event.value else ""
-            _say(self.query_one("#export-personal-warning", Static), text)
+            say_line(self.query_one("#export-personal-warning", Static), text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # Another name: an earlier "overwrite?" was about the old one.
@@ -280,7 +280,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
         button = self.query_one("#export-go", Button)
         button.label = Content(t("export.overwrite" if path else "export.go"))
         error = self.query_one("#export-error", Static)
-        _say(error, t("export.exists") if path else "")
+        say_line(error, t("export.exists") if path else "")
 
     def request(self) -> ExportRequest | str:
         """The request the dialog describes now, or what is wrong with it."""
@@ -315,7 +315,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
         found = self.request()
         if isinstance(found, str):
             self._set_overwrite(None)
-            _say(self.query_one("#export-error", Static), found)
+            say_line(self.query_one("#export-error", Static), found)
             return
         if found.path.exists() and found.path != self._overwrite:
             # An existing file (a report of a moment ago, another document): ask first;
@@ -334,7 +334,7 @@ class ExportScreen(DialogKeys, ModalScreen[ExportRequest | None]):
             self.dismiss(None)
 
 
-def _say(line: Static, text: str) -> None:
+def say_line(line: Static, text: str) -> None:
     """Show ``text`` on a message line of the dialog; an empty line takes no row (at
     80x24 every row of the dialog counts)."""
     line.update(Content(text))

@@ -1,0 +1,195 @@
+"""The dashboard's period (``p``): the dialog reads since, until and days by the rule of
+``reactieveld stats`` (one function, the same one-line errors); the chosen period is the
+heading's, every figure's (those ``stats --since --until`` prints for the same store)
+and ``e``'s report's; a bad date says so and keeps the period on screen."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import itertools
+from contextlib import redirect_stderr
+from datetime import timedelta
+
+import pytest
+from helpers.dashboard import Host, wait_loaded
+from test_dashboard_report import demo_db, from_the_store, report_figures, screen_figures
+from textual.widgets import Input, Static
+
+from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.connectors.demo import ANCHOR
+from reactieveld.read.figures import (
+    PeriodError,
+    period_from_text,
+    period_of,
+    run_stats_command,
+    today_utc,
+)
+from reactieveld.tui.screens.period import PRESETS, PeriodScreen, PresetSet
+from reactieveld.tui.widgets.heading import Heading
+from reactieveld.tui.widgets.toggles import CharRadioButton
+
+pytestmark = pytest.mark.usefixtures("utc")
+__all__ = ["demo_db"]  # the demo store, a module fixture of the report tests
+
+TODAY = today_utc()  # as stats: its "after today" names the day
+SINCES = ("", "2026-11-01", " 2026-10-02 ", "2026-12-25", "2026-13-01", "1-11-2026")
+UNTILS = ("", "2026-11-10", "2026-10-01", "gisteren")
+DAYS = ("", "1", "7", "0", "-3", "abc")
+
+
+def _stats_says(since: str, until: str, days: str, language: str) -> str:
+    """What ``reactieveld stats`` with these options prints on stderr (exit 2), "" when
+    it accepts them: its one line without the command's name."""
+    args = argparse.Namespace(
+        since=since or None, until=until or None, days=int(days) if days else None, lang=language
+    )
+    err = io.StringIO()
+    config = argparse.Namespace(codebook=DEFAULT_CODEBOOK)
+    with redirect_stderr(err):
+        code = asyncio.run(_stats_check(config, args))
+    return err.getvalue().strip().removeprefix("reactieveld stats: ") if code == 2 else ""
+
+
+async def _stats_check(config: argparse.Namespace, args: argparse.Namespace) -> int:
+    # The period check of stats runs before it opens the store: a missing one is fine.
+    from reactieveld.read.figures import _stats_main
+
+    try:
+        return await _stats_main(config, "/nonexistent/memory.db", args, io.StringIO())
+    except Exception:  # past the period: the store (not there) is not this test's
+        return 0
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_dialogs_rule_is_the_rule_of_stats(language: str) -> None:
+    """Every combination of typed since, until and days: the dialog's reading is
+    ``period_of``'s, and it refuses with the line ``reactieveld stats`` prints."""
+    for since, until, days in itertools.product(SINCES, UNTILS, DAYS):
+        try:
+            period, n = period_from_text(since, until, days, today=TODAY, language=language)
+        except PeriodError as exc:
+            said = str(exc)
+            assert "\n" not in said
+            if days == "abc":  # stats' argparse refuses it first; the dialog says so too
+                whole = {"nl": "geen geheel getal", "en": "not a whole number"}[language]
+                assert said == f"--days 'abc': {whole}"
+            else:
+                assert said == _stats_says(since.strip(), until, days, language)
+            continue
+        assert n == (int(days) if days else None)
+        assert period == period_of(
+            since=since.strip() or None,
+            until=until or None,
+            days=n,
+            today=TODAY,
+            language=language,
+        )
+
+
+async def _choose(
+    pilot, since: str, until: str, days: str | None, *, days_first: str = ""
+) -> PeriodScreen:
+    """``p``, the three boxes typed (``days`` None: left as it was; ``days_first``: the
+    days box holds that before the dates are typed, as the dialog fills it for the
+    default period, the last 30 days), ``enter``."""
+    await pilot.press("p")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, PeriodScreen)
+    edits = (("days", days_first or None), ("since", since), ("until", until), ("days", days))
+    for box, value in edits:
+        if value is not None:
+            dialog.query_one(f"#period-{box}", Input).value = value
+            await pilot.pause()
+    dialog.query_one("#period-until", Input).focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return dialog
+
+
+@pytest.mark.parametrize(("language", "size"), [("nl", (60, 20)), ("en", (80, 24))])
+async def test_p_chooses_the_period_of_the_figures_and_the_report(
+    demo_db, tmp_path, monkeypatch, language, size
+):
+    monkeypatch.chdir(tmp_path)
+    first, last = ANCHOR.date() - timedelta(days=140), ANCHOR.date() - timedelta(days=50)
+    chosen = period_of(since=first, until=last)
+    want = await from_the_store(demo_db, chosen)
+    args = argparse.Namespace(
+        since=first.isoformat(), until=last.isoformat(), days=None, source=None, lang=language
+    )
+    out = io.StringIO()
+    config = argparse.Namespace(codebook=DEFAULT_CODEBOOK)
+    assert await asyncio.to_thread(run_stats_command, config, demo_db, args, out=out) == 0
+    printed = out.getvalue().splitlines()
+    bad = await asyncio.to_thread(_stats_says, "2026-02-30", "", "", language)
+    assert bad.startswith("--since '2026-02-30': ")
+
+    app = Host(demo_db, language=language, period=period_of(until=ANCHOR.date()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        before = screen_figures(screen)
+        # A bad date: the one line of stats, in the dialog; escape keeps the old period.
+        dialog = await _choose(pilot, "2026-02-30", "", "")
+        assert app.screen is dialog
+        error = dialog.query_one("#period-error", Static)
+        said = str(error.render())
+        assert said == bad
+        # Whole at 60x20 too (the dialogs' short layout): the error and the buttons.
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        for shown in (error, dialog.query_one("#period-go"), dialog.query_one("#preset-365")):
+            assert shown.region.bottom <= size[1] - 1 and shown.region.right <= size[0]
+        await pilot.resize_terminal(80, 24)  # the heading's one line, as screen_figures reads it
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen_figures(screen) == before
+
+        # The period typed: the heading, the figures (those of stats for it), the report.
+        # Two dates typed over the days the dialog filled in: the days box empties (at
+        # most two of the three, as stats reads them), no error.
+        await _choose(pilot, first.isoformat(), last.isoformat(), None, days_first="30")
+        assert app.screen is screen
+        await screen.loaded.wait()
+        await pilot.pause()
+        shown = screen_figures(screen)
+        top = str(screen.query_one("#dash-period", Heading).render())
+        figures = str(screen.query_one("#dash-figures", Static).render()).splitlines()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        # A quick choice: its (•) follows the boxes; enter on one applies it.
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        assert dialog.query_one("#preset-custom", CharRadioButton).value  # the typed one
+        presets = dialog.query_one(PresetSet)
+        for _ in range(len(PRESETS) + 1):
+            if presets._nodes[presets._selected or 0].id == "preset-90":
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        await screen.loaded.wait()
+        assert screen.stats is not None and screen.stats.period == period_of(days=90)
+        assert screen_figures(screen)["period"] == period_of(days=90).label(language)
+    assert shown["period"] == chosen.label(language)
+    assert shown["total"] == want["total"] != before["total"]
+    assert shown["questions"] == want["questions"]
+    assert shown["coverage"] == want["coverage"]
+    assert printed[2] == top
+    for line in figures:
+        assert line in printed
+    [path] = tmp_path.glob("reactieveld-rapport-*.md")
+    written = report_figures(path.read_text(encoding="utf-8"), language)
+    assert written["period"] == chosen.label(language)
+    assert written["total"] == want["total"]
+    assert f"`--since {first}`, `--until {last}`" in path.read_text(encoding="utf-8")
