@@ -1198,6 +1198,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "period.now": ("Nu: {period}", "Now: {period}"),
     "period.presets": ("Snel kiezen", "Quick choice"),
     "period.preset": ("laatste {n} dagen, tot en met vandaag", "last {n} days, up to today"),
+    "period.preset.one": ("vandaag", "today"),
     "period.custom": ("eigen periode (hieronder)", "own period (below)"),
     "period.since": ("Vanaf (JJJJ-MM-DD, --since)", "Since (YYYY-MM-DD, --since)"),
     "period.until": ("Tot en met (JJJJ-MM-DD, --until)", "Until (YYYY-MM-DD, --until)"),
