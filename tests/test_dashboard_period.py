@@ -13,8 +13,14 @@ from contextlib import redirect_stderr
 from datetime import timedelta
 
 import pytest
-from helpers.dashboard import Host, wait_loaded
-from test_dashboard_report import demo_db, from_the_store, report_figures, screen_figures
+from helpers.dashboard import (
+    Host,
+    demo_db,
+    from_the_store,
+    report_figures,
+    screen_figures,
+    wait_loaded,
+)
 from textual.widgets import Input, Static
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
