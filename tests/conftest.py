@@ -212,11 +212,16 @@ def _order(item: pytest.Item) -> int:
     return 1 if any(long in item.nodeid for long in LONG_FIRST) else 2
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``@pytest.mark.sqlite_only``: a ``store_target`` test not (yet) run on PostgreSQL.
     ``@pytest.mark.wordpress``: the tests on the one real WordPress run in one worker
     (pytest-xdist's ``loadgroup``), one after another, as they were written to. The
-    longest units (``LONG_FIRST``, the wordpress group) come first, the rest in order."""
+    longest units (``LONG_FIRST``, the wordpress group) come first, the rest in order.
+    First of this hook's implementations (``tryfirst``): xdist's worker names a test's
+    group in its id in its own, registered after this file, so it ran first and saw no
+    group mark: the wordpress tests were spread over both workers and one test's site
+    changes broke another's comparison with the whole site."""
     items.sort(key=_order)  # stable: each part in its own order
     for item in items:
         if item.get_closest_marker("wordpress") is not None:

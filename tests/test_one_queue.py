@@ -158,6 +158,9 @@ def wp_set_status(wp: WP, comment_id: str, status: str) -> None:
         c.post(f"comments/{comment_id}", json={"status": status}).raise_for_status()
 
 
+# On the real WordPress (WP_URL set) it moderates the site's comments: in the one worker
+# of the wordpress group, never beside a test that compares the whole site.
+@pytest.mark.wordpress
 async def test_wordpress_and_three_portals_in_one_queue(
     tmp_path: Path, wordpress, portals, monkeypatch
 ):
