@@ -904,7 +904,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def drafted(self, response_id: int | None) -> bool:
         """Whether the moderator kept a reply or note for the response as a draft."""
-        return bool(self.drafts) and any(k.response_id == response_id for k in self.drafts or ())
+        return any(k.response_id == response_id for k in self.drafts or ())
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
