@@ -242,3 +242,23 @@ def test_status_lists_the_searchs_words_and_takes_each_back(language, by, reader
         for typed in (value, word.removesuffix(")")):
             if typed:
                 assert parser.parse_args(["search", "--status", typed]).status == [value], typed
+
+
+def test_a_command_reads_its_configuration_once(tmp_path, monkeypatch, capsys):
+    """The parser's language comes from the configuration, read before parsing; the
+    command then uses that reading instead of reading the file a second time."""
+    import reactieveld.cli as cli
+
+    config = tmp_path / "config.toml"
+    config.write_text('[ui]\nlanguage = "nl"\n', encoding="utf-8")
+    read: list[object] = []
+    real = cli.load_config
+
+    def counted(path):
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cli, "load_config", counted)
+    argv = ["--config", str(config), "--db", str(tmp_path / "m.db"), "sources", "--json"]
+    assert cli.main(argv) == 0
+    assert len(read) == 1, read

@@ -60,13 +60,16 @@ class Context:
     db_arg: str | None
     lang: str | None
     demo: bool = False
+    #: The configuration file as read already for ``config_arg`` (by the parser's
+    #: language, :func:`_language_and_config`), so that it is not read twice.
+    loaded: Config | None = None
     _config: Config | None = None
 
     @property
     def config(self) -> Config:
         """The loaded configuration (defaults when there is no file); --lang applied."""
         if self._config is None:
-            config = load_config(find_config_path(self.config_arg))
+            config = self.loaded or load_config(find_config_path(self.config_arg))
             if self.lang in ("nl", "en"):
                 language: Literal["nl", "en"] = "nl" if self.lang == "nl" else "en"
                 config = replace(config, ui=replace(config.ui, language=language))
@@ -577,6 +580,12 @@ def language_before_parsing(argv: Sequence[str] | None) -> str:
     else ``[ui] language``, else the locale), read from the words as argparse would
     (:func:`_app_word`) and from the configuration ``--config`` or the environment names;
     a configuration that cannot be read (said when the command runs) leaves the locale."""
+    return _language_and_config(argv)[0]
+
+
+def _language_and_config(argv: Sequence[str] | None) -> tuple[str, Config | None, str | None]:
+    """:func:`language_before_parsing`, with the configuration it read (None: none read,
+    or it cannot be) and the ``--config`` it read it for."""
     words = sys.argv[1:] if argv is None else list(argv)
     given: dict[str, str | None] = {"--lang": None, "--config": None}
     i = 0
@@ -589,30 +598,34 @@ def language_before_parsing(argv: Sequence[str] | None) -> str:
                 value = words[i]
             given[word[0]] = value
         i += 1
+    config_arg = given["--config"] or None
     if given["--lang"] in _LANGUAGES:
-        return str(given["--lang"])
+        return str(given["--lang"]), None, config_arg
     try:
-        config: Config | None = Context(
-            config_arg=given["--config"] or None, db_arg=None, lang=None
-        ).config
+        config: Config | None = Context(config_arg=config_arg, db_arg=None, lang=None).config
     except (ConfigError, UsageError, OSError, ValueError):
         config = None
-    return language_of(config)
+    return language_of(config), config, config_arg
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args: Any = _app_args(argv)
+    loaded = None
     if args is None:
         _extend()
-        parser = build_parser(language_before_parsing(argv))
+        language, loaded, read_for = _language_and_config(argv)
+        parser = build_parser(language)
         args = parser.parse_args(argv)
+        if read_for != (args.config or None):
+            loaded = None  # read for another file than the one parsed: read it again
     config_arg = args.config or None
     ctx = Context(
         config_arg=config_arg,
         db_arg=args.db or None,
         lang=getattr(args, "lang", None),
         demo=getattr(args, "demo", False),
+        loaded=loaded,
     )
     command: Command = args.command
     from reactieveld.failures import quiet_library_logs
