@@ -21,6 +21,8 @@ from helpers.dashboard import (
     screen_figures,
     wait_loaded,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
@@ -199,3 +201,31 @@ async def test_p_chooses_the_period_of_the_figures_and_the_report(
     assert written["period"] == chosen.label(language)
     assert written["total"] == want["total"]
     assert f"`--since {first}`, `--until {last}`" in path.read_text(encoding="utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    since=st.one_of(st.none(), st.dates()),
+    until=st.one_of(st.none(), st.dates()),
+    days=st.one_of(st.none(), st.integers(min_value=-5, max_value=10**12)),
+    language=st.sampled_from(["nl", "en"]),
+)
+def test_any_period_is_days_or_one_line(since, until, days, language):
+    """Whatever is typed in the dialog or given to ``stats`` (dates near year 1 or 9999,
+    a number of days past the calendar): a period whose first and last moments exist, or
+    a PeriodError with its one line, never another exception (``stats --days 99999999``
+    ended in Python's OverflowError)."""
+    try:
+        period = period_of(since=since, until=until, days=days, today=TODAY, language=language)
+    except PeriodError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert period.start <= period.end
+    typed = period_from_text(
+        since.isoformat() if since else "",
+        until.isoformat() if until else "",
+        str(days) if days is not None else "",
+        today=TODAY,
+        language=language,
+    )
+    assert typed[0] == period

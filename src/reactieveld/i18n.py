@@ -1170,6 +1170,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats.key.definitions": ("Definities", "Definitions"),
     "stats.key.period": ("Periode", "Period"),
     "stats.err.days": ("--days moet minstens 1 zijn", "--days must be at least 1"),
+    "stats.err.range": (
+        "die periode valt buiten de kalender (jaar 1 tot en met 9999): kies minder dagen of "
+        "andere datums",
+        "that period runs off the calendar (years 1 to 9999): give fewer days or other dates",
+    ),
     "stats.err.order": (
         "--since {since} ligt na --until {until}",
         "--since {since} is after --until {until}",

@@ -141,6 +141,18 @@ def period_of(
     if first is not None and last is not None and days is not None:
         raise PeriodError(text("err.three", language))
     today = today or today_utc()
+    try:
+        period = _period(first, last, days, today, language)
+        period.end  # noqa: B018 (the day after the last one must be a date too)
+    except OverflowError:  # before year 1 or after 9999: no calendar day
+        raise PeriodError(text("err.range", language)) from None
+    return period
+
+
+def _period(
+    first: date | None, last: date | None, days: int | None, today: date, language: str
+) -> Period:
+    # period_of's days, once its words are checked (dates may run off the calendar).
     if first is None:
         last = last or today
         return Period(last - timedelta(days=(days or DEFAULT_DAYS) - 1), last)
