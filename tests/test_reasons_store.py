@@ -93,6 +93,85 @@ async def test_a_decision_without_a_reason_stores_none(env):
     assert "reason" not in json.loads(meta or "{}")
 
 
+#: A decision's reason as recorded: a code, the moderator's own words (odd ones), none.
+RECORDED = {
+    "insult": DecisionReason("insult", None, "Belediging of discriminatie"),
+    "own words": DecisionReason("other", "dubbel\x00 account ééé " + "x" * 150, "Anders"),
+    "none": None,
+}
+
+
+async def _retry_reasons(store, rid: int) -> list[tuple]:
+    """(reason, reason_text, the outbox row's meta reason, its reason_text) of each of
+    the response's decisions, oldest first."""
+    rows = await sql(
+        store,
+        "SELECT a.reason, a.reason_text, o.meta FROM actions a "
+        "JOIN outbox o ON o.journal_id = a.id WHERE a.response_id = ? ORDER BY a.id",
+        (rid,),
+    )
+    out = []
+    for code, own, meta in rows:
+        sent = json.loads(meta or "{}")
+        out.append((code, own, sent.get("reason"), sent.get("reason_text")))
+    return out
+
+
+@pytest.mark.parametrize("left", ["failed", "conflict"])
+@pytest.mark.parametrize("now", [None, DecisionReason("threat", None, "Bedreiging")])
+@pytest.mark.parametrize("recorded", list(RECORDED))
+async def test_a_resend_keeps_the_reason_of_the_decision_it_retries(env, recorded, now, left):
+    """The decision's key again on a failed or conflicting removal sends it again: the
+    app asked for the reason again and the journal took the new answer (or none), while
+    the write-back sent the first one, so the journal's retry disagreed with the decision
+    it retries. The reason recorded with the decision is kept, in the journal and the new
+    outbox row, whatever is given now, at every later resend too; a decision that had
+    none takes the one given now (asked once, then kept)."""
+    store, ids = env
+    first = RECORDED[recorded]
+    rid = ids["a"]
+    [oid] = (await store.moderate([rid], TRASH, actor="anna", reason=first)).outbox_ids
+    await store.outbox_fail(oid, error="blog: HTTP 403", conflict=left == "conflict")
+    [again] = (await store.moderate([rid], TRASH, actor="anna", reason=now)).outbox_ids
+    await store.outbox_fail(again, error="blog: HTTP 403")
+    later = DecisionReason("duplicate", None, "Dubbel")
+    await store.moderate([rid], TRASH, actor="anna", reason=later)
+
+    original, *retries = await _retry_reasons(store, rid)
+    kept = first or now
+    assert retries == [_columns(kept), _columns(kept or later)], original
+    if first is not None:  # the new rows are the first one's write-back, reason and all
+        assert retries[0] == original
+
+
+@pytest.mark.parametrize("recorded", list(RECORDED))
+async def test_resends_says_which_decisions_go_again_with_which_reason(env, recorded):
+    """What the app reads before it asks for a reason: the responses a decision would
+    send again, each with the reason it keeps (None: the decision had none)."""
+    store, ids = env
+    first = RECORDED[recorded]
+    [oid] = (await store.moderate([ids["a"]], TRASH, actor="anna", reason=first)).outbox_ids
+    await store.moderate([ids["b"]], TRASH, actor="anna", reason=first)  # pending: not again
+    assert await store.resends([ids["a"], ids["b"]], TRASH) == {}
+    await store.outbox_fail(oid, error="blog: HTTP 403")
+    want = {ids["a"]: first and _stored(first)}
+    assert await store.resends([ids["a"], ids["b"], ids["d"]], TRASH) == want
+    assert await store.resends([ids["a"]], HOLD) == {}  # another decision: a new one
+
+
+def _columns(reason: DecisionReason | None) -> tuple:
+    """What :func:`_retry_reasons` reads of a decision with ``reason``."""
+    if reason is None:
+        return (None,) * 4
+    return (reason.code, _stored(reason).text, reason.code, reason.for_platform())
+
+
+def _stored(reason: DecisionReason) -> DecisionReason:
+    """``reason`` as the journal gives it back (no label; a NUL made U+FFFD)."""
+    text = reason.text.replace("\x00", "\ufffd") if reason.text else None
+    return DecisionReason(reason.code, text)
+
+
 async def test_the_authors_pile_spans_sources_by_author_key(env):
     store, ids = env
     row = await store.get(ids["a"])

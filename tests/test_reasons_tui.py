@@ -9,12 +9,13 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from helpers.app import SIZE, SMALL, ready, screen_text, settle
+from helpers.app import SIZE, SMALL, ready, record_notices, screen_text, settle
 from helpers.data import NOW, T0, fill_store, sample_responses
 from helpers.store import sql
 
 from reactieveld.model import RemoteStatus
 from reactieveld.reasons import ReasonsConfig
+from reactieveld.store.base import QueueFilter
 from reactieveld.tui.screens.reason import ReasonDialog
 
 pytestmark = pytest.mark.usefixtures("tui_env")
@@ -105,6 +106,90 @@ async def test_the_reason_shows_in_the_response_views_history(tui_store, make_ap
         await settle(app, pilot)
         text = "\n".join(screen_text(app))
     assert "reason: Threat" in text
+
+
+async def _sent_again(store, rid: int) -> tuple:
+    """The newest write-back of ``rid`` (its state and meta's reason) and the reason of
+    the journal entry it belongs to, which names the row it sends again."""
+    import json
+
+    [(state, meta, reason, own, after)] = await sql(
+        store,
+        "SELECT o.state, o.meta, a.reason, a.reason_text, a.after FROM outbox o "
+        "JOIN actions a ON a.id = o.journal_id WHERE o.response_id = ? "
+        "ORDER BY o.id DESC LIMIT 1",
+        (rid,),
+    )
+    sent = json.loads(meta or "{}").get("reason")
+    return state, sent, reason, own, json.loads(after).get("retry")
+
+
+async def _back_to(app, pilot, screen, rid: int) -> None:
+    """The response view on ``rid`` in the All queue, after a change outside the app."""
+    from reactieveld.tui.messages import StoreChanged
+
+    app.post_message(StoreChanged())
+    await settle(app, pilot)
+    await screen.show_queue("all")
+    await settle(app, pilot)
+    assert await screen.queue.jump_to_response(rid)
+    await settle(app, pilot)
+
+
+async def test_a_resend_keeps_the_reason_given_and_asks_nothing(tui_store, make_app):
+    """A trash the site refused, sent again by its key: the app asked for the reason
+    again as for a new decision, and the journal's retry took the new answer while the
+    write-back sent the first. Now the view says the reason it goes with, the key sends
+    it with that reason (journal and the new outbox row), no dialog, and the notice says
+    which (80x24, in English)."""
+    app = make_app(tui_store, language="en", reasons=ASKING)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        rid = screen.queue.current.response.id
+        await pilot.press("d", "3")  # trash, an insult
+        await settle(app, pilot)
+        [first] = await tui_store.outbox_items(response_id=rid)
+        await tui_store.outbox_fail(first.id, error="blog: HTTP 403: not allowed")
+        await _back_to(app, pilot, screen, rid)
+        shown = " ".join(screen.query_one("#response").render_content().plain.split())
+        assert "press d again to send it again · reason: Insult" in shown
+
+        notices = record_notices(app)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert app.screen is screen  # no dialog
+        assert await _sent_again(tui_store, rid) == ("pending", "insult", "insult", None, first.id)
+        assert (
+            "Trash: 1 sent again, with the reason given then: Insult or discrimination" in notices
+        )
+    assert [r for _, r, _ in await _decisions(tui_store)] == ["insult", "insult"]
+
+
+async def test_a_resend_of_a_decision_without_a_reason_asks_once(tui_store, make_app):
+    """A trash decided when nothing asked for a reason, refused by the site, sent again
+    now that trash asks: the dialog asks once; the retry's journal entry and new outbox
+    row carry that reason, and a resend after it keeps it without asking again."""
+    [row] = [r for r in await tui_store.queue(QueueFilter()) if r.response.external_id == "c29"]
+    rid = row.response.id
+    [oid] = (await tui_store.moderate([rid], RemoteStatus.TRASH, actor="tester")).outbox_ids
+    await tui_store.outbox_fail(oid, error="blog: HTTP 403: not allowed")
+    app = make_app(tui_store, language="en", reasons=ASKING)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        await _back_to(app, pilot, screen, rid)
+        await pilot.press("d")
+        assert isinstance(app.screen, ReasonDialog)  # asked: the decision had none
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert await _sent_again(tui_store, rid) == ("pending", "threat", "threat", None, oid)
+        [again, _] = await tui_store.outbox_items(response_id=rid)
+        await tui_store.outbox_fail(again.id, error="blog: HTTP 403: not allowed")
+        await _back_to(app, pilot, screen, rid)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert app.screen is screen  # not asked twice
+    assert await _sent_again(tui_store, rid) == ("pending", "threat", "threat", None, again.id)
 
 
 async def _two_sources(path: Path):

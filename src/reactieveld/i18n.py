@@ -990,6 +990,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "decided": ("{what}: {n}", "{what}: {n}"),
     "decided.handled": ("Afgehandeld", "Handled"),
     "decided.hidden": ("Verborgen", "Hidden"),
+    # a decision sent again keeps the reason it was given (no dialog): which one
+    "decided.resent": (
+        "{what}: {n} opnieuw verstuurd, met de reden van toen: {reason}",
+        "{what}: {n} sent again, with the reason given then: {reason}",
+    ),
     # a greyed-out decision key pressed anyway: the platform's reason (issue 16)
     "key.refused": ("Niet gedaan: {why}", "Not done: {why}"),
     "settings.kept": (

@@ -192,12 +192,27 @@ def plan_moderate(
 RESENDABLE = (OutboxState.FAILED, OutboxState.CONFLICT)
 
 
+class Retried(NamedTuple):
+    """A response's newest write-back (:data:`NEWEST_OUTBOX_SQL`) and the reason recorded
+    with the decision it belongs to (None: that decision had none)."""
+
+    item: OutboxItem
+    reason: DecisionReason | None
+
+
+def retried_from_row(row: Sequence[Any]) -> Retried:
+    """A row of :data:`NEWEST_OUTBOX_SQL` (both backends)."""
+    code, own = row[-2], row[-1]
+    return Retried(outbox_item_from_row(row), DecisionReason(code, own) if code else None)
+
+
 def plan_resend(
     steps: Sequence[Step],
     targets: Sequence[Sequence[Any]],
     status: RemoteStatus,
-    newest: Mapping[int, OutboxItem],
-) -> list[Step]:
+    newest: Mapping[int, Retried],
+    reason: DecisionReason | None = None,
+) -> tuple[list[Step], dict[int, DecisionReason | None]]:
     """A moderator's decision again on responses already at ``status`` whose newest
     write-back (``newest``: response id -> its outbox row) of that decision failed or
     conflicted: the same write-back is queued anew, in a new outbox row (the failed one
@@ -205,25 +220,38 @@ def plan_resend(
     attempts and belongs to this journal entry, so undoing the retry cancels just it).
     It carries the status the moderator first saw, so the platform is read first as for
     every write-back: a comment changed on the site meanwhile conflicts again, it is not
-    forced. The entry's ``after`` names the row it sends again (``retry``). ``steps``
-    (:func:`plan_moderate`'s) in the targets' order, with the resends in theirs."""
+    forced. The entry's ``after`` names the row it sends again (``retry``).
+
+    A resend is the decision it retries, with that decision's reason: the one recorded
+    with it is kept (``reason``, given now, does not replace it, so the journal's retry
+    never disagrees with what it retries, nor with the write-back it sends). A decision
+    that had none takes ``reason`` (one asked now that the configuration asks for it),
+    in its journal entry and in the new row's meta.
+
+    ``steps`` (:func:`plan_moderate`'s) in the targets' order, with the resends in theirs;
+    and each resend's reason by response id (for its journal entry)."""
     planned = {s[0]: s for s in steps}
     out: list[Step] = []
+    reasons: dict[int, DecisionReason | None] = {}
     for rid, _source, _ext, _thread, old_status, old_triage, *_rest in targets:
-        item = newest.get(rid)
+        retried = newest.get(rid)
         step = planned.get(rid)
         if (
             old_status != status.value
-            or item is None
-            or item.state not in RESENDABLE
-            or item.action.capability is not CAPABILITY_FOR_STATUS.get(status)
+            or retried is None
+            or retried.item.state not in RESENDABLE
+            or retried.item.action.capability is not CAPABILITY_FOR_STATUS.get(status)
         ):
             if step is not None:
                 out.append(step)
             continue
+        item, action = retried.item, retried.item.action
+        if retried.reason is None and reason is not None:
+            action = dataclasses.replace(action, meta={**action.meta, **reason_meta(reason)})
+        reasons[rid] = retried.reason or reason
         after = {"status": status.value, "triage": TriageState.HANDLED.value, "retry": item.id}
-        out.append((rid, {"status": old_status, "triage": old_triage}, after, item.action))
-    return out
+        out.append((rid, {"status": old_status, "triage": old_triage}, after, action))
+    return out, reasons
 
 
 def resend_candidates(targets: Sequence[Sequence[Any]], status: RemoteStatus) -> list[int]:
@@ -232,10 +260,21 @@ def resend_candidates(targets: Sequence[Sequence[Any]], status: RemoteStatus) ->
     return [t[0] for t in targets if t[4] == status.value]
 
 
-def newest_writebacks(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, OutboxItem]:
-    """The newest outbox row of each response of ``ids`` that has one."""
+def newest_writebacks(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Retried]:
+    """The newest outbox row of each response of ``ids`` that has one, with its
+    decision's reason."""
     rows = (db.execute(NEWEST_OUTBOX_SQL, (rid,)).fetchone() for rid in ids)
-    return {row[2]: outbox_item_from_row(row) for row in rows if row is not None}
+    return {row[2]: retried_from_row(row) for row in rows if row is not None}
+
+
+def resends(
+    db: sqlite3.Connection, ids: Sequence[int], status: RemoteStatus
+) -> dict[int, DecisionReason | None]:
+    """The responses of ``ids`` a decision on ``status`` would send again
+    (:func:`plan_resend`), each with the reason it keeps."""
+    targets = _targets(db, ids)
+    newest = newest_writebacks(db, resend_candidates(targets, status))
+    return plan_resend([], targets, status, newest)[1]
 
 
 def plan_rule_hold(targets: Sequence[Sequence[Any]], *, write_back: bool) -> list[Step]:
@@ -348,9 +387,12 @@ def _journal_each(
     batch: str,
     now: int,
     reason: DecisionReason | None = None,
+    reasons: Mapping[int, DecisionReason | None] | None = None,
 ) -> list[int]:
     """One journal entry of ``kind`` per (response id, before, after, ...) of ``entries``
-    (SQLite's side of :func:`reactieveld.store.pg.actions.journal_many`); their ids."""
+    (SQLite's side of :func:`reactieveld.store.pg.actions.journal_many`), each with
+    ``reason`` or its own in ``reasons`` (by response id: a resend's); their ids."""
+    own = reasons or {}
     return [
         _journal(
             db,
@@ -361,7 +403,7 @@ def _journal_each(
             after=entry[2],
             batch=batch,
             now=now,
-            reason=reason,
+            reason=own.get(entry[0], reason),
         )
         for entry in entries
     ]
@@ -409,10 +451,13 @@ def moderate(
 ) -> ActionOutcome:
     targets = _targets(db, ids)
     steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
+    kept: dict[int, DecisionReason | None] = {}
     if write_back:
         newest = newest_writebacks(db, resend_candidates(targets, status))
-        steps = plan_resend(steps, targets, status, newest)
-    outcome = _decide(db, steps, status, actor=actor, now=now, batch=batch, reason=reason)
+        steps, kept = plan_resend(steps, targets, status, newest, reason)
+    outcome = _decide(
+        db, steps, status, actor=actor, now=now, batch=batch, reason=reason, reasons=kept
+    )
     settle_flags(db, [(t[0], status.value) for t in targets], outcome, steps, actor, now)
     return outcome
 
@@ -490,15 +535,24 @@ def _decide(
     now: int,
     batch: str,
     reason: DecisionReason | None = None,
+    reasons: Mapping[int, DecisionReason | None] | None = None,
 ) -> ActionOutcome:
     """A decision's planned ``steps``: state (each row's triage as its step says: a
-    rule's hold keeps it), journal with the decision's ``reason``, outbox."""
+    rule's hold keeps it), journal with the decision's ``reason`` (a resend with its
+    own, in ``reasons``), outbox."""
     db.executemany(
         "UPDATE responses SET remote_status = ?, triage = ? WHERE id = ?",
         [(status.value, s[2]["triage"], s[0]) for s in steps],
     )
     journal_ids = _journal_each(
-        db, ActionKind.MODERATE, steps, actor=actor, batch=batch, now=now, reason=reason
+        db,
+        ActionKind.MODERATE,
+        steps,
+        actor=actor,
+        batch=batch,
+        now=now,
+        reason=reason,
+        reasons=reasons,
     )
     outbox_ids = [
         enqueue(db, action, response_id=rid, journal_id=jid, now=now)

@@ -409,6 +409,14 @@ class Store(
         seen: Mapping[int, int] | None = None,
         reason: DecisionReason | None = None,
     ) -> ActionOutcome: ...
+    async def resends(
+        self, ids: Sequence[int], status: RemoteStatus
+    ) -> dict[int, DecisionReason | None]:
+        """The responses of ``ids`` a decision on ``status`` would send again, each with
+        the reason recorded with the decision it retries (None: it had none): a resend
+        keeps that reason (:meth:`moderate`), so only one without needs asking."""
+        ...
+
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None
     ) -> ActionOutcome: ...

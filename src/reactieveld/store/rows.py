@@ -247,10 +247,12 @@ OUTBOX_COLS = (
     "o.created_at, o.next_attempt_at, o.last_error"
 )
 
-#: The newest write-back of a response (parameter: its id), as :data:`OUTBOX_COLS`; the
-#: statement of both backends.
+#: The newest write-back of a response (parameter: its id), as :data:`OUTBOX_COLS`, then
+#: the reason recorded with the decision it belongs to (its journal entry's code and
+#: words); the statement of both backends.
 NEWEST_OUTBOX_SQL = (
-    f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
+    f"SELECT {OUTBOX_COLS}, a.reason, a.reason_text FROM outbox o "
+    "JOIN sources s ON s.id = o.source_id LEFT JOIN actions a ON a.id = o.journal_id "
     "WHERE o.response_id = ? ORDER BY o.id DESC LIMIT 1"
 )
 

@@ -876,7 +876,10 @@ class SqliteStore:
         its rows in the same transaction.
 
         ``reason`` (issue 16): why, stored with every journal entry of the decision and
-        carried in its write-backs' meta for a platform with a field for it.
+        carried in its write-backs' meta for a platform with a field for it. A response
+        whose write-back of this decision failed or conflicted is sent again with the
+        reason recorded with that decision; ``reason`` only where it had none
+        (:func:`~reactieveld.store.actions.plan_resend`, :meth:`resends`).
         """
         capability = _actions.capability_for(status)
         now, batch = _actions.stamp()
@@ -899,6 +902,14 @@ class SqliteStore:
                 decided=ids,
             )
         )
+
+    async def resends(
+        self, ids: Sequence[int], status: RemoteStatus
+    ) -> dict[int, DecisionReason | None]:
+        """The responses of ``ids`` a decision on ``status`` would send again (their newest
+        write-back of it failed or conflicted), each with the reason recorded with the
+        decision it retries (None: it had none), which the resend keeps."""
+        return await self._run(lambda db: _actions.resends(db, ids, status))
 
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None

@@ -34,6 +34,7 @@ from reactieveld.store.actions import (
     HISTORY_BATCH,
     OUTBOX_COLUMNS,
     UNDO_ENTRIES_SQL,
+    Retried,
     Step,
     UndoEntry,
     capability_for,
@@ -49,6 +50,7 @@ from reactieveld.store.actions import (
     plan_undo,
     reason_columns,
     resend_candidates,
+    retried_from_row,
     reverse_action,
     stamp,
     undo_entries,
@@ -77,7 +79,7 @@ from reactieveld.store.ingest import storable
 from reactieveld.store.pg.base import PgBase, counts_lock, dollar
 from reactieveld.store.pg.claims import guarded
 from reactieveld.store.pg.live import notify
-from reactieveld.store.rows import NEWEST_OUTBOX_SQL, outbox_item_from_row
+from reactieveld.store.rows import NEWEST_OUTBOX_SQL
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
@@ -87,12 +89,16 @@ from reactieveld.store.screening import (
     settled,
 )
 
-#: What an action reads of each row it locks (the columns of SQLite's ``_targets``).
-_TARGET_SQL = (
+#: What an action reads of each row (the columns of SQLite's ``_targets``), unlocked.
+_TARGET_READ_SQL = (
     "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, r.triage, "
     f"r.meta, {HAS_OPEN_FLAG} FROM responses r JOIN sources s ON s.id = r.source_id "
-    "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE OF r"
+    "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id"
 )
+#: The same, locking the rows an action changes.
+_TARGET_SQL = _TARGET_READ_SQL + " FOR UPDATE OF r"
+#: A response's newest write-back and its decision's reason, in PostgreSQL's placeholders.
+_NEWEST_OUTBOX = dollar(NEWEST_OUTBOX_SQL)
 
 #: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
@@ -109,6 +115,17 @@ async def lock_targets(
     rows = await conn.fetch(_TARGET_SQL, sorted({*ids, *also}))
     order = {rid: i for i, rid in enumerate(ids)}
     return sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])
+
+
+async def newest_writebacks(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Retried]:
+    """The newest outbox row of each response of ``ids`` that has one, with its
+    decision's reason (SQLite's ``newest_writebacks``)."""
+    newest = {}
+    for rid in ids:
+        row = await conn.fetchrow(_NEWEST_OUTBOX, rid)
+        if row is not None:
+            newest[rid] = retried_from_row(row)
+    return newest
 
 
 def _version_of(response_id: str) -> str:
@@ -179,21 +196,26 @@ async def journal_many(
     batch: str,
     now: int,
     reason: DecisionReason | None = None,
+    reasons: Mapping[int, DecisionReason | None] | None = None,
     rule: str | None = None,
 ) -> list[int]:
     """:func:`journal` for many responses in one statement (a decision on a hundred
     rows is one round trip, not a hundred): (response id, before, after) each, one entry
-    per response, each with the decision's ``reason``; their ids in the order of
-    ``entries``. ``rule``: a moderation rule's decision, journalled as ``rule:<name>``
-    instead of the connection's role."""
+    per response, each with the decision's ``reason`` or its own in ``reasons`` (by
+    response id: a resend's); their ids in the order of ``entries``. ``rule``: a
+    moderation rule's decision, journalled as ``rule:<name>`` instead of the
+    connection's role."""
     if not entries:
         return []
+    own = reasons or {}
+    columns = [reason_columns(own.get(e[0], reason)) for e in entries]
     rows = await conn.fetch(
         "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
         "reason_text, version) SELECT $1, coalesce($7, session_user), $2, t.rid, t.before, "
-        f"t.after, $3, $8, $9, {_version_of('t.rid')} "
-        "FROM unnest($4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY "
-        "AS t(rid, before, after, n) ORDER BY t.n RETURNING id, response_id",
+        f"t.after, $3, t.reason, t.reason_text, {_version_of('t.rid')} "
+        "FROM unnest($4::bigint[], $5::text[], $6::text[], $8::text[], $9::text[]) "
+        "WITH ORDINALITY AS t(rid, before, after, reason, reason_text, n) ORDER BY t.n "
+        "RETURNING id, response_id",
         now,
         kind.value,
         batch,
@@ -201,7 +223,8 @@ async def journal_many(
         [journal_json(e[1]) for e in entries],
         [journal_json(e[2]) for e in entries],
         None if rule is None else rule_actor(rule),
-        *reason_columns(reason),
+        [c[0] for c in columns],
+        [c[1] for c in columns],
     )
     ids = {r[1]: r[0] for r in rows}  # one entry per response: the id is its key
     return [int(ids[e[0]]) for e in entries]
@@ -369,18 +392,30 @@ class Actions(PgBase):
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
+            kept: dict[int, DecisionReason | None] = {}
             if write_back:
-                newest = {}
-                for rid in resend_candidates(targets, status):
-                    row = await conn.fetchrow(dollar(NEWEST_OUTBOX_SQL), rid)
-                    if row is not None:
-                        newest[rid] = outbox_item_from_row(row)
-                steps = plan_resend(steps, targets, status, newest)
-            outcome = await self._decide(conn, steps, status, batch=batch, now=now, reason=reason)
+                newest = await newest_writebacks(conn, resend_candidates(targets, status))
+                steps, kept = plan_resend(steps, targets, status, newest, reason)
+            outcome = await self._decide(
+                conn, steps, status, batch=batch, now=now, reason=reason, reasons=kept
+            )
             await settle_flags(conn, [(t[0], status.value) for t in targets], outcome, steps, now)
             return outcome
 
         return await self._act(ids, seen, step, actor=actor, decided=True)
+
+    async def resends(
+        self, ids: Sequence[int], status: RemoteStatus
+    ) -> dict[int, DecisionReason | None]:
+        """The responses a decision would send again, with their reasons (see
+        SqliteStore)."""
+
+        async def read(conn: asyncpg.Connection) -> dict[int, DecisionReason | None]:
+            rows = await conn.fetch(_TARGET_READ_SQL, list(ids))
+            newest = await newest_writebacks(conn, resend_candidates(rows, status))
+            return plan_resend([], rows, status, newest)[1]
+
+        return await self._read(read)
 
     async def _decide(
         self,
@@ -392,9 +427,11 @@ class Actions(PgBase):
         now: int,
         rule: str | None = None,
         reason: DecisionReason | None = None,
+        reasons: Mapping[int, DecisionReason | None] | None = None,
     ) -> ActionOutcome:
-        """A decision's planned ``steps``: journal (with the decision's ``reason``),
-        outbox, state (each row's triage as its step says: a rule's hold keeps it)."""
+        """A decision's planned ``steps``: journal (with the decision's ``reason``, a
+        resend with its own in ``reasons``), outbox, state (each row's triage as its step
+        says: a rule's hold keeps it)."""
         journal_ids = await journal_many(
             conn,
             ActionKind.MODERATE,
@@ -403,6 +440,7 @@ class Actions(PgBase):
             now=now,
             rule=rule,
             reason=reason,
+            reasons=reasons,
         )
         queued = [
             (await self._source_id(conn, action.source), action, rid, jid)

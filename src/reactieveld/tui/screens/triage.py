@@ -719,17 +719,30 @@ class TriageScreen(Screen[None]):
         reasons = self.rapp.reasons
         what = self.i18n.t(_DECIDED.get(status) or "queue." + RemoteStatus(status).value)
 
-        async def decide(reason: DecisionReason | None) -> None:
+        async def decide(reason: DecisionReason | None, kept: str = "") -> None:
             outcome = await self.rapp.store.moderate(
                 ids, RemoteStatus(status), actor=self.rapp.actor, seen=seen, reason=reason
             )
             if await self._conflicted(outcome):
                 return
             await self._after(batch=batch, advance=True, acted=acted)
-            self._tell_decided(what, outcome.changed)
+            if kept:
+                said = self.i18n.t("decided.resent", what=what, n=outcome.changed, reason=kept)
+                self._notice(said, timeout=_RESENT_SECONDS)
+            else:
+                self._tell_decided(what, outcome.changed)
 
         if not reasons.asks(status):
             await decide(reasons.implied(status))
+            return
+        # A resend is the decision it retries, with the reason given then (the store keeps
+        # it): nothing to ask when each one sent again has one.
+        resent = await self.rapp.store.resends(ids, RemoteStatus(status))
+        given = [resent.get(rid) for rid in ids]
+        if all(given):
+            language = self.i18n.language
+            said = {reasons.describe(r.code, r.text, language) for r in given if r}
+            await decide(None, one_line("; ".join(sorted(said)), limit=240))
             return
 
         async def chosen(reason: DecisionReason | None) -> None:
@@ -1153,6 +1166,8 @@ _SHOW_TAGS = {"thread", "author_history"}
 _DECIDED_SECONDS = 2.0
 #: How long the notice of a refused key stays (its reason is one line to read).
 _REFUSED_SECONDS = 4.0
+#: How long the notice of a decision sent again with the reason given then stays.
+_RESENT_SECONDS = 4.0
 
 
 def _tab_counts(

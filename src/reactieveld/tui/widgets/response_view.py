@@ -299,6 +299,9 @@ class ResponseView(VerticalScroll, can_focus=False):
         parts: list[Part] = []
         why = error_in_language(item.last_error, self.i18n.language) if item.last_error else ""
         again = self._resend_hint(item.action.capability)
+        decision = next((e for e in self.details.journal if e.id == item.journal_id), None)
+        if again and decision is not None:  # sent again with it, not asked again
+            again += self._reason_part(decision)
         said = " — ".join(p for p in (preview(why, 300) if why else "", again) if p)
         if said:
             parts.append(("  " + said + "\n", "italic"))
@@ -335,6 +338,14 @@ class ResponseView(VerticalScroll, can_focus=False):
             self._matched = (response_id, text, rules.spans(text))
         return [*marked_body(text, self._matched[2]), cut]
 
+    def _reason_part(self, entry: JournalEntry) -> str:
+        """`` · reason: ...`` for a decision's entry with a reason, else empty."""
+        if not entry.reason:
+            return ""
+        reasons = getattr(self.app, "reasons", None) or ReasonsConfig()
+        why = reasons.describe(entry.reason, entry.reason_text, self.i18n.language)
+        return " · " + self.i18n.t("journal.reason", reason=one_line(why, limit=240))
+
     def journal_text(self, entry: JournalEntry) -> str:
         """One journal entry in words."""
         t = self.i18n.t
@@ -347,11 +358,7 @@ class ResponseView(VerticalScroll, can_focus=False):
                 before=self.i18n.status(before.get("status", "approved")),
                 after=self.i18n.status(after.get("status", "approved")),
             )
-            if entry.reason:
-                reasons = getattr(self.app, "reasons", None) or ReasonsConfig()
-                why = reasons.describe(entry.reason, entry.reason_text, self.i18n.language)
-                said += " · " + t("journal.reason", reason=one_line(why, limit=240))
-            return said
+            return said + self._reason_part(entry)
         # A later coder's own coding (issue 14) reads as a tag, named as theirs.
         prefix = "journal.code_" if kind == "code" else "journal."
         if kind == "code" and "done" in after:
