@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.cli import every_parser
 
 from reactieveld.cli import _extend, build_parser, main
 
@@ -22,17 +22,6 @@ pytestmark = pytest.mark.usefixtures("cli_isolated")
 #: Metavars that are the same word in Dutch and English (a number, a code, a status value
 #: as typed). Any other metavar must be said in the reader's language.
 SAME_IN_BOTH = {"N", "CODE", "STATUS"}
-
-
-def _parsers(
-    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
-    """Every parser (the top one and each subcommand's), with the words that reach it."""
-    yield path, parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield from _parsers(sub, (*path, name))
 
 
 def _metavar(formatter: argparse.HelpFormatter, action: argparse.Action) -> str | None:
@@ -70,7 +59,7 @@ def _shown(parser: argparse.ArgumentParser) -> list[tuple[str, str, str | None]]
 @pytest.fixture(scope="module")
 def parsers() -> dict[str, dict[tuple[str, ...], argparse.ArgumentParser]]:
     _extend()
-    return {language: dict(_parsers(build_parser(language))) for language in ("nl", "en")}
+    return {language: dict(every_parser(build_parser(language))) for language in ("nl", "en")}
 
 
 def _squeezed(value: str) -> str:

@@ -13,11 +13,14 @@ of the configuration, which it is built in: :func:`language_before_parsing`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import functools
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,47 +168,127 @@ def _common(parser: argparse.ArgumentParser, *, top: bool, language: str) -> Non
     )
 
 
+class _ArgparseWords:
+    """argparse's gettext (``_`` and ``ngettext``, the module globals it asks for each
+    message's template by its English id before it fills the template in) while one of
+    our parsers works: the template in the reader's language (the one table's
+    ``argparse.*`` entries, :func:`reactieveld.i18n.argparse_text`), for that parser's
+    thread or task only (a context variable); argparse's own for any other parser in the
+    process. The globals are argparse's again once none of our parsers works (counted
+    over threads)."""
+
+    def __init__(self) -> None:
+        self._language: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+            "reactieveld_argparse_language", default=None
+        )
+        self._lock = threading.Lock()
+        self._working = 0
+        self._own: tuple[Any, Any] = (None, None)
+
+    def gettext(self, message: Any) -> Any:
+        from reactieveld.i18n import argparse_text
+
+        language = self._language.get()
+        if language is None or not isinstance(message, str):
+            return self._own[0](message)
+        return argparse_text(message, language)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        from reactieveld.i18n import argparse_text
+
+        language = self._language.get()
+        if language is None:
+            return str(self._own[1](singular, plural, n))
+        return argparse_text(singular if n == 1 else plural, language)  # as in English
+
+    @contextlib.contextmanager
+    def speaking(self, language: str) -> Iterator[None]:
+        """argparse's words in ``language`` in this thread (or task) while inside."""
+        import argparse
+
+        names = vars(argparse)
+        with self._lock:
+            if self._working == 0:
+                self._own = (names["_"], names["ngettext"])
+                names["_"], names["ngettext"] = self.gettext, self.ngettext
+            self._working += 1
+        token = self._language.set(language)
+        try:
+            yield
+        finally:
+            self._language.reset(token)
+            with self._lock:
+                self._working -= 1
+                if self._working == 0 and names["_"] == self.gettext:
+                    names["_"], names["ngettext"] = self._own
+
+
+_ARGPARSE_WORDS = _ArgparseWords()
+
+
 def _parser_class(language: str) -> type[argparse.ArgumentParser]:
     """The full parser's class (argparse is imported here, not at the app's start): a
     mistake prints the usage and one line and exits with :data:`EXIT_USAGE`. What argparse
-    itself says (``usage:``, its errors, the help's headings) is said in ``language``:
-    argparse's English messages are read back by their English in the one table
-    (``argparse.*`` keys, :func:`reactieveld.i18n.in_language`), so argparse itself is not
-    changed. (The commands' own words are given in ``language`` where they are added.)"""
+    itself says (``usage:``, its errors, the help's headings) is said in ``language``, as
+    gettext would: argparse asks for each template by its English id while it builds,
+    parses and formats (:class:`_ArgparseWords`), before a value is in it. (The commands'
+    own words are given in ``language`` where they are added.)"""
     import argparse
 
-    from reactieveld.i18n import ARGPARSE_PREFIX, in_language, text
+    from reactieveld.i18n import text
 
-    def said(message: str) -> str:
-        return in_language(message, language, kind=ARGPARSE_PREFIX)
+    def speaking() -> contextlib.AbstractContextManager[None]:
+        return _ARGPARSE_WORDS.speaking(language)
 
-    class _Formatter(argparse.HelpFormatter):
-        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
-            if prefix is None:
-                prefix = text("argparse.usage", language)
-            super().add_usage(usage, actions, groups, prefix)
-
-        def start_section(self, heading: str | None) -> None:
-            super().start_section(said(heading) if heading else heading)
-
-        def _get_help_string(self, action: argparse.Action) -> str | None:
-            # -h's and --version's own help; every other help is the command's own.
-            if isinstance(action, argparse._HelpAction | argparse._VersionAction):
-                return said(action.help or "")
-            return action.help
+    def whole_number(value: str) -> int:
+        # type=int: "geen geheel getal" (argparse's id is one for every type, "invalid
+        # %(type)s value", which would show Python's name "int" to a Dutch reader).
+        try:
+            return int(value)
+        except ValueError:
+            said = text("argparse.invalid_int", language, value=repr(value))
+            raise argparse.ArgumentTypeError(said) from None
 
     class _Parser(argparse.ArgumentParser):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs.setdefault("formatter_class", _Formatter)
-            super().__init__(*args, **kwargs)
+            with speaking():  # the headings' titles, -h's help
+                super().__init__(*args, **kwargs)
+            self.register("type", int, whole_number)
+
+        def add_subparsers(self, **kwargs: Any) -> Any:
+            with speaking():
+                return super().add_subparsers(**kwargs)
+
+        def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+            with speaking():  # "unrecognized arguments" is said here
+                return super().parse_args(*args, **kwargs)
+
+        def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+            with speaking():
+                return super().parse_known_args(*args, **kwargs)
+
+        def format_usage(self) -> str:
+            with speaking():
+                return super().format_usage()
+
+        def format_help(self) -> str:
+            with speaking():
+                return super().format_help()
 
         def error(self, message: str) -> None:  # type: ignore[override]
+            from reactieveld.text import one_line
+
             self.print_usage(sys.stderr)
-            line = text("argparse.error", language, prog=self.prog, message=said(message))
-            print(line, file=sys.stderr)
+            # A value in it is the reader's (a word typed, a newline, an escape): one line.
+            said = one_line(message, limit=_ERROR_LIMIT)
+            print(text("argparse.error", language, prog=self.prog, message=said), file=sys.stderr)
             sys.exit(EXIT_USAGE)
 
     return _Parser
+
+
+#: The longest mistake the parser says (what the reader typed is in it; any terminal).
+_ERROR_LIMIT = 1000
 
 
 def _top_parser(
@@ -216,7 +299,12 @@ def _top_parser(
     from reactieveld.i18n import text
 
     parser = parser_class(prog="reactieveld", description=text("cli.help.description", language))
-    parser.add_argument("--version", action="version", version=f"reactieveld {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"reactieveld {__version__}",
+        help=text("argparse.version", language),  # Python 3.11 asks no gettext for it
+    )
     _common(parser, top=True, language=language)
     parser.add_argument("--demo", action="store_true", help=text("cli.help.demo", language))
     parser.add_argument("--lang", choices=("nl", "en"), help=text("cli.help.lang", language))

@@ -557,17 +557,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "het lege doel: postgresql://rol@host/database, of een nieuw SQLite-bestand",
         "the empty target: postgresql://role@host/database, or a new SQLite file",
     ),
-    # The argument parser's own words (Python's argparse, whose messages are English; cli.py
-    # reads each back by its English text with in_language(..., kind=ARGPARSE_PREFIX)): the
-    # English is argparse's message id with {fields} for its %-fields (tests/test_cli_parser.py
-    # holds them to argparse's source).
+    # The argument parser's own words (Python's argparse, whose messages are English): the
+    # English of each is one of argparse's message ids, its %-fields as {fields} in the
+    # same order (argparse asks its gettext for the id before it fills the fields in;
+    # cli.py answers with argparse_text). tests/test_cli_parser.py holds the table to
+    # argparse's source: an id a Python adds or rewords fails there. Some ids are only a
+    # newer Python's (the version's help, the heading, "subcommands", "maybe you meant").
     "argparse.usage": ("gebruik: ", "usage: "),
-    "argparse.error": ("{prog}: fout: {message}", "{prog}: error: {message}"),
     "argparse.positionals": ("argumenten", "positional arguments"),
     "argparse.options": ("opties", "options"),
+    "argparse.subcommands": ("subcommando's", "subcommands"),
+    "argparse.heading": ("{heading}:", "{heading}:"),
     "argparse.help": ("toon deze hulp en stop", "show this help message and exit"),
     "argparse.version": ("toon het versienummer en stop", "show program's version number and exit"),
-    "argparse.argument": ("argument {name}: {error}", "argument {name}: {error}"),
+    "argparse.argument": (
+        "argument {argument_name}: {message}",
+        "argument {argument_name}: {message}",
+    ),
     "argparse.unrecognized": ("onbekende argumenten: {args}", "unrecognized arguments: {args}"),
     "argparse.required": (
         "deze argumenten ontbreken: {names}",
@@ -601,7 +607,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "ambiguous option: {option} could match {matches}",
     ),
     "argparse.unexpected": ("onverwachte optie: {option}", "unexpected option string: {option}"),
-    "argparse.invalid_int": ("geen geheel getal: {value}", "invalid int value: {value}"),
     "argparse.invalid_value": (
         "ongeldige waarde ({type}): {value}",
         "invalid {type} value: {value}",
@@ -610,10 +615,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "ongeldige keuze: {value} (kies uit {choices})",
         "invalid choice: {value} (choose from {choices})",
     ),
-    "argparse.unknown_parser": (
-        "onbekend subcommando {name} (keuzes: {choices})",
-        "unknown parser {name} (choices: {choices})",
+    "argparse.maybe_meant": (
+        "ongeldige keuze: {value}, bedoel je {closest}? (kies uit {choices})",
+        "invalid choice: {value}, maybe you meant {closest}? (choose from {choices})",
     ),
+    "argparse.unknown_parser": (
+        "onbekend subcommando {parser_name} (keuzes: {choices})",
+        "unknown parser {parser_name} (choices: {choices})",
+    ),
+    # Not argparse's ids (ARGPARSE_OWN): the line cli.py's parser ends a mistake with, and
+    # what it says of a whole number (type=int) that is none (English: argparse's words).
+    "argparse.error": ("{prog}: fout: {message}", "{prog}: error: {message}"),
+    "argparse.invalid_int": ("geen geheel getal: {value}", "invalid int value: {value}"),
     "search.cli.empty": (
         "geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
         "give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
@@ -1806,19 +1819,60 @@ def stored(key: str, **values: Any) -> str:
     return text(key, "en", **values)
 
 
-#: The keys of the argument parser's own messages (English: argparse's), read back by
-#: :func:`in_language` with ``kind=ARGPARSE_PREFIX``.
+#: The keys of the argument parser's own words: each one's English is an argparse message
+#: id (:func:`argparse_text`), but for :data:`ARGPARSE_OWN`.
 ARGPARSE_PREFIX = "argparse."
+#: The ``argparse.*`` keys that are no argparse id: cli.py's parser says them itself.
+ARGPARSE_OWN = frozenset({"argparse.error", "argparse.invalid_int"})
+#: A field of a printf-style template (argparse's ids): ``%(name)r``, ``%s``, ``%%``.
+_PERCENT = re.compile(r"%(?:\((\w+)\))?([#0 +-]*\d*(?:\.\d+)?[a-z%])")
+
+
+def _id_shape(template: str, fields: re.Pattern[str]) -> str:
+    """A template with each of its ``fields`` as ``{}`` (``%%`` as ``%``): an argparse id
+    and its table entry's English have the same shape."""
+    return fields.sub(lambda m: "%" if m.group(0) == "%%" else "{}", template)
 
 
 @functools.cache
-def _stored_templates(kind: str = STORED_PREFIX) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _argparse_keys() -> dict[str, str]:
+    """The ``argparse.*`` keys by the shape of their English (:func:`_id_shape`)."""
+    return {
+        _id_shape(english, _FIELD): key
+        for key, (_, english) in STRINGS.items()
+        if key.startswith(ARGPARSE_PREFIX) and key not in ARGPARSE_OWN
+    }
+
+
+def argparse_key(message_id: str) -> str | None:
+    """The key of argparse's message ``message_id`` (its English template, as argparse
+    asks its gettext for it), None for a text that is none of the table's ids."""
+    return _argparse_keys().get(_id_shape(message_id, _PERCENT))
+
+
+def argparse_text(message_id: str, language: str) -> str:
+    """argparse's message ``message_id`` in ``language``, as gettext would translate it:
+    a template that argparse fills in, with each field of the id as the id has it (its
+    name and conversion, ``%(value)r``), in the table's words. Any other text (an English
+    reader's, one the table has no id of, a value) is returned as it is, so a value is
+    never read as a message."""
+    key = argparse_key(message_id) if language == "nl" else None
+    if key is None:
+        return message_id
+    dutch, english = STRINGS[key]
+    fields = [m.group(0) for m in _PERCENT.finditer(message_id) if m.group(0) != "%%"]
+    as_in_id = dict(zip(_FIELD.findall(english), fields, strict=True))
+    return _FIELD.sub(lambda m: as_in_id[m.group(1)], dutch.replace("%", "%%"))
+
+
+@functools.cache
+def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(key, the English template as a pattern with one group per field) of the keys
-    that start with ``kind``, the templates with the most fixed text first: the most
-    specific reading of a text wins."""
+    that start with :data:`STORED_PREFIX`, the templates with the most fixed text first:
+    the most specific reading of a text wins."""
     found = []
     for key, (_, english) in STRINGS.items():
-        if not key.startswith(kind):
+        if not key.startswith(STORED_PREFIX):
             continue
         parts = _FIELD.split(english)
         seen: set[str] = set()
@@ -1843,18 +1897,17 @@ def _stored_templates(kind: str = STORED_PREFIX) -> tuple[tuple[str, re.Pattern[
 _DEPTH = 8
 
 
-def in_language(message: str, language: str, _depth: int = 0, *, kind: str = STORED_PREFIX) -> str:
+def in_language(message: str, language: str, _depth: int = 0) -> str:
     """A stored English text made from this table's templates (a platform's error) in
     ``language``, its fields (a URL, a server's words, numbers) kept as they are; any other
-    text (an older stored error, a server's own message) as it is. ``kind``: the keys
-    whose English is read (:data:`ARGPARSE_PREFIX`: the argument parser's messages)."""
+    text (an older stored error, a server's own message) as it is."""
     if language != "nl" or _depth > _DEPTH:
         return message
-    for key, pattern in _stored_templates(kind):
+    for key, pattern in _stored_templates():
         found = pattern.fullmatch(message)
         if found is not None:
             values = {
-                name: in_language(value, language, _depth + 1, kind=kind)
+                name: in_language(value, language, _depth + 1)
                 if name in _NESTED
                 else _status_in_language(value, language)
                 if name in _STATUSES
