@@ -1,7 +1,8 @@
 """The dashboard's period dialog (``p``): since, until and days as ``reactieveld stats``
 takes them (the one rule, :func:`reactieveld.read.figures.period_from_text`, its errors in
-one line), prefilled with the period on screen, and quick choices of the last 7, 30, 90
-or 365 days up to today (``(•)`` before the chosen one)."""
+one line naming the dialog's fields, where ``stats`` names its flags), prefilled with the
+period on screen, and quick choices of the last 7, 30, 90 or 365 days up to today
+(``(•)`` before the chosen one)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reactieveld.i18n import I18n
-from reactieveld.read.figures import Period, PeriodError, period_from_text
+from reactieveld.read.figures import Period, PeriodError, PeriodNames, period_from_text
 from reactieveld.tui.screens.export import say_line
 from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.widgets.fields import OrderedInput
@@ -43,6 +44,17 @@ class PeriodChoice:
     until: date | None
     days: int | None
     period: Period
+
+
+def field_names(i18n: I18n) -> PeriodNames:
+    """The dialog's three fields as its errors name them: their labels' names, quoted
+    (``"Vanaf"``), where ``stats`` says ``--since``."""
+    t = i18n.t
+    return PeriodNames(
+        t("period.field.named", field=t("period.field.since")),
+        t("period.field.named", field=t("period.field.until")),
+        t("period.field.named", field=t("period.field.days")),
+    )
 
 
 class PeriodBox(OrderedInput):
@@ -124,11 +136,11 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
                 yield CharRadioButton(
                     Content(t("period.custom")), value=preset is None, id="preset-custom"
                 )
-            yield FieldLabel(t("period.since"), field="period-since")
+            yield FieldLabel(t("period.since", field=t("period.field.since")), field="period-since")
             yield PeriodBox(since, placeholder="YYYY-MM-DD", id="period-since", compact=True)
-            yield FieldLabel(t("period.until"), field="period-until")
+            yield FieldLabel(t("period.until", field=t("period.field.until")), field="period-until")
             yield PeriodBox(until, placeholder="YYYY-MM-DD", id="period-until", compact=True)
-            yield FieldLabel(t("period.days"), field="period-days")
+            yield FieldLabel(t("period.days", field=t("period.field.days")), field="period-days")
             yield PeriodBox(days, id="period-days", compact=True)
             yield Static("", id="period-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
@@ -181,7 +193,12 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         since, until, days = self.boxes()
         try:
             period, n = period_from_text(
-                since, until, days, today=self.today, language=self.i18n.language
+                since,
+                until,
+                days,
+                today=self.today,
+                language=self.i18n.language,
+                names=field_names(self.i18n),
             )
         except PeriodError as exc:
             return str(exc)
