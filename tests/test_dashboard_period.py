@@ -423,3 +423,24 @@ async def test_the_dialog_shows_each_error_with_its_fields_at_80x24(language: st
             assert said == _in_the_dialogs_names(printed, dialog), kind
             assert not any(flag in said for flag in FLAGS.values())
             assert error.region.right <= 80 and error.region.bottom <= 23
+
+
+async def test_an_error_stays_when_enter_follows_the_typing_at_once() -> None:
+    """In tmux, "2026-13-01" and enter sent in one burst showed no error: the boxes'
+    change messages of the keys before enter came after it and emptied the error line.
+    A box's value changed and applied before its change message is handled: the error
+    stays; a box changed afterwards empties it."""
+    app = DialogHost("nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        error = dialog.query_one("#period-error", Static)
+        since = dialog.query_one("#period-since", Input)
+        since.value = "2026-13-01"  # its Input.Changed is still to come
+        dialog.action_apply()
+        await pilot.pause()
+        assert str(error.render()).startswith("\"Vanaf\" '2026-13-01': ")
+        since.value = "2026-12-01"
+        await pilot.pause()
+        assert str(error.render()) == ""

@@ -108,6 +108,8 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         if since is None and until is None and days is None and shown is not None:
             # The default: the last 30 days up to today, one of the quick choices.
             days = len(shown)
+        #: The boxes that the error line speaks of (None: it says nothing).
+        self.wrong: tuple[str, str, str] | None = None
         self.values = (
             since.isoformat() if since else "",
             until.isoformat() if until else "",
@@ -186,7 +188,11 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         button = self.query_one(f"#preset-{n if n is not None else 'custom'}", CharRadioButton)
         if not button.value:
             button.value = True
-        say_line(self.query_one("#period-error", Static), "")
+        if self.boxes() != self.wrong:
+            # What the error was about is changed. (Not on the late change messages of
+            # keys typed before an enter in one burst: they cleared the error it showed.)
+            self.wrong = None
+            say_line(self.query_one("#period-error", Static), "")
 
     def choice(self) -> PeriodChoice | str:
         """The period the boxes say, or the one line of what is wrong with it."""
@@ -209,6 +215,7 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
     def action_apply(self) -> None:
         found = self.choice()
         if isinstance(found, str):
+            self.wrong = self.boxes()
             say_line(self.query_one("#period-error", Static), found)
             return
         self.dismiss(found)
