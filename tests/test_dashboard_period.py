@@ -10,7 +10,7 @@ import asyncio
 import io
 import itertools
 from contextlib import redirect_stderr
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from helpers.dashboard import (
@@ -23,10 +23,12 @@ from helpers.dashboard import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.app import App
 from textual.widgets import Input, Static
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import ANCHOR
+from reactieveld.i18n import I18n
 from reactieveld.read.figures import (
     PeriodError,
     period_from_text,
@@ -34,9 +36,9 @@ from reactieveld.read.figures import (
     run_stats_command,
     today_utc,
 )
-from reactieveld.tui.screens.period import PRESETS, PeriodScreen, PresetSet
+from reactieveld.tui.screens.period import PRESETS, PeriodScreen, PresetSet, field_names
 from reactieveld.tui.widgets.heading import Heading
-from reactieveld.tui.widgets.toggles import CharRadioButton
+from reactieveld.tui.widgets.toggles import CharRadioButton, FieldLabel
 
 pytestmark = pytest.mark.usefixtures("utc")
 __all__ = ["demo_db"]  # the demo store, a module fixture of the report tests
@@ -146,7 +148,7 @@ async def test_p_chooses_the_period_of_the_figures_and_the_report(
         assert app.screen is dialog
         error = dialog.query_one("#period-error", Static)
         said = str(error.render())
-        assert said == bad
+        assert said == _in_the_dialogs_names(bad, dialog)
         # Whole at 60x20 too (the dialogs' short layout): the error and the buttons.
         await pilot.resize_terminal(*size)
         await pilot.pause()
@@ -229,3 +231,216 @@ def test_any_period_is_days_or_one_line(since, until, days, language):
         language=language,
     )
     assert typed[0] == period
+
+
+# -- the errors name the dialog's fields, stats' its flags --------------------------------
+
+#: Characters of a typed date that is none: "--since" cannot be spelt from them.
+NOT_DATES = st.text(alphabet="0123456789-/ .x", min_size=1, max_size=12).filter(
+    lambda v: bool(v.strip()) and not _is_date(v)
+)
+DATES = st.dates()
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _maybe(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), values)
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+#: Every kind of error, the parts its line names, and the boxes (since, until, days)
+#: that make it, generated. The days typed are what ``stats --days`` takes (a whole
+#: number) but for "days_int", which its argparse refuses before the rule.
+KINDS: dict[str, tuple[tuple[str, ...], st.SearchStrategy[tuple[str, str, str]]]] = {
+    "date_since": (
+        ("since",),
+        st.tuples(NOT_DATES, _maybe(DATES.map(_iso)), st.just("")),
+    ),
+    "date_until": (
+        ("until",),
+        st.tuples(_maybe(DATES.map(_iso)), NOT_DATES, _maybe(st.integers(1, 400).map(str))),
+    ),
+    "days": (
+        ("days",),
+        st.tuples(_maybe(DATES.map(_iso)), _maybe(NOT_DATES), st.integers(-(10**6), 0).map(str)),
+    ),
+    "three": (
+        ("since", "until", "days"),
+        st.tuples(DATES.map(_iso), DATES.map(_iso), st.integers(1, 10**6).map(str)),
+    ),
+    "range": (
+        (),
+        st.integers(0, 500).flatmap(
+            lambda k: st.tuples(
+                st.just(""),
+                st.just(_iso(date(1, 1, 1) + timedelta(days=k))),
+                st.integers(k + 2, 10**7).map(str),
+            )
+        ),
+    ),
+    "future": (
+        ("since",),
+        st.dates(min_value=TODAY + timedelta(days=1)).map(lambda d: (_iso(d), "", "")),
+    ),
+    "order": (
+        ("since", "until"),
+        st.tuples(DATES, DATES)
+        .filter(lambda pair: pair[0] > pair[1])
+        .map(lambda pair: (_iso(pair[0]), _iso(pair[1]), "")),
+    ),
+    "days_int": (
+        ("days",),
+        st.tuples(
+            _maybe(DATES.map(_iso)),
+            st.just(""),
+            st.text(alphabet="0123456789.,x -", min_size=1, max_size=8).filter(
+                lambda v: bool(v.strip()) and not v.strip().lstrip("-").isdigit()
+            ),
+        ),
+    ),
+}
+FLAGS = {"since": "--since", "until": "--until", "days": "--days"}
+
+
+def _field_names(language: str) -> dict[str, str]:
+    """The dialog's fields as it shows them (the labels' names before " ("), quoted."""
+    i18n = I18n(language)
+    shown = {part: i18n.t(f"period.{part}", field=i18n.t(f"period.field.{part}")) for part in FLAGS}
+    return {part: f'"{label.split(" (")[0]}"' for part, label in shown.items()}
+
+
+def _in_the_dialogs_names(line: str, dialog: PeriodScreen) -> str:
+    """``stats``' line with each flag named as the dialog's label on screen names it."""
+    names = {
+        label.field.removeprefix("period-"): f'"{label.text.split(" (")[0]}"'
+        for label in dialog.query(FieldLabel)
+        if label.field != "period-presets"
+    }
+    for part, flag in FLAGS.items():
+        line = line.replace(flag, names[part])
+    return line
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), kind=st.sampled_from(sorted(KINDS)), language=st.sampled_from(["nl", "en"]))
+def test_each_error_names_the_dialogs_fields_there_and_the_flags_in_stats(data, kind, language):
+    """The dialog shared stats' rule and so its words: a bad date in "Vanaf" said
+    "--since '2026-13-01': geen datum", naming a flag the dialog has not. Every kind of
+    error, in both languages: in the dialog the line names its fields as their labels
+    show them ("Vanaf", "Dagen"), never a flag; ``stats`` prints the same line with its
+    flags (the one rule, two namings)."""
+    parts, boxes = KINDS[kind]
+    since, until, days = data.draw(boxes)
+    names = _field_names(language)
+    with pytest.raises(PeriodError) as dialog:
+        period_from_text(
+            since, until, days, today=TODAY, language=language, names=field_names(I18n(language))
+        )
+    said = str(dialog.value)
+    assert "\n" not in said
+    for part in FLAGS:
+        assert FLAGS[part] not in said
+        assert (names[part] in said) == (part in parts), (part, said)
+    if kind == "days_int":  # stats' argparse refuses it; the rule's own line names the flag
+        with pytest.raises(PeriodError) as flags:
+            period_from_text(since, until, days, today=TODAY, language=language)
+        printed = str(flags.value)
+    else:
+        printed = _stats_says(since.strip(), until.strip(), days, language)
+    for part in FLAGS:
+        assert (FLAGS[part] in printed) == (part in parts), (part, printed)
+    for part in FLAGS:
+        printed = printed.replace(FLAGS[part], names[part])
+    assert said == printed
+
+
+#: One of each kind of error, typed in the dialog's boxes (since, until, days). Not
+#: "three": a third box typed empties one of the others (the dialog keeps at most two).
+ON_SCREEN: dict[str, tuple[str, str, str]] = {
+    "date_since": ("2026-13-01", "", ""),
+    "date_until": ("", "gisteren", "7"),
+    "days": ("", "", "0"),
+    "range": ("", "0001-01-05", "30"),
+    "future": ((TODAY + timedelta(days=3)).isoformat(), "", ""),
+    "order": ("2026-12-25", "2026-11-10", ""),
+    "days_int": ("", "", "abc"),
+}
+
+
+def test_the_screens_examples_are_one_of_each_kind():
+    assert set(ON_SCREEN) == set(KINDS) - {"three"}
+
+
+class DialogHost(App[None]):
+    """The period dialog alone, in ``language``, today being :data:`TODAY`."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def on_mount(self) -> None:
+        self.push_screen(PeriodScreen(i18n=I18n(self.language), shown=None, today=TODAY))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_dialog_shows_each_error_with_its_fields_at_80x24(language: str) -> None:
+    """On screen, at 80x24: each kind of error typed in the boxes (one example each, the
+    generated ones are above) is the line of ``stats`` with its flags named as the
+    labels above the boxes name their fields, whole on the dialog's error line."""
+    app = DialogHost(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        for kind, (since, until, days) in ON_SCREEN.items():
+            for part, value in (("since", since), ("until", until), ("days", days)):
+                dialog.query_one(f"#period-{part}", Input).value = value
+            await pilot.pause()
+            assert dialog.boxes() == (since, until, days), kind
+            dialog.query_one("#period-until", Input).focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog, kind
+            error = dialog.query_one("#period-error", Static)
+            said = str(error.render())
+            if kind == "days_int":
+                with pytest.raises(PeriodError) as flags:
+                    period_from_text(since, until, days, today=TODAY, language=language)
+                printed = str(flags.value)
+            else:
+                stats = (since.strip(), until.strip(), days, language)
+                printed = await asyncio.to_thread(_stats_says, *stats)
+            assert said == _in_the_dialogs_names(printed, dialog), kind
+            assert not any(flag in said for flag in FLAGS.values())
+            assert error.region.right <= 80 and error.region.bottom <= 23
+
+
+async def test_an_error_stays_when_enter_follows_the_typing_at_once() -> None:
+    """In tmux, "2026-13-01" and enter sent in one burst showed no error: the boxes'
+    change messages of the keys before enter came after it and emptied the error line.
+    A box's value changed and applied before its change message is handled: the error
+    stays; a box changed afterwards empties it."""
+    app = DialogHost("nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        error = dialog.query_one("#period-error", Static)
+        since = dialog.query_one("#period-since", Input)
+        since.value = "2026-13-01"  # its Input.Changed is still to come
+        dialog.action_apply()
+        await pilot.pause()
+        assert str(error.render()).startswith("\"Vanaf\" '2026-13-01': ")
+        since.value = "2026-12-01"
+        await pilot.pause()
+        assert str(error.render()) == ""

@@ -1187,23 +1187,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stats.key.back": ("Terug", "Back"),
     "stats.key.definitions": ("Definities", "Definitions"),
     "stats.key.period": ("Periode", "Period"),
-    "stats.err.days": ("--days moet minstens 1 zijn", "--days must be at least 1"),
+    # A period's errors name its three parts by {since}, {until} and {days}: stats' flags
+    # (--since), the dashboard dialog's fields ("Vanaf"): read.figures.PeriodNames.
+    "stats.err.days": ("{days} moet minstens 1 zijn", "{days} must be at least 1"),
     "stats.err.range": (
         "die periode valt buiten de kalender (jaar 1 tot en met 9999): kies minder dagen of "
         "andere datums",
         "that period runs off the calendar (years 1 to 9999): give fewer days or other dates",
     ),
     "stats.err.order": (
-        "--since {since} ligt na --until {until}",
-        "--since {since} is after --until {until}",
+        "{since} {first} ligt na {until} {last}",
+        "{since} {first} is after {until} {last}",
     ),
     "stats.err.future": (
-        "--since {since} ligt na vandaag ({today})",
-        "--since {since} is after today ({today})",
+        "{since} {first} ligt na vandaag ({today})",
+        "{since} {first} is after today ({today})",
     ),
     "stats.err.three": (
-        "geef hoogstens twee van --since, --until en --days",
-        "give at most two of --since, --until and --days",
+        "geef hoogstens twee van {since}, {until} en {days}",
+        "give at most two of {since}, {until} and {days}",
     ),
     "stats.failed": (
         "De cijfers konden niet worden berekend ({error}); r probeert opnieuw",
@@ -1214,8 +1216,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "no such source in the memory (sources: {sources})",
     ),
     "stats.err.days_int": (
-        "--days {value}: geen geheel getal",
-        "--days {value}: not a whole number",
+        "{days} {value}: geen geheel getal",
+        "{days} {value}: not a whole number",
     ),
     "period.title": ("Periode van het dashboard", "Period of the dashboard"),
     "period.now": ("Nu: {period}", "Now: {period}"),
@@ -1223,9 +1225,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "period.preset": ("laatste {n} dagen, tot en met vandaag", "last {n} days, up to today"),
     "period.preset.one": ("vandaag", "today"),
     "period.custom": ("eigen periode (hieronder)", "own period (below)"),
-    "period.since": ("Vanaf (JJJJ-MM-DD, --since)", "Since (YYYY-MM-DD, --since)"),
-    "period.until": ("Tot en met (JJJJ-MM-DD, --until)", "Until (YYYY-MM-DD, --until)"),
-    "period.days": ("Dagen (--days)", "Days (--days)"),
+    # The dialog's fields: their names, as the labels show them and the errors name them.
+    "period.field.since": ("Vanaf", "Since"),
+    "period.field.until": ("Tot en met", "Until"),
+    "period.field.days": ("Dagen", "Days"),
+    "period.field.named": ('"{field}"', '"{field}"'),
+    "period.since": ("{field} (JJJJ-MM-DD, --since)", "{field} (YYYY-MM-DD, --since)"),
+    "period.until": ("{field} (JJJJ-MM-DD, --until)", "{field} (YYYY-MM-DD, --until)"),
+    "period.days": ("{field} (--days)", "{field} (--days)"),
     "period.apply": ("Toepassen", "Apply"),
     "period.hint": (
         "Hoogstens twee van de drie, als bij reactieveld stats. "

@@ -76,6 +76,24 @@ class PeriodError(ValueError):
 
 
 @dataclass(frozen=True)
+class PeriodNames:
+    """How a period's errors name its three parts: ``stats``' flags (:data:`FLAGS`), or
+    the fields of the dashboard's period dialog (their labels). One rule, two namings."""
+
+    since: str
+    until: str
+    days: str
+
+    def values(self) -> dict[str, str]:
+        """The names as the error texts' placeholders (``{since}``, ``{until}``, ``{days}``)."""
+        return {"since": self.since, "until": self.until, "days": self.days}
+
+
+#: The command line's names: ``reactieveld stats --since --until --days``.
+FLAGS = PeriodNames("--since", "--until", "--days")
+
+
+@dataclass(frozen=True)
 class Period:
     """Whole UTC calendar days, ``first`` to ``last`` inclusive."""
 
@@ -112,13 +130,13 @@ def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
-def _day(value: str | date | None, flag: str, language: str) -> date | None:
+def _day(value: str | date | None, name: str, language: str) -> date | None:
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise PeriodError(text("err.date", language).format(flag=flag, value=repr(value))) from None
+        raise PeriodError(text("err.date", language).format(flag=name, value=repr(value))) from None
 
 
 def period_of(
@@ -128,21 +146,24 @@ def period_of(
     days: int | None = None,
     today: date | None = None,
     language: str = "en",
+    names: PeriodNames = FLAGS,
 ) -> Period:
     """The one period of every figure, from ``--since``/``--until`` (``YYYY-MM-DD``, UTC
     days, both inclusive) and ``--days``: without ``--since``, ``days`` (30) days ending
     on ``--until`` or today (UTC); with ``--since`` alone, ``days`` days from it, or up to
     today. All three at once, ``days`` below 1, or ``--since`` after ``--until`` raise
-    :class:`PeriodError` (exit 2 on the command line), as does an unparsable date."""
+    :class:`PeriodError` (exit 2 on the command line), as does an unparsable date; its
+    line names the three by ``names`` (the flags, or the dialog's fields)."""
+    named = names.values()
     if days is not None and days < 1:
-        raise PeriodError(text("err.days", language))
-    first = _day(since, "--since", language)
-    last = _day(until, "--until", language)
+        raise PeriodError(text("err.days", language).format(**named))
+    first = _day(since, names.since, language)
+    last = _day(until, names.until, language)
     if first is not None and last is not None and days is not None:
-        raise PeriodError(text("err.three", language))
+        raise PeriodError(text("err.three", language).format(**named))
     today = today or today_utc()
     try:
-        period = _period(first, last, days, today, language)
+        period = _period(first, last, days, today, language, named)
         period.end  # noqa: B018 (the day after the last one must be a date too)
     except OverflowError:  # before year 1 or after 9999: no calendar day
         raise PeriodError(text("err.range", language)) from None
@@ -150,7 +171,12 @@ def period_of(
 
 
 def _period(
-    first: date | None, last: date | None, days: int | None, today: date, language: str
+    first: date | None,
+    last: date | None,
+    days: int | None,
+    today: date,
+    language: str,
+    named: Mapping[str, str],
 ) -> Period:
     # period_of's days, once its words are checked (dates may run off the calendar).
     if first is None:
@@ -161,12 +187,14 @@ def _period(
             return Period(first, first + timedelta(days=days - 1))
         if first > today:
             raise PeriodError(
-                text("err.future", language).format(since=first.isoformat(), today=today)
+                text("err.future", language).format(**named, first=first.isoformat(), today=today)
             )
         return Period(first, today)
     if first > last:
         raise PeriodError(
-            text("err.order", language).format(since=first.isoformat(), until=last.isoformat())
+            text("err.order", language).format(
+                **named, first=first.isoformat(), last=last.isoformat()
+            )
         )
     return Period(first, last)
 
@@ -178,17 +206,19 @@ def period_from_text(
     *,
     today: date | None = None,
     language: str = "en",
+    names: PeriodNames = FLAGS,
 ) -> tuple[Period, int | None]:
     """The period typed in the dashboard's dialog (``p``): the three boxes as ``stats``'
     ``--since``, ``--until`` and ``--days`` (an empty box is not given), read by the one
-    rule, :func:`period_of`, with its errors; ``days`` that is not a whole number is a
-    :class:`PeriodError` too. The period and the days given (None: not given)."""
+    rule, :func:`period_of`, with its errors (naming the parts by ``names``: the dialog
+    gives its fields); ``days`` that is not a whole number is a :class:`PeriodError` too.
+    The period and the days given (None: not given)."""
     raw = days.strip()
     if raw:
         try:
             n: int | None = int(raw)
         except ValueError:
-            said = text("err.days_int", language).format(value=repr(days))
+            said = text("err.days_int", language).format(days=names.days, value=repr(days))
             raise PeriodError(said) from None
     else:
         n = None
@@ -198,6 +228,7 @@ def period_from_text(
         days=n,
         today=today,
         language=language,
+        names=names,
     )
     return period, n
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
-from reactieveld.keys import split_keys
+from reactieveld.tui.keymap import configured_keys
 from reactieveld.tui.widgets.keyrow import KeyRow
 
 #: The help key of every full screen besides triage (whose keys are in keys.py): ``?``, as
@@ -123,10 +123,9 @@ def app_key_rows(
     key reaches (or one the app refuses there: ``D`` on the dashboard) is left out."""
     app: Any = screen.app
     running = running_bindings(screen) if running is None else running
-    keymap = getattr(app, "_keymap", {}) or {}
     out: list[tuple[str, str, Binding]] = []
     for binding_id, keys, label in getattr(app, "app_keys", list)():
-        given = split_keys(keymap.get(binding_id, keys))
+        given = configured_keys(app, binding_id, keys)
         actions = {
             b.action
             for key, bindings in app._bindings.key_to_bindings.items()

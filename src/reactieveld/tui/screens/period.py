@@ -1,7 +1,8 @@
 """The dashboard's period dialog (``p``): since, until and days as ``reactieveld stats``
 takes them (the one rule, :func:`reactieveld.read.figures.period_from_text`, its errors in
-one line), prefilled with the period on screen, and quick choices of the last 7, 30, 90
-or 365 days up to today (``(•)`` before the chosen one)."""
+one line naming the dialog's fields, where ``stats`` names its flags), prefilled with the
+period on screen, and quick choices of the last 7, 30, 90 or 365 days up to today
+(``(•)`` before the chosen one)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reactieveld.i18n import I18n
-from reactieveld.read.figures import Period, PeriodError, period_from_text
+from reactieveld.read.figures import Period, PeriodError, PeriodNames, period_from_text
 from reactieveld.tui.screens.export import say_line
 from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.widgets.fields import OrderedInput
@@ -43,6 +44,17 @@ class PeriodChoice:
     until: date | None
     days: int | None
     period: Period
+
+
+def field_names(i18n: I18n) -> PeriodNames:
+    """The dialog's three fields as its errors name them: their labels' names, quoted
+    (``"Vanaf"``), where ``stats`` says ``--since``."""
+    t = i18n.t
+    return PeriodNames(
+        t("period.field.named", field=t("period.field.since")),
+        t("period.field.named", field=t("period.field.until")),
+        t("period.field.named", field=t("period.field.days")),
+    )
 
 
 class PeriodBox(OrderedInput):
@@ -96,6 +108,8 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         if since is None and until is None and days is None and shown is not None:
             # The default: the last 30 days up to today, one of the quick choices.
             days = len(shown)
+        #: The boxes that the error line speaks of (None: it says nothing).
+        self.wrong: tuple[str, str, str] | None = None
         self.values = (
             since.isoformat() if since else "",
             until.isoformat() if until else "",
@@ -124,11 +138,11 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
                 yield CharRadioButton(
                     Content(t("period.custom")), value=preset is None, id="preset-custom"
                 )
-            yield FieldLabel(t("period.since"), field="period-since")
+            yield FieldLabel(t("period.since", field=t("period.field.since")), field="period-since")
             yield PeriodBox(since, placeholder="YYYY-MM-DD", id="period-since", compact=True)
-            yield FieldLabel(t("period.until"), field="period-until")
+            yield FieldLabel(t("period.until", field=t("period.field.until")), field="period-until")
             yield PeriodBox(until, placeholder="YYYY-MM-DD", id="period-until", compact=True)
-            yield FieldLabel(t("period.days"), field="period-days")
+            yield FieldLabel(t("period.days", field=t("period.field.days")), field="period-days")
             yield PeriodBox(days, id="period-days", compact=True)
             yield Static("", id="period-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
@@ -174,14 +188,23 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         button = self.query_one(f"#preset-{n if n is not None else 'custom'}", CharRadioButton)
         if not button.value:
             button.value = True
-        say_line(self.query_one("#period-error", Static), "")
+        if self.boxes() != self.wrong:
+            # What the error was about is changed. (Not on the late change messages of
+            # keys typed before an enter in one burst: they cleared the error it showed.)
+            self.wrong = None
+            say_line(self.query_one("#period-error", Static), "")
 
     def choice(self) -> PeriodChoice | str:
         """The period the boxes say, or the one line of what is wrong with it."""
         since, until, days = self.boxes()
         try:
             period, n = period_from_text(
-                since, until, days, today=self.today, language=self.i18n.language
+                since,
+                until,
+                days,
+                today=self.today,
+                language=self.i18n.language,
+                names=field_names(self.i18n),
             )
         except PeriodError as exc:
             return str(exc)
@@ -192,6 +215,7 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
     def action_apply(self) -> None:
         found = self.choice()
         if isinstance(found, str):
+            self.wrong = self.boxes()
             say_line(self.query_one("#period-error", Static), found)
             return
         self.dismiss(found)

@@ -23,12 +23,13 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import Static
 
-from reactieveld.keys import ROW_ACTIONS, key_specs, split_keys
+from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, OutboxState, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
+from reactieveld.tui.keymap import configured_keys, keys_display
 from reactieveld.tui.messages import (
     CursorMoved,
     QueueChanged,
@@ -1133,15 +1134,14 @@ class TriageScreen(Screen[None]):
         screen's that it runs (not one a widget or priority key takes: ``running``, the
         help's :func:`~reactieveld.tui.screens.help.running_bindings`): the help lists
         them, the palette offers those not greyed out."""
-        keymap = self.app._keymap  # the remapped keys, as the user configured them
         rows: list[tuple[str, str, str | None, str]] = []
         for s in self.specs:
             # Only the keys this screen runs (not one a widget or priority key takes).
-            keys = ",".join(
+            keys = [
                 k
-                for k in split_keys(keymap.get(s.id, s.keys))
+                for k in configured_keys(self.app, s.id, s.keys)
                 if k not in running or running[k][0] is self
-            )
+            ]
             if not keys:
                 continue
             action, params = _parse(s.action)
@@ -1152,7 +1152,7 @@ class TriageScreen(Screen[None]):
                 label = self.i18n.t(
                     "palette.question", code=question.code, label=question.label(self.i18n.language)
                 )
-            rows.append((_display_keys(self.app, keys), label, reason, s.action))
+            rows.append((keys_display(self.app, keys), label, reason, s.action))
         return rows
 
 
@@ -1196,7 +1196,3 @@ def _parse(action: str) -> tuple[str, tuple[object, ...]]:
 
     _, name, params = parse(action)
     return name, params
-
-
-def _display_keys(app: Any, keys: str) -> str:
-    return " ".join(app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))

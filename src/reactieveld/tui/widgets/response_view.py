@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import set_cell_size
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -23,13 +22,14 @@ from textual.widgets import Static
 from reactieveld.codebook import Codebook
 from reactieveld.failures import error_in_language
 from reactieveld.i18n import I18n
-from reactieveld.keys import resend_key, split_keys
+from reactieveld.keys import resend_key
 from reactieveld.model import Capability, OutboxState, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
+from reactieveld.tui.keymap import configured_keys, keys_display
 from reactieveld.tui.messages import after_first_rows, deferred
 from reactieveld.tui.times import format_date_time, format_hour, format_time
 from reactieveld.tui.widgets.queue_list import ViewContext
@@ -318,11 +318,10 @@ class ResponseView(VerticalScroll, can_focus=False):
         if found is None:
             return ""
         binding_id, default = found
-        keymap = getattr(self.app, "_keymap", None) or {}
-        keys = split_keys(keymap.get(binding_id, default))
+        keys = configured_keys(self.app, binding_id, default)
         if not keys:
             return ""
-        key = self.app.get_key_display(Binding(keys[0], ""))
+        key = keys_display(self.app, keys[:1])
         said = "view.outbox.again_reply" if capability is Capability.REPLY else "view.outbox.again"
         return self.i18n.t(said, press=key)
 
