@@ -195,6 +195,25 @@ async def moderators(
         await store.close()
 
 
+#: Textual's pilot waits for the app to be idle (``pilot.pause()``, after each key of
+#: ``pilot.press``) in slices of 20 ms: idle once a slice went by with under 1/20 of it
+#: spent on the CPU. The TUI tests spent most of their time there (test_help_keys: 46 s
+#: of its 54 on one core, CPU 20 s). Slices of 5 ms: the same test of idleness (1/20 of
+#: a slice), a quarter of the wait; the tests wait on workers and messages, not on it.
+IDLE_SLICE = 0.005
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Textual's idle slice at ``IDLE_SLICE`` (textual is pinned in pyproject: a new
+    version that names these otherwise stops the run here, not the speed-up silently)."""
+    import textual._wait as wait
+
+    if not hasattr(wait, "SLEEP_GRANULARITY") or not hasattr(wait, "SLEEP_IDLE"):
+        raise pytest.UsageError("textual._wait has no SLEEP_GRANULARITY/SLEEP_IDLE: see conftest")
+    wait.SLEEP_GRANULARITY = IDLE_SLICE
+    wait.SLEEP_IDLE = IDLE_SLICE / 20
+
+
 #: The longest units of work (tens of seconds each on CI's two cores, the wordpress group
 #: minutes), started first: xdist hands out the units in the order collected, and one of
 #: them handed out last (the real WordPress's tests were among the last files) keeps one

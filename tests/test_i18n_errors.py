@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, screen_text
+from helpers.app import SMALL, screen_text, until
 from helpers.cli import run_main
 
 from reactieveld.cli import main
@@ -261,10 +261,7 @@ async def test_the_app_says_a_closed_port_in_dutch(tmp_path: Path, make_app: Any
     app = make_app(store, engine=engine, language="nl", source_errors={"odd": hostile})
     try:
         async with app.run_test(size=SMALL, notifications=True) as pilot:
-            for _ in range(400):
-                if DUTCH in _notices(app):
-                    break
-                await pilot.pause()
+            await until(pilot, lambda: DUTCH in _notices(app), "the Dutch notice")
             shown = _notices(app)
             assert "blog: GET http://127.0.0.1:" in shown
             assert "/wp-json/: kan geen verbinding maken (" in shown and DUTCH in shown, shown

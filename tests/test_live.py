@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers.app import SMALL, ready, screen_text, settle, side_by_side
+from helpers.app import SMALL, ready, screen_text, settle, side_by_side, until
 from helpers.connectors import PagePlatform
 from helpers.data import T0, fill_store, sample_responses
 from hypothesis import HealthCheck, given, settings
@@ -185,16 +185,6 @@ def test_a_store_told_of_its_engine_hears_only_the_other_programs_writes(tmp_pat
     asyncio.run(run())
 
 
-async def _until(pilots, condition, what: str) -> None:
-    """Let both apps run until ``condition()`` holds (their own messages, no sleep)."""
-    for _ in range(600):
-        if condition():
-            return
-        for pilot in pilots:
-            await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.usefixtures("tui_env")
 async def test_two_apps_on_one_memory_see_each_others_work_in_place(moderators, make_app):
     """On one SQLite file (B polls) and on one PostgreSQL database (B is notified, each
@@ -236,7 +226,7 @@ async def test_two_apps_on_one_memory_see_each_others_work_in_place(moderators, 
                 and "bel ze terug" in view
             )
 
-        await _until((pa, pb), b_shows_it, "B to show A's decision, tag and note")
+        await until((pa, pb), b_shows_it, "B to show A's decision, tag and note")
         await settle(app_b, pb)
         # The store says the same.
         assert (await store_b.get(top)).response.remote_status is RemoteStatus.APPROVED
@@ -304,7 +294,7 @@ async def test_a_round_of_the_apps_own_engine_refreshes_once_another_programs_pa
                 # Two polls begun after it: one of them read all of it; then the app's
                 # workers are done.
                 start = polls
-                await _until((pilot,), lambda: polls >= start + 2, "two polls")
+                await until((pilot,), lambda: polls >= start + 2, "two polls")
                 await settle(app, pilot, but=("sync",))
 
             await asyncio.wait_for(rounds.get(), timeout=30)  # the first round, at start
@@ -337,7 +327,7 @@ async def test_a_round_of_the_apps_own_engine_refreshes_once_another_programs_pa
                 responses=[replace(fresh, body_text="Van een ander programma")], next_cursor="x1"
             )
             await other.upsert_page("blog", page)
-            await _until(
+            await until(
                 (pilot,),
                 lambda: "Van een ander programma" in "\n".join(screen_text(app)),
                 "the other program's page on screen",

@@ -230,6 +230,9 @@ async def test_every_command_listed_does_something_on_the_screen_shown(
                 or len(said) > notices
             )
             assert changed or any(done for _, done in ran), (name, label, ran)
+            if app.screen_stack == stack:  # still the screen opened: the next command
+                await app.screen_stack[0].queue.loaded.wait()
+                continue
             # Back to the screen: from the queue, as a user opens it.
             while len(app.screen_stack) > 1:
                 app.pop_screen()

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, ready, screen_text, settled, side_by_side, toasts_on_screen
+from helpers.app import until as app_until
 from helpers.connectors import PagePlatform
 from helpers.data import sample_responses
 
@@ -40,14 +41,9 @@ def notices(app: Any) -> list[str]:
 
 async def until(pilots: Any, condition: Any, what: str) -> None:
     """Let both apps run until ``condition()`` holds (their own messages, no sleep)."""
-    for _ in range(3000):
-        if condition():
-            for pilot in pilots:
-                await settled(pilot)
-            return
-        for pilot in pilots:
-            await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
+    await app_until(pilots, condition, what, seconds=60)
+    for pilot in pilots:
+        await settled(pilot)
 
 
 async def change_under_bram(sa: Any, pa: Any, pb: Any, qb: Any, rid: int, key: str) -> None:

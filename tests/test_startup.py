@@ -17,7 +17,7 @@ import termios
 from pathlib import Path
 
 import pytest
-from helpers.app import SIZE, ready
+from helpers.app import SIZE, ready, until
 
 from reactieveld.config import SourceConfig
 from reactieveld.sync import SyncEngine, build_connector
@@ -237,11 +237,12 @@ async def test_the_footer_and_view_do_not_wait_for_the_readers_connection(tui_st
         await app.rows_shown.wait()
         screen = app.screen
         assert isinstance(screen, TriageScreen)
-        for _ in range(50):  # messages, not time: until the rest is mounted
+
+        def mounted() -> bool:  # the rest of the screen
             footers = screen.query(KeyFooter)
-            if footers and footers.first().children and screen.query(ResponseView):
-                break
-            await pilot.pause()
+            return bool(footers and footers.first().children and screen.query(ResponseView))
+
+        await until(pilot, mounted, "the rest of the screen mounted")
         assert not may_open.is_set() and not opened
         assert screen.query_one(KeyFooter).children and screen.query_one(TagBar)
         view = screen.query_one(ResponseView)

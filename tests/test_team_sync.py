@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 from fakes.discourse import FakeDiscourse
-from helpers.app import SMALL
+from helpers.app import SMALL, until
 from helpers.team import forum_config as _config
-from helpers.team import header, until
+from helpers.team import header
 
 import reactieveld.sync as sync_module
 from reactieveld.model import utcnow

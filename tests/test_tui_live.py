@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.app import until
 
 from reactieveld.config import SourceConfig
 from reactieveld.model import CAPABILITY_FOR_STATUS, OutboxState, RemoteStatus
@@ -16,15 +17,6 @@ from reactieveld.sync import SyncEngine, build_connector
 from reactieveld.text import MAX_WORD, clean, one_line
 
 pytestmark = pytest.mark.usefixtures("tui_env")
-
-
-async def until(pilot, condition, what: str) -> None:
-    """Let the app run until ``condition()`` (an async callable) holds."""
-    for _ in range(400):
-        if await condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_demo_source_syncs_live_and_decisions_are_written_back(tmp_path: Path, make_app):

@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from helpers.app import SMALL, press, ready, record_notices, settled
+from helpers.app import SMALL, press, ready, record_notices, settled, until
 from helpers.data import fill_store, sample_responses
 from helpers.team import header
 
@@ -173,10 +173,8 @@ async def test_a_language_switch_while_the_memory_is_away_keeps_the_app(
             assert header(app).startswith(marker), header(app)
             await asyncio.to_thread(own_cluster.start)
             await asyncio.wait_for(app.memory_reached.wait(), 60)
-            for _ in range(200):  # the new screen reads its list again (its own messages)
-                if app.screen.queue.total == shown:
-                    break
-                await pilot.pause()
+            # The new screen reads its list again (its own messages).
+            await until(pilot, lambda: app.screen.queue.total == shown, "the list read again")
             assert app.screen.queue.total == shown
             assert marker not in header(app)
     finally:

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from fakes.discourse import FakeDiscourse
-from helpers.app import SMALL
+from helpers.app import SMALL, until
 from helpers.store import open_store, page, resp
 from helpers.team import forum_config as _config
-from helpers.team import header, until
+from helpers.team import header
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -39,6 +41,26 @@ async def settle(app: Any, pilot: Any, *, but: tuple[str, ...] = ()) -> None:
             return
         await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
     raise AssertionError("workers did not settle")
+
+
+async def until(
+    pilots: Any, condition: Callable[[], Any], what: str, *, seconds: float = 30.0
+) -> None:
+    """Let the apps run (each pilot's pause: their own messages, no sleep of ours) until
+    ``condition()`` (or the awaitable it returns) holds. Bounded by wall time, not by a
+    number of pauses: a pause is one idle turn of a few ms (conftest's ``IDLE_SLICE``)."""
+    pilots = pilots if isinstance(pilots, (list, tuple)) else [pilots]
+    deadline = time.monotonic() + seconds
+    while True:
+        held = condition()
+        if inspect.isawaitable(held):
+            held = await held
+        if held:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        for pilot in pilots:
+            await pilot.pause()
 
 
 async def press(pilot: Any, *keys: str) -> None:

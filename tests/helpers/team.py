@@ -1,9 +1,8 @@
-"""What the team tests share: a configuration with one Discourse source, a bounded wait
-on an app whose engine never settles, and the app's header line."""
+"""What the team tests share: a configuration with one Discourse source and the app's
+header line (their bounded wait on an app whose engine never settles: helpers.app.until)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,6 @@ def forum_config(tmp_path: Path, forum: FakeDiscourse) -> Any:
     cfg = tmp_path / "reactieveld.toml"
     cfg.write_text(discourse_source(forum)[0] + "poll_seconds = 3600\n", encoding="utf-8")
     return load_config(cfg)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition()`` holds (bounded: a few hundred idle turns;
-    the engine's worker never settles)."""
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def header(app: Any) -> str:
