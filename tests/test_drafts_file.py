@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
@@ -18,7 +20,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reactieveld.drafts import DraftKey, DraftsFile, drafts_path, from_json, store_identity
+import reactieveld
+from reactieveld.drafts import (
+    DraftKey,
+    DraftsFile,
+    KeptDrafts,
+    drafts_path,
+    from_json,
+    store_identity,
+)
 
 NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
 DRAFTS = {
@@ -26,6 +36,9 @@ DRAFTS = {
     DraftKey("note", 3, author="Anne de Vries", created_at=NOW): "eerst navragen",
     DraftKey("reply", 17, author=""): "  spaties blijven  ",
 }
+
+
+LOCK = "d.json.lock"
 
 
 def _file(folder: Path) -> DraftsFile:
@@ -47,7 +60,9 @@ def test_the_file_round_trip_is_private_and_goes_when_empty(tmp_path: Path) -> N
     # What the quit question and the editor name a draft by comes back too.
     assert [(k.author, k.created_at) for k in loaded] == [(k.author, k.created_at) for k in DRAFTS]
     assert json.loads(kept.path.read_text("utf-8"))["store"] == "/data/memory.db"
-    assert os.listdir(kept.path.parent) == ["d.json"]  # no temporary file left
+    # No temporary file left; the lock beside it (empty) is the moderator's own too.
+    assert sorted(os.listdir(kept.path.parent)) == ["d.json", "d.json.lock"]
+    assert _mode(kept.path.parent / "d.json.lock") == 0o600
     kept.save({})
     assert not kept.path.exists()
     kept.save({})  # none left, no file: still fine
@@ -78,7 +93,7 @@ def _bad_aside(folder: Path, original: bytes | None) -> None:
     """After a bad file: no file at the path, the bad one beside it under .bad-<time>
     with the very same bytes, readable by its owner only; a save writes a new one."""
     kept = _file(folder)
-    (aside,) = [p for p in kept.path.parent.iterdir() if p.name != "d.json"]
+    (aside,) = [p for p in kept.path.parent.iterdir() if p.name not in ("d.json", LOCK)]
     assert aside.name == "d.json.bad-20261207-060000"
     assert not os.path.lexists(kept.path)
     if original is not None:
@@ -230,19 +245,164 @@ def test_unreadable_or_stuck_it_is_never_written_over(
     assert kept.path.read_bytes() == original
 
 
+class _Window:
+    """One app window's drafts on the memory: its own map, saved at every change, with
+    what another window changed or dropped taken over (as the app does)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = _file(folder)
+        self.drafts, _ = self.file.load()
+
+    def keep(self, key: DraftKey, text: str) -> None:
+        self.drafts[key] = text
+        self.save()
+
+    def drop(self, key: DraftKey) -> None:
+        del self.drafts[key]
+        self.save()
+
+    def save(self) -> None:
+        kept = KeptDrafts(self.drafts)
+        kept.take(self.file.save(self.drafts) or {})
+        self.drafts = dict(kept)
+
+
 def test_two_windows_on_one_memory_keep_each_others_drafts(tmp_path: Path) -> None:
     """Two sessions on one memory share its file: each writes its own drafts and keeps
     the other's (never loaded nor written by it); a dropped draft stays dropped."""
-    a, b = _file(tmp_path), _file(tmp_path)
-    assert a.load() == b.load() == ({}, None)
+    a, b = _Window(tmp_path), _Window(tmp_path)
+    assert a.drafts == b.drafts == {}
     x, y = DraftKey("reply", 1, author="Anne"), DraftKey("note", 2)
-    a.save({x: "van a"})
-    b.save({y: "van b"})
+    a.keep(x, "van a")
+    b.keep(y, "van b")
     assert _file(tmp_path).load() == ({x: "van a", y: "van b"}, None)
-    a.save({})  # a sent x
+    a.drop(x)  # a sent x
     assert _file(tmp_path).load() == ({y: "van b"}, None)
-    b.save({})
-    assert not a.path.exists()
+    b.drop(y)
+    assert not a.file.path.exists()
+
+
+def test_a_reply_sent_in_one_window_does_not_come_back_from_the_other(tmp_path: Path) -> None:
+    """Both windows started with the draft: one sends the reply (drops it), the other,
+    which still had it, keeps another draft: the sent one stays gone, from the file and
+    from that window (its quit, its row); a draft the other window changed is taken over
+    there, and one changed here is written."""
+    x, y, z = DraftKey("reply", 1, author="Anne"), DraftKey("note", 2), DraftKey("reply", 3)
+    _file(tmp_path).save({x: "beste Anne", z: "eerste"})
+    a, b = _Window(tmp_path), _Window(tmp_path)
+    a.drop(x)  # sent in window a
+    a.keep(z, "tweede")  # changed in window a
+    b.keep(y, "notitie")  # window b still had x, and z as it was
+    assert _file(tmp_path).load()[0] == {y: "notitie", z: "tweede"}
+    assert b.drafts == {y: "notitie", z: "tweede"}
+    b.keep(z, "derde")  # changed in window b after it saw a's: b's text
+    b.save()
+    a.save()
+    assert _file(tmp_path).load()[0] == b.drafts == {y: "notitie", z: "derde"}
+    assert a.drafts == {z: "derde"}  # b's new one is b's (kept in the file, not shown in a)
+
+
+_KEYS = [DraftKey("reply", 1, author="Anne"), DraftKey("note", 1), DraftKey("reply", 2)]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.dictionaries(st.sampled_from(_KEYS), st.sampled_from(["a", "b"]), max_size=3),
+    steps=st.lists(
+        st.tuples(st.sampled_from([0, 1]), st.sampled_from(_KEYS), st.sampled_from(["", "b", "c"])),
+        max_size=12,
+    ),
+)
+def test_two_windows_in_any_order_the_file_has_the_last_word_on_each_draft(
+    tmp_path_factory: pytest.TempPathFactory,
+    start: dict[DraftKey, str],
+    steps: list[tuple[int, DraftKey, str]],
+) -> None:
+    """Two windows started on the same drafts keep, change and drop them in any order
+    (text "": drop, where that window has it), each saving at every change: the file
+    has, for each draft, what the last window to change it made of it (a dropped one
+    never comes back), and a window has its own drafts as the file has them."""
+    folder = tmp_path_factory.mktemp("windows")
+    with mock.patch("reactieveld.state.os.fsync"):
+        if start:
+            _file(folder).save(start)
+        windows = [_Window(folder), _Window(folder)]
+        last_word = dict(start)
+        for n, key, text in steps:
+            window = windows[n]
+            if not text:
+                if key not in window.drafts:
+                    continue
+                window.drop(key)
+                last_word.pop(key, None)
+            elif window.drafts.get(key) != text:
+                window.keep(key, text)
+                last_word[key] = text
+            else:
+                continue  # kept as it was: no change
+            assert _file(folder).load()[0] == last_word
+            assert window.drafts.items() <= last_word.items()
+        for window in windows:
+            window.save()
+            assert window.drafts.items() <= last_word.items()
+        assert _file(folder).load()[0] == last_word
+
+
+_WINDOW_B = """
+import fcntl, sys
+from pathlib import Path
+from reactieveld.drafts import DraftKey, DraftsFile
+
+def flock(fd, op, real=fcntl.flock):
+    try:
+        real(fd, op | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("waits", flush=True)  # window a holds the file: b waits for it
+        real(fd, op)
+
+fcntl.flock = flock
+b = DraftsFile(Path(sys.argv[1]), "/data/memory.db")
+b.load()
+b.save({DraftKey("note", 2): "van b"})
+print("saved", flush=True)
+"""
+
+
+def test_a_save_in_another_window_between_read_and_write_is_not_lost(tmp_path: Path) -> None:
+    """Window a has read the file and not yet written it when window b (another process)
+    saves a draft: b waits for a's write and keeps a's draft; both drafts are in the
+    file (without the lock b wrote first and a wrote over it: b's draft was lost)."""
+    a = _file(tmp_path)
+    a.load()
+    x, y = DraftKey("reply", 1, author="Anne"), DraftKey("note", 2)
+    read, steps = a._read, []
+
+    def read_then_window_b() -> bytes:
+        try:
+            return read()  # no file yet: FileNotFoundError, none to keep
+        finally:
+            window_b()
+
+    def window_b() -> None:
+        src = str(Path(reactieveld.__file__).parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+        b = subprocess.Popen(
+            [sys.executable, "-c", _WINDOW_B, str(a.path)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert b.stdout is not None
+        steps.append((b, b.stdout.readline().strip()))  # b waits on a, or has saved already
+
+    a._read = read_then_window_b  # type: ignore[method-assign]
+    a.save({x: "van a"})
+    ((b, first),) = steps
+    out, _ = b.communicate(timeout=60)
+    assert (first, out.strip(), b.returncode) == ("waits", "saved", 0)
+    assert _file(tmp_path).load() == ({x: "van a", y: "van b"}, None)
 
 
 def test_a_file_gone_bad_meanwhile_is_moved_aside_before_a_save(tmp_path: Path) -> None:

@@ -213,3 +213,28 @@ async def test_a_row_with_a_kept_draft_says_so_until_it_is_dropped(
         await press(pilot, "r", "escape", "d")  # dropped
         assert list(again.drafts) == []
         assert not [line for line in screen_text(again) if f"{label} · " in line]
+
+
+async def test_a_reply_sent_in_another_window_does_not_come_back_from_this_one(
+    tui_store: Any, tmp_path: Path
+) -> None:
+    """Two windows on one memory: a reply kept as a draft in this one is sent in the
+    other (its draft dropped there). Opening it here (the draft as it was, not typed
+    in) and quitting keeps no draft: the sent reply's draft is not written back, not
+    counted on the terminal, not this window's any more."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+    app = app_with(tui_store, "nl", None, drafts_file=DraftsFile(path, "memory.db"))
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        await press(pilot, "r", *"Q9", "escape", "enter")  # kept
+        (key,) = app.drafts
+        assert drafts_in(path) == {("reply", key.response_id): "Q9"}
+        other = DraftsFile(path, "memory.db")
+        assert other.load() == ({key: "Q9"}, None)
+        other.save({})  # the other window sent it
+        await press(pilot, "r")  # the draft as this window had it
+        assert app.screen.query_one(TextArea).text == "Q9"
+        await press(pilot, "ctrl+q")
+        assert app.return_code == 0
+    assert not path.exists()
+    assert list(app.drafts) == [] and app.exit_note is None

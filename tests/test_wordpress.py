@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import pathlib
+from datetime import UTC, datetime
 from types import MappingProxyType
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from helpers.store import sql
 from helpers.wpsite import nosleep
 
 from reactieveld.config import SourceConfig
@@ -74,10 +76,17 @@ def test_recorded_hostile_bodies():
     assert any("[bold red]x[/]" in r.body_text for r in by_id.values())
 
 
+def _changed_after(post, q):
+    """Whether ``post`` was changed after the query's ``modified_after`` (with its zone)."""
+    changed = datetime.fromisoformat(post["modified_gmt"]).replace(tzinfo=UTC)
+    return changed > datetime.fromisoformat(q["modified_after"])
+
+
 def make_site():
-    """A handler serving the recorded payloads the way WordPress pages them."""
+    """A handler serving the recorded payloads the way WordPress pages them (its
+    ``posts``: the recorded posts, each last changed at its ``modified_gmt``)."""
     comments = fixture("comments_any_p1")["body"]
-    posts = fixture("posts_include")["body"]
+    posts = [{**p, "modified_gmt": p["date_gmt"]} for p in fixture("posts_include")["body"]]
     seen = []
 
     def handler(request):
@@ -87,8 +96,16 @@ def make_site():
         if request.method == "HEAD":
             return httpx.Response(200, headers=fixture("root_head")["headers"])
         if u.path.endswith("/posts"):
-            want = set(q["include"].split(","))
-            return httpx.Response(200, json=[p for p in posts if str(p["id"]) in want])
+            fields = q["_fields"].split(",")
+            if "include" in q:
+                want = set(q["include"].split(","))
+                sel = [p for p in posts if str(p["id"]) in want]
+            else:  # changed since (the site's clock in UTC), the last change first
+                sel = [p for p in posts if _changed_after(p, q)]
+                sel.sort(key=lambda p: p["modified_gmt"], reverse=True)
+                n = int(q["per_page"])
+                sel = sel[(int(q["page"]) - 1) * n : int(q["page"]) * n]
+            return httpx.Response(200, json=[{k: p[k] for k in fields} for p in sel])
         if u.path.endswith("/comments"):
             sel = sorted(comments, key=lambda c: c["id"], reverse=q.get("order") == "desc")
             if "include" in q:
@@ -101,6 +118,7 @@ def make_site():
             return httpx.Response(200, json=chunk, headers={"X-WP-Total": str(len(sel))})
         return httpx.Response(404, json={"code": "rest_no_route", "message": "x"})
 
+    handler.posts = posts
     return handler, seen, comments
 
 
@@ -391,3 +409,84 @@ async def test_an_edit_on_the_site_is_found_at_the_reread_and_not_before(tmp_pat
         assert _rereads(seen) == [] and any(q.get("_fields") == "id,status" for _, _, q in seen)
     finally:
         await store.close()
+
+
+def _posts_served(seen, handler):
+    """The posts (threads) the site answered with in ``seen``'s requests."""
+    return [
+        p["id"]
+        for m, path, q in seen
+        if path.endswith("/posts")
+        for p in handler.posts
+        if str(p["id"]) in q.get("include", "").split(",")
+        or ("modified_after" in q and _changed_after(p, q))
+    ]
+
+
+async def test_a_reread_of_an_unchanged_site_reads_and_stores_no_thread_again(tmp_path):
+    """The daily re-read (cron `sync --once`, a new process each time) lists every
+    comment: their threads were read and stored at the first sync. An unchanged one is
+    not asked of the site again nor written to the memory (before: every thread with a
+    comment, each day); a title changed on the site since arrives at the next re-read,
+    in the memory and the responses' search index, and is not read again after that."""
+    handler, seen, comments = make_site()
+    now = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC).timestamp()]
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    try:
+        await _round(handler, store, lambda: now[0])
+        await sql(store, "CREATE TABLE written (id TEXT)")
+        for event in ("INSERT", "UPDATE"):
+            await sql(
+                store,
+                f"CREATE TRIGGER thread_{event.lower()} AFTER {event} ON threads "
+                "BEGIN INSERT INTO written VALUES (NEW.external_id); END",
+            )
+
+        async def written():
+            return sorted(row[0] for row in await sql(store, "SELECT id FROM written"))
+
+        now[0] += 86400 + 60  # the re-read is due
+        seen.clear()
+        res = await _round(handler, store, lambda: now[0])
+        assert _rereads(seen) and (res.new, res.updated) == (0, 0)
+        assert _posts_served(seen, handler) == [] and await written() == []
+
+        post = next(p for p in handler.posts if p["id"] == comments[0]["post"])
+        post["title"] = {"raw": "Nieuwe titel", "rendered": "Nieuwe titel"}
+        post["modified_gmt"] = datetime.fromtimestamp(now[0] + 3600, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S"
+        )
+        now[0] += 86400 + 60
+        seen.clear()
+        await _round(handler, store, lambda: now[0])
+        assert _posts_served(seen, handler) == [post["id"]]
+        assert await written() == [str(post["id"])]
+        assert (await store.thread("blog", str(post["id"]))).title == "Nieuwe titel"
+        hits = await store.search("Nieuwe titel")
+        assert str(comments[0]["id"]) in {h.row.response.external_id for h in hits}
+
+        now[0] += 86400 + 60  # unchanged since: neither read nor written again
+        seen.clear()
+        await _round(handler, store, lambda: now[0])
+        assert _posts_served(seen, handler) == [] and await written() == [str(post["id"])]
+    finally:
+        await store.close()
+
+
+async def test_a_title_changed_on_the_site_reaches_a_long_running_sync_at_the_reread():
+    """The app's and the service's connector lives for days: a thread read once was
+    never read again, so a title changed on the site never arrived there (only a new
+    process read it). The day's re-read hands out the changed thread, and only it."""
+    handler, seen, comments = make_site()
+    now = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC).timestamp()]
+    c = connector(handler, clock=lambda: now[0])
+    cursor = [p async for p in c.fetch(None)][-1].next_cursor
+    post = next(p for p in handler.posts if p["id"] == comments[-1]["post"])
+    post["title"] = {"raw": "Nieuwe titel", "rendered": "Nieuwe titel"}
+    post["modified_gmt"] = datetime.fromtimestamp(now[0] + 60, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    now[0] += 86400 + 120
+    pages = [p async for p in c.fetch(cursor)]
+    assert [(t.external_id, t.title) for p in pages for t in p.threads] == [
+        (str(post["id"]), "Nieuwe titel")
+    ]
+    await c.aclose()

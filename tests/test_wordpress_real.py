@@ -371,3 +371,36 @@ async def test_a_text_edited_on_the_site_reaches_the_memory_at_the_reread(wp, st
         await engine.aclose()
         with wp.client() as c:  # leave the site as the other tests found it
             c.delete(f"comments/{cid}", params={"force": "true"})
+
+
+async def test_a_title_changed_on_the_site_reaches_the_memory_at_the_reread(wp, store):
+    """A post's title changed on the site (REST ``title``, as wp-admin does) reaches the
+    stored thread at the next daily re-read, asked with ``modified_after`` of the real
+    WordPress (6.1); threads not changed are not read again."""
+    from reactieveld.model import Page, Source
+
+    now = [time.time()]
+    engine, conn = engine_for(wp, store, clock=lambda: now[0])
+    cid = wp.add_comment(f"Over de titel {time.time_ns()}", "hold")
+    with wp.client() as c:
+        post = str(c.get(f"comments/{cid}", params={"context": "edit"}).json()["post"])
+        old_title = c.get(f"posts/{post}", params={"context": "edit"}).json()["title"]["raw"]
+    try:
+        await store.ensure_source(Source("blog", "wordpress", wp.url))
+        cursor = {"v": 1, "phase": "inc", "hw": int(cid) - 1, "rs": now[0], "rr": now[0]}
+        await store.upsert_page("blog", Page(next_cursor=json.dumps(cursor)))
+        assert (await engine.sync_source("blog")).new == 1
+        before = (await store.thread("blog", post)).title
+        assert before and "Nieuwe titel" not in before
+
+        new_title = f"Nieuwe titel {time.time_ns()}"
+        with wp.client() as c:
+            assert c.post(f"posts/{post}", json={"title": new_title}).status_code == 200
+        now[0] += 86400  # a day: the default reread_seconds
+        assert (await engine.sync_source("blog")).ok
+        assert (await store.thread("blog", post)).title == new_title
+    finally:
+        await engine.aclose()
+        with wp.client() as c:  # leave the site as the other tests found it
+            c.post(f"posts/{post}", json={"title": old_title})
+            c.delete(f"comments/{cid}", params={"force": "true"})

@@ -8,7 +8,10 @@ folder with the state file). The digest names the memory: a SQLite file by its f
 a PostgreSQL memory by its server, database and connecting role (the URL's user; never a
 password), so a moderator with two memories, or two roles on one, has two sets. The file
 is the moderator's own: 0600 in a 0700 folder, written whole (state.write_private) at
-every draft kept, changed or dropped, removed when none is left.
+every draft kept, changed or dropped, removed when none is left. Two windows on one
+memory share it: each save reads, merges and writes it under a lock (``<name>.lock``
+beside it), keeps the other window's drafts, and takes over what the other changed or
+dropped (a reply sent there) in the drafts both had.
 
 Why not in the memory itself: a draft is one moderator's unsent words, not the team's
 record (it must not reach the journal, the export or another moderator), and a table for
@@ -23,6 +26,7 @@ before anything is written, and :class:`DraftProblem` says what was wrong."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import getpass
 import hashlib
 import json
@@ -140,6 +144,11 @@ def from_json(raw: bytes) -> dict[DraftKey, str]:
     return drafts
 
 
+def _key_in(drafts: Mapping[DraftKey, str], key: DraftKey) -> DraftKey:
+    """The key in ``drafts`` equal to ``key`` (with the author and time it carries)."""
+    return next(k for k in drafts if k == key)
+
+
 def _draft(item: Any, number: int) -> tuple[DraftKey, str]:
     wrong = DraftFileError("drafts.what.entry", n=str(number))
     if not isinstance(item, dict):
@@ -167,17 +176,19 @@ class DraftsFile:
         self._clock = clock or datetime.now
         #: False while a bad file could not be moved aside: it is not written over.
         self.writable = True
-        #: The drafts this session loaded or wrote: the file's others are another
-        #: session's on the same memory (a second window), kept at every save.
-        self.known: set[DraftKey] = set()
+        #: This session's drafts as the file held them after its last load or save:
+        #: the file's others are another session's on the same memory (a second
+        #: window), kept at every save; one of these another window changed or dropped
+        #: since (this session did not) is taken as it is in the file now.
+        self.held: dict[DraftKey, str] = {}
         #: What was wrong with a file found bad while saving (moved aside), to be said.
         self.problems: list[DraftProblem] = []
 
     def load(self) -> tuple[dict[DraftKey, str], DraftProblem | None]:
         """The kept drafts (none when there is no file), and what was wrong with a file
         that could not be read as drafts: that file is moved aside first."""
-        drafts = self._others()
-        self.known.update(drafts)
+        drafts = self._on_disk() or {}
+        self.held = dict(drafts)
         return drafts, self.problems.pop() if self.problems else None
 
     def _read(self) -> bytes:
@@ -213,41 +224,83 @@ class DraftsFile:
         self.writable = False
         return DraftProblem(self.path, what, dict(values), None)
 
-    def save(self, drafts: Mapping[DraftKey, str]) -> None:
-        """Write ``drafts`` (whole, fsync'd, 0600 in a 0700 folder), with the drafts in
-        the file that another session on this memory wrote (not loaded or written by this
-        one: a second window's); remove the file when none is left. Raises OSError (also
-        while a bad file is in the way)."""
+    def save(self, drafts: Mapping[DraftKey, str]) -> dict[DraftKey, str | None]:
+        """Write this session's ``drafts`` (whole, fsync'd, 0600 in a 0700 folder) with
+        the other sessions' on this memory (a second window's), under a lock (a private
+        ``<name>.lock`` beside the file) from reading the file to writing it, so a save of
+        the other window in between is not lost; remove the file when none is left.
+
+        A draft this session has not changed since its last load or save is taken as
+        the file has it now: another window changed it, or dropped it (its reply sent),
+        and that stays so. Returns those (key: the file's text, None: dropped), for the
+        session to take over into its own drafts (the next save counts from them).
+        Raises OSError (also while a bad file is in the way)."""
         if not self.writable:
             raise OSError(0, "a damaged drafts file is in the way")
-        self.known.update(drafts)
-        drafts = {**self._others(), **drafts}
-        if not self.writable:  # found bad just now, and it could not be moved
-            raise OSError(0, "a damaged drafts file is in the way")
-        if not drafts:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path)
-            return
-        write_private(self.path, to_json(self.store, drafts))
+        if not drafts and not os.path.lexists(self.path.parent):
+            self.held = {}  # no folder, no file: nothing to merge, nothing to remove
+            return {}
+        with self._locked():
+            on_disk = self._on_disk()
+            if not self.writable:  # found bad just now, and it could not be moved
+                raise OSError(0, "a damaged drafts file is in the way")
+            merged = self._merged(drafts, on_disk)
+            if not merged:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path)
+            else:
+                write_private(self.path, to_json(self.store, merged))
         with contextlib.suppress(OSError):
             if stat.S_IMODE(os.stat(self.path.parent).st_mode) & 0o077:
                 os.chmod(self.path.parent, 0o700)  # ours: not listed for others
+        self.held = {key: merged[key] for key in drafts if key in merged}
+        return {key: merged.get(key) for key, text in drafts.items() if merged.get(key) != text}
 
-    def _others(self) -> dict[DraftKey, str]:
-        """The drafts in the file now that this session never loaded nor wrote. A file
-        that has become bad meanwhile is moved aside as at start (:attr:`problems`)."""
+    def _merged(
+        self, drafts: Mapping[DraftKey, str], on_disk: Mapping[DraftKey, str] | None
+    ) -> dict[DraftKey, str]:
+        """The file's drafts after this session's save: its changes since the last load or
+        save (kept, changed, dropped), the rest as the file has them (``on_disk``; None:
+        the file was bad and moved aside, only this session's are known)."""
+        if on_disk is None:
+            return dict(drafts)
+        merged: dict[DraftKey, str] = {}
+        for key in dict.fromkeys([*drafts, *on_disk]):  # this session's key: its author now
+            ours = drafts.get(key)
+            if ours != self.held.get(key):  # changed here: this session's text (or none)
+                if ours is not None:
+                    merged[key] = ours
+            elif key in on_disk:
+                merged[key if ours == on_disk[key] else _key_in(on_disk, key)] = on_disk[key]
+        return merged
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This memory's drafts file to this session alone (an advisory lock on the
+        private file ``<name>.lock`` beside it, waited for), for a read-merge-write."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), flags, 0o600)
         try:
-            on_disk = from_json(self._read())
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # the lock goes with it
+
+    def _on_disk(self) -> dict[DraftKey, str] | None:
+        """The drafts in the file now ({}: no file). A file that has become bad meanwhile
+        is moved aside as at start (:attr:`problems`): None."""
+        try:
+            return from_json(self._read())
         except FileNotFoundError:
             return {}
         except DraftFileError as exc:
             self.problems.append(self._move_aside(exc.what, exc.values))
-            return {}
+            return None
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             self.problems.append(self._move_aside("drafts.what.unreadable", {"reason": reason}))
-            return {}
-        return {key: text for key, text in on_disk.items() if key not in self.known}
+            return None
 
     def set_aside(self, drafts: Mapping[DraftKey, str], name: str) -> Path:
         """Write ``drafts`` to a file of their own beside this one (``<name>-<time>``),
@@ -292,6 +345,15 @@ class KeptDrafts(MutableMapping[DraftKey, str]):
 
     def __repr__(self) -> str:
         return f"KeptDrafts({self._drafts!r})"
+
+    def take(self, changes: Mapping[DraftKey, str | None]) -> None:
+        """Another window's changes to these drafts (:meth:`DraftsFile.save`'s: a text,
+        or None where it dropped one), taken over without a save (they are the file's)."""
+        for key, text in changes.items():
+            if text is None:
+                self._drafts.pop(key, None)
+            elif key in self._drafts:
+                self._drafts[key] = text
 
     def _changed(self) -> None:
         if self.changed is not None:

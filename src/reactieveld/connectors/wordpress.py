@@ -34,7 +34,11 @@ How it reads (tried against WordPress 6.1):
     compares each comment's content hash, so an unchanged comment costs no write and an
     edited one gets a new version. A re-read is a re-scan as well (statuses, deletions).
 
-* Threads are posts (``wp/v2/posts?include=...``; pages as a fallback), read once each.
+* Threads are posts (``wp/v2/posts?include=...``; pages as a fallback), read once each:
+  for a comment new to the connector (a known comment's thread is stored already). A
+  re-read asks for the posts and pages changed since the last one (``modified_after``,
+  newest first) and hands out those with comments (a changed title): an unchanged thread
+  is not read or stored again.
 * Comment HTML (``content.rendered``) is turned into plain text here, once; the raw
   comment (``content.raw``) is kept as ``body_raw``.
 * A comment by a registered user (``author != 0``) gets ``role_hint="organisatie"``.
@@ -50,6 +54,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import time
 from collections import deque
@@ -81,6 +86,11 @@ from reactieveld.i18n import stored, stored_status
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
 
 PER_PAGE = 100  # WordPress's maximum
+#: What a thread is read with (a post's or a page's fields).
+THREAD_FIELDS = "id,title,link,date_gmt,comment_status"
+#: A re-read asks for the posts changed since the last one from this much earlier (the
+#: site's clock and ours may differ).
+THREAD_CLOCK_MARGIN = 3600.0
 EACH_STATUS = ("approve", "hold", "spam", "trash")
 #: A write-back reads a comment (before, and in the answer after) in the edit context,
 #: where WordPress shows every status, and needs only its id and status.
@@ -318,11 +328,12 @@ class WordPressConnector:
         return r.data, total
 
     async def _threads_for(self, comments: Iterable[Mapping[str, Any]]) -> list[Thread]:
-        """Threads (posts) not yet handed out by this connector."""
-        want = sorted(
-            {str(c.get("post")) for c in comments if c.get("post")} - self._threads_seen,
-            key=int,
-        )
+        """The threads (posts) of ``comments`` not yet handed out by this connector."""
+        return await self._threads({str(c.get("post")) for c in comments if c.get("post")})
+
+    async def _threads(self, posts: Iterable[str]) -> list[Thread]:
+        """The threads ``posts`` (ids) not yet handed out by this connector."""
+        want = sorted(set(posts) - self._threads_seen, key=int)
         threads: list[Thread] = []
         for endpoint in ("wp/v2/posts", "wp/v2/pages"):
             if not want:
@@ -330,26 +341,56 @@ class WordPressConnector:
             found: set[str] = set()
             for i in range(0, len(want), PER_PAGE):
                 chunk = want[i : i + PER_PAGE]
-                params: dict[str, Any] = {
-                    "include": ",".join(chunk),
-                    "per_page": PER_PAGE,
-                    "_fields": "id,title,link,date_gmt,comment_status",
-                }
-                if self.authenticated:
-                    params.update(context="edit", status="any")
-                try:
-                    r = await self._get(endpoint, params)
-                except HttpError as exc:
-                    if exc.retryable or exc.status in (401, 403):
-                        raise
-                    continue  # e.g. a site that disabled the pages endpoint
-                for p in r.data if isinstance(r.data, list) else ():
+                listed = await self._posts(endpoint, include=",".join(chunk), _fields=THREAD_FIELDS)
+                for p in listed or ():
                     t = post_to_thread(self.name, p)
                     threads.append(t)
                     found.add(t.external_id)
             want = [w for w in want if w not in found]
         for w in want:  # a deleted or private post: still a thread, without a title
             threads.append(Thread(source=self.name, external_id=w, title=f"#{w}"))
+        self._threads_seen.update(t.external_id for t in threads)
+        return threads
+
+    async def _posts(self, endpoint: str, **params: Any) -> list[Mapping[str, Any]] | None:
+        """One listing of posts or pages (``endpoint``), every status where credentials
+        allow; None where the site does not answer it (e.g. a site that disabled the
+        pages endpoint, a page past the last)."""
+        params["per_page"] = PER_PAGE
+        if self.authenticated:
+            params.update(context="edit", status="any")
+        try:
+            r = await self._get(endpoint, params)
+        except HttpError as exc:
+            if exc.retryable or exc.status in (401, 403):
+                raise
+            return None
+        return r.data if isinstance(r.data, list) else []
+
+    async def _changed_threads(self, posts: set[str], since: float) -> list[Thread]:
+        """The threads among ``posts`` (ids) whose post or page was changed on the site
+        (its title, link, comments closed) since ``since``: asked newest change first
+        and read until the first older one (a site that does not know
+        ``modified_after``), so an unchanged thread is neither read nor stored again."""
+        after = datetime.fromtimestamp(since - THREAD_CLOCK_MARGIN, UTC).replace(microsecond=0)
+        threads: list[Thread] = []
+        for endpoint in ("wp/v2/posts", "wp/v2/pages"):
+            for page in itertools.count(1):
+                found = await self._posts(
+                    endpoint,
+                    # With its offset: WordPress (5.7 on) compares it in its own zone.
+                    modified_after=after.isoformat(),
+                    orderby="modified",
+                    order="desc",
+                    page=page,
+                    _fields=THREAD_FIELDS + ",modified_gmt",
+                )
+                if found is None:
+                    break  # no pages endpoint, or past the last page
+                newer = [p for p in found if (utc_time(p.get("modified_gmt")) or after) > after]
+                threads += [post_to_thread(self.name, p) for p in newer if str(p["id"]) in posts]
+                if len(newer) < len(found) or len(found) < PER_PAGE:
+                    break
         self._threads_seen.update(t.external_id for t in threads)
         return threads
 
@@ -360,9 +401,13 @@ class WordPressConnector:
         *,
         done: bool,
         gone: Mapping[str, RemoteStatus] | None = None,
+        changed: Sequence[Thread] = (),
     ) -> Page:
+        """``comments`` as a page; with the threads of those new to the connector (a
+        known comment's thread is stored already), and the ``changed`` threads."""
         responses = [comment_to_response(self.name, c) for c in comments]
-        threads = await self._threads_for(comments) if comments else []
+        new = [c for c in comments if str(c["id"]) not in self.known]
+        threads = [*(await self._threads_for(new) if new else []), *changed]
         for r in responses:
             self.known[r.external_id] = r.remote_status
         for ext in gone or {}:
@@ -517,6 +562,7 @@ class WordPressConnector:
             self._primed = True
         started = self._clock()
         site: dict[str, tuple[str, RemoteStatus]] = {}
+        posts: set[str] = set()  # the threads with comments (a re-read's)
         for status in self.status_values:
             offset = 0
             while True:
@@ -529,6 +575,8 @@ class WordPressConnector:
                 )
                 for c in batch:
                     site[str(c["id"])] = (status, wp_status(c.get("status", "approved")))
+                    if full and c.get("post"):
+                        posts.add(str(c["post"]))
                 if full and batch:
                     yield await self._page(batch, cursor, done=False)
                 offset += len(batch)
@@ -555,9 +603,15 @@ class WordPressConnector:
                 listing, include=",".join(chunk), _fields=COMMENT_FIELDS
             )
             yield await self._page(comments, cursor, done=False)
+        changed: list[Thread] = []
+        if full and cursor.get("rr") is not None:  # titles changed since the last re-read
+            changed = await self._changed_threads(posts, float(cursor["rr"]))
+        elif full:  # no re-read before (a resumed first sync): every thread read again
+            self._threads_seen -= posts
+            changed = await self._threads(posts)
         self._force_rescan = False
         end = {**cursor, "rs": started, **({"rr": started} if full else {})}
-        yield await self._page([], end, done=True, gone=gone)
+        yield await self._page([], end, done=True, gone=gone, changed=changed)
 
     # -- writing ----------------------------------------------------------------------
     async def apply(self, action: Action) -> ApplyResult:

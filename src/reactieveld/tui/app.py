@@ -400,7 +400,7 @@ class ReactieveldApp(App[int]):
         if self.drafts_file is None or not self.drafts_file.writable:
             return False  # none, or a bad one in the way (said at start)
         try:
-            self.drafts_file.save(unsent_drafts(self))
+            elsewhere = self.drafts_file.save(unsent_drafts(self))
         except OSError as exc:
             self._tell_drafts_problems()
             self.drafts.durable = False
@@ -413,6 +413,7 @@ class ReactieveldApp(App[int]):
                 said = self.i18n.t("drafts.not_saved", path=path, reason=reason)
                 self.notify(one_line(said, limit=600), severity="warning", markup=False)
             return False
+        self.drafts.take(elsewhere)  # another window's changes, its sent replies' drafts
         self._tell_drafts_problems()
         self.drafts.durable = True
         self._drafts_said = None
@@ -579,7 +580,8 @@ class ReactieveldApp(App[int]):
             self.exit()
             return
         if self._save_drafts():
-            self.exit_note = self.i18n.t("quit.kept", n=len(drafts))
+            if kept := len(unsent_drafts(self)):  # less when another window sent some
+                self.exit_note = self.i18n.t("quit.kept", n=kept)
             self.exit()
             return
 

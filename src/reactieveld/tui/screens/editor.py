@@ -164,7 +164,9 @@ class QuitQuestion(DialogKeys, ModalScreen[bool]):
 def unsent_drafts(app: Any) -> dict[DraftKey, str]:
     """The drafts that end with the session: the kept ones (``app.drafts``), and the text
     of every open editor with a draft store (typed, not yet kept, sent or discarded),
-    which counts as that response's draft (not one sent, kept or discarded as it closes)."""
+    which counts as that response's draft (not one sent, kept or discarded as it closes).
+    A kept draft shown as it was, not typed in, is the kept one (or none, when another
+    window sent or dropped it meanwhile)."""
     found: dict[DraftKey, str] = dict(getattr(app, "drafts", {}))
     for screen in app.screen_stack:
         if (
@@ -173,7 +175,7 @@ def unsent_drafts(app: Any) -> dict[DraftKey, str]:
             and not screen.finished
         ):
             text = screen.query_one(TextArea).text
-            if text.strip():
+            if text.strip() and not (screen.restored and text == screen.initial):
                 found[screen.draft_key] = text
     return found
 
@@ -211,6 +213,8 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         self.i18n = i18n or I18n("nl")
         self.save_label = save_label
         self.initial = drafts.get(draft_key, text) if drafts is not None else text
+        #: It shows a kept draft (``initial``).
+        self.restored = drafts is not None and draft_key in drafts
         #: Sent, kept or discarded: its text is no longer an unsent draft.
         self.finished = False
 
