@@ -1115,10 +1115,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "stats.team.def": (
         "regels in het logboek met een tijd in de periode, per moderator (wie ze schreef); "
-        "besluiten = status gezet of afgehandeld, coderingen = vraag aan of uit, rol gezet; "
+        "besluiten = status gezet of afgehandeld (ook door een antwoord), "
+        "coderingen = vraag aan of uit, rol gezet; "
         "wat later ongedaan is gemaakt en het ongedaan maken zelf tellen niet",
         "journal entries made in the period, per moderator (who wrote them); decisions = "
-        "a status set or marked handled, codings = a question on or off, a role set; "
+        "a status set or marked handled (a reply marks it handled), codings = a question on "
+        "or off, a role set; "
         "what was undone later and the undo itself do not count",
     ),
     "stats.handover": (

@@ -33,7 +33,8 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
   any time, also after the period. The share answered and the median time to the first
   such answer.
 * **per moderator**: journal entries written in the period (the journal's time, not the
-  response's arrival), per actor; decisions = ``moderate`` and ``handle``, codings = a
+  response's arrival), per actor; decisions = ``moderate``, ``handle`` and ``reply`` (a
+  reply marks its response handled), codings = a
   question on or off and a role set; an entry undone later and the undo do not count.
 * **claimed by one, decided by another**: the responses decided in the period (by the
   journal's time; each response once, by its last decision there that was not undone; a
