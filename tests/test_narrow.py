@@ -180,3 +180,48 @@ async def thread_rows_of(store: Any, thread: str) -> list[Any]:
 
     rows = await store.queue(QueueFilter(thread=("blog", thread)), limit=100)
     return [row.response.created_at for row in rows]
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_a_long_name_in_the_thread_is_cut_with_an_ellipsis(tui_store):
+    """The demo's "Sven van den Berg (Installatiebedrijf Gooi)" read "Sven van den Berg
+    (Installatiebedrijf Go Ik heb een bedrijf ...": the name was cut bare at 40
+    characters and ran into the text. A name (and a role, a text) that is cut ends in
+    "…", whatever its length."""
+    import random
+    from datetime import timedelta
+
+    from helpers.data import T0, fill_store
+
+    from reactieveld.model import RemoteStatus, Response
+
+    rng = random.Random(5)
+    words = ["Sven", "van", "den", "Berg", "(Installatiebedrijf", "Gooi)", "Wethouder", "Ö"]
+    names = [" ".join(rng.choices(words, k=rng.randint(2, 12))) for _ in range(8)]
+    names += ["Sven van den Berg (Installatiebedrijf Gooi)", "x" * 39, "y" * 40, "z" * 41]
+    replies = [
+        Response(
+            source="blog",
+            external_id=f"long{n}",
+            thread_external_id="post-2",
+            parent_external_id="c29",
+            author_name=name,
+            author_email=f"a{n}@example.org",
+            body_text="Ik heb een bedrijf.",
+            created_at=T0 - timedelta(minutes=30 - n),
+            remote_status=RemoteStatus.APPROVED,
+        )
+        for n, name in enumerate(names)
+    ]
+    await fill_store(tui_store, "blog", replies)
+    app = screens_app(tui_store, "nl")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_screen(app, pilot, "thread")
+        shown = "\n".join(_on_screen(app))
+        for name in names:
+            if len(name) <= 40:
+                assert f"{name} Ik heb een bedrijf." in shown, name
+            else:  # a start of the name (most of its 40 cells), then "…", then the text
+                line = next(ln for ln in shown.splitlines() if name[:20] in ln)
+                cut = line[line.index(name[:20]) :].partition("… Ik heb een bedrijf.")[0]
+                assert name.startswith(cut) and len(cut) >= 30, (name, line)
