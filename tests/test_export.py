@@ -219,7 +219,7 @@ async def test_markdown_report(memory):
     assert "- 3 reacties zonder planningsvraag vallen buiten dit rapport." in md
     q1 = md[md.index("## 1. Welke doelen") : md.index("## 2.")]
     assert "**3 reacties**" in q1
-    assert "| Burger | 1 |\n| Ambtenaar | 1 |\n| geen rol | 1 |\n" in q1
+    assert "| Burger | 1 |\n| Ambtenaar | 1 |\n| onbekend | 1 |\n" in q1
     quotes = [line for line in q1.splitlines() if line.startswith("> — ")]
     assert quotes == [
         "> — A.d.V., blog, 2026-03-02, [Nieuw centrumplan Laren](https://blog.example/t1#r1)",
@@ -248,7 +248,7 @@ async def test_markdown_english_and_one_question(memory):
     assert "## 1." not in md and "without a planning question" not in md
     assert "- Filters: `--question 2`\n" in md
     assert "> — Anne de Vries, blog" in md and "> — Carla van den Berg, forum" in md
-    assert "| no role | 2 |" in md
+    assert "| unknown | 2 |" in md
 
 
 async def test_streaming_pages(memory):

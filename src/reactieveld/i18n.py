@@ -1405,7 +1405,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.responses": ("reacties", "responses"),
     "report.md.response": ("reactie", "response"),
     "report.md.no_responses": ("Geen reacties bij deze vraag.", "No responses for this question."),
-    "report.md.no_role": ("geen rol", "no role"),
     "report.md.per_role": ("Per rol", "Per role"),
     "report.md.role_filter": (
         "--role kiest op het gecodeerde rollabel",
