@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 
 import pytest
 from helpers.cli import export_args
@@ -438,6 +439,29 @@ def test_export_to_a_directory_is_refused_in_one_line(tmp_path, monkeypatch, cap
     assert sorted(p.name for p in tmp_path.rglob("*") if not p.name.startswith("m.db")) == [
         n for n in before if not n.startswith("m.db")
     ]
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "jsonl", "decisions"])
+def test_output_dash_is_stdout(tmp_path, monkeypatch, capsys, fmt):
+    """``-o -`` (the shell's way to say "to the pipe") wrote a file named "-" in the
+    current directory and said "written to -": it is the standard output, as without
+    ``--output``."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--format", fmt]) == 0
+    plain = capsys.readouterr()
+    assert main(["--db", db, "export", "--format", fmt, "-o", "-"]) == 0
+    dashed = capsys.readouterr()
+    assert not (tmp_path / "-").exists()
+    assert dashed.err == plain.err == ""
+    # The same report (its "made on" minute aside).
+    made = re.compile(r"(?m)^- (Gemaakt op|Made on): .*$")
+    assert made.sub("", dashed.out) == made.sub("", plain.out) and plain.out
 
 
 @pytest.mark.parametrize(

@@ -295,13 +295,15 @@ def run_export_command(
 ) -> int:
     """``reactieveld export``: write the report to ``--output`` (atomically: a temporary
     file renamed into place, so a failed export never leaves half a report) or stdout."""
+    from reactieveld.reports.filenames import to_stdout
+
     try:
         opts = export_options(config, args)
     except ValueError as exc:
         return _usage(str(exc))
     if store_missing(db_path):
         return _usage(_no_store(config, db_path))
-    if not args.output:
+    if to_stdout(args.output):
         asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0
     clash = _name_clash(args.output, opts, language_of(config))

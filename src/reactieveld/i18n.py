@@ -484,8 +484,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the statement-of-reasons log",
     ),
     "cli.help.export.output": (
-        "schrijf naar BESTAND (standaard: stdout)",
-        "write to FILE (default: stdout)",
+        "schrijf naar BESTAND (standaard, en bij -: stdout)",
+        "write to FILE (default, and with -: stdout)",
     ),
     "cli.help.export.as": (
         "bij --format decisions: CSV of JSON Lines (standaard: naar de extensie van "
