@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from helpers.cli import run_main
 from helpers.store import open_store, page, resp
 
@@ -51,6 +52,43 @@ def test_rules_test_counts_and_redacts(tmp_path: Path):
     assert code == 0, err
     assert out.splitlines()[0] == "scheldwoorden (hold): 2 van 3 opgeslagen reacties"
     assert asyncio.run(_flagged(db)) == 0
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "words, body, expected",
+    [
+        # Matched only inside an e-mail address (redacted): the text's start, no "[]".
+        ('["gijs"]', "Namens de vereniging: gijs@example.org", "  - Namens de vereniging: {email}"),
+        # The word in redaction's token too ("[e-mail]"): only the text's own is marked.
+        ('["mail*"]', "Mail mij via anna@example.org", "  - [Mail] mij via {email}"),
+        ('["tel*", "nummer*"]', "Tel 06-12345678 graag", "  - [Tel] {phone} graag"),
+    ],
+)
+def test_an_example_marks_only_the_text_s_own_words(
+    tmp_path: Path, language, words, body, expected
+):
+    """The demo's "rules test" printed "[]Namens de winkeliersvereniging…" (the match was
+    in an address redaction took out) and "[Mail] mij via [e-[mail]]" (the rule matched
+    redaction's own token)."""
+    from reactieveld.i18n import text
+
+    db = tmp_path / "m.db"
+
+    async def fill() -> None:
+        store = await open_store(str(db))
+        await store.upsert_page("blog", page(resp("a", body, minutes=1)))
+        await store.close()
+
+    asyncio.run(fill())
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[rules]]\nname = "r"\nwords = {words}\naction = "flag"\n', "utf-8")
+    code, out, err = run_main(
+        ["--lang", language, "--config", str(config), "--db", str(db), "rules", "test"]
+    )
+    assert code == 0, err
+    tokens = {"email": text("redact.email", language), "phone": text("redact.phone", language)}
+    assert out.splitlines()[1] == expected.format(**tokens)
 
 
 def test_rules_test_without_rules_or_with_a_bad_one(tmp_path: Path):

@@ -617,13 +617,19 @@ def _example(rules: Any, rule: str, body: str, language: str) -> str:
     The whole text is redacted first and the rule matched again on that: brackets put in
     first would split a phone number or an e-mail address out of redaction's reach
     (``bel [06]-12345678``), and a window cut first could halve one."""
-    from reactieveld.reports.redact import redact_text
+    from reactieveld.reports.redact import redact_text, token_spans
 
     body = redact_text(body, language)
+    tokens = token_spans(body)
     hits = [hit for hit in rules.scan(body).hits if hit.rule == rule]
-    # Matched only inside personal data: the text's start, nothing in brackets.
-    spans = hits[0].spans if hits else [(0, 0)]
-    start, end = spans[0]
+    # Not in redaction's own tokens ("mail*" in "[e-mail]" read "[e-[mail]]"); matched
+    # only inside personal data: the text's start, nothing in brackets (it read "[]").
+    spans = [
+        (a, b)
+        for a, b in (hits[0].spans if hits else ())
+        if not any(a < t_end and t_start < b for t_start, t_end in tokens)
+    ]
+    start, end = spans[0] if spans else (0, 0)
     lo, hi = max(0, start - 40), min(len(body), end + 40)
     marked, pos = [], lo
     for a, b in spans:

@@ -309,6 +309,11 @@ _ANY_TOKEN = re.compile(
 )
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Where redaction put its tokens (``[e-mail]``, ``[telefoonnummer]``) in ``text``."""
+    return [m.span() for m in _ANY_TOKEN.finditer(text)]
+
+
 def _name_words(name: str) -> list[str]:
     # A name's words, contact data (and the tokens that took its place) out first.
     return re.findall(r"[^\W\d_][\w'’.-]*", _ANY_TOKEN.sub(" ", redact_text(name or "")))
