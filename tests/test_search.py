@@ -8,6 +8,8 @@ import random
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
@@ -582,3 +584,43 @@ def test_every_status_a_problem_lists_is_taken_as_written(language):
         for typed in filter(None, (value, word.removesuffix(")"))):
             parsed = parse_query(f'status:"{typed}"')
             assert parsed.filter.statuses == (status,), (typed, parsed)
+
+
+_FILTERS = [
+    ("vraag", "3"),
+    ("question", "#2"),
+    ("rol", "burger"),
+    ("role", "raad"),
+    ("bron", "blog"),
+    ("status", "hold"),
+    ("status", '"on hold"'),
+    ("sinds", "2026-03-01"),
+    ("tot", "2026-03-31"),
+]
+
+
+@given(
+    words=st.lists(st.sampled_from(["afval", "centrum", "Zwembad", "let op:"]), max_size=3),
+    filters=st.lists(
+        st.tuples(st.sampled_from(_FILTERS), st.sampled_from(["", " ", "  ", "\t"])),
+        min_size=1,
+        max_size=4,
+    ),
+    key_case=st.sampled_from([str.lower, str.upper, str.capitalize]),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_filter_with_blanks_after_its_colon_is_that_filter(words, filters, key_case):
+    """ "vraag: 3" searched the words "vraag" and "3" (0 hits, no word why), and "vraag:"
+    alone the word "vraag": a filter typed with a blank after its colon is the filter,
+    one without a value is a problem, never a word."""
+    typed = " ".join(f"{key_case(k)}:{gap}{v}" for (k, v), gap in filters)
+    tight = " ".join(f"{k}:{v}" for (k, v), _ in filters)
+    query = " ".join([*words, typed])
+    parsed, expected = parse_query(query), parse_query(" ".join([*words, tight]))
+    assert parsed.filter == expected.filter and not parsed.problems
+    assert parsed.words == expected.words
+    for key in ("vraag", "rol", "sinds", "status", "bron"):
+        for bare in (f"{key}:", f"afval {key}:", f"{key}: rol:raad", f"{key}:\t"):
+            problems = parse_query(bare).problems
+            assert [(p.key, p.value) for p in problems] == [(key, "")], bare
+            assert key not in parse_query(bare).words

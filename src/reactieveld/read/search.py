@@ -55,7 +55,13 @@ _KEYS = {
 _STATUS_WORDS = {"afwachting": "hold", "goedgekeurd": "approved"}
 #: ``key:value``; the value may be quoted (``status:"on hold"``); the word after it is
 #: caught too (group 4), given back unless it completes a status (``status:on hold``).
-_TOKEN = re.compile(r"""(?<!\S)([A-Za-z]+):("[^"]*"|'[^']*'|\S+)(?:(\s+)([^\s:"']+)(?!\S))?""")
+#: An empty value (``vraag:`` before a blank or at the end) is caught too, as a problem.
+_TOKEN = re.compile(
+    r"""(?<!\S)([A-Za-z]+):("[^"]*"|'[^']*'|\S+|(?=\s|$))(?:(\s+)([^\s:"']+)(?!\S))?"""
+)
+#: A filter typed with blanks after its colon (``vraag: 3``, ``status: "on hold"``) is
+#: read as written without them, when what follows is no filter itself.
+_SPACED = re.compile(rf"(?<!\S)({'|'.join(_KEYS)}):\s+(?=[^\s:]+(?:\s|$))", re.IGNORECASE)
 _SPELLING_GAPS = re.compile(r"[\s\-_.]+")
 
 
@@ -194,6 +200,9 @@ def parse_query(
         target = _KEYS.get(key)
         if target is None:
             return m.group(0)
+        if not value:  # "vraag:" names nothing; its next word is a word
+            problems.append(FilterProblem(m.group(1), value, _KINDS[target]))
+            return " " + after
         if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         found: Any = value
@@ -226,7 +235,7 @@ def parse_query(
             lists[target].append(found)
         return " " + after
 
-    words = " ".join(_TOKEN.sub(take, text).split())
+    words = " ".join(_TOKEN.sub(take, _SPACED.sub(r"\1:", text)).split())
     flt = replace(
         flt,
         sources=tuple(dict.fromkeys(lists["sources"])),
