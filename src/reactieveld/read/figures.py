@@ -59,6 +59,12 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.config import language_of
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
+from reactieveld.read.agreement import (
+    AgreementFigures,
+    agreement_definition,
+    agreement_lines,
+    period_agreement,
+)
 from reactieveld.store.base import FiguresStore, RuleTally
 from reactieveld.store.values import FigureQuery
 from reactieveld.text import (  # plain text, no Textual: as on screen
@@ -661,11 +667,16 @@ def per_day_series(stats: DialogueStats, language: str, width: int) -> list[str]
 
 
 def render_text(
-    stats: DialogueStats, codebook: Codebook, language: str = "nl", width: int = 120
+    stats: DialogueStats,
+    codebook: Codebook,
+    language: str = "nl",
+    width: int = 120,
+    agreement: AgreementFigures | None = None,
 ) -> str:
     """The figures as plain text, as ``reactieveld stats`` prints them; the coverage
     table fits ``width`` columns (question labels cut, and then listed in full below),
-    and what each figure counts closes the page."""
+    and what each figure counts closes the page. ``agreement``: the intercoder agreement
+    of the period, as the dashboard shows it where there is double coding."""
 
     def t(key: str) -> str:
         return text(key, language)
@@ -704,9 +715,15 @@ def render_text(
     lines.extend(gap_lines(stats, codebook, language))
     lines.append("")
     lines.extend(figure_lines(stats, language))
+    if agreement is not None:
+        lines += ["", ui_text("agree.title", language)]
+        found = agreement_lines(agreement, {}, language, width=width)
+        lines.extend(found[1:] if found and not found[0] else found)
     lines.append("")
     lines.append(f"{t('definitions')}:")
     lines.extend(definition_lines(codebook, language, width, rules=bool(stats.rules)))
+    if agreement is not None:
+        lines.extend(agreement_definition(language, width))
     return "\n".join(lines) + "\n"
 
 
@@ -762,11 +779,19 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
             )
             return 2
         stats = await compute_stats(store, codebook, period=period, sources=wanted)
+        agreement = await period_agreement(  # the dashboard's section
+            store,
+            [q.code for q in codebook.questions],
+            period.start,
+            period.end,
+            sources=wanted,
+            double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
+        )
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.
     width = shutil.get_terminal_size((120, 24)).columns if out.isatty() else 120
-    out.write(render_text(stats, codebook, language, width))
+    out.write(render_text(stats, codebook, language, width, agreement))
     return 0
 
 
