@@ -557,3 +557,34 @@ def test_an_output_name_that_says_another_format_is_refused_in_one_line(
                 line += " or give " if language == "en" else " of geef "
                 line += f"{flag} {says}"
             assert err == line + "\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "csv", "--until", "9999-12-31"],
+        ["export", "--format", "md", "--until", "9999-12-31T23:00-05:00"],
+        ["export", "--format", "md", "--since", "0001-01-01T00:00+05:00"],
+        ["export", "--format", "decisions", "--until", "9999-12-31"],
+        ["agreement", "--until", "9999-12-31"],
+        ["search", "afval", "--until", "9999-12-31"],
+        ["search", "tot:9999-12-31"],
+    ],
+)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_date_off_the_calendar_is_one_line_and_exit_2(
+    tmp_path, monkeypatch, capsys, argv, language
+):
+    """'--until 9999-12-31' is a date, but not its end (the next day's 00:00): export,
+    agreement and search ended in Python's OverflowError."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+    capsys.readouterr()
+    assert main(["--db", db, "--lang", language, *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+    assert ("(jaar 1 tot en met 9999)" if language == "nl" else "(years 1 to 9999)") in captured.err

@@ -5,10 +5,10 @@ search`` through the real entry point."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reportdata import T0, D, H, build
 
@@ -624,3 +624,29 @@ def test_a_filter_with_blanks_after_its_colon_is_that_filter(words, filters, key
             problems = parse_query(bare).problems
             assert [(p.key, p.value) for p in problems] == [(key, "")], bare
             assert key not in parse_query(bare).words
+
+
+@given(
+    day=st.dates(),
+    time=st.sampled_from(["", "T00:00", "T23:59", "T12:00:00"]),
+    zone=st.sampled_from(["", "Z", "+05:00", "-05:00", "+14:00", "-12:00"]),
+    key=st.sampled_from(["sinds", "tot", "since", "until"]),
+)
+@example(day=date(9999, 12, 31), time="", zone="", key="tot")
+@example(day=date(1, 1, 1), time="T00:00", zone="+05:00", key="sinds")
+@example(day=date(9999, 12, 31), time="T23:00", zone="-05:00", key="until")
+@settings(max_examples=300, deadline=None)
+def test_a_date_at_the_calendar_s_edge_is_a_filter_or_a_problem(day, time, zone, key):
+    """'tot:9999-12-31' (and 'sinds:0001-01-01T00:00+05:00') ended in Python's
+    OverflowError: its end, the next day, is no date. Every date of the calendar, with a
+    time and a zone or not, is a filter whose moment is a UTC date, or one problem."""
+    value = f"{day.isoformat()}{time}{zone if time else ''}"
+    parsed = parse_query(f"afval {key}:{value}")
+    assert parsed.words == "afval"
+    if parsed.problems:
+        assert [p.kind for p in parsed.problems] == ["range"]
+        assert day.year in (1, 9999)
+    else:
+        moment = parsed.filter.since or parsed.filter.until
+        assert moment is not None and moment.tzinfo is not None
+        moment.astimezone(UTC)

@@ -266,12 +266,15 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
 def _date(flag: str, value: str | None, language: str, *, end: bool = False) -> Any:
     """A ``--since``/``--until`` as the one date rule reads it (``parse_date``); a value
     it cannot read is a ValueError naming the flag, in ``language``."""
-    from reactieveld.read.figures import parse_date
+    from reactieveld.read.figures import DateRangeError, parse_date
 
     if not value:
         return None
     try:
         return parse_date(value, end=end)
+    except DateRangeError:
+        said = i18n_text("search.problem.range", language, what=f"{flag} {value!r}")
+        raise ValueError(said) from None
     except ValueError:
         said = i18n_text("stats.err.date", language, flag=flag, value=repr(value))
         raise ValueError(said) from None

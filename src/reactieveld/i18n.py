@@ -1381,6 +1381,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: die bron staat niet in het geheugen; bronnen: {allowed}",
         "{what}: no such source in the memory; sources: {allowed}",
     ),
+    "search.problem.range": (
+        "{what}: die dag valt buiten de kalender (jaar 1 tot en met 9999); kies een andere",
+        "{what}: that day runs off the calendar (years 1 to 9999); give another",
+    ),
     "search.problem.date": (
         "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
         "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",

@@ -78,6 +78,11 @@ NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
 
 
+class DateRangeError(ValueError):
+    """A date the calendar has, but not its UTC day or the day after it (``--until
+    9999-12-31``): :func:`parse_date` cannot make it a moment."""
+
+
 class PeriodError(ValueError):
     """A period that names no days (``--days 0``, ``--since`` after ``--until``)."""
 
@@ -738,11 +743,22 @@ def parse_date(value: str, *, end: bool = False) -> datetime:
     try:
         if len(value) == 10:
             day = Period(date.fromisoformat(value), date.fromisoformat(value))
-            return day.end if end else day.start
-        moment = datetime.fromisoformat(value)
+        else:
+            moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        if len(value) == 10:
+            moment = day.end if end else day.start
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        # Its UTC moment is a date too (a time zone may move it off the calendar), and
+        # an end's last day (the day before it, which a report names).
+        utc = moment.astimezone(UTC)
+        if end:
+            utc - timedelta(days=1)  # noqa: B018
+    except OverflowError:  # 9999-12-31 inclusive, 0001-01-01T00:00+05:00: no UTC day
+        raise DateRangeError(f"{value}: off the calendar (years 1 to 9999)") from None
+    return moment
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:

@@ -122,7 +122,7 @@ class FilterProblem:
 
     key: str
     value: str
-    kind: str  # "question", "role", "status", "source" or "date"
+    kind: str  # "question", "role", "status", "source", "date" or "range" (off the calendar)
     sep: str = ":"
 
     def __str__(self) -> str:
@@ -181,7 +181,7 @@ def parse_query(
     A status or date that cannot be read is a problem; with ``allowed`` also a question,
     role or source that is not there (a role may be given by a one-word label, a source
     in any case). Problems are returned, never raised, and their filters left out."""
-    from reactieveld.read.figures import parse_date
+    from reactieveld.read.figures import DateRangeError, parse_date
 
     flt = base or QueueFilter()
     lists: dict[str, list[Any]] = {
@@ -216,6 +216,9 @@ def parse_query(
         elif target in ("since", "until"):
             try:
                 found = parse_date(value, end=target == "until")
+            except DateRangeError:
+                problems.append(FilterProblem(m.group(1), value, "range"))
+                return " " + after
             except ValueError:
                 found = None
         elif allowed is not None and target == "questions":
