@@ -225,3 +225,40 @@ async def test_a_long_name_in_the_thread_is_cut_with_an_ellipsis(tui_store):
                 line = next(ln for ln in shown.splitlines() if name[:20] in ln)
                 cut = line[line.index(name[:20]) :].partition("… Ik heb een bedrijf.")[0]
                 assert name.startswith(cut) and len(cut) >= 30, (name, line)
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_role_and_language_pickers_draw_choices_as_every_dialog(tui_store, language):
+    """The role picker (w) and the settings (f2) marked the current choice "●" and the
+    others with nothing, where every other dialog draws "(•)" and "( )" (README: Keys):
+    each choice line reads "( )" or "(•)", one of them "(•)": the current role, the
+    current language."""
+    from helpers.screens import SCREENS
+
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+
+    app = screens_app(tui_store, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "triage")
+        raad = next(r for r in DEFAULT_CODEBOOK.roles if r.code == "raad")
+        await pilot.press("w", raad.key)  # the response's role: the picker's current one
+        await settled(pilot)
+        for name, labels in (
+            ("role", [r.label(language) for r in DEFAULT_CODEBOOK.roles]),
+            ("settings", ["Nederlands", "English"]),
+        ):
+            await pilot.press(*SCREENS[name])
+            await settled(pilot)
+            # The dialog's lines (between its borders) that end in a choice's label.
+            inner = [ln.split("█")[1].rstrip() for ln in screen_text(app) if ln.count("█") >= 2]
+            lines = [ln for ln in inner if any(ln.endswith(f" {label}") for label in labels)]
+            assert len(lines) == len(labels), lines
+            on = [ln for ln in lines if "(•)" in ln]
+            assert all("(•)" in ln or "( )" in ln for ln in lines), lines
+            assert "●" not in "\n".join(screen_text(app))
+            language_name = "Nederlands" if language == "nl" else "English"
+            current = raad.label(language) if name == "role" else language_name
+            assert len(on) == 1 and current in on[0], on
+            await pilot.press("escape")
+            await settled(pilot)
