@@ -362,6 +362,29 @@ def test_cli_limit_must_be_a_positive_number(db, capsys, limit):
     assert f"argument --limit: {limit}: " in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "words", [["zwembad", "-parkeren"], ["-parkeren"], ["-x", "afval"], ["afval", "-3a"]]
+)
+def test_cli_a_word_with_a_dash_before_it_is_said_as_that(db, capsys, language, words):
+    """'reactieveld search zwembad -parkeren' (to leave a word out, as in a web search)
+    said argparse's 'unrecognized arguments: -parkeren': the word is named, that no search
+    leaves a word out, and how to search a word that starts with "-"."""
+    path, _ = db
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", path, "--lang", language, "search", *words])
+    assert exc.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    dashed = next(w for w in words if w.startswith("-"))
+    assert f"{dashed}: " in last and f"reactieveld search -- {dashed}" in last
+    assert ("weglaten" if language == "nl" else "leaves a word out") in last
+    # Another command's stray argument is argparse's line, as before.
+    with pytest.raises(SystemExit):
+        main(["--db", path, "--lang", language, "stats", "-x"])
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.endswith(("onbekende argumenten: -x", "unrecognized arguments: -x"))
+
+
 def test_match_spans_fold_case_accents_and_prefix():
     text = "Het Café en de cafés; PARKEREN bij parkeerplaats"
     assert [text[s:e] for s, e in match_spans(text, "cafe")] == ["Café"]

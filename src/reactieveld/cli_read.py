@@ -127,7 +127,8 @@ def register(
         metavar="N",
         help=i18n_text("cli.help.search.limit", language),
     )
-    p.set_defaults(command=cmd_search)
+    # Its query is words: one typed with "-" before it is said as such (cli._unrecognized).
+    p.set_defaults(command=cmd_search, takes_words=True)
 
     p = sub.add_parser("export", help=i18n_text("cli.help.export", language))
     add_common(p, top=False)
