@@ -91,6 +91,38 @@ def test_an_example_marks_only_the_text_s_own_words(
     assert out.splitlines()[1] == expected.format(**tokens)
 
 
+def test_an_example_names_no_author(tmp_path: Path):
+    """'redacted examples' (README) kept every name: 'Beste [Gijs] van Leeuwen, bel ons op
+    [phone number]'. An example is redacted as a report is: the names of the memory's
+    authors, in any thread, become initials."""
+    db = tmp_path / "m.db"
+
+    async def fill() -> None:
+        store = await open_store(str(db))
+        await store.upsert_page(
+            "blog",
+            page(
+                resp("a", "Over het parkeren.", author="Gijs van Leeuwen", minutes=1),
+                resp("b", "Beste Gijs van Leeuwen, het parkeren volgt.", author="Gemeente"),
+                resp("c", "Mevr. Jansen en Anna zeggen: parkeren!", thread="p2", minutes=2),
+                resp("d", "Iets anders", author="Anna Jansen", thread="p3", minutes=3),
+            ),
+        )
+        await store.close()
+
+    asyncio.run(fill())
+    config = tmp_path / "config.toml"
+    config.write_text(RULE.replace('["kanker*"]', '["parkeren", "gijs"]'), "utf-8")
+    code, out, err = run_main(["--lang", "en", "--config", str(config), "--db", str(db),
+                               "rules", "test"])  # fmt: skip
+    assert code == 0, err
+    examples = [ln for ln in out.splitlines() if ln.startswith("  - ")]
+    assert len(examples) == 3
+    for word in ("Gijs", "Leeuwen", "Jansen", "Anna"):
+        assert word not in out, out
+    assert "Beste G.v.L., het [parkeren] volgt." in out
+
+
 def test_rules_test_without_rules_or_with_a_bad_one(tmp_path: Path):
     config = tmp_path / "config.toml"
     config.write_text("", "utf-8")

@@ -581,10 +581,13 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
 
 
 async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> int:
+    from reactieveld.reports.redact import Redactor
     from reactieveld.store.open import open_store
 
     language = language_of(config)
     store = await open_store(db_path, settings=getattr(config, "store", None))
+    # Redacted as a report is: contact data, and every author's name as initials.
+    red = Redactor(language=language, names=await store.author_names() if examples else ())
     counts = {r.name: 0 for r in config.rules.rules}
     shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}
     slow = dict.fromkeys(counts, 0)
@@ -600,7 +603,7 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
                 for hit in scan.hits:
                     counts[hit.rule] += 1
                     if len(shown[hit.rule]) < examples:
-                        shown[hit.rule].append(_example(config.rules, hit.rule, body, language))
+                        shown[hit.rule].append(_example(config.rules, hit.rule, body, red))
     finally:
         await store.close()
     for rule in config.rules.rules:
@@ -616,14 +619,15 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     return 0
 
 
-def _example(rules: Any, rule: str, body: str, language: str) -> str:
-    """A matched text around its first match, one line, the matches in brackets, redacted.
-    The whole text is redacted first and the rule matched again on that: brackets put in
-    first would split a phone number or an e-mail address out of redaction's reach
-    (``bel [06]-12345678``), and a window cut first could halve one."""
-    from reactieveld.reports.redact import redact_text, token_spans
+def _example(rules: Any, rule: str, body: str, red: Any) -> str:
+    """A matched text around its first match, one line, the matches in brackets, redacted
+    (``red``: a report's redaction). The whole text is redacted first and the rule matched
+    again on that: brackets put in first would split a phone number or an e-mail address
+    out of redaction's reach (``bel [06]-12345678``), and a window cut first could halve
+    one."""
+    from reactieveld.reports.redact import token_spans
 
-    body = redact_text(body, language)
+    body = red.text(body)
     tokens = token_spans(body)
     hits = [hit for hit in rules.scan(body).hits if hit.rule == rule]
     # Not in redaction's own tokens ("mail*" in "[e-mail]" read "[e-[mail]]"); matched
