@@ -368,21 +368,53 @@ def test_cli_limit_must_be_a_positive_number(db, capsys, limit):
 )
 def test_cli_a_word_with_a_dash_before_it_is_said_as_that(db, capsys, language, words):
     """'reactieveld search zwembad -parkeren' (to leave a word out, as in a web search)
-    said argparse's 'unrecognized arguments: -parkeren': the word is named, that no search
-    leaves a word out, and how to search a word that starts with "-"."""
+    said argparse's 'unrecognized arguments: -parkeren': the word is named, and that no
+    search leaves a word out."""
     path, _ = db
     with pytest.raises(SystemExit) as exc:
         main(["--db", path, "--lang", language, "search", *words])
     assert exc.value.code == 2
     last = capsys.readouterr().err.splitlines()[-1]
     dashed = next(w for w in words if w.startswith("-"))
-    assert f"{dashed}: " in last and f"reactieveld search -- {dashed}" in last
+    assert f"{dashed}: " in last
     assert ("weglaten" if language == "nl" else "leaves a word out") in last
+    # After "--" too (the search box's reading): said, never searched as the word.
+    assert main(["--db", path, "--lang", language, "search", "--", *words]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"{dashed}: " in captured.err
     # Another command's stray argument is argparse's line, as before.
     with pytest.raises(SystemExit):
         main(["--db", path, "--lang", language, "stats", "-x"])
     last = capsys.readouterr().err.splitlines()[-1]
     assert last.endswith(("onbekende argumenten: -x", "unrecognized arguments: -x"))
+
+
+@given(
+    words=st.lists(st.sampled_from(["afval", "centrum", "e-mail", "3-5", "-", "—"]), max_size=3),
+    dashed=st.lists(
+        st.builds(
+            lambda d, w: d + w,
+            st.sampled_from(["-", "--"]),
+            st.sampled_from(["parkeren", "Zwembad", "3", "één"]),
+        ),
+        min_size=1,
+        max_size=2,
+    ),
+    at=st.integers(0, 3),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_word_with_a_dash_before_it_is_a_problem_in_the_box(words, dashed, at):
+    """In the search box "zwembad -parkeren" found the responses with both words (every
+    word is required, the "-" dropped): the opposite of what was typed. Each such word is
+    a problem that says no search leaves a word out; a dash inside or alone is no such word."""
+    query = [*words[:at], *dashed, *words[at:]]
+    parsed = parse_query(" ".join(query))
+    expected = [("exclude", d) for d in dict.fromkeys(dashed)]  # each word once
+    assert [(p.kind, p.value) for p in parsed.problems] == expected
+    for language in ("nl", "en"):
+        said = describe_problem(parsed.problems[0], Allowed(), language)
+        assert said.startswith(f"{dashed[0]}: ")
+    assert not parse_query(" ".join(words)).problems
 
 
 def test_match_spans_fold_case_accents_and_prefix():

@@ -610,13 +610,13 @@ def _language_and_config(argv: Sequence[str] | None) -> tuple[str, Config | None
 
 def _unrecognized(args: Any, extra: Sequence[str], language: str) -> str:
     """What argparse says of arguments no option takes; for ``search``, a word typed with
-    a "-" before it (``search zwembad -parkeren``, to leave a word out) is said as that:
-    no search leaves a word out, and a word that starts with "-" goes after ``--``."""
+    a "-" before it (``search zwembad -parkeren``, to leave a word out) is said as the
+    search box says it: no search leaves a word out."""
     from reactieveld.i18n import text
 
     dashed = [a for a in extra if a.startswith("-") and not a.startswith("--") and a != "-"]
     if getattr(args, "takes_words", False) and dashed:  # search's words
-        return text("cli.search.dashed", language, word=dashed[0])
+        return text("search.problem.exclude", language, what=dashed[0])
     return f"unrecognized arguments: {' '.join(extra)}"  # argparse's, in the language
 
 

@@ -568,12 +568,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "argparse.help": ("toon deze hulp en stop", "show this help message and exit"),
     "argparse.version": ("toon het versienummer en stop", "show program's version number and exit"),
     "argparse.argument": ("argument {name}: {error}", "argument {name}: {error}"),
-    "cli.search.dashed": (
-        "{word}: geen optie; een woord weglaten met - kan niet (elk woord moet voorkomen); "
-        "een woord dat met - begint, komt na --: reactieveld search -- {word}",
-        "{word}: not an option; no search leaves a word out with - (every word must "
-        "occur); a word that starts with - goes after --: reactieveld search -- {word}",
-    ),
     "argparse.unrecognized": ("onbekende argumenten: {args}", "unrecognized arguments: {args}"),
     "argparse.required": (
         "deze argumenten ontbreken: {names}",
@@ -1386,6 +1380,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search.problem.source": (
         "{what}: die bron staat niet in het geheugen; bronnen: {allowed}",
         "{what}: no such source in the memory; sources: {allowed}",
+    ),
+    "search.problem.exclude": (
+        "{what}: een woord weglaten met - kan niet (elk woord moet voorkomen); zoek zonder "
+        "het woord, of schrijf het zonder -",
+        "{what}: no search leaves a word out with - (every word must occur); search "
+        "without the word, or write it without the -",
     ),
     "search.problem.range": (
         "{what}: die dag valt buiten de kalender (jaar 1 tot en met 9999); kies een andere",

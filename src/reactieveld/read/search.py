@@ -62,6 +62,8 @@ _TOKEN = re.compile(
 #: A filter typed with blanks after its colon (``vraag: 3``, ``status: "on hold"``) is
 #: read as written without them, when what follows is no filter itself.
 _SPACED = re.compile(rf"(?<!\S)({'|'.join(_KEYS)}):\s+(?=[^\s:]+(?:\s|$))", re.IGNORECASE)
+#: A word typed with "-" before it (``-parkeren``): no search leaves a word out.
+_EXCLUDED = re.compile(r"(?<!\S)-+[^\W_]\S*")
 _SPELLING_GAPS = re.compile(r"[\s\-_.]+")
 
 
@@ -122,7 +124,9 @@ class FilterProblem:
 
     key: str
     value: str
-    kind: str  # "question", "role", "status", "source", "date" or "range" (off the calendar)
+    #: "question", "role", "status", "source", "date", "range" (off the calendar) or
+    #: "exclude" (a word with "-" before it: ``key`` and ``sep`` empty)
+    kind: str
     sep: str = ":"
 
     def __str__(self) -> str:
@@ -239,6 +243,10 @@ def parse_query(
         return " " + after
 
     words = " ".join(_TOKEN.sub(take, _SPACED.sub(r"\1:", text)).split())
+    # "-parkeren" (to leave a word out, as in a web search) would be searched as the word
+    # "parkeren", every word being required: the opposite. Said, not searched.
+    excluded = dict.fromkeys(_EXCLUDED.findall(words))  # each once, as typed first
+    problems += [FilterProblem("", w, "exclude", sep="") for w in excluded]
     flt = replace(
         flt,
         sources=tuple(dict.fromkeys(lists["sources"])),
