@@ -19,6 +19,8 @@ from reactieveld.codebook import Codebook
 from reactieveld.read.figures import DialogueStats, Period
 
 NOT_DIALOGUE = {"spam", "trash", "deleted"}
+#: A decision: a status set, a response marked handled, a reply (it marks it handled).
+DECISIONS = ("moderate", "handle", "reply")
 
 
 @dataclass
@@ -142,8 +144,9 @@ def by_moderator(
     path: Path, period: Period, sources: tuple[str, ...] = ()
 ) -> dict[str, tuple[int, int]]:
     """Per moderator: (decisions, codings) written in the period, from the raw journal:
-    decisions are statuses set and responses marked handled, codings are questions on or
-    off and roles set; an entry undone later, and the undo itself, do not count."""
+    decisions are statuses set and responses marked handled (by a reply too), codings
+    are questions on or off and roles set; an entry undone later, and the undo itself, do
+    not count."""
     db = sqlite3.connect(path)
     try:
         source_of = dict(
@@ -161,7 +164,7 @@ def by_moderator(
             continue
         if sources and source_of.get(rid) not in sources:
             continue
-        slot = {"moderate": 0, "handle": 0, "tag": 1, "untag": 1, "role": 1}.get(kind)
+        slot = 0 if kind in DECISIONS else {"tag": 1, "untag": 1, "role": 1}.get(kind)
         if slot is not None:
             out.setdefault(actor, [0, 0])[slot] += 1
     return {actor: (d, c) for actor, (d, c) in sorted(out.items())}
@@ -220,7 +223,7 @@ def claimed_by_other(
     lo, hi = period.start.timestamp(), period.end.timestamp()
     last: dict[int, tuple[int, int, str]] = {}  # response -> (entry id, at, actor)
     for eid, at, actor, kind, rid, _ in rows.journal:
-        if kind not in ("moderate", "handle") or rid is None or eid in undone:
+        if kind not in DECISIONS or rid is None or eid in undone:
             continue
         if not lo <= at < hi or (sources and rows.source_of.get(rid) not in sources):
             continue

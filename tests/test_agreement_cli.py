@@ -197,3 +197,33 @@ async def test_the_markdown_report_names_the_agreement_of_its_questions(
     # The forum has nothing double-coded: no line at all.
     code, out, _ = await asyncio.to_thread(run_main, [*argv, "--source", "forum"])
     assert code == 0 and "agreement" not in out.split("\n## ", 1)[0]
+
+
+async def test_stats_prints_the_agreement_the_dashboard_shows(
+    store_target: str, request: pytest.FixtureRequest, cli_isolated: None
+) -> None:
+    """``reactieveld stats`` is said to print the dashboard's figures, but left out the
+    intercoder agreement the dashboard shows for its period: the same lines as
+    ``reactieveld agreement`` gives for those days (and sources), its definition with the
+    others; none where nothing is double-coded."""
+    await _fill(store_target, request)
+    days = ["--since", "2024-03-01", "--until", "2024-03-01"]
+    for language in ("en", "nl"):
+        for sources in ([], ["--source", "blog"], ["--source", "forum"]):
+            base = ["--db", store_target, "--lang", language]
+            code, stats, err = await asyncio.to_thread(run_main, [*base, "stats", *days, *sources])
+            assert (code, err) == (0, ""), err
+            code, agreement, err = await asyncio.to_thread(
+                run_main, [*base, "agreement", *days, *sources]
+            )
+            assert (code, err) == (0, ""), err
+            rows = [ln.rsplit("  ", 1)[0].rstrip() for ln in agreement.splitlines()]
+            table = [r for r in rows if re.match(r"^(\d+|role|rol)\s{2,}", r)]
+            if sources == ["--source", "forum"]:  # one coder there: nothing double-coded
+                assert not table
+                continue
+            assert len(table) == 9
+            for row in table:
+                assert row in stats, (row, stats)
+            title = "Intercoder agreement" if language == "en" else "Overeenstemming"
+            assert title in stats

@@ -119,6 +119,30 @@ def test_missing_config_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "nope.toml" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("kind", ["directory", "broken link"])
+def test_something_not_a_file_at_the_default_config_place_is_said(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder made by mistake as ~/.config/reactieveld/config.toml (or a link to a file
+    that is gone) was passed over without a word: the app and every command ran on the
+    defaults, as if the moderator's sources, rules and keys were not there."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    place = tmp_path / "xdg" / "reactieveld" / "config.toml"
+    place.parent.mkdir(parents=True)
+    if kind == "directory":
+        place.mkdir()
+    else:
+        place.symlink_to(tmp_path / "gone.toml")
+    assert main(["--demo", "--lang", "en", "stats"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"reactieveld: {place}: config file is a ")
+    assert "Traceback" not in captured.err
+
+
 def test_sync_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg = _config(tmp_path, '[ui]\nlanguage = "en"\n')
     assert main(["--config", str(cfg), "sync", "--once"]) == 2

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 
 import pytest
 from helpers.cli import export_args
@@ -219,7 +220,7 @@ async def test_markdown_report(memory):
     assert "- 3 reacties zonder planningsvraag vallen buiten dit rapport." in md
     q1 = md[md.index("## 1. Welke doelen") : md.index("## 2.")]
     assert "**3 reacties**" in q1
-    assert "| Burger | 1 |\n| Ambtenaar | 1 |\n| geen rol | 1 |\n" in q1
+    assert "| Burger | 1 |\n| Ambtenaar | 1 |\n| onbekend | 1 |\n" in q1
     quotes = [line for line in q1.splitlines() if line.startswith("> — ")]
     assert quotes == [
         "> — A.d.V., blog, 2026-03-02, [Nieuw centrumplan Laren](https://blog.example/t1#r1)",
@@ -248,7 +249,7 @@ async def test_markdown_english_and_one_question(memory):
     assert "## 1." not in md and "without a planning question" not in md
     assert "- Filters: `--question 2`\n" in md
     assert "> — Anne de Vries, blog" in md and "> — Carla van den Berg, forum" in md
-    assert "| no role | 2 |" in md
+    assert "| unknown | 2 |" in md
 
 
 async def test_streaming_pages(memory):
@@ -440,6 +441,29 @@ def test_export_to_a_directory_is_refused_in_one_line(tmp_path, monkeypatch, cap
     ]
 
 
+@pytest.mark.parametrize("fmt", ["md", "csv", "jsonl", "decisions"])
+def test_output_dash_is_stdout(tmp_path, monkeypatch, capsys, fmt):
+    """``-o -`` (the shell's way to say "to the pipe") wrote a file named "-" in the
+    current directory and said "written to -": it is the standard output, as without
+    ``--output``."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--format", fmt]) == 0
+    plain = capsys.readouterr()
+    assert main(["--db", db, "export", "--format", fmt, "-o", "-"]) == 0
+    dashed = capsys.readouterr()
+    assert not (tmp_path / "-").exists()
+    assert dashed.err == plain.err == ""
+    # The same report (its "made on" minute aside).
+    made = re.compile(r"(?m)^- (Gemaakt op|Made on): .*$")
+    assert made.sub("", dashed.out) == made.sub("", plain.out) and plain.out
+
+
 @pytest.mark.parametrize(
     "error",
     [
@@ -533,3 +557,34 @@ def test_an_output_name_that_says_another_format_is_refused_in_one_line(
                 line += " or give " if language == "en" else " of geef "
                 line += f"{flag} {says}"
             assert err == line + "\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "csv", "--until", "9999-12-31"],
+        ["export", "--format", "md", "--until", "9999-12-31T23:00-05:00"],
+        ["export", "--format", "md", "--since", "0001-01-01T00:00+05:00"],
+        ["export", "--format", "decisions", "--until", "9999-12-31"],
+        ["agreement", "--until", "9999-12-31"],
+        ["search", "afval", "--until", "9999-12-31"],
+        ["search", "tot:9999-12-31"],
+    ],
+)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_date_off_the_calendar_is_one_line_and_exit_2(
+    tmp_path, monkeypatch, capsys, argv, language
+):
+    """'--until 9999-12-31' is a date, but not its end (the next day's 00:00): export,
+    agreement and search ended in Python's OverflowError."""
+    from reactieveld.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    db = _memory_db(tmp_path, monkeypatch)
+    capsys.readouterr()
+    assert main(["--db", db, "--lang", language, *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+    assert ("(jaar 1 tot en met 9999)" if language == "nl" else "(years 1 to 9999)") in captured.err

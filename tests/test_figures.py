@@ -131,6 +131,30 @@ async def test_per_moderator_figures(tmp_path):
     assert "Per moderator (decisions / codings):\n  bob: 1 / 1\n  moderator: 1 / 11\n" in text
 
 
+async def test_a_reply_is_a_decision_of_its_moderator(tmp_path):
+    """A reply marks its response handled (it leaves Nieuw, as with ``x``), so it is a
+    decision: the demo's dashboard said "root: 0 / 3" after a reply, two codings and a
+    role. Counted per moderator and in "claimed by one, decided by another"."""
+    with pytest.MonkeyPatch.context() as mp:
+        store = await hand_made(tmp_path / "m.db", mp)
+        clock = Clock(mp, T + D)
+        store.clock = lambda: clock.at  # the claims' clock too
+        try:
+            row = await store.get_by_external("forum", "h9")
+            assert row is not None
+            rid = row.response.id
+            await store.claim(rid, actor="bob", minutes=5)
+            await store.reply(rid, "Dank u, we nemen het mee.", actor="carol")
+            s = await compute_stats(store, DEFAULT_CODEBOOK, period=PERIOD)
+        finally:
+            await store.close()
+    assert s.by_moderator["carol"] == (1, 0)
+    assert (s.claimed_decided, s.decided_by_other) == (1, 1)
+    agree(s, oracle(tmp_path / "m.db", DEFAULT_CODEBOOK, PERIOD))
+    text = render_text(s, DEFAULT_CODEBOOK, "en", width=200)
+    assert "  carol: 1 / 0\n" in text and "a reply marks it handled" in text
+
+
 async def _reopen_stats(path: Path, period: Period, sources: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
     store = await SqliteStore.open(path)
     try:

@@ -180,3 +180,85 @@ async def thread_rows_of(store: Any, thread: str) -> list[Any]:
 
     rows = await store.queue(QueueFilter(thread=("blog", thread)), limit=100)
     return [row.response.created_at for row in rows]
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_a_long_name_in_the_thread_is_cut_with_an_ellipsis(tui_store):
+    """The demo's "Sven van den Berg (Installatiebedrijf Gooi)" read "Sven van den Berg
+    (Installatiebedrijf Go Ik heb een bedrijf ...": the name was cut bare at 40
+    characters and ran into the text. A name (and a role, a text) that is cut ends in
+    "…", whatever its length."""
+    import random
+    from datetime import timedelta
+
+    from helpers.data import T0, fill_store
+
+    from reactieveld.model import RemoteStatus, Response
+
+    rng = random.Random(5)
+    words = ["Sven", "van", "den", "Berg", "(Installatiebedrijf", "Gooi)", "Wethouder", "Ö"]
+    names = [" ".join(rng.choices(words, k=rng.randint(2, 12))) for _ in range(8)]
+    names += ["Sven van den Berg (Installatiebedrijf Gooi)", "x" * 39, "y" * 40, "z" * 41]
+    replies = [
+        Response(
+            source="blog",
+            external_id=f"long{n}",
+            thread_external_id="post-2",
+            parent_external_id="c29",
+            author_name=name,
+            author_email=f"a{n}@example.org",
+            body_text="Ik heb een bedrijf.",
+            created_at=T0 - timedelta(minutes=30 - n),
+            remote_status=RemoteStatus.APPROVED,
+        )
+        for n, name in enumerate(names)
+    ]
+    await fill_store(tui_store, "blog", replies)
+    app = screens_app(tui_store, "nl")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_screen(app, pilot, "thread")
+        shown = "\n".join(_on_screen(app))
+        for name in names:
+            if len(name) <= 40:
+                assert f"{name} Ik heb een bedrijf." in shown, name
+            else:  # a start of the name (most of its 40 cells), then "…", then the text
+                line = next(ln for ln in shown.splitlines() if name[:20] in ln)
+                cut = line[line.index(name[:20]) :].partition("… Ik heb een bedrijf.")[0]
+                assert name.startswith(cut) and len(cut) >= 30, (name, line)
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_role_and_language_pickers_draw_choices_as_every_dialog(tui_store, language):
+    """The role picker (w) and the settings (f2) marked the current choice "●" and the
+    others with nothing, where every other dialog draws "(•)" and "( )" (README: Keys):
+    each choice line reads "( )" or "(•)", one of them "(•)": the current role, the
+    current language."""
+    from helpers.screens import SCREENS
+
+    from reactieveld.codebook import DEFAULT_CODEBOOK
+
+    app = screens_app(tui_store, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, "triage")
+        raad = next(r for r in DEFAULT_CODEBOOK.roles if r.code == "raad")
+        await pilot.press("w", raad.key)  # the response's role: the picker's current one
+        await settled(pilot)
+        for name, labels in (
+            ("role", [r.label(language) for r in DEFAULT_CODEBOOK.roles]),
+            ("settings", ["Nederlands", "English"]),
+        ):
+            await pilot.press(*SCREENS[name])
+            await settled(pilot)
+            # The dialog's lines (between its borders) that end in a choice's label.
+            inner = [ln.split("█")[1].rstrip() for ln in screen_text(app) if ln.count("█") >= 2]
+            lines = [ln for ln in inner if any(ln.endswith(f" {label}") for label in labels)]
+            assert len(lines) == len(labels), lines
+            on = [ln for ln in lines if "(•)" in ln]
+            assert all("(•)" in ln or "( )" in ln for ln in lines), lines
+            assert "●" not in "\n".join(screen_text(app))
+            language_name = "Nederlands" if language == "nl" else "English"
+            current = raad.label(language) if name == "role" else language_name
+            assert len(on) == 1 and current in on[0], on
+            await pilot.press("escape")
+            await settled(pilot)

@@ -44,8 +44,9 @@ def report_tables(md: str) -> dict[str, dict[str, int]]:
 
 
 def dashboard_tables(stats: object, language: str = "nl") -> dict[str, dict[str, int]]:
-    """The same from the dashboard's coverage (unknown under the report's word)."""
-    words = {"nl": "geen rol", "en": "no role"}
+    """The same from the dashboard's coverage (unknown under the dashboard's word: the
+    report said "geen rol" under a header whose role rule said "anders onbekend")."""
+    words = {"nl": "onbekend", "en": "unknown"}
     out: dict[str, dict[str, int]] = {}
     for (q, role), n in stats.coverage.items():  # type: ignore[attr-defined]
         label = (

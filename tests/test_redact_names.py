@@ -23,6 +23,8 @@ from datetime import timedelta
 
 import pytest
 from helpers.store import T0, open_store
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reactieveld.model import Page, Response
 from reactieveld.reports.redact import TITLES as TITLE_WORDS
@@ -295,3 +297,44 @@ def test_a_title_before_an_author_s_name_is_no_name_of_its_own(title):
     out = redact_names(text, names)
     assert f"De {title.capitalize()} sprak." in out
     assert "Hanneke" not in out and "Jan " not in out
+
+
+#: Where an author says they belong, as the demo's authors and commenters write it.
+PLACES = ["Laren", "Eemnes", "Blaricum", "Bijvanck", "Hotel", "Bakkerij", "Brink", "Bel"]
+AFFILIATIONS = [
+    "{name} ({a} {b})",
+    "{name} [{a}]",
+    "{name} (Hotel De {b})",
+    "{name}, gemeente {a}",
+    "{name}, wijkraad {a}",
+    "{name}, {a}",
+    "{name} – {a} {b}",
+]
+
+
+@given(
+    person=st.sampled_from(SURNAMES).flatmap(
+        lambda s: st.builds(Person, st.sampled_from(FIRSTS), st.just(s[0]), st.just(s[1]))
+    ),
+    form=st.sampled_from(AFFILIATIONS),
+    a=st.sampled_from(PLACES),
+    b=st.sampled_from(PLACES),
+)
+@settings(max_examples=150, deadline=None)
+def test_an_author_s_affiliation_is_no_name(person, form, a, b):
+    """The demo's "Vincent Mulder (Hotel De Bijvanck)", "Bram Kok, gemeente BEL": the
+    report said "Woningbouw in B.-B.", "Nieuw centrumplan L.", "B. G. v.L." for "Bel
+    Gijs van Leeuwen", because the words of where an author belongs (a firm, a village,
+    the organisation) were taken for first names and surnames. They stay in a text; the
+    person's own name goes in every form."""
+    author = form.format(name=person.name, a=a, b=b)
+    red = Redactor(names=(author,))
+    text = f"Woningbouw in {a}-{b}. Bel de {b} en {a} in Laren, zei {person.name}."
+    out = red.text(text)
+    assert out.startswith(f"Woningbouw in {a}-{b}. Bel de {b} en {a} in Laren, zei ")
+    assert not person.tell() & words(out)
+    for line in (f"Gisteren sprak ik {person.last[0].upper()}{person.last[1:]} erover.",
+                 f"Volgens {person.first} klopt het niet."):  # fmt: skip
+        assert not person.tell() & words(red.text(line))
+    # The author field keeps no word of it whole: initials.
+    assert not (person.tell() | words(f"{a} {b}")) & words(red.name(author))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from helpers.cli import run_main
 from helpers.store import open_store, page, resp
 
@@ -51,6 +52,75 @@ def test_rules_test_counts_and_redacts(tmp_path: Path):
     assert code == 0, err
     assert out.splitlines()[0] == "scheldwoorden (hold): 2 van 3 opgeslagen reacties"
     assert asyncio.run(_flagged(db)) == 0
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "words, body, expected",
+    [
+        # Matched only inside an e-mail address (redacted): the text's start, no "[]".
+        ('["gijs"]', "Namens de vereniging: gijs@example.org", "  - Namens de vereniging: {email}"),
+        # The word in redaction's token too ("[e-mail]"): only the text's own is marked.
+        ('["mail*"]', "Mail mij via anna@example.org", "  - [Mail] mij via {email}"),
+        ('["tel*", "nummer*"]', "Tel 06-12345678 graag", "  - [Tel] {phone} graag"),
+    ],
+)
+def test_an_example_marks_only_the_text_s_own_words(
+    tmp_path: Path, language, words, body, expected
+):
+    """The demo's "rules test" printed "[]Namens de winkeliersvereniging…" (the match was
+    in an address redaction took out) and "[Mail] mij via [e-[mail]]" (the rule matched
+    redaction's own token)."""
+    from reactieveld.i18n import text
+
+    db = tmp_path / "m.db"
+
+    async def fill() -> None:
+        store = await open_store(str(db))
+        await store.upsert_page("blog", page(resp("a", body, minutes=1)))
+        await store.close()
+
+    asyncio.run(fill())
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[rules]]\nname = "r"\nwords = {words}\naction = "flag"\n', "utf-8")
+    code, out, err = run_main(
+        ["--lang", language, "--config", str(config), "--db", str(db), "rules", "test"]
+    )
+    assert code == 0, err
+    tokens = {"email": text("redact.email", language), "phone": text("redact.phone", language)}
+    assert out.splitlines()[1] == expected.format(**tokens)
+
+
+def test_an_example_names_no_author(tmp_path: Path):
+    """'redacted examples' (README) kept every name: 'Beste [Gijs] van Leeuwen, bel ons op
+    [phone number]'. An example is redacted as a report is: the names of the memory's
+    authors, in any thread, become initials."""
+    db = tmp_path / "m.db"
+
+    async def fill() -> None:
+        store = await open_store(str(db))
+        await store.upsert_page(
+            "blog",
+            page(
+                resp("a", "Over het parkeren.", author="Gijs van Leeuwen", minutes=1),
+                resp("b", "Beste Gijs van Leeuwen, het parkeren volgt.", author="Gemeente"),
+                resp("c", "Mevr. Jansen en Anna zeggen: parkeren!", thread="p2", minutes=2),
+                resp("d", "Iets anders", author="Anna Jansen", thread="p3", minutes=3),
+            ),
+        )
+        await store.close()
+
+    asyncio.run(fill())
+    config = tmp_path / "config.toml"
+    config.write_text(RULE.replace('["kanker*"]', '["parkeren", "gijs"]'), "utf-8")
+    code, out, err = run_main(["--lang", "en", "--config", str(config), "--db", str(db),
+                               "rules", "test"])  # fmt: skip
+    assert code == 0, err
+    examples = [ln for ln in out.splitlines() if ln.startswith("  - ")]
+    assert len(examples) == 3
+    for word in ("Gijs", "Leeuwen", "Jansen", "Anna"):
+        assert word not in out, out
+    assert "Beste G.v.L., het [parkeren] volgt." in out
 
 
 def test_rules_test_without_rules_or_with_a_bad_one(tmp_path: Path):

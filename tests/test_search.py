@@ -5,9 +5,11 @@ search`` through the real entry point."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
@@ -360,6 +362,61 @@ def test_cli_limit_must_be_a_positive_number(db, capsys, limit):
     assert f"argument --limit: {limit}: " in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "words", [["zwembad", "-parkeren"], ["-parkeren"], ["-x", "afval"], ["afval", "-3a"]]
+)
+def test_cli_a_word_with_a_dash_before_it_is_said_as_that(db, capsys, language, words):
+    """'reactieveld search zwembad -parkeren' (to leave a word out, as in a web search)
+    said argparse's 'unrecognized arguments: -parkeren': the word is named, and that no
+    search leaves a word out."""
+    path, _ = db
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", path, "--lang", language, "search", *words])
+    assert exc.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    dashed = next(w for w in words if w.startswith("-"))
+    assert f"{dashed}: " in last
+    assert ("weglaten" if language == "nl" else "leaves a word out") in last
+    # After "--" too (the search box's reading): said, never searched as the word.
+    assert main(["--db", path, "--lang", language, "search", "--", *words]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"{dashed}: " in captured.err
+    # Another command's stray argument is argparse's line, as before.
+    with pytest.raises(SystemExit):
+        main(["--db", path, "--lang", language, "stats", "-x"])
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.endswith(("onbekende argumenten: -x", "unrecognized arguments: -x"))
+
+
+@given(
+    words=st.lists(st.sampled_from(["afval", "centrum", "e-mail", "3-5", "-", "—"]), max_size=3),
+    dashed=st.lists(
+        st.builds(
+            lambda d, w: d + w,
+            st.sampled_from(["-", "--"]),
+            st.sampled_from(["parkeren", "Zwembad", "3", "één"]),
+        ),
+        min_size=1,
+        max_size=2,
+    ),
+    at=st.integers(0, 3),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_word_with_a_dash_before_it_is_a_problem_in_the_box(words, dashed, at):
+    """In the search box "zwembad -parkeren" found the responses with both words (every
+    word is required, the "-" dropped): the opposite of what was typed. Each such word is
+    a problem that says no search leaves a word out; a dash inside or alone is no such word."""
+    query = [*words[:at], *dashed, *words[at:]]
+    parsed = parse_query(" ".join(query))
+    expected = [("exclude", d) for d in dict.fromkeys(dashed)]  # each word once
+    assert [(p.kind, p.value) for p in parsed.problems] == expected
+    for language in ("nl", "en"):
+        said = describe_problem(parsed.problems[0], Allowed(), language)
+        assert said.startswith(f"{dashed[0]}: ")
+    assert not parse_query(" ".join(words)).problems
+
+
 def test_match_spans_fold_case_accents_and_prefix():
     text = "Het Café en de cafés; PARKEREN bij parkeerplaats"
     assert [text[s:e] for s, e in match_spans(text, "cafe")] == ["Café"]
@@ -582,3 +639,69 @@ def test_every_status_a_problem_lists_is_taken_as_written(language):
         for typed in filter(None, (value, word.removesuffix(")"))):
             parsed = parse_query(f'status:"{typed}"')
             assert parsed.filter.statuses == (status,), (typed, parsed)
+
+
+_FILTERS = [
+    ("vraag", "3"),
+    ("question", "#2"),
+    ("rol", "burger"),
+    ("role", "raad"),
+    ("bron", "blog"),
+    ("status", "hold"),
+    ("status", '"on hold"'),
+    ("sinds", "2026-03-01"),
+    ("tot", "2026-03-31"),
+]
+
+
+@given(
+    words=st.lists(st.sampled_from(["afval", "centrum", "Zwembad", "let op:"]), max_size=3),
+    filters=st.lists(
+        st.tuples(st.sampled_from(_FILTERS), st.sampled_from(["", " ", "  ", "\t"])),
+        min_size=1,
+        max_size=4,
+    ),
+    key_case=st.sampled_from([str.lower, str.upper, str.capitalize]),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_filter_with_blanks_after_its_colon_is_that_filter(words, filters, key_case):
+    """ "vraag: 3" searched the words "vraag" and "3" (0 hits, no word why), and "vraag:"
+    alone the word "vraag": a filter typed with a blank after its colon is the filter,
+    one without a value is a problem, never a word."""
+    typed = " ".join(f"{key_case(k)}:{gap}{v}" for (k, v), gap in filters)
+    tight = " ".join(f"{k}:{v}" for (k, v), _ in filters)
+    query = " ".join([*words, typed])
+    parsed, expected = parse_query(query), parse_query(" ".join([*words, tight]))
+    assert parsed.filter == expected.filter and not parsed.problems
+    assert parsed.words == expected.words
+    for key in ("vraag", "rol", "sinds", "status", "bron"):
+        for bare in (f"{key}:", f"afval {key}:", f"{key}: rol:raad", f"{key}:\t"):
+            problems = parse_query(bare).problems
+            assert [(p.key, p.value) for p in problems] == [(key, "")], bare
+            assert key not in parse_query(bare).words
+
+
+@given(
+    day=st.dates(),
+    time=st.sampled_from(["", "T00:00", "T23:59", "T12:00:00"]),
+    zone=st.sampled_from(["", "Z", "+05:00", "-05:00", "+14:00", "-12:00"]),
+    key=st.sampled_from(["sinds", "tot", "since", "until"]),
+)
+@example(day=date(9999, 12, 31), time="", zone="", key="tot")
+@example(day=date(1, 1, 1), time="T00:00", zone="+05:00", key="sinds")
+@example(day=date(9999, 12, 31), time="T23:00", zone="-05:00", key="until")
+@settings(max_examples=300, deadline=None)
+def test_a_date_at_the_calendar_s_edge_is_a_filter_or_a_problem(day, time, zone, key):
+    """'tot:9999-12-31' (and 'sinds:0001-01-01T00:00+05:00') ended in Python's
+    OverflowError: its end, the next day, is no date. Every date of the calendar, with a
+    time and a zone or not, is a filter whose moment is a UTC date, or one problem."""
+    value = f"{day.isoformat()}{time}{zone if time else ''}"
+    parsed = parse_query(f"afval {key}:{value}")
+    assert parsed.words == "afval"
+    if parsed.problems:
+        assert [p.kind for p in parsed.problems] == ["range"]
+        assert day.year in (1, 9999)
+    else:
+        moment = parsed.filter.since or parsed.filter.until
+        assert moment is not None and moment.tzinfo is not None
+        moment.astimezone(UTC)

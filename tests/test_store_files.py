@@ -72,6 +72,23 @@ async def test_an_existing_folder_keeps_its_mode_and_a_loose_file_is_tightened(t
         await store.close()
 
 
+@pytest.mark.parametrize("loose", [0o644, 0o604, 0o640, 0o660, 0o666])
+async def test_a_loose_author_key_file_is_tightened(tmp_path, loose):
+    """The key file copied back from a backup (0644 by the umask) stayed readable by
+    everyone on the machine after the store was opened (the store itself was tightened):
+    the secret with which anyone can test a guessed e-mail address against the author
+    keys. It is 0600 again once the store opens."""
+    path = tmp_path / "memory.db"
+    await (await open_with(path, anna("1", "anna@example.org"))).close()
+    key_file_path(path).chmod(loose)
+    store = await SqliteStore.open(path)
+    try:
+        assert mode(key_file_path(path)) == 0o600
+        assert mode(path) == 0o600
+    finally:
+        await store.close()
+
+
 async def test_the_secret_is_in_the_key_file_not_in_the_database(tmp_path):
     path = tmp_path / "memory.db"
     store = await open_with(path, anna("1", "anna@example.org"))

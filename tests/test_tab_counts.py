@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from helpers.app import SIZE, ready, settle
 from helpers.data import fill_store, sample_responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from reactieveld.i18n import I18n
@@ -276,3 +278,39 @@ async def test_one_grouped_count_gives_every_tab(store, choice):
     await store.mark_handled([r.response.id for r in rows[:7]], actor="t")  # new != all
     by_state = await store.count_by_state(states_filter(choice))
     assert tab_counts(choice, by_state) == await store_counts(store, choice)
+
+
+EXTRA_TABS = ("flagged", "reported", "second", "disagree")
+
+
+@given(
+    language=st.sampled_from(("nl", "en")),
+    extra=st.lists(st.sampled_from(EXTRA_TABS), unique=True),
+    counts=st.lists(st.integers(0, 9_999_999), min_size=10, max_size=10),
+    width=st.integers(40, 200),
+    pick=st.integers(0, 9),
+)
+@settings(max_examples=300, deadline=None)
+def test_no_tab_is_cut_at_the_line_s_end(language, extra, counts, width, pick):
+    """At 80 columns in Dutch with double coding on, the line ended "…│Tweede 0│Verschil"
+    (at 60: "…│Alles 501│Regel"): the last tabs were cut by the terminal, their counts
+    and the Second coding and Disagreements tabs themselves gone without a sign. Every
+    tab on the line is whole, with its count; those that do not fit are "‹" before the
+    current one and "›" after it."""
+    i18n = I18n(language)
+    tabs = QueueTabs(i18n=i18n)
+    tabs.names = (*QUEUES, *[n for n in EXTRA_TABS if n in extra])
+    tabs.counts = dict(zip(tabs.names, counts, strict=False))
+    tabs.active = tabs.names[pick % len(tabs.names)]
+    line = tabs.render_content(width).plain
+    whole = set()
+    for name in tabs.names:
+        count = f"{tabs.counts[name]:,}".replace(",", ".")
+        for key in ("queue.short.", "queue."):
+            whole |= {f"{i18n.t(key + name)} {count}", f" {i18n.t(key + name)} {count} "}
+            whole.add(f"[{i18n.t(key + name)} {count}]")
+    pieces = line.split("│")
+    assert all(p in whole or p in ("‹", "›") for p in pieces), pieces
+    current = next(p for p in pieces if p.startswith("["))
+    if cell_len(f"‹│{current}│›") <= width:
+        assert cell_len(line) <= width

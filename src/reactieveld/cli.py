@@ -696,6 +696,18 @@ def _language_and_config(argv: Sequence[str] | None) -> tuple[str, Config | None
     return language_of(config), config, config_arg
 
 
+def _unrecognized(args: Any, extra: Sequence[str], language: str) -> str:
+    """What argparse says of arguments no option takes; for ``search``, a word typed with
+    a "-" before it (``search zwembad -parkeren``, to leave a word out) is said as the
+    search box says it: no search leaves a word out."""
+    from reactieveld.i18n import text
+
+    dashed = [a for a in extra if a.startswith("-") and not a.startswith("--") and a != "-"]
+    if getattr(args, "takes_words", False) and dashed:  # search's words
+        return text("search.problem.exclude", language, what=dashed[0])
+    return f"unrecognized arguments: {' '.join(extra)}"  # argparse's, in the language
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args: Any = _app_args(argv)
@@ -704,7 +716,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _extend()
         language, loaded, read_for = _language_and_config(argv)
         parser = build_parser(language)
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            parser.error(_unrecognized(args, extra, language))
         if read_for != (args.config or None):
             loaded = None  # read for another file than the one parsed: read it again
     config_arg = args.config or None

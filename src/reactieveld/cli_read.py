@@ -127,7 +127,8 @@ def register(
         metavar="N",
         help=i18n_text("cli.help.search.limit", language),
     )
-    p.set_defaults(command=cmd_search)
+    # Its query is words: one typed with "-" before it is said as such (cli._unrecognized).
+    p.set_defaults(command=cmd_search, takes_words=True)
 
     p = sub.add_parser("export", help=i18n_text("cli.help.export", language))
     add_common(p, top=False)
@@ -266,12 +267,15 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
 def _date(flag: str, value: str | None, language: str, *, end: bool = False) -> Any:
     """A ``--since``/``--until`` as the one date rule reads it (``parse_date``); a value
     it cannot read is a ValueError naming the flag, in ``language``."""
-    from reactieveld.read.figures import parse_date
+    from reactieveld.read.figures import DateRangeError, parse_date
 
     if not value:
         return None
     try:
         return parse_date(value, end=end)
+    except DateRangeError:
+        said = i18n_text("search.problem.range", language, what=f"{flag} {value!r}")
+        raise ValueError(said) from None
     except ValueError:
         said = i18n_text("stats.err.date", language, flag=flag, value=repr(value))
         raise ValueError(said) from None
@@ -295,13 +299,15 @@ def run_export_command(
 ) -> int:
     """``reactieveld export``: write the report to ``--output`` (atomically: a temporary
     file renamed into place, so a failed export never leaves half a report) or stdout."""
+    from reactieveld.reports.filenames import to_stdout
+
     try:
         opts = export_options(config, args)
     except ValueError as exc:
         return _usage(str(exc))
     if store_missing(db_path):
         return _usage(_no_store(config, db_path))
-    if not args.output:
+    if to_stdout(args.output):
         asyncio.run(_export(db_path, opts, out or sys.stdout, getattr(config, "store", None)))
         return 0
     clash = _name_clash(args.output, opts, language_of(config))
@@ -575,10 +581,13 @@ def cmd_rules(args: argparse.Namespace, ctx: Any) -> int:
 
 
 async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> int:
+    from reactieveld.reports.redact import Redactor
     from reactieveld.store.open import open_store
 
     language = language_of(config)
     store = await open_store(db_path, settings=getattr(config, "store", None))
+    # Redacted as a report is: contact data, and every author's name as initials.
+    red = Redactor(language=language, names=await store.author_names() if examples else ())
     counts = {r.name: 0 for r in config.rules.rules}
     shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}
     slow = dict.fromkeys(counts, 0)
@@ -594,7 +603,7 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
                 for hit in scan.hits:
                     counts[hit.rule] += 1
                     if len(shown[hit.rule]) < examples:
-                        shown[hit.rule].append(_example(config.rules, hit.rule, body, language))
+                        shown[hit.rule].append(_example(config.rules, hit.rule, body, red))
     finally:
         await store.close()
     for rule in config.rules.rules:
@@ -610,18 +619,25 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     return 0
 
 
-def _example(rules: Any, rule: str, body: str, language: str) -> str:
-    """A matched text around its first match, one line, the matches in brackets, redacted.
-    The whole text is redacted first and the rule matched again on that: brackets put in
-    first would split a phone number or an e-mail address out of redaction's reach
-    (``bel [06]-12345678``), and a window cut first could halve one."""
-    from reactieveld.reports.redact import redact_text
+def _example(rules: Any, rule: str, body: str, red: Any) -> str:
+    """A matched text around its first match, one line, the matches in brackets, redacted
+    (``red``: a report's redaction). The whole text is redacted first and the rule matched
+    again on that: brackets put in first would split a phone number or an e-mail address
+    out of redaction's reach (``bel [06]-12345678``), and a window cut first could halve
+    one."""
+    from reactieveld.reports.redact import token_spans
 
-    body = redact_text(body, language)
+    body = red.text(body)
+    tokens = token_spans(body)
     hits = [hit for hit in rules.scan(body).hits if hit.rule == rule]
-    # Matched only inside personal data: the text's start, nothing in brackets.
-    spans = hits[0].spans if hits else [(0, 0)]
-    start, end = spans[0]
+    # Not in redaction's own tokens ("mail*" in "[e-mail]" read "[e-[mail]]"); matched
+    # only inside personal data: the text's start, nothing in brackets (it read "[]").
+    spans = [
+        (a, b)
+        for a, b in (hits[0].spans if hits else ())
+        if not any(a < t_end and t_start < b for t_start, t_end in tokens)
+    ]
+    start, end = spans[0] if spans else (0, 0)
     lo, hi = max(0, start - 40), min(len(body), end + 40)
     marked, pos = [], lo
     for a, b in spans:

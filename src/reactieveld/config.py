@@ -216,7 +216,8 @@ def find_config_path(
 ) -> Path | None:
     """``--config``, else ``REACTIEVELD_CONFIG``, else the XDG config file if it exists.
 
-    A file named explicitly (by flag or environment) that does not exist is an error.
+    A file named explicitly (by flag or environment) that does not exist is an error, and
+    so is a folder or a broken link at the XDG place (not silently the defaults).
     """
     named = cli_path or environ.get(ENV_CONFIG) or None
     if named:
@@ -227,7 +228,16 @@ def find_config_path(
             raise ConfigError(f"config file {problem} (named by {origin})", file=path)
         return path
     default = default_config_path()
-    return default if default.is_file() else None
+    if default.is_file():
+        return default
+    if default.is_dir() or default.is_symlink():  # something there, but no file to read
+        problem = "is a directory" if default.is_dir() else "is a link to nothing"
+        raise ConfigError(
+            f"config file {problem} (the default place); make it a file, or remove it to "
+            "run on the defaults",
+            file=default,
+        )
+    return None
 
 
 def default_db_path() -> Path:

@@ -484,8 +484,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the statement-of-reasons log",
     ),
     "cli.help.export.output": (
-        "schrijf naar BESTAND (standaard: stdout)",
-        "write to FILE (default: stdout)",
+        "schrijf naar BESTAND (standaard, en bij -: stdout)",
+        "write to FILE (default, and with -: stdout)",
     ),
     "cli.help.export.as": (
         "bij --format decisions: CSV of JSON Lines (standaard: naar de extensie van "
@@ -1133,10 +1133,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "stats.team.def": (
         "regels in het logboek met een tijd in de periode, per moderator (wie ze schreef); "
-        "besluiten = status gezet of afgehandeld, coderingen = vraag aan of uit, rol gezet; "
+        "besluiten = status gezet of afgehandeld (ook door een antwoord), "
+        "coderingen = vraag aan of uit, rol gezet; "
         "wat later ongedaan is gemaakt en het ongedaan maken zelf tellen niet",
         "journal entries made in the period, per moderator (who wrote them); decisions = "
-        "a status set or marked handled, codings = a question on or off, a role set; "
+        "a status set or marked handled (a reply marks it handled), codings = a question on "
+        "or off, a role set; "
         "what was undone later and the undo itself do not count",
     ),
     "stats.handover": (
@@ -1404,6 +1406,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: die bron staat niet in het geheugen; bronnen: {allowed}",
         "{what}: no such source in the memory; sources: {allowed}",
     ),
+    "search.problem.exclude": (
+        "{what}: een woord weglaten met - kan niet (elk woord moet voorkomen); zoek zonder "
+        "het woord, of schrijf het zonder -",
+        "{what}: no search leaves a word out with - (every word must occur); search "
+        "without the word, or write it without the -",
+    ),
+    "search.problem.range": (
+        "{what}: die dag valt buiten de kalender (jaar 1 tot en met 9999); kies een andere",
+        "{what}: that day runs off the calendar (years 1 to 9999); give another",
+    ),
     "search.problem.date": (
         "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
         "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
@@ -1428,7 +1440,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.responses": ("reacties", "responses"),
     "report.md.response": ("reactie", "response"),
     "report.md.no_responses": ("Geen reacties bij deze vraag.", "No responses for this question."),
-    "report.md.no_role": ("geen rol", "no role"),
     "report.md.per_role": ("Per rol", "Per role"),
     "report.md.role_filter": (
         "--role kiest op het gecodeerde rollabel",

@@ -89,7 +89,7 @@ def report_figures(report: str, language: str) -> dict[str, object]:
         DEFAULT_CODEBOOK.label(TagKind.ROLE, r.code, language): r.code
         for r in DEFAULT_CODEBOOK.roles
     }
-    by_label[ui_text("report.md.no_role", language)] = None  # type: ignore[assignment]
+    by_label[ui_text("stats.no_role", language)] = None  # type: ignore[assignment]
     period_word = ui_text("stats.range", language)
     total_word = ui_text("stats.total", language)
     header, *sections = re.split(r"(?m)^## ", report)

@@ -226,6 +226,26 @@ def period_text(figures: AgreementFigures, language: str) -> str:
     return text("agree.period", language, period=period, sources=sources)
 
 
+async def period_agreement(
+    store: Any,
+    questions: Sequence[str],
+    since: datetime,
+    until: datetime,
+    *,
+    sources: Sequence[str] = (),
+    double_share: float = 0.0,
+) -> AgreementFigures | None:
+    """The agreement of the responses that arrived from ``since`` to ``until`` (from
+    ``sources``; all when none), as the dashboard and ``reactieveld stats`` show it; None
+    where there is no double coding (none configured and none stored): no section then."""
+    from reactieveld.store.base import QueueFilter
+
+    codings = await store.codings(QueueFilter(sources=tuple(sources), since=since, until=until))
+    if not codings and not double_share:
+        return None
+    return agreement_figures(codings, questions, since=since, until=until, sources=sources)
+
+
 def render_agreement_text(
     figures: AgreementFigures, labels: Mapping[str, str], language: str
 ) -> str:

@@ -33,7 +33,8 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
   any time, also after the period. The share answered and the median time to the first
   such answer.
 * **per moderator**: journal entries written in the period (the journal's time, not the
-  response's arrival), per actor; decisions = ``moderate`` and ``handle``, codings = a
+  response's arrival), per actor; decisions = ``moderate``, ``handle`` and ``reply`` (a
+  reply marks its response handled), codings = a
   question on or off and a role set; an entry undone later and the undo do not count.
 * **claimed by one, decided by another**: the responses decided in the period (by the
   journal's time; each response once, by its last decision there that was not undone; a
@@ -58,6 +59,12 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.config import language_of
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
+from reactieveld.read.agreement import (
+    AgreementFigures,
+    agreement_definition,
+    agreement_lines,
+    period_agreement,
+)
 from reactieveld.store.base import FiguresStore, RuleTally
 from reactieveld.store.values import FigureQuery
 from reactieveld.text import (  # plain text, no Textual: as on screen
@@ -69,6 +76,11 @@ from reactieveld.text import (  # plain text, no Textual: as on screen
 
 NOT_COUNTED = ("spam", "trash", "deleted")
 DEFAULT_DAYS = 30
+
+
+class DateRangeError(ValueError):
+    """A date the calendar has, but not its UTC day or the day after it (``--until
+    9999-12-31``): :func:`parse_date` cannot make it a moment."""
 
 
 class PeriodError(ValueError):
@@ -691,11 +703,16 @@ def per_day_series(stats: DialogueStats, language: str, width: int) -> list[str]
 
 
 def render_text(
-    stats: DialogueStats, codebook: Codebook, language: str = "nl", width: int = 120
+    stats: DialogueStats,
+    codebook: Codebook,
+    language: str = "nl",
+    width: int = 120,
+    agreement: AgreementFigures | None = None,
 ) -> str:
     """The figures as plain text, as ``reactieveld stats`` prints them; the coverage
     table fits ``width`` columns (question labels cut, and then listed in full below),
-    and what each figure counts closes the page."""
+    and what each figure counts closes the page. ``agreement``: the intercoder agreement
+    of the period, as the dashboard shows it where there is double coding."""
 
     def t(key: str) -> str:
         return text(key, language)
@@ -734,9 +751,15 @@ def render_text(
     lines.extend(gap_lines(stats, codebook, language))
     lines.append("")
     lines.extend(figure_lines(stats, language))
+    if agreement is not None:
+        lines += ["", ui_text("agree.title", language)]
+        found = agreement_lines(agreement, {}, language, width=width)
+        lines.extend(found[1:] if found and not found[0] else found)
     lines.append("")
     lines.append(f"{t('definitions')}:")
     lines.extend(definition_lines(codebook, language, width, rules=bool(stats.rules)))
+    if agreement is not None:
+        lines.extend(agreement_definition(language, width))
     return "\n".join(lines) + "\n"
 
 
@@ -751,11 +774,22 @@ def parse_date(value: str, *, end: bool = False) -> datetime:
     try:
         if len(value) == 10:
             day = Period(date.fromisoformat(value), date.fromisoformat(value))
-            return day.end if end else day.start
-        moment = datetime.fromisoformat(value)
+        else:
+            moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        if len(value) == 10:
+            moment = day.end if end else day.start
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        # Its UTC moment is a date too (a time zone may move it off the calendar), and
+        # an end's last day (the day before it, which a report names).
+        utc = moment.astimezone(UTC)
+        if end:
+            utc - timedelta(days=1)  # noqa: B018
+    except OverflowError:  # 9999-12-31 inclusive, 0001-01-01T00:00+05:00: no UTC day
+        raise DateRangeError(f"{value}: off the calendar (years 1 to 9999)") from None
+    return moment
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
@@ -792,11 +826,19 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
             )
             return 2
         stats = await compute_stats(store, codebook, period=period, sources=wanted)
+        agreement = await period_agreement(  # the dashboard's section
+            store,
+            [q.code for q in codebook.questions],
+            period.start,
+            period.end,
+            sources=wanted,
+            double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
+        )
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.
     width = shutil.get_terminal_size((120, 24)).columns if out.isatty() else 120
-    out.write(render_text(stats, codebook, language, width))
+    out.write(render_text(stats, codebook, language, width, agreement))
     return 0
 
 

@@ -55,7 +55,15 @@ _KEYS = {
 _STATUS_WORDS = {"afwachting": "hold", "goedgekeurd": "approved"}
 #: ``key:value``; the value may be quoted (``status:"on hold"``); the word after it is
 #: caught too (group 4), given back unless it completes a status (``status:on hold``).
-_TOKEN = re.compile(r"""(?<!\S)([A-Za-z]+):("[^"]*"|'[^']*'|\S+)(?:(\s+)([^\s:"']+)(?!\S))?""")
+#: An empty value (``vraag:`` before a blank or at the end) is caught too, as a problem.
+_TOKEN = re.compile(
+    r"""(?<!\S)([A-Za-z]+):("[^"]*"|'[^']*'|\S+|(?=\s|$))(?:(\s+)([^\s:"']+)(?!\S))?"""
+)
+#: A filter typed with blanks after its colon (``vraag: 3``, ``status: "on hold"``) is
+#: read as written without them, when what follows is no filter itself.
+_SPACED = re.compile(rf"(?<!\S)({'|'.join(_KEYS)}):\s+(?=[^\s:]+(?:\s|$))", re.IGNORECASE)
+#: A word typed with "-" before it (``-parkeren``): no search leaves a word out.
+_EXCLUDED = re.compile(r"(?<!\S)-+[^\W_]\S*")
 _SPELLING_GAPS = re.compile(r"[\s\-_.]+")
 
 
@@ -116,7 +124,9 @@ class FilterProblem:
 
     key: str
     value: str
-    kind: str  # "question", "role", "status", "source" or "date"
+    #: "question", "role", "status", "source", "date", "range" (off the calendar) or
+    #: "exclude" (a word with "-" before it: ``key`` and ``sep`` empty)
+    kind: str
     sep: str = ":"
 
     def __str__(self) -> str:
@@ -175,7 +185,7 @@ def parse_query(
     A status or date that cannot be read is a problem; with ``allowed`` also a question,
     role or source that is not there (a role may be given by a one-word label, a source
     in any case). Problems are returned, never raised, and their filters left out."""
-    from reactieveld.read.figures import parse_date
+    from reactieveld.read.figures import DateRangeError, parse_date
 
     flt = base or QueueFilter()
     lists: dict[str, list[Any]] = {
@@ -194,6 +204,9 @@ def parse_query(
         target = _KEYS.get(key)
         if target is None:
             return m.group(0)
+        if not value:  # "vraag:" names nothing; its next word is a word
+            problems.append(FilterProblem(m.group(1), value, _KINDS[target]))
+            return " " + after
         if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         found: Any = value
@@ -207,6 +220,9 @@ def parse_query(
         elif target in ("since", "until"):
             try:
                 found = parse_date(value, end=target == "until")
+            except DateRangeError:
+                problems.append(FilterProblem(m.group(1), value, "range"))
+                return " " + after
             except ValueError:
                 found = None
         elif allowed is not None and target == "questions":
@@ -226,7 +242,11 @@ def parse_query(
             lists[target].append(found)
         return " " + after
 
-    words = " ".join(_TOKEN.sub(take, text).split())
+    words = " ".join(_TOKEN.sub(take, _SPACED.sub(r"\1:", text)).split())
+    # "-parkeren" (to leave a word out, as in a web search) would be searched as the word
+    # "parkeren", every word being required: the opposite. Said, not searched.
+    excluded = dict.fromkeys(_EXCLUDED.findall(words))  # each once, as typed first
+    problems += [FilterProblem("", w, "exclude", sep="") for w in excluded]
     flt = replace(
         flt,
         sources=tuple(dict.fromkeys(lists["sources"])),

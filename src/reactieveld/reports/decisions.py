@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reactieveld.reasons import ReasonsConfig
-from reactieveld.reports.filenames import format_named
+from reactieveld.reports.filenames import format_named, to_stdout
 from reactieveld.reports.redact import Redactor
 from reactieveld.store.decisions import keep
 
@@ -118,7 +118,7 @@ def form_for(output: str | None, flag: str | None) -> str:
     ValueError names what is wrong."""
     if flag:
         return flag
-    if not output:
+    if output is None or to_stdout(output):
         return "csv"
     said = format_named(output)
     if said in ("csv", "jsonl"):

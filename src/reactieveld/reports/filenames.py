@@ -19,6 +19,12 @@ FORMAT_EXTENSIONS = {
 }
 
 
+def to_stdout(output: str | None) -> bool:
+    """Whether ``--output`` says the standard output: not given, or ``-`` (the shell's
+    way to say "to the pipe"; a file named "-" is ``./-``)."""
+    return not output or output == "-"
+
+
 def format_named(name: str | Path) -> str | None:
     """The format the extension of file name ``name`` says (``rapport.jsonl``: jsonl), or
     None: no extension, or one no format writes (``.txt``)."""

@@ -277,7 +277,8 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
             if by_role.get(role)
         ]
         if by_role.get(None):
-            per_role.append((t["no_role"], by_role[None]))
+            # The dashboard's word for it, as the header's role rule says it.
+            per_role.append((ui_text("stats.no_role", opts.language), by_role[None]))
         word = t["response"] if total == 1 else t["responses"]
         out.write(f"**{total} {word}**\n\n")
         out.write(f"| {t['per_role']} | n |\n|---|---:|\n")

@@ -55,6 +55,9 @@ A first name or surname alone shorter than :data:`PART_MIN` letters stays (``Jo`
 lower case or with digits, a handle (``anna88``: any case, four letters or more). A name
 whose first word is in :data:`NOT_PERSONS` (``Gemeente Laren``, ``Redactie``) is no
 person: only the whole name is replaced, never its parts (``Laren`` stays).
+Where an author name also says where its person belongs (``Gijs van Leeuwen
+(Fietsenmaker Eemnes)``, ``Bram Kok, gemeente BEL``: :func:`own_name`), the whole is
+replaced, and the parts are those of the person's own name: ``Eemnes`` and ``BEL`` stay.
 
 False positives we accept (the safe side): a capitalised word in the middle of a sentence
 that equals a known surname or first name (``Het Groene Bos``, ``in Den Bosch`` when
@@ -306,6 +309,11 @@ _ANY_TOKEN = re.compile(
 )
 
 
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Where redaction put its tokens (``[e-mail]``, ``[telefoonnummer]``) in ``text``."""
+    return [m.span() for m in _ANY_TOKEN.finditer(text)]
+
+
 def _name_words(name: str) -> list[str]:
     # A name's words, contact data (and the tokens that took its place) out first.
     return re.findall(r"[^\W\d_][\w'’.-]*", _ANY_TOKEN.sub(" ", redact_text(name or "")))
@@ -376,6 +384,34 @@ def _segmentations(tokens: list[str]) -> list[tuple[str, ...]]:
     return out
 
 
+#: Where an author name's affiliation begins: ``Gijs van Leeuwen (Fietsenmaker Eemnes)``.
+_AFFILIATION_OPEN = re.compile(r"[(\[]")
+#: A comma or a dash with spaces around it: ``Bram Kok, gemeente BEL``, ``Anna Bos – wijkraad``.
+_AFFILIATION_SEP = re.compile(r",|\s[\-\u2010-\u2015|/]\s")
+
+
+def own_name(name: str) -> str:
+    """The person's own name in an author name that also names where they belong: what
+    precedes a parenthesis (``Vincent Mulder (Hotel De Bijvanck)``), or a comma or a
+    spaced dash when what follows is an organisation (``Bram Kok, gemeente BEL``) or
+    what precedes is a first name and a surname (``Anna Bos, Laren``); ``Vries, Anne de``
+    (surname first) is a name whole. Those words (a firm, a village) are no first name or
+    surname of anyone: ``Laren``, ``Bel`` and ``Hotel`` in a text stay."""
+    own = _AFFILIATION_OPEN.split(name, maxsplit=1)[0].strip()
+    if not _tokens_of(own):
+        return name
+    parts = _AFFILIATION_SEP.split(own, maxsplit=1)
+    if len(parts) == 2:
+        head, tail = parts
+        head_words = [w for w in head.split() if w.casefold() not in _PARTICLES]
+        tail_tokens = _tokens_of(tail)
+        if _tokens_of(head) and (
+            len(head_words) >= 2 or (tail_tokens and tail_tokens[0] in NOT_PERSONS)
+        ):
+            own = head.strip()
+    return own
+
+
 class NameIndex:
     """The known names, to find them in text whatever form they are written in (see
     :func:`redact_names`): each full name's word sequences, the surnames (a double one
@@ -410,7 +446,12 @@ class NameIndex:
             return
         for seq in _segmentations(tokens):
             self._put(self.full, seq)
-        if person:
+        if not person:
+            return
+        own = own_name(name)
+        if own != name:  # its own name's forms; the affiliation's words are no name
+            self._add(own)
+        else:
             self._add_parts(name, words)
 
     @staticmethod

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reactieveld.store.base import StoreError
-from reactieveld.store.files import FILE_MODE, fsync_dir
+from reactieveld.store.files import FILE_MODE, KEY_FILE_SUFFIX, fsync_dir
 
 
 def author_token(key: str) -> str:
@@ -82,10 +82,6 @@ def author_key_for(
     if secret is None:
         raise StoreError(missing())
     return author_key_of(secret, email)
-
-
-#: The author key file's name is the store's with this added (memory.db.author-key).
-KEY_FILE_SUFFIX = ".author-key"
 
 
 def key_file_path(path: Path) -> Path:

@@ -40,8 +40,9 @@ def _median_sql(cte: str) -> str:
     )
 
 
-#: The journal kinds that count as a decision, and as a coding, per moderator.
-DECISION_KINDS = ("moderate", "handle")
+#: The journal kinds that count as a decision, and as a coding, per moderator. A reply
+#: marks its response handled: a decision.
+DECISION_KINDS = ("moderate", "handle", "reply")
 CODING_KINDS = ("tag", "untag", "role")
 
 

@@ -15,6 +15,8 @@ from reactieveld.store.errors import not_a_store
 #: File mode of the store, its -wal and -shm files and its key file: the store holds
 #: what people wrote and who wrote it; nobody else on the machine needs to read it.
 FILE_MODE = 0o600
+#: The author key file's name is the store's with this added (memory.db.author-key).
+KEY_FILE_SUFFIX = ".author-key"
 
 
 #: Mode of the store's folder when we make it.
@@ -136,10 +138,13 @@ def _found_empty(path: Path) -> bool:
 
 
 def tighten_modes(path: Path) -> None:
-    """A store made by an older version (0644) is made 0600, with its -wal and -shm,
-    when this user owns it: a file of someone else's is theirs to decide on. Only for a
-    file known to be a memory store (``schema.check_ours``)."""
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    """A store made by an older version (0644) is made 0600, with its -wal and -shm and
+    its author key file (copied back from a backup, 0644 by the umask: the secret that
+    links people's responses, readable by everyone), when this user owns it: a file of
+    someone else's is theirs to decide on. Only for a file known to be a memory store
+    (``schema.check_ours``)."""
+    for suffix in ("", "-wal", "-shm", KEY_FILE_SUFFIX):
+        p = path.with_name(path.name + suffix)
         try:
             st = p.stat()
             if st.st_uid == os.geteuid() and st.st_mode & 0o077:

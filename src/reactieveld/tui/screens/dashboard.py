@@ -31,8 +31,8 @@ from reactieveld.i18n import I18n
 from reactieveld.read.agreement import (
     AgreementFigures,
     agreement_definition,
-    agreement_figures,
     agreement_lines,
+    period_agreement,
 )
 from reactieveld.read.figures import (
     DialogueStats,
@@ -234,12 +234,11 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         """The intercoder agreement of the responses that arrived in ``period`` (all
         sources), as ``reactieveld agreement --since --until`` gives it; None where there
         is no double coding (none configured and none stored): no section then."""
-        flt = QueueFilter(since=period.start, until=period.end)
-        codings = await self.store.codings(flt)
-        if not codings and not getattr(self.app, "double_share", 0):
-            return None
         questions = [q.code for q in self.codebook.questions]
-        return agreement_figures(codings, questions, since=period.start, until=period.end)
+        share = getattr(self.app, "double_share", 0.0)
+        return await period_agreement(
+            self.store, questions, period.start, period.end, double_share=share
+        )
 
     def _show_agreement(self, figures: AgreementFigures | None) -> None:
         """The agreement section: per planning question and the role (their codes: the

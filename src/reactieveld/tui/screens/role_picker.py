@@ -18,6 +18,7 @@ from reactieveld.i18n import I18n
 from reactieveld.text import one_line
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
+from reactieveld.tui.widgets.toggles import RADIO_OFF, RADIO_ON
 
 
 class RolePicker(DialogKeys, ModalScreen[str | None]):
@@ -50,14 +51,15 @@ class RolePicker(DialogKeys, ModalScreen[str | None]):
         with Vertical(id="role-picker", classes="dialog"):
             yield Static(Content(self.i18n.t("role.title")), classes="dialog-title")
             for role in self.codebook.roles:
-                mark = "●" if role.code == self.current else " "
+                mark = RADIO_ON if role.code == self.current else RADIO_OFF
                 line = Content.assemble(
                     (f" {role.key} ", "reverse bold"),
                     f" {mark} {one_line(role.label(lang), limit=40)}",
                 )
                 yield Static(line, classes="role-choice")
             yield Static(
-                Content.assemble(("  ⌫ ", "reverse bold"), "  " + self.i18n.t("role.clear")),
+                # Under the labels: " k " and " (•) " before them.
+                Content.assemble(("  ⌫ ", "reverse bold"), "    " + self.i18n.t("role.clear")),
                 classes="role-choice",
             )
 

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from reactieveld.i18n import LANGUAGE_NAMES, I18n
 from reactieveld.tui.screens.help import DialogKeys
+from reactieveld.tui.widgets.toggles import RADIO_OFF, RADIO_ON
 
 _KEYS = {"n": "nl", "e": "en"}
 
@@ -47,7 +48,7 @@ class SettingsScreen(DialogKeys, ModalScreen[str | None]):
             yield Static(Content(self.i18n.t("settings.title")), classes="dialog-title")
             yield Static(Content(self.i18n.t("settings.language") + ":"))
             for key, code in _KEYS.items():
-                mark = "●" if code == self.i18n.language else " "
+                mark = RADIO_ON if code == self.i18n.language else RADIO_OFF
                 yield Static(
                     Content.assemble(
                         (f" {key} ", "reverse bold"), f" {mark} {LANGUAGE_NAMES[code]}"

@@ -25,7 +25,7 @@ from reactieveld.i18n import I18n
 from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.text import one_line
+from reactieveld.text import one_line, shorten
 from reactieveld.tui.screens.base import app_clock
 from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.times import format_time
@@ -178,10 +178,11 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         x = row.response
         text = Text()
         text.append(f"{format_time(x.created_at, self.tz, app_clock(self.app)())} ", "dim")
-        text.append(one_line(x.author_name, limit=40) or "?", "bold")
+        # Cut with "…" (a name cut bare ran into the text: "(Installatiebedrijf Go Ik heb").
+        text.append(shorten(one_line(x.author_name, limit=80), 40, words=False) or "?", "bold")
         if row.role:
             role = self.codebook.label(TagKind.ROLE, row.role, self.i18n.language)
-            text.append(f" [{one_line(role, limit=30)}]", "cyan")
+            text.append(f" [{shorten(one_line(role, limit=60), 30, words=False)}]", "cyan")
         text.append(" ")
         current = x.id == self.row.response.id
         if current:
@@ -189,7 +190,7 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             text.append(self.i18n.t("thread.current") + " ", "bold")
         if row.questions:
             text.append("(" + ",".join(row.questions) + ") ", "magenta")
-        text.append(one_line(x.body_text, limit=160))
+        text.append(shorten(one_line(x.body_text, limit=320), 160))
         if current:
             text.stylize("underline")
         return text

@@ -214,28 +214,38 @@ class QueueTabs(Static):
         """The tabs in ``width`` cells (default: the widget's width, once laid out).
         Where the tabs' names do not fit (80 columns, seven or eight tabs), their short
         names without the air around them; where the current one would still end past
-        the line, the first tabs give way to "‹" until it is on the line."""
+        the line, the first tabs give way to "‹" until it is on the line, and the last
+        ones to "›" until the line ends with a whole tab."""
         width = width or self.size.width
         tabs = self._tabs(short=False)
         if width and tabs.cell_length > width:
             tabs = self._tabs(short=True)
             at = self.names.index(self.active) if self.active in self.names else 0
             first = 0
-            # The current tab ends at its "]" (no tab's name has a bracket).
-            while cell_len(tabs.plain[: tabs.plain.find("]") + 1]) > width and first < at:
+            # The current tab ends at its "]" (no tab's name has a bracket), and a "│›"
+            # follows it where tabs come after it.
+            more = cell_len("│›") if at < len(self.names) - 1 else 0
+            while cell_len(tabs.plain[: tabs.plain.find("]") + 1]) + more > width and first < at:
                 first += 1
                 tabs = self._tabs(short=True, first=first)
+            # The tabs after it that would run past the line's end give way to "›": a
+            # name cut at the edge ("Verschil" of "Verschil 3") would hide its count.
+            end = len(self.names)
+            while tabs.cell_length > width and end > at + 1:
+                end -= 1
+                tabs = self._tabs(short=True, first=first, end=end)
         if not self.filtered:
             return tabs
         note = Content.styled("  " + self.i18n.t("tabs.filtered"), "dim")
         # Seven-digit counts fill a Dutch line: then the header line's filter says it.
         return tabs if width and tabs.cell_length + note.cell_length > width else tabs + note
 
-    def _tabs(self, *, short: bool, first: int = 0) -> Content:
-        """The tabs from the ``first`` on (those before it as one "‹")."""
+    def _tabs(self, *, short: bool, first: int = 0, end: int | None = None) -> Content:
+        """The tabs from the ``first`` on (those before it as one "‹") up to ``end`` (those
+        from it on as one "›")."""
         parts: list[str | tuple[str, str]] = [("‹", "dim")] if first else []
         air = "" if short else " "
-        for i, name in enumerate(self.names[first:]):
+        for i, name in enumerate(self.names[first:end]):
             if i or first:
                 parts.append(("│", "dim"))
             count = self.counts.get(name)
@@ -249,4 +259,6 @@ class QueueTabs(Static):
                 # current tab reads without colour (reverse alone is lost in a plain copy).
                 label = "[" + label[len(air) : len(label) - len(air)] + "]"
             parts.append((label, "reverse bold" if name == self.active else ""))
+        if end is not None and end < len(self.names):
+            parts.append(("│›", "dim"))
         return Content.assemble(*parts)
