@@ -1287,6 +1287,7 @@ def run_app(
                     fetch_process=True,
                     rules=getattr(config, "rules", None),
                     by=await process_name(sync_store, config, "app"),
+                    defers=True,
                 )
                 # A write-back that will not be done is said when it fails (with why: a
                 # post closed for comments, changed on the site); a retry only in the header.
