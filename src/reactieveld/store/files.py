@@ -135,11 +135,16 @@ def _found_empty(path: Path) -> bool:
     return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
 
 
+def store_files(path: Path) -> tuple[Path, ...]:
+    """The store's file and the -wal and -shm files SQLite makes beside it."""
+    return (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
 def tighten_modes(path: Path) -> None:
     """A store made by an older version (0644) is made 0600, with its -wal and -shm,
     when this user owns it: a file of someone else's is theirs to decide on. Only for a
     file known to be a memory store (``schema.check_ours``)."""
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for p in store_files(path):
         try:
             st = p.stat()
             if st.st_uid == os.geteuid() and st.st_mode & 0o077:
