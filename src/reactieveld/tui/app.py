@@ -992,6 +992,9 @@ class ReactieveldApp(App[int]):
     async def _run_live(self, changes: Any) -> None:
         try:
             async for found in changes(interval=self.live_interval, ready=self.live_ready):
+                if found.away:
+                    # No key pressed, no sync of its own: the header says it all the same.
+                    self.memory_away()
                 if found.ids or found.everything:
                     self.post_message(RowsChanged(found.ids, found.by))
                 if found.sources:
