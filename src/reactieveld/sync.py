@@ -316,12 +316,8 @@ class SyncEngine:
             return None
 
     def synced_elsewhere(self, state: SourceState) -> bool:
-        """Another process stored the source's last round and its next try is not yet
-        :data:`ELSEWHERE_GRACE_SECONDS` past: it syncs the source (a stopped one is taken
-        over after that)."""
-        if not state.synced_by or state.synced_by == self.by or state.next_try is None:
-            return False
-        return utcnow() < state.next_try + timedelta(seconds=ELSEWHERE_GRACE_SECONDS)
+        """Another process than this engine's syncs the source (:func:`synced_elsewhere`)."""
+        return synced_elsewhere(state, self.by)
 
     async def _sync_round(self, name: str, failed: StoreError | None = None) -> RoundResult:
         s = self.sources[name]
@@ -483,6 +479,17 @@ class SyncEngine:
         else:
             ahead = s.poll_seconds
         return ahead + ELSEWHERE_GRACE_SECONDS
+
+
+def synced_elsewhere(state: SourceState | None, by: str | None = None) -> bool:
+    """A process other than ``by`` stored the source's last round and its next try is
+    not yet :data:`ELSEWHERE_GRACE_SECONDS` past: that process syncs the source, also
+    between its rounds, when it holds no lock (a stopped one is taken over after that)."""
+    if state is None or not state.synced_by or state.synced_by == by:
+        return False
+    if state.next_try is None:
+        return False
+    return utcnow() < state.next_try + timedelta(seconds=ELSEWHERE_GRACE_SECONDS)
 
 
 async def known_statuses(store: Store, source: str) -> dict[str, RemoteStatus]:
