@@ -67,6 +67,28 @@ def test_an_unreachable_line_is_a_persons_words(exc: BaseException) -> None:
         assert "cannot reach the server" in lines[1]
 
 
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5491)"),
+        ConnectionResetError(104, "Connection reset by peer"),
+        asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+        asyncpg.CannotConnectNowError("the database system is shutting down"),
+    ],
+)
+def test_a_dutch_line_for_the_server_away_is_dutch(exc: BaseException) -> None:
+    """The sync's line, the outbox's and the app's notice with ``--lang nl``: the memory's
+    lead and the why both in Dutch (the server's own words as they are)."""
+    from reactieveld.failures import error_in_language
+
+    for err in (connect_error(WHERE, exc), PgBase(None, WHERE, "1")._error(exc)):  # type: ignore[arg-type]
+        line = error_in_language(failure(err, source="demo").message, "nl")
+        assert line.startswith("het geheugen is niet bereikbaar: postgresql://"), line
+        assert "server" in line and "127.0.0.1:1/rv: " in line
+        for english in ("cannot reach", "is it running", "connection to the server", "try again"):
+            assert english not in line, line
+
+
 def test_a_query_error_is_not_unreachable() -> None:
     err = PgBase(None, WHERE, "1")._error(asyncpg.UndefinedTableError("no table"))  # type: ignore[arg-type]
     assert not isinstance(err, StoreUnreachable)

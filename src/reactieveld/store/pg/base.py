@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from reactieveld.i18n import text
 from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
@@ -63,10 +64,8 @@ def connect_error(where: str, exc: BaseException) -> StoreError:
     if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
         return StoreError(f"{where}: the server refused the connection ({exc})")
     if isinstance(exc, CONNECTION_ERRORS):
-        return StoreUnreachable(
-            f"{where}: cannot reach the server ({_reason(exc)}): "
-            "is it running, and is [store] url right?"
-        )
+        said = text("conn.pg.unreachable", "en", reason=_reason(exc))
+        return StoreUnreachable(f"{where}: {said}")
     return StoreError(f"{where}: cannot connect ({type(exc).__name__}: {exc})")
 
 
@@ -140,7 +139,6 @@ class PgBase:
         reader's role, or a store opened read-only."""
         if not self.read_only:
             return None
-        from reactieveld.i18n import text
 
         if self.reader:
             return text("ro.reader", language, role=self.role, group="reactieveld_reader")
@@ -158,10 +156,8 @@ class PgBase:
         if isinstance(exc, NOT_CONNECTED):
             return connect_error(self.where, exc)
         if isinstance(exc, CONNECTION_ERRORS):
-            return StoreUnreachable(
-                f"{self.where}: the connection to the server was lost "
-                f"({_reason(exc)}); try again when the server is back"
-            )
+            said = text("conn.pg.lost", "en", reason=_reason(exc))
+            return StoreUnreachable(f"{self.where}: {said}")
         return StoreError(f"{self.where}: {type(exc).__name__}: {exc}")
 
     async def _read(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
