@@ -755,9 +755,9 @@ def run_sync_command(
                 delay = backoff_delay(attempts, OPEN_RETRY_SECONDS, OPEN_RETRY_MAX_SECONDS)
                 attempts += 1
                 at = (datetime.now() + timedelta(seconds=delay)).strftime("%H:%M:%S")
-                lead = text("store.unreachable", language)
+                said = error_in_language(f"{StoreUnreachable.lead}: {exc}", language)
                 retrying = text("sync.retrying", language, at=at)
-                line = " ".join(f"reactieveld sync: {lead}: {exc}".split()) + retrying
+                line = " ".join(f"reactieveld sync: {said}".split()) + retrying
                 print(line, file=sys.stderr, flush=True)
                 await pause(delay, stop)
                 if stop.is_set():
