@@ -177,6 +177,33 @@ async def test_every_kind_of_line_in_the_chosen_language(
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
+async def test_a_service_between_its_rounds_is_named(
+    store_target: str, config: Path, language: str
+) -> None:
+    """The team's service holds a source's lock only during its rounds: between them
+    (its stored next try still ahead, and the grace after it) ``sources`` names it all
+    the same; a round whose next try is long past (the service stopped) names nobody."""
+    from reactieveld.model import utcnow
+    from reactieveld.sync import ELSEWHERE_GRACE_SECONDS
+
+    store = await open_store(store_target)
+    try:
+        await store.record_sync("blog", by="anna sync", next_try=utcnow() + timedelta(hours=1))
+        long_past = utcnow() - timedelta(seconds=ELSEWHERE_GRACE_SECONDS + 60)
+        await store.record_sync("forum", by="anna sync", next_try=long_past)
+    finally:
+        await store.close()
+    code, out, err = await _sources(store_target, "--lang", language)
+    assert (code, err) == (0, ""), err
+    blog, forum, _demo = out.splitlines()
+    assert blog.split("\t")[-1] == WORDS[language]["by"]
+    assert WORDS[language]["by"] not in forum
+    code, out, err = await _sources(store_target, "--lang", language, as_json=True)
+    records = {r["name"]: r for r in map(json.loads, out.splitlines())}
+    assert records["blog"]["syncing_elsewhere"] and not records["forum"]["syncing_elsewhere"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("how", ["--lang", "[ui] language"])
 def test_no_sources_in_the_chosen_language(
     tmp_path: Path, config: Path, language: str, how: str

@@ -95,3 +95,46 @@ def test_sync_says_the_memory_is_unreachable_retries_and_recovers(
     asyncio.run(run())
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
+
+
+def test_the_outbox_and_the_sinks_say_an_outage_once(own_cluster: Cluster, tmp_path: Path) -> None:
+    """The service's outbox and memory sinks make a pass every few seconds: while the
+    server is away each says so once (not a line every pass in the service's journal or
+    a notice every pass in the app), and again at the next outage after a pass got
+    through."""
+    from reactieveld.outbox import OutboxWorker
+    from reactieveld.sinks import JsonlSink, SinkWorker
+
+    url = own_cluster.url(own_cluster.new_database())
+
+    async def run() -> None:
+        store = await open_store(url)
+        said: list[str] = []
+        outbox = OutboxWorker(store, {}, on_event=said.append)
+        sinks = SinkWorker(store, [JsonlSink(tmp_path / "out.jsonl")], on_event=said.append)
+
+        async def passes(n: int) -> None:
+            for _ in range(n):
+                await outbox.run_once()
+                try:  # as PollingWorker.run makes a pass
+                    await sinks.run_once()
+                except Exception as exc:  # noqa: BLE001 - the pass that fails is the test
+                    sinks._pass_failed(exc)
+
+        try:
+            await passes(1)
+            assert said == []
+            for outage in (1, 2):
+                await asyncio.to_thread(own_cluster.halt)
+                await passes(3)
+                assert [line.split(":")[0] for line in said] == ["outbox", "sinks"] * outage
+                assert all("\n" not in line for line in said), said
+                await asyncio.to_thread(own_cluster.start)
+                await passes(1)  # through again (a pool's connection may need a retry)
+                await passes(1)
+                assert len(said) == 2 * outage
+        finally:
+            await sinks.aclose()
+            await store.close()
+
+    asyncio.run(run())

@@ -254,6 +254,8 @@ def test_a_reader_cannot_copy_the_memory_out(
     assert main(["store", "copy", "--db", reader, "--to", str(target)]) == 2
     err = _one_line(capsys)
     assert "role copy_reader may not read the whole memory" in err and "moderator" in err
+    # Refused, it leaves no file behind (the store, its -wal, -shm, key file).
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 async def _migrate(url: str) -> None:
@@ -294,6 +296,19 @@ def test_the_command_copies_prints_the_counts_and_refuses_a_second_time(
     assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 2
     err = _one_line(capsys)
     assert "is not empty" in err and "Traceback" not in err
+
+
+def test_a_refused_copy_into_a_file_keeps_the_files_that_were_there(
+    lived_in: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "kopie.db"
+    assert main(["store", "copy", "--db", str(lived_in), "--to", str(target)]) == 0
+    there = sorted(p.name for p in tmp_path.iterdir())
+    assert "kopie.db" in there
+    capsys.readouterr()
+    assert main(["store", "copy", "--db", str(lived_in), "--to", str(target)]) == 2
+    assert "is not empty" in _one_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == there
 
 
 def test_from_a_postgresql_url_to_another_and_to_a_file(

@@ -141,6 +141,21 @@ async def test_a_readers_header_shows_the_sources_state(
         await reader.close()
 
 
+def _noted_pauses(monkeypatch: Any) -> tuple[list[float], asyncio.Event]:
+    """The engine's waits before its next round: noted (and the event set), then held
+    until the app stops."""
+    waits: list[float] = []
+    waited = asyncio.Event()
+
+    async def pause(delay: float, stop: asyncio.Event, woken: asyncio.Event) -> None:
+        waits.append(delay)
+        waited.set()
+        await stop.wait()
+
+    monkeypatch.setattr(sync_module, "pause", pause)
+    return waits, waited
+
+
 async def test_an_app_leaves_a_source_the_service_syncs_and_says_by_whom(
     tmp_path: Path, pg_url: str, forum: FakeDiscourse, make_app: Any, monkeypatch: Any
 ) -> None:
@@ -148,16 +163,7 @@ async def test_an_app_leaves_a_source_the_service_syncs_and_says_by_whom(
     service, mine = await PostgresStore.open(pg_url), await PostgresStore.open(pg_url)
     first = SyncEngine.from_config(config, service, fetch_process=False, by=SERVICE)
     engine = SyncEngine.from_config(config, mine, fetch_process=False, by="tester app")
-    waits: list[float] = []
-    waited = asyncio.Event()
-
-    async def pause(delay: float, stop: asyncio.Event, woken: asyncio.Event) -> None:
-        # The engine's wait before its next round: noted, then held until the app stops.
-        waits.append(delay)
-        waited.set()
-        await stop.wait()
-
-    monkeypatch.setattr(sync_module, "pause", pause)
+    waits, waited = _noted_pauses(monkeypatch)
     said: list[SyncEvent] = []
     engine.subscribe(said.append)
     app = make_app(mine, language="en", engine=engine)
@@ -188,6 +194,64 @@ async def test_an_app_leaves_a_source_the_service_syncs_and_says_by_whom(
     finally:
         await engine.aclose()
         await first.aclose()
+        await service.close()
+        await mine.close()
+
+
+async def _an_app_between_the_services_rounds(
+    config: Any, service: Any, mine: Any, forum: FakeDiscourse, make_app: Any, monkeypatch: Any
+) -> None:
+    """The service synced the forum and holds no lock now (it waits for its next round,
+    an hour on): an app opened between its rounds fetches nothing of the forum, names
+    the service and waits until the service's next try plus the grace."""
+    first = SyncEngine.from_config(config, service, fetch_process=False, by=SERVICE)
+    engine = SyncEngine.from_config(config, mine, fetch_process=False, by="tester app", defers=True)
+    waits, waited = _noted_pauses(monkeypatch)
+    app = make_app(mine, language="en", engine=engine)
+    try:
+        assert (await first.sync_source("forum")).ok
+        stored = await mine.source_state("forum")
+        assert stored is not None and stored.synced_by == SERVICE and stored.next_try
+        fetched = len(forum.requests)
+        async with app.run_test(size=SMALL) as pilot:
+            await app.screen.queue.loaded.wait()
+            await asyncio.wait_for(waited.wait(), timeout=30)
+            await until(
+                pilot,
+                lambda: f"forum synced by {SERVICE} (" in header(app),
+                "the header to name the service",
+            )
+            assert len(forum.requests) == fetched  # the app fetched nothing
+            after = await mine.source_state("forum")
+            assert after is not None and after.synced_by == SERVICE
+            ahead = (stored.next_try - utcnow()).total_seconds()
+            assert len(waits) == 1 and abs(waits[0] - (ahead + ELSEWHERE_GRACE_SECONDS)) < 5
+    finally:
+        await engine.aclose()
+        await first.aclose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+async def test_an_app_leaves_the_source_between_the_services_rounds(
+    backend: str,
+    tmp_path: Path,
+    request: Any,
+    forum: FakeDiscourse,
+    make_app: Any,
+    monkeypatch: Any,
+) -> None:
+    config = _config(tmp_path, forum)
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        service, mine = await PostgresStore.open(url), await PostgresStore.open(url)
+    else:
+        service = await SqliteStore.open(tmp_path / "memory.db")
+        mine = await SqliteStore.open(tmp_path / "memory.db")
+    try:
+        await _an_app_between_the_services_rounds(
+            config, service, mine, forum, make_app, monkeypatch
+        )
+    finally:
         await service.close()
         await mine.close()
 

@@ -162,3 +162,28 @@ async def test_a_claim_is_renewed_while_the_response_stays_open(tui_store, make_
         clock["now"] += timedelta(minutes=4)
         await anna._renew_claim()  # what the timer at half the lease calls
         assert (await tui_store.get(top)).claim.until == first + timedelta(minutes=4)
+
+
+async def test_a_claim_left_behind_goes_from_the_screen_when_its_lease_ends(
+    tui_store, second_store, make_app
+):
+    """Anna's app died with a response open: Bert sees her pencil and "bezig" on it until
+    her lease runs out, then they go by themselves (no change, no sync to re-read the
+    rows), in the row and in the response view."""
+    rows = await tui_store.queue(tui_store_filter())
+    top = rows[0].response.id
+    clock = {"now": utcnow()}
+    second_store.clock = tui_store.clock = lambda: clock["now"]
+    await second_store.claim(top, actor="anna", minutes=5)
+    bert = make_app(tui_store, actor="bert", clock=lambda: clock["now"])
+    async with bert.run_test(size=SMALL) as pb:
+        sb = await ready(bert, pb)
+        assert current_id(sb) == top
+        assert any("bezig: anna" in line for line in screen_text(bert))
+        assert any("✎" in line for line in screen_text(bert))
+        clock["now"] += timedelta(minutes=5, seconds=1)
+        await bert._claims_expired()  # what the app's timer calls every few seconds
+        await settled(pb)
+        await settle(bert, pb)
+        text = screen_text(bert)
+        assert not any("anna" in line or "✎" in line for line in text), text

@@ -198,6 +198,14 @@ async def _first_ends(pilot: Any, turns: int | None, task: Any = None) -> None:
         await asyncio.sleep(0)
 
 
+async def _back_and_said(cluster: Any, app: Any, pilot: Any) -> None:
+    """The server started again: the app's check reaches it and the marker goes."""
+    await asyncio.to_thread(cluster.start)
+    await asyncio.wait_for(app.memory_reached.wait(), 60)
+    await settled(pilot)
+    assert "UNREACHABLE" not in header(app), header(app)
+
+
 async def test_one_outage_met_by_a_key_and_a_round_at_once_is_said_once(
     own_cluster: Any, make_app: Any
 ) -> None:
@@ -235,9 +243,35 @@ async def test_one_outage_met_by_a_key_and_a_round_at_once_is_said_once(
                 assert "\n" not in said[0]
                 assert header(app).startswith("SHARED MEMORY UNREACHABLE"), header(app)
                 # Back (the app's check reads again): the next outage is said again.
-                await asyncio.to_thread(own_cluster.start)
-                await asyncio.wait_for(app.memory_reached.wait(), 60)
-                await settled(pilot)
-                assert "UNREACHABLE" not in header(app), header(app)
+                await _back_and_said(own_cluster, app, pilot)
+    finally:
+        await store.close()
+
+
+async def test_an_idle_app_says_the_memory_away_and_back(own_cluster: Any, make_app: Any) -> None:
+    """Nobody presses a key and the app syncs nothing (a team's service does): the server
+    stops, and the app's header says so all the same (its live subscription was lost and
+    cannot stand again), once; when the server is back the marker goes."""
+    from reactieveld.tui.messages import SourcesUpdated
+
+    store, app = await _on_own_memory(own_cluster, make_app, "en")
+    away = asyncio.Event()
+
+    def hook(message: Any) -> None:
+        if isinstance(message, SourcesUpdated) and app.memory_unreachable:
+            away.set()
+
+    try:
+        async with app.run_test(size=SMALL, message_hook=hook) as pilot:
+            await ready(app, pilot)
+            await asyncio.wait_for(app.live_ready.wait(), 30)
+            notices = record_notices(app)
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            await asyncio.wait_for(away.wait(), 60)
+            await settled(pilot)
+            assert header(app).startswith("SHARED MEMORY UNREACHABLE"), header(app)
+            assert len([n for n in notices if "nothing is lost" in n]) == 1, notices
+            await _back_and_said(own_cluster, app, pilot)
     finally:
         await store.close()

@@ -59,6 +59,9 @@ class PollingWorker:
         self.max_delay = max_delay
         self.on_event = on_event
         self._wake = asyncio.Event()
+        #: A pass could not read the store (the server away, a full disk) and said so:
+        #: the next such passes say nothing until one reads it again.
+        self._troubled = False
 
     def wake(self) -> None:
         """Make a pass now (the moderator just queued a decision or tagged something)."""
@@ -72,6 +75,17 @@ class PollingWorker:
         if self.on_event is not None:
             with contextlib.suppress(Exception):
                 self.on_event(text)
+
+    def _say_trouble(self, text: str) -> None:
+        """Say why a pass could not be made, once: a pass every ``poll_seconds`` while
+        the memory is away would repeat the line (a service's journal, the app's
+        notices) until it is back. :meth:`_trouble_over` when a pass gets through."""
+        if not self._troubled:
+            self._troubled = True
+            self._say(text)
+
+    def _trouble_over(self) -> None:
+        self._troubled = False
 
     async def run_once(self) -> object:
         raise NotImplementedError

@@ -438,6 +438,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
 
     from reactieveld.i18n import text
     from reactieveld.store.open import open_store
+    from reactieveld.sync import synced_elsewhere
 
     config = ctx.config
 
@@ -446,9 +447,11 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
             ctx.db_path, settings=config.store, codebook_version=config.codebook.version
         )
         try:
-            # A team's sync service may be syncing a source right now (its lock).
+            # A team's sync service may be syncing a source right now (its lock), or
+            # between two of its rounds (its stored round's next try still ahead).
             elsewhere = await store.syncing_elsewhere([s.name for s in config.sources])
-            return {s.name: s for s in await store.source_states()}, elsewhere
+            states = {s.name: s for s in await store.source_states()}
+            return states, elsewhere | {n for n, s in states.items() if synced_elsewhere(s)}
         finally:
             await store.close()
 

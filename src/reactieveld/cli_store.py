@@ -101,6 +101,7 @@ def run_store_copy(
 
     out = out or sys.stdout
     secret = config.store.author_secret()
+    made = _new_files(target)
 
     async def main() -> list[Any]:
         src = await open_store(
@@ -121,7 +122,14 @@ def run_store_copy(
         finally:
             await src.close()
 
-    counts = asyncio.run(main())
+    try:
+        counts = asyncio.run(main())
+    except BaseException:
+        # A refused copy (a reader's role, a fault on the way) leaves no new file
+        # behind: the store file this command made, its -wal, -shm and key file.
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise
     language = language_of(config)
     table, source_col, copied = (
         text(f"copy.col.{name}", language) for name in ("table", "source", "copied")
@@ -137,6 +145,17 @@ def run_store_copy(
     total = sum(c.target for c in counts)
     print(text("copy.done", language, target=_shown(target), n=total), file=out)
     return 0
+
+
+def _new_files(target: str) -> list[Path]:
+    """The files a copy into the SQLite file ``target`` would make that are not there
+    yet (none for a PostgreSQL target)."""
+    from reactieveld.store.files import store_files
+    from reactieveld.store.open import is_postgres_url
+
+    if is_postgres_url(target):
+        return []
+    return [p for p in store_files(Path(target)) if not p.exists()]
 
 
 def _shown(target: str) -> str:

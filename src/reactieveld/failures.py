@@ -143,6 +143,8 @@ def error_in_language(error: str, language: str) -> str:
     the outbox's own lines, ``reactieveld sources`` and the app's notice, whichever
     process stored it."""
     lead = StoreUnreachable.lead
-    if error.startswith(lead + ":"):
-        return text("store.unreachable", language) + error[len(lead) :]
+    if error.startswith(lead + ": "):
+        # The memory named, then why (a team's server away: its words too).
+        rest = in_language(error[len(lead) + 2 :], language)
+        return f"{text('store.unreachable', language)}: {rest}"
     return in_language(error, language)

@@ -1560,6 +1560,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     # {hint} and {reason} hold another such text; the other fields (a URL, a server's
     # words, numbers) are kept as they are.
     "conn.in": ("{where}: {error}", "{where}: {error}"),
+    # A team's PostgreSQL server away (store/pg/base.py), read back in the sync's lines.
+    "conn.pg.unreachable": (
+        "de server is niet bereikbaar ({reason}): draait hij, en klopt [store] url?",
+        "cannot reach the server ({reason}): is it running, and is [store] url right?",
+    ),
+    "conn.pg.lost": (
+        "de verbinding met de server is verbroken ({reason}); probeer het opnieuw als de "
+        "server terug is",
+        "the connection to the server was lost ({reason}); try again when the server is back",
+    ),
     "conn.attempts.one": ("{error} (na 1 poging)", "{error} (after 1 attempt)"),
     # the fetch process (fetchproc.py) that ended under a round; {words}: its last lines
     "conn.proc.died": (

@@ -174,8 +174,9 @@ class OutboxWorker(PollingWorker):
             except Exception as exc:  # noqa: BLE001 - the store cannot be read now: next pass
                 log_unexpected("outbox", exc)
                 said = error_in_language(failure(exc).message, self.language)
-                self._say(text("outbox.line.unreadable", self.language, error=said))
+                self._say_trouble(text("outbox.line.unreadable", self.language, error=said))
                 return run
+            self._trouble_over()
             items = [i for i in due if i.id not in seen]
             if not items:
                 return run

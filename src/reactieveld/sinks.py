@@ -361,13 +361,14 @@ class SinkWorker(PollingWorker):
             total.delivered += run.delivered
             total.retry += run.retry
             total.failed += run.failed
+        self._trouble_over()
         return total
 
     def _pass_failed(self, exc: Exception) -> None:
         # E.g. a full disk: logged and said; the next pass retries.
         log_unexpected("sinks", exc)
         said = error_in_language(failure(exc).message, self.language)
-        self._say(text("sync.sinks.error", self.language, error=said))
+        self._say_trouble(text("sync.sinks.error", self.language, error=said))
 
     async def aclose(self) -> None:
         """Close the sinks' HTTP clients."""

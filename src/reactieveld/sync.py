@@ -42,7 +42,7 @@ from reactieveld.failures import error_in_language, failure, log_unexpected, sou
 from reactieveld.fetchproc import FetchProcess, wants_process
 from reactieveld.i18n import text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
-from reactieveld.store.base import QueueFilter, Store, StoreError, UpsertResult
+from reactieveld.store.base import QueueFilter, SourceState, Store, StoreError, UpsertResult
 from reactieveld.store.errors import StoreUnreachable
 
 if TYPE_CHECKING:
@@ -169,8 +169,14 @@ class SyncEngine:
         fetch_process: bool = False,
         rules: RuleSet | None = None,
         by: str | None = None,
+        defers: bool = False,
     ) -> None:
         self.store = store
+        #: A moderator's app: it leaves a source alone while another process's stored
+        #: round says that process syncs it (:meth:`synced_elsewhere`), not only while
+        #: that process holds the source's lock (a service holds it during its rounds
+        #: only). The headless service does not defer: it takes a source at its round.
+        self.defers = defers
         #: This process's name as the sources' state records it ("anna sync", "bert
         #: app"): the other apps show "synced by <name>" while it holds a source.
         self.by = by
@@ -286,22 +292,32 @@ class SyncEngine:
 
         One sync per source (issue 13): the round holds the store's lock on the source;
         when another process (a team's sync service, a colleague's app) has it, this round
-        is skipped (``elsewhere``) and says so, and the next one tries again."""
-        try:
-            async with self.store.source_lock(name) as mine:
-                if mine:
-                    return await self._sync_round(name)
-        except StoreError as exc:  # no connection for the lock: the round fails with it
-            return await self._sync_round(name, failed=exc)
+        is skipped (``elsewhere``) and says so, and the next one tries again. An engine
+        that ``defers`` (an app's) also skips it between that process's rounds."""
+        state = await self._state(name) if self.defers else None
+        if state is None or not self.synced_elsewhere(state):
+            try:
+                async with self.store.source_lock(name) as mine:
+                    if mine:
+                        return await self._sync_round(name)
+            except StoreError as exc:  # no connection for the lock: the round fails with it
+                return await self._sync_round(name, failed=exc)
+            state = await self._state(name)
         await self.emit(
             SyncEvent(name, "elsewhere", text=f"{name}: synced by another process; skipped")
         )
+        return RoundResult(name, elsewhere=True, next_try=state.next_try if state else None)
+
+    async def _state(self, name: str) -> SourceState | None:
         try:
-            state = await self.store.source_state(name)
+            return await self.store.source_state(name)
         except Exception as exc:  # noqa: BLE001 - the next try then waits a poll (+ grace)
             log_unexpected(f"{name}: reading the source's state", exc)
-            state = None
-        return RoundResult(name, elsewhere=True, next_try=state.next_try if state else None)
+            return None
+
+    def synced_elsewhere(self, state: SourceState) -> bool:
+        """Another process than this engine's syncs the source (:func:`synced_elsewhere`)."""
+        return synced_elsewhere(state, self.by)
 
     async def _sync_round(self, name: str, failed: StoreError | None = None) -> RoundResult:
         s = self.sources[name]
@@ -463,6 +479,17 @@ class SyncEngine:
         else:
             ahead = s.poll_seconds
         return ahead + ELSEWHERE_GRACE_SECONDS
+
+
+def synced_elsewhere(state: SourceState | None, by: str | None = None) -> bool:
+    """A process other than ``by`` stored the source's last round and its next try is
+    not yet :data:`ELSEWHERE_GRACE_SECONDS` past: that process syncs the source, also
+    between its rounds, when it holds no lock (a stopped one is taken over after that)."""
+    if state is None or not state.synced_by or state.synced_by == by:
+        return False
+    if state.next_try is None:
+        return False
+    return utcnow() < state.next_try + timedelta(seconds=ELSEWHERE_GRACE_SECONDS)
 
 
 async def known_statuses(store: Store, source: str) -> dict[str, RemoteStatus]:
@@ -728,9 +755,9 @@ def run_sync_command(
                 delay = backoff_delay(attempts, OPEN_RETRY_SECONDS, OPEN_RETRY_MAX_SECONDS)
                 attempts += 1
                 at = (datetime.now() + timedelta(seconds=delay)).strftime("%H:%M:%S")
-                lead = text("store.unreachable", language)
+                said = error_in_language(f"{StoreUnreachable.lead}: {exc}", language)
                 retrying = text("sync.retrying", language, at=at)
-                line = " ".join(f"reactieveld sync: {lead}: {exc}".split()) + retrying
+                line = " ".join(f"reactieveld sync: {said}".split()) + retrying
                 print(line, file=sys.stderr, flush=True)
                 await pause(delay, stop)
                 if stop.is_set():

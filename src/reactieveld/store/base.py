@@ -181,9 +181,12 @@ class ChangeSet:
     #: Sources another process's sync stored something of (new or changed rows, the end
     #: of a round): the queue, the counts and the sources' state are read again.
     sources: tuple[str, ...] = ()
+    #: The subscription was lost and cannot stand again now: the memory is away (a
+    #: team's server stopped or out of reach). Said once until it stands again.
+    away: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.ids) or self.everything or bool(self.sources)
+        return bool(self.ids) or self.everything or bool(self.sources) or self.away
 
 
 #: The most responses the author's pile marks at once: a decision on them is one

@@ -137,14 +137,19 @@ def _found_empty(path: Path) -> bool:
     return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
 
 
+def store_files(path: Path) -> tuple[Path, ...]:
+    """The store's file, the -wal and -shm files SQLite makes beside it, and its author
+    key file."""
+    return tuple(path.with_name(path.name + s) for s in ("", "-wal", "-shm", KEY_FILE_SUFFIX))
+
+
 def tighten_modes(path: Path) -> None:
     """A store made by an older version (0644) is made 0600, with its -wal and -shm and
     its author key file (copied back from a backup, 0644 by the umask: the secret that
     links people's responses, readable by everyone), when this user owns it: a file of
     someone else's is theirs to decide on. Only for a file known to be a memory store
     (``schema.check_ours``)."""
-    for suffix in ("", "-wal", "-shm", KEY_FILE_SUFFIX):
-        p = path.with_name(path.name + suffix)
+    for p in store_files(path):
         try:
             st = p.stat()
             if st.st_uid == os.geteuid() and st.st_mode & 0o077:

@@ -41,7 +41,7 @@ from reactieveld.rules import NO_RULES, RuleSet
 from reactieveld.store.base import LIVE_POLL_SECONDS, StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
-from reactieveld.tui.claims import ClaimKeeper
+from reactieveld.tui.claims import EXPIRY_CHECK_SECONDS, ClaimKeeper, expired_claims
 from reactieveld.tui.commands import AppCommands, ScreenCommands, open_palette, shown_screen
 from reactieveld.tui.messages import (
     CountsUpdated,
@@ -461,7 +461,10 @@ class ReactieveldApp(App[int]):
 
     def _start_claims(self) -> None:
         # Nothing can be claimed where nothing can be written; a store without claims
-        # (a test's stand-in) has none either.
+        # (a test's stand-in) has none either. The others' claims are shown all the same
+        # (a reader's app too), and one that ran out goes (:meth:`_claims_expired`).
+        if hasattr(self.store, "claim"):
+            self.set_interval(EXPIRY_CHECK_SECONDS, self._claims_expired, name="claims-expired")
         if self.read_only or not hasattr(self.store, "claim"):
             return
         self.claims = ClaimKeeper(self.store, actor=self.actor, minutes=self.claim_minutes)
@@ -472,6 +475,17 @@ class ReactieveldApp(App[int]):
     async def _renew_claim(self) -> None:
         if self.claims is not None:
             await self.claims.renew()
+
+    async def _claims_expired(self) -> None:
+        """Another moderator's claim shown on a row ran out (their app died, or a laptop
+        closed): the rows are read again, as for a change, so its pencil and "busy" go
+        when the lease ends, not at the next change."""
+        screen = self._triage()
+        if screen is None or not screen.is_mounted:
+            return
+        ids = expired_claims(screen.queue.rows, self.actor, self.clock())
+        if ids:
+            self.post_message(RowsChanged(tuple(ids), ()))
 
     def first_rows_shown(self) -> None:
         """The triage screen's first rows are on screen (called after that frame): freeze
@@ -994,6 +1008,9 @@ class ReactieveldApp(App[int]):
     async def _run_live(self, changes: Any) -> None:
         try:
             async for found in changes(interval=self.live_interval, ready=self.live_ready):
+                if found.away:
+                    # No key pressed, no sync of its own: the header says it all the same.
+                    self.memory_away()
                 if found.ids or found.everything:
                     self.post_message(RowsChanged(found.ids, found.by))
                 if found.sources:
@@ -1289,6 +1306,7 @@ def run_app(
                     fetch_process=True,
                     rules=getattr(config, "rules", None),
                     by=await process_name(sync_store, config, "app"),
+                    defers=True,
                 )
                 # A write-back that will not be done is said when it fails (with why: a
                 # post closed for comments, changed on the site); a retry only in the header.

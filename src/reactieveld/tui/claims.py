@@ -9,6 +9,8 @@ so holding ``j`` down costs a write for the row it stops on, not one per row pas
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from reactieveld.store.base import Claim, QueueRow, StoreError
@@ -19,6 +21,21 @@ def busy_by(row: QueueRow | None, actor: str | None) -> Claim | None:
     if row is None or row.claim is None or row.claim.actor == actor:
         return None
     return row.claim
+
+
+#: How often the app looks whether a claim it shows has run out (seconds): a claim left
+#: behind (a crashed app) ends with its lease, and no word from the store says so.
+EXPIRY_CHECK_SECONDS = 5.0
+
+
+def expired_claims(rows: Iterable[QueueRow | None], actor: str | None, now: datetime) -> list[int]:
+    """The responses among ``rows`` shown as "busy" whose claim has run out by ``now``."""
+    out: list[int] = []
+    for row in rows:
+        busy = busy_by(row, actor)
+        if busy is not None and busy.until <= now and row is not None and row.response.id:
+            out.append(row.response.id)
+    return out
 
 
 class ClaimKeeper:

@@ -7,12 +7,14 @@ derived from :class:`PgBase`; ``store.py`` puts them together."""
 from __future__ import annotations
 
 import functools
+import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 import asyncpg
 
+from reactieveld.i18n import text
 from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
@@ -59,19 +61,28 @@ def connect_error(where: str, exc: BaseException) -> StoreError:
         return StoreUnreachable(
             f"{where}: no answer from the server in time: is it running and reachable?"
         )
-    if isinstance(exc, OSError):
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        return StoreUnreachable(
-            f"{where}: cannot reach the server ({reason}): is it running, and is [store] url right?"
-        )
     if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
         return StoreError(f"{where}: the server refused the connection ({exc})")
     if isinstance(exc, CONNECTION_ERRORS):
-        return StoreUnreachable(
-            f"{where}: cannot reach the server ({type(exc).__name__}: {exc}): "
-            "is it running, and is [store] url right?"
-        )
+        said = text("conn.pg.unreachable", "en", reason=_reason(exc))
+        return StoreUnreachable(f"{where}: {said}")
     return StoreError(f"{where}: cannot connect ({type(exc).__name__}: {exc})")
+
+
+def _reason(exc: BaseException) -> str:
+    """What the library or the system said, for a person: the error's words without the
+    Python class's name (an ``OSError``'s text without its ``[Errno N]``)."""
+    said = getattr(exc, "strerror", None) or str(exc).strip()
+    return said or "no reason given"
+
+
+#: A new connection the server did not take (it is away or shutting down): said as
+#: :func:`connect_error` says it, also when the pool opens it for a query.
+NOT_CONNECTED: tuple[type[BaseException], ...] = (
+    ConnectionRefusedError,
+    socket.gaierror,
+    asyncpg.CannotConnectNowError,
+)
 
 
 @functools.lru_cache(maxsize=1024)  # the same statements again and again (a page's: 0.1 ms)
@@ -128,7 +139,6 @@ class PgBase:
         reader's role, or a store opened read-only."""
         if not self.read_only:
             return None
-        from reactieveld.i18n import text
 
         if self.reader:
             return text("ro.reader", language, role=self.role, group="reactieveld_reader")
@@ -143,11 +153,11 @@ class PgBase:
                 f"{self.where}: role {self.role or '?'} may not change the memory ({exc}); "
                 "a reader searches, reports and sees the dashboard: ask a moderator"
             )
+        if isinstance(exc, NOT_CONNECTED):
+            return connect_error(self.where, exc)
         if isinstance(exc, CONNECTION_ERRORS):
-            return StoreUnreachable(
-                f"{self.where}: the connection to the server was lost "
-                f"({type(exc).__name__}: {exc}); try again when the server is back"
-            )
+            said = text("conn.pg.lost", "en", reason=_reason(exc))
+            return StoreUnreachable(f"{self.where}: {said}")
         return StoreError(f"{self.where}: {type(exc).__name__}: {exc}")
 
     async def _read(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:

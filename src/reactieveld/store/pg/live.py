@@ -147,7 +147,8 @@ class Live(PgBase):
 
         A listening connection that is lost (a server restart, a network drop) is
         replaced, at once and then after 1, 2, 4 ... 30 s; the first set after that says
-        ``everything``: what happened meanwhile was not heard."""
+        ``everything``: what happened meanwhile was not heard. When it cannot be replaced
+        (the server is away) one set says ``away``, until one stands again."""
         del interval
         queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue()
 
@@ -159,11 +160,16 @@ class Live(PgBase):
 
         rejoined = False
         wait = 0.0
+        away = False
         while True:
             try:
                 conn = await self._pool.acquire()
             except (asyncpg.PostgresError, *CONNECTION_ERRORS):
-                # The server is away: the app's own reads and keys say so; here, wait.
+                # The server is away: said once (an idle app's header says so too),
+                # then listened for again after the backoff.
+                if not away:
+                    away = True
+                    yield ChangeSet(away=True)
                 wait = min(max(wait * 2, 1.0), RETRY_MAX_SECONDS)
                 await asyncio.sleep(wait)
                 continue
@@ -171,6 +177,7 @@ class Live(PgBase):
                 conn.add_termination_listener(lost)
                 await conn.add_listener(CHANNEL, heard)
                 wait = 0.0
+                away = False
                 if ready is not None:
                     ready.set()
                 if rejoined:
