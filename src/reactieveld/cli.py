@@ -708,7 +708,7 @@ def _unrecognized(args: Any, extra: Sequence[str], language: str) -> str:
     dashed = [a for a in extra if a.startswith("-") and not a.startswith("--") and a != "-"]
     if getattr(args, "takes_words", False) and dashed:  # search's words
         return text("search.problem.exclude", language, what=dashed[0])
-    return f"unrecognized arguments: {' '.join(extra)}"  # argparse's, in the language
+    return text("argparse.unrecognized", language, args=" ".join(extra))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
