@@ -328,6 +328,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # the other commands' own lines (cli.py, cli_read.py, cli_store.py)
     "cli.no_store": ("geen geheugen gevonden op {where}", "no memory store at {where}"),
+    # A --db (or REACTIEVELD_DB, {flag}) that names no memory: said before anything is made.
+    "cli.db.empty": (
+        "{flag} is leeg: geef het bestand van het geheugen (bijv. {example}) of een "
+        "postgresql://-URL, of laat {flag} weg voor het standaardgeheugen",
+        "{flag} is empty: give the memory store's file (e.g. {example}) or a postgresql:// "
+        "URL, or leave {flag} out for the default store",
+    ),
+    "cli.db.scheme": (
+        "{flag}: een {scheme}:-URL neemt reactieveld niet; geef het pad van een SQLite-bestand "
+        "(bijv. {example}) of een postgresql://-URL",
+        "{flag}: reactieveld does not take a {scheme}: URL; give a SQLite file's path "
+        "(e.g. {example}) or a postgresql:// URL",
+    ),
+    "cli.db.nul": (
+        "{flag}: een pad kan geen NUL-teken bevatten; geef het bestand van het geheugen "
+        "(bijv. {example})",
+        "{flag}: a path cannot hold a NUL character; give the memory store's file (e.g. {example})",
+    ),
     "cli.no_dir": ("{path}: die map bestaat niet", "{path}: directory does not exist"),
     "cli.is_dir": (
         "{path}: is een map; geef een bestandsnaam, bijv. {example}",
