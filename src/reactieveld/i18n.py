@@ -1324,14 +1324,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "codeurs dat hetzelfde gaf; n: reacties met waarden van twee codeurs of meer. "
         "Oordeel: betrouwbaar bij alfa ≥ 0,800, voorlopig van 0,667 tot 0,800, niet "
         "betrouwbaar daaronder, te weinig bij minder dan {min} reacties; onbepaald (alfa —) "
-        "als alle codeurs overal dezelfde waarde gaven: dan valt er niets te meten.",
+        "als bij genoeg reacties alle codeurs overal dezelfde waarde gaven: dan valt er "
+        "niets te meten.",
         "Per planning question: whether the question occurs in the response or not (one "
         "value per coder per response); role: the role given (no role given counts as "
         "missing). alpha: Krippendorff's alpha (nominal), computed exactly; agree: the "
         "share of pairs of coders that gave the same value; n: responses with values from "
         "two coders or more. Verdict: reliable at alpha >= 0.800, tentative from 0.667 to "
         "0.800, not reliable below, too few under {min} responses; undefined (alpha —) "
-        "when every coder gave the same value everywhere: there is nothing to measure.",
+        "when, with enough responses, every coder gave the same value everywhere: there is "
+        "nothing to measure.",
     ),
     # The hour's unit in a duration (``2 d 3 u`` / ``2 d 3 h``).
     "stats.hour": ("u", "h"),
