@@ -484,11 +484,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "only responses with this status (repeatable; {statuses}, or a word the interface "
         "shows for it)",
     ),
+    # search's, export's and agreement's: a day or a date-time (read.figures.parse_date).
     "cli.help.since": (
-        "binnengekomen op of na DATUM (JJJJ-MM-DD)",
-        "arrived on or after DATE (YYYY-MM-DD)",
+        "binnengekomen op of na DATUM: een dag (JJJJ-MM-DD, vanaf 00:00 UTC) of een tijdstip "
+        "(2026-03-01T14:30, in UTC tenzij er een zone bij staat, zoals +01:00)",
+        "arrived on or after DATE: a day (YYYY-MM-DD, from 00:00 UTC) or a date-time "
+        "(2026-03-01T14:30, in UTC unless it names a zone, such as +01:00)",
     ),
-    "cli.help.until": ("binnengekomen op of vóór DATUM", "arrived on or before DATE"),
+    "cli.help.until": (
+        "binnengekomen op of vóór DATUM: een dag (tot en met die dag, UTC) of een tijdstip "
+        "(tot dat moment); niet vóór --since",
+        "arrived on or before DATE: a day (up to and including it, UTC) or a date-time (up "
+        "to that moment); not before --since",
+    ),
     "cli.help.export": (
         "een rapport: Markdown per planningsvraag, CSV of JSONL; of het logboek van de "
         "motiveringen van beslissingen (--format decisions)",
