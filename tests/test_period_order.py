@@ -95,3 +95,41 @@ def test_one_day_or_a_span_in_order_is_taken_by_every_command(db, tmp_path, monk
     argv = [a.format(out=tmp_path / "uit") for a in COMMANDS[command]]
     code = main(["--db", db, *argv, "--since", day, "--until", day])
     assert code == 0
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    period=backwards(),
+    since_key=st.sampled_from(["sinds", "since", "van", "from", "SINDS"]),
+    until_key=st.sampled_from(["tot", "until", "to", "Tot"]),
+    flag=st.booleans(),
+    language=st.sampled_from(["nl", "en"]),
+)
+def test_a_backwards_period_in_the_search_box_is_said_as_on_the_command_line(
+    db, tmp_path, monkeypatch, capsys, period, since_key, until_key, flag, language
+):
+    """``sinds:X tot:Y`` (the search box's and ``search``'s words) with X after Y, or a
+    ``--since`` after the query's ``tot:``: the same rule, one line, exit 2."""
+    from reactieveld.read.search import Allowed, describe_problem, parse_query
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("REACTIEVELD_CONFIG", raising=False)
+    since, until, _ = period
+    query = f"afval {until_key}:{until}" + ("" if flag else f" {since_key}:{since}")
+    argv = ["search", query] + (["--since", since] if flag else [])
+    capsys.readouterr()
+    assert main(["--db", db, "--lang", language, *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    said = {"en": "the start is after the end", "nl": "het begin ligt na het einde"}
+    assert said[language] in captured.err and f"{until_key}:{until}" in captured.err
+    if not flag:  # the search box: the same problem on the screen
+        [problem] = parse_query(query).problems
+        line = describe_problem(problem, Allowed(), language)
+        assert line == f"{since_key}:{since} {until_key}:{until}: " + said[language] + (
+            "; swap them or give other dates"
+            if language == "en"
+            else "; draai ze om of kies andere datums"
+        )

@@ -1448,6 +1448,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
         "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
     ),
+    "search.problem.order": (
+        "{what}: het begin ligt na het einde; draai ze om of kies andere datums",
+        "{what}: the start is after the end; swap them or give other dates",
+    ),
     "search.problem.no_sources": ("(nog geen)", "(none yet)"),
     # the Markdown report
     "report.md.title": ("Reacties per planningsvraag", "Responses per planning question"),
