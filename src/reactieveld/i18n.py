@@ -1445,8 +1445,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: that day runs off the calendar (years 1 to 9999); give another",
     ),
     "search.problem.date": (
-        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
-        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
+        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01, of een tijdstip, "
+        "bijvoorbeeld 2026-03-01T14:30",
+        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01, or a date-time, e.g. "
+        "2026-03-01T14:30",
     ),
     "search.problem.order": (
         "{what}: het begin ligt na het einde; draai ze om of kies andere datums",
