@@ -9,10 +9,20 @@ from fractions import Fraction
 
 import krippendorff
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reactieveld.read.agreement import MIN_UNITS, agreement, krippendorff_alpha, verdict
+from reactieveld.i18n import text
+from reactieveld.read.agreement import (
+    MIN_UNITS,
+    agreement,
+    agreement_figures,
+    agreement_lines,
+    krippendorff_alpha,
+    verdict,
+)
+from reactieveld.store.values import Coding
 
 N = None
 
@@ -64,6 +74,20 @@ def test_one_category_everywhere_is_undefined() -> None:
 def test_no_pairable_unit() -> None:
     result = agreement(_units([1, N, 2], [N, 2, N]))
     assert (result.alpha, result.percent, result.units) == (None, None, 0)
+    assert result.verdict == "too_few"
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "too few"), ("nl", "te weinig")])
+def test_a_role_with_nothing_pairable_says_too_few_with_its_n(language, said) -> None:
+    """n = 0 (the role given by one coder only) is too few, as 19 is, not "undefined"."""
+    codings = [
+        Coding(1, "anna", frozenset({"1"}), "bewoner"),
+        Coding(1, "bert", frozenset({"1"}), None),
+    ]
+    figures = agreement_figures(codings, ["1"])
+    lines = agreement_lines(figures, {}, language, width=80)
+    role = next(line for line in lines if line.startswith(text("agree.role", language)))
+    assert role.split()[1:] == ["—", "—", "0", *said.split()]
 
 
 def test_verdicts_at_the_boundaries() -> None:
@@ -73,6 +97,10 @@ def test_verdicts_at_the_boundaries() -> None:
     assert verdict(Fraction(666, 1000), MIN_UNITS) == "not_reliable"
     assert verdict(Fraction(1), MIN_UNITS - 1) == "too_few"
     assert verdict(None, 100) == "undefined"
+    assert verdict(None, MIN_UNITS) == "undefined"
+    # Too few whatever alpha: none (alpha undefined) says what 19 says.
+    for units in (0, 1, MIN_UNITS - 1):
+        assert verdict(None, units) == verdict(Fraction(1), units) == "too_few"
 
 
 @st.composite
@@ -118,4 +146,4 @@ def test_by_variable_questions_are_binary_and_the_role_nominal() -> None:
     # alpha = 1 - 3 * 4 / (2 * 2 * 2) = -1/2.
     assert result["2"].alpha == Fraction(-1, 2) and result["2"].percent == 0
     # role: unit 2 has one role only (bert gave none): one pairable unit, one category.
-    assert result["role"].units == 1 and result["role"].verdict == "undefined"
+    assert result["role"].units == 1 and result["role"].verdict == "too_few"

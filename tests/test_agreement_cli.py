@@ -81,9 +81,10 @@ async def test_the_figures_are_the_ones_computed_by_hand(
     # n_b = n_r = 3, n = 6, two disagreeing ordered pairs: 1 - 5 * 2 / (2 * 3 * 3) = 4/9.
     role = 1 - Fraction(5 * 2, 2 * 3 * 3)
     assert _line(out, "role ") == ["role", f"{float(role):.3f}", "66.7%", "3", "too few"]
-    # Question 2 is forum's only (coded once); nobody gave question 3 on blog: undefined.
+    # Question 2 is forum's only (coded once); nobody gave question 3 on blog: alpha
+    # undefined, and 4 responses are too few to say more (as none would be).
     assert _line(out, "3 ") == [
-        "3", "—", "100.0%", "4", "undefined",
+        "3", "—", "100.0%", "4", "too few",
         "With what intention does the organisation take part?",
     ]  # fmt: skip
     flat = " ".join(out.split())

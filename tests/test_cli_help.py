@@ -167,3 +167,31 @@ def test_the_readmes_synopsis_says_what_the_english_help_shows(parsers) -> None:
                 assert value == _metavar(formatter, action), f"{line}: {option}"
         for positional in re.findall(r'"([A-Z]+)"', line):
             assert positional in [a.metavar for a in parser._actions if not a.option_strings]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("command", ["search", "export", "agreement"])
+def test_the_time_filters_help_says_a_date_time_is_taken_and_its_example_is(
+    command: str, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--since``/``--until`` take a full date-time too (read.figures.parse_date): ``-h``
+    says so with an example, and that example is one the commands take."""
+    from reactieveld.read.figures import parse_date
+
+    out = _squeezed(_help([command], language, capsys))
+    examples = re.findall(r"\d{4}-\d\d-\d\dT\d\d:\d\d", out)
+    assert examples, out
+    for example in examples:
+        parse_date(example)  # a ValueError would make the help's example wrong
+    zone = "tenzijereenzonebijstaat" if language == "nl" else "unlessitnamesazone"
+    assert zone in out and "UTC" in out
+
+
+def test_the_readme_says_the_time_filters_take_a_date_time_and_its_examples_are_taken() -> None:
+    from reactieveld.read.figures import parse_date
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    said = re.findall(r"`(?:sinds:|--since |--until |tot:)(\d{4}-\d\d-\d\dT[^`]+)`", readme)
+    assert len(said) >= 2, "the README shows no date-time for sinds:/--since/--until"
+    for example in said:
+        parse_date(example)

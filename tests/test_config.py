@@ -813,6 +813,26 @@ def test_codebook_entries_may_swap_keys(tmp_path: Path) -> None:
 #: Mistakes in the codebook: a file with one mistake, marked `# <-`, and the one line it gives
 #: (see test_one_mistake_names_its_line).
 CODEBOOK_ERRORS = [
+    *(
+        pytest.param(
+            '[codebook]\nmode = "replace"  # <-\n' + given,
+            f'[codebook]: key "mode": "replace" without [[codebook.{array}]] leaves no {array} '
+            'to code; add them, or give mode = "extend" to keep the default ones',
+            id=f"codebook_replace_without_{array}_{n}",
+        )
+        for n, (given, array) in enumerate(
+            [
+                ("", "questions"),
+                ("questions = []\nroles = []\n", "questions"),
+                ('[[codebook.roles]]\ncode = "b"\nkey = "b"\nnl = "Bewoner"\n', "questions"),
+                ('[[codebook.questions]]\ncode = "A"\nkey = "1"\nnl = "Veiligheid"\n', "roles"),
+                (
+                    'roles = []\n[[codebook.questions]]\ncode = "A"\nkey = "1"\nnl = "V"\n',
+                    "roles",
+                ),
+            ]
+        )
+    ),
     pytest.param(
         """\
             [codebook]

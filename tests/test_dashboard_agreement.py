@@ -54,7 +54,7 @@ async def test_the_agreement_section_shows_the_figures(tmp_path, monkeypatch) ->
         # n = 4, two disagreeing ordered pairs: 1 - 3 * 2 / (2 * 1 * 3) = 0.
         assert 1 - Fraction(3 * 2, 2 * 1 * 3) == 0
         assert rows["2"] == ["0.000", "50.0%", "2", "too", "few"]
-        assert rows["1"] == ["—", "100.0%", "2", "undefined"]  # both said yes to both
+        assert rows["1"] == ["—", "100.0%", "2", "too", "few"]  # both said yes to both
         assert rows["role"] == ["1.000", "100.0%", "2", "too", "few"]
         assert "Double-coded: 2 responses" in " ".join(text.split())
         definitions = str(screen.query_one("#dash-definitions", Static).render())

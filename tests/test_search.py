@@ -253,8 +253,10 @@ async def test_filter_listing_equals_the_store_queue(tmp_path, flt):
         (
             "sinds:gisteren",
             "date",
-            "sinds:gisteren: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
-            "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
+            "sinds:gisteren: not a date; write YYYY-MM-DD, e.g. 2026-03-01, or a date-time, "
+            "e.g. 2026-03-01T14:30",
+            "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01, of een "
+            "tijdstip, bijvoorbeeld 2026-03-01T14:30",
         ),
         ("tot:2026-13-01", "date", "tot:2026-13-01: not a date", "tot:2026-13-01: geen datum"),
     ],

@@ -71,7 +71,8 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         assert screen.rows == [] and results.option_count == 0
         assert status_of(screen).startswith("Niet begrepen: sinds:gisteren")
         assert problem_of(screen) == (
-            "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01"
+            "sinds:gisteren: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01, of een "
+            "tijdstip, bijvoorbeeld 2026-03-01T14:30"
         )
         # Markup in a comment is shown literally.
         screen.query_one(Input).value = "horloges"

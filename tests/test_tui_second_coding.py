@@ -115,7 +115,8 @@ async def test_second_coding_is_blind_and_kept_apart(
     # coders: the coincidences o_01 = o_10 = 1, n = 2, n_0 = n_1 = 1, so alpha =
     # 1 - (n - 1) * (o_01 + o_10) / (n_0 * n_1 + n_1 * n_0) = 1 - 2 / 2 = 0, and the one
     # pair disagrees (0%). Every other question is (0, 0): one value only, alpha
-    # undefined, 100% agreement. The role has one coder's value only: nothing pairable.
+    # undefined, 100% agreement. The role has one coder's value only: nothing pairable,
+    # too few (n 0), as one response is.
     table = {
         line.split()[0]: line.split()[1:5]
         for line in out.splitlines()
@@ -123,8 +124,8 @@ async def test_second_coding_is_blind_and_kept_apart(
     }
     assert table["1"] == table["3"] == ["0.000", "0.0%", "1", "too"]
     for question in "245678":
-        assert table[question] == ["—", "100.0%", "1", "undefined"]
-    assert table["role"] == ["—", "—", "0", "undefined"]
+        assert table[question] == ["—", "100.0%", "1", "too"]
+    assert table["role"] == ["—", "—", "0", "too"]
 
 
 async def test_without_double_share_there_is_no_second_coding_tab(tui_store, make_app) -> None:

@@ -18,6 +18,7 @@ import contextvars
 import functools
 import gc
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -88,13 +89,13 @@ class Context:
 
         The demo has a store of its own, so trying it never mixes demo data into the
         organisation's memory."""
-        if self.db_arg:
-            return _target(self.db_arg)
+        if self.db_arg is not None:
+            return _target(self.db_arg, "--db", self.config.ui.language)
         if self.demo:
             return demo_db_path()
         env = os.environ.get(ENV_DB)
         if env:
-            return _target(env)
+            return _target(env, ENV_DB, self.config.ui.language)
         return self.config.store.url or self.config.store.path or default_db_path()
 
     def store_target(self) -> tuple[str, str | None]:
@@ -107,20 +108,45 @@ class Context:
         return str(target), password_for(target, self.config.store)
 
 
-def _target(value: str) -> Path | str:
-    """A ``--db``/``REACTIEVELD_DB`` value: a PostgreSQL URL as given, else a file path."""
-    from reactieveld.store.open import check_postgres_url, is_postgres_url
+def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
+    """A ``--db``/``REACTIEVELD_DB`` value: a PostgreSQL URL as given, else a file path.
+    Anything else is a :class:`UsageError` naming ``flag`` (one line: what is wrong, what
+    to give) before any file is made: an empty or blank value (never the default memory
+    instead), a URL of another kind (``sqlite:///x.db``, ``file:x.db``, ``mysql://...``),
+    a PostgreSQL URL without a host, a folder, a path holding a NUL."""
+    from reactieveld.i18n import text
+    from reactieveld.store.open import check_postgres_url
 
-    if not is_postgres_url(value) and "://" not in value:  # "mysql://...": said below
-        return Path(value).expanduser()
+    example = default_db_path()
+    if not value.strip():
+        raise UsageError(text("cli.db.empty", language, flag=flag, example=example))
+    scheme = _SCHEME.match(value)
+    if scheme and scheme.group(1).lower() not in _PG_SCHEMES:
+        name = scheme.group(1).lower()
+        rest = value[scheme.end() :].removeprefix("//")
+        if name in ("sqlite", "file") and rest.strip() and "\0" not in rest:
+            example = Path(rest).expanduser()  # sqlite:///x.db: the path it names
+        said = text("cli.db.scheme", language, flag=flag, scheme=name[:20], example=example)
+        raise UsageError(said)
+    if "\0" in value:
+        raise UsageError(text("cli.db.nul", language, flag=flag, example=example))
+    if not scheme and "://" not in value:
+        path = Path(value).expanduser()
+        if path.is_dir():
+            said = text("cli.is_dir", language, path=value, example=path / "memory.db")
+            raise UsageError(f"{flag} {said}")
+        return path
     try:
         return check_postgres_url(value)
     except ValueError as exc:
         expected, got = (*exc.args, "something else")[:2]
-        raise UsageError(
-            f"--db: expected {expected}, got {got} (a password comes from [store] "
-            "password_env, PGPASSWORD or ~/.pgpass)"
-        ) from None
+        raise UsageError(f"{flag}: expected {expected}, got {got}") from None
+
+
+#: A URL's scheme (``sqlite:``, ``file:``, ``mysql://``): two letters or more, so that
+#: no path is read as one by its first word (``./x:y.db`` has a "/" before the colon).
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):")
+_PG_SCHEMES = ("postgresql", "postgres")
 
 
 def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> SourceConfig:
@@ -727,7 +753,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config_arg = args.config or None
     ctx = Context(
         config_arg=config_arg,
-        db_arg=args.db or None,
+        db_arg=getattr(args, "db", None),
         lang=getattr(args, "lang", None),
         demo=getattr(args, "demo", False),
         loaded=loaded,
@@ -739,6 +765,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_library_logs()  # asyncpg's and httpx's own lines never reach the screen
 
     try:
+        if ctx.db_arg is not None:
+            ctx.db_path  # noqa: B018 (a bad --db is said before anything is read or made)
         if ctx.demo and command is not cmd_app:
             seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
         return command(args, ctx)

@@ -216,6 +216,7 @@ def _no_store(config: Any, where: Any) -> str:
 
 def export_options(config: Any, args: argparse.Namespace) -> Any:
     """ExportOptions from parsed arguments; ValueError on a bad date or code."""
+    from reactieveld.read.figures import bounds_of
     from reactieveld.reports.formats import ExportOptions, describe_filters
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
@@ -228,8 +229,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
         if codebook.role(r) is None:
             codes = ", ".join(c.code for c in codebook.roles)
             raise ValueError(i18n_text("cli.role", language, code=r, codes=codes))
-    since = _date("--since", args.since, language)
-    until = _date("--until", args.until, language, end=True)
+    since, until = bounds_of(args.since, args.until, language=language)
     kw: dict[str, Any] = {}
     if getattr(args, "status", None):
         kw["statuses"] = tuple(RemoteStatus(s) for s in args.status)
@@ -262,23 +262,6 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
         ),
         **kw,
     )
-
-
-def _date(flag: str, value: str | None, language: str, *, end: bool = False) -> Any:
-    """A ``--since``/``--until`` as the one date rule reads it (``parse_date``); a value
-    it cannot read is a ValueError naming the flag, in ``language``."""
-    from reactieveld.read.figures import DateRangeError, parse_date
-
-    if not value:
-        return None
-    try:
-        return parse_date(value, end=end)
-    except DateRangeError:
-        said = i18n_text("search.problem.range", language, what=f"{flag} {value!r}")
-        raise ValueError(said) from None
-    except ValueError:
-        said = i18n_text("stats.err.date", language, flag=flag, value=repr(value))
-        raise ValueError(said) from None
 
 
 async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = None) -> Any:

@@ -852,6 +852,14 @@ def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
     replace = book.get("mode", "extend") == "replace"
     questions = _codes(reader, book, TagKind.QUESTION, replace)
     roles = _codes(reader, book, TagKind.ROLE, replace)
+    for array, codes in (("questions", questions), ("roles", roles)):
+        if replace and not codes:  # stats would show bare codes, "answered 0/258"
+            raise reader.error(
+                ("codebook", "mode"),
+                "[codebook]",
+                f'key "mode": "replace" without [[codebook.{array}]] leaves no {array} to '
+                f'code; add them, or give mode = "extend" to keep the default ones',
+            )
     if not replace and questions == DEFAULT_CODEBOOK.questions and roles == DEFAULT_CODEBOOK.roles:
         if book.get("version", DEFAULT_CODEBOOK.version) == DEFAULT_CODEBOOK.version:
             return DEFAULT_CODEBOOK

@@ -328,6 +328,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # the other commands' own lines (cli.py, cli_read.py, cli_store.py)
     "cli.no_store": ("geen geheugen gevonden op {where}", "no memory store at {where}"),
+    # A --db (or REACTIEVELD_DB, {flag}) that names no memory: said before anything is made.
+    "cli.db.empty": (
+        "{flag} is leeg: geef het bestand van het geheugen (bijv. {example}) of een "
+        "postgresql://-URL, of laat {flag} weg voor het standaardgeheugen",
+        "{flag} is empty: give the memory store's file (e.g. {example}) or a postgresql:// "
+        "URL, or leave {flag} out for the default store",
+    ),
+    "cli.db.scheme": (
+        "{flag}: een {scheme}:-URL neemt reactieveld niet; geef het pad van een SQLite-bestand "
+        "(bijv. {example}) of een postgresql://-URL",
+        "{flag}: reactieveld does not take a {scheme}: URL; give a SQLite file's path "
+        "(e.g. {example}) or a postgresql:// URL",
+    ),
+    "cli.db.nul": (
+        "{flag}: een pad kan geen NUL-teken bevatten; geef het bestand van het geheugen "
+        "(bijv. {example})",
+        "{flag}: a path cannot hold a NUL character; give the memory store's file (e.g. {example})",
+    ),
     "cli.no_dir": ("{path}: die map bestaat niet", "{path}: directory does not exist"),
     "cli.is_dir": (
         "{path}: is een map; geef een bestandsnaam, bijv. {example}",
@@ -466,11 +484,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "only responses with this status (repeatable; {statuses}, or a word the interface "
         "shows for it)",
     ),
+    # search's, export's and agreement's: a day or a date-time (read.figures.parse_date).
     "cli.help.since": (
-        "binnengekomen op of na DATUM (JJJJ-MM-DD)",
-        "arrived on or after DATE (YYYY-MM-DD)",
+        "binnengekomen op of na DATUM: een dag (JJJJ-MM-DD, vanaf 00:00 UTC) of een tijdstip "
+        "(2026-03-01T14:30, in UTC tenzij er een zone bij staat, zoals +01:00)",
+        "arrived on or after DATE: a day (YYYY-MM-DD, from 00:00 UTC) or a date-time "
+        "(2026-03-01T14:30, in UTC unless it names a zone, such as +01:00)",
     ),
-    "cli.help.until": ("binnengekomen op of vóór DATUM", "arrived on or before DATE"),
+    "cli.help.until": (
+        "binnengekomen op of vóór DATUM: een dag (tot en met die dag, UTC) of een tijdstip "
+        "(tot dat moment); niet vóór --since",
+        "arrived on or before DATE: a day (up to and including it, UTC) or a date-time (up "
+        "to that moment); not before --since",
+    ),
     "cli.help.export": (
         "een rapport: Markdown per planningsvraag, CSV of JSONL; of het logboek van de "
         "motiveringen van beslissingen (--format decisions)",
@@ -1306,14 +1332,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "codeurs dat hetzelfde gaf; n: reacties met waarden van twee codeurs of meer. "
         "Oordeel: betrouwbaar bij alfa ≥ 0,800, voorlopig van 0,667 tot 0,800, niet "
         "betrouwbaar daaronder, te weinig bij minder dan {min} reacties; onbepaald (alfa —) "
-        "als alle codeurs overal dezelfde waarde gaven: dan valt er niets te meten.",
+        "als bij genoeg reacties alle codeurs overal dezelfde waarde gaven: dan valt er "
+        "niets te meten.",
         "Per planning question: whether the question occurs in the response or not (one "
         "value per coder per response); role: the role given (no role given counts as "
         "missing). alpha: Krippendorff's alpha (nominal), computed exactly; agree: the "
         "share of pairs of coders that gave the same value; n: responses with values from "
         "two coders or more. Verdict: reliable at alpha >= 0.800, tentative from 0.667 to "
         "0.800, not reliable below, too few under {min} responses; undefined (alpha —) "
-        "when every coder gave the same value everywhere: there is nothing to measure.",
+        "when, with enough responses, every coder gave the same value everywhere: there is "
+        "nothing to measure.",
     ),
     # The hour's unit in a duration (``2 d 3 u`` / ``2 d 3 h``).
     "stats.hour": ("u", "h"),
@@ -1417,8 +1445,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: that day runs off the calendar (years 1 to 9999); give another",
     ),
     "search.problem.date": (
-        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01",
-        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01",
+        "{what}: geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01, of een tijdstip, "
+        "bijvoorbeeld 2026-03-01T14:30",
+        "{what}: not a date; write YYYY-MM-DD, e.g. 2026-03-01, or a date-time, e.g. "
+        "2026-03-01T14:30",
+    ),
+    "search.problem.order": (
+        "{what}: het begin ligt na het einde; draai ze om of kies andere datums",
+        "{what}: the start is after the end; swap them or give other dates",
     ),
     "search.problem.no_sources": ("(nog geen)", "(none yet)"),
     # the Markdown report

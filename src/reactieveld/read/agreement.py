@@ -19,7 +19,7 @@ drift). When every value is one category the expected disagreement is zero and a
   same value (for two coders: the share of units where they agree).
 * **verdict** (Krippendorff's conventions): ``reliable`` at alpha >= 0.800, ``tentative``
   from 0.667 up to 0.800, ``not_reliable`` below; ``too_few`` under :data:`MIN_UNITS`
-  pairable units; ``undefined`` when alpha is.
+  pairable units (none too, whatever alpha); ``undefined`` when alpha is, with enough.
 """
 
 from __future__ import annotations
@@ -117,11 +117,12 @@ def percent_agreement(units: Iterable[Unit]) -> Fraction | None:
 
 
 def verdict(alpha: Fraction | None, units: int) -> Verdict:
-    """Krippendorff's conventions; too few pairable units or an undefined alpha first."""
-    if alpha is None:
-        return "undefined"
+    """Krippendorff's conventions; too few pairable units first (none is too few, not
+    "undefined": the verdict is the same for 0 as for 19), then an undefined alpha."""
     if units < MIN_UNITS:
         return "too_few"
+    if alpha is None:
+        return "undefined"
     if alpha >= RELIABLE:
         return "reliable"
     if alpha >= TENTATIVE:

@@ -203,12 +203,14 @@ def _period(
             )
         return Period(first, today)
     if first > last:
-        raise PeriodError(
-            text("err.order", language).format(
-                **named, first=first.isoformat(), last=last.isoformat()
-            )
-        )
+        raise _order_error(first.isoformat(), last.isoformat(), language, named)
     return Period(first, last)
+
+
+def _order_error(first: str, last: str, language: str, named: Mapping[str, str]) -> PeriodError:
+    """``--since X is after --until Y``: the one line of every period that ends before
+    it begins (stats' days, export's and search's moments)."""
+    return PeriodError(text("err.order", language).format(**named, first=first, last=last))
 
 
 def period_from_text(
@@ -790,6 +792,40 @@ def parse_date(value: str, *, end: bool = False) -> datetime:
     except OverflowError:  # 9999-12-31 inclusive, 0001-01-01T00:00+05:00: no UTC day
         raise DateRangeError(f"{value}: off the calendar (years 1 to 9999)") from None
     return moment
+
+
+def bounds_of(
+    since: str | None,
+    until: str | None,
+    *,
+    language: str = "en",
+    names: PeriodNames = FLAGS,
+) -> tuple[datetime | None, datetime | None]:
+    """The moments of ``--since``/``--until`` (``sinds:``/``tot:``) as every command that
+    takes them reads them (export, search, agreement): each by :func:`parse_date` (a day
+    or a date-time; until inclusive), None where not given; a period that ends before it
+    begins is refused as :func:`period_of` refuses it (``stats``, the dashboard). Raises
+    :class:`PeriodError`, one line naming the flag, in ``language``."""
+    named = names.values()
+    moments: list[datetime | None] = []
+    for name, value, end in ((names.since, since, False), (names.until, until, True)):
+        if not value or not value.strip():
+            moments.append(None)
+            continue
+        try:
+            moments.append(parse_date(value, end=end))
+        except DateRangeError:
+            said = ui_text("search.problem.range", language, what=f"{name} {value!r}")
+            raise PeriodError(said) from None
+        except ValueError:
+            raise PeriodError(
+                text("err.date", language).format(flag=name, value=repr(value))
+            ) from None
+    first, last = moments
+    # until is the end (excluded): a period from it on, or later, holds no moment.
+    if first is not None and last is not None and first >= last:
+        raise _order_error(str(since).strip(), str(until).strip(), language, named)
+    return first, last
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:

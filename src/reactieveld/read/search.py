@@ -124,7 +124,8 @@ class FilterProblem:
 
     key: str
     value: str
-    #: "question", "role", "status", "source", "date", "range" (off the calendar) or
+    #: "question", "role", "status", "source", "date", "range" (off the calendar),
+    #: "order" (a since after its until: ``key`` the since as typed, ``value`` the until) or
     #: "exclude" (a word with "-" before it: ``key`` and ``sep`` empty)
     kind: str
     sep: str = ":"
@@ -195,6 +196,8 @@ def parse_query(
         "statuses": list(flt.statuses),
     }
     since, until = flt.since, flt.until
+    # The bounds as typed (a base's as its day): a backwards period names them.
+    said = {"since": _bound(since, end=False), "until": _bound(until, end=True)}
     problems: list[FilterProblem] = []
 
     def take(m: re.Match[str]) -> str:
@@ -235,9 +238,9 @@ def parse_query(
         if found is None:
             problems.append(FilterProblem(m.group(1), value, _KINDS[target]))
         elif target == "since":
-            since = found
+            since, said["since"] = found, f"{m.group(1)}:{value}"
         elif target == "until":
-            until = found
+            until, said["until"] = found, f"{m.group(1)}:{value}"
         else:
             lists[target].append(found)
         return " " + after
@@ -247,6 +250,8 @@ def parse_query(
     # "parkeren", every word being required: the opposite. Said, not searched.
     excluded = dict.fromkeys(_EXCLUDED.findall(words))  # each once, as typed first
     problems += [FilterProblem("", w, "exclude", sep="") for w in excluded]
+    if since is not None and until is not None and since >= until:  # as every command
+        problems.append(FilterProblem(said["since"], said["until"], "order", sep=" "))
     flt = replace(
         flt,
         sources=tuple(dict.fromkeys(lists["sources"])),
@@ -257,6 +262,14 @@ def parse_query(
         until=until,
     )
     return ParsedQuery(words, flt, tuple(problems))
+
+
+def _bound(moment: datetime | None, *, end: bool) -> str:
+    """A filter's bound given before the query (``--since``), as its UTC day."""
+    if moment is None:
+        return ""
+    day = (moment - timedelta(microseconds=1) if end else moment).astimezone(UTC)
+    return f"{'--until' if end else '--since'} {day:%Y-%m-%d}"
 
 
 # -- what a problem says --------------------------------------------------------------------
