@@ -155,7 +155,7 @@ def test_the_messages_say_what_to_do(good, tmp_path):
         "damaged": (truncated, ".recover"),
         "empty": (empty, "restore it from a backup"),
         "text": (text_file, "not a reactieveld memory store"),
-        "dir": (folder, "is a folder"),
+        "dir": (folder, "give a file name"),
         "newer": (newer, "upgrade reactieveld"),
     }
     for name, (kind, words) in cases.items():
