@@ -456,7 +456,7 @@ class _ReaderStore(SqliteStore):
     def read_only_reason(self, language: str = "en") -> str | None:
         from reactieveld.i18n import text
 
-        return text("ro.reader", language, role="piet", group="reactieveld_reader")
+        return text("conn.store.ro_reader", language, role="piet", group="reactieveld_reader")
 
 
 @pytest.mark.usefixtures("tui_env")

@@ -737,6 +737,15 @@ def _unrecognized(args: Any, extra: Sequence[str], language: str) -> str:
     return text("argparse.unrecognized", language, args=" ".join(extra))
 
 
+def _language_of(ctx: Context, argv: Sequence[str] | None) -> str:
+    """The reader's language for a line said after the command ran: the configuration's
+    (--lang applied), else as the parser had it (a configuration that cannot be read)."""
+    try:
+        return ctx.config.ui.language
+    except (ConfigError, UsageError, OSError, ValueError):
+        return language_before_parsing(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args: Any = _app_args(argv)
@@ -776,7 +785,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         # An unusable memory store (damaged, not a database, newer, read-only, a full
         # disk, ...), for every command: its one line says which file and what to do.
-        print(f"reactieveld: {_one_line(str(exc))}", file=sys.stderr)
+        said = exc.said(_language_of(ctx, argv))
+        print(f"reactieveld: {_one_line(said)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -795,11 +795,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "read-only: {path} cannot be written (browsing, search and export work)",
     ),
     # A team database on which this login may only read (issue 13, PostgreSQL).
-    "ro.reader": (
+    "conn.store.ro_reader": (
         "alleen-lezen: rol {role} is een lezer ({group}): zoeken, rapporten en dashboard",
         "read-only: role {role} is a reader ({group}): search, reports and dashboard only",
     ),
-    "ro.asked": (
+    "conn.store.ro_asked": (
         "alleen-lezen geopend (bekijken, zoeken en exporteren werken)",
         "opened read-only (browsing, search and export work)",
     ),
@@ -1603,6 +1603,169 @@ STRINGS: dict[str, tuple[str, str]] = {
         "de verbinding met de server is verbroken ({reason}); probeer het opnieuw als de "
         "server terug is",
         "the connection to the server was lost ({reason}); try again when the server is back",
+    ),
+    # The memory store's errors (store/errors.py, store/files.py, store/schema.py,
+    # store/pg/*): a StoreError is made in English from these, and every line that shows
+    # one reads it back in its reader's language (StoreError.said). {path}/{where}: the
+    # file or the URL; {said}: SQLite's or the server's own words, kept as they are.
+    "conn.store.not_ours": (
+        "{path} is geen geheugen van reactieveld (geen SQLite-database, of versleuteld): "
+        "kies een andere --db, of zet het bestand terug uit een back-up",
+        "{path} is not a reactieveld memory store (not an SQLite database, or encrypted): "
+        "choose another --db, or restore the file from a backup",
+    ),
+    "conn.store.damaged": (
+        "{path} is beschadigd ({reason}): zet het terug uit een back-up, of red wat er "
+        'over is met: sqlite3 {path} ".recover" | sqlite3 recovered.db',
+        "{path} is damaged ({reason}): restore it from a backup, or save what is left "
+        'with: sqlite3 {path} ".recover" | sqlite3 recovered.db',
+    ),
+    "conn.store.tables_changed": (
+        "de tabellen zijn niet zoals reactieveld ze maakte: {said}",
+        "its tables are not as reactieveld made them: {said}",
+    ),
+    "conn.store.disk_full": (
+        "de schijf met {path} is vol (of het bestand is zo groot als het mag worden): "
+        "maak ruimte vrij en probeer het opnieuw; niets van de laatste wijziging is bewaard",
+        "the disk holding {path} is full (or the file reached its size limit): free disk "
+        "space and try again; nothing of the last change was stored",
+    ),
+    "conn.store.read_only_file": (
+        "{path} kan niet worden beschreven (een alleen-lezen bestand, map of schijf): maak "
+        "het beschrijfbaar, of kopieer het elders heen en gebruik --db",
+        "{path} cannot be written (a read-only file, folder or disk): make it writable, or "
+        "copy it elsewhere and use --db",
+    ),
+    "conn.store.cannot_open": (
+        "kan {path} niet openen (het systeem zei: {said}): controleer of het bestand en "
+        "zijn map bestaan en gelezen en beschreven mogen worden, of kies een andere --db",
+        "cannot open {path} (the system said: {said}): check that it and its folder exist "
+        "and may be read and written, or choose another --db",
+    ),
+    "conn.store.io": (
+        "kan {path} niet lezen of beschrijven (schijffout: {said}): controleer de schijf, "
+        "en zet het bestand terug uit een back-up als het blijft",
+        "cannot read or write {path} (disk I/O error: {said}): check the disk, then restore "
+        "the file from a backup if it persists",
+    ),
+    "conn.store.no_memory": (
+        "geen werkgeheugen meer bij het gebruik van {path}: sluit andere programma's en "
+        "probeer het opnieuw",
+        "out of memory while using {path}: close other programs and try again",
+    ),
+    "conn.store.foreign_file": (
+        "{path} is een database van een ander programma ({whose}), geen geheugen van "
+        "reactieveld; er is niets in veranderd: kies een andere --db",
+        "{path} is a database of another program ({whose}), not a reactieveld memory "
+        "store; nothing in it was changed: choose another --db",
+    ),
+    "conn.store.wal": (
+        "het geheugen kon niet naar WAL overschakelen (journaalmodus {said})",
+        "the memory store could not switch to WAL (journal mode {said})",
+    ),
+    "conn.store.too_new": (
+        "{path} heeft schemaversie {n}, nieuwer dan dit programma kent ({latest}): werk "
+        "reactieveld bij (of kies een andere --db)",
+        "{path} has schema version {n}, newer than this program knows ({latest}): upgrade "
+        "reactieveld (or choose another --db)",
+    ),
+    "conn.store.migration_failed": (
+        "{path}: migratie {name} mislukte ({said}); er is niets van toegepast: meld dit, en "
+        "gebruik intussen de vorige versie van reactieveld",
+        "{path}: migration {name} failed ({said}); nothing of it was applied: report this, "
+        "and keep using the previous version of reactieveld meanwhile",
+    ),
+    "conn.store.folder": (
+        "{path} is een map, geen geheugenbestand: kies een bestand met --db (bijv. {example})",
+        "{path} is a folder, not a memory store file: choose a file with --db (e.g. {example})",
+    ),
+    "conn.store.none_at": (
+        "er is geen geheugen op {path}: controleer --db",
+        "there is no memory store at {path}: check --db",
+    ),
+    "conn.store.cannot_create": (
+        "kan het geheugen {path} niet maken (het systeem zei: {said}); kies een andere "
+        "--db, of maak schijfruimte vrij",
+        "cannot create the memory store {path} (the system said: {said}); choose another "
+        "--db, or free disk space",
+    ),
+    "conn.store.empty_file": (
+        "{path} is leeg (0 bytes), geen geheugen: was het er een, zet het dan terug uit een "
+        "back-up; voor een nieuw geheugen: verwijder het lege bestand",
+        "{path} is empty (0 bytes), not a memory store: if it was one, restore it from a "
+        "backup; to start a new memory, remove the empty file",
+    ),
+    "conn.store.pg_ssl_required": (
+        "{where}: de server eist SSL ({said}): zet sslmode=require in [store] url",
+        "{where}: the server requires SSL ({said}): set sslmode=require in [store] url",
+    ),
+    "conn.store.pg_login": (
+        "{where}: de server weigerde de aanmelding ({said}): controleer de rol, en het "
+        "wachtwoord in de variabele die [store] password_env noemt (of PGPASSWORD, "
+        "~/.pgpass)",
+        "{where}: the server refused the login ({said}): check the role, and the password "
+        "in the variable named by [store] password_env (or PGPASSWORD, ~/.pgpass)",
+    ),
+    "conn.store.pg_no_database": (
+        "{where}: {said}: maak de database eerst (createdb), of verbeter [store] url",
+        "{where}: {said}: create it first (createdb), or correct [store] url",
+    ),
+    "conn.store.pg_no_ssl": (
+        "{where}: de server aanvaardt geen SSL ({said}): zet sslmode=disable of "
+        "sslmode=prefer in [store] url, of zet SSL aan op de server",
+        "{where}: the server does not accept SSL ({said}): set sslmode=disable or "
+        "sslmode=prefer in [store] url, or turn SSL on at the server",
+    ),
+    "conn.store.pg_timeout": (
+        "{where}: geen antwoord van de server op tijd: draait hij, en is hij bereikbaar?",
+        "{where}: no answer from the server in time: is it running and reachable?",
+    ),
+    "conn.store.pg_refused": (
+        "{where}: de server weigerde de verbinding ({said})",
+        "{where}: the server refused the connection ({said})",
+    ),
+    "conn.store.pg_cannot_connect": (
+        "{where}: kan niet met het geheugen verbinden ({said})",
+        "{where}: cannot connect to the memory ({said})",
+    ),
+    "conn.store.pg_may_not_change": (
+        "{where}: rol {role} mag het geheugen niet veranderen ({said}); een lezer zoekt, "
+        "maakt rapporten en ziet het dashboard: vraag het een moderator",
+        "{where}: role {role} may not change the memory ({said}); a reader searches, "
+        "reports and sees the dashboard: ask a moderator",
+    ),
+    "conn.store.pg_unchangeable": (
+        "{where}: {reason}: er kan niets worden veranderd",
+        "{where}: {reason}: nothing can be changed",
+    ),
+    "conn.store.pg_too_new": (
+        "{where} heeft schemaversie {n}, nieuwer dan dit programma kent ({latest}): werk "
+        "reactieveld bij op deze computer",
+        "{where} has schema version {n}, newer than this program knows ({latest}): upgrade "
+        "reactieveld on this machine",
+    ),
+    "conn.store.pg_foreign": (
+        "{where} bevat tabellen van een ander programma ({shown}), geen geheugen van "
+        "reactieveld; er is niets in veranderd: geef reactieveld een eigen database "
+        "(createdb), of controleer [store] url",
+        "{where} holds tables of another program ({shown}), not a reactieveld memory; "
+        "nothing in it was changed: give reactieveld a database of its own (createdb), or "
+        "check [store] url",
+    ),
+    "conn.store.pg_migration_rights": (
+        "{where}: migratie {name} vraagt meer rechten dan rol {role} heeft ({said}): start "
+        "reactieveld een keer als eigenaar van de database (met CREATEROLE, of met de rollen "
+        "reactieveld_moderator en reactieveld_reader vooraf gemaakt)",
+        "{where}: migration {name} needs more rights than role {role} has ({said}): start "
+        "reactieveld once as the database's owner (with CREATEROLE, or with the roles "
+        "reactieveld_moderator and reactieveld_reader made first)",
+    ),
+    "conn.store.pg_too_old": (
+        "{where} heeft een ouder schema dan dit programma nodig heeft ({latest}): start "
+        "reactieveld een keer als moderator of als eigenaar van de database om het bij te "
+        "werken",
+        "{where} has an older schema than this program needs ({latest}): start reactieveld "
+        "once as a moderator or the database's owner to upgrade it",
     ),
     "conn.attempts.one": ("{error} (na 1 poging)", "{error} (after 1 attempt)"),
     # the fetch process (fetchproc.py) that ended under a round; {words}: its last lines

@@ -81,7 +81,18 @@ __getattr__ = names_in("reactieveld.store.values", _LATER_VALUES, of=__name__)  
 
 
 class StoreError(Exception):
-    """The store cannot do what was asked (e.g. a newer schema than this program knows)."""
+    """The store cannot do what was asked (e.g. a newer schema than this program knows).
+
+    Its text is English, made from the i18n table's ``conn.store.*`` templates (one form
+    for scripts and for the other processes that store it); :meth:`said` is the one way a
+    line shows it to a person, in their language."""
+
+    def said(self, language: str) -> str:
+        """This error in ``language`` (the table's templates read back; a path, a URL and
+        SQLite's or the server's own words kept as they are)."""
+        from reactieveld.i18n import in_language
+
+        return in_language(str(self), language)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+from reactieveld.i18n import stored, text
 from reactieveld.store.base import StoreError
 
 
@@ -30,33 +31,21 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
     elif code == sqlite3.SQLITE_ERROR and _SCHEMA_GONE.search(str(exc)):
         # Our own SQL meets a schema that is not what the migrations made: its text in
         # the file was garbled (or another program changed it).
-        return damaged_error(path, f"its tables are not as reactieveld made them: {exc}")
+        return damaged_error(path, text("conn.store.tables_changed", "en", said=exc))
     if code == sqlite3.SQLITE_NOTADB:
         return not_a_store(path)
     elif code == sqlite3.SQLITE_CORRUPT:
         return damaged_error(path, str(exc))
     elif code == sqlite3.SQLITE_FULL:
-        what = (
-            f"the disk holding {path} is full (or the file reached its size limit): free "
-            "disk space and try again; nothing of the last change was stored"
-        )
+        what = stored("conn.store.disk_full", path=path)
     elif code == sqlite3.SQLITE_READONLY:
-        what = (
-            f"{path} cannot be written (a read-only file, folder or disk): make it "
-            "writable, or copy it elsewhere and use --db"
-        )
+        what = stored("conn.store.read_only_file", path=path)
     elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
-        what = (
-            f"cannot open {path} ({exc}): check that it and its folder exist and may be "
-            "read and written, or choose another --db"
-        )
+        what = stored("conn.store.cannot_open", path=path, said=exc)
     elif code == sqlite3.SQLITE_IOERR:
-        what = (
-            f"cannot read or write {path} (disk I/O error: {exc}): check the disk, then "
-            "restore the file from a backup if it persists"
-        )
+        what = stored("conn.store.io", path=path, said=exc)
     elif code == sqlite3.SQLITE_NOMEM:
-        what = f"out of memory while using {path}: close other programs and try again"
+        what = stored("conn.store.no_memory", path=path)
     else:
         return None
     return StoreError(what)
@@ -64,10 +53,7 @@ def unusable_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
 
 def not_a_store(path: Path) -> StoreError:
     """The StoreError of a file that is no SQLite database at all."""
-    return StoreError(
-        f"{path} is not a reactieveld memory store (not an SQLite database, or "
-        "encrypted): choose another --db, or restore the file from a backup"
-    )
+    return StoreError(stored("conn.store.not_ours", path=path))
 
 
 #: SQLite's words for a schema that lacks what the migrations made.
@@ -79,7 +65,4 @@ _SCHEMA_GONE = re.compile(
 
 def damaged_error(path: Path, what: str) -> StoreError:
     """The StoreError of a damaged file: restore it, or recover what is left."""
-    return StoreError(
-        f"{path} is damaged ({what}): restore it from a backup, or save what is left "
-        f'with: sqlite3 {path} ".recover" | sqlite3 recovered.db'
-    )
+    return StoreError(stored("conn.store.damaged", path=path, reason=what))

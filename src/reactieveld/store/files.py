@@ -9,6 +9,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import not_a_store
 
@@ -30,14 +31,11 @@ def prepare_path(path: Path, read_only: bool) -> bool:
     be anything (a typo in --db names another program's file); the store tightens its
     mode (:func:`tighten_modes`) once it knows the file is a memory store."""
     if path.is_dir():
-        raise StoreError(
-            f"{path} is a folder, not a memory store file: choose a file with --db "
-            f"(e.g. {path / 'memory.db'})"
-        )
+        raise StoreError(stored("conn.store.folder", path=path, example=path / "memory.db"))
     folder = path.parent
     if not path.exists():
         if read_only:
-            raise StoreError(f"there is no memory store at {path}: check --db")
+            raise StoreError(stored("conn.store.none_at", path=path))
         try:
             folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
             # SQLite makes -wal and -shm with the database file's mode: 0600 here means
@@ -47,15 +45,11 @@ def prepare_path(path: Path, read_only: bool) -> bool:
             pass
         except OSError as exc:
             raise StoreError(
-                f"cannot create the memory store {path}: {exc.strerror or exc}; choose "
-                "another --db, or free disk space"
+                stored("conn.store.cannot_create", path=path, said=exc.strerror or exc)
             ) from exc
         return False
     if _found_empty(path):
-        raise StoreError(
-            f"{path} is empty (0 bytes), not a memory store: if it was one, restore it from "
-            "a backup; to start a new memory, remove the empty file"
-        )
+        raise StoreError(stored("conn.store.empty_file", path=path))
     if not held_here(path) and not _sqlite_header(path):
         # SQLite would take a file shorter than a page for a new database and write one
         # over it; any other it refuses only after it has been opened for writing.

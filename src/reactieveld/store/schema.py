@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from reactieveld.i18n import stored
 from reactieveld.store.authors import author_tokens
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import unusable_error
@@ -73,10 +74,7 @@ def check_ours(db: sqlite3.Connection, path: Path) -> None:
         return
     shown = ", ".join(repr(t[:40]) for t in tables[:4]) + (", ..." if len(tables) > 4 else "")
     whose = f"application id {app:#x}" if app else f"tables {shown}"
-    raise StoreError(
-        f"{path} is a database of another program ({whose}), not a reactieveld memory "
-        "store; nothing in it was changed: choose another --db"
-    )
+    raise StoreError(stored("conn.store.foreign_file", path=path, whose=whose))
 
 
 def mark_ours(db: sqlite3.Connection) -> None:
@@ -107,7 +105,7 @@ def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
             delay = min(delay * 2, 0.1)
             continue
         if mode.lower() != "wal" and str(db.execute("PRAGMA database_list").fetchone()[2]):
-            raise StoreError(f"the memory store could not switch to WAL (journal mode {mode})")
+            raise StoreError(stored("conn.store.wal", said=mode))
         return
 
 
@@ -117,10 +115,7 @@ def check_version(db: sqlite3.Connection) -> int:
     latest = max(n for n, _, _ in migrations())
     if current > latest:
         path = db.execute("PRAGMA database_list").fetchone()[2] or "this memory store"
-        raise StoreError(
-            f"{path} has schema version {current}, newer than this program knows "
-            f"({latest}): upgrade reactieveld (or choose another --db)"
-        )
+        raise StoreError(stored("conn.store.too_new", path=path, n=current, latest=latest))
     return current
 
 
@@ -152,8 +147,7 @@ def migrate(db: sqlite3.Connection) -> int:
                 if unusable is not None:
                     raise unusable from exc
             raise StoreError(
-                f"{path}: migration {name} failed ({exc}); nothing of it was applied: "
-                "report this, and keep using the previous version of reactieveld meanwhile"
+                stored("conn.store.migration_failed", path=path, name=name, said=exc)
             ) from exc
         db.execute("COMMIT")
         current = number

@@ -521,7 +521,11 @@ class ReactieveldApp(App[int]):
         except StoreError as exc:
             if self._reader_task is task:
                 self._reader_task = None
-                self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
+                self.notify(
+                    one_line(exc.said(self.i18n.language), limit=300),
+                    severity="error",
+                    markup=False,
+                )
             return self.reader
         self.reader = reader
         return reader
@@ -1018,7 +1022,11 @@ class ReactieveldApp(App[int]):
         except Exception as exc:  # noqa: BLE001 - a task's error would reach nobody
             # The store failed under the poll (a damaged file, a dropped connection):
             # said once, in one line; the app goes on without live updates.
-            text = str(exc) if isinstance(exc, StoreError) else f"live: {exc or type(exc)}"
+            text = (
+                exc.said(self.i18n.language)
+                if isinstance(exc, StoreError)
+                else f"live: {exc or type(exc)}"
+            )
             self.notify(one_line(text, limit=300), severity="error", markup=False)
 
     async def _stop_live(self) -> None:
@@ -1071,7 +1079,9 @@ class ReactieveldApp(App[int]):
             self.memory_away()  # the header says it; the store changed nothing
             return True
         except StoreError as exc:
-            self.notify(one_line(str(exc), limit=300), severity="error", markup=False)
+            self.notify(
+                one_line(exc.said(self.i18n.language), limit=300), severity="error", markup=False
+            )
             return True
 
     @on(Worker.StateChanged)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from reactieveld.i18n import text
+from reactieveld.i18n import stored, text
 from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
@@ -40,33 +40,24 @@ def connect_error(where: str, exc: BaseException) -> StoreError:
     if isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError) and (
         "no encryption" in str(exc)
     ):
-        return StoreError(
-            f"{where}: the server requires SSL ({exc}): set sslmode=require in [store] url"
-        )
+        return StoreError(stored("conn.store.pg_ssl_required", where=where, said=exc))
     if isinstance(
         exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
     ):
-        return StoreError(
-            f"{where}: the server refused the login ({exc}): check the role, and the password "
-            "in the variable named by [store] password_env (or PGPASSWORD, ~/.pgpass)"
-        )
+        return StoreError(stored("conn.store.pg_login", where=where, said=exc))
     if isinstance(exc, asyncpg.InvalidCatalogNameError):
-        return StoreError(f"{where}: {exc}: create it first (createdb), or correct [store] url")
+        return StoreError(stored("conn.store.pg_no_database", where=where, said=exc))
     if isinstance(exc, OSError) and "SSL" in str(exc):
-        return StoreError(
-            f"{where}: the server does not accept SSL ({exc}): set sslmode=disable or "
-            "sslmode=prefer in [store] url, or turn SSL on at the server"
-        )
+        return StoreError(stored("conn.store.pg_no_ssl", where=where, said=exc))
     if isinstance(exc, TimeoutError):
-        return StoreUnreachable(
-            f"{where}: no answer from the server in time: is it running and reachable?"
-        )
+        return StoreUnreachable(stored("conn.store.pg_timeout", where=where))
     if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
-        return StoreError(f"{where}: the server refused the connection ({exc})")
+        return StoreError(stored("conn.store.pg_refused", where=where, said=exc))
     if isinstance(exc, CONNECTION_ERRORS):
         said = text("conn.pg.unreachable", "en", reason=_reason(exc))
         return StoreUnreachable(f"{where}: {said}")
-    return StoreError(f"{where}: cannot connect ({type(exc).__name__}: {exc})")
+    said = f"{type(exc).__name__}: {exc}"
+    return StoreError(stored("conn.store.pg_cannot_connect", where=where, said=said))
 
 
 def _reason(exc: BaseException) -> str:
@@ -141,17 +132,19 @@ class PgBase:
             return None
 
         if self.reader:
-            return text("ro.reader", language, role=self.role, group="reactieveld_reader")
-        return text("ro.asked", language)
+            return text(
+                "conn.store.ro_reader", language, role=self.role, group="reactieveld_reader"
+            )
+        return text("conn.store.ro_asked", language)
 
     async def close(self) -> None:
         await self._pool.close()
 
     def _error(self, exc: BaseException) -> StoreError:
         if isinstance(exc, asyncpg.InsufficientPrivilegeError):
+            role = self.role or "?"
             return StoreError(
-                f"{self.where}: role {self.role or '?'} may not change the memory ({exc}); "
-                "a reader searches, reports and sees the dashboard: ask a moderator"
+                stored("conn.store.pg_may_not_change", where=self.where, role=role, said=exc)
             )
         if isinstance(exc, NOT_CONNECTED):
             return connect_error(self.where, exc)
@@ -173,7 +166,8 @@ class PgBase:
     async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         """``fn(conn)`` in one transaction, rolled back on any error."""
         if self.read_only:
-            raise StoreError(f"{self.where}: {self.read_only_reason()}: nothing can be changed")
+            reason = self.read_only_reason()
+            raise StoreError(stored("conn.store.pg_unchangeable", where=self.where, reason=reason))
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 return await fn(conn)

@@ -8,6 +8,7 @@ import functools
 
 import asyncpg
 
+from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
 from reactieveld.store.schema import read_migrations
 
@@ -44,8 +45,7 @@ def check_version(current: int, where: str) -> None:
     """Refuse a database whose schema is newer than this program knows."""
     if current > SCHEMA_VERSION:
         raise StoreError(
-            f"{where} has schema version {current}, newer than this program knows "
-            f"({SCHEMA_VERSION}): upgrade reactieveld on this machine"
+            stored("conn.store.pg_too_new", where=where, n=current, latest=SCHEMA_VERSION)
         )
 
 
@@ -63,11 +63,7 @@ async def _check_empty(conn: asyncpg.Connection, where: str) -> None:
     if names:
         shown = ", ".join(repr(str(r[0])[:40]) for r in names[:4])
         shown += ", ..." if len(names) > 4 else ""
-        raise StoreError(
-            f"{where} holds tables of another program ({shown}), not a reactieveld memory; "
-            "nothing in it was changed: give reactieveld a database of its own (createdb), "
-            "or check [store] url"
-        )
+        raise StoreError(stored("conn.store.pg_foreign", where=where, shown=shown))
 
 
 async def migrate(conn: asyncpg.Connection, where: str) -> int:
@@ -97,15 +93,13 @@ async def migrate(conn: asyncpg.Connection, where: str) -> int:
                 await conn.execute("GRANT SELECT ON schema_migrations TO PUBLIC")
         except asyncpg.InsufficientPrivilegeError as exc:
             raise StoreError(
-                f"{where}: migration {name} needs more rights than role {role} has "
-                f"({exc}): "
-                "start reactieveld once as the database's owner (with CREATEROLE, or with the "
-                "roles reactieveld_moderator and reactieveld_reader made first)"
+                stored(
+                    "conn.store.pg_migration_rights", where=where, name=name, role=role, said=exc
+                )
             ) from exc
         except asyncpg.PostgresError as exc:
             raise StoreError(
-                f"{where}: migration {name} failed ({exc}); nothing of it was applied: "
-                "report this, and keep using the previous version of reactieveld meanwhile"
+                stored("conn.store.migration_failed", path=where, name=name, said=exc)
             ) from exc
         current = number
     return current

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
 from reactieveld.store.pg.actions import Actions
 from reactieveld.store.pg.base import CONNECTION_ERRORS, connect_error, redact_url
@@ -74,9 +75,7 @@ class PostgresStore(
                     await store._migrate_or_check(conn)
                 if await current_version(conn) != SCHEMA_VERSION:
                     raise StoreError(
-                        f"{where} has an older schema than this program needs "
-                        f"({SCHEMA_VERSION}): start reactieveld once as a moderator or the "
-                        "database's owner to upgrade it"
+                        stored("conn.store.pg_too_old", where=where, latest=SCHEMA_VERSION)
                     )
                 may_decide = await conn.fetchval("SELECT has_table_privilege('actions', 'INSERT')")
             store.read_only = read_only or not may_decide
