@@ -97,7 +97,7 @@ def run_store_copy(
     """Copy ``source`` into the empty ``target`` and print the counts of both per table.
     A ``StoreError`` (one line) propagates: the command line shows it with exit 2."""
     from reactieveld.store.copy import copy_store
-    from reactieveld.store.open import copy_side, open_store
+    from reactieveld.store.open import copy_side, describe, open_store
 
     out = out or sys.stdout
     secret = config.store.author_secret()
@@ -143,7 +143,7 @@ def run_store_copy(
     if repaired:
         print(text("copy.repaired", language, n=repaired), file=out)
     total = sum(c.target for c in counts)
-    print(text("copy.done", language, target=_shown(target), n=total), file=out)
+    print(text("copy.done", language, target=describe(target), n=total), file=out)
     return 0
 
 
@@ -156,13 +156,3 @@ def _new_files(target: str) -> list[Path]:
     if is_postgres_url(target):
         return []
     return [p for p in store_files(Path(target)) if not p.exists()]
-
-
-def _shown(target: str) -> str:
-    from reactieveld.store.open import is_postgres_url
-
-    if is_postgres_url(target):
-        from reactieveld.store.pg.base import redact_url
-
-        return redact_url(target)
-    return target

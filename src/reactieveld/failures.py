@@ -57,6 +57,7 @@ def failure(
     from reactieveld.connectors.base import ConnectorError
     from reactieveld.connectors.http import clean_text, scrub
     from reactieveld.problems import Failure
+    from reactieveld.store.urls import shown_urls
 
     expected = isinstance(exc, ConnectorError) or bool(getattr(exc, "expected", False))
     if isinstance(exc, ConnectorError):
@@ -68,8 +69,10 @@ def failure(
         text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
         if not expected:
             text = f"unexpected {text}"
-    # Scrubbed before it is shortened: a cut secret is no longer recognised.
-    text = _middle(clean_text(scrub(_printable(text), secrets, users), 100_000), LIMIT)
+    # A store's URL as every line shows it (its role, never a password); then scrubbed,
+    # before it is shortened: a cut secret is no longer recognised.
+    text = scrub(shown_urls(_printable(text)), secrets, users)
+    text = _middle(clean_text(text, 100_000), LIMIT)
     retryable = bool(getattr(exc, "retryable", True))
     wait = getattr(exc, "retry_after", None)
     return Failure(text or type(exc).__name__, retryable, wait, expected)

@@ -249,7 +249,9 @@ _JSON_SECRET = re.compile(
     r'(?i)((?:\\?")[a-z_-]*(?:password|passwd|secret|token|api[_-]?key|apikey|authorization)'
     r'(?:\\?")\s*:\s*(?:\\?"))((?:[^"\\]|\\[^"])*)'
 )
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
+#: A PostgreSQL URL's role alone (no password) is no secret: the memory's lines show it
+#: (reactieveld.store.urls.redact_url, which failures.failure applies first).
+_USERINFO = re.compile(r"(?i)\b(?!postgres(?:ql)?://[^/\s@?#:]+@)([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
 
 
 def _forms(secret: str, users: Iterable[str]) -> set[str]:

@@ -3,6 +3,7 @@ password in them) and shown without secrets. Plain functions, no driver imported
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,18 +70,35 @@ def store_missing(target: str | Path) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """The URL as messages show it: without a password (or any other userinfo secret)."""
+    """A PostgreSQL URL as every line shows it: ``postgresql://role@host:port/db``. The
+    role is shown (it is no secret, and says who is refused or waits); a password, the
+    query (its options may hold one) and anything else never. The one form: the CLI's
+    lines, the sync's waiting line and its rounds' lines (:func:`shown_urls`) use it."""
     from urllib.parse import urlsplit, urlunsplit
 
     try:
         parts = urlsplit(url)
     except ValueError:
         return "the PostgreSQL URL"
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    host = parts.netloc.rpartition("@")[2]  # as written: an IPv6 host keeps its brackets
     netloc = f"{parts.username}@{host}" if parts.username else host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+#: A PostgreSQL URL inside a text (a message): up to a space, a quote or a bracket.
+_IN_TEXT = re.compile(r"(?i)\bpostgres(?:ql)?://[^\s'\"<>()]+")
+
+
+def shown_urls(text: str) -> str:
+    """``text`` with every PostgreSQL URL in it as :func:`redact_url` shows it (a line
+    that names the memory, whoever made it); a ``:`` or ``,`` after it stays."""
+
+    def shown(match: re.Match[str]) -> str:
+        url = match.group(0)
+        url_end = len(url.rstrip(":;,."))
+        return redact_url(url[:url_end]) + url[url_end:]
+
+    return _IN_TEXT.sub(shown, text)
 
 
 def describe(target: str | Path) -> str:
