@@ -314,3 +314,47 @@ async def test_a_source_whose_lock_another_process_holds_is_synced_elsewhere_on_
     finally:
         await service.close()
         await mine.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_a_source_the_service_syncs_is_not_said_ok_before_it_is_read(
+    tmp_path: Path, pg_url: str, forum: FakeDiscourse, make_app: Any, language: str
+) -> None:
+    """A team's app whose source the service syncs: from its first frame until its first
+    check says who syncs the source, the header claims no state for it (no "ok", no
+    "syncing"): a characters-only mark; then the service's state."""
+    from reactieveld.i18n import text
+    from reactieveld.tui.widgets.status_line import StatusLine
+
+    config = _config(tmp_path, forum)
+    service, mine = await PostgresStore.open(pg_url), await PostgresStore.open(pg_url)
+    first = SyncEngine.from_config(config, service, fetch_process=False, by="team sync")
+    engine = SyncEngine.from_config(config, mine, fetch_process=False, by="anna app", defers=True)
+    headers: list[str] = []
+    render = StatusLine.render_content
+
+    def seen(self: StatusLine, width: int | None = None) -> Any:
+        content = render(self, width)
+        headers.append(str(content))
+        return content
+
+    app = make_app(mine, language=language, engine=engine)
+    try:
+        done = await first.sync_source("forum")
+        assert done.ok
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(StatusLine, "render_content", seen)
+            async with app.run_test(size=SMALL) as pilot:
+                said = text("hdr.synced_by", language, name="team sync")
+                await until(pilot, lambda: said in header(app), "the service's state")
+        claims = [text(k, language) for k in ("hdr.ok", "hdr.syncing", "hdr.error")]
+        before = headers[: next(i for i, h in enumerate(headers) if said in h)]
+        assert before, headers
+        for line in before:
+            assert not [c for c in claims if f"forum {c}" in line], line
+            assert f"forum {text('hdr.not_read', language)}" in line, line
+    finally:
+        await engine.aclose()
+        await first.aclose()
+        await service.close()
+        await mine.close()

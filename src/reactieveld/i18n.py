@@ -764,6 +764,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outbox.cancelled": ("geannuleerd", "cancelled"),
     # header line
     "hdr.ok": ("ok", "ok"),
+    # a source's state not yet read (before the app's first check): a mark, no claim
+    "hdr.not_read": ("…", "…"),
     "hdr.syncing": ("bezig", "syncing"),
     "hdr.error": ("fout", "error"),
     "hdr.retry": ("opnieuw om {time}", "retry at {time}"),

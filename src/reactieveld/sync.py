@@ -59,8 +59,10 @@ ELSEWHERE_GRACE_SECONDS = 120.0
 # -- events and results -----------------------------------------------------------------
 @dataclass(frozen=True)
 class SyncEvent:
-    """Something a listener may show. ``kind``: ``new`` (responses arrived), ``round``
-    (a round ended; ``new``/``updated`` are its totals), ``error``, ``outbox``."""
+    """Something a listener may show. ``kind``: ``syncing`` (this engine took the
+    source's lock: its round starts), ``new`` (responses arrived), ``round`` (a round
+    ended; ``new``/``updated`` are its totals), ``error``, ``elsewhere`` (another process
+    syncs the source: skipped), ``outbox``."""
 
     source: str
     kind: str
@@ -299,6 +301,7 @@ class SyncEngine:
             try:
                 async with self.store.source_lock(name) as mine:
                     if mine:
+                        await self.emit(SyncEvent(name, "syncing", text=f"{name}: syncing"))
                         return await self._sync_round(name)
             except StoreError as exc:  # no connection for the lock: the round fails with it
                 return await self._sync_round(name, failed=exc)

@@ -171,8 +171,10 @@ class ReactieveldApp(App[int]):
         self.clock = clock
         self.actor = actor or _default_actor()
         self._theme_name = theme
+        # Not yet read: whether this app syncs a source or another process does (a
+        # team's service) is known at the engine's first check, not before.
         self._sources: dict[str, SourceStatus] = {
-            name: SourceStatus(name, "syncing") for name in self.connectors
+            name: SourceStatus(name, "unread") for name in self.connectors
         }
         for name, error in (source_errors or {}).items():
             self._sources[name] = SourceStatus(name, "error", error=error)
@@ -888,6 +890,12 @@ class ReactieveldApp(App[int]):
             self.post_message(StoreChanged(tuple(event.new_ids)))
         elif event.kind == "elsewhere":
             await self._synced_elsewhere(event.source)
+        elif event.kind == "syncing":
+            # The first check found the source this app's to sync: said from now on
+            # (a later round's start leaves the state its last round gave).
+            if self._sources.get(event.source, SourceStatus(event.source)).state == "unread":
+                self._sources[event.source] = SourceStatus(event.source, "syncing")
+                self.post_message(SourcesUpdated())
         elif event.kind in ("round", "error"):
             from reactieveld.store.errors import StoreUnreachable
 

@@ -26,7 +26,8 @@ class SourceStatus:
     """What the header shows for one source."""
 
     name: str
-    #: ok | syncing | error | elsewhere (another process holds the source's sync lock:
+    #: unread (not yet known: the app's first check has not said who syncs it) | ok |
+    #: syncing | error | elsewhere (another process holds the source's sync lock:
     #: ``error`` and ``last_success`` are then what that process stored) | stored (a
     #: source this app does not sync and the store names no process for: its stored
     #: ``error`` and ``last_success`` alone)
@@ -137,6 +138,8 @@ class StatusLine(Static):
                 parts += self._last(s, never="hdr.never_synced")
             elif unreachable:
                 parts.append((t("hdr.unknown"), "dim"))
+            elif s.state == "unread":
+                parts.append((t("hdr.not_read"), "dim"))
             else:
                 parts.append((t("hdr.ok"), "green"))
         if self.outbox_pending:
