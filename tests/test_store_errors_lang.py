@@ -119,3 +119,42 @@ def test_a_refused_login_in_dutch(
     assert code == 2 and err.count("\n") == 1
     assert "de server weigerde de aanmelding" in err and "fout" not in err, err
     _no_english(err)
+
+
+def test_a_readers_refused_writes_in_dutch(pg_cluster: Any, pg_url: str) -> None:
+    """The store's own refusal (a reader's role) and the database's (its grants), and a
+    response or source that is not there: each said in Dutch."""
+    from reactieveld.model import RemoteStatus
+    from reactieveld.store.pg.store import PostgresStore
+
+    async def refusals() -> list[StoreError]:
+        owner = await PostgresStore.open(pg_url)
+        await owner.close()
+        reader = await PostgresStore.open(pg_cluster.role_url(pg_url, "rosa", "reactieveld_reader"))
+        got = []
+        try:
+            for attempt in (
+                lambda: reader.moderate([1], RemoteStatus.SPAM, actor="rosa"),
+                lambda: reader.add_note(1, "x", actor="rosa"),
+            ):
+                with pytest.raises(StoreError) as caught:
+                    await attempt()
+                got.append(caught.value)
+            reader.read_only = False  # past the store's refusal: the database's grants
+            for attempt in (
+                lambda: reader.moderate([1], RemoteStatus.SPAM, actor="rosa"),
+                lambda: reader.record_sync("nergens"),
+            ):
+                with pytest.raises(StoreError) as caught:
+                    await attempt()
+                got.append(caught.value)
+        finally:
+            await reader.close()
+        return got
+
+    errors = asyncio.run(refusals())
+    for err in errors:
+        line = err.said("nl")
+        assert "rosa" in line or "nergens" in line, line
+        _no_english(line)
+    assert "is een lezer" in errors[0].said("nl")

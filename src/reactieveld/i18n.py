@@ -1762,6 +1762,61 @@ STRINGS: dict[str, tuple[str, str]] = {
         "reactieveld once as the database's owner (with CREATEROLE, or with the roles "
         "reactieveld_moderator and reactieveld_reader made first)",
     ),
+    "conn.store.pg_query": (
+        "{where}: de vraag aan de server mislukte ({said})",
+        "{where}: the query failed ({said})",
+    ),
+    "conn.store.unknown_source": ("onbekende bron {name}", "unknown source {name}"),
+    "conn.store.no_response": ("geen reactie met id {id}", "no response with id {id}"),
+    "conn.store.not_settable": (
+        "{state} is geen status die een moderator kan zetten",
+        "{state} is not a status a moderator can set",
+    ),
+    "conn.store.secret_not_kept": (
+        "{where}: het auteursgeheim uit de omgeving is niet het geheim dat dit geheugen "
+        "bewaart; `reactieveld author-secret` toont het bewaarde",
+        "{where}: the author secret from the environment is not the one this memory keeps; "
+        "`reactieveld author-secret` shows the kept one",
+    ),
+    "conn.store.secret_not_made": (
+        "{where}: het auteursgeheim uit de omgeving is niet het geheim waarmee dit geheugen "
+        "is gemaakt (de auteurssleutels zouden niet meer kloppen)",
+        "{where}: the author secret from the environment is not the one this memory was "
+        "made with (its author keys would no longer match)",
+    ),
+    "conn.store.pg_no_secret": (
+        "{where}: het auteursgeheim staat niet in de database en niet in de omgeving: zet "
+        "de variabele die [store] author_secret_env noemt op dat geheim",
+        "{where}: its author secret is neither kept in the database nor in the environment: "
+        "set the variable named by [store] author_secret_env to it",
+    ),
+    "conn.store.no_secret": (
+        "{path}: het auteursgeheim staat niet in {key_file} en niet in de omgeving: zet dat "
+        "sleutelbestand terug uit een back-up, of zet de variabele die [store] "
+        "author_secret_env noemt",
+        "{path}: its author secret is neither in {key_file} nor in the environment: restore "
+        "that key file from a backup, or set the variable named by [store] author_secret_env",
+    ),
+    "conn.store.note_ids": (
+        "{where}: notitienummers werden intussen genomen; probeer het opnieuw",
+        "{where}: note ids were taken meanwhile; try again",
+    ),
+    "conn.store.copy_read_refused": (
+        "{where}: rol {role} mag niet het hele geheugen lezen ({said}); store copy vraagt een "
+        "moderator of de eigenaar van de database",
+        "{where}: role {role} may not read the whole memory ({said}); store copy needs a "
+        "moderator or the database's owner",
+    ),
+    "conn.store.copy_into_read_only": (
+        "{where}: {reason}: er kan niets in worden gekopieerd",
+        "{where}: {reason}: nothing can be copied into it",
+    ),
+    "conn.store.copy_needs_owner": (
+        "{where}: store copy vraagt de eigenaar van de database (rol {role} is het niet: "
+        "{said}); voer het uit als de eigenaar, bijv. --to postgresql://EIGENAAR@host/database",
+        "{where}: store copy needs the database's owner (role {role} is not: {said}); run it "
+        "as the owner, e.g. --to postgresql://OWNER@host/database",
+    ),
     "conn.store.pg_too_old": (
         "{where} heeft een ouder schema dan dit programma nodig heeft ({latest}): start "
         "reactieveld een keer als moderator of als eigenaar van de database om het bij te "

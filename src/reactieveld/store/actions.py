@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from reactieveld.i18n import stored
 from reactieveld.model import (
     CAPABILITY_FOR_STATUS,
     Action,
@@ -123,7 +124,7 @@ def capability_for(status: RemoteStatus) -> Capability:
     """The write-back that sets ``status``; StoreError when a moderator cannot set it."""
     capability = CAPABILITY_FOR_STATUS.get(status)
     if capability is None:
-        raise StoreError(f"{status.value} is not a status a moderator can set")
+        raise StoreError(stored("conn.store.not_settable", state=status.value))
     return capability
 
 
@@ -336,7 +337,7 @@ def source_id(db: sqlite3.Connection, name: str) -> int:
     """The id of source ``name``; StoreError when there is none."""
     row = db.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise StoreError(f"unknown source {name!r}")
+        raise StoreError(stored("conn.store.unknown_source", name=repr(name)))
     return int(row[0])
 
 
@@ -825,7 +826,7 @@ def reply(
 ) -> ActionOutcome:
     targets = _targets(db, [response_id])
     if not targets:
-        raise StoreError(f"no response with id {response_id}")
+        raise StoreError(stored("conn.store.no_response", id=response_id))
     rid, before, after, action = plan_reply(targets[0], text)
     (jid,) = _journal_each(
         db, ActionKind.REPLY, [(rid, before, after)], actor=actor, batch=uuid.uuid4().hex, now=now

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
+from reactieveld.i18n import stored
 from reactieveld.model import Page, RemoteStatus, Response, utcnow
 from reactieveld.store import claims as _claims
 from reactieveld.store import fts as _fts
@@ -444,10 +445,8 @@ class SqliteStore:
         return author_key_for(
             self._author_secret,
             email,
-            lambda: (
-                f"{self.path}: its author secret is neither in {key_file_path(self.path)} "
-                "nor in the environment: restore that key file from a backup, or set the "
-                "variable named by [store] author_secret_env"
+            lambda: stored(
+                "conn.store.no_secret", path=self.path, key_file=key_file_path(self.path)
             ),
         )
 

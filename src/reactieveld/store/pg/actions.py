@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
     from reactieveld.store.values import Coding
 
+from reactieveld.i18n import stored
 from reactieveld.model import (
     Action,
     ActionKind,
@@ -758,7 +759,7 @@ class Actions(PgBase):
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             if not targets:
-                raise StoreError(f"no response with id {response_id}")
+                raise StoreError(stored("conn.store.no_response", id=response_id))
             note_id = await conn.fetchval(
                 "INSERT INTO notes (response_id, text, actor, created_at) "
                 "VALUES ($1, $2, session_user, $3) RETURNING id",
@@ -788,7 +789,7 @@ class Actions(PgBase):
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             if not targets:
-                raise StoreError(f"no response with id {response_id}")
+                raise StoreError(stored("conn.store.no_response", id=response_id))
             rid, before, after, action = plan_reply(targets[0], text)
             (jid,) = await journal_many(
                 conn, ActionKind.REPLY, [(rid, before, after)], batch=uuid.uuid4().hex, now=now

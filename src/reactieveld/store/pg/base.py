@@ -151,7 +151,8 @@ class PgBase:
         if isinstance(exc, CONNECTION_ERRORS):
             said = text("conn.pg.lost", "en", reason=_reason(exc))
             return StoreUnreachable(f"{self.where}: {said}")
-        return StoreError(f"{self.where}: {type(exc).__name__}: {exc}")
+        said = f"{type(exc).__name__}: {exc}"
+        return StoreError(stored("conn.store.pg_query", where=self.where, said=said))
 
     async def _read(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         """``fn(conn)`` on one pooled connection (no transaction of its own)."""
@@ -181,7 +182,7 @@ class PgBase:
         if sid is None:
             sid = await conn.fetchval("SELECT id FROM sources WHERE name = $1", name)
             if sid is None:
-                raise StoreError(f"unknown source {name!r}")
+                raise StoreError(stored("conn.store.unknown_source", name=repr(name)))
             self._source_ids[name] = sid
         return int(sid)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
+from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
 from reactieveld.store.copy import TABLES, Loader, Row, count_sql, dump_batches
 from reactieveld.store.pg.base import CONNECTION_ERRORS, dollar
@@ -105,8 +106,12 @@ class PgCopySide:
             except asyncpg.InsufficientPrivilegeError as exc:
                 # A reader may not read meta: the author secret is not theirs to move.
                 raise StoreError(
-                    f"{self.where}: role {self.store.role} may not read the whole memory "
-                    f"({exc}); store copy needs a moderator or the database's owner"
+                    stored(
+                        "conn.store.copy_read_refused",
+                        where=self.where,
+                        role=self.store.role,
+                        said=exc,
+                    )
                 ) from exc
 
         return await self.store._read(fn)
@@ -125,8 +130,9 @@ class PgCopySide:
     async def loading(self) -> AsyncIterator[Loader]:
         store = self.store
         if store.read_only:
+            reason = store.read_only_reason()
             raise StoreError(
-                f"{self.where}: {store.read_only_reason()}: nothing can be copied into it"
+                stored("conn.store.copy_into_read_only", where=self.where, reason=reason)
             )
         types = {t: await self._column_types(t) for t, _ in TABLES}
         try:
@@ -142,8 +148,7 @@ class PgCopySide:
             raise
         except asyncpg.InsufficientPrivilegeError as exc:
             raise StoreError(
-                f"{self.where}: store copy needs the database's owner (role {store.role} is "
-                f"not: {exc}); run it as the owner, e.g. --to postgresql://OWNER@host/database"
+                stored("conn.store.copy_needs_owner", where=self.where, role=store.role, said=exc)
             ) from exc
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise store._error(exc) from exc

@@ -19,6 +19,7 @@ import asyncpg
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
 
+from reactieveld.i18n import stored
 from reactieveld.model import Capability, Page, RemoteStatus, Source, TriageState, utcnow
 from reactieveld.store.authors import author_key_for, secret_bytes, secret_check
 from reactieveld.store.base import PastWork, SourceState, StoreError, UpsertResult
@@ -219,15 +220,9 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             else:
                 key = secret_bytes(given)
                 if used and kept is not None and secret_bytes(kept) != key:
-                    raise StoreError(
-                        f"{self.where}: the author secret from the environment is not the "
-                        "one this memory keeps; `reactieveld author-secret` shows the kept one"
-                    )
+                    raise StoreError(stored("conn.store.secret_not_kept", where=self.where))
                 if used and kept is None and check not in (None, secret_check(key)):
-                    raise StoreError(
-                        f"{self.where}: the author secret from the environment is not the "
-                        "one this memory was made with (its author keys would no longer match)"
-                    )
+                    raise StoreError(stored("conn.store.secret_not_made", where=self.where))
                 await conn.execute("DELETE FROM meta WHERE key = 'author_secret'")
             if key is not None and check != secret_check(key):
                 await conn.execute(
@@ -264,10 +259,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         return author_key_for(
             self._author_secret,
             email,
-            lambda: (
-                f"{self.where}: its author secret is neither kept in the database nor in "
-                "the environment: set the variable named by [store] author_secret_env to it"
-            ),
+            lambda: stored("conn.store.pg_no_secret", where=self.where),
         )
 
     # -- sources ------------------------------------------------------------------------
@@ -640,7 +632,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             base = ids[0] - 1 if ids else 0
             plan = plan_history(work, once, rows, roles, base, self.codebook_version)
             if [n[0] for n in plan.notes] != ids:
-                raise StoreError(f"{self.where}: note ids were taken meanwhile; try again")
+                raise StoreError(stored("conn.store.note_ids", where=self.where))
             await _insert_rows(
                 conn,
                 JOURNAL_INTO,
