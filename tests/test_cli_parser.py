@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import every_parser
+from helpers.lang import english_only, fixed_parts
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -80,24 +81,12 @@ MISTAKES = [
 ]  # fmt: skip
 
 
-def _fixed(key: str, language: str) -> list[str]:
-    """The words of ``key``'s text in ``language`` around its fields."""
-    return [part.strip() for part in _FIELD.split(STRINGS[key][0 if language == "nl" else 1])]
-
-
 _PARSER_KEYS = [
     key for key in STRINGS if key.startswith((ARGPARSE_PREFIX, "cli.arg.", "search.problem.status"))
 ]
 #: What argparse says in English (and the parser's own type errors), as a Dutch reader must
 #: not see it: each English phrase of those keys that no Dutch one also has ("argument").
-ENGLISH = sorted(
-    {
-        part
-        for key in _PARSER_KEYS
-        for part in _fixed(key, "en")
-        if len(part) > 3 and not any(part in STRINGS[k][0] for k in _PARSER_KEYS)
-    }
-)
+ENGLISH = english_only(_PARSER_KEYS)
 
 
 @pytest.fixture
@@ -148,7 +137,7 @@ def test_every_mistake_of_every_subcommand_in_the_readers_language(
         assert all(line.startswith(" ") for line in lines[1:-1])
         assert lines[-1].startswith(text("argparse.error", language, prog=prog, message=""))
         # It says what is wrong, in the language: each fixed part of the kind's text.
-        assert all(part in lines[-1] for part in _fixed(key, language)), lines[-1]
+        assert all(part in lines[-1] for part in fixed_parts(key, language)), lines[-1]
         if language == "nl":
             assert not [phrase for phrase in ENGLISH if phrase in err], err
 

@@ -17,29 +17,18 @@ from typing import Any
 
 import pytest
 from helpers.cli import run_main
+from helpers.lang import english_only
 
 from reactieveld.i18n import STRINGS, stored, text
 from reactieveld.store.base import StoreError
 from reactieveld.store.sqlite import SqliteStore
 
 STORE_KEYS = sorted(k for k in STRINGS if k.startswith("conn.store."))
-_FIELD = re.compile(r"\{\w+\}")
-
-
-def _fixed(key: str, language: str) -> list[str]:
-    return [p.strip() for p in _FIELD.split(STRINGS[key][0 if language == "nl" else 1])]
 
 
 #: What a store's error says in English that no Dutch one says too: none of it may be on
 #: a Dutch line.
-ENGLISH = sorted(
-    {
-        part
-        for key in STORE_KEYS
-        for part in _fixed(key, "en")
-        if len(part) > 3 and not any(part in STRINGS[k][0] for k in STORE_KEYS)
-    }
-)
+ENGLISH = english_only(STORE_KEYS)
 
 
 def _values(key: str) -> dict[str, Any]:
