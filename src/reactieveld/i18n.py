@@ -1580,6 +1580,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "conn.no_field": ("geen {field} in het antwoord", "no {field} in the answer"),
     "conn.unexpected": ("onverwacht antwoord", "unexpected answer"),
+    "conn.same_page": (
+        "de server gaf een pagina die hij al gegeven had ({count} keer dezelfde items): zijn "
+        "paginering komt niet verder (een cache of proxy die de paginaparameter negeert?); "
+        "controleer de url van de bron",
+        "the server gave a page it had given before ({count} items again): its paging does "
+        "not advance (a cache or proxy that ignores the page parameter?); check the source's "
+        "url",
+    ),
     "conn.not_supported": ("niet mogelijk", "not supported"),
     "conn.unknown_type": (
         'onbekend brontype "{type}" (bekend: {known})',

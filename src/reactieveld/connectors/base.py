@@ -8,7 +8,7 @@ calls :meth:`Connector.apply` for the actions in :attr:`Connector.capabilities`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -34,6 +34,31 @@ def error_at(where: str, error: str) -> str:
     /wp-json/``, ``approve``), in the stored English form (i18n ``conn.in``; every part
     is read back in the reader's language where it is shown)."""
     return stored("conn.in", where=where, error=error)
+
+
+class PageGuard:
+    """A paging loop's guard against a server whose next page does not advance (a
+    ``next`` that leads back, a page or offset parameter a cache ignores): without it the
+    round would fetch the same page for ever. :meth:`check` each page's keys (its ids,
+    or the cursor it hands on); a page of which every key was seen before in this loop
+    ends the round with a :class:`ConnectorError` that says so. An empty page passes
+    (the loops end on one themselves)."""
+
+    def __init__(self, source: str, where: str) -> None:
+        self.source = source
+        self.where = where
+        self.seen: set[object] = set()
+
+    def check(self, keys: Iterable[object]) -> None:
+        """Raise when ``keys`` (one page's) holds nothing this loop had not seen."""
+        page = set(keys)
+        if page and page <= self.seen:
+            raise ConnectorError(
+                self.source,
+                error_at(self.where, stored("conn.same_page", count=len(page))),
+                retryable=True,
+            )
+        self.seen |= page
 
 
 class ConnectorError(Exception):
