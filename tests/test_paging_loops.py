@@ -12,11 +12,6 @@ is.
 
 from __future__ import annotations
 
-import asyncio
-import re
-import sqlite3
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,15 +20,19 @@ from fakes.base import Reply, Request
 from fakes.decidim import FakeDecidim
 from fakes.discourse import FakeDiscourse
 from fakes.govocal import FakeGoVocal
+from helpers.twosources import (
+    HEALTHY,
+    error_lines,
+    serving,
+    source_name,
+    stored_error,
+    sync_once,
+    wp_block,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wpreal import served_fakewp
 
-from reactieveld.config import load_config
-from reactieveld.store.sqlite import SqliteStore
-from reactieveld.sync import run_sync
-
-HEALTHY = 30  # the healthy WordPress's comments
 SAID = "its paging does not advance"
 
 #: What a stuck server claims about the pages still to come.
@@ -83,12 +82,6 @@ class StuckGoVocal(FakeGoVocal):
 
 
 @pytest.fixture(scope="module")
-def healthy():
-    with served_fakewp(HEALTHY, password="healthy-pw") as wp:
-        yield wp
-
-
-@pytest.fixture(scope="module")
 def stuck_wp():
     with served_fakewp(150, password="stuck-pw") as wp:
         real = wp.list_comments
@@ -108,64 +101,25 @@ def stuck_wp():
         yield wp
 
 
-def wp_block(name: str, url: str, var: str) -> str:
-    return (
-        f'[[sources]]\nname = "{name}"\ntype = "wordpress"\nurl = "{url}"\n'
-        f'username = "admin"\npassword_env = "{var}"\n'
-    )
-
-
-def sync_once(block: str, env: dict[str, str], healthy: Any) -> tuple[int, str, Path]:
-    """``sync --once`` of the stuck source and the healthy WordPress "site", in a fresh
-    memory: (exit code, what it printed, the memory). Bounded: a round that never ends
-    fails the test (a healthy run takes a second or two)."""
-    tmp = Path(tempfile.mkdtemp(prefix="rv-paging-"))
-    cfg = tmp / "reactieveld.toml"
-    block = block.replace('url = "', 'fetch_process = false\nurl = "', 1)
-    cfg.write_text(block + wp_block("site", healthy.base, "TEST_PAGING_SITE_PW"), encoding="utf-8")
-    printed: list[str] = []
-
-    async def run() -> int:
-        store = await SqliteStore.open(tmp / "m.db")
-        try:
-            return await asyncio.wait_for(
-                run_sync(load_config(cfg), store, once=True, printer=printed.append), 20
-            )
-        finally:
-            await store.close()
-
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in {**env, "TEST_PAGING_SITE_PW": "healthy-pw"}.items():
-            mp.setenv(name, value)
-        code = asyncio.run(run())
-    return code, "\n".join(printed), tmp / "m.db"
-
-
 def stuck_round(
-    fake: Any, attr: str, value: Any, source: tuple[str, dict[str, str]], healthy: Any
+    fake: Any, attr: str, value: Any, source: tuple[str, dict[str, str]], healthy_site: Any
 ) -> None:
     """With ``fake.attr = value`` (its paging stuck), ``sync --once`` of the source
     (its ``[[sources]]`` block and environment) and the healthy site: one line naming
     the source says so, and is its recorded error; the site synced; exit 1."""
     setattr(fake, attr, value)
     try:
-        code, printed, db = sync_once(*source, healthy)
+        code, printed, db = sync_once(*source, healthy_site)
     finally:
         setattr(fake, attr, None)
-    name = re.search(r'name = "(\w+)"', source[0])[1]  # type: ignore[index]
+    name = source_name(source[0])
     assert code == 1, printed
-    errors = [
-        line for line in printed.splitlines() if re.match(rf"\d\d:\d\d:\d\d {name}: error: ", line)
-    ]
+    errors = error_lines(printed, name)
     assert len(errors) == 1 and SAID in errors[0], printed
     assert "Traceback" not in printed
     assert f"site: {HEALTHY} new, 0 updated" in printed, printed
-    con = sqlite3.connect(db)
-    try:
-        [(error,)] = con.execute("SELECT last_error FROM sources WHERE name = ?", (name,))
-    finally:
-        con.close()
-    assert SAID in error and "\n" not in error
+    error = stored_error(db, name)
+    assert error is not None and SAID in error and "\n" not in error
 
 
 SETTINGS = settings(
@@ -175,47 +129,44 @@ SETTINGS = settings(
 
 @SETTINGS
 @given(total=st.one_of(st.none(), TOTALS))
-def test_wordpress_offset_ignored(stuck_wp, healthy, total) -> None:
+def test_wordpress_offset_ignored(stuck_wp, healthy_site, total) -> None:
     block = wp_block("blog", stuck_wp.base, "TEST_PAGING_BLOG_PW")
     source = (block, {"TEST_PAGING_BLOG_PW": "stuck-pw"})
-    stuck_round(stuck_wp, "stuck", total or "", source, healthy)
+    stuck_round(stuck_wp, "stuck", total or "", source, healthy_site)
 
 
 @pytest.fixture(scope="module")
 def forum():
-    with StuckDiscourse() as fake:
-        fake.load_fixture()
+    with serving(StuckDiscourse(), FakeDiscourse.load_fixture, discourse_source) as fake:
         yield fake
 
 
 @SETTINGS
 @given(per_page=st.integers(1, 40))
-def test_discourse_before_ignored(forum, healthy, per_page) -> None:
+def test_discourse_before_ignored(forum, healthy_site, per_page) -> None:
     forum.posts_per_page = per_page
-    stuck_round(forum, "stuck", True, discourse_source(forum), healthy)
+    stuck_round(forum, "stuck", True, forum.source, healthy_site)
 
 
 @pytest.fixture(scope="module")
 def decidim():
-    with StuckDecidim() as fake:
-        seed_decidim(fake)
+    with serving(StuckDecidim(), seed_decidim, decidim_source) as fake:
         yield fake
 
 
 @SETTINGS
 @given(cursor=st.text(min_size=1, max_size=20).filter(str.strip))
-def test_decidim_end_cursor_repeated(decidim, healthy, cursor) -> None:
-    stuck_round(decidim, "cursor", cursor, decidim_source(decidim), healthy)
+def test_decidim_end_cursor_repeated(decidim, healthy_site, cursor) -> None:
+    stuck_round(decidim, "cursor", cursor, decidim.source, healthy_site)
 
 
 @pytest.fixture(scope="module")
 def govocal():
-    with StuckGoVocal() as fake:
-        seed_govocal(fake)
+    with serving(StuckGoVocal(), seed_govocal, govocal_source) as fake:
         yield fake
 
 
 @SETTINGS
 @given(total=st.integers(2, 10**30))
-def test_govocal_page_number_ignored(govocal, healthy, total) -> None:
-    stuck_round(govocal, "total", total, govocal_source(govocal), healthy)
+def test_govocal_page_number_ignored(govocal, healthy_site, total) -> None:
+    stuck_round(govocal, "total", total, govocal.source, healthy_site)

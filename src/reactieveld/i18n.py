@@ -1580,6 +1580,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "conn.no_field": ("geen {field} in het antwoord", "no {field} in the answer"),
     "conn.unexpected": ("onverwacht antwoord", "unexpected answer"),
+    "conn.unreadable": (
+        "het antwoord van het platform heeft een vorm die reactieveld niet kan lezen "
+        "({error}); controleer of url en type van de bron bij deze site horen; zo ja, meld "
+        "deze regel",
+        "the platform's answer has a form reactieveld cannot read ({error}); check that the "
+        "source's url and type are this site's; if they are, report this line",
+    ),
     "conn.same_page": (
         "de server gaf een pagina die hij al gegeven had ({count} keer dezelfde items): zijn "
         "paginering komt niet verder (een cache of proxy die de paginaparameter negeert?); "

@@ -389,7 +389,7 @@ def _text(response: httpx.Response) -> str:
 def _try_json(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
 
 
@@ -490,7 +490,7 @@ async def request_json(
                 try:
                     payload = json.loads(response.content) if response.content else None
                     return JsonResponse(status, response.headers, payload, full_url)
-                except (ValueError, UnicodeDecodeError) as exc:
+                except (ValueError, RecursionError) as exc:  # nested past Python's depth
                     err = HttpError(
                         source,
                         error_at(

@@ -1,0 +1,181 @@
+"""Valid JSON of a wrong shape, from every connector's server, on real loopback HTTP.
+
+One answer of the platform's fake (the k-th, hypothesis picks k) has one of its values
+(hypothesis picks which) replaced by a value of another kind: a null, a number as text,
+a huge or negative or float number, a list for an object, an object for a list, nesting
+deeper than Python recurses. Whatever it is, ``sync --once`` ends; the source either
+syncs (a value it can do without) or fails with one line that names it and says what is
+wrong and what to do, never a Python exception's name alone ("unexpected KeyError"), and
+that line is its recorded error; the healthy source in the same run syncs fully.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fakes import decidim_source, discourse_source, govocal_source, seed_decidim, seed_govocal
+from fakes.base import Reply, Request
+from fakes.decidim import FakeDecidim
+from fakes.discourse import FakeDiscourse
+from fakes.govocal import FakeGoVocal
+from helpers.twosources import (
+    HEALTHY,
+    error_lines,
+    serving,
+    source_name,
+    stored_error,
+    sync_once,
+    wp_block,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wpreal import served_fakewp
+
+SAID = "the platform's answer has a form reactieveld cannot read ("
+
+
+def nested(depth: int) -> Any:
+    out: Any = 1
+    for _ in range(depth):
+        out = [out]
+    return out
+
+
+#: Values of another kind than the one they replace.
+WRONG = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-5, 10**20).map(str),
+    st.sampled_from(["", "x", "2024-13-45T99:99:99", "yesterday", "0000-00-00 00:00:00"]),
+    st.just([]),
+    st.just({}),
+    st.just([{}]),
+    st.integers(2000, 5000).map(nested),
+)
+
+
+def spots(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The paths of every value in a JSON document, the document's own first."""
+    yield at
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from spots(item, (*at, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from spots(item, (*at, i))
+
+
+def changed(body: Any, pick: int, wrong: Any) -> Any:
+    """``body`` with its value number ``pick`` (modulo their count) replaced by ``wrong``."""
+    paths = list(spots(body))
+    path = paths[pick % len(paths)]
+    if not path:
+        return wrong
+    out = copy.deepcopy(body)
+    place = out
+    for key in path[:-1]:
+        place = place[key]
+    place[path[-1]] = wrong
+    return out
+
+
+class Changing:
+    """A fake whose ``k``-th JSON answer is :func:`changed` (``pick``, ``wrong``)."""
+
+    change: tuple[int, int, Any] | None = None
+    answered = 0
+
+    def handle(self, req: Request) -> Reply:
+        reply: Reply = super().handle(req)  # type: ignore[misc]
+        if self.change is None or isinstance(reply.body, bytes | str) or reply.body is None:
+            return reply
+        k, pick, wrong = self.change
+        self.answered += 1
+        if self.answered - 1 != k:
+            return reply
+        return Reply(reply.status, changed(reply.body, pick, wrong), reply.headers)
+
+
+class ChangingDiscourse(Changing, FakeDiscourse):
+    pass
+
+
+class ChangingDecidim(Changing, FakeDecidim):
+    pass
+
+
+class ChangingGoVocal(Changing, FakeGoVocal):
+    pass
+
+
+@pytest.fixture(scope="module")
+def wordpress():
+    with served_fakewp(40, password="wp-pw") as wp:
+        real = wp.handle
+        wp.change, wp.answered = None, 0
+
+        def handle(method: str, path: str, q: Any, body: Any, auth: Any) -> Any:
+            status, data, headers = real(method, path, q, body, auth)
+            if wp.change is None:
+                return status, data, headers
+            k, pick, wrong = wp.change
+            wp.answered += 1
+            if wp.answered - 1 == k:
+                data = changed(data, pick, wrong)
+            return status, data, headers
+
+        wp.handle = handle
+        wp.source = (wp_block("blog", wp.base, "TEST_SHAPES_WP_PW"), {"TEST_SHAPES_WP_PW": "wp-pw"})
+        yield wp
+
+
+@pytest.fixture(scope="module")
+def discourse():
+    with serving(ChangingDiscourse(), FakeDiscourse.load_fixture, discourse_source) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def decidim():
+    with serving(ChangingDecidim(), seed_decidim, decidim_source) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def govocal():
+    with serving(ChangingGoVocal(), seed_govocal, govocal_source) as fake:
+        yield fake
+
+
+CHANGES = st.tuples(st.integers(0, 6), st.integers(0, 10**6), WRONG)
+
+
+@pytest.mark.parametrize("platform", ["wordpress", "discourse", "decidim", "govocal"])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(change=CHANGES)
+def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, change) -> None:
+    fake = request.getfixturevalue(platform)
+    fake.change, fake.answered = change, 0
+    try:
+        code, printed, db = sync_once(*fake.source, healthy_site)
+    finally:
+        fake.change = None
+    name = source_name(fake.source[0])
+    assert "Traceback" not in printed
+    assert f"site: {HEALTHY} new, 0 updated" in printed, printed
+    errors = error_lines(printed, name)
+    if code == 0:
+        assert not errors and stored_error(db, name) is None, printed
+        return
+    assert code == 1, printed
+    assert len(errors) == 1, printed
+    said = errors[0].split(": error: ", 1)[1]
+    assert not said.startswith("unexpected "), printed
+    assert stored_error(db, name) == said
