@@ -20,6 +20,7 @@ from fakes import decidim_source, discourse_source, govocal_source, seed_decidim
 from fakes.base import Reply, Request
 from fakes.decidim import FakeDecidim
 from fakes.discourse import FakeDiscourse
+from fakes.faultproxy import Fault, FaultProxy
 from fakes.govocal import FakeGoVocal
 from helpers.twosources import (
     HEALTHY,
@@ -30,7 +31,7 @@ from helpers.twosources import (
     sync_once,
     wp_block,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wpreal import served_fakewp
 
@@ -167,7 +168,12 @@ def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, ch
         code, printed, db = sync_once(*fake.source, healthy_site)
     finally:
         fake.change = None
-    name = source_name(fake.source[0])
+    assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
+
+
+def assert_one_line_or_synced(code: int, printed: str, db: Any, name: str) -> None:
+    """The source synced, or failed with one line that says what is wrong (not Python's
+    exception name alone), recorded as its error; the healthy site synced either way."""
     assert "Traceback" not in printed
     assert f"site: {HEALTHY} new, 0 updated" in printed, printed
     errors = error_lines(printed, name)
@@ -179,3 +185,73 @@ def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, ch
     said = errors[0].split(": error: ", 1)[1]
     assert not said.startswith("unexpected "), printed
     assert stored_error(db, name) == said
+
+
+# -- answers that are no JSON, or no answer: statuses, bodies, waits -----------------------
+
+#: What a server may put in Retry-After: seconds (huge, negative, fractional, infinite),
+#: an HTTP date (any year), junk.
+RETRY_AFTER = st.one_of(
+    st.integers(-(10**6), 10**30).map(str),
+    st.floats(allow_nan=True).map(str),
+    st.sampled_from(["1e400", "inf", "-inf", "nan", "", "soon", "0x10"]),
+    st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S GMT")),
+)
+JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}
+FAULTS = st.one_of(
+    st.builds(
+        lambda status, wait: Fault(status, b"", {"Retry-After": wait} if wait else {}),
+        st.sampled_from([401, 403, 404, 410, 429, 500, 502, 503]),
+        st.one_of(st.none(), RETRY_AFTER),
+    ),
+    st.builds(lambda status: Fault(status, b"", {"Location": "/"}), st.sampled_from([301, 302])),
+    st.builds(
+        lambda body: Fault(200, body, JSON_TYPE),
+        st.sampled_from(
+            [b"", b"\xef\xbb\xbf[]", b"\xff\xfe[]", b'{"a": "caf\xe9"}', b'[{"id": 1', b"null"]
+        ),
+    ),
+    st.just(Fault(200, b"<html><h1>Database error</h1></html>", {"Content-Type": "text/html"})),
+)
+#: Where each platform lists what it has (the answers a fault takes the place of).
+LISTING = {
+    "wordpress": "/wp-json/wp/v2/comments",
+    "discourse": "/posts.json",
+    "decidim": "/api",
+    "govocal": "/api/v2/comments",
+}
+
+
+@pytest.fixture(scope="module")
+def wordpress_proxy(wordpress):
+    proxy = FaultProxy(wordpress.base)
+    proxy.start()
+    proxy.source = (wp_block("blog", proxy.url, "TEST_SHAPES_WP_PW"), wordpress.source[1])
+    yield proxy
+    proxy.stop()
+
+
+@pytest.mark.parametrize("platform", sorted(LISTING))
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(fault=FAULTS)
+@example(fault=Fault(429, b"", {"Retry-After": "1e400"}))
+@example(fault=Fault(503, b"", {"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}))
+def test_a_fault_is_one_line_or_synced(request, healthy_site, platform, fault) -> None:
+    if platform == "wordpress":
+        fake = request.getfixturevalue("wordpress_proxy")
+        fake.fault = fault
+    else:
+        fake = request.getfixturevalue(platform)
+        fake.fail_next(
+            fault.status, fault.body, fault.headers, path_prefix=LISTING[platform], times=99
+        )
+    try:
+        code, printed, db = sync_once(*fake.source, healthy_site)
+    finally:
+        if platform == "wordpress":
+            fake.fault = None
+        else:
+            fake._faults.clear()
+    assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
