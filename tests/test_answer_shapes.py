@@ -11,8 +11,11 @@ that line is its recorded error; the healthy source in the same run syncs fully.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +37,12 @@ from helpers.twosources import (
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wpreal import served_fakewp
+
+from reactieveld.config import load_config
+from reactieveld.model import RemoteStatus
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine
 
 SAID = "the platform's answer has a form reactieveld cannot read ("
 
@@ -255,3 +264,48 @@ def test_a_fault_is_one_line_or_synced(request, healthy_site, platform, fault) -
         else:
             fake._faults.clear()
     assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
+
+
+# -- writing back: the answer to a moderation decision --------------------------------------
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(change=CHANGES)
+def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> None:
+    """A decision written back to WordPress whose answers (the k-th after the sync) has a
+    value of a wrong kind: the outbox row is done, or waits or fails with one line that
+    says what is wrong (not Python's exception name alone); the worker goes on."""
+    tmp = Path(tempfile.mkdtemp(prefix="rv-writeback-"))
+    cfg = tmp / "reactieveld.toml"
+    cfg.write_text(wordpress.source[0] + "fetch_process = false\n", encoding="utf-8")
+
+    async def run() -> tuple[Any, list[Any]]:
+        store = await SqliteStore.open(tmp / "m.db")
+        engine = SyncEngine.from_config(load_config(cfg), store)
+        try:
+            assert (await engine.sync_source("blog")).ok
+            cid = min(wordpress.comments)
+            row = await store.get_by_external("blog", str(cid))
+            assert row is not None
+            now = row.response.remote_status
+            to = RemoteStatus.SPAM if now is RemoteStatus.APPROVED else RemoteStatus.APPROVED
+            await store.moderate([row.response.id], to, actor="t")
+            wordpress.change, wordpress.answered = change, 0
+            run = await OutboxWorker(store, engine.connectors).run_once()
+            return run, await store.outbox_items()
+        finally:
+            wordpress.change = None
+            await engine.aclose()
+            await store.close()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(*next(iter(wordpress.source[1].items())))
+        run, items = asyncio.run(run())
+    assert run.attempted == 1
+    for item in items:
+        if item.state.value != "done":
+            error = item.last_error or ""
+            assert error and "\n" not in error, item
+            assert not error.removeprefix("blog: ").startswith("unexpected "), error
