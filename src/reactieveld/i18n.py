@@ -1588,7 +1588,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "source's url and type are this site's; if they are, report this line",
     ),
     "conn.same_page": (
-        "de server gaf een pagina die hij al gegeven had ({count} keer dezelfde items): zijn "
+        "de server gaf een pagina die hij al gegeven had ({count} items opnieuw): zijn "
         "paginering komt niet verder (een cache of proxy die de paginaparameter negeert?); "
         "controleer de url van de bron",
         "the server gave a page it had given before ({count} items again): its paging does "
