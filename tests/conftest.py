@@ -1,7 +1,8 @@
 """Shared fixtures. TUI: ``tui_env`` (hides the developer's own config and data dirs),
 ``tui_store`` (a small SQLite memory with WordPress-shaped responses) and ``make_app``.
 Others: ``utc`` (local times in UTC), ``no_color``, ``cli_isolated`` (no user config or
-store for the command line), ``memory`` (the reportdata memory), ``sleeps``.
+store for the command line), ``memory`` (the reportdata memory), ``sleeps``,
+``healthy_site`` (a WordPress fake that syncs, beside a source under test).
 PostgreSQL: ``pg_cluster`` (one throwaway cluster per session, see tests/helpers/pg.py)
 and ``pg_url`` (a fresh empty database on it, as its superuser); ``store_target``: a
 test once per backend (a SQLite file path, then a PostgreSQL URL), for
@@ -71,6 +72,17 @@ def forum(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     with running_forum(monkeypatch) as fake:
         yield fake
+
+
+@pytest.fixture(scope="module")
+def healthy_site() -> Iterator[Any]:
+    """A healthy WordPress-shaped fake (helpers.twosources): the second source of the
+    tests of what a misbehaving server does to one source and not to the others."""
+    from helpers.twosources import HEALTHY, HEALTHY_PASSWORD
+    from wpreal import served_fakewp
+
+    with served_fakewp(HEALTHY, password=HEALTHY_PASSWORD) as wp:
+        yield wp
 
 
 @pytest.fixture

@@ -90,7 +90,8 @@ async def test_unknown_source_and_unsupported_capability_fail(env):
 async def test_unexpected_exceptions_are_recorded_and_retried(env, monkeypatch):
     """An apply that raises what no connector should (a wrong-shaped answer, a bug) and a
     store that cannot record the outcome: the row keeps a one-line reason without the
-    credential, waits with backoff, and is applied on a later try."""
+    credential that says what is wrong and what to do, waits with backoff, and is applied
+    on a later try."""
     site, store, engine, db = env
     target = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold")
     row = await store.get_by_external("blog", str(target))
@@ -107,7 +108,9 @@ async def test_unexpected_exceptions_are_recorded_and_retried(env, monkeypatch):
     assert (run.retry, run.done) == (1, 0)
     [item] = await store.outbox_items()
     assert item.state.value == "pending" and item.attempts == 1
-    assert item.last_error.startswith("unexpected KeyError: ")
+    assert item.last_error.startswith(
+        "blog: the platform's answer has a form reactieveld cannot read (KeyError: "
+    )
     assert "YWRtaW46" not in item.last_error and "Basic ***" in item.last_error
     assert item.next_attempt_at > utcnow()
 

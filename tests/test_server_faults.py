@@ -95,7 +95,10 @@ FAULTS = {
     ),
     "wrong-shape": (Fault(200, b'[{"no_id": 1}]', PAGE), "KeyError"),
     "wrong-shape-object": (Fault(200, b'{"comments": "none"}', PAGE), "expected a list"),
-    "wrong-type": (Fault(200, b'[{"id": 1, "content": 7, "post": "x"}]', PAGE), "unexpected"),
+    "wrong-type": (
+        Fault(200, b'[{"id": 1, "content": 7, "post": "x"}]', PAGE),
+        "answer has a form reactieveld cannot read",
+    ),
     # Text no UTF-8 can hold: the store keeps it repaired (U+FFFD) and counts it.
     "lone-surrogate": (
         Fault(200, json.dumps([comment_json(1, "a \ud800 b")]).encode(), PAGE),
@@ -348,7 +351,8 @@ def test_wrong_shape_in_either_process_is_one_line(
     sites, proxy, tmp_path, monkeypatch, fetch_process
 ):
     """``[{"no_id": 1}]`` (a KeyError in the connector) in the fetch process or in the
-    engine's own: the same one line, exit 1, the other source synced."""
+    engine's own: the same one line, saying what is wrong and what to do (not Python's
+    "unexpected KeyError"), exit 1, the other source synced."""
     monkeypatch.setenv("TEST_FAULT_BLOG_PW", PASSWORD)
     monkeypatch.setenv("TEST_FAULT_SITE_PW", "other-site-pw")
     proxy.fault = Fault(200, b'[{"no_id": 1}]', PAGE)
@@ -357,7 +361,10 @@ def test_wrong_shape_in_either_process_is_one_line(
     out = io.StringIO()
     assert run_sync_command(load_config(cfg), db, once=True, out=out) == 1
     printed = out.getvalue()
-    assert "blog: error: unexpected KeyError: 'id'" in printed, printed
+    assert (
+        "blog: error: the platform's answer has a form reactieveld cannot read (KeyError: 'id'); "
+        "check that the source's url and type are this site's; if they are, report this line"
+    ) in printed, printed
     assert f"site: {N} new, 0 updated" in printed
     assert "Traceback" not in printed
     proxy.fault = None

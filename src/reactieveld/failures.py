@@ -95,9 +95,11 @@ def _printable(text: str) -> str:
 
 def log_unexpected(where: str, exc: BaseException) -> None:
     """Keep the traceback of a non-platform error for debugging, off the user's screen."""
-    from reactieveld.connectors.base import ConnectorError
+    from reactieveld.connectors.base import ConnectorError, UnreadableAnswer
 
-    if isinstance(exc, ConnectorError):
+    if isinstance(exc, UnreadableAnswer) and exc.__cause__ is not None:
+        exc = exc.__cause__  # the connector's own exception: where its reading failed
+    elif isinstance(exc, ConnectorError):
         return
     LOG.debug("%s: unexpected error", where, exc_info=exc)
     if os.environ.get(DEBUG_ENV) and not LOG.hasHandlers():

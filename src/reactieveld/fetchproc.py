@@ -45,7 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from reactieveld.connectors.base import ConnectorError
+from reactieveld.connectors.base import ConnectorError, read_pages
 from reactieveld.i18n import stored
 from reactieveld.model import Page, RemoteStatus
 
@@ -377,7 +377,7 @@ class _Child:
         credits = self.credits[req] = asyncio.Semaphore(WINDOW)
         try:
             conn = await self.connector(name)
-            async for page in conn.fetch(cursor):
+            async for page in read_pages(conn, cursor):
                 await credits.acquire()
                 await self.send(("page", req), page)
             await self.send(("end", req))

@@ -1880,6 +1880,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "conn.no_field": ("geen {field} in het antwoord", "no {field} in the answer"),
     "conn.unexpected": ("onverwacht antwoord", "unexpected answer"),
+    "conn.unreadable": (
+        "het antwoord van het platform heeft een vorm die reactieveld niet kan lezen "
+        "({error}); controleer of url en type van de bron bij deze site horen; zo ja, meld "
+        "deze regel",
+        "the platform's answer has a form reactieveld cannot read ({error}); check that the "
+        "source's url and type are this site's; if they are, report this line",
+    ),
+    "conn.same_page": (
+        "de server gaf een pagina die hij al gegeven had ({count} items opnieuw): zijn "
+        "paginering komt niet verder (een cache of proxy die de paginaparameter negeert?); "
+        "controleer de url van de bron",
+        "the server gave a page it had given before ({count} items again): its paging does "
+        "not advance (a cache or proxy that ignores the page parameter?); check the source's "
+        "url",
+    ),
     "conn.not_supported": ("niet mogelijk", "not supported"),
     "conn.unknown_type": (
         'onbekend brontype "{type}" (bekend: {known})',

@@ -33,7 +33,7 @@ from datetime import timedelta
 from typing import Any
 
 from reactieveld.backoff import PollingWorker
-from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError
+from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError, apply_action
 from reactieveld.failures import error_in_language, failure, log_unexpected
 from reactieveld.i18n import text
 from reactieveld.model import Capability, OutboxItem, utcnow
@@ -134,7 +134,7 @@ class OutboxWorker(PollingWorker):
                 # began may have listed before it, so only a later second counts.
                 await mark(item.id, note=SENDING, at=utcnow() + timedelta(seconds=1))
         try:
-            result = await conn.apply(item.action)
+            result = await apply_action(conn, item.action)
         except ActionConflict as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message

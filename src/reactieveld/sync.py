@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from reactieveld.backoff import backoff_delay, pause
-from reactieveld.connectors.base import Connector, ConnectorError
+from reactieveld.connectors.base import Connector, ConnectorError, read_pages
 
 # The registry's names, re-exported (``as``) for callers that import them from here.
 from reactieveld.connectors.registry import CONNECTOR_TYPES as CONNECTOR_TYPES
@@ -412,14 +412,14 @@ class SyncEngine:
     async def _pages(self, connector: Connector, cursor: str | None) -> AsyncGenerator[Page, None]:
         """The connector's pages, fetched one ahead of the writer when ``prefetch``."""
         if not self.prefetch:
-            async for page in connector.fetch(cursor):
+            async for page in read_pages(connector, cursor):
                 yield page
             return
         queue: asyncio.Queue[Page | BaseException | None] = asyncio.Queue(maxsize=1)
 
         async def produce() -> None:
             try:
-                async for page in connector.fetch(cursor):
+                async for page in read_pages(connector, cursor):
                     await queue.put(page)
                 await queue.put(None)
             except Exception as exc:  # handed to the writer, which re-raises it

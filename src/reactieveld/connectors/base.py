@@ -8,7 +8,7 @@ calls :meth:`Connector.apply` for the actions in :attr:`Connector.capabilities`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -36,6 +36,31 @@ def error_at(where: str, error: str) -> str:
     return stored("conn.in", where=where, error=error)
 
 
+class PageGuard:
+    """A paging loop's guard against a server whose next page does not advance (a
+    ``next`` that leads back, a page or offset parameter a cache ignores): without it the
+    round would fetch the same page for ever. :meth:`check` each page's keys (its ids,
+    or the cursor it hands on); a page of which every key was seen before in this loop
+    ends the round with a :class:`ConnectorError` that says so. An empty page passes
+    (the loops end on one themselves)."""
+
+    def __init__(self, source: str, where: str) -> None:
+        self.source = source
+        self.where = where
+        self.seen: set[object] = set()
+
+    def check(self, keys: Iterable[object]) -> None:
+        """Raise when ``keys`` (one page's) holds nothing this loop had not seen."""
+        page = set(keys)
+        if page and page <= self.seen:
+            raise ConnectorError(
+                self.source,
+                error_at(self.where, stored("conn.same_page", count=len(page))),
+                retryable=True,
+            )
+        self.seen |= page
+
+
 class ConnectorError(Exception):
     """A platform could not be read or written; the message says which source and why.
 
@@ -48,6 +73,83 @@ class ConnectorError(Exception):
         self.source = source
         self.message = message
         self.retryable = retryable
+
+
+#: What a connector's reading of an answer of a form it did not foresee raises (a list
+#: for an object, a null, a number as text, nesting deeper than Python recurses).
+UNFORESEEN = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    ArithmeticError,
+    RecursionError,
+)
+
+
+class UnreadableAnswer(ConnectorError):
+    """A platform's answer of a form the connector cannot read: the connector's own
+    exception (its ``__cause__``, kept for whoever debugs) said as what it means for the
+    user, and what to do."""
+
+    def __init__(self, source: str, exc: BaseException) -> None:
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        super().__init__(source, stored("conn.unreadable", error=detail), retryable=True)
+
+
+# The fields of what a connector hands the store that must be text (or None, the second).
+_TEXT = {
+    "response": (
+        ("external_id", "author_name", "body_text", "body_raw", "body_format"),
+        ("thread_external_id", "parent_external_id", "url", "author_email", "author_key"),
+        ("author_url", "role_hint"),
+    ),
+    "thread": (("external_id", "title"), ("url",), ()),
+}
+
+
+def _check_text(kind: str, item: Any) -> None:
+    must, may, may_too = _TEXT[kind]
+    for name in (*must, *may, *may_too):
+        value = getattr(item, name)
+        if not isinstance(value, str) and not (value is None and name not in must):
+            raise TypeError(
+                f"{kind} {str(item.external_id)[:40]}: {name} is {type(value).__name__}, not text"
+            )
+
+
+def checked(page: Page) -> Page:
+    """``page`` when every text field of its responses and threads holds text: a value of
+    another kind (a number for an e-mail address, a list for a name), taken over from
+    the platform's answer as it was, raises TypeError here instead of in the store."""
+    for response in page.responses:
+        _check_text("response", response)
+        if not isinstance(response.created_at, datetime):
+            raise TypeError(f"response {str(response.external_id)[:40]}: created_at is no time")
+    for thread in page.threads:
+        _check_text("thread", thread)
+    return page
+
+
+async def read_pages(connector: Connector, cursor: str | None) -> AsyncIterator[Page]:
+    """``connector.fetch(cursor)``, every page :func:`checked`, an answer it cannot read
+    ending it as :class:`UnreadableAnswer`: the one way the sync engine and the fetch
+    process read a source."""
+    try:
+        async for page in connector.fetch(cursor):
+            yield checked(page)
+    except UNFORESEEN as exc:
+        raise UnreadableAnswer(connector.name, exc) from exc
+
+
+async def apply_action(connector: Connector, action: Action) -> ApplyResult:
+    """``connector.apply(action)``, an answer it cannot read raised as
+    :class:`UnreadableAnswer`: the one way the outbox writes back."""
+    try:
+        return await connector.apply(action)
+    except UNFORESEEN as exc:
+        raise UnreadableAnswer(connector.name, exc) from exc
 
 
 class ActionConflict(ConnectorError):

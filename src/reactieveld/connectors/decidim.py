@@ -46,7 +46,13 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ApplyResult, ConnectorError, error_at, utc_time
+from reactieveld.connectors.base import (
+    ApplyResult,
+    ConnectorError,
+    PageGuard,
+    error_at,
+    utc_time,
+)
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -429,6 +435,7 @@ class DecidimConnector:
     ) -> AsyncIterator[Page]:
         seen: dict[str, list[Any]] = state["seen"]
         after: str | None = None
+        guard = PageGuard(self.name, f"POST /api ({kind.many} of component {comp['id']})")
         while True:
             data = await self.graphql(
                 commentables_query(kind),
@@ -468,6 +475,7 @@ class DecidimConnector:
             if not info.get("hasNextPage") or not info.get("endCursor"):
                 return
             after = str(info["endCursor"])
+            guard.check([after])
 
     async def _reread(
         self,

@@ -50,6 +50,7 @@ from reactieveld.connectors.base import (
     ActionConflict,
     ApplyResult,
     ConnectorError,
+    PageGuard,
     error_at,
     utc_time,
 )
@@ -229,8 +230,10 @@ class DiscourseConnector:
         walk = state.get("walk") or {}
         before: int | None = walk.get("before")
         top: int | None = walk.get("top")
+        guard = PageGuard(self.name, "GET /posts.json")
         while True:
             posts = await self._posts(before)
+            guard.check(p["id"] for p in posts)
             if top is None:
                 top = max((p["id"] for p in posts), default=hw)
             fresh = [p for p in posts if p["id"] > hw]

@@ -32,7 +32,13 @@ from typing import Any
 
 import httpx
 
-from reactieveld.connectors.base import ApplyResult, ConnectorError, error_at, utc_time
+from reactieveld.connectors.base import (
+    ApplyResult,
+    ConnectorError,
+    PageGuard,
+    error_at,
+    utc_time,
+)
 from reactieveld.connectors.htmltext import html_to_text, plain_text
 from reactieveld.connectors.http import (
     HttpError,
@@ -208,6 +214,7 @@ class GoVocalConnector:
         since: str | None = state.get("since")
         seen: dict[str, str] = dict(state.get("seen") or {})
 
+        guard = PageGuard(self.name, "GET /api/v2/comments")
         while rnd["page"]:
             params: dict[str, Any] = {
                 "page_size": self.page_size,
@@ -218,6 +225,7 @@ class GoVocalConnector:
                 params["updated_at"] = f"{since},"
             data = await self._get("/api/v2/comments", params)
             comments = [c for c in (data or {}).get("comments") or [] if isinstance(c, dict)]
+            guard.check(str(c.get("id")) for c in comments)
             total = int(((data or {}).get("meta") or {}).get("total_pages") or 0)
             fresh = []
             for c in comments:
@@ -242,12 +250,14 @@ class GoVocalConnector:
             )
 
         gone: dict[str, RemoteStatus] = {}
+        guard = PageGuard(self.name, "GET /api/v2/comments/deleted")
         while rnd["del"]:
             params = {"page_size": self.page_size, "page_number": rnd["del"]}
             if since:
                 params["deleted_at"] = f"{since},"
             data = await self._get("/api/v2/comments/deleted", params)
             items = [d for d in (data or {}).get("deleted_items") or [] if isinstance(d, dict)]
+            guard.check(str(d.get("id")) for d in items)
             gone.update({str(d["id"]): RemoteStatus.DELETED for d in items if d.get("id")})
             total = int(((data or {}).get("meta") or {}).get("total_pages") or 0)
             rnd["del"] = rnd["del"] + 1 if rnd["del"] < total and items else 0

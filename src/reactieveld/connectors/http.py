@@ -353,6 +353,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+#: The longest wait a server's ``Retry-After`` is taken at: a day. A longer one (years,
+#: infinity, a date in the year 9999) is a server's mistake, and no clock can add it.
+MAX_WAIT = 86_400.0
+
+
 def _wait_from(response: httpx.Response, data: Any) -> float | None:
     wait = parse_retry_after(response.headers.get("Retry-After"))
     if wait is None and isinstance(data, Mapping):
@@ -361,7 +366,9 @@ def _wait_from(response: httpx.Response, data: Any) -> float | None:
             ws = extras.get("wait_seconds")
             if isinstance(ws, int | float) and not isinstance(ws, bool):
                 wait = max(0.0, float(ws))
-    return wait
+    if wait is None or wait != wait:  # NaN: no wait said
+        return None
+    return min(wait, MAX_WAIT)
 
 
 def _error_details(data: Any, hide: Callable[[str], str] = lambda t: t) -> tuple[str | None, str]:
@@ -391,7 +398,7 @@ def _text(response: httpx.Response) -> str:
 def _try_json(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
 
 
@@ -492,7 +499,7 @@ async def request_json(
                 try:
                     payload = json.loads(response.content) if response.content else None
                     return JsonResponse(status, response.headers, payload, full_url)
-                except (ValueError, UnicodeDecodeError) as exc:
+                except (ValueError, RecursionError) as exc:  # nested past Python's depth
                     err = HttpError(
                         source,
                         error_at(

@@ -69,6 +69,7 @@ from reactieveld.connectors.base import (
     ActionConflict,
     ApplyResult,
     ConnectorError,
+    PageGuard,
     error_at,
     utc_time,
 )
@@ -310,6 +311,10 @@ class WordPressConnector:
         p.update(more)
         return p
 
+    def _guard(self, listing: int) -> PageGuard:
+        """The guard of one status's listing pages (a server that ignores ``offset``)."""
+        return PageGuard(self.name, f"GET wp/v2/comments?status={self.status_values[listing]}")
+
     async def _comments(self, status: str, **params: Any) -> tuple[list[dict[str, Any]], int]:
         """One listing request: (comments, total count)."""
         p = self._list_params(status, **params)
@@ -324,7 +329,7 @@ class WordPressConnector:
                 self.name,
                 error_at(f"GET {r.url}", stored("conn.wp.not_a_list", kind=type(r.data).__name__)),
             )
-        total = _int(r.headers.get("X-WP-Total"))
+        total = _count(r.headers.get("X-WP-Total"))
         return r.data, total
 
     async def _threads_for(self, comments: Iterable[Mapping[str, Any]]) -> list[Thread]:
@@ -458,6 +463,7 @@ class WordPressConnector:
         # exact either way: it is computed from the pages actually received.
         ahead: deque[tuple[int, int, asyncio.Task[tuple[list[dict[str, Any]], int]]]] = deque()
         total: int | None = None
+        guards: dict[int, PageGuard] = {}
 
         def fill(st: int, offset: int) -> None:
             nxt = ahead[-1][1] + PER_PAGE if ahead else offset
@@ -471,13 +477,16 @@ class WordPressConnector:
             if st < len(self.status_values):
                 fill(st, offset)
             while ahead:
-                _, asked, task = ahead.popleft()
+                listed, asked, task = ahead.popleft()
                 comments, got_total = await task
                 if asked != offset:  # cannot happen: requests ahead are dropped on a short page
                     raise ConnectorError(self.name, stored("conn.wp.out_of_order"), retryable=True)
                 total = got_total or None
                 offset += len(comments)
                 hw = max([hw, *(int(c["id"]) for c in comments)])
+                if listed not in guards:
+                    guards[listed] = self._guard(listed)
+                guards[listed].check(int(c["id"]) for c in comments)
                 status_done = not comments or len(comments) < PER_PAGE or 0 < got_total <= offset
                 if status_done or (ahead and ahead[0][1] != offset):
                     await _cancel_all(ahead)
@@ -509,10 +518,12 @@ class WordPressConnector:
             if not top or int(top[0]["id"]) <= hw:
                 continue
             offset = 0
+            guard = self._guard(self.status_values.index(status))
             while True:
                 batch, _ = await self._comments(
                     status, orderby="id", order="desc", offset=offset, _fields=COMMENT_FIELDS
                 )
+                guard.check(int(c["id"]) for c in batch)
                 newer = [c for c in batch if int(c["id"]) > hw]
                 fresh.update((int(c["id"]), c) for c in newer)
                 offset += len(batch)
@@ -565,6 +576,7 @@ class WordPressConnector:
         posts: set[str] = set()  # the threads with comments (a re-read's)
         for status in self.status_values:
             offset = 0
+            guard = self._guard(self.status_values.index(status))
             while True:
                 batch, total = await self._comments(
                     status,
@@ -573,6 +585,7 @@ class WordPressConnector:
                     offset=offset,
                     _fields=COMMENT_FIELDS if full else "id,status",
                 )
+                guard.check(int(c["id"]) for c in batch)
                 for c in batch:
                     site[str(c["id"])] = (status, wp_status(c.get("status", "approved")))
                     if full and c.get("post"):
@@ -753,9 +766,10 @@ async def _cancel_all(tasks: deque[tuple[int, int, asyncio.Task[Any]]]) -> None:
             await task
 
 
-def _int(value: Any) -> int:
+def _count(value: Any) -> int:
+    """A count header (``X-WP-Total``); 0, unknown, when it is none (junk, negative)."""
     try:
-        return int(value)
+        return max(0, int(value))
     except (TypeError, ValueError):
         return 0
 

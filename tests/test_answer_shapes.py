@@ -1,0 +1,311 @@
+"""Valid JSON of a wrong shape, from every connector's server, on real loopback HTTP.
+
+One answer of the platform's fake (the k-th, hypothesis picks k) has one of its values
+(hypothesis picks which) replaced by a value of another kind: a null, a number as text,
+a huge or negative or float number, a list for an object, an object for a list, nesting
+deeper than Python recurses. Whatever it is, ``sync --once`` ends; the source either
+syncs (a value it can do without) or fails with one line that names it and says what is
+wrong and what to do, never a Python exception's name alone ("unexpected KeyError"), and
+that line is its recorded error; the healthy source in the same run syncs fully.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import decidim_source, discourse_source, govocal_source, seed_decidim, seed_govocal
+from fakes.base import Reply, Request
+from fakes.decidim import FakeDecidim
+from fakes.discourse import FakeDiscourse
+from fakes.faultproxy import Fault, FaultProxy
+from fakes.govocal import FakeGoVocal
+from helpers.twosources import (
+    HEALTHY,
+    error_lines,
+    serving,
+    source_name,
+    stored_error,
+    sync_once,
+    wp_block,
+)
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from wpreal import served_fakewp
+
+from reactieveld.config import load_config
+from reactieveld.model import RemoteStatus
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine
+
+SAID = "the platform's answer has a form reactieveld cannot read ("
+
+
+def nested(depth: int) -> Any:
+    out: Any = 1
+    for _ in range(depth):
+        out = [out]
+    return out
+
+
+#: Values of another kind than the one they replace.
+WRONG = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-5, 10**20).map(str),
+    st.sampled_from(["", "x", "2024-13-45T99:99:99", "yesterday", "0000-00-00 00:00:00"]),
+    st.just([]),
+    st.just({}),
+    st.just([{}]),
+    st.integers(2000, 5000).map(nested),
+)
+
+
+def spots(value: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The paths of every value in a JSON document, the document's own first."""
+    yield at
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from spots(item, (*at, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from spots(item, (*at, i))
+
+
+def changed(body: Any, pick: int, wrong: Any) -> Any:
+    """``body`` with its value number ``pick`` (modulo their count) replaced by ``wrong``."""
+    paths = list(spots(body))
+    path = paths[pick % len(paths)]
+    if not path:
+        return wrong
+    out = copy.deepcopy(body)
+    place = out
+    for key in path[:-1]:
+        place = place[key]
+    place[path[-1]] = wrong
+    return out
+
+
+class Changing:
+    """A fake whose ``k``-th JSON answer is :func:`changed` (``pick``, ``wrong``)."""
+
+    change: tuple[int, int, Any] | None = None
+    answered = 0
+
+    def handle(self, req: Request) -> Reply:
+        reply: Reply = super().handle(req)  # type: ignore[misc]
+        if self.change is None or isinstance(reply.body, bytes | str) or reply.body is None:
+            return reply
+        k, pick, wrong = self.change
+        self.answered += 1
+        if self.answered - 1 != k:
+            return reply
+        return Reply(reply.status, changed(reply.body, pick, wrong), reply.headers)
+
+
+class ChangingDiscourse(Changing, FakeDiscourse):
+    pass
+
+
+class ChangingDecidim(Changing, FakeDecidim):
+    pass
+
+
+class ChangingGoVocal(Changing, FakeGoVocal):
+    pass
+
+
+@pytest.fixture(scope="module")
+def wordpress():
+    with served_fakewp(40, password="wp-pw") as wp:
+        real = wp.handle
+        wp.change, wp.answered = None, 0
+
+        def handle(method: str, path: str, q: Any, body: Any, auth: Any) -> Any:
+            status, data, headers = real(method, path, q, body, auth)
+            if wp.change is None:
+                return status, data, headers
+            k, pick, wrong = wp.change
+            wp.answered += 1
+            if wp.answered - 1 == k:
+                data = changed(data, pick, wrong)
+            return status, data, headers
+
+        wp.handle = handle
+        wp.source = (wp_block("blog", wp.base, "TEST_SHAPES_WP_PW"), {"TEST_SHAPES_WP_PW": "wp-pw"})
+        yield wp
+
+
+@pytest.fixture(scope="module")
+def discourse():
+    with serving(ChangingDiscourse(), FakeDiscourse.load_fixture, discourse_source) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def decidim():
+    with serving(ChangingDecidim(), seed_decidim, decidim_source) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def govocal():
+    with serving(ChangingGoVocal(), seed_govocal, govocal_source) as fake:
+        yield fake
+
+
+CHANGES = st.tuples(st.integers(0, 6), st.integers(0, 10**6), WRONG)
+
+
+@pytest.mark.parametrize("platform", ["wordpress", "discourse", "decidim", "govocal"])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(change=CHANGES)
+def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, change) -> None:
+    fake = request.getfixturevalue(platform)
+    fake.change, fake.answered = change, 0
+    try:
+        code, printed, db = sync_once(*fake.source, healthy_site)
+    finally:
+        fake.change = None
+    assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
+
+
+def assert_one_line_or_synced(code: int, printed: str, db: Any, name: str) -> None:
+    """The source synced, or failed with one line that says what is wrong (not Python's
+    exception name alone), recorded as its error; the healthy site synced either way."""
+    assert "Traceback" not in printed
+    assert f"site: {HEALTHY} new, 0 updated" in printed, printed
+    errors = error_lines(printed, name)
+    if code == 0:
+        assert not errors and stored_error(db, name) is None, printed
+        return
+    assert code == 1, printed
+    assert len(errors) == 1, printed
+    said = errors[0].split(": error: ", 1)[1]
+    assert not said.startswith("unexpected "), printed
+    assert stored_error(db, name) == said
+
+
+# -- answers that are no JSON, or no answer: statuses, bodies, waits -----------------------
+
+#: What a server may put in Retry-After: seconds (huge, negative, fractional, infinite),
+#: an HTTP date (any year), junk.
+RETRY_AFTER = st.one_of(
+    st.integers(-(10**6), 10**30).map(str),
+    st.floats(allow_nan=True).map(str),
+    st.sampled_from(["1e400", "inf", "-inf", "nan", "", "soon", "0x10"]),
+    st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S GMT")),
+)
+JSON_TYPE = {"Content-Type": "application/json; charset=utf-8"}
+FAULTS = st.one_of(
+    st.builds(
+        lambda status, wait: Fault(status, b"", {"Retry-After": wait} if wait else {}),
+        st.sampled_from([401, 403, 404, 410, 429, 500, 502, 503]),
+        st.one_of(st.none(), RETRY_AFTER),
+    ),
+    st.builds(lambda status: Fault(status, b"", {"Location": "/"}), st.sampled_from([301, 302])),
+    st.builds(
+        lambda body: Fault(200, body, JSON_TYPE),
+        st.sampled_from(
+            [b"", b"\xef\xbb\xbf[]", b"\xff\xfe[]", b'{"a": "caf\xe9"}', b'[{"id": 1', b"null"]
+        ),
+    ),
+    st.just(Fault(200, b"<html><h1>Database error</h1></html>", {"Content-Type": "text/html"})),
+)
+#: Where each platform lists what it has (the answers a fault takes the place of).
+LISTING = {
+    "wordpress": "/wp-json/wp/v2/comments",
+    "discourse": "/posts.json",
+    "decidim": "/api",
+    "govocal": "/api/v2/comments",
+}
+
+
+@pytest.fixture(scope="module")
+def wordpress_proxy(wordpress):
+    proxy = FaultProxy(wordpress.base)
+    proxy.start()
+    proxy.source = (wp_block("blog", proxy.url, "TEST_SHAPES_WP_PW"), wordpress.source[1])
+    yield proxy
+    proxy.stop()
+
+
+@pytest.mark.parametrize("platform", sorted(LISTING))
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(fault=FAULTS)
+@example(fault=Fault(429, b"", {"Retry-After": "1e400"}))
+@example(fault=Fault(503, b"", {"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}))
+def test_a_fault_is_one_line_or_synced(request, healthy_site, platform, fault) -> None:
+    if platform == "wordpress":
+        fake = request.getfixturevalue("wordpress_proxy")
+        fake.fault = fault
+    else:
+        fake = request.getfixturevalue(platform)
+        fake.fail_next(
+            fault.status, fault.body, fault.headers, path_prefix=LISTING[platform], times=99
+        )
+    try:
+        code, printed, db = sync_once(*fake.source, healthy_site)
+    finally:
+        if platform == "wordpress":
+            fake.fault = None
+        else:
+            fake._faults.clear()
+    assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
+
+
+# -- writing back: the answer to a moderation decision --------------------------------------
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(change=CHANGES)
+def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> None:
+    """A decision written back to WordPress whose answers (the k-th after the sync) has a
+    value of a wrong kind: the outbox row is done, or waits or fails with one line that
+    says what is wrong (not Python's exception name alone); the worker goes on."""
+    tmp = Path(tempfile.mkdtemp(prefix="rv-writeback-"))
+    cfg = tmp / "reactieveld.toml"
+    cfg.write_text(wordpress.source[0] + "fetch_process = false\n", encoding="utf-8")
+
+    async def run() -> tuple[Any, list[Any]]:
+        store = await SqliteStore.open(tmp / "m.db")
+        engine = SyncEngine.from_config(load_config(cfg), store)
+        try:
+            assert (await engine.sync_source("blog")).ok
+            cid = min(wordpress.comments)
+            row = await store.get_by_external("blog", str(cid))
+            assert row is not None
+            now = row.response.remote_status
+            to = RemoteStatus.SPAM if now is RemoteStatus.APPROVED else RemoteStatus.APPROVED
+            await store.moderate([row.response.id], to, actor="t")
+            wordpress.change, wordpress.answered = change, 0
+            run = await OutboxWorker(store, engine.connectors).run_once()
+            return run, await store.outbox_items()
+        finally:
+            wordpress.change = None
+            await engine.aclose()
+            await store.close()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(*next(iter(wordpress.source[1].items())))
+        run, items = asyncio.run(run())
+    assert run.attempted == 1
+    for item in items:
+        if item.state.value != "done":
+            error = item.last_error or ""
+            assert error and "\n" not in error, item
+            assert not error.removeprefix("blog: ").startswith("unexpected "), error
