@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +26,7 @@ from fakes.govocal import FakeGoVocal
 from helpers.twosources import (
     HEALTHY,
     error_lines,
+    scratch,
     serving,
     source_name,
     stored_error,
@@ -277,7 +276,7 @@ def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> 
     """A decision written back to WordPress whose answers (the k-th after the sync) has a
     value of a wrong kind: the outbox row is done, or waits or fails with one line that
     says what is wrong (not Python's exception name alone); the worker goes on."""
-    tmp = Path(tempfile.mkdtemp(prefix="rv-writeback-"))
+    tmp = scratch("rv-writeback-")
     cfg = tmp / "reactieveld.toml"
     cfg.write_text(wordpress.source[0] + "fetch_process = false\n", encoding="utf-8")
 

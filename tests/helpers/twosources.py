@@ -32,12 +32,22 @@ def wp_block(name: str, url: str, var: str) -> str:
     )
 
 
+#: The scratch folders of this process's runs, removed when the process ends (a
+#: hypothesis example has no tmp_path of its own).
+_SCRATCH = tempfile.TemporaryDirectory(prefix="rv-tests-")
+
+
+def scratch(prefix: str) -> Path:
+    """A new folder for one run, removed with the process's others at its end."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH.name))
+
+
 def sync_once(block: str, env: dict[str, str], healthy: Any) -> tuple[int, str, Path]:
     """``sync --once`` (in this process) of the source of ``block`` (its secrets in
     ``env``) and the healthy WordPress ``healthy``, in a fresh memory: (exit code, what
     it printed, the memory). Bounded: a round that never ends fails the test (a healthy
     run takes a second or two)."""
-    tmp = Path(tempfile.mkdtemp(prefix="rv-twosources-"))
+    tmp = scratch("rv-twosources-")
     cfg = tmp / "reactieveld.toml"
     block = block.replace('url = "', 'fetch_process = false\nurl = "', 1)
     cfg.write_text(block + wp_block("site", healthy.base, "TEST_HEALTHY_SITE_PW"), encoding="utf-8")
