@@ -1853,6 +1853,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "cannot connect ({error}): {hint}",
     ),
     "conn.refused": ("geweigerd", "refused"),
+    "conn.unknown_host": ("naam van de site onbekend", "the site's name is not known"),
     "conn.read_timeout": (
         "geen antwoord op tijd (leestime-out)",
         "no answer in time (read timeout)",
