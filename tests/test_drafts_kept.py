@@ -238,3 +238,31 @@ async def test_a_reply_sent_in_another_window_does_not_come_back_from_this_one(
         assert app.return_code == 0
     assert not path.exists()
     assert list(app.drafts) == [] and app.exit_note is None
+
+
+async def test_a_draft_kept_or_changed_in_another_window_is_what_this_one_opens(
+    tui_store: Any, tmp_path: Path
+) -> None:
+    """Two windows on one memory: a reply kept in the other window after this one
+    started (then changed there) is what this window's editor opens with for that
+    response, and keeping it here writes it on, never over the other's words (before,
+    the editor opened empty, or with this window's older text, and keeping wrote that
+    over the file's draft)."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+    app = app_with(tui_store, "nl", None, drafts_file=DraftsFile(path, "memory.db"))
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        response = screen.queue.current.response
+        key = DraftKey("reply", response.id)
+        other = DraftsFile(path, "memory.db")
+        assert other.load() == ({}, None)
+        other.save({key: "van B"})  # kept in the other window
+        await press(pilot, "r")
+        assert app.screen.query_one(TextArea).text == "van B"
+        await press(pilot, *"!", "escape", "enter")  # typed on here, kept
+        assert drafts_in(path) == {("reply", response.id): "van B!"}
+        other.save({key: "van B!?"})  # the other window had it too, and changed it
+        await press(pilot, "r")
+        assert app.screen.query_one(TextArea).text == "van B!?"
+        await press(pilot, "escape", "enter")
+        assert drafts_in(path) == {("reply", response.id): "van B!?"}

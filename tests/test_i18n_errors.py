@@ -19,13 +19,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import httpx
 import pytest
 from helpers.app import SMALL, screen_text, until
 from helpers.cli import run_main
+from helpers.lang import english_only
 
 from reactieveld.cli import main
 from reactieveld.config import SourceConfig
-from reactieveld.connectors.http import RetryPolicy, make_client
+from reactieveld.connectors.http import HttpError, RetryPolicy, make_client, request_json
 from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.failures import error_in_language
 from reactieveld.i18n import (
@@ -245,6 +247,55 @@ def test_sync_says_a_closed_port_in_dutch(
     [line] = [line for line in out if "fout:" in line]
     assert f"blog: fout: GET http://127.0.0.1:{port}/wp-json/: kan geen verbinding maken (" in line
     assert line.endswith(f"{DUTCH} (na 2 pogingen)"), line
+    assert "kan geen verbinding maken (geweigerd)" in line, line
+    assert "All connection attempts failed" not in line and "Connect call failed" not in line
+
+
+def _refused(host: str) -> OSError:
+    """What httpx's connect raises from, when no address of the host takes it (anyio's
+    own English line over the system's refusals)."""
+    group = OSError("All connection attempts failed")
+    group.__cause__ = ConnectionRefusedError(111, f"Connect call failed ({host!r}, 8093)")
+    return group
+
+
+#: Why a site could not be reached, as the system says it (English whatever the locale),
+#: and the words the Dutch line says instead.
+_CANNOT_REACH = [
+    (_refused("127.0.0.1"), "geweigerd"),
+    (_refused("::1"), "geweigerd"),
+    (ConnectionRefusedError(111, "Connection refused"), "geweigerd"),
+    (socket.gaierror(-2, "Name or service not known"), "naam van de site onbekend"),
+    (socket.gaierror(-3, "Temporary failure in name resolution"), "naam van de site onbekend"),
+    (OSError(113, "No route to host"), "EHOSTUNREACH"),
+    (OSError(101, "Network is unreachable"), "ENETUNREACH"),
+]
+
+
+@pytest.mark.parametrize(("cause", "said"), _CANNOT_REACH)
+async def test_a_site_out_of_reach_is_said_in_the_readers_language(
+    cause: OSError, said: str
+) -> None:
+    """The system's reason a connection failed is English (anyio's 'All connection
+    attempts failed', the C library's strerror): the line names the kind in the
+    reader's language (refused, an unknown name), or the error's code, never its text."""
+
+    def fail(request: Any) -> Any:
+        raise httpx.ConnectError(str(cause)) from cause
+
+    client = make_client(
+        "blog",
+        base_url="http://127.0.0.1:8093",
+        transport=httpx.MockTransport(fail),
+        retry=RetryPolicy(max_attempts=1),
+    )
+    async with client:
+        with pytest.raises(HttpError) as caught:
+            await request_json(client, "GET", "/wp-json/")
+    line = in_language(str(caught.value), "nl")
+    assert f"kan geen verbinding maken ({said}): {DUTCH}" in line, line
+    assert str(cause) not in line and (cause.strerror or str(cause)) not in line, line
+    assert not [w for w in english_only(["conn.cannot_connect", "conn.refused"]) if w in line]
 
 
 def _notices(app: Any) -> str:

@@ -186,3 +186,31 @@ async def test_a_refused_decision_pressed_again_is_applied(env):
     assert (conflict[0].id, conflict[0].state.value) == (out.outbox_ids[1], "conflict")
     assert conflict[0].last_error
     assert [(await store.get(rid)).outbox_state for rid in rids] == ["done", "conflict"]
+
+
+async def test_a_conflict_pressed_again_reaches_the_site_unless_it_changed_again(env):
+    """A decision that conflicted (the comment's status changed on the site while its
+    write-back waited, e.g. for the right application password) pressed again by the
+    moderator, who was told the site's status by the conflict: the retry expects that
+    status, so the site ends with the decision (before, each retry still expected the
+    status first seen and conflicted again, for ever). A status changed again after the
+    conflict conflicts once more: a retry is no force."""
+    site, store, engine, db = env
+    held = [i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold"][:2]
+    rids = [(await store.get_by_external("blog", str(i))).response.id for i in held]
+    await store.moderate(rids, RemoteStatus.TRASH, actor="t")
+    for i in held:
+        site.fake.comments[i]["status"] = "approved"  # on the site, meanwhile
+    worker = OutboxWorker(store, engine.connectors)
+    assert (await worker.run_once()).conflicts == 2
+    site.fake.comments[held[1]]["status"] = "spam"  # and once more, after the conflict
+
+    out = await store.moderate(rids, RemoteStatus.TRASH, actor="t")
+    assert len(out.outbox_ids) == 2
+    run = await worker.run_once()
+    assert (run.done, run.conflicts) == (1, 1)
+    assert [site.fake.comments[i]["status"] for i in held] == ["trash", "spam"]
+    assert [(await store.get(rid)).outbox_state for rid in rids] == ["done", "conflict"]
+    out = await store.moderate(rids[1:], RemoteStatus.TRASH, actor="t")
+    assert (await worker.run_once()).done == 1
+    assert site.fake.comments[held[1]]["status"] == "trash"

@@ -327,9 +327,14 @@ async def test_the_outbox_lifecycle_on_postgresql(pg_url: str) -> None:
         assert items[1].action.expected_status is HOLD
         assert items[1].action.capability is Capability.SPAM
         assert items[1].action.meta == {"post": 7}
-        await store.outbox_fail(ob, error="409 changed", conflict=True)
+        before = {i.id: i.action.expected_status for i in await store.outbox_items()}
+        await store.outbox_fail(ob, error="409 changed", conflict=True, remote_status=A)
         await store.outbox_fail(oc, error="403 forbidden")
         states = {i.id: i.state for i in await store.outbox_items()}
+        # A conflict's status on the site is what a retry of it expects (the moderator
+        # was told it); a refusal keeps the status first seen.
+        expected = {i.id: i.action.expected_status for i in await store.outbox_items()}
+        assert (expected[ob], expected[oc]) == (A, before[oc]) and before[ob] is not A
         assert states == {oa: OutboxState.PENDING, ob: OutboxState.CONFLICT, oc: OutboxState.FAILED}
         assert [i.id for i in await store.outbox_items(states=["conflict", "failed"])] == [oc, ob]
         await store.outbox_requeue(ob)

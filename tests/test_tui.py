@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers.app import SIZE, press, ready, settle
+from helpers.app import SIZE, press, ready, screen_text, settle
 from helpers.data import T0, fill_store, sample_responses, sample_store
 
 from reactieveld.model import ActionKind, OutboxState, RemoteStatus, TagKind, TriageState
@@ -446,6 +446,10 @@ async def test_a_failed_reply_says_why_and_keeps_its_text_in_view(tui_store, mak
             "Terugschrijven: mislukt\n  blog: kan niet antwoorden: reacties zijn gesloten" in shown
         )
         assert "Niet verstuurd antwoord:\nDank je [b]wel[/b] 🙌\nTweede regel" in shown
+        # The header counts it as not written back: a refusal, no conflict (before:
+        # "conflicten: 1", as if the comment had changed on the site).
+        header = screen_text(app)[0]
+        assert "│ niet teruggeschreven: 1" in header and "conflict" not in header, header
         # How to send it again, next to why (the reply editor opens with the text).
         assert "— druk op r om het antwoord opnieuw te versturen (de tekst staat klaar)" in shown
         assert "\x1b" not in shown
@@ -489,6 +493,8 @@ async def test_a_refused_write_back_is_sent_again_by_its_key(tui_store, make_app
         shown = screen.query_one("#response").render_content().plain
         assert "not allowed to edit this comment. — press o again to send it again" in shown
         assert "! spam" in screen.queue._render_row(screen.queue.current, 120, False, False).text
+        header = screen_text(app)[0]
+        assert "│ not written back: 1" in header and "conflict" not in header, header
 
         await press(pilot, "o")
         again, kept = await tui_store.outbox_items(response_id=rid)

@@ -11,7 +11,8 @@ is the moderator's own: 0600 in a 0700 folder, written whole (state.write_privat
 every draft kept, changed or dropped, removed when none is left. Two windows on one
 memory share it: each save reads, merges and writes it under a lock (``<name>.lock``
 beside it), keeps the other window's drafts, and takes over what the other changed or
-dropped (a reply sent there) in the drafts both had.
+dropped (a reply sent there) in the drafts both had; an editor opened on a response
+starts from the file's draft for it (DraftsFile.reread), kept or changed in the other.
 
 Why not in the memory itself: a draft is one moderator's unsent words, not the team's
 record (it must not reach the journal, the export or another moderator), and a table for
@@ -302,6 +303,19 @@ class DraftsFile:
             self.problems.append(self._move_aside("drafts.what.unreadable", {"reason": reason}))
             return None
 
+    def reread(self, key: DraftKey, ours: str | None) -> str | None:
+        """The draft ``key`` to open now: the file's text where another window kept or
+        changed it since this session's last load or save (this session did not: ``ours``
+        is what it held then), else ``ours``. A drop elsewhere is left to :meth:`save`.
+        The text taken counts as held (the next save keeps it unless changed here)."""
+        if not self.writable or ours != self.held.get(key):
+            return ours  # a bad file in the way, or changed here and not yet written
+        theirs = (self._on_disk() or {}).get(key)
+        if theirs is None:
+            return ours
+        self.held[key] = theirs
+        return theirs
+
     def set_aside(self, drafts: Mapping[DraftKey, str], name: str) -> Path:
         """Write ``drafts`` to a file of their own beside this one (``<name>-<time>``),
         e.g. those whose response is gone. Raises OSError."""
@@ -347,12 +361,13 @@ class KeptDrafts(MutableMapping[DraftKey, str]):
         return f"KeptDrafts({self._drafts!r})"
 
     def take(self, changes: Mapping[DraftKey, str | None]) -> None:
-        """Another window's changes to these drafts (:meth:`DraftsFile.save`'s: a text,
-        or None where it dropped one), taken over without a save (they are the file's)."""
+        """Another window's changes to these drafts (:meth:`DraftsFile.save`'s or
+        :meth:`DraftsFile.reread`'s: a text, or None where it dropped one), taken over
+        without a save (they are the file's)."""
         for key, text in changes.items():
             if text is None:
                 self._drafts.pop(key, None)
-            elif key in self._drafts:
+            else:
                 self._drafts[key] = text
 
     def _changed(self) -> None:

@@ -778,7 +778,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # A source the store holds that this app does not sync, no process named for it.
     "hdr.never_synced": ("nog nooit gesynchroniseerd", "never synced"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
-    "hdr.conflicts": ("conflicten: {n}", "conflicts: {n}"),
+    # Write-backs that conflicted or that the platform refused ("!" on their rows).
+    "hdr.conflicts": ("niet teruggeschreven: {n}", "not written back: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
     "hdr.filter": ("filter: {text}", "filter: {text}"),
     "tabs.filtered": ("gefilterd", "filtered"),
@@ -1853,6 +1854,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "cannot connect ({error}): {hint}",
     ),
     "conn.refused": ("geweigerd", "refused"),
+    "conn.unknown_host": ("naam van de site onbekend", "the site's name is not known"),
     "conn.read_timeout": (
         "geen antwoord op tijd (leestime-out)",
         "no answer in time (read timeout)",

@@ -138,7 +138,9 @@ class OutboxWorker(PollingWorker):
         except ActionConflict as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
-            await self.store.outbox_fail(item.id, error=error, conflict=True)
+            await self.store.outbox_fail(
+                item.id, error=error, conflict=True, remote_status=exc.remote_status
+            )
             return "conflict"
         except ConnectorError as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))

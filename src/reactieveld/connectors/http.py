@@ -37,11 +37,13 @@ import asyncio
 import base64
 import contextlib
 import email.utils
+import errno
 import html
 import importlib.util
 import json
 import random
 import re
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
@@ -569,12 +571,31 @@ async def request_json(
 CONNECT_HINT = stored("conn.hint.connect")
 
 
+def _connect_why(exc: BaseException) -> str:
+    """Why a connection failed, in words the table has in both languages (refused, an
+    unknown host name) or as the system error's code (``EHOSTUNREACH``): the system's
+    and anyio's own texts are English whatever the reader's language. Found along the
+    exception's causes; its text only when none has a code."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, ConnectionRefusedError):
+            return stored("conn.refused")
+        if isinstance(seen, socket.gaierror):
+            return stored("conn.unknown_host")
+        code = seen.errno if isinstance(seen, OSError) else None
+        if code is not None and code in errno.errorcode:
+            return errno.errorcode[code]
+        seen = seen.__cause__ or seen.__context__
+    return clean_text(str(exc), 80) or stored("conn.refused")
+
+
 def _network_kind(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
         return stored("conn.connect_timeout", hint=CONNECT_HINT)
     if isinstance(exc, httpx.ConnectError):
-        why = clean_text(str(exc), 80) or stored("conn.refused")
-        return stored("conn.cannot_connect", error=why, hint=CONNECT_HINT)
+        return stored("conn.cannot_connect", error=_connect_why(exc), hint=CONNECT_HINT)
     if isinstance(exc, httpx.ReadTimeout):
         return stored("conn.read_timeout")
     if isinstance(exc, httpx.TimeoutException):

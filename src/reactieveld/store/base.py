@@ -497,7 +497,14 @@ class Store(
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime
     ) -> None: ...
-    async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None: ...
+    async def outbox_fail(
+        self,
+        item_id: int,
+        *,
+        error: str,
+        conflict: bool = False,
+        remote_status: RemoteStatus | None = None,
+    ) -> None: ...
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
     ) -> list[OutboxItem]: ...

@@ -1123,10 +1123,19 @@ class SqliteStore:
         """Record a failed attempt that will be tried again at ``next_attempt_at``."""
         await self._write(lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at))
 
-    async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None:
-        """Give up on a write-back: a person must look (``conflict``: the remote changed)."""
+    async def outbox_fail(
+        self,
+        item_id: int,
+        *,
+        error: str,
+        conflict: bool = False,
+        remote_status: RemoteStatus | None = None,
+    ) -> None:
+        """Give up on a write-back: a person must look (``conflict``: the remote changed;
+        ``remote_status``: to what, expected by a retry, see :data:`FAIL_SQL`)."""
         state = "conflict" if conflict else "failed"
-        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error))
+        seen = remote_status.value if remote_status is not None else None
+        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error, seen))
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""

@@ -230,12 +230,21 @@ def outbox_retry(
     )
 
 
-def outbox_fail(db: sqlite3.Connection, item_id: int, state: str, error: str) -> None:
-    db.execute(
-        "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? "
-        "WHERE id = ? AND state = 'pending'",
-        (state, error, item_id),
-    )
+#: A write-back given up on (parameters: its state, the error, the site's status a
+#: conflict found or None, its id); the statement of both backends. A conflict's status
+#: becomes the one expected: the moderator is told it, and a retry (the same row sent
+#: again, :func:`reactieveld.store.actions.plan_resend`) goes through unless the comment
+#: changed once more.
+FAIL_SQL = (
+    "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
+    "expected_status = coalesce(?, expected_status) WHERE id = ? AND state = 'pending'"
+)
+
+
+def outbox_fail(
+    db: sqlite3.Connection, item_id: int, state: str, error: str, seen: str | None = None
+) -> None:
+    db.execute(FAIL_SQL, (state, error, seen, item_id))
 
 
 def outbox_requeue(db: sqlite3.Connection, item_id: int, now: int) -> None:

@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.drafts import DraftsFile, KeptDrafts
+from reactieveld.drafts import DraftKey, DraftsFile, KeptDrafts
 from reactieveld.i18n import I18n, in_language, stored
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import REPORTING_SOURCE_TYPES, Capability, utcnow
@@ -436,6 +436,21 @@ class ReactieveldApp(App[int]):
         if self._drafts_timer is not None:
             self._drafts_timer.stop()
         self._drafts_timer = self.set_timer(delay, self._save_drafts, name="drafts-typed")
+
+    def draft_to_open(self, key: DraftKey) -> None:
+        """Before an editor opens on ``key``: a draft another window (on this memory)
+        kept or changed for it meanwhile becomes this window's, so the editor shows it
+        and a keep here writes on it, never over it."""
+        if self.drafts_file is None:
+            return
+        ours = self.drafts.get(key)
+        theirs = self.drafts_file.reread(key, ours)
+        self._tell_drafts_problems()
+        if theirs != ours:
+            self.drafts.take({key: theirs})
+            screen = self._triage()
+            if screen is not None and screen.is_mounted:
+                screen.queue.refresh()  # its row says "concept" now
 
     async def _drafts_gone(self) -> None:
         """Drafts loaded for responses this memory no longer has are not dropped: they

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from reactieveld.codebook import Codebook
-    from reactieveld.drafts import KeptDrafts
+    from reactieveld.drafts import DraftKey, KeptDrafts
     from reactieveld.i18n import I18n
     from reactieveld.model import Capability, Response
     from reactieveld.reasons import ReasonsConfig
@@ -66,6 +66,10 @@ class AppServices(Protocol):
 
     async def open_reader(self) -> Any:
         """The background reads' store once it is open (:attr:`reader`)."""
+        ...
+
+    def draft_to_open(self, key: DraftKey) -> None:
+        """Before an editor opens on ``key``: another window's draft for it, taken over."""
         ...
 
     def shows_reported(self) -> bool: ...

@@ -257,14 +257,24 @@ class Writeback(PgBase):
             )
         )
 
-    async def outbox_fail(self, item_id: int, *, error: str, conflict: bool = False) -> None:
-        """Give up on a write-back: a person must look (``conflict``: the remote changed)."""
+    async def outbox_fail(
+        self,
+        item_id: int,
+        *,
+        error: str,
+        conflict: bool = False,
+        remote_status: RemoteStatus | None = None,
+    ) -> None:
+        """Give up on a write-back: a person must look (``conflict``: the remote changed;
+        ``remote_status``: to what, expected by a retry, see FAIL_SQL)."""
         await self._write(
             lambda c: c.execute(
                 "UPDATE outbox SET state = $1, attempts = attempts + 1, last_error = $2, "
-                "leased_by = NULL, lease_until = NULL WHERE id = $3 AND state = 'pending'",
+                "expected_status = coalesce($3, expected_status), "
+                "leased_by = NULL, lease_until = NULL WHERE id = $4 AND state = 'pending'",
                 "conflict" if conflict else "failed",
                 error,
+                remote_status.value if remote_status is not None else None,
                 item_id,
             )
         )

@@ -925,6 +925,7 @@ class TriageScreen(Screen[None]):
 
         author = one_line(response.author_name, limit=40)
         unsent = await self._unsent_reply(row) if kind == "reply" else ""
+        self.rapp.draft_to_open(key)  # another window's, kept or changed meanwhile
         await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             EditorScreen(
                 self.i18n.t(f"{kind}.title", author=author),
