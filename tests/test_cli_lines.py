@@ -133,6 +133,81 @@ async def test_a_running_sync_prints_each_write_back_not_done(
     assert any(re.fullmatch(rf"\d\d:\d\d:\d\d {re.escape(line)}", p) for p in printed), printed
 
 
+class FailsOnce:
+    """A connector that fails its ``failing``-th fetch (a portal answering 500 for a
+    while) and calls ``on_fetch`` with the number of each fetch."""
+
+    def __init__(self, inner: Any, failing: int, on_fetch: Any) -> None:
+        self.inner, self.failing, self.on_fetch, self.calls = inner, failing, on_fetch, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    async def fetch(self, cursor: str | None) -> Any:
+        self.calls += 1
+        self.on_fetch(self.calls)
+        if self.calls == self.failing:
+            raise ConnectorError("forum", "GET https://forum.example.nl/posts.json: HTTP 500")
+        async for one in self.inner.fetch(cursor):
+            yield one
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("failing", [1, 2])
+async def test_a_running_sync_says_when_a_failed_source_syncs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, failing: int
+) -> None:
+    """A portal answers 500 for a round, then recovers. Running on, the sync said the
+    error ("retrying at 08:58") and then nothing more of that source (a round that
+    changed nothing is not said), so the terminal's last word on it stayed the error;
+    a first round that failed was followed by "forum: 0 new, 0 updated" as if it had
+    worked. Now the failed round says only its error, and the first round after it is
+    said, changed or not."""
+    from reactieveld import sync
+    from reactieveld.config import load_config
+    from reactieveld.i18n import text
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        f'[ui]\nlanguage = "{language}"\n[[sources]]\nname = "forum"\ntype = "demo"\n'
+        "count = 3\npoll_seconds = 0.01\n",
+        encoding="utf-8",
+    )
+    stop = asyncio.Event()
+    real = sync.build_connector
+
+    def on_fetch(n: int) -> None:
+        if n > failing + 1:  # the round after the recovering one: all has been said
+            stop.set()
+
+    monkeypatch.setattr(sync, "build_connector", lambda c: FailsOnce(real(c), failing, on_fetch))
+    monkeypatch.setattr(sync.SyncEngine, "error_delay", lambda self, s, res: 0.0)
+    printed: list[str] = []
+    store = await open_store(str(tmp_path / "m.db"))
+    try:
+        await asyncio.wait_for(
+            sync.run_sync(
+                load_config(cfg),
+                store,
+                once=False,
+                printer=printed.append,
+                stop=stop,
+                engine_kwargs={"fetch_process": False},
+            ),
+            60,
+        )
+    finally:
+        await store.close()
+    said = [p.split(" ", 1)[1] for p in printed if re.match(r"\d\d:\d\d:\d\d forum: ", p)]
+    error = text("sync.error", language, source="forum", error="").rstrip()
+    assert said[failing - 1].startswith(error), said  # the error's line
+    rounds = [line for line in said if not line.startswith(error)]
+    first = text("sync.round", language, source="forum", new=3, updated=0)
+    again = text("sync.round", language, source="forum", new=0, updated=0)
+    assert rounds == ([first] if failing == 1 else [first, again]), said
+    assert said.index(rounds[-1]) == failing  # right after the error: it works again
+
+
 # -- the other commands' fixed lines ---------------------------------------------------------
 
 RULES = '[[rules]]\nname = "scheld"\nwords = ["sukkel"]\naction = "flag"\n'

@@ -358,3 +358,47 @@ async def test_a_source_the_service_syncs_is_not_said_ok_before_it_is_read(
         await first.aclose()
         await service.close()
         await mine.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    language=st.sampled_from(["nl", "en"]),
+    sources=st.lists(names, min_size=2, max_size=5, unique=True),
+    state=st.sampled_from(["error", "elsewhere", "stored", "ok"]),
+)
+@example(language="nl", sources=["forum", "portaal", "participatie"], state="elsewhere")
+@example(language="nl", sources=["forum", "portaal", "participatie"], state="error")
+def test_every_sources_state_is_said_whole_at_80_columns(
+    language: str, sources: list[str], state: str
+) -> None:
+    """The README's set-up (Discourse, Decidim and Go Vocal) synced by a service, or
+    each in error: at 80 columns the line cut the third source's state and time away
+    ("por… gesynchroniseerd door"). Each source's state and whole time are said, on a
+    second line where one does not hold them, none wider than 80 columns."""
+    from datetime import UTC, datetime
+
+    from rich.cells import cell_len
+
+    from reactieveld.i18n import I18n
+    from reactieveld.tui.widgets.status_line import SourceStatus, StatusLine
+
+    now = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
+    line = StatusLine(i18n=I18n(language), tz=UTC, clock=lambda: now)
+    when = now.replace(hour=12, minute=5)
+    line.sources = [
+        SourceStatus(name, state, next_try=now, last_success=when, by="reactieveld_sync sync")
+        for name in sources
+    ]
+    shown = line.render_content(80).plain
+    lines = shown.split("\n")
+    assert all(cell_len(x) <= 80 for x in lines), shown
+    said = {
+        "error": "fout (opnieuw om 15:00)" if language == "nl" else "error (retry at 15:00)",
+        "elsewhere": "(laatst 12:05)" if language == "nl" else "(last 12:05)",
+        "stored": "(laatst 12:05)" if language == "nl" else "(last 12:05)",
+        "ok": "ok",
+    }[state]
+    assert shown.count(said) >= len(sources), shown
+    if state == "elsewhere":
+        by = "gesynchroniseerd door" if language == "nl" else "synced by"
+        assert shown.count(by) == len(sources), shown

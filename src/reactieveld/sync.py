@@ -549,13 +549,21 @@ async def run_sync(
 
     reported: set[str] = set()
     elsewhere: set[str] = set()  # said once until this process syncs the source again
+    failed: set[str] = set()  # the round now ending failed: its error line said it
 
     def on_event(ev: SyncEvent) -> None:
-        # Running on: the first round of each source, then only rounds that changed something.
-        if ev.kind == "round" and not once and (ev.new or ev.updated or ev.source not in reported):
+        # Running on: the first round of each source and the first after a failed one
+        # (it works again), then only rounds that changed something.
+        if ev.kind == "round" and ev.source in failed:
+            failed.discard(ev.source)
+            reported.discard(ev.source)
+        elif (
+            ev.kind == "round" and not once and (ev.new or ev.updated or ev.source not in reported)
+        ):
             reported.add(ev.source)
             printer(f"{_stamp()} {say('round', source=ev.source, new=ev.new, updated=ev.updated)}")
         elif ev.kind == "error":
+            failed.add(ev.source)
             line = say("error", source=ev.source, error=error_in_language(ev.error or "", language))
             if ev.retry_at and not once:
                 line += say("retrying", at=ev.retry_at)

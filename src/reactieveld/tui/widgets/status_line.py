@@ -44,7 +44,7 @@ class StatusLine(Static):
     outbox: 2 │ marked: 3``."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; background: $panel; }
+    StatusLine { height: auto; max-height: 3; background: $panel; }
     """
 
     def __init__(
@@ -90,41 +90,49 @@ class StatusLine(Static):
         """The line in ``width`` cells (default: the widget's width, once laid out).
         Where it is longer, the names give way, cut with "…": the syncing processes'
         first, then the sources'; the state words and times stay on the line (Dutch,
-        an error and an older day at 80 columns)."""
+        an error and an older day at 80 columns). Where even the shortest names leave
+        it longer (three sources synced by a service, in Dutch), it goes on on a next line
+        (three at most) between two sources, the names as whole as the fewest lines
+        allow: no source's state is cut away."""
         width = width or self.size.width
         # Room for the whole of each name (30 characters; wide ones take two cells).
         by_room = max((cell_len(one_line(s.by, limit=NAME_LIMIT)) for s in self.sources), default=0)
         name_room = max(
             (cell_len(one_line(s.name, limit=NAME_LIMIT)) for s in self.sources), default=0
         )
-        content = self._content(by_room, name_room)
-        while width and content.cell_length > width and (by_room > 2 or name_room > 4):
-            if by_room > 2:
-                by_room -= 1
-            else:
-                name_room -= 1
-            content = self._content(by_room, name_room)
-        return content
+        if not width:
+            return _joined(self._pieces(by_room, name_room))
+        for lines in (1, 2, 3):  # StatusLine's max-height
+            by, name = by_room, name_room
+            shown = _wrapped(self._pieces(by, name), width)
+            while not _fits(shown, width, lines) and (by > 2 or name > 4):
+                if by > 2:
+                    by -= 1
+                else:
+                    name -= 1
+                shown = _wrapped(self._pieces(by, name), width)
+            if _fits(shown, width, lines):
+                break
+        return shown
 
-    def _content(self, by_room: int, name_room: int) -> Content:
-        """The line with each syncing process's name in ``by_room`` cells and each
+    def _pieces(self, by_room: int, name_room: int) -> list[tuple[str, Content]]:
+        """The line's pieces, each with the separator before it (" · " between sources,
+        " │ " between kinds), each syncing process's name in ``by_room`` cells and each
         source's in ``name_room``."""
         t = self.i18n.t
-        parts: list[str | tuple[str, str]] = []
+        pieces: list[tuple[str, list[str | tuple[str, str]]]] = []
         unreachable = self._unreachable()
         if unreachable:  # in characters, first: no source's state is known meanwhile
-            parts += [(t("hdr.unreachable"), "bold reverse"), " │ "]
+            pieces.append((" │ ", [(t("hdr.unreachable"), "bold reverse")]))
         if self._read_only():  # said first: it explains the greyed-out keys
-            parts += [(t("ro.header"), "bold reverse"), " │ "]
+            pieces.append((" │ ", [(t("ro.header"), "bold reverse")]))
         if not self.sources:
-            parts.append((t("hdr.no_sources"), "dim"))
+            pieces.append((" │ ", [(t("hdr.no_sources"), "dim")]))
         for i, s in enumerate(self.sources):
-            if i:
-                parts.append(" · ")
-            parts.append(
-                (shorten(one_line(s.name, limit=NAME_LIMIT), name_room, words=False), "bold")
-            )
-            parts.append(" ")
+            parts: list[str | tuple[str, str]] = [
+                (shorten(one_line(s.name, limit=NAME_LIMIT), name_room, words=False), "bold"),
+                " ",
+            ]
             if s.state == "error":
                 parts.append((t("hdr.error"), "bold red"))
                 if s.next_try is not None:
@@ -142,17 +150,18 @@ class StatusLine(Static):
                 parts.append((t("hdr.not_read"), "dim"))
             else:
                 parts.append((t("hdr.ok"), "green"))
+            pieces.append((" · " if i else " │ ", parts))
         if self.outbox_pending:
-            parts.append(" │ " + t("hdr.outbox", n=self.outbox_pending))
+            pieces.append((" │ ", [t("hdr.outbox", n=self.outbox_pending)]))
         if self.outbox_conflicts:
-            parts.append(" │ ")
-            parts.append((t("hdr.conflicts", n=self.outbox_conflicts), "bold red"))
+            pieces.append((" │ ", [(t("hdr.conflicts", n=self.outbox_conflicts), "bold red")]))
         if self.marked:
-            parts.append(" │ ")
-            parts.append((t("hdr.marked", n=self.marked), "bold"))
+            pieces.append((" │ ", [(t("hdr.marked", n=self.marked), "bold")]))
         if self.filter_text:
-            parts.append(" │ " + t("hdr.filter", text=one_line(self.filter_text, limit=60)))
-        return Content.assemble(*parts)
+            pieces.append((" │ ", [t("hdr.filter", text=one_line(self.filter_text, limit=60))]))
+        return [
+            (sep if n else "", Content.assemble(*parts)) for n, (sep, parts) in enumerate(pieces)
+        ]
 
     def _elsewhere(self, s: SourceStatus, room: int) -> list[str | tuple[str, str]]:
         """``synced by anna sync (error, last 13:02)`` (``synced elsewhere`` when that
@@ -183,6 +192,31 @@ class StatusLine(Static):
             out.append(t("hdr.last", time=when))
         out.append(")")
         return out
+
+
+def _joined(pieces: Sequence[tuple[str, Content]]) -> Content:
+    """The pieces on one line, each after its separator."""
+    return Content.assemble(*(x for sep, piece in pieces for x in (sep, piece)))
+
+
+def _fits(shown: Content, width: int, lines: int) -> bool:
+    """Whether ``shown`` takes at most ``lines`` lines, none wider than ``width``."""
+    rows = shown.split("\n")
+    return len(rows) <= lines and all(row.cell_length <= width for row in rows)
+
+
+def _wrapped(pieces: Sequence[tuple[str, Content]], width: int) -> Content:
+    """The pieces on as many lines of ``width`` cells as they take, a new line instead
+    of the separator where the next piece does not fit (a piece wider than the line is
+    cut, as Textual would)."""
+    lines: list[Content] = []
+    for sep, piece in pieces:
+        longer = Content.assemble(lines[-1], sep, piece) if lines else piece
+        if lines and longer.cell_length <= width:
+            lines[-1] = longer
+        else:
+            lines.append(piece)
+    return Content("\n").join(lines)
 
 
 class QueueTabs(Static):
