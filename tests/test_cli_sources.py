@@ -76,6 +76,7 @@ FIELDS = [
     "repaired",
     "synced_by",
     "syncing_elsewhere",
+    "secret_unset",
 ]
 WHEN = datetime(2024, 3, 1, 12, 5, 30, tzinfo=UTC)
 
@@ -85,6 +86,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(CONFIG, encoding="utf-8")
     monkeypatch.setenv("REACTIEVELD_CONFIG", str(path))
+    monkeypatch.setenv("RV_FORUM_KEY", "forum-key")  # its secret set (one unset: below)
     return path
 
 
@@ -314,6 +316,7 @@ async def test_json_reads_back_to_the_store_in_every_language(
         "repaired": stored["blog"].repaired,
         "synced_by": "bo",
         "syncing_elsewhere": True,
+        "secret_unset": None,
     }
     assert stored["blog"].repaired >= 1
     assert datetime.fromisoformat(blog["last_success"]) == stored["blog"].last_success
@@ -326,6 +329,7 @@ async def test_json_reads_back_to_the_store_in_every_language(
         "repaired": 0,
         "synced_by": "bo",
         "syncing_elsewhere": False,
+        "secret_unset": None,
     }
     assert forum["last_error"] == "cannot connect to https://forum.example: timed out"
     assert demo == dict.fromkeys(FIELDS) | {
@@ -333,6 +337,7 @@ async def test_json_reads_back_to_the_store_in_every_language(
         "type": "demo",
         "repaired": 0,
         "syncing_elsewhere": False,
+        "secret_unset": None,
     }
 
 
@@ -388,6 +393,7 @@ def test_a_hostile_name_or_error_stays_on_its_line(
     """Generated line breaks, escapes and tabs in a stored error and name (SQLite)."""
     target = str(tmp_path_factory.mktemp("hostile") / "m.db")
     monkeypatch.setenv("REACTIEVELD_CONFIG", str(_config(tmp_path_factory)))
+    monkeypatch.setenv("RV_FORUM_KEY", "forum-key")
     _stays_on_its_line(target, monkeypatch, error, by, language)
 
 

@@ -504,9 +504,11 @@ def source_record(source: SourceConfig, state: Any, elsewhere: bool) -> dict[str
     """What ``reactieveld sources`` knows of one source (README): its name, type and url,
     the last good round (a time in UTC) or None, the last error as stored (in English),
     how many texts were repaired, who synced it last (as that process named itself, None
-    when unknown) and whether another process is syncing it now. :func:`source_json` and
-    :func:`source_line` each write it."""
+    when unknown), whether another process is syncing it now and the environment
+    variable of its secret that is unset here (its key and name, None when all are set).
+    :func:`source_json` and :func:`source_line` each write it."""
     last = getattr(state, "last_success", None)
+    unset = source.unset_secret()
     return {
         "name": source.name,
         "type": source.type,
@@ -516,6 +518,7 @@ def source_record(source: SourceConfig, state: Any, elsewhere: bool) -> dict[str
         "repaired": getattr(state, "repaired", 0) or 0,
         "synced_by": getattr(state, "synced_by", None) or None,
         "syncing_elsewhere": elsewhere,
+        "secret_unset": {"key": unset[0], "variable": unset[1]} if unset else None,
     }
 
 
@@ -532,7 +535,7 @@ def source_line(record: dict[str, Any], language: str) -> str:
     the repaired texts and who syncs it, each when there is one. What a server or another
     process stored is untrusted: one line, cut."""
     from reactieveld.failures import error_in_language
-    from reactieveld.i18n import text
+    from reactieveld.i18n import stored, text
     from reactieveld.text import one_line
 
     fields = [record["name"], record["type"], record["url"] or ""]
@@ -543,9 +546,15 @@ def source_line(record: dict[str, Any], language: str) -> str:
         fields.append(text("sources.last_sync", language, when=when))
     else:
         fields.append(text("sources.never", language))
-    if record["last_error"]:
+    errors = [record["last_error"]] if record["last_error"] else []
+    if record["secret_unset"]:
+        # Here and now, before any sync (the same words as the sync's line; once).
+        unset = record["secret_unset"]
+        missing = stored("conn.secret_unset", variable=unset["variable"], setting=unset["key"])
+        errors = [missing] + [e for e in errors if e != missing]
+    for error in errors:
         # As the sync's own line says it (a known lead in the configured language).
-        said = error_in_language(one_line(record["last_error"], limit=1000), language)
+        said = error_in_language(one_line(error, limit=1000), language)
         fields.append(text("sources.error", language, error=said))
     if record["repaired"]:
         # Texts a platform sent that UTF-8 cannot hold, stored with U+FFFD.

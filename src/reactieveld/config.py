@@ -157,6 +157,14 @@ class SourceConfig:
             raise ConfigError(f'source "{self.name}": no {key}_env is configured')
         return _from_environment(f'source "{self.name}"', var, f"{key}_env")
 
+    def unset_secret(self) -> tuple[str, str] | None:
+        """The first ``*_env`` key whose environment variable is unset or empty, with
+        that variable's name (never its value); None when every named secret is set."""
+        for key, var in self.options.items():
+            if key.endswith("_env") and isinstance(var, str) and not os.environ.get(var):
+                return key, var
+        return None
+
 
 @dataclass(frozen=True)
 class SinkConfig:

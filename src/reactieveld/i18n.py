@@ -1898,6 +1898,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "url",
     ),
     "conn.not_supported": ("niet mogelijk", "not supported"),
+    "conn.secret_unset": (
+        "omgevingsvariabele {variable} ({setting}) is niet gezet of leeg: zet die en start de "
+        "sync opnieuw",
+        "environment variable {variable} ({setting}) is not set or empty: set it and start "
+        "the sync again",
+    ),
     "conn.unknown_type": (
         'onbekend brontype "{type}" (bekend: {known})',
         'unknown source type "{type}" (known: {known})',

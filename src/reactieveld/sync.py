@@ -36,6 +36,7 @@ from reactieveld.connectors.base import Connector, ConnectorError, read_pages
 # The registry's names, re-exported (``as``) for callers that import them from here.
 from reactieveld.connectors.registry import CONNECTOR_TYPES as CONNECTOR_TYPES
 from reactieveld.connectors.registry import ConnectorFactory as ConnectorFactory
+from reactieveld.connectors.registry import SecretUnset, said_secret_unset, secret_unset
 from reactieveld.connectors.registry import build_connector as build_connector
 from reactieveld.connectors.registry import register_connector as register_connector
 from reactieveld.failures import error_in_language, failure, log_unexpected, source_secrets
@@ -205,7 +206,12 @@ class SyncEngine:
         #: see :mod:`reactieveld.fetchproc`. Their connectors here only write back.
         self.fetcher: FetchProcess | None = None
         if fetch_process:
-            remote = [cfg for cfg, _ in sources if wants_process(cfg)]
+            # A source without its secret fails here, at once (its connector says why).
+            remote = [
+                cfg
+                for cfg, conn in sources
+                if wants_process(cfg) and not isinstance(conn, SecretUnset)
+            ]
             if remote:
                 store_ = store
                 self.fetcher = FetchProcess(remote, lambda name: known_statuses(store_, name))
@@ -216,11 +222,12 @@ class SyncEngine:
     def from_config(
         cls, config: Any, store: Store, *, fetch_process: bool = True, **kwargs: Any
     ) -> SyncEngine:
-        """An engine for every source of a ``Config``; connector errors (an unset secret,
-        an unknown type) propagate so the CLI can show them. The network sources fetch
-        in a child process unless ``fetch_process`` is false (or their entry says
-        ``fetch_process = false``)."""
-        pairs = [(cfg, build_connector(cfg)) for cfg in config.sources]
+        """An engine for every source of a ``Config``; an unknown type propagates so the
+        CLI can show it, a source whose secret is unset fails its rounds with why, the
+        others sync (:func:`~reactieveld.connectors.registry.secret_unset`). The network
+        sources fetch in a child process unless ``fetch_process`` is false (or their
+        entry says ``fetch_process = false``)."""
+        pairs = [(cfg, secret_unset(cfg) or build_connector(cfg)) for cfg in config.sources]
         kwargs.setdefault("rules", getattr(config, "rules", None))
         return cls(store, pairs, fetch_process=fetch_process, **kwargs)
 
@@ -657,13 +664,15 @@ async def waiting_sources(
 ) -> dict[str, str]:
     """Sources whose last round failed and whose next try is still ahead (a cron job's
     ``sync --once`` must not knock again before the server said it may): name -> the
-    line that says so, in ``language``."""
+    line that says so, in ``language``. A source whose secret was unset does not wait."""
     out: dict[str, str] = {}
     at = utcnow()
     for name in names:
         state = await store.source_state(name)
         if state is None or not state.last_error or state.next_try is None:
             continue
+        if said_secret_unset(state.last_error):
+            continue  # no server was asked: set now, the secret is tried at once
         if state.next_try <= at:
             continue
         when = state.next_try.strftime("%H:%M UTC")

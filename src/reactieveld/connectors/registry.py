@@ -18,11 +18,13 @@ typed ``Any`` as in the connectors' ``from_config``: connectors sit below the co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from reactieveld.connectors.base import Connector, ConnectorError
 from reactieveld.i18n import stored
+from reactieveld.model import Capability
 
 ConnectorFactory = Callable[..., Connector]
 
@@ -98,3 +100,45 @@ def build_connector(source_config: Any, **kwargs: Any) -> Connector:
             retryable=False,
         )
     return factory(source_config, **kwargs)
+
+
+class SecretUnset:
+    """The connector of a source whose secret's environment variable is unset: each
+    round and each write-back fails with one line naming the variable (recorded as the
+    source's state, retried), and the other sources sync as ever."""
+
+    capabilities: frozenset[Capability] = frozenset()
+    unsupported_reasons: Mapping[Capability, str] = {}
+
+    def __init__(self, source: str, key: str, variable: str) -> None:
+        self.name = source
+        self.error = ConnectorError(
+            source, stored("conn.secret_unset", variable=variable, setting=key), retryable=False
+        )
+
+    async def fetch(self, cursor: str | None) -> Any:
+        raise self.error
+        yield  # an async generator, as every connector's fetch
+
+    async def apply(self, action: Any) -> Any:
+        raise self.error
+
+    async def aclose(self) -> None:
+        return None
+
+
+def said_secret_unset(error: str) -> bool:
+    """Whether ``error`` (a source's stored error) is :class:`SecretUnset`'s: no server was
+    asked, so its round's next try is no server's wait."""
+    said = re.escape(stored("conn.secret_unset", variable="VARIABLE", setting="SETTING"))
+    return (
+        re.fullmatch(said.replace("VARIABLE", r"\S+").replace("SETTING", r"\w+"), error) is not None
+    )
+
+
+def secret_unset(source_config: Any) -> SecretUnset | None:
+    """The connector of one ``SourceConfig`` when an environment variable its ``*_env``
+    keys name is unset (:class:`SecretUnset`), else None (:func:`build_connector` makes
+    it)."""
+    missing = source_config.unset_secret()
+    return None if missing is None else SecretUnset(source_config.name, *missing)
