@@ -8,6 +8,7 @@ import pytest
 from helpers.store import open_store
 from helpers.wpsite import Site
 
+from reactieveld.connectors.registry import SecretUnset
 from reactieveld.model import Action, Capability, RemoteStatus, utcnow
 from reactieveld.outbox import OutboxWorker
 from reactieveld.sync import SyncEngine
@@ -85,6 +86,24 @@ async def test_unknown_source_and_unsupported_capability_fail(env):
     failed = await store.outbox_items(states=["failed"])
     assert any("not configured" in i.last_error for i in failed)
     assert any("no hidden status" in i.last_error for i in failed)
+
+
+async def test_a_decision_waits_for_an_unset_secret(env):
+    """A source whose secret's variable is unset (its sync says so): its decisions stay
+    waiting, with the variable as their error, and reach the site once it is set."""
+    site, store, engine, db = env
+    target = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "hold")
+    row = await store.get_by_external("blog", str(target))
+    await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
+    run = await OutboxWorker(
+        store, {"blog": SecretUnset("blog", "password_env", "X_PW")}
+    ).run_once()
+    assert (run.retry, run.failed, run.done) == (1, 0, 0)
+    [item] = await store.outbox_items()
+    assert item.state.value == "pending" and "X_PW (password_env)" in item.last_error
+    [item] = await store.outbox_due(now=utcnow() + timedelta(hours=2))
+    assert await OutboxWorker(store, engine.connectors).apply_one(item) == "done"
+    assert site.fake.comments[target]["status"] == "approved"
 
 
 async def test_unexpected_exceptions_are_recorded_and_retried(env, monkeypatch):

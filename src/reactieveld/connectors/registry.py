@@ -104,8 +104,8 @@ def build_connector(source_config: Any, **kwargs: Any) -> Connector:
 
 class SecretUnset:
     """The connector of a source whose secret's environment variable is unset: each
-    round and each write-back fails with one line naming the variable (recorded as the
-    source's state, retried), and the other sources sync as ever."""
+    round fails with one line naming the variable (recorded as the source's state), each
+    write-back waits for it (retried), and the other sources sync as ever."""
 
     capabilities: frozenset[Capability] = frozenset()
     unsupported_reasons: Mapping[Capability, str] = {}
@@ -121,7 +121,8 @@ class SecretUnset:
         yield  # an async generator, as every connector's fetch
 
     async def apply(self, action: Any) -> Any:
-        raise self.error
+        # A decision waits (retried) for the secret, as for a site that is down.
+        raise ConnectorError(self.name, self.error.message, retryable=True)
 
     async def aclose(self) -> None:
         return None
