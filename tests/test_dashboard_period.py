@@ -444,3 +444,42 @@ async def test_an_error_stays_when_enter_follows_the_typing_at_once() -> None:
         since.value = "2026-12-01"
         await pilot.pause()
         assert str(error.render()) == ""
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_whole_dialog_stays_on_an_80x24_screen_with_an_error(
+    demo_db, tmp_path, language
+) -> None:
+    """In the app (its stylesheets), at 80x24: the dialog with an error said does not
+    scroll, so the period shown now, the quick choices' label, the boxes, the error, the
+    buttons and the hint are all on screen. (Its tall buttons and their blank lines
+    pushed the period shown and the label off its top: only a scroll bar said so.)"""
+    from helpers.app import app_on_file, screen_text, settled
+
+    path = tmp_path / "demo.db"
+    path.write_bytes(demo_db.read_bytes())
+    app = app_on_file(path, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("D")
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        dialog.query_one("#period-days", Input).value = "abc"
+        dialog.query_one("#period-days", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        lines = screen_text(app)
+        for widget in dialog.query_one("#period").query("*"):
+            if widget.display and widget.id != "period-presets" and not widget.has_class("-empty"):
+                region = widget.region
+                assert region.height and region.y >= 0 and region.bottom <= 23, widget
+        shown = "\n".join(lines)
+        t = I18n(language).t
+        assert dialog.shown is not None
+        assert t("period.now", period=dialog.shown.label(language)) in shown
+        assert t("period.presets") in shown
+        assert str(dialog.query_one("#period-error", Static).render()) in shown
