@@ -266,3 +266,34 @@ async def test_a_draft_kept_or_changed_in_another_window_is_what_this_one_opens(
         assert app.screen.query_one(TextArea).text == "van B!?"
         await press(pilot, "escape", "enter")
         assert drafts_in(path) == {("reply", response.id): "van B!?"}
+
+
+async def test_closing_the_editor_writes_the_drafts_file_once(
+    tui_store: Any, tmp_path: Path
+) -> None:
+    """Keeping a reply, sending the kept one, discarding one: each close of the editor
+    writes the drafts file (read, merged, written and fsync'd under its lock, on the
+    keys' path) once, not once for the draft's change and again for the closed editor;
+    the file says what the moderator did each time."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+    drafts_file = DraftsFile(path, "memory.db")
+    saves: list[int] = []
+    save = drafts_file.save
+
+    def counted(drafts: Any) -> Any:
+        saves.append(len(drafts))
+        return save(drafts)
+
+    drafts_file.save = counted  # type: ignore[method-assign]
+    app = app_with(tui_store, "en", None, drafts_file=drafts_file)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await ready(app, pilot)
+        response = screen.queue.current.response
+        await press(pilot, "r", *"Q9", "escape", "enter")  # kept
+        assert saves == [1] and drafts_in(path) == {("reply", response.id): "Q9"}
+        await press(pilot, "r", *"Q8", "escape", "d")  # discarded
+        assert saves == [1, 0] and not path.exists()  # none left: no file
+        await press(pilot, "r", *"Q7", "escape", "enter")  # kept again
+        saves.clear()
+        await press(pilot, "r", "ctrl+s")  # the kept one sent
+        assert saves == [0] and not path.exists()

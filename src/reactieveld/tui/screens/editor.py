@@ -247,49 +247,44 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
             if typed is not None:
                 typed(TYPED_SAVE_SECONDS)
 
-    def _finish(self) -> None:
-        """Sent, kept or discarded: no longer an unsent draft; the drafts file says so
-        (the app's drafts_typed at once: this text may have been written there)."""
+    def _finish(self, *, keep: str | None = None, forget: bool = True) -> None:
+        """Sent, kept (``keep``: its text) or discarded: no longer an unsent draft, and
+        the drafts file says so once: written by the app as the kept draft changes or
+        goes, else (the app's drafts_typed at once) as this text may have been written
+        there. ``forget`` False: a kept draft stays (a reply sent empty: none was sent)."""
         self.finished = True
-        typed = getattr(self.app, "drafts_typed", None)
-        if typed is not None and self.drafts is not None:
+        if self.drafts is None:
+            return
+        if keep is not None:
+            self.drafts[self.draft_key] = keep
+        elif forget and self.draft_key in self.drafts:
+            del self.drafts[self.draft_key]
+        elif (typed := getattr(self.app, "drafts_typed", None)) is not None:
             typed(0)
-
-    def _forget_draft(self) -> None:
-        if self.drafts is not None:
-            self.drafts.pop(self.draft_key, None)
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()
-        self.finished = True
-        if text:
-            self._forget_draft()
-        self._finish()
+        self._finish(forget=bool(text))
         self.dismiss(text or None)
 
     def action_cancel(self) -> None:
         text = self.query_one(TextArea).text
         if self.drafts is None or not text.strip():
-            self.finished = True
-            self._forget_draft()  # emptied by hand: nothing to keep
-            self._finish()
+            self._finish()  # emptied by hand: nothing to keep
             self.dismiss(None)
             return
 
         def answered(answer: str | None) -> None:
-            if answer == "keep" and self.drafts is not None:
-                self.finished = True
-                self.drafts[self.draft_key] = text
+            if answer == "keep":
+                self._finish(keep=text)
                 said = "draft.kept.saved" if self.durable else "draft.kept"
                 self.app.notify(self.i18n.t(said), markup=False)
             elif answer == "discard":
-                self.finished = True
-                self._forget_draft()
+                self._finish()
                 self.app.notify(self.i18n.t("draft.discarded"), markup=False)
             else:
                 self.query_one(TextArea).focus()
                 return
-            self._finish()
             self.dismiss(None)
 
         self.app.push_screen(DraftQuestion(self.i18n, durable=self.durable), answered)
