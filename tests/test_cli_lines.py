@@ -363,7 +363,7 @@ SECRET = {
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_author_secret_says_its_lines_in_the_language(tmp_path: Path, language: str) -> None:
-    from reactieveld.store.authors import key_file_path
+    from reactieveld.store.files import key_file_path
     from reactieveld.store.sqlite import SqliteStore
 
     db = tmp_path / "kept.db"

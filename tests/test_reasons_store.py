@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from reactieveld.model import DecisionReason, RemoteStatus, Response
 from reactieveld.store.base import QueueFilter
+from reactieveld.store.sqlite import SqliteStore
 
 HOLD, TRASH, SPAM = RemoteStatus.HOLD, RemoteStatus.TRASH, RemoteStatus.SPAM
 
@@ -157,6 +158,29 @@ async def test_resends_says_which_decisions_go_again_with_which_reason(env, reco
     want = {ids["a"]: first and _stored(first)}
     assert await store.resends([ids["a"], ids["b"], ids["d"]], TRASH) == want
     assert await store.resends([ids["a"]], HOLD) == {}  # another decision: a new one
+
+
+async def test_resends_reads_each_responses_newest_write_back_in_one_statement(env):
+    """The app reads the resends before every decision on a selection (up to the pile's
+    hundreds): the newest write-back of each response was read with a statement of its
+    own. One statement reads them all, and each response's newest row is still the one
+    that counts (an older failed row under a newer pending one is not sent again)."""
+    store, ids = env
+    reasons = {ext: DecisionReason("insult", f"{ext} own", "x") for ext in "abd"}
+    for ext in "abd":
+        [oid] = (
+            await store.moderate([ids[ext]], TRASH, actor="anna", reason=reasons[ext])
+        ).outbox_ids
+        await store.outbox_fail(oid, error="blog: HTTP 403")
+    await store.moderate([ids["b"]], TRASH, actor="anna")  # b's resend: now pending
+    statements: list[str] = []
+    if isinstance(store, SqliteStore):
+        await store._run(lambda db: db.set_trace_callback(statements.append))
+    got = await store.resends([ids["a"], ids["b"], ids["c"], ids["d"]], TRASH)
+    assert got == {ids[e]: _stored(reasons[e]) for e in "ad"}
+    if isinstance(store, SqliteStore):
+        await store._run(lambda db: db.set_trace_callback(None))
+        assert sum("FROM outbox o" in s for s in statements) == 1, statements
 
 
 def _columns(reason: DecisionReason | None) -> tuple:

@@ -15,8 +15,8 @@ from helpers.store import anna
 
 from reactieveld.cli import main
 from reactieveld.model import Page, Response, Source
-from reactieveld.store.authors import key_file_path
 from reactieveld.store.base import QueueFilter, StoreError
+from reactieveld.store.files import key_file_path
 from reactieveld.store.sqlite import SqliteStore
 
 

@@ -76,3 +76,23 @@ def test_the_command_line_and_a_round_name_a_server_away_alike(cli_isolated: Non
     assert code == 2 and f"{url}: " in err, err
     round_line = failure(connect_error(describe(url), ConnectionRefusedError(111, "x")))
     assert f"{url}: " in round_line.message, round_line
+
+
+#: A password as a URL may hold it unencoded (RFC 3986's userinfo: sub-delims and ':'),
+#: from PW to QZ: neither is ever a part of the rest of the line.
+ODD_PASSWORDS = st.from_regex(r"PW[A-Z0-9()'!$&*+,;=:~.\-]{3,12}QZ", fullmatch=True)
+
+
+@given(ROLES, ODD_PASSWORDS, HOSTS, PORTS, DATABASES, st.sampled_from(["", "'", "(", ": "]))
+def test_a_url_in_a_message_shows_its_role_and_no_password_whatever_it_holds(
+    role: str, password: str, host: str, port: int | None, db: str, around: str
+) -> None:
+    """A password with a bracket or a quote in it (a URL may hold them as written) ended
+    the URL where :func:`shown_urls` looked for it: the URL was left as it was, and only
+    the last scrubber's mask (``postgresql://***@host``) kept the password off the line,
+    the role with it. The whole URL is recognised up to its ``@``: the line shows the
+    one form, the role and no part of the password."""
+    url, shown = _urls(role, password, host, port, db)
+    line = failure(StoreError(f"cannot reach {around}{url}")).message
+    assert shown in line
+    assert "PW" not in line and "QZ" not in line

@@ -591,7 +591,7 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
             await store.close()
 
     kept = asyncio.run(main())
-    from reactieveld.store.authors import key_file_path
+    from reactieveld.store.files import key_file_path
     from reactieveld.store.open import is_postgres_url
 
     if is_postgres_url(ctx.db_path):

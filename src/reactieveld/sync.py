@@ -176,7 +176,7 @@ class SyncEngine:
     ) -> None:
         self.store = store
         #: A moderator's app: it leaves a source alone while another process's stored
-        #: round says that process syncs it (:meth:`synced_elsewhere`), not only while
+        #: round says that process syncs it (:func:`synced_elsewhere`), not only while
         #: that process holds the source's lock (a service holds it during its rounds
         #: only). The headless service does not defer: it takes a source at its round.
         self.defers = defers
@@ -304,7 +304,7 @@ class SyncEngine:
         is skipped (``elsewhere``) and says so, and the next one tries again. An engine
         that ``defers`` (an app's) also skips it between that process's rounds."""
         state = await self._state(name) if self.defers else None
-        if state is None or not self.synced_elsewhere(state):
+        if not synced_elsewhere(state, self.by):
             try:
                 async with self.store.source_lock(name) as mine:
                     if mine:
@@ -324,10 +324,6 @@ class SyncEngine:
         except Exception as exc:  # noqa: BLE001 - the next try then waits a poll (+ grace)
             log_unexpected(f"{name}: reading the source's state", exc)
             return None
-
-    def synced_elsewhere(self, state: SourceState) -> bool:
-        """Another process than this engine's syncs the source (:func:`synced_elsewhere`)."""
-        return synced_elsewhere(state, self.by)
 
     async def _sync_round(self, name: str, failed: StoreError | None = None) -> RoundResult:
         s = self.sources[name]

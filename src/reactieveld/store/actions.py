@@ -264,8 +264,10 @@ def resend_candidates(targets: Sequence[Sequence[Any]], status: RemoteStatus) ->
 def newest_writebacks(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Retried]:
     """The newest outbox row of each response of ``ids`` that has one, with its
     decision's reason."""
-    rows = (db.execute(NEWEST_OUTBOX_SQL, (rid,)).fetchone() for rid in ids)
-    return {row[2]: retried_from_row(row) for row in rows if row is not None}
+    if not ids:
+        return {}
+    rows = db.execute(NEWEST_OUTBOX_SQL.format(ids=placeholders(ids)), list(ids)).fetchall()
+    return {row[2]: retried_from_row(row) for row in rows}
 
 
 def resends(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reactieveld.store.base import StoreError
-from reactieveld.store.files import FILE_MODE, KEY_FILE_SUFFIX, fsync_dir
+from reactieveld.store.files import FILE_MODE, fsync_dir, key_file_path
 
 
 def author_token(key: str) -> str:
@@ -82,11 +82,6 @@ def author_key_for(
     if secret is None:
         raise StoreError(missing())
     return author_key_of(secret, email)
-
-
-def key_file_path(path: Path) -> Path:
-    """Where the key of a store's author keys is kept: beside it, mode 0600."""
-    return path.with_name(path.name + KEY_FILE_SUFFIX)
 
 
 def read_key_file(path: Path) -> str | None:

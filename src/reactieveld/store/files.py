@@ -131,10 +131,16 @@ def _found_empty(path: Path) -> bool:
     return st.st_size == 0 and time.time() - st.st_mtime > _NEW_FILE_SECONDS
 
 
+def key_file_path(path: Path) -> Path:
+    """Where the key of a store's author keys is kept: beside it, mode 0600."""
+    return path.with_name(path.name + KEY_FILE_SUFFIX)
+
+
 def store_files(path: Path) -> tuple[Path, ...]:
     """The store's file, the -wal and -shm files SQLite makes beside it, and its author
     key file."""
-    return tuple(path.with_name(path.name + s) for s in ("", "-wal", "-shm", KEY_FILE_SUFFIX))
+    wal, shm = (path.with_name(path.name + s) for s in ("-wal", "-shm"))
+    return (path, wal, shm, key_file_path(path))
 
 
 def tighten_modes(path: Path) -> None:

@@ -247,13 +247,14 @@ OUTBOX_COLS = (
     "o.created_at, o.next_attempt_at, o.last_error"
 )
 
-#: The newest write-back of a response (parameter: its id), as :data:`OUTBOX_COLS`, then
-#: the reason recorded with the decision it belongs to (its journal entry's code and
-#: words); the statement of both backends.
+#: The newest write-back of each response of ``{ids}`` that has one (one statement for
+#: them all), as :data:`OUTBOX_COLS`, then the reason recorded with the decision it
+#: belongs to (its journal entry's code and words); the statement of both backends.
 NEWEST_OUTBOX_SQL = (
     f"SELECT {OUTBOX_COLS}, a.reason, a.reason_text FROM outbox o "
     "JOIN sources s ON s.id = o.source_id LEFT JOIN actions a ON a.id = o.journal_id "
-    "WHERE o.response_id = ? ORDER BY o.id DESC LIMIT 1"
+    "WHERE o.id IN (SELECT max(id) FROM outbox WHERE response_id IN {ids} "
+    "GROUP BY response_id)"
 )
 
 

@@ -39,7 +39,6 @@ from reactieveld.store.authors import (
     author_key_for,
     author_match,
     author_secret_read_only,
-    key_file_path,
     meta_value,
     name_token,
     read_key_file,
@@ -68,6 +67,7 @@ from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import (
     held_here,
     hold,
+    key_file_path,
     let_go,
     prepare_path,
     read_only_uri,

@@ -85,8 +85,10 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-#: A PostgreSQL URL inside a text (a message): up to a space, a quote or a bracket.
-_IN_TEXT = re.compile(r"(?i)\bpostgres(?:ql)?://[^\s'\"<>()]+")
+#: A PostgreSQL URL inside a text (a message): its userinfo up to the ``@`` whatever it
+#: holds (a password may hold a quote or a bracket as written), then up to a space, a
+#: quote or a bracket.
+_IN_TEXT = re.compile(r"(?i)\bpostgres(?:ql)?://(?:[^\s@/]*@)?[^\s'\"<>()]+")
 
 
 def shown_urls(text: str) -> str:

@@ -230,15 +230,19 @@ def outbox_retry(
     )
 
 
-#: A write-back given up on (parameters: its state, the error, the site's status a
-#: conflict found or None, its id); the statement of both backends. A conflict's status
-#: becomes the one expected: the moderator is told it, and a retry (the same row sent
-#: again, :func:`reactieveld.store.actions.plan_resend`) goes through unless the comment
-#: changed once more.
-FAIL_SQL = (
-    "UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, "
-    "expected_status = coalesce(?, expected_status) WHERE id = ? AND state = 'pending'"
+#: What a write-back given up on sets (parameters: its state, the error, the site's status
+#: a conflict found or None); both backends' (PostgreSQL's also ends its lease). A
+#: conflict's status becomes the one expected: the moderator is told it, and a retry (the
+#: same row sent again, :func:`reactieveld.store.actions.plan_resend`) goes through unless
+#: the comment changed once more.
+FAIL_SET = (
+    "state = ?, attempts = attempts + 1, last_error = ?, "
+    "expected_status = coalesce(?, expected_status)"
 )
+#: Which row it sets (parameter: its id, after :data:`FAIL_SET`'s).
+FAIL_WHERE = "WHERE id = ? AND state = 'pending'"
+#: SQLite's statement of it.
+FAIL_SQL = f"UPDATE outbox SET {FAIL_SET} {FAIL_WHERE}"
 
 
 def outbox_fail(

@@ -98,8 +98,8 @@ _TARGET_READ_SQL = (
 )
 #: The same, locking the rows an action changes.
 _TARGET_SQL = _TARGET_READ_SQL + " FOR UPDATE OF r"
-#: A response's newest write-back and its decision's reason, in PostgreSQL's placeholders.
-_NEWEST_OUTBOX = dollar(NEWEST_OUTBOX_SQL)
+#: Each response's newest write-back and its decision's reason, in one statement.
+_NEWEST_OUTBOX = NEWEST_OUTBOX_SQL.format(ids="(SELECT unnest($1::bigint[]))")
 
 #: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
@@ -121,12 +121,10 @@ async def lock_targets(
 async def newest_writebacks(conn: asyncpg.Connection, ids: Sequence[int]) -> dict[int, Retried]:
     """The newest outbox row of each response of ``ids`` that has one, with its
     decision's reason (SQLite's ``newest_writebacks``)."""
-    newest = {}
-    for rid in ids:
-        row = await conn.fetchrow(_NEWEST_OUTBOX, rid)
-        if row is not None:
-            newest[rid] = retried_from_row(row)
-    return newest
+    if not ids:
+        return {}
+    rows = await conn.fetch(_NEWEST_OUTBOX, list(ids))
+    return {row[2]: retried_from_row(row) for row in rows}
 
 
 def _version_of(response_id: str) -> str:

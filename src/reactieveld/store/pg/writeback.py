@@ -37,6 +37,8 @@ from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import (
     DONE_ROW,
+    FAIL_SET,
+    FAIL_WHERE,
     REQUEUE_SQL,
     SENDING_SQL,
     STATUS_UNLESS_LATER,
@@ -47,6 +49,8 @@ from reactieveld.store.writeback import (
 #: How long a worker holds the rows ``outbox_due`` gave it before another may take them
 #: (seconds): longer than any one send (HTTP timeouts are well under a minute).
 OUTBOX_LEASE = 600
+#: A write-back given up on (SQLite's ``FAIL_SQL``), its lease ended.
+_FAIL = dollar(f"UPDATE outbox SET {FAIL_SET}, leased_by = NULL, lease_until = NULL {FAIL_WHERE}")
 
 
 class Writeback(PgBase):
@@ -266,12 +270,10 @@ class Writeback(PgBase):
         remote_status: RemoteStatus | None = None,
     ) -> None:
         """Give up on a write-back: a person must look (``conflict``: the remote changed;
-        ``remote_status``: to what, expected by a retry, see FAIL_SQL)."""
+        ``remote_status``: to what, expected by a retry, see FAIL_SET)."""
         await self._write(
             lambda c: c.execute(
-                "UPDATE outbox SET state = $1, attempts = attempts + 1, last_error = $2, "
-                "expected_status = coalesce($3, expected_status), "
-                "leased_by = NULL, lease_until = NULL WHERE id = $4 AND state = 'pending'",
+                _FAIL,
                 "conflict" if conflict else "failed",
                 error,
                 remote_status.value if remote_status is not None else None,
