@@ -942,6 +942,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Concept bewaard (ook na opnieuw starten)",
         "Draft kept (also after a restart)",
     ),
+    "live.stopped": (
+        "live bijwerken is gestopt ({error}); start de app opnieuw om het weer aan te zetten",
+        "live updates stopped ({error}); start the app again to have them back",
+    ),
     "drafts.not_saved": (
         "Concepten niet bewaard in {path}: {reason}; ze blijven tot je stopt.",
         "Drafts not kept in {path}: {reason}; they last until you quit.",

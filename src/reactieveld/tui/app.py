@@ -1048,7 +1048,7 @@ class ReactieveldApp(App[int]):
             text = (
                 exc.said(self.i18n.language)
                 if isinstance(exc, StoreError)
-                else f"live: {exc or type(exc)}"
+                else self.i18n.t("live.stopped", error=str(exc) or type(exc).__name__)
             )
             self.notify(one_line(text, limit=300), severity="error", markup=False)
 
