@@ -97,6 +97,27 @@ def test_db_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [s.type for s in ctx.config.sources] == ["demo"]
 
 
+def test_db_is_worked_out_once_per_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --db is checked before the command runs, and the command asks for it again (stats:
+    # three times): the value is read, and its file looked at, once.
+    import reactieveld.cli as cli
+
+    seen: list[str] = []
+    real = cli._target
+
+    def counting(value: str, *args: object, **kwargs: object) -> Path | str:
+        seen.append(value)
+        return real(value, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_target", counting)
+    db = str(tmp_path / "nothing-here.db")
+    assert main(["--db", db, "stats", "--config", str(_config(tmp_path, ""))]) == 2
+    assert "nothing-here.db" in capsys.readouterr().err
+    assert seen == [db]
+
+
 def test_lang_overrides_config(tmp_path: Path) -> None:
     cfg = _config(tmp_path, '[ui]\nlanguage = "nl"\n')
     assert Context(config_arg=str(cfg), db_arg=None, lang="en").config.ui.language == "en"

@@ -82,10 +82,11 @@ class Context:
             self._config = config
         return self._config
 
-    @property
+    @functools.cached_property
     def db_path(self) -> Path | str:
         """--db, then REACTIEVELD_DB, then ``[store] url`` or ``path``, then the XDG data
-        dir: a SQLite file's path, or a PostgreSQL URL (a team's memory).
+        dir: a SQLite file's path, or a PostgreSQL URL (a team's memory). Worked out (and
+        a bad value said) once: every command asks for it more than once.
 
         The demo has a store of its own, so trying it never mixes demo data into the
         organisation's memory."""
