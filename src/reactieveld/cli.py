@@ -657,8 +657,6 @@ def _app_word(word: str) -> tuple[str, str | None] | None:
             return found[0], value if eq else None
         if len(found) > 1:
             return None  # ambiguous
-    import re
-
     if re.match(r"^-\d+$|^-\d*\.\d+$", word) or " " in word:
         return "", None  # as argparse, a value
     return None
