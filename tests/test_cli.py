@@ -118,6 +118,25 @@ def test_db_is_worked_out_once_per_command(
     assert seen == [db]
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://mod:s3cret@db.example.nl/rv", "postgres://db.example.nl/rv?password=s3cret"],
+)
+def test_a_password_in_db_is_said_as_store_copy_says_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, url: str
+) -> None:
+    # The one URL rule of the command line: --db and `store copy --to` say a password in
+    # the URL alike, in the reader's language, with where it belongs; never the password.
+    from reactieveld.i18n import text
+
+    cfg = str(_config(tmp_path, ""))
+    assert main(["--lang", language, "--db", url, "stats", "--config", cfg]) == 2
+    err = capsys.readouterr().err
+    assert err == f"reactieveld: {text('copy.password_in_url', language, flag='--db')}\n"
+    assert "s3cret" not in err
+
+
 def test_lang_overrides_config(tmp_path: Path) -> None:
     cfg = _config(tmp_path, '[ui]\nlanguage = "nl"\n')
     assert Context(config_arg=str(cfg), db_arg=None, lang="en").config.ui.language == "en"

@@ -38,6 +38,7 @@ from reactieveld.config import (
     find_config_path,
     language_of,
     load_config,
+    url_mistake,
 )
 
 if TYPE_CHECKING:
@@ -116,7 +117,6 @@ def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
     instead), a URL of another kind (``sqlite:///x.db``, ``file:x.db``, ``mysql://...``),
     a PostgreSQL URL without a host, a folder, a path holding a NUL."""
     from reactieveld.i18n import text
-    from reactieveld.store.open import check_postgres_url
 
     example = default_db_path()
     if not value.strip():
@@ -137,11 +137,10 @@ def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
             said = text("cli.is_dir", language, path=value, example=path / "memory.db")
             raise UsageError(f"{flag} {said}")
         return path
-    try:
-        return check_postgres_url(value)
-    except ValueError as exc:
-        expected, got = (*exc.args, "something else")[:2]
-        raise UsageError(f"{flag}: expected {expected}, got {got}") from None
+    mistake = url_mistake(value, flag, language)
+    if mistake is not None:
+        raise UsageError(mistake)
+    return value
 
 
 #: A URL's scheme (``sqlite:``, ``file:``, ``mysql://``): two letters or more, so that
