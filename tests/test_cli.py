@@ -202,6 +202,7 @@ def test_sources_lists_state(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     db = tmp_path / "m.db"
     assert main(["sources", "--config", str(cfg), "--db", str(db)]) == 0
     assert "never synced" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # nothing made
     main(["sync", "--once", "--config", str(cfg), "--db", str(db)])
     capsys.readouterr()
     assert main(["sources", "--config", str(cfg), "--db", str(db)]) == 0

@@ -463,7 +463,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     import json
 
     from reactieveld.i18n import text
-    from reactieveld.store.open import open_store
+    from reactieveld.store.open import open_store, store_missing
     from reactieveld.sync import synced_elsewhere
 
     config = ctx.config
@@ -481,7 +481,9 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         finally:
             await store.close()
 
-    states, elsewhere = asyncio.run(main())
+    # No memory yet (a first run, a mistyped --db): each source never synced, and no
+    # empty memory (with a new author key) made only to say so.
+    states, elsewhere = ({}, set()) if store_missing(ctx.db_path) else asyncio.run(main())
     records = [
         source_record(source, states.get(source.name), source.name in elsewhere)
         for source in config.sources
