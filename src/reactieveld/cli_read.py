@@ -473,7 +473,6 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     from reactieveld.read.figures import run_stats_command
 
-    args.lang = language_of(ctx.config)
     if store_missing(ctx.db_path):
         return _usage(_no_store(ctx.config, ctx.db_path))
     return run_stats_command(ctx.config, ctx.db_path, args)
