@@ -734,14 +734,21 @@ def _language_and_config(argv: Sequence[str] | None) -> tuple[str, Config | None
     return language_of(config), config, config_arg
 
 
-def _unrecognized(args: Any, extra: Sequence[str], language: str) -> str:
+def _unrecognized(args: Any, extra: Sequence[str], language: str, words: Sequence[str]) -> str:
     """What argparse says of arguments no option takes; for ``search``, a word typed with
     a "-" before it (``search zwembad -parkeren``, to leave a word out) is said as the
-    search box says it: no search leaves a word out."""
+    search box says it: no search leaves a word out. Only when all of them are such words
+    after ``search``: a stray option (``--bogus``) or one before the command is argparse's."""
     from reactieveld.i18n import text
 
     dashed = [a for a in extra if a.startswith("-") and not a.startswith("--") and a != "-"]
-    if getattr(args, "takes_words", False) and dashed:  # search's words
+    if (
+        getattr(args, "takes_words", False)  # search's words
+        and dashed
+        and len(dashed) == len(extra)
+        and dashed[0] in words
+        and "search" in words[: words.index(dashed[0])]
+    ):
         return text("search.problem.exclude", language, what=dashed[0])
     return text("argparse.unrecognized", language, args=" ".join(extra))
 
@@ -765,7 +772,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(language)
         args, extra = parser.parse_known_args(argv)
         if extra:
-            parser.error(_unrecognized(args, extra, language))
+            words = sys.argv[1:] if argv is None else list(argv)
+            parser.error(_unrecognized(args, extra, language, words))
         if read_for != (args.config or None):
             loaded = None  # read for another file than the one parsed: read it again
     config_arg = args.config or None
