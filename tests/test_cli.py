@@ -97,6 +97,46 @@ def test_db_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [s.type for s in ctx.config.sources] == ["demo"]
 
 
+def test_db_is_worked_out_once_per_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --db is checked before the command runs, and the command asks for it again (stats:
+    # three times): the value is read, and its file looked at, once.
+    import reactieveld.cli as cli
+
+    seen: list[str] = []
+    real = cli._target
+
+    def counting(value: str, *args: object, **kwargs: object) -> Path | str:
+        seen.append(value)
+        return real(value, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "_target", counting)
+    db = str(tmp_path / "nothing-here.db")
+    assert main(["--db", db, "stats", "--config", str(_config(tmp_path, ""))]) == 2
+    assert "nothing-here.db" in capsys.readouterr().err
+    assert seen == [db]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://mod:s3cret@db.example.nl/rv", "postgres://db.example.nl/rv?password=s3cret"],
+)
+def test_a_password_in_db_is_said_as_store_copy_says_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, url: str
+) -> None:
+    # The one URL rule of the command line: --db and `store copy --to` say a password in
+    # the URL alike, in the reader's language, with where it belongs; never the password.
+    from reactieveld.i18n import text
+
+    cfg = str(_config(tmp_path, ""))
+    assert main(["--lang", language, "--db", url, "stats", "--config", cfg]) == 2
+    err = capsys.readouterr().err
+    assert err == f"reactieveld: {text('copy.password_in_url', language, flag='--db')}\n"
+    assert "s3cret" not in err
+
+
 def test_lang_overrides_config(tmp_path: Path) -> None:
     cfg = _config(tmp_path, '[ui]\nlanguage = "nl"\n')
     assert Context(config_arg=str(cfg), db_arg=None, lang="en").config.ui.language == "en"
@@ -162,6 +202,7 @@ def test_sources_lists_state(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     db = tmp_path / "m.db"
     assert main(["sources", "--config", str(cfg), "--db", str(db)]) == 0
     assert "never synced" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # nothing made
     main(["sync", "--once", "--config", str(cfg), "--db", str(db)])
     capsys.readouterr()
     assert main(["sources", "--config", str(cfg), "--db", str(db)]) == 0

@@ -391,6 +391,27 @@ def test_cli_a_word_with_a_dash_before_it_is_said_as_that(db, capsys, language, 
     assert last.endswith(("onbekende argumenten: -x", "unrecognized arguments: -x"))
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    ("argv", "stray"),
+    [
+        (["search", "zwembad", "-parkeren", "--bogus"], "-parkeren --bogus"),
+        (["-x", "search", "afval"], "-x"),
+    ],
+)
+def test_cli_a_stray_option_beside_or_before_search_is_argparse_s_line(
+    db, capsys, language, argv, stray
+):
+    """A stray option with the dashed word, or a dashed word before the command, is no
+    search word: argparse's line names every one (not only the dashed word, as a word)."""
+    path, _ = db
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", path, "--lang", language, *argv])
+    assert exc.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.endswith((f"onbekende argumenten: {stray}", f"unrecognized arguments: {stray}"))
+
+
 @given(
     words=st.lists(st.sampled_from(["afval", "centrum", "e-mail", "3-5", "-", "—"]), max_size=3),
     dashed=st.lists(

@@ -38,6 +38,7 @@ from reactieveld.config import (
     find_config_path,
     language_of,
     load_config,
+    url_mistake,
 )
 
 if TYPE_CHECKING:
@@ -82,10 +83,11 @@ class Context:
             self._config = config
         return self._config
 
-    @property
+    @functools.cached_property
     def db_path(self) -> Path | str:
         """--db, then REACTIEVELD_DB, then ``[store] url`` or ``path``, then the XDG data
-        dir: a SQLite file's path, or a PostgreSQL URL (a team's memory).
+        dir: a SQLite file's path, or a PostgreSQL URL (a team's memory). Worked out (and
+        a bad value said) once: every command asks for it more than once.
 
         The demo has a store of its own, so trying it never mixes demo data into the
         organisation's memory."""
@@ -115,7 +117,6 @@ def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
     instead), a URL of another kind (``sqlite:///x.db``, ``file:x.db``, ``mysql://...``),
     a PostgreSQL URL without a host, a folder, a path holding a NUL."""
     from reactieveld.i18n import text
-    from reactieveld.store.open import check_postgres_url
 
     example = default_db_path()
     if not value.strip():
@@ -136,11 +137,10 @@ def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
             said = text("cli.is_dir", language, path=value, example=path / "memory.db")
             raise UsageError(f"{flag} {said}")
         return path
-    try:
-        return check_postgres_url(value)
-    except ValueError as exc:
-        expected, got = (*exc.args, "something else")[:2]
-        raise UsageError(f"{flag}: expected {expected}, got {got}") from None
+    mistake = url_mistake(value, flag, language)
+    if mistake is not None:
+        raise UsageError(mistake)
+    return value
 
 
 #: A URL's scheme (``sqlite:``, ``file:``, ``mysql://``): two letters or more, so that
@@ -463,7 +463,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
     import json
 
     from reactieveld.i18n import text
-    from reactieveld.store.open import open_store
+    from reactieveld.store.open import open_store, store_missing
     from reactieveld.sync import synced_elsewhere
 
     config = ctx.config
@@ -481,7 +481,9 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         finally:
             await store.close()
 
-    states, elsewhere = asyncio.run(main())
+    # No memory yet (a first run, a mistyped --db): each source never synced, and no
+    # empty memory (with a new author key) made only to say so.
+    states, elsewhere = ({}, set()) if store_missing(ctx.db_path) else asyncio.run(main())
     records = [
         source_record(source, states.get(source.name), source.name in elsewhere)
         for source in config.sources
@@ -656,8 +658,6 @@ def _app_word(word: str) -> tuple[str, str | None] | None:
             return found[0], value if eq else None
         if len(found) > 1:
             return None  # ambiguous
-    import re
-
     if re.match(r"^-\d+$|^-\d*\.\d+$", word) or " " in word:
         return "", None  # as argparse, a value
     return None
@@ -734,14 +734,21 @@ def _language_and_config(argv: Sequence[str] | None) -> tuple[str, Config | None
     return language_of(config), config, config_arg
 
 
-def _unrecognized(args: Any, extra: Sequence[str], language: str) -> str:
+def _unrecognized(args: Any, extra: Sequence[str], language: str, words: Sequence[str]) -> str:
     """What argparse says of arguments no option takes; for ``search``, a word typed with
     a "-" before it (``search zwembad -parkeren``, to leave a word out) is said as the
-    search box says it: no search leaves a word out."""
+    search box says it: no search leaves a word out. Only when all of them are such words
+    after ``search``: a stray option (``--bogus``) or one before the command is argparse's."""
     from reactieveld.i18n import text
 
     dashed = [a for a in extra if a.startswith("-") and not a.startswith("--") and a != "-"]
-    if getattr(args, "takes_words", False) and dashed:  # search's words
+    if (
+        getattr(args, "takes_words", False)  # search's words
+        and dashed
+        and len(dashed) == len(extra)
+        and dashed[0] in words
+        and "search" in words[: words.index(dashed[0])]
+    ):
         return text("search.problem.exclude", language, what=dashed[0])
     return text("argparse.unrecognized", language, args=" ".join(extra))
 
@@ -765,7 +772,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(language)
         args, extra = parser.parse_known_args(argv)
         if extra:
-            parser.error(_unrecognized(args, extra, language))
+            words = sys.argv[1:] if argv is None else list(argv)
+            parser.error(_unrecognized(args, extra, language, words))
         if read_for != (args.config or None):
             loaded = None  # read for another file than the one parsed: read it again
     config_arg = args.config or None

@@ -105,6 +105,11 @@ def _positive_type(language: str) -> Callable[[str], int]:
     return positive
 
 
+def _count(p: argparse.ArgumentParser, flag: str, default: int, said: str, language: str) -> None:
+    """An option of a number of things, ``N`` (1 or more), said in ``language``."""
+    p.add_argument(flag, type=_positive_type(language), default=default, metavar="N", help=said)
+
+
 def register(
     sub: argparse._SubParsersAction[Any], add_common: Callable[..., None], language: str
 ) -> None:
@@ -120,13 +125,7 @@ def register(
         help=i18n_text("cli.help.search.query", language),
     )
     _filters(p, language)
-    p.add_argument(
-        "--limit",
-        type=_positive_type(language),
-        default=20,
-        metavar="N",
-        help=i18n_text("cli.help.search.limit", language),
-    )
+    _count(p, "--limit", 20, i18n_text("cli.help.search.limit", language), language)
     # Its query is words: one typed with "-" before it is said as such (cli._unrecognized).
     p.set_defaults(command=cmd_search, takes_words=True)
 
@@ -191,13 +190,7 @@ def register(
         metavar="{" + ",".join(actions) + "}",
         help=i18n_text("cli.help.rules.action", language),
     )
-    p.add_argument(
-        "--examples",
-        type=_positive_type(language),
-        default=3,
-        metavar="N",
-        help=i18n_text("cli.help.rules.examples", language),
-    )
+    _count(p, "--examples", 3, i18n_text("cli.help.rules.examples", language), language)
     p.set_defaults(command=cmd_rules)
 
 
@@ -480,7 +473,6 @@ def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_stats(args: argparse.Namespace, ctx: Any) -> int:
     from reactieveld.read.figures import run_stats_command
 
-    args.lang = language_of(ctx.config)
     if store_missing(ctx.db_path):
         return _usage(_no_store(ctx.config, ctx.db_path))
     return run_stats_command(ctx.config, ctx.db_path, args)

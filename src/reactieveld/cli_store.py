@@ -49,16 +49,12 @@ class CopyUsageError(Exception):
 def refuse_password(url: str, flag: str, language: str = "en") -> None:
     """A password on the command line is readable by every user of the machine (``ps``)
     and ends up in shell histories: refused, with where it belongs instead (the one URL
-    rule: :func:`reactieveld.store.urls.check_postgres_url`)."""
-    from reactieveld.store.open import check_postgres_url
+    rule: :func:`reactieveld.config.url_mistake`)."""
+    from reactieveld.config import url_mistake
 
-    try:
-        check_postgres_url(url)
-    except ValueError as exc:
-        expected, got = (*exc.args, "something else")[:2]
-        if got == "a URL with a password":
-            raise CopyUsageError(text("copy.password_in_url", language, flag=flag)) from None
-        raise CopyUsageError(f"{flag}: expected {expected}, got {got}") from None
+    mistake = url_mistake(url, flag, language)
+    if mistake is not None:
+        raise CopyUsageError(mistake)
 
 
 def cmd_store_copy(args: argparse.Namespace, ctx: Any) -> int:

@@ -974,6 +974,24 @@ def _postgres_url(value: Any) -> str:
     return check_postgres_url(value)
 
 
+def url_mistake(value: str, flag: str, language: str = "en") -> str | None:
+    """The one line of a PostgreSQL URL given as ``flag`` that is not one (the one URL
+    rule, :func:`reactieveld.store.urls.check_postgres_url`); a password in it (readable
+    by every user of the machine, ``ps``) is said with where it belongs instead. None for
+    a good URL."""
+    from reactieveld.i18n import text
+    from reactieveld.store.open import check_postgres_url
+
+    try:
+        check_postgres_url(value)
+    except ValueError as exc:
+        expected, got = (*exc.args, "something else")[:2]
+        if got == "a URL with a password":
+            return text("copy.password_in_url", language, flag=flag)
+        return f"{flag}: expected {expected}, got {got}"
+    return None
+
+
 def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UIConfig:
     ui = reader.table(
         data.get("ui", {}),
