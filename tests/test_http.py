@@ -116,6 +116,33 @@ async def test_retry_after_seconds_on_429():
     assert sleeps.calls == [7.0]
 
 
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        ({"Retry-After": "nan"}, {}),
+        ({"Retry-After": "NaN"}, {}),
+        ({"Retry-After": "-nan"}, {}),
+        ({}, '{"errors": ["slow"], "extras": {"wait_seconds": NaN}}'),
+    ],
+)
+async def test_a_nan_wait_is_no_wait_said(headers, body):
+    """A server's wait that is no number (``NaN``) is as none said: the request is tried
+    again after the backoff, not at once (a wait of 0, hammering the server)."""
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        if len(calls) == 1:
+            content = body if isinstance(body, str) else ""
+            return httpx.Response(429, headers=headers, content=content)
+        return httpx.Response(200, json=[])
+
+    sleeps = Sleeps()
+    async with client_for(handler, sleeps, retry=RetryPolicy(base_delay=1.0)) as c:
+        await request_json(c, "GET", "/x")
+    assert len(sleeps.calls) == 1 and 0.5 <= sleeps.calls[0] <= 1.0, sleeps.calls
+
+
 async def test_retry_after_http_date_on_503():
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
     calls = []

@@ -21,7 +21,11 @@ from helpers.twosources import (
     sync_once,
     wp_block,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
+from reactieveld.connectors.registry import SecretUnset, said_secret_unset
+from reactieveld.i18n import stored
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import waiting_sources
 
@@ -103,3 +107,17 @@ async def _waiting(db: Path, name: str) -> dict[str, str]:
         return await waiting_sources(store, [name])
     finally:
         await store.close()
+
+
+@given(
+    variable=st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,30}", fullmatch=True),
+    key=st.sampled_from(["password_env", "api_key_env", "token_env"]),
+)
+def test_the_unset_secret_error_is_told_from_others(variable: str, key: str) -> None:
+    """The error a source without its secret stores (any variable's name) is read as that
+    one by ``sync --once``'s wait, and no other stored error or server's text is."""
+    said = SecretUnset("blog", key, variable).error.message
+    assert said_secret_unset(said)
+    assert not said_secret_unset(f"{said} (and more)")
+    assert not said_secret_unset(stored("conn.refused"))
+    assert not said_secret_unset(f"server said: {said}")

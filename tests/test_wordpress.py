@@ -15,7 +15,12 @@ from helpers.wpsite import nosleep
 
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.base import ActionConflict, ConnectorError
-from reactieveld.connectors.wordpress import COMMENT_FIELDS, WordPressConnector, comment_to_response
+from reactieveld.connectors.wordpress import (
+    COMMENT_FIELDS,
+    PER_PAGE,
+    WordPressConnector,
+    comment_to_response,
+)
 from reactieveld.i18n import in_language
 from reactieveld.model import Action, Capability, RemoteStatus
 from reactieveld.store.sqlite import SqliteStore
@@ -489,4 +494,41 @@ async def test_a_title_changed_on_the_site_reaches_a_long_running_sync_at_the_re
     assert [(t.external_id, t.title) for p in pages for t in p.threads] == [
         (str(post["id"]), "Nieuwe titel")
     ]
+    await c.aclose()
+
+
+@pytest.mark.parametrize("stuck_at", [1, 2, 3])
+async def test_a_reread_whose_posts_paging_does_not_advance_ends_the_round(stuck_at):
+    """A site (a cache, a proxy) that answers every ``page`` of the re-read's changed
+    posts with the same full page, every post on it changed: the round ends with one
+    line saying the paging does not advance, as a comment listing's does. Before, it
+    asked for the next page for ever (``sync --once`` never ended)."""
+    handler, seen, comments = make_site()
+    posts = [
+        {**handler.posts[0], "id": 10_000 + i, "modified_gmt": "2030-01-01T00:00:00"}
+        for i in range(PER_PAGE)
+    ]
+    asked = []
+
+    def stuck(request):
+        u = urlsplit(str(request.url))
+        q = {k: v[-1] for k, v in parse_qs(u.query).items()}
+        if u.path.endswith("/posts") and "modified_after" in q:
+            asked.append(q["page"])
+            if len(asked) > 50:  # the loop that never ends, cut short
+                raise RuntimeError("the re-read kept asking for the same page")
+            page = min(int(q["page"]), stuck_at)  # from stuck_at on, the same page
+            sel = posts if page == stuck_at else [{**p, "id": p["id"] + page * 1000} for p in posts]
+            fields = q["_fields"].split(",")
+            return httpx.Response(200, json=[{k: p[k] for k in fields} for p in sel])
+        return handler(request)
+
+    now = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC).timestamp()]
+    c = connector(stuck, clock=lambda: now[0])
+    cursor = [p async for p in c.fetch(None)][-1].next_cursor
+    now[0] += 86400 + 120
+    with pytest.raises(ConnectorError) as ei:
+        _ = [p async for p in c.fetch(cursor)]
+    assert "its paging does not advance" in ei.value.message and len(asked) == stuck_at + 1
+    assert "GET wp/v2/posts" in ei.value.message
     await c.aclose()

@@ -2206,25 +2206,42 @@ def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
 _DEPTH = 8
 
 
+def _read_stored(message: str) -> tuple[str, dict[str, str]] | None:
+    """(key, its fields) of the template a stored English text was made from, the most
+    specific one; None for any other text."""
+    for key, pattern in _stored_templates():
+        found = pattern.fullmatch(message)
+        if found is not None:
+            return key, found.groupdict()
+    return None
+
+
+def stored_key(message: str) -> str | None:
+    """The key of the template a stored text (a source's or a decision's error) was made
+    from, the most specific one; None for any other text (a server's own message)."""
+    read = _read_stored(message)
+    return None if read is None else read[0]
+
+
 def in_language(message: str, language: str, _depth: int = 0) -> str:
     """A stored English text made from this table's templates (a platform's error) in
     ``language``, its fields (a URL, a server's words, numbers) kept as they are; any other
     text (an older stored error, a server's own message) as it is."""
     if language != "nl" or _depth > _DEPTH:
         return message
-    for key, pattern in _stored_templates():
-        found = pattern.fullmatch(message)
-        if found is not None:
-            values = {
-                name: in_language(value, language, _depth + 1)
-                if name in _NESTED
-                else _status_in_language(value, language)
-                if name in _STATUSES
-                else value
-                for name, value in found.groupdict().items()
-            }
-            return text(key, language, **values)
-    return message
+    read = _read_stored(message)
+    if read is None:
+        return message
+    key, found = read
+    values = {
+        name: in_language(value, language, _depth + 1)
+        if name in _NESTED
+        else _status_in_language(value, language)
+        if name in _STATUSES
+        else value
+        for name, value in found.items()
+    }
+    return text(key, language, **values)
 
 
 class I18n:

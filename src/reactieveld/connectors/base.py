@@ -102,16 +102,23 @@ class UnreadableAnswer(ConnectorError):
 _TEXT = {
     "response": (
         ("external_id", "author_name", "body_text", "body_raw", "body_format"),
-        ("thread_external_id", "parent_external_id", "url", "author_email", "author_key"),
-        ("author_url", "role_hint"),
+        (
+            "thread_external_id",
+            "parent_external_id",
+            "url",
+            "author_email",
+            "author_key",
+            "author_url",
+            "role_hint",
+        ),
     ),
-    "thread": (("external_id", "title"), ("url",), ()),
+    "thread": (("external_id", "title"), ("url",)),
 }
 
 
 def _check_text(kind: str, item: Any) -> None:
-    must, may, may_too = _TEXT[kind]
-    for name in (*must, *may, *may_too):
+    must, may = _TEXT[kind]
+    for name in (*must, *may):
         value = getattr(item, name)
         if not isinstance(value, str) and not (value is None and name not in must):
             raise TypeError(

@@ -343,9 +343,11 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return None if seconds != seconds else max(0.0, seconds)  # NaN: no wait said
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -366,11 +368,9 @@ def _wait_from(response: httpx.Response, data: Any) -> float | None:
         extras = data.get("extras")
         if isinstance(extras, Mapping):
             ws = extras.get("wait_seconds")
-            if isinstance(ws, int | float) and not isinstance(ws, bool):
-                wait = max(0.0, float(ws))
-    if wait is None or wait != wait:  # NaN: no wait said
-        return None
-    return min(wait, MAX_WAIT)
+            if isinstance(ws, int | float) and not isinstance(ws, bool) and ws == ws:
+                wait = max(0.0, float(ws))  # (not NaN: no wait said)
+    return None if wait is None else min(wait, MAX_WAIT)
 
 
 def _error_details(data: Any, hide: Callable[[str], str] = lambda t: t) -> tuple[str | None, str]:

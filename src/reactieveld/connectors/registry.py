@@ -18,12 +18,11 @@ typed ``Any`` as in the connectors' ``from_config``: connectors sit below the co
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from reactieveld.connectors.base import Connector, ConnectorError
-from reactieveld.i18n import stored
+from reactieveld.i18n import stored, stored_key
 from reactieveld.model import Capability
 
 ConnectorFactory = Callable[..., Connector]
@@ -131,10 +130,7 @@ class SecretUnset:
 def said_secret_unset(error: str) -> bool:
     """Whether ``error`` (a source's stored error) is :class:`SecretUnset`'s: no server was
     asked, so its round's next try is no server's wait."""
-    said = re.escape(stored("conn.secret_unset", variable="VARIABLE", setting="SETTING"))
-    return (
-        re.fullmatch(said.replace("VARIABLE", r"\S+").replace("SETTING", r"\w+"), error) is not None
-    )
+    return stored_key(error) == "conn.secret_unset"
 
 
 def secret_unset(source_config: Any) -> SecretUnset | None:

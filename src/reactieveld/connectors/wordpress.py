@@ -380,6 +380,7 @@ class WordPressConnector:
         after = datetime.fromtimestamp(since - THREAD_CLOCK_MARGIN, UTC).replace(microsecond=0)
         threads: list[Thread] = []
         for endpoint in ("wp/v2/posts", "wp/v2/pages"):
+            guard = PageGuard(self.name, f"GET {endpoint}")  # a site that ignores ``page``
             for page in itertools.count(1):
                 found = await self._posts(
                     endpoint,
@@ -392,6 +393,7 @@ class WordPressConnector:
                 )
                 if found is None:
                     break  # no pages endpoint, or past the last page
+                guard.check(p.get("id") for p in found)
                 newer = [p for p in found if (utc_time(p.get("modified_gmt")) or after) > after]
                 threads += [post_to_thread(self.name, p) for p in newer if str(p["id"]) in posts]
                 if len(newer) < len(found) or len(found) < PER_PAGE:
