@@ -162,6 +162,10 @@ def govocal():
 
 
 CHANGES = st.tuples(st.integers(0, 6), st.integers(0, 10**6), WRONG)
+#: How many JSON answers each platform's fake gives one ``sync --once``: a change's k is
+#: taken modulo it, so that every example changes an answer (WordPress gives two: most
+#: k of 0..6 changed nothing, and the example passed without reaching the connector).
+ANSWERS = {"wordpress": 2, "discourse": 3, "decidim": 7, "govocal": 6}
 
 
 @pytest.mark.parametrize("platform", ["wordpress", "discourse", "decidim", "govocal"])
@@ -171,11 +175,14 @@ CHANGES = st.tuples(st.integers(0, 6), st.integers(0, 10**6), WRONG)
 @given(change=CHANGES)
 def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, change) -> None:
     fake = request.getfixturevalue(platform)
-    fake.change, fake.answered = change, 0
+    k, pick, wrong = change
+    k %= ANSWERS[platform]
+    fake.change, fake.answered = (k, pick, wrong), 0
     try:
         code, printed, db = sync_once(*fake.source, healthy_site)
     finally:
         fake.change = None
+    assert fake.answered > k, "the sync ended before the changed answer"
     assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
 
 
