@@ -162,6 +162,12 @@ def govocal():
 
 
 CHANGES = st.tuples(st.integers(0, 6), st.integers(0, 10**6), WRONG)
+#: How many JSON answers each platform's fake gives one ``sync --once``: a change's k is
+#: taken modulo it, so that every example changes an answer (WordPress gives two: most
+#: k of 0..6 changed nothing, and the example passed without reaching the connector).
+ANSWERS = {"wordpress": 2, "discourse": 3, "decidim": 7, "govocal": 6}
+#: And WordPress's to a decision written back.
+WRITE_BACK_ANSWERS = 2
 
 
 @pytest.mark.parametrize("platform", ["wordpress", "discourse", "decidim", "govocal"])
@@ -171,11 +177,14 @@ CHANGES = st.tuples(st.integers(0, 6), st.integers(0, 10**6), WRONG)
 @given(change=CHANGES)
 def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, change) -> None:
     fake = request.getfixturevalue(platform)
-    fake.change, fake.answered = change, 0
+    k, pick, wrong = change
+    k %= ANSWERS[platform]
+    fake.change, fake.answered = (k, pick, wrong), 0
     try:
         code, printed, db = sync_once(*fake.source, healthy_site)
     finally:
         fake.change = None
+    assert fake.answered > k, "the sync ended before the changed answer"
     assert_one_line_or_synced(code, printed, db, source_name(fake.source[0]))
 
 
@@ -276,6 +285,8 @@ def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> 
     """A decision written back to WordPress whose answers (the k-th after the sync) has a
     value of a wrong kind: the outbox row is done, or waits or fails with one line that
     says what is wrong (not Python's exception name alone); the worker goes on."""
+    k, pick, wrong = change
+    k %= WRITE_BACK_ANSWERS  # every example changes one of them
     tmp = scratch("rv-writeback-")
     cfg = tmp / "reactieveld.toml"
     cfg.write_text(wordpress.source[0] + "fetch_process = false\n", encoding="utf-8")
@@ -291,8 +302,9 @@ def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> 
             now = row.response.remote_status
             to = RemoteStatus.SPAM if now is RemoteStatus.APPROVED else RemoteStatus.APPROVED
             await store.moderate([row.response.id], to, actor="t")
-            wordpress.change, wordpress.answered = change, 0
+            wordpress.change, wordpress.answered = (k, pick, wrong), 0
             run = await OutboxWorker(store, engine.connectors).run_once()
+            assert wordpress.answered > k, "the write-back ended before the changed answer"
             return run, await store.outbox_items()
         finally:
             wordpress.change = None

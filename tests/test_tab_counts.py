@@ -303,14 +303,23 @@ def test_no_tab_is_cut_at_the_line_s_end(language, extra, counts, width, pick):
     tabs.counts = dict(zip(tabs.names, counts, strict=False))
     tabs.active = tabs.names[pick % len(tabs.names)]
     line = tabs.render_content(width).plain
-    whole = set()
+    whole: dict[str, str] = {}  # a tab as drawn (long or short, current or not): its name
     for name in tabs.names:
         count = f"{tabs.counts[name]:,}".replace(",", ".")
         for key in ("queue.short.", "queue."):
-            whole |= {f"{i18n.t(key + name)} {count}", f" {i18n.t(key + name)} {count} "}
-            whole.add(f"[{i18n.t(key + name)} {count}]")
+            label = f"{i18n.t(key + name)} {count}"
+            whole |= {label: name, f" {label} ": name, f"[{label}]": name}
     pieces = line.split("│")
     assert all(p in whole or p in ("‹", "›") for p in pieces), pieces
+    # The tabs shown are the current one and its neighbours in order, with no gap; those
+    # left out before it are one "‹" first, those after it one "›" last.
+    drawn = [p for p in pieces if p in whole]
+    shown = [whole[p] for p in drawn]
+    start = tabs.names.index(shown[0])
+    assert shown == list(tabs.names[start : start + len(shown)]), pieces
+    assert tabs.active in shown, pieces
+    cut_after = start + len(shown) < len(tabs.names)
+    assert pieces == ["‹"] * (start > 0) + drawn + ["›"] * cut_after, pieces
     current = next(p for p in pieces if p.startswith("["))
     if cell_len(f"‹│{current}│›") <= width:
         assert cell_len(line) <= width

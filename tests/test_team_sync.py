@@ -156,6 +156,26 @@ def _noted_pauses(monkeypatch: Any) -> tuple[list[float], asyncio.Event]:
     return waits, waited
 
 
+async def _the_service_named(app: Any, pilot: Any, waited: asyncio.Event) -> None:
+    """The app's queue loaded, its engine waiting for its next round, and the header
+    naming the service."""
+    await app.screen.queue.loaded.wait()
+    await asyncio.wait_for(waited.wait(), timeout=30)
+    await until(
+        pilot,
+        lambda: f"forum synced by {SERVICE} (" in header(app),
+        "the header to name the service",
+    )
+
+
+def _left_until_the_services_next_try(waits: list[float], next_try: Any) -> None:
+    """One wait: until the service's next try (an hour: its poll) and two minutes more
+    (stored in whole seconds: a few seconds either way)."""
+    ahead = (next_try - utcnow()).total_seconds()
+    assert len(waits) == 1
+    assert abs(waits[0] - (ahead + ELSEWHERE_GRACE_SECONDS)) < 5
+
+
 async def test_an_app_leaves_a_source_the_service_syncs_and_says_by_whom(
     tmp_path: Path, pg_url: str, forum: FakeDiscourse, make_app: Any, monkeypatch: Any
 ) -> None:
@@ -175,21 +195,11 @@ async def test_an_app_leaves_a_source_the_service_syncs_and_says_by_whom(
             assert held
             fetched = len(forum.requests)
             async with app.run_test(size=SMALL) as pilot:
-                await app.screen.queue.loaded.wait()
-                await asyncio.wait_for(waited.wait(), timeout=30)
-                await until(
-                    pilot,
-                    lambda: f"forum synced by {SERVICE} (" in header(app),
-                    "the header to name the service",
-                )
+                await _the_service_named(app, pilot, waited)
                 assert "error" not in header(app)
                 assert not [n for n in app._notifications if n.severity == "error"]
                 assert [e.kind for e in said] == ["elsewhere"]
-                # Left alone until the service's next try (an hour: its poll) and two
-                # minutes more (stored in whole seconds: a few seconds either way).
-                ahead = (stored.next_try - utcnow()).total_seconds()
-                assert len(waits) == 1
-                assert abs(waits[0] - (ahead + ELSEWHERE_GRACE_SECONDS)) < 5
+                _left_until_the_services_next_try(waits, stored.next_try)
                 assert len(forum.requests) == fetched
     finally:
         await engine.aclose()
@@ -214,18 +224,11 @@ async def _an_app_between_the_services_rounds(
         assert stored is not None and stored.synced_by == SERVICE and stored.next_try
         fetched = len(forum.requests)
         async with app.run_test(size=SMALL) as pilot:
-            await app.screen.queue.loaded.wait()
-            await asyncio.wait_for(waited.wait(), timeout=30)
-            await until(
-                pilot,
-                lambda: f"forum synced by {SERVICE} (" in header(app),
-                "the header to name the service",
-            )
+            await _the_service_named(app, pilot, waited)
             assert len(forum.requests) == fetched  # the app fetched nothing
             after = await mine.source_state("forum")
             assert after is not None and after.synced_by == SERVICE
-            ahead = (stored.next_try - utcnow()).total_seconds()
-            assert len(waits) == 1 and abs(waits[0] - (ahead + ELSEWHERE_GRACE_SECONDS)) < 5
+            _left_until_the_services_next_try(waits, stored.next_try)
     finally:
         await engine.aclose()
         await first.aclose()
