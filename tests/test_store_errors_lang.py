@@ -53,6 +53,10 @@ def test_the_store_errors_are_in_the_table() -> None:
     assert len(STORE_KEYS) > 25 and len(ENGLISH) > 25  # not vacuous
 
 
+async def _made(path: Path) -> None:
+    await (await SqliteStore.open(path)).close()
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("key", STORE_KEYS)
 def test_every_store_error_is_said_in_the_readers_language(
@@ -63,6 +67,7 @@ def test_every_store_error_is_said_in_the_readers_language(
     async def refuse(*_: Any, **__: Any) -> None:
         raise StoreError(stored(key, **values))
 
+    asyncio.run(_made(isolated / "m.db"))  # a memory: sources opens it (none: it makes none)
     monkeypatch.setattr(SqliteStore, "open", refuse)
     code, out, err = run_main(["--lang", language, "--db", str(isolated / "m.db"), "sources"])
     assert (code, out) == (2, "")
