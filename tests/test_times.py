@@ -14,7 +14,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reactieveld.tui.times import format_date_time, format_hour, format_time
+from reactieveld.tui.times import (
+    format_date_time,
+    format_hour,
+    format_time,
+    format_time_short,
+)
 
 DAY = timedelta(days=1)
 ZONES: list[tzinfo] = [
@@ -76,6 +81,31 @@ def test_a_time_says_its_year_or_leaves_no_doubt_in_11_cells(
         assert text[5] == " ", "within the half year: the hour shows"
     if ago >= timedelta(days=183) or ago < -DAY:
         assert text[5] == "-", "older than half a year, or in the future: the year shows"
+
+
+@given(
+    now=nows,
+    ago=st.one_of(
+        st.timedeltas(min_value=-3 * DAY, max_value=400 * DAY),
+        st.timedeltas(min_value=-2 * DAY, max_value=2 * DAY),  # today's edges
+    ),
+    tz=st.sampled_from(ZONES),
+)
+def test_the_short_time_is_the_long_one_with_its_least_part_left_out(
+    now: datetime, ago: timedelta, tz: tzinfo
+) -> None:
+    """The queue's 5 cells at a narrow width: the hour today, the day and month where
+    the long form shows them with the hour, the year where the long form shows it."""
+    value = now - ago
+    short, long = format_time_short(value, tz, now), format_time(value, tz, now)
+    assert cell_len(short) == 5, repr(short)
+    local = value.astimezone(tz)
+    if local.date() == now.astimezone(tz).date():
+        assert short == long[6:] == f"{local:%H:%M}"
+    elif long[5] == " ":
+        assert short == long[:5]
+    else:
+        assert short == long[6:10] + " "
 
 
 AT = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)

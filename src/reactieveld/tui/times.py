@@ -7,6 +7,11 @@ As ``ls -l`` does: a time within the last half year (and not ahead of now by mor
 cells, so a column of times keeps its width. Within that window a day and month name
 one date only; ``25-12`` seen on 6 December is last year's, and says so.
 
+Where a line is narrow (the queue at 80 columns) the same rule in 5 cells
+(:func:`format_time_short`): each form gives up the least exact part the next one keeps,
+as ``ls`` gives up the hour for the year: ``HH:MM`` today, ``dd-mm`` in that half year,
+the year before it. The full time is in the response view.
+
 "Now" is the caller's (the app's clock, :attr:`ReactieveldApp.clock`), so a test sets it.
 """
 
@@ -21,6 +26,8 @@ RECENT = timedelta(seconds=31_556_952 // 2)
 AHEAD = timedelta(days=1)
 #: The cells of :func:`format_time`'s text, either form.
 WIDTH = 11
+#: The cells of :func:`format_time_short`'s text, every form.
+SHORT_WIDTH = 5
 
 
 def _aware(value: datetime) -> datetime:
@@ -41,6 +48,18 @@ def format_time(value: datetime, tz: tzinfo | None, now: datetime) -> str:
     if now - RECENT < value <= now + AHEAD:
         return f"{local.day:02d}-{local.month:02d} {format_hour(local, tz)}"
     return _day(local).ljust(WIDTH)
+
+
+def format_time_short(value: datetime, tz: tzinfo | None, now: datetime) -> str:
+    """``value`` in 5 cells: ``HH:MM`` on ``now``'s day (local), ``dd-mm`` in the half
+    year of :func:`format_time`'s hour, else ``yyyy`` and a space."""
+    value, now = _aware(value), _aware(now)
+    local = value.astimezone(tz)
+    if local.date() == now.astimezone(tz).date():
+        return format_hour(local, tz)
+    if now - RECENT < value <= now + AHEAD:
+        return f"{local.day:02d}-{local.month:02d}"
+    return f"{local.year:04d}".ljust(SHORT_WIDTH)
 
 
 def format_date_time(value: datetime, tz: tzinfo | None) -> str:
