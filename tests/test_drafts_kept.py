@@ -184,13 +184,17 @@ async def test_a_row_with_a_kept_draft_says_so_until_it_is_dropped(
     tui_store: Any, tmp_path: Path, language: str, label: str
 ) -> None:
     """A moderator who kept a reply finds it again in the queue: its row's text says
-    "concept" (in characters, at 80x24: the text column's ten cells hold the word alone),
+    "concept" (in characters, at 80x24: first in the text column, before the words),
     from the moment it is kept, again at the next start, and not once the draft is
     dropped; the other rows say nothing."""
     path = tmp_path / "state" / "drafts" / "d.json"
 
     def rows_with_label(app: Any) -> list[str]:
-        return [line for line in screen_text(app) if line.rstrip().endswith(f" {label}")]
+        return [
+            line
+            for line in screen_text(app)
+            if f" {label} · " in line or line.rstrip().endswith(f" {label}")
+        ]
 
     app = app_with(tui_store, language, None, drafts_file=DraftsFile(path, "memory.db"))
     async with app.run_test(size=SMALL) as pilot:

@@ -171,9 +171,10 @@ def test_a_full_date_always_has_its_year(value: datetime, now: datetime) -> None
 
 ON = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 #: (author, time, the queue's and the hit's text, the response view's text)
+#: (author, time, in search, in the response view, in the queue at 80 columns)
 SHOWN = [
-    ("Oud", datetime(2025, 12, 25, 9, 1, tzinfo=UTC), "25-12-2025 ", "25-12-2025 09:01"),
-    ("Nieuw", datetime(2026, 11, 29, 4, 3, tzinfo=UTC), "29-11 04:03", "29-11-2026 04:03"),
+    ("Oud", datetime(2025, 12, 25, 9, 1, tzinfo=UTC), "25-12-2025 ", "25-12-2025 09:01", "2025 "),
+    ("Nieuw", datetime(2026, 11, 29, 4, 3, tzinfo=UTC), "29-11 04:03", "29-11-2026 04:03", "29-11"),
 ]
 
 
@@ -183,8 +184,8 @@ async def test_last_years_response_shows_its_year_in_the_queue_the_view_and_sear
     tmp_path, make_app, language
 ):
     """A response from last Christmas, seen on 6 December, next to one of last week:
-    the queue row and the search hit say 2025 (the other its hour), the response view
-    says the whole date; at 80x24, in characters (NO_COLOR)."""
+    the queue row and the search hit say 2025 (the other its day; the search its hour
+    too), the response view says the whole date; at 80x24, in characters (NO_COLOR)."""
     from dataclasses import replace
 
     from helpers.app import SMALL, ready, screen_text, settled
@@ -199,14 +200,14 @@ async def test_last_years_response_shows_its_year_in_the_queue_the_view_and_sear
             page(
                 *(
                     replace(resp(name.lower(), "Meer bomen graag", author=name), created_at=at)
-                    for name, at, _, _ in SHOWN
+                    for name, at, _, _, _ in SHOWN
                 )
             ),
         )
         app = make_app(store, language=language, clock=lambda: ON)
         async with app.run_test(size=SMALL) as pilot:
             triage = await ready(app, pilot)
-            for name, _, short, full in SHOWN:
+            for name, _, _, full, in_queue in SHOWN:
                 names = [r.response.author_name for r in triage.queue.rows]
                 at = names.index(triage.queue.current.response.author_name)
                 for _ in range(abs(names.index(name) - at)):
@@ -214,14 +215,14 @@ async def test_last_years_response_shows_its_year_in_the_queue_the_view_and_sear
                 await settled(pilot)
                 assert triage.queue.current.response.author_name == name
                 lines = screen_text(app)
-                row = [line for line in lines if line[4:].startswith(f"{short} blog")]
+                row = [line for line in lines if line[4:].startswith(f"{in_queue} blog")]
                 assert len(row) == 1 and name in row[0], lines
                 assert any(f"{name}  {full}  blog" in line for line in lines), "\n".join(lines)
             await pilot.press("slash", *"bomen")
             await settled(pilot)
             assert isinstance(app.screen, SearchScreen) and len(app.screen.rows) == 2
             lines = screen_text(app)
-            for name, _, short, _ in SHOWN:
+            for name, _, short, _, _ in SHOWN:
                 assert any(f"{short}  blog  {name}" in line for line in lines), lines
     finally:
         await store.close()

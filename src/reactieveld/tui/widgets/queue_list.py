@@ -43,7 +43,7 @@ from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, deferred
-from reactieveld.tui.times import format_time
+from reactieveld.tui.times import SHORT_WIDTH, WIDTH, format_time, format_time_short
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,46 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("col.questions", 9),
     ("col.status", 12),
 )
+#: The widths on a narrow screen, where the words of the comment (what a moderator
+#: triages by) come first: the time in its short form (:func:`format_time_short`), the
+#: source, author and role cut (with "…"; the response view has them whole): the
+#: source keeps "Source" whole, a name 11 cells, a role (one of the codebook's few
+#: words, also on the tag bar's line) 7. The mark and status columns keep their states
+#: in characters ("⚑2 goedgekeurd" nearly fills 12), so they are not narrower.
+NARROW: dict[str, int] = {
+    "mark": 4,
+    "col.time": SHORT_WIDTH + 1,
+    "col.source": 7,
+    "col.author": 12,
+    "col.role": 8,
+    "col.questions": 9,
+    "col.status": 12,
+}
+#: The text's cells before a column is shown at all (questions, role and source are
+#: left out, in that order, below that): at 80 columns (79 beside the scrollbar)
+#: every narrow column shows but the questions, and the text has these 30.
+_TEXT_WANT = 30
+#: How a wider screen is given out, in order: (column or None for the text, cells).
+#: The text first grows to 40; then the columns get their default widths back (the
+#: long time only whole: its form changes with it); the text grows to 48; then a
+#: wide screen's extra for a role like "Mayor and aldermen" or a full name.
+_GROW: tuple[tuple[str | None, int], ...] = (
+    (None, 10),
+    ("col.time", COLUMNS[1][1] - NARROW["col.time"]),
+    ("col.author", 17 - NARROW["col.author"]),
+    ("col.role", 13 - NARROW["col.role"]),
+    ("col.source", 11 - NARROW["col.source"]),
+    (None, 8),
+    ("col.role", 8),
+    ("col.author", 13),
+    ("col.source", 9),
+)
+_WHOLE = frozenset({"col.time"})
+#: The cells of the list's vertical scrollbar, always shown: the rows are this much
+#: narrower than the column titles' line above them.
+SCROLLBAR = 1
+#: The text never has fewer cells than this (a width below the supported 60x20).
 _TEXT_MIN = 10
-#: What a wide screen gives first, before the text gets the rest: (column, most cells
-#: it may grow by). The text keeps _TEXT_ROOM cells; a role like "Mayor and aldermen"
-#: or a full name then shows whole instead of the narrow default's "…".
-_GROW: tuple[tuple[str, int], ...] = (("col.role", 8), ("col.author", 13), ("col.source", 9))
-_TEXT_ROOM = 48
 
 CURSOR_MARK = "▶"
 MARKED_MARK = "✱"
@@ -140,20 +174,32 @@ def _cell(text: str, width: int) -> str:
     return set_cell_size(shorten(text, width - 1, words=False), width - 1) + " "
 
 
+def _before(label: str, text: str, cells: int) -> str:
+    """``label`` first in a row's ``cells`` of text, then the words where a few of them
+    fit after it (not a bare "·…"), else the label alone."""
+    return label + " · " + text if cell_len(label) + 3 + 5 <= cells else label
+
+
 def visible_columns(width: int) -> list[tuple[str, int]]:
-    """The columns that fit ``width`` (role and questions go first on a narrow screen)."""
-    cols = list(COLUMNS)
+    """The columns of a row ``width`` cells wide: narrow ones (:data:`NARROW`), those
+    that leave the text fewer than :data:`_TEXT_WANT` cells left out (questions, role,
+    source); on a wider screen more, as :data:`_GROW` gives it out."""
+    cols = [(key, NARROW[key]) for key, _ in COLUMNS]
     for drop in ("col.questions", "col.role", "col.source"):
-        if sum(w for _, w in cols) + _TEXT_MIN <= width:
+        if sum(w for _, w in cols) + _TEXT_WANT <= width:
             break
         cols = [c for c in cols if c[0] != drop]
-    spare = width - sum(w for _, w in cols) - _TEXT_ROOM
+    if sum(w for _, w in cols) + _TEXT_MIN > width:
+        cols = [c for c in cols if c[0] != "col.author"]
+    spare = width - sum(w for _, w in cols) - _TEXT_WANT
+    shown = {key for key, _ in cols}
     for name, most in _GROW:
-        if spare <= 0:
+        if spare <= 0 or (name in _WHOLE and spare < most):
             break
         grow = min(spare, most)
-        cols = [(k, w + grow if k == name else w) for k, w in cols]
         spare -= grow
+        if name in shown:
+            cols = [(k, w + grow if k == name else w) for k, w in cols]
     return cols
 
 
@@ -169,13 +215,13 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         "queue--placeholder",
     }
 
-    DEFAULT_CSS = """
-    QueueList {
+    DEFAULT_CSS = f"""
+    QueueList {{
         height: 1fr;
         overflow-x: hidden;
         overflow-y: scroll;
-        scrollbar-size-vertical: 1;
-    }
+        scrollbar-size-vertical: {SCROLLBAR};
+    }}
     """
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
@@ -959,7 +1005,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                     kept=kept is not None,
                 )
             elif key == "col.time":
-                text = format_time(r.created_at, self.tz, self.clock())
+                show = format_time if w > WIDTH else format_time_short
+                text = show(r.created_at, self.tz, self.clock())
             elif key == "col.source":
                 text = one_line(r.source, limit=40)
             elif key == "col.author":
@@ -990,36 +1037,37 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             if not text:
                 text = "∅"
             if row.flags:
-                # Why it is in the Flagged queue, before the words: at 80 columns the
-                # text has about ten cells, which a rule's name fills (the view has both).
+                # Why it is in the Flagged queue, before the words (the view has both).
                 text = flag_label(row.flags) + " · " + text
             if self.drafted(r.id):
                 # A reply or note kept for it (it comes back when opened with r or n):
                 # first, or alone where the text has too few cells for a word of its own
-                # after it (80 columns leave about ten).
-                label = self.i18n.t("row.draft")
-                text = label + " · " + text if cell_len(label) + 8 <= rest else label
+                # after it (below the supported 60 columns).
+                text = _before(self.i18n.t("row.draft"), text, rest)
             if busy is not None:
                 # First in the text, in words (they read without colour); where the text
-                # has too few cells for "bezig: Naam" (80 columns leave about ten), the
+                # has too few cells for "bezig: Naam" (a long name at 60 columns), the
                 # name alone: the mark column's pencil already says "busy".
                 name = one_line(busy.actor, limit=40)
                 label = self.i18n.t("claim.busy", name=name)
                 text = (label if cell_len(label) + 4 <= rest else name) + " · " + text
             if kept:
                 # Who took it out of the list and how, first: it is not in the list now
-                # (at 80 columns the text has about ten cells: then that alone, in the
-                # shortest words when the longest do not fit).
+                # (where the text has few cells, that alone, in the shortest words when
+                # the longest do not fit).
                 label = next((k for k in kept if cell_len(k) <= rest), kept[-1])
-                text = label + " · " + text if cell_len(label) + 4 <= rest else label
+                text = _before(label, text, rest)
             segments.append(Segment(set_cell_size(shorten(text, rest), rest), dim))
         return Strip(segments, width)
 
     def header_text(self, width: int) -> str:
-        """The column titles for ``width`` cells (drawn above the list)."""
+        """The column titles for ``width`` cells (drawn above the list, as wide as it):
+        laid out as the rows are, beside the scrollbar, so that each title stands over
+        its column."""
+        rows = max(width - SCROLLBAR, 0)
         parts = []
         used = 0
-        for key, w in visible_columns(width):
+        for key, w in visible_columns(rows):
             parts.append(_cell("" if key == "mark" else self.i18n.t(key), w))
             used += w
         if width - used > 0:
