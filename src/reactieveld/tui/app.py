@@ -1261,11 +1261,12 @@ def check_keys(config: Any) -> None:
     clash must not be ignored silently (:func:`reactieveld.keys.keymap_problem`, which
     ``load_config`` runs already, with the line; this is for a config made otherwise)."""
     from reactieveld.config import ConfigError
+    from reactieveld.i18n import Said
     from reactieveld.keys import keymap_problem
 
     problem = keymap_problem(config.keys, config.codebook)
     if problem is not None:
-        raise ConfigError(f"[keys]: {problem.message}", file=config.path)
+        raise ConfigError(Said("config.keys.problem", problem=problem.message), file=config.path)
 
 
 def run_app(
