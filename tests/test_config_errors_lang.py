@@ -28,13 +28,9 @@ from reactieveld import config as config_module
 from reactieveld.config import ConfigError, load_config
 from reactieveld.i18n import STRINGS, Said
 
-#: The table's texts of a configuration's mistakes, but those that only carry another
-#: part's own words ({problem}: a [keys] clash's, a rule's; English still).
-CONFIG_KEYS = sorted(
-    k
-    for k in STRINGS
-    if k.startswith("config.") and k not in ("config.keymap.problem", "config.rule.problem")
-)
+#: The table's texts of a configuration's mistakes, but the one that only carries another
+#: part's own words ({problem}: a [keys] clash's; English still).
+CONFIG_KEYS = sorted(k for k in STRINGS if k.startswith("config.") and k != "config.keymap.problem")
 #: What those texts say in English that no Dutch one says too: never on a Dutch line.
 ENGLISH = english_only([*CONFIG_KEYS, "cli.db.is_dir"])
 
@@ -455,6 +451,36 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         '[[sinks]]\ntype = "jsonl"\npath = 1.5\n',
         '<file>:3: [[sinks]] #1: key "path": expected a non-empty string, got a float',
     ),
+    "rule_either": (
+        '[[rules]]\nname = "r"\naction = "flag"\nwords = ["a"]\npattern = "b"\n',
+        (
+            '<file>:1: [[rules]] #1 "r": give either "words" (a list of words) or'
+            ' "pattern" (one regex)'
+        ),
+    ),
+    "rule_neither": (
+        '[[rules]]\nname = "r"\naction = "flag"\n',
+        (
+            '<file>:1: [[rules]] #1 "r": give either "words" (a list of words) or'
+            ' "pattern" (one regex)'
+        ),
+    ),
+    "rule_empty": (
+        '[[rules]]\nname = "r"\naction = "flag"\npattern = " "\n',
+        '<file>:4: [[rules]] #1 "r": the pattern is empty',
+    ),
+    "rule_folded": (
+        '[[rules]]\nname = "r"\naction = "flag"\npattern = "Émile"\n',
+        (
+            '<file>:4: [[rules]] #1 "r": the pattern has a letter with a diacriti'
+            "c or a capital; a pattern sees the text folded (lower case, é as e):"
+            " write it that way"
+        ),
+    ),
+    "rule_no_letters": (
+        '[[rules]]\nname = "r"\naction = "flag"\nwords = ["*"]\n',
+        '<file>:4: [[rules]] #1 "r": "*" has no letters to match (a word is more than "*")',
+    ),
     "type_bool": (
         "[ui]\ntheme = true\n",
         '<file>:2: [ui]: key "theme": expected a non-empty string, got a boolean',
@@ -594,6 +620,7 @@ SAID_ELSEWHERE = {
     "config.keys.problem",
     "config.url",
     "config.url.got.password",  # a password in a URL: said as copy.password_in_url
+    "config.rule.action",  # [[rules]] action is checked before a rule is made
     "config.expect.value",  # no checker takes any value
     "config.the_file",  # tomllib reads every file as a table
     "config.toml",  # tomllib says where in every error it has

@@ -782,8 +782,7 @@ def _rules(reader: _Reader, data: dict[str, Any]) -> RuleSet:
             )
         except RuleError as exc:
             both = "pattern" in clean and "words" in clean
-            # The rule's own words (rule_text/rule_match: below the table, English).
-            said = Said("config.rule.problem", problem=str(exc))
+            said = Said(exc.key, **exc.fields)
             raise reader.error(where + ((key,) if not both else ()), context, said) from None
     return RuleSet(tuple(rules)) if rules else NO_RULES
 

@@ -1919,10 +1919,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "config.url.got.else": ("iets anders", "something else"),
     # the same [keys] check for a config made otherwise (tui/app.py check_keys)
     "config.keys.problem": ("[keys]: {problem}", "[keys]: {problem}"),
-    # a [keys] clash (keys.keymap_problem) and a rule that does not compile (RuleError):
-    # their own words, English still (see the README's language section)
+    # a [keys] clash (keys.keymap_problem): its own words, English still (README, Language)
     "config.keymap.problem": ("{problem}", "{problem}"),
-    "config.rule.problem": ("{problem}", "{problem}"),
+    # a [[rules]] entry that does not compile (rule_text.RuleError); {problem}: the regex
+    # module's own words
+    "config.rule.no_letters": (
+        '"{word}" heeft geen letters om te zoeken (een woord is meer dan "*")',
+        '"{word}" has no letters to match (a word is more than "*")',
+    ),
+    "config.rule.action": (
+        'onbekende actie "{action}"; verwacht "flag" of "hold"',
+        'unknown action "{action}"; expected "flag" or "hold"',
+    ),
+    "config.rule.either": (
+        'geef óf "words" (een lijst van woorden) óf "pattern" (één reguliere expressie)',
+        'give either "words" (a list of words) or "pattern" (one regex)',
+    ),
+    "config.rule.empty": ("het patroon is leeg", "the pattern is empty"),
+    "config.rule.folded": (
+        "het patroon heeft een letter met een accent of een hoofdletter; een patroon ziet de "
+        "tekst gevouwen (kleine letters, é als e): schrijf het zo",
+        "the pattern has a letter with a diacritic or a capital; a pattern sees the text "
+        "folded (lower case, é as e): write it that way",
+    ),
+    "config.rule.regex": (
+        "geen geldige reguliere expressie: {problem}",
+        "not a valid regular expression: {problem}",
+    ),
     # a --db/REACTIEVELD_DB naming a folder (cli._target): cli.is_dir after the flag
     "cli.db.is_dir": (
         "{flag} {path}: is een map; geef een bestandsnaam, bijv. {example}",
