@@ -25,12 +25,13 @@ from hypothesis import strategies as st
 
 import reactieveld
 from reactieveld import config as config_module
+from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import ConfigError, load_config
 from reactieveld.i18n import STRINGS, Said
+from reactieveld.keys import DASHBOARD_FIXED, FIXED_KEYS, THREAD_KEYS, remappable, split_keys
 
-#: The table's texts of a configuration's mistakes, but the one that only carries another
-#: part's own words ({problem}: a [keys] clash's; English still).
-CONFIG_KEYS = sorted(k for k in STRINGS if k.startswith("config.") and k != "config.keymap.problem")
+#: The table's texts of a configuration's mistakes.
+CONFIG_KEYS = sorted(k for k in STRINGS if k.startswith("config."))
 #: What those texts say in English that no Dutch one says too: never on a Dutch line.
 ENGLISH = english_only([*CONFIG_KEYS, "cli.db.is_dir"])
 
@@ -481,6 +482,28 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         '[[rules]]\nname = "r"\naction = "flag"\nwords = ["*"]\n',
         '<file>:4: [[rules]] #1 "r": "*" has no letters to match (a word is more than "*")',
     ),
+    "keys_fixed": (
+        '[keys]\napprove = "ctrl+p"\n',
+        (
+            '<file>:2: [keys]: key "ctrl+p" of "approve" is the command palette, '
+            "which cannot be remapped; choose another key"
+        ),
+    ),
+    "keys_both": (
+        '[keys]\napprove = "y"\nhold = "y"\n',
+        '<file>:3: [keys]: key "y" is given to both "approve" and "hold"',
+    ),
+    "keys_taken": (
+        '[keys]\napprove = "d"\n',
+        (
+            '<file>:2: [keys]: key "d" of "approve" is already the key of "trash"'
+            '; remap "trash" too, or choose another key'
+        ),
+    ),
+    "keys_shared": (
+        '[[codebook.questions]]\ncode = "x"\nkey = "a"\nnl = "x"\n',
+        '<file>:3: [codebook]: key "a" is the key of both "question_x" and "approve"',
+    ),
     "type_bool": (
         "[ui]\ntheme = true\n",
         '<file>:2: [ui]: key "theme": expected a non-empty string, got a boolean',
@@ -627,9 +650,35 @@ SAID_ELSEWHERE = {
 }
 
 
+DEFAULT_KEYS = remappable(DEFAULT_CODEBOOK)
+#: A [keys] entry onto each key no entry can take there (an action of that screen).
+FIXED = [
+    *(("approve", key) for key in FIXED_KEYS),
+    *(("down", key) for key in THREAD_KEYS),
+    *(("dashboard_period", key) for key in DASHBOARD_FIXED),
+]
+
+
+def _fixed_body(action: str, key: str) -> str:
+    """``action`` onto ``key``, the action that has ``key`` by default moved away."""
+    holder = next((a for a, ks in DEFAULT_KEYS.items() if key in split_keys(ks)), None)
+    moved = f'{holder} = "f11"\n' if holder not in (None, action) else ""
+    return f"[keys]\n{moved}{action} = {json.dumps(key)}\n"
+
+
+@pytest.mark.parametrize(("action", "key"), FIXED)
+def test_every_key_that_cannot_be_taken_in_both_languages(
+    action: str, key: str, tmp_path: Path
+) -> None:
+    path, error = _error(tmp_path, _fixed_body(action, key))
+    _said_well(error, path)
+    assert f'toets "{key}" van "{action}" is ' in error.said("nl")
+
+
 def test_every_config_text_has_a_case(tmp_path: Path) -> None:
     reached: set[str] = set()
-    for body, _ in CASES.values():
+    bodies = [body for body, _ in CASES.values()] + [_fixed_body(*f) for f in FIXED]
+    for body in bodies:
         reached |= _keys_in(_error(tmp_path, body)[1].what)
     assert sorted(set(CONFIG_KEYS) - reached - SAID_ELSEWHERE) == []
 

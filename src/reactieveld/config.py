@@ -818,7 +818,7 @@ def _check_keymap(
     problem = keymap_problem(keys, codebook)
     if problem is None:
         return keys
-    said = Said("config.keymap.problem", problem=problem.message)
+    said: Said = problem.said
     if problem.action in keys:
         raise reader.error(("keys", problem.action), "[keys]", said)
     # Neither action was remapped: a question's key from the codebook takes an action's.

@@ -1919,8 +1919,44 @@ STRINGS: dict[str, tuple[str, str]] = {
     "config.url.got.else": ("iets anders", "something else"),
     # the same [keys] check for a config made otherwise (tui/app.py check_keys)
     "config.keys.problem": ("[keys]: {problem}", "[keys]: {problem}"),
-    # a [keys] clash (keys.keymap_problem): its own words, English still (README, Language)
-    "config.keymap.problem": ("{problem}", "{problem}"),
+    # a [keys] table's problem (keys.keymap_problem); {does}: a config.keys.does.* text
+    "config.keys.unknown": (
+        "{actions} is geen actie; verwacht een van: {expected}",
+        "{actions} is not an action; expected one of: {expected}",
+    ),
+    "config.keys.fixed": (
+        'toets "{key}" van "{action}" is {does}, en die toets ligt vast; kies een andere toets',
+        'key "{key}" of "{action}" is {does}, which cannot be remapped; choose another key',
+    ),
+    "config.keys.both": (
+        'toets "{key}" is aan zowel "{kept}" als "{blamed}" gegeven',
+        'key "{key}" is given to both "{kept}" and "{blamed}"',
+    ),
+    "config.keys.taken": (
+        'toets "{key}" van "{action}" is al de toets van "{other}"; geef "{other}" ook een '
+        "andere toets, of kies een andere",
+        'key "{key}" of "{action}" is already the key of "{other}"; remap "{other}" too, or '
+        "choose another key",
+    ),
+    "config.keys.shared": (
+        'toets "{key}" is de toets van zowel "{other}" als "{action}"',
+        'key "{key}" is the key of both "{other}" and "{action}"',
+    ),
+    "config.keys.does.palette": ("het opdrachtenpalet", "the command palette"),
+    "config.keys.does.back_cancel": ("terug / annuleren", "back / cancel"),
+    "config.keys.does.quit": ("stoppen (Textual)", "quit (Textual)"),
+    "config.keys.does.copy": ("kopiëren (Textual)", "copy (Textual)"),
+    "config.keys.does.dashboard_back": ("terug (dashboard)", "back (dashboard)"),
+    "config.keys.does.refresh": ("verversen (dashboard)", "refresh (dashboard)"),
+    "config.keys.does.report": ("het rapport (dashboard)", "the report (dashboard)"),
+    "config.keys.does.definitions": ("de definities (dashboard)", "the definitions (dashboard)"),
+    "config.keys.does.thread_back": ("terug (draadscherm)", "back (thread screen)"),
+    "config.keys.does.open": (
+        "de reactie openen (draadscherm)",
+        "open the response (thread screen)",
+    ),
+    "config.keys.does.fold": ("inklappen (draadscherm)", "fold (thread screen)"),
+    "config.keys.does.unfold": ("uitklappen (draadscherm)", "unfold (thread screen)"),
     # a [[rules]] entry that does not compile (rule_text.RuleError); {problem}: the regex
     # module's own words
     "config.rule.no_letters": (
@@ -2417,11 +2453,12 @@ LANGUAGES = ("nl", "en")
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
-def text(key: str, language: str = "nl", **values: Any) -> str:
+def text(key: str, language: str = "nl", /, **values: Any) -> str:
     """The string for ``key`` in ``language`` (nl, else en), formatted with ``values``
     (the key itself if unknown). The one lookup of interface text. A count ``n`` of 1
     takes the key's singular form ``key.one`` where the table has one (both languages
-    say 1 in the singular and 0, 2, ... in the plural)."""
+    say 1 in the singular and 0, 2, ... in the plural). ``key`` and ``language`` are
+    positional only: a text may have a field named ``key`` (a [keys] mistake's)."""
     if type(values.get("n")) is int and values["n"] == 1 and f"{key}.one" in STRINGS:
         key = f"{key}.one"  # the singular, where the table has one (1 reactie, 2 reacties)
     pair = STRINGS.get(key)

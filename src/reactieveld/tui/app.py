@@ -1266,7 +1266,7 @@ def check_keys(config: Any) -> None:
 
     problem = keymap_problem(config.keys, config.codebook)
     if problem is not None:
-        raise ConfigError(Said("config.keys.problem", problem=problem.message), file=config.path)
+        raise ConfigError(Said("config.keys.problem", problem=problem.said), file=config.path)
 
 
 def run_app(
