@@ -33,7 +33,7 @@ from reactieveld.keys import DASHBOARD_FIXED, FIXED_KEYS, THREAD_KEYS, remappabl
 #: The table's texts of a configuration's mistakes.
 CONFIG_KEYS = sorted(k for k in STRINGS if k.startswith("config."))
 #: What those texts say in English that no Dutch one says too: never on a Dutch line.
-ENGLISH = english_only([*CONFIG_KEYS, "cli.db.is_dir"])
+ENGLISH = english_only([*CONFIG_KEYS, "cli.db.is_dir", "cli.decisions.form"])
 
 #: name -> (a config.toml with one mistake, the English line load_config said for it before
 #: the table: scripts may match it, so it must not change). <file>: the file's path.
@@ -842,6 +842,7 @@ def test_usage_and_file_mistakes_through_main(language: str, isolated: Path) -> 
         (["--db", "POSTGRESQL://h/d", "sources"], "--db"),
         (["--db", "postgresql:h/d", "sources"], "--db"),
         (["--db", str(folder), "sources"], "--db"),
+        (["export", "--format", "decisions", "--output", "x.txt"], "--output x.txt"),
     ]
     english = {
         0: f"{isolated / 'nergens.toml'}: config file does not exist (named by --config)",
@@ -849,6 +850,9 @@ def test_usage_and_file_mistakes_through_main(language: str, isolated: Path) -> 
         2: '--db: expected the scheme in lower case: "postgresql://...", got "POSTGRESQL://..."',
         3: '--db: expected "postgresql://" (two slashes) before the host, got "postgresql:" '
         "without them",
+        4: f"--db {folder}: is a directory; give a file name, e.g. {folder / 'memory.db'}",
+        5: "--output x.txt: cannot tell CSV from JSON Lines by its name; end it in .csv or "
+        ".jsonl, or give --as csv|jsonl",
     }
     for i, (argv, named) in enumerate(runs):
         line = _one_usage_line(*run_main(["--lang", language, *argv]), named)

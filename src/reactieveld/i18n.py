@@ -1982,6 +1982,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "geen geldige reguliere expressie: {problem}",
         "not a valid regular expression: {problem}",
     ),
+    # export --format decisions to a file whose name says neither (reports/decisions.py)
+    "cli.decisions.form": (
+        "--output {output}: aan de naam is niet te zien of het CSV of JSON Lines wordt; "
+        "laat hem eindigen op .csv of .jsonl, of geef --as csv|jsonl",
+        "--output {output}: cannot tell CSV from JSON Lines by its name; end it in .csv or "
+        ".jsonl, or give --as csv|jsonl",
+    ),
     # a --db/REACTIEVELD_DB naming a folder (cli._target): cli.is_dir after the flag
     "cli.db.is_dir": (
         "{flag} {path}: is een map; geef een bestandsnaam, bijv. {example}",
