@@ -12,6 +12,7 @@ more (the next one added goes through the table)."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
@@ -934,3 +935,21 @@ def test_no_error_of_a_bare_string_in_the_source() -> None:
 def test_the_scan_finds_a_bare_string() -> None:
     code = 'raise ConfigError(f"x {y}")\nraise UsageError("a" + b)\nraise UsageError(said)\n'
     assert _made_of_bare_strings(ast.parse(code), _ERRORS) == [1, 2]
+
+
+async def _made(path: Path) -> None:
+    from reactieveld.store.sqlite import SqliteStore
+
+    await (await SqliteStore.open(path)).close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_copy_onto_itself_in_both_languages(language: str, isolated: Path) -> None:
+    memory = isolated / "m.db"
+    asyncio.run(_made(memory))
+    code, out, err = run_main(
+        ["--lang", language, "--db", str(memory), "store", "copy", "--to", str(memory)]
+    )
+    line = _one_usage_line(code, out, err, str(memory))
+    said = {"nl": "is het geheugen dat wordt gekopieerd", "en": "is the memory being copied"}
+    assert said[language] in line

@@ -2206,6 +2206,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{where}: store copy needs the database's owner (role {role} is not: {said}); run it "
         "as the owner, e.g. --to postgresql://OWNER@host/database",
     ),
+    # store copy onto the memory it copies, or into a SQLite file open read-only
+    "conn.store.copy_same": (
+        "{where} is het geheugen dat wordt gekopieerd: kies een ander doel",
+        "{where} is the memory being copied: choose another target",
+    ),
+    "conn.store.copy_open_read_only": (
+        "{where} is alleen-lezen geopend: er kan niets in worden gekopieerd",
+        "{where} is open read-only: nothing can be copied into it",
+    ),
     "conn.store.pg_too_old": (
         "{where} heeft een ouder schema dan dit programma nodig heeft ({latest}): start "
         "reactieveld een keer als moderator of als eigenaar van de database om het bij te "
