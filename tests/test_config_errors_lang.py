@@ -953,3 +953,24 @@ def test_a_copy_onto_itself_in_both_languages(language: str, isolated: Path) -> 
     line = _one_usage_line(code, out, err, str(memory))
     said = {"nl": "is het geheugen dat wordt gekopieerd", "en": "is the memory being copied"}
     assert said[language] in line
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_source_without_its_secret_in_sync(language: str, isolated: Path) -> None:
+    """A ConfigError found while the sync starts a source: its line in the config's
+    language (the config could be read)."""
+    config = isolated / "config.toml"
+    config.write_text(
+        f'[ui]\nlanguage = "{language}"\n'
+        '[[sources]]\nname = "forum"\ntype = "discourse"\nurl = "https://127.0.0.1:9"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_main(
+        ["--config", str(config), "--db", str(isolated / "m.db"), "sync", "--once"]
+    )
+    assert code == 2 and out.count("\n") == 1, (out, err)
+    said = {
+        "nl": 'reactieveld sync: bron "forum": er is geen api_key_env ingesteld\n',
+        "en": 'reactieveld sync: source "forum": no api_key_env is configured\n',
+    }
+    assert out == said[language]
