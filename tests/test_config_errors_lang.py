@@ -974,3 +974,34 @@ def test_a_source_without_its_secret_in_sync(language: str, isolated: Path) -> N
         "en": 'reactieveld sync: source "forum": no api_key_env is configured\n',
     }
     assert out == said[language]
+
+
+def test_an_unset_variable_of_the_store_in_both_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[store]'s *_env variables are read when the memory opens: their line says where
+    they are named and what to do, in the config's language (it could be read)."""
+    for name in ("RV_SECRET_UNSET", "RV_PASSWORD_UNSET"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[store]\nurl = "postgresql://anna@db.example.nl/rv"\n'
+        'password_env = "RV_PASSWORD_UNSET"\nauthor_secret_env = "RV_SECRET_UNSET"\n',
+        encoding="utf-8",
+    )
+    store = load_config(config).store
+    english = {
+        store.author_secret: f"{config}:4: [store]: environment variable RV_SECRET_UNSET "
+        "(author_secret_env) is not set or empty: set it before starting reactieveld",
+        store.password: f"{config}:3: [store]: environment variable RV_PASSWORD_UNSET "
+        "(password_env) is not set or empty: set it before starting reactieveld (or remove "
+        "password_env: then PGPASSWORD or ~/.pgpass)",
+    }
+    for read, line in english.items():
+        with pytest.raises(ConfigError) as caught:
+            read()
+        assert str(caught.value) == line
+        _said_well(caught.value, config)
+        assert "is niet gezet of leeg: zet hem voordat je reactieveld start" in (
+            caught.value.said("nl")
+        )
