@@ -1005,3 +1005,24 @@ def test_an_unset_variable_of_the_store_in_both_languages(
         assert "is niet gezet of leeg: zet hem voordat je reactieveld start" in (
             caught.value.said("nl")
         )
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_source_the_app_cannot_start_in_its_language(language: str, tmp_path: Path) -> None:
+    """The app's notice of a source it cannot start (a secret no *_env names): the
+    ConfigError in the app's language, as no stored template reads it back."""
+    from reactieveld.sync import build_connector
+    from reactieveld.tui.app import source_start_error
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sources]]\nname = "forum"\ntype = "discourse"\nurl = "https://127.0.0.1:9"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        build_connector(load_config(config).sources[0])
+    said = {
+        "nl": 'bron "forum": er is geen api_key_env ingesteld',
+        "en": 'source "forum": no api_key_env is configured',
+    }
+    assert source_start_error(caught.value, language) == said[language]
