@@ -134,8 +134,10 @@ def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
     if not scheme and "://" not in value:
         path = Path(value).expanduser()
         if path.is_dir():
-            said = text("cli.is_dir", language, path=value, example=path / "memory.db")
-            raise UsageError(f"{flag} {said}")
+            example = path / "memory.db"
+            raise UsageError(
+                text("cli.db.is_dir", language, flag=flag, path=value, example=example)
+            )
         return path
     mistake = url_mistake(value, flag, language)
     if mistake is not None:
@@ -796,8 +798,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ctx.demo and command is not cmd_app:
             seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
         return command(args, ctx)
-    except (ConfigError, UsageError) as exc:
-        print(f"reactieveld: {exc}", file=sys.stderr)
+    except ConfigError as exc:
+        # In the language known without this config: --lang, else the locale (a config
+        # that cannot be read cannot say its [ui] language; README, Language).
+        print(f"reactieveld: {exc.said(_language_of(ctx, argv))}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"reactieveld: {exc}", file=sys.stderr)  # said in its reader's language
         return EXIT_USAGE
     except StoreError as exc:
         # An unusable memory store (damaged, not a database, newer, read-only, a full

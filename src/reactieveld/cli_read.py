@@ -232,7 +232,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
 
         # The log is of decisions: --status selects the decided status; none, all of them.
         kw.setdefault("statuses", ())
-        kw["decisions_as"] = form_for(args.output, getattr(args, "decisions_as", None))
+        kw["decisions_as"] = form_for(args.output, getattr(args, "decisions_as", None), language)
         kw["reasons"] = getattr(config, "reasons", None) or ReasonsConfig()
     elif getattr(args, "decisions_as", None):
         raise ValueError(i18n_text("cli.as_decisions", language))

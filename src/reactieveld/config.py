@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
+from reactieveld.i18n import Said
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
 from reactieveld.reasons import ASKABLE, DEFAULT_ASK_FOR, Reason, ReasonsConfig
@@ -47,19 +48,28 @@ DEFAULT_POLL_SECONDS = 60.0
 
 
 class ConfigError(Exception):
-    """A configuration problem, worded for the person who edits the file."""
+    """A configuration problem, worded for the person who edits the file: a text of the
+    interface table (``what``, a :class:`~reactieveld.i18n.Said`) shown in the reader's
+    language by :meth:`said`; ``str()`` is its English (what scripts match), both with
+    the file and line first."""
 
-    def __init__(self, message: str, *, file: Path | str | None = None, line: int | None = None):
-        self.message = message
+    def __init__(self, what: Said, *, file: Path | str | None = None, line: int | None = None):
+        self.what = what
+        self.message = str(what)
         self.file = file
         self.line = line
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    def said(self, language: str) -> str:
+        """This error in ``language``: the file and line, then what is wrong."""
+        message = self.what.text(language)
         if self.file is None:
-            return self.message
+            return message
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.message}"
+        return f"{where}: {message}"
+
+    def __str__(self) -> str:
+        return self.said("en")
 
 
 def _from_environment(where: str, variable: str, key: str) -> str:
@@ -67,14 +77,10 @@ def _from_environment(where: str, variable: str, key: str) -> str:
     ``key`` in ``where``; a ConfigError saying so when it is unset or empty."""
     value = os.environ.get(variable, "")
     if not value:
-        hint = ""
+        said = "config.env.unset"
         if where.endswith("[store]"):  # the memory's: what to do (a source's says it itself)
-            hint = ": set it before starting reactieveld"
-            if key == "password_env":
-                hint += " (or remove password_env: then PGPASSWORD or ~/.pgpass)"
-        raise ConfigError(
-            f"{where}: environment variable {variable} ({key}) is not set or empty{hint}"
-        )
+            said += ".store_password" if key == "password_env" else ".store"
+        raise ConfigError(Said(said, where=where, variable=variable, setting=key))
     return value
 
 
@@ -154,7 +160,7 @@ class SourceConfig:
         named by ``<key>_env``. Raises ConfigError when it is not configured or unset."""
         var = self.options.get(f"{key}_env")
         if not var:
-            raise ConfigError(f'source "{self.name}": no {key}_env is configured')
+            raise ConfigError(Said("config.secret.none", name=self.name, setting=key))
         return _from_environment(f'source "{self.name}"', var, f"{key}_env")
 
     def unset_secret(self) -> tuple[str, str] | None:
@@ -232,19 +238,15 @@ def find_config_path(
         path = Path(named).expanduser()
         origin = "--config" if cli_path else ENV_CONFIG
         if not path.is_file():
-            problem = "is a directory" if path.is_dir() else "does not exist"
-            raise ConfigError(f"config file {problem} (named by {origin})", file=path)
+            problem = "config.file.dir_named" if path.is_dir() else "config.file.absent_named"
+            raise ConfigError(Said(problem, origin=origin), file=path)
         return path
     default = default_config_path()
     if default.is_file():
         return default
     if default.is_dir() or default.is_symlink():  # something there, but no file to read
-        problem = "is a directory" if default.is_dir() else "is a link to nothing"
-        raise ConfigError(
-            f"config file {problem} (the default place); make it a file, or remove it to "
-            "run on the defaults",
-            file=default,
-        )
+        problem = "config.file.default_dir" if default.is_dir() else "config.file.default_link"
+        raise ConfigError(Said(problem), file=default)
     return None
 
 
@@ -344,27 +346,20 @@ _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.+-]+$")
 
 
-def _toml_type(value: Any) -> str:
-    for kind, name in (
-        (bool, "a boolean"),
-        (int, "an integer"),
-        (float, "a float"),
-        (str, "a string"),
-        (list, "an array"),
-        (dict, "a table"),
-    ):
+def _toml_type(value: Any) -> Said:
+    for kind in (bool, int, float, str, list, dict):
         if isinstance(value, kind):
-            return name
-    return "a date/time"
+            return Said(f"config.type.{kind.__name__}")
+    return Said("config.type.date")
 
 
-# A checker returns the cleaned value, or raises ValueError(expected[, got]). Without
-# "got" the message names the value's type: a string is never shown, as it could be a
-# secret written in the wrong place.
+# A checker returns the cleaned value, or raises ValueError(expected[, got]), each a Said
+# (or, for got, a value shown as it is: a number). Without "got" the message names the
+# value's type: a string is never shown, as it could be a secret written in the wrong place.
 Check = Callable[[Any], Any]
 
 
-def _is(kind: type, expected: str) -> Check:
+def _is(kind: type, expected: Said) -> Check:
     def check(value: Any) -> Any:
         # bool is an int to Python, never to a person writing TOML
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
@@ -376,23 +371,23 @@ def _is(kind: type, expected: str) -> Check:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("a non-empty string")
+        raise ValueError(Said("config.expect.text"))
     if not value.strip():
-        raise ValueError("a non-empty string", "an empty string")
+        raise ValueError(Said("config.expect.text"), Said("config.got.empty_text"))
     return value
 
 
 def _env_name(value: Any) -> str:
     # Also catches a secret pasted here by mistake (WordPress app passwords have spaces).
     if not isinstance(value, str) or not _ENV_NAME_RE.match(value):
-        raise ValueError('the name of an environment variable, like "WP_APP_PASSWORD"')
+        raise ValueError(Said("config.expect.env_name"))
     return value
 
 
 def _http_url(value: Any) -> str:
     parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError('an http(s) URL, like "https://example.org"')
+        raise ValueError(Said("config.expect.http_url", schemes="http(s)"))
     return str(value)
 
 
@@ -402,7 +397,7 @@ def _site_url(value: Any) -> str:
 
 def _decidim_spaces(value: Any) -> tuple[str, ...]:
     # Decidim's optional space modules: read only those named (default: all it has).
-    expected = f"a list of space types, some of: {', '.join(DECIDIM_SPACE_TYPES)}"
+    expected = Said("config.expect.spaces", types=", ".join(DECIDIM_SPACE_TYPES))
     if (
         not isinstance(value, list)
         or not value
@@ -440,17 +435,11 @@ def _refuse_plain_http(reader: _Reader, where: Where, context: str, clean: dict[
     if parts.scheme != "http" or is_loopback_host(parts.hostname):
         return
     # The host only: the userinfo of the url may hold a password.
-    raise reader.error(
-        where + ("url",),
-        context,
-        f'key "url": plain http:// to {parts.hostname}, which is not this machine: '
-        "credentials and personal data would cross the network unencrypted; "
-        "use https:// or set allow_http = true",
-    )
+    raise reader.error(where + ("url",), context, Said("config.plain_http", host=parts.hostname))
 
 
 def _positive_number(value: Any) -> float:
-    expected = "a number of seconds greater than 0"
+    expected = Said("config.expect.seconds")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(expected)
     if not value > 0:
@@ -459,7 +448,7 @@ def _positive_number(value: Any) -> float:
 
 
 def _seconds_or_never(value: Any) -> float:
-    expected = "a number of seconds, 0 for never"
+    expected = Said("config.expect.seconds_or_never")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(expected)
     if not value >= 0:
@@ -468,7 +457,7 @@ def _seconds_or_never(value: Any) -> float:
 
 
 def _count(value: Any) -> int:
-    expected = "an integer of 0 or more"
+    expected = Said("config.expect.count")
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(expected)
     if value < 0:
@@ -476,15 +465,15 @@ def _count(value: Any) -> int:
     return value
 
 
-_integer = _is(int, "an integer")
-_boolean = _is(bool, "true or false")
+_integer = _is(int, Said("config.type.int"))
+_boolean = _is(bool, Said("config.expect.boolean"))
 
 
 def _demo_anchor(value: Any) -> Any:
     # The demo's newest response: a TOML date or date-time, or the same as text.
     from reactieveld.connectors.demo import parse_anchor
 
-    expected = "a date like 2026-12-04 (or a date and time)"
+    expected = Said("config.expect.date")
     if isinstance(value, bool):
         raise ValueError(expected)
     try:
@@ -501,7 +490,7 @@ MODERATOR_MAX = 64
 def _moderator(value: Any) -> str:
     # Shown in every journal line and stored with every action: one printable line, short
     # enough for the response view at 80 columns; blanks around it are not part of it.
-    expected = f'a name of 1 to {MODERATOR_MAX} printable characters, like "anna"'
+    expected = Said("config.expect.moderator", most=MODERATOR_MAX)
     if not isinstance(value, str):
         raise ValueError(expected)
     name = value.strip()
@@ -513,7 +502,7 @@ def _moderator(value: Any) -> str:
 def _choice(options: tuple[str, ...]) -> Check:
     def check(value: Any) -> str:
         if value not in options:
-            expected = "one of: " + ", ".join(f'"{o}"' for o in options)
+            expected = Said("config.expect.choice", options=", ".join(f'"{o}"' for o in options))
             # Safe to show: a choice (type, language, mode) is never a secret.
             shown = f'"{value}"' if isinstance(value, str) and value.isprintable() else None
             raise ValueError(expected, *([shown] if shown and len(value) <= 40 else []))
@@ -541,9 +530,9 @@ class _Reader:
             where = where[:-1]
         return None
 
-    def error(self, where: Where, context: str, message: str) -> ConfigError:
-        prefix = f"{context}: " if context else ""
-        return ConfigError(prefix + message, file=self.file, line=self.line(where))
+    def error(self, where: Where, context: str, message: Said) -> ConfigError:
+        said = Said("config.in", where=context, said=message) if context else message
+        return ConfigError(said, file=self.file, line=self.line(where))
 
     def table(
         self,
@@ -559,9 +548,8 @@ class _Reader:
         ``partial`` checks only the keys of ``spec`` (to read ``type`` before the rest).
         """
         if not isinstance(data, dict):
-            raise self.error(
-                where, "", f"{context or 'the file'} must be a table, not {_toml_type(data)}"
-            )
+            what = context or Said("config.the_file")
+            raise self.error(where, "", Said("config.not_table", what=what, got=_toml_type(data)))
         for key in data:
             if key not in spec and not partial:
                 raise self.error(where + (key,), context, self._unknown(key, spec))
@@ -570,38 +558,40 @@ class _Reader:
             if key not in data:
                 if required:
                     expected = self._expected(check)
-                    raise self.error(where, context, f'key "{key}" is missing; expected {expected}')
+                    missing = Said("config.missing", setting=key, expected=expected)
+                    raise self.error(where, context, missing)
                 continue
             try:
                 clean[key] = check(data[key])
             except ValueError as exc:
                 expected, got = (*exc.args, _toml_type(data[key]))[:2]
-                raise self.error(
-                    where + (key,), context, f'key "{key}": expected {expected}, got {got}'
-                ) from None
+                wrong = Said("config.wrong", setting=key, expected=expected, got=got)
+                raise self.error(where + (key,), context, wrong) from None
         return clean
 
     @staticmethod
-    def _expected(check: Check) -> str:
+    def _expected(check: Check) -> Said:
         # Every checker rejects a bare object, and says what it wanted while doing so.
         try:
             check(object())
         except ValueError as exc:
-            return str(exc.args[0])
-        return "a value"  # pragma: no cover - every checker rejects an arbitrary object
+            said: Said = exc.args[0]
+            return said
+        return Said("config.expect.value")  # pragma: no cover - every checker rejects it
 
     @staticmethod
-    def _unknown(key: str, spec: Mapping[str, Any]) -> str:
+    def _unknown(key: str, spec: Mapping[str, Any]) -> Said:
         env_keys = [k for k in spec if k.endswith("_env")]
         secret_like = any(w in key.lower() for w in _SECRET_WORDS) and not key.endswith("_env")
         if f"{key}_env" in spec or secret_like:
-            hint = f'{key}_env = "NAME"' if f"{key}_env" in spec else "a *_env key"
-            also = f" (allowed here: {', '.join(env_keys)})" if env_keys else ""
-            return (
-                f'key "{key}" looks like a secret, which is never written in the config; '
-                f"put it in an environment variable and name that variable with {hint}{also}"
+            hint = (
+                Said("config.secret_key.env", setting=key)
+                if f"{key}_env" in spec
+                else Said("config.secret_key.any")
             )
-        return f'key "{key}" is not known; expected one of: {", ".join(spec)}'
+            also = Said("config.secret_key.allowed", keys=", ".join(env_keys)) if env_keys else ""
+            return Said("config.secret_key", setting=key, hint=hint, also=also)
+        return Said("config.unknown", setting=key, keys=", ".join(spec))
 
 
 # --- the sections ------------------------------------------------------------------------
@@ -679,11 +669,7 @@ _SINK_KEYS: dict[str, dict[str, tuple[Check, bool]]] = {
 def _array_of_tables(reader: _Reader, data: dict[str, Any], name: str) -> list[Any]:
     value = data.get(name, [])
     if not isinstance(value, list):
-        raise reader.error(
-            (name,),
-            "",
-            f'"{name}" must be an array of tables ([[{name}]]), not {_toml_type(value)}',
-        )
+        raise reader.error((name,), "", Said("config.not_tables", name=name, got=_toml_type(value)))
     return value
 
 
@@ -699,9 +685,8 @@ def _sources(reader: _Reader, data: dict[str, Any]) -> tuple[SourceConfig, ...]:
         head = reader.table(entry, where, context, _SOURCE_HEAD, partial=True)
         name, kind = head["name"], head["type"]
         if name in seen:
-            raise reader.error(
-                where + ("name",), context, f'source name "{name}" is already used by #{seen[name]}'
-            )
+            used = Said("config.name_used.source", name=name, number=seen[name])
+            raise reader.error(where + ("name",), context, used)
         seen[name] = i + 1
         spec = {
             **_SOURCE_HEAD,
@@ -718,7 +703,7 @@ def _sources(reader: _Reader, data: dict[str, Any]) -> tuple[SourceConfig, ...]:
         if pair and (pair[0] in clean) != (pair[1] in clean):
             given, missing = pair if pair[0] in clean else pair[::-1]
             raise reader.error(
-                where + (given,), context, f'key "{given}" needs "{missing}" as well'
+                where + (given,), context, Said("config.needs", given=given, missing=missing)
             )
         if not clean.pop("enabled", True):
             continue  # a disabled source is validated but neither synced nor listed
@@ -749,18 +734,19 @@ def _sinks(reader: _Reader, data: dict[str, Any], base: Path) -> tuple[SinkConfi
 
 
 def _words(value: Any) -> tuple[str, ...]:
-    expected = 'a non-empty list of words, like ["kanker*", "tyfus*"]'
+    expected = Said("config.expect.words")
     if not isinstance(value, list) or not value:
-        raise ValueError(expected, "an empty list" if value == [] else _toml_type(value))
+        got = Said("config.got.empty_list") if value == [] else _toml_type(value)
+        raise ValueError(expected, got)
     if any(not isinstance(w, str) or not w.strip() for w in value):
-        raise ValueError(expected, "a list with an empty or non-string word")
+        raise ValueError(expected, Said("config.got.bad_word"))
     return tuple(value)
 
 
 _RULE_SPEC: dict[str, tuple[Check, bool]] = {
     "name": (_text, True),
     "words": (_words, False),
-    "pattern": (_is(str, "a regular expression (a string)"), False),
+    "pattern": (_is(str, Said("config.expect.regex")), False),
     "action": (_choice(ACTIONS), True),
 }
 
@@ -778,9 +764,8 @@ def _rules(reader: _Reader, data: dict[str, Any]) -> RuleSet:
         clean = reader.table(entry, where, context, _RULE_SPEC)
         name = clean["name"]
         if name in seen:
-            raise reader.error(
-                where + ("name",), context, f'rule name "{name}" is already used by #{seen[name]}'
-            )
+            used = Said("config.name_used.rule", name=name, number=seen[name])
+            raise reader.error(where + ("name",), context, used)
         seen[name] = i + 1
         key = "pattern" if "pattern" in clean else "words"
         from reactieveld.rule_match import Rule  # compiled only where rules are configured
@@ -797,7 +782,8 @@ def _rules(reader: _Reader, data: dict[str, Any]) -> RuleSet:
             )
         except RuleError as exc:
             both = "pattern" in clean and "words" in clean
-            raise reader.error(where + ((key,) if not both else ()), context, str(exc)) from None
+            said = Said(exc.key, **exc.fields)
+            raise reader.error(where + ((key,) if not both else ()), context, said) from None
     return RuleSet(tuple(rules)) if rules else NO_RULES
 
 
@@ -809,17 +795,17 @@ def _relative_to(value: str, base: Path) -> Path:
 def _keys(reader: _Reader, data: dict[str, Any]) -> Mapping[str, str]:
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
-        raise reader.error(("keys",), "", f"[keys] must be a table, not {_toml_type(keys)}")
+        raise reader.error(
+            ("keys",), "", Said("config.not_table", what="[keys]", got=_toml_type(keys))
+        )
     for action, binding in keys.items():
         if not _NAME_RE.match(action):
-            raise reader.error(("keys", action), "[keys]", f'"{action}" is not an action name')
-        if not isinstance(binding, str) or not binding.strip():
             raise reader.error(
-                ("keys", action),
-                "[keys]",
-                f'key "{action}": expected a non-empty string of key names (like "A" or '
-                f'"ctrl+a,A"), got {_toml_type(binding)}',
+                ("keys", action), "[keys]", Said("config.keys.action", action=action)
             )
+        if not isinstance(binding, str) or not binding.strip():
+            wrong = Said("config.keys.binding", action=action, got=_toml_type(binding))
+            raise reader.error(("keys", action), "[keys]", wrong)
     return MappingProxyType(dict(keys))
 
 
@@ -832,15 +818,16 @@ def _check_keymap(
     problem = keymap_problem(keys, codebook)
     if problem is None:
         return keys
+    said: Said = problem.said
     if problem.action in keys:
-        raise reader.error(("keys", problem.action), "[keys]", problem.message)
+        raise reader.error(("keys", problem.action), "[keys]", said)
     # Neither action was remapped: a question's key from the codebook takes an action's.
     questions = data.get("codebook", {}).get("questions", [])
     where: Where = ("codebook",)
     for i, entry in enumerate(questions if isinstance(questions, list) else []):
         if isinstance(entry, dict) and f'"question_{entry.get("code")}"' in problem.message:
             where = ("codebook", "questions", i, "key")
-    raise reader.error(where, "[codebook]", problem.message)
+    raise reader.error(where, "[codebook]", said)
 
 
 def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
@@ -853,8 +840,11 @@ def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
         {
             "mode": (_choice(("extend", "replace")), False),
             "version": (_text, False),
-            "questions": (_is(list, "an array of tables ([[codebook.questions]])"), False),
-            "roles": (_is(list, "an array of tables ([[codebook.roles]])"), False),
+            "questions": (
+                _is(list, Said("config.expect.tables", name="codebook.questions")),
+                False,
+            ),
+            "roles": (_is(list, Said("config.expect.tables", name="codebook.roles")), False),
         },
     )
     replace = book.get("mode", "extend") == "replace"
@@ -862,22 +852,14 @@ def _codebook(reader: _Reader, data: dict[str, Any]) -> Codebook:
     roles = _codes(reader, book, TagKind.ROLE, replace)
     for array, codes in (("questions", questions), ("roles", roles)):
         if replace and not codes:  # stats would show bare codes, "answered 0/258"
-            raise reader.error(
-                ("codebook", "mode"),
-                "[codebook]",
-                f'key "mode": "replace" without [[codebook.{array}]] leaves no {array} to '
-                f'code; add them, or give mode = "extend" to keep the default ones',
-            )
+            said = Said(f"config.codebook.replace.{array}")
+            raise reader.error(("codebook", "mode"), "[codebook]", said)
     if not replace and questions == DEFAULT_CODEBOOK.questions and roles == DEFAULT_CODEBOOK.roles:
         if book.get("version", DEFAULT_CODEBOOK.version) == DEFAULT_CODEBOOK.version:
             return DEFAULT_CODEBOOK
     if book.get("version") == DEFAULT_CODEBOOK.version:
-        raise reader.error(
-            ("codebook", "version"),
-            "[codebook]",
-            f'version "{DEFAULT_CODEBOOK.version}" belongs to the default codebook; '
-            "give this codebook a version of its own (or leave it out)",
-        )
+        said = Said("config.codebook.version", version=DEFAULT_CODEBOOK.version)
+        raise reader.error(("codebook", "version"), "[codebook]", said)
     return make_codebook(questions, roles, version=book.get("version"))
 
 
@@ -903,7 +885,7 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
         clean = reader.table(entry, where, context, spec)
         code = clean["code"]
         if code in written:
-            raise reader.error(where + ("code",), context, f'code "{code}" is already defined')
+            raise reader.error(where + ("code",), context, Said("config.code.defined", code=code))
         written[code] = (where, context, "key" in clean)
         old = codes.get(code)
         labels = dict(old.labels) if old else {}
@@ -924,11 +906,8 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
             blamed = max((u for u in users if u in written), key=list(written).index)
             where, context, key_given = written[blamed]
             other = next(u for u in users if u != blamed)
-            raise reader.error(
-                where + ("key",) if key_given else where,
-                context,
-                f'key "{key}" is already used by {kind.value} "{other}"',
-            )
+            said = Said(f"config.code.key_used.{kind.value}", setting=key, other=other)
+            raise reader.error(where + ("key",) if key_given else where, context, said)
     return tuple(codes.values())
 
 
@@ -945,13 +924,9 @@ def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:
         },
     )
     if "url" in store and "path" in store:
-        raise reader.error(
-            ("store", "url"), "[store]", "set path (a SQLite file) or url (PostgreSQL), not both"
-        )
+        raise reader.error(("store", "url"), "[store]", Said("config.store.both"))
     if "password_env" in store and "url" not in store:
-        raise reader.error(
-            ("store", "password_env"), "[store]", "password_env is for url (PostgreSQL)"
-        )
+        raise reader.error(("store", "password_env"), "[store]", Said("config.store.password_env"))
     # Only a config naming a variable pays for finding the lines (a team's set-up).
     places = tuple(
         (key, f"{reader.file}:{reader.line(('store', key))}: ")
@@ -985,10 +960,10 @@ def url_mistake(value: str, flag: str, language: str = "en") -> str | None:
     try:
         check_postgres_url(value)
     except ValueError as exc:
-        expected, got = (*exc.args, "something else")[:2]
-        if got == "a URL with a password":
+        expected, got = (*exc.args, Said("config.url.got.else"))[:2]
+        if isinstance(got, Said) and got.key == "config.url.got.password":
             return text("copy.password_in_url", language, flag=flag)
-        return f"{flag}: expected {expected}, got {got}"
+        return Said("config.url", flag=flag, expected=expected, got=got).text(language)
     return None
 
 
@@ -1016,7 +991,7 @@ MAX_CLAIM_MINUTES = 24 * 60
 
 
 def _claim_minutes(value: Any) -> float:
-    expected = f"a number of minutes greater than 0, at most {MAX_CLAIM_MINUTES}"
+    expected = Said("config.expect.claim", most=MAX_CLAIM_MINUTES)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(expected)
     if not 0 < value <= MAX_CLAIM_MINUTES:
@@ -1032,7 +1007,7 @@ def _team(reader: _Reader, data: dict[str, Any]) -> TeamConfig:
 
 
 def _share(value: Any) -> float:
-    expected = "a share from 0 to 1, like 0.1 (0: off)"
+    expected = Said("config.expect.share")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(expected)
     if not 0 <= value <= 1:  # NaN fails this too
@@ -1049,7 +1024,7 @@ def _coding(reader: _Reader, data: dict[str, Any]) -> CodingConfig:
 
 def _ask_for(value: Any) -> tuple[str, ...]:
     options = ", ".join(f'"{name}"' for name in ASKABLE)
-    expected = f"an array of decisions, each one of: {options} (or [] to ask for none)"
+    expected = Said("config.expect.ask_for", options=options)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(expected)
     unknown = [v for v in value if v not in ASKABLE]
@@ -1057,7 +1032,9 @@ def _ask_for(value: Any) -> tuple[str, ...]:
         shown = unknown[0] if unknown[0].isprintable() and len(unknown[0]) <= 40 else "?"
         raise ValueError(expected, f'"{shown}"')
     if len(set(value)) != len(value):
-        raise ValueError(expected + ", each once", "a decision twice")
+        raise ValueError(
+            Said("config.expect.ask_for_once", options=options), Said("config.got.twice")
+        )
     return tuple(value)
 
 
@@ -1068,14 +1045,14 @@ MAX_REASONS = 12
 
 
 def _reason_code(value: Any) -> str:
-    expected = 'a code of lower-case letters, digits and "_" (at most 32), like "insult"'
+    expected = Said("config.expect.reason_code")
     if not isinstance(value, str) or not _REASON_CODE_RE.match(value):
         raise ValueError(expected)
     return value
 
 
 def _reason_key(value: Any) -> str:
-    expected = 'one letter or digit, like "1" or "b"'
+    expected = Said("config.expect.reason_key")
     if not isinstance(value, str) or len(value) != 1 or not value.isalnum():
         raise ValueError(expected)
     return value
@@ -1084,7 +1061,7 @@ def _reason_key(value: Any) -> str:
 def _reason_label(value: Any) -> str:
     text = _text(value)
     if len(text) > 60 or not text.isprintable():
-        raise ValueError("one printable line of at most 60 characters")
+        raise ValueError(Said("config.expect.reason_label"))
     return text.strip()
 
 
@@ -1097,7 +1074,7 @@ def _reasons(reader: _Reader, data: dict[str, Any]) -> ReasonsConfig:
         "[reasons]",
         {
             "ask_for": (_ask_for, False),
-            "choices": (_is(list, "an array of tables ([[reasons.choices]])"), False),
+            "choices": (_is(list, Said("config.expect.tables", name="reasons.choices")), False),
         },
     )
     ask_for = section.get("ask_for", DEFAULT_ASK_FOR)
@@ -1105,15 +1082,10 @@ def _reasons(reader: _Reader, data: dict[str, Any]) -> ReasonsConfig:
         return ReasonsConfig(ask_for=ask_for)
     entries = section["choices"]
     if not entries:
-        raise reader.error(
-            ("reasons", "choices"), "[reasons]", "choices is empty; give at least one reason"
-        )
+        raise reader.error(("reasons", "choices"), "[reasons]", Said("config.reasons.empty"))
     if len(entries) > MAX_REASONS:
-        raise reader.error(
-            ("reasons", "choices"),
-            "[reasons]",
-            f"{len(entries)} choices; at most {MAX_REASONS} (one key each, on one screen)",
-        )
+        many = Said("config.reasons.many", count=len(entries), most=MAX_REASONS)
+        raise reader.error(("reasons", "choices"), "[reasons]", many)
     spec = {
         "code": (_reason_code, True),
         "key": (_reason_key, True),
@@ -1129,12 +1101,13 @@ def _reasons(reader: _Reader, data: dict[str, Any]) -> ReasonsConfig:
         for field_name in ("code", "key"):
             taken = [r for r in choices if getattr(r, field_name) == clean[field_name]]
             if taken:
-                raise reader.error(
-                    where + (field_name,),
-                    context,
-                    f'{field_name} "{clean[field_name]}" is already used by '
-                    f'"{taken[0].code}"; give each reason its own',
+                used = Said(
+                    "config.reasons.used",
+                    field=field_name,
+                    value=clean[field_name],
+                    other=taken[0].code,
                 )
+                raise reader.error(where + (field_name,), context, used)
         choices.append(
             Reason(
                 clean["code"],
@@ -1157,23 +1130,25 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise ConfigError("config file does not exist", file=path) from None
+        raise ConfigError(Said("config.file.absent"), file=path) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason})", file=path) from None
+        raise ConfigError(Said("config.file.not_utf8", reason=exc.reason), file=path) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read the config file: {exc.strerror}", file=path) from None
+        unreadable = Said("config.file.unreadable", reason=exc.strerror)
+        raise ConfigError(unreadable, file=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = None
+        said = Said("config.toml", message=message)
         if m := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
             line = int(m.group(1))
-            message = f"{message[: m.start()]} (column {m.group(2)})"
+            said = Said("config.toml.column", message=message[: m.start()], column=m.group(2))
         elif m := re.search(r"\s*\(at end of document\)$", message):
             line = text.count("\n") + 1
-            message = f"{message[: m.start()]} (at the end of the file)"
-        raise ConfigError(f"TOML syntax error: {message}", file=path, line=line) from None
+            said = Said("config.toml.end", message=message[: m.start()])
+        raise ConfigError(said, file=path, line=line) from None
 
     reader = _Reader(path, text)
     reader.table(data, (), "", {key: (lambda v: v, False) for key in _TOP})

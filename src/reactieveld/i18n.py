@@ -1611,6 +1611,390 @@ STRINGS: dict[str, tuple[str, str]] = {
         "server terug is",
         "the connection to the server was lost ({reason}); try again when the server is back",
     ),
+    # --- the configuration's mistakes (config.py, store/urls.py) and the lines that say
+    # them: a ConfigError holds a Said of these (i18n.Said) and is shown in the reader's
+    # language (ConfigError.said); str() is the English, which scripts may match. Fields
+    # named {expected} and {got} hold another config.expect.*/config.type.* text.
+    "config.in": ("{where}: {said}", "{where}: {said}"),
+    "config.file.absent": ("het configuratiebestand bestaat niet", "config file does not exist"),
+    "config.file.absent_named": (
+        "het configuratiebestand bestaat niet (genoemd door {origin})",
+        "config file does not exist (named by {origin})",
+    ),
+    "config.file.dir_named": (
+        "het configuratiebestand is een map (genoemd door {origin})",
+        "config file is a directory (named by {origin})",
+    ),
+    "config.file.default_dir": (
+        "het configuratiebestand is een map (op de standaardplek); maak er een bestand van, "
+        "of verwijder de map om met de standaardinstellingen te werken",
+        "config file is a directory (the default place); make it a file, or remove it to "
+        "run on the defaults",
+    ),
+    "config.file.default_link": (
+        "het configuratiebestand is een link naar niets (op de standaardplek); maak er een "
+        "bestand van, of verwijder de link om met de standaardinstellingen te werken",
+        "config file is a link to nothing (the default place); make it a file, or remove "
+        "it to run on the defaults",
+    ),
+    "config.file.not_utf8": ("geen UTF-8-tekst ({reason})", "not UTF-8 text ({reason})"),
+    "config.file.unreadable": (
+        "kan het configuratiebestand niet lezen: {reason}",
+        "cannot read the config file: {reason}",
+    ),
+    # {message}: tomllib's own words, kept as they are (as SQLite's are).
+    "config.toml": ("TOML-syntaxfout: {message}", "TOML syntax error: {message}"),
+    "config.toml.column": (
+        "TOML-syntaxfout: {message} (kolom {column})",
+        "TOML syntax error: {message} (column {column})",
+    ),
+    "config.toml.end": (
+        "TOML-syntaxfout: {message} (aan het eind van het bestand)",
+        "TOML syntax error: {message} (at the end of the file)",
+    ),
+    "config.env.unset": (
+        "{where}: omgevingsvariabele {variable} ({setting}) is niet gezet of leeg",
+        "{where}: environment variable {variable} ({setting}) is not set or empty",
+    ),
+    "config.env.unset.store": (
+        "{where}: omgevingsvariabele {variable} ({setting}) is niet gezet of leeg: zet hem "
+        "voordat je reactieveld start",
+        "{where}: environment variable {variable} ({setting}) is not set or empty: set it "
+        "before starting reactieveld",
+    ),
+    "config.env.unset.store_password": (
+        "{where}: omgevingsvariabele {variable} ({setting}) is niet gezet of leeg: zet hem "
+        "voordat je reactieveld start (of haal password_env weg: dan PGPASSWORD of ~/.pgpass)",
+        "{where}: environment variable {variable} ({setting}) is not set or empty: set it "
+        "before starting reactieveld (or remove password_env: then PGPASSWORD or ~/.pgpass)",
+    ),
+    "config.sink.webhook": ("webhook-koppeling {url}", "webhook sink {url}"),
+    "config.secret.none": (
+        'bron "{name}": er is geen {setting}_env ingesteld',
+        'source "{name}": no {setting}_env is configured',
+    ),
+    "config.plain_http": (
+        'sleutel "url": onversleuteld http:// naar {host}, dat niet deze computer is: '
+        "inloggegevens en persoonsgegevens zouden onversleuteld over het netwerk gaan; "
+        "gebruik https:// of zet allow_http = true",
+        'key "url": plain http:// to {host}, which is not this machine: credentials and '
+        "personal data would cross the network unencrypted; use https:// or set "
+        "allow_http = true",
+    ),
+    "config.the_file": ("het bestand", "the file"),
+    "config.not_table": (
+        "{what} moet een tabel zijn, niet {got}",
+        "{what} must be a table, not {got}",
+    ),
+    "config.not_tables": (
+        '"{name}" moet een lijst van tabellen zijn ([[{name}]]), niet {got}',
+        '"{name}" must be an array of tables ([[{name}]]), not {got}',
+    ),
+    "config.missing": (
+        'sleutel "{setting}" ontbreekt; verwacht: {expected}',
+        'key "{setting}" is missing; expected {expected}',
+    ),
+    "config.wrong": (
+        'sleutel "{setting}": verwacht {expected}, maar kreeg {got}',
+        'key "{setting}": expected {expected}, got {got}',
+    ),
+    "config.unknown": (
+        'sleutel "{setting}" is onbekend; verwacht een van: {keys}',
+        'key "{setting}" is not known; expected one of: {keys}',
+    ),
+    "config.secret_key": (
+        'sleutel "{setting}" lijkt een geheim, en dat staat nooit in de configuratie; zet het in '
+        "een omgevingsvariabele en noem die variabele met {hint}{also}",
+        'key "{setting}" looks like a secret, which is never written in the config; put it in '
+        "an environment variable and name that variable with {hint}{also}",
+    ),
+    "config.secret_key.env": ('{setting}_env = "NAAM"', '{setting}_env = "NAME"'),
+    "config.secret_key.any": ("een *_env-sleutel", "a *_env key"),
+    "config.secret_key.allowed": (" (hier toegestaan: {keys})", " (allowed here: {keys})"),
+    "config.needs": (
+        'sleutel "{given}" heeft ook "{missing}" nodig',
+        'key "{given}" needs "{missing}" as well',
+    ),
+    "config.name_used.source": (
+        'bronnaam "{name}" wordt al gebruikt door #{number}',
+        'source name "{name}" is already used by #{number}',
+    ),
+    "config.name_used.rule": (
+        'regelnaam "{name}" wordt al gebruikt door #{number}',
+        'rule name "{name}" is already used by #{number}',
+    ),
+    "config.keys.action": (
+        '"{action}" is geen naam van een actie',
+        '"{action}" is not an action name',
+    ),
+    "config.keys.binding": (
+        'sleutel "{action}": verwacht een niet-lege tekst met toetsnamen (zoals "A" of '
+        '"ctrl+a,A"), maar kreeg {got}',
+        'key "{action}": expected a non-empty string of key names (like "A" or '
+        '"ctrl+a,A"), got {got}',
+    ),
+    "config.codebook.replace.questions": (
+        'sleutel "mode": "replace" zonder [[codebook.questions]] laat geen vragen over om '
+        'te coderen; voeg ze toe, of geef mode = "extend" om de standaardvragen te houden',
+        'key "mode": "replace" without [[codebook.questions]] leaves no questions to code; '
+        'add them, or give mode = "extend" to keep the default ones',
+    ),
+    "config.codebook.replace.roles": (
+        'sleutel "mode": "replace" zonder [[codebook.roles]] laat geen rollen over om te '
+        'coderen; voeg ze toe, of geef mode = "extend" om de standaardrollen te houden',
+        'key "mode": "replace" without [[codebook.roles]] leaves no roles to code; add '
+        'them, or give mode = "extend" to keep the default ones',
+    ),
+    "config.codebook.version": (
+        'versie "{version}" hoort bij het standaardcodeboek; geef dit codeboek een eigen '
+        "versie (of laat hem weg)",
+        'version "{version}" belongs to the default codebook; give this codebook a version '
+        "of its own (or leave it out)",
+    ),
+    "config.code.defined": ('code "{code}" bestaat al', 'code "{code}" is already defined'),
+    "config.code.key_used.question": (
+        'toets "{setting}" wordt al gebruikt door vraag "{other}"',
+        'key "{setting}" is already used by question "{other}"',
+    ),
+    "config.code.key_used.role": (
+        'toets "{setting}" wordt al gebruikt door rol "{other}"',
+        'key "{setting}" is already used by role "{other}"',
+    ),
+    "config.store.both": (
+        "zet path (een SQLite-bestand) of url (PostgreSQL), niet allebei",
+        "set path (a SQLite file) or url (PostgreSQL), not both",
+    ),
+    "config.store.password_env": (
+        "password_env hoort bij url (PostgreSQL)",
+        "password_env is for url (PostgreSQL)",
+    ),
+    "config.reasons.empty": (
+        "choices is leeg; geef minstens één reden",
+        "choices is empty; give at least one reason",
+    ),
+    "config.reasons.many": (
+        "{count} keuzes; hoogstens {most} (elk een eigen toets, op één scherm)",
+        "{count} choices; at most {most} (one key each, on one screen)",
+    ),
+    "config.reasons.used": (
+        '{field} "{value}" wordt al gebruikt door "{other}"; geef elke reden een eigen {field}',
+        '{field} "{value}" is already used by "{other}"; give each reason its own',
+    ),
+    "config.url": (
+        "{flag}: verwacht {expected}, maar kreeg {got}",
+        "{flag}: expected {expected}, got {got}",
+    ),
+    # what a value was (config.type.*) and what a key expected (config.expect.*)
+    "config.type.bool": ("een booleaanse waarde", "a boolean"),
+    "config.type.int": ("een geheel getal", "an integer"),
+    "config.type.float": ("een kommagetal", "a float"),
+    "config.type.str": ("een tekst", "a string"),
+    "config.type.list": ("een lijst", "an array"),
+    "config.type.dict": ("een tabel", "a table"),
+    "config.type.date": ("een datum/tijd", "a date/time"),
+    "config.got.empty_text": ("een lege tekst", "an empty string"),
+    "config.got.empty_list": ("een lege lijst", "an empty list"),
+    "config.got.bad_word": (
+        "een lijst met een leeg woord of een woord dat geen tekst is",
+        "a list with an empty or non-string word",
+    ),
+    "config.got.twice": ("een beslissing twee keer", "a decision twice"),
+    "config.expect.value": ("een waarde", "a value"),
+    "config.expect.text": ("een niet-lege tekst", "a non-empty string"),
+    "config.expect.env_name": (
+        'de naam van een omgevingsvariabele, zoals "WP_APP_PASSWORD"',
+        'the name of an environment variable, like "WP_APP_PASSWORD"',
+    ),
+    # {schemes}: "http(s)", a name not a plural (test_i18n_plurals)
+    "config.expect.http_url": (
+        'een {schemes}-URL, zoals "https://example.org"',
+        'an {schemes} URL, like "https://example.org"',
+    ),
+    "config.expect.spaces": (
+        "een lijst van soorten ruimtes, een of meer van: {types}",
+        "a list of space types, some of: {types}",
+    ),
+    "config.expect.seconds": (
+        "een aantal seconden groter dan 0",
+        "a number of seconds greater than 0",
+    ),
+    "config.expect.seconds_or_never": (
+        "een aantal seconden, 0 voor nooit",
+        "a number of seconds, 0 for never",
+    ),
+    "config.expect.count": ("een geheel getal van 0 of meer", "an integer of 0 or more"),
+    "config.expect.boolean": ("true of false", "true or false"),
+    "config.expect.date": (
+        "een datum zoals 2026-12-04 (of een datum en tijd)",
+        "a date like 2026-12-04 (or a date and time)",
+    ),
+    "config.expect.moderator": (
+        'een naam van 1 tot {most} afdrukbare tekens, zoals "anna"',
+        'a name of 1 to {most} printable characters, like "anna"',
+    ),
+    "config.expect.choice": ("een van: {options}", "one of: {options}"),
+    "config.expect.words": (
+        'een niet-lege lijst van woorden, zoals ["kanker*", "tyfus*"]',
+        'a non-empty list of words, like ["kanker*", "tyfus*"]',
+    ),
+    "config.expect.regex": (
+        "een reguliere expressie (een tekst)",
+        "a regular expression (a string)",
+    ),
+    "config.expect.tables": (
+        "een lijst van tabellen ([[{name}]])",
+        "an array of tables ([[{name}]])",
+    ),
+    "config.expect.claim": (
+        "een aantal minuten groter dan 0, hoogstens {most}",
+        "a number of minutes greater than 0, at most {most}",
+    ),
+    "config.expect.share": (
+        "een aandeel van 0 tot 1, zoals 0.1 (0: uit)",
+        "a share from 0 to 1, like 0.1 (0: off)",
+    ),
+    "config.expect.ask_for": (
+        "een lijst van beslissingen, elk een van: {options} (of [] om bij geen enkele te vragen)",
+        "an array of decisions, each one of: {options} (or [] to ask for none)",
+    ),
+    "config.expect.ask_for_once": (
+        "een lijst van beslissingen, elk een van: {options} (of [] om bij geen enkele te "
+        "vragen), elk één keer",
+        "an array of decisions, each one of: {options} (or [] to ask for none), each once",
+    ),
+    "config.expect.reason_code": (
+        'een code van kleine letters, cijfers en "_" (hoogstens 32), zoals "insult"',
+        'a code of lower-case letters, digits and "_" (at most 32), like "insult"',
+    ),
+    "config.expect.reason_key": (
+        'één letter of cijfer, zoals "1" of "b"',
+        'one letter or digit, like "1" or "b"',
+    ),
+    "config.expect.reason_label": (
+        "één afdrukbare regel van hoogstens 60 tekens",
+        "one printable line of at most 60 characters",
+    ),
+    # a PostgreSQL URL (store/urls.py check_postgres_url): its expected and got
+    "config.url.expect": (
+        'een PostgreSQL-URL zoals "postgresql://moderator@db.example.nl/reactieveld"',
+        'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld"',
+    ),
+    "config.url.expect.scheme": (
+        'een PostgreSQL-URL zoals "postgresql://moderator@db.example.nl/reactieveld" (het '
+        "schema postgresql://; het teamgeheugen van reactieveld is PostgreSQL)",
+        'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld" (the '
+        "scheme postgresql://; reactieveld's team memory is PostgreSQL)",
+    ),
+    "config.url.expect.host": (
+        'een PostgreSQL-URL zoals "postgresql://moderator@db.example.nl/reactieveld" (met '
+        "de hostnaam van de server)",
+        'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld" (with '
+        "the server's host name)",
+    ),
+    "config.url.expect.lower": (
+        'het schema in kleine letters: "{scheme}://..."',
+        'the scheme in lower case: "{scheme}://..."',
+    ),
+    "config.url.expect.slashes": (
+        '"{scheme}://" (twee schuine strepen) voor de host',
+        '"{scheme}://" (two slashes) before the host',
+    ),
+    "config.url.expect.port": (
+        "een poort van 1 tot 65535 na de host (of geen: 5432)",
+        "a port from 1 to 65535 after the host (or none: 5432)",
+    ),
+    "config.url.expect.no_password": (
+        "een URL zonder wachtwoord (noem de variabele die het bevat in password_env)",
+        "a URL without a password (name the variable that holds it in password_env)",
+    ),
+    "config.url.got.no_scheme": (
+        "een waarde zonder postgresql://",
+        "a value without postgresql://",
+    ),
+    "config.url.got.scheme": ('het schema "{scheme}"', 'the scheme "{scheme}"'),
+    "config.url.got.no_slashes": ('"{scheme}:" zonder', '"{scheme}:" without them'),
+    "config.url.got.port": ('de poort "{port}"', 'the port "{port}"'),
+    "config.url.got.password": ("een URL met een wachtwoord", "a URL with a password"),
+    "config.url.got.no_host": ("een URL zonder host", "a URL without a host"),
+    "config.url.got.else": ("iets anders", "something else"),
+    # the same [keys] check for a config made otherwise (tui/app.py check_keys)
+    "config.keys.problem": ("[keys]: {problem}", "[keys]: {problem}"),
+    # a [keys] table's problem (keys.keymap_problem); {does}: a config.keys.does.* text
+    "config.keys.unknown": (
+        "{actions} is geen actie; verwacht een van: {expected}",
+        "{actions} is not an action; expected one of: {expected}",
+    ),
+    "config.keys.fixed": (
+        'toets "{key}" van "{action}" is {does}, en die toets ligt vast; kies een andere toets',
+        'key "{key}" of "{action}" is {does}, which cannot be remapped; choose another key',
+    ),
+    "config.keys.both": (
+        'toets "{key}" is aan zowel "{kept}" als "{blamed}" gegeven',
+        'key "{key}" is given to both "{kept}" and "{blamed}"',
+    ),
+    "config.keys.taken": (
+        'toets "{key}" van "{action}" is al de toets van "{other}"; geef "{other}" ook een '
+        "andere toets, of kies een andere",
+        'key "{key}" of "{action}" is already the key of "{other}"; remap "{other}" too, or '
+        "choose another key",
+    ),
+    "config.keys.shared": (
+        'toets "{key}" is de toets van zowel "{other}" als "{action}"',
+        'key "{key}" is the key of both "{other}" and "{action}"',
+    ),
+    "config.keys.does.palette": ("het opdrachtenpalet", "the command palette"),
+    "config.keys.does.back_cancel": ("terug / annuleren", "back / cancel"),
+    "config.keys.does.quit": ("stoppen (Textual)", "quit (Textual)"),
+    "config.keys.does.copy": ("kopiëren (Textual)", "copy (Textual)"),
+    "config.keys.does.dashboard_back": ("terug (dashboard)", "back (dashboard)"),
+    "config.keys.does.refresh": ("verversen (dashboard)", "refresh (dashboard)"),
+    "config.keys.does.report": ("het rapport (dashboard)", "the report (dashboard)"),
+    "config.keys.does.definitions": ("de definities (dashboard)", "the definitions (dashboard)"),
+    "config.keys.does.thread_back": ("terug (draadscherm)", "back (thread screen)"),
+    "config.keys.does.open": (
+        "de reactie openen (draadscherm)",
+        "open the response (thread screen)",
+    ),
+    "config.keys.does.fold": ("inklappen (draadscherm)", "fold (thread screen)"),
+    "config.keys.does.unfold": ("uitklappen (draadscherm)", "unfold (thread screen)"),
+    # a [[rules]] entry that does not compile (rule_text.RuleError); {problem}: the regex
+    # module's own words
+    "config.rule.no_letters": (
+        '"{word}" heeft geen letters om te zoeken (een woord is meer dan "*")',
+        '"{word}" has no letters to match (a word is more than "*")',
+    ),
+    "config.rule.action": (
+        'onbekende actie "{action}"; verwacht "flag" of "hold"',
+        'unknown action "{action}"; expected "flag" or "hold"',
+    ),
+    "config.rule.either": (
+        'geef óf "words" (een lijst van woorden) óf "pattern" (één reguliere expressie)',
+        'give either "words" (a list of words) or "pattern" (one regex)',
+    ),
+    "config.rule.empty": ("het patroon is leeg", "the pattern is empty"),
+    "config.rule.folded": (
+        "het patroon heeft een letter met een accent of een hoofdletter; een patroon ziet de "
+        "tekst gevouwen (kleine letters, é als e): schrijf het zo",
+        "the pattern has a letter with a diacritic or a capital; a pattern sees the text "
+        "folded (lower case, é as e): write it that way",
+    ),
+    "config.rule.regex": (
+        "geen geldige reguliere expressie: {problem}",
+        "not a valid regular expression: {problem}",
+    ),
+    # export --format decisions to a file whose name says neither (reports/decisions.py)
+    "cli.decisions.form": (
+        "--output {output}: aan de naam is niet te zien of het CSV of JSON Lines wordt; "
+        "laat hem eindigen op .csv of .jsonl, of geef --as csv|jsonl",
+        "--output {output}: cannot tell CSV from JSON Lines by its name; end it in .csv or "
+        ".jsonl, or give --as csv|jsonl",
+    ),
+    # a --db/REACTIEVELD_DB naming a folder (cli._target): cli.is_dir after the flag
+    "cli.db.is_dir": (
+        "{flag} {path}: is een map; geef een bestandsnaam, bijv. {example}",
+        "{flag} {path}: is a directory; give a file name, e.g. {example}",
+    ),
+    # --- end of the configuration's mistakes
     # The memory store's errors (store/errors.py, store/files.py, store/schema.py,
     # store/pg/*): a StoreError is made in English from these, and every line that shows
     # one reads it back in its reader's language (StoreError.said). {path}/{where}: the
@@ -1821,6 +2205,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{said}); voer het uit als de eigenaar, bijv. --to postgresql://EIGENAAR@host/database",
         "{where}: store copy needs the database's owner (role {role} is not: {said}); run it "
         "as the owner, e.g. --to postgresql://OWNER@host/database",
+    ),
+    # store copy onto the memory it copies, or into a SQLite file open read-only
+    "conn.store.copy_same": (
+        "{where} is het geheugen dat wordt gekopieerd: kies een ander doel",
+        "{where} is the memory being copied: choose another target",
+    ),
+    "conn.store.copy_open_read_only": (
+        "{where} is alleen-lezen geopend: er kan niets in worden gekopieerd",
+        "{where} is open read-only: nothing can be copied into it",
     ),
     "conn.store.pg_too_old": (
         "{where} heeft een ouder schema dan dit programma nodig heeft ({latest}): start "
@@ -2076,11 +2469,12 @@ LANGUAGES = ("nl", "en")
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
-def text(key: str, language: str = "nl", **values: Any) -> str:
+def text(key: str, language: str = "nl", /, **values: Any) -> str:
     """The string for ``key`` in ``language`` (nl, else en), formatted with ``values``
     (the key itself if unknown). The one lookup of interface text. A count ``n`` of 1
     takes the key's singular form ``key.one`` where the table has one (both languages
-    say 1 in the singular and 0, 2, ... in the plural)."""
+    say 1 in the singular and 0, 2, ... in the plural). ``key`` and ``language`` are
+    positional only: a text may have a field named ``key`` (a [keys] mistake's)."""
     if type(values.get("n")) is int and values["n"] == 1 and f"{key}.one" in STRINGS:
         key = f"{key}.one"  # the singular, where the table has one (1 reactie, 2 reacties)
     pair = STRINGS.get(key)
@@ -2242,6 +2636,33 @@ def in_language(message: str, language: str, _depth: int = 0) -> str:
         for name, value in found.items()
     }
     return text(key, language, **values)
+
+
+class Said:
+    """A text of the table not yet in a language: ``key`` and its fields, any of which may
+    be a Said in turn (what a config key expected, inside the line that says it). Made
+    where a mistake is found, put in the reader's language where it is shown (``str``:
+    English, the words scripts match)."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values = values
+
+    def text(self, language: str) -> str:
+        """This text in ``language``, its Said fields in the same language."""
+        values = {
+            name: value.text(language) if isinstance(value, Said) else value
+            for name, value in self.values.items()
+        }
+        return text(self.key, language, **values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Said({self.key!r}, **{self.values!r})"
 
 
 class I18n:

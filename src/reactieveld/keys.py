@@ -148,20 +148,21 @@ APP_KEYS: tuple[tuple[str, str, str], ...] = (
 #: The dashboard's keys that ``[keys]`` may remap: (binding id, default key, i18n key).
 #: They work on the dashboard only (with the app-wide keys).
 DASHBOARD_KEYS: tuple[tuple[str, str, str], ...] = (("dashboard_period", "p", "stats.key.period"),)
-#: The dashboard's own keys, which no ``[keys]`` entry can take there.
+#: The dashboard's own keys, which no ``[keys]`` entry can take there: what they do (the
+#: i18n key of its words, as a [keys] mistake says them).
 DASHBOARD_FIXED: Mapping[str, str] = {
-    "q": "back (dashboard)",
-    "r": "refresh (dashboard)",
-    "e": "the report (dashboard)",
-    "i": "the definitions (dashboard)",
+    "q": "config.keys.does.dashboard_back",
+    "r": "config.keys.does.refresh",
+    "e": "config.keys.does.report",
+    "i": "config.keys.does.definitions",
 }
 
-#: Keys that no ``[keys]`` entry can take, on every screen: what they do.
+#: Keys that no ``[keys]`` entry can take, on every screen: what they do (an i18n key).
 FIXED_KEYS: Mapping[str, str] = {
-    "ctrl+p": "the command palette",
-    "escape": "back / cancel",
-    "ctrl+q": "quit (Textual)",
-    "ctrl+c": "copy (Textual)",
+    "ctrl+p": "config.keys.does.palette",
+    "escape": "config.keys.does.back_cancel",
+    "ctrl+q": "config.keys.does.quit",
+    "ctrl+c": "config.keys.does.copy",
 }
 
 #: The thread screen: which remappable actions move its tree, and its own fixed keys.
@@ -174,11 +175,11 @@ THREAD_SCOPE: tuple[str, ...] = (
     "search",
 )
 THREAD_KEYS: Mapping[str, str] = {
-    "q": "back (thread screen)",
-    "enter": "open the response (thread screen)",
-    "space": "fold (thread screen)",
-    "left": "fold (thread screen)",
-    "right": "unfold (thread screen)",
+    "q": "config.keys.does.thread_back",
+    "enter": "config.keys.does.open",
+    "space": "config.keys.does.fold",
+    "left": "config.keys.does.fold",
+    "right": "config.keys.does.unfold",
 }
 #: The remappable actions whose keys work on the dashboard: its own and the app-wide keys
 #: (but ``quit``: ``q`` goes back there).
@@ -227,12 +228,16 @@ def remappable(codebook: Any) -> dict[str, str]:
     return out
 
 
-def _problem(action: str, message: str) -> KeyProblem:
+def _problem(blamed: str, said_by: str, /, **fields: Any) -> KeyProblem:
+    """The problem of the action ``blamed``, said by the i18n text ``said_by`` with
+    ``fields`` (English in ``message``, any language by ``said``)."""
     # KeyProblem lives in reactieveld.problems: made only for a wrong [keys] table, never
     # at a start that checks a right one (reactieveld.problems says why).
+    from reactieveld.i18n import Said
     from reactieveld.problems import KeyProblem
 
-    return KeyProblem(action, message)
+    said = Said(said_by, **fields)
+    return KeyProblem(blamed, str(said), said)
 
 
 def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | None:
@@ -246,8 +251,9 @@ def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | Non
     if unknown:
         return _problem(
             unknown[0],
-            f"{', '.join(repr(k) for k in unknown)} is not an action; expected one of: "
-            f"{', '.join(sorted(defaults))}",
+            "config.keys.unknown",
+            actions=", ".join(repr(k) for k in unknown),
+            expected=", ".join(sorted(defaults)),
         )
     keys = {a: split_keys(keymap.get(a, k)) for a, k in defaults.items()}
     order = list(keymap)  # file order: the later of two entries is the one to blame
@@ -278,25 +284,20 @@ def _scope_problem(
     for action in sorted(_holders_actions(holders), key=lambda a: rank.get(a, len(rank))):
         for key in keys[action]:
             if key in fixed:
-                return _problem(
-                    action,
-                    f'key "{key}" of "{action}" is {fixed[key]}, which cannot be remapped; '
-                    "choose another key",
-                )
+                from reactieveld.i18n import Said
+
+                does = Said(fixed[key])
+                return _problem(action, "config.keys.fixed", key=key, action=action, does=does)
             others = [a for a in holders[key] if a != action]
             if not others:
                 continue
             other = others[0]
             if other in rank:
                 blamed, kept = (action, other) if rank[action] > rank[other] else (other, action)
-                return _problem(blamed, f'key "{key}" is given to both "{kept}" and "{blamed}"')
+                return _problem(blamed, "config.keys.both", key=key, kept=kept, blamed=blamed)
             if action in rank:
-                return _problem(
-                    action,
-                    f'key "{key}" of "{action}" is already the key of "{other}"; '
-                    f'remap "{other}" too, or choose another key',
-                )
-            return _problem(action, f'key "{key}" is the key of both "{other}" and "{action}"')
+                return _problem(action, "config.keys.taken", key=key, action=action, other=other)
+            return _problem(action, "config.keys.shared", key=key, other=other, action=action)
     return None
 
 

@@ -10,6 +10,7 @@ create at import, before the app's first frame (tests/test_first_frame_imports.p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,4 +28,5 @@ class KeyProblem:
     """What is wrong with a ``[keys]`` table: the entry to blame and why."""
 
     action: str  # the [keys] entry (or the action) the message is about
-    message: str
+    message: str  # in English
+    said: Any = None  # the same as an i18n.Said: in the reader's language

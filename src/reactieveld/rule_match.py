@@ -48,24 +48,21 @@ class Rule:
         import regex
 
         if action not in ACTIONS:
-            raise RuleError(f'unknown action "{action}"; expected "flag" or "hold"')
+            raise RuleError("config.rule.action", action=action)
         if bool(words) == (pattern is not None):
-            raise RuleError('give either "words" (a list of words) or "pattern" (one regex)')
+            raise RuleError("config.rule.either")
         if pattern is not None:
             source = pattern
             if not pattern.strip():
-                raise RuleError("the pattern is empty")
+                raise RuleError("config.rule.empty")
             if any(_fold_char(c) != c.lower() for c in pattern if not c.isascii()):
-                raise RuleError(
-                    "the pattern has a letter with a diacritic or a capital; a pattern sees "
-                    "the text folded (lower case, é as e): write it that way"
-                )
+                raise RuleError("config.rule.folded")
         else:
             source = word_regex(words)
         try:
             compiled = regex.compile(source, regex.IGNORECASE | regex.UNICODE)
         except regex.error as exc:
-            raise RuleError(f"not a valid regular expression: {exc}") from None
+            raise RuleError("config.rule.regex", problem=str(exc)) from None
         return cls(name, action, tuple(words), pattern, line, compiled)
 
     def find(self, text: str, *, limit: float = TIME_LIMIT) -> list[tuple[int, int]] | None:

@@ -49,7 +49,14 @@ def folded(text: str) -> str:
 
 
 class RuleError(ValueError):
-    """A rule that cannot be compiled: the message says what is wrong, for the config."""
+    """A rule that cannot be compiled. Its args: the key of the interface table's text
+    that says what is wrong (``config.rule.*``) and that text's fields, said by the config
+    in its reader's language (this module sits beside reactieveld.i18n in the layers)."""
+
+    def __init__(self, key: str, **fields: str) -> None:
+        super().__init__(key, fields)
+        self.key = key
+        self.fields = fields
 
 
 def word_regex(words: tuple[str, ...]) -> str:
@@ -62,7 +69,7 @@ def word_regex(words: tuple[str, ...]) -> str:
     for word in words:
         parts = folded(word).split()
         if not parts or all(set(p) <= {"*"} for p in parts):
-            raise RuleError(f'"{word}" has no letters to match (a word is more than "*")')
+            raise RuleError("config.rule.no_letters", word=word)
         alternatives.append(
             r"\s+".join(
                 "".join(f"{_WORD}*" if ch == "*" else regex.escape(ch) for ch in part)

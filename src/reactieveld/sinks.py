@@ -166,6 +166,7 @@ def build_sinks(config: Any, *, client: httpx.AsyncClient | None = None) -> list
     """The configured ``[[sinks]]``. A webhook's secret comes from the environment variable
     named by ``secret_env``; named but unset is a ConfigError (never a silent unsigned POST)."""
     from reactieveld.config import ConfigError
+    from reactieveld.i18n import Said
 
     sinks: list[Sink] = []
     for sc in getattr(config, "sinks", ()) or ():
@@ -177,11 +178,11 @@ def build_sinks(config: Any, *, client: httpx.AsyncClient | None = None) -> list
             if var:
                 secret = os.environ.get(var) or None
                 if secret is None:
-                    raise ConfigError(
-                        f"webhook sink {sc.options['url']}: environment variable {var} "
-                        "(secret_env) is not set or empty",
-                        line=sc.line,
+                    where = Said("config.sink.webhook", url=sc.options["url"])
+                    unset = Said(
+                        "config.env.unset", where=where, variable=var, setting="secret_env"
                     )
+                    raise ConfigError(unset, line=sc.line)
             sinks.append(WebhookSink(sc.options["url"], secret, client=client))
     return sinks
 

@@ -737,7 +737,7 @@ def run_sync_command(
         try:
             secret = config.store.author_secret() if hasattr(config, "store") else None
         except ConfigError as exc:
-            printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
+            printer(f"reactieveld sync: {exc.said(language)}")
             return 2
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -763,7 +763,7 @@ def run_sync_command(
                     stop,
                 )
             except ConfigError as exc:  # [store] password_env names an unset variable
-                printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
+                printer(f"reactieveld sync: {exc.said(language)}")
                 return 2
             except StoreUnreachable as exc:
                 if once:
@@ -800,7 +800,10 @@ def run_sync_command(
                 printer(text("sync.running", language, n=len(config.sources)))
             return await run_sync(config, store, once=once, printer=printer, stop=stop, now=now)
         except (ConnectorError, ConfigError) as exc:
-            printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
+            if isinstance(exc, ConfigError):
+                printer(f"reactieveld sync: {exc.said(language)}")
+            else:
+                printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
             return 2
         except StoreError:
             raise  # one line on stderr, exit 2 (cli.main), as for every command

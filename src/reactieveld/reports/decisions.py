@@ -112,10 +112,12 @@ async def write_decisions(
     return n
 
 
-def form_for(output: str | None, flag: str | None) -> str:
+def form_for(output: str | None, flag: str | None, language: str = "en") -> str:
     """The log's form: ``flag`` (``--as``) when given, else ``output``'s extension
     (``.csv``; ``.jsonl``, ``.json``, ``.ndjson``), else CSV for standard output.
-    ValueError names what is wrong."""
+    ValueError names what is wrong, in ``language``."""
+    from reactieveld.i18n import text
+
     if flag:
         return flag
     if output is None or to_stdout(output):
@@ -123,7 +125,4 @@ def form_for(output: str | None, flag: str | None) -> str:
     said = format_named(output)
     if said in ("csv", "jsonl"):
         return said
-    raise ValueError(
-        f"--output {output}: cannot tell CSV from JSON Lines by its name; "
-        "end it in .csv or .jsonl, or give --as csv|jsonl"
-    )
+    raise ValueError(text("cli.decisions.form", language, output=output))

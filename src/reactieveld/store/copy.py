@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from reactieveld.i18n import stored
 from reactieveld.store.authors import read_key_file, secret_bytes, write_key_file
 from reactieveld.store.base import StoreError
 
@@ -131,7 +132,7 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
     table. Raises :class:`StoreError` (one line) when the target is not empty, or when the
     counts differ after the copy."""
     if src.where == dst.where:
-        raise StoreError(f"{dst.where} is the memory being copied: choose another target")
+        raise StoreError(stored("conn.store.copy_same", where=dst.where))
     await src.counts()  # the source can be read whole (a reader's may not: its meta)
     before = await dst.counts()
     filled = [t for t, n in before.items() if n and t != "meta"]
@@ -249,7 +250,7 @@ class SqliteCopySide:
     async def loading(self) -> AsyncIterator[Loader]:
         store = self.store
         if store.read_only:
-            raise StoreError(f"{self.where} is open read-only: nothing can be copied into it")
+            raise StoreError(stored("conn.store.copy_open_read_only", where=self.where))
         await store._run(lambda db: db.execute("BEGIN IMMEDIATE"))
         try:
             # The versions (migration 0009) are copied as they are: a copied journal entry

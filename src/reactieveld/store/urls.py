@@ -19,46 +19,48 @@ def is_postgres_url(value: str | Path | None) -> bool:
 def check_postgres_url(value: Any) -> str:
     """``value`` if it is a PostgreSQL URL without a password (the password comes from
     ``[store] password_env``, PGPASSWORD or ~/.pgpass, never from a file or a command
-    line); else ValueError(what was expected, what was given) — never the value itself
+    line); else ValueError(what was expected, what was given), each an i18n.Said (the
+    reader's language is chosen where it is shown) — never the value itself
     (only its scheme or port, which hold no secret), so each kind of mistake says what to
     change: the scheme, its case, the "//", the host, the port, the password."""
     from urllib.parse import urlsplit
 
-    expected = 'a PostgreSQL URL like "postgresql://moderator@db.example.nl/reactieveld"'
+    from reactieveld.i18n import Said
+
+    expected = Said("config.url.expect")
     if not isinstance(value, str):
         raise ValueError(expected)
     scheme, sep, _rest = value.partition(":")
     if not sep or not scheme.strip() or any(c in scheme for c in " /@"):
-        raise ValueError(expected, "a value without postgresql://")
+        raise ValueError(expected, Said("config.url.got.no_scheme"))
     if scheme.lower() in ("postgresql", "postgres") and scheme not in ("postgresql", "postgres"):
-        raise ValueError(f'the scheme in lower case: "{scheme.lower()}://..."', f'"{scheme}://..."')
+        raise ValueError(
+            Said("config.url.expect.lower", scheme=scheme.lower()), f'"{scheme}://..."'
+        )
     if scheme not in ("postgresql", "postgres"):
         raise ValueError(
-            expected + " (the scheme postgresql://; reactieveld's team memory is PostgreSQL)",
-            f'the scheme "{scheme[:20]}"',
+            Said("config.url.expect.scheme"), Said("config.url.got.scheme", scheme=scheme[:20])
         )
     if "://" not in value:
         raise ValueError(
-            f'"{scheme}://" (two slashes) before the host', f'"{scheme}:" without them'
+            Said("config.url.expect.slashes", scheme=scheme),
+            Said("config.url.got.no_slashes", scheme=scheme),
         )
     try:
         parts = urlsplit(value)
         port = parts.port
     except ValueError:
         raw = value.split("://", 1)[1].split("/", 1)[0].rpartition("@")[2].rpartition(":")[2]
-        shown = raw[:10] if raw.isascii() and raw.isalnum() else "something else"
+        shown = raw[:10] if raw.isascii() and raw.isalnum() else Said("config.url.got.else")
         raise ValueError(
-            "a port from 1 to 65535 after the host (or none: 5432)", f'the port "{shown}"'
+            Said("config.url.expect.port"), Said("config.url.got.port", port=shown)
         ) from None
     if parts.password is not None or "password=" in parts.query:
-        raise ValueError(
-            "a URL without a password (name the variable that holds it in password_env)",
-            "a URL with a password",
-        )
+        raise ValueError(Said("config.url.expect.no_password"), Said("config.url.got.password"))
     if not parts.hostname:
-        raise ValueError(expected + " (with the server's host name)", "a URL without a host")
+        raise ValueError(Said("config.url.expect.host"), Said("config.url.got.no_host"))
     if port == 0:
-        raise ValueError("a port from 1 to 65535 after the host (or none: 5432)", '"0"')
+        raise ValueError(Said("config.url.expect.port"), '"0"')
     return value
 
 

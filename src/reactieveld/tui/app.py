@@ -1261,11 +1261,27 @@ def check_keys(config: Any) -> None:
     clash must not be ignored silently (:func:`reactieveld.keys.keymap_problem`, which
     ``load_config`` runs already, with the line; this is for a config made otherwise)."""
     from reactieveld.config import ConfigError
+    from reactieveld.i18n import Said
     from reactieveld.keys import keymap_problem
 
     problem = keymap_problem(config.keys, config.codebook)
     if problem is not None:
-        raise ConfigError(f"[keys]: {problem.message}", file=config.path)
+        raise ConfigError(Said("config.keys.problem", problem=problem.said), file=config.path)
+
+
+def source_start_error(exc: BaseException, language: str) -> str:
+    """Why a configured source could not be started, for its notice: a connector's own
+    message (English, which the notice reads back in its language), a ConfigError (a
+    secret no ``*_env`` names) in ``language``, as no template reads it back; else the
+    exception's text."""
+    from reactieveld.config import ConfigError
+    from reactieveld.connectors.base import ConnectorError
+
+    if isinstance(exc, ConnectorError):
+        return exc.message
+    if isinstance(exc, ConfigError):
+        return exc.said(language)
+    return str(exc)
 
 
 def run_app(
@@ -1320,7 +1336,6 @@ def run_app(
         outbox: Any = None
         if config.sources and sync_store is not None:
             # The sync engine's modules only when there is something to sync.
-            from reactieveld.connectors.base import ConnectorError
             from reactieveld.outbox import OutboxWorker
             from reactieveld.sync import SyncEngine, build_connector, process_name
 
@@ -1329,8 +1344,7 @@ def run_app(
                 try:
                     pairs.append((cfg, build_connector(cfg)))
                 except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
-                    message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-                    errors[cfg.name] = message
+                    errors[cfg.name] = source_start_error(exc, language)
             if pairs:
                 # The network sources fetch in a child process: the keys keep this interpreter.
                 engine = SyncEngine(
