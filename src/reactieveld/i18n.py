@@ -1868,6 +1868,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "de server verbrak de verbinding midden in het antwoord",
         "the server closed the connection mid-answer",
     ),
+    "conn.too_big": (
+        "het antwoord is groter dan {mb} MB en is niet gelezen; een pagina is nooit zo groot:"
+        " klopt de url van de bron?",
+        "the answer is larger than {mb} MB and was not read; no page is that large:"
+        " is the source's url right?",
+    ),
     "conn.not_json": (
         "JSON verwacht maar {ctype} gekregen (HTTP {status}; is dit de juiste URL?)",
         "expected JSON but got {ctype} (HTTP {status}; is this the right URL?)",

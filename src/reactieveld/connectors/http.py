@@ -69,6 +69,11 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 #: connect quickly or give up; a big page of comments may take a while to render.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=60.0)
 
+#: The largest answer body read, in bytes: a page of 100 comments is well under 1 MB, so
+#: a larger answer is a wrong address or a server gone astray (an endless stream, a
+#: Content-Length of 10 GB); read whole, it would fill the memory. Tests lower it.
+MAX_BODY = 32 * 1024 * 1024
+
 Sleep = Callable[[float], Awaitable[None]]
 
 # Query parameters whose values are secrets in some platform's API.
@@ -389,19 +394,54 @@ def _error_details(data: Any, hide: Callable[[str], str] = lambda t: t) -> tuple
     return (str(code) if code is not None else None), clean_text(hide(str(msg)))
 
 
-def _text(response: httpx.Response) -> str:
+def _text(response: httpx.Response, body: bytes) -> str:
     """The body as text, whatever its bytes (invalid UTF-8 is replaced, not raised)."""
     try:
-        return response.text
-    except (UnicodeDecodeError, LookupError):
-        return response.content.decode("utf-8", "replace")
+        return body.decode(response.encoding or "utf-8", "replace")
+    except LookupError:
+        return body.decode("utf-8", "replace")
 
 
-def _try_json(response: httpx.Response) -> Any:
+def _try_json(body: bytes) -> Any:
     try:
-        return response.json()
+        return json.loads(body) if body else None
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
+
+
+async def _receive(
+    client: SourceClient, request: httpx.Request, where: str, hide: Callable[[str], str]
+) -> tuple[httpx.Response, bytes]:
+    """Send ``request`` and read its answer's body, no more than :data:`MAX_BODY` bytes
+    of it (a larger one raises :class:`HttpError` before it is read further)."""
+    response = await client.send(request, stream=True)
+    try:
+        size = response.headers.get("Content-Length", "")
+        if size.isdigit() and int(size) > MAX_BODY:
+            raise _too_big(client.source, request, where, hide)
+        chunks: list[bytes] = []
+        got = 0
+        async for chunk in response.aiter_bytes():
+            got += len(chunk)
+            if got > MAX_BODY:
+                raise _too_big(client.source, request, where, hide)
+            chunks.append(chunk)
+        return response, b"".join(chunks)
+    finally:
+        await response.aclose()
+
+
+def _too_big(
+    source: str, request: httpx.Request, where: str, hide: Callable[[str], str]
+) -> HttpError:
+    mb = f"{MAX_BODY / 2**20:g}"
+    return HttpError(
+        source,
+        hide(error_at(where, stored("conn.too_big", mb=mb))),
+        retryable=True,
+        method=request.method,
+        url=redact_url(request.url),
+    )
 
 
 def _is_json(response: httpx.Response) -> bool:
@@ -458,7 +498,7 @@ async def request_json(
         try:
             async with client.limit:
                 client.requests_sent += 1
-                response = await client.send(request)
+                response, body = await _receive(client, request, where, hide)
         except httpx.HTTPError as exc:
             # Connect errors mean the server never saw the request; safe to repeat.
             safe = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
@@ -477,7 +517,7 @@ async def request_json(
 
         status = response.status_code
         if status in ok and not expect_json:
-            return JsonResponse(status, response.headers, response.content, full_url)
+            return JsonResponse(status, response.headers, body, full_url)
         if status in ok:
             if not _is_json(response):
                 err = HttpError(
@@ -499,7 +539,7 @@ async def request_json(
                 )
             else:
                 try:
-                    payload = json.loads(response.content) if response.content else None
+                    payload = json.loads(body) if body else None
                     return JsonResponse(status, response.headers, payload, full_url)
                 except (ValueError, RecursionError) as exc:  # nested past Python's depth
                     err = HttpError(
@@ -510,7 +550,7 @@ async def request_json(
                                 "conn.bad_json",
                                 status=status,
                                 detail=clean_text(hide(str(exc)), 80),
-                                size=len(response.content),
+                                size=len(body),
                             ),
                         ),
                         retryable=True,
@@ -523,12 +563,12 @@ async def request_json(
                 continue
             raise err
 
-        body = _try_json(response)
-        code, msg = _error_details(body, hide)
-        if body is None and response.content:
-            msg = clean_text(hide(_text(response)), 120)
+        answer = _try_json(body)
+        code, msg = _error_details(answer, hide)
+        if answer is None and body:
+            msg = clean_text(hide(_text(response, body)), 120)
         detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {msg}" if msg else "")
-        wait = _wait_from(response, body) if status in (429, 503) else None
+        wait = _wait_from(response, answer) if status in (429, 503) else None
 
         if status in (401, 403):
             raise HttpError(
@@ -539,7 +579,7 @@ async def request_json(
                 url=full_url,
                 status=status,
                 code=code,
-                data=body,
+                data=answer,
             )
 
         retry_status = status in (429, 503) or (status >= 500 and idempotent)
@@ -561,7 +601,7 @@ async def request_json(
             url=full_url,
             status=status,
             code=code,
-            data=body,
+            data=answer,
             retry_after=wait,
         )
 
