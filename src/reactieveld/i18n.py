@@ -1868,6 +1868,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "de server verbrak de verbinding midden in het antwoord",
         "the server closed the connection mid-answer",
     ),
+    "conn.redirected": (
+        "de server stuurde ons door naar {target} (HTTP {status}), een ander adres dan dat"
+        " van de bron, en reactieveld volgt niet: zet de url van de bron op dat adres",
+        "the server sent us to {target} (HTTP {status}), another address than the"
+        " source's, and reactieveld does not follow: set the source's url to that address",
+    ),
     "conn.too_big": (
         "het antwoord is groter dan {mb} MB en is niet gelezen; een pagina is nooit zo groot:"
         " klopt de url van de bron?",

@@ -10,8 +10,9 @@ the source's connector and records the outcome:
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
   ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
 * refused (403, unsupported action, comments closed) -> ``store.outbox_fail``;
-* not signed in (401: a wrong or revoked password or key) -> retried as a network error
-  would be: the decision waits until the credential is put right;
+* not signed in (401: a wrong or revoked password or key) or sent on to another address
+  (a redirect not followed) -> retried as a network error would be: the decision waits
+  until the configuration is put right;
 * anything else (an answer of the wrong shape, a bug, a full disk) -> retried as a
   network error would be, with its one-line reason on the row
   (:mod:`reactieveld.failures`); the worker never stops because of one row.
@@ -56,11 +57,14 @@ class OutboxRun:
     conflicts: int = 0
 
 
-def _not_signed_in(exc: ConnectorError) -> bool:
-    """The platform did not know who asked (HTTP 401: a wrong or revoked password or key).
-    That is no answer to the decision: it waits, with the backoff, until the credential
-    is put right, instead of failing for good (a 403, a refusal to this user, still does)."""
-    return getattr(exc, "status", None) == 401
+def _waits_for_a_person(exc: ConnectorError) -> bool:
+    """The platform did not know who asked (HTTP 401: a wrong or revoked password or key),
+    or sent the request on to another address (a 3xx not followed: the source's url is
+    out of date). Neither is an answer to the decision: it waits, with the backoff, until
+    the configuration is put right, instead of failing for good (a 403, a refusal to this
+    user, still does)."""
+    status = getattr(exc, "status", None)
+    return status == 401 or (isinstance(status, int) and 300 <= status < 400)
 
 
 class OutboxWorker(PollingWorker):
@@ -145,7 +149,7 @@ class OutboxWorker(PollingWorker):
         except ConnectorError as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
-            if exc.retryable or _not_signed_in(exc):
+            if exc.retryable or _waits_for_a_person(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
                 await self.store.outbox_retry(
                     item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)

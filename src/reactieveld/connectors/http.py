@@ -163,6 +163,7 @@ def make_client(
         "headers": hdrs,
         "timeout": timeout if timeout is not None else DEFAULT_TIMEOUT,
         "follow_redirects": follow_redirects,
+        "event_hooks": {"response": [_same_origin_only(source_name)]},
     }
     if base_url:
         kwargs["base_url"] = base_url
@@ -429,6 +430,47 @@ async def _receive(
         return response, b"".join(chunks)
     finally:
         await response.aclose()
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _same_origin_only(source: str) -> Callable[[httpx.Response], Awaitable[None]]:
+    """The response hook of a source's client that follows a redirect only within the
+    request's origin (scheme, host and port). httpx would follow one to another host
+    without the credentials (the source then sees 401s, or reads another site's pages),
+    one from http to https with them after sending them unencrypted first, and a
+    write-back redirected by a 301 or 302 as a GET. Each means the source's url should
+    be the other address: the request ends with one line saying so, not retryable (only
+    a person can change the url; the outbox keeps the decision waiting meanwhile)."""
+
+    async def hook(response: httpx.Response) -> None:
+        if not response.has_redirect_location:
+            return
+        request = response.request
+        try:
+            target = request.url.join(response.headers["Location"])
+        except httpx.InvalidURL:
+            return  # httpx says what is wrong with it
+        if _origin(target) == _origin(request.url):
+            return
+        # The address to set the url to, without its path: the connector adds its own.
+        there = redact_url(target.copy_with(path="/", query=None, fragment=None))
+        status = response.status_code
+        raise HttpError(
+            source,
+            error_at(
+                f"{request.method} {redact_url(request.url)}",
+                stored("conn.redirected", status=status, target=there),
+            ),
+            retryable=False,
+            method=request.method,
+            url=redact_url(request.url),
+            status=status,
+        )
+
+    return hook
 
 
 def _too_big(
