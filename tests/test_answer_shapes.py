@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from fakes.faultproxy import Fault, FaultProxy
 from fakes.govocal import FakeGoVocal
 from helpers.twosources import (
     HEALTHY,
+    HEALTHY_PASSWORD,
     error_lines,
     scratch,
     serving,
@@ -98,8 +100,16 @@ class Changing:
 
     change: tuple[int, int, Any] | None = None
     answered = 0
+    #: The requests a change (and :attr:`fault`) applies to; None: every one.
+    only: Callable[[Request], bool] | None = None
+    #: What the requests of :attr:`only` are answered with instead, when set.
+    fault: Reply | None = None
 
     def handle(self, req: Request) -> Reply:
+        if self.only is not None and not self.only(req):
+            return super().handle(req)  # type: ignore[misc,no-any-return]
+        if self.fault is not None:
+            return self.fault
         reply: Reply = super().handle(req)  # type: ignore[misc]
         if self.change is None or isinstance(reply.body, bytes | str) or reply.body is None:
             return reply
@@ -320,3 +330,114 @@ def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> 
             error = item.last_error or ""
             assert error and "\n" not in error, item
             assert not error.removeprefix("blog: ").startswith("unexpected "), error
+
+
+# -- writing back to Discourse and Decidim: any answer to a reply ----------------------------
+
+#: Where each platform takes a reply (Go Vocal takes none: its API cannot write).
+REPLY_PATH = {"discourse": "/posts.json", "decidim": "/api"}
+BODIES = st.sampled_from(
+    [b"", b"<html><h1>Bad Gateway</h1></html>", b'{"errors": ["x"', b"null", b"[]", b'"ok"', b"7"]
+)
+REPLY_ANSWERS = st.one_of(
+    st.builds(
+        lambda status, body, wait: Fault(
+            status, body, {**JSON_TYPE, **({"Retry-After": wait} if wait else {})}
+        ),
+        st.sampled_from([200, 201, 401, 403, 404, 409, 410, 422, 429, 500, 503]),
+        BODIES,
+        st.one_of(st.none(), RETRY_AFTER),
+    ),
+    st.tuples(st.integers(0, 10**6), WRONG),  # the platform's own answer, a value changed
+)
+
+
+def may_have_acted(answer: Any) -> bool:
+    """Whether the platform may have taken the reply: a success of any shape, or an
+    error of the server's own (a 503 or 429 says it did not)."""
+    if not isinstance(answer, Fault):
+        return True
+    return answer.status < 300 or (answer.status >= 500 and answer.status != 503)
+
+
+@pytest.mark.parametrize("platform", sorted(REPLY_PATH))
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answer=REPLY_ANSWERS)
+@example(answer=Fault(500, b"", JSON_TYPE))
+@example(answer=Fault(200, b"[]", JSON_TYPE))
+def test_any_answer_to_a_reply_is_one_line_and_no_second_reply(
+    request, healthy_site, platform, answer
+) -> None:
+    """A reply written back to Discourse or Decidim gets any status or body, or its own
+    answer with a value of a wrong kind: the outbox row is done, or waits or fails with one
+    line naming the source (not Python's exception name alone); a reply the platform may
+    have taken is not posted again before a sync round has looked; the decision of the
+    other source in the same pass goes through."""
+    fake = request.getfixturevalue(platform)
+    name = source_name(fake.source[0])
+    tmp = scratch("rv-reply-")
+    cfg = tmp / "reactieveld.toml"
+    block = fake.source[0] + wp_block("site", healthy_site.base, "TEST_HEALTHY_SITE_PW")
+    cfg.write_text(block.replace('url = "', 'fetch_process = false\nurl = "'), encoding="utf-8")
+
+    def posts() -> int:
+        path = REPLY_PATH[platform]
+        return sum(1 for r in fake.requests if r.method == "POST" and r.path == path)
+
+    async def run() -> tuple[Any, dict[str, Any], int, int]:
+        store = await SqliteStore.open(tmp / "m.db")
+        engine = SyncEngine.from_config(load_config(cfg), store)
+        try:
+            for source in (name, "site"):
+                assert (await engine.sync_source(source)).ok
+            with sqlite3.connect(tmp / "m.db") as con:
+                [(rid,)] = con.execute(
+                    "SELECT r.id FROM responses r JOIN sources s ON s.id = r.source_id "
+                    "WHERE s.name = ? AND r.external_id NOT LIKE 'q%' ORDER BY r.id LIMIT 1",
+                    (name,),
+                )
+            await store.reply(rid, "Dank voor uw reactie.", actor="t")
+            row = await store.get_by_external("site", str(min(healthy_site.comments)))
+            assert row is not None
+            now = row.response.remote_status
+            to = RemoteStatus.SPAM if now is RemoteStatus.APPROVED else RemoteStatus.APPROVED
+            await store.moderate([row.response.id], to, actor="t")
+            worker = OutboxWorker(store, engine.connectors, base_delay=0.0)
+            fake.only = lambda r: r.method == "POST" and r.path == REPLY_PATH[platform]
+            if isinstance(answer, Fault):
+                fake.fault = Reply(answer.status, answer.body, answer.headers)
+            else:
+                fake.change, fake.answered = (0, *answer), 0
+            before = posts()
+            first = await worker.run_once()
+            fake.fault = fake.change = fake.only = None
+            sent = posts()
+            items = {i.action.source: i for i in await store.outbox_items()}
+            if items[name].state.value == "pending":
+                # Tried again (when due, here at once): no sync round has looked meanwhile.
+                await worker.apply_one(items[name])
+            again = posts() - sent
+            items = {i.action.source: i for i in await store.outbox_items()}
+            return first, items, sent - before, again
+        finally:
+            fake.fault = fake.change = fake.only = None
+            await engine.aclose()
+            await store.close()
+
+    with pytest.MonkeyPatch.context() as mp:
+        for var, value in {**fake.source[1], "TEST_HEALTHY_SITE_PW": HEALTHY_PASSWORD}.items():
+            mp.setenv(var, value)
+        first, items, sent, again = asyncio.run(run())
+    assert first.attempted == 2, first
+    assert sent >= 1, f"the reply was not sent: {items[name].last_error}"
+    assert items["site"].state.value == "done", items["site"]
+    item = items[name]
+    if item.state.value != "done":
+        error = item.last_error or ""
+        assert error and "\n" not in error, item
+        assert error.startswith(f"{name}: ") or name in error, error
+        assert not error.removeprefix(f"{name}: ").startswith("unexpected "), error
+    if may_have_acted(answer) and first.done < 2:  # its row was not done in the first pass
+        assert again == 0, f"the reply was posted again: {item}"

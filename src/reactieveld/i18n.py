@@ -1868,6 +1868,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "de server verbrak de verbinding midden in het antwoord",
         "the server closed the connection mid-answer",
     ),
+    # a reply's error when the platform may have taken it all the same (outbox.UNSURE)
+    "conn.reply_unsure": (
+        "{error} (het platform heeft haar misschien toch: de volgende synchronisatie laat het"
+        " zien)",
+        "{error} (the platform may have taken it: the next sync shows whether it did)",
+    ),
     "conn.redirected": (
         "de server stuurde ons door naar {target} (HTTP {status}), een ander adres dan dat"
         " van de bron, en reactieveld volgt niet: zet de url van de bron op dat adres",
