@@ -583,7 +583,13 @@ class DiscourseConnector:
                     retryable=False,
                 ) from exc
             raise
-        result = (resp.data or {}).get("reviewable_perform_result") or resp.data or {}
+        # Performed (a success): whatever the answer's shape, the status follows from the
+        # action; read as unreadable, the decision would be sent again and refused with a
+        # 409 (the version moved on), a conflict the moderator never had.
+        data = resp.data if isinstance(resp.data, Mapping) else {}
+        result = data.get("reviewable_perform_result")
+        if not isinstance(result, Mapping):
+            result = data
         status = {
             "approve_post": RemoteStatus.APPROVED,
             "reject_post": RemoteStatus.TRASH,
@@ -592,7 +598,7 @@ class DiscourseConnector:
             "agree_and_hide": RemoteStatus.HIDDEN,
             "delete_and_agree": RemoteStatus.TRASH,
         }[review_action]
-        created = result.get("created_post_id")
+        created = _int(result.get("created_post_id"))
         return ApplyResult(remote_status=status, external_id=str(created) if created else None)
 
     async def _moderate_post(self, action: Action) -> ApplyResult:
