@@ -101,3 +101,19 @@ def test_a_redirected_decision_waits_and_the_other_goes_through(healthy_site, st
     assert moved.last_error is not None and "\n" not in moved.last_error
     assert f"{SENT}{healthy_site.base}/ (HTTP {status})" in moved.last_error
     assert proxy.faulted == 1  # not resent in the same pass
+
+
+def test_a_redirect_within_the_origin_is_followed(healthy_site) -> None:
+    """An old path sent on to the site's root on the same host and port: followed, with
+    the credentials (the listing of every status needs them), and the source syncs."""
+    proxy = FaultProxy(healthy_site.base, where=lambda method, path: path.startswith("/old"))
+    proxy.start()
+    try:
+        proxy.fault = Fault(301, b"", {"Location": "/"})
+        block = wp_block("moved", proxy.url + "/old/", "TEST_MOVED_PW")
+        code, printed, _db = sync_once(block, {"TEST_MOVED_PW": HEALTHY_PASSWORD}, healthy_site)
+    finally:
+        proxy.stop()
+    assert code == 0, printed
+    assert f"moved: {HEALTHY} new, 0 updated" in printed, printed
+    assert proxy.faulted >= 1
