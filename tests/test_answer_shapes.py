@@ -106,11 +106,15 @@ class Changing:
     only: Callable[[Request], bool] | None = None
     #: What the requests of :attr:`only` are answered with instead, when set.
     fault: Reply | None = None
+    #: Whether the platform acts on such a request all the same (its answer then lost).
+    acts = False
 
     def handle(self, req: Request) -> Reply:
         if self.only is not None and not self.only(req):
             return super().handle(req)  # type: ignore[misc,no-any-return]
         if self.fault is not None:
+            if self.acts:
+                super().handle(req)  # type: ignore[misc]
             return self.fault
         reply: Reply = super().handle(req)  # type: ignore[misc]
         if self.change is None or isinstance(reply.body, bytes | str) or reply.body is None:
@@ -421,6 +425,7 @@ def write_back(
             before = count()
             first = await worker.run_once()
             fake.fault = fake.change = fake.only = None
+            fake.acts = False
             sent = count()
             items = {i.action.source: i for i in await store.outbox_items()}
             if items[name].state.value == "pending":
@@ -430,6 +435,7 @@ def write_back(
             return WriteBack(first, items, sent - before, again)
         finally:
             fake.fault = fake.change = fake.only = None
+            fake.acts = False
             await engine.aclose()
             await store.close()
 
@@ -448,6 +454,17 @@ def write_back(
         assert error.startswith(f"{name}: "), error
         assert not error.removeprefix(f"{name}: ").startswith("unexpected "), error
     return seen
+
+
+def approving(rid: int) -> Callable[[Any, int], Any]:
+    """The decision to approve Discourse's post held for approval as review item ``rid``."""
+
+    async def approve(store: Any, _first: int) -> None:
+        row = await store.get_by_external("forum", f"queued-{rid}")
+        assert row is not None
+        await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
+
+    return approve
 
 
 @pytest.mark.parametrize("platform", sorted(REPLY_PATH))
@@ -492,18 +509,36 @@ def test_any_answer_to_a_review_decision_is_one_line_or_done(
     conflict the moderator never had); anything else is one line naming the source."""
     rid = discourse.queue_post(7, "Een nieuwe bijdrage die op goedkeuring wacht.")
 
-    async def approve(store: Any, _first: int) -> None:
-        row = await store.get_by_external("forum", f"queued-{rid}")
-        assert row is not None
-        await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
-
     perform = f"/review/{rid}/perform/"
     seen = write_back(
         discourse,
         healthy_site,
         answer,
         lambda r: r.method == "PUT" and r.path.startswith(perform),
-        approve,
+        approving(rid),
     )
     if not isinstance(answer, Fault) or answer.status < 300:
         assert seen.items["forum"].state.value == "done", seen.items["forum"]
+
+
+@pytest.mark.parametrize("status", [500, 502])
+def test_a_review_decision_performed_before_an_error_is_done(
+    discourse, healthy_site, status
+) -> None:
+    """Discourse performed the decision but its answer was an error (a proxy's 502, a
+    500 after the change was saved): trying again is refused with a 409, the version
+    having moved on. The review item already has the status the decision asked for, so
+    the decision is done, not a conflict the moderator never had."""
+    rid = discourse.queue_post(7, "Nog een bijdrage die op goedkeuring wacht.")
+
+    perform = f"/review/{rid}/perform/"
+    discourse.acts = True
+    seen = write_back(
+        discourse,
+        healthy_site,
+        Fault(status, b"", JSON_TYPE),
+        lambda r: r.method == "PUT" and r.path.startswith(perform),
+        approving(rid),
+    )
+    assert discourse.reviewables[rid]["status"] == 1  # approved, once
+    assert seen.items["forum"].state.value == "done", seen.items["forum"]
