@@ -521,10 +521,7 @@ def test_any_answer_to_a_review_decision_is_one_line_or_done(
         assert seen.items["forum"].state.value == "done", seen.items["forum"]
 
 
-@pytest.mark.parametrize("status", [500, 502])
-def test_a_review_decision_performed_before_an_error_is_done(
-    discourse, healthy_site, status
-) -> None:
+def test_a_review_decision_performed_before_an_error_is_done(discourse, healthy_site) -> None:
     """Discourse performed the decision but its answer was an error (a proxy's 502, a
     500 after the change was saved): trying again is refused with a 409, the version
     having moved on. The review item already has the status the decision asked for, so
@@ -536,7 +533,7 @@ def test_a_review_decision_performed_before_an_error_is_done(
     seen = write_back(
         discourse,
         healthy_site,
-        Fault(status, b"", JSON_TYPE),
+        Fault(502, b"<html><h1>Bad Gateway</h1></html>", {"Content-Type": "text/html"}),
         lambda r: r.method == "PUT" and r.path.startswith(perform),
         approving(rid),
     )
