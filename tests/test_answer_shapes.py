@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -25,7 +27,9 @@ from fakes.faultproxy import Fault, FaultProxy
 from fakes.govocal import FakeGoVocal
 from helpers.twosources import (
     HEALTHY,
+    HEALTHY_PASSWORD,
     error_lines,
+    no_waiting,
     scratch,
     serving,
     source_name,
@@ -98,8 +102,20 @@ class Changing:
 
     change: tuple[int, int, Any] | None = None
     answered = 0
+    #: The requests a change (and :attr:`fault`) applies to; None: every one.
+    only: Callable[[Request], bool] | None = None
+    #: What the requests of :attr:`only` are answered with instead, when set.
+    fault: Reply | None = None
+    #: Whether the platform acts on such a request all the same (its answer then lost).
+    acts = False
 
     def handle(self, req: Request) -> Reply:
+        if self.only is not None and not self.only(req):
+            return super().handle(req)  # type: ignore[misc,no-any-return]
+        if self.fault is not None:
+            if self.acts:
+                super().handle(req)  # type: ignore[misc]
+            return self.fault
         reply: Reply = super().handle(req)  # type: ignore[misc]
         if self.change is None or isinstance(reply.body, bytes | str) or reply.body is None:
             return reply
@@ -320,3 +336,206 @@ def test_a_wrong_shape_in_a_write_back_answer_is_one_line(wordpress, change) -> 
             error = item.last_error or ""
             assert error and "\n" not in error, item
             assert not error.removeprefix("blog: ").startswith("unexpected "), error
+
+
+# -- writing back to Discourse and Decidim: any answer to a reply or a decision -------------
+
+#: Where each platform takes a reply (Go Vocal takes none: its API cannot write).
+REPLY_PATH = {"discourse": "/posts.json", "decidim": "/api"}
+BODIES = st.sampled_from(
+    [b"", b"<html><h1>Bad Gateway</h1></html>", b'{"errors": ["x"', b"null", b"[]", b'"ok"', b"7"]
+)
+WRITE_ANSWERS = st.one_of(
+    st.builds(
+        lambda status, body, wait: Fault(
+            status, body, {**JSON_TYPE, **({"Retry-After": wait} if wait else {})}
+        ),
+        st.sampled_from([200, 201, 401, 403, 404, 409, 410, 422, 429, 500, 503]),
+        BODIES,
+        st.one_of(st.none(), RETRY_AFTER),
+    ),
+    st.tuples(st.integers(0, 10**6), WRONG),  # the platform's own answer, a value changed
+)
+
+
+def may_have_acted(answer: Any) -> bool:
+    """Whether the platform may have taken the write: a success of any shape, or an
+    error of the server's own (a 503 or 429 says it did not)."""
+    if not isinstance(answer, Fault):
+        return True
+    return answer.status < 300 or (answer.status >= 500 and answer.status != 503)
+
+
+@dataclass
+class WriteBack:
+    """What :func:`write_back` saw: the first pass's counts, the rows after the second,
+    the writes the platform got in the first pass and in the second."""
+
+    first: Any
+    items: dict[str, Any]
+    sent: int
+    again: int
+
+
+def write_back(
+    fake: Any,
+    healthy_site: Any,
+    answer: Any,
+    writes: Callable[[Request], bool],
+    decide: Callable[[Any, int], Any],
+) -> WriteBack:
+    """Sync ``fake``'s source and the healthy site, ``decide`` (store, the source's
+    first response's id) and moderate one of the site's comments, then write back with
+    the source's requests of ``writes`` answered by ``answer`` (a :class:`Fault` or a
+    (pick, wrong) change of the platform's own answer); a row not done is tried once
+    more at once (no sync round between)."""
+    name = source_name(fake.source[0])
+    tmp = scratch("rv-write-")
+    cfg = tmp / "reactieveld.toml"
+    block = fake.source[0] + wp_block("site", healthy_site.base, "TEST_HEALTHY_SITE_PW")
+    cfg.write_text(block.replace('url = "', 'fetch_process = false\nurl = "'), encoding="utf-8")
+
+    def count() -> int:
+        return sum(1 for r in fake.requests if writes(r))
+
+    async def run() -> WriteBack:
+        store = await SqliteStore.open(tmp / "m.db")
+        engine = SyncEngine.from_config(load_config(cfg), store)
+        try:
+            for source in (name, "site"):
+                assert (await engine.sync_source(source)).ok
+            with sqlite3.connect(tmp / "m.db") as con:
+                [(rid,)] = con.execute(
+                    "SELECT r.id FROM responses r JOIN sources s ON s.id = r.source_id "
+                    "WHERE s.name = ? ORDER BY r.id LIMIT 1",
+                    (name,),
+                )
+            await decide(store, rid)
+            row = await store.get_by_external("site", str(min(healthy_site.comments)))
+            assert row is not None
+            now = row.response.remote_status
+            to = RemoteStatus.SPAM if now is RemoteStatus.APPROVED else RemoteStatus.APPROVED
+            await store.moderate([row.response.id], to, actor="t")
+            worker = OutboxWorker(store, engine.connectors, base_delay=0.0)
+            fake.only = writes
+            if isinstance(answer, Fault):
+                fake.fault = Reply(answer.status, answer.body, answer.headers)
+            else:
+                fake.change, fake.answered = (0, *answer), 0
+            before = count()
+            first = await worker.run_once()
+            fake.fault = fake.change = fake.only = None
+            fake.acts = False
+            sent = count()
+            items = {i.action.source: i for i in await store.outbox_items()}
+            if items[name].state.value == "pending":
+                await worker.apply_one(items[name])
+            again = count() - sent
+            items = {i.action.source: i for i in await store.outbox_items()}
+            return WriteBack(first, items, sent - before, again)
+        finally:
+            fake.fault = fake.change = fake.only = None
+            fake.acts = False
+            await engine.aclose()
+            await store.close()
+
+    with pytest.MonkeyPatch.context() as mp:
+        for var, value in {**fake.source[1], "TEST_HEALTHY_SITE_PW": HEALTHY_PASSWORD}.items():
+            mp.setenv(var, value)
+        no_waiting(mp)
+        seen = asyncio.run(run())
+    assert seen.first.attempted == 2, seen.first
+    assert seen.sent >= 1, f"nothing was written: {seen.items[name].last_error}"
+    assert seen.items["site"].state.value == "done", seen.items["site"]
+    item = seen.items[name]
+    if item.state.value != "done":
+        error = item.last_error or ""
+        assert error and "\n" not in error, item
+        assert error.startswith(f"{name}: "), error
+        assert not error.removeprefix(f"{name}: ").startswith("unexpected "), error
+    return seen
+
+
+def approving(rid: int) -> Callable[[Any, int], Any]:
+    """The decision to approve Discourse's post held for approval as review item ``rid``."""
+
+    async def approve(store: Any, _first: int) -> None:
+        row = await store.get_by_external("forum", f"queued-{rid}")
+        assert row is not None
+        await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="t")
+
+    return approve
+
+
+@pytest.mark.parametrize("platform", sorted(REPLY_PATH))
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answer=WRITE_ANSWERS)
+@example(answer=Fault(500, b"", JSON_TYPE))
+def test_any_answer_to_a_reply_is_one_line_and_no_second_reply(
+    request, healthy_site, platform, answer
+) -> None:
+    """A reply written back to Discourse or Decidim gets any status or body, or its own
+    answer with a value of a wrong kind: the outbox row is done, or waits or fails with one
+    line naming the source (not Python's exception name alone); a reply the platform may
+    have taken is not posted again before a sync round has looked; the decision of the
+    other source in the same pass goes through."""
+    fake = request.getfixturevalue(platform)
+    path = REPLY_PATH[platform]
+
+    async def reply(store: Any, rid: int) -> None:
+        await store.reply(rid, "Dank voor uw reactie.", actor="t")
+
+    seen = write_back(
+        fake, healthy_site, answer, lambda r: r.method == "POST" and r.path == path, reply
+    )
+    if may_have_acted(answer) and seen.first.done < 2:  # its row was not done at first
+        assert seen.again == 0, f"the reply was posted again: {seen.items}"
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answer=WRITE_ANSWERS)
+@example(answer=Fault(200, b"[]", JSON_TYPE))
+@example(answer=(0, [1]))
+def test_any_answer_to_a_review_decision_is_one_line_or_done(
+    discourse, healthy_site, answer
+) -> None:
+    """A decision on a post held for approval in Discourse (PUT .../perform/approve_post)
+    gets any status or body, or its own answer with a value of a wrong kind: a success of
+    any shape is the decision done (it was performed: asking again gives a 409, a
+    conflict the moderator never had); anything else is one line naming the source."""
+    rid = discourse.queue_post(7, "Een nieuwe bijdrage die op goedkeuring wacht.")
+
+    perform = f"/review/{rid}/perform/"
+    seen = write_back(
+        discourse,
+        healthy_site,
+        answer,
+        lambda r: r.method == "PUT" and r.path.startswith(perform),
+        approving(rid),
+    )
+    if not isinstance(answer, Fault) or answer.status < 300:
+        assert seen.items["forum"].state.value == "done", seen.items["forum"]
+
+
+def test_a_review_decision_performed_before_an_error_is_done(discourse, healthy_site) -> None:
+    """Discourse performed the decision but its answer was an error (a proxy's 502, a
+    500 after the change was saved): trying again is refused with a 409, the version
+    having moved on. The review item already has the status the decision asked for, so
+    the decision is done, not a conflict the moderator never had."""
+    rid = discourse.queue_post(7, "Nog een bijdrage die op goedkeuring wacht.")
+
+    perform = f"/review/{rid}/perform/"
+    discourse.acts = True
+    seen = write_back(
+        discourse,
+        healthy_site,
+        Fault(502, b"<html><h1>Bad Gateway</h1></html>", {"Content-Type": "text/html"}),
+        lambda r: r.method == "PUT" and r.path.startswith(perform),
+        approving(rid),
+    )
+    assert discourse.reviewables[rid]["status"] == 1  # approved, once
+    assert seen.items["forum"].state.value == "done", seen.items["forum"]

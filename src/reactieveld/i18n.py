@@ -2261,6 +2261,24 @@ STRINGS: dict[str, tuple[str, str]] = {
         "de server verbrak de verbinding midden in het antwoord",
         "the server closed the connection mid-answer",
     ),
+    # a reply's error when the platform may have taken it all the same (outbox.UNSURE)
+    "conn.reply_unsure": (
+        "{error} (het platform heeft haar misschien toch: de volgende synchronisatie laat het"
+        " zien)",
+        "{error} (the platform may have taken it: the next sync shows whether it did)",
+    ),
+    "conn.redirected": (
+        "de server stuurde ons door naar {target} (HTTP {status}), een ander adres dan dat"
+        " van de bron, en reactieveld volgt niet: zet de url van de bron op dat adres",
+        "the server sent us to {target} (HTTP {status}), another address than the"
+        " source's, and reactieveld does not follow: set the source's url to that address",
+    ),
+    "conn.too_big": (
+        "het antwoord is groter dan {mb} MB en is niet gelezen; een pagina is nooit zo groot:"
+        " klopt de url van de bron?",
+        "the answer is larger than {mb} MB and was not read; no page is that large:"
+        " is the source's url right?",
+    ),
     "conn.not_json": (
         "JSON verwacht maar {ctype} gekregen (HTTP {status}; is dit de juiste URL?)",
         "expected JSON but got {ctype} (HTTP {status}; is this the right URL?)",

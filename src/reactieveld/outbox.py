@@ -10,8 +10,9 @@ the source's connector and records the outcome:
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
   ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
 * refused (403, unsupported action, comments closed) -> ``store.outbox_fail``;
-* not signed in (401: a wrong or revoked password or key) -> retried as a network error
-  would be: the decision waits until the credential is put right;
+* not signed in (401: a wrong or revoked password or key) or sent on to another address
+  (a redirect not followed) -> retried as a network error would be: the decision waits
+  until the configuration is put right;
 * anything else (an answer of the wrong shape, a bug, a full disk) -> retried as a
   network error would be, with its one-line reason on the row
   (:mod:`reactieveld.failures`); the worker never stops because of one row.
@@ -23,6 +24,8 @@ a row found with that mark (the process stopped before the outcome was recorded)
 until a sync round of its source has ended since the mark. That round stores the
 platform's copy, if the POST arrived, as the organisation's handled reply and marks the
 row done (``SqliteStore._claim_sent_replies``); if it did not arrive, the row is sent.
+So does a reply whose POST failed in a way the platform may have acted on all the same
+(a 500, an answer that cannot be read, no answer): its error ends with :data:`UNSURE`.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import Any
 from reactieveld.backoff import PollingWorker
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError, apply_action
 from reactieveld.failures import error_in_language, failure, log_unexpected
-from reactieveld.i18n import text
+from reactieveld.i18n import stored, text
 from reactieveld.model import Capability, OutboxItem, utcnow
 from reactieveld.store.base import Store
 
@@ -43,6 +46,29 @@ from reactieveld.store.base import Store
 SENDING = (
     "being sent; if reactieveld stopped meanwhile, the next sync shows whether the platform got it"
 )
+
+#: What a reply's error ends with when the platform may have taken it all the same (an
+#: error of its own after the POST arrived, an answer that could not be read, no answer
+#: at all): like :data:`SENDING`, the row waits for a sync round before it is sent again.
+UNSURE = stored("conn.reply_unsure", error="")
+
+
+def _awaits_a_sync(item: OutboxItem) -> bool:
+    """A reply that may have arrived (:data:`SENDING`, :data:`UNSURE`): not sent again
+    until a sync round has looked."""
+    error = item.last_error or ""
+    return error == SENDING or error.endswith(UNSURE)
+
+
+def _may_have_acted(exc: BaseException) -> bool:
+    """Whether the platform may have acted on the request that failed: it answered with a
+    success the connector could not read, or an error of its own (a 5xx other than 503,
+    which says it is unavailable), or no answer came (a timeout, a connection closed, an
+    answer too large). A 4xx, a 503, a redirect not followed: it did not."""
+    status = getattr(exc, "status", None)
+    if not isinstance(status, int):
+        return True
+    return status < 300 or (status >= 500 and status != 503)
 
 
 @dataclass
@@ -56,11 +82,14 @@ class OutboxRun:
     conflicts: int = 0
 
 
-def _not_signed_in(exc: ConnectorError) -> bool:
-    """The platform did not know who asked (HTTP 401: a wrong or revoked password or key).
-    That is no answer to the decision: it waits, with the backoff, until the credential
-    is put right, instead of failing for good (a 403, a refusal to this user, still does)."""
-    return getattr(exc, "status", None) == 401
+def _waits_for_a_person(exc: ConnectorError) -> bool:
+    """The platform did not know who asked (HTTP 401: a wrong or revoked password or key),
+    or sent the request on to another address (a 3xx not followed: the source's url is
+    out of date). Neither is an answer to the decision: it waits, with the backoff, until
+    the configuration is put right, instead of failing for good (a 403, a refusal to this
+    user, still does)."""
+    status = getattr(exc, "status", None)
+    return status == 401 or (isinstance(status, int) and 300 <= status < 400)
 
 
 class OutboxWorker(PollingWorker):
@@ -109,10 +138,11 @@ class OutboxWorker(PollingWorker):
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             f = failure(exc, source=item.action.source, secrets=secrets, users=users)
             wait = f.retry_after or self.retry_delay(item.attempts)
-            self.last_error = f.message
+            error, wait = self._unsure(item, exc, f.message, wait)
+            self.last_error = error
             try:
                 await self.store.outbox_retry(
-                    item.id, error=f.message, next_attempt_at=utcnow() + timedelta(seconds=wait)
+                    item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
                 )
             except Exception as again:  # noqa: BLE001 - the store itself fails: next pass
                 log_unexpected(f"outbox row {item.id}: recording the error", again)
@@ -126,7 +156,7 @@ class OutboxWorker(PollingWorker):
             await self.store.outbox_fail(item.id, error=self.last_error)
             return "failed"
         if item.action.capability is Capability.REPLY:
-            if item.last_error == SENDING and not await self._synced_since(item):
+            if _awaits_a_sync(item) and not await self._synced_since(item):
                 return "waiting"
             mark = getattr(self.store, "outbox_sending", None)
             if mark is not None:
@@ -145,8 +175,10 @@ class OutboxWorker(PollingWorker):
         except ConnectorError as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
-            if exc.retryable or _not_signed_in(exc):
+            if exc.retryable or _waits_for_a_person(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
+                error, wait = self._unsure(item, exc, error, wait)
+                self.last_error = error
                 await self.store.outbox_retry(
                     item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
                 )
@@ -157,6 +189,15 @@ class OutboxWorker(PollingWorker):
             item.id, remote_status=result.remote_status, external_id=result.external_id
         )
         return "done"
+
+    @staticmethod
+    def _unsure(item: OutboxItem, exc: BaseException, error: str, wait: float) -> tuple[str, float]:
+        """(error, wait) of a row tried again: a reply the platform may have taken is
+        marked :data:`UNSURE`, and waits at least a second (the store keeps whole seconds:
+        a round ending in the second of the POST may have listed before it)."""
+        if item.action.capability is not Capability.REPLY or not _may_have_acted(exc):
+            return error, wait
+        return stored("conn.reply_unsure", error=error), max(wait, 1.0)
 
     async def _synced_since(self, item: OutboxItem) -> bool:
         """Whether a sync round of the row's source succeeded since it was marked as

@@ -62,18 +62,23 @@ def sync_once(block: str, env: dict[str, str], healthy: Any) -> tuple[int, str, 
         finally:
             await store.close()
 
-    real_init = SourceClient.__init__
-
-    def no_waiting(client: SourceClient, *args: Any, **kwargs: Any) -> None:
-        real_init(client, *args, **{**kwargs, "sleep": nosleep})
-
     with pytest.MonkeyPatch.context() as mp:
         for name, value in {**env, "TEST_HEALTHY_SITE_PW": HEALTHY_PASSWORD}.items():
             mp.setenv(name, value)
-        # The retries' waits (a server's Retry-After too) are not slept through.
-        mp.setattr(SourceClient, "__init__", no_waiting)
+        no_waiting(mp)
         code = asyncio.run(run())
     return code, "\n".join(printed), tmp / "m.db"
+
+
+def no_waiting(mp: pytest.MonkeyPatch) -> None:
+    """Every source's client made while ``mp`` holds does not sleep through its retries'
+    waits (a server's Retry-After too)."""
+    real_init = SourceClient.__init__
+
+    def init(client: SourceClient, *args: Any, **kwargs: Any) -> None:
+        real_init(client, *args, **{**kwargs, "sleep": nosleep})
+
+    mp.setattr(SourceClient, "__init__", init)
 
 
 def source_name(block: str) -> str:

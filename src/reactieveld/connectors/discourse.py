@@ -73,6 +73,26 @@ QUEUED_PREFIX = "queued-"
 # Reviewable.statuses in Discourse: pending 0, approved 1, rejected 2, ignored 3, deleted 4.
 _REVIEW_STATUS = {1: "approved", 2: "rejected", 3: "ignored", 4: "deleted"}
 
+# The post's status after each review action, and the review item's (Reviewable.statuses:
+# agreeing with flags or approving a queued post approves the item, disagreeing or
+# rejecting rejects it).
+_PERFORMED_STATUS = {
+    "approve_post": RemoteStatus.APPROVED,
+    "reject_post": RemoteStatus.TRASH,
+    "disagree": RemoteStatus.APPROVED,
+    "disagree_and_restore": RemoteStatus.APPROVED,
+    "agree_and_hide": RemoteStatus.HIDDEN,
+    "delete_and_agree": RemoteStatus.TRASH,
+}
+_REVIEW_STATUS_AFTER = {
+    "approve_post": 1,
+    "reject_post": 2,
+    "disagree": 2,
+    "disagree_and_restore": 2,
+    "agree_and_hide": 1,
+    "delete_and_agree": 1,
+}
+
 # What each reactieveld key does to a review item, by reviewable type.
 _QUEUED_ACTIONS = {Capability.APPROVE: "approve_post", Capability.TRASH: "reject_post"}
 _FLAGGED_ACTIONS = {
@@ -571,6 +591,10 @@ class DiscourseConnector:
                 params={"version": int(version or 0)},
             )
         except HttpError as exc:
+            if exc.status == 409 and await self._performed(rid, review_action):
+                # Performed already: by an earlier try of ours whose answer was lost (a
+                # 502, a 500 after the change was saved), or by someone who decided alike.
+                return ApplyResult(remote_status=_PERFORMED_STATUS[review_action])
             if exc.status == 409:
                 raise ActionConflict(
                     self.name,
@@ -583,17 +607,29 @@ class DiscourseConnector:
                     retryable=False,
                 ) from exc
             raise
-        result = (resp.data or {}).get("reviewable_perform_result") or resp.data or {}
-        status = {
-            "approve_post": RemoteStatus.APPROVED,
-            "reject_post": RemoteStatus.TRASH,
-            "disagree": RemoteStatus.APPROVED,
-            "disagree_and_restore": RemoteStatus.APPROVED,
-            "agree_and_hide": RemoteStatus.HIDDEN,
-            "delete_and_agree": RemoteStatus.TRASH,
-        }[review_action]
-        created = result.get("created_post_id")
-        return ApplyResult(remote_status=status, external_id=str(created) if created else None)
+        # Performed (a success): whatever the answer's shape, the status follows from the
+        # action; read as unreadable, the decision would be sent again and refused with a
+        # 409 (the version moved on), a conflict the moderator never had.
+        data = resp.data if isinstance(resp.data, Mapping) else {}
+        result = data.get("reviewable_perform_result")
+        if not isinstance(result, Mapping):
+            result = data
+        created = _int(result.get("created_post_id"))
+        return ApplyResult(
+            remote_status=_PERFORMED_STATUS[review_action],
+            external_id=str(created) if created else None,
+        )
+
+    async def _performed(self, rid: int, review_action: str) -> bool:
+        """Whether review item ``rid`` is no longer pending and has the status
+        ``review_action`` gives it (read now; False when it cannot be read)."""
+        try:
+            data = await self._get(f"/review/{rid}.json")
+        except ConnectorError:
+            return False
+        reviewable = data.get("reviewable") if isinstance(data, Mapping) else None
+        status = _int(reviewable.get("status")) if isinstance(reviewable, Mapping) else None
+        return status is not None and status == _REVIEW_STATUS_AFTER.get(review_action)
 
     async def _moderate_post(self, action: Action) -> ApplyResult:
         """A published post that is not in the review queue."""

@@ -69,6 +69,11 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 #: connect quickly or give up; a big page of comments may take a while to render.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=60.0)
 
+#: The largest answer body read, in bytes: a page of 100 comments is well under 1 MB, so
+#: a larger answer is a wrong address or a server gone astray (an endless stream, a
+#: Content-Length of 10 GB); read whole, it would fill the memory. Tests lower it.
+MAX_BODY = 32 * 1024 * 1024
+
 Sleep = Callable[[float], Awaitable[None]]
 
 # Query parameters whose values are secrets in some platform's API.
@@ -158,6 +163,7 @@ def make_client(
         "headers": hdrs,
         "timeout": timeout if timeout is not None else DEFAULT_TIMEOUT,
         "follow_redirects": follow_redirects,
+        "event_hooks": {"response": [_same_origin_only(source_name)]},
     }
     if base_url:
         kwargs["base_url"] = base_url
@@ -389,19 +395,95 @@ def _error_details(data: Any, hide: Callable[[str], str] = lambda t: t) -> tuple
     return (str(code) if code is not None else None), clean_text(hide(str(msg)))
 
 
-def _text(response: httpx.Response) -> str:
+def _text(response: httpx.Response, body: bytes) -> str:
     """The body as text, whatever its bytes (invalid UTF-8 is replaced, not raised)."""
     try:
-        return response.text
-    except (UnicodeDecodeError, LookupError):
-        return response.content.decode("utf-8", "replace")
+        return body.decode(response.encoding or "utf-8", "replace")
+    except LookupError:
+        return body.decode("utf-8", "replace")
 
 
-def _try_json(response: httpx.Response) -> Any:
+def _try_json(body: bytes) -> Any:
     try:
-        return response.json()
+        return json.loads(body) if body else None
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
+
+
+async def _receive(
+    client: SourceClient, request: httpx.Request, where: str, hide: Callable[[str], str]
+) -> tuple[httpx.Response, bytes]:
+    """Send ``request`` and read its answer's body, no more than :data:`MAX_BODY` bytes
+    of it (a larger one raises :class:`HttpError` before it is read further)."""
+    response = await client.send(request, stream=True)
+    try:
+        size = response.headers.get("Content-Length", "")
+        if size.isdigit() and int(size) > MAX_BODY:
+            raise _too_big(client.source, request, where, hide)
+        chunks: list[bytes] = []
+        got = 0
+        async for chunk in response.aiter_bytes():
+            got += len(chunk)
+            if got > MAX_BODY:
+                raise _too_big(client.source, request, where, hide)
+            chunks.append(chunk)
+        return response, b"".join(chunks)
+    finally:
+        await response.aclose()
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _same_origin_only(source: str) -> Callable[[httpx.Response], Awaitable[None]]:
+    """The response hook of a source's client that follows a redirect only within the
+    request's origin (scheme, host and port). httpx would follow one to another host
+    without the credentials (the source then sees 401s, or reads another site's pages),
+    one from http to https with them after sending them unencrypted first, and a
+    write-back redirected by a 301 or 302 as a GET. Each means the source's url should
+    be the other address: the request ends with one line saying so, not retryable (only
+    a person can change the url; the outbox keeps the decision waiting meanwhile)."""
+
+    async def hook(response: httpx.Response) -> None:
+        if not response.has_redirect_location:
+            return
+        request = response.request
+        try:
+            target = request.url.join(response.headers["Location"])
+        except httpx.InvalidURL:
+            return  # httpx says what is wrong with it
+        if _origin(target) == _origin(request.url):
+            return
+        # The address to set the url to, without its path: the connector adds its own.
+        there = redact_url(target.copy_with(path="/", query=None, fragment=None))
+        status = response.status_code
+        raise HttpError(
+            source,
+            error_at(
+                f"{request.method} {redact_url(request.url)}",
+                stored("conn.redirected", status=status, target=there),
+            ),
+            retryable=False,
+            method=request.method,
+            url=redact_url(request.url),
+            status=status,
+        )
+
+    return hook
+
+
+def _too_big(
+    source: str, request: httpx.Request, where: str, hide: Callable[[str], str]
+) -> HttpError:
+    mb = f"{MAX_BODY / 2**20:g}"
+    return HttpError(
+        source,
+        hide(error_at(where, stored("conn.too_big", mb=mb))),
+        retryable=True,
+        method=request.method,
+        url=redact_url(request.url),
+    )
 
 
 def _is_json(response: httpx.Response) -> bool:
@@ -458,7 +540,7 @@ async def request_json(
         try:
             async with client.limit:
                 client.requests_sent += 1
-                response = await client.send(request)
+                response, body = await _receive(client, request, where, hide)
         except httpx.HTTPError as exc:
             # Connect errors mean the server never saw the request; safe to repeat.
             safe = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
@@ -477,7 +559,7 @@ async def request_json(
 
         status = response.status_code
         if status in ok and not expect_json:
-            return JsonResponse(status, response.headers, response.content, full_url)
+            return JsonResponse(status, response.headers, body, full_url)
         if status in ok:
             if not _is_json(response):
                 err = HttpError(
@@ -499,7 +581,7 @@ async def request_json(
                 )
             else:
                 try:
-                    payload = json.loads(response.content) if response.content else None
+                    payload = json.loads(body) if body else None
                     return JsonResponse(status, response.headers, payload, full_url)
                 except (ValueError, RecursionError) as exc:  # nested past Python's depth
                     err = HttpError(
@@ -510,7 +592,7 @@ async def request_json(
                                 "conn.bad_json",
                                 status=status,
                                 detail=clean_text(hide(str(exc)), 80),
-                                size=len(response.content),
+                                size=len(body),
                             ),
                         ),
                         retryable=True,
@@ -523,12 +605,12 @@ async def request_json(
                 continue
             raise err
 
-        body = _try_json(response)
-        code, msg = _error_details(body, hide)
-        if body is None and response.content:
-            msg = clean_text(hide(_text(response)), 120)
+        answer = _try_json(body)
+        code, msg = _error_details(answer, hide)
+        if answer is None and body:
+            msg = clean_text(hide(_text(response, body)), 120)
         detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {msg}" if msg else "")
-        wait = _wait_from(response, body) if status in (429, 503) else None
+        wait = _wait_from(response, answer) if status in (429, 503) else None
 
         if status in (401, 403):
             raise HttpError(
@@ -539,7 +621,7 @@ async def request_json(
                 url=full_url,
                 status=status,
                 code=code,
-                data=body,
+                data=answer,
             )
 
         retry_status = status in (429, 503) or (status >= 500 and idempotent)
@@ -561,7 +643,7 @@ async def request_json(
             url=full_url,
             status=status,
             code=code,
-            data=body,
+            data=answer,
             retry_after=wait,
         )
 

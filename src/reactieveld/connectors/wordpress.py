@@ -274,8 +274,8 @@ class WordPressConnector:
                 try:
                     probe = await request_json(self.client, "GET", candidate)
                 except HttpError as exc:
-                    if exc.status is None or exc.status in (401, 403):
-                        raise
+                    if exc.status is None or exc.status in (401, 403) or exc.status < 400:
+                        raise  # (a redirect not followed: the url should be another)
                     continue
                 if isinstance(probe.data, Mapping) and "wp/v2" in (
                     probe.data.get("namespaces") or ()
