@@ -1268,6 +1268,48 @@ def check_keys(config: Any) -> None:
         raise ConfigError(f"[keys]: {problem.message}", file=config.path)
 
 
+async def app_sync(
+    config: Any, sync_store: Any | None, *, fetch_process: bool = True
+) -> tuple[Any, Any, dict[str, str]]:
+    """The app's sync engine and outbox over ``sync_store`` for the sources of ``config``
+    (None, None when there is nothing to sync or no store to write), and the sources that
+    could not even be set up (name -> why). A source whose secret's variable is unset is
+    built as ``sync`` builds it (:func:`reactieveld.sync.source_connector`): its rounds
+    record why as its state, so ``reactieveld sources`` beside the app says what the app
+    shows. ``fetch_process``: the network sources fetch in a child process."""
+    errors: dict[str, str] = {}
+    if not config.sources or sync_store is None:
+        return None, None, errors
+    # The sync engine's modules only when there is something to sync.
+    from reactieveld.connectors.base import ConnectorError
+    from reactieveld.outbox import OutboxWorker
+    from reactieveld.sync import SyncEngine, process_name, source_connector
+
+    pairs = []
+    for cfg in config.sources:
+        try:
+            pairs.append((cfg, source_connector(cfg)))
+        except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
+            errors[cfg.name] = exc.message if isinstance(exc, ConnectorError) else str(exc)
+    if not pairs:
+        return None, None, errors
+    # The network sources fetch in a child process: the keys keep this interpreter.
+    engine = SyncEngine(
+        sync_store,
+        pairs,
+        fetch_process=fetch_process,
+        rules=getattr(config, "rules", None),
+        by=await process_name(sync_store, config, "app"),
+        defers=True,
+    )
+    # A write-back that will not be done is said when it fails (with why: a post closed
+    # for comments, changed on the site); a retry only in the header.
+    outbox = OutboxWorker(
+        sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
+    )
+    return engine, outbox, errors
+
+
 def run_app(
     config: Any,
     db_path: Path | str,
@@ -1315,40 +1357,7 @@ def run_app(
         # none of them on a read-only store.
         wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
         sync_store = await open_store(db_path, **opts) if wanted else None
-        errors: dict[str, str] = {}
-        engine: Any = None
-        outbox: Any = None
-        if config.sources and sync_store is not None:
-            # The sync engine's modules only when there is something to sync.
-            from reactieveld.connectors.base import ConnectorError
-            from reactieveld.outbox import OutboxWorker
-            from reactieveld.sync import SyncEngine, build_connector, process_name
-
-            pairs = []
-            for cfg in config.sources:
-                try:
-                    pairs.append((cfg, build_connector(cfg)))
-                except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
-                    message = exc.message if isinstance(exc, ConnectorError) else str(exc)
-                    errors[cfg.name] = message
-            if pairs:
-                # The network sources fetch in a child process: the keys keep this interpreter.
-                engine = SyncEngine(
-                    sync_store,
-                    pairs,
-                    fetch_process=True,
-                    rules=getattr(config, "rules", None),
-                    by=await process_name(sync_store, config, "app"),
-                    defers=True,
-                )
-                # A write-back that will not be done is said when it fails (with why: a
-                # post closed for comments, changed on the site); a retry only in the header.
-                outbox = OutboxWorker(
-                    sync_store,
-                    engine.connectors,
-                    secrets=engine.secrets,
-                    say=("failed", "conflict"),
-                )
+        engine, outbox, errors = await app_sync(config, sync_store)
         app = ReactieveldApp(
             store,
             reader_opener=open_reader,
