@@ -63,7 +63,7 @@ from reactieveld.tui.queues import (
     tab_counts,
 )
 from reactieveld.tui.screens.triage import TriageScreen
-from reactieveld.tui.widgets.status_line import SourceStatus
+from reactieveld.tui.widgets.status_line import SourceStatus, newer_round
 
 if TYPE_CHECKING:
     from reactieveld.model import Response
@@ -913,6 +913,7 @@ class ReactieveldApp(App[int]):
                 self.post_message(SourcesUpdated())
         elif event.kind in ("round", "error"):
             from reactieveld.store.errors import StoreUnreachable
+            from reactieveld.sync import synced_elsewhere
 
             away = event.kind == "error" and (event.error or "").startswith(StoreUnreachable.lead)
             try:
@@ -931,8 +932,15 @@ class ReactieveldApp(App[int]):
                 self.memory_away(said=True, check=False)
             elif event.kind == "round" and state is not None and state.last_error is None:
                 self.memory_unreachable = False  # a round was stored: the memory is back
-            if event.kind == "error":
-                before = self._sources.get(event.source)
+            before = self._sources.get(event.source)
+            last = state.last_success if state else None
+            by = getattr(self.engine, "by", None)
+            # Another process (another window) recorded a success after this round's
+            # failure: the store's newer round is said, not this one's "error".
+            newer = newer_round(before, state, by) if event.kind == "error" and not away else None
+            if newer is not None and newer.error is None:
+                self._sources[event.source] = newer
+            elif event.kind == "error":
                 if not away and (
                     before is None or before.state != "error" or before.error != event.error
                 ):
@@ -942,11 +950,12 @@ class ReactieveldApp(App[int]):
                     "error",
                     error=event.error,
                     next_try=state.next_try if state else None,
+                    last_success=last,
                 )
-            elif self._sources.get(event.source, SourceStatus(event.source)).state != "error" or (
-                state is not None and state.last_error is None
+            elif (before or SourceStatus(event.source)).state not in ("error", "elsewhere") or (
+                state is not None and state.last_error is None and not synced_elsewhere(state, by)
             ):
-                self._sources[event.source] = SourceStatus(event.source, "ok")
+                self._sources[event.source] = SourceStatus(event.source, "ok", last_success=last)
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
@@ -984,10 +993,17 @@ class ReactieveldApp(App[int]):
         states = await reader.source_states()
         held = await reader.syncing_elsewhere([s.name for s in states if s.name not in mine])
         changed = False
+        by = getattr(self.engine, "by", None)
         for state in states:
             before = self._sources.get(state.name)
             was_elsewhere = before is not None and before.state == "elsewhere"
             if state.name in mine and not was_elsewhere:
+                # This app's own source keeps its rounds' state, unless another process
+                # (another window, a ``sync``) recorded a newer round since.
+                newer = newer_round(before, state, by)
+                if newer is not None:
+                    self._sources[state.name] = newer
+                    changed = True
                 continue
             elsewhere = state.name in mine or bool(state.synced_by) or state.name in held
             now = SourceStatus(

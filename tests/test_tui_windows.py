@@ -1,0 +1,71 @@
+"""Two windows (two apps of one moderator) on one memory, each syncing the source itself
+(on SQLite every round gets the source): what one window's round recorded is what the
+other's header says at its next look at the store, not what its own last round left in
+its memory. The server is the real loopback Discourse fake, failing and then recovering;
+no sleeps: the test waits on the apps' own messages and state, each wait bounded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.discourse import FakeDiscourse
+from helpers.app import SMALL, until
+from helpers.team import forum_config, header
+from helpers.wpsite import no_retry_waits
+
+from reactieveld.store.pg.store import PostgresStore
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.tui.app import app_sync
+
+pytestmark = pytest.mark.usefixtures("tui_env")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_a_second_window_says_ok_once_the_first_recorded_a_good_round(
+    backend: str,
+    tmp_path: Path,
+    request: Any,
+    forum: FakeDiscourse,
+    make_app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The forum is down: both windows' rounds fail ("error", retried in an hour). It
+    comes back and the first window's retry succeeds: the second window's header drops
+    "error" at its next look at the store (its live notice), long before its own retry."""
+    no_retry_waits(monkeypatch)
+    forum.fail_next(503, times=10**6)  # down until it recovers
+    config = forum_config(tmp_path, forum)
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        stores = [await PostgresStore.open(url) for _ in range(4)]
+    else:
+        stores = [await SqliteStore.open(tmp_path / "memory.db") for _ in range(4)]
+    (store_a, sync_a, store_b, sync_b) = stores
+    engine_a, outbox_a, _ = await app_sync(config, sync_a, fetch_process=False)
+    engine_b, outbox_b, _ = await app_sync(config, sync_b, fetch_process=False)
+    app_a = make_app(store_a, language="en", engine=engine_a, outbox=outbox_a)
+    app_b = make_app(store_b, language="en", engine=engine_b, outbox=outbox_b)
+    try:
+        async with app_a.run_test(size=SMALL) as pa:
+            await until(pa, lambda: "forum error" in header(app_a), "the first's failed round")
+            # The second window opens after the first's round: its own round fails too
+            # (PostgreSQL's lock is let go by then; on SQLite the rounds never wait).
+            async with app_b.run_test(size=SMALL) as pb:
+                both = [pa, pb]
+                await until(pb, lambda: "forum error" in header(app_b), "the second's failed round")
+                forum.recover()
+                engine_a.wake("forum")  # the first window's retry (its user's key)
+                await until(both, lambda: "forum ok" in header(app_a), "the first window's round")
+                await until(
+                    both, lambda: "error" not in header(app_b), "the second window to drop 'error'"
+                )
+                assert "forum ok" in header(app_b), header(app_b)
+                state = await store_b.source_state("forum")
+                assert state is not None and state.last_error is None
+    finally:
+        for engine in (engine_a, engine_b):
+            await engine.aclose()
+        for store in stores:
+            await store.close()
