@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from fakes.discourse import FakeDiscourse
-from helpers.app import SMALL, until
+from helpers.app import SMALL, record_notices, until
 from helpers.team import forum_config, header
 from helpers.wpsite import no_retry_waits
 
@@ -64,6 +64,51 @@ async def test_a_second_window_says_ok_once_the_first_recorded_a_good_round(
                 assert "forum ok" in header(app_b), header(app_b)
                 state = await store_b.source_state("forum")
                 assert state is not None and state.last_error is None
+    finally:
+        for engine in (engine_a, engine_b):
+            await engine.aclose()
+        for store in stores:
+            await store.close()
+
+
+async def test_a_round_failed_before_another_windows_success_is_not_said_over_it(
+    tmp_path: Path, forum: FakeDiscourse, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's retry fails (a new error) while the forum is down; before the window
+    hears its own round, the forum comes back and another window records a good round:
+    the store's newer success is what the header says ("ok"), and the older failure is
+    not told."""
+    no_retry_waits(monkeypatch)
+    forum.fail_next(503, times=10**6)
+    config = forum_config(tmp_path, forum)
+    stores = [await SqliteStore.open(tmp_path / "memory.db") for _ in range(3)]
+    (store_b, sync_a, sync_b) = stores
+    engine_a, _, _ = await app_sync(config, sync_a, fetch_process=False)
+    engine_b, outbox_b, _ = await app_sync(config, sync_b, fetch_process=False)
+    armed = False
+
+    async def the_other_window_syncs(event: Any) -> None:
+        # Heard before the app's own listener (subscribed first): the round was recorded.
+        nonlocal armed
+        if event.kind == "error" and armed:
+            armed = False
+            forum.recover()
+            assert (await engine_a.sync_source("forum")).ok
+
+    engine_b.subscribe(the_other_window_syncs)
+    app_b = make_app(store_b, language="en", engine=engine_b, outbox=outbox_b)
+    said = record_notices(app_b)
+    try:
+        async with app_b.run_test(size=SMALL) as pb:
+            await until(pb, lambda: "forum error" in header(app_b), "the first failed round")
+            told = len(said)
+            forum.recover()
+            forum.fail_next(401, times=10**6)  # failing otherwise: a new error, said if told
+            armed = True
+            engine_b.wake("forum")  # the retry, still failing
+            await until(pb, lambda: not armed and "forum ok" in header(app_b), "the newer success")
+            assert len(said) == told, said
+            assert "error" not in header(app_b), header(app_b)
     finally:
         for engine in (engine_a, engine_b):
             await engine.aclose()
