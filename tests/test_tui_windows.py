@@ -6,6 +6,7 @@ no sleeps: the test waits on the apps' own messages and state, each wait bounded
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,15 @@ from fakes.discourse import FakeDiscourse
 from helpers.app import SMALL, record_notices, until
 from helpers.team import forum_config, header
 from helpers.wpsite import no_retry_waits
+from hypothesis import given
+from hypothesis import strategies as st
 
+from reactieveld.model import utcnow
+from reactieveld.store.base import SourceState
 from reactieveld.store.pg.store import PostgresStore
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.app import app_sync
+from reactieveld.tui.widgets.status_line import SourceStatus, newer_round
 
 pytestmark = pytest.mark.usefixtures("tui_env")
 
@@ -114,3 +120,54 @@ async def test_a_round_failed_before_another_windows_success_is_not_said_over_it
             await engine.aclose()
         for store in stores:
             await store.close()
+
+
+_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+_seconds = st.none() | st.integers(-5, 5).map(lambda n: _AT + timedelta(seconds=n))
+
+
+@given(
+    shown=st.sampled_from(["ok", "error", "unread", "syncing", "elsewhere", "stored"]),
+    seen=_seconds,
+    success=_seconds,
+    failed_at=_seconds,
+    by=st.sampled_from([None, "anna app", "bert sync"]),
+)
+def test_an_own_source_takes_only_a_newer_round_from_the_store(
+    shown: str,
+    seen: datetime | None,
+    success: datetime | None,
+    failed_at: datetime | None,
+    by: str | None,
+) -> None:
+    """Every case of what a window shows against what the store holds: the store's round
+    is taken only when it is newer than the last success the window saw (a success after
+    its "error", a failure after its "ok"), said as "synced by" exactly where the engine
+    would leave the source to that process; never for a state that is not the window's
+    own rounds'."""
+    before = SourceStatus(
+        "forum", shown, error="x" if shown == "error" else None, last_success=seen
+    )
+    error = "HTTP 503" if failed_at is not None else None
+    next_try = utcnow() + timedelta(hours=1)
+    state = SourceState(
+        "forum",
+        "discourse",
+        last_success=success,
+        last_error=error,
+        last_error_at=failed_at,
+        next_try=next_try,
+        synced_by=by,
+    )
+    now = newer_round(before, state, "anna app")
+    if error is None:
+        newer = (
+            shown in ("ok", "error") and success is not None and (seen is None or success > seen)
+        )
+    else:
+        newer = shown == "ok" and seen is not None and failed_at > seen
+    assert (now is not None) == newer, (before, state, now)
+    if now is not None:
+        assert now.error == error and now.last_success == success
+        elsewhere = by not in (None, "anna app")
+        assert now.state == ("elsewhere" if elsewhere else "ok" if error is None else "error")
