@@ -29,7 +29,6 @@ from helpers.twosources import (
     HEALTHY,
     HEALTHY_PASSWORD,
     error_lines,
-    no_waiting,
     scratch,
     serving,
     source_name,
@@ -37,6 +36,7 @@ from helpers.twosources import (
     sync_once,
     wp_block,
 )
+from helpers.wpsite import no_retry_waits
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wpreal import served_fakewp
@@ -442,7 +442,7 @@ def write_back(
     with pytest.MonkeyPatch.context() as mp:
         for var, value in {**fake.source[1], "TEST_HEALTHY_SITE_PW": HEALTHY_PASSWORD}.items():
             mp.setenv(var, value)
-        no_waiting(mp)
+        no_retry_waits(mp)
         seen = asyncio.run(run())
     assert seen.first.attempted == 2, seen.first
     assert seen.sent >= 1, f"nothing was written: {seen.items[name].last_error}"

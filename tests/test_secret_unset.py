@@ -1,7 +1,8 @@
 """A source whose secret's environment variable is unset, beside a healthy WordPress:
 ``sync --once`` syncs the healthy one, says the other's variable in one line (never a
 value) and records it as that source's state, and ends as a failed source's sync does
-(exit 1); ``reactieveld sources`` names the variable, in Dutch and in English."""
+(exit 1); ``reactieveld sources`` names the variable, in Dutch and in English. The app
+builds that source as ``sync`` does and records the same state."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.app import SMALL, record_notices, until
 from helpers.cli import run_main
+from helpers.team import header
 from helpers.twosources import (
     HEALTHY,
     HEALTHY_PASSWORD,
@@ -24,10 +27,12 @@ from helpers.twosources import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reactieveld.config import load_config
 from reactieveld.connectors.registry import SecretUnset, said_secret_unset
 from reactieveld.i18n import stored
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import waiting_sources
+from reactieveld.tui.app import app_sync
 
 pytestmark = pytest.mark.usefixtures("cli_isolated")
 
@@ -121,3 +126,40 @@ def test_the_unset_secret_error_is_told_from_others(variable: str, key: str) -> 
     assert not said_secret_unset(f"{said} (and more)")
     assert not said_secret_unset(stored("conn.refused"))
     assert not said_secret_unset(f"server said: {said}")
+
+
+async def test_the_app_records_the_unset_secret_as_sync_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_app: Any
+) -> None:
+    """The app's engine (built as ``run_app`` builds it) has the source fail its round with
+    the variable's name and records that as the source's state, as ``sync`` does: the
+    memory says it (so ``reactieveld sources`` beside the app does), the header says
+    "error" and the notice names the variable."""
+    block, key = BLOCKS["wordpress"]
+    cfg = tmp_path / "reactieveld.toml"
+    cfg.write_text(block, encoding="utf-8")
+    monkeypatch.delenv(UNSET, raising=False)
+    db = tmp_path / "m.db"
+    store, sync_store = await SqliteStore.open(db), await SqliteStore.open(db)
+    engine, outbox, errors = await app_sync(load_config(cfg), sync_store)
+    assert errors == {}  # not kept in the app's memory alone
+    app = make_app(store, language="en", engine=engine, outbox=outbox, source_errors=errors)
+    said = record_notices(app)
+
+    async def recorded() -> bool:
+        state = await store.source_state("blog")
+        return state is not None and state.last_error is not None
+
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await until(pilot, recorded, "the round's error in the memory")
+            await until(pilot, lambda: "blog error" in header(app), "the header's error")
+            state = await store.source_state("blog")
+            assert state is not None and state.last_error is not None
+            assert said_secret_unset(state.last_error), state.last_error
+            assert UNSET in state.last_error and key in state.last_error
+            assert [n for n in said if UNSET in n and key in n], said
+    finally:
+        await engine.aclose()
+        await sync_store.close()
+        await store.close()

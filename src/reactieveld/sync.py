@@ -227,7 +227,7 @@ class SyncEngine:
         others sync (:func:`~reactieveld.connectors.registry.secret_unset`). The network
         sources fetch in a child process unless ``fetch_process`` is false (or their
         entry says ``fetch_process = false``)."""
-        pairs = [(cfg, secret_unset(cfg) or build_connector(cfg)) for cfg in config.sources]
+        pairs = [(cfg, source_connector(cfg)) for cfg in config.sources]
         kwargs.setdefault("rules", getattr(config, "rules", None))
         return cls(store, pairs, fetch_process=fetch_process, **kwargs)
 
@@ -485,6 +485,14 @@ class SyncEngine:
         else:
             ahead = s.poll_seconds
         return ahead + ELSEWHERE_GRACE_SECONDS
+
+
+def source_connector(source_config: Any) -> Connector:
+    """The connector of one ``SourceConfig`` as every syncing process (``sync``, the app)
+    builds it: a :class:`~reactieveld.connectors.registry.SecretUnset` when a variable its
+    ``*_env`` keys name is unset (its rounds record why as the source's state, which
+    ``reactieveld sources`` reads), else the registry's (:func:`build_connector`)."""
+    return secret_unset(source_config) or build_connector(source_config)
 
 
 def synced_elsewhere(state: SourceState | None, by: str | None = None) -> bool:

@@ -148,6 +148,11 @@ class FakeServer:
                 _Fault(Reply(status, body, dict(headers or {})), path_prefix, times)
             )
 
+    def recover(self) -> None:
+        """Drop the faults still waiting: the next requests are answered as ever."""
+        with self.lock:
+            self._faults.clear()
+
     def paths(self, method: str | None = None) -> list[str]:
         """Paths requested so far (optionally only one method), in order."""
         with self.lock:

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from helpers.wpsite import nosleep
+from helpers.wpsite import no_retry_waits
 from reactieveld.config import load_config
-from reactieveld.connectors.http import SourceClient
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import run_sync
 
@@ -65,20 +64,9 @@ def sync_once(block: str, env: dict[str, str], healthy: Any) -> tuple[int, str, 
     with pytest.MonkeyPatch.context() as mp:
         for name, value in {**env, "TEST_HEALTHY_SITE_PW": HEALTHY_PASSWORD}.items():
             mp.setenv(name, value)
-        no_waiting(mp)
+        no_retry_waits(mp)  # the retries' waits are not slept through
         code = asyncio.run(run())
     return code, "\n".join(printed), tmp / "m.db"
-
-
-def no_waiting(mp: pytest.MonkeyPatch) -> None:
-    """Every source's client made while ``mp`` holds does not sleep through its retries'
-    waits (a server's Retry-After too)."""
-    real_init = SourceClient.__init__
-
-    def init(client: SourceClient, *args: Any, **kwargs: Any) -> None:
-        real_init(client, *args, **{**kwargs, "sleep": nosleep})
-
-    mp.setattr(SourceClient, "__init__", init)
 
 
 def source_name(block: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from wpreal import load_fakewp
 
 from reactieveld.config import SourceConfig
-from reactieveld.connectors.http import RetryPolicy, make_client
+from reactieveld.connectors.http import RetryPolicy, SourceClient, make_client
 from reactieveld.connectors.wordpress import WordPressConnector
 
 #: Where the connector thinks the site is; every request goes to the transport instead.
@@ -21,6 +22,17 @@ URL = "http://127.0.0.1:9"
 async def nosleep(_: float) -> None:
     """The retry policy's sleep, not waiting."""
     return None
+
+
+def no_retry_waits(mp: Any) -> None:
+    """Every source client made from now on retries without waiting (a server's
+    Retry-After too), through the ``MonkeyPatch`` ``mp``."""
+    real_init = SourceClient.__init__
+
+    def no_waiting(client: SourceClient, *args: Any, **kwargs: Any) -> None:
+        real_init(client, *args, **{**kwargs, "sleep": nosleep})
+
+    mp.setattr(SourceClient, "__init__", no_waiting)
 
 
 class Site:

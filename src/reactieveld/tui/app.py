@@ -63,7 +63,7 @@ from reactieveld.tui.queues import (
     tab_counts,
 )
 from reactieveld.tui.screens.triage import TriageScreen
-from reactieveld.tui.widgets.status_line import SourceStatus
+from reactieveld.tui.widgets.status_line import SourceStatus, newer_round
 
 if TYPE_CHECKING:
     from reactieveld.model import Response
@@ -913,6 +913,7 @@ class ReactieveldApp(App[int]):
                 self.post_message(SourcesUpdated())
         elif event.kind in ("round", "error"):
             from reactieveld.store.errors import StoreUnreachable
+            from reactieveld.sync import synced_elsewhere
 
             away = event.kind == "error" and (event.error or "").startswith(StoreUnreachable.lead)
             try:
@@ -931,8 +932,15 @@ class ReactieveldApp(App[int]):
                 self.memory_away(said=True, check=False)
             elif event.kind == "round" and state is not None and state.last_error is None:
                 self.memory_unreachable = False  # a round was stored: the memory is back
-            if event.kind == "error":
-                before = self._sources.get(event.source)
+            before = self._sources.get(event.source)
+            last = state.last_success if state else None
+            by = getattr(self.engine, "by", None)
+            # Another process (another window) recorded a success after this round's
+            # failure: the store's newer round is said, not this one's "error".
+            newer = newer_round(before, state, by) if event.kind == "error" and not away else None
+            if newer is not None and newer.error is None:
+                self._sources[event.source] = newer
+            elif event.kind == "error":
                 if not away and (
                     before is None or before.state != "error" or before.error != event.error
                 ):
@@ -942,11 +950,12 @@ class ReactieveldApp(App[int]):
                     "error",
                     error=event.error,
                     next_try=state.next_try if state else None,
+                    last_success=last,
                 )
-            elif self._sources.get(event.source, SourceStatus(event.source)).state != "error" or (
-                state is not None and state.last_error is None
+            elif (before or SourceStatus(event.source)).state not in ("error", "elsewhere") or (
+                state is not None and state.last_error is None and not synced_elsewhere(state, by)
             ):
-                self._sources[event.source] = SourceStatus(event.source, "ok")
+                self._sources[event.source] = SourceStatus(event.source, "ok", last_success=last)
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
@@ -984,10 +993,17 @@ class ReactieveldApp(App[int]):
         states = await reader.source_states()
         held = await reader.syncing_elsewhere([s.name for s in states if s.name not in mine])
         changed = False
+        by = getattr(self.engine, "by", None)
         for state in states:
             before = self._sources.get(state.name)
             was_elsewhere = before is not None and before.state == "elsewhere"
             if state.name in mine and not was_elsewhere:
+                # This app's own source keeps its rounds' state, unless another process
+                # (another window, a ``sync``) recorded a newer round since.
+                newer = newer_round(before, state, by)
+                if newer is not None:
+                    self._sources[state.name] = newer
+                    changed = True
                 continue
             elsewhere = state.name in mine or bool(state.synced_by) or state.name in held
             now = SourceStatus(
@@ -1284,6 +1300,48 @@ def source_start_error(exc: BaseException, language: str) -> str:
     return str(exc)
 
 
+async def app_sync(
+    config: Any, sync_store: Any | None, *, fetch_process: bool = True, language: str = "en"
+) -> tuple[Any, Any, dict[str, str]]:
+    """The app's sync engine and outbox over ``sync_store`` for the sources of ``config``
+    (None, None when there is nothing to sync or no store to write), and the sources that
+    could not even be set up (name -> why). A source whose secret's variable is unset is
+    built as ``sync`` builds it (:func:`reactieveld.sync.source_connector`): its rounds
+    record why as its state, so ``reactieveld sources`` beside the app says what the app
+    shows. ``fetch_process``: the network sources fetch in a child process; ``language``:
+    the one the reasons a source could not be set up are said in."""
+    errors: dict[str, str] = {}
+    if not config.sources or sync_store is None:
+        return None, None, errors
+    # The sync engine's modules only when there is something to sync.
+    from reactieveld.outbox import OutboxWorker
+    from reactieveld.sync import SyncEngine, process_name, source_connector
+
+    pairs = []
+    for cfg in config.sources:
+        try:
+            pairs.append((cfg, source_connector(cfg)))
+        except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
+            errors[cfg.name] = source_start_error(exc, language)
+    if not pairs:
+        return None, None, errors
+    # The network sources fetch in a child process: the keys keep this interpreter.
+    engine = SyncEngine(
+        sync_store,
+        pairs,
+        fetch_process=fetch_process,
+        rules=getattr(config, "rules", None),
+        by=await process_name(sync_store, config, "app"),
+        defers=True,
+    )
+    # A write-back that will not be done is said when it fails (with why: a post closed
+    # for comments, changed on the site); a retry only in the header.
+    outbox = OutboxWorker(
+        sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
+    )
+    return engine, outbox, errors
+
+
 def run_app(
     config: Any,
     db_path: Path | str,
@@ -1331,38 +1389,7 @@ def run_app(
         # none of them on a read-only store.
         wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
         sync_store = await open_store(db_path, **opts) if wanted else None
-        errors: dict[str, str] = {}
-        engine: Any = None
-        outbox: Any = None
-        if config.sources and sync_store is not None:
-            # The sync engine's modules only when there is something to sync.
-            from reactieveld.outbox import OutboxWorker
-            from reactieveld.sync import SyncEngine, build_connector, process_name
-
-            pairs = []
-            for cfg in config.sources:
-                try:
-                    pairs.append((cfg, build_connector(cfg)))
-                except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
-                    errors[cfg.name] = source_start_error(exc, language)
-            if pairs:
-                # The network sources fetch in a child process: the keys keep this interpreter.
-                engine = SyncEngine(
-                    sync_store,
-                    pairs,
-                    fetch_process=True,
-                    rules=getattr(config, "rules", None),
-                    by=await process_name(sync_store, config, "app"),
-                    defers=True,
-                )
-                # A write-back that will not be done is said when it fails (with why: a
-                # post closed for comments, changed on the site); a retry only in the header.
-                outbox = OutboxWorker(
-                    sync_store,
-                    engine.connectors,
-                    secrets=engine.secrets,
-                    say=("failed", "conflict"),
-                )
+        engine, outbox, errors = await app_sync(config, sync_store, language=language)
         app = ReactieveldApp(
             store,
             reader_opener=open_reader,
