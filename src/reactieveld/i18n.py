@@ -98,6 +98,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dash.key.sideways": ("De tabel opzij scrollen", "Scroll the table sideways"),
     "dash.key.ends": ("Naar het begin / einde", "To the start / end"),
     "key.copy": ("Geselecteerde tekst kopiëren", "Copy the selected text"),
+    "key.close_menu": ("Lijst sluiten", "Close the list"),
+    "key.confirm": ("Bevestigen", "Confirm"),
     "key.settings": ("Instellingen", "Settings"),
     "key.dashboard": ("Dashboard: waarde van de dialoog", "Dashboard: value of the dialogue"),
     "key.export": (

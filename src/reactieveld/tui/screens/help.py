@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -175,11 +176,12 @@ def add_keys(screen: Screen[Any], bindings: Sequence[Binding], *, first: bool = 
         screen.refresh_bindings()
 
 
-def describe_keys(screen: Screen[Any], labels: Mapping[str, str], t: Callable[[str], str]) -> None:
-    """Give the bindings of ``screen`` whose id is in ``labels`` the text ``t(labels[id])``:
-    the footer's labels in the interface language (a class's BINDINGS can only say one)."""
-    for key, bindings in screen._bindings.key_to_bindings.items():
-        screen._bindings.key_to_bindings[key] = [
+def describe_keys(node: DOMNode, labels: Mapping[str, str], t: Callable[[str], str]) -> None:
+    """Give the bindings of ``node`` (a screen, a widget) whose id is in ``labels`` the
+    text ``t(labels[id])``: the footer's labels in the interface language (a class's
+    BINDINGS can only say one)."""
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
             replace(b, description=t(labels[b.id])) if b.id is not None and b.id in labels else b
             for b in bindings
         ]
@@ -243,12 +245,20 @@ class DialogKeys(ScreenHelp):
         from reactieveld.tui.widgets.footer import KeyFooter
 
         screen: Any = self
-        describe_keys(screen, self.key_labels(), self.i18n.t)
-        describe_textual_keys(screen, self.i18n)
+        # The widgets' keys too: a field's own key shows in the footer when it has the
+        # focus (the period's enter), and an open select's read "esc Dismiss menu" in Dutch.
+        for node in (screen, *screen.query("*")):
+            self.describe(node)
         add_help_key(
             screen, self.HELP_NAME, self.i18n, TEXT_HELP_KEYS if self.text_box else HELP_KEYS
         )
         screen.mount(KeyFooter())
+
+    def describe(self, node: DOMNode) -> None:
+        """The keys of ``node`` (the dialog or one of its widgets, also one mounted later)
+        with their labels in the interface language."""
+        describe_keys(node, self.key_labels(), self.i18n.t)
+        describe_textual_keys(node, self.i18n)
 
     def action_help(self) -> None:
         screen: Any = self
@@ -279,15 +289,16 @@ TEXTUAL_KEYS = {
     "app.focus_previous": "key.previous_field",
     "screen.copy_text": "key.copy",
     "copy": "key.copy",  # a text box's own ^c
+    "dismiss": "key.close_menu",  # an open select's escape (its list of choices)
 }
 FOCUS_ACTIONS = ("app.focus_next", "app.focus_previous")
 
 
-def describe_textual_keys(screen: Screen[Any], i18n: I18n) -> None:
-    """Give the keys Textual gives every screen (:data:`TEXTUAL_KEYS`) their text in the
-    interface language."""
-    for key, bindings in screen._bindings.key_to_bindings.items():
-        screen._bindings.key_to_bindings[key] = [
+def describe_textual_keys(node: DOMNode, i18n: I18n) -> None:
+    """Give the keys Textual gives every screen and widget (:data:`TEXTUAL_KEYS`) their
+    text in the interface language."""
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
             replace(b, description=i18n.t(TEXTUAL_KEYS[b.action]))
             if b.action in TEXTUAL_KEYS
             else b

@@ -58,16 +58,17 @@ def field_names(i18n: I18n) -> PeriodNames:
 
 
 class PeriodBox(OrderedInput):
-    """A box of the dialog: ``enter`` applies (its keys in the order typed)."""
+    """A box of the dialog: ``enter`` applies (its keys in the order typed). Shown in the
+    footer: the dialog's own ``enter`` is hidden under the focused field's."""
 
-    BINDINGS = [Binding("enter", "screen.apply", show=False)]
+    BINDINGS = [Binding("enter", "screen.apply", "Apply", id="period.apply")]
 
 
 class PresetSet(RadioSet):
     """The quick choices: ``enter`` takes the one under ``▸`` and applies it (a radio
     set's ``enter`` only chose; ``space`` still does)."""
 
-    BINDINGS = [Binding("enter", "choose", show=False)]
+    BINDINGS = [Binding("enter", "choose", "Apply", id="period.apply")]
 
     def action_choose(self) -> None:
         if self._selected is not None:

@@ -26,6 +26,14 @@ from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 
 
+class OwnWords(Input):
+    """The field for "other"'s own words: ``enter`` confirms, shown in the footer (an
+    input's own ``enter`` is hidden, and hid the way on at 60x20, where the hint that
+    says it is below the dialog's fold)."""
+
+    BINDINGS = [Binding("enter", "submit", "Confirm", id="reason.confirm")]
+
+
 class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
     """Press a reason's key; escape cancels (nothing is decided)."""
 
@@ -51,7 +59,7 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
             self.show_keys(keys[0], keys_shown(keys), i18n.t("key.reason"))  # "1-8 Reason"
 
     def key_labels(self) -> Mapping[str, str]:
-        return {"reason.cancel": "key.cancel"}
+        return {"reason.cancel": "key.cancel", "reason.confirm": "key.confirm"}
 
     def compose(self) -> ComposeResult:
         t, lang = self.i18n.t, self.i18n.language
@@ -84,11 +92,12 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
             return
         self.typing = reason
         # Mounted only now: an input there from the start would take the reason's key.
-        field = Input(
+        field = OwnWords(
             placeholder=self.i18n.t("reasons.other_prompt"),
             max_length=OTHER_MAX,
             id="reason-other",
         )
+        self.describe(field)
         self.query_one("#reason-dialog").mount(field, before="#reason-hint")
         field.focus()
         hint = self.query_one("#reason-hint", Static)

@@ -1,0 +1,213 @@
+"""Every dialog whole at the smallest sizes (60x20, the README's promise, and
+80x24), in both languages, read as plain characters (NO_COLOR): its title, its choices'
+state marks, and on the last line its help key and the keys that confirm and cancel.
+
+At 60x20 the period dialog's and the reason dialog's "other" footers said only
+"f1 Help esc Cancel": enter (which applies, which confirms the typed reason) was hidden
+under the focused field's own enter, and the hints that said it were below the dialogs'
+fold; the filter dialog's blank lines (its labels' margins outranked the small screens'
+rule) put its last line out of sight; an open select of 20 questions ran over the
+footer, and its key read "esc Dismiss menu" in Dutch. With long values: a 300-character
+source, a codebook of 20 questions, a long reason pasted. One app per language and
+size, each dialog opened by its keys in turn (about 5 s a case); a failure names every
+dialog that lacks something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from helpers.app import app_with, screen_text, settled
+from helpers.data import fill_store, sample_responses
+from textual import events
+
+from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook
+from reactieveld.i18n import I18n
+from reactieveld.model import TagKind
+from reactieveld.reasons import ReasonsConfig
+from reactieveld.tui.screens.triage import TriageScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+#: A source name of 300 characters, first in the queue (its responses are the newest).
+LONG_SOURCE = "bron-" + "lang" * 73 + "end"
+#: A codebook of 20 questions, each label longer than a 60-column line.
+TWENTY = Codebook(
+    "twenty",
+    tuple(
+        Code(TagKind.QUESTION, f"q{i}", "1234567890!@#$%^&*()"[i], {"nl": f"Vraag {i} " * 9})
+        for i in range(20)
+    ),
+    DEFAULT_CODEBOOK.roles,
+)
+LONG_REASON = "de reactie noemt " * 8
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A dialog or screen as a user reaches it and relies on it."""
+
+    #: The keys that open it from the queue, and those that go back to the queue.
+    keys: tuple[str, ...]
+    back: tuple[str, ...]
+    #: The i18n key of its title (formatted with the current response's author and
+    #: "what": the trash's name).
+    title: str
+    #: The footer's items in order, as (key, i18n key of the label); the first is help.
+    footer: tuple[tuple[str, str], ...]
+    #: The state marks (and other characters) it shows.
+    marks: tuple[str, ...] = ()
+    #: Text pasted into it once open.
+    paste: str = ""
+
+
+HELP1, HELPQ = ("f1", "key.help"), ("?", "key.help")
+CANCEL = ("esc", "key.cancel")
+DIALOGS: dict[str, Dialog] = {
+    "reply": Dialog(
+        ("r",),
+        ("escape",),
+        "reply.title",
+        (HELP1, ("^s", "key.send"), ("esc", "key.keep_or_discard")),
+    ),
+    "note": Dialog(
+        ("n",),
+        ("escape",),
+        "note.title",
+        (HELP1, ("^s", "key.save"), ("esc", "key.keep_or_discard")),
+    ),
+    "draft": Dialog(
+        ("r", "x", "escape"),
+        ("d",),
+        "draft.title",
+        (HELPQ, ("⏎", "key.keep_draft"), ("d", "draft.discard"), ("esc", "draft.edit")),
+    ),
+    "reason": Dialog(
+        ("d",),
+        ("escape",),
+        "reasons.title.one",
+        (HELPQ, ("1-8", "key.reason"), CANCEL),
+        ("[1]", "[8]"),
+    ),
+    "reason other": Dialog(
+        ("d", "8"),
+        ("escape",),
+        "reasons.title.one",
+        (HELP1, ("⏎", "key.confirm"), CANCEL),
+        ("[1]", "[8]", LONG_REASON[:30]),
+        paste=LONG_REASON,
+    ),
+    "filters": Dialog(
+        ("f",), ("escape",), "filter.title", (HELP1, ("^s", "filter.apply"), CANCEL), ("[ ]",)
+    ),
+    "filters' question list": Dialog(
+        ("f", "tab", "tab", "enter"),
+        ("escape", "escape"),
+        "filter.title",
+        (HELP1, ("esc", "key.close_menu")),
+        ("Vraag 0",),
+    ),
+    "export": Dialog(
+        ("E",),
+        ("escape",),
+        "export.title",
+        (HELP1, ("^s", "export.go"), CANCEL),
+        ("(•)", "( )", "[ ]"),
+    ),
+    "role": Dialog(
+        ("w",),
+        ("escape",),
+        "role.title",
+        (HELPQ, ("b/r/c/a/k/m/o/g", "key.pick_role"), ("⌫", "key.no_role"), CANCEL),
+        ("( )",),
+    ),
+    "settings": Dialog(
+        ("f2",),
+        ("escape",),
+        "settings.title",
+        (HELPQ, ("n/e", "settings.language"), CANCEL),
+        ("(•)", "( )"),
+    ),
+    "period": Dialog(
+        ("D", "p"),
+        ("escape", "escape"),
+        "period.title",
+        (HELP1, ("⏎", "period.apply"), CANCEL),
+        ("(•)", "( )"),
+    ),
+    # Last: it leaves a draft behind.
+    "quit": Dialog(
+        ("r", "x", "escape", "enter", "q"),
+        ("escape",),
+        "quit.title.one",
+        (HELPQ, ("⏎", "key.quit_anyway"), ("esc", "key.back")),
+    ),
+}
+
+
+def lacking(
+    app: Any, dialog: Dialog, t: Any, values: dict[str, str], size: tuple[int, int]
+) -> list[str]:
+    """What of ``dialog`` is not on the screen as it should be (nothing: it is whole)."""
+    lines = screen_text(app)
+    above = "\n".join(lines[:-1])
+    footer = lines[-1]
+    wrong = []
+    title = t(dialog.title, **values)
+    if not any(title in line for line in lines[:-1]):
+        wrong.append(f"title {title!r}")
+    wrong += [f"mark {mark!r}" for mark in dialog.marks if mark not in above]
+    help_key, help_label = dialog.footer[0]
+    if not footer.startswith(f"{help_key} {t(help_label)}"):
+        wrong.append(f"help key first in {footer!r}")
+    at = 0
+    for key, label in dialog.footer:
+        found = footer.find(f"{key} {t(label)}", at)
+        if found < at:
+            wrong.append(f"{key} {t(label)!r} in {footer!r}")
+        at = max(at, found)
+    box = app.screen.query_one(".dialog")
+    if box.region.bottom > size[1] - 1 or box.region.right > size[0]:
+        wrong.append(f"the box {box.region} beyond the screen")
+    if box.max_scroll_y:  # all of it in sight: nothing to scroll to
+        wrong.append(f"{box.max_scroll_y} lines out of sight")
+    return wrong
+
+
+async def long_store(tui_store: Any) -> Any:
+    """The sample memory and three newer responses of a source named in 300 characters."""
+    responses, threads = sample_responses(LONG_SOURCE, count=3, start=30)
+    await fill_store(tui_store, LONG_SOURCE, responses, threads)
+    return tui_store
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_every_dialog_shows_its_title_marks_and_keys(
+    tui_store: Any, language: str, size: tuple[int, int]
+) -> None:
+    """Each dialog opened by its keys shows its title, its marks and, on the last line,
+    help first and its keys to confirm and cancel; its box lies on the screen."""
+    store = await long_store(tui_store)
+    t = I18n(language).t
+    app = app_with(store, language, None, reasons=ReasonsConfig(), codebook=TWENTY)
+    wrong: dict[str, list[str]] = {}
+    async with app.run_test(size=size) as pilot:
+        await app.screen.queue.loaded.wait()
+        await settled(pilot)
+        response = app.screen.queue.current.response
+        values = {"author": response.author_name, "what": t("key.trash")}
+        for name, dialog in DIALOGS.items():
+            await pilot.press(*dialog.keys)
+            if dialog.paste:
+                app.focused.post_message(events.Paste(dialog.paste))
+            await settled(pilot)
+            found = lacking(app, dialog, t, values, size)
+            if found:
+                wrong[name] = found
+            await pilot.press(*dialog.back)
+            await settled(pilot)
+            assert isinstance(app.screen, TriageScreen), (name, app.screen)
+    assert not wrong, wrong
