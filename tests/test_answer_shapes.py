@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,12 +43,15 @@ from hypothesis import strategies as st
 from wpreal import served_fakewp
 
 from reactieveld.config import load_config
+from reactieveld.failures import error_in_language
+from reactieveld.i18n import text
 from reactieveld.model import RemoteStatus
-from reactieveld.outbox import OutboxWorker
+from reactieveld.outbox import UNSURE, OutboxWorker
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
 
 SAID = "the platform's answer has a form reactieveld cannot read ("
+WP_REPLIES = "/wp-json/wp/v2/comments"
 
 
 def nested(depth: int) -> Any:
@@ -155,6 +159,20 @@ def wordpress():
             return status, data, headers
 
         wp.handle = handle
+        #: (status, body) a reply's POST is answered with, after the fake made the reply.
+        wp.reply_answer = None
+        wp.reply_posts = 0
+        plain = wp.handle
+
+        def answering(method: str, path: str, q: Any, body: Any, auth: Any) -> Any:
+            got = plain(method, path, q, body, auth)
+            if method == "POST" and path.rstrip("/") == WP_REPLIES:
+                wp.reply_posts += 1
+                if wp.reply_answer is not None:
+                    return (*wp.reply_answer, {})
+            return got
+
+        wp.handle = answering
         wp.source = (wp_block("blog", wp.base, "TEST_SHAPES_WP_PW"), {"TEST_SHAPES_WP_PW": "wp-pw"})
         yield wp
 
@@ -539,3 +557,125 @@ def test_a_review_decision_performed_before_an_error_is_done(discourse, healthy_
     )
     assert discourse.reviewables[rid]["status"] == 1  # approved, once
     assert seen.items["forum"].state.value == "done", seen.items["forum"]
+
+
+# -- a reply made, answered with a success that names no comment -----------------------
+
+#: Values in the place of the new comment's id that name none.
+NO_ID = st.sampled_from([None, "", "0", 0, -3, True, 1.5, "12a", "x", [], {}, [7]])
+#: A success to a reply's POST that names no new comment, per connector: an id that is
+#: none, the id left out, a body of another shape. (Not Decidim's ``addComment: null``:
+#: its resolver's answer to a form it refuses, comments closed; test_decidim holds it.)
+NO_ID_ANSWERS = {
+    "wordpress": st.one_of(
+        NO_ID.map(lambda v: {"id": v, "status": "approved"}),
+        st.sampled_from([{}, {"status": "approved"}, [], None, "ok", 7]),
+    ),
+    "discourse": st.one_of(
+        NO_ID.map(lambda v: {"id": v, "topic_id": 1}),
+        st.sampled_from([{}, {"action": "create_post"}, [], None, "ok", 7]),
+    ),
+    "decidim": st.one_of(
+        NO_ID.map(lambda v: {"data": {"commentable": {"addComment": {"id": v}}}}),
+        st.sampled_from(
+            [
+                {"data": {"commentable": {"addComment": {}}}},
+                {"data": {"commentable": {"addComment": []}}},
+                {"data": {"commentable": {}}},
+                {"data": {"commentable": None}},
+                {"data": {}},
+                [],
+            ]
+        ),
+    ),
+}
+REPLY_WORDS = (f"Dank voor uw reactie ({n})." for n in itertools.count(1))
+
+
+@pytest.mark.parametrize("platform", sorted(NO_ID_ANSWERS))
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_reply_made_but_answered_without_its_id_is_not_sent_twice(request, platform, data):
+    """The platform makes the reply and answers with a success that names no comment:
+    the row is not refused (the moderator would send it again) nor sent again before a
+    sync round has looked; it says, in the reader's language, that the platform may
+    have it; the next round finds the platform's copy and the row is done. One POST."""
+    answer = data.draw(NO_ID_ANSWERS[platform], label="answer")
+    fake = request.getfixturevalue(platform)
+    name = source_name(fake.source[0])
+    words = next(REPLY_WORDS)
+    tmp = scratch("rv-noid-")
+    cfg = tmp / "reactieveld.toml"
+    cfg.write_text(fake.source[0] + "fetch_process = false\n", encoding="utf-8")
+
+    def replying(r: Request) -> bool:
+        if r.method != "POST" or r.path != REPLY_PATH[platform]:
+            return False
+        return platform != "decidim" or "AddComment" in str(r.json().get("operationName"))
+
+    def posts() -> int:
+        if platform == "wordpress":
+            return int(fake.reply_posts)
+        return sum(1 for r in fake.requests if replying(r))
+
+    async def run() -> tuple[list[str], list[Any]]:
+        store = await SqliteStore.open(tmp / "m.db")
+        engine = SyncEngine.from_config(load_config(cfg), store)
+        outcomes: list[str] = []
+        try:
+            assert (await engine.sync_source(name)).ok
+            if platform == "wordpress":  # a resident's comment on a post open for comments
+                ext = next(
+                    c["id"]
+                    for c in fake.comments.values()
+                    if c["post"] != len(fake.posts) and c["author"] == 0
+                )
+                row = await store.get_by_external(name, str(ext))
+                assert row is not None
+                rid = row.response.id
+            else:
+                with sqlite3.connect(tmp / "m.db") as con:
+                    [(rid,)] = con.execute(  # not a post held for approval: no reply to it
+                        "SELECT r.id FROM responses r JOIN sources s ON s.id = r.source_id "
+                        "WHERE s.name = ? AND r.external_id NOT LIKE 'queued-%' "
+                        "ORDER BY r.id LIMIT 1",
+                        (name,),
+                    )
+            await store.reply(rid, words, actor="t")
+            worker = OutboxWorker(store, engine.connectors, base_delay=0.0)
+            if platform == "wordpress":
+                fake.reply_answer = (201, answer)
+            else:
+                fake.only = replying
+                fake.fault, fake.acts = Reply(200, answer, JSON_TYPE), True
+            [item] = await store.outbox_due()
+            outcomes.append(await worker.apply_one(item))
+            fake.reply_answer = fake.fault = fake.only = None
+            fake.acts = False
+            [item] = await store.outbox_items()
+            told = [item.last_error or ""]
+            outcomes.append(await worker.apply_one(item))  # at once: no round between
+            assert (await engine.sync_source(name)).ok
+            items = await store.outbox_items()
+            return outcomes + told, items
+        finally:
+            fake.reply_answer = fake.fault = fake.only = None
+            fake.acts = False
+            await engine.aclose()
+            await store.close()
+
+    before = posts()
+    with pytest.MonkeyPatch.context() as mp:
+        for var, value in fake.source[1].items():
+            mp.setenv(var, value)
+        no_waiting(mp)
+        (first, second, told), items = asyncio.run(run())
+    assert (first, second) == ("retry", "waiting"), told
+    assert told.startswith(f"{name}: ") and told.endswith(UNSURE), told
+    said = error_in_language(told, "nl")
+    assert said.endswith(text("conn.reply_unsure", "nl", error="")), said
+    assert posts() - before == 1
+    [item] = items
+    assert item.state.value == "done", item

@@ -1,7 +1,8 @@
 """An answer too large to hold, from a real server on 127.0.0.1: a body larger than the
-cap, a Content-Length of 10 GB, a chunked body without end. The source's round ends with
-one line naming it and the cap (recorded as its error, retried later); the healthy
-source in the same run syncs. The cap (``http.MAX_BODY``, 32 MB) is lowered here so that
+cap, a Content-Length of 10 GB, a chunked body without end, and that body on a redirect
+within the source's origin (one the client follows). The source's round ends with one
+line naming it and the cap (recorded as its error, retried later); the healthy source in
+the same run syncs. The cap (``http.MAX_BODY``, 32 MB) is lowered here so that
 no test sends megabytes."""
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ class Endless(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server's name
         kind = self.server.kind  # type: ignore[attr-defined]
-        self.send_response(200)
+        if kind.startswith("redirect_"):
+            # Sent on within the origin (followed), the redirect's own body without end.
+            kind = kind.removeprefix("redirect_")
+            self.send_response(302)
+            self.send_header("Location", "/moved" + self.path)
+        else:
+            self.send_response(200)
         self.send_header("Content-Type", "application/json")
         if kind == "large":
             body = b"[" + b" " * (CAP * 3) + b"]"
@@ -67,7 +74,9 @@ def endless(kind: str) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.mark.parametrize("kind", ["large", "ten_gb", "chunked_without_end"])
+@pytest.mark.parametrize(
+    "kind", ["large", "ten_gb", "chunked_without_end", "redirect_chunked_without_end"]
+)
 def test_an_answer_larger_than_the_cap_is_one_line(healthy_site, monkeypatch, kind) -> None:
     monkeypatch.setattr(http, "MAX_BODY", CAP)
     with endless(kind) as url:

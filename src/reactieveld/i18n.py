@@ -2263,6 +2263,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "de server verbrak de verbinding midden in het antwoord",
         "the server closed the connection mid-answer",
     ),
+    # a reply answered with a success that names no new comment (base.ReplyUnconfirmed)
+    "conn.reply_no_id": (
+        "het platform antwoordde met succes, maar noemt geen nieuwe reactie",
+        "the platform answered with a success that names no new comment",
+    ),
     # a reply's error when the platform may have taken it all the same (outbox.UNSURE)
     "conn.reply_unsure": (
         "{error} (het platform heeft haar misschien toch: de volgende synchronisatie laat het"

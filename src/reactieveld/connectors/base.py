@@ -98,6 +98,28 @@ class UnreadableAnswer(ConnectorError):
         super().__init__(source, stored("conn.unreadable", error=detail), retryable=True)
 
 
+def new_comment_id(value: Any) -> str | None:
+    """The id of the comment a reply made, as a platform's answer names it: a whole
+    number above 0 (not a truth value) or text of digits; None for anything else (a
+    null, an empty text, a list, a fraction), which names no comment."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    if isinstance(value, str) and value.isascii() and value.isdigit() and value.strip("0"):
+        return value
+    return None
+
+
+class ReplyUnconfirmed(ConnectorError):
+    """A reply's POST answered with a success that names no comment made (no id, an id
+    of another kind, a body of another shape): the platform may have taken the reply.
+    Retryable, with no HTTP status: the outbox marks it :data:`~reactieveld.outbox.UNSURE`
+    and waits for a sync round (which finds the platform's copy, if any) before it sends
+    the reply again; refusing it would have the moderator send it a second time."""
+
+    def __init__(self, source: str, where: str) -> None:
+        super().__init__(source, error_at(where, stored("conn.reply_no_id")), retryable=True)
+
+
 # The fields of what a connector hands the store that must be text (or None, the second).
 _TEXT = {
     "response": (

@@ -50,7 +50,9 @@ from reactieveld.connectors.base import (
     ApplyResult,
     ConnectorError,
     PageGuard,
+    ReplyUnconfirmed,
     error_at,
+    new_comment_id,
     utc_time,
 )
 from reactieveld.connectors.htmltext import html_to_text, plain_text
@@ -560,11 +562,19 @@ class DecidimConnector:
             },
             mutation=True,
         )
-        added = ((data.get("commentable") or {}).get("addComment")) or None
-        if not added or not added.get("id"):
-            raise ConnectorError(
-                self.name,
-                stored("conn.dd.reply_refused"),
-                retryable=False,
-            )
-        return ApplyResult(remote_status=RemoteStatus.APPROVED, external_id=str(added["id"]))
+        commentable = data.get("commentable")
+        if isinstance(commentable, Mapping) and "addComment" in commentable:
+            added = commentable["addComment"]
+            if added is None:
+                # Decidim's answer to a form it found invalid (comments closed, a body it
+                # refuses): its resolver returns the comment only when it was made.
+                raise ConnectorError(
+                    self.name,
+                    stored("conn.dd.reply_refused"),
+                    retryable=False,
+                )
+            made = new_comment_id(added.get("id")) if isinstance(added, Mapping) else None
+            if made is not None:
+                return ApplyResult(remote_status=RemoteStatus.APPROVED, external_id=made)
+        # Any other shape names no comment, nor a refusal: it may have been made.
+        raise ReplyUnconfirmed(self.name, "GraphQL ReactieveldAddComment")

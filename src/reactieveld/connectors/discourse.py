@@ -51,7 +51,9 @@ from reactieveld.connectors.base import (
     ApplyResult,
     ConnectorError,
     PageGuard,
+    ReplyUnconfirmed,
     error_at,
+    new_comment_id,
     utc_time,
 )
 from reactieveld.connectors.htmltext import html_to_text, plain_text
@@ -678,12 +680,11 @@ class DiscourseConnector:
         if post_number and post_number > 1:
             body["reply_to_post_number"] = post_number
         resp = await request_json(self.client, "POST", "/posts.json", json_body=body)
-        data = resp.data or {}
+        data = resp.data if isinstance(resp.data, Mapping) else {}
         if data.get("action") == "enqueued":
             # The forum queued our reply for approval (e.g. a new API user's trust level).
             return ApplyResult(remote_status=RemoteStatus.HOLD)
-        new_id = data.get("id")
-        return ApplyResult(
-            remote_status=RemoteStatus.APPROVED,
-            external_id=str(new_id) if new_id is not None else None,
-        )
+        made = new_comment_id(data.get("id"))
+        if made is None:
+            raise ReplyUnconfirmed(self.name, f"POST {resp.url}")
+        return ApplyResult(remote_status=RemoteStatus.APPROVED, external_id=made)

@@ -163,7 +163,10 @@ def make_client(
         "headers": hdrs,
         "timeout": timeout if timeout is not None else DEFAULT_TIMEOUT,
         "follow_redirects": follow_redirects,
-        "event_hooks": {"response": [_same_origin_only(source_name)]},
+        "event_hooks": {
+            "response": [_same_origin_only(source_name)]
+            + ([_redirect_body_capped(source_name)] if follow_redirects else [])
+        },
     }
     if base_url:
         kwargs["base_url"] = base_url
@@ -469,6 +472,43 @@ def _same_origin_only(source: str) -> Callable[[httpx.Response], Awaitable[None]
             url=redact_url(request.url),
             status=status,
         )
+
+    return hook
+
+
+def _redirect_body_capped(source: str) -> Callable[[httpx.Response], Awaitable[None]]:
+    """The response hook (after :func:`_same_origin_only`) that reads the body of a
+    redirect the client is about to follow, no more than :data:`MAX_BODY` bytes of it as
+    they came (not decompressed: nobody needs the words), and leaves httpx an empty one.
+    httpx reads that body itself before it follows, whole and decompressed, past the cap
+    of :func:`_receive`: a 302 with an endless body held the round for ever. Read to its
+    end, the connection goes back to the pool; a larger one ends the request as
+    :func:`_receive` ends it."""
+
+    async def hook(response: httpx.Response) -> None:
+        if not response.has_redirect_location:
+            return
+        request = response.request
+        where = f"{request.method} {redact_url(request.url)}"
+
+        def hide(text: str) -> str:
+            return scrub(text, *request_secrets(request))
+
+        stream = response.stream
+        if not isinstance(stream, httpx.AsyncByteStream):
+            return  # an async client's answers are async streams
+        try:
+            size = response.headers.get("Content-Length", "")
+            if size.isdigit() and int(size) > MAX_BODY:
+                raise _too_big(source, request, where, hide)
+            got = 0
+            async for chunk in stream:
+                got += len(chunk)
+                if got > MAX_BODY:
+                    raise _too_big(source, request, where, hide)
+        finally:
+            await stream.aclose()
+        response.stream = httpx.ByteStream(b"")
 
     return hook
 

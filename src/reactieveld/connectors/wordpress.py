@@ -70,7 +70,9 @@ from reactieveld.connectors.base import (
     ApplyResult,
     ConnectorError,
     PageGuard,
+    ReplyUnconfirmed,
     error_at,
+    new_comment_id,
     utc_time,
 )
 from reactieveld.connectors.htmltext import html_to_text
@@ -753,9 +755,11 @@ class WordPressConnector:
                 return ApplyResult()
             raise
         data = r.data if isinstance(r.data, Mapping) else {}
-        new_id = str(data["id"]) if "id" in data else None
+        made = new_comment_id(data.get("id"))
+        if made is None:
+            raise ReplyUnconfirmed(self.name, f"POST {r.url}")
         status = wp_status(data.get("status")) if data.get("status") else None
-        return ApplyResult(remote_status=status, external_id=new_id)
+        return ApplyResult(remote_status=status, external_id=made)
 
 
 async def _cancel_all(tasks: deque[tuple[int, int, asyncio.Task[Any]]]) -> None:
