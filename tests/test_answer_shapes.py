@@ -670,7 +670,7 @@ def test_a_reply_made_but_answered_without_its_id_is_not_sent_twice(request, pla
     with pytest.MonkeyPatch.context() as mp:
         for var, value in fake.source[1].items():
             mp.setenv(var, value)
-        no_waiting(mp)
+        no_retry_waits(mp)
         (first, second, told), items = asyncio.run(run())
     assert (first, second) == ("retry", "waiting"), told
     assert told.startswith(f"{name}: ") and told.endswith(UNSURE), told
