@@ -30,6 +30,7 @@ from helpers.figures import (
     response,
     response_ids,
 )
+from helpers.store import vm_steps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -469,8 +470,6 @@ def test_an_answer_in_the_same_second_counts_when_stored_after(tmp_path):
 async def _steps_of_figures(path: Path, size: int) -> int:
     """SQLite's virtual-machine steps (in thousands) for every figure of a memory whose one
     thread holds ``size`` citizens' responses and no answer: the rows the queries read."""
-    import sqlite3
-
     from reactieveld.read.figures import NOT_COUNTED
     from reactieveld.store.figures import dialogue_figures
     from reactieveld.store.values import FigureQuery
@@ -480,20 +479,8 @@ async def _steps_of_figures(path: Path, size: int) -> int:
         await fill(store, [response(f"c{i}", "blog", "t1", T + i * H / 60) for i in range(size)])
     finally:
         await store.close()
-    steps = 0
-
-    def step() -> int:
-        nonlocal steps
-        steps += 1
-        return 0
-
-    db = sqlite3.connect(path)
-    try:
-        db.set_progress_handler(step, 1000)
-        query = FigureQuery(PERIOD.start, PERIOD.end, not_counted=NOT_COUNTED)
-        figures = dialogue_figures(db, query)
-    finally:
-        db.close()
+    query = FigureQuery(PERIOD.start, PERIOD.end, not_counted=NOT_COUNTED)
+    steps, figures = vm_steps(path, lambda db: dialogue_figures(db, query))
     assert (figures.citizen, figures.answered) == (size, 0)
     return steps
 
