@@ -378,3 +378,25 @@ def test_a_page_s_names_read_its_threads_once(tmp_path):
     large, names_large = _steps_of_a_page_s_names(tmp_path / "l.db", 1200)
     assert (names_small, names_large) == (500 * 600, 500 * 1200)
     assert large < 2.6 * small, (small, large)
+
+
+def test_the_rules_are_tried_only_where_a_known_name_can_begin(monkeypatch):
+    """An export's text is mostly words no name begins with: the scan tried its three rules
+    on every word (1.5 ms a response, 4 minutes for an export of 184,000). Only the words
+    a known name (or a possessive of one) begins with are tried now; what is replaced is
+    the same (the corpus tests above)."""
+    from reactieveld.reports import redact
+
+    tried: list[str] = []
+    surname = redact._Scan._surname
+
+    def counted(self, i, floor):  # type: ignore[no-untyped-def]
+        tried.append(self.words[i])
+        return surname(self, i, floor)
+
+    monkeypatch.setattr(redact._Scan, "_surname", counted)
+    ordinary = " ".join(["het", "plein", "wordt", "groen", "en", "wij", "blij"] * 30)
+    text = f"{ordinary} Volgens Jansens buurman en Anna Jansen, de Vries en mevr. Bos: {ordinary}."
+    out = Redactor(names=("Anna Jansen", "Piet de Vries", "Karel Bos")).text(text)
+    assert "Jansen" not in out and "Vries" not in out and "Bos" not in out
+    assert set(tried) <= {"jansens", "anna", "jansen", "de", "vries", "bos"}, set(tried)
