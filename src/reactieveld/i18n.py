@@ -1408,6 +1408,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search.filter.until": ("tot", "until"),
     "search.problem": ("Niet begrepen: {what}", "Not understood: {what}"),
     "search.history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
+    "search.history_newest": (
+        "Eerdere reacties van {author}: de nieuwste {shown} van {n}",
+        "Earlier responses by {author}: the newest {shown} of {n}",
+    ),
     "search.history_loading": (
         "Eerdere reacties van {author}…",
         "Earlier responses by {author}…",
