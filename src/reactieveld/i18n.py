@@ -838,6 +838,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.apply": ("Toepassen", "Apply"),
     "filter.clear": ("Wissen", "Clear"),
     "thread.title": ("Draad: {title}", "Thread: {title}"),
+    "thread.title_newest": (
+        "Draad: {title} (de nieuwste {shown} van {n})",
+        "Thread: {title} (the newest {shown} of {n})",
+    ),
     "thread.untitled": ("(zonder titel)", "(untitled)"),
     # The thread tree's node of the response the thread was opened from.
     "thread.current": ("(geopend)", "(opened)"),
