@@ -13,6 +13,15 @@ from reactieveld.tui.screens.search import AuthorHistoryScreen
 SIZE = (120, 36)
 
 
+async def open_history(app, pilot) -> AuthorHistoryScreen:  # type: ignore[no-untyped-def]
+    """``h`` on the triage screen: the author's history, loaded."""
+    await press(pilot, "h")
+    history = app.screen
+    assert isinstance(history, AuthorHistoryScreen)
+    await history.loaded.wait()
+    return history
+
+
 async def test_h_lists_the_authors_responses_with_tags_and_enter_jumps(tui_store, make_app):
     # c29, c24, c19, ... are by the same author (same e-mail address: the same author key).
     c24 = await tui_store.get_by_external("blog", "c24")
@@ -89,10 +98,7 @@ async def test_h_finds_authors_without_an_address_by_name_within_the_source(
         app = make_app(store, language="nl")
         async with app.run_test(size=SIZE) as pilot:
             await ready(app, pilot)
-            await press(pilot, "h")
-            history = app.screen
-            assert isinstance(history, AuthorHistoryScreen)
-            await history.loaded.wait()
+            history = await open_history(app, pilot)
             assert [r.response.external_id for r in history.rows] == ["c4"]
             assert "Eerdere reacties van Eva Smit: 1" == str(
                 history.query_one("#history-title").render()
@@ -121,3 +127,22 @@ async def test_help_and_palette_list_every_key_including_the_app_keys(tui_store,
             assert help_keys[label] == keys, label
             assert palette[label] == keys, label
         assert help_keys["Commands"] == "^p"
+
+
+async def test_a_full_history_says_it_is_the_newest_part(tui_store, make_app, monkeypatch):
+    """An author of 216 other responses: the list holds the newest 200 and its title
+    said "Earlier responses by ...: 200" (the response's own pane said 216). A full list
+    says which part of how many it is."""
+    from reactieveld.tui.screens import search
+
+    monkeypatch.setattr(search, "HISTORY_LIMIT", 3)  # Eva Smit: 5 others (the test above)
+    for language, title in (
+        ("en", "Earlier responses by Eva Smit: the newest 3 of 5"),
+        ("nl", "Eerdere reacties van Eva Smit: de nieuwste 3 van 5"),
+    ):
+        app = make_app(tui_store, language=language)
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(app, pilot)
+            history = await open_history(app, pilot)
+            assert [r.response.external_id for r in history.rows] == ["c24", "c19", "c14"]
+            assert str(history.query_one("#history-title").render()) == title

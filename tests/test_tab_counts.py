@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, number
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.messages import StoreChanged
@@ -305,7 +305,7 @@ def test_no_tab_is_cut_at_the_line_s_end(language, extra, counts, width, pick):
     line = tabs.render_content(width).plain
     whole: dict[str, str] = {}  # a tab as drawn (long or short, current or not): its name
     for name in tabs.names:
-        count = f"{tabs.counts[name]:,}".replace(",", ".")
+        count = number(tabs.counts[name], language)
         for key in ("queue.short.", "queue."):
             label = f"{i18n.t(key + name)} {count}"
             whole |= {label: name, f" {label} ": name, f"[{label}]": name}
@@ -323,3 +323,21 @@ def test_no_tab_is_cut_at_the_line_s_end(language, extra, counts, width, pick):
     current = next(p for p in pieces if p.startswith("["))
     if cell_len(f"‹│{current}│›") <= width:
         assert cell_len(line) <= width
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    language=st.sampled_from(["nl", "en"]),
+    counts=st.lists(st.integers(min_value=0, max_value=2_000_000), min_size=6, max_size=6),
+)
+def test_a_tab_s_count_is_grouped_as_its_language_writes_it(language, counts):
+    """The tabs grouped thousands the Dutch way in English too ("New 140.000" on a
+    200,000-response memory, where search said "10,000"): each count is written as the
+    interface language writes numbers."""
+    tabs = QueueTabs(i18n=I18n(language))
+    names = ["new", "hold", "approved", "spam", "trash", "all"]
+    tabs.counts = dict(zip(names, counts, strict=True))
+    text = tabs.render_content(400).plain
+    for name, n in tabs.counts.items():
+        label = I18n(language).t("queue." + name)
+        assert f"{label} {number(n, language)}" in text, (label, n, text)

@@ -297,6 +297,33 @@ async def test_enter_shows_the_thread_tree_and_escape_returns(tui_store, make_ap
         assert app.screen is screen
 
 
+async def test_a_thread_longer_than_the_tree_says_it_shows_the_newest(
+    tui_store, make_app, monkeypatch
+):
+    """A thread of 3,600 responses showed its newest 2,000 as if they were all of it:
+    the title says which part of how many the tree holds (and nothing when it is all)."""
+    from reactieveld.tui.screens import thread as thread_screen
+
+    row = (await tui_store.queue(QueueFilter(), limit=1))[0]
+    key = ("blog", row.response.thread_external_id)
+    size = await tui_store.count(QueueFilter(thread=key))
+    assert size > 3
+    for limit, language, title in (
+        (3, "en", f"Thread: {row.thread_title} (the newest 3 of {size})"),
+        (3, "nl", f"Draad: {row.thread_title} (de nieuwste 3 van {size})"),
+        (size, "en", f"Thread: {row.thread_title}"),
+    ):
+        monkeypatch.setattr(thread_screen, "MAX_THREAD_ROWS", limit)
+        app = make_app(tui_store, language=language)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            assert screen.queue.current.response.id == row.response.id
+            await press(pilot, "enter")
+            assert isinstance(app.screen, ThreadScreen) and app.screen.loaded
+            shown = str(app.screen.query_one("#thread-title").render())
+            assert shown == title, (limit, language)
+
+
 async def test_help_lists_every_binding(tui_store, make_app):
     app = make_app(tui_store, language="en")
     async with app.run_test(size=SIZE) as pilot:

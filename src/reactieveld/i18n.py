@@ -840,6 +840,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.apply": ("Toepassen", "Apply"),
     "filter.clear": ("Wissen", "Clear"),
     "thread.title": ("Draad: {title}", "Thread: {title}"),
+    "thread.title_newest": (
+        "Draad: {title} (de nieuwste {shown} van {n})",
+        "Thread: {title} (the newest {shown} of {n})",
+    ),
     "thread.untitled": ("(zonder titel)", "(untitled)"),
     # The thread tree's node of the response the thread was opened from.
     "thread.current": ("(geopend)", "(opened)"),
@@ -1410,6 +1414,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search.filter.until": ("tot", "until"),
     "search.problem": ("Niet begrepen: {what}", "Not understood: {what}"),
     "search.history": ("Eerdere reacties van {author}: {n}", "Earlier responses by {author}: {n}"),
+    "search.history_newest": (
+        "Eerdere reacties van {author}: de nieuwste {shown} van {n}",
+        "Earlier responses by {author}: the newest {shown} of {n}",
+    ),
     "search.history_loading": (
         "Eerdere reacties van {author}…",
         "Earlier responses by {author}…",

@@ -126,3 +126,25 @@ def rerun_migration(db, number: int) -> None:
     for statement in _split_sql(sql_text):
         db.execute(statement)
     db.execute("COMMIT")
+
+
+def vm_steps(path: Any, read: Callable[[Any], Any]) -> tuple[int, Any]:
+    """``read(db)`` on a fresh SQLite connection to ``path``: the thousands of SQLite
+    virtual-machine steps it took (the rows its queries read, as a count that does not
+    depend on the machine's speed) and what it returned."""
+    import sqlite3
+
+    steps = 0
+
+    def step() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    db = sqlite3.connect(path)
+    try:
+        db.set_progress_handler(step, 1000)
+        out = read(db)
+    finally:
+        db.close()
+    return steps, out

@@ -430,6 +430,9 @@ class NameIndex:
         for table in (self.full, self.surnames):
             for first, by_length in table.items():
                 table[first] = dict(sorted(by_length.items(), reverse=True))
+        #: Every folded word a known name can begin at: a scan passes any other word (and
+        #: its stem without a possessive s) by without trying the rules on it.
+        self.starts = frozenset(self.full) | frozenset(self.surnames) | frozenset(self.firsts)
 
     def _add(self, name: str) -> None:
         words = [w for w in (w.strip("'\u2019.-") for w in _name_words(name)) if w]
@@ -659,7 +662,14 @@ class _Scan:
     def run(self) -> str:
         out: list[str] = []
         pos, i, floor = 0, 0, 0
+        starts = self.index.starts
         while i < len(self.words):
+            word = self.words[i]
+            # Most words begin no name: the rules cost 1.5 ms a response of an export
+            # when tried on each (4 minutes for 184,000 responses).
+            if word not in starts and not (word.endswith("s") and word[:-1] in starts):
+                i += 1
+                continue
             hit = self._full(i) or self._surname(i, floor) or self._first(i)
             if hit is None:
                 i += 1

@@ -105,21 +105,38 @@ def figure_statements(
     out["moderated"] = (f"SELECT count(*) FROM ({first_action}) fa", params)
     out["median_mod"] = (_median_sql(first_action), params)
     # -- answers from the organisation ---------------------------------------------------
-    first_answer = (
-        "SELECT min(o.created_at) FROM responses o WHERE o.source_id = r.source_id "
-        "AND o.thread_external_id = r.thread_external_id "
-        "AND (o.created_at > r.created_at OR (o.created_at = r.created_at AND o.id > r.id)) "
-        f"AND o.remote_status NOT IN {placeholders(not_counted)} "
-        f"AND NOT ({outside_sql('o', org)})"
+    # A citizen response's first answer: the first counted organisation response after it
+    # (by time, then id) in its thread, at any time. One window over the threads the
+    # period touches, each thread's rows read once: a subquery per citizen response that
+    # looked through the rest of its thread took 6.5 s for 55,000 responses of 30 days
+    # in a 200,000 memory with a thread of 3,600 (quadratic in a thread's size).
+    threads = (
+        "SELECT DISTINCT r.source_id, r.thread_external_id FROM responses r "
+        f"WHERE {scope} AND r.thread_external_id IS NOT NULL"
     )
+    threaded = (
+        "SELECT o.id, o.source_id, o.created_at, o.remote_status, o.role_hint, "
+        f"min(CASE WHEN o.remote_status NOT IN {placeholders(not_counted)} "
+        f"AND NOT ({outside_sql('o', org)}) THEN o.created_at END) OVER (PARTITION BY "
+        "o.source_id, o.thread_external_id ORDER BY o.created_at, o.id "
+        "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS a "
+        f"FROM ({threads}) th JOIN responses o ON o.source_id = th.source_id "
+        "AND o.thread_external_id = th.thread_external_id"
+    )
+    # A response without a thread has no answer.
     citizen_rows = (
-        f"SELECT r.created_at AS c, ({first_answer}) AS a FROM responses r "
-        f"WHERE {base} AND {outside_sql('r', org)}"
+        f"SELECT r.created_at AS c, r.a AS a FROM ({threaded}) r "
+        f"WHERE {base} AND {outside_sql('r', org)} "
+        "UNION ALL SELECT r.created_at AS c, NULL AS a FROM responses r "
+        f"WHERE {base} AND r.thread_external_id IS NULL AND {outside_sql('r', org)}"
     )
-    cit_params = [*not_counted, *org, *cparams, *org]
-    out["citizen"] = (f"SELECT count(*), count(a) FROM ({citizen_rows}) cr", cit_params)
-    out["median_answer"] = (
-        _median_sql(f"SELECT a - c AS d FROM ({citizen_rows}) cr WHERE a IS NOT NULL"),
+    cit_params = [*not_counted, *org, *params, *cparams, *org, *cparams, *org]
+    # The citizens' rows once (materialised), their count, how many had an answer, and
+    # the median wait: two statements read every thread twice.
+    median_wait = _median_sql("SELECT a - c AS d FROM cr WHERE a IS NOT NULL")
+    out["citizen"] = (
+        f"WITH cr AS MATERIALIZED ({citizen_rows}) "
+        f"SELECT count(*), count(a), ({median_wait}) FROM cr",
         cit_params,
     )
     # -- the team: decisions and codings per moderator, made in the period ---------------
@@ -182,7 +199,7 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
         return None if value is None else float(value)
 
     untagged, untagged_new = one("untagged")
-    citizen, answered = one("citizen")
+    citizen, answered, median_to_answer = one("citizen")
     return FigureCounts(
         source_names=tuple(str(r[0]) for r in rows["names"]),
         per_day={(str(name), str(day)): int(n) for name, day, n in rows["per_day"]},
@@ -195,7 +212,7 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
         median_to_moderation=median("median_mod"),
         citizen=int(citizen),
         answered=int(answered),
-        median_to_answer=median("median_answer"),
+        median_to_answer=None if median_to_answer is None else float(median_to_answer),
         by_moderator={
             str(actor): (int(d or 0), int(c or 0)) for actor, d, c in rows["by_moderator"]
         },

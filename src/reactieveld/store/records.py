@@ -42,17 +42,22 @@ def record_contexts(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Rec
 #: Per response, the names it may hold: (response id, name) of its own author, the author
 #: it replies to, and every author of its thread (distinct per thread, so a long thread
 #: costs its authors, not its responses times the page). ``{ids}``: the page's ids (four times).
+#: The page's threads are joined, not matched with ``(source_id, thread) IN (...)`` (SQLite
+#: looks that up by the source alone: every response of the source, per page), and the page's
+#: rows come first (CROSS JOIN: else SQLite went through a thread once per author of it).
+#: Both together took 1 s a page of 500 in a 200,000-response memory with a thread of 3,600.
 NAMES_SQL = (
     "SELECT r.id, r.author_name FROM responses r WHERE r.id IN {ids} "
     "UNION SELECT r.id, p.author_name FROM responses r JOIN responses p "
     "ON p.source_id = r.source_id AND p.external_id = r.parent_external_id "
     "WHERE r.id IN {ids} "
-    "UNION SELECT r.id, o.author_name FROM responses r JOIN ("
-    "SELECT DISTINCT t.source_id, t.thread_external_id, t.author_name FROM responses t "
-    "WHERE (t.source_id, t.thread_external_id) IN ("
-    "SELECT source_id, thread_external_id FROM responses WHERE id IN {ids})) o "
-    "ON o.source_id = r.source_id AND o.thread_external_id = r.thread_external_id "
-    "WHERE r.id IN {ids}"
+    "UNION SELECT r.id, o.author_name FROM responses r CROSS JOIN ("
+    "SELECT DISTINCT t.source_id, t.thread_external_id, t.author_name FROM ("
+    "SELECT DISTINCT source_id, thread_external_id FROM responses WHERE id IN {ids}) th "
+    "JOIN responses t ON t.source_id = th.source_id "
+    "AND t.thread_external_id = th.thread_external_id) o "
+    "WHERE r.id IN {ids} "
+    "AND o.source_id = r.source_id AND o.thread_external_id = r.thread_external_id"
 )
 
 

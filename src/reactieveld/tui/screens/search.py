@@ -48,6 +48,8 @@ from reactieveld.tui.widgets.fields import OrderedInput
 from reactieveld.tui.widgets.footer import KeyFooter
 
 LIMIT = 100
+#: An author's other responses listed (``h``): the newest this many.
+HISTORY_LIMIT = 200
 
 
 class _FromApp(FromApp):
@@ -56,6 +58,9 @@ class _FromApp(FromApp):
     def s(self, key: str, **values: Any) -> str:
         """This screen's string ``search.<key>`` in the interface language."""
         return self.i18n.t(f"search.{key}", **values)
+
+    def _number(self, n: int) -> str:
+        return number(n, self.language)
 
     def prompt(self, row: QueueRow, words: str = "") -> Text:
         """A response as three literal lines (see :func:`hit_prompt`)."""
@@ -219,9 +224,6 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
             self._set_status(await count_all(self.store, result))
         self.searches += 1
 
-    def _number(self, n: int) -> str:
-        return number(n, self.language)
-
     def _status(self, result: SearchResult) -> str:
         parsed = result.parsed
         n = len(result.hits)
@@ -371,9 +373,16 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
 
     @work(exclusive=True, group="author-history", exit_on_error=False)
     async def _load(self) -> None:
-        rows = await self.store.author_history(self.row)
+        rows = await self.store.author_history(self.row, limit=HISTORY_LIMIT)
         self.rows = rows
-        title = self.s("history", author=self.author, n=len(rows))
+        title = self.s("history", author=self.author, n=self._number(len(rows)))
+        if len(rows) >= HISTORY_LIMIT:
+            # A full list is the newest part of more: the title said "200" for an author
+            # of 216 others, whom the response's own pane counted right.
+            total = await self.store.author_count(self.row)
+            if total > len(rows):
+                shown, n = self._number(len(rows)), self._number(total)
+                title = self.s("history_newest", author=self.author, shown=shown, n=n)
         self.query_one("#history-title", Static).update(Content(title))
         results = self.query_one(OptionList)
         results.clear_options()

@@ -21,7 +21,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from reactieveld.codebook import Codebook
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, number
 from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
@@ -55,6 +55,16 @@ async def thread_rows(store: Any, row: QueueRow) -> list[QueueRow]:
     )
     rows.reverse()
     return list(rows)
+
+
+async def thread_size(store: Any, row: QueueRow, rows: list[QueueRow]) -> int:
+    """How many responses ``row``'s thread holds: those of ``rows`` (:func:`thread_rows`),
+    counted in the store when that list is full (a thread of 3,600 showed 2,000 and
+    did not say so)."""
+    r = row.response
+    if len(rows) < MAX_THREAD_ROWS or not r.thread_external_id:
+        return len(rows)
+    return int(await store.count(QueueFilter(thread=(r.source, r.thread_external_id))))
 
 
 class ThreadTree(CursorTree):
@@ -95,14 +105,17 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         codebook: Codebook,
         tz: tzinfo | None = None,
         rows: list[QueueRow] | None = None,
+        size: int | None = None,
     ) -> None:
-        """``rows``: the thread's rows as :func:`thread_rows` read them (the triage
-        screen reads them before it opens this screen: a read that fails then is the
-        key's, never this screen's mount); None: read as it mounts."""
+        """``rows``: the thread's rows as :func:`thread_rows` read them, and ``size``
+        the thread's as :func:`thread_size` counts it (the triage screen reads them
+        before it opens this screen: a read that fails then is the key's, never this
+        screen's mount); None: read as it mounts."""
         super().__init__()
         self.store = store
         self.row = row
         self._rows = rows
+        self._thread_size = size
         self.i18n = i18n
         self.codebook = codebook
         self.tz = tz
@@ -144,6 +157,14 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         tree = self.query_one(Tree)
         r = self.row.response
         rows = self._rows if self._rows is not None else await thread_rows(self.store, self.row)
+        size = self._thread_size
+        if size is None:
+            size = await thread_size(self.store, self.row, rows)
+        if size > len(rows):
+            title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
+            shown, n = number(len(rows), self.i18n.language), number(size, self.i18n.language)
+            line = self.i18n.t("thread.title_newest", title=title, shown=shown, n=n)
+            self.query_one("#thread-title", Static).update(Content(line))
         nodes: dict[str, TreeNode[int]] = {}
         selected: TreeNode[int] | None = None
         for row in rows:

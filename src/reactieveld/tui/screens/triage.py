@@ -1059,7 +1059,7 @@ class TriageScreen(Screen[None]):
         return found
 
     async def action_thread(self) -> None:
-        from reactieveld.tui.screens.thread import ThreadScreen, thread_rows
+        from reactieveld.tui.screens.thread import ThreadScreen, thread_rows, thread_size
 
         row = self.queue.current
         if row is None or self.action_reason("thread"):
@@ -1067,6 +1067,7 @@ class TriageScreen(Screen[None]):
         # Read here, in the key's action: a memory away is then the key's (the app's
         # _dispatch_action says it), not an error of the new screen's mount.
         rows = await thread_rows(self.rapp.reader, row)
+        size = await thread_size(self.rapp.reader, row, rows)
         await self.app.push_screen(
             ThreadScreen(
                 self.rapp.reader,
@@ -1075,6 +1076,7 @@ class TriageScreen(Screen[None]):
                 codebook=self.rapp.codebook,
                 tz=self.rapp.tz,
                 rows=rows,
+                size=size,
             )
         )
 

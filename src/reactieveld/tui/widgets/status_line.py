@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, number
 from reactieveld.model import utcnow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.queues import QUEUES
@@ -323,7 +323,7 @@ class QueueTabs(Static):
             count = self.counts.get(name)
             label = air + self.i18n.t(("queue.short." if short else "queue.") + name)
             if count is not None:
-                label += f" {count:,}".replace(",", ".") + air
+                label += " " + number(count, self.i18n.language) + air
             else:
                 label += " …" + air if self.filtered else air
             if name == self.active:
