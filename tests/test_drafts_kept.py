@@ -28,6 +28,7 @@ from helpers.app import (
     record_notices,
     screen_text,
     settle,
+    until,
 )
 from textual.widgets import TextArea
 
@@ -122,8 +123,8 @@ async def test_a_closed_terminal_keeps_the_open_editors_text(
             rid = screen.queue.current.response.id
             await press(pilot, "r", *"ok", "escape", "enter")
             await press(pilot, "n", *"nu")
-            os.kill(os.getpid(), signal.SIGHUP)
-            await pilot.pause()
+            os.kill(os.getpid(), signal.SIGHUP)  # the app ends once the save has landed
+            await until(pilot, lambda: app.return_code is not None, "the app to end")
             assert app.return_code == 128 + signal.SIGHUP
     assert got == []  # the app's handler took it
     assert drafts_in(path) == {("reply", rid): "ok", ("note", rid): "nu"}

@@ -985,6 +985,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "drafts.what.large": ("te groot voor een conceptenbestand", "too large for a drafts file"),
     "drafts.what.unreadable": ("niet te lezen: {reason}", "cannot be read: {reason}"),
+    "drafts.busy": (
+        "Concepten niet bewaard in {path}: het bestand bleef {seconds} s bezet (een ander "
+        "venster?) of de schijf is traag.",
+        "Drafts not kept in {path}: the file stayed busy for {seconds} s (another window?) "
+        "or the disk is slow.",
+    ),
+    "drafts.changed_elsewhere": (
+        "Een ander venster heeft dit concept intussen veranderd; bewaar je wat je typt, dan "
+        "vervangt dat het.",
+        "Another window changed this draft meanwhile; keeping what you type replaces it.",
+    ),
     "drafts.gone": (
         "{n} concepten horen bij reacties die er niet meer zijn ({authors}): bewaard in {path}",
         "{n} drafts belong to responses that are gone ({authors}): kept in {path}",

@@ -19,6 +19,7 @@ import gc
 import getpass
 import os
 import signal
+import threading
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from datetime import datetime, tzinfo
 from functools import partial
@@ -208,6 +209,17 @@ class ReactieveldApp(App[int]):
         self.drafts.durable = drafts_file is not None and drafts_file.writable
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
+        #: The drafts file is read and written off the event loop, one job at a time
+        #: (:meth:`_drafts_io`): a save asked for (folded into one while one runs), and
+        #: the drafts to reread for editors opened since.
+        self._drafts_save_wanted = False
+        self._drafts_rereads: list[DraftKey] = []
+        self._drafts_io_running = False
+        #: Set while no drafts job runs or waits (quitting waits for it, bounded).
+        self.drafts_idle = asyncio.Event()
+        self.drafts_idle.set()
+        #: How long quitting (or a signal) waits for the last save of the drafts.
+        self.drafts_quit_seconds = DRAFTS_QUIT_SECONDS
         #: The signals handled while the app runs, with the handlers before it.
         self._signals_before: dict[int, Any] = {}
         #: One line for the terminal after the app ended (run_app prints it).
@@ -369,7 +381,12 @@ class ReactieveldApp(App[int]):
         """SIGTERM (``kill``) or SIGHUP (the terminal closed): the drafts and the text of
         every open editor are written first (Textual does not handle these: the process
         would end at once), then the app ends as by quitting."""
-        self._save_drafts()
+        self.run_worker(self._end_by_signal(signum), group="drafts-end", exit_on_error=False)
+
+    async def _end_by_signal(self, signum: int) -> None:
+        await self.drafts_written()  # bounded: the signal ends the app all the same
+        if not self.drafts_idle.is_set():
+            self.exit_note = self._drafts_busy_said()
         self.exit(return_code=128 + signum)
 
     def _remove_signal_handlers(self) -> None:
@@ -386,40 +403,98 @@ class ReactieveldApp(App[int]):
         """A draft was kept, changed or dropped: written to the file, and the queue's
         rows redrawn (a row with a kept draft says so: ``concept · ...``)."""
         self._save_drafts()
-        screen = self._triage()
-        if screen is not None and screen.is_mounted:
-            screen.queue.refresh()
+        self._refresh_queue()
 
-    def _save_drafts(self) -> bool:
-        """Write the drafts (kept, and typed in an open editor) to the drafts file; False
-        when there is none or it cannot be written (said once per reason: they then last
-        for the session, and quitting asks about them)."""
-        from reactieveld.tui.screens.editor import unsent_drafts
-
+    def _save_drafts(self) -> None:
+        """Have the drafts (kept, and typed in an open editor) written to the drafts file,
+        off the event loop (:meth:`_drafts_io`): the file's lock (another window's save)
+        or a slow disk's fsync never holds the keys or the live updates. Asked for while
+        a save runs, it is one more save after it, of the drafts as they are then."""
         if self._drafts_timer is not None:
             self._drafts_timer.stop()
             self._drafts_timer = None
         if self.drafts_file is None or not self.drafts_file.writable:
-            return False  # none, or a bad one in the way (said at start)
+            return  # none, or a bad one in the way (said at start)
+        self._drafts_save_wanted = True
+        self._start_drafts_io()
+
+    def _start_drafts_io(self) -> None:
+        if self._drafts_io_running:
+            return  # the running one takes the job next
+        self._drafts_io_running = True
+        self.drafts_idle.clear()
+        self.run_worker(self._drafts_io(), group="drafts-io", exit_on_error=False)
+
+    async def _drafts_io(self) -> None:
+        """The drafts file's jobs, one at a time (never two writers from one app, never
+        an older save after a newer: a save takes the drafts as they are when it starts),
+        each in a thread of its own; what they found is applied here, on the app's loop.
+        Rereads first: an editor just opened waits for its text."""
+        file = self.drafts_file
         try:
-            elsewhere = self.drafts_file.save(unsent_drafts(self))
+            while file is not None:
+                if self._drafts_rereads:
+                    await self._reread_draft(file, self._drafts_rereads.pop(0))
+                elif self._drafts_save_wanted:
+                    self._drafts_save_wanted = False
+                    await self._write_drafts(file)
+                else:
+                    break
+        finally:
+            self._drafts_io_running = False
+            self.drafts_idle.set()
+
+    async def _write_drafts(self, file: DraftsFile) -> None:
+        from reactieveld.tui.screens.editor import unsent_drafts
+
+        if not file.writable:
+            return
+        sent = unsent_drafts(self)
+        try:
+            elsewhere = await in_thread(file.save, sent)
         except OSError as exc:
             self._tell_drafts_problems()
             self.drafts.durable = False
-            if not self.drafts_file.writable:
-                return False  # a bad file in the way: said just now
+            if not file.writable:
+                return  # a bad file in the way: said just now
             reason = exc.strerror or type(exc).__name__
             if reason != self._drafts_said:
                 self._drafts_said = reason
-                path = self.drafts_file.path
-                said = self.i18n.t("drafts.not_saved", path=path, reason=reason)
+                said = self.i18n.t("drafts.not_saved", path=file.path, reason=reason)
                 self.notify(one_line(said, limit=600), severity="warning", markup=False)
-            return False
-        self.drafts.take(elsewhere)  # another window's changes, its sent replies' drafts
+            return
+        # Another window's changes, its sent replies' drafts; not over a draft changed
+        # here while this save ran (newer: the next save writes it).
+        now = unsent_drafts(self)
+        taken = {key: text for key, text in elsewhere.items() if now.get(key) == sent.get(key)}
+        self.drafts.take(taken)
         self._tell_drafts_problems()
         self.drafts.durable = True
         self._drafts_said = None
-        return True
+        if taken:
+            self._refresh_queue()
+
+    async def drafts_written(self) -> bool:
+        """The drafts written now (a save asked for, waited for, at most
+        :attr:`drafts_quit_seconds`): True when they are in the file, False when there
+        is none, it cannot be written, or the save did not finish in time."""
+        if self.drafts_file is None or not self.drafts_file.writable:
+            return False
+        self._save_drafts()
+        try:
+            await asyncio.wait_for(self.drafts_idle.wait(), self.drafts_quit_seconds)
+        except TimeoutError:
+            return False
+        return self.drafts.durable and not self._drafts_save_wanted
+
+    def _drafts_busy_said(self) -> str:
+        path = self.drafts_file.path if self.drafts_file is not None else ""
+        return self.i18n.t("drafts.busy", path=path, seconds=f"{self.drafts_quit_seconds:g}")
+
+    def _refresh_queue(self) -> None:
+        screen = self._triage()
+        if screen is not None and screen.is_mounted:
+            screen.queue.refresh()  # a row with a kept draft says so
 
     def _tell_drafts_problems(self) -> None:
         """A drafts file found bad while saving (edited meanwhile?): said, as at start."""
@@ -438,19 +513,34 @@ class ReactieveldApp(App[int]):
         self._drafts_timer = self.set_timer(delay, self._save_drafts, name="drafts-typed")
 
     def draft_to_open(self, key: DraftKey) -> None:
-        """Before an editor opens on ``key``: a draft another window (on this memory)
-        kept or changed for it meanwhile becomes this window's, so the editor shows it
-        and a keep here writes on it, never over it."""
-        if self.drafts_file is None:
+        """An editor opens on ``key`` (at once, with this window's draft): the file is
+        reread for it off the event loop, and a draft another window (on this memory)
+        kept or changed for it meanwhile becomes this window's, so a keep here writes on
+        it, never over it. The editor shows it if nothing was typed in it yet; else the
+        typed text stays, and the moderator is told (keeping it replaces the other's)."""
+        if self.drafts_file is None or not self.drafts_file.writable:
             return
+        self._drafts_rereads.append(key)
+        self._start_drafts_io()
+
+    async def _reread_draft(self, file: DraftsFile, key: DraftKey) -> None:
+        from reactieveld.tui.screens.editor import EditorScreen
+
         ours = self.drafts.get(key)
-        theirs = self.drafts_file.reread(key, ours)
+        try:
+            theirs = await in_thread(file.reread, key, ours)
+        except OSError:
+            return  # not read: the editor keeps this window's draft
         self._tell_drafts_problems()
-        if theirs != ours:
-            self.drafts.take({key: theirs})
-            screen = self._triage()
-            if screen is not None and screen.is_mounted:
-                screen.queue.refresh()  # its row says "concept" now
+        if theirs == ours or self.drafts.get(key) != ours:
+            return  # the same, or changed here meanwhile (newer: the next save writes it)
+        self.drafts.take({key: theirs})
+        self._refresh_queue()
+        for screen in self.screen_stack:
+            if isinstance(screen, EditorScreen) and screen.draft_key == key:
+                if theirs is not None and not screen.show_draft(theirs):
+                    said = self.i18n.t("drafts.changed_elsewhere")
+                    self.notify(said, severity="warning", timeout=15, markup=False)
 
     async def _drafts_gone(self) -> None:
         """Drafts loaded for responses this memory no longer has are not dropped: they
@@ -464,7 +554,7 @@ class ReactieveldApp(App[int]):
             return
         t = self.i18n.t
         try:
-            aside = self.drafts_file.set_aside(gone, "gone")
+            aside = await in_thread(self.drafts_file.set_aside, gone, "gone")
         except OSError as exc:  # kept in the drafts file, said
             reason = exc.strerror or type(exc).__name__
             path = self.drafts_file.path
@@ -611,14 +701,21 @@ class ReactieveldApp(App[int]):
         if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
             return  # asked already (its help may be on top): the question's keys answer it
         drafts = unsent_drafts(self)
-        if not drafts:
+        if not drafts:  # a save under way (a draft just dropped) lands first, bounded
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.drafts_idle.wait(), self.drafts_quit_seconds)
             self.exit()
             return
-        if self._save_drafts():
+        if await self.drafts_written():
             if kept := len(unsent_drafts(self)):  # less when another window sent some
                 self.exit_note = self.i18n.t("quit.kept", n=kept)
             self.exit()
             return
+        if not self.drafts_idle.is_set():
+            # Not written in time (another window holds the file, a slow disk): said, and
+            # asked as where drafts cannot be kept; the save goes on meanwhile.
+            self.notify(self._drafts_busy_said(), severity="warning", timeout=30, markup=False)
+        drafts = unsent_drafts(self)
 
         def answered(quit: bool | None) -> None:
             if quit:
@@ -1253,6 +1350,38 @@ STARTUP_GC_LIMIT = 3.0
 
 #: The signals that end the app with its drafts kept: ``kill`` and a closed terminal.
 DRAFT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+#: How long quitting waits for the last save of the drafts (another window's save holds
+#: the file's lock for milliseconds; a roaming profile's disk may take seconds).
+DRAFTS_QUIT_SECONDS = 10.0
+
+
+async def in_thread(work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` in a daemon thread of its own, awaited: off the event loop, and
+    not waited for at the process's end (asyncio.to_thread's threads are: a save stuck
+    on another window's lock would keep a quitting app from ending). Cancelling the
+    await leaves the thread to finish (a drafts file is written whole or not at all)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)
+
+    def run() -> None:
+        result, error = None, None
+        try:
+            result = work(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting side
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="reactieveld-drafts", daemon=True).start()
+    return await done
 
 
 def _freeze_startup_objects() -> None:

@@ -69,7 +69,8 @@ class AppServices(Protocol):
         ...
 
     def draft_to_open(self, key: DraftKey) -> None:
-        """Before an editor opens on ``key``: another window's draft for it, taken over."""
+        """Before an editor opens on ``key``: another window's draft for it, read off the
+        event loop and taken over when it lands (shown in the editor if not typed in)."""
         ...
 
     def shows_reported(self) -> bool: ...

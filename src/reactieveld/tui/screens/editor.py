@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
@@ -239,6 +240,23 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         area.focus()
         if self.initial:
             area.move_cursor(area.document.end)  # a restored draft: go on where it ended
+
+    def show_draft(self, text: str) -> bool:
+        """Show ``text``, the draft as another window kept it (read after this editor
+        opened), in place of the one it opened with, unless something was typed in it
+        since (False: the typed text stays)."""
+        try:
+            area = self.query_one(TextArea)
+        except NoMatches:  # not composed yet: it will be with this text
+            self.initial, self.restored = text, True
+            return True
+        if self.finished or area.text != self.initial:
+            return False
+        with area.prevent(TextArea.Changed):  # not typed: nothing to write
+            area.load_text(text)
+        area.move_cursor(area.document.end)
+        self.initial, self.restored = text, True
+        return True
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         # Typed: written to the drafts file after a pause (the app's drafts_typed).
