@@ -34,6 +34,7 @@ SHIPPED = {
     14: "0014_flag_queue.sql",
     15: "0015_synced_by.sql",
     16: "0016_who_changed.sql",
+    17: "0017_round_order.sql",
 }
 
 
@@ -153,6 +154,10 @@ PG_SHIPPED = {
     10: (
         "0010_tag_created_when.sql",
         "c61fdb075bb593a74f6c106f27cd4f04d592ae9ccfd44a11d284393efa465b75",
+    ),
+    11: (
+        "0011_round_order.sql",
+        "55aa524a722957a2d97e9e6aa326f17d710726fd9f91d391943f99fca6fff0cf",
     ),
 }
 

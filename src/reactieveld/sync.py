@@ -329,13 +329,16 @@ class SyncEngine:
         s = self.sources[name]
         res = RoundResult(name)
         t0 = time.perf_counter()
+        round_no: int | None = None  # not begun: its end counts as the newest round's
         try:
             if failed is not None:
                 raise failed
             if s.in_child and self.fetcher is not None and not self.fetcher.usable:
                 s.in_child, s.primed = False, False  # this process's connector fetches now
             await self._prepare(s)
-            state = await self.store.source_state(name)
+            # Its number orders this round's end among other processes' rounds: an older
+            # round's end never replaces a newer one's (store/sources.py).
+            round_no, state = await self.store.begin_round(name)
             cursor = state.cursor if state else None
             pages = (
                 self.fetcher.fetch(name, cursor)
@@ -364,7 +367,7 @@ class SyncEngine:
             if res.ok:
                 s.failures = 0
                 nxt = utcnow() + timedelta(seconds=s.poll_seconds) if s.poll_seconds else None
-                await self.store.record_sync(name, next_try=nxt, by=self.by)
+                await self.store.record_sync(name, next_try=nxt, by=self.by, round_no=round_no)
         except Exception as exc:  # noqa: BLE001 - e.g. the disk filled up just now
             self._failed(s, res, exc)
         if not res.ok:
@@ -376,6 +379,7 @@ class SyncEngine:
                     error=res.error,
                     next_try=utcnow() + timedelta(seconds=delay),
                     by=self.by,
+                    round_no=round_no,
                 )
             except Exception as exc:  # noqa: BLE001 - shown, not stored: the store fails
                 log_unexpected(f"{name}: recording the error", exc)

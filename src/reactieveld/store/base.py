@@ -347,6 +347,12 @@ class Store(
     async def ensure_source(self, source: Source) -> None: ...
     async def source_state(self, name: str) -> SourceState | None: ...
     async def source_states(self) -> list[SourceState]: ...
+    async def begin_round(self, name: str) -> tuple[int | None, SourceState | None]:
+        """Begin a sync round of source ``name``: its number (the next of the source's,
+        whichever process begins it) and the source's state to sync from; (None, None)
+        when the source is not registered."""
+        ...
+
     async def record_sync(
         self,
         name: str,
@@ -354,7 +360,13 @@ class Store(
         error: str | None = None,
         next_try: datetime | None = None,
         by: str | None = None,
-    ) -> None: ...
+        round_no: int | None = None,
+    ) -> bool:
+        """Record the end of round ``round_no`` (:meth:`begin_round`; None: a round that
+        never began, counted as the newest): False when the source holds the end of a
+        newer round, which stands (see :func:`reactieveld.store.sources.record_sync_sql`)."""
+        ...
+
     async def upsert_page(
         self, source: str, page: Page, *, rules: RuleSet | None = None, hold_write_back: bool = True
     ) -> UpsertResult:

@@ -105,7 +105,12 @@ from reactieveld.store.screening import (
     period,
     tallies_of,
 )
-from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
+from reactieveld.store.sources import (
+    BEGIN_ROUND_SQL,
+    EXTERNAL_STATUSES_SQL,
+    SET_CURSOR_SQL,
+    record_sync_sql,
+)
 
 if TYPE_CHECKING:
     from reactieveld.model_values import (
@@ -488,6 +493,12 @@ class SqliteStore:
         )
         return [source_state_from_row(r) for r in rows]
 
+    async def begin_round(self, name: str) -> tuple[int | None, SourceState | None]:
+        """Begin a sync round of ``name``: its number and the source's state (its cursor);
+        (None, None) when the source is not registered."""
+        rows = await self._write(lambda db: db.execute(BEGIN_ROUND_SQL, (name,)).fetchall())
+        return (rows[0][0], source_state_from_row(rows[0][1:])) if rows else (None, None)
+
     async def record_sync(
         self,
         name: str,
@@ -495,12 +506,14 @@ class SqliteStore:
         error: str | None = None,
         next_try: datetime | None = None,
         by: str | None = None,
-    ) -> None:
-        """Record the end of a sync round: success (error None) or the error to show;
-        ``by``: the syncing process's name (``anna sync``), shown as "synced by"."""
+        round_no: int | None = None,
+    ) -> bool:
+        """Record the end of sync round ``round_no`` (:meth:`begin_round`): success (error
+        None) or the error to show; ``by``: the syncing process's name (``anna sync``),
+        shown as "synced by". False: the source holds a newer round's end, which stands."""
         shown = None if error is None else _ingest.storable(error)[0]
-        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()), by)
-        await self._write(lambda db: db.execute(sql, params))
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()), by, round_no)
+        return bool(await self._write(lambda db: db.execute(sql, params).rowcount))
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""

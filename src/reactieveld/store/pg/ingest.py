@@ -53,7 +53,12 @@ from reactieveld.store.pg.base import counts_lock, dollar
 from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
-from reactieveld.store.sources import EXTERNAL_STATUSES_SQL, SET_CURSOR_SQL, record_sync_sql
+from reactieveld.store.sources import (
+    BEGIN_ROUND_SQL,
+    EXTERNAL_STATUSES_SQL,
+    SET_CURSOR_SQL,
+    record_sync_sql,
+)
 
 
 def search_vector(body: str, author: str, title: str) -> str:
@@ -289,6 +294,12 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         )
         return [source_state_from_row(r) for r in rows]
 
+    async def begin_round(self, name: str) -> tuple[int | None, SourceState | None]:
+        """Begin a sync round of ``name``: its number and the source's state (its cursor);
+        (None, None) when the source is not registered. Not announced: nothing shown moved."""
+        row = await self._write(lambda c: c.fetchrow(dollar(BEGIN_ROUND_SQL), name))
+        return (row[0], source_state_from_row(tuple(row)[1:])) if row is not None else (None, None)
+
     async def record_sync(
         self,
         name: str,
@@ -296,18 +307,22 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         error: str | None = None,
         next_try: datetime | None = None,
         by: str | None = None,
-    ) -> None:
-        """Record the end of a sync round: success (error None) or the error to show;
-        ``by``: the syncing process's name. Announced on commit (``notify_source``): every
-        app shows the sources' state the store holds, whoever synced."""
+        round_no: int | None = None,
+    ) -> bool:
+        """Record the end of sync round ``round_no`` (:meth:`begin_round`): success (error
+        None) or the error to show; ``by``: the syncing process's name. Announced on
+        commit (``notify_source``): every app shows the sources' state the store holds,
+        whoever synced. False (nothing announced): the source holds a newer round's end."""
         shown = None if error is None else pg_text(error)
-        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()), by)
+        sql, params = record_sync_sql(name, shown, next_try, to_epoch(utcnow()), by, round_no)
 
-        async def fn(conn: asyncpg.Connection) -> None:
-            await conn.execute(dollar(sql), *params)
+        async def fn(conn: asyncpg.Connection) -> bool:
+            if await conn.execute(dollar(sql), *params) == "UPDATE 0":
+                return False
             await notify_source(conn, name)
+            return True
 
-        await self._write(fn)
+        return await self._write(fn)
 
     async def set_cursor(self, name: str, cursor: str | None) -> None:
         """Set (or clear, for a full re-read) a source's cursor."""
