@@ -46,8 +46,9 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from collections.abc import AsyncIterable, Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
@@ -420,19 +421,34 @@ async def _receive(
     of it (a larger one raises :class:`HttpError` before it is read further)."""
     response = await client.send(request, stream=True)
     try:
-        size = response.headers.get("Content-Length", "")
-        if size.isdigit() and int(size) > MAX_BODY:
-            raise _too_big(client.source, request, where, hide)
-        chunks: list[bytes] = []
-        got = 0
-        async for chunk in response.aiter_bytes():
-            got += len(chunk)
-            if got > MAX_BODY:
-                raise _too_big(client.source, request, where, hide)
-            chunks.append(chunk)
-        return response, b"".join(chunks)
+        too_big = partial(_too_big, client.source, request, where, hide)
+        return response, await _capped(response, response.aiter_bytes(), too_big)
     finally:
         await response.aclose()
+
+
+async def _capped(
+    response: httpx.Response,
+    chunks: AsyncIterable[bytes],
+    too_big: Callable[[], HttpError],
+    *,
+    keep: bool = True,
+) -> bytes:
+    """The body of ``response`` read from ``chunks`` to its end, no more than
+    :data:`MAX_BODY` bytes (a Content-Length above it raises ``too_big()`` at once, a
+    body growing past it as soon as it does); ``keep``: joined, else read and dropped."""
+    size = response.headers.get("Content-Length", "")
+    if size.isdigit() and int(size) > MAX_BODY:
+        raise too_big()
+    kept: list[bytes] = []
+    got = 0
+    async for chunk in chunks:
+        got += len(chunk)
+        if got > MAX_BODY:
+            raise too_big()
+        if keep:
+            kept.append(chunk)
+    return b"".join(kept)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -498,14 +514,9 @@ def _redirect_body_capped(source: str) -> Callable[[httpx.Response], Awaitable[N
         if not isinstance(stream, httpx.AsyncByteStream):
             return  # an async client's answers are async streams
         try:
-            size = response.headers.get("Content-Length", "")
-            if size.isdigit() and int(size) > MAX_BODY:
-                raise _too_big(source, request, where, hide)
-            got = 0
-            async for chunk in stream:
-                got += len(chunk)
-                if got > MAX_BODY:
-                    raise _too_big(source, request, where, hide)
+            await _capped(
+                response, stream, partial(_too_big, source, request, where, hide), keep=False
+            )
         finally:
             await stream.aclose()
         response.stream = httpx.ByteStream(b"")
