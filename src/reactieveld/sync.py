@@ -79,6 +79,9 @@ class SyncEvent:
     response_id: int | None = None
     #: ``error``: the next try's local time (HH:MM), when there is one.
     retry_at: str = ""
+    #: ``round``, ``error``: the round's number (``store.begin_round``), which orders it
+    #: among other processes' rounds; None for a round that failed before it began.
+    round_no: int | None = None
 
     def describe(self, language: str) -> str:
         """The event as one line in ``language`` (the rules' lines; the others are
@@ -384,8 +387,12 @@ class SyncEngine:
             except Exception as exc:  # noqa: BLE001 - shown, not stored: the store fails
                 log_unexpected(f"{name}: recording the error", exc)
             at = (datetime.now() + timedelta(seconds=delay)).strftime("%H:%M")
-            await self.emit(SyncEvent(name, "error", error=res.error, retry_at=at))
-        await self.emit(SyncEvent(name, "round", new=res.new, updated=res.updated))
+            await self.emit(
+                SyncEvent(name, "error", error=res.error, retry_at=at, round_no=round_no)
+            )
+        await self.emit(
+            SyncEvent(name, "round", new=res.new, updated=res.updated, round_no=round_no)
+        )
         return res
 
     async def _rules_report(self, name: str, up: UpsertResult) -> None:

@@ -220,7 +220,8 @@ def queue_rows(
 #: The columns of a source's state, as ``source_state_from_row`` reads them.
 STATE_COLS = (
     "name, type, cursor, last_success, last_error, last_error_at, next_try, "
-    "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0), synced_by"
+    "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0), synced_by, "
+    "recorded_round"
 )
 
 
@@ -237,6 +238,7 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
         next_try=from_epoch(row[6]),
         repaired=row[7],
         synced_by=row[8],
+        recorded_round=row[9],
     )
 
 

@@ -265,6 +265,10 @@ class SourceState:
     #: Who synced it last: the name the syncing process gave (``anna sync``, ``bert
     #: app``), None when it gave none.
     synced_by: str | None = None
+    #: The number of the round whose end the state is (``store.begin_round`` gives each
+    #: round the source's next): a higher one is a newer round, whichever process ran
+    #: it. None before the source's first round ended.
+    recorded_round: int | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Coroutine, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -1030,11 +1031,16 @@ class ReactieveldApp(App[int]):
             elif event.kind == "round" and state is not None and state.last_error is None:
                 self.memory_unreachable = False  # a round was stored: the memory is back
             before = self._sources.get(event.source)
-            last = state.last_success if state else None
+            # This round's number (one that never began was recorded as the newest).
+            round_no = event.round_no
+            if round_no is None and state is not None:
+                round_no = state.recorded_round
             by = getattr(self.engine, "by", None)
-            # Another process (another window) recorded a success after this round's
-            # failure: the store's newer round is said, not this one's "error".
-            newer = newer_round(before, state, by) if event.kind == "error" and not away else None
+            # Another process (another window) recorded a success in a round newer than
+            # this one's failure: the store's newer round is said, not this one's "error".
+            newer = None
+            if event.kind == "error" and not away and before is not None:
+                newer = newer_round(replace(before, round_no=round_no), state, by)
             if newer is not None and newer.error is None:
                 self._sources[event.source] = newer
             elif event.kind == "error":
@@ -1047,12 +1053,15 @@ class ReactieveldApp(App[int]):
                     "error",
                     error=event.error,
                     next_try=state.next_try if state else None,
-                    last_success=last,
+                    round_no=round_no,
                 )
             elif (before or SourceStatus(event.source)).state not in ("error", "elsewhere") or (
                 state is not None and state.last_error is None and not synced_elsewhere(state, by)
             ):
-                self._sources[event.source] = SourceStatus(event.source, "ok", last_success=last)
+                shown = before.round_no if before is not None else None
+                if shown is not None and round_no is not None and shown > round_no:
+                    round_no = shown  # a failed round's end after its newer success taken
+                self._sources[event.source] = SourceStatus(event.source, "ok", round_no=round_no)
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())

@@ -38,26 +38,24 @@ class SourceStatus:
     last_success: datetime | None = None
     #: With ``elsewhere``: the name the syncing process stored ("anna sync"), if any.
     by: str | None = None
+    #: With ``ok`` and ``error`` (this app's own rounds): the number of the round shown
+    #: (``SourceState.recorded_round``'s numbering), to tell a newer one in the store.
+    round_no: int | None = None
 
 
 def newer_round(before: SourceStatus | None, state: Any, by: str | None) -> SourceStatus | None:
     """What the header shows for one of this app's own sources when the store (its
-    ``SourceState``) holds a round another process recorded since the one ``before`` shows
-    (another window, a ``sync``): a success after this window's "error", a failure after
-    its "ok"; None when the store holds none newer, and this window's own state stands.
-    It is said as the engine's next round will take it: "synced by" while that process
-    syncs the source (:func:`reactieveld.sync.synced_elsewhere`), else as a state of this
-    window's own (its error as a word: the text is that process's to report)."""
+    ``SourceState``) holds a round newer than the one ``before`` shows: another process
+    (another window, a ``sync``) began it later, and the store kept its end (its
+    ``recorded_round`` is higher; the store's own rule, store/sources.py); None when the
+    store holds none newer, and this window's own state stands. It is said as the
+    engine's next round will take it: "synced by" while that process syncs the source
+    (:func:`reactieveld.sync.synced_elsewhere`), else as a state of this window's own
+    (its error as a word: the text is that process's to report)."""
     if before is None or before.state not in ("ok", "error") or state is None:
         return None
-    since = before.last_success
-    if state.last_error is None:
-        at = state.last_success
-        newer = at is not None and (since is None or at > since)
-    else:  # times in whole seconds: a failure in the second of the success is not newer
-        at = state.last_error_at
-        newer = before.state == "ok" and None not in (at, since) and at > since
-    if not newer:
+    stored = state.recorded_round
+    if stored is None or (before.round_no is not None and stored <= before.round_no):
         return None
     from reactieveld.sync import synced_elsewhere  # the engine's modules: only with one
 
@@ -71,7 +69,13 @@ def newer_round(before: SourceStatus | None, state: Any, by: str | None) -> Sour
             by=state.synced_by,
         )
     said = "ok" if state.last_error is None else "error"
-    return SourceStatus(before.name, said, error=state.last_error, last_success=state.last_success)
+    return SourceStatus(
+        before.name,
+        said,
+        error=state.last_error,
+        last_success=state.last_success,
+        round_no=stored,
+    )
 
 
 class StatusLine(Static):
