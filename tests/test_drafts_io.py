@@ -24,7 +24,8 @@ import pytest
 from helpers.app import SMALL, app_with, drafts_in, ready, record_notices, until
 from textual.widgets import TextArea
 
-from reactieveld.drafts import DraftKey, DraftsFile
+from reactieveld.drafts import DraftKey, DraftsFile, to_json
+from reactieveld.i18n import I18n
 from reactieveld.tui.screens.editor import DraftQuestion, EditorScreen, QuitQuestion
 from reactieveld.tui.screens.triage import TriageScreen
 
@@ -80,6 +81,21 @@ def counted_saves(drafts_file: DraftsFile) -> dict[str, int]:
 
     drafts_file.save = counted  # type: ignore[method-assign]
     return counts
+
+
+def held_call(drafts_file: DraftsFile, method: str) -> tuple[threading.Event, threading.Event]:
+    """The file's ``method`` made slow: each call (in the app's drafts thread) waits until
+    the second event is set (or HOLD_SECONDS passed); the first is set once one began."""
+    started, release = threading.Event(), threading.Event()
+    real = getattr(drafts_file, method)
+
+    def held(*args: Any) -> Any:
+        started.set()
+        release.wait(HOLD_SECONDS)
+        return real(*args)
+
+    setattr(drafts_file, method, held)
+    return started, release
 
 
 async def kept(pilot: Any, *keys: str) -> None:
@@ -159,14 +175,7 @@ async def test_another_windows_draft_fills_the_editor_unless_typed_in(
     window's either way: a keep writes on it, never unseen over it)."""
     path = tmp_path / "state" / "drafts" / "d.json"
     drafts_file = DraftsFile(path, "memory.db")
-    gate = threading.Event()
-    reread = drafts_file.reread
-
-    def slow(key: DraftKey, ours: str | None) -> str | None:
-        gate.wait(HOLD_SECONDS)
-        return reread(key, ours)
-
-    drafts_file.reread = slow  # type: ignore[method-assign]
+    _, gate = held_call(drafts_file, "reread")
     app = app_with(tui_store, "en", None, drafts_file=drafts_file)
     said = record_notices(app)
     async with app.run_test(size=SMALL) as pilot:
@@ -200,3 +209,49 @@ async def test_another_windows_draft_fills_the_editor_unless_typed_in(
         assert app.i18n.t("drafts.changed_elsewhere") in said
         await keep()
         assert drafts_in(path) == {("reply", key.response_id): "van Bx"}
+
+
+async def test_a_gone_draft_another_window_dropped_while_it_was_set_aside_is_said(
+    tui_store: Any, tmp_path: Path
+) -> None:
+    """A draft whose response is gone is written aside off the loop; meanwhile another
+    window sends it (drops it from the file) and a save here takes that drop over. The
+    app's own drop after the set-aside finds it gone already: the set-aside is said all
+    the same, and the app's drafts and file keep the reply kept meanwhile."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+    gone = DraftKey("note", 9999, author="Piet")
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.write_text(to_json("memory.db", {gone: "weg?"}), "utf-8")
+    os.chmod(path, 0o600)
+    drafts_file = DraftsFile(path, "memory.db")
+    started, release = held_call(drafts_file, "set_aside")
+    app = app_with(tui_store, "en", None, drafts_file=drafts_file)
+    said = record_notices(app)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, started.is_set, "the gone draft to be set aside")
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        await screen.queue.loaded.wait()  # not ready(): it waits for the set-aside
+        reply = DraftKey("reply", screen.queue.current.response.id)
+        other = DraftsFile(path, "memory.db")  # another window, which sends it
+        other.load()
+        other.save({})
+        await kept(pilot, "r", *"Q9")
+        await until(pilot, lambda: list(app.drafts) == [reply], "the other's drop taken")
+        release.set()
+
+        def set_aside_said() -> bool:
+            asides = [p for p in path.parent.iterdir() if ".gone-" in p.name]
+            return any(
+                I18n("en").t("drafts.gone.one", authors="Piet", path=p) in said for p in asides
+            )
+
+        # Before: the drop of a draft no longer there ended the job in a KeyError, told as
+        # "drafts: DraftKey(kind='note', ...)" and the set-aside never said.
+        await until(pilot, set_aside_said, "the set-aside said", seconds=HOLD_SECONDS)
+        await until(pilot, app.drafts_idle.is_set, "the saves to land")
+        assert list(app.drafts) == [reply]
+        assert not any("DraftKey" in line for line in said), said
+    assert drafts_in(path) == {("reply", reply.response_id): "Q9"}
+    (aside,) = [p for p in path.parent.iterdir() if ".gone-" in p.name]
+    assert drafts_in(aside) == {("note", 9999): "weg?"}

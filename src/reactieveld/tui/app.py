@@ -562,7 +562,9 @@ class ReactieveldApp(App[int]):
             self.notify(t("drafts.not_saved", path=path, reason=reason), markup=False)
             return
         for key in gone:
-            del self.drafts[key]  # written at once: the file keeps the others
+            # Written at once: the file keeps the others. Not there any more when another
+            # window sent or dropped it while the set-aside ran (a save here took that).
+            self.drafts.pop(key, None)
         authors = ", ".join(sorted({one_line(key.author, limit=30) or "?" for key in gone}))
         said = t("drafts.gone", n=len(gone), authors=authors, path=aside)
         self.notify(one_line(said, limit=600), severity="warning", timeout=30, markup=False)
