@@ -824,8 +824,9 @@ def _check_keymap(
     # Neither action was remapped: a question's key from the codebook takes an action's.
     questions = data.get("codebook", {}).get("questions", [])
     where: Where = ("codebook",)
+    named = set(said.values.values())  # the key and the actions that take it
     for i, entry in enumerate(questions if isinstance(questions, list) else []):
-        if isinstance(entry, dict) and f'"question_{entry.get("code")}"' in problem.message:
+        if isinstance(entry, dict) and f"question_{entry.get('code')}" in named:
             where = ("codebook", "questions", i, "key")
     raise reader.error(where, "[codebook]", said)
 

@@ -236,8 +236,7 @@ def _problem(blamed: str, said_by: str, /, **fields: Any) -> KeyProblem:
     from reactieveld.i18n import Said
     from reactieveld.problems import KeyProblem
 
-    said = Said(said_by, **fields)
-    return KeyProblem(blamed, str(said), said)
+    return KeyProblem(blamed, Said(said_by, **fields))
 
 
 def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | None:

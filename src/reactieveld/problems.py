@@ -28,5 +28,9 @@ class KeyProblem:
     """What is wrong with a ``[keys]`` table: the entry to blame and why."""
 
     action: str  # the [keys] entry (or the action) the message is about
-    message: str  # in English
-    said: Any = None  # the same as an i18n.Said: in the reader's language
+    said: Any  # an i18n.Said: in the reader's language (not imported here, see above)
+
+    @property
+    def message(self) -> str:
+        """The problem in English (the words scripts match)."""
+        return str(self.said)
