@@ -65,7 +65,7 @@ from reactieveld.tui.queues import (
     tab_counts,
 )
 from reactieveld.tui.screens.triage import TriageScreen
-from reactieveld.tui.widgets.status_line import SourceStatus, newer_round
+from reactieveld.tui.widgets.status_line import SourceStatus, newer_round, stored_status
 
 if TYPE_CHECKING:
     from reactieveld.model import Response
@@ -1076,17 +1076,14 @@ class ReactieveldApp(App[int]):
         since the last look, the queue and counts are read again for what it brought."""
         state = await self.reader.source_state(source)
         before = self._sources.get(source)
-        last = state.last_success if state else None
-        self._sources[source] = SourceStatus(
-            source,
-            "elsewhere",
-            error=state.last_error if state else None,
-            next_try=state.next_try if state else None,
-            last_success=last,
-            by=state.synced_by if state else None,
-        )
+        now = stored_status(state, "elsewhere") if state else SourceStatus(source, "elsewhere")
+        self._sources[source] = now
         self.post_message(SourcesUpdated())
-        if before is not None and before.state == "elsewhere" and last != before.last_success:
+        if (
+            before is not None
+            and before.state == "elsewhere"
+            and now.last_success != before.last_success
+        ):
             self.post_message(StoreChanged())
 
     async def _stored_sources(self) -> None:
@@ -1114,14 +1111,7 @@ class ReactieveldApp(App[int]):
                     changed = True
                 continue
             elsewhere = state.name in mine or bool(state.synced_by) or state.name in held
-            now = SourceStatus(
-                state.name,
-                "elsewhere" if elsewhere else "stored",
-                error=state.last_error,
-                next_try=state.next_try,
-                last_success=state.last_success,
-                by=state.synced_by,
-            )
+            now = stored_status(state, "elsewhere" if elsewhere else "stored")
             if now != before:
                 self._sources[state.name] = now
                 changed = True

@@ -43,6 +43,19 @@ class SourceStatus:
     round_no: int | None = None
 
 
+def stored_status(state: Any, shown: str) -> SourceStatus:
+    """A source as the store holds it (its ``SourceState``), for a source another
+    process syncs: ``shown`` is ``elsewhere`` or ``stored``."""
+    return SourceStatus(
+        state.name,
+        shown,
+        error=state.last_error,
+        next_try=state.next_try,
+        last_success=state.last_success,
+        by=state.synced_by,
+    )
+
+
 def newer_round(before: SourceStatus | None, state: Any, by: str | None) -> SourceStatus | None:
     """What the header shows for one of this app's own sources when the store (its
     ``SourceState``) holds a round newer than the one ``before`` shows: another process
@@ -60,14 +73,7 @@ def newer_round(before: SourceStatus | None, state: Any, by: str | None) -> Sour
     from reactieveld.sync import synced_elsewhere  # the engine's modules: only with one
 
     if synced_elsewhere(state, by):
-        return SourceStatus(
-            before.name,
-            "elsewhere",
-            error=state.last_error,
-            next_try=state.next_try,
-            last_success=state.last_success,
-            by=state.synced_by,
-        )
+        return stored_status(state, "elsewhere")
     said = "ok" if state.last_error is None else "error"
     return SourceStatus(
         before.name,
