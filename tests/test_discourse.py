@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from fakes.base import Clock, Sleeps
+from fakes.base import Clock, Reply, Sleeps
 from fakes.discourse import FakeDiscourse
 from helpers.connectors import responses, round_
 
@@ -292,3 +294,34 @@ async def test_flag_counts_become_reports_and_a_trash_carries_its_reason(forum, 
     )
     await conn.apply(action)
     assert forum.delete_contexts[plain["id"]] == "Belediging of discriminatie"
+
+
+@pytest.mark.parametrize("wrong", [True, 7.5, -3, 0, "7x", "", [7], {"id": 7}, None])
+async def test_an_approved_queued_post_takes_only_a_post_id_as_its_new_id(
+    forum, conn, monkeypatch, wrong
+):
+    """Approving a post held for approval publishes it as a new post, whose id the answer
+    names (created_post_id): the store moves the response's row to it. An id of another
+    kind was taken as it came (True as "1", 7.5 as "7", -3 as "-3"): the row moved to a
+    post that is not it. Such an id names no post, as a reply's does not
+    (base.new_comment_id): none is given, and the next round renames the row."""
+    topic = forum.add_topic("Parkeren")
+    rq = forum.queue_post(topic, "Mijn eerste bericht, wacht op goedkeuring")
+    pages, _ = await round_(conn, None)
+    queued = responses(pages)[f"queued-{rq}"]
+    handle = forum.handle
+
+    def answered_with_the_wrong_id(req: Any) -> Reply:
+        reply = handle(req)
+        if req.method == "PUT" and "/perform/" in req.path:
+            body = copy.deepcopy(reply.body)
+            body["reviewable_perform_result"]["created_post_id"] = wrong
+            return Reply(reply.status, body, reply.headers)
+        return reply
+
+    monkeypatch.setattr(forum, "handle", answered_with_the_wrong_id)
+    result = await conn.apply(
+        Action(Capability.APPROVE, "forum", queued.external_id, meta=queued.meta)
+    )
+    assert result.remote_status is RemoteStatus.APPROVED
+    assert result.external_id is None, result

@@ -616,10 +616,11 @@ class DiscourseConnector:
         result = data.get("reviewable_perform_result")
         if not isinstance(result, Mapping):
             result = data
-        created = _int(result.get("created_post_id"))
+        # The post an approval published (the store moves the row to it): an id read as a
+        # reply's, so that an id of another kind (true, 7.5) moves it to no other post.
         return ApplyResult(
             remote_status=_PERFORMED_STATUS[review_action],
-            external_id=str(created) if created else None,
+            external_id=new_comment_id(result.get("created_post_id")),
         )
 
     async def _performed(self, rid: int, review_action: str) -> bool:
