@@ -844,6 +844,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Draad: {title} (de nieuwste {shown} van {n})",
         "Thread: {title} (the newest {shown} of {n})",
     ),
+    "thread.title_around": (
+        "Draad: {title} ({shown} van {n}, rond deze reactie)",
+        "Thread: {title} ({shown} of {n}, around this response)",
+    ),
     "thread.untitled": ("(zonder titel)", "(untitled)"),
     # The thread tree's node of the response the thread was opened from.
     "thread.current": ("(geopend)", "(opened)"),
