@@ -2524,6 +2524,14 @@ def number(n: int, language: str) -> str:
     return f"{n:,}".replace(",", "." if language == "nl" else ",")
 
 
+def counted(key: str, language: str, /, n: int, **values: Any) -> str:
+    """:func:`text` of ``key`` with the count ``n`` grouped as the language writes
+    numbers (``55.538 reacties``, ``55,538 responses``), in the singular for 1."""
+    if n == 1 and f"{key}.one" in STRINGS:
+        key = f"{key}.one"
+    return text(key, language, n=number(n, language), **values)
+
+
 #: The keys whose English text is stored (a platform's error, see connectors/) and read
 #: back by :func:`in_language`.
 STORED_PREFIX = "conn."
