@@ -23,7 +23,7 @@ from datetime import timedelta
 
 import pytest
 from helpers.store import T0, open_store, vm_steps
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.model import Page, Response
@@ -438,3 +438,39 @@ def test_an_export_redacts_a_thread_s_title_and_link_once(monkeypatch):
     assert scans.count(title) == 1 + len(bodies), "the title: once here, once a fresh one"
     assert not any(body in scans for body in bodies), "no word a name begins with"
     assert links.count(link) == 1 + len(bodies)
+
+
+KNOWN = tuple(" ".join(filter(None, (f, *s))) for f, s in zip(FIRSTS, SURNAMES, strict=False))
+WORDS = [
+    *FIRSTS,
+    *(s for _, s in SURNAMES),
+    "Jansens",
+    "ANNA",
+    "het",
+    "plein",
+    "’s",
+    "Ééń",
+    "ﬁets",
+    "de",
+    ".",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@example("volgens Jansens buurman")  # a possessive: the stem begins the name
+@given(
+    st.lists(
+        st.sampled_from(WORDS) | st.text(max_size=6),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_the_look_before_the_scan_changes_nothing(text):
+    """The look at a text's folded words before the scan (no word a name begins with:
+    the text as it is) and the folding without positions it uses answer as the scan and
+    :func:`fold` do, on generated text of names, other words, accents and any letters."""
+    from reactieveld.reports import redact
+    from reactieveld.rule_text import fold, folded
+
+    assert folded(text) == fold(text)[0]
+    index = redact.name_index(KNOWN)
+    assert index.redact(text) == (redact._Scan(index, text).run() if text else text)

@@ -94,7 +94,7 @@ from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 from reactieveld.i18n import LANGUAGES
 from reactieveld.i18n import text as ui_text
-from reactieveld.rule_text import fold
+from reactieveld.rule_text import fold, folded
 
 #: What takes the place of each kind of personal datum (``redact.*`` in the UI text table).
 _KINDS = ("email", "phone", "address", "person")
@@ -500,12 +500,9 @@ class NameIndex:
             return text
         # No word a known name (or its possessive) begins with: the scan would pass every
         # word by; its token positions cost more than that (half an export's redaction).
-        # An ASCII text folds as it casefolds (fold's positions are not needed here).
-        folded = text.casefold() if text.isascii() else fold(text)[0]
+        words = _TOKEN.findall(folded(text))  # fold's positions are not needed here
         starts = self.starts
-        if not any(
-            w in starts or (w.endswith("s") and w[:-1] in starts) for w in _TOKEN.findall(folded)
-        ):
+        if not any(w in starts or (w.endswith("s") and w[:-1] in starts) for w in words):
             return text
         return _Scan(self, text).run()
 
