@@ -324,6 +324,59 @@ async def test_a_thread_longer_than_the_tree_says_it_shows_the_newest(
             assert shown == title, (limit, language)
 
 
+async def test_a_thread_opened_from_an_old_response_holds_it(tui_store, monkeypatch):
+    """A response older than a long thread's newest 2,000 opened the thread without
+    itself: for every response and every cap, the part read holds it, is one run of the
+    thread in its order, as long as the cap allows, and is the newest part when that
+    holds it (caps from 1 to past the thread's size, every response of three threads)."""
+    from reactieveld.tui.screens import thread as thread_screen
+
+    everything = await tui_store.queue(QueueFilter(), limit=100)
+    whole = {
+        key: (await tui_store.queue(QueueFilter(thread=("blog", key)), limit=100))[::-1]
+        for key in {r.response.thread_external_id for r in everything}
+    }
+    for row in everything:
+        ids = [x.response.id for x in whole[row.response.thread_external_id]]
+        for cap in range(1, len(ids) + 2):
+            monkeypatch.setattr(thread_screen, "MAX_THREAD_ROWS", cap)
+            part = await thread_screen.read_thread(tui_store, row)
+            got = [x.response.id for x in part.rows]
+            assert row.response.id in got, (row.response.external_id, cap)
+            assert len(got) == min(cap, len(ids)) and part.size == len(ids)
+            start = ids.index(got[0])
+            assert ids[start : start + len(got)] == got
+            newest = ids.index(row.response.id) >= len(ids) - cap
+            assert part.around is not newest
+            assert newest is (got == ids[len(ids) - len(got) :])
+
+
+async def test_the_thread_of_an_old_response_shows_it_under_the_cursor(
+    tui_store, make_app, monkeypatch
+):
+    """The oldest response of a thread of 10 with the tree capped at 3: the tree holds
+    it under the cursor and the title says the part is around it (both languages)."""
+    from reactieveld.tui.screens import thread as thread_screen
+
+    monkeypatch.setattr(thread_screen, "MAX_THREAD_ROWS", 3)
+    for language, words in (
+        ("en", "(3 of {n}, around this response)"),
+        ("nl", "(3 van {n}, rond deze reactie)"),
+    ):
+        app = make_app(tui_store, language=language)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            await press(pilot, "G")
+            row = screen.queue.current
+            key = ("blog", row.response.thread_external_id)
+            n = await tui_store.count(QueueFilter(thread=key))
+            await press(pilot, "enter")
+            assert isinstance(app.screen, ThreadScreen) and app.screen.loaded
+            assert app.screen.query_one("#thread-tree").cursor_node.data == row.response.id
+            shown = str(app.screen.query_one("#thread-title").render())
+            assert shown.endswith(words.format(n=n)), (language, shown)
+
+
 async def test_help_lists_every_binding(tui_store, make_app):
     app = make_app(tui_store, language="en")
     async with app.run_test(size=SIZE) as pilot:

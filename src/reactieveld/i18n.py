@@ -844,6 +844,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Draad: {title} (de nieuwste {shown} van {n})",
         "Thread: {title} (the newest {shown} of {n})",
     ),
+    "thread.title_around": (
+        "Draad: {title} ({shown} van {n}, rond deze reactie)",
+        "Thread: {title} ({shown} of {n}, around this response)",
+    ),
     "thread.untitled": ("(zonder titel)", "(untitled)"),
     # The thread tree's node of the response the thread was opened from.
     "thread.current": ("(geopend)", "(opened)"),
@@ -2529,6 +2533,14 @@ def text(key: str, language: str = "nl", /, **values: Any) -> str:
 def number(n: int, language: str) -> str:
     """A whole number with thousands grouped as the language writes it: 12.345 / 12,345."""
     return f"{n:,}".replace(",", "." if language == "nl" else ",")
+
+
+def counted(key: str, language: str, /, n: int, **values: Any) -> str:
+    """:func:`text` of ``key`` with the count ``n`` grouped as the language writes
+    numbers (``55.538 reacties``, ``55,538 responses``), in the singular for 1."""
+    if n == 1 and f"{key}.one" in STRINGS:
+        key = f"{key}.one"
+    return text(key, language, n=number(n, language), **values)
 
 
 #: The keys whose English text is stored (a platform's error, see connectors/) and read

@@ -33,7 +33,7 @@ from fractions import Fraction
 from itertools import combinations
 from typing import Any, Literal
 
-from reactieveld.i18n import text
+from reactieveld.i18n import counted, number, text
 from reactieveld.store.values import Coding
 from reactieveld.text import one_line
 
@@ -278,7 +278,8 @@ def agreement_lines(
     if not figures.responses:
         return ["", *textwrap.wrap(t("agree.none"), max(width, 20))]
     coders = ", ".join(one_line(c, limit=64) for c in figures.coders)
-    lines = textwrap.wrap(t("agree.counted", n=figures.responses, coders=coders), max(width, 20))
+    said = counted("agree.counted", language, figures.responses, coders=coders)
+    lines = textwrap.wrap(said, max(width, 20))
     codes = {
         key: t("agree.role") if key == "role" else one_line(key, limit=8) for key, _ in figures.rows
     }
@@ -308,7 +309,7 @@ def agreement_lines(
                 codes[key],
                 format_alpha(result.alpha),
                 format_percent(result.percent),
-                str(result.units),
+                number(result.units, language),
                 verdicts[key],
                 one_line(labels.get(key, ""), limit=200),
             )

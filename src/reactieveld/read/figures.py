@@ -57,6 +57,7 @@ from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.config import language_of
+from reactieveld.i18n import number
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.read.agreement import (
@@ -133,7 +134,11 @@ class Period:
     def label(self, language: str = "nl") -> str:
         """``2026-11-05 – 2026-12-04 (30 dagen, UTC)``."""
         n = len(self)
-        span = text("day", language) if n == 1 else text("days", language).format(n=n)
+        span = (
+            text("day", language)
+            if n == 1
+            else text("days", language).format(n=number(n, language))
+        )
         return f"{self.first.isoformat()} – {self.last.isoformat()} ({span})"
 
 
@@ -403,7 +408,7 @@ def format_duration(seconds: float | None, language: str = "nl") -> str:
     m = rest // 60
     hour = text("hour", language)
     if d:
-        return f"{d} d {h} {hour}"
+        return f"{number(d, language)} d {h} {hour}"
     if h:
         return f"{h} {hour} {m} min"
     if m:
@@ -411,11 +416,12 @@ def format_duration(seconds: float | None, language: str = "nl") -> str:
     return f"{s} s"
 
 
-def format_share(part: int, whole: int) -> str:
-    """``12 / 40 (30%)``; ``0 / 0`` without a percentage."""
+def format_share(part: int, whole: int, language: str = "nl") -> str:
+    """``12 / 40 (30%)``, ``1.234 / 5.678 (22%)`` (grouped as ``language`` writes
+    numbers); ``0 / 0`` without a percentage."""
     if not whole:
         return "0 / 0"
-    return f"{part} / {whole} ({round(100 * part / whole)}%)"
+    return f"{number(part, language)} / {number(whole, language)} ({round(100 * part / whole)}%)"
 
 
 def role_label(codebook: Codebook, role: str | None, language: str) -> str:
@@ -487,9 +493,10 @@ class CoverageTable:
     scrolls: bool = False  # wider than the width asked for: the caller scrolls
 
 
-def cell(n: int) -> str:
-    """A coverage cell: the count, or "·" for none (a gap readable without colour)."""
-    return str(n) if n else "·"
+def cell(n: int, language: str = "nl") -> str:
+    """A coverage cell: the count (grouped as ``language`` writes numbers), or "·" for
+    none (a gap readable without colour)."""
+    return number(n, language) if n else "·"
 
 
 def coverage_table(
@@ -510,11 +517,21 @@ def coverage_table(
     totals = tuple(stats.question_total(q) for q in stats.questions)
     all_counts = tuple(stats.by_role.get(r, 0) for r in cols)
     widths = tuple(
-        max([cell_len(h), len(str(all_counts[i])), *(len(str(row[i])) for row in counts)])
+        max(
+            [
+                cell_len(h),
+                len(number(all_counts[i], language)),
+                *(len(number(row[i], language)) for row in counts),
+            ]
+        )
         for i, h in enumerate(heads)
     )
     total_width = max(
-        [len(text("sum", language)), len(str(stats.total)), *(len(str(n)) for n in totals)]
+        [
+            len(text("sum", language)),
+            len(number(stats.total, language)),
+            *(len(number(n, language)) for n in totals),
+        ]
     )
     full = [question_label(codebook, q, language) for q in stats.questions]
     all_label = text("all", language)
@@ -559,7 +576,10 @@ def period_parts(stats: DialogueStats, language: str) -> list[str]:
     """``Periode: 2026-11-05 – 2026-12-04 (30 dagen, UTC)``, ``Reacties: 153``: the top
     line's parts (a narrow screen puts the second under the first, never cuts either)."""
     period = stats.period.label(language) if stats.period else text("none", language)
-    return [f"{text('range', language)}: {period}", f"{text('total', language)}: {stats.total}"]
+    return [
+        f"{text('range', language)}: {period}",
+        f"{text('total', language)}: {number(stats.total, language)}",
+    ]
 
 
 def period_line(stats: DialogueStats, language: str) -> str:
@@ -584,15 +604,19 @@ def figure_lines(stats: DialogueStats, language: str) -> list[str]:
     def t(key: str) -> str:
         return text(key, language)
 
+    def n(value: int) -> str:
+        return number(value, language)
+
     return [
-        f"{t('backlog')}: {stats.untagged} ({t('of_which_new')}: {stats.untagged_new})",
+        f"{t('backlog')}: {n(stats.untagged)} ({t('of_which_new')}: {n(stats.untagged_new)})",
         f"{t('moderation')}: {format_duration(stats.median_to_moderation, language)} "
-        f"({t('over')} {stats.moderated} {t('responses')})",
-        f"{t('answered')}: {format_share(stats.answered, stats.citizen)}",
+        f"({t('over')} {n(stats.moderated)} {t('responses')})",
+        f"{t('answered')}: {format_share(stats.answered, stats.citizen, language)}",
         f"{t('answer_time')}: {format_duration(stats.median_to_answer, language)}",
         f"{t('team')}:" + ("" if stats.by_moderator else f" {t('none')}"),
-        *(f"  {name}: {d} / {c}" for name, (d, c) in stats.by_moderator.items()),
-        f"{t('handover')}: {format_share(stats.decided_by_other, stats.claimed_decided)}",
+        *(f"  {name}: {n(d)} / {n(c)}" for name, (d, c) in stats.by_moderator.items()),
+        f"{t('handover')}: "
+        + format_share(stats.decided_by_other, stats.claimed_decided, language),
         *rule_lines(stats.rules, language),
     ]
 
@@ -612,8 +636,10 @@ def rule_lines(tallies: Sequence[RuleTally], language: str) -> list[str]:
     lines = [f"{text('rules', language)}:"]
     for r in tallies:
         share = misfire_share(r)
-        shown = f" ({format_share(r.misfired, r.misfired + r.upheld)})" if share is not None else ""
-        lines.append(f"  {r.rule}: {r.caught} / {r.misfired} / {r.upheld} / {r.open}{shown}")
+        decided = format_share(r.misfired, r.misfired + r.upheld, language)
+        shown = f" ({decided})" if share is not None else ""
+        counts = " / ".join(number(x, language) for x in (r.caught, r.misfired, r.upheld, r.open))
+        lines.append(f"  {r.rule}: {counts}{shown}")
     return lines
 
 
@@ -691,12 +717,12 @@ def per_day_series(stats: DialogueStats, language: str, width: int) -> list[str]
     lines: list[str] = []
     names = {name: preview(name, SOURCE_CELLS) for name in stats.per_day}
     name_w = max((cell_len(name) for name in names.values()), default=0)
-    sum_w = max((len(str(sum(v))) for v in stats.per_day.values()), default=1)
+    sum_w = max((len(number(sum(v), language)) for v in stats.per_day.values()), default=1)
     room = max(width - name_w - sum_w - 6, 10)
     for name, values in stats.per_day.items():
         binned, _ = bins(values, room)
         shown = names[name] + " " * (name_w - cell_len(names[name]))
-        lines.append(f"  {shown}  {sparkline(binned)}  {sum(values)}")
+        lines.append(f"  {shown}  {sparkline(binned)}  {number(sum(values), language)}")
     if len(stats.days) > room:
         lines.append(
             "  " + text("per_char", language).format(n=bins([0] * len(stats.days), room)[1])
@@ -731,10 +757,11 @@ def render_text(
     cols = [*table.widths, table.total_width]
     head = [*table.heads, t("sum")]
     body = [
-        (label, [*(cell(n) for n in counts), str(total)])
+        (label, [*(cell(n, language) for n in counts), number(total, language)])
         for label, counts, total in zip(table.labels, table.counts, table.totals, strict=True)
     ]
-    body.append((table.all_label, [*(cell(n) for n in table.all_counts), str(table.all_total)]))
+    all_cells = [*(cell(n, language) for n in table.all_counts), number(table.all_total, language)]
+    body.append((table.all_label, all_cells))
     # Too wide for the page (a narrow terminal): the role columns in blocks one under the
     # other, each with the question column, as a printed page cannot scroll sideways.
     for n, block in enumerate(column_blocks(cols, width - 2 - table.label_width)):

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
-from reactieveld.i18n import STRINGS
+from reactieveld.i18n import STRINGS, counted, number
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
 from reactieveld.read.figures import NOT_COUNTED, Period
@@ -96,7 +96,7 @@ async def export_redactor(store: AuthorNamesStore, opts: ExportOptions) -> Redac
 
 
 def _counted(key: str, n: int, language: str) -> str:
-    return ui_text(f"export.n.{key}", language, n=n)
+    return counted(f"export.n.{key}", language, n)
 
 
 @dataclass(frozen=True)
@@ -233,10 +233,11 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
     out.write(f"- {t['per_question']}\n")
     if not opts.questions:
         total = await store.count(replace(base, questions=()))
-        out.write(f"- {stats_text('total', lang)}: {total} — {_total_definition(opts)}\n")
+        shown = number(total, lang)
+        out.write(f"- {stats_text('total', lang)}: {shown} — {_total_definition(opts)}\n")
     untagged = await store.count(replace(base, questions=(), untagged=True))
     if untagged and not opts.questions:
-        out.write(f"- {untagged} {t['untagged']}\n")
+        out.write(f"- {number(untagged, lang)} {t['untagged']}\n")
     codes = list(opts.questions) or [q.code for q in cb.codes(TagKind.QUESTION)]
     agreement = await agreement_line(store, base, codes, opts.language)
     if agreement:
@@ -280,10 +281,10 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
             # The dashboard's word for it, as the header's role rule says it.
             per_role.append((ui_text("stats.no_role", opts.language), by_role[None]))
         word = t["response"] if total == 1 else t["responses"]
-        out.write(f"**{total} {word}**\n\n")
+        out.write(f"**{number(total, lang)} {word}**\n\n")
         out.write(f"| {t['per_role']} | n |\n|---|---:|\n")
         for name, n in per_role:
-            out.write(f"| {md_text(name)} | {n} |\n")
+            out.write(f"| {md_text(name)} | {number(n, lang)} |\n")
         out.write("\n")
         async for rec in iter_records(store, flt, codebook=cb, language=opts.language):
             r = rec.row.response
@@ -368,7 +369,7 @@ async def agreement_line(
         )
         for key, result in figures.rows
     ]
-    head = ui_text("report.md.agreement", language, n=figures.responses)
+    head = counted("report.md.agreement", language, figures.responses)
     return f"{head}: {'; '.join(parts)}"
 
 

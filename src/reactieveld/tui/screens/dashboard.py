@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from reactieveld.codebook import Codebook
-from reactieveld.i18n import I18n
+from reactieveld.i18n import I18n, number
 from reactieveld.read.agreement import (
     AgreementFigures,
     agreement_definition,
@@ -289,20 +289,20 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             table.add_column(Text(head, justify="right"), key=str(r))
 
         def dot(n: int) -> Text:
-            return Text(cell(n), justify="right", style="" if n else "dim")
+            return Text(cell(n, lang), justify="right", style="" if n else "dim")
 
         for q, label, counts, total in zip(
             st.questions, layout.labels, layout.counts, layout.totals, strict=True
         ):
             cells: list[Text] = [
                 Text(label, style="" if total else "bold red"),
-                Text(str(total), justify="right", style="bold" if total else "bold red"),
+                Text(number(total, lang), justify="right", style="bold" if total else "bold red"),
             ]
             cells.extend(dot(n) for n in counts)
             table.add_row(*cells, key=q)
         table.add_row(
             Text(layout.all_label, style="italic"),
-            Text(str(layout.all_total), justify="right", style="bold"),
+            Text(number(layout.all_total, lang), justify="right", style="bold"),
             *(dot(n) for n in layout.all_counts),
             key="all",
         )

@@ -9,6 +9,7 @@ branch (``left`` folds, ``right`` unfolds), ``h`` lists the other responses of i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
@@ -32,7 +33,8 @@ from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
 
-#: A thread is shown with at most this many (newest) responses.
+#: A thread is shown with at most this many responses: the newest, or those around the
+#: response it was opened from when that one is older than them.
 MAX_THREAD_ROWS = 2000
 
 #: The thread screen's action for each of the queue's keys it shares (reactieveld.keys).
@@ -45,26 +47,39 @@ _TREE_ACTIONS = {
 }
 
 
-async def thread_rows(store: Any, row: QueueRow) -> list[QueueRow]:
-    """The rows of ``row``'s thread, oldest first (at most :data:`MAX_THREAD_ROWS`)."""
+@dataclass(frozen=True)
+class ThreadPart:
+    """The rows of a thread the tree shows, oldest first, and how many it holds.
+
+    ``around``: the rows are those around the response the thread was opened from, not
+    the newest (that response is older than the thread's newest :data:`MAX_THREAD_ROWS`).
+    """
+
+    rows: list[QueueRow]
+    size: int
+    around: bool = False
+
+
+async def read_thread(store: Any, row: QueueRow) -> ThreadPart:
+    """The part of ``row``'s thread the tree shows: all of it, its newest
+    :data:`MAX_THREAD_ROWS`, or as many around ``row`` when ``row`` is older than those
+    (a response 2,500th from the top of a thread of 3,639 opened a tree without itself)."""
     r = row.response
     if not r.thread_external_id:
-        return [row]
-    rows = await store.queue(
-        QueueFilter(thread=(r.source, r.thread_external_id)), limit=MAX_THREAD_ROWS
-    )
-    rows.reverse()
-    return list(rows)
-
-
-async def thread_size(store: Any, row: QueueRow, rows: list[QueueRow]) -> int:
-    """How many responses ``row``'s thread holds: those of ``rows`` (:func:`thread_rows`),
-    counted in the store when that list is full (a thread of 3,600 showed 2,000 and
-    did not say so)."""
-    r = row.response
-    if len(rows) < MAX_THREAD_ROWS or not r.thread_external_id:
-        return len(rows)
-    return int(await store.count(QueueFilter(thread=(r.source, r.thread_external_id))))
+        return ThreadPart([row], 1)
+    flt = QueueFilter(thread=(r.source, r.thread_external_id))
+    cap = MAX_THREAD_ROWS
+    rows = await store.queue(flt, limit=cap)
+    if len(rows) < cap:
+        return ThreadPart(rows[::-1], len(rows))
+    size = int(await store.count(flt))
+    if any(x.response.id == r.id for x in rows):
+        return ThreadPart(rows[::-1], size)
+    # Older than the newest cap: half the window below it, the rest above (more above
+    # when it is near the thread's start; above it there are at least cap rows).
+    older = await store.queue(flt, after=row.keyset, limit=(cap - 1) // 2)
+    newer = await store.queue(flt, after=row.keyset, limit=cap - 1 - len(older), direction="newer")
+    return ThreadPart([*older[::-1], row, *newer[::-1]], size, around=True)
 
 
 class ThreadTree(CursorTree):
@@ -104,18 +119,15 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         i18n: I18n,
         codebook: Codebook,
         tz: tzinfo | None = None,
-        rows: list[QueueRow] | None = None,
-        size: int | None = None,
+        part: ThreadPart | None = None,
     ) -> None:
-        """``rows``: the thread's rows as :func:`thread_rows` read them, and ``size``
-        the thread's as :func:`thread_size` counts it (the triage screen reads them
-        before it opens this screen: a read that fails then is the key's, never this
+        """``part``: the thread as :func:`read_thread` reads it (the triage screen reads
+        it before it opens this screen: a read that fails then is the key's, never this
         screen's mount); None: read as it mounts."""
         super().__init__()
         self.store = store
         self.row = row
-        self._rows = rows
-        self._thread_size = size
+        self._part = part
         self.i18n = i18n
         self.codebook = codebook
         self.tz = tz
@@ -156,14 +168,14 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         add_help_key(self, "thread", self.i18n)
         tree = self.query_one(Tree)
         r = self.row.response
-        rows = self._rows if self._rows is not None else await thread_rows(self.store, self.row)
-        size = self._thread_size
-        if size is None:
-            size = await thread_size(self.store, self.row, rows)
-        if size > len(rows):
+        part = self._part if self._part is not None else await read_thread(self.store, self.row)
+        rows = part.rows
+        if part.size > len(rows):
             title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
-            shown, n = number(len(rows), self.i18n.language), number(size, self.i18n.language)
-            line = self.i18n.t("thread.title_newest", title=title, shown=shown, n=n)
+            language = self.i18n.language
+            shown, n = number(len(rows), language), number(part.size, language)
+            key = "thread.title_around" if part.around else "thread.title_newest"
+            line = self.i18n.t(key, title=title, shown=shown, n=n)
             self.query_one("#thread-title", Static).update(Content(line))
         nodes: dict[str, TreeNode[int]] = {}
         selected: TreeNode[int] | None = None

@@ -1059,15 +1059,14 @@ class TriageScreen(Screen[None]):
         return found
 
     async def action_thread(self) -> None:
-        from reactieveld.tui.screens.thread import ThreadScreen, thread_rows, thread_size
+        from reactieveld.tui.screens.thread import ThreadScreen, read_thread
 
         row = self.queue.current
         if row is None or self.action_reason("thread"):
             return
         # Read here, in the key's action: a memory away is then the key's (the app's
         # _dispatch_action says it), not an error of the new screen's mount.
-        rows = await thread_rows(self.rapp.reader, row)
-        size = await thread_size(self.rapp.reader, row, rows)
+        part = await read_thread(self.rapp.reader, row)
         await self.app.push_screen(
             ThreadScreen(
                 self.rapp.reader,
@@ -1075,8 +1074,7 @@ class TriageScreen(Screen[None]):
                 i18n=self.i18n,
                 codebook=self.rapp.codebook,
                 tz=self.rapp.tz,
-                rows=rows,
-                size=size,
+                part=part,
             )
         )
 
