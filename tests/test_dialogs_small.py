@@ -1,6 +1,9 @@
-"""Every dialog whole at the smallest sizes (60x20, the README's promise, and
-80x24), in both languages, read as plain characters (NO_COLOR): its title, its choices'
-state marks, and on the last line its help key and the keys that confirm and cancel.
+"""Every dialog and full screen whole at the smallest sizes (60x20, the README's promise,
+and 80x24), in both languages, read as plain characters (NO_COLOR): its title, its
+choices' state marks, and on the last line its help key and the keys that confirm and
+cancel; a full screen's (search, its hits, the author's history, the thread, the
+dashboard, the help) help and then the way back ("esc Back" was not on the thread's
+footer at 60x20).
 
 At 60x20 the period dialog's and the reason dialog's "other" footers said only
 "f1 Help esc Cancel": enter (which applies, which confirms the typed reason) was hidden
@@ -61,10 +64,16 @@ class Dialog:
     marks: tuple[str, ...] = ()
     #: Text pasted into it once open.
     paste: str = ""
+    #: How many of ``footer`` begin the last line, one after the other (a full screen:
+    #: help, then the way back).
+    lead: int = 1
+    #: Its box, which lies on the screen with nothing to scroll to (None: a full screen).
+    box: str | None = ".dialog"
 
 
 HELP1, HELPQ = ("f1", "key.help"), ("?", "key.help")
 CANCEL = ("esc", "key.cancel")
+BACK = ("esc", "key.back")
 DIALOGS: dict[str, Dialog] = {
     "reply": Dialog(
         ("r",),
@@ -137,6 +146,28 @@ DIALOGS: dict[str, Dialog] = {
         (HELP1, ("⏎", "period.apply"), CANCEL),
         ("(•)", "( )"),
     ),
+    # The full screens: help first, then the way back ("esc Back" was not on the
+    # thread's footer at 60x20), then what fits.
+    "search": Dialog(("slash",), ("escape",), "search.title", (HELP1, BACK), lead=2, box=None),
+    "search hits": Dialog(
+        ("slash", *"centrum", "enter"),
+        ("escape",),
+        "search.title",
+        (HELPQ, BACK),
+        ("▶",),
+        lead=2,
+        box=None,
+    ),
+    "author history": Dialog(
+        ("h",), ("escape",), "search.history", (HELPQ, BACK), ("▶",), lead=2, box=None
+    ),
+    "thread": Dialog(
+        ("enter",), ("escape",), "thread.title", (HELPQ, BACK), ("▶",), lead=2, box=None
+    ),
+    "dashboard": Dialog(("D",), ("escape",), "stats.title", (HELPQ, BACK), lead=2, box=None),
+    "help": Dialog(
+        ("question_mark",), ("escape",), "help.title", (("esc", "help.close"),), ("▼",), box=None
+    ),
     # Last: it leaves a draft behind.
     "quit": Dialog(
         ("r", "x", "escape", "enter", "q"),
@@ -159,16 +190,18 @@ def lacking(
     if not any(title in line for line in lines[:-1]):
         wrong.append(f"title {title!r}")
     wrong += [f"mark {mark!r}" for mark in dialog.marks if mark not in above]
-    help_key, help_label = dialog.footer[0]
-    if not footer.startswith(f"{help_key} {t(help_label)}"):
-        wrong.append(f"help key first in {footer!r}")
+    lead = " ".join(f"{key} {t(label)}" for key, label in dialog.footer[: dialog.lead])
+    if not footer.startswith(lead):
+        wrong.append(f"{lead!r} first in {footer!r}")
     at = 0
     for key, label in dialog.footer:
         found = footer.find(f"{key} {t(label)}", at)
         if found < at:
             wrong.append(f"{key} {t(label)!r} in {footer!r}")
         at = max(at, found)
-    box = app.screen.query_one(".dialog")
+    if dialog.box is None:
+        return wrong
+    box = app.screen.query_one(dialog.box)
     if box.region.bottom > size[1] - 1 or box.region.right > size[0]:
         wrong.append(f"the box {box.region} beyond the screen")
     if box.max_scroll_y:  # all of it in sight: nothing to scroll to
@@ -188,8 +221,9 @@ async def long_store(tui_store: Any) -> Any:
 async def test_every_dialog_shows_its_title_marks_and_keys(
     tui_store: Any, language: str, size: tuple[int, int]
 ) -> None:
-    """Each dialog opened by its keys shows its title, its marks and, on the last line,
-    help first and its keys to confirm and cancel; its box lies on the screen."""
+    """Each dialog or screen opened by its keys shows its title, its marks and, on the
+    last line, help first and its keys to confirm and cancel (or go back); a dialog's box
+    lies on the screen."""
     store = await long_store(tui_store)
     t = I18n(language).t
     app = app_with(store, language, None, reasons=ReasonsConfig(), codebook=TWENTY)
@@ -199,12 +233,15 @@ async def test_every_dialog_shows_its_title_marks_and_keys(
         await settled(pilot)
         response = app.screen.queue.current.response
         values = {"author": response.author_name, "what": t("key.trash")}
+        response_thread = app.screen.queue.current.thread_title
         for name, dialog in DIALOGS.items():
             await pilot.press(*dialog.keys)
             if dialog.paste:
                 app.focused.post_message(events.Paste(dialog.paste))
             await settled(pilot)
-            found = lacking(app, dialog, t, values, size)
+            # A full screen's title names the thread, or counts the author's responses.
+            shown = {"title": response_thread, "n": str(len(getattr(app.screen, "rows", ())))}
+            found = lacking(app, dialog, t, values | shown, size)
             if found:
                 wrong[name] = found
             await pilot.press(*dialog.back)
