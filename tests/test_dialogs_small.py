@@ -146,6 +146,19 @@ DIALOGS: dict[str, Dialog] = {
         (HELP1, ("⏎", "period.apply"), CANCEL),
         ("(•)", "( )"),
     ),
+    # Its buttons' enter ("⏎ Apply" left the footer while the Apply button had the focus).
+    "period's Apply button": Dialog(
+        ("D", "p", "tab", "tab", "tab", "tab"),
+        ("escape", "escape"),
+        "period.title",
+        (HELP1, ("⏎", "period.apply"), CANCEL),
+    ),
+    "period's Cancel button": Dialog(
+        ("D", "p", "shift+tab"),
+        ("escape", "escape"),
+        "period.title",
+        (HELP1, ("⏎", "key.cancel"), CANCEL),
+    ),
     # The full screens: help first, then the way back ("esc Back" was not on the
     # thread's footer at 60x20), then what fits.
     "search": Dialog(("slash",), ("escape",), "search.title", (HELP1, BACK), lead=2, box=None),
