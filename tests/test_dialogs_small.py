@@ -19,17 +19,23 @@ dialog that lacks something.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from helpers.app import app_with, screen_text, settled
 from helpers.data import fill_store, sample_responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual import events
+from textual.content import Content
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import TagKind
+from reactieveld.read.figures import PeriodError, period_from_text
 from reactieveld.reasons import ReasonsConfig
+from reactieveld.tui.screens.period import DATE_CHARS, DAYS_CHARS, field_names
 from reactieveld.tui.screens.triage import TriageScreen
 
 pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
@@ -46,13 +52,16 @@ TWENTY = Codebook(
     DEFAULT_CODEBOOK.roles,
 )
 LONG_REASON = "de reactie noemt " * 8
+#: The period dialog's today.
+TODAY = date(2026, 12, 7)
 
 
 @dataclass(frozen=True)
 class Dialog:
     """A dialog or screen as a user reaches it and relies on it."""
 
-    #: The keys that open it from the queue, and those that go back to the queue.
+    #: The keys that open it from the queue (or from the one before, which stays open),
+    #: and those that go back to the queue (none: it stays open for the next).
     keys: tuple[str, ...]
     back: tuple[str, ...]
     #: The i18n key of its title (formatted with the current response's author and
@@ -62,8 +71,9 @@ class Dialog:
     footer: tuple[tuple[str, str], ...]
     #: The state marks (and other characters) it shows.
     marks: tuple[str, ...] = ()
-    #: Text pasted into it once open.
+    #: Text pasted into it once open, and the keys pressed after it.
     paste: str = ""
+    then: tuple[str, ...] = ()
     #: How many of ``footer`` begin the last line, one after the other (a full screen:
     #: help, then the way back).
     lead: int = 1
@@ -139,25 +149,27 @@ DIALOGS: dict[str, Dialog] = {
         (HELPQ, ("n/e", "settings.language"), CANCEL),
         ("(•)", "( )"),
     ),
+    # The period dialog stays open for the next three, which go on from it.
     "period": Dialog(
-        ("D", "p"),
-        ("escape", "escape"),
-        "period.title",
-        (HELP1, ("⏎", "period.apply"), CANCEL),
-        ("(•)", "( )"),
+        ("D", "p"), (), "period.title", (HELP1, ("⏎", "period.apply"), CANCEL), ("(•)", "( )")
     ),
     # Its buttons' enter ("⏎ Apply" left the footer while the Apply button had the focus).
     "period's Apply button": Dialog(
-        ("D", "p", "tab", "tab", "tab", "tab"),
+        ("tab", "tab", "tab", "tab"), (), "period.title", (HELP1, ("⏎", "period.apply"), CANCEL)
+    ),
+    "period's Cancel button": Dialog(
+        ("tab",), (), "period.title", (HELP1, ("⏎", "key.cancel"), CANCEL)
+    ),
+    # Its longest error ("Tot en met" and what was typed, two lines) scrolled the dialog
+    # at 60x20 and 80x24: it takes the hint's rows.
+    "period with an error": Dialog(
+        ("shift+tab", "shift+tab", "shift+tab"),
         ("escape", "escape"),
         "period.title",
         (HELP1, ("⏎", "period.apply"), CANCEL),
-    ),
-    "period's Cancel button": Dialog(
-        ("D", "p", "shift+tab"),
-        ("escape", "escape"),
-        "period.title",
-        (HELP1, ("⏎", "key.cancel"), CANCEL),
+        ("'9999-99-99xy'",),
+        paste="9999-99-99xy",
+        then=("enter",),
     ),
     # The full screens: help first, then the way back ("esc Back" was not on the
     # thread's footer at 60x20), then what fits.
@@ -251,13 +263,46 @@ async def test_every_dialog_shows_its_title_marks_and_keys(
             await pilot.press(*dialog.keys)
             if dialog.paste:
                 app.focused.post_message(events.Paste(dialog.paste))
+                await pilot.press(*dialog.then)
             await settled(pilot)
             # A full screen's title names the thread, or counts the author's responses.
             shown = {"title": response_thread, "n": str(len(getattr(app.screen, "rows", ())))}
             found = lacking(app, dialog, t, values | shown, size)
             if found:
                 wrong[name] = found
-            await pilot.press(*dialog.back)
-            await settled(pilot)
-            assert isinstance(app.screen, TriageScreen), (name, app.screen)
+            if dialog.back:  # none: the next goes on from here
+                await pilot.press(*dialog.back)
+                await settled(pilot)
+                assert isinstance(app.screen, TriageScreen), (name, app.screen)
     assert not wrong, wrong
+
+
+#: The period dialog's text width at 60 columns (its border and padding: 2 cells a side).
+PERIOD_TEXT = 56
+PRINTABLE = st.characters(codec="utf-8").filter(str.isprintable)
+
+
+def _box(chars: int, values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), values, st.text(PRINTABLE, max_size=chars))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    since=_box(DATE_CHARS, st.dates().map(date.isoformat)),
+    until=_box(DATE_CHARS, st.dates().map(date.isoformat)),
+    days=_box(DAYS_CHARS, st.integers(-(10**7), 10**8 - 1).map(str)),
+    language=st.sampled_from(["nl", "en"]),
+)
+def test_a_period_error_fits_in_the_rows_of_the_hint(
+    since: str, until: str, days: str, language: str
+) -> None:
+    """Whatever the boxes take (at most DATE_CHARS and DAYS_CHARS characters), the
+    dialog's error takes no more lines at 60 columns than the hint it replaces (the
+    dialog scrolled by one row for the error line)."""
+    try:
+        period_from_text(
+            since, until, days, today=TODAY, language=language, names=field_names(I18n(language))
+        )
+    except PeriodError as exc:
+        hint = Content(I18n(language).t("period.hint")).wrap(PERIOD_TEXT)
+        assert len(Content(str(exc)).wrap(PERIOD_TEXT)) <= len(hint), str(exc)
