@@ -175,7 +175,7 @@ DIALOGS: dict[str, Dialog] = {
     # thread's footer at 60x20), then what fits.
     "search": Dialog(("slash",), ("escape",), "search.title", (HELP1, BACK), lead=2, box=None),
     "search hits": Dialog(
-        ("slash", *"centrum", "enter"),
+        ("slash", *"groen", "enter"),
         ("escape",),
         "search.title",
         (HELPQ, BACK),
@@ -286,7 +286,7 @@ def _box(chars: int, values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(st.just(""), values, st.text(PRINTABLE, max_size=chars))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(
     since=_box(DATE_CHARS, st.dates().map(date.isoformat)),
     until=_box(DATE_CHARS, st.dates().map(date.isoformat)),
