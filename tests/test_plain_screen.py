@@ -148,17 +148,19 @@ async def test_greyed_keys_read_as_such_in_the_footer(tui_store, no_color):
         assert view.count("  blog  ") == 1 and "on blog" not in view
 
 
-def test_footer_order_puts_help_and_quit_first():
+def test_footer_order_puts_help_back_and_quit_first():
     from textual.binding import Binding
 
     bindings = [
         (Binding("a", "moderate('approved')", "Approve"), True, ""),
         (Binding("j", "cursor_down", "Down", show=False), True, ""),
         (Binding("q", "quit", "Quit"), True, ""),
+        (Binding("escape", "back", "Back"), True, ""),
         (Binding("question_mark", "help", "Help"), True, ""),
         (Binding("x", "handled", "Handled"), False, ""),
     ]
-    assert [b.key for b, _, _ in footer_order(bindings)] == ["question_mark", "q", "a", "x"]
+    order = ["question_mark", "escape", "q", "a", "x"]
+    assert [b.key for b, _, _ in footer_order(bindings)] == order
 
 
 async def test_J_scrolls_the_response_to_its_last_line(tmp_path: Path, tui_env, no_color):

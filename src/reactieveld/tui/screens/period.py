@@ -32,6 +32,10 @@ from reactieveld.tui.widgets.toggles import (
 
 #: The quick choices: the last n days, up to today.
 PRESETS: tuple[int, ...] = (7, 30, 90, 365)
+#: The characters a box takes: a date (YYYY-MM-DD) and a number of days, with room to
+#: spare. The error line repeats what was typed, and it has the rows of the hint it
+#: hides (a longer one scrolled the dialog).
+DATE_CHARS, DAYS_CHARS = 12, 8
 
 
 @dataclass(frozen=True)
@@ -140,11 +144,23 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
                     Content(t("period.custom")), value=preset is None, id="preset-custom"
                 )
             yield FieldLabel(t("period.since", field=t("period.field.since")), field="period-since")
-            yield PeriodBox(since, placeholder="YYYY-MM-DD", id="period-since", compact=True)
+            yield PeriodBox(
+                since,
+                placeholder="YYYY-MM-DD",
+                id="period-since",
+                compact=True,
+                max_length=DATE_CHARS,
+            )
             yield FieldLabel(t("period.until", field=t("period.field.until")), field="period-until")
-            yield PeriodBox(until, placeholder="YYYY-MM-DD", id="period-until", compact=True)
+            yield PeriodBox(
+                until,
+                placeholder="YYYY-MM-DD",
+                id="period-until",
+                compact=True,
+                max_length=DATE_CHARS,
+            )
             yield FieldLabel(t("period.days", field=t("period.field.days")), field="period-days")
-            yield PeriodBox(days, id="period-days", compact=True)
+            yield PeriodBox(days, id="period-days", compact=True, max_length=DAYS_CHARS)
             yield Static("", id="period-error", markup=False, classes="-empty")
             with Horizontal(classes="dialog-buttons"):
                 yield CharButton(Content(t("period.apply")), id="period-go", variant="primary")
@@ -193,7 +209,7 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
             # What the error was about is changed. (Not on the late change messages of
             # keys typed before an enter in one burst: they cleared the error it showed.)
             self.wrong = None
-            say_line(self.query_one("#period-error", Static), "")
+            self.say("")
 
     def choice(self) -> PeriodChoice | str:
         """The period the boxes say, or the one line of what is wrong with it."""
@@ -213,11 +229,18 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         last = period.last if until.strip() else None
         return PeriodChoice(first, last, n, period)
 
+    def say(self, error: str) -> None:
+        """Show ``error`` on the error line ("" empties it) in place of the hint, whose
+        keys the footer says too (the error's lines scrolled the dialog at 60x20 and
+        80x24)."""
+        say_line(self.query_one("#period-error", Static), error)
+        self.query_one("#period").set_class(bool(error), "-error")
+
     def action_apply(self) -> None:
         found = self.choice()
         if isinstance(found, str):
             self.wrong = self.boxes()
-            say_line(self.query_one("#period-error", Static), found)
+            self.say(found)
             return
         self.dismiss(found)
 

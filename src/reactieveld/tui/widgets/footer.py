@@ -2,10 +2,12 @@
 
 Textual's ``Footer`` lists the keys in binding order and cuts the line where the terminal
 ends: at 80 columns the Dutch footer ended at ``/ Se`` and ``? help`` never showed. This
-one puts the keys that say how to go on first (help, then quit), the rest after them in
-their own order, so the way to every other key is always on screen. A key that cannot act
-on the current response (its platform cannot) is dimmed by Textual, which is colour
-again: it also gets a ``✗`` before its description, so the plain text says it.
+one puts the keys that say how to go on first (help, then back or close, then quit), the
+rest after them in their own order, so the way to every other key and the way back are
+always on screen (at 60x20 the thread's footer ended at "⏎ Open in the queue space
+Fold/unfold", without "esc Back"). A key that cannot act on the current response (its
+platform cannot) is dimmed by Textual, which is colour again: it also gets a ``✗``
+before its description, so the plain text says it.
 
 And it shows only the keys that fit whole: Textual's line ran on under the palette key
 docked at the right, so at 80 columns the last cell showed a letter of a key cut in half
@@ -25,8 +27,9 @@ from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-#: Actions shown first, in this order.
-FIRST = ("help", "quit")
+#: Actions shown first, in this order: help, the way back to the screen below (the full
+#: screens' "back", the help screen's "close"), then quit.
+FIRST = ("help", "back", "close", "quit")
 DISABLED_MARK = "✗"
 
 

@@ -11,9 +11,12 @@ before it (the highlighted label alone is colour again). So has the focused butt
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.app import RenderResult
-from textual.content import Content
+from textual.binding import Binding
+from textual.content import Content, ContentText
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, RadioButton, Static
@@ -96,7 +99,26 @@ class CharRadioButton(_CharToggle, RadioButton):
 class CharButton(Button):
     """A button with ``▸`` before its label while it has the focus (which button enter
     presses shows in characters, not only as the focused button's colour); the two cells
-    are blank otherwise, so the label does not move."""
+    are blank otherwise, so the label does not move.
+
+    Its ``enter`` is in the footer as ``⏎`` and its label: Textual's button binds it
+    unshown, which hid the dialog's own (the period dialog's "⏎ Apply" left the footer
+    while its Apply button had the focus, and nothing said what enter did)."""
+
+    def __init__(self, label: ContentText | None = None, *args: Any, **kw: Any) -> None:
+        super().__init__(label, *args, **kw)
+        self._bind_enter()
+
+    def watch_label(self) -> None:
+        self._bind_enter()
+        if self.is_attached:
+            self.refresh_bindings()
+
+    def _bind_enter(self) -> None:
+        assert isinstance(self.label, Content)
+        self._bindings.key_to_bindings["enter"] = [
+            Binding("enter", "press", self.label.plain, id="button.press")
+        ]
 
     def render(self) -> RenderResult:
         label = self.label if isinstance(self.label, Content) else Content(str(self.label))
