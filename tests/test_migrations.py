@@ -35,6 +35,7 @@ SHIPPED = {
     15: "0015_synced_by.sql",
     16: "0016_who_changed.sql",
     17: "0017_round_order.sql",
+    18: "0018_reply_waits.sql",
 }
 
 
@@ -138,6 +139,7 @@ CHECKSUMS = {
     14: "41deec5195380d92228597fb2f7681ca9a491d26d379e4ac078a5127574bac6e",
     15: "fb99e02d34a9283c6e6ea686489037d3972fbde097e53fc8ea16030d5a026410",
     16: "13daf1ab04528a9e06e4673cd1765d426abd8ad7fec356e8c890f93dc45fde1e",
+    18: "018b8f8bce192727166dbf19bfe8b8034f554b8d473149f6236592cf6170baad",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -158,6 +160,10 @@ PG_SHIPPED = {
     11: (
         "0011_round_order.sql",
         "55aa524a722957a2d97e9e6aa326f17d710726fd9f91d391943f99fca6fff0cf",
+    ),
+    12: (
+        "0012_reply_waits.sql",
+        "aa9d3d7056c13c18f4354430ab3e58c24cfda208b897a8043db96edcaf4db28f",
     ),
 }
 
@@ -301,3 +307,29 @@ async def test_two_programs_migrating_at_once(tmp_path):
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_reply_unsure_before_0018_waits_for_a_round_begun_after_it(tmp_path):
+    """Before 0018 a reply that may have arrived said so only in its error text: such a
+    row (being sent, or its error ending with the unsure words) now waits for a round
+    begun after the migration (its source had begun 3); another row waits for none."""
+    from reactieveld.outbox import SENDING, UNSURE
+
+    path = tmp_path / "old.db"
+    db = _build(path, 17)
+    db.execute("INSERT INTO sources (id, name, type, rounds) VALUES (1, 'blog', 'wordpress', 3)")
+    errors = [SENDING, f"blog: HTTP 500{UNSURE}", "blog: HTTP 503", None, f"x{UNSURE}"]
+    for i, error in enumerate(errors):
+        capability = "hide" if i == 4 else "reply"  # a decision is never held back
+        db.execute(
+            "INSERT INTO outbox (source_id, capability, external_id, created_at, last_error) "
+            "VALUES (1, ?, 'c1', 0, ?)",
+            (capability, error),
+        )
+    db.close()
+    store = await SqliteStore.open(path)
+    try:
+        items = sorted(await store.outbox_items(), key=lambda i: i.id)
+        assert [i.awaits_round for i in items] == [3, 3, None, None, None]
+    finally:
+        await store.close()

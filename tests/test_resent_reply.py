@@ -8,6 +8,7 @@ The platform is the WordPress-shaped local server of tools/wp-real on 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -172,4 +173,59 @@ async def test_a_residents_same_words_are_not_taken_for_ours(wp, tmp_path, monke
         assert posts  # the reply itself was posted
     finally:
         wp.hook = None
+        await store.close()
+
+
+async def test_a_round_in_flight_when_the_reply_is_unsure_does_not_resend_it(
+    wp, tmp_path, monkeypatch
+):
+    """A round lists the site, and before it ends the reply is POSTed: the platform makes
+    it and answers with a 500. The round then ends well, two seconds later by the
+    store's clock (a slow round), but it listed before the reply arrived: the reply waits
+    for the next round, which finds it. One POST, one reply at the platform."""
+    config, store, item, target, posts = await setup(wp, tmp_path, monkeypatch)
+    real = wp.handle
+
+    def failing(method, path, q, body, auth):
+        got = real(method, path, q, body, auth)
+        return (500, {"code": "internal_server_error"}, {}) if method == "POST" else got
+
+    wp.handle = failing
+    engine = SyncEngine.from_config(config, store, fetch_process=False)
+    listed, end = asyncio.Event(), asyncio.Event()
+    record = store.record_sync
+    clock = pytest.MonkeyPatch()
+
+    async def slow_end(*args, **kwargs):
+        listed.set()
+        await end.wait()
+        later = utcnow() + timedelta(seconds=2)
+        clock.setattr("reactieveld.store.sqlite.utcnow", lambda: later)
+        return await record(*args, **kwargs)
+
+    store.record_sync = slow_end
+    try:
+        in_flight = asyncio.create_task(engine.sync_source("blog"))
+        await asyncio.wait_for(listed.wait(), timeout=10)
+        worker = OutboxWorker(store, engine.connectors, base_delay=0.0)
+        assert await worker.apply_one(item) == "retry"
+        assert len(posts) == 1 and len(replies_at_server(wp, target)) == 1
+        end.set()
+        assert (await asyncio.wait_for(in_flight, timeout=10)).ok
+        clock.undo()
+        del store.record_sync
+        [unsure] = await store.outbox_items()
+        assert await worker.apply_one(unsure) == "waiting"  # that round could not see it
+        assert len(posts) == 1
+        wp.handle = real
+        lines: list[str] = []
+        assert await run_sync(config, store, once=True, printer=lines.append) == 0
+        [done] = await store.outbox_items()
+        assert done.state.value == "done" and done.awaits_round is None
+        assert len(posts) == 1 and len(replies_at_server(wp, target)) == 1
+    finally:
+        clock.undo()
+        wp.handle = real
+        wp.hook = None
+        await engine.aclose()
         await store.close()

@@ -1,24 +1,28 @@
 """Sync rounds of several processes end in any order: the store keeps the end of the
-newest round begun, never an older round's end over it (store/sources.py)."""
+newest round begun, never an older round's end over it (store/sources.py); and a reply
+that may have arrived waits for a round begun after it (store/writeback.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.connectors import PagePlatform
-from helpers.store import T0
+from helpers.store import T0, resp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.config import SourceConfig
-from reactieveld.connectors.base import ConnectorError
-from reactieveld.model import Source
+from reactieveld.connectors.base import ApplyResult, ConnectorError
+from reactieveld.connectors.http import HttpError
+from reactieveld.model import Capability, Page, Source
+from reactieveld.outbox import OutboxWorker
 from reactieveld.store.open import open_store
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
@@ -138,3 +142,128 @@ async def test_a_round_begun_while_down_ends_after_a_newer_success(tmp_path: Pat
         await second.aclose()
         await one.close()
         await two.close()
+
+
+# A reply that may have arrived (its POST answered with a 500 or not at all, or its
+# process stopped after the POST) is sent again only when a sync round that BEGAN after
+# it was marked has ended well without finding it on the site, and it is never on the
+# site twice; both backends (store/writeback.py ``synced_since``). A round here lists
+# the site when it begins (the worst case: a round may list at any moment before it
+# ends) and stores what it listed when it ends well; a round begun before the reply
+# arrived never sees it, however late it ends.
+
+TEXT = "Dank voor uw reactie, we nemen het mee."
+
+#: What a POST of the reply does: whether the platform makes the reply, and how it
+#: answers (an HTTP status; None: no answer; "crash": the process stops after it).
+SENDS = [
+    (True, 201),  # made, and answered with its id: done
+    (True, 500),  # made, then an error of the platform's own: may have arrived
+    (True, None),  # made, no answer: may have arrived
+    (True, "crash"),  # made, and the process stopped before the outcome was recorded
+    (False, 500),  # not made, a 500: may have arrived (the worker cannot know)
+    (False, None),  # not made, no answer
+    (False, 503),  # not made, "unavailable": it did not, sent again when due
+]
+
+#: A step: a round begins, the oldest or newest open round ends (well or not), the worker
+#: takes the reply (with what its POST does); the answers that leave it unsure, the
+#: case in question, twice as often as the others.
+STEP = st.sampled_from(
+    [("begin",)] * 4
+    + [("end", which, ok) for which in ("oldest", "newest") for ok in (True, True, False)]
+    + [("send", s) for s in SENDS for _ in range(1 if s[1] in (201, 503) else 2)]
+)
+
+
+class Crash(BaseException):
+    """The process stops here (nothing after it runs)."""
+
+
+@dataclass
+class Site:
+    """The platform: whether it has the reply, and every POST it was sent."""
+
+    name: str
+    has_reply: bool = False
+    posts: list[bool] = field(default_factory=list)  # the site had it already, per POST
+    send: tuple[bool, Any] = (True, 201)
+    capabilities: frozenset[Capability] = frozenset({Capability.REPLY})
+    unsupported_reasons: dict[Capability, str] = field(default_factory=dict)
+
+    async def apply(self, action: Any) -> ApplyResult:
+        self.posts.append(self.has_reply)
+        makes, answer = self.send
+        self.has_reply = self.has_reply or makes
+        if answer == 201:
+            return ApplyResult(external_id=f"{self.name}-reply")
+        if answer == "crash":
+            raise Crash
+        status = answer if isinstance(answer, int) else None
+        raise HttpError(self.name, f"HTTP {answer}", retryable=True, status=status)
+
+    async def aclose(self) -> None:
+        pass
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(STEP, min_size=4, max_size=12))
+async def test_a_reply_is_resent_only_after_a_round_begun_after_its_mark(
+    memory: Any, steps: list[Any]
+) -> None:
+    name = f"s{next(_names)}"
+    await memory.ensure_source(Source(name, "wordpress"))
+    parent = resp("c1", source=name)
+    await memory.upsert_page(name, Page([parent]))
+    row = await memory.get_by_external(name, "c1")
+    await memory.reply(row.response.id, TEXT, actor="moderator")
+    site = Site(name)
+    worker = OutboxWorker(memory, {name: site}, base_delay=0.0)  # type: ignore[dict-item]
+    copy = resp(f"{name}-reply", TEXT, source=name, parent="c1", author="Gemeente")
+
+    begun = 0  # rounds begun
+    rounds_open: list[tuple[int | None, bool]] = []  # (number, the site had the reply)
+    mark: int | None = None  # rounds begun when the reply was last marked "may have arrived"
+    success: int | None = None  # the newest round, by number, whose good end was kept
+    for step in steps:
+        if step[0] == "begin":
+            number, _ = await memory.begin_round(name)
+            begun += 1
+            assert number == begun
+            rounds_open.append((number, site.has_reply))
+        elif step[0] == "end" and rounds_open:
+            number, listed = rounds_open.pop(0 if step[1] == "oldest" else -1)
+            if step[2] and listed:
+                await memory.upsert_page(name, Page([copy]))  # the platform's copy, found
+            kept = await memory.record_sync(
+                name, error=None if step[2] else "HTTP 502", round_no=number
+            )
+            if kept and step[2]:
+                success = number
+        elif step[0] == "send":
+            [item] = await memory.outbox_items(response_id=row.response.id)
+            if item.state.value != "pending":
+                continue
+            waits = mark is not None and not (success is not None and success > mark)
+            site.send = step[1]
+            posts = len(site.posts)
+            try:
+                outcome = await worker.apply_one(item)
+            except Crash:
+                outcome = "crash"
+            assert (outcome == "waiting") == waits, (outcome, mark, success)
+            if waits:
+                assert len(site.posts) == posts
+                continue
+            made, answer = step[1]
+            # Marked as it went: by the round begun when the POST's answer came (or when
+            # it was sent, for a process that stopped after it).
+            mark = begun if answer in (500, None, "crash") else None
+            [after] = await memory.outbox_items(response_id=row.response.id)
+            assert after.awaits_round == mark
+    # Never a POST while the platform had the reply: a citizen sees it once.
+    assert not any(site.posts), site.posts

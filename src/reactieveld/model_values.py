@@ -124,3 +124,8 @@ class OutboxItem:
     created_at: datetime
     next_attempt_at: datetime | None = None
     last_error: str | None = None
+    #: A reply that may have arrived (its POST under way when a process stopped, or
+    #: answered in a way the platform may have acted on): the number of its source's
+    #: newest round begun when it was marked; it is not sent again until a round with a
+    #: higher number ended well (store/writeback.py ``synced_since``). None: not waiting.
+    awaits_round: int | None = None

@@ -21,11 +21,15 @@ Applying a row twice (a crash after the platform acted but before ``outbox_done`
 harmless for a decision: a status already set reads back as success. A reply is not
 sent twice: before its POST the row is marked as being sent (``store.outbox_sending``);
 a row found with that mark (the process stopped before the outcome was recorded) waits
-until a sync round of its source has ended since the mark. That round stores the
-platform's copy, if the POST arrived, as the organisation's handled reply and marks the
-row done (``SqliteStore._claim_sent_replies``); if it did not arrive, the row is sent.
-So does a reply whose POST failed in a way the platform may have acted on all the same
-(a 500, an answer that cannot be read, no answer): its error ends with :data:`UNSURE`.
+until a sync round of its source that BEGAN after the mark has ended well (the mark holds
+the number of the source's newest round begun, ``OutboxItem.awaits_round``; the rule is
+``store.writeback.synced_since``): a round begun before may have listed the site before
+the reply arrived, however late it ended. That round stores the platform's copy, if the
+POST arrived, as the organisation's handled reply and marks the row done
+(``SqliteStore._claim_sent_replies``); if it did not arrive, the row is sent. So does a
+reply whose POST failed in a way the platform may have acted on all the same (a 500, an
+answer that cannot be read, no answer): marked so when its failure is recorded
+(``store.outbox_retry(unsure=True)``), its error, for a person, ends with :data:`UNSURE`.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from reactieveld.failures import error_in_language, failure, log_unexpected
 from reactieveld.i18n import stored, text
 from reactieveld.model import Capability, OutboxItem, utcnow
 from reactieveld.store.base import Store
+from reactieveld.store.writeback import synced_since
 
 #: The mark of a reply being sent (``last_error`` while the POST is under way).
 SENDING = (
@@ -49,15 +54,20 @@ SENDING = (
 
 #: What a reply's error ends with when the platform may have taken it all the same (an
 #: error of its own after the POST arrived, an answer that could not be read, no answer
-#: at all): like :data:`SENDING`, the row waits for a sync round before it is sent again.
+#: at all): words for a person; the row's ``awaits_round`` holds it back until a sync
+#: round has looked.
 UNSURE = stored("conn.reply_unsure", error="")
 
 
-def _awaits_a_sync(item: OutboxItem) -> bool:
-    """A reply that may have arrived (:data:`SENDING`, :data:`UNSURE`): not sent again
-    until a sync round has looked."""
-    error = item.last_error or ""
-    return error == SENDING or error.endswith(UNSURE)
+def _unsure(item: OutboxItem, exc: BaseException) -> bool:
+    """A reply the platform may have taken all the same: it waits for a sync round begun
+    after its failure is recorded before it is sent again."""
+    return item.action.capability is Capability.REPLY and _may_have_acted(exc)
+
+
+def _unsure_error(error: str) -> str:
+    """The error of such a reply, for a person: it says the next sync shows the rest."""
+    return stored("conn.reply_unsure", error=error)
 
 
 def _may_have_acted(exc: BaseException) -> bool:
@@ -138,11 +148,14 @@ class OutboxWorker(PollingWorker):
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             f = failure(exc, source=item.action.source, secrets=secrets, users=users)
             wait = f.retry_after or self.retry_delay(item.attempts)
-            error, wait = self._unsure(item, exc, f.message, wait)
-            self.last_error = error
+            unsure = _unsure(item, exc)
+            error = self.last_error = _unsure_error(f.message) if unsure else f.message
             try:
                 await self.store.outbox_retry(
-                    item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
+                    item.id,
+                    error=error,
+                    next_attempt_at=utcnow() + timedelta(seconds=wait),
+                    unsure=unsure,
                 )
             except Exception as again:  # noqa: BLE001 - the store itself fails: next pass
                 log_unexpected(f"outbox row {item.id}: recording the error", again)
@@ -156,13 +169,11 @@ class OutboxWorker(PollingWorker):
             await self.store.outbox_fail(item.id, error=self.last_error)
             return "failed"
         if item.action.capability is Capability.REPLY:
-            if _awaits_a_sync(item) and not await self._synced_since(item):
+            if not await self._synced_since(item):
                 return "waiting"
             mark = getattr(self.store, "outbox_sending", None)
             if mark is not None:
-                # The store keeps whole seconds: a round ending in the second the POST
-                # began may have listed before it, so only a later second counts.
-                await mark(item.id, note=SENDING, at=utcnow() + timedelta(seconds=1))
+                await mark(item.id, note=SENDING, at=utcnow())
         try:
             result = await apply_action(conn, item.action)
         except ActionConflict as exc:
@@ -177,10 +188,13 @@ class OutboxWorker(PollingWorker):
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
             if exc.retryable or _waits_for_a_person(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
-                error, wait = self._unsure(item, exc, error, wait)
-                self.last_error = error
+                unsure = _unsure(item, exc)
+                error = self.last_error = _unsure_error(error) if unsure else error
                 await self.store.outbox_retry(
-                    item.id, error=error, next_attempt_at=utcnow() + timedelta(seconds=wait)
+                    item.id,
+                    error=error,
+                    next_attempt_at=utcnow() + timedelta(seconds=wait),
+                    unsure=unsure,
                 )
                 return "retry"
             await self.store.outbox_fail(item.id, error=error)
@@ -190,22 +204,14 @@ class OutboxWorker(PollingWorker):
         )
         return "done"
 
-    @staticmethod
-    def _unsure(item: OutboxItem, exc: BaseException, error: str, wait: float) -> tuple[str, float]:
-        """(error, wait) of a row tried again: a reply the platform may have taken is
-        marked :data:`UNSURE`, and waits at least a second (the store keeps whole seconds:
-        a round ending in the second of the POST may have listed before it)."""
-        if item.action.capability is not Capability.REPLY or not _may_have_acted(exc):
-            return error, wait
-        return stored("conn.reply_unsure", error=error), max(wait, 1.0)
-
     async def _synced_since(self, item: OutboxItem) -> bool:
-        """Whether a sync round of the row's source succeeded since it was marked as
-        being sent (so that round would have brought the reply if it arrived)."""
+        """Whether the row may be sent: it waits for no round (``awaits_round`` None), or
+        a round of its source begun after it was marked has ended well
+        (:func:`~reactieveld.store.writeback.synced_since`)."""
+        if item.awaits_round is None:
+            return True
         state = await self.store.source_state(item.action.source)
-        since = item.next_attempt_at
-        last = state.last_success if state is not None else None
-        return last is not None and since is not None and last >= since
+        return synced_since(item.awaits_round, state.success_round if state else None)
 
     async def run_once(self) -> OutboxRun:
         """Apply every row that is due now (in batches) and return the counts."""

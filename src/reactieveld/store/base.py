@@ -507,7 +507,7 @@ class Store(
         self, item_id: int, *, remote_status: RemoteStatus | None, external_id: str | None
     ) -> None: ...
     async def outbox_retry(
-        self, item_id: int, *, error: str, next_attempt_at: datetime
+        self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
     ) -> None: ...
     async def outbox_fail(
         self,

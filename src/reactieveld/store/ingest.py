@@ -581,7 +581,7 @@ SENT_REPLIES = (
 #: external id, the outbox id).
 SENT_REPLY_DONE = (
     "UPDATE outbox SET state = 'done', done_at = coalesce(done_at, ?), "
-    "last_error = NULL, result_external_id = ? WHERE id = ?"
+    "last_error = NULL, awaits_round = NULL, result_external_id = ? WHERE id = ?"
 )
 
 

@@ -221,7 +221,7 @@ def queue_rows(
 STATE_COLS = (
     "name, type, cursor, last_success, last_error, last_error_at, next_try, "
     "coalesce((SELECT n FROM source_repairs WHERE source_id = sources.id), 0), synced_by, "
-    "recorded_round"
+    "recorded_round, success_round"
 )
 
 
@@ -239,6 +239,7 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
         repaired=row[7],
         synced_by=row[8],
         recorded_round=row[9],
+        success_round=row[10],
     )
 
 
@@ -246,7 +247,7 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
 OUTBOX_COLS = (
     "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
     "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
-    "o.created_at, o.next_attempt_at, o.last_error"
+    "o.created_at, o.next_attempt_at, o.last_error, o.awaits_round"
 )
 
 #: The newest write-back of each response of ``{ids}`` that has one (one statement for
@@ -281,6 +282,7 @@ def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
         created_at=from_epoch(row[12]),
         next_attempt_at=from_epoch(row[13]),
         last_error=row[14],
+        awaits_round=row[15],
     )
 
 

@@ -46,6 +46,12 @@ def record_sync_sql(
     vals: tuple[Any, ...]
     if error is None:
         cols, vals = "last_success = ?, last_error = NULL, last_error_at = NULL", (now,)
+        # The newest round that ended well (store/writeback.py ``synced_since``); both
+        # sides of SET read the row as it was.
+        if round_no is None:
+            cols += ", success_round = rounds + 1"
+        else:
+            cols, vals = cols + ", success_round = ?", (now, round_no)
     else:
         cols, vals = "last_error = ?, last_error_at = ?", (error, now)
     sql = f"UPDATE sources SET {cols}, next_try = ?, synced_by = ?, "

@@ -1127,14 +1127,21 @@ class SqliteStore:
         )
 
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
-        """Mark a write-back as being sent since ``at`` (kept in ``last_error`` and
-        ``next_attempt_at``; not an attempt): if the process stops before the outcome is
+        """Mark a write-back as being sent since ``at`` (the note in ``last_error`` for a
+        person, ``next_attempt_at``, and the source's newest round begun in
+        ``awaits_round``; not an attempt): if the process stops before the outcome is
         recorded, the mark says the platform may have it (see reactieveld.outbox)."""
         await self._write(lambda db: _writeback.outbox_sending(db, item_id, note, at))
 
-    async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
-        """Record a failed attempt that will be tried again at ``next_attempt_at``."""
-        await self._write(lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at))
+    async def outbox_retry(
+        self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
+    ) -> None:
+        """Record a failed attempt that will be tried again at ``next_attempt_at``;
+        ``unsure``: the platform may have taken it all the same (a reply), so it is not
+        sent again before a sync round begun after now has ended well (``awaits_round``)."""
+        await self._write(
+            lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at, unsure)
+        )
 
     async def outbox_fail(
         self,

@@ -269,6 +269,9 @@ class SourceState:
     #: round the source's next): a higher one is a newer round, whichever process ran
     #: it. None before the source's first round ended.
     recorded_round: int | None = None
+    #: The number of the newest round that ended well (None: none numbered yet): a reply
+    #: that may have arrived waits for one begun after it (``OutboxItem.awaits_round``).
+    success_round: int | None = None
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def outbox_done(
     rid, jid, is_reply, undone_in_flight = sent
     db.execute(
         "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
-        "last_error = NULL, result_external_id = ? WHERE id = ?",
+        "last_error = NULL, awaits_round = NULL, result_external_id = ? WHERE id = ?",
         (now, external_id, item_id),
     )
     if _store_sent_reply(db, item_id, external_id, remote_status, at, codebook_version):
@@ -202,11 +202,42 @@ def _store_sent_reply(
     return True
 
 
-#: A write-back being sent (parameters: the note saying so, since when, its id); the
-#: statement of both backends.
+#: The number of the newest sync round begun of an outbox row's source: what a reply that
+#: may have arrived waits to be passed (``awaits_round``; see :func:`synced_since`).
+NEWEST_BEGUN = "(SELECT rounds FROM sources WHERE sources.id = outbox.source_id)"
+
+#: A write-back being sent (parameters: the note saying so, since when, its id): it may
+#: arrive from now on, so it waits for a round begun after this if the process stops
+#: before its outcome is recorded. The statement of both backends.
 SENDING_SQL = (
-    "UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'"
+    f"UPDATE outbox SET last_error = ?, next_attempt_at = ?, awaits_round = {NEWEST_BEGUN} "
+    "WHERE id = ? AND state = 'pending'"
 )
+
+#: A write-back tried again (parameters: the error, when next, whether the platform may
+#: have taken it all the same, its id): one it may have taken (a reply) waits for a
+#: round begun after now; any other waits for nothing. Both backends' (PostgreSQL's also
+#: ends its lease).
+RETRY_SET = (
+    "attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+    f"awaits_round = CASE WHEN ? THEN {NEWEST_BEGUN} END"
+)
+#: Which row it sets (parameter: its id, after :data:`RETRY_SET`'s).
+RETRY_WHERE = "WHERE id = ? AND state = 'pending'"
+
+
+def synced_since(awaits_round: int | None, success_round: int | None) -> bool:
+    """Whether a reply that may have arrived (marked when its source's newest begun round
+    was ``awaits_round``) has been looked for: a round that began after the mark (a
+    higher number) ended well (``success_round``, the source's newest that did). Such a
+    round listed the site after the reply's answer came (or its process stopped) and
+    stored the platform's copy if there is one (``_claim_sent_replies``); a round begun
+    earlier may have listed before the reply arrived, however late it ended. The one rule
+    of both backends; a reply not waiting (None) is not held."""
+    if awaits_round is None:
+        return True
+    return success_round is not None and success_round > awaits_round
+
 
 #: A failed or conflicting write-back tried again (parameters: now, its id); the
 #: statement of both backends.
@@ -221,12 +252,11 @@ def outbox_sending(db: sqlite3.Connection, item_id: int, note: str, at: datetime
 
 
 def outbox_retry(
-    db: sqlite3.Connection, item_id: int, error: str, next_attempt_at: datetime
+    db: sqlite3.Connection, item_id: int, error: str, next_attempt_at: datetime, unsure: bool
 ) -> None:
     db.execute(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-        "WHERE id = ? AND state = 'pending'",
-        (error, to_epoch(next_attempt_at), item_id),
+        f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}",
+        (error, to_epoch(next_attempt_at), unsure, item_id),
     )
 
 
@@ -236,7 +266,7 @@ def outbox_retry(
 #: same row sent again, :func:`reactieveld.store.actions.plan_resend`) goes through unless
 #: the comment changed once more.
 FAIL_SET = (
-    "state = ?, attempts = attempts + 1, last_error = ?, "
+    "state = ?, attempts = attempts + 1, last_error = ?, awaits_round = NULL, "
     "expected_status = coalesce(?, expected_status)"
 )
 #: Which row it sets (parameter: its id, after :data:`FAIL_SET`'s).

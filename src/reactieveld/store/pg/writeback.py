@@ -40,6 +40,8 @@ from reactieveld.store.writeback import (
     FAIL_SET,
     FAIL_WHERE,
     REQUEUE_SQL,
+    RETRY_SET,
+    RETRY_WHERE,
     SENDING_SQL,
     STATUS_UNLESS_LATER,
     applied,
@@ -49,6 +51,9 @@ from reactieveld.store.writeback import (
 #: How long a worker holds the rows ``outbox_due`` gave it before another may take them
 #: (seconds): longer than any one send (HTTP timeouts are well under a minute).
 OUTBOX_LEASE = 600
+_NO_LEASE = "leased_by = NULL, lease_until = NULL"
+#: A write-back tried again (SQLite's ``RETRY_SET``), its lease ended.
+_RETRY = dollar(f"UPDATE outbox SET {RETRY_SET}, {_NO_LEASE} {RETRY_WHERE}")
 #: A write-back given up on (SQLite's ``FAIL_SQL``), its lease ended.
 _FAIL = dollar(f"UPDATE outbox SET {FAIL_SET}, leased_by = NULL, lease_until = NULL {FAIL_WHERE}")
 
@@ -141,7 +146,8 @@ class Writeback(PgBase):
             rid, jid, is_reply, undone_in_flight = sent
             await conn.execute(
                 "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, "
-                "last_error = NULL, result_external_id = $2, leased_by = NULL, "
+                "last_error = NULL, awaits_round = NULL, result_external_id = $2, "
+                "leased_by = NULL, "
                 "lease_until = NULL WHERE id = $3",
                 now,
                 external_id,
@@ -247,18 +253,13 @@ class Writeback(PgBase):
         """Mark a write-back as being sent since ``at`` (see SqliteStore)."""
         await self._write(lambda c: c.execute(dollar(SENDING_SQL), note, to_epoch(at), item_id))
 
-    async def outbox_retry(self, item_id: int, *, error: str, next_attempt_at: datetime) -> None:
+    async def outbox_retry(
+        self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
+    ) -> None:
         """Record a failed attempt that will be tried again at ``next_attempt_at`` (by
-        any worker: the lease ends)."""
+        any worker: the lease ends); ``unsure``: see SqliteStore."""
         await self._write(
-            lambda c: c.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, "
-                "next_attempt_at = $2, leased_by = NULL, lease_until = NULL "
-                "WHERE id = $3 AND state = 'pending'",
-                error,
-                to_epoch(next_attempt_at),
-                item_id,
-            )
+            lambda c: c.execute(_RETRY, error, to_epoch(next_attempt_at), unsure, item_id)
         )
 
     async def outbox_fail(
