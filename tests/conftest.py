@@ -8,10 +8,13 @@ and ``pg_url`` (a fresh empty database on it, as its superuser); ``store_target`
 test once per backend (a SQLite file path, then a PostgreSQL URL), for
 ``helpers.store.open_store``; ``moderators``: a store per moderator on one memory, per
 backend (the two-moderator TUI tests).
-Shared functions and data builders live in tests/helpers/, not here."""
+Every test is failed that leaves a new non-daemon thread running after it
+(``_no_thread_left_running``). Shared functions and data builders live in
+tests/helpers/, not here."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC
@@ -20,6 +23,25 @@ from typing import Any
 
 import pytest
 from helpers.data import fill_store, sample_responses, sample_store
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> Iterator[None]:
+    """Fail a test that leaves a new non-daemon thread running after it (its fixtures'
+    teardown included): an aiosqlite connection's thread runs until its store is closed,
+    and such a thread keeps the pytest-xdist worker from exiting (execnet then interrupts
+    it), as a store left open keeps a real ``reactieveld`` process from ending."""
+    from helpers.threads import threads_left
+
+    before = set(threading.enumerate())
+    yield
+    left = threads_left(before)
+    if left:
+        pytest.fail(
+            f"left running after the test: {', '.join(left)} (close the store, server or "
+            "executor that started it: async with, or close() in a finally)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -11,11 +11,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from helpers.cli import run_main
+from helpers.threads import threads_left
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -193,6 +195,50 @@ def test_a_real_process_says_one_line(good, tmp_path, argv, kind):
         timeout=120,
     )
     assert_one_line(done.returncode, done.stderr, broken)
+
+
+# -- a store that fails after it opened: closed all the same ----------------------------
+
+#: Every command that reads the memory, with a rule for ``rules test`` to match.
+READERS = (
+    *COMMANDS,
+    ["agreement"],
+    ["rules", "test"],
+    ["author-secret"],
+    ["store", "copy", "--to", "OTHER"],
+)
+RULE = '[[rules]]\nname = "scheld"\nwords = ["sukkel"]\naction = "flag"\n'
+
+
+@pytest.mark.parametrize("column", ["author_name", "body", "created_at"])
+@pytest.mark.parametrize("argv", READERS, ids=" ".join)
+def test_a_command_that_fails_on_a_read_closes_the_store(good, tmp_path, column, argv):
+    """The file opens, a later read fails (a column of the responses is gone): the
+    command says so in one line (or answers without it) and leaves no connection open;
+    an open one's thread is not a daemon and kept a real process from ever ending
+    (``rules test`` on a damaged file printed its line and hung)."""
+    cfg, db = good
+    config = tmp_path / "c.toml"
+    config.write_text(cfg.read_text() + RULE)
+    broken = tmp_path / "memory.db"
+    for name in (db.name, db.name + ".author-key"):  # the store with its key file
+        shutil.copy(db.with_name(name), broken.with_name(name))
+    con = sqlite3.connect(broken)
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = 'responses'",
+        (column, column + "_gone"),
+    )
+    con.commit()
+    con.close()
+    argv = [str(tmp_path / "t.db") if word == "OTHER" else word for word in argv]
+    before = set(threading.enumerate())
+    code, _, err = run_main([*argv, "--config", str(config), "--db", str(broken)])
+    assert threads_left(before) == []
+    assert "Traceback" not in err
+    if code != 0:  # a copy may name its target instead: it does not match the source
+        named = Path(argv[-1]) if argv[0] == "store" and str(broken) not in err else broken
+        assert_one_line(code, err, named)
 
 
 # -- a full disk ------------------------------------------------------------------------

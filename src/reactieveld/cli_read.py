@@ -560,14 +560,14 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     from reactieveld.store.open import open_store
 
     language = language_of(config)
-    store = await open_store(db_path, settings=getattr(config, "store", None))
-    # Redacted as a report is: contact data, and every author's name as initials.
-    red = Redactor(language=language, names=await store.author_names() if examples else ())
     counts = {r.name: 0 for r in config.rules.rules}
     shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}
     slow = dict.fromkeys(counts, 0)
     total, after = 0, 0
-    try:
+    store = await open_store(db_path, settings=getattr(config, "store", None))
+    try:  # from the first read on: a store left open keeps the process from ending
+        # Redacted as a report is: contact data, and every author's name as initials.
+        red = Redactor(language=language, names=await store.author_names() if examples else ())
         while batch := await store.texts(after=after, limit=500):
             after = batch[-1][0]
             total += len(batch)
