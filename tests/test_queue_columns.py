@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from helpers.app import cells_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -185,13 +186,3 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
         assert words.startswith(q.i18n.t("row.draft"))
     elif row.flags:
         assert words.startswith(FLAGGED_MARK)
-
-
-def cells_from(line: str, cells: int) -> str:
-    """``line`` from its ``cells``-th cell on (wide characters count twice)."""
-    at = 0
-    for i, char in enumerate(line):
-        if at >= cells:
-            return line[i:]
-        at += cell_len(char)
-    return ""
