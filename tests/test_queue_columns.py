@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from helpers.app import cells_from
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -124,6 +125,7 @@ def test_the_words_get_30_cells_from_80_columns_and_more_at_100(width: int) -> N
     marked=st.booleans(),
     drafted=st.booleans(),
     kept=st.one_of(st.none(), st.just(("anna: spam", "spam"))),
+    source=st.booleans(),
 )
 def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
     width: int,
@@ -133,8 +135,10 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
     marked: bool,
     drafted: bool,
     kept: tuple[str, ...] | None,
+    source: bool,
 ) -> None:
     q = queue(language, drafted)
+    q.source_column = source  # False: the memory holds one source
     inner = width - SCROLLBAR
     line = "".join(seg.text for seg in q._render_row(row, inner, marked, cursor, kept))
     assert cell_len(line) == inner, (line, inner)
@@ -143,7 +147,7 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
     header = q.header_text(width)
     assert cell_len(header) == width
     starts, at = {}, 0
-    for key, w in visible_columns(inner):
+    for key, w in visible_columns(inner, source=source):
         starts[key] = at
         at += w
     starts["col.text"] = at
@@ -161,7 +165,7 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
     assert line[2] == (KEPT_MARK if kept else "•" if r.triage is TriageState.NEW else " ")
     busy = row.claim is not None
     assert (line[3] == BUSY_MARK) == busy
-    columns = dict(visible_columns(inner))
+    columns = dict(visible_columns(inner, source=source))
     time = cells_from(line, starts["col.time"])[: columns["col.time"] - 1]
     if columns["col.time"] > 11:
         assert time == format_time(r.created_at, UTC, NOW)
@@ -185,13 +189,3 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
         assert words.startswith(q.i18n.t("row.draft"))
     elif row.flags:
         assert words.startswith(FLAGGED_MARK)
-
-
-def cells_from(line: str, cells: int) -> str:
-    """``line`` from its ``cells``-th cell on (wide characters count twice)."""
-    at = 0
-    for i, char in enumerate(line):
-        if at >= cells:
-            return line[i:]
-        at += cell_len(char)
-    return ""

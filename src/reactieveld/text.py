@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from rich.cells import cell_len, split_graphemes
+from rich.text import Text
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P/X/^/_ ... ST),
 # other two-character ESC sequences, and their 8-bit C1 forms.
@@ -133,6 +134,19 @@ def shorten(text: str, width: int, *, words: bool = True) -> str:
             head = head[:space]
     # "dialoog,…" reads as if the comma were part of the text: end on the word itself.
     return head.rstrip(" ,;:-–—") + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def shorten_styled(text: Text, width: int) -> Text:
+    """:func:`shorten` for styled text (a tree's line of time, name and words): cut
+    where ``shorten`` cuts its plain text, the styles of what is kept kept, and "…"."""
+    plain = text.plain
+    cut = shorten(plain, width)
+    if cut == plain:
+        return text
+    kept = cut[:-1]  # shorten keeps a start of the text and adds "…"
+    out = text[: len(kept)]
+    out.append("\N{HORIZONTAL ELLIPSIS}")
+    return out
 
 
 def preview(text: str | None, limit: int) -> str:

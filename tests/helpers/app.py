@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import App
 from textual.screen import Screen
 from textual.worker import WorkerState
@@ -105,6 +106,16 @@ async def side_by_side(
 def screen_text(app: ReactieveldApp) -> list[str]:
     """The screen's lines as plain characters, styles dropped."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def cells_from(line: str, cells: int) -> str:
+    """``line`` from its ``cells``-th cell on (wide characters count twice)."""
+    at = 0
+    for i, char in enumerate(line):
+        if at >= cells:
+            return line[i:]
+        at += cell_len(char)
+    return ""
 
 
 def record_notices(app: ReactieveldApp) -> list[str]:

@@ -221,11 +221,6 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
     )
 
 
-def source_names(db: sqlite3.Connection) -> list[str]:
-    """Every source's name, sorted."""
-    return [name for (name,) in db.execute("SELECT name FROM sources ORDER BY name")]
-
-
 def dialogue_figures(db: sqlite3.Connection, query: FigureQuery) -> FigureCounts:
     """The figures of :mod:`reactieveld.read.figures` for ``query``, raw (keyed by code/day)."""
     statements = figure_statements(query)

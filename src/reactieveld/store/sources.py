@@ -10,6 +10,10 @@ from typing import Any
 
 from reactieveld.store.rows import STATE_COLS, to_epoch
 
+#: Every source's name, sorted (the queue asks it beside its first rows: one source,
+#: no source column).
+SOURCE_NAMES_SQL = "SELECT name FROM sources ORDER BY name"
+
 #: Set or clear a source's cursor (parameters: the cursor, the source's name).
 SET_CURSOR_SQL = "UPDATE sources SET cursor = ? WHERE name = ?"
 

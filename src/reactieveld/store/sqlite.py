@@ -109,6 +109,7 @@ from reactieveld.store.sources import (
     BEGIN_ROUND_SQL,
     EXTERNAL_STATUSES_SQL,
     SET_CURSOR_SQL,
+    SOURCE_NAMES_SQL,
     record_sync_sql,
 )
 
@@ -1259,10 +1260,12 @@ class SqliteStore:
     # Their modules (and store/values.py) are imported by the methods that use them, not
     # with this one: the queue's first frame needs none of them.
     async def source_names(self) -> list[str]:
-        """Every source's name, sorted."""
-        from reactieveld.store import figures as _figures
+        """Every source's name, sorted (before the first frame too: no figures module)."""
 
-        return await self.read(_figures.source_names)
+        def names(db: sqlite3.Connection) -> list[str]:
+            return [name for (name,) in db.execute(SOURCE_NAMES_SQL)]
+
+        return await self.read(names)
 
     async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:
         """The dashboard's raw figures (:mod:`reactieveld.read.figures`), one read."""

@@ -12,6 +12,7 @@ from reactieveld.store import planner as _planner
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.figures import count_by_role_sql, figure_statements, figures_from
 from reactieveld.store.pg.base import PgBase, dollar
+from reactieveld.store.sources import SOURCE_NAMES_SQL
 from reactieveld.store.values import FigureCounts, FigureQuery
 
 #: PostgreSQL's UTC day of a column of Unix seconds (``YYYY-MM-DD``).
@@ -20,7 +21,7 @@ PG_DAY = "to_char(to_timestamp({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 
 class Figures(PgBase):
     async def source_names(self) -> list[str]:
-        rows = await self._read(lambda c: c.fetch("SELECT name FROM sources ORDER BY name"))
+        rows = await self._read(lambda c: c.fetch(SOURCE_NAMES_SQL))
         return [str(r[0]) for r in rows]
 
     async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,11 +27,11 @@ from reactieveld.i18n import I18n, number
 from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import TagKind
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.text import one_line, shorten
+from reactieveld.text import one_line, shorten, shorten_styled
 from reactieveld.tui.screens.base import app_clock
 from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.times import format_time
-from reactieveld.tui.widgets.cursor import CursorTree
+from reactieveld.tui.widgets.cursor import GUTTER, CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
 
 #: A thread is shown with at most this many responses: the newest, or those around the
@@ -84,14 +85,35 @@ async def read_thread(store: Any, row: QueueRow) -> ThreadPart:
 
 class ThreadTree(CursorTree):
     """The thread's tree without Tree's own ``enter`` (select and fold), ``space``
-    (fold) and ``left``/``right`` (scroll sideways, which a reply longer than the screen
-    always allows: the help's "← fold" did nothing there): those keys go on to the
-    screen's open and fold."""
+    (fold) and ``left``/``right`` (scroll sideways: the help's "← fold" did nothing
+    there): those keys go on to the screen's open and fold. A line longer than the
+    screen is cut with "…" where the screen ends (cut bare there, a name or a text
+    passed for whole), so the tree has nothing to scroll sideways."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         for key in ("enter", "space", "left", "right"):
             self._bindings.key_to_bindings.pop(key, None)
+
+    def room(self, node: TreeNode[Any]) -> int:
+        """The cells ``node``'s label has on its line: the tree's width less the cursor's
+        column and the guides of its depth (0 before the tree is laid out)."""
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        guides = (depth if self.show_root else max(depth - 1, 0)) * self.guide_depth
+        width = self.scrollable_content_region.width
+        return max(width - GUTTER - guides, 0) if width else 0
+
+    def render_label(self, node: TreeNode[Any], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        room = self.room(node)
+        return shorten_styled(label, room) if room else label
+
+    def on_resize(self) -> None:
+        # The labels are cut to the width: measured and drawn again for the new one.
+        self._invalidate()
 
 
 class ThreadScreen(ScreenHelp, Screen[None]):

@@ -149,9 +149,14 @@ class TriageScreen(Screen[None]):
         #: store's thread reads them while Textual sets up and mounts the screen, and
         #: :meth:`on_mount` awaits them (a later screen loads as any load).
         self._first_rows: asyncio.Task[list[QueueRow]] | None = None
+        #: The memory's source names, asked beside the first rows: the queue shows no
+        #: source column while there is one (QueueList.show_sources), decided before the
+        #: first frame (a later screen has the app's names, read after that frame).
+        self._first_sources: asyncio.Task[list[str]] | None = None
         if not app.rows_shown.is_set():
             flt = queue_filter(queue_name, self.choice, app.actor)
             self._first_rows = asyncio.ensure_future(app.store.queue(flt, limit=CHUNK))
+            self._first_sources = asyncio.ensure_future(app.store.source_names())
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -228,8 +233,15 @@ class TriageScreen(Screen[None]):
         self._view_mode(self.queue_name)
         # The app's first rows: one chunk before the first frame (QueueList.load).
         asked, self._first_rows = self._first_rows, None
+        names, self._first_sources = self._first_sources, None
         try:
-            await self.queue.load(first=not self.rapp.rows_shown.is_set(), asked=asked)
+            first: list[QueueRow] | None = None
+            stored: list[str] = []
+            if asked is not None and names is not None:
+                # Together: a failure of one is not left unretrieved behind the other's.
+                first, stored = await asyncio.gather(asked, names)
+            self.queue.show_sources([*stored, *self.rapp.source_names()])
+            await self.queue.load(first=not self.rapp.rows_shown.is_set(), asked=first)
             if self._start_at is not None and await self.queue.jump_to_response(self._start_at):
                 self.queue.scroll_cursor_visible()
         except StoreUnreachable:
@@ -370,6 +382,8 @@ class TriageScreen(Screen[None]):
             return
         status.sources = self.rapp.source_status()
         status.redraw()
+        self.queue.show_sources(self.rapp.source_names())  # a second source: its column
+        self._draw_header()
         self.refresh_bindings()  # the memory unreachable (or back) greys the writing keys
 
     async def store_changed(self, new_ids: Sequence[int] = ()) -> None:

@@ -21,7 +21,7 @@ lands on the row that would have slid under the cursor.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -180,10 +180,12 @@ def _before(label: str, text: str, cells: int) -> str:
     return label + " · " + text if cell_len(label) + 3 + 5 <= cells else label
 
 
-def visible_columns(width: int) -> list[tuple[str, int]]:
+def visible_columns(width: int, *, source: bool = True) -> list[tuple[str, int]]:
     """The columns of a row ``width`` cells wide: narrow ones (:data:`NARROW`), those
     that leave the text fewer than :data:`_TEXT_WANT` cells left out (questions, role,
-    source); on a wider screen more, as :data:`_GROW` gives it out."""
+    source); on a wider screen more, as :data:`_GROW` gives it out. ``source=False``:
+    the memory holds one source (the column would say the same on every row): the
+    source column is left out and the text has its cells, the other columns as with it."""
     cols = [(key, NARROW[key]) for key, _ in COLUMNS]
     for drop in ("col.questions", "col.role", "col.source"):
         if sum(w for _, w in cols) + _TEXT_WANT <= width:
@@ -200,7 +202,7 @@ def visible_columns(width: int) -> list[tuple[str, int]]:
         spare -= grow
         if name in shown:
             cols = [(k, w + grow if k == name else w) for k, w in cols]
-    return cols
+    return cols if source else [c for c in cols if c[0] != "col.source"]
 
 
 class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -241,6 +243,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.actor = context.actor
         self.drafts = context.drafts
         self.flt = flt or QueueFilter(triage=TriageState.NEW)
+        #: Whether the rows show their source: not while the memory holds one
+        #: (:meth:`show_sources`).
+        self.source_column = True
         self.total = 0
         self.base = 0  # index of rows[0]
         self.rows: list[QueueRow] = []
@@ -426,19 +431,34 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(QueueChanged(self.total))
         return len(self.marked)
 
+    def show_sources(self, names: Collection[str]) -> None:
+        """Show the source column when ``names`` (the memory's and the configured
+        sources) are more than one. Once shown it stays for this list: a layout that
+        changes only when a second source comes, never back and forth."""
+        show = len(set(names)) > 1
+        if show == self.source_column or not show and self.loaded.is_set():
+            return
+        self.source_column = show
+        self._strips.clear()
+        self.refresh()
+
+    def columns(self, width: int) -> list[tuple[str, int]]:
+        """The columns of a row ``width`` cells wide (:func:`visible_columns`)."""
+        return visible_columns(width, source=self.source_column)
+
     # -- loading ------------------------------------------------------------------------
     async def load(
         self,
         flt: QueueFilter | None = None,
         *,
         first: bool = False,
-        asked: Awaitable[list[QueueRow]] | None = None,
+        asked: list[QueueRow] | None = None,
     ) -> None:
         """(Re)load the queue from its top, with a new filter if given. ``first``: the
         app's first frame waits for these rows, so one chunk is read now (more than a
         screen shows) and the window's second chunk after that frame (~2 ms less before
         it on 200,000 responses: the rows are read and made on the way to it); ``asked``:
-        that chunk, asked of the store already (the triage screen asks as it is made)."""
+        that chunk, read from the store already (the triage screen asks as it is made)."""
         if flt is not None:
             self.flt = flt
             self.marked.clear()
@@ -446,7 +466,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         limit = CHUNK if first else CHUNK * 2
         async with self._lock:
             self._generation += 1
-            rows = await (asked or self.store.queue(self.flt, limit=limit))
+            rows = asked if asked is not None else await self.store.queue(self.flt, limit=limit)
             self.base = 0
             self.rows = rows
             self.kept = None
@@ -995,7 +1015,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         segments: list[Segment] = []
         used = 0
         busy = busy_by(row, self.actor)
-        for key, w in visible_columns(width):
+        for key, w in self.columns(width):
             style = dim
             if key == "mark":
                 text = row_marks(
@@ -1067,7 +1087,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         rows = max(width - SCROLLBAR, 0)
         parts = []
         used = 0
-        for key, w in visible_columns(rows):
+        for key, w in self.columns(rows):
             parts.append(_cell("" if key == "mark" else self.i18n.t(key), w))
             used += w
         if width - used > 0:
