@@ -483,3 +483,20 @@ async def test_the_whole_dialog_stays_on_an_80x24_screen_with_an_error(
         assert t("period.now", period=dialog.shown.label(language)) in shown
         assert t("period.presets") in shown
         assert str(dialog.query_one("#period-error", Static).render()) in shown
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_an_empty_date_box_shows_the_form_its_label_names(language: str) -> None:
+    """The date boxes' placeholder said "YYYY-MM-DD" on a Dutch dialog whose labels say
+    "JJJJ-MM-DD": each empty box now shows the form its own label names, in the
+    dialog's language."""
+    app = DialogHost(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodScreen)
+        labels = {label.field: label.text for label in dialog.query(FieldLabel)}
+        for part in ("since", "until"):
+            box = dialog.query_one(f"#period-{part}", Input)
+            assert box.placeholder, part
+            assert f"({box.placeholder}," in labels[f"period-{part}"], part

@@ -1289,6 +1289,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "period.since": ("{field} (JJJJ-MM-DD, --since)", "{field} (YYYY-MM-DD, --since)"),
     "period.until": ("{field} (JJJJ-MM-DD, --until)", "{field} (YYYY-MM-DD, --until)"),
     "period.days": ("{field} (--days)", "{field} (--days)"),
+    # An empty date box's placeholder: the form its label names, in the dialog's language.
+    "period.date_form": ("JJJJ-MM-DD", "YYYY-MM-DD"),
     "period.apply": ("Toepassen", "Apply"),
     "period.hint": (
         "Hoogstens twee van de drie, als bij reactieveld stats. "

@@ -146,7 +146,7 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
             yield FieldLabel(t("period.since", field=t("period.field.since")), field="period-since")
             yield PeriodBox(
                 since,
-                placeholder="YYYY-MM-DD",
+                placeholder=t("period.date_form"),
                 id="period-since",
                 compact=True,
                 max_length=DATE_CHARS,
@@ -154,7 +154,7 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
             yield FieldLabel(t("period.until", field=t("period.field.until")), field="period-until")
             yield PeriodBox(
                 until,
-                placeholder="YYYY-MM-DD",
+                placeholder=t("period.date_form"),
                 id="period-until",
                 compact=True,
                 max_length=DATE_CHARS,
