@@ -3,7 +3,11 @@ jumps to one in the queue, ``escape`` returns. And help and palette list every k
 
 from __future__ import annotations
 
-from helpers.app import press, ready
+import dataclasses
+from datetime import UTC
+
+import pytest
+from helpers.app import press, ready, settled
 from textual.widgets import OptionList
 
 from reactieveld.tui.commands import ScreenCommands
@@ -146,3 +150,37 @@ async def test_a_full_history_says_it_is_the_newest_part(tui_store, make_app, mo
             history = await open_history(app, pilot)
             assert [r.response.external_id for r in history.rows] == ["c24", "c19", "c14"]
             assert str(history.query_one("#history-title").render()) == title
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_a_long_authors_title_keeps_its_count_at_60_columns(tmp_path, tui_env, language):
+    """At 60 columns the title of a long name's history was cut at the screen's edge:
+    'Earlier responses by Gijs van Leeuwen (Fietsenmaker Eemnes):' and no count, nor a
+    '…'. The title wraps now: every word of it is on screen."""
+    from helpers.app import screen_text
+    from helpers.data import fill_store, sample_responses
+
+    from reactieveld.store.sqlite import SqliteStore
+    from reactieveld.tui.app import ReactieveldApp
+
+    responses, threads = sample_responses(count=10)
+    name = "Gijs van Leeuwen (Fietsenmaker Eemnes en omstreken)"
+    responses = [dataclasses.replace(r, author_name=name) for r in responses]
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    try:
+        await fill_store(store, "blog", responses, threads)
+        app = ReactieveldApp(store, language=language, tz=UTC, actor="tester")
+        async with app.run_test(size=(60, 20)) as pilot:
+            await ready(app, pilot)
+            history = await open_history(app, pilot)
+            await settled(pilot)
+            title = history.query_one("#history-title")
+            said = str(title.render())
+            assert said.endswith(f": {len(history.rows)}"), said
+            lines, region = screen_text(app), title.region
+            shown = " ".join(
+                lines[y][region.x : region.right] for y in range(region.y, region.bottom)
+            )
+            assert shown.split() == said.split()
+    finally:
+        await store.close()

@@ -328,7 +328,7 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
 
     DEFAULT_CSS = """
     AuthorHistoryScreen { layout: vertical; }
-    AuthorHistoryScreen #history-title { height: 1; background: $panel; text-style: bold; }
+    AuthorHistoryScreen #history-title { height: auto; background: $panel; text-style: bold; }
     AuthorHistoryScreen #history-status { height: 1; color: $text-muted; }
     AuthorHistoryScreen #history-results { height: 1fr; }
     AuthorHistoryScreen #history-results > .option-list--option-highlighted {
