@@ -184,3 +184,35 @@ async def test_a_long_authors_title_keeps_its_count_at_60_columns(tmp_path, tui_
             assert shown.split() == said.split()
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_footer_of_a_list_of_hits_says_what_enter_does(tui_store, make_app, language):
+    """On the search hits and an author's history the footer said "? Help esc Back q Quit
+    h Author": enter, which opens the hit in the queue, was Textual's unshown key of the
+    list. It reads "⏎ Open in the queue" now, in the screen's language, at 80 and 60
+    columns."""
+    from helpers.app import screen_text
+
+    from reactieveld.i18n import I18n
+    from reactieveld.tui.screens.search import SearchScreen
+
+    said = "⏎ " + I18n(language).t("thread.open")
+    app = make_app(tui_store, language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(app, pilot)
+        for size in ((80, 24), (60, 20)):
+            await pilot.resize_terminal(*size)
+            history = await open_history(app, pilot)
+            await settled(pilot)
+            assert said in screen_text(app)[-1], size
+            await press(pilot, "escape", "slash")
+            search = app.screen
+            assert isinstance(search, SearchScreen)
+            search.query_one("#search-input").value = "centrum"  # type: ignore[attr-defined]
+            await settled(pilot)
+            await press(pilot, "enter")
+            assert search.rows and search.focused is search.query_one(OptionList)
+            assert said in screen_text(app)[-1], size
+            await press(pilot, "escape")
+            assert app.screen is screen and history is not screen

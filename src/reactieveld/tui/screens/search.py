@@ -50,6 +50,8 @@ from reactieveld.tui.widgets.footer import KeyFooter
 LIMIT = 100
 #: An author's other responses listed (``h``): the newest this many.
 HISTORY_LIMIT = 200
+#: A list of hits' enter, in the footer: it opens the hit in the queue.
+OPEN_HIT = {"list.select": "thread.open"}
 
 
 class _FromApp(FromApp):
@@ -195,6 +197,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
             "search.input": "key.input",
         }
         describe_keys(self, labels, self.s)
+        describe_keys(self.query_one(CursorOptionList), OPEN_HIT, self.i18n.t)
 
     # -- searching ----------------------------------------------------------------------
     @on(Input.Changed, "#search-input")
@@ -367,6 +370,7 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
 
     def on_mount(self) -> None:
         describe_keys(self, {"history.back": "key.back"}, self.s)
+        describe_keys(self.query_one(CursorOptionList), OPEN_HIT, self.i18n.t)
         add_help_key(self, "history", self.i18n)
         self.query_one(OptionList).focus()
         self._load()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.strip import Strip
 from textual.widgets import OptionList, Select, Tree
 from textual.widgets._select import SelectCurrent, SelectOverlay
@@ -65,7 +66,11 @@ class _CursorGutter:
 
 
 class CursorOptionList(_CursorGutter, OptionList):
-    """An option list with ``▶`` before the highlighted option's first line."""
+    """An option list with ``▶`` before the highlighted option's first line, and its
+    ``enter`` in the footer (Textual's is unshown, so nothing said what enter does on a
+    hit): its screen labels it by the id ``list.select``."""
+
+    BINDINGS = [Binding("enter", "select", "Select", id="list.select")]
 
 
 class CursorSelectOverlay(_CursorGutter, SelectOverlay):
