@@ -381,3 +381,20 @@ async def test_a_tab_label_is_a_status_and_the_status_line_types_back(
         box.value = said.group(0)
         await settled(pilot)
         assert [r.response.external_id for r in screen.rows] == held, said.group(0)
+
+
+async def test_enter_at_once_after_the_typing_goes_to_the_hits(tmp_path, monkeypatch):
+    """In tmux, "parkeren" and enter sent in one burst left the cursor in the box: enter
+    came before the search's hits, and with none yet it did nothing. The hits take the
+    focus when they come now, so enter goes to them as after a pause."""
+    memory, _ = await build(tmp_path / "m.db", monkeypatch)
+    await memory.close()
+    async with Host(tmp_path / "m.db").run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, SearchScreen) and not screen.rows
+        box = screen.query_one(Input)
+        box.value = "parkeren"  # its search is still to come
+        await box.action_submit()
+        await settled(pilot)
+        assert screen.rows and screen.focused is screen.query_one(OptionList)

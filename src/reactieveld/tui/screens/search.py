@@ -170,6 +170,7 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         self.query_text = ""
         self.rows: list[QueueRow] = []
         self.searches = 0  # completed searches (tests wait on this)
+        self._to_results = False  # enter came before the hits: they take the focus
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.s("title")), id="search-title")
@@ -206,6 +207,9 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:
+        # Enter at once after the typing (a paste, a fast typist) comes before the search's
+        # hits: they take the focus when they come, or enter did nothing.
+        self._to_results = not self.rows
         self.action_to_results()
 
     def run_search(self, text: str) -> None:
@@ -274,6 +278,9 @@ class SearchScreen(ScreenHelp, _FromApp, Screen[None]):
         if rows:
             restore, self._restore = self._restore, None
             results.highlighted = min(restore or 0, len(rows) - 1)
+        if self._to_results:
+            self._to_results = False
+            self.action_to_results()
 
     def remember(self) -> None:
         """Keep the query and the hit under the cursor on the app (``last_search``), so
