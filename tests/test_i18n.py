@@ -213,3 +213,13 @@ def test_the_table_is_plain_values_below_every_layer() -> None:
     } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
     # re and functools: the stored English errors are read back through the templates.
     assert imported <= {"__future__", "typing", "functools", "re", "reactieveld.model"}
+
+
+def test_the_hold_decision_has_one_dutch_word() -> None:
+    """Footer, tab, queue, dialog, status, export and report name the hold decision with
+    the one word 'wacht' (held back, waiting); 'afkeuren' (reject) names no entry."""
+    held = [key for key in STRINGS if key.endswith(".hold") and "action" not in key]
+    assert {"key.hold", "queue.hold", "queue.short.hold", "status.hold"} <= set(held)
+    for key in held:
+        assert "wacht" in STRINGS[key][0].lower(), key
+    assert not [key for key, (nl, _) in STRINGS.items() if "afkeur" in nl.lower()]

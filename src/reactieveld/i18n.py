@@ -62,7 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.page_down": ("Pagina omlaag", "Page down"),
     "key.page_up": ("Pagina omhoog", "Page up"),
     "key.approve": ("Goedkeuren", "Approve"),
-    "key.hold": ("Afkeuren", "Hold"),
+    "key.hold": ("Wacht", "Hold"),
     "key.spam": ("Spam", "Spam"),
     "key.trash": ("Prullenbak", "Trash"),
     "key.hide": ("Verbergen", "Hide"),
