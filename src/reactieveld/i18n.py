@@ -2532,6 +2532,27 @@ def text(key: str, language: str = "nl", /, **values: Any) -> str:
     return value.format(**values) if values else value
 
 
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?(?=[\s,(]|$)")
+
+
+@functools.cache
+def _first_words() -> frozenset[str]:
+    """The words the table's texts start with (a status, an action, "niets", "undid"...)."""
+    starts = (_FIRST_WORD.match(value) for pair in STRINGS.values() for value in pair)
+    return frozenset(m.group(0).lower() for m in starts if m)
+
+
+def capital_first(message: str) -> str:
+    """``message`` as a notice starts: with a capital ("prullenbak ongedaan gemaakt" ->
+    "Prullenbak ongedaan gemaakt"), when its first word is one of the table's. A first
+    word that is a name is left as written: a moderator ("anna wijzigde..."), a source
+    ("blog: ..."), a path, a flag, a number."""
+    first = _FIRST_WORD.match(message)
+    if message[:1].islower() and first and first.group(0).lower() in _first_words():
+        return message[0].upper() + message[1:]
+    return message
+
+
 def number(n: int, language: str) -> str:
     """A whole number with thousands grouped as the language writes it: 12.345 / 12,345."""
     return f"{n:,}".replace(",", "." if language == "nl" else ",")
