@@ -889,11 +889,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.no_path": ("Geef een bestandsnaam", "Give a file name"),
     "export.no_dir": ("Map bestaat niet: {path}", "No such directory: {path}"),
     "export.is_dir": ("Dat is een map: {path}", "That is a directory: {path}"),
-    "export.done": (
-        "Rapport geschreven ({what}): {path}",
-        "Report written ({what}): {path}",
-    ),
-    # what a report holds (reports.formats.Written): the dialog's notice, export's last line
+    # what a report holds (reports.formats.Written): the dialog's notice and export's last
+    # line, the one wording (a bracket around {what} nested the Markdown count's bracket)
     "export.written": ("{what} geschreven naar {path}", "{what} written to {path}"),
     "export.count.md": (
         "{responses} met een planningsvraag ({quotes} onder {questions})",
@@ -1495,7 +1492,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.codebook": ("Codeboek", "Codebook"),
     "report.md.filters": ("Filters", "Filters"),
     "report.md.none": ("geen", "none"),
-    "report.md.status": ("status", "status"),
+    "report.md.status": ("Status", "Status"),
     "report.md.personal": ("Persoonsgegevens", "Personal data"),
     "report.md.redacted": (
         "verwijderd (e-mail, telefoon, postcode; namen als initialen)",
@@ -1515,8 +1512,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "report.md.question": ("Vraag", "Question"),
     "report.md.period.all": (
-        "geen (alle reacties in het geheugen)",
-        "none (every response in the memory)",
+        "alles (elke reactie in het geheugen)",
+        "all (every response in the memory)",
     ),
     "report.md.total.def": (
         "binnengekomen in de periode, met de status en de filters hierboven",
