@@ -1666,15 +1666,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "kan het configuratiebestand niet lezen: {reason}",
         "cannot read the config file: {reason}",
     ),
-    # {message}: tomllib's own words, kept as they are (as SQLite's are).
-    "config.toml": ("TOML-syntaxfout: {message}", "TOML syntax error: {message}"),
+    # {message}: tomllib's own words, kept as they are (as SQLite's are) and quoted, then
+    # what to do in the reader's language.
+    "config.toml": (
+        'TOML-syntaxfout: "{message}"; verbeter het bestand',
+        'TOML syntax error: "{message}"; fix the file',
+    ),
     "config.toml.column": (
-        "TOML-syntaxfout: {message} (kolom {column})",
-        "TOML syntax error: {message} (column {column})",
+        'TOML-syntaxfout: "{message}" (kolom {column}); verbeter het bestand op die regel',
+        'TOML syntax error: "{message}" (column {column}); fix the file at that line',
     ),
     "config.toml.end": (
-        "TOML-syntaxfout: {message} (aan het eind van het bestand)",
-        "TOML syntax error: {message} (at the end of the file)",
+        'TOML-syntaxfout: "{message}" (aan het eind van het bestand); maak het bestand af '
+        "(sluit wat open staat)",
+        'TOML syntax error: "{message}" (at the end of the file); finish the file (close '
+        "what is left open)",
     ),
     "config.env.unset": (
         "{where}: omgevingsvariabele {variable} ({setting}) is niet gezet of leeg",
