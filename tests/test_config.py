@@ -925,7 +925,9 @@ def test_one_mistake_names_its_line(tmp_path: Path, text: str, message: str) -> 
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     path = write(tmp_path, '[ui]\nlanguage = "nl"\ntheme = \n')
-    assert config_error(path) == f"{path}:3: TOML syntax error: Invalid value (column 9)"
+    assert config_error(path) == (
+        f'{path}:3: TOML syntax error: "Invalid value" (column 9); fix the file at that line'
+    )
 
 
 def test_duplicate_toml_key_is_a_syntax_error(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ import ast
 import asyncio
 import datetime as dt
 import json
+import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +43,24 @@ ENGLISH = english_only([*CONFIG_KEYS, "cli.db.is_dir", "cli.decisions.form"])
 CASES: dict[str, tuple[str | bytes, str]] = {
     "toml.column": (
         "[sources\n",
-        "<file>:1: TOML syntax error: Expected ']' at the end of a table declaration (column 9)",
+        (
+            "<file>:1: TOML syntax error: \"Expected ']' at the end of a table declaration\" "
+            "(column 9); fix the file at that line"
+        ),
     ),
     "toml.end": (
         'a = "x',
-        "<file>:1: TOML syntax error: Unterminated string (at the end of the file)",
+        (
+            '<file>:1: TOML syntax error: "Unterminated string" (at the end of the file); '
+            "finish the file (close what is left open)"
+        ),
     ),
     "toml": (
         "a = 1\na = 2\n",
-        "<file>:2: TOML syntax error: Cannot overwrite a value (column 6)",
+        (
+            '<file>:2: TOML syntax error: "Cannot overwrite a value" (column 6); fix the '
+            "file at that line"
+        ),
     ),
     "not_utf8": (
         b"a = '\xff'\n",
@@ -1026,3 +1037,38 @@ def test_a_source_the_app_cannot_start_in_its_language(language: str, tmp_path: 
         "en": 'source "forum": no api_key_env is configured',
     }
     assert source_start_error(caught.value, language) == said[language]
+
+
+#: What a TOML syntax error tells the reader to do, per language (after tomllib's words).
+TOML_FIX = {
+    "nl": ("; verbeter het bestand", "; maak het bestand af"),
+    "en": ("; fix the file", "; finish the file"),
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.lists(
+        st.sampled_from(["[sources", 'a = "x', "a = 1", "a = ", "[[b]]", "= 2", "c = [1,", "\n"]),
+        min_size=1,
+        max_size=5,
+    ).map("\n".join)
+)
+def test_a_toml_syntax_error_says_what_to_do(body: str, tmp_path: Path) -> None:
+    """Any broken TOML: the line quotes tomllib's own words and then says, in the reader's
+    language, what to do (it ended at "TOML-syntaxfout: Expected ']' at the end of a table
+    declaration (kolom 9)", nothing to do)."""
+    try:
+        tomllib.loads(body)
+    except tomllib.TOMLDecodeError as exc:
+        words = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(exc))
+    else:
+        return
+    event("broken")
+    _, error = _error(tmp_path, body)
+    for language in ("nl", "en"):
+        line = error.said(language)
+        assert f'"{words}"' in line, line
+        assert any(fix in line for fix in TOML_FIX[language]), line

@@ -26,7 +26,6 @@ from textual.widgets import DataTable, Static
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.connectors.demo import ANCHOR
-from reactieveld.i18n import I18n
 from reactieveld.i18n import text as ui_text
 from reactieveld.read.figures import Period, period_of, run_stats_command
 from reactieveld.reports.formats import Written, report_period
@@ -82,8 +81,8 @@ async def test_e_writes_the_report_of_the_period_on_screen(
     assert shown["coverage"] == written["coverage"] == want["coverage"]
     quotes = sum(want["questions"].values())  # type: ignore[attr-defined]
     quoted = sum(1 for n in want["questions"].values() if n)  # type: ignore[attr-defined]
-    what = Written(want["with_question"], quotes=quotes, questions=quoted).what(language)  # type: ignore[arg-type]
-    assert said == [I18n(language).t("export.done", what=what, path=str(path))]
+    written = Written(want["with_question"], quotes=quotes, questions=quoted)  # type: ignore[arg-type]
+    assert said == [written.line(path, language)]
 
 
 async def test_e_reports_the_period_shown_not_one_computed_again(demo_db, tmp_path, monkeypatch):
@@ -154,7 +153,7 @@ async def test_stats_prints_what_the_dashboard_shows(demo_db, period, language):
 @pytest.mark.parametrize(
     ("since", "until", "nl", "en"),
     [
-        (None, None, "geen (alle reacties in het geheugen)", "none (every response in the memory)"),
+        (None, None, "alles (elke reactie in het geheugen)", "all (every response in the memory)"),
         ("2026-03-01", "2026-03-31", "2026-03-01 – 2026-03-31 (31 dagen, UTC)", None),
         ("2026-03-04", "2026-03-04", "2026-03-04 – 2026-03-04 (1 dag, UTC)", None),
         ("2026-03-01", None, "2026-03-01 – … (UTC)", None),

@@ -61,7 +61,7 @@ async def test_z_first_in_a_fresh_demo_undoes_nothing_then_only_ones_own(
             screen = await ready(app, pilot)
             await pilot.press("z")
             await settle(app, pilot)
-            assert _notices(app)[-1] == "niets om ongedaan te maken"
+            assert _notices(app)[-1] == "Niets om ongedaan te maken"
             assert _dump(db) == fresh  # journal, tags, notes, responses, outbox: untouched
 
             # The moderator's own decision is undone, and only that.
@@ -75,7 +75,7 @@ async def test_z_first_in_a_fresh_demo_undoes_nothing_then_only_ones_own(
             assert (mine.actor, mine.kind) == ("tester", ActionKind.MODERATE)
             await pilot.press("z")
             await settle(app, pilot)
-            assert _notices(app)[-1] == "spam ongedaan gemaakt"
+            assert _notices(app)[-1] == "Spam ongedaan gemaakt"
             back = await store.get(rid)
             assert (back.response.remote_status, back.response.triage) == (
                 status,
@@ -93,7 +93,7 @@ async def test_z_first_in_a_fresh_demo_undoes_nothing_then_only_ones_own(
             # Once more: nothing of the moderator's own is left, the history stays.
             await pilot.press("z")
             await settle(app, pilot)
-            assert _notices(app)[-1] == "niets om ongedaan te maken"
+            assert _notices(app)[-1] == "Niets om ongedaan te maken"
             assert _dump(db) == after
     finally:
         await store.close()

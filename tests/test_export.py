@@ -215,7 +215,7 @@ async def test_markdown_report(memory):
     assert md.startswith("# Reacties per planningsvraag\n")
     assert "- Codeboek: default-1\n" in md
     assert "- Filters: geen\n" in md
-    assert "- status: goedgekeurd, in afwachting, verborgen\n" in md  # in the report's language
+    assert "- Status: goedgekeurd, in afwachting, verborgen\n" in md  # in the report's language
     assert "- Persoonsgegevens: verwijderd" in md
     assert "- 3 reacties zonder planningsvraag vallen buiten dit rapport." in md
     q1 = md[md.index("## 1. Welke doelen") : md.index("## 2.")]

@@ -74,7 +74,7 @@ async def test_E_exports_everything_as_csv_redacted_to_the_current_directory(tmp
         for personal in ("anne@example.nl", "06-12345678", "1251 AB 12", "Anne de Vries"):
             assert personal not in text
         [(message, kw)] = [n for n in notes if str(report) in n[0]]
-        assert kw.get("markup") is False and "(7 reacties)" in message
+        assert kw.get("markup") is False and message == f"7 reacties geschreven naar {report}"
 
 
 async def test_E_exports_the_current_queue_as_jsonl_with_personal_data(tmp_path, monkeypatch):
@@ -319,3 +319,46 @@ async def test_the_name_follows_the_format_until_it_says_another(tmp_path, monke
         await pilot.press("ctrl+s")
         await settled(pilot)
         assert (tmp_path / "rapport.csv").read_text(encoding="utf-8").startswith("id,")
+
+
+def _nested(line: str) -> bool:
+    depth = 0
+    for char in line:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth > 1:
+            return True
+    return False
+
+
+_PERIOD = {
+    "nl": "- Periode: alles (elke reactie in het geheugen)\n",
+    "en": "- Period: all (every response in the memory)\n",
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_markdown_reports_notice_and_header_say_it_plainly(
+    tmp_path, monkeypatch, language
+):
+    """E then ctrl+s (Markdown): the notice is export's own line, without brackets in
+    brackets (it read "Rapport geschreven (292 reacties met een planningsvraag (375 citaten
+    onder 8 vragen)): ..."); the report's period over the whole memory says "alles"/"all"
+    (it said "geen" beside "binnengekomen in de periode") and its status line starts with
+    a capital as its other lines do."""
+    app, ids = await open_app(tmp_path, monkeypatch, language)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.queue.loaded.wait()
+        notes = capture_notes(app)
+        await pilot.press("E")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        [report] = tmp_path.glob("*.md")
+        [(message, _)] = [n for n in notes if str(report) in n[0]]
+        assert not _nested(message), message
+        assert message.endswith(f" {report}") and message[0].isdigit(), message
+        text = report.read_text(encoding="utf-8")
+        assert _PERIOD[language] in text
+        assert [x for x in text.splitlines() if x.startswith("- Status: ")], text

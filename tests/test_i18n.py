@@ -4,12 +4,13 @@ every key the code asks for is in it, and no module keeps a table of its own."""
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 
 import pytest
 
-from reactieveld.i18n import LANGUAGES, STRINGS, I18n, text
+from reactieveld.i18n import LANGUAGES, STRINGS, I18n, capital_first, text
 from reactieveld.model import RemoteStatus
 from reactieveld.read.search import _KINDS as PROBLEM_KINDS
 
@@ -213,3 +214,28 @@ def test_the_table_is_plain_values_below_every_layer() -> None:
     } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
     # re and functools: the stored English errors are read back through the templates.
     assert imported <= {"__future__", "typing", "functools", "re", "reactieveld.model"}
+
+
+def test_the_hold_decision_has_one_dutch_word() -> None:
+    """Footer, tab, queue, dialog, status, export and report name the hold decision with
+    the one word 'wacht' (held back, waiting); 'afkeuren' (reject) names no entry."""
+    held = [key for key in STRINGS if key.endswith(".hold") and "action" not in key]
+    assert {"key.hold", "queue.hold", "queue.short.hold", "status.hold"} <= set(held)
+    for key in held:
+        assert "wacht" in STRINGS[key][0].lower(), key
+    assert not [key for key, (nl, _) in STRINGS.items() if "afkeur" in nl.lower()]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_entry_made_a_notice_starts_with_a_capital(language: str) -> None:
+    """Any entry shown as a notice (the app's one rule, capital_first) starts with a capital,
+    a placeholder first filled with a table's word too ("{what} ongedaan gemaakt" with
+    "prullenbak"); a first word that is a name ("blog: ...", "anna ...", a path) is kept."""
+    index = LANGUAGES.index(language)
+    for key, pair in STRINGS.items():
+        made = pair[index].format_map({name: "prullenbak" for name in _fields(pair[index])})
+        if not re.match(r"[^\W\d_]+[:/.\-_+]", made):
+            assert not capital_first(made)[:1].islower(), (key, made)
+    assert capital_first("blog: HTTP 401") == "blog: HTTP 401"
+    assert capital_first("anna wijzigde de reactie") == "anna wijzigde de reactie"
+    assert capital_first("undid trash") == "Undid trash"

@@ -212,11 +212,11 @@ async def test_undo_says_what_it_took_back(tui_store, make_app):
         screen = await ready(app, pilot)
         await press(pilot, "space", "space", "4")  # two marked, question 4
         await press(pilot, "z")
-        assert [n.message for n in app._notifications][-1] == "vraag 4 ongedaan gemaakt (2×)"
+        assert [n.message for n in app._notifications][-1] == "Vraag 4 ongedaan gemaakt (2×)"
         await press(pilot, "s")  # the marks are still there: a decision on both
         assert screen.queue.total == 28
         await press(pilot, "z")
-        assert [n.message for n in app._notifications][-1] == "spam ongedaan gemaakt (2×)"
+        assert [n.message for n in app._notifications][-1] == "Spam ongedaan gemaakt (2×)"
         assert screen.queue.total == 30
 
 
@@ -792,17 +792,18 @@ async def test_a_source_error_says_why_once(tui_store, make_app):
     [
         (
             "nl",
-            "spam ongedaan gemaakt",
+            "Spam ongedaan gemaakt",
             "tester: spam ongedaan gemaakt",
-            "niets om ongedaan te maken",
+            "Niets om ongedaan te maken",
         ),
-        ("en", "undid spam", "tester: undid spam", "nothing to undo"),
+        ("en", "Undid spam", "tester: undid spam", "Nothing to undo"),
     ],
 )
 async def test_undo_notice_and_journal_say_what_was_undone(
     tui_store, make_app, language, notice, line, nothing
 ):
-    """Lower-case throughout, and the journal line names what was undone (it said only
+    """The notice starts with a capital (it read "spam ongedaan gemaakt" while other
+    notices start with one), and the journal line names what was undone (it said only
     "ongedaan gemaakt"), in the notice's words; one response: no "(1×)"."""
     from reactieveld.tui.widgets.response_view import ResponseView
 

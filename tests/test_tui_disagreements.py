@@ -96,7 +96,7 @@ async def test_two_codings_differ_and_anna_resolves_them(team, make_app) -> None
         await pa.press("z")
         await settled(pa)
         told = [str(n.message) for n in anna._notifications]
-        assert any("het oplossen van een verschil ongedaan gemaakt" in m for m in told), told
+        assert any("Het oplossen van een verschil ongedaan gemaakt" in m for m in told), told
         await sa.show_queue(DISAGREE)
         await settled(pa)
         assert sa.queue.total == 1

@@ -62,7 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.page_down": ("Pagina omlaag", "Page down"),
     "key.page_up": ("Pagina omhoog", "Page up"),
     "key.approve": ("Goedkeuren", "Approve"),
-    "key.hold": ("Afkeuren", "Hold"),
+    "key.hold": ("Wacht", "Hold"),
     "key.spam": ("Spam", "Spam"),
     "key.trash": ("Prullenbak", "Trash"),
     "key.hide": ("Verbergen", "Hide"),
@@ -889,11 +889,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export.no_path": ("Geef een bestandsnaam", "Give a file name"),
     "export.no_dir": ("Map bestaat niet: {path}", "No such directory: {path}"),
     "export.is_dir": ("Dat is een map: {path}", "That is a directory: {path}"),
-    "export.done": (
-        "Rapport geschreven ({what}): {path}",
-        "Report written ({what}): {path}",
-    ),
-    # what a report holds (reports.formats.Written): the dialog's notice, export's last line
+    # what a report holds (reports.formats.Written): the dialog's notice and export's last
+    # line, the one wording (a bracket around {what} nested the Markdown count's bracket)
     "export.written": ("{what} geschreven naar {path}", "{what} written to {path}"),
     "export.count.md": (
         "{responses} met een planningsvraag ({quotes} onder {questions})",
@@ -1495,7 +1492,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.codebook": ("Codeboek", "Codebook"),
     "report.md.filters": ("Filters", "Filters"),
     "report.md.none": ("geen", "none"),
-    "report.md.status": ("status", "status"),
+    "report.md.status": ("Status", "Status"),
     "report.md.personal": ("Persoonsgegevens", "Personal data"),
     "report.md.redacted": (
         "verwijderd (e-mail, telefoon, postcode; namen als initialen)",
@@ -1515,8 +1512,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "report.md.question": ("Vraag", "Question"),
     "report.md.period.all": (
-        "geen (alle reacties in het geheugen)",
-        "none (every response in the memory)",
+        "alles (elke reactie in het geheugen)",
+        "all (every response in the memory)",
     ),
     "report.md.total.def": (
         "binnengekomen in de periode, met de status en de filters hierboven",
@@ -1669,15 +1666,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "kan het configuratiebestand niet lezen: {reason}",
         "cannot read the config file: {reason}",
     ),
-    # {message}: tomllib's own words, kept as they are (as SQLite's are).
-    "config.toml": ("TOML-syntaxfout: {message}", "TOML syntax error: {message}"),
+    # {message}: tomllib's own words, kept as they are (as SQLite's are) and quoted, then
+    # what to do in the reader's language.
+    "config.toml": (
+        'TOML-syntaxfout: "{message}"; verbeter het bestand',
+        'TOML syntax error: "{message}"; fix the file',
+    ),
     "config.toml.column": (
-        "TOML-syntaxfout: {message} (kolom {column})",
-        "TOML syntax error: {message} (column {column})",
+        'TOML-syntaxfout: "{message}" (kolom {column}); verbeter het bestand op die regel',
+        'TOML syntax error: "{message}" (column {column}); fix the file at that line',
     ),
     "config.toml.end": (
-        "TOML-syntaxfout: {message} (aan het eind van het bestand)",
-        "TOML syntax error: {message} (at the end of the file)",
+        'TOML-syntaxfout: "{message}" (aan het eind van het bestand); maak het bestand af '
+        "(sluit wat open staat)",
+        'TOML syntax error: "{message}" (at the end of the file); finish the file (close '
+        "what is left open)",
     ),
     "config.env.unset": (
         "{where}: omgevingsvariabele {variable} ({setting}) is niet gezet of leeg",
@@ -2530,6 +2533,27 @@ def text(key: str, language: str = "nl", /, **values: Any) -> str:
     pair = STRINGS.get(key)
     value = pair[0 if language == "nl" else 1] if pair else key
     return value.format(**values) if values else value
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?(?=[\s,(]|$)")
+
+
+@functools.cache
+def _first_words() -> frozenset[str]:
+    """The words the table's texts start with (a status, an action, "niets", "undid"...)."""
+    starts = (_FIRST_WORD.match(value) for pair in STRINGS.values() for value in pair)
+    return frozenset(m.group(0).lower() for m in starts if m)
+
+
+def capital_first(message: str) -> str:
+    """``message`` as a notice starts: with a capital ("prullenbak ongedaan gemaakt" ->
+    "Prullenbak ongedaan gemaakt"), when its first word is one of the table's. A first
+    word that is a name is left as written: a moderator ("anna wijzigde..."), a source
+    ("blog: ..."), a path, a flag, a number."""
+    first = _FIRST_WORD.match(message)
+    if message[:1].islower() and first and first.group(0).lower() in _first_words():
+        return message[0].upper() + message[1:]
+    return message
 
 
 def number(n: int, language: str) -> str:

@@ -30,12 +30,13 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.worker import Worker, WorkerState
 
 import reactieveld
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.drafts import DraftKey, DraftsFile, KeptDrafts
-from reactieveld.i18n import I18n, in_language, stored
+from reactieveld.i18n import I18n, capital_first, in_language, stored
 from reactieveld.keys import APP_KEYS
 from reactieveld.model import REPORTING_SOURCE_TYPES, Capability, utcnow
 from reactieveld.reasons import NO_ASKING, ReasonsConfig
@@ -250,6 +251,11 @@ class ReactieveldApp(App[int]):
         self._app_bindings()
         #: Keys held while a screen opens (tui/messages.py ``KeyGate``).
         self.key_gate = KeyGate(self, self._key_arrived)
+
+    def on_notify(self, event: Notify) -> None:
+        # Every notice starts with a capital, whoever made it (app.notify, a screen's,
+        # messages.notice): run before App._on_notify takes it in.
+        event.notification.message = capital_first(event.notification.message)
 
     async def on_event(self, event: events.Event) -> None:
         # A key from the terminal arriving as a screen opens waits for the keys before

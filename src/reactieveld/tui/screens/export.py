@@ -133,8 +133,7 @@ def write_export(
             text = i18n.t("export.failed", error=one_line(str(exc), limit=200))
             app.notify(text, severity="error", markup=False)
             return
-        what = written.what(i18n.language)
-        app.notify(i18n.t("export.done", what=what, path=str(path)), markup=False)
+        app.notify(written.line(path, i18n.language), markup=False)
         if done is not None:
             done(path, written.count)
 
