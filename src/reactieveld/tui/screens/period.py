@@ -143,22 +143,16 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
                 yield CharRadioButton(
                     Content(t("period.custom")), value=preset is None, id="preset-custom"
                 )
-            yield FieldLabel(t("period.since", field=t("period.field.since")), field="period-since")
-            yield PeriodBox(
-                since,
-                placeholder=t("period.date_form"),
-                id="period-since",
-                compact=True,
-                max_length=DATE_CHARS,
-            )
-            yield FieldLabel(t("period.until", field=t("period.field.until")), field="period-until")
-            yield PeriodBox(
-                until,
-                placeholder=t("period.date_form"),
-                id="period-until",
-                compact=True,
-                max_length=DATE_CHARS,
-            )
+            for end, value in (("since", since), ("until", until)):
+                field = t(f"period.field.{end}")
+                yield FieldLabel(t(f"period.{end}", field=field), field=f"period-{end}")
+                yield PeriodBox(
+                    value,
+                    placeholder=t("period.date_form"),
+                    id=f"period-{end}",
+                    compact=True,
+                    max_length=DATE_CHARS,
+                )
             yield FieldLabel(t("period.days", field=t("period.field.days")), field="period-days")
             yield PeriodBox(days, id="period-days", compact=True, max_length=DAYS_CHARS)
             yield Static("", id="period-error", markup=False, classes="-empty")
