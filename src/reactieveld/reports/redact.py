@@ -88,7 +88,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
@@ -651,9 +651,7 @@ class _Scan:
     def _first(self, i: int) -> Hit | None:
         word = self.words[i]
         firsts = self.index.firsts
-        if not self._capital(i) or not (
-            word in firsts or (word.endswith("s") and word[:-1] in firsts)
-        ):
+        if not self._capital(i) or not _may_begin(word, firsts):
             return None
         nxt = i + 1
         if (
@@ -759,7 +757,7 @@ def redact_url(
     return result
 
 
-def _may_begin(word: str, starts: frozenset[str]) -> bool:
+def _may_begin(word: str, starts: Container[str]) -> bool:
     """``word`` (folded), or its stem without a possessive s, is in ``starts``."""
     return word in starts or (word.endswith("s") and word[:-1] in starts)
 
