@@ -122,6 +122,7 @@ async def test_a_thread_line_cut_at_the_screen_s_edge_ends_in_an_ellipsis(
             assert tree.virtual_size.width <= tree.scrollable_content_region.width
             lines = screen_text(app)
             inner = tree.scrollable_content_region
+            assert tree._tree_lines, width  # a tree not drawn yet would check nothing
             for y, line in enumerate(tree._tree_lines):
                 node = line.node
                 room = tree.room(node)  # type: ignore[attr-defined]

@@ -456,9 +456,9 @@ class ReactieveldApp(App[int]):
 
         if not file.writable:
             return
-        sent = unsent_drafts(self)
+        saved = unsent_drafts(self)  # the drafts this save writes
         try:
-            elsewhere = await in_thread(file.save, sent)
+            elsewhere = await in_thread(file.save, saved)
         except OSError as exc:
             self._tell_drafts_problems()
             self.drafts.durable = False
@@ -473,7 +473,7 @@ class ReactieveldApp(App[int]):
         # Another window's changes, its sent replies' drafts; not over a draft changed
         # here while this save ran (newer: the next save writes it).
         now = unsent_drafts(self)
-        taken = {key: text for key, text in elsewhere.items() if now.get(key) == sent.get(key)}
+        taken = {key: text for key, text in elsewhere.items() if now.get(key) == saved.get(key)}
         self.drafts.take(taken)
         self._tell_drafts_problems()
         self.drafts.durable = True
