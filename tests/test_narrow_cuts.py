@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from helpers.app import app_with, cells_from, ready, screen_text, settled, until
 from helpers.data import NOW, fill_store, sample_responses
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
@@ -110,6 +110,8 @@ def thread_rows(people: list[tuple[str, str]]) -> list[QueueRow]:
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(people=st.lists(st.tuples(names, words), min_size=3, max_size=7))
+# One chain that is sure to run past 60 columns, so the "…" branch is always taken.
+@example(people=[("Gemeente Blaricum " * 3, "Ørsted " * 30)] * 5)
 async def test_a_thread_line_cut_at_the_screen_s_edge_ends_in_an_ellipsis(
     people: list[tuple[str, str]],
 ) -> None:
