@@ -148,15 +148,8 @@ class OutboxWorker(PollingWorker):
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             f = failure(exc, source=item.action.source, secrets=secrets, users=users)
             wait = f.retry_after or self.retry_delay(item.attempts)
-            unsure = _unsure(item, exc)
-            error = self.last_error = _unsure_error(f.message) if unsure else f.message
             try:
-                await self.store.outbox_retry(
-                    item.id,
-                    error=error,
-                    next_attempt_at=utcnow() + timedelta(seconds=wait),
-                    unsure=unsure,
-                )
+                await self._retry(item, exc, f.message, wait)
             except Exception as again:  # noqa: BLE001 - the store itself fails: next pass
                 log_unexpected(f"outbox row {item.id}: recording the error", again)
             return "retry"
@@ -188,14 +181,7 @@ class OutboxWorker(PollingWorker):
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
             if exc.retryable or _waits_for_a_person(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
-                unsure = _unsure(item, exc)
-                error = self.last_error = _unsure_error(error) if unsure else error
-                await self.store.outbox_retry(
-                    item.id,
-                    error=error,
-                    next_attempt_at=utcnow() + timedelta(seconds=wait),
-                    unsure=unsure,
-                )
+                await self._retry(item, exc, error, wait)
                 return "retry"
             await self.store.outbox_fail(item.id, error=error)
             return "failed"
@@ -203,6 +189,18 @@ class OutboxWorker(PollingWorker):
             item.id, remote_status=result.remote_status, external_id=result.external_id
         )
         return "done"
+
+    async def _retry(self, item: OutboxItem, exc: BaseException, error: str, wait: float) -> None:
+        """Record row ``item``'s failure ``exc`` (``error``, its one line) to be tried again
+        in ``wait`` seconds; a reply the platform may have taken waits for a sync round."""
+        unsure = _unsure(item, exc)
+        self.last_error = _unsure_error(error) if unsure else error
+        await self.store.outbox_retry(
+            item.id,
+            error=self.last_error,
+            next_attempt_at=utcnow() + timedelta(seconds=wait),
+            unsure=unsure,
+        )
 
     async def _synced_since(self, item: OutboxItem) -> bool:
         """Whether the row may be sent: it waits for no round (``awaits_round`` None), or

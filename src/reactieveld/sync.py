@@ -818,11 +818,11 @@ def run_sync_command(
             if not once:
                 printer(text("sync.running", language, n=len(config.sources)))
             return await run_sync(config, store, once=once, printer=printer, stop=stop, now=now)
-        except (ConnectorError, ConfigError) as exc:
-            if isinstance(exc, ConfigError):
-                printer(f"reactieveld sync: {exc.said(language)}")
-            else:
-                printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
+        except ConfigError as exc:
+            printer(f"reactieveld sync: {exc.said(language)}")
+            return 2
+        except ConnectorError as exc:
+            printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
             return 2
         except StoreError:
             raise  # one line on stderr, exit 2 (cli.main), as for every command
