@@ -1101,7 +1101,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "stats.days": ("{n} dagen, UTC", "{n} days, UTC"),
     "stats.days.one": ("1 dag, UTC", "1 day, UTC"),
-    "stats.day": ("1 dag, UTC", "1 day, UTC"),
     "stats.total": ("Reacties", "Responses"),
     "stats.total.def": (
         "binnengekomen in de periode, zonder spam, prullenbak en verwijderde reacties",
