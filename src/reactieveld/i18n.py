@@ -2544,15 +2544,50 @@ def _first_words() -> frozenset[str]:
     return frozenset(m.group(0).lower() for m in starts if m)
 
 
+#: The fields that hold a name someone gave (a source, a moderator, a rule, a sink, a
+#: path, a store, a flag, a value): a text starting with one starts with that name.
+_NAMED_FIELDS = frozenset({"source", "name", "path", "sink", "store", "flag", "value", "prog"})
+
+
+@functools.cache
+def _shapes() -> tuple[tuple[tuple[str, ...], re.Pattern[str], bool], ...]:
+    """The table's texts as patterns (each field any text, the rest literal): its
+    literal pieces, the pattern, and whether it starts with a name someone gave (else
+    with its own word)."""
+    shapes = {}
+    for pair in STRINGS.values():
+        for value in pair:
+            # Literal text and field names in turn: ["", "source", " op de site (", "n", ")"].
+            parts = re.split(r"\{(\w+)[^{}]*\}", value)
+            pieces = tuple(lit for lit in parts[0::2] if lit)
+            named = not parts[0] and len(parts) > 1 and parts[1] in _NAMED_FIELDS
+            # Only with words of its own: "{name}: {what}" would fit any line with a colon.
+            worded = any(re.search(r"[^\W\d_]", piece) for piece in pieces)
+            if worded and (named or parts[0][:1].islower()):
+                shape = ".*?".join(re.escape(lit) for lit in parts[0::2])
+                shapes[shape] = (pieces, re.compile(shape, re.DOTALL), named)
+    return tuple(shapes.values())
+
+
 def capital_first(message: str) -> str:
     """``message`` as a notice starts: with a capital ("prullenbak ongedaan gemaakt" ->
     "Prullenbak ongedaan gemaakt"), when its first word is one of the table's. A first
     word that is a name is left as written: a moderator ("anna wijzigde..."), a source
-    ("blog: ..."), a path, a flag, a number."""
+    ("blog: ...", "discourse op de site"), a rule, a path, a flag, a number. A message
+    that fits a text of the table is read as the text it fits with the most of its own
+    words (the most literal characters): one that starts with a name keeps it, one of
+    the table's words too."""
     first = _FIRST_WORD.match(message)
-    if message[:1].islower() and first and first.group(0).lower() in _first_words():
-        return message[0].upper() + message[1:]
-    return message
+    if not (message[:1].islower() and first and first.group(0).lower() in _first_words()):
+        return message
+    fits = [
+        (sum(map(len, pieces)), named)
+        for pieces, shape, named in _shapes()
+        if all(piece in message for piece in pieces) and shape.fullmatch(message)
+    ]
+    if fits and max(fits)[1]:
+        return message
+    return message[0].upper() + message[1:]
 
 
 def number(n: int, language: str) -> str:
