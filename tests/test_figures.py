@@ -493,3 +493,25 @@ async def test_the_answers_figures_read_a_thread_once(tmp_path):
     small = await _steps_of_figures(tmp_path / "small.db", 300)
     large = await _steps_of_figures(tmp_path / "large.db", 600)
     assert large < 2.6 * small, (small, large)
+
+
+#: The count of days as each language writes it: thousands grouped, singular for 1 only.
+DAYS_SAID = {
+    "nl": lambda n: "1 dag, UTC" if n == 1 else f"{n:_} dagen, UTC".replace("_", "."),
+    "en": lambda n: "1 day, UTC" if n == 1 else f"{n:,} days, UTC",
+}
+
+
+@pytest.mark.parametrize("language", list(DAYS_SAID))
+def test_the_period_label_counts_its_days_as_every_count_is_said(language: str) -> None:
+    """Every length 0..400 and big ones (up to the calendar's end): one rule for the
+    singular and the grouping, the one of every other count (i18n.counted)."""
+    first = date(1, 1, 1)
+    lengths = [*range(401), 999, 1000, 1001, 12_345, 100_000, 1_000_000, 3_652_059]
+    for n in lengths:
+        # No days: a period whose last day is the one before its first.
+        period = Period(first, first + timedelta(days=n - 1)) if n else Period(first, first)
+        period = period if n else Period(date(2026, 3, 2), date(2026, 3, 1))
+        said = period.label(language)
+        assert said.endswith(f" ({DAYS_SAID[language](n)})"), (n, said)
+        assert said.startswith(f"{period.first.isoformat()} – {period.last.isoformat()} ")

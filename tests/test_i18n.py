@@ -9,7 +9,10 @@ import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reactieveld import i18n
 from reactieveld.i18n import LANGUAGES, STRINGS, I18n, capital_first, text
 from reactieveld.model import RemoteStatus
 from reactieveld.read.search import _KINDS as PROBLEM_KINDS
@@ -230,12 +233,65 @@ def test_the_hold_decision_has_one_dutch_word() -> None:
 def test_every_entry_made_a_notice_starts_with_a_capital(language: str) -> None:
     """Any entry shown as a notice (the app's one rule, capital_first) starts with a capital,
     a placeholder first filled with a table's word too ("{what} ongedaan gemaakt" with
-    "prullenbak"); a first word that is a name ("blog: ...", "anna ...", a path) is kept."""
+    "prullenbak"); a first word that is a name ("blog: ...", "anna ...", a path, a rule's
+    name) is kept."""
     index = LANGUAGES.index(language)
     for key, pair in STRINGS.items():
         made = pair[index].format_map({name: "prullenbak" for name in _fields(pair[index])})
-        if not re.match(r"[^\W\d_]+[:/.\-_+]", made):
+        # A text that starts with a user's name keeps it (the test below).
+        if not re.match(r"[^\W\d_]+[:/.\-_+]", made) and pair[index] not in NAMED_FIRST:
             assert not capital_first(made)[:1].islower(), (key, made)
     assert capital_first("blog: HTTP 401") == "blog: HTTP 401"
     assert capital_first("anna wijzigde de reactie") == "anna wijzigde de reactie"
     assert capital_first("undid trash") == "Undid trash"
+
+
+#: Every text of the table that starts with a name someone gave, with words of its own
+#: ("{name}: {what}" is a row's label, never a notice).
+NAMED_FIRST = sorted(
+    value
+    for pair in STRINGS.values()
+    for value in pair
+    if re.match(r"\{(source|name|path|sink|store|flag|value|prog)\}", value)
+    and re.search(r"[^\W\d_]", re.sub(r"\{\w+\}", "", value))
+)
+
+
+#: Names a user gives (a source, a moderator, a rule, a path): the table's own words
+#: among them, a platform's name, a URL, a path, a quoted word, a number, an emoji, a
+#: flag, a word with a capital inside.
+USER_NAMES = st.one_of(
+    st.sampled_from(sorted(i18n._first_words())),
+    st.sampled_from(
+        [
+            "discourse",
+            "decidim",
+            "iPhone",
+            "eBay-forum",
+            "https://forum.example.nl",
+            "data/reacties.db",
+            "./export.csv",
+            '"spam"',
+            "'t dorp",
+            "3 wijken",
+            "🙂 blog",
+            "--db",
+            "de raad",
+        ]
+    ),
+    st.from_regex(r"[a-z][a-zA-Z0-9_-]{0,12}", fullmatch=True),
+)
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_notice_that_starts_with_a_users_name_keeps_it(data: st.DataObject) -> None:
+    """Whatever a source, a moderator, a rule or a path is called (one of the table's
+    words too: "discourse op de site", a rule "spam (links): ..."), a notice made of a
+    text that starts with it keeps it as written."""
+    value = data.draw(st.sampled_from(NAMED_FIRST))
+    name = data.draw(USER_NAMES)
+    fields = _fields(value)
+    first = next(f for _, f, _, _ in string.Formatter().parse(value) if f is not None)
+    made = value.format_map({f: name if f == first else "x" for f in fields})
+    assert capital_first(made) == made, (value, made)

@@ -4,6 +4,7 @@ text in them stays literal."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -181,5 +182,121 @@ def test_the_emoji_selector_goes_only_after_a_narrow_symbol():
     assert clean("Weggegooid 🗑️") == "Weggegooid 🗑"
     assert one_line("dank ❤️ voor  uw\nreactie") == "dank ❤ voor uw reactie"
     assert clean("😀\ufe0f") == "😀\ufe0f"  # wide already: drawn alike
-    # In a sequence joined by ZWJ it stays: one wide grapheme to Rich either way.
-    assert clean("🏳️\u200d🌈") == "🏳️\u200d🌈" and clean("❤️\u200d🔥") == "❤️\u200d🔥"
+    # A sequence joined by ZWJ is drawn apart (see the test below): 🏳🌈, ❤🔥.
+    assert clean("🏳️\u200d🌈") == "🏳🌈" and clean("❤️\u200d🔥") == "❤🔥"
+
+
+def drawn_apart(text: str) -> int:
+    """The cells a terminal that draws code point by code point takes (xterm): two for a
+    wide one (a skin tone too), none for a joiner, a selector, a combining mark or a tag."""
+    return sum(
+        0
+        if unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in "WF"
+        else 1
+        for c in text
+    )
+
+
+def drawn_by_tmux(text: str) -> int:
+    """The cells tmux 3.3a takes (measured with its cursor): as :func:`drawn_apart`, but
+    a picture after a ZWJ joins the one before (👨‍👩‍👧 2 cells, ❤️‍🔥 1, 👩🏽‍⚕️ 4) while a
+    letter does not (x‍y 2)."""
+    cells = 0
+    for i, c in enumerate(text):
+        if i and text[i - 1] == "\u200d" and ord(c) >= 0x2190:
+            continue
+        cells += drawn_apart(c)
+    return cells
+
+
+PEOPLE = ["👨", "👩", "👧", "👦", "🧑"]
+TONES = ["", "🏻", "🏽", "🏿"]
+THINGS = ["⚕\ufe0f", "🚒", "💻", "🔧", "⚖\ufe0f", "🎓"]
+#: Generated emoji sequences: families, professions with skin tones, flags (regional
+#: pairs and the tag flag of England), keycaps, symbols with the selector, a rainbow flag,
+#: letters joined by a ZWJ.
+SEQUENCES = st.one_of(
+    st.lists(
+        st.tuples(st.sampled_from(PEOPLE), st.sampled_from(TONES)), min_size=2, max_size=4
+    ).map(lambda ps: "\u200d".join(p + t for p, t in ps)),
+    st.tuples(st.sampled_from(PEOPLE), st.sampled_from(TONES), st.sampled_from(THINGS)).map(
+        lambda p: f"{p[0]}{p[1]}\u200d{p[2]}"
+    ),
+    st.tuples(st.sampled_from("🇳🇧🇩🇪🇫🇺"), st.sampled_from("🇱🇪🇷🇸")).map("".join),
+    st.just("🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"),
+    st.sampled_from("0123456789#*").map(lambda k: k + "\ufe0f\u20e3"),
+    st.sampled_from("❤☺✔©☀").map(lambda c: c + "\ufe0f"),
+    st.sampled_from(["🏳\ufe0f\u200d🌈", "❤\ufe0f\u200d🔥", "👁\ufe0f\u200d🗨\ufe0f"]),
+    st.sampled_from(["x\u200dy", "\u200d👩", "क्\u200dष"]),
+)
+
+
+@given(pieces=st.lists(st.one_of(SEQUENCES, st.sampled_from(["Anne", " ", "de", "é"])), max_size=8))
+def test_emoji_sequences_are_as_wide_for_rich_as_for_every_terminal(pieces: list[str]) -> None:
+    """A row is laid out by Rich's measure and drawn by the terminal: cleaned, every
+    family, profession, skin tone, flag, keycap and symbol takes the same cells for
+    Rich, for tmux 3.3a and for a terminal that draws code points apart; the words and
+    pictures stay, in order."""
+    text = "".join(pieces)
+    shown = clean(text)
+    assert cell_len(shown) == drawn_by_tmux(shown) == drawn_apart(shown), (text, shown)
+    assert "".join(c for c in shown if drawn_apart(c)) == "".join(
+        c for c in text if drawn_apart(c) and c not in "🏻🏽🏿"
+    )
+
+
+#: Authors and bodies of the emoji sequences above, one of each kind.
+EMOJI_PEOPLE = [
+    ("Fam 👨🏽\u200d👩🏽\u200d👧🏽", "Wij 👨\u200d👩\u200d👧\u200d👦 wonen hier 🇳🇱 al 20 jaar ❤️"),
+    ("Dokter 👩🏽\u200d⚕️", "Zorg 🧑🏿\u200d💻 en 🏳️\u200d🌈 en 1️⃣ 2️⃣ #️⃣ en ❤️\u200d🔥 " * 3),
+    (
+        "Anne 👍🏽",
+        "Goed plan 👍🏻👍🏿 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f ☀️",
+    ),
+]
+
+
+async def test_queue_thread_and_view_rows_are_the_screen_s_width_on_the_terminal(
+    tmp_path, make_app
+):
+    """Every line of the queue, the response view and the thread screen takes exactly the
+    screen's width as tmux 3.3a draws it (and as a terminal drawing code points apart), at
+    60, 80 and 120 columns: no row pushed over or ended early by an emoji sequence."""
+    from reactieveld.store.sqlite import SqliteStore
+
+    thread = Thread("blog", "t1", "Plan 🏳️\u200d🌈 👨\u200d👩\u200d👧", url="https://example.org/t1")
+    items = [
+        Response(
+            source="blog",
+            external_id=f"e{i}",
+            thread_external_id="t1",
+            parent_external_id="e0" if i else None,
+            author_name=author,
+            body_text=body,
+            created_at=T0 - timedelta(minutes=10 * (3 - i)),
+            remote_status=RemoteStatus.APPROVED,
+        )
+        for i, (author, body) in enumerate(EMOJI_PEOPLE)
+    ]
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    await fill_store(store, "blog", items, [thread])
+    app = make_app(store, language="nl")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(app, pilot)
+            for screen_key in (None, "enter"):  # the queue and the view; the thread
+                if screen_key:
+                    await pilot.press(screen_key)
+                    await pilot.pause()
+                    assert type(app.screen).__name__ == "ThreadScreen"
+                for width, height in ((60, 20), (80, 24), (120, 40)):
+                    await pilot.resize_terminal(width, height)
+                    await pilot.pause()
+                    await pilot.pause()
+                    lines = [s.text for s in app.screen._compositor.render_strips()]
+                    drawn = {(drawn_by_tmux(line), drawn_apart(line)) for line in lines}
+                    assert drawn == {(width, width)}, (screen_key, width, lines)
+    finally:
+        await store.close()

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
-from reactieveld.i18n import Said
+from reactieveld.i18n import STRINGS, Said, template_pattern
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
 from reactieveld.reasons import ASKABLE, DEFAULT_ASK_FOR, Reason, ReasonsConfig
@@ -1120,6 +1120,26 @@ def _reasons(reader: _Reader, data: dict[str, Any]) -> ReasonsConfig:
     return ReasonsConfig(ask_for=ask_for, choices=tuple(choices))
 
 
+@functools.cache
+def _toml_forms() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """tomllib's message forms as the table's English texts (config.toml.says.*) give
+    them."""
+    return tuple(
+        (template_pattern(english), key)
+        for key, (_, english) in STRINGS.items()
+        if key.startswith("config.toml.says.")
+    )
+
+
+def toml_says(message: str) -> Said | str:
+    """tomllib's words (without where) as a text of the table, to be said in the
+    reader's language; a form the table does not know stays as tomllib said it."""
+    for pattern, key in _toml_forms():
+        if m := pattern.fullmatch(message):
+            return Said(key, **m.groupdict())
+    return message
+
+
 def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> Config:
     """Read and validate the config file; ``None`` gives the defaults (no sources).
 
@@ -1145,10 +1165,11 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         said = Said("config.toml", message=message)
         if m := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
             line = int(m.group(1))
-            said = Said("config.toml.column", message=message[: m.start()], column=m.group(2))
+            words = toml_says(message[: m.start()])
+            said = Said("config.toml.column", message=words, column=m.group(2))
         elif m := re.search(r"\s*\(at end of document\)$", message):
             line = text.count("\n") + 1
-            said = Said("config.toml.end", message=message[: m.start()])
+            said = Said("config.toml.end", message=toml_says(message[: m.start()]))
         raise ConfigError(said, file=path, line=line) from None
 
     reader = _Reader(path, text)

@@ -1101,7 +1101,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "stats.days": ("{n} dagen, UTC", "{n} days, UTC"),
     "stats.days.one": ("1 dag, UTC", "1 day, UTC"),
-    "stats.day": ("1 dag, UTC", "1 day, UTC"),
     "stats.total": ("Reacties", "Responses"),
     "stats.total.def": (
         "binnengekomen in de periode, zonder spam, prullenbak en verwijderde reacties",
@@ -1666,12 +1665,72 @@ STRINGS: dict[str, tuple[str, str]] = {
         "kan het configuratiebestand niet lezen: {reason}",
         "cannot read the config file: {reason}",
     ),
-    # {message}: tomllib's own words, kept as they are (as SQLite's are) and quoted, then
-    # what to do in the reader's language.
+    # {message}: tomllib's own words, quoted, then what to do in the reader's language.
+    # Its words are said in the reader's language where the table has them (config.toml.
+    # says.*: each English text is tomllib's own, word for word; CPython's
+    # Lib/tomllib/_parser.py, suffixed_err); a form it does not know stays as tomllib said.
     "config.toml": (
         'TOML-syntaxfout: "{message}"; verbeter het bestand',
         'TOML syntax error: "{message}"; fix the file',
     ),
+    "config.toml.says.statement": ("ongeldige regel", "Invalid statement"),
+    "config.toml.says.newline": (
+        "verwacht een nieuwe regel of het eind van het bestand na een regel",
+        "Expected newline or end of document after a statement",
+    ),
+    "config.toml.says.overwrite": ("kan een waarde niet overschrijven", "Cannot overwrite a value"),
+    "config.toml.says.table_end": (
+        "verwacht ']' aan het eind van een tabelkop",
+        "Expected ']' at the end of a table declaration",
+    ),
+    "config.toml.says.array_end": (
+        "verwacht ']]' aan het eind van een arraykop",
+        "Expected ']]' at the end of an array declaration",
+    ),
+    "config.toml.says.equals": (
+        "verwacht '=' na een sleutel in een sleutel-waardepaar",
+        "Expected '=' after a key in a key/value pair",
+    ),
+    "config.toml.says.key_start": (
+        "ongeldig eerste teken van een deel van een sleutel",
+        "Invalid initial character for a key part",
+    ),
+    "config.toml.says.array_open": ("array niet afgesloten", "Unclosed array"),
+    "config.toml.says.inline_open": ("inline-tabel niet afgesloten", "Unclosed inline table"),
+    "config.toml.says.backslash": (
+        "'\\' zonder escape in een tekst",
+        "Unescaped '\\' in a string",
+    ),
+    "config.toml.says.hex": ("ongeldige hexadecimale waarde", "Invalid hex value"),
+    "config.toml.says.scalar": (
+        "escape-teken is geen Unicode-scalarwaarde",
+        "Escaped character is not a Unicode scalar value",
+    ),
+    "config.toml.says.string_open": ("tekst niet afgesloten", "Unterminated string"),
+    "config.toml.says.date": ("ongeldige datum of datum-tijd", "Invalid date or datetime"),
+    "config.toml.says.value": ("ongeldige waarde", "Invalid value"),
+    "config.toml.says.expected": ("verwacht {expected}", "Expected {expected}"),
+    "config.toml.says.found": (
+        "ongeldig teken {char} gevonden",
+        "Found invalid character {char}",
+    ),
+    "config.toml.says.twice": (
+        "kan {key} niet twee keer declareren",
+        "Cannot declare {key} twice",
+    ),
+    "config.toml.says.immutable": (
+        "kan de onveranderlijke naamruimte {key} niet wijzigen",
+        "Cannot mutate immutable namespace {key}",
+    ),
+    "config.toml.says.redefine": (
+        "kan naamruimte {key} niet opnieuw definiëren",
+        "Cannot redefine namespace {key}",
+    ),
+    "config.toml.says.duplicate": (
+        "dubbele sleutel {key} in een inline-tabel",
+        "Duplicate inline table key {key}",
+    ),
+    "config.toml.says.illegal": ("ongeldig teken {char}", "Illegal character {char}"),
     "config.toml.column": (
         'TOML-syntaxfout: "{message}" (kolom {column}); verbeter het bestand op die regel',
         'TOML syntax error: "{message}" (column {column}); fix the file at that line',
@@ -2545,15 +2604,68 @@ def _first_words() -> frozenset[str]:
     return frozenset(m.group(0).lower() for m in starts if m)
 
 
+#: The fields that hold a name someone gave (a source, a moderator, a rule, a sink, a
+#: path, a store, a flag, a value): a text starting with one starts with that name.
+_NAMED_FIELDS = frozenset({"source", "name", "path", "sink", "store", "flag", "value", "prog"})
+
+
+#: A field in a text of the table: ``{name}``, ``{n:,}``.
+_TEMPLATE_FIELD = re.compile(r"\{(\w+)[^{}]*\}")
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A text of the table as a pattern of what it makes: its literal text as written,
+    each field any text (a group of its name; a field twice the same text both times)."""
+    parts = _TEMPLATE_FIELD.split(template)
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(re.escape(part))
+        else:
+            out.append(f"(?P={part})" if part in seen else f"(?P<{part}>.*?)")
+            seen.add(part)
+    return re.compile("".join(out), re.DOTALL)
+
+
+@functools.cache
+def _shapes() -> tuple[tuple[tuple[str, ...], re.Pattern[str], bool], ...]:
+    """The table's texts as patterns (:func:`template_pattern`): its literal pieces, the
+    pattern, and whether it starts with a name someone gave (else with its own word)."""
+    shapes = {}
+    for pair in STRINGS.values():
+        for value in pair:
+            # Literal text and field names in turn: ["", "source", " op de site (", "n", ")"].
+            parts = _TEMPLATE_FIELD.split(value)
+            pieces = tuple(lit for lit in parts[0::2] if lit)
+            named = not parts[0] and len(parts) > 1 and parts[1] in _NAMED_FIELDS
+            # Only with words of its own: "{name}: {what}" would fit any line with a colon.
+            worded = any(re.search(r"[^\W\d_]", piece) for piece in pieces)
+            if worded and (named or parts[0][:1].islower()):
+                shape = template_pattern(value)
+                shapes[shape.pattern] = (pieces, shape, named)
+    return tuple(shapes.values())
+
+
 def capital_first(message: str) -> str:
     """``message`` as a notice starts: with a capital ("prullenbak ongedaan gemaakt" ->
     "Prullenbak ongedaan gemaakt"), when its first word is one of the table's. A first
     word that is a name is left as written: a moderator ("anna wijzigde..."), a source
-    ("blog: ..."), a path, a flag, a number."""
+    ("blog: ...", "discourse op de site"), a rule, a path, a flag, a number. A message
+    that fits a text of the table is read as the text it fits with the most of its own
+    words (the most literal characters): one that starts with a name keeps it, one of
+    the table's words too."""
     first = _FIRST_WORD.match(message)
-    if message[:1].islower() and first and first.group(0).lower() in _first_words():
-        return message[0].upper() + message[1:]
-    return message
+    if not (message[:1].islower() and first and first.group(0).lower() in _first_words()):
+        return message
+    fits = [
+        (sum(map(len, pieces)), named)
+        for pieces, shape, named in _shapes()
+        if all(piece in message for piece in pieces) and shape.fullmatch(message)
+    ]
+    if fits and max(fits)[1]:
+        return message
+    return message[0].upper() + message[1:]
 
 
 def number(n: int, language: str) -> str:

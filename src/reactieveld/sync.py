@@ -641,11 +641,21 @@ async def run_sync(
         stop = stop or asyncio.Event()
         # Running on: each write-back not done is a line of its own (--once: the count).
         worker.on_event = lambda line: printer(f"{_stamp()} {line}")
-        await asyncio.gather(
-            engine.run(stop),
-            worker.run(stop),
-            run_sinks(config, store, once=False, stop=stop, printer=printer),
-        )
+        parts = [
+            asyncio.ensure_future(engine.run(stop)),
+            asyncio.ensure_future(worker.run(stop)),
+            asyncio.ensure_future(run_sinks(config, store, once=False, stop=stop, printer=printer)),
+        ]
+        try:
+            await asyncio.gather(*parts)
+        finally:
+            # One part failing (a sink's unset secret_env) ends the others before the
+            # store closes: else a round still running says a second, misleading line
+            # (the closed database) under the one that says what is wrong.
+            stop.set()
+            for part in parts:
+                part.cancel()
+            await asyncio.gather(*parts, return_exceptions=True)
         return 0
     finally:
         await engine.aclose()

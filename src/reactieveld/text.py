@@ -42,9 +42,18 @@ _SPACES = re.compile(r"\s+")
 # (tmux 3.3, xterm, older VTE) draw it in one, so a row laid out by the one and drawn by
 # the other ends a cell early and leaves a stale character at the screen's edge. Without
 # the selector every terminal and Rich agree on one cell (the symbol in its text style).
-# After a character wide on its own (😀) it changes nothing and stays; so does one inside
-# a sequence joined by ZWJ (🏳️‍🌈), which is measured as one wide grapheme either way.
+# After a character wide on its own (😀) it changes nothing and stays.
 _VS16 = re.compile("(.)\ufe0f+(?![\ufe0f\u200d])", re.S)
+
+
+# Emoji that some terminals draw as one picture and others as their parts (measured in
+# tmux 3.3a against Rich 15, which measures each grapheme as one): a skin tone after an
+# emoji (👍🏽: Rich 2 cells, tmux 4), a sequence joined by ZWJ (❤️‍🔥, 🏳️‍🌈: Rich 2, tmux
+# 1; 👩🏽‍⚕️: Rich 2, tmux 4; 👨‍👩‍👧: Rich 2, a terminal that does not join, xterm, 6) and
+# letters joined by one (Rich 1, every terminal 2). A row laid out by Rich then ends a
+# cell or more off on the screen. Without skin tones and joiners every terminal and Rich
+# agree (👍, ❤🔥, 👨👩👧: what a terminal that does not join draws anyway).
+_JOINED = re.compile("[\u200d\U0001f3fb-\U0001f3ff]")
 
 
 def _vs16_kept(match: re.Match[str]) -> str:
@@ -75,9 +84,9 @@ def clean(text: str | None, *, limit: int = 20_000) -> str:
     """Untrusted multi-line text made safe to show literally (newlines and tabs kept).
 
     Escape sequences are removed, other controls shown as ``\N{REPLACEMENT CHARACTER}``,
-    bidi controls dropped, the emoji selector U+FE0F after a narrow character dropped
-    (see ``_VS16``), words longer than :data:`MAX_WORD` cut, and the whole cut at
-    ``limit`` characters.
+    bidi controls dropped, skin tones and zero-width joiners dropped (see ``_JOINED``),
+    the emoji selector U+FE0F after a narrow character dropped (see ``_VS16``), words
+    longer than :data:`MAX_WORD` cut, and the whole cut at ``limit`` characters.
     """
     if not text:
         return ""
@@ -88,6 +97,8 @@ def clean(text: str | None, *, limit: int = 20_000) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text)
     text = _limit_combining(text)
+    if not text.isascii():
+        text = _JOINED.sub("", text)
     if "\ufe0f" in text:
         text = _VS16.sub(_vs16_kept, text)
     text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD] + "\N{HORIZONTAL ELLIPSIS}", text)

@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,24 +76,25 @@ QUEUED_PREFIX = "queued-"
 # Reviewable.statuses in Discourse: pending 0, approved 1, rejected 2, ignored 3, deleted 4.
 _REVIEW_STATUS = {1: "approved", 2: "rejected", 3: "ignored", 4: "deleted"}
 
-# The post's status after each review action, and the review item's (Reviewable.statuses:
-# agreeing with flags or approving a queued post approves the item, disagreeing or
-# rejecting rejects it).
-_PERFORMED_STATUS = {
-    "approve_post": RemoteStatus.APPROVED,
-    "reject_post": RemoteStatus.TRASH,
-    "disagree": RemoteStatus.APPROVED,
-    "disagree_and_restore": RemoteStatus.APPROVED,
-    "agree_and_hide": RemoteStatus.HIDDEN,
-    "delete_and_agree": RemoteStatus.TRASH,
-}
-_REVIEW_STATUS_AFTER = {
-    "approve_post": 1,
-    "reject_post": 2,
-    "disagree": 2,
-    "disagree_and_restore": 2,
-    "agree_and_hide": 1,
-    "delete_and_agree": 1,
+
+@dataclass(frozen=True)
+class _Performed:
+    """What a review action leaves: the post's status and the review item's
+    (Reviewable.statuses: agreeing with flags or approving a queued post approves the
+    item, 1; disagreeing or rejecting rejects it, 2)."""
+
+    post: RemoteStatus
+    review: int
+
+
+# One record per review action, so the post's and the item's status cannot drift apart.
+_REVIEW_ACTIONS: Mapping[str, _Performed] = {
+    "approve_post": _Performed(RemoteStatus.APPROVED, 1),
+    "reject_post": _Performed(RemoteStatus.TRASH, 2),
+    "disagree": _Performed(RemoteStatus.APPROVED, 2),
+    "disagree_and_restore": _Performed(RemoteStatus.APPROVED, 2),
+    "agree_and_hide": _Performed(RemoteStatus.HIDDEN, 1),
+    "delete_and_agree": _Performed(RemoteStatus.TRASH, 1),
 }
 
 # What each reactieveld key does to a review item, by reviewable type.
@@ -596,7 +598,7 @@ class DiscourseConnector:
             if exc.status == 409 and await self._performed(rid, review_action):
                 # Performed already: by an earlier try of ours whose answer was lost (a
                 # 502, a 500 after the change was saved), or by someone who decided alike.
-                return ApplyResult(remote_status=_PERFORMED_STATUS[review_action])
+                return ApplyResult(remote_status=_REVIEW_ACTIONS[review_action].post)
             if exc.status == 409:
                 raise ActionConflict(
                     self.name,
@@ -619,7 +621,7 @@ class DiscourseConnector:
         # The post an approval published (the store moves the row to it): an id read as a
         # reply's, so that an id of another kind (true, 7.5) moves it to no other post.
         return ApplyResult(
-            remote_status=_PERFORMED_STATUS[review_action],
+            remote_status=_REVIEW_ACTIONS[review_action].post,
             external_id=new_comment_id(result.get("created_post_id")),
         )
 
@@ -632,7 +634,8 @@ class DiscourseConnector:
             return False
         reviewable = data.get("reviewable") if isinstance(data, Mapping) else None
         status = _int(reviewable.get("status")) if isinstance(reviewable, Mapping) else None
-        return status is not None and status == _REVIEW_STATUS_AFTER.get(review_action)
+        after = _REVIEW_ACTIONS.get(review_action)
+        return status is not None and after is not None and status == after.review
 
     async def _moderate_post(self, action: Action) -> ApplyResult:
         """A published post that is not in the review queue."""

@@ -239,6 +239,13 @@ def redact_url(url: str | httpx.URL) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+def named_request(request: httpx.Request) -> tuple[str, str]:
+    """How an error names ``request``: its URL redacted (:func:`redact_url`) and the
+    ``METHOD url`` its error text starts with (``GET https://example.org/wp-json/``)."""
+    url = redact_url(request.url)
+    return url, f"{request.method} {url}"
+
+
 # -- credentials out of every text ------------------------------------------------------
 _MASK = "***"
 # Credentials that need no knowing: an Authorization scheme's credential, header echoes
@@ -477,15 +484,13 @@ def _same_origin_only(source: str) -> Callable[[httpx.Response], Awaitable[None]
         # The address to set the url to, without its path: the connector adds its own.
         there = redact_url(target.copy_with(path="/", query=None, fragment=None))
         status = response.status_code
+        url, where = named_request(request)
         raise HttpError(
             source,
-            error_at(
-                f"{request.method} {redact_url(request.url)}",
-                stored("conn.redirected", status=status, target=there),
-            ),
+            error_at(where, stored("conn.redirected", status=status, target=there)),
             retryable=False,
             method=request.method,
-            url=redact_url(request.url),
+            url=url,
             status=status,
         )
 
@@ -505,7 +510,7 @@ def _redirect_body_capped(source: str) -> Callable[[httpx.Response], Awaitable[N
         if not response.has_redirect_location:
             return
         request = response.request
-        where = f"{request.method} {redact_url(request.url)}"
+        _, where = named_request(request)
 
         def hide(text: str) -> str:
             return scrub(text, *request_secrets(request))
@@ -582,8 +587,7 @@ async def request_json(
         request = client.build_request(
             method, url, params=params, json=json_body, data=data, headers=headers
         )
-        full_url = redact_url(request.url)
-        where = f"{method} {full_url}"
+        full_url, where = named_request(request)
 
         def hide(text: str, request: httpx.Request = request) -> str:
             return scrub(text, *request_secrets(request, json_body, data, params))

@@ -57,7 +57,7 @@ from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.config import language_of
-from reactieveld.i18n import number
+from reactieveld.i18n import counted, number
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.read.agreement import (
@@ -133,12 +133,7 @@ class Period:
 
     def label(self, language: str = "nl") -> str:
         """``2026-11-05 – 2026-12-04 (30 dagen, UTC)``."""
-        n = len(self)
-        span = (
-            text("day", language)
-            if n == 1
-            else text("days", language).format(n=number(n, language))
-        )
+        span = counted("stats.days", language, n=len(self))
         return f"{self.first.isoformat()} – {self.last.isoformat()} ({span})"
 
 
