@@ -54,11 +54,7 @@ A first name or surname alone shorter than :data:`PART_MIN` letters stays (``Jo`
 ``Ed``). An author name that is one word is a first name (capitalised) or, written in
 lower case or with digits, a handle (``anna88``: any case, four letters or more). A name
 whose first word is in :data:`NOT_PERSONS` (``Gemeente Laren``, ``Redactie``) is no
-person: only the whole name is replaced, never its parts (``Laren`` stays). So is an
-author name that is a public office and one word (:data:`OFFICES`: ``Raadslid Eemnes``,
-``Wethouder Laren``): a place is no one's name (``in Eemnes`` stays), nor is an office
-(``het Raadslid``); an office before a first name and a surname (``Raadslid Jan de
-Vries``) is followed by the person's own name, whose parts are caught as any author's.
+person: only the whole name is replaced, never its parts (``Laren`` stays).
 Where an author name also says where its person belongs (``Gijs van Leeuwen
 (Fietsenmaker Eemnes)``, ``Bram Kok, gemeente BEL``: :func:`own_name`), the whole is
 replaced, and the parts are those of the person's own name: ``Eemnes`` and ``BEL`` stay.
@@ -75,9 +71,7 @@ mention with a dot (``hi @jan.devries``). Dates (``01-03-2026``, ``2026-03-01``)
 times, amounts (``€1.234,56``) and ids like ``Z/21/123456`` are left alone
 (tests/test_redact.py).
 
-False negatives we know of: the surname of an account named by an office and a surname
-only (``Wethouder Bakker``: ``Bakker`` alone stays, the whole is caught, as it cannot be told
-from ``Wethouder Laren``); a surname alone that opens a sentence or a line, a first
+False negatives we know of: a surname alone that opens a sentence or a line, a first
 name or surname shorter than three letters, a name of someone who never wrote in the
 memory; a postcode in lower case whose letters are a
 common two-letter word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a
@@ -351,15 +345,6 @@ NOT_PERSONS = frozenset(
     "bewonerscommissie bewoner bewoners anoniem anonymous anon gast guest onbekend "
     "unknown verwijderd deleted systeem system".split()
 )
-#: Public offices (folded): an author name that is an office and one word more
-#: (``Raadslid Eemnes``, ``Wethouder Laren``, ``Burgemeester Blaricum``) is the account of
-#: an office, replaced only whole (its place is no one's name: ``in Eemnes`` stays); with
-#: a first name and a surname after it (``Raadslid Jan de Vries``) the person's own name
-#: is what follows (``Jan``, ``Vries`` caught alone; ``Raadslid`` is no one's first name).
-OFFICES = frozenset(
-    "wethouder burgemeester loco-burgemeester raadslid gemeenteraadslid commissielid "
-    "gedeputeerde statenlid griffier fractievoorzitter dijkgraaf heemraad".split()
-)
 #: Subject pronouns after a verb that opens a question or an inverted sentence: a
 #: capitalised first name right before one at a sentence's start is that verb (``Ben je
 #: er?``, ``Wil je``, ``Mag ik``), not the name.
@@ -455,12 +440,6 @@ class NameIndex:
         if not tokens:
             return
         person = tokens[0] not in NOT_PERSONS and not any(c.isdigit() for c in "".join(tokens))
-        if tokens[0] in OFFICES and len(words) > 1:
-            self._put(self.full, tuple(tokens))
-            rest = [t for t in tokens[1:] if t not in _PARTICLE_TOKENS]
-            if person and len(rest) >= 2:
-                self._add(name.split(None, 1)[1])  # the person's own name
-            return
         if len(tokens) == 1:
             word = words[0] if words else ""
             if person and word[:1].isupper() and len(tokens[0]) >= PART_MIN:
