@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from helpers.app import cells_from
+from helpers.plainqueue import PlainQueue
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.style import Style
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.i18n import I18n
@@ -27,7 +27,6 @@ from reactieveld.tui.widgets.queue_list import (
     KEPT_MARK,
     REPORTED_MARK,
     SCROLLBAR,
-    QueueList,
     ViewContext,
     visible_columns,
 )
@@ -38,17 +37,6 @@ NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 class Drafted:
     def __init__(self, response_id: int) -> None:
         self.response_id = response_id
-
-
-class PlainQueue(QueueList):
-    """The queue's drawing without an app: no styles (the plain characters are tested)."""
-
-    @property
-    def rich_style(self) -> Style:  # type: ignore[override]
-        return Style()
-
-    def _style(self, name: str) -> Style:
-        return Style()
 
 
 def queue(language: str, drafted: bool) -> PlainQueue:

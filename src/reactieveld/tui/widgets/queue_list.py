@@ -274,6 +274,13 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             TagKind.ROLE, code, self.i18n.language
         )
 
+    def role_text(self, code: str, cells: int) -> str:
+        """The role ``code`` in at most ``cells`` cells: its label, or where that does
+        not fit (or another role's reads the same) its short form, unique in the
+        codebook (the response view has it whole); a code the codebook lacks as it is."""
+        shorts = self.codebook.short_labels(TagKind.ROLE, self.i18n.language, cells)
+        return shorts.get(code) or one_line(self.role_label(code), limit=40)
+
     # -- reading the window -------------------------------------------------------------
     def row_at(self, index: int) -> QueueRow | None:
         """The row at queue index ``index`` if it is in the window."""
@@ -1032,7 +1039,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             elif key == "col.author":
                 text = one_line(r.author_name, limit=60)
             elif key == "col.role":
-                text = one_line(self.role_label(row.role), limit=40) if row.role else ""
+                text = self.role_text(row.role, w - 1) if row.role else ""
             elif key == "col.questions":
                 text = ",".join(row.questions)
             else:  # status, with the write-back state and the platform's reports
