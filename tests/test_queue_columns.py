@@ -177,3 +177,36 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
         assert words.startswith(q.i18n.t("row.draft"))
     elif row.flags:
         assert words.startswith(FLAGGED_MARK)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    width=st.integers(60, 120),
+    name=names,
+    body=st.text(st.sampled_from("ab Gemeenteraadsvergadering ."), min_size=1, max_size=80),
+    language=st.sampled_from(["nl", "en"]),
+    drafted=st.booleans(),
+)
+def test_a_claim_or_draft_label_never_ends_in_a_bare_dot(
+    width: int, name: str, body: str, language: str, drafted: bool
+) -> None:
+    """Another moderator's claim ("bezig: Naam") or a kept draft first in the words: a
+    few words after it, or the label alone; never "bezig: Anna de Wit ·…" (at 60
+    columns: the dot and the ellipsis with nothing between)."""
+    q = queue(language, drafted)
+    r = Response(
+        source="blog",
+        external_id="c1",
+        thread_external_id="t",
+        author_name="Pieter van Dam",
+        body_text=body,
+        created_at=NOW,
+        remote_status=RemoteStatus.APPROVED,
+        id=1,
+    )
+    row = QueueRow(r, None, (), None, None, claim=Claim(name, NOW + timedelta(minutes=5)))
+    inner = width - SCROLLBAR
+    line = "".join(seg.text for seg in q._render_row(row, inner, False, False, None))
+    start = sum(w for _, w in visible_columns(inner))
+    words = cells_from(line, start).rstrip()
+    assert not words.endswith("·…") and not words.endswith("·"), words

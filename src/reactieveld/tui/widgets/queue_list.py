@@ -176,8 +176,13 @@ def _cell(text: str, width: int) -> str:
 
 def _before(label: str, text: str, cells: int) -> str:
     """``label`` first in a row's ``cells`` of text, then the words where a few of them
-    fit after it (not a bare "·…"), else the label alone."""
-    return label + " · " + text if cell_len(label) + 3 + 5 <= cells else label
+    fit after it, else the label alone: never a bare "·…" (a first word too long for
+    the room, or a draft's label before the words, was cut back to its dot)."""
+    joined = label + " · " + text
+    if cell_len(label) + 3 + 5 > cells:
+        return label
+    shown = shorten(joined, cells)
+    return joined if shown[len(label) + 3 :].rstrip("…") and not shown.endswith("·…") else label
 
 
 def visible_columns(width: int, *, source: bool = True) -> list[tuple[str, int]]:
@@ -1077,7 +1082,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 # name alone: the mark column's pencil already says "busy".
                 name = one_line(busy.actor, limit=40)
                 label = self.i18n.t("claim.busy", name=name)
-                text = (label if cell_len(label) + 4 <= rest else name) + " · " + text
+                text = _before(label if cell_len(label) + 4 <= rest else name, text, rest)
             if kept:
                 # Who took it out of the list and how, first: it is not in the list now
                 # (where the text has few cells, that alone, in the shortest words when
