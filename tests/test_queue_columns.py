@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from helpers.app import cells_from
+from helpers.plainqueue import PlainQueue
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
-from rich.style import Style
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.i18n import I18n
@@ -27,7 +27,6 @@ from reactieveld.tui.widgets.queue_list import (
     KEPT_MARK,
     REPORTED_MARK,
     SCROLLBAR,
-    QueueList,
     ViewContext,
     visible_columns,
 )
@@ -38,17 +37,6 @@ NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 class Drafted:
     def __init__(self, response_id: int) -> None:
         self.response_id = response_id
-
-
-class PlainQueue(QueueList):
-    """The queue's drawing without an app: no styles (the plain characters are tested)."""
-
-    @property
-    def rich_style(self) -> Style:  # type: ignore[override]
-        return Style()
-
-    def _style(self, name: str) -> Style:
-        return Style()
 
 
 def queue(language: str, drafted: bool) -> PlainQueue:
@@ -189,3 +177,36 @@ def test_every_row_fills_the_width_keeps_its_states_and_its_titles_above(
         assert words.startswith(q.i18n.t("row.draft"))
     elif row.flags:
         assert words.startswith(FLAGGED_MARK)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    width=st.integers(60, 120),
+    name=names,
+    body=st.text(st.sampled_from("ab Gemeenteraadsvergadering ."), min_size=1, max_size=80),
+    language=st.sampled_from(["nl", "en"]),
+    drafted=st.booleans(),
+)
+def test_a_claim_or_draft_label_never_ends_in_a_bare_dot(
+    width: int, name: str, body: str, language: str, drafted: bool
+) -> None:
+    """Another moderator's claim ("bezig: Naam") or a kept draft first in the words: a
+    few words after it, or the label alone; never "bezig: Anna de Wit ·…" (at 60
+    columns: the dot and the ellipsis with nothing between)."""
+    q = queue(language, drafted)
+    r = Response(
+        source="blog",
+        external_id="c1",
+        thread_external_id="t",
+        author_name="Pieter van Dam",
+        body_text=body,
+        created_at=NOW,
+        remote_status=RemoteStatus.APPROVED,
+        id=1,
+    )
+    row = QueueRow(r, None, (), None, None, claim=Claim(name, NOW + timedelta(minutes=5)))
+    inner = width - SCROLLBAR
+    line = "".join(seg.text for seg in q._render_row(row, inner, False, False, None))
+    start = sum(w for _, w in visible_columns(inner))
+    words = cells_from(line, start).rstrip()
+    assert not words.endswith("·…") and not words.endswith("·"), words

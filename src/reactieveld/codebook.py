@@ -12,12 +12,16 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rich.cells import cell_len
 
 from reactieveld.model import TagKind
 
 # The double-coding sample (issue 14) lives in ``model``, below the store that applies it;
 # named here too, beside the codebook it belongs to.
 from reactieveld.model import in_double_sample as in_double_sample
+from reactieveld.text import one_line
 
 LANGUAGES = ("nl", "en")
 
@@ -32,6 +36,9 @@ class Code:
     labels: Mapping[str, str] = field(hash=False, compare=True)
     #: For roles: whether this role speaks for the organisation (answers count as dialogue).
     organisation: bool = False
+    #: Short forms by language for a narrow column (``short_nl``/``short_en`` in the
+    #: config); where none is given or it does not fit, :func:`short_labels` makes one.
+    short: Mapping[str, str] = field(default_factory=dict, hash=False, compare=True)
 
     def label(self, language: str = "nl") -> str:
         """The label in ``language``, falling back to Dutch, then to any label."""
@@ -67,10 +74,80 @@ class Codebook:
         found = self.question(code) if kind is TagKind.QUESTION else self.role(code)
         return found.label(language) if found else code
 
+    def short_labels(self, kind: TagKind, language: str, cells: int) -> dict[str, str]:
+        """Each code's label of ``kind`` in at most ``cells`` cells, unique: see
+        :func:`short_labels`."""
+        return short_labels(self.codes(kind), language, cells)
+
     @property
     def organisation_roles(self) -> frozenset[str]:
         """Role codes that speak for the organisation."""
         return frozenset(r.code for r in self.roles if r.organisation)
+
+
+@lru_cache(maxsize=64)
+def short_labels(codes: tuple[Code, ...], language: str, cells: int) -> dict[str, str]:
+    """Each code's label in at most ``cells`` terminal cells (3 or more), the forms
+    unique among ``codes`` (case aside), for a narrow column (the queue's role column
+    at 80 columns cut "Ambtenaar", "Medewerker", "Ondernemer" and "Organisatie" to
+    their first letters and "…"): the whole label where it fits; else its configured
+    short form; else one made of it: its first word, the start of that with a "."
+    ("Ambten."), with the other words' initials, its consonants; else a start and a
+    number. The whole labels that fit are never changed for another's sake."""
+    labels = {c.code: one_line(c.label(language), limit=200) or c.code for c in codes}
+    forms: dict[str, str] = {}
+    taken: set[str] = set()
+    for c in codes:
+        if cell_len(labels[c.code]) <= cells and labels[c.code].casefold() not in taken:
+            forms[c.code] = labels[c.code]
+            taken.add(labels[c.code].casefold())
+    for c in codes:
+        if c.code in forms:
+            continue
+        own = one_line(c.short.get(language) or c.short.get("nl"), limit=200)
+        found = next(
+            (
+                form
+                for form in (own, *_made_short(labels[c.code], cells))
+                if form and cell_len(form) <= cells and form.casefold() not in taken
+            ),
+            None,
+        )
+        if found is None:  # a start and the first number not taken
+            found = next(
+                form
+                for n in range(1, len(codes) + 2)
+                if (form := _fit(labels[c.code], cells - len(str(n))) + str(n)).casefold()
+                not in taken
+            )
+        forms[c.code] = found
+        taken.add(found.casefold())
+    return forms
+
+
+def _fit(text: str, cells: int) -> str:
+    """The start of ``text`` in at most ``cells`` cells (a wide character whole)."""
+    out = ""
+    for char in text:
+        if cell_len(out + char) > cells:
+            break
+        out += char
+    return out
+
+
+def _made_short(label: str, cells: int) -> list[str]:
+    """Short forms of ``label`` to try in turn, each in at most ``cells`` cells."""
+    words = [w.strip("()[]{},;:-/&") for w in label.split()]
+    words = [w for w in words if w] or [label]
+    first, rest = words[0], words[1:]
+    initials = "".join(w[0] for w in rest)
+    consonants = first[0] + "".join(ch for ch in first[1:] if ch.casefold() not in "aeiouyáéëïóöü")
+    tries = [first if cell_len(first) <= cells else _fit(first, cells - 1) + "."]
+    if initials:
+        start = _fit(first, max(1, cells - 1 - cell_len(initials)))
+        tries.append(_fit(start + "." + initials, cells))
+    tries.append(_fit(consonants + initials, cells))
+    return tries
 
 
 _QUESTIONS = (

@@ -883,6 +883,8 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
         }
         if kind is TagKind.ROLE:
             spec["organisation"] = (_boolean, False)
+            # The short forms for a narrow column (the queue's roles at 80 columns).
+            spec |= {f"short_{lang}": (_text, False) for lang in LANGUAGES}
         clean = reader.table(entry, where, context, spec)
         code = clean["code"]
         if code in written:
@@ -897,6 +899,8 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
             clean.get("key", old.key if old else ""),
             labels,
             clean.get("organisation", old.organisation if old else False),
+            (dict(old.short) if old else {})
+            | {lang: clean[f"short_{lang}"] for lang in LANGUAGES if f"short_{lang}" in clean},
         )
     # Keys are checked after all entries, so that two entries may swap their keys.
     by_key: dict[str, list[str]] = {}

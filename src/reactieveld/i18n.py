@@ -1288,11 +1288,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     # An empty date box's placeholder: the form its label names, in the dialog's language.
     "period.date_form": ("JJJJ-MM-DD", "YYYY-MM-DD"),
     "period.apply": ("Toepassen", "Apply"),
+    # {enter}: what enter does where the focus is (period.hint.apply, on Cancel .cancel).
     "period.hint": (
-        "Hoogstens twee van de drie, als bij reactieveld stats. "
-        "enter: toepassen · escape: annuleren",
-        "At most two of the three, as for reactieveld stats. enter: apply · escape: cancel",
+        "Hoogstens twee van de drie, als bij reactieveld stats. enter: {enter} · escape: annuleren",
+        "At most two of the three, as for reactieveld stats. enter: {enter} · escape: cancel",
     ),
+    "period.hint.apply": ("toepassen", "apply"),
+    "period.hint.cancel": ("annuleren", "cancel"),
     "stats.err.date": (
         "{flag} {value}: geen datum (verwacht JJJJ-MM-DD)",
         "{flag} {value}: not a date (expected YYYY-MM-DD)",

@@ -114,6 +114,18 @@ def one_line(text: str | None, *, limit: int = 400) -> str:
     return _SPACES.sub(" ", clean(text[: limit * 2], limit=limit * 2)).strip()[:limit]
 
 
+def pasted_line(text: str) -> str:
+    """Text pasted into a one-line field as the line a user means: escape sequences,
+    bidi controls and other control characters dropped, every run of whitespace (line
+    breaks, tabs) one space, none at either end (a copied line's newline)."""
+    text = _BIDI.sub("", _ESCAPES.sub("", text))
+    # Whitespace first (a line separator is a control too), again once the controls
+    # between spaces are gone.
+    text = _SPACES.sub(" ", _CONTROLS.sub("", _SPACES.sub(" ", text))).strip()
+    text = _limit_combining(text)
+    return _VS16.sub(_vs16_kept, text) if "\ufe0f" in text else text
+
+
 def shorten(text: str, width: int, *, words: bool = True) -> str:
     """``text`` (already safe, one line) in at most ``width`` terminal cells.
 

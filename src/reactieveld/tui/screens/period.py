@@ -159,13 +159,16 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield CharButton(Content(t("period.apply")), id="period-go", variant="primary")
                 yield CharButton(Content(t("key.cancel")), id="period-cancel")
-            yield Static(Content(t("period.hint")), classes="dialog-hint")
+            yield Static(Content(period_hint(self.i18n)), classes="dialog-hint", id="period-hint")
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         mark_focused_field(self, event.widget)
+        # The hint says what enter does there, as the footer does (on Cancel: cancel).
+        hint = period_hint(self.i18n, cancel=event.widget.id == "period-cancel")
+        self.query_one("#period-hint", Static).update(Content(hint))
 
     def boxes(self) -> tuple[str, str, str]:
         """What the three boxes say now."""
@@ -246,6 +249,13 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
             self.action_apply()
         else:
             self.dismiss(None)
+
+
+def period_hint(i18n: I18n, *, cancel: bool = False) -> str:
+    """The dialog's hint line, with what enter does where the focus is: apply, or on
+    the Cancel button cancel (it said "enter: apply" there, and enter cancelled)."""
+    enter = i18n.t("period.hint.cancel" if cancel else "period.hint.apply")
+    return i18n.t("period.hint", enter=enter)
 
 
 def _preset(since: str, until: str, days: str) -> int | None:

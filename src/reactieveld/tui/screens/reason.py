@@ -24,9 +24,10 @@ from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
 from reactieveld.text import one_line
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
+from reactieveld.tui.widgets.fields import OneLineInput
 
 
-class OwnWords(Input):
+class OwnWords(OneLineInput):
     """The field for "other"'s own words: ``enter`` confirms, shown in the footer (an
     input's own ``enter`` is hidden, and hid the way on at 60x20, where the hint that
     says it is below the dialog's fold)."""

@@ -222,8 +222,12 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         self.loaded = True
 
     def _show_cursor(self) -> None:
+        """The opened response a third down the tree, with the replies before it and
+        its parents above it (as mutt and lazygit show a cursor): scrolled into view it
+        was the tree's top line, its context scrolled away."""
         tree = self.query_one(Tree)
-        tree.scroll_to_line(tree.cursor_line, animate=False)
+        above = tree.scrollable_content_region.height // 3
+        tree.scroll_to(y=max(0, tree.cursor_line - above), animate=False, immediate=True)
 
     def label(self, row: QueueRow) -> Text:
         """A node's label: time, author, role, first line (all literal). The time comes

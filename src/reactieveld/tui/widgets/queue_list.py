@@ -176,8 +176,13 @@ def _cell(text: str, width: int) -> str:
 
 def _before(label: str, text: str, cells: int) -> str:
     """``label`` first in a row's ``cells`` of text, then the words where a few of them
-    fit after it (not a bare "·…"), else the label alone."""
-    return label + " · " + text if cell_len(label) + 3 + 5 <= cells else label
+    fit after it, else the label alone: never a bare "·…" (a first word too long for
+    the room, or a draft's label before the words, was cut back to its dot)."""
+    joined = label + " · " + text
+    if cell_len(label) + 3 + 5 > cells:
+        return label
+    shown = shorten(joined, cells)
+    return joined if shown[len(label) + 3 :].rstrip("…") and not shown.endswith("·…") else label
 
 
 def visible_columns(width: int, *, source: bool = True) -> list[tuple[str, int]]:
@@ -273,6 +278,13 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.role_label: Callable[[str], str] = lambda code: self.codebook.label(
             TagKind.ROLE, code, self.i18n.language
         )
+
+    def role_text(self, code: str, cells: int) -> str:
+        """The role ``code`` in at most ``cells`` cells: its label, or where that does
+        not fit (or another role's reads the same) its short form, unique in the
+        codebook (the response view has it whole); a code the codebook lacks as it is."""
+        shorts = self.codebook.short_labels(TagKind.ROLE, self.i18n.language, cells)
+        return shorts.get(code) or one_line(self.role_label(code), limit=40)
 
     # -- reading the window -------------------------------------------------------------
     def row_at(self, index: int) -> QueueRow | None:
@@ -1032,7 +1044,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             elif key == "col.author":
                 text = one_line(r.author_name, limit=60)
             elif key == "col.role":
-                text = one_line(self.role_label(row.role), limit=40) if row.role else ""
+                text = self.role_text(row.role, w - 1) if row.role else ""
             elif key == "col.questions":
                 text = ",".join(row.questions)
             else:  # status, with the write-back state and the platform's reports
@@ -1070,7 +1082,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 # name alone: the mark column's pencil already says "busy".
                 name = one_line(busy.actor, limit=40)
                 label = self.i18n.t("claim.busy", name=name)
-                text = (label if cell_len(label) + 4 <= rest else name) + " · " + text
+                text = _before(label if cell_len(label) + 4 <= rest else name, text, rest)
             if kept:
                 # Who took it out of the list and how, first: it is not in the list now
                 # (where the text has few cells, that alone, in the shortest words when

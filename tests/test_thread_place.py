@@ -1,0 +1,101 @@
+"""The thread opens with the response it was opened from a third down the tree, its
+parents and the replies before it above it (as mutt and lazygit place a cursor): it was
+scrolled to the tree's top line, its context out of sight. Generated threads (a few to
+thousands of responses, any shape) through the thread screen on a bare host app at
+60x20 and 80x24."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, timedelta
+
+import pytest
+from helpers.app import settled
+from helpers.data import NOW
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from textual.app import App
+from textual.widgets import Tree
+
+from reactieveld.codebook import DEFAULT_CODEBOOK
+from reactieveld.i18n import I18n
+from reactieveld.model import RemoteStatus, Response
+from reactieveld.store.base import QueueRow
+from reactieveld.tui.screens.thread import ThreadPart, ThreadScreen
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+
+class OpenedHost(App[None]):
+    """The thread screen alone over ``rows``, opened from ``rows[opened]``."""
+
+    def __init__(self, rows: list[QueueRow], opened: int) -> None:
+        super().__init__()
+        self.clock = lambda: NOW
+        self.rows = rows
+        self.opened = opened
+
+    async def on_mount(self) -> None:
+        part = ThreadPart(self.rows, len(self.rows))
+        screen = ThreadScreen(
+            None,
+            self.rows[self.opened],
+            i18n=I18n("nl"),
+            codebook=DEFAULT_CODEBOOK,
+            tz=UTC,
+            part=part,
+        )
+        await self.push_screen(screen)
+
+
+def thread(size: int, seed: int) -> list[QueueRow]:
+    """A thread of ``size`` responses, oldest first, each a reply to an earlier one or
+    to the post (chains, wide branches, as ``seed`` draws them)."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(size):
+        parent = rng.choice([None, i - 1, rng.randrange(i)]) if i else None
+        r = Response(
+            source="blog",
+            external_id=f"c{i}",
+            thread_external_id="t",
+            parent_external_id=f"c{parent}" if parent is not None else None,
+            author_name=f"Auteur {i}",
+            body_text="Een reactie.",
+            created_at=NOW - timedelta(minutes=size - i),
+            remote_status=RemoteStatus.APPROVED,
+            id=i + 1,
+        )
+        rows.append(QueueRow(r, "Centrumplan", (), None))
+    return rows
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    size=st.integers(1, 300),
+    seed=st.integers(0, 2**16),
+    at=st.floats(0, 1),
+    screen=st.sampled_from([(60, 20), (80, 24)]),
+)
+@example(size=3000, seed=1, at=0.5, screen=(60, 20))  # thousands, opened in the middle
+@example(size=300, seed=2, at=1.0, screen=(80, 24))  # the newest: near the tree's end
+async def test_the_opened_response_shows_with_what_comes_before_it(
+    size: int, seed: int, at: float, screen: tuple[int, int]
+) -> None:
+    """The opened response is in view, with a third of the tree's height above it (or
+    all the lines before it, when fewer); less only where the tree ends below it."""
+    opened = min(int(at * size), size - 1)
+    app = OpenedHost(thread(size, seed), opened)
+    async with app.run_test(size=screen) as pilot:
+        await settled(pilot)
+        tree = app.screen.query_one(Tree)
+        height = tree.scrollable_content_region.height
+        line, top = tree.cursor_line, tree.scroll_offset.y
+        assert tree.cursor_node is not None and tree.cursor_node.data == opened + 1
+        assert top <= line < top + height, (line, top, height)
+        above = line - top
+        wanted = min(line, height // 3)
+        at_end = top == tree.max_scroll_y
+        assert above == wanted or (at_end and above > wanted), (line, top, height, at_end)
