@@ -1461,20 +1461,33 @@ async def app_sync(
             errors[cfg.name] = source_start_error(exc, language)
     if not pairs:
         return None, None, errors
-    # The network sources fetch in a child process: the keys keep this interpreter.
-    engine = SyncEngine(
-        sync_store,
-        pairs,
-        fetch_process=fetch_process,
-        rules=getattr(config, "rules", None),
-        by=await process_name(sync_store, config, "app"),
-        defers=True,
-    )
-    # A write-back that will not be done is said when it fails (with why: a post closed
-    # for comments, changed on the site); a retry only in the header.
-    outbox = OutboxWorker(
-        sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
-    )
+    engine = None
+    try:
+        by = await process_name(sync_store, config, "app")
+        # The network sources fetch in a child process: the keys keep this interpreter.
+        engine = SyncEngine(
+            sync_store,
+            pairs,
+            fetch_process=fetch_process,
+            rules=getattr(config, "rules", None),
+            by=by,
+            defers=True,
+        )
+        # A write-back that will not be done is said when it fails (with why: a post
+        # closed for comments, changed on the site); a retry only in the header.
+        outbox = OutboxWorker(
+            sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
+        )
+    except BaseException:
+        # The app's start closes only what it is given: the connectors (and the fetch
+        # process) made here are closed here.
+        if engine is not None:
+            await engine.aclose()
+        else:
+            for _, connector in pairs:
+                with contextlib.suppress(Exception):
+                    await connector.aclose()
+        raise
     return engine, outbox, errors
 
 
@@ -1503,6 +1516,17 @@ def run_app(
     password = config.store.password() if is_postgres_url(db_path) else None
 
     async def main() -> int:
+        # What is opened is closed however the start ends: a failure between the store's
+        # opening and the app's end (a second connection refused, a source's set-up, the
+        # app's constructor) must not leave connections, SQLite's locks on the file or
+        # the sync's fetch process behind.
+        async with contextlib.AsyncExitStack() as opened:
+            app = await start(opened)
+        if app.exit_note:
+            print(app.exit_note)  # after the app: on the terminal it leaves
+        return app.return_code or 0
+
+    async def start(opened: contextlib.AsyncExitStack) -> ReactieveldApp:
         version = config.codebook.version
         # The keys' and the background reads' connections read windows and look-ups: a
         # small page cache each (a small pool on PostgreSQL); the sync engine's bulk
@@ -1514,6 +1538,7 @@ def run_app(
         }
         share = config.coding.double_share
         store = await open_store(db_path, interactive=True, double_share=share, **opts)
+        opened.push_async_callback(store.close)
         # A store that cannot be written opens read-only: browse, search and export;
         # no sync, outbox or sinks (they write), and every connection read-only alike.
         # (On PostgreSQL a reader's role is read-only the same way.)
@@ -1525,7 +1550,11 @@ def run_app(
         # none of them on a read-only store.
         wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
         sync_store = await open_store(db_path, **opts) if wanted else None
+        if sync_store is not None:
+            opened.push_async_callback(sync_store.close)
         engine, outbox, errors = await app_sync(config, sync_store, language=language)
+        if engine is not None:
+            opened.push_async_callback(engine.aclose)
         app = ReactieveldApp(
             store,
             reader_opener=open_reader,
@@ -1571,14 +1600,7 @@ def run_app(
                 sinks.cancel()  # the app ended before its first rows: no sinks were started
             with contextlib.suppress(asyncio.CancelledError):
                 await sinks
-            if engine is not None:
-                await engine.aclose()
-            for s in (sync_store, store):
-                if s is not None:
-                    await s.close()
-        if app.exit_note:
-            print(app.exit_note)  # after the app: on the terminal it leaves
-        return app.return_code or 0
+        return app
 
     return asyncio.run(main())
 
