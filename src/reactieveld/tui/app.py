@@ -205,10 +205,11 @@ class ReactieveldApp(App[int]):
         #: Unsent replies and notes, by their ``DraftKey`` (kind, response id), loaded
         #: from and written to ``drafts_file`` at every change (durable); without one,
         #: or while it cannot be written, for the session: then quitting asks first.
+        #: The file is read in the drafts thread at start (:meth:`_load_drafts`), not
+        #: here: a slow disk or a file held elsewhere never holds the first screen.
         self.drafts_file = drafts_file
-        loaded, self._drafts_problem = drafts_file.load() if drafts_file else ({}, None)
-        self.drafts = KeptDrafts(loaded, changed=self._drafts_changed)
-        self.drafts.durable = drafts_file is not None and drafts_file.writable
+        self.drafts = KeptDrafts(changed=self._drafts_changed)
+        self._drafts_load_wanted = drafts_file is not None
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
         #: The drafts file is read and written off the event loop, one job at a time
@@ -364,10 +365,7 @@ class ReactieveldApp(App[int]):
         gone; keep the drafts (an open editor's text too) when a signal ends the app."""
         if self.drafts_file is None:
             return
-        if (problem := self._drafts_problem) is not None:
-            self._tell_drafts_problem(problem)
-        if self.drafts:
-            self.run_worker(deferred(self._drafts_gone), group="drafts", exit_on_error=False)
+        self._start_drafts_io()  # its first job: the load
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
             for signum in DRAFT_SIGNALS:
@@ -440,7 +438,10 @@ class ReactieveldApp(App[int]):
         file = self.drafts_file
         try:
             while file is not None:
-                if self._drafts_rereads:
+                if self._drafts_load_wanted:
+                    self._drafts_load_wanted = False
+                    await self._load_drafts(file)
+                elif self._drafts_rereads:
                     await self._reread_draft(file, self._drafts_rereads.pop(0))
                 elif self._drafts_save_wanted:
                     self._drafts_save_wanted = False
@@ -450,6 +451,20 @@ class ReactieveldApp(App[int]):
         finally:
             self._drafts_io_running = False
             self.drafts_idle.set()
+
+    async def _load_drafts(self, file: DraftsFile) -> None:
+        """The kept drafts, read at start before any other drafts job (a save or a
+        reread asked for meanwhile waits for it): what was wrong with the file is said,
+        the queue's rows show them, and those whose response is gone are set aside. A
+        draft kept here before the file was read is newer than the file's and stays."""
+        loaded, problem = await in_thread(file.load)
+        self.drafts.take({key: text for key, text in loaded.items() if key not in self.drafts})
+        self.drafts.durable = file.writable
+        if problem is not None:
+            self._tell_drafts_problem(problem)
+        if self.drafts:
+            self.run_worker(deferred(self._drafts_gone), group="drafts", exit_on_error=False)
+        self._refresh_queue()
 
     async def _write_drafts(self, file: DraftsFile) -> None:
         from reactieveld.tui.screens.editor import unsent_drafts
