@@ -1026,7 +1026,7 @@ def test_a_source_the_app_cannot_start_in_its_language(language: str, tmp_path: 
     """The app's notice of a source it cannot start (a secret no *_env names): the
     ConfigError in the app's language, as no stored template reads it back."""
     from reactieveld.sync import build_connector
-    from reactieveld.tui.app import source_start_error
+    from reactieveld.tui.app import source_error_text, source_start_error
 
     config = tmp_path / "config.toml"
     config.write_text(
@@ -1039,7 +1039,7 @@ def test_a_source_the_app_cannot_start_in_its_language(language: str, tmp_path: 
         "nl": 'bron "forum": er is geen api_key_env ingesteld',
         "en": 'source "forum": no api_key_env is configured',
     }
-    assert source_start_error(caught.value, language) == said[language]
+    assert source_error_text(source_start_error(caught.value), language) == said[language]
 
 
 #: What a TOML syntax error tells the reader to do, per language (after tomllib's words).

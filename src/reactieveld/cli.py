@@ -100,6 +100,21 @@ class Context:
             return _target(env, ENV_DB, self.config.ui.language)
         return self.config.store.url or self.config.store.path or default_db_path()
 
+    @property
+    def db_named_by(self) -> str | None:
+        """What named the memory's file, as a user wrote it: ``--db``, REACTIEVELD_DB or
+        ``[store] path``; None for a default file (the data dir's ``memory.db``, the
+        demo's ``demo.db``), whose folders are made, and for ``[store] url``."""
+        if self.db_arg is not None:
+            return "--db"
+        if self.demo:
+            return None
+        if os.environ.get(ENV_DB):
+            return ENV_DB
+        if self.config.store.url or not self.config.store.path:
+            return None
+        return "[store] path"
+
     def store_target(self) -> tuple[str, str | None]:
         """The memory to open as text (a file path, or a URL kept whole: ``Path`` would
         fold its ``//``) and, for ``[store] url``, the password from ``password_env`` (None:
@@ -149,6 +164,39 @@ def _target(value: str, flag: str = "--db", language: str = "en") -> Path | str:
 #: no path is read as one by its first word (``./x:y.db`` has a "/" before the colon).
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):")
 _PG_SCHEMES = ("postgresql", "postgres")
+
+
+def check_new_memory(target: Path | str, flag: str | None, language: str) -> Path | None:
+    """Before a command that writes opens ``target``: a memory file named by ``flag``
+    (``--db``, ``[store] path``, ``--to``; None: a default file, whose folders are made)
+    that is not there yet must be in a folder that is, else a :class:`UsageError` (a
+    mistyped path never becomes an empty memory somewhere). Returns the file to say
+    :func:`said_new_memory` of once the command ran (None: nothing to say)."""
+    from reactieveld.i18n import text
+    from reactieveld.store.open import is_postgres_url
+
+    if flag is None or is_postgres_url(target):
+        return None
+    path = Path(target)
+    if path.exists() or path.is_symlink():
+        return None  # the store says what it is (a memory, another file, a folder)
+    folder = path.parent
+    if folder.is_dir():
+        return path
+    for above in (folder, *folder.parents):
+        if above.exists() and not above.is_dir():
+            raise UsageError(text("cli.db.not_folder", language, flag=flag, path=path, file=above))
+    raise UsageError(text("cli.db.no_folder", language, flag=flag, path=path, folder=folder))
+
+
+def said_new_memory(path: Path | None, flag: str | None, language: str) -> None:
+    """One line on stderr when the command made the file :func:`check_new_memory`
+    returned: a memory made where nobody meant one is noticed."""
+    from reactieveld.i18n import text
+
+    if path is not None and flag is not None and path.exists():
+        said = text("cli.db.new_memory", language, path=path, flag=flag)
+        print(f"reactieveld: {said}", file=sys.stderr)
 
 
 def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> SourceConfig:
@@ -616,6 +664,11 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+#: The commands that make the memory when it is not there yet (with ``--demo``, every
+#: command does: the demo's store is filled first); ``store copy`` checks its ``--to``.
+_WRITES: tuple[Command, ...] = (cmd_app, cmd_sync)
+
+
 def _extend() -> None:
     # Subcommands that live with their feature; a missing module must not break the CLI.
     import importlib
@@ -795,9 +848,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if ctx.db_arg is not None:
             ctx.db_path  # noqa: B018 (a bad --db is said before anything is read or made)
-        if ctx.demo and command is not cmd_app:
-            seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
-        return command(args, ctx)
+        new = None
+        if ctx.demo or command in _WRITES:
+            # A command that may make the memory; the others say "no memory store at".
+            new = check_new_memory(ctx.db_path, ctx.db_named_by, ctx.config.ui.language)
+        try:
+            if ctx.demo and command is not cmd_app:
+                seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
+            return command(args, ctx)
+        finally:
+            if new is not None:
+                said_new_memory(new, ctx.db_named_by, ctx.config.ui.language)
     except ConfigError as exc:
         # In the language known without this config: --lang, else the locale (a config
         # that cannot be read cannot say its [ui] language; README, Language).

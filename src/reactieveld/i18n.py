@@ -2085,6 +2085,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{flag} {path}: is een map; geef een bestandsnaam, bijv. {example}",
         "{flag} {path}: is a directory; give a file name, e.g. {example}",
     ),
+    # An explicit memory path (--db, REACTIEVELD_DB, [store] path, store copy --to) in a
+    # folder that is not there (cli.check_new_memory): a typo is not made into a memory.
+    "cli.db.no_folder": (
+        "{flag} {path}: de map {folder} bestaat niet; maak hem eerst (mkdir -p {folder}) "
+        "of controleer het pad",
+        "{flag} {path}: the folder {folder} does not exist; make it first (mkdir -p "
+        "{folder}) or check the path",
+    ),
+    "cli.db.not_folder": (
+        "{flag} {path}: {file} is een bestand, geen map; controleer het pad",
+        "{flag} {path}: {file} is a file, not a folder; check the path",
+    ),
+    # Said once on stderr when a command made a new memory at an explicit path.
+    "cli.db.new_memory": (
+        "nieuw geheugen op {path} ({flag}); was dat een tikfout, verwijder het dan",
+        "new memory at {path} ({flag}); if that was a typo, remove it",
+    ),
     # --- end of the configuration's mistakes
     # The memory store's errors (store/errors.py, store/files.py, store/schema.py,
     # store/pg/*): a StoreError is made in English from these, and every line that shows

@@ -20,6 +20,7 @@ import getpass
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime, tzinfo
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
-from textual.notifications import Notify
+from textual.notifications import Notification, Notify
 from textual.worker import Worker, WorkerState
 
 import reactieveld
@@ -54,6 +55,8 @@ from reactieveld.tui.messages import (
     SourcesUpdated,
     StoreChanged,
     deferred,
+    notice,
+    withdraw,
 )
 from reactieveld.tui.queues import (
     DISAGREE,
@@ -69,8 +72,15 @@ from reactieveld.tui.screens.triage import TriageScreen
 from reactieveld.tui.widgets.status_line import SourceStatus, newer_round, stored_status
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from reactieveld.config import ConfigError
     from reactieveld.model import Response
     from reactieveld.tui.services import AppServices
+
+    #: Why a source cannot sync, not yet in a language: a text as stored (English, read
+    #: back in the reader's language), or a configuration mistake (its own words).
+    StartError: TypeAlias = str | ConfigError
 
 
 def styles_dir() -> Path:
@@ -122,7 +132,7 @@ class ReactieveldApp(App[int]):
         connectors: Mapping[str, Any] | None = None,
         engine: Any | None = None,
         outbox: Any | None = None,
-        source_errors: Mapping[str, str] | None = None,
+        source_errors: Mapping[str, StartError] | None = None,
         tz: tzinfo | None = None,
         clock: Callable[[], datetime] = utcnow,
         actor: str | None = None,
@@ -179,8 +189,14 @@ class ReactieveldApp(App[int]):
         self._sources: dict[str, SourceStatus] = {
             name: SourceStatus(name, "unread") for name in self.connectors
         }
-        for name, error in (source_errors or {}).items():
-            self._sources[name] = SourceStatus(name, "error", error=error)
+        #: The sources that could not even be set up (name -> why, not yet in a
+        #: language: said at mount, and again in the new language on f2).
+        self._start_errors = dict(source_errors or {})
+        for name, error in self._start_errors.items():
+            self._sources[name] = SourceStatus(name, "error", error=str(error))
+        #: The source errors' notices on screen, with why (not yet in a language): a
+        #: language switch says again in the new language those still shown.
+        self._source_notices: dict[str, tuple[Notification, StartError]] = {}
         #: The team's memory cannot be reached (a round, or the app's own read or write,
         #: said so: :meth:`memory_away`); the header says it and keys that write refuse,
         #: until a round is stored again or the app's check reads again.
@@ -205,10 +221,11 @@ class ReactieveldApp(App[int]):
         #: Unsent replies and notes, by their ``DraftKey`` (kind, response id), loaded
         #: from and written to ``drafts_file`` at every change (durable); without one,
         #: or while it cannot be written, for the session: then quitting asks first.
+        #: The file is read in the drafts thread at start (:meth:`_load_drafts`), not
+        #: here: a slow disk or a file held elsewhere never holds the first screen.
         self.drafts_file = drafts_file
-        loaded, self._drafts_problem = drafts_file.load() if drafts_file else ({}, None)
-        self.drafts = KeptDrafts(loaded, changed=self._drafts_changed)
-        self.drafts.durable = drafts_file is not None and drafts_file.writable
+        self.drafts = KeptDrafts(changed=self._drafts_changed)
+        self._drafts_load_wanted = drafts_file is not None
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
         #: The drafts file is read and written off the event loop, one job at a time
@@ -349,9 +366,8 @@ class ReactieveldApp(App[int]):
 
     def on_mount(self) -> None:
         self._start_claims()
-        for status in self._sources.values():
-            if status.state == "error":  # a source that could not even be set up
-                self._tell_source_error(status.name, status.error)
+        for name, error in self._start_errors.items():  # a source not even set up
+            self._tell_source_error(name, error)
         # Whatever keeps the first rows from the screen, what waits for them does not wait
         # long (nor is the collector off for long).
         self.set_timer(STARTUP_GC_LIMIT, self.first_rows_shown)
@@ -364,10 +380,7 @@ class ReactieveldApp(App[int]):
         gone; keep the drafts (an open editor's text too) when a signal ends the app."""
         if self.drafts_file is None:
             return
-        if (problem := self._drafts_problem) is not None:
-            self._tell_drafts_problem(problem)
-        if self.drafts:
-            self.run_worker(deferred(self._drafts_gone), group="drafts", exit_on_error=False)
+        self._start_drafts_io()  # its first job: the load
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop = asyncio.get_running_loop()
             for signum in DRAFT_SIGNALS:
@@ -440,7 +453,10 @@ class ReactieveldApp(App[int]):
         file = self.drafts_file
         try:
             while file is not None:
-                if self._drafts_rereads:
+                if self._drafts_load_wanted:
+                    self._drafts_load_wanted = False
+                    await self._load_drafts(file)
+                elif self._drafts_rereads:
                     await self._reread_draft(file, self._drafts_rereads.pop(0))
                 elif self._drafts_save_wanted:
                     self._drafts_save_wanted = False
@@ -450,6 +466,20 @@ class ReactieveldApp(App[int]):
         finally:
             self._drafts_io_running = False
             self.drafts_idle.set()
+
+    async def _load_drafts(self, file: DraftsFile) -> None:
+        """The kept drafts, read at start before any other drafts job (a save or a
+        reread asked for meanwhile waits for it): what was wrong with the file is said,
+        the queue's rows show them, and those whose response is gone are set aside. A
+        draft kept here before the file was read is newer than the file's and stays."""
+        loaded, problem = await in_thread(file.load)
+        self.drafts.take({key: text for key, text in loaded.items() if key not in self.drafts})
+        self.drafts.durable = file.writable
+        if problem is not None:
+            self._tell_drafts_problem(problem)
+        if self.drafts:
+            self.run_worker(deferred(self._drafts_gone), group="drafts", exit_on_error=False)
+        self._refresh_queue()
 
     async def _write_drafts(self, file: DraftsFile) -> None:
         from reactieveld.tui.screens.editor import unsent_drafts
@@ -658,20 +688,32 @@ class ReactieveldApp(App[int]):
             return
         await reader.close()
 
-    def _tell_source_error(self, source: str, error: str | None) -> None:
+    def _tell_source_error(
+        self, source: str, error: StartError | None, timeout: float | None = None
+    ) -> None:
         # The header says only "fout"/"error": the reason (a wrong password, a server
         # that is down) is said once, when it starts or changes, not at every retry.
         # Stored in English by whichever process synced: said in this app's language.
-        from reactieveld.failures import error_in_language
+        said = source_error_text(error, self.i18n.language) if error else "?"
+        # Long enough for a URL and the connector's hint after it (which user, which key).
+        line = one_line(f"{source}: {said}", limit=600)
+        shown = notice(self, line, severity="error", timeout=timeout or SOURCE_ERROR_SECONDS)
+        before = self._source_notices.pop(source, None)
+        if before is not None:
+            withdraw(self, before[0])  # the newer reason replaces it
+        self._source_notices[source] = (shown, error or "?")
 
-        said = error_in_language(error, self.i18n.language) if error else "?"
-        self.notify(
-            # Long enough for a URL and the connector's hint after it (which user, which key).
-            one_line(f"{source}: {said}", limit=600),
-            severity="error",
-            timeout=15,
-            markup=False,
-        )
+    def _say_source_errors_again(self) -> None:
+        """The source errors' notices still on screen, said again in the language just
+        chosen, for the time they had left."""
+        shown, self._source_notices = self._source_notices, {}
+        now = time.time()
+        for source, (before, error) in shown.items():
+            left = before.timeout - (now - before.raised_at)
+            if before.timeout <= 0 or left <= 0:
+                continue  # gone from the screen (its time ran out, or clicked away)
+            withdraw(self, before)
+            self._tell_source_error(source, error, timeout=left)
 
     async def on_unmount(self) -> None:
         self._stop.set()
@@ -806,6 +848,7 @@ class ReactieveldApp(App[int]):
         old = self._triage()
         self.i18n = I18n(language)
         self._app_bindings()
+        self._say_source_errors_again()
         if old is None:
             self.switch_screen(TriageScreen())
             return
@@ -1360,6 +1403,8 @@ DRAFT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 #: How long quitting waits for the last save of the drafts (another window's save holds
 #: the file's lock for milliseconds; a roaming profile's disk may take seconds).
 DRAFTS_QUIT_SECONDS = 10.0
+#: How long a source's error is on screen (a URL and the connector's hint to read).
+SOURCE_ERROR_SECONDS = 15.0
 
 
 async def in_thread(work: Callable[..., Any], *args: Any) -> Any:
@@ -1421,10 +1466,11 @@ def check_keys(config: Any) -> None:
         raise ConfigError(Said("config.keys.problem", problem=problem.said), file=config.path)
 
 
-def source_start_error(exc: BaseException, language: str) -> str:
-    """Why a configured source could not be started, for its notice: a connector's own
+def source_start_error(exc: BaseException) -> StartError:
+    """Why a configured source could not be started, for its notice, not yet in a
+    language (:func:`source_error_text` says it in one, again on f2): a connector's own
     message (English, which the notice reads back in its language), a ConfigError (a
-    secret no ``*_env`` names) in ``language``, as no template reads it back; else the
+    secret no ``*_env`` names) as it is, as no template reads its English back; else the
     exception's text."""
     from reactieveld.config import ConfigError
     from reactieveld.connectors.base import ConnectorError
@@ -1432,21 +1478,32 @@ def source_start_error(exc: BaseException, language: str) -> str:
     if isinstance(exc, ConnectorError):
         return exc.message
     if isinstance(exc, ConfigError):
-        return exc.said(language)
+        return exc
     return str(exc)
 
 
+def source_error_text(error: StartError, language: str) -> str:
+    """A source's error (:func:`source_start_error`'s, or a round's as stored, in
+    English) in ``language``."""
+    from reactieveld.failures import error_in_language
+
+    if isinstance(error, str):
+        return error_in_language(error, language)
+    return error.said(language)
+
+
 async def app_sync(
-    config: Any, sync_store: Any | None, *, fetch_process: bool = True, language: str = "en"
-) -> tuple[Any, Any, dict[str, str]]:
+    config: Any, sync_store: Any | None, *, fetch_process: bool = True
+) -> tuple[Any, Any, dict[str, StartError]]:
     """The app's sync engine and outbox over ``sync_store`` for the sources of ``config``
     (None, None when there is nothing to sync or no store to write), and the sources that
     could not even be set up (name -> why). A source whose secret's variable is unset is
     built as ``sync`` builds it (:func:`reactieveld.sync.source_connector`): its rounds
     record why as its state, so ``reactieveld sources`` beside the app says what the app
-    shows. ``fetch_process``: the network sources fetch in a child process; ``language``:
-    the one the reasons a source could not be set up are said in."""
-    errors: dict[str, str] = {}
+    shows. ``fetch_process``: the network sources fetch in a child process. The reasons a
+    source could not be set up are not yet in a language (the app says them in its own,
+    again on f2)."""
+    errors: dict[str, StartError] = {}
     if not config.sources or sync_store is None:
         return None, None, errors
     # The sync engine's modules only when there is something to sync.
@@ -1458,23 +1515,36 @@ async def app_sync(
         try:
             pairs.append((cfg, source_connector(cfg)))
         except Exception as exc:  # noqa: BLE001 - one bad source must not stop the rest
-            errors[cfg.name] = source_start_error(exc, language)
+            errors[cfg.name] = source_start_error(exc)
     if not pairs:
         return None, None, errors
-    # The network sources fetch in a child process: the keys keep this interpreter.
-    engine = SyncEngine(
-        sync_store,
-        pairs,
-        fetch_process=fetch_process,
-        rules=getattr(config, "rules", None),
-        by=await process_name(sync_store, config, "app"),
-        defers=True,
-    )
-    # A write-back that will not be done is said when it fails (with why: a post closed
-    # for comments, changed on the site); a retry only in the header.
-    outbox = OutboxWorker(
-        sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
-    )
+    engine = None
+    try:
+        by = await process_name(sync_store, config, "app")
+        # The network sources fetch in a child process: the keys keep this interpreter.
+        engine = SyncEngine(
+            sync_store,
+            pairs,
+            fetch_process=fetch_process,
+            rules=getattr(config, "rules", None),
+            by=by,
+            defers=True,
+        )
+        # A write-back that will not be done is said when it fails (with why: a post
+        # closed for comments, changed on the site); a retry only in the header.
+        outbox = OutboxWorker(
+            sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
+        )
+    except BaseException:
+        # The app's start closes only what it is given: the connectors (and the fetch
+        # process) made here are closed here.
+        if engine is not None:
+            await engine.aclose()
+        else:
+            for _, connector in pairs:
+                with contextlib.suppress(Exception):
+                    await connector.aclose()
+        raise
     return engine, outbox, errors
 
 
@@ -1503,6 +1573,17 @@ def run_app(
     password = config.store.password() if is_postgres_url(db_path) else None
 
     async def main() -> int:
+        # What is opened is closed however the start ends: a failure between the store's
+        # opening and the app's end (a second connection refused, a source's set-up, the
+        # app's constructor) must not leave connections, SQLite's locks on the file or
+        # the sync's fetch process behind.
+        async with contextlib.AsyncExitStack() as opened:
+            app = await start(opened)
+        if app.exit_note:
+            print(app.exit_note)  # after the app: on the terminal it leaves
+        return app.return_code or 0
+
+    async def start(opened: contextlib.AsyncExitStack) -> ReactieveldApp:
         version = config.codebook.version
         # The keys' and the background reads' connections read windows and look-ups: a
         # small page cache each (a small pool on PostgreSQL); the sync engine's bulk
@@ -1514,6 +1595,7 @@ def run_app(
         }
         share = config.coding.double_share
         store = await open_store(db_path, interactive=True, double_share=share, **opts)
+        opened.push_async_callback(store.close)
         # A store that cannot be written opens read-only: browse, search and export;
         # no sync, outbox or sinks (they write), and every connection read-only alike.
         # (On PostgreSQL a reader's role is read-only the same way.)
@@ -1525,7 +1607,11 @@ def run_app(
         # none of them on a read-only store.
         wanted = not read_only and bool(config.sources or getattr(config, "sinks", ()))
         sync_store = await open_store(db_path, **opts) if wanted else None
-        engine, outbox, errors = await app_sync(config, sync_store, language=language)
+        if sync_store is not None:
+            opened.push_async_callback(sync_store.close)
+        engine, outbox, errors = await app_sync(config, sync_store)
+        if engine is not None:
+            opened.push_async_callback(engine.aclose)
         app = ReactieveldApp(
             store,
             reader_opener=open_reader,
@@ -1571,14 +1657,7 @@ def run_app(
                 sinks.cancel()  # the app ended before its first rows: no sinks were started
             with contextlib.suppress(asyncio.CancelledError):
                 await sinks
-            if engine is not None:
-                await engine.aclose()
-            for s in (sync_store, store):
-                if s is not None:
-                    await s.close()
-        if app.exit_note:
-            print(app.exit_note)  # after the app: on the terminal it leaves
-        return app.return_code or 0
+        return app
 
     return asyncio.run(main())
 
