@@ -115,6 +115,10 @@ class Context:
             return None
         return "[store] path"
 
+    def check_new_memory(self, target: Path | str, flag: str | None, language: str) -> Path | None:
+        """:func:`check_new_memory`, for the subcommands' modules (cli is above them)."""
+        return check_new_memory(target, flag, language)
+
     def store_target(self) -> tuple[str, str | None]:
         """The memory to open as text (a file path, or a URL kept whole: ``Path`` would
         fold its ``//``) and, for ``[store] url``, the password from ``password_env`` (None:

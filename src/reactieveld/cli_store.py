@@ -79,11 +79,9 @@ def cmd_store_copy(args: argparse.Namespace, ctx: Any) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from reactieveld.cli import check_new_memory
-
     # A typo's folder is not made. (A new file there is what a copy is for: its last
-    # line, "copied into ...", names it.)
-    check_new_memory(to, "--to", language)
+    # line, "copied into ...", names it.) Through the context: cli is the layer above.
+    ctx.check_new_memory(to, "--to", language)
     return run_store_copy(ctx.config, source, to, source_password=password)
 
 
