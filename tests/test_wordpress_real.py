@@ -339,6 +339,38 @@ async def test_a_reply_to_a_comment_deleted_on_the_site_is_not_posted(wp):
     assert wp.replies_to(ext) == []
 
 
+@pytest.mark.parametrize(
+    ("capability", "seen"),
+    [
+        (c, s)
+        for c in ("approve", "hold", "spam", "trash")
+        for s in ("approved", "hold", "spam", "trash")
+        if not s.startswith(c[:4])  # a decision changes the status it saw
+    ],
+)
+async def test_a_decision_on_a_comment_deleted_on_the_site_says_it_is_gone(wp, capability, seen):
+    """A decision on a comment deleted for good on the site meanwhile: the conflict said
+    "comment 12 is deleted on the site, not approved as when it was moderated" (and the
+    view then offered to send it again). Now it says the comment no longer exists, as the
+    write-back of a reply does; nothing is created on the site."""
+    from reactieveld.connectors.base import ActionConflict
+    from reactieveld.model import Action, Capability
+
+    ext = wp.add_comment("Weg voordat er besloten werd", "approve")
+    with wp.client() as c:
+        assert c.delete(f"comments/{ext}", params={"force": "true"}).status_code == 200
+    conn = WordPressConnector("blog", wp.url, username=wp.user, password=wp.password)
+    try:
+        decision = Action(Capability(capability), "blog", ext, expected_status=RemoteStatus(seen))
+        with pytest.raises(ActionConflict) as ei:
+            await conn.apply(decision)
+    finally:
+        await conn.aclose()
+    assert ei.value.remote_status is RemoteStatus.DELETED
+    assert f"comment {ext} no longer exists on the site" in str(ei.value)
+    assert ext not in wp.truth()
+
+
 async def test_a_text_edited_on_the_site_reaches_the_memory_at_the_reread(wp, store):
     """A comment's text edited on the site (REST ``content``, as wp-admin does) never
     reached the memory: comments have no modified date and the re-scan reads only ids

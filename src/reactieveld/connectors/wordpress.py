@@ -671,6 +671,10 @@ class WordPressConnector:
             now = await self._read_status(action.external_id)
             if now == target:
                 return ApplyResult(remote_status=now)
+            if now is RemoteStatus.DELETED:  # deleted for good: no status to set again
+                raise ActionConflict(
+                    self.name, stored("conn.wp.gone", id=action.external_id), remote_status=now
+                )
             if now != action.expected_status:
                 raise ActionConflict(
                     self.name,
