@@ -126,6 +126,29 @@ async def test_two_programs_on_one_file_send_each_reply_once(
     assert await first.outbox_items(states=["pending"]) == []
 
 
+async def test_a_row_taken_over_after_its_lease_ran_out_is_not_sent_by_the_first(
+    wp: Any, programs: list[Program]
+) -> None:
+    """The first program took a reply and was slow to send it (its lease ran out); the
+    second took it over and sent it. The first then comes to it: it is no longer its to
+    send, and it does not POST it (one POST)."""
+    one, two = programs
+    target = next(c for c in wp.comments.values() if c["post"] != len(wp.posts))
+    row = await one.store.get_by_external("blog", str(target["id"]))
+    await one.store.reply(row.response.id, f"Dank ({next(_texts)}).", actor="moderator")
+    [late] = await one.store.outbox_due()
+    await lease_runs_out(one.store)
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        [taken] = await two.store.outbox_due()
+        assert await two.worker.apply_one(taken) == "done"
+        assert await one.worker.apply_one(late) == "waiting"
+    finally:
+        wp.hook = None
+    assert len(posts) == 1
+
+
 async def test_a_read_only_store_takes_no_row(programs: list[Program], tmp_path: Path) -> None:
     """A reader (``--read-only``, a file it cannot write) leases nothing: the writer's
     worker still has every due row."""
