@@ -36,6 +36,7 @@ SHIPPED = {
     16: "0016_who_changed.sql",
     17: "0017_round_order.sql",
     18: "0018_reply_waits.sql",
+    19: "0019_outbox_lease.sql",
 }
 
 
@@ -140,6 +141,7 @@ CHECKSUMS = {
     15: "fb99e02d34a9283c6e6ea686489037d3972fbde097e53fc8ea16030d5a026410",
     16: "13daf1ab04528a9e06e4673cd1765d426abd8ad7fec356e8c890f93dc45fde1e",
     18: "018b8f8bce192727166dbf19bfe8b8034f554b8d473149f6236592cf6170baad",
+    19: "42955ff2b64828fc68380c5701cfe3de7955eeff8e51f949dc483780246728b8",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.

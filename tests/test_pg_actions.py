@@ -25,7 +25,7 @@ from reactieveld.model import Action, Capability, OutboxState, RemoteStatus, utc
 from reactieveld.store.base import StoreError
 from reactieveld.store.pg.ingest import search_vector
 from reactieveld.store.pg.store import PostgresStore
-from reactieveld.store.pg.writeback import OUTBOX_LEASE
+from reactieveld.store.writeback import OUTBOX_LEASE
 
 A, HOLD, SPAM = RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM
 

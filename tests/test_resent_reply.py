@@ -12,9 +12,8 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from wpreal import served_fakewp
+from wpreal import served_config, served_fakewp
 
-from reactieveld.config import load_config
 from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.model import TriageState, utcnow
 from reactieveld.outbox import SENDING, OutboxWorker
@@ -31,14 +30,7 @@ def wp():
 
 
 async def setup(wp, tmp_path, monkeypatch):
-    monkeypatch.setenv("TEST_WP_APP_PASSWORD", "app-pass-1")
-    cfg = tmp_path / "reactieveld.toml"
-    cfg.write_text(
-        '[[sources]]\nname = "blog"\ntype = "wordpress"\n'
-        f'url = "{wp.base}"\nusername = "admin"\npassword_env = "TEST_WP_APP_PASSWORD"\n'
-        "fetch_process = false\n"
-    )
-    config = load_config(cfg)
+    config = served_config(wp, tmp_path, monkeypatch)
     store = await SqliteStore.open(tmp_path / "m.db")
     lines: list[str] = []
     assert await run_sync(config, store, once=True, printer=lines.append) == 0

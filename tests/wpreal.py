@@ -158,3 +158,18 @@ def served_fakewp(comments: int, *, password: str = "app-pass-1") -> Iterator[An
         wp.hook = wp.after_hook = None
         server.shutdown()
         server.server_close()
+
+
+def served_config(wp: Any, tmp_path: Any, monkeypatch: Any) -> Any:
+    """The configuration of one source ``blog`` on the served FakeWordPress ``wp`` (its
+    password in the environment, through the ``MonkeyPatch`` ``monkeypatch``)."""
+    from reactieveld.config import load_config
+
+    monkeypatch.setenv("TEST_WP_APP_PASSWORD", "app-pass-1")
+    cfg = tmp_path / "reactieveld.toml"
+    cfg.write_text(
+        '[[sources]]\nname = "blog"\ntype = "wordpress"\n'
+        f'url = "{wp.base}"\nusername = "admin"\npassword_env = "TEST_WP_APP_PASSWORD"\n'
+        "fetch_process = false\n"
+    )
+    return load_config(cfg)

@@ -1,8 +1,11 @@
 """The write-back worker: applies the store's outbox rows to the platforms.
 
 A moderation decision is written by the store as journal + local state + outbox row in
-one transaction; this worker takes due rows (``store.outbox_due``), performs each with
-the source's connector and records the outcome:
+one transaction; this worker takes due rows (``store.outbox_due``: leased to its store
+for ``OUTBOX_LEASE`` seconds, in one write transaction, on SQLite as on PostgreSQL, so
+two programs on one memory, the app and ``reactieveld sync`` or two app windows, never
+take one row; a read-only store takes none), performs each with the source's connector
+and records the outcome, which ends the lease:
 
 * applied -> ``store.outbox_done`` (with the status/id the platform reported);
 * trying again can help (network, 5xx, 429) -> ``store.outbox_retry`` with exponential
@@ -30,6 +33,15 @@ POST arrived, as the organisation's handled reply and marks the row done
 reply whose POST failed in a way the platform may have acted on all the same (a 500, an
 answer that cannot be read, no answer): marked so when its failure is recorded
 (``store.outbox_retry(unsure=True)``), its error, for a person, ends with :data:`UNSURE`.
+
+A worker that takes a row a gone process held (its lease ran out, or on SQLite its
+process on this machine has ended) stamps ``awaits_round`` again, in the transaction
+that takes it, with the newest round begun then: a round begun after the mark may still
+have listed the site before the POST arrived and ended well after the process died, so
+the reply waits for a round begun after it was found gone
+(``store.writeback.LEASE_SET``). A row that waits is not held (``RELEASE_WAITING``):
+only a reply being sent is held with a round to wait for. The mark takes or renews the
+lease, and fails (the reply is not sent) when another worker holds the row.
 """
 
 from __future__ import annotations
@@ -165,8 +177,8 @@ class OutboxWorker(PollingWorker):
             if not await self._synced_since(item):
                 return "waiting"
             mark = getattr(self.store, "outbox_sending", None)
-            if mark is not None:
-                await mark(item.id, note=SENDING, at=utcnow())
+            if mark is not None and await mark(item.id, note=SENDING, at=utcnow()) is False:
+                return "waiting"  # another worker took it meanwhile (or it was undone)
         try:
             result = await apply_action(conn, item.action)
         except ActionConflict as exc:

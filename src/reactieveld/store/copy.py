@@ -72,7 +72,11 @@ NOT_COPIED: dict[str, str] = {
 
 #: Columns a backend computes itself (never copied): PostgreSQL's search vector, and the
 #: platform's report count both derive from the stored meta (migrations 0012 / pg 0005).
-DERIVED_COLUMNS = frozenset({"search", "reports"})
+#: Also the end of an outbox row's lease (process state): the copy's first outbox worker
+#: takes every row at once, none stays leased to a process of the source for minutes;
+#: who held it (``leased_by``) is copied, so a reply that was being sent waits for a
+#: sync round begun after the copy is first used (store/writeback.py ``LEASE_SET``).
+DERIVED_COLUMNS = frozenset({"search", "reports", "lease_until"})
 
 #: The meta key the author secret travels under (PostgreSQL keeps it in meta; SQLite in
 #: its key file, never in the database).

@@ -234,6 +234,8 @@ class SqliteStore:
         self._live = LiveCursor()
         #: What this store commits, noted for the stores that hear it not (live.py).
         self._ledger = Ledger()
+        #: The holder of this store's outbox leases (:meth:`_holder`), made at first use.
+        self._lease_holder = ""
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
@@ -1097,9 +1099,36 @@ class SqliteStore:
 
     # -- outbox -----------------------------------------------------------------------
     async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
-        """Pending write-backs whose next attempt is due, oldest first."""
+        """Pending write-backs whose next attempt is due, oldest first: those no other
+        worker holds, leased to this store (it sees them again until their outcome is
+        recorded; another store on the file, in this process or another, does not until
+        the lease runs out or the process that holds it has ended on this machine). A
+        read-only store leases, and so returns, nothing."""
         t = to_epoch(now or utcnow())
-        return await self._run(lambda db: _writeback.outbox_due(db, t, limit))
+        # Leases run by the clock, whatever moment ``now`` asks about (a test's "later").
+        clock = to_epoch(utcnow())
+        me = self._holder()
+        if self.read_only:
+            return []
+        holders = await self._run(lambda db: _writeback.due_holders(db, t, clock))
+        # A process of this machine that is gone (killed) holds its rows no longer.
+        gone = [h for h in holders if h is not None and h != me and _writeback.holder_gone(h)]
+        if None not in holders and me not in holders and not gone:
+            return []  # nothing due, or all of it another live process's
+
+        def take(db: sqlite3.Connection) -> list[OutboxItem]:
+            if gone:
+                _writeback.end_leases(db, gone)
+            return _writeback.outbox_due(db, t, limit, me, clock)
+
+        return await self._write(take)
+
+    def _holder(self) -> str:
+        """Who holds the outbox rows this store's ``outbox_due`` leased: this store (one
+        per app window or sync process; another process on the file is another)."""
+        if not self._lease_holder:
+            self._lease_holder = _writeback.local_holder()
+        return self._lease_holder
 
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
@@ -1127,12 +1156,18 @@ class SqliteStore:
             )
         )
 
-    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
+    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> bool:
         """Mark a write-back as being sent since ``at`` (the note in ``last_error`` for a
         person, ``next_attempt_at``, and the source's newest round begun in
-        ``awaits_round``; not an attempt): if the process stops before the outcome is
-        recorded, the mark says the platform may have it (see reactieveld.outbox)."""
-        await self._write(lambda db: _writeback.outbox_sending(db, item_id, note, at))
+        ``awaits_round``; not an attempt), its lease renewed: if the process stops before
+        the outcome is recorded, the mark says the platform may have it (see
+        reactieveld.outbox). False, nothing marked: the row is no longer this store's to
+        send (another worker took it when the lease ran out, or it was undone)."""
+        clock = to_epoch(utcnow())
+        me = self._holder()
+        return await self._write(
+            lambda db: _writeback.outbox_sending(db, item_id, note, at, me, clock)
+        )
 
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False

@@ -5,6 +5,7 @@ SqliteStore's thin methods of the same name."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
@@ -23,15 +24,127 @@ from reactieveld.store.actions import enqueue_reverse, source_id
 from reactieveld.store.ingest import content_hash, platform_hash, rekey, upsert
 from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, placeholders, to_epoch
 
+#: How long a worker holds the rows ``outbox_due`` gave it before another may take them
+#: (seconds): longer than any one send (HTTP timeouts are well under a minute); marking a
+#: reply as being sent renews it. Both backends'.
+OUTBOX_LEASE = 600
 
-def outbox_due(db: sqlite3.Connection, now: int, limit: int) -> list[OutboxItem]:
+#: The pending rows due at a moment that no other live worker holds (parameters: the
+#: moment, this holder, the clock): free, this holder's own, or leased by a worker whose
+#: lease has run out (it stopped). Both backends'.
+DUE_FREE = (
+    "state = 'pending' AND coalesce(next_attempt_at, 0) <= ? AND (leased_by IS NULL "
+    "OR leased_by = ? OR coalesce(lease_until, 0) <= ?)"
+)
+
+#: The number of the newest sync round begun of an outbox row's source: what a reply that
+#: may have arrived waits to be passed (``awaits_round``; see :func:`synced_since`).
+NEWEST_BEGUN = "(SELECT rounds FROM sources WHERE sources.id = outbox.source_id)"
+
+#: Taking a due row (parameters: this holder, this holder, the clock): leased to this
+#: holder for :data:`OUTBOX_LEASE` seconds. A row another holder held while it waited for
+#: a round (a reply marked as being sent whose process is gone, its lease run out) waits
+#: from now on for a round begun after this: a round begun between the mark and now may
+#: have listed the site before the POST arrived and ended well afterwards, so its end
+#: says nothing about the reply (the one rule of both backends, in the same transaction
+#: as the taking). A row that waits is not left leased (:data:`RELEASE_WAITING`), so
+#: only a reply whose POST may have been under way is stamped again.
+LEASE_SET = (
+    "awaits_round = CASE WHEN leased_by IS NOT NULL AND leased_by <> ? "
+    f"AND awaits_round IS NOT NULL THEN {NEWEST_BEGUN} ELSE awaits_round END, "
+    f"leased_by = ?, lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}"
+)
+
+#: What ends a row's lease (its outcome is recorded: done, retried, given up).
+NO_LEASE = "leased_by = NULL, lease_until = NULL"
+
+#: After the taking, in its transaction (parameter: this holder): the rows it took that
+#: wait for a round (``awaits_round`` not passed by the source's ``success_round``, the
+#: rule of :func:`synced_since`) are not held. The worker skips them; when the round has
+#: ended, marking it as being sent takes it (:data:`SENDING_SQL`). So a held row with an
+#: ``awaits_round`` is one being sent, and a program that takes a waiting row and stops
+#: (``sync --once``) does not make the next one wait a round more. Both backends'.
+RELEASE_WAITING = (
+    f"UPDATE outbox SET {NO_LEASE} WHERE leased_by = ? AND state = 'pending' "
+    "AND awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
+    "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round"
+)
+
+
+def outbox_due(
+    db: sqlite3.Connection, now: int, limit: int, holder: str, clock: int
+) -> list[OutboxItem]:
+    """Take (lease to ``holder``) the due rows no other live worker holds, oldest first,
+    in the caller's write transaction (``BEGIN IMMEDIATE``: no other process takes them
+    between the choosing and the leasing)."""
+    ids = [
+        r[0]
+        for r in db.execute(
+            f"UPDATE outbox SET {LEASE_SET} WHERE id IN (SELECT id FROM outbox "
+            f"WHERE {DUE_FREE} ORDER BY id LIMIT ?) RETURNING id",
+            (holder, holder, clock, now, holder, clock, limit),
+        )
+    ]
+    if not ids:
+        return []
+    db.execute(RELEASE_WAITING, (holder,))
     rows = db.execute(
         f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
-        "WHERE o.state = 'pending' AND coalesce(o.next_attempt_at, 0) <= ? "
-        "ORDER BY o.id LIMIT ?",
-        (now, limit),
+        f"WHERE o.id IN {placeholders(ids)} ORDER BY o.id",
+        ids,
     ).fetchall()
     return [outbox_item_from_row(r) for r in rows]
+
+
+def due_holders(db: sqlite3.Connection, now: int, clock: int) -> set[str | None]:
+    """Who holds the pending rows due at ``now`` whose lease still runs (None: a row
+    nobody holds); a read, so the poll that finds nothing to take takes no write lock."""
+    rows = db.execute(
+        "SELECT DISTINCT CASE WHEN coalesce(lease_until, 0) > ? THEN leased_by END "
+        "FROM outbox WHERE state = 'pending' AND coalesce(next_attempt_at, 0) <= ?",
+        (clock, now),
+    )
+    return {r[0] for r in rows}
+
+
+def local_holder() -> str:
+    """A new holder of outbox leases on a SQLite file: this machine, this process, and a
+    random part (one per store), so that another store can tell when it is gone."""
+    return f"{_machine()}/{os.getpid()}/{os.urandom(8).hex()}"
+
+
+def _machine() -> str:
+    import platform
+
+    return platform.node()
+
+
+def holder_gone(holder: str) -> bool:
+    """Whether the process of a :func:`local_holder` is known to have ended: it ran on
+    this machine and no process has its id (a SIGKILL, a power cut of the app). Its
+    leases need not be waited out; one of another machine, or of a process that may
+    still run, is (its lease runs out by itself), and so is every one on Windows (whose
+    ``os.kill`` cannot ask whether a process runs)."""
+    host, _, rest = holder.partition("/")
+    pid = rest.partition("/")[0]
+    if os.name != "posix" or host != _machine() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs as another user
+        return False
+    return False
+
+
+def end_leases(db: sqlite3.Connection, holders: Sequence[str]) -> None:
+    """End the leases of ``holders`` (processes that are gone): their rows are due at once
+    (a reply they were sending then waits for a round, see :data:`LEASE_SET`)."""
+    db.execute(
+        f"UPDATE outbox SET lease_until = 0 WHERE leased_by IN {placeholders(holders)}",
+        list(holders),
+    )
 
 
 def outbox_items(
@@ -66,7 +179,8 @@ def outbox_done(
     rid, jid, is_reply, undone_in_flight = sent
     db.execute(
         "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
-        "last_error = NULL, awaits_round = NULL, result_external_id = ? WHERE id = ?",
+        f"last_error = NULL, awaits_round = NULL, result_external_id = ?, {NO_LEASE} "
+        "WHERE id = ?",
         (now, external_id, item_id),
     )
     if _store_sent_reply(db, item_id, external_id, remote_status, at, codebook_version):
@@ -202,25 +316,24 @@ def _store_sent_reply(
     return True
 
 
-#: The number of the newest sync round begun of an outbox row's source: what a reply that
-#: may have arrived waits to be passed (``awaits_round``; see :func:`synced_since`).
-NEWEST_BEGUN = "(SELECT rounds FROM sources WHERE sources.id = outbox.source_id)"
-
-#: A write-back being sent (parameters: the note saying so, since when, its id): it may
-#: arrive from now on, so it waits for a round begun after this if the process stops
-#: before its outcome is recorded. The statement of both backends.
+#: A write-back being sent (parameters: the note saying so, since when, this holder, the
+#: clock, its id, this holder): it may arrive from now on, so it waits for a round begun
+#: after this if the process stops before its outcome is recorded. Only a pending row
+#: this holder leases (renewed) or nobody does (leased now): one another worker took
+#: meanwhile is not sent (the statement changes no row). Both backends'.
 SENDING_SQL = (
-    f"UPDATE outbox SET last_error = ?, next_attempt_at = ?, awaits_round = {NEWEST_BEGUN} "
-    "WHERE id = ? AND state = 'pending'"
+    f"UPDATE outbox SET last_error = ?, next_attempt_at = ?, awaits_round = {NEWEST_BEGUN}, "
+    f"leased_by = ?, lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE} "
+    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
 )
 
 #: A write-back tried again (parameters: the error, when next, whether the platform may
 #: have taken it all the same, its id): one it may have taken (a reply) waits for a
-#: round begun after now; any other waits for nothing. Both backends' (PostgreSQL's also
-#: ends its lease).
+#: round begun after now; any other waits for nothing. Its lease ends (any worker takes
+#: it when due). Both backends'.
 RETRY_SET = (
     "attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
-    f"awaits_round = CASE WHEN ? THEN {NEWEST_BEGUN} END"
+    f"awaits_round = CASE WHEN ? THEN {NEWEST_BEGUN} END, {NO_LEASE}"
 )
 #: Which row it sets (parameter: its id, after :data:`RETRY_SET`'s).
 RETRY_WHERE = "WHERE id = ? AND state = 'pending'"
@@ -247,8 +360,11 @@ REQUEUE_SQL = (
 )
 
 
-def outbox_sending(db: sqlite3.Connection, item_id: int, note: str, at: datetime) -> None:
-    db.execute(SENDING_SQL, (note, to_epoch(at), item_id))
+def outbox_sending(
+    db: sqlite3.Connection, item_id: int, note: str, at: datetime, holder: str, clock: int
+) -> bool:
+    params = (note, to_epoch(at), holder, clock, item_id, holder)
+    return db.execute(SENDING_SQL, params).rowcount > 0
 
 
 def outbox_retry(
@@ -261,13 +377,13 @@ def outbox_retry(
 
 
 #: What a write-back given up on sets (parameters: its state, the error, the site's status
-#: a conflict found or None); both backends' (PostgreSQL's also ends its lease). A
+#: a conflict found or None), its lease ended; both backends'. A
 #: conflict's status becomes the one expected: the moderator is told it, and a retry (the
 #: same row sent again, :func:`reactieveld.store.actions.plan_resend`) goes through unless
 #: the comment changed once more.
 FAIL_SET = (
     "state = ?, attempts = attempts + 1, last_error = ?, awaits_round = NULL, "
-    "expected_status = coalesce(?, expected_status)"
+    f"expected_status = coalesce(?, expected_status), {NO_LEASE}"
 )
 #: Which row it sets (parameter: its id, after :data:`FAIL_SET`'s).
 FAIL_WHERE = "WHERE id = ? AND state = 'pending'"

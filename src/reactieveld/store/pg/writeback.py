@@ -37,8 +37,11 @@ from reactieveld.store.pg.live import notify
 from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import (
     DONE_ROW,
-    FAIL_SET,
-    FAIL_WHERE,
+    DUE_FREE,
+    FAIL_SQL,
+    LEASE_SET,
+    NO_LEASE,
+    RELEASE_WAITING,
     REQUEUE_SQL,
     RETRY_SET,
     RETRY_WHERE,
@@ -48,14 +51,18 @@ from reactieveld.store.writeback import (
     sent_reply,
 )
 
-#: How long a worker holds the rows ``outbox_due`` gave it before another may take them
-#: (seconds): longer than any one send (HTTP timeouts are well under a minute).
-OUTBOX_LEASE = 600
-_NO_LEASE = "leased_by = NULL, lease_until = NULL"
-#: A write-back tried again (SQLite's ``RETRY_SET``), its lease ended.
-_RETRY = dollar(f"UPDATE outbox SET {RETRY_SET}, {_NO_LEASE} {RETRY_WHERE}")
-#: A write-back given up on (SQLite's ``FAIL_SQL``), its lease ended.
-_FAIL = dollar(f"UPDATE outbox SET {FAIL_SET}, leased_by = NULL, lease_until = NULL {FAIL_WHERE}")
+#: Taking the due rows no other worker holds (parameters: the moment, this holder, the
+#: clock, the limit, this holder twice, the clock): SQLite's rule (store/writeback.py
+#: ``outbox_due``), rows another transaction is taking skipped.
+_TAKE = dollar(
+    f"WITH due AS (SELECT id FROM outbox WHERE {DUE_FREE} ORDER BY id LIMIT ? "
+    f"FOR UPDATE SKIP LOCKED) UPDATE outbox SET {LEASE_SET} FROM due "
+    "WHERE outbox.id = due.id RETURNING outbox.id"
+)
+#: A write-back tried again (SQLite's ``RETRY_SET``: its lease ended).
+_RETRY = dollar(f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}")
+#: A write-back given up on (SQLite's ``FAIL_SQL``: its lease ended).
+_FAIL = dollar(FAIL_SQL)
 
 
 class Writeback(PgBase):
@@ -79,19 +86,8 @@ class Writeback(PgBase):
         me = self._lease_holder()
 
         async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
-            ids = await conn.fetch(
-                "WITH due AS (SELECT id FROM outbox WHERE state = 'pending' "
-                "AND coalesce(next_attempt_at, 0) <= $1 AND (leased_by IS NULL "
-                "OR leased_by = $3 OR coalesce(lease_until, 0) <= $4) "
-                "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) "
-                "UPDATE outbox o SET leased_by = $3, lease_until = $4 + $5 FROM due "
-                "WHERE o.id = due.id RETURNING o.id",
-                t,
-                limit,
-                me,
-                clock,
-                OUTBOX_LEASE,
-            )
+            ids = await conn.fetch(_TAKE, t, me, clock, limit, me, me, clock)
+            await conn.execute(dollar(RELEASE_WAITING), me)
             rows = await conn.fetch(
                 f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
                 "WHERE o.id = ANY($1::bigint[]) ORDER BY o.id",
@@ -147,8 +143,7 @@ class Writeback(PgBase):
             await conn.execute(
                 "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, "
                 "last_error = NULL, awaits_round = NULL, result_external_id = $2, "
-                "leased_by = NULL, "
-                "lease_until = NULL WHERE id = $3",
+                f"{NO_LEASE} WHERE id = $3",
                 now,
                 external_id,
                 item_id,
@@ -249,9 +244,15 @@ class Writeback(PgBase):
                 conn, self.codebook_version, rid, TagKind.ROLE, reply.role_hint, now, "connector"
             )
 
-    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> None:
-        """Mark a write-back as being sent since ``at`` (see SqliteStore)."""
-        await self._write(lambda c: c.execute(dollar(SENDING_SQL), note, to_epoch(at), item_id))
+    async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> bool:
+        """Mark a write-back as being sent since ``at``, its lease renewed; False when it
+        is no longer this store's to send (see SqliteStore)."""
+        clock = to_epoch(utcnow())
+        me = self._lease_holder()
+        done = await self._write(
+            lambda c: c.execute(dollar(SENDING_SQL), note, to_epoch(at), me, clock, item_id, me)
+        )
+        return str(done) != "UPDATE 0"
 
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False

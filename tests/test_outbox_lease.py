@@ -1,0 +1,337 @@
+"""A reply is never sent twice (store/writeback.py: the outbox lease and the re-stamp of a
+reply a gone worker was sending):
+
+* two programs on one SQLite file (the app's outbox worker and ``reactieveld sync``, or
+  two app windows), each its own store and connection, take the due rows in any
+  interleaving: each reply reaches the platform once;
+* a process that dies while a reply's POST is under way, around a sync round that began
+  after the mark and listed the site before the POST arrived: after the restart the reply
+  is at the platform once, sent again only when it did not arrive (both backends).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.store import resp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wpreal import served_config, served_fakewp
+
+from reactieveld.connectors.base import ApplyResult
+from reactieveld.connectors.htmltext import html_to_text
+from reactieveld.model import Capability, Page, Source
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.copy import copy_store
+from reactieveld.store.open import copy_side, open_store
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine, run_sync
+
+_texts = itertools.count()
+
+
+# -- two programs on one SQLite file -------------------------------------------------------
+@pytest.fixture(scope="module")
+def wp() -> Iterator[Any]:
+    with served_fakewp(12) as fake:
+        yield fake
+
+
+@dataclass
+class Program:
+    """One program on the file: its own store (connection) and outbox worker, and the
+    rows its last ``outbox_due`` gave it, not yet applied."""
+
+    store: SqliteStore
+    worker: OutboxWorker
+    held: list[Any] = field(default_factory=list)
+
+
+@pytest.fixture
+async def programs(wp: Any, tmp_path: Path, monkeypatch: Any) -> AsyncIterator[list[Program]]:
+    config = served_config(wp, tmp_path, monkeypatch)
+    path = tmp_path / "m.db"
+    stores = [await SqliteStore.open(path), await SqliteStore.open(path)]
+    assert await run_sync(config, stores[0], once=True, printer=lambda _: None) == 0
+    engines = [SyncEngine.from_config(config, s, fetch_process=False) for s in stores]
+    try:
+        yield [
+            Program(s, OutboxWorker(s, e.connectors)) for s, e in zip(stores, engines, strict=True)
+        ]
+    finally:
+        for e in engines:
+            await e.aclose()
+        for s in stores:
+            await s.close()
+
+
+def at_site(wp: Any, text: str) -> int:
+    """How many comments with ``text`` the platform has (each POST of it makes one)."""
+    with wp.lock:
+        return sum(html_to_text(c["content"]["raw"]) == text for c in wp.comments.values())
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    replies=st.integers(1, 3),
+    limits=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    steps=st.lists(st.sampled_from([0, 1]), min_size=2, max_size=10),
+)
+async def test_two_programs_on_one_file_send_each_reply_once(
+    wp: Any, programs: list[Program], replies: int, limits: tuple[int, int], steps: list[int]
+) -> None:
+    """Each step moves one program on: with nothing in hand it takes the due rows (up to
+    its limit), else it applies the next row it took (marks it, POSTs it, records it).
+    Whatever the order, and once both have taken what is left: one POST per reply."""
+    first = programs[0].store
+    open_comments = [
+        c for c in wp.comments.values() if c["post"] != len(wp.posts) and c["author"] == 0
+    ]
+    texts = []
+    for target in open_comments[:replies]:
+        row = await first.get_by_external("blog", str(target["id"]))
+        text = f"Dank voor uw reactie ({next(_texts)})."
+        await first.reply(row.response.id, text, actor="moderator")
+        texts.append(text)
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        for who in steps:
+            p = programs[who]
+            if p.held:
+                await p.worker.apply_one(p.held.pop(0))
+            else:
+                p.held = await p.store.outbox_due(limit=limits[who])
+        for p in programs:  # the rows still in hand, then what either takes from now on
+            for item in p.held:
+                await p.worker.apply_one(item)
+            p.held = []
+        for p in programs:
+            await p.worker.run_once()
+    finally:
+        wp.hook = None
+    # The platform would refuse a second copy as a duplicate: the POSTs are counted.
+    assert len(posts) == len(texts)
+    assert [at_site(wp, t) for t in texts] == [1] * len(texts)
+    assert await first.outbox_items(states=["pending"]) == []
+
+
+async def test_a_row_taken_over_after_its_lease_ran_out_is_not_sent_by_the_first(
+    wp: Any, programs: list[Program]
+) -> None:
+    """The first program took a reply and was slow to send it (its lease ran out); the
+    second took it over and sent it. The first then comes to it: it is no longer its to
+    send, and it does not POST it (one POST)."""
+    one, two = programs
+    target = next(c for c in wp.comments.values() if c["post"] != len(wp.posts))
+    row = await one.store.get_by_external("blog", str(target["id"]))
+    await one.store.reply(row.response.id, f"Dank ({next(_texts)}).", actor="moderator")
+    [late] = await one.store.outbox_due()
+    await lease_runs_out(one.store)
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        [taken] = await two.store.outbox_due()
+        assert await two.worker.apply_one(taken) == "done"
+        assert await one.worker.apply_one(late) == "waiting"
+    finally:
+        wp.hook = None
+    assert len(posts) == 1
+
+
+async def test_a_read_only_store_takes_no_row(programs: list[Program], tmp_path: Path) -> None:
+    """A reader (``--read-only``, a file it cannot write) leases nothing: the writer's
+    worker still has every due row."""
+    store = programs[0].store
+    row = await store.get_by_external("blog", "1")
+    await store.reply(row.response.id, "Dank.", actor="moderator")
+    reader = await SqliteStore.open(tmp_path / "m.db", read_only=True)
+    try:
+        assert await reader.outbox_due() == []
+    finally:
+        await reader.close()
+    [item] = await programs[1].store.outbox_due()
+    assert item.action.text == "Dank."
+
+
+# -- a crash during a reply's POST ---------------------------------------------------------
+TEXT = "Dank voor uw reactie, we nemen het mee."
+
+
+class Platform:
+    """The site: whether it has the reply and how many POSTs of it arrived. The dying
+    process's POST hangs (the test says when it arrives, and the process dies before it
+    hears an answer); after the restart a POST arrives and is answered at once."""
+
+    capabilities = frozenset({Capability.REPLY})
+    unsupported_reasons: dict[Capability, str] = {}
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.posts = 0
+        self.hangs = True
+        self.sending = asyncio.Event()
+
+    async def apply(self, action: Any) -> ApplyResult:
+        if self.hangs:
+            self.sending.set()
+            await asyncio.Event().wait()  # no answer before the process dies
+        self.posts += 1
+        return ApplyResult(external_id=f"{self.name}-reply")
+
+    async def aclose(self) -> None:
+        pass
+
+
+@st.composite
+def crash_windows(draw: st.DrawFn) -> list[str]:
+    """The dying worker's steps (its mark before the POST; the POST arriving at the site,
+    before the crash or not at all; the crash) interleaved with one sync round's (its
+    begin, its listing of the site, its good end)."""
+    worker = ["mark", *draw(st.sampled_from([["arrive", "crash"], ["crash"]]))]
+    sync = ["begin", "list", "end"]
+    picks = draw(st.permutations([0] * len(worker) + [1] * len(sync)))
+    steps = (iter(worker), iter(sync))
+    return [next(steps[i]) for i in picks]
+
+
+async def lease_runs_out(store: Any) -> None:
+    """The dead process's lease has run out (its ten minutes moved back, not waited for)."""
+    if isinstance(store, SqliteStore):
+
+        def fn(db: Any) -> None:
+            if any(r[1] == "lease_until" for r in db.execute("PRAGMA table_info(outbox)")):
+                db.execute("UPDATE outbox SET lease_until = 0")
+
+        await store.transaction(fn)
+    else:
+        await store._write(lambda c: c.execute("UPDATE outbox SET lease_until = 0"))
+
+
+@dataclass
+class Round:
+    """A sync round of the ``sync`` process (its own store): its number, what it listed."""
+
+    number: int | None = None
+    listed: bool = False
+
+
+_names = itertools.count()
+
+
+@pytest.fixture
+async def sync_store(store_target: str) -> AsyncIterator[Any]:
+    store = await open_store(store_target)
+    yield store
+    await store.close()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(order=crash_windows())
+async def test_a_reply_whose_process_died_while_posting_arrives_once(
+    sync_store: Any, store_target: str, order: list[str]
+) -> None:
+    name = f"s{next(_names)}"
+    await sync_store.ensure_source(Source(name, "wordpress"))
+    await sync_store.upsert_page(name, Page([resp("c1", source=name)]))
+    row = await sync_store.get_by_external(name, "c1")
+    await sync_store.reply(row.response.id, TEXT, actor="moderator")
+    site = Platform(name)
+    has_reply = False
+    copy = resp(f"{name}-reply", TEXT, source=name, parent="c1", author="Gemeente")
+    dying = await open_store(store_target)
+    task: asyncio.Task[str] | None = None
+    rnd = Round()
+
+    async def list_site(r: Round) -> None:
+        r.listed = has_reply
+        if has_reply:  # the round stores the platform's copy it found
+            await sync_store.upsert_page(name, Page([copy]))
+
+    try:
+        for step in order:
+            if step == "mark":
+                [item] = await dying.outbox_due()
+                task = asyncio.create_task(OutboxWorker(dying, {name: site}).apply_one(item))
+                await site.sending.wait()  # marked as being sent, the POST under way
+            elif step == "arrive":  # the POST reaches the site; no answer yet
+                site.posts += 1
+                has_reply = True
+            elif step == "crash":
+                assert task is not None
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            elif step == "begin":
+                rnd.number, _ = await sync_store.begin_round(name)
+            elif step == "list":
+                await list_site(rnd)
+            elif step == "end":
+                await sync_store.record_sync(name, error=None, round_no=rnd.number)
+    finally:
+        await dying.close()
+    # The restart: another process (the dead one's lease ran out), then each run a
+    # process of its own (``sync --once`` from cron): its outbox, then a sync round.
+    await lease_runs_out(sync_store)
+    site.hangs = False
+    for _ in range(3):
+        restarted = await open_store(store_target)
+        try:
+            await OutboxWorker(restarted, {name: site}).run_once()
+        finally:
+            await restarted.close()
+        has_reply = has_reply or site.posts > 0
+        later = Round()
+        later.number, _ = await sync_store.begin_round(name)
+        await list_site(later)
+        await sync_store.record_sync(name, error=None, round_no=later.number)
+    assert site.posts == 1, order  # at the platform once: not lost, not twice
+    [done] = await sync_store.outbox_items(response_id=row.response.id)
+    assert done.state.value == "done"
+
+
+# -- store copy ------------------------------------------------------------------------
+async def test_a_copied_memory_takes_its_rows_at_once_and_a_reply_being_sent_waits(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """``store copy`` both ways: the lease's end is process state, not copied, so the
+    copy's worker takes every row at once (none stays leased to a process of the source
+    for ten minutes); who held it is, so a reply that was being sent (its round begun
+    after the mark ended well) waits for a round begun after the copy is used."""
+    a = await SqliteStore.open(tmp_path / "a.db")
+    pg = await open_store(pg_url)
+    b = await SqliteStore.open(tmp_path / "b.db")
+    try:
+        await a.ensure_source(Source("blog", "wordpress"))
+        await a.upsert_page("blog", Page([resp("c1")]))
+        row = await a.get_by_external("blog", "c1")
+        await a.reply(row.response.id, TEXT, actor="moderator")
+        [item] = await a.outbox_due()
+        await a.outbox_sending(item.id, note="being sent", at=item.created_at)  # then dies
+        number, _ = await a.begin_round("blog")  # begun after the mark: it says nothing
+        await a.record_sync("blog", error=None, round_no=number)
+        for source, target in ((a, pg), (pg, b)):
+            await copy_store(copy_side(source), copy_side(target))
+            [taken] = await target.outbox_due()
+            assert taken.id == item.id and taken.awaits_round == number
+            assert (
+                await OutboxWorker(target, {"blog": Platform("blog")}).apply_one(taken) == "waiting"
+            )
+    finally:
+        await b.close()
+        await pg.close()
+        await a.close()
