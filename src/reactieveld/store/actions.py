@@ -313,6 +313,29 @@ def plan_toggle(rids: Sequence[int], have: set[int], code: str) -> list[ToggleSt
     return [(rid, ActionKind.UNTAG, {"question": code}, {}) for rid in rids]
 
 
+def plan_question(
+    routes: Mapping[int, Route],
+    mine: Mapping[int, tuple[frozenset[str], str | None]],
+    tagged: set[int],
+    code: str,
+) -> tuple[ActionKind, list[CodeStep], list[CodeStep]]:
+    """A planning-question toggle of ``code`` on the locked responses of ``routes``, the
+    same on both backends: which of them already carry it (on a response this role codes
+    second, its own coding ``mine``; else the tags, ``tagged``), then
+    :func:`plan_toggle`. Returns the kind (TAG or UNTAG: all of one kind), the tag steps
+    and the coding steps, each (response id, before, after)."""
+    have = {
+        rid
+        for rid, r in routes.items()
+        if (code in mine[rid][0] if r == "second" else rid in tagged)
+    }
+    steps = plan_toggle(list(routes), have, code)
+    kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
+    tag_steps: list[CodeStep] = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] != "second"]
+    code_steps: list[CodeStep] = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
+    return kind, tag_steps, code_steps
+
+
 def plan_reply(
     target: Sequence[Any], text: str
 ) -> tuple[int, dict[str, Any], dict[str, Any], Action]:
@@ -601,14 +624,7 @@ def toggle_question(
             (code, *routes),
         )
     }
-    have = {
-        rid
-        for rid, r in routes.items()
-        if (code in mine[rid][0] if r == "second" else rid in tagged)
-    }
-    steps = plan_toggle(list(routes), have, code)
-    kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
-    tag_steps = [s for s in steps if routes[s[0]] != "second"]
+    kind, tag_steps, code_steps = plan_question(routes, mine, tagged, code)
     for rid, *_rest in tag_steps:
         if kind is ActionKind.TAG:
             _add_tag(db, codebook_version, rid, TagKind.QUESTION, code, actor, now)
@@ -617,12 +633,9 @@ def toggle_question(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
                 (rid, code),
             )
-    code_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
     _code(db, code_steps, mine, actor, codebook_version, now)
     _mirror(db, [rid for rid, r in routes.items() if r == "first"], actor, codebook_version, now)
-    journal_ids = _journal_each(
-        db, kind, [(rid, b, a) for rid, _k, b, a in tag_steps], actor=actor, batch=batch, now=now
-    )
+    journal_ids = _journal_each(db, kind, tag_steps, actor=actor, batch=batch, now=now)
     journal_ids += _journal_each(db, ActionKind.CODE, code_steps, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 

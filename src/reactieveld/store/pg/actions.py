@@ -44,10 +44,10 @@ from reactieveld.store.actions import (
     outbox_values,
     plan_handle,
     plan_moderate,
+    plan_question,
     plan_reply,
     plan_resend,
     plan_rule_hold,
-    plan_toggle,
     plan_undo,
     reason_columns,
     resend_candidates,
@@ -550,15 +550,7 @@ class Actions(PgBase):
                     list(routes),
                 )
             }
-            have = {
-                rid
-                for rid, r in routes.items()
-                if (code in mine[rid][0] if r == "second" else rid in tagged)
-            }
-            steps = plan_toggle(list(routes), have, code)
-            kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
-            tag_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] != "second"]
-            code_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
+            kind, tag_steps, code_steps = plan_question(routes, mine, tagged, code)
             if kind is ActionKind.TAG:
                 for rid, *_rest in tag_steps:
                     await add_tag(conn, self.codebook_version, rid, TagKind.QUESTION, code, now)
