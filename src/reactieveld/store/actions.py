@@ -336,6 +336,26 @@ def plan_question(
     return kind, tag_steps, code_steps
 
 
+def plan_role(
+    routes: Mapping[int, Route],
+    mine: Mapping[int, tuple[frozenset[str], str | None]],
+    roles: Mapping[int, str | None],
+    code: str | None,
+) -> tuple[list[CodeStep], list[CodeStep]]:
+    """Setting the speaker's role ``code`` (None clears it) on the locked responses of
+    ``routes``, the same on both backends: the role tags to change (``roles``: each
+    tagged response's role now) and the codings to change (on a response this role codes
+    second, its own coding ``mine``), each (response id, before, after). A response whose
+    role is already ``code`` is left alone: who tagged it and when are kept."""
+    changed_tags: list[CodeStep] = []
+    coded: list[CodeStep] = []
+    for rid, r in routes.items():
+        old = mine[rid][1] if r == "second" else roles.get(rid)
+        if old != (code or None):
+            (coded if r == "second" else changed_tags).append((rid, {"role": old}, {"role": code}))
+    return changed_tags, coded
+
+
 def plan_reply(
     target: Sequence[Any], text: str
 ) -> tuple[int, dict[str, Any], dict[str, Any], Action]:
@@ -769,16 +789,21 @@ def _add_tag(
     )
 
 
-def _set_role(
-    db: sqlite3.Connection, codebook_version: str, rid: int, code: str | None, actor: str, now: int
-) -> str | None:
+def _role(db: sqlite3.Connection, rid: int) -> str | None:
     row = db.execute(
         "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
     ).fetchone()
+    return row[0] if row else None
+
+
+def _set_role(
+    db: sqlite3.Connection, codebook_version: str, rid: int, code: str | None, actor: str, now: int
+) -> str | None:
+    old = _role(db, rid)
     db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
     if code:
         _add_tag(db, codebook_version, rid, TagKind.ROLE, code, actor, now)
-    return row[0] if row else None
+    return old
 
 
 def set_roles(
@@ -794,19 +819,10 @@ def set_roles(
 ) -> ActionOutcome:
     routes = routes_of(db, _targets(db, ids), actor, double_share)
     mine = my_codings(db, [rid for rid, r in routes.items() if r == "second"], actor)
-    changed_tags, coded = [], []
-    for rid, r in routes.items():
-        if r == "second":
-            if mine[rid][1] != (code or None):
-                coded.append((rid, {"role": mine[rid][1]}, {"role": code}))
-            continue
-        row = db.execute(
-            "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
-        ).fetchone()
-        if (row[0] if row else None) == (code or None):
-            continue  # unchanged: keep who tagged it and when
-        old = _set_role(db, codebook_version, rid, code, actor, now)
-        changed_tags.append((rid, {"role": old}, {"role": code}))
+    roles = {rid: _role(db, rid) for rid, r in routes.items() if r != "second"}
+    changed_tags, coded = plan_role(routes, mine, roles, code)
+    for rid, *_rest in changed_tags:
+        _set_role(db, codebook_version, rid, code, actor, now)
     _code(db, coded, mine, actor, codebook_version, now)
     _mirror(db, [rid for rid, r in routes.items() if r == "first"], actor, codebook_version, now)
     journal_ids = _journal_each(

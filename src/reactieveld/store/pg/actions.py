@@ -47,6 +47,7 @@ from reactieveld.store.actions import (
     plan_question,
     plan_reply,
     plan_resend,
+    plan_role,
     plan_rule_hold,
     plan_undo,
     reason_columns,
@@ -587,17 +588,10 @@ class Actions(PgBase):
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             routes = await self._routes(conn, targets, settle=settle)
             mine = await self._my_codings(conn, [r for r, w in routes.items() if w == "second"])
-            changed, coded = [], []
-            for rid, r in routes.items():
-                if r == "second":
-                    if mine[rid][1] != (code or None):
-                        coded.append((rid, {"role": mine[rid][1]}, {"role": code}))
-                    continue
-                old = await _role(conn, rid)
-                if old == (code or None):
-                    continue  # unchanged: keep who tagged it and when
+            roles = {rid: await _role(conn, rid) for rid, r in routes.items() if r != "second"}
+            changed, coded = plan_role(routes, mine, roles, code)
+            for rid, *_rest in changed:
                 await _set_role(conn, self.codebook_version, rid, code, now)
-                changed.append((rid, {"role": old}, {"role": code}))
             await self._code(conn, coded, mine, now)
             await self._mirror(conn, [rid for rid, r in routes.items() if r == "first"], now)
             journal_ids = await journal_many(conn, ActionKind.ROLE, changed, batch=batch, now=now)
