@@ -386,10 +386,18 @@ def source_id(db: sqlite3.Connection, name: str) -> int:
     return int(row[0])
 
 
-#: The version a journal entry makes (parameter: its response id): the row's version now
-#: plus the bump of the journal's trigger (migration 0009); a change made after a
-#: moderator saw the row is one whose entry has a higher version than the one they saw.
-ENTRY_VERSION = "(SELECT version + 1 FROM responses WHERE id = ?)"
+def entry_version(response_id: str) -> str:
+    """The version a journal entry makes, of the response whose id the SQL expression
+    ``response_id`` gives (a placeholder, a column): the row's version now plus the bump
+    of the journal's trigger (SQLite's migration 0009, PostgreSQL's 0002); the trigger
+    runs after the statement, so each entry of a statement reads the version from before
+    it. A change made after a moderator saw the row is one whose entry has a higher
+    version than the one they saw. Both backends write it."""
+    return f"(SELECT version + 1 FROM responses WHERE id = {response_id})"
+
+
+#: :func:`entry_version` of the statement's parameter (SQLite's placeholder).
+ENTRY_VERSION = entry_version("?")
 
 
 def _journal(

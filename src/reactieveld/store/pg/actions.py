@@ -39,6 +39,7 @@ from reactieveld.store.actions import (
     Step,
     UndoEntry,
     capability_for,
+    entry_version,
     journal_json,
     now_epoch,
     outbox_values,
@@ -128,14 +129,6 @@ async def newest_writebacks(conn: asyncpg.Connection, ids: Sequence[int]) -> dic
     return {row[2]: retried_from_row(row) for row in rows}
 
 
-def _version_of(response_id: str) -> str:
-    """The version a journal entry makes (as SQLite's ``ENTRY_VERSION``): its response's
-    version now plus the bump of the journal's trigger (migration 0002); the trigger runs
-    after the statement, so each entry of a statement (one per response) reads the
-    version from before it."""
-    return f"(SELECT version + 1 FROM responses WHERE id = {response_id})"
-
-
 async def journal(
     conn: asyncpg.Connection,
     *,
@@ -152,7 +145,7 @@ async def journal(
     return int(
         await conn.fetchval(
             "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch, "
-            f"version) VALUES ($1, session_user, $2, $3, $4, $5, $6, $7, {_version_of('$3')}) "
+            f"version) VALUES ($1, session_user, $2, $3, $4, $5, $6, $7, {entry_version('$3')}) "
             "RETURNING id",
             now,
             kind.value,
@@ -212,7 +205,7 @@ async def journal_many(
     rows = await conn.fetch(
         "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
         "reason_text, version) SELECT $1, coalesce($7, session_user), $2, t.rid, t.before, "
-        f"t.after, $3, t.reason, t.reason_text, {_version_of('t.rid')} "
+        f"t.after, $3, t.reason, t.reason_text, {entry_version('t.rid')} "
         "FROM unnest($4::bigint[], $5::text[], $6::text[], $8::text[], $9::text[]) "
         "WITH ORDINALITY AS t(rid, before, after, reason, reason_text, n) ORDER BY t.n "
         "RETURNING id, response_id",
