@@ -911,6 +911,11 @@ def undo_last(
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
 
+#: The journalled changes of the tags a first coder's coding mirrors: undoing one keeps
+#: that coding equal to the tags the undo put back (both backends' ``_undo_coding``).
+MIRRORED_KINDS = frozenset({ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE})
+
+
 def _undo_coding(
     db: sqlite3.Connection,
     kind: ActionKind,
@@ -926,7 +931,7 @@ def _undo_coding(
     if kind is ActionKind.CODE:
         mine = my_codings(db, [rid], coder)
         _code(db, [(rid, after, before)], mine, coder, codebook_version, now)
-    elif kind in (ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE):
+    elif kind in MIRRORED_KINDS:
         first = db.execute(
             "SELECT 1 FROM codings WHERE response_id = ? AND coder = ? AND ordinal = 1",
             (rid, coder),

@@ -33,6 +33,7 @@ from reactieveld.store import planner as _planner
 from reactieveld.store.actions import (
     CANCEL_UNDONE,
     HISTORY_BATCH,
+    MIRRORED_KINDS,
     OUTBOX_COLUMNS,
     UNDO_ENTRIES_SQL,
     Retried,
@@ -705,7 +706,7 @@ class Actions(PgBase):
         """An undo's part in the codings (SQLite's ``_undo_coding``)."""
         if kind is ActionKind.CODE:
             await self._code(conn, [(rid, after, before)], await self._my_codings(conn, [rid]), now)
-        elif kind in (ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE):
+        elif kind in MIRRORED_KINDS:
             first = await conn.fetchval(
                 "SELECT 1 FROM codings WHERE response_id = $1 AND coder = session_user "
                 "AND ordinal = 1",
