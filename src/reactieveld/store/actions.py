@@ -66,6 +66,26 @@ if TYPE_CHECKING:
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
 
+#: A moderator's last batch not undone yet, the one an undo takes back, never past work
+#: (:data:`HISTORY_BATCH`). ``{actor}``: the SQL naming the moderator (``?``, or
+#: PostgreSQL's ``session_user``); parameters: that moderator where it is ``?``, then
+#: the past work's batches as a LIKE pattern (:data:`HISTORY_LIKE`). Both backends.
+LAST_BATCH_SQL = (
+    "SELECT batch FROM actions a WHERE actor = {actor} AND kind <> 'undo' "
+    "AND coalesce(batch, '') NOT LIKE ? AND NOT EXISTS "
+    "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1"
+)
+HISTORY_LIKE = HISTORY_BATCH + "%"
+
+#: The responses of ``{ids}`` that another moderator than ``{actor}`` (as in
+#: :data:`LAST_BATCH_SQL`) changed after journal entry ``?`` (parameters: that entry's
+#: id, the moderator where it is ``?``, the ids), by id: an undo of work before theirs
+#: is refused. Both backends.
+CHANGED_SINCE_SQL = (
+    "SELECT DISTINCT response_id FROM actions WHERE id > ? AND actor <> {actor} "
+    "AND response_id {ids} ORDER BY response_id"
+)
+
 #: The entries of a batch not undone yet, newest first, as an undo takes them back
 #: (parameter: the batch): id, kind, response id, before, after. Both backends.
 UNDO_ENTRIES_SQL = (
@@ -878,12 +898,7 @@ def reply(
 def undo_last(
     db: sqlite3.Connection, *, actor: str, now: int, codebook_version: str
 ) -> ActionOutcome:
-    last = db.execute(
-        "SELECT batch FROM actions a WHERE actor = ? AND kind != 'undo' "
-        f"AND coalesce(batch, '') NOT LIKE '{HISTORY_BATCH}%' AND NOT EXISTS "
-        "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
-        (actor,),
-    ).fetchone()
+    last = db.execute(LAST_BATCH_SQL.format(actor="?"), (actor, HISTORY_LIKE)).fetchone()
     if last is None:
         return ActionOutcome()
     entries = db.execute(UNDO_ENTRIES_SQL, (last[0],)).fetchall()
@@ -950,12 +965,8 @@ def changed_since(
     if not rids:
         return ()
     last = max(e[0] for e in entries)
-    rows = db.execute(
-        "SELECT DISTINCT response_id FROM actions WHERE id > ? AND actor != ? "
-        f"AND response_id IN {placeholders(rids)}",
-        (last, actor, *rids),
-    ).fetchall()
-    return tuple(sorted(r[0] for r in rows))
+    sql = CHANGED_SINCE_SQL.format(actor="?", ids=f"IN {placeholders(rids)}")
+    return tuple(r[0] for r in db.execute(sql, (last, actor, *rids)).fetchall())
 
 
 #: Undo of a write-back not sent yet (or one a person must look at): it is cancelled.

@@ -32,7 +32,9 @@ from reactieveld.model import (
 from reactieveld.store import planner as _planner
 from reactieveld.store.actions import (
     CANCEL_UNDONE,
-    HISTORY_BATCH,
+    CHANGED_SINCE_SQL,
+    HISTORY_LIKE,
+    LAST_BATCH_SQL,
     MIRRORED_KINDS,
     OUTBOX_COLUMNS,
     UNDO_ENTRIES_SQL,
@@ -103,6 +105,10 @@ _TARGET_READ_SQL = (
 _TARGET_SQL = _TARGET_READ_SQL + " FOR UPDATE OF r"
 #: Each response's newest write-back and its decision's reason, in one statement.
 _NEWEST_OUTBOX = NEWEST_OUTBOX_SQL.format(ids="(SELECT unnest($1::bigint[]))")
+
+#: An undo's batch and the responses others changed since (store/actions.py), as this role.
+_LAST_BATCH = dollar(LAST_BATCH_SQL.format(actor="session_user"))
+_CHANGED_SINCE = dollar(CHANGED_SINCE_SQL.format(actor="session_user", ids="= ANY(?::bigint[])"))
 
 #: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
@@ -788,12 +794,7 @@ class Actions(PgBase):
             # Also one undo at a time: two apps of one moderator pressing z at once never
             # take one batch back twice.
             await counts_lock(conn)
-            batch = await conn.fetchval(
-                "SELECT batch FROM actions a WHERE actor = session_user AND kind <> 'undo' "
-                "AND coalesce(batch, '') NOT LIKE $1 AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
-                HISTORY_BATCH + "%",
-            )
+            batch = await conn.fetchval(_LAST_BATCH, HISTORY_LIKE)
             if batch is None:
                 return ActionOutcome()
             entries = await conn.fetch(dollar(UNDO_ENTRIES_SQL), batch)
@@ -801,13 +802,7 @@ class Actions(PgBase):
             await lock_targets(conn, rids)
             # Another moderator changed one of them since: putting the state before this
             # work back would overwrite theirs (as on SQLite: store/actions.changed_since).
-            others = await conn.fetch(
-                "SELECT DISTINCT response_id FROM actions WHERE id > $1 "
-                "AND actor <> session_user AND response_id = ANY($2::bigint[]) "
-                "ORDER BY response_id",
-                max(e[0] for e in entries),
-                rids,
-            )
+            others = await conn.fetch(_CHANGED_SINCE, max(e[0] for e in entries), rids)
             if others:
                 return ActionOutcome(conflicts=tuple(r[0] for r in others))
             undo_batch = uuid.uuid4().hex
