@@ -64,6 +64,7 @@ from reactieveld.connectors.http import (
     clean_text,
     make_client,
     request_json,
+    sign_in,
 )
 from reactieveld.connectors.plaintext import markdown_literal
 from reactieveld.i18n import stored
@@ -285,25 +286,15 @@ class DecidimConnector:
 
     # --- GraphQL ----------------------------------------------------------------------
     async def _sign_in(self) -> None:
-        try:
-            resp = await request_json(
-                self.client,
-                "POST",
-                "/api/sign_in",
-                json_body={"api_user": {"key": self._key, "secret": self._secret}},
-                ok=(200, 201, 204),
-            )
-        except HttpError as exc:
-            if exc.status in (401, 403, 422):
-                raise ConnectorError(
-                    self.name,
-                    error_at(
-                        "POST /api/sign_in",
-                        error_at(f"HTTP {exc.status}", stored("conn.dd.key_refused")),
-                    ),
-                    retryable=False,
-                ) from exc
-            raise
+        resp = await sign_in(
+            self.client,
+            self.name,
+            "/api/sign_in",
+            {"api_user": {"key": self._key, "secret": self._secret}},
+            refused=(401, 403, 422),
+            refused_text=stored("conn.dd.key_refused"),
+            ok=(200, 201, 204),
+        )
         token = resp.headers.get("Authorization")
         body_token = resp.data.get("jwt_token") if isinstance(resp.data, Mapping) else None
         if not token and isinstance(body_token, str) and body_token:

@@ -47,6 +47,7 @@ from reactieveld.connectors.http import (
     SourceClient,
     make_client,
     request_json,
+    sign_in,
 )
 from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
@@ -153,26 +154,14 @@ class GoVocalConnector:
 
     # --- HTTP with the bearer token ----------------------------------------------------
     async def _authenticate(self) -> None:
-        try:
-            resp = await request_json(
-                self.client,
-                "POST",
-                "/api/v2/authenticate",
-                json_body={
-                    "auth": {"client_id": self._client_id, "client_secret": self._client_secret}
-                },
-            )
-        except HttpError as exc:
-            if exc.status in (400, 401, 403, 404, 422):
-                raise ConnectorError(
-                    self.name,
-                    error_at(
-                        "POST /api/v2/authenticate",
-                        error_at(f"HTTP {exc.status}", stored("conn.gv.key_refused")),
-                    ),
-                    retryable=False,
-                ) from exc
-            raise
+        resp = await sign_in(
+            self.client,
+            self.name,
+            "/api/v2/authenticate",
+            {"auth": {"client_id": self._client_id, "client_secret": self._client_secret}},
+            refused=(400, 401, 403, 404, 422),
+            refused_text=stored("conn.gv.key_refused"),
+        )
         jwt = (resp.data or {}).get("jwt") if isinstance(resp.data, Mapping) else None
         if not jwt:
             raise ConnectorError(

@@ -742,6 +742,32 @@ def _network_kind(exc: httpx.HTTPError) -> str:
     return f"{type(exc).__name__}: {clean_text(str(exc), 80)}"
 
 
+async def sign_in(
+    client: SourceClient,
+    source: str,
+    path: str,
+    body: Any,
+    *,
+    refused: Collection[int],
+    refused_text: str,
+    ok: Collection[int] = (200, 201),
+) -> JsonResponse:
+    """POST the API user's credentials ``body`` to ``path`` and return the answer. A
+    status of ``refused`` (the platform's "these credentials are wrong") is one line that
+    names the request, the status and ``refused_text`` (what to do), not retried: trying
+    again with the same key cannot help."""
+    try:
+        return await request_json(client, "POST", path, json_body=body, ok=ok)
+    except HttpError as exc:
+        if exc.status in refused:
+            raise ConnectorError(
+                source,
+                error_at(f"POST {path}", error_at(f"HTTP {exc.status}", refused_text)),
+                retryable=False,
+            ) from exc
+        raise
+
+
 async def request_text(
     client: SourceClient,
     method: str,

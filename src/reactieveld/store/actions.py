@@ -66,6 +66,26 @@ if TYPE_CHECKING:
 #: How a batch of :meth:`SqliteStore.record_history` begins: past work, never undone.
 HISTORY_BATCH = "history-"
 
+#: A moderator's last batch not undone yet, the one an undo takes back, never past work
+#: (:data:`HISTORY_BATCH`). ``{actor}``: the SQL naming the moderator (``?``, or
+#: PostgreSQL's ``session_user``); parameters: that moderator where it is ``?``, then
+#: the past work's batches as a LIKE pattern (:data:`HISTORY_LIKE`). Both backends.
+LAST_BATCH_SQL = (
+    "SELECT batch FROM actions a WHERE actor = {actor} AND kind <> 'undo' "
+    "AND coalesce(batch, '') NOT LIKE ? AND NOT EXISTS "
+    "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1"
+)
+HISTORY_LIKE = HISTORY_BATCH + "%"
+
+#: The responses of ``{ids}`` that another moderator than ``{actor}`` (as in
+#: :data:`LAST_BATCH_SQL`) changed after journal entry ``?`` (parameters: that entry's
+#: id, the moderator where it is ``?``, the ids), by id: an undo of work before theirs
+#: is refused. Both backends.
+CHANGED_SINCE_SQL = (
+    "SELECT DISTINCT response_id FROM actions WHERE id > ? AND actor <> {actor} "
+    "AND response_id {ids} ORDER BY response_id"
+)
+
 #: The entries of a batch not undone yet, newest first, as an undo takes them back
 #: (parameter: the batch): id, kind, response id, before, after. Both backends.
 UNDO_ENTRIES_SQL = (
@@ -313,6 +333,49 @@ def plan_toggle(rids: Sequence[int], have: set[int], code: str) -> list[ToggleSt
     return [(rid, ActionKind.UNTAG, {"question": code}, {}) for rid in rids]
 
 
+def plan_question(
+    routes: Mapping[int, Route],
+    mine: Mapping[int, tuple[frozenset[str], str | None]],
+    tagged: set[int],
+    code: str,
+) -> tuple[ActionKind, list[CodeStep], list[CodeStep]]:
+    """A planning-question toggle of ``code`` on the locked responses of ``routes``, the
+    same on both backends: which of them already carry it (on a response this role codes
+    second, its own coding ``mine``; else the tags, ``tagged``), then
+    :func:`plan_toggle`. Returns the kind (TAG or UNTAG: all of one kind), the tag steps
+    and the coding steps, each (response id, before, after)."""
+    have = {
+        rid
+        for rid, r in routes.items()
+        if (code in mine[rid][0] if r == "second" else rid in tagged)
+    }
+    steps = plan_toggle(list(routes), have, code)
+    kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
+    tag_steps: list[CodeStep] = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] != "second"]
+    code_steps: list[CodeStep] = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
+    return kind, tag_steps, code_steps
+
+
+def plan_role(
+    routes: Mapping[int, Route],
+    mine: Mapping[int, tuple[frozenset[str], str | None]],
+    roles: Mapping[int, str | None],
+    code: str | None,
+) -> tuple[list[CodeStep], list[CodeStep]]:
+    """Setting the speaker's role ``code`` (None clears it) on the locked responses of
+    ``routes``, the same on both backends: the role tags to change (``roles``: each
+    tagged response's role now) and the codings to change (on a response this role codes
+    second, its own coding ``mine``), each (response id, before, after). A response whose
+    role is already ``code`` is left alone: who tagged it and when are kept."""
+    changed_tags: list[CodeStep] = []
+    coded: list[CodeStep] = []
+    for rid, r in routes.items():
+        old = mine[rid][1] if r == "second" else roles.get(rid)
+        if old != (code or None):
+            (coded if r == "second" else changed_tags).append((rid, {"role": old}, {"role": code}))
+    return changed_tags, coded
+
+
 def plan_reply(
     target: Sequence[Any], text: str
 ) -> tuple[int, dict[str, Any], dict[str, Any], Action]:
@@ -343,10 +406,18 @@ def source_id(db: sqlite3.Connection, name: str) -> int:
     return int(row[0])
 
 
-#: The version a journal entry makes (parameter: its response id): the row's version now
-#: plus the bump of the journal's trigger (migration 0009); a change made after a
-#: moderator saw the row is one whose entry has a higher version than the one they saw.
-ENTRY_VERSION = "(SELECT version + 1 FROM responses WHERE id = ?)"
+def entry_version(response_id: str) -> str:
+    """The version a journal entry makes, of the response whose id the SQL expression
+    ``response_id`` gives (a placeholder, a column): the row's version now plus the bump
+    of the journal's trigger (SQLite's migration 0009, PostgreSQL's 0002); the trigger
+    runs after the statement, so each entry of a statement reads the version from before
+    it. A change made after a moderator saw the row is one whose entry has a higher
+    version than the one they saw. Both backends write it."""
+    return f"(SELECT version + 1 FROM responses WHERE id = {response_id})"
+
+
+#: :func:`entry_version` of the statement's parameter (SQLite's placeholder).
+ENTRY_VERSION = entry_version("?")
 
 
 def _journal(
@@ -601,14 +672,7 @@ def toggle_question(
             (code, *routes),
         )
     }
-    have = {
-        rid
-        for rid, r in routes.items()
-        if (code in mine[rid][0] if r == "second" else rid in tagged)
-    }
-    steps = plan_toggle(list(routes), have, code)
-    kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
-    tag_steps = [s for s in steps if routes[s[0]] != "second"]
+    kind, tag_steps, code_steps = plan_question(routes, mine, tagged, code)
     for rid, *_rest in tag_steps:
         if kind is ActionKind.TAG:
             _add_tag(db, codebook_version, rid, TagKind.QUESTION, code, actor, now)
@@ -617,12 +681,9 @@ def toggle_question(
                 "DELETE FROM tags WHERE response_id = ? AND kind = 'question' AND code = ?",
                 (rid, code),
             )
-    code_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
     _code(db, code_steps, mine, actor, codebook_version, now)
     _mirror(db, [rid for rid, r in routes.items() if r == "first"], actor, codebook_version, now)
-    journal_ids = _journal_each(
-        db, kind, [(rid, b, a) for rid, _k, b, a in tag_steps], actor=actor, batch=batch, now=now
-    )
+    journal_ids = _journal_each(db, kind, tag_steps, actor=actor, batch=batch, now=now)
     journal_ids += _journal_each(db, ActionKind.CODE, code_steps, actor=actor, batch=batch, now=now)
     return ActionOutcome(tuple(journal_ids), (), len(journal_ids))
 
@@ -756,16 +817,21 @@ def _add_tag(
     )
 
 
-def _set_role(
-    db: sqlite3.Connection, codebook_version: str, rid: int, code: str | None, actor: str, now: int
-) -> str | None:
+def _role(db: sqlite3.Connection, rid: int) -> str | None:
     row = db.execute(
         "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
     ).fetchone()
+    return row[0] if row else None
+
+
+def _set_role(
+    db: sqlite3.Connection, codebook_version: str, rid: int, code: str | None, actor: str, now: int
+) -> str | None:
+    old = _role(db, rid)
     db.execute("DELETE FROM tags WHERE response_id = ? AND kind = 'role'", (rid,))
     if code:
         _add_tag(db, codebook_version, rid, TagKind.ROLE, code, actor, now)
-    return row[0] if row else None
+    return old
 
 
 def set_roles(
@@ -781,19 +847,10 @@ def set_roles(
 ) -> ActionOutcome:
     routes = routes_of(db, _targets(db, ids), actor, double_share)
     mine = my_codings(db, [rid for rid, r in routes.items() if r == "second"], actor)
-    changed_tags, coded = [], []
-    for rid, r in routes.items():
-        if r == "second":
-            if mine[rid][1] != (code or None):
-                coded.append((rid, {"role": mine[rid][1]}, {"role": code}))
-            continue
-        row = db.execute(
-            "SELECT code FROM tags WHERE response_id = ? AND kind = 'role'", (rid,)
-        ).fetchone()
-        if (row[0] if row else None) == (code or None):
-            continue  # unchanged: keep who tagged it and when
-        old = _set_role(db, codebook_version, rid, code, actor, now)
-        changed_tags.append((rid, {"role": old}, {"role": code}))
+    roles = {rid: _role(db, rid) for rid, r in routes.items() if r != "second"}
+    changed_tags, coded = plan_role(routes, mine, roles, code)
+    for rid, *_rest in changed_tags:
+        _set_role(db, codebook_version, rid, code, actor, now)
     _code(db, coded, mine, actor, codebook_version, now)
     _mirror(db, [rid for rid, r in routes.items() if r == "first"], actor, codebook_version, now)
     journal_ids = _journal_each(
@@ -841,12 +898,7 @@ def reply(
 def undo_last(
     db: sqlite3.Connection, *, actor: str, now: int, codebook_version: str
 ) -> ActionOutcome:
-    last = db.execute(
-        "SELECT batch FROM actions a WHERE actor = ? AND kind != 'undo' "
-        f"AND coalesce(batch, '') NOT LIKE '{HISTORY_BATCH}%' AND NOT EXISTS "
-        "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
-        (actor,),
-    ).fetchone()
+    last = db.execute(LAST_BATCH_SQL.format(actor="?"), (actor, HISTORY_LIKE)).fetchone()
     if last is None:
         return ActionOutcome()
     entries = db.execute(UNDO_ENTRIES_SQL, (last[0],)).fetchall()
@@ -874,6 +926,11 @@ def undo_last(
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
 
+#: The journalled changes of the tags a first coder's coding mirrors: undoing one keeps
+#: that coding equal to the tags the undo put back (both backends' ``_undo_coding``).
+MIRRORED_KINDS = frozenset({ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE})
+
+
 def _undo_coding(
     db: sqlite3.Connection,
     kind: ActionKind,
@@ -889,7 +946,7 @@ def _undo_coding(
     if kind is ActionKind.CODE:
         mine = my_codings(db, [rid], coder)
         _code(db, [(rid, after, before)], mine, coder, codebook_version, now)
-    elif kind in (ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE):
+    elif kind in MIRRORED_KINDS:
         first = db.execute(
             "SELECT 1 FROM codings WHERE response_id = ? AND coder = ? AND ordinal = 1",
             (rid, coder),
@@ -908,12 +965,8 @@ def changed_since(
     if not rids:
         return ()
     last = max(e[0] for e in entries)
-    rows = db.execute(
-        "SELECT DISTINCT response_id FROM actions WHERE id > ? AND actor != ? "
-        f"AND response_id IN {placeholders(rids)}",
-        (last, actor, *rids),
-    ).fetchall()
-    return tuple(sorted(r[0] for r in rows))
+    sql = CHANGED_SINCE_SQL.format(actor="?", ids=f"IN {placeholders(rids)}")
+    return tuple(r[0] for r in db.execute(sql, (last, actor, *rids)).fetchall())
 
 
 #: Undo of a write-back not sent yet (or one a person must look at): it is cancelled.

@@ -32,22 +32,27 @@ from reactieveld.model import (
 from reactieveld.store import planner as _planner
 from reactieveld.store.actions import (
     CANCEL_UNDONE,
-    HISTORY_BATCH,
+    CHANGED_SINCE_SQL,
+    HISTORY_LIKE,
+    LAST_BATCH_SQL,
+    MIRRORED_KINDS,
     OUTBOX_COLUMNS,
     UNDO_ENTRIES_SQL,
     Retried,
     Step,
     UndoEntry,
     capability_for,
+    entry_version,
     journal_json,
     now_epoch,
     outbox_values,
     plan_handle,
     plan_moderate,
+    plan_question,
     plan_reply,
     plan_resend,
+    plan_role,
     plan_rule_hold,
-    plan_toggle,
     plan_undo,
     reason_columns,
     resend_candidates,
@@ -101,6 +106,10 @@ _TARGET_SQL = _TARGET_READ_SQL + " FOR UPDATE OF r"
 #: Each response's newest write-back and its decision's reason, in one statement.
 _NEWEST_OUTBOX = NEWEST_OUTBOX_SQL.format(ids="(SELECT unnest($1::bigint[]))")
 
+#: An undo's batch and the responses others changed since (store/actions.py), as this role.
+_LAST_BATCH = dollar(LAST_BATCH_SQL.format(actor="session_user"))
+_CHANGED_SINCE = dollar(CHANGED_SINCE_SQL.format(actor="session_user", ids="= ANY(?::bigint[])"))
+
 #: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
 _DONE = dollar(DONE_SQL)
@@ -127,14 +136,6 @@ async def newest_writebacks(conn: asyncpg.Connection, ids: Sequence[int]) -> dic
     return {row[2]: retried_from_row(row) for row in rows}
 
 
-def _version_of(response_id: str) -> str:
-    """The version a journal entry makes (as SQLite's ``ENTRY_VERSION``): its response's
-    version now plus the bump of the journal's trigger (migration 0002); the trigger runs
-    after the statement, so each entry of a statement (one per response) reads the
-    version from before it."""
-    return f"(SELECT version + 1 FROM responses WHERE id = {response_id})"
-
-
 async def journal(
     conn: asyncpg.Connection,
     *,
@@ -151,7 +152,7 @@ async def journal(
     return int(
         await conn.fetchval(
             "INSERT INTO actions (at, actor, kind, response_id, before, after, undoes, batch, "
-            f"version) VALUES ($1, session_user, $2, $3, $4, $5, $6, $7, {_version_of('$3')}) "
+            f"version) VALUES ($1, session_user, $2, $3, $4, $5, $6, $7, {entry_version('$3')}) "
             "RETURNING id",
             now,
             kind.value,
@@ -211,7 +212,7 @@ async def journal_many(
     rows = await conn.fetch(
         "INSERT INTO actions (at, actor, kind, response_id, before, after, batch, reason, "
         "reason_text, version) SELECT $1, coalesce($7, session_user), $2, t.rid, t.before, "
-        f"t.after, $3, t.reason, t.reason_text, {_version_of('t.rid')} "
+        f"t.after, $3, t.reason, t.reason_text, {entry_version('t.rid')} "
         "FROM unnest($4::bigint[], $5::text[], $6::text[], $8::text[], $9::text[]) "
         "WITH ORDINALITY AS t(rid, before, after, reason, reason_text, n) ORDER BY t.n "
         "RETURNING id, response_id",
@@ -550,15 +551,7 @@ class Actions(PgBase):
                     list(routes),
                 )
             }
-            have = {
-                rid
-                for rid, r in routes.items()
-                if (code in mine[rid][0] if r == "second" else rid in tagged)
-            }
-            steps = plan_toggle(list(routes), have, code)
-            kind = steps[0][1]  # all of one kind: any lacks the tag, or all lose it
-            tag_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] != "second"]
-            code_steps = [(rid, b, a) for rid, _k, b, a in steps if routes[rid] == "second"]
+            kind, tag_steps, code_steps = plan_question(routes, mine, tagged, code)
             if kind is ActionKind.TAG:
                 for rid, *_rest in tag_steps:
                     await add_tag(conn, self.codebook_version, rid, TagKind.QUESTION, code, now)
@@ -595,17 +588,10 @@ class Actions(PgBase):
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             routes = await self._routes(conn, targets, settle=settle)
             mine = await self._my_codings(conn, [r for r, w in routes.items() if w == "second"])
-            changed, coded = [], []
-            for rid, r in routes.items():
-                if r == "second":
-                    if mine[rid][1] != (code or None):
-                        coded.append((rid, {"role": mine[rid][1]}, {"role": code}))
-                    continue
-                old = await _role(conn, rid)
-                if old == (code or None):
-                    continue  # unchanged: keep who tagged it and when
+            roles = {rid: await _role(conn, rid) for rid, r in routes.items() if r != "second"}
+            changed, coded = plan_role(routes, mine, roles, code)
+            for rid, *_rest in changed:
                 await _set_role(conn, self.codebook_version, rid, code, now)
-                changed.append((rid, {"role": old}, {"role": code}))
             await self._code(conn, coded, mine, now)
             await self._mirror(conn, [rid for rid, r in routes.items() if r == "first"], now)
             journal_ids = await journal_many(conn, ActionKind.ROLE, changed, batch=batch, now=now)
@@ -726,7 +712,7 @@ class Actions(PgBase):
         """An undo's part in the codings (SQLite's ``_undo_coding``)."""
         if kind is ActionKind.CODE:
             await self._code(conn, [(rid, after, before)], await self._my_codings(conn, [rid]), now)
-        elif kind in (ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE):
+        elif kind in MIRRORED_KINDS:
             first = await conn.fetchval(
                 "SELECT 1 FROM codings WHERE response_id = $1 AND coder = session_user "
                 "AND ordinal = 1",
@@ -808,12 +794,7 @@ class Actions(PgBase):
             # Also one undo at a time: two apps of one moderator pressing z at once never
             # take one batch back twice.
             await counts_lock(conn)
-            batch = await conn.fetchval(
-                "SELECT batch FROM actions a WHERE actor = session_user AND kind <> 'undo' "
-                "AND coalesce(batch, '') NOT LIKE $1 AND NOT EXISTS "
-                "(SELECT 1 FROM actions u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1",
-                HISTORY_BATCH + "%",
-            )
+            batch = await conn.fetchval(_LAST_BATCH, HISTORY_LIKE)
             if batch is None:
                 return ActionOutcome()
             entries = await conn.fetch(dollar(UNDO_ENTRIES_SQL), batch)
@@ -821,13 +802,7 @@ class Actions(PgBase):
             await lock_targets(conn, rids)
             # Another moderator changed one of them since: putting the state before this
             # work back would overwrite theirs (as on SQLite: store/actions.changed_since).
-            others = await conn.fetch(
-                "SELECT DISTINCT response_id FROM actions WHERE id > $1 "
-                "AND actor <> session_user AND response_id = ANY($2::bigint[]) "
-                "ORDER BY response_id",
-                max(e[0] for e in entries),
-                rids,
-            )
+            others = await conn.fetch(_CHANGED_SINCE, max(e[0] for e in entries), rids)
             if others:
                 return ActionOutcome(conflicts=tuple(r[0] for r in others))
             undo_batch = uuid.uuid4().hex

@@ -389,13 +389,7 @@ class TriageScreen(Screen[None]):
     async def store_changed(self, new_ids: Sequence[int] = ()) -> None:
         """Rows arrived or changed elsewhere: reload, keeping the cursor on its response
         (kept in place if the change took it out of the list: :meth:`rows_changed`)."""
-        queue = self._live_queue()
-        if queue is None:
-            return
-        kept = await queue.refresh_window(reanchor=True, keep=True)
-        if kept is not None:
-            await self._tell_kept(kept)
-        self.rapp.request_counts()
+        await self._reload_in_place()
 
     async def rows_changed(self, ids: Sequence[int]) -> None:
         """Another moderator changed responses ``ids``: the window is read again in place
@@ -405,6 +399,12 @@ class TriageScreen(Screen[None]):
         the cursor out of this list, it stays there, drawn as it is now, until the cursor
         moves, and a notice says who changed it: a key meant for it never lands on the
         next row, and a key on it is refused once (it changed after it was seen)."""
+        await self._reload_in_place()
+
+    async def _reload_in_place(self) -> None:
+        """The window read again with the cursor kept on its response (a notice when the
+        change took it out of this list), and the tabs recounted: what both a store change
+        and another moderator's change do."""
         queue = self._live_queue()
         if queue is None:
             return
