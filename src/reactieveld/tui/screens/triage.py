@@ -757,7 +757,7 @@ class TriageScreen(Screen[None]):
         if all(given):
             language = self.i18n.language
             said = {reasons.describe(r.code, r.text, language) for r in given if r}
-            await decide(None, one_line("; ".join(sorted(said)), limit=240))
+            await decide(None, one_line("; ".join(sorted(said)), limit=240, joins=True))
             return
 
         async def chosen(reason: DecisionReason | None) -> None:
