@@ -123,6 +123,22 @@ def one_line(text: str | None, *, limit: int = 400, joins: bool = False) -> str:
     return _SPACES.sub(" ", line).strip()[:limit]
 
 
+def cut_whole(text: str, length: int) -> str:
+    """The longest start of ``text`` of at most ``length`` characters that ends between
+    two graphemes (never between a letter and its accent, an emoji and its skin tone, a
+    flag's two letters)."""
+    if len(text) <= length or text.isascii():
+        return text[: max(0, length)]
+    import regex  # Rich's split_graphemes splits a flag in two
+
+    end = 0
+    for grapheme in regex.finditer(r"\X", text):
+        if grapheme.end() > length:
+            break
+        end = grapheme.end()
+    return text[:end]
+
+
 def pasted_line(text: str) -> str:
     """Text pasted into a one-line field as the line a user means: escape sequences,
     bidi controls and other control characters dropped, every run of whitespace (line
