@@ -226,6 +226,7 @@ class ReactieveldApp(App[int]):
         self.drafts_file = drafts_file
         self.drafts = KeptDrafts(changed=self._drafts_changed)
         self._drafts_load_wanted = drafts_file is not None
+        self._drafts_loading = False  # the file's read at start under way
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
         #: The drafts file is read and written off the event loop, one job at a time
@@ -455,7 +456,11 @@ class ReactieveldApp(App[int]):
             while file is not None:
                 if self._drafts_load_wanted:
                     self._drafts_load_wanted = False
-                    await self._load_drafts(file)
+                    self._drafts_loading = True
+                    try:
+                        await self._load_drafts(file)
+                    finally:
+                        self._drafts_loading = False
                 elif self._drafts_rereads:
                     await self._reread_draft(file, self._drafts_rereads.pop(0))
                 elif self._drafts_save_wanted:
@@ -752,6 +757,12 @@ class ReactieveldApp(App[int]):
         if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
             return  # asked already (its help may be on top): the question's keys answer it
         drafts = unsent_drafts(self)
+        # Nothing to keep and only the read at start under way (a slow disk): quit at
+        # once, the read has nothing to write (it goes on in its thread till it ends).
+        reading = self._drafts_loading and not self._drafts_save_wanted
+        if not drafts and reading:
+            self.exit()
+            return
         if not drafts:  # a save under way (a draft just dropped) lands first, bounded
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.drafts_idle.wait(), self.drafts_quit_seconds)
