@@ -653,7 +653,10 @@ class ReactieveldApp(App[int]):
         # share this interpreter with the first frame: they start right after it.
         if self.engine is not None:
             self.engine.subscribe(self._on_sync_event)
-            self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
+            # A callable: its coroutine is made when the worker starts (an app ended in
+            # this frame left 'coroutine SyncEngine.run was never awaited' on stderr).
+            run = partial(self.engine.run, self._stop)
+            self.run_worker(run, group="sync", exit_on_error=False)
         if self.outbox is not None:
             self.run_worker(deferred(self._run_outbox), group="outbox", exit_on_error=False)
         # The sources' state as the store holds it (a reader's app syncs nothing itself).
