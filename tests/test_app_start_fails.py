@@ -82,3 +82,33 @@ def test_a_failed_start_closes_what_it_opened(
     made = step in ("outbox", "drafts file", "app", "run")  # the engine was made
     assert closed == (["engine"] if made else [])
     assert not (tmp_path / "memory.db-wal").exists()  # the last connection's close
+
+
+@pytest.mark.parametrize("step", ["sync store", "source set-up", "app"])
+def test_a_failed_start_on_postgresql_closes_its_connections(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """The same on a PostgreSQL memory: no connection of the failed start is left on the
+    server (the store's pool, the sync's), counted in pg_stat_activity."""
+    import asyncio
+
+    import asyncpg
+
+    config = Context(config_arg=None, db_arg=pg_url, lang="en", demo=True).config
+    _inject(step, monkeypatch)
+    with pytest.raises(Injected):
+        tui_app.run_app(config, pg_url, demo=True, language="en")
+
+    async def left() -> int:
+        conn = await asyncpg.connect(pg_url)
+        try:
+            return int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        finally:
+            await conn.close()
+
+    assert asyncio.run(left()) == 0

@@ -82,3 +82,34 @@ async def test_the_first_screen_does_not_wait_for_the_drafts_file(
             assert app.drafts[DraftKey("reply", second)] == "now"
             expected[("reply", second)] = "now"
         await until(pilot, lambda: drafts_in(path) == expected, "the file")
+
+
+@pytest.mark.parametrize("held", [False, True])
+async def test_quitting_at_once_with_nothing_to_keep_ends_the_app_then(
+    tui_store: Any, tmp_path: Path, held: bool
+) -> None:
+    """`q` as soon as the queue is there, no draft typed: the app ends at once, without
+    a traceback (the screen's rest, mounted after the first frame, came after it had
+    gone: MountError) and, where a slow disk holds the drafts file's read at start,
+    without waiting for it (the read writes nothing) or drafts_quit_seconds; the file
+    is as it was."""
+    path = tmp_path / "state" / "drafts" / "d.json"
+    DraftsFile(path, "memory.db").save({DraftKey("note", 1): "from yesterday"})
+    drafts_file = DraftsFile(path, "memory.db")
+    returned, release = held_load(drafts_file)
+    if not held:
+        release.set()
+    app = app_with(tui_store, "en", None, drafts_file=drafts_file)
+    app.drafts_quit_seconds = HOLD_SECONDS * 2  # longer than the held read: no timeout
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, TriageScreen), "the queue")
+            await app.screen.queue.loaded.wait()
+            await pilot.press("q")
+            await until(pilot, lambda: app.return_code is not None, "the app's end", seconds=3)
+            if held:
+                assert not returned.is_set()  # ended while the read was still held
+    finally:
+        release.set()
+    assert app.return_code == 0
+    assert drafts_in(path) == {("note", 1): "from yesterday"}

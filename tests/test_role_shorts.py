@@ -67,6 +67,24 @@ def test_every_short_form_fits_and_is_unique_in_its_codebook(
             assert forms[c.code] == label  # a label that fits stays whole
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    label=st.text(st.sampled_from("a1"), min_size=1, max_size=9),
+    count=st.integers(2, 40),
+    cells=st.integers(3, 8),
+)
+def test_many_roles_of_one_label_that_ends_in_digits_each_get_a_form(
+    label: str, count: int, cells: int
+) -> None:
+    """Roles written alike ("a1x", "Wijk 11"), a dozen or more: the numbered forms a
+    start and a number make can be alike ("a1" + "1", "a" + "11"); each role still gets
+    one of its own (the queue drew nothing: StopIteration)."""
+    codes = tuple(Code(TagKind.ROLE, f"r{i}", "", {"nl": label}) for i in range(count))
+    forms = short_labels(codes, "nl", cells)
+    assert all(form and cell_len(form) <= cells for form in forms.values()), forms
+    assert len({form.casefold() for form in forms.values()}) == count, forms
+
+
 def _row(role: str) -> QueueRow:
     r = Response(
         source="blog",

@@ -9,6 +9,7 @@ version it was made with, so a report can say which codebook made it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -113,10 +114,11 @@ def short_labels(codes: tuple[Code, ...], language: str, cells: int) -> dict[str
             ),
             None,
         )
-        if found is None:  # a start and the first number not taken
+        if found is None:  # a start and the first number not taken (a start and a
+            # number can make the form another number made: "a1" + "1", "a" + "11")
             found = next(
                 form
-                for n in range(1, len(codes) + 2)
+                for n in itertools.count(1)
                 if (form := _fit(labels[c.code], cells - len(str(n))) + str(n)).casefold()
                 not in taken
             )

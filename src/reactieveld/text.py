@@ -80,11 +80,12 @@ def _limit_combining(text: str) -> str:
     return "".join(out)
 
 
-def clean(text: str | None, *, limit: int = 20_000) -> str:
+def clean(text: str | None, *, limit: int = 20_000, joins: bool = False) -> str:
     """Untrusted multi-line text made safe to show literally (newlines and tabs kept).
 
     Escape sequences are removed, other controls shown as ``\N{REPLACEMENT CHARACTER}``,
-    bidi controls dropped, skin tones and zero-width joiners dropped (see ``_JOINED``),
+    bidi controls dropped, skin tones and zero-width joiners dropped (see ``_JOINED``;
+    kept with ``joins``: text that is kept or searched, not drawn, see :func:`unjoined`),
     the emoji selector U+FE0F after a narrow character dropped (see ``_VS16``), words
     longer than :data:`MAX_WORD` cut, and the whole cut at ``limit`` characters.
     """
@@ -97,21 +98,45 @@ def clean(text: str | None, *, limit: int = 20_000) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = _CONTROLS.sub("\N{REPLACEMENT CHARACTER}", text)
     text = _limit_combining(text)
-    if not text.isascii():
-        text = _JOINED.sub("", text)
+    if not joins:
+        text = unjoined(text)
     if "\ufe0f" in text:
         text = _VS16.sub(_vs16_kept, text)
     text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD] + "\N{HORIZONTAL ELLIPSIS}", text)
     return text + ("\N{HORIZONTAL ELLIPSIS}" if cut else "")
 
 
-def one_line(text: str | None, *, limit: int = 400) -> str:
+def unjoined(text: str) -> str:
+    """``text`` without skin tones and zero-width joiners (``_JOINED``), as it is drawn.
+    Only for what is drawn: a word joined by ZWJ is two words to the search index, one
+    without it (a match's spans are found in the text with them, then dropped)."""
+    return text if text.isascii() else _JOINED.sub("", text)
+
+
+def one_line(text: str | None, *, limit: int = 400, joins: bool = False) -> str:
     """Untrusted text as one safe line (for the queue): whitespace collapsed, cut at
-    ``limit`` characters (enough for any terminal width)."""
+    ``limit`` characters (enough for any terminal width). ``joins``: see :func:`clean`."""
     if not text:
         return ""
     # Cut before cleaning: a row is redrawn often, a body can be huge.
-    return _SPACES.sub(" ", clean(text[: limit * 2], limit=limit * 2)).strip()[:limit]
+    line = clean(text[: limit * 2], limit=limit * 2, joins=joins)
+    return _SPACES.sub(" ", line).strip()[:limit]
+
+
+def cut_whole(text: str, length: int) -> str:
+    """The longest start of ``text`` of at most ``length`` characters that ends between
+    two graphemes (never between a letter and its accent, an emoji and its skin tone, a
+    flag's two letters)."""
+    if len(text) <= length or text.isascii():
+        return text[: max(0, length)]
+    import regex  # Rich's split_graphemes splits a flag in two
+
+    end = 0
+    for grapheme in regex.finditer(r"\X", text):
+        if grapheme.end() > length:
+            break
+        end = grapheme.end()
+    return text[:end]
 
 
 def pasted_line(text: str) -> str:

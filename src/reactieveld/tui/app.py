@@ -226,6 +226,7 @@ class ReactieveldApp(App[int]):
         self.drafts_file = drafts_file
         self.drafts = KeptDrafts(changed=self._drafts_changed)
         self._drafts_load_wanted = drafts_file is not None
+        self._drafts_loading = False  # the file's read at start under way
         self._drafts_said: str | None = None  # the last failure to write them, said once
         self._drafts_timer: Any = None
         #: The drafts file is read and written off the event loop, one job at a time
@@ -455,7 +456,11 @@ class ReactieveldApp(App[int]):
             while file is not None:
                 if self._drafts_load_wanted:
                     self._drafts_load_wanted = False
-                    await self._load_drafts(file)
+                    self._drafts_loading = True
+                    try:
+                        await self._load_drafts(file)
+                    finally:
+                        self._drafts_loading = False
                 elif self._drafts_rereads:
                     await self._reread_draft(file, self._drafts_rereads.pop(0))
                 elif self._drafts_save_wanted:
@@ -648,7 +653,10 @@ class ReactieveldApp(App[int]):
         # share this interpreter with the first frame: they start right after it.
         if self.engine is not None:
             self.engine.subscribe(self._on_sync_event)
-            self.run_worker(self.engine.run(self._stop), group="sync", exit_on_error=False)
+            # A callable: its coroutine is made when the worker starts (an app ended in
+            # this frame left 'coroutine SyncEngine.run was never awaited' on stderr).
+            run = partial(self.engine.run, self._stop)
+            self.run_worker(run, group="sync", exit_on_error=False)
         if self.outbox is not None:
             self.run_worker(deferred(self._run_outbox), group="outbox", exit_on_error=False)
         # The sources' state as the store holds it (a reader's app syncs nothing itself).
@@ -752,6 +760,12 @@ class ReactieveldApp(App[int]):
         if any(isinstance(screen, QuitQuestion) for screen in self.screen_stack):
             return  # asked already (its help may be on top): the question's keys answer it
         drafts = unsent_drafts(self)
+        # Nothing to keep and only the read at start under way (a slow disk): quit at
+        # once, the read has nothing to write (it goes on in its thread till it ends).
+        reading = self._drafts_loading and not self._drafts_save_wanted
+        if not drafts and reading:
+            self.exit()
+            return
         if not drafts:  # a save under way (a draft just dropped) lands first, bounded
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.drafts_idle.wait(), self.drafts_quit_seconds)

@@ -106,7 +106,7 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        own = one_line(event.value, limit=OTHER_MAX).strip()
+        own = one_line(event.value, limit=OTHER_MAX, joins=True).strip()
         if self.typing is None or not own:
             return  # "other" needs its words: the field stays until there are some
         self.dismiss(self._made(self.typing, own))

@@ -38,8 +38,9 @@ from reactieveld.read.search import (
     search,
     snippet,
 )
+from reactieveld.rules import pieces
 from reactieveld.store.base import QueueFilter, QueueRow
-from reactieveld.text import one_line
+from reactieveld.text import one_line, unjoined
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import HIT_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.times import format_time
@@ -115,10 +116,12 @@ def hit_prompt(
         no_wrap=True,
         overflow="ellipsis",
     )
-    body, spans = snippet(one_line(r.body_text, limit=2000), words, width=220)
-    text = Text("   " + body, no_wrap=True, overflow="ellipsis")
-    for start, end in spans:
-        text.stylize("bold reverse", start + 3, end + 3)
+    # The spans found where the index found the words (a ZWJ parts them), drawn without
+    # the joiners and skin tones (text.unjoined) piece by piece.
+    body, spans = snippet(one_line(r.body_text, limit=2000, joins=True), words, width=220)
+    text = Text("   ", no_wrap=True, overflow="ellipsis")
+    for piece, matched in pieces(body, spans):
+        text.append(unjoined(piece), "bold reverse" if matched else "")
     return Text("\n").join([head, title, text])
 
 

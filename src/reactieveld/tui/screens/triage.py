@@ -188,7 +188,8 @@ class TriageScreen(Screen[None]):
         from reactieveld.tui.widgets.response_view import ResponseView
         from reactieveld.tui.widgets.tag_bar import TagBar
 
-        if not self.is_mounted or self._view is not None or self._mounting:
+        # Not attached: the app quit before the first frame's refresh (`q` at once).
+        if not self.is_attached or self._view is not None or self._mounting:
             return
         self._mounting = True
         app = self.rapp
@@ -757,7 +758,7 @@ class TriageScreen(Screen[None]):
         if all(given):
             language = self.i18n.language
             said = {reasons.describe(r.code, r.text, language) for r in given if r}
-            await decide(None, one_line("; ".join(sorted(said)), limit=240))
+            await decide(None, one_line("; ".join(sorted(said)), limit=240, joins=True))
             return
 
         async def chosen(reason: DecisionReason | None) -> None:

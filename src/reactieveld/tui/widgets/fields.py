@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-from reactieveld.text import pasted_line
+from reactieveld.text import cut_whole, pasted_line
 from reactieveld.tui.messages import passed_on, run_binding
 
 
@@ -13,7 +13,8 @@ class OneLineInput(Input):
     """An input that takes a paste as one clean line (:func:`pasted_line`): Textual's
     kept only the first line (a paste starting with a newline gave nothing) and put
     tabs, escape sequences, NUL and bidi controls in the value and on the screen. A
-    paste longer than the room left is cut to it (Textual refused it whole)."""
+    paste longer than the room left is cut to it, between two graphemes (Textual
+    refused it whole)."""
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -21,7 +22,7 @@ class OneLineInput(Input):
         line = pasted_line(event.text)
         start, end = sorted(self.selection)
         if self.max_length:
-            line = line[: max(0, self.max_length - len(self.value) + (end - start))]
+            line = cut_whole(line, self.max_length - len(self.value) + (end - start))
         if line:
             self.replace(line, start, end)
 
