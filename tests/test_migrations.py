@@ -36,6 +36,7 @@ SHIPPED = {
     16: "0016_who_changed.sql",
     17: "0017_round_order.sql",
     18: "0018_reply_waits.sql",
+    19: "0019_text_seen.sql",
 }
 
 
@@ -165,6 +166,7 @@ PG_SHIPPED = {
         "0012_reply_waits.sql",
         "aa9d3d7056c13c18f4354430ab3e58c24cfda208b897a8043db96edcaf4db28f",
     ),
+    13: ("0013_text_seen.sql", "cf0feb703f2d5cf0212583edae20ce0105480f87fffe384f990873f9f10a2810"),
 }
 
 

@@ -26,6 +26,7 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
+from reactieveld.model_values import text_digest
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.codings import (
     CODERS_SQL,
@@ -91,15 +92,15 @@ def journal_json(value: Mapping[str, Any]) -> str:
 #: The outbox columns an action fills (both backends insert them in this order).
 OUTBOX_COLUMNS = (
     "source_id, response_id, journal_id, capability, external_id, thread_external_id, "
-    "text, expected_status, meta, created_at, next_attempt_at"
+    "text, expected_status, meta, expected_digest, created_at, next_attempt_at"
 )
 
 
 def outbox_values(
     action: Action,
-) -> tuple[str, str, str | None, str | None, str | None, str | None]:
+) -> tuple[str, str, str | None, str | None, str | None, str | None, str | None]:
     """The action's own outbox fields: capability, external id, thread, text, expected
-    status and meta, as stored."""
+    status, meta and the digest of the text the moderator saw, as stored."""
     return (
         action.capability.value,
         action.external_id,
@@ -107,6 +108,7 @@ def outbox_values(
         None if action.text is None else storable(action.text)[0],
         action.expected_status.value if action.expected_status else None,
         json_text(action.meta),
+        action.expected_text_digest,
     )
 
 
@@ -155,12 +157,14 @@ def plan_moderate(
     reason: DecisionReason | None = None,
 ) -> list[Step]:
     """A decision on the locked ``targets`` (id, source, external id, thread, status,
-    triage, meta, open flag): a row already at ``status`` and handled is skipped unless a
-    rule's flag on it is open (the decision settles it, so it is journalled); a changed status
-    is written back (when asked) expecting the old one, with the decision's ``reason``
-    in its meta."""
+    triage, meta, open flag, text, raw text): a row already at ``status`` and handled is
+    skipped unless a rule's flag on it is open (the decision settles it, so it is
+    journalled); a changed status is written back (when asked) expecting the old one and
+    the text the moderator saw (:func:`seen_digest`), with the decision's ``reason`` in
+    its meta."""
     steps: list[Step] = []
-    for rid, source, ext, thread_ext, old_status, old_triage, meta, *flag in targets:
+    for target in targets:
+        rid, source, ext, thread_ext, old_status, old_triage, meta, *flag = target
         if (
             old_status == status.value
             and old_triage == TriageState.HANDLED.value
@@ -175,6 +179,7 @@ def plan_moderate(
                 external_id=ext,
                 thread_external_id=thread_ext,
                 expected_status=RemoteStatus(old_status),
+                expected_text_digest=seen_digest(target),
                 meta={**meta_of(meta), **reason_meta(reason)},
             )
         steps.append(
@@ -186,6 +191,15 @@ def plan_moderate(
             )
         )
     return steps
+
+
+def seen_digest(target: Sequence[Any]) -> str | None:
+    """The :func:`~reactieveld.model_values.text_digest` of a locked target's stored text
+    (its 9th and 10th columns): what the moderator deciding now has seen. None for a
+    target read without them."""
+    if len(target) < 10 or target[8] is None:
+        return None
+    return text_digest(target[8], target[9])
 
 
 #: The write-back states a person must act on: the decision's key pressed again sends it
@@ -234,7 +248,8 @@ def plan_resend(
     planned = {s[0]: s for s in steps}
     out: list[Step] = []
     reasons: dict[int, DecisionReason | None] = {}
-    for rid, _source, _ext, _thread, old_status, old_triage, *_rest in targets:
+    for target in targets:
+        rid, _source, _ext, _thread, old_status, old_triage, *_rest = target
         retried = newest.get(rid)
         step = planned.get(rid)
         if (
@@ -247,6 +262,10 @@ def plan_resend(
                 out.append(step)
             continue
         item, action = retried.item, retried.item.action
+        if action.expected_text_digest is not None:
+            # Sent again by a moderator who sees the text as stored now (after a conflict
+            # over an edit on the site: its new words, once stored).
+            action = dataclasses.replace(action, expected_text_digest=seen_digest(target))
         if retried.reason is None and reason is not None:
             action = dataclasses.replace(action, meta={**action.meta, **reason_meta(reason)})
         reasons[rid] = retried.reason or reason
@@ -421,7 +440,7 @@ def enqueue(
     now: int,
 ) -> int:
     cur = db.execute(
-        f"INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (source_id(db, action.source), response_id, journal_id, *outbox_values(action), now, now),
     )
     return int(cur.lastrowid or 0)
@@ -432,7 +451,7 @@ def _targets(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]
         return []
     rows = db.execute(
         "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
-        f"r.triage, r.meta, {HAS_OPEN_FLAG} FROM responses r "
+        f"r.triage, r.meta, {HAS_OPEN_FLAG}, r.body_text, r.body_raw FROM responses r "
         f"JOIN sources s ON s.id = r.source_id WHERE r.id IN {placeholders(ids)}",
         list(ids),
     ).fetchall()
