@@ -553,6 +553,9 @@ class DiscourseConnector:
         Review actions need the reviewable id and the version the moderator saw
         (``Action.meta`` = the response's meta); without a version the current one is
         read, which gives up the conflict check. A 409 raises :class:`ActionConflict`.
+        The post's text is not read first: an approval of a post its author edited since
+        the moderator saw it is not stopped (``Action.expected_text_digest`` is not
+        compared here, unlike WordPress; README, "A WordPress source, step by step").
         """
         if action.capability is Capability.REPLY:
             return await self._reply(action)
