@@ -175,3 +175,33 @@ def _wp_word(status: RemoteStatus) -> str:
 
 def _source(wp: Any) -> SourceConfig:
     return SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": wp.base}))
+
+
+async def test_an_undone_hold_approves_no_text_edited_since(store_target: str) -> None:
+    """An approved comment held and the hold undone: the undo's write-back approves it
+    again. Edited on the site in between, that published words no moderator saw; now it
+    is a conflict (the comment stays on hold), unedited it is applied."""
+    with served_fakewp(2, password=PASSWORD) as wp:
+        ids = sorted(wp.comments)
+        for cid in ids:
+            with wp.lock:
+                wp.comments[cid]["status"] = "approved"
+            _set_text(wp, cid, BASE)
+        store = await open_store(store_target)
+        conn = WordPressConnector("blog", wp.base, username="admin", password=PASSWORD)
+        engine = SyncEngine(store, [(_source(wp), conn)])
+        worker = OutboxWorker(store, engine.connectors)
+        try:
+            assert (await engine.sync_source("blog")).ok
+            rids = [(await store.get_by_external("blog", str(c))).response.id for c in ids]
+            await store.moderate(rids, RemoteStatus.HOLD, actor="anna")
+            assert (await worker.run_once()).done == 2
+            edited, unedited = ids
+            _set_text(wp, edited, edited_raw("word"))
+            await store.undo_last(actor="anna")
+            run = await worker.run_once()
+            assert run.done == 1 and run.conflicts == 1
+            assert wp.by_status() == {str(edited): "hold", str(unedited): "approved"}
+        finally:
+            await engine.aclose()
+            await store.close()

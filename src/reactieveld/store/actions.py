@@ -1048,15 +1048,24 @@ def enqueue_reverse(
     now: int,
 ) -> list[int]:
     """Queue the action that takes back write-back ``oid``, already applied remotely."""
-    sid, rid, ext, thread_ext, result_ext = db.execute(
+    sid, rid, ext, thread_ext, result_ext, digest = db.execute(
         "SELECT source_id, response_id, external_id, thread_external_id, "
-        "result_external_id FROM outbox WHERE id = ?",
+        "result_external_id, expected_digest FROM outbox WHERE id = ?",
         (oid,),
     ).fetchone()
     source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
     row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
     action = reverse_action(
-        kind, before, after, source, ext, thread_ext, result_ext, row[0] if row else None, oid
+        kind,
+        before,
+        after,
+        source,
+        ext,
+        thread_ext,
+        result_ext,
+        row[0] if row else None,
+        oid,
+        digest=digest,
     )
     if action is None:
         return []
@@ -1079,11 +1088,14 @@ def reverse_action(
     result_ext: str | None,
     meta: str | None,
     oid: int,
+    *,
+    digest: str | None = None,
 ) -> Action | None:
     """The action that takes back write-back ``oid`` (of a journalled ``kind``, already
-    applied remotely), or None when there is none. A reverse reply's outbox row belongs to
-    the reply itself (the response ``result_ext`` names), not to the one it answered.
-    Both backends build it here."""
+    applied remotely), or None when there is none. A decision's reverse expects the text
+    its decision saw (``digest``): an undone hold approves no words edited since. A
+    reverse reply's outbox row belongs to the reply itself (the response ``result_ext``
+    names), not to the one it answered. Both backends build it here."""
     if kind is ActionKind.MODERATE:
         reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
         if reverse is None or before["status"] == after["status"]:  # a resend: nothing to undo
@@ -1094,6 +1106,7 @@ def reverse_action(
             external_id=ext,
             thread_external_id=thread_ext,
             expected_status=RemoteStatus(after["status"]),
+            expected_text_digest=digest,
             # The platform may need what it needed for the original (e.g. Discourse's ids).
             meta={**meta_of(meta), "undo_of": oid},
         )

@@ -893,12 +893,15 @@ async def enqueue_reverse(
     (the action itself: :func:`reactieveld.store.actions.reverse_action`)."""
     row = await conn.fetchrow(
         "SELECT o.source_id, o.response_id, o.external_id, o.thread_external_id, "
-        "o.result_external_id, s.name, r.meta FROM outbox o JOIN sources s ON s.id = o.source_id "
+        "o.result_external_id, s.name, r.meta, o.expected_digest FROM outbox o "
+        "JOIN sources s ON s.id = o.source_id "
         "LEFT JOIN responses r ON r.id = o.response_id WHERE o.id = $1",
         oid,
     )
-    sid, rid, ext, thread_ext, result_ext, source, meta = row
-    action = reverse_action(kind, before, after, source, ext, thread_ext, result_ext, meta, oid)
+    sid, rid, ext, thread_ext, result_ext, source, meta, digest = row
+    action = reverse_action(
+        kind, before, after, source, ext, thread_ext, result_ext, meta, oid, digest=digest
+    )
     if action is None:
         return []
     if kind is ActionKind.REPLY:
