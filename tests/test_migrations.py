@@ -166,7 +166,7 @@ PG_SHIPPED = {
         "0012_reply_waits.sql",
         "aa9d3d7056c13c18f4354430ab3e58c24cfda208b897a8043db96edcaf4db28f",
     ),
-    13: ("0013_text_seen.sql", "cf0feb703f2d5cf0212583edae20ce0105480f87fffe384f990873f9f10a2810"),
+    13: ("0013_text_seen.sql", "82b7e55fd68ab75d86ff7119abfdd1b400bb07d499b397d197cac014c23acf76"),
 }
 
 

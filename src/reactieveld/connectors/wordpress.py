@@ -56,7 +56,7 @@ differs from the one the decision carries: a word, an emoji, a link target, not
 whitespace or markup alone) is a conflict too, handed to the outbox with the comment as
 the site has it, which stores it (``ActionConflict.response``). Which decisions stop at
 an edit is ``model_values.EDIT_STOPS``; a decision queued without a digest (before
-migration 0019) is not compared.
+migration ``text_seen``) is not compared.
 """
 
 from __future__ import annotations
