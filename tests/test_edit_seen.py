@@ -205,3 +205,52 @@ async def test_an_undone_hold_approves_no_text_edited_since(store_target: str) -
         finally:
             await engine.aclose()
             await store.close()
+
+
+@pytest.mark.parametrize("kind", ["none", *sorted(EDITS)])
+async def test_discourse_keeps_no_flagged_post_its_author_edited_unseen(kind: str) -> None:
+    """Approving a flagged post (the flag's ``disagree``: it stays in sight) after its
+    author edited it kept the new words visible unseen; now a real edit is a conflict
+    (nothing performed, the post as it is now handed on with its review item), and
+    whitespace or markup alone is performed as before."""
+    from fakes.discourse import FakeDiscourse
+    from helpers.connectors import responses, round_
+
+    from reactieveld.connectors.base import ActionConflict
+    from reactieveld.connectors.discourse import DiscourseConnector
+    from reactieveld.model import Action
+
+    with FakeDiscourse() as forum:
+        post = forum.add_post(forum.add_topic("Parkeren"), BASE, cooked=f"<p>{BASE}</p>")
+        rf = forum.flag_post(post["id"])
+        conn = DiscourseConnector("forum", forum.url, forum.api_username, forum.api_key)
+        try:
+            pages, _ = await round_(conn, None)
+            seen = responses(pages)[str(post["id"])]
+            if kind != "none":
+                with forum.lock:
+                    raw = edited_raw(kind)
+                    forum.posts[post["id"]].update(raw=raw, cooked=f"<p>{raw}</p>")
+            action = Action(
+                Capability.APPROVE,
+                "forum",
+                seen.external_id,
+                expected_status=seen.remote_status,
+                expected_text_digest=text_digest(seen.body_text, seen.body_raw),
+                meta=seen.meta,
+            )
+            if EDITS.get(kind, False):
+                with pytest.raises(ActionConflict) as err:
+                    await conn.apply(action)
+                assert "was edited on the site after you saw it" in str(err.value)
+                fresh = err.value.response
+                assert fresh is not None and fresh.body_raw == edited_raw(kind)
+                assert fresh.meta["reviewable_id"] == rf and fresh.meta["flagged"] is True
+                assert not [r for r in forum.requests if r.method == "PUT"]
+                assert forum.reviewables[rf]["status"] == 0  # the flag still waits
+            else:
+                assert (await conn.apply(action)).remote_status is RemoteStatus.APPROVED
+                [put] = [r for r in forum.requests if r.method == "PUT"]
+                assert put.path == f"/review/{rf}/perform/disagree"
+        finally:
+            await conn.aclose()
