@@ -8,6 +8,7 @@ holds at that moment, never with the seed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import json
 import re
@@ -16,7 +17,7 @@ import time
 import pytest
 from wpreal import STATUSES, wp_from_env
 
-from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.connectors.wordpress import WordPressConnector, comment_to_response
 from reactieveld.model import RemoteStatus
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.base import QueueFilter
@@ -294,7 +295,14 @@ async def test_a_wrong_password_keeps_the_decision_until_it_is_right(wp, store):
 
     ext = next(k for k, v in wp.truth().items() if v == "hold")
     await store.ensure_source(Source("blog", "wordpress", wp.url))
-    await store.upsert_page("blog", page(resp(ext, status=RemoteStatus.HOLD)))
+    # Stored with the comment's text as the site has it (an approval compares it).
+    with wp.client() as c:
+        site = comment_to_response(
+            "blog", c.get(f"comments/{ext}", params={"context": "edit"}).json()
+        )
+    held = resp(ext, status=RemoteStatus.HOLD)
+    held = dataclasses.replace(held, body_text=site.body_text, body_raw=site.body_raw)
+    await store.upsert_page("blog", page(held))
     [row] = await store.queue(QueueFilter(sources=("blog",)))
     await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="test")
     wrong = WordPressConnector("blog", wp.url, username=wp.user, password="abcd efgh ijkl mnop")
