@@ -37,6 +37,7 @@ SHIPPED = {
     17: "0017_round_order.sql",
     18: "0018_reply_waits.sql",
     19: "0019_outbox_lease.sql",
+    20: "0020_text_seen.sql",
 }
 
 
@@ -167,6 +168,7 @@ PG_SHIPPED = {
         "0012_reply_waits.sql",
         "aa9d3d7056c13c18f4354430ab3e58c24cfda208b897a8043db96edcaf4db28f",
     ),
+    13: ("0013_text_seen.sql", "82b7e55fd68ab75d86ff7119abfdd1b400bb07d499b397d197cac014c23acf76"),
 }
 
 

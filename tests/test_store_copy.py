@@ -130,6 +130,8 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_table(
             if table != "source_repairs":
                 assert (await sql(a, f"SELECT count(*) FROM {table}"))[0][0] > 0, table
         assert (await sql(a, "SELECT count(*) FROM responses WHERE author_key IS NOT NULL"))[0][0]
+        # A write-back with the digest of the text its moderator saw (test_edit_seen.py).
+        assert (await sql(a, "SELECT count(*) FROM outbox WHERE expected_digest IS NOT NULL"))[0][0]
         counts = await copy_store(copy_side(a), copy_side(pg))
         assert all(c.ok for c in counts)
         nul = "SELECT count(*) FROM responses WHERE instr(body_text, char(0)) > 0"

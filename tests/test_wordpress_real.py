@@ -8,6 +8,7 @@ holds at that moment, never with the seed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import json
 import re
@@ -16,7 +17,7 @@ import time
 import pytest
 from wpreal import STATUSES, wp_from_env
 
-from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.connectors.wordpress import WordPressConnector, comment_to_response
 from reactieveld.model import RemoteStatus
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.base import QueueFilter
@@ -294,7 +295,14 @@ async def test_a_wrong_password_keeps_the_decision_until_it_is_right(wp, store):
 
     ext = next(k for k, v in wp.truth().items() if v == "hold")
     await store.ensure_source(Source("blog", "wordpress", wp.url))
-    await store.upsert_page("blog", page(resp(ext, status=RemoteStatus.HOLD)))
+    # Stored with the comment's text as the site has it (an approval compares it).
+    with wp.client() as c:
+        site = comment_to_response(
+            "blog", c.get(f"comments/{ext}", params={"context": "edit"}).json()
+        )
+    held = resp(ext, status=RemoteStatus.HOLD)
+    held = dataclasses.replace(held, body_text=site.body_text, body_raw=site.body_raw)
+    await store.upsert_page("blog", page(held))
     [row] = await store.queue(QueueFilter(sources=("blog",)))
     await store.moderate([row.response.id], RemoteStatus.APPROVED, actor="test")
     wrong = WordPressConnector("blog", wp.url, username=wp.user, password="abcd efgh ijkl mnop")
@@ -436,3 +444,59 @@ async def test_a_title_changed_on_the_site_reaches_the_memory_at_the_reread(wp, 
         with wp.client() as c:  # leave the site as the other tests found it
             c.post(f"posts/{post}", json={"title": old_title})
             c.delete(f"comments/{cid}", params={"force": "true"})
+
+
+async def test_an_approval_of_a_comment_edited_on_the_site_is_a_conflict(wp, store):
+    """A comment edited on the site (REST ``content``, as wp-admin does) between the
+    sync and the write-back was approved all the same: words no moderator saw went
+    public. Now only an approval of a really edited comment (a word, an emoji, a link's
+    target; not whitespace or markup alone) is a conflict, the comment stays unapproved
+    and the memory gets its new text; every other decision is applied once."""
+    from editcases import BASE, EDITS, edited_raw
+
+    decisions = {"approve": "hold", "hold": "approved", "spam": "hold", "trash": "approved"}
+    status_of = {
+        "approve": RemoteStatus.APPROVED,
+        "hold": RemoteStatus.HOLD,
+        "spam": RemoteStatus.SPAM,
+        "trash": RemoteStatus.TRASH,
+    }
+    cases = [
+        (decision, kind)
+        for decision in decisions
+        for kind in (["none", *EDITS] if decision == "approve" else ["none", "word"])
+    ]
+    mark = time.time_ns()  # WordPress refuses the same comment twice
+    made = [wp.add_comment(f"{BASE} {mark}-{i}", decisions[d]) for i, (d, _k) in enumerate(cases)]
+    try:
+        async with synced(wp, store) as (_engine, _conn, worker):
+            for cid, (decision, _kind) in zip(made, cases, strict=True):
+                row = await store.get_by_external("blog", cid)
+                await store.moderate([row.response.id], status_of[decision], actor="test")
+            with wp.client() as c:
+                for i, (cid, (_decision, kind)) in enumerate(zip(made, cases, strict=True)):
+                    if kind != "none":
+                        body = {"content": f"{edited_raw(kind)} {mark}-{i}"}
+                        assert c.post(f"comments/{cid}", json=body).status_code == 200
+            run = await worker.run_once()
+            stops = {
+                cid
+                for cid, (decision, kind) in zip(made, cases, strict=True)
+                if decision == "approve" and EDITS.get(kind, False)
+            }
+            assert run.conflicts == len(stops) == 3 and run.done == len(cases) - 3
+            truth = wp.truth()
+            for cid, (decision, _kind) in zip(made, cases, strict=True):
+                assert truth[cid] == ("hold" if cid in stops else STATUSES[decision]), cid
+            for item in await store.outbox_items(states=["conflict"]):
+                assert item.action.external_id in stops
+                assert "was edited on the site after you saw it" in (item.last_error or "")
+                # The memory has the words the site has now: the conflict shows them.
+                row = await store.get_by_external("blog", item.action.external_id)
+                with wp.client() as c:
+                    site = c.get(f"comments/{item.action.external_id}", params={"context": "edit"})
+                assert row.response.body_raw == site.json()["content"]["raw"]
+    finally:
+        with wp.client() as c:  # leave the site as the other tests found it
+            for cid in made:
+                c.delete(f"comments/{cid}", params={"force": "true"})

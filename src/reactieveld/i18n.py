@@ -2426,6 +2426,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "url",
     ),
     "conn.not_supported": ("niet mogelijk", "not supported"),
+    "conn.edited": (
+        "reactie {id} is op de site bewerkt nadat u die zag; open die opnieuw om de nieuwe "
+        "tekst te zien",
+        "comment {id} was edited on the site after you saw it; open it again to see the new text",
+    ),
     "conn.secret_unset": (
         "omgevingsvariabele {variable} ({setting}) is niet gezet of leeg: zet die en start de "
         "sync opnieuw",

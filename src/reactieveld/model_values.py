@@ -9,6 +9,9 @@ responses (:class:`reactieveld.model.Response`) and the kinds are all it reads.
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -98,6 +101,55 @@ class DecisionReason:
         return f"{head}: {self.text}" if self.text else head
 
 
+#: The write-backs a text edited on the site since the moderator saw it stops (the one
+#: rule of every connector, :func:`edit_stops`): an approval would publish words no
+#: moderator read. A hold, spam or trash takes the comment out of sight, edited or not,
+#: and is still right; a reply is the moderator's own words and leaves the comment as
+#: it was.
+EDIT_STOPS = frozenset({"approve"})
+
+
+def text_checked(action: Action) -> bool:
+    """Whether a connector compares the text on the site with the one the moderator saw
+    before it performs ``action`` (:data:`EDIT_STOPS`): a write-back queued before the
+    digest was kept has none and acts as before."""
+    return action.capability.value in EDIT_STOPS and action.expected_text_digest is not None
+
+
+def edit_stops(action: Action, now_digest: str) -> bool:
+    """Whether ``action`` must stop as a conflict because the text on the site (its
+    :func:`text_digest`: ``now_digest``) is not the text the moderator saw."""
+    return text_checked(action) and now_digest != action.expected_text_digest
+
+
+#: A link's or an image's address in a body's markup (``href``/``src``, quoted or not).
+_TARGET = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def text_digest(text: str, raw: str | None = None) -> str:
+    """A digest of a response's words as a reader meets them: its plain text
+    (``Response.body_text``, as the connector made it of the platform's body) and the
+    addresses its links and images lead to in its markup (``raw``: ``Response.body_raw``).
+    What a write-back carries of what the moderator saw, and what the connector
+    recomputes from the platform's answer before it acts (:func:`edit_stops`).
+
+    Normalised so that only a change a reader sees or follows counts: text the store
+    repairs (a lone surrogate, a NUL) as it stores it, Unicode in its composed form, and
+    every run of whitespace (line breaks, non-breaking spaces, indentation) as one space,
+    none at the ends. A whitespace-only edit, or markup that changes no word and no
+    address (``<b>``, a paragraph split), is no edit; a changed word, emoji or link
+    target is."""
+    targets = [next(g for g in m.groups() if g is not None) for m in _TARGET.finditer(raw or "")]
+    parts = [" ".join(_fixed(part).split()) for part in (text, *targets)]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _fixed(text: str) -> str:
+    """``text`` as the store keeps it (each lone surrogate and NUL as U+FFFD), composed."""
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return unicodedata.normalize("NFC", text.replace("\x00", "\ufffd"))
+
+
 @dataclass(frozen=True)
 class Action:
     """A write-back for a platform: what to do to which remote response."""
@@ -108,6 +160,9 @@ class Action:
     thread_external_id: str | None = None
     text: str | None = None  # reply text
     expected_status: RemoteStatus | None = None  # what the moderator saw
+    #: The :func:`text_digest` of the text the moderator saw (None: not known, e.g. a
+    #: write-back queued before it was kept; see :func:`edit_stops`).
+    expected_text_digest: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 

@@ -11,7 +11,10 @@ and records the outcome, which ends the lease:
 * trying again can help (network, 5xx, 429) -> ``store.outbox_retry`` with exponential
   backoff (the row survives a restart and is picked up again when due);
 * the remote comment changed meanwhile (:class:`ActionConflict`) ->
-  ``store.outbox_fail(conflict=True)``: not forced, the moderator decides;
+  ``store.outbox_fail(conflict=True)``: not forced, the moderator decides; a comment whose
+  text was edited on the site since the moderator saw it (an approval would publish words
+  no one read, ``model_values.EDIT_STOPS``) is stored as the connector read it, as a sync
+  stores it (with the moderation rules), so the conflict shows the new words;
 * refused (403, unsupported action, comments closed) -> ``store.outbox_fail``;
 * not signed in (401: a wrong or revoked password or key) or sent on to another address
   (a redirect not followed) -> retried as a network error would be: the decision waits
@@ -49,15 +52,18 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reactieveld.backoff import PollingWorker
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError, apply_action
 from reactieveld.failures import error_in_language, failure, log_unexpected
 from reactieveld.i18n import stored, text
-from reactieveld.model import Capability, OutboxItem, utcnow
+from reactieveld.model import Capability, OutboxItem, Page, utcnow
 from reactieveld.store.base import Store
 from reactieveld.store.writeback import synced_since
+
+if TYPE_CHECKING:
+    from reactieveld.rules import RuleSet
 
 #: The mark of a reply being sent (``last_error`` while the POST is under way).
 SENDING = (
@@ -135,8 +141,11 @@ class OutboxWorker(PollingWorker):
         secrets: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
         language: str = "en",
         say: Collection[str] = ("retry", "failed", "conflict"),
+        rules: RuleSet | None = None,
     ) -> None:
         self.store = store
+        #: The moderation rules a comment's new text (stored at a conflict) is screened by.
+        self.rules = rules
         self.language = language
         #: The outcomes whose line goes to ``on_event`` (the app: only those not retried).
         self.say = frozenset(say)
@@ -187,6 +196,12 @@ class OutboxWorker(PollingWorker):
             await self.store.outbox_fail(
                 item.id, error=error, conflict=True, remote_status=exc.remote_status
             )
+            if exc.response is not None:
+                page = Page(responses=[exc.response])  # no cursor: the sync's stays
+                try:
+                    await self.store.upsert_page(item.action.source, page, rules=self.rules)
+                except Exception as again:  # noqa: BLE001 - the next full re-read stores it
+                    log_unexpected(f"outbox row {item.id}: storing the edited text", again)
             return "conflict"
         except ConnectorError as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))

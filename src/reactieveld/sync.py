@@ -564,7 +564,9 @@ async def run_sync(
     kwargs.setdefault("by", await process_name(store, config, "sync"))
     engine = SyncEngine.from_config(config, store, **kwargs)
     language = language_of(config)
-    worker = OutboxWorker(store, engine.connectors, secrets=engine.secrets, language=language)
+    worker = OutboxWorker(
+        store, engine.connectors, secrets=engine.secrets, language=language, rules=engine.rules
+    )
 
     def say(key: str, **values: Any) -> str:
         return text(f"sync.{key}", language, **values)

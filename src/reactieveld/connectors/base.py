@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from reactieveld.i18n import stored
-from reactieveld.model import Action, Capability, Page, RemoteStatus
+from reactieveld.model import Action, Capability, Page, RemoteStatus, Response
 
 
 def utc_time(value: Any) -> datetime | None:
@@ -182,11 +182,22 @@ async def apply_action(connector: Connector, action: Action) -> ApplyResult:
 
 
 class ActionConflict(ConnectorError):
-    """The remote item changed since the moderator saw it; the action was not forced."""
+    """The remote item changed since the moderator saw it; the action was not forced.
 
-    def __init__(self, source: str, message: str, *, remote_status: RemoteStatus | None = None):
+    ``response``: the item as the platform has it now, when the connector read it (a text
+    edited on the site): the outbox stores it, so the conflict shows the new words."""
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        *,
+        remote_status: RemoteStatus | None = None,
+        response: Response | None = None,
+    ):
         super().__init__(source, message, retryable=False)
         self.remote_status = remote_status
+        self.response = response
 
 
 @dataclass(frozen=True)

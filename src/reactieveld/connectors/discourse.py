@@ -69,6 +69,7 @@ from reactieveld.connectors.http import (
 from reactieveld.connectors.plaintext import markdown_literal
 from reactieveld.i18n import stored
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
+from reactieveld.model_values import edit_stops, text_checked, text_digest
 
 TYPE = "discourse"
 QUEUED_PREFIX = "queued-"
@@ -122,6 +123,13 @@ UNSUPPORTED_REASONS: Mapping[Capability, str] = {
 
 _QUEUED_ONLY = stored("conn.dc.queued_only")
 _FLAGGED_ONLY = stored("conn.dc.flagged_only")
+
+
+#: The keys of a flagged post's meta that come from its review item (the sync's
+#: ``_reviewable_to_model``), kept on the post stored at an edit's conflict.
+_REVIEW_META = frozenset(
+    {"reviewable_id", "reviewable_version", "reviewable_type", "flagged", "post_version", "reports"}
+)
 
 
 def _flagged(meta: Mapping[str, Any]) -> bool:
@@ -553,6 +561,11 @@ class DiscourseConnector:
         Review actions need the reviewable id and the version the moderator saw
         (``Action.meta`` = the response's meta); without a version the current one is
         read, which gives up the conflict check. A 409 raises :class:`ActionConflict`.
+        A flag's ``disagree`` (an approval: the post stays or comes back in sight) reads
+        the post first (``GET /posts/<id>.json``, as the sync read it) and stops as a
+        conflict, with the post as it is now, when its author edited it since the moderator
+        saw it (:meth:`_check_text`). A published post's ``unhide``/``recover`` is not
+        compared: its stored copy came from ``/posts.json``, whose fields may differ.
         """
         if action.capability is Capability.REPLY:
             return await self._reply(action)
@@ -580,8 +593,32 @@ class DiscourseConnector:
                 # ReviewableFlaggedPost#build_actions offers "disagree" only for a visible
                 # post; a hidden one (e.g. hidden by the flags) gets "disagree_and_restore".
                 review_action = "disagree_and_restore"
+            if text_checked(action):
+                await self._check_text(action, meta)
             return await self._perform(rid, review_action, meta.get("reviewable_version"))
         return await self._moderate_post(action)
+
+    async def _check_text(self, action: Action, meta: Mapping[str, Any]) -> None:
+        """Raise :class:`ActionConflict` with the flagged post as the forum has it when its
+        text is not the one the moderator saw (``model_values.edit_stops``); the outbox
+        stores it, with the review item's meta the sync gave it."""
+        try:
+            post = await self._get(f"/posts/{action.external_id}.json")
+        except HttpError as exc:
+            if exc.status == 404:
+                return  # gone: the review action says so
+            raise
+        if not isinstance(post, Mapping) or _int(post.get("id")) is None:
+            return
+        review = {k: v for k, v in meta.items() if k in _REVIEW_META}
+        fresh = self._post_to_response(post, review)
+        if edit_stops(action, text_digest(fresh.body_text, fresh.body_raw)):
+            raise ActionConflict(
+                self.name,
+                stored("conn.edited", id=action.external_id),
+                remote_status=fresh.remote_status,
+                response=fresh,
+            )
 
     async def _perform(self, rid: int, review_action: str, version: Any) -> ApplyResult:
         if _int(version) is None:

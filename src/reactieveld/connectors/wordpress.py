@@ -48,6 +48,15 @@ reply is ``POST wp/v2/comments`` with ``post``, ``parent`` and ``content``, afte
 of the parent (WordPress takes a reply to a deleted or trashed comment: a conflict).
 WordPress may answer 500 ``rest_comment_failed_edit`` when the comment already has the
 status asked: the comment is read back and an equal status counts as success.
+
+Before a decision the comment is read (``GET wp/v2/comments/<id>``, edit context): a status
+changed on the site since the moderator saw it is a conflict; for an approval the read
+asks for the whole comment, and a text edited since (its ``model_values.text_digest``
+differs from the one the decision carries: a word, an emoji, a link target, not
+whitespace or markup alone) is a conflict too, handed to the outbox with the comment as
+the site has it, which stores it (``ActionConflict.response``). Which decisions stop at
+an edit is ``model_values.EDIT_STOPS``; a decision queued without a digest (before
+migration ``text_seen``) is not compared.
 """
 
 from __future__ import annotations
@@ -87,6 +96,7 @@ from reactieveld.connectors.http import (
 from reactieveld.connectors.plaintext import wordpress_html
 from reactieveld.i18n import stored, stored_status
 from reactieveld.model import Action, Capability, Page, RemoteStatus, Response, Thread
+from reactieveld.model_values import edit_stops, text_checked, text_digest
 
 PER_PAGE = 100  # WordPress's maximum
 #: What a thread is read with (a post's or a page's fields).
@@ -653,29 +663,41 @@ class WordPressConnector:
             self.client, "POST", url, params={**extra, **_ID_STATUS}, json_body=body, **options
         )
 
-    async def _read_status(self, ext: str) -> RemoteStatus:
+    async def _read_comment(self, ext: str, fields: str) -> Mapping[str, Any] | None:
+        """Comment ``ext`` in the edit context with ``fields`` (None: it no longer exists)."""
         url, extra = await self._endpoint(f"wp/v2/comments/{int(ext)}")
         try:
-            r = await request_json(self.client, "GET", url, params={**extra, **_ID_STATUS})
+            r = await request_json(
+                self.client, "GET", url, params={**extra, **_ID_STATUS, "_fields": fields}
+            )
         except HttpError as exc:
             if exc.status == 404:
-                return RemoteStatus.DELETED
+                return None
             raise
-        return wp_status(r.data.get("status") if isinstance(r.data, Mapping) else None)
+        return r.data if isinstance(r.data, Mapping) else {}
+
+    async def _read_status(self, ext: str) -> RemoteStatus:
+        comment = await self._read_comment(ext, _ID_STATUS["_fields"])
+        return RemoteStatus.DELETED if comment is None else wp_status(comment.get("status"))
 
     async def _set_status(self, action: Action) -> ApplyResult:
         want = SEND_STATUS[action.capability]
         target = WP_STATUS[want]
-        if action.expected_status is not None:
+        if action.expected_status is not None or text_checked(action):
             # Not forced: if the site changed the comment since the moderator saw it, stop.
-            now = await self._read_status(action.external_id)
+            # An approval reads the whole comment (one request all the same): its text too.
+            fields = COMMENT_FIELDS if text_checked(action) else _ID_STATUS["_fields"]
+            comment = await self._read_comment(action.external_id, fields)
+            now = RemoteStatus.DELETED if comment is None else wp_status(comment.get("status"))
             if now == target:
                 return ApplyResult(remote_status=now)
             if now is RemoteStatus.DELETED:  # deleted for good: no status to set again
                 raise ActionConflict(
                     self.name, stored("conn.wp.gone", id=action.external_id), remote_status=now
                 )
-            if now != action.expected_status:
+            if comment is not None and text_checked(action):
+                self._check_text(action, comment, now)
+            if action.expected_status is not None and now != action.expected_status:
                 raise ActionConflict(
                     self.name,
                     stored(
@@ -722,6 +744,18 @@ class WordPressConnector:
         got = wp_status(status) if status else target
         self.known[action.external_id] = got
         return ApplyResult(remote_status=got)
+
+    def _check_text(self, action: Action, comment: Mapping[str, Any], now: RemoteStatus) -> None:
+        """Raise :class:`ActionConflict` with the comment as the site has it when its text
+        is not the one the moderator saw (``edit_stops``; the outbox stores the new words)."""
+        fresh = comment_to_response(self.name, {**comment, "id": action.external_id})
+        if edit_stops(action, text_digest(fresh.body_text, fresh.body_raw)):
+            raise ActionConflict(
+                self.name,
+                stored("conn.edited", id=action.external_id),
+                remote_status=now,
+                response=fresh,
+            )
 
     async def _reply(self, action: Action) -> ApplyResult:
         post = action.thread_external_id or action.meta.get("post")

@@ -26,6 +26,7 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
+from reactieveld.model_values import text_digest
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.codings import (
     CODERS_SQL,
@@ -111,15 +112,15 @@ def journal_json(value: Mapping[str, Any]) -> str:
 #: The outbox columns an action fills (both backends insert them in this order).
 OUTBOX_COLUMNS = (
     "source_id, response_id, journal_id, capability, external_id, thread_external_id, "
-    "text, expected_status, meta, created_at, next_attempt_at"
+    "text, expected_status, meta, expected_digest, created_at, next_attempt_at"
 )
 
 
 def outbox_values(
     action: Action,
-) -> tuple[str, str, str | None, str | None, str | None, str | None]:
+) -> tuple[str, str, str | None, str | None, str | None, str | None, str | None]:
     """The action's own outbox fields: capability, external id, thread, text, expected
-    status and meta, as stored."""
+    status, meta and the digest of the text the moderator saw, as stored."""
     return (
         action.capability.value,
         action.external_id,
@@ -127,6 +128,7 @@ def outbox_values(
         None if action.text is None else storable(action.text)[0],
         action.expected_status.value if action.expected_status else None,
         json_text(action.meta),
+        action.expected_text_digest,
     )
 
 
@@ -175,12 +177,14 @@ def plan_moderate(
     reason: DecisionReason | None = None,
 ) -> list[Step]:
     """A decision on the locked ``targets`` (id, source, external id, thread, status,
-    triage, meta, open flag): a row already at ``status`` and handled is skipped unless a
-    rule's flag on it is open (the decision settles it, so it is journalled); a changed status
-    is written back (when asked) expecting the old one, with the decision's ``reason``
-    in its meta."""
+    triage, meta, open flag, text, raw text): a row already at ``status`` and handled is
+    skipped unless a rule's flag on it is open (the decision settles it, so it is
+    journalled); a changed status is written back (when asked) expecting the old one and
+    the text the moderator saw (:func:`seen_digest`), with the decision's ``reason`` in
+    its meta."""
     steps: list[Step] = []
-    for rid, source, ext, thread_ext, old_status, old_triage, meta, *flag in targets:
+    for target in targets:
+        rid, source, ext, thread_ext, old_status, old_triage, meta, *flag = target
         if (
             old_status == status.value
             and old_triage == TriageState.HANDLED.value
@@ -195,6 +199,7 @@ def plan_moderate(
                 external_id=ext,
                 thread_external_id=thread_ext,
                 expected_status=RemoteStatus(old_status),
+                expected_text_digest=seen_digest(target),
                 meta={**meta_of(meta), **reason_meta(reason)},
             )
         steps.append(
@@ -206,6 +211,15 @@ def plan_moderate(
             )
         )
     return steps
+
+
+def seen_digest(target: Sequence[Any]) -> str | None:
+    """The :func:`~reactieveld.model_values.text_digest` of a locked target's stored text
+    (its 9th and 10th columns): what the moderator deciding now has seen. None for a
+    target read without them."""
+    if len(target) < 10 or target[8] is None:
+        return None
+    return text_digest(target[8], target[9])
 
 
 #: The write-back states a person must act on: the decision's key pressed again sends it
@@ -254,7 +268,8 @@ def plan_resend(
     planned = {s[0]: s for s in steps}
     out: list[Step] = []
     reasons: dict[int, DecisionReason | None] = {}
-    for rid, _source, _ext, _thread, old_status, old_triage, *_rest in targets:
+    for target in targets:
+        rid, _source, _ext, _thread, old_status, old_triage, *_rest = target
         retried = newest.get(rid)
         step = planned.get(rid)
         if (
@@ -267,6 +282,10 @@ def plan_resend(
                 out.append(step)
             continue
         item, action = retried.item, retried.item.action
+        if action.expected_text_digest is not None:
+            # Sent again by a moderator who sees the text as stored now (after a conflict
+            # over an edit on the site: its new words, once stored).
+            action = dataclasses.replace(action, expected_text_digest=seen_digest(target))
         if retried.reason is None and reason is not None:
             action = dataclasses.replace(action, meta={**action.meta, **reason_meta(reason)})
         reasons[rid] = retried.reason or reason
@@ -492,7 +511,7 @@ def enqueue(
     now: int,
 ) -> int:
     cur = db.execute(
-        f"INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (source_id(db, action.source), response_id, journal_id, *outbox_values(action), now, now),
     )
     return int(cur.lastrowid or 0)
@@ -503,7 +522,7 @@ def _targets(db: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[Any, ...]
         return []
     rows = db.execute(
         "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, "
-        f"r.triage, r.meta, {HAS_OPEN_FLAG} FROM responses r "
+        f"r.triage, r.meta, {HAS_OPEN_FLAG}, r.body_text, r.body_raw FROM responses r "
         f"JOIN sources s ON s.id = r.source_id WHERE r.id IN {placeholders(ids)}",
         list(ids),
     ).fetchall()
@@ -1082,15 +1101,24 @@ def enqueue_reverse(
     now: int,
 ) -> list[int]:
     """Queue the action that takes back write-back ``oid``, already applied remotely."""
-    sid, rid, ext, thread_ext, result_ext = db.execute(
+    sid, rid, ext, thread_ext, result_ext, digest = db.execute(
         "SELECT source_id, response_id, external_id, thread_external_id, "
-        "result_external_id FROM outbox WHERE id = ?",
+        "result_external_id, expected_digest FROM outbox WHERE id = ?",
         (oid,),
     ).fetchone()
     source = db.execute("SELECT name FROM sources WHERE id = ?", (sid,)).fetchone()[0]
     row = db.execute("SELECT meta FROM responses WHERE id = ?", (rid,)).fetchone()
     action = reverse_action(
-        kind, before, after, source, ext, thread_ext, result_ext, row[0] if row else None, oid
+        kind,
+        before,
+        after,
+        source,
+        ext,
+        thread_ext,
+        result_ext,
+        row[0] if row else None,
+        oid,
+        digest=digest,
     )
     if action is None:
         return []
@@ -1113,11 +1141,14 @@ def reverse_action(
     result_ext: str | None,
     meta: str | None,
     oid: int,
+    *,
+    digest: str | None = None,
 ) -> Action | None:
     """The action that takes back write-back ``oid`` (of a journalled ``kind``, already
-    applied remotely), or None when there is none. A reverse reply's outbox row belongs to
-    the reply itself (the response ``result_ext`` names), not to the one it answered.
-    Both backends build it here."""
+    applied remotely), or None when there is none. A decision's reverse expects the text
+    its decision saw (``digest``): an undone hold approves no words edited since. A
+    reverse reply's outbox row belongs to the reply itself (the response ``result_ext``
+    names), not to the one it answered. Both backends build it here."""
     if kind is ActionKind.MODERATE:
         reverse = CAPABILITY_FOR_STATUS.get(RemoteStatus(before["status"]))
         if reverse is None or before["status"] == after["status"]:  # a resend: nothing to undo
@@ -1128,6 +1159,7 @@ def reverse_action(
             external_id=ext,
             thread_external_id=thread_ext,
             expected_status=RemoteStatus(after["status"]),
+            expected_text_digest=digest,
             # The platform may need what it needed for the original (e.g. Discourse's ids).
             meta={**meta_of(meta), "undo_of": oid},
         )

@@ -247,7 +247,7 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
 OUTBOX_COLS = (
     "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
     "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
-    "o.created_at, o.next_attempt_at, o.last_error, o.awaits_round"
+    "o.created_at, o.next_attempt_at, o.last_error, o.awaits_round, o.expected_digest"
 )
 
 #: The newest write-back of each response of ``{ids}`` that has one (one statement for
@@ -274,6 +274,7 @@ def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
             text=row[7],
             expected_status=RemoteStatus(row[8]) if row[8] else None,
             meta=json.loads(row[9]) if row[9] else {},
+            expected_text_digest=row[16],
         ),
         response_id=row[2],
         journal_id=row[3],

@@ -1547,7 +1547,11 @@ async def app_sync(
         # A write-back that will not be done is said when it fails (with why: a post
         # closed for comments, changed on the site); a retry only in the header.
         outbox = OutboxWorker(
-            sync_store, engine.connectors, secrets=engine.secrets, say=("failed", "conflict")
+            sync_store,
+            engine.connectors,
+            secrets=engine.secrets,
+            say=("failed", "conflict"),
+            rules=engine.rules,
         )
     except BaseException:
         # The app's start closes only what it is given: the connectors (and the fetch

@@ -98,7 +98,8 @@ from reactieveld.store.screening import (
 #: What an action reads of each row (the columns of SQLite's ``_targets``), unlocked.
 _TARGET_READ_SQL = (
     "SELECT r.id, s.name, r.external_id, r.thread_external_id, r.remote_status, r.triage, "
-    f"r.meta, {HAS_OPEN_FLAG} FROM responses r JOIN sources s ON s.id = r.source_id "
+    f"r.meta, {HAS_OPEN_FLAG}, r.body_text, r.body_raw FROM responses r "
+    "JOIN sources s ON s.id = r.source_id "
     "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id"
 )
 #: The same, locking the rows an action changes.
@@ -120,8 +121,8 @@ async def lock_targets(
 ) -> list[asyncpg.Record]:
     """Lock the rows of ``ids`` (and ``also``: e.g. the ones of ``seen``) in id order and
     return those of ``ids`` in the caller's order: (id, source, external id, thread,
-    status, triage, meta, open flag), read after the lock, so as the last committed action
-    left them."""
+    status, triage, meta, open flag, text, raw text), read after the lock, so as the last
+    committed action left them."""
     rows = await conn.fetch(_TARGET_SQL, sorted({*ids, *also}))
     order = {rid: i for i, rid in enumerate(ids)}
     return sorted((r for r in rows if r[0] in order), key=lambda r: order[r[0]])
@@ -178,7 +179,7 @@ async def enqueue_row(
     return int(
         await conn.fetchval(
             f"INSERT INTO outbox ({OUTBOX_COLUMNS}) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10) RETURNING id",
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11) RETURNING id",
             source_id,
             response_id,
             journal_id,
@@ -244,9 +245,9 @@ async def enqueue_many(
     rows = await conn.fetch(
         f"INSERT INTO outbox ({OUTBOX_COLUMNS}) "
         "SELECT t.sid, t.rid, t.jid, t.cap, t.ext, t.thread, t.body, t.expected, t.meta, "
-        "$1, $1 FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], "
-        "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY "
-        "AS t(sid, rid, jid, cap, ext, thread, body, expected, meta, n) "
+        "t.digest, $1, $1 FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], "
+        "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) "
+        "WITH ORDINALITY AS t(sid, rid, jid, cap, ext, thread, body, expected, meta, digest, n) "
         "ORDER BY t.n RETURNING id, response_id",
         now,
         [q[0] for q in queued],
@@ -867,12 +868,15 @@ async def enqueue_reverse(
     (the action itself: :func:`reactieveld.store.actions.reverse_action`)."""
     row = await conn.fetchrow(
         "SELECT o.source_id, o.response_id, o.external_id, o.thread_external_id, "
-        "o.result_external_id, s.name, r.meta FROM outbox o JOIN sources s ON s.id = o.source_id "
+        "o.result_external_id, s.name, r.meta, o.expected_digest FROM outbox o "
+        "JOIN sources s ON s.id = o.source_id "
         "LEFT JOIN responses r ON r.id = o.response_id WHERE o.id = $1",
         oid,
     )
-    sid, rid, ext, thread_ext, result_ext, source, meta = row
-    action = reverse_action(kind, before, after, source, ext, thread_ext, result_ext, meta, oid)
+    sid, rid, ext, thread_ext, result_ext, source, meta, digest = row
+    action = reverse_action(
+        kind, before, after, source, ext, thread_ext, result_ext, meta, oid, digest=digest
+    )
     if action is None:
         return []
     if kind is ActionKind.REPLY:
