@@ -233,6 +233,41 @@ async def test_the_dashboard_says_it_and_r_computes_again(
         cluster.psql(f'ALTER DATABASE "{db}" RESET statement_timeout')
 
 
+async def test_the_report_says_it_whole_in_the_readers_language(
+    memory: tuple[Any, str, str], tui_env: None, tmp_path: Path
+) -> None:
+    """The app's report (e): its notice the store's line in Dutch, with what to do at
+    its end (was English, cut at 200 characters: before the advice)."""
+    from textual.app import App
+
+    from reactieveld.i18n import I18n
+    from reactieveld.reports.formats import ExportOptions
+    from reactieveld.tui.screens.export import write_export
+
+    cluster, db, url = memory
+    cluster.psql(f'ALTER DATABASE "{db}" SET statement_timeout = 150')
+    store = await open_store(url)
+    said: list[str] = []
+
+    class Host(App[None]):
+        def notify(self, message: str, **kw: Any) -> None:  # type: ignore[override]
+            said.append(message)
+
+    lock = await asyncpg.connect(url)
+    try:
+        await lock.execute("BEGIN; LOCK TABLE sources, responses IN ACCESS EXCLUSIVE MODE")
+        async with Host().run_test() as pilot:
+            write_export(pilot.app, store, ExportOptions(), tmp_path / "r.md", i18n=I18n("nl"))
+            await pilot.app.workers.wait_for_complete()
+    finally:
+        await lock.close()
+        await store.close()
+        cluster.psql(f'ALTER DATABASE "{db}" RESET statement_timeout')
+    assert len(said) == 1 and said[0].startswith("Rapport mislukt: postgresql://"), said
+    _one_line(said[0], "conn.store.pg_too_long", "nl", url.split("://", 1)[1])
+    assert not list(tmp_path.glob("*.md")) and not list(tmp_path.glob(".reactieveld-*"))
+
+
 def _codes() -> list[str]:
     """Every SQLSTATE of the rule, a second member of each class it names by its class,
     and the connection classes (said as a lost connection)."""
