@@ -268,6 +268,40 @@ async def test_the_report_says_it_whole_in_the_readers_language(
     assert not list(tmp_path.glob("*.md")) and not list(tmp_path.glob(".reactieveld-*"))
 
 
+async def test_the_app_s_search_says_it_and_the_app_goes_on(
+    memory: tuple[Any, str, str], tui_env: None, make_app: Any
+) -> None:
+    """The app's search (/) behind the lock: the notice is the store's line in Dutch
+    (was "search: <English>"); the app still takes its keys (esc: the queue)."""
+    from helpers.app import until
+
+    from reactieveld.tui.screens.search import SearchScreen
+
+    cluster, db, url = memory
+    cluster.psql(f'ALTER DATABASE "{db}" SET statement_timeout = 150')
+    store = await open_store(url)
+    lock = await asyncpg.connect(url)
+    try:
+        app = make_app(store, "nl")
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await pilot.pause()
+            await lock.execute("BEGIN; LOCK TABLE sources, responses IN ACCESS EXCLUSIVE MODE")
+            await pilot.press("slash", "b", "o", "o", "m")
+            await until(pilot, lambda: list(app._notifications), "the notice", seconds=20)
+            # (One per search that reached the server: a letter's may, before the next.)
+            said = {n.message for n in app._notifications}
+            assert len(said) == 1, said
+            _one_line(said.pop(), "conn.store.pg_too_long", "nl", url.split("://", 1)[1])
+            await lock.execute("ROLLBACK")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, SearchScreen)
+    finally:
+        await lock.close()
+        await store.close()
+        cluster.psql(f'ALTER DATABASE "{db}" RESET statement_timeout')
+
+
 def _codes() -> list[str]:
     """Every SQLSTATE of the rule, a second member of each class it names by its class,
     and the connection classes (said as a lost connection)."""
