@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from reactieveld.i18n import in_language, text
 from reactieveld.later import names_in
+from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ def failure(
         text = exc.message if exc.source == source else str(exc)
     elif getattr(exc, "lead", None):  # e.g. StoreUnreachable: its own words, not its class
         text = f"{exc.lead}: {exc}"  # type: ignore[attr-defined]
+    elif isinstance(exc, StoreError) and expected:
+        text = str(exc)  # e.g. a statement past the timeout: its line names the memory
     else:
         detail = str(exc)
         text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -2263,6 +2263,57 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{where}: de vraag aan de server mislukte ({said})",
         "{where}: the query failed ({said})",
     ),
+    "conn.store.pg_too_long": (
+        "{where}: de vraag duurde te lang en de server brak haar af ({said}); er is niets "
+        "veranderd: kies bij een geheugen van deze omvang een kortere periode of minder "
+        "bronnen",
+        "{where}: the question took too long and the server stopped it ({said}); nothing "
+        "was changed: on a memory this big choose a shorter period or fewer sources",
+    ),
+    "conn.store.pg_no_answer": (
+        "{where}: geen antwoord van de server binnen {limit} s; er is niets veranderd: "
+        "kies bij een geheugen van deze omvang een kortere periode of minder bronnen (en "
+        "laat de beheerder de server nakijken als elke vraag zo lang duurt)",
+        "{where}: no answer from the server within {limit} s; nothing was changed: on a "
+        "memory this big choose a shorter period or fewer sources (and have the admin "
+        "check the server if every question takes this long)",
+    ),
+    "conn.store.pg_locked": (
+        "{where}: een ander programma houdt vast wat hiervoor nodig is ({said}); er is niets "
+        "veranderd: probeer het over een ogenblik opnieuw",
+        "{where}: another program holds what this needs ({said}); nothing was changed: try "
+        "again in a moment",
+    ),
+    "conn.store.pg_conflict": (
+        "{where}: de server brak deze wijziging af omdat een andere tegelijk kwam ({said}); "
+        "er is niets veranderd: probeer het opnieuw",
+        "{where}: the server stopped this change as another came at the same time ({said}); "
+        "nothing was changed: try again",
+    ),
+    "conn.store.pg_disk_full": (
+        "{where}: de schijf van de server is vol ({said}); er is niets veranderd: laat de "
+        "beheerder ruimte maken",
+        "{where}: the server's disk is full ({said}); nothing was changed: have the admin "
+        "free space",
+    ),
+    "conn.store.pg_too_many": (
+        "{where}: de server neemt geen verbindingen meer aan ({said}): sluit andere "
+        "programma's op dit geheugen, of laat de beheerder de grens verhogen",
+        "{where}: the server takes no more connections ({said}): close other programs on "
+        "this memory, or have the admin raise the limit",
+    ),
+    "conn.store.pg_resources": (
+        "{where}: de server komt middelen tekort ({said}); er is niets veranderd: kies een "
+        "kortere periode, of laat de beheerder de server nakijken",
+        "{where}: the server is short of resources ({said}); nothing was changed: choose a "
+        "shorter period, or have the admin check the server",
+    ),
+    "conn.store.pg_may_not_read": (
+        "{where}: rol {role} mag het geheugen niet lezen ({said}): vraag de eigenaar van de "
+        "database de rol in {group} op te nemen",
+        "{where}: role {role} may not read the memory ({said}): ask the database's owner to "
+        "make the role a member of {group}",
+    ),
     "conn.store.unknown_source": ("onbekende bron {name}", "unknown source {name}"),
     "conn.store.no_response": ("geen reactie met id {id}", "no response with id {id}"),
     "conn.store.not_settable": (

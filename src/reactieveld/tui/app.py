@@ -1290,8 +1290,16 @@ class ReactieveldApp(App[int]):
         if event.state is WorkerState.ERROR and isinstance(event.worker.error, StoreUnreachable):
             self.memory_away()
         elif event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            # A store's line names the memory, in the reader's language (a search that
+            # took too long on PostgreSQL); another error after the worker's group.
+            said = (
+                error.said(self.i18n.language)
+                if isinstance(error, StoreError)
+                else f"{event.worker.group}: {error}"
+            )
             self.notify(
-                one_line(f"{event.worker.group}: {event.worker.error}", limit=300),
+                one_line(said, limit=300),
                 severity="error",
                 markup=False,
             )

@@ -20,11 +20,22 @@ from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.store.urls import redact_url
 
-__all__ = ["CONNECTION_ERRORS", "PgBase", "connect_error", "redact_url"]
+__all__ = [
+    "COMMAND_SECONDS",
+    "CONNECTION_ERRORS",
+    "SERVER_SAID",
+    "PgBase",
+    "ServerError",
+    "connect_error",
+    "redact_url",
+]
 
 T = TypeVar("T")
 
-#: Errors that mean the server or the connection went away (not a fault of the query).
+#: Errors that mean the server or the connection went away (not a fault of the query):
+#: the library's and the system's, the server's connection exceptions (SQLSTATE class 08)
+#: and its "terminating connection" ones (57P01-57P03: an administrator, a crash, a
+#: server that is starting or stopping).
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
@@ -32,25 +43,82 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.ConnectionDoesNotExistError,
     asyncpg.CannotConnectNowError,
     asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
 )
 
+#: Seconds a statement may take before the program stops waiting for it (asyncpg's
+#: ``command_timeout``: it cancels the statement on the server).
+COMMAND_SECONDS = 60.0
 
-def connect_error(where: str, exc: BaseException) -> StoreError:
+#: How the server's other errors are said (a key of the i18n table, by SQLSTATE, else by
+#: its class: the first two characters), and THE rule of which are worth trying again by
+#: themselves (a sync's next round, the outbox's next pass, the same key again): those that
+#: pass with the server's load or another program (a statement past the timeout, a lock, a
+#: conflict with another change, a full disk, too many connections); not those a person
+#: must change (a login, a database's name, a role's rights). Nothing is retried inside the
+#: store: a transaction that failed was rolled back whole, and the caller says it. A lost
+#: connection (:data:`CONNECTION_ERRORS`) is :class:`StoreUnreachable`, always retried.
+SERVER_SAID: dict[str, tuple[str, bool]] = {
+    "57014": ("conn.store.pg_too_long", True),  # statement_timeout, or cancelled
+    "55P03": ("conn.store.pg_locked", True),  # lock_timeout, NOWAIT
+    "40001": ("conn.store.pg_conflict", True),  # serialization failure
+    "40P01": ("conn.store.pg_conflict", True),  # deadlock
+    "53100": ("conn.store.pg_disk_full", True),
+    "53300": ("conn.store.pg_too_many", True),  # max_connections, CONNECTION LIMIT
+    "53": ("conn.store.pg_resources", True),  # out of memory, a configured limit
+    "28": ("conn.store.pg_login", False),  # authentication, a role that may not log in
+    "3D000": ("conn.store.pg_no_database", False),
+    "42501": ("conn.store.pg_may_not_read", False),  # a change: pg_may_not_change
+}
+
+
+class ServerError(StoreError):
+    """An error the server gave (not a lost connection), said by :data:`SERVER_SAID`:
+    one line, and whether a later try can help by itself."""
+
+    expected = True
+
+    def __init__(self, message: str, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def server_error(
+    where: str, exc: BaseException, *, role: str = "", changing: bool = False
+) -> StoreError | None:
+    """The line of an error :data:`SERVER_SAID` knows (None for any other)."""
+    if isinstance(exc, TimeoutError):
+        # The program stopped waiting for a statement (COMMAND_SECONDS): it cancelled it.
+        limit = f"{COMMAND_SECONDS:g}"
+        return ServerError(stored("conn.store.pg_no_answer", where=where, limit=limit))
+    code = getattr(exc, "sqlstate", None)
+    if not isinstance(exc, asyncpg.PostgresError) or not isinstance(code, str):
+        return None
+    found = SERVER_SAID.get(code) or SERVER_SAID.get(code[:2])
+    if found is None:
+        return None
+    key, retryable = found
+    if code == "42501" and changing:
+        key = "conn.store.pg_may_not_change"
+    line = stored(key, where=where, role=role or "?", said=exc, group="reactieveld_reader")
+    return ServerError(line, retryable)
+
+
+def connect_error(where: str, exc: BaseException, *, role: str = "") -> StoreError:
     """One line for a failure to open a connection: what, which database, what to do."""
     if isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError) and (
         "no encryption" in str(exc)
     ):
-        return StoreError(stored("conn.store.pg_ssl_required", where=where, said=exc))
-    if isinstance(
-        exc, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
-    ):
-        return StoreError(stored("conn.store.pg_login", where=where, said=exc))
-    if isinstance(exc, asyncpg.InvalidCatalogNameError):
-        return StoreError(stored("conn.store.pg_no_database", where=where, said=exc))
+        return ServerError(stored("conn.store.pg_ssl_required", where=where, said=exc), False)
     if isinstance(exc, OSError) and "SSL" in str(exc):
         return StoreError(stored("conn.store.pg_no_ssl", where=where, said=exc))
     if isinstance(exc, TimeoutError):
         return StoreUnreachable(stored("conn.store.pg_timeout", where=where))
+    said_so = server_error(where, exc, role=role)
+    if said_so is not None:
+        return said_so
     if isinstance(exc, asyncpg.PostgresError) and not isinstance(exc, CONNECTION_ERRORS):
         return StoreError(stored("conn.store.pg_refused", where=where, said=exc))
     if isinstance(exc, CONNECTION_ERRORS):
@@ -67,13 +135,22 @@ def _reason(exc: BaseException) -> str:
     return said or "no reason given"
 
 
-#: A new connection the server did not take (it is away or shutting down): said as
-#: :func:`connect_error` says it, also when the pool opens it for a query.
+#: A new connection the server did not take (it is away or shutting down, or no such
+#: database, role or password): said as :func:`connect_error` says it, also when the pool
+#: opens it for a query.
 NOT_CONNECTED: tuple[type[BaseException], ...] = (
     ConnectionRefusedError,
     socket.gaierror,
     asyncpg.CannotConnectNowError,
+    asyncpg.InvalidCatalogNameError,
+    asyncpg.InvalidAuthorizationSpecificationError,
+    asyncpg.InvalidPasswordError,
 )
+
+
+class _Unanswered(Exception):
+    """A statement the program stopped waiting for (asyncpg's ``command_timeout``), told
+    apart from a connection that could not be opened in time (also a TimeoutError)."""
 
 
 @functools.lru_cache(maxsize=1024)  # the same statements again and again (a page's: 0.1 ms)
@@ -140,17 +217,22 @@ class PgBase:
     async def close(self) -> None:
         await self._pool.close()
 
-    def _error(self, exc: BaseException) -> StoreError:
-        if isinstance(exc, asyncpg.InsufficientPrivilegeError):
-            role = self.role or "?"
-            return StoreError(
-                stored("conn.store.pg_may_not_change", where=self.where, role=role, said=exc)
-            )
-        if isinstance(exc, NOT_CONNECTED):
-            return connect_error(self.where, exc)
-        if isinstance(exc, CONNECTION_ERRORS):
+    def _error(self, exc: BaseException, *, changing: bool = False) -> StoreError:
+        """The one line of a failed call (see :data:`SERVER_SAID` for which are worth
+        trying again)."""
+        if isinstance(exc, _Unanswered):
+            said_so = server_error(self.where, TimeoutError())
+        elif isinstance(exc, (*NOT_CONNECTED, TimeoutError)):  # the pool opening one
+            return connect_error(self.where, exc, role=self.role)
+        elif isinstance(exc, CONNECTION_ERRORS):
             said = text("conn.pg.lost", "en", reason=_reason(exc))
             return StoreUnreachable(f"{self.where}: {said}")
+        else:
+            # A reader's store changes nothing: its refusals are about changing.
+            changing = changing or self.reader
+            said_so = server_error(self.where, exc, role=self.role, changing=changing)
+        if said_so is not None:
+            return said_so
         said = f"{type(exc).__name__}: {exc}"
         return StoreError(stored("conn.store.pg_query", where=self.where, said=said))
 
@@ -158,10 +240,10 @@ class PgBase:
         """``fn(conn)`` on one pooled connection (no transaction of its own)."""
         try:
             async with self._pool.acquire() as conn:
-                return await fn(conn)
+                return await _answered(fn, conn)
         except StoreError:
             raise
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+        except (asyncpg.PostgresError, _Unanswered, *CONNECTION_ERRORS) as exc:
             raise self._error(exc) from exc
 
     async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
@@ -171,11 +253,11 @@ class PgBase:
             raise StoreError(stored("conn.store.pg_unchangeable", where=self.where, reason=reason))
         try:
             async with self._pool.acquire() as conn, conn.transaction():
-                return await fn(conn)
+                return await _answered(fn, conn)
         except StoreError:
             raise
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
-            raise self._error(exc) from exc
+        except (asyncpg.PostgresError, _Unanswered, *CONNECTION_ERRORS) as exc:
+            raise self._error(exc, changing=True) from exc
 
     async def _source_id(self, conn: asyncpg.Connection, name: str) -> int:
         sid = self._source_ids.get(name)
@@ -185,6 +267,17 @@ class PgBase:
                 raise StoreError(stored("conn.store.unknown_source", name=repr(name)))
             self._source_ids[name] = sid
         return int(sid)
+
+
+async def _answered(
+    fn: Callable[[asyncpg.Connection], Awaitable[T]], conn: asyncpg.Connection
+) -> T:
+    """``fn(conn)``, a statement it waited on past :data:`COMMAND_SECONDS` raised as
+    :class:`_Unanswered` (a TimeoutError around it is the pool opening a connection)."""
+    try:
+        return await fn(conn)
+    except TimeoutError as exc:
+        raise _Unanswered() from exc
 
 
 #: The transaction lock every change of the kept counts takes first (moderator actions,

@@ -9,8 +9,9 @@ import asyncpg
 
 from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
+from reactieveld.store.pg import base
 from reactieveld.store.pg.actions import Actions
-from reactieveld.store.pg.base import CONNECTION_ERRORS, connect_error, redact_url
+from reactieveld.store.pg.base import CONNECTION_ERRORS, ServerError, connect_error, redact_url
 from reactieveld.store.pg.claims import Claims
 from reactieveld.store.pg.figures import Figures
 from reactieveld.store.pg.ingest import Ingest
@@ -57,7 +58,7 @@ class PostgresStore(
                 min_size=min_size,
                 max_size=max_size,
                 timeout=10,
-                command_timeout=60,
+                command_timeout=base.COMMAND_SECONDS,
                 server_settings={"application_name": "reactieveld", **SESSION_SETTINGS},
                 connection_class=PoolConnection,
             )
@@ -77,14 +78,29 @@ class PostgresStore(
                     raise StoreError(
                         stored("conn.store.pg_too_old", where=where, latest=SCHEMA_VERSION)
                     )
-                may_decide = await conn.fetchval("SELECT has_table_privilege('actions', 'INSERT')")
+                may_decide, may_read = await conn.fetchrow(
+                    "SELECT has_table_privilege('actions', 'INSERT'), "
+                    "has_table_privilege('responses', 'SELECT')"
+                )
+            if not may_read:
+                # A role in neither group: said so now, as the server would say it at
+                # its first read (not as a reader's refused change: it is no reader).
+                said = "permission denied for table responses"
+                line = stored(
+                    "conn.store.pg_may_not_read",
+                    where=where,
+                    role=store.role,
+                    said=said,
+                    group="reactieveld_reader",
+                )
+                raise ServerError(line, retryable=False)
             store.read_only = read_only or not may_decide
             store.reader = not may_decide
             await store._setup(author_secret)
         except BaseException as exc:
             await pool.close()
             if isinstance(exc, (asyncpg.PostgresError, *CONNECTION_ERRORS)):
-                raise connect_error(where, exc) from exc
+                raise connect_error(where, exc, role=store.role) from exc
             raise
         return store
 

@@ -53,7 +53,7 @@ from reactieveld.read.figures import (
     text,
 )
 from reactieveld.reports.formats import describe_filters
-from reactieveld.store.base import QueueFilter
+from reactieveld.store.base import QueueFilter, StoreError
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
@@ -221,7 +221,14 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             stats = await compute_stats(self.store, self.codebook, period=period)
             agreement = await self._agreement(period)
         except Exception as exc:  # a locked or damaged file: say so instead of "Computing…"
-            failed = text("failed", self.language).format(error=f"{type(exc).__name__}: {exc}")
+            # A store's line in the reader's language (a PostgreSQL statement that took
+            # too long: what to do); anything else as its class and words.
+            error = (
+                exc.said(self.language)
+                if isinstance(exc, StoreError)
+                else f"{type(exc).__name__}: {exc}"
+            )
+            failed = text("failed", self.language).format(error=error)
             self.query_one("#dash-period", Heading).show([failed])
             self.loaded.set()
             return

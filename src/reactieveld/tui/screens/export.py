@@ -38,7 +38,7 @@ from reactieveld.reports.formats import (
     ExportOptions,
     describe_filters,
 )
-from reactieveld.store.base import QueueFilter
+from reactieveld.store.base import QueueFilter, StoreError
 from reactieveld.text import one_line
 from reactieveld.tui.screens.help import DialogKeys
 from reactieveld.tui.widgets.fields import OrderedInput
@@ -130,7 +130,10 @@ def write_export(
         try:
             written = await write_report_file(store, opts, path)
         except Exception as exc:
-            text = i18n.t("export.failed", error=one_line(str(exc), limit=200))
+            # A store's line in the reader's language, whole (a statement that took too
+            # long on PostgreSQL: what to do is at its end; cut at 200 it was lost).
+            said = exc.said(i18n.language) if isinstance(exc, StoreError) else str(exc)
+            text = i18n.t("export.failed", error=one_line(said, limit=400))
             app.notify(text, severity="error", markup=False)
             return
         app.notify(written.line(path, i18n.language), markup=False)
