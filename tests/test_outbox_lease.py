@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,3 +338,64 @@ async def test_a_copied_memory_takes_its_rows_at_once_and_a_reply_being_sent_wai
         await b.close()
         await pg.close()
         await a.close()
+
+
+# -- who is gone, whose clock ----------------------------------------------------------
+#: A program in a PID namespace of its own (a container, a Flatpak) on this machine, whose
+#: process id is none of this namespace's: it takes the due rows, says how many, and holds
+#: them until its input ends.
+_NAMESPACED = """
+import asyncio, os, sys
+from reactieveld.store.sqlite import SqliteStore
+while str(os.getpid()) in os.listdir("/proc"):  # the outer namespace's ids
+    child = os.fork()
+    if child:
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]))
+
+async def main():
+    store = await SqliteStore.open(sys.argv[1])
+    print(len(await store.outbox_due()), flush=True)
+    sys.stdin.read()
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+async def _pending_reply(store: Any) -> None:
+    await store.ensure_source(Source("blog", "wordpress"))
+    await store.upsert_page("blog", Page([resp("c1")]))
+    row = await store.get_by_external("blog", "c1")
+    await store.reply(row.response.id, TEXT, actor="moderator")
+
+
+def _unshare() -> list[str]:
+    tool = shutil.which("unshare")
+    if tool is None or subprocess.run([tool, "-Urpf", "true"], check=False).returncode:
+        pytest.skip("no unshare: a PID namespace cannot be made here")
+    return [tool, "-Urpf"]
+
+
+async def test_a_live_holder_of_another_pid_namespace_keeps_its_rows(tmp_path: Path) -> None:
+    """The app in a container (or a Flatpak) and ``reactieveld sync`` on the desktop, one
+    file, one machine name: the app's process id means nothing outside its namespace, so
+    its rows are not taken as a gone process's while it runs (it may be sending one)."""
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    try:
+        await _pending_reply(store)
+        with subprocess.Popen(
+            [*_unshare(), sys.executable, "-c", _NAMESPACED, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as other:
+            assert other.stdout is not None and other.stdin is not None
+            try:
+                assert other.stdout.readline().strip() == "1"  # it holds the reply
+                assert await store.outbox_due() == []
+            finally:
+                other.stdin.close()
+            assert other.wait() == 0
+    finally:
+        await store.close()
