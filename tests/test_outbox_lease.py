@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -399,3 +400,28 @@ async def test_a_live_holder_of_another_pid_namespace_keeps_its_rows(tmp_path: P
             assert other.wait() == 0
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("ahead", [11 * 60, 3 * 3600])
+async def test_a_team_member_whose_clock_runs_ahead_takes_no_held_row(
+    pg_url: str, monkeypatch: Any, ahead: int
+) -> None:
+    """Two machines on a team memory, one's clock minutes or hours ahead: the leases run by
+    the server's clock, so the one ahead does not take the rows the other holds (nor a
+    reply it is sending)."""
+    from reactieveld.store.pg import writeback as pg_writeback
+
+    one = await open_store(pg_url)
+    two = await open_store(pg_url)
+    try:
+        await _pending_reply(one)
+        [item] = await one.outbox_due()
+        ahead_clock = pg_writeback.utcnow() + timedelta(seconds=ahead)
+        monkeypatch.setattr(pg_writeback, "utcnow", lambda: ahead_clock)
+        assert await two.outbox_due() == []
+        assert await two.outbox_sending(item.id, note="being sent", at=ahead_clock) is False
+        monkeypatch.undo()
+        assert await one.outbox_sending(item.id, note="being sent", at=item.created_at)
+    finally:
+        await two.close()
+        await one.close()
