@@ -30,7 +30,7 @@ from wpreal import served_config, served_fakewp
 
 from reactieveld.connectors.base import ApplyResult
 from reactieveld.connectors.htmltext import html_to_text
-from reactieveld.model import Capability, Page, Source
+from reactieveld.model import Capability, Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.copy import copy_store
 from reactieveld.store.open import copy_side, open_store
@@ -151,6 +151,33 @@ async def test_a_row_taken_over_after_its_lease_ran_out_is_not_sent_by_the_first
     finally:
         wp.hook = None
     assert len(posts) == 1
+
+
+@pytest.mark.parametrize("to", [RemoteStatus.SPAM, RemoteStatus.HOLD, RemoteStatus.TRASH])
+async def test_a_decision_taken_over_and_undone_is_not_set_again_by_the_first(
+    wp: Any, programs: list[Program], to: RemoteStatus
+) -> None:
+    """The first program took a decision and its lease ran out while it sent the rows
+    before it; the second took it over and sent it, then the moderator's undo. The first
+    then comes to it: it is no longer its to apply, and the site keeps what the memory
+    says (the undo is not undone)."""
+    one, two = programs
+    target = next(c for c in wp.comments.values() if c["status"] == "approved" and c["author"] == 0)
+    row = await one.store.get_by_external("blog", str(target["id"]))
+    await one.store.moderate([row.response.id], to, actor="moderator")
+    [late] = await one.store.outbox_due()
+    await lease_runs_out(one.store)
+    [taken] = await two.store.outbox_due()
+    assert await two.worker.apply_one(taken) == "done"
+    assert target["status"] == to.value
+    await one.store.undo_last(actor="moderator")
+    assert (await two.worker.run_once()).done == 1
+    assert target["status"] == "approved"
+    outcome = await one.worker.apply_one(late)
+    assert target["status"] == "approved"  # on the code before: set to `to` again
+    assert outcome == "waiting"
+    now = await one.store.get_by_external("blog", str(target["id"]))
+    assert now.response.remote_status is RemoteStatus.APPROVED
 
 
 async def test_a_read_only_store_takes_no_row(programs: list[Program], tmp_path: Path) -> None:

@@ -1169,6 +1169,14 @@ class SqliteStore:
             lambda db: _writeback.outbox_sending(db, item_id, note, at, me, clock)
         )
 
+    async def outbox_hold(self, item_id: int) -> bool:
+        """Renew this store's lease of a write-back it is about to apply (or take it when
+        nobody holds it); False, nothing changed: another worker took it meanwhile, or its
+        outcome is recorded (it is not applied)."""
+        clock = to_epoch(utcnow())
+        me = self._holder()
+        return await self._write(lambda db: _writeback.outbox_hold(db, item_id, me, clock))
+
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
     ) -> None:

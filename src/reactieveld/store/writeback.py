@@ -349,6 +349,16 @@ SENDING_SQL = (
     "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
 )
 
+#: A write-back about to be applied (parameters: the clock, this holder, its id, this
+#: holder): its lease renewed, or taken when nobody holds it. One another worker took
+#: meanwhile (this worker's lease ran out while it sent the rows before it) is not
+#: applied: a status set late would undo what was done since (an undo applied by the
+#: other). A reply's mark (:data:`SENDING_SQL`) does the same. Both backends'.
+HOLD_SQL = (
+    f"UPDATE outbox SET lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ? "
+    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
+)
+
 #: A write-back tried again (parameters: the error, when next, whether the platform may
 #: have taken it all the same, its id): one it may have taken (a reply) waits for a
 #: round begun after now; any other waits for nothing. Its lease ends (any worker takes
@@ -387,6 +397,10 @@ def outbox_sending(
 ) -> bool:
     params = (note, to_epoch(at), holder, clock, item_id, holder)
     return db.execute(SENDING_SQL, params).rowcount > 0
+
+
+def outbox_hold(db: sqlite3.Connection, item_id: int, holder: str, clock: int) -> bool:
+    return db.execute(HOLD_SQL, (clock, holder, item_id, holder)).rowcount > 0
 
 
 def outbox_retry(

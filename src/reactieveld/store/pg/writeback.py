@@ -39,6 +39,7 @@ from reactieveld.store.writeback import (
     DONE_ROW,
     DUE_FREE,
     FAIL_SQL,
+    HOLD_SQL,
     LEASE_SET,
     NO_LEASE,
     RELEASE_WAITING,
@@ -257,6 +258,17 @@ class Writeback(PgBase):
             return str(
                 await conn.execute(dollar(SENDING_SQL), note, to_epoch(at), me, clock, item_id, me)
             )
+
+        return await self._write(tx) != "UPDATE 0"
+
+    async def outbox_hold(self, item_id: int) -> bool:
+        """Renew this store's lease of a write-back it is about to apply; False when it is
+        no longer this store's to apply (see SqliteStore)."""
+        me = self._lease_holder()
+
+        async def tx(conn: asyncpg.Connection) -> str:
+            clock = await conn.fetchval(_CLOCK)
+            return str(await conn.execute(dollar(HOLD_SQL), clock, me, item_id, me))
 
         return await self._write(tx) != "UPDATE 0"
 
