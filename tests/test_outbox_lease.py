@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -178,6 +179,47 @@ async def test_a_decision_taken_over_and_undone_is_not_set_again_by_the_first(
     assert outcome == "waiting"
     now = await one.store.get_by_external("blog", str(target["id"]))
     assert now.response.remote_status is RemoteStatus.APPROVED
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.HOLD])
+async def test_a_poll_while_another_program_writes_long_says_nothing(
+    tmp_path: Path, decision: Any
+) -> None:
+    """The app's worker polls while ``reactieveld sync`` (another program on the file)
+    holds the write lock past the busy timeout: nothing is taken and nothing is said
+    (the rows wait, as they did when the poll was a read); once the lock is gone the
+    next poll sends the row."""
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    try:
+        if decision == "reply":
+            await _pending_reply(store)
+        else:
+            await _pending_decision(store, decision)
+        await store.transaction(lambda db: db.execute("PRAGMA busy_timeout = 100"))
+        site = Platform("blog")
+        site.hangs = False
+        said: list[str] = []
+        worker = OutboxWorker(store, {"blog": site}, on_event=said.append)
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # the other program's long write
+            run = await worker.run_once()
+            assert (run.attempted, said) == (0, [])
+            other.execute("COMMIT")
+        finally:
+            other.close()
+        assert (await worker.run_once()).done == 1
+        assert said == []
+    finally:
+        await store.close()
+
+
+async def _pending_decision(store: Any, status: RemoteStatus) -> None:
+    await store.ensure_source(Source("blog", "wordpress"))
+    await store.upsert_page("blog", Page([resp("c1")]))
+    row = await store.get_by_external("blog", "c1")
+    await store.moderate([row.response.id], status, actor="moderator")
 
 
 async def test_a_read_only_store_takes_no_row(programs: list[Program], tmp_path: Path) -> None:
