@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,7 @@ from wpreal import served_config, served_fakewp
 
 from reactieveld.connectors.base import ApplyResult
 from reactieveld.connectors.htmltext import html_to_text
-from reactieveld.model import Capability, Page, Source
+from reactieveld.model import Capability, Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.copy import copy_store
 from reactieveld.store.open import copy_side, open_store
@@ -147,6 +152,74 @@ async def test_a_row_taken_over_after_its_lease_ran_out_is_not_sent_by_the_first
     finally:
         wp.hook = None
     assert len(posts) == 1
+
+
+@pytest.mark.parametrize("to", [RemoteStatus.SPAM, RemoteStatus.HOLD, RemoteStatus.TRASH])
+async def test_a_decision_taken_over_and_undone_is_not_set_again_by_the_first(
+    wp: Any, programs: list[Program], to: RemoteStatus
+) -> None:
+    """The first program took a decision and its lease ran out while it sent the rows
+    before it; the second took it over and sent it, then the moderator's undo. The first
+    then comes to it: it is no longer its to apply, and the site keeps what the memory
+    says (the undo is not undone)."""
+    one, two = programs
+    target = next(c for c in wp.comments.values() if c["status"] == "approved" and c["author"] == 0)
+    row = await one.store.get_by_external("blog", str(target["id"]))
+    await one.store.moderate([row.response.id], to, actor="moderator")
+    [late] = await one.store.outbox_due()
+    await lease_runs_out(one.store)
+    [taken] = await two.store.outbox_due()
+    assert await two.worker.apply_one(taken) == "done"
+    assert target["status"] == to.value
+    await one.store.undo_last(actor="moderator")
+    assert (await two.worker.run_once()).done == 1
+    assert target["status"] == "approved"
+    outcome = await one.worker.apply_one(late)
+    assert target["status"] == "approved"  # on the code before: set to `to` again
+    assert outcome == "waiting"
+    now = await one.store.get_by_external("blog", str(target["id"]))
+    assert now.response.remote_status is RemoteStatus.APPROVED
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.HOLD])
+async def test_a_poll_while_another_program_writes_long_says_nothing(
+    tmp_path: Path, decision: Any
+) -> None:
+    """The app's worker polls while ``reactieveld sync`` (another program on the file)
+    holds the write lock past the busy timeout: nothing is taken and nothing is said
+    (the rows wait, as they did when the poll was a read); once the lock is gone the
+    next poll sends the row."""
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    try:
+        if decision == "reply":
+            await _pending_reply(store)
+        else:
+            await _pending_decision(store, decision)
+        await store.transaction(lambda db: db.execute("PRAGMA busy_timeout = 100"))
+        site = Platform("blog")
+        site.hangs = False
+        said: list[str] = []
+        worker = OutboxWorker(store, {"blog": site}, on_event=said.append)
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # the other program's long write
+            run = await worker.run_once()
+            assert (run.attempted, said) == (0, [])
+            other.execute("COMMIT")
+        finally:
+            other.close()
+        assert (await worker.run_once()).done == 1
+        assert said == []
+    finally:
+        await store.close()
+
+
+async def _pending_decision(store: Any, status: RemoteStatus) -> None:
+    await store.ensure_source(Source("blog", "wordpress"))
+    await store.upsert_page("blog", Page([resp("c1")]))
+    row = await store.get_by_external("blog", "c1")
+    await store.moderate([row.response.id], status, actor="moderator")
 
 
 async def test_a_read_only_store_takes_no_row(programs: list[Program], tmp_path: Path) -> None:
@@ -335,3 +408,89 @@ async def test_a_copied_memory_takes_its_rows_at_once_and_a_reply_being_sent_wai
         await b.close()
         await pg.close()
         await a.close()
+
+
+# -- who is gone, whose clock ----------------------------------------------------------
+#: A program in a PID namespace of its own (a container, a Flatpak) on this machine, whose
+#: process id is none of this namespace's: it takes the due rows, says how many, and holds
+#: them until its input ends.
+_NAMESPACED = """
+import asyncio, os, sys
+from reactieveld.store.sqlite import SqliteStore
+while str(os.getpid()) in os.listdir("/proc"):  # the outer namespace's ids
+    child = os.fork()
+    if child:
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]))
+
+async def main():
+    store = await SqliteStore.open(sys.argv[1])
+    print(len(await store.outbox_due()), flush=True)
+    sys.stdin.read()
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+async def _pending_reply(store: Any) -> None:
+    await store.ensure_source(Source("blog", "wordpress"))
+    await store.upsert_page("blog", Page([resp("c1")]))
+    row = await store.get_by_external("blog", "c1")
+    await store.reply(row.response.id, TEXT, actor="moderator")
+
+
+def _unshare() -> list[str]:
+    tool = shutil.which("unshare")
+    if tool is None or subprocess.run([tool, "-Urpf", "true"], check=False).returncode:
+        pytest.skip("no unshare: a PID namespace cannot be made here")
+    return [tool, "-Urpf"]
+
+
+async def test_a_live_holder_of_another_pid_namespace_keeps_its_rows(tmp_path: Path) -> None:
+    """The app in a container (or a Flatpak) and ``reactieveld sync`` on the desktop, one
+    file, one machine name: the app's process id means nothing outside its namespace, so
+    its rows are not taken as a gone process's while it runs (it may be sending one)."""
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    try:
+        await _pending_reply(store)
+        with subprocess.Popen(
+            [*_unshare(), sys.executable, "-c", _NAMESPACED, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as other:
+            assert other.stdout is not None and other.stdin is not None
+            try:
+                assert other.stdout.readline().strip() == "1"  # it holds the reply
+                assert await store.outbox_due() == []
+            finally:
+                other.stdin.close()
+            assert other.wait() == 0
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("ahead", [11 * 60, 3 * 3600])
+async def test_a_team_member_whose_clock_runs_ahead_takes_no_held_row(
+    pg_url: str, monkeypatch: Any, ahead: int
+) -> None:
+    """Two machines on a team memory, one's clock minutes or hours ahead: the leases run by
+    the server's clock, so the one ahead does not take the rows the other holds (nor a
+    reply it is sending)."""
+    from reactieveld.store.pg import writeback as pg_writeback
+
+    one = await open_store(pg_url)
+    two = await open_store(pg_url)
+    try:
+        await _pending_reply(one)
+        [item] = await one.outbox_due()
+        ahead_clock = pg_writeback.utcnow() + timedelta(seconds=ahead)
+        monkeypatch.setattr(pg_writeback, "utcnow", lambda: ahead_clock)
+        assert await two.outbox_due() == []
+        assert await two.outbox_sending(item.id, note="being sent", at=ahead_clock) is False
+        monkeypatch.undo()
+        assert await one.outbox_sending(item.id, note="being sent", at=item.created_at)
+    finally:
+        await two.close()
+        await one.close()

@@ -44,7 +44,9 @@ have listed the site before the POST arrived and ended well after the process di
 the reply waits for a round begun after it was found gone
 (``store.writeback.LEASE_SET``). A row that waits is not held (``RELEASE_WAITING``):
 only a reply being sent is held with a round to wait for. The mark takes or renews the
-lease, and fails (the reply is not sent) when another worker holds the row.
+lease, and fails (the reply is not sent) when another worker holds the row; any other
+write-back's lease is renewed so just before it is applied (``store.outbox_hold``): a
+row another worker took when this one's lease ran out (a slow batch) is left to it.
 """
 
 from __future__ import annotations
@@ -187,6 +189,10 @@ class OutboxWorker(PollingWorker):
                 return "waiting"
             mark = getattr(self.store, "outbox_sending", None)
             if mark is not None and await mark(item.id, note=SENDING, at=utcnow()) is False:
+                return "waiting"  # another worker took it meanwhile (or it was undone)
+        else:
+            hold = getattr(self.store, "outbox_hold", None)
+            if hold is not None and await hold(item.id) is False:
                 return "waiting"  # another worker took it meanwhile (or it was undone)
         try:
             result = await apply_action(conn, item.action)

@@ -1121,7 +1121,15 @@ class SqliteStore:
                 _writeback.end_leases(db, gone)
             return _writeback.outbox_due(db, t, limit, me, clock)
 
-        return await self._write(take)
+        try:
+            return await self._write(take)
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+            # Another program writes for longer than the busy timeout (a sync's long
+            # round, a copy): nothing is taken now, the next poll tries again. Not an
+            # error to say: the rows wait, as they did while the poll was a read.
+            return []
 
     def _holder(self) -> str:
         """Who holds the outbox rows this store's ``outbox_due`` leased: this store (one
@@ -1168,6 +1176,14 @@ class SqliteStore:
         return await self._write(
             lambda db: _writeback.outbox_sending(db, item_id, note, at, me, clock)
         )
+
+    async def outbox_hold(self, item_id: int) -> bool:
+        """Renew this store's lease of a write-back it is about to apply (or take it when
+        nobody holds it); False, nothing changed: another worker took it meanwhile, or its
+        outcome is recorded (it is not applied)."""
+        clock = to_epoch(utcnow())
+        me = self._holder()
+        return await self._write(lambda db: _writeback.outbox_hold(db, item_id, me, clock))
 
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False

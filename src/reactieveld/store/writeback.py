@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -108,26 +109,40 @@ def due_holders(db: sqlite3.Connection, now: int, clock: int) -> set[str | None]
 
 
 def local_holder() -> str:
-    """A new holder of outbox leases on a SQLite file: this machine, this process, and a
-    random part (one per store), so that another store can tell when it is gone."""
-    return f"{_machine()}/{os.getpid()}/{os.urandom(8).hex()}"
+    """A new holder of outbox leases on a SQLite file: where it runs (:func:`_place`), this
+    process, and a random part (one per store), so that another store can tell when it is
+    gone."""
+    return f"{_place()}/{os.getpid()}/{os.urandom(8).hex()}"
 
 
-def _machine() -> str:
+def _place() -> str:
+    """Where a process id names one process: this machine, and on Linux this boot and this
+    PID namespace too. Two containers (or a Flatpak and the desktop) on one machine share
+    its name but not their process ids, and two machines can share a name (cloned, or
+    'localhost'): a holder of another place is never taken for gone by its pid."""
     import platform
 
-    return platform.node()
+    place = platform.node()
+    if sys.platform.startswith("linux"):
+        try:
+            with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+                boot = f.read().strip()
+            namespace = os.readlink("/proc/self/ns/pid")
+        except OSError:
+            return f"{place}#?"  # cannot be told: no holder is of this place
+        place = f"{place}#{boot}#{namespace}"
+    return place
 
 
 def holder_gone(holder: str) -> bool:
-    """Whether the process of a :func:`local_holder` is known to have ended: it ran on
-    this machine and no process has its id (a SIGKILL, a power cut of the app). Its
-    leases need not be waited out; one of another machine, or of a process that may
-    still run, is (its lease runs out by itself), and so is every one on Windows (whose
-    ``os.kill`` cannot ask whether a process runs)."""
-    host, _, rest = holder.partition("/")
-    pid = rest.partition("/")[0]
-    if os.name != "posix" or host != _machine() or not pid.isdigit():
+    """Whether the process of a :func:`local_holder` is known to have ended: it ran in
+    this place (machine, boot, PID namespace) and no process has its id (a SIGKILL, a
+    power cut of the app). Its leases need not be waited out; one of another place, or of
+    a process that may still run, is (its lease runs out by itself), and so is every one
+    on Windows (whose ``os.kill`` cannot ask whether a process runs)."""
+    place, pid = _holder_place_pid(holder)
+    here = _place()
+    if os.name != "posix" or place != here or here.endswith("#?") or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)
@@ -136,6 +151,13 @@ def holder_gone(holder: str) -> bool:
     except OSError:  # it runs as another user
         return False
     return False
+
+
+def _holder_place_pid(holder: str) -> tuple[str, str]:
+    """A holder's place and process id (its last part is the random one)."""
+    rest, _, _random = holder.rpartition("/")
+    place, _, pid = rest.rpartition("/")
+    return place, pid
 
 
 def end_leases(db: sqlite3.Connection, holders: Sequence[str]) -> None:
@@ -327,6 +349,16 @@ SENDING_SQL = (
     "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
 )
 
+#: A write-back about to be applied (parameters: the clock, this holder, its id, this
+#: holder): its lease renewed, or taken when nobody holds it. One another worker took
+#: meanwhile (this worker's lease ran out while it sent the rows before it) is not
+#: applied: a status set late would undo what was done since (an undo applied by the
+#: other). A reply's mark (:data:`SENDING_SQL`) does the same. Both backends'.
+HOLD_SQL = (
+    f"UPDATE outbox SET lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ? "
+    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
+)
+
 #: A write-back tried again (parameters: the error, when next, whether the platform may
 #: have taken it all the same, its id): one it may have taken (a reply) waits for a
 #: round begun after now; any other waits for nothing. Its lease ends (any worker takes
@@ -365,6 +397,10 @@ def outbox_sending(
 ) -> bool:
     params = (note, to_epoch(at), holder, clock, item_id, holder)
     return db.execute(SENDING_SQL, params).rowcount > 0
+
+
+def outbox_hold(db: sqlite3.Connection, item_id: int, holder: str, clock: int) -> bool:
+    return db.execute(HOLD_SQL, (clock, holder, item_id, holder)).rowcount > 0
 
 
 def outbox_retry(

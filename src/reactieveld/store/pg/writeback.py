@@ -39,6 +39,7 @@ from reactieveld.store.writeback import (
     DONE_ROW,
     DUE_FREE,
     FAIL_SQL,
+    HOLD_SQL,
     LEASE_SET,
     NO_LEASE,
     RELEASE_WAITING,
@@ -63,6 +64,9 @@ _TAKE = dollar(
 _RETRY = dollar(f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}")
 #: A write-back given up on (SQLite's ``FAIL_SQL``: its lease ended).
 _FAIL = dollar(FAIL_SQL)
+#: The clock leases run by (Unix seconds): the server's, one for every machine of a team
+#: (a client's clock ten minutes ahead would see every other worker's lease run out).
+_CLOCK = "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint"
 
 
 class Writeback(PgBase):
@@ -81,11 +85,11 @@ class Writeback(PgBase):
         worker holds, leased to this store (it sees them again until their outcome is
         recorded; another store does not until the lease runs out)."""
         t = to_epoch(now or utcnow()) or 0
-        # Leases run by the clock, whatever moment ``now`` asks about (a test's "later").
-        clock = to_epoch(utcnow()) or 0
         me = self._lease_holder()
 
         async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
+            # Leases run by the server's clock, whatever moment ``now`` asks about.
+            clock = await conn.fetchval(_CLOCK)
             ids = await conn.fetch(_TAKE, t, me, clock, limit, me, me, clock)
             await conn.execute(dollar(RELEASE_WAITING), me)
             rows = await conn.fetch(
@@ -247,12 +251,26 @@ class Writeback(PgBase):
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> bool:
         """Mark a write-back as being sent since ``at``, its lease renewed; False when it
         is no longer this store's to send (see SqliteStore)."""
-        clock = to_epoch(utcnow())
         me = self._lease_holder()
-        done = await self._write(
-            lambda c: c.execute(dollar(SENDING_SQL), note, to_epoch(at), me, clock, item_id, me)
-        )
-        return str(done) != "UPDATE 0"
+
+        async def tx(conn: asyncpg.Connection) -> str:
+            clock = await conn.fetchval(_CLOCK)
+            return str(
+                await conn.execute(dollar(SENDING_SQL), note, to_epoch(at), me, clock, item_id, me)
+            )
+
+        return await self._write(tx) != "UPDATE 0"
+
+    async def outbox_hold(self, item_id: int) -> bool:
+        """Renew this store's lease of a write-back it is about to apply; False when it is
+        no longer this store's to apply (see SqliteStore)."""
+        me = self._lease_holder()
+
+        async def tx(conn: asyncpg.Connection) -> str:
+            clock = await conn.fetchval(_CLOCK)
+            return str(await conn.execute(dollar(HOLD_SQL), clock, me, item_id, me))
+
+        return await self._write(tx) != "UPDATE 0"
 
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
