@@ -183,6 +183,38 @@ def test_the_command_line_says_a_statement_took_too_long(
     assert (code, out) == (2, "")
     assert err.startswith("reactieveld: postgresql://") and err.endswith("\n"), err
     _one_line(err[:-1], SAID[kind], language, url.split("://", 1)[1])
+    if kind != "lock_timeout":  # took too long: a shorter period only where one is chosen
+        _advises(err, language, period=command == ["stats"])
+
+
+def _advises(line: str, language: str, *, period: bool) -> None:
+    """``line`` (a question that took too long) advises a shorter period if ``period``
+    (the figures), else to try again (the outbox's notice, the sync's line, a search)."""
+    said, not_said = ("period", "again") if period else ("again", "period")
+    assert _fixed(f"conn.store.hint.{said}", language) in line, line
+    assert _fixed(f"conn.store.hint.{not_said}", language) not in line, line
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("key", ["57014", "no_answer"])
+def test_a_question_that_took_too_long_advises_a_period_only_where_one_is_chosen(
+    key: str, language: str
+) -> None:
+    """The outbox's notice and the sync's line (the stored line, read back) say to try
+    again; the figures (``said(period=True)``) a shorter period (was: a shorter period
+    everywhere, where there is none to choose)."""
+    from reactieveld.failures import error_in_language
+
+    cause = (
+        TimeoutError()
+        if key == "no_answer"
+        else asyncpg.QueryCanceledError("canceling statement due to statement timeout")
+    )
+    exc = base.server_error("postgresql://u@db.example/memory", cause)
+    assert isinstance(exc, StoreError)
+    for line in (error_in_language(failure(exc).message, language), exc.said(language)):
+        _advises(line, language, period=False)
+    _advises(exc.said(language, period=True), language, period=True)
 
 
 async def test_the_dashboard_says_it_and_r_computes_again(
@@ -218,6 +250,7 @@ async def test_the_dashboard_says_it_and_r_computes_again(
             heading = " ".join(str(screen.query_one("#dash-period", Heading).render()).split())
             assert "De cijfers konden niet worden berekend" in heading, heading
             assert _fixed("conn.store.pg_too_long", "nl") in heading, heading
+            _advises(heading, "nl", period=True)
             assert "StoreError" not in heading and "QueryCanceled" not in heading
             await lock.execute("ROLLBACK")
             await pilot.press("r")  # the screen still takes its keys: the figures now
@@ -291,7 +324,9 @@ async def test_the_app_s_search_says_it_and_the_app_goes_on(
             # (One per search that reached the server: a letter's may, before the next.)
             said = {n.message for n in app._notifications}
             assert len(said) == 1, said
-            _one_line(said.pop(), "conn.store.pg_too_long", "nl", url.split("://", 1)[1])
+            line = said.pop()
+            _one_line(line, "conn.store.pg_too_long", "nl", url.split("://", 1)[1])
+            _advises(line, "nl", period=False)
             await lock.execute("ROLLBACK")
             await pilot.press("escape")
             await pilot.pause()

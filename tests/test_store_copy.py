@@ -466,3 +466,44 @@ def test_any_texts_go_there_and_back(
                 await store.close()
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_copy_the_server_does_not_answer_in_time_is_said_as_the_store_says_it(
+    language: str,
+    lived_in: Path,
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A statement of the copy's load waiting past the program's limit (another
+    connection holding the target's outbox) is the store's line: no answer within the
+    limit, try again; the target named without its password, exit 2 (was: "no answer
+    from the server in time: is it running and reachable?", as if it were down)."""
+    import asyncio
+
+    import asyncpg
+
+    from reactieveld.i18n import STRINGS, text
+    from reactieveld.store.pg import base
+
+    asyncio.run(_migrate(pg_url))
+    monkeypatch.setattr(base, "COMMAND_SECONDS", 0.3)
+    loop = asyncio.new_event_loop()
+    other = loop.run_until_complete(asyncpg.connect(pg_url))
+    try:
+        # Reads pass (the target's counts), inserts wait.
+        loop.run_until_complete(other.execute("BEGIN; LOCK TABLE outbox IN SHARE MODE"))
+        argv = ["--lang", language, "store", "copy", "--db", str(lived_in), "--to", pg_url]
+        assert main(argv) == 2
+    finally:
+        loop.run_until_complete(other.close())
+        loop.close()
+    err = _one_line(capsys)
+    where = base.redact_url(pg_url)
+    said = text("conn.store.pg_no_answer", language, where=where, limit="0.3", hint="")
+    assert err.startswith("reactieveld: " + said.rstrip()), err
+    assert err.endswith(text("conn.store.hint.again", language)), err
+    unreachable = STRINGS["conn.store.pg_timeout"][0 if language == "nl" else 1]
+    assert unreachable.split(": ", 1)[1] not in err, err
+    assert main(["store", "copy", "--db", str(lived_in), "--to", pg_url]) == 0  # nothing left

@@ -2265,17 +2265,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "conn.store.pg_too_long": (
         "{where}: de vraag duurde te lang en de server brak haar af ({said}); er is niets "
-        "veranderd: kies bij een geheugen van deze omvang een kortere periode of minder "
-        "bronnen",
+        "veranderd: {hint}",
         "{where}: the question took too long and the server stopped it ({said}); nothing "
-        "was changed: on a memory this big choose a shorter period or fewer sources",
+        "was changed: {hint}",
     ),
     "conn.store.pg_no_answer": (
-        "{where}: geen antwoord van de server binnen {limit} s; er is niets veranderd: "
+        "{where}: geen antwoord van de server binnen {limit} s; er is niets veranderd: {hint}",
+        "{where}: no answer from the server within {limit} s; nothing was changed: {hint}",
+    ),
+    # What to do about a question that took too long (the keys above end with it): where
+    # a period is chosen (the figures screen, `stats`) a shorter one; elsewhere there is
+    # none to choose (StoreError.said, store/base.py: the one rule).
+    "conn.store.hint.again": (
+        "probeer het opnieuw; gebeurt het steeds, dan is de server van het geheugen overbelast",
+        "try again; if it keeps happening, the memory's server is overloaded",
+    ),
+    "conn.store.hint.period": (
         "kies bij een geheugen van deze omvang een kortere periode of minder bronnen (en "
         "laat de beheerder de server nakijken als elke vraag zo lang duurt)",
-        "{where}: no answer from the server within {limit} s; nothing was changed: on a "
-        "memory this big choose a shorter period or fewer sources (and have the admin "
+        "on a memory this big choose a shorter period or fewer sources (and have the admin "
         "check the server if every question takes this long)",
     ),
     "conn.store.pg_locked": (
@@ -2791,6 +2799,11 @@ def stored(key: str, **values: Any) -> str:
     return text(key, "en", **values)
 
 
+#: The advice a store's "took too long" line is stored with: there is no period to choose
+#: in a sync's line or the outbox's notice (:func:`for_a_period` for where there is).
+AGAIN_HINT = stored("conn.store.hint.again")
+
+
 #: The keys of the argument parser's own words: each one's English is an argparse message
 #: id (:func:`argparse_text`), but for :data:`ARGPARSE_OWN`.
 ARGPARSE_PREFIX = "argparse."
@@ -2884,6 +2897,18 @@ def stored_key(message: str) -> str | None:
     from, the most specific one; None for any other text (a server's own message)."""
     read = _read_stored(message)
     return None if read is None else read[0]
+
+
+def for_a_period(message: str) -> str:
+    """A stored text that advises :data:`AGAIN_HINT` (a question that took the server too
+    long) with the advice where a period is chosen instead (``conn.store.hint.period``):
+    the one rule of which advice fits where (the store cannot know where it is said);
+    any other text as it is."""
+    read = _read_stored(message)
+    if read is None or read[1].get("hint") != AGAIN_HINT:
+        return message
+    key, found = read
+    return stored(key, **{**found, "hint": stored("conn.store.hint.period")})
 
 
 def in_language(message: str, language: str, _depth: int = 0) -> str:

@@ -57,7 +57,7 @@ from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.config import language_of
-from reactieveld.i18n import counted, number
+from reactieveld.i18n import counted, for_a_period, number
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.read.agreement import (
@@ -66,7 +66,7 @@ from reactieveld.read.agreement import (
     agreement_lines,
     period_agreement,
 )
-from reactieveld.store.base import FiguresStore, RuleTally
+from reactieveld.store.base import FiguresStore, RuleTally, StoreError
 from reactieveld.store.values import FigureQuery
 from reactieveld.text import (  # plain text, no Textual: as on screen
     fit_parts,
@@ -892,6 +892,9 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
             sources=wanted,
             double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
         )
+    except StoreError as exc:
+        # Said where a period was chosen: one that took too long advises a shorter one.
+        raise StoreError(for_a_period(str(exc))) from exc
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.

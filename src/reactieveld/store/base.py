@@ -87,12 +87,15 @@ class StoreError(Exception):
     for scripts and for the other processes that store it); :meth:`said` is the one way a
     line shows it to a person, in their language."""
 
-    def said(self, language: str) -> str:
+    def said(self, language: str, *, period: bool = False) -> str:
         """This error in ``language`` (the table's templates read back; a path, a URL and
-        SQLite's or the server's own words kept as they are)."""
-        from reactieveld.i18n import in_language
+        SQLite's or the server's own words kept as they are). ``period``: said where the
+        reader chose a period (the figures): a question that took too long advises a
+        shorter one (:func:`~reactieveld.i18n.for_a_period`)."""
+        from reactieveld.i18n import for_a_period, in_language
 
-        return in_language(str(self), language)
+        message = str(self)
+        return in_language(for_a_period(message) if period else message, language)
 
 
 @dataclass(frozen=True)

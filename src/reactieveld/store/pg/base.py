@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from reactieveld.i18n import stored, text
+from reactieveld.i18n import AGAIN_HINT, stored, text
 from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
@@ -92,7 +92,9 @@ def server_error(
     if isinstance(exc, TimeoutError):
         # The program stopped waiting for a statement (COMMAND_SECONDS): it cancelled it.
         limit = f"{COMMAND_SECONDS:g}"
-        return ServerError(stored("conn.store.pg_no_answer", where=where, limit=limit))
+        return ServerError(
+            stored("conn.store.pg_no_answer", where=where, limit=limit, hint=AGAIN_HINT)
+        )
     code = getattr(exc, "sqlstate", None)
     if not isinstance(exc, asyncpg.PostgresError) or not isinstance(code, str):
         return None
@@ -102,7 +104,9 @@ def server_error(
     key, retryable = found
     if code == "42501" and changing:
         key = "conn.store.pg_may_not_change"
-    line = stored(key, where=where, role=role or "?", said=exc, group="reactieveld_reader")
+    line = stored(
+        key, where=where, role=role or "?", said=exc, group="reactieveld_reader", hint=AGAIN_HINT
+    )
     return ServerError(line, retryable)
 
 

@@ -14,7 +14,7 @@ import asyncpg
 from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
 from reactieveld.store.copy import TABLES, Loader, Row, count_sql, dump_batches
-from reactieveld.store.pg.base import CONNECTION_ERRORS, dollar
+from reactieveld.store.pg.base import CONNECTION_ERRORS, _Unanswered, dollar
 from reactieveld.store.pg.ingest import search_vector, title_of
 
 if TYPE_CHECKING:
@@ -135,8 +135,10 @@ class PgCopySide:
                 stored("conn.store.copy_into_read_only", where=self.where, reason=reason)
             )
         types = {t: await self._column_types(t) for t, _ in TABLES}
+        acquired = False
         try:
             async with store._pool.acquire() as conn, conn.transaction():
+                acquired = True
                 for table, trigger in KEPT_COUNT_TRIGGERS:
                     await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
                 yield _PgLoader(conn, types)
@@ -150,6 +152,11 @@ class PgCopySide:
             raise StoreError(
                 stored("conn.store.copy_needs_owner", where=self.where, role=store.role, said=exc)
             ) from exc
+        except TimeoutError as exc:
+            # A statement past COMMAND_SECONDS on the connection held (another program's
+            # lock on the target) is the store's "no answer within" line, as any other
+            # call's; before it was had, the pool could not open a connection in time.
+            raise store._error(_Unanswered() if acquired else exc) from exc
         except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
             raise store._error(exc) from exc
 

@@ -224,7 +224,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
             # A store's line in the reader's language (a PostgreSQL statement that took
             # too long: what to do); anything else as its class and words.
             error = (
-                exc.said(self.language)
+                exc.said(self.language, period=True)
                 if isinstance(exc, StoreError)
                 else f"{type(exc).__name__}: {exc}"
             )
