@@ -452,3 +452,36 @@ def test_a_database_dropped_under_an_open_store_is_said_as_gone(pg_cluster: Any)
     assert getattr(said[-1], "retryable", True) is False
     for exc in said:
         assert "the query failed" not in str(exc), exc
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_app_started_while_its_first_read_waits_too_long_says_it_and_goes_on(
+    memory: tuple[Any, str, str], tui_env: None, make_app: Any, language: str
+) -> None:
+    """The first screen's first read (the rows and the source names) behind a lock held
+    past the time limit: a traceback ended the app (ServerError out of on_mount); now the
+    store's line is the notice, in the reader's language, and once the lock goes the rows
+    come (read again as after an outage)."""
+    from helpers.app import until
+
+    cluster, db, url = memory
+    cluster.psql(f'ALTER DATABASE "{db}" SET statement_timeout = 150')
+    store = await open_store(url)
+    lock = await asyncpg.connect(url)
+    try:
+        await lock.execute("BEGIN; LOCK TABLE sources, responses IN ACCESS EXCLUSIVE MODE")
+        app = make_app(store, language)
+        app.reach_retry_seconds = (0.05, 0.2)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await until(pilot, lambda: list(app._notifications), "the notice", seconds=20)
+            lines = {n.message for n in app._notifications}
+            assert len(lines) == 1, lines
+            _one_line(lines.pop(), "conn.store.pg_too_long", language, url.split("://", 1)[1])
+            assert app.memory_unreachable  # read again, as after an outage
+            await lock.execute("ROLLBACK")
+            await until(pilot, lambda: not app.memory_unreachable, "read again", seconds=20)
+            assert app.is_running
+    finally:
+        await lock.close()
+        await store.close()
+        cluster.psql(f'ALTER DATABASE "{db}" RESET statement_timeout')

@@ -25,7 +25,7 @@ from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
 from reactieveld.model import Capability, OutboxState, RemoteStatus
-from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.store.base import QueueFilter, QueueRow, StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
 from reactieveld.tui.claims import ClaimKeeper
@@ -250,6 +250,14 @@ class TriageScreen(Screen[None]):
             # list and the header's marker, not an error that ends the app; the list is
             # read again when the memory is back (StoreChanged).
             self.rapp.memory_away()
+        except StoreError as exc:
+            # The server said no to the first read (a table locked past the time limit, a
+            # permission): its one line, not a traceback that ends the app; where a later
+            # try can help, the list is read again as after an outage.
+            said = one_line(exc.said(self.i18n.language), limit=300)
+            self.rapp.notify(said, severity="error", markup=False)
+            if getattr(exc, "retryable", False):
+                self.rapp.memory_away(said=True)
         self.call_after_refresh(self.rapp.first_rows_shown)
         self.call_after_refresh(self._mount_the_rest)
         self.rapp.request_counts()
