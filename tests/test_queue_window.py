@@ -164,3 +164,50 @@ async def test_the_row_another_took_out_stays_in_a_long_window(tmp_path, make_ap
                 await check_window(screen, f"{step}: {key} after kept at {at}")
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_keys_pressed_while_another_change_is_read_keep_their_place(tmp_path, make_app, seed):
+    """Another moderator's change (a claim taken or released as they move, a decision)
+    is read while this moderator moves on with ``j``/``k``: when the re-read lands, the
+    cursor stays where the keys took it, not on the row it was on when the read began
+    (in a team, every step of a colleague's cursor is such a change: keys were lost)."""
+    import asyncio
+
+    store = await sample_store(tmp_path / "m.db", count=60)
+    rnd = random.Random(seed)
+    app = make_app(store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen: TriageScreen = await ready(app, pilot)
+            await settle(app, pilot)
+            queue = screen.queue
+            for _ in range(rnd.randrange(0, 5)):
+                await press(pilot, "j")
+            ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
+            start = queue.cursor
+            other = rnd.choice([i for i in ids if i != ids[start]])
+            real_queue = store.queue
+            held, started = asyncio.Event(), asyncio.Event()
+
+            async def slow_queue(flt, **kwargs):
+                started.set()
+                await held.wait()
+                return await real_queue(flt, **kwargs)
+
+            store.queue = slow_queue  # type: ignore[method-assign]
+            await store.moderate([other], RemoteStatus.SPAM, actor="anna")
+            reread = asyncio.ensure_future(screen.rows_changed([other]))
+            await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
+            keys = [rnd.choice(["j", "j", "k"]) for _ in range(rnd.randrange(1, 4))]
+            for key in keys:
+                await pilot.press(key)
+            want = queue.current.response.id
+            held.set()
+            await asyncio.wait_for(reread, 10)
+            store.queue = real_queue  # type: ignore[method-assign]
+            await settle(app, pilot)
+            assert queue.current.response.id == want, (start, keys)
+            await check_window(screen, f"after {keys}")
+    finally:
+        await store.close()

@@ -534,7 +534,6 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         newly: QueueRow | None = None
         async with self._lock:
             self._generation += 1
-            cursor_row = self.current
             # The kept row is a line of the window, not of the queue: left out of the
             # counts below, and put back if it is still to be kept.
             kept = self.kept if self._kept_index() is not None else None
@@ -553,6 +552,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 base = self.base
                 if reanchor:
                     base = await self.store.position(self.flt, first.keyset)
+            # The cursor's response as it is now, not as the read began: keys pressed
+            # while it was read moved it, and it stays where they took it.
+            cursor_row = self.current
             at_end = len(rows) < want
             recount = False
             if at_end:
