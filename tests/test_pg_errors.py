@@ -196,18 +196,21 @@ def _advises(line: str, language: str, *, period: bool) -> None:
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("key", ["57014", "no_answer"])
+@pytest.mark.parametrize("key", ["57014", "no_answer", "53200"])
 def test_a_question_that_took_too_long_advises_a_period_only_where_one_is_chosen(
     key: str, language: str
 ) -> None:
     """The outbox's notice and the sync's line (the stored line, read back) say to try
     again; the figures (``said(period=True)``) a shorter period (was: a shorter period
-    everywhere, where there is none to choose)."""
+    everywhere, where there is none to choose). So does a server short of resources
+    (53xxx), which advised a shorter period everywhere too."""
     from reactieveld.failures import error_in_language
 
     cause = (
         TimeoutError()
         if key == "no_answer"
+        else asyncpg.OutOfMemoryError("out of memory")
+        if key == "53200"
         else asyncpg.QueryCanceledError("canceling statement due to statement timeout")
     )
     exc = base.server_error("postgresql://u@db.example/memory", cause)

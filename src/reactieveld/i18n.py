@@ -2311,10 +2311,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "this memory, or have the admin raise the limit",
     ),
     "conn.store.pg_resources": (
-        "{where}: de server komt middelen tekort ({said}); er is niets veranderd: kies een "
-        "kortere periode, of laat de beheerder de server nakijken",
-        "{where}: the server is short of resources ({said}); nothing was changed: choose a "
-        "shorter period, or have the admin check the server",
+        "{where}: de server komt middelen tekort ({said}); er is niets veranderd: {hint}",
+        "{where}: the server is short of resources ({said}); nothing was changed: {hint}",
     ),
     "conn.store.pg_may_not_read": (
         "{where}: rol {role} mag het geheugen niet lezen ({said}): vraag de eigenaar van de "
