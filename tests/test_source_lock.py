@@ -47,7 +47,9 @@ async def test_a_sync_that_dies_lets_go_of_its_source(pg_url: str) -> None:
             # its locks with it, and the block of the dead session still ends cleanly.
             await b._read(
                 lambda c: c.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    # Waits (up to 10 s) until the backend is gone with its locks: without
+                    # a timeout the call returns once the signal is sent (a race, seen in CI).
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
                     "WHERE application_name = 'reactieveld sync blog'"
                 )
             )
