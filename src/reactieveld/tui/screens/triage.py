@@ -255,7 +255,7 @@ class TriageScreen(Screen[None]):
             # permission): its one line, not a traceback that ends the app; where a later
             # try can help, the list is read again as after an outage.
             said = one_line(exc.said(self.i18n.language), limit=300)
-            self.rapp.notify(said, severity="error", markup=False)
+            self.notify(said, severity="error", markup=False)
             if getattr(exc, "retryable", False):
                 self.rapp.memory_away(said=True)
         self.call_after_refresh(self.rapp.first_rows_shown)
