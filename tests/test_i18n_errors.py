@@ -24,6 +24,8 @@ import pytest
 from helpers.app import SMALL, screen_text, until
 from helpers.cli import run_main
 from helpers.lang import english_only
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reactieveld.cli import main
 from reactieveld.config import SourceConfig
@@ -327,3 +329,30 @@ async def test_the_app_says_a_closed_port_in_dutch(tmp_path: Path, make_app: Any
     finally:
         await engine.aclose()
         await store.close()
+
+
+@given(
+    where=st.sampled_from(["postgresql://u@db.example/memory", "the memory", "db:5432"]),
+    said=st.text(st.characters(codec="ascii", exclude_characters="()\n"), max_size=40),
+    limit=st.integers(1, 300),
+)
+def test_a_too_long_line_stored_before_the_hints_is_read_in_dutch(
+    where: str, said: str, limit: int
+) -> None:
+    """A "took too long" line stored before the advice by context (95cdc1e: an outbox
+    row's or a source's last error, English, the short shorter-period advice) reads back
+    in the Dutch app wholly in Dutch (was: its advice left in English)."""
+    before = (
+        f"{where}: the question took too long and the server stopped it ({said}); nothing "
+        "was changed: on a memory this big choose a shorter period or fewer sources"
+    )
+    assert in_language(before, "nl") == (
+        f"{where}: de vraag duurde te lang en de server brak haar af ({said}); er is niets "
+        "veranderd: kies bij een geheugen van deze omvang een kortere periode of minder bronnen"
+    )
+    before = (
+        f"{where}: no answer from the server within {limit} s; nothing was changed: on a "
+        "memory this big choose a shorter period or fewer sources (and have the admin "
+        "check the server if every question takes this long)"
+    )
+    assert "choose" not in in_language(before, "nl")

@@ -192,13 +192,7 @@ async def test_a_poll_while_another_program_writes_long_says_nothing(
     path = tmp_path / "m.db"
     store = await SqliteStore.open(path)
     try:
-        if decision == "reply":
-            await _pending_reply(store)
-        else:
-            await _pending_decision(store, decision)
-        await store.transaction(lambda db: db.execute("PRAGMA busy_timeout = 100"))
-        site = Platform("blog")
-        site.hangs = False
+        site = await _pending_on_a_busy_file(store, decision)
         said: list[str] = []
         worker = OutboxWorker(store, {"blog": site}, on_event=said.append)
         other = sqlite3.connect(path, isolation_level=None)
@@ -213,6 +207,59 @@ async def test_a_poll_while_another_program_writes_long_says_nothing(
         assert said == []
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    "decision", ["reply", RemoteStatus.SPAM, RemoteStatus.HOLD, RemoteStatus.TRASH]
+)
+async def test_a_row_taken_before_another_program_writes_long_waits_unsaid(
+    tmp_path: Path, decision: Any
+) -> None:
+    """The rows are taken; then ``reactieveld sync`` (another program on the file) holds
+    the write lock past the busy timeout while the batch is sent: the lease renewed just
+    before a row is applied (or a reply's mark) cannot be written. The row is not sent
+    and nothing is said (not a 'retry' with the file's error, not stored on the row);
+    once the lock is gone the next poll sends it, once."""
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        site = await _pending_on_a_busy_file(store, decision)
+        said: list[str] = []
+        worker = OutboxWorker(store, {"blog": site}, on_event=said.append, say=("retry",))
+        due, lock = store.outbox_due, ["BEGIN IMMEDIATE"]  # the other program's long write
+
+        async def taken_then_locked(**kw: Any) -> Any:
+            items = await due(**kw)
+            if items and lock:
+                other.execute(lock.pop())
+            return items
+
+        store.outbox_due = taken_then_locked  # type: ignore[method-assign]
+        run = await worker.run_once()
+        assert (run.attempted, run.retry, said, site.posts) == (0, 0, [], 0)
+        other.execute("COMMIT")
+        (item,) = await store.outbox_items(states=["pending"])
+        assert (item.attempts, item.last_error) == (0, None)
+        assert (await worker.run_once()).done == 1
+        assert (said, site.posts) == ([], 1)
+    finally:
+        other.close()
+        await store.close()
+
+
+async def _pending_on_a_busy_file(store: Any, decision: Any) -> Platform:
+    """A pending write-back (``reply`` or a status) on a file whose busy timeout is short
+    (another program's long write is felt at once); the site that answers at once."""
+    if decision == "reply":
+        await _pending_reply(store)
+    else:
+        await _pending_decision(store, decision)
+    await store.transaction(lambda db: db.execute("PRAGMA busy_timeout = 100"))
+    site = Platform("blog")
+    site.hangs = False
+    site.capabilities = frozenset(Capability)
+    return site
 
 
 async def _pending_decision(store: Any, status: RemoteStatus) -> None:

@@ -488,3 +488,97 @@ async def test_the_app_started_while_its_first_read_waits_too_long_says_it_and_g
         await lock.close()
         await store.close()
         cluster.psql(f'ALTER DATABASE "{db}" RESET statement_timeout')
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("key", ["57014", "no_answer"])
+@pytest.mark.parametrize("dates", ["period", "since", "until", "none"])
+async def test_a_report_of_a_chosen_period_advises_a_shorter_one(
+    dates: str, key: str, language: str, tui_env: None, tmp_path: Path
+) -> None:
+    """The report (the dashboard's e: its period; the export dialog: a filter's dates)
+    that took the server too long advises a shorter period where dates were chosen, as
+    the figures do; without dates, to try again (was: to try again always)."""
+    from textual.app import App
+
+    from reactieveld.i18n import I18n
+    from reactieveld.reports.formats import ExportOptions
+    from reactieveld.tui.screens.export import write_export
+
+    bounds = {
+        "since": datetime(2026, 11, 1, tzinfo=UTC),
+        "until": datetime(2026, 12, 1, tzinfo=UTC),
+    }
+    chosen = {k: v for k, v in bounds.items() if dates in (k, "period")}
+    said: list[str] = []
+
+    class Host(App[None]):
+        def notify(self, message: str, **kw: Any) -> None:  # type: ignore[override]
+            said.append(message)
+
+    async with Host().run_test() as pilot:
+        opts = ExportOptions(language=language, **chosen)
+        write_export(pilot.app, Away(key), opts, tmp_path / "r.md", i18n=I18n(language))
+        await pilot.app.workers.wait_for_complete()
+    assert len(said) == 1, said
+    _advises(said[0], language, period=dates != "none")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("key", ["57014", "no_answer"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "jsonl"],
+        ["export", "--format", "md", "--since", "2026-11-01"],
+        ["export", "--format", "jsonl", "--until", "2026-11-30"],
+        ["agreement"],
+        ["agreement", "--since", "2026-11-01", "--until", "2026-11-30"],
+    ],
+)
+def test_a_command_of_chosen_dates_that_took_too_long_advises_a_shorter_period(
+    command: list[str],
+    key: str,
+    language: str,
+    monkeypatch: pytest.MonkeyPatch,
+    empty_config: None,
+) -> None:
+    """``export`` and ``agreement`` with --since/--until on a memory whose reads take
+    too long advise a shorter period, as ``stats`` does; without dates, to try again
+    (was: to try again always)."""
+    import reactieveld.store.open as opening
+
+    url = AWAY_URL
+
+    async def opened(*args: Any, **kw: Any) -> Away:
+        return Away(key)
+
+    monkeypatch.setattr(opening, "open_store", opened)
+    code, out, err = run_main(["--lang", language, "--db", url, *command])
+    assert code == 2 and err.startswith(f"reactieveld: {url}"), (code, err)
+    _advises(err, language, period="--since" in command or "--until" in command)
+
+
+AWAY_URL = "postgresql://u@db.example/memory"
+
+
+class Away:
+    """A team's memory every read of which takes too long: the server stopped it
+    (``57014``) or the program stopped waiting (``no_answer``)."""
+
+    def __init__(self, key: str) -> None:
+        cause = (
+            TimeoutError()
+            if key == "no_answer"
+            else asyncpg.QueryCanceledError("canceling statement due to statement timeout")
+        )
+        self.exc = base.server_error(AWAY_URL, cause)
+
+    async def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        async def asked(*args: Any, **kw: Any) -> Any:
+            raise self.exc
+
+        return asked

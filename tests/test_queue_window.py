@@ -187,15 +187,7 @@ async def test_keys_pressed_while_another_change_is_read_keep_their_place(tmp_pa
             ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
             start = queue.cursor
             other = rnd.choice([i for i in ids if i != ids[start]])
-            real_queue = store.queue
-            held, started = asyncio.Event(), asyncio.Event()
-
-            async def slow_queue(flt, **kwargs):
-                started.set()
-                await held.wait()
-                return await real_queue(flt, **kwargs)
-
-            store.queue = slow_queue  # type: ignore[method-assign]
+            real_queue, held, started = _hold_queue_reads(store)
             await store.moderate([other], RemoteStatus.SPAM, actor="anna")
             reread = asyncio.ensure_future(screen.rows_changed([other]))
             await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
@@ -211,3 +203,75 @@ async def test_keys_pressed_while_another_change_is_read_keep_their_place(tmp_pa
             await check_window(screen, f"after {keys}")
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_any_keys_pressed_while_a_change_is_read_keep_a_sensible_place(
+    tmp_path, make_app, seed
+):
+    """Generated: j/k/g/G/page keys and marks pressed while another moderator's change is
+    read, the changed row any row, the cursor's row at the read's start, or the row the
+    keys took it to. When the re-read lands nothing fails, the cursor is on the row the
+    keys took it to (kept there, ``×``, when that row left the queue), the marks stay,
+    and the window is the store's."""
+    import asyncio
+
+    store = await sample_store(tmp_path / "m.db", count=150)
+    rnd = random.Random(seed)
+    app = make_app(store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen: TriageScreen = await ready(app, pilot)
+            await settle(app, pilot)
+            queue = screen.queue
+            for _ in range(2):
+                for key in [rnd.choice(["j", "j", "pagedown", "space"])]:
+                    await press(pilot, key)
+                ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
+                start = queue.current.response.id
+                which = rnd.choice(["any", "start", "landed"])
+                other = start if which == "start" else rnd.choice(ids)
+                real_queue, held, started = _hold_queue_reads(store)
+                if which != "landed":
+                    await store.moderate([other], RemoteStatus.SPAM, actor="anna")
+                reread = asyncio.ensure_future(screen.rows_changed([other]))
+                await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
+                choices = ["j", "k", "g", "G", "pagedown", "pageup", "space"]
+                keys = [rnd.choice(choices) for _ in range(rnd.randrange(1, 5))]
+                for key in keys:
+                    await pilot.press(key)
+                await pilot.pause()
+                want = queue.current.response.id
+                if which == "landed":
+                    other = want
+                    await store.moderate([other], RemoteStatus.SPAM, actor="anna")
+                marked = set(queue.marked)
+                held.set()
+                await asyncio.wait_for(reread, 10)
+                store.queue = real_queue  # type: ignore[method-assign]
+                await settle(app, pilot)
+                step = (which, keys, other == want)
+                assert queue.current.response.id == want, step
+                assert set(queue.marked) <= marked, step
+                await check_window(screen, str(step))
+                await press(pilot, "j")  # moving on leaves a kept row
+                await check_window(screen, f"{step} then j")
+    finally:
+        await store.close()
+
+
+def _hold_queue_reads(store):
+    """The store's queue reads wait for ``held`` (``started`` set as one begins): a
+    re-read that hangs while keys are pressed. Returns the real read (to put back)."""
+    import asyncio
+
+    real_queue = store.queue
+    held, started = asyncio.Event(), asyncio.Event()
+
+    async def slow_queue(flt, **kwargs):
+        started.set()
+        await held.wait()
+        return await real_queue(flt, **kwargs)
+
+    store.queue = slow_queue
+    return real_queue, held, started

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import language_of
-from reactieveld.i18n import number
+from reactieveld.i18n import for_a_period, number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
+from reactieveld.store.base import StoreError
 from reactieveld.store.open import store_missing
 
 EXIT_USAGE = 2
@@ -263,11 +265,24 @@ async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = N
 
     store = await open_store(db_path, settings=settings, codebook_version=opts.codebook.version)
     try:
-        if isinstance(out, Path):
-            return await write_report_file(store, opts, out)
-        return await write_report(store, opts, out)
+        with _advice_for(opts):
+            if isinstance(out, Path):
+                return await write_report_file(store, opts, out)
+            return await write_report(store, opts, out)
     finally:
         await store.close()
+
+
+@contextlib.contextmanager
+def _advice_for(opts: Any) -> Iterator[None]:
+    """A store's error said where the reader chose dates (``--since``/``--until``): one
+    that took the server too long advises a shorter period, as ``stats`` does."""
+    try:
+        yield
+    except StoreError as exc:
+        if opts.since is None and opts.until is None:
+            raise
+        raise StoreError(for_a_period(str(exc))) from exc
 
 
 def run_export_command(
@@ -521,14 +536,16 @@ async def _agreement_main(config: Any, db_path: Any, opts: Any, out: TextIO) -> 
         db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
     )
     try:
-        known = await store.source_names()
+        with _advice_for(opts):
+            known = await store.source_names()
         unknown = [name for name in opts.sources if name not in known]
         if unknown:
             sources = ", ".join(known) or "—"
             problem = text("stats.err.source", language, sources=sources)
             return _usage(f"agreement: --source {unknown[0]}: {problem}")
         flt = QueueFilter(sources=opts.sources, since=opts.since, until=opts.until)
-        codings = await store.codings(flt)
+        with _advice_for(opts):
+            codings = await store.codings(flt)
     finally:
         await store.close()
     questions = [q.code for q in codebook.questions]

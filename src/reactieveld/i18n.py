@@ -2286,6 +2286,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "on a memory this big choose a shorter period or fewer sources (and have the admin "
         "check the server if every question takes this long)",
     ),
+    # The advice a "took too long" line was stored with before the two above (lines kept
+    # from then, a decision's error, a source's last error): read back, never made.
+    "conn.store.hint.period_before": (
+        "kies bij een geheugen van deze omvang een kortere periode of minder bronnen",
+        "on a memory this big choose a shorter period or fewer sources",
+    ),
     "conn.store.pg_locked": (
         "{where}: een ander programma houdt vast wat hiervoor nodig is ({said}); er is niets "
         "veranderd: probeer het over een ogenblik opnieuw",

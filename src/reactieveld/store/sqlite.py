@@ -1121,15 +1121,20 @@ class SqliteStore:
                 _writeback.end_leases(db, gone)
             return _writeback.outbox_due(db, t, limit, me, clock)
 
+        return await self._write_unless_busy(take, [])
+
+    async def _write_unless_busy(self, fn: Callable[[sqlite3.Connection], T], busy: T) -> T:
+        """:meth:`_write` for the outbox worker's own bookkeeping (taking the due rows,
+        renewing a lease, a reply's mark): ``busy`` when another program writes for
+        longer than the busy timeout (a sync's long round, a copy). Not an error to say:
+        nothing is taken or sent now, the rows wait (still this store's) for the next
+        poll, as they did while the poll was a read."""
         try:
-            return await self._write(take)
+            return await self._write(fn)
         except sqlite3.OperationalError as exc:
             if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
-            # Another program writes for longer than the busy timeout (a sync's long
-            # round, a copy): nothing is taken now, the next poll tries again. Not an
-            # error to say: the rows wait, as they did while the poll was a read.
-            return []
+            return busy
 
     def _holder(self) -> str:
         """Who holds the outbox rows this store's ``outbox_due`` leased: this store (one
@@ -1170,20 +1175,24 @@ class SqliteStore:
         ``awaits_round``; not an attempt), its lease renewed: if the process stops before
         the outcome is recorded, the mark says the platform may have it (see
         reactieveld.outbox). False, nothing marked: the row is no longer this store's to
-        send (another worker took it when the lease ran out, or it was undone)."""
+        send (another worker took it when the lease ran out, or it was undone), or not
+        now (the file busy past the timeout: the next poll)."""
         clock = to_epoch(utcnow())
         me = self._holder()
-        return await self._write(
-            lambda db: _writeback.outbox_sending(db, item_id, note, at, me, clock)
+        return await self._write_unless_busy(
+            lambda db: _writeback.outbox_sending(db, item_id, note, at, me, clock), False
         )
 
     async def outbox_hold(self, item_id: int) -> bool:
         """Renew this store's lease of a write-back it is about to apply (or take it when
         nobody holds it); False, nothing changed: another worker took it meanwhile, or its
-        outcome is recorded (it is not applied)."""
+        outcome is recorded (it is not applied), or the file is busy past the timeout
+        (the next poll)."""
         clock = to_epoch(utcnow())
         me = self._holder()
-        return await self._write(lambda db: _writeback.outbox_hold(db, item_id, me, clock))
+        return await self._write_unless_busy(
+            lambda db: _writeback.outbox_hold(db, item_id, me, clock), False
+        )
 
     async def outbox_retry(
         self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False

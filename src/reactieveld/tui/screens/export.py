@@ -131,8 +131,13 @@ def write_export(
             written = await write_report_file(store, opts, path)
         except Exception as exc:
             # A store's line in the reader's language, whole (a statement that took too
-            # long on PostgreSQL: what to do is at its end; cut at 200 it was lost).
-            said = exc.said(i18n.language) if isinstance(exc, StoreError) else str(exc)
+            # long on PostgreSQL: what to do is at its end; cut at 200 it was lost); a
+            # report of a chosen period (the dashboard's e, a filter's dates) advises a
+            # shorter one, as the figures do.
+            period = opts.since is not None or opts.until is not None
+            said = (
+                exc.said(i18n.language, period=period) if isinstance(exc, StoreError) else str(exc)
+            )
             text = i18n.t("export.failed", error=one_line(said, limit=400))
             app.notify(text, severity="error", markup=False)
             return
