@@ -8,12 +8,18 @@ and ``pg_url`` (a fresh empty database on it, as its superuser); ``store_target`
 test once per backend (a SQLite file path, then a PostgreSQL URL), for
 ``helpers.store.open_store``; ``moderators``: a store per moderator on one memory, per
 backend (the two-moderator TUI tests).
+Generated examples (hypothesis) are the same on every run: the profile "fixed" (the
+default) seeds each test from its own code and keeps no example database, so a run on a
+clean checkout, as CI's, passes or fails as the last one did; ``REACTIEVELD_HYPOTHESIS=
+explore`` draws new examples each run (and keeps failing ones in .hypothesis/) to look for
+the next input. Neither has a deadline per example: speed is measured in bench/.
 Every test is failed that leaves a new non-daemon thread running after it
 (``_no_thread_left_running``). Shared functions and data builders live in
 tests/helpers/, not here."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -23,6 +29,11 @@ from typing import Any
 
 import pytest
 from helpers.data import fill_store, sample_responses, sample_store
+from hypothesis import settings
+
+settings.register_profile("fixed", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("REACTIEVELD_HYPOTHESIS", "fixed"))
 
 
 @pytest.fixture(autouse=True)
