@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+import re
 import tempfile
 from argparse import Namespace
+from calendar import monthrange
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from helpers.figures import (
     response_ids,
 )
 from helpers.store import vm_steps
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
@@ -555,19 +557,91 @@ DAYS_SAID = {
 }
 
 
-@pytest.mark.parametrize("language", list(DAYS_SAID))
-def test_the_period_label_counts_its_days_as_every_count_is_said(language: str) -> None:
-    """Every length 0..400 and big ones (up to the calendar's end): one rule for the
-    singular and the grouping, the one of every other count (i18n.counted)."""
-    first = date(1, 1, 1)
-    lengths = [*range(401), 999, 1000, 1001, 12_345, 100_000, 1_000_000, 3_652_059]
-    for n in lengths:
-        # No days: a period whose last day is the one before its first.
-        period = Period(first, first + timedelta(days=n - 1)) if n else Period(first, first)
-        period = period if n else Period(date(2026, 3, 2), date(2026, 3, 1))
-        said = period.label(language)
-        assert said.endswith(f" ({DAYS_SAID[language](n)})"), (n, said)
-        assert said.startswith(f"{period.first.isoformat()} – {period.last.isoformat()} ")
+def _days_by_months(first: date, last: date) -> int:
+    """The days from ``first`` to ``last`` inclusive counted a second way: month by month
+    on the calendar (its month lengths, leap Februaries), not by subtracting dates."""
+    n, (year, month) = 0, (first.year, first.month)
+    while (year, month) <= (last.year, last.month):
+        low = first.day if (year, month) == (first.year, first.month) else 1
+        high = last.day if (year, month) == (last.year, last.month) else monthrange(year, month)[1]
+        n += high - low + 1
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return n
+
+
+def _edge_days() -> list[date]:
+    """Days a count can trip on: every month's last day and the first after it, and the
+    Sundays clocks change (Europe's last of March and October, the US's second of March
+    and first of November), leap days among them."""
+    days = []
+    for year in (1999, 2000, 2023, 2024, 2026, 2100):
+        for month in range(1, 13):
+            last = date(year, month, monthrange(year, month)[1])
+            days += [last, last + timedelta(days=1)]
+        for month, nth in ((3, -1), (10, -1), (3, 1), (11, 0)):
+            sundays = [
+                d
+                for d in (
+                    date(year, month, i) for i in range(1, 32) if i <= monthrange(year, month)[1]
+                )
+                if d.weekday() == 6
+            ]
+            days.append(sundays[nth])
+    return days
+
+
+_PERIOD_DAY = st.one_of(
+    st.sampled_from(_edge_days()).flatmap(
+        lambda d: st.integers(-2, 2).map(lambda k: d + timedelta(days=k))
+    ),
+    st.dates(date(1900, 1, 1), date(2100, 12, 31)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    language=st.sampled_from(list(DAYS_SAID)),
+    shape=st.sampled_from(["since-until", "until-days", "since-days"]),
+    one=_PERIOD_DAY,
+    two=_PERIOD_DAY,
+    days=st.one_of(st.integers(1, 400), st.sampled_from([999, 1000, 1001, 12_345, 60_000])),
+)
+@example(language="nl", shape="since-until", one=date(2026, 3, 29), two=date(2026, 3, 29), days=1)
+@example(language="en", shape="since-until", one=date(2026, 10, 25), two=date(2026, 10, 26), days=1)
+@example(language="en", shape="since-until", one=date(2024, 2, 28), two=date(2024, 3, 1), days=1)
+@example(language="nl", shape="until-days", one=date(2026, 3, 31), two=date(2026, 3, 30), days=1000)
+def test_the_period_label_says_the_days_it_covers(
+    language: str, shape: str, one: date, two: date, days: int
+) -> None:
+    """The period a reader asks for (``--since``/``--until``, ``--days`` from either end),
+    over month ends, leap days and the Sundays clocks change: its label names the days
+    asked for and counts them as the calendar does (counted month by month here), said
+    as every count is (singular for 1, thousands grouped), and the period's own days and
+    UTC moments agree with that count."""
+    today = date(2100, 12, 31)
+    if shape == "since-until":
+        since, until = min(one, two), max(one, two)
+        period = period_of(since=since, until=until, today=today, language=language)
+    elif shape == "until-days":
+        period = period_of(until=one, days=days, today=today, language=language)
+    else:
+        period = period_of(since=one, days=days, today=today, language=language)
+    said = period.label(language)
+    first, last, count = re.fullmatch(r"(\S+) – (\S+) \((.*)\)", said).groups()  # type: ignore[union-attr]
+    first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
+    if shape == "since-until":
+        assert (first_day, last_day) == (since, until), said
+    elif shape == "until-days":
+        assert last_day == one, said
+    else:
+        assert first_day == one, said
+    n = _days_by_months(first_day, last_day)
+    if shape != "since-until":
+        assert n == days, said
+    assert count == DAYS_SAID[language](n), said
+    assert len(period.days) == n and period.days[0] == first_day and period.days[-1] == last_day
+    assert period.end - period.start == timedelta(days=n), said
+    assert (period.start.tzinfo, period.start.time().isoformat()) == (UTC, "00:00:00"), said
 
 
 def _pg_rows_read(plan: dict) -> int:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@ the store says, also when the key path reads only the acted row and the next one
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import pytest
@@ -174,35 +175,28 @@ async def test_keys_pressed_while_another_change_is_read_keep_their_place(tmp_pa
     (in a team, every step of a colleague's cursor is such a change: keys were lost)."""
     import asyncio
 
-    store = await sample_store(tmp_path / "m.db", count=60)
     rnd = random.Random(seed)
-    app = make_app(store)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            screen: TriageScreen = await ready(app, pilot)
-            await settle(app, pilot)
-            queue = screen.queue
-            for _ in range(rnd.randrange(0, 5)):
-                await press(pilot, "j")
-            ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
-            start = queue.cursor
-            other = rnd.choice([i for i in ids if i != ids[start]])
-            real_queue, held, started = _hold_queue_reads(store)
-            await store.moderate([other], RemoteStatus.SPAM, actor="anna")
-            reread = asyncio.ensure_future(screen.rows_changed([other]))
-            await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
-            keys = [rnd.choice(["j", "j", "k"]) for _ in range(rnd.randrange(1, 4))]
-            for key in keys:
-                await pilot.press(key)
-            want = queue.current.response.id
-            held.set()
-            await asyncio.wait_for(reread, 10)
-            store.queue = real_queue  # type: ignore[method-assign]
-            await settle(app, pilot)
-            assert queue.current.response.id == want, (start, keys)
-            await check_window(screen, f"after {keys}")
-    finally:
-        await store.close()
+    async with _triage_on(tmp_path, make_app, 60) as (store, app, pilot, screen):
+        queue = screen.queue
+        for _ in range(rnd.randrange(0, 5)):
+            await press(pilot, "j")
+        ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
+        start = queue.cursor
+        other = rnd.choice([i for i in ids if i != ids[start]])
+        real_queue, held, started = _hold_queue_reads(store)
+        await store.moderate([other], RemoteStatus.SPAM, actor="anna")
+        reread = asyncio.ensure_future(screen.rows_changed([other]))
+        await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
+        keys = [rnd.choice(["j", "j", "k"]) for _ in range(rnd.randrange(1, 4))]
+        for key in keys:
+            await pilot.press(key)
+        want = queue.current.response.id
+        held.set()
+        await asyncio.wait_for(reread, 10)
+        store.queue = real_queue  # type: ignore[method-assign]
+        await settle(app, pilot)
+        assert queue.current.response.id == want, (start, keys)
+        await check_window(screen, f"after {keys}")
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -216,46 +210,54 @@ async def test_any_keys_pressed_while_a_change_is_read_keep_a_sensible_place(
     and the window is the store's."""
     import asyncio
 
-    store = await sample_store(tmp_path / "m.db", count=150)
     rnd = random.Random(seed)
+    async with _triage_on(tmp_path, make_app, 150) as (store, app, pilot, screen):
+        queue = screen.queue
+        for _ in range(2):
+            for key in [rnd.choice(["j", "j", "pagedown", "space"])]:
+                await press(pilot, key)
+            ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
+            start = queue.current.response.id
+            which = rnd.choice(["any", "start", "landed"])
+            other = start if which == "start" else rnd.choice(ids)
+            real_queue, held, started = _hold_queue_reads(store)
+            if which != "landed":
+                await store.moderate([other], RemoteStatus.SPAM, actor="anna")
+            reread = asyncio.ensure_future(screen.rows_changed([other]))
+            await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
+            choices = ["j", "k", "g", "G", "pagedown", "pageup", "space"]
+            keys = [rnd.choice(choices) for _ in range(rnd.randrange(1, 5))]
+            for key in keys:
+                await pilot.press(key)
+            await pilot.pause()
+            want = queue.current.response.id
+            if which == "landed":
+                other = want
+                await store.moderate([other], RemoteStatus.SPAM, actor="anna")
+            marked = set(queue.marked)
+            held.set()
+            await asyncio.wait_for(reread, 10)
+            store.queue = real_queue  # type: ignore[method-assign]
+            await settle(app, pilot)
+            step = (which, keys, other == want)
+            assert queue.current.response.id == want, step
+            assert set(queue.marked) <= marked, step
+            await check_window(screen, str(step))
+            await press(pilot, "j")  # moving on leaves a kept row
+            await check_window(screen, f"{step} then j")
+
+
+@contextlib.asynccontextmanager
+async def _triage_on(tmp_path, make_app, count: int):
+    """A memory of ``count`` sample responses open on the triage screen, settled:
+    yields ``(store, app, pilot, screen)`` and closes the store afterwards."""
+    store = await sample_store(tmp_path / "m.db", count=count)
     app = make_app(store)
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen: TriageScreen = await ready(app, pilot)
             await settle(app, pilot)
-            queue = screen.queue
-            for _ in range(2):
-                for key in [rnd.choice(["j", "j", "pagedown", "space"])]:
-                    await press(pilot, key)
-                ids = [r.response.id for r in await store.queue(queue.flt, limit=1000)]
-                start = queue.current.response.id
-                which = rnd.choice(["any", "start", "landed"])
-                other = start if which == "start" else rnd.choice(ids)
-                real_queue, held, started = _hold_queue_reads(store)
-                if which != "landed":
-                    await store.moderate([other], RemoteStatus.SPAM, actor="anna")
-                reread = asyncio.ensure_future(screen.rows_changed([other]))
-                await asyncio.wait_for(started.wait(), 10)  # the re-read hangs
-                choices = ["j", "k", "g", "G", "pagedown", "pageup", "space"]
-                keys = [rnd.choice(choices) for _ in range(rnd.randrange(1, 5))]
-                for key in keys:
-                    await pilot.press(key)
-                await pilot.pause()
-                want = queue.current.response.id
-                if which == "landed":
-                    other = want
-                    await store.moderate([other], RemoteStatus.SPAM, actor="anna")
-                marked = set(queue.marked)
-                held.set()
-                await asyncio.wait_for(reread, 10)
-                store.queue = real_queue  # type: ignore[method-assign]
-                await settle(app, pilot)
-                step = (which, keys, other == want)
-                assert queue.current.response.id == want, step
-                assert set(queue.marked) <= marked, step
-                await check_window(screen, str(step))
-                await press(pilot, "j")  # moving on leaves a kept row
-                await check_window(screen, f"{step} then j")
+            yield store, app, pilot, screen
     finally:
         await store.close()
 

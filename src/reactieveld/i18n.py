@@ -2715,8 +2715,13 @@ def template_pattern(template: str) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL)
 
 
+#: A text of the table as :func:`capital_first` reads it: its literal pieces, its pattern,
+#: and whether it starts with a name someone gave.
+_Shape = tuple[tuple[str, ...], re.Pattern[str], bool]
+
+
 @functools.cache
-def _shapes() -> tuple[tuple[tuple[str, ...], re.Pattern[str], bool], ...]:
+def _shapes() -> tuple[_Shape, ...]:
     """The table's texts as patterns (:func:`template_pattern`): its literal pieces, the
     pattern, and whether it starts with a name someone gave (else with its own word)."""
     shapes = {}
@@ -2734,6 +2739,27 @@ def _shapes() -> tuple[tuple[tuple[str, ...], re.Pattern[str], bool], ...]:
     return tuple(shapes.values())
 
 
+@functools.cache
+def _shapes_by_first_word() -> dict[str | None, tuple[_Shape, ...]]:
+    """:func:`_shapes` by the first word (:data:`_FIRST_WORD`) of every message they fit:
+    a text that starts with its own word up to a space, comma or bracket, or that is only
+    literal text, fits only messages that start with that word (and one whose start is
+    no such word fits only messages without a first word: never tried). Under None the
+    shapes a message with any first word can fit (a name first, a field inside the first
+    word): a message is tried against its word's shapes and these, not the whole table."""
+    index: dict[str | None, list[_Shape]] = {None: []}
+    for pieces, shape, named in _shapes():
+        # The word is read up to the first separator: no field's text can change it.
+        end = None if named else re.search(r"[\s,(]", pieces[0])
+        if named or (shape.groups and not end):
+            index[None].append((pieces, shape, named))
+            continue
+        word = _FIRST_WORD.match(pieces[0][: end.end()] if end else pieces[0])
+        if word:
+            index.setdefault(word.group(0), []).append((pieces, shape, named))
+    return {word: tuple(shapes) for word, shapes in index.items()}
+
+
 def capital_first(message: str) -> str:
     """``message`` as a notice starts: with a capital ("prullenbak ongedaan gemaakt" ->
     "Prullenbak ongedaan gemaakt"), when its first word is one of the table's. A first
@@ -2745,9 +2771,10 @@ def capital_first(message: str) -> str:
     first = _FIRST_WORD.match(message)
     if not (message[:1].islower() and first and first.group(0).lower() in _first_words()):
         return message
+    shapes = _shapes_by_first_word()
     fits = [
         (sum(map(len, pieces)), named)
-        for pieces, shape, named in _shapes()
+        for pieces, shape, named in (*shapes.get(first.group(0), ()), *shapes[None])
         if all(piece in message for piece in pieces) and shape.fullmatch(message)
     ]
     if fits and max(fits)[1]:
