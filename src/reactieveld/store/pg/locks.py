@@ -53,12 +53,13 @@ _KEEPALIVE = {
 
 def holder_lock_held(number: str) -> str:
     """SQL: whether the holder lock of ``number`` (SQL giving its n as text) is held now,
-    by any session of this database."""
+    by any session of this database. The held locks are read once per statement (an
+    uncorrelated subquery, hashed), not once per row: reading pg_locks visits the whole
+    lock table."""
     return (
-        "EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
-        f"AND l.classid::bigint = {HOLDER_LOCK_CLASS} AND l.objsubid = 2 "
-        f"AND l.objid::text = {number} "
-        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+        f"({number} IN (SELECT l.objid::text FROM pg_locks l WHERE l.locktype = 'advisory' "
+        f"AND l.granted AND l.classid::bigint = {HOLDER_LOCK_CLASS} AND l.objsubid = 2 "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))"
     )
 
 
