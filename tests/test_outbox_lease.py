@@ -27,10 +27,9 @@ import pytest
 from helpers.store import resp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wpreal import served_config, served_fakewp
+from wpreal import at_site, served_config, served_fakewp
 
 from reactieveld.connectors.base import ApplyResult
-from reactieveld.connectors.htmltext import html_to_text
 from reactieveld.model import Capability, Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.copy import copy_store
@@ -74,12 +73,6 @@ async def programs(wp: Any, tmp_path: Path, monkeypatch: Any) -> AsyncIterator[l
             await e.aclose()
         for s in stores:
             await s.close()
-
-
-def at_site(wp: Any, text: str) -> int:
-    """How many comments with ``text`` the platform has (each POST of it makes one)."""
-    with wp.lock:
-        return sum(html_to_text(c["content"]["raw"]) == text for c in wp.comments.values())
 
 
 @settings(

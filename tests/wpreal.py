@@ -160,6 +160,15 @@ def served_fakewp(comments: int, *, password: str = "app-pass-1") -> Iterator[An
         server.server_close()
 
 
+def at_site(wp: Any, text: str) -> int:
+    """How many comments with ``text`` the served FakeWordPress ``wp`` has (each POST of a
+    reply makes one: it would refuse a second copy as a duplicate)."""
+    from reactieveld.connectors.htmltext import html_to_text
+
+    with wp.lock:
+        return sum(html_to_text(c["content"]["raw"]) == text for c in wp.comments.values())
+
+
 def served_config(wp: Any, tmp_path: Any, monkeypatch: Any) -> Any:
     """The configuration of one source ``blog`` on the served FakeWordPress ``wp`` (its
     password in the environment, through the ``MonkeyPatch`` ``monkeypatch``)."""

@@ -38,7 +38,8 @@ answer that cannot be read, no answer): marked so when its failure is recorded
 (``store.outbox_retry(unsure=True)``), its error, for a person, ends with :data:`UNSURE`.
 
 A worker that takes a row a gone process held (its lease ran out, or on SQLite its
-process on this machine has ended) stamps ``awaits_round`` again, in the transaction
+process on this machine has ended, or on PostgreSQL its session has: not a reply it was
+sending, ``store.pg.writeback.HOLDER_GONE``) stamps ``awaits_round`` again, in the transaction
 that takes it, with the newest round begun then: a round begun after the mark may still
 have listed the site before the POST arrived and ended well after the process died, so
 the reply waits for a round begun after it was found gone

@@ -30,13 +30,21 @@ from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, placeholde
 #: reply as being sent renews it. Both backends'.
 OUTBOX_LEASE = 600
 
-#: The pending rows due at a moment that no other live worker holds (parameters: the
-#: moment, this holder, the clock): free, this holder's own, or leased by a worker whose
-#: lease has run out (it stopped). Both backends'.
-DUE_FREE = (
-    "state = 'pending' AND coalesce(next_attempt_at, 0) <= ? AND (leased_by IS NULL "
-    "OR leased_by = ? OR coalesce(lease_until, 0) <= ?)"
-)
+
+def due_free(gone: str = "") -> str:
+    """The pending rows due at a moment that no other live worker holds (parameters: the
+    moment, this holder, the clock): free, this holder's own, or leased by a worker whose
+    lease has run out (it stopped), or ``gone``: SQL saying its holder is known to have
+    stopped (PostgreSQL's: its session ended, pg/writeback.py ``HOLDER_GONE``)."""
+    return (
+        "state = 'pending' AND coalesce(next_attempt_at, 0) <= ? AND (leased_by IS NULL "
+        f"OR leased_by = ? OR coalesce(lease_until, 0) <= ?{f' OR {gone}' if gone else ''})"
+    )
+
+
+#: :func:`due_free` without a known-gone rule (SQLite's: it ends a gone process's leases
+#: first, :func:`end_leases`).
+DUE_FREE = due_free()
 
 #: The number of the newest sync round begun of an outbox row's source: what a reply that
 #: may have arrived waits to be passed (``awaits_round``; see :func:`synced_since`).

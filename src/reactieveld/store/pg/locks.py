@@ -6,12 +6,19 @@ skips the source this round instead of fetching the same pages at the same time.
 The lock lives as long as its connection: a sync that dies (killed, its machine gone)
 releases it with the connection, so a source is never locked out for good. A connection
 of its own and not one of the pool: the lock must stay with one session while the pool
-hands the round's writes to whichever connection is free."""
+hands the round's writes to whichever connection is free.
+
+The outbox's holder (:meth:`Locks.outbox_holder`) is such a lock too, held for as long as
+the store lives: a row leased by a holder whose lock nobody holds (its process killed,
+its machine gone, its session ended) is free at once (pg/writeback.py ``HOLDER_GONE``)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
+import secrets
+import uuid
 from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
@@ -26,14 +33,104 @@ def source_lock_key(name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+#: The advisory lock class of outbox holders ("rvob"): a holder ``pg:<n>:<random>`` holds
+#: the two-number lock (this, n) on a connection of its own for as long as its store lives
+#: (pg_locks: ``classid`` this, ``objid`` n, ``objsubid`` 2; a source's lock is one 64-bit
+#: number, ``objsubid`` 1, so the two never meet).
+HOLDER_LOCK_CLASS = 0x7276_6F62
+
+
+#: The holder lock's session over TCP: the server asks an idle client whether it is there
+#: after 30 s, then every 10 s, and ends the session after 3 unanswered (about a minute):
+#: a machine gone from the network (a laptop closed) sends no FIN, and the operating
+#: system's default waits two hours (the lease runs out after ten minutes anyway).
+_KEEPALIVE = {
+    "tcp_keepalives_idle": "30",
+    "tcp_keepalives_interval": "10",
+    "tcp_keepalives_count": "3",
+}
+
+
+def holder_lock_held(number: str) -> str:
+    """SQL: whether the holder lock of ``number`` (SQL giving its n as text) is held now,
+    by any session of this database. The held locks are read once per statement (an
+    uncorrelated subquery, hashed), not once per row: reading pg_locks visits the whole
+    lock table."""
+    return (
+        f"({number} IN (SELECT l.objid::text FROM pg_locks l WHERE l.locktype = 'advisory' "
+        f"AND l.granted AND l.classid::bigint = {HOLDER_LOCK_CLASS} AND l.objsubid = 2 "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))"
+    )
+
+
 class Locks(PgBase):
-    """``source_lock`` and ``syncing_elsewhere``."""
+    """``source_lock``, ``syncing_elsewhere`` and the outbox's holder lock."""
 
     #: How to open a connection of its own (set by ``PostgresStore.open``).
     _dsn: str = ""
     _password: str | None = None
     #: The sources whose lock this store holds now (not "elsewhere" for its own app).
     _held: set[str]
+    #: Who holds the outbox rows this store takes (``pg:<n>:<random>``), and the
+    #: connection holding its lock (:data:`HOLDER_LOCK_CLASS`, n).
+    _holder: str = ""
+    _holder_conn: asyncpg.Connection | None = None
+    _holder_taking: asyncio.Lock
+
+    async def outbox_holder(self) -> str:
+        """This store's outbox holder, its lock held (taken again on a new connection when
+        the one holding it was lost: the rows another store took meanwhile are that
+        store's, ``HOLD_SQL`` and ``SENDING_SQL`` leave them). A failure to connect raises
+        :class:`StoreError` (one line)."""
+        conn = self._holder_conn
+        if conn is not None and not conn.is_closed() and self._holder:
+            return self._holder
+        if not hasattr(self, "_holder_taking"):
+            self._holder_taking = asyncio.Lock()
+        async with self._holder_taking:  # one connection, whoever asks at once
+            return await self._take_holder_lock()
+
+    async def _take_holder_lock(self) -> str:
+        conn = self._holder_conn
+        if conn is not None and not conn.is_closed() and self._holder:
+            return self._holder
+        self._holder_conn = None
+        if conn is not None:
+            conn.terminate()
+        try:
+            conn = await asyncpg.connect(
+                dsn=self._dsn,
+                password=self._password,
+                timeout=10,
+                server_settings={"application_name": "reactieveld outbox", **_KEEPALIVE},
+            )
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
+            raise connect_error(self.where, exc) from exc
+        try:
+            for _ in range(5):  # another live store drew the same n: draw again
+                if not self._holder:
+                    self._holder = f"pg:{secrets.randbelow(999_999_999) + 1}:{uuid.uuid4().hex}"
+                number = int(self._holder.split(":")[1])
+                if await conn.fetchval(
+                    "SELECT pg_try_advisory_lock($1, $2)", HOLDER_LOCK_CLASS, number
+                ):
+                    self._holder_conn, conn = conn, None
+                    return self._holder
+                self._holder = ""
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
+            raise self._error(exc) from exc
+        finally:
+            if conn is not None:
+                conn.terminate()
+        raise self._error(asyncpg.InterfaceError("no outbox holder lock could be taken"))
+
+    async def close(self) -> None:
+        """Close the pool and the holder lock's connection (its rows are free at once)."""
+        conn, self._holder_conn = self._holder_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.close(timeout=5)
+        await super().close()
 
     def _held_names(self) -> set[str]:
         if not hasattr(self, "_held"):

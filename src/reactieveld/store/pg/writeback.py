@@ -9,7 +9,6 @@ rows map with the same :func:`~reactieveld.store.rows.outbox_item_from_row`."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -31,13 +30,13 @@ from reactieveld.store.ingest import (
     platform_hash_of,
 )
 from reactieveld.store.pg.actions import add_tag, enqueue_reverse
-from reactieveld.store.pg.base import PgBase, counts_lock, dollar
+from reactieveld.store.pg.base import counts_lock, dollar
 from reactieveld.store.pg.ingest import search_vector, title_of
 from reactieveld.store.pg.live import notify
+from reactieveld.store.pg.locks import Locks, holder_lock_held
 from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import (
     DONE_ROW,
-    DUE_FREE,
     FAIL_SQL,
     HOLD_SQL,
     LEASE_SET,
@@ -49,17 +48,53 @@ from reactieveld.store.writeback import (
     SENDING_SQL,
     STATUS_UNLESS_LATER,
     applied,
+    due_free,
     sent_reply,
 )
 
+#: The number of an outbox row's holder, as text (``pg:<n>:<random>``, locks.py).
+_NUMBER = "split_part(outbox.leased_by, ':', 2)"
+
+#: A row whose holder is known to have stopped: a store of this database (``pg:``) whose
+#: holder lock nobody holds (locks.py): its process was killed or closed, its machine or
+#: network went away, its session was ended. The server knows; its rows are free at once,
+#: not after the lease (a reply a killed ``reactieveld sync`` had taken is sent by the
+#: next program, not ten minutes later). A holder of an older version (a bare random hex,
+#: no lock) is waited for as before.
+#:
+#: Not a reply being sent (held with an ``awaits_round``: ``RELEASE_WAITING`` leaves only
+#: those held so): a session can end while its process lives, and that process may be
+#: POSTing the reply right now. Such a row keeps its lease (longer than any one send) and
+#: then waits for a round begun after it is taken (``LEASE_SET``), as before. So a reply is
+#: never sent twice: its holder marked it (``SENDING_SQL``, only while its lock was held,
+#: ``_MINE``) before the POST, and nobody else takes a marked row before its lease runs
+#: out; every other row is applied only after ``HOLD_SQL`` or the mark renewed it with the
+#: lock held, so a process whose session ended applies none it had taken and another took
+#: meanwhile (a decision being applied at that very moment may be applied twice, which is
+#: harmless: a status already set reads back as success).
+HOLDER_GONE = (
+    "(outbox.leased_by LIKE 'pg:%' AND outbox.awaits_round IS NULL "
+    f"AND NOT {holder_lock_held(_NUMBER)})"
+)
+
+#: This holder's lock held now (parameter: its n, as text), after ``HOLD_SQL`` and
+#: ``SENDING_SQL``: a store whose lock's session ended (it is taken again at the next
+#: ``outbox_due``) neither renews nor marks a row.
+_MINE = f" AND {holder_lock_held('?')}"
+
 #: Taking the due rows no other worker holds (parameters: the moment, this holder, the
 #: clock, the limit, this holder twice, the clock): SQLite's rule (store/writeback.py
-#: ``outbox_due``), rows another transaction is taking skipped.
+#: ``outbox_due``), and the rows of a holder known to have stopped (:data:`HOLDER_GONE`);
+#: rows another transaction is taking skipped.
 _TAKE = dollar(
-    f"WITH due AS (SELECT id FROM outbox WHERE {DUE_FREE} ORDER BY id LIMIT ? "
+    f"WITH due AS (SELECT id FROM outbox WHERE {due_free(HOLDER_GONE)} ORDER BY id LIMIT ? "
     f"FOR UPDATE SKIP LOCKED) UPDATE outbox SET {LEASE_SET} FROM due "
     "WHERE outbox.id = due.id RETURNING outbox.id"
 )
+#: A reply marked as being sent, and a write-back's lease renewed (SQLite's statements),
+#: only while this holder's lock is held (:data:`_MINE`: parameter its n after theirs).
+_SENDING = dollar(SENDING_SQL + _MINE)
+_HOLD = dollar(HOLD_SQL + _MINE)
 #: A write-back tried again (SQLite's ``RETRY_SET``: its lease ended).
 _RETRY = dollar(f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}")
 #: A write-back given up on (SQLite's ``FAIL_SQL``: its lease ended).
@@ -69,23 +104,16 @@ _FAIL = dollar(FAIL_SQL)
 _CLOCK = "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint"
 
 
-class Writeback(PgBase):
-    """The outbox; see SqliteStore's methods of the same names."""
-
-    #: Who holds an outbox lease: this store (one per app or sync process).
-    _worker: str = ""
-
-    def _lease_holder(self) -> str:
-        if not self._worker:
-            self._worker = uuid.uuid4().hex
-        return self._worker
+class Writeback(Locks):
+    """The outbox; see SqliteStore's methods of the same names. Who holds an outbox lease:
+    this store (one per app or sync process), its holder lock held (``outbox_holder``)."""
 
     async def outbox_due(self, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
         """Pending write-backs whose next attempt is due, oldest first: those no other
         worker holds, leased to this store (it sees them again until their outcome is
-        recorded; another store does not until the lease runs out)."""
+        recorded; another store does not until the lease runs out or this store's holder
+        lock is no longer held: :data:`HOLDER_GONE`)."""
         t = to_epoch(now or utcnow()) or 0
-        me = self._lease_holder()
 
         async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
             # Leases run by the server's clock, whatever moment ``now`` asks about.
@@ -101,6 +129,7 @@ class Writeback(PgBase):
 
         if self.read_only:  # a reader looks, and leases nothing
             return []
+        me = await self.outbox_holder()
         return await self._write(tx)
 
     async def outbox_items(
@@ -251,12 +280,14 @@ class Writeback(PgBase):
     async def outbox_sending(self, item_id: int, *, note: str, at: datetime) -> bool:
         """Mark a write-back as being sent since ``at``, its lease renewed; False when it
         is no longer this store's to send (see SqliteStore)."""
-        me = self._lease_holder()
+        me = await self.outbox_holder()
 
         async def tx(conn: asyncpg.Connection) -> str:
             clock = await conn.fetchval(_CLOCK)
             return str(
-                await conn.execute(dollar(SENDING_SQL), note, to_epoch(at), me, clock, item_id, me)
+                await conn.execute(
+                    _SENDING, note, to_epoch(at), me, clock, item_id, me, _number(me)
+                )
             )
 
         return await self._write(tx) != "UPDATE 0"
@@ -264,11 +295,11 @@ class Writeback(PgBase):
     async def outbox_hold(self, item_id: int) -> bool:
         """Renew this store's lease of a write-back it is about to apply; False when it is
         no longer this store's to apply (see SqliteStore)."""
-        me = self._lease_holder()
+        me = await self.outbox_holder()
 
         async def tx(conn: asyncpg.Connection) -> str:
             clock = await conn.fetchval(_CLOCK)
-            return str(await conn.execute(dollar(HOLD_SQL), clock, me, item_id, me))
+            return str(await conn.execute(_HOLD, clock, me, item_id, me, _number(me)))
 
         return await self._write(tx) != "UPDATE 0"
 
@@ -305,6 +336,11 @@ class Writeback(PgBase):
         """Try a failed or conflicting write-back again (the moderator decided to)."""
         now = to_epoch(utcnow())
         await self._write(lambda c: c.execute(dollar(REQUEUE_SQL), now, item_id))
+
+
+def _number(holder: str) -> str:
+    """The number of a holder's lock (``pg:<n>:<random>``), as pg_locks' text has it."""
+    return holder.split(":")[1]
 
 
 async def _rekey(conn: asyncpg.Connection, rid: int, new_ext: str) -> None:

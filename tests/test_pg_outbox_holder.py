@@ -1,0 +1,264 @@
+"""A team's write-back is not held ten minutes by a program that stopped (PostgreSQL: the
+holder lock of store/pg/locks.py, the rule ``HOLDER_GONE`` of store/pg/writeback.py):
+
+* a holder process that is SIGKILLed (the team's ``reactieveld sync`` service killed, a
+  laptop closed): the next store takes its rows at once, but the reply it was sending
+  (it may have arrived: it keeps its lease and then waits for a round);
+* a live holder's rows are not taken, also while its lock's connection is idle;
+* a holder whose session is ended (``pg_terminate_backend``) while its process lives and
+  goes on: whatever the order of its steps, another program's and a sync round's, each
+  reply is POSTed to the served WordPress once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers.store import resp
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from wpreal import at_site, served_config, served_fakewp
+
+from reactieveld.model import Page, Source
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.open import open_store
+from reactieveld.sync import SyncEngine, run_sync
+
+#: A program that takes the due rows, marks the first as being sent (its POST under way)
+#: when asked, says how many it took, and holds them until it is killed.
+_HOLDER = """
+import asyncio, sys
+from reactieveld.store.open import open_store
+
+async def main():
+    store = await open_store(sys.argv[1])
+    taken = await store.outbox_due()
+    if sys.argv[2] == "mark":
+        await store.outbox_sending(taken[0].id, note="being sent", at=taken[0].created_at)
+    print(len(taken), flush=True)
+    sys.stdin.read()
+
+asyncio.run(main())
+"""
+
+
+async def _taken_within(store: Any, seconds: float) -> tuple[list[Any], float]:
+    """What ``store.outbox_due`` takes first, and after how many seconds (it asks again at
+    once until it takes something: what is measured is the server ending the session)."""
+    started = time.monotonic()
+    while not (taken := await store.outbox_due()):
+        assert time.monotonic() - started < seconds, f"nothing taken in {seconds} s"
+    return taken, time.monotonic() - started
+
+
+async def test_a_killed_holders_rows_are_taken_at_once_but_the_reply_it_was_sending(
+    pg_url: str,
+) -> None:
+    store = await open_store(pg_url)
+    try:
+        await store.ensure_source(Source("blog", "wordpress"))
+        await store.upsert_page("blog", Page([resp(f"c{i}") for i in range(3)]))
+        for i in range(3):
+            row = await store.get_by_external("blog", f"c{i}")
+            await store.reply(row.response.id, f"Dank u ({i}).", actor="moderator")
+        with subprocess.Popen(
+            [sys.executable, "-c", _HOLDER, pg_url, "mark"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as holder:
+            try:
+                assert holder.stdout is not None
+                assert holder.stdout.readline().strip() == "3"
+                # It lives, idle (its lock's connection too): none of its rows is taken.
+                assert await store.outbox_due() == []
+                holder.send_signal(signal.SIGKILL)
+                assert holder.wait(30) == -signal.SIGKILL
+                taken, waited = await _taken_within(store, 10)
+            finally:
+                holder.kill()
+        rows = await store.outbox_items(states=["pending"])
+        # The two it had not begun to send, at once (before: after the ten minutes of
+        # the lease); the one it was sending keeps its lease: its POST may have been
+        # under way (its process could have lived on without its session).
+        assert len(taken) == 2 and waited < 5, waited
+        assert {i.id for i in taken} == {r.id for r in rows if r.awaits_round is None}
+        assert len([r for r in rows if r.awaits_round is not None]) == 1
+        print(f"taken {waited * 1000:.0f} ms after the kill")
+    finally:
+        await store.close()
+
+
+# -- a holder whose session ended while its process lives ------------------------------
+@pytest.fixture(scope="module")
+def wp() -> Iterator[Any]:
+    with served_fakewp(12) as fake:
+        yield fake
+
+
+class Gate:
+    """The site's hook: counts the reply POSTs, and holds the one it is armed for (the
+    POST under way) until released."""
+
+    def __init__(self) -> None:
+        self.posts: list[str] = []
+        self.armed = False
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def hook(self, method: str, path: str, _q: dict[str, str]) -> None:
+        if method != "POST":
+            return
+        self.posts.append(path)
+        if self.armed:
+            self.armed = False
+            self.reached.set()
+            self.release.wait(60)
+
+
+@dataclass
+class Program:
+    store: Any
+    worker: OutboxWorker
+    held: list[Any] = field(default_factory=list)
+    sending: asyncio.Task[str] | None = None
+
+
+@dataclass
+class Team:
+    cut: Program  # its holder's session is ended (``cut``): the process goes on
+    other: Program
+    syncing: Any  # a third program's store: the sync service (its rounds and outbox)
+    config: Any
+
+
+@pytest.fixture
+async def team(wp: Any, tmp_path: Path, monkeypatch: Any, pg_url: str) -> AsyncIterator[Team]:
+    config = served_config(wp, tmp_path, monkeypatch)
+    stores = [await open_store(pg_url) for _ in range(3)]
+    assert await run_sync(config, stores[2], once=True, printer=lambda _: None) == 0
+    engines = [SyncEngine.from_config(config, s, fetch_process=False) for s in stores[:2]]
+    try:
+        programs = [
+            Program(s, OutboxWorker(s, e.connectors))
+            for s, e in zip(stores[:2], engines, strict=True)
+        ]
+        yield Team(programs[0], programs[1], stores[2], config)
+    finally:
+        for e in engines:
+            await e.aclose()
+        for s in stores:
+            await s.close()
+
+
+_texts = itertools.count()
+
+#: The steps: ``a``/``b``: the program takes the due rows when it has none in hand, else
+#: applies the next (``a``'s POST then stays under way until ``arrive``); ``cut``: a's
+#: holder session is ended; ``sync``: a round of the sync service, then its outbox.
+STEPS = ["a", "b", "cut", "sync", "arrive"]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.sampled_from(STEPS), min_size=3, max_size=9))
+@example(steps=["a", "a", "cut", "b", "sync", "b", "b", "arrive"])
+@example(steps=["a", "cut", "b", "b", "a", "a", "sync"])
+async def test_a_holder_whose_session_ended_while_it_lives_posts_no_reply_twice(
+    wp: Any, team: Team, steps: list[str]
+) -> None:
+    a, b = team.cut, team.other
+    texts = []
+    open_comments = [
+        c for c in wp.comments.values() if c["post"] != len(wp.posts) and c["author"] == 0
+    ]
+    for target in open_comments[:2]:
+        row = await b.store.get_by_external("blog", str(target["id"]))
+        text = f"Dank voor uw reactie ({next(_texts)})."
+        await b.store.reply(row.response.id, text, actor="moderator")
+        texts.append(text)
+    gate = Gate()
+    wp.hook = gate.hook
+    try:
+        for step in steps:
+            if step == "a" and a.sending is None:
+                await _step_a(a, gate)
+            elif step == "b":
+                if b.held:
+                    await b.worker.apply_one(b.held.pop(0))
+                else:
+                    b.held = await b.store.outbox_due(limit=2)
+            elif step == "cut":
+                await _end_session(a.store, b.store)
+            elif step == "sync":
+                await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+            elif step == "arrive":
+                await _arrive(a, gate)
+        await _arrive(a, gate)
+        for p in (a, b):  # the rows still in hand, then what either takes from now on
+            for item in p.held:
+                await p.worker.apply_one(item)
+            p.held = []
+        for p in (a, b):  # none waits for a round: no lease ran out, no POST failed
+            await p.worker.run_once()
+    finally:
+        gate.release.set()
+        wp.hook = None
+    assert len(gate.posts) == len(texts), steps
+    assert [at_site(wp, t) for t in texts] == [1] * len(texts)
+    assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def _step_a(a: Program, gate: Gate) -> None:
+    """``a`` takes the due rows, or begins to apply the next: its POST stays under way."""
+    if not a.held:
+        a.held = await a.store.outbox_due(limit=2)
+        return
+    gate.armed, gate.reached, gate.release = True, threading.Event(), threading.Event()
+    task = asyncio.create_task(a.worker.apply_one(a.held.pop(0)))
+    reached = asyncio.ensure_future(asyncio.to_thread(gate.reached.wait, 30))
+    await asyncio.wait({task, reached}, return_when=asyncio.FIRST_COMPLETED)
+    if gate.reached.is_set():
+        a.sending = task
+    else:  # not sent (another took it): nothing under way
+        gate.armed = False
+        gate.reached.set()
+        await task
+    await reached
+
+
+async def _arrive(a: Program, gate: Gate) -> None:
+    """``a``'s POST under way arrives at the site, and ``a`` records its answer."""
+    if a.sending is not None:
+        gate.release.set()
+        await a.sending
+        a.sending = None
+
+
+async def _end_session(store: Any, by: Any) -> None:
+    """End the session holding ``store``'s holder lock (as an administrator or a dropped
+    network would), and wait until the server has ended it."""
+    conn = store._holder_conn
+    if conn is None or conn.is_closed():
+        return
+    pid = conn.get_server_pid()
+    await by._read(lambda c: c.fetchval("SELECT pg_terminate_backend($1)", pid))
+    deadline = time.monotonic() + 10
+    while await by._read(
+        lambda c: c.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)
+    ):
+        assert time.monotonic() < deadline, "the session did not end"
