@@ -16,16 +16,18 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from fakes.decidim import FakeDecidim
 from helpers.app import SMALL, press, ready, record_notices, screen_text, settle
 from helpers.store import sql
 from wpreal import served_fakewp
 
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.base import ActionConflict, ConnectorError
+from reactieveld.connectors.decidim import DecidimConnector
 from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.failures import failure_kind
 from reactieveld.i18n import STRINGS, stored
-from reactieveld.model import RemoteStatus
+from reactieveld.model import Action, Capability, RemoteStatus, Source
 from reactieveld.model_values import FAILURE_KINDS, FINAL_KINDS
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.open import open_store
@@ -248,4 +250,28 @@ async def test_the_view_says_what_to_do_and_the_key_why(
                 ]
                 assert states == ["pending", "conflict"]
         finally:
+            await store.close()
+
+
+async def test_a_reply_decidim_did_not_accept_keeps_why(store_target: str) -> None:
+    """Decidim's answer to a reply on an item closed for comments (served on 127.0.0.1):
+    the row keeps the kind whose view says to open it for comments, then press r."""
+    with FakeDecidim() as portal:
+        space = portal.add_space("Gesloten", "gesloten")
+        comp = portal.add_component(space, "Proposals")
+        item = portal.add_item(comp, "Afgerond", accepts_comments=False)
+        cid = portal.add_comment(comp, item, "Oud")
+        store = await open_store(store_target)
+        conn = DecidimConnector(
+            "portaal", portal.url, api_key=portal.api_key, api_secret=portal.api_secret
+        )
+        try:
+            await store.ensure_source(Source("portaal", "decidim"))
+            await store.enqueue(Action(Capability.REPLY, "portaal", cid, text=TEXT))
+            run = await OutboxWorker(store, {"portaal": conn}).run_once()
+            assert run.failed == 1
+            [row] = await store.outbox_items()
+            assert (row.state.value, row.failure_kind) == ("failed", "not_accepted")
+        finally:
+            await conn.aclose()
             await store.close()
