@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from reactieveld.i18n import in_language, text
+from reactieveld.i18n import in_language, stored_key, text
 from reactieveld.later import names_in
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
@@ -156,3 +156,17 @@ def error_in_language(error: str, language: str) -> str:
         rest = in_language(error[len(lead) + 2 :], language)
         return f"{text('store.unreachable', language)}: {rest}"
     return in_language(error, language)
+
+
+def failure_kind(exc: BaseException) -> str | None:
+    """Why no resend of a write-back that failed with ``exc`` can succeed by itself (a
+    kind of ``model_values.FAILURE_KINDS``: the connector's answer read back to its key),
+    None when a resend may (any other answer, or no connector's answer at all). The one
+    place the outbox decides it, for every connector."""
+    from reactieveld.connectors.base import ConnectorError
+    from reactieveld.model_values import FAILURE_KINDS
+
+    if not isinstance(exc, ConnectorError) or exc.retryable:
+        return None
+    key = stored_key(exc.message)
+    return FAILURE_KINDS.get(key) if key is not None else None

@@ -154,6 +154,45 @@ STRINGS: dict[str, tuple[str, str]] = {
         "druk op {press} om het antwoord opnieuw te versturen (de tekst staat klaar)",
         "press {press} to send the reply again (its text is filled in)",
     ),
+    # A write-back no resend alone can succeed (model_values.FAILURE_KINDS), after why:
+    # what to do instead. The final kinds (FINAL_KINDS) take no key: none sends them.
+    "view.outbox.kind.gone": (
+        "opnieuw versturen kan niet slagen: de beslissing blijft alleen in het geheugen",
+        "sending it again cannot succeed: the decision stays in the memory only",
+    ),
+    "view.outbox.kind.refused": (
+        "opnieuw versturen kan niet slagen: stel de status zelf in op de site",
+        "sending it again cannot succeed: set the status on the site itself",
+    ),
+    "view.outbox.kind.review_gone": (
+        "opnieuw versturen kan niet slagen: het forum heeft het al afgehandeld; de volgende "
+        "synchronisatie laat zien hoe het er nu voor staat",
+        "sending it again cannot succeed: the forum has handled it already; the next sync "
+        "shows where it stands",
+    ),
+    "view.outbox.kind.trashed": (
+        "haal de reactie op de site uit de prullenbak en druk dan op {press} (de tekst "
+        "staat klaar)",
+        "restore the comment from the trash on the site, then press {press} (its text is "
+        "filled in)",
+    ),
+    "view.outbox.kind.closed": (
+        "zet de reacties bij het bericht op de site weer open en druk dan op {press} (de "
+        "tekst staat klaar)",
+        "reopen comments on the post on the site, then press {press} (its text is filled in)",
+    ),
+    "view.outbox.kind.queued": (
+        "keur het bericht eerst goed en druk dan op {press} (de tekst staat klaar)",
+        "approve the post first, then press {press} (its text is filled in)",
+    ),
+    "view.outbox.kind.not_accepted": (
+        "open het item op de site voor reacties (of geef de API-gebruiker het recht) en "
+        "druk dan op {press} (de tekst staat klaar)",
+        "open the item for comments on the site (or give the API user the right), then "
+        "press {press} (its text is filled in)",
+    ),
+    # The resend key on a write-back that can never succeed (FINAL_KINDS): nothing sent.
+    "outbox.not_resent": ("Niet opnieuw verstuurd: {error}", "Not sent again: {error}"),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
     # the source is named once, in the view's first line
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),

@@ -109,6 +109,35 @@ class DecisionReason:
 EDIT_STOPS = frozenset({"approve"})
 
 
+#: The write-back failures that no resend of the same write-back mends by itself: the
+#: key of the connector's answer (i18n, the stored English form) -> the kind kept on the
+#: outbox row (``OutboxItem.failure_kind``); the one table of every connector, read by
+#: ``failures.failure_kind``. A kind says what the moderator can do instead (i18n
+#: ``view.outbox.kind.<kind>``). Every other failure (a server error, a timeout, a 403 a
+#: right given mends, a conflict the moderator has now seen) is sent again by its key.
+FAILURE_KINDS: Mapping[str, str] = {
+    # WordPress: deleted for good (a status, or a reply to it): nothing to act on.
+    "conn.wp.gone": "gone",
+    # WordPress refused the status (a plugin, a status it does not allow from here).
+    "conn.wp.refused": "refused",
+    # A reply to a comment in the trash: restored on the site, it can be answered.
+    "conn.wp.reply_trashed": "trashed",
+    # Comments closed on the post: reopened on the site, the reply can be sent.
+    "conn.wp.closed": "closed",
+    # Discourse: the review item is no longer in its queue (handled on the forum).
+    "conn.dc.review_gone": "review_gone",
+    # Discourse: a reply to a post still in the review queue (approve it first).
+    "conn.dc.reply_queued": "queued",
+    # Decidim: the reply was not accepted (comments closed, or the user may not comment).
+    "conn.dd.reply_refused": "not_accepted",
+}
+
+#: The kinds whose write-back can never succeed however often it is sent: the resend key
+#: does not send it again (it says why, in one line); for the other kinds the moderator
+#: first puts something right on the site, then sends it again as before.
+FINAL_KINDS = frozenset({"gone", "refused", "review_gone"})
+
+
 def text_checked(action: Action) -> bool:
     """Whether a connector compares the text on the site with the one the moderator saw
     before it performs ``action`` (:data:`EDIT_STOPS`): a write-back queued before the
@@ -184,3 +213,8 @@ class OutboxItem:
     #: newest round begun when it was marked; it is not sent again until a round with a
     #: higher number ended well (store/writeback.py ``synced_since``). None: not waiting.
     awaits_round: int | None = None
+    #: Why no resend of this write-back alone can succeed (:data:`FAILURE_KINDS`: the
+    #: comment is gone, comments are closed...), as recorded when it failed; None: a
+    #: resend may (a server error, a conflict the moderator has seen), and every row
+    #: recorded before the kind was kept (migration ``failure_kind``).
+    failure_kind: str | None = None

@@ -16,6 +16,10 @@ and records the outcome, which ends the lease:
   no one read, ``model_values.EDIT_STOPS``) is stored as the connector read it, as a sync
   stores it (with the moderation rules), so the conflict shows the new words;
 * refused (403, unsupported action, comments closed) -> ``store.outbox_fail``;
+* either of these two with why no resend can succeed by itself where the connector's
+  answer says (``failures.failure_kind``: the comment is gone from the site, comments
+  are closed...): the response view says what to do instead, and where nothing can
+  (``model_values.FINAL_KINDS``) the decision's key does not send it again;
 * not signed in (401: a wrong or revoked password or key) or sent on to another address
   (a redirect not followed) -> retried as a network error would be: the decision waits
   until the configuration is put right;
@@ -59,7 +63,7 @@ from typing import TYPE_CHECKING, Any
 
 from reactieveld.backoff import PollingWorker
 from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError, apply_action
-from reactieveld.failures import error_in_language, failure, log_unexpected
+from reactieveld.failures import error_in_language, failure, failure_kind, log_unexpected
 from reactieveld.i18n import stored, text
 from reactieveld.model import Capability, OutboxItem, Page, utcnow
 from reactieveld.store.base import Store
@@ -201,7 +205,11 @@ class OutboxWorker(PollingWorker):
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
             await self.store.outbox_fail(
-                item.id, error=error, conflict=True, remote_status=exc.remote_status
+                item.id,
+                error=error,
+                conflict=True,
+                remote_status=exc.remote_status,
+                kind=failure_kind(exc),
             )
             if exc.response is not None:
                 page = Page(responses=[exc.response])  # no cursor: the sync's stays
@@ -217,7 +225,7 @@ class OutboxWorker(PollingWorker):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
                 await self._retry(item, exc, error, wait)
                 return "retry"
-            await self.store.outbox_fail(item.id, error=error)
+            await self.store.outbox_fail(item.id, error=error, kind=failure_kind(exc))
             return "failed"
         await self.store.outbox_done(
             item.id, remote_status=result.remote_status, external_id=result.external_id

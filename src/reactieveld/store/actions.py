@@ -26,7 +26,7 @@ from reactieveld.model import (
     TriageState,
     utcnow,
 )
-from reactieveld.model_values import text_digest
+from reactieveld.model_values import FINAL_KINDS, text_digest
 from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
 from reactieveld.store.codings import (
     CODERS_SQL,
@@ -255,7 +255,9 @@ def plan_resend(
     attempts and belongs to this journal entry, so undoing the retry cancels just it).
     It carries the status the moderator first saw, so the platform is read first as for
     every write-back: a comment changed on the site meanwhile conflicts again, it is not
-    forced. The entry's ``after`` names the row it sends again (``retry``).
+    forced. The entry's ``after`` names the row it sends again (``retry``). A write-back
+    that can never succeed (``model_values.FINAL_KINDS``: the comment is gone from the
+    site) is not sent again: the decision stays in the memory only.
 
     A resend is the decision it retries, with that decision's reason: the one recorded
     with it is kept (``reason``, given now, does not replace it, so the journal's retry
@@ -276,6 +278,7 @@ def plan_resend(
             old_status != status.value
             or retried is None
             or retried.item.state not in RESENDABLE
+            or retried.item.failure_kind in FINAL_KINDS
             or retried.item.action.capability is not CAPABILITY_FOR_STATUS.get(status)
         ):
             if step is not None:

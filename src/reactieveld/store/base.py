@@ -519,6 +519,7 @@ class Store(
         error: str,
         conflict: bool = False,
         remote_status: RemoteStatus | None = None,
+        kind: str | None = None,
     ) -> None: ...
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None

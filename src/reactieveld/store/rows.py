@@ -247,7 +247,8 @@ def source_state_from_row(row: Sequence[Any]) -> SourceState:
 OUTBOX_COLS = (
     "o.id, s.name, o.response_id, o.journal_id, o.capability, o.external_id, "
     "o.thread_external_id, o.text, o.expected_status, o.meta, o.state, o.attempts, "
-    "o.created_at, o.next_attempt_at, o.last_error, o.awaits_round, o.expected_digest"
+    "o.created_at, o.next_attempt_at, o.last_error, o.awaits_round, o.expected_digest, "
+    "o.failure_kind"
 )
 
 #: The newest write-back of each response of ``{ids}`` that has one (one statement for
@@ -284,6 +285,7 @@ def outbox_item_from_row(row: Sequence[Any]) -> OutboxItem:
         next_attempt_at=from_epoch(row[13]),
         last_error=row[14],
         awaits_round=row[15],
+        failure_kind=row[17],
     )
 
 

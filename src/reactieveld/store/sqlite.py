@@ -1211,12 +1211,14 @@ class SqliteStore:
         error: str,
         conflict: bool = False,
         remote_status: RemoteStatus | None = None,
+        kind: str | None = None,
     ) -> None:
         """Give up on a write-back: a person must look (``conflict``: the remote changed;
-        ``remote_status``: to what, expected by a retry, see :data:`FAIL_SQL`)."""
+        ``remote_status``: to what, expected by a retry, see :data:`FAIL_SQL`; ``kind``:
+        why no resend can succeed by itself, ``model_values.FAILURE_KINDS``)."""
         state = "conflict" if conflict else "failed"
         seen = remote_status.value if remote_status is not None else None
-        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error, seen))
+        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error, seen, kind))
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""

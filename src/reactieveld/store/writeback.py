@@ -395,7 +395,8 @@ def synced_since(awaits_round: int | None, success_round: int | None) -> bool:
 #: A failed or conflicting write-back tried again (parameters: now, its id); the
 #: statement of both backends.
 REQUEUE_SQL = (
-    "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL "
+    "UPDATE outbox SET state = 'pending', next_attempt_at = ?, expected_status = NULL, "
+    "failure_kind = NULL "
     "WHERE id = ? AND state IN ('failed', 'conflict')"
 )
 
@@ -421,13 +422,14 @@ def outbox_retry(
 
 
 #: What a write-back given up on sets (parameters: its state, the error, the site's status
-#: a conflict found or None), its lease ended; both backends'. A
+#: a conflict found or None, why no resend can succeed by itself or None), its lease
+#: ended; both backends'. A
 #: conflict's status becomes the one expected: the moderator is told it, and a retry (the
 #: same row sent again, :func:`reactieveld.store.actions.plan_resend`) goes through unless
 #: the comment changed once more.
 FAIL_SET = (
     "state = ?, attempts = attempts + 1, last_error = ?, awaits_round = NULL, "
-    f"expected_status = coalesce(?, expected_status), {NO_LEASE}"
+    f"expected_status = coalesce(?, expected_status), failure_kind = ?, {NO_LEASE}"
 )
 #: Which row it sets (parameter: its id, after :data:`FAIL_SET`'s).
 FAIL_WHERE = "WHERE id = ? AND state = 'pending'"
@@ -436,9 +438,14 @@ FAIL_SQL = f"UPDATE outbox SET {FAIL_SET} {FAIL_WHERE}"
 
 
 def outbox_fail(
-    db: sqlite3.Connection, item_id: int, state: str, error: str, seen: str | None = None
+    db: sqlite3.Connection,
+    item_id: int,
+    state: str,
+    error: str,
+    seen: str | None = None,
+    kind: str | None = None,
 ) -> None:
-    db.execute(FAIL_SQL, (state, error, seen, item_id))
+    db.execute(FAIL_SQL, (state, error, seen, kind, item_id))
 
 
 def outbox_requeue(db: sqlite3.Connection, item_id: int, now: int) -> None:

@@ -319,15 +319,18 @@ class Writeback(Locks):
         error: str,
         conflict: bool = False,
         remote_status: RemoteStatus | None = None,
+        kind: str | None = None,
     ) -> None:
         """Give up on a write-back: a person must look (``conflict``: the remote changed;
-        ``remote_status``: to what, expected by a retry, see FAIL_SET)."""
+        ``remote_status``: to what, expected by a retry, see FAIL_SET; ``kind``: why no
+        resend can succeed by itself, ``model_values.FAILURE_KINDS``)."""
         await self._write(
             lambda c: c.execute(
                 _FAIL,
                 "conflict" if conflict else "failed",
                 error,
                 remote_status.value if remote_status is not None else None,
+                kind,
                 item_id,
             )
         )

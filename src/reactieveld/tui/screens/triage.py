@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
-from reactieveld.model import Capability, OutboxState, RemoteStatus
+from reactieveld.model import CAPABILITY_FOR_STATUS, Capability, OutboxState, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow, StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
@@ -739,6 +739,19 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids or self.action_reason("moderate", (status,)):
             return
+        # The key pressed again on the one response whose decision can never be written
+        # back (the comment is gone from the site): said, nothing sent. Marked ones: the
+        # store sends none of those again (plan_resend).
+        current = self.queue.current
+        capability = CAPABILITY_FOR_STATUS.get(RemoteStatus(status))
+        if (
+            not batch
+            and current is not None
+            and capability is not None
+            and current.response.remote_status.value == status
+            and await self._cannot_resend(current, capability)
+        ):
+            return
         seen = self._seen()  # the rows as shown when the key was pressed
         reasons = self.rapp.reasons
         what = self.i18n.t(_DECIDED.get(status) or "queue." + RemoteStatus(status).value)
@@ -910,6 +923,9 @@ class TriageScreen(Screen[None]):
     async def action_reply(self) -> None:
         if self.action_reason("reply"):
             return
+        current = self.queue.current
+        if current is not None and await self._cannot_resend(current, Capability.REPLY):
+            return
         await self._write_text("reply", self.rapp.store.reply, advance=True)
 
     async def action_note(self) -> None:
@@ -961,6 +977,26 @@ class TriageScreen(Screen[None]):
             ),
             save,
         )
+
+    async def _cannot_resend(self, row: QueueRow, capability: Capability) -> bool:
+        """Whether ``row``'s newest write-back is one of ``capability`` (what the key
+        pressed would send again) that can never succeed (``model_values.FINAL_KINDS``:
+        the comment is gone from the site): then nothing is sent or opened, and one line
+        says why (True)."""
+        from reactieveld.failures import error_in_language
+        from reactieveld.model_values import FINAL_KINDS
+
+        if row.outbox_state not in (OutboxState.FAILED.value, OutboxState.CONFLICT.value):
+            return False
+        newest = await self.rapp.store.outbox_items(response_id=row.response.id, limit=1)
+        item = newest[0] if newest else None
+        if item is None or item.action.capability is not capability:
+            return False
+        if item.failure_kind not in FINAL_KINDS:
+            return False
+        why = error_in_language(item.last_error or "", self.i18n.language)
+        self._say(self.i18n.t("outbox.not_resent", error=why), severity="warning", timeout=8)
+        return True
 
     async def _unsent_reply(self, row: QueueRow) -> str:
         """The text of ``row``'s reply the platform refused or that conflicted (its

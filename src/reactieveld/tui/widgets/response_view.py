@@ -295,12 +295,15 @@ class ResponseView(VerticalScroll, can_focus=False):
         item = self.details.write_back
         if item is None or row.outbox_state not in UNDONE:
             return []
+        from reactieveld.model_values import FINAL_KINDS  # loaded after the first frame
+
         t = self.i18n.t
         parts: list[Part] = []
         why = error_in_language(item.last_error, self.i18n.language) if item.last_error else ""
-        again = self._resend_hint(item.action.capability)
+        final = item.failure_kind in FINAL_KINDS
+        again = self._resend_hint(item.action.capability, item.failure_kind)
         decision = next((e for e in self.details.journal if e.id == item.journal_id), None)
-        if again and decision is not None:  # sent again with it, not asked again
+        if again and decision is not None and not final:  # sent again with it, not asked
             again += self._reason_part(decision)
         said = " — ".join(p for p in (preview(why, 300) if why else "", again) if p)
         if said:
@@ -310,10 +313,17 @@ class ResponseView(VerticalScroll, can_focus=False):
             parts.append(clean(item.action.text, limit=BODY_LIMIT) + "\n")
         return parts
 
-    def _resend_hint(self, capability: Capability) -> str:
+    def _resend_hint(self, capability: Capability, kind: str | None = None) -> str:
         """How to send a failed write-back again, with the key as configured: the
         decision's key pressed again, or the reply editor's (it opens with the text not
-        sent); nothing where no key makes it or the source is read-only."""
+        sent); nothing where no key makes it or the source is read-only. Where no resend
+        alone can succeed (``kind``, ``model_values.FAILURE_KINDS``), what to do instead:
+        something put right on the site first, then the key; or, where nothing can
+        (``FINAL_KINDS``: the comment is gone), that the decision stays in the memory."""
+        from reactieveld.model_values import FAILURE_KINDS, FINAL_KINDS
+
+        if kind in FINAL_KINDS:
+            return self.i18n.t(f"view.outbox.kind.{kind}")
         found = None if self.readonly_reason else resend_key(capability)
         if found is None:
             return ""
@@ -323,6 +333,8 @@ class ResponseView(VerticalScroll, can_focus=False):
             return ""
         key = keys_display(self.app, keys[:1])
         said = "view.outbox.again_reply" if capability is Capability.REPLY else "view.outbox.again"
+        if kind in FAILURE_KINDS.values():  # not a kind only a newer program knows
+            said = f"view.outbox.kind.{kind}"
         return self.i18n.t(said, press=key)
 
     def _body(self, response_id: int | None, body: str) -> list[Part]:
