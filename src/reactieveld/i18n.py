@@ -302,6 +302,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "syncing {n} sources; Ctrl-C stops",
     ),
     "sync.running.one": ("1 bron synchroniseren; Ctrl-C stopt", "syncing 1 source; Ctrl-C stops"),
+    "sync.stopped.once": (
+        "gestopt voor de ronde klaar was (Ctrl-C of SIGTERM): wat al opgeslagen is blijft, "
+        "de rest wordt de volgende keer opgehaald",
+        "stopped before the round ended (Ctrl-C or SIGTERM): what was stored stays, the "
+        "rest is fetched next time",
+    ),
     "sync.failed": ("reactieveld sync: fout: {error}", "reactieveld sync: error: {error}"),
     "sync.no_sources": (
         "geen [[sources]] ingesteld ({where}); zie de README",
