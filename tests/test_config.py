@@ -455,7 +455,7 @@ SOURCE_ERRORS = [
             url = "ftp://example.org/feed"  # <-
             """,
         '[[sources]] #1 "reacties": key "url": expected an http(s) URL, like '
-        '"https://example.org", got a string',
+        '"https://example.org", got the scheme "ftp"',
         id="url_must_be_http",
     ),
     pytest.param(
@@ -708,7 +708,7 @@ SINK_ERRORS = [
             url = "hooks.example.org"  # <-
             """,
         '[[sinks]] #1: key "url": expected an http(s) URL, like "https://example.org", '
-        "got a string",
+        "got a value without http:// or https://",
         id="webhook_url_must_be_http",
     ),
 ]

@@ -385,10 +385,23 @@ def _env_name(value: Any) -> str:
 
 
 def _http_url(value: Any) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(Said("config.expect.http_url", schemes="http(s)"))
-    return str(value)
+    expected = Said("config.expect.http_url", schemes="http(s)")
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    # What is wrong with it, not "got a string" (a string was right); never the value
+    # itself: its userinfo may hold a password. A scheme is letters, digits, + - . only.
+    url: str = value.strip()
+    parts = urlsplit(url)
+    if not parts.scheme:
+        raise ValueError(expected, Said("config.got.url_no_scheme"))
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(expected, Said("config.url.got.scheme", scheme=parts.scheme))
+    host = parts.netloc.rpartition("@")[2]
+    if not host:
+        raise ValueError(expected, Said("config.url.got.no_host"))
+    if any(char.isspace() for char in host):
+        raise ValueError(expected, Said("config.got.url_space"))
+    return url
 
 
 def _site_url(value: Any) -> str:

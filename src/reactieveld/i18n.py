@@ -1896,6 +1896,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "a list with an empty or non-string word",
     ),
     "config.got.twice": ("een beslissing twee keer", "a decision twice"),
+    "config.got.url_no_scheme": (
+        "een waarde zonder http:// of https://",
+        "a value without http:// or https://",
+    ),
+    "config.got.url_space": ("een host met een spatie", "a host with a space"),
     "config.expect.value": ("een waarde", "a value"),
     "config.expect.text": ("een niet-lege tekst", "a non-empty string"),
     "config.expect.env_name": (
