@@ -949,6 +949,9 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b'[ui]\ntheme = "caf\xe9"\n')
     assert config_error(path).startswith(f"{path}: not UTF-8 text")
+    assert config_error(path).endswith(
+        "; save it as UTF-8 (in the editor: Save as, encoding UTF-8)"
+    )
 
 
 def test_find_config_path_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -65,7 +65,8 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "not_utf8": (
         b"a = '\xff'\n",
-        "<file>: not UTF-8 text (invalid start byte)",
+        "<file>: not UTF-8 text (invalid start byte); save it as UTF-8 (in the editor: Save "
+        "as, encoding UTF-8)",
     ),
     "unknown_top": (
         'colour = "red"\n',
@@ -1218,3 +1219,35 @@ def test_a_wrong_url_says_what_is_wrong_with_it(
     assert "got a string" not in line and "kreeg een tekst" not in line, line
     if language == "nl":
         _no_english(line)
+
+
+#: Configs that load, each said by ``sources`` (a source's line, or none configured).
+_GOOD = (
+    '[ui]\nlanguage = "en"\n',
+    '# reactieveld\n[[sources]]\nname = "demo"\ntype = "demo"\ncount = 5\n',
+    '[ui]\nlanguage = "nl"\n[[sources]]\nname = "blog"\ntype = "wordpress-feed"\n'
+    'url = "https://blog.example.nl"\n',
+    "",
+)
+
+
+@settings(
+    max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.sampled_from(_GOOD), newline=st.sampled_from(["\n", "\r\n"]))
+def test_a_config_saved_with_a_byte_order_mark_is_read(
+    body: str, newline: str, isolated: Path
+) -> None:
+    """Windows Notepad (before 2019, and "UTF-8 with BOM" in others) starts a file with
+    a byte order mark, which tomllib called 'TOML syntax error: "Invalid statement"
+    (column 1)' at line 1, where the reader sees nothing wrong. It is read as without."""
+    plain, marked = isolated / "plain.toml", isolated / "marked.toml"
+    text = body.replace("\n", newline)
+    plain.write_bytes(text.encode("utf-8"))
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    said = [
+        run_main(["--config", str(path), "--db", str(isolated / "m.db"), "sources"])
+        for path in (plain, marked)
+    ]
+    assert said[0][0] == 0, said[0]
+    assert said[1] == said[0]

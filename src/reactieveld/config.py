@@ -1166,7 +1166,9 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         return Config(ui=UIConfig(language=locale_language(environ)))
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte order mark (Windows Notepad saved one before 2019) is no
+        # TOML, and tomllib called it an "Invalid statement" at line 1, column 1.
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(Said("config.file.absent"), file=path) from None
     except UnicodeDecodeError as exc:

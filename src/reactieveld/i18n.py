@@ -1668,7 +1668,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "config file is a link to nothing (the default place); make it a file, or remove "
         "it to run on the defaults",
     ),
-    "config.file.not_utf8": ("geen UTF-8-tekst ({reason})", "not UTF-8 text ({reason})"),
+    "config.file.not_utf8": (
+        "geen UTF-8-tekst ({reason}); sla het op als UTF-8 (in de editor: Opslaan als, codering "
+        "UTF-8)",
+        "not UTF-8 text ({reason}); save it as UTF-8 (in the editor: Save as, encoding UTF-8)",
+    ),
     "config.file.unreadable": (
         "kan het configuratiebestand niet lezen: {reason}",
         "cannot read the config file: {reason}",
