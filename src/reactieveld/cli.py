@@ -469,7 +469,8 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
     """Fill the demo store on first use (a no-op once the demo source is synced): the
     responses, then the history of its older ones (``reactieveld.demo_history``)."""
     from reactieveld.demo_history import write_history
-    from reactieveld.store.open import open_store
+    from reactieveld.i18n import text
+    from reactieveld.store.open import describe, open_store
     from reactieveld.sync import SyncEngine
 
     async def main() -> None:
@@ -480,6 +481,19 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
             author_secret=config.store.author_secret(),
         )
         try:
+            # --demo --db on the organisation's memory (a file, a team's database) would
+            # add a fictional year, with its decisions in the journal, for good.
+            ours = {source.name for source in config.sources}
+            others = [name for name in await store.source_names() if name not in ours]
+            if others:
+                raise UsageError(
+                    text(
+                        "cli.demo.not_demo",
+                        config.ui.language,
+                        store=describe(db_path),
+                        sources=", ".join(others),
+                    )
+                )
             engine = SyncEngine.from_config(config, store)
             try:
                 await engine.sync_all()

@@ -301,6 +301,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} bronnen synchroniseren; Ctrl-C stopt",
         "syncing {n} sources; Ctrl-C stops",
     ),
+    "cli.demo.not_demo": (
+        "--demo: {store} is het geheugen van {sources}, geen demo; de demo zou er een "
+        "verzonnen jaar (reacties en besluiten) voorgoed aan toevoegen: geef --db een nieuw "
+        "bestand, of laat --db weg",
+        "--demo: {store} is the memory of {sources}, not a demo; the demo would add a "
+        "fictional year (responses and decisions) to it for good: give --db a new file, or "
+        "leave out --db",
+    ),
     "sync.running.one": ("1 bron synchroniseren; Ctrl-C stopt", "syncing 1 source; Ctrl-C stops"),
     "sync.stopped.once": (
         "gestopt voor de ronde klaar was (Ctrl-C of SIGTERM): wat al opgeslagen is blijft, "
