@@ -246,6 +246,15 @@ def _common(parser: argparse.ArgumentParser, *, top: bool, language: str) -> Non
         default=default,
         help=text("cli.help.db", language),
     )
+    # --demo and --lang too: `reactieveld stats --lang nl` and `reactieveld search --demo
+    # zwembad` are how people type them ("unrecognized arguments: --lang nl" before).
+    demo: Any = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--demo", action="store_true", default=demo, help=text("cli.help.demo", language)
+    )
+    parser.add_argument(
+        "--lang", choices=("nl", "en"), default=default, help=text("cli.help.lang", language)
+    )
 
 
 class _ArgparseWords:
@@ -386,8 +395,6 @@ def _top_parser(
         help=text("argparse.version", language),  # Python 3.11 asks no gettext for it
     )
     _common(parser, top=True, language=language)
-    parser.add_argument("--demo", action="store_true", help=text("cli.help.demo", language))
-    parser.add_argument("--lang", choices=("nl", "en"), help=text("cli.help.lang", language))
     parser.set_defaults(command=cmd_app)
     return parser
 
