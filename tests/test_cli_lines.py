@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from helpers.store import fill_abc, open_store, page, resp
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
@@ -317,10 +317,46 @@ def test_export_refuses_in_the_language(tmp_path: Path, language: str) -> None:
     assert code == 2 and err.startswith(f"reactieveld: {question} (")
     code, _, err = _cli(tmp_path, language, "export", "--format", "csv", "--role", "koning")
     assert code == 2 and err.startswith(f"reactieveld: {role} (")
-    date = {"nl": "geen datum (verwacht JJJJ-MM-DD)", "en": "not a date (expected YYYY-MM-DD)"}
     for command in (["export", "--format", "csv"], ["agreement"]):
         code, _, err = _cli(tmp_path, language, *command, "--since", "gisteren")
-        assert code == 2 and err.endswith(f"--since 'gisteren': {date[language]}\n"), err
+        assert code == 2 and err.endswith(f"--since 'gisteren': {DATE[language]}\n"), err
+
+
+#: A --since/--until that is no date, where a day or a date-time is taken (export,
+#: search, agreement): the query's sinds: words, which name both forms.
+DATE = {
+    "nl": "geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-01, of een tijdstip, "
+    "bijvoorbeeld 2026-03-01T14:30",
+    "en": "not a date; write YYYY-MM-DD, e.g. 2026-03-01, or a date-time, e.g. 2026-03-01T14:30",
+}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    command=st.sampled_from([["export", "--format", "csv"], ["agreement"], ["search", "x"]]),
+    flag=st.sampled_from(["--since", "--until"]),
+    value=st.sampled_from(
+        ["gisteren", "01-12-2026", "2026-12-01T25:30", "2026-13-01", "morgen 9u"]
+    ),
+    language=st.sampled_from(["nl", "en"]),
+)
+def test_a_bad_date_says_both_forms_a_command_takes(
+    tmp_path: Path,
+    command: list[str],
+    flag: str,
+    value: str,
+    language: str,
+) -> None:
+    """ "--since '2026-12-01T25:30': not a date (expected YYYY-MM-DD)" told a reader who
+    wrote a date-time (as the help offers) to write a day only; export, search and
+    agreement take both, and now say so as their query's sinds: does."""
+    if not (tmp_path / "m.db").exists():  # one memory for every example
+        asyncio.run(_memory(tmp_path / "m.db"))
+    code, out, err = _cli(tmp_path, language, *command, flag, value)
+    assert (code, out) == (2, ""), err
+    assert err.count("\n") == 1 and err.endswith(f"{flag} {value!r}: {DATE[language]}\n"), err
 
 
 #: language -> the copy's header words and its last line's start.

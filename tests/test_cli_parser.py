@@ -420,3 +420,32 @@ def test_a_command_reads_its_configuration_once(tmp_path, monkeypatch, capsys):
     argv = ["--config", str(config), "--db", str(tmp_path / "m.db"), "sources", "--json"]
     assert cli.main(argv) == 0
     assert len(read) == 1, read
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    command=st.sampled_from([c for c in VALID if c and c != "store"]),
+    flags=st.lists(
+        st.sampled_from([["--demo"], ["--lang", "nl"], ["--lang", "en"]]), min_size=1, max_size=2
+    ),
+)
+def test_demo_and_lang_are_taken_after_any_subcommand(command: str, flags: list[list[str]]) -> None:
+    """`reactieveld stats --lang nl`, `reactieveld search --demo zwembad`: as --config and
+    --db, --demo and --lang parse the same before the subcommand and after it (was:
+    "unrecognized arguments: --lang nl", exit 2)."""
+    words = [word for flag in flags for word in flag]
+    _extend()
+    parser = build_parser("en")
+    before = vars(parser.parse_args([*words, *VALID[command]]))
+    after = vars(parser.parse_args([*VALID[command], *words]))
+    assert after == before
+    assert after["demo"] == (["--demo"] in flags)
+    assert after["lang"] == next((f[1] for f in reversed(flags) if f[0] == "--lang"), None)
+
+
+def test_stats_with_lang_and_demo_after_it_through_main(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "nl", "--demo", "stats"]) == 0
+    first = capsys.readouterr()
+    assert main(["stats", "--lang", "nl", "--demo"]) == 0
+    assert capsys.readouterr() == first
+    assert first.out.startswith("Waarde van de dialoog\n")

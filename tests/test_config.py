@@ -455,7 +455,7 @@ SOURCE_ERRORS = [
             url = "ftp://example.org/feed"  # <-
             """,
         '[[sources]] #1 "reacties": key "url": expected an http(s) URL, like '
-        '"https://example.org", got a string',
+        '"https://example.org", got the scheme "ftp"',
         id="url_must_be_http",
     ),
     pytest.param(
@@ -708,7 +708,7 @@ SINK_ERRORS = [
             url = "hooks.example.org"  # <-
             """,
         '[[sinks]] #1: key "url": expected an http(s) URL, like "https://example.org", '
-        "got a string",
+        "got a value without http:// or https://",
         id="webhook_url_must_be_http",
     ),
 ]
@@ -949,6 +949,9 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b'[ui]\ntheme = "caf\xe9"\n')
     assert config_error(path).startswith(f"{path}: not UTF-8 text")
+    assert config_error(path).endswith(
+        "; save it as UTF-8 (in the editor: Save as, encoding UTF-8)"
+    )
 
 
 def test_find_config_path_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

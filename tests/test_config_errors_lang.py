@@ -19,6 +19,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from helpers.cli import run_main
@@ -64,7 +65,8 @@ CASES: dict[str, tuple[str | bytes, str]] = {
     ),
     "not_utf8": (
         b"a = '\xff'\n",
-        "<file>: not UTF-8 text (invalid start byte)",
+        "<file>: not UTF-8 text (invalid start byte); save it as UTF-8 (in the editor: Save "
+        "as, encoding UTF-8)",
     ),
     "unknown_top": (
         'colour = "red"\n',
@@ -135,7 +137,28 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         '[[sources]]\nname = "a"\ntype = "wordpress"\nurl = "ftp://e.org"\n',
         (
             '<file>:4: [[sources]] #1 "a": key "url": expected an http(s) URL, li'
-            'ke "https://example.org", got a string'
+            'ke "https://example.org", got the scheme "ftp"'
+        ),
+    ),
+    "http_url_no_scheme": (
+        '[[sources]]\nname = "a"\ntype = "wordpress"\nurl = "e.org/blog"\n',
+        (
+            '<file>:4: [[sources]] #1 "a": key "url": expected an http(s) URL, li'
+            'ke "https://example.org", got a value without http:// or https://'
+        ),
+    ),
+    "http_url_no_host": (
+        '[[sources]]\nname = "a"\ntype = "wordpress"\nurl = "https:/e.org"\n',
+        (
+            '<file>:4: [[sources]] #1 "a": key "url": expected an http(s) URL, li'
+            'ke "https://example.org", got a URL without a host'
+        ),
+    ),
+    "http_url_space": (
+        '[[sources]]\nname = "a"\ntype = "wordpress"\nurl = "https://e .org"\n',
+        (
+            '<file>:4: [[sources]] #1 "a": key "url": expected an http(s) URL, li'
+            'ke "https://example.org", got a host with a space'
         ),
     ),
     "spaces": (
@@ -1155,3 +1178,76 @@ def _load_text(body: str) -> None:
 
 def test_a_form_of_tomls_words_not_in_the_table_stays_as_tomllib_said_it() -> None:
     assert config_module.toml_says("Something new at 'x'") == "Something new at 'x'"
+
+
+#: A url's parts, of which a generated one is made; the password is never to be echoed.
+_SECRET = "Geheim42pw"
+_URL_PARTS = st.tuples(
+    st.sampled_from(["", "https", "http", "ftp", "HTTPS", "localhost", "wss", "htp"]),
+    st.sampled_from(["", ":", "://", ":/", "//"]),
+    st.sampled_from(["", f"anna:{_SECRET}@"]),
+    st.sampled_from(["", "e.org", "ex ample.nl", " e.org", "127.0.0.1:8080", "e.org "]),
+    st.sampled_from(["", "/", "/feed", "/a b"]),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(parts=_URL_PARTS, language=st.sampled_from(["nl", "en"]))
+def test_a_wrong_url_says_what_is_wrong_with_it(
+    parts: tuple[str, ...], language: str, isolated: Path
+) -> None:
+    """A url that is a string but not an http(s) URL said "got a string" (it was one),
+    so ``htp//blog.example.nl`` or ``ftp://...`` gave no hint, and a space in the host
+    was taken. Now each wrong url says what is wrong (no scheme, another scheme, no
+    host, a space in the host), in the reader's language, never with its password."""
+    url = "".join(parts)
+    config = isolated / "config.toml"
+    config.write_text(
+        f'[[sources]]\nname = "a"\ntype = "wordpress-feed"\nurl = "{url}"\nallow_http = true\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_main(["--lang", language, "--config", str(config), "sources"])
+    host = urlsplit(url.strip()).netloc.rpartition("@")[2]
+    good = urlsplit(url.strip()).scheme in ("http", "https") and host and " " not in host
+    if good:
+        assert code == 0, err
+        return
+    line = _one_usage_line(code, out, err, f"{config}:4: ")
+    assert _SECRET not in line
+    assert "got a string" not in line and "kreeg een tekst" not in line, line
+    if language == "nl":
+        _no_english(line)
+
+
+#: Configs that load, each said by ``sources`` (a source's line, or none configured).
+_GOOD = (
+    '[ui]\nlanguage = "en"\n',
+    '# reactieveld\n[[sources]]\nname = "demo"\ntype = "demo"\ncount = 5\n',
+    '[ui]\nlanguage = "nl"\n[[sources]]\nname = "blog"\ntype = "wordpress-feed"\n'
+    'url = "https://blog.example.nl"\n',
+    "",
+)
+
+
+@settings(
+    max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.sampled_from(_GOOD), newline=st.sampled_from(["\n", "\r\n"]))
+def test_a_config_saved_with_a_byte_order_mark_is_read(
+    body: str, newline: str, isolated: Path
+) -> None:
+    """Windows Notepad (before 2019, and "UTF-8 with BOM" in others) starts a file with
+    a byte order mark, which tomllib called 'TOML syntax error: "Invalid statement"
+    (column 1)' at line 1, where the reader sees nothing wrong. It is read as without."""
+    plain, marked = isolated / "plain.toml", isolated / "marked.toml"
+    text = body.replace("\n", newline)
+    plain.write_bytes(text.encode("utf-8"))
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    said = [
+        run_main(["--config", str(path), "--db", str(isolated / "m.db"), "sources"])
+        for path in (plain, marked)
+    ]
+    assert said[0][0] == 0, said[0]
+    assert said[1] == said[0]

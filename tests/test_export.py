@@ -302,7 +302,7 @@ def test_export_command_to_file_and_errors(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     # In the report's language (CONFIG's [ui] language: Dutch), as the report itself.
     assert "--question 9: geen planningsvraag" in err and "--role koning: geen rol" in err
-    assert "--since 'gisteren': geen datum (verwacht JJJJ-MM-DD)" in err
+    assert "--since 'gisteren': geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld" in err
     assert f"geen geheugen gevonden op {tmp_path / 'nope.db'}" in err
 
 

@@ -6,10 +6,12 @@ cannot mend (a refused login, no such database, a newer schema, a bad URL) and
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -185,3 +187,66 @@ def test_a_newer_schema_ends_at_once(pg_cluster: Any, pg_url: str, config: Path)
 def test_a_bad_url_ends_at_once(config: Path, url: str) -> None:
     err = _one_line_exit_2(["--db", url, "sync"], "--db")
     assert "geheim" not in err
+
+
+class Silent:
+    """A server on 127.0.0.1 that takes each connection and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.asked = threading.Event()
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._take, daemon=True).start()
+
+    def _take(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = self.sock.accept()
+                self.held.append(conn)
+                self.asked.set()
+
+    def close(self) -> None:
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("language", "sig"), [("nl", signal.SIGINT), ("en", signal.SIGTERM)])
+def test_a_stop_during_a_once_round_ends_it_at_once(
+    tmp_path: Path, language: str, sig: int
+) -> None:
+    # Was: --once ignored Ctrl-C and SIGTERM until the silent server's every retry had
+    # timed out (about two minutes at the prompt, the fetch child still waiting).
+    server = Silent()
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        f'[ui]\nlanguage = "{language}"\n[[sources]]\nname = "feed"\n'
+        f'type = "wordpress-feed"\nurl = "http://127.0.0.1:{server.port}/feed"\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "REACTIEVELD_CONFIG": str(cfg), "REACTIEVELD_DB": str(tmp_path / "m.db")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reactieveld.cli", "sync", "--once"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.asked.wait(timeout=60), "the source was never asked"
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        server.close()
+    said = {
+        "nl": "gestopt voor de ronde klaar was (Ctrl-C of SIGTERM): wat al opgeslagen is "
+        "blijft, de rest wordt de volgende keer opgehaald\n",
+        "en": "stopped before the round ended (Ctrl-C or SIGTERM): what was stored stays, "
+        "the rest is fetched next time\n",
+    }
+    assert (proc.returncode, out) == (1, said[language])
+    assert err.splitlines() == [line for line in err.splitlines() if "m.db" in line]  # new memory

@@ -246,6 +246,15 @@ def _common(parser: argparse.ArgumentParser, *, top: bool, language: str) -> Non
         default=default,
         help=text("cli.help.db", language),
     )
+    # --demo and --lang too: `reactieveld stats --lang nl` and `reactieveld search --demo
+    # zwembad` are how people type them ("unrecognized arguments: --lang nl" before).
+    demo: Any = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--demo", action="store_true", default=demo, help=text("cli.help.demo", language)
+    )
+    parser.add_argument(
+        "--lang", choices=("nl", "en"), default=default, help=text("cli.help.lang", language)
+    )
 
 
 class _ArgparseWords:
@@ -386,8 +395,6 @@ def _top_parser(
         help=text("argparse.version", language),  # Python 3.11 asks no gettext for it
     )
     _common(parser, top=True, language=language)
-    parser.add_argument("--demo", action="store_true", help=text("cli.help.demo", language))
-    parser.add_argument("--lang", choices=("nl", "en"), help=text("cli.help.lang", language))
     parser.set_defaults(command=cmd_app)
     return parser
 
@@ -469,7 +476,8 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
     """Fill the demo store on first use (a no-op once the demo source is synced): the
     responses, then the history of its older ones (``reactieveld.demo_history``)."""
     from reactieveld.demo_history import write_history
-    from reactieveld.store.open import open_store
+    from reactieveld.i18n import text
+    from reactieveld.store.open import describe, open_store
     from reactieveld.sync import SyncEngine
 
     async def main() -> None:
@@ -480,6 +488,19 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
             author_secret=config.store.author_secret(),
         )
         try:
+            # --demo --db on the organisation's memory (a file, a team's database) would
+            # add a fictional year, with its decisions in the journal, for good.
+            ours = {source.name for source in config.sources}
+            others = [name for name in await store.source_names() if name not in ours]
+            if others:
+                raise UsageError(
+                    text(
+                        "cli.demo.not_demo",
+                        config.ui.language,
+                        store=describe(db_path),
+                        sources=", ".join(others),
+                    )
+                )
             engine = SyncEngine.from_config(config, store)
             try:
                 await engine.sync_all()

@@ -237,7 +237,9 @@ def find_config_path(
     if named:
         path = Path(named).expanduser()
         origin = "--config" if cli_path else ENV_CONFIG
-        if not path.is_file():
+        # Not only a regular file: a pipe (``--config <(envsubst < config.tmpl)``) and a
+        # device (``--config /dev/null``: the defaults) are read as one too.
+        if path.is_dir() or not path.exists():
             problem = "config.file.dir_named" if path.is_dir() else "config.file.absent_named"
             raise ConfigError(Said(problem, origin=origin), file=path)
         return path
@@ -385,10 +387,23 @@ def _env_name(value: Any) -> str:
 
 
 def _http_url(value: Any) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(Said("config.expect.http_url", schemes="http(s)"))
-    return str(value)
+    expected = Said("config.expect.http_url", schemes="http(s)")
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    # What is wrong with it, not "got a string" (a string was right); never the value
+    # itself: its userinfo may hold a password. A scheme is letters, digits, + - . only.
+    url: str = value.strip()
+    parts = urlsplit(url)
+    if not parts.scheme:
+        raise ValueError(expected, Said("config.got.url_no_scheme"))
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(expected, Said("config.url.got.scheme", scheme=parts.scheme))
+    host = parts.netloc.rpartition("@")[2]
+    if not host:
+        raise ValueError(expected, Said("config.url.got.no_host"))
+    if any(char.isspace() for char in host):
+        raise ValueError(expected, Said("config.got.url_space"))
+    return url
 
 
 def _site_url(value: Any) -> str:
@@ -1144,6 +1159,21 @@ def toml_says(message: str) -> Said | str:
     return message
 
 
+#: The bytes of a config that is no regular file (a pipe: ``--config <(envsubst < t)``),
+#: by path, read once: the command line reads its config again after a first read that
+#: failed (for the language of the error's line), and a pipe read twice is empty the
+#: second time: the defaults, exit 0, instead of the error.
+_NOT_FILES: dict[str, bytes] = {}
+
+
+def _config_bytes(path: Path) -> bytes:
+    if path.is_file():
+        return path.read_bytes()
+    if str(path) not in _NOT_FILES:
+        _NOT_FILES[str(path)] = path.read_bytes()
+    return _NOT_FILES[str(path)]
+
+
 def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> Config:
     """Read and validate the config file; ``None`` gives the defaults (no sources).
 
@@ -1153,7 +1183,9 @@ def load_config(path: Path | None, environ: Mapping[str, str] = os.environ) -> C
         return Config(ui=UIConfig(language=locale_language(environ)))
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte order mark (Windows Notepad saved one before 2019) is no
+        # TOML, and tomllib called it an "Invalid statement" at line 1, column 1.
+        text = _config_bytes(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(Said("config.file.absent"), file=path) from None
     except UnicodeDecodeError as exc:

@@ -340,7 +340,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} bronnen synchroniseren; Ctrl-C stopt",
         "syncing {n} sources; Ctrl-C stops",
     ),
+    "cli.demo.not_demo": (
+        "--demo: {store} is het geheugen van {sources}, geen demo; de demo zou er een "
+        "verzonnen jaar (reacties en besluiten) voorgoed aan toevoegen: geef --db een nieuw "
+        "bestand, of laat --db weg",
+        "--demo: {store} is the memory of {sources}, not a demo; the demo would add a "
+        "fictional year (responses and decisions) to it for good: give --db a new file, or "
+        "leave out --db",
+    ),
     "sync.running.one": ("1 bron synchroniseren; Ctrl-C stopt", "syncing 1 source; Ctrl-C stops"),
+    "sync.stopped.once": (
+        "gestopt voor de ronde klaar was (Ctrl-C of SIGTERM): wat al opgeslagen is blijft, "
+        "de rest wordt de volgende keer opgehaald",
+        "stopped before the round ended (Ctrl-C or SIGTERM): what was stored stays, the "
+        "rest is fetched next time",
+    ),
     "sync.failed": ("reactieveld sync: fout: {error}", "reactieveld sync: error: {error}"),
     "sync.no_sources": (
         "geen [[sources]] ingesteld ({where}); zie de README",
@@ -1701,7 +1715,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "config file is a link to nothing (the default place); make it a file, or remove "
         "it to run on the defaults",
     ),
-    "config.file.not_utf8": ("geen UTF-8-tekst ({reason})", "not UTF-8 text ({reason})"),
+    "config.file.not_utf8": (
+        "geen UTF-8-tekst ({reason}); sla het op als UTF-8 (in de editor: Opslaan als, codering "
+        "UTF-8)",
+        "not UTF-8 text ({reason}); save it as UTF-8 (in the editor: Save as, encoding UTF-8)",
+    ),
     "config.file.unreadable": (
         "kan het configuratiebestand niet lezen: {reason}",
         "cannot read the config file: {reason}",
@@ -1929,6 +1947,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "a list with an empty or non-string word",
     ),
     "config.got.twice": ("een beslissing twee keer", "a decision twice"),
+    "config.got.url_no_scheme": (
+        "een waarde zonder http:// of https://",
+        "a value without http:// or https://",
+    ),
+    "config.got.url_space": ("een host met een spatie", "a host with a space"),
     "config.expect.value": ("een waarde", "a value"),
     "config.expect.text": ("een niet-lege tekst", "a non-empty string"),
     "config.expect.env_name": (

@@ -28,7 +28,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequen
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from reactieveld.backoff import backoff_delay, pause
 from reactieveld.connectors.base import Connector, ConnectorError, read_pages
@@ -606,7 +606,16 @@ async def run_sync(
             waiting = {} if now else await waiting_sources(store, list(engine.sources), language)
             for line in waiting.values():
                 printer(line)
-            results = await engine.sync_all([n for n in engine.sources if n not in waiting])
+            # Ctrl-C or SIGTERM ends the round at once: a server that does not answer
+            # would otherwise hold the prompt until every retry's timeout has passed
+            # (minutes). A page being stored is stored whole or not at all (its own
+            # transaction), so what was stored stays and the rest comes next time.
+            rounds = engine.sync_all([n for n in engine.sources if n not in waiting])
+            done = await until_stopped(rounds, stop) if stop is not None else (await rounds,)
+            if not done:
+                printer(say("stopped.once"))
+                return 1
+            (results,) = done
             for r in results:
                 line = say("round", source=r.source, new=r.new, updated=r.updated)
                 if r.elsewhere:
@@ -720,24 +729,37 @@ OPEN_RETRY_SECONDS = 5.0
 OPEN_RETRY_MAX_SECONDS = 300.0
 
 
-async def _unless_stopped(opening: Awaitable[Store], stop: asyncio.Event) -> Store | None:
-    """The store ``opening`` opens, or None when ``stop`` is set first (a connection to a
-    server that does not answer takes up to its timeout: Ctrl-C ends the wait at once)."""
-    task = asyncio.ensure_future(opening)
+T = TypeVar("T")
+
+
+async def until_stopped(work: Awaitable[T], stop: asyncio.Event) -> tuple[T] | tuple[()]:
+    """``(result,)`` of ``work``, or ``()`` when ``stop`` is set first: then ``work`` is
+    cancelled and waited for (a server that does not answer takes up to its timeout:
+    Ctrl-C ends the wait at once). A result that came just as the stop did is kept."""
+    task = asyncio.ensure_future(work)
     stopped = asyncio.ensure_future(stop.wait())
     try:
         await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         stopped.cancel()
     if task.done():
-        return task.result()
+        return (task.result(),)
     task.cancel()
     try:
-        store = await task
+        return (await task,)
     except (asyncio.CancelledError, Exception):  # noqa: BLE001 - stopping anyway
+        return ()
+
+
+async def _unless_stopped(opening: Awaitable[Store], stop: asyncio.Event) -> Store | None:
+    """The store ``opening`` opens, or None when ``stop`` is set first."""
+    opened = await until_stopped(opening, stop)
+    if not opened:
         return None
-    await store.close()  # it opened just as the stop came
-    return None
+    if stop.is_set():
+        await opened[0].close()  # it opened just as the stop came
+        return None
+    return opened[0]
 
 
 def run_sync_command(

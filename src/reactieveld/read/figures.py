@@ -840,9 +840,9 @@ def bounds_of(
             said = ui_text("search.problem.range", language, what=f"{name} {value!r}")
             raise PeriodError(said) from None
         except ValueError:
-            raise PeriodError(
-                text("err.date", language).format(flag=name, value=repr(value))
-            ) from None
+            # The query's own words for it (sinds:), which say a date-time is taken too.
+            said = ui_text("search.problem.date", language, what=f"{name} {value!r}")
+            raise PeriodError(said) from None
     first, last = moments
     # until is the end (excluded): a period from it on, or later, holds no moment.
     if first is not None and last is not None and first >= last:

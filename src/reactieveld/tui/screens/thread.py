@@ -26,7 +26,7 @@ from textual.widgets.tree import TreeNode
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n, number
 from reactieveld.keys import THREAD_ACTIONS, key_specs
-from reactieveld.model import TagKind
+from reactieveld.model import RemoteStatus, TagKind, TriageState
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten, shorten_styled
 from reactieveld.tui.screens.base import app_clock
@@ -34,6 +34,7 @@ from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, de
 from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import GUTTER, CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
+from reactieveld.tui.widgets.queue_list import NEW_MARK
 
 #: A thread is shown with at most this many responses: the newest, or those around the
 #: response it was opened from when that one is older than them.
@@ -243,10 +244,15 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         """A node's label: time, author, role, first line (all literal). The time comes
         first, as in the queue: a deep branch on a narrow screen cuts the line's end (the
         tree scrolls sideways), and a long name with its role put the time there
-        ("Wethouder Ruimtelijke Ordening [College (B&W)] 0" at 60 columns)."""
+        ("Wethouder Ruimtelijke Ordening [College (B&W)] 0" at 60 columns). Its state
+        comes with the time, in characters: the queue's ``•`` before a response not yet
+        handled, and a status other than approved in words ("wacht · ", "spam · ")."""
         x = row.response
         text = Text()
+        text.append(f"{NEW_MARK} " if x.triage == TriageState.NEW else "", "bold")
         text.append(f"{format_time(x.created_at, self.tz, app_clock(self.app)())} ", "dim")
+        if x.remote_status != RemoteStatus.APPROVED:
+            text.append(f"{self.i18n.status(x.remote_status)} · ", "bold")
         # Cut with "…" (a name cut bare ran into the text: "(Installatiebedrijf Go Ik heb").
         text.append(shorten(one_line(x.author_name, limit=80), 40, words=False) or "?", "bold")
         if row.role:
