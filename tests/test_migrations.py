@@ -38,6 +38,7 @@ SHIPPED = {
     18: "0018_reply_waits.sql",
     19: "0019_outbox_lease.sql",
     20: "0020_text_seen.sql",
+    21: "0021_figure_indexes.sql",
 }
 
 
@@ -169,6 +170,10 @@ PG_SHIPPED = {
         "aa9d3d7056c13c18f4354430ab3e58c24cfda208b897a8043db96edcaf4db28f",
     ),
     13: ("0013_text_seen.sql", "82b7e55fd68ab75d86ff7119abfdd1b400bb07d499b397d197cac014c23acf76"),
+    14: (
+        "0014_figure_indexes.sql",
+        "799b6bca0548d4d488d4afc10742acbe044e31417f2370d93958c28070d302c3",
+    ),
 }
 
 
