@@ -8,10 +8,12 @@ the same command by another checkout (the code before a change) on its own copy.
 Each run is the command as a moderator runs it (its own process: start-up, the memory,
 every figure, the page); the two alternate, ``--reps`` times each, and the medians of
 their CPU time (user + system: the wall time on 2 shared CPUs under load varies by half
-between runs) are compared, with the pages they printed (they must be the same). The
-memory is copied into a temporary folder twice: the copy ``--before`` reads is put back
-to the schema that code knows (the indexes as before migration figure_indexes), the
-other one this code migrates on opening. Without ``--before`` only this code is timed.
+between runs) are compared, with the pages they printed (they must be the same). What
+a run costs whatever its period (start-up, a period without responses) is printed first:
+it is part of every figure. The memory is copied into a temporary folder twice: the copy
+``--before`` reads is put back to the schema that code knows (the indexes as before
+migration figure_indexes), the other one this code migrates on opening. Without
+``--before`` only this code is timed.
 """
 
 from __future__ import annotations
@@ -97,6 +99,11 @@ def main() -> None:
             as_before(before_db)
             runs.insert(0, ("before", args.before, before_db))
         stats(runs[-1][1], after_db, args.until, 1, folder)  # this code migrates its copy
+        # What every run costs whatever its period: start-up, the memory, an empty page.
+        floor = statistics.median(
+            stats(runs[-1][1], after_db, "1990-01-01", 1, folder)[0] for _ in range(args.reps)
+        )
+        print(f"start-up and a period without responses: {floor:.2f} s (in every figure below)")
         for days in args.days:
             spent: dict[str, list[float]] = {name: [] for name, _, _ in runs}
             pages: dict[str, str] = {}
