@@ -29,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-RUN = "from reactieveld.entry import main; main()"
+RUN = "import sys; from reactieveld.entry import main; sys.exit(main())"
 
 #: The migration whose indexes the baseline's copy loses, and those indexes before it.
 WIDENED = "figure_indexes"
