@@ -78,31 +78,29 @@ def figure_statements(
     base = f"{scope} AND {counted}"
     out: dict[str, tuple[str, list[Any]]] = {}
     out["names"] = ("SELECT name FROM sources ORDER BY name", [])
-    # -- responses per day per source, per role, the untagged backlog ---------------------
-    # One pass over the period's responses (each role read once), grouped by all four;
-    # each figure then sums that small set: four statements read the period four times.
-    # ``backlog``: 0 tagged with a question, 1 untagged, 2 untagged and untriaged.
-    groups = (
-        f"SELECT r.source_id AS src, {day.format('r.created_at')} AS day, "
-        f"{role_sql('r')} AS role, CASE WHEN EXISTS (SELECT 1 FROM tags t "
-        "WHERE t.response_id = r.id AND t.kind = 'question') THEN 0 "
-        "WHEN r.triage = 'new' THEN 2 ELSE 1 END AS backlog, count(*) AS n "
-        f"FROM responses r WHERE {base} GROUP BY 1, 2, 3, 4"
-    )
-    out["counts"] = (
-        f"WITH g AS MATERIALIZED ({groups}) "
-        "SELECT 'day', s.name, g.day, sum(g.n) FROM g JOIN sources s ON s.id = g.src "
-        "GROUP BY s.name, g.day "
-        "UNION ALL SELECT 'role', g.role, NULL, sum(g.n) FROM g GROUP BY g.role "
-        "UNION ALL SELECT 'untagged', NULL, NULL, sum(g.n) FROM g WHERE g.backlog > 0 "
-        "UNION ALL SELECT 'untagged_new', NULL, NULL, sum(g.n) FROM g WHERE g.backlog = 2",
+    out["total"] = (f"SELECT count(*) FROM responses r WHERE {base}", cparams)
+    # -- responses per day per source (UTC days) ---------------------------------------
+    out["per_day"] = (
+        f"SELECT s.name, {day.format('r.created_at')}, count(*) "
+        f"FROM responses r JOIN sources s ON s.id = r.source_id WHERE {base} GROUP BY 1, 2",
         cparams,
     )
-    # -- coverage matrix -----------------------------------------------------------------
+    # -- coverage matrix and responses per role ------------------------------------------
     out["coverage"] = (
         f"SELECT q.code, {role_sql('r')}, count(*) FROM tags q "
         "JOIN responses r ON r.id = q.response_id "
         f"WHERE q.kind = 'question' AND {base} GROUP BY 1, 2",
+        cparams,
+    )
+    out["by_role"] = (
+        f"SELECT {role_sql('r')}, count(*) FROM responses r WHERE {base} GROUP BY 1",
+        cparams,
+    )
+    # -- untagged backlog ----------------------------------------------------------------
+    out["untagged"] = (
+        "SELECT count(*), coalesce(sum(CASE WHEN r.triage = 'new' THEN 1 ELSE 0 END), 0) "
+        f"FROM responses r WHERE {base} AND NOT EXISTS (SELECT 1 FROM tags t "
+        "WHERE t.response_id = r.id AND t.kind = 'question')",
         cparams,
     )
     # -- time to moderation (all statuses: moderating spam is moderation too) ------------
@@ -217,19 +215,16 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
         value = one(name)[0]
         return None if value is None else float(value)
 
-    counts = rows["counts"]
-    # A sum over no group is NULL (none untagged).
-    backlog = {what: int(n or 0) for what, _, _, n in counts if what.startswith("untagged")}
-    by_role = {role: int(n) for what, role, _, n in counts if what == "role"}
+    untagged, untagged_new = one("untagged")
     citizen, answered, median_to_answer = one("citizen")
     return FigureCounts(
         source_names=tuple(str(r[0]) for r in rows["names"]),
-        per_day={(str(name), str(day)): int(n) for what, name, day, n in counts if what == "day"},
+        per_day={(str(name), str(day)): int(n) for name, day, n in rows["per_day"]},
         coverage={(str(q), role): int(n) for q, role, n in rows["coverage"]},
-        by_role=by_role,
-        total=sum(by_role.values()),  # each counted response has one role (None: unknown)
-        untagged=backlog["untagged"],
-        untagged_new=backlog["untagged_new"],
+        by_role={role: int(n) for role, n in rows["by_role"]},
+        total=int(one("total")[0]),
+        untagged=int(untagged),
+        untagged_new=int(untagged_new),
         moderated=int(one("moderated")[0]),
         median_to_moderation=median("median_mod"),
         citizen=int(citizen),
