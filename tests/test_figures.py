@@ -593,6 +593,51 @@ async def test_the_figures_read_responses_from_their_indexes_alone(tmp_path, sou
     assert {"responses_created", "responses_thread"} <= used, used
 
 
+@pytest.mark.parametrize("blog", [1, 9])
+async def test_a_small_source_walks_its_own_index(tmp_path, blog):
+    """The figures of a source that is a small part of the memory (its kept count under a
+    quarter) walk that source's index, those of a large one the period's (every column in
+    it): the period's index of every source was more to read for a small one (a source
+    of 10 % of a year of 200,000 responses: 0.26-0.33 s, 0.15-0.2 s by its own). Both ways
+    count what the second way counts."""
+    import re
+
+    from reactieveld.read.figures import NOT_COUNTED
+    from reactieveld.store.figures import figure_statements
+    from reactieveld.store.planner import few_sources_sql
+    from reactieveld.store.values import FigureQuery
+
+    path = tmp_path / "m.db"
+    store = await SqliteStore.open(path)
+    try:
+        rows = [
+            response(f"b{i}", "blog", "t1", T + i * H, hint="raad" if i % 3 else None)
+            for i in range(blog)
+        ] + [response(f"f{i}", "forum", "t2", T + i * H) for i in range(10 - blog)]
+        await fill(store, rows)
+    finally:
+        await store.close()
+    query = FigureQuery(PERIOD.start, PERIOD.end, sources=("blog",), not_counted=NOT_COUNTED)
+
+    def walked(db):  # type: ignore[no-untyped-def]
+        few = bool(db.execute(*few_sources_sql(query.sources)).fetchone()[0])
+        steps = [
+            row[-1]
+            for sql, params in figure_statements(query, few_sources=few).values()
+            for row in db.execute("EXPLAIN QUERY PLAN " + sql, params)
+        ]
+        # The period's walks (the journal's figures find a source's ids by its index).
+        period = r"INDEX (responses_\w+) \(.*created_at>\?"
+        return few, {m[1] for s in steps if (m := re.search(period, s))}
+
+    few, indexes = vm_steps(path, walked)[1]
+    assert few is (blog == 1)
+    assert ("responses_source" in indexes) is few, indexes
+    stats = await _reopen_stats(path, PERIOD, ("blog",))
+    agree(stats, oracle(path, DEFAULT_CODEBOOK, PERIOD, ("blog",)))
+    assert stats.total == blog
+
+
 def _pg_index_scans(plan: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
     """(node type, index) of every node of an EXPLAIN plan that walks an index."""
     own = [(plan["Node Type"], plan["Index Name"])] if "Index Name" in plan else []
