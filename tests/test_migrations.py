@@ -39,6 +39,7 @@ SHIPPED = {
     19: "0019_outbox_lease.sql",
     20: "0020_text_seen.sql",
     21: "0021_failure_kind.sql",
+    22: "0022_figure_indexes.sql",
 }
 
 
@@ -173,6 +174,10 @@ PG_SHIPPED = {
     14: (
         "0014_failure_kind.sql",
         "80808b50d875988770714b86f51b5c700a9101d31e72e5968104e8bcbf6aba45",
+    ),
+    15: (
+        "0015_figure_indexes.sql",
+        "799b6bca0548d4d488d4afc10742acbe044e31417f2370d93958c28070d302c3",
     ),
 }
 

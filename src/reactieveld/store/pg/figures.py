@@ -25,11 +25,14 @@ class Figures(PgBase):
         return [str(r[0]) for r in rows]
 
     async def dialogue_figures(self, query: FigureQuery) -> FigureCounts:
-        statements = figure_statements(query, PG_DAY)
-
         async def run(conn: asyncpg.Connection) -> dict[str, list[Any]]:
             # One snapshot for all of them: the figures on one screen agree.
             async with conn.transaction(isolation="repeatable_read", readonly=True):
+                few = False
+                if query.sources:
+                    sql, params = _planner.few_sources_sql(query.sources)
+                    few = bool(await conn.fetchval(dollar(sql), *params))
+                statements = figure_statements(query, PG_DAY, few_sources=few)
                 return {k: await conn.fetch(dollar(q), *p) for k, (q, p) in statements.items()}
 
         return figures_from(await self._read(run))
