@@ -169,6 +169,10 @@ PG_SHIPPED = {
         "aa9d3d7056c13c18f4354430ab3e58c24cfda208b897a8043db96edcaf4db28f",
     ),
     13: ("0013_text_seen.sql", "82b7e55fd68ab75d86ff7119abfdd1b400bb07d499b397d197cac014c23acf76"),
+    14: (
+        "0014_outbox_being_applied.sql",
+        "a47f114ea496e9d0080d0eff02dbecf0a27943131138dac186e7b1b0969b6f9e",
+    ),
 }
 
 

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wpreal import at_site, served_config, served_fakewp
 
-from reactieveld.model import Page, Source
+from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.open import open_store
 from reactieveld.sync import SyncEngine, run_sync
@@ -262,3 +262,40 @@ async def _end_session(store: Any, by: Any) -> None:
         lambda c: c.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)
     ):
         assert time.monotonic() < deadline, "the session did not end"
+
+
+async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_after_its_undo(
+    wp: Any, team: Team
+) -> None:
+    """``a`` applies a decision (spam), its POST under way, when its holder's session is
+    ended (its process lives). ``b`` must not take that row at once: it would apply it
+    too, the moderator's undo would be applied after that, and ``a``'s POST, arriving
+    last, would put the comment back in the spam the moderator took it out of."""
+    a, b = team.cut, team.other
+    target = next(
+        c
+        for c in reversed(wp.comments.values())
+        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] == "approved"
+    )
+    row = await b.store.get_by_external("blog", str(target["id"]))
+    await b.store.moderate([row.response.id], RemoteStatus.SPAM, actor="moderator")
+    gate = Gate()
+    wp.hook = gate.hook
+    try:
+        a.held = await a.store.outbox_due()
+        assert len(a.held) == 1
+        await _step_a(a, gate)  # its POST (spam) under way
+        assert a.sending is not None
+        await _end_session(a.store, b.store)
+        for item in await b.store.outbox_due():
+            assert await b.worker.apply_one(item) == "done"
+        await b.store.undo_last(actor="moderator")  # back to approved, the newest decision
+        await b.worker.run_once()
+        await _arrive(a, gate)  # a's POST arrives, then b and a do what is left
+        await b.worker.run_once()
+        await a.worker.run_once()
+    finally:
+        gate.release.set()
+        wp.hook = None
+    assert wp.by_status()[str(target["id"])] == "approved", gate.posts
+    assert await b.store.outbox_items(states=["pending"]) == []

@@ -361,11 +361,11 @@ SENDING_SQL = (
 #: holder): its lease renewed, or taken when nobody holds it. One another worker took
 #: meanwhile (this worker's lease ran out while it sent the rows before it) is not
 #: applied: a status set late would undo what was done since (an undo applied by the
-#: other). A reply's mark (:data:`SENDING_SQL`) does the same. Both backends'.
-HOLD_SQL = (
-    f"UPDATE outbox SET lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ? "
-    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
-)
+#: other). A reply's mark (:data:`SENDING_SQL`) does the same. Both backends' (in two
+#: parts: PostgreSQL's also records that the row is being applied, pg/writeback.py).
+HOLD_SET = f"lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ?"
+HOLD_WHERE = "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
+HOLD_SQL = f"UPDATE outbox SET {HOLD_SET} {HOLD_WHERE}"
 
 #: A write-back tried again (parameters: the error, when next, whether the platform may
 #: have taken it all the same, its id): one it may have taken (a reply) waits for a
