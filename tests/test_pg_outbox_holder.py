@@ -32,6 +32,7 @@ from wpreal import at_site, served_config, served_fakewp
 
 from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
+from reactieveld.store.base import StoreError
 from reactieveld.store.open import open_store
 from reactieveld.sync import SyncEngine, run_sync
 
@@ -299,3 +300,41 @@ async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_a
         wp.hook = None
     assert wp.by_status()[str(target["id"])] == "approved", gate.posts
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def _holder_sessions(store: Any) -> int:
+    """The sessions of this database holding an outbox holder's lock (locks.py)."""
+    return int(
+        await store._read(
+            lambda c: c.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = 'reactieveld outbox'"
+            )
+        )
+    )
+
+
+async def test_a_closed_store_leaves_no_holder_lock_behind(pg_url: str) -> None:
+    """A store closed while its outbox pass is under way (the app quitting mid-send): the
+    pass's next look at the outbox, or the one that was opening the holder lock's
+    connection, leaves no session behind holding the lock for as long as the process
+    lives (the rows it leased would wait out their lease)."""
+    watcher = await open_store(pg_url)
+    try:
+        store = await open_store(pg_url)
+        await store.outbox_due()
+        assert await _holder_sessions(watcher) == 1
+        await store.close()
+        with pytest.raises(StoreError):
+            await store.outbox_due()  # the pass goes on after the close
+        quitting = await open_store(pg_url)
+        opening = asyncio.create_task(quitting.outbox_due())
+        await asyncio.sleep(0)  # it is opening the holder lock's connection
+        await quitting.close()
+        with pytest.raises(StoreError):
+            await opening
+        deadline = time.monotonic() + 10  # a session closed ends on the server soon after
+        while left := await _holder_sessions(watcher):
+            assert time.monotonic() < deadline, f"{left} holder sessions left"
+    finally:
+        await watcher.close()
