@@ -13,6 +13,7 @@ holder lock of store/pg/locks.py, the rule ``HOLDER_GONE`` of store/pg/writeback
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import signal
 import subprocess
@@ -265,6 +266,39 @@ async def _end_session(store: Any, by: Any) -> None:
         assert time.monotonic() < deadline, "the session did not end"
 
 
+@contextlib.contextmanager
+def _gated(wp: Any) -> Iterator[Gate]:
+    """The site's requests counted (and one held when armed) through a :class:`Gate`; a
+    request held is let go at the end."""
+    gate = Gate()
+    wp.hook = gate.hook
+    try:
+        yield gate
+    finally:
+        gate.release.set()
+        wp.hook = None
+
+
+async def _finish(a: Program, b: Program, gate: Gate) -> None:
+    """``a``'s request under way arrives, then ``b`` and ``a`` do what is left."""
+    await _arrive(a, gate)
+    await b.worker.run_once()
+    await a.worker.run_once()
+
+
+async def _spam_an_approved_comment(wp: Any, store: Any) -> tuple[dict[str, Any], int]:
+    """The moderator's decision to put an approved comment (of a post open to comments) in
+    the spam: the comment, and its response's id."""
+    target = next(
+        c
+        for c in reversed(wp.comments.values())
+        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] == "approved"
+    )
+    row = await store.get_by_external("blog", str(target["id"]))
+    await store.moderate([row.response.id], RemoteStatus.SPAM, actor="moderator")
+    return target, row.response.id
+
+
 async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_after_its_undo(
     wp: Any, team: Team
 ) -> None:
@@ -273,16 +307,8 @@ async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_a
     too, the moderator's undo would be applied after that, and ``a``'s POST, arriving
     last, would put the comment back in the spam the moderator took it out of."""
     a, b = team.cut, team.other
-    target = next(
-        c
-        for c in reversed(wp.comments.values())
-        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] == "approved"
-    )
-    row = await b.store.get_by_external("blog", str(target["id"]))
-    await b.store.moderate([row.response.id], RemoteStatus.SPAM, actor="moderator")
-    gate = Gate()
-    wp.hook = gate.hook
-    try:
+    target, rid = await _spam_an_approved_comment(wp, b.store)
+    with _gated(wp) as gate:
         a.held = await a.store.outbox_due()
         assert len(a.held) == 1
         await _step_a(a, gate)  # its POST (spam) under way
@@ -292,12 +318,7 @@ async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_a
             assert await b.worker.apply_one(item) == "done"
         await b.store.undo_last(actor="moderator")  # back to approved, the newest decision
         await b.worker.run_once()
-        await _arrive(a, gate)  # a's POST arrives, then b and a do what is left
-        await b.worker.run_once()
-        await a.worker.run_once()
-    finally:
-        gate.release.set()
-        wp.hook = None
+        await _finish(a, b, gate)
     assert wp.by_status()[str(target["id"])] == "approved", gate.posts
     assert await b.store.outbox_items(states=["pending"]) == []
 
@@ -338,3 +359,25 @@ async def test_a_closed_store_leaves_no_holder_lock_behind(pg_url: str) -> None:
             assert time.monotonic() < deadline, f"{left} holder sessions left"
     finally:
         await watcher.close()
+
+
+async def test_a_later_decision_is_not_applied_before_an_earlier_one_under_way(
+    wp: Any, team: Team
+) -> None:
+    """Spam, its undo, spam again, on one comment. ``a`` applies the undo (approved), its
+    request under way; ``b`` must not apply the newest (spam) meanwhile: it would find the
+    comment at spam already (done, nothing sent) and ``a``'s request, arriving last, would
+    leave the comment approved, every row done, against the moderator's last decision."""
+    a, b = team.cut, team.other
+    target, rid = await _spam_an_approved_comment(wp, b.store)
+    await b.worker.run_once()
+    await b.store.undo_last(actor="moderator")
+    with _gated(wp) as gate:
+        a.held = await a.store.outbox_due()
+        await _step_a(a, gate)  # the undo's request (approved) under way
+        assert a.sending is not None
+        await b.store.moderate([rid], RemoteStatus.SPAM, actor="moderator")
+        await b.worker.run_once()
+        await _finish(a, b, gate)
+    assert wp.by_status()[str(target["id"])] == "spam", gate.posts
+    assert await b.store.outbox_items(states=["pending"]) == []

@@ -31,14 +31,28 @@ from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, placeholde
 OUTBOX_LEASE = 600
 
 
+#: A decision on a response (any write-back but a reply) that waits while an earlier one
+#: of that response is pending, whoever holds it and whenever it is due: applied before
+#: it, it would be overwritten when the earlier one arrives (another program's request
+#: under way, a retry after a backoff), the comment left as the moderator decided before
+#: (the undo of their newest decision, say), and both rows done. Both backends'.
+AFTER_EARLIER = (
+    f"(outbox.capability = '{Capability.REPLY.value}' OR NOT EXISTS (SELECT 1 FROM outbox e "
+    "WHERE e.response_id = outbox.response_id AND e.id < outbox.id AND e.state = 'pending' "
+    f"AND e.capability <> '{Capability.REPLY.value}'))"
+)
+
+
 def due_free(gone: str = "") -> str:
     """The pending rows due at a moment that no other live worker holds (parameters: the
     moment, this holder, the clock): free, this holder's own, or leased by a worker whose
     lease has run out (it stopped), or ``gone``: SQL saying its holder is known to have
-    stopped (PostgreSQL's: its session ended, pg/writeback.py ``HOLDER_GONE``)."""
+    stopped (PostgreSQL's: its session ended, pg/writeback.py ``HOLDER_GONE``); a decision
+    only after the earlier ones of its response (:data:`AFTER_EARLIER`)."""
     return (
         "state = 'pending' AND coalesce(next_attempt_at, 0) <= ? AND (leased_by IS NULL "
-        f"OR leased_by = ? OR coalesce(lease_until, 0) <= ?{f' OR {gone}' if gone else ''})"
+        f"OR leased_by = ? OR coalesce(lease_until, 0) <= ?{f' OR {gone}' if gone else ''}) "
+        f"AND {AFTER_EARLIER}"
     )
 
 
