@@ -193,36 +193,43 @@ async def test_a_holder_whose_session_ended_while_it_lives_posts_no_reply_twice(
         text = f"Dank voor uw reactie ({next(_texts)})."
         await b.store.reply(row.response.id, text, actor="moderator")
         texts.append(text)
-    gate = Gate()
-    wp.hook = gate.hook
-    try:
+    with _gated(wp) as gate:
         for step in steps:
-            if step == "a" and a.sending is None:
-                await _step_a(a, gate)
-            elif step == "b":
-                if b.held:
-                    await b.worker.apply_one(b.held.pop(0))
-                else:
-                    b.held = await b.store.outbox_due(limit=2)
-            elif step == "cut":
-                await _end_session(a.store, b.store)
-            elif step == "sync":
-                await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
-            elif step == "arrive":
-                await _arrive(a, gate)
-        await _arrive(a, gate)
-        for p in (a, b):  # the rows still in hand, then what either takes from now on
-            for item in p.held:
-                await p.worker.apply_one(item)
-            p.held = []
-        for p in (a, b):  # none waits for a round: no lease ran out, no POST failed
-            await p.worker.run_once()
-    finally:
-        gate.release.set()
-        wp.hook = None
+            await _move(team, gate, step)
+        await _settle(a, b, gate)  # none waits for a round: no lease ran out, no POST failed
     assert len(gate.posts) == len(texts), steps
     assert [at_site(wp, t) for t in texts] == [1] * len(texts)
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def _move(team: Team, gate: Gate, step: str) -> None:
+    """One of :data:`STEPS`."""
+    a, b = team.cut, team.other
+    if step == "a" and a.sending is None:
+        await _step_a(a, gate)
+    elif step == "b":
+        if b.held:
+            await b.worker.apply_one(b.held.pop(0))
+        else:
+            b.held = await b.store.outbox_due(limit=2)
+    elif step == "cut":
+        await _end_session(a.store, b.store)
+    elif step == "sync":
+        await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+    elif step == "arrive":
+        await _arrive(a, gate)
+
+
+async def _settle(a: Program, b: Program, gate: Gate) -> None:
+    """``a``'s request under way arrives; each applies the rows still in hand, then what
+    either takes from now on (what one's outcome queues or lets go, the other's too)."""
+    await _arrive(a, gate)
+    for p in (a, b):
+        for item in p.held:
+            await p.worker.apply_one(item)
+        p.held = []
+    for p in (a, b, a):
+        await p.worker.run_once()
 
 
 async def _step_a(a: Program, gate: Gate) -> None:
@@ -279,13 +286,6 @@ def _gated(wp: Any) -> Iterator[Gate]:
         wp.hook = None
 
 
-async def _finish(a: Program, b: Program, gate: Gate) -> None:
-    """``a``'s request under way arrives, then ``b`` and ``a`` do what is left."""
-    await _arrive(a, gate)
-    await b.worker.run_once()
-    await a.worker.run_once()
-
-
 async def _spam_an_approved_comment(wp: Any, store: Any) -> tuple[dict[str, Any], int]:
     """The moderator's decision to put an approved comment (of a post open to comments) in
     the spam: the comment, and its response's id."""
@@ -318,7 +318,7 @@ async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_a
             assert await b.worker.apply_one(item) == "done"
         await b.store.undo_last(actor="moderator")  # back to approved, the newest decision
         await b.worker.run_once()
-        await _finish(a, b, gate)
+        await _settle(a, b, gate)
     assert wp.by_status()[str(target["id"])] == "approved", gate.posts
     assert await b.store.outbox_items(states=["pending"]) == []
 
@@ -378,6 +378,56 @@ async def test_a_later_decision_is_not_applied_before_an_earlier_one_under_way(
         assert a.sending is not None
         await b.store.moderate([rid], RemoteStatus.SPAM, actor="moderator")
         await b.worker.run_once()
-        await _finish(a, b, gate)
+        await _settle(a, b, gate)
     assert wp.by_status()[str(target["id"])] == "spam", gate.posts
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+_targets = itertools.count()
+#: The decisions of the generated test: a status (the next one after the comment's, of
+#: these) or the moderator's undo of their newest decision not undone.
+STATUSES = [RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM]
+DECISION_STEPS = ["decide", "undo", "a", "b", "cut", "arrive"]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.sampled_from(DECISION_STEPS), min_size=3, max_size=10))
+@example(steps=["decide", "a", "a", "cut", "b", "b", "undo", "b", "b"])
+@example(steps=["decide", "b", "b", "undo", "a", "a", "decide", "b", "b", "arrive"])
+async def test_the_comment_ends_as_the_moderators_last_decision_whoever_applies_what(
+    wp: Any, team: Team, steps: list[str]
+) -> None:
+    """Decisions and undos on one comment, two programs taking and applying them in any
+    order (``a``'s requests held under way until ``arrive``, its holder's session ended by
+    ``cut``): once all is applied, the site has the status the moderator gave it last,
+    and no write-back waits or conflicts."""
+    a, b = team.cut, team.other
+    open_comments = [
+        c
+        for c in wp.comments.values()
+        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] in STATUSES
+    ]
+    target = open_comments[next(_targets) % len(open_comments)]
+    ext = str(target["id"])
+    rid = (await b.store.get_by_external("blog", ext)).response.id
+    decided = [RemoteStatus(target["status"])]  # what the moderator gave it last, at -1
+    with _gated(wp) as gate:
+        for step in steps:
+            if step == "decide":
+                decided.append(STATUSES[(STATUSES.index(decided[-1]) + 1) % 3])
+                await b.store.moderate([rid], decided[-1], actor="moderator")
+            elif step == "undo" and len(decided) > 1:  # only this example's decisions
+                outcome = await b.store.undo_last(actor="moderator")
+                assert outcome.changed == 1
+                decided.pop()
+            else:
+                await _move(team, gate, step)
+        await _settle(a, b, gate)
+    assert wp.by_status()[ext] == decided[-1].value, (steps, gate.posts)
+    row = await b.store.get_by_external("blog", ext)
+    assert row.response.remote_status is decided[-1]
+    assert await b.store.outbox_items(states=["pending", "conflict"]) == []
