@@ -131,6 +131,15 @@ class Locks(PgBase):
                 conn.terminate()
         raise self._error(asyncpg.InterfaceError("no outbox holder lock could be taken"))
 
+    def _holder_lost(self) -> None:
+        """The holder lock's session is gone though its connection looks open here (its
+        end never arrived): that connection is let go, and the next ``outbox_holder``
+        takes the lock again (the same holder: the rows no other store took meanwhile are
+        still its own) on a new one."""
+        conn, self._holder_conn = self._holder_conn, None
+        if conn is not None:
+            conn.terminate()
+
     async def close(self) -> None:
         """Close the pool and the holder lock's connection (its rows are free at once);
         none is opened after this."""

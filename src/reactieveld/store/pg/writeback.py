@@ -85,6 +85,12 @@ HOLDER_GONE = (
 #: ``SENDING_SQL``: a store whose lock's session ended (it is taken again at the next
 #: ``outbox_due``) neither renews nor marks a row.
 _MINE = f" AND {holder_lock_held('?')}"
+#: Whether this holder's lock is held (parameter: its n, as text), asked by ``outbox_due``
+#: before it takes anything: a session can end without its connection here hearing of it
+#: (the server restarted or failed over, a NAT or firewall dropped the idle connection);
+#: the rows it took would then never be sent (``_MINE`` refuses them), taken again and
+#: again by this store alone.
+_HELD = f"SELECT {holder_lock_held('$1')}"
 
 #: Taking the due rows no other worker holds (parameters: the moment, this holder, the
 #: clock, the limit, this holder twice, the clock): SQLite's rule (store/writeback.py
@@ -122,7 +128,9 @@ class Writeback(Locks):
         lock is no longer held: :data:`HOLDER_GONE`)."""
         t = to_epoch(now or utcnow()) or 0
 
-        async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
+        async def tx(conn: asyncpg.Connection) -> list[OutboxItem] | None:
+            if not await conn.fetchval(_HELD, _number(me)):
+                return None  # its holder lock is not held: nothing it took could be sent
             # Leases run by the server's clock, whatever moment ``now`` asks about.
             clock = await conn.fetchval(_CLOCK)
             ids = await conn.fetch(_TAKE, t, me, clock, limit, me, me, clock, me)
@@ -137,7 +145,12 @@ class Writeback(Locks):
         if self.read_only:  # a reader looks, and leases nothing
             return []
         me = await self.outbox_holder()
-        return await self._write(tx)
+        taken = await self._write(tx)
+        if taken is None:  # its session ended, and its end never reached this process
+            self._holder_lost()
+            me = await self.outbox_holder()  # the lock taken again, on a new connection
+            taken = await self._write(tx)
+        return taken or []
 
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
