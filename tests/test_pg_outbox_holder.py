@@ -502,3 +502,35 @@ async def test_a_holder_lock_lost_unnoticed_is_taken_again_and_its_rows_sent(
             await a.worker.run_once()
         await a.store.close()  # before the relay goes
     assert wp.by_status()[str(target["id"])] == "spam"
+
+
+async def test_a_reply_another_took_over_and_may_have_sent_is_not_sent_by_the_first(
+    wp: Any, team: Team
+) -> None:
+    """``a`` took a reply, its holder's session ended; ``b`` took it over and POSTed it,
+    its answer lost (the reply may have arrived: it waits for a sync round). ``a`` then
+    comes to the reply it had in hand: it must not send it (the row waits for a round,
+    whatever ``a``'s copy of it says): one POST."""
+    a, b = team.cut, team.other
+    target = next(c for c in wp.comments.values() if c["post"] != len(wp.posts))
+    row = await b.store.get_by_external("blog", str(target["id"]))
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    await b.store.reply(row.response.id, text, actor="moderator")
+    [stale] = await a.store.outbox_due()
+    await _end_session(a.store, b.store)
+    [item] = await b.store.outbox_due()
+    posts: list[str] = []
+
+    def answer_lost(method: str, path: str, _q: dict[str, str]) -> None:
+        if method == "POST":
+            posts.append(path)
+            if len(posts) == 1:
+                raise ConnectionResetError("the answer is lost")
+
+    wp.after_hook = answer_lost
+    try:
+        assert await b.worker.apply_one(item) == "retry"
+        assert await a.worker.apply_one(stale) == "waiting"
+    finally:
+        wp.after_hook = None
+    assert len(posts) == 1 and at_site(wp, text) == 1

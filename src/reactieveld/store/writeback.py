@@ -87,10 +87,15 @@ NO_LEASE = "leased_by = NULL, lease_until = NULL"
 #: ended, marking it as being sent takes it (:data:`SENDING_SQL`). So a held row with an
 #: ``awaits_round`` is one being sent, and a program that takes a waiting row and stops
 #: (``sync --once``) does not make the next one wait a round more. Both backends'.
+#: An outbox row that waits for a sync round (``awaits_round`` not passed by its source's
+#: ``success_round``): the rule of :func:`synced_since`, in SQL.
+WAITS_FOR_A_ROUND = (
+    "(awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
+    "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round)"
+)
 RELEASE_WAITING = (
     f"UPDATE outbox SET {NO_LEASE} WHERE leased_by = ? AND state = 'pending' "
-    "AND awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
-    "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round"
+    f"AND {WAITS_FOR_A_ROUND}"
 )
 
 
@@ -364,11 +369,14 @@ def _store_sent_reply(
 #: clock, its id, this holder): it may arrive from now on, so it waits for a round begun
 #: after this if the process stops before its outcome is recorded. Only a pending row
 #: this holder leases (renewed) or nobody does (leased now): one another worker took
-#: meanwhile is not sent (the statement changes no row). Both backends'.
+#: meanwhile is not sent (the statement changes no row), nor one that waits for a round
+#: now, whatever the worker's copy of it said: another worker took it, sent it, and its
+#: answer was lost (it may have arrived), then let it go. Both backends'.
 SENDING_SQL = (
     f"UPDATE outbox SET last_error = ?, next_attempt_at = ?, awaits_round = {NEWEST_BEGUN}, "
     f"leased_by = ?, lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE} "
-    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
+    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?) "
+    f"AND NOT {WAITS_FOR_A_ROUND}"
 )
 
 #: A write-back about to be applied (parameters: the clock, this holder, its id, this
