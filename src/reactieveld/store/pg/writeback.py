@@ -81,9 +81,9 @@ HOLDER_GONE = (
     f"AND NOT outbox.being_applied AND NOT {holder_lock_held(_NUMBER)})"
 )
 
-#: This holder's lock held now (parameter: its n, as text), after ``HOLD_SQL`` and
-#: ``SENDING_SQL``: a store whose lock's session ended (it is taken again at the next
-#: ``outbox_due``) neither renews nor marks a row.
+#: This holder's lock held now (parameter: its n, as text), after the conditions of
+#: ``HOLD_SQL`` and ``SENDING_SQL``: a store whose lock's session ended (it is taken
+#: again at the next ``outbox_due``) neither renews nor marks a row.
 _MINE = f" AND {holder_lock_held('?')}"
 #: Whether this holder's lock is held (parameter: its n, as text), asked by ``outbox_due``
 #: before it takes anything: a session can end without its connection here hearing of it
@@ -93,7 +93,7 @@ _MINE = f" AND {holder_lock_held('?')}"
 _HELD = f"SELECT {holder_lock_held('$1')}"
 
 #: Taking the due rows no other worker holds (parameters: the moment, this holder, the
-#: clock, the limit, this holder twice, the clock): SQLite's rule (store/writeback.py
+#: clock, the limit, this holder twice, the clock, this holder): SQLite's rule (store/writeback.py
 #: ``outbox_due``), and the rows of a holder known to have stopped (:data:`HOLDER_GONE`);
 #: rows another transaction is taking skipped. A row taken from another holder (or free)
 #: is not being applied (``being_applied``); one this holder took again may still be.
