@@ -112,13 +112,20 @@ def wp() -> Iterator[Any]:
 
 class Gate:
     """The site's hook: counts the reply POSTs, and holds the one it is armed for (the
-    POST under way) until released."""
+    POST under way) until released; its after-hook loses the answer to the next POST
+    once ``lose`` is set (the reply arrived, its program cannot tell)."""
 
     def __init__(self) -> None:
         self.posts: list[str] = []
         self.armed = False
         self.reached = threading.Event()
         self.release = threading.Event()
+        self.lose = False
+
+    def after(self, method: str, _path: str, _q: dict[str, str]) -> None:
+        if method == "POST" and self.lose:
+            self.lose = False
+            raise ConnectionResetError("the answer is lost")
 
     def hook(self, method: str, path: str, _q: dict[str, str]) -> None:
         if method != "POST":
@@ -169,8 +176,9 @@ _texts = itertools.count()
 
 #: The steps: ``a``/``b``: the program takes the due rows when it has none in hand, else
 #: applies the next (``a``'s POST then stays under way until ``arrive``); ``cut``: a's
-#: holder session is ended; ``sync``: a round of the sync service, then its outbox.
-STEPS = ["a", "b", "cut", "sync", "arrive"]
+#: holder session is ended; ``sync``: a round of the sync service, then its outbox;
+#: ``lose``: the answer to the next POST is lost (it arrived: a round shows it).
+STEPS = ["a", "b", "cut", "sync", "arrive", "lose"]
 
 
 @settings(
@@ -181,6 +189,7 @@ STEPS = ["a", "b", "cut", "sync", "arrive"]
 @given(steps=st.lists(st.sampled_from(STEPS), min_size=3, max_size=9))
 @example(steps=["a", "a", "cut", "b", "sync", "b", "b", "arrive"])
 @example(steps=["a", "cut", "b", "b", "a", "a", "sync"])
+@example(steps=["a", "cut", "b", "lose", "b", "a", "arrive"])
 async def test_a_holder_whose_session_ended_while_it_lives_posts_no_reply_twice(
     wp: Any, team: Team, steps: list[str]
 ) -> None:
@@ -197,7 +206,10 @@ async def test_a_holder_whose_session_ended_while_it_lives_posts_no_reply_twice(
     with _gated(wp) as gate:
         for step in steps:
             await _move(team, gate, step)
-        await _settle(a, b, gate)  # none waits for a round: no lease ran out, no POST failed
+        await _settle(a, b, gate)  # no lease ran out
+        if "lose" in steps:  # a reply whose answer was lost waits for a round
+            await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+            await _settle(a, b, gate)
     assert len(gate.posts) == len(texts), steps
     assert [at_site(wp, t) for t in texts] == [1] * len(texts)
     assert await b.store.outbox_items(states=["pending"]) == []
@@ -219,6 +231,8 @@ async def _move(team: Team, gate: Gate, step: str) -> None:
         await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
     elif step == "arrive":
         await _arrive(a, gate)
+    elif step == "lose":
+        gate.lose = True
 
 
 async def _settle(a: Program, b: Program, gate: Gate) -> None:
@@ -279,12 +293,12 @@ def _gated(wp: Any) -> Iterator[Gate]:
     """The site's requests counted (and one held when armed) through a :class:`Gate`; a
     request held is let go at the end."""
     gate = Gate()
-    wp.hook = gate.hook
+    wp.hook, wp.after_hook = gate.hook, gate.after
     try:
         yield gate
     finally:
         gate.release.set()
-        wp.hook = None
+        wp.hook = wp.after_hook = None
 
 
 async def _spam_an_approved_comment(wp: Any, store: Any) -> tuple[dict[str, Any], int]:
