@@ -181,11 +181,15 @@ _texts = itertools.count()
 STEPS = ["a", "b", "cut", "sync", "arrive", "lose"]
 
 
-@settings(
+#: The generated tests' settings: a few examples, each a handful of round trips.
+_SOME_ORDERS = settings(
     max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@_SOME_ORDERS
 @given(steps=st.lists(st.sampled_from(STEPS), min_size=3, max_size=9))
 @example(steps=["a", "a", "cut", "b", "sync", "b", "b", "arrive"])
 @example(steps=["a", "cut", "b", "b", "a", "a", "sync"])
@@ -405,11 +409,7 @@ STATUSES = [RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM]
 DECISION_STEPS = ["decide", "undo", "a", "b", "cut", "arrive"]
 
 
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_SOME_ORDERS
 @given(steps=st.lists(st.sampled_from(DECISION_STEPS), min_size=3, max_size=10))
 @example(steps=["decide", "a", "a", "cut", "b", "b", "undo", "b", "b"])
 @example(steps=["decide", "b", "b", "undo", "a", "a", "decide", "b", "b", "arrive"])
