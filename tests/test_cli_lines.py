@@ -545,8 +545,9 @@ async def test_the_app_hears_only_write_backs_that_will_not_be_done(tmp_path: Pa
     store = await open_store(str(tmp_path / "m.db"))
     try:
         ids = await fill_abc(store)
-        for outcome in ("retry", "failed"):
-            await store.enqueue(Action(Capability.HIDE, "blog", "a"), response_id=ids["a"])
+        # Two responses: a decision waits while an earlier one of its response is pending.
+        for ext, outcome in (("a", "retry"), ("b", "failed")):
+            await store.enqueue(Action(Capability.HIDE, "blog", ext), response_id=ids[ext])
             worker = OutboxWorker(
                 store,
                 {"blog": Refusing(RAISES[outcome])},

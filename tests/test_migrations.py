@@ -179,6 +179,10 @@ PG_SHIPPED = {
         "0015_figure_indexes.sql",
         "799b6bca0548d4d488d4afc10742acbe044e31417f2370d93958c28070d302c3",
     ),
+    16: (
+        "0016_outbox_being_applied.sql",
+        "a47f114ea496e9d0080d0eff02dbecf0a27943131138dac186e7b1b0969b6f9e",
+    ),
 }
 
 

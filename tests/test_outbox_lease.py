@@ -19,7 +19,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -534,3 +534,29 @@ async def test_a_team_member_whose_clock_runs_ahead_takes_no_held_row(
     finally:
         await two.close()
         await one.close()
+
+
+async def test_a_decision_waits_for_an_earlier_one_of_its_comment_being_retried(
+    wp: Any, programs: list[Program]
+) -> None:
+    """Spam, its request lost (retried after a backoff, as the worker records it), then
+    hold: the hold is applied after the spam, not before it (the spam, arriving last,
+    would leave the comment in the spam against the moderator's last decision)."""
+    store, worker = programs[0].store, programs[0].worker
+    target = next(
+        c
+        for c in wp.comments.values()
+        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] == "approved"
+    )
+    rid = (await store.get_by_external("blog", str(target["id"]))).response.id
+    await store.moderate([rid], RemoteStatus.SPAM, actor="moderator")
+    [spam] = await store.outbox_due()
+    later = datetime.now(UTC) + timedelta(hours=1)
+    await store.outbox_retry(spam.id, error="blog: no answer", next_attempt_at=later)
+    await store.moderate([rid], RemoteStatus.HOLD, actor="moderator")
+    await worker.run_once()  # the hold waits: the spam is not due yet
+    while due := await store.outbox_due(now=later):
+        for item in due:
+            assert await worker.apply_one(item) == "done"
+    assert wp.by_status()[str(target["id"])] == "hold"
+    assert await store.outbox_items(states=["pending", "conflict"]) == []

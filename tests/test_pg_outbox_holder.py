@@ -13,6 +13,7 @@ holder lock of store/pg/locks.py, the rule ``HOLDER_GONE`` of store/pg/writeback
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from helpers.store import resp
@@ -30,8 +32,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wpreal import at_site, served_config, served_fakewp
 
-from reactieveld.model import Page, Source
+from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
+from reactieveld.store.base import StoreError
 from reactieveld.store.open import open_store
 from reactieveld.sync import SyncEngine, run_sync
 
@@ -109,13 +112,20 @@ def wp() -> Iterator[Any]:
 
 class Gate:
     """The site's hook: counts the reply POSTs, and holds the one it is armed for (the
-    POST under way) until released."""
+    POST under way) until released; its after-hook loses the answer to the next POST
+    once ``lose`` is set (the reply arrived, its program cannot tell)."""
 
     def __init__(self) -> None:
         self.posts: list[str] = []
         self.armed = False
         self.reached = threading.Event()
         self.release = threading.Event()
+        self.lose = False
+
+    def after(self, method: str, _path: str, _q: dict[str, str]) -> None:
+        if method == "POST" and self.lose:
+            self.lose = False
+            raise ConnectionResetError("the answer is lost")
 
     def hook(self, method: str, path: str, _q: dict[str, str]) -> None:
         if method != "POST":
@@ -166,18 +176,24 @@ _texts = itertools.count()
 
 #: The steps: ``a``/``b``: the program takes the due rows when it has none in hand, else
 #: applies the next (``a``'s POST then stays under way until ``arrive``); ``cut``: a's
-#: holder session is ended; ``sync``: a round of the sync service, then its outbox.
-STEPS = ["a", "b", "cut", "sync", "arrive"]
+#: holder session is ended; ``sync``: a round of the sync service, then its outbox;
+#: ``lose``: the answer to the next POST is lost (it arrived: a round shows it).
+STEPS = ["a", "b", "cut", "sync", "arrive", "lose"]
 
 
-@settings(
+#: The generated tests' settings: a few examples, each a handful of round trips.
+_SOME_ORDERS = settings(
     max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@_SOME_ORDERS
 @given(steps=st.lists(st.sampled_from(STEPS), min_size=3, max_size=9))
 @example(steps=["a", "a", "cut", "b", "sync", "b", "b", "arrive"])
 @example(steps=["a", "cut", "b", "b", "a", "a", "sync"])
+@example(steps=["a", "cut", "b", "lose", "b", "a", "arrive"])
 async def test_a_holder_whose_session_ended_while_it_lives_posts_no_reply_twice(
     wp: Any, team: Team, steps: list[str]
 ) -> None:
@@ -191,36 +207,48 @@ async def test_a_holder_whose_session_ended_while_it_lives_posts_no_reply_twice(
         text = f"Dank voor uw reactie ({next(_texts)})."
         await b.store.reply(row.response.id, text, actor="moderator")
         texts.append(text)
-    gate = Gate()
-    wp.hook = gate.hook
-    try:
+    with _gated(wp) as gate:
         for step in steps:
-            if step == "a" and a.sending is None:
-                await _step_a(a, gate)
-            elif step == "b":
-                if b.held:
-                    await b.worker.apply_one(b.held.pop(0))
-                else:
-                    b.held = await b.store.outbox_due(limit=2)
-            elif step == "cut":
-                await _end_session(a.store, b.store)
-            elif step == "sync":
-                await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
-            elif step == "arrive":
-                await _arrive(a, gate)
-        await _arrive(a, gate)
-        for p in (a, b):  # the rows still in hand, then what either takes from now on
-            for item in p.held:
-                await p.worker.apply_one(item)
-            p.held = []
-        for p in (a, b):  # none waits for a round: no lease ran out, no POST failed
-            await p.worker.run_once()
-    finally:
-        gate.release.set()
-        wp.hook = None
+            await _move(team, gate, step)
+        await _settle(a, b, gate)  # no lease ran out
+        if "lose" in steps:  # a reply whose answer was lost waits for a round
+            await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+            await _settle(a, b, gate)
     assert len(gate.posts) == len(texts), steps
     assert [at_site(wp, t) for t in texts] == [1] * len(texts)
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def _move(team: Team, gate: Gate, step: str) -> None:
+    """One of :data:`STEPS`."""
+    a, b = team.cut, team.other
+    if step == "a" and a.sending is None:
+        await _step_a(a, gate)
+    elif step == "b":
+        if b.held:
+            await b.worker.apply_one(b.held.pop(0))
+        else:
+            b.held = await b.store.outbox_due(limit=2)
+    elif step == "cut":
+        await _end_session(a.store, b.store)
+    elif step == "sync":
+        await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+    elif step == "arrive":
+        await _arrive(a, gate)
+    elif step == "lose":
+        gate.lose = True
+
+
+async def _settle(a: Program, b: Program, gate: Gate) -> None:
+    """``a``'s request under way arrives; each applies the rows still in hand, then what
+    either takes from now on (what one's outcome queues or lets go, the other's too)."""
+    await _arrive(a, gate)
+    for p in (a, b):
+        for item in p.held:
+            await p.worker.apply_one(item)
+        p.held = []
+    for p in (a, b, a):
+        await p.worker.run_once()
 
 
 async def _step_a(a: Program, gate: Gate) -> None:
@@ -262,3 +290,261 @@ async def _end_session(store: Any, by: Any) -> None:
         lambda c: c.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)
     ):
         assert time.monotonic() < deadline, "the session did not end"
+
+
+@contextlib.contextmanager
+def _gated(wp: Any) -> Iterator[Gate]:
+    """The site's requests counted (and one held when armed) through a :class:`Gate`; a
+    request held is let go at the end."""
+    gate = Gate()
+    wp.hook, wp.after_hook = gate.hook, gate.after
+    try:
+        yield gate
+    finally:
+        gate.release.set()
+        wp.hook = wp.after_hook = None
+
+
+async def _spam_an_approved_comment(wp: Any, store: Any) -> tuple[dict[str, Any], int]:
+    """The moderator's decision to put an approved comment (of a post open to comments) in
+    the spam: the comment, and its response's id."""
+    target = next(
+        c
+        for c in reversed(wp.comments.values())
+        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] == "approved"
+    )
+    row = await store.get_by_external("blog", str(target["id"]))
+    await store.moderate([row.response.id], RemoteStatus.SPAM, actor="moderator")
+    return target, row.response.id
+
+
+async def test_a_decision_under_way_when_its_holders_session_ended_never_lands_after_its_undo(
+    wp: Any, team: Team
+) -> None:
+    """``a`` applies a decision (spam), its POST under way, when its holder's session is
+    ended (its process lives). ``b`` must not take that row at once: it would apply it
+    too, the moderator's undo would be applied after that, and ``a``'s POST, arriving
+    last, would put the comment back in the spam the moderator took it out of."""
+    a, b = team.cut, team.other
+    target, rid = await _spam_an_approved_comment(wp, b.store)
+    with _gated(wp) as gate:
+        a.held = await a.store.outbox_due()
+        assert len(a.held) == 1
+        await _step_a(a, gate)  # its POST (spam) under way
+        assert a.sending is not None
+        await _end_session(a.store, b.store)
+        for item in await b.store.outbox_due():
+            assert await b.worker.apply_one(item) == "done"
+        await b.store.undo_last(actor="moderator")  # back to approved, the newest decision
+        await b.worker.run_once()
+        await _settle(a, b, gate)
+    assert wp.by_status()[str(target["id"])] == "approved", gate.posts
+    assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def _holder_sessions(store: Any) -> int:
+    """The sessions of this database holding an outbox holder's lock (locks.py)."""
+    return int(
+        await store._read(
+            lambda c: c.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND application_name = 'reactieveld outbox'"
+            )
+        )
+    )
+
+
+async def test_a_closed_store_leaves_no_holder_lock_behind(pg_url: str) -> None:
+    """A store closed while its outbox pass is under way (the app quitting mid-send): the
+    pass's next look at the outbox, or the one that was opening the holder lock's
+    connection, leaves no session behind holding the lock for as long as the process
+    lives (the rows it leased would wait out their lease)."""
+    watcher = await open_store(pg_url)
+    try:
+        store = await open_store(pg_url)
+        await store.outbox_due()
+        assert await _holder_sessions(watcher) == 1
+        await store.close()
+        with pytest.raises(StoreError):
+            await store.outbox_due()  # the pass goes on after the close
+        quitting = await open_store(pg_url)
+        opening = asyncio.create_task(quitting.outbox_due())
+        await asyncio.sleep(0)  # it is opening the holder lock's connection
+        await quitting.close()
+        with pytest.raises(StoreError):
+            await opening
+        deadline = time.monotonic() + 10  # a session closed ends on the server soon after
+        while left := await _holder_sessions(watcher):
+            assert time.monotonic() < deadline, f"{left} holder sessions left"
+    finally:
+        await watcher.close()
+
+
+async def test_a_later_decision_is_not_applied_before_an_earlier_one_under_way(
+    wp: Any, team: Team
+) -> None:
+    """Spam, its undo, spam again, on one comment. ``a`` applies the undo (approved), its
+    request under way; ``b`` must not apply the newest (spam) meanwhile: it would find the
+    comment at spam already (done, nothing sent) and ``a``'s request, arriving last, would
+    leave the comment approved, every row done, against the moderator's last decision."""
+    a, b = team.cut, team.other
+    target, rid = await _spam_an_approved_comment(wp, b.store)
+    await b.worker.run_once()
+    await b.store.undo_last(actor="moderator")
+    with _gated(wp) as gate:
+        a.held = await a.store.outbox_due()
+        await _step_a(a, gate)  # the undo's request (approved) under way
+        assert a.sending is not None
+        await b.store.moderate([rid], RemoteStatus.SPAM, actor="moderator")
+        await b.worker.run_once()
+        await _settle(a, b, gate)
+    assert wp.by_status()[str(target["id"])] == "spam", gate.posts
+    assert await b.store.outbox_items(states=["pending"]) == []
+
+
+_targets = itertools.count()
+#: The decisions of the generated test: a status (the next one after the comment's, of
+#: these) or the moderator's undo of their newest decision not undone.
+STATUSES = [RemoteStatus.APPROVED, RemoteStatus.HOLD, RemoteStatus.SPAM]
+DECISION_STEPS = ["decide", "undo", "a", "b", "cut", "arrive"]
+
+
+@_SOME_ORDERS
+@given(steps=st.lists(st.sampled_from(DECISION_STEPS), min_size=3, max_size=10))
+@example(steps=["decide", "a", "a", "cut", "b", "b", "undo", "b", "b"])
+@example(steps=["decide", "b", "b", "undo", "a", "a", "decide", "b", "b", "arrive"])
+async def test_the_comment_ends_as_the_moderators_last_decision_whoever_applies_what(
+    wp: Any, team: Team, steps: list[str]
+) -> None:
+    """Decisions and undos on one comment, two programs taking and applying them in any
+    order (``a``'s requests held under way until ``arrive``, its holder's session ended by
+    ``cut``): once all is applied, the site has the status the moderator gave it last,
+    and no write-back waits or conflicts."""
+    a, b = team.cut, team.other
+    open_comments = [
+        c
+        for c in wp.comments.values()
+        if c["post"] != len(wp.posts) and c["author"] == 0 and c["status"] in STATUSES
+    ]
+    target = open_comments[next(_targets) % len(open_comments)]
+    ext = str(target["id"])
+    rid = (await b.store.get_by_external("blog", ext)).response.id
+    decided = [RemoteStatus(target["status"])]  # what the moderator gave it last, at -1
+    with _gated(wp) as gate:
+        for step in steps:
+            if step == "decide":
+                decided.append(STATUSES[(STATUSES.index(decided[-1]) + 1) % 3])
+                await b.store.moderate([rid], decided[-1], actor="moderator")
+            elif step == "undo" and len(decided) > 1:  # only this example's decisions
+                outcome = await b.store.undo_last(actor="moderator")
+                assert outcome.changed == 1
+                decided.pop()
+            else:
+                await _move(team, gate, step)
+        await _settle(a, b, gate)
+    assert wp.by_status()[ext] == decided[-1].value, (steps, gate.posts)
+    row = await b.store.get_by_external("blog", ext)
+    assert row.response.remote_status is decided[-1]
+    assert await b.store.outbox_items(states=["pending", "conflict"]) == []
+
+
+class _MuteProxy:
+    """A TCP relay on 127.0.0.1 to the database whose sessions, once ``mute`` is called,
+    pass nothing on any more and never close the client's side: the server's end of such
+    a session (a restart, a failover, a NAT or firewall that dropped the flow) never
+    reaches the client. A session opened after passes as usual."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._relays: list[dict[str, Any]] = []
+
+    def mute(self) -> None:
+        for relay in self._relays:
+            relay["muted"] = True
+
+    async def __aenter__(self) -> _MuteProxy:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        for relay in self._relays:
+            for w in relay["writers"]:
+                w.close()
+        await self._server.wait_closed()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        relay = {"muted": False, "writers": [writer, up_writer]}
+        self._relays.append(relay)
+
+        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await src.read(65536):
+                    if not relay["muted"]:
+                        dst.write(data)
+                if not relay["muted"]:
+                    dst.close()
+
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+
+async def test_a_holder_lock_lost_unnoticed_is_taken_again_and_its_rows_sent(
+    wp: Any, team: Team, pg_url: str
+) -> None:
+    """``a``'s holder lock's session ended on the server, and nothing of it reached ``a``
+    (its connection looks open). ``a`` alone runs: its decision must still be applied
+    (before: taken by ``a`` at every pass and never applied, the lock's check failing,
+    nothing said), its lock taken again on a new connection."""
+    a, b = team.cut, team.other
+    server = urlsplit(pg_url)
+    assert server.hostname and server.port
+    async with _MuteProxy(server.hostname, server.port) as proxy:
+        a.store._dsn = pg_url.replace(f":{server.port}/", f":{proxy.port}/")
+        if a.store._holder_conn is not None:  # its lock's session from now on via the relay
+            a.store._holder_conn.terminate()
+        await a.store.outbox_holder()
+        target, _rid = await _spam_an_approved_comment(wp, b.store)
+        proxy.mute()
+        await _end_session(a.store, b.store)
+        assert not a.store._holder_conn.is_closed()  # a does not know
+        for _ in range(2):
+            await a.worker.run_once()
+        await a.store.close()  # before the relay goes
+    assert wp.by_status()[str(target["id"])] == "spam"
+
+
+async def test_a_reply_another_took_over_and_may_have_sent_is_not_sent_by_the_first(
+    wp: Any, team: Team
+) -> None:
+    """``a`` took a reply, its holder's session ended; ``b`` took it over and POSTed it,
+    its answer lost (the reply may have arrived: it waits for a sync round). ``a`` then
+    comes to the reply it had in hand: it must not send it (the row waits for a round,
+    whatever ``a``'s copy of it says): one POST."""
+    a, b = team.cut, team.other
+    target = next(c for c in wp.comments.values() if c["post"] != len(wp.posts))
+    row = await b.store.get_by_external("blog", str(target["id"]))
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    await b.store.reply(row.response.id, text, actor="moderator")
+    [stale] = await a.store.outbox_due()
+    await _end_session(a.store, b.store)
+    [item] = await b.store.outbox_due()
+    posts: list[str] = []
+
+    def answer_lost(method: str, path: str, _q: dict[str, str]) -> None:
+        if method == "POST":
+            posts.append(path)
+            if len(posts) == 1:
+                raise ConnectionResetError("the answer is lost")
+
+    wp.after_hook = answer_lost
+    try:
+        assert await b.worker.apply_one(item) == "retry"
+        assert await a.worker.apply_one(stale) == "waiting"
+    finally:
+        wp.after_hook = None
+    assert len(posts) == 1 and at_site(wp, text) == 1

@@ -31,14 +31,28 @@ from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, placeholde
 OUTBOX_LEASE = 600
 
 
+#: A decision on a response (any write-back but a reply) that waits while an earlier one
+#: of that response is pending, whoever holds it and whenever it is due: applied before
+#: it, it would be overwritten when the earlier one arrives (another program's request
+#: under way, a retry after a backoff), the comment left as the moderator decided before
+#: (the undo of their newest decision, say), and both rows done. Both backends'.
+AFTER_EARLIER = (
+    f"(outbox.capability = '{Capability.REPLY.value}' OR NOT EXISTS (SELECT 1 FROM outbox e "
+    "WHERE e.response_id = outbox.response_id AND e.id < outbox.id AND e.state = 'pending' "
+    f"AND e.capability <> '{Capability.REPLY.value}'))"
+)
+
+
 def due_free(gone: str = "") -> str:
     """The pending rows due at a moment that no other live worker holds (parameters: the
     moment, this holder, the clock): free, this holder's own, or leased by a worker whose
     lease has run out (it stopped), or ``gone``: SQL saying its holder is known to have
-    stopped (PostgreSQL's: its session ended, pg/writeback.py ``HOLDER_GONE``)."""
+    stopped (PostgreSQL's: its session ended, pg/writeback.py ``HOLDER_GONE``); a decision
+    only after the earlier ones of its response (:data:`AFTER_EARLIER`)."""
     return (
         "state = 'pending' AND coalesce(next_attempt_at, 0) <= ? AND (leased_by IS NULL "
-        f"OR leased_by = ? OR coalesce(lease_until, 0) <= ?{f' OR {gone}' if gone else ''})"
+        f"OR leased_by = ? OR coalesce(lease_until, 0) <= ?{f' OR {gone}' if gone else ''}) "
+        f"AND {AFTER_EARLIER}"
     )
 
 
@@ -73,10 +87,15 @@ NO_LEASE = "leased_by = NULL, lease_until = NULL"
 #: ended, marking it as being sent takes it (:data:`SENDING_SQL`). So a held row with an
 #: ``awaits_round`` is one being sent, and a program that takes a waiting row and stops
 #: (``sync --once``) does not make the next one wait a round more. Both backends'.
+#: An outbox row that waits for a sync round (``awaits_round`` not passed by its source's
+#: ``success_round``): the rule of :func:`synced_since`, in SQL.
+WAITS_FOR_A_ROUND = (
+    "(awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
+    "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round)"
+)
 RELEASE_WAITING = (
     f"UPDATE outbox SET {NO_LEASE} WHERE leased_by = ? AND state = 'pending' "
-    "AND awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
-    "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round"
+    f"AND {WAITS_FOR_A_ROUND}"
 )
 
 
@@ -350,22 +369,25 @@ def _store_sent_reply(
 #: clock, its id, this holder): it may arrive from now on, so it waits for a round begun
 #: after this if the process stops before its outcome is recorded. Only a pending row
 #: this holder leases (renewed) or nobody does (leased now): one another worker took
-#: meanwhile is not sent (the statement changes no row). Both backends'.
+#: meanwhile is not sent (the statement changes no row), nor one that waits for a round
+#: now, whatever the worker's copy of it said: another worker took it, sent it, and its
+#: answer was lost (it may have arrived), then let it go. Both backends'.
 SENDING_SQL = (
     f"UPDATE outbox SET last_error = ?, next_attempt_at = ?, awaits_round = {NEWEST_BEGUN}, "
     f"leased_by = ?, lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE} "
-    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
+    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?) "
+    f"AND NOT {WAITS_FOR_A_ROUND}"
 )
 
 #: A write-back about to be applied (parameters: the clock, this holder, its id, this
 #: holder): its lease renewed, or taken when nobody holds it. One another worker took
 #: meanwhile (this worker's lease ran out while it sent the rows before it) is not
 #: applied: a status set late would undo what was done since (an undo applied by the
-#: other). A reply's mark (:data:`SENDING_SQL`) does the same. Both backends'.
-HOLD_SQL = (
-    f"UPDATE outbox SET lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ? "
-    "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
-)
+#: other). A reply's mark (:data:`SENDING_SQL`) does the same. Both backends' (in two
+#: parts: PostgreSQL's also records that the row is being applied, pg/writeback.py).
+HOLD_SET = f"lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ?"
+HOLD_WHERE = "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
+HOLD_SQL = f"UPDATE outbox SET {HOLD_SET} {HOLD_WHERE}"
 
 #: A write-back tried again (parameters: the error, when next, whether the platform may
 #: have taken it all the same, its id): one it may have taken (a reply) waits for a

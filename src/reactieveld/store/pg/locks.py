@@ -76,6 +76,9 @@ class Locks(PgBase):
     _holder: str = ""
     _holder_conn: asyncpg.Connection | None = None
     _holder_taking: asyncio.Lock
+    #: Closed (``close``): no holder lock is taken any more, its connection would be left
+    #: open, the lock held, for as long as the process lives.
+    _closed: bool = False
 
     async def outbox_holder(self) -> str:
         """This store's outbox holder, its lock held (taken again on a new connection when
@@ -97,6 +100,8 @@ class Locks(PgBase):
         self._holder_conn = None
         if conn is not None:
             conn.terminate()
+        if self._closed:  # an outbox pass still under way as the program quits
+            raise self._error(asyncpg.InterfaceError("pool is closed"))
         try:
             conn = await asyncpg.connect(
                 dsn=self._dsn,
@@ -114,6 +119,8 @@ class Locks(PgBase):
                 if await conn.fetchval(
                     "SELECT pg_try_advisory_lock($1, $2)", HOLDER_LOCK_CLASS, number
                 ):
+                    if self._closed:  # closed while this one was being opened
+                        raise asyncpg.InterfaceError("pool is closed")
                     self._holder_conn, conn = conn, None
                     return self._holder
                 self._holder = ""
@@ -124,8 +131,19 @@ class Locks(PgBase):
                 conn.terminate()
         raise self._error(asyncpg.InterfaceError("no outbox holder lock could be taken"))
 
+    def _holder_lost(self) -> None:
+        """The holder lock's session is gone though its connection looks open here (its
+        end never arrived): that connection is let go, and the next ``outbox_holder``
+        takes the lock again (the same holder: the rows no other store took meanwhile are
+        still its own) on a new one."""
+        conn, self._holder_conn = self._holder_conn, None
+        if conn is not None:
+            conn.terminate()
+
     async def close(self) -> None:
-        """Close the pool and the holder lock's connection (its rows are free at once)."""
+        """Close the pool and the holder lock's connection (its rows are free at once);
+        none is opened after this."""
+        self._closed = True
         conn, self._holder_conn = self._holder_conn, None
         if conn is not None:
             with contextlib.suppress(Exception):

@@ -38,7 +38,8 @@ from reactieveld.store.rows import OUTBOX_COLS, outbox_item_from_row, to_epoch
 from reactieveld.store.writeback import (
     DONE_ROW,
     FAIL_SQL,
-    HOLD_SQL,
+    HOLD_SET,
+    HOLD_WHERE,
     LEASE_SET,
     NO_LEASE,
     RELEASE_WAITING,
@@ -62,39 +63,51 @@ _NUMBER = "split_part(outbox.leased_by, ':', 2)"
 #: next program, not ten minutes later). A holder of an older version (a bare random hex,
 #: no lock) is waited for as before.
 #:
-#: Not a reply being sent (held with an ``awaits_round``: ``RELEASE_WAITING`` leaves only
-#: those held so): a session can end while its process lives, and that process may be
-#: POSTing the reply right now. Such a row keeps its lease (longer than any one send) and
-#: then waits for a round begun after it is taken (``LEASE_SET``), as before. So a reply is
-#: never sent twice: its holder marked it (``SENDING_SQL``, only while its lock was held,
-#: ``_MINE``) before the POST, and nobody else takes a marked row before its lease runs
-#: out; every other row is applied only after ``HOLD_SQL`` or the mark renewed it with the
-#: lock held, so a process whose session ended applies none it had taken and another took
-#: meanwhile (a decision being applied at that very moment may be applied twice, which is
-#: harmless: a status already set reads back as success).
+#: Not a row its holder has begun to apply: a session can end while its process lives,
+#: and that process may be sending the row's request right now. A reply being sent (held
+#: with an ``awaits_round``: ``RELEASE_WAITING`` leaves only those held so) and a decision
+#: being applied (``being_applied``, set by ``outbox_hold``, pg migration 0016) keep their
+#: lease (longer than any one request); a reply then waits for a round begun after it is
+#: taken (``LEASE_SET``), as before. So a reply is never sent twice: its holder marked it
+#: (``SENDING_SQL``, only while its lock was held, ``_MINE``) before the POST, and nobody
+#: else takes a marked row before its lease runs out. And a decision never lands after a
+#: later one: were its row taken while its request was under way, the other program would
+#: apply it and then the moderator's undo (or next decision), and the late request would
+#: set the comment back. Every row is applied only after ``outbox_hold`` or the mark
+#: renewed it with the lock held, so a process whose session ended applies none it had
+#: taken and another took meanwhile.
 HOLDER_GONE = (
     "(outbox.leased_by LIKE 'pg:%' AND outbox.awaits_round IS NULL "
-    f"AND NOT {holder_lock_held(_NUMBER)})"
+    f"AND NOT outbox.being_applied AND NOT {holder_lock_held(_NUMBER)})"
 )
 
-#: This holder's lock held now (parameter: its n, as text), after ``HOLD_SQL`` and
-#: ``SENDING_SQL``: a store whose lock's session ended (it is taken again at the next
-#: ``outbox_due``) neither renews nor marks a row.
+#: This holder's lock held now (parameter: its n, as text), after the conditions of
+#: ``HOLD_SQL`` and ``SENDING_SQL``: a store whose lock's session ended (it is taken
+#: again at the next ``outbox_due``) neither renews nor marks a row.
 _MINE = f" AND {holder_lock_held('?')}"
+#: Whether this holder's lock is held (parameter: its n, as text), asked by ``outbox_due``
+#: before it takes anything: a session can end without its connection here hearing of it
+#: (the server restarted or failed over, a NAT or firewall dropped the idle connection);
+#: the rows it took would then never be sent (``_MINE`` refuses them), taken again and
+#: again by this store alone.
+_HELD = f"SELECT {holder_lock_held('$1')}"
 
 #: Taking the due rows no other worker holds (parameters: the moment, this holder, the
-#: clock, the limit, this holder twice, the clock): SQLite's rule (store/writeback.py
+#: clock, the limit, this holder twice, the clock, this holder): SQLite's rule (store/writeback.py
 #: ``outbox_due``), and the rows of a holder known to have stopped (:data:`HOLDER_GONE`);
-#: rows another transaction is taking skipped.
+#: rows another transaction is taking skipped. A row taken from another holder (or free)
+#: is not being applied (``being_applied``); one this holder took again may still be.
 _TAKE = dollar(
     f"WITH due AS (SELECT id FROM outbox WHERE {due_free(HOLDER_GONE)} ORDER BY id LIMIT ? "
-    f"FOR UPDATE SKIP LOCKED) UPDATE outbox SET {LEASE_SET} FROM due "
+    f"FOR UPDATE SKIP LOCKED) UPDATE outbox SET {LEASE_SET}, being_applied = "
+    "(outbox.being_applied AND outbox.leased_by IS NOT DISTINCT FROM ?) FROM due "
     "WHERE outbox.id = due.id RETURNING outbox.id"
 )
 #: A reply marked as being sent, and a write-back's lease renewed (SQLite's statements),
-#: only while this holder's lock is held (:data:`_MINE`: parameter its n after theirs).
+#: only while this holder's lock is held (:data:`_MINE`: parameter its n after theirs);
+#: the renewed one is being applied from then on (:data:`HOLDER_GONE` leaves it).
 _SENDING = dollar(SENDING_SQL + _MINE)
-_HOLD = dollar(HOLD_SQL + _MINE)
+_HOLD = dollar(f"UPDATE outbox SET {HOLD_SET}, being_applied = true {HOLD_WHERE}{_MINE}")
 #: A write-back tried again (SQLite's ``RETRY_SET``: its lease ended).
 _RETRY = dollar(f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}")
 #: A write-back given up on (SQLite's ``FAIL_SQL``: its lease ended).
@@ -115,10 +128,12 @@ class Writeback(Locks):
         lock is no longer held: :data:`HOLDER_GONE`)."""
         t = to_epoch(now or utcnow()) or 0
 
-        async def tx(conn: asyncpg.Connection) -> list[OutboxItem]:
+        async def tx(conn: asyncpg.Connection) -> list[OutboxItem] | None:
+            if not await conn.fetchval(_HELD, _number(me)):
+                return None  # its holder lock is not held: nothing it took could be sent
             # Leases run by the server's clock, whatever moment ``now`` asks about.
             clock = await conn.fetchval(_CLOCK)
-            ids = await conn.fetch(_TAKE, t, me, clock, limit, me, me, clock)
+            ids = await conn.fetch(_TAKE, t, me, clock, limit, me, me, clock, me)
             await conn.execute(dollar(RELEASE_WAITING), me)
             rows = await conn.fetch(
                 f"SELECT {OUTBOX_COLS} FROM outbox o JOIN sources s ON s.id = o.source_id "
@@ -130,7 +145,12 @@ class Writeback(Locks):
         if self.read_only:  # a reader looks, and leases nothing
             return []
         me = await self.outbox_holder()
-        return await self._write(tx)
+        taken = await self._write(tx)
+        if taken is None:  # its session ended, and its end never reached this process
+            self._holder_lost()
+            me = await self.outbox_holder()  # the lock taken again, on a new connection
+            taken = await self._write(tx)
+        return taken or []
 
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
