@@ -23,6 +23,24 @@ pytestmark = pytest.mark.usefixtures("tui_env")
 STATUSES = list(RemoteStatus)
 
 
+async def thread_of_first(app) -> tuple[dict[int, str], str]:
+    """``enter`` on the queue's first response at 80x24: each line of its thread's tree by
+    response id, and the screen as drawn."""
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        await press(pilot, "enter")
+        thread = app.screen
+        assert isinstance(thread, ThreadScreen) and thread.loaded
+        tree = thread.query_one("#thread-tree")
+        labels = {}
+        stack = list(tree.root.children)
+        while stack:
+            node = stack.pop()
+            labels[node.data] = node.label.plain
+            stack.extend(node.children)
+        return labels, "\n".join(screen_text(app))
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 async def test_every_status_and_triage_state_shows_in_the_thread(
     tmp_path: Path, make_app, language: str
@@ -42,20 +60,7 @@ async def test_every_status_and_triage_state_shows_in_the_thread(
         }
         handled = [r.external_id for j, r in enumerate(one) if j >= len(STATUSES)]
         await store.mark_handled([ids[ext] for ext in handled], actor="tester")
-        app = make_app(store, language=language)
-        async with app.run_test(size=SMALL) as pilot:
-            await ready(app, pilot)
-            await press(pilot, "enter")
-            thread = app.screen
-            assert isinstance(thread, ThreadScreen) and thread.loaded
-            tree = thread.query_one("#thread-tree")
-            labels = {}
-            stack = list(tree.root.children)
-            while stack:
-                node = stack.pop()
-                labels[node.data] = node.label.plain
-                stack.extend(node.children)
-            shown = "\n".join(screen_text(app))
+        labels, shown = await thread_of_first(make_app(store, language=language))
         words = {s: text(f"status.{s.value}", language) for s in STATUSES}
         seen = 0
         for r in one:
@@ -70,5 +75,40 @@ async def test_every_status_and_triage_state_shows_in_the_thread(
             assert said == expected, label
             assert label[:30] in shown, (label, shown)  # drawn, not cut off
         assert seen >= 2 * (len(STATUSES) - 1)
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_a_write_back_not_done_shows_in_the_thread_as_in_the_queue(
+    tmp_path: Path, make_app, language: str
+) -> None:
+    """A decision whose write-back failed (or conflicted, or is still on its way) has the
+    queue's ``!`` (``↻``) on its thread line too: the queue said "! goedgekeurd" and the
+    thread opened from it showed that response as one written back."""
+    responses, threads = sample_responses(count=3 * 2 * len(STATUSES))
+    one = [r for r in responses if r.thread_external_id == "post-2"]
+    store = await SqliteStore.open(tmp_path / "memory.db")
+    try:
+        await fill_store(store, "blog", one, threads)
+        rows = await store.thread_rows("blog", "post-2")
+        ids = [row.response.id for row in rows]
+        failed, conflict, pending, done = ids[:4]
+        for rid in (failed, conflict, pending, done):
+            await store.moderate([rid], RemoteStatus.SPAM, actor="tester")
+        items = {i.response_id: i for i in await store.outbox_items()}
+        await store.outbox_fail(items[failed].id, error="server error")
+        await store.outbox_fail(items[conflict].id, error="gone", conflict=True, kind="gone")
+        await store.outbox_done(items[done].id)
+        labels, shown = await thread_of_first(make_app(store, language=language))
+        spam = text("status.spam", language)
+        marks = {failed: "! ", conflict: "! ", pending: "↻ ", done: ""}
+        for rid, mark in marks.items():
+            label = labels[rid]
+            before = label.split(f" {spam} · ")[0]  # the time and the mark, before the name
+            assert [m for m in "!↻" if m in before] == list(mark.strip()), label
+            assert label[:30] in shown, (label, shown)
+        others = [label for rid, label in labels.items() if rid not in marks]
+        assert others and not any(m in label for label in others for m in "!↻"), others
     finally:
         await store.close()

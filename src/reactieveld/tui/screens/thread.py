@@ -34,7 +34,7 @@ from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, de
 from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import GUTTER, CursorTree
 from reactieveld.tui.widgets.footer import KeyFooter
-from reactieveld.tui.widgets.queue_list import NEW_MARK
+from reactieveld.tui.widgets.queue_list import NEW_MARK, write_back_mark
 
 #: A thread is shown with at most this many responses: the newest, or those around the
 #: response it was opened from when that one is older than them.
@@ -246,11 +246,13 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         tree scrolls sideways), and a long name with its role put the time there
         ("Wethouder Ruimtelijke Ordening [College (B&W)] 0" at 60 columns). Its state
         comes with the time, in characters: the queue's ``•`` before a response not yet
-        handled, and a status other than approved in words ("wacht · ", "spam · ")."""
+        handled, the queue's ``!`` or ``↻`` where its write-back failed or is on its way, and
+        a status other than approved in words ("wacht · ", "spam · ")."""
         x = row.response
         text = Text()
         text.append(f"{NEW_MARK} " if x.triage == TriageState.NEW else "", "bold")
         text.append(f"{format_time(x.created_at, self.tz, app_clock(self.app)())} ", "dim")
+        text.append(write_back_mark(row.outbox_state), "bold")
         if x.remote_status != RemoteStatus.APPROVED:
             text.append(f"{self.i18n.status(x.remote_status)} · ", "bold")
         # Cut with "…" (a name cut bare ran into the text: "(Installatiebedrijf Go Ik heb").

@@ -132,6 +132,24 @@ BUSY_MARK = "✎"
 REPORTED_MARK = "⚑"
 #: First in the text: a moderation rule flagged it, with the rule's name ("§scheldwoorden").
 FLAGGED_MARK = "§"
+#: Before the status: the write-back failed or conflicted (a person must look) ...
+UNDONE_MARK = "!"
+#: ... or is still on its way to the platform.
+PENDING_MARK = "↻"
+UNDONE_STATES = frozenset({OutboxState.CONFLICT.value, OutboxState.FAILED.value})
+
+
+def write_back_mark(state: str | None) -> str:
+    """Where a response's newest write-back stands, in characters, before its status
+    (``"! "``, ``"↻ "``; nothing when it is done or there is none): the queue's status
+    column and the thread tree's lines say it alike."""
+    if state in UNDONE_STATES:
+        return f"{UNDONE_MARK} "
+    if state == OutboxState.PENDING.value:
+        return f"{PENDING_MARK} "
+    return ""
+
+
 #: In the mark column's third cell: the row under the cursor left the list by another's
 #: change and is kept in place until the cursor moves (:class:`KeptRow`).
 KEPT_MARK = "×"
@@ -1054,11 +1072,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 if r.reports:
                     text = f"{REPORTED_MARK}{r.reports} {text}"
                 state = row.outbox_state
-                if state in (OutboxState.CONFLICT.value, OutboxState.FAILED.value):
-                    text = "! " + text
+                text = write_back_mark(state) + text
+                if state in UNDONE_STATES:
                     style = dim + self._style("queue--conflict")
                 elif state == OutboxState.PENDING.value:
-                    text = "↻ " + text
                     style = dim + self._style("queue--pending")
             cell = _cell(text, w)
             if key == "mark" and busy is not None:

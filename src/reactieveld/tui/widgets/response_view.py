@@ -23,7 +23,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.failures import error_in_language
 from reactieveld.i18n import I18n
 from reactieveld.keys import resend_key
-from reactieveld.model import Capability, OutboxState, TagKind, TriageState
+from reactieveld.model import Capability, TagKind, TriageState
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
 from reactieveld.store.base import QueueFilter, QueueRow
@@ -32,6 +32,7 @@ from reactieveld.tui.claims import busy_by
 from reactieveld.tui.keymap import configured_keys, keys_display
 from reactieveld.tui.messages import after_first_rows, deferred
 from reactieveld.tui.times import format_date_time, format_hour, format_time
+from reactieveld.tui.widgets.queue_list import UNDONE_STATES as UNDONE  # the view says why
 from reactieveld.tui.widgets.queue_list import ViewContext
 
 if TYPE_CHECKING:
@@ -58,9 +59,6 @@ class Details:
     #: The newest write-back of it when that one failed or conflicts: why, and what.
     write_back: OutboxItem | None = None
 
-
-#: The write-back states that will not be done by themselves: the view says why.
-UNDONE = (OutboxState.CONFLICT.value, OutboxState.FAILED.value)
 
 #: The longest body the view shows (the rest is cut, as ``text.clean`` cuts).
 BODY_LIMIT = 20_000
