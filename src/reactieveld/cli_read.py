@@ -197,7 +197,9 @@ def register(
 
 
 def _usage(message: str) -> int:
-    print(f"reactieveld: {message}", file=sys.stderr)
+    from reactieveld.text import say_error
+
+    say_error(message)
     return EXIT_USAGE
 
 
@@ -450,9 +452,9 @@ def run_search_command(
     language = language_of(config)
     if result.parsed.problems:
         lines = [describe_problem(p, allowed, language) for p in result.parsed.problems]
-        return _usage("search: " + " · ".join(lines))
+        return _usage(" · ".join(lines))
     if not result.parsed.words and not result.parsed.filtered:
-        return _usage("search: " + i18n_text("search.cli.empty", language))
+        return _usage(i18n_text("search.cli.empty", language))
     print(_hits_line(result, args.limit, language), file=sys.stderr)
     words = result.parsed.words
     for hit in result.hits:
@@ -519,7 +521,7 @@ def run_agreement_command(
     try:
         opts = export_options(config, ns)  # the export's dates and sources, checked alike
     except ValueError as exc:
-        return _usage(f"agreement: {exc}")
+        return _usage(str(exc))
     if store_missing(db_path):
         return _usage(_no_store(config, db_path))
     return asyncio.run(_agreement_main(config, db_path, opts, out or sys.stdout))
@@ -542,7 +544,7 @@ async def _agreement_main(config: Any, db_path: Any, opts: Any, out: TextIO) -> 
         if unknown:
             sources = ", ".join(known) or "—"
             problem = text("stats.err.source", language, sources=sources)
-            return _usage(f"agreement: --source {unknown[0]}: {problem}")
+            return _usage(f"--source {unknown[0]}: {problem}")
         flt = QueueFilter(sources=opts.sources, since=opts.since, until=opts.until)
         with _advice_for(opts):
             codings = await store.codings(flt)

@@ -355,7 +355,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "stopped before the round ended (Ctrl-C or SIGTERM): what was stored stays, the "
         "rest is fetched next time",
     ),
-    "sync.failed": ("reactieveld sync: fout: {error}", "reactieveld sync: error: {error}"),
+    "sync.failed": ("fout: {error}", "error: {error}"),
     "sync.no_sources": (
         "geen [[sources]] ingesteld ({where}); zie de README",
         "no [[sources]] configured ({where}); see the README",

@@ -72,6 +72,7 @@ from reactieveld.text import (  # plain text, no Textual: as on screen
     fit_parts,
     one_line,
     preview,
+    say_error,
     shorten,
 )
 
@@ -851,7 +852,6 @@ def bounds_of(
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
-    import sys
 
     from reactieveld.store.open import open_store
 
@@ -866,7 +866,7 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         )
     except PeriodError as exc:
         # To stderr with exit 2, as every bad argument (out may be a file).
-        print(f"reactieveld stats: {exc}", file=sys.stderr)
+        say_error(str(exc))
         return 2
     wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
     store = await open_store(
@@ -877,11 +877,8 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         unknown = [name for name in wanted if name not in known]
         if unknown:
             # A typo must not print a page of zeros as if that source were silent.
-            print(
-                f"reactieveld stats: --source {unknown[0]}: "
-                + text("err.source", language).format(sources=", ".join(known) or "—"),
-                file=sys.stderr,
-            )
+            said = text("err.source", language).format(sources=", ".join(known) or "—")
+            say_error(f"--source {unknown[0]}: {said}")
             return 2
         stats = await compute_stats(store, codebook, period=period, sources=wanted)
         agreement = await period_agreement(  # the dashboard's section
