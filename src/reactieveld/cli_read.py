@@ -211,8 +211,9 @@ def _no_store(config: Any, where: Any) -> str:
 # -- export ----------------------------------------------------------------------------------
 
 
-def export_options(config: Any, args: argparse.Namespace) -> Any:
-    """ExportOptions from parsed arguments; ValueError on a bad date or code."""
+def export_options(config: Any, args: argparse.Namespace, *, figures: bool = True) -> Any:
+    """ExportOptions from parsed arguments; ValueError on a bad date or code. ``figures``
+    (export, agreement): a period wholly after today is refused, as ``stats`` refuses it."""
     from reactieveld.read.figures import bounds_of
     from reactieveld.reports.formats import ExportOptions, describe_filters
 
@@ -226,7 +227,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
         if codebook.role(r) is None:
             codes = ", ".join(c.code for c in codebook.roles)
             raise ValueError(i18n_text("cli.role", language, code=r, codes=codes))
-    since, until = bounds_of(args.since, args.until, language=language)
+    since, until = bounds_of(args.since, args.until, language=language, future=not figures)
     kw: dict[str, Any] = {}
     if getattr(args, "status", None):
         kw["statuses"] = tuple(RemoteStatus(s) for s in args.status)
@@ -416,7 +417,7 @@ def run_search_command(
         until=getattr(args, "until", None),
     )
     try:
-        opts = export_options(config, ns)
+        opts = export_options(config, ns, figures=False)
     except ValueError as exc:
         return _usage(str(exc))
     base = QueueFilter(

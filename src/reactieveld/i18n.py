@@ -1308,6 +1308,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{since} {first} ligt na vandaag ({today})",
         "{since} {first} is after today ({today})",
     ),
+    "stats.err.all_future": (
+        "de periode {period} ligt helemaal na vandaag ({today}): er is nog niets binnengekomen",
+        "the period {period} lies wholly after today ({today}): nothing has arrived in it yet",
+    ),
+    "stats.until_today": (
+        "tot vandaag: de rest van de periode ligt in de toekomst",
+        "until today: the rest of the period lies in the future",
+    ),
     "stats.err.three": (
         "geef hoogstens twee van {since}, {until} en {days}",
         "give at most two of {since}, {until} and {days}",
