@@ -204,9 +204,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journal.role": ("rol {after}", "role {after}"),
     "journal.note": ("notitie", "note"),
     "journal.reply": ("antwoord", "reply"),
-    # an undo names what it took back (tui.widgets.response_view.undone_what), lower-case
-    "journal.undo": ("{what} ongedaan gemaakt", "undid {what}"),
-    "journal.undo.any": ("actie ongedaan gemaakt", "undid an action"),
     "undo.question": ("vraag {code}", "question {code}"),
     "undo.role": ("rol {role}", "role {role}"),
     # a later coder's own coding of a double-coded response (issue 14)
@@ -965,9 +962,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # notifications
     "note.saved": ("Notitie opgeslagen", "Note saved"),
     "reply.queued": ("Antwoord staat klaar om te versturen", "Reply queued for sending"),
-    "undo.done": ("actie ongedaan gemaakt", "undid an action"),
-    "undo.what": ("{what} ongedaan gemaakt", "undid {what}"),
-    "undo.what.n": ("{what} ongedaan gemaakt ({n}×)", "undid {what} ({n}×)"),
+    # Every undo, in its notice and its journal line, says one way what it took back
+    # (tui.widgets.response_view.undo_said: "action undone: approved"); a notice starts
+    # with a capital ("Action undone: question 3"), the journal line does not.
+    "undo.done": ("actie ongedaan gemaakt", "action undone"),
+    "undo.what": ("actie ongedaan gemaakt: {what}", "action undone: {what}"),
+    "undo.what.n": ("actie ongedaan gemaakt: {what} ({n}×)", "action undone: {what} ({n}×)"),
     "undo.nothing": ("niets om ongedaan te maken", "nothing to undo"),
     "search.missing": ("Zoeken is nog niet beschikbaar", "Search is not available yet"),
     "dashboard.missing": (
