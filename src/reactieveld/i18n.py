@@ -1494,6 +1494,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Eerdere reacties van {author}: de nieuwste {shown} van {n}",
         "Earlier responses by {author}: the newest {shown} of {n}",
     ),
+    # An author with nothing else: the count in words (it read "...: 0" over an empty box).
+    "search.history_none": (
+        "Eerdere reacties van {author}: geen; er staat niets anders van deze auteur in het "
+        "geheugen",
+        "Earlier responses by {author}: none; the memory holds nothing else by this author",
+    ),
+    "search.history_none_hint": (
+        "niets om te openen · escape: terug",
+        "nothing to open · escape: back",
+    ),
     "search.history_loading": (
         "Eerdere reacties van {author}…",
         "Earlier responses by {author}…",
