@@ -114,10 +114,10 @@ async def test_the_figures_are_the_ones_computed_by_hand(
     [
         (
             ["--since", "gisteren"],
-            "agreement: --since 'gisteren': not a date; write YYYY-MM-DD, e.g. 2026-03-01, "
+            "reactieveld: --since 'gisteren': not a date; write YYYY-MM-DD, e.g. 2026-03-01, "
             "or a date-time, e.g. 2026-03-01T14:30",
         ),
-        (["--source", "blgo"], "agreement: --source blgo: no such source in the memory"),
+        (["--source", "blgo"], "reactieveld: --source blgo: no such source in the memory"),
     ],
 )
 def test_bad_flags_are_one_line_and_exit_2(

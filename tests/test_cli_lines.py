@@ -233,8 +233,8 @@ def _cli(tmp_path: Path, language: str, *argv: str, db: Path | None = None) -> t
         (["stats"], "reactieveld: "),
         (["agreement"], "reactieveld: "),
         (["rules", "test"], "reactieveld: "),
-        (["store", "copy", "--to", "OTHER"], "reactieveld store copy: "),
-        (["author-secret"], "reactieveld author-secret: "),
+        (["store", "copy", "--to", "OTHER"], "reactieveld: "),
+        (["author-secret"], "reactieveld: "),
     ],
 )
 def test_a_missing_memory_is_said_in_the_language(
@@ -263,15 +263,15 @@ SEARCH = {
         "1 treffer, beste eerst",
         "1 van 3 treffers getoond, nieuwste eerst (geen zoekwoorden: op datum); verfijn de "
         "zoekvraag of verhoog --limit (1)",
-        "reactieveld: search: geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
-        "reactieveld: search: vraag:9: die planningsvraag staat niet in het codeboek",
+        "reactieveld: geef een woord of een filter (bijv. parkeren, vraag:1, bron:NAAM)",
+        "reactieveld: vraag:9: die planningsvraag staat niet in het codeboek",
     ),
     "en": (
         "1 hit, best first",
         "1 of 3 hits shown, newest first (no search words: sorted by date); refine the "
         "search or raise --limit (1)",
-        "reactieveld: search: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
-        "reactieveld: search: vraag:9: no such planning question in the codebook",
+        "reactieveld: give a word or a filter (e.g. parkeren, vraag:1, bron:NAME)",
+        "reactieveld: vraag:9: no such planning question in the codebook",
     ),
 }
 
@@ -386,7 +386,7 @@ def test_store_copy_says_its_lines_in_the_language(tmp_path: Path, language: str
     )
     assert code == 2 and "geheim" not in err
     words = {"nl": "--to: de URL bevat een wachtwoord", "en": "--to: the URL holds a password"}
-    assert err.startswith(f"reactieveld store copy: {words[language]};"), err
+    assert err.startswith(f"reactieveld: {words[language]};"), err
 
 
 #: language -> how author-secret says where a memory file's secret is, and that it keeps

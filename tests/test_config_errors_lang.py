@@ -1007,8 +1007,8 @@ def test_a_source_without_its_secret_in_sync(language: str, isolated: Path) -> N
     )
     assert code == 2 and out.count("\n") == 1, (out, err)
     said = {
-        "nl": 'reactieveld sync: bron "forum": er is geen api_key_env ingesteld\n',
-        "en": 'reactieveld sync: source "forum": no api_key_env is configured\n',
+        "nl": 'reactieveld: bron "forum": er is geen api_key_env ingesteld\n',
+        "en": 'reactieveld: source "forum": no api_key_env is configured\n',
     }
     assert out == said[language]
 

@@ -59,7 +59,7 @@ def _stats_says(since: str, until: str, days: str, language: str) -> str:
     config = argparse.Namespace(codebook=DEFAULT_CODEBOOK)
     with redirect_stderr(err):
         code = asyncio.run(_stats_check(config, args))
-    return err.getvalue().strip().removeprefix("reactieveld stats: ") if code == 2 else ""
+    return err.getvalue().strip().removeprefix("reactieveld: ") if code == 2 else ""
 
 
 async def _stats_check(config: argparse.Namespace, args: argparse.Namespace) -> int:

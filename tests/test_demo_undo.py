@@ -75,7 +75,7 @@ async def test_z_first_in_a_fresh_demo_undoes_nothing_then_only_ones_own(
             assert (mine.actor, mine.kind) == ("tester", ActionKind.MODERATE)
             await pilot.press("z")
             await settle(app, pilot)
-            assert _notices(app)[-1] == "Spam ongedaan gemaakt"
+            assert _notices(app)[-1] == "Actie ongedaan gemaakt: spam"
             back = await store.get(rid)
             assert (back.response.remote_status, back.response.triage) == (
                 status,

@@ -476,18 +476,24 @@ def test_a_period_means_what_its_flags_say(since, until, days):
         p = period_of(since=since, until=until, days=days, today=today)
     except PeriodError:
         given = [x is not None for x in (since, until, days)]
+        try:  # the first day asked: after today, no day of it has happened
+            first = since or (until or today) - timedelta(days=(days or 30) - 1)
+        except OverflowError:
+            first = date.min
         assert (
             (days is not None and days < 1)
             or all(given)
             or (since is not None and until is not None and since > until)
-            or (since is not None and until is None and days is None and since > today)
+            or first > today
         )
         return
-    assert len(p) >= 1 and p.first <= p.last
+    assert len(p) >= 1 and p.first <= p.last <= today
     assert since is None or p.first == since
-    assert p.last == (until or (today if since is None or days is None else p.last))
-    assert days is None or len(p) == days
-    assert days is not None or since is not None or len(p) == 30
+    # The last day asked; one after today is cut at today (read.days), and says so.
+    asked = until or (today if since is None or days is None else p.first + timedelta(days - 1))
+    assert p.last == min(asked, today) and p.cut == (asked > today)
+    assert days is None or len(p) == days or p.cut
+    assert days is not None or since is not None or len(p) == 30 or p.cut
     assert p.end - p.start == timedelta(days=len(p))
 
 

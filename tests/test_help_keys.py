@@ -60,6 +60,7 @@ async def test_each_screens_help_its_keys_footer_and_columns(
         _each_key_in_the_help_once_and_as_the_binding_that_runs_it(
             app, screen, running, help_screen.rows, language
         )
+        _no_key_of_textuals_own(app, screen, running, help_screen.rows)
         await _the_help_has_its_own_footer_and_says_when_there_is_more(
             app, pilot, help_screen, name, language
         )
@@ -70,6 +71,36 @@ async def test_each_screens_help_its_keys_footer_and_columns(
         await _each_app_key_in_the_help_opens_what_it_says(
             app, pilot, screen, running, help_screen.rows, name, language
         )
+
+
+def _declared_by_textual(node: Any, binding: Any) -> bool:
+    """A binding a class of Textual's declares (its App's ^q, its Screen's ^c)."""
+    for cls in type(node).__mro__:
+        for declared in (
+            cls.__dict__.get("BINDINGS", ()) if cls.__module__[:8] == "textual." else ()
+        ):
+            key, action = (
+                (declared.key, declared.action) if hasattr(declared, "key") else declared[:2]
+            )
+            if action == binding.action and binding.key in key.split(","):
+                return True
+    return False
+
+
+def _no_key_of_textuals_own(app: Any, screen: Any, running: dict[str, Any], rows: Any) -> None:
+    """The help shows only the app's own keys: not Textual's ^q (quit) and ^c (copy),
+    which the thread's help listed; Textual's tab between fields and the widget keys the
+    screen names (its tree's arrows) are the app's choice to show."""
+    named = getattr(screen, "HELP_WIDGET_KEYS", {})
+    theirs = {
+        app.get_key_display(binding)
+        for node, binding in running.values()
+        if _declared_by_textual(node, binding)
+        and binding.action not in ("app.focus_next", "app.focus_previous", "dismiss")
+        and binding.action not in named
+    }
+    shown = {key for row in rows for key in row[0].split()}
+    assert not theirs & shown, (type(screen).__name__, theirs & shown)
 
 
 def _each_key_in_the_help_once_and_as_the_binding_that_runs_it(
@@ -197,8 +228,8 @@ async def _a_long_description_wraps_in_its_own_column(
 async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
     tui_store: Any, language: str
 ) -> None:
-    """On the dashboard ``q`` goes back (as esc): its help says so and not "q Quit";
-    ^q quits there. It names the keys that scroll the page (↑ ↓ pgup pgdn), the
+    """On the dashboard ``q`` goes back (as esc): its help says so and not "q Quit" (nor
+    Textual's "^q Quit"). It names the keys that scroll the page (↑ ↓ pgup pgdn), the
     coverage table sideways (← →) and to its ends (home end), and each does so."""
     t = I18n(language).t
     app = screens_app(tui_store, language)
@@ -214,7 +245,8 @@ async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
             return any(f" {keys} " in line and f" {label} " in f"{line} " for line in text)
 
         assert row("esc q", t("key.back"))
-        assert not row("q", t("key.quit")) and row("^q", t("key.quit"))
+        # Nor "^q Quit": Textual's, not the app's (the help shows the app's keys only).
+        assert not row("q", t("key.quit")) and not row("^q", t("key.quit"))
         assert row("↑ ↓ pgup pgdn", t("dash.key.scroll"))
         assert row("← →", t("dash.key.sideways"))
         assert row("home end", t("dash.key.ends"))

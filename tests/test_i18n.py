@@ -243,7 +243,7 @@ def test_every_entry_made_a_notice_starts_with_a_capital(language: str) -> None:
             assert not capital_first(made)[:1].islower(), (key, made)
     assert capital_first("blog: HTTP 401") == "blog: HTTP 401"
     assert capital_first("anna wijzigde de reactie") == "anna wijzigde de reactie"
-    assert capital_first("undid trash") == "Undid trash"
+    assert capital_first("action undone: trash") == "Action undone: trash"
 
 
 #: Every text of the table that starts with a name someone gave, with words of its own

@@ -351,7 +351,7 @@ def test_cli_unknown_filter_values_exit_2_with_one_line(db, capsys, argv, messag
     assert main(["--db", path, "--lang", "en", "search", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and len(err.splitlines()) == 1
-    assert err.startswith(f"reactieveld: search: {message}"), err
+    assert err.startswith(f"reactieveld: {message}"), err
 
 
 @pytest.mark.parametrize("limit", ["0", "-1", "x"])

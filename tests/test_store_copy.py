@@ -369,7 +369,7 @@ def test_a_missing_source_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     target = str(tmp_path / "new.db")
     assert main(["store", "copy", "--db", str(tmp_path / "none.db"), "--to", target]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"reactieveld store copy: no memory store at {tmp_path / 'none.db'}"
+    assert err == f"reactieveld: no memory store at {tmp_path / 'none.db'}"
     assert not Path(target).exists()
 
 

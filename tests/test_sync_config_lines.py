@@ -52,7 +52,7 @@ def test_a_config_mistake_found_by_sync_is_one_line_once(
             build_sinks(loaded)
         else:
             loaded.store.author_secret()
-    said = f"reactieveld sync: {raised.value.said(language)}"
+    said = f"reactieveld: {raised.value.said(language)}"
     argv = ["--config", str(config), "--db", str(tmp_path / "m.db"), "sync"]
     code, out, err = run_main(argv + (["--once"] if once else []))
     assert code == 2, (out, err)

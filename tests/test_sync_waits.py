@@ -25,9 +25,9 @@ from helpers.cli import run_main
 DOWN = "postgresql://anna@127.0.0.1:1/rv"
 
 WAITING = {
-    "en": r"reactieveld sync: the memory cannot be reached: {url}: cannot reach the server "
+    "en": r"reactieveld: the memory cannot be reached: {url}: cannot reach the server "
     r"\(.+\): is it running, and is \[store\] url right\?; retrying at \d\d:\d\d:\d\d",
-    "nl": r"reactieveld sync: het geheugen is niet bereikbaar: {url}: de server is niet "
+    "nl": r"reactieveld: het geheugen is niet bereikbaar: {url}: de server is niet "
     r"bereikbaar \(.+\): draait hij, en klopt \[store\] url\?; opnieuw om \d\d:\d\d:\d\d",
 }
 

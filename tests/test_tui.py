@@ -212,11 +212,11 @@ async def test_undo_says_what_it_took_back(tui_store, make_app):
         screen = await ready(app, pilot)
         await press(pilot, "space", "space", "4")  # two marked, question 4
         await press(pilot, "z")
-        assert [n.message for n in app._notifications][-1] == "Vraag 4 ongedaan gemaakt (2×)"
+        assert [n.message for n in app._notifications][-1] == "Actie ongedaan gemaakt: vraag 4 (2×)"
         await press(pilot, "s")  # the marks are still there: a decision on both
         assert screen.queue.total == 28
         await press(pilot, "z")
-        assert [n.message for n in app._notifications][-1] == "Spam ongedaan gemaakt (2×)"
+        assert [n.message for n in app._notifications][-1] == "Actie ongedaan gemaakt: spam (2×)"
         assert screen.queue.total == 30
 
 
@@ -835,11 +835,11 @@ async def test_a_source_error_says_why_once(tui_store, make_app):
     [
         (
             "nl",
-            "Spam ongedaan gemaakt",
-            "tester: spam ongedaan gemaakt",
+            "Actie ongedaan gemaakt: spam",
+            "tester: actie ongedaan gemaakt: spam",
             "Niets om ongedaan te maken",
         ),
-        ("en", "Undid spam", "tester: undid spam", "Nothing to undo"),
+        ("en", "Action undone: spam", "tester: action undone: spam", "Nothing to undo"),
     ],
 )
 async def test_undo_notice_and_journal_say_what_was_undone(

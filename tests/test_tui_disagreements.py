@@ -96,14 +96,14 @@ async def test_two_codings_differ_and_anna_resolves_them(team, make_app) -> None
         await pa.press("z")
         await settled(pa)
         told = [str(n.message) for n in anna._notifications]
-        assert any("Het oplossen van een verschil ongedaan gemaakt" in m for m in told), told
+        assert any("Actie ongedaan gemaakt: het oplossen van een verschil" in m for m in told), told
         await sa.show_queue(DISAGREE)
         await settled(pa)
         assert sa.queue.total == 1
         await settle(anna, pa)
         journal = _view(anna)
         assert "anna: verschil opgelost: vragen 1, 2; rol Burger" in journal
-        assert "anna: het oplossen van een verschil ongedaan gemaakt" in journal
+        assert "anna: actie ongedaan gemaakt: het oplossen van een verschil" in journal
         await pa.press("x")
         await settled(pa)
         assert sa.queue.total == 0

@@ -199,8 +199,10 @@ def said_new_memory(path: Path | None, flag: str | None, language: str) -> None:
     from reactieveld.i18n import text
 
     if path is not None and flag is not None and path.exists():
+        from reactieveld.text import say_error
+
         said = text("cli.db.new_memory", language, path=path, flag=flag)
-        print(f"reactieveld: {said}", file=sys.stderr)
+        say_error(said)
 
 
 def demo_source(count: int = 500, seed: int = 1, anchor: str | None = None) -> SourceConfig:
@@ -650,12 +652,13 @@ def cmd_author_secret(args: argparse.Namespace, ctx: Context) -> int:
     in the environment)."""
     from reactieveld.i18n import text
     from reactieveld.store.open import describe, open_store, store_missing
+    from reactieveld.text import say_error
 
     language = language_of(ctx.config)
     if store_missing(ctx.db_path):
         where = describe(ctx.db_path)
         said = text("cli.no_store", language, where=where)
-        print(f"reactieveld author-secret: {said}", file=sys.stderr)
+        say_error(said)
         return 2
 
     async def main() -> str | None:
@@ -867,6 +870,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Command = args.command
     from reactieveld.failures import quiet_library_logs
     from reactieveld.store.base import StoreError
+    from reactieveld.text import say_error
 
     quiet_library_logs()  # asyncpg's and httpx's own lines never reach the screen
 
@@ -887,16 +891,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         # In the language known without this config: --lang, else the locale (a config
         # that cannot be read cannot say its [ui] language; README, Language).
-        print(f"reactieveld: {exc.said(_language_of(ctx, argv))}", file=sys.stderr)
+        say_error(exc.said(_language_of(ctx, argv)))
         return EXIT_USAGE
     except UsageError as exc:
-        print(f"reactieveld: {exc}", file=sys.stderr)  # said in its reader's language
+        say_error(str(exc))  # said in its reader's language
         return EXIT_USAGE
     except StoreError as exc:
         # An unusable memory store (damaged, not a database, newer, read-only, a full
         # disk, ...), for every command: its one line says which file and what to do.
         said = exc.said(_language_of(ctx, argv))
-        print(f"reactieveld: {_one_line(said)}", file=sys.stderr)
+        say_error(_one_line(said))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

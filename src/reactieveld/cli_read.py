@@ -197,7 +197,9 @@ def register(
 
 
 def _usage(message: str) -> int:
-    print(f"reactieveld: {message}", file=sys.stderr)
+    from reactieveld.text import say_error
+
+    say_error(message)
     return EXIT_USAGE
 
 
@@ -209,8 +211,9 @@ def _no_store(config: Any, where: Any) -> str:
 # -- export ----------------------------------------------------------------------------------
 
 
-def export_options(config: Any, args: argparse.Namespace) -> Any:
-    """ExportOptions from parsed arguments; ValueError on a bad date or code."""
+def export_options(config: Any, args: argparse.Namespace, *, figures: bool = True) -> Any:
+    """ExportOptions from parsed arguments; ValueError on a bad date or code. ``figures``
+    (export, agreement): a period wholly after today is refused, as ``stats`` refuses it."""
     from reactieveld.read.figures import bounds_of
     from reactieveld.reports.formats import ExportOptions, describe_filters
 
@@ -224,7 +227,7 @@ def export_options(config: Any, args: argparse.Namespace) -> Any:
         if codebook.role(r) is None:
             codes = ", ".join(c.code for c in codebook.roles)
             raise ValueError(i18n_text("cli.role", language, code=r, codes=codes))
-    since, until = bounds_of(args.since, args.until, language=language)
+    since, until = bounds_of(args.since, args.until, language=language, future=not figures)
     kw: dict[str, Any] = {}
     if getattr(args, "status", None):
         kw["statuses"] = tuple(RemoteStatus(s) for s in args.status)
@@ -414,7 +417,7 @@ def run_search_command(
         until=getattr(args, "until", None),
     )
     try:
-        opts = export_options(config, ns)
+        opts = export_options(config, ns, figures=False)
     except ValueError as exc:
         return _usage(str(exc))
     base = QueueFilter(
@@ -450,9 +453,9 @@ def run_search_command(
     language = language_of(config)
     if result.parsed.problems:
         lines = [describe_problem(p, allowed, language) for p in result.parsed.problems]
-        return _usage("search: " + " · ".join(lines))
+        return _usage(" · ".join(lines))
     if not result.parsed.words and not result.parsed.filtered:
-        return _usage("search: " + i18n_text("search.cli.empty", language))
+        return _usage(i18n_text("search.cli.empty", language))
     print(_hits_line(result, args.limit, language), file=sys.stderr)
     words = result.parsed.words
     for hit in result.hits:
@@ -519,7 +522,7 @@ def run_agreement_command(
     try:
         opts = export_options(config, ns)  # the export's dates and sources, checked alike
     except ValueError as exc:
-        return _usage(f"agreement: {exc}")
+        return _usage(str(exc))
     if store_missing(db_path):
         return _usage(_no_store(config, db_path))
     return asyncio.run(_agreement_main(config, db_path, opts, out or sys.stdout))
@@ -542,7 +545,7 @@ async def _agreement_main(config: Any, db_path: Any, opts: Any, out: TextIO) -> 
         if unknown:
             sources = ", ".join(known) or "—"
             problem = text("stats.err.source", language, sources=sources)
-            return _usage(f"agreement: --source {unknown[0]}: {problem}")
+            return _usage(f"--source {unknown[0]}: {problem}")
         flt = QueueFilter(sources=opts.sources, since=opts.since, until=opts.until)
         with _advice_for(opts):
             codings = await store.codings(flt)

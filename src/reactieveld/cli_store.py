@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from reactieveld.config import language_of
 from reactieveld.i18n import text
+from reactieveld.text import say_error
 
 EXIT_USAGE = 2
 
@@ -69,15 +70,12 @@ def cmd_store_copy(args: argparse.Namespace, ctx: Any) -> int:
             if is_postgres_url(value):
                 refuse_password(value, flag, language)
     except CopyUsageError as exc:
-        print(f"reactieveld store copy: {exc}", file=sys.stderr)
+        say_error(str(exc))
         return EXIT_USAGE
     if not is_postgres_url(to):
         to = str(Path(to).expanduser())
     if not is_postgres_url(source) and not Path(source).exists():
-        print(
-            f"reactieveld store copy: {text('cli.no_store', language, where=source)}",
-            file=sys.stderr,
-        )
+        say_error(text("cli.no_store", language, where=source))
         return EXIT_USAGE
     # A typo's folder is not made. (A new file there is what a copy is for: its last
     # line, "copied into ...", names it.) Through the context: cli is the layer above.

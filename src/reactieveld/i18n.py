@@ -204,9 +204,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "journal.role": ("rol {after}", "role {after}"),
     "journal.note": ("notitie", "note"),
     "journal.reply": ("antwoord", "reply"),
-    # an undo names what it took back (tui.widgets.response_view.undone_what), lower-case
-    "journal.undo": ("{what} ongedaan gemaakt", "undid {what}"),
-    "journal.undo.any": ("actie ongedaan gemaakt", "undid an action"),
     "undo.question": ("vraag {code}", "question {code}"),
     "undo.role": ("rol {role}", "role {role}"),
     # a later coder's own coding of a double-coded response (issue 14)
@@ -355,7 +352,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "stopped before the round ended (Ctrl-C or SIGTERM): what was stored stays, the "
         "rest is fetched next time",
     ),
-    "sync.failed": ("reactieveld sync: fout: {error}", "reactieveld sync: error: {error}"),
+    "sync.failed": ("fout: {error}", "error: {error}"),
     "sync.no_sources": (
         "geen [[sources]] ingesteld ({where}); zie de README",
         "no [[sources]] configured ({where}); see the README",
@@ -965,9 +962,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # notifications
     "note.saved": ("Notitie opgeslagen", "Note saved"),
     "reply.queued": ("Antwoord staat klaar om te versturen", "Reply queued for sending"),
-    "undo.done": ("actie ongedaan gemaakt", "undid an action"),
-    "undo.what": ("{what} ongedaan gemaakt", "undid {what}"),
-    "undo.what.n": ("{what} ongedaan gemaakt ({n}×)", "undid {what} ({n}×)"),
+    # Every undo, in its notice and its journal line, says one way what it took back
+    # (tui.widgets.response_view.undo_said: "action undone: approved"); a notice starts
+    # with a capital ("Action undone: question 3"), the journal line does not.
+    "undo.done": ("actie ongedaan gemaakt", "action undone"),
+    "undo.what": ("actie ongedaan gemaakt: {what}", "action undone: {what}"),
+    "undo.what.n": ("actie ongedaan gemaakt: {what} ({n}×)", "action undone: {what} ({n}×)"),
     "undo.nothing": ("niets om ongedaan te maken", "nothing to undo"),
     "search.missing": ("Zoeken is nog niet beschikbaar", "Search is not available yet"),
     "dashboard.missing": (
@@ -1308,6 +1308,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{since} {first} ligt na vandaag ({today})",
         "{since} {first} is after today ({today})",
     ),
+    "stats.err.all_future": (
+        "de periode {period} ligt helemaal na vandaag ({today}): er is nog niets binnengekomen",
+        "the period {period} lies wholly after today ({today}): nothing has arrived in it yet",
+    ),
+    "stats.until_today": (
+        "tot vandaag: de rest van de periode ligt in de toekomst",
+        "until today: the rest of the period lies in the future",
+    ),
     "stats.err.three": (
         "geef hoogstens twee van {since}, {until} en {days}",
         "give at most two of {since}, {until} and {days}",
@@ -1485,6 +1493,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search.history_newest": (
         "Eerdere reacties van {author}: de nieuwste {shown} van {n}",
         "Earlier responses by {author}: the newest {shown} of {n}",
+    ),
+    # An author with nothing else: the count in words (it read "...: 0" over an empty box).
+    "search.history_none": (
+        "Eerdere reacties van {author}: geen; er staat niets anders van deze auteur in het "
+        "geheugen",
+        "Earlier responses by {author}: none; the memory holds nothing else by this author",
+    ),
+    "search.history_none_hint": (
+        "niets om te openen · escape: terug",
+        "nothing to open · escape: back",
     ),
     "search.history_loading": (
         "Eerdere reacties van {author}…",

@@ -45,6 +45,7 @@ from reactieveld.i18n import text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, SourceState, Store, StoreError, UpsertResult
 from reactieveld.store.errors import StoreUnreachable
+from reactieveld.text import error_line
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
@@ -790,7 +791,7 @@ def run_sync_command(
         try:
             secret = config.store.author_secret() if hasattr(config, "store") else None
         except ConfigError as exc:
-            printer(f"reactieveld sync: {exc.said(language)}")
+            printer(error_line(exc.said(language)))
             return 2
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -816,7 +817,7 @@ def run_sync_command(
                     stop,
                 )
             except ConfigError as exc:  # [store] password_env names an unset variable
-                printer(f"reactieveld sync: {exc.said(language)}")
+                printer(error_line(exc.said(language)))
                 return 2
             except StoreUnreachable as exc:
                 if once:
@@ -826,7 +827,7 @@ def run_sync_command(
                 at = (datetime.now() + timedelta(seconds=delay)).strftime("%H:%M:%S")
                 said = error_in_language(f"{StoreUnreachable.lead}: {exc}", language)
                 retrying = text("sync.retrying", language, at=at)
-                line = " ".join(f"reactieveld sync: {said}".split()) + retrying
+                line = " ".join(error_line(said).split()) + retrying
                 print(line, file=sys.stderr, flush=True)
                 await pause(delay, stop)
                 if stop.is_set():
@@ -853,16 +854,16 @@ def run_sync_command(
                 printer(text("sync.running", language, n=len(config.sources)))
             return await run_sync(config, store, once=once, printer=printer, stop=stop, now=now)
         except ConfigError as exc:
-            printer(f"reactieveld sync: {exc.said(language)}")
+            printer(error_line(exc.said(language)))
             return 2
         except ConnectorError as exc:
-            printer(f"reactieveld sync: {error_in_language(str(exc), language)}")
+            printer(error_line(error_in_language(str(exc), language)))
             return 2
         except StoreError:
             raise  # one line on stderr, exit 2 (cli.main), as for every command
         except Exception as exc:  # noqa: BLE001 - never a traceback on the user's screen
             log_unexpected("sync", exc)
-            printer(text("sync.failed", language, error=failure(exc).message))
+            printer(error_line(text("sync.failed", language, error=failure(exc).message)))
             return 1
         finally:
             await store.close()

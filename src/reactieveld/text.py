@@ -12,6 +12,7 @@ word costs nothing to lay out.
 from __future__ import annotations
 
 import re
+import sys
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -241,3 +242,15 @@ def fit_parts(
         )
         out.extend(wrapped or [line])
     return out
+
+
+def error_line(message: str) -> str:
+    """The one form of every error line of the command line (each subcommand, the sync
+    service, the app's start): ``reactieveld: `` and what is wrong. The message names the
+    flag, file or filter it is about; the subcommand is what the reader just typed."""
+    return f"reactieveld: {message}"
+
+
+def say_error(message: str) -> None:
+    """:func:`error_line` on stderr."""
+    print(error_line(message), file=sys.stderr)

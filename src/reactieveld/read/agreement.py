@@ -34,6 +34,7 @@ from itertools import combinations
 from typing import Any, Literal
 
 from reactieveld.i18n import counted, number, text
+from reactieveld.read.days import future_note, up_to_today
 from reactieveld.store.values import Coding
 from reactieveld.text import one_line
 
@@ -214,7 +215,11 @@ def period_text(figures: AgreementFigures, language: str) -> str:
     """Which responses the figures cover: their arrival period (UTC) and sources."""
     first = figures.since.date().isoformat() if figures.since else None
     # ``until`` is exclusive (the next day's 00:00 UTC): the last day is the one before.
-    last = (figures.until - timedelta(days=1)).date().isoformat() if figures.until else None
+    last_day, cut = (None, False)
+    if figures.until:
+        # A period past today ends today, and says so (the one rule of figures' periods).
+        last_day, cut = up_to_today((figures.until - timedelta(days=1)).date())
+    last = last_day.isoformat() if last_day else None
     if first and last:
         period = text("agree.period.between", language, first=first, last=last)
     elif first:
@@ -223,6 +228,8 @@ def period_text(figures: AgreementFigures, language: str) -> str:
         period = text("agree.period.until", language, last=last)
     else:
         period = text("agree.period.all", language)
+    if cut:
+        period += f"; {future_note(language)}"
     sources = ", ".join(figures.sources) if figures.sources else text("agree.sources.all", language)
     return text("agree.period", language, period=period, sources=sources)
 

@@ -66,12 +66,14 @@ from reactieveld.read.agreement import (
     agreement_lines,
     period_agreement,
 )
+from reactieveld.read.days import future_note, today_utc, up_to_today
 from reactieveld.store.base import FiguresStore, RuleTally, StoreError
 from reactieveld.store.values import FigureQuery
 from reactieveld.text import (  # plain text, no Textual: as on screen
     fit_parts,
     one_line,
     preview,
+    say_error,
     shorten,
 )
 
@@ -112,6 +114,9 @@ class Period:
 
     first: date
     last: date
+    #: Days after ``last`` were asked, but they lie in the future: the period was cut at
+    #: today (the one rule, :func:`reactieveld.read.days.up_to_today`), its label says so.
+    cut: bool = field(default=False, compare=False)
 
     @property
     def start(self) -> datetime:
@@ -132,14 +137,12 @@ class Period:
         return tuple(self.first + timedelta(days=i) for i in range(len(self)))
 
     def label(self, language: str = "nl") -> str:
-        """``2026-11-05 – 2026-12-04 (30 dagen, UTC)``."""
+        """``2026-11-05 – 2026-12-04 (30 dagen, UTC)``; a :attr:`cut` period adds
+        :func:`future_note` (``...; tot vandaag: ...``)."""
         span = counted("stats.days", language, n=len(self))
+        if self.cut:
+            span += f"; {future_note(language)}"
         return f"{self.first.isoformat()} – {self.last.isoformat()} ({span})"
-
-
-def today_utc() -> date:
-    """Today's date in UTC: the default period ends on it."""
-    return datetime.now(UTC).date()
 
 
 def _day(value: str | date | None, name: str, language: str) -> date | None:
@@ -179,7 +182,11 @@ def period_of(
         period.end  # noqa: B018 (the day after the last one must be a date too)
     except OverflowError:  # before year 1 or after 9999: no calendar day
         raise PeriodError(text("err.range", language)) from None
-    return period
+    if period.first > today:  # no day of it has happened
+        span = f"{period.first.isoformat()} – {period.last.isoformat()}"
+        raise PeriodError(text("err.all_future", language).format(period=span, today=today))
+    last, cut = up_to_today(period.last, today)
+    return Period(period.first, last, cut) if cut else period
 
 
 def _period(
@@ -822,11 +829,14 @@ def bounds_of(
     *,
     language: str = "en",
     names: PeriodNames = FLAGS,
+    future: bool = True,
 ) -> tuple[datetime | None, datetime | None]:
     """The moments of ``--since``/``--until`` (``sinds:``/``tot:``) as every command that
     takes them reads them (export, search, agreement): each by :func:`parse_date` (a day
     or a date-time; until inclusive), None where not given; a period that ends before it
-    begins is refused as :func:`period_of` refuses it (``stats``, the dashboard). Raises
+    begins is refused as :func:`period_of` refuses it (``stats``, the dashboard), and so is
+    one wholly after today unless ``future`` (a search may look ahead; a report's figures
+    may not, :mod:`reactieveld.read.days`). Raises
     :class:`PeriodError`, one line naming the flag, in ``language``."""
     named = names.values()
     moments: list[datetime | None] = []
@@ -847,11 +857,14 @@ def bounds_of(
     # until is the end (excluded): a period from it on, or later, holds no moment.
     if first is not None and last is not None and first >= last:
         raise _order_error(str(since).strip(), str(until).strip(), language, named)
+    today = today_utc()
+    if not future and first is not None and first.astimezone(UTC).date() > today:
+        span = f"{str(since).strip()} – {str(until).strip() if last else '…'}"
+        raise PeriodError(text("err.all_future", language).format(period=span, today=today))
     return first, last
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
-    import sys
 
     from reactieveld.store.open import open_store
 
@@ -866,7 +879,7 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         )
     except PeriodError as exc:
         # To stderr with exit 2, as every bad argument (out may be a file).
-        print(f"reactieveld stats: {exc}", file=sys.stderr)
+        say_error(str(exc))
         return 2
     wanted = tuple(dict.fromkeys(getattr(args, "source", None) or ()))
     store = await open_store(
@@ -877,11 +890,8 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         unknown = [name for name in wanted if name not in known]
         if unknown:
             # A typo must not print a page of zeros as if that source were silent.
-            print(
-                f"reactieveld stats: --source {unknown[0]}: "
-                + text("err.source", language).format(sources=", ".join(known) or "—"),
-                file=sys.stderr,
-            )
+            said = text("err.source", language).format(sources=", ".join(known) or "—")
+            say_error(f"--source {unknown[0]}: {said}")
             return 2
         stats = await compute_stats(store, codebook, period=period, sources=wanted)
         agreement = await period_agreement(  # the dashboard's section

@@ -22,6 +22,7 @@ from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import STRINGS, counted, number
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus, TagKind, TriageState, utcnow
+from reactieveld.read.days import future_note, up_to_today
 from reactieveld.read.figures import NOT_COUNTED, Period
 from reactieveld.read.figures import text as stats_text
 from reactieveld.read.records import iter_records
@@ -319,10 +320,16 @@ def report_period(since: datetime | None, until: datetime | None, language: str)
     def whole(moment: datetime) -> bool:
         return moment.astimezone(UTC).time() == time(0)
 
+    cut = False
+    if until is not None:
+        # A period past today ends today, and says so (the one rule, up_to_today).
+        today, cut = up_to_today((until.astimezone(UTC) - timedelta(microseconds=1)).date())
+        if cut:
+            until = datetime.combine(today + timedelta(days=1), time(0), UTC)
     if since is not None and until is not None and whole(since) and whole(until):
         last = (until.astimezone(UTC) - timedelta(days=1)).date()
         if last >= since.astimezone(UTC).date():
-            return Period(since.astimezone(UTC).date(), last).label(language)
+            return Period(since.astimezone(UTC).date(), last, cut).label(language)
 
     def bound(moment: datetime | None, *, end: bool) -> str:
         if moment is None:
@@ -332,7 +339,8 @@ def report_period(since: datetime | None, until: datetime | None, language: str)
             return (moment - timedelta(days=1) if end else moment).date().isoformat()
         return f"{moment:%Y-%m-%d %H:%M}"
 
-    return f"{bound(since, end=False)} – {bound(until, end=True)} (UTC)"
+    note = f"; {future_note(language)}" if cut else ""
+    return f"{bound(since, end=False)} – {bound(until, end=True)} (UTC{note})"
 
 
 def _total_definition(opts: ExportOptions) -> str:

@@ -107,6 +107,11 @@ class ReactieveldApp(App[int]):
     #: tall buttons (styles/small-screens.tcss) so that a 60x20 terminal shows them whole.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
     TITLE = "reactieveld"
+    #: A screen under another (a dialog over the queue) has this class: its notices are
+    #: not drawn (styles/app.tcss), those of the screen on top are. Each screen has its
+    #: own rack of the app's notices, and one seen through a dialog showed each notice
+    #: twice (E, ctrl+s, then f2: the export's line under and over the settings).
+    SUSPENDED_SCREEN_CLASS = "-covered"
     # Not Textual's system commands: their Quit and Keys are ours already, in English.
     # AppCommands keeps the ones we do not have (theme, screenshot), translated.
     COMMANDS = {ScreenCommands, AppCommands}

@@ -65,18 +65,40 @@ def _label(
     return i18n.t(found) if found else ""
 
 
+def textual_own(node: Any, binding: Binding) -> bool:
+    """Whether ``binding`` is one Textual gives every app, screen or widget of a kind (its
+    ``ctrl+q`` quit, ``ctrl+c`` copy, a text box's own keys): a class of Textual's declares
+    it, not one of the app's. The help shows only the app's own keys (and Textual's that
+    :data:`TEXTUAL_SHOWN` or a screen's ``HELP_WIDGET_KEYS`` name)."""
+    for cls in type(node).__mro__:
+        if not cls.__module__.startswith("textual."):
+            continue
+        for declared in cls.__dict__.get("BINDINGS", ()):
+            key, action = (
+                (declared.key, declared.action)
+                if isinstance(declared, Binding)
+                else (declared[0], declared[1])
+            )
+            if action == binding.action and binding.key in key.split(","):
+                return True
+    return False
+
+
 #: A key row: (keys as shown, description, the node whose binding runs them, that binding).
 KeyEntry = tuple[str, str, Any, Binding]
 
 
-def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyEntry]:
+def screen_key_rows(
+    screen: Screen[Any], *, app_keys: bool = True, theirs: bool = True
+) -> list[KeyEntry]:
     """(keys, description, node, binding) for each key of ``screen`` as it acts now: one
     row per description, every key in the row of the binding that runs it (never one key
     in two rows, never a key another binding takes). The screen's own keys, then the keys
     of its focused widget it names (its ``HELP_WIDGET_KEYS``), Textual's (tab only where
     there is more than one field to go to), then the app-wide keys that reach the app
-    (not for a dialog, where they do not act: ``app_keys=False``). The help lists them;
-    the palette runs their bindings."""
+    (not for a dialog, where they do not act: ``app_keys=False``; ``theirs``: with
+    Textual's ^q where the screen takes q, :func:`app_key_rows`). The help lists them
+    (not Textual's ^q); the palette runs their bindings."""
     app: Any = screen.app
     i18n: I18n = getattr(screen, "i18n", None) or app.i18n
     widget_keys: Mapping[str, str] = getattr(screen, "HELP_WIDGET_KEYS", {})
@@ -91,6 +113,12 @@ def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyEn
     for node, binding in ordered:
         if node is app:
             continue
+        if (
+            textual_own(node, binding)
+            and binding.action not in TEXTUAL_SHOWN
+            and binding.action not in widget_keys
+        ):
+            continue  # Textual's ^c copy (its ^q: app_key_rows): not the app's keys
         label = _label(i18n, node, binding, widget_keys, own=node is screen)
         if label and (fields > 1 or label not in focus):
             rows.setdefault(label, []).append((app.get_key_display(binding), node, binding))
@@ -102,7 +130,8 @@ def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyEn
         key=lambda row: row[1] in textual,
     )
     if app_keys:
-        out += [(keys, label, app, binding) for keys, label, binding in app_key_rows(screen)]
+        rows_of_app = app_key_rows(screen, textual=theirs)
+        out += [(keys, label, app, binding) for keys, label, binding in rows_of_app]
     return out
 
 
@@ -111,17 +140,22 @@ def screen_help_rows(
 ) -> list[tuple[str, str, str | None]]:
     """(keys, description, None) for each key of ``screen`` as it acts now
     (:func:`screen_key_rows`)."""
-    return [(keys, label, None) for keys, label, _, _ in screen_key_rows(screen, app_keys=app_keys)]
+    rows = screen_key_rows(screen, app_keys=app_keys, theirs=False)  # the app's keys only
+    return [(keys, label, None) for keys, label, _, _ in rows]
 
 
 def app_key_rows(
-    screen: Screen[Any], running: Mapping[str, tuple[Any, Binding]] | None = None
+    screen: Screen[Any],
+    running: Mapping[str, tuple[Any, Binding]] | None = None,
+    *,
+    textual: bool = True,
 ) -> list[tuple[str, str, Binding]]:
     """(keys, description, binding) for the app-wide keys, each with its keys (as
     configured) that reach the app's binding on ``screen``; where the screen takes them
     all, the app's other keys for the action (``q`` goes back on the dashboard: not
-    "q Quit" there, but "^q Quit", Textual's quit, which no screen takes); an action no
-    key reaches (or one the app refuses there: ``D`` on the dashboard) is left out."""
+    "q Quit" there, but "^q Quit", Textual's quit, which no screen takes; not ``textual``,
+    for the help, which shows only the app's own keys: no row); an action no key
+    reaches (or one the app refuses there: ``D`` on the dashboard) is left out."""
     app: Any = screen.app
     running = running_bindings(screen) if running is None else running
     out: list[tuple[str, str, Binding]] = []
@@ -138,7 +172,9 @@ def app_key_rows(
         reach = reach or [
             key
             for key, (node, binding) in running.items()
-            if node is app and binding.action in actions
+            if node is app
+            and binding.action in actions
+            and (textual or not textual_own(app, binding))
         ]
         if reach:
             shown = " ".join(app.get_key_display(running[key][1]) for key in reach)
@@ -151,7 +187,7 @@ def app_help_rows(
 ) -> list[tuple[str, str, str | None]]:
     """(keys, description, None) for the app-wide keys that act on ``screen``
     (:func:`app_key_rows`)."""
-    return [(keys, label, None) for keys, label, _ in app_key_rows(screen, running)]
+    return [(keys, label, None) for keys, label, _ in app_key_rows(screen, running, textual=False)]
 
 
 def add_help_key(screen: Screen[Any], name: str, i18n: I18n, keys: str = HELP_KEYS) -> None:
@@ -292,6 +328,9 @@ TEXTUAL_KEYS = {
     "dismiss": "key.close_menu",  # an open select's escape (its list of choices)
 }
 FOCUS_ACTIONS = ("app.focus_next", "app.focus_previous")
+#: Textual's keys the help shows (where they act): tab between fields, escape closing an
+#: open select's list. Its others (^c copy, ^q quit) are not the app's (textual_own).
+TEXTUAL_SHOWN = (*FOCUS_ACTIONS, "dismiss")
 
 
 def describe_textual_keys(node: DOMNode, i18n: I18n) -> None:

@@ -223,7 +223,9 @@ class PeriodScreen(DialogKeys, ModalScreen[PeriodChoice | None]):
         except PeriodError as exc:
             return str(exc)
         first = period.first if since.strip() else None
-        last = period.last if until.strip() else None
+        # The day typed, not the period's last: one cut at today (read.days) stays cut,
+        # and says so, on each refresh.
+        last = date.fromisoformat(until.strip()) if until.strip() else None
         return PeriodChoice(first, last, n, period)
 
     def say(self, error: str) -> None:

@@ -390,6 +390,9 @@ class AuthorHistoryScreen(ScreenHelp, _FromApp, Screen[None]):
         rows = await self.store.author_history(self.row, limit=HISTORY_LIMIT)
         self.rows = rows
         title = self.s("history", author=self.author, n=self._number(len(rows)))
+        if not rows:
+            title = self.s("history_none", author=self.author)
+            self.query_one("#history-status", Static).update(Content(self.s("history_none_hint")))
         if len(rows) >= HISTORY_LIMIT:
             # A full list is the newest part of more: the title said "200" for an author
             # of 216 others, whom the response's own pane counted right.

@@ -1026,9 +1026,7 @@ class TriageScreen(Screen[None]):
             await self.queue.jump_to_response(entries[0].response_id)
             self.queue.scroll_cursor_visible()
         what = self._undone_what(entries[0].before, entries[0].after) if entries else None
-        key = "undo.done" if not what else "undo.what.n" if outcome.changed > 1 else "undo.what"
-        message = self.i18n.t(key, what=what, n=outcome.changed)
-        self._notice(message)
+        self._notice(self._undo_said(what, outcome.changed))
         self.rapp.after_action()
 
     def _undone_what(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
@@ -1036,6 +1034,12 @@ class TriageScreen(Screen[None]):
         from reactieveld.tui.widgets.response_view import undone_what
 
         return undone_what(self.i18n, self.rapp.codebook, before, after)
+
+    def _undo_said(self, what: str | None, n: int) -> str:
+        """The undo's notice, in the journal line's words."""
+        from reactieveld.tui.widgets.response_view import undo_said
+
+        return undo_said(self.i18n, what, n)
 
     async def action_search(self) -> None:
         await self.rapp.open_search()

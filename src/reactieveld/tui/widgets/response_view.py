@@ -395,8 +395,7 @@ class ResponseView(VerticalScroll, can_focus=False):
                 else t("view.none"),
             )
         if kind == "undo":
-            what = undone_what(self.i18n, self.codebook, before, after)
-            return t("journal.undo", what=what) if what else t("journal.undo.any")
+            return undo_said(self.i18n, undone_what(self.i18n, self.codebook, before, after))
         return t("journal." + kind)
 
 
@@ -427,6 +426,17 @@ def undone_what(
     if before.get("triage") == "handled":
         return t("journal.handle")
     return None
+
+
+def undo_said(i18n: I18n, what: str | None, n: int = 1) -> str:
+    """The one wording of an undo, its notice and its journal line: ``action undone:
+    approved`` (``actie ongedaan gemaakt: goedgekeurd``), ``...: question 3 (2×)`` for
+    ``n`` responses, ``action undone`` when ``what`` (:func:`undone_what`) is None. One
+    pattern for every action: a status, a question, a role, a note, a reply, handled, a
+    resolved disagreement."""
+    if not what:
+        return i18n.t("undo.done")
+    return i18n.t("undo.what.n", what=what, n=n) if n > 1 else i18n.t("undo.what", what=what)
 
 
 #: A question's cell in the side-by-side table: given, or not.
