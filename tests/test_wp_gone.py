@@ -12,6 +12,7 @@ backends; the TUI at 80x24 without colour.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -28,7 +29,8 @@ from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.failures import failure_kind
 from reactieveld.i18n import STRINGS, stored
 from reactieveld.model import Action, Capability, RemoteStatus, Source
-from reactieveld.model_values import FAILURE_KINDS, FINAL_KINDS
+from reactieveld.model_kinds import OutboxState
+from reactieveld.model_values import FAILURE_KINDS, FINAL_KINDS, OutboxItem
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.open import open_store
 from reactieveld.sync import SyncEngine
@@ -187,6 +189,20 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+async def _all_tab(app: Any, pilot: Any, rids: dict[str, int]) -> tuple[Any, Any]:
+    """The ready app's screen on its All tab, and how to show a response by name there
+    (the response view's text, its lines joined)."""
+    screen = await ready(app, pilot)
+    await press(pilot, "tab", "tab", "tab", "tab", "tab")  # all
+
+    async def shown(name: str) -> str:
+        assert await screen.queue.jump_to_response(rids[name])
+        await settle(app, pilot)
+        return _flat(screen.query_one("#response").render_content().plain)
+
+    return screen, shown
+
+
 async def test_the_view_says_what_to_do_and_the_key_why(
     store_target: str, make_app: Any, tui_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,13 +222,7 @@ async def test_the_view_says_what_to_do_and_the_key_why(
             app = make_app(store, language=language)
             notices = record_notices(app)
             async with app.run_test(size=SMALL) as pilot:
-                screen = await ready(app, pilot)
-                await press(pilot, "tab", "tab", "tab", "tab", "tab")  # all
-
-                async def shown(name: str) -> str:
-                    assert await screen.queue.jump_to_response(rids[name])
-                    await settle(app, pilot)
-                    return _flat(screen.query_one("#response").render_content().plain)
+                screen, shown = await _all_tab(app, pilot, rids)
 
                 for name in ("gone", "gone_reply"):
                     view = await shown(name)
@@ -274,4 +284,58 @@ async def test_a_reply_decidim_did_not_accept_keeps_why(store_target: str) -> No
             assert (row.state.value, row.failure_kind) == ("failed", "not_accepted")
         finally:
             await conn.aclose()
+            await store.close()
+
+
+def _item(state: OutboxState, kind: str | None) -> OutboxItem:
+    action = Action(Capability.SPAM, "blog", "1")
+    return OutboxItem(1, action, 1, 1, state, 1, datetime.now(UTC), failure_kind=kind)
+
+
+def test_each_kind_has_a_heading_that_says_what_stopped_it() -> None:
+    """The view's heading of a write-back no resend mends fits its kind, in both
+    languages: "conflict: changed on the platform" said of a status the site refused or
+    a reply it did not accept was untrue (nothing changed there)."""
+    from reactieveld.tui.widgets.response_view import outbox_heading
+
+    for kind in set(FAILURE_KINDS.values()):
+        for state in (OutboxState.CONFLICT, OutboxState.FAILED):
+            item = _item(state, kind)
+            key = outbox_heading(state.value, item)
+            assert key == f"outbox.kind.{kind}", (kind, state)
+            for words in STRINGS[key]:
+                assert "conflict" not in words and "platform" not in words, words
+    assert outbox_heading("conflict", _item(OutboxState.CONFLICT, "newer")) == "outbox.conflict"
+    assert outbox_heading("conflict", None) == "outbox.conflict"
+
+
+async def test_the_heading_fits_the_kind_on_screen(
+    store_target: str, make_app: Any, tui_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80x24 without colour (both backends): a status the site refused, a reply not
+    accepted, a post still in review are not headed "conflict: changed on the platform";
+    a status changed on the site still is."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    with served_fakewp(5, password=PASSWORD) as wp:
+        store, engine, rids = await _decided(store_target, wp)
+        await engine.aclose()
+        try:
+            app = make_app(store, language="en")
+            async with app.run_test(size=SMALL) as pilot:
+                screen, shown = await _all_tab(app, pilot, rids)
+
+                assert "Write-back: conflict: changed on the platform" in await shown("changed")
+                for kind in ("refused", "queued", "not_accepted"):
+                    await sql(
+                        store,
+                        "UPDATE outbox SET failure_kind = ? WHERE response_id = ?",
+                        (kind, rids["old"]),
+                    )
+                    await shown("changed")
+                    view = await shown("old")
+                    heading = _flat(STRINGS[f"outbox.kind.{kind}"][1])
+                    assert f"Write-back: {heading}" in view, view
+                    assert "changed on the platform" not in view, view
+                assert all(len(line) <= 80 for line in screen_text(app))
+        finally:
             await store.close()

@@ -817,6 +817,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outbox.failed": ("mislukt", "failed"),
     "outbox.conflict": ("conflict: op het platform gewijzigd", "conflict: changed on the platform"),
     "outbox.cancelled": ("geannuleerd", "cancelled"),
+    # The heading of a write-back no resend alone mends, by its kind
+    # (model_values.FAILURE_KINDS): what stopped it, not "conflict" where nothing changed.
+    "outbox.kind.gone": (
+        "niet gedaan: de reactie bestaat niet meer op de site",
+        "not done: the comment no longer exists on the site",
+    ),
+    "outbox.kind.refused": (
+        "niet gedaan: de site weigert deze status",
+        "not done: the site refuses this status",
+    ),
+    "outbox.kind.review_gone": (
+        "niet gedaan: al afgehandeld op het forum",
+        "not done: handled on the forum already",
+    ),
+    "outbox.kind.trashed": (
+        "niet gedaan: de reactie ligt in de prullenbak op de site",
+        "not done: the comment is in the trash on the site",
+    ),
+    "outbox.kind.closed": (
+        "niet gedaan: reacties gesloten bij het bericht",
+        "not done: comments closed on the post",
+    ),
+    "outbox.kind.queued": (
+        "niet gedaan: het bericht wacht nog op goedkeuring",
+        "not done: the post still waits for approval",
+    ),
+    "outbox.kind.not_accepted": (
+        "niet gedaan: de site nam het antwoord niet aan",
+        "not done: the site did not accept the reply",
+    ),
     # header line
     "hdr.ok": ("ok", "ok"),
     # a source's state not yet read (before the app's first check): a mark, no claim
