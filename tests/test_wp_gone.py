@@ -36,6 +36,8 @@ from reactieveld.store.open import open_store
 from reactieveld.sync import SyncEngine
 
 PASSWORD = "app-pass-1"
+#: Every kind of the one table, in a fixed order.
+KINDS = sorted(set(FAILURE_KINDS.values()))
 TEXT = "Dank voor uw reactie."
 
 
@@ -325,6 +327,8 @@ async def test_the_heading_fits_the_kind_on_screen(
                 screen, shown = await _all_tab(app, pilot, rids)
 
                 assert "Write-back: conflict: changed on the platform" in await shown("changed")
+                # The header: the two gone ones can never be written back, not counted.
+                assert "not written back: 3" in " ".join(screen_text(app)[:2])
                 for kind in ("refused", "queued", "not_accepted"):
                     await sql(
                         store,
@@ -339,3 +343,49 @@ async def test_the_heading_fits_the_kind_on_screen(
                 assert all(len(line) <= 80 for line in screen_text(app))
         finally:
             await store.close()
+
+
+async def test_the_header_counts_only_what_can_still_be_written_back(
+    store_target: str,
+) -> None:
+    """ "not written back: N" stayed red for ever on a decision whose comment was gone
+    from the site: no key could clear it. It counts each response's newest write-back
+    that failed or conflicted and that a resend (after a fix on the site, for some
+    kinds) can still get written back; the final kinds are not (both backends, every
+    kind, failed and in conflict; the figure computed a second way from the rows)."""
+    from helpers.store import open_store as open_test_store
+    from helpers.store import page, resp
+
+    cases = [(state, kind) for state in ("failed", "conflict") for kind in (None, *KINDS)]
+    store = await open_test_store(store_target)
+    try:
+        hold = RemoteStatus.HOLD
+        exts = [str(n) for n in range(len(cases) + 2)]
+        await store.upsert_page("blog", page(*(resp(e, status=hold) for e in exts)))
+        rids = [(await store.get_by_external("blog", e)).response.id for e in exts]
+        for rid, (state, kind) in zip(rids, cases, strict=False):
+            [oid] = (await store.moderate([rid], RemoteStatus.SPAM, actor="m")).outbox_ids
+            await store.outbox_fail(oid, error="blog: no", conflict=state == "conflict", kind=kind)
+        # A later decision on a gone one's response: its write-back waits, as any.
+        await store.outbox_fail(
+            (await store.moderate([rids[-2]], RemoteStatus.SPAM, actor="m")).outbox_ids[0],
+            error="blog: comment gone",
+            conflict=True,
+            kind="gone",
+        )
+        await store.moderate([rids[-2]], RemoteStatus.APPROVED, actor="m")
+        await store.moderate([rids[-1]], RemoteStatus.SPAM, actor="m")  # waiting
+
+        newest: dict[int | None, Any] = {}
+        for item in sorted(await store.outbox_items(), key=lambda i: i.id):
+            newest[item.response_id] = item
+        mendable = [
+            rid
+            for rid, item in newest.items()
+            if item.state.value in ("failed", "conflict") and item.failure_kind not in FINAL_KINDS
+        ]
+        counts = await store.counts()
+        assert counts.outbox_conflicts == len(mendable) == 2 * (1 + len(KINDS) - len(FINAL_KINDS))
+        assert counts.outbox_pending == 2
+    finally:
+        await store.close()

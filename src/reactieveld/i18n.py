@@ -863,7 +863,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # A source the store holds that this app does not sync, no process named for it.
     "hdr.never_synced": ("nog nooit gesynchroniseerd", "never synced"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
-    # Write-backs that conflicted or that the platform refused ("!" on their rows).
+    # Write-backs that conflicted or that the platform refused ("!" on their rows) and
+    # that can still be written back: not those that never can (model_values.FINAL_KINDS).
     "hdr.conflicts": ("niet teruggeschreven: {n}", "not written back: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
     "hdr.filter": ("filter: {text}", "filter: {text}"),
