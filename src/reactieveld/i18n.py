@@ -198,6 +198,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
     "journal.moderate": ("status {before} → {after}", "status {before} → {after}"),
     "journal.resend": ("{status} opnieuw verstuurd", "{status} sent again"),
+    # A decision equal to the status the response had (an approval of one published
+    # already, from New): nothing to write back, the response handled.
+    "journal.moderate_same": (
+        "{status} (was het al): afgehandeld",
+        "{status} (so already): handled",
+    ),
     "journal.handle": ("afgehandeld", "handled"),
     "journal.tag": ("vraag {code} toegevoegd", "question {code} added"),
     "journal.untag": ("vraag {code} verwijderd", "question {code} removed"),
@@ -1136,6 +1142,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "To quit, press {keys}; you are asked about your draft first.",
     ),
     "decided": ("{what}: {n}", "{what}: {n}"),
+    # A decision on responses of which some (or all) had it already and were handled:
+    # nothing changed on those, nothing journalled or written back.
+    "decided.already": (
+        "{what}: {n}; was het al: {same} (niets veranderd)",
+        "{what}: {n}; so already: {same} (nothing changed)",
+    ),
+    "decided.unchanged": (
+        "{what}: was het al, niets veranderd",
+        "{what}: so already, nothing changed",
+    ),
     "decided.handled": ("Afgehandeld", "Handled"),
     "decided.hidden": ("Verborgen", "Hidden"),
     # a decision sent again keeps the reason it was given (no dialog): which one

@@ -361,8 +361,10 @@ class ResponseView(VerticalScroll, can_focus=False):
         kind = entry.kind.value
         before, after = entry.before, entry.after
         if kind == "moderate":
+            same = before.get("status") == after.get("status")
+            key = "journal.moderate_same" if same else "journal.moderate"
             said = t(
-                "journal.resend" if "retry" in after else "journal.moderate",
+                "journal.resend" if "retry" in after else key,
                 status=self.i18n.status(after.get("status", "approved")),
                 before=self.i18n.status(before.get("status", "approved")),
                 after=self.i18n.status(after.get("status", "approved")),
