@@ -12,6 +12,7 @@ backends; the TUI at 80x24 without colour.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -28,12 +29,15 @@ from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.failures import failure_kind
 from reactieveld.i18n import STRINGS, stored
 from reactieveld.model import Action, Capability, RemoteStatus, Source
-from reactieveld.model_values import FAILURE_KINDS, FINAL_KINDS
+from reactieveld.model_kinds import OutboxState
+from reactieveld.model_values import FAILURE_KINDS, FINAL_KINDS, OutboxItem
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.open import open_store
 from reactieveld.sync import SyncEngine
 
 PASSWORD = "app-pass-1"
+#: Every kind of the one table, in a fixed order.
+KINDS = sorted(set(FAILURE_KINDS.values()))
 TEXT = "Dank voor uw reactie."
 
 
@@ -187,6 +191,20 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+async def _all_tab(app: Any, pilot: Any, rids: dict[str, int]) -> tuple[Any, Any]:
+    """The ready app's screen on its All tab, and how to show a response by name there
+    (the response view's text, its lines joined)."""
+    screen = await ready(app, pilot)
+    await press(pilot, "tab", "tab", "tab", "tab", "tab")  # all
+
+    async def shown(name: str) -> str:
+        assert await screen.queue.jump_to_response(rids[name])
+        await settle(app, pilot)
+        return _flat(screen.query_one("#response").render_content().plain)
+
+    return screen, shown
+
+
 async def test_the_view_says_what_to_do_and_the_key_why(
     store_target: str, make_app: Any, tui_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,13 +224,7 @@ async def test_the_view_says_what_to_do_and_the_key_why(
             app = make_app(store, language=language)
             notices = record_notices(app)
             async with app.run_test(size=SMALL) as pilot:
-                screen = await ready(app, pilot)
-                await press(pilot, "tab", "tab", "tab", "tab", "tab")  # all
-
-                async def shown(name: str) -> str:
-                    assert await screen.queue.jump_to_response(rids[name])
-                    await settle(app, pilot)
-                    return _flat(screen.query_one("#response").render_content().plain)
+                screen, shown = await _all_tab(app, pilot, rids)
 
                 for name in ("gone", "gone_reply"):
                     view = await shown(name)
@@ -275,3 +287,105 @@ async def test_a_reply_decidim_did_not_accept_keeps_why(store_target: str) -> No
         finally:
             await conn.aclose()
             await store.close()
+
+
+def _item(state: OutboxState, kind: str | None) -> OutboxItem:
+    action = Action(Capability.SPAM, "blog", "1")
+    return OutboxItem(1, action, 1, 1, state, 1, datetime.now(UTC), failure_kind=kind)
+
+
+def test_each_kind_has_a_heading_that_says_what_stopped_it() -> None:
+    """The view's heading of a write-back no resend mends fits its kind, in both
+    languages: "conflict: changed on the platform" said of a status the site refused or
+    a reply it did not accept was untrue (nothing changed there)."""
+    from reactieveld.tui.widgets.response_view import outbox_heading
+
+    for kind in set(FAILURE_KINDS.values()):
+        for state in (OutboxState.CONFLICT, OutboxState.FAILED):
+            item = _item(state, kind)
+            key = outbox_heading(state.value, item)
+            assert key == f"outbox.kind.{kind}", (kind, state)
+            for words in STRINGS[key]:
+                assert "conflict" not in words and "platform" not in words, words
+    assert outbox_heading("conflict", _item(OutboxState.CONFLICT, "newer")) == "outbox.conflict"
+    assert outbox_heading("conflict", None) == "outbox.conflict"
+
+
+async def test_the_heading_fits_the_kind_on_screen(
+    store_target: str, make_app: Any, tui_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80x24 without colour (both backends): a status the site refused, a reply not
+    accepted, a post still in review are not headed "conflict: changed on the platform";
+    a status changed on the site still is."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    with served_fakewp(5, password=PASSWORD) as wp:
+        store, engine, rids = await _decided(store_target, wp)
+        await engine.aclose()
+        try:
+            app = make_app(store, language="en")
+            async with app.run_test(size=SMALL) as pilot:
+                screen, shown = await _all_tab(app, pilot, rids)
+
+                assert "Write-back: conflict: changed on the platform" in await shown("changed")
+                # The header: the two gone ones can never be written back, not counted.
+                assert "not written back: 3" in " ".join(screen_text(app)[:2])
+                for kind in ("refused", "queued", "not_accepted"):
+                    await sql(
+                        store,
+                        "UPDATE outbox SET failure_kind = ? WHERE response_id = ?",
+                        (kind, rids["old"]),
+                    )
+                    await shown("changed")
+                    view = await shown("old")
+                    heading = _flat(STRINGS[f"outbox.kind.{kind}"][1])
+                    assert f"Write-back: {heading}" in view, view
+                    assert "changed on the platform" not in view, view
+                assert all(len(line) <= 80 for line in screen_text(app))
+        finally:
+            await store.close()
+
+
+async def test_the_header_counts_only_what_can_still_be_written_back(
+    store_target: str,
+) -> None:
+    """ "not written back: N" stayed red for ever on a decision whose comment was gone
+    from the site: no key could clear it. It counts each response's newest write-back
+    that failed or conflicted and that a resend (after a fix on the site, for some
+    kinds) can still get written back; the final kinds are not (both backends, every
+    kind, failed and in conflict; the figure computed a second way from the rows)."""
+    from helpers.store import open_store as open_test_store
+    from helpers.store import page, resp
+
+    cases = [(state, kind) for state in ("failed", "conflict") for kind in (None, *KINDS)]
+    store = await open_test_store(store_target)
+    try:
+        hold = RemoteStatus.HOLD
+        exts = [str(n) for n in range(len(cases) + 2)]
+        await store.upsert_page("blog", page(*(resp(e, status=hold) for e in exts)))
+        rids = [(await store.get_by_external("blog", e)).response.id for e in exts]
+        for rid, (state, kind) in zip(rids, cases, strict=False):
+            [oid] = (await store.moderate([rid], RemoteStatus.SPAM, actor="m")).outbox_ids
+            await store.outbox_fail(oid, error="blog: no", conflict=state == "conflict", kind=kind)
+        # A later decision on a gone one's response: its write-back waits, as any.
+        await store.outbox_fail(
+            (await store.moderate([rids[-2]], RemoteStatus.SPAM, actor="m")).outbox_ids[0],
+            error="blog: comment gone",
+            conflict=True,
+            kind="gone",
+        )
+        await store.moderate([rids[-2]], RemoteStatus.APPROVED, actor="m")
+        await store.moderate([rids[-1]], RemoteStatus.SPAM, actor="m")  # waiting
+
+        newest: dict[int | None, Any] = {}
+        for item in sorted(await store.outbox_items(), key=lambda i: i.id):
+            newest[item.response_id] = item
+        mendable = [
+            rid
+            for rid, item in newest.items()
+            if item.state.value in ("failed", "conflict") and item.failure_kind not in FINAL_KINDS
+        ]
+        counts = await store.counts()
+        assert counts.outbox_conflicts == len(mendable) == 2 * (1 + len(KINDS) - len(FINAL_KINDS))
+        assert counts.outbox_pending == 2
+    finally:
+        await store.close()

@@ -198,6 +198,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
     "journal.moderate": ("status {before} → {after}", "status {before} → {after}"),
     "journal.resend": ("{status} opnieuw verstuurd", "{status} sent again"),
+    # A decision equal to the status the response had (an approval of one published
+    # already, from New): nothing to write back, the response handled.
+    "journal.moderate_same": (
+        "{status} (was het al): afgehandeld",
+        "{status} (so already): handled",
+    ),
     "journal.handle": ("afgehandeld", "handled"),
     "journal.tag": ("vraag {code} toegevoegd", "question {code} added"),
     "journal.untag": ("vraag {code} verwijderd", "question {code} removed"),
@@ -814,6 +820,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "outbox.failed": ("mislukt", "failed"),
     "outbox.conflict": ("conflict: op het platform gewijzigd", "conflict: changed on the platform"),
     "outbox.cancelled": ("geannuleerd", "cancelled"),
+    # The heading of a write-back no resend alone mends, by its kind
+    # (model_values.FAILURE_KINDS): what stopped it, not "conflict" where nothing changed.
+    "outbox.kind.gone": (
+        "niet gedaan: de reactie bestaat niet meer op de site",
+        "not done: the comment no longer exists on the site",
+    ),
+    "outbox.kind.refused": (
+        "niet gedaan: de site weigert deze status",
+        "not done: the site refuses this status",
+    ),
+    "outbox.kind.review_gone": (
+        "niet gedaan: al afgehandeld op het forum",
+        "not done: handled on the forum already",
+    ),
+    "outbox.kind.trashed": (
+        "niet gedaan: de reactie ligt in de prullenbak op de site",
+        "not done: the comment is in the trash on the site",
+    ),
+    "outbox.kind.closed": (
+        "niet gedaan: reacties gesloten bij het bericht",
+        "not done: comments closed on the post",
+    ),
+    "outbox.kind.queued": (
+        "niet gedaan: het bericht wacht nog op goedkeuring",
+        "not done: the post still waits for approval",
+    ),
+    "outbox.kind.not_accepted": (
+        "niet gedaan: de site nam het antwoord niet aan",
+        "not done: the site did not accept the reply",
+    ),
     # header line
     "hdr.ok": ("ok", "ok"),
     # a source's state not yet read (before the app's first check): a mark, no claim
@@ -830,7 +866,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # A source the store holds that this app does not sync, no process named for it.
     "hdr.never_synced": ("nog nooit gesynchroniseerd", "never synced"),
     "hdr.outbox": ("uitgaand: {n}", "outbox: {n}"),
-    # Write-backs that conflicted or that the platform refused ("!" on their rows).
+    # Write-backs that conflicted or that the platform refused ("!" on their rows) and
+    # that can still be written back: not those that never can (model_values.FINAL_KINDS).
     "hdr.conflicts": ("niet teruggeschreven: {n}", "not written back: {n}"),
     "hdr.marked": ("gemarkeerd: {n}", "marked: {n}"),
     "hdr.filter": ("filter: {text}", "filter: {text}"),
@@ -1105,6 +1142,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "To quit, press {keys}; you are asked about your draft first.",
     ),
     "decided": ("{what}: {n}", "{what}: {n}"),
+    # A decision on responses of which some (or all) had it already and were handled:
+    # nothing changed on those, nothing journalled or written back.
+    "decided.already": (
+        "{what}: {n}; was het al: {same} (niets veranderd)",
+        "{what}: {n}; so already: {same} (nothing changed)",
+    ),
+    "decided.unchanged": (
+        "{what}: was het al, niets veranderd",
+        "{what}: so already, nothing changed",
+    ),
     "decided.handled": ("Afgehandeld", "Handled"),
     "decided.hidden": ("Verborgen", "Hidden"),
     # a decision sent again keeps the reason it was given (no dialog): which one

@@ -376,11 +376,12 @@ COUNTS_SQL = {
     "tags": "SELECT kind, code, n FROM tag_counts WHERE n != 0",
     "tagged": "SELECT coalesce(sum(n), 0) FROM question_tagged",
     # A failed or conflicting write-back counts while it is its response's newest: one
-    # sent again (or any later one) takes its place, as in the queue's row.
+    # sent again (or any later one) takes its place, as in the queue's row. By its kind:
+    # one that can never succeed is not counted as still to write back (counts_from).
     "outbox": (
-        "SELECT state, count(*) FROM outbox o WHERE state IN ('pending', 'conflict', "
-        "'failed') AND (state = 'pending' OR NOT EXISTS (SELECT 1 FROM outbox l "
-        "WHERE l.response_id = o.response_id AND l.id > o.id)) GROUP BY 1"
+        "SELECT state, failure_kind, count(*) FROM outbox o WHERE state IN ('pending', "
+        "'conflict', 'failed') AND (state = 'pending' OR NOT EXISTS (SELECT 1 FROM outbox "
+        "l WHERE l.response_id = o.response_id AND l.id > o.id)) GROUP BY 1, 2"
     ),
     # Walks the partial index of the reported rows only (migration 0012 / pg 0005): the
     # triage test in FILTER, not WHERE, or SQLite walks every new row by triage's index
@@ -393,6 +394,7 @@ COUNTS_SQL = {
 
 def counts_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> Counts:
     """:class:`Counts` from the rows of the :data:`COUNTS_SQL` queries (either backend)."""
+    from reactieveld.model_values import FINAL_KINDS  # after the first frame, as values
     from reactieveld.store.values import Counts  # after the first frame (values.py says why)
 
     by_triage: dict[str, int] = {}
@@ -408,7 +410,14 @@ def counts_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> Counts:
     for kind, code, n in rows["tags"]:
         (by_question if kind == "question" else by_role)[code] = n
     total = sum(by_triage.values())
-    outbox = {state: int(n) for state, n in rows["outbox"]}
+    outbox: dict[str, int] = {}
+    for state, kind, n in rows["outbox"]:
+        # The header's "not written back" is what a moderator can still get written
+        # back: a resend, or a fix on the site and then a resend. A write-back that can
+        # never succeed (FINAL_KINDS: the comment gone, a status refused) is not: its
+        # decision stays in the memory only, as its response's view says.
+        key = "final" if state != "pending" and kind in FINAL_KINDS else state
+        outbox[key] = outbox.get(key, 0) + int(n)
     return Counts(
         total=total,
         by_triage=by_triage,

@@ -298,6 +298,9 @@ class Counts:
     by_role: Mapping[str, int] = field(default_factory=dict)
     untagged: int = 0
     outbox_pending: int = 0
+    #: Write-backs a moderator can still get written back (the header's "not written
+    #: back"): a response's newest one failed or in conflict, of no kind or a kind a
+    #: resend, or a fix on the site and a resend, mends (not ``FINAL_KINDS``).
     outbox_conflicts: int = 0
     #: Responses not handled yet that the platform's users reported (the Reported queue).
     reported: int = 0

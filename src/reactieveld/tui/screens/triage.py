@@ -767,7 +767,7 @@ class TriageScreen(Screen[None]):
                 said = self.i18n.t("decided.resent", what=what, n=outcome.changed, reason=kept)
                 self._notice(said, timeout=_RESENT_SECONDS)
             else:
-                self._tell_decided(what, outcome.changed)
+                self._tell_decided(what, outcome.changed, asked=len(ids))
 
         if not reasons.asks(status):
             await decide(reasons.implied(status))
@@ -863,11 +863,20 @@ class TriageScreen(Screen[None]):
         self.rapp.request_counts()
         return True
 
-    def _tell_decided(self, what: str, n: int) -> None:
+    def _tell_decided(self, what: str, n: int, *, asked: int | None = None) -> None:
         """What a decision did, briefly ("Goedgekeurd: 3"): the counts alone do not say
-        which key was pressed, or that a row that left the list was acted on."""
+        which key was pressed, or that a row that left the list was acted on. Of the
+        ``asked`` responses, those the store left alone had it already (and were handled):
+        said as such, not as a bare 0."""
+        same = (asked or n) - n
+        if same and asked == 1:
+            said = self.i18n.t("decided.unchanged", what=what)
+        elif same:
+            said = self.i18n.t("decided.already", what=what, n=n, same=same)
+        else:
+            said = self.i18n.t("decided", what=what, n=n)
         # Shown briefly: at a decision a second, toasts must not pile up over the view.
-        self._notice(self.i18n.t("decided", what=what, n=n), timeout=_DECIDED_SECONDS)
+        self._notice(said, timeout=_DECIDED_SECONDS)
 
     def _notice(self, text: str, *, timeout: float | None = None) -> None:
         """A short notice after an action (a decision, an undo): literal text."""

@@ -235,7 +235,7 @@ class ResponseView(VerticalScroll, can_focus=False):
         if row.outbox_state:
             style = "bold red" if row.outbox_state in UNDONE else "yellow"
             add((t("view.outbox") + ": ", "dim"))
-            add((t("outbox." + row.outbox_state), style))
+            add((t(outbox_heading(row.outbox_state, self.details.write_back)), style))
             add("\n")
             parts += self._write_back(row)
         if self.readonly_reason:
@@ -361,8 +361,10 @@ class ResponseView(VerticalScroll, can_focus=False):
         kind = entry.kind.value
         before, after = entry.before, entry.after
         if kind == "moderate":
+            same = before.get("status") == after.get("status")
+            key = "journal.moderate_same" if same else "journal.moderate"
             said = t(
-                "journal.resend" if "retry" in after else "journal.moderate",
+                "journal.resend" if "retry" in after else key,
                 status=self.i18n.status(after.get("status", "approved")),
                 before=self.i18n.status(before.get("status", "approved")),
                 after=self.i18n.status(after.get("status", "approved")),
@@ -397,6 +399,19 @@ class ResponseView(VerticalScroll, can_focus=False):
         if kind == "undo":
             return undo_said(self.i18n, undone_what(self.i18n, self.codebook, before, after))
         return t("journal." + kind)
+
+
+def outbox_heading(state: str, item: OutboxItem | None) -> str:
+    """The i18n key of the view's write-back heading: what stopped a write-back no
+    resend alone mends (its kind, ``model_values.FAILURE_KINDS``: the comment gone, a
+    status refused, a reply not accepted), else its state ("conflict: changed on the
+    platform" only where nothing else is known)."""
+    from reactieveld.model_values import FAILURE_KINDS  # loaded after the first frame
+
+    kind = item.failure_kind if item is not None and state in UNDONE else None
+    if kind in FAILURE_KINDS.values():  # not a kind only a newer program knows
+        return f"outbox.kind.{kind}"
+    return "outbox." + state
 
 
 def undone_what(
