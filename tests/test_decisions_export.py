@@ -14,6 +14,7 @@ from helpers.store import open_store, page, resp
 
 from reactieveld.cli_read import export_options
 from reactieveld.model import DecisionReason, RemoteStatus
+from reactieveld.read.figures import PeriodError
 from reactieveld.reports.decisions import DECISION_COLUMNS, form_for
 from reactieveld.reports.formats import write_report
 
@@ -95,7 +96,9 @@ async def test_filters_as_for_export(store_target):
     try:
         _, by_source = await _log(store, output="x.csv", source=["forum"])
         _, by_status = await _log(store, output="x.jsonl", status=["trash"])
-        _, later = await _log(store, output="x.jsonl", since="2999-01-01")
+        _, earlier = await _log(store, output="x.jsonl", until="2000-01-01")
+        with pytest.raises(PeriodError, match="2999-01-01"):  # wholly after today: said
+            await _log(store, output="x.jsonl", since="2999-01-01")
         _, personal = await _log(store, output="x.jsonl", include_personal_data=True)
     finally:
         await store.close()
@@ -103,7 +106,7 @@ async def test_filters_as_for_export(store_target):
     assert table[0] == list(DECISION_COLUMNS)
     assert [row[DECISION_COLUMNS.index("source")] for row in table[1:]] == ["forum"]
     assert [json.loads(x)["decision"] for x in by_status.splitlines()] == ["trash", "trash"]
-    assert later == ""  # --since is the decision's time: none after 2999
+    assert earlier == ""  # --until is the decision's time: none before 2000
     assert "piet@example.nl" in personal
 
 
