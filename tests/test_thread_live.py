@@ -11,6 +11,7 @@ nothing. At 80x24 without colour.
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -18,7 +19,10 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, press, ready, screen_text, settle, until
-from helpers.data import fill_store, sample_responses
+from helpers.data import NOW, fill_store, sample_responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_thread_place import OpenedHost, thread
 from textual.widgets import Tree
 from wpreal import served_fakewp
 
@@ -27,7 +31,7 @@ from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.i18n import text
 from reactieveld.model import RemoteStatus
 from reactieveld.outbox import OutboxWorker
-from reactieveld.store.base import QueueFilter
+from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
 from reactieveld.tui.screens import thread as thread_module
@@ -202,3 +206,65 @@ async def test_the_cursor_far_down_a_long_thread_stays_on_its_response(
     finally:
         for s in (store, other, first):
             await s.close()
+
+
+class ThreadRows:
+    """A store that holds one thread's rows (oldest first), as ``read_thread`` asks."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    async def queue(self, flt: Any, limit: int = 100, **_: Any) -> list[Any]:
+        return self.rows[::-1][:limit]
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    drawn=st.tuples(st.integers(30, 150), st.integers(0, 2**16), st.floats(0.5, 1)),
+    added=st.integers(1, 6),
+    changed=st.integers(0, 6),
+)
+async def test_any_change_keeps_the_cursor_on_its_response_on_its_line(
+    drawn: tuple[int, int, float], added: int, changed: int
+) -> None:
+    """Generated threads, the cursor far down: replies added anywhere (above the cursor
+    too) and statuses changed; the cursor stays on its response, on the same screen line
+    where the tree can scroll there, and every line says what the store holds."""
+    size, seed, at = drawn
+    rows = thread(size, seed)
+    store = ThreadRows(list(rows))
+    opened = min(int(at * size), size - 1)
+    app = OpenedHost(rows, opened)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ThreadScreen)
+        screen.store = store
+        tree = screen.query_one(Tree)
+        rid = tree.cursor_node.data
+        on_screen = tree.cursor_line - round(tree.scroll_y)
+        rng = random.Random(seed)
+        for j in range(added):
+            parent = rng.choice(store.rows).response
+            r = dataclasses.replace(
+                parent,
+                external_id=f"n{j}",
+                parent_external_id=parent.external_id,
+                created_at=NOW + timedelta(minutes=j + 1),
+                id=10_000 + j,
+            )
+            store.rows.append(QueueRow(r, "Centrumplan", (), None))
+        for k in rng.sample(range(size), min(changed, size)):
+            x = store.rows[k]
+            store.rows[k] = dataclasses.replace(
+                x, response=dataclasses.replace(x.response, remote_status=RemoteStatus.SPAM)
+            )
+        screen.follow_changes()
+        await settle(app, pilot)
+        await pilot.pause()
+        assert tree.cursor_node.data == rid
+        want = tree.cursor_line - on_screen
+        if 0 <= want <= tree.max_scroll_y:
+            assert tree.cursor_line - round(tree.scroll_y) == on_screen
+        lines = lines_by_id(tree)
+        assert lines == {x.response.id: screen.label(x).plain for x in store.rows}
