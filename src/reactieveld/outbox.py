@@ -57,7 +57,7 @@ row another worker took when this one's lease ran out (a slow batch) is left to 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +115,8 @@ class OutboxRun:
     retry: int = 0
     failed: int = 0
     conflicts: int = 0
+    #: The responses whose write-back was tried (a thread open shows their marks).
+    response_ids: set[int] = field(default_factory=set)
 
 
 def _waits_for_a_person(exc: ConnectorError) -> bool:
@@ -275,6 +277,8 @@ class OutboxWorker(PollingWorker):
                 if outcome == "waiting":
                     continue  # a reply that may have arrived: after the next sync round
                 run.attempted += 1
+                if item.response_id is not None:
+                    run.response_ids.add(item.response_id)
                 if outcome == "done":
                     run.done += 1
                 elif outcome == "retry":

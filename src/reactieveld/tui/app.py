@@ -21,7 +21,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Collection, Coroutine, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from functools import partial
@@ -1065,12 +1065,14 @@ class ReactieveldApp(App[int]):
                 run = None
             if run is not None and run.attempted:
                 self.post_message(StoreChanged())
+                self.follow_threads(ids=run.response_ids)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
 
     async def _on_sync_event(self, event: Any) -> None:
         if event.kind in ("new", "flagged"):
             self.post_message(StoreChanged(tuple(event.new_ids)))
+            self.follow_threads(sources=(event.source,))
         elif event.kind == "elsewhere":
             await self._synced_elsewhere(event.source)
         elif event.kind == "syncing":
@@ -1135,6 +1137,7 @@ class ReactieveldApp(App[int]):
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
+                self.follow_threads(sources=(event.source,))
 
     async def _synced_elsewhere(self, source: str) -> None:
         """Another process (the team's sync service, a colleague's app) holds ``source``'s
@@ -1153,6 +1156,7 @@ class ReactieveldApp(App[int]):
             and now.last_success != before.last_success
         ):
             self.post_message(StoreChanged())
+            self.follow_threads(sources=(source,))
 
     async def _stored_sources(self) -> None:
         """Show the sources' state as the store holds it, whoever syncs them (issue 13):
@@ -1192,6 +1196,7 @@ class ReactieveldApp(App[int]):
         place (the cursor stays on its response, marks stay), the tabs recounted, the
         header's sources read from the store."""
         self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
+        self.follow_threads(sources=event.sources)
         screen = self._triage()
         if screen is not None and screen.is_mounted:
             with self._reading():
@@ -1243,10 +1248,21 @@ class ReactieveldApp(App[int]):
 
     @on(RowsChanged)
     async def _rows_changed(self, event: RowsChanged) -> None:
+        self.follow_threads(ids=event.ids or None)  # none named: any may have changed
         screen = self._triage()
         if screen is not None and screen.is_mounted:
             with self._reading():
                 await screen.rows_changed(event.ids)
+
+    def follow_threads(
+        self, ids: Collection[int] | None = None, sources: Collection[str] | None = None
+    ) -> None:
+        """The thread trees open (``enter`` on the queue) read what changed while they
+        are open: responses ``ids`` (None: not known), of ``sources`` (None: any)."""
+        for screen in self.screen_stack:
+            follow = getattr(screen, "follow_changes", None)
+            if follow is not None and screen.is_mounted:
+                follow(ids, sources)
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:
@@ -1357,6 +1373,7 @@ class ReactieveldApp(App[int]):
             self.memory_unreachable = False
             self.post_message(SourcesUpdated())
             self.post_message(StoreChanged())
+            self.follow_threads()
             if self.engine is not None:
                 self.engine.wake()
             return

@@ -9,6 +9,7 @@ branch (``left`` folds, ``right`` unfolds), ``h`` lists the other responses of i
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -22,6 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import Worker
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n, number
@@ -165,6 +167,13 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         self.codebook = codebook
         self.tz = tz
         self.loaded = False
+        #: The tree's node of each response shown, by response id (:meth:`follow_changes`).
+        self._by_id: dict[int, TreeNode[int]] = {}
+        #: The same nodes by the response's id on its platform (a reply's parent).
+        self._by_external: dict[str, TreeNode[int]] = {}
+        #: A change came that the tree has not read yet, and the worker reading it.
+        self._again = False
+        self._follower: Worker[None] | None = None
         # The queue's movement keys, by the same ids: a [keys] remap moves both.
         shared = [
             Binding(
@@ -202,28 +211,11 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         tree = self.query_one(Tree)
         r = self.row.response
         part = self._part if self._part is not None else await read_thread(self.store, self.row)
-        rows = part.rows
-        if part.size > len(rows):
-            title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
-            language = self.i18n.language
-            shown, n = number(len(rows), language), number(part.size, language)
-            key = "thread.title_around" if part.around else "thread.title_newest"
-            line = self.i18n.t(key, title=title, shown=shown, n=n)
-            self.query_one("#thread-title", Static).update(Content(line))
-        nodes: dict[str, TreeNode[int]] = {}
-        selected: TreeNode[int] | None = None
-        for row in rows:
-            x = row.response
-            parent = nodes.get(x.parent_external_id or "", tree.root)
-            node = parent.add(self.label(row), data=x.id, expand=True)
-            nodes[x.external_id] = node
-            if x.id == r.id:
-                selected = node
-        for node in nodes.values():
-            if not node.children:
-                node.allow_expand = False
+        self._part = None  # read again from the store from now on (follow_changes)
+        self._add_rows(part)
         tree.root.expand()
         tree.focus()
+        selected = self._by_id.get(r.id) if r.id is not None else None
         if selected is not None and tree.last_line >= 0:
             # The cursor is on it now (the tree numbers its lines when asked, here by
             # last_line): keys typed behind the enter that opened the screen move from
@@ -231,6 +223,90 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             tree.move_cursor(selected)
             self.call_after_refresh(self._show_cursor)
         self.loaded = True
+        if self._again:  # a change came while the thread was read
+            self._start_follower()
+
+    def _show_title(self, part: ThreadPart) -> None:
+        """The title line; with "n of m" when the tree shows only a part of the thread."""
+        title = one_line(self.row.thread_title, limit=200) or self.i18n.t("thread.untitled")
+        line = self.i18n.t("thread.title", title=title)
+        if part.size > len(part.rows):
+            language = self.i18n.language
+            shown, n = number(len(part.rows), language), number(part.size, language)
+            key = "thread.title_around" if part.around else "thread.title_newest"
+            line = self.i18n.t(key, title=title, shown=shown, n=n)
+        self.query_one("#thread-title", Static).update(Content(line))
+
+    def _add_rows(self, part: ThreadPart) -> bool:
+        """Draw ``part``'s rows: a line changed is drawn again in place, a response not
+        yet in the tree added under its parent (the tree's end when its parent is not
+        shown). True when a line was added (the lines below it moved down)."""
+        self._show_title(part)
+        tree = self.query_one(Tree)
+        parents = self._by_external
+        added = False
+        for row in part.rows:
+            x = row.response
+            label = self.label(row)
+            node = self._by_id.get(x.id) if x.id is not None else None
+            if node is not None:
+                if node.label != label:
+                    node.set_label(label)
+                continue
+            parent = parents.get(x.parent_external_id or "", tree.root)
+            if parent is not tree.root and not parent.allow_expand:
+                parent.allow_expand = True
+            node = parent.add(label, data=x.id, expand=True, allow_expand=False)
+            parents[x.external_id] = node
+            if x.id is not None:
+                self._by_id[x.id] = node
+            added = True
+        return added
+
+    # -- following what changes while the thread is open ---------------------------------
+    def follow_changes(
+        self, ids: Collection[int] | None = None, sources: Collection[str] | None = None
+    ) -> None:
+        """Something changed in the store while the thread is open (another moderator's
+        decision, a write-back done or failed, a sync round): the thread is read again and
+        its changed lines drawn again, the cursor kept on its response. ``ids``: the
+        responses that changed (None: not known); ``sources``: the sources a sync stored
+        (None: any). Nothing is read when none of ``ids`` is in the tree or the thread's
+        source is not among ``sources``; changes that come while a read runs are one more
+        read after it (a burst is at most two, as the queue coalesces)."""
+        if self.loaded:
+            if ids is not None and self._by_id.keys().isdisjoint(ids):
+                return
+            if sources is not None and self.row.response.source not in sources:
+                return
+        self._again = True
+        if self.loaded and self._follower is None:
+            self._start_follower()
+
+    def _start_follower(self) -> None:
+        self._follower = self.run_worker(self._follow, group="thread-follow", exit_on_error=False)
+
+    async def _follow(self) -> None:
+        try:
+            while self._again:
+                self._again = False
+                part = await read_thread(self.store, self.row)
+                self._redraw(part)
+        finally:
+            self._follower = None
+
+    def _redraw(self, part: ThreadPart) -> None:
+        """``part`` drawn over the tree as it is: the cursor stays on its response, on
+        the same line of the screen when lines were added above it."""
+        tree = self.query_one(ThreadTree)
+        cursor = tree.cursor_node
+        on_screen = tree.cursor_line - round(tree.scroll_y)
+        if not self._add_rows(part) or cursor is None or cursor.data is None:
+            return
+        if tree.last_line >= 0:  # the lines numbered again (new ones among them)
+            tree.move_cursor(cursor)
+            y = max(0, tree.cursor_line - on_screen)
+            tree.scroll_to(y=y, animate=False, immediate=True)
 
     def _show_cursor(self) -> None:
         """The opened response a third down the tree, with the replies before it and

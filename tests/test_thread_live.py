@@ -1,0 +1,270 @@
+"""The thread tree follows what happens while it is open, as the queue does.
+
+It was drawn once, as it opened: a colleague's decision on a response in it (the live
+updates between moderators), a write-back that failed (the outbox worker) or a response
+synced into the thread did not show until the thread was opened again. Now the changed
+lines are drawn again in place, a new response is added under its parent, the cursor
+stays on its response and on the same line of the screen; a change elsewhere reads
+nothing. At 80x24 without colour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from helpers.app import SMALL, press, ready, screen_text, settle, until
+from helpers.data import NOW, fill_store, sample_responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_thread_place import OpenedHost, thread
+from textual.widgets import Tree
+from wpreal import served_fakewp
+
+from reactieveld.config import SourceConfig
+from reactieveld.connectors.wordpress import WordPressConnector
+from reactieveld.i18n import text
+from reactieveld.model import RemoteStatus
+from reactieveld.outbox import OutboxWorker
+from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.store.sqlite import SqliteStore
+from reactieveld.sync import SyncEngine
+from reactieveld.tui.screens import thread as thread_module
+from reactieveld.tui.screens.thread import ThreadScreen
+from reactieveld.tui.widgets.queue_list import UNDONE_MARK
+
+pytestmark = pytest.mark.usefixtures("tui_env", "no_color")
+
+PASSWORD = "app-pass-1"
+
+
+def lines_by_id(tree: Tree[int]) -> dict[int, str]:
+    """Each line of the tree (plain characters) by its response id."""
+    lines: dict[int, str] = {}
+    stack = list(tree.root.children)
+    while stack:
+        node = stack.pop()
+        if node.data is not None:
+            lines[node.data] = node.label.plain
+        stack.extend(node.children)
+    return lines
+
+
+async def open_thread(
+    app: Any, pilot: Any, but: tuple[str, ...] = ()
+) -> tuple[ThreadScreen, Tree[int]]:
+    """``enter`` on the queue's response under the cursor: its thread, loaded (``but``:
+    the worker groups that run as long as the app, as ``settle`` says)."""
+    await pilot.press("enter")
+    await settle(app, pilot, but=but)
+    screen = app.screen
+    assert isinstance(screen, ThreadScreen) and screen.loaded
+    return screen, screen.query_one(Tree)
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The thread screen's reads of its thread (after it opened), counted."""
+    reads: list[int] = []
+    real = thread_module.read_thread
+
+    async def counted(store: Any, row: Any) -> Any:
+        reads.append(1)
+        return await real(store, row)
+
+    monkeypatch.setattr(thread_module, "read_thread", counted)
+    return reads
+
+
+async def test_a_colleagues_decision_shows_in_the_thread_the_other_has_open(
+    moderators: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two moderators on one memory (SQLite: polled; PostgreSQL: notified): Anna
+    decides a response of another thread (Bram's thread reads nothing), then the one
+    under Bram's cursor in the thread he has open: its line says "spam" at Bram's, his
+    cursor on it, on the same line."""
+    anna, bram = await moderators("anna", "bram")
+    app = make_app(bram, language="en", actor="bram")
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        await app.live_ready.wait()
+        screen, tree = await open_thread(app, pilot)
+        reads = count_reads(monkeypatch)
+        await press(pilot, "j")
+        rid = tree.cursor_node.data
+        line, scroll = tree.cursor_line, tree.scroll_y
+        shown = set(lines_by_id(tree))
+        assert rid in shown and len(shown) > 2
+        other = next(
+            r.response.id
+            for r in await anna.queue(QueueFilter(), limit=100)
+            if r.response.id not in shown
+        )
+        await anna.moderate([other], RemoteStatus.SPAM, actor="anna")
+        await anna.moderate([rid], RemoteStatus.SPAM, actor="anna")
+        spam = f" {text('status.spam', 'en')} · "
+
+        await until(pilot, lambda: spam in lines_by_id(tree)[rid], "the decision in the thread")
+        assert reads == [1]  # one read, for the change in this thread
+        assert tree.cursor_node.data == rid
+        assert (tree.cursor_line, tree.scroll_y) == (line, scroll)
+        label = lines_by_id(tree)[rid]
+        assert any(label[:40] in row for row in screen_text(app)), label
+
+
+async def test_a_write_back_that_fails_shows_its_mark_in_the_open_thread(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """On SQLite, against a WordPress-shaped site on 127.0.0.1: a decision on a comment
+    deleted on the site since is sent by the app's outbox while the thread is open; its
+    line gets the write-back's "!" mark, the cursor stays on it."""
+    with served_fakewp(4, password=PASSWORD) as wp:
+        store = await SqliteStore.open(tmp_path / "m.db")
+        conn = WordPressConnector("blog", wp.base, username="admin", password=PASSWORD)
+        source = SourceConfig("blog", "wordpress", 30.0, MappingProxyType({"url": wp.base}))
+        engine = SyncEngine(store, [(source, conn)])
+        try:
+            assert (await engine.sync_source("blog")).ok
+            outbox = OutboxWorker(store, engine.connectors)
+            app = make_app(store, language="nl", outbox=outbox)
+            async with app.run_test(size=SMALL) as pilot:
+                await app.screen.queue.loaded.wait()
+                await settle(app, pilot, but=("outbox",))
+                screen, tree = await open_thread(app, pilot, but=("outbox",))
+                rid = tree.cursor_node.data
+                assert not lines_by_id(tree)[rid].split(" ", 3)[2].startswith(UNDONE_MARK)
+                row = await store.get(rid)
+                with wp.lock:
+                    cid = int(row.response.external_id)
+                    del wp.comments[cid]
+                    wp.ids.remove(cid)
+                await store.moderate([rid], RemoteStatus.SPAM, actor="tester")
+                app.wake_outbox()
+
+                def marked() -> bool:
+                    return f" {UNDONE_MARK} " in lines_by_id(tree)[rid]
+
+                await until(pilot, marked, "the failed write-back's mark", seconds=15)
+                assert tree.cursor_node.data == rid
+                label = lines_by_id(tree)[rid]
+                assert any(label[:30] in line for line in screen_text(app)), label
+        finally:
+            await engine.aclose()
+            await store.close()
+
+
+async def test_the_cursor_far_down_a_long_thread_stays_on_its_response(
+    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread of 60 at 80x24, the cursor far down: another program syncs a reply to
+    the thread's first response (a line above the cursor) and a change to a response
+    under it. The reply appears under its parent, the cursor stays on its response, on
+    the same line of the screen; one read for the burst."""
+    path = tmp_path / "m.db"
+    responses, threads = sample_responses(count=60)
+    one = [dataclasses.replace(r, thread_external_id="post-0") for r in responses]
+    first = await SqliteStore.open(path)
+    await fill_store(first, "blog", one, threads)
+    other = await SqliteStore.open(path)  # another program's connection
+    store = await SqliteStore.open(path)
+    try:
+        app = make_app(store, language="en")
+        app.live_interval = 0.05
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await app.live_ready.wait()
+            screen, tree = await open_thread(app, pilot)
+            reads = count_reads(monkeypatch)
+            await press(pilot, "G", "k", "k")
+            rid = tree.cursor_node.data
+            on_screen = tree.cursor_line - round(tree.scroll_y)
+            assert tree.scroll_y > 0 and on_screen > 0
+            assert len(lines_by_id(tree)) == 60
+            top = tree.root.children[0]
+            parent = (await other.get(top.data)).response
+            reply = dataclasses.replace(
+                responses[-1],
+                external_id="c-late",
+                parent_external_id=parent.external_id,
+                thread_external_id="post-0",
+                body_text="Een late reactie bovenaan de draad.",
+                created_at=responses[-1].created_at + timedelta(minutes=10),
+            )
+            await fill_store(other, "blog", [reply], threads)
+
+            await until(pilot, lambda: len(lines_by_id(tree)) == 61, "the synced reply")
+            assert reads == [1]
+            assert tree.cursor_node.data == rid
+            assert tree.cursor_line - round(tree.scroll_y) == on_screen
+            label = lines_by_id(tree)[rid]
+            drawn = screen_text(app)
+            assert label[:30] in drawn[1 + on_screen], (label, drawn)
+    finally:
+        for s in (store, other, first):
+            await s.close()
+
+
+class ThreadRows:
+    """A store that holds one thread's rows (oldest first), as ``read_thread`` asks."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    async def queue(self, flt: Any, limit: int = 100, **_: Any) -> list[Any]:
+        return self.rows[::-1][:limit]
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    drawn=st.tuples(st.integers(30, 150), st.integers(0, 2**16), st.floats(0.5, 1)),
+    added=st.integers(1, 6),
+    changed=st.integers(0, 6),
+)
+async def test_any_change_keeps_the_cursor_on_its_response_on_its_line(
+    drawn: tuple[int, int, float], added: int, changed: int
+) -> None:
+    """Generated threads, the cursor far down: replies added anywhere (above the cursor
+    too) and statuses changed; the cursor stays on its response, on the same screen line
+    where the tree can scroll there, and every line says what the store holds."""
+    size, seed, at = drawn
+    rows = thread(size, seed)
+    store = ThreadRows(list(rows))
+    opened = min(int(at * size), size - 1)
+    app = OpenedHost(rows, opened)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ThreadScreen)
+        screen.store = store
+        tree = screen.query_one(Tree)
+        rid = tree.cursor_node.data
+        on_screen = tree.cursor_line - round(tree.scroll_y)
+        rng = random.Random(seed)
+        for j in range(added):
+            parent = rng.choice(store.rows).response
+            r = dataclasses.replace(
+                parent,
+                external_id=f"n{j}",
+                parent_external_id=parent.external_id,
+                created_at=NOW + timedelta(minutes=j + 1),
+                id=10_000 + j,
+            )
+            store.rows.append(QueueRow(r, "Centrumplan", (), None))
+        for k in rng.sample(range(size), min(changed, size)):
+            x = store.rows[k]
+            store.rows[k] = dataclasses.replace(
+                x, response=dataclasses.replace(x.response, remote_status=RemoteStatus.SPAM)
+            )
+        screen.follow_changes()
+        await settle(app, pilot)
+        await pilot.pause()
+        assert tree.cursor_node.data == rid
+        want = tree.cursor_line - on_screen
+        if 0 <= want <= tree.max_scroll_y:
+            assert tree.cursor_line - round(tree.scroll_y) == on_screen
+        lines = lines_by_id(tree)
+        assert lines == {x.response.id: screen.label(x).plain for x in store.rows}
