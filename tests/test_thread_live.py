@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -80,6 +82,45 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return reads
 
 
+def count_rows(monkeypatch: pytest.MonkeyPatch, store: Any) -> list[int]:
+    """The rows ``store`` reads by id (``get_many``), each read's ids, in order."""
+    asked: list[int] = []
+    real = store.get_many
+
+    async def counted(ids: Any) -> Any:
+        asked.extend(ids)
+        return await real(ids)
+
+    monkeypatch.setattr(store, "get_many", counted)
+    return asked
+
+
+@asynccontextmanager
+async def one_thread(
+    tmp_path: Path, make_app: Any, count: int
+) -> AsyncIterator[tuple[Any, Any, SqliteStore, list[Any]]]:
+    """The app (English, polling every 50 ms) at 80x24 on a SQLite file holding one
+    thread of ``count`` responses (``sample_responses``), on its queue: (app, pilot,
+    another program's connection to the file, the responses)."""
+    path = tmp_path / "m.db"
+    responses, threads = sample_responses(count=count)
+    one = [dataclasses.replace(r, thread_external_id="post-0") for r in responses]
+    first = await SqliteStore.open(path)
+    await fill_store(first, "blog", one, threads)
+    other = await SqliteStore.open(path)
+    store = await SqliteStore.open(path)
+    try:
+        app = make_app(store, language="en")
+        app.live_interval = 0.05
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await app.live_ready.wait()
+            yield app, pilot, other, responses
+    finally:
+        for s in (store, other, first):
+            await s.close()
+
+
 async def test_a_colleagues_decision_shows_in_the_thread_the_other_has_open(
     moderators: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,6 +135,7 @@ async def test_a_colleagues_decision_shows_in_the_thread_the_other_has_open(
         await app.live_ready.wait()
         screen, tree = await open_thread(app, pilot)
         reads = count_reads(monkeypatch)
+        asked = count_rows(monkeypatch, bram)
         await press(pilot, "j")
         rid = tree.cursor_node.data
         line, scroll = tree.cursor_line, tree.scroll_y
@@ -109,7 +151,7 @@ async def test_a_colleagues_decision_shows_in_the_thread_the_other_has_open(
         spam = f" {text('status.spam', 'en')} · "
 
         await until(pilot, lambda: spam in lines_by_id(tree)[rid], "the decision in the thread")
-        assert reads == [1]  # one read, for the change in this thread
+        assert (reads, asked) == ([], [rid])  # its one row read, not the whole thread
         assert tree.cursor_node.data == rid
         assert (tree.cursor_line, tree.scroll_y) == (line, scroll)
         label = lines_by_id(tree)[rid]
@@ -164,48 +206,72 @@ async def test_the_cursor_far_down_a_long_thread_stays_on_its_response(
     the thread's first response (a line above the cursor) and a change to a response
     under it. The reply appears under its parent, the cursor stays on its response, on
     the same line of the screen; one read for the burst."""
-    path = tmp_path / "m.db"
-    responses, threads = sample_responses(count=60)
-    one = [dataclasses.replace(r, thread_external_id="post-0") for r in responses]
-    first = await SqliteStore.open(path)
-    await fill_store(first, "blog", one, threads)
-    other = await SqliteStore.open(path)  # another program's connection
-    store = await SqliteStore.open(path)
-    try:
-        app = make_app(store, language="en")
-        app.live_interval = 0.05
-        async with app.run_test(size=SMALL) as pilot:
-            await ready(app, pilot)
-            await app.live_ready.wait()
-            screen, tree = await open_thread(app, pilot)
-            reads = count_reads(monkeypatch)
-            await press(pilot, "G", "k", "k")
-            rid = tree.cursor_node.data
-            on_screen = tree.cursor_line - round(tree.scroll_y)
-            assert tree.scroll_y > 0 and on_screen > 0
-            assert len(lines_by_id(tree)) == 60
-            top = tree.root.children[0]
-            parent = (await other.get(top.data)).response
-            reply = dataclasses.replace(
-                responses[-1],
-                external_id="c-late",
-                parent_external_id=parent.external_id,
-                thread_external_id="post-0",
-                body_text="Een late reactie bovenaan de draad.",
-                created_at=responses[-1].created_at + timedelta(minutes=10),
-            )
-            await fill_store(other, "blog", [reply], threads)
+    async with one_thread(tmp_path, make_app, 60) as (app, pilot, other, responses):
+        screen, tree = await open_thread(app, pilot)
+        reads = count_reads(monkeypatch)
+        await press(pilot, "G", "k", "k")
+        rid = tree.cursor_node.data
+        on_screen = tree.cursor_line - round(tree.scroll_y)
+        assert tree.scroll_y > 0 and on_screen > 0
+        assert len(lines_by_id(tree)) == 60
+        top = tree.root.children[0]
+        parent = (await other.get(top.data)).response
+        reply = dataclasses.replace(
+            responses[-1],
+            external_id="c-late",
+            parent_external_id=parent.external_id,
+            thread_external_id="post-0",
+            body_text="Een late reactie bovenaan de draad.",
+            created_at=responses[-1].created_at + timedelta(minutes=10),
+        )
+        await fill_store(other, "blog", [reply])
 
-            await until(pilot, lambda: len(lines_by_id(tree)) == 61, "the synced reply")
-            assert reads == [1]
-            assert tree.cursor_node.data == rid
-            assert tree.cursor_line - round(tree.scroll_y) == on_screen
-            label = lines_by_id(tree)[rid]
-            drawn = screen_text(app)
-            assert label[:30] in drawn[1 + on_screen], (label, drawn)
-    finally:
-        for s in (store, other, first):
-            await s.close()
+        await until(pilot, lambda: len(lines_by_id(tree)) == 61, "the synced reply")
+        assert reads == [1]
+        assert tree.cursor_node.data == rid
+        assert tree.cursor_line - round(tree.scroll_y) == on_screen
+        label = lines_by_id(tree)[rid]
+        drawn = screen_text(app)
+        assert label[:30] in drawn[1 + on_screen], (label, drawn)
+
+
+async def test_decisions_in_a_big_open_thread_read_only_their_rows(
+    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread of 2,400 (the tree shows its newest 2,000) open at 80x24: another
+    program decides responses in it one by one, then one that is not shown. Each
+    decision reads that response's row only and draws its line again; the whole thread
+    was read again after each (2,000 rows and 2,000 labels on the screen's loop each
+    time). A synced reply still reads the thread (its shape changes)."""
+    async with one_thread(tmp_path, make_app, 2400) as (app, pilot, other, responses):
+        screen, tree = await open_thread(app, pilot)
+        shown = lines_by_id(tree)
+        assert len(shown) == thread_module.MAX_THREAD_ROWS
+        reads = count_reads(monkeypatch)
+        asked = count_rows(monkeypatch, app.store)
+        spam = f" {text('status.spam', 'en')} · "
+        decided = [rid for rid in list(shown)[:: len(shown) // 5] if spam not in shown[rid]]
+        for rid in decided[:4]:
+            await other.moderate([rid], RemoteStatus.SPAM, actor="anna")
+            await until(pilot, lambda rid=rid: spam in lines_by_id(tree)[rid], "its line")
+        hidden = (await other.get_by_external("blog", "c0")).response.id
+        assert hidden not in shown
+        await other.moderate([hidden], RemoteStatus.SPAM, actor="anna")  # reads nothing
+        assert reads == []
+        assert sorted(asked) == sorted(decided[:4])
+
+        parent = (await other.get(decided[0])).response
+        reply = dataclasses.replace(
+            responses[-1],
+            external_id="c-late",
+            parent_external_id=parent.external_id,
+            thread_external_id="post-0",
+            created_at=responses[-1].created_at + timedelta(minutes=10),
+        )
+        await fill_store(other, "blog", [reply])
+        await until(pilot, lambda: len(lines_by_id(tree)) > len(shown), "the reply")
+        assert reads == [1]  # the reply's, none for the decision not shown
+        assert sorted(asked) == sorted(decided[:4])
 
 
 class ThreadRows:

@@ -173,6 +173,9 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         self._by_external: dict[str, TreeNode[int]] = {}
         #: A change came that the tree has not read yet, and the worker reading it.
         self._again = False
+        #: The responses in the tree that changed and are not read yet; None: the whole
+        #: thread is read again (its shape may have changed: a sync, a change not named).
+        self._changed: set[int] | None = set()
         self._follower: Worker[None] | None = None
         # The queue's movement keys, by the same ids: a [keys] remap moves both.
         shared = [
@@ -212,7 +215,8 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         r = self.row.response
         part = self._part if self._part is not None else await read_thread(self.store, self.row)
         self._part = None  # read again from the store from now on (follow_changes)
-        self._add_rows(part)
+        self._show_title(part)
+        self._add_rows(part.rows)
         tree.root.expand()
         tree.focus()
         selected = self._by_id.get(r.id) if r.id is not None else None
@@ -237,15 +241,14 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             line = self.i18n.t(key, title=title, shown=shown, n=n)
         self.query_one("#thread-title", Static).update(Content(line))
 
-    def _add_rows(self, part: ThreadPart) -> bool:
-        """Draw ``part``'s rows: a line changed is drawn again in place, a response not
-        yet in the tree added under its parent (the tree's end when its parent is not
-        shown). True when a line was added (the lines below it moved down)."""
-        self._show_title(part)
+    def _add_rows(self, rows: list[QueueRow]) -> bool:
+        """Draw ``rows``: a line changed is drawn again in place, a response not yet in
+        the tree added under its parent (the tree's end when its parent is not shown).
+        True when a line was added (the lines below it moved down)."""
         tree = self.query_one(Tree)
         parents = self._by_external
         added = False
-        for row in part.rows:
+        for row in rows:
             x = row.response
             label = self.label(row)
             node = self._by_id.get(x.id) if x.id is not None else None
@@ -273,12 +276,20 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         responses that changed (None: not known); ``sources``: the sources a sync stored
         (None: any). Nothing is read when none of ``ids`` is in the tree or the thread's
         source is not among ``sources``; changes that come while a read runs are one more
-        read after it (a burst is at most two, as the queue coalesces)."""
+        read after it (a burst is at most two, as the queue coalesces). Decisions on
+        responses in the tree (``ids`` known, no ``sources``) read only those responses
+        and draw their lines again: the tree's shape stays, and reading a whole thread
+        of 2,000 lines again for each of a colleague's decisions cost a read and 2,000
+        labels on the screen's loop each time."""
         if self.loaded:
             if ids is not None and self._by_id.keys().isdisjoint(ids):
                 return
             if sources is not None and self.row.response.source not in sources:
                 return
+        if ids is None or sources is not None or not self.loaded:
+            self._changed = None
+        elif self._changed is not None:
+            self._changed.update(i for i in ids if i in self._by_id)
         self._again = True
         if self.loaded and self._follower is None:
             self._start_follower()
@@ -289,19 +300,25 @@ class ThreadScreen(ScreenHelp, Screen[None]):
     async def _follow(self) -> None:
         try:
             while self._again:
-                self._again = False
+                self._again, changed, self._changed = False, self._changed, set()
+                if changed is not None:
+                    rows = await self.store.get_many(sorted(changed))
+                    if len(rows) == len(changed):  # all still there (one gone: read them all)
+                        self._add_rows(rows)  # their lines in place, none added
+                        continue
                 part = await read_thread(self.store, self.row)
-                self._redraw(part)
+                self._show_title(part)
+                self._redraw(part.rows)
         finally:
             self._follower = None
 
-    def _redraw(self, part: ThreadPart) -> None:
-        """``part`` drawn over the tree as it is: the cursor stays on its response, on
+    def _redraw(self, rows: list[QueueRow]) -> None:
+        """``rows`` drawn over the tree as it is: the cursor stays on its response, on
         the same line of the screen when lines were added above it."""
         tree = self.query_one(ThreadTree)
         cursor = tree.cursor_node
         on_screen = tree.cursor_line - round(tree.scroll_y)
-        if not self._add_rows(part) or cursor is None or cursor.data is None:
+        if not self._add_rows(rows) or cursor is None or cursor.data is None:
             return
         if tree.last_line >= 0:  # the lines numbered again (new ones among them)
             tree.move_cursor(cursor)
