@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from helpers.app import SMALL, press, ready, screen_text, settle, until
 from helpers.data import NOW, fill_store, sample_responses
+from helpers.thread_host import OpenedHost, thread
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_thread_place import OpenedHost, thread
 from textual.widgets import Tree
 from wpreal import served_fakewp
 
