@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC
 
 import pytest
-from helpers.app import press, ready, settled
+from helpers.app import press, ready, settled, until
 from textual.widgets import OptionList
 
 from reactieveld.tui.commands import ScreenCommands
@@ -204,8 +204,9 @@ async def test_the_footer_of_a_list_of_hits_says_what_enter_does(tui_store, make
         for size in ((80, 24), (60, 20)):
             await pilot.resize_terminal(*size)
             history = await open_history(app, pilot)
-            await settled(pilot)
-            assert said in screen_text(app)[-1], size
+            # The footer redraws its keys a turn after the focus moved: wait for them.
+            footer_says = lambda: said in screen_text(app)[-1]  # noqa: E731
+            await until(pilot, footer_says, f"the history's footer at {size}")
             await press(pilot, "escape", "slash")
             search = app.screen
             assert isinstance(search, SearchScreen)
@@ -213,6 +214,6 @@ async def test_the_footer_of_a_list_of_hits_says_what_enter_does(tui_store, make
             await settled(pilot)
             await press(pilot, "enter")
             assert search.rows and search.focused is search.query_one(OptionList)
-            assert said in screen_text(app)[-1], size
+            await until(pilot, footer_says, f"the hits' footer at {size}")
             await press(pilot, "escape")
             assert app.screen is screen and history is not screen
