@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.generated import store_examples
 from helpers.store import resp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from wpreal import at_site, served_config, served_fakewp
 
@@ -75,11 +76,7 @@ async def programs(wp: Any, tmp_path: Path, monkeypatch: Any) -> AsyncIterator[l
             await s.close()
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@store_examples(15)
 @given(
     replies=st.integers(1, 3),
     limits=st.tuples(st.integers(1, 3), st.integers(1, 3)),
@@ -349,11 +346,7 @@ async def sync_store(store_target: str) -> AsyncIterator[Any]:
     await store.close()
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@store_examples(25)
 @given(order=crash_windows())
 async def test_a_reply_whose_process_died_while_posting_arrives_once(
     sync_store: Any, store_target: str, order: list[str]

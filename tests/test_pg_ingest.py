@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from helpers.generated import store_examples
 from helpers.store import T0, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -121,11 +122,7 @@ async def state(store: Any, name: str) -> dict[str, Any]:
 _names = itertools.count()
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@store_examples(60)
 @given(pages=st.lists(PAGES, min_size=1, max_size=4))
 def test_generated_pages_store_the_same_rows_on_both_backends(pg_url, pages):
     """Each example in a source of its own (one database for the test): the counts of
@@ -506,11 +503,7 @@ async def test_a_moderator_role_ingests_and_writes_history(pg_cluster, pg_url):
         await store.close()
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@store_examples(25)
 @given(
     threads=st.lists(
         st.sampled_from(["t1", "t2", "t3", "t4", "t5", None]), min_size=2, max_size=60

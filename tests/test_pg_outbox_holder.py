@@ -27,8 +27,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from helpers.generated import store_examples
 from helpers.store import resp
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from wpreal import at_site, served_config, served_fakewp
 
@@ -182,11 +183,7 @@ STEPS = ["a", "b", "cut", "sync", "arrive", "lose"]
 
 
 #: The generated tests' settings: a few examples, each a handful of round trips.
-_SOME_ORDERS = settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+_SOME_ORDERS = store_examples(10)
 
 
 @_SOME_ORDERS

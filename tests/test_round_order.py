@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from helpers.connectors import PagePlatform
+from helpers.generated import store_examples
 from helpers.store import T0, resp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reactieveld.config import SourceConfig
@@ -51,11 +52,7 @@ async def memory(store_target: str) -> AsyncIterator[Any]:
 _names = itertools.count()
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@store_examples(40)
 @given(case=interleavings())
 async def test_the_newest_round_begun_is_the_one_recorded(memory: Any, case: Any) -> None:
     """After every round's end the source says what the newest round begun said (its
@@ -206,11 +203,7 @@ class Site:
         pass
 
 
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@store_examples(100)
 @given(steps=st.lists(STEP, min_size=4, max_size=12))
 async def test_a_reply_is_resent_only_after_a_round_begun_after_its_mark(
     memory: Any, steps: list[Any]
