@@ -81,18 +81,19 @@ LEASE_SET = (
 #: What ends a row's lease (its outcome is recorded: done, retried, given up).
 NO_LEASE = "leased_by = NULL, lease_until = NULL"
 
-#: After the taking, in its transaction (parameter: this holder): the rows it took that
-#: wait for a round (``awaits_round`` not passed by the source's ``success_round``, the
-#: rule of :func:`synced_since`) are not held. The worker skips them; when the round has
-#: ended, marking it as being sent takes it (:data:`SENDING_SQL`). So a held row with an
-#: ``awaits_round`` is one being sent, and a program that takes a waiting row and stops
-#: (``sync --once``) does not make the next one wait a round more. Both backends'.
 #: An outbox row that waits for a sync round (``awaits_round`` not passed by its source's
 #: ``success_round``): the rule of :func:`synced_since`, in SQL.
 WAITS_FOR_A_ROUND = (
     "(awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
     "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round)"
 )
+
+#: After the taking, in its transaction (parameter: this holder): the rows it took that
+#: wait for a round (:data:`WAITS_FOR_A_ROUND`) are not held. The worker skips them;
+#: when the round has ended, marking it as being sent takes it (:data:`SENDING_SQL`).
+#: So a held row with an ``awaits_round`` is one being sent, and a program that takes a
+#: waiting row and stops (``sync --once``) does not make the next one wait a round more.
+#: Both backends'.
 RELEASE_WAITING = (
     f"UPDATE outbox SET {NO_LEASE} WHERE leased_by = ? AND state = 'pending' "
     f"AND {WAITS_FOR_A_ROUND}"
