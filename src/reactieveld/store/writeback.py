@@ -4,6 +4,7 @@ SqliteStore's thin methods of the same name."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -143,11 +144,13 @@ def local_holder() -> str:
     return f"{_place()}/{os.getpid()}/{os.urandom(8).hex()}"
 
 
+@functools.cache
 def _place() -> str:
     """Where a process id names one process: this machine, and on Linux this boot and this
     PID namespace too. Two containers (or a Flatpak and the desktop) on one machine share
     its name but not their process ids, and two machines can share a name (cloned, or
-    'localhost'): a holder of another place is never taken for gone by its pid."""
+    'localhost'): a holder of another place is never taken for gone by its pid. Read once
+    per process (every poll that finds a held row asks)."""
     import platform
 
     place = platform.node()
