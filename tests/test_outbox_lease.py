@@ -553,3 +553,25 @@ async def test_a_decision_waits_for_an_earlier_one_of_its_comment_being_retried(
             assert await worker.apply_one(item) == "done"
     assert wp.by_status()[str(target["id"])] == "hold"
     assert await store.outbox_items(states=["pending", "conflict"]) == []
+
+
+def test_a_poll_asks_the_system_where_it_runs_once(monkeypatch: Any) -> None:
+    """Whether a holder is gone is asked on every poll that finds a held row: where this
+    process runs (the machine, its boot, its PID namespace) is read once, not each time."""
+    from reactieveld.store import writeback
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    holder = writeback.local_holder().rsplit("/", 2)[0] + f"/{dead}/0"
+    assert writeback.holder_gone(holder)
+
+    def no_read(*_a: Any, **_k: Any) -> Any:
+        raise OSError("read again")
+
+    monkeypatch.setattr(writeback.os, "readlink", no_read)
+    monkeypatch.setattr("builtins.open", no_read)
+    assert writeback.holder_gone(holder)

@@ -4,6 +4,7 @@ SqliteStore's thin methods of the same name."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -81,18 +82,19 @@ LEASE_SET = (
 #: What ends a row's lease (its outcome is recorded: done, retried, given up).
 NO_LEASE = "leased_by = NULL, lease_until = NULL"
 
-#: After the taking, in its transaction (parameter: this holder): the rows it took that
-#: wait for a round (``awaits_round`` not passed by the source's ``success_round``, the
-#: rule of :func:`synced_since`) are not held. The worker skips them; when the round has
-#: ended, marking it as being sent takes it (:data:`SENDING_SQL`). So a held row with an
-#: ``awaits_round`` is one being sent, and a program that takes a waiting row and stops
-#: (``sync --once``) does not make the next one wait a round more. Both backends'.
 #: An outbox row that waits for a sync round (``awaits_round`` not passed by its source's
 #: ``success_round``): the rule of :func:`synced_since`, in SQL.
 WAITS_FOR_A_ROUND = (
     "(awaits_round IS NOT NULL AND coalesce((SELECT success_round FROM sources "
     "WHERE sources.id = outbox.source_id), awaits_round) <= awaits_round)"
 )
+
+#: After the taking, in its transaction (parameter: this holder): the rows it took that
+#: wait for a round (:data:`WAITS_FOR_A_ROUND`) are not held. The worker skips them;
+#: when the round has ended, marking it as being sent takes it (:data:`SENDING_SQL`).
+#: So a held row with an ``awaits_round`` is one being sent, and a program that takes a
+#: waiting row and stops (``sync --once``) does not make the next one wait a round more.
+#: Both backends'.
 RELEASE_WAITING = (
     f"UPDATE outbox SET {NO_LEASE} WHERE leased_by = ? AND state = 'pending' "
     f"AND {WAITS_FOR_A_ROUND}"
@@ -142,11 +144,13 @@ def local_holder() -> str:
     return f"{_place()}/{os.getpid()}/{os.urandom(8).hex()}"
 
 
+@functools.cache
 def _place() -> str:
     """Where a process id names one process: this machine, and on Linux this boot and this
     PID namespace too. Two containers (or a Flatpak and the desktop) on one machine share
     its name but not their process ids, and two machines can share a name (cloned, or
-    'localhost'): a holder of another place is never taken for gone by its pid."""
+    'localhost'): a holder of another place is never taken for gone by its pid. Read once
+    per process (every poll that finds a held row asks)."""
     import platform
 
     place = platform.node()
