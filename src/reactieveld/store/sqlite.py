@@ -1104,12 +1104,12 @@ class SqliteStore:
         recorded; another store on the file, in this process or another, does not until
         the lease runs out or the process that holds it has ended on this machine). A
         read-only store leases, and so returns, nothing."""
+        if self.read_only:
+            return []
         t = to_epoch(now or utcnow())
         # Leases run by the clock, whatever moment ``now`` asks about (a test's "later").
         clock = to_epoch(utcnow())
         me = self._holder()
-        if self.read_only:
-            return []
         holders = await self._run(lambda db: _writeback.due_holders(db, t, clock))
         # A process of this machine that is gone (killed) holds its rows no longer.
         gone = [h for h in holders if h is not None and h != me and _writeback.holder_gone(h)]
