@@ -184,7 +184,7 @@ def period_of(
         raise PeriodError(text("err.range", language)) from None
     if period.first > today:  # no day of it has happened
         span = f"{period.first.isoformat()} – {period.last.isoformat()}"
-        raise PeriodError(text("err.all_future", language).format(period=span, today=today))
+        raise _future_error(span, today, language)
     last, cut = up_to_today(period.last, today)
     return Period(period.first, last, cut) if cut else period
 
@@ -218,6 +218,12 @@ def _order_error(first: str, last: str, language: str, named: Mapping[str, str])
     """``--since X is after --until Y``: the one line of every period that ends before
     it begins (stats' days, export's and search's moments)."""
     return PeriodError(text("err.order", language).format(**named, first=first, last=last))
+
+
+def _future_error(span: str, today: date, language: str) -> PeriodError:
+    """The one line of a period wholly after ``today`` (stats' days, export's and
+    agreement's moments): no day of ``span`` has happened yet."""
+    return PeriodError(text("err.all_future", language).format(period=span, today=today))
 
 
 def period_from_text(
@@ -860,12 +866,11 @@ def bounds_of(
     today = today_utc()
     if not future and first is not None and first.astimezone(UTC).date() > today:
         span = f"{str(since).strip()} – {str(until).strip() if last else '…'}"
-        raise PeriodError(text("err.all_future", language).format(period=span, today=today))
+        raise _future_error(span, today, language)
     return first, last
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
-
     from reactieveld.store.open import open_store
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
