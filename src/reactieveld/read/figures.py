@@ -46,9 +46,10 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -218,6 +219,19 @@ def _order_error(first: str, last: str, language: str, named: Mapping[str, str])
     """``--since X is after --until Y``: the one line of every period that ends before
     it begins (stats' days, export's and search's moments)."""
     return PeriodError(text("err.order", language).format(**named, first=first, last=last))
+
+
+@contextlib.contextmanager
+def period_advice(chosen: bool = True) -> Iterator[None]:
+    """A store's error said where the reader chose a period (``chosen``: stats, export's and
+    agreement's ``--since``/``--until``): one that took the server too long advises a
+    shorter period (:func:`~reactieveld.i18n.for_a_period`)."""
+    try:
+        yield
+    except StoreError as exc:
+        if not chosen:
+            raise
+        raise StoreError(for_a_period(str(exc))) from exc
 
 
 def _future_error(span: str, today: date, language: str) -> PeriodError:
@@ -891,25 +905,23 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
     )
     try:
-        known = await store.source_names()
-        unknown = [name for name in wanted if name not in known]
-        if unknown:
-            # A typo must not print a page of zeros as if that source were silent.
-            said = text("err.source", language).format(sources=", ".join(known) or "—")
-            say_error(f"--source {unknown[0]}: {said}")
-            return 2
-        stats = await compute_stats(store, codebook, period=period, sources=wanted)
-        agreement = await period_agreement(  # the dashboard's section
-            store,
-            [q.code for q in codebook.questions],
-            period.start,
-            period.end,
-            sources=wanted,
-            double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
-        )
-    except StoreError as exc:
-        # Said where a period was chosen: one that took too long advises a shorter one.
-        raise StoreError(for_a_period(str(exc))) from exc
+        with period_advice():  # a period was chosen
+            known = await store.source_names()
+            unknown = [name for name in wanted if name not in known]
+            if unknown:
+                # A typo must not print a page of zeros as if that source were silent.
+                said = text("err.source", language).format(sources=", ".join(known) or "—")
+                say_error(f"--source {unknown[0]}: {said}")
+                return 2
+            stats = await compute_stats(store, codebook, period=period, sources=wanted)
+            agreement = await period_agreement(  # the dashboard's section
+                store,
+                [q.code for q in codebook.questions],
+                period.start,
+                period.end,
+                sources=wanted,
+                double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
+            )
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.
