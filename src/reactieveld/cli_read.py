@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import language_of
-from reactieveld.i18n import for_a_period, number
+from reactieveld.i18n import number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
-from reactieveld.store.base import StoreError
 from reactieveld.store.open import store_missing
 
 EXIT_USAGE = 2
@@ -276,16 +274,12 @@ async def _export(db_path: Any, opts: Any, out: TextIO | Path, settings: Any = N
         await store.close()
 
 
-@contextlib.contextmanager
-def _advice_for(opts: Any) -> Iterator[None]:
-    """A store's error said where the reader chose dates (``--since``/``--until``): one
-    that took the server too long advises a shorter period, as ``stats`` does."""
-    try:
-        yield
-    except StoreError as exc:
-        if opts.since is None and opts.until is None:
-            raise
-        raise StoreError(for_a_period(str(exc))) from exc
+def _advice_for(opts: Any) -> Any:
+    """:func:`~reactieveld.read.figures.period_advice` where the reader chose dates
+    (``--since``/``--until``): a store's error that took too long advises a shorter period."""
+    from reactieveld.read.figures import period_advice
+
+    return period_advice(opts.since is not None or opts.until is not None)
 
 
 def run_export_command(

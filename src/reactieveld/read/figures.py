@@ -46,9 +46,10 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -184,7 +185,7 @@ def period_of(
         raise PeriodError(text("err.range", language)) from None
     if period.first > today:  # no day of it has happened
         span = f"{period.first.isoformat()} – {period.last.isoformat()}"
-        raise PeriodError(text("err.all_future", language).format(period=span, today=today))
+        raise _future_error(span, today, language)
     last, cut = up_to_today(period.last, today)
     return Period(period.first, last, cut) if cut else period
 
@@ -218,6 +219,25 @@ def _order_error(first: str, last: str, language: str, named: Mapping[str, str])
     """``--since X is after --until Y``: the one line of every period that ends before
     it begins (stats' days, export's and search's moments)."""
     return PeriodError(text("err.order", language).format(**named, first=first, last=last))
+
+
+@contextlib.contextmanager
+def period_advice(chosen: bool = True) -> Iterator[None]:
+    """A store's error said where the reader chose a period (``chosen``: stats, export's and
+    agreement's ``--since``/``--until``): one that took the server too long advises a
+    shorter period (:func:`~reactieveld.i18n.for_a_period`)."""
+    try:
+        yield
+    except StoreError as exc:
+        if not chosen:
+            raise
+        raise StoreError(for_a_period(str(exc))) from exc
+
+
+def _future_error(span: str, today: date, language: str) -> PeriodError:
+    """The one line of a period wholly after ``today`` (stats' days, export's and
+    agreement's moments): no day of ``span`` has happened yet."""
+    return PeriodError(text("err.all_future", language).format(period=span, today=today))
 
 
 def period_from_text(
@@ -860,12 +880,11 @@ def bounds_of(
     today = today_utc()
     if not future and first is not None and first.astimezone(UTC).date() > today:
         span = f"{str(since).strip()} – {str(until).strip() if last else '…'}"
-        raise PeriodError(text("err.all_future", language).format(period=span, today=today))
+        raise _future_error(span, today, language)
     return first, last
 
 
 async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
-
     from reactieveld.store.open import open_store
 
     codebook = getattr(config, "codebook", DEFAULT_CODEBOOK)
@@ -886,25 +905,23 @@ async def _stats_main(config: Any, db_path: Any, args: Any, out: Any) -> int:
         db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
     )
     try:
-        known = await store.source_names()
-        unknown = [name for name in wanted if name not in known]
-        if unknown:
-            # A typo must not print a page of zeros as if that source were silent.
-            said = text("err.source", language).format(sources=", ".join(known) or "—")
-            say_error(f"--source {unknown[0]}: {said}")
-            return 2
-        stats = await compute_stats(store, codebook, period=period, sources=wanted)
-        agreement = await period_agreement(  # the dashboard's section
-            store,
-            [q.code for q in codebook.questions],
-            period.start,
-            period.end,
-            sources=wanted,
-            double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
-        )
-    except StoreError as exc:
-        # Said where a period was chosen: one that took too long advises a shorter one.
-        raise StoreError(for_a_period(str(exc))) from exc
+        with period_advice():  # a period was chosen
+            known = await store.source_names()
+            unknown = [name for name in wanted if name not in known]
+            if unknown:
+                # A typo must not print a page of zeros as if that source were silent.
+                said = text("err.source", language).format(sources=", ".join(known) or "—")
+                say_error(f"--source {unknown[0]}: {said}")
+                return 2
+            stats = await compute_stats(store, codebook, period=period, sources=wanted)
+            agreement = await period_agreement(  # the dashboard's section
+                store,
+                [q.code for q in codebook.questions],
+                period.start,
+                period.end,
+                sources=wanted,
+                double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
+            )
     finally:
         await store.close()
     # A terminal's own width (full question labels on a wide one); 120 into a file or pipe.
