@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.connectors.base import ActionConflict, ConnectorError
+from reactieveld.i18n import text
 from reactieveld.model import Action, Capability, utcnow
+from reactieveld.model_values import FAILURE_KINDS
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.errors import StoreUnreachable
 
@@ -89,6 +91,39 @@ async def test_the_outbox_says_each_outcome_in_the_language(
     finally:
         await store.close()
     assert said == [OUTBOX_LINES[language, outcome]]
+
+
+#: Every platform answer that names why a write-back cannot be done as asked (the kinds of
+#: ``model_values.FAILURE_KINDS``), with values for its template's fields per language.
+KIND_VALUES = {
+    "en": {"id": "47", "want": "approved", "now": "spam", "post": "10"},
+    "nl": {"id": "47", "want": "goedgekeurd", "now": "spam", "post": "10"},
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("key", sorted(FAILURE_KINDS))
+async def test_a_write_back_stopped_by_a_known_kind_is_not_called_a_change_on_the_site(
+    tmp_path: Path, language: str, key: str
+) -> None:
+    """A decision on a comment deleted on the site said "not done: changed on the platform
+    (conflict): comment 47 no longer exists on the site" (found on the real WordPress):
+    nothing changed on the platform. Each kind's answer, raised as a conflict, is said as
+    not done and why, in the line's language."""
+    store = await open_store(str(tmp_path / "m.db"))
+    try:
+        ids = await fill_abc(store)
+        await store.enqueue(Action(Capability.HIDE, "blog", "a"), response_id=ids["a"])
+        said: list[str] = []
+        answer = ActionConflict("blog", text(key, "en", **KIND_VALUES["en"]))
+        worker = OutboxWorker(
+            store, {"blog": Refusing(answer)}, on_event=said.append, language=language
+        )
+        await worker.run_once()
+    finally:
+        await store.close()
+    head = {"nl": "blog: terugschrijven niet gedaan: ", "en": "blog: write-back not done: "}
+    assert said == [head[language] + text(key, language, **KIND_VALUES[language])]
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

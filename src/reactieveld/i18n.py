@@ -331,6 +331,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{source}: terugschrijven niet gedaan: op het platform gewijzigd (conflict)",
         "{source}: write-back conflict",
     ),
+    # a write-back stopped by what its kind names (model_values.FAILURE_KINDS: the comment
+    # gone from the site, a review item handled already): no change on the platform
+    "outbox.line.not_done": (
+        "{source}: terugschrijven niet gedaan",
+        "{source}: write-back not done",
+    ),
     "outbox.line.unreadable": ("uitgaand: {error}", "outbox: {error}"),
     "sync.sinks.error": ("sinks: fout: {error}", "sinks: error: {error}"),
     "sinks.run": (

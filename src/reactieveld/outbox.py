@@ -166,6 +166,8 @@ class OutboxWorker(PollingWorker):
         )
         #: Why the row :meth:`apply_one` last applied was not done (as stored on it).
         self.last_error: str | None = None
+        #: Its failure kind (``failures.failure_kind``) where the platform's answer has one.
+        self.last_kind: str | None = None
 
     async def apply_one(self, item: OutboxItem) -> str:
         """Apply one outbox row; returns ``done``, ``retry``, ``failed``, ``conflict``
@@ -185,7 +187,7 @@ class OutboxWorker(PollingWorker):
             return "retry"
 
     async def _apply_one(self, item: OutboxItem) -> str:
-        self.last_error = None
+        self.last_error = self.last_kind = None
         conn = self.connectors.get(item.action.source)
         if conn is None:
             self.last_error = f"source {item.action.source} is not configured (any more)"
@@ -206,12 +208,13 @@ class OutboxWorker(PollingWorker):
         except ActionConflict as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
+            self.last_kind = failure_kind(exc)
             await self.store.outbox_fail(
                 item.id,
                 error=error,
                 conflict=True,
                 remote_status=exc.remote_status,
-                kind=failure_kind(exc),
+                kind=self.last_kind,
             )
             if exc.response is not None:
                 page = Page(responses=[exc.response])  # no cursor: the sync's stays
@@ -292,7 +295,11 @@ class OutboxWorker(PollingWorker):
 
     def _line(self, outcome: str, source: str) -> str:
         """The line for a write-back not done, with why where it is known (what the
-        platform said: comments closed, no permission, changed on the site)."""
+        platform said: comments closed, no permission, changed on the site). A conflict
+        of a known kind (the comment gone from the site, a review item handled on the
+        forum) is not called a change on the platform: it is said as not done, and why."""
+        if outcome == "conflict" and self.last_kind is not None:
+            outcome = "not_done"
         line = text(f"outbox.line.{outcome}", self.language, source=source)
         why = self.last_error
         if not why:
