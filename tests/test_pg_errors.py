@@ -220,6 +220,43 @@ def test_a_question_that_took_too_long_advises_a_period_only_where_one_is_chosen
     _advises(exc.said(language, period=True), language, period=True)
 
 
+#: Errors of each kind a store gives (made as the store makes them): ``(kind, error)``.
+_KINDS_OF_ERROR = {
+    "57014": lambda where: base.server_error(
+        where, asyncpg.QueryCanceledError("canceling statement due to statement timeout")
+    ),
+    "no_answer": lambda where: base.server_error(where, TimeoutError()),
+    "53200": lambda where: base.server_error(where, asyncpg.OutOfMemoryError("out of memory")),
+    "login": lambda where: base.connect_error(where, asyncpg.InvalidPasswordError("no")),
+    "unreachable": lambda where: base.connect_error(where, ConnectionRefusedError(111, "no")),
+    "plain": lambda where: StoreError(f"{where}: something else"),
+}
+
+
+@pytest.mark.parametrize("chosen", [True, False])
+@pytest.mark.parametrize("kind", sorted(_KINDS_OF_ERROR))
+def test_period_advice_keeps_the_kind_of_error(kind: str, chosen: bool) -> None:
+    """``period_advice`` (stats, export, agreement) raises the same kind of error it was
+    given (its class, whether a later try can help: was a plain StoreError, retryable
+    lost), a question that took too long advising a shorter period only where one was
+    chosen, in both languages."""
+    from reactieveld.read.figures import period_advice
+
+    exc = _KINDS_OF_ERROR[kind]("postgresql://u@db.example/memory")
+    assert isinstance(exc, StoreError)
+    with pytest.raises(StoreError) as raised, period_advice(chosen):
+        raise exc
+    got = raised.value
+    assert type(got) is type(exc), (got, exc)
+    assert getattr(got, "retryable", None) == getattr(exc, "retryable", None)
+    too_long = kind in ("57014", "no_answer", "53200")
+    for language in ("nl", "en"):
+        assert got.said(language) == exc.said(language, period=chosen)
+        if too_long:
+            _advises(got.said(language), language, period=chosen)
+    assert (got is exc) == (not (chosen and too_long))
+
+
 async def test_the_dashboard_says_it_and_r_computes_again(
     memory: tuple[Any, str, str], tui_env: None
 ) -> None:
