@@ -157,7 +157,9 @@ async def memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Any]:
     """A throwaway PostgreSQL cluster for the session; skips (or fails, with
-    REACTIEVELD_REQUIRE_PG=1) when no PostgreSQL is installed."""
+    REACTIEVELD_REQUIRE_PG=1) when no PostgreSQL is installed. Before this process's
+    first cluster, those a killed pytest left running are stopped and removed
+    (helpers.pg.reap_left_clusters: only where their owner process is gone)."""
     import os
 
     from helpers.pg import Cluster, pg_bin

@@ -608,3 +608,65 @@ async def test_a_sync_and_two_moderators_at_once(pg_cluster: Any, pg_url: str) -
     finally:
         for s in (*stores, owner):
             await s.close()
+
+
+async def test_a_deadlock_s_victim_is_run_again_and_journalled_once(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real deadlock between a moderator's action and another program (another app, a
+    sync): the other holds the response's row and then waits for the action's lock of the
+    kept counts, which the action holds while it waits for that row. The server stops the
+    action's transaction (40P01); the store runs it again once the other is done: the
+    moderator's call succeeds, with one journal entry and one write-back (was: the one
+    line "the server stopped this change as another came at the same time ... try
+    again", and nothing done)."""
+    from reactieveld.store.pg import actions as pg_actions
+    from reactieveld.store.pg.base import KEPT_COUNTS_LOCK
+
+    # The action's backend finds the circle (its check 10 ms into its wait); the other's
+    # never looks (an hour): the action is the server's victim, whatever the load.
+    admin = await asyncpg.connect(pg_url)
+    db = await admin.fetchval("SELECT current_database()")
+    await admin.execute(f'ALTER DATABASE "{db}" SET deadlock_timeout = 10')
+    store, (a, _b, _c) = await seeded(pg_url)
+    other = await asyncpg.connect(pg_url, server_settings={"deadlock_timeout": "1h"})
+    tries: list[int] = []
+    holding, go_on = asyncio.Event(), asyncio.Event()
+    counts_lock = pg_actions.counts_lock
+
+    async def counts_lock_then_wait(conn: asyncpg.Connection) -> None:
+        await counts_lock(conn)
+        tries.append(conn.get_server_pid())
+        if len(tries) == 1:  # the first try waits, holding the lock, until the other waits
+            holding.set()
+            await go_on.wait()
+
+    monkeypatch.setattr(pg_actions, "counts_lock", counts_lock_then_wait)
+    try:
+        await other.execute("BEGIN")
+        await other.execute("SELECT 1 FROM responses WHERE id = $1 FOR UPDATE", a)
+        action = asyncio.create_task(store.moderate([a], SPAM, actor="?"))
+        await holding.wait()
+        waits = asyncio.create_task(
+            other.execute("SELECT pg_advisory_xact_lock($1)", KEPT_COUNTS_LOCK)
+        )
+        # The other waits for the action's lock: ask the server until it says so (each
+        # question a round trip, no sleep); then the action goes on to wait for the row.
+        blocked: list[int] = []
+        for _ in range(2000):
+            blocked = await admin.fetchval("SELECT pg_blocking_pids($1)", other.get_server_pid())
+            if blocked or waits.done():
+                break
+        assert blocked == tries[:1], (blocked, tries)
+        go_on.set()
+        await waits  # the action's first try was stopped: its lock is the other's now
+        await other.execute("COMMIT")
+        done = await action
+        assert done.changed == 1 and len(done.journal_ids) == 1 and len(done.outbox_ids) == 1
+        assert len(tries) == 2  # run again, whole: its lock taken again
+        assert await counts(store) == (1, 1, 0)
+        assert await state(store, a) == ("spam", "handled", (), ())
+    finally:
+        await other.close()
+        await store.close()
+        await admin.close()

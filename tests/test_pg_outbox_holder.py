@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from helpers.generated import store_examples
+from helpers.relay import MuteRelay
 from helpers.store import resp
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -445,51 +446,6 @@ async def test_the_comment_ends_as_the_moderators_last_decision_whoever_applies_
     assert await b.store.outbox_items(states=["pending", "conflict"]) == []
 
 
-class _MuteProxy:
-    """A TCP relay on 127.0.0.1 to the database whose sessions, once ``mute`` is called,
-    pass nothing on any more and never close the client's side: the server's end of such
-    a session (a restart, a failover, a NAT or firewall that dropped the flow) never
-    reaches the client. A session opened after passes as usual."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._relays: list[dict[str, Any]] = []
-
-    def mute(self) -> None:
-        for relay in self._relays:
-            relay["muted"] = True
-
-    async def __aenter__(self) -> _MuteProxy:
-        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        for relay in self._relays:
-            for w in relay["writers"]:
-                w.close()
-        await self._server.wait_closed()
-
-    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection(*self.target)
-        relay = {"muted": False, "writers": [writer, up_writer]}
-        self._relays.append(relay)
-
-        async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError):
-                while data := await src.read(65536):
-                    if not relay["muted"]:
-                        dst.write(data)
-                if not relay["muted"]:
-                    dst.close()
-
-        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
-
-
 async def test_a_holder_lock_lost_unnoticed_is_taken_again_and_its_rows_sent(
     wp: Any, team: Team, pg_url: str
 ) -> None:
@@ -500,7 +456,7 @@ async def test_a_holder_lock_lost_unnoticed_is_taken_again_and_its_rows_sent(
     a, b = team.cut, team.other
     server = urlsplit(pg_url)
     assert server.hostname and server.port
-    async with _MuteProxy(server.hostname, server.port) as proxy:
+    async with MuteRelay(server.hostname, server.port) as proxy:
         a.store._dsn = pg_url.replace(f":{server.port}/", f":{proxy.port}/")
         if a.store._holder_conn is not None:  # its lock's session from now on via the relay
             a.store._holder_conn.terminate()

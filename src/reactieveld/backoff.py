@@ -1,8 +1,11 @@
 """One rule for waiting after a failure: exponential, capped, jittered; one way to wait
 between passes of a worker; and the pass loop the outbox and the memory sinks share.
 
-Used by the sync engine (a failed round), the outbox (a write-back) and the memory sinks
-(a delivery); the jitter keeps many retries from arriving at a platform at once.
+Used by the sync engine (a failed round), the outbox (a write-back), the memory sinks
+(a delivery) and the PostgreSQL store (a transaction the server stopped for another's
+sake, run again); the jitter keeps many retries from arriving at a platform (or two
+transactions from meeting again) at once. It imports nothing of the program: the store,
+a layer above, uses it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,12 @@
 durability off (a test cluster), and is removed afterwards. Logins are trusted from
 127.0.0.1, except members of ``password_required``, which must give a password (the tests of
 ``[store] password_env``). Without PostgreSQL the tests that need it skip, unless
-``REACTIEVELD_REQUIRE_PG=1`` (CI), where that is a failure."""
+``REACTIEVELD_REQUIRE_PG=1`` (CI), where that is a failure.
+
+Each fresh cluster's folder names its owner (``OWNER``: the process's id and start); a
+pytest that was killed never stops its clusters, so the first cluster a process starts
+first stops and removes those whose owner is gone (:func:`reap_left_clusters`), never
+one whose owner lives (other runs at the same time) nor one that names no owner."""
 
 from __future__ import annotations
 
@@ -15,9 +20,119 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 SUPERUSER = "postgres"
+#: A fresh cluster's folder in the system's temporary folder: ``PREFIX`` + random.
+PREFIX = "reactieveld-pg-"
+#: The file in a cluster's folder that names its owner: "pid start" (the process's id
+#: and its start in clock ticks since boot: a pid used again by a new process is not it).
+OWNER = "owner"
+#: Made in a left cluster's folder by the process that stops and removes it (one of the
+#: workers of a run starting at once).
+REAPING = "reaping"
+
+
+def _as_postgres(*args: object) -> subprocess.CompletedProcess[str]:
+    """Run a command, as the ``postgres`` user when this process is root (``initdb``
+    refuses root)."""
+    cmd = [str(a) for a in args]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+
+
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, /proc), None when there is
+    no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return None
+    # After the command's name (in parentheses, which may hold spaces and parentheses):
+    # state is field 3, start time field 22.
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def owner_line(pid: int | None = None) -> str:
+    """What :data:`OWNER` says of process ``pid`` (default this one)."""
+    pid = os.getpid() if pid is None else pid
+    return f"{pid} {_started(pid) or '?'}"
+
+
+def owner_alive(root: Path) -> bool | None:
+    """Whether the owner :data:`OWNER` names in ``root`` still runs; None when it names
+    none (a cluster being made this moment, one of a test run before owners were named,
+    a kept one): such a folder is never touched."""
+    try:
+        pid_text, start = (root / OWNER).read_text(encoding="ascii").split()
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return None
+    if pid <= 0:
+        return None
+    now = _started(pid)
+    return now is not None and start in (now, "?")
+
+
+def _remove_later(root: Path) -> None:
+    """Remove ``root`` by a process of its own, not waited for: a database per test is
+    thousands of files, and removing them kept each worker 15-30 s at the end of a
+    session (the last thing CI waits for)."""
+    subprocess.run(
+        ["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(root)],
+        check=False,
+        start_new_session=True,
+    )
+
+
+def stop_left(bin_dir: Path, root: Path) -> bool:
+    """Stop the server of the cluster in ``root`` (``-m immediate``: it is thrown away);
+    whether none runs there now (``pg_ctl status``: 3, no server running)."""
+    data = root / "data"
+    if not (data / "PG_VERSION").exists():
+        return True  # no cluster was made there (a pytest killed during initdb)
+    try:
+        _as_postgres(bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        pass  # none was running, or it did not stop: asked below
+    try:
+        _as_postgres(bin_dir / "pg_ctl", "-D", data, "status")
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode == 3
+    except subprocess.TimeoutExpired:
+        return False
+    return False  # still running: left as it is
+
+
+def reap_left_clusters(
+    bin_dir: Path,
+    *,
+    under: Path | None = None,
+    stop: Callable[[Path, Path], bool] = stop_left,
+    remove: Callable[[Path], object] = _remove_later,
+) -> list[Path]:
+    """Stop and remove the clusters in ``under`` (the temporary folder) whose owner is
+    gone (a pytest killed before its session's end); those of a living owner, and those
+    that name none, are left alone. The reaped folders."""
+    reaped = []
+    folder = Path(tempfile.gettempdir()) if under is None else under
+    for root in sorted(folder.glob(PREFIX + "*")):
+        if not root.is_dir() or root.is_symlink() or owner_alive(root) is not False:
+            continue
+        try:  # one process reaps it (the workers of a run start at once)
+            os.close(os.open(root / REAPING, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except OSError:
+            continue
+        if stop(bin_dir, root):
+            remove(root)
+            reaped.append(root)
+    return reaped
+
+
+#: Reaped once per process, before its first cluster (:meth:`Cluster.start`).
+_reaped = False
 
 
 def pg_bin() -> Path | None:
@@ -51,7 +166,10 @@ class Cluster:
         self.kept = root is not None
         if root is not None:
             root.mkdir(parents=True, exist_ok=True)
-        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="reactieveld-pg-"))
+        if root is None:
+            root = Path(tempfile.mkdtemp(prefix=PREFIX))
+            (root / OWNER).write_text(owner_line(), encoding="ascii")
+        self.root = root
         self.data = self.root / "data"
         self.sockets = self.root / "sockets"
         self.port = _free_port()
@@ -59,12 +177,13 @@ class Cluster:
         self._n = 0
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [str(a) for a in args]
-        if self.as_root:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+        return _as_postgres(*args)
 
     def start(self) -> None:
+        global _reaped
+        if not _reaped:
+            _reaped = True
+            reap_left_clusters(self.bin)
         self.sockets.mkdir(parents=True, exist_ok=True)
         if self.as_root:
             shutil.chown(self.root, "postgres")
@@ -127,14 +246,7 @@ class Cluster:
         except subprocess.CalledProcessError:
             pass
         if not self.kept:
-            # Removed by a process of its own, not waited for: a database per test is
-            # thousands of files, and removing them kept each worker 15-30 s at the end
-            # of a session (the last thing CI waits for).
-            subprocess.run(
-                ["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(self.root)],
-                check=False,
-                start_new_session=True,
-            )
+            _remove_later(self.root)
 
     def halt(self) -> None:
         """The server goes away (as a crash or a restart would), its data kept to start

@@ -58,7 +58,7 @@ from rich.cells import cell_len
 
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.config import language_of
-from reactieveld.i18n import counted, for_a_period, number
+from reactieveld.i18n import counted, number
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import TagKind
 from reactieveld.read.agreement import (
@@ -225,13 +225,14 @@ def _order_error(first: str, last: str, language: str, named: Mapping[str, str])
 def period_advice(chosen: bool = True) -> Iterator[None]:
     """A store's error said where the reader chose a period (``chosen``: stats, export's and
     agreement's ``--since``/``--until``): one that took the server too long advises a
-    shorter period (:func:`~reactieveld.i18n.for_a_period`)."""
+    shorter period (:meth:`StoreError.for_a_period`: the same kind of error)."""
     try:
         yield
     except StoreError as exc:
-        if not chosen:
+        advised = exc.for_a_period() if chosen else exc
+        if advised is exc:
             raise
-        raise StoreError(for_a_period(str(exc))) from exc
+        raise advised from exc
 
 
 def _future_error(span: str, today: date, language: str) -> PeriodError:

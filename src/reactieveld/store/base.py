@@ -7,6 +7,7 @@ shift or repeat a page.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -92,10 +93,23 @@ class StoreError(Exception):
         SQLite's or the server's own words kept as they are). ``period``: said where the
         reader chose a period (the figures): a question that took too long advises a
         shorter one (:func:`~reactieveld.i18n.for_a_period`)."""
-        from reactieveld.i18n import for_a_period, in_language
+        from reactieveld.i18n import in_language
+
+        return in_language(str(self.for_a_period() if period else self), language)
+
+    def for_a_period(self) -> StoreError:
+        """This error as said where the reader chose a period (the figures): the same
+        kind of error (its class, whether a later try can help) advising a shorter period
+        (:func:`~reactieveld.i18n.for_a_period`); itself when no advice fits."""
+        from reactieveld.i18n import for_a_period
 
         message = str(self)
-        return in_language(for_a_period(message) if period else message, language)
+        advised = for_a_period(message)
+        if advised == message:
+            return self
+        kept = copy.copy(self)  # its class and attributes; no traceback, no cause
+        kept.args = (advised,)
+        return kept
 
 
 @dataclass(frozen=True)

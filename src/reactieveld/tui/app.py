@@ -1307,17 +1307,21 @@ class ReactieveldApp(App[int]):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        # One place for worker errors: shown, never a crash of the whole app.
-        if event.state is WorkerState.ERROR and isinstance(event.worker.error, StoreUnreachable):
+        self.worker_changed(event.worker, event.state)
+
+    def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
+        """One place for worker errors, the app's and its screens' (``SaysWorkerErrors``
+        tells them here): shown, never a crash of the whole app."""
+        if state is WorkerState.ERROR and isinstance(worker.error, StoreUnreachable):
             self.memory_away()
-        elif event.state is WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
+        elif state is WorkerState.ERROR and worker.error is not None:
+            error = worker.error
             # A store's line names the memory, in the reader's language (a search that
             # took too long on PostgreSQL); another error after the worker's group.
             said = (
                 error.said(self.i18n.language)
                 if isinstance(error, StoreError)
-                else f"{event.worker.group}: {error}"
+                else f"{worker.group}: {error}"
             )
             self.notify(
                 one_line(said, limit=300),

@@ -6,6 +6,7 @@ derived from :class:`PgBase`; ``store.py`` puts them together."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import socket
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from reactieveld.backoff import backoff_delay
 from reactieveld.i18n import AGAIN_HINT, stored, text
 from reactieveld.model import utcnow
 from reactieveld.store.base import StoreError
@@ -24,6 +26,8 @@ __all__ = [
     "COMMAND_SECONDS",
     "CONNECTION_ERRORS",
     "SERVER_SAID",
+    "RUN_AGAIN",
+    "TRIES",
     "PgBase",
     "ServerError",
     "connect_error",
@@ -57,9 +61,10 @@ COMMAND_SECONDS = 60.0
 #: themselves (a sync's next round, the outbox's next pass, the same key again): those that
 #: pass with the server's load or another program (a statement past the timeout, a lock, a
 #: conflict with another change, a full disk, too many connections); not those a person
-#: must change (a login, a database's name, a role's rights). Nothing is retried inside the
-#: store: a transaction that failed was rolled back whole, and the caller says it. A lost
-#: connection (:data:`CONNECTION_ERRORS`) is :class:`StoreUnreachable`, always retried.
+#: must change (a login, a database's name, a role's rights). A transaction that failed was
+#: rolled back whole, and the caller says it; inside the store only one the server chose
+#: to stop for another's sake is run again (:data:`RUN_AGAIN`). A lost connection
+#: (:data:`CONNECTION_ERRORS`) is :class:`StoreUnreachable`, always retried.
 SERVER_SAID: dict[str, tuple[str, bool]] = {
     "57014": ("conn.store.pg_too_long", True),  # statement_timeout, or cancelled
     "55P03": ("conn.store.pg_locked", True),  # lock_timeout, NOWAIT
@@ -72,6 +77,25 @@ SERVER_SAID: dict[str, tuple[str, bool]] = {
     "3D000": ("conn.store.pg_no_database", False),
     "42501": ("conn.store.pg_may_not_read", False),  # a change: pg_may_not_change
 }
+
+
+#: The transactions the server stops so that another can go on: a deadlock's victim
+#: (40P01) and a serialization failure (40001). Several moderators and a sync write one
+#: memory, so these will come. Nothing of the stopped one was kept, and every body given
+#: to ``_write`` is a function of its inputs (SQL alone: its NOTIFY is sent on commit; no
+#: HTTP, no message, nothing a second run would do twice), so ``_write`` runs it again
+#: whole, up to :data:`TRIES` times in all, each after a short jittered wait
+#: (:data:`RETRY_WAIT`: base and cap in seconds, so that the two do not meet again at
+#: once). After the last, its line as before (``conn.store.pg_conflict``).
+RUN_AGAIN = frozenset({"40P01", "40001"})
+TRIES = 3
+RETRY_WAIT = (0.01, 0.1)
+
+
+def run_again(exc: BaseException) -> bool:
+    """Whether ``exc`` stopped a transaction that may simply be run again
+    (:data:`RUN_AGAIN`)."""
+    return isinstance(exc, asyncpg.PostgresError) and getattr(exc, "sqlstate", None) in RUN_AGAIN
 
 
 class ServerError(StoreError):
@@ -251,17 +275,23 @@ class PgBase:
             raise self._error(exc) from exc
 
     async def _write(self, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-        """``fn(conn)`` in one transaction, rolled back on any error."""
+        """``fn(conn)`` in one transaction, rolled back on any error; run again whole
+        when the server stopped it for another's sake (:data:`RUN_AGAIN`): ``fn`` does
+        nothing outside the database that a second run would do twice."""
         if self.read_only:
             reason = self.read_only_reason()
             raise StoreError(stored("conn.store.pg_unchangeable", where=self.where, reason=reason))
-        try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                return await _answered(fn, conn)
-        except StoreError:
-            raise
-        except (asyncpg.PostgresError, _Unanswered, *CONNECTION_ERRORS) as exc:
-            raise self._error(exc, changing=True) from exc
+        for tried in range(1, TRIES + 1):
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    return await _answered(fn, conn)
+            except StoreError:
+                raise
+            except (asyncpg.PostgresError, _Unanswered, *CONNECTION_ERRORS) as exc:
+                if tried == TRIES or not run_again(exc):
+                    raise self._error(exc, changing=True) from exc
+            await asyncio.sleep(backoff_delay(tried - 1, *RETRY_WAIT))
+        raise AssertionError("unreachable: the last try returns or raises")
 
     async def _source_id(self, conn: asyncpg.Connection, name: str) -> int:
         sid = self._source_ids.get(name)

@@ -40,9 +40,23 @@ def source_lock_key(name: str) -> int:
 HOLDER_LOCK_CLASS = 0x7276_6F62
 
 
-#: The holder lock's session over TCP: the server asks an idle client whether it is there
-#: after 30 s, then every 10 s, and ends the session after 3 unanswered (about a minute):
-#: a machine gone from the network (a laptop closed) sends no FIN, and the operating
+#: Seconds closing a lock's connection waits for the server's goodbye before it drops
+#: the connection (its lock is released either way: the server sees the socket close).
+CLOSE_SECONDS = 1.0
+
+
+async def let_go(conn: asyncpg.Connection) -> None:
+    """Close a lock's connection, without waiting on a network that died (a relay that
+    stops forwarding, a machine gone): after :data:`CLOSE_SECONDS` it is dropped."""
+    with contextlib.suppress(Exception):
+        await conn.close(timeout=CLOSE_SECONDS)
+    conn.terminate()  # nothing when it closed
+
+
+#: The session over TCP of a lock's own connection (the outbox holder's, a source's while
+#: a sync fetches it): the server asks an idle client whether it is there after 30 s, then
+#: every 10 s, and ends the session after 3 unanswered (about a minute), releasing its
+#: lock: a machine gone from the network (a laptop closed) sends no FIN, and the operating
 #: system's default waits two hours (the lease runs out after ten minutes anyway).
 _KEEPALIVE = {
     "tcp_keepalives_idle": "30",
@@ -66,19 +80,45 @@ def holder_lock_held(number: str) -> str:
 class Locks(PgBase):
     """``source_lock``, ``syncing_elsewhere`` and the outbox's holder lock."""
 
-    #: How to open a connection of its own (set by ``PostgresStore.open``).
-    _dsn: str = ""
-    _password: str | None = None
-    #: The sources whose lock this store holds now (not "elsewhere" for its own app).
-    _held: set[str]
-    #: Who holds the outbox rows this store takes (``pg:<n>:<random>``), and the
-    #: connection holding its lock (:data:`HOLDER_LOCK_CLASS`, n).
-    _holder: str = ""
-    _holder_conn: asyncpg.Connection | None = None
-    _holder_taking: asyncio.Lock
-    #: Closed (``close``): no holder lock is taken any more, its connection would be left
-    #: open, the lock held, for as long as the process lives.
-    _closed: bool = False
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        where: str,
+        codebook_version: str,
+        *,
+        dsn: str = "",
+        password: str | None = None,
+    ) -> None:
+        super().__init__(pool, where, codebook_version)
+        #: How to open a connection of its own (:meth:`_own_connection`).
+        self._dsn = dsn
+        self._password = password
+        #: The sources whose lock this store holds now (not "elsewhere" for its own app).
+        self._held: set[str] = set()
+        #: Who holds the outbox rows this store takes (``pg:<n>:<random>``), and the
+        #: connection holding its lock (:data:`HOLDER_LOCK_CLASS`, n).
+        self._holder = ""
+        self._holder_conn: asyncpg.Connection | None = None
+        #: One holder connection, whoever asks at once.
+        self._holder_taking = asyncio.Lock()
+        #: Closed (``close``): no holder lock is taken any more, its connection would be
+        #: left open, the lock held, for as long as the process lives.
+        self._closed = False
+
+    async def _own_connection(self, name: str) -> asyncpg.Connection:
+        """A connection of this store's own, outside the pool, for a lock held with its
+        session (``name``: its ``application_name``, as ``pg_stat_activity`` shows it), with
+        the TCP keepalives of :data:`_KEEPALIVE`. A failure to connect raises
+        :class:`StoreError` (one line)."""
+        try:
+            return await asyncpg.connect(
+                dsn=self._dsn,
+                password=self._password,
+                timeout=10,
+                server_settings={"application_name": name[:63], **_KEEPALIVE},
+            )
+        except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
+            raise connect_error(self.where, exc) from exc
 
     async def outbox_holder(self) -> str:
         """This store's outbox holder, its lock held (taken again on a new connection when
@@ -88,9 +128,7 @@ class Locks(PgBase):
         conn = self._holder_conn
         if conn is not None and not conn.is_closed() and self._holder:
             return self._holder
-        if not hasattr(self, "_holder_taking"):
-            self._holder_taking = asyncio.Lock()
-        async with self._holder_taking:  # one connection, whoever asks at once
+        async with self._holder_taking:
             return await self._take_holder_lock()
 
     async def _take_holder_lock(self) -> str:
@@ -102,15 +140,7 @@ class Locks(PgBase):
             conn.terminate()
         if self._closed:  # an outbox pass still under way as the program quits
             raise self._error(asyncpg.InterfaceError("pool is closed"))
-        try:
-            conn = await asyncpg.connect(
-                dsn=self._dsn,
-                password=self._password,
-                timeout=10,
-                server_settings={"application_name": "reactieveld outbox", **_KEEPALIVE},
-            )
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
-            raise connect_error(self.where, exc) from exc
+        conn = await self._own_connection("reactieveld outbox")
         try:
             for _ in range(5):  # another live store drew the same n: draw again
                 if not self._holder:
@@ -146,14 +176,8 @@ class Locks(PgBase):
         self._closed = True
         conn, self._holder_conn = self._holder_conn, None
         if conn is not None:
-            with contextlib.suppress(Exception):
-                await conn.close(timeout=5)
+            await let_go(conn)
         await super().close()
-
-    def _held_names(self) -> set[str]:
-        if not hasattr(self, "_held"):
-            self._held = set()
-        return self._held
 
     @contextlib.asynccontextmanager
     async def source_lock(self, name: str) -> AsyncIterator[bool]:
@@ -161,35 +185,25 @@ class Locks(PgBase):
         the source now (it holds the lock until the block ends), False when another
         process syncs it. A failure to connect raises :class:`StoreError` (one line)."""
         key = source_lock_key(name)
-        try:
-            conn = await asyncpg.connect(
-                dsn=self._dsn,
-                password=self._password,
-                timeout=10,
-                server_settings={"application_name": f"reactieveld sync {name}"[:63]},
-            )
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
-            raise connect_error(self.where, exc) from exc
+        conn = await self._own_connection(f"reactieveld sync {name}")
         try:
             try:
                 mine = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
             except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
                 raise self._error(exc) from exc
             if mine:
-                self._held_names().add(name)
+                self._held.add(name)
             try:
                 yield mine
             finally:
-                self._held_names().discard(name)
+                self._held.discard(name)
         finally:
-            # Closing the session releases its lock (also when the server is gone).
-            with contextlib.suppress(Exception):
-                await conn.close(timeout=5)
+            await let_go(conn)  # ending the session releases its lock
 
     async def syncing_elsewhere(self, names: Sequence[str]) -> set[str]:
         """Of ``names``, the sources another process syncs right now (holds their lock),
         for ``reactieveld sources``. Readers may ask too: ``pg_locks`` is public."""
-        keys = {source_lock_key(n): n for n in names if n not in self._held_names()}
+        keys = {source_lock_key(n): n for n in names if n not in self._held}
         if not keys:
             return set()
         rows = await self._read(

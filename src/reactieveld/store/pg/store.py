@@ -64,9 +64,8 @@ class PostgresStore(
             )
         except (asyncpg.PostgresError, *CONNECTION_ERRORS, ValueError) as exc:
             raise connect_error(where, exc) from exc
-        store = cls(pool, where, codebook_version)
+        store = cls(pool, where, codebook_version, dsn=url, password=password)
         store.double_share = double_share
-        store._dsn, store._password = url, password  # a sync's source locks (locks.py)
         try:
             async with pool.acquire() as conn:
                 store.role = str(await conn.fetchval("SELECT session_user"))

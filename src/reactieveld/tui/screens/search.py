@@ -41,7 +41,7 @@ from reactieveld.read.search import (
 from reactieveld.rules import pieces
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line, unjoined
-from reactieveld.tui.screens.base import FromApp
+from reactieveld.tui.screens.base import FromApp, SaysWorkerErrors
 from reactieveld.tui.screens.help import HIT_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import CursorOptionList
@@ -55,8 +55,8 @@ HISTORY_LIMIT = 200
 OPEN_HIT = {"list.select": "thread.open"}
 
 
-class _FromApp(FromApp):
-    """FromApp with this module's strings."""
+class _FromApp(SaysWorkerErrors, FromApp):
+    """FromApp with this module's strings; the searches' errors said as the app's."""
 
     def s(self, key: str, **values: Any) -> str:
         """This screen's string ``search.<key>`` in the interface language."""
