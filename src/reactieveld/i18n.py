@@ -193,6 +193,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # The resend key on a write-back that can never succeed (FINAL_KINDS): nothing sent.
     "outbox.not_resent": ("Niet opnieuw verstuurd: {error}", "Not sent again: {error}"),
+    "outbox.not_resent.more": (
+        "Niet opnieuw verstuurd: {error} (en {more} andere die niet kunnen slagen)",
+        "Not sent again: {error} (and {more} more that cannot succeed)",
+    ),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
     # the source is named once, in the view's first line
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
