@@ -89,6 +89,9 @@ class FigureCounts:
     claimed_decided: int = 0
     #: of those, the ones decided by another moderator than the one who last claimed it
     decided_by_other: int = 0
+    #: responses whose newest write-back, queued in the period, the site can never take
+    #: (failed or in conflict of a final kind): decisions kept in the memory only
+    memory_only: int = 0
 
 
 @dataclass(frozen=True)
