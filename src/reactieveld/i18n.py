@@ -193,6 +193,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # The resend key on a write-back that can never succeed (FINAL_KINDS): nothing sent.
     "outbox.not_resent": ("Niet opnieuw verstuurd: {error}", "Not sent again: {error}"),
+    "outbox.not_resent.more": (
+        "Niet opnieuw verstuurd: {error} (en {more} andere die niet kunnen slagen)",
+        "Not sent again: {error} (and {more} more that cannot succeed)",
+    ),
     "view.empty_body": ("(lege reactie)", "(empty response)"),
     # the source is named once, in the view's first line
     "view.readonly": ("Niet mogelijk: {reason}", "Not possible: {reason}"),
@@ -1311,6 +1315,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "was not undone; a decision on marked responses counts per response) that someone "
         "had claimed (opened) before or in that decision's second; of those, the share "
         "decided by another moderator than the one who claimed it last",
+    ),
+    "stats.memory_only": (
+        "Besluiten alleen in het geheugen (de site kan ze niet aannemen)",
+        "Decisions kept in the memory only (the site cannot take them)",
+    ),
+    "stats.memory_only.def": (
+        "reacties waarvan het nieuwste terugschrijven (een status of een antwoord), in de "
+        "periode verstuurd (de tijd van het besluit), mislukte op een manier die opnieuw "
+        "versturen nooit verhelpt (de reactie bestaat niet meer op de site, de site weigert "
+        "de status, al afgehandeld op het forum); elke reactie één keer; ze tellen niet mee "
+        'in "niet teruggeschreven" bovenaan, dat alleen telt wat nog teruggeschreven kan '
+        "worden",
+        "responses whose newest write-back (a status or a reply), queued in the period (the "
+        "decision's time), failed in a way no resend ever mends (the comment no longer "
+        "exists on the site, the site refuses the status, handled on the forum already); "
+        'each response once; they are not in "not written back" at the top, which counts '
+        "only what can still be written back",
     ),
     "stats.rules": (
         "Regels (gevangen / misfire / terecht / open)",

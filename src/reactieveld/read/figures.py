@@ -42,6 +42,11 @@ Definitions (the tests compute them a second way, in Python over the raw rows):
   before that decision's second (the claim log: every claim that began, renewals not);
   of those, the share whose deciding moderator is not the moderator of the claim that
   began last before the decision.
+* **kept in the memory only**: the responses whose newest write-back (a decision or a
+  reply), queued in the period (the decision's time), failed or conflicted with a kind
+  no resend ever mends (``model_values.FINAL_KINDS``: the comment gone from the site, a
+  status it refuses); each response once. The header's "not written back" counts the
+  others. Shown, with its definition, only when there are any (as the rules' tallies).
 """
 
 from __future__ import annotations
@@ -306,6 +311,9 @@ class DialogueStats:
     decided_by_other: int = 0
     #: per moderation rule, its flags made in the period (issue 16); empty: none
     rules: tuple[RuleTally, ...] = ()
+    #: decisions kept in the memory only: responses whose newest write-back, queued in
+    #: the period, the site can never take (``FigureCounts.memory_only``)
+    memory_only: int = 0
 
     @property
     def answer_share(self) -> float | None:
@@ -390,6 +398,7 @@ async def compute_stats(
         claimed_decided=figures.claimed_decided,
         decided_by_other=figures.decided_by_other,
         rules=tuple(await store.rule_tallies(period.start, period.end)),
+        memory_only=figures.memory_only,
     )
 
 
@@ -640,8 +649,17 @@ def figure_lines(stats: DialogueStats, language: str) -> list[str]:
         *(f"  {name}: {n(d)} / {n(c)}" for name, (d, c) in stats.by_moderator.items()),
         f"{t('handover')}: "
         + format_share(stats.decided_by_other, stats.claimed_decided, language),
+        *memory_only_lines(stats, language),
         *rule_lines(stats.rules, language),
     ]
+
+
+def memory_only_lines(stats: DialogueStats, language: str) -> list[str]:
+    """The decisions of the period the site can never take (kept in the memory only):
+    one line, nothing when there are none (as the rules' tallies)."""
+    if not stats.memory_only:
+        return []
+    return [f"{text('memory_only', language)}: {number(stats.memory_only, language)}"]
 
 
 def misfire_share(tally: RuleTally) -> float | None:
@@ -693,14 +711,20 @@ def definitions(codebook: Codebook, language: str) -> list[tuple[str, str]]:
 
 
 def definition_lines(
-    codebook: Codebook, language: str, width: int, indent: str = "", *, rules: bool = False
+    codebook: Codebook,
+    language: str,
+    width: int,
+    indent: str = "",
+    *,
+    stats: DialogueStats | None = None,
 ) -> list[str]:
-    """:func:`definitions` as text wrapped to ``width``: ``- label: definition``;
-    ``rules``: the rules' figure too (shown when a rule flagged something)."""
+    """:func:`definitions` as text wrapped to ``width``: ``- label: definition``; with
+    ``stats``, the figures shown only when there is something to count, where they are:
+    the decisions kept in the memory only, the rules' (when a rule flagged something)."""
     lines = []
     pairs = definitions(codebook, language)
-    if rules:
-        pairs.append((text("rules", language), text("rules.def", language)))
+    shown = [] if stats is None else [("memory_only", stats.memory_only), ("rules", stats.rules)]
+    pairs.extend((text(key, language), text(f"{key}.def", language)) for key, on in shown if on)
     for label, meaning in pairs:
         lines.extend(
             textwrap.wrap(
@@ -809,7 +833,7 @@ def render_text(
         lines.extend(found[1:] if found and not found[0] else found)
     lines.append("")
     lines.append(f"{t('definitions')}:")
-    lines.extend(definition_lines(codebook, language, width, rules=bool(stats.rules)))
+    lines.extend(definition_lines(codebook, language, width, stats=stats))
     if agreement is not None:
         lines.extend(agreement_definition(language, width))
     return "\n".join(lines) + "\n"

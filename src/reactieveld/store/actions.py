@@ -27,7 +27,7 @@ from reactieveld.model import (
     utcnow,
 )
 from reactieveld.model_values import FINAL_KINDS, text_digest
-from reactieveld.store.base import ActionOutcome, StoreError, UpsertResult
+from reactieveld.store.base import ActionOutcome, ResendPlan, StoreError, UpsertResult
 from reactieveld.store.codings import (
     CODERS_SQL,
     DONE_SQL,
@@ -241,13 +241,31 @@ def retried_from_row(row: Sequence[Any]) -> Retried:
     return Retried(outbox_item_from_row(row), DecisionReason(code, own) if code else None)
 
 
+def never_sent(retried: Retried | None, capability: Capability | None) -> str | None:
+    """Why a response's newest write-back (``retried``) of ``capability`` is not sent
+    again by the key that would: it failed or conflicted with a kind no resend can ever
+    mend (``model_values.FINAL_KINDS``: the comment is gone from the site), its stored
+    error (the decision stays in the memory only). None when a resend may go through, or
+    when it is no such write-back."""
+    if retried is None or capability is None:
+        return None
+    item = retried.item
+    if (
+        item.state not in RESENDABLE
+        or item.failure_kind not in FINAL_KINDS
+        or item.action.capability is not capability
+    ):
+        return None
+    return item.last_error or ""
+
+
 def plan_resend(
     steps: Sequence[Step],
     targets: Sequence[Sequence[Any]],
     status: RemoteStatus,
     newest: Mapping[int, Retried],
     reason: DecisionReason | None = None,
-) -> tuple[list[Step], dict[int, DecisionReason | None]]:
+) -> tuple[list[Step], ResendPlan]:
     """A moderator's decision again on responses already at ``status`` whose newest
     write-back (``newest``: response id -> its outbox row) of that decision failed or
     conflicted: the same write-back is queued anew, in a new outbox row (the failed one
@@ -256,8 +274,9 @@ def plan_resend(
     It carries the status the moderator first saw, so the platform is read first as for
     every write-back: a comment changed on the site meanwhile conflicts again, it is not
     forced. The entry's ``after`` names the row it sends again (``retry``). A write-back
-    that can never succeed (``model_values.FINAL_KINDS``: the comment is gone from the
-    site) is not sent again: the decision stays in the memory only.
+    that can never succeed (:func:`never_sent`: the comment is gone from the site) is
+    not sent again: the decision stays in the memory only, and the plan says why
+    (``refused``), for one response as for marked ones.
 
     A resend is the decision it retries, with that decision's reason: the one recorded
     with it is kept (``reason``, given now, does not replace it, so the journal's retry
@@ -266,20 +285,27 @@ def plan_resend(
     in its journal entry and in the new row's meta.
 
     ``steps`` (:func:`plan_moderate`'s) in the targets' order, with the resends in theirs;
-    and each resend's reason by response id (for its journal entry)."""
+    and the plan: each resend's reason by response id (for its journal entry), and the
+    ones not sent again."""
     planned = {s[0]: s for s in steps}
+    capability = CAPABILITY_FOR_STATUS.get(status)
     out: list[Step] = []
-    reasons: dict[int, DecisionReason | None] = {}
+    plan = ResendPlan()
     for target in targets:
         rid, _source, _ext, _thread, old_status, old_triage, *_rest = target
         retried = newest.get(rid)
         step = planned.get(rid)
+        at_status = old_status == status.value
+        why = never_sent(retried, capability) if at_status else None
+        if why is not None:
+            plan.refused[rid] = why
         if (
-            old_status != status.value
+            not at_status
+            or why is not None
             or retried is None
             or retried.item.state not in RESENDABLE
             or retried.item.failure_kind in FINAL_KINDS
-            or retried.item.action.capability is not CAPABILITY_FOR_STATUS.get(status)
+            or retried.item.action.capability is not capability
         ):
             if step is not None:
                 out.append(step)
@@ -291,16 +317,36 @@ def plan_resend(
             action = dataclasses.replace(action, expected_text_digest=seen_digest(target))
         if retried.reason is None and reason is not None:
             action = dataclasses.replace(action, meta={**action.meta, **reason_meta(reason)})
-        reasons[rid] = retried.reason or reason
+        plan[rid] = retried.reason or reason
         after = {"status": status.value, "triage": TriageState.HANDLED.value, "retry": item.id}
         out.append((rid, {"status": old_status, "triage": old_triage}, after, action))
-    return out, reasons
+    return out, plan
 
 
-def resend_candidates(targets: Sequence[Sequence[Any]], status: RemoteStatus) -> list[int]:
-    """The ``targets`` a decision on ``status`` may send again (already at it): whose
-    newest write-back :func:`plan_resend` reads."""
-    return [t[0] for t in targets if t[4] == status.value]
+def plan_resends(
+    targets: Sequence[Sequence[Any]],
+    what: RemoteStatus | Capability,
+    newest: Mapping[int, Retried],
+) -> ResendPlan:
+    """What a decision on ``what`` (a status, or ``Capability.REPLY``: a reply) pressed
+    again on ``targets`` does (:class:`~reactieveld.store.values.ResendPlan`): for a
+    status :func:`plan_resend`'s; a reply is written anew (its editor opens with the
+    refused text), except to a response whose newest reply can never be written back
+    (:func:`never_sent`)."""
+    if isinstance(what, RemoteStatus):
+        return plan_resend([], targets, what, newest)[1]
+    refused = {t[0]: why for t in targets if (why := never_sent(newest.get(t[0]), what))}
+    return ResendPlan(refused=refused)
+
+
+def resend_candidates(
+    targets: Sequence[Sequence[Any]], what: RemoteStatus | Capability
+) -> list[int]:
+    """The ``targets`` a decision on ``what`` may send again (already at its status; any
+    for a reply): whose newest write-back :func:`plan_resend` reads."""
+    if not isinstance(what, RemoteStatus):
+        return [t[0] for t in targets]
+    return [t[0] for t in targets if t[4] == what.value]
 
 
 def newest_writebacks(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Retried]:
@@ -313,13 +359,11 @@ def newest_writebacks(db: sqlite3.Connection, ids: Sequence[int]) -> dict[int, R
 
 
 def resends(
-    db: sqlite3.Connection, ids: Sequence[int], status: RemoteStatus
-) -> dict[int, DecisionReason | None]:
-    """The responses of ``ids`` a decision on ``status`` would send again
-    (:func:`plan_resend`), each with the reason it keeps."""
+    db: sqlite3.Connection, ids: Sequence[int], what: RemoteStatus | Capability
+) -> ResendPlan:
+    """What a decision on ``what`` pressed again on ``ids`` does (:func:`plan_resends`)."""
     targets = _targets(db, ids)
-    newest = newest_writebacks(db, resend_candidates(targets, status))
-    return plan_resend([], targets, status, newest)[1]
+    return plan_resends(targets, what, newest_writebacks(db, resend_candidates(targets, what)))
 
 
 def plan_rule_hold(targets: Sequence[Sequence[Any]], *, write_back: bool) -> list[Step]:
@@ -547,7 +591,7 @@ def moderate(
 ) -> ActionOutcome:
     targets = _targets(db, ids)
     steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
-    kept: dict[int, DecisionReason | None] = {}
+    kept = ResendPlan()
     if write_back:
         newest = newest_writebacks(db, resend_candidates(targets, status))
         steps, kept = plan_resend(steps, targets, status, newest, reason)
@@ -555,7 +599,7 @@ def moderate(
         db, steps, status, actor=actor, now=now, batch=batch, reason=reason, reasons=kept
     )
     settle_flags(db, [(t[0], status.value) for t in targets], outcome, steps, actor, now)
-    return outcome
+    return dataclasses.replace(outcome, refused=kept.refused)
 
 
 def rule_hold(

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from reactieveld.later import names_in
-from reactieveld.model import Page, RemoteStatus, Response, TriageState
+from reactieveld.model import Capability, Page, RemoteStatus, Response, TriageState
 
 if TYPE_CHECKING:
     from reactieveld.model_values import (
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from reactieveld.store.values import RecordContext as RecordContext
     from reactieveld.store.values import RecordNote as RecordNote
     from reactieveld.store.values import RecordTag as RecordTag
+    from reactieveld.store.values import ResendPlan as ResendPlan
     from reactieveld.store.values import RuleFlag as RuleFlag
     from reactieveld.store.values import RuleTally as RuleTally
     from reactieveld.store.values import SinkDelivery as SinkDelivery
@@ -67,6 +68,7 @@ _LATER_VALUES = frozenset(
         "RecordContext",
         "RecordNote",
         "RecordTag",
+        "ResendPlan",
         "RuleFlag",
         "RuleTally",
         "SinkDelivery",
@@ -452,12 +454,12 @@ class Store(
         seen: Mapping[int, int] | None = None,
         reason: DecisionReason | None = None,
     ) -> ActionOutcome: ...
-    async def resends(
-        self, ids: Sequence[int], status: RemoteStatus
-    ) -> dict[int, DecisionReason | None]:
-        """The responses of ``ids`` a decision on ``status`` would send again, each with
-        the reason recorded with the decision it retries (None: it had none): a resend
-        keeps that reason (:meth:`moderate`), so only one without needs asking."""
+    async def resends(self, ids: Sequence[int], what: RemoteStatus | Capability) -> ResendPlan:
+        """What a decision on ``what`` (a status; ``Capability.REPLY``: a reply) pressed
+        again on ``ids`` does (:class:`ResendPlan`): the responses it would send again,
+        each with the reason recorded with the decision it retries (None: it had none; a
+        resend keeps that reason, :meth:`moderate`, so only one without needs asking), and
+        those it does not send because no resend can succeed, each with why."""
         ...
 
     async def mark_handled(

@@ -208,6 +208,26 @@ def figure_statements(
         f"WHERE a.id IN ({last_decision})",
         [*DECISION_KINDS, lo, hi, *sources],
     )
+    # -- write-backs the site can never take ----------------------------------------------
+    # Each response's newest write-back (a decision or a reply), queued in the period (the
+    # decision's time), that failed or conflicted with a kind no resend mends
+    # (FINAL_KINDS): its decision stays in the memory only. The header's "not written
+    # back" (store/rows.py counts_from) counts the others; the outbox_due index finds them.
+    from reactieveld.model_values import FINAL_KINDS  # after the first frame, as rows.py
+
+    final = sorted(FINAL_KINDS)
+    out["memory_only"] = (
+        "SELECT count(*) FROM outbox o WHERE o.state IN ('failed', 'conflict') "
+        f"AND o.failure_kind IN {placeholders(final)} "
+        "AND o.created_at >= ? AND o.created_at < ? AND NOT EXISTS (SELECT 1 FROM outbox l "
+        "WHERE l.response_id = o.response_id AND l.id > o.id)"
+        + (
+            f" AND o.source_id IN (SELECT id FROM sources WHERE name IN {placeholders(sources)})"
+            if sources
+            else ""
+        ),
+        [*final, lo, hi, *sources],
+    )
     return out
 
 
@@ -241,6 +261,7 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
         },
         claimed_decided=int(one("claimed_decided")[0]),
         decided_by_other=int(one("claimed_decided")[1]),
+        memory_only=int(one("memory_only")[0]),
     )
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiosqlite
 
 from reactieveld.i18n import stored
-from reactieveld.model import Page, RemoteStatus, Response, utcnow
+from reactieveld.model import Capability, Page, RemoteStatus, Response, utcnow
 from reactieveld.store import claims as _claims
 from reactieveld.store import fts as _fts
 from reactieveld.store import planner as _planner
@@ -141,6 +141,7 @@ if TYPE_CHECKING:
         JournalRef,
         PastWork,
         RecordContext,
+        ResendPlan,
         RuleFlag,
         RuleTally,
         SinkDelivery,
@@ -918,13 +919,14 @@ class SqliteStore:
             )
         )
 
-    async def resends(
-        self, ids: Sequence[int], status: RemoteStatus
-    ) -> dict[int, DecisionReason | None]:
-        """The responses of ``ids`` a decision on ``status`` would send again (their newest
-        write-back of it failed or conflicted), each with the reason recorded with the
-        decision it retries (None: it had none), which the resend keeps."""
-        return await self._run(lambda db: _actions.resends(db, ids, status))
+    async def resends(self, ids: Sequence[int], what: RemoteStatus | Capability) -> ResendPlan:
+        """What a decision on ``what`` (a status; ``Capability.REPLY``: a reply) pressed
+        again on ``ids`` does (:func:`~reactieveld.store.actions.plan_resends`): the
+        responses it sends again (their newest write-back of it failed or conflicted),
+        each with the reason recorded with the decision it retries (None: it had none),
+        which the resend keeps; and those it does not, whose write-back can never succeed,
+        each with why."""
+        return await self._run(lambda db: _actions.resends(db, ids, what))
 
     async def mark_handled(
         self, ids: Sequence[int], *, actor: str, seen: Mapping[int, int] | None = None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reactieveld.model import RemoteStatus
+    from reactieveld.model_values import DecisionReason
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ class FigureCounts:
     claimed_decided: int = 0
     #: of those, the ones decided by another moderator than the one who last claimed it
     decided_by_other: int = 0
+    #: responses whose newest write-back, queued in the period, the site can never take
+    #: (failed or in conflict of a final kind): decisions kept in the memory only
+    memory_only: int = 0
 
 
 @dataclass(frozen=True)
@@ -284,6 +288,27 @@ class ActionOutcome:
     #: The ids whose version differed from the ``seen`` one: then the whole action was
     #: refused (nothing changed, nothing journalled or queued).
     conflicts: tuple[int, ...] = ()
+    #: The responses a decision did not send again (:class:`ResendPlan`'s ``refused``):
+    #: response id -> the stored error of its write-back that can never succeed.
+    refused: Mapping[int, str] = field(default_factory=dict)
+
+
+class ResendPlan(dict[int, "DecisionReason | None"]):
+    """What a decision's key (or ``r``) pressed again on responses does with their newest
+    write-back of it that failed or conflicted (store/actions.py ``plan_resend``, the one
+    rule for a single response and marked ones alike): as a mapping, those it sends again,
+    each with the reason recorded with the decision it retries (None: it had none);
+    ``refused``, those it does not because no resend can ever succeed
+    (``model_values.FINAL_KINDS``: the comment is gone from the site), each with its
+    stored error (what the TUI says: "Not sent again: <error>")."""
+
+    def __init__(
+        self,
+        resent: Mapping[int, DecisionReason | None] | None = None,
+        refused: Mapping[int, str] | None = None,
+    ) -> None:
+        super().__init__(resent or {})
+        self.refused: dict[int, str] = dict(refused or {})
 
 
 @dataclass(frozen=True)

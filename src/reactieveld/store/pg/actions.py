@@ -25,6 +25,7 @@ from reactieveld.i18n import stored
 from reactieveld.model import (
     Action,
     ActionKind,
+    Capability,
     DecisionReason,
     RemoteStatus,
     TagKind,
@@ -51,6 +52,7 @@ from reactieveld.store.actions import (
     plan_question,
     plan_reply,
     plan_resend,
+    plan_resends,
     plan_role,
     plan_rule_hold,
     plan_undo,
@@ -62,7 +64,13 @@ from reactieveld.store.actions import (
     undo_entries,
     undo_sent,
 )
-from reactieveld.store.base import ActionOutcome, QueueFilter, StoreError, UpsertResult
+from reactieveld.store.base import (
+    ActionOutcome,
+    QueueFilter,
+    ResendPlan,
+    StoreError,
+    UpsertResult,
+)
 from reactieveld.store.codings import (
     CODERS_SQL,
     DONE_SQL,
@@ -393,7 +401,7 @@ class Actions(PgBase):
 
         async def step(conn: asyncpg.Connection, targets: list[asyncpg.Record]) -> ActionOutcome:
             steps = plan_moderate(targets, status, capability, write_back=write_back, reason=reason)
-            kept: dict[int, DecisionReason | None] = {}
+            kept = ResendPlan()
             if write_back:
                 newest = await newest_writebacks(conn, resend_candidates(targets, status))
                 steps, kept = plan_resend(steps, targets, status, newest, reason)
@@ -401,20 +409,18 @@ class Actions(PgBase):
                 conn, steps, status, batch=batch, now=now, reason=reason, reasons=kept
             )
             await settle_flags(conn, [(t[0], status.value) for t in targets], outcome, steps, now)
-            return outcome
+            return replace(outcome, refused=kept.refused)
 
         return await self._act(ids, seen, step, actor=actor, decided=True)
 
-    async def resends(
-        self, ids: Sequence[int], status: RemoteStatus
-    ) -> dict[int, DecisionReason | None]:
-        """The responses a decision would send again, with their reasons (see
-        SqliteStore)."""
+    async def resends(self, ids: Sequence[int], what: RemoteStatus | Capability) -> ResendPlan:
+        """What a decision on ``what`` pressed again does: the responses it sends again,
+        with their reasons, and those it does not, with why (see SqliteStore)."""
 
-        async def read(conn: asyncpg.Connection) -> dict[int, DecisionReason | None]:
+        async def read(conn: asyncpg.Connection) -> ResendPlan:
             rows = await conn.fetch(_TARGET_READ_SQL, list(ids))
-            newest = await newest_writebacks(conn, resend_candidates(rows, status))
-            return plan_resend([], rows, status, newest)[1]
+            newest = await newest_writebacks(conn, resend_candidates(rows, what))
+            return plan_resends(rows, what, newest)
 
         return await self._read(read)
 

@@ -320,7 +320,7 @@ class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
         questions.display = layout.cut
         lines = [question_label(self.codebook, q, lang) for q in st.questions]
         questions.update(Content("\n".join([text("questions", lang), *lines])))
-        defined = definition_lines(self.codebook, lang, width, rules=bool(st.rules))
+        defined = definition_lines(self.codebook, lang, width, stats=st)
         if self.query_one("#dash-agreement").display:
             defined = [*defined, *agreement_definition(lang, width)]
         self.query_one("#dash-definitions", Static).update(Content("\n".join(defined)))

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reactieveld.keys import ROW_ACTIONS, key_specs
-from reactieveld.model import CAPABILITY_FOR_STATUS, Capability, OutboxState, RemoteStatus
+from reactieveld.model import Capability, OutboxState, RemoteStatus
 from reactieveld.store.base import QueueFilter, QueueRow, StoreError
 from reactieveld.store.errors import StoreUnreachable
 from reactieveld.text import one_line
@@ -739,19 +739,6 @@ class TriageScreen(Screen[None]):
         ids, batch, acted = self._targets()
         if not ids or self.action_reason("moderate", (status,)):
             return
-        # The key pressed again on the one response whose decision can never be written
-        # back (the comment is gone from the site): said, nothing sent. Marked ones: the
-        # store sends none of those again (plan_resend).
-        current = self.queue.current
-        capability = CAPABILITY_FOR_STATUS.get(RemoteStatus(status))
-        if (
-            not batch
-            and current is not None
-            and capability is not None
-            and current.response.remote_status.value == status
-            and await self._cannot_resend(current, capability)
-        ):
-            return
         seen = self._seen()  # the rows as shown when the key was pressed
         reasons = self.rapp.reasons
         what = self.i18n.t(_DECIDED.get(status) or "queue." + RemoteStatus(status).value)
@@ -762,20 +749,29 @@ class TriageScreen(Screen[None]):
             )
             if await self._conflicted(outcome):
                 return
+            if outcome.refused and not outcome.changed:  # none could be sent again
+                self._tell_not_resent(outcome.refused)
+                return
             await self._after(batch=batch, advance=True, acted=acted)
             if kept:
                 said = self.i18n.t("decided.resent", what=what, n=outcome.changed, reason=kept)
                 self._notice(said, timeout=_RESENT_SECONDS)
             else:
-                self._tell_decided(what, outcome.changed, asked=len(ids))
+                asked = len(ids) - len(outcome.refused)
+                self._tell_decided(what, outcome.changed, asked=asked)
+            self._tell_not_resent(outcome.refused)
 
         if not reasons.asks(status):
             await decide(reasons.implied(status))
             return
         # A resend is the decision it retries, with the reason given then (the store keeps
-        # it): nothing to ask when each one sent again has one.
-        resent = await self.rapp.store.resends(ids, RemoteStatus(status))
-        given = [resent.get(rid) for rid in ids]
+        # it): nothing to ask when each one sent again has one. Nothing to ask either when
+        # the store sends none of them (their write-backs can never succeed): it says why.
+        plan = await self.rapp.store.resends(ids, RemoteStatus(status))
+        if len(plan.refused) == len(ids):
+            self._tell_not_resent(plan.refused)
+            return
+        given = [plan.get(rid) for rid in ids if rid not in plan.refused]
         if all(given):
             language = self.i18n.language
             said = {reasons.describe(r.code, r.text, language) for r in given if r}
@@ -933,8 +929,13 @@ class TriageScreen(Screen[None]):
         if self.action_reason("reply"):
             return
         current = self.queue.current
-        if current is not None and await self._cannot_resend(current, Capability.REPLY):
-            return
+        if current is not None and current.response.id is not None:
+            # A reply to a response whose newest reply can never be written back (the
+            # comment is gone from the site): the store's plan says why, no editor opens.
+            plan = await self.rapp.store.resends([current.response.id], Capability.REPLY)
+            if plan.refused:
+                self._tell_not_resent(plan.refused)
+                return
         await self._write_text("reply", self.rapp.store.reply, advance=True)
 
     async def action_note(self) -> None:
@@ -987,25 +988,21 @@ class TriageScreen(Screen[None]):
             save,
         )
 
-    async def _cannot_resend(self, row: QueueRow, capability: Capability) -> bool:
-        """Whether ``row``'s newest write-back is one of ``capability`` (what the key
-        pressed would send again) that can never succeed (``model_values.FINAL_KINDS``:
-        the comment is gone from the site): then nothing is sent or opened, and one line
-        says why (True)."""
+    def _tell_not_resent(self, refused: Mapping[int, str]) -> None:
+        """One line for the write-backs the store did not send again because none can ever
+        succeed (its resend plan's ``refused``: response id -> stored error): "Not sent
+        again: <why>", and how many more when marked ones were."""
+        if not refused:
+            return
         from reactieveld.failures import error_in_language
-        from reactieveld.model_values import FINAL_KINDS
 
-        if row.outbox_state not in (OutboxState.FAILED.value, OutboxState.CONFLICT.value):
-            return False
-        newest = await self.rapp.store.outbox_items(response_id=row.response.id, limit=1)
-        item = newest[0] if newest else None
-        if item is None or item.action.capability is not capability:
-            return False
-        if item.failure_kind not in FINAL_KINDS:
-            return False
-        why = error_in_language(item.last_error or "", self.i18n.language)
-        self._say(self.i18n.t("outbox.not_resent", error=why), severity="warning", timeout=8)
-        return True
+        first, *more = refused.values()
+        why = error_in_language(first, self.i18n.language)
+        if more:
+            said = self.i18n.t("outbox.not_resent.more", error=why, more=len(more))
+        else:
+            said = self.i18n.t("outbox.not_resent", error=why)
+        self._say(said, severity="warning", timeout=8)
 
     async def _unsent_reply(self, row: QueueRow) -> str:
         """The text of ``row``'s reply the platform refused or that conflicted (its
