@@ -2142,6 +2142,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{actions} is geen actie; verwacht een van: {expected}",
         "{actions} is not an action; expected one of: {expected}",
     ),
+    "config.keys.name": (
+        'toets "{key}" van "{action}" is geen toetsnaam die Textual kent; schrijf een teken '
+        '("a", "A", "?") of een naam zoals "ctrl+a", "f5", "pagedown", "escape", "slash"',
+        'key "{key}" of "{action}" is not a key name Textual knows; write a character '
+        '("a", "A", "?") or a name such as "ctrl+a", "f5", "pagedown", "escape", "slash"',
+    ),
     "config.keys.fixed": (
         'toets "{key}" van "{action}" is {does}, en die toets ligt vast; kies een andere toets',
         'key "{key}" of "{action}" is {does}, which cannot be remapped; choose another key',
