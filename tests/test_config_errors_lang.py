@@ -524,6 +524,13 @@ CASES: dict[str, tuple[str | bytes, str]] = {
             "which cannot be remapped; choose another key"
         ),
     ),
+    "code_role_key": (
+        '[[codebook.roles]]\ncode = "jongere"\nkey = "jj"\nnl = "Jongere"\n',
+        (
+            '<file>:3: [[codebook.roles]] #1: key "key": expected one character (the role '
+            'picker reads one key press, like "j" or "J"), got "jj"'
+        ),
+    ),
     "keys_name": (
         '[keys]\nhold = "pgdn"\n',
         (

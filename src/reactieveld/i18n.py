@@ -1969,6 +1969,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         'toets "{setting}" wordt al gebruikt door vraag "{other}"',
         'key "{setting}" is already used by question "{other}"',
     ),
+    # a role's key is read by the role picker as the one character a key press types
+    "config.code.role_key": (
+        'sleutel "key": verwacht één teken (de rolkiezer leest één toetsaanslag, zoals '
+        '"j" of "J"), maar kreeg "{setting}"',
+        'key "key": expected one character (the role picker reads one key press, like "j" '
+        'or "J"), got "{setting}"',
+    ),
     "config.code.key_used.role": (
         'toets "{setting}" wordt al gebruikt door rol "{other}"',
         'key "{setting}" is already used by role "{other}"',
