@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.model import Page, Response, Source, Thread
-from reactieveld.reports.fields import CSV_COLUMNS, csv_safe
+from reactieveld.reports.fields import CSV_COLUMNS, csv_safe, inert
 from reactieveld.reports.formats import ExportOptions, write_csv, write_jsonl, write_markdown
 from reactieveld.reports.redact import POSTCODE_WORDS, redact_html, redact_raw, redact_text
 from reactieveld.store.sqlite import SqliteStore
@@ -346,7 +346,34 @@ def _starts_with_formula(cell: str) -> bool:
 def test_csv_safe_cell(value):
     out = csv_safe(value)
     assert not _starts_with_formula(out)
-    assert out == value or out == "'" + value
+    assert out == inert(value) or out == "'" + inert(value)
+
+
+#: What must not reach a CSV file raw: C0 controls (NUL, BEL, ESC starting a terminal's
+#: escape sequence), DEL, C1 controls, bidi overrides and isolates.
+_CONTROLS = [chr(c) for c in (*range(0x09), *range(0x0B, 0x0D), *range(0x0E, 0x20), 0x7F)]
+_CONTROLS += [chr(c) for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+_INERT = re.compile("[" + re.escape("".join(_CONTROLS)) + "]")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=8), st.sampled_from([*_CONTROLS, "\x1b[31m", "\x1b]52;c;"])),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_csv_cell_holds_no_control_character(value):
+    """A comment with a NUL, a terminal escape (``\x1b[31m``, an OSC 52 that sets the
+    clipboard) or a bidi override was written into the CSV as it came: ``head rapport.csv``
+    in the moderator's terminal ran the escapes, a spreadsheet cut the cell at the NUL or
+    showed "evil.exe" reversed. The Markdown report took them out, CSV did not. Now every
+    CSV cell is :func:`inert` as Markdown's text: tabs and line breaks (as ``\n``) kept,
+    the rest of what was written kept in its order."""
+    out = csv_safe(value)
+    assert not _INERT.search(out), repr(out)
+    kept = _INERT.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    assert out in (kept, "'" + kept)
 
 
 @given(st.integers(), st.floats(allow_nan=False))
