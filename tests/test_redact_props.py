@@ -4,7 +4,8 @@ ordinary text (dates, years, amounts, times, ids) is left alone; and no CSV cell
 with a formula character.
 
 The surrounding text has no digits and no letters q or z; a phone number or a postcode is
-made of digits, and e-mail addresses here start with q (local part) and z (domain). So
+made of digits (a bank account number too), and e-mail addresses here start with q (local
+part) and z (domain). So
 "nothing survives" is simply: no digit, no q, no z in a redacted field.
 """
 
@@ -105,12 +106,34 @@ def postcodes(draw) -> str:
     return out + house
 
 
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@st.composite
+def ibans(draw) -> str:
+    """A bank account number (IBAN) as people write it: together or in groups of four,
+    in upper or lower case; a bank code in letters (NL, GB) or digits (BE, DE, FR)."""
+    country = draw(st.sampled_from(["NL", "GB", "BE", "DE", "FR", "LU", "NO"]))
+    check = draw(st.text("0123456789", min_size=2, max_size=2))
+    digits = st.text("0123456789", min_size=4, max_size=4)
+    lettered = country in ("NL", "GB")
+    bank = draw(st.text(UPPER, min_size=4, max_size=4) if lettered else digits)
+    # The shortest: Norway's, 11 digits after the check digits; NL's ten after the bank.
+    rest = draw(st.text("0123456789", min_size=10 if lettered else 7, max_size=14))
+    number = country + check + bank + rest
+    if draw(st.booleans()):  # as printed on a bank card
+        number = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    return draw(st.sampled_from([str, str.lower]))(number)
+
+
 # A phone number written exactly like a date (dd-mm-yyyy) is read as a date: the false
 # negative reports/redact.py documents.
 DATE_LIKE = re.compile(
     r"[0-3]?\d[-./][01]?\d[-./](?:1[89]|2\d)\d\d|(?:1[89]|2\d)\d\d-[01]\d-[0-3]\d"
 )
-personal = st.one_of(phones().filter(lambda p: not DATE_LIKE.search(p)), emails(), postcodes())
+personal = st.one_of(
+    phones().filter(lambda p: not DATE_LIKE.search(p)), emails(), postcodes(), ibans()
+)
 
 GLUE = st.sampled_from(["", " ", "bel", "tel:", "mail:", "(", "[", "«", "\n", ": ", "\u00a0"])
 AFTER = st.sampled_from(["", " ", ".", ",", "!", ")", "]", "»", "\n", "; "])
@@ -148,6 +171,8 @@ SETTINGS = settings(max_examples=400, deadline=None)
 @example(("bel06 \u2013 12345678 graag", "06 \u2013 12345678"))
 @example(("mail ANNE\uff20EXAMPLE.NL", "ANNE\uff20EXAMPLE.NL"))
 @example(("tel:0612345678", "0612345678"))
+@example(("Stort op NL02RABO1234567890 graag", "NL02RABO1234567890"))
+@example(("IBAN BE68 5390 0754 7034 plan", "BE68 5390 0754 7034"))
 def test_text_never_keeps_personal_data(case):
     text, datum = case
     if "q" not in datum.lower() and not any(c.isdigit() for c in datum):

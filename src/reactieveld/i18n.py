@@ -1736,6 +1736,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),
     "redact.address": ("[adres]", "[address]"),
+    "redact.account": ("[rekeningnummer]", "[account number]"),
     # A value of a link that is only personal data (``?email=...``, ``/user/anne/``).
     "redact.person": ("[persoon]", "[person]"),
     # A platform's errors (connectors/): made and stored in English (stable for scripts and
