@@ -6,10 +6,13 @@ the file reads. In the TOML snippets, ``# <-`` marks the line an error must poin
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import (
@@ -808,6 +811,47 @@ def test_codebook_entries_may_swap_keys(tmp_path: Path) -> None:
     )
     book = load_config(path).codebook
     assert [(r.code, r.key) for r in book.roles[:2]] == [("burger", "r"), ("raad", "b")]
+
+
+#: What a key press types: one letter, digit, punctuation mark or symbol.
+_TYPED = st.characters(categories=("L", "N", "P", "S"))
+_ROLE_KEYS = {r.key for r in DEFAULT_CODEBOOK.roles}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    key=st.one_of(
+        st.text(_TYPED, min_size=2, max_size=6),
+        st.builds("+".join, st.tuples(st.sampled_from(["ctrl", "alt", "shift"]), _TYPED)),
+    )
+)
+def test_a_role_key_that_is_no_one_character_names_its_line(
+    tmp_path_factory: pytest.TempPathFactory, key: str
+) -> None:
+    """A role's ``key = "jj"`` (or ``"ctrl+j"``) was taken, and the role picker, which
+    matches the one character a key press types, could never pick that role; nothing
+    said why. It is refused at its line."""
+    path = write(
+        tmp_path_factory.mktemp("role"),
+        f'[[codebook.roles]]\ncode = "jongere"\nkey = {json.dumps(key, ensure_ascii=False)}'
+        '  # <-\nnl = "Jongere"\n',
+    )
+    assert config_error(path) == (
+        f'{path}:{marked_line(path)}: [[codebook.roles]] #1: key "key": expected one character '
+        f'(the role picker reads one key press, like "j" or "J"), got "{key}"'
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(key=_TYPED.filter(lambda c: c not in _ROLE_KEYS and c not in '"\\'))
+def test_a_role_key_of_one_character_is_taken(
+    tmp_path_factory: pytest.TempPathFactory, key: str
+) -> None:
+    path = write(
+        tmp_path_factory.mktemp("role"),
+        f'[[codebook.roles]]\ncode = "jongere"\nkey = "{key}"\nnl = "Jongere"\n',
+    )
+    assert load_config(path).codebook.role("jongere").key == key  # type: ignore[union-attr]
 
 
 #: Mistakes in the codebook: a file with one mistake, marked `# <-`, and the one line it gives

@@ -524,6 +524,21 @@ CASES: dict[str, tuple[str | bytes, str]] = {
             "which cannot be remapped; choose another key"
         ),
     ),
+    "code_role_key": (
+        '[[codebook.roles]]\ncode = "jongere"\nkey = "jj"\nnl = "Jongere"\n',
+        (
+            '<file>:3: [[codebook.roles]] #1: key "key": expected one character (the role '
+            'picker reads one key press, like "j" or "J"), got "jj"'
+        ),
+    ),
+    "keys_name": (
+        '[keys]\nhold = "pgdn"\n',
+        (
+            '<file>:2: [keys]: key "pgdn" of "hold" is not a key name Textual knows; write a '
+            'character ("a", "A", "?") or a name such as "ctrl+a", "f5", "pagedown", '
+            '"escape", "slash"'
+        ),
+    ),
     "keys_both": (
         '[keys]\napprove = "y"\nhold = "y"\n',
         '<file>:3: [keys]: key "y" is given to both "approve" and "hold"',

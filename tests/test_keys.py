@@ -6,13 +6,15 @@ list of actions, so a new action is covered without a new test."""
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from pathlib import Path
 
 import pytest
 from helpers.cli import run_process
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from textual.keys import _character_to_key
+from textual._keyboard_protocol import FUNCTIONAL_KEYS
+from textual.keys import Keys, _character_to_key
 
 from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_CODEBOOK
@@ -21,9 +23,12 @@ from reactieveld.keys import (
     DASHBOARD_FIXED,
     DASHBOARD_SCOPE,
     FIXED_KEYS,
+    MODIFIERS,
+    NAMED_KEYS,
     THREAD_KEYS,
     THREAD_SCOPE,
     keymap_problem,
+    known_key,
     normalize_key,
     remappable,
     split_keys,
@@ -152,6 +157,82 @@ def test_a_codebook_key_onto_an_action_points_at_the_codebook(tmp_path: Path) ->
     assert str(caught.value) == (
         f'{path}:4: [codebook]: key "a" is the key of both "question_9" and "approve"'
     )
+
+
+# -- a key name Textual does not know ------------------------------------------------------
+
+#: Every name Textual gives a key press: its ``Keys`` (modifiers included) and the kitty
+#: protocol's functional keys.
+TEXTUAL_NAMES = {
+    *(k.value for k in Keys if not k.value.startswith("<") and k.value != "ctrl-at"),
+    *FUNCTIONAL_KEYS.values(),
+}
+
+
+def test_every_name_textual_gives_a_key_is_known() -> None:
+    assert [name for name in sorted(TEXTUAL_NAMES) if not known_key(name)] == []
+
+
+#: Names a moderator may well write that name no key (a binding to one never ran, and
+#: the footer left its action out without a word): abbreviations, another program's
+#: spelling, a modifier without a key.
+MISSPELT = ["pgdn", "PageDown", "esc", "Escape", "del", "F5", "ctrl+", "ctrl+banana", "Ctrl+a"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.one_of(
+        st.sampled_from(MISSPELT),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=2, max_size=12).filter(
+            lambda w: w not in TEXTUAL_NAMES and w not in NAMED_KEYS and not _names_a_char(w)
+        ),
+    ),
+    action=st.sampled_from(sorted(DEFAULTS)),
+    where=st.sampled_from(["keys", "codebook"]),
+)
+def test_a_key_name_textual_does_not_know_names_file_line_and_key(
+    tmp_path_factory: pytest.TempPathFactory, name: str, action: str, where: str
+) -> None:
+    """``hold = "pgdn"`` (Textual's name is "pagedown") started the app with no key for
+    hold at all: not in the footer, nothing on a key press, no word why; a codebook
+    question's ``key = "jj"`` the same. Now each is refused at load with the file, the
+    line, the key and the action, as every other [keys] mistake."""
+    path = tmp_path_factory.mktemp("keys") / "config.toml"
+    if where == "keys":
+        path.write_text(_toml({action: name}), encoding="utf-8")
+        line, blamed = 3, action
+    else:
+        book = f'[codebook]\n[[codebook.questions]]\ncode = "9"\nkey = "{name}"\nnl = "Negen"\n'
+        path.write_text(book, encoding="utf-8")
+        line, blamed = 4, "question_9"
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(
+        f'{path}:{line}: [{where}]: key "{name}" of "{blamed}" is not a key name Textual knows;'
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    mods=st.lists(st.sampled_from(sorted(MODIFIERS)), unique=True, max_size=2),
+    base=st.one_of(
+        st.characters(exclude_categories=("Cs", "Cc", "Cf", "Cn", "Co", "Zs", "Zl", "Zp")),
+        st.sampled_from(sorted(NAMED_KEYS)),
+    ),
+)
+def test_a_key_textual_names_is_known(mods: list[str], base: str) -> None:
+    key = normalize_key(base)
+    if key == "comma" or base.isspace():
+        return  # the separator of a key list; a blank is no key
+    assert known_key("+".join([*mods, key]))
+
+
+def _names_a_char(word: str) -> bool:
+    try:
+        unicodedata.lookup(word.replace("_", " "))
+    except KeyError:
+        return False
+    return True
 
 
 # -- every command refuses the file ---------------------------------------------------------

@@ -4,7 +4,8 @@ ordinary text (dates, years, amounts, times, ids) is left alone; and no CSV cell
 with a formula character.
 
 The surrounding text has no digits and no letters q or z; a phone number or a postcode is
-made of digits, and e-mail addresses here start with q (local part) and z (domain). So
+made of digits (a bank account number too), and e-mail addresses here start with q (local
+part) and z (domain). So
 "nothing survives" is simply: no digit, no q, no z in a redacted field.
 """
 
@@ -21,7 +22,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from reactieveld.model import Page, Response, Source, Thread
-from reactieveld.reports.fields import CSV_COLUMNS, csv_safe
+from reactieveld.reports.fields import CSV_COLUMNS, csv_safe, inert
 from reactieveld.reports.formats import ExportOptions, write_csv, write_jsonl, write_markdown
 from reactieveld.reports.redact import POSTCODE_WORDS, redact_html, redact_raw, redact_text
 from reactieveld.store.sqlite import SqliteStore
@@ -105,12 +106,34 @@ def postcodes(draw) -> str:
     return out + house
 
 
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@st.composite
+def ibans(draw) -> str:
+    """A bank account number (IBAN) as people write it: together or in groups of four,
+    in upper or lower case; a bank code in letters (NL, GB) or digits (BE, DE, FR)."""
+    country = draw(st.sampled_from(["NL", "GB", "BE", "DE", "FR", "LU", "NO"]))
+    check = draw(st.text("0123456789", min_size=2, max_size=2))
+    digits = st.text("0123456789", min_size=4, max_size=4)
+    lettered = country in ("NL", "GB")
+    bank = draw(st.text(UPPER, min_size=4, max_size=4) if lettered else digits)
+    # The shortest: Norway's, 11 digits after the check digits; NL's ten after the bank.
+    rest = draw(st.text("0123456789", min_size=10 if lettered else 7, max_size=14))
+    number = country + check + bank + rest
+    if draw(st.booleans()):  # as printed on a bank card
+        number = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+    return draw(st.sampled_from([str, str.lower]))(number)
+
+
 # A phone number written exactly like a date (dd-mm-yyyy) is read as a date: the false
 # negative reports/redact.py documents.
 DATE_LIKE = re.compile(
     r"[0-3]?\d[-./][01]?\d[-./](?:1[89]|2\d)\d\d|(?:1[89]|2\d)\d\d-[01]\d-[0-3]\d"
 )
-personal = st.one_of(phones().filter(lambda p: not DATE_LIKE.search(p)), emails(), postcodes())
+personal = st.one_of(
+    phones().filter(lambda p: not DATE_LIKE.search(p)), emails(), postcodes(), ibans()
+)
 
 GLUE = st.sampled_from(["", " ", "bel", "tel:", "mail:", "(", "[", "«", "\n", ": ", "\u00a0"])
 AFTER = st.sampled_from(["", " ", ".", ",", "!", ")", "]", "»", "\n", "; "])
@@ -148,6 +171,8 @@ SETTINGS = settings(max_examples=400, deadline=None)
 @example(("bel06 \u2013 12345678 graag", "06 \u2013 12345678"))
 @example(("mail ANNE\uff20EXAMPLE.NL", "ANNE\uff20EXAMPLE.NL"))
 @example(("tel:0612345678", "0612345678"))
+@example(("Stort op NL02RABO1234567890 graag", "NL02RABO1234567890"))
+@example(("IBAN BE68 5390 0754 7034 plan", "BE68 5390 0754 7034"))
 def test_text_never_keeps_personal_data(case):
     text, datum = case
     if "q" not in datum.lower() and not any(c.isdigit() for c in datum):
@@ -346,7 +371,34 @@ def _starts_with_formula(cell: str) -> bool:
 def test_csv_safe_cell(value):
     out = csv_safe(value)
     assert not _starts_with_formula(out)
-    assert out == value or out == "'" + value
+    assert out == inert(value) or out == "'" + inert(value)
+
+
+#: What must not reach a CSV file raw: C0 controls (NUL, BEL, ESC starting a terminal's
+#: escape sequence), DEL, C1 controls, bidi overrides and isolates.
+_CONTROLS = [chr(c) for c in (*range(0x09), *range(0x0B, 0x0D), *range(0x0E, 0x20), 0x7F)]
+_CONTROLS += [chr(c) for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+_INERT = re.compile("[" + re.escape("".join(_CONTROLS)) + "]")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=8), st.sampled_from([*_CONTROLS, "\x1b[31m", "\x1b]52;c;"])),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_csv_cell_holds_no_control_character(value):
+    """A comment with a NUL, a terminal escape (``\x1b[31m``, an OSC 52 that sets the
+    clipboard) or a bidi override was written into the CSV as it came: ``head rapport.csv``
+    in the moderator's terminal ran the escapes, a spreadsheet cut the cell at the NUL or
+    showed "evil.exe" reversed. The Markdown report took them out, CSV did not. Now every
+    CSV cell is :func:`inert` as Markdown's text: tabs and line breaks (as ``\n``) kept,
+    the rest of what was written kept in its order."""
+    out = csv_safe(value)
+    assert not _INERT.search(out), repr(out)
+    kept = _INERT.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    assert out in (kept, "'" + kept)
 
 
 @given(st.integers(), st.floats(allow_nan=False))

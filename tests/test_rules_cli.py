@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run_main
+from helpers.generated import store_examples
 from helpers.store import open_store, page, resp
+from hypothesis import given
+from hypothesis import strategies as st
 
+from reactieveld.cli_read import MATCH_SHOWN
 from reactieveld.store.base import QueueFilter
 
 RULE = '[[rules]]\nname = "scheldwoorden"\nwords = ["kanker*"]\naction = "hold"\n'
@@ -73,7 +77,15 @@ def test_an_example_marks_only_the_text_s_own_words(
     redaction's own token)."""
     from reactieveld.i18n import text
 
-    db = tmp_path / "m.db"
+    out = _test_one(tmp_path, body, f"words = {words}", language)
+    tokens = {"email": text("redact.email", language), "phone": text("redact.phone", language)}
+    assert out.splitlines()[1] == expected.format(**tokens)
+
+
+def _test_one(tmp: Path, body: str, rule: str, language: str) -> str:
+    """What ``rules test`` prints on a memory of one response ``body`` with one rule "r"
+    (``rule``: its words or pattern line)."""
+    db = tmp / "m.db"
 
     async def fill() -> None:
         store = await open_store(str(db))
@@ -81,14 +93,13 @@ def test_an_example_marks_only_the_text_s_own_words(
         await store.close()
 
     asyncio.run(fill())
-    config = tmp_path / "config.toml"
-    config.write_text(f'[[rules]]\nname = "r"\nwords = {words}\naction = "flag"\n', "utf-8")
+    config = tmp / "config.toml"
+    config.write_text(f'[[rules]]\nname = "r"\n{rule}\naction = "flag"\n', "utf-8")
     code, out, err = run_main(
         ["--lang", language, "--config", str(config), "--db", str(db), "rules", "test"]
     )
     assert code == 0, err
-    tokens = {"email": text("redact.email", language), "phone": text("redact.phone", language)}
-    assert out.splitlines()[1] == expected.format(**tokens)
+    return out
 
 
 def test_an_example_names_no_author(tmp_path: Path):
@@ -162,3 +173,28 @@ def test_sync_says_what_the_rules_did_in_the_interface_language(tmp_path: Path):
     )
     assert code == 0, err
     assert re.search(r"demo: \d+ flagged by rules, 0 held", out)
+
+
+#: How an example line may grow at most: "  - ", "…", 40 characters before the match,
+#: the match shown (MATCH_SHOWN) in brackets, 40 after, "…".
+_EXAMPLE_MOST = 4 + 1 + 40 + 2 + MATCH_SHOWN + 40 + 1
+
+
+@store_examples(12)
+@given(
+    word=st.text(alphabet="abcdefghijklmnopqrstuvwxyzéë", min_size=MATCH_SHOWN + 1, max_size=6000),
+    before=st.text(alphabet="abc .,", max_size=120),
+    rule=st.sampled_from(['words = ["kanker*"]', "pattern = '.*'", "pattern = 'kanker\\w+'"]),
+)
+def test_a_long_match_is_shown_cut_in_its_example(
+    tmp_path_factory: pytest.TempPathFactory, word: str, before: str, rule: str
+) -> None:
+    """The demo's "Heel lang woord: aaaa…" matched by a pattern (or ``.*`` on any long
+    text) printed its example as one line of 5,000 characters: the match was shown
+    whole, only the text around it was cut. Now a match longer than MATCH_SHOWN shows
+    its start and "…"; the line stays short, whatever the match's length."""
+    body = f"{before} kanker{word} einde"
+    out = _test_one(tmp_path_factory.mktemp("rules"), body, rule, "en")
+    example = out.splitlines()[1]
+    assert len(example) <= _EXAMPLE_MOST, example
+    assert "[" in example and "…]" in example, example

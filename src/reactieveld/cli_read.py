@@ -608,6 +608,20 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     return 0
 
 
+#: The most of one match an example shows: a pattern like ``.*`` or a 5,000-letter
+#: word matched whole printed the whole text on one line.
+MATCH_SHOWN = 60
+
+
+def _match_shown(match: str) -> str:
+    """A match as an example shows it: whole, or its start and "…"."""
+    if len(match) <= MATCH_SHOWN:
+        return match
+    from reactieveld.text import cut_whole
+
+    return cut_whole(match, MATCH_SHOWN - 1) + "…"
+
+
 def _example(rules: Any, rule: str, body: str, red: Any) -> str:
     """A matched text around its first match, one line, the matches in brackets, redacted
     (``red``: a report's redaction). The whole text is redacted first and the rule matched
@@ -632,7 +646,7 @@ def _example(rules: Any, rule: str, body: str, red: Any) -> str:
     for a, b in spans:
         if a < lo or b > hi:
             continue
-        marked += [body[pos:a], "[", body[a:b], "]"]
+        marked += [body[pos:a], "[", _match_shown(body[a:b]), "]"]
         pos = b
     marked.append(body[pos:hi])
     text = _CONTROL.sub(" ", " ".join("".join(marked).split()))

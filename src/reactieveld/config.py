@@ -902,6 +902,11 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
             spec |= {f"short_{lang}": (_text, False) for lang in LANGUAGES}
         clean = reader.table(entry, where, context, spec)
         code = clean["code"]
+        role_key = clean.get("key") if kind is TagKind.ROLE else None
+        if role_key is not None and not (len(role_key) == 1 and role_key.isprintable()):
+            # The picker matches the character a key press types: "jj" or "ctrl+j" never.
+            said = Said("config.code.role_key", setting=role_key)
+            raise reader.error(where + ("key",), context, said)
         if code in written:
             raise reader.error(where + ("code",), context, Said("config.code.defined", code=code))
         written[code] = (where, context, "key" in clean)

@@ -1763,6 +1763,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "redact.email": ("[e-mail]", "[e-mail]"),
     "redact.phone": ("[telefoonnummer]", "[phone number]"),
     "redact.address": ("[adres]", "[address]"),
+    "redact.account": ("[rekeningnummer]", "[account number]"),
     # A value of a link that is only personal data (``?email=...``, ``/user/anne/``).
     "redact.person": ("[persoon]", "[person]"),
     # A platform's errors (connectors/): made and stored in English (stable for scripts and
@@ -1996,6 +1997,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         'toets "{setting}" wordt al gebruikt door vraag "{other}"',
         'key "{setting}" is already used by question "{other}"',
     ),
+    # a role's key is read by the role picker as the one character a key press types
+    "config.code.role_key": (
+        'sleutel "key": verwacht één teken (de rolkiezer leest één toetsaanslag, zoals '
+        '"j" of "J"), maar kreeg "{setting}"',
+        'key "key": expected one character (the role picker reads one key press, like "j" '
+        'or "J"), got "{setting}"',
+    ),
     "config.code.key_used.role": (
         'toets "{setting}" wordt al gebruikt door rol "{other}"',
         'key "{setting}" is already used by role "{other}"',
@@ -2168,6 +2176,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "config.keys.unknown": (
         "{actions} is geen actie; verwacht een van: {expected}",
         "{actions} is not an action; expected one of: {expected}",
+    ),
+    "config.keys.name": (
+        'toets "{key}" van "{action}" is geen toetsnaam die Textual kent; schrijf een teken '
+        '("a", "A", "?") of een naam zoals "ctrl+a", "f5", "pagedown", "escape", "slash"',
+        'key "{key}" of "{action}" is not a key name Textual knows; write a character '
+        '("a", "A", "?") or a name such as "ctrl+a", "f5", "pagedown", "escape", "slash"',
     ),
     "config.keys.fixed": (
         'toets "{key}" van "{action}" is {does}, en die toets ligt vast; kies een andere toets',

@@ -189,6 +189,9 @@ DASHBOARD_SCOPE: tuple[str, ...] = (
     "search",
 )
 
+#: The modifier keys the kitty keyboard protocol names by side (``left_shift``).
+_SIDE_MODIFIERS = ("alt", "control", "hyper", "meta", "shift", "super")
+
 #: Key names Textual spells in words (its ``KEY_NAME_REPLACEMENTS``): "/" is "slash".
 _REPLACEMENTS = {
     "solidus": "slash",
@@ -211,6 +214,49 @@ def normalize_key(key: str) -> str:
             key = {"\t": "tab"}.get(key, key)
         key = _REPLACEMENTS.get(key, key)
     return key
+
+
+#: Textual's names of the keys that are not characters (its ``Keys`` and the kitty
+#: keyboard protocol's functional keys), without modifiers; tests/test_keys.py holds
+#: them against Textual's own tables.
+NAMED_KEYS = frozenset(
+    {
+        *("escape", "enter", "return", "tab", "space", "backspace"),
+        *("up", "down", "left", "right", "home", "end", "insert", "delete"),
+        *("pageup", "pagedown", "menu", "pause", "print_screen", "kp_begin"),
+        *("caps_lock", "num_lock", "scroll_lock", "iso_level3_shift", "iso_level5_shift"),
+        *("add", "subtract", "multiply", "divide", "decimal", "equal", "separator"),
+        *("media_play", "media_pause", "media_play_pause", "media_reverse", "media_stop"),
+        *("media_fast_forward", "media_rewind", "media_track_next", "media_track_previous"),
+        *("media_record", "lower_volume", "raise_volume", "mute_volume"),
+        *(f"{side}_{mod}" for side in ("left", "right") for mod in _SIDE_MODIFIERS),
+        *(f"f{n}" for n in range(1, 36)),
+        *_REPLACEMENTS.values(),
+    }
+)
+#: The modifiers Textual writes before a key's name (``ctrl+shift+a``).
+MODIFIERS = frozenset({"alt", "ctrl", "hyper", "meta", "shift", "super"})
+
+
+def known_key(key: str) -> bool:
+    """Whether Textual can name a key press ``key`` (normalised, see :func:`normalize_key`):
+    modifiers, each once, then one printable character or the name of a key
+    (:data:`NAMED_KEYS`) or of a character that is not a letter or digit
+    (``question_mark``). ``pgdn``, ``PageDown``, ``esc`` or ``ctrl+`` name none: a
+    binding to them never runs. An emoji is written as itself, not by its name."""
+    *mods, base = key.split("+")
+    if not base or len(set(mods)) != len(mods) or not MODIFIERS.issuperset(mods):
+        return False
+    if base in NAMED_KEYS:
+        return True
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    try:
+        char = unicodedata.lookup(base.replace("_", " "))
+    except KeyError:
+        return False
+    wide = unicodedata.east_asian_width(char) in "WF"
+    return char.isprintable() and not wide and normalize_key(char) == base
 
 
 def split_keys(keys: str) -> list[str]:
@@ -256,6 +302,12 @@ def keymap_problem(keymap: Mapping[str, str], codebook: Any) -> KeyProblem | Non
         )
     keys = {a: split_keys(keymap.get(a, k)) for a, k in defaults.items()}
     order = list(keymap)  # file order: the later of two entries is the one to blame
+    # A name Textual does not know (a remap, or a codebook question's key): the binding
+    # would never run, and the footer would leave the action out without a word.
+    for action in sorted(keys, key=lambda a: order.index(a) if a in order else len(order)):
+        unknown_key = next((k for k in keys[action] if not known_key(k)), None)
+        if unknown_key is not None:
+            return _problem(action, "config.keys.name", key=unknown_key, action=action)
     for scope, fixed in (
         (list(defaults), FIXED_KEYS),
         (list(THREAD_SCOPE), {**FIXED_KEYS, **THREAD_KEYS}),

@@ -120,16 +120,29 @@ _FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 _LEADING_BLANKS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+")
 
 
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
+# and isolates that reorder what follows them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(value: str) -> str:
+    """Untrusted text as a report writes it (Markdown and CSV): line breaks as ``\n``,
+    control characters (a NUL, the ESC of a terminal's escape sequence) and bidi
+    overrides gone; tabs kept. A report is read in a spreadsheet or with ``cat``/``less``
+    in the terminal the moderator works in."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def csv_safe(value: Any) -> str:
-    """One CSV cell that a spreadsheet will not run as a formula. Every CSV writer puts
-    every cell through this. A number we made (a count, an id) stays a number; anything
-    else is text, and text that starts (after blanks) with a formula character gets a
-    leading apostrophe."""
+    """One CSV cell that a spreadsheet will not run as a formula, its text :func:`inert`.
+    Every CSV writer puts every cell through this. A number we made (a count, an id)
+    stays a number; anything else is text, and text that starts (after blanks) with a
+    formula character gets a leading apostrophe."""
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    text = str(value)
+    text = inert(str(value))
     first = text[:1] or " "
     if first not in _FORMULA_START:
         first = _LEADING_BLANKS.sub("", text)[:1] or " "

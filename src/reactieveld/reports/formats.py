@@ -29,6 +29,7 @@ from reactieveld.read.records import iter_records
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.reports.fields import (
     CSV_COLUMNS,
+    inert,
     record_csv_row,
     record_dict,
     record_redactor,
@@ -171,13 +172,13 @@ def _report_text(language: str) -> dict[str, str]:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def md_text(value: str) -> str:
-    """Untrusted text made inert in Markdown: control characters and bidi overrides gone,
-    and every character that starts a link, image, HTML tag or emphasis escaped."""
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    """Untrusted text made inert in Markdown: control characters and bidi overrides gone
+    (:func:`inert`), and every character that starts a link, image, HTML tag or emphasis
+    escaped."""
+    value = inert(value)
     value = _MD_SPECIAL.sub(r"\\\1", value)
     # A line that would start a heading, list or rule inside the quote.
     return re.sub(r"(?m)^(\s*)([#+\-=]|\d+\.)", r"\1\\\2", value)
@@ -214,7 +215,7 @@ async def markdown_report(store: ReportStore, opts: ExportOptions, out: TextIO) 
     out.write(f"# {t['title']}\n\n")
     out.write(f"- {t['made']}: {utcnow().astimezone():%Y-%m-%d %H:%M}\n")
     out.write(f"- {t['codebook']}: {md_text(cb.version)}\n")
-    filters = ", ".join(f"`{_CONTROL.sub('', f).replace('`', '')}`" for f in opts.described)
+    filters = ", ".join(f"`{' '.join(inert(f).replace('`', '').split())}`" for f in opts.described)
     out.write(f"- {t['filters']}: {filters or t['none']}\n")
     # The period and the count of responses in the dashboard's words (stats.*), so that a
     # report of the dashboard's period says the figures the dashboard shows, as it does.

@@ -14,6 +14,7 @@ replaced even if it was something else. What is caught, in every written form:
   ``00<country>`` number; groups joined by any dash (``- ‐ ‑ ‒ – — ― − －``) with or
   without spaces around it, by spaces, dots or slashes; glued to a word
   (``bel06-12345678``, ``tel:0612345678``);
+* bank account numbers (IBAN, any country), together or in groups of four, in any case;
 * a Dutch postcode with its house number (``1234 AB 56``, ``1234ab 56-2``) or alone, in
   upper or lower case, with or without the space;
 * author names become initials (``Anne de Vries`` -> ``A.d.V.``), in the author field and
@@ -97,7 +98,7 @@ from reactieveld.i18n import text as ui_text
 from reactieveld.rule_text import fold, folded
 
 #: What takes the place of each kind of personal datum (``redact.*`` in the UI text table).
-_KINDS = ("email", "phone", "address", "person")
+_KINDS = ("email", "phone", "address", "account", "person")
 
 
 @functools.cache  # constant per language; redaction runs per field of every record
@@ -171,6 +172,26 @@ POSTCODE = re.compile(
     rf"(?![^\W\d_]){_HOUSE}"
 )
 
+# -- bank accounts -----------------------------------------------------------------------
+#: An IBAN (``NL91ABNA0417164300``, ``NL91 ABNA 0417 1643 00``, ``be68539007547034``): a
+#: country's two letters, two check digits, then groups of four letters or digits written
+#: together or apart, each after the first with a digit in it (so a word written after it,
+#: "… 7034 plan", is no part of it), and a last group of one to three. The check digits
+#: are not verified: a mistyped number is still someone's (the safe side).
+IBAN = re.compile(
+    rf"(?<![^\W_])[A-Za-z]{{2}}\d{{2}}{_SP}?[A-Za-z0-9]{{4}}"
+    rf"(?:{_SP}?(?=[A-Za-z]{{0,3}}\d)[A-Za-z0-9]{{4}}){{1,6}}"
+    rf"(?:{_SP}?(?=[A-Za-z]{{0,2}}\d)[A-Za-z0-9]{{1,3}})?(?![^\W_])"
+)
+#: The fewest digits an IBAN has (check digits included; Norway's has 13): fewer, and the
+#: letters and digits are a code of some other kind.
+_IBAN_DIGITS = 10
+
+
+def _accounts(text: str, token: str) -> str:
+    return IBAN.sub(lambda m: token if len(_digits(m[0])) >= _IBAN_DIGITS else m[0], text)
+
+
 _PARTICLES = frozenset(
     "de den der des het 't te ter ten van von vd v.d. in op aan bij uit la le da di du".split()
 )
@@ -190,8 +211,9 @@ def _phone_nl(match: re.Match[str]) -> bool:
 
 
 def redact_text(text: str, language: str = "nl") -> str:
-    """``text`` with e-mail addresses, phone numbers and postcodes (+ house numbers)
-    replaced by ``[e-mail]``, ``[telefoonnummer]`` and ``[adres]`` (or English tokens)."""
+    """``text`` with e-mail addresses, bank account numbers (IBAN), phone numbers and
+    postcodes (+ house numbers) replaced by ``[e-mail]``, ``[rekeningnummer]``,
+    ``[telefoonnummer]`` and ``[adres]`` (or English tokens)."""
     if not text:
         return text
     tokens = _tokens(language)
@@ -200,6 +222,7 @@ def redact_text(text: str, language: str = "nl") -> str:
         text = EMAIL.sub(tokens["email"], text)
     if not _DIGIT(text):
         return text
+    text = _accounts(text, tokens["account"])  # before its digits look like a phone number
     text = _between_dates(text, lambda part: _phones(part, tokens["phone"]))
     text = POSTCODE.sub(tokens["address"], text)
     return text
