@@ -222,3 +222,45 @@ async def test_the_reply_waits_for_the_approval_before_it(store_target: str) -> 
         assert [o.action.capability for o in due if o.response_id == rid] == [Capability.REPLY]
     finally:
         await store.close()
+
+
+async def test_discourse_follows_what_the_forum_can_do(tmp_path: Any, make_app: Any) -> None:
+    """A hidden forum post: the line and ctrl+g (the forum unhides it on approval). A
+    queued post has no post to answer yet (the forum refuses the reply: failure kind
+    "queued"): ``r`` refuses at once with that reason, no editor, nothing stored."""
+    from helpers.app import record_notices
+    from helpers.store import open_store, page, resp
+
+    from reactieveld.connectors.discourse import DiscourseConnector
+
+    store = await open_store(tmp_path / "m.db")
+    forum = DiscourseConnector("forum", "http://127.0.0.1:9/", "system", "k")  # never asked
+    try:
+        await store.upsert_page(
+            "forum",
+            page(
+                resp("queued-5", source="forum", status=RemoteStatus.HOLD, minutes=2),
+                resp("7", source="forum", status=RemoteStatus.HIDDEN, minutes=1),
+            ),
+        )
+        t = I18n("en").t
+        app = make_app(store, language="en", connectors={"forum": forum})
+        said = record_notices(app)
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            assert screen.queue.current.response.external_id == "queued-5"
+            await pilot.press("r")
+            await settled(pilot)
+            assert app.screen is screen
+            assert any(t("conn.dc.reply_queued") in s for s in said), said
+            await pilot.press("j", "r")
+            await settled(pilot)
+            assert isinstance(app.screen, EditorScreen)
+            assert screen.queue.current.response.external_id == "7"
+            line = t("reply.unseen", status=I18n("en").status(RemoteStatus.HIDDEN))
+            assert " ".join(line.split()) in _flat(app)
+            assert f"^g {t('key.approve_send')}" in screen_text(app)[-1]
+        assert await store.journal() == []
+    finally:
+        await forum.aclose()
+        await store.close()
