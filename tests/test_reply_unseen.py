@@ -19,7 +19,7 @@ from helpers.store import sql
 from textual.widgets import Static
 
 from reactieveld.i18n import I18n
-from reactieveld.model import ActionKind, Capability, OutboxState, RemoteStatus
+from reactieveld.model import ActionKind, Capability, OutboxState, RemoteStatus, Source
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.screens.editor import EditorScreen
 from reactieveld.tui.screens.help import HelpScreen
@@ -264,3 +264,44 @@ async def test_discourse_follows_what_the_forum_can_do(tmp_path: Any, make_app: 
     finally:
         await forum.aclose()
         await store.close()
+
+
+async def test_on_a_served_wordpress_the_parent_is_approved_then_answered(
+    tmp_path: Any, make_app: Any
+) -> None:
+    """The WordPress-shaped fake of tools/wp-real on 127.0.0.1, every comment held: ctrl+g
+    in the editor, then one outbox run. The site got the approval first, then the reply;
+    the parent ends approved, the reply posted under it."""
+    from wpreal import at_site, served_fakewp
+
+    from reactieveld.connectors.wordpress import WordPressConnector
+    from reactieveld.outbox import OutboxWorker
+
+    with served_fakewp(3) as wp:
+        with wp.lock:
+            for c in wp.comments.values():
+                c["status"] = "hold"
+        posts: list[str] = []
+        wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+        store = await SqliteStore.open(tmp_path / "m.db")
+        conn = WordPressConnector("blog", wp.base, username="admin", password="app-pass-1")
+        try:
+            await store.ensure_source(Source("blog", "wordpress", wp.base))
+            async for got in conn.fetch(None):
+                await store.upsert_page("blog", got)
+            app = make_app(store, connectors={"blog": conn})
+            async with app.run_test(size=SMALL) as pilot:
+                screen = await ready(app, pilot)
+                parent = int(screen.queue.current.response.external_id)
+                await pilot.press("r", *"Dank u wel", "ctrl+g")
+                await settled(pilot)
+            run = await OutboxWorker(store, {"blog": conn}).run_once()
+            assert (run.done, run.failed, run.conflicts) == (2, 0, 0)
+        finally:
+            await conn.aclose()
+            await store.close()
+        assert [p.rstrip("/").rsplit("/", 1)[-1] for p in posts] == [str(parent), "comments"]
+        with wp.lock:
+            assert wp.comments[parent]["status"] == "approved"
+            replies = [c for c in wp.comments.values() if c["parent"] == parent]
+        assert at_site(wp, "Dank u wel") == 1 and len(replies) == 1
