@@ -84,6 +84,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "key.palette.footer": ("palet", "palette"),
     "key.palette.tip": ("Alle opdrachten, doorzoekbaar", "Every command, searchable"),
     "key.send": ("Versturen", "Send"),
+    "key.approve_send": ("Goedkeuren en versturen", "Approve and send"),
     "key.save": ("Opslaan", "Save"),
     "key.cancel": ("Annuleren", "Cancel"),
     # the dialogs' own footers (tui/screens/help.py DialogKeys)
@@ -921,6 +922,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reply.hint": (
         "ctrl+s verstuurt · escape: concept bewaren of weggooien",
         "ctrl+s sends · escape: keep or discard as a draft",
+    ),
+    # A reply to a response the site does not show (WordPress shows approved comments
+    # only): the site publishes the reply under a comment its readers cannot see. The
+    # editor says so under its title and offers WordPress's "Approve and Reply".
+    "reply.unseen": (
+        "Deze reactie ({status}) is niet zichtbaar op de site: uw antwoord verschijnt "
+        "onder een reactie die lezers niet zien.",
+        "This response ({status}) is not shown on the site: your reply appears under a "
+        "response readers cannot see.",
+    ),
+    "reply.hint.approve": (
+        "ctrl+s verstuurt · ctrl+g keurt goed en verstuurt · escape: concept bewaren of weggooien",
+        "ctrl+s sends · ctrl+g approves and sends · escape: keep or discard as a draft",
+    ),
+    "reply.approved_queued": (
+        "Goedgekeurd; antwoord staat klaar om te versturen",
+        "Approved; reply queued for sending",
     ),
     "note.title": ("Notitie bij reactie van {author}", "Note on the response by {author}"),
     "note.hint": (

@@ -227,7 +227,11 @@ class DiscourseConnector:
         """Why this post cannot take ``capability`` although the forum can (None when it
         can): hiding goes through a flag's review item, so only a flagged post can be
         hidden, and a queued post is not published yet. The app refuses the key at once
-        with this; :meth:`apply` refuses the same."""
+        with this; :meth:`apply` refuses the same. A reply to a queued post is refused
+        too (the forum has no post to answer yet; approved, it gets one at the next sync)."""
+        if capability is Capability.REPLY:
+            queued = response.external_id.startswith(QUEUED_PREFIX)
+            return stored("conn.dc.reply_queued") if queued else None
         if capability is not Capability.HIDE:
             return None
         if response.external_id.startswith(QUEUED_PREFIX):

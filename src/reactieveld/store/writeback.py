@@ -36,11 +36,16 @@ OUTBOX_LEASE = 600
 #: of that response is pending, whoever holds it and whenever it is due: applied before
 #: it, it would be overwritten when the earlier one arrives (another program's request
 #: under way, a retry after a backoff), the comment left as the moderator decided before
-#: (the undo of their newest decision, say), and both rows done. Both backends'.
+#: (the undo of their newest decision, say), and both rows done. A reply waits only for an
+#: earlier approval of its response ("approve and send", ctrl+g in the reply editor):
+#: sent before it, the site shows the reply under a comment its readers cannot see (as
+#: WordPress does with a reply to a held comment). Both backends'.
 AFTER_EARLIER = (
-    f"(outbox.capability = '{Capability.REPLY.value}' OR NOT EXISTS (SELECT 1 FROM outbox e "
-    "WHERE e.response_id = outbox.response_id AND e.id < outbox.id AND e.state = 'pending' "
-    f"AND e.capability <> '{Capability.REPLY.value}'))"
+    "NOT EXISTS (SELECT 1 FROM outbox e WHERE e.response_id = outbox.response_id "
+    "AND e.id < outbox.id AND e.state = 'pending' AND (CASE "
+    f"WHEN outbox.capability = '{Capability.REPLY.value}' "
+    f"THEN e.capability = '{Capability.APPROVE.value}' "
+    f"ELSE e.capability <> '{Capability.REPLY.value}' END))"
 )
 
 

@@ -38,6 +38,10 @@ __all__ = ["DraftKey", "DraftQuestion", "EditorScreen", "QuitQuestion", "unsent_
 #: A pause in typing this long writes the open editor's text to the drafts file.
 TYPED_SAVE_SECONDS = 2.0
 
+#: The editor's actions that end it with its text: send (save) it, or approve the
+#: response first and then send it (:attr:`EditorScreen.approve_first`).
+_SAVES = ("save", "save_approved")
+
 
 class _Text(TextArea):
     """The editor's field: it runs the save key itself, behind the text typed before it
@@ -48,10 +52,11 @@ class _Text(TextArea):
         if passed_on(self, event):  # saved or cancelled by a key before
             return
         saves = self.screen._bindings.key_to_bindings.get(event.key, ())
-        if any(binding.action == "save" for binding in saves):
+        action = next((b.action for b in saves if b.action in _SAVES), None)
+        if action is not None and self.screen.check_action(action, ()) is not False:
             event.stop()
             event.prevent_default()
-            await self.app.run_action("save", self.screen)
+            await self.app.run_action(action, self.screen)
             return
         await super()._on_key(event)
 
@@ -186,10 +191,17 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
 
     ``drafts`` and ``draft_key`` (with ``i18n`` for the question): the draft shown at
     open, kept or dropped as the moderator says; sending drops it. ``save_label``: the
-    i18n key of what ``ctrl+s`` does (sends a reply, saves a note)."""
+    i18n key of what ``ctrl+s`` does (sends a reply, saves a note).
+
+    ``warning``: a line under the title (a reply to a response the site does not show).
+    ``approve_label``: the i18n key of ``ctrl+g``, which ends the editor as ``ctrl+s``
+    does with :attr:`approved` set (the caller approves the response, then sends the
+    text: WordPress's "Approve and Reply"); without it the key is not there."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),
+        # Not a key of the TextArea's (ctrl+a is its line start): see _Text.
+        Binding("ctrl+g", "save_approved", "Approve and send", id="editor.approve_send"),
         Binding("escape", "cancel", "Cancel", id="editor.cancel"),
     ]
     HELP_NAME = "editor"
@@ -205,10 +217,16 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         draft_key: Hashable = None,
         i18n: I18n | None = None,
         save_label: str = "key.save",
+        warning: str = "",
+        approve_label: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.hint = hint
+        self.warning = warning
+        self.approve_label = approve_label
+        #: Ended by ``ctrl+g``: the response is to be approved before the text is sent.
+        self.approved = False
         self.drafts = drafts
         self.draft_key = draft_key
         self.i18n = i18n or I18n("nl")
@@ -225,15 +243,27 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         return bool(getattr(self.drafts, "durable", False))
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="editor", classes="dialog"):
+        # With the warning line its text box is lower (styles/app.tcss: -warned).
+        with Vertical(id="editor", classes="dialog -warned" if self.warning else "dialog"):
             yield Static(Content(self.title_text), classes="dialog-title")
+            if self.warning:
+                yield Static(Content(self.warning), classes="dialog-warning")
             yield _Text(self.initial, id="editor-text", soft_wrap=True)
             yield Static(Content(self.hint), classes="dialog-hint")
 
     def key_labels(self) -> Mapping[str, str]:
         # Escape asks to keep or discard the text where drafts are kept; else it cancels.
         cancel = "key.keep_or_discard" if self.drafts is not None else "key.cancel"
-        return {"editor.save": self.save_label, "editor.cancel": cancel}
+        labels = {"editor.save": self.save_label, "editor.cancel": cancel}
+        if self.approve_label is not None:
+            labels["editor.approve_send"] = self.approve_label
+        return labels
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+g only where the caller offers it: off the footer and the help elsewhere.
+        if action == "save_approved":
+            return self.approve_label is not None
+        return True
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -284,6 +314,12 @@ class EditorScreen(DialogKeys, ModalScreen[str | None]):
         text = self.query_one(TextArea).text.strip()
         self._finish(forget=bool(text))
         self.dismiss(text or None)
+
+    def action_save_approved(self) -> None:
+        if self.approve_label is None:
+            return
+        self.approved = True
+        self.action_save()
 
     def action_cancel(self) -> None:
         text = self.query_one(TextArea).text

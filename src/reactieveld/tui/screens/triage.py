@@ -54,6 +54,7 @@ from reactieveld.tui.widgets.status_line import QueueTabs, StatusLine
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
+    from reactieveld.drafts import DraftKey
     from reactieveld.model_values import DecisionReason
     from reactieveld.store.values import ActionOutcome
     from reactieveld.tui.services import AppServices
@@ -966,6 +967,9 @@ class TriageScreen(Screen[None]):
         async def save(text: str | None) -> None:
             if not text:
                 return
+            if editor.approved:
+                await self._approve_then_reply(rid, text, seen, key)
+                return
             if await self._conflicted(await write(rid, text, actor=actor, seen=seen), seen):
                 self.rapp.drafts[key] = text  # kept: the words are still needed
                 return
@@ -974,18 +978,79 @@ class TriageScreen(Screen[None]):
 
         author = one_line(response.author_name, limit=40)
         unsent = await self._unsent_reply(row) if kind == "reply" else ""
+        warning, approves = self._unseen_reply(row) if kind == "reply" else ("", False)
+        hint = f"{kind}.hint.approve" if approves else f"{kind}.hint"
         self.rapp.draft_to_open(key)  # another window's, kept or changed meanwhile
-        await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
-            EditorScreen(
-                self.i18n.t(f"{kind}.title", author=author),
-                self.i18n.t(f"{kind}.hint"),
-                text=unsent,
-                drafts=self.rapp.drafts,
-                draft_key=key,
-                i18n=self.i18n,
-                save_label="key.send" if kind == "reply" else "key.save",
-            ),
-            save,
+        editor = EditorScreen(
+            self.i18n.t(f"{kind}.title", author=author),
+            self.i18n.t(hint),
+            text=unsent,
+            drafts=self.rapp.drafts,
+            draft_key=key,
+            i18n=self.i18n,
+            save_label="key.send" if kind == "reply" else "key.save",
+            warning=warning,
+            approve_label="key.approve_send" if approves else None,
+        )
+        # awaited: the keys typed behind go to it (on_key)
+        await self.app.push_screen(editor, save)
+
+    def _unseen_reply(self, row: QueueRow) -> tuple[str, bool]:
+        """For the reply editor on ``row``: the line saying the site does not show the
+        response (every platform shows its approved ones only: WordPress's held, spam and
+        trashed comments, a forum's queued or hidden post), "" when it does; and whether
+        the editor offers to approve it first (its platform can approve this one)."""
+        status = row.response.remote_status
+        if status is RemoteStatus.APPROVED:
+            return "", False
+        line = self.i18n.t("reply.unseen", status=self.i18n.status(status))
+        return line, self._capability_problem([row], Capability.APPROVE) is None
+
+    async def _approve_then_reply(
+        self, rid: int, text: str, seen: Mapping[int, int], key: DraftKey
+    ) -> None:
+        """``ctrl+g`` in the reply editor (WordPress's "Approve and Reply"): the approval
+        of the response, then the reply, as the two actions they are (journalled in that
+        order, so ``z`` takes back the reply first; queued in that order, and the outbox
+        sends a response's write-backs in the order made). The approval asks for its
+        reason where the configuration says so. Refused (changed since it was seen) or
+        not given a reason, nothing is sent and the text is kept as the draft."""
+        store, actor = self.rapp.store, self.rapp.actor
+        reasons = self.rapp.reasons
+        approved = RemoteStatus.APPROVED
+
+        async def decide(reason: DecisionReason | None) -> None:
+            outcome = await store.moderate([rid], approved, actor=actor, seen=seen, reason=reason)
+            if await self._conflicted(outcome, seen):
+                self.rapp.drafts[key] = text
+                return
+            # The reply acts on the response as the approval left it (its version now).
+            now = await store.get(rid)
+            after = {rid: now.version} if now is not None else seen
+            if await self._conflicted(await store.reply(rid, text, actor=actor, seen=after), after):
+                self.rapp.drafts[key] = text
+                await self._after(batch=False, advance=False, acted=rid)
+                return
+            self._say(self.i18n.t("reply.approved_queued"))
+            await self._after(batch=False, advance=True, acted=rid)
+
+        if not reasons.asks(approved):
+            await decide(reasons.implied(approved))
+            return
+
+        async def chosen(reason: DecisionReason | None) -> None:
+            if reason is None:  # escape: nothing is decided, nothing sent
+                self.rapp.drafts[key] = text
+                durable = getattr(self.rapp.drafts, "durable", False)
+                self._say(self.i18n.t("draft.kept.saved" if durable else "draft.kept"))
+                return
+            await decide(reason)
+
+        from reactieveld.tui.screens.reason import ReasonDialog
+
+        what = self.i18n.t("queue." + approved.value)
+        await self.app.push_screen(
+            ReasonDialog(i18n=self.i18n, reasons=reasons, decision=what, count=1), chosen
         )
 
     def _tell_not_resent(self, refused: Mapping[int, str]) -> None:
