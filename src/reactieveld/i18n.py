@@ -279,6 +279,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Typ de toelichting · Enter: bevestigen · Esc: annuleren",
         "Type the explanation · Enter: confirm · Esc: cancel",
     ),
+    "reasons.other_empty": (
+        "Nog geen toelichting: {reason} vraagt om je eigen woorden. Typ ze en druk op"
+        " Enter · Esc: annuleren",
+        "No explanation yet: {reason} asks for your own words. Type them and press"
+        " Enter · Esc: cancel",
+    ),
     "rules.cli.none": (
         "geen [[rules]] ingesteld; zie de README (Moderation rules)",
         "no [[rules]] configured; see the README (Moderation rules)",
