@@ -21,10 +21,15 @@ from textual.widgets import Input, Static
 from reactieveld.i18n import I18n
 from reactieveld.model import DecisionReason
 from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig, own_words
-from reactieveld.text import one_line
+from reactieveld.text import preview
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 from reactieveld.tui.widgets.fields import OneLineInput
+
+#: A reason's label on its one line: the dialog is 60 wide (styles/app.tcss), less its
+#: border and padding (6), "[k] " before the label and " …" after "other"'s. A longer one
+#: ends in "…" (it was cut at 48 characters without a sign).
+LABEL_CELLS = 48
 
 
 class OwnWords(OneLineInput):
@@ -68,7 +73,7 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
             title = t("reasons.title", what=self.decision, n=self.count)
             yield Static(Content(title), classes="dialog-title")
             for reason in self.reasons.choices:
-                label = one_line(reason.label(lang), limit=48)
+                label = preview(reason.label(lang), LABEL_CELLS)
                 if reason.asks_text:
                     label += " …"
                 line = Content.assemble((f"[{reason.key}]", "reverse bold"), f" {label}")
