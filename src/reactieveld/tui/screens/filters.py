@@ -82,10 +82,7 @@ class FilterScreen(DialogKeys, ModalScreen[FilterChoice | None]):
             yield FieldLabel(t("filter.question"), field="filter-question")
             yield select(
                 "filter-question",
-                [
-                    (one_line(f"{q.code} {q.label(lang)}"), q.code)
-                    for q in self.codebook.questions
-                ],
+                [(one_line(f"{q.code} {q.label(lang)}"), q.code) for q in self.codebook.questions],
                 self.current.question,
             )
             yield FieldLabel(t("filter.role"), field="filter-role")
