@@ -2086,6 +2086,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "vragen), elk één keer",
         "an array of decisions, each one of: {options} (or [] to ask for none), each once",
     ),
+    "config.expect.code": (
+        'een code van de letters a-z en A-Z, cijfers, "_" en "-" (hoogstens 32), zoals'
+        ' "burger" of "1"',
+        'a code of the letters a-z and A-Z, digits, "_" and "-" (at most 32), like "burger" or "1"',
+    ),
+    "config.got.code_char": ("een tekst met {char}", "a string with {char}"),
+    "config.got.code_start": ("een tekst die begint met {char}", "a string starting with {char}"),
+    "config.got.code_long": ("een tekst van {n} tekens", "a string of {n} characters"),
     "config.expect.reason_code": (
         'een code van kleine letters, cijfers en "_" (hoogstens 32), zoals "insult"',
         'a code of lower-case letters, digits and "_" (at most 32), like "insult"',
