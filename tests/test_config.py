@@ -920,7 +920,8 @@ CODEBOOK_ERRORS = [
             key = "9"
             nl = "Negen"
             """,
-        '[[codebook.questions]] #1: key "code": expected a non-empty string, got an array',
+        '[[codebook.questions]] #1: key "code": expected a code of the letters a-z and A-Z, '
+        'digits, "_" and "-" (at most 32), like "burger" or "1", got an array',
         id="codebook_code_must_be_a_string",
     ),
     pytest.param(

@@ -452,6 +452,30 @@ CASES: dict[str, tuple[str | bytes, str]] = {
             "tring"
         ),
     ),
+    "code_char": (
+        '[[codebook.roles]]\ncode = "jong;oud"\nkey = "j"\nnl = "Jongere"\n',
+        (
+            '<file>:2: [[codebook.roles]] #1: key "code": expected a code of the letters a-'
+            'z and A-Z, digits, "_" and "-" (at most 32), like "burger" or "1", got a string'
+            ' with ";"'
+        ),
+    ),
+    "code_start": (
+        '[[codebook.questions]]\ncode = "#9"\nkey = "9"\nnl = "Negen"\n',
+        (
+            '<file>:2: [[codebook.questions]] #1: key "code": expected a code of the letter'
+            's a-z and A-Z, digits, "_" and "-" (at most 32), like "burger" or "1", got a st'
+            'ring starting with "#"'
+        ),
+    ),
+    "code_long": (
+        '[[codebook.questions]]\ncode = "' + "q" * 33 + '"\nkey = "9"\nnl = "Negen"\n',
+        (
+            '<file>:2: [[codebook.questions]] #1: key "code": expected a code of the letter'
+            's a-z and A-Z, digits, "_" and "-" (at most 32), like "burger" or "1", got a st'
+            "ring of 33 characters"
+        ),
+    ),
     "reason_key": (
         '[[reasons.choices]]\ncode = "c"\nkey = "12"\nnl = "n"\nen = "e"\n',
         (

@@ -12,9 +12,11 @@ import pytest
 from helpers.app import SIZE, SMALL, ready, record_notices, screen_text, settle
 from helpers.data import NOW, T0, fill_store, sample_responses
 from helpers.store import sql
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reactieveld.model import RemoteStatus
-from reactieveld.reasons import ReasonsConfig
+from reactieveld.reasons import ReasonsConfig, own_words
 from reactieveld.store.base import QueueFilter
 from reactieveld.tui.screens.reason import ReasonDialog
 
@@ -82,6 +84,48 @@ async def test_marked_ones_share_one_reason_with_the_moderators_words(tui_store,
         ("c28", "other", "dubbel account"),
         ("c29", "other", "dubbel account"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nl", ["Nog geen toelichting: Anders vraagt om je eigen", "Esc: annuleren"]),
+        ("en", ["No explanation yet: Other asks for your own words.", "Esc: cancel"]),
+    ],
+)
+async def test_enter_on_empty_own_words_says_what_is_needed(
+    tui_store, make_app, no_color, language, said
+):
+    """Enter on "other"'s empty field did nothing and said nothing (a user trial, 80x24,
+    NO_COLOR). Now the dialog says in words that the reason needs the moderator's own
+    words, and how to go on or out; typing brings the usual hint back."""
+    app = make_app(tui_store, language=language, reasons=ASKING)
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        await pilot.press("d", "8", "space", "enter")  # a space alone is no reason
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        shown = "\n".join(screen_text(app))
+        assert all(part in shown for part in said), shown
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert said[0] not in "\n".join(screen_text(app))
+    assert await _decisions(tui_store) == []
+
+
+_BLANKS = st.sampled_from(" \t\n\r\u00a0\u2003\u3000\u200e\u200f\u202a\u202e\u2066\u2069")
+
+
+@settings(max_examples=60)
+@given(
+    blank=st.text(_BLANKS, max_size=12),
+    word=st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=5),
+)
+def test_own_words_of_blanks_are_none_and_words_stay(blank, word):
+    """Whatever shows as nothing (spaces of any kind, invisible bidi marks) is no reason,
+    so the dialog asks again; a word between them is kept, trimmed."""
+    assert own_words(blank) == ""
+    assert own_words(blank + word + blank).strip() == own_words(word) != ""
 
 
 async def test_spam_does_not_ask_and_is_stored_as_spam(tui_store, make_app):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +26,19 @@ from reactieveld.model import in_double_sample as in_double_sample
 from reactieveld.text import one_line
 
 LANGUAGES = ("nl", "en")
+
+#: What a question's or role's code may be: one value wherever it goes. The CSV export
+#: joins a response's codes with ";" in one column, and search's typed filters take a
+#: code as one word without quotes (``vraag:1``, ``rol:burger``; a leading "#" is
+#: dropped), so a code with ";", ",", a space, a quote or a control character was
+#: ambiguous there. Letters a-z and A-Z and digits, as the default codes ("1",
+#: "burger"), with "_" and "-" inside; at most 32.
+CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` can be a question's or role's code (:data:`CODE_RE`)."""
+    return CODE_RE.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, make_codebook
+from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, is_code, make_codebook
 from reactieveld.i18n import STRINGS, Said, template_pattern
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
@@ -377,6 +377,26 @@ def _text(value: Any) -> str:
     if not value.strip():
         raise ValueError(Said("config.expect.text"), Said("config.got.empty_text"))
     return value
+
+
+def _code(value: Any) -> str:
+    """A question's or role's code (:func:`~reactieveld.codebook.is_code`); what is wrong
+    with another is said: its first character that is not taken, or its length."""
+    expected = Said("config.expect.code")
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    if is_code(value):
+        return value
+    if not value:
+        raise ValueError(expected, Said("config.got.empty_text"))
+    # The first character not taken there (one that is taken inside, after a letter).
+    bad = next((i for i, c in enumerate(value) if not is_code(c if i == 0 else "a" + c)), None)
+    if bad is None:
+        raise ValueError(expected, Said("config.got.code_long", n=len(value)))
+    char = value[bad]
+    shown = f'"{char}"' if char.isprintable() else f"U+{ord(char):04X}"
+    got = "config.got.code_start" if bad == 0 else "config.got.code_char"
+    raise ValueError(expected, Said(got, char=shown))
 
 
 def _env_name(value: Any) -> str:
@@ -891,7 +911,7 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
         new = not (isinstance(code, str) and code in codes)
         # A new code needs a key and a Dutch label; overriding one may change any part.
         spec: dict[str, tuple[Check, bool]] = {
-            "code": (_text, True),
+            "code": (_code, True),
             "key": (_text, new),
             "nl": (_text, new),
             "en": (_text, False),
@@ -1064,14 +1084,15 @@ def _ask_for(value: Any) -> tuple[str, ...]:
 
 
 #: A reason's code: what the journal and the export keep (stable across languages).
-_REASON_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_REASON_CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 #: At most this many reasons: one key each, on one dialog at 80x24.
 MAX_REASONS = 12
 
 
 def _reason_code(value: Any) -> str:
     expected = Said("config.expect.reason_code")
-    if not isinstance(value, str) or not _REASON_CODE_RE.match(value):
+    # fullmatch: "$" of a match let a code end in a newline ("insult\n").
+    if not isinstance(value, str) or not _REASON_CODE_RE.fullmatch(value):
         raise ValueError(expected)
     return value
 

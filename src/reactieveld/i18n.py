@@ -284,6 +284,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Typ de toelichting · Enter: bevestigen · Esc: annuleren",
         "Type the explanation · Enter: confirm · Esc: cancel",
     ),
+    "reasons.other_empty": (
+        "Nog geen toelichting: {reason} vraagt om je eigen woorden. Typ ze en druk op"
+        " Enter · Esc: annuleren",
+        "No explanation yet: {reason} asks for your own words. Type them and press"
+        " Enter · Esc: cancel",
+    ),
     "rules.cli.none": (
         "geen [[rules]] ingesteld; zie de README (Moderation rules)",
         "no [[rules]] configured; see the README (Moderation rules)",
@@ -2133,6 +2139,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "vragen), elk één keer",
         "an array of decisions, each one of: {options} (or [] to ask for none), each once",
     ),
+    "config.expect.code": (
+        'een code van de letters a-z en A-Z, cijfers, "_" en "-" (hoogstens 32), zoals'
+        ' "burger" of "1"',
+        'a code of the letters a-z and A-Z, digits, "_" and "-" (at most 32), like "burger" or "1"',
+    ),
+    "config.got.code_char": ("een tekst met {char}", "a string with {char}"),
+    "config.got.code_start": ("een tekst die begint met {char}", "a string starting with {char}"),
+    "config.got.code_long": ("een tekst van {n} tekens", "a string of {n} characters"),
     "config.expect.reason_code": (
         'een code van kleine letters, cijfers en "_" (hoogstens 32), zoals "insult"',
         'a code of lower-case letters, digits and "_" (at most 32), like "insult"',

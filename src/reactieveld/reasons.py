@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from reactieveld.i18n import text
 from reactieveld.model import RemoteStatus
+from reactieveld.text import one_line
 
 if TYPE_CHECKING:
     from reactieveld.model_values import DecisionReason
@@ -37,6 +38,13 @@ DEFAULT_ASK_FOR: tuple[str, ...] = ("trash", "hold")
 #: The longest "other" text: a short statement, one line in the response view at 80
 #: columns and in a platform's log field.
 OTHER_MAX = 200
+
+
+def own_words(typed: str) -> str:
+    """What a moderator typed for "other", as it is stored: one safe line of at most
+    :data:`OTHER_MAX` characters; "" when nothing is left (spaces alone, invisible bidi
+    marks), which is no reason."""
+    return one_line(typed, limit=OTHER_MAX, joins=True).strip()
 
 
 @dataclass(frozen=True)

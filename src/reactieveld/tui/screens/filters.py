@@ -70,7 +70,7 @@ class FilterScreen(DialogKeys, ModalScreen[FilterChoice | None]):
             yield FieldLabel(t("filter.source"), field="filter-source")
             yield select(
                 "filter-source",
-                [(one_line(s, limit=40), s) for s in self.sources],
+                [(one_line(s), s) for s in self.sources],
                 self.current.source,
             )
             yield FieldLabel(t("filter.status"), field="filter-status")
@@ -82,16 +82,13 @@ class FilterScreen(DialogKeys, ModalScreen[FilterChoice | None]):
             yield FieldLabel(t("filter.question"), field="filter-question")
             yield select(
                 "filter-question",
-                [
-                    (one_line(f"{q.code} {q.label(lang)}", limit=60), q.code)
-                    for q in self.codebook.questions
-                ],
+                [(one_line(f"{q.code} {q.label(lang)}"), q.code) for q in self.codebook.questions],
                 self.current.question,
             )
             yield FieldLabel(t("filter.role"), field="filter-role")
             yield select(
                 "filter-role",
-                [(one_line(r.label(lang), limit=40), r.code) for r in self.codebook.roles],
+                [(one_line(r.label(lang)), r.code) for r in self.codebook.roles],
                 self.current.role,
             )
             yield CharCheckbox(

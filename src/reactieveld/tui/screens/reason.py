@@ -20,11 +20,16 @@ from textual.widgets import Input, Static
 
 from reactieveld.i18n import I18n
 from reactieveld.model import DecisionReason
-from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig
-from reactieveld.text import one_line
+from reactieveld.reasons import OTHER_MAX, Reason, ReasonsConfig, own_words
+from reactieveld.text import preview
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 from reactieveld.tui.widgets.fields import OneLineInput
+
+#: A reason's label on its one line: the dialog is 60 wide (styles/app.tcss), less its
+#: border and padding (6), "[k] " before the label and " …" after "other"'s. A longer one
+#: ends in "…" (it was cut at 48 characters without a sign).
+LABEL_CELLS = 48
 
 
 class OwnWords(OneLineInput):
@@ -68,7 +73,7 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
             title = t("reasons.title", what=self.decision, n=self.count)
             yield Static(Content(title), classes="dialog-title")
             for reason in self.reasons.choices:
-                label = one_line(reason.label(lang), limit=48)
+                label = preview(reason.label(lang), LABEL_CELLS)
                 if reason.asks_text:
                     label += " …"
                 line = Content.assemble((f"[{reason.key}]", "reverse bold"), f" {label}")
@@ -101,15 +106,27 @@ class ReasonDialog(DialogKeys, ModalScreen[DecisionReason | None]):
         self.describe(field)
         self.query_one("#reason-dialog").mount(field, before="#reason-hint")
         field.focus()
-        hint = self.query_one("#reason-hint", Static)
-        hint.update(Content(self.i18n.t("reasons.other_hint")))
+        self._hint("reasons.other_hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        own = one_line(event.value, limit=OTHER_MAX, joins=True).strip()
-        if self.typing is None or not own:
-            return  # "other" needs its words: the field stays until there are some
+        if self.typing is None:
+            return
+        own = own_words(event.value)
+        if not own:
+            # "other" needs its words: the field stays until there are some, and the hint
+            # says so (enter on an empty field did nothing and said nothing).
+            self._hint("reasons.other_empty", reason=self.typing.label(self.i18n.language))
+            return
         self.dismiss(self._made(self.typing, own))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if own_words(event.value):
+            self._hint("reasons.other_hint")
+
+    def _hint(self, key: str, **values: str) -> None:
+        self.query_one("#reason-hint", Static).update(Content(self.i18n.t(key, **values)))
 
     def _made(self, reason: Reason, own: str | None) -> DecisionReason:
         return DecisionReason(reason.code, own, reason.label(self.i18n.language))

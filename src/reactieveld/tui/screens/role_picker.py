@@ -15,10 +15,15 @@ from textual.widgets import Static
 
 from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n
-from reactieveld.text import one_line
+from reactieveld.text import preview
 from reactieveld.tui.messages import passed_on
 from reactieveld.tui.screens.help import DialogKeys, keys_shown
 from reactieveld.tui.widgets.toggles import RADIO_OFF, RADIO_ON
+
+#: A role's label on its one line: the picker is 44 wide (styles/app.tcss), less its
+#: border and padding (6) and " k " and " (•) " before the label (8). A longer one ends
+#: in "…" (it wrapped, or was cut at 40 characters without a sign).
+LABEL_CELLS = 30
 
 
 class RolePicker(DialogKeys, ModalScreen[str | None]):
@@ -54,7 +59,7 @@ class RolePicker(DialogKeys, ModalScreen[str | None]):
                 mark = RADIO_ON if role.code == self.current else RADIO_OFF
                 line = Content.assemble(
                     (f" {role.key} ", "reverse bold"),
-                    f" {mark} {one_line(role.label(lang), limit=40)}",
+                    f" {mark} {preview(role.label(lang), LABEL_CELLS)}",
                 )
                 yield Static(line, classes="role-choice")
             yield Static(

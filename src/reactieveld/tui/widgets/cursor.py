@@ -7,7 +7,8 @@ draw the queue's cursor mark (:data:`~reactieveld.tui.widgets.queue_list.CURSOR_
 keep that column blank for every other item, so nothing shifts as the cursor moves:
 
 - :class:`CursorOptionList`: an option list (search hits, an author's history);
-- :class:`CursorSelect`: a select whose drop-down list marks its cursor (the filters);
+- :class:`CursorSelect`: a select whose drop-down list marks its cursor (the filters),
+  and whose labels, its current one and its list's, end in "…" where they are cut;
 - :class:`CursorTree`: a tree (a thread), the mark before the tree's guides.
 """
 
@@ -18,10 +19,13 @@ from typing import TYPE_CHECKING, Any
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.content import Content
 from textual.strip import Strip
+from textual.visual import Visual
 from textual.widgets import OptionList, Select, Tree
-from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
 
+from reactieveld.text import shorten
 from reactieveld.tui.widgets.queue_list import CURSOR_MARK
 
 if TYPE_CHECKING:
@@ -73,16 +77,54 @@ class CursorOptionList(_CursorGutter, OptionList):
     BINDINGS = [Binding("enter", "select", "Select", id="list.select")]
 
 
+def cut_to(visual: Visual, width: int) -> Visual:
+    """``visual`` in at most ``width`` cells on one line, ending in "…" where it is cut
+    (:func:`~reactieveld.text.shorten`, as the queue's columns), its styles kept. Before
+    the first layout (no width yet) it stays whole."""
+    if width <= 0 or not isinstance(visual, Content):
+        return visual
+    cut = shorten(visual.plain, width)
+    return visual if cut == visual.plain else visual[: len(cut) - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
 class CursorSelectOverlay(_CursorGutter, SelectOverlay):
-    """A select's drop-down list with ``▶`` before the highlighted option."""
+    """A select's drop-down list with ``▶`` before the highlighted option, each option on
+    one line cut with "…" to the list's width (Textual cut a long one without a sign,
+    or wrapped it)."""
+
+    def _get_visual(self, option: Any) -> Visual:
+        padding = self.get_component_styles("option-list--option").padding
+        room = self.scrollable_content_region.width - GUTTER - padding.width
+        return cut_to(super()._get_visual(option), room)
+
+
+class _CutLabel(NonSelectableStatic):
+    """A select's current label on its one line, cut with "…" to its width."""
+
+    def render(self) -> Visual:
+        return cut_to(self.visual, self.size.width)
+
+
+class _CutCurrent(SelectCurrent):
+    """A select's closed face: its label cut with "…" where it does not fit."""
+
+    def compose(self) -> ComposeResult:
+        # As SelectCurrent.compose, with the cut label (queried as "#label").
+        yield _CutLabel(self.placeholder, id="label")
+        yield NonSelectableStatic("▼", classes="arrow down-arrow")
+        yield NonSelectableStatic("▲", classes="arrow up-arrow")
 
 
 class CursorSelect(Select[Any]):
-    """A select whose drop-down list shows its cursor in characters."""
+    """A select whose drop-down list shows its cursor in characters, and whose labels
+    end in "…" where they are cut (a codebook's long questions)."""
+
+    DEFAULT_CSS = "CursorSelect #label { height: 1; }"
 
     def compose(self) -> ComposeResult:
-        # As Select.compose, with the marking overlay (queried as SelectOverlay).
-        yield SelectCurrent(self.prompt)
+        # As Select.compose, with the marking overlay and the cut label (queried as
+        # SelectOverlay and SelectCurrent).
+        yield _CutCurrent(self.prompt)
         yield CursorSelectOverlay(type_to_search=self._type_to_search).data_bind(
             compact=Select.compact
         )
