@@ -31,9 +31,10 @@ from wpreal import served_fakewp
 from reactieveld.config import SourceConfig
 from reactieveld.connectors.wordpress import WordPressConnector
 from reactieveld.i18n import text
-from reactieveld.model import RemoteStatus
+from reactieveld.model import Page, RemoteStatus
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.store.open import open_store
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
 from reactieveld.tui.screens import thread as thread_module
@@ -284,6 +285,24 @@ class ThreadRows:
         return self.rows[::-1][:limit]
 
 
+@asynccontextmanager
+async def opened_on(
+    size: int, seed: int, at: float
+) -> AsyncIterator[tuple[OpenedHost, Any, ThreadScreen, ThreadRows]]:
+    """A generated thread (``thread(size, seed)``) open at 80x24 from the response
+    ``at`` of the way down it, reading from a :class:`ThreadRows` of its rows:
+    (app, pilot, screen, that store)."""
+    rows = thread(size, seed)
+    store = ThreadRows(list(rows))
+    app = OpenedHost(rows, min(int(at * size), size - 1))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ThreadScreen)
+        screen.store = store
+        yield app, pilot, screen, store
+
+
 @settings(max_examples=8, deadline=None)
 @given(
     drawn=st.tuples(st.integers(30, 150), st.integers(0, 2**16), st.floats(0.5, 1)),
@@ -297,15 +316,7 @@ async def test_any_change_keeps_the_cursor_on_its_response_on_its_line(
     too) and statuses changed; the cursor stays on its response, on the same screen line
     where the tree can scroll there, and every line says what the store holds."""
     size, seed, at = drawn
-    rows = thread(size, seed)
-    store = ThreadRows(list(rows))
-    opened = min(int(at * size), size - 1)
-    app = OpenedHost(rows, opened)
-    async with app.run_test(size=SMALL) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, ThreadScreen)
-        screen.store = store
+    async with opened_on(size, seed, at) as (app, pilot, screen, store):
         tree = screen.query_one(Tree)
         rid = tree.cursor_node.data
         on_screen = tree.cursor_line - round(tree.scroll_y)
@@ -334,3 +345,139 @@ async def test_any_change_keeps_the_cursor_on_its_response_on_its_line(
             assert tree.cursor_line - round(tree.scroll_y) == on_screen
         lines = lines_by_id(tree)
         assert lines == {x.response.id: screen.label(x).plain for x in store.rows}
+
+
+def shape(tree: Tree[int]) -> list[tuple[int, int | None]]:
+    """The tree's lines in order: each response id with its parent's (None: the post)."""
+    out: list[tuple[int, int | None]] = []
+
+    def walk(node: Any) -> None:
+        for child in node.children:
+            out.append((child.data, node.data))
+            walk(child)
+
+    walk(tree.root)
+    return out
+
+
+def opened_shape(rows: list[QueueRow]) -> list[tuple[int, int | None]]:
+    """:func:`shape` of the tree a thread of ``rows`` (oldest first) opens with: each
+    under its parent where that came before it, else under the post."""
+    ids: dict[str, int] = {}
+    children: dict[int | None, list[int]] = {None: []}
+    for row in rows:
+        x = row.response
+        assert x.id is not None
+        children.setdefault(ids.get(x.parent_external_id or ""), []).append(x.id)
+        ids[x.external_id] = x.id
+    out: list[tuple[int, int | None]] = []
+
+    def walk(parent: int | None) -> None:
+        for child in children.get(parent, []):
+            out.append((child, parent))
+            walk(child)
+
+    walk(None)
+    return out
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    drawn=st.tuples(st.integers(20, 120), st.integers(0, 2**16), st.floats(0, 1)),
+    left=st.integers(1, 5),
+    moved=st.integers(0, 3),
+    on_cursor=st.booleans(),
+)
+async def test_responses_that_leave_or_move_are_drawn_as_the_thread_opens(
+    drawn: tuple[int, int, float], left: int, moved: int, on_cursor: bool
+) -> None:
+    """Generated threads: responses leave (another thread, the cursor's among them or
+    not), others are re-keyed or hung under another reply. The tree is the one the
+    thread opens as now (lines, parents, order), the cursor on its response, or on the
+    next line that stays when its own left (the one before it at the end)."""
+    size, seed, at = drawn
+    async with opened_on(size, seed, at) as (app, pilot, screen, store):
+        tree = screen.query_one(Tree)
+        rng = random.Random(seed)
+        order = [node.data for node in map(tree.get_node_at_line, range(tree.last_line + 1))]
+        rid = tree.cursor_node.data
+        gone = set(rng.sample([r.response.id for r in store.rows], min(left, size - 1)))
+        gone.discard(rid)
+        if on_cursor:
+            gone.add(rid)
+        store.rows = [x for x in store.rows if x.response.id not in gone]
+        for k in rng.sample(range(len(store.rows)), min(moved, len(store.rows))):
+            x = store.rows[k].response
+            earlier = [r.response for r in store.rows[:k]]
+            parent = rng.choice(earlier).external_id if earlier else None
+            new = dataclasses.replace(x, external_id=f"{x.external_id}-new")
+            if rng.random() < 0.5:
+                new = dataclasses.replace(x, parent_external_id=parent)
+            store.rows[k] = dataclasses.replace(store.rows[k], response=new)
+            # Its replies follow a re-keyed parent, as the platform gives them.
+            for j, y in enumerate(store.rows):
+                if y.response.parent_external_id == x.external_id != new.external_id:
+                    store.rows[j] = dataclasses.replace(
+                        y,
+                        response=dataclasses.replace(
+                            y.response, parent_external_id=new.external_id
+                        ),
+                    )
+        screen.follow_changes()
+        await settle(app, pilot)
+        assert shape(tree) == opened_shape(store.rows)
+        kept = {x.response.id for x in store.rows}
+        stays = [i for i in order if i in kept]
+        if rid in kept:
+            want = rid
+        else:
+            after = order[order.index(rid) + 1 :]
+            want = next((i for i in after if i in kept), stays[-1] if stays else None)
+        assert tree.cursor_node.data == want
+        assert lines_by_id(tree) == {x.response.id: screen.label(x).plain for x in store.rows}
+
+
+async def test_a_response_synced_into_another_thread_leaves_the_open_thread(
+    moderators: Any, store_target: str, make_app: Any
+) -> None:
+    """Bram has a thread open (SQLite: polled; PostgreSQL: notified), his cursor on a
+    response with a reply; another process's sync moves that response to another thread
+    and finds another one deleted on the site. The moved one goes from the tree (it
+    stayed drawn until the thread was opened again), its reply stays in its place (its
+    parent not in this thread), the cursor on it: the next line; the deleted
+    one stays, "deleted" in words, as in the queue. At 80x24 without colour."""
+    anna, bram = await moderators("anna", "bram")
+    syncer = await open_store(store_target)  # a sync's rights (PostgreSQL: the owner)
+    try:
+        app = make_app(bram, language="en", actor="bram")
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await app.live_ready.wait()
+            screen, tree = await open_thread(app, pilot)  # c29's thread, post-2
+            ids = {
+                ext: (await bram.get_by_external("blog", ext)).response.id
+                for ext in ("c20", "c23", "c26", "c14")
+            }
+            tree.move_cursor(screen._by_id[ids["c20"]])  # c23 is its reply
+            await settle(app, pilot)
+            shown = lines_by_id(tree)
+            assert {*ids.values()} <= set(shown)
+            responses = {r.external_id: r for r in sample_responses()[0]}
+            moved = dataclasses.replace(responses["c20"], thread_external_id="post-0")
+            page = Page(responses=[moved], gone={"c14": RemoteStatus.DELETED}, next_cursor="page-2")
+            await syncer.upsert_page("blog", page)
+
+            await until(pilot, lambda: ids["c20"] not in lines_by_id(tree), "the move")
+            await settle(app, pilot)
+            lines = lines_by_id(tree)
+            assert set(lines) == set(shown) - {ids["c20"]}
+            # Its reply, in its place now (its parent not in this thread), the next line.
+            assert tree.cursor_node.data == ids["c23"]
+            assert tree.cursor_node.parent is tree.root
+            assert f" {text('status.deleted', 'en')} · " in lines[ids["c14"]]
+            drawn = screen_text(app)
+            assert not any(shown[ids["c20"]][:40] in row for row in drawn), drawn
+            cursor_row = next(row for row in drawn if "▶" in row)
+            assert lines[ids["c23"]][:30] in cursor_row, drawn
+    finally:
+        await syncer.close()
