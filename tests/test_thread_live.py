@@ -236,6 +236,56 @@ async def test_the_cursor_far_down_a_long_thread_stays_on_its_response(
         assert label[:30] in drawn[1 + on_screen], (label, drawn)
 
 
+async def test_a_sync_into_other_threads_reads_nothing_into_this_one_reads_it(
+    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread open (SQLite, at 80x24): another program's sync brings responses to
+    another thread of the same source (the queue shows them), then ends its round (the
+    header shows it): the thread reads nothing (it read itself again for each). Then
+    one reply into this thread: one read, the reply under its parent. (A page that
+    moves the source's cursor still reads it: the rows another program's sync changed
+    are not told on SQLite, only its new ones.)"""
+    async with one_thread(tmp_path, make_app, 12) as (app, pilot, other, responses):
+        screen, tree = await open_thread(app, pilot)
+        reads = count_reads(monkeypatch)
+        queue = app.screen_stack[0].queue
+        before = queue.total
+        late = responses[-1].created_at + timedelta(minutes=10)
+        elsewhere = [
+            dataclasses.replace(
+                responses[-1],
+                external_id=f"x{i}",
+                thread_external_id="post-1",
+                parent_external_id=None,
+                created_at=late + timedelta(minutes=i),
+            )
+            for i in range(3)
+        ]
+        await fill_store(other, "blog", elsewhere)
+        await until(pilot, lambda: queue.total == before + 3, "the other thread's in the queue")
+        await settle(app, pilot)
+        assert reads == [] and len(lines_by_id(tree)) == 12
+        # The end of that program's round: the header says it, no row changed.
+        header = app.source_status()
+        await other.record_sync("blog", by="sync-2")
+        await until(pilot, lambda: app.source_status() != header, "the round in the header")
+        await settle(app, pilot)
+        assert reads == []
+
+        parent = (await other.get(tree.root.children[0].data)).response
+        reply = dataclasses.replace(
+            elsewhere[0],
+            external_id="c-late",
+            thread_external_id="post-0",
+            parent_external_id=parent.external_id,
+        )
+        await fill_store(other, "blog", [reply])
+        await until(pilot, lambda: len(lines_by_id(tree)) == 13, "the reply")
+        await settle(app, pilot)
+        assert reads == [1]
+        assert tree.root.children[0].children[-1].data == max(lines_by_id(tree))  # the reply
+
+
 async def test_decisions_in_a_big_open_thread_read_only_their_rows(
     tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -303,24 +303,36 @@ class ThreadScreen(ScreenHelp, Screen[None]):
 
     # -- following what changes while the thread is open ---------------------------------
     def follow_changes(
-        self, ids: Collection[int] | None = None, sources: Collection[str] | None = None
+        self,
+        ids: Collection[int] | None = None,
+        sources: Collection[str] | None = None,
+        threads: Collection[tuple[str, str | None]] | None = None,
     ) -> None:
         """Something changed in the store while the thread is open (another moderator's
         decision, a write-back done or failed, a sync round): the thread is read again and
         its changed lines drawn again, the cursor kept on its response. ``ids``: the
         responses that changed (None: not known); ``sources``: the sources a sync stored
-        (None: any). Nothing is read when none of ``ids`` is in the tree or the thread's
-        source is not among ``sources``; changes that come while a read runs are one more
-        read after it (a burst is at most two, as the queue coalesces). Decisions on
-        responses in the tree (``ids`` known, no ``sources``) read only those responses
-        and draw their lines again: the tree's shape stays, and reading a whole thread
-        of 2,000 lines again for each of a colleague's decisions cost a read and 2,000
-        labels on the screen's loop each time."""
+        (None: any); ``threads``: the threads of those sources the sync stored rows of
+        (``(source, None)``: not known; a source without one stored none; None: not
+        known). Nothing is read when none of ``ids`` is in the tree, or the thread's
+        source is not among ``sources``, or its threads are known and this one is not
+        among them (a sync that brought replies to other threads of the source); changes
+        that come while a read runs are one more read after it (a burst is at most two,
+        as the queue coalesces). Decisions on responses in the tree (``ids`` known, no
+        ``sources``) read only those responses and draw their lines again: the tree's
+        shape stays, and reading a whole thread of 2,000 lines again for each of a
+        colleague's decisions cost a read and 2,000 labels on the screen's loop each
+        time."""
         if self.loaded:
             if ids is not None and self._by_id.keys().isdisjoint(ids):
                 return
-            if sources is not None and self.row.response.source not in sources:
+            r = self.row.response
+            if sources is not None and r.source not in sources:
                 return
+            if threads is not None:
+                named = {thread for source, thread in threads if source == r.source}
+                if None not in named and r.thread_external_id not in named:
+                    return
         if ids is None or sources is not None or not self.loaded:
             self._changed = None
         elif self._changed is not None:
