@@ -10,6 +10,7 @@ nothing. At 80x24 without colour.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from collections.abc import AsyncIterator
@@ -21,7 +22,8 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, press, ready, screen_text, settle, until
-from helpers.data import NOW, fill_store, sample_responses
+from helpers.connectors import PagePlatform
+from helpers.data import NOW, T0, fill_store, sample_responses
 from helpers.thread_host import OpenedHost, thread
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -284,6 +286,92 @@ async def test_a_sync_into_other_threads_reads_nothing_into_this_one_reads_it(
         await settle(app, pilot)
         assert reads == [1]
         assert tree.root.children[0].children[-1].data == max(lines_by_id(tree))  # the reply
+
+
+async def test_the_apps_own_sync_reads_the_open_thread_only_for_its_rows(
+    store_target: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's own sync engine (SQLite, PostgreSQL) stores a page with a new response
+    in another thread and a changed one in a third: the open thread reads nothing (it
+    read itself for the page and again at the round's end). A page with a reply into
+    it: one read, the reply under its parent."""
+    store = await open_store(store_target)
+    engine_store = await open_store(store_target)
+    responses, threads = sample_responses()
+    await fill_store(store, "blog", responses, threads)
+    platform = PagePlatform()
+    source = SourceConfig("blog", "wordpress", 3600.0)
+    engine = SyncEngine(engine_store, [(source, platform)])
+    rounds: asyncio.Queue[Any] = asyncio.Queue()
+    engine.subscribe(lambda event: rounds.put_nowait(event) if event.kind == "round" else None)
+    app = make_app(store, language="en", engine=engine)
+    app.live_interval = 0.05
+    sync = ("sync",)
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await app.screen.queue.loaded.wait()
+            await app.live_ready.wait()
+            await asyncio.wait_for(rounds.get(), timeout=30)  # the first round, at start
+            screen, tree = await open_thread(app, pilot, but=sync)  # c29's, post-2
+            reads = count_reads(monkeypatch)
+            by_ext = {r.external_id: r for r in responses}
+            late = T0 + timedelta(minutes=5)
+            elsewhere = dataclasses.replace(by_ext["c27"], external_id="n1", created_at=late)
+            changed = dataclasses.replace(by_ext["c28"], body_text="Anders op de site.")
+            platform.next = Page(responses=[elsewhere, changed], next_cursor="r2")
+            engine.wake("blog")
+            event = await asyncio.wait_for(rounds.get(), timeout=30)
+            assert (event.new, event.updated) == (1, 1)
+            await settle(app, pilot, but=sync)
+            assert reads == [] and len(lines_by_id(tree)) == 10
+
+            reply = dataclasses.replace(
+                by_ext["c26"], external_id="n2", parent_external_id="c26", created_at=late
+            )
+            platform.next = Page(responses=[reply], next_cursor="r3")
+            engine.wake("blog")
+            await asyncio.wait_for(rounds.get(), timeout=30)
+            await until(pilot, lambda: len(lines_by_id(tree)) == 11, "the reply")
+            await settle(app, pilot, but=sync)
+            assert reads == [1]
+            parent = screen._by_external["c26"]
+            assert parent.children[-1].data == max(lines_by_id(tree))  # the reply
+    finally:
+        await engine.aclose()
+        await engine_store.close()
+        await store.close()
+
+
+async def test_a_page_says_the_threads_of_the_rows_it_stored(store_target: str) -> None:
+    """Both backends: a stored page names the threads of the rows it added, changed
+    (the thread a moved one left too), found gone or re-keyed; not those of rows it
+    repeated unchanged."""
+    store = await open_store(store_target)
+    try:
+        responses, threads = sample_responses(count=12)
+        await fill_store(store, "blog", responses, threads)
+        by_ext = {r.external_id: r for r in responses}
+        page = Page(
+            responses=[
+                dataclasses.replace(by_ext["c0"], external_id="n1", thread_external_id="post-9"),
+                dataclasses.replace(by_ext["c1"], thread_external_id="post-8"),  # post-1 left
+                by_ext["c2"],  # unchanged (the page below: nothing named)
+            ],
+            gone={"c5": RemoteStatus.DELETED},  # post-2
+            renamed={"c6": "c6-new"},  # post-0
+        )
+        done = await store.upsert_page("blog", page)
+        assert sorted(t or "" for t in done.threads) == [
+            "post-0",
+            "post-1",
+            "post-2",
+            "post-8",
+            "post-9",
+        ]
+        again = await store.upsert_page("blog", Page(responses=[by_ext["c2"]]))
+        assert again.threads == ()
+    finally:
+        await store.close()
 
 
 async def test_decisions_in_a_big_open_thread_read_only_their_rows(

@@ -1070,9 +1070,12 @@ class ReactieveldApp(App[int]):
                 await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
 
     async def _on_sync_event(self, event: Any) -> None:
+        # The threads of the rows its pages stored, where the engine tells them.
+        told = getattr(event, "threads", None)
+        threads = None if told is None else [(event.source, thread) for thread in told]
         if event.kind in ("new", "flagged"):
             self.post_message(StoreChanged(tuple(event.new_ids)))
-            self.follow_threads(sources=(event.source,))
+            self.follow_threads(sources=(event.source,), threads=threads)
         elif event.kind == "elsewhere":
             await self._synced_elsewhere(event.source)
         elif event.kind == "syncing":
@@ -1137,7 +1140,7 @@ class ReactieveldApp(App[int]):
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
-                self.follow_threads(sources=(event.source,))
+                self.follow_threads(sources=(event.source,), threads=threads)
 
     async def _synced_elsewhere(self, source: str) -> None:
         """Another process (the team's sync service, a colleague's app) holds ``source``'s
