@@ -37,6 +37,7 @@ from reactieveld.model import Page, RemoteStatus
 from reactieveld.outbox import OutboxWorker
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.store.open import open_store
+from reactieveld.store.pg.live import parse_threads, threads_json
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import SyncEngine
 from reactieveld.tui.screens import thread as thread_module
@@ -100,18 +101,18 @@ def count_rows(monkeypatch: pytest.MonkeyPatch, store: Any) -> list[int]:
 
 @asynccontextmanager
 async def one_thread(
-    tmp_path: Path, make_app: Any, count: int
-) -> AsyncIterator[tuple[Any, Any, SqliteStore, list[Any]]]:
-    """The app (English, polling every 50 ms) at 80x24 on a SQLite file holding one
-    thread of ``count`` responses (``sample_responses``), on its queue: (app, pilot,
-    another program's connection to the file, the responses)."""
-    path = tmp_path / "m.db"
+    tmp_path: Path, make_app: Any, count: int, target: str | None = None
+) -> AsyncIterator[tuple[Any, Any, Any, list[Any]]]:
+    """The app (English, polling every 50 ms) at 80x24 on a memory (a SQLite file, or
+    ``target``) holding one thread of ``count`` responses (``sample_responses``), on its
+    queue: (app, pilot, another program's connection to the memory, the responses)."""
+    where = target or str(tmp_path / "m.db")
     responses, threads = sample_responses(count=count)
     one = [dataclasses.replace(r, thread_external_id="post-0") for r in responses]
-    first = await SqliteStore.open(path)
+    first = await open_store(where)
     await fill_store(first, "blog", one, threads)
-    other = await SqliteStore.open(path)
-    store = await SqliteStore.open(path)
+    other = await open_store(where)
+    store = await open_store(where)
     try:
         app = make_app(store, language="en")
         app.live_interval = 0.05
@@ -239,15 +240,23 @@ async def test_the_cursor_far_down_a_long_thread_stays_on_its_response(
 
 
 async def test_a_sync_into_other_threads_reads_nothing_into_this_one_reads_it(
-    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store_target: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A thread open (SQLite, at 80x24): another program's sync brings responses to
-    another thread of the same source (the queue shows them), then ends its round (the
-    header shows it): the thread reads nothing (it read itself again for each). Then
-    one reply into this thread: one read, the reply under its parent. (A page that
-    moves the source's cursor still reads it: the rows another program's sync changed
-    are not told on SQLite, only its new ones.)"""
-    async with one_thread(tmp_path, make_app, 12) as (app, pilot, other, responses):
+    """A thread open (SQLite: polled; PostgreSQL: notified; at 80x24): another program's
+    sync brings responses to another thread of the same source (the queue shows them),
+    then ends its round (the header shows it): the thread reads nothing (it read itself
+    again for each). Then one reply into this thread: one read, the reply under its
+    parent. (On SQLite a page that moves the source's cursor still reads it: the rows
+    another program's sync changed are not told there, only its new ones; on
+    PostgreSQL the page comes with its cursor.)"""
+    pg = store_target.startswith("postgresql")
+    cursor = "page-2" if pg else None
+    async with one_thread(tmp_path, make_app, 12, store_target) as (
+        app,
+        pilot,
+        other,
+        responses,
+    ):
         screen, tree = await open_thread(app, pilot)
         reads = count_reads(monkeypatch)
         queue = app.screen_stack[0].queue
@@ -263,7 +272,7 @@ async def test_a_sync_into_other_threads_reads_nothing_into_this_one_reads_it(
             )
             for i in range(3)
         ]
-        await fill_store(other, "blog", elsewhere)
+        await other.upsert_page("blog", Page(responses=elsewhere, next_cursor=cursor))
         await until(pilot, lambda: queue.total == before + 3, "the other thread's in the queue")
         await settle(app, pilot)
         assert reads == [] and len(lines_by_id(tree)) == 12
@@ -281,7 +290,7 @@ async def test_a_sync_into_other_threads_reads_nothing_into_this_one_reads_it(
             thread_external_id="post-0",
             parent_external_id=parent.external_id,
         )
-        await fill_store(other, "blog", [reply])
+        await other.upsert_page("blog", Page(responses=[reply], next_cursor=cursor))
         await until(pilot, lambda: len(lines_by_id(tree)) == 13, "the reply")
         await settle(app, pilot)
         assert reads == [1]
@@ -372,6 +381,20 @@ async def test_a_page_says_the_threads_of_the_rows_it_stored(store_target: str) 
         assert again.threads == ()
     finally:
         await store.close()
+
+
+def test_a_sync_notice_names_its_threads_or_says_they_are_not_known() -> None:
+    """PostgreSQL's sync notice: the threads as sent; none said (an older app's notice)
+    or too many for a notice's 8000 bytes: not known (None), and read as before."""
+    sent = threads_json(["post-1", None])
+    assert parse_threads(f'{{"source": "blog", "by": "x", "threads": {sent}}}') == (
+        "post-1",
+        None,
+    )
+    assert parse_threads('{"source": "blog", "by": "x"}') is None
+    assert parse_threads('{"source": "blog", "threads": null}') is None
+    assert threads_json([]) == "[]" and threads_json(None) is None
+    assert threads_json([f"{'t' * 60}-{i}" for i in range(100)]) is None
 
 
 async def test_decisions_in_a_big_open_thread_read_only_their_rows(

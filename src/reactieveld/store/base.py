@@ -196,11 +196,11 @@ class ChangeSet:
     #: of a round): the queue, the counts and the sources' state are read again.
     sources: tuple[str, ...] = ()
     #: Of :attr:`sources`, the threads (source, thread's id on its platform) whose rows
-    #: that sync stored, where the store can tell cheaply (SQLite: its new rows' threads;
-    #: a source of :attr:`sources` without one stored no row, a round's end alone).
-    #: ``(source, None)``: rows of threads not known (a page that moved the cursor may
-    #: have changed stored rows, which another process's sync does not journal). None:
-    #: not told (PostgreSQL's notice names the source only). An open thread reads itself
+    #: that sync stored (PostgreSQL: as its notices name them; SQLite: its new rows'
+    #: threads). A source of :attr:`sources` without one stored no row (a round's end
+    #: alone). ``(source, None)``: threads not known (on SQLite a page that moved the
+    #: cursor may have changed stored rows, which another process's sync does not
+    #: journal; an older app's notice). None: not told. An open thread reads itself
     #: again only when its own is among them, or they are not known.
     threads: tuple[tuple[str, str | None], ...] | None = None
     #: The subscription was lost and cannot stand again now: the memory is away (a

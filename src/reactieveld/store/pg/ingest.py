@@ -50,7 +50,7 @@ from reactieveld.store.ingest import (
 )
 from reactieveld.store.pg.actions import Actions
 from reactieveld.store.pg.base import counts_lock, dollar
-from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source
+from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source, threads_json
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
 from reactieveld.store.sources import (
@@ -469,14 +469,16 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     conn, result, rules, texts, write_back=hold_write_back, now=now or 0
                 )
             # The other apps (and the team's other syncs) hear of new or changed rows on
-            # commit: the source's name only, they read what they show themselves. With
-            # the page's cursor in the same statement (one round trip a page).
+            # commit: the source's name and the rows' threads only, they read what they
+            # show themselves. With the page's cursor in the same statement (one round
+            # trip a page).
             heard = bool(result.new or result.updated)
             if page.next_cursor is not None and heard:
                 await conn.execute(
-                    f"WITH c AS (UPDATE sources SET cursor = $3 WHERE id = $4) {NOTIFY_SOURCE}",
+                    f"WITH c AS (UPDATE sources SET cursor = $4 WHERE id = $5) {NOTIFY_SOURCE}",
                     CHANNEL,
                     source,
+                    threads_json(result.threads),
                     page.next_cursor,
                     sid,
                 )
@@ -485,7 +487,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     "UPDATE sources SET cursor = $1 WHERE id = $2", page.next_cursor, sid
                 )
             elif heard:
-                await notify_source(conn, source)
+                await notify_source(conn, source, result.threads)
             return result
 
         return await self._write(fn)
