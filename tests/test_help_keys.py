@@ -88,9 +88,10 @@ def _declared_by_textual(node: Any, binding: Any) -> bool:
 
 
 def _no_key_of_textuals_own(app: Any, screen: Any, running: dict[str, Any], rows: Any) -> None:
-    """The help shows only the app's own keys: not Textual's ^q (quit) and ^c (copy),
-    which the thread's help listed; Textual's tab between fields and the widget keys the
-    screen names (its tree's arrows) are the app's choice to show."""
+    """The help shows only the app's own keys: not Textual's ^c (copy), which the
+    thread's help listed; Textual's tab between fields, the widget keys the screen names
+    (its tree's arrows) and its ^q where the screen takes q (the app's quit: no other
+    key quits there) are the app's choice to show."""
     named = getattr(screen, "HELP_WIDGET_KEYS", {})
     theirs = {
         app.get_key_display(binding)
@@ -98,6 +99,7 @@ def _no_key_of_textuals_own(app: Any, screen: Any, running: dict[str, Any], rows
         if _declared_by_textual(node, binding)
         and binding.action not in ("app.focus_next", "app.focus_previous", "dismiss")
         and binding.action not in named
+        and not (node is app and binding.action == "quit")
     }
     shown = {key for row in rows for key in row[0].split()}
     assert not theirs & shown, (type(screen).__name__, theirs & shown)
@@ -228,9 +230,10 @@ async def _a_long_description_wraps_in_its_own_column(
 async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
     tui_store: Any, language: str
 ) -> None:
-    """On the dashboard ``q`` goes back (as esc): its help says so and not "q Quit" (nor
-    Textual's "^q Quit"). It names the keys that scroll the page (↑ ↓ pgup pgdn), the
-    coverage table sideways (← →) and to its ends (home end), and each does so."""
+    """On the dashboard ``q`` goes back (as esc): its help says so and not "q Quit", but
+    "^q Quit" (:func:`test_where_q_goes_back_the_help_says_ctrl_q_quits`). It names the
+    keys that scroll the page (↑ ↓ pgup pgdn), the coverage table sideways (← →) and to
+    its ends (home end), and each does so."""
     t = I18n(language).t
     app = screens_app(tui_store, language)
     async with app.run_test(size=SMALL) as pilot:
@@ -245,8 +248,7 @@ async def test_the_dashboards_help_says_q_goes_back_and_names_its_scroll_keys(
             return any(f" {keys} " in line and f" {label} " in f"{line} " for line in text)
 
         assert row("esc q", t("key.back"))
-        # Nor "^q Quit": Textual's, not the app's (the help shows the app's keys only).
-        assert not row("q", t("key.quit")) and not row("^q", t("key.quit"))
+        assert not row("q", t("key.quit")) and row("^q", t("key.quit"))
         assert row("↑ ↓ pgup pgdn", t("dash.key.scroll"))
         assert row("← →", t("dash.key.sideways"))
         assert row("home end", t("dash.key.ends"))
@@ -298,3 +300,30 @@ async def test_left_and_right_fold_in_the_thread_as_its_help_says(tui_store: Any
 
 def _nodes(node: TreeNode[int]) -> list[TreeNode[int]]:
     return [node, *(n for c in node.children for n in _nodes(c))]
+
+
+@pytest.mark.parametrize(("name", "language"), [("thread", "nl"), ("history", "en")])
+async def test_where_q_goes_back_the_help_says_ctrl_q_quits(
+    tui_store: Any, language: str, name: str
+) -> None:
+    """On the thread, the dashboard and the author history ``q`` goes back: their help
+    listed no way to quit, though ``^q`` quits there. It says "^q Quit" now (the app's
+    text, in the interface language), at 80x24 on the help's page or below it, and ^q
+    quits. (The dashboard's, in both languages: the test above.)"""
+    t = I18n(language).t
+    app = screens_app(tui_store, language)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_screen(app, pilot, name)
+        await _help(app, pilot, name)
+        text = screen_text(app)
+        await pilot.press("end")
+        await settled(pilot)
+        text += screen_text(app)
+        quit_label = f" {t('key.quit')} "
+        assert any(" ^q " in f" {line} " and quit_label in f"{line} " for line in text), text
+        assert not any(" q " in line and quit_label in f"{line} " for line in text), text
+        await pilot.press("escape")
+        await settled(pilot)
+        await pilot.press("ctrl+q")
+        await settled(pilot)
+        assert app.return_code is not None  # quit

@@ -133,7 +133,8 @@ def test_a_store_told_of_its_engine_hears_only_the_other_programs_writes(tmp_pat
     """SQLite as PostgreSQL (test_pg_live): the app's store told of its engine's store
     hears none of the engine's pages, rounds or journal rows, and each poll names exactly
     the sources and responses another program wrote since the last, whatever the
-    interleaving (on one source or two)."""
+    interleaving (on one source or two), and the threads it stored rows of: a new
+    response's, "not known" for a page that moved the cursor, none for a round's end."""
 
     async def run() -> None:
         path = tmp_path_factory.mktemp("own") / "m.db"
@@ -149,13 +150,16 @@ def test_a_store_told_of_its_engine_hears_only_the_other_programs_writes(tmp_pat
             await app.poll_changes()
             want_ids: set[int] = set()
             want_sources: set[str] = set()
+            want_threads: set[tuple[str, str | None]] = set()
+            stored = {("blog", f"c{i}") for i in range(8)}
             for k, (who, what, source) in enumerate([*steps, ("poll", "", "")]):
                 if who == "poll":
                     found = await app.poll_changes()
                     assert set(found.ids) == want_ids and len(found.ids) == len(want_ids)
                     assert found.by == (("cor",) if want_ids else ())
                     assert found.sources == tuple(sorted(want_sources)), (steps, k)
-                    want_ids, want_sources = set(), set()
+                    assert set(found.threads or ()) == want_threads, (steps, k)
+                    want_ids, want_sources, want_threads = set(), set(), set()
                     continue
                 store, actor = (engine, "app") if who == "engine" else (other, "cor")
                 if what == "decide":
@@ -178,6 +182,12 @@ def test_a_store_told_of_its_engine_hears_only_the_other_programs_writes(tmp_pat
                     await store.upsert_page(source, page)
                 if who == "other":
                     want_sources.add(source)
+                    if what != "round" and (source, fresh.external_id) not in stored:
+                        want_threads.add((source, fresh.thread_external_id))  # a new row
+                    if what != "round":  # the page's cursor: its changes are not told
+                        want_threads.add((source, None))
+                if what != "round":
+                    stored.add((source, fresh.external_id))
         finally:
             for store in (other, engine, app):
                 await store.close()

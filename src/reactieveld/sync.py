@@ -83,6 +83,9 @@ class SyncEvent:
     #: ``round``, ``error``: the round's number (``store.begin_round``), which orders it
     #: among other processes' rounds; None for a round that failed before it began.
     round_no: int | None = None
+    #: ``new``, ``flagged``: the threads of the rows the page stored (UpsertResult.threads);
+    #: ``round``: those of its pages no ``new`` told; None: not told.
+    threads: tuple[str | None, ...] | None = None
 
     def describe(self, language: str) -> str:
         """The event as one line in ``language`` (the rules' lines; the others are
@@ -333,6 +336,7 @@ class SyncEngine:
         s = self.sources[name]
         res = RoundResult(name)
         t0 = time.perf_counter()
+        untold: dict[str | None, None] = {}  # the threads of pages no "new" told
         round_no: int | None = None  # not begun: its end counts as the newest round's
         try:
             if failed is not None:
@@ -363,7 +367,11 @@ class SyncEngine:
                     res.new_ids.extend(up.new_ids)
                     if up.new:
                         new_ids = tuple(up.new_ids)
-                        await self.emit(SyncEvent(name, "new", new=up.new, new_ids=new_ids))
+                        await self.emit(
+                            SyncEvent(name, "new", new=up.new, new_ids=new_ids, threads=up.threads)
+                        )
+                    else:
+                        untold.update(dict.fromkeys(up.threads))
         except Exception as exc:  # noqa: BLE001 - one bad round must not end the source
             self._failed(s, res, exc)
         res.seconds = time.perf_counter() - t0
@@ -392,7 +400,14 @@ class SyncEngine:
                 SyncEvent(name, "error", error=res.error, retry_at=at, round_no=round_no)
             )
         await self.emit(
-            SyncEvent(name, "round", new=res.new, updated=res.updated, round_no=round_no)
+            SyncEvent(
+                name,
+                "round",
+                new=res.new,
+                updated=res.updated,
+                round_no=round_no,
+                threads=tuple(untold),
+            )
         )
         return res
 
@@ -400,7 +415,11 @@ class SyncEngine:
         """Tell the listeners what the rules did with a page: flagged and held responses,
         and each search stopped for its time (the rule counted as not matching)."""
         if up.flagged:
-            await self.emit(SyncEvent(name, "flagged", new_ids=up.flagged, held=len(up.held)))
+            await self.emit(
+                SyncEvent(
+                    name, "flagged", new_ids=up.flagged, held=len(up.held), threads=up.threads
+                )
+            )
         for rule, rid in up.slow_rules:
             await self.emit(SyncEvent(name, "rule-slow", rule=rule, response_id=rid))
 

@@ -211,6 +211,14 @@ class ChangeSet:
     #: Sources another process's sync stored something of (new or changed rows, the end
     #: of a round): the queue, the counts and the sources' state are read again.
     sources: tuple[str, ...] = ()
+    #: Of :attr:`sources`, the threads (source, thread's id on its platform) whose rows
+    #: that sync stored (PostgreSQL: as its notices name them; SQLite: its new rows'
+    #: threads). A source of :attr:`sources` without one stored no row (a round's end
+    #: alone). ``(source, None)``: threads not known (on SQLite a page that moved the
+    #: cursor may have changed stored rows, which another process's sync does not
+    #: journal; an older app's notice). None: not told. An open thread reads itself
+    #: again only when its own is among them, or they are not known.
+    threads: tuple[tuple[str, str | None], ...] | None = None
     #: The subscription was lost and cannot stand again now: the memory is away (a
     #: team's server stopped or out of reach). Said once until it stands again.
     away: bool = False

@@ -351,8 +351,16 @@ def upsert(
     now: int | None,
     codebook_version: str,
 ) -> UpsertResult:
+    threads: dict[str | None, None] = {}
     for old_ext, new_ext in page.renamed.items():
         rekey(db, sid, old_ext, new_ext)
+        threads.update(
+            (thread, None)
+            for (thread,) in db.execute(
+                "SELECT thread_external_id FROM responses WHERE source_id = ? AND external_id = ?",
+                (sid, new_ext),
+            )
+        )
     retitled = _upsert_threads(db, sid, page.threads) if page.threads else {}
 
     # The last one wins when a page repeats an id.
@@ -380,6 +388,10 @@ def upsert(
     for ext, (r, key, h) in by_ext.items():
         old = existing.get(ext)
         title = titles.get(r.thread_external_id or "", "")
+        if old is None or old[1] != h:
+            threads[r.thread_external_id] = None
+            if old is not None:
+                threads[old[4]] = None  # the thread it leaves, if it moved
         if old is None:
             rid = next_id
             next_id += 1
@@ -509,12 +521,13 @@ def upsert(
     if page.gone:
         for ext, status in page.gone.items():
             row = db.execute(
-                "SELECT id FROM responses WHERE source_id = ? AND external_id = ? "
-                "AND remote_status != ?",
+                "SELECT id, thread_external_id FROM responses WHERE source_id = ? "
+                "AND external_id = ? AND remote_status != ?",
                 (sid, ext, status.value),
             ).fetchone()
             if row is None:
                 continue
+            threads[row[1]] = None
             # The hash follows, so the response coming back (restored) is an update.
             db.execute(
                 "UPDATE responses SET remote_status = ?, fetched_at = ?, content_hash = ?, "
@@ -531,6 +544,7 @@ def upsert(
         unchanged=len(by_ext) - len(new_rows) - len(changed),
         new_ids=tuple(new_ids),
         changed_ids=tuple(changed_ids),
+        threads=tuple(threads),
     )
 
 

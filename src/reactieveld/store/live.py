@@ -206,24 +206,35 @@ def _poll(db: sqlite3.Connection, cursor: LiveCursor) -> ChangeSet:
             ids[response_id] = None
             by.add(actor)
     cursor.claims = claims
-    return ChangeSet(tuple(ids), tuple(sorted(by)), sources=_synced(db, cursor, theirs))
+    synced = _synced(db, cursor, theirs)
+    threads = {(name, thread) for name, thread in synced if thread != ""}
+    return ChangeSet(
+        tuple(ids),
+        tuple(sorted(by)),
+        sources=tuple(sorted({name for name, _ in synced})),
+        threads=tuple(sorted(threads, key=lambda x: (x[0], x[1] or ""))),
+    )
 
 
-def _synced(db: sqlite3.Connection, cursor: LiveCursor, theirs: list[Written]) -> tuple[str, ...]:
-    """The sources another connection's sync stored something of since the last poll:
-    new responses (ids past the last poll's highest, a range of the primary key) or a
-    changed bookkeeping row (a round's end, a page's cursor); ``theirs``, what the
-    stores heard not wrote meanwhile, is left out."""
-    names: set[str] = set()
+def _synced(
+    db: sqlite3.Connection, cursor: LiveCursor, theirs: list[Written]
+) -> set[tuple[str, str | None]]:
+    """The sources another connection's sync stored something of since the last poll,
+    each with the threads it stored rows of (:attr:`ChangeSet.threads`): new responses
+    (ids past the last poll's highest, a range of the primary key: their threads, read
+    in the same statement) or a changed bookkeeping row: a page's cursor (its changes to
+    stored rows are not told: threads not known, None), a round's end alone (no row: "");
+    ``theirs``, what the stores heard not wrote meanwhile, is left out."""
+    names: set[tuple[str, str | None]] = set()
     low = cursor.newest
     # The id ranges between theirs: each one range of the primary key.
     for start, end in [*sorted(w.responses for w in theirs), (_NO_END, _NO_END)]:
         if start > low:
             names.update(
-                str(n)
-                for (n,) in db.execute(
-                    "SELECT DISTINCT s.name FROM responses r JOIN sources s "
-                    "ON s.id = r.source_id WHERE r.id > ? AND r.id <= ?",
+                (str(n), None if thread is None else str(thread))
+                for n, thread in db.execute(
+                    "SELECT DISTINCT s.name, r.thread_external_id FROM responses r "
+                    "JOIN sources s ON s.id = r.source_id WHERE r.id > ? AND r.id <= ?",
                     (low, start),
                 )
             )
@@ -241,10 +252,12 @@ def _synced(db: sqlite3.Connection, cursor: LiveCursor, theirs: list[Written]) -
         for before, after in moves.get(name, ()):
             if before == seen:
                 seen = after
-        if seen != row:
-            names.add(name)
+        if seen is None or seen[0] != row[0]:
+            names.add((name, None))  # a page moved its cursor: it may have changed rows
+        elif seen != row:
+            names.add((name, ""))  # a round's end alone: no row changed
     cursor.sources = sources
-    return tuple(sorted(names))
+    return names
 
 
 def _sources(db: sqlite3.Connection) -> dict[str, SourceRow]:

@@ -220,6 +220,10 @@ class UpsertResult:
     new_ids: tuple[int, ...] = ()
     #: The stored responses whose content the page changed (not those only gone).
     changed_ids: tuple[int, ...] = ()
+    #: The threads (ids on the platform; None: a response without one) of the rows the
+    #: page added, changed (the thread it had and the one it has), re-keyed or found gone:
+    #: an open thread not among them has nothing new to read.
+    threads: tuple[str | None, ...] = ()
     #: Moderation rules (issue 16): the responses of the page a rule flagged now, those
     #: a rule held, and (rule name, response id) for each search stopped for its time.
     flagged: tuple[int, ...] = ()

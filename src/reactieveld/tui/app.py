@@ -1070,9 +1070,12 @@ class ReactieveldApp(App[int]):
                 await asyncio.wait_for(self._outbox_wake.wait(), timeout=poll)
 
     async def _on_sync_event(self, event: Any) -> None:
+        # The threads of the rows its pages stored, where the engine tells them.
+        told = getattr(event, "threads", None)
+        threads = None if told is None else [(event.source, thread) for thread in told]
         if event.kind in ("new", "flagged"):
             self.post_message(StoreChanged(tuple(event.new_ids)))
-            self.follow_threads(sources=(event.source,))
+            self.follow_threads(sources=(event.source,), threads=threads)
         elif event.kind == "elsewhere":
             await self._synced_elsewhere(event.source)
         elif event.kind == "syncing":
@@ -1137,7 +1140,7 @@ class ReactieveldApp(App[int]):
             self.post_message(SourcesUpdated())
             if event.kind == "round" and (event.new or event.updated):
                 self.post_message(StoreChanged())
-                self.follow_threads(sources=(event.source,))
+                self.follow_threads(sources=(event.source,), threads=threads)
 
     async def _synced_elsewhere(self, source: str) -> None:
         """Another process (the team's sync service, a colleague's app) holds ``source``'s
@@ -1196,7 +1199,7 @@ class ReactieveldApp(App[int]):
         place (the cursor stays on its response, marks stay), the tabs recounted, the
         header's sources read from the store."""
         self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
-        self.follow_threads(sources=event.sources)
+        self.follow_threads(sources=event.sources, threads=event.all_threads())
         screen = self._triage()
         if screen is not None and screen.is_mounted:
             with self._reading():
@@ -1228,7 +1231,7 @@ class ReactieveldApp(App[int]):
                 if found.ids or found.everything:
                     self.post_message(RowsChanged(found.ids, found.by))
                 if found.sources:
-                    self.post_message(SourcesSynced(tuple(found.sources)))
+                    self.post_message(SourcesSynced(tuple(found.sources), found.threads))
         except Exception as exc:  # noqa: BLE001 - a task's error would reach nobody
             # The store failed under the poll (a damaged file, a dropped connection):
             # said once, in one line; the app goes on without live updates.
@@ -1255,14 +1258,18 @@ class ReactieveldApp(App[int]):
                 await screen.rows_changed(event.ids)
 
     def follow_threads(
-        self, ids: Collection[int] | None = None, sources: Collection[str] | None = None
+        self,
+        ids: Collection[int] | None = None,
+        sources: Collection[str] | None = None,
+        threads: Collection[tuple[str, str | None]] | None = None,
     ) -> None:
         """The thread trees open (``enter`` on the queue) read what changed while they
-        are open: responses ``ids`` (None: not known), of ``sources`` (None: any)."""
+        are open: responses ``ids`` (None: not known), of ``sources`` (None: any), in
+        ``threads`` (:attr:`ChangeSet.threads`; None: not known)."""
         for screen in self.screen_stack:
             follow = getattr(screen, "follow_changes", None)
             if follow is not None and screen.is_mounted:
-                follow(ids, sources)
+                follow(ids, sources, threads)
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:

@@ -79,12 +79,23 @@ class SourcesSynced(Message):
     Sets that queue up behind each other merge into one."""
 
     sources: tuple[str, ...] = ()
+    #: The threads of :attr:`sources` it stored rows of (:attr:`ChangeSet.threads`;
+    #: None: not told, as ``(source, None)`` for each).
+    threads: tuple[tuple[str, str | None], ...] | None = None
 
     def can_replace(self, message: Message) -> bool:
         if not isinstance(message, SourcesSynced):
             return False
         message.sources = tuple(dict.fromkeys((*self.sources, *message.sources)))
+        # Threads not told are not known (None), or the other set's would pass for all.
+        message.threads = tuple(dict.fromkeys((*self.all_threads(), *message.all_threads())))
         return True
+
+    def all_threads(self) -> tuple[tuple[str, str | None], ...]:
+        """:attr:`threads`; not told: ``(source, None)`` for each source (not known)."""
+        if self.threads is None:
+            return tuple((source, None) for source in self.sources)
+        return self.threads
 
 
 @dataclass(eq=False)

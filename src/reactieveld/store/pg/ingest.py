@@ -50,7 +50,7 @@ from reactieveld.store.ingest import (
 )
 from reactieveld.store.pg.actions import Actions
 from reactieveld.store.pg.base import counts_lock, dollar
-from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source
+from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source, threads_json
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
 from reactieveld.store.sources import (
@@ -389,9 +389,17 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             await counts_lock(conn)
             sid = await self._source_id(conn, source)
             anew = await self._repaired_anew(conn, sid, page, repaired, by_ext) if repaired else 0
+            threads: dict[str | None, None] = {}
             for old_ext, new_ext in page.renamed.items():
                 if old_ext != new_ext:
                     await conn.execute(dollar(REKEY_SQL), new_ext, sid, old_ext, sid, new_ext)
+                    for row in await conn.fetch(
+                        "SELECT thread_external_id FROM responses WHERE source_id = $1 "
+                        "AND external_id = $2",
+                        sid,
+                        new_ext,
+                    ):
+                        threads[row[0]] = None
             retitled = await self._upsert_threads(conn, sid, page) if page.threads else []
             if retitled:
                 # The stored responses of a renamed thread (or one seen for the first time
@@ -411,20 +419,25 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 )
             # Only rows that are new or changed go to the upsert: a re-scan's unchanged
             # rows cost one index look-up each, not a search vector made and dropped.
-            stored = dict(
-                await conn.fetch(
-                    # From the page's ids outwards, one index look-up each (LATERAL, kept
-                    # a nested loop by OFFSET 0): a plan of ``external_id = ANY($2)`` or a
-                    # hash join, on a table the planner has no statistics of yet (a
-                    # first ingest), walked the whole source for every page.
-                    "SELECT r.external_id, r.content_hash FROM unnest($2::text[]) AS e (ext) "
-                    "CROSS JOIN LATERAL (SELECT external_id, content_hash FROM responses "
-                    "WHERE source_id = $1 AND external_id = e.ext OFFSET 0) AS r",
-                    sid,
-                    list(by_ext),
-                )
-            ) if by_ext else {}  # fmt: skip
+            found = await conn.fetch(
+                # From the page's ids outwards, one index look-up each (LATERAL, kept
+                # a nested loop by OFFSET 0): a plan of ``external_id = ANY($2)`` or a
+                # hash join, on a table the planner has no statistics of yet (a
+                # first ingest), walked the whole source for every page.
+                "SELECT r.external_id, r.content_hash, r.thread_external_id "
+                "FROM unnest($2::text[]) AS e (ext) CROSS JOIN LATERAL (SELECT external_id, "
+                "content_hash, thread_external_id FROM responses "
+                "WHERE source_id = $1 AND external_id = e.ext OFFSET 0) AS r",
+                sid,
+                list(by_ext),
+            ) if by_ext else []  # fmt: skip
+            stored = {row[0]: row[1] for row in found}
+            had = {row[0]: row[2] for row in found}  # the thread each had
             rows = [row for ext, row in by_ext.items() if stored.get(ext) != row[-1]]
+            for row in rows:
+                threads[row[1]] = None
+                if row[0] in had:
+                    threads[had[row[0]]] = None  # the thread it leaves, if it moved
             columns = [list(col) for col in zip(*rows, strict=True)]
             written = await conn.fetch(UPSERT_PAGE, sid, now, *columns) if rows else []
             new = [(r["id"], r["external_id"]) for r in written if r["inserted"]]
@@ -432,7 +445,9 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             if new:
                 await self._after_new(conn, sid, now, new, by_ext)
             if page.gone:
-                updated += await self._gone(conn, sid, now, page.gone)
+                gone = await self._gone(conn, sid, now, page.gone)
+                updated += len(gone)
+                threads.update(dict.fromkeys(gone))
             if anew:
                 await conn.execute(
                     "INSERT INTO source_repairs (source_id, n) VALUES ($1, $2) "
@@ -446,6 +461,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 unchanged=len(by_ext) - len(written),
                 new_ids=tuple(rid for rid, _ in new),
                 changed_ids=tuple(r["id"] for r in written if not r["inserted"]),
+                threads=tuple(threads),
             )
             if rules and written:
                 texts = {r["id"]: by_ext[r["external_id"]][6] for r in written}
@@ -453,14 +469,16 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     conn, result, rules, texts, write_back=hold_write_back, now=now or 0
                 )
             # The other apps (and the team's other syncs) hear of new or changed rows on
-            # commit: the source's name only, they read what they show themselves. With
-            # the page's cursor in the same statement (one round trip a page).
+            # commit: the source's name and the rows' threads only, they read what they
+            # show themselves. With the page's cursor in the same statement (one round
+            # trip a page).
             heard = bool(result.new or result.updated)
             if page.next_cursor is not None and heard:
                 await conn.execute(
-                    f"WITH c AS (UPDATE sources SET cursor = $3 WHERE id = $4) {NOTIFY_SOURCE}",
+                    f"WITH c AS (UPDATE sources SET cursor = $4 WHERE id = $5) {NOTIFY_SOURCE}",
                     CHANNEL,
                     source,
+                    threads_json(result.threads),
                     page.next_cursor,
                     sid,
                 )
@@ -469,7 +487,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     "UPDATE sources SET cursor = $1 WHERE id = $2", page.next_cursor, sid
                 )
             elif heard:
-                await notify_source(conn, source)
+                await notify_source(conn, source, result.threads)
             return result
 
         return await self._write(fn)
@@ -589,9 +607,10 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
 
     async def _gone(
         self, conn: asyncpg.Connection, sid: int, now: int, gone: Mapping[str, RemoteStatus]
-    ) -> int:
+    ) -> list[str | None]:
         """Responses the platform reports gone: the status, and the hash follows (so the
-        response coming back, restored, is an update)."""
+        response coming back, restored, is an update). Returns the thread of each one
+        changed."""
         rows = await conn.fetch(
             f"SELECT r.id, g.status, {PLATFORM_HASH_COLS} "
             "FROM unnest($2::text[], $3::text[]) AS g (external_id, status) "
@@ -602,7 +621,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             [s.value for s in gone.values()],
         )
         if not rows:
-            return 0
+            return []
         await conn.execute(
             "UPDATE responses r SET remote_status = g.status, fetched_at = $1, "
             "content_hash = g.hash, version = r.version + 1, site_version = r.version + 1 "
@@ -613,7 +632,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             [r[1] for r in rows],
             [platform_hash_of(tuple(r)[2:], r[1]) for r in rows],
         )
-        return len(rows)
+        return [r[2] for r in rows]  # PLATFORM_HASH_COLS begin with the thread
 
     # -- history written with its own times ---------------------------------------------
     async def record_history(self, source: str, work: Iterable[PastWork], *, once: str) -> int:

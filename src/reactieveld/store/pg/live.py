@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
@@ -54,19 +54,38 @@ async def notify(conn: asyncpg.Connection, ids: Iterable[int]) -> None:
         )
 
 
-async def notify_source(conn: asyncpg.Connection, source: str) -> None:
+async def notify_source(
+    conn: asyncpg.Connection, source: str, threads: Sequence[str | None] | None = ()
+) -> None:
     """Announce that the sync of ``source`` stored something (a page that changed rows,
     the end of a round): call it inside that transaction, as :func:`notify`. The payload
-    is the source's name and the actor only: every app re-reads its window, its counts
-    and the sources' state, whoever synced."""
-    await conn.execute(NOTIFY_SOURCE, CHANNEL, source)
+    is the source's name, the actor and the threads of the rows stored (``threads``:
+    none for a round's end; None: not known): every app re-reads its window, its counts
+    and the sources' state, whoever synced, and an open thread only when it is among
+    them."""
+    await conn.execute(NOTIFY_SOURCE, CHANNEL, source, threads_json(threads))
 
 
-#: :func:`notify_source`'s statement (parameters: the channel, the source's name); a
-#: writer may put a change of its own before it in a ``WITH`` (one round trip for both).
+#: :func:`notify_source`'s statement (parameters: the channel, the source's name, the
+#: threads as :func:`threads_json` gives them); a writer may put a change of its own
+#: before it in a ``WITH`` (one round trip for both), with parameters from $4 on.
 NOTIFY_SOURCE = (
-    "SELECT pg_notify($1, json_build_object('source', $2::text, 'by', session_user)::text)"
+    "SELECT pg_notify($1, json_build_object('source', $2::text, 'by', session_user, "
+    "'threads', $3::json)::text)"
 )
+
+#: The most characters of threads a notice carries: a payload must stay under
+#: PostgreSQL's 8000 bytes. A page that touched more threads says "not known" (null).
+THREADS_NOTIFY_CHARS = 4000
+
+
+def threads_json(threads: Sequence[str | None] | None) -> str | None:
+    """``threads`` as the notice's JSON list; None (not known) when it is None or too
+    long for a notice."""
+    if threads is None:
+        return None
+    text = json.dumps(list(threads), ensure_ascii=False)
+    return text if len(text.encode()) <= THREADS_NOTIFY_CHARS else None
 
 
 def parse_source(payload: str) -> str | None:
@@ -76,6 +95,18 @@ def parse_source(payload: str) -> str | None:
     except (ValueError, TypeError, AttributeError):
         return None
     return source if isinstance(source, str) else None
+
+
+def parse_threads(payload: str) -> tuple[str | None, ...] | None:
+    """The threads a sync's notification names (:func:`notify_source`); None: not known
+    (none said, as an older app's notice, or not a list)."""
+    try:
+        threads = json.loads(payload).get("threads")
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if not isinstance(threads, list):
+        return None
+    return tuple(t if isinstance(t, str) else None for t in threads)
 
 
 def parse(payload: str) -> tuple[tuple[int, ...], str | None]:
@@ -211,6 +242,7 @@ class Live(PgBase):
         ids: dict[int, None] = {}
         by: set[str] = set()
         sources: dict[str, None] = {}
+        threads: dict[tuple[str, str | None], None] = {}
         for pid, payload in items:
             if pid in own:
                 continue
@@ -221,4 +253,9 @@ class Live(PgBase):
             source = parse_source(payload)
             if source is not None:
                 sources[source] = None
-        return ChangeSet(tuple(ids), tuple(sorted(by)), sources=tuple(sources))
+                named = parse_threads(payload)
+                for thread in (None,) if named is None else named:
+                    threads[(source, thread)] = None
+        return ChangeSet(
+            tuple(ids), tuple(sorted(by)), sources=tuple(sources), threads=tuple(threads)
+        )

@@ -69,7 +69,8 @@ def textual_own(node: Any, binding: Binding) -> bool:
     """Whether ``binding`` is one Textual gives every app, screen or widget of a kind (its
     ``ctrl+q`` quit, ``ctrl+c`` copy, a text box's own keys): a class of Textual's declares
     it, not one of the app's. The help shows only the app's own keys (and Textual's that
-    :data:`TEXTUAL_SHOWN` or a screen's ``HELP_WIDGET_KEYS`` name)."""
+    :data:`TEXTUAL_SHOWN` or a screen's ``HELP_WIDGET_KEYS`` name, and its ^q where the
+    screen takes the app's quit key: :func:`app_key_rows`)."""
     for cls in type(node).__mro__:
         if not cls.__module__.startswith("textual."):
             continue
@@ -88,17 +89,15 @@ def textual_own(node: Any, binding: Binding) -> bool:
 KeyEntry = tuple[str, str, Any, Binding]
 
 
-def screen_key_rows(
-    screen: Screen[Any], *, app_keys: bool = True, theirs: bool = True
-) -> list[KeyEntry]:
+def screen_key_rows(screen: Screen[Any], *, app_keys: bool = True) -> list[KeyEntry]:
     """(keys, description, node, binding) for each key of ``screen`` as it acts now: one
     row per description, every key in the row of the binding that runs it (never one key
     in two rows, never a key another binding takes). The screen's own keys, then the keys
     of its focused widget it names (its ``HELP_WIDGET_KEYS``), Textual's (tab only where
     there is more than one field to go to), then the app-wide keys that reach the app
-    (not for a dialog, where they do not act: ``app_keys=False``; ``theirs``: with
-    Textual's ^q where the screen takes q, :func:`app_key_rows`). The help lists them
-    (not Textual's ^q); the palette runs their bindings."""
+    (not for a dialog, where they do not act: ``app_keys=False``; with Textual's ^q
+    where the screen takes q, :func:`app_key_rows`). The help lists them; the palette
+    runs their bindings."""
     app: Any = screen.app
     i18n: I18n = getattr(screen, "i18n", None) or app.i18n
     widget_keys: Mapping[str, str] = getattr(screen, "HELP_WIDGET_KEYS", {})
@@ -130,7 +129,7 @@ def screen_key_rows(
         key=lambda row: row[1] in textual,
     )
     if app_keys:
-        rows_of_app = app_key_rows(screen, textual=theirs)
+        rows_of_app = app_key_rows(screen)
         out += [(keys, label, app, binding) for keys, label, binding in rows_of_app]
     return out
 
@@ -140,22 +139,20 @@ def screen_help_rows(
 ) -> list[tuple[str, str, str | None]]:
     """(keys, description, None) for each key of ``screen`` as it acts now
     (:func:`screen_key_rows`)."""
-    rows = screen_key_rows(screen, app_keys=app_keys, theirs=False)  # the app's keys only
+    rows = screen_key_rows(screen, app_keys=app_keys)
     return [(keys, label, None) for keys, label, _, _ in rows]
 
 
 def app_key_rows(
-    screen: Screen[Any],
-    running: Mapping[str, tuple[Any, Binding]] | None = None,
-    *,
-    textual: bool = True,
+    screen: Screen[Any], running: Mapping[str, tuple[Any, Binding]] | None = None
 ) -> list[tuple[str, str, Binding]]:
     """(keys, description, binding) for the app-wide keys, each with its keys (as
     configured) that reach the app's binding on ``screen``; where the screen takes them
-    all, the app's other keys for the action (``q`` goes back on the dashboard: not
-    "q Quit" there, but "^q Quit", Textual's quit, which no screen takes; not ``textual``,
-    for the help, which shows only the app's own keys: no row); an action no key
-    reaches (or one the app refuses there: ``D`` on the dashboard) is left out."""
+    all, the app's other keys for the action (``q`` goes back on the thread, the
+    dashboard, the author history: not "q Quit" there, but "^q Quit", Textual's key for
+    the app's own quit, which no screen takes: the help listed no way to quit there);
+    an action no key reaches (or one the app refuses there: ``D`` on the dashboard) is
+    left out."""
     app: Any = screen.app
     running = running_bindings(screen) if running is None else running
     out: list[tuple[str, str, Binding]] = []
@@ -172,9 +169,7 @@ def app_key_rows(
         reach = reach or [
             key
             for key, (node, binding) in running.items()
-            if node is app
-            and binding.action in actions
-            and (textual or not textual_own(app, binding))
+            if node is app and binding.action in actions
         ]
         if reach:
             shown = " ".join(app.get_key_display(running[key][1]) for key in reach)
@@ -187,7 +182,7 @@ def app_help_rows(
 ) -> list[tuple[str, str, str | None]]:
     """(keys, description, None) for the app-wide keys that act on ``screen``
     (:func:`app_key_rows`)."""
-    return [(keys, label, None) for keys, label, _ in app_key_rows(screen, running, textual=False)]
+    return [(keys, label, None) for keys, label, _ in app_key_rows(screen, running)]
 
 
 def add_help_key(screen: Screen[Any], name: str, i18n: I18n, keys: str = HELP_KEYS) -> None:

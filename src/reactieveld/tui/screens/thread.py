@@ -29,7 +29,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.i18n import I18n, number
 from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import RemoteStatus, TagKind, TriageState
-from reactieveld.store.base import QueueFilter, QueueRow
+from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten, shorten_styled
 from reactieveld.tui.screens.base import app_clock
 from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, describe_keys
@@ -85,6 +85,15 @@ async def read_thread(store: Any, row: QueueRow) -> ThreadPart:
     older = await store.queue(flt, after=row.keyset, limit=(cap - 1) // 2)
     newer = await store.queue(flt, after=row.keyset, limit=cap - 1 - len(older), direction="newer")
     return ThreadPart([*older[::-1], row, *newer[::-1]], size, around=True)
+
+
+def _between(key: Keyset, oldest: Keyset | None, newest: Keyset | None) -> bool:
+    """Whether ``key`` lies in the part of a thread read, from ``oldest`` to ``newest``
+    (None: that side is the thread's end)."""
+    at = (key.created_at, key.id)
+    if oldest is not None and at < (oldest.created_at, oldest.id):
+        return False
+    return newest is None or at <= (newest.created_at, newest.id)
 
 
 class ThreadTree(CursorTree):
@@ -171,6 +180,9 @@ class ThreadScreen(ScreenHelp, Screen[None]):
         self._by_id: dict[int, TreeNode[int]] = {}
         #: The same nodes by the response's id on its platform (a reply's parent).
         self._by_external: dict[str, TreeNode[int]] = {}
+        #: Each response shown as last read (its place: its id on its platform, its
+        #: parent's there; a sync that re-keys it or hangs it elsewhere moves it).
+        self._rows: dict[int, QueueRow] = {}
         #: A change came that the tree has not read yet, and the worker reading it.
         self._again = False
         #: The responses in the tree that changed and are not read yet; None: the whole
@@ -252,7 +264,8 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             x = row.response
             label = self.label(row)
             node = self._by_id.get(x.id) if x.id is not None else None
-            if node is not None:
+            if node is not None and x.id is not None:
+                self._rows[x.id] = row
                 if node.label != label:
                     node.set_label(label)
                 continue
@@ -263,29 +276,63 @@ class ThreadScreen(ScreenHelp, Screen[None]):
             parents[x.external_id] = node
             if x.id is not None:
                 self._by_id[x.id] = node
+                self._rows[x.id] = row
             added = True
         return added
 
+    def _in_place(self, rows: list[QueueRow]) -> bool:
+        """Whether ``rows`` fit the tree as it is drawn: each one shown is still of this
+        thread, under the same id on its platform and the same parent (its line can be
+        drawn again in place). A response moved to another thread, re-keyed or hung
+        under another reply by a sync does not."""
+        r = self.row.response
+        thread = (r.source, r.thread_external_id)
+        for row in rows:
+            x = row.response
+            was = self._rows.get(x.id) if x.id is not None else None
+            if was is None:
+                continue
+            if (x.source, x.thread_external_id) != thread:
+                return False
+            if (was.response.external_id, was.response.parent_external_id) != (
+                x.external_id,
+                x.parent_external_id,
+            ):
+                return False
+        return True
+
     # -- following what changes while the thread is open ---------------------------------
     def follow_changes(
-        self, ids: Collection[int] | None = None, sources: Collection[str] | None = None
+        self,
+        ids: Collection[int] | None = None,
+        sources: Collection[str] | None = None,
+        threads: Collection[tuple[str, str | None]] | None = None,
     ) -> None:
         """Something changed in the store while the thread is open (another moderator's
         decision, a write-back done or failed, a sync round): the thread is read again and
         its changed lines drawn again, the cursor kept on its response. ``ids``: the
         responses that changed (None: not known); ``sources``: the sources a sync stored
-        (None: any). Nothing is read when none of ``ids`` is in the tree or the thread's
-        source is not among ``sources``; changes that come while a read runs are one more
-        read after it (a burst is at most two, as the queue coalesces). Decisions on
-        responses in the tree (``ids`` known, no ``sources``) read only those responses
-        and draw their lines again: the tree's shape stays, and reading a whole thread
-        of 2,000 lines again for each of a colleague's decisions cost a read and 2,000
-        labels on the screen's loop each time."""
+        (None: any); ``threads``: the threads of those sources the sync stored rows of
+        (``(source, None)``: not known; a source without one stored none; None: not
+        known). Nothing is read when none of ``ids`` is in the tree, or the thread's
+        source is not among ``sources``, or its threads are known and this one is not
+        among them (a sync that brought replies to other threads of the source); changes
+        that come while a read runs are one more read after it (a burst is at most two,
+        as the queue coalesces). Decisions on responses in the tree (``ids`` known, no
+        ``sources``) read only those responses and draw their lines again: the tree's
+        shape stays, and reading a whole thread of 2,000 lines again for each of a
+        colleague's decisions cost a read and 2,000 labels on the screen's loop each
+        time."""
         if self.loaded:
             if ids is not None and self._by_id.keys().isdisjoint(ids):
                 return
-            if sources is not None and self.row.response.source not in sources:
+            r = self.row.response
+            if sources is not None and r.source not in sources:
                 return
+            if threads is not None:
+                named = {thread for source, thread in threads if source == r.source}
+                if None not in named and r.thread_external_id not in named:
+                    return
         if ids is None or sources is not None or not self.loaded:
             self._changed = None
         elif self._changed is not None:
@@ -303,27 +350,88 @@ class ThreadScreen(ScreenHelp, Screen[None]):
                 self._again, changed, self._changed = False, self._changed, set()
                 if changed is not None:
                     rows = await self.store.get_many(sorted(changed))
-                    if len(rows) == len(changed):  # all still there (one gone: read them all)
+                    # All still there and where they were (one gone or moved: read them all).
+                    if len(rows) == len(changed) and self._in_place(rows):
                         self._add_rows(rows)  # their lines in place, none added
                         continue
                 part = await read_thread(self.store, self.row)
                 self._show_title(part)
-                self._redraw(part.rows)
+                self._redraw(part)
         finally:
             self._follower = None
 
-    def _redraw(self, rows: list[QueueRow]) -> None:
-        """``rows`` drawn over the tree as it is: the cursor stays on its response, on
-        the same line of the screen when lines were added above it."""
+    def _redraw(self, part: ThreadPart) -> None:
+        """The thread as read now (``part``) drawn over the tree as it is: the cursor
+        stays on its response, on the same line of the screen when lines were added
+        above it. A response that left the thread (moved to another by a sync) goes
+        from the tree, and one re-keyed or hung elsewhere moves: the tree is built again
+        as it opens (a reply of the one that went in its place), folds kept; a cursor on
+        a response that went goes to the next line (the one before it at the tree's
+        end). Of a thread shown in part, a line older than the part read (pushed out by
+        newer replies, not gone) stays, as it did."""
         tree = self.query_one(ThreadTree)
+        rows = part.rows
         cursor = tree.cursor_node
         on_screen = tree.cursor_line - round(tree.scroll_y)
-        if not self._add_rows(rows) or cursor is None or cursor.data is None:
+        keep = {x.response.id for x in rows}
+        oldest = rows[0].keyset if rows and part.size > len(rows) else None
+        newest = rows[-1].keyset if rows and part.around else None
+        for rid, was in self._rows.items():
+            if rid not in keep and not _between(was.keyset, oldest, newest):
+                keep.add(rid)  # not read this time: stays as it was
+        if self._by_id.keys() <= keep and self._in_place(rows):
+            if not self._add_rows(rows) or cursor is None or cursor.data is None:
+                return
+            target: int | None = cursor.data
+        else:
+            target = self._next_kept(tree, keep)
+            fresh = {x.response.id: x for x in rows}
+            stay = [x for rid, x in self._rows.items() if rid in keep and rid not in fresh]
+            self._rebuild(sorted([*stay, *rows], key=lambda x: (x.keyset.created_at, x.keyset.id)))
+        node = self._by_id.get(target) if target is not None else None
+        if node is None:
             return
+        parent = node.parent
+        while parent is not None:  # hung under a folded branch now: shown all the same
+            parent.expand()
+            parent = parent.parent
         if tree.last_line >= 0:  # the lines numbered again (new ones among them)
-            tree.move_cursor(cursor)
+            tree.move_cursor(node)
             y = max(0, tree.cursor_line - on_screen)
             tree.scroll_to(y=y, animate=False, immediate=True)
+
+    def _next_kept(self, tree: ThreadTree, keep: Collection[int | None]) -> int | None:
+        """The response the cursor goes to when the tree loses responses not in
+        ``keep``: its own if it stays, else the next line's that stays (a reply of the
+        one that went takes its place, its parent not in the tree), else the nearest
+        above."""
+        cursor = tree.cursor_node
+        rid: int | None = cursor.data if cursor is not None else None
+        if rid is None or rid in keep:
+            return rid
+        line = tree.cursor_line
+        for at in [*range(line + 1, tree.last_line + 1), *range(line - 1, -1, -1)]:
+            node = tree.get_node_at_line(at)
+            found: int | None = node.data if node is not None else None
+            if found is not None and found in keep:
+                return found
+        return None
+
+    def _rebuild(self, rows: list[QueueRow]) -> None:
+        """The tree built again from ``rows``, the branches folded that were."""
+        tree = self.query_one(ThreadTree)
+        folded = {
+            rid for rid, node in self._by_id.items() if node.allow_expand and not node.is_expanded
+        }
+        tree.root.remove_children()
+        self._by_id.clear()
+        self._by_external.clear()
+        self._rows.clear()
+        self._add_rows(rows)
+        for rid in folded:
+            node = self._by_id.get(rid)
+            if node is not None and node.allow_expand:
+                node.collapse()
 
     def _show_cursor(self) -> None:
         """The opened response a third down the tree, with the replies before it and
