@@ -113,6 +113,22 @@ def test_initials(name, expected):
     assert initials(name) == expected
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://meldingen.example/kerkweg-14a-water-op-straat",
+        "https://forum.example/t/burgemeester-de-withstraat-5-hs",
+        "https://forum.example/?adres=Oude+Gracht+120-III",
+    ],
+)
+def test_a_link_keeps_no_street_address(url):
+    from urllib.parse import unquote
+
+    out = unquote(redact_url(url)).lower()
+    assert not any(c.isdigit() for c in out), out
+    assert not any(w in out for w in ("kerkweg", "withstraat", "gracht")), out
+
+
 def test_include_personal_data_turns_it_off():
     on = Redactor()
     off = Redactor(include_personal_data=True)

@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 from reactieveld.model import Page, Response, Source, Thread
 from reactieveld.reports.fields import CSV_COLUMNS, csv_safe
 from reactieveld.reports.formats import ExportOptions, write_csv, write_jsonl, write_markdown
-from reactieveld.reports.redact import POSTCODE_WORDS, redact_html, redact_raw, redact_text
+from reactieveld.reports.redact import (
+    NOT_STREETS,
+    POSTCODE_WORDS,
+    redact_html,
+    redact_raw,
+    redact_text,
+)
 from reactieveld.store.sqlite import SqliteStore
 
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "\uff0d"]
@@ -150,7 +156,7 @@ def street_addresses(draw) -> str:
         if prefix.endswith(("-", "'s-")):
             street = prefix + street
             prefix = ""
-    gap = draw(st.sampled_from([" ", " ", "  ", "\n", " \n", "\u00a0", "", " nr. "]))
+    gap = draw(st.sampled_from([" ", " ", "  ", "\n", " \n", "\u00a0", "", " nr. ", "-"]))
     address = f"{prefix}{street}{gap}{number}{draw(st.sampled_from(HOUSE_ADDITIONS))}"
     # Lower case only where no word but the street's own comes before it: "lange
     # zonstraat 3" keeps its "lange" (a name opens with a capital; reports/redact.py).
@@ -307,6 +313,7 @@ def look_alike(draw) -> tuple[str, str]:
         f"{case('de ' + kind)} {n} {counted}",
         f"in {year} {kind} en {case(kind)} {n} {counted}",
         f"onderweg {n} minuten, halfweg {n}",
+        f"{case(draw(st.sampled_from(sorted(NOT_STREETS))))} {n}",  # dijkring 14, bouwveld 3
         f"{case('woningmarkt')} {year}",
         f"{case(word)}{kind} {year}",  # a year after a street-like word: a title
         f"{n} {kind}en verder",

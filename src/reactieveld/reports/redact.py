@@ -22,7 +22,8 @@ replaced even if it was something else. What is caught, in every written form:
   after a capitalised word (``Oude Gracht 120-III``, ``Grote Markt 1``), with the
   capitalised words, particles and titles before it (``Burgemeester de Withstraat 5 hs``,
   ``Van Goghstraat 12-2``, ``Prof. dr. Bavincklaan 7``), in any case, then the number
-  after spaces, a line break, ``nr.`` or nothing (``Kerkweg14``), with its letter and
+  after spaces, a line break, ``nr.``, a hyphen (a link's ``/kerkweg-14a-water``) or
+  nothing (``Kerkweg14``), with its letter and
   additions (``12a``, ``12-A``, ``12 bis``, ``12-2``, ``12 hs``, ``12-III``, ``12 rd``,
   ``12/3``); in English a number, one to three capitalised words and a street type
   (``12 Baker Street``, ``221B Baker St.``). A postcode after it is a second ``[adres]``.
@@ -205,7 +206,8 @@ _STREET_ENDINGS = (
 #: Words with a street ending that are no street ("onderweg 12 minuten").
 NOT_STREETS = frozenset(
     "onderweg halfweg snelweg omweg uitweg loopbaan woningmarkt arbeidsmarkt huizenmarkt "
-    "speelveld sportveld voetbalveld werkveld gerechtshof".split()
+    "speelveld sportveld voetbalveld werkveld bouwveld gerechtshof dijkring windpark "
+    "zonnepark rijbaan startbaan landingsbaan".split()
 )
 _LETTER = r"[^\W\d_]"
 _UPPER = "A-ZÀ-ÖØ-ÞŁŒŠŸŽ"
@@ -236,7 +238,7 @@ _COUNTED = (
 )
 ADDRESS_NL = re.compile(
     rf"(?<![^\W_])(?P<street>{_LETTER}{{2,}})"
-    rf"{_SP}*(?:\r?\n{_SP}*)?(?:(?i:nr|no|nummer)\.?{_SP}*)?"
+    rf"(?:-|{_SP}*(?:\r?\n{_SP}*)?(?:(?i:nr|no|nummer)\.?{_SP}*)?)"
     rf"(?P<number>\d{{1,5}})(?P<addition>{_ADDITION}{{0,2}})(?![^\W_]){_COUNTED}"
 )
 # English: a number, one to three capitalised words, a street type (12 Baker Street,
