@@ -46,6 +46,22 @@ P = "[telefoonnummer]"
         ("Anne (AT) Example (DOT) NL!", "[e-mail]!"),
         ("anne at example dot nl", "[e-mail]"),
         ("anne @ example.nl", "[e-mail]"),
+        # Streets with their house numbers, whole (the user trial's forms).
+        (
+            "bij mij voor de deur, Kerkweg 14a, staat het water",
+            "bij mij voor de deur, [adres], staat het water",
+        ),
+        ("Dorpsstraat 12, 1251 AB Laren", "[adres], [adres] Laren"),
+        ("Ik woon aan de Van Goghstraat 12-2.", "Ik woon aan de [adres]."),
+        ("Burgemeester de Withstraat 5 hs", "[adres]"),
+        ("Lange Nieuwstraat 3 bis", "[adres]"),
+        ("Oude Gracht 120-III", "[adres]"),
+        ("'s-Gravendijkwal 12 rd", "[adres]"),
+        ("KERKWEG 14A of kerkweg\n14", "[adres] of [adres]"),
+        ("Prof. dr. Bavincklaan 7, Westring 3", "[adres], [adres]"),
+        ("Kerkstraat nr. 4 en Kerkweg14", "[adres] en [adres]"),
+        ("12 Baker Street en 221B Baker St.", "[adres] en [adres]"),
+        ("Kerkweg 06-12345678", f"Kerkweg {P}"),
     ],
 )
 def test_redacted(text, expected):
@@ -64,6 +80,11 @@ def test_redacted(text, expected):
         "Van 01-03-2026 - 05-03-2026 om 10:30, voor €1.234,56.",
         "In 2024 en 2025 reden we 1500 km.",
         "Op 2026-03-01.",
+        # Look-alikes of an address (reports/redact.py says what stays).
+        "in 2024 straat we, de weg 12 keer, artikel 12, vraag 3, lijn 12",
+        "vergadering 12, onderweg 12 minuten, Woningmarkt 2024, Gracht 3",
+        "Laan van Meerdervoort 12",
+        "3 streets, 12 Roads",
     ],
 )
 def test_left_alone(text):
@@ -90,6 +111,22 @@ def test_english_tokens():
 )
 def test_initials(name, expected):
     assert initials(name) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://meldingen.example/kerkweg-14a-water-op-straat",
+        "https://forum.example/t/burgemeester-de-withstraat-5-hs",
+        "https://forum.example/?adres=Oude+Gracht+120-III",
+    ],
+)
+def test_a_link_keeps_no_street_address(url):
+    from urllib.parse import unquote
+
+    out = unquote(redact_url(url)).lower()
+    assert not any(c.isdigit() for c in out), out
+    assert not any(w in out for w in ("kerkweg", "withstraat", "gracht")), out
 
 
 def test_include_personal_data_turns_it_off():

@@ -594,8 +594,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "--format decisions: CSV or JSON Lines (default: by --output's extension; CSV on stdout)",
     ),
     "cli.help.export.personal": (
-        "laat namen, e-mailadressen, telefoonnummers en postcodes staan",
-        "keep names, e-mail addresses, phone numbers and postcodes",
+        "laat namen, e-mailadressen, telefoonnummers, adressen en postcodes staan",
+        "keep names, e-mail addresses, phone numbers, street addresses and postcodes",
     ),
     "cli.help.stats": (
         "de cijfers over de dialoog, zoals op het dashboard",
@@ -1665,8 +1665,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.status": ("Status", "Status"),
     "report.md.personal": ("Persoonsgegevens", "Personal data"),
     "report.md.redacted": (
-        "verwijderd (e-mail, telefoon, postcode; namen als initialen)",
-        "removed (e-mail, phone, postcode; names as initials)",
+        "verwijderd (e-mail, telefoon, adres, postcode; namen als initialen)",
+        "removed (e-mail, phone, address, postcode; names as initials)",
     ),
     "report.md.included": (
         "opgenomen (--include-personal-data)",

@@ -1,4 +1,4 @@
-"""Personal data out of reports: e-mail addresses, phone numbers, postcodes, names.
+"""Personal data out of reports: e-mail addresses, phone numbers, addresses, names.
 
 Reports leave the moderator's desk (to the council, into a policy memo, onto a shared
 drive), so they are redacted by default; ``--include-personal-data`` turns it off.
@@ -17,6 +17,24 @@ replaced even if it was something else. What is caught, in every written form:
 * bank account numbers (IBAN, any country), together or in groups of four, in any case;
 * a Dutch postcode with its house number (``1234 AB 56``, ``1234ab 56-2``) or alone, in
   upper or lower case, with or without the space;
+* a street with its house number (:data:`ADDRESS_NL`, :data:`ADDRESS_EN`), the whole of
+  it: a word with a street ending (``Kerkweg 14a``, ``Dorpsstraat 12``, ``'s-Gravendijkwal
+  12 rd``; the endings in :data:`_STREET_ENDINGS`), or such a word alone, capitalised,
+  after a capitalised word (``Oude Gracht 120-III``, ``Grote Markt 1``), with the
+  capitalised words, particles and titles before it (``Burgemeester de Withstraat 5 hs``,
+  ``Van Goghstraat 12-2``, ``Prof. dr. Bavincklaan 7``), in any case, then the number
+  after spaces, a line break, ``nr.``, a hyphen (a link's ``/kerkweg-14a-water``) or
+  nothing (``Kerkweg14``), with its letter and
+  additions (``12a``, ``12-A``, ``12 bis``, ``12-2``, ``12 hs``, ``12-III``, ``12 rd``,
+  ``12/3``); in English a number, one to three capitalised words and a street type
+  (``12 Baker Street``, ``221B Baker St.``). A postcode after it is a second ``[adres]``.
+  What stays: a number after any other word (``artikel 12``, ``vraag 3``, ``lijn 12``,
+  ``fase 2``), a street-type word alone or in lower case (``de weg 12 keer``, ``Gracht
+  3``), a word ending in a vowel and ``ring`` (``vergadering 12``), the words of
+  :data:`NOT_STREETS` (``onderweg 12 minuten``), a number before the street word (``in
+  2024 straat``), a number followed by a counted thing (``Kerkweg 12 keer``, ``Parkweg 3
+  mensen``, ``12%``) and a four-digit number from 1900 to 2099 without a letter
+  (``Woningmarkt 2024``, ``in 1999 Abbey Road``: a year);
 * author names become initials (``Anne de Vries`` -> ``A.d.V.``), in the author field and
   wherever the text, a note, a title, a reason or a link writes a known name. An export's
   known names are every author the memory holds (``Store.author_names``, read once per
@@ -77,7 +95,11 @@ name or surname shorter than three letters, a name of someone who never wrote in
 memory; a postcode in lower case whose letters are a
 common two-letter word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a
 phone number written exactly like a date followed by digits (``06-12-1999 12``); the
-trunk 0 written apart from the area code (``0 6 1234 5678``). A datum split
+trunk 0 written apart from the area code (``0 6 1234 5678``); a house number from 1900
+to 2099 without a letter (read as a year); the lower-case words before a street
+(``lange [adres]``: a street's name opens with a capital); a street whose name ends in
+no street ending (``Laan van Meerdervoort 12``: the number follows ``Meerdervoort``); an
+English street in lower case (``12 baker street``). A datum split
 by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body then falls back to its
 redacted plain text.
 """
@@ -192,6 +214,102 @@ def _accounts(text: str, token: str) -> str:
     return IBAN.sub(lambda m: token if len(_digits(m[0])) >= _IBAN_DIGITS else m[0], text)
 
 
+# -- street addresses --------------------------------------------------------------------
+# A Dutch street is a word with a street ending (Kerkweg, Dorpsstraat, 's-Gravendijkwal),
+# or a capitalised street-type word after a capitalised word (Oude Gracht, Grote Markt);
+# then a house number. The ending follows two letters at least (Kerkweg; not weg, verf
+# or hof alone), "ring" a consonant (Westring, not vergadering).
+_STREET_ENDINGS = (
+    "straat straatje laan laantje weg plein pleintje gracht kade dijk singel hof hofje park "
+    "dreef steeg steegje pad paadje markt plantsoen boulevard erf ring baan haven wal veld "
+    "burg burgt allee vaart wetering"
+).split()
+#: Words with a street ending that are no street ("onderweg 12 minuten").
+NOT_STREETS = frozenset(
+    "onderweg halfweg snelweg omweg uitweg loopbaan woningmarkt arbeidsmarkt huizenmarkt "
+    "speelveld sportveld voetbalveld werkveld bouwveld gerechtshof dijkring windpark "
+    "zonnepark rijbaan startbaan landingsbaan".split()
+)
+_LETTER = r"[^\W\d_]"
+_UPPER = "A-ZÀ-ÖØ-ÞŁŒŠŸŽ"
+# Capitalised words, particles and titles before a street belong to its name (Burgemeester
+# de Withstraat, Van Goghstraat, Prof. dr. Bavincklaan, 's-Gravendijkwal): whatever of
+# them ends right before the street word, starting with a capitalised one.
+_CAPITAL = rf"(?:[{_UPPER}]{_LETTER}{{0,3}}\.|[{_UPPER}]{_LETTER}*(?![.\w]))"
+_JOIN = r"(?:[ \t\u00a0]+|-)"
+_STREET_PARTICLE = r"(?:de|der|den|van|von|het|['’]t|ter|ten|te|la|le|du|dr\.|prof\.|mr\.|ir\.)"
+_S = r"(?:['’][sS]-)?"  # 's-Gravendijkwal
+_STREET_PREFIX = re.compile(
+    rf"(?:(?<![\w'’-]){_S}{_CAPITAL}(?:{_JOIN}(?:{_STREET_PARTICLE}|{_S}{_CAPITAL}))*{_JOIN})?"
+    rf"{_S}\Z"
+)
+# A house number with its letter and additions: 12, 12a, 12-A, 12 bis, 12-2, 12 hs,
+# 12-III, 12 rd, 12/3.
+_ADDITION = (
+    rf"(?:[A-Za-z](?![^\W\d_])"
+    rf"|{_SP}*[{_DASH}/]{_SP}*\d{{1,4}}(?!\d)"
+    rf"|[{_DASH}/][A-Za-z]{{1,4}}(?![^\W\d_])"
+    rf"|{_SP}+(?i:bis|hs|huis|bg|bgr|rd|zw|bov|boven|[IVX]{{1,4}}|[A-Z])(?![^\W\d_]))"
+)
+# Counted things after a number are no addresses ("onderweg 12 minuten", "Weg 12 keer").
+_COUNTED = (
+    r"(?![ \t\u00a0]*%|[ \t\u00a0]+(?i:keer|maal|jaar|jaren|maand|maanden|week|weken|dag|"
+    r"dagen|uur|uren|minuut|minuten|seconden|km|kilometer|meter|m|cm|mm|procent|mensen|"
+    r"personen|euro|auto's|woningen|huizen|bomen|stuks|x)(?![^\W\d_]))"
+)
+ADDRESS_NL = re.compile(
+    rf"(?<![^\W_])(?P<street>{_LETTER}{{2,}})"
+    rf"(?:-|{_SP}*(?:\r?\n{_SP}*)?(?:(?i:nr|no|nummer)\.?{_SP}*)?)"
+    rf"(?P<number>\d{{1,5}})(?P<addition>{_ADDITION}{{0,2}})(?![^\W_]){_COUNTED}"
+)
+# English: a number, one to three capitalised words, a street type (12 Baker Street,
+# 221B Baker St., 10 Downing St).
+ADDRESS_EN = re.compile(
+    rf"(?<!\d)(?P<number>\d{{1,5}})(?P<addition>[A-Za-z]?)(?:{_SP}+[{_UPPER}][\w'’-]*){{1,3}}"
+    rf"{_SP}+(?i:(?:street|road|avenue|lane|drive|way|close|court|place|square|terrace|"
+    rf"crescent|gardens|grove|row|boulevard|mews|walk|parade)(?![^\W_])"
+    rf"|(?:st|rd|ave|ln|dr|ct|pl|sq|blvd)(?![^\W_])\.?)"
+)
+
+
+def _year(match: re.Match[str]) -> bool:
+    # "Woningmarkt 2024", "in 1999 Abbey Road": a year, not a house number.
+    number = match["number"]
+    return not match["addition"] and len(number) == 4 and number[:2] in ("19", "20")
+
+
+def _street(word: str) -> bool:
+    low = folded(word)
+    if low in NOT_STREETS:
+        return False
+    for ending in _STREET_ENDINGS:
+        if low.endswith(ending) and len(low) >= len(ending) + 2:
+            if ending == "ring" and low[-5] in "aeiouy":
+                continue  # vergadering, opening
+            return True
+    return False
+
+
+def _addresses(text: str, token: str) -> str:
+    out, pos = [], 0
+    for m in ADDRESS_NL.finditer(text):
+        if _year(m):
+            continue
+        word, start = m["street"], m.start()
+        suffix = _street(word)
+        if not suffix and not (word[0].isupper() and folded(word) in _STREET_ENDINGS):
+            continue
+        # Only for a street: the search runs back over up to 80 characters.
+        prefix = _STREET_PREFIX.search(text, max(pos, start - 80), start)
+        lead = prefix.start() if prefix else start
+        if not suffix and lead == start:
+            continue  # a street-type word alone (Gracht 12): one capitalised word before
+        out += [text[pos:lead], token]
+        pos = m.end()
+    text = "".join([*out, text[pos:]]) if out else text
+    return ADDRESS_EN.sub(lambda m: m[0] if _year(m) else token, text)
+
+
 _PARTICLES = frozenset(
     "de den der des het 't te ter ten van von vd v.d. in op aan bij uit la le da di du".split()
 )
@@ -211,8 +329,8 @@ def _phone_nl(match: re.Match[str]) -> bool:
 
 
 def redact_text(text: str, language: str = "nl") -> str:
-    """``text`` with e-mail addresses, bank account numbers (IBAN), phone numbers and
-    postcodes (+ house numbers) replaced by ``[e-mail]``, ``[rekeningnummer]``,
+    """``text`` with e-mail addresses, bank account numbers (IBAN), phone numbers, streets
+    with their house numbers and postcodes replaced by ``[e-mail]``, ``[rekeningnummer]``,
     ``[telefoonnummer]`` and ``[adres]`` (or English tokens)."""
     if not text:
         return text
@@ -224,6 +342,8 @@ def redact_text(text: str, language: str = "nl") -> str:
         return text
     text = _accounts(text, tokens["account"])  # before its digits look like a phone number
     text = _between_dates(text, lambda part: _phones(part, tokens["phone"]))
+    # After the phone numbers: a street before one ("Kerkweg 06-12345678") takes no digits.
+    text = _addresses(text, tokens["address"])
     text = POSTCODE.sub(tokens["address"], text)
     return text
 
