@@ -10,7 +10,7 @@ import asyncio
 import io
 import itertools
 from contextlib import redirect_stderr
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import pytest
 from helpers.dashboard import (
@@ -34,7 +34,6 @@ from reactieveld.read.figures import (
     period_from_text,
     period_of,
     run_stats_command,
-    today_utc,
 )
 from reactieveld.tui.screens.period import PRESETS, PeriodScreen, PresetSet, field_names
 from reactieveld.tui.widgets.heading import Heading
@@ -43,7 +42,28 @@ from reactieveld.tui.widgets.toggles import CharRadioButton, FieldLabel
 pytestmark = pytest.mark.usefixtures("utc")
 __all__ = ["demo_db"]  # the demo store, a module fixture of the report tests
 
-TODAY = today_utc()  # as stats: its "after today" names the day
+#: The tests' today, pinned (:func:`pinned_today`): read from the clock when the module was
+#: collected, a run that crossed midnight compared the dialog's day before it with stats'
+#: day after it (5 failures in one CI), and the typed dates below become past ones in time.
+TODAY = date(2026, 12, 8)
+
+
+class _PinnedClock(datetime):
+    """A ``datetime`` whose ``now`` is noon UTC on :data:`TODAY`."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _PinnedClock:
+        noon = cls(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
+        return noon.astimezone(tz) if tz is not None else noon.replace(tzinfo=None)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every "today" of the code under test (``read.days.today_utc``, the one rule that
+    reads the clock for a period) is :data:`TODAY`."""
+    monkeypatch.setattr("reactieveld.read.days.datetime", _PinnedClock)
+
+
 SINCES = ("", "2026-11-01", " 2026-10-02 ", "2026-12-25", "2026-13-01", "1-11-2026")
 UNTILS = ("", "2026-11-10", "2026-10-01", "gisteren")
 DAYS = ("", "1", "7", "0", "-3", "abc")
