@@ -157,20 +157,19 @@ def postcode_form(rng: random.Random, p: Person) -> str:
     )
 
 
+#: A street and house number as people write them ({name}: Zonnebloem, {n}: 12).
+STREET_FORMS = (
+    "{name}straat {n}a", "{upper}WEG {n}", "{name}laan\n{n}-2", "Laan van {name} {n}",
+    "Weg der {name} {n} hs", "lange {lower}straat {n}", "Oude {name}gracht {n}-III",
+    "{n} {name} Street",
+)  # fmt: skip
+
+
 def street_form(rng: random.Random, p: Person) -> str:
-    """The person's street and house number as people write them."""
-    name, n = p.street, p.house
-    return rng.choice(
-        [
-            f"{name}straat {n}a",
-            f"{name.upper()}WEG {n}",
-            f"{name}laan\n{n}-2",
-            f"Laan van {name} {n}",
-            f"Weg der {name} {n} hs",
-            f"lange {name.lower()}straat {n}",
-            f"Oude {name}gracht {n}-III",
-            f"{n} {name} Street",
-        ]
+    """The person's street and house number in one of :data:`STREET_FORMS`."""
+    name = p.street
+    return rng.choice(STREET_FORMS).format(
+        name=name, upper=name.upper(), lower=name.lower(), n=p.house
     )
 
 
