@@ -2,8 +2,11 @@
 "Privacy"; reports/redact.py).
 
 A generated corpus (seeded): people with a full name (diacritics, particles), an e-mail
-address, a Dutch phone number and a postcode, planted in every field that can reach an
-export, each in the many ways people write it: the author field, the body (own name as a
+address, a Dutch phone number, a postcode, a street address and a bank account number
+(IBAN), planted in every field that can reach an export, each in the many ways people
+write it (a street: ``Zonnebloemstraat 12a``, ``Laan van Zonnebloem 12``, ``lange
+zonnebloemstraat 12``, ``12 Zonnebloem Street``; links hold it as a slug,
+``/zonnebloemstraat-12-water``, or under ``?adres=``): the author field, the body (own name as a
 signature, the replied-to author's name in a quote, another author of the thread), the
 raw HTML (``mailto:``), the thread title and url, the response url (``?email=``,
 ``/user/anna.jansen/``), the author url and e-mail, a moderator's note, the "other" words
@@ -37,6 +40,10 @@ LAST = ["Jansen", "de Vries", "Bakker", "Visser", "van den Berg", "Meijer", "Mul
 UPPER = "ABCDEFGHJKLMNPRTVWXY"
 WORDS = POSTCODE_WORDS | {"sa", "sd", "ss"}
 DOMAINS = ["example.nl", "voorbeeld.org", "mail.example.com"]
+# Street names: words found nowhere else in the corpus.
+STREETS = ["Zonnebloem", "Meerdervoort", "Wilgenroos", "Goudsbloem", "Vlierbes", "Duinroos",
+           "Kastanje", "Boterbloem"]  # fmt: skip
+BANKS = ["ABNA", "RABO", "INGB", "TRIO", "SNSB", "ASNB"]
 
 
 def fold(text: str) -> str:
@@ -52,6 +59,9 @@ class Person:
     email: str
     phone: str  # the nine digits after the trunk 0 / +31
     postcode: str  # "1234AB"
+    street: str  # the name's own word: "Zonnebloem" (Zonnebloemstraat, Laan van Zonnebloem)
+    house: int
+    iban: str  # "NL91ABNA0417164300"
 
     @property
     def name(self) -> str:
@@ -65,7 +75,9 @@ class Person:
         """What must not be found, on the folded (and unquoted) output: the name in any
         spelling (``Anna Jansen``, ``anna.jansen``, ``anna_jansen``), the e-mail address
         (its local part and domain apart, also in ``[at]`` form), the phone number's
-        digits with any separators, the postcode with or without its space."""
+        digits with any separators, the postcode with or without its space, the street's
+        name (in any form, with or without its number), the IBAN's account digits with any
+        separators."""
         words = fold(self.name).split()
         local, domain = fold(self.email).split("@")
         gap = r"[^0-9a-z]{0,4}"
@@ -80,6 +92,8 @@ class Person:
             "postcode": re.compile(
                 re.escape(self.postcode[:4]) + r"\s*" + re.escape(fold(self.postcode[4:]))
             ),
+            "address": re.compile(re.escape(fold(self.street))),
+            "iban": re.compile(gap.join(self.iban[8:])),
         }
 
 
@@ -95,7 +109,11 @@ def people(rng: random.Random, n: int) -> list[Person]:
         # reports/redact.py accepts (POSTCODE_WORDS).
         letters = rng.choice([a + b for a in UPPER for b in UPPER if fold(a + b) not in WORDS])
         postcode = f"{rng.randint(1000, 9999)}{letters}"
-        out.append(Person(first, last, f"{local}@{rng.choice(DOMAINS)}", phone, postcode))
+        street, house = STREETS[len(out) % len(STREETS)], rng.randint(1, 1899)
+        account = "".join(rng.choice("0123456789") for _ in range(10))
+        iban = f"NL{rng.randint(10, 99)}{rng.choice(BANKS)}{account}"
+        email = f"{local}@{rng.choice(DOMAINS)}"
+        out.append(Person(first, last, email, phone, postcode, street, house, iban))
     return out
 
 
@@ -139,9 +157,33 @@ def postcode_form(rng: random.Random, p: Person) -> str:
     )
 
 
+#: A street and house number as people write them ({name}: Zonnebloem, {n}: 12).
+STREET_FORMS = (
+    "{name}straat {n}a", "{upper}WEG {n}", "{name}laan\n{n}-2", "Laan van {name} {n}",
+    "Weg der {name} {n} hs", "lange {lower}straat {n}", "Oude {name}gracht {n}-III",
+    "{n} {name} Street",
+)  # fmt: skip
+
+
+def street_form(rng: random.Random, p: Person) -> str:
+    """The person's street and house number in one of :data:`STREET_FORMS`."""
+    name = p.street
+    return rng.choice(STREET_FORMS).format(
+        name=name, upper=name.upper(), lower=name.lower(), n=p.house
+    )
+
+
+def iban_form(rng: random.Random, p: Person) -> str:
+    code = p.iban
+    grouped = " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+    return rng.choice([code, grouped, code.lower(), grouped.lower()])
+
+
 def url_form(rng: random.Random, p: Person, n: int) -> str:
     return rng.choice(
         [
+            f"https://forum.example/t/{n}/{p.street.lower()}straat-{p.house}-water",
+            f"https://forum.example/t/{n}?adres={quote(street_form(rng, p))}",
             f"https://forum.example/t/{n}?email={quote(p.email)}",
             f"https://forum.example/user/{p.slug}/comment/{n}",
             f"https://forum.example/t/{n}?naam={quote(p.name)}&tel=0{p.phone}",
@@ -171,7 +213,8 @@ async def build(target: str, seed: int) -> Corpus:
                 Thread(
                     "forum",
                     f"t{t}",
-                    f"Vraag van {starter.name}: bel {phone_form(rng, starter)}",
+                    f"Vraag van {starter.name}: bel {phone_form(rng, starter)}, "
+                    f"{street_form(rng, starter)}",
                     f"https://forum.example/t/{starter.slug}-{postcode_form(rng, starter)}",
                 )
             )
@@ -184,7 +227,8 @@ async def build(target: str, seed: int) -> Corpus:
             quoted = f"In reply to: {parent_author.name} — eens. " if parent_author else ""
             body = (
                 f"{quoted}Mail mij op {email_form(rng, author)} of bel {phone_form(rng, author)}; "
-                f"mijn adres is {postcode_form(rng, author)}. Ook {mate.name} "
+                f"mijn adres is {street_form(rng, author)}, {postcode_form(rng, author)}; "
+                f"rekening {iban_form(rng, author)}. Ook {mate.name} "
                 f"({email_form(rng, mate)}) denkt mee. Groet, {author.name}"
             )
             responses.append(
@@ -214,12 +258,18 @@ async def build(target: str, seed: int) -> Corpus:
             rid, author = row.response.id, persons[i % len(persons)]
             await store.toggle_question([rid], "1", actor="moderator")
             await store.add_note(
-                rid, f"Gebeld met {author.name} op {phone_form(rng, author)}", actor="moderator"
+                rid,
+                f"Gebeld met {author.name} op {phone_form(rng, author)}, langs "
+                f"{street_form(rng, author)} geweest",
+                actor="moderator",
             )
             await store.reply(rid, f"Beste {author.name}, we mailen u op {author.email}.",
                               actor="moderator")  # fmt: skip
             if i % 3 == 0:
-                words = f"{author.name} zette {email_form(rng, author)} en {postcode_form(rng, author)} online"  # noqa: E501
+                words = (
+                    f"{author.name} zette {email_form(rng, author)}, {street_form(rng, author)}, "
+                    f"{iban_form(rng, author)} en {postcode_form(rng, author)} online"
+                )
                 await store.moderate(
                     [rid], RemoteStatus.HOLD, actor="moderator",
                     reason=DecisionReason("other", words, "Anders"),
@@ -279,7 +329,7 @@ def test_include_personal_data_keeps_them(store_target, tmp_path, cli_isolated, 
     corpus = asyncio.run(build(store_target, 5))
     outs = exports(store_target, tmp_path, "--include-personal-data")
     kinds = {fmt: {kind for _name, kind, _v in found(corpus, text)} for fmt, text in outs.items()}
-    report = {"name", "email", "phone", "postcode"}
+    report = {"name", "email", "phone", "postcode", "address", "iban"}
     assert kinds == {
         "--format md": report,
         "--format csv": report,

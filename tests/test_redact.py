@@ -62,6 +62,13 @@ P = "[telefoonnummer]"
         ("Kerkstraat nr. 4 en Kerkweg14", "[adres] en [adres]"),
         ("12 Baker Street en 221B Baker St.", "[adres] en [adres]"),
         ("Kerkweg 06-12345678", f"Kerkweg {P}"),
+        # The type word first, lower-case words of the name before it, a year as a name.
+        ("Laan van Meerdervoort 12", "[adres]"),
+        ("aan de Laan van Nieuw Oost-Indië 5a.", "aan de [adres]."),
+        ("Weg der Verenigde Naties 1, Boulevard de Wielingen 3", "[adres], [adres]"),
+        ("lange nieuwstraat 12 of oude gracht 120-III", "[adres] of [adres]"),
+        ("Plein 1813 nr 4 en Plein 1813", "[adres] en Plein 1813"),
+        ("Kerkweg 12 e-mail me", "[adres] e-mail me"),  # not "[adres]-mail"
     ],
 )
 def test_redacted(text, expected):
@@ -83,8 +90,13 @@ def test_redacted(text, expected):
         # Look-alikes of an address (reports/redact.py says what stays).
         "in 2024 straat we, de weg 12 keer, artikel 12, vraag 3, lijn 12",
         "vergadering 12, onderweg 12 minuten, Woningmarkt 2024, Gracht 3",
-        "Laan van Meerdervoort 12",
         "3 streets, 12 Roads",
+        # A street-type word alone (a sports field's Veld 3, a track's Baan 2), a year after
+        # a type word without "nr", a lower-case name after a type word.
+        "Singel 3, Kade 7, Veld 3, Baan 2, Plein 1813 4, Laan van de Toekomst 2024",
+        "laan van meerdervoort 12, de lange weg 3 keer, een lange kade 2024",
+        # English in lower case stays (reports/redact.py says why).
+        "12 baker street, a 5 minute walk, a 2 lane road, 3 quiet street parties",
     ],
 )
 def test_left_alone(text):

@@ -144,8 +144,46 @@ STREET_ENDINGS = [
 STREET_PREFIXES = ["", "", "", "Van ", "Burgemeester de ", "Lange ", "Prof. dr. ",
                    "Jan van ", "'s-", "Eerste ", "Noord-", "Dokter "]  # fmt: skip
 STREET_TYPES = ["Gracht", "Markt", "Plein", "Weg", "Dijk", "Kade", "Haven", "Wal", "Singel"]
+# The type word first (Laan van Meerdervoort), and the particles after it.
+TYPE_FIRST = ["Laan", "Weg", "Plein", "Dijk", "Kade", "Singel", "Gracht", "Markt", "Hof",
+              "Boulevard", "Park", "Straat"]  # fmt: skip
+NAME_PARTICLES = ["", "van ", "van de ", "der ", "van den ", "de ", "op ", "van 's-"]
+# Lower-case words that belong to the name (lange zonstraat), in any case.
+ADJECTIVES = ["lange", "korte", "oude", "nieuwe", "grote", "kleine", "hoge", "lage", "eerste",
+              "tweede", "derde", "noorder", "zuider", "ooster", "wester"]  # fmt: skip
 HOUSE_ADDITIONS = ["", "", "a", "A", "B", "-A", "-2", " bis", " hs", "-III", " rd", " II",
                    "-hs", "/3", " h", " A", "-12", " boven"]  # fmt: skip
+
+
+@st.composite
+def type_first_streets(draw) -> str:
+    """A street whose type word comes first (Laan van Zeger Zuid-Zon 12, WEG DER ZON 3), or
+    one named by a year with its number after "nr" (Plein 1813 nr 4)."""
+    kind = draw(st.sampled_from(TYPE_FIRST))
+    number = draw(st.integers(1, 1899))
+    addition = draw(st.sampled_from(HOUSE_ADDITIONS))
+    case = draw(st.sampled_from([str, str.upper]))
+    if draw(st.integers(0, 3)) == 0:
+        nr = draw(st.sampled_from([" nr ", " nr. ", " nummer ", " no. "]))
+        return case(f"{kind} {draw(st.integers(1800, 2099))}{nr}{number}{addition}")
+    names = draw(st.lists(st.sampled_from(STREET_STEMS), min_size=1, max_size=3))
+    name = draw(st.sampled_from([" ", "-"])).join(names)
+    particle = draw(st.sampled_from(NAME_PARTICLES))
+    gap = draw(st.sampled_from([" ", "\u00a0", "\n", " nr. "]))
+    return case(f"{kind} {particle}{name}{gap}{number}{addition}")
+
+
+@st.composite
+def adjective_streets(draw) -> str:
+    """A street after lower-case words of its name (lange zonstraat 3, oude gracht 1,
+    Eerste zuider zonweg 2), in any case."""
+    words = " ".join(draw(st.lists(st.sampled_from(ADJECTIVES), min_size=1, max_size=2)))
+    stem = draw(st.sampled_from(STREET_STEMS)) + draw(st.sampled_from(STREET_ENDINGS))
+    kind = draw(st.sampled_from([stem, *STREET_TYPES]))
+    number = draw(st.integers(1, 1899))
+    addition = draw(st.sampled_from(HOUSE_ADDITIONS))
+    case = draw(st.sampled_from([str, str.lower, str.capitalize, str.upper]))
+    return case(f"{words} {kind} {number}{addition}")
 
 
 @st.composite
@@ -164,7 +202,13 @@ def street_addresses(draw) -> str:
         case = draw(st.sampled_from([str, str.upper]))
         return case(f"{number}{letter} {words} {kind}")
     stem = draw(st.sampled_from(STREET_STEMS))
-    if draw(st.integers(0, 5)) == 0:  # a street-type word after a capitalised word
+    addition = draw(st.sampled_from(HOUSE_ADDITIONS))
+    shape = draw(st.integers(0, 9))
+    if shape == 0:
+        return draw(type_first_streets())
+    if shape == 1:
+        return draw(adjective_streets())
+    if shape == 2:  # a street-type word after a capitalised word
         street = f"{stem} {draw(st.sampled_from(STREET_TYPES))}"
         prefix = draw(st.sampled_from(["", "Oude ", "Korte "]))
     else:
@@ -178,9 +222,10 @@ def street_addresses(draw) -> str:
             street = prefix + street
             prefix = ""
     gap = draw(st.sampled_from([" ", " ", "  ", "\n", " \n", "\u00a0", "", " nr. ", "-"]))
-    address = f"{prefix}{street}{gap}{number}{draw(st.sampled_from(HOUSE_ADDITIONS))}"
-    # Lower case only where no word but the street's own comes before it: "lange
-    # zonstraat 3" keeps its "lange" (a name opens with a capital; reports/redact.py).
+    address = f"{prefix}{street}{gap}{number}{addition}"
+    # Lower case only where no word but the street's own (or ADJECTIVES, above) comes
+    # before it: "burgemeester de zonstraat 3" keeps its "burgemeester" (a name opens with
+    # a capital; reports/redact.py).
     alone = not prefix and not re.search(r"[\s-]", street)
     cases = [str, str.upper] + ([str.lower] if alone else [])
     return draw(st.sampled_from(cases))(address)
@@ -333,6 +378,8 @@ def look_alike(draw) -> tuple[str, str]:
     kind = draw(st.sampled_from(["weg", "straat", "laan", "plein", "markt", "park", "dijk"]))
     case = draw(st.sampled_from([str, str.capitalize, str.upper]))
     counted = draw(st.sampled_from(COUNTED))
+    type_word = draw(st.sampled_from(["Singel", "Kade", "Laan", "Plein", "Veld", "Baan", "Hof"]))
+    adjective = draw(st.sampled_from(ADJECTIVES))
     forms = [
         f"{case(word)} {n}",
         f"{case(word)} {n} en {draw(st.integers(1, 99))}",
@@ -345,6 +392,17 @@ def look_alike(draw) -> tuple[str, str]:
         f"{case(word)}{kind} {year}",  # a year after a street-like word: a title
         f"{n} {kind}en verder",
         f"{n} streets, {n} Roads",
+        # Look-alikes of the type word first, of the words before a name, of a year as a
+        # name: a type word alone (Singel 3, a sports field's Veld 3), a year after it
+        # without "nr", a name in lower case, an adjective before any other word.
+        f"{case(type_word)} {n}",
+        f"{case(type_word)} {year} {n}",
+        f"{case(type_word)} van de Toekomst {year}, {type_word.lower()} van de toekomst {n}",
+        f"{case(adjective)} {word} {n}",
+        f"de {adjective} {kind} {n} {counted}",
+        # English in lower case stays (reports/redact.py says why): measures before a type.
+        f"a {n} {draw(st.sampled_from(['minute', 'mile', 'lane', 'way', 'busy']))} "
+        f"{draw(st.sampled_from(['walk', 'drive', 'road', 'street']))}",
     ]
     chosen = draw(st.lists(st.sampled_from(forms), min_size=1, max_size=3))
     street = f"{word.capitalize()}{kind} {n}{draw(st.sampled_from(HOUSE_ADDITIONS))}"
@@ -360,6 +418,17 @@ def test_address_look_alikes_stay(case):
     assert redact_text(text) == text
     assert redact_text(f"{text} bij {street}") == f"{text} bij [adres]"
     assert redact_text(f"{text}\n{street}", "en") == f"{text}\n[address]"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(type_first_streets(), adjective_streets()), WORDS, AFTER)
+@example("Laan van Meerdervoort 12", "", "")
+@example("lange nieuwstraat 12", "", "")
+def test_a_street_goes_whole_with_its_name(street, before, after):
+    """Not only the number: the type word before the name (Laan van ...) and the
+    lower-case words of the name (lange ...) go too ("lange [adres]" was the old miss)."""
+    text = f"{before} bij {street}{after} {before}"
+    assert redact_text(text) == f"{before} bij [adres]{after} {before}", text
 
 
 # -- every field of every export -----------------------------------------------------------

@@ -594,8 +594,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "--format decisions: CSV or JSON Lines (default: by --output's extension; CSV on stdout)",
     ),
     "cli.help.export.personal": (
-        "laat namen, e-mailadressen, telefoonnummers, adressen en postcodes staan",
-        "keep names, e-mail addresses, phone numbers, street addresses and postcodes",
+        "laat namen, e-mailadressen, telefoonnummers, adressen, postcodes en rekeningnummers staan",
+        "keep names, e-mail addresses, phone numbers, street addresses, postcodes and bank "
+        "account numbers",
     ),
     "cli.help.stats": (
         "de cijfers over de dialoog, zoals op het dashboard",
@@ -998,8 +999,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Only the current queue with its filters",
     ),
     "export.personal": (
-        "Persoonsgegevens opnemen (namen, e-mail, telefoon, postcode)",
-        "Include personal data (names, e-mail, phone, postcode)",
+        "Persoonsgegevens opnemen (namen, e-mail, telefoon, adres, IBAN)",
+        "Include personal data (names, e-mail, phone, address, IBAN)",
     ),
     "export.path": ("Bestand", "File"),
     "export.go": ("Exporteren", "Export"),
@@ -1213,8 +1214,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "thread.fold": ("In-/uitklappen", "Fold/unfold"),
     # Readable without colour, usable at 80x24 (issue 11): markers, scroll keys, footer.
     "export.personal_on": (
-        "Let op: met persoonsgegevens (namen, e-mail, telefoon, adressen).",
-        "Warning: with personal data (names, e-mail, phone, addresses).",
+        "Let op: met persoonsgegevens (namen, e-mail, telefoon, adressen, IBAN's).",
+        "Warning: with personal data (names, e-mail, phone, addresses, IBANs).",
     ),
     "export.exists": (
         "Let op: dit bestand bestaat al; nogmaals Overschrijven vervangt het.",
@@ -1665,8 +1666,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.md.status": ("Status", "Status"),
     "report.md.personal": ("Persoonsgegevens", "Personal data"),
     "report.md.redacted": (
-        "verwijderd (e-mail, telefoon, adres, postcode; namen als initialen)",
-        "removed (e-mail, phone, address, postcode; names as initials)",
+        "verwijderd (e-mail, telefoon, adres, postcode, rekeningnummer; namen als initialen)",
+        "removed (e-mail, phone, address, postcode, bank account; names as initials)",
     ),
     "report.md.included": (
         "opgenomen (--include-personal-data)",

@@ -22,15 +22,24 @@ replaced even if it was something else. What is caught, in every written form:
   12 rd``; the endings in :data:`_STREET_ENDINGS`), or such a word alone, capitalised,
   after a capitalised word (``Oude Gracht 120-III``, ``Grote Markt 1``), with the
   capitalised words, particles and titles before it (``Burgemeester de Withstraat 5 hs``,
-  ``Van Goghstraat 12-2``, ``Prof. dr. Bavincklaan 7``), in any case, then the number
+  ``Van Goghstraat 12-2``, ``Prof. dr. Bavincklaan 7``), in any case; a street whose
+  capitalised type word comes first (:data:`_TYPE_FIRST_WORDS`), then particles and
+  capitalised words (``Laan van Meerdervoort 12``, ``Laan van Nieuw Oost-Indië 5``, ``Weg
+  der Verenigde Naties 1``); one named by a year, with ``nr`` before its number
+  (``Plein 1813 nr 4``); with the words of :data:`STREET_ADJECTIVES` before it in any
+  case (``lange nieuwstraat 12``, ``oude gracht 120``); then the number
   after spaces, a line break, ``nr.``, a hyphen (a link's ``/kerkweg-14a-water``) or
   nothing (``Kerkweg14``), with its letter and
   additions (``12a``, ``12-A``, ``12 bis``, ``12-2``, ``12 hs``, ``12-III``, ``12 rd``,
   ``12/3``); in English a number, one to three capitalised words and a street type
   (``12 Baker Street``, ``221B Baker St.``). A postcode after it is a second ``[adres]``.
   What stays: a number after any other word (``artikel 12``, ``vraag 3``, ``lijn 12``,
-  ``fase 2``), a street-type word alone or in lower case (``de weg 12 keer``, ``Gracht
-  3``), a word ending in a vowel and ``ring`` (``vergadering 12``), the words of
+  ``fase 2``, ``eerste artikel 12``), a street-type word alone (``Gracht 3``, ``Singel
+  3``, ``Kade 7``: a sports field's ``Veld 3`` and a track's ``Baan 2`` are written so
+  too) or in lower case (``de weg 12 keer``), a year after a type word without ``nr``
+  (``Plein 1813 4``, ``Laan van de Toekomst 2024``), a name in lower case after a type
+  word (``laan van meerdervoort 12``), a word ending in a vowel and ``ring``
+  (``vergadering 12``), the words of
   :data:`NOT_STREETS` (``onderweg 12 minuten``), a number before the street word (``in
   2024 straat``), a number followed by a counted thing (``Kerkweg 12 keer``, ``Parkweg 3
   mensen``, ``12%``) and a four-digit number from 1900 to 2099 without a letter
@@ -96,10 +105,15 @@ memory; a postcode in lower case whose letters are a
 common two-letter word or unit (``1234 en``, ``1234 km``: :data:`POSTCODE_WORDS`); a
 phone number written exactly like a date followed by digits (``06-12-1999 12``); the
 trunk 0 written apart from the area code (``0 6 1234 5678``); a house number from 1900
-to 2099 without a letter (read as a year); the lower-case words before a street
-(``lange [adres]``: a street's name opens with a capital); a street whose name ends in
-no street ending (``Laan van Meerdervoort 12``: the number follows ``Meerdervoort``); an
-English street in lower case (``12 baker street``). A datum split
+to 2099 without a letter (read as a year); lower-case words before a street other than
+:data:`STREET_ADJECTIVES` (``burgemeester de [adres]``); a street-type word alone
+(``Singel 3``, above); a street named in lower case after its type word (``laan van
+meerdervoort 12``); an English street in lower case (``12 baker street``): without the
+capitals nothing tells a name from the measures and adjectives English puts there (``a
+5 minute walk``, ``a 2 lane road``, ``3 quiet street parties``). Accepted false positives
+of the type word first: a capitalised type word opening a sentence before a capitalised
+word and a number (``Weg van Ajax 3-1``), and of the adjectives: ``de grote markt 12
+kramen``. A datum split
 by an HTML tag (``06-<b>12345678</b>``) is caught: the raw body then falls back to its
 redacted plain text.
 """
@@ -243,13 +257,36 @@ _STREET_PREFIX = re.compile(
     rf"(?:(?<![\w'’-]){_S}{_CAPITAL}(?:{_JOIN}(?:{_STREET_PARTICLE}|{_S}{_CAPITAL}))*{_JOIN})?"
     rf"{_S}\Z"
 )
+# A street whose type word comes first (Laan van Meerdervoort, Laan van Nieuw Oost-Indië,
+# Weg der Verenigde Naties, Boulevard de Wielingen): the type word capitalised, then
+# particles and capitalised words; the word before the number capitalised too.
+_TYPE_FIRST_WORDS = (
+    "laan weg plein dijk kade singel gracht markt hof park dreef steeg pad plantsoen "
+    "boulevard allee straat wal burgwal erf"
+).split()
+_TYPE_WORD = "|".join(w for t in _TYPE_FIRST_WORDS for w in (t.capitalize(), t.upper()))
+_NAME_PARTICLE = rf"(?:{_STREET_PARTICLE}|op|aan|bij|in|over|naar|tot|des)"
+_TYPE_FIRST = re.compile(
+    rf"(?<![\w'’-])(?:{_TYPE_WORD})(?:{_JOIN}(?:{_NAME_PARTICLE}|{_S}{_CAPITAL}))*{_JOIN}\Z"
+)
+#: Lower-case words that belong to a street's name when they come right before it
+#: ("lange nieuwstraat 12", "oude gracht 120").
+STREET_ADJECTIVES = frozenset(
+    "lange korte oude nieuwe grote kleine hoge lage eerste tweede derde noorder zuider "
+    "ooster wester".split()
+)
+_ADJECTIVES = re.compile(
+    rf"(?<![\w'’-])(?i:{'|'.join(sorted(STREET_ADJECTIVES))})(?:[ \t\u00a0]+"
+    rf"(?i:{'|'.join(sorted(STREET_ADJECTIVES))}))*[ \t\u00a0]+\Z"
+)
 # A house number with its letter and additions: 12, 12a, 12-A, 12 bis, 12-2, 12 hs,
 # 12-III, 12 rd, 12/3.
 _ADDITION = (
     rf"(?:[A-Za-z](?![^\W\d_])"
     rf"|{_SP}*[{_DASH}/]{_SP}*\d{{1,4}}(?!\d)"
     rf"|[{_DASH}/][A-Za-z]{{1,4}}(?![^\W\d_])"
-    rf"|{_SP}+(?i:bis|hs|huis|bg|bgr|rd|zw|bov|boven|[IVX]{{1,4}}|[A-Z])(?![^\W\d_]))"
+    rf"|{_SP}+(?i:bis|hs|huis|bg|bgr|rd|zw|bov|boven|[IVX]{{1,4}}|[A-Z])"
+    rf"(?![^\W\d_]|[{_DASH}]{_LETTER}))"  # not the e of "12 e-mail"
 )
 # Counted things after a number are no addresses ("onderweg 12 minuten", "Weg 12 keer").
 _COUNTED = (
@@ -261,6 +298,11 @@ ADDRESS_NL = re.compile(
     rf"(?<![^\W_])(?P<street>{_LETTER}{{2,}})"
     rf"(?:-|{_SP}*(?:\r?\n{_SP}*)?(?:(?i:nr|no|nummer)\.?{_SP}*)?)"
     rf"(?P<number>\d{{1,5}})(?P<addition>{_ADDITION}{{0,2}})(?![^\W_]){_COUNTED}"
+)
+# A street named by a year (Plein 1813, Plein 1992): its house number only after "nr"
+# ("Plein 1813 12" could be anything).
+_AFTER_YEAR = re.compile(
+    rf"{_SP}+(?i:nr|no|nummer)\.?{_SP}*\d{{1,5}}{_ADDITION}{{0,2}}(?![^\W_]){_COUNTED}"
 )
 # English: a number, one to three capitalised words, a street type (12 Baker Street,
 # 221B Baker St., 10 Downing St).
@@ -293,19 +335,39 @@ def _street(word: str) -> bool:
 def _addresses(text: str, token: str) -> str:
     out, pos = [], 0
     for m in ADDRESS_NL.finditer(text):
-        if _year(m):
-            continue
-        word, start = m["street"], m.start()
+        word, start, end = m["street"], m.start(), m.end()
+        if start < pos:
+            continue  # the "nr 4" of "Plein 1813 nr 4"
+        named = None  # Plein 1813 nr 4: a street named by a year, its number after "nr"
+        if len(m["number"]) == 4 and not m["addition"] and folded(word) in _TYPE_FIRST_WORDS:
+            named = _AFTER_YEAR.match(text, end)
+        if named:
+            end = named.end()
+        elif _year(m):
+            continue  # Woningmarkt 2024
         suffix = _street(word)
-        if not suffix and not (word[0].isupper() and folded(word) in _STREET_ENDINGS):
+        # Only for a street: the searches run back over up to 80 characters.
+        if suffix or folded(word) in _STREET_ENDINGS:
+            prefix = _STREET_PREFIX.search(text, max(pos, start - 80), start)
+            lead = prefix.start() if prefix else start
+        elif word[0].isupper() and (first := _TYPE_FIRST.search(text, max(pos, start - 80), start)):
+            lead = first.start()  # Laan van Meerdervoort 12
+        else:
             continue
-        # Only for a street: the search runs back over up to 80 characters.
-        prefix = _STREET_PREFIX.search(text, max(pos, start - 80), start)
-        lead = prefix.start() if prefix else start
-        if not suffix and lead == start:
-            continue  # a street-type word alone (Gracht 12): one capitalised word before
+        adjectives = _ADJECTIVES.search(text, max(pos, lead - 40), lead)
+        if adjectives:
+            lead = adjectives.start()  # lange nieuwstraat 12, oude gracht 120
+        elif (
+            not suffix
+            and not named
+            and (lead == start or word[0].islower())
+            and not _ADJECTIVES.search(text, max(pos, start - 40), start)  # Lange gracht 1
+        ):
+            # A street-type word alone (Gracht 12, Singel 3: a sports field's Veld 3 and a
+            # track's Baan 2 too) or in lower case after another word (de weg 12).
+            continue
         out += [text[pos:lead], token]
-        pos = m.end()
+        pos = end
     text = "".join([*out, text[pos:]]) if out else text
     return ADDRESS_EN.sub(lambda m: m[0] if _year(m) else token, text)
 
