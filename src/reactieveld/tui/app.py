@@ -1303,13 +1303,8 @@ class ReactieveldApp(App[int]):
         # nothing is half done; the moderator can free the disk and press the key again.
         try:
             return await super()._dispatch_action(namespace, action_name, params)
-        except StoreUnreachable:
-            self.memory_away()  # the header says it; the store changed nothing
-            return True
-        except StoreError as exc:
-            self.notify(
-                one_line(exc.said(self.i18n.language), limit=300), severity="error", markup=False
-            )
+        except StoreError as exc:  # the memory away in the header, another as its line
+            self.store_failed(exc)
             return True
 
     @on(Worker.StateChanged)
@@ -1317,24 +1312,24 @@ class ReactieveldApp(App[int]):
         self.worker_changed(event.worker, event.state)
 
     def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
-        """One place for worker errors, the app's and its screens' (``SaysWorkerErrors``
-        tells them here): shown, never a crash of the whole app."""
-        if state is WorkerState.ERROR and isinstance(worker.error, StoreUnreachable):
+        """One place for worker errors, the app's and its screens' and widgets'
+        (``SaysWorkerErrors`` tells them here): shown once, never a crash of the whole
+        app. A worker cancelled (its screen closed, a newer search) is no error."""
+        if state is WorkerState.ERROR and worker.error is not None:
+            self.store_failed(worker.error, worker.group)
+
+    def store_failed(self, error: BaseException, what: str = "") -> None:
+        """The one way a key's or a worker's error is said: the memory away
+        (:class:`StoreUnreachable`) in the header; a StoreError as its line, in the
+        reader's language (a search that took too long on PostgreSQL); another error
+        after ``what`` (the worker's group)."""
+        if isinstance(error, StoreUnreachable):
             self.memory_away()
-        elif state is WorkerState.ERROR and worker.error is not None:
-            error = worker.error
-            # A store's line names the memory, in the reader's language (a search that
-            # took too long on PostgreSQL); another error after the worker's group.
-            said = (
-                error.said(self.i18n.language)
-                if isinstance(error, StoreError)
-                else f"{worker.group}: {error}"
-            )
-            self.notify(
-                one_line(said, limit=300),
-                severity="error",
-                markup=False,
-            )
+            return
+        said = (
+            error.said(self.i18n.language) if isinstance(error, StoreError) else f"{what}: {error}"
+        )
+        self.notify(one_line(said, limit=300), severity="error", markup=False)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:

@@ -18,10 +18,9 @@ from textual import events
 from textual.app import ScreenStackError
 from textual.message import Message
 from textual.notifications import Notification, Notify
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
-from reactieveld.store.base import QueueRow
-from reactieveld.store.errors import StoreUnreachable
+from reactieveld.store.base import QueueRow, StoreError
 
 if TYPE_CHECKING:
     from reactieveld.store.values import Counts
@@ -356,22 +355,41 @@ def deferred(
     """A worker's work as a callable: the coroutine is made only when the worker starts,
     so an exclusive worker cancelled before it ran leaves no un-awaited coroutine.
 
-    The team's memory away (:class:`StoreUnreachable`) ends the work, not the app: the
-    app's ``memory_away`` says so (the header's marker, one notice). Textual ends the app
-    on a worker's error unless the worker was started with ``exit_on_error=False``; the
-    queue's and the details' workers are not, so any other error (a bug) still does."""
+    A store's error ends the work, not the app: the app's ``store_failed`` says it (the
+    team's memory away, :class:`StoreUnreachable`: the header's marker and one notice;
+    another StoreError, a table locked past the time limit or a read-only file: its one
+    line). Textual ends the app on a worker's error unless the worker was started with
+    ``exit_on_error=False``; the queue's and the details' workers are not, so any other
+    error (a bug) still does."""
     return partial(_reaching, fn, *args)
 
 
 async def _reaching(fn: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
     try:
         return await fn(*args)
-    except StoreUnreachable:
-        away = getattr(get_current_worker().node.app, "memory_away", None)
-        if away is None:  # an app without the marker (a test's host): Textual's to handle
+    except StoreError as exc:
+        failed = getattr(get_current_worker().node.app, "store_failed", None)
+        if failed is None:  # an app without the one place (a test's host): Textual's
             raise
-        away()
+        failed(exc)
         return None
+
+
+class SaysWorkerErrors:
+    """A screen or widget whose workers' errors are said where the app's are (the
+    app's ``worker_changed``: a StoreError's line in the reader's language, a memory that
+    went away in the header). Textual tells a worker's state to the node that runs it
+    alone (``Worker.StateChanged`` does not bubble): a search that failed on its screen
+    was said nowhere. Every class of the TUI that runs a worker has it
+    (tests/test_worker_errors.py checks). A bare host app (tests) has no
+    ``worker_changed``: nothing is said."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The worker's node is this one: its app, without an ``app`` of the mixin's own
+        # that would hide the node's type from the classes that have it.
+        changed = getattr(event.worker.node.app, "worker_changed", None)
+        if callable(changed):
+            changed(event.worker, event.state)
 
 
 async def after_first_rows(app: Any) -> None:

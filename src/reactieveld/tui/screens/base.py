@@ -6,8 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
-from textual.worker import Worker
-
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.i18n import I18n
 from reactieveld.model import utcnow
@@ -18,21 +16,6 @@ def app_clock(app: Any) -> Callable[[], datetime]:
     bare host app (tests) has none: the wall clock."""
     clock = getattr(app, "clock", None)
     return clock if callable(clock) else utcnow
-
-
-class SaysWorkerErrors:
-    """A screen whose workers' errors are said where the app's are (the app's
-    ``worker_changed``: a StoreError's line in the reader's language, a memory that went
-    away in the header). Textual tells a worker's state to the node that runs it alone
-    (``Worker.StateChanged`` does not bubble): a search that failed on the screen was said
-    nowhere. A bare host app (tests) has no ``worker_changed``: nothing is said."""
-
-    app: Any
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        changed = getattr(self.app, "worker_changed", None)
-        if callable(changed):
-            changed(event.worker, event.state)
 
 
 class FromApp:

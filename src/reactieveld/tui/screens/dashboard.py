@@ -54,6 +54,7 @@ from reactieveld.read.figures import (
 )
 from reactieveld.reports.formats import describe_filters
 from reactieveld.store.base import QueueFilter, StoreError
+from reactieveld.tui.messages import SaysWorkerErrors
 from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.export import queue_options, report_path, write_export
 from reactieveld.tui.screens.help import ScreenHelp, add_help_key, describe_keys
@@ -62,7 +63,7 @@ from reactieveld.tui.widgets.footer import KeyFooter
 from reactieveld.tui.widgets.heading import Heading
 
 
-class DashboardScreen(ScreenHelp, FromApp, Screen[None]):
+class DashboardScreen(ScreenHelp, SaysWorkerErrors, FromApp, Screen[None]):
     """Step 6 of the dialogic organisation: the value of the dialogue, measured."""
 
     #: The app-wide action that opens it: nothing here (ReactieveldApp.check_action).

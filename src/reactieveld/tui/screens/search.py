@@ -41,7 +41,8 @@ from reactieveld.read.search import (
 from reactieveld.rules import pieces
 from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import one_line, unjoined
-from reactieveld.tui.screens.base import FromApp, SaysWorkerErrors
+from reactieveld.tui.messages import SaysWorkerErrors
+from reactieveld.tui.screens.base import FromApp
 from reactieveld.tui.screens.help import HIT_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.times import format_time
 from reactieveld.tui.widgets.cursor import CursorOptionList

@@ -31,6 +31,7 @@ from reactieveld.keys import THREAD_ACTIONS, key_specs
 from reactieveld.model import RemoteStatus, TagKind, TriageState
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten, shorten_styled
+from reactieveld.tui.messages import SaysWorkerErrors
 from reactieveld.tui.screens.base import app_clock
 from reactieveld.tui.screens.help import MOVE_KEYS, ScreenHelp, add_help_key, describe_keys
 from reactieveld.tui.times import format_time
@@ -138,7 +139,7 @@ class ThreadTree(CursorTree):
         self._invalidate()
 
 
-class ThreadScreen(ScreenHelp, Screen[None]):
+class ThreadScreen(ScreenHelp, SaysWorkerErrors, Screen[None]):
     """A tree of the thread's responses by parent; the current one is selected."""
 
     #: The tree's own keys the help names (↑ ↓ home end pgup pgdn move its cursor).

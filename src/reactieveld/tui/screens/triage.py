@@ -33,6 +33,7 @@ from reactieveld.tui.keymap import configured_keys, keys_display
 from reactieveld.tui.messages import (
     CursorMoved,
     QueueChanged,
+    SaysWorkerErrors,
     after_first_rows,
     notice,
     passed_on,
@@ -98,7 +99,7 @@ class _TextWrite(Protocol):
     ) -> Awaitable[ActionOutcome]: ...
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(SaysWorkerErrors, Screen[None]):
     """The moderator's main screen."""
 
     AUTO_FOCUS = "QueueList"

@@ -42,7 +42,13 @@ from reactieveld.model import OutboxState, TagKind, TriageState, utcnow
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow
 from reactieveld.text import one_line, shorten
 from reactieveld.tui.claims import busy_by
-from reactieveld.tui.messages import CursorMoved, QueueChanged, after_first_rows, deferred
+from reactieveld.tui.messages import (
+    CursorMoved,
+    QueueChanged,
+    SaysWorkerErrors,
+    after_first_rows,
+    deferred,
+)
 from reactieveld.tui.times import SHORT_WIDTH, WIDTH, format_time, format_time_short
 
 
@@ -228,7 +234,7 @@ def visible_columns(width: int, *, source: bool = True) -> list[tuple[str, int]]
     return cols if source else [c for c in cols if c[0] != "col.source"]
 
 
-class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
+class QueueList(SaysWorkerErrors, ScrollView, can_focus=True, inherit_bindings=False):
     """The virtual queue. Keys live on the triage screen; this widget moves and loads."""
 
     COMPONENT_CLASSES = {

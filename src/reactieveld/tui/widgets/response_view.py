@@ -30,7 +30,7 @@ from reactieveld.store.base import QueueFilter, QueueRow
 from reactieveld.text import clean, one_line, preview
 from reactieveld.tui.claims import busy_by
 from reactieveld.tui.keymap import configured_keys, keys_display
-from reactieveld.tui.messages import after_first_rows, deferred
+from reactieveld.tui.messages import SaysWorkerErrors, after_first_rows, deferred
 from reactieveld.tui.times import format_date_time, format_hour, format_time
 from reactieveld.tui.widgets.queue_list import UNDONE_STATES as UNDONE  # the view says why
 from reactieveld.tui.widgets.queue_list import ViewContext
@@ -98,7 +98,7 @@ async def load_details(store: Any, row: QueueRow, *, codings: bool = False) -> D
     return d
 
 
-class ResponseView(VerticalScroll, can_focus=False):
+class ResponseView(SaysWorkerErrors, VerticalScroll, can_focus=False):
     """The full response; ``show(row)`` draws it, details follow."""
 
     DEFAULT_CSS = """
