@@ -215,7 +215,7 @@ def test_a_wrong_shape_is_one_line_or_synced(request, healthy_site, platform, ch
     k %= ANSWERS[platform]
     fake.change, fake.answered = (k, pick, wrong), 0
     try:
-        code, printed, db = sync_once(*fake.source, healthy_site)
+        code, printed, db = sync_once(*fake.source, healthy_site, healthy_inline=True)
     finally:
         fake.change = None
     assert fake.answered > k, "the sync ended before the changed answer"
@@ -299,7 +299,7 @@ def test_a_fault_is_one_line_or_synced(request, healthy_site, platform, fault) -
             fault.status, fault.body, fault.headers, path_prefix=LISTING[platform], times=99
         )
     try:
-        code, printed, db = sync_once(*fake.source, healthy_site)
+        code, printed, db = sync_once(*fake.source, healthy_site, healthy_inline=True)
     finally:
         if platform == "wordpress":
             fake.fault = None

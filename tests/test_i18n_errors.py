@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -158,9 +159,14 @@ def test_unknown_text_is_shown_as_it_is(unknown: str) -> None:
 
 def test_a_server_text_full_of_colons_is_read_in_bounded_time() -> None:
     # Each ": " could start another request's error: read a bounded depth, never a
-    # recursion per colon (a 300-character error holds about 150 of them).
+    # recursion per colon (a 300-character error holds about 150 of them); and no
+    # template's pattern tries each split of the text before failing (10 s of CPU here,
+    # in time the square of its length: a fiftieth of a second now). The bound is this
+    # thread's CPU time, not the clock's: a busy machine does not fail it.
     english = stored("conn.attempts", n=3, error="GET /x: " + "a: " * 5000 + "z")
+    cpu = time.thread_time()
     assert in_language(english, "nl") == english.replace("(after 3 attempts)", "(na 3 pogingen)")
+    assert time.thread_time() - cpu < 2
 
 
 # -- a real closed port, stored, and shown by `reactieveld sources` and the app -----------

@@ -3083,10 +3083,11 @@ def argparse_text(message_id: str, language: str) -> str:
 
 
 @functools.cache
-def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(key, the English template as a pattern with one group per field) of the keys
-    that start with :data:`STORED_PREFIX`, the templates with the most fixed text first:
-    the most specific reading of a text wins."""
+def _stored_templates() -> tuple[tuple[str, str, str, re.Pattern[str]], ...]:
+    """(key, the template's fixed text before its first field and after its last, the
+    English template as a pattern with one group per field) of the keys that start with
+    :data:`STORED_PREFIX`, the templates with the most fixed text first: the most
+    specific reading of a text wins."""
     found = []
     for key, (_, english) in STRINGS.items():
         if not key.startswith(STORED_PREFIX):
@@ -3103,9 +3104,10 @@ def _stored_templates() -> tuple[tuple[str, re.Pattern[str]], ...]:
                 seen.add(part)
                 pattern += f"(?P<{part}>{'[0-9]+' if part in _NUMBERS else '.*?'})"
         fixed = sum(len(p) for p in parts[::2])
-        found.append((fixed, key, re.compile(pattern, re.DOTALL)))
+        head, tail = parts[0], parts[-1]
+        found.append((fixed, key, head, tail, re.compile(pattern, re.DOTALL)))
     found.sort(key=lambda f: -f[0])
-    return tuple((key, pattern) for _, key, pattern in found)
+    return tuple((key, head, tail, pattern) for _, key, head, tail, pattern in found)
 
 
 #: How deep stored texts are read inside each other: the deepest the connectors make is 4
@@ -3117,7 +3119,12 @@ _DEPTH = 8
 def _read_stored(message: str) -> tuple[str, dict[str, str]] | None:
     """(key, its fields) of the template a stored English text was made from, the most
     specific one; None for any other text."""
-    for key, pattern in _stored_templates():
+    for key, head, tail, pattern in _stored_templates():
+        # A text that does not start and end as the template does is not its: asked
+        # first, as the pattern's lazy fields would try each split of a long text (a
+        # server's words full of ": ") before failing, in time the square of its length.
+        if not (message.startswith(head) and message.endswith(tail)):
+            continue
         found = pattern.fullmatch(message)
         if found is not None:
             return key, found.groupdict()

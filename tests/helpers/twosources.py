@@ -41,15 +41,24 @@ def scratch(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH.name))
 
 
-def sync_once(block: str, env: dict[str, str], healthy: Any) -> tuple[int, str, Path]:
+def sync_once(
+    block: str, env: dict[str, str], healthy: Any, *, healthy_inline: bool = False
+) -> tuple[int, str, Path]:
     """``sync --once`` (in this process) of the source of ``block`` (its secrets in
     ``env``) and the healthy WordPress ``healthy``, in a fresh memory: (exit code, what
     it printed, the memory). Bounded: a round that never ends fails the test (a healthy
-    run takes a second or two)."""
+    run takes a second or two). The healthy site fetches in the child process, as a
+    configured source does, or with ``healthy_inline`` in this process beside the source
+    under test (no Python started per run: the tests that sync once per generated
+    example)."""
     tmp = scratch("rv-twosources-")
     cfg = tmp / "reactieveld.toml"
-    block = block.replace('url = "', 'fetch_process = false\nurl = "', 1)
-    cfg.write_text(block + wp_block("site", healthy.base, "TEST_HEALTHY_SITE_PW"), encoding="utf-8")
+    inline = 'fetch_process = false\nurl = "'
+    block = block.replace('url = "', inline, 1)
+    site = wp_block("site", healthy.base, "TEST_HEALTHY_SITE_PW")
+    if healthy_inline:
+        site = site.replace('url = "', inline, 1)
+    cfg.write_text(block + site, encoding="utf-8")
     printed: list[str] = []
 
     async def run() -> int:
