@@ -146,9 +146,10 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
     repaired: dict[str, int] = {}
 
     async def body(loader: Loader) -> None:
-        # Again in the transaction, its locks held (PostgreSQL: another's rows, committed,
-        # are seen): a second copy at once, or a program that wrote the target meanwhile
-        # (before a run again after a deadlock), is a target not empty, not a duplicate key.
+        # Again in the transaction, its locks held (PostgreSQL: counted on another of the
+        # pool's connections, at least 2, so another's committed rows are seen): a second
+        # copy at once, or a program that wrote the target meanwhile (before a run again
+        # after a deadlock), is a target not empty, not a duplicate key.
         await _refuse_filled(dst)
         repaired.update(dict.fromkeys((t for t, _ in TABLES), 0))  # run again: from the start
         for table, key in TABLES:
