@@ -354,6 +354,14 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         ),
         '<file>:7: [[codebook.roles]] #2: key "X" is already used by role "x"',
     ),
+    "code_name_clash": (
+        '[[codebook.roles]]\ncode = "inwoner"\nkey = "i"\nnl = "Bürger"\n',
+        (
+            '<file>:4: [[codebook.roles]] #1: key "nl": "Bürger" is to search\'s role filte'
+            'r (rol:, any case, accents aside) the same as "burger" (key "code" of role "bu'
+            'rger"); give one of the two another'
+        ),
+    ),
     "store_both": (
         '[store]\npath = "m.db"\nurl = "postgresql://h/d"\n',
         "<file>:3: [store]: set path (a SQLite file) or url (PostgreSQL), not both",

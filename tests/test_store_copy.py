@@ -5,6 +5,7 @@ a password on the command line are refused with one line and exit code 2."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,6 +259,119 @@ def test_a_reader_cannot_copy_the_memory_out(
     assert "role copy_reader may not read the whole memory" in err and "moderator" in err
     # Refused, it leaves no file behind (the store, its -wal, -shm, key file).
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+class _OutboxWaits:
+    """A source side whose outbox, on the copy's first run, is read only once the test
+    says go on (the copy is inside its transaction then, its locks held); its other
+    calls as the side's own. Counts the runs."""
+
+    def __init__(self, side: Any) -> None:
+        self.side, self.where = side, side.where
+        self.runs = 0
+        self.reached, self.go_on = asyncio.Event(), asyncio.Event()
+
+    async def columns(self, table: str) -> list[str]:
+        return list(await self.side.columns(table))
+
+    async def counts(self) -> dict[str, int]:
+        return dict(await self.side.counts())
+
+    async def dump(self, table: str, columns: Any, key: Any, batch: int) -> Any:
+        if table == "outbox":
+            self.runs += 1
+            if self.runs == 1:
+                self.reached.set()
+                await self.go_on.wait()
+        async for rows in self.side.dump(table, columns, key, batch):
+            yield rows
+
+
+async def test_a_copy_stopped_by_a_deadlock_is_run_again_whole(lived_in: Path, pg_url: str) -> None:
+    """A real deadlock on the target: another program (a client's open transaction)
+    holds the outbox and then asks for responses, which the copy holds (its first
+    statements lock responses, tags and actions against writes) while it waits to write
+    the outbox. The
+    server stops the copy (40P01); it is run again whole by the store's one rule
+    (PgBase._write) once the other is done, and every table arrives (was: the one line
+    "the server stopped this change as another came at the same time", nothing copied)."""
+    import asyncpg
+
+    # The copy's backend finds the circle (10 ms into its wait); the other's never looks
+    # (an hour): the copy is the server's victim, whatever the load.
+    admin = await asyncpg.connect(pg_url)
+    db = await admin.fetchval("SELECT current_database()")
+    await admin.execute(f'ALTER DATABASE "{db}" SET deadlock_timeout = 10')
+    a = await SqliteStore.open(lived_in, read_only=True)
+    pg = await open_store(pg_url)
+    other = await asyncpg.connect(pg_url, server_settings={"deadlock_timeout": "1h"})
+    source = _OutboxWaits(copy_side(a))
+    copying = asyncio.create_task(asyncio.sleep(0))
+    try:
+        await other.execute("BEGIN; LOCK TABLE outbox IN SHARE MODE")  # reads pass
+        copying = asyncio.create_task(copy_store(source, copy_side(pg)))  # type: ignore[arg-type]
+        await source.reached.wait()  # the copy holds responses, tags and actions
+        # Then writes to responses (the lock any INSERT or UPDATE of it takes first).
+        waits = asyncio.create_task(other.execute("LOCK TABLE responses IN ROW EXCLUSIVE MODE"))
+        # The other waits for the copy: ask the server until it says so (each question
+        # a round trip, no sleep); then the copy goes on to wait for the outbox.
+        blocked: list[int] = []
+        for _ in range(2000):
+            blocked = await admin.fetchval("SELECT pg_blocking_pids($1)", other.get_server_pid())
+            if blocked or waits.done():
+                break
+        assert len(blocked) == 1, blocked
+        source.go_on.set()
+        await waits  # the copy's first run was stopped: responses are the other's now
+        await other.execute("COMMIT")
+        counted = await copying
+        assert all(c.ok for c in counted) and source.runs == 2
+        await _same_tables(a, pg)
+    finally:
+        copying.cancel()  # done unless a failure above left it waiting
+        await other.close()
+        await pg.close()
+        await a.close()
+        await admin.close()
+
+
+async def test_a_second_copy_at_once_is_told_the_target_is_not_empty(
+    lived_in: Path, pg_url: str
+) -> None:
+    """Two copies into one empty database at once: both find it empty; the second waits
+    for the first's locks and, once the first is done, says the target is not empty, as
+    a copy run later does (was: a duplicate key of the sources, said as a failed query)."""
+    import asyncpg
+
+    a = await SqliteStore.open(lived_in, read_only=True)
+    pg = await open_store(pg_url)
+    admin = await asyncpg.connect(pg_url)
+    first = _OutboxWaits(copy_side(a))
+    copying = asyncio.create_task(asyncio.sleep(0))
+    try:
+        copying = asyncio.create_task(copy_store(first, copy_side(pg)))  # type: ignore[arg-type]
+        await first.reached.wait()  # the first is inside its transaction, its locks held
+        second = asyncio.create_task(copy_store(copy_side(a), copy_side(pg)))
+        waiting = 0
+        for _ in range(2000):  # ask the server until the second waits (no sleep)
+            waiting = await admin.fetchval(
+                "SELECT count(*) FROM pg_locks "
+                "WHERE NOT granted AND relation = 'responses'::regclass"
+            )
+            if waiting or second.done():
+                break
+        assert waiting == 1
+        first.go_on.set()
+        assert all(c.ok for c in await copying)
+        with pytest.raises(StoreError, match=r"is not empty \(sources: 1, threads"):
+            await second
+        await _same_tables(a, pg)
+    finally:
+        first.go_on.set()
+        copying.cancel()
+        await admin.close()
+        await pg.close()
+        await a.close()
 
 
 async def _migrate(url: str) -> None:

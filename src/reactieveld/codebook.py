@@ -23,7 +23,7 @@ from reactieveld.model import TagKind
 # The double-coding sample (issue 14) lives in ``model``, below the store that applies it;
 # named here too, beside the codebook it belongs to.
 from reactieveld.model import in_double_sample as in_double_sample
-from reactieveld.text import one_line
+from reactieveld.text import fold, one_line
 
 LANGUAGES = ("nl", "en")
 
@@ -64,6 +64,57 @@ class Code:
         )
 
 
+def filter_names(code: Code) -> dict[str, str]:
+    """The names search's typed filters take for ``code`` (read/search.py), each as they
+    compare it, with the config key it is written at: ``vraag:`` takes a question's code
+    alone, as typed (case kept; a leading "#" dropped, never part of a code): "code".
+    ``rol:`` takes a role's code or any of its labels ("code", "nl", "en"), whole (no
+    prefix), folded: any case, diacritics and compatibility forms aside (:func:`fold`:
+    "Jongere", "jongere" and "Jóngere" are one name)."""
+    if code.kind is TagKind.QUESTION:
+        return {code.code: "code"}
+    names: dict[str, str] = {}
+    for key, name in (("code", code.code), *code.labels.items()):
+        names.setdefault(fold(name), key)
+    return names
+
+
+def _shown_names(code: Code) -> dict[str, str]:
+    """A role's configured short forms, folded, by their config key ("short_nl"): the
+    queue's role column shows one as the role's name, so a reader types it as one."""
+    return {fold(short): f"short_{lang}" for lang, short in code.short.items()}
+
+
+@dataclass(frozen=True)
+class NameClash:
+    """Two codes a typed filter cannot tell apart: ``code``'s name at config key ``key``
+    is, as the filter compares it, ``other``'s name at ``other_key``."""
+
+    code: str
+    key: str
+    other: str
+    other_key: str
+
+
+def name_clashes(codes: Sequence[Code]) -> list[NameClash]:
+    """Every pair of ``codes`` (of one kind) that search's typed filter would confuse
+    (:func:`filter_names`): a name of one the filter takes, or a role's short form, that
+    is a name the filter takes for another. Each pair once, from either side."""
+    found: list[NameClash] = []
+    for i, one in enumerate(codes):
+        names = filter_names(one)
+        shown = {k: v for k, v in _shown_names(one).items() if k not in names}
+        for other in codes[i + 1 :]:
+            theirs = filter_names(other)
+            pairs = [(key, theirs[n]) for n, key in names.items() if n in theirs]
+            pairs += [(key, theirs[n]) for n, key in shown.items() if n in theirs]
+            pairs += [(names[n], key) for n, key in _shown_names(other).items() if n in names]
+            if pairs:
+                key, other_key = pairs[0]
+                found.append(NameClash(one.code, key, other.code, other_key))
+    return found
+
+
 @dataclass(frozen=True)
 class Codebook:
     """A versioned set of planning questions and roles."""
@@ -79,6 +130,11 @@ class Codebook:
     def role(self, code: str) -> Code | None:
         """The role with this code, if the codebook has it."""
         return next((r for r in self.roles if r.code == code), None)
+
+    def role_named(self, value: str) -> Code | None:
+        """The role ``rol:value`` names: by its code or a label (:func:`filter_names`)."""
+        wanted = fold(value)
+        return next((r for r in self.roles if wanted in filter_names(r)), None)
 
     def codes(self, kind: TagKind) -> tuple[Code, ...]:
         """All codes of one kind."""

@@ -28,7 +28,14 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from reactieveld.codebook import DEFAULT_CODEBOOK, Code, Codebook, is_code, make_codebook
+from reactieveld.codebook import (
+    DEFAULT_CODEBOOK,
+    Code,
+    Codebook,
+    is_code,
+    make_codebook,
+    name_clashes,
+)
 from reactieveld.i18n import STRINGS, Said, template_pattern
 from reactieveld.keys import keymap_problem
 from reactieveld.model import DECIDIM_SPACE_TYPES, TagKind
@@ -903,7 +910,7 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
     array = "questions" if kind is TagKind.QUESTION else "roles"
     defaults = DEFAULT_CODEBOOK.questions if kind is TagKind.QUESTION else DEFAULT_CODEBOOK.roles
     codes: dict[str, Code] = {} if replace else {c.code: c for c in defaults}
-    written: dict[str, tuple[Where, str, bool]] = {}  # code -> where, context, key given
+    written: dict[str, tuple[Where, str, frozenset[str]]] = {}  # code -> where, context, keys
     for i, entry in enumerate(book.get(array, [])):
         where: Where = ("codebook", array, i)
         context = f"[[codebook.{array}]] #{i + 1}"
@@ -929,7 +936,7 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
             raise reader.error(where + ("key",), context, said)
         if code in written:
             raise reader.error(where + ("code",), context, Said("config.code.defined", code=code))
-        written[code] = (where, context, "key" in clean)
+        written[code] = (where, context, frozenset(clean))
         old = codes.get(code)
         labels = dict(old.labels) if old else {}
         labels |= {lang: clean[lang] for lang in LANGUAGES if lang in clean}
@@ -949,11 +956,44 @@ def _codes(reader: _Reader, book: dict[str, Any], kind: TagKind, replace: bool) 
     for key, users in by_key.items():
         if len(users) > 1:
             blamed = max((u for u in users if u in written), key=list(written).index)
-            where, context, key_given = written[blamed]
+            where, context, given = written[blamed]
             other = next(u for u in users if u != blamed)
             said = Said(f"config.code.key_used.{kind.value}", setting=key, other=other)
-            raise reader.error(where + ("key",) if key_given else where, context, said)
+            raise reader.error(where + ("key",) if "key" in given else where, context, said)
+    # Two roles search's typed filter cannot tell apart: "rol:jongere" names the first of
+    # "jongere" and "Jongere", of a code and another role's label ("Burger"), of a code and
+    # the short form the queue shows for another. (A question's filter takes its code as
+    # typed, and codes are unique: two questions are always told apart.)
+    for clash in name_clashes(tuple(codes.values())) if kind is TagKind.ROLE else ():
+        pair = [u for u in (clash.code, clash.other) if u in written]
+        if not pair:  # two defaults, left as they are: never apart
+            continue
+        blamed = max(pair, key=list(written).index)
+        mine, other, theirs = (
+            (clash.key, clash.other, clash.other_key)
+            if blamed == clash.code
+            else (clash.other_key, clash.code, clash.key)
+        )
+        where, context, given = written[blamed]
+        said = Said(
+            "config.code.name_clash",
+            key=mine,
+            value=_name_at(codes[blamed], mine),
+            other=other,
+            other_key=theirs,
+            other_value=_name_at(codes[other], theirs),
+        )
+        raise reader.error(where + (mine,) if mine in given else where, context, said)
     return tuple(codes.values())
+
+
+def _name_at(code: Code, key: str) -> str:
+    """A role's name written at config key ``key`` ("code", "nl", "short_en")."""
+    if key == "code":
+        return code.code
+    if key.startswith("short_"):
+        return code.short[key.removeprefix("short_")]
+    return code.labels[key]
 
 
 def _store(reader: _Reader, data: dict[str, Any], base: Path) -> StoreConfig:

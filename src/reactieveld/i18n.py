@@ -2033,6 +2033,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         'toets "{setting}" wordt al gebruikt door rol "{other}"',
         'key "{setting}" is already used by role "{other}"',
     ),
+    "config.code.name_clash": (
+        'sleutel "{key}": "{value}" is voor het rolfilter van zoeken (rol:, hoofdletters en '
+        'accenten tellen niet) hetzelfde als "{other_value}" (sleutel "{other_key}" van rol '
+        '"{other}"); geef een van beide een andere',
+        'key "{key}": "{value}" is to search\'s role filter (rol:, any case, accents aside) '
+        'the same as "{other_value}" (key "{other_key}" of role "{other}"); give one of the '
+        "two another",
+    ),
     "config.store.both": (
         "zet path (een SQLite-bestand) of url (PostgreSQL), niet allebei",
         "set path (a SQLite file) or url (PostgreSQL), not both",

@@ -254,3 +254,11 @@ def error_line(message: str) -> str:
 def say_error(message: str) -> None:
     """:func:`error_line` on stderr."""
     print(error_line(message), file=sys.stderr)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, as the FTS tokenizer does (for vocab look-ups),
+    and as search's typed filter ``rol:`` compares a role's names
+    (:func:`reactieveld.codebook.filter_names`)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -165,11 +165,8 @@ class ParsedQuery:
 
 def _role_code(value: str, codebook: Codebook) -> str | None:
     """A role by its code or a one-word label in any language (``rol:Raadslid``)."""
-    wanted = fold(value)
-    for role in codebook.roles:
-        if fold(role.code) == wanted or any(fold(x) == wanted for x in role.labels.values()):
-            return role.code
-    return None
+    role = codebook.role_named(value)
+    return role.code if role else None
 
 
 def _source_name(value: str, sources: Sequence[str]) -> str | None:

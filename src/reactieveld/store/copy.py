@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -112,7 +112,11 @@ class CopySide(Protocol):
         self, table: str, columns: Sequence[str], key: Sequence[str], batch: int
     ) -> AsyncIterator[list[Row]]: ...
 
-    def loading(self) -> contextlib.AbstractAsyncContextManager[Loader]: ...
+    async def fill(self, body: Callable[[Loader], Awaitable[None]]) -> None:
+        """``body`` with a :class:`Loader` in the target's one transaction, committed
+        after it. A PostgreSQL target may run ``body`` again whole, in a new transaction:
+        the store's one rule for a deadlock's victim (``PgBase._write``)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -138,16 +142,16 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
     if src.where == dst.where:
         raise StoreError(stored("conn.store.copy_same", where=dst.where))
     await src.counts()  # the source can be read whole (a reader's may not: its meta)
-    before = await dst.counts()
-    filled = [t for t, n in before.items() if n and t != "meta"]
-    if filled:
-        # meta is not looked at: opening a store writes its own (the secret's check).
-        raise StoreError(
-            f"{dst.where} is not empty ({', '.join(f'{t}: {before[t]}' for t in filled)}): "
-            "store copy fills only an empty memory; create a new database or choose a new file"
-        )
-    repaired = dict.fromkeys((t for t, _ in TABLES), 0)
-    async with dst.loading() as loader:
+    await _refuse_filled(dst)
+    repaired: dict[str, int] = {}
+
+    async def body(loader: Loader) -> None:
+        # Again in the transaction, its locks held (PostgreSQL: counted on another of the
+        # pool's connections, at least 2, so another's committed rows are seen): a second
+        # copy at once, or a program that wrote the target meanwhile (before a run again
+        # after a deadlock), is a target not empty, not a duplicate key.
+        await _refuse_filled(dst)
+        repaired.update(dict.fromkeys((t for t, _ in TABLES), 0))  # run again: from the start
         for table, key in TABLES:
             theirs = set(await dst.columns(table))
             columns = [
@@ -155,6 +159,8 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
             ]
             async for rows in src.dump(table, columns, key, batch):
                 repaired[table] += await loader.load(table, columns, rows)
+
+    await dst.fill(body)
     counted_src, counted_dst = await src.counts(), await dst.counts()
     result = [TableCount(t, counted_src[t], counted_dst[t], repaired[t]) for t, _ in TABLES]
     wrong = [c for c in result if not c.ok]
@@ -165,6 +171,18 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
             + "): do not use it; report this"
         )
     return result
+
+
+async def _refuse_filled(dst: CopySide) -> None:
+    """The one line of a target that is not empty (:func:`copy_store` fills only an empty one)."""
+    before = await dst.counts()
+    filled = [t for t, n in before.items() if n and t != "meta"]
+    if filled:
+        # meta is not looked at: opening a store writes its own (the secret's check).
+        raise StoreError(
+            f"{dst.where} is not empty ({', '.join(f'{t}: {before[t]}' for t in filled)}): "
+            "store copy fills only an empty memory; create a new database or choose a new file"
+        )
 
 
 def _keyset_sql(table: str, columns: Sequence[str], key: Sequence[str], after: bool) -> str:
@@ -250,8 +268,12 @@ class SqliteCopySide:
                 row = {"key": SECRET_KEY, "value": secret}
                 yield [tuple(row[c] for c in columns)]
 
+    async def fill(self, body: Callable[[Loader], Awaitable[None]]) -> None:
+        async with self._loading() as loader:
+            await body(loader)
+
     @contextlib.asynccontextmanager
-    async def loading(self) -> AsyncIterator[Loader]:
+    async def _loading(self) -> AsyncIterator[Loader]:
         store = self.store
         if store.read_only:
             raise StoreError(stored("conn.store.copy_open_read_only", where=self.where))

@@ -4,19 +4,15 @@ user's words as a safe MATCH expression, and the limit above which hits are not 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+# The folding of a word (its home is text.py: the codebook checks its names with it too).
+from reactieveld.text import fold as fold
 
 #: Above this many hits, search answers newest first instead of ranking every hit.
 #: Ranking costs about 1.4 us per hit (bm25 reads every hit's positions): 8,000 hits keep
 #: the worst ranked query near 13 ms at 1M responses (bench/store_bench.py), where
 #: newest-first answers any word in well under a millisecond.
 RANK_LIMIT = 8_000
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics, as the FTS tokenizer does (for vocab look-ups)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _WORD = re.compile(r"\w+\*?", re.UNICODE)

@@ -5,8 +5,7 @@ identity sequences past the copied ids."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -14,7 +13,7 @@ import asyncpg
 from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
 from reactieveld.store.copy import TABLES, Loader, Row, count_sql, dump_batches
-from reactieveld.store.pg.base import CONNECTION_ERRORS, _Unanswered, dollar
+from reactieveld.store.pg.base import dollar
 from reactieveld.store.pg.ingest import search_vector, title_of
 
 if TYPE_CHECKING:
@@ -126,8 +125,7 @@ class PgCopySide:
         async for rows in dump_batches(fetch, table, columns, key, batch):
             yield rows
 
-    @contextlib.asynccontextmanager
-    async def loading(self) -> AsyncIterator[Loader]:
+    async def fill(self, body: Callable[[Loader], Awaitable[None]]) -> None:
         store = self.store
         if store.read_only:
             reason = store.read_only_reason()
@@ -135,30 +133,35 @@ class PgCopySide:
                 stored("conn.store.copy_into_read_only", where=self.where, reason=reason)
             )
         types = {t: await self._column_types(t) for t, _ in TABLES}
-        acquired = False
-        try:
-            async with store._pool.acquire() as conn, conn.transaction():
-                acquired = True
+
+        async def run(conn: asyncpg.Connection) -> None:
+            try:
+                # Its first statements lock responses, tags and actions in turn against
+                # writes (SHARE ROW EXCLUSIVE, to the end; readers pass). Another program
+                # writing the target meanwhile (another app, a sync, a client's open
+                # transaction) that holds a table the copy writes later (the outbox, a
+                # source's row) and then writes responses meets it the other way round:
+                # the server stops one of the two (40P01; tests/test_store_copy.py). When
+                # it is the copy, nothing of it was kept, and the store's one rule runs it
+                # again whole (PgBase._write: a new transaction, ``body`` reads the source
+                # again). Read committed, as every write here: no 40001.
                 for table, trigger in KEPT_COUNT_TRIGGERS:
                     await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-                yield _PgLoader(conn, types)
+                await body(_PgLoader(conn, types))
                 await conn.execute(RECOUNT)
                 for table, trigger in KEPT_COUNT_TRIGGERS:
                     await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
                 await _sequences_past_ids(conn)
-        except StoreError:
-            raise
-        except asyncpg.InsufficientPrivilegeError as exc:
-            raise StoreError(
-                stored("conn.store.copy_needs_owner", where=self.where, role=store.role, said=exc)
-            ) from exc
-        except TimeoutError as exc:
-            # A statement past COMMAND_SECONDS on the connection held (another program's
-            # lock on the target) is the store's "no answer within" line, as any other
-            # call's; before it was had, the pool could not open a connection in time.
-            raise store._error(_Unanswered() if acquired else exc) from exc
-        except (asyncpg.PostgresError, *CONNECTION_ERRORS) as exc:
-            raise store._error(exc) from exc
+            except asyncpg.InsufficientPrivilegeError as exc:
+                said = stored(
+                    "conn.store.copy_needs_owner", where=self.where, role=store.role, said=exc
+                )
+                raise StoreError(said) from exc
+
+        # A statement past COMMAND_SECONDS (another program's lock on the target) is the
+        # store's "no answer within" line, as any other call's; a pool that cannot open a
+        # connection in time is the line of a store not reached.
+        await store._write(run)
 
 
 class _PgLoader:
