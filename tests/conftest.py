@@ -14,7 +14,8 @@ clean checkout, as CI's, passes or fails as the last one did; ``REACTIEVELD_HYPO
 explore`` draws new examples each run (and keeps failing ones in .hypothesis/) to look for
 the next input. Neither has a deadline per example: speed is measured in bench/.
 Every test is failed that leaves a new non-daemon thread running after it
-(``_no_thread_left_running``). Shared functions and data builders live in
+(``_no_thread_left_running``). ``REACTIEVELD_TEST_CLOCK`` runs the tests on another day
+(tests/helpers/moved_clock.py). Shared functions and data builders live in
 tests/helpers/, not here."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import helpers.moved_clock  # noqa: F401  (first: REACTIEVELD_TEST_CLOCK, opt-in)
 import pytest
 from helpers.data import fill_store, sample_responses, sample_store
 from hypothesis import settings

@@ -10,9 +10,10 @@ import asyncio
 import io
 import itertools
 from contextlib import redirect_stderr
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, timedelta
 
 import pytest
+from helpers.clock import pin_today
 from helpers.dashboard import (
     Host,
     demo_db,
@@ -48,20 +49,10 @@ __all__ = ["demo_db"]  # the demo store, a module fixture of the report tests
 TODAY = date(2026, 12, 8)
 
 
-class _PinnedClock(datetime):
-    """A ``datetime`` whose ``now`` is noon UTC on :data:`TODAY`."""
-
-    @classmethod
-    def now(cls, tz: tzinfo | None = None) -> _PinnedClock:
-        noon = cls(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC)
-        return noon.astimezone(tz) if tz is not None else noon.replace(tzinfo=None)
-
-
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every "today" of the code under test (``read.days.today_utc``, the one rule that
-    reads the clock for a period) is :data:`TODAY`."""
-    monkeypatch.setattr("reactieveld.read.days.datetime", _PinnedClock)
+    """Every "today" of the code under test is :data:`TODAY`."""
+    pin_today(monkeypatch, TODAY)
 
 
 SINCES = ("", "2026-11-01", " 2026-10-02 ", "2026-12-25", "2026-13-01", "1-11-2026")

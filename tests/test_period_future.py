@@ -7,18 +7,19 @@ line and exit 2. The same in ``stats``, the dashboard's period dialog, export's 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from helpers.cli import run_main
+from helpers.clock import pin_today
 from helpers.dashboard import Host, wait_loaded
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input
 
 from reactieveld.i18n import text
-from reactieveld.read.days import today_utc
 from reactieveld.read.figures import PeriodError, period_of
 from reactieveld.store.open import open_store
 from reactieveld.tui.screens.period import PeriodScreen
@@ -26,8 +27,19 @@ from reactieveld.tui.widgets.heading import Heading
 
 pytestmark = pytest.mark.usefixtures("cli_isolated")
 
+#: The tests' today; the code under test reads it too (:func:`pinned_today`): read from the
+#: clock apart, the test's day and the command's differed on a run across midnight UTC.
 TODAY = date(2026, 12, 7)
 NOTE = {language: text("stats.until_today", language) for language in ("nl", "en")}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pinned_today() -> Iterator[None]:
+    """Every "today" of the code under test is :data:`TODAY` (for the module, as
+    hypothesis runs each example without the function's fixtures)."""
+    with pytest.MonkeyPatch.context() as mp:
+        pin_today(mp, TODAY)
+        yield
 
 
 @settings(max_examples=60, deadline=None)
@@ -83,7 +95,7 @@ COMMANDS = {
 def test_the_commands_say_the_period_ends_today(
     memory: Path, command: str, ahead: int, language: str
 ) -> None:
-    today = today_utc()
+    today = TODAY
     since = today - timedelta(days=3)
     until = today + timedelta(days=ahead)
     argv = ["--lang", language, "--db", str(memory), *COMMANDS[command]]
@@ -103,7 +115,7 @@ def test_the_commands_say_the_period_ends_today(
 async def test_the_dashboards_dialog_says_the_period_ends_today(
     memory: Path, language: str
 ) -> None:
-    today = today_utc()
+    today = TODAY
     app = Host(memory, language=language, period=period_of(until=today))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_loaded(pilot)
@@ -113,7 +125,7 @@ async def test_the_dashboards_dialog_says_the_period_ends_today(
         assert isinstance(dialog, PeriodScreen)
         for box, value in (("days", ""), ("since", str(today - timedelta(days=9)))):
             dialog.query_one(f"#period-{box}", Input).value = value
-        dialog.query_one("#period-until", Input).value = "2030-01-01"
+        dialog.query_one("#period-until", Input).value = str(today + timedelta(days=30))
         dialog.query_one("#period-until", Input).focus()
         await pilot.pause()
         await pilot.press("enter")

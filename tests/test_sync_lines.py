@@ -5,13 +5,13 @@ the locale."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from reactieveld.cli import main
-from reactieveld.model import RemoteStatus, Source, utcnow
+from reactieveld.model import RemoteStatus, Source
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.sync import waiting_sources
@@ -115,21 +115,30 @@ def test_sync_without_sources_says_so_in_the_language(
         ),
     ],
 )
+@pytest.mark.parametrize("hour", [12, 23])  # the next try today; tomorrow (the date said)
 async def test_the_skipped_lines_in_both_languages(
-    tmp_path: Path, language: str, retry_after: str, backoff: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    retry_after: str,
+    backoff: str,
+    hour: int,
 ) -> None:
+    # The command's now, pinned: read apart from the test's, the day the test expected and
+    # the day the command said differed on a run across midnight UTC.
+    now = datetime(2026, 12, 8, hour, 30, tzinfo=UTC)
+    monkeypatch.setattr("reactieveld.sync.utcnow", lambda: now)
     store = await SqliteStore.open(tmp_path / "m.db")
     try:
-        later = utcnow() + timedelta(hours=1)
+        later = now + timedelta(hours=1)
         for name, error in (("blog", "HTTP 429 (retry after 3600 s)"), ("site", "HTTP 502")):
             await store.ensure_source(Source(name, "wordpress"))
             await store.record_sync(name, error=error, next_try=later)
         got = await waiting_sources(store, ["blog", "site"], language)
     finally:
         await store.close()
-    stored = (await _next_try(tmp_path / "m.db")).strftime("%H:%M UTC")
-    if later.date() != utcnow().date():
-        stored = (await _next_try(tmp_path / "m.db")).strftime("%Y-%m-%d %H:%M UTC")
+    shown = "%H:%M UTC" if later.date() == now.date() else "%Y-%m-%d %H:%M UTC"
+    stored = (await _next_try(tmp_path / "m.db")).strftime(shown)
     assert got == {
         "blog": retry_after.format(when=stored),
         "site": backoff.format(when=stored),
