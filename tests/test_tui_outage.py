@@ -275,3 +275,37 @@ async def test_an_idle_app_says_the_memory_away_and_back(own_cluster: Any, make_
             await _back_and_said(own_cluster, app, pilot)
     finally:
         await store.close()
+
+
+async def test_a_round_stored_unheard_while_away_is_in_the_header_when_the_memory_is_back(
+    own_cluster: Any, make_app: Any
+) -> None:
+    """Tried as a team (tryteam): the server restarted, and the team's sync service stored a
+    round before the app listened again (its notice reached nobody). When the memory was
+    back the app read its queue and counts again but not the sources' state: a reader's
+    header kept "synced by anna app (last 00:41)" while the store said "bram app", 00:44,
+    until some later notice. Now what the header shows is read again as well."""
+    store, app = await _on_own_memory(own_cluster, make_app, "en")
+    await store.record_sync("blog", by="anna app")
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await asyncio.wait_for(app.live_ready.wait(), 30)
+            await until(pilot, lambda: "synced by anna app" in header(app), "anna's round")
+            # The service's round, stored with no notice the app could hear (as one sent
+            # while its listening connection was gone): a plain UPDATE, no NOTIFY.
+            async with store._pool.acquire() as conn:
+                await conn.execute(
+                    "UPDATE sources SET synced_by = 'bram app', last_error = 'HTTP 502',"
+                    " last_error_at = extract(epoch FROM now())::bigint WHERE name = 'blog'"
+                )
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            await until(pilot, lambda: app.memory_unreachable, "the memory away")
+            await _back_and_said(own_cluster, app, pilot)
+            await until(
+                pilot, lambda: "synced by bram app (error" in header(app), "the stored round"
+            )
+            assert "anna" not in header(app), header(app)
+    finally:
+        await store.close()
