@@ -1118,6 +1118,10 @@ class ReactieveldApp(App[int]):
                 newer = newer_round(replace(before, round_no=round_no), state, by)
             if newer is not None and newer.error is None:
                 self._sources[event.source] = newer
+            elif away:
+                # The round failed on the memory, not on the site: the source keeps what
+                # was known of it (drawn "unknown" while the memory is away, not "error").
+                self._sources[event.source] = before or SourceStatus(event.source)
             elif event.kind == "error":
                 if not away and (
                     before is None or before.state != "error" or before.error != event.error
