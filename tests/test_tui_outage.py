@@ -309,3 +309,55 @@ async def test_a_round_stored_unheard_while_away_is_in_the_header_when_the_memor
             assert "anna" not in header(app), header(app)
     finally:
         await store.close()
+
+
+#: A dialog open when the server goes away, and the key that ends it with a write: the
+#: reply and the note editor (ctrl+s), the reason of a decision (6), the role picker (r).
+DIALOGS = [
+    ("reply", ("r", *"Dank u"), ("ctrl+s",)),
+    ("note", ("n", *"bel terug"), ("ctrl+s",)),
+    ("reason", ("d",), ("6",)),
+    ("role", ("w",), ("r",)),
+]
+
+
+@pytest.mark.parametrize(("kind", "opens", "ends"), DIALOGS, ids=[d[0] for d in DIALOGS])
+async def test_a_dialog_ended_while_the_memory_is_away_keeps_the_app(
+    own_cluster: Any, make_app: Any, kind: str, opens: tuple[str, ...], ends: tuple[str, ...]
+) -> None:
+    """Tried as a team (tryteam): anna wrote a reply, the server stopped, she pressed
+    ctrl+s: the app ended with a traceback (StoreUnreachable raised in the editor's
+    answer, which Textual runs outside the key's action, where the app's guard is not).
+    Every dialog whose answer writes now says the memory away as a key does (the header,
+    one notice) and the app goes on; nothing is stored; a reply's or note's words are
+    kept as the response's draft; when the server is back the marker goes."""
+    from reactieveld.reasons import ReasonsConfig
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    store, app = await _on_own_memory(own_cluster, make_app, "en")
+    app.reasons = ReasonsConfig()  # the default: trash and hold ask
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            rid = screen.queue.current.response.id
+            before = await store.journal(rid)
+            await press(pilot, *opens)
+            assert not isinstance(app.screen, TriageScreen), kind
+            notices = record_notices(app)
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            await press(pilot, *ends)
+            await settled(pilot)
+            assert app.is_running and isinstance(app.screen, TriageScreen), kind
+            assert header(app).startswith("SHARED MEMORY UNREACHABLE"), header(app)
+            assert len([n for n in notices if "nothing is lost" in n]) == 1, notices
+            if kind in ("reply", "note"):
+                words = "".join(opens[1:])
+                assert any(
+                    k.kind == kind and k.response_id == rid and text == words
+                    for k, text in app.drafts.items()
+                ), dict(app.drafts)
+            await _back_and_said(own_cluster, app, pilot)
+            assert await store.journal(rid) == before  # nothing was stored
+    finally:
+        await store.close()
