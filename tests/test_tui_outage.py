@@ -275,3 +275,89 @@ async def test_an_idle_app_says_the_memory_away_and_back(own_cluster: Any, make_
             await _back_and_said(own_cluster, app, pilot)
     finally:
         await store.close()
+
+
+async def test_a_round_stored_unheard_while_away_is_in_the_header_when_the_memory_is_back(
+    own_cluster: Any, make_app: Any
+) -> None:
+    """Tried as a team (tryteam): the server restarted, and the team's sync service stored a
+    round before the app listened again (its notice reached nobody). When the memory was
+    back the app read its queue and counts again but not the sources' state: a reader's
+    header kept "synced by anna app (last 00:41)" while the store said "bram app", 00:44,
+    until some later notice. Now what the header shows is read again as well."""
+    store, app = await _on_own_memory(own_cluster, make_app, "en")
+    await store.record_sync("blog", by="anna app")
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await ready(app, pilot)
+            await asyncio.wait_for(app.live_ready.wait(), 30)
+            await until(pilot, lambda: "synced by anna app" in header(app), "anna's round")
+            # The service's round, stored with no notice the app could hear (as one sent
+            # while its listening connection was gone): a plain UPDATE, no NOTIFY.
+            async with store._pool.acquire() as conn:
+                await conn.execute(
+                    "UPDATE sources SET synced_by = 'bram app', last_error = 'HTTP 502',"
+                    " last_error_at = extract(epoch FROM now())::bigint WHERE name = 'blog'"
+                )
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            await until(pilot, lambda: app.memory_unreachable, "the memory away")
+            await _back_and_said(own_cluster, app, pilot)
+            await until(
+                pilot, lambda: "synced by bram app (error" in header(app), "the stored round"
+            )
+            assert "anna" not in header(app), header(app)
+    finally:
+        await store.close()
+
+
+#: A dialog open when the server goes away, and the key that ends it with a write: the
+#: reply and the note editor (ctrl+s), the reason of a decision (6), the role picker (r).
+DIALOGS = [
+    ("reply", ("r", *"Dank u"), ("ctrl+s",)),
+    ("note", ("n", *"bel terug"), ("ctrl+s",)),
+    ("reason", ("d",), ("6",)),
+    ("role", ("w",), ("r",)),
+]
+
+
+@pytest.mark.parametrize(("kind", "opens", "ends"), DIALOGS, ids=[d[0] for d in DIALOGS])
+async def test_a_dialog_ended_while_the_memory_is_away_keeps_the_app(
+    own_cluster: Any, make_app: Any, kind: str, opens: tuple[str, ...], ends: tuple[str, ...]
+) -> None:
+    """Tried as a team (tryteam): anna wrote a reply, the server stopped, she pressed
+    ctrl+s: the app ended with a traceback (StoreUnreachable raised in the editor's
+    answer, which Textual runs outside the key's action, where the app's guard is not).
+    Every dialog whose answer writes now says the memory away as a key does (the header,
+    one notice) and the app goes on; nothing is stored; a reply's or note's words are
+    kept as the response's draft; when the server is back the marker goes."""
+    from reactieveld.reasons import ReasonsConfig
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    store, app = await _on_own_memory(own_cluster, make_app, "en")
+    app.reasons = ReasonsConfig()  # the default: trash and hold ask
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await ready(app, pilot)
+            rid = screen.queue.current.response.id
+            before = await store.journal(rid)
+            await press(pilot, *opens)
+            assert not isinstance(app.screen, TriageScreen), kind
+            notices = record_notices(app)
+            await asyncio.to_thread(own_cluster.psql, "CHECKPOINT")
+            await asyncio.to_thread(own_cluster.halt)
+            await press(pilot, *ends)
+            await settled(pilot)
+            assert app.is_running and isinstance(app.screen, TriageScreen), kind
+            assert header(app).startswith("SHARED MEMORY UNREACHABLE"), header(app)
+            assert len([n for n in notices if "nothing is lost" in n]) == 1, notices
+            if kind in ("reply", "note"):
+                words = "".join(opens[1:])
+                assert any(
+                    k.kind == kind and k.response_id == rid and text == words
+                    for k, text in app.drafts.items()
+                ), dict(app.drafts)
+            await _back_and_said(own_cluster, app, pilot)
+            assert await store.journal(rid) == before  # nothing was stored
+    finally:
+        await store.close()

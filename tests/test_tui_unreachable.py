@@ -138,3 +138,38 @@ async def test_a_worker_that_meets_the_memory_away_ends_but_another_error_ends_t
                 assert header.startswith("SHARED MEMORY UNREACHABLE"), header
     if not away:
         assert ended is not None and ended.value.error is error
+
+
+@pytest.mark.parametrize(
+    ("language", "unknown", "error"), [("nl", "onbekend", "fout"), ("en", "unknown", "error")]
+)
+@pytest.mark.parametrize("before", [None, "ok"])
+async def test_a_source_whose_round_met_the_memory_away_is_unknown_not_in_error(
+    tui_store: Any,
+    make_app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    unknown: str,
+    error: str,
+    before: str | None,
+) -> None:
+    """Tried as a team (tryteam): with the server stopped, the app whose own sync round
+    met it said "GEDEELD GEHEUGEN ONBEREIKBAAR │ demo fout", its colleague's "demo
+    onbekend": the round failed on the memory, not on the site, whose state nobody
+    knows meanwhile. Now that source is "unknown" too, and "ok" once a round is stored."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(tui_store, language=language)
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(app, pilot)
+        app._sources.pop("blog", None)
+        if before is not None:
+            app._sources["blog"] = SourceStatus("blog", before)
+        await app._on_sync_event(SyncEvent("blog", "error", error=DOWN))
+        await pilot.pause()
+        header = screen_text(app)[0]
+        assert app.memory_unreachable, header
+        assert f"blog {unknown}" in header and f"blog {error}" not in header, header
+        await app._on_sync_event(SyncEvent("blog", "round"))
+        await pilot.pause()
+        header = screen_text(app)[0]
+        assert "blog ok" in header and not app.memory_unreachable, header

@@ -1118,6 +1118,10 @@ class ReactieveldApp(App[int]):
                 newer = newer_round(replace(before, round_no=round_no), state, by)
             if newer is not None and newer.error is None:
                 self._sources[event.source] = newer
+            elif away:
+                # The round failed on the memory, not on the site: the source keeps what
+                # was known of it (drawn "unknown" while the memory is away, not "error").
+                self._sources[event.source] = before or SourceStatus(event.source)
             elif event.kind == "error":
                 if not away and (
                     before is None or before.state != "error" or before.error != event.error
@@ -1198,12 +1202,18 @@ class ReactieveldApp(App[int]):
         """Another process's sync stored pages or a round: the queue is read again in
         place (the cursor stays on its response, marks stay), the tabs recounted, the
         header's sources read from the store."""
-        self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
+        self.read_sources_again()
         self.follow_threads(sources=event.sources, threads=event.all_threads())
         screen = self._triage()
         if screen is not None and screen.is_mounted:
             with self._reading():
                 await screen.store_changed()
+
+    def read_sources_again(self) -> None:
+        """The header's sources read from the store again (:meth:`_stored_sources`): after
+        another process's sync, and after a time in which its notices may have been
+        missed (the live subscription stood again, the memory was back)."""
+        self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
 
     # -- live between moderators ----------------------------------------------------------
     def _start_live(self) -> None:
@@ -1230,6 +1240,8 @@ class ReactieveldApp(App[int]):
                     self.memory_away()
                 if found.ids or found.everything:
                     self.post_message(RowsChanged(found.ids, found.by))
+                if found.everything:  # notices were missed: another's rounds among them
+                    self.read_sources_again()
                 if found.sources:
                     self.post_message(SourcesSynced(tuple(found.sources), found.threads))
         except Exception as exc:  # noqa: BLE001 - a task's error would reach nobody
@@ -1378,6 +1390,7 @@ class ReactieveldApp(App[int]):
                 continue  # still away (or failing otherwise): the next try waits longer
             self.memory_unreachable = False
             self.post_message(SourcesUpdated())
+            self.read_sources_again()  # another's rounds meanwhile were heard by nobody
             self.post_message(StoreChanged())
             self.follow_threads()
             if self.engine is not None:

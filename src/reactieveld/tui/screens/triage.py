@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -89,6 +89,10 @@ class ChangedBy(NamedTuple):
     own: bool
     #: Every other moderator who changed it, newest first (``name`` is the first).
     names: tuple[str, ...] = ()
+
+
+#: What a dialog answers (its screen's result).
+_Answer = TypeVar("_Answer")
 
 
 class _TextWrite(Protocol):
@@ -788,7 +792,7 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
 
         await self.app.push_screen(  # awaited: the keys typed behind go to it (on_key)
             ReasonDialog(i18n=self.i18n, reasons=reasons, decision=what, count=len(ids)),
-            chosen,
+            self._answered(chosen),
         )
 
     async def action_handled(self) -> None:
@@ -924,8 +928,25 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
                 codebook=self.rapp.codebook,
                 current=current.role if current and not batch else None,
             ),
-            chosen,
+            self._answered(chosen),
         )
+
+    def _answered(
+        self, answer: Callable[[_Answer], Awaitable[None]]
+    ) -> Callable[[_Answer], Awaitable[None]]:
+        """A dialog's ``answer`` that reads or writes the memory, as Textual runs it:
+        after the dialog closed, outside the key's action, where the app's guard
+        (``_dispatch_action``) does not reach. A StoreError is then said as a key's is
+        (the team's memory away: the header and one notice; another: its line), never
+        the end of the app; the answer keeps what must be kept (a reply's words)."""
+
+        async def guarded(result: _Answer) -> None:
+            try:
+                await answer(result)
+            except StoreError as exc:
+                self.rapp.store_failed(exc)
+
+        return guarded
 
     async def action_reply(self) -> None:
         if self.action_reason("reply"):
@@ -971,7 +992,12 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
             if editor.approved:
                 await self._approve_then_reply(rid, text, seen, key)
                 return
-            if await self._conflicted(await write(rid, text, actor=actor, seen=seen), seen):
+            try:
+                outcome = await write(rid, text, actor=actor, seen=seen)
+            except StoreError:
+                self.rapp.drafts[key] = text  # kept: the words are still needed
+                raise
+            if await self._conflicted(outcome, seen):
                 self.rapp.drafts[key] = text  # kept: the words are still needed
                 return
             self._say(self.i18n.t(done))
@@ -994,7 +1020,7 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
             approve_label="key.approve_send" if approves else None,
         )
         # awaited: the keys typed behind go to it (on_key)
-        await self.app.push_screen(editor, save)
+        await self.app.push_screen(editor, self._answered(save))
 
     def _unseen_reply(self, row: QueueRow) -> tuple[str, bool]:
         """For the reply editor on ``row``: the line saying the site does not show the
@@ -1021,14 +1047,21 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         approved = RemoteStatus.APPROVED
 
         async def decide(reason: DecisionReason | None) -> None:
-            outcome = await store.moderate([rid], approved, actor=actor, seen=seen, reason=reason)
-            if await self._conflicted(outcome, seen):
-                self.rapp.drafts[key] = text
-                return
-            # The reply acts on the response as the approval left it (its version now).
-            now = await store.get(rid)
-            after = {rid: now.version} if now is not None else seen
-            if await self._conflicted(await store.reply(rid, text, actor=actor, seen=after), after):
+            try:
+                outcome = await store.moderate(
+                    [rid], approved, actor=actor, seen=seen, reason=reason
+                )
+                if await self._conflicted(outcome, seen):
+                    self.rapp.drafts[key] = text
+                    return
+                # The reply acts on the response as the approval left it (its version now).
+                now = await store.get(rid)
+                after = {rid: now.version} if now is not None else seen
+                replied = await store.reply(rid, text, actor=actor, seen=after)
+            except StoreError:
+                self.rapp.drafts[key] = text  # kept: the words are still needed
+                raise
+            if await self._conflicted(replied, after):
                 self.rapp.drafts[key] = text
                 await self._after(batch=False, advance=False, acted=rid)
                 return
@@ -1051,7 +1084,8 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
 
         what = self.i18n.t("queue." + approved.value)
         await self.app.push_screen(
-            ReasonDialog(i18n=self.i18n, reasons=reasons, decision=what, count=1), chosen
+            ReasonDialog(i18n=self.i18n, reasons=reasons, decision=what, count=1),
+            self._answered(chosen),
         )
 
     def _tell_not_resent(self, refused: Mapping[int, str]) -> None:
@@ -1129,7 +1163,7 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
             FilterScreen(
                 i18n=self.i18n, codebook=self.rapp.codebook, sources=sources, current=self.choice
             ),
-            chosen,
+            self._answered(chosen),
         )
 
     async def set_choice(self, choice: FilterChoice) -> None:
