@@ -9,12 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pty
-import select
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +25,7 @@ from helpers.app import (
     settle,
     until,
 )
+from helpers.terminal import TYPED, app_typing_a_reply
 from textual.widgets import TextArea
 
 from reactieveld.drafts import DraftKey, DraftsFile, drafts_path, store_identity
@@ -130,15 +126,6 @@ async def test_a_closed_terminal_keeps_the_open_editors_text(
     assert drafts_in(path) == {("reply", rid): "ok", ("note", rid): "nu"}
 
 
-def _read_until(fd: int, marker: bytes, seen: bytearray, timeout: float = 30) -> None:
-    end = time.monotonic() + timeout
-    while marker not in seen:
-        ready = select.select([fd], [], [], max(0.0, end - time.monotonic()))[0]
-        if not ready:
-            raise AssertionError(f"{marker!r} not on the terminal: {bytes(seen[-300:])!r}")
-        seen += os.read(fd, 65536)
-
-
 async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
     tui_store: Any, tmp_path: Path
 ) -> None:
@@ -146,18 +133,9 @@ async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
     process writes the draft and ends (143, not killed), and the next start opens the
     reply with the text."""
     db = Path(tui_store.path)
-    entry = "import sys; from reactieveld.entry import main; sys.exit(main())"
-    argv = [sys.executable, "-c", entry, "--db", str(db), "--lang", "en"]
-    fd, tty = pty.openpty()
-    app_proc = subprocess.Popen(argv, stdin=tty, stdout=tty, stderr=tty, start_new_session=True)
-    os.close(tty)
+    seen = bytearray()
+    app_proc, fd = app_typing_a_reply(db, seen)
     try:
-        seen = bytearray()
-        _read_until(fd, CURSOR_MARK.encode(), seen)  # the queue's first row is on screen
-        os.write(fd, b"r")
-        _read_until(fd, b"Reply to", seen)
-        os.write(fd, b"Halve zin")
-        _read_until(fd, b"Halve zin", seen)
         app_proc.send_signal(signal.SIGTERM)
         code = app_proc.wait(30)
     finally:
@@ -169,7 +147,7 @@ async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
     path = drafts_path(db)
     assert path.parent.stat().st_mode & 0o777 == 0o700 and path.stat().st_mode & 0o777 == 0o600
     (key,) = drafts_in(path)
-    assert drafts_in(path) == {key: "Halve zin"}
+    assert drafts_in(path) == {key: TYPED}
     assert json.loads(path.read_text("utf-8"))["store"] == str(db.resolve())
 
     app = app_with(tui_store, "en", None, drafts_file=DraftsFile(path, store_identity(db)))
@@ -177,7 +155,7 @@ async def test_sigterm_keeps_the_typed_reply_for_the_next_start(
         screen = await ready(app, pilot)
         assert screen.queue.current.response.id == key[1]
         await press(pilot, "r")
-        assert app.screen.query_one(TextArea).text == "Halve zin"
+        assert app.screen.query_one(TextArea).text == TYPED
 
 
 @pytest.mark.parametrize(("language", "label"), [("nl", "concept"), ("en", "draft")])

@@ -249,6 +249,11 @@ class ReactieveldApp(App[int]):
         self._signals_before: dict[int, Any] = {}
         #: One line for the terminal after the app ended (run_app prints it).
         self.exit_note: str | None = None
+        #: Set when the terminal went away (closed, SIGHUP): nothing more is written to it.
+        self.terminal_went = False
+        #: Called with the exit code once an end by a signal or a gone terminal has the
+        #: drafts written (run_app: a last-resort bound on the rest of the end).
+        self.end_limit: Callable[[int], None] | None = None
         #: The last search (query, hit under the cursor): ``/`` opens it again.
         self.last_search: tuple[str, int] | None = None
         #: Set once the triage screen's first rows are on screen (after that frame): what
@@ -403,16 +408,38 @@ class ReactieveldApp(App[int]):
             said = t("drafts.bad.stuck", path=problem.path, what=what)
         self.notify(one_line(said, limit=600), severity="warning", timeout=30, markup=False)
 
+    def get_driver_class(self) -> Any:
+        """Textual's driver, on Linux with the terminal guarded (tui/terminal.py): a
+        terminal that goes ends the app as SIGHUP does, not a process left behind."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from reactieveld.tui.terminal import HangupDriver
+
+            return HangupDriver
+        return driver
+
+    def terminal_gone(self) -> None:
+        """The terminal went (a write, a read or its hang-up failed): as SIGHUP."""
+        self._ended_by_signal(signal.SIGHUP)
+
     def _ended_by_signal(self, signum: int) -> None:
         """SIGTERM (``kill``) or SIGHUP (the terminal closed): the drafts and the text of
         every open editor are written first (Textual does not handle these: the process
         would end at once), then the app ends as by quitting."""
+        if signum == signal.SIGHUP:
+            if self.terminal_went:
+                return  # the hang-up and the failed write of one closed terminal
+            self.terminal_went = True
         self.run_worker(self._end_by_signal(signum), group="drafts-end", exit_on_error=False)
 
     async def _end_by_signal(self, signum: int) -> None:
         await self.drafts_written()  # bounded: the signal ends the app all the same
         if not self.drafts_idle.is_set():
             self.exit_note = self._drafts_busy_said()
+        if self.end_limit is not None:
+            self.end_limit(128 + signum)
         self.exit(return_code=128 + signum)
 
     def _remove_signal_handlers(self) -> None:
@@ -1466,6 +1493,10 @@ DRAFT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 #: How long quitting waits for the last save of the drafts (another window's save holds
 #: the file's lock for milliseconds; a roaming profile's disk may take seconds).
 DRAFTS_QUIT_SECONDS = 10.0
+#: How long the rest of the app's end (claims released, store closed) may take once a
+#: signal or a gone terminal ended it and the drafts are written: then the process ends
+#: anyway (:func:`_end_within`), never an orphan holding its claims and locks.
+END_SECONDS = 5.0
 #: How long a source's error is on screen (a URL and the connector's hint to read).
 SOURCE_ERROR_SECONDS = 15.0
 
@@ -1615,6 +1646,15 @@ async def app_sync(
     return engine, outbox, errors
 
 
+def _end_within(code: int) -> None:
+    """The process ends with ``code`` in :data:`END_SECONDS` if it has not by then (a
+    daemon timer: a normal end does not wait for it). Last resort only: the orderly end
+    (claims, connections, locks let go) has had its time; the system closes the rest."""
+    timer = threading.Timer(END_SECONDS, os._exit, (code,))
+    timer.daemon = True
+    timer.start()
+
+
 def run_app(
     config: Any,
     db_path: Path | str,
@@ -1646,7 +1686,7 @@ def run_app(
         # the sync's fetch process behind.
         async with contextlib.AsyncExitStack() as opened:
             app = await start(opened)
-        if app.exit_note:
+        if app.exit_note and not app.terminal_went:
             print(app.exit_note)  # after the app: on the terminal it leaves
         return app.return_code or 0
 
@@ -1699,6 +1739,7 @@ def run_app(
             double_share=config.coding.double_share,
             drafts_file=DraftsFile(drafts_path(db_path), store_identity(db_path)),
         )
+        app.end_limit = _end_within
         # The memory sinks ([[sinks]]) run beside the app (reactieveld.sinks), from its
         # first frame with rows on: their module (httpx, the export records) is not
         # imported before it.
