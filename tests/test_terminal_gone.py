@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from helpers.app import drafts_in
-from helpers.terminal import TYPED, app_typing_a_reply
+from helpers.terminal import TYPED, app_typing_a_reply, exit_code_when_gone
 
 from reactieveld.drafts import drafts_path
 
@@ -28,11 +28,11 @@ def _claims(db: Path) -> list[tuple[int, str]]:
         return conn.execute("SELECT response_id, actor FROM claims").fetchall()
 
 
-def _until_claimed(fd: int, seen: bytearray, db: Path, timeout: float = 10) -> None:
-    """The claim is taken in a worker (nothing on screen says it): looked for in the
-    file at each output of the app, or each tenth of a second, at most ``timeout``."""
+def _until_claimed(fd: int, seen: bytearray, claims: Any, timeout: float = 10) -> None:
+    """The claim is taken in a worker (nothing on screen says it): ``claims()`` looked at
+    at each output of the app, or each tenth of a second, at most ``timeout``."""
     end = time.monotonic() + timeout
-    while not _claims(db):
+    while not claims():
         assert time.monotonic() < end, "the open response was never claimed"
         if select.select([fd], [], [], 0.1)[0]:
             seen += os.read(fd, 65536)
@@ -52,20 +52,54 @@ async def test_the_app_ends_when_its_terminal_goes(
     db = Path(tui_store.path)
     seen = bytearray()
     app_proc, fd = app_typing_a_reply(db, seen, controlling=how == "hang-up")
-    try:
-        _until_claimed(fd, seen, db)  # the open response is claimed, as the others see
+
+    def before() -> None:
+        _until_claimed(fd, seen, lambda: _claims(db))  # the open response is claimed
         if how == "sighup":
             app_proc.send_signal(signal.SIGHUP)
-        os.close(fd)  # the terminal goes: nobody reads what the app writes any more
-        fd = -1
-        code = app_proc.wait(10)
-    finally:
-        if app_proc.poll() is None:
-            app_proc.kill()
-            app_proc.wait()
-        if fd >= 0:
-            os.close(fd)
+
+    code = exit_code_when_gone(app_proc, fd, before)
     assert code == 128 + signal.SIGHUP  # ended by the app as by a hang-up (killed: -1)
     (key,) = drafts_in(drafts_path(db))
     assert drafts_in(drafts_path(db)) == {key: TYPED}
     assert _claims(db) == []  # nothing stays "busy" behind it
+
+
+async def test_on_postgresql_its_claim_and_connections_go_with_the_terminal(
+    pg_cluster: Any,
+) -> None:
+    """The team's case (two moderators in tmux, one session killed): on PostgreSQL the
+    app ends as well, its claim released and none of its connections left."""
+    from helpers.data import fill_store, sample_responses
+
+    from reactieveld.store.open import open_store
+
+    name = pg_cluster.new_database()
+    url = pg_cluster.url(name)
+    store = await open_store(url)
+    try:
+        await fill_store(store, "blog", *sample_responses(count=30))
+    finally:
+        await store.close()
+
+    def claims() -> list[str]:
+        return pg_cluster.psql("SELECT actor FROM claims", db=name).split()
+
+    def connections() -> int:
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        return int(pg_cluster.psql(sql + " AND pid <> pg_backend_pid()", db=name))
+
+    seen = bytearray()
+    app_proc, fd = app_typing_a_reply(url, seen, controlling=True)
+
+    def before() -> None:
+        _until_claimed(fd, seen, claims)
+        assert connections() >= 1
+
+    code = exit_code_when_gone(app_proc, fd, before)
+    assert code == 128 + signal.SIGHUP
+    assert drafts_in(drafts_path(url)) and claims() == []
+    # The server ends a closed connection's backend just after the client has gone.
+    end = time.monotonic() + 5
+    while connections():
+        assert time.monotonic() < end, "the app's connections outlived it"

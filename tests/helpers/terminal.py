@@ -11,6 +11,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from reactieveld.tui.widgets.queue_list import CURSOR_MARK
@@ -36,7 +37,7 @@ def _controlling_terminal() -> None:
 
 
 def app_typing_a_reply(
-    db: Path, seen: bytearray, *, controlling: bool = False
+    db: Path | str, seen: bytearray, *, controlling: bool = False
 ) -> tuple[subprocess.Popen[bytes], int]:
     """``reactieveld --db db --lang en`` in a new session on a pty (its controlling
     terminal with ``controlling``), the first row's reply editor open with :data:`TYPED`
@@ -65,3 +66,25 @@ def app_typing_a_reply(
         os.close(fd)
         raise
     return app_proc, fd
+
+
+def exit_code_when_gone(
+    app_proc: subprocess.Popen[bytes], fd: int, before: Callable[[], None], timeout: float = 10
+) -> int:
+    """``before()``, then the pty's master side closed (the terminal goes: nobody reads
+    what the app writes any more): the app's exit code, waited for at most ``timeout``
+    (the process killed after it, and ``subprocess.TimeoutExpired`` raised)."""
+    try:
+        before()
+    except BaseException:
+        os.close(fd)
+        app_proc.kill()
+        app_proc.wait()
+        raise
+    os.close(fd)
+    try:
+        return app_proc.wait(timeout)
+    finally:
+        if app_proc.poll() is None:
+            app_proc.kill()
+            app_proc.wait()
