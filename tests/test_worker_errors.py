@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from helpers.app import SMALL, ready, screen_text, settle, toasts_on_screen, until
+from helpers.team import header
 from textual.worker import WorkerState
 
 import reactieveld.tui
@@ -157,6 +158,83 @@ async def test_a_worker_s_store_error_is_said_and_the_app_goes_on(
         await pilot.press("j")
         await until(pilot, lambda: queue.cursor == 1, "j moves", seconds=5)
         assert app.is_running
+
+
+@pytest.mark.parametrize(
+    ("language", "marker"),
+    [("nl", "GEDEELD GEHEUGEN ONBEREIKBAAR"), ("en", "SHARED MEMORY UNREACHABLE")],
+)
+async def test_the_dashboard_says_the_memory_away_as_the_app_does_and_reads_again_after(
+    tui_store: Any,
+    make_app: Any,
+    no_color: None,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    marker: str,
+) -> None:
+    """80x24, NO_COLOR: the dashboard's figures meet the memory away. Its heading says
+    why they are missing, and the app says the outage as for every other screen (before,
+    the heading alone did): the notice, the header's marker on the queue, the check that
+    reads again. When the memory is back the marker goes and the dashboard reads its
+    figures again: no heading left saying the memory away after the header stopped."""
+    from reactieveld.tui.screens.dashboard import DashboardScreen
+    from reactieveld.tui.screens.triage import TriageScreen
+
+    app = make_app(tui_store, language)
+    app.reach_retry_seconds = (0.05, 0.2)
+    away = StoreUnreachable("the memory cannot be reached (test)")
+    missing = "".join(away.said(language, period=True).split())[:60]
+    lost = "".join(I18n(language).t("unreachable.keys").split()).lower()
+    down = asyncio.Event()
+
+    def shown() -> str:
+        return "".join("".join(screen_text(app)).split())
+
+    def toasts() -> list[str]:
+        return ["".join(t.split()).lower() for t in toasts_on_screen(app)]
+
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(app, pilot)
+        reader = await app.open_reader()
+        figures, counts = reader.dialogue_figures, reader.counts
+
+        def unless_down(read: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+            async def reads(*args: Any, **kw: Any) -> Any:
+                if down.is_set():
+                    raise away
+                return await read(*args, **kw)
+
+            return reads
+
+        monkeypatch.setattr(reader, "dialogue_figures", unless_down(figures))
+        monkeypatch.setattr(reader, "counts", unless_down(counts))  # the app's check
+
+        async def dashboard_while_away() -> DashboardScreen:
+            down.set()
+            await pilot.press("D")
+            await until(pilot, lambda: missing in shown(), "the heading's line", seconds=10)
+            await until(pilot, lambda: lost in toasts(), "the notice", seconds=10)
+            assert app.memory_unreachable and isinstance(app.screen, DashboardScreen)
+            return app.screen
+
+        # Back while on the dashboard: its figures are read again.
+        screen = await dashboard_while_away()
+        down.clear()
+        await until(pilot, lambda: screen.stats is not None, "the figures again", seconds=10)
+        await settle(app, pilot)
+        assert missing not in shown() and not app.memory_unreachable
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen), "the queue")
+        assert marker not in header(app), header(app)
+
+        # Away, back to the queue: the header's marker; back: it goes.
+        await dashboard_while_away()
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen), "the queue")
+        await settle(app, pilot)
+        assert header(app).startswith(marker), header(app)
+        down.clear()
+        await until(pilot, lambda: marker not in header(app), "the marker gone", seconds=10)
 
 
 async def test_a_failed_worker_is_said_once_and_a_cancelled_one_not_at_all(
