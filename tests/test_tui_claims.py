@@ -10,10 +10,12 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from helpers.app import SMALL, ready, screen_text, settle, settled
+from helpers.app import SMALL, ready, screen_text, settle, settled, until
 from helpers.store import sql
+from helpers.team import header
 
 from reactieveld.model import RemoteStatus, TriageState, utcnow
+from reactieveld.store.errors import StoreUnreachable
 from reactieveld.store.sqlite import SqliteStore
 from reactieveld.tui.messages import RowsChanged
 from reactieveld.tui.screens.triage import TriageScreen
@@ -162,6 +164,40 @@ async def test_a_claim_is_renewed_while_the_response_stays_open(tui_store, make_
         clock["now"] += timedelta(minutes=4)
         await anna._renew_claim()  # what the timer at half the lease calls
         assert (await tui_store.get(top)).claim.until == first + timedelta(minutes=4)
+
+
+@pytest.mark.parametrize("how", ["open", "renewal"])
+async def test_a_claim_that_meets_the_memory_away_says_it_and_the_response_stays_open(
+    tui_store, make_app, monkeypatch, how
+):
+    """A claim alone meets the team's memory away (the response opened, or an idle
+    app's renewal): before, it was kept to itself and nothing said the outage; now the
+    header's marker and the one notice say it, and the response is open all the same
+    (a claim is a courtesy, not a lock). 80x24, NO_COLOR."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    anna = make_app(tui_store, actor="anna", claim_minutes=5, language="en")
+    anna.reach_retry_seconds = (3600.0, 3600.0)  # no check meanwhile: the claim's own
+    calls = []
+
+    async def away(*args, **kw):
+        calls.append(args)
+        raise StoreUnreachable("the memory cannot be reached (test)")
+
+    async with anna.run_test(size=SMALL, notifications=True) as pa:
+        sa = await ready(anna, pa)
+        await settled(pa)
+        assert "SHARED MEMORY UNREACHABLE" not in header(anna)
+        monkeypatch.setattr(tui_store, "claim", away)
+        if how == "open":
+            await pa.press("j")
+        else:
+            await anna._renew_claim()  # what the timer at half the lease calls
+        await until(pa, lambda: calls and anna.memory_unreachable, "the claim", seconds=10)
+        await settle(anna, pa)
+        assert header(anna).startswith("SHARED MEMORY UNREACHABLE"), header(anna)
+        assert any("nothing is lost" in n for n in notices(anna)), notices(anna)
+        assert anna.is_running and sa.queue.current is not None
+        assert sa.queue.cursor == (1 if how == "open" else 0)
 
 
 async def test_a_claim_left_behind_goes_from_the_screen_when_its_lease_ends(

@@ -650,7 +650,9 @@ class ReactieveldApp(App[int]):
             self.set_interval(EXPIRY_CHECK_SECONDS, self._claims_expired, name="claims-expired")
         if self.read_only or not hasattr(self.store, "claim"):
             return
-        self.claims = ClaimKeeper(self.store, actor=self.actor, minutes=self.claim_minutes)
+        self.claims = ClaimKeeper(
+            self.store, actor=self.actor, minutes=self.claim_minutes, away=self.store_failed
+        )
         # Renewed at half the lease: a response left open stays claimed, one whose app
         # died is free again within a lease.
         self.set_interval(self.claim_minutes * 30, self._renew_claim, name="claim-renewal")

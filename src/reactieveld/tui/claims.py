@@ -9,11 +9,12 @@ so holding ``j`` down costs a write for the row it stops on, not one per row pas
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from reactieveld.store.base import Claim, QueueRow, StoreError
+from reactieveld.store.errors import StoreUnreachable
 
 
 def busy_by(row: QueueRow | None, actor: str | None) -> Claim | None:
@@ -41,10 +42,20 @@ def expired_claims(rows: Iterable[QueueRow | None], actor: str | None, now: date
 class ClaimKeeper:
     """Holds the moderator's claim on the open response."""
 
-    def __init__(self, store: Any, *, actor: str, minutes: float) -> None:
+    def __init__(
+        self,
+        store: Any,
+        *,
+        actor: str,
+        minutes: float,
+        away: Callable[[StoreUnreachable], None] | None = None,
+    ) -> None:
         self.store = store
         self.actor = actor
         self.minutes = minutes
+        #: Told when a claim meets the team's memory away (the app's ``store_failed``:
+        #: the header's marker), the open going on all the same.
+        self.away = away
         #: The response this app holds a claim on (None: none).
         self.held: int | None = None
         self._wanted: int | None = None
@@ -66,9 +77,14 @@ class ClaimKeeper:
                 other: Claim | None = await self.store.claim(
                     response_id, actor=self.actor, minutes=self.minutes
                 )
-            except StoreError:
+            except StoreError as exc:
                 # A claim is a courtesy to the others, never a reason to stop working
                 # (a busy or read-only file): the version check still guards decisions.
+                # The memory away is said all the same (the renewal of an idle app's
+                # claim may be the first to meet it): the others no longer see the
+                # response taken, and nothing the moderator decides is stored now.
+                if isinstance(exc, StoreUnreachable) and self.away is not None:
+                    self.away(exc)
                 return None
             self.held = None if other is not None else response_id
             return other
