@@ -306,11 +306,17 @@ class ReactieveldApp(App[int]):
 
     @memory_unreachable.setter
     def memory_unreachable(self, away: bool) -> None:
+        back = self._memory_unreachable and not away
         self._memory_unreachable = away
         if away:
             self.memory_reached.clear()
         else:
             self.memory_reached.set()
+        if back:  # the screens open that said the memory away read again (the dashboard)
+            for screen in self.screen_stack:
+                again = getattr(screen, "memory_back", None)
+                if again is not None and screen.is_mounted:
+                    again()
 
     def _app_bindings(self) -> None:
         # The app's own keys, described in the chosen language.

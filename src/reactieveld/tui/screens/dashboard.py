@@ -137,6 +137,8 @@ class DashboardScreen(ScreenHelp, SaysWorkerErrors, FromApp, Screen[None]):
         self.period = period
         self.stats: DialogueStats | None = None
         self.loaded = asyncio.Event()
+        #: The last read of the figures met the team's memory away (read again when back).
+        self._away = False
         self._fitted = 0  # the body width the coverage table was laid out for
 
     def compose(self) -> ComposeResult:
@@ -218,44 +220,45 @@ class DashboardScreen(ScreenHelp, SaysWorkerErrors, FromApp, Screen[None]):
     @work(exclusive=True, group="dashboard", exit_on_error=False)
     async def action_refresh(self) -> None:
         self.loaded.clear()
-        while True:
-            try:
-                period = self.current_period()
-                stats = await compute_stats(self.store, self.codebook, period=period)
-                agreement = await self._agreement(period)
-                break
-            except Exception as exc:  # a locked or damaged file: say so, not "Computing…"
-                # A store's line in the reader's language (a PostgreSQL statement that
-                # took too long: what to do); anything else as its class and words. The
-                # heading says why the figures are missing.
-                error = (
-                    exc.said(self.language, period=True)
-                    if isinstance(exc, StoreError)
-                    else f"{type(exc).__name__}: {exc}"
-                )
-                failed = text("failed", self.language).format(error=error)
-                self.query_one("#dash-period", Heading).show([failed])
-                self.loaded.set()
-                if not isinstance(exc, StoreUnreachable) or not await self._memory_back(exc):
-                    return
-                self.loaded.clear()  # the memory is back: the figures are read again
+        self._away = False
+        try:
+            period = self.current_period()
+            stats = await compute_stats(self.store, self.codebook, period=period)
+            agreement = await self._agreement(period)
+        except Exception as exc:  # a locked or damaged file: say so instead of "Computing…"
+            # A store's line in the reader's language (a PostgreSQL statement that took
+            # too long: what to do); anything else as its class and words. The heading
+            # says why the figures are missing.
+            error = (
+                exc.said(self.language, period=True)
+                if isinstance(exc, StoreError)
+                else f"{type(exc).__name__}: {exc}"
+            )
+            failed = text("failed", self.language).format(error=error)
+            self.query_one("#dash-period", Heading).show([failed])
+            if isinstance(exc, StoreUnreachable):
+                self._memory_away(exc)
+            self.loaded.set()
+            return
         self.stats = stats
         self._show_agreement(agreement)  # first: the definitions (in show) name it or not
         await self.show(stats)
         self.loaded.set()
 
-    async def _memory_back(self, away: StoreUnreachable) -> bool:
+    def _memory_away(self, away: StoreUnreachable) -> None:
         """The team's memory away: said where the other screens say it (the app's
         ``store_failed``: the header's marker, the one notice, the check that reads
-        again), and waited for until it is back. False in an app without that one place
-        (a test's host): nothing is waited for."""
+        again); the figures are read again when it is back (:meth:`memory_back`). An
+        app without that one place (a test's host): the heading alone."""
         failed = getattr(self.app, "store_failed", None)
-        reached = getattr(self.app, "memory_reached", None)
-        if failed is None or reached is None:
-            return False
-        failed(away)
-        await reached.wait()
-        return True
+        if failed is not None:
+            self._away = True
+            failed(away)
+
+    def memory_back(self) -> None:
+        """The app reached the team's memory again: figures that met it away are read."""
+        if self._away:
+            self.action_refresh()
 
     async def _agreement(self, period: Period) -> AgreementFigures | None:
         """The intercoder agreement of the responses that arrived in ``period`` (all
