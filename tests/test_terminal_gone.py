@@ -44,6 +44,7 @@ def _until_claimed(fd: int, seen: bytearray, claims: Any, timeout: float = 10) -
         "hang-up",  # the terminal closes: the kernel sends SIGHUP and SIGCONT, EIO after
         "closed",  # no controlling terminal (no signal): only the failed reads and writes
         "sighup",  # SIGHUP first (a window closing), then the terminal goes
+        "nohup",  # the hang-up with SIGHUP ignored by what started the app (nohup, a trap)
     ],
 )
 async def test_the_app_ends_when_its_terminal_goes(
@@ -51,7 +52,12 @@ async def test_the_app_ends_when_its_terminal_goes(
 ) -> None:
     db = Path(tui_store.path)
     seen = bytearray()
-    app_proc, fd = app_typing_a_reply(db, seen, controlling=how == "hang-up")
+    app_proc, fd = app_typing_a_reply(
+        db,
+        seen,
+        controlling=how in ("hang-up", "nohup"),
+        hangup_ignored=how == "nohup",
+    )
 
     def before() -> None:
         _until_claimed(fd, seen, lambda: _claims(db))  # the open response is claimed

@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import termios
@@ -36,22 +37,37 @@ def _controlling_terminal() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+def _controlling_hangup_ignored() -> None:
+    """As :func:`_controlling_terminal`, with SIGHUP ignored as ``nohup`` or a wrapper's
+    ``trap "" HUP`` leave it to the app they start."""
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    _controlling_terminal()
+
+
 def app_typing_a_reply(
-    db: Path | str, seen: bytearray, *, controlling: bool = False
+    db: Path | str,
+    seen: bytearray,
+    *,
+    controlling: bool = False,
+    hangup_ignored: bool = False,
 ) -> tuple[subprocess.Popen[bytes], int]:
     """``reactieveld --db db --lang en`` in a new session on a pty (its controlling
-    terminal with ``controlling``), the first row's reply editor open with :data:`TYPED`
-    typed; the process and the pty's master side (the caller closes it)."""
+    terminal with ``controlling``; SIGHUP ignored by what started it with
+    ``hangup_ignored``), the first row's reply editor open with :data:`TYPED` typed; the
+    process and the pty's master side (the caller closes it)."""
     entry = "import sys; from reactieveld.entry import main; sys.exit(main())"
     argv = [sys.executable, "-c", entry, "--db", str(db), "--lang", "en"]
     fd, tty = pty.openpty()
+    child = None
+    if controlling:
+        child = _controlling_hangup_ignored if hangup_ignored else _controlling_terminal
     app_proc = subprocess.Popen(
         argv,
         stdin=tty,
         stdout=tty,
         stderr=tty,
         start_new_session=True,
-        preexec_fn=_controlling_terminal if controlling else None,  # noqa: PLW1509
+        preexec_fn=child,  # noqa: PLW1509
     )
     os.close(tty)
     try:
