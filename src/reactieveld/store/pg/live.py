@@ -74,7 +74,7 @@ NOTIFY_SOURCE = (
     "'threads', $3::json)::text)"
 )
 
-#: The most characters of threads a notice carries: a payload must stay under
+#: The most bytes (UTF-8) of threads a notice carries: a payload must stay under
 #: PostgreSQL's 8000 bytes. A page that touched more threads says "not known" (null).
 THREADS_NOTIFY_CHARS = 4000
 

@@ -39,7 +39,7 @@ __all__ = ["DraftKey", "DraftQuestion", "EditorScreen", "QuitQuestion", "unsent_
 TYPED_SAVE_SECONDS = 2.0
 
 #: The editor's actions that end it with its text: send (save) it, or approve the
-#: response first and then send it (:attr:`EditorScreen.approve_first`).
+#: response first and then send it (``ctrl+g``: :attr:`EditorScreen.approved` set).
 _SAVES = ("save", "save_approved")
 
 
