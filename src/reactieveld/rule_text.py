@@ -49,7 +49,11 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 def folded(text: str) -> str:
     """Only the folded text of :func:`fold` (a word list as written in the config; the
-    words an export's redaction looks for names), without its positions."""
+    words an export's redaction looks for names), without its positions.
+
+    Not :func:`reactieveld.text.fold`, which case-folds before it decomposes: a rule's
+    words must meet a comment's styled capitals ("𝐇𝐀𝐓𝐄", "ᴴᴼᴸᴰ", "ℌ" fold to lower case
+    here, to capitals there) one character at a time, as :func:`fold` maps positions."""
     if text.isascii():
         return text.casefold()
     return "".join(map(_fold_char, text))

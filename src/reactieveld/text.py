@@ -259,6 +259,10 @@ def say_error(message: str) -> None:
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, as the FTS tokenizer does (for vocab look-ups),
     and as search's typed filter ``rol:`` compares a role's names
-    (:func:`reactieveld.codebook.filter_names`)."""
+    (:func:`reactieveld.codebook.filter_names`).
+
+    Not :func:`reactieveld.rule_text.folded`, which case-folds after it decomposes and so
+    answers otherwise on 700 characters (styled capitals "𝐀", "ᴬ", "ℌ" in lower case, the
+    ypogegrammeni dropped): roles' labels that load today would clash, ``rol:`` find more."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
