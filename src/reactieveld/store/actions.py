@@ -301,7 +301,6 @@ def plan_resend(
             plan.refused[rid] = why
         if (
             not at_status
-            or why is not None
             or retried is None
             or retried.item.state not in RESENDABLE
             or retried.item.failure_kind in FINAL_KINDS
