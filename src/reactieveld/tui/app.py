@@ -313,10 +313,7 @@ class ReactieveldApp(App[int]):
         else:
             self.memory_reached.set()
         if back:  # the screens open that said the memory away read again (the dashboard)
-            for screen in self.screen_stack:
-                again = getattr(screen, "memory_back", None)
-                if again is not None and screen.is_mounted:
-                    again()
+            self._tell_screens("memory_back")
 
     def _app_bindings(self) -> None:
         # The app's own keys, described in the chosen language.
@@ -1313,10 +1310,14 @@ class ReactieveldApp(App[int]):
         """The thread trees open (``enter`` on the queue) read what changed while they
         are open: responses ``ids`` (None: not known), of ``sources`` (None: any), in
         ``threads`` (:attr:`ChangeSet.threads`; None: not known)."""
+        self._tell_screens("follow_changes", ids, sources, threads)
+
+    def _tell_screens(self, method: str, *args: Any) -> None:
+        """Call ``method`` on each mounted screen of the stack that has it."""
         for screen in self.screen_stack:
-            follow = getattr(screen, "follow_changes", None)
-            if follow is not None and screen.is_mounted:
-                follow(ids, sources, threads)
+            told = getattr(screen, method, None)
+            if told is not None and screen.is_mounted:
+                told(*args)
 
     def _triage(self) -> TriageScreen | None:
         for screen in self.screen_stack:
