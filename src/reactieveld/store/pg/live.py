@@ -76,7 +76,7 @@ NOTIFY_SOURCE = (
 
 #: The most bytes (UTF-8) of threads a notice carries: a payload must stay under
 #: PostgreSQL's 8000 bytes. A page that touched more threads says "not known" (null).
-THREADS_NOTIFY_CHARS = 4000
+THREADS_NOTIFY_BYTES = 4000
 
 
 def threads_json(threads: Sequence[str | None] | None) -> str | None:
@@ -85,7 +85,7 @@ def threads_json(threads: Sequence[str | None] | None) -> str | None:
     if threads is None:
         return None
     text = json.dumps(list(threads), ensure_ascii=False)
-    return text if len(text.encode()) <= THREADS_NOTIFY_CHARS else None
+    return text if len(text.encode()) <= THREADS_NOTIFY_BYTES else None
 
 
 def parse_source(payload: str) -> str | None:
