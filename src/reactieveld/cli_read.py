@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,9 +20,12 @@ from reactieveld.i18n import number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.open import store_missing
+from reactieveld.text import SHOWN_UNSAFE
 
 EXIT_USAGE = 2
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Stored text printed in the terminal: controls, bidi overrides and marks dropped, as the
+# TUI draws it (text.clean).
+_CONTROL = SHOWN_UNSAFE
 
 
 def _source(p: argparse.ArgumentParser, language: str) -> None:

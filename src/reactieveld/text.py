@@ -28,11 +28,37 @@ _ESCAPES = re.compile(
     r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"
 )
-# Bidi embeddings, overrides and isolates (and the invisible marks): they reorder the
-# display of everything that follows, e.g. to disguise a link.
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
-# C0 (except tab and newline), DEL and C1 controls; also line/paragraph separators.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+# The one home of which invisible characters untrusted text loses (as character-class
+# ranges, for ``re``). Every place that drops them builds its pattern from these.
+#: C0 controls but tab and newline, DEL, and C1 controls: a NUL, the ESC (or the 8-bit
+#: CSI) that starts a terminal's escape sequence, a bell, a backspace that overwrites.
+C0_C1 = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+#: Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder
+#: the display of everything that follows, e.g. "moc.live" shown as "evil.com".
+BIDI_OVERRIDES = "\u202a-\u202e\u2066-\u2069"
+#: The bidi marks LRM, RLM and ALM (U+200E, U+200F, U+061C): invisible, they only set the
+#: direction of the neutral characters beside them. Correct Arabic and Hebrew text uses
+#: them, so text that is kept (a stored body) keeps them; what is drawn or printed on a
+#: line of ours drops them (a mark beside a name or a number still moves "(3)" or ":").
+BIDI_MARKS = "\u200e\u200f\u061c"
+#: Unicode's line and paragraph separators: a line break that no terminal draws as one.
+LINE_SEPARATORS = "\u2028\u2029"
+
+
+def char_class(*sets: str) -> re.Pattern[str]:
+    """One pattern matching every character of the named ``sets`` above."""
+    return re.compile("[" + "".join(sets) + "]")
+
+
+#: Text that is kept (a comment's body as a connector stores it): controls and overrides
+#: dropped, the marks kept (see ``BIDI_MARKS``).
+KEPT_UNSAFE = char_class(C0_C1, BIDI_OVERRIDES)
+#: Text printed on a line of ours (a server's error, a search hit, a report's cell):
+#: controls, overrides and marks dropped.
+SHOWN_UNSAFE = char_class(C0_C1, BIDI_OVERRIDES, BIDI_MARKS)
+_BIDI = char_class(BIDI_OVERRIDES, BIDI_MARKS)
+_CONTROLS = char_class(C0_C1, LINE_SEPARATORS)
 _MAX_COMBINING = 2
 #: Longest run of non-space characters shown; longer words are cut with an ellipsis.
 MAX_WORD = 200

@@ -15,6 +15,8 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
+from reactieveld.text import BIDI_OVERRIDES, C0_C1, KEPT_UNSAFE
+
 # Tags after which the text continues on a new line.
 _BLOCK = frozenset(
     "address article aside blockquote details dd div dl dt fieldset figcaption figure "
@@ -23,8 +25,9 @@ _BLOCK = frozenset(
 )
 # Tags whose content is never text for a reader.
 _SKIP = frozenset({"script", "style", "template", "head", "noscript", "svg"})
-# C0/C1 controls except tab and newline; they could steer a terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls except tab and newline, and bidi overrides (they once stayed here while
+# plain text dropped them): the stored body keeps only what a reader should see.
+_CONTROL = KEPT_UNSAFE
 
 
 class _Text(HTMLParser):
@@ -75,9 +78,9 @@ class _Text(HTMLParser):
 
 
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
-# One paragraph of text without tags, entities or control characters: what WordPress
+# One paragraph of text without tags, entities or what _CONTROL drops: what WordPress
 # renders for most comments ("<p>...</p>\n"). Its text is the paragraph, spaces folded.
-_ONE_P = re.compile(r"<p>([^<>&\x00-\x08\x0b-\x1f\x7f-\x9f]*)</p>\s*")
+_ONE_P = re.compile("<p>([^<>&" + C0_C1 + BIDI_OVERRIDES + r"]*)</p>\s*")
 _SIMPLE_TAG = re.compile(r"<\s*/?\s*(?:p|br)\s*/?\s*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 

@@ -57,6 +57,7 @@ import httpx
 from reactieveld import __version__
 from reactieveld.connectors.base import ConnectorError, error_at
 from reactieveld.i18n import stored
+from reactieveld.text import SHOWN_UNSAFE
 
 USER_AGENT = f"reactieveld/{__version__}"
 
@@ -81,7 +82,8 @@ Sleep = Callable[[float], Awaitable[None]]
 _SECRET_PARAM = re.compile(
     r"(key|token|secret|password|passwd|pass|auth|signature|sig|session|code)$", re.I
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# A server's text on an error line of ours: controls, bidi overrides and marks dropped.
+_CONTROL = SHOWN_UNSAFE
 
 
 @dataclass(frozen=True)

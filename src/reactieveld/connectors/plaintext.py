@@ -27,6 +27,8 @@ from __future__ import annotations
 import html
 import re
 
+from reactieveld.text import KEPT_UNSAFE
+
 # Characters that start Markdown (emphasis, code, links and images, HTML, entities,
 # tables, strikethrough) anywhere in a line. CommonMark allows a backslash before any
 # ASCII punctuation; Redcarpet before each of these. "(" and "!" only mean something
@@ -37,8 +39,9 @@ _MD_LINE_START = re.compile(r"(?m)^([ \t]*)([-+=>#]|\d+(?=[.)]))")
 # A hashtag, for Decidim's hashtag parser (it wants a blank or the start before "#").
 _HASHTAG = re.compile(r"#(?=\w)")
 _INDENT = re.compile(r"^[ \t]+")
-# C0/C1 controls except tab and newline, and bidi overrides: never meant, never shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls except tab and newline, and bidi overrides: never meant, never shown
+# (a carriage return is a line end by then).
+_CONTROL = KEPT_UNSAFE
 
 
 def _lines(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from reactieveld.read.records import Record, TagInfo
 from reactieveld.reports.redact import Redactor
+from reactieveld.text import SHOWN_UNSAFE
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -120,9 +121,10 @@ _FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 _LEADING_BLANKS = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+")
 
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
-# and isolates that reorder what follows them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls, the bidi embeddings, overrides and
+# isolates that reorder what follows them, and the bidi marks: a report shows a text as
+# the TUI draws it (text.clean drops them too); a spreadsheet or ``less`` is a display.
+_CONTROL = SHOWN_UNSAFE
 
 
 def inert(value: str) -> str:
