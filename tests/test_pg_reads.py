@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 import pytest
-from helpers.store import open_store, page, resp, sql
+from helpers.store import open_store, page, pg_statements, resp, sql
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +18,6 @@ from reactieveld.store import fts as store_fts
 from reactieveld.store import planner as store_planner
 from reactieveld.store.base import Keyset, QueueFilter
 from reactieveld.store.pg.base import dollar
-from reactieveld.store.pg.session import PoolConnection
 from reactieveld.store.pg.store import PostgresStore
 
 #: Words with the diacritics and cases both indexes must fold alike. Not here, because
@@ -331,15 +330,7 @@ async def test_a_page_gives_its_connection_back_without_another_round_trip(
         await store._read(lambda c: c.execute("SET work_mem = '7MB'"))
         assert "RESET ALL" in await last()
         flt = QueueFilter(triage=TriageState.NEW, sources=("blog",))
-        statements: list[str] = []
-        real_note = PoolConnection._note
-
-        def note(self: PoolConnection, query: object) -> None:
-            statements.append(str(query))
-            real_note(self, query)
-
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(PoolConnection, "_note", note)
+        with pg_statements() as statements, pytest.MonkeyPatch.context() as mp:
             rows = await store.queue(flt, limit=5)
             assert len(rows) == 5
             # The kept counts (one), the page with its decoration, and the sources' names

@@ -6,13 +6,14 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from helpers.store import each_action, fill_abc, open_store, page, resp, sql
+from helpers.store import each_action, fill_abc, open_store, page, pg_statements, resp, sql
 
 from reactieveld.model import (
     Action,
     ActionKind,
     Capability,
     OutboxState,
+    Page,
     RemoteStatus,
     TriageState,
     utcnow,
@@ -351,6 +352,42 @@ async def test_a_page_can_rename_an_item(env):
     row = await store.get(ids["b"])
     assert (row.response.external_id, row.questions) == ("900", ("2",))
     assert await store.get_by_external("blog", "b") is None
+
+
+async def _selects(store, write) -> int:
+    """How many SELECT statements ``write()`` sends to the store."""
+    statements: list[str] = []
+    if isinstance(store, SqliteStore):
+        await store._run(lambda db: db.set_trace_callback(statements.append))
+        try:
+            await write()
+        finally:
+            await store._run(lambda db: db.set_trace_callback(None))
+    else:
+        with pg_statements() as statements:
+            await write()
+    return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
+
+
+async def test_a_page_of_many_renames_looks_their_rows_up_at_once(env):
+    """A forum's whole queue approved at once renames every item on a page: the rows
+    move, with their threads, and the page's SELECTs do not grow with its renames (they
+    were one per rename)."""
+    store, ids, _ = env
+    n = 40
+    queued = [resp(f"q{i}", f"wachtend {i}", thread=f"t{i % 3}") for i in range(n)]
+    await store.upsert_page("blog", page(*queued))
+
+    def renames(pairs: dict[str, str]):
+        return lambda: store.upsert_page("blog", Page(responses=(), renamed=pairs))
+
+    one = await _selects(store, renames({"q0": "p0"}))
+    many = await _selects(store, renames({f"q{i}": f"p{i}" for i in range(1, n)}))
+    assert many == one
+    for i in range(n):
+        assert await store.get_by_external("blog", f"q{i}") is None
+        row = await store.get_by_external("blog", f"p{i}")
+        assert row is not None and row.response.thread_external_id == f"t{i % 3}"
 
 
 async def test_undo_while_the_worker_was_sending(env):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -148,3 +149,22 @@ def vm_steps(path: Any, read: Callable[[Any], Any]) -> tuple[int, Any]:
     finally:
         db.close()
     return steps, out
+
+
+@contextlib.contextmanager
+def pg_statements() -> Iterator[list[str]]:
+    """The statements every pooled PostgreSQL connection sends in the block, in order."""
+    import pytest
+
+    from reactieveld.store.pg.session import PoolConnection
+
+    statements: list[str] = []
+    real_note = PoolConnection._note
+
+    def note(self: PoolConnection, query: object) -> None:
+        statements.append(str(query))
+        real_note(self, query)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(PoolConnection, "_note", note)
+        yield statements

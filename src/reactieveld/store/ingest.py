@@ -343,6 +343,24 @@ def platform_hash_of(row: Sequence[Any], status: str) -> int:
     return _hash_fields(*head, str(updated), status, meta)
 
 
+def _stored(
+    db: sqlite3.Connection, sid: int, exts: Sequence[str]
+) -> dict[str, tuple[int, int, str, str, str | None, str | None]]:
+    """The stored rows of ``exts`` of source ``sid`` by external id: id, content hash,
+    body text, author name, thread, author key. One query per 500 ids."""
+    out: dict[str, tuple[int, int, str, str, str | None, str | None]] = {}
+    for i in range(0, len(exts), 500):
+        chunk = exts[i : i + 500]
+        for row in db.execute(
+            "SELECT r.external_id, r.id, r.content_hash, r.body_text, r.author_name, "
+            "r.thread_external_id, r.author_key FROM responses r "
+            f"WHERE r.source_id = ? AND r.external_id IN {placeholders(chunk)}",
+            (sid, *chunk),
+        ):
+            out[row[0]] = row[1:]
+    return out
+
+
 def upsert(
     db: sqlite3.Connection,
     sid: int,
@@ -354,28 +372,16 @@ def upsert(
     threads: dict[str | None, None] = {}
     for old_ext, new_ext in page.renamed.items():
         rekey(db, sid, old_ext, new_ext)
-        threads.update(
-            (thread, None)
-            for (thread,) in db.execute(
-                "SELECT thread_external_id FROM responses WHERE source_id = ? AND external_id = ?",
-                (sid, new_ext),
-            )
-        )
+    if page.renamed:
+        # The threads of the renamed rows, all looked up at once (a page of a queue
+        # just approved may rename every item on it), in the page's order of renames.
+        moved = _stored(db, sid, list(dict.fromkeys(page.renamed.values())))
+        threads.update((moved[new][4], None) for new in page.renamed.values() if new in moved)
     retitled = _upsert_threads(db, sid, page.threads) if page.threads else {}
 
     # The last one wins when a page repeats an id.
     by_ext = {r.external_id: (r, key, h) for r, key, h in prepared}
-    exts = list(by_ext)
-    existing: dict[str, tuple[int, int, str, str, str | None, str | None]] = {}
-    for i in range(0, len(exts), 500):
-        chunk = exts[i : i + 500]
-        for row in db.execute(
-            "SELECT r.external_id, r.id, r.content_hash, r.body_text, r.author_name, "
-            "r.thread_external_id, r.author_key FROM responses r "
-            f"WHERE r.source_id = ? AND r.external_id IN {placeholders(chunk)}",
-            (sid, *chunk),
-        ):
-            existing[row[0]] = row[1:]
+    existing = _stored(db, sid, list(by_ext))
 
     thread_exts = {r.thread_external_id for r, _, _ in by_ext.values()}
     thread_exts |= {e[4] for e in existing.values()}

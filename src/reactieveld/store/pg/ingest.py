@@ -92,6 +92,17 @@ def title_of(source_id: str, thread: str) -> str:
 
 #: The title of a response's thread (``r`` the response), for :func:`search_vector`.
 _TITLE_OF = title_of("r.source_id", "r.thread_external_id")
+# The stored rows of a list of external ids ($2) of a source ($1): external id, content
+# hash, thread. From the ids outwards, one index look-up each (LATERAL, kept a nested
+# loop by OFFSET 0): a plan of ``external_id = ANY($2)`` or a hash join, on a table the
+# planner has no statistics of yet (a first ingest), walked the whole source for every
+# page.
+_STORED_SQL = (
+    "SELECT r.external_id, r.content_hash, r.thread_external_id "
+    "FROM unnest($2::text[]) AS e (ext) CROSS JOIN LATERAL (SELECT external_id, "
+    "content_hash, thread_external_id FROM responses "
+    "WHERE source_id = $1 AND external_id = e.ext OFFSET 0) AS r"
+)
 
 #: The columns a page writes, in the order of the arrays (after id and source_id as in
 #: ``responses``), with their array types.
@@ -390,16 +401,18 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
             sid = await self._source_id(conn, source)
             anew = await self._repaired_anew(conn, sid, page, repaired, by_ext) if repaired else 0
             threads: dict[str | None, None] = {}
+            moved = [new for old, new in page.renamed.items() if old != new]
             for old_ext, new_ext in page.renamed.items():
                 if old_ext != new_ext:
                     await conn.execute(dollar(REKEY_SQL), new_ext, sid, old_ext, sid, new_ext)
-                    for row in await conn.fetch(
-                        "SELECT thread_external_id FROM responses WHERE source_id = $1 "
-                        "AND external_id = $2",
-                        sid,
-                        new_ext,
-                    ):
-                        threads[row[0]] = None
+            if moved:
+                # The threads of the renamed rows, all looked up at once (a page of a
+                # queue just approved may rename every item on it), in the page's order.
+                at = {
+                    row[0]: row[2]
+                    for row in await conn.fetch(_STORED_SQL, sid, list(dict.fromkeys(moved)))
+                }
+                threads.update((at[new], None) for new in moved if new in at)
             retitled = await self._upsert_threads(conn, sid, page) if page.threads else []
             if retitled:
                 # The stored responses of a renamed thread (or one seen for the first time
@@ -419,18 +432,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 )
             # Only rows that are new or changed go to the upsert: a re-scan's unchanged
             # rows cost one index look-up each, not a search vector made and dropped.
-            found = await conn.fetch(
-                # From the page's ids outwards, one index look-up each (LATERAL, kept
-                # a nested loop by OFFSET 0): a plan of ``external_id = ANY($2)`` or a
-                # hash join, on a table the planner has no statistics of yet (a
-                # first ingest), walked the whole source for every page.
-                "SELECT r.external_id, r.content_hash, r.thread_external_id "
-                "FROM unnest($2::text[]) AS e (ext) CROSS JOIN LATERAL (SELECT external_id, "
-                "content_hash, thread_external_id FROM responses "
-                "WHERE source_id = $1 AND external_id = e.ext OFFSET 0) AS r",
-                sid,
-                list(by_ext),
-            ) if by_ext else []  # fmt: skip
+            found = await conn.fetch(_STORED_SQL, sid, list(by_ext)) if by_ext else []
             stored = {row[0]: row[1] for row in found}
             had = {row[0]: row[2] for row in found}  # the thread each had
             rows = [row for ext, row in by_ext.items() if stored.get(ext) != row[-1]]
