@@ -374,21 +374,38 @@ class ThreadScreen(ScreenHelp, SaysWorkerErrors, Screen[None]):
         rows = part.rows
         cursor = tree.cursor_node
         on_screen = tree.cursor_line - round(tree.scroll_y)
-        keep = {x.response.id for x in rows}
-        oldest = rows[0].keyset if rows and part.size > len(rows) else None
-        newest = rows[-1].keyset if rows and part.around else None
-        for rid, was in self._rows.items():
-            if rid not in keep and not _between(was.keyset, oldest, newest):
-                keep.add(rid)  # not read this time: stays as it was
+        keep = self._kept(part)
         if self._by_id.keys() <= keep and self._in_place(rows):
             if not self._add_rows(rows) or cursor is None or cursor.data is None:
                 return
             target: int | None = cursor.data
         else:
             target = self._next_kept(tree, keep)
-            fresh = {x.response.id: x for x in rows}
-            stay = [x for rid, x in self._rows.items() if rid in keep and rid not in fresh]
-            self._rebuild(sorted([*stay, *rows], key=lambda x: (x.keyset.created_at, x.keyset.id)))
+            self._rebuild(self._merged(rows, keep))
+        self._cursor_back(tree, target, on_screen)
+
+    def _kept(self, part: ThreadPart) -> set[int | None]:
+        """The responses the tree keeps after ``part``: those read, and those shown that
+        lie outside the part read (older than it, or newer than a part read around one)."""
+        rows = part.rows
+        keep = {x.response.id for x in rows}
+        oldest = rows[0].keyset if rows and part.size > len(rows) else None
+        newest = rows[-1].keyset if rows and part.around else None
+        for rid, was in self._rows.items():
+            if rid not in keep and not _between(was.keyset, oldest, newest):
+                keep.add(rid)  # not read this time: stays as it was
+        return keep
+
+    def _merged(self, rows: list[QueueRow], keep: Collection[int | None]) -> list[QueueRow]:
+        """``rows`` (as read now) and the shown rows in ``keep`` not among them, oldest
+        first: what the tree is built again from."""
+        fresh = {x.response.id: x for x in rows}
+        stay = [x for rid, x in self._rows.items() if rid in keep and rid not in fresh]
+        return sorted([*stay, *rows], key=lambda x: (x.keyset.created_at, x.keyset.id))
+
+    def _cursor_back(self, tree: ThreadTree, target: int | None, on_screen: int) -> None:
+        """The cursor on response ``target`` (its branch unfolded), ``on_screen`` lines
+        below the tree's top as before; nothing when it is not in the tree."""
         node = self._by_id.get(target) if target is not None else None
         if node is None:
             return
@@ -420,15 +437,26 @@ class ThreadScreen(ScreenHelp, SaysWorkerErrors, Screen[None]):
 
     def _rebuild(self, rows: list[QueueRow]) -> None:
         """The tree built again from ``rows``, the branches folded that were."""
-        tree = self.query_one(ThreadTree)
-        folded = {
+        folded = self._folded()
+        self._emptied()
+        self._add_rows(rows)
+        self._fold(folded)
+
+    def _folded(self) -> set[int]:
+        """The responses whose branch is folded."""
+        return {
             rid for rid, node in self._by_id.items() if node.allow_expand and not node.is_expanded
         }
-        tree.root.remove_children()
+
+    def _emptied(self) -> None:
+        """The tree without lines, and the screen's indexes of them empty."""
+        self.query_one(ThreadTree).root.remove_children()
         self._by_id.clear()
         self._by_external.clear()
         self._rows.clear()
-        self._add_rows(rows)
+
+    def _fold(self, folded: Collection[int]) -> None:
+        """The branches of ``folded`` (those still in the tree, with replies) folded."""
         for rid in folded:
             node = self._by_id.get(rid)
             if node is not None and node.allow_expand:
