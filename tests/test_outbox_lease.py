@@ -28,7 +28,7 @@ from helpers.generated import store_examples
 from helpers.store import resp
 from hypothesis import given
 from hypothesis import strategies as st
-from wpreal import at_site, served_config, served_fakewp
+from wpreal import applied_once, at_site, served_config, served_fakewp, write_back_queued
 
 from reactieveld.connectors.base import ApplyResult
 from reactieveld.model import Capability, Page, RemoteStatus, Source
@@ -169,6 +169,44 @@ async def test_a_decision_taken_over_and_undone_is_not_set_again_by_the_first(
     assert outcome == "waiting"
     now = await one.store.get_by_external("blog", str(target["id"]))
     assert now.response.remote_status is RemoteStatus.APPROVED
+
+
+#: A store error (a disk error, a full disk) on a reply's mark or a lease's renewal (a
+#: change of a row that counts no attempt), gone by the time the worker records it.
+_FAILS = (
+    "CREATE TEMP TRIGGER store_fails BEFORE UPDATE ON outbox WHEN NEW.attempts = OLD.attempts "
+    "BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END"
+)
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.TRASH])
+async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_next_pass(
+    wp: Any, programs: list[Program], decision: Any
+) -> None:
+    """A program took a write-back; the store fails as it marks the reply as being sent
+    (or renews a decision's lease): nothing was sent. Its next pass sends it, once (before:
+    a reply waited for a whole sync round, as one the platform may have; a decision for
+    the backoff's delay)."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    target = await write_back_queued(wp, one.store, decision, text)
+    [item] = await one.store.outbox_due()
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        await one.store.transaction(lambda db: db.execute(_FAILS))
+        try:
+            assert await one.worker.apply_one(item) == "retry"
+        finally:
+            await one.store.transaction(lambda db: db.execute("DROP TRIGGER store_fails"))
+        assert posts == []
+        assert await two.store.outbox_due() == []  # still the first program's
+        assert (await one.worker.run_once()).done == 1
+    finally:
+        wp.hook = None
+    assert len(posts) == 1
+    assert applied_once(wp, target, decision, text)
+    assert await one.store.outbox_items(states=["pending"]) == []
 
 
 @pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.HOLD])

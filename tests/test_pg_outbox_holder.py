@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -32,7 +33,7 @@ from helpers.relay import MuteRelay
 from helpers.store import resp
 from hypothesis import example, given
 from hypothesis import strategies as st
-from wpreal import at_site, served_config, served_fakewp
+from wpreal import applied_once, at_site, served_config, served_fakewp, write_back_queued
 
 from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
@@ -501,3 +502,39 @@ async def test_a_reply_another_took_over_and_may_have_sent_is_not_sent_by_the_fi
     finally:
         wp.after_hook = None
     assert len(posts) == 1 and at_site(wp, text) == 1
+
+
+def _closed_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (a connection to it is refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM])
+async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_next_pass(
+    wp: Any, team: Team, pg_url: str, decision: Any
+) -> None:
+    """``a`` took a write-back; its holder lock's session ends and the server cannot be
+    reached for a moment as it marks the reply as being sent (or renews a decision's
+    lease): a store error, nothing sent. Once the server answers again ``a``'s next pass
+    sends it, once (before: a reply waited for a whole sync round, as one the platform
+    may have; a decision for the backoff's delay). ``b`` meanwhile sends nothing twice."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    target = await write_back_queued(wp, b.store, decision, text)
+    [item] = await a.store.outbox_due()
+    await _end_session(a.store, b.store)
+    a.store._holder_lost()  # what its connection hears of it
+    dsn, a.store._dsn = a.store._dsn, f"postgresql://127.0.0.1:{_closed_port()}/none"
+    with _gated(wp) as gate:
+        try:
+            assert await a.worker.apply_one(item) == "retry"
+        finally:
+            a.store._dsn = dsn
+        assert gate.posts == []
+        assert (await a.worker.run_once()).done == 1
+        await b.worker.run_once()
+    assert len(gate.posts) == 1
+    assert applied_once(wp, target, decision, text)
+    assert await b.store.outbox_items(states=["pending"]) == []

@@ -193,16 +193,13 @@ class OutboxWorker(PollingWorker):
             self.last_error = f"source {item.action.source} is not configured (any more)"
             await self.store.outbox_fail(item.id, error=self.last_error)
             return "failed"
-        if item.action.capability is Capability.REPLY:
-            if not await self._synced_since(item):
-                return "waiting"
-            mark = getattr(self.store, "outbox_sending", None)
-            if mark is not None and await mark(item.id, note=SENDING, at=utcnow()) is False:
+        if item.action.capability is Capability.REPLY and not await self._synced_since(item):
+            return "waiting"
+        try:
+            if not await self._still_mine(item):
                 return "waiting"  # another worker took it meanwhile (or it was undone)
-        else:
-            hold = getattr(self.store, "outbox_hold", None)
-            if hold is not None and await hold(item.id) is False:
-                return "waiting"  # another worker took it meanwhile (or it was undone)
+        except Exception as exc:  # noqa: BLE001 - nothing was sent: the next pass
+            return self._not_marked(item, exc)
         try:
             result = await apply_action(conn, item.action)
         except ActionConflict as exc:
@@ -236,6 +233,30 @@ class OutboxWorker(PollingWorker):
             item.id, remote_status=result.remote_status, external_id=result.external_id
         )
         return "done"
+
+    async def _still_mine(self, item: OutboxItem) -> bool:
+        """A reply's mark (``store.outbox_sending``), any other write-back's renewed lease
+        (``store.outbox_hold``), just before it is applied: False when the row is no
+        longer this worker's to apply."""
+        if item.action.capability is Capability.REPLY:
+            mark = getattr(self.store, "outbox_sending", None)
+            return mark is None or await mark(item.id, note=SENDING, at=utcnow()) is not False
+        hold = getattr(self.store, "outbox_hold", None)
+        return hold is None or await hold(item.id) is not False
+
+    def _not_marked(self, item: OutboxItem, exc: Exception) -> str:
+        """The mark or the lease's renewal failed on a store error: nothing was sent, and
+        nothing is written (the store may not take it; a retry recorded on the row could
+        end the lease of another worker that took it meanwhile, and a reply being sent
+        would be free to a third). The row stays this worker's, as when the file is busy,
+        and its next pass takes it again and sends it (before: a reply was recorded as
+        one the platform may have, and waited for a whole sync round)."""
+        log_unexpected(f"outbox row {item.id}: marking it", exc)
+        secrets, users = self.secrets.get(item.action.source, ((), ()))
+        self.last_error = failure(
+            exc, source=item.action.source, secrets=secrets, users=users
+        ).message
+        return "retry"
 
     async def _retry(self, item: OutboxItem, exc: BaseException, error: str, wait: float) -> None:
         """Record row ``item``'s failure ``exc`` (``error``, its one line) to be tried again
