@@ -538,3 +538,37 @@ async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_nex
     assert len(gate.posts) == 1
     assert applied_once(wp, target, decision, text)
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def test_a_reply_held_back_past_its_lease_is_not_sent_after_another_sent_it(
+    wp: Any, team: Team
+) -> None:
+    """``a`` marked a reply as being sent, and its POST is held back before it leaves (its
+    process stopped, its machine asleep, all its connections to the site busy) until its
+    lease has run out: ``b`` takes the row over, and a sync round begun after does not
+    find the reply at the site: the sync service sends it. ``a``'s POST must then not leave (before:
+    it did, a second copy at the site): its request had to leave within ``send_within``
+    of its mark (outbox.SEND_WITHIN, half the lease; here none at all)."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    await write_back_queued(wp, b.store, "reply", text)
+    [item] = await a.store.outbox_due()
+    client = a.worker.connectors["blog"].client  # type: ignore[attr-defined]
+    client.limit = asyncio.Semaphore(0)  # every connection to the site busy
+    a.worker.send_within = 0.0  # held back longer than allowed, however briefly
+    with _gated(wp) as gate:
+        sending = asyncio.create_task(a.worker.apply_one(item))
+        try:
+            while (await b.store.outbox_items(states=["pending"]))[0].awaits_round is None:
+                assert not sending.done(), sending.result()  # marked, then held back
+            await b.store._write(lambda c: c.execute("UPDATE outbox SET lease_until = 0"))
+            assert [i.id for i in await b.store.outbox_due()] == [item.id]
+            # A round begun after (it does not find the reply at the site), then the sync
+            # service's outbox sends it.
+            await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+            assert len(gate.posts) == 1 and at_site(wp, text) == 1
+        finally:
+            client.limit.release()
+        assert await sending == "waiting"
+    assert len(gate.posts) == 1 and at_site(wp, text) == 1
+    assert await b.store.outbox_items(states=["pending"]) == []

@@ -2652,6 +2652,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         " zien)",
         "{error} (the platform may have taken it: the next sync shows whether it did)",
     ),
+    # a write-back's request held back past the moment it had to leave by (base.TooLateToSend)
+    "conn.too_late": (
+        "niet verstuurd: het verzoek kon niet op tijd weg (het programma stond stil of"
+        " wachtte te lang), en een ander programma kan het intussen overgenomen hebben",
+        "not sent: the request could not leave in time (the program stood still or waited"
+        " too long), and another program may have taken it over meanwhile",
+    ),
     "conn.redirected": (
         "de server stuurde ons door naar {target} (HTTP {status}), een ander adres dan dat"
         " van de bron, en reactieveld volgt niet: zet de url van de bron op dat adres",
