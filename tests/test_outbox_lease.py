@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import wpreal
 from helpers.generated import store_examples
 from helpers.store import resp
 from hypothesis import given
 from hypothesis import strategies as st
-from wpreal import applied_once, at_site, served_config, served_fakewp, write_back_queued
+from wpreal import applied_once, at_site, served_config, served_fakewp
 
 from reactieveld.connectors.base import ApplyResult
 from reactieveld.model import Capability, Page, RemoteStatus, Source
@@ -189,7 +190,7 @@ async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_nex
     the backoff's delay)."""
     one, two = programs
     text = f"Dank ({next(_texts)})."
-    target = await write_back_queued(wp, one.store, decision, text)
+    target = await wpreal.write_back_queued(wp, one.store, decision, text)
     [item] = await one.store.outbox_due()
     posts: list[str] = []
     wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
@@ -206,6 +207,38 @@ async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_nex
         wp.hook = None
     assert len(posts) == 1
     assert applied_once(wp, target, decision, text)
+    assert await one.store.outbox_items(states=["pending"]) == []
+
+
+async def test_a_reply_held_back_past_its_lease_is_not_sent_after_the_other_sent_it(
+    wp: Any, programs: list[Program], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Two programs on one file: the first marked a reply as being sent and its POST is
+    held back before it leaves (the process stopped, all its connections to the site
+    busy) until its lease ran out; the second takes it over and, after a sync round begun
+    after, sends it. The first one's POST must then not leave (before: a second copy)."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    await wpreal.write_back_queued(wp, one.store, "reply", text)
+    [item] = await one.store.outbox_due()
+    busy = wpreal.held_back(one.worker)
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    sending = asyncio.create_task(one.worker.apply_one(item))
+    try:
+        while (await two.store.outbox_items(states=["pending"]))[0].awaits_round is None:
+            assert not sending.done(), sending.result()  # marked, then held back
+        await lease_runs_out(two.store)
+        config = served_config(wp, tmp_path, monkeypatch)
+        assert [i.id for i in await two.store.outbox_due()] == [item.id]
+        assert await run_sync(config, two.store, once=True, printer=lambda _: None) == 0
+        assert len(posts) == 1
+    finally:
+        busy.release()
+        outcome = await sending
+        wp.hook = None
+    assert outcome == "waiting"
+    assert len(posts) == 1 and at_site(wp, text) == 1
     assert await one.store.outbox_items(states=["pending"]) == []
 
 

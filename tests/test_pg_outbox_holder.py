@@ -33,7 +33,14 @@ from helpers.relay import MuteRelay
 from helpers.store import resp
 from hypothesis import example, given
 from hypothesis import strategies as st
-from wpreal import applied_once, at_site, served_config, served_fakewp, write_back_queued
+from wpreal import (
+    applied_once,
+    at_site,
+    held_back,
+    served_config,
+    served_fakewp,
+    write_back_queued,
+)
 
 from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
@@ -553,9 +560,7 @@ async def test_a_reply_held_back_past_its_lease_is_not_sent_after_another_sent_i
     text = f"Dank voor uw reactie ({next(_texts)})."
     await write_back_queued(wp, b.store, "reply", text)
     [item] = await a.store.outbox_due()
-    client = a.worker.connectors["blog"].client  # type: ignore[attr-defined]
-    client.limit = asyncio.Semaphore(0)  # every connection to the site busy
-    a.worker.send_within = 0.0  # held back longer than allowed, however briefly
+    busy = held_back(a.worker)
     with _gated(wp) as gate:
         sending = asyncio.create_task(a.worker.apply_one(item))
         try:
@@ -568,7 +573,7 @@ async def test_a_reply_held_back_past_its_lease_is_not_sent_after_another_sent_i
             await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
             assert len(gate.posts) == 1 and at_site(wp, text) == 1
         finally:
-            client.limit.release()
+            busy.release()
         assert await sending == "waiting"
     assert len(gate.posts) == 1 and at_site(wp, text) == 1
     assert await b.store.outbox_items(states=["pending"]) == []

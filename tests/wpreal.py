@@ -203,3 +203,16 @@ def applied_once(wp: Any, target: dict[str, Any], decision: Any, text: str) -> b
     if decision == "reply":
         return at_site(wp, text) == 1
     return bool(wp.by_status()[str(target["id"])] == decision.value)
+
+
+def held_back(worker: Any) -> Any:
+    """An outbox worker whose requests to the site ``blog`` are held back before they
+    leave (every connection to the site busy) until the semaphore returned is released,
+    and whose rows' requests have no time at all to leave after their mark
+    (``OutboxWorker.send_within``)."""
+    import asyncio
+
+    client = worker.connectors["blog"].client
+    client.limit = asyncio.Semaphore(0)
+    worker.send_within = 0.0
+    return client.limit
