@@ -577,3 +577,32 @@ async def test_a_reply_held_back_past_its_lease_is_not_sent_after_another_sent_i
         assert await sending == "waiting"
     assert len(gate.posts) == 1 and at_site(wp, text) == 1
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def test_a_reply_answered_when_its_holders_session_ends_is_not_sent_again(
+    wp: Any, team: Team
+) -> None:
+    """``a``'s reply is at the site, its answer in hand, when its holder's session ends;
+    before ``a`` records it done, ``b`` and the sync service (a round, then its outbox)
+    run: neither sends it again (the mark keeps the row from them; the round finds the
+    reply and records it), and ``a``'s record of it changes nothing: one POST."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    await write_back_queued(wp, b.store, "reply", text)
+    [item] = await a.store.outbox_due()
+    record = a.store.outbox_done
+
+    async def others_first(*args: Any, **kw: Any) -> None:
+        await _end_session(a.store, b.store)
+        await b.worker.run_once()
+        await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+        await b.worker.run_once()
+        await record(*args, **kw)
+
+    a.store.outbox_done = others_first
+    with _gated(wp) as gate:
+        assert await a.worker.apply_one(item) == "done"
+        for p in (b, a):
+            await p.worker.run_once()
+    assert len(gate.posts) == 1 and at_site(wp, text) == 1
+    assert await b.store.outbox_items(states=["pending"]) == []
