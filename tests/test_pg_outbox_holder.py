@@ -7,7 +7,11 @@ holder lock of store/pg/locks.py, the rule ``HOLDER_GONE`` of store/pg/writeback
 * a live holder's rows are not taken, also while its lock's connection is idle;
 * a holder whose session is ended (``pg_terminate_backend``) while its process lives and
   goes on: whatever the order of its steps, another program's and a sync round's, each
-  reply is POSTed to the served WordPress once.
+  reply is POSTed to the served WordPress once; also when its session ends after the
+  POST's answer, before it is recorded;
+* a mark that fails on a store error: nothing sent, sent at the next pass;
+* a holder whose POST is held back past its lease (its process stopped, its machine
+  asleep) while another takes the row over and sends it: its POST does not leave.
 """
 
 from __future__ import annotations
