@@ -1197,8 +1197,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # a greyed-out decision key pressed anyway: the platform's reason (issue 16)
     "key.refused": ("Niet gedaan: {why}", "Not done: {why}"),
     "settings.kept": (
-        "Wordt bewaard voor de volgende start (--lang en [ui] language in de "
-        "configuratie gaan voor).",
+        "Wordt bewaard voor de volgende start (--lang of [ui] language in de "
+        "configuratie gaat voor).",
         "Kept for the next start (--lang and [ui] language in the configuration come first).",
     ),
     "settings.session": (
