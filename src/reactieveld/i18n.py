@@ -829,6 +829,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "✱ 1 openstaande reactie van {author} gemarkeerd ({sources})",
         "✱ 1 pending response by {author} marked ({sources})",
     ),
+    "pile.marked.total": (" · {n} gemarkeerd in totaal", " · {n} marked in all"),
     "pile.none": (
         "Geen openstaande reacties van {author}",
         "No pending responses by {author}",

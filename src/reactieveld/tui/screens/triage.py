@@ -1277,12 +1277,18 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         if not pile:
             self._notice(self.i18n.t("pile.none", author=author))
             return
-        n = self.queue.mark_rows(pile)
+        total = self.queue.mark_rows(pile)
         by_source: dict[str, int] = {}
         for r in pile:
             by_source[r.response.source] = by_source.get(r.response.source, 0) + 1
         sources = ", ".join(f"{one_line(name, limit=30)} {k}" for name, k in by_source.items())
-        self._say(self.i18n.t("pile.marked", n=n, author=author, sources=sources), timeout=8)
+        # The author's own count; marks made before (other authors') are said apart, as
+        # the one decision settles them too.
+        n = sum(by_source.values())
+        said = self.i18n.t("pile.marked", n=n, author=author, sources=sources)
+        if total > n:
+            said += self.i18n.t("pile.marked.total", n=total)
+        self._say(said, timeout=8)
 
     async def action_help(self) -> None:
         from reactieveld.tui.screens.help import HelpScreen
