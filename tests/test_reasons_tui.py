@@ -393,3 +393,21 @@ async def test_the_pile_notice_counts_the_authors_responses_not_every_mark(
         assert notice.endswith(app.i18n.t("pile.marked.total", n=len(own) + 1))
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("key", ["u", "d"])
+async def test_the_reason_dialog_names_the_decision_as_its_heading(
+    tui_store, make_app, language, key
+):
+    """The decision's name is its tab's label, capitalised (In afwachting, Prullenbak):
+    after a word it read "Reden voor In afwachting"; it opens the title now."""
+    app = make_app(tui_store, language=language, reasons=ASKING)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press(key)
+        assert isinstance(app.screen, ReasonDialog)
+        title = str(app.screen.query_one(".dialog-title").render())
+        label = app.i18n.t("queue." + {"u": "hold", "d": "trash"}[key])
+        assert title.startswith(f"{label}: "), title
+        await pilot.press("escape")

@@ -273,8 +273,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.off_topic": ("Niet ter zake", "Off-topic"),
     "reason.duplicate": ("Dubbel geplaatst", "Duplicate"),
     "reason.other": ("Anders", "Other"),
-    "reasons.title": ("Reden voor {what} ({n} reacties)", "Reason for {what} ({n} responses)"),
-    "reasons.title.one": ("Reden voor {what} (1 reactie)", "Reason for {what} (1 response)"),
+    # ``{what}``: the decision as its tab says it (In afwachting): a heading, so first
+    "reasons.title": (
+        "{what}: kies een reden ({n} reacties)",
+        "{what}: choose a reason ({n} responses)",
+    ),
+    "reasons.title.one": (
+        "{what}: kies een reden (1 reactie)",
+        "{what}: choose a reason (1 response)",
+    ),
     "reasons.hint": (
         "Eén toets kiest de reden · Esc: annuleren, er wordt niets besloten",
         "One key chooses the reason · Esc: cancel, nothing is decided",
