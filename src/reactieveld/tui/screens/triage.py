@@ -146,6 +146,8 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         self._held_notices: list[Notification] = []
         #: The kept row's notice (:meth:`_tell_kept`) and the row: it goes with the row.
         self._kept_notice: tuple[int, Notification] | None = None
+        #: The last action's short notice (_notice): the next one replaces it.
+        self._action_notice: Notification | None = None
         #: The response view and the tag bar, once mounted (after the first frame:
         #: :meth:`_mount_the_rest`); None before.
         self._view: ResponseView | None = None
@@ -881,8 +883,16 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         self._notice(said, timeout=_DECIDED_SECONDS)
 
     def _notice(self, text: str, *, timeout: float | None = None) -> None:
-        """A short notice after an action (a decision, an undo): literal text."""
-        self._say(text, timeout=timeout)
+        """A short notice after an action (a decision, an undo): literal text. It replaces
+        the last action's: ten quick ``a`` piled ten "Goedgekeurd: 1" over the view at
+        80x24, hiding the response to decide next."""
+        before, self._action_notice = self._action_notice, self._say(text, timeout=timeout)
+        if before is None:
+            return
+        if before in self._held_notices:
+            self._held_notices.remove(before)
+        else:
+            withdraw(self.app, before)
 
     @property
     def _settles(self) -> bool:
