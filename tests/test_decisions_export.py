@@ -156,3 +156,31 @@ def test_the_command_line_writes_the_log_and_refuses_an_unknown_extension(
     assert code == 0 and len(stdout.splitlines()) == 4
     code, _stdout, err = run_main(["export", "--format", "csv", "--db", str(db), "--as", "jsonl"])
     assert code == 2 and "--as is for --format decisions" in err
+
+
+async def test_the_log_says_where_each_write_back_stands(store_target):
+    """Found on a real WordPress site (trywp): a hold the site never took (the comment was
+    trashed there first: a conflict) stood in the log as any other decision, a statement
+    of reasons for a restriction that did not happen. Each line says its write-back's
+    state: done, pending, conflict, failed, cancelled (undone before it was sent), or
+    nothing when there was nothing to send."""
+    store, rid = await _decided(store_target)
+    try:
+        items = {i.response_id: i for i in await store.outbox_items(limit=20)}
+        await store.outbox_done(items[rid["a"]].id, remote_status=TRASH)
+        await store.outbox_fail(items[rid["f"]].id, error="trashed on the site", conflict=True)
+        await store.moderate([rid["d"]], RemoteStatus.APPROVED, actor="anna")  # so already
+        _, text = await _log(store, output="log.jsonl")
+        _, table = await _log(store, output="log.csv")
+    finally:
+        await store.close()
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert [(r["response"], r["write_back"]) for r in rows] == [
+        ("a", "done"),
+        ("b", "cancelled"),
+        ("c", "pending"),
+        ("f", "conflict"),
+        ("d", ""),
+    ]
+    header, *lines = list(csv.reader(io.StringIO(table)))
+    assert [line[header.index("write_back")] for line in lines] == [r["write_back"] for r in rows]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from reactieveld.connectors.demo import HOSTILE, DemoConnector
+from reactieveld.connectors.demo import HOSTILE, TOWNS, DemoConnector
 from reactieveld.model import Action, Capability, RemoteStatus, Source
+from reactieveld.reports.redact import name_index, redact_names
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
 
@@ -115,3 +116,14 @@ async def test_demo_into_the_store_roundtrip(tmp_path) -> None:
         assert rows[0].response.external_id == "c199"  # newest first
     finally:
         await store.close()
+
+
+async def test_the_demo_authors_leave_its_towns_in_a_redacted_report() -> None:
+    """Every demo author name is a known name to a report's redaction: none of them may
+    make a town of the demo a name, or its report says "Als bewoner van E." (an org
+    voice signed "Raadslid Eemnes": a title and the surname Eemnes)."""
+    rows = [r for p in await _all_pages(DemoConnector(count=500, seed=1)) for r in p.responses]
+    index = name_index(tuple({r.author_name for r in rows}))
+    for town in TOWNS:
+        for sentence in (f"Als bewoner van {town} volg ik dit.", f"Ik woon in {town}, al jaren."):
+            assert redact_names(sentence, index) == sentence

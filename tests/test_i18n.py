@@ -346,3 +346,21 @@ def test_capital_first_by_first_word_is_the_whole_table_rule(data: st.DataObject
         )
     for message in messages:
         assert capital_first(message) == capital_first_before(message), message
+
+
+#: A flag followed by a Dutch word that is also a value of one of our flags: ``--lang en
+#: [ui] language`` reads as ``--lang en`` (English), not as "--lang and [ui] language".
+_FLAG_THEN_VALUE_WORD = re.compile(r"(--[a-z][a-z-]*) (en|nl)\b")
+
+
+def test_a_dutch_and_after_a_flag_is_no_flag_value() -> None:
+    """In a Dutch text, a flag followed by ``en`` ("and") or ``nl`` is read as that flag
+    with that value: only where the English text gives the flag the same value is it
+    meant (f2's settings note said ``--lang en [ui] language ... gaan voor``)."""
+    wrong = [
+        (key, nl)
+        for key, (nl, en) in STRINGS.items()
+        for flag, value in _FLAG_THEN_VALUE_WORD.findall(nl)
+        if f"{flag} {value}" not in en
+    ]
+    assert wrong == []

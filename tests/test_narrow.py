@@ -262,3 +262,21 @@ async def test_the_role_and_language_pickers_draw_choices_as_every_dialog(tui_st
             assert len(on) == 1 and current in on[0], on
             await pilot.press("escape")
             await settled(pilot)
+
+
+@pytest.mark.usefixtures("tui_env", "no_color")
+async def test_a_run_of_action_keys_leaves_one_notice_over_the_view(tui_store):
+    """Each decision, coding and undo says what it did in a short notice; ten quick ``a``
+    at 80x24 piled ten "Goedgekeurd: 1" over the response view (its text hidden). The
+    newer action's notice replaces the one before: one shows, the last action's."""
+    app = screens_app(tui_store, "nl")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(app, pilot)
+        said = []
+        for keys in (("a",) * 4, ("3",), ("a", "a"), ("z",), ("3", "a")):
+            await pilot.press(*keys)
+            await settled(pilot)
+            said.append(toasts_on_screen(app))
+        last = app.i18n.t("decided", what=app.i18n.t("queue.approved"), n=1)
+        assert [len(toasts) for toasts in said] == [1] * len(said), said
+        assert said[-1] == [last], said

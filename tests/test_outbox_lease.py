@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import wpreal
 from helpers.generated import store_examples
 from helpers.store import resp
 from hypothesis import given
 from hypothesis import strategies as st
-from wpreal import at_site, served_config, served_fakewp
+from wpreal import applied_once, at_site, served_config, served_fakewp
 
 from reactieveld.connectors.base import ApplyResult
 from reactieveld.model import Capability, Page, RemoteStatus, Source
@@ -169,6 +170,76 @@ async def test_a_decision_taken_over_and_undone_is_not_set_again_by_the_first(
     assert outcome == "waiting"
     now = await one.store.get_by_external("blog", str(target["id"]))
     assert now.response.remote_status is RemoteStatus.APPROVED
+
+
+#: A store error (a disk error, a full disk) on a reply's mark or a lease's renewal (a
+#: change of a row that counts no attempt), gone by the time the worker records it.
+_FAILS = (
+    "CREATE TEMP TRIGGER store_fails BEFORE UPDATE ON outbox WHEN NEW.attempts = OLD.attempts "
+    "BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END"
+)
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.TRASH])
+async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_next_pass(
+    wp: Any, programs: list[Program], decision: Any
+) -> None:
+    """A program took a write-back; the store fails as it marks the reply as being sent
+    (or renews a decision's lease): nothing was sent. Its next pass sends it, once (before:
+    a reply waited for a whole sync round, as one the platform may have; a decision for
+    the backoff's delay)."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    target = await wpreal.write_back_queued(wp, one.store, decision, text)
+    [item] = await one.store.outbox_due()
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        await one.store.transaction(lambda db: db.execute(_FAILS))
+        try:
+            assert await one.worker.apply_one(item) == "retry"
+        finally:
+            await one.store.transaction(lambda db: db.execute("DROP TRIGGER store_fails"))
+        assert posts == []
+        assert await two.store.outbox_due() == []  # still the first program's
+        assert (await one.worker.run_once()).done == 1
+    finally:
+        wp.hook = None
+    assert len(posts) == 1
+    assert applied_once(wp, target, decision, text)
+    assert await one.store.outbox_items(states=["pending"]) == []
+
+
+async def test_a_reply_held_back_past_its_lease_is_not_sent_after_the_other_sent_it(
+    wp: Any, programs: list[Program], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Two programs on one file: the first marked a reply as being sent and its POST is
+    held back before it leaves (the process stopped, all its connections to the site
+    busy) until its lease ran out; the second takes it over and, after a sync round begun
+    after, sends it. The first one's POST must then not leave (before: a second copy)."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    await wpreal.write_back_queued(wp, one.store, "reply", text)
+    [item] = await one.store.outbox_due()
+    busy = wpreal.held_back(one.worker)
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    sending = asyncio.create_task(one.worker.apply_one(item))
+    try:
+        while (await two.store.outbox_items(states=["pending"]))[0].awaits_round is None:
+            assert not sending.done(), sending.result()  # marked, then held back
+        await lease_runs_out(two.store)
+        config = served_config(wp, tmp_path, monkeypatch)
+        assert [i.id for i in await two.store.outbox_due()] == [item.id]
+        assert await run_sync(config, two.store, once=True, printer=lambda _: None) == 0
+        assert len(posts) == 1
+    finally:
+        busy.release()
+        outcome = await sending
+        wp.hook = None
+    assert outcome == "waiting"
+    assert len(posts) == 1 and at_site(wp, text) == 1
+    assert await one.store.outbox_items(states=["pending"]) == []
 
 
 @pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.HOLD])

@@ -7,7 +7,11 @@ holder lock of store/pg/locks.py, the rule ``HOLDER_GONE`` of store/pg/writeback
 * a live holder's rows are not taken, also while its lock's connection is idle;
 * a holder whose session is ended (``pg_terminate_backend``) while its process lives and
   goes on: whatever the order of its steps, another program's and a sync round's, each
-  reply is POSTed to the served WordPress once.
+  reply is POSTed to the served WordPress once; also when its session ends after the
+  POST's answer, before it is recorded;
+* a mark that fails on a store error: nothing sent, sent at the next pass;
+* a holder whose POST is held back past its lease (its process stopped, its machine
+  asleep) while another takes the row over and sends it: its POST does not leave.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import contextlib
 import itertools
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -32,7 +37,14 @@ from helpers.relay import MuteRelay
 from helpers.store import resp
 from hypothesis import example, given
 from hypothesis import strategies as st
-from wpreal import at_site, served_config, served_fakewp
+from wpreal import (
+    applied_once,
+    at_site,
+    held_back,
+    served_config,
+    served_fakewp,
+    write_back_queued,
+)
 
 from reactieveld.model import Page, RemoteStatus, Source
 from reactieveld.outbox import OutboxWorker
@@ -501,3 +513,100 @@ async def test_a_reply_another_took_over_and_may_have_sent_is_not_sent_by_the_fi
     finally:
         wp.after_hook = None
     assert len(posts) == 1 and at_site(wp, text) == 1
+
+
+def _closed_port() -> int:
+    """A port of 127.0.0.1 nothing listens on (a connection to it is refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM])
+async def test_a_write_back_whose_mark_fails_on_a_store_error_is_sent_at_the_next_pass(
+    wp: Any, team: Team, pg_url: str, decision: Any
+) -> None:
+    """``a`` took a write-back; its holder lock's session ends and the server cannot be
+    reached for a moment as it marks the reply as being sent (or renews a decision's
+    lease): a store error, nothing sent. Once the server answers again ``a``'s next pass
+    sends it, once (before: a reply waited for a whole sync round, as one the platform
+    may have; a decision for the backoff's delay). ``b`` meanwhile sends nothing twice."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    target = await write_back_queued(wp, b.store, decision, text)
+    [item] = await a.store.outbox_due()
+    await _end_session(a.store, b.store)
+    a.store._holder_lost()  # what its connection hears of it
+    dsn, a.store._dsn = a.store._dsn, f"postgresql://127.0.0.1:{_closed_port()}/none"
+    with _gated(wp) as gate:
+        try:
+            assert await a.worker.apply_one(item) == "retry"
+        finally:
+            a.store._dsn = dsn
+        assert gate.posts == []
+        assert (await a.worker.run_once()).done == 1
+        await b.worker.run_once()
+    assert len(gate.posts) == 1
+    assert applied_once(wp, target, decision, text)
+    assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def test_a_reply_held_back_past_its_lease_is_not_sent_after_another_sent_it(
+    wp: Any, team: Team
+) -> None:
+    """``a`` marked a reply as being sent, and its POST is held back before it leaves (its
+    process stopped, its machine asleep, all its connections to the site busy) until its
+    lease has run out: ``b`` takes the row over, and a sync round begun after does not
+    find the reply at the site: the sync service sends it. ``a``'s POST must then not leave (before:
+    it did, a second copy at the site): its request had to leave within ``send_within``
+    of its mark (outbox.SEND_WITHIN, half the lease; here none at all)."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    await write_back_queued(wp, b.store, "reply", text)
+    [item] = await a.store.outbox_due()
+    busy = held_back(a.worker)
+    with _gated(wp) as gate:
+        sending = asyncio.create_task(a.worker.apply_one(item))
+        try:
+            while (await b.store.outbox_items(states=["pending"]))[0].awaits_round is None:
+                assert not sending.done(), sending.result()  # marked, then held back
+            await b.store._write(lambda c: c.execute("UPDATE outbox SET lease_until = 0"))
+            assert [i.id for i in await b.store.outbox_due()] == [item.id]
+            # A round begun after (it does not find the reply at the site), then the sync
+            # service's outbox sends it.
+            await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+            assert len(gate.posts) == 1 and at_site(wp, text) == 1
+        finally:
+            busy.release()
+        assert await sending == "waiting"
+    assert len(gate.posts) == 1 and at_site(wp, text) == 1
+    assert await b.store.outbox_items(states=["pending"]) == []
+
+
+async def test_a_reply_answered_when_its_holders_session_ends_is_not_sent_again(
+    wp: Any, team: Team
+) -> None:
+    """``a``'s reply is at the site, its answer in hand, when its holder's session ends;
+    before ``a`` records it done, ``b`` and the sync service (a round, then its outbox)
+    run: neither sends it again (the mark keeps the row from them; the round finds the
+    reply and records it), and ``a``'s record of it changes nothing: one POST."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    await write_back_queued(wp, b.store, "reply", text)
+    [item] = await a.store.outbox_due()
+    record = a.store.outbox_done
+
+    async def others_first(*args: Any, **kw: Any) -> None:
+        await _end_session(a.store, b.store)
+        await b.worker.run_once()
+        await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+        await b.worker.run_once()
+        await record(*args, **kw)
+
+    a.store.outbox_done = others_first
+    with _gated(wp) as gate:
+        assert await a.worker.apply_one(item) == "done"
+        for p in (b, a):
+            await p.worker.run_once()
+    assert len(gate.posts) == 1 and at_site(wp, text) == 1
+    assert await b.store.outbox_items(states=["pending"]) == []

@@ -359,3 +359,55 @@ def test_ask_for_and_choices_in_the_config(tmp_path):
     assert reasons.choices[1].asks_text and reasons.choices[0].label("en") == "Swearing"
     assert reasons.implied(RemoteStatus.SPAM) is None  # no "spam" code in this list
     assert load_config(None).reasons.ask_for == ("trash", "hold")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_the_pile_notice_counts_the_authors_responses_not_every_mark(
+    tmp_path, make_app, language
+):
+    """``P`` after another author's response was marked with space: the notice said the
+    count of every mark as this author's ("✱ 3 openstaande reacties van Pieter van Dijk"
+    for one of his and two marked before); it says the author's own and the total apart."""
+    store = await _two_sources(tmp_path / "m.db")
+    try:
+        rows = await store.queue(replace_new())
+        anna = rows[0]
+        own = {r.response.id for r in await store.author_pending(anna)}
+        other = next(r for r in rows if r.response.id not in own)
+        app = make_app(store, language=language, reasons=ASKING)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(app, pilot)
+            while screen.queue.current.response.id != other.response.id:
+                await pilot.press("j")
+            await pilot.press("space")
+            while screen.queue.current.response.id != anna.response.id:
+                await pilot.press("k")
+            said = record_notices(app)
+            await pilot.press("P")
+            await settle(app, pilot)
+            assert screen.queue.marked == own | {other.response.id}
+        [notice] = [s for s in said if "✱" in s]
+        author = anna.response.author_name
+        expected = app.i18n.t("pile.marked", n=len(own), author=author, sources="")
+        assert notice.startswith(expected.split(" (")[0] + " (")
+        assert notice.endswith(app.i18n.t("pile.marked.total", n=len(own) + 1))
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("key", ["u", "d"])
+async def test_the_reason_dialog_names_the_decision_as_its_heading(
+    tui_store, make_app, language, key
+):
+    """The decision's name is its tab's label, capitalised (In afwachting, Prullenbak):
+    after a word it read "Reden voor In afwachting"; it opens the title now."""
+    app = make_app(tui_store, language=language, reasons=ASKING)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press(key)
+        assert isinstance(app.screen, ReasonDialog)
+        title = str(app.screen.query_one(".dialog-title").render())
+        label = app.i18n.t("queue." + {"u": "hold", "d": "trash"}[key])
+        assert title.startswith(f"{label}: "), title
+        await pilot.press("escape")

@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reactieveld.config import ConfigError, load_config
@@ -58,6 +58,46 @@ def test_generated_variants_match_at_a_word_start_only(case, tail, accent, sep):
     assert found(SCHELD, f"jij{sep}{word}{sep}dus") == [word]
     # Glued after another word's letters, it is part of that word: no match.
     assert found(SCHELD, f"va{word}") == []
+
+
+FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}  # a -> ａ, . -> ．
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kanker", "tyfus"]),
+    st.text("abcdefghijklmnopqrstuvwxyz", max_size=4),
+    st.sampled_from([".", "-", " ", "_", "*", "·", ". ", "/", "|"]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+    st.booleans(),
+    st.sampled_from(["", "!", ",", " dus"]),
+)
+def test_a_word_spelled_apart_is_found(word, tail, sep, case, wide, after):
+    """Found on a real WordPress site (trywp): ``k.a.n.k.e.r op jou`` and ``k-a-n-k-e-r``
+    passed a ``kanker*`` rule untouched, the oldest way round a word list. The letters
+    apart by the same one or two characters (styled, fullwidth, any case) are the word."""
+    spelled = case(sep.join(word + tail))
+    if wide:
+        spelled = "".join(FULLWIDTH.get(c, c) for c in spelled)
+    assert found(SCHELD, f"jij {spelled}{after}") == [spelled]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rot-op met je plan", ["Rot-op"]),  # a phrase joined by a dash
+        ("ga rot – op", ["rot – op"]),
+        ("rot_op", ["rot_op"]),
+        ("rot, op de plank", []),  # a comma between the words is two sentences' parts
+        ("k.a-n.k.e.r", []),  # not the same separator throughout
+        ("de kan ker", []),  # a word cut in two is no word spelled apart
+        ("ka.n.k.e.r", []),
+        ("c.a.f.e", ["c.a.f.e"]),
+        ("o.p", []),  # too short to be spelled apart: "rot o.p" is no "rot op"
+    ],
+)
+def test_phrases_with_a_dash_and_what_is_no_word_apart(text, expected):
+    assert found(SCHELD, text) == expected
 
 
 def test_a_slow_regex_is_stopped_and_reported():

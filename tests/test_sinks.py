@@ -178,6 +178,9 @@ async def test_refused_delivery_is_failed_and_the_queue_moves_on(tmp_path, monke
         run = await worker.run_once()
         # 400 for r1: refused, the next one goes; 503 for r3: waits (and r4 r5 r6 behind it).
         assert (run.delivered, run.failed, run.retry) == (0, 1, 1)
+        # Said in its own words (the app's notice, ``sources``): no class name.
+        heads = await worker.pending(sink)
+        assert [q["last_error"] for q in heads[:2]] == ["HTTP 400", "HTTP 503"]
         clock.at += timedelta(hours=2)
         run = await worker.run_once()
         assert (run.delivered, run.failed, run.retry) == (4, 0, 0)

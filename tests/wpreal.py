@@ -182,3 +182,37 @@ def served_config(wp: Any, tmp_path: Any, monkeypatch: Any) -> Any:
         "fetch_process = false\n"
     )
     return load_config(cfg)
+
+
+async def write_back_queued(wp: Any, store: Any, decision: Any, text: str) -> dict[str, Any]:
+    """A write-back queued in ``store`` on an approved comment of the served FakeWordPress
+    ``wp``: the reply ``text`` (``decision`` "reply") or the status ``decision``; the
+    comment."""
+    target = next(c for c in wp.comments.values() if c["status"] == "approved" and c["author"] == 0)
+    row = await store.get_by_external("blog", str(target["id"]))
+    if decision == "reply":
+        await store.reply(row.response.id, text, actor="moderator")
+    else:
+        await store.moderate([row.response.id], decision, actor="moderator")
+    return dict(target)
+
+
+def applied_once(wp: Any, target: dict[str, Any], decision: Any, text: str) -> bool:
+    """Whether the site has what :func:`write_back_queued` queued: the reply once, or the
+    comment at the status."""
+    if decision == "reply":
+        return at_site(wp, text) == 1
+    return bool(wp.by_status()[str(target["id"])] == decision.value)
+
+
+def held_back(worker: Any) -> Any:
+    """An outbox worker whose requests to the site ``blog`` are held back before they
+    leave (every connection to the site busy) until the semaphore returned is released,
+    and whose rows' requests have no time at all to leave after their mark
+    (``OutboxWorker.send_within``)."""
+    import asyncio
+
+    client = worker.connectors["blog"].client
+    client.limit = asyncio.Semaphore(0)
+    worker.send_within = 0.0
+    return client.limit

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from reactieveld.i18n import in_language, stored_key, text
 from reactieveld.later import names_in
-from reactieveld.store.base import StoreError
 from reactieveld.store.errors import StoreUnreachable
 
 if TYPE_CHECKING:
@@ -65,8 +64,10 @@ def failure(
         text = exc.message if exc.source == source else str(exc)
     elif getattr(exc, "lead", None):  # e.g. StoreUnreachable: its own words, not its class
         text = f"{exc.lead}: {exc}"  # type: ignore[attr-defined]
-    elif isinstance(exc, StoreError) and expected:
-        text = str(exc)  # e.g. a statement past the timeout: its line names the memory
+    elif expected:
+        # Its own words, not its class: a statement past the timeout (its line names the
+        # memory), a sink's "HTTP 500" (it read "SinkError: HTTP 500" in the app's notice).
+        text = str(exc)
     else:
         detail = str(exc)
         text = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

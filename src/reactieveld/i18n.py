@@ -273,8 +273,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.off_topic": ("Niet ter zake", "Off-topic"),
     "reason.duplicate": ("Dubbel geplaatst", "Duplicate"),
     "reason.other": ("Anders", "Other"),
-    "reasons.title": ("Reden voor {what} ({n} reacties)", "Reason for {what} ({n} responses)"),
-    "reasons.title.one": ("Reden voor {what} (1 reactie)", "Reason for {what} (1 response)"),
+    # ``{what}``: the decision as its tab says it (In afwachting): a heading, so first
+    "reasons.title": (
+        "{what}: kies een reden ({n} reacties)",
+        "{what}: choose a reason ({n} responses)",
+    ),
+    "reasons.title.one": (
+        "{what}: kies een reden (1 reactie)",
+        "{what}: choose a reason (1 response)",
+    ),
     "reasons.hint": (
         "Eén toets kiest de reden · Esc: annuleren, er wordt niets besloten",
         "One key chooses the reason · Esc: cancel, nothing is decided",
@@ -829,6 +836,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "✱ 1 openstaande reactie van {author} gemarkeerd ({sources})",
         "✱ 1 pending response by {author} marked ({sources})",
     ),
+    "pile.marked.total": (" · {n} gemarkeerd in totaal", " · {n} marked in all"),
     "pile.none": (
         "Geen openstaande reacties van {author}",
         "No pending responses by {author}",
@@ -1197,8 +1205,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # a greyed-out decision key pressed anyway: the platform's reason (issue 16)
     "key.refused": ("Niet gedaan: {why}", "Not done: {why}"),
     "settings.kept": (
-        "Wordt bewaard voor de volgende start (--lang en [ui] language in de "
-        "configuratie gaan voor).",
+        "Wordt bewaard voor de volgende start (--lang of [ui] language in de "
+        "configuratie gaat voor).",
         "Kept for the next start (--lang and [ui] language in the configuration come first).",
     ),
     "settings.session": (
@@ -2651,6 +2659,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{error} (het platform heeft haar misschien toch: de volgende synchronisatie laat het"
         " zien)",
         "{error} (the platform may have taken it: the next sync shows whether it did)",
+    ),
+    # a write-back's request held back past the moment it had to leave by (base.TooLateToSend)
+    "conn.too_late": (
+        "niet verstuurd: het verzoek kon niet op tijd weg (het programma stond stil of"
+        " wachtte te lang), en een ander programma kan het intussen overgenomen hebben",
+        "not sent: the request could not leave in time (the program stood still or waited"
+        " too long), and another program may have taken it over meanwhile",
     ),
     "conn.redirected": (
         "de server stuurde ons door naar {target} (HTTP {status}), een ander adres dan dat"

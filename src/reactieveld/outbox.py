@@ -51,23 +51,36 @@ the reply waits for a round begun after it was found gone
 only a reply being sent is held with a round to wait for. The mark takes or renews the
 lease, and fails (the reply is not sent) when another worker holds the row; any other
 write-back's lease is renewed so just before it is applied (``store.outbox_hold``): a
-row another worker took when this one's lease ran out (a slow batch) is left to it.
+row another worker took when this one's lease ran out (a slow batch) is left to it. And
+a request held back past its time (:data:`SEND_WITHIN` after the mark or renewal: the
+process stopped, the machine asleep between the mark and the POST) does not leave
+(``connectors.base.SEND_BY``): by then the lease may have run out and another program
+sent the row; nothing is recorded (the row may be another's), the mark still stands.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from reactieveld.backoff import PollingWorker
-from reactieveld.connectors.base import ActionConflict, Connector, ConnectorError, apply_action
+from reactieveld.connectors.base import (
+    SEND_BY,
+    ActionConflict,
+    ApplyResult,
+    Connector,
+    ConnectorError,
+    TooLateToSend,
+    apply_action,
+)
 from reactieveld.failures import error_in_language, failure, failure_kind, log_unexpected
 from reactieveld.i18n import stored, text
 from reactieveld.model import Capability, OutboxItem, Page, utcnow
 from reactieveld.store.base import Store
-from reactieveld.store.writeback import synced_since
+from reactieveld.store.writeback import OUTBOX_LEASE, synced_since
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
@@ -82,6 +95,14 @@ SENDING = (
 #: at all): words for a person; the row's ``awaits_round`` holds it back until a sync
 #: round has looked.
 UNSURE = stored("conn.reply_unsure", error="")
+
+
+#: Seconds after a row's mark (or its lease's renewal) within which its request must leave
+#: (``connectors.base.SEND_BY``): half the lease. The lease runs on from the mark; once it
+#: has run out another program may take the row and, a sync round later, send it: a request
+#: of this one leaving after that (its process stopped, its machine asleep between the mark
+#: and the POST, or waiting that long for a connection) would be a second copy.
+SEND_WITHIN = OUTBOX_LEASE / 2
 
 
 def _unsure(item: OutboxItem, exc: BaseException) -> bool:
@@ -164,6 +185,8 @@ class OutboxWorker(PollingWorker):
         super().__init__(
             poll_seconds=poll_seconds, base_delay=base_delay, max_delay=max_delay, on_event=on_event
         )
+        #: Seconds a row's request may leave after its mark (:data:`SEND_WITHIN`).
+        self.send_within = SEND_WITHIN
         #: Why the row :meth:`apply_one` last applied was not done (as stored on it).
         self.last_error: str | None = None
         #: Its failure kind (``failures.failure_kind``) where the platform's answer has one.
@@ -193,18 +216,21 @@ class OutboxWorker(PollingWorker):
             self.last_error = f"source {item.action.source} is not configured (any more)"
             await self.store.outbox_fail(item.id, error=self.last_error)
             return "failed"
-        if item.action.capability is Capability.REPLY:
-            if not await self._synced_since(item):
-                return "waiting"
-            mark = getattr(self.store, "outbox_sending", None)
-            if mark is not None and await mark(item.id, note=SENDING, at=utcnow()) is False:
-                return "waiting"  # another worker took it meanwhile (or it was undone)
-        else:
-            hold = getattr(self.store, "outbox_hold", None)
-            if hold is not None and await hold(item.id) is False:
-                return "waiting"  # another worker took it meanwhile (or it was undone)
+        if item.action.capability is Capability.REPLY and not await self._synced_since(item):
+            return "waiting"
         try:
-            result = await apply_action(conn, item.action)
+            if not await self._still_mine(item):
+                return "waiting"  # another worker took it meanwhile (or it was undone)
+        except Exception as exc:  # noqa: BLE001 - nothing was sent: the next pass
+            return self._not_marked(item, exc)
+        try:
+            result = await self._send(conn, item)
+        except TooLateToSend as exc:
+            # Nothing left; nothing is recorded: the row may be another's by now. If it is
+            # still this worker's, its mark makes it wait for a round (a reply), or the
+            # next pass applies it (a decision).
+            log_unexpected(f"outbox row {item.id}", exc)
+            return "waiting"
         except ActionConflict as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
@@ -236,6 +262,40 @@ class OutboxWorker(PollingWorker):
             item.id, remote_status=result.remote_status, external_id=result.external_id
         )
         return "done"
+
+    async def _send(self, conn: Connector, item: OutboxItem) -> ApplyResult:
+        """Apply row ``item`` through ``conn``, its requests to leave within
+        :attr:`send_within` of now (its mark, or its lease renewed, just before): one
+        held back longer raises :class:`TooLateToSend`, unsent."""
+        by = SEND_BY.set(time.time() + self.send_within)
+        try:
+            return await apply_action(conn, item.action)
+        finally:
+            SEND_BY.reset(by)
+
+    async def _still_mine(self, item: OutboxItem) -> bool:
+        """A reply's mark (``store.outbox_sending``), any other write-back's renewed lease
+        (``store.outbox_hold``), just before it is applied: False when the row is no
+        longer this worker's to apply."""
+        if item.action.capability is Capability.REPLY:
+            mark = getattr(self.store, "outbox_sending", None)
+            return mark is None or await mark(item.id, note=SENDING, at=utcnow()) is not False
+        hold = getattr(self.store, "outbox_hold", None)
+        return hold is None or await hold(item.id) is not False
+
+    def _not_marked(self, item: OutboxItem, exc: Exception) -> str:
+        """The mark or the lease's renewal failed on a store error: nothing was sent, and
+        nothing is written (the store may not take it; a retry recorded on the row could
+        end the lease of another worker that took it meanwhile, and a reply being sent
+        would be free to a third). The row stays this worker's, as when the file is busy,
+        and its next pass takes it again and sends it (before: a reply was recorded as
+        one the platform may have, and waited for a whole sync round)."""
+        log_unexpected(f"outbox row {item.id}: marking it", exc)
+        secrets, users = self.secrets.get(item.action.source, ((), ()))
+        self.last_error = failure(
+            exc, source=item.action.source, secrets=secrets, users=users
+        ).message
+        return "retry"
 
     async def _retry(self, item: OutboxItem, exc: BaseException, error: str, wait: float) -> None:
         """Record row ``item``'s failure ``exc`` (``error``, its one line) to be tried again

@@ -70,21 +70,57 @@ class RuleError(ValueError):
         self.fields = fields
 
 
+#: Between the words of a phrase (``"rot op"``): any whitespace, or a dash or an
+#: underscore with or without spaces around it (``Rot-op``, ``rot_op``).
+_JOIN = r"(?:\s*[\p{Pd}_]\s*|\s+)"
+
+#: Between the letters of a word spelled apart (``k.a.n.k.e.r``, ``k-a-n-k-e-r``,
+#: ``k a n k e r``): one or two characters that are not letters, digits nor a line
+#: break (or an underscore), the same ones between every letter. Only words of at least
+#: :data:`SPACED_MIN` letters are found so: ``o.p`` is too often something else.
+_SEP = r"(?:_|[^\w\p{M}\n]){1,2}"
+SPACED_MIN = 3
+
+
+def _spaced(part: str, group: str) -> str | None:
+    """The pattern of ``part`` (folded, one word) spelled with its letters apart, or None
+    where it is not written so: fewer than :data:`SPACED_MIN` letters, a character that
+    is no letter or digit, a ``*`` anywhere but at its end."""
+    import regex
+
+    letters = part.rstrip("*")
+    if len(letters) < SPACED_MIN or "*" in letters:
+        return None
+    if not all(regex.fullmatch(r"\w", ch) for ch in letters):
+        return None
+    sep = f"(?P<{group}>{_SEP})"
+    out: str = (
+        regex.escape(letters[0])
+        + sep
+        + f"(?P={group})".join(regex.escape(ch) for ch in letters[1:])
+    )
+    if part.endswith("*"):
+        out += f"(?:(?P={group}){_WORD})*"
+    return out
+
+
 def word_regex(words: tuple[str, ...]) -> str:
     """The regular expression of a word list: each word folded, ``*`` as any word
-    characters, whitespace between words as any whitespace, whole words only."""
+    characters, whitespace (or a dash) between words as any whitespace or dash, whole
+    words only; a word of :data:`SPACED_MIN` letters or more also with its letters
+    written apart (``k.a.n.k.e.r``)."""
     # Imported here: the regex package loads only when a config has rules.
     import regex
 
     alternatives = []
-    for word in words:
+    for i, word in enumerate(words):
         parts = folded(word).split()
         if not parts or all(set(p) <= {"*"} for p in parts):
             raise RuleError("config.rule.no_letters", word=word)
-        alternatives.append(
-            r"\s+".join(
-                "".join(f"{_WORD}*" if ch == "*" else regex.escape(ch) for ch in part)
-                for part in parts
-            )
-        )
+        pieces = []
+        for j, part in enumerate(parts):
+            plain = "".join(f"{_WORD}*" if ch == "*" else regex.escape(ch) for ch in part)
+            spaced = _spaced(part, f"s{i}_{j}")
+            pieces.append(f"(?:{plain}|{spaced})" if spaced else plain)
+        alternatives.append(_JOIN.join(pieces))
     return rf"(?<!{_WORD})(?:{'|'.join(alternatives)})(?!{_WORD})"

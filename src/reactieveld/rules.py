@@ -11,7 +11,8 @@ fold, so the view can mark exactly the characters the author wrote.
 - ``words``: word patterns on whole words. ``*`` stands for any letters (none included):
   ``kanker*`` finds "kanker" and "kankerlijer" but not "vakankerken", where "kanker"
   starts inside a word. Several words in one pattern (``"rot op"``) match with any
-  whitespace between them.
+  whitespace, or a dash, between them; a word of three letters or more also spelled
+  apart (``k.a.n.k.e.r``: :func:`reactieveld.rule_text.word_regex`).
 - ``pattern``: one regular expression (the ``regex`` package's syntax, which is Python's
   ``re`` and more), matched on the folded text.
 

@@ -9,6 +9,7 @@ calls :meth:`Connector.apply` for the actions in :attr:`Connector.capabilities`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -73,6 +74,32 @@ class ConnectorError(Exception):
         self.source = source
         self.message = message
         self.retryable = retryable
+
+
+#: The moment (``time.time()``: the wall clock, which runs on while the process is stopped
+#: or the machine sleeps) by which a write-back's request must have left, or None (no
+#: limit): set by the outbox worker while it applies a row it holds (a request sent later
+#: could arrive after its lease ran out and another program took the row over and sent
+#: it). Every request of a ``SourceClient`` (http.py) asks, each attempt anew.
+SEND_BY: ContextVar[float | None] = ContextVar("reactieveld_send_by", default=None)
+
+
+class TooLateToSend(ConnectorError):
+    """A write-back's request not sent: the moment it had to leave by (:data:`SEND_BY`)
+    has passed (the process was stopped, the machine slept, the waits for a free
+    connection or a server's ``Retry-After`` ran long). Nothing of it left; the outbox
+    worker records nothing either (the row may be another's by now)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source, stored("conn.too_late"), retryable=True)
+
+
+def may_send(source: str, now: float) -> None:
+    """Raise :class:`TooLateToSend` when a request of ``source`` may no longer leave at
+    ``now`` (``time.time()``): its :data:`SEND_BY` has passed."""
+    by = SEND_BY.get()
+    if by is not None and now > by:
+        raise TooLateToSend(source)
 
 
 #: What a connector's reading of an answer of a form it did not foresee raises (a list

@@ -352,7 +352,10 @@ ORG_REPLIES = (
     ),
     (
         "raad",
-        "Raadslid Eemnes",
+        # A person who says where she sits, as the other council members sign (_author):
+        # "Raadslid Eemnes" was a title and a surname to the report's redaction, so every
+        # "van Eemnes" in the demo's report came out as "van E.".
+        "raadslid Esther Koster (Eemnes)",
         "Goed punt. Ik neem dit mee naar de commissievergadering van volgende maand.",
     ),
     (

@@ -55,7 +55,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 import httpx
 
 from reactieveld import __version__
-from reactieveld.connectors.base import ConnectorError, error_at
+from reactieveld.connectors.base import ConnectorError, error_at, may_send
 from reactieveld.i18n import stored
 from reactieveld.text import SHOWN_UNSAFE
 
@@ -136,6 +136,12 @@ class SourceClient(httpx.AsyncClient):
         self.limit = asyncio.Semaphore(max_concurrency)
         #: Requests sent (attempts included); benchmarks and idle-poll tests read it.
         self.requests_sent = 0
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """``httpx.AsyncClient.send``, unless a write-back's request may no longer leave
+        (``base.SEND_BY``: :class:`~reactieveld.connectors.base.TooLateToSend`)."""
+        may_send(self.source, time.time())
+        return await super().send(request, **kwargs)
 
 
 def make_client(

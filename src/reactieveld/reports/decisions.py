@@ -4,7 +4,9 @@ One line per moderator decision in the journal, oldest first: the decision, its 
 the time, who took it (a moderator, or ``rule:<name>``), the platform and a link to the
 response. Nothing of the author: no name, no author key; the moderator's own words for
 "other" are redacted like any free text unless ``--include-personal-data``. An undone
-decision stays in the log (the journal is append-only) with the time it was undone.
+decision stays in the log (the journal is append-only) with the time it was undone, and
+each says where its write-back stands (``done``; ``conflict`` or ``failed``: not on the
+platform; empty when nothing was to be sent).
 Written as CSV or JSON Lines, streamed a page at a time."""
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ DECISION_COLUMNS = (
     "response",
     "link",
     "undone_at",
+    "write_back",
 )
 
 #: Decisions read per round trip.
@@ -71,6 +74,9 @@ def decision_dict(
         "response": rec.external_id,
         "link": red.url(rec.url) or "",
         "undone_at": _iso(rec.undone_at),
+        # A decision the platform never took (a conflict, a refusal) is no decision on
+        # the site: the log says so, not only the journal.
+        "write_back": rec.write_back or "",
     }
 
 

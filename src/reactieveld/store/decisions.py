@@ -1,7 +1,7 @@
 """The statement-of-reasons log's query (issue 16), one text for both backends: the
 journal's decisions (``kind = 'moderate'``) in journal order, a keyset page at a time,
-with their reason and whether they were undone, and where each response lives; never
-its author."""
+with their reason, whether they were undone and where their write-back stands, and where
+each response lives; never its author."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def decisions_sql(
     sql = (
         "SELECT a.id, a.at, a.actor, a.before, a.after, a.reason, a.reason_text, "
         "(SELECT min(u.at) FROM actions u WHERE u.undoes = a.id), s.name, s.type, "
-        "r.external_id, coalesce(r.url, th.url), r.author_name FROM actions a "
+        "r.external_id, coalesce(r.url, th.url), r.author_name, "
+        # Where its write-back stands: the newest outbox row the decision queued (a
+        # resend queues the same row again); none when nothing was to be sent.
+        "(SELECT o.state FROM outbox o WHERE o.response_id = a.response_id "
+        "AND o.journal_id = a.id ORDER BY o.id DESC LIMIT 1) FROM actions a "
         "JOIN responses r ON r.id = a.response_id JOIN sources s ON s.id = r.source_id "
         "LEFT JOIN threads th ON th.source_id = r.source_id "
         "AND th.external_id = r.thread_external_id"
@@ -68,6 +72,7 @@ def decision_from_row(r: Sequence[Any]) -> DecisionRecord:
         external_id=str(r[10]),
         url=r[11],
         author_name=r[12],
+        write_back=r[13],
     )
 
 

@@ -191,6 +191,9 @@ class DecisionRecord:
     url: str | None
     #: Never written: only for redacting the name out of the reason's words and link.
     author_name: str | None = None
+    #: Its write-back's outbox state (``done``, ``pending``, ``failed``, ``conflict``,
+    #: ``cancelled``); None when it queued none (nothing to change on the platform).
+    write_back: str | None = None
 
 
 @dataclass(frozen=True)

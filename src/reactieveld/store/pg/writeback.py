@@ -70,12 +70,14 @@ _NUMBER = "split_part(outbox.leased_by, ':', 2)"
 #: lease (longer than any one request); a reply then waits for a round begun after it is
 #: taken (``LEASE_SET``), as before. So a reply is never sent twice: its holder marked it
 #: (``SENDING_SQL``, only while its lock was held, ``_MINE``) before the POST, and nobody
-#: else takes a marked row before its lease runs out. And a decision never lands after a
-#: later one: were its row taken while its request was under way, the other program would
-#: apply it and then the moderator's undo (or next decision), and the late request would
-#: set the comment back. Every row is applied only after ``outbox_hold`` or the mark
-#: renewed it with the lock held, so a process whose session ended applies none it had
-#: taken and another took meanwhile.
+#: else takes a marked row before its lease runs out, and no request of it leaves after
+#: half of that (outbox.SEND_WITHIN: its process stopped, its machine asleep between the
+#: mark and the POST). And a decision never lands after a later one: were its row taken
+#: while its request was under way, the other program would apply it and then the
+#: moderator's undo (or next decision), and the late request would set the comment back.
+#: Every row is applied only after ``outbox_hold`` or the mark renewed it with the lock
+#: held, so a process whose session ended applies none it had taken and another took
+#: meanwhile.
 HOLDER_GONE = (
     "(outbox.leased_by LIKE 'pg:%' AND outbox.awaits_round IS NULL "
     f"AND NOT outbox.being_applied AND NOT {holder_lock_held(_NUMBER)})"

@@ -146,6 +146,8 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         self._held_notices: list[Notification] = []
         #: The kept row's notice (:meth:`_tell_kept`) and the row: it goes with the row.
         self._kept_notice: tuple[int, Notification] | None = None
+        #: The last action's short notice (_notice): the next one replaces it.
+        self._action_notice: Notification | None = None
         #: The response view and the tag bar, once mounted (after the first frame:
         #: :meth:`_mount_the_rest`); None before.
         self._view: ResponseView | None = None
@@ -881,8 +883,16 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         self._notice(said, timeout=_DECIDED_SECONDS)
 
     def _notice(self, text: str, *, timeout: float | None = None) -> None:
-        """A short notice after an action (a decision, an undo): literal text."""
-        self._say(text, timeout=timeout)
+        """A short notice after an action (a decision, an undo): literal text. It replaces
+        the last action's: ten quick ``a`` piled ten "Goedgekeurd: 1" over the view at
+        80x24, hiding the response to decide next."""
+        before, self._action_notice = self._action_notice, self._say(text, timeout=timeout)
+        if before is None:
+            return
+        if before in self._held_notices:
+            self._held_notices.remove(before)
+        else:
+            withdraw(self.app, before)
 
     @property
     def _settles(self) -> bool:
@@ -1277,12 +1287,18 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
         if not pile:
             self._notice(self.i18n.t("pile.none", author=author))
             return
-        n = self.queue.mark_rows(pile)
+        total = self.queue.mark_rows(pile)
         by_source: dict[str, int] = {}
         for r in pile:
             by_source[r.response.source] = by_source.get(r.response.source, 0) + 1
         sources = ", ".join(f"{one_line(name, limit=30)} {k}" for name, k in by_source.items())
-        self._say(self.i18n.t("pile.marked", n=n, author=author, sources=sources), timeout=8)
+        # The author's own count; marks made before (other authors') are said apart, as
+        # the one decision settles them too.
+        n = sum(by_source.values())
+        said = self.i18n.t("pile.marked", n=n, author=author, sources=sources)
+        if total > n:
+            said += self.i18n.t("pile.marked.total", n=total)
+        self._say(said, timeout=8)
 
     async def action_help(self) -> None:
         from reactieveld.tui.screens.help import HelpScreen
