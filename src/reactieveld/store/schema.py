@@ -14,6 +14,7 @@ from reactieveld.i18n import stored
 from reactieveld.store.authors import author_tokens
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import unusable_error
+from reactieveld.store.fts import searchable_or_none
 
 
 def read_migrations(module_file: str, package: str) -> tuple[tuple[int, str, str], ...]:
@@ -85,8 +86,11 @@ def mark_ours(db: sqlite3.Connection) -> None:
 
 def register_functions(db: sqlite3.Connection) -> None:
     """The SQL functions migrations use (0007 fills the author index with
-    ``reactieveld_author_tokens``)."""
+    ``reactieveld_author_tokens``, 0023 the search index with ``reactieveld_searchable``).
+    Only statements the store runs itself call them, never the schema: the file stays
+    readable and writable by any SQLite program."""
     db.create_function("reactieveld_author_tokens", 3, author_tokens, deterministic=True)
+    db.create_function("reactieveld_searchable", 1, searchable_or_none, deterministic=True)
 
 
 def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
