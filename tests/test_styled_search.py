@@ -16,6 +16,7 @@ from helpers.store import open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reactieveld.model import Thread
 from reactieveld.read.search import match_spans, snippet
 from reactieveld.rule_text import folded
 from reactieveld.store.sqlite import SqliteStore
@@ -224,3 +225,66 @@ async def test_postgresql_0017_makes_the_vectors_again(pg_url):
         ) == [(0,)]
     finally:
         await store.close()
+
+
+#: What a memory's texts are made of: plain words, accented letters as typed (their own
+#: NFKC), an accent typed apart (NFKC joins it), styled letters.
+PIECES = ("hate", "Fiets", "café", "zoë", "cafe\u0301", "𝐇𝐀𝐓𝐄", "ｚｏｅ", "ﬁets", "ᴴᴬᵀᴱ", "ℌ")
+TEXTS_OF = st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map(" ".join)
+#: A vector as 0016's program made it (no normalize): body (A), author (B), title (C).
+VECTOR_0016 = (
+    "setweight(to_tsvector('reactieveld', r.body_text), 'A') || "
+    "setweight(to_tsvector('reactieveld', r.author_name), 'B') || "
+    "setweight(to_tsvector('reactieveld', coalesce((SELECT th.title FROM threads th "
+    "WHERE th.source_id = r.source_id AND th.external_id = r.thread_external_id), '')), 'C')"
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(TEXTS_OF, TEXTS_OF, TEXTS_OF), min_size=1, max_size=4))
+def test_postgresql_0017_writes_only_the_vectors_that_change(pg_url, rows):
+    """0017 rewrites a response only where NFKC changes its body, author or thread title
+    (a 1M-row memory is not written twice over for its ASCII and plain accented rows), and
+    every vector after it is ingest's."""
+    from reactieveld.store.pg.ingest import search_vector, title_of
+
+    n = next(_EXT)
+    vector = search_vector(
+        "r.body_text", "r.author_name", title_of("r.source_id", "r.thread_external_id")
+    )
+
+    async def check() -> None:
+        store = await open_store(pg_url)
+        threads = [Thread("blog", f"t{n}-{i}", title) for i, (_, _, title) in enumerate(rows)]
+        responses = [
+            resp(f"m{n}-{i}", body, author=author, thread=f"t{n}-{i}")
+            for i, (body, author, _) in enumerate(rows)
+        ]
+        await store.upsert_page("blog", page(*responses, threads=threads))
+        await sql(store, f"UPDATE responses r SET search = {VECTOR_0016}")
+        await sql(store, "DELETE FROM schema_migrations WHERE version >= 17")
+        texts = await sql(
+            store,
+            "SELECT r.id, r.body_text, r.author_name, coalesce(t.title, '') FROM responses r "
+            "LEFT JOIN threads t ON t.source_id = r.source_id "
+            "AND t.external_id = r.thread_external_id",
+        )
+        kept = {
+            rid for rid, *its in texts if all(unicodedata.is_normalized("NFKC", t) for t in its)
+        }
+        before = dict(await sql(store, "SELECT id, xmin::text FROM responses"))
+        await store.close()
+
+        store = await open_store(pg_url)  # 0017 runs
+        try:
+            assert await sql(
+                store, f"SELECT count(*) FROM responses r WHERE search IS DISTINCT FROM {vector}"
+            ) == [(0,)]
+            after = dict(await sql(store, "SELECT id, xmin::text FROM responses"))
+            assert {rid for rid in after if after[rid] == before[rid]} == kept
+        finally:
+            await store.close()
+
+    asyncio.run(check())
