@@ -2377,6 +2377,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{path} has schema version {n}, newer than this program knows ({latest}): upgrade "
         "reactieveld (or choose another --db)",
     ),
+    # Said once on stderr before a memory with responses is updated for this version (a
+    # big one's migrations take a while, the search index again; store/schema.py
+    # migration_notice).
+    "conn.store.updating": (
+        "het geheugen {where} wordt bijgewerkt voor deze versie ({n} reacties; dit kan een "
+        "minuut duren)",
+        "updating the memory {where} for this version ({n} responses; this may take a minute)",
+    ),
+    "conn.store.updating.one": (
+        "het geheugen {where} wordt bijgewerkt voor deze versie (1 reactie)",
+        "updating the memory {where} for this version (1 response)",
+    ),
     "conn.store.migration_failed": (
         "{path}: migratie {name} mislukte ({said}); er is niets van toegepast: meld dit, en "
         "gebruik intussen de vorige versie van reactieveld",
