@@ -849,10 +849,10 @@ def _say_updating(ctx: Context, argv: Sequence[str] | None, where: str, n: int) 
     """One line on stderr before the memory ``where``, with ``n`` responses, is updated for
     this version (whichever command or the app opens it): a long first start after an
     upgrade is not silence."""
-    from reactieveld.i18n import text
+    from reactieveld.i18n import counted
     from reactieveld.text import say_error
 
-    say_error(text("conn.store.updating", _language_of(ctx, argv), where=where, n=n))
+    say_error(counted("cli.db.updating", _language_of(ctx, argv), n=n, where=where))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

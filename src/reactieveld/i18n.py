@@ -2306,6 +2306,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{flag} {path}: {file} is een bestand, geen map; controleer het pad",
         "{flag} {path}: {file} is a file, not a folder; check the path",
     ),
+    # Said once on stderr before a memory with responses is updated for this version (a
+    # big one's migrations take a while, the search index again; store/schema.py
+    # migration_notice).
+    "cli.db.updating": (
+        "het geheugen {where} wordt bijgewerkt voor deze versie ({n} reacties; dit kan een "
+        "minuut duren)",
+        "updating the memory {where} for this version ({n} responses; this may take a minute)",
+    ),
+    "cli.db.updating.one": (
+        "het geheugen {where} wordt bijgewerkt voor deze versie (1 reactie)",
+        "updating the memory {where} for this version (1 response)",
+    ),
     # Said once on stderr when a command made a new memory at an explicit path.
     "cli.db.new_memory": (
         "nieuw geheugen op {path} ({flag}); was dat een tikfout, verwijder het dan",
@@ -2376,18 +2388,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "reactieveld bij (of kies een andere --db)",
         "{path} has schema version {n}, newer than this program knows ({latest}): upgrade "
         "reactieveld (or choose another --db)",
-    ),
-    # Said once on stderr before a memory with responses is updated for this version (a
-    # big one's migrations take a while, the search index again; store/schema.py
-    # migration_notice).
-    "conn.store.updating": (
-        "het geheugen {where} wordt bijgewerkt voor deze versie ({n} reacties; dit kan een "
-        "minuut duren)",
-        "updating the memory {where} for this version ({n} responses; this may take a minute)",
-    ),
-    "conn.store.updating.one": (
-        "het geheugen {where} wordt bijgewerkt voor deze versie (1 reactie)",
-        "updating the memory {where} for this version (1 response)",
     ),
     "conn.store.migration_failed": (
         "{path}: migratie {name} mislukte ({said}); er is niets van toegepast: meld dit, en "
