@@ -189,6 +189,13 @@ async def test_sqlite_0023_indexes_an_older_memory_again(tmp_path):
     # Any SQLite program still reads and searches the file (no function of ours needed).
     db = sqlite3.connect(path)
     assert db.execute("SELECT count(*) FROM responses_fts('hate')").fetchone() == (2,)
+    # The index is whole, and ingest writes it again with FTS5's own 1 MiB of pending
+    # words (the migration's 64 MiB was for the rebuild alone).
+    db.execute("INSERT INTO responses_fts (responses_fts) VALUES ('integrity-check')")
+    assert db.execute("SELECT v FROM responses_fts_config WHERE k = 'hashsize'").fetchall() in (
+        [],
+        [(1048576,)],
+    )
     db.close()
 
 
