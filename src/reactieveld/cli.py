@@ -845,6 +845,16 @@ def _language_of(ctx: Context, argv: Sequence[str] | None) -> str:
         return language_before_parsing(argv)
 
 
+def _say_updating(ctx: Context, argv: Sequence[str] | None, where: str, n: int) -> None:
+    """One line on stderr before the memory ``where``, with ``n`` responses, is updated for
+    this version (whichever command or the app opens it): a long first start after an
+    upgrade is not silence."""
+    from reactieveld.i18n import counted
+    from reactieveld.text import say_error
+
+    say_error(counted("cli.db.updating", _language_of(ctx, argv), n=n, where=where))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args: Any = _app_args(argv)
@@ -870,6 +880,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Command = args.command
     from reactieveld.failures import quiet_library_logs
     from reactieveld.store.base import StoreError
+    from reactieveld.store.schema import migration_notice
     from reactieveld.text import say_error
 
     quiet_library_logs()  # asyncpg's and httpx's own lines never reach the screen
@@ -882,9 +893,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             # A command that may make the memory; the others say "no memory store at".
             new = check_new_memory(ctx.db_path, ctx.db_named_by, ctx.config.ui.language)
         try:
-            if ctx.demo and command is not cmd_app:
-                seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
-            return command(args, ctx)
+            with migration_notice(functools.partial(_say_updating, ctx, argv)):
+                if ctx.demo and command is not cmd_app:
+                    seed_demo(ctx.config, ctx.db_path)  # `--demo stats` etc. work on first use
+                return command(args, ctx)
         finally:
             if new is not None:
                 said_new_memory(new, ctx.db_named_by, ctx.config.ui.language)

@@ -2314,6 +2314,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{flag} {path}: {file} is een bestand, geen map; controleer het pad",
         "{flag} {path}: {file} is a file, not a folder; check the path",
     ),
+    # Said once on stderr before a memory with responses is updated for this version (a
+    # big one's migrations take a while, the search index again; store/schema.py
+    # migration_notice).
+    "cli.db.updating": (
+        "het geheugen {where} wordt bijgewerkt voor deze versie ({n} reacties; dit kan een "
+        "minuut duren)",
+        "updating the memory {where} for this version ({n} responses; this may take a minute)",
+    ),
+    "cli.db.updating.one": (
+        "het geheugen {where} wordt bijgewerkt voor deze versie (1 reactie)",
+        "updating the memory {where} for this version (1 response)",
+    ),
     # Said once on stderr when a command made a new memory at an explicit path.
     "cli.db.new_memory": (
         "nieuw geheugen op {path} ({flag}); was dat een tikfout, verwijder het dan",

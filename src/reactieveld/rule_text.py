@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 from typing import Literal
 
 #: What a rule does with a response it matches.
@@ -38,12 +39,19 @@ def fold(text: str) -> tuple[str, list[int]]:
     of the folded text the index of the original character it came from."""
     if text.isascii():
         return text.casefold(), list(range(len(text)))
+    return each_char(text, _fold_char)
+
+
+def each_char(text: str, change: Callable[[str], str]) -> tuple[str, list[int]]:
+    """``text`` with every character changed alone by ``change`` (into none, one or more),
+    and for every character of the result the index of the one it came from (a rule's
+    fold here, search's plain letters in store/fts.py)."""
     out: list[str] = []
     where: list[int] = []
     for i, c in enumerate(text):
-        folded = _fold_char(c)
-        out.append(folded)
-        where.extend([i] * len(folded))
+        changed = change(c)
+        out.append(changed)
+        where.extend([i] * len(changed))
     return "".join(out), where
 
 

@@ -32,7 +32,7 @@ from reactieveld.i18n import STRINGS
 from reactieveld.i18n import text as ui_text
 from reactieveld.model import RemoteStatus
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow, SearchHit, SearchStore
-from reactieveld.store.fts import fold, query_terms
+from reactieveld.store.fts import fold, query_terms, searchable_words
 
 _KEYS = {
     "bron": "sources",
@@ -380,23 +380,19 @@ async def count_matches(store: SearchStore, words: str, flt: QueueFilter, *, cap
     return await store.count_matches(words, flt, cap=cap)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Where the query's words occur in ``text`` as the index matched them (whole words,
-    case and accents folded; ``word*`` as a prefix): ``[(start, end), ...]``."""
+    case, accents and styled letters folded; ``word*`` as a prefix): ``[(start, end), ...]``."""
     terms = query_terms(query)
     exact = {t for t in terms if not t.endswith("*")}
     prefixes = tuple(t.rstrip("*") for t in terms if t.endswith("*") and t.rstrip("*"))
     if not exact and not prefixes:
         return []
-    spans = []
-    for m in _WORD.finditer(text):
-        word = fold(m.group(0))
-        if word in exact or (prefixes and word.startswith(prefixes)):
-            spans.append((m.start(), m.end()))
-    return spans
+    return [
+        (start, end)
+        for word, start, end in searchable_words(text)
+        if word in exact or (prefixes and word.startswith(prefixes))
+    ]
 
 
 def snippet(text: str, query: str, width: int = 160) -> tuple[str, list[tuple[int, int]]]:

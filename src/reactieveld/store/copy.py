@@ -346,10 +346,11 @@ def _drop_triggers(db: sqlite3.Connection) -> list[str]:
 
 def _rebuild_search(db: sqlite3.Connection) -> None:
     """The search index and the author index of the copied responses (both contentless
-    FTS5 tables, as ingest writes them: body, author, the thread's title)."""
+    FTS5 tables, as ingest writes them: body, author, the thread's title, searchable)."""
     db.execute(
         "INSERT INTO responses_fts (rowid, body, author, title) "
-        "SELECT r.id, r.body_text, r.author_name, coalesce(t.title, '') FROM responses r "
+        "SELECT r.id, reactieveld_searchable(r.body_text), reactieveld_searchable(r.author_name), "
+        "reactieveld_searchable(coalesce(t.title, '')) FROM responses r "
         "LEFT JOIN threads t ON t.source_id = r.source_id "
         "AND t.external_id = r.thread_external_id"
     )

@@ -4,6 +4,9 @@ user's words as a safe MATCH expression, and the limit above which hits are not 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from reactieveld.rule_text import each_char
 
 # The folding of a word (its home is text.py: the codebook checks its names with it too).
 from reactieveld.text import fold as fold
@@ -16,18 +19,49 @@ RANK_LIMIT = 8_000
 
 
 _WORD = re.compile(r"\w+\*?", re.UNICODE)
+_PLAIN = re.compile(r"\w+", re.UNICODE)
+
+
+def searchable(text: str) -> str:
+    """``text`` as both indexes take it, and a query's words too: compatibility forms as
+    their plain letters (NFKC: "𝐇𝐀𝐓𝐄", "ｈａｔｅ", "ᴴᴬᵀᴱ", "Ⓗ", "ℌ", "ﬁ" are "HATE", "hate",
+    "HATE", "H", "H", "fi"), so that search finds what the rules' fold finds (rule_text);
+    the tokenizer then folds case and diacritics. What is shown stays the original text.
+
+    SQLite's index gets it from the store (ingest, copy, migration 0023), never from a
+    trigger, so the file needs no function of ours; PostgreSQL's vectors from the
+    server's ``normalize(..., NFKC)`` (pg/ingest.py ``searchable_sql``)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def searchable_or_none(text: str | None) -> str | None:
+    """:func:`searchable` of a column that may be NULL (SQL's function of it, schema.py)."""
+    return None if text is None else searchable(text)
 
 
 def query_terms(query: str) -> list[str]:
     """The words of a user's search, as the index sees them (``word*`` keeps its star)."""
-    return [fold(t) for t in _WORD.findall(query)]
+    return [fold(t) for t in _WORD.findall(searchable(query))]
+
+
+def searchable_words(text: str) -> list[tuple[str, int, int]]:
+    """The words of a shown ``text`` as the index took them, folded as :func:`query_terms`
+    folds a search's, each with where it stands in ``text`` (start, end): "𝐇𝐀𝐓𝐄" is the
+    word "hate" over those four characters. Each character is taken as :func:`searchable`
+    takes it alone, so a word's place is that of the characters it came from."""
+    if text.isascii():
+        return [(fold(m.group(0)), m.start(), m.end()) for m in _PLAIN.finditer(text)]
+    plain, where = each_char(text, searchable)
+    return [
+        (fold(m.group(0)), where[m.start()], where[m.end() - 1] + 1) for m in _PLAIN.finditer(plain)
+    ]
 
 
 def _match_terms(query: str) -> list[tuple[str, bool]]:
     """The words of a search as (word, is a prefix), unfolded (each backend's own
     tokenizer folds them as it folded the text); a lone ``*`` is no word."""
     terms = []
-    for term in _WORD.findall(query):
+    for term in _WORD.findall(searchable(query)):
         base = term.rstrip("*")
         if base:
             terms.append((base, term.endswith("*")))
@@ -38,9 +72,9 @@ def fts_query(query: str) -> str | None:
     """A safe FTS5 MATCH expression: every word quoted, all required; ``word*`` is a prefix.
 
     User input never reaches FTS5's query syntax as syntax, so ``NEAR(`` or ``"`` in a
-    search box cannot raise. Not folded here: inside quotes FTS5 runs its own tokenizer
-    over the word, which is exactly how the text was indexed (case, diacritics, ligatures
-    and all).
+    search box cannot raise. Only :func:`searchable` here, as the text was: inside quotes
+    FTS5 runs its own tokenizer over the word, which is exactly how the text was indexed
+    (case and diacritics).
     """
     parts = [f'"{w}"*' if prefix else f'"{w}"' for w, prefix in _match_terms(query)]
     return " ".join(parts) or None
@@ -53,6 +87,6 @@ def pg_tsquery(query: str) -> str | None:
     Every word is quoted, so user input never reaches the tsquery syntax as syntax (``!``,
     ``|``, ``<->`` and quotes are not word characters). Not folded here either: the
     configuration ``reactieveld`` (simple + unaccent) folds the query's words as it folded
-    the text."""
+    the text (both after :func:`searchable`)."""
     parts = [f"'{w}':*" if prefix else f"'{w}'" for w, prefix in _match_terms(query)]
     return " & ".join(parts) or None

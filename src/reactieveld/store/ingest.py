@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from reactieveld.model import Capability, Page, Response, Thread, TriageState
 from reactieveld.store.authors import author_tokens
 from reactieveld.store.base import UpsertResult
+from reactieveld.store.fts import searchable_or_none
 from reactieveld.store.rows import placeholders, to_epoch
 
 # -- text SQLite can hold -------------------------------------------------------------
@@ -361,6 +362,14 @@ def _stored(
     return out
 
 
+def _indexed(
+    rid: int, body: str | None, author: str | None, title: str | None
+) -> tuple[int, str | None, str | None, str | None]:
+    """A row of the search index as it is written and deleted (both must agree: the index
+    is contentless): the texts as :func:`~reactieveld.store.fts.searchable` takes them."""
+    return rid, searchable_or_none(body), searchable_or_none(author), searchable_or_none(title)
+
+
 def upsert(
     db: sqlite3.Connection,
     sid: int,
@@ -418,7 +427,7 @@ def upsert(
                     h,
                 )
             )
-            new_fts.append((rid, r.body_text, r.author_name, title))
+            new_fts.append(_indexed(rid, r.body_text, r.author_name, title))
         elif old[1] != h:
             changed.append((old, r, key, h, title))
 
@@ -476,7 +485,7 @@ def upsert(
                 db.execute(
                     "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
                     "VALUES ('delete', ?, ?, ?, ?)",
-                    (rid, old_body, old_author, old_title),
+                    _indexed(rid, old_body, old_author, old_title),
                 )
             db.execute(
                 "UPDATE responses SET thread_external_id = ?, parent_external_id = ?, "
@@ -501,7 +510,7 @@ def upsert(
             if reindex:
                 db.execute(
                     "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
-                    (rid, r.body_text, r.author_name, title),
+                    _indexed(rid, r.body_text, r.author_name, title),
                 )
             updated += 1
             changed_ids.append(rid)
@@ -517,11 +526,11 @@ def upsert(
         db.execute(
             "INSERT INTO responses_fts (responses_fts, rowid, body, author, title) "
             "VALUES ('delete', ?, ?, ?, ?)",
-            (rid, row[0], row[1], old_title),
+            _indexed(rid, row[0], row[1], old_title),
         )
         db.execute(
             "INSERT INTO responses_fts (rowid, body, author, title) VALUES (?,?,?,?)",
-            (rid, row[0], row[1], new_title),
+            _indexed(rid, row[0], row[1], new_title),
         )
 
     if page.gone:

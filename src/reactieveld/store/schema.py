@@ -3,10 +3,12 @@ connection's pragmas and the SQL functions the migrations call."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from reactieveld.i18n import stored
 from reactieveld.store.authors import author_tokens
 from reactieveld.store.base import StoreError
 from reactieveld.store.errors import unusable_error
+from reactieveld.store.fts import searchable_or_none
 
 
 def read_migrations(module_file: str, package: str) -> tuple[tuple[int, str, str], ...]:
@@ -85,8 +88,11 @@ def mark_ours(db: sqlite3.Connection) -> None:
 
 def register_functions(db: sqlite3.Connection) -> None:
     """The SQL functions migrations use (0007 fills the author index with
-    ``reactieveld_author_tokens``)."""
+    ``reactieveld_author_tokens``, 0023 the search index with ``reactieveld_searchable``).
+    Only statements the store runs itself call them, never the schema: the file stays
+    readable and writable by any SQLite program."""
     db.create_function("reactieveld_author_tokens", 3, author_tokens, deterministic=True)
+    db.create_function("reactieveld_searchable", 1, searchable_or_none, deterministic=True)
 
 
 def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
@@ -109,6 +115,33 @@ def _enable_wal(db: sqlite3.Connection, *, patience: float = 30.0) -> None:
         return
 
 
+#: Who is told that a memory with responses is about to be updated (its migrations may
+#: take a minute on a big one, and nothing else is said meanwhile): ``(where, responses)``,
+#: where the file or the database (its URL without a password). Nobody by default (the
+#: store as a library, tests); the command line tells its reader (cli.main), whichever
+#: backend and whichever command or app opens the memory. Both backends' ``migrate``.
+MigrationNotice = Callable[[str, int], None]
+_notice: list[MigrationNotice] = []
+
+
+@contextlib.contextmanager
+def migration_notice(notice: MigrationNotice) -> Iterator[None]:
+    """While inside: ``notice`` is told before migrations are applied to a memory that is
+    not new and has responses (:func:`tell_migrating`)."""
+    _notice.append(notice)
+    try:
+        yield
+    finally:
+        _notice.remove(notice)
+
+
+def tell_migrating(where: str, responses: int) -> None:
+    """Say, through the :func:`migration_notice` given, that the memory ``where`` and its
+    ``responses`` are about to be updated; nothing for a memory without responses."""
+    if responses and _notice:
+        _notice[-1](where, responses)
+
+
 def check_version(db: sqlite3.Connection) -> int:
     """The file's schema version; a newer one than this program knows is refused."""
     current = int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -125,6 +158,9 @@ def migrate(db: sqlite3.Connection) -> int:
     current = check_version(db)
     register_functions(db)
     shipped = migrations()  # read once: the check and the steps must agree
+    if 0 < current < max(n for n, _, _ in shipped):  # not new, something to do
+        where = db.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+        tell_migrating(where, int(db.execute("SELECT count(*) FROM responses").fetchone()[0]))
     for number, name, sql in shipped:
         if number <= current:
             continue

@@ -9,6 +9,7 @@ handful of statements whatever its size: one array per column, not one row per c
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -64,21 +65,45 @@ from reactieveld.store.sources import (
 def search_vector(body: str, author: str, title: str) -> str:
     """The SQL of a response's ``search`` vector from three SQL expressions: body (weight
     A), author (B) and its thread's title (C), in the configuration ``reactieveld`` (words
-    as written, without diacritics: the same words SQLite's index holds)."""
+    as written, without diacritics, styled letters as plain ones: the same words SQLite's
+    index holds). Migration 0017 writes the same vectors for the rows it found."""
     return f"{_text_vector(body, author)} || {title_vector(title)}"
+
+
+def searchable_sql(text: str) -> str:
+    """The SQL of a text as the vectors take it (:func:`reactieveld.store.fts.searchable`:
+    compatibility forms as plain letters, "𝐇𝐀𝐓𝐄" as "HATE"), from a column or parameter,
+    or any expression (then read once, in a sub-select).
+
+    Only text with a character beyond ASCII is normalized (as fewer bytes than characters
+    says): ``normalize`` on every text made the server's ingest about 20 % dearer in CPU
+    (bench/ingest_pg_bench.py rows), where ASCII, most of them, is its own NFKC."""
+    if not _NAME.fullmatch(text):
+        return f"(SELECT {searchable_sql('s.t')} FROM (SELECT {text} AS t) AS s)"
+    if text.startswith("$"):
+        text = f"{text}::text"  # octet_length would not know a parameter's type
+    return (
+        f"CASE WHEN octet_length({text}) = char_length({text}) THEN {text} "
+        f"ELSE normalize({text}, NFKC) END"
+    )
+
+
+#: A column (``r.body_text``) or a parameter (``$5``): read twice at no cost.
+_NAME = re.compile(r"[\w.$]+")
 
 
 def _text_vector(body: str, author: str) -> str:
     # The response's own part of :func:`search_vector`.
     return (
-        f"setweight(to_tsvector('reactieveld', {body}), 'A') || "
-        f"setweight(to_tsvector('reactieveld', {author}), 'B')"
+        f"setweight(to_tsvector('reactieveld', {searchable_sql(body)}), 'A') || "
+        f"setweight(to_tsvector('reactieveld', {searchable_sql(author)}), 'B')"
     )
 
 
 def title_vector(title: str) -> str:
     """The thread title's part of :func:`search_vector` (weight C)."""
-    return f"setweight(to_tsvector('reactieveld', coalesce({title}, '')), 'C')"
+    titled = f"coalesce({searchable_sql(title)}, '')"
+    return f"setweight(to_tsvector('reactieveld', {titled}), 'C')"
 
 
 def title_of(source_id: str, thread: str) -> str:

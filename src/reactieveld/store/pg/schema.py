@@ -10,7 +10,7 @@ import asyncpg
 
 from reactieveld.i18n import stored
 from reactieveld.store.base import StoreError
-from reactieveld.store.schema import read_migrations
+from reactieveld.store.schema import read_migrations, tell_migrating
 
 #: The advisory lock key migrations take (any constant; "rv" + "mig").
 MIGRATION_LOCK = 0x7276_6D69_67
@@ -76,6 +76,12 @@ async def migrate(conn: asyncpg.Connection, where: str) -> int:
         return current
     if current == 0:
         await _check_empty(conn, where)
+    else:  # not new, something to do
+        try:
+            responses = int(await conn.fetchval("SELECT count(*) FROM responses"))
+        except asyncpg.InsufficientPrivilegeError:
+            responses = 0  # a role that may not read them may not migrate either (below)
+        tell_migrating(where, responses)
     for number, name, sql in migrations():
         if number <= current:
             continue

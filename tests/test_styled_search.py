@@ -1,0 +1,297 @@
+"""Search finds styled letters as the moderation rules do: a comment written in
+mathematical, full-width, super- and subscript, circled or letterlike letters, or with
+ligatures, is found by the plain word on both backends, a query typed in them finds plain
+text, the highlight marks the styled characters themselves, and a memory indexed before
+(SQLite 0023, PostgreSQL 0017) is indexed again when it is opened."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sqlite3
+import unicodedata
+
+import pytest
+from helpers.store import open_store, page, resp, sql
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reactieveld.model import Thread
+from reactieveld.read.search import match_spans, snippet
+from reactieveld.rule_text import folded
+from reactieveld.store.sqlite import SqliteStore
+
+
+def _styles() -> dict[str, dict[str, str]]:
+    """Every styled alphabet Unicode has for the Latin letters, by its name without the
+    letter ("MATHEMATICAL BOLD CAPITAL", "FULLWIDTH LATIN SMALL LETTER", "CIRCLED LATIN
+    CAPITAL LETTER", "MODIFIER LETTER CAPITAL", ...): the plain lower-case letter to its
+    styled form, for each character whose compatibility form is that one letter."""
+    styles: dict[str, dict[str, str]] = {}
+    for code in range(0x80, 0x1FFFF):
+        c = chr(code)
+        plain = unicodedata.normalize("NFKC", c)
+        name = unicodedata.name(c, "")
+        if len(plain) == 1 and plain.isascii() and plain.isalpha() and name:
+            style = name.rsplit(" ", 1)[0]
+            styles.setdefault(style, {}).setdefault(plain.lower(), c)
+    return styles
+
+
+STYLES = _styles()
+#: The alphabets with most of the letters: the ones people type whole words in.
+ALPHABETS = sorted(s for s, letters in STYLES.items() if len(letters) >= 10)
+
+
+def styled(word: str, style: str) -> str:
+    """``word`` in ``style``'s letters (a letter the style lacks stays plain)."""
+    return "".join(STYLES[style].get(ch, ch) for ch in word)
+
+
+WORDS = st.text("abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
+
+
+def test_the_alphabets_are_there():
+    """The styles the issue names are among those generated (a check of the generator)."""
+    assert len(ALPHABETS) >= 20
+    for style in (
+        "MATHEMATICAL BOLD CAPITAL",
+        "MATHEMATICAL DOUBLE-STRUCK SMALL",
+        "FULLWIDTH LATIN SMALL LETTER",
+        "CIRCLED LATIN CAPITAL LETTER",
+        "MODIFIER LETTER CAPITAL",
+        "SQUARED LATIN CAPITAL LETTER",
+    ):
+        assert style in ALPHABETS, style
+    assert styled("hate", "MATHEMATICAL BOLD CAPITAL") == "𝐇𝐀𝐓𝐄"
+
+
+@settings(max_examples=60, deadline=None)
+@given(WORDS, st.sampled_from(ALPHABETS), st.sampled_from(["", "Dit is ", "‘"]))
+def test_the_highlight_marks_the_styled_letters(word, style, before):
+    """The plain word marks the styled word's own characters, and the styled query the
+    plain word's, in the text and in its snippet; the rules' fold agrees that they meet."""
+    fancy = styled(word, style)
+    assert folded(fancy) == word  # what a rule's word list sees
+    text = f"{before}{fancy} en nog wat"
+    start = len(before)
+    assert match_spans(text, word) == [(start, start + len(fancy))]
+    assert match_spans(text, word[:2] + "*") == [(start, start + len(fancy))]
+    cut, spans = snippet(text, word.upper())
+    assert [cut[s:e] for s, e in spans] == [fancy]
+    plain = f"{before}{word} en nog wat"
+    assert match_spans(plain, fancy) == [(start, start + len(word))]
+
+
+_EXT = itertools.count()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(WORDS, st.sampled_from(ALPHABETS))
+def test_a_styled_word_is_found_by_the_plain_one_and_back(store_target, word, style):
+    """On each backend: the comment in styled letters is a hit of the plain word (and of
+    its prefix), a query in styled letters finds the plain comment, and what is shown is
+    the text as written."""
+    fancy = styled(word, style)
+    n = next(_EXT)
+    styled_ext, plain_ext = f"s{n}", f"p{n}"
+
+    async def check() -> None:
+        store = await open_store(store_target)
+        try:
+            await store.upsert_page(
+                "blog",
+                page(resp(styled_ext, f"Jij {fancy}!"), resp(plain_ext, f"wij {word}.")),
+            )
+            for query in (word, word.upper(), f"{word[:3]}*", fancy):
+                found = {
+                    h.row.response.external_id: h.row.response.body_text
+                    for h in await store.search(query, limit=10_000)
+                }
+                assert {styled_ext, plain_ext} <= set(found), query
+                assert found[styled_ext] == f"Jij {fancy}!"
+        finally:
+            await store.close()
+
+    asyncio.run(check())
+
+
+@pytest.mark.parametrize(
+    ("written", "query"),
+    [
+        ("De ﬁets staat buiten", "fiets"),  # the ligature fi
+        ("een ﬂyer", "flyer"),
+        ("Ｋａｎｋｅｒ！", "kanker"),
+        ("ᴴᴬᵀᴱ", "hate"),
+        ("ℌ𝔞𝔱𝔢", "hate"),
+        ("x₂ en H₂O", "h2o"),
+        ("De fiets staat buiten", "ﬁets"),
+    ],
+)
+async def test_the_forms_the_rules_meet(store_target, written, query):
+    store = await open_store(store_target)
+    try:
+        await store.upsert_page("blog", page(resp("1", written), resp("2", "niets hiervan")))
+        assert [h.row.response.external_id for h in await store.search(query)] == ["1"]
+    finally:
+        await store.close()
+
+
+async def test_a_changed_styled_text_leaves_no_word_behind(store_target):
+    """The SQLite index is contentless: an edit deletes what was written with the same
+    folding, so the old styled word is gone and the new one is there."""
+    store = await open_store(store_target)
+    try:
+        await store.upsert_page("blog", page(resp("1", "𝐇𝐀𝐓𝐄 hier")))
+        await store.upsert_page("blog", page(resp("1", "ｌｉｅｆｄｅ hier")))
+        assert [h.row.response.external_id for h in await store.search("liefde")] == ["1"]
+        assert await store.search("hate") == []
+    finally:
+        await store.close()
+
+
+# -- a memory indexed before: the migration indexes it again ----------------------------
+TEXTS = [("1", "𝐇𝐀𝐓𝐄 en ﬁets", "ｚｏë"), ("2", "gewoon hate", "Anna")]
+
+
+async def test_sqlite_0023_indexes_an_older_memory_again(tmp_path):
+    path = tmp_path / "m.db"
+    store = await open_store(path)
+    await store.upsert_page(
+        "blog", page(*(resp(ext, body, author=author) for ext, body, author in TEXTS))
+    )
+    await store.close()
+    # The index as 0022's program wrote it: the texts as they are.
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO responses_fts (responses_fts) VALUES ('delete-all')")
+    db.execute(
+        "INSERT INTO responses_fts (rowid, body, author, title) "
+        "SELECT id, body_text, author_name, '' FROM responses"
+    )
+    db.execute("PRAGMA user_version = 22")
+    db.commit()
+    assert db.execute("SELECT count(*) FROM responses_fts('hate')").fetchone() == (1,)
+    db.close()
+
+    store = await SqliteStore.open(path)
+    try:
+        assert sorted(h.row.response.external_id for h in await store.search("hate")) == [
+            "1",
+            "2",
+        ]
+        assert [h.row.response.external_id for h in await store.search("fiets zoe")] == ["1"]
+        terms = {t for (t,) in await sql(store, "SELECT term FROM responses_vocab")}
+        assert "𝐡𝐚𝐭𝐞" not in terms and "hate" in terms
+    finally:
+        await store.close()
+    # Any SQLite program still reads and searches the file (no function of ours needed).
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM responses_fts('hate')").fetchone() == (2,)
+    # The index is whole, and ingest writes it again with FTS5's own 1 MiB of pending
+    # words (the migration's 64 MiB was for the rebuild alone).
+    db.execute("INSERT INTO responses_fts (responses_fts) VALUES ('integrity-check')")
+    assert db.execute("SELECT v FROM responses_fts_config WHERE k = 'hashsize'").fetchall() in (
+        [],
+        [(1048576,)],
+    )
+    db.close()
+
+
+async def test_postgresql_0017_makes_the_vectors_again(pg_url):
+    from reactieveld.store.pg.ingest import search_vector, title_of
+
+    store = await open_store(pg_url)
+    await store.upsert_page(
+        "blog", page(*(resp(ext, body, author=author) for ext, body, author in TEXTS))
+    )
+    vector = search_vector(
+        "r.body_text", "r.author_name", title_of("r.source_id", "r.thread_external_id")
+    )
+    # The vectors as 0016's program made them (no normalize), and its version.
+    await sql(
+        store,
+        "UPDATE responses r SET search = setweight(to_tsvector('reactieveld', body_text), 'A')"
+        " || setweight(to_tsvector('reactieveld', author_name), 'B')",
+    )
+    await sql(store, "DELETE FROM schema_migrations WHERE version >= 17")
+    assert [h.row.response.external_id for h in await store.search("hate")] == ["2"]
+    await store.close()
+
+    store = await open_store(pg_url)
+    try:
+        assert sorted(h.row.response.external_id for h in await store.search("hate")) == [
+            "1",
+            "2",
+        ]
+        assert [h.row.response.external_id for h in await store.search("fiets zoe")] == ["1"]
+        # The migration's vectors are ingest's, to the letter.
+        assert await sql(
+            store, f"SELECT count(*) FROM responses r WHERE search IS DISTINCT FROM {vector}"
+        ) == [(0,)]
+    finally:
+        await store.close()
+
+
+#: What a memory's texts are made of: plain words, accented letters as typed (their own
+#: NFKC), an accent typed apart (NFKC joins it), styled letters.
+PIECES = ("hate", "Fiets", "café", "zoë", "cafe\u0301", "𝐇𝐀𝐓𝐄", "ｚｏｅ", "ﬁets", "ᴴᴬᵀᴱ", "ℌ")
+TEXTS_OF = st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map(" ".join)
+#: A vector as 0016's program made it (no normalize): body (A), author (B), title (C).
+VECTOR_0016 = (
+    "setweight(to_tsvector('reactieveld', r.body_text), 'A') || "
+    "setweight(to_tsvector('reactieveld', r.author_name), 'B') || "
+    "setweight(to_tsvector('reactieveld', coalesce((SELECT th.title FROM threads th "
+    "WHERE th.source_id = r.source_id AND th.external_id = r.thread_external_id), '')), 'C')"
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(TEXTS_OF, TEXTS_OF, TEXTS_OF), min_size=1, max_size=4))
+def test_postgresql_0017_writes_only_the_vectors_that_change(pg_url, rows):
+    """0017 rewrites a response only where NFKC changes its body, author or thread title
+    (a 1M-row memory is not written twice over for its ASCII and plain accented rows), and
+    every vector after it is ingest's."""
+    from reactieveld.store.pg.ingest import search_vector, title_of
+
+    n = next(_EXT)
+    vector = search_vector(
+        "r.body_text", "r.author_name", title_of("r.source_id", "r.thread_external_id")
+    )
+
+    async def check() -> None:
+        store = await open_store(pg_url)
+        threads = [Thread("blog", f"t{n}-{i}", title) for i, (_, _, title) in enumerate(rows)]
+        responses = [
+            resp(f"m{n}-{i}", body, author=author, thread=f"t{n}-{i}")
+            for i, (body, author, _) in enumerate(rows)
+        ]
+        await store.upsert_page("blog", page(*responses, threads=threads))
+        await sql(store, f"UPDATE responses r SET search = {VECTOR_0016}")
+        await sql(store, "DELETE FROM schema_migrations WHERE version >= 17")
+        texts = await sql(
+            store,
+            "SELECT r.id, r.body_text, r.author_name, coalesce(t.title, '') FROM responses r "
+            "LEFT JOIN threads t ON t.source_id = r.source_id "
+            "AND t.external_id = r.thread_external_id",
+        )
+        kept = {
+            rid for rid, *its in texts if all(unicodedata.is_normalized("NFKC", t) for t in its)
+        }
+        before = dict(await sql(store, "SELECT id, xmin::text FROM responses"))
+        await store.close()
+
+        store = await open_store(pg_url)  # 0017 runs
+        try:
+            assert await sql(
+                store, f"SELECT count(*) FROM responses r WHERE search IS DISTINCT FROM {vector}"
+            ) == [(0,)]
+            after = dict(await sql(store, "SELECT id, xmin::text FROM responses"))
+            assert {rid for rid in after if after[rid] == before[rid]} == kept
+        finally:
+            await store.close()
+
+    asyncio.run(check())
