@@ -836,3 +836,22 @@ async def test_the_answers_figures_read_a_thread_once_on_postgresql(pg_cluster):
     small = await _pg_work_of_answers(pg_cluster.url(pg_cluster.new_database()), 300)
     large = await _pg_work_of_answers(pg_cluster.url(pg_cluster.new_database()), 600)
     assert large < 2.6 * small, (small, large)
+
+
+async def test_the_days_around_1970_are_each_their_own(store_target):
+    """The responses per day are grouped by the day's number (whole days since 1970, each
+    named once after): a response before 1970 counts on its own UTC day, not the next one
+    (an integer division rounds toward zero), on both backends."""
+    from reactieveld.store.open import open_store
+
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    times = [epoch - D - H, epoch - H, epoch - timedelta(seconds=1), epoch, epoch + 23 * H]
+    store = await open_store(store_target)
+    try:
+        await fill(store, [response(f"c{i}", "blog", "t1", at) for i, at in enumerate(times)])
+        stats = await compute_stats(
+            store, DEFAULT_CODEBOOK, period=Period(date(1969, 12, 30), date(1970, 1, 2))
+        )
+    finally:
+        await store.close()
+    assert stats.per_day == {"blog": (1, 2, 2, 0)}

@@ -35,6 +35,8 @@ def outside_of(role: str, org: Sequence[str]) -> str:
 
 #: SQLite's UTC day of a column of Unix seconds (``YYYY-MM-DD``).
 SQLITE_DAY = "date({}, 'unixepoch')"
+#: Seconds in a UTC day.
+DAY = 86_400
 
 
 def _median_sql(cte: str) -> str:
@@ -86,9 +88,14 @@ def figure_statements(
     out["names"] = ("SELECT name FROM sources ORDER BY name", [])
     out["total"] = (f"SELECT count(*) FROM responses r WHERE {base}", cparams)
     # -- responses per day per source (UTC days) ---------------------------------------
+    # Grouped by the day's number (whole days since 1970, floored before it), then named:
+    # the day's text of every response was a quarter of the figure (0.33 s of 30 days in
+    # a 1,000,000 memory, 0.25 s by number).
+    number = f"(r.created_at - (r.created_at % {DAY} + {DAY}) % {DAY}) / {DAY}"
     out["per_day"] = (
-        f"SELECT s.name, {day.format('r.created_at')}, count(*) "
-        f"FROM responses r JOIN sources s ON s.id = r.source_id WHERE {base} GROUP BY 1, 2",
+        f"SELECT s.name, {day.format(f'g.d * {DAY}')}, g.n FROM (SELECT r.source_id AS sid, "
+        f"{number} AS d, count(*) AS n FROM responses r WHERE {base} GROUP BY 1, 2) g "
+        "JOIN sources s ON s.id = g.sid",
         cparams,
     )
     # -- coverage matrix and responses per role ------------------------------------------
@@ -115,8 +122,13 @@ def figure_statements(
         f"SELECT CASE WHEN {first} > 0 THEN {first} ELSE 0 END AS d FROM responses r "
         f"WHERE {scope} AND EXISTS (SELECT 1 FROM actions a WHERE a.response_id = r.id)"
     )
-    out["moderated"] = (f"SELECT count(*) FROM ({first_action}) fa", params)
-    out["median_mod"] = (_median_sql(first_action), params)
+    # Materialised once: their count and the median wait (two statements read the
+    # period's responses and their journal twice).
+    out["moderated"] = (
+        f"WITH fa AS MATERIALIZED ({first_action}) "
+        f"SELECT count(*), ({_median_sql('SELECT d FROM fa')}) FROM fa",
+        params,
+    )
     # -- answers from the organisation ---------------------------------------------------
     # A citizen response's first answer: the first counted organisation response after it
     # (by time, then id) in its thread, at any time. One window over the threads the
@@ -130,30 +142,44 @@ def figure_statements(
     # Each thread row's role is read once (the rule's subquery per row was evaluated for
     # the window and again for the citizens' filter), into a materialised set the window
     # sorts; its columns come from the index responses_thread alone (migration figure_indexes).
+    # Each thread numbered (k): the window's partitions by a number, not by a source and
+    # a text (30 days of a 1,000,000 memory: 1.7 s, 1.55 s by number).
     threads = (
-        "SELECT DISTINCT r.source_id, r.thread_external_id FROM responses r "
-        f"WHERE {scope} AND r.thread_external_id IS NOT NULL"
+        "SELECT t.source_id, t.thread_external_id, row_number() OVER () AS k FROM "
+        "(SELECT DISTINCT r.source_id, r.thread_external_id FROM responses r "
+        f"WHERE {scope} AND r.thread_external_id IS NOT NULL) t"
     )
+    # A thread's rows from the period's start on: an answer comes after the response it
+    # answers, which arrived in the period (those before it are neither, their roles unread).
     thread_rows = (
-        "SELECT o.id, o.source_id, o.thread_external_id, o.created_at, o.remote_status, "
+        "SELECT o.id, th.k, o.created_at, o.remote_status, "
         f"{role_sql('o')} AS role FROM ({threads}) th JOIN responses o "
-        "ON o.source_id = th.source_id AND o.thread_external_id = th.thread_external_id"
+        "ON o.source_id = th.source_id AND o.thread_external_id = th.thread_external_id "
+        "AND o.created_at >= ?"
+    )
+    # Into the window only the rows it needs (fewer to sort and to filter after it: 30
+    # days of a 1,000,000 memory, 2.1 s CPU before, 1.7 s): each counted one marked cit, 1
+    # a citizen's of the period, 0 an answer (the organisation's, at any time), NULL
+    # neither (left out: it is no answer, and its own answer is not asked for).
+    marked = (
+        "SELECT o.id, o.k, o.created_at, "
+        f"CASE WHEN NOT ({outside_of('o.role', org)}) THEN 0 "
+        "WHEN o.created_at >= ? AND o.created_at < ? THEN 1 END AS cit "
+        f"FROM tr o WHERE o.remote_status NOT IN {placeholders(not_counted)}"
     )
     threaded = (
-        "SELECT o.source_id, o.created_at, o.remote_status, o.role, "
-        f"min(CASE WHEN o.remote_status NOT IN {placeholders(not_counted)} "
-        f"AND NOT ({outside_of('o.role', org)}) THEN o.created_at END) OVER (PARTITION BY "
-        "o.source_id, o.thread_external_id ORDER BY o.created_at DESC, o.id DESC "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS a FROM tr o"
+        "SELECT o.created_at, o.cit, min(CASE WHEN o.cit = 0 THEN o.created_at END) "
+        "OVER (PARTITION BY o.k ORDER BY o.created_at DESC, "
+        f"o.id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS a FROM ({marked}) o "
+        "WHERE o.cit IS NOT NULL"
     )
     # A response without a thread has no answer.
     citizen_rows = (
-        f"SELECT r.created_at AS c, r.a AS a FROM ({threaded}) r "
-        f"WHERE {base} AND {outside_of('r.role', org)} "
+        f"SELECT r.created_at AS c, r.a AS a FROM ({threaded}) r WHERE r.cit = 1 "
         "UNION ALL SELECT r.created_at AS c, NULL AS a FROM responses r "
         f"WHERE {base} AND r.thread_external_id IS NULL AND {outside_sql('r', org)}"
     )
-    cit_params = [*params, *not_counted, *org, *cparams, *org, *cparams, *org]
+    cit_params = [*params, lo, *org, lo, hi, *not_counted, *cparams, *org]
     # The citizens' rows once (materialised), their count, how many had an answer, and
     # the median wait: two statements read every thread twice.
     median_wait = _median_sql("SELECT a - c AS d FROM cr WHERE a IS NOT NULL")
@@ -237,11 +263,11 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
     def one(name: str) -> Sequence[Any]:
         return rows[name][0]
 
-    def median(name: str) -> float | None:
-        value = one(name)[0]
+    def median(value: Any) -> float | None:
         return None if value is None else float(value)
 
     untagged, untagged_new = one("untagged")
+    moderated, median_to_moderation = one("moderated")
     citizen, answered, median_to_answer = one("citizen")
     return FigureCounts(
         source_names=tuple(str(r[0]) for r in rows["names"]),
@@ -251,11 +277,11 @@ def figures_from(rows: Mapping[str, Sequence[Sequence[Any]]]) -> FigureCounts:
         total=int(one("total")[0]),
         untagged=int(untagged),
         untagged_new=int(untagged_new),
-        moderated=int(one("moderated")[0]),
-        median_to_moderation=median("median_mod"),
+        moderated=int(moderated),
+        median_to_moderation=median(median_to_moderation),
         citizen=int(citizen),
         answered=int(answered),
-        median_to_answer=None if median_to_answer is None else float(median_to_answer),
+        median_to_answer=median(median_to_answer),
         by_moderator={
             str(actor): (int(d or 0), int(c or 0)) for actor, d, c in rows["by_moderator"]
         },
