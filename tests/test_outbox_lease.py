@@ -6,7 +6,9 @@ reply a gone worker was sending):
   interleaving: each reply reaches the platform once;
 * a process that dies while a reply's POST is under way, around a sync round that began
   after the mark and listed the site before the POST arrived: after the restart the reply
-  is at the platform once, sent again only when it did not arrive (both backends).
+  is at the platform once, sent again only when it did not arrive (both backends);
+* a program held back between the site's answer and its record until the other took the
+  row over: its record changes nothing (the other's lease, its send, its outcome stand).
 """
 
 from __future__ import annotations
@@ -240,6 +242,72 @@ async def test_a_reply_held_back_past_its_lease_is_not_sent_after_the_other_sent
     assert outcome == "waiting"
     assert len(posts) == 1 and at_site(wp, text) == 1
     assert await one.store.outbox_items(states=["pending"]) == []
+
+
+#: The site's answer to the first program's request (None: it is applied) -> the record
+#: the first program makes of it.
+ANSWERS = {None: "outbox_done", 503: "outbox_retry", 403: "outbox_fail"}
+
+
+async def lease_row(store: Any, item_id: int) -> tuple[Any, ...]:
+    """An outbox row as a program holds it: its lease, and what its outcome records."""
+    return tuple(
+        await store.transaction(
+            lambda db: db.execute(
+                "SELECT state, attempts, last_error, next_attempt_at, awaits_round, leased_by, "
+                "lease_until FROM outbox WHERE id = ?",
+                (item_id,),
+            ).fetchone()
+        )
+    )
+
+
+@pytest.mark.parametrize("answer", list(ANSWERS))
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM])
+async def test_an_answer_recorded_after_the_other_took_the_row_over_changes_nothing(
+    wp: Any, programs: list[Program], tmp_path: Path, monkeypatch: Any, decision: Any, answer: Any
+) -> None:
+    """Two programs on one file: the first sent a write-back, and between the site's
+    answer (applied, a server error, a refusal) and its record the first was held back (its
+    process stopped, its machine asleep) until its lease ran out and the second took the
+    row over. The first's record must change nothing: the row stays as the second took
+    it; the second sends it once (a reply after a sync round begun after, which finds it
+    at the site when the first's POST arrived) and the row ends with its outcome (before:
+    the first's retry or failure ended the second's lease and set the row back or gave it
+    up, so it was not sent; its done ended the lease of a row the second was applying)."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    target = await wpreal.write_back_queued(wp, one.store, decision, text)
+    [item] = await one.store.outbox_due()
+    taken: list[tuple[Any, ...]] = []
+
+    async def take_over() -> None:
+        await lease_runs_out(two.store)
+        assert [i.id for i in await two.store.outbox_due()] == [item.id]
+        taken.append(await lease_row(two.store, item.id))
+
+    made = wpreal.taken_over_before_recording(one.store, take_over)
+    with wpreal.first_post_answered(wp, answer):
+        assert await one.worker.apply_one(item) == "waiting"
+    assert made == [ANSWERS[answer]]
+    assert await lease_row(two.store, item.id) == taken[0]
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        if decision == "reply":
+            config = served_config(wp, tmp_path, monkeypatch)
+            assert await run_sync(config, two.store, once=True, printer=lambda _: None) == 0
+        else:
+            assert (await two.worker.run_once()).done == 1
+    finally:
+        wp.hook = None
+    # Once at the site: the second sends it only when the first's request was not applied.
+    assert len(posts) == (0 if answer is None else 1)
+    assert applied_once(wp, target, decision, text)
+    [row] = await two.store.outbox_items(response_id=item.response_id)
+    # The second's outcome alone: its one attempt (none: the round found the reply).
+    attempts = 0 if decision == "reply" and answer is None else 1
+    assert (row.state.value, row.attempts, row.last_error) == ("done", attempts, None)
 
 
 @pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM, RemoteStatus.HOLD])

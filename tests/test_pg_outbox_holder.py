@@ -11,7 +11,9 @@ holder lock of store/pg/locks.py, the rule ``HOLDER_GONE`` of store/pg/writeback
   POST's answer, before it is recorded;
 * a mark that fails on a store error: nothing sent, sent at the next pass;
 * a holder whose POST is held back past its lease (its process stopped, its machine
-  asleep) while another takes the row over and sends it: its POST does not leave.
+  asleep) while another takes the row over and sends it: its POST does not leave;
+* a holder held back between the site's answer and its record while another takes the
+  row over: its record (done, retry, failure) changes nothing, the other's outcome stands.
 """
 
 from __future__ import annotations
@@ -40,9 +42,11 @@ from hypothesis import strategies as st
 from wpreal import (
     applied_once,
     at_site,
+    first_post_answered,
     held_back,
     served_config,
     served_fakewp,
+    taken_over_before_recording,
     write_back_queued,
 )
 
@@ -596,17 +600,77 @@ async def test_a_reply_answered_when_its_holders_session_ends_is_not_sent_again(
     [item] = await a.store.outbox_due()
     record = a.store.outbox_done
 
-    async def others_first(*args: Any, **kw: Any) -> None:
+    async def others_first(*args: Any, **kw: Any) -> bool:
         await _end_session(a.store, b.store)
         await b.worker.run_once()
         await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
         await b.worker.run_once()
-        await record(*args, **kw)
+        return await record(*args, **kw)
 
     a.store.outbox_done = others_first
     with _gated(wp) as gate:
-        assert await a.worker.apply_one(item) == "done"
+        # The round recorded it: the row is no longer a's to record (not counted as a's).
+        assert await a.worker.apply_one(item) == "waiting"
         for p in (b, a):
             await p.worker.run_once()
     assert len(gate.posts) == 1 and at_site(wp, text) == 1
     assert await b.store.outbox_items(states=["pending"]) == []
+
+
+#: The site's answer to ``a``'s request (None: it is applied) -> the record ``a`` makes.
+_ANSWERS = {None: "outbox_done", 503: "outbox_retry", 403: "outbox_fail"}
+
+
+async def _lease_row(store: Any, item_id: int) -> tuple[Any, ...]:
+    """An outbox row as a program holds it: its lease, and what its outcome records."""
+    row = await store._read(
+        lambda c: c.fetchrow(
+            "SELECT state, attempts, last_error, next_attempt_at, awaits_round, leased_by, "
+            "lease_until, being_applied FROM outbox WHERE id = $1",
+            item_id,
+        )
+    )
+    return tuple(row)
+
+
+@pytest.mark.parametrize(
+    ("decision", "answer"),
+    [("reply", None), ("reply", 503), (RemoteStatus.SPAM, None), (RemoteStatus.SPAM, 403)],
+)
+async def test_an_answer_recorded_after_another_took_the_row_over_changes_nothing(
+    wp: Any, team: Team, decision: Any, answer: Any
+) -> None:
+    """``a`` sent a write-back; between the site's answer (applied, a server error, a
+    refusal) and its record ``a`` was held back (its process stopped, its machine asleep)
+    until its lease ran out and ``b`` took the row over. ``a``'s record must change
+    nothing: the row stays as ``b`` took it; it is sent once more only when ``a``'s
+    request was not applied (a reply by the sync service, after a round begun after, which
+    finds it at the site when ``a``'s POST arrived), and the row ends with that outcome
+    (before: ``a``'s retry or failure ended ``b``'s lease and set the row back or gave it
+    up, unsent; its done ended the lease of a row ``b`` was applying)."""
+    a, b = team.cut, team.other
+    text = f"Dank voor uw reactie ({next(_texts)})."
+    target = await write_back_queued(wp, b.store, decision, text)
+    [item] = await a.store.outbox_due()
+    taken: list[tuple[Any, ...]] = []
+
+    async def take_over() -> None:
+        await b.store._write(lambda c: c.execute("UPDATE outbox SET lease_until = 0"))
+        assert [i.id for i in await b.store.outbox_due()] == [item.id]
+        taken.append(await _lease_row(b.store, item.id))
+
+    made = taken_over_before_recording(a.store, take_over)
+    with first_post_answered(wp, answer):
+        assert await a.worker.apply_one(item) == "waiting"
+    assert made == [_ANSWERS[answer]]
+    assert await _lease_row(b.store, item.id) == taken[0]
+    with _gated(wp) as gate:
+        if decision == "reply":
+            await run_sync(team.config, team.syncing, once=True, printer=lambda _: None)
+        else:
+            assert (await b.worker.run_once()).done == 1
+    assert len(gate.posts) == (0 if answer is None else 1)
+    assert applied_once(wp, target, decision, text)
+    [row] = await b.store.outbox_items(response_id=item.response_id)
+    attempts = 0 if decision == "reply" and answer is None else 1
+    assert (row.state.value, row.attempts, row.last_error) == ("done", attempts, None)

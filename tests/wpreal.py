@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -216,3 +216,48 @@ def held_back(worker: Any) -> Any:
     client.limit = asyncio.Semaphore(0)
     worker.send_within = 0.0
     return client.limit
+
+
+@contextlib.contextmanager
+def first_post_answered(wp: Any, status: int | None) -> Iterator[None]:
+    """The served FakeWordPress ``wp`` answers the next POST with HTTP ``status`` (a
+    WordPress error, nothing done; to be tried again in ten minutes, not at once, where
+    that is asked) instead of handling it; None: as it would."""
+    handle = wp.handle
+    answered: list[int] = []
+
+    def answer(method: str, path: str, *rest: Any) -> Any:
+        if status is None or method != "POST" or answered:
+            return handle(method, path, *rest)
+        answered.append(status)
+        error = {"code": "test_refused", "message": "no", "data": {"status": status}}
+        return status, error, {"Retry-After": "600"}
+
+    wp.handle = answer
+    try:
+        yield
+    finally:
+        del wp.handle
+
+
+def taken_over_before_recording(store: Any, take_over: Callable[[], Awaitable[None]]) -> list[str]:
+    """``store``'s first record of a write-back's outcome (``outbox_done``, ``outbox_retry``
+    or ``outbox_fail``) made only after ``take_over()`` has run: its program held back
+    between the site's answer and the record (stopped, asleep) until its lease ran out and
+    another took the row over. The list returned gets the name of the record made."""
+    made: list[str] = []
+
+    def late(name: str) -> Callable[..., Awaitable[Any]]:
+        record = getattr(store, name)
+
+        async def recorded(*args: Any, **kw: Any) -> Any:
+            if not made:
+                made.append(name)
+                await take_over()
+            return await record(*args, **kw)
+
+        return recorded
+
+    for name in ("outbox_done", "outbox_retry", "outbox_fail"):
+        setattr(store, name, late(name))
+    return made

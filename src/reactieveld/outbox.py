@@ -56,6 +56,11 @@ a request held back past its time (:data:`SEND_WITHIN` after the mark or renewal
 process stopped, the machine asleep between the mark and the POST) does not leave
 (``connectors.base.SEND_BY``): by then the lease may have run out and another program
 sent the row; nothing is recorded (the row may be another's), the mark still stands.
+The outcome is recorded only on a row still this worker's (``held=True``:
+``store.writeback.HELD``): one whose lease ran out between the site's answer and its
+record (the process stopped, the machine asleep) and another program took over is left
+as it is, that program's to apply and record; its done, retry or failure would end the
+other's lease while its request may be under way. The row then counts as waiting.
 """
 
 from __future__ import annotations
@@ -204,7 +209,8 @@ class OutboxWorker(PollingWorker):
             f = failure(exc, source=item.action.source, secrets=secrets, users=users)
             wait = f.retry_after or self.retry_delay(item.attempts)
             try:
-                await self._retry(item, exc, f.message, wait)
+                if not await self._retry(item, exc, f.message, wait):
+                    return self._not_mine(item)
             except Exception as again:  # noqa: BLE001 - the store itself fails: next pass
                 log_unexpected(f"outbox row {item.id}: recording the error", again)
             return "retry"
@@ -214,7 +220,11 @@ class OutboxWorker(PollingWorker):
         conn = self.connectors.get(item.action.source)
         if conn is None:
             self.last_error = f"source {item.action.source} is not configured (any more)"
-            await self.store.outbox_fail(item.id, error=self.last_error)
+            hold = getattr(self.store, "outbox_hold", None)
+            if hold is not None and await hold(item.id) is False:
+                return "waiting"  # another worker's (or it waits for a round, released)
+            if not await self.store.outbox_fail(item.id, error=self.last_error, held=True):
+                return self._not_mine(item)
             return "failed"
         if item.action.capability is Capability.REPLY and not await self._synced_since(item):
             return "waiting"
@@ -235,13 +245,15 @@ class OutboxWorker(PollingWorker):
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
             self.last_kind = failure_kind(exc)
-            await self.store.outbox_fail(
+            if not await self.store.outbox_fail(
                 item.id,
                 error=error,
                 conflict=True,
                 remote_status=exc.remote_status,
                 kind=self.last_kind,
-            )
+                held=True,
+            ):
+                return self._not_mine(item)
             if exc.response is not None:
                 page = Page(responses=[exc.response])  # no cursor: the sync's stays
                 try:
@@ -254,14 +266,29 @@ class OutboxWorker(PollingWorker):
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
             if exc.retryable or _waits_for_a_person(exc):
                 wait = getattr(exc, "retry_after", None) or self.retry_delay(item.attempts)
-                await self._retry(item, exc, error, wait)
+                if not await self._retry(item, exc, error, wait):
+                    return self._not_mine(item)
                 return "retry"
-            await self.store.outbox_fail(item.id, error=error, kind=failure_kind(exc))
+            if not await self.store.outbox_fail(
+                item.id, error=error, kind=failure_kind(exc), held=True
+            ):
+                return self._not_mine(item)
             return "failed"
-        await self.store.outbox_done(
-            item.id, remote_status=result.remote_status, external_id=result.external_id
-        )
+        if not await self.store.outbox_done(
+            item.id, remote_status=result.remote_status, external_id=result.external_id, held=True
+        ):
+            return self._not_mine(item)
         return "done"
+
+    def _not_mine(self, item: OutboxItem) -> str:
+        """The site's answer came, but row ``item`` is no longer this worker's to record it
+        on (its lease ran out while it waited for the answer, its process stopped or its
+        machine asleep, and another program took it over; or its outcome is recorded
+        already: a sync round found the reply at the site): nothing was recorded, the row
+        is the other's, its outcome the other's to record. Neither said nor counted, as
+        when the mark finds the row another's: it waits (the other's outcome comes)."""
+        self.last_error = self.last_kind = None
+        return "waiting"
 
     async def _send(self, conn: Connector, item: OutboxItem) -> ApplyResult:
         """Apply row ``item`` through ``conn``, its requests to leave within
@@ -297,16 +324,18 @@ class OutboxWorker(PollingWorker):
         ).message
         return "retry"
 
-    async def _retry(self, item: OutboxItem, exc: BaseException, error: str, wait: float) -> None:
+    async def _retry(self, item: OutboxItem, exc: BaseException, error: str, wait: float) -> bool:
         """Record row ``item``'s failure ``exc`` (``error``, its one line) to be tried again
-        in ``wait`` seconds; a reply the platform may have taken waits for a sync round."""
+        in ``wait`` seconds; a reply the platform may have taken waits for a sync round.
+        False, nothing recorded: the row is no longer this worker's."""
         unsure = _unsure(item, exc)
         self.last_error = _unsure_error(error) if unsure else error
-        await self.store.outbox_retry(
+        return await self.store.outbox_retry(
             item.id,
             error=self.last_error,
             next_attempt_at=utcnow() + timedelta(seconds=wait),
             unsure=unsure,
+            held=True,
         )
 
     async def _synced_since(self, item: OutboxItem) -> bool:

@@ -530,12 +530,26 @@ class Store(
 
     # -- outbox -----------------------------------------------------------------------
     async def outbox_due(self, *, limit: int = 20) -> list[OutboxItem]: ...
+    # An outcome recorded by the outbox worker that took the row (``held=True``) changes
+    # nothing (False) when this store holds the row no longer: its lease ran out while the
+    # worker waited for the site's answer, and another program took it over.
     async def outbox_done(
-        self, item_id: int, *, remote_status: RemoteStatus | None, external_id: str | None
-    ) -> None: ...
+        self,
+        item_id: int,
+        *,
+        remote_status: RemoteStatus | None,
+        external_id: str | None,
+        held: bool = False,
+    ) -> bool: ...
     async def outbox_retry(
-        self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
-    ) -> None: ...
+        self,
+        item_id: int,
+        *,
+        error: str,
+        next_attempt_at: datetime,
+        unsure: bool = False,
+        held: bool = False,
+    ) -> bool: ...
     async def outbox_fail(
         self,
         item_id: int,
@@ -544,7 +558,8 @@ class Store(
         conflict: bool = False,
         remote_status: RemoteStatus | None = None,
         kind: str | None = None,
-    ) -> None: ...
+        held: bool = False,
+    ) -> bool: ...
     async def outbox_items(
         self, *, states: Sequence[str] = (), limit: int = 100, response_id: int | None = None
     ) -> list[OutboxItem]: ...

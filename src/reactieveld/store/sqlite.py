@@ -1157,10 +1157,14 @@ class SqliteStore:
         *,
         remote_status: RemoteStatus | None = None,
         external_id: str | None = None,
-    ) -> None:
-        """Record that a write-back was applied (with what the platform reported)."""
+        held: bool = False,
+    ) -> bool:
+        """Record that a write-back was applied (with what the platform reported); False,
+        nothing changed: its outcome is recorded already, or (``held``: the outbox worker
+        that took it records it) this store holds it no longer (``_writeback.HELD``)."""
         at = utcnow()
-        await self._write(
+        me = self._holder() if held else None
+        return await self._write(
             lambda db: _writeback.outbox_done(
                 db,
                 item_id,
@@ -1168,6 +1172,7 @@ class SqliteStore:
                 external_id=external_id,
                 at=at,
                 codebook_version=self.codebook_version,
+                holder=me,
             )
         )
 
@@ -1197,13 +1202,21 @@ class SqliteStore:
         )
 
     async def outbox_retry(
-        self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
-    ) -> None:
+        self,
+        item_id: int,
+        *,
+        error: str,
+        next_attempt_at: datetime,
+        unsure: bool = False,
+        held: bool = False,
+    ) -> bool:
         """Record a failed attempt that will be tried again at ``next_attempt_at``;
         ``unsure``: the platform may have taken it all the same (a reply), so it is not
-        sent again before a sync round begun after now has ended well (``awaits_round``)."""
-        await self._write(
-            lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at, unsure)
+        sent again before a sync round begun after now has ended well (``awaits_round``).
+        False, nothing changed: it is not pending, or (``held``) no longer this store's."""
+        me = self._holder() if held else None
+        return await self._write(
+            lambda db: _writeback.outbox_retry(db, item_id, error, next_attempt_at, unsure, me)
         )
 
     async def outbox_fail(
@@ -1214,13 +1227,18 @@ class SqliteStore:
         conflict: bool = False,
         remote_status: RemoteStatus | None = None,
         kind: str | None = None,
-    ) -> None:
+        held: bool = False,
+    ) -> bool:
         """Give up on a write-back: a person must look (``conflict``: the remote changed;
         ``remote_status``: to what, expected by a retry, see :data:`FAIL_SQL`; ``kind``:
-        why no resend can succeed by itself, ``model_values.FAILURE_KINDS``)."""
+        why no resend can succeed by itself, ``model_values.FAILURE_KINDS``). False,
+        nothing changed: it is not pending, or (``held``) no longer this store's."""
         state = "conflict" if conflict else "failed"
         seen = remote_status.value if remote_status is not None else None
-        await self._write(lambda db: _writeback.outbox_fail(db, item_id, state, error, seen, kind))
+        me = self._holder() if held else None
+        return await self._write(
+            lambda db: _writeback.outbox_fail(db, item_id, state, error, seen, kind, me)
+        )
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""

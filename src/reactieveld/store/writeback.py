@@ -229,11 +229,12 @@ def outbox_done(
     external_id: str | None,
     at: datetime,
     codebook_version: str,
-) -> None:
+    holder: str | None = None,
+) -> bool:
     now = to_epoch(at)
-    sent = applied(db.execute(DONE_ROW, (item_id,)).fetchone())
+    sent = applied(db.execute(DONE_ROW, (item_id,)).fetchone(), holder)
     if sent is None:
-        return
+        return False
     rid, jid, is_reply, undone_in_flight = sent
     db.execute(
         "UPDATE outbox SET state = 'done', done_at = ?, attempts = attempts + 1, "
@@ -263,10 +264,14 @@ def outbox_done(
         enqueue_reverse(
             db, item_id, ActionKind(kind), json.loads(before), json.loads(after), now or 0
         )
+    return True
 
 
 #: What ``outbox_done`` reads of its outbox row (parameter: its id); see :func:`applied`.
-DONE_ROW = "SELECT response_id, state, last_error, journal_id, capability FROM outbox WHERE id = ?"
+DONE_ROW = (
+    "SELECT response_id, state, last_error, journal_id, capability, leased_by "
+    "FROM outbox WHERE id = ?"
+)
 
 #: The status the platform reported, unless a later decision on the response is still
 #: pending (parameters: status, response id, response id, outbox id).
@@ -286,13 +291,16 @@ class Applied(NamedTuple):
     undone_in_flight: bool
 
 
-def applied(row: Sequence[Any] | None) -> Applied | None:
+def applied(row: Sequence[Any] | None, holder: str | None = None) -> Applied | None:
     """The :data:`DONE_ROW` of a write-back the platform applied, or None when there is
-    nothing to record (the row is gone, or settled and not undone in flight); both
+    nothing to record (the row is gone, or settled and not undone in flight) or nothing
+    ``holder`` may record (not None: the row is no longer its own, :data:`HELD`); both
     backends."""
     if row is None:
         return None
-    rid, state, last_error, jid, capability = row
+    rid, state, last_error, jid, capability, leased_by = row
+    if holder is not None and leased_by != holder:
+        return None
     undone_in_flight = was_undone_in_flight(state, last_error)
     if state != "pending" and not undone_in_flight:
         return None
@@ -398,6 +406,17 @@ HOLD_SET = f"lease_until = CAST(? AS BIGINT) + {OUTBOX_LEASE}, leased_by = ?"
 HOLD_WHERE = "WHERE id = ? AND state = 'pending' AND (leased_by IS NULL OR leased_by = ?)"
 HOLD_SQL = f"UPDATE outbox SET {HOLD_SET} {HOLD_WHERE}"
 
+#: An outcome recorded only on a row the holder that records it still holds (parameters:
+#: that holder or None, the same again): the outbox worker's (``held=True``, the store's
+#: holder). Its lease may have run out while it waited for the site's answer (its process
+#: stopped, its machine asleep, a slow site) and another program taken the row over: a
+#: retry, a failure or a done recorded then would end that program's lease, a decision's
+#: row free for a third (or settled, an undo of it applied at once) while the other's
+#: request is under way, and say this program's outcome where the other's comes. It
+#: changes nothing then, as the mark (:data:`SENDING_SQL`) and the renewal
+#: (:data:`HOLD_SQL`) do not. None: any row (a tool's or a test's record). Both backends'.
+HELD = "(CAST(? AS TEXT) IS NULL OR leased_by = ?)"
+
 #: A write-back tried again (parameters: the error, when next, whether the platform may
 #: have taken it all the same, its id): one it may have taken (a reply) waits for a
 #: round begun after now; any other waits for nothing. Its lease ends (any worker takes
@@ -406,8 +425,8 @@ RETRY_SET = (
     "attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
     f"awaits_round = CASE WHEN ? THEN {NEWEST_BEGUN} END, {NO_LEASE}"
 )
-#: Which row it sets (parameter: its id, after :data:`RETRY_SET`'s).
-RETRY_WHERE = "WHERE id = ? AND state = 'pending'"
+#: Which row it sets (parameters: its id, then :data:`HELD`'s; after :data:`RETRY_SET`'s).
+RETRY_WHERE = f"WHERE id = ? AND state = 'pending' AND {HELD}"
 
 
 def synced_since(awaits_round: int | None, success_round: int | None) -> bool:
@@ -444,12 +463,15 @@ def outbox_hold(db: sqlite3.Connection, item_id: int, holder: str, clock: int) -
 
 
 def outbox_retry(
-    db: sqlite3.Connection, item_id: int, error: str, next_attempt_at: datetime, unsure: bool
-) -> None:
-    db.execute(
-        f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}",
-        (error, to_epoch(next_attempt_at), unsure, item_id),
-    )
+    db: sqlite3.Connection,
+    item_id: int,
+    error: str,
+    next_attempt_at: datetime,
+    unsure: bool,
+    holder: str | None = None,
+) -> bool:
+    params = (error, to_epoch(next_attempt_at), unsure, item_id, holder, holder)
+    return db.execute(f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}", params).rowcount > 0
 
 
 #: What a write-back given up on sets (parameters: its state, the error, the site's status
@@ -462,8 +484,8 @@ FAIL_SET = (
     "state = ?, attempts = attempts + 1, last_error = ?, awaits_round = NULL, "
     f"expected_status = coalesce(?, expected_status), failure_kind = ?, {NO_LEASE}"
 )
-#: Which row it sets (parameter: its id, after :data:`FAIL_SET`'s).
-FAIL_WHERE = "WHERE id = ? AND state = 'pending'"
+#: Which row it sets (parameters: its id, then :data:`HELD`'s; after :data:`FAIL_SET`'s).
+FAIL_WHERE = f"WHERE id = ? AND state = 'pending' AND {HELD}"
 #: SQLite's statement of it.
 FAIL_SQL = f"UPDATE outbox SET {FAIL_SET} {FAIL_WHERE}"
 
@@ -475,8 +497,9 @@ def outbox_fail(
     error: str,
     seen: str | None = None,
     kind: str | None = None,
-) -> None:
-    db.execute(FAIL_SQL, (state, error, seen, kind, item_id))
+    holder: str | None = None,
+) -> bool:
+    return db.execute(FAIL_SQL, (state, error, seen, kind, item_id, holder, holder)).rowcount > 0
 
 
 def outbox_requeue(db: sqlite3.Connection, item_id: int, now: int) -> None:

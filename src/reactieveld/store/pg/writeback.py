@@ -110,9 +110,10 @@ _TAKE = dollar(
 #: the renewed one is being applied from then on (:data:`HOLDER_GONE` leaves it).
 _SENDING = dollar(SENDING_SQL + _MINE)
 _HOLD = dollar(f"UPDATE outbox SET {HOLD_SET}, being_applied = true {HOLD_WHERE}{_MINE}")
-#: A write-back tried again (SQLite's ``RETRY_SET``: its lease ended).
+#: A write-back tried again (SQLite's ``RETRY_SET``: its lease ended; ``HELD``: only one
+#: the worker recording it still holds, when it says so).
 _RETRY = dollar(f"UPDATE outbox SET {RETRY_SET} {RETRY_WHERE}")
-#: A write-back given up on (SQLite's ``FAIL_SQL``: its lease ended).
+#: A write-back given up on (SQLite's ``FAIL_SQL``: its lease ended; ``HELD`` likewise).
 _FAIL = dollar(FAIL_SQL)
 #: The clock leases run by (Unix seconds): the server's, one for every machine of a team
 #: (a client's clock ten minutes ahead would see every other worker's lease run out).
@@ -177,12 +178,16 @@ class Writeback(Locks):
         *,
         remote_status: RemoteStatus | None = None,
         external_id: str | None = None,
-    ) -> None:
-        """Record that a write-back was applied (with what the platform reported)."""
+        held: bool = False,
+    ) -> bool:
+        """Record that a write-back was applied (with what the platform reported); False,
+        nothing changed: recorded already, or (``held``) no longer this store's (see
+        SqliteStore)."""
         at = utcnow()
         now = to_epoch(at) or 0
+        me = await self.outbox_holder() if held else None
 
-        async def tx(conn: asyncpg.Connection) -> None:
+        async def tx(conn: asyncpg.Connection) -> bool:
             await counts_lock(conn)
             # The response's row before the outbox's, as the actions lock them (an undo
             # may be cancelling this very row): never a circle of two waits.
@@ -191,9 +196,10 @@ class Writeback(Locks):
                 "WHERE id = $1) FOR UPDATE",
                 item_id,
             )
-            sent = applied(await conn.fetchrow(dollar(DONE_ROW) + " FOR UPDATE", item_id))
+            row = await conn.fetchrow(dollar(DONE_ROW) + " FOR UPDATE", item_id)
+            sent = applied(row, me)
             if sent is None:
-                return
+                return False
             rid, jid, is_reply, undone_in_flight = sent
             await conn.execute(
                 "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, "
@@ -231,8 +237,9 @@ class Writeback(Locks):
                 )
             if rid is not None:
                 await notify(conn, [rid])
+            return True
 
-        await self._write(tx)
+        return await self._write(tx)
 
     async def _store_sent_reply(
         self,
@@ -326,13 +333,20 @@ class Writeback(Locks):
         return await self._write(tx) != "UPDATE 0"
 
     async def outbox_retry(
-        self, item_id: int, *, error: str, next_attempt_at: datetime, unsure: bool = False
-    ) -> None:
+        self,
+        item_id: int,
+        *,
+        error: str,
+        next_attempt_at: datetime,
+        unsure: bool = False,
+        held: bool = False,
+    ) -> bool:
         """Record a failed attempt that will be tried again at ``next_attempt_at`` (by
-        any worker: the lease ends); ``unsure``: see SqliteStore."""
-        await self._write(
-            lambda c: c.execute(_RETRY, error, to_epoch(next_attempt_at), unsure, item_id)
-        )
+        any worker: the lease ends); ``unsure``, ``held`` and False: see SqliteStore."""
+        me = await self.outbox_holder() if held else None
+        at = to_epoch(next_attempt_at)
+        done = await self._write(lambda c: c.execute(_RETRY, error, at, unsure, item_id, me, me))
+        return str(done) != "UPDATE 0"
 
     async def outbox_fail(
         self,
@@ -342,11 +356,14 @@ class Writeback(Locks):
         conflict: bool = False,
         remote_status: RemoteStatus | None = None,
         kind: str | None = None,
-    ) -> None:
+        held: bool = False,
+    ) -> bool:
         """Give up on a write-back: a person must look (``conflict``: the remote changed;
         ``remote_status``: to what, expected by a retry, see FAIL_SET; ``kind``: why no
-        resend can succeed by itself, ``model_values.FAILURE_KINDS``)."""
-        await self._write(
+        resend can succeed by itself, ``model_values.FAILURE_KINDS``); ``held`` and False:
+        see SqliteStore."""
+        me = await self.outbox_holder() if held else None
+        done = await self._write(
             lambda c: c.execute(
                 _FAIL,
                 "conflict" if conflict else "failed",
@@ -354,8 +371,11 @@ class Writeback(Locks):
                 remote_status.value if remote_status is not None else None,
                 kind,
                 item_id,
+                me,
+                me,
             )
         )
+        return str(done) != "UPDATE 0"
 
     async def outbox_requeue(self, item_id: int) -> None:
         """Try a failed or conflicting write-back again (the moderator decided to)."""
