@@ -206,3 +206,35 @@ async def test_a_moderator_role_s_decision_and_sync_reach_the_sink(pg_cluster, p
     finally:
         await worker.aclose()
         await store.close()
+
+
+class Died(Exception):
+    """The process's end, as a test can have it."""
+
+
+async def test_a_pass_that_dies_before_its_commit_enqueues_the_change_once(env, monkeypatch):
+    """A crash while a sync's change is being enqueued (here: inside the transaction that
+    moves the positions) leaves nothing; the next pass enqueues it once."""
+    site, store, engine, worker, _ = env
+    a = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved")
+    ra = (await store.get_by_external("blog", str(a))).response.id
+    await store.toggle_question([ra], "1", actor="anna")
+    await worker.run_once()
+    site.fake.comments[a]["status"] = "spam"
+    assert (await engine.sync_source("blog")).ok
+    real = store.sink_advance
+
+    async def dies(*args, plan, **kw):
+        def planned_then_dead(state):
+            assert plan(state)  # the retraction was planned, inside the transaction
+            raise Died("the machine went down")
+
+        return await real(*args, plan=planned_then_dead, **kw)
+
+    monkeypatch.setattr(store, "sink_advance", dies)
+    with pytest.raises(Died):
+        await worker.collect(worker.sinks[0])
+    monkeypatch.setattr(store, "sink_advance", real)
+    await worker.run_once()
+    await worker.run_once()
+    assert said(worker, 0) == [("tagged", "tag", str(a)), ("retracted", "sync", str(a))]
