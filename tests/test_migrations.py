@@ -40,6 +40,7 @@ SHIPPED = {
     20: "0020_text_seen.sql",
     21: "0021_failure_kind.sql",
     22: "0022_figure_indexes.sql",
+    23: "0023_sink_changes.sql",
 }
 
 
@@ -145,6 +146,7 @@ CHECKSUMS = {
     16: "13daf1ab04528a9e06e4673cd1765d426abd8ad7fec356e8c890f93dc45fde1e",
     18: "018b8f8bce192727166dbf19bfe8b8034f554b8d473149f6236592cf6170baad",
     19: "42955ff2b64828fc68380c5701cfe3de7955eeff8e51f949dc483780246728b8",
+    23: "2e382eaeeb15f2ccaf6e7865847c6bc1171cce058596034b6997bf33b274d38f",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -182,6 +184,10 @@ PG_SHIPPED = {
     16: (
         "0016_outbox_being_applied.sql",
         "a47f114ea496e9d0080d0eff02dbecf0a27943131138dac186e7b1b0969b6f9e",
+    ),
+    17: (
+        "0017_sink_changes.sql",
+        "4e22413706dbf888a3044c0fa7d64f9b1f62bd9c425a712a4e48bb91730c09bf",
     ),
 }
 

@@ -23,7 +23,7 @@ from reactieveld.config import load_config
 from reactieveld.model import RemoteStatus
 from reactieveld.rules import Rule, RuleSet
 from reactieveld.store.authors import read_key_file
-from reactieveld.store.base import SinkDelivery, StoreError
+from reactieveld.store.base import SinkDelivery, SinkPosition, StoreError
 from reactieveld.store.copy import DERIVED_COLUMNS, NOT_COPIED, TABLES, copy_store
 from reactieveld.store.open import copy_side, open_store
 from reactieveld.store.sqlite import SqliteStore
@@ -51,10 +51,11 @@ async def _lived_in(path: Path) -> None:
         await store.moderate([ids[7]], RemoteStatus.APPROVED, actor="anna")
         await store.undo_last(actor="anna")
         position, entries = await store.sink_entries("csv", limit=5)
+        entries = [e for e in entries if not e.change]
         await store.sink_advance(
             "csv",
             expected=position,
-            to=entries[-1].id,
+            to=SinkPosition(entries[-1].id, 0),
             response_ids=[ids[3]],
             plan=lambda _held: [SinkDelivery(ids[3], entries[-1].id, "tagged", "{}", "d1")],
             at=datetime(2026, 3, 1, tzinfo=UTC),

@@ -3,14 +3,19 @@ memory — a JSON Lines file (appended and fsync'd) or an HTTP webhook (POST, HM
 
 How it works (and why):
 
-* **The journal drives it.** Every tag, untag, role, note and undo is a journal entry
-  (``actions``). A :class:`SinkWorker` keeps, per sink, the id of the last entry it has
-  looked at (``sink_positions``). Each pass reads newer entries, rebuilds the current
-  record of every response they touch, and compares it with what the sink last got
-  (``sink_state``, a digest): a response with planning-question tags that the sink never
-  got is ``tagged``; a changed one (a re-tag, a role, a note) is ``updated``; one that no
-  longer has any question tag (an untag, an undo) is ``retracted``. Unchanged responses
-  send nothing.
+* **The journal drives it.** Every tag, untag, role, note, decision and undo is a journal
+  entry (``actions``). A sync's changes are not: the store's triggers (migration 0023)
+  note each change of a tagged response's text, author, status or thread title in
+  ``sink_changes``, in the sync's own transaction. A :class:`SinkWorker` keeps, per sink,
+  the id of the last entry and of the last change it has looked at (``sink_positions``).
+  Each pass reads newer ones, rebuilds the current record of every response they touch,
+  and compares it with what the sink last got (``sink_state``, a digest of the record,
+  text and status included): a response with planning-question tags in the public record
+  that the sink never got, or got retracted, is ``tagged``; a changed one (a re-tag, a
+  role, a note, an edit on the platform, a hold) is ``updated``; one that no longer has
+  any question tag (an untag, an undo) or that left the public record (trash, spam,
+  hidden or deleted, by the moderator or on the platform) is ``retracted``. The cause is
+  the journal entry's kind, or "sync". Unchanged responses send nothing.
 * **Durable, in order.** The deliveries are written to ``sink_outbox`` in the same
   transaction that advances the position, so a crash never loses or doubles an
   enqueue. Delivery then goes oldest first per sink; a failed attempt that may succeed
@@ -50,15 +55,19 @@ from reactieveld.backoff import PollingWorker
 from reactieveld.codebook import DEFAULT_CODEBOOK, Codebook
 from reactieveld.failures import error_in_language, failure, log_unexpected
 from reactieveld.i18n import text
-from reactieveld.model import utcnow
+from reactieveld.model import RemoteStatus, utcnow
 from reactieveld.read.records import Record, extras
 from reactieveld.reports.fields import record_dict
 from reactieveld.reports.redact import Redactor
 from reactieveld.store.base import SinkStore
-from reactieveld.store.values import SinkDelivery
+from reactieveld.store.values import SinkDelivery, SinkPosition
 
-#: Journal kinds that change what a sink holds (moderation and replies do not).
-SINK_KINDS = ("tag", "untag", "role", "note", "undo")
+#: Journal kinds that change what a sink holds (handling and replies do not); "sync" is a
+#: change a sync made (``sink_changes``).
+SINK_KINDS = ("tag", "untag", "role", "note", "moderate", "undo", "sync")
+#: Statuses that take a response out of the public record: a sink retracts it (a hold
+#: keeps it: it is not removed, only not public yet; the record says "hold").
+GONE = frozenset({RemoteStatus.TRASH, RemoteStatus.SPAM, RemoteStatus.HIDDEN, RemoteStatus.DELETED})
 SIGNATURE_HEADER = "X-Reactieveld-Signature"
 EVENT_HEADER = "X-Reactieveld-Event"
 DELIVERY_HEADER = "X-Reactieveld-Delivery"
@@ -252,12 +261,19 @@ class SinkWorker(PollingWorker):
         pos, entries = await self.store.sink_entries(key, limit=BATCH)
         if not entries:
             return 0, False
-        last_id = entries[-1].id
-        # The last relevant entry per response (its kind says what caused the delivery).
-        cause: dict[int, tuple[int, str]] = {}
+        journal = [e.id for e in entries if not e.change]
+        changes = [e.id for e in entries if e.change]
+        to = SinkPosition(max(journal, default=pos.journal), max(changes, default=pos.changes))
+        # The last relevant entry per response (its kind says what caused the delivery); a
+        # sync's change does not hide the journal entry that made it (a decision's status).
+        cause: dict[int, tuple[int | None, str]] = {}
         for entry in entries:
             jid, kind, rid = entry.id, entry.kind, entry.response_id
-            if rid is not None and kind in SINK_KINDS:
+            if rid is None or kind not in SINK_KINDS:
+                continue
+            if entry.change:
+                cause.setdefault(rid, (None, kind))
+            else:
                 cause.pop(rid, None)
                 cause[rid] = (jid, kind)
         rows = await self.store.get_many(list(cause)) if cause else []
@@ -266,7 +282,8 @@ class SinkWorker(PollingWorker):
         for row in rows:
             rid = row.response.id or 0
             record = Record(row, more_info.get(rid) or _empty_extra())
-            current[rid] = record_dict(record, self._redactor) if row.questions else None
+            kept = row.questions and row.response.remote_status not in GONE
+            current[rid] = record_dict(record, self._redactor) if kept else None
 
         now = self.clock()
 
@@ -282,7 +299,7 @@ class SinkWorker(PollingWorker):
                         continue
                     event = "tagged" if not before else "updated"
                     response: dict[str, Any] = payload
-                elif before:  # delivered before, no question tag any more
+                elif before:  # delivered before; no question tag any more, or removed
                     digest, event = "", "retracted"
                     response = {"id": rid}
                     found = next((r for r in rows if r.response.id == rid), None)
@@ -301,11 +318,11 @@ class SinkWorker(PollingWorker):
             return out
 
         n = await self.store.sink_advance(
-            key, expected=pos, to=last_id, response_ids=list(cause), plan=plan, at=now
+            key, expected=pos, to=to, response_ids=list(cause), plan=plan, at=now
         )
         if n is None:
             return 0, False
-        return n, len(entries) == BATCH
+        return n, BATCH in (len(journal), len(changes))
 
     # -- sink_outbox -> sink ------------------------------------------------------------
     async def deliver_due(self, sink: Sink) -> SinkRun:

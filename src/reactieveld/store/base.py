@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from reactieveld.store.values import RuleTally as RuleTally
     from reactieveld.store.values import SinkDelivery as SinkDelivery
     from reactieveld.store.values import SinkDue as SinkDue
+    from reactieveld.store.values import SinkPosition as SinkPosition
     from reactieveld.store.values import SinkQueued as SinkQueued
     from reactieveld.store.values import SourceState as SourceState
     from reactieveld.store.values import UpsertResult as UpsertResult
@@ -73,6 +74,7 @@ _LATER_VALUES = frozenset(
         "RuleTally",
         "SinkDelivery",
         "SinkDue",
+        "SinkPosition",
         "SinkQueued",
         "SourceState",
         "UpsertResult",
@@ -332,13 +334,15 @@ class SinkStore(RecordStore, Protocol):
     """The memory sinks' position in the journal and their delivery queue (migration 0003)."""
 
     async def get_many(self, ids: Sequence[int]) -> list[QueueRow]: ...
-    async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]: ...
+    async def sink_entries(
+        self, sink: str, *, limit: int
+    ) -> tuple[SinkPosition, list[JournalRef]]: ...
     async def sink_advance(
         self,
         sink: str,
         *,
-        expected: int,
-        to: int,
+        expected: SinkPosition,
+        to: SinkPosition,
         response_ids: Sequence[int],
         plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
         at: datetime,

@@ -51,6 +51,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sink_positions", ("sink",)),
     ("sink_state", ("sink", "response_id")),
     ("sink_outbox", ("id",)),
+    ("sink_changes", ("id",)),
     ("claim_log", ("id",)),
     # After responses and actions: a flag names its response and the decision that
     # settled it (undo on the target opens it again by that journal id).

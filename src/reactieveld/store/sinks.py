@@ -1,6 +1,7 @@
-"""The memory sinks' tables (migration 0003): per sink its position in the journal
-(``sink_positions``), what it last got per response (``sink_state``, a digest) and its
-delivery queue (``sink_outbox``). What to deliver is decided in :mod:`reactieveld.sinks`."""
+"""The memory sinks' tables (migration 0003): per sink its position in the journal and in
+the changes of tagged responses (``sink_positions``; ``sink_changes``, migration 0023),
+what it last got per response (``sink_state``, a digest) and its delivery queue
+(``sink_outbox``). What to deliver is decided in :mod:`reactieveld.sinks`."""
 
 from __future__ import annotations
 
@@ -10,16 +11,27 @@ from datetime import datetime
 from typing import Any
 
 from reactieveld.store.rows import from_epoch, placeholders, to_epoch
-from reactieveld.store.values import JournalRef, SinkDelivery, SinkDue, SinkQueued
+from reactieveld.store.values import JournalRef, SinkDelivery, SinkDue, SinkPosition, SinkQueued
 
 # The statements both backends run as they are (PostgreSQL through ``dollar``).
 
-#: A sink's position in the journal (parameter: the sink).
-POSITION_SQL = "SELECT journal_id FROM sink_positions WHERE sink = ?"
+#: A sink's position in the journal and in ``sink_changes`` (parameter: the sink).
+POSITION_SQL = "SELECT journal_id, change_id FROM sink_positions WHERE sink = ?"
 
 #: Journal entries after a position, oldest first (parameters: position, limit); rows
 #: for :func:`journal_refs`.
 ENTRIES_SQL = "SELECT id, kind, response_id FROM actions WHERE id > ? ORDER BY id LIMIT ?"
+
+#: Changes of tagged responses after a position, oldest first (parameters: position,
+#: limit); rows for :func:`journal_refs` (kind "sync").
+CHANGES_SQL = "SELECT id, 'sync', response_id FROM sink_changes WHERE id > ? ORDER BY id LIMIT ?"
+
+#: A sink's position moved (parameters: the sink, journal id, change id).
+ADVANCE_SQL = (
+    "INSERT INTO sink_positions (sink, journal_id, change_id) VALUES (?, ?, ?) "
+    "ON CONFLICT(sink) DO UPDATE SET journal_id = excluded.journal_id, "
+    "change_id = excluded.change_id"
+)
 
 #: A sink's pending deliveries, oldest first (parameters: sink, limit); rows for
 #: :func:`dues`.
@@ -53,9 +65,15 @@ QUEUE_SQL = (
 )
 
 
-def journal_refs(rows: Iterable[Sequence[Any]]) -> list[JournalRef]:
-    """The journal entries of :data:`ENTRIES_SQL` rows."""
-    return [JournalRef(jid, kind, rid) for jid, kind, rid in rows]
+def journal_refs(rows: Iterable[Sequence[Any]], change: bool = False) -> list[JournalRef]:
+    """The journal entries of :data:`ENTRIES_SQL` rows (``change``: the changes of
+    :data:`CHANGES_SQL` rows)."""
+    return [JournalRef(jid, kind, rid, change) for jid, kind, rid in rows]
+
+
+def position_of(row: Sequence[Any] | None) -> SinkPosition:
+    """The position of a :data:`POSITION_SQL` row (none yet: the beginning)."""
+    return SinkPosition(int(row[0]), int(row[1])) if row else SinkPosition()
 
 
 def dues(rows: Iterable[Sequence[Any]]) -> list[SinkDue]:
@@ -63,23 +81,27 @@ def dues(rows: Iterable[Sequence[Any]]) -> list[SinkDue]:
     return [SinkDue(oid, p, n, from_epoch(at)) for oid, p, n, at in rows]
 
 
-def _position(db: sqlite3.Connection, sink: str) -> int:
-    row = db.execute(POSITION_SQL, (sink,)).fetchone()
-    return int(row[0]) if row else 0
+def _position(db: sqlite3.Connection, sink: str) -> SinkPosition:
+    return position_of(db.execute(POSITION_SQL, (sink,)).fetchone())
 
 
-def sink_entries(db: sqlite3.Connection, sink: str, limit: int) -> tuple[int, list[JournalRef]]:
-    """The sink's position and up to ``limit`` journal entries after it, oldest first."""
+def sink_entries(
+    db: sqlite3.Connection, sink: str, limit: int
+) -> tuple[SinkPosition, list[JournalRef]]:
+    """The sink's position and up to ``limit`` journal entries and ``limit`` changes
+    after it: the journal's first, each oldest first."""
     pos = _position(db, sink)
-    return pos, journal_refs(db.execute(ENTRIES_SQL, (pos, limit)).fetchall())
+    entries = journal_refs(db.execute(ENTRIES_SQL, (pos.journal, limit)).fetchall())
+    changes = journal_refs(db.execute(CHANGES_SQL, (pos.changes, limit)).fetchall(), True)
+    return pos, entries + changes
 
 
 def sink_advance(
     db: sqlite3.Connection,
     sink: str,
     *,
-    expected: int,
-    to: int,
+    expected: SinkPosition,
+    to: SinkPosition,
     response_ids: Sequence[int],
     plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
     at: datetime,
@@ -109,11 +131,7 @@ def sink_advance(
             "ON CONFLICT(sink, response_id) DO UPDATE SET digest = excluded.digest",
             (sink, d.response_id, d.digest),
         )
-    db.execute(
-        "INSERT INTO sink_positions (sink, journal_id) VALUES (?, ?) "
-        "ON CONFLICT(sink) DO UPDATE SET journal_id = excluded.journal_id",
-        (sink, to),
-    )
+    db.execute(ADVANCE_SQL, (sink, to.journal, to.changes))
     return len(deliveries)
 
 

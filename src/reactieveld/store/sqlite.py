@@ -146,6 +146,7 @@ if TYPE_CHECKING:
         RuleTally,
         SinkDelivery,
         SinkDue,
+        SinkPosition,
         SinkQueued,
         SourceState,
         UpsertResult,
@@ -1431,8 +1432,9 @@ class SqliteStore:
         return [_decisions.decision_from_row(r) for r in rows]
 
     # -- memory sinks (SQL in sinks.py) ------------------------------------------------
-    async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:
-        """The sink's position in the journal and up to ``limit`` entries after it."""
+    async def sink_entries(self, sink: str, *, limit: int) -> tuple[SinkPosition, list[JournalRef]]:
+        """The sink's position and up to ``limit`` journal entries and ``limit`` changes
+        after it (journal entries first, each oldest first)."""
         from reactieveld.store import sinks as _sinks
 
         return await self.read(lambda db: _sinks.sink_entries(db, sink, limit))
@@ -1441,8 +1443,8 @@ class SqliteStore:
         self,
         sink: str,
         *,
-        expected: int,
-        to: int,
+        expected: SinkPosition,
+        to: SinkPosition,
         response_ids: Sequence[int],
         plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
         at: datetime,

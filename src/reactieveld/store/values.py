@@ -130,11 +130,22 @@ class RecordContext:
 
 @dataclass(frozen=True)
 class JournalRef:
-    """A journal entry as a sink sees it."""
+    """A journal entry as a sink sees it; with ``change``, a row of ``sink_changes`` (a
+    sync's or a decision's change of a tagged response's text or status: kind "sync")."""
 
     id: int
     kind: str
     response_id: int | None
+    change: bool = False
+
+
+@dataclass(frozen=True)
+class SinkPosition:
+    """Where a sink stands: the last journal entry and the last ``sink_changes`` row it
+    has looked at."""
+
+    journal: int = 0
+    changes: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,7 @@ class SinkDelivery:
     digest the sink then holds for it (empty: retracted)."""
 
     response_id: int
-    journal_id: int
+    journal_id: int | None  # None: a change a sync made (no journal entry)
     event: str
     payload: str
     digest: str

@@ -11,10 +11,12 @@ from datetime import datetime
 
 import asyncpg
 
-from reactieveld.store.base import JournalRef, SinkDelivery, SinkDue, SinkQueued
+from reactieveld.store.base import JournalRef, SinkDelivery, SinkDue, SinkPosition, SinkQueued
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.rows import to_epoch
 from reactieveld.store.sinks import (
+    ADVANCE_SQL,
+    CHANGES_SQL,
     DONE_SQL,
     DUE_SQL,
     ENTRIES_SQL,
@@ -24,21 +26,24 @@ from reactieveld.store.sinks import (
     RETRY_SQL,
     dues,
     journal_refs,
+    position_of,
 )
 
 
-async def _position(conn: asyncpg.Connection, sink: str) -> int:
-    pos = await conn.fetchval(dollar(POSITION_SQL), sink)
-    return int(pos or 0)
+async def _position(conn: asyncpg.Connection, sink: str, lock: str = "") -> SinkPosition:
+    return position_of(await conn.fetchrow(dollar(POSITION_SQL) + lock, sink))
 
 
 class Sinks(PgBase):
-    async def sink_entries(self, sink: str, *, limit: int) -> tuple[int, list[JournalRef]]:
-        """The sink's position in the journal and up to ``limit`` entries after it."""
+    async def sink_entries(self, sink: str, *, limit: int) -> tuple[SinkPosition, list[JournalRef]]:
+        """The sink's position and up to ``limit`` journal entries and ``limit`` changes
+        after it: the journal's first, each oldest first."""
 
-        async def fn(conn: asyncpg.Connection) -> tuple[int, list[JournalRef]]:
+        async def fn(conn: asyncpg.Connection) -> tuple[SinkPosition, list[JournalRef]]:
             pos = await _position(conn, sink)
-            return pos, journal_refs(await conn.fetch(dollar(ENTRIES_SQL), pos, limit))
+            entries = journal_refs(await conn.fetch(dollar(ENTRIES_SQL), pos.journal, limit))
+            changes = await conn.fetch(dollar(CHANGES_SQL), pos.changes, limit)
+            return pos, entries + journal_refs(changes, True)
 
         return await self._read(fn)
 
@@ -46,8 +51,8 @@ class Sinks(PgBase):
         self,
         sink: str,
         *,
-        expected: int,
-        to: int,
+        expected: SinkPosition,
+        to: SinkPosition,
         response_ids: Sequence[int],
         plan: Callable[[Mapping[int, str]], Sequence[SinkDelivery]],
         at: datetime,
@@ -65,8 +70,8 @@ class Sinks(PgBase):
                 "ON CONFLICT (sink) DO NOTHING",
                 sink,
             )
-            pos = await conn.fetchval(dollar(POSITION_SQL) + " FOR UPDATE", sink)
-            if int(pos) != expected:
+            pos = await _position(conn, sink, " FOR UPDATE")
+            if pos != expected:
                 return None  # another worker on this sink got here first
             state: dict[int, str] = {}
             if ids:
@@ -103,9 +108,7 @@ class Sinks(PgBase):
                     list(last),
                     list(last.values()),
                 )
-            await conn.execute(
-                "UPDATE sink_positions SET journal_id = $2 WHERE sink = $1", sink, to
-            )
+            await conn.execute(dollar(ADVANCE_SQL), sink, to.journal, to.changes)
             return len(deliveries)
 
         return await self._write(fn)

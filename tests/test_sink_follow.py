@@ -1,0 +1,240 @@
+"""The memory sinks follow a tagged response after its tagging: an edit on the platform
+read by a sync is ``updated``; trash or spam (by the moderator, or on the platform as a
+sync reads it) is ``retracted``; coming back is ``tagged`` again; a hold keeps it
+(``updated``, its record says "hold"). On both backends, through a sync of the fake
+WordPress, into a real JSONL file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+
+import pytest
+from helpers.store import open_store, page, resp
+from helpers.wpsite import Site
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportdata import RESPONSES, build
+
+from reactieveld.model import CAPABILITY_FOR_STATUS, Page, RemoteStatus, Thread
+from reactieveld.sinks import GONE, JsonlSink, SinkWorker
+from reactieveld.store.open import open_store as open_any
+from reactieveld.sync import SyncEngine
+
+
+@pytest.fixture
+async def env(store_target, tmp_path):
+    site = Site()
+    site.fake.comments = {i: c for i, c in site.fake.comments.items() if i <= 30}
+    site.fake.ids = sorted(site.fake.comments)
+    store = await open_store(store_target)
+    cfg, conn = site.source(attempts=2)
+    conn.reread_seconds = 1e-9  # every round re-reads the site (its daily re-read: edits)
+    engine = SyncEngine(store, [(cfg, conn)])
+    assert (await engine.sync_source("blog")).ok
+    sink = JsonlSink(tmp_path / "geheugen" / "reacties.jsonl")
+    worker = SinkWorker(store, [sink])
+    yield site, store, engine, worker, store_target
+    await worker.aclose()
+    await engine.aclose()
+    await store.close()
+
+
+def lines(worker: SinkWorker) -> list[dict]:
+    path = worker.sinks[0].path
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+
+
+def said(worker: SinkWorker, start: int) -> list[tuple[str, str, str]]:
+    """(event, cause, external id) of the file's lines from ``start`` on."""
+    return [(e["event"], e["cause"], e["response"]["external_id"]) for e in lines(worker)[start:]]
+
+
+async def test_edits_removals_and_returns_reach_the_sink(env):
+    site, store, engine, worker, _ = env
+    a, b = [i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved"][:2]
+    ra = (await store.get_by_external("blog", str(a))).response.id
+    rb = (await store.get_by_external("blog", str(b))).response.id
+    await store.toggle_question([ra, rb], "1", actor="anna")
+    await worker.run_once()
+    assert said(worker, 0) == [("tagged", "tag", str(a)), ("tagged", "tag", str(b))]
+
+    # 1. The author edits a on the site; the next sync stores it; the sink gets it.
+    edited = "Ik bedoelde het fietspad aan de Brink, niet de parkeerplaats."
+    site.fake.comments[a]["content"] = {"raw": edited, "rendered": f"<p>{edited}</p>\n"}
+    assert (await engine.sync_source("blog")).ok
+    run = await worker.run_once()
+    assert (run.enqueued, run.delivered) == (1, 1)
+    [update] = lines(worker)[2:]
+    assert (update["event"], update["cause"], update["journal_id"]) == ("updated", "sync", None)
+    assert update["response"]["body"] == edited
+
+    # 2. The moderator trashes b (personal data): retracted, none of its words kept.
+    await store.moderate([rb], RemoteStatus.TRASH, actor="anna")
+    await worker.run_once()
+    [gone] = lines(worker)[3:]
+    assert (gone["event"], gone["cause"]) == ("retracted", "moderate")
+    assert set(gone["response"]) == {"id", "source", "external_id", "url"}
+    assert gone["journal_id"] is not None
+
+    # 3. a is trashed on the platform, then marked spam there: one retraction (by the sync).
+    site.fake.comments[a]["status"] = "trash"
+    assert (await engine.sync_source("blog")).ok
+    await worker.run_once()
+    site.fake.comments[a]["status"] = "spam"
+    assert (await engine.sync_source("blog")).ok
+    await worker.run_once()
+    assert said(worker, 4) == [("retracted", "sync", str(a))]
+
+    # 4. Both come back while still tagged: tagged again, whole.
+    await store.moderate([rb], RemoteStatus.APPROVED, actor="anna")
+    site.fake.comments[a]["status"] = "approved"
+    assert (await engine.sync_source("blog")).ok
+    await worker.run_once()
+    back = lines(worker)[5:]
+    assert sorted(said(worker, 5)) == sorted(
+        [("tagged", "moderate", str(b)), ("tagged", "sync", str(a))]
+    )
+    assert all(e["response"]["body"] and e["response"]["questions"] for e in back)
+
+    # 5. A hold keeps it (not removed, only not public yet): updated, saying "hold".
+    await store.moderate([rb], RemoteStatus.HOLD, actor="anna")
+    await worker.run_once()
+    [held] = lines(worker)[7:]
+    assert (held["event"], held["response"]["remote_status"]) == ("updated", "hold")
+
+    # Nothing doubled: a pass with nothing new, and a sync that changes nothing, send nothing.
+    assert (await engine.sync_source("blog")).ok
+    assert (await worker.run_once()).enqueued == 0
+    assert len(lines(worker)) == 8
+
+
+async def test_a_thread_retitled_on_the_platform_is_an_update(env):
+    site, store, engine, worker, target = env
+    a = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved")
+    ra = (await store.get_by_external("blog", str(a))).response.id
+    await store.toggle_question([ra], "2", actor="anna")
+    await worker.run_once()
+    # A page of a sync with the thread's new title (the fake site's posts have no
+    # modified date, which the connector's re-read of threads asks for).
+    post = site.fake.posts[site.fake.comments[a]["post"]]
+    retitled = Thread("blog", str(post["id"]), "Plan Brink (herzien)", post["link"])
+    await store.upsert_page("blog", Page(threads=[retitled]))
+    # Two workers on one memory (e.g. the service and an app): the change goes out once.
+    other = await open_any(target)
+    try:
+        second = SinkWorker(other, [JsonlSink(worker.sinks[0].path)])
+        assert await worker.collect(worker.sinks[0]) + await second.collect(second.sinks[0]) == 1
+    finally:
+        await other.close()
+    await worker.run_once()
+    [update] = lines(worker)[1:]
+    assert (update["event"], update["cause"]) == ("updated", "sync")
+    assert update["response"]["thread"]["title"] == "Plan Brink (herzien)"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    steps=st.lists(
+        st.one_of(
+            # A moderator sets what a moderator can; a sync reads any status.
+            st.tuples(st.just("moderator"), st.sampled_from(list(CAPABILITY_FOR_STATUS))),
+            st.tuples(st.just("platform"), st.sampled_from(list(RemoteStatus))),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_the_sink_holds_a_tagged_response_exactly_while_it_is_public(tmp_path_factory, steps):
+    """Any sequence of status changes, by the moderator or read by a sync, each followed
+    by a pass: the sink's last word on the response is its record with that status while
+    it is not trashed, spam, hidden or deleted (a hold keeps it), and a retraction
+    otherwise; a pass sends at most one delivery for it."""
+    path = tmp_path_factory.mktemp("m") / "m.db"
+    with pytest.MonkeyPatch.context() as mp:
+        asyncio.run(_statuses(path, mp, steps))
+
+
+async def _statuses(path, mp, steps) -> None:  # noqa: ANN001
+    store, ids = await build(path, mp)
+    worker = SinkWorker(store, [JsonlSink(path.with_suffix(".jsonl"))])
+    [r1] = [r for r in RESPONSES["blog"] if r.external_id == "r1"]  # tagged 1 and 2
+    try:
+        await worker.run_once()
+        for who, status in steps:
+            before = len(lines(worker))
+            if who == "moderator":
+                await store.moderate([ids["r1"]], status, actor="anna")
+            else:
+                await store.upsert_page("blog", Page(responses=[replace(r1, remote_status=status)]))
+            await worker.run_once()
+            row = await store.get_by_external("blog", "r1")
+            assert row is not None
+            now = row.response.remote_status
+            assert len(lines(worker)) - before <= 1
+            last = [e for e in lines(worker) if e["response"]["external_id"] == "r1"][-1]
+            if now in GONE:
+                assert last["event"] == "retracted"
+            else:
+                assert last["event"] != "retracted"
+                assert last["response"]["remote_status"] == now.value
+    finally:
+        await worker.aclose()
+        await store.close()
+
+
+async def test_a_moderator_role_s_decision_and_sync_reach_the_sink(pg_cluster, pg_url, tmp_path):
+    """On PostgreSQL as a login role granted reactieveld_moderator (not the owner): its
+    decision and its sync write the change of a tagged response (the triggers run as it),
+    and its sinks' worker reads them."""
+    owner = await open_any(pg_url)
+    await owner.close()
+    store = await open_store(pg_cluster.role_url(pg_url, "mona", "reactieveld_moderator"))
+    worker = SinkWorker(store, [JsonlSink(tmp_path / "m.jsonl")])
+    try:
+        one = resp("1", "Het fietspad is te smal.", source="blog")
+        await store.upsert_page("blog", page(one))
+        row = await store.get_by_external("blog", "1")
+        await store.toggle_question([row.response.id], "1", actor="mona")
+        await store.upsert_page("blog", page(replace(one, body_text="Het fietspad is smal.")))
+        await worker.run_once()
+        await store.moderate([row.response.id], RemoteStatus.SPAM, actor="mona")
+        await worker.run_once()
+        assert said(worker, 0) == [("tagged", "tag", "1"), ("retracted", "moderate", "1")]
+        assert lines(worker)[0]["response"]["body"] == "Het fietspad is smal."
+    finally:
+        await worker.aclose()
+        await store.close()
+
+
+class Died(Exception):
+    """The process's end, as a test can have it."""
+
+
+async def test_a_pass_that_dies_before_its_commit_enqueues_the_change_once(env, monkeypatch):
+    """A crash while a sync's change is being enqueued (here: inside the transaction that
+    moves the positions) leaves nothing; the next pass enqueues it once."""
+    site, store, engine, worker, _ = env
+    a = next(i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved")
+    ra = (await store.get_by_external("blog", str(a))).response.id
+    await store.toggle_question([ra], "1", actor="anna")
+    await worker.run_once()
+    site.fake.comments[a]["status"] = "spam"
+    assert (await engine.sync_source("blog")).ok
+    real = store.sink_advance
+
+    async def dies(*args, plan, **kw):
+        def planned_then_dead(state):
+            assert plan(state)  # the retraction was planned, inside the transaction
+            raise Died("the machine went down")
+
+        return await real(*args, plan=planned_then_dead, **kw)
+
+    monkeypatch.setattr(store, "sink_advance", dies)
+    with pytest.raises(Died):
+        await worker.collect(worker.sinks[0])
+    monkeypatch.setattr(store, "sink_advance", real)
+    await worker.run_once()
+    await worker.run_once()
+    assert said(worker, 0) == [("tagged", "tag", str(a)), ("retracted", "sync", str(a))]
