@@ -40,7 +40,8 @@ SHIPPED = {
     20: "0020_text_seen.sql",
     21: "0021_failure_kind.sql",
     22: "0022_figure_indexes.sql",
-    23: "0023_sink_changes.sql",
+    23: "0023_styled_search.sql",
+    24: "0024_sink_changes.sql",
 }
 
 
@@ -146,7 +147,8 @@ CHECKSUMS = {
     16: "13daf1ab04528a9e06e4673cd1765d426abd8ad7fec356e8c890f93dc45fde1e",
     18: "018b8f8bce192727166dbf19bfe8b8034f554b8d473149f6236592cf6170baad",
     19: "42955ff2b64828fc68380c5701cfe3de7955eeff8e51f949dc483780246728b8",
-    23: "2e382eaeeb15f2ccaf6e7865847c6bc1171cce058596034b6997bf33b274d38f",
+    23: "c85919ee2931c18177e85e0dcabb6b0518a1e16dbca922c0f68e98390954c9dd",
+    24: "2e382eaeeb15f2ccaf6e7865847c6bc1171cce058596034b6997bf33b274d38f",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -186,7 +188,11 @@ PG_SHIPPED = {
         "a47f114ea496e9d0080d0eff02dbecf0a27943131138dac186e7b1b0969b6f9e",
     ),
     17: (
-        "0017_sink_changes.sql",
+        "0017_styled_search.sql",
+        "a710cd088239f1c6251fc2e8b9bcf5b75da01f6dc271d8737570990ed8bf5875",
+    ),
+    18: (
+        "0018_sink_changes.sql",
         "4e22413706dbf888a3044c0fa7d64f9b1f62bd9c425a712a4e48bb91730c09bf",
     ),
 }

@@ -1,5 +1,5 @@
 """The memory sinks' tables (migration 0003): per sink its position in the journal and in
-the changes of tagged responses (``sink_positions``; ``sink_changes``, migration 0023),
+the changes of tagged responses (``sink_positions``; ``sink_changes``, migration 0024),
 what it last got per response (``sink_state``, a digest) and its delivery queue
 (``sink_outbox``). What to deliver is decided in :mod:`reactieveld.sinks`."""
 
