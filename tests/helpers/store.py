@@ -104,6 +104,33 @@ async def sql(store, query: str, params=()) -> list[tuple]:
     return [tuple(r) for r in rows]
 
 
+#: What the PostgreSQL migrations after a version made, undone: a test stands a database
+#: where an older program left it (its tables, its ``schema_migrations``), then lets the
+#: store migrate it again. One statement each, newest migration first.
+_PG_UNDO = {
+    18: (
+        "DROP TRIGGER sink_changes_response ON responses",
+        "DROP TRIGGER sink_changes_title ON threads",
+        "DROP FUNCTION reactieveld_sink_change()",
+        "DROP FUNCTION reactieveld_sink_change_title()",
+        "DROP TABLE sink_changes",
+        "ALTER TABLE sink_positions DROP COLUMN change_id",
+    ),
+    17: (),  # the search vectors again: nothing to take away
+}
+
+
+async def pg_back_to(store, version: int) -> None:
+    """A PostgreSQL memory as the program of migration ``version`` left it (see
+    ``_PG_UNDO``; a version older than it knows is refused)."""
+    assert version >= min(_PG_UNDO) - 1, f"no way back to {version}"
+    for number in sorted(_PG_UNDO, reverse=True):
+        if number > version:
+            for statement in _PG_UNDO[number]:
+                await sql(store, statement)
+    await sql(store, "DELETE FROM schema_migrations WHERE version > ?", (version,))
+
+
 def anna(ext: str, email: str | None) -> Response:
     """A response by "Anna" of blog/p1 with this e-mail address (the author key's input)."""
     return Response(
