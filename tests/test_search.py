@@ -15,6 +15,7 @@ from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_QUESTIONS, DEFAULT_ROLES, Code, make_codebook
+from reactieveld.i18n import text as ui_text
 from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
 from reactieveld.read.search import (
     _KEYS,
@@ -526,6 +527,24 @@ def test_cli_search_header_in_dutch(db, capsys):
     )
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_cli_search_names_each_status_in_the_reader_s_language(db, capsys, language):
+    """A Dutch run printed each hit's status as its code ("approved", "hold") where the
+    search box, the status line and the Markdown report say "goedgekeurd", "wacht": each
+    hit's status now in the reader's words, from the one UI table."""
+    from reactieveld.i18n import text
+
+    path, _ = db
+    every = [f"status:{s.value}" for s in RemoteStatus]
+    assert main(["--db", path, "--lang", language, "search", *every]) == 0
+    heads = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("[")]
+    said = {ln.split("  ")[3] for ln in heads}
+    words = {text(f"status.{s.value}", language): s for s in RemoteStatus}
+    assert len(said) >= 4 and said <= set(words), said
+    if language == "nl":
+        assert not said & {"approved", "hold", "trash"}, said
+
+
 # -- a status by any word the interface shows for it --------------------------------------------
 
 
@@ -645,7 +664,8 @@ def test_cli_takes_the_interface_words_for_a_status(db, capsys, language, argv):
     path, _ = db
     assert main(["--db", path, "--lang", language, "search", "status:hold"]) == 0
     expected = capsys.readouterr().out
-    assert expected.startswith("[") and " hold " in expected
+    word = ui_text("status.hold", language)  # "wacht", "on hold": the reader's word
+    assert expected.startswith("[") and f"  {word}  " in expected
     assert main(["--db", path, "--lang", language, "search", *argv]) == 0
     assert capsys.readouterr().out == expected
 

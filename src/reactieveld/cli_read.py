@@ -459,7 +459,7 @@ def run_search_command(
             tags += f" @{hit.row.role}"
         head = (
             f"[{r.id}] {date_of(r.created_at)}  {r.source}  {_clean(r.author_name)}"
-            f"  {r.remote_status.value}  {tags}".rstrip()
+            f"  {i18n_text(f'status.{r.remote_status.value}', language)}  {tags}".rstrip()
         )
         out.write(head + "\n")
         if hit.row.thread_title:
