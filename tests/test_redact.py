@@ -173,7 +173,7 @@ NAMES = ("Anne de Vries", "Zoë van den Berg (zoe@example.nl)", "Jo")
         ("ANNE DE VRIES schreef", "A.d.V. schreef"),
         ("groet, zoe van den berg", "groet, Z.v.d.B."),
         ("zie /u/anne.de.vries en anne_de_vries", "zie /u/A.d.V. en A.d.V."),
-        ("Zoe-van-den-Berg.", "Z.v.d.B.."),
+        ("Zoe-van-den-Berg.", "Z.v.d.B."),
         # Part of a longer word and a one-word name under three letters stay; a first
         # name or a surname alone of a known name goes (Anne; Bram's de Vries).
         (

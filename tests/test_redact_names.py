@@ -199,7 +199,7 @@ NAMES = ("Anne de Vries", "Anna Jansen", "Piet Bos", "Sévérine Özdemir", "Ben
     "text, expected",
     [
         ("Anna schreef al.", "A. schreef al."),
-        ("Ik sprak mevrouw Jansen en dhr. De Vries.", "Ik sprak mevrouw J. en dhr. d.V.."),
+        ("Ik sprak mevrouw Jansen en dhr. De Vries.", "Ik sprak mevrouw J. en dhr. d.V."),
         ("Vries, Anne de stuurde het.", "V.A.d. stuurde het."),
         ("Jansen, A. stuurde het.", "J.A. stuurde het."),
         ("met mevrouw de Vries-Bakker", "met mevrouw d.V.B."),
@@ -474,3 +474,36 @@ def test_the_look_before_the_scan_changes_nothing(text):
     assert folded(text) == fold(text)[0]
     index = redact.name_index(KNOWN)
     assert index.redact(text) == (redact._Scan(index, text).run() if text else text)
+
+
+_FIRSTS = ["Anne", "Jan", "Sévérine", "Kees", "Özlem"]
+_SURNAMES = ["Jansen", "de Vries", "van den Berg", "Bakker-Smit", "Özdemir"]
+
+
+@given(
+    first=st.sampled_from(_FIRSTS),
+    surname=st.sampled_from(_SURNAMES),
+    form=st.sampled_from(["full", "surname", "first", "title"]),
+    after=st.sampled_from([".", "?", "!", ":", ";", "…", ")", '"', "”", ".)", '."', "...", ","]),
+    wrap=st.sampled_from(["", "(", '"', "“"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_name_before_a_sentence_s_end_keeps_one_full_stop(first, surname, form, after, wrap):
+    """'met Jan Jansen.' became 'met J.J..': the initials' dot and the sentence's. A known
+    name at a sentence's end, before ? ! : ; … ) or a quote, in quotes or brackets, is
+    its initials followed by exactly what followed it, one full stop where there was one."""
+    name = f"{first} {surname}"
+    written = {
+        "full": name,
+        "surname": surname[0].upper() + surname[1:],
+        "first": first,
+        "title": f"mevr. {surname}",
+    }[form]
+    text = f"Ik sprak met {wrap}{written}{after} Daarna niets."
+    out = redact_names(text, (name,))
+    assert not any(part in out for part in (first, surname.split()[-1])), out
+    rest = after[1:] if after.startswith(".") and not after.startswith("..") else after
+    tail = f"{rest} Daarna niets."
+    assert out.endswith(tail), out
+    head = out[: -len(tail)]  # ends with the initials: their dot, one
+    assert head.endswith(".") and not head.endswith(".."), out

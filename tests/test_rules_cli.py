@@ -10,7 +10,7 @@ import pytest
 from helpers.cli import run_main
 from helpers.generated import store_examples
 from helpers.store import open_store, page, resp
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reactieveld.cli_read import MATCH_SHOWN
@@ -131,7 +131,52 @@ def test_an_example_names_no_author(tmp_path: Path):
     assert len(examples) == 3
     for word in ("Gijs", "Leeuwen", "Jansen", "Anna"):
         assert word not in out, out
-    assert "Beste G.v.L., het [parkeren] volgt." in out
+    # "gijs" matched in the name: the name is redacted whole, in the brackets.
+    assert "Beste [G.v.L.], het [parkeren] volgt." in out
+
+
+_SHOUTED = ["Koop", "Nu", "Win", "Gratis", "Actie", "Bestel", "Snel"]
+
+
+@given(
+    words=st.lists(st.sampled_from(_SHOUTED), min_size=1, max_size=3, unique=True),
+    case=st.sampled_from([str.upper, str.lower, str.capitalize]),
+    markup=st.sampled_from([("[bold]", "[/bold]"), ("<b>", "</b>"), ("", ""), ("**", "**")]),
+)
+@settings(max_examples=25, deadline=None)
+def test_an_example_marks_words_an_author_is_named_by(tmp_path_factory, words, case, markup):
+    """An author "Win Nu" and a rule on "koop nu": the example of "[bold]KOOP NU[/bold]"
+    read "KOOP N." with nothing marked (names were redacted before the rule matched).
+    The matched words are marked as written, whatever author they name; the names of
+    the memory outside the match are still initials."""
+    tmp = tmp_path_factory.mktemp("r")
+    db = tmp / "m.db"
+    said = " ".join(case(w) for w in words)
+    body = f"{markup[0]}{said}{markup[1]} zegt Anna Jansen hier"
+
+    async def fill() -> None:
+        store = await open_store(str(db))
+        author = " ".join(words)  # the author is named by the matched words
+        await store.upsert_page(
+            "blog",
+            page(
+                resp("a", body, author=author, minutes=1),
+                resp("b", "Iets anders", author="Anna Jansen", thread="p2", minutes=2),
+            ),
+        )
+        await store.close()
+
+    asyncio.run(fill())
+    config = tmp / "config.toml"
+    rule_words = ", ".join(f'"{w.lower()}"' for w in words)
+    config.write_text(f'[[rules]]\nname = "r"\nwords = [{rule_words}]\naction = "flag"\n', "utf-8")
+    code, out, err = run_main(["--lang", "nl", "--config", str(config), "--db", str(db),
+                               "rules", "test"])  # fmt: skip
+    assert code == 0, err
+    (example,) = [ln for ln in out.splitlines() if ln.startswith("  - ")]
+    for word in said.split():
+        assert f"[{word}]" in example, example
+    assert "Anna" not in example and "Jansen" not in example and "A.J." in example, example
 
 
 def test_rules_test_without_rules_or_with_a_bad_one(tmp_path: Path):

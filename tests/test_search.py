@@ -5,6 +5,7 @@ search`` through the real entry point."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, date, timedelta
 
 import pytest
@@ -14,8 +15,10 @@ from reportdata import T0, D, H, build
 
 from reactieveld.cli import main
 from reactieveld.codebook import DEFAULT_QUESTIONS, DEFAULT_ROLES, Code, make_codebook
+from reactieveld.i18n import text as ui_text
 from reactieveld.model import Page, RemoteStatus, Response, Source, TagKind, TriageState
 from reactieveld.read.search import (
+    _KEYS,
     Allowed,
     allowed_in,
     count_matches,
@@ -524,6 +527,24 @@ def test_cli_search_header_in_dutch(db, capsys):
     )
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_cli_search_names_each_status_in_the_reader_s_language(db, capsys, language):
+    """A Dutch run printed each hit's status as its code ("approved", "hold") where the
+    search box, the status line and the Markdown report say "goedgekeurd", "wacht": each
+    hit's status now in the reader's words, from the one UI table."""
+    from reactieveld.i18n import text
+
+    path, _ = db
+    every = [f"status:{s.value}" for s in RemoteStatus]
+    assert main(["--db", path, "--lang", language, "search", *every]) == 0
+    heads = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("[")]
+    said = {ln.split("  ")[3] for ln in heads}
+    words = {text(f"status.{s.value}", language): s for s in RemoteStatus}
+    assert len(said) >= 4 and said <= set(words), said
+    if language == "nl":
+        assert not said & {"approved", "hold", "trash"}, said
+
+
 # -- a status by any word the interface shows for it --------------------------------------------
 
 
@@ -643,7 +664,8 @@ def test_cli_takes_the_interface_words_for_a_status(db, capsys, language, argv):
     path, _ = db
     assert main(["--db", path, "--lang", language, "search", "status:hold"]) == 0
     expected = capsys.readouterr().out
-    assert expected.startswith("[") and " hold " in expected
+    word = ui_text("status.hold", language)  # "wacht", "on hold": the reader's word
+    assert expected.startswith("[") and f"  {word}  " in expected
     assert main(["--db", path, "--lang", language, "search", *argv]) == 0
     assert capsys.readouterr().out == expected
 
@@ -728,3 +750,37 @@ def test_a_date_at_the_calendar_s_edge_is_a_filter_or_a_problem(day, time, zone,
         moment = parsed.filter.since or parsed.filter.until
         assert moment is not None and moment.tzinfo is not None
         moment.astimezone(UTC)
+
+
+@given(
+    key=st.sampled_from(sorted(_KEYS)),
+    key_case=st.sampled_from([str.lower, str.upper, str.capitalize]),
+    gap=st.sampled_from(["", " ", "  ", "\t"]),
+    value=st.sampled_from(["", '""', "''"]),
+    at=st.sampled_from(["start", "middle", "end"]),
+    language=st.sampled_from(["nl", "en"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_filter_without_a_value_says_the_value_is_missing(
+    key, key_case, gap, value, at, language
+):
+    """'vraag:' said "vraag:: die planningsvraag staat niet in het codeboek": a missing
+    value told as a wrong one, with a double colon. Every typed filter without a value (a
+    blank after it or not, quoted empty, at the start, in the middle or at the end) says
+    that its value is missing and what it takes, with an example the box takes."""
+    typed = key_case(key)
+    bare = f"{typed}:{gap}{value}"
+    query = {
+        "start": f"{bare} bron:blog afval",
+        "middle": f"afval {bare} bron:blog",
+        "end": f"afval {bare}",
+    }
+    allowed = Allowed(sources=("blog",))
+    (problem,) = parse_query(query[at], allowed=allowed).problems
+    line = describe_problem(problem, allowed, language)
+    assert "::" not in line, line
+    missing = "zonder waarde" if language == "nl" else "without a value"
+    assert line.startswith(f"{typed}: {missing}; "), line
+    example = re.search(rf"{re.escape(typed)}:(\S+?)[;,]? ", line[len(typed) + 1 :])
+    if example:  # the example is a filter the box takes
+        assert not parse_query(f"{typed}:{example[1]}", allowed=allowed).problems, line

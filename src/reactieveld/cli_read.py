@@ -461,7 +461,7 @@ def run_search_command(
             tags += f" @{hit.row.role}"
         head = (
             f"[{r.id}] {date_of(r.created_at)}  {r.source}  {_clean(r.author_name)}"
-            f"  {r.remote_status.value}  {tags}".rstrip()
+            f"  {i18n_text(f'status.{r.remote_status.value}', language)}  {tags}".rstrip()
         )
         out.write(head + "\n")
         if hit.row.thread_title:
@@ -626,30 +626,60 @@ def _match_shown(match: str) -> str:
 
 def _example(rules: Any, rule: str, body: str, red: Any) -> str:
     """A matched text around its first match, one line, the matches in brackets, redacted
-    (``red``: a report's redaction). The whole text is redacted first and the rule matched
-    again on that: brackets put in first would split a phone number or an e-mail address
+    (``red``: a report's redaction). Contact data goes first and the rule is matched on
+    what is left: brackets put in first would split a phone number or an e-mail address
     out of redaction's reach (``bel [06]-12345678``), and a window cut first could halve
-    one."""
+    one. Names go after matching, outside the matched words: a match is the rule's words
+    as written ("KOOP NU" by an author "Win Nu" read "KOOP N.", matched by nothing), so a
+    name whose every word is matched stays; one partly matched is redacted whole, in the
+    brackets."""
     from reactieveld.reports.redact import token_spans
 
-    body = red.text(body)
+    body = red.contact(body)
     tokens = token_spans(body)
     hits = [hit for hit in rules.scan(body).hits if hit.rule == rule]
     # Not in redaction's own tokens ("mail*" in "[e-mail]" read "[e-[mail]]"); matched
     # only inside personal data: the text's start, nothing in brackets (it read "[]").
-    spans = [
+    matched = [
         (a, b)
         for a, b in (hits[0].spans if hits else ())
         if not any(a < t_end and t_start < b for t_start, t_end in tokens)
     ]
+
+    def in_match(s: int, e: int) -> bool:  # each letter of body[s:e] matched
+        return all(
+            not body[k].isalnum() or any(a <= k < b for a, b in matched) for k in range(s, e)
+        )
+
+    names = [n for n in red.name_hits(body) if not in_match(n[0], n[1])]
+    spans: list[tuple[int, int]] = []
+    for a, b in matched:  # each widened over a name it cuts, and merged with one it meets
+        for s, e, _ in names:
+            if s < b and a < e:
+                a, b = min(a, s), max(b, e)
+        if spans and a < spans[-1][1]:
+            before = spans.pop()
+            a, b = min(a, before[0]), max(b, before[1])
+        spans.append((a, b))
     start, end = spans[0] if spans else (0, 0)
     lo, hi = max(0, start - 40), min(len(body), end + 40)
+    for s, e, _ in names:  # a name the window would halve: whole
+        lo, hi = (min(lo, s) if s < lo < e else lo), (max(hi, e) if s < hi < e else hi)
+
+    def plain(a: int, b: int) -> str:
+        out, pos = [], a
+        for s, e, short in names:
+            if a <= s and e <= b:
+                out += [body[pos:s], short]
+                pos = e
+        return "".join([*out, body[pos:b]])
+
     marked, pos = [], lo
     for a, b in spans:
         if a < lo or b > hi:
             continue
-        marked += [body[pos:a], "[", _match_shown(body[a:b]), "]"]
+        marked += [plain(pos, a), "[", _match_shown(plain(a, b)), "]"]
         pos = b
-    marked.append(body[pos:hi])
+    marked.append(plain(pos, hi))
     text = _CONTROL.sub(" ", " ".join("".join(marked).split()))
     return ("…" if lo else "") + text + ("…" if hi < len(body) else "")

@@ -1665,6 +1665,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: the start is after the end; swap them or give other dates",
     ),
     "search.problem.no_sources": ("(nog geen)", "(none yet)"),
+    # a filter typed without its value (``vraag:``, ``sinds: ``); ``{what}``: the key as
+    # typed with its colon, ``{example}``: the key with a value it takes
+    "search.problem.empty.question": (
+        "{what} zonder waarde; typ het nummer of de code van een planningsvraag, "
+        "bijvoorbeeld {example}; vragen: {allowed}",
+        "{what} without a value; type a planning question's number or code, e.g. "
+        "{example}; questions: {allowed}",
+    ),
+    "search.problem.empty.role": (
+        "{what} zonder waarde; typ een rol, bijvoorbeeld {example}; rollen: {allowed}",
+        "{what} without a value; type a role, e.g. {example}; roles: {allowed}",
+    ),
+    "search.problem.empty.status": (
+        "{what} zonder waarde; typ een status, bijvoorbeeld {example}; statussen: {allowed}",
+        "{what} without a value; type a status, e.g. {example}; statuses: {allowed}",
+    ),
+    "search.problem.empty.source": (
+        "{what} zonder waarde; typ de naam van een bron; bronnen: {allowed}",
+        "{what} without a value; type a source's name; sources: {allowed}",
+    ),
+    "search.problem.empty.date": (
+        "{what} zonder waarde; typ een datum JJJJ-MM-DD, bijvoorbeeld {example}",
+        "{what} without a value; type a date YYYY-MM-DD, e.g. {example}",
+    ),
     # the Markdown report
     "report.md.title": ("Reacties per planningsvraag", "Responses per planning question"),
     "report.md.made": ("Gemaakt op", "Made on"),

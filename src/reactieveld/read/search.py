@@ -295,8 +295,31 @@ def _allowed_text(kind: str, allowed: Allowed, language: str) -> str:
     return ""
 
 
+#: The value an empty filter's message gives as an example, by kind (a question's and a
+#: role's: the codebook's first; a source's: none, the memory's names follow).
+_EXAMPLES = {"status": RemoteStatus.HOLD.value, "date": "2026-03-01"}
+
+
+def _example(kind: str, allowed: Allowed) -> str:
+    if kind == "question":
+        return allowed.codebook.questions[0].code if allowed.codebook.questions else "1"
+    if kind == "role":
+        return allowed.codebook.roles[0].code if allowed.codebook.roles else ""
+    return _EXAMPLES.get(kind, "")
+
+
 def describe_problem(problem: FilterProblem, allowed: Allowed, language: str = "en") -> str:
-    """One line: the filter as typed, why it names nothing, and what is allowed."""
+    """One line: the filter as typed, why it names nothing, and what is allowed; a filter
+    typed without a value (``vraag:``) says that, and what it takes."""
+    if not problem.value and f"search.problem.empty.{problem.kind}" in STRINGS:
+        typed = f"{problem.key}{problem.sep}".strip()
+        return ui_text(
+            f"search.problem.empty.{problem.kind}",
+            language,
+            what=typed,
+            example=f"{typed}{'' if problem.sep == ':' else ' '}" + _example(problem.kind, allowed),
+            allowed=_allowed_text(problem.kind, allowed, language),
+        )
     return ui_text(
         f"search.problem.{problem.kind}",
         language,

@@ -701,15 +701,24 @@ class NameIndex:
 
     def redact(self, text: str) -> str:
         """``text`` with every known name found (:func:`redact_names`) as initials."""
+        scan = self._scan(text)
+        return scan.run() if scan else text
+
+    def hits(self, text: str) -> list[NameHit]:
+        """Where :meth:`redact` replaces a known name in ``text``, and by what."""
+        scan = self._scan(text)
+        return scan.hits() if scan else []
+
+    def _scan(self, text: str) -> _Scan | None:
         if not text or not (self.full or self.surnames or self.firsts):
-            return text
+            return None
         # No word a known name (or its possessive) begins with: the scan would pass every
         # word by; its token positions cost more than that (half an export's redaction).
         words = _TOKEN.findall(folded(text))  # fold's positions are not needed here
         starts = self.starts
         if not any(_may_begin(w, starts) for w in words):
-            return text
-        return _Scan(self, text).run()
+            return None
+        return _Scan(self, text)
 
 
 #: A name found: its start, the end of its words, its end (a possessive after them), and
@@ -868,10 +877,11 @@ class _Scan:
             return None  # Ben je er?
         return self._ends(i, i + 1)
 
-    def run(self) -> str:
-        out: list[str] = []
-        pos, i, floor = 0, 0, 0
+    def hits(self) -> list[NameHit]:
+        found: list[NameHit] = []
+        i, floor = 0, 0
         starts = self.index.starts
+        text = self.text
         while i < len(self.words):
             word = self.words[i]
             # Most words begin no name: the rules cost 1.5 ms a response of an export
@@ -884,10 +894,30 @@ class _Scan:
                 i += 1
                 continue
             start, core, end, i = hit
-            words = " ".join(re.split(r"[\W_]+", self.text[start:core]))  # A.J. -> A J
-            out += [self.text[pos:start], initials(words) or "?"]
-            pos, floor = end, i
-        return "".join([*out, self.text[pos:]]) if out else self.text
+            words = " ".join(re.split(r"[\W_]+", text[start:core]))  # A.J. -> A J
+            short = initials(words) or "?"
+            if short.endswith(".") and text.startswith(".", end) and not text.startswith("..", end):
+                end += 1  # the sentence's full stop after the name: the initials' own
+            found.append((start, end, short))
+            floor = i
+        return found
+
+    def run(self) -> str:
+        return replace_spans(self.text, self.hits())
+
+
+#: A name found in a text: where it starts and ends, and the initials in its place (the
+#: end past a sentence's full stop right after it, which the initials' dot then is).
+NameHit = tuple[int, int, str]
+
+
+def replace_spans(text: str, spans: list[NameHit]) -> str:
+    """``text`` with each of ``spans`` (in order, apart) replaced by its text."""
+    out, pos = [], 0
+    for start, end, short in spans:
+        out += [text[pos:start], short]
+        pos = end
+    return "".join([*out, text[pos:]]) if out else text
 
 
 @functools.lru_cache(maxsize=8)  # an export's known names, and a few per-record extras
@@ -1040,6 +1070,26 @@ class Redactor:
         if self.include_personal_data:
             return value
         return self._kept("text", value, self._text_of)
+
+    def contact(self, value: str) -> str:
+        """``value`` with its contact data removed (:func:`redact_text`), names not yet."""
+        return value if self.include_personal_data else redact_text(value, self.language)
+
+    def name_hits(self, value: str) -> list[NameHit]:
+        """Where :meth:`text` writes initials for a known name in ``value`` (contact data
+        removed first: :meth:`contact`), in order and apart; none with
+        ``include_personal_data``."""
+        if self.include_personal_data:
+            return []
+        found: list[NameHit] = []
+        for index in self._indexes:  # each on the value as given; the first hit wins
+            found += index.hits(value)
+        found.sort(key=lambda h: (h[0], -h[1]))
+        apart: list[NameHit] = []
+        for hit in found:
+            if not apart or hit[0] >= apart[-1][1]:
+                apart.append(hit)
+        return apart
 
     def title(self, value: str | None) -> str | None:
         """A thread title (written by the public on forums and portals), redacted as text;

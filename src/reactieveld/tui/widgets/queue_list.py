@@ -109,7 +109,10 @@ _TEXT_WANT = 30
 #: How a wider screen is given out, in order: (column or None for the text, cells).
 #: The text first grows to 40; then the columns get their default widths back (the
 #: long time only whole: its form changes with it); the text grows to 48; then a
-#: wide screen's extra for a role like "Mayor and aldermen" or a full name.
+#: wide screen's extra for a role like "Mayor and aldermen" or a full name; then the
+#: author (at 200 columns a role stood whole in 21 cells while "Wethouder Ruimtelijke
+#: Ordening" was cut at 30, the text having 91): 50 cells hold a title with a name. The
+#: rest is the text's. Below 160 columns nothing of this changed (80x24 is as it was).
 _GROW: tuple[tuple[str | None, int], ...] = (
     (None, 10),
     ("col.time", COLUMNS[1][1] - NARROW["col.time"]),
@@ -120,6 +123,7 @@ _GROW: tuple[tuple[str | None, int], ...] = (
     ("col.role", 8),
     ("col.author", 13),
     ("col.source", 9),
+    ("col.author", 20),
 )
 _WHOLE = frozenset({"col.time"})
 #: The cells of the list's vertical scrollbar, always shown: the rows are this much
