@@ -301,3 +301,45 @@ def test_postgresql_0017_writes_only_the_vectors_that_change(pg_url, rows):
             await store.close()
 
     asyncio.run(check())
+
+
+# -- accents typed apart (NFD text): one word with its marks, as the index holds it ---------
+#: Letters with an accent Dutch, French, German and Vietnamese text types, composed.
+ACCENTED = st.text("aeiouéèëêïíóöüúàçñâôûǎǹ", min_size=2, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ACCENTED, st.sampled_from(["NFD", "NFC"]), st.sampled_from(["", "Zie ", "‘"]))
+def test_the_highlight_marks_a_word_with_its_accents_typed_apart(word, form, before):
+    """A text whose accents are typed apart (NFD, as macOS and some browsers send it) is
+    indexed as its composed words (NFKC of the whole text); the highlight marks the whole
+    word, its marks included, for the word in either form, not pieces of it or nothing."""
+    written = unicodedata.normalize(form, word)
+    text = f"{before}{written} en meer"
+    start = len(before)
+    for query in (unicodedata.normalize("NFC", word), unicodedata.normalize("NFD", word)):
+        assert match_spans(text, query) == [(start, start + len(written))], query
+        cut, spans = snippet(text, query)
+        assert [cut[s:e] for s, e in spans] == [written]
+
+
+@pytest.mark.parametrize(
+    ("written", "query"),
+    [
+        ("e\u0301e\u0301n keer", "één"),
+        ("Cafe\u0301 de Zwaan", "café"),
+        ("coo\u0308rdinatie", "coördinatie"),
+        ("ｶﾞｽ lek", "ガス"),  # halfwidth katakana and its voiced mark
+    ],
+)
+async def test_a_hit_with_accents_typed_apart_is_marked(store_target, written, query):
+    """What each backend finds for the word, the highlight marks: the word whole."""
+    store = await open_store(store_target)
+    try:
+        await store.upsert_page("blog", page(resp("1", written), resp("2", "niets hiervan")))
+        hits = await store.search(query)
+        assert [h.row.response.external_id for h in hits] == ["1"]
+        (start, end), *_ = match_spans(written, query)
+        assert written[start:end] == written.split()[0]
+    finally:
+        await store.close()

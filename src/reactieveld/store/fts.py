@@ -48,12 +48,17 @@ def searchable_words(text: str) -> list[tuple[str, int, int]]:
     """The words of a shown ``text`` as the index took them, folded as :func:`query_terms`
     folds a search's, each with where it stands in ``text`` (start, end): "𝐇𝐀𝐓𝐄" is the
     word "hate" over those four characters. Each character is taken as :func:`searchable`
-    takes it alone, so a word's place is that of the characters it came from."""
+    takes it alone, so a word's place is that of the characters it came from; an accent
+    typed apart ("e" + U+0301, as NFD text has it) is part of its word, as the tokenizers
+    and the whole text's NFKC join it ("één" typed so is the word "een", not "e", "e", "n")."""
     if text.isascii():
         return [(fold(m.group(0)), m.start(), m.end()) for m in _PLAIN.finditer(text)]
+    import regex  # \p{M}: re's \w has no combining marks (loaded as the rules load it)
+
     plain, where = each_char(text, searchable)
     return [
-        (fold(m.group(0)), where[m.start()], where[m.end() - 1] + 1) for m in _PLAIN.finditer(plain)
+        (fold(m.group(0)), where[m.start()], where[m.end() - 1] + 1)
+        for m in regex.finditer(r"[\w\p{M}]+", plain)
     ]
 
 
