@@ -306,6 +306,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name} ({action}): {n} of {total} stored responses",
     ),
     "rules.cli.slow": ("; {n}× gestopt op de tijdslimiet", "; stopped for time on {n}"),
+    "rules.cli.titles": (
+        "; {n} alleen in de titel (door de schrijver zelf gegeven)",
+        "; {n} in the title alone (its author's own)",
+    ),
+    "rules.cli.title": ("titel: {example}", "title: {example}"),
     # the lines of `reactieveld sync` and `sync --once` (sync.py, sinks.py, cli.py)
     "sync.round": (
         "{source}: {new} nieuw, {updated} bijgewerkt",
