@@ -221,7 +221,9 @@ async def test_the_view_marks_the_title_its_author_wrote(tmp_path: Path, make_ap
             await settle(app, pilot)
             text = view.render_content().plain
             assert "Thread: [Koop nu]: [k.a.n.k.e.r] pillen" in text
-            assert "§ Rule: scheldwoorden (open); reclame (open)" in text
+            assert (
+                "§ Rule: scheldwoorden (open · in the title); reclame (open · in the title)"
+            ) in text
             await app.screen.show_response(reply)
             await settle(app, pilot)
             text = view.render_content().plain

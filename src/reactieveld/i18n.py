@@ -821,6 +821,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
     "rule.state.open": ("open", "open"),
+    "rule.in_title": ("in de titel", "in the title"),
     "rule.state.misfire": ("misfire", "misfire"),
     "rule.state.upheld": ("terecht", "upheld"),
     "view.reports": (

@@ -287,10 +287,23 @@ class ResponseView(SaysWorkerErrors, VerticalScroll, can_focus=False):
             latest[flag.rule] = flag.state  # oldest first: the last one stands
         if not latest:
             latest = dict.fromkeys(row.flags, "open")
+        titled = self._title_only(row) if latest else set()
+        where = " · " + self.i18n.t("rule.in_title")
         return "; ".join(
-            f"{one_line(rule, limit=60)} ({self.i18n.t('rule.state.' + state)})"
+            f"{one_line(rule, limit=60)} ({self.i18n.t('rule.state.' + state)}"
+            f"{where if rule in titled else ''})"
             for rule, state in latest.items()
         )
+
+    def _title_only(self, row: QueueRow) -> set[str]:
+        """The configured rules that match the title its author wrote and not the body
+        (where the view says "in the title": the title line may be off the screen)."""
+        rules: RuleSet = getattr(self.app, "rules", None) or NO_RULES
+        r = row.response
+        if not rules or not row.thread_title or not title_by_author(r.meta):
+            return set()
+        hits = rules.scan(r.body_text, title=row.thread_title).hits
+        return {h.rule for h in hits if h.in_title} - {h.rule for h in hits if not h.in_title}
 
     def _write_back(self, row: QueueRow) -> list[Part]:
         """Why the write-back was not done (as the platform said it) and, for a reply,
