@@ -355,7 +355,7 @@ def test_rules_load_their_types_when_configured(tmp_path):
         "# is stored: store.screening is imported at start, its Match is not.\n"
         "assert 'reactieveld.store.values' not in sys.modules\n"
         "from reactieveld.store.screening import screen\n"
-        "matches, slow = screen([(7, 'kanker op')], config.rules)\n"
+        "matches, slow = screen([(7, 'kanker op', None)], config.rules)\n"
         "from reactieveld.store import values\n"
         "assert type(matches[0]) is values.Match and matches[0].response_id == 7, matches\n"
         "try:\n"

@@ -212,7 +212,8 @@ async def test_texts_pages_by_id(store):
     )
     first = await store.texts(limit=3)
     rest = await store.texts(after=first[-1][0], limit=3)
-    assert [t for _, t in first + rest] == [f"tekst {i}" for i in range(5)]
+    assert [t for _, t, _ in first + rest] == [f"tekst {i}" for i in range(5)]
+    assert {title for _, _, title in first + rest} == {None}  # no author's own title
 
 
 async def test_a_decision_that_changes_nothing_still_settles_and_is_journalled(store):

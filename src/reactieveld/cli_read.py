@@ -579,6 +579,7 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
     counts = {r.name: 0 for r in config.rules.rules}
     shown: dict[str, list[str]] = {r.name: [] for r in config.rules.rules}
     slow = dict.fromkeys(counts, 0)
+    titles = dict.fromkeys(counts, 0)  # matched in a title its author wrote, not the body
     total, after = 0, 0
     store = await open_store(db_path, settings=getattr(config, "store", None))
     try:  # from the first read on: a store left open keeps the process from ending
@@ -587,14 +588,23 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
         while batch := await store.texts(after=after, limit=500):
             after = batch[-1][0]
             total += len(batch)
-            for _rid, body in batch:
-                scan = config.rules.scan(body)
+            for _rid, body, title in batch:
+                scan = config.rules.scan(body, title=title)
                 for name in scan.slow:
                     slow[name] += 1
-                for hit in scan.hits:
+                seen: set[str] = set()
+                for hit in scan.hits:  # the body's first: a rule matched in both is the body's
+                    if hit.rule in seen:
+                        continue
+                    seen.add(hit.rule)
                     counts[hit.rule] += 1
+                    titles[hit.rule] += hit.in_title
                     if len(shown[hit.rule]) < examples:
-                        shown[hit.rule].append(_example(config.rules, hit.rule, body, red))
+                        text = title if hit.in_title and title else body
+                        example = _example(config.rules, hit.rule, text, red)
+                        if hit.in_title:
+                            example = i18n_text("rules.cli.title", language, example=example)
+                        shown[hit.rule].append(example)
     finally:
         await store.close()
     for rule in config.rules.rules:
@@ -602,6 +612,8 @@ async def _rules_main(config: Any, db_path: Any, examples: int, out: TextIO) -> 
         line = i18n_text(
             "rules.cli.line", language, name=rule.name, action=rule.action, n=n, total=total
         )
+        if titles[rule.name]:
+            line += i18n_text("rules.cli.titles", language, n=titles[rule.name])
         if slow[rule.name]:
             line += i18n_text("rules.cli.slow", language, n=slow[rule.name])
         out.write(line + "\n")

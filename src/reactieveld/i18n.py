@@ -306,6 +306,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name} ({action}): {n} of {total} stored responses",
     ),
     "rules.cli.slow": ("; {n}× gestopt op de tijdslimiet", "; stopped for time on {n}"),
+    "rules.cli.titles": (
+        "; {n} alleen in de titel (door de schrijver zelf gegeven)",
+        "; {n} in the title alone (its author's own)",
+    ),
+    "rules.cli.title": ("titel: {example}", "title: {example}"),
     # the lines of `reactieveld sync` and `sync --once` (sync.py, sinks.py, cli.py)
     "sync.round": (
         "{source}: {new} nieuw, {updated} bijgewerkt",
@@ -816,6 +821,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "view.rules": ("§ Regel: {rules}", "§ Rule: {rules}"),
     "rule.state.open": ("open", "open"),
+    "rule.in_title": ("in de titel", "in the title"),
     "rule.state.misfire": ("misfire", "misfire"),
     "rule.state.upheld": ("terecht", "upheld"),
     "view.reports": (

@@ -116,6 +116,20 @@ class Page:
     done: bool = True  # False while more pages follow in this round
 
 
+#: A connector's ``Response.meta`` key, ``True`` on a response that starts its thread
+#: under a title its own author wrote (a Discourse topic's first post, a new topic in the
+#: review queue): the moderation rules read that title as well as the body (the thread's
+#: title, stored with the thread). Absent on a comment under a title someone else wrote
+#: (a WordPress post's, a Decidim proposal's or a Go Vocal idea's: their comments are the
+#: responses, the proposal or idea itself is not read).
+TITLE_BY_AUTHOR = "title_by_author"
+
+
+def title_by_author(meta: Mapping[str, Any] | None) -> bool:
+    """Whether a response's ``meta`` says its author wrote its thread's title."""
+    return isinstance(meta, Mapping) and meta.get(TITLE_BY_AUTHOR) is True
+
+
 #: Source types whose platform tells us how often its users reported (flagged) a response
 #: (``Response.reports``): Discourse's review queue and its posts' flag counts. Decidim's
 #: API, Go Vocal's and WordPress's give no reports (README, "Reported items").

@@ -86,11 +86,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Hit:
-    """A rule that matched a text, with what it matched (spans in the original text)."""
+    """A rule that matched a text, with what it matched (spans in the original text);
+    ``in_title``: the text is the thread's title its author wrote, not the body."""
 
     rule: str
     action: RuleAction
     spans: tuple[tuple[int, int], ...]
+    in_title: bool = False
 
 
 @dataclass(frozen=True)

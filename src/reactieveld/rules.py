@@ -1,4 +1,6 @@
-"""Moderation rules: watched words and patterns matched on a response's text (issue 16).
+"""Moderation rules: watched words and patterns matched on a response's text (issue 16),
+and on its thread's title where the response's author wrote that title (a Discourse
+topic's first post: :data:`reactieveld.model.TITLE_BY_AUTHOR`).
 
 Pure (no I/O): the config compiles rules here, the store applies them to every new or
 changed response as it stores a page, and the response view highlights what they match.
@@ -63,20 +65,26 @@ class RuleSet:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def scan(self, text: str | None) -> Scan:
-        """Every rule on ``text``: which matched (and where), which were too slow."""
+    def scan(self, text: str | None, *, title: str | None = None) -> Scan:
+        """Every rule on ``text``: which matched (and where), which were too slow.
+
+        ``title``: the thread's title where the response's author wrote it
+        (:func:`reactieveld.model.title_by_author`), read too: its hits follow the text's,
+        marked ``in_title`` (their spans are in the title). A rule too slow on either is
+        named once."""
         from reactieveld.rule_match import Hit, Scan
 
-        if not text or not self.rules:
-            return Scan()
         hits, slow = [], []
-        for rule in self.rules:
-            spans = rule.find(text, limit=self.limit)
-            if spans is None:
-                slow.append(rule.name)
-            elif spans:
-                hits.append(Hit(rule.name, rule.action, tuple(spans)))
-        return Scan(tuple(hits), tuple(slow))
+        for where, in_title in ((text, False), (title, True)):
+            if not where or not self.rules:
+                continue
+            for rule in self.rules:
+                spans = rule.find(where, limit=self.limit)
+                if spans is None:
+                    slow.append(rule.name)
+                elif spans:
+                    hits.append(Hit(rule.name, rule.action, tuple(spans), in_title))
+        return Scan(tuple(hits), tuple(dict.fromkeys(slow)))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Every span any rule matches in ``text``, merged where they overlap (for the

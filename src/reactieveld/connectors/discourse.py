@@ -47,6 +47,7 @@ from typing import Any
 
 import httpx
 
+from reactieveld import model
 from reactieveld.connectors.base import (
     ActionConflict,
     ApplyResult,
@@ -414,7 +415,9 @@ class DiscourseConnector:
             author = users.get(rv.get("created_by_id")) or {}
             thread_id = str(topic_id) if topic_id is not None else f"{QUEUED_PREFIX}{rid}"
             if topic_id is None:
-                # A new topic waiting for approval: its title is in the payload.
+                # A new topic waiting for approval: its title is in the payload, the
+                # author's own (the rules read it too).
+                meta[model.TITLE_BY_AUTHOR] = True
                 threads[thread_id] = Thread(
                     self.name, thread_id, plain_text(str(payload.get("title") or "")), None
                 )
@@ -503,6 +506,8 @@ class DiscourseConnector:
         meta: dict[str, Any] = {"topic_id": tid, "post_number": num, "version": p.get("version")}
         if reply_to:
             meta["reply_to_post_number"] = reply_to
+        if num == 1:  # a topic's first post: its author wrote the topic's title
+            meta[model.TITLE_BY_AUTHOR] = True
         flags = _flag_count(p.get("actions_summary"))
         if flags:
             meta["reports"] = flags

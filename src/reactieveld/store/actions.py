@@ -54,9 +54,11 @@ from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
     REOPEN_FLAGS,
+    SCREEN_SQL,
     holds_by_rule,
     rule_actor,
     screen,
+    screened,
     settled,
 )
 
@@ -619,11 +621,17 @@ def apply_rules(
     page's transaction (the rules of store/screening.py): new flags stored, a hold rule's
     responses held; ``result`` with what they did."""
     ids = [*result.new_ids, *result.changed_ids]
-    if not ids or not rules:
+    stored = set(ids)
+    again = [rid for rid in result.retitled_ids if rid not in stored]
+    if not (ids or again) or not rules:
         return result
-    rows = db.execute(
-        f"SELECT id, body_text FROM responses WHERE id IN {placeholders(ids)}", ids
-    ).fetchall()
+    rows = []
+    if ids:
+        found = db.execute(SCREEN_SQL.format(ids="IN " + placeholders(ids)), ids)
+        rows = [*map(screened, found)]
+    if again:  # a title changed: its author's own responses read again (the title alone)
+        found = db.execute(SCREEN_SQL.format(ids="IN " + placeholders(again)), again)
+        rows += [(rid, "", title) for rid, _, title in map(screened, found) if title]
     matches, slow = screen(rows, rules)
     new: list[tuple[int, str, str]] = []
     for m in matches:

@@ -451,8 +451,9 @@ class Store(
         """Per rule, its flags made in [since, until): caught, misfired, upheld, open."""
         ...
 
-    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
-        """(id, body text) of stored responses by id after ``after`` (``rules test``)."""
+    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str, str | None]]:
+        """(id, body text, the thread's title where the response's author wrote it, else
+        None) of stored responses by id after ``after`` (``rules test``)."""
         ...
 
     # -- moderator actions: each is one transaction (state + journal + outbox) ---------

@@ -560,6 +560,7 @@ def upsert(
         new_ids=tuple(new_ids),
         changed_ids=tuple(changed_ids),
         threads=tuple(threads),
+        retitled_ids=tuple(retitled),
     )
 
 

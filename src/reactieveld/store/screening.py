@@ -2,7 +2,8 @@
 a rule's match, so that only their SQL differs.
 
 The store runs the config's rules (:class:`reactieveld.rules.RuleSet`, pure) on the text
-of every response a page adds or changes, in the page's own transaction. A match is a
+of every response a page adds or changes (and on its thread's title where its author
+wrote that: :func:`screened`), in the page's own transaction. A match is a
 row of ``rule_flags`` (one per response, rule and text: the same words fetched again
 flag nothing anew). A ``hold`` rule's new flag also holds the response: a decision like
 a moderator's (journal, state, outbox; store/actions.py ``plan_rule_hold``) whose actor
@@ -14,11 +15,12 @@ A moderator's decision on a flagged response settles its open flags: released
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from reactieveld.model import RemoteStatus
+from reactieveld.model import RemoteStatus, title_by_author
 from reactieveld.rules import RuleSet
 from reactieveld.store.rows import from_epoch, to_epoch
 
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 
 #: The journal's actor of a rule's decision is this prefix and the rule's name.
 RULE_ACTOR = "rule:"
+
+#: Before a title, as a flag on it remembers its text: the same words in the body are
+#: another text (each its own flag), an edited title another again.
+TITLE_MARK = "title\x1f"
 
 #: The columns of ``rule_flags`` a new flag fills, in this order (both backends).
 FLAG_COLUMNS = "response_id, rule, action, text_hash, flagged_at"
@@ -70,8 +76,22 @@ TALLY_SQL = (
     "FROM rule_flags WHERE flagged_at >= ? AND flagged_at < ? GROUP BY rule ORDER BY rule"
 )
 
-#: Stored texts by id, a page at a time (parameters: after id, limit).
-TEXTS_SQL = "SELECT id, body_text FROM responses WHERE id > ? ORDER BY id LIMIT ?"
+#: What the rules read of stored responses: id, body, meta and the thread's title
+#: (:func:`screened` keeps the title only where the response's author wrote it).
+_SCREENED = (
+    "SELECT r.id, r.body_text, r.meta, t.title FROM responses r LEFT JOIN threads t "
+    "ON t.source_id = r.source_id AND t.external_id = r.thread_external_id "
+)
+
+#: Stored texts by id, a page at a time (parameters: after id, limit): :func:`screened`.
+TEXTS_SQL = _SCREENED + "WHERE r.id > ? ORDER BY r.id LIMIT ?"
+
+#: The texts of the responses a page stored (``{ids}``: the backend's "IN (...)").
+SCREEN_SQL = _SCREENED + "WHERE r.id {ids}"
+
+#: The texts of a source's responses in threads a page retitled (parameters: source id,
+#: then ``{exts}``'s: the thread ids).
+TITLED_IN_SQL = _SCREENED + "WHERE r.source_id = ? AND r.thread_external_id {exts}"
 
 #: The widest period a tally can ask for (epoch seconds).
 ALL_TIME = (-(2**62), 2**62)
@@ -104,6 +124,14 @@ def rule_actor(rule: str) -> str:
     return f"{RULE_ACTOR}{rule}"
 
 
+def screened(row: Sequence[Any]) -> tuple[int, str, str | None]:
+    """A :data:`TEXTS_SQL` row as what the rules read: (id, body, title), the title
+    None unless the response's author wrote it (``meta``: ``title_by_author``)."""
+    rid, body, meta, title = row
+    mine = bool(meta) and title_by_author(json.loads(meta) if isinstance(meta, str) else meta)
+    return int(rid), body or "", (title or None) if mine else None
+
+
 def text_hash(text: str | None) -> int:
     """A response's text as the flag remembers it (64 bits): the same words fetched again
     are the same text, an edit is another."""
@@ -112,20 +140,25 @@ def text_hash(text: str | None) -> int:
 
 
 def screen(
-    rows: Iterable[tuple[int, str | None]], rules: RuleSet
+    rows: Iterable[tuple[int, str | None, str | None]], rules: RuleSet
 ) -> tuple[list[Match], list[tuple[str, int]]]:
-    """The rules on (response id, text) rows: the matches, and (rule, response id) for
-    each search stopped for its time (counted as no match)."""
+    """The rules on (response id, text, title its author wrote or None) rows: the
+    matches (one per response and rule: the body's, else the title's, whose flag
+    remembers the title as its text), and (rule, response id) for each search stopped
+    for its time (counted as no match)."""
     from reactieveld.store.values import Match  # as a page is stored (values.py says why)
 
     matches: list[Match] = []
     slow: list[tuple[str, int]] = []
-    for rid, text in rows:
-        scan = rules.scan(text)
+    for rid, text, title in rows:
+        scan = rules.scan(text, title=title)
         slow.extend((name, rid) for name in scan.slow)
-        if scan.hits:
-            h = text_hash(text)
-            matches.extend(Match(rid, hit.rule, hit.action, h) for hit in scan.hits)
+        seen: set[str] = set()
+        for hit in scan.hits:
+            if hit.rule not in seen:
+                seen.add(hit.rule)
+                h = text_hash(TITLE_MARK + (title or "")) if hit.in_title else text_hash(text)
+                matches.append(Match(rid, hit.rule, hit.action, h))
     return matches, slow
 
 

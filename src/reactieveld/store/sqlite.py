@@ -103,6 +103,7 @@ from reactieveld.store.screening import (
     TEXTS_SQL,
     flag_of,
     period,
+    screened,
     tallies_of,
 )
 from reactieveld.store.sources import (
@@ -828,10 +829,11 @@ class SqliteStore:
         rows = await self._run(lambda db: db.execute(TALLY_SQL, period(since, until)).fetchall())
         return tallies_of(rows)
 
-    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
-        """(id, body text) of stored responses by id after ``after`` (``rules test``)."""
+    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str, str | None]]:
+        """(id, body text, the thread's title where the response's author wrote it, else
+        None) of stored responses by id after ``after`` (``rules test``)."""
         rows = await self._run(lambda db: db.execute(TEXTS_SQL, (after, limit)).fetchall())
-        return [(int(i), t or "") for i, t in rows]
+        return [screened(row) for row in rows]
 
     async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
         """Other responses by the same author (author key, else name within the source)."""

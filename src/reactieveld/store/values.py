@@ -238,6 +238,9 @@ class UpsertResult:
     #: page added, changed (the thread it had and the one it has), re-keyed or found gone:
     #: an open thread not among them has nothing new to read.
     threads: tuple[str | None, ...] = ()
+    #: The stored responses whose thread's title the page changed, their own content
+    #: not: the rules read again a title their author wrote (store/screening.py).
+    retitled_ids: tuple[int, ...] = ()
     #: Moderation rules (issue 16): the responses of the page a rule flagged now, those
     #: a rule held, and (rule name, response id) for each search stopped for its time.
     flagged: tuple[int, ...] = ()

@@ -469,14 +469,15 @@ class Actions(PgBase):
         conn: asyncpg.Connection,
         result: UpsertResult,
         rules: RuleSet,
-        texts: Mapping[int, str | None],
+        texts: Sequence[tuple[int, str | None, str | None]],
         *,
         write_back: bool,
         now: int,
     ) -> UpsertResult:
-        """The moderation rules on a page's new and changed responses (``texts``: id ->
-        body), in the page's transaction (the rules of store/actions.py ``apply_rules``)."""
-        matches, slow = screen(texts.items(), rules)
+        """The moderation rules on a page's new and changed responses (``texts``: id,
+        body, the title its author wrote or None), in the page's transaction (the rules
+        of store/actions.py ``apply_rules``)."""
+        matches, slow = screen(texts, rules)
         new: list[tuple[int, str, str]] = []
         if matches:
             rows = await conn.fetch(

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
 
 from reactieveld.i18n import stored
-from reactieveld.model import Capability, Page, RemoteStatus, Source, TriageState, utcnow
+from reactieveld.model import (
+    Capability,
+    Page,
+    RemoteStatus,
+    Source,
+    TriageState,
+    title_by_author,
+    utcnow,
+)
 from reactieveld.store.authors import author_key_for, secret_bytes, secret_check
 from reactieveld.store.base import PastWork, SourceState, StoreError, UpsertResult
 from reactieveld.store.history import (
@@ -54,6 +62,7 @@ from reactieveld.store.pg.base import counts_lock, dollar
 from reactieveld.store.pg.live import CHANNEL, NOTIFY_SOURCE, notify_source, threads_json
 from reactieveld.store.pg.schema import current_version
 from reactieveld.store.rows import STATE_COLS, source_state_from_row, to_epoch
+from reactieveld.store.screening import SCREEN_SQL, TITLED_IN_SQL, screened
 from reactieveld.store.sources import (
     BEGIN_ROUND_SQL,
     EXTERNAL_STATUSES_SQL,
@@ -397,6 +406,7 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
         page, repaired = storable_page(page, nul=True)
         # The last one wins when a page repeats an id.
         by_ext: dict[str, tuple[Any, ...]] = {}
+        titled = {r.external_id for r in page.responses if title_by_author(r.meta)}
         for r in page.responses:
             key = r.author_key or self.author_key(r.author_email)
             by_ext[r.external_id] = (
@@ -490,8 +500,24 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                 changed_ids=tuple(r["id"] for r in written if not r["inserted"]),
                 threads=tuple(threads),
             )
-            if rules and written:
-                texts = {r["id"]: by_ext[r["external_id"]][6] for r in written}
+            if rules and (written or retitled):
+                # The thread's title too where the response's author wrote it, as stored
+                # (this page's thread, or one stored before): read for those alone.
+                mine = [r["id"] for r in written if r["external_id"] in titled]
+                sql = SCREEN_SQL.format(ids="= ANY($1::bigint[])")
+                got = await conn.fetch(sql, mine) if mine else []
+                titles = {rid: title for rid, _, title in map(screened, got)}
+                texts = [
+                    (r["id"], by_ext[r["external_id"]][6], titles.get(r["id"])) for r in written
+                ]
+                if retitled:  # a title changed: its author's own responses read it again
+                    sql = dollar(TITLED_IN_SQL.format(exts="= ANY(?::text[])"))
+                    ids = {rid for rid, _, _ in texts}
+                    texts += [
+                        (rid, "", title)
+                        for rid, _, title in map(screened, await conn.fetch(sql, sid, retitled))
+                        if title and rid not in ids
+                    ]
                 result = await self.apply_rules(
                     conn, result, rules, texts, write_back=hold_write_back, now=now or 0
                 )

@@ -57,6 +57,7 @@ from reactieveld.store.screening import (
     TEXTS_SQL,
     flag_of,
     period,
+    screened,
     tallies_of,
 )
 
@@ -370,10 +371,11 @@ class Reads(RowReads):
         rows = await self._read(lambda c: c.fetch(dollar(TALLY_SQL), *period(since, until)))
         return tallies_of(rows)
 
-    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str]]:
-        """(id, body text) of stored responses by id after ``after`` (``rules test``)."""
+    async def texts(self, *, after: int = 0, limit: int = 500) -> list[tuple[int, str, str | None]]:
+        """(id, body text, the thread's title where the response's author wrote it, else
+        None) of stored responses by id after ``after`` (``rules test``)."""
         rows = await self._read(lambda c: c.fetch(dollar(TEXTS_SQL), after, limit))
-        return [(int(i), t or "") for i, t in rows]
+        return [screened(row) for row in rows]
 
     async def author_history(self, row: QueueRow, *, limit: int = 200) -> list[QueueRow]:
         """Other responses by the same author (author key, else name within the source)."""

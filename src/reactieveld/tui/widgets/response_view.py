@@ -23,7 +23,7 @@ from reactieveld.codebook import Codebook
 from reactieveld.failures import error_in_language
 from reactieveld.i18n import I18n
 from reactieveld.keys import resend_key
-from reactieveld.model import Capability, TagKind, TriageState
+from reactieveld.model import Capability, Response, TagKind, TriageState, title_by_author
 from reactieveld.reasons import ReasonsConfig
 from reactieveld.rules import NO_RULES, RuleSet, pieces
 from reactieveld.store.base import QueueFilter, QueueRow
@@ -62,6 +62,8 @@ class Details:
 
 #: The longest body the view shows (the rest is cut, as ``text.clean`` cuts).
 BODY_LIMIT = 20_000
+#: The longest thread title the view shows.
+TITLE_LIMIT = 300
 #: Around a word a moderation rule matched, besides its style: it reads without colour.
 MATCH_OPEN, MATCH_CLOSE = "[", "]"
 MATCH_STYLE = "bold reverse"
@@ -204,7 +206,11 @@ class ResponseView(SaysWorkerErrors, VerticalScroll, can_focus=False):
             add("\n".join(codings_table(self.i18n, self.codebook, d.codings, row)) + "\n")
         if row.thread_title or r.thread_external_id:
             add((t("view.thread") + ": ", "dim"))
-            add(clean(row.thread_title, limit=300) or r.thread_external_id or "")
+            title = self._title(r, row.thread_title)
+            if title:
+                parts += title
+            else:
+                add(clean(row.thread_title, limit=300) or r.thread_external_id or "")
             add("\n")
         link = r.url or d.thread_url
         if link:
@@ -281,10 +287,23 @@ class ResponseView(SaysWorkerErrors, VerticalScroll, can_focus=False):
             latest[flag.rule] = flag.state  # oldest first: the last one stands
         if not latest:
             latest = dict.fromkeys(row.flags, "open")
+        titled = self._title_only(row) if latest else set()
+        where = " · " + self.i18n.t("rule.in_title")
         return "; ".join(
-            f"{one_line(rule, limit=60)} ({self.i18n.t('rule.state.' + state)})"
+            f"{one_line(rule, limit=60)} ({self.i18n.t('rule.state.' + state)}"
+            f"{where if rule in titled else ''})"
             for rule, state in latest.items()
         )
+
+    def _title_only(self, row: QueueRow) -> set[str]:
+        """The configured rules that match the title its author wrote and not the body
+        (where the view says "in the title": the title line may be off the screen)."""
+        rules: RuleSet = getattr(self.app, "rules", None) or NO_RULES
+        r = row.response
+        if not rules or not row.thread_title or not title_by_author(r.meta):
+            return set()
+        hits = rules.scan(r.body_text, title=row.thread_title).hits
+        return {h.rule for h in hits if h.in_title} - {h.rule for h in hits if not h.in_title}
 
     def _write_back(self, row: QueueRow) -> list[Part]:
         """Why the write-back was not done (as the platform said it) and, for a reply,
@@ -346,6 +365,15 @@ class ResponseView(SaysWorkerErrors, VerticalScroll, can_focus=False):
         if self._matched is None or self._matched[:2] != (response_id, text):
             self._matched = (response_id, text, rules.spans(text))
         return [*marked_body(text, self._matched[2]), cut]
+
+    def _title(self, r: Response, title: str | None) -> list[Part]:
+        """The thread's title with the words the rules match marked, where the rules read
+        it (the response's author wrote it: ``model.title_by_author``); else empty."""
+        rules: RuleSet = getattr(self.app, "rules", None) or NO_RULES
+        if not rules or not title or not title_by_author(r.meta):
+            return []
+        text = title[:TITLE_LIMIT]
+        return [*marked_body(text, rules.spans(text)), "…" if len(title) > TITLE_LIMIT else ""]
 
     def _reason_part(self, entry: JournalEntry) -> str:
         """`` · reason: ...`` for a decision's entry with a reason, else empty."""
