@@ -227,3 +227,45 @@ async def test_the_second_coding_queue_is_blind_and_empties_as_codings_are_done(
     row = await team.bert.get(r1)
     assert (row.questions, row.role) == (("1",), "burger")
     assert r3 not in {q.response.id for q in await team.bert.queue(mine)}
+
+
+async def test_every_read_of_a_later_coder_is_blind_until_their_coding_is_done(
+    team: Team, store_target: str
+) -> None:
+    """Not only the Second coding queue: every queue, the thread, a look-up by id and
+    search show bert his own coding of a response anna coded first (empty until he codes
+    it), never her tags, until he says it is done; anna sees her tags throughout."""
+    r1, r2, r3 = [await _id(team.owner, "blog", e) for e in ("1", "2", "3")]
+    for r in (r1, r2):
+        await team.anna.toggle_question([r], "4", actor="anna")
+        await team.anna.set_role([r], "burger", actor="anna")
+    await team.bert.toggle_question([r3], "7", actor="bert")  # bert is its first coder
+    sqlite = not store_target.startswith("postgresql://")
+    bert = await open_store(store_target, double_share=1.0) if sqlite else team.bert
+    anna = team.owner if sqlite else team.anna
+    bert.coder, anna.coder = "bert", "anna"
+    try:
+
+        async def seen(store: Any) -> set[tuple[Any, ...]]:
+            """(id, questions, role) of r1, r2, r3 in every read of ``store``."""
+            reads: list[Any] = [
+                *await store.queue(QueueFilter()),
+                *await store.queue(QueueFilter(thread=("blog", "p1"))),
+                *await store.queue(QueueFilter(triage=None, sources=("blog",)), limit=2),
+                *await store.get_many([r1, r2, r3]),
+                *[q for q in (await store.get(r1), await store.get_by_external("blog", "2")) if q],
+                *[h.row for h in await store.search("reactie")],
+            ]
+            ours = (r1, r2, r3)
+            return {(q.response.id, q.questions, q.role) for q in reads if q.response.id in ours}
+
+        theirs = {(r1, ("4",), "burger"), (r2, ("4",), "burger"), (r3, ("7",), None)}
+        assert await seen(bert) == {(r1, (), None), (r2, (), None), (r3, ("7",), None)}
+        assert await seen(anna) == theirs - {(r3, ("7",), None)} | {(r3, (), None)}
+        await bert.toggle_question([r1], "2", actor="bert")
+        assert (r1, ("2",), None) in await seen(bert)
+        await bert.finish_coding([r1], actor="bert")  # done: the tags again (anna's)
+        assert await seen(bert) == {(r1, ("4",), "burger"), (r2, (), None), (r3, ("7",), None)}
+    finally:
+        if sqlite:
+            await bert.close()

@@ -158,6 +158,55 @@ def as_coded(
     return out
 
 
+#: The codings :func:`blinded` needs of a page of rows: the first coder's of each, and
+#: the reading coder's own (``response_id``, ``coder``, ``ordinal``, ``questions``,
+#: ``role``, ``done_at``); ``{ids}``: the ids' list (SQLite) or ``unnest`` (PostgreSQL),
+#: after the coder's placeholder.
+BLIND_SQL = (
+    "SELECT response_id, coder, ordinal, questions, role, done_at FROM codings "
+    "WHERE (ordinal = 1 OR coder = ?) AND response_id IN {ids}"
+)
+
+
+def sampled_ids(rows: Sequence[QueueRow], share: float) -> list[int]:
+    """The ids of ``rows`` in the double-coding sample of ``share``."""
+    return [
+        r.response.id
+        for r in rows
+        if r.response.id is not None
+        and in_double_sample(r.response.source, r.response.external_id, share)
+    ]
+
+
+def blinded(
+    rows: Sequence[QueueRow], codings: Iterable[Sequence[Any]], coder: str
+) -> list[QueueRow]:
+    """Rows as ``coder`` may see them in any queue, the thread and search: a response of
+    the sample another moderator coded first, that ``coder`` has not finished coding,
+    shows ``coder``'s own coding (empty until they code it), never the tags, which are the
+    first coder's, and is marked ``blind`` (the response view leaves the others' codings
+    out of its journal). ``codings``: :data:`BLIND_SQL`'s rows for those responses."""
+    from reactieveld.store.rows import code_order
+
+    first: dict[int, str] = {}
+    mine: dict[int, tuple[frozenset[str], str | None, bool]] = {}
+    for rid, who, ordinal, questions, role, done_at in codings:
+        if ordinal == 1:
+            first[int(rid)] = who
+        if who == coder:
+            mine[int(rid)] = (questions_of(questions), role, done_at is not None)
+    out = []
+    for row in rows:
+        rid = row.response.id or 0
+        questions, role, done = mine.get(rid, (frozenset(), None, False))
+        if first.get(rid, coder) == coder or done:
+            out.append(row)
+            continue
+        ordered = tuple(sorted(questions, key=code_order))
+        out.append(replace(row, questions=ordered, role=role, blind=True))
+    return out
+
+
 def roles_and_questions(rows: Iterable[Sequence[Any]]) -> tuple[list[str], str | None]:
     """A response's tags (kind, code rows) as a coding's questions and role."""
     questions = [str(code) for kind, code in rows if kind == "question"]

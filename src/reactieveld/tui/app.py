@@ -363,6 +363,9 @@ class ReactieveldApp(App[int]):
         whoami = getattr(self.store, "whoami", None)
         if whoami is not None and (name := await whoami()):
             self.actor = str(name)
+        # Blind everywhere, not only in Second coding: the rows of a response another
+        # moderator coded first show this moderator's own coding until it is done.
+        self.store.coder = self.reader.coder = self.actor
 
     def get_default_screen(self) -> TriageScreen:
         """The triage screen is the app's first screen itself (Textual asks for it when
@@ -718,6 +721,7 @@ class ReactieveldApp(App[int]):
                     markup=False,
                 )
             return self.reader
+        reader.coder = self.actor  # its rows blind as the keys' store's (on_load)
         self.reader = reader
         return reader
 
