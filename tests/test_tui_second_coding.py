@@ -169,11 +169,17 @@ async def test_the_thread_of_a_later_coder_is_blind_too(double, make_app) -> Non
     top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
     await anna_store.toggle_question([top], "4", actor="anna")
     await anna_store.set_role([top], "raad", actor="anna")
-    reader = await SqliteStore.open(bert_store.path, double_share=1.0)
-    bert = make_app(bert_store, actor="bert", double_share=1.0, reader=reader)
+    readers = []
+
+    async def open_reader() -> SqliteStore:  # as ``run`` opens it: no share of its own
+        readers.append(await SqliteStore.open(bert_store.path))
+        return readers[-1]
+
+    bert = make_app(bert_store, actor="bert", double_share=1.0, reader_opener=open_reader)
     try:
         async with bert.run_test(size=SMALL) as pb:
             sb = await ready(bert, pb)
+            await bert.open_reader()
             assert sb.queue.current.response.id == top
             await pb.press("enter")
             await settled(pb)
@@ -181,7 +187,8 @@ async def test_the_thread_of_a_later_coder_is_blind_too(double, make_app) -> Non
             opened = [line for line in screen_text(bert) if "▶" in line]
             assert opened and "(4)" not in opened[0] and "Raadslid" not in opened[0]
     finally:
-        await reader.close()
+        for reader in readers:
+            await reader.close()
 
 
 def test_the_current_tab_stays_on_a_line_too_narrow_for_every_short_name() -> None:

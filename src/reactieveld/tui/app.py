@@ -721,7 +721,8 @@ class ReactieveldApp(App[int]):
                     markup=False,
                 )
             return self.reader
-        reader.coder = self.actor  # its rows blind as the keys' store's (on_load)
+        # Its rows blind as the keys' store's (on_load): opened (run) without the share.
+        reader.coder, reader.double_share = self.actor, self.double_share
         self.reader = reader
         return reader
 
