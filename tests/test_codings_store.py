@@ -269,3 +269,28 @@ async def test_every_read_of_a_later_coder_is_blind_until_their_coding_is_done(
     finally:
         if sqlite:
             await bert.close()
+
+
+async def test_an_undo_of_all_a_first_coder_gave_leaves_the_response_uncoded(
+    team: Team,
+) -> None:
+    """Anna gives a sampled response questions 1 and 2, role burger, and undoes all three:
+    nobody coded it, so it has no coding and is not in bert's Second coding (bert may code
+    it first). Keys on and off again leave her empty coding ("none applies"), and once
+    bert coded a response an undo of hers is refused (he changed it after her)."""
+    r1, r2 = [await _id(team.owner, "blog", e) for e in ("1", "2")]
+    bert_queue = QueueFilter(second_coding="bert")
+    await team.anna.toggle_question([r1], "1", actor="anna")
+    await team.anna.toggle_question([r1], "2", actor="anna")
+    await team.anna.set_role([r1], "burger", actor="anna")
+    assert await team.bert.count(bert_queue) == 1
+    for _ in range(3):
+        await team.anna.undo_last(actor="anna")
+    assert await _codings(team.owner) == []
+    assert await team.bert.count(bert_queue) == 0
+    await team.bert.toggle_question([r1], "2", actor="bert")
+    assert [(c[1], c[2]) for c in await _codings(team.owner)] == [("bert", 1)]
+
+    await team.anna.toggle_question([r2], "1", actor="anna")
+    await team.anna.toggle_question([r2], "1", actor="anna")  # on and off: none applies
+    assert [(c[1], c[3]) for c in await _codings(team.owner) if c[0] == r2] == [("anna", "[]")]

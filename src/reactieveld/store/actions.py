@@ -32,6 +32,7 @@ from reactieveld.store.codings import (
     CODERS_SQL,
     DONE_SQL,
     OPEN_DIFFERENCE_SQL,
+    UNCODED_SQL,
     UPSERT_SQL,
     CodeStep,
     Route,
@@ -1018,6 +1019,7 @@ def _undo_coding(
         ).fetchone()
         if first:
             _mirror(db, [rid], coder, codebook_version, now)
+            db.execute(UNCODED_SQL, (rid, rid))
 
 
 def changed_since(

@@ -93,6 +93,16 @@ CODING_COLUMNS = (
 
 #: A coder's coding written: new (the next ordinal of the response) or changed. ``?``
 #: placeholders: response id (twice), coder, questions, role, codebook, time (twice).
+#: After an undo of a first coder's change: a first coding left with no question and no
+#: role while nobody else coded the response is removed. The undo took back all they
+#: gave, so the response is uncoded again as before, not "coded first, none applies"
+#: (which would send it to the others' Second coding and count). Keys on and off again
+#: still leave that empty coding on purpose. Placeholders: the response id, twice.
+UNCODED_SQL = (
+    "DELETE FROM codings WHERE response_id = ? AND ordinal = 1 AND questions = '[]' "
+    "AND role IS NULL AND NOT EXISTS (SELECT 1 FROM codings o WHERE o.response_id = ? "
+    "AND o.ordinal > 1)"
+)
 UPSERT_SQL = (
     "INSERT INTO codings (response_id, coder, ordinal, questions, role, codebook_version, "
     "coded_at, changed_at) VALUES (?, ?, (SELECT coalesce(max(ordinal), 0) + 1 FROM codings "

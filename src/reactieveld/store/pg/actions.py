@@ -76,6 +76,7 @@ from reactieveld.store.codings import (
     DONE_SQL,
     OPEN_DIFFERENCE_SQL,
     RESPONSE_CODINGS_SQL,
+    UNCODED_SQL,
     UPSERT_SQL,
     CodeStep,
     Route,
@@ -121,6 +122,7 @@ _CHANGED_SINCE = dollar(CHANGED_SINCE_SQL.format(actor="session_user", ids="= AN
 
 #: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
+_UNCODED = dollar(UNCODED_SQL)
 _DONE = dollar(DONE_SQL)
 
 
@@ -727,6 +729,7 @@ class Actions(PgBase):
             )
             if first:
                 await self._mirror(conn, [rid], now)
+                await conn.execute(_UNCODED, rid, rid)
 
     async def codings(self, flt: QueueFilter) -> list[Coding]:
         """Every coder's coding of the double-coded responses ``flt`` matches (see
