@@ -191,6 +191,23 @@ async def test_the_thread_of_a_later_coder_is_blind_too(double, make_app) -> Non
             await reader.close()
 
 
+async def test_one_who_may_only_read_sees_the_tags_not_a_blind_coding(double, make_app) -> None:
+    """Policy staff (a read-only memory) never code: the response Anna coded first shows
+    them her tags, not an empty coding of their own."""
+    anna_store, bert_store = double
+    top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
+    await anna_store.toggle_question([top], "4", actor="anna")
+    piet_store = await SqliteStore.open(bert_store.path, double_share=1.0, read_only=True)
+    piet = make_app(piet_store, actor="piet", double_share=1.0)
+    try:
+        async with piet.run_test(size=SMALL) as pp:
+            sp = await ready(piet, pp)
+            assert piet.read_only and sp.queue.current.response.id == top
+            assert sp.queue.current.questions == ("4",) and "Vragen: 4 " in _view(piet)
+    finally:
+        await piet_store.close()
+
+
 def test_the_current_tab_stays_on_a_line_too_narrow_for_every_short_name() -> None:
     from reactieveld.i18n import I18n
     from reactieveld.tui.widgets.status_line import QueueTabs
