@@ -294,3 +294,26 @@ async def test_an_undo_of_all_a_first_coder_gave_leaves_the_response_uncoded(
     await team.anna.toggle_question([r2], "1", actor="anna")
     await team.anna.toggle_question([r2], "1", actor="anna")  # on and off: none applies
     assert [(c[1], c[3]) for c in await _codings(team.owner) if c[0] == r2] == [("anna", "[]")]
+
+
+async def test_a_first_coding_stays_as_it_was_once_another_finished_theirs(team: Team) -> None:
+    """Once bert finished his coding (and Disagreements shows both, to anna too), anna's
+    keys change the response's tags only: her counted coding stays what it was, so the
+    agreement cannot rise by her agreeing with him afterwards. Before that it follows
+    her tags (and her role) as ever."""
+    r = await _id(team.owner, "blog", "1")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.anna.set_role([r], "raad", actor="anna")  # bert not done: hers follows
+    await team.bert.finish_coding([r], actor="bert")
+    before = await team.owner.codings(QueueFilter())
+    assert [(c.coder, set(c.questions), c.role) for c in before] == [
+        ("anna", {"1"}, "raad"),
+        ("bert", {"2"}, None),
+    ]
+    await team.anna.toggle_question([r], "2", actor="anna")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.anna.set_role([r], None, actor="anna")
+    assert await team.owner.codings(QueueFilter()) == before
+    row = await team.owner.get(r)
+    assert (row.questions, row.role) == (("2",), None)  # the tags did change

@@ -93,6 +93,13 @@ CODING_COLUMNS = (
 
 #: A coder's coding written: new (the next ordinal of the response) or changed. ``?``
 #: placeholders: response id (twice), coder, questions, role, codebook, time (twice).
+#: Whether a later coder finished their coding of a response (placeholder: its id): from
+#: then on the first coder's coding is kept as it was when that one finished (it counts in
+#: the agreement, and Disagreements shows it to everyone, the first coder too); their keys
+#: change the response's tags only, so no coder can agree with another after seeing them.
+SEEN_BY_OTHERS_SQL = (
+    "SELECT 1 FROM codings WHERE response_id = ? AND ordinal > 1 AND done_at IS NOT NULL"
+)
 #: After an undo of a first coder's change: a first coding left with no question and no
 #: role while nobody else coded the response is removed. The undo took back all they
 #: gave, so the response is uncoded again as before, not "coded first, none applies"
