@@ -18,7 +18,7 @@ from helpers.data import fill_store, sample_responses
 
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
-from reactieveld.tui.queues import SECOND
+from reactieveld.tui.queues import DISAGREE, SECOND
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.tag_bar import TagBar
 
@@ -193,7 +193,8 @@ async def test_the_thread_of_a_later_coder_is_blind_too(double, make_app) -> Non
 
 async def test_one_who_may_only_read_sees_the_tags_not_a_blind_coding(double, make_app) -> None:
     """Policy staff (a read-only memory) never code: the response Anna coded first shows
-    them her tags, not an empty coding of their own."""
+    them her tags, not an empty coding of their own, and they get no Second coding tab
+    (Disagreements, which only shows, stays)."""
     anna_store, bert_store = double
     top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
     await anna_store.toggle_question([top], "4", actor="anna")
@@ -204,6 +205,8 @@ async def test_one_who_may_only_read_sees_the_tags_not_a_blind_coding(double, ma
             sp = await ready(piet, pp)
             assert piet.read_only and sp.queue.current.response.id == top
             assert sp.queue.current.questions == ("4",) and "Vragen: 4 " in _view(piet)
+            assert SECOND not in sp.queues and DISAGREE in sp.queues
+            assert "Tweede" not in " ".join(screen_text(piet))
     finally:
         await piet_store.close()
 
