@@ -227,3 +227,93 @@ async def test_the_second_coding_queue_is_blind_and_empties_as_codings_are_done(
     row = await team.bert.get(r1)
     assert (row.questions, row.role) == (("1",), "burger")
     assert r3 not in {q.response.id for q in await team.bert.queue(mine)}
+
+
+async def test_every_read_of_a_later_coder_is_blind_until_their_coding_is_done(
+    team: Team, store_target: str
+) -> None:
+    """Not only the Second coding queue: every queue, the thread, a look-up by id and
+    search show bert his own coding of a response anna coded first (empty until he codes
+    it), never her tags, until he says it is done; anna sees her tags throughout."""
+    r1, r2, r3 = [await _id(team.owner, "blog", e) for e in ("1", "2", "3")]
+    for r in (r1, r2):
+        await team.anna.toggle_question([r], "4", actor="anna")
+        await team.anna.set_role([r], "burger", actor="anna")
+    await team.bert.toggle_question([r3], "7", actor="bert")  # bert is its first coder
+    sqlite = not store_target.startswith("postgresql://")
+    bert = await open_store(store_target, double_share=1.0) if sqlite else team.bert
+    anna = team.owner if sqlite else team.anna
+    bert.coder, anna.coder = "bert", "anna"
+    try:
+
+        async def seen(store: Any) -> set[tuple[Any, ...]]:
+            """(id, questions, role) of r1, r2, r3 in every read of ``store``."""
+            reads: list[Any] = [
+                *await store.queue(QueueFilter()),
+                *await store.queue(QueueFilter(thread=("blog", "p1"))),
+                *await store.queue(QueueFilter(triage=None, sources=("blog",)), limit=2),
+                *await store.get_many([r1, r2, r3]),
+                *[q for q in (await store.get(r1), await store.get_by_external("blog", "2")) if q],
+                *[h.row for h in await store.search("reactie")],
+            ]
+            ours = (r1, r2, r3)
+            return {(q.response.id, q.questions, q.role) for q in reads if q.response.id in ours}
+
+        theirs = {(r1, ("4",), "burger"), (r2, ("4",), "burger"), (r3, ("7",), None)}
+        assert await seen(bert) == {(r1, (), None), (r2, (), None), (r3, ("7",), None)}
+        assert await seen(anna) == theirs - {(r3, ("7",), None)} | {(r3, (), None)}
+        await bert.toggle_question([r1], "2", actor="bert")
+        assert (r1, ("2",), None) in await seen(bert)
+        await bert.finish_coding([r1], actor="bert")  # done: the tags again (anna's)
+        assert await seen(bert) == {(r1, ("4",), "burger"), (r2, (), None), (r3, ("7",), None)}
+    finally:
+        if sqlite:
+            await bert.close()
+
+
+async def test_an_undo_of_all_a_first_coder_gave_leaves_the_response_uncoded(
+    team: Team,
+) -> None:
+    """Anna gives a sampled response questions 1 and 2, role burger, and undoes all three:
+    nobody coded it, so it has no coding and is not in bert's Second coding (bert may code
+    it first). Keys on and off again leave her empty coding ("none applies"), and once
+    bert coded a response an undo of hers is refused (he changed it after her)."""
+    r1, r2 = [await _id(team.owner, "blog", e) for e in ("1", "2")]
+    bert_queue = QueueFilter(second_coding="bert")
+    await team.anna.toggle_question([r1], "1", actor="anna")
+    await team.anna.toggle_question([r1], "2", actor="anna")
+    await team.anna.set_role([r1], "burger", actor="anna")
+    assert await team.bert.count(bert_queue) == 1
+    for _ in range(3):
+        await team.anna.undo_last(actor="anna")
+    assert await _codings(team.owner) == []
+    assert await team.bert.count(bert_queue) == 0
+    await team.bert.toggle_question([r1], "2", actor="bert")
+    assert [(c[1], c[2]) for c in await _codings(team.owner)] == [("bert", 1)]
+
+    await team.anna.toggle_question([r2], "1", actor="anna")
+    await team.anna.toggle_question([r2], "1", actor="anna")  # on and off: none applies
+    assert [(c[1], c[3]) for c in await _codings(team.owner) if c[0] == r2] == [("anna", "[]")]
+
+
+async def test_a_first_coding_stays_as_it_was_once_another_finished_theirs(team: Team) -> None:
+    """Once bert finished his coding (and Disagreements shows both, to anna too), anna's
+    keys change the response's tags only: her counted coding stays what it was, so the
+    agreement cannot rise by her agreeing with him afterwards. Before that it follows
+    her tags (and her role) as ever."""
+    r = await _id(team.owner, "blog", "1")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.anna.set_role([r], "raad", actor="anna")  # bert not done: hers follows
+    await team.bert.finish_coding([r], actor="bert")
+    before = await team.owner.codings(QueueFilter())
+    assert [(c.coder, set(c.questions), c.role) for c in before] == [
+        ("anna", {"1"}, "raad"),
+        ("bert", {"2"}, None),
+    ]
+    await team.anna.toggle_question([r], "2", actor="anna")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.anna.set_role([r], None, actor="anna")
+    assert await team.owner.codings(QueueFilter()) == before
+    row = await team.owner.get(r)
+    assert (row.questions, row.role) == (("2",), None)  # the tags did change

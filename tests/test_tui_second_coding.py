@@ -18,7 +18,7 @@ from helpers.data import fill_store, sample_responses
 
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.sqlite import SqliteStore
-from reactieveld.tui.queues import SECOND
+from reactieveld.tui.queues import DISAGREE, SECOND
 from reactieveld.tui.widgets.response_view import ResponseView
 from reactieveld.tui.widgets.tag_bar import TagBar
 
@@ -92,7 +92,9 @@ async def test_second_coding_is_blind_and_kept_apart(
         await settled(pb)
         assert sb.queue.current.questions == ("3",)
         assert "Vragen: 3 " in _view(bert)
-        assert (await bert_store.get(coded)).questions == ("1",)  # the tags stay Anna's
+        bert_store.coder = ""  # read as a command reads it: the tags, which stay Anna's
+        assert (await bert_store.get(coded)).questions == ("1",)
+        bert_store.coder = "bert"
         await pb.press("x")  # done
         await settled(pb)
         assert sb.queue.total == 0
@@ -145,16 +147,68 @@ async def test_a_key_elsewhere_is_kept_as_the_second_coding_and_says_so(double, 
     async with bert.run_test(size=SMALL) as pb:
         sb = await ready(bert, pb)
         assert sb.queue_name == "new" and sb.queue.current.response.id == top
+        # Blind here too: the row, the tag bar and the view show Bert's own coding
+        # (none yet), never Anna's question 1, nor her entry in the journal.
+        assert sb.queue.current.questions == () and sb.query_one(TagBar).row.questions == ()
+        assert "Vragen: geen" in _view(bert) and "vraag 1 toegevoegd" not in _view(bert)
         await pb.press("5")
         await settled(pb)
-        # Not blind here: the row shows Anna's tags, which stay; the 5 is Bert's own.
-        assert sb.queue.current.questions == ("1",)
+        assert sb.queue.current.questions == ("5",)  # his; the tags stay Anna's
         told = [str(n.message) for n in bert._notifications]
         assert any("Vastgelegd als uw tweede codering" in m for m in told)
     assert await bert_store.codings(QueueFilter()) == []  # his is not done: not counted
     query = "SELECT coder, questions, done_at FROM codings ORDER BY ordinal"
     codings = await bert_store._run(lambda db: db.execute(query).fetchall())
     assert codings == [("anna", '["1"]', None), ("bert", '["5"]', None)]  # not done yet
+
+
+async def test_the_thread_of_a_later_coder_is_blind_too(double, make_app) -> None:
+    """The thread (``enter``), read through the app's background reader, shows Bert his
+    own coding of the response Anna coded first, not her question and role."""
+    anna_store, bert_store = double
+    top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
+    await anna_store.toggle_question([top], "4", actor="anna")
+    await anna_store.set_role([top], "raad", actor="anna")
+    readers = []
+
+    async def open_reader() -> SqliteStore:  # as ``run`` opens it: no share of its own
+        readers.append(await SqliteStore.open(bert_store.path))
+        return readers[-1]
+
+    bert = make_app(bert_store, actor="bert", double_share=1.0, reader_opener=open_reader)
+    try:
+        async with bert.run_test(size=SMALL) as pb:
+            sb = await ready(bert, pb)
+            await bert.open_reader()
+            assert sb.queue.current.response.id == top
+            await pb.press("enter")
+            await settled(pb)
+            assert bert.screen is not sb  # the thread
+            opened = [line for line in screen_text(bert) if "▶" in line]
+            assert opened and "(4)" not in opened[0] and "Raadslid" not in opened[0]
+    finally:
+        for reader in readers:
+            await reader.close()
+
+
+async def test_one_who_may_only_read_sees_the_tags_not_a_blind_coding(double, make_app) -> None:
+    """Policy staff (a read-only memory) never code: the response Anna coded first shows
+    them her tags, not an empty coding of their own, and they get no Second coding tab
+    (Disagreements, which only shows, stays)."""
+    anna_store, bert_store = double
+    top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
+    await anna_store.toggle_question([top], "4", actor="anna")
+    piet_store = await SqliteStore.open(bert_store.path, double_share=1.0, read_only=True)
+    piet = make_app(piet_store, actor="piet", double_share=1.0)
+    try:
+        async with piet.run_test(size=SMALL) as pp:
+            sp = await ready(piet, pp)
+            assert piet.read_only and sp.queue.current.response.id == top
+            assert sp.queue.current.questions == ("4",) and "Vragen: 4 " in _view(piet)
+            assert SECOND not in sp.queues and DISAGREE in sp.queues
+            assert "Tweede" not in " ".join(screen_text(piet))
+    finally:
+        await piet_store.close()
 
 
 def test_the_current_tab_stays_on_a_line_too_narrow_for_every_short_name() -> None:

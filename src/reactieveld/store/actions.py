@@ -32,6 +32,8 @@ from reactieveld.store.codings import (
     CODERS_SQL,
     DONE_SQL,
     OPEN_DIFFERENCE_SQL,
+    SEEN_BY_OTHERS_SQL,
+    UNCODED_SQL,
     UPSERT_SQL,
     CodeStep,
     Route,
@@ -865,8 +867,11 @@ def resolve_disagreements(
 def _mirror(
     db: sqlite3.Connection, rids: Sequence[int], coder: str, codebook_version: str, now: int
 ) -> None:
-    """The first coder's coding of ``rids`` made (or kept) equal to the responses' tags."""
+    """The first coder's coding of ``rids`` made (or kept) equal to the responses' tags,
+    until a later coder finished theirs (:data:`SEEN_BY_OTHERS_SQL`)."""
     for rid in rids:
+        if db.execute(SEEN_BY_OTHERS_SQL, (rid,)).fetchone():
+            continue
         tags = db.execute("SELECT kind, code FROM tags WHERE response_id = ?", (rid,)).fetchall()
         questions, role = roles_and_questions(tags)
         db.execute(UPSERT_SQL, upsert_params(rid, coder, questions, role, codebook_version, now))
@@ -1026,6 +1031,7 @@ def _undo_coding(
         ).fetchone()
         if first:
             _mirror(db, [rid], coder, codebook_version, now)
+            db.execute(UNCODED_SQL, (rid, rid))
 
 
 def changed_since(

@@ -181,6 +181,10 @@ class QueueRow:
     #: The moderation rules whose flags on it are open (issue 16): the Flagged queue's
     #: reason, shown on the row. Empty when no rule flagged it or a moderator decided.
     flags: tuple[str, ...] = ()
+    #: Shown to a later coder of the double-coding sample who has not finished their own
+    #: coding of it: ``questions`` and ``role`` are theirs, not the tags (store/codings.py
+    #: ``blinded``), and the others' codings stay off the screen.
+    blind: bool = False
 
     @property
     def keyset(self) -> Keyset:

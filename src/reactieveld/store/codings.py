@@ -93,6 +93,23 @@ CODING_COLUMNS = (
 
 #: A coder's coding written: new (the next ordinal of the response) or changed. ``?``
 #: placeholders: response id (twice), coder, questions, role, codebook, time (twice).
+#: Whether a later coder finished their coding of a response (placeholder: its id): from
+#: then on the first coder's coding is kept as it was when that one finished (it counts in
+#: the agreement, and Disagreements shows it to everyone, the first coder too); their keys
+#: change the response's tags only, so no coder can agree with another after seeing them.
+SEEN_BY_OTHERS_SQL = (
+    "SELECT 1 FROM codings WHERE response_id = ? AND ordinal > 1 AND done_at IS NOT NULL"
+)
+#: After an undo of a first coder's change: a first coding left with no question and no
+#: role while nobody else coded the response is removed. The undo took back all they
+#: gave, so the response is uncoded again as before, not "coded first, none applies"
+#: (which would send it to the others' Second coding and count). Keys on and off again
+#: still leave that empty coding on purpose. Placeholders: the response id, twice.
+UNCODED_SQL = (
+    "DELETE FROM codings WHERE response_id = ? AND ordinal = 1 AND questions = '[]' "
+    "AND role IS NULL AND NOT EXISTS (SELECT 1 FROM codings o WHERE o.response_id = ? "
+    "AND o.ordinal > 1)"
+)
 UPSERT_SQL = (
     "INSERT INTO codings (response_id, coder, ordinal, questions, role, codebook_version, "
     "coded_at, changed_at) VALUES (?, ?, (SELECT coalesce(max(ordinal), 0) + 1 FROM codings "
@@ -155,6 +172,55 @@ def as_coded(
     for row in rows:
         questions, role = mine.get(row.response.id or 0, (frozenset(), None))
         out.append(replace(row, questions=tuple(sorted(questions, key=code_order)), role=role))
+    return out
+
+
+#: The codings :func:`blinded` needs of a page of rows: the first coder's of each, and
+#: the reading coder's own (``response_id``, ``coder``, ``ordinal``, ``questions``,
+#: ``role``, ``done_at``); ``{ids}``: the ids' list (SQLite) or ``unnest`` (PostgreSQL),
+#: after the coder's placeholder.
+BLIND_SQL = (
+    "SELECT response_id, coder, ordinal, questions, role, done_at FROM codings "
+    "WHERE (ordinal = 1 OR coder = ?) AND response_id IN {ids}"
+)
+
+
+def sampled_ids(rows: Sequence[QueueRow], share: float) -> list[int]:
+    """The ids of ``rows`` in the double-coding sample of ``share``."""
+    return [
+        r.response.id
+        for r in rows
+        if r.response.id is not None
+        and in_double_sample(r.response.source, r.response.external_id, share)
+    ]
+
+
+def blinded(
+    rows: Sequence[QueueRow], codings: Iterable[Sequence[Any]], coder: str
+) -> list[QueueRow]:
+    """Rows as ``coder`` may see them in any queue, the thread and search: a response of
+    the sample another moderator coded first, that ``coder`` has not finished coding,
+    shows ``coder``'s own coding (empty until they code it), never the tags, which are the
+    first coder's, and is marked ``blind`` (the response view leaves the others' codings
+    out of its journal). ``codings``: :data:`BLIND_SQL`'s rows for those responses."""
+    from reactieveld.store.rows import code_order
+
+    first: dict[int, str] = {}
+    mine: dict[int, tuple[frozenset[str], str | None, bool]] = {}
+    for rid, who, ordinal, questions, role, done_at in codings:
+        if ordinal == 1:
+            first[int(rid)] = who
+        if who == coder:
+            mine[int(rid)] = (questions_of(questions), role, done_at is not None)
+    out = []
+    for row in rows:
+        rid = row.response.id or 0
+        questions, role, done = mine.get(rid, (frozenset(), None, False))
+        if first.get(rid, coder) == coder or done:
+            out.append(row)
+            continue
+        ordered = tuple(sorted(questions, key=code_order))
+        out.append(replace(row, questions=ordered, role=role, blind=True))
     return out
 
 

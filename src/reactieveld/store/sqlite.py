@@ -58,10 +58,13 @@ from reactieveld.store.base import (
     StoreError,
 )
 from reactieveld.store.codings import (
+    BLIND_SQL,
     RESPONSE_CODINGS_SQL,
     as_coded,
+    blinded,
     coding_of,
     codings_sql,
+    sampled_ids,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import (
@@ -223,6 +226,10 @@ class SqliteStore:
         self.codebook_version = codebook_version
         #: ``[coding] double_share``: the share of responses coded twice (issue 14).
         self.double_share = 0.0
+        #: Whose rows these are (the app's moderator): a response of the sample another
+        #: moderator coded first shows this coder's own coding until they finish it
+        #: (store/codings.py ``blinded``). Empty: the tags, as ever (the commands).
+        self.coder = ""
         self._author_secret: bytes | None = b""
         self._given_secret: str | None = None
         self._source_ids: dict[str, int] = {}
@@ -589,11 +596,17 @@ class SqliteStore:
         return await self._write(fn)
 
     # -- reading ----------------------------------------------------------------------
-    def _rows(self, db: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[QueueRow]:
+    def _rows(
+        self, db: sqlite3.Connection, sql: str, params: Sequence[Any], *, blind: bool = True
+    ) -> list[QueueRow]:
         raw = db.execute(sql, params).fetchall()
-        return self._decorate(db, raw)
+        return self._decorate(db, raw, blind=blind)
 
-    def _decorate(self, db: sqlite3.Connection, raw: Sequence[Sequence[Any]]) -> list[QueueRow]:
+    def _decorate(
+        self, db: sqlite3.Connection, raw: Sequence[Sequence[Any]], *, blind: bool = True
+    ) -> list[QueueRow]:
+        """Queue rows with their tags, outbox state and flags; ``blind``: as :attr:`coder`
+        may see them (not in Disagreements, which is about every coding)."""
         if not raw:
             return []
         ids = [r[0] for r in raw]
@@ -609,7 +622,12 @@ class SqliteStore:
             ).fetchall()
         )
         flags = db.execute(OPEN_FLAGS_OF.format(ids=f"IN {placeholders(ids)}"), ids).fetchall()
-        return queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()), flags)
+        rows = queue_rows(raw, tag_rows, outbox, to_epoch(self.clock()), flags)
+        sampled = sampled_ids(rows, self.double_share) if self.coder and blind else []
+        if not sampled:
+            return rows
+        found = db.execute(BLIND_SQL.format(ids=placeholders(sampled)), (self.coder, *sampled))
+        return blinded(rows, found.fetchall(), self.coder)
 
     async def queue(
         self,
@@ -630,7 +648,7 @@ class SqliteStore:
             sql, params = _planner.queue_sql(
                 flt, after=after, limit=limit, direction=direction, source_drives=drive
             )
-            rows = self._rows(db, sql, params)
+            rows = self._rows(db, sql, params, blind=not flt.disagreements)
             if flt.second_coding is not None:  # blind: the coder's own coding, not the tags
                 ids = [r.response.id for r in rows if r.response.id is not None]
                 rows = as_coded(rows, _actions.my_codings(db, ids, flt.second_coding))

@@ -363,6 +363,10 @@ class ReactieveldApp(App[int]):
         whoami = getattr(self.store, "whoami", None)
         if whoami is not None and (name := await whoami()):
             self.actor = str(name)
+        # Blind everywhere, not only in Second coding: the rows of a response another
+        # moderator coded first show this moderator's own coding until it is done. Not
+        # for one who may only read (policy staff): they never code, they see the tags.
+        self.store.coder = self.reader.coder = self._coder()
 
     def get_default_screen(self) -> TriageScreen:
         """The triage screen is the app's first screen itself (Textual asks for it when
@@ -699,6 +703,11 @@ class ReactieveldApp(App[int]):
         # The sources' state as the store holds it (a reader's app syncs nothing itself).
         self.run_worker(deferred(self._stored_sources), group="sources", exit_on_error=False)
 
+    def _coder(self) -> str:
+        """Whose coding the stores' rows show where it is blind (store/codings.py
+        ``blinded``): this moderator's; none on a memory they may only read."""
+        return "" if self.read_only else self.actor
+
     async def open_reader(self) -> Any:
         """The background reads' store (:attr:`reader`), once the one opened after the
         first frame with rows is open (at once where none is opened: then it is the one
@@ -718,6 +727,8 @@ class ReactieveldApp(App[int]):
                     markup=False,
                 )
             return self.reader
+        # Its rows blind as the keys' store's (on_load): opened (run) without the share.
+        reader.coder, reader.double_share = self._coder(), self.double_share
         self.reader = reader
         return reader
 

@@ -76,6 +76,8 @@ from reactieveld.store.codings import (
     DONE_SQL,
     OPEN_DIFFERENCE_SQL,
     RESPONSE_CODINGS_SQL,
+    SEEN_BY_OTHERS_SQL,
+    UNCODED_SQL,
     UPSERT_SQL,
     CodeStep,
     Route,
@@ -121,6 +123,8 @@ _CHANGED_SINCE = dollar(CHANGED_SINCE_SQL.format(actor="session_user", ids="= AN
 
 #: A coder's coding written, and said done (store/codings.py), in PostgreSQL's placeholders.
 _UPSERT = dollar(UPSERT_SQL)
+_UNCODED = dollar(UNCODED_SQL)
+_SEEN_BY_OTHERS = dollar(SEEN_BY_OTHERS_SQL)
 _DONE = dollar(DONE_SQL)
 
 
@@ -701,8 +705,11 @@ class Actions(PgBase):
         return await self._act(ids, seen, step, actor=actor, decided=False)
 
     async def _mirror(self, conn: asyncpg.Connection, rids: Sequence[int], now: int) -> None:
-        """The first coder's coding of ``rids`` made (or kept) equal to their tags."""
+        """The first coder's coding of ``rids`` made (or kept) equal to their tags, until a
+        later coder finished theirs (SQLite's ``_mirror``)."""
         for rid in rids:
+            if await conn.fetchval(_SEEN_BY_OTHERS, rid):
+                continue
             tags = await conn.fetch("SELECT kind, code FROM tags WHERE response_id = $1", rid)
             questions, role = roles_and_questions(tags)
             params = upsert_params(rid, self.role, questions, role, self.codebook_version, now)
@@ -728,6 +735,7 @@ class Actions(PgBase):
             )
             if first:
                 await self._mirror(conn, [rid], now)
+                await conn.execute(_UNCODED, rid, rid)
 
     async def codings(self, flt: QueueFilter) -> list[Coding]:
         """Every coder's coding of the double-coded responses ``flt`` matches (see

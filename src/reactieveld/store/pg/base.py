@@ -217,6 +217,10 @@ class PgBase:
         self.codebook_version = codebook_version
         #: ``[coding] double_share``: the share of responses coded twice (issue 14).
         self.double_share = 0.0
+        #: Whose rows these are (the app's moderator): a response of the sample another
+        #: moderator coded first shows this coder's own coding until they finish it
+        #: (store/codings.py ``blinded``). Empty: the tags, as ever (the commands).
+        self.coder = ""
         #: A reader's store (by its role's rights) or one opened read-only.
         self.read_only = False
         #: Opened by a role that may only read (reactieveld_reader), not by asking.

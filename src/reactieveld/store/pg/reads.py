@@ -31,7 +31,7 @@ from reactieveld.store.base import (
     RuleFlag,
     RuleTally,
 )
-from reactieveld.store.codings import as_coded, questions_of
+from reactieveld.store.codings import BLIND_SQL, as_coded, blinded, questions_of, sampled_ids
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import (
@@ -138,11 +138,22 @@ class RowReads(PgBase):
     """The helpers Reads and Search share (both derive from it: one MRO)."""
 
     async def _rows(
-        self, conn: asyncpg.Connection, sql: str, params: Sequence[Any]
+        self, conn: asyncpg.Connection, sql: str, params: Sequence[Any], *, blind: bool = True
     ) -> list[QueueRow]:
-        """The queue rows of a ``?`` query of ``RESPONSE_COLS``, with tags and outbox."""
+        """The queue rows of a ``?`` query of ``RESPONSE_COLS``, with tags and outbox;
+        ``blind``: as :attr:`coder` may see them (not in Disagreements, which is about
+        every coding)."""
         raw = await conn.fetch(decorated(sql), *params)
-        return undecorated(raw, to_epoch(self.clock()), names=await self._names(conn, raw))
+        rows = undecorated(raw, to_epoch(self.clock()), names=await self._names(conn, raw))
+        return await self._blinded(conn, rows) if blind else rows
+
+    async def _blinded(self, conn: asyncpg.Connection, rows: list[QueueRow]) -> list[QueueRow]:
+        """``rows`` as :attr:`coder` may see them (store/codings.py ``blinded``)."""
+        sampled = sampled_ids(rows, self.double_share) if self.coder else []
+        if not sampled:
+            return rows
+        blind = dollar(BLIND_SQL.format(ids="(SELECT unnest(?::bigint[]))"))
+        return blinded(rows, await conn.fetch(blind, self.coder, sampled), self.coder)
 
     async def _names(
         self, conn: asyncpg.Connection, raw: Sequence[Sequence[Any]]
@@ -210,7 +221,7 @@ class RowReads(PgBase):
                 source_drives=drive,
                 dialect=POSTGRES,
             )
-            rows = await self._rows(conn, sql, params)
+            rows = await self._rows(conn, sql, params, blind=not flt.disagreements)
             if flt.second_coding is not None:  # blind: the coder's own coding, not the tags
                 rows = as_coded(rows, await own_codings(conn, rows, flt.second_coding))
             return rows if direction == "older" else rows[::-1]

@@ -75,6 +75,7 @@ class Search(RowReads):
             raw = await conn.fetch(decorated(sql), *params, *w.params, limit)
             names = await self._names(conn, raw)
             rows = undecorated(raw, to_epoch(self.clock()), extra=1, names=names)
+            rows = await self._blinded(conn, rows)
             return [
                 SearchHit(row=row, rank=float(raw_row[-1]) if ranked else None)
                 for row, raw_row in zip(rows, raw, strict=True)

@@ -341,12 +341,13 @@ class TriageScreen(SaysWorkerErrors, Screen[None]):
     def queues(self) -> tuple[str, ...]:
         """The queue tabs: Flagged after the six where moderation rules are configured,
         then Reported where a platform reports its users' flags, then Second coding and
-        Disagreements where responses are double-coded (``[coding] double_share``)."""
+        Disagreements where responses are double-coded (``[coding] double_share``); no
+        Second coding for one who may only read (they never code)."""
         extra: tuple[str, ...] = (FLAGGED,) if self.rapp.shows_flagged() else ()
         if self.rapp.shows_reported():
             extra += (REPORTED,)
         if self.rapp.double_share > 0:
-            extra += (SECOND, DISAGREE)
+            extra += (DISAGREE,) if self.rapp.read_only else (SECOND, DISAGREE)
         return (*QUEUES, *extra)
 
     def _coding_counts(self) -> dict[str, int | None]:

@@ -261,7 +261,8 @@ class ResponseView(SaysWorkerErrors, VerticalScroll, can_focus=False):
                 when = format_time(note.created_at, self.tz, now)
                 add((f"  {when} {one_line(note.actor)}: ", "dim"))
                 add(clean(note.text, limit=2000) + "\n")
-        journal = [e for e in d.journal if not (self.blind and self._coding_of_another(e))]
+        blind = self.blind or row.blind  # a row of the sample this coder has yet to finish
+        journal = [e for e in d.journal if not (blind and self._coding_of_another(e))]
         if journal:
             add("\n")
             add((t("view.journal") + "\n", "bold"))
