@@ -195,6 +195,10 @@ PG_SHIPPED = {
         "0018_sink_changes.sql",
         "4e22413706dbf888a3044c0fa7d64f9b1f62bd9c425a712a4e48bb91730c09bf",
     ),
+    19: (
+        "0019_codings_delete.sql",
+        "9b7a10816131a8af822fe02f2d5c695c95c392445ce5a782a111e0cb22460724",
+    ),
 }
 
 
