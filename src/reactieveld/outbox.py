@@ -228,13 +228,16 @@ class OutboxWorker(PollingWorker):
             return "failed"
         if item.action.capability is Capability.REPLY and not await self._synced_since(item):
             return "waiting"
+        # Read before the mark: a process stopped after the mark's commit, before its own
+        # next line, must count that time too (read after, it would not).
+        marked = time.time()
         try:
             if not await self._still_mine(item):
                 return "waiting"  # another worker took it meanwhile (or it was undone)
         except Exception as exc:  # noqa: BLE001 - nothing was sent: the next pass
             return self._not_marked(item, exc)
         try:
-            result = await self._send(conn, item)
+            result = await self._send(conn, item, marked)
         except TooLateToSend as exc:
             # Nothing left; nothing is recorded: the row may be another's by now. If it is
             # still this worker's, its mark makes it wait for a round (a reply), or the
@@ -290,11 +293,12 @@ class OutboxWorker(PollingWorker):
         self.last_error = self.last_kind = None
         return "waiting"
 
-    async def _send(self, conn: Connector, item: OutboxItem) -> ApplyResult:
+    async def _send(self, conn: Connector, item: OutboxItem, marked: float) -> ApplyResult:
         """Apply row ``item`` through ``conn``, its requests to leave within
-        :attr:`send_within` of now (its mark, or its lease renewed, just before): one
-        held back longer raises :class:`TooLateToSend`, unsent."""
-        by = SEND_BY.set(time.time() + self.send_within)
+        :attr:`send_within` of ``marked`` (``time.time()`` just before its mark, or its
+        lease's renewal, was asked for): one held back longer raises
+        :class:`TooLateToSend`, unsent."""
+        by = SEND_BY.set(marked + self.send_within)
         try:
             return await apply_action(conn, item.action)
         finally:
