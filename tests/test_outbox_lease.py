@@ -272,10 +272,52 @@ async def test_a_program_stopped_just_after_its_mark_sends_nothing_late(
     posts: list[str] = []
     wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
     try:
-        assert await one.worker.apply_one(item) == "waiting"
+        assert await one.worker.apply_one(item) == "retry"  # still its own: tried again
     finally:
         wp.hook = None
     assert posts == []
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM])
+async def test_a_request_whose_waits_ran_past_its_time_is_tried_again_later_and_said(
+    wp: Any, programs: list[Program], monkeypatch: Any, decision: Any
+) -> None:
+    """The site answers every POST 429 with Retry-After 120 s: the client waits as asked,
+    three times, and its fourth attempt may no longer leave (past SEND_WITHIN). The row is
+    still this program's: it is recorded as a retry (after the backoff, its error said; a
+    reply waits for a round, as one the platform may have). Before: nothing was recorded,
+    the row was due again at the next poll, tried every few minutes for ever without a
+    word, its attempts never counted."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    await wpreal.write_back_queued(wp, one.store, decision, text)
+    [item] = await one.store.outbox_due()
+    real, slept = time.time, [0.0]
+
+    async def wait(seconds: float) -> None:  # the client's wait, as the clock sees it
+        slept[0] += seconds
+        monkeypatch.setattr(time, "time", lambda: real() + slept[0])
+
+    monkeypatch.setattr(one.worker.connectors["blog"].client, "sleep", wait)  # type: ignore[attr-defined]
+    handle, posts = wp.handle, []
+
+    def busy(method: str, path: str, *rest: Any) -> Any:
+        if method != "POST":
+            return handle(method, path, *rest)
+        posts.append(path)
+        return 429, {"code": "busy", "message": "later", "data": {}}, {"Retry-After": "120"}
+
+    wp.handle = busy
+    try:
+        assert await one.worker.apply_one(item) == "retry"
+    finally:
+        del wp.handle
+    assert len(posts) == 3 and slept[0] == 360
+    [row] = await one.store.outbox_items(states=["pending"])
+    assert row.attempts == 1 and row.last_error and "not sent" in row.last_error
+    assert row.next_attempt_at is not None and row.next_attempt_at > datetime.now(UTC)
+    assert (row.awaits_round is not None) == (decision == "reply")
+    assert await two.store.outbox_due() == []  # not due at once, to anyone
 
 
 #: The site's answer to the first program's request (None: it is applied) -> the record
