@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,7 @@ from fakes.base import Clock, Reply, Sleeps
 from fakes.discourse import FakeDiscourse
 from helpers.connectors import responses, round_
 
-from reactieveld.connectors.base import ActionConflict, ConnectorError
+from reactieveld.connectors.base import SEND_BY, ActionConflict, ConnectorError, TooLateToSend
 from reactieveld.connectors.discourse import DiscourseConnector
 from reactieveld.connectors.http import RetryPolicy
 from reactieveld.model import Action, Capability, RemoteStatus
@@ -170,6 +171,39 @@ async def test_review_queue_items_and_write_back(forum, conn):
     renamed = {k: v for p in pages for k, v in p.renamed.items()}
     assert renamed == {f"queued-{rq}": result.external_id}
     assert result.external_id in got
+
+
+async def test_a_review_action_refused_then_too_late_to_look_is_no_conflict(
+    forum, conn, monkeypatch
+):
+    """The review action's PUT is refused (409) and the time its write-back's requests had
+    to leave by (``base.SEND_BY``) passes before the look whether it was performed: that
+    look does not leave, and the outbox hears so (TooLateToSend: nothing recorded, the
+    next pass). Before: the look's TooLateToSend was taken for "not performed" and the
+    decision recorded as a conflict for a person, the review item maybe never changed."""
+    topic = forum.add_topic("Parkeren")
+    rq = forum.queue_post(topic, "Mijn eerste bericht, wacht op goedkeuring")
+    pages, _ = await round_(conn, None)
+    queued = responses(pages)[f"queued-{rq}"]
+    forum.bump_version(rq)  # the PUT is refused: 409
+    real, handle = time.time, forum.handle
+
+    def then_late(req: Any) -> Any:
+        reply = handle(req)
+        if req.method == "PUT":
+            monkeypatch.setattr(time, "time", lambda: real() + 60)
+        return reply
+
+    monkeypatch.setattr(forum, "handle", then_late)
+    by = SEND_BY.set(real() + 30)
+    try:
+        with pytest.raises(TooLateToSend):
+            await conn.apply(
+                Action(Capability.APPROVE, "forum", queued.external_id, meta=queued.meta)
+            )
+    finally:
+        SEND_BY.reset(by)
+    assert [r.method for r in forum.requests][-1] == "PUT"  # the look never left
 
 
 async def reply_to_22(forum, conn, text: str):

@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,7 +36,7 @@ from wpreal import applied_once, at_site, served_config, served_fakewp
 
 from reactieveld.connectors.base import ApplyResult
 from reactieveld.model import Capability, Page, RemoteStatus, Source
-from reactieveld.outbox import OutboxWorker
+from reactieveld.outbox import SEND_WITHIN, OutboxWorker
 from reactieveld.store.copy import copy_store
 from reactieveld.store.open import copy_side, open_store
 from reactieveld.store.sqlite import SqliteStore
@@ -242,6 +243,81 @@ async def test_a_reply_held_back_past_its_lease_is_not_sent_after_the_other_sent
     assert outcome == "waiting"
     assert len(posts) == 1 and at_site(wp, text) == 1
     assert await one.store.outbox_items(states=["pending"]) == []
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM])
+async def test_a_program_stopped_just_after_its_mark_sends_nothing_late(
+    wp: Any, programs: list[Program], monkeypatch: Any, decision: Any
+) -> None:
+    """A program's mark (a reply's, or a decision's lease renewed) is committed, and the
+    program stops before its next line runs (the machine asleep while the answer of the
+    store was on its way) for longer than its request may take to leave: the request must
+    not leave (its lease may have run out; another program may send the row). Before: the
+    time to leave by was counted from after the mark returned, so the stop did not count
+    and the POST left."""
+    one, _ = programs
+    text = f"Dank ({next(_texts)})."
+    await wpreal.write_back_queued(wp, one.store, decision, text)
+    [item] = await one.store.outbox_due()
+    name = "outbox_sending" if decision == "reply" else "outbox_hold"
+    mark = getattr(one.store, name)
+    real = time.time
+
+    async def mark_then_stop(*args: Any, **kwargs: Any) -> Any:
+        done = await mark(*args, **kwargs)
+        monkeypatch.setattr(time, "time", lambda: real() + SEND_WITHIN + 1)
+        return done
+
+    monkeypatch.setattr(one.store, name, mark_then_stop)
+    posts: list[str] = []
+    wp.hook = lambda method, path, q: posts.append(path) if method == "POST" else None
+    try:
+        assert await one.worker.apply_one(item) == "retry"  # still its own: tried again
+    finally:
+        wp.hook = None
+    assert posts == []
+
+
+@pytest.mark.parametrize("decision", ["reply", RemoteStatus.SPAM])
+async def test_a_request_whose_waits_ran_past_its_time_is_tried_again_later_and_said(
+    wp: Any, programs: list[Program], monkeypatch: Any, decision: Any
+) -> None:
+    """The site answers every POST 429 with Retry-After 120 s: the client waits as asked,
+    three times, and its fourth attempt may no longer leave (past SEND_WITHIN). The row is
+    still this program's: it is recorded as a retry (after the backoff, its error said; a
+    reply waits for a round, as one the platform may have). Before: nothing was recorded,
+    the row was due again at the next poll, tried every few minutes for ever without a
+    word, its attempts never counted."""
+    one, two = programs
+    text = f"Dank ({next(_texts)})."
+    await wpreal.write_back_queued(wp, one.store, decision, text)
+    [item] = await one.store.outbox_due()
+    real, slept = time.time, [0.0]
+
+    async def wait(seconds: float) -> None:  # the client's wait, as the clock sees it
+        slept[0] += seconds
+        monkeypatch.setattr(time, "time", lambda: real() + slept[0])
+
+    monkeypatch.setattr(one.worker.connectors["blog"].client, "sleep", wait)  # type: ignore[attr-defined]
+    handle, posts = wp.handle, []
+
+    def busy(method: str, path: str, *rest: Any) -> Any:
+        if method != "POST":
+            return handle(method, path, *rest)
+        posts.append(path)
+        return 429, {"code": "busy", "message": "later", "data": {}}, {"Retry-After": "120"}
+
+    wp.handle = busy
+    try:
+        assert await one.worker.apply_one(item) == "retry"
+    finally:
+        del wp.handle
+    assert len(posts) == 3 and slept[0] == 360
+    [row] = await one.store.outbox_items(states=["pending"])
+    assert row.attempts == 1 and row.last_error and "not sent" in row.last_error
+    assert row.next_attempt_at is not None and row.next_attempt_at > datetime.now(UTC)
+    assert (row.awaits_round is not None) == (decision == "reply")
+    assert await two.store.outbox_due() == []  # not due at once, to anyone
 
 
 #: The site's answer to the first program's request (None: it is applied) -> the record

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from helpers.store import open_store, page, resp
@@ -238,3 +239,50 @@ async def test_a_pass_that_dies_before_its_commit_enqueues_the_change_once(env, 
     await worker.run_once()
     await worker.run_once()
     assert said(worker, 0) == [("tagged", "tag", str(a)), ("retracted", "sync", str(a))]
+
+
+#: Each field of a response's record a sync (or a write-back's rename) can change, and the
+#: change made to it: the sink must hear of each (before: only the text, author name,
+#: status and thread title were followed).
+_FIELDS = {
+    "external_id": lambda r: replace(r, external_id=f"{r.external_id}-post"),  # renamed
+    "url": lambda r: replace(r, url=f"https://blog.example/{r.external_id}/nieuw"),
+    "parent_external_id": lambda r: replace(r, parent_external_id="ouder"),
+    "author_url": lambda r: replace(r, author_url="https://anna.example"),
+    "body_format": lambda r: replace(r, body_format="markdown"),
+    "updated_at": lambda r: replace(r, updated_at=r.created_at + timedelta(hours=1)),
+    "thread_external_id": lambda r: replace(r, thread_external_id="p2"),
+}
+
+
+async def test_every_field_a_sync_changes_of_a_tagged_response_reaches_the_sink(
+    store_target, tmp_path
+):
+    """A tagged response renamed (a Discourse post approved from the review queue: queued-7
+    becomes its post's id and url), moved, given a parent, an author's address, another
+    text format, an edit time, or its thread a new address: the sink gets the record anew,
+    once (before: it kept the old id and address for ever)."""
+    store = await open_store(store_target)
+    worker = SinkWorker(store, [JsonlSink(tmp_path / "s.jsonl")])
+    try:
+        old = {f: resp(f, f"Over {f}.", thread=f"t-{f}") for f in [*_FIELDS, "thread_url"]}
+        threads = [Thread("blog", f"t-{f}", f"Plan {f}", f"https://x.example/t-{f}") for f in old]
+        await store.upsert_page("blog", page(*old.values(), threads=threads))
+        ids = {f: (await store.get_by_external("blog", f)).response.id for f in old}
+        await store.toggle_question(list(ids.values()), "1", actor="anna")
+        await worker.run_once()
+        new = [change(old[f]) for f, change in _FIELDS.items()]
+        moved = [replace(threads[-1], url="https://x.example/t-thread_url/nieuw")]
+        changed = Page(responses=new, threads=moved, renamed={"external_id": new[0].external_id})
+        await store.upsert_page("blog", changed)
+        assert (await worker.run_once()).enqueued == len(old)
+        updates = {e["response"]["id"]: e for e in lines(worker)[len(old) :]}
+        assert set(updates) == set(ids.values())
+        assert {e["event"] for e in updates.values()} == {"updated"}
+        assert updates[ids["external_id"]]["response"]["external_id"] == "external_id-post"
+        # The same page again changes nothing: nothing sent.
+        await store.upsert_page("blog", changed)
+        assert (await worker.run_once()).enqueued == 0
+    finally:
+        await worker.aclose()
+        await store.close()

@@ -55,7 +55,9 @@ row another worker took when this one's lease ran out (a slow batch) is left to 
 a request held back past its time (:data:`SEND_WITHIN` after the mark or renewal: the
 process stopped, the machine asleep between the mark and the POST) does not leave
 (``connectors.base.SEND_BY``): by then the lease may have run out and another program
-sent the row; nothing is recorded (the row may be another's), the mark still stands.
+sent the row. It is recorded as any retry is, held (below): a row still this worker's is
+tried again after the backoff (a reply, one the platform may have: after a round), said
+and counted; one another program took is left to it.
 The outcome is recorded only on a row still this worker's (``held=True``:
 ``store.writeback.HELD``): one whose lease ran out between the site's answer and its
 record (the process stopped, the machine asleep) and another program took over is left
@@ -78,7 +80,6 @@ from reactieveld.connectors.base import (
     ApplyResult,
     Connector,
     ConnectorError,
-    TooLateToSend,
     apply_action,
 )
 from reactieveld.failures import error_in_language, failure, failure_kind, log_unexpected
@@ -228,19 +229,16 @@ class OutboxWorker(PollingWorker):
             return "failed"
         if item.action.capability is Capability.REPLY and not await self._synced_since(item):
             return "waiting"
+        # Read before the mark: a process stopped after the mark's commit, before its own
+        # next line, must count that time too (read after, it would not).
+        marked = time.time()
         try:
             if not await self._still_mine(item):
                 return "waiting"  # another worker took it meanwhile (or it was undone)
         except Exception as exc:  # noqa: BLE001 - nothing was sent: the next pass
             return self._not_marked(item, exc)
         try:
-            result = await self._send(conn, item)
-        except TooLateToSend as exc:
-            # Nothing left; nothing is recorded: the row may be another's by now. If it is
-            # still this worker's, its mark makes it wait for a round (a reply), or the
-            # next pass applies it (a decision).
-            log_unexpected(f"outbox row {item.id}", exc)
-            return "waiting"
+            result = await self._send(conn, item, marked)
         except ActionConflict as exc:
             secrets, users = self.secrets.get(item.action.source, ((), ()))
             error = self.last_error = failure(exc, secrets=secrets, users=users).message
@@ -290,11 +288,12 @@ class OutboxWorker(PollingWorker):
         self.last_error = self.last_kind = None
         return "waiting"
 
-    async def _send(self, conn: Connector, item: OutboxItem) -> ApplyResult:
+    async def _send(self, conn: Connector, item: OutboxItem, marked: float) -> ApplyResult:
         """Apply row ``item`` through ``conn``, its requests to leave within
-        :attr:`send_within` of now (its mark, or its lease renewed, just before): one
-        held back longer raises :class:`TooLateToSend`, unsent."""
-        by = SEND_BY.set(time.time() + self.send_within)
+        :attr:`send_within` of ``marked`` (``time.time()`` just before its mark, or its
+        lease's renewal, was asked for): one held back longer raises
+        :class:`~reactieveld.connectors.base.TooLateToSend`, unsent."""
+        by = SEND_BY.set(marked + self.send_within)
         try:
             return await apply_action(conn, item.action)
         finally:

@@ -88,7 +88,8 @@ class TooLateToSend(ConnectorError):
     """A write-back's request not sent: the moment it had to leave by (:data:`SEND_BY`)
     has passed (the process was stopped, the machine slept, the waits for a free
     connection or a server's ``Retry-After`` ran long). Nothing of it left; the outbox
-    worker records nothing either (the row may be another's by now)."""
+    worker records it as a retry only on a row still its own (``held=True``), a reply as
+    one the platform may have (an earlier request of it may have arrived)."""
 
     def __init__(self, source: str) -> None:
         super().__init__(source, stored("conn.too_late"), retryable=True)

@@ -54,6 +54,7 @@ from reactieveld.connectors.base import (
     ConnectorError,
     PageGuard,
     ReplyUnconfirmed,
+    TooLateToSend,
     error_at,
     new_comment_id,
     utc_time,
@@ -676,6 +677,8 @@ class DiscourseConnector:
         ``review_action`` gives it (read now; False when it cannot be read)."""
         try:
             data = await self._get(f"/review/{rid}.json")
+        except TooLateToSend:
+            raise  # not looked: the outbox records nothing, its next pass sees
         except ConnectorError:
             return False
         reviewable = data.get("reviewable") if isinstance(data, Mapping) else None
