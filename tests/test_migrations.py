@@ -191,7 +191,7 @@ PG_SHIPPED = {
     ),
     17: (
         "0017_styled_search.sql",
-        "a710cd088239f1c6251fc2e8b9bcf5b75da01f6dc271d8737570990ed8bf5875",
+        "53964199de75fb66a062fe58799cd522b82e00cc4d4000947d70d7412df64290",
     ),
     18: (
         "0018_sink_changes.sql",

@@ -21,6 +21,7 @@ from reactieveld.model import Thread
 from reactieveld.read.search import match_spans, snippet
 from reactieveld.rule_text import folded
 from reactieveld.store.sqlite import SqliteStore
+from reactieveld.store.unaccent import UNACCENT
 
 
 def _styles() -> dict[str, dict[str, str]]:
@@ -242,8 +243,11 @@ async def test_postgresql_0017_makes_the_vectors_again(pg_url):
 
 
 #: What a memory's texts are made of: plain words, accented letters as typed (their own
-#: NFKC), an accent typed apart (NFKC joins it), styled letters.
-PIECES = ("hate", "Fiets", "café", "zoë", "cafe\u0301", "𝐇𝐀𝐓𝐄", "ｚｏｅ", "ﬁets", "ᴴᴬᵀᴱ", "ℌ")
+#: NFKC), an accent typed apart (NFKC joins it), styled letters, a Greek final sigma (its
+#: own NFKC, yet taken as sigma).
+PIECES = (
+    "hate", "Fiets", "café", "zoë", "cafe\u0301", "𝐇𝐀𝐓𝐄", "ｚｏｅ", "ﬁets", "ᴴᴬᵀᴱ", "ℌ", "λόγος",
+)  # fmt: skip
 TEXTS_OF = st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map(" ".join)
 #: A vector as 0016's program made it (no normalize): body (A), author (B), title (C).
 VECTOR_0016 = (
@@ -259,9 +263,9 @@ VECTOR_0016 = (
 )
 @given(st.lists(st.tuples(TEXTS_OF, TEXTS_OF, TEXTS_OF), min_size=1, max_size=4))
 def test_postgresql_0017_writes_only_the_vectors_that_change(pg_url, rows):
-    """0017 rewrites a response only where NFKC changes its body, author or thread title
-    (a 1M-row memory is not written twice over for its ASCII and plain accented rows), and
-    every vector after it is ingest's."""
+    """0017 rewrites a response only where NFKC changes its body, author or thread title,
+    or one has a final sigma (a 1M-row memory is not written twice over for its ASCII and
+    plain accented rows), and every vector after it is ingest's."""
     from reactieveld.store.pg.ingest import search_vector, title_of
 
     n = next(_EXT)
@@ -286,7 +290,9 @@ def test_postgresql_0017_writes_only_the_vectors_that_change(pg_url, rows):
             "AND t.external_id = r.thread_external_id",
         )
         kept = {
-            rid for rid, *its in texts if all(unicodedata.is_normalized("NFKC", t) for t in its)
+            rid
+            for rid, *its in texts
+            if all(unicodedata.is_normalized("NFKC", t) and "ς" not in t for t in its)
         }
         before = dict(await sql(store, "SELECT id, xmin::text FROM responses"))
         await store.close()
@@ -372,20 +378,74 @@ def test_both_backends_find_the_same_for_what_nfkc_changes(pg_cluster, tmp_path,
     words = set(" ".join(texts).split())
     words |= {w for t in texts for w in re.findall(r"\w+", unicodedata.normalize("NFKC", t))}
 
-    async def hits(target: str) -> dict[str, list[str]]:
-        store = await open_store(target)
-        try:
-            await store.upsert_page("blog", page(*(resp(str(i), t) for i, t in enumerate(texts))))
-            found = {}
-            for word in sorted(words):
-                rows = await store.search(word, limit=100)
-                found[word] = sorted(h.row.response.external_id for h in rows)
-                for h in rows:
-                    assert match_spans(h.row.response.body_text, word), (word, h)
-            return found
-        finally:
-            await store.close()
+    on_sqlite = asyncio.run(found_by(str(tmp_path / f"agree{n}.db"), texts, words))
+    on_postgresql = asyncio.run(found_by(pg_cluster.url(pg_cluster.new_database()), texts, words))
+    assert on_sqlite == on_postgresql
 
-    on_sqlite = asyncio.run(hits(str(tmp_path / f"agree{n}.db")))
-    on_postgresql = asyncio.run(hits(str(pg_cluster.url(pg_cluster.new_database()))))
+
+async def found_by(
+    target: str, texts: list[str], words: set[str], *, whole: bool = False
+) -> dict[str, list[str]]:
+    """Which of ``texts`` (stored as responses "0", "1", ...) each of ``words`` finds on
+    the memory at ``target``; every hit has the word marked (``whole``: only whole words
+    of the text, each exactly)."""
+    store = await open_store(target)
+    try:
+        await store.upsert_page("blog", page(*(resp(str(i), t) for i, t in enumerate(texts))))
+        found = {}
+        for word in sorted(words):
+            rows = await store.search(word, limit=100)
+            found[word] = sorted(h.row.response.external_id for h in rows)
+            for h in rows:
+                body = h.row.response.body_text
+                marked = [body[s:e] for s, e in match_spans(body, word)]
+                assert marked, (word, body)
+                assert not whole or set(marked) <= set(body.split()), (word, body, marked)
+        return found
+    finally:
+        await store.close()
+
+
+# -- the two backends agree on the letters unaccent spells out ------------------------------
+#: The letters PostgreSQL's unaccent folds and SQLite's tokenizer would keep (ß, æ, ø, œ,
+#: ł, đ, þ, ı, Greek accents and breathings, ё...), as the generated table has them; not
+#: the modifier letters it spells as punctuation (ʼ as '), which are no part of a word.
+UNFOLDED = sorted(c for c, spelled in UNACCENT.items() if spelled.isalpha() and c != "ς")
+UNFOLDED_WORDS = st.builds(
+    "".join,
+    st.lists(st.sampled_from([*UNFOLDED, *"aeklnorstz"]), min_size=1, max_size=6).filter(
+        lambda cs: any(c in UNACCENT for c in cs)
+    ),
+) | st.sampled_from(["οδος", "ΟΔΟΣ", "λόγος", "Łukasz", "Straße", "STRASSE", "Yıldız"])
+
+
+def spelled_out(word: str) -> str:
+    """``word`` as PostgreSQL's unaccent rules spell it ("Łukasz": "Lukasz")."""
+    return "".join(UNACCENT.get(c, c) for c in word)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.lists(UNFOLDED_WORDS, min_size=1, max_size=3).map(" ".join), min_size=2, max_size=5)
+)
+def test_both_backends_find_the_same_for_what_unaccent_folds(pg_cluster, tmp_path, texts):
+    """Every word of the texts, as written, in capitals, in small letters and spelled out
+    ("lukasz" for "Łukasz", "strasse" for "Straße"), finds the same responses on SQLite
+    and on PostgreSQL, among them its own text; each hit has the written word marked, its
+    characters exactly (ß is two letters in the index and one on the screen)."""
+    n = next(_EXT)
+    written = {w for t in texts for w in t.split()}
+    words = set()
+    for w in written:
+        words |= {w, w.upper(), w.lower(), spelled_out(w), spelled_out(w).lower()}
+
+    on_sqlite = asyncio.run(found_by(str(tmp_path / f"unaccent{n}.db"), texts, words, whole=True))
+    for i, text in enumerate(texts):
+        for w in text.split():
+            assert str(i) in on_sqlite[spelled_out(w).lower()], (w, text)
+    on_postgresql = asyncio.run(
+        found_by(pg_cluster.url(pg_cluster.new_database()), texts, words, whole=True)
+    )
     assert on_sqlite == on_postgresql

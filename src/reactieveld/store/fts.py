@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from reactieveld.rule_text import each_char
+from reactieveld.store.unaccent import UNACCENT
 
 # The folding of a word (its home is text.py: the codebook checks its names with it too).
 from reactieveld.text import fold as fold
@@ -18,6 +19,11 @@ from reactieveld.text import fold as fold
 RANK_LIMIT = 8_000
 
 
+#: A letter :func:`searchable` spells otherwise after NFKC (tools/unaccent_table.py).
+#: Found by a character class first: ``str.translate`` alone made each non-ASCII row of
+#: the bench corpus ten times dearer, where few hold such a letter.
+_SPELLED = re.compile("[" + "".join(sorted(UNACCENT)) + "]")
+
 _WORD = re.compile(r"\w+\*?", re.UNICODE)
 _PLAIN = re.compile(r"\w+", re.UNICODE)
 
@@ -26,12 +32,24 @@ def searchable(text: str) -> str:
     """``text`` as both indexes take it, and a query's words too: compatibility forms as
     their plain letters (NFKC: "𝐇𝐀𝐓𝐄", "ｈａｔｅ", "ᴴᴬᵀᴱ", "Ⓗ", "ℌ", "ﬁ" are "HATE", "hate",
     "HATE", "H", "H", "fi"), so that search finds what the rules' fold finds (rule_text);
-    the tokenizer then folds case and diacritics. What is shown stays the original text.
+    then the letters PostgreSQL's ``unaccent`` folds and SQLite's tokenizer keeps as
+    PostgreSQL spells them ("Łukasz", "straße", "Yıldız", "οδός", "ёж" are "Lukasz",
+    "strasse", "Yildiz", "οδος", "еж"; a final "ς" is "σ", as SQLite reads it), so both
+    indexes hold the same words. The tokenizer then folds case and diacritics. What is
+    shown stays the original text.
 
     SQLite's index gets it from the store (ingest, copy, migration 0023), never from a
     trigger, so the file needs no function of ours; PostgreSQL's vectors from the
-    server's ``normalize(..., NFKC)`` (pg/ingest.py ``searchable_sql``)."""
-    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+    server's ``normalize(..., NFKC)`` and its own ``unaccent`` (pg/ingest.py
+    ``searchable_sql``, which maps the final sigma)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return _SPELLED.sub(_spelled, text) if _SPELLED.search(text) else text
+
+
+def _spelled(m: re.Match[str]) -> str:
+    return UNACCENT[m.group(0)]
 
 
 def searchable_or_none(text: str | None) -> str | None:
