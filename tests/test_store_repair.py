@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from wpreal import load_fakewp, served_fakewp
 
 from reactieveld.model import Page, RemoteStatus, Response, Source, Thread
+from reactieveld.store.fts import searchable
 from reactieveld.store.sqlite import SqliteStore
 
 SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
@@ -67,8 +68,9 @@ def fresh_terms(body: str, author: str, title: str) -> set[str]:
         "tokenize = 'unicode61 remove_diacritics 2')"
     )
     con.execute("CREATE VIRTUAL TABLE v USING fts5vocab(f, 'row')")
-    con.execute(
-        "INSERT INTO f (rowid, body, author, title) VALUES (1, ?, ?, ?)", (body, author, title)
+    con.execute(  # as the store gives the index its texts (store/fts.py)
+        "INSERT INTO f (rowid, body, author, title) VALUES (1, ?, ?, ?)",
+        (searchable(body), searchable(author), searchable(title)),
     )
     return {t for (t,) in con.execute("SELECT term FROM v")}
 
