@@ -10,10 +10,10 @@ import asyncio
 import itertools
 
 import pytest
+from helpers.old_memory import build, fill_v1
 from helpers.store import open_store, page, pg_back_to, resp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_migrations import _build, _fill_v1
 
 from reactieveld.cli import main
 from reactieveld.store.schema import SCHEMA_VERSION, migration_notice
@@ -42,9 +42,9 @@ def _opened_twice(target) -> list[tuple[str, int]]:
 @given(st.integers(1, SCHEMA_VERSION - 1), st.booleans())
 def test_an_older_memory_with_responses_is_said_once(tmp_path, version, filled):
     path = tmp_path / f"old{next(_N)}.db"
-    db = _build(path, version)
+    db = build(path, version)
     if filled:
-        _fill_v1(db)  # two responses
+        fill_v1(db)  # two responses
     db.close()
     assert _opened_twice(path) == ([(str(path), 2)] if filled else [])
 
@@ -52,8 +52,8 @@ def test_an_older_memory_with_responses_is_said_once(tmp_path, version, filled):
 def test_a_new_or_current_memory_says_nothing(tmp_path):
     assert _opened_twice(tmp_path / "new.db") == []  # new: made at the last version
     path = tmp_path / "current.db"
-    db = _build(path, SCHEMA_VERSION)
-    _fill_v1(db)
+    db = build(path, SCHEMA_VERSION)
+    fill_v1(db)
     db.close()
     assert _opened_twice(path) == []  # current, with responses
 
@@ -67,8 +67,8 @@ def test_a_new_or_current_memory_says_nothing(tmp_path):
 )
 def test_the_command_line_says_it_before_the_update(tmp_path, cli_isolated, capsys, lang, said):
     path = tmp_path / "old.db"
-    db = _build(path, SCHEMA_VERSION - 1)
-    _fill_v1(db)
+    db = build(path, SCHEMA_VERSION - 1)
+    fill_v1(db)
     db.close()
     assert main(["--lang", lang, "--db", str(path), "stats"]) == 0
     [line] = capsys.readouterr().err.splitlines()

@@ -100,6 +100,8 @@ async def _apply(conn: asyncpg.Connection, step: tuple[str, list[int], Any, Any]
         )
     else:
         await conn.execute("DELETE FROM tags WHERE response_id = ANY($1)", rows)
+        # A sync's changes of a tagged response, for the sinks (it references the row).
+        await conn.execute("DELETE FROM sink_changes WHERE response_id = ANY($1)", rows)
         await conn.execute("DELETE FROM responses WHERE id = ANY($1)", rows)
 
 
