@@ -4,6 +4,7 @@ the whole table), fanned out into one ordered arm per value; and its counts."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +30,12 @@ SECOND_CODING = (
     "r.id IN (SELECT response_id FROM codings WHERE ordinal = 1 AND coder <> ?) AND r.id "
     "NOT IN (SELECT response_id FROM codings WHERE coder = ? AND done_at IS NOT NULL)"
 )
+
+#: A response in the Second coding queue of a coder (``?`` three times: the coder) who
+#: codes this sample (has a coding of any response): Disagreements leaves it out for
+#: them, or they would see the others' codings before giving theirs. A resolver who codes
+#: nothing has no Second coding and sees every difference.
+OWN_SECOND_CODING = f"{SECOND_CODING} AND EXISTS (SELECT 1 FROM codings WHERE coder = ?)"
 
 #: A journal entry that resolved a difference between coders (issue 14) and that no undo
 #: took back (``a``: the entry; correlated on ``r``). Both backends.
@@ -118,10 +125,48 @@ class Where:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 
 
+def _like(text: str) -> str:
+    """``text`` matched literally by ``LIKE ... ESCAPE '\\'`` (both backends)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def seen_as(
+    coder: str | None,
+    tagged: str,
+    tag_params: Sequence[Any],
+    own: str,
+    own_params: Sequence[Any],
+    *,
+    own_missing: bool = False,
+) -> list[Any]:
+    """A filter on the tags (``tagged``, a condition on ``r``) as ``coder`` sees them
+    (``QueueFilter.coder``, issue 14): a response in their Second coding (blind: another
+    coded it first, theirs is not done) is matched by their own coding (``own``, a
+    condition on its row ``c``; ``own_missing``: also when they have none yet), never by
+    the tags, which are the first coder's. No coder: ``tagged``. The clause and its
+    parameters, for :meth:`Where.add`."""
+    if coder is None:
+        return [tagged, *tag_params]
+    mine = (
+        f"EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id AND c.coder = ? AND ({own}))"
+    )
+    if own_missing:
+        mine = (
+            f"({mine} OR NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id "
+            "AND c.coder = ?))"
+        )
+    params = [coder, *own_params, *([coder] if own_missing else [])]
+    sql = f"((NOT ({SECOND_CODING}) AND {tagged}) OR ({SECOND_CODING} AND {mine}))"
+    return [sql, coder, coder, *tag_params, coder, coder, *params]
+
+
 def filter_where(
     flt: QueueFilter, *, source_drives: bool | None = None, dialect: Dialect = SQLITE
 ) -> Where:
     w = Where()
+    # Disagreements shows the tags (about every coding): its coder only leaves out their
+    # own Second coding (OWN_SECOND_CODING).
+    coder = None if flt.disagreements else flt.coder
     if flt.triage is not None:
         # Reported and flagged rows are few: their own index drives, not the tab's, or
         # SQLite walks every new row in queue order to find a page of them (the unary +
@@ -150,19 +195,37 @@ def filter_where(
         )
     if flt.questions:
         w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
-            f" AND t.code IN {placeholders(flt.questions)})",
-            *flt.questions,
+            *seen_as(
+                coder,
+                "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
+                f" AND t.code IN {placeholders(flt.questions)})",
+                flt.questions,
+                " OR ".join(["c.questions LIKE ? ESCAPE '\\'"] * len(flt.questions)),
+                [f"%{_like(json.dumps(q, ensure_ascii=False))}%" for q in flt.questions],
+            )
         )
     if flt.roles:
         w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
-            f" AND t.code IN {placeholders(flt.roles)})",
-            *flt.roles,
+            *seen_as(
+                coder,
+                "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
+                f" AND t.code IN {placeholders(flt.roles)})",
+                flt.roles,
+                f"c.role IN {placeholders(flt.roles)}",
+                flt.roles,
+            )
         )
     if flt.untagged:
         w.add(
-            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
+            *seen_as(
+                coder,
+                "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id "
+                "AND t.kind = 'question')",
+                (),
+                "c.questions = '[]'",
+                (),
+                own_missing=True,
+            )
         )
     if flt.since is not None:
         w.add("r.created_at >= ?", to_epoch(flt.since))
@@ -183,6 +246,8 @@ def filter_where(
         w.add(SECOND_CODING, flt.second_coding, flt.second_coding)
     if flt.disagreements:
         w.add(DISAGREEMENTS)
+        if flt.coder is not None:
+            w.add(f"NOT ({OWN_SECOND_CODING})", flt.coder, flt.coder, flt.coder)
     if flt.text:
         match = dialect.text_match(flt.text)
         if match is None:
@@ -205,6 +270,8 @@ def tag_driver(flt: QueueFilter) -> tuple[str | None, tuple[str, ...], QueueFilt
     about 50 look-ups whether the tag is on 2 % or 0.005 % of the responses. Scanning the
     queue and probing tags instead costs 1/density probes per row shown.
     """
+    if flt.coder is not None and not flt.disagreements:
+        return None, (), flt  # blind responses match by a coding, not the tag index
     if flt.questions:
         return TagKind.QUESTION.value, flt.questions, replace(flt, questions=())
     if flt.roles:
