@@ -101,6 +101,15 @@ async def test_a_filter_on_tags_matches_what_each_coder_sees(team: Team, store_t
                 assert {h.row.response.id for h in hits} == want, said
                 assert {q.response.id for q in await store.newest(flt)} == want, said
                 assert await store.count_matches("reactie", flt, cap=10) == len(want), said
+                # Paged one row at a time (the keyset), newest first, and each row's place.
+                paged: list[int | None] = []
+                after = None
+                while page := await store.queue(flt, after=after, limit=1):
+                    paged.append(page[0].response.id)
+                    after = page[0].keyset
+                    assert await store.position(flt, after) == len(paged) - 1, said
+                newest_first = [q.response.id for q in view if q.response.id in want]
+                assert paged == newest_first, said
         finally:
             if own:
                 await store.close()
