@@ -21,6 +21,8 @@ from helpers.store import T0, open_store, page, resp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reactieveld.model import RemoteStatus
+
 # Four responses of blog, coded by anna and by bert (None: no role given).
 ANNA = {"1": ({"1"}, "burger"), "2": ({"1"}, "burger"), "3": (set(), "raad"), "4": (set(), None)}
 BERT = {"1": ({"1"}, "burger"), "2": (set(), "raad"), "3": (set(), "raad"), "4": (set(), "burger")}
@@ -229,3 +231,42 @@ async def test_stats_prints_the_agreement_the_dashboard_shows(
                 assert row in stats, (row, stats)
             title = "Intercoder agreement" if language == "en" else "Overeenstemming"
             assert title in stats
+
+
+async def test_the_agreement_counts_spam_and_says_so_where_responses_do_not(
+    store_target: str, request: pytest.FixtureRequest, cli_isolated: None
+) -> None:
+    """Agreement is about what was coded: a double-coded response marked spam still counts
+    (n and alpha computed a second way, by the krippendorff package over ANNA and BERT);
+    the dashboard's Responses leave it out. Both texts say what they count, nl and en."""
+    await _fill(store_target, request)
+    store = await open_store(store_target)
+    try:
+        await store.upsert_page("blog", page(resp("2", minutes=2, status=RemoteStatus.SPAM)))
+    finally:
+        await store.close()
+    units = [
+        [float("1" in ANNA[e][0]) for e in sorted(ANNA)],
+        [float("1" in BERT[e][0]) for e in sorted(BERT)],
+    ]
+    alpha = krippendorff.alpha(reliability_data=np.array(units), level_of_measurement="nominal")
+    said = {
+        "en": ("spam, trash and deleted ones included", "without spam, trash and deleted"),
+        "nl": ("spam, prullenbak en verwijderde meegeteld", "zonder spam, prullenbak en"),
+    }
+    days = ["--since", "2024-03-01", "--until", "2024-03-01"]
+    for language, (included, left_out) in said.items():
+        base = ["--db", store_target, "--lang", language]
+        code, out, err = await asyncio.to_thread(run_main, [*base, "agreement"])
+        assert (code, err) == (0, ""), err
+        shown = _line(out, "1 ")
+        assert shown[1].replace(",", ".") == f"{alpha:.3f}" and shown[3] == "4", out
+        flat = " ".join(out.split())
+        unlike = "(unlike Responses)" if language == "en" else "(anders dan Reacties)"
+        assert included in flat and unlike in flat, out
+        code, stats, err = await asyncio.to_thread(run_main, [*base, "stats", *days])
+        assert (code, err) == (0, ""), err
+        flat = " ".join(stats.split())
+        # blog's 4 and forum's 1, blog's 2 spam: Responses 4; the agreement's n still 4.
+        assert f"{'Responses' if language == 'en' else 'Reacties'}: 4" in flat, stats
+        assert included in flat and left_out in flat, stats

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.codings import Team, open_team
+from helpers.codings import Team, blog_team
 from helpers.store import open_store, page, resp, sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,8 +25,7 @@ DISAGREE = QueueFilter(disagreements=True)
 
 @pytest.fixture
 async def team(store_target: str, request: pytest.FixtureRequest) -> AsyncIterator[Team]:
-    t = await open_team(store_target, request, share=1.0)
-    await t.owner.upsert_page("blog", page(*(resp(str(i), minutes=i) for i in range(1, 5))))
+    t = await blog_team(store_target, request)
     yield t
     await t.close()
 

@@ -253,3 +253,32 @@ async def test_x_reads_done_in_the_second_coding_tab(double, make_app) -> None:
         await pb.press("tab")  # Disagreements (empty here): x resolves
         await settled(pb)
         assert "Resolved" in screen_text(bert)[-1]  # greyed (✗): nothing to resolve
+
+
+async def test_a_later_coder_s_filter_does_not_find_the_first_coder_s_tags(
+    double, make_app
+) -> None:
+    """Bert filters his All queue on question 3 (f): the response Anna coded 3 first is
+    not listed (his view shows no 3 on it), until he gives it 3 himself; "no question"
+    lists it for him while his coding is empty."""
+    from reactieveld.tui.queues import FilterChoice
+
+    anna_store, bert_store = double
+    top = (await anna_store.queue(QueueFilter(), limit=1))[0].response.id
+    await anna_store.toggle_question([top], "3", actor="anna")
+    bert = make_app(bert_store, actor="bert", double_share=1.0)
+    bert.live_interval = 3600.0
+    async with bert.run_test(size=SMALL) as pb:
+        sb = await ready(bert, pb)
+
+        async def listed(choice: FilterChoice) -> list[int | None]:
+            await sb.set_choice(choice)
+            await settle(bert, pb)
+            rows = [sb.queue.row_at(i) for i in range(sb.queue.total)]
+            return [r.response.id for r in rows if r is not None]
+
+        assert top not in await listed(FilterChoice(question="3"))
+        assert top in await listed(FilterChoice(untagged=True))
+        await bert_store.toggle_question([top], "3", actor="bert")
+        assert top in await listed(FilterChoice(question="3"))
+        assert top not in await listed(FilterChoice(untagged=True))

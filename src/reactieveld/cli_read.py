@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
-from reactieveld.config import language_of
+from reactieveld.config import coder_of, language_of
 from reactieveld.i18n import number
 from reactieveld.i18n import text as i18n_text
 from reactieveld.model import RemoteStatus
@@ -432,9 +432,15 @@ def run_search_command(
 
     async def main() -> tuple[SearchResult, Any]:
         store = await open_store(
-            db_path, settings=getattr(config, "store", None), codebook_version=codebook.version
+            db_path,
+            settings=getattr(config, "store", None),
+            codebook_version=codebook.version,
+            double_share=getattr(getattr(config, "coding", None), "double_share", 0.0),
         )
         try:
+            # Blind as the app (issue 14): a response another moderator coded first shows
+            # and matches by this moderator's own coding until theirs is done.
+            store.coder = await coder_of(store, config)
             allowed = await allowed_in(store, codebook)
             unknown = [s for s in base.sources if s not in (allowed.sources or ())]
             if unknown:

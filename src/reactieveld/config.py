@@ -288,6 +288,33 @@ def language_of(config: Any, environ: Mapping[str, str] = os.environ) -> Literal
     return said if said in ("nl", "en") else locale_language(environ)
 
 
+def os_user() -> str:
+    """The OS user's name (``moderator`` when there is none to be had)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name: still a moderator
+        return os.environ.get("USER", "moderator")
+
+
+async def who_acts(store: Any, config: Any) -> str:
+    """The one rule for who acts on ``store`` (issue 13): the moderator the store itself
+    knows (PostgreSQL: ``session_user``), else ``[ui] moderator``, else the OS user."""
+    whoami = getattr(store, "whoami", None)
+    who = await whoami() if whoami is not None else None
+    if who:
+        return str(who)
+    return getattr(getattr(config, "ui", None), "moderator", None) or os_user()
+
+
+async def coder_of(store: Any, config: Any) -> str:
+    """Whose coding a command's rows show where double coding is blind (issue 14,
+    store/codings.py ``blinded``; the app's the same): :func:`who_acts`, none on a store
+    that may only be read (policy staff never code: they see the tags)."""
+    return "" if getattr(store, "read_only", False) else await who_acts(store, config)
+
+
 # --- locating lines ----------------------------------------------------------------------
 
 _KEY_PART = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""

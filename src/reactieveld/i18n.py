@@ -1497,16 +1497,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "agree.sources.all": ("alle", "all"),
     "agree.counted": (
-        "Dubbel gecodeerd: {n} reacties uit de steekproef, elk door twee of meer "
-        "moderatoren blind gecodeerd (codeurs: {coders})",
-        "Double-coded: {n} responses of the sample, each coded blind by two moderators "
-        "or more (coders: {coders})",
+        "Dubbel gecodeerd: {n} reacties uit de steekproef, spam, prullenbak en verwijderde "
+        "meegeteld, elk door twee of meer moderatoren blind gecodeerd (codeurs: {coders})",
+        "Double-coded: {n} responses of the sample, spam, trash and deleted ones included, "
+        "each coded blind by two moderators or more (coders: {coders})",
     ),
     "agree.counted.one": (
-        "Dubbel gecodeerd: 1 reactie uit de steekproef, door twee of meer moderatoren blind "
-        "gecodeerd (codeurs: {coders})",
-        "Double-coded: 1 response of the sample, coded blind by two moderators or more "
-        "(coders: {coders})",
+        "Dubbel gecodeerd: 1 reactie uit de steekproef, spam, prullenbak en verwijderde "
+        "meegeteld, door twee of meer moderatoren blind gecodeerd (codeurs: {coders})",
+        "Double-coded: 1 response of the sample, spam, trash and deleted ones included, "
+        "coded blind by two moderators or more (coders: {coders})",
     ),
     "agree.none": (
         "Geen dubbel gecodeerde reacties in deze selectie. Zet [coding] double_share "
@@ -1528,6 +1528,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "agree.verdict.too_few": ("te weinig", "too few"),
     "agree.verdict.undefined": ("onbepaald", "undefined"),
     "agree.def": (
+        "Overeenstemming telt elke dubbel gecodeerde reactie, ook spam, prullenbak en "
+        "verwijderde (anders dan Reacties): ze meet het coderen, niet de dialoog. "
         "Per planningsvraag: komt de vraag in de reactie voor of niet (één waarde per "
         "codeur per reactie); rol: de gegeven rol (geen rol gegeven telt als ontbrekend). "
         "alfa: Krippendorffs alfa (nominaal), exact berekend; eens: het deel van de paren "
@@ -1536,6 +1538,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "betrouwbaar daaronder, te weinig bij minder dan {min} reacties; onbepaald (alfa —) "
         "als bij genoeg reacties alle codeurs overal dezelfde waarde gaven: dan valt er "
         "niets te meten.",
+        "Agreement counts every double-coded response, spam, trash and deleted ones "
+        "included (unlike Responses): it measures the coding, not the dialogue. "
         "Per planning question: whether the question occurs in the response or not (one "
         "value per coder per response); role: the role given (no role given counts as "
         "missing). alpha: Krippendorff's alpha (nominal), computed exactly; agree: the "

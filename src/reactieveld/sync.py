@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from reactieveld.backoff import backoff_delay, pause
+from reactieveld.config import who_acts
 from reactieveld.connectors.base import Connector, ConnectorError, read_pages
 
 # The registry's names, re-exported (``as``) for callers that import them from here.
@@ -694,25 +695,10 @@ async def run_sync(
 
 async def process_name(store: Store, config: Any, kind: str) -> str:
     """The name a syncing process records for the sources it syncs (issue 13): who
-    (PostgreSQL's role; on a file ``[ui] moderator`` or the OS user) and ``kind``
-    (``sync`` for the headless service, ``app`` for a moderator's app)."""
-    whoami = getattr(store, "whoami", None)
-    who = await whoami() if whoami is not None else None
-    if not who:
-        ui = getattr(config, "ui", None)
-        who = getattr(ui, "moderator", None) or os_user()
-    return f"{who} {kind}"
-
-
-def os_user() -> str:
-    """The OS user's name (``moderator`` when there is none to be had)."""
-    import getpass
-    import os
-
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name: still a moderator
-        return os.environ.get("USER", "moderator")
+    (:func:`reactieveld.config.who_acts`: PostgreSQL's role; on a file ``[ui] moderator``
+    or the OS user) and ``kind`` (``sync`` for the headless service, ``app`` for a
+    moderator's app)."""
+    return f"{await who_acts(store, config)} {kind}"
 
 
 async def waiting_sources(

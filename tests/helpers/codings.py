@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from helpers.store import open_store
+from helpers.store import open_store, page, resp
 
 #: The group of the moderators' login roles (the schema's own grants).
 MODERATORS = "reactieveld_moderator"
@@ -39,3 +39,11 @@ async def open_team(target: str, request: pytest.FixtureRequest, share: float) -
     anna = await open_store(cluster.role_url(target, "anna", MODERATORS), double_share=share)
     bert = await open_store(cluster.role_url(target, "bert", MODERATORS), double_share=share)
     return Team(owner, anna, bert)
+
+
+async def blog_team(target: str, request: pytest.FixtureRequest) -> Team:
+    """:func:`open_team` (``double_share`` 1) with four responses of "blog" ("1" to "4",
+    a minute apart), for a team fixture."""
+    t = await open_team(target, request, share=1.0)
+    await t.owner.upsert_page("blog", page(*(resp(str(i), minutes=i) for i in range(1, 5))))
+    return t

@@ -150,6 +150,11 @@ class QueueFilter:
     #: The Disagreements queue (issue 14): double-coded responses whose counted codings
     #: differ (a question or the role) and that no moderator resolved yet.
     disagreements: bool = False
+    #: Whose view of the tags ``questions``, ``roles`` and ``untagged`` match (issue 14):
+    #: a response this coder sees blind (another coded it first, theirs is not done) is
+    #: matched by this coder's own coding, never by the tags (the first coder's). Set by
+    #: the stores from their ``coder`` (store/codings.py ``viewed``), not by callers.
+    coder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +376,9 @@ class Store(
     #: Nothing can be changed through this store (a file that cannot be written, a
     #: PostgreSQL reader's role, or opened so); every write raises StoreError.
     read_only: bool
+    #: Whose rows these are where double coding is blind (issue 14, store/codings.py
+    #: ``blinded`` and ``viewed``): the acting moderator; empty: the tags, as ever.
+    coder: str
 
     async def close(self) -> None: ...
     async def kept_author_secret(self) -> str | None: ...

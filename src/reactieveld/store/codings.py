@@ -224,6 +224,19 @@ def blinded(
     return out
 
 
+def viewed(flt: QueueFilter, coder: str, share: float) -> QueueFilter:
+    """``flt`` as ``coder`` (a store's ``coder``) may match it: a filter on questions,
+    roles or untagged finds a response they see blind (:func:`blinded`) by their own
+    coding, not by the first coder's tags (``QueueFilter.coder``; the planner's
+    ``seen_as``); Disagreements leaves out the responses still in their own Second
+    coding (the planner's ``OWN_SECOND_CODING``). Unchanged without a coder or sample."""
+    if not coder or share <= 0 or flt.coder is not None:
+        return flt
+    if not (flt.disagreements or flt.questions or flt.roles or flt.untagged):
+        return flt
+    return replace(flt, coder=coder)
+
+
 def roles_and_questions(rows: Iterable[Sequence[Any]]) -> tuple[list[str], str | None]:
     """A response's tags (kind, code rows) as a coding's questions and role."""
     questions = [str(code) for kind, code in rows if kind == "question"]

@@ -4,6 +4,7 @@ the whole table), fanned out into one ordered arm per value; and its counts."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,6 +30,21 @@ SECOND_CODING = (
     "r.id IN (SELECT response_id FROM codings WHERE ordinal = 1 AND coder <> ?) AND r.id "
     "NOT IN (SELECT response_id FROM codings WHERE coder = ? AND done_at IS NOT NULL)"
 )
+
+#: ``r`` is in the Second coding of a coder (``?`` twice: the coder), as SECOND_CODING
+#: says, probed per row (the response's codings by their key): for a filter's rows, where
+#: another index drives, rather than listing every coding of the sample for each query.
+BLIND_ROW = (
+    "EXISTS (SELECT 1 FROM codings f WHERE f.response_id = r.id AND f.ordinal = 1 "
+    "AND f.coder <> ?) AND NOT EXISTS (SELECT 1 FROM codings d WHERE d.response_id = r.id "
+    "AND d.coder = ? AND d.done_at IS NOT NULL)"
+)
+
+#: A response in the Second coding queue of a coder (``?`` three times: the coder) who
+#: codes this sample (has a coding of any response): Disagreements leaves it out for
+#: them, or they would see the others' codings before giving theirs. A resolver who codes
+#: nothing has no Second coding and sees every difference.
+OWN_SECOND_CODING = f"{BLIND_ROW} AND EXISTS (SELECT 1 FROM codings WHERE coder = ?)"
 
 #: A journal entry that resolved a difference between coders (issue 14) and that no undo
 #: took back (``a``: the entry; correlated on ``r``). Both backends.
@@ -86,11 +102,16 @@ class Dialect:
         PostgreSQL reads ``r.id IN (...)`` as a semi-join over every response (a
         sequential scan); joining the few distinct ids looks each one up by key."""
         if self.postgres:
-            return (
-                f"(SELECT DISTINCT u.id FROM ({union}) AS u(id)) AS f "
-                f"JOIN responses r ON r.id = f.id {RESPONSE_JOINS}"
-            )
+            return f"{self.ids_of(union)} {RESPONSE_JOINS}"
         return f"{RESPONSE_FROM} WHERE r.id IN ({union})"
+
+    def ids_of(self, union: str) -> str:
+        """FROM (and WHERE) of the responses ``r`` whose ids ``union`` yields, each once:
+        as :meth:`rows_of`, without the rows' joins (for counting)."""
+        if self.postgres:
+            distinct = f"(SELECT DISTINCT u.id FROM ({union}) AS u(id)) AS f"
+            return f"{distinct} JOIN responses r ON r.id = f.id"
+        return f"responses r WHERE r.id IN ({union})"
 
     def author(self, key: str) -> tuple[str, str]:
         """The condition on ``r`` for one author key, and its parameter."""
@@ -118,10 +139,48 @@ class Where:
         return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
 
 
+def _like(text: str) -> str:
+    """``text`` matched literally by ``LIKE ... ESCAPE '\\'`` (both backends)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def seen_as(
+    coder: str | None,
+    tagged: str,
+    tag_params: Sequence[Any],
+    own: str,
+    own_params: Sequence[Any],
+    *,
+    own_missing: bool = False,
+) -> list[Any]:
+    """A filter on the tags (``tagged``, a condition on ``r``) as ``coder`` sees them
+    (``QueueFilter.coder``, issue 14): a response in their Second coding (blind: another
+    coded it first, theirs is not done) is matched by their own coding (``own``, a
+    condition on its row ``c``; ``own_missing``: also when they have none yet), never by
+    the tags, which are the first coder's. No coder: ``tagged``. The clause and its
+    parameters, for :meth:`Where.add`."""
+    if coder is None:
+        return [tagged, *tag_params]
+    mine = (
+        f"EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id AND c.coder = ? AND ({own}))"
+    )
+    if own_missing:
+        mine = (
+            f"({mine} OR NOT EXISTS (SELECT 1 FROM codings c WHERE c.response_id = r.id "
+            "AND c.coder = ?))"
+        )
+    params = [coder, *own_params, *([coder] if own_missing else [])]
+    sql = f"((NOT ({BLIND_ROW}) AND {tagged}) OR ({BLIND_ROW} AND {mine}))"
+    return [sql, coder, coder, *tag_params, coder, coder, *params]
+
+
 def filter_where(
     flt: QueueFilter, *, source_drives: bool | None = None, dialect: Dialect = SQLITE
 ) -> Where:
     w = Where()
+    # Disagreements shows the tags (about every coding): its coder only leaves out their
+    # own Second coding (OWN_SECOND_CODING).
+    coder = None if flt.disagreements else flt.coder
     if flt.triage is not None:
         # Reported and flagged rows are few: their own index drives, not the tab's, or
         # SQLite walks every new row in queue order to find a page of them (the unary +
@@ -150,19 +209,37 @@ def filter_where(
         )
     if flt.questions:
         w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
-            f" AND t.code IN {placeholders(flt.questions)})",
-            *flt.questions,
+            *seen_as(
+                coder,
+                "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question'"
+                f" AND t.code IN {placeholders(flt.questions)})",
+                flt.questions,
+                " OR ".join(["c.questions LIKE ? ESCAPE '\\'"] * len(flt.questions)),
+                [f"%{_like(json.dumps(q, ensure_ascii=False))}%" for q in flt.questions],
+            )
         )
     if flt.roles:
         w.add(
-            "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
-            f" AND t.code IN {placeholders(flt.roles)})",
-            *flt.roles,
+            *seen_as(
+                coder,
+                "EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'role'"
+                f" AND t.code IN {placeholders(flt.roles)})",
+                flt.roles,
+                f"c.role IN {placeholders(flt.roles)}",
+                flt.roles,
+            )
         )
     if flt.untagged:
         w.add(
-            "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id AND t.kind = 'question')"
+            *seen_as(
+                coder,
+                "NOT EXISTS (SELECT 1 FROM tags t WHERE t.response_id = r.id "
+                "AND t.kind = 'question')",
+                (),
+                "c.questions = '[]'",
+                (),
+                own_missing=True,
+            )
         )
     if flt.since is not None:
         w.add("r.created_at >= ?", to_epoch(flt.since))
@@ -183,6 +260,8 @@ def filter_where(
         w.add(SECOND_CODING, flt.second_coding, flt.second_coding)
     if flt.disagreements:
         w.add(DISAGREEMENTS)
+        if flt.coder is not None:
+            w.add(f"NOT ({OWN_SECOND_CODING})", flt.coder, flt.coder, flt.coder)
     if flt.text:
         match = dialect.text_match(flt.text)
         if match is None:
@@ -190,6 +269,30 @@ def filter_where(
         else:
             w.add(*match)
     return w
+
+
+def blind_to(flt: QueueFilter) -> str | None:
+    """The coder whose blind responses a tag filter matches by their own coding (the
+    tag-driven queries' second arm, :func:`own_arm`); None: the tags alone."""
+    return None if flt.disagreements else flt.coder
+
+
+def own_arm(flt: QueueFilter, dialect: Dialect) -> tuple[str, Where]:
+    """The FROM and WHERE of a tag-driven query's second arm (``QueueFilter.coder``): the
+    responses in the coder's Second coding whose own coding ``flt`` matches, driven by the
+    coder's codings (few: the sample), while the tag index drives the others' arm(s),
+    which leave those responses out (:func:`not_blind`)."""
+    w = filter_where(flt, dialect=dialect)
+    w.clauses.insert(0, f"o.coder = ? AND {BLIND_ROW}")
+    w.params[0:0] = [flt.coder, flt.coder, flt.coder]
+    # The coder's codings outside (CROSS JOIN: SQLite keeps them the outer loop).
+    return f"codings o {dialect.ordered_join} responses r ON r.id = o.response_id", w
+
+
+def not_blind(w: Where, coder: str | None) -> None:
+    """A tag-driven arm's rows: not those ``coder`` sees blind (the tags are not theirs)."""
+    if coder is not None:
+        w.add(f"NOT ({BLIND_ROW})", coder, coder)
 
 
 def tag_driven(dialect: Dialect) -> str:
@@ -271,6 +374,17 @@ def counting(
     w.params[0:0] = [kind, *codes]
     if above is not None:
         w.add("(q.response_created, q.response_id) > (?, ?)", to_epoch(above.created_at), above.id)
+    coder = blind_to(flt)
+    if coder is not None:  # the tags' arm and the coder's own, apart (own_arm)
+        not_blind(w, coder)
+        joined, own = own_arm(flt, dialect)
+        if above is not None:
+            own.add("(r.created_at, r.id) > (?, ?)", to_epoch(above.created_at), above.id)
+        union = (
+            f"SELECT q.response_id FROM {tag_driven(dialect)}{w.sql()} "
+            f"UNION ALL SELECT r.id FROM {joined}{own.sql()}"
+        )
+        return f"{head}count(*) FROM {dialect.ids_of(union)}{tail}", [*w.params, *own.params]
     # DISTINCT: a response with two of the codes is one row of the queue.
     sql = f"{head}count(DISTINCT q.response_id) FROM {tag_driven(dialect)}{w.sql()}{tail}"
     return sql, w.params
@@ -463,19 +577,30 @@ def queue_sql(
                 to_epoch(after.created_at),
                 after.id,
             )
+        not_blind(w, coder)
         order_by = f"ORDER BY q.response_created {order}, q.response_id {order} LIMIT ?"
         return f"{tag_driven(dialect)} {joins}{w.sql()} {order_by}", [*w.params, limit]
 
-    if len(codes) == 1:
+    coder = blind_to(flt)
+    if len(codes) == 1 and coder is None:
         # CROSS JOIN: SQLite keeps the tag index as the outer loop.
         body, params = arm(codes[0], RESPONSE_JOINS)
         return f"SELECT {RESPONSE_COLS} FROM {body}", params
     # Several codes: the first ``limit`` of each code, merged; at most codes x limit rows.
+    # A coder's blind responses: the first ``limit`` their own coding matches, beside.
     arms, params = [], []
     for code in codes:
         body, p = arm(code)
         arms.append(f"SELECT * FROM {dialect.subquery(f'SELECT q.response_id FROM {body}', 'a')}")
         params += p
+    if coder is not None:
+        joined, own = own_arm(flt, dialect)
+        if after is not None:
+            own.add(f"(r.created_at, r.id) {op} (?, ?)", to_epoch(after.created_at), after.id)
+        newest = f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
+        mine = f"SELECT r.id FROM {joined}{own.sql()} {newest}"
+        arms.append(f"SELECT * FROM {dialect.subquery(mine, 'o')}")
+        params += [*own.params, limit]
     sql = (
         f"SELECT {RESPONSE_COLS} FROM {dialect.rows_of(' UNION ALL '.join(arms))} "
         f"ORDER BY r.created_at {order}, r.id {order} LIMIT ?"

@@ -65,6 +65,7 @@ from reactieveld.store.codings import (
     coding_of,
     codings_sql,
     sampled_ids,
+    viewed,
 )
 from reactieveld.store.errors import damaged_error, unusable_error
 from reactieveld.store.files import (
@@ -643,6 +644,8 @@ class SqliteStore:
         ``direction="newer"`` returns the rows above it, still newest first.
         """
 
+        flt = viewed(flt, self.coder, self.double_share)
+
         def fn(db: sqlite3.Connection) -> list[QueueRow]:
             drive = _planner.source_is_smaller(db, flt)
             sql, params = _planner.queue_sql(
@@ -662,6 +665,7 @@ class SqliteStore:
         A filter on triage, status and source only (every queue tab) is answered from
         the kept counts (migration 0006) instead of counting its rows.
         """
+        flt = viewed(flt, self.coder, self.double_share)
         sql, params = _planner.kept_count(flt) or _planner.counting(flt)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
@@ -669,13 +673,14 @@ class SqliteStore:
         """How many responses a filter matches, per (triage, remote status): every queue
         tab under the filter from one pass over its rows instead of one pass per tab."""
         flt = replace(flt, triage=None, statuses=())  # the tabs are the grouping
+        flt = viewed(flt, self.coder, self.double_share)
         sql, params = _planner.kept_count(flt, grouped=True) or _planner.counting(flt, grouped=True)
         rows = await self._run(lambda db: db.execute(sql, params).fetchall())
         return {(triage, status): n for triage, status, n in rows if n}
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
-        sql, params = _planner.counting(flt, above=key)
+        sql, params = _planner.counting(viewed(flt, self.coder, self.double_share), above=key)
         return await self._run(lambda db: db.execute(sql, params).fetchone()[0])
 
     async def counts(self) -> Counts:
@@ -773,7 +778,7 @@ class SqliteStore:
         match = fts_query(query)
         if match is None:
             return []
-        flt = flt or QueueFilter()
+        flt = viewed(flt or QueueFilter(), self.coder, self.double_share)
         w = _planner.filter_where(replace(flt, text=None))
 
         def fn(db: sqlite3.Connection) -> list[SearchHit]:
@@ -1410,6 +1415,7 @@ class SqliteStore:
         id; a filter that planner does not handle goes to :meth:`queue`."""
         from reactieveld.store import search as _search
 
+        flt = viewed(flt, self.coder, self.double_share)
         if _search.store_only(flt):
             return await self.queue(flt, after=after, limit=limit)
         ids = await self.read(lambda db: _search.newest_ids(db, flt, after=after, limit=limit))
@@ -1422,6 +1428,7 @@ class SqliteStore:
         match = fts_query(words)
         if match is None:
             return 0
+        flt = viewed(flt, self.coder, self.double_share)
         if _search.store_only(flt):
             return min(cap, int(await self.count(replace(flt, text=words))))
         return await self.read(lambda db: _search.count_matches(db, match, flt, cap=cap))

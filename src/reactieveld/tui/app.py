@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import getpass
 import os
 import signal
 import threading
@@ -187,7 +186,9 @@ class ReactieveldApp(App[int]):
         #: Now, for the times on screen (tui/times.py: the year shows beyond half a
         #: year back); a test gives a fixed one.
         self.clock = clock
-        self.actor = actor or _default_actor()
+        from reactieveld.config import os_user  # the one rule of who acts
+
+        self.actor = actor or os_user()
         self._theme_name = theme
         # Not yet read: whether this app syncs a source or another process does (a
         # team's service) is known at the engine's first check, not before.
@@ -1558,13 +1559,6 @@ def _freeze_startup_objects() -> None:
     when ``reactieveld`` turned it off for the start (:func:`reactieveld.cli.cmd_app`)."""
     gc.freeze()
     gc.enable()
-
-
-def _default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name: still a moderator
-        return os.environ.get("USER", "moderator")
 
 
 def check_keys(config: Any) -> None:

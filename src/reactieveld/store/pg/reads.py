@@ -31,7 +31,14 @@ from reactieveld.store.base import (
     RuleFlag,
     RuleTally,
 )
-from reactieveld.store.codings import BLIND_SQL, as_coded, blinded, questions_of, sampled_ids
+from reactieveld.store.codings import (
+    BLIND_SQL,
+    as_coded,
+    blinded,
+    questions_of,
+    sampled_ids,
+    viewed,
+)
 from reactieveld.store.pg.base import PgBase, dollar
 from reactieveld.store.planner import POSTGRES
 from reactieveld.store.rows import (
@@ -211,6 +218,8 @@ class RowReads(PgBase):
         ``direction="older"`` returns the rows below ``after`` (newest first);
         ``direction="newer"`` returns the rows above it, still newest first."""
 
+        flt = viewed(flt, self.coder, self.double_share)
+
         async def fn(conn: asyncpg.Connection) -> list[QueueRow]:
             drive = await self._source_is_smaller(conn, flt)
             sql, params = _planner.queue_sql(
@@ -240,12 +249,14 @@ class RowReads(PgBase):
 class Reads(RowReads):
     async def count(self, flt: QueueFilter) -> int:
         """How many responses a filter matches (a tab's from the kept counts)."""
+        flt = viewed(flt, self.coder, self.double_share)
         sql, params = _planner.kept_count(flt) or _planner.counting(flt, dialect=POSTGRES)
         return await self._value(sql, params)
 
     async def count_by_state(self, flt: QueueFilter) -> dict[tuple[str, str], int]:
         """How many responses a filter matches, per (triage, remote status)."""
         flt = replace(flt, triage=None, statuses=())  # the tabs are the grouping
+        flt = viewed(flt, self.coder, self.double_share)
         sql, params = _planner.kept_count(flt, grouped=True) or _planner.counting(
             flt, grouped=True, dialect=POSTGRES
         )
@@ -255,6 +266,7 @@ class Reads(RowReads):
 
     async def position(self, flt: QueueFilter, key: Keyset) -> int:
         """How many rows of a queue lie above ``key`` (its index, newest first)."""
+        flt = viewed(flt, self.coder, self.double_share)
         sql, params = _planner.counting(flt, above=key, dialect=POSTGRES)
         return await self._value(sql, params)
 

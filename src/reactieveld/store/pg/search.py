@@ -18,6 +18,7 @@ import asyncpg
 from reactieveld.store import fts as _fts
 from reactieveld.store import planner as _planner
 from reactieveld.store.base import Keyset, QueueFilter, QueueRow, SearchHit
+from reactieveld.store.codings import viewed
 from reactieveld.store.fts import pg_tsquery
 from reactieveld.store.pg.reads import RowReads, decorated, undecorated
 from reactieveld.store.planner import POSTGRES
@@ -44,7 +45,8 @@ class Search(RowReads):
         match = pg_tsquery(query)
         if match is None:
             return []
-        w = _planner.filter_where(replace(flt or QueueFilter(), text=None), dialect=POSTGRES)
+        flt = viewed(flt or QueueFilter(), self.coder, self.double_share)
+        w = _planner.filter_where(replace(flt, text=None), dialect=POSTGRES)
         w.clauses.insert(0, f"r.search @@ {_QUERY}")
         w.params.insert(0, match)
 
@@ -106,6 +108,7 @@ class Search(RowReads):
         """How many responses match ``words`` and ``flt``, counted up to ``cap``."""
         if pg_tsquery(words) is None:
             return 0
+        flt = viewed(flt, self.coder, self.double_share)
         w = _planner.filter_where(replace(flt, text=words), dialect=POSTGRES)
         return await self._value(
             f"SELECT count(*) FROM (SELECT 1 FROM responses r{w.sql()} LIMIT ?) AS c",
