@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from reactieveld.codebook import DEFAULT_CODEBOOK
 from reactieveld.config import (
+    THEMES,
     Config,
     ConfigError,
     SinkConfig,
@@ -381,11 +382,26 @@ def test_wordpress_reread_seconds(tmp_path: Path, value: str, message: str | Non
     assert cfg.option("reread_seconds") == float(value)
 
 
+def test_the_themes_a_config_may_name_are_textuals() -> None:
+    """``[ui] theme``'s names are Textual's built-in themes, the ones the app can set (a
+    name it did not know was ignored without a word)."""
+    from textual.theme import BUILTIN_THEMES
+
+    assert sorted(THEMES) == sorted(BUILTIN_THEMES)
+
+
 @pytest.mark.parametrize(
     ("section", "line", "message"),
     [
         ("ui", 'language = "de"', 'key "language": expected one of: "nl", "en", got "de"'),
         ("ui", "theme = 3", 'key "theme": expected a non-empty string, got an integer'),
+        (
+            "ui",
+            'theme = "textual_dark"',
+            'key "theme": expected one of: '
+            + ", ".join(f'"{t}"' for t in THEMES)
+            + ', got "textual_dark"',
+        ),
         ("store", "path = 5", 'key "path": expected a non-empty string, got an integer'),
         ("store", 'path = ""', 'key "path": expected a non-empty string, got an empty string'),
         (
@@ -1098,8 +1114,8 @@ def test_line_is_found_past_lookalike_text(tmp_path: Path) -> None:
         '''\
         # [[sources]]
         # poll_seconds = 1
-        [ui]
-        theme = """
+        [codebook]
+        version = """
         [[sources]]
         count = -1
         """

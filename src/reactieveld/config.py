@@ -413,6 +413,23 @@ def _text(value: Any) -> str:
     return value
 
 
+#: The themes ``[ui] theme`` may name: Textual's own (``textual.theme.BUILTIN_THEMES``,
+#: which this module may not import: no Textual below ``tui/``; tests/test_config.py
+#: checks that the two agree). The app registers none of its own.
+THEMES: tuple[str, ...] = (
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+    "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
+    "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
+    "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
+)  # fmt: skip
+
+
+def _theme(value: Any) -> str:
+    """A theme by name: a text (said as any text is), then one of :data:`THEMES` (a name
+    the app did not know was ignored: the default theme, and not a word said)."""
+    return str(_choice(THEMES)(_text(value)))
+
+
 def _code(value: Any) -> str:
     """A question's or role's code (:func:`~reactieveld.codebook.is_code`); what is wrong
     with another is said: its first character that is not taken, or its length."""
@@ -1086,7 +1103,7 @@ def _ui(reader: _Reader, data: dict[str, Any], environ: Mapping[str, str]) -> UI
         "[ui]",
         {
             "language": (_choice(LANGUAGES), False),
-            "theme": (_text, False),
+            "theme": (_theme, False),
             "moderator": (_moderator, False),
         },
     )
