@@ -1,9 +1,12 @@
 """What ``reactieveld stats`` costs on a big memory, against a baseline in the same run:
 the same command by another checkout (the code before a change) on its own copy.
 
-    python bench/bigmem_build.py --rows 200000 --db /tmp/figs/m200k.db
-    python bench/figures_bench.py /tmp/figs/m200k.db --until 2026-11-20 \\
-        --days 30 365 --before /work/main/src
+    python bench/bigmem_build.py --rows 200000 --db figs/m200k.db
+    python bench/figures_bench.py figs/m200k.db --until 2026-11-20 \\
+        --days 30 365 --before ../before/src
+
+(``../before``: a checkout of the code before the change, e.g. ``git worktree add
+../before main``.)
 
 Each run is the command as a moderator runs it (its own process: start-up, the memory,
 every figure, the page); the two alternate, ``--reps`` times each, and the medians of
@@ -21,9 +24,9 @@ CPU seconds of ``stats`` before and after the answers' window took only the rows
 (the same run): 7 days 1.45 and 1.20, 30 days 3.72 and 3.04, a year 5.89 and 5.04; the
 answers' figure (citizen) is half of each (1.51 s of 30 days), by_role next (0.46 s):
 
-    python bench/bigmem_build.py --rows 1000000 --db /tmp/figs1m/m1m.db
-    python bench/figures_bench.py /tmp/figs1m/m1m.db --until 2026-11-20 --days 7 30 365 0 \\
-        --each --before /tmp/main/src --same-schema
+    python bench/bigmem_build.py --rows 1000000 --db figs1m/m1m.db
+    python bench/figures_bench.py figs1m/m1m.db --until 2026-11-20 --days 7 30 365 0 \\
+        --each --before ../before/src --same-schema
 """
 
 from __future__ import annotations

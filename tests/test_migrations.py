@@ -43,7 +43,6 @@ SHIPPED = {
     22: "0022_figure_indexes.sql",
     23: "0023_styled_search.sql",
     24: "0024_sink_changes.sql",
-    25: "0025_sink_changes_every_field.sql",
 }
 
 
@@ -77,8 +76,7 @@ CHECKSUMS = {
     18: "018b8f8bce192727166dbf19bfe8b8034f554b8d473149f6236592cf6170baad",
     19: "42955ff2b64828fc68380c5701cfe3de7955eeff8e51f949dc483780246728b8",
     23: "c85919ee2931c18177e85e0dcabb6b0518a1e16dbca922c0f68e98390954c9dd",
-    24: "2e382eaeeb15f2ccaf6e7865847c6bc1171cce058596034b6997bf33b274d38f",
-    25: "13f3ea194cc080600b77939bd3bd48bcc76d206a82eb2f43688fd4273a29e4e6",
+    24: "3f8c41e6cefa5c78272a0d8d9dac6b518d83d4e2b42d5aca3f877f9ad963e8e8",
 }
 
 # PostgreSQL's migrations (store/pg/migrations), held the same way.
@@ -123,15 +121,11 @@ PG_SHIPPED = {
     ),
     18: (
         "0018_sink_changes.sql",
-        "4e22413706dbf888a3044c0fa7d64f9b1f62bd9c425a712a4e48bb91730c09bf",
+        "da770df5e01ec5b95296e238800e103e77ffe60060e8cc58949a387e51e0caac",
     ),
     19: (
         "0019_codings_delete.sql",
         "9b7a10816131a8af822fe02f2d5c695c95c392445ce5a782a111e0cb22460724",
-    ),
-    20: (
-        "0020_sink_changes_every_field.sql",
-        "0ff8e7192707698515aa687d3bcbeb0c34a5158894f35b9fb48aad3fe4d30358",
     ),
 }
 

@@ -2,7 +2,10 @@
 and SQLite's FTS5 tokenizer (unicode61 remove_diacritics 2) does not, from the server's
 own rules file, so that both search indexes take a text alike (store/fts.py searchable).
 
-    python tools/unaccent_table.py [--rules /usr/share/postgresql/15/tsearch_data/unaccent.rules]
+    python tools/unaccent_table.py [--rules PATH/unaccent.rules]
+
+(without ``--rules``: the file of the PostgreSQL that ``pg_config`` names, its
+``tsearch_data`` folder under ``pg_config --sharedir``)
 
 A rule is kept when its character is a letter that NFKC leaves as it is (searchable
 takes NFKC first: "ﬁ", "ǅ" are gone by then) and the tokenizer reads it otherwise than
@@ -15,13 +18,25 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "reactieveld" / "store" / "unaccent.py"
-RULES = "/usr/share/postgresql/15/tsearch_data/unaccent.rules"
+
+
+def default_rules() -> str | None:
+    """The installed PostgreSQL's unaccent.rules (``pg_config --sharedir``), or None."""
+    try:
+        done = subprocess.run(
+            ["pg_config", "--sharedir"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return str(Path(done.stdout.strip()) / "tsearch_data" / "unaccent.rules")
+
 
 #: Beyond unaccent: SQLite's tokenizer takes a Greek final sigma as sigma, PostgreSQL's
 #: ``lower`` keeps it, so the server's vectors map it too (store/pg/ingest.py searchable_sql).
@@ -46,8 +61,12 @@ class Tokens:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rules", default=RULES, help=f"unaccent's rules file (default {RULES})")
+    ap.add_argument("--rules", help="unaccent's rules file (default: pg_config's)")
     a = ap.parse_args()
+    a.rules = a.rules or default_rules()
+    if a.rules is None:
+        print("pg_config: not found; give the server's unaccent.rules with --rules")
+        return 2
     try:
         lines = Path(a.rules).read_text(encoding="utf-8").splitlines()
     except OSError as e:

@@ -4,10 +4,10 @@ memory — a JSON Lines file (appended and fsync'd) or an HTTP webhook (POST, HM
 How it works (and why):
 
 * **The journal drives it.** Every tag, untag, role, note, decision and undo is a journal
-  entry (``actions``). A sync's changes are not: the store's triggers (migrations 0024
-  and 0025; PostgreSQL 0018 and 0020) note each change of a field of a tagged response's
-  record (its text, author, status, its id and url when renamed, its thread's title and
-  url; not ``fetched_at``) in ``sink_changes``, in the sync's own transaction. A
+  entry (``actions``). A sync's changes are not: the store's triggers (migration 0024;
+  PostgreSQL 0018) note each change of a field of a tagged response's record (its text,
+  author, status, its id and url when renamed, its thread's title and url; not
+  ``fetched_at``) in ``sink_changes``, in the sync's own transaction. A
   :class:`SinkWorker` keeps, per sink, the id of the last entry and of the last change
   it has looked at (``sink_positions``).
   Each pass reads newer ones, rebuilds the current record of every response they touch,

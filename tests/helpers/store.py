@@ -108,18 +108,6 @@ async def sql(store, query: str, params=()) -> list[tuple]:
 #: where an older program left it (its tables, its ``schema_migrations``), then lets the
 #: store migrate it again. One statement each, newest migration first.
 _PG_UNDO = {
-    # 0018's triggers as they were (0020 follows every field of the record).
-    20: (
-        "DROP TRIGGER sink_changes_response ON responses",
-        "DROP TRIGGER sink_changes_title ON threads",
-        "CREATE TRIGGER sink_changes_response AFTER UPDATE OF body_text, body_raw, author_name,"
-        " remote_status ON responses FOR EACH ROW WHEN ((OLD.body_text, OLD.body_raw,"
-        " OLD.author_name, OLD.remote_status) IS DISTINCT FROM (NEW.body_text, NEW.body_raw,"
-        " NEW.author_name, NEW.remote_status)) EXECUTE FUNCTION reactieveld_sink_change()",
-        "CREATE TRIGGER sink_changes_title AFTER UPDATE OF title ON threads FOR EACH ROW"
-        " WHEN (OLD.title IS DISTINCT FROM NEW.title)"
-        " EXECUTE FUNCTION reactieveld_sink_change_title()",
-    ),
     19: ("REVOKE DELETE ON codings FROM reactieveld_moderator",),
     18: (
         "DROP TRIGGER sink_changes_response ON responses",
