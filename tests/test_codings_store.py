@@ -317,3 +317,20 @@ async def test_a_first_coding_stays_as_it_was_once_another_finished_theirs(team:
     assert await team.owner.codings(QueueFilter()) == before
     row = await team.owner.get(r)
     assert (row.questions, row.role) == (("2",), None)  # the tags did change
+
+
+@pytest.mark.parametrize(("keys", "undos"), [("112", 1), ("1123", 2), ("22113", 1), ("11", 0)])
+async def test_an_undo_after_a_first_coders_none_applies_keeps_it(
+    team: Team, keys: str, undos: int
+) -> None:
+    """Anna codes "none applies" (keys on and off), then gives other questions and takes
+    them back with z: what she gave before those undos stands, an empty first coding, so
+    the response stays coded and in bert's Second coding. Only an undo of all she gave
+    leaves it uncoded (the test above)."""
+    r = await _id(team.owner, "blog", "3")
+    for question in keys:
+        await team.anna.toggle_question([r], question, actor="anna")
+    for _ in range(undos):
+        await team.anna.undo_last(actor="anna")
+    assert [(c[1], c[3]) for c in await _codings(team.owner) if c[0] == r] == [("anna", "[]")]
+    assert await team.bert.count(QueueFilter(second_coding="bert")) == 1

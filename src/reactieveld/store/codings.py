@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from reactieveld.model import in_double_sample
+from reactieveld.model import ActionKind, in_double_sample
 from reactieveld.store.planner import DISAGREEMENTS, SQLITE, Dialect, filter_where
 
 if TYPE_CHECKING:
@@ -101,14 +101,22 @@ SEEN_BY_OTHERS_SQL = (
     "SELECT 1 FROM codings WHERE response_id = ? AND ordinal > 1 AND done_at IS NOT NULL"
 )
 #: After an undo of a first coder's change: a first coding left with no question and no
-#: role while nobody else coded the response is removed. The undo took back all they
-#: gave, so the response is uncoded again as before, not "coded first, none applies"
-#: (which would send it to the others' Second coding and count). Keys on and off again
-#: still leave that empty coding on purpose. Placeholders: the response id, twice.
+#: role while nobody else coded the response is removed when the undo took back all its
+#: coder gave (no tag, untag or role of theirs on it stands but the one undone now), so
+#: the response is uncoded again as before, not "coded first, none applies" (which would
+#: send it to the others' Second coding and count). Keys on and off again leave that
+#: empty coding on purpose, and an undo of a later key keeps it. Placeholders: the
+#: response id, thrice, then the journal id of the entry undone.
+#: The journalled changes of the tags a first coder's coding mirrors: undoing one keeps
+#: that coding equal to the tags the undo put back (both backends' ``_undo_coding``).
+MIRRORED_KINDS = frozenset({ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE})
+_MIRRORED_IN = ", ".join(f"'{k.value}'" for k in sorted(MIRRORED_KINDS))
 UNCODED_SQL = (
     "DELETE FROM codings WHERE response_id = ? AND ordinal = 1 AND questions = '[]' "
     "AND role IS NULL AND NOT EXISTS (SELECT 1 FROM codings o WHERE o.response_id = ? "
-    "AND o.ordinal > 1)"
+    "AND o.ordinal > 1) AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.response_id = ? "
+    f"AND a.actor = codings.coder AND a.kind IN ({_MIRRORED_IN}) AND a.id <> ? "
+    "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id))"
 )
 UPSERT_SQL = (
     "INSERT INTO codings (response_id, coder, ordinal, questions, role, codebook_version, "
