@@ -319,6 +319,31 @@ async def test_a_first_coding_stays_as_it_was_once_another_finished_theirs(team:
     assert (row.questions, row.role) == (("2",), None)  # the tags did change
 
 
+async def test_a_later_coding_stays_as_it_was_once_done(team: Team) -> None:
+    """Once bert said his coding is done, every queue shows him the tags (anna's): his
+    keys there change the tags only, and his counted coding stays what it was, so he
+    cannot agree with her after seeing hers (as she cannot with him). An undo of his
+    "done" still opens his coding to his keys again."""
+    r = await _id(team.owner, "blog", "1")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.bert.finish_coding([r], actor="bert")
+    before = await team.owner.codings(QueueFilter())
+    await team.bert.toggle_question([r], "1", actor="bert")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.bert.set_role([r], "raad", actor="bert")
+    assert await team.owner.codings(QueueFilter()) == before
+    row = await team.owner.get(r)
+    assert (row.questions, row.role) == (("2",), "raad")  # the tags did change
+    for _ in range(4):  # his three keys, then his "done"
+        await team.bert.undo_last(actor="bert")
+    await team.bert.toggle_question([r], "3", actor="bert")
+    assert [(c[1], c[3]) for c in await _codings(team.owner)] == [
+        ("anna", '["1"]'),
+        ("bert", '["2", "3"]'),
+    ]
+
+
 @pytest.mark.parametrize(("keys", "undos"), [("112", 1), ("1123", 2), ("22113", 1), ("11", 0)])
 async def test_an_undo_after_a_first_coders_none_applies_keeps_it(
     team: Team, keys: str, undos: int

@@ -33,6 +33,7 @@ from reactieveld.store.codings import (
     DONE_SQL,
     MIRRORED_KINDS,
     OPEN_DIFFERENCE_SQL,
+    ROUTE_SQL,
     SEEN_BY_OTHERS_SQL,
     UNCODED_SQL,
     UPSERT_SQL,
@@ -43,7 +44,7 @@ from reactieveld.store.codings import (
     questions_of,
     resolve_step,
     roles_and_questions,
-    route,
+    routes,
     upsert_params,
 )
 from reactieveld.store.ingest import json_text, storable
@@ -769,17 +770,12 @@ def routes_of(
 ) -> dict[int, Route]:
     """Which coding ``actor``'s codebook action changes, per locked target (id, source,
     external id, ...), in the targets' order (store/codings.py)."""
-    firsts: dict[int, str] = {}
+    found: list[Any] = []
     if share > 0:
         rids = [t[0] for t in targets]
-        firsts = dict(
-            db.execute(
-                "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
-                f"AND response_id IN {placeholders(rids)}",
-                rids,
-            ).fetchall()
-        )
-    return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), actor) for t in targets}
+        sql = ROUTE_SQL.format(ids=placeholders(rids))
+        found = db.execute(sql, (actor, *rids)).fetchall()
+    return routes(targets, found, share, actor)
 
 
 def my_codings(

@@ -76,6 +76,7 @@ from reactieveld.store.codings import (
     MIRRORED_KINDS,
     OPEN_DIFFERENCE_SQL,
     RESPONSE_CODINGS_SQL,
+    ROUTE_SQL,
     SEEN_BY_OTHERS_SQL,
     UNCODED_SQL,
     UPSERT_SQL,
@@ -88,7 +89,7 @@ from reactieveld.store.codings import (
     questions_of,
     resolve_step,
     roles_and_questions,
-    route,
+    routes,
     upsert_params,
 )
 from reactieveld.store.ingest import storable
@@ -617,17 +618,12 @@ class Actions(PgBase):
     ) -> dict[int, Route]:
         """Which coding this role's codebook action changes, per locked target (the
         rules of store/codings.py; SQLite's ``routes_of``); ``settle``: the tags."""
-        firsts: dict[int, str] = {}
         share = 0.0 if settle else self.double_share
+        found: list[asyncpg.Record] = []
         if share > 0:
-            rows = await conn.fetch(
-                "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
-                "AND response_id = ANY($1::bigint[])",
-                [t[0] for t in targets],
-            )
-            firsts = {int(r[0]): str(r[1]) for r in rows}
-        me = self.role
-        return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), me) for t in targets}
+            sql = dollar(ROUTE_SQL.format(ids="(SELECT unnest(?::bigint[]))"))
+            found = await conn.fetch(sql, self.role, [t[0] for t in targets])
+        return routes(targets, found, share, self.role)
 
     async def _my_codings(
         self, conn: asyncpg.Connection, rids: Sequence[int]
