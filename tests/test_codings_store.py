@@ -22,6 +22,8 @@ from reactieveld.model import in_double_sample
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.values import Coding
 
+T0_EPOCH = 1_790_000_000
+
 
 @pytest.fixture
 async def team(store_target: str, request: pytest.FixtureRequest) -> AsyncIterator[Team]:
@@ -359,3 +361,21 @@ async def test_an_undo_after_a_first_coders_none_applies_keeps_it(
         await team.anna.undo_last(actor="anna")
     assert [(c[1], c[3]) for c in await _codings(team.owner) if c[0] == r] == [("anna", "[]")]
     assert await team.bert.count(QueueFilter(second_coding="bert")) == 1
+
+
+async def test_an_undo_of_all_coded_ignores_keys_from_before_the_sample(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anna gave and took back question 2 before responses were double-coded; a day later
+    they are, and she gives question 1 and undoes it: all she coded is taken back, so the
+    response is uncoded (her keys from before were no coding)."""
+    r = await _id(team.owner, "blog", "3")
+    monkeypatch.setattr("reactieveld.store.actions.now_epoch", lambda: T0_EPOCH)
+    team.anna.double_share = 0.0
+    for _ in range(2):
+        await team.anna.toggle_question([r], "2", actor="anna")
+    monkeypatch.setattr("reactieveld.store.actions.now_epoch", lambda: T0_EPOCH + 86_400)
+    team.anna.double_share = 1.0
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.anna.undo_last(actor="anna")
+    assert [c for c in await _codings(team.owner) if c[0] == r] == []

@@ -135,7 +135,8 @@ SEEN_BY_OTHERS_SQL = (
 )
 #: After an undo of a first coder's change: a first coding left with no question and no
 #: role while nobody else coded the response is removed when the undo took back all its
-#: coder gave (no tag, untag or role of theirs on it stands but the one undone now), so
+#: coder gave (no tag, untag or role of theirs on it since it was made stands but the one
+#: undone now; what they gave before it was sampled is not coding), so
 #: the response is uncoded again as before, not "coded first, none applies" (which would
 #: send it to the others' Second coding and count). Keys on and off again leave that
 #: empty coding on purpose, and an undo of a later key keeps it. Placeholders: the
@@ -149,6 +150,7 @@ UNCODED_SQL = (
     "AND role IS NULL AND NOT EXISTS (SELECT 1 FROM codings o WHERE o.response_id = ? "
     "AND o.ordinal > 1) AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.response_id = ? "
     f"AND a.actor = codings.coder AND a.kind IN ({_MIRRORED_IN}) AND a.id <> ? "
+    "AND a.at >= codings.coded_at "
     "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id))"
 )
 UPSERT_SQL = (
