@@ -22,6 +22,8 @@ from reactieveld.model import in_double_sample
 from reactieveld.store.base import QueueFilter
 from reactieveld.store.values import Coding
 
+T0_EPOCH = 1_790_000_000
+
 
 @pytest.fixture
 async def team(store_target: str, request: pytest.FixtureRequest) -> AsyncIterator[Team]:
@@ -317,3 +319,63 @@ async def test_a_first_coding_stays_as_it_was_once_another_finished_theirs(team:
     assert await team.owner.codings(QueueFilter()) == before
     row = await team.owner.get(r)
     assert (row.questions, row.role) == (("2",), None)  # the tags did change
+
+
+async def test_a_later_coding_stays_as_it_was_once_done(team: Team) -> None:
+    """Once bert said his coding is done, every queue shows him the tags (anna's): his
+    keys there change the tags only, and his counted coding stays what it was, so he
+    cannot agree with her after seeing hers (as she cannot with him). An undo of his
+    "done" still opens his coding to his keys again."""
+    r = await _id(team.owner, "blog", "1")
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.bert.finish_coding([r], actor="bert")
+    before = await team.owner.codings(QueueFilter())
+    await team.bert.toggle_question([r], "1", actor="bert")
+    await team.bert.toggle_question([r], "2", actor="bert")
+    await team.bert.set_role([r], "raad", actor="bert")
+    assert await team.owner.codings(QueueFilter()) == before
+    row = await team.owner.get(r)
+    assert (row.questions, row.role) == (("2",), "raad")  # the tags did change
+    for _ in range(4):  # his three keys, then his "done"
+        await team.bert.undo_last(actor="bert")
+    await team.bert.toggle_question([r], "3", actor="bert")
+    assert [(c[1], c[3]) for c in await _codings(team.owner)] == [
+        ("anna", '["1"]'),
+        ("bert", '["2", "3"]'),
+    ]
+
+
+@pytest.mark.parametrize(("keys", "undos"), [("112", 1), ("1123", 2), ("22113", 1), ("11", 0)])
+async def test_an_undo_after_a_first_coders_none_applies_keeps_it(
+    team: Team, keys: str, undos: int
+) -> None:
+    """Anna codes "none applies" (keys on and off), then gives other questions and takes
+    them back with z: what she gave before those undos stands, an empty first coding, so
+    the response stays coded and in bert's Second coding. Only an undo of all she gave
+    leaves it uncoded (the test above)."""
+    r = await _id(team.owner, "blog", "3")
+    for question in keys:
+        await team.anna.toggle_question([r], question, actor="anna")
+    for _ in range(undos):
+        await team.anna.undo_last(actor="anna")
+    assert [(c[1], c[3]) for c in await _codings(team.owner) if c[0] == r] == [("anna", "[]")]
+    assert await team.bert.count(QueueFilter(second_coding="bert")) == 1
+
+
+async def test_an_undo_of_all_coded_ignores_keys_from_before_the_sample(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anna gave and took back question 2 before responses were double-coded; a day later
+    they are, and she gives question 1 and undoes it: all she coded is taken back, so the
+    response is uncoded (her keys from before were no coding)."""
+    r = await _id(team.owner, "blog", "3")
+    monkeypatch.setattr("reactieveld.store.actions.now_epoch", lambda: T0_EPOCH)
+    team.anna.double_share = 0.0
+    for _ in range(2):
+        await team.anna.toggle_question([r], "2", actor="anna")
+    monkeypatch.setattr("reactieveld.store.actions.now_epoch", lambda: T0_EPOCH + 86_400)
+    team.anna.double_share = 1.0
+    await team.anna.toggle_question([r], "1", actor="anna")
+    await team.anna.undo_last(actor="anna")
+    assert [c for c in await _codings(team.owner) if c[0] == r] == []

@@ -230,3 +230,27 @@ async def test_the_view_marks_the_title_its_author_wrote(tmp_path: Path, make_ap
             assert f"Thread: {TITLE}" in text and "§ Rule" not in text
     finally:
         await store.close()
+
+
+async def test_an_unchanged_title_flags_nothing_anew_as_its_post_is_edited(store):
+    """A first post whose body and title (its author's) both match: a flag per rule and
+    text (two each). Its body edited to harmless words, the title as it was: nothing
+    flagged anew, nothing held again (the rule had matched that title already); a title
+    renamed to other watched words still flags anew, as a body edited into them does."""
+    thread = Thread("forum", "9", TITLE)
+
+    def post(body: str) -> object:
+        return dataclasses.replace(
+            resp("f1", body, source="forum", thread="9", minutes=1), meta={TITLE_BY_AUTHOR: True}
+        )
+
+    await store.upsert_page("forum", page(post(TITLE), threads=(thread,)), rules=RULES)
+    n = len(await flags(store))
+    up = await store.upsert_page("forum", page(post("Hallo"), threads=(thread,)), rules=RULES)
+    assert (len(await flags(store)) - n, up.flagged, up.held) == (0, (), ())
+    assert n == 4
+    renamed = Thread("forum", "9", "Koop nu! " + TITLE)
+    await store.upsert_page("forum", page(post("Hallo"), threads=(renamed,)), rules=RULES)
+    assert len(await flags(store)) == 6
+    await store.upsert_page("forum", page(post(TITLE), threads=(renamed,)), rules=RULES)
+    assert len(await flags(store)) == 6  # the body's words as they were flagged before

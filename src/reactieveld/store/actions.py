@@ -31,7 +31,9 @@ from reactieveld.store.base import ActionOutcome, ResendPlan, StoreError, Upsert
 from reactieveld.store.codings import (
     CODERS_SQL,
     DONE_SQL,
+    MIRRORED_KINDS,
     OPEN_DIFFERENCE_SQL,
+    ROUTE_SQL,
     SEEN_BY_OTHERS_SQL,
     UNCODED_SQL,
     UPSERT_SQL,
@@ -42,7 +44,7 @@ from reactieveld.store.codings import (
     questions_of,
     resolve_step,
     roles_and_questions,
-    route,
+    routes,
     upsert_params,
 )
 from reactieveld.store.ingest import json_text, storable
@@ -768,17 +770,12 @@ def routes_of(
 ) -> dict[int, Route]:
     """Which coding ``actor``'s codebook action changes, per locked target (id, source,
     external id, ...), in the targets' order (store/codings.py)."""
-    firsts: dict[int, str] = {}
+    found: list[Any] = []
     if share > 0:
         rids = [t[0] for t in targets]
-        firsts = dict(
-            db.execute(
-                "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
-                f"AND response_id IN {placeholders(rids)}",
-                rids,
-            ).fetchall()
-        )
-    return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), actor) for t in targets}
+        sql = ROUTE_SQL.format(ids=placeholders(rids))
+        found = db.execute(sql, (actor, *rids)).fetchall()
+    return routes(targets, found, share, actor)
 
 
 def my_codings(
@@ -987,7 +984,7 @@ def undo_last(
     journal_ids, outbox_ids = [], []
     for e in undo_entries(entries):
         outbox_ids += _undo_one(db, codebook_version, e, now)
-        _undo_coding(db, e.kind, e.response_id, e.before, e.after, actor, codebook_version, now)
+        _undo_coding(db, e, actor, codebook_version, now)
         journal_ids.append(
             _journal(
                 db,
@@ -1004,34 +1001,24 @@ def undo_last(
     return ActionOutcome(tuple(journal_ids), tuple(outbox_ids), len(journal_ids))
 
 
-#: The journalled changes of the tags a first coder's coding mirrors: undoing one keeps
-#: that coding equal to the tags the undo put back (both backends' ``_undo_coding``).
-MIRRORED_KINDS = frozenset({ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE})
-
-
 def _undo_coding(
-    db: sqlite3.Connection,
-    kind: ActionKind,
-    rid: int,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-    coder: str,
-    codebook_version: str,
-    now: int,
+    db: sqlite3.Connection, e: UndoEntry, coder: str, codebook_version: str, now: int
 ) -> None:
-    """An undo's part in the codings: a later coder's change taken back from their own
-    coding; a first coder's coding kept equal to the tags the undo put back."""
-    if kind is ActionKind.CODE:
+    """An undo's part in the codings (``e``: the entry taken back): a later coder's change
+    taken back from their own coding; a first coder's coding kept equal to the tags the
+    undo put back, and removed when the undo took back all they gave (UNCODED_SQL)."""
+    rid = e.response_id
+    if e.kind is ActionKind.CODE:
         mine = my_codings(db, [rid], coder)
-        _code(db, [(rid, after, before)], mine, coder, codebook_version, now)
-    elif kind in MIRRORED_KINDS:
+        _code(db, [(rid, e.after, e.before)], mine, coder, codebook_version, now)
+    elif e.kind in MIRRORED_KINDS:
         first = db.execute(
             "SELECT 1 FROM codings WHERE response_id = ? AND coder = ? AND ordinal = 1",
             (rid, coder),
         ).fetchone()
         if first:
             _mirror(db, [rid], coder, codebook_version, now)
-            db.execute(UNCODED_SQL, (rid, rid))
+            db.execute(UNCODED_SQL, (rid, rid, rid, e.id))
 
 
 def changed_since(

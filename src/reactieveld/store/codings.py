@@ -12,7 +12,8 @@ Who changes what, on both backends (the rules here, the SQL the backends'):
   actor's coding (ordinal 1) is kept in step with them;
 * ``SECOND``: in the sample, and another moderator coded it first: the actor's own
   coding only (journalled as :attr:`ActionKind.CODE`); the response's tags stay the first
-  coder's until a difference is resolved.
+  coder's until a difference is resolved. Once the actor said that coding is done it
+  counts as it is: they see the tags, and their keys change the tags only (``tags``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from reactieveld.model import in_double_sample
+from reactieveld.model import ActionKind, in_double_sample
 from reactieveld.store.planner import DISAGREEMENTS, SQLITE, Dialect, filter_where
 
 if TYPE_CHECKING:
@@ -36,14 +37,46 @@ CodeStep = tuple[int, Mapping[str, Any], Mapping[str, Any]]
 
 
 def route(
-    source: str, external_id: str, share: float, first_coder: str | None, actor: str
+    source: str,
+    external_id: str,
+    share: float,
+    first_coder: str | None,
+    actor: str,
+    done: bool = False,
 ) -> Route:
-    """Which coding an action of ``actor`` on a response changes (see the module)."""
+    """Which coding an action of ``actor`` on a response changes (see the module);
+    ``done``: ``actor`` is a later coder whose coding of it is done."""
     if not in_double_sample(source, external_id, share):
         return "tags"
     if first_coder is None or first_coder == actor:
         return "first"
-    return "second"
+    # Done: their coding counts as it was, as the first coder's once another is done; it
+    # is no longer blind (they see the tags), so their keys change the tags only.
+    return "tags" if done else "second"
+
+
+#: What :func:`routes` needs of the codings of the responses an action locked: the first
+#: coder of each, and whether the actor's own later coding is done (``?``: the actor,
+#: then ``{ids}``: the backend's list of ids).
+ROUTE_SQL = (
+    "SELECT response_id, coder, ordinal FROM codings WHERE (ordinal = 1 OR (coder = ? "
+    "AND ordinal > 1 AND done_at IS NOT NULL)) AND response_id IN {ids}"
+)
+
+
+def routes(
+    targets: Iterable[Sequence[Any]], codings: Iterable[Sequence[Any]], share: float, actor: str
+) -> dict[int, Route]:
+    """:func:`route` per target (id, source, external id, ...), from :data:`ROUTE_SQL`'s
+    rows (both backends)."""
+    firsts: dict[int, str] = {}
+    done: set[int] = set()
+    for rid, coder, ordinal in codings:
+        if ordinal == 1:
+            firsts[int(rid)] = str(coder)
+        else:
+            done.add(int(rid))
+    return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), actor, t[0] in done) for t in targets}
 
 
 def questions_json(questions: Iterable[str]) -> str:
@@ -101,14 +134,24 @@ SEEN_BY_OTHERS_SQL = (
     "SELECT 1 FROM codings WHERE response_id = ? AND ordinal > 1 AND done_at IS NOT NULL"
 )
 #: After an undo of a first coder's change: a first coding left with no question and no
-#: role while nobody else coded the response is removed. The undo took back all they
-#: gave, so the response is uncoded again as before, not "coded first, none applies"
-#: (which would send it to the others' Second coding and count). Keys on and off again
-#: still leave that empty coding on purpose. Placeholders: the response id, twice.
+#: role while nobody else coded the response is removed when the undo took back all its
+#: coder gave (no tag, untag or role of theirs on it since it was made stands but the one
+#: undone now; what they gave before it was sampled is not coding), so
+#: the response is uncoded again as before, not "coded first, none applies" (which would
+#: send it to the others' Second coding and count). Keys on and off again leave that
+#: empty coding on purpose, and an undo of a later key keeps it. Placeholders: the
+#: response id, thrice, then the journal id of the entry undone.
+#: The journalled changes of the tags a first coder's coding mirrors: undoing one keeps
+#: that coding equal to the tags the undo put back (both backends' ``_undo_coding``).
+MIRRORED_KINDS = frozenset({ActionKind.TAG, ActionKind.UNTAG, ActionKind.ROLE})
+_MIRRORED_IN = ", ".join(f"'{k.value}'" for k in sorted(MIRRORED_KINDS))
 UNCODED_SQL = (
     "DELETE FROM codings WHERE response_id = ? AND ordinal = 1 AND questions = '[]' "
     "AND role IS NULL AND NOT EXISTS (SELECT 1 FROM codings o WHERE o.response_id = ? "
-    "AND o.ordinal > 1)"
+    "AND o.ordinal > 1) AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.response_id = ? "
+    f"AND a.actor = codings.coder AND a.kind IN ({_MIRRORED_IN}) AND a.id <> ? "
+    "AND a.at >= codings.coded_at "
+    "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undoes = a.id))"
 )
 UPSERT_SQL = (
     "INSERT INTO codings (response_id, coder, ordinal, questions, role, codebook_version, "

@@ -143,9 +143,12 @@ def screen(
     rows: Iterable[tuple[int, str | None, str | None]], rules: RuleSet
 ) -> tuple[list[Match], list[tuple[str, int]]]:
     """The rules on (response id, text, title its author wrote or None) rows: the
-    matches (one per response and rule: the body's, else the title's, whose flag
-    remembers the title as its text), and (rule, response id) for each search stopped
-    for its time (counted as no match)."""
+    matches (one per response, rule and text: the body's, and the title's, whose flag
+    remembers the title as its text, each its own), and (rule, response id) for each
+    search stopped for its time (counted as no match). A rule that matched both keeps
+    a flag on each, so that the body edited to other words while the title stands (or
+    the title renamed while the body stands) flags nothing anew for the text it had
+    already matched."""
     from reactieveld.store.values import Match  # as a page is stored (values.py says why)
 
     matches: list[Match] = []
@@ -153,12 +156,9 @@ def screen(
     for rid, text, title in rows:
         scan = rules.scan(text, title=title)
         slow.extend((name, rid) for name in scan.slow)
-        seen: set[str] = set()
         for hit in scan.hits:
-            if hit.rule not in seen:
-                seen.add(hit.rule)
-                h = text_hash(TITLE_MARK + (title or "")) if hit.in_title else text_hash(text)
-                matches.append(Match(rid, hit.rule, hit.action, h))
+            h = text_hash(TITLE_MARK + (title or "")) if hit.in_title else text_hash(text)
+            matches.append(Match(rid, hit.rule, hit.action, h))
     return matches, slow
 
 

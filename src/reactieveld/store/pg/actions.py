@@ -36,7 +36,6 @@ from reactieveld.store.actions import (
     CHANGED_SINCE_SQL,
     HISTORY_LIKE,
     LAST_BATCH_SQL,
-    MIRRORED_KINDS,
     OUTBOX_COLUMNS,
     UNDO_ENTRIES_SQL,
     Retried,
@@ -74,8 +73,10 @@ from reactieveld.store.base import (
 from reactieveld.store.codings import (
     CODERS_SQL,
     DONE_SQL,
+    MIRRORED_KINDS,
     OPEN_DIFFERENCE_SQL,
     RESPONSE_CODINGS_SQL,
+    ROUTE_SQL,
     SEEN_BY_OTHERS_SQL,
     UNCODED_SQL,
     UPSERT_SQL,
@@ -88,7 +89,7 @@ from reactieveld.store.codings import (
     questions_of,
     resolve_step,
     roles_and_questions,
-    route,
+    routes,
     upsert_params,
 )
 from reactieveld.store.ingest import storable
@@ -617,17 +618,12 @@ class Actions(PgBase):
     ) -> dict[int, Route]:
         """Which coding this role's codebook action changes, per locked target (the
         rules of store/codings.py; SQLite's ``routes_of``); ``settle``: the tags."""
-        firsts: dict[int, str] = {}
         share = 0.0 if settle else self.double_share
+        found: list[asyncpg.Record] = []
         if share > 0:
-            rows = await conn.fetch(
-                "SELECT response_id, coder FROM codings WHERE ordinal = 1 "
-                "AND response_id = ANY($1::bigint[])",
-                [t[0] for t in targets],
-            )
-            firsts = {int(r[0]): str(r[1]) for r in rows}
-        me = self.role
-        return {t[0]: route(t[1], t[2], share, firsts.get(t[0]), me) for t in targets}
+            sql = dollar(ROUTE_SQL.format(ids="(SELECT unnest(?::bigint[]))"))
+            found = await conn.fetch(sql, self.role, [t[0] for t in targets])
+        return routes(targets, found, share, self.role)
 
     async def _my_codings(
         self, conn: asyncpg.Connection, rids: Sequence[int]
@@ -715,19 +711,13 @@ class Actions(PgBase):
             params = upsert_params(rid, self.role, questions, role, self.codebook_version, now)
             await conn.execute(_UPSERT, *params)
 
-    async def _undo_coding(
-        self,
-        conn: asyncpg.Connection,
-        kind: ActionKind,
-        rid: int,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        now: int,
-    ) -> None:
+    async def _undo_coding(self, conn: asyncpg.Connection, e: UndoEntry, now: int) -> None:
         """An undo's part in the codings (SQLite's ``_undo_coding``)."""
-        if kind is ActionKind.CODE:
-            await self._code(conn, [(rid, after, before)], await self._my_codings(conn, [rid]), now)
-        elif kind in MIRRORED_KINDS:
+        rid = e.response_id
+        if e.kind is ActionKind.CODE:
+            mine = await self._my_codings(conn, [rid])
+            await self._code(conn, [(rid, e.after, e.before)], mine, now)
+        elif e.kind in MIRRORED_KINDS:
             first = await conn.fetchval(
                 "SELECT 1 FROM codings WHERE response_id = $1 AND coder = session_user "
                 "AND ordinal = 1",
@@ -735,7 +725,7 @@ class Actions(PgBase):
             )
             if first:
                 await self._mirror(conn, [rid], now)
-                await conn.execute(_UNCODED, rid, rid)
+                await conn.execute(_UNCODED, rid, rid, rid, e.id)
 
     async def codings(self, flt: QueueFilter) -> list[Coding]:
         """Every coder's coding of the double-coded responses ``flt`` matches (see
@@ -825,7 +815,7 @@ class Actions(PgBase):
             journal_ids, outbox_ids = [], []
             for e in undo_entries(entries):
                 outbox_ids += await self._undo_one(conn, e, now)
-                await self._undo_coding(conn, e.kind, e.response_id, e.before, e.after, now)
+                await self._undo_coding(conn, e, now)
                 journal_ids.append(
                     await journal(
                         conn,
