@@ -76,8 +76,14 @@ def searchable_words(text: str) -> list[tuple[str, int, int]]:
     plain, where = each_char(text, searchable)
     return [
         (fold(m.group(0)), where[m.start()], where[m.end() - 1] + 1)
-        for m in regex.finditer(r"[\w\p{M}]+", plain)
+        for m in regex.finditer(_MARKED_WORD, plain)
     ]
+
+
+#: A word with its combining marks, as the tokenizers read one. Not regex's ``\w`` alone:
+#: it holds the joiners ZWJ and ZWNJ (Unicode's word characters), which both tokenizers
+#: take as separators ("zorg\u200dverlener" is "zorg" and "verlener" to the index).
+_MARKED_WORD = r"(?:(?![\u200c\u200d])[\w\p{M}])+"
 
 
 def _match_terms(query: str) -> list[tuple[str, bool]]:

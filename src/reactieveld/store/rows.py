@@ -211,6 +211,7 @@ def queue_rows(
                     "version": version,
                     "claim": claim,
                     "flags": tuple(rules[rid]) if rid in rules else (),
+                    "blind": False,  # a later coder's rows are blinded after (codings.py)
                 },
             )
         )
