@@ -4,12 +4,14 @@ search`` through the real entry point."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import random
 import re
 from datetime import UTC, date, timedelta
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reportdata import T0, D, H, build
 
@@ -369,7 +371,7 @@ def test_cli_limit_must_be_a_positive_number(db, capsys, limit):
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize(
-    "words", [["zwembad", "-parkeren"], ["-parkeren"], ["-x", "afval"], ["afval", "-3a"]]
+    "words", [["zwembad", "-parkeren"], ["-parkeren"], ["-x", "afval"], ["afval", "-éen3"]]
 )
 def test_cli_a_word_with_a_dash_before_it_is_said_as_that(db, capsys, language, words):
     """'reactieveld search zwembad -parkeren' (to leave a word out, as in a web search)
@@ -421,7 +423,7 @@ def test_cli_a_stray_option_beside_or_before_search_is_argparse_s_line(
         st.builds(
             lambda d, w: d + w,
             st.sampled_from(["-", "--"]),
-            st.sampled_from(["parkeren", "Zwembad", "3", "één"]),
+            st.sampled_from(["parkeren", "Zwembad", "x3", "één"]),
         ),
         min_size=1,
         max_size=2,
@@ -441,6 +443,42 @@ def test_a_word_with_a_dash_before_it_is_a_problem_in_the_box(words, dashed, at)
         said = describe_problem(parsed.problems[0], Allowed(), language)
         assert said.startswith(f"{dashed[0]}: ")
     assert not parse_query(" ".join(words)).problems
+
+
+@given(
+    query=st.builds(
+        lambda dashes, number, tail: dashes + number + tail,
+        st.just("-"),
+        st.from_regex(r"[0-9]{1,3}([.,][0-9]{1,2})?", fullmatch=True),
+        st.sampled_from(["", "%", "a", "°C", "e-mail"]),
+    ),
+    before=st.lists(st.sampled_from(["afval", "centrum"]), max_size=1),
+)
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_cli_a_query_starting_with_a_dash_says_to_put_dashes_before_it(db, query, before):
+    """'reactieveld search -12%' (a pasted figure) printed the top-level usage: argparse
+    took it for an option. One line names it and says "--" goes before it (quotes do not
+    help), exit 2; then 'search -- -12%' searches it. A dash before a digit is a number's
+    sign, no word left out, in the box too."""
+    path, _ = db
+    assert not parse_query(query).problems
+    if re.fullmatch(r"-\d+|-\d*\.\d+", query):  # argparse's negative number: searched
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["--db", path, "search", *before, query]) == 0
+        return
+    for language, said in (("nl", "heeft -- ervoor nodig"), ("en", "needs -- before it")):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exc:
+            main(["--db", path, "--lang", language, "search", *before, query])
+        lines = err.getvalue().splitlines()
+        assert exc.value.code == 2
+        assert len(lines) == 1 and lines[0].startswith(f"reactieveld: {query}: "), lines
+        assert said in lines[0] and f"search -- {query}" in lines[0]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["--db", path, "search", *before, "--", query]) == 0
 
 
 def test_match_spans_fold_case_accents_and_prefix():

@@ -817,23 +817,30 @@ def _language_and_config(argv: Sequence[str] | None) -> tuple[str, Config | None
     return language_of(config), config, config_arg
 
 
-def _unrecognized(args: Any, extra: Sequence[str], language: str, words: Sequence[str]) -> str:
-    """What argparse says of arguments no option takes; for ``search``, a word typed with
-    a "-" before it (``search zwembad -parkeren``, to leave a word out) is said as the
-    search box says it: no search leaves a word out. Only when all of them are such words
-    after ``search``: a stray option (``--bogus``) or one before the command is argparse's."""
+def _dashed_search_words(
+    args: Any, extra: Sequence[str], language: str, words: Sequence[str]
+) -> str | None:
+    """The one line for ``search`` words argparse took for options: a word typed with a
+    "-" before it (``search zwembad -parkeren``, to leave a word out) is said as the search
+    box says it (no search leaves a word out); a query starting with "-" that is no such
+    word (``search -12%``) needs ``--`` before it. None unless all of ``extra`` are such
+    words after ``search``: a stray option (``--bogus``) or one before the command is
+    argparse's."""
     from reactieveld.i18n import text
+    from reactieveld.read.search import excluded_word
 
     dashed = [a for a in extra if a.startswith("-") and not a.startswith("--") and a != "-"]
-    if (
+    if not (
         getattr(args, "takes_words", False)  # search's words
         and dashed
         and len(dashed) == len(extra)
         and dashed[0] in words
         and "search" in words[: words.index(dashed[0])]
     ):
+        return None
+    if excluded_word(dashed[0]):
         return text("search.problem.exclude", language, what=dashed[0])
-    return text("argparse.unrecognized", language, args=" ".join(extra))
+    return text("search.problem.dash_first", language, what=dashed[0])
 
 
 def _language_of(ctx: Context, argv: Sequence[str] | None) -> str:
@@ -865,8 +872,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser(language)
         args, extra = parser.parse_known_args(argv)
         if extra:
+            from reactieveld.i18n import text
+            from reactieveld.text import say_error
+
             words = sys.argv[1:] if argv is None else list(argv)
-            parser.error(_unrecognized(args, extra, language, words))
+            said = _dashed_search_words(args, extra, language, words)
+            if said is None:
+                parser.error(text("argparse.unrecognized", language, args=" ".join(extra)))
+            # The query's own mistake: one line, as the search itself says it (no usage).
+            say_error(said)
+            raise SystemExit(EXIT_USAGE)
         if read_for != (args.config or None):
             loaded = None  # read for another file than the one parsed: read it again
     config_arg = args.config or None

@@ -128,7 +128,7 @@ def register(
     )
     _filters(p, language)
     _count(p, "--limit", 20, i18n_text("cli.help.search.limit", language), language)
-    # Its query is words: one typed with "-" before it is said as such (cli._unrecognized).
+    # Its query is words: one typed with "-" before it is said as such (cli._dashed_search_words).
     p.set_defaults(command=cmd_search, takes_words=True)
 
     p = sub.add_parser("export", help=i18n_text("cli.help.export", language))

@@ -1660,6 +1660,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{what}: no search leaves a word out with - (every word must occur); search "
         "without the word, or write it without the -",
     ),
+    "search.problem.dash_first": (
+        "{what}: een zoekvraag die met - begint heeft -- ervoor nodig: reactieveld search "
+        "-- {what} (aanhalingstekens helpen niet: de shell haalt ze weg)",
+        "{what}: a search that starts with - needs -- before it: reactieveld search -- "
+        "{what} (quotes do not help: the shell takes them away)",
+    ),
     "search.problem.range": (
         "{what}: die dag valt buiten de kalender (jaar 1 tot en met 9999); kies een andere",
         "{what}: that day runs off the calendar (years 1 to 9999); give another",

@@ -62,8 +62,16 @@ _TOKEN = re.compile(
 #: A filter typed with blanks after its colon (``vraag: 3``, ``status: "on hold"``) is
 #: read as written without them, when what follows is no filter itself.
 _SPACED = re.compile(rf"(?<!\S)({'|'.join(_KEYS)}):\s+(?=[^\s:]+(?:\s|$))", re.IGNORECASE)
-#: A word typed with "-" before it (``-parkeren``): no search leaves a word out.
-_EXCLUDED = re.compile(r"(?<!\S)-+[^\W_]\S*")
+#: A word typed with "-" before it (``-parkeren``): no search leaves a word out. A dash
+#: before a digit is a number's sign (``-12%``, ``-3,5``), searched as written.
+_EXCLUDED = re.compile(r"(?<!\S)-+[^\W\d_]\S*")
+
+
+def excluded_word(word: str) -> bool:
+    """Whether ``word`` is one typed to be left out (``-parkeren``), not searched."""
+    return _EXCLUDED.fullmatch(word) is not None
+
+
 _SPELLING_GAPS = re.compile(r"[\s\-_.]+")
 
 
