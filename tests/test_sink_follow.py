@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers.figures import Clock
-from helpers.store import open_store, page, resp
+from helpers.store import open_store, page, resp, sql
 from helpers.wpsite import Site
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -235,6 +235,54 @@ async def test_a_moderator_role_s_decision_and_sync_reach_the_sink(pg_cluster, p
     finally:
         await worker.aclose()
         await store.close()
+
+
+async def _changes(store) -> int:
+    return (await sql(store, "SELECT count(*) FROM sink_changes"))[0][0]
+
+
+async def test_sink_changes_are_pruned_once_every_sink_read_them(env, monkeypatch):
+    """sink_changes got a row for every change of a tagged response, sinks or none (84 in
+    the demo), and none was ever deleted. Now what every sink has read goes, in batches
+    (here of 2), at each sync and each pass of the sinks' worker (the newest row stays):
+    all of it while no sink has a position; a sink added after that still gets every
+    tagged response once, as it is now (it starts from the journal and the current
+    records)."""
+    import reactieveld.store.pg.sinks as pg_sinks
+    import reactieveld.store.sinks as sqlite_sinks
+
+    monkeypatch.setattr(sqlite_sinks, "PRUNE_BATCH", 2)
+    monkeypatch.setattr(pg_sinks, "PRUNE_BATCH", 2)
+    site, store, engine, worker, _ = env
+    approved = [i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved"][:5]
+    rids = [(await store.get_by_external("blog", str(i))).response.id for i in approved]
+    await store.toggle_question(rids, "1", actor="anna")
+
+    def edit(n: int) -> None:
+        for i in approved:
+            said_now = f"Versie {n} van reactie {i}."
+            site.fake.comments[i]["content"] = {"raw": said_now, "rendered": f"<p>{said_now}</p>"}
+
+    # No sink anywhere: each sync's changes (5) go at its end.
+    for n in range(3):
+        edit(n)
+        assert (await engine.sync_source("blog")).ok
+        assert await _changes(store) == 1  # the newest stays (SQLite's next id)
+    # A sink added now: every tagged response once, with its latest text.
+    await worker.run_once()
+    got = lines(worker)
+    assert sorted(e["response"]["external_id"] for e in got) == sorted(map(str, approved))
+    assert {e["event"] for e in got} == {"tagged"}
+    assert {e["response"]["body"] for e in got} == {f"Versie 2 van reactie {i}." for i in approved}
+    # One sink: a sync keeps what the sink has not read; its pass reads and prunes it.
+    for n in range(3, 6):
+        edit(n)
+        assert (await engine.sync_source("blog")).ok
+        assert await _changes(store) == len(approved)  # unread (the kept one was read)
+        run = await worker.run_once()
+        assert run.delivered == len(approved)
+        assert await _changes(store) == 1
+    assert len(lines(worker)) == 4 * len(approved)
 
 
 class Died(Exception):

@@ -511,6 +511,9 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
             for source in config.sources:
                 if source.type == "demo":
                     await write_history(store, source)
+            # The history's changes of tagged responses, as a sync round's: what every
+            # sink has read (no sink yet: all) is of no use to any.
+            await store.sink_prune()
         finally:
             await store.close()
 

@@ -377,6 +377,10 @@ class SinkWorker(PollingWorker):
         total = SinkRun()
         for sink in self.sinks:
             total.enqueued += await self.collect(sink)
+        # The changes every sink has now read are of no use to any (a later sink starts
+        # from the journal): the table stays as small as the slowest sink's lag.
+        await self.store.sink_prune()
+        for sink in self.sinks:
             run = await self.deliver_due(sink)
             total.delivered += run.delivered
             total.retry += run.retry

@@ -383,6 +383,13 @@ class SyncEngine:
                 await self.store.record_sync(name, next_try=nxt, by=self.by, round_no=round_no)
         except Exception as exc:  # noqa: BLE001 - e.g. the disk filled up just now
             self._failed(s, res, exc)
+        if res.ok:
+            try:
+                # The round's changes of tagged responses (sink_changes) that every memory
+                # sink has read, and all of them when no sink is configured anywhere.
+                await self.store.sink_prune()
+            except Exception as exc:  # noqa: BLE001 - housekeeping: the round stands
+                log_unexpected(f"{name}: pruning sink_changes", exc)
         if not res.ok:
             s.failures += 1
             delay = self.error_delay(s, res)

@@ -108,6 +108,7 @@ async def sql(store, query: str, params=()) -> list[tuple]:
 #: where an older program left it (its tables, its ``schema_migrations``), then lets the
 #: store migrate it again. One statement each, newest migration first.
 _PG_UNDO = {
+    20: ("REVOKE DELETE ON sink_changes FROM reactieveld_moderator",),
     19: ("REVOKE DELETE ON codings FROM reactieveld_moderator",),
     18: (
         "DROP TRIGGER sink_changes_response ON responses",

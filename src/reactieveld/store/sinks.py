@@ -33,6 +33,24 @@ ADVANCE_SQL = (
     "change_id = excluded.change_id"
 )
 
+#: Up to a batch of the changes every sink has read (parameter: the batch's size), oldest
+#: first: those at or below the smallest ``change_id`` in ``sink_positions``, and all when
+#: no sink has a position. A sink added later needs none of them: it starts from the
+#: journal's beginning and reads each response's current record (its digest then skips
+#: the changes it would find). A sink no longer configured keeps its position, and so
+#: keeps the changes after it (it may be configured again, or in another's app). The
+#: newest row stays: SQLite gives a new row the highest id plus one, so without it the
+#: next change would get an id a sink has already read past.
+PRUNE_SQL = (
+    "DELETE FROM sink_changes WHERE id IN (SELECT id FROM sink_changes WHERE id <= "
+    "coalesce((SELECT min(change_id) FROM sink_positions), "
+    "(SELECT max(id) FROM sink_changes)) "
+    "AND id < (SELECT max(id) FROM sink_changes) ORDER BY id LIMIT ?)"
+)
+
+#: How many rows of ``sink_changes`` one transaction of :data:`PRUNE_SQL` deletes.
+PRUNE_BATCH = 500
+
 #: A sink's pending deliveries, oldest first (parameters: sink, limit); rows for
 #: :func:`dues`.
 DUE_SQL = (
@@ -133,6 +151,12 @@ def sink_advance(
         )
     db.execute(ADVANCE_SQL, (sink, to.journal, to.changes))
     return len(deliveries)
+
+
+def sink_prune(db: sqlite3.Connection, limit: int) -> int:
+    """In the caller's transaction: delete up to ``limit`` of the changes every sink has
+    read (:data:`PRUNE_SQL`); returns how many."""
+    return db.execute(PRUNE_SQL, (limit,)).rowcount
 
 
 def sink_due(db: sqlite3.Connection, sink: str, limit: int) -> list[SinkDue]:

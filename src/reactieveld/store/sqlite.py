@@ -1486,6 +1486,18 @@ class SqliteStore:
             )
         )
 
+    async def sink_prune(self) -> int:
+        """Delete the changes every sink has read (all when no sink has a position), a
+        bounded batch per transaction; returns how many."""
+        from reactieveld.store import sinks as _sinks
+
+        total = 0
+        while True:
+            n = await self._write(lambda db: _sinks.sink_prune(db, _sinks.PRUNE_BATCH))
+            total += n
+            if n < _sinks.PRUNE_BATCH:
+                return total
+
     async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]:
         """The sink's pending deliveries, oldest first."""
         from reactieveld.store import sinks as _sinks

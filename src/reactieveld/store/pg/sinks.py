@@ -1,5 +1,5 @@
 """The memory sinks' positions and queue on PostgreSQL: ``sink_entries``,
-``sink_advance``, ``sink_due``, ``sink_mark_done``, ``sink_mark_failed``,
+``sink_advance``, ``sink_prune``, ``sink_due``, ``sink_mark_done``, ``sink_mark_failed``,
 ``sink_mark_retry``, ``sink_queue`` (what to deliver is decided in
 :mod:`reactieveld.sinks`, as on SQLite: ``store/sinks.py``, whose statements these run
 through ``dollar``; only the locking and the batched inserts are PostgreSQL's own)."""
@@ -22,6 +22,8 @@ from reactieveld.store.sinks import (
     ENTRIES_SQL,
     FAILED_SQL,
     POSITION_SQL,
+    PRUNE_BATCH,
+    PRUNE_SQL,
     QUEUE_SQL,
     RETRY_SQL,
     dues,
@@ -112,6 +114,17 @@ class Sinks(PgBase):
             return len(deliveries)
 
         return await self._write(fn)
+
+    async def sink_prune(self) -> int:
+        """Delete the changes every sink has read (all when no sink has a position), a
+        bounded batch per transaction; returns how many."""
+        total = 0
+        while True:
+            done = await self._write(lambda c: c.execute(dollar(PRUNE_SQL), PRUNE_BATCH))
+            n = int(done.split()[-1])  # "DELETE n"
+            total += n
+            if n < PRUNE_BATCH:
+                return total
 
     async def sink_due(self, sink: str, *, limit: int = 50) -> list[SinkDue]:
         """The sink's pending deliveries, oldest first."""
