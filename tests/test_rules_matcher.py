@@ -82,6 +82,34 @@ def test_a_word_spelled_apart_is_found(word, tail, sep, case, wide, after):
     assert found(SCHELD, f"jij {spelled}{after}") == [spelled]
 
 
+WHOLE = Rule.make("kort", "flag", words=("kut", "lul", "café"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kut", "lul", "café"]),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6),
+    st.sampled_from([".", "-", " ", "_", "·", ". ", "/"]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+    st.booleans(),
+    st.sampled_from(["", "!", ",", " dus", "."]),
+)
+def test_a_word_apart_ends_where_its_letters_end(word, tail, sep, case, wide, after):
+    """Found on a real WordPress site (trywp2): a rule's ``rot`` flagged
+    ``r.o.t.t.e.r.d.a.m`` and ``kut`` flagged ``k.u.t.e.n``: a word without ``*`` spelled
+    apart was found at the start of a longer word spelled apart the same way. It is found
+    alone (a dot after it too), never as the first letters of another word."""
+
+    def spell(letters: str) -> str:
+        text = case(sep.join(letters))
+        return "".join(FULLWIDTH.get(c, c) for c in text) if wide else text
+
+    longer = spell(word + tail)
+    assert found(WHOLE, f"zie {longer}{after}") == []
+    alone = spell(word)
+    assert found(WHOLE, f"zie {alone}{after}") == [alone]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -93,7 +93,9 @@ SPACED_MIN = 3
 def _spaced(part: str, group: str) -> str | None:
     """The pattern of ``part`` (folded, one word) spelled with its letters apart, or None
     where it is not written so: fewer than :data:`SPACED_MIN` letters, a character that
-    is no letter or digit, a ``*`` anywhere but at its end."""
+    is no letter or digit, a ``*`` anywhere but at its end. A word without ``*`` ends
+    where the letters apart end: the same separator and a lone letter after it make a
+    longer word (``r.o.t.t.e.r.d.a.m`` is not ``rot``; ``K U T dus`` is ``kut``)."""
     import regex
 
     letters = part.rstrip("*")
@@ -109,6 +111,8 @@ def _spaced(part: str, group: str) -> str | None:
     )
     if part.endswith("*"):
         out += f"(?:(?P={group}){_WORD})*"
+    else:  # not the start of a longer word spelled apart: "r.o.t.t.e.r.d.a.m" is no "rot"
+        out += f"(?!(?P={group}){_WORD}(?!{_WORD}))"
     return out
 
 
