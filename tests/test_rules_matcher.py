@@ -110,6 +110,23 @@ def test_a_word_apart_ends_where_its_letters_end(word, tail, sep, case, wide, af
     assert found(WHOLE, f"zie {alone}{after}") == [alone]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kut", "lul", "café", "kanker"]),
+    st.sampled_from(["_", "__", "\u203f", "\uff3f"]),
+    st.sampled_from([("", "{c}"), ("{c}", "{c}"), ("{c}", ""), ("x{c}", ""), ("", "{c}wijf")]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+)
+def test_an_underscore_beside_a_word_hides_it_not(word, connector, around, case):
+    """Found on a real WordPress site (trywp2): ``_kanker_`` (Markdown's italics),
+    ``kut_wijf`` and ``my_kut`` passed the rules, as the underscore counted as a letter of
+    the word, where a dash beside it did not and search's index parts words there."""
+    rule = Rule.make("kort", "hold", words=("kut", "lul", "café", "kanker*"))
+    before, after = (part.format(c=connector) for part in around)
+    written = case(word)
+    assert found(rule, f"zie {before}{written}{after} nu") == [written]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

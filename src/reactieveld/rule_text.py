@@ -21,9 +21,11 @@ ACTIONS: tuple[RuleAction, ...] = ("flag", "hold")
 #: microseconds on a comment; this only ever stops a pathological pattern.
 TIME_LIMIT = 0.05
 
-# A word character for whole-word matching: letters, digits, the underscore (regex's
-# Unicode ``\w``), plus the combining marks a fold may leave in a script that keeps them.
-_WORD = r"[\w\p{M}]"
+# A word character for whole-word matching: letters and digits (regex's Unicode ``\w``),
+# plus the combining marks a fold may leave in a script that keeps them. Not the
+# underscore nor another connector (``‿``): ``_kanker_`` (Markdown's italics) and
+# ``kut_wijf`` hold the words, as search's index reads them apart (store/fts.py).
+_WORD = r"(?:(?!\p{Pc})[\w\p{M}])"
 
 
 @functools.lru_cache(maxsize=4096)  # a text's letters repeat: é, ë, ’ (an export folds 100,000s)
