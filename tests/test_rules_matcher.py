@@ -67,7 +67,7 @@ FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}  # a -> ａ, . 
 @given(
     st.sampled_from(["kanker", "tyfus"]),
     st.text("abcdefghijklmnopqrstuvwxyz", max_size=4),
-    st.sampled_from([".", "-", " ", "_", "*", "·", ". ", "/", "|"]),
+    st.sampled_from([".", "-", " ", "_", "*", "·", ". ", "/", "|", "\u203f"]),
     st.sampled_from([str.upper, str.lower, str.title]),
     st.booleans(),
     st.sampled_from(["", "!", ",", " dus"]),
@@ -133,6 +133,8 @@ def test_an_underscore_beside_a_word_hides_it_not(word, connector, around, case)
         ("Rot-op met je plan", ["Rot-op"]),  # a phrase joined by a dash
         ("ga rot – op", ["rot – op"]),
         ("rot_op", ["rot_op"]),
+        ("rot\u203fop", ["rot\u203fop"]),  # any connector, as the underscore
+        ("k\u203fa\u203fn\u203fk\u203fe\u203fr", ["k\u203fa\u203fn\u203fk\u203fe\u203fr"]),
         ("rot, op de plank", []),  # a comma between the words is two sentences' parts
         ("k.a-n.k.e.r", []),  # not the same separator throughout
         ("de kan ker", []),  # a word cut in two is no word spelled apart

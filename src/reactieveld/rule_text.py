@@ -81,14 +81,15 @@ class RuleError(ValueError):
 
 
 #: Between the words of a phrase (``"rot op"``): any whitespace, or a dash or an
-#: underscore with or without spaces around it (``Rot-op``, ``rot_op``).
-_JOIN = r"(?:\s*[\p{Pd}_]\s*|\s+)"
+#: underscore (any connector: ``‿``) with or without spaces around it (``rot_op``).
+_JOIN = r"(?:\s*[\p{Pd}\p{Pc}]\s*|\s+)"
 
 #: Between the letters of a word spelled apart (``k.a.n.k.e.r``, ``k-a-n-k-e-r``,
 #: ``k a n k e r``): one or two characters that are not letters, digits nor a line
-#: break (or an underscore), the same ones between every letter. Only words of at least
-#: :data:`SPACED_MIN` letters are found so: ``o.p`` is too often something else.
-_SEP = r"(?:_|[^\w\p{M}\n]){1,2}"
+#: break (or an underscore, any connector: ``‿``), the same ones between every letter.
+#: Only words of at least :data:`SPACED_MIN` letters are found so: ``o.p`` is too often
+#: something else.
+_SEP = r"(?:\p{Pc}|[^\w\p{M}\n]){1,2}"
 SPACED_MIN = 3
 
 
