@@ -82,6 +82,24 @@ def test_a_word_spelled_apart_is_found(word, tail, sep, case, wide, after):
     assert found(SCHELD, f"jij {spelled}{after}") == [spelled]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kanker", "tyfus", "cafe"]),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=3),
+    st.sampled_from([".", "-", " ", "_", "·", ". ", "/"]),
+    st.sampled_from([str.upper, str.lower]),
+    st.booleans(),
+)
+def test_a_word_apart_starts_where_its_letters_start(word, head, sep, case, wide):
+    """Was a known gap: ``o.k.a.n.k.e.r`` was found from its ``k``, as if ``okanker``
+    held the word ``kanker``, which a word pattern only finds at a word's start
+    (``Vakankerken`` is not found). The letters apart begin a word, as written together."""
+    spelled = case(sep.join(head + word))
+    if wide:
+        spelled = "".join(FULLWIDTH.get(c, c) for c in spelled)
+    assert found(SCHELD, f"zie {spelled} nu") == []
+
+
 WHOLE = Rule.make("kort", "flag", words=("kut", "lul", "café"))
 
 

@@ -96,7 +96,8 @@ SPACED_MIN = 3
 def _spaced(part: str, group: str) -> str | None:
     """The pattern of ``part`` (folded, one word) spelled with its letters apart, or None
     where it is not written so: fewer than :data:`SPACED_MIN` letters, a character that
-    is no letter or digit, a ``*`` anywhere but at its end. A word without ``*`` ends
+    is no letter or digit, a ``*`` anywhere but at its end. It starts no later than the
+    letters apart do (``o.k.a.n.k.e.r`` is no ``kanker``). A word without ``*`` ends
     where the letters apart end: the same separator and a lone letter after it make a
     longer word (``r.o.t.t.e.r.d.a.m`` is not ``rot``; ``K U T dus`` is ``kut``)."""
     import regex
@@ -107,11 +108,11 @@ def _spaced(part: str, group: str) -> str | None:
     if not all(regex.fullmatch(r"\w", ch) for ch in letters):
         return None
     sep = f"(?P<{group}>{_SEP})"
-    out: str = (
-        regex.escape(letters[0])
-        + sep
-        + f"(?P={group})".join(regex.escape(ch) for ch in letters[1:])
-    )
+    first = regex.escape(letters[0])
+    # Not the end of a longer word spelled apart: no lone letter and the same separator
+    # before the first ("o.k.a.n.k.e.r" is no "kanker"), seen once that separator is known.
+    before = f"(?<!(?<!{_WORD}){_WORD}(?P={group}){first}(?P={group}))"
+    out: str = first + sep + before + f"(?P={group})".join(regex.escape(ch) for ch in letters[1:])
     if part.endswith("*"):
         out += f"(?:(?P={group}){_WORD})*"
     else:  # not the start of a longer word spelled apart: "r.o.t.t.e.r.d.a.m" is no "rot"
