@@ -67,7 +67,7 @@ FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}  # a -> ａ, . 
 @given(
     st.sampled_from(["kanker", "tyfus"]),
     st.text("abcdefghijklmnopqrstuvwxyz", max_size=4),
-    st.sampled_from([".", "-", " ", "_", "*", "·", ". ", "/", "|"]),
+    st.sampled_from([".", "-", " ", "_", "*", "·", ". ", "/", "|", "\u203f"]),
     st.sampled_from([str.upper, str.lower, str.title]),
     st.booleans(),
     st.sampled_from(["", "!", ",", " dus"]),
@@ -82,12 +82,77 @@ def test_a_word_spelled_apart_is_found(word, tail, sep, case, wide, after):
     assert found(SCHELD, f"jij {spelled}{after}") == [spelled]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kanker", "tyfus", "cafe"]),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=3),
+    st.sampled_from([".", "-", " ", "_", "·", ". ", "/"]),
+    st.sampled_from([str.upper, str.lower]),
+    st.booleans(),
+)
+def test_a_word_apart_starts_where_its_letters_start(word, head, sep, case, wide):
+    """Was a known gap: ``o.k.a.n.k.e.r`` was found from its ``k``, as if ``okanker``
+    held the word ``kanker``, which a word pattern only finds at a word's start
+    (``Vakankerken`` is not found). The letters apart begin a word, as written together."""
+    spelled = case(sep.join(head + word))
+    if wide:
+        spelled = "".join(FULLWIDTH.get(c, c) for c in spelled)
+    assert found(SCHELD, f"zie {spelled} nu") == []
+
+
+WHOLE = Rule.make("kort", "flag", words=("kut", "lul", "café"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kut", "lul", "café"]),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6),
+    st.sampled_from([".", "-", " ", "_", "·", ". ", "/"]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+    st.booleans(),
+    st.sampled_from(["", "!", ",", " dus", "."]),
+)
+def test_a_word_apart_ends_where_its_letters_end(word, tail, sep, case, wide, after):
+    """Found on a real WordPress site (trywp2): a rule's ``rot`` flagged
+    ``r.o.t.t.e.r.d.a.m`` and ``kut`` flagged ``k.u.t.e.n``: a word without ``*`` spelled
+    apart was found at the start of a longer word spelled apart the same way. It is found
+    alone (a dot after it too), never as the first letters of another word."""
+
+    def spell(letters: str) -> str:
+        text = case(sep.join(letters))
+        return "".join(FULLWIDTH.get(c, c) for c in text) if wide else text
+
+    longer = spell(word + tail)
+    assert found(WHOLE, f"zie {longer}{after}") == []
+    alone = spell(word)
+    assert found(WHOLE, f"zie {alone}{after}") == [alone]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["kut", "lul", "café", "kanker"]),
+    st.sampled_from(["_", "__", "\u203f", "\uff3f"]),
+    st.sampled_from([("", "{c}"), ("{c}", "{c}"), ("{c}", ""), ("x{c}", ""), ("", "{c}wijf")]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+)
+def test_an_underscore_beside_a_word_hides_it_not(word, connector, around, case):
+    """Found on a real WordPress site (trywp2): ``_kanker_`` (Markdown's italics),
+    ``kut_wijf`` and ``my_kut`` passed the rules, as the underscore counted as a letter of
+    the word, where a dash beside it did not and search's index parts words there."""
+    rule = Rule.make("kort", "hold", words=("kut", "lul", "café", "kanker*"))
+    before, after = (part.format(c=connector) for part in around)
+    written = case(word)
+    assert found(rule, f"zie {before}{written}{after} nu") == [written]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Rot-op met je plan", ["Rot-op"]),  # a phrase joined by a dash
         ("ga rot – op", ["rot – op"]),
         ("rot_op", ["rot_op"]),
+        ("rot\u203fop", ["rot\u203fop"]),  # any connector, as the underscore
+        ("k\u203fa\u203fn\u203fk\u203fe\u203fr", ["k\u203fa\u203fn\u203fk\u203fe\u203fr"]),
         ("rot, op de plank", []),  # a comma between the words is two sentences' parts
         ("k.a-n.k.e.r", []),  # not the same separator throughout
         ("de kan ker", []),  # a word cut in two is no word spelled apart

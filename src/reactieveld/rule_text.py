@@ -21,9 +21,11 @@ ACTIONS: tuple[RuleAction, ...] = ("flag", "hold")
 #: microseconds on a comment; this only ever stops a pathological pattern.
 TIME_LIMIT = 0.05
 
-# A word character for whole-word matching: letters, digits, the underscore (regex's
-# Unicode ``\w``), plus the combining marks a fold may leave in a script that keeps them.
-_WORD = r"[\w\p{M}]"
+# A word character for whole-word matching: letters and digits (regex's Unicode ``\w``),
+# plus the combining marks a fold may leave in a script that keeps them. Not the
+# underscore nor another connector (``‿``): ``_kanker_`` (Markdown's italics) and
+# ``kut_wijf`` hold the words, as search's index reads them apart (store/fts.py).
+_WORD = r"(?:(?!\p{Pc})[\w\p{M}])"
 
 
 @functools.lru_cache(maxsize=4096)  # a text's letters repeat: é, ë, ’ (an export folds 100,000s)
@@ -79,21 +81,25 @@ class RuleError(ValueError):
 
 
 #: Between the words of a phrase (``"rot op"``): any whitespace, or a dash or an
-#: underscore with or without spaces around it (``Rot-op``, ``rot_op``).
-_JOIN = r"(?:\s*[\p{Pd}_]\s*|\s+)"
+#: underscore (any connector: ``‿``) with or without spaces around it (``rot_op``).
+_JOIN = r"(?:\s*[\p{Pd}\p{Pc}]\s*|\s+)"
 
 #: Between the letters of a word spelled apart (``k.a.n.k.e.r``, ``k-a-n-k-e-r``,
 #: ``k a n k e r``): one or two characters that are not letters, digits nor a line
-#: break (or an underscore), the same ones between every letter. Only words of at least
-#: :data:`SPACED_MIN` letters are found so: ``o.p`` is too often something else.
-_SEP = r"(?:_|[^\w\p{M}\n]){1,2}"
+#: break (or an underscore, any connector: ``‿``), the same ones between every letter.
+#: Only words of at least :data:`SPACED_MIN` letters are found so: ``o.p`` is too often
+#: something else.
+_SEP = r"(?:\p{Pc}|[^\w\p{M}\n]){1,2}"
 SPACED_MIN = 3
 
 
 def _spaced(part: str, group: str) -> str | None:
     """The pattern of ``part`` (folded, one word) spelled with its letters apart, or None
     where it is not written so: fewer than :data:`SPACED_MIN` letters, a character that
-    is no letter or digit, a ``*`` anywhere but at its end."""
+    is no letter or digit, a ``*`` anywhere but at its end. It starts no later than the
+    letters apart do (``o.k.a.n.k.e.r`` is no ``kanker``). A word without ``*`` ends
+    where the letters apart end: the same separator and a lone letter after it make a
+    longer word (``r.o.t.t.e.r.d.a.m`` is not ``rot``; ``K U T dus`` is ``kut``)."""
     import regex
 
     letters = part.rstrip("*")
@@ -102,13 +108,15 @@ def _spaced(part: str, group: str) -> str | None:
     if not all(regex.fullmatch(r"\w", ch) for ch in letters):
         return None
     sep = f"(?P<{group}>{_SEP})"
-    out: str = (
-        regex.escape(letters[0])
-        + sep
-        + f"(?P={group})".join(regex.escape(ch) for ch in letters[1:])
-    )
+    first = regex.escape(letters[0])
+    # Not the end of a longer word spelled apart: no lone letter and the same separator
+    # before the first ("o.k.a.n.k.e.r" is no "kanker"), seen once that separator is known.
+    before = f"(?<!(?<!{_WORD}){_WORD}(?P={group}){first}(?P={group}))"
+    out: str = first + sep + before + f"(?P={group})".join(regex.escape(ch) for ch in letters[1:])
     if part.endswith("*"):
         out += f"(?:(?P={group}){_WORD})*"
+    else:  # not the start of a longer word spelled apart: "r.o.t.t.e.r.d.a.m" is no "rot"
+        out += f"(?!(?P={group}){_WORD}(?!{_WORD}))"
     return out
 
 

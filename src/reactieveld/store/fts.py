@@ -24,8 +24,11 @@ RANK_LIMIT = 8_000
 #: the bench corpus ten times dearer, where few hold such a letter.
 _SPELLED = re.compile("[" + "".join(sorted(UNACCENT)) + "]")
 
-_WORD = re.compile(r"\w+\*?", re.UNICODE)
-_PLAIN = re.compile(r"\w+", re.UNICODE)
+#: A word as both indexes read one: letters and digits; not the underscore, which ``\w``
+#: holds and FTS5's unicode61 and PostgreSQL's parser take as a separator ("rot_op" is
+#: "rot" and "op" to them, so the highlight marks "rot" where a search for it hits).
+_WORD = re.compile(r"[^\W_]+\*?", re.UNICODE)
+_PLAIN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def searchable(text: str) -> str:
@@ -81,9 +84,10 @@ def searchable_words(text: str) -> list[tuple[str, int, int]]:
 
 
 #: A word with its combining marks, as the tokenizers read one. Not regex's ``\w`` alone:
-#: it holds the joiners ZWJ and ZWNJ (Unicode's word characters), which both tokenizers
-#: take as separators ("zorg\u200dverlener" is "zorg" and "verlener" to the index).
-_MARKED_WORD = r"(?:(?![\u200c\u200d])[\w\p{M}])+"
+#: it holds the joiners ZWJ and ZWNJ and the connectors (``_``, ``‿``: Unicode's word
+#: characters), which both tokenizers take as separators ("zorg\u200dverlener" is "zorg"
+#: and "verlener" to the index, "rot‿op" is "rot" and "op").
+_MARKED_WORD = r"(?:(?![\u200c\u200d\p{Pc}])[\w\p{M}])+"
 
 
 def _match_terms(query: str) -> list[tuple[str, bool]]:
