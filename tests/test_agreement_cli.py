@@ -99,7 +99,11 @@ async def test_the_figures_are_the_ones_computed_by_hand(
         run_main, ["--db", store_target, "--lang", "nl", "agreement", "--source", "forum"]
     )
     assert code == 0
-    assert "Geen dubbel gecodeerde reacties in deze selectie." in out
+    assert "Geen dubbel gecodeerde reacties in deze selectie" in out
+    # Not told to set what is set (blog's are double-coded): the selection is named.
+    flat = " ".join(out.split())
+    assert "Zet [coding] double_share" not in flat
+    assert "(de periode, de bronnen)" in flat
     assert "bronnen: forum" in out
     day = T0.date().isoformat()
     code, out, _ = await asyncio.to_thread(

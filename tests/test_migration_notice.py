@@ -91,3 +91,23 @@ async def test_postgresql_says_it_once_and_not_for_a_new_database(pg_url):
             await store.close()
     assert told == [(where, 2)]
     assert "@" not in where or ":" not in where.split("@")[0].split("//")[-1]  # no password
+
+
+async def test_postgresql_says_nothing_to_a_role_that_may_not_update_it(pg_cluster, pg_url):
+    """A moderator who starts first after an upgrade is told only that the owner must start
+    it (the migration's refusal), never "updating the memory" before nothing is updated."""
+    from reactieveld.store.base import StoreError
+
+    store = await open_store(pg_url)
+    await store.upsert_page("blog", page(resp("1", "Hallo")))
+    await pg_back_to(store, 16)
+    await store.close()
+    told: list[tuple[str, int]] = []
+    anna = pg_cluster.role_url(pg_url, "anna_notice", "reactieveld_moderator")
+    with migration_notice(lambda where, n: told.append((where, n))):
+        with pytest.raises(StoreError, match="needs more rights than role anna_notice"):
+            await open_store(anna)
+        assert told == []
+        store = await open_store(pg_url)  # the owner: said, and updated
+        await store.close()
+    assert [n for _, n in told] == [1]

@@ -60,6 +60,12 @@ async def test_typing_searches_and_highlights_safely(tmp_path, monkeypatch):
         marked = [prompt.plain[s.start : s.end] for s in prompt.spans if s.style == "bold reverse"]
         assert marked and all(m.lower() == "parkeren" for m in marked)
         assert "parkeren" in body_line.lower()
+        # Who, thread, snippet: each one line cut with "…" at any width, never a snippet
+        # wrapped onto more lines below none of its indent (the list draws a prompt as
+        # its styles say, whatever the rich Text's no_wrap).
+        for i in range(results.option_count):
+            visual = results._get_visual(results.get_option_at_index(i))
+            assert {visual.get_height(results.styles, w) for w in (30, 58, 78)} == {3}
         # Filters in the box.
         screen.query_one(Input).value = "parkeren bron:forum"
         await settled(pilot)

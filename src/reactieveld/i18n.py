@@ -1509,11 +1509,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "coded blind by two moderators or more (coders: {coders})",
     ),
     "agree.none": (
-        "Geen dubbel gecodeerde reacties in deze selectie. Zet [coding] double_share "
-        "(bijvoorbeeld 0.1) en laat een tweede moderator de steekproef coderen (README: "
-        "Dubbel coderen).",
-        "No double-coded responses in this selection. Set [coding] double_share (for "
-        "instance 0.1) and have a second moderator code the sample (README: Double coding).",
+        "Geen dubbel gecodeerde reacties in deze selectie (de periode, de bronnen). Dubbel "
+        "coderen vraagt [coding] double_share (bijvoorbeeld 0.1) en een tweede moderator die "
+        "de steekproef codeert in Tweede codering (README: Dubbel coderen).",
+        "No double-coded responses in this selection (the period, the sources). Double "
+        "coding needs [coding] double_share (for instance 0.1) and a second moderator who "
+        "codes the sample in Second coding (README: Double coding).",
     ),
     "agree.col.variable": ("vraag", "question"),
     "agree.col.label": ("planningsvraag", "planning question"),

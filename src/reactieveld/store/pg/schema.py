@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_by TEXT NOT NULL DEFAULT session_user
 )"""
 
+#: Whether this role may update the memory: it owns (or acts as the owner of, a superuser
+#: too) the table of responses, as the migrations' ALTER TABLE asks.
+_OWNS_MEMORY = (
+    "SELECT coalesce(pg_has_role(current_user, c.relowner, 'USAGE'), false) "
+    "FROM pg_class c WHERE c.oid = to_regclass('responses')"
+)
+
 
 async def current_version(conn: asyncpg.Connection) -> int:
     """The database's schema version (0: none of ours yet)."""
@@ -76,11 +83,10 @@ async def migrate(conn: asyncpg.Connection, where: str) -> int:
         return current
     if current == 0:
         await _check_empty(conn, where)
-    else:  # not new, something to do
-        try:
-            responses = int(await conn.fetchval("SELECT count(*) FROM responses"))
-        except asyncpg.InsufficientPrivilegeError:
-            responses = 0  # a role that may not read them may not migrate either (below)
+    elif await conn.fetchval(_OWNS_MEMORY):  # not new, something to do
+        # Only to a role that may update it: another (a moderator who starts first after
+        # an upgrade) is refused by the first migration below, with nothing updated.
+        responses = int(await conn.fetchval("SELECT count(*) FROM responses"))
         tell_migrating(where, responses)
     for number, name, sql in migrations():
         if number <= current:

@@ -74,6 +74,10 @@ class CursorOptionList(_CursorGutter, OptionList):
     ``enter`` in the footer (Textual's is unshown, so nothing said what enter does on a
     hit): its screen labels it by the id ``list.select``."""
 
+    # A hit is its lines, each cut with "…": a long snippet wrapped onto more lines,
+    # below none of the indent its first line has.
+    DEFAULT_CSS = "CursorOptionList { text-wrap: nowrap; text-overflow: ellipsis; }"
+
     BINDINGS = [Binding("enter", "select", "Select", id="list.select")]
 
 
