@@ -362,3 +362,80 @@ async def test_every_field_a_sync_changes_of_a_tagged_response_reaches_the_sink(
     finally:
         await worker.aclose()
         await store.close()
+
+
+async def test_two_memories_writing_to_one_sink_give_different_delivery_ids(env, tmp_path):
+    """Two memories (here the env's and a SQLite file synced from the same site) wrote
+    ``jsonl:<path>#1``, ``#2`` … both to one file: a receiver that drops repeats lost the
+    second memory's events. Now the memory's own id leads each delivery id."""
+    site, store, engine, worker, _ = env
+    other = await open_store(str(tmp_path / "tweede.db"))
+    cfg, conn = site.source(attempts=2)
+    engine2 = SyncEngine(other, [(cfg, conn)])
+    try:
+        assert (await engine2.sync_source("blog")).ok
+        approved = [i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved"]
+        for s, ext in ((store, approved[0]), (other, approved[1])):
+            rid = (await s.get_by_external("blog", str(ext))).response.id
+            await s.toggle_question([rid], "1", actor="anna")
+        second = SinkWorker(other, [JsonlSink(worker.sinks[0].path)])
+        try:
+            await worker.run_once()
+            await second.run_once()
+            await worker.run_once()  # the same memory again: its id does not change
+        finally:
+            await second.aclose()
+        ids = [e["delivery_id"] for e in lines(worker)]
+        assert len(ids) == 2 and len(set(ids)) == 2
+        assert all(i.endswith(f"/{worker.sinks[0].key}#1") for i in ids)
+    finally:
+        await engine2.aclose()
+        await other.close()
+
+
+async def test_a_new_sink_misses_no_change_pruned_during_its_first_pass(env, tmp_path):
+    """A sink added while another had read far ahead had no position row during its first
+    pass: a change made during that pass (after it read the records) was pruned by the
+    other's pass before the new sink recorded its position, and its edit never reached
+    the new sink. Now the worker records a position at the beginning before its first
+    read. The steps run in the racy order."""
+    site, store, engine, worker, _ = env
+    approved = [i for i in site.fake.ids if site.fake.comments[i]["status"] == "approved"][:3]
+    rids = [(await store.get_by_external("blog", str(i))).response.id for i in approved]
+    await store.toggle_question(rids, "1", actor="anna")
+    await worker.run_once()  # the first sink has read everything
+    new = SinkWorker(store, [JsonlSink(tmp_path / "nieuw.jsonl")])
+    get_many = store.get_many
+    raced = []
+
+    async def racy(ids):  # noqa: ANN001, ANN202
+        rows = await get_many(ids)  # the new sink has read the records as they were
+        if not raced:
+            raced.append(True)
+            for i in approved:
+                now = f"Later bewerkt: reactie {i}."
+                site.fake.comments[i]["content"] = {"raw": now, "rendered": f"<p>{now}</p>"}
+            assert (await engine.sync_source("blog")).ok
+            await worker.run_once()  # the first sink reads the edits; its pass prunes
+        return rows
+
+    new.store = replace_get_many(store, racy)
+    try:
+        await new.run_once()
+        await new.run_once()
+        path = new.sinks[0].path
+        got = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+        last = {e["response"]["external_id"]: e["response"]["body"] for e in got}
+        assert last == {str(i): f"Later bewerkt: reactie {i}." for i in approved}
+    finally:
+        await new.aclose()
+
+
+class replace_get_many:  # noqa: N801 - a stand-in store
+    """The store, with ``get_many`` replaced."""
+
+    def __init__(self, store, get_many) -> None:  # noqa: ANN001
+        self._store, self.get_many = store, get_many
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._store, name)

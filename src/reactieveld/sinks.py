@@ -243,6 +243,8 @@ class SinkWorker(PollingWorker):
         self.language = language
         self.clock = clock
         self._redactor = Redactor(include_personal_data=True, language=language)
+        #: The memory's id (``sinks_start``), set by the first pass.
+        self._memory: str | None = None
         super().__init__(
             poll_seconds=poll_seconds, base_delay=base_delay, max_delay=max_delay, on_event=on_event
         )
@@ -341,7 +343,7 @@ class SinkWorker(PollingWorker):
                 if item.next_attempt_at.timestamp() > _ts(now):
                     return run  # the head waits; later ones wait behind it (order)
                 envelope = json.loads(payload)
-                envelope["delivery_id"] = f"{key}#{oid}"
+                envelope["delivery_id"] = f"{self._memory}/{key}#{oid}"
                 body = json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode()
                 try:
                     await sink.deliver(body, envelope)
@@ -375,6 +377,10 @@ class SinkWorker(PollingWorker):
     async def run_once(self) -> SinkRun:
         """One pass for every sink: collect new journal entries, deliver what is due."""
         total = SinkRun()
+        if self._memory is None:
+            # Before the first read: each sink's position row (the prune keeps what it
+            # has not read) and the memory's id (its delivery ids' first part).
+            self._memory = await self.store.sinks_start([s.key for s in self.sinks])
         for sink in self.sinks:
             total.enqueued += await self.collect(sink)
         # The changes every sink has now read are of no use to any (a later sink starts

@@ -5,6 +5,7 @@ what it last got per response (``sink_state``, a digest) and its delivery queue
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -14,6 +15,26 @@ from reactieveld.store.rows import from_epoch, placeholders, to_epoch
 from reactieveld.store.values import JournalRef, SinkDelivery, SinkDue, SinkPosition, SinkQueued
 
 # The statements both backends run as they are (PostgreSQL through ``dollar``).
+
+#: A configured sink's position row made before its first read (parameter: the sink): at
+#: the beginning, so :data:`PRUNE_SQL`'s minimum keeps every change until the sink has
+#: read it. Without it a sink's first pass had no row, and another process could prune a
+#: change made during that pass before the sink recorded where it got to: that edit was
+#: never sent.
+START_SQL = (
+    "INSERT INTO sink_positions (sink, journal_id, change_id) VALUES (?, 0, 0) "
+    "ON CONFLICT(sink) DO NOTHING"
+)
+
+#: The memory's own id (parameter: a new random one, kept only when there is none yet):
+#: part of every delivery id, so two memories writing to one sink never give the same
+#: one (a receiver drops repeats). ``store copy`` copies it with ``meta``: the copy is the
+#: same memory moved, its queue keeps its ids, and a delivery the source sent but had not
+#: marked done keeps its id, so the receiver still drops it as a repeat.
+MEMORY_ID_SQL = "INSERT INTO meta (key, value) VALUES ('memory_id', ?) ON CONFLICT(key) DO NOTHING"
+
+#: The memory's id as :data:`MEMORY_ID_SQL` keeps it.
+READ_MEMORY_ID_SQL = "SELECT value FROM meta WHERE key = 'memory_id'"
 
 #: A sink's position in the journal and in ``sink_changes`` (parameter: the sink).
 POSITION_SQL = "SELECT journal_id, change_id FROM sink_positions WHERE sink = ?"
@@ -112,6 +133,19 @@ def sink_entries(
     entries = journal_refs(db.execute(ENTRIES_SQL, (pos.journal, limit)).fetchall())
     changes = journal_refs(db.execute(CHANGES_SQL, (pos.changes, limit)).fetchall(), True)
     return pos, entries + changes
+
+
+def new_memory_id() -> str:
+    """A random id for :data:`MEMORY_ID_SQL` (16 hex digits)."""
+    return secrets.token_hex(8)
+
+
+def sinks_start(db: sqlite3.Connection, sinks: Sequence[str]) -> str:
+    """In the caller's transaction: a position row for each of ``sinks`` that has none
+    (:data:`START_SQL`); returns the memory's id (made on first use)."""
+    db.executemany(START_SQL, [(s,) for s in sinks])
+    db.execute(MEMORY_ID_SQL, (new_memory_id(),))
+    return str(db.execute(READ_MEMORY_ID_SQL).fetchone()[0])
 
 
 def sink_advance(

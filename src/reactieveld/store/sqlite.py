@@ -1459,6 +1459,13 @@ class SqliteStore:
         return [_decisions.decision_from_row(r) for r in rows]
 
     # -- memory sinks (SQL in sinks.py) ------------------------------------------------
+    async def sinks_start(self, sinks: Sequence[str]) -> str:
+        """A position row at the beginning for each of ``sinks`` without one, before its
+        first read; returns the memory's id (part of every delivery id)."""
+        from reactieveld.store import sinks as _sinks
+
+        return await self._write(lambda db: _sinks.sinks_start(db, sinks))
+
     async def sink_entries(self, sink: str, *, limit: int) -> tuple[SinkPosition, list[JournalRef]]:
         """The sink's position and up to ``limit`` journal entries and ``limit`` changes
         after it (journal entries first, each oldest first)."""

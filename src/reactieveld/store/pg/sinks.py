@@ -21,13 +21,17 @@ from reactieveld.store.sinks import (
     DUE_SQL,
     ENTRIES_SQL,
     FAILED_SQL,
+    MEMORY_ID_SQL,
     POSITION_SQL,
     PRUNE_BATCH,
     PRUNE_SQL,
     QUEUE_SQL,
+    READ_MEMORY_ID_SQL,
     RETRY_SQL,
+    START_SQL,
     dues,
     journal_refs,
+    new_memory_id,
     position_of,
 )
 
@@ -37,6 +41,17 @@ async def _position(conn: asyncpg.Connection, sink: str, lock: str = "") -> Sink
 
 
 class Sinks(PgBase):
+    async def sinks_start(self, sinks: Sequence[str]) -> str:
+        """A position row at the beginning for each of ``sinks`` without one, before its
+        first read; returns the memory's id (part of every delivery id)."""
+
+        async def fn(conn: asyncpg.Connection) -> str:
+            await conn.executemany(dollar(START_SQL), [(s,) for s in sinks])
+            await conn.execute(dollar(MEMORY_ID_SQL), new_memory_id())
+            return str(await conn.fetchval(READ_MEMORY_ID_SQL))
+
+        return await self._write(fn)
+
     async def sink_entries(self, sink: str, *, limit: int) -> tuple[SinkPosition, list[JournalRef]]:
         """The sink's position and up to ``limit`` journal entries and ``limit`` changes
         after it: the journal's first, each oldest first."""
