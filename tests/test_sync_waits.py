@@ -61,8 +61,12 @@ class Running:
         self.out: queue.Queue[str] = queue.Queue()
         self.err: queue.Queue[str] = queue.Queue()
         assert self.proc.stdout is not None and self.proc.stderr is not None
-        for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
-            threading.Thread(target=self._read, args=(stream, lines), daemon=True).start()
+        self.readers = [
+            threading.Thread(target=self._read, args=(stream, lines), daemon=True)
+            for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err))
+        ]
+        for reader in self.readers:
+            reader.start()
 
     @staticmethod
     def _read(stream: IO[str], lines: queue.Queue[str]) -> None:
@@ -80,7 +84,10 @@ class Running:
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout=60)
+        code = self.proc.wait(timeout=60)
+        for reader in self.readers:
+            reader.join(timeout=60)  # every line read (its pipe ended with the process)
+        return code
 
     def rest(self, lines: queue.Queue[str]) -> list[str]:
         """The lines not read yet (once the process ended)."""
@@ -119,8 +126,38 @@ def test_a_stop_while_waiting_ends_cleanly(tmp_path: Path, language: str, sig: i
         assert re.fullmatch(WAITING[language].format(url=re.escape(DOWN)), line), line
     finally:
         code = run.stop(sig)
-    assert code == 0
-    assert run.rest(run.err) == []
+    assert_stopped(run, sig, language, code)
+    assert "Traceback" not in "".join(run.rest(run.out))
+
+
+#: The line of a continuous sync ended by Ctrl-C (a service's SIGTERM ends it silently).
+INTERRUPTED = {
+    "nl": "reactieveld: sync gestopt (Ctrl-C); de outbox en de sinks gaan verder bij de "
+    "volgende start",
+    "en": "reactieveld: sync stopped (Ctrl-C); the outbox and sinks resume at the next start",
+}
+
+
+def assert_stopped(run: Running, sig: int, language: str, code: int) -> None:
+    """Ctrl-C: one line on stderr, exit 130 (as every command); SIGTERM: none, exit 0."""
+    err = [line for line in run.rest(run.err) if "m.db" not in line]  # a new memory's
+    if sig == signal.SIGINT:
+        assert (code, err) == (130, [INTERRUPTED[language]])
+    else:
+        assert (code, err) == (0, [])
+
+
+@pytest.mark.parametrize(("language", "sig"), [("nl", signal.SIGINT), ("en", signal.SIGTERM)])
+def test_a_stop_of_a_running_sync_is_said_on_ctrl_c(
+    tmp_path: Path, language: str, sig: int
+) -> None:
+    # Was: Ctrl-C on a running `reactieveld sync` ended it without a word, exit 0.
+    run = Running(tmp_path, str(tmp_path / "m.db"), language)
+    try:
+        run.line(run.out, r" demo: 5 ")  # its first round is done: it is running
+    finally:
+        code = run.stop(sig)
+    assert_stopped(run, sig, language, code)
     assert "Traceback" not in "".join(run.rest(run.out))
 
 

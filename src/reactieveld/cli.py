@@ -899,7 +899,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reactieveld.failures import quiet_library_logs
     from reactieveld.store.base import StoreError
     from reactieveld.store.schema import migration_notice
-    from reactieveld.text import say_error
+    from reactieveld.text import EXIT_INTERRUPTED, say_error
 
     quiet_library_logs()  # asyncpg's and httpx's own lines never reach the screen
 
@@ -933,7 +933,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say_error(_one_line(said))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `reactieveld search ... | head`: the reader left; stop quietly, as cat does.
         devnull = os.open(os.devnull, os.O_WRONLY)

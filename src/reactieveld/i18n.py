@@ -387,6 +387,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "stopped before the round ended (Ctrl-C or SIGTERM): what was stored stays, the "
         "rest is fetched next time",
     ),
+    "sync.stopped.interrupt": (
+        "sync gestopt (Ctrl-C); de outbox en de sinks gaan verder bij de volgende start",
+        "sync stopped (Ctrl-C); the outbox and sinks resume at the next start",
+    ),
     "sync.failed": ("fout: {error}", "error: {error}"),
     "sync.no_sources": (
         "geen [[sources]] ingesteld ({where}); zie de README",

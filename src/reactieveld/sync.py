@@ -46,7 +46,7 @@ from reactieveld.i18n import text
 from reactieveld.model import Capability, Page, RemoteStatus, Source, utcnow
 from reactieveld.store.base import QueueFilter, SourceState, Store, StoreError, UpsertResult
 from reactieveld.store.errors import StoreUnreachable
-from reactieveld.text import error_line
+from reactieveld.text import EXIT_INTERRUPTED, error_line
 
 if TYPE_CHECKING:
     from reactieveld.rules import RuleSet
@@ -786,7 +786,8 @@ def run_sync_command(
 ) -> int:
     """Entry point for ``reactieveld sync [--once] [--now]``: opens the store at
     ``db_path`` (a SQLite file or a ``postgresql://`` URL, with ``password`` from
-    ``[store] password_env``), syncs, and stops cleanly on Ctrl-C or SIGTERM (exit 0).
+    ``[store] password_env``), syncs, and stops cleanly on SIGTERM (exit 0) or Ctrl-C
+    (one line saying so on stderr, exit 130 as every command; ``once``: its own line).
     A memory that cannot be reached at the start is waited for (one line on stderr per
     try, the backoff between), except with ``once``.
     ``now``: also the sources whose next try is still ahead. Returns the exit code."""
@@ -807,9 +808,14 @@ def run_sync_command(
             return 2
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+
+        def interrupt() -> None:
+            interrupted.append(True)
+            stop.set()
+
+        for sig, handler in ((signal.SIGINT, interrupt), (signal.SIGTERM, stop.set)):
             with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+                loop.add_signal_handler(sig, handler)
         # An unusable store is a StoreError that names the file and what to do: the
         # command line prints it as one line with exit code 2, as for every command.
         # A server that cannot be reached (yet) is waited for: a service started before
@@ -880,7 +886,13 @@ def run_sync_command(
         finally:
             await store.close()
 
+    interrupted: list[bool] = []  # Ctrl-C (SIGINT) was what stopped it
     try:
-        return asyncio.run(main())
+        code = asyncio.run(main())
     except KeyboardInterrupt:
-        return 0
+        code, interrupted = 0, [True]
+    if once or not interrupted or code != 0:
+        return code
+    # A service's SIGTERM ends it silently (exit 0); Ctrl-C at a terminal is said.
+    print(error_line(text("sync.stopped.interrupt", language)), file=sys.stderr, flush=True)
+    return EXIT_INTERRUPTED

@@ -277,6 +277,10 @@ def error_line(message: str) -> str:
     return f"reactieveld: {message}"
 
 
+#: The exit code of a command ended by Ctrl-C (128 + SIGINT), as a shell expects.
+EXIT_INTERRUPTED = 130
+
+
 def say_error(message: str) -> None:
     """:func:`error_line` on stderr."""
     print(error_line(message), file=sys.stderr)
