@@ -494,3 +494,44 @@ def test_sources_json_and_line_say_the_same_last_sync(when: datetime, language: 
     line = source_line(record, language)
     shown = f"{iso[:10]} {iso[11:16]}"  # to the minute, as the JSON's day and time say
     assert line.split("\t")[3] == text("sources.last_sync", language, when=shown)
+
+
+_segment = st.text(alphabet="abcxyz-_. ", min_size=1, max_size=8).filter(
+    lambda s: s.strip() not in ("", ".", "..")
+)
+relative = st.builds(
+    lambda lead, parts: lead + "/".join(parts),
+    st.sampled_from(["", "./", "../", "~/"]),
+    st.lists(_segment, min_size=1, max_size=3),
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(value=relative, variable=st.sampled_from(["XDG_CONFIG_HOME", "XDG_DATA_HOME"]),
+       language=st.sampled_from(["nl", "en"]))  # fmt: skip
+def test_a_relative_xdg_folder_is_said_to_be_ignored(
+    tmp_path_factory: pytest.TempPathFactory, value: str, variable: str, language: str
+) -> None:
+    # Was: a relative XDG_CONFIG_HOME (or XDG_DATA_HOME) was ignored, as the XDG spec says,
+    # without a word: `reactieveld sources` said only "no sources configured".
+    home = tmp_path_factory.mktemp("home")
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"),
+           "XDG_DATA_HOME": str(home / "data"), variable: value}  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        for name, set_to in env.items():
+            mp.setenv(name, set_to)
+        mp.delenv("REACTIEVELD_CONFIG", raising=False)
+        mp.delenv("REACTIEVELD_DB", raising=False)
+        code, out, err = run_main(["--lang", language, "sources"])
+    used = home / (
+        ".config/reactieveld" if variable == "XDG_CONFIG_HOME" else ".local/share/reactieveld"
+    )
+    said = {
+        "nl": f"{variable}={value} is geen absoluut pad en is genegeerd (zoals de "
+        f"XDG-specificatie zegt); gebruikt: {used}",
+        "en": f"{variable}={value} is not an absolute path and was ignored (as the XDG "
+        f"spec says); used: {used}",
+    }
+    assert code == 0
+    assert err.splitlines() == [f"reactieveld: {said[language]}"]
+    assert out == text("sources.none", language) + "\n"

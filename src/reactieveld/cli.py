@@ -520,6 +520,16 @@ def seed_demo(config: Config, db_path: Path | str) -> None:
     asyncio.run(main())
 
 
+def say_ignored_xdg(language: str) -> None:
+    """On stderr, one line per XDG variable set to a relative path (ignored): which
+    folder was used instead."""
+    from reactieveld.config import ignored_xdg
+    from reactieveld.text import say_error
+
+    for said in ignored_xdg():
+        say_error(said.text(language))
+
+
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     """``reactieveld sync [--once]``."""
     from reactieveld.i18n import text
@@ -528,6 +538,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     config = ctx.config
     if not config.sources:
         language = language_of(config)
+        say_ignored_xdg(language)
         where = config.path or text("sync.no_config", language)
         raise UsageError(text("sync.no_sources", language, where=where))
     target, password = ctx.store_target()
@@ -576,6 +587,7 @@ def cmd_sources(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     language = language_of(config)
     if not records:
+        say_ignored_xdg(language)  # why the config or the memory was not where meant
         print(text("sources.none", language))
     for record in records:
         print(source_line(record, language))

@@ -232,6 +232,21 @@ def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
+def ignored_xdg(environ: Mapping[str, str] = os.environ) -> list[Said]:
+    """Each of ``XDG_CONFIG_HOME`` and ``XDG_DATA_HOME`` set to a relative path, which the
+    XDG spec says to ignore (platformdirs does): with the folder used instead, so a
+    command that finds no config or memory says why instead of only "no sources"."""
+    used = {
+        "XDG_CONFIG_HOME": default_config_path().parent,
+        "XDG_DATA_HOME": default_db_path().parent,
+    }
+    return [
+        Said("config.xdg.relative", name=var, value=value, used=str(folder))
+        for var, folder in used.items()
+        if (value := environ.get(var)) and not Path(value).is_absolute()
+    ]
+
+
 def find_config_path(
     cli_path: str | Path | None, environ: Mapping[str, str] = os.environ
 ) -> Path | None:

@@ -1874,6 +1874,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "het configuratiebestand is een map (genoemd door {origin})",
         "config file is a directory (named by {origin})",
     ),
+    "config.xdg.relative": (
+        "{name}={value} is geen absoluut pad en is genegeerd (zoals de XDG-specificatie "
+        "zegt); gebruikt: {used}",
+        "{name}={value} is not an absolute path and was ignored (as the XDG spec says); "
+        "used: {used}",
+    ),
     "config.file.default_dir": (
         "het configuratiebestand is een map (op de standaardplek); maak er een bestand van, "
         "of verwijder de map om met de standaardinstellingen te werken",
