@@ -50,6 +50,7 @@ async def _lived_in(path: Path) -> None:
         await store.reply(ids[6], "Dank u, we nemen het mee.", actor="anna")
         await store.moderate([ids[7]], RemoteStatus.APPROVED, actor="anna")
         await store.undo_last(actor="anna")
+        await store.sinks_start(["csv"])  # the memory's id (its delivery ids) made
         position, entries = await store.sink_entries("csv", limit=5)
         entries = [e for e in entries if not e.change]
         await store.sink_advance(
@@ -121,6 +122,11 @@ async def _same_tables(one: Any, other: Any) -> None:
     assert await _meta(one) == await _meta(other)
 
 
+async def _memory_id(store: Any) -> str:
+    [(memory,)] = await sql(store, "SELECT value FROM meta WHERE key = 'memory_id'")
+    return str(memory)
+
+
 async def test_sqlite_to_postgresql_and_back_keeps_every_table(
     lived_in: Path, pg_url: str, tmp_path: Path
 ) -> None:
@@ -134,8 +140,13 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_table(
         assert (await sql(a, "SELECT count(*) FROM responses WHERE author_key IS NOT NULL"))[0][0]
         # A write-back with the digest of the text its moderator saw (test_edit_seen.py).
         assert (await sql(a, "SELECT count(*) FROM outbox WHERE expected_digest IS NOT NULL"))[0][0]
+        # The target's own memory id (made before the copy) gives way to the source's.
+        assert await pg.sinks_start([]) != (memory := await _memory_id(a))
         counts = await copy_store(copy_side(a), copy_side(pg))
         assert all(c.ok for c in counts)
+        # The same memory moved: its sinks' delivery ids go on as they were (a receiver
+        # drops a delivery the source sent but had not marked done as a repeat).
+        assert await pg.sinks_start([]) == memory
         nul = "SELECT count(*) FROM responses WHERE instr(body_text, char(0)) > 0"
         assert [c.repaired for c in counts if c.repaired] == [2 * (await sql(a, nul))[0][0]]
         by_table = {c.table: c.target for c in counts}
@@ -167,6 +178,7 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_table(
         b = await SqliteStore.open(tmp_path / "back.db")
         try:
             await copy_store(copy_side(pg), copy_side(b))
+            assert await b.sinks_start([]) == memory
             await _same_tables(a, b)
             assert await a.counts() == await b.counts()
             # The same person keeps the same author key; the search index is rebuilt.

@@ -17,8 +17,9 @@ The author keys' secret moves with the memory (otherwise the same person would g
 another key in the target): SQLite keeps it in a key file beside the database, PostgreSQL
 in its ``meta`` table (readers cannot read that table). A secret that comes from the
 environment (``[store] author_secret_env``) is in neither; the target is then opened with
-the same one. This module holds the plan and the SQLite side; ``store/pg/copy.py`` the
-PostgreSQL side."""
+the same one. So does the memory's own id (``meta`` ``memory_id``, the first part of its
+sinks' delivery ids: store/sinks.py ``MEMORY_ID_SQL``). This module holds the plan and
+the SQLite side; ``store/pg/copy.py`` the PostgreSQL side."""
 
 from __future__ import annotations
 

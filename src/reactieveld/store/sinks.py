@@ -56,7 +56,8 @@ ADVANCE_SQL = (
 
 #: Up to a batch of the changes every sink has read (parameter: the batch's size), oldest
 #: first: those at or below the smallest ``change_id`` in ``sink_positions``, and all when
-#: no sink has a position. A sink added later needs none of them: it starts from the
+#: no sink has a position (a configured sink has one from before its first read:
+#: :data:`START_SQL`). A sink added later needs none of them: it starts from the
 #: journal's beginning and reads each response's current record (its digest then skips
 #: the changes it would find). A sink no longer configured keeps its position, and so
 #: keeps the changes after it (it may be configured again, or in another's app). The
