@@ -189,3 +189,44 @@ async def test_the_view_says_the_text_changed(tmp_path: Path, make_app, monkeypa
                 assert "[" not in text.split(line)[0].splitlines()[-1]
     finally:
         await store.close()
+
+
+def test_rules_test_counts_the_text_as_it_is_now(tmp_path: Path):
+    """`rules test` reads the stored text: a comment edited clean is no match there
+    either, as its flag lapsed; the same words back count again."""
+    import asyncio
+
+    from helpers.cli import run_main
+
+    db, config = tmp_path / "m.db", tmp_path / "config.toml"
+    config.write_text('[[rules]]\nname = "hate"\nwords = ["kanker*"]\naction = "hold"\n', "utf-8")
+
+    async def store_text(text: str, minutes: int) -> list[tuple]:
+        store = await open_store(str(db))
+        try:
+            await store.upsert_page("blog", page(resp("c1", text, minutes=minutes)), rules=RULES)
+            return [s for _, _, s in await states(store)]
+        finally:
+            await store.close()
+
+    def said() -> str:
+        code, out, err = run_main(
+            [
+                "--lang",
+                "en",
+                "--config",
+                str(config),
+                "--db",
+                str(db),
+                "rules",
+                "test",
+            ]
+        )
+        assert code == 0, err
+        return out.splitlines()[0]
+
+    assert asyncio.run(store_text(DIRTY, 0)) == ["open"]
+    assert said() == "hate (hold): 1 of 1 stored responses"
+    assert asyncio.run(store_text(CLEAN, 1)) == ["lapsed"]
+    assert said() == "hate (hold): 0 of 1 stored responses"
+    assert asyncio.run(store_text(DIRTY, 2)) == ["open"]
