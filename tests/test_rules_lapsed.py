@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from helpers.app import ready, settle
+from helpers.app import response_shown, screen_text
 from helpers.connectors import round_
 from helpers.store import open_store, page, resp, sql
 from helpers.wpsite import Site
@@ -164,7 +164,7 @@ def test_flags_open_exactly_for_the_rules_the_text_matches(tmp_path_factory, edi
 async def test_the_view_says_the_text_changed(tmp_path: Path, make_app, monkeypatch):
     from reactieveld.store.sqlite import SqliteStore
 
-    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")  # every state in characters
     store = await open_store(str(tmp_path / "m.db"))
     await store.upsert_page("blog", page(resp("c1", DIRTY)), rules=RULES)
     await store.upsert_page("blog", page(resp("c1", CLEAN, minutes=1)), rules=RULES)
@@ -172,21 +172,25 @@ async def test_the_view_says_the_text_changed(tmp_path: Path, make_app, monkeypa
     await store.close()
     store = await SqliteStore.open(tmp_path / "m.db")
     try:
-        for lang, line in (
-            ("en", "§ Rule: scheldwoorden (open · text changed, the rule no longer matches)"),
-            ("nl", "§ Regel: scheldwoorden (open · tekst gewijzigd, regel past niet meer)"),
+        for lang, line, tab in (
+            (
+                "en",
+                "§ Rule: scheldwoorden (open · text changed, the rule no longer matches)",
+                "│ Flagged 0",
+            ),
+            (
+                "nl",
+                "§ Regel: scheldwoorden (open · tekst gewijzigd, regel past niet meer)",
+                "│Regel 0",
+            ),
         ):
             app = make_app(store, language=lang, rules=RULES)
             async with app.run_test(size=(80, 24)) as pilot:
-                await ready(app, pilot)
-                await app.screen.show_queue("all")
-                await settle(app, pilot)
-                view = app.screen.query_one("#response")
-                await app.screen.show_response(rid)
-                await settle(app, pilot)
-                text = view.render_content().plain
+                text = await response_shown(app, pilot, rid)
                 assert line in text, text
-                assert "[" not in text.split(line)[0].splitlines()[-1]
+                shown = screen_text(app)  # at 80x24, whole on its line; the tab counts 0
+                assert any(row.strip() == line for row in shown), shown
+                assert any(tab in row for row in shown), shown
     finally:
         await store.close()
 
