@@ -43,6 +43,7 @@ SHIPPED = {
     22: "0022_figure_indexes.sql",
     23: "0023_styled_search.sql",
     24: "0024_sink_changes.sql",
+    25: "0025_lapsed_flags.sql",
 }
 
 

@@ -199,3 +199,24 @@ def test_duplicate_rule_name(tmp_path: Path):
     path.write_text(rule + rule, "utf-8")
     with pytest.raises(ConfigError, match=r":6: .*already used by #1"):
         load_config(path)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    word=st.sampled_from(["kut", "lul", "rot", "kanker"]),
+    gap=st.sampled_from([". ", "."]),
+    before=st.sampled_from(["", "Mr. ", "dhr. ", "Mevr. ", "Beste ", "Zie "]),
+    after=st.sampled_from(["de Vries", "van der Berg", "Jansen", "plan", "de gemeente", ""]),
+)
+def test_initials_of_a_name_are_no_word_spelled_apart(word, gap, before, after):
+    """A person's initials spelling a watched word (``Mr. K. U. T. de Vries``) are a name:
+    capitals with full stops after a form of address or before a Dutch surname with its
+    particles. The same letters in small type, or before a word that is no surname
+    (``K.U.T. plan``, ``K.U.T. Jansen``: a moderator looks), are still found."""
+    rule = Rule.make("r", "flag", words=(word + "*" if word == "kanker" else word,))
+    initials = gap.join(word.upper()) + "."
+    addressed = before.strip() in ("Mr.", "dhr.", "Mevr.")
+    surname = after in ("de Vries", "van der Berg")
+    text = f"{before}{initials} {after}".strip()
+    assert bool(rule.find(text)) == (not (addressed or surname)), text
+    assert rule.find(f"{before}{gap.join(word)}. {after}".strip())  # small type: a word

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fakes.base import Clock
 from fakes.discourse import FakeDiscourse
-from helpers.app import SIZE, ready, settle
+from helpers.app import SIZE, response_shown
 from helpers.cli import run_main
 from helpers.connectors import responses, round_
 from helpers.store import open_store, page, resp, sql
@@ -213,20 +213,12 @@ async def test_the_view_marks_the_title_its_author_wrote(tmp_path: Path, make_ap
     try:
         app = make_app(store, language="en", rules=RULES)
         async with app.run_test(size=SIZE) as pilot:
-            await ready(app, pilot)
-            await app.screen.show_queue("all")
-            await settle(app, pilot)
-            view = app.screen.query_one("#response")
-            await app.screen.show_response(first)
-            await settle(app, pilot)
-            text = view.render_content().plain
+            text = await response_shown(app, pilot, first)
             assert "Thread: [Koop nu]: [k.a.n.k.e.r] pillen" in text
             assert (
                 "§ Rule: scheldwoorden (open · in the title); reclame (open · in the title)"
             ) in text
-            await app.screen.show_response(reply)
-            await settle(app, pilot)
-            text = view.render_content().plain
+            text = await response_shown(app, pilot, reply)
             assert f"Thread: {TITLE}" in text and "§ Rule" not in text
     finally:
         await store.close()

@@ -828,6 +828,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rule.in_title": ("in de titel", "in the title"),
     "rule.state.misfire": ("misfire", "misfire"),
     "rule.state.upheld": ("terecht", "upheld"),
+    "rule.state.lapsed": (
+        "open · tekst gewijzigd, regel past niet meer",
+        "open · text changed, the rule no longer matches",
+    ),
     "view.reports": (
         "⚑ {n}× gemeld door gebruikers van het platform",
         "⚑ reported {n}× by the platform's users",

@@ -19,6 +19,7 @@ from reactieveld.rule_text import (
     RuleError,
     _fold_char,
     fold,
+    initials_of_a_name,
     word_regex,
 )
 
@@ -78,6 +79,8 @@ class Rule:
                 stop = where[end - 1] + 1
                 while stop < len(text) and unicodedata.combining(text[stop]):
                     stop += 1  # the accents written apart belong to the last letter
+                if self.words and initials_of_a_name(text, where[start], stop):
+                    continue  # "Mr. K. U. T. de Vries": a name, no word spelled apart
                 spans.append((where[start], stop))
         except TimeoutError:
             return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 #: What a rule does with a response it matches.
 RuleAction = Literal["flag", "hold"]
@@ -140,3 +140,38 @@ def word_regex(words: tuple[str, ...]) -> str:
             pieces.append(f"(?:{plain}|{spaced})" if spaced else plain)
         alternatives.append(_JOIN.join(pieces))
     return rf"(?<!{_WORD})(?:{'|'.join(alternatives)})(?!{_WORD})"
+
+
+#: Before a person's initials: a form of address (``Mr. K. U. T. de Vries``, ``dhr.``).
+_ADDRESS = r"(?:mr|mrs|ms|dhr|mevr|mw|dr|drs|ir|ing|prof|mej)\.?\s+$"
+#: After them: a Dutch name's particles and its capital (``de Vries``, ``van der Berg``).
+_SURNAME = r"\.?\s+(?:(?:van|de|der|den|te|ter|ten|het|'t|op|in|la|le|du|von)\s+)+[^\W\d_]"
+
+
+@functools.cache
+def _name_parts() -> tuple[Any, Any, Any]:
+    import re
+
+    initials = re.compile(r"(?:[^\W\d_]\.\s?)*[^\W\d_]")
+    return initials, re.compile(_ADDRESS, re.IGNORECASE), re.compile(_SURNAME)
+
+
+def initials_of_a_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, a word found spelled apart, is a person's initials:
+    capitals each with a full stop (``K. U. T.``), after a form of address or before a
+    Dutch surname with its particles (``Mr. K. U. T. de Vries``, ``K.U.T. van Dijk``).
+    Not ``k.u.t.`` nor ``K.U.T. Jansen`` nor ``K.U.T. plan``: those a moderator sees."""
+    initials, address, surname = _name_parts()
+    part = text[start:end]
+    letters = [c for c in part if c.isalpha()]
+    if len(letters) < 2 or not all(c.isupper() for c in letters):
+        return False
+    if not initials.fullmatch(part) or "." not in part:
+        return False
+    after = text[end:]
+    if not after.startswith("."):
+        return False
+    named = surname.match(after)
+    return bool(address.search(text[max(0, start - 8) : start])) or (
+        named is not None and after[named.end() - 1].isupper()
+    )

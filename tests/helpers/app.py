@@ -103,6 +103,16 @@ async def side_by_side(
         yield pa, sa, pb, sb
 
 
+async def response_shown(app: Any, pilot: Any, rid: int) -> str:
+    """The response view's text (plain) with response ``rid`` shown, from the All tab."""
+    await ready(app, pilot)
+    await app.screen.show_queue("all")
+    await settle(app, pilot)
+    await app.screen.show_response(rid)
+    await settle(app, pilot)
+    return str(app.screen.query_one("#response").render_content().plain)
+
+
 def screen_text(app: ReactieveldApp) -> list[str]:
     """The screen's lines as plain characters, styles dropped."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -57,9 +57,14 @@ from reactieveld.store.rows import (
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
+    LAPSE_FLAGS,
+    OPEN_RULES_OF,
     REOPEN_FLAGS,
+    REOPEN_LAPSED,
     SCREEN_SQL,
+    UNDECIDED,
     holds_by_rule,
+    lapsed,
     rule_actor,
     screen,
     screened,
@@ -635,14 +640,21 @@ def apply_rules(
         rows = [*map(screened, found)]
     if again:  # a title changed: its author's own responses read again (the title alone)
         found = db.execute(SCREEN_SQL.format(ids="IN " + placeholders(again)), again)
-        rows += [(rid, "", title) for rid, _, title in map(screened, found) if title]
+        rows += [(rid, body, title) for rid, body, title in map(screened, found) if title]
     matches, slow = screen(rows, rules)
+    read = [r[0] for r in rows]
+    if read:  # a rule that no longer matches a text read again: its open flags lapse
+        flags = db.execute(OPEN_RULES_OF.format(ids="IN " + placeholders(read)), read)
+        gone = lapsed(flags.fetchall(), read, matches, slow, rules)
+        db.executemany(LAPSE_FLAGS, [(now, rid, rule) for rid, rule in gone])
     new: list[tuple[int, str, str]] = []
     for m in matches:
         cur = db.execute(
             f"INSERT OR IGNORE INTO rule_flags ({FLAG_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
             (m.response_id, m.rule, m.action, m.text_hash, now),
         )
+        if not cur.rowcount:  # this text flagged before: open again if it had lapsed
+            cur = db.execute(REOPEN_LAPSED, (m.response_id, m.rule, m.text_hash))
         if cur.rowcount:
             new.append((m.response_id, m.rule, m.action))
     held: list[int] = []
@@ -672,7 +684,7 @@ def settle_flags(
     for rid, status in decided:
         db.execute(
             "UPDATE rule_flags SET state = ?, resolved_at = ?, resolved_by = ?, "
-            "resolved_journal = ? WHERE response_id = ? AND state = 'open'",
+            f"resolved_journal = ? WHERE response_id = ? AND {UNDECIDED}",
             (settled(status), now, actor, journal_of.get(rid), rid),
         )
 

@@ -8,8 +8,12 @@ row of ``rule_flags`` (one per response, rule and text: the same words fetched a
 flag nothing anew). A ``hold`` rule's new flag also holds the response: a decision like
 a moderator's (journal, state, outbox; store/actions.py ``plan_rule_hold``) whose actor
 is ``rule:<name>``, which leaves the response waiting for a person in the Flagged queue.
-A moderator's decision on a flagged response settles its open flags: released
+A moderator's decision on a flagged response settles its open (and lapsed) flags: released
 (approved) is a misfire of the rule, anything else upholds it.
+A response read again (edited, or its title renamed) that a rule no longer matches at all
+leaves that rule's open flags ``lapsed`` (:func:`lapsed`): shown as such, out of the
+Flagged queue, a hold the rule made left as it is (a person undoes it); the text edited
+back to the words it had opens the same flag again (:data:`REOPEN_LAPSED`).
 """
 
 from __future__ import annotations
@@ -41,18 +45,42 @@ FLAG_COLUMNS = "response_id, rule, action, text_hash, flagged_at"
 FLAG_READ = "response_id, rule, action, flagged_at, state, resolved_by"
 
 
+#: A flag no moderator has decided on yet: open, or lapsed (its words edited away; out of
+#: the queue, still in view). A moderator's decision on its response settles either.
+UNDECIDED = "state IN ('open', 'lapsed')"
+
 #: A decision's target column (on ``r``, the response): whether a rule's flag on it is
-#: open. A decision on such a response is journalled even where it changes nothing (at
-#: the status already, handled already): it settles the flag, and undo must find it.
-HAS_OPEN_FLAG = (
-    "EXISTS (SELECT 1 FROM rule_flags f WHERE f.response_id = r.id AND f.state = 'open')"
-)
+#: undecided (:data:`UNDECIDED`). A decision on such a response is journalled even where
+#: it changes nothing (at the status already, handled already): it settles the flag, and
+#: undo must find it.
+HAS_OPEN_FLAG = f"EXISTS (SELECT 1 FROM rule_flags f WHERE f.response_id = r.id AND f.{UNDECIDED})"
 
 
 #: Undoing a decision opens again the flags it settled (parameter: its journal id).
 REOPEN_FLAGS = (
     "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL, "
     "resolved_journal = NULL WHERE resolved_journal = ?"
+)
+
+
+#: The open flags of the responses read again, to see which have lapsed (``{ids}``: the
+#: backend's "IN (...)" of the ids): (response id, rule).
+OPEN_RULES_OF = (
+    "SELECT response_id, rule FROM rule_flags WHERE state = 'open' AND response_id {ids}"
+)
+
+#: A flag whose rule no longer matches its response's text (parameters: now, response
+#: id, rule): out of the queue, kept in view as "text changed".
+LAPSE_FLAGS = (
+    "UPDATE rule_flags SET state = 'lapsed', resolved_at = ? "
+    "WHERE response_id = ? AND rule = ? AND state = 'open'"
+)
+
+#: A lapsed flag whose words are back (parameters: response id, rule, text hash): open
+#: again, as a new flag would be.
+REOPEN_LAPSED = (
+    "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL "
+    "WHERE response_id = ? AND rule = ? AND text_hash = ? AND state = 'lapsed'"
 )
 
 
@@ -67,12 +95,13 @@ OPEN_FLAGS_OF = (
 )
 
 #: Per rule, its flags made in [since, until) (parameters: since, until; epoch seconds):
-#: rule, caught, misfired, upheld, open. "Caught": one per response, rule and text.
+#: rule, caught, misfired, upheld, open. "Caught": one per response, rule and text;
+#: "open": undecided (:data:`UNDECIDED`), a lapsed flag too.
 TALLY_SQL = (
     "SELECT rule, count(*), "
     "sum(CASE WHEN state = 'misfire' THEN 1 ELSE 0 END), "
     "sum(CASE WHEN state = 'upheld' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN state = 'open' THEN 1 ELSE 0 END) "
+    f"sum(CASE WHEN {UNDECIDED} THEN 1 ELSE 0 END) "
     "FROM rule_flags WHERE flagged_at >= ? AND flagged_at < ? GROUP BY rule ORDER BY rule"
 )
 
@@ -160,6 +189,29 @@ def screen(
             h = text_hash(TITLE_MARK + (title or "")) if hit.in_title else text_hash(text)
             matches.append(Match(rid, hit.rule, hit.action, h))
     return matches, slow
+
+
+def lapsed(
+    open_flags: Iterable[Sequence[Any]],
+    read: Iterable[int],
+    matches: Iterable[Match],
+    slow: Iterable[tuple[str, int]],
+    rules: RuleSet,
+) -> list[tuple[int, str]]:
+    """Of the open flags (response id, rule) of responses ``read`` again, those whose rule
+    (still configured) no longer matches the response's text nor its title at all: the
+    words a moderator would look for are gone. A rule stopped for its time decides
+    nothing."""
+    names = {r.name for r in rules.rules}
+    keep = {(m.response_id, m.rule) for m in matches} | {(rid, n) for n, rid in slow}
+    ids = set(read)
+    return sorted(
+        {
+            (int(rid), rule)
+            for rid, rule in open_flags
+            if int(rid) in ids and rule in names and (int(rid), rule) not in keep
+        }
+    )
 
 
 def holds_by_rule(new: Iterable[tuple[int, str, str]]) -> dict[str, list[int]]:

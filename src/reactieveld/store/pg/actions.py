@@ -100,7 +100,12 @@ from reactieveld.store.rows import NEWEST_OUTBOX_SQL
 from reactieveld.store.screening import (
     FLAG_COLUMNS,
     HAS_OPEN_FLAG,
+    LAPSE_FLAGS,
+    OPEN_RULES_OF,
+    REOPEN_LAPSED,
+    UNDECIDED,
     holds_by_rule,
+    lapsed,
     rule_actor,
     screen,
     settled,
@@ -332,7 +337,7 @@ async def settle_flags(
     await conn.execute(
         "UPDATE rule_flags f SET state = t.state, resolved_at = $1, resolved_by = session_user, "
         "resolved_journal = t.jid FROM unnest($2::bigint[], $3::text[], $4::bigint[]) "
-        "AS t (rid, state, jid) WHERE f.response_id = t.rid AND f.state = 'open'",
+        f"AS t (rid, state, jid) WHERE f.response_id = t.rid AND f.{UNDECIDED}",
         now,
         [rid for rid, _ in decided],
         [settled(status) for _, status in decided],
@@ -483,6 +488,12 @@ class Actions(PgBase):
         body, the title its author wrote or None), in the page's transaction (the rules
         of store/actions.py ``apply_rules``)."""
         matches, slow = screen(texts, rules)
+        read = [t[0] for t in texts]
+        if read:  # a rule that no longer matches a text read again: its open flags lapse
+            sql = OPEN_RULES_OF.format(ids="= ANY($1::bigint[])")
+            gone = lapsed(await conn.fetch(sql, read), read, matches, slow, rules)
+            if gone:
+                await conn.executemany(dollar(LAPSE_FLAGS), [(now, *g) for g in gone])
         new: list[tuple[int, str, str]] = []
         if matches:
             rows = await conn.fetch(
@@ -497,6 +508,11 @@ class Actions(PgBase):
                 now,
             )
             new = [(int(r[0]), r[1], r[2]) for r in rows]
+            for m in matches:  # this text flagged before: open again if it had lapsed
+                if await conn.fetchval(
+                    dollar(REOPEN_LAPSED) + " RETURNING 1", m.response_id, m.rule, m.text_hash
+                ):
+                    new.append((m.response_id, m.rule, m.action))
         held: list[int] = []
         for rule, rids in holds_by_rule(new).items():
             targets = await lock_targets(conn, rids)

@@ -516,8 +516,8 @@ class Ingest(Actions):  # a page's rule holds are decisions (Actions._decide)
                     sql = dollar(TITLED_IN_SQL.format(exts="= ANY(?::text[])"))
                     ids = {rid for rid, _, _ in texts}
                     texts += [
-                        (rid, "", title)
-                        for rid, _, title in map(screened, await conn.fetch(sql, sid, retitled))
+                        (rid, body, title)
+                        for rid, body, title in map(screened, await conn.fetch(sql, sid, retitled))
                         if title and rid not in ids
                     ]
                 result = await self.apply_rules(
