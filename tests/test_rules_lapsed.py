@@ -234,3 +234,27 @@ def test_rules_test_counts_the_text_as_it_is_now(tmp_path: Path):
     assert asyncio.run(store_text(CLEAN, 1)) == ["lapsed"]
     assert said() == "hate (hold): 0 of 1 stored responses"
     assert asyncio.run(store_text(DIRTY, 2)) == ["open"]
+
+
+async def test_undoing_a_decision_puts_a_lapsed_flag_back_lapsed(store):
+    """A decision settles a lapsed flag as an open one; undone, the flag is back as it
+    was: lapsed (out of the Flagged queue), not open. An open flag comes back open."""
+    from reactieveld.model import RemoteStatus
+
+    await store.upsert_page(
+        "blog", page(resp("a", DIRTY, minutes=1), resp("b", DIRTY, minutes=2)), rules=RULES
+    )
+    await store.upsert_page("blog", page(resp("a", CLEAN, minutes=1)), rules=RULES)
+    assert await states(store) == [("a", "scheldwoorden", "lapsed"), ("b", "scheldwoorden", "open")]
+    a = (await store.get_by_external("blog", "a")).response.id
+    b = (await store.get_by_external("blog", "b")).response.id
+    for rid in (a, b):
+        await store.moderate([rid], RemoteStatus.APPROVED, actor="anna")
+    assert [s for _, _, s in await states(store)] == ["misfire", "misfire"]
+    await store.undo_last(actor="anna")
+    await store.undo_last(actor="anna")
+    assert await states(store) == [("a", "scheldwoorden", "lapsed"), ("b", "scheldwoorden", "open")]
+    assert await store.count(FLAGGED) == 1
+    # The words back open the flag again; edited away again it lapses anew.
+    await store.upsert_page("blog", page(resp("a", DIRTY, minutes=1)), rules=RULES)
+    assert (await states(store))[0] == ("a", "scheldwoorden", "open")

@@ -646,7 +646,7 @@ def apply_rules(
     if read:  # a rule that no longer matches a text read again: its open flags lapse
         flags = db.execute(OPEN_RULES_OF.format(ids="IN " + placeholders(read)), read)
         gone = lapsed(flags.fetchall(), read, matches, slow, rules)
-        db.executemany(LAPSE_FLAGS, [(now, rid, rule) for rid, rule in gone])
+        db.executemany(LAPSE_FLAGS, [(now, now, rid, rule) for rid, rule in gone])
     new: list[tuple[int, str, str]] = []
     for m in matches:
         cur = db.execute(

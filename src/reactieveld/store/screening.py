@@ -56,10 +56,12 @@ UNDECIDED = "state IN ('open', 'lapsed')"
 HAS_OPEN_FLAG = f"EXISTS (SELECT 1 FROM rule_flags f WHERE f.response_id = r.id AND f.{UNDECIDED})"
 
 
-#: Undoing a decision opens again the flags it settled (parameter: its journal id).
+#: Undoing a decision puts the flags it settled back as they were (parameter: its journal
+#: id): open, or lapsed (``lapsed_at`` kept) where the words had been edited away.
 REOPEN_FLAGS = (
-    "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL, "
-    "resolved_journal = NULL WHERE resolved_journal = ?"
+    "UPDATE rule_flags SET state = CASE WHEN lapsed_at IS NULL THEN 'open' ELSE 'lapsed' END, "
+    "resolved_at = lapsed_at, resolved_by = NULL, resolved_journal = NULL "
+    "WHERE resolved_journal = ?"
 )
 
 
@@ -69,18 +71,18 @@ OPEN_RULES_OF = (
     "SELECT response_id, rule FROM rule_flags WHERE state = 'open' AND response_id {ids}"
 )
 
-#: A flag whose rule no longer matches its response's text (parameters: now, response
-#: id, rule): out of the queue, kept in view as "text changed".
+#: A flag whose rule no longer matches its response's text (parameters: now, now,
+#: response id, rule): out of the queue, kept in view as "text changed".
 LAPSE_FLAGS = (
-    "UPDATE rule_flags SET state = 'lapsed', resolved_at = ? "
+    "UPDATE rule_flags SET state = 'lapsed', resolved_at = ?, lapsed_at = ? "
     "WHERE response_id = ? AND rule = ? AND state = 'open'"
 )
 
 #: A lapsed flag whose words are back (parameters: response id, rule, text hash): open
 #: again, as a new flag would be.
 REOPEN_LAPSED = (
-    "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL "
-    "WHERE response_id = ? AND rule = ? AND text_hash = ? AND state = 'lapsed'"
+    "UPDATE rule_flags SET state = 'open', resolved_at = NULL, resolved_by = NULL, "
+    "lapsed_at = NULL WHERE response_id = ? AND rule = ? AND text_hash = ? AND state = 'lapsed'"
 )
 
 

@@ -493,7 +493,7 @@ class Actions(PgBase):
             sql = OPEN_RULES_OF.format(ids="= ANY($1::bigint[])")
             gone = lapsed(await conn.fetch(sql, read), read, matches, slow, rules)
             if gone:
-                await conn.executemany(dollar(LAPSE_FLAGS), [(now, *g) for g in gone])
+                await conn.executemany(dollar(LAPSE_FLAGS), [(now, now, *g) for g in gone])
         new: list[tuple[int, str, str]] = []
         if matches:
             rows = await conn.fetch(
