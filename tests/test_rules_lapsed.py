@@ -139,11 +139,14 @@ TEXTS = {
 @given(st.lists(st.sampled_from(sorted(TEXTS)), min_size=1, max_size=6))
 def test_flags_open_exactly_for_the_rules_the_text_matches(tmp_path_factory, edits):
     """Any sequence of edits: after each, the response is in the Flagged queue exactly
-    when its text matches a rule, and each rule has an open flag exactly when it matches."""
+    when its text matches a rule, and each rule has an open flag exactly when it matches;
+    ``stats``' tallies say open and lapsed apart, as a replay of the edits counts them
+    (a flag per rule and text: new or lapsed and matching, open; open and not, lapsed)."""
     import asyncio
 
     async def go() -> None:
         store = await open_store(str(tmp_path_factory.mktemp("lapse") / "m.db"))
+        replay: dict[tuple[str, str], str] = {}  # (rule, text): "open" or "lapsed"
         try:
             for name in edits:
                 text = TEXTS[name]
@@ -151,9 +154,24 @@ def test_flags_open_exactly_for_the_rules_the_text_matches(tmp_path_factory, edi
                     "blog", page(resp("c1", text, minutes=len(text))), rules=RULES
                 )
                 matching = {h.rule for h in RULES.scan(text).hits}
+                for rule, words in list(replay):
+                    if rule not in matching and replay[rule, words] == "open":
+                        replay[rule, words] = "lapsed"
+                for rule in matching:
+                    replay[rule, text] = "open"
                 opened = {r for _, r, s in await states(store) if s == "open"}
                 assert opened == matching, (edits, text)
                 assert await store.count(FLAGGED) == (1 if matching else 0)
+                expected = {
+                    rule: (
+                        sum(1 for r, _ in replay if r == rule),
+                        sum(1 for (r, _), s in replay.items() if r == rule and s == "open"),
+                        sum(1 for (r, _), s in replay.items() if r == rule and s == "lapsed"),
+                    )
+                    for rule, _ in replay
+                }
+                got = {t.rule: (t.caught, t.open, t.lapsed) for t in await store.rule_tallies()}
+                assert got == expected, (edits, text)
         finally:
             await store.close()
 

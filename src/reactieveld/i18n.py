@@ -1381,20 +1381,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "only what can still be written back",
     ),
     "stats.rules": (
-        "Regels (gevangen / misfire / terecht / open)",
-        "Rules (caught / misfired / upheld / open)",
+        "Regels (gevangen / misfire / terecht / open / vervallen)",
+        "Rules (caught / misfired / upheld / open / lapsed)",
     ),
     "stats.rules.def": (
         "per regel uit [[rules]]: gevangen = reacties die de regel markeerde met een tijd in "
         "de periode (een bewerkte tekst die weer past telt opnieuw); misfire = daarvan door "
         "een moderator vrijgegeven (goedgekeurd, of afgehandeld terwijl zichtbaar); terecht = "
         "daarvan uit het zicht gehouden (in afwachting, spam, prullenbak, verborgen); open = "
-        "nog in de wachtrij Gemarkeerd; het percentage is misfire / (misfire + terecht)",
+        "nog in de wachtrij Gemarkeerd; vervallen = niet beslist, maar uit die wachtrij omdat "
+        "een bewerking de woorden wegnam (de regel past niet meer); het percentage is "
+        "misfire / (misfire + terecht)",
         "per rule of [[rules]]: caught = responses the rule flagged at a time in the period "
         "(an edited text that matches again counts again); misfired = of those, released by "
         "a moderator (approved, or marked handled while visible); upheld = of those, kept "
-        "from view (on hold, spam, trash, hidden); open = still in the Flagged queue; the "
-        "percentage is misfired / (misfired + upheld)",
+        "from view (on hold, spam, trash, hidden); open = still in the Flagged queue; "
+        "lapsed = not decided, but out of that queue as an edit took the words away (the "
+        "rule no longer matches); the percentage is misfired / (misfired + upheld)",
     ),
     "stats.none": ("—", "—"),
     "stats.question": ("Vraag", "Question"),

@@ -670,7 +670,7 @@ def misfire_share(tally: RuleTally) -> float | None:
 
 
 def rule_lines(tallies: Sequence[RuleTally], language: str) -> list[str]:
-    """Per rule: caught / misfired / upheld / open, and the misfire share (nothing when no
+    """Per rule: caught / misfired / upheld / open / lapsed, and the misfire share (nothing when no
     rule flagged anything in the period)."""
     if not tallies:
         return []
@@ -679,7 +679,9 @@ def rule_lines(tallies: Sequence[RuleTally], language: str) -> list[str]:
         share = misfire_share(r)
         decided = format_share(r.misfired, r.misfired + r.upheld, language)
         shown = f" ({decided})" if share is not None else ""
-        counts = " / ".join(number(x, language) for x in (r.caught, r.misfired, r.upheld, r.open))
+        counts = " / ".join(
+            number(x, language) for x in (r.caught, r.misfired, r.upheld, r.open, r.lapsed)
+        )
         lines.append(f"  {r.rule}: {counts}{shown}")
     return lines
 

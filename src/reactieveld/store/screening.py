@@ -97,13 +97,14 @@ OPEN_FLAGS_OF = (
 )
 
 #: Per rule, its flags made in [since, until) (parameters: since, until; epoch seconds):
-#: rule, caught, misfired, upheld, open. "Caught": one per response, rule and text;
-#: "open": undecided (:data:`UNDECIDED`), a lapsed flag too.
+#: rule, caught, misfired, upheld, open, lapsed. "Caught": one per response, rule and
+#: text; "open": in the Flagged queue; "lapsed": undecided, out of it (its words edited away).
 TALLY_SQL = (
     "SELECT rule, count(*), "
     "sum(CASE WHEN state = 'misfire' THEN 1 ELSE 0 END), "
     "sum(CASE WHEN state = 'upheld' THEN 1 ELSE 0 END), "
-    f"sum(CASE WHEN {UNDECIDED} THEN 1 ELSE 0 END) "
+    "sum(CASE WHEN state = 'open' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN state = 'lapsed' THEN 1 ELSE 0 END) "
     "FROM rule_flags WHERE flagged_at >= ? AND flagged_at < ? GROUP BY rule ORDER BY rule"
 )
 

@@ -264,13 +264,17 @@ class RuleFlag:
 @dataclass(frozen=True)
 class RuleTally:
     """One rule's record over a period: responses it flagged, and of those decided since,
-    how many a moderator released (misfired) or kept from view (upheld)."""
+    how many a moderator released (misfired) or kept from view (upheld); of those not
+    decided, how many are still in the Flagged queue (open) and how many an edit took
+    out of it (lapsed: the rule no longer matches). caught = misfired + upheld + open +
+    lapsed."""
 
     rule: str
     caught: int = 0
     misfired: int = 0
     upheld: int = 0
     open: int = 0
+    lapsed: int = 0
 
 
 @dataclass(frozen=True)
