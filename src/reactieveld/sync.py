@@ -787,7 +787,8 @@ def run_sync_command(
     """Entry point for ``reactieveld sync [--once] [--now]``: opens the store at
     ``db_path`` (a SQLite file or a ``postgresql://`` URL, with ``password`` from
     ``[store] password_env``), syncs, and stops cleanly on SIGTERM (exit 0) or Ctrl-C
-    (one line saying so on stderr, exit 130 as every command; ``once``: its own line).
+    (exit 130 as every command, with one line saying so on stderr; ``once``: the round's
+    own line).
     A memory that cannot be reached at the start is waited for (one line on stderr per
     try, the backoff between), except with ``once``.
     ``now``: also the sources whose next try is still ahead. Returns the exit code."""
@@ -891,8 +892,13 @@ def run_sync_command(
         code = asyncio.run(main())
     except KeyboardInterrupt:
         code, interrupted = 0, [True]
-    if once or not interrupted or code != 0:
+    # One rule for Ctrl-C, with or without ``once``: exit 130, as every command. A
+    # ``once`` round it cut short has said so itself (code 1, its own line); a running
+    # sync is said here. SIGTERM stays: a service's ends a sync silently (exit 0), a
+    # ``once`` round's with its line and exit 1 (not every source synced).
+    stopped_round = once and code == 1
+    if not interrupted or not (code == 0 or stopped_round):
         return code
-    # A service's SIGTERM ends it silently (exit 0); Ctrl-C at a terminal is said.
-    print(error_line(text("sync.stopped.interrupt", language)), file=sys.stderr, flush=True)
+    if not stopped_round:
+        print(error_line(text("sync.stopped.interrupt", language)), file=sys.stderr, flush=True)
     return EXIT_INTERRUPTED
