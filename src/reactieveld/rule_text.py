@@ -142,8 +142,9 @@ def word_regex(words: tuple[str, ...]) -> str:
     return rf"(?<!{_WORD})(?:{'|'.join(alternatives)})(?!{_WORD})"
 
 
-#: Before a person's initials: a form of address (``Mr. K. U. T. de Vries``, ``dhr.``).
-_ADDRESS = r"(?:mr|mrs|ms|dhr|mevr|mw|dr|drs|ir|ing|prof|mej)\.?\s+$"
+#: Before a person's initials: a form of address (``Mr. K. U. T. de Vries``, ``dhr.``), a
+#: word of its own (not the end of ``ding`` or ``dreams``).
+_ADDRESS = r"(?<![^\W_])(?:mr|mrs|ms|dhr|mevr|mw|dr|drs|ir|ing|prof|mej)\.?\s+$"
 #: After them: a Dutch name's particles and its capital (``de Vries``, ``van der Berg``).
 _SURNAME = r"\.?\s+(?:(?:van|de|der|den|te|ter|ten|het|'t|op|in|la|le|du|von)\s+)+[^\W\d_]"
 
@@ -172,6 +173,6 @@ def initials_of_a_name(text: str, start: int, end: int) -> bool:
     if not after.startswith("."):
         return False
     named = surname.match(after)
-    return bool(address.search(text[max(0, start - 8) : start])) or (
+    return bool(address.search(text, max(0, start - 12), start)) or (
         named is not None and after[named.end() - 1].isupper()
     )
