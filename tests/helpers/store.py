@@ -108,6 +108,8 @@ async def sql(store, query: str, params=()) -> list[tuple]:
 #: where an older program left it (its tables, its ``schema_migrations``), then lets the
 #: store migrate it again. One statement each, newest migration first.
 _PG_UNDO = {
+    22: ("ALTER TABLE rule_flags DROP COLUMN lapsed_at",),
+    21: (),  # the flags' state check swapped again: nothing to take away
     20: ("REVOKE DELETE ON sink_changes FROM reactieveld_moderator",),
     19: ("REVOKE DELETE ON codings FROM reactieveld_moderator",),
     18: (
@@ -125,7 +127,12 @@ _PG_UNDO = {
 async def pg_back_to(store, version: int) -> None:
     """A PostgreSQL memory as the program of migration ``version`` left it (see
     ``_PG_UNDO``; a version older than it knows is refused)."""
+    from reactieveld.store.pg.schema import SCHEMA_VERSION as PG_VERSION
+
     assert version >= min(_PG_UNDO) - 1, f"no way back to {version}"
+    # Every later migration must say how it is undone (an empty tuple when running it
+    # again is harmless), or it would fail here as "already exists".
+    assert max(_PG_UNDO) == PG_VERSION, f"_PG_UNDO knows no undo of migration {PG_VERSION}"
     for number in sorted(_PG_UNDO, reverse=True):
         if number > version:
             for statement in _PG_UNDO[number]:
