@@ -343,7 +343,8 @@ class SinkWorker(PollingWorker):
                 if item.next_attempt_at.timestamp() > _ts(now):
                     return run  # the head waits; later ones wait behind it (order)
                 envelope = json.loads(payload)
-                envelope["delivery_id"] = f"{self._memory}/{key}#{oid}"
+                # A copied pending delivery keeps its source's id (store/copy.py).
+                envelope.setdefault("delivery_id", f"{self._memory}/{key}#{oid}")
                 body = json.dumps(envelope, ensure_ascii=False, sort_keys=True).encode()
                 try:
                     await sink.deliver(body, envelope)

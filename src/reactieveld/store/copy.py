@@ -17,13 +17,15 @@ The author keys' secret moves with the memory (otherwise the same person would g
 another key in the target): SQLite keeps it in a key file beside the database, PostgreSQL
 in its ``meta`` table (readers cannot read that table). A secret that comes from the
 environment (``[store] author_secret_env``) is in neither; the target is then opened with
-the same one. So does the memory's own id (``meta`` ``memory_id``, the first part of its
-sinks' delivery ids: store/sinks.py ``MEMORY_ID_SQL``). This module holds the plan and
+the same one. The copy is a new memory with a new ``memory_id`` (the first part of its
+sinks' delivery ids: store/sinks.py ``MEMORY_ID_SQL``); its copied pending deliveries keep
+their source's ids (:func:`_new_memory`). This module holds the plan and
 the SQLite side; ``store/pg/copy.py`` the PostgreSQL side."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from reactieveld.i18n import stored
 from reactieveld.store.authors import read_key_file, secret_bytes, write_key_file
 from reactieveld.store.base import StoreError
+from reactieveld.store.sinks import new_memory_id
 
 if TYPE_CHECKING:
     from reactieveld.store.sqlite import SqliteStore
@@ -154,13 +157,15 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
         # after a deadlock), is a target not empty, not a duplicate key.
         await _refuse_filled(dst)
         repaired.update(dict.fromkeys((t for t, _ in TABLES), 0))  # run again: from the start
+        memory: dict[str, str] = {}  # the source's memory id, read with its meta
         for table, key in TABLES:
             theirs = set(await dst.columns(table))
             columns = [
                 c for c in await src.columns(table) if c in theirs and c not in DERIVED_COLUMNS
             ]
             async for rows in src.dump(table, columns, key, batch):
-                repaired[table] += await loader.load(table, columns, rows)
+                moved = _new_memory(table, columns, rows, memory)
+                repaired[table] += await loader.load(table, columns, moved)
 
     await dst.fill(body)
     counted_src, counted_dst = await src.counts(), await dst.counts()
@@ -173,6 +178,36 @@ async def copy_store(src: CopySide, dst: CopySide, *, batch: int = BATCH) -> lis
             + "): do not use it; report this"
         )
     return result
+
+
+def _new_memory(
+    table: str, columns: Sequence[str], rows: Sequence[Row], memory: dict[str, str]
+) -> Sequence[Row]:
+    """The copy is a new memory: a new ``memory_id`` (a delivery the copy makes never has
+    the id of one its source makes after the copy); each copied delivery still pending
+    carries the id it had at the source (``delivery_id`` in its payload, which
+    ``sinks.py`` keeps), so the receiver drops it as a repeat if the source sent it."""
+    if table == "meta":
+        k, v = columns.index("key"), columns.index("value")
+        out = []
+        for row in rows:
+            if row[k] == "memory_id":
+                memory["id"] = str(row[v])
+                row = tuple(new_memory_id() if i == v else x for i, x in enumerate(row))
+            out.append(row)
+        return out
+    if table != "sink_outbox" or "id" not in memory:
+        return rows
+    i, s, p, st = (columns.index(c) for c in ("id", "sink", "payload", "state"))
+    out = []
+    for row in rows:
+        if row[st] == "pending":
+            envelope = json.loads(row[p])
+            envelope.setdefault("delivery_id", f"{memory['id']}/{row[s]}#{row[i]}")
+            text = json.dumps(envelope, ensure_ascii=False)
+            row = tuple(text if j == p else x for j, x in enumerate(row))
+        out.append(row)
+    return out
 
 
 async def _refuse_filled(dst: CopySide) -> None:

@@ -28,9 +28,9 @@ START_SQL = (
 
 #: The memory's own id (parameter: a new random one, kept only when there is none yet):
 #: part of every delivery id, so two memories writing to one sink never give the same
-#: one (a receiver drops repeats). ``store copy`` copies it with ``meta``: the copy is the
-#: same memory moved, its queue keeps its ids, and a delivery the source sent but had not
-#: marked done keeps its id, so the receiver still drops it as a repeat.
+#: one (a receiver drops repeats). ``store copy`` gives the copy a new one (source and copy
+#: may both go on sending); a delivery still pending at the copy keeps its source's id in
+#: its payload, so the receiver still drops it as a repeat (store/copy.py ``_new_memory``).
 MEMORY_ID_SQL = "INSERT INTO meta (key, value) VALUES ('memory_id', ?) ON CONFLICT(key) DO NOTHING"
 
 #: The memory's id as :data:`MEMORY_ID_SQL` keeps it.
