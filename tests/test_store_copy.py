@@ -684,7 +684,8 @@ async def test_a_copy_is_a_new_memory_that_keeps_its_queued_ids(
             assert len(receiver.ids) > 2, receiver.ids
             got.append(receiver.ids[:2])
         (queued_src, new_src), (queued_dst, new_dst) = got
-        assert queued_src == queued_dst  # a repeat: the receiver drops it
+        # A repeat: the receiver drops it (its id at the source, before the copy).
+        assert queued_src == queued_dst == f"{await _memory_id(src)}/csv#1"
         assert new_src != new_dst  # both real: neither is lost
         assert new_src.rsplit("#")[0] != new_dst.rsplit("#")[0]
     finally:
