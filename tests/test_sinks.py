@@ -292,3 +292,27 @@ async def test_webhook_secret_never_in_a_stored_error(tmp_path, monkeypatch):
     finally:
         await worker.aclose()
         await store.close()
+
+
+async def test_an_idle_pass_does_not_prune_again(tmp_path, monkeypatch):
+    # A pass in which no sink read anything moved no position: no prune (a write) for it.
+    store, _ = await build(tmp_path / "m.db", monkeypatch)
+    prunes = 0
+    prune = store.sink_prune
+
+    async def counted() -> int:
+        nonlocal prunes
+        prunes += 1
+        return await prune()
+
+    monkeypatch.setattr(store, "sink_prune", counted)
+    worker = SinkWorker(store, [JsonlSink(tmp_path / "a.jsonl")])
+    try:
+        await worker.run_once()
+        assert prunes == 1
+        await worker.run_once()
+        await worker.run_once()
+        assert prunes == 1
+        await worker.aclose()
+    finally:
+        await store.close()

@@ -245,6 +245,8 @@ class SinkWorker(PollingWorker):
         self._redactor = Redactor(include_personal_data=True, language=language)
         #: The memory's id (``sinks_start``), set by the first pass.
         self._memory: str | None = None
+        #: A sink read entries since the last prune (none read: nothing new to prune).
+        self._read_since_prune = True
         super().__init__(
             poll_seconds=poll_seconds, base_delay=base_delay, max_delay=max_delay, on_event=on_event
         )
@@ -265,6 +267,7 @@ class SinkWorker(PollingWorker):
         pos, entries = await self.store.sink_entries(key, limit=BATCH)
         if not entries:
             return 0, False
+        self._read_since_prune = True
         journal = [e.id for e in entries if not e.change]
         changes = [e.id for e in entries if e.change]
         to = SinkPosition(max(journal, default=pos.journal), max(changes, default=pos.changes))
@@ -385,8 +388,11 @@ class SinkWorker(PollingWorker):
         for sink in self.sinks:
             total.enqueued += await self.collect(sink)
         # The changes every sink has now read are of no use to any (a later sink starts
-        # from the journal): the table stays as small as the slowest sink's lag.
-        await self.store.sink_prune()
+        # from the journal): the table stays as small as the slowest sink's lag. A pass
+        # in which no sink read anything moved no position: nothing new to prune.
+        if self._read_since_prune:
+            await self.store.sink_prune()
+            self._read_since_prune = False
         for sink in self.sinks:
             run = await self.deliver_due(sink)
             total.delivered += run.delivered
